@@ -1,0 +1,3 @@
+module github.com/sparkgo/spark
+
+go 1.24

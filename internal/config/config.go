@@ -1,0 +1,87 @@
+// Package config turns the public configs into what internal/ref takes: it
+// fills in defaults and refuses bad values as SPEC.md "Bad input" says, with
+// errors that name the field, the value and the rule.
+package config
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/sparkgo/spark"
+	"github.com/sparkgo/spark/internal/ref"
+)
+
+// DefaultDt is the time step (ms) a zero Dt stands for.
+const DefaultDt = 1.0
+
+// Rule is a condition every value of a parameter must meet.
+type Rule struct {
+	Text string                         // what a value must be, for the error
+	OK   func(v float32, dt float64) bool // whether v (at time step dt) meets it
+}
+
+func finite(v float32) bool { return !math.IsNaN(float64(v)) && !math.IsInf(float64(v), 0) }
+
+var (
+	// Finite: any finite value (potentials, resistances, gains).
+	Finite = Rule{"must be finite", func(v float32, _ float64) bool { return finite(v) }}
+
+	// Positive: a finite value > 0 (time constants, the spike slope).
+	Positive = Rule{"must be finite and > 0", func(v float32, _ float64) bool { return finite(v) && v > 0 }}
+
+	// Cooldown: a finite value ≥ 0 that is at most ref.MaxCooldownSteps time
+	// steps, so that the saturating 16-bit counter can pass it.
+	Cooldown = Rule{
+		fmt.Sprintf("must be finite and ≥ 0, and round(value/Dt) at most %d steps", ref.MaxCooldownSteps),
+		func(v float32, dt float64) bool {
+			return finite(v) && v >= 0 && ref.CooldownSteps(dt, v) <= ref.MaxCooldownSteps
+		},
+	}
+)
+
+// Field is one parameter of a config.
+type Field struct {
+	Name    string       // Go field name, e.g. "PotentialTau"
+	Seed    string       // the seed's field name, e.g. "potential_tau"
+	Param   *spark.Param // the value; unset means Default
+	Default float32
+	Rule    Rule
+}
+
+// Resolve checks a config named cfg (e.g. "soma.LeakyConfig") with units
+// units, time step dt (0 for the default) and the given fields. It returns
+// the time step and the parameters by seed name, each one value (uniform) or
+// units values, or the first error found.
+func Resolve(cfg string, units int, dt float64, fields []Field) (float64, ref.Params, error) {
+	if units <= 0 {
+		return 0, nil, &spark.ConfigError{Config: cfg, Field: "Units", Index: -1, Value: float64(units), Rule: "must be > 0"}
+	}
+	if dt == 0 {
+		dt = DefaultDt
+	}
+	if !(dt > 0 && !math.IsInf(dt, 1)) {
+		return 0, nil, &spark.ConfigError{Config: cfg, Field: "Dt", Index: -1, Value: dt, Rule: "must be finite and > 0 (or 0 for the default, 1 ms)"}
+	}
+	params := ref.Params{}
+	for _, f := range fields {
+		p := *f.Param
+		if !p.IsSet() {
+			p = spark.Uniform(f.Default)
+		}
+		vals := p.Values()
+		if !p.IsUniform() && len(vals) != units {
+			return 0, nil, &spark.ConfigError{Config: cfg, Field: f.Name, Index: -1, Length: true, Value: float64(len(vals)),
+				Rule: fmt.Sprintf("a per-unit parameter needs one value per unit (Units = %d)", units)}
+		}
+		for i, v := range vals {
+			if !f.Rule.OK(v, dt) {
+				if p.IsUniform() {
+					i = -1
+				}
+				return 0, nil, &spark.ConfigError{Config: cfg, Field: f.Name, Index: i, Value: float64(v), Rule: f.Rule.Text}
+			}
+		}
+		params[f.Seed] = append(ref.P(nil), vals...)
+	}
+	return dt, params, nil
+}

@@ -1,0 +1,213 @@
+package soma
+
+import (
+	"github.com/sparkgo/spark"
+	"github.com/sparkgo/spark/internal/config"
+	"github.com/sparkgo/spark/internal/mem"
+	"github.com/sparkgo/spark/internal/ref"
+)
+
+// Exponential is a population of exponential integrate-and-fire units (the
+// seed's ExponentialSoma). With V the potential relative to rest,
+// k = dt/τ, Δ the spike slope, rh = rheobase_threshold − rest and R the
+// resistance, a forward-Euler step is
+//
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + R·I)
+//	s ← V > threshold − rest
+//	V ← s ? reset − rest : V
+//
+// The exponential runs away once V passes rh; when it overflows, the unit
+// spikes and resets, and a finite input never yields NaN.
+//
+// References: Fourcaud-Trocmé, Hansel, van Vreeswijk and Brunel, How spike
+// generation mechanisms determine the neuronal response to fluctuating
+// inputs, J. Neurosci. 23(37):11628–11640 (2003),
+// https://www.jneurosci.org/content/23/37/11628; Neuronal Dynamics,
+// chapter 5.2, https://neuronaldynamics.epfl.ch/online/Ch5.S2.html.
+type Exponential struct {
+	population
+	k exponentialConsts
+}
+
+// NewExponential returns a population at rest, or a *[spark.ConfigError].
+func NewExponential(cfg ExponentialConfig) (*Exponential, error) {
+	dt, p, err := config.Resolve("soma.ExponentialConfig", cfg.Units, cfg.Dt, cfg.fields())
+	if err != nil {
+		return nil, err
+	}
+	s := &Exponential{}
+	var b mem.Block
+	s.population.plan(&b, "Exponential", cfg.Units, dt, p)
+	s.k.plan(&b, ref.NewExponential(dt, p))
+	b.Alloc()
+	return s, nil
+}
+
+// Step advances every unit by one time step; see [Soma].
+func (s *Exponential) Step(current []float32, spikes spark.Spikes) {
+	s.checkStep(current, spikes)
+	impl.exponential(&s.k, s.v, current, spikes)
+}
+
+// Reset sets every unit to rest.
+func (s *Exponential) Reset() { clear(s.v) }
+
+// RefractoryExponential is an exponential population with a refractory
+// period (the seed's RefractoryExponentialSoma): with c the cooldown in steps
+// and r the steps since the last spike (c at the start),
+//
+//	ready ← r > c
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + (ready ? R·I : 0))
+//	s ← ready ∧ V > threshold − rest
+//	V ← s ? reset − rest : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// References: as [Exponential].
+type RefractoryExponential struct {
+	population
+	refractory
+	k exponentialConsts
+}
+
+// NewRefractoryExponential returns a population at rest, or a *[spark.ConfigError].
+func NewRefractoryExponential(cfg RefractoryExponentialConfig) (*RefractoryExponential, error) {
+	dt, p, err := config.Resolve("soma.RefractoryExponentialConfig", cfg.Units, cfg.Dt, cfg.fields())
+	if err != nil {
+		return nil, err
+	}
+	s := &RefractoryExponential{}
+	m := ref.NewRefractoryExponential(dt, p)
+	var b mem.Block
+	s.population.plan(&b, "RefractoryExponential", cfg.Units, dt, p)
+	s.refractory.plan(&b, cfg.Units, m.C)
+	s.k.plan(&b, &m.Exponential)
+	b.Alloc()
+	s.Reset()
+	return s, nil
+}
+
+// Step advances every unit by one time step; see [Soma].
+func (s *RefractoryExponential) Step(current []float32, spikes spark.Spikes) {
+	s.checkStep(current, spikes)
+	impl.refractoryExponential(&s.k, &s.refractory, s.v, current, spikes)
+}
+
+// Reset sets every unit to rest and its counter to the cooldown.
+func (s *RefractoryExponential) Reset() {
+	clear(s.v)
+	s.refractory.reset()
+}
+
+// AdaptiveExponential is a population of adaptive exponential
+// integrate-and-fire (AdEx) units (the seed's AdaptiveExponentialSoma): an
+// adaptation current w, driven below threshold by a·V and raised by b at
+// each spike, is subtracted from the input. With kw = dt/adaptation_tau,
+// a = adaptation_subthreshold and b = adaptation_delta:
+//
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) − R·w + R·I)
+//	s ← V > threshold − rest
+//	V ← s ? reset − rest : V
+//	w ← w + kw·(−w + a·V) + b·s
+//
+// (w sees the potential after the reset.) References: Brette and Gerstner,
+// Adaptive exponential integrate-and-fire model as an effective description
+// of neuronal activity, J. Neurophysiol. 94(5):3637–3642 (2005),
+// https://doi.org/10.1152/jn.00686.2005; Neuronal Dynamics, chapter 5.2.
+type AdaptiveExponential struct {
+	population
+	adaptation
+	k exponentialConsts
+}
+
+// adaptation is AdEx's adaptation current w, with kw = dt/adaptation_tau,
+// a = adaptation_subthreshold and b = adaptation_delta.
+type adaptation struct {
+	w        []float32
+	kw, a, b stream[float32]
+}
+
+// Adaptation returns the adaptation current w of every unit (pA). The slice
+// is the state itself.
+func (ad *adaptation) Adaptation() []float32 { return ad.w }
+
+// NewAdaptiveExponential returns a population at rest, or a *[spark.ConfigError].
+func NewAdaptiveExponential(cfg AdaptiveExponentialConfig) (*AdaptiveExponential, error) {
+	dt, p, err := config.Resolve("soma.AdaptiveExponentialConfig", cfg.Units, cfg.Dt, cfg.fields())
+	if err != nil {
+		return nil, err
+	}
+	s := &AdaptiveExponential{}
+	m := ref.NewAdaptiveExponential(dt, p)
+	var b mem.Block
+	s.population.plan(&b, "AdaptiveExponential", cfg.Units, dt, p)
+	mem.Array(&b, &s.w, cfg.Units)
+	planStream(&b, &s.adaptation.kw, m.KW)
+	planStream(&b, &s.adaptation.a, m.A)
+	planStream(&b, &s.adaptation.b, m.B)
+	s.k.plan(&b, &m.Exponential)
+	b.Alloc()
+	return s, nil
+}
+
+// Step advances every unit by one time step; see [Soma].
+func (s *AdaptiveExponential) Step(current []float32, spikes spark.Spikes) {
+	s.checkStep(current, spikes)
+	impl.adaptiveExponential(&s.k, &s.adaptation, s.v, current, spikes)
+}
+
+// Reset sets every unit to rest and its adaptation current to 0.
+func (s *AdaptiveExponential) Reset() {
+	clear(s.v)
+	clear(s.w)
+}
+
+// SimplifiedAdaptiveExponential is a refractory exponential population with
+// the adaptive threshold of [AdaptiveLeaky] in place of AdEx's subthreshold
+// adaptation (the seed's SimplifiedAdaptiveExponentialSoma):
+//
+//	ready ← r > c
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + (ready ? R·I : 0))
+//	s ← ready ∧ V > θ
+//	V ← s ? reset − rest : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//	θ ← θ + λθ·(thr − θ) + threshold_delta·s
+//
+// References: as [AdaptiveExponential].
+type SimplifiedAdaptiveExponential struct {
+	population
+	refractory
+	adaptiveThreshold
+	k exponentialConsts
+}
+
+// NewSimplifiedAdaptiveExponential returns a population at rest, or a *[spark.ConfigError].
+func NewSimplifiedAdaptiveExponential(cfg SimplifiedAdaptiveExponentialConfig) (*SimplifiedAdaptiveExponential, error) {
+	dt, p, err := config.Resolve("soma.SimplifiedAdaptiveExponentialConfig", cfg.Units, cfg.Dt, cfg.fields())
+	if err != nil {
+		return nil, err
+	}
+	s := &SimplifiedAdaptiveExponential{}
+	m := ref.NewSimplifiedAdaptiveExponential(dt, p)
+	var b mem.Block
+	s.population.plan(&b, "SimplifiedAdaptiveExponential", cfg.Units, dt, p)
+	s.refractory.plan(&b, cfg.Units, m.C)
+	s.adaptiveThreshold.plan(&b, &s.population, m.Thr, &m.AdaptiveThreshold)
+	s.k.plan(&b, &m.Exponential)
+	b.Alloc()
+	s.Reset()
+	return s, nil
+}
+
+// Step advances every unit by one time step; see [Soma].
+func (s *SimplifiedAdaptiveExponential) Step(current []float32, spikes spark.Spikes) {
+	s.checkStep(current, spikes)
+	impl.simplifiedAdaptiveExponential(&s.k, &s.refractory, &s.adaptiveThreshold, s.v, current, spikes)
+}
+
+// Reset sets every unit to rest, its counter to the cooldown and its
+// threshold to the baseline.
+func (s *SimplifiedAdaptiveExponential) Reset() {
+	clear(s.v)
+	s.refractory.reset()
+	s.adaptiveThreshold.reset()
+}

@@ -1,0 +1,75 @@
+package soma
+
+import (
+	"github.com/sparkgo/spark"
+	"github.com/sparkgo/spark/internal/config"
+	"github.com/sparkgo/spark/internal/mem"
+	"github.com/sparkgo/spark/internal/ref"
+)
+
+// Izhikevich is a population of Izhikevich's simple model neurons (the
+// seed's IzhikevichSoma): a quadratic potential and a recovery variable u.
+// With v = V + rest the absolute potential, R the resistance and a, b, d the
+// recovery timescale, sensitivity and update, a forward-Euler step is
+//
+//	V ← V + dt·(0.04·v·v + 5·v + 140 − R·u + R·I)
+//	u ← u + dt·(a·(b·(V + rest) − u))
+//	s ← V > threshold − rest
+//	V ← s ? reset − rest : V
+//	u ← s ? u + d : u
+//
+// Unlike the JAX library, which evaluates the quadratic at V − reset (a sign
+// error that makes a unit at rest fire every step), the quadratic is taken at
+// the absolute potential, as in the paper. Reference: Izhikevich, Simple
+// model of spiking neurons, IEEE Trans. Neural Netw. 14(6):1569–1572 (2003),
+// https://doi.org/10.1109/TNN.2003.820440.
+type Izhikevich struct {
+	population
+	u []float32 // recovery variable
+	k izhikevichConsts
+}
+
+// izhikevichConsts are the constants of the Izhikevich update.
+type izhikevichConsts struct {
+	dt                           float32
+	rest, r, a, b, d, thr, reset stream[float32]
+}
+
+// NewIzhikevich returns a population at rest, or a *[spark.ConfigError].
+func NewIzhikevich(cfg IzhikevichConfig) (*Izhikevich, error) {
+	dt, p, err := config.Resolve("soma.IzhikevichConfig", cfg.Units, cfg.Dt, cfg.fields())
+	if err != nil {
+		return nil, err
+	}
+	s := &Izhikevich{}
+	m := ref.NewIzhikevich(dt, p)
+	var b mem.Block
+	s.population.plan(&b, "Izhikevich", cfg.Units, dt, p)
+	mem.Array(&b, &s.u, cfg.Units)
+	s.k.dt = m.Dt
+	planStream(&b, &s.k.r, m.R)
+	planStream(&b, &s.k.a, m.A)
+	planStream(&b, &s.k.b, m.B)
+	planStream(&b, &s.k.d, m.D)
+	planStream(&b, &s.k.thr, m.Thr)
+	planStream(&b, &s.k.reset, m.Reset)
+	b.Alloc()
+	s.k.rest = s.rest // the kernel reads the population's resting potential
+	return s, nil
+}
+
+// Step advances every unit by one time step; see [Soma].
+func (s *Izhikevich) Step(current []float32, spikes spark.Spikes) {
+	s.checkStep(current, spikes)
+	impl.izhikevich(&s.k, s.v, s.u, current, spikes)
+}
+
+// Reset sets every unit to rest and its recovery variable to 0.
+func (s *Izhikevich) Reset() {
+	clear(s.v)
+	clear(s.u)
+}
+
+// Recovery returns the recovery variable u of every unit. The slice is the
+// state itself.
+func (s *Izhikevich) Recovery() []float32 { return s.u }

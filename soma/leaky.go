@@ -1,0 +1,190 @@
+package soma
+
+import (
+	"github.com/sparkgo/spark"
+	"github.com/sparkgo/spark/internal/config"
+	"github.com/sparkgo/spark/internal/mem"
+	"github.com/sparkgo/spark/internal/ref"
+)
+
+// Leaky is a population of leaky integrate-and-fire units (the seed's
+// LeakySoma). With V the potential relative to rest, I the input current,
+// d = exp(−dt/τ) and gR = (1 − exp(−dt/τ))·R, a step is
+//
+//	V ← d·V + gR·I
+//	s ← V > threshold − rest
+//	V ← s ? reset − rest : V
+//
+// the exact integration of τ·dV/dt = −V + R·I over a step with I held
+// constant. Reference: Gerstner, Kistler, Naud and Paninski, Neuronal
+// Dynamics (2014), chapter 1.3, https://neuronaldynamics.epfl.ch/online/Ch1.S3.html.
+type Leaky struct {
+	population
+	k leakyConsts
+}
+
+// NewLeaky returns a population at rest, or a *[spark.ConfigError].
+func NewLeaky(cfg LeakyConfig) (*Leaky, error) {
+	dt, p, err := config.Resolve("soma.LeakyConfig", cfg.Units, cfg.Dt, cfg.fields())
+	if err != nil {
+		return nil, err
+	}
+	s := &Leaky{}
+	var b mem.Block
+	s.population.plan(&b, "Leaky", cfg.Units, dt, p)
+	s.k.plan(&b, ref.NewLeaky(dt, p))
+	b.Alloc()
+	return s, nil
+}
+
+// Step advances every unit by one time step; see [Soma].
+func (s *Leaky) Step(current []float32, spikes spark.Spikes) {
+	s.checkStep(current, spikes)
+	impl.leaky(&s.k, s.v, current, spikes)
+}
+
+// Reset sets every unit to rest.
+func (s *Leaky) Reset() { clear(s.v) }
+
+// RefractoryLeaky is a population of leaky integrate-and-fire units with a
+// refractory period (the seed's RefractoryLeakySoma). With c the cooldown in
+// steps and r the steps since the last spike (c at the start), a step is
+//
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > threshold − rest
+//	V ← s ? reset − rest : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// so a unit ignores its input and cannot spike for c + 1 steps after a spike,
+// and on its first step. Reference: Neuronal Dynamics, chapter 1.3.
+type RefractoryLeaky struct {
+	refractoryLeaky
+}
+
+// refractoryLeaky is the state and constants RefractoryLeaky and
+// StrictRefractoryLeaky share; they differ only in their Step.
+type refractoryLeaky struct {
+	population
+	refractory
+	k leakyConsts
+}
+
+// NewRefractoryLeaky returns a population at rest, or a *[spark.ConfigError].
+func NewRefractoryLeaky(cfg RefractoryLeakyConfig) (*RefractoryLeaky, error) {
+	s := &RefractoryLeaky{}
+	if err := s.init("RefractoryLeaky", cfg); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *refractoryLeaky) init(name string, cfg RefractoryLeakyConfig) error {
+	dt, p, err := config.Resolve("soma."+name+"Config", cfg.Units, cfg.Dt, cfg.fields())
+	if err != nil {
+		return err
+	}
+	m := ref.NewRefractoryLeaky(dt, p)
+	var b mem.Block
+	s.population.plan(&b, name, cfg.Units, dt, p)
+	s.refractory.plan(&b, cfg.Units, m.C)
+	s.k.plan(&b, &m.Leaky)
+	b.Alloc()
+	s.Reset()
+	return nil
+}
+
+// Step advances every unit by one time step; see [Soma].
+func (s *RefractoryLeaky) Step(current []float32, spikes spark.Spikes) {
+	s.checkStep(current, spikes)
+	impl.refractoryLeaky(&s.k, &s.refractory, s.v, current, spikes)
+}
+
+// Reset sets every unit to rest and its counter to the cooldown.
+func (s *refractoryLeaky) Reset() {
+	clear(s.v)
+	s.refractory.reset()
+}
+
+// StrictRefractoryLeaky is RefractoryLeaky with the potential held at reset
+// during the refractory period (the seed's StrictRefractoryLeakySoma, kept,
+// like the seed's, mostly for didactic reasons):
+//
+//	ready ← r ≥ c
+//	V ← ready ? d·V + gR·I : reset − rest
+//	s ← ready ∧ V > threshold − rest
+//	V ← s ? reset − rest : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// Reference: Neuronal Dynamics, chapter 1.3.
+type StrictRefractoryLeaky struct {
+	refractoryLeaky
+}
+
+// NewStrictRefractoryLeaky returns a population at rest, or a *[spark.ConfigError].
+func NewStrictRefractoryLeaky(cfg StrictRefractoryLeakyConfig) (*StrictRefractoryLeaky, error) {
+	s := &StrictRefractoryLeaky{}
+	if err := s.init("StrictRefractoryLeaky", RefractoryLeakyConfig(cfg)); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Step advances every unit by one time step; see [Soma].
+func (s *StrictRefractoryLeaky) Step(current []float32, spikes spark.Spikes) {
+	s.checkStep(current, spikes)
+	impl.strictRefractoryLeaky(&s.k, &s.refractory, s.v, current, spikes)
+}
+
+// AdaptiveLeaky is a refractory leaky population whose threshold θ rises by
+// threshold_delta at each spike and relaxes back to its baseline with time
+// constant threshold_tau (the seed's AdaptiveLeakySoma). With
+// λθ = 1 − exp(−dt/threshold_tau) and thr = threshold − rest:
+//
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > θ
+//	V ← s ? reset − rest : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//	θ ← θ + λθ·(thr − θ) + threshold_delta·s
+//
+// Reference: Neuronal Dynamics, chapter 5.1,
+// https://neuronaldynamics.epfl.ch/online/Ch5.S1.html.
+type AdaptiveLeaky struct {
+	population
+	refractory
+	adaptiveThreshold
+	k leakyConsts
+}
+
+// NewAdaptiveLeaky returns a population at rest, or a *[spark.ConfigError].
+func NewAdaptiveLeaky(cfg AdaptiveLeakyConfig) (*AdaptiveLeaky, error) {
+	dt, p, err := config.Resolve("soma.AdaptiveLeakyConfig", cfg.Units, cfg.Dt, cfg.fields())
+	if err != nil {
+		return nil, err
+	}
+	s := &AdaptiveLeaky{}
+	m := ref.NewAdaptiveLeaky(dt, p)
+	var b mem.Block
+	s.population.plan(&b, "AdaptiveLeaky", cfg.Units, dt, p)
+	s.refractory.plan(&b, cfg.Units, m.C)
+	s.adaptiveThreshold.plan(&b, &s.population, m.Thr, &m.AdaptiveThreshold)
+	s.k.plan(&b, &m.Leaky)
+	b.Alloc()
+	s.Reset()
+	return s, nil
+}
+
+// Step advances every unit by one time step; see [Soma].
+func (s *AdaptiveLeaky) Step(current []float32, spikes spark.Spikes) {
+	s.checkStep(current, spikes)
+	impl.adaptiveLeaky(&s.k, &s.refractory, &s.adaptiveThreshold, s.v, current, spikes)
+}
+
+// Reset sets every unit to rest, its counter to the cooldown and its
+// threshold to the baseline.
+func (s *AdaptiveLeaky) Reset() {
+	clear(s.v)
+	s.refractory.reset()
+	s.adaptiveThreshold.reset()
+}

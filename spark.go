@@ -1,0 +1,78 @@
+// Package spark holds what every part of the library shares: [Param], a model
+// parameter given once for a whole population or once per unit; [Spikes], the
+// compact one-bit-per-unit form in which somas emit spikes and synapses take
+// them; and [ConfigError], the error every constructor returns for a bad config.
+//
+// The models themselves live in the subpackages: soma (the neuron models),
+// and, as they land, trace, syn and f16. Every model is a structure of arrays
+// updated in place by one fused kernel per time step; the kernel runs on the
+// fastest path the CPU offers and is tested against a plain scalar reference
+// (internal/ref) written straight from SPEC.md.
+package spark
+
+import "fmt"
+
+// Param is a model parameter: one value for every unit of a population
+// ([Uniform]) or one value per unit ([PerUnit]). The zero Param is unset, and
+// a constructor replaces it with the model's default.
+type Param struct {
+	values  []float32 // nil: unset; otherwise the uniform value or the per-unit values
+	uniform bool
+}
+
+// Uniform returns a parameter with the value v for every unit.
+func Uniform(v float32) Param { return Param{values: []float32{v}, uniform: true} }
+
+// PerUnit returns a parameter with the value v[i] for unit i. A constructor
+// reads v when it runs and keeps no reference to it; len(v) must equal the
+// population size.
+func PerUnit(v []float32) Param {
+	if v == nil {
+		v = []float32{} // a nil slice still marks the parameter as set, so that its length is checked
+	}
+	return Param{values: v}
+}
+
+// IsSet reports whether the parameter was given; an unset one takes the default.
+func (p Param) IsSet() bool { return p.values != nil }
+
+// IsUniform reports whether the parameter has one value for every unit.
+func (p Param) IsUniform() bool { return p.uniform }
+
+// Values returns the uniform value as a one-element slice, or the per-unit
+// values. The slice aliases the parameter's storage.
+func (p Param) Values() []float32 { return p.values }
+
+// String formats the parameter as its value or list of values.
+func (p Param) String() string {
+	switch {
+	case !p.IsSet():
+		return "unset"
+	case p.uniform:
+		return fmt.Sprint(p.values[0])
+	default:
+		return fmt.Sprint(p.values)
+	}
+}
+
+// ConfigError is the error a constructor returns for a config it refuses. It
+// names the config type and field, the offending value and the rule broken.
+type ConfigError struct {
+	Config string  // the config type, e.g. "soma.LeakyConfig"
+	Field  string  // the Go field name, e.g. "PotentialTau"
+	Index  int     // the unit whose value is bad, or -1 for a uniform value or the field as a whole
+	Length bool    // Value is the number of per-unit values, not a value
+	Value  float64 // the offending value
+	Rule   string  // what the value must be, e.g. "must be > 0"
+}
+
+func (e *ConfigError) Error() string {
+	name := e.Config + "." + e.Field
+	switch {
+	case e.Length:
+		name = "len(" + name + ")"
+	case e.Index >= 0:
+		name = fmt.Sprintf("%s[%d]", name, e.Index)
+	}
+	return fmt.Sprintf("%s = %g: %s", name, e.Value, e.Rule)
+}
