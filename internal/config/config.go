@@ -16,7 +16,7 @@ const DefaultDt = 1.0
 
 // Rule is a condition every value of a parameter must meet.
 type Rule struct {
-	Text string                         // what a value must be, for the error
+	Text string                           // what a value must be, for the error
 	OK   func(v float32, dt float64) bool // whether v (at time step dt) meets it
 }
 
