@@ -1,0 +1,65 @@
+package mem
+
+import (
+	"testing"
+	"unsafe"
+)
+
+func addr[T any](s []T) uintptr { return uintptr(unsafe.Pointer(unsafe.SliceData(s))) }
+
+// TestStaggered: arrays start on cache lines, large ones at distinct page
+// offsets away from 0, and none overlaps another.
+func TestStaggered(t *testing.T) {
+	var b Block
+	var f1, f2, f3 []float32
+	var u []uint16
+	var small []float32
+	src := []uint16{1, 2, 3}
+	var cp []uint16
+	Array(&b, &f1, 5000)
+	Array(&b, &small, 3)
+	Array(&b, &u, 5000)
+	Copy(&b, &cp, src)
+	Array(&b, &f2, 5000)
+	Array(&b, &f3, 1025)
+	b.Alloc()
+
+	if len(f1) != 5000 || len(small) != 3 || len(u) != 5000 || len(f2) != 5000 || len(f3) != 1025 || len(cp) != 3 {
+		t.Fatal("wrong lengths")
+	}
+	if cp[0] != 1 || cp[2] != 3 {
+		t.Errorf("Copy: %v", cp)
+	}
+	src[0] = 9
+	if cp[0] != 1 {
+		t.Error("Copy aliases its source")
+	}
+	type span struct{ lo, hi uintptr }
+	spans := []span{
+		{addr(f1), addr(f1) + 4*5000}, {addr(small), addr(small) + 12}, {addr(u), addr(u) + 2*5000},
+		{addr(cp), addr(cp) + 6}, {addr(f2), addr(f2) + 4*5000}, {addr(f3), addr(f3) + 4*1025},
+	}
+	offsets := map[uintptr]bool{}
+	for i, s := range spans {
+		if s.lo%64 != 0 {
+			t.Errorf("array %d not on a cache line: %#x", i, s.lo)
+		}
+		for j := range i {
+			if s.lo < spans[j].hi && spans[j].lo < s.hi {
+				t.Errorf("arrays %d and %d overlap", j, i)
+			}
+		}
+		if s.hi-s.lo >= 4096 {
+			off := s.lo % 4096
+			if off == 0 || offsets[off] {
+				t.Errorf("large array %d at page offset %d: zero or shared", i, off)
+			}
+			offsets[off] = true
+		}
+	}
+	for i := range f1 {
+		if f1[i] != 0 || f2[i] != 0 {
+			t.Fatal("arrays not zeroed")
+		}
+	}
+}
