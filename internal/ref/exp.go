@@ -12,6 +12,7 @@ import "math"
 //
 // The method: clamp x to [expMin, expMax] (beyond it the result has already
 // overflowed or underflowed); split x = n·ln2 + r with n = round(x·log2e)
+// (to nearest even, by adding and subtracting 1.5·2^23, as a SIMD path can)
 // and |r| ≲ ln2/2, subtracting n·ln2 in two parts whose first is exact
 // (Cody–Waite); evaluate e^r = 1 + r + r²·q(r), where q is the Taylor series
 // of (e^r − 1 − r)/r² up to r⁵ (truncation error below 10⁻⁸ on |r| ≤ 0.35);
@@ -19,11 +20,15 @@ import "math"
 // that overflow to +Inf and the rounding of a subnormal happen once, in the
 // last product.
 func Exp(x float32) float32 {
-	if x != x {
+	switch {
+	case x != x:
 		return x
+	case x < expMin:
+		x = expMin
+	case x > expMax:
+		x = expMax
 	}
-	x = min(max(x, expMin), expMax)
-	n := float32(math.RoundToEven(float64(mul(x, log2e))))
+	n := float32(mul(x, log2e)+roundMagic) - roundMagic
 	r := x - mul(n, ln2Hi) // exact: n·ln2Hi has at most 17 significant bits, and x is within a factor 2 of it
 	r -= mul(n, ln2Lo)
 	q := mul(r, expC7) + expC6
@@ -46,6 +51,11 @@ const (
 	// [−150, 128], so both factors of 2^n are normal.
 	expMax = 89
 	expMin = -104
+
+	// roundMagic rounds a float32 v with |v| < 2^22 to an integer, ties
+	// to even: v + 1.5·2^23 lies in [2^23, 2^24), where float32 has no
+	// fraction bits.
+	roundMagic = 0x1.8p23
 
 	log2e = 1.44269504088896340736 // log2(e), rounded to float32 where used
 	ln2Hi = 0.693359375            // ln 2 to 9 bits (0x3f318000), so n·ln2Hi is exact
