@@ -6,7 +6,6 @@ import (
 
 	"github.com/sparkgo/spark"
 	"github.com/sparkgo/spark/internal/conformance"
-	"github.com/sparkgo/spark/internal/ref"
 )
 
 // modelOf returns the model of a seed class.
@@ -31,28 +30,6 @@ func confParams(run *conformance.Soma) map[string]spark.Param {
 		}
 	}
 	return p
-}
-
-// confState returns the state array a reference run names, as float32.
-func confState(t *testing.T, st ref.State, name string) []float32 {
-	switch name {
-	case "potential":
-		return st.V
-	case "threshold":
-		return st.Theta
-	case "adaptation":
-		return st.W
-	case "recovery":
-		return st.U
-	case "refractory":
-		out := make([]float32, len(st.R))
-		for i, r := range st.R {
-			out[i] = float32(r)
-		}
-		return out
-	}
-	t.Fatalf("unknown state %q", name)
-	return nil
 }
 
 // TestConformance runs every soma reference run through the public API on
@@ -80,21 +57,15 @@ func TestConformance(t *testing.T) {
 				spikes := spark.NewSpikes(run.Units)
 
 				for name, want := range run.Initial {
-					checkClose(t, "initial "+name, confState(t, st, name), want, conformance.Exact)
+					conformance.Check(t, "initial "+name, st, name, want, conformance.Exact)
 				}
 				for step, sr := range run.Steps {
-					for name, v := range run.Before(step) {
-						if name == "refractory" {
-							for i, x := range v {
-								st.R[i] = uint16(x)
-							}
-							continue
-						}
-						copy(confState(t, st, name), conformance.Float32s(v))
+					if err := conformance.Set(st, run.Before(step)); err != nil {
+						t.Fatal(err)
 					}
 					s.Step(conformance.Float32s(sr.Current), spikes)
 					for name, want := range sr.After {
-						checkClose(t, name, confState(t, st, name), want, tol)
+						conformance.Check(t, name, st, name, want, tol)
 					}
 					for i, w := range sr.Spikes {
 						if spikes.Has(i) != (w == 1) {
@@ -116,18 +87,6 @@ func TestConformance(t *testing.T) {
 					t.Errorf("free run: %d spikes, want %d (±0.5%%)", count, run.SpikeCount)
 				}
 			})
-		}
-	}
-}
-
-func checkClose(t *testing.T, what string, got []float32, want []conformance.Num, tol conformance.Tolerance) {
-	t.Helper()
-	if len(got) != len(want) {
-		t.Fatalf("%s: %d values, want %d", what, len(got), len(want))
-	}
-	for i := range want {
-		if w := float32(want[i]); !tol.Close(got[i], w) {
-			t.Errorf("%s[%d] = %v, want %v (tolerance %+v)", what, i, got[i], w, tol)
 		}
 	}
 }

@@ -15,6 +15,9 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"testing"
+
+	"github.com/sparkgo/spark/internal/ref"
 )
 
 //go:embed testdata/*.json.gz
@@ -200,4 +203,66 @@ func SomaTolerance(model string) Tolerance {
 		return Tolerance{ULPs: 4, Scale: 32}
 	}
 	return Exact
+}
+
+// Get returns the array of st that a run names ("potential", "refractory",
+// "threshold", "adaptation", "recovery"), as float32: the live array, or a
+// copy for the counters.
+func Get(st ref.State, name string) ([]float32, error) {
+	switch name {
+	case "potential":
+		return st.V, nil
+	case "threshold":
+		return st.Theta, nil
+	case "adaptation":
+		return st.W, nil
+	case "recovery":
+		return st.U, nil
+	case "refractory":
+		out := make([]float32, len(st.R))
+		for i, r := range st.R {
+			out[i] = float32(r)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("conformance: unknown state %q", name)
+}
+
+// Set writes a run's state (Initial or a step's After) into st.
+func Set(st ref.State, vals map[string][]Num) error {
+	for name, v := range vals {
+		if name == "refractory" {
+			for i, x := range v {
+				st.R[i] = uint16(x)
+			}
+			continue
+		}
+		dst, err := Get(st, name)
+		if err != nil {
+			return err
+		}
+		copy(dst, float32s(v))
+	}
+	return nil
+}
+
+// Check reports, as errors of t, the elements of the state array name of
+// st that are not within tol of want (the first ten).
+func Check(t testing.TB, what string, st ref.State, name string, want []Num, tol Tolerance) {
+	t.Helper()
+	got, err := Get(st, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d values, want %d", what, len(got), len(want))
+	}
+	bad := 0
+	for i := range want {
+		if w := float32(want[i]); !tol.Close(got[i], w) {
+			if bad++; bad <= 10 {
+				t.Errorf("%s[%d] = %v, want %v (tolerance %+v)", what, i, got[i], w, tol)
+			}
+		}
+	}
 }

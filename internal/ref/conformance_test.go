@@ -16,49 +16,6 @@ func newState(n int) ref.State {
 	}
 }
 
-// stateVar returns the state array a reference run names, as float32.
-func stateVar(st ref.State, name string) []float32 {
-	switch name {
-	case "potential":
-		return st.V
-	case "threshold":
-		return st.Theta
-	case "adaptation":
-		return st.W
-	case "recovery":
-		return st.U
-	case "refractory":
-		out := make([]float32, len(st.R))
-		for i, r := range st.R {
-			out[i] = float32(r)
-		}
-		return out
-	}
-	panic("unknown state " + name)
-}
-
-// setState sets the state a reference run gives.
-func setState(t *testing.T, st ref.State, vals map[string][]conformance.Num) {
-	for name, v := range vals {
-		switch name {
-		case "potential":
-			copy(st.V, conformance.Float32s(v))
-		case "threshold":
-			copy(st.Theta, conformance.Float32s(v))
-		case "adaptation":
-			copy(st.W, conformance.Float32s(v))
-		case "recovery":
-			copy(st.U, conformance.Float32s(v))
-		case "refractory":
-			for i, x := range v {
-				st.R[i] = uint16(x)
-			}
-		default:
-			t.Fatalf("unknown state %q", name)
-		}
-	}
-}
-
 func refParams(run *conformance.Soma) ref.Params {
 	p := ref.Params{}
 	for k, v := range run.ParamValues() {
@@ -91,14 +48,16 @@ func TestSomaConformance(t *testing.T) {
 			// The initial state is what Init gives.
 			m.Init(st)
 			for k, want := range run.Initial {
-				checkClose(t, "initial "+k, stateVar(st, k), want, conformance.Exact)
+				conformance.Check(t, "initial "+k, st, k, want, conformance.Exact)
 			}
 
 			for step, s := range run.Steps {
-				setState(t, st, run.Before(step))
+				if err := conformance.Set(st, run.Before(step)); err != nil {
+					t.Fatal(err)
+				}
 				m.Step(st, conformance.Float32s(s.Current), spikes)
 				for k, want := range s.After {
-					checkClose(t, k, stateVar(st, k), want, tol)
+					conformance.Check(t, k, st, k, want, tol)
 				}
 				for i, sp := range spikes {
 					if sp != (s.Spikes[i] == 1) {
@@ -124,17 +83,5 @@ func TestSomaConformance(t *testing.T) {
 				t.Errorf("free run: %d spikes, want %d (±0.5%%)", count, run.SpikeCount)
 			}
 		})
-	}
-}
-
-func checkClose(t *testing.T, what string, got []float32, want []conformance.Num, tol conformance.Tolerance) {
-	t.Helper()
-	if len(got) != len(want) {
-		t.Fatalf("%s: %d values, want %d", what, len(got), len(want))
-	}
-	for i := range want {
-		if w := float32(want[i]); !tol.Close(got[i], w) {
-			t.Errorf("%s[%d] = %v, want %v (tolerance %+v)", what, i, got[i], w, tol)
-		}
 	}
 }
