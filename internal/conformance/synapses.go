@@ -18,7 +18,7 @@ type Synapses struct {
 	Model         string // the seed class name, e.g. "RFSTracedSynapses"
 	Dt            float64
 	Post, Pre     int
-	KernelF16Bits []uint16 `json:"kernel_f16_bits"` // post-major
+	KernelF16Bits []uint16         `json:"kernel_f16_bits"` // post-major
 	Inhibitory    []int            // 1 where the presynaptic unit is inhibitory
 	Params        map[string]Param // by seed field name; per synapse: post·pre values, post-major
 	AsyncSpikes   bool             `json:"async_spikes"`
