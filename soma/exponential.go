@@ -123,7 +123,7 @@ type AdaptiveExponential struct {
 // a = adaptation_subthreshold and b = adaptation_delta.
 type adaptation struct {
 	w        []float32
-	kw, a, b stream[float32]
+	kw, a, b mem.Stream[float32]
 }
 
 // Adaptation returns the adaptation current w of every unit (pA). The slice
@@ -141,9 +141,9 @@ func NewAdaptiveExponential(cfg AdaptiveExponentialConfig) (*AdaptiveExponential
 	var b mem.Block
 	s.population.plan(&b, "AdaptiveExponential", cfg.Units, dt, p)
 	mem.Array(&b, &s.w, cfg.Units)
-	planStream(&b, &s.adaptation.kw, m.KW)
-	planStream(&b, &s.adaptation.a, m.A)
-	planStream(&b, &s.adaptation.b, m.B)
+	mem.PlanStream(&b, &s.adaptation.kw, m.KW)
+	mem.PlanStream(&b, &s.adaptation.a, m.A)
+	mem.PlanStream(&b, &s.adaptation.b, m.B)
 	s.k.plan(&b, &m.Exponential)
 	b.Alloc()
 	return s, nil

@@ -32,7 +32,7 @@ type Izhikevich struct {
 // izhikevichConsts are the constants of the Izhikevich update.
 type izhikevichConsts struct {
 	dt                           float32
-	rest, r, a, b, d, thr, reset stream[float32]
+	rest, r, a, b, d, thr, reset mem.Stream[float32]
 }
 
 // NewIzhikevich returns a population at rest, or a *[spark.ConfigError].
@@ -47,12 +47,12 @@ func NewIzhikevich(cfg IzhikevichConfig) (*Izhikevich, error) {
 	s.population.plan(&b, "Izhikevich", cfg.Units, dt, p)
 	mem.Array(&b, &s.u, cfg.Units)
 	s.k.dt = m.Dt
-	planStream(&b, &s.k.r, m.R)
-	planStream(&b, &s.k.a, m.A)
-	planStream(&b, &s.k.b, m.B)
-	planStream(&b, &s.k.d, m.D)
-	planStream(&b, &s.k.thr, m.Thr)
-	planStream(&b, &s.k.reset, m.Reset)
+	mem.PlanStream(&b, &s.k.r, m.R)
+	mem.PlanStream(&b, &s.k.a, m.A)
+	mem.PlanStream(&b, &s.k.b, m.B)
+	mem.PlanStream(&b, &s.k.d, m.D)
+	mem.PlanStream(&b, &s.k.thr, m.Thr)
+	mem.PlanStream(&b, &s.k.reset, m.Reset)
 	b.Alloc()
 	s.k.rest = s.rest // the kernel reads the population's resting potential
 	return s, nil

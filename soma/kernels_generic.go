@@ -1,16 +1,16 @@
 package soma
 
-import "github.com/sparkgo/spark/internal/ref"
+import (
+	"github.com/sparkgo/spark/internal/mem"
+	"github.com/sparkgo/spark/internal/ref"
+)
 
 // The portable kernels: plain Go, equal bit for bit to internal/ref. They
-// update blockLen units at a time, the units of one spike word, so that each
+// update mem.BlockLen units at a time, the units of one spike word, so that each
 // word is written once, whole; every product is rounded on its own by an
 // explicit float32 conversion, as in the reference, so that the compiler may
 // not fuse it into an FMA. Each block reslices its streams to the block's
 // length, which lets the compiler drop the bounds checks of the inner loop.
-
-// span returns the units of spike word w of a population of n.
-func span(w, n int) (lo, hi int) { return w * blockLen, min((w+1)*blockLen, n) }
 
 // tick is the refractory counter's update, r ← s ? 0 : min(r + 1, 65535).
 func tick(r uint16, s bool) uint16 {
@@ -33,11 +33,11 @@ func gate(ready bool, x float32) float32 {
 
 func leakyGeneric(k *leakyConsts, v, current []float32, spikes []uint64) {
 	for w := range spikes {
-		lo, hi := span(w, len(v))
+		lo, hi := mem.Span(w, len(v))
 		vb := v[lo:hi]
 		n := len(vb)
 		ib := current[lo:hi][:n]
-		d, gR, thr, reset := k.d.block(lo, hi)[:n], k.gR.block(lo, hi)[:n], k.thr.block(lo, hi)[:n], k.reset.block(lo, hi)[:n]
+		d, gR, thr, reset := k.d.Block(lo, hi)[:n], k.gR.Block(lo, hi)[:n], k.thr.Block(lo, hi)[:n], k.reset.Block(lo, hi)[:n]
 		var bits uint64
 		for j, x := range vb {
 			x = float32(d[j]*x) + float32(gR[j]*ib[j])
@@ -53,11 +53,11 @@ func leakyGeneric(k *leakyConsts, v, current []float32, spikes []uint64) {
 
 func refractoryLeakyGeneric(k *leakyConsts, rf *refractory, v, current []float32, spikes []uint64) {
 	for w := range spikes {
-		lo, hi := span(w, len(v))
+		lo, hi := mem.Span(w, len(v))
 		vb := v[lo:hi]
 		n := len(vb)
-		ib, r, c := current[lo:hi][:n], rf.r[lo:hi][:n], rf.c.block(lo, hi)[:n]
-		d, gR, thr, reset := k.d.block(lo, hi)[:n], k.gR.block(lo, hi)[:n], k.thr.block(lo, hi)[:n], k.reset.block(lo, hi)[:n]
+		ib, r, c := current[lo:hi][:n], rf.r[lo:hi][:n], rf.c.Block(lo, hi)[:n]
+		d, gR, thr, reset := k.d.Block(lo, hi)[:n], k.gR.Block(lo, hi)[:n], k.thr.Block(lo, hi)[:n], k.reset.Block(lo, hi)[:n]
 		var bits uint64
 		for j, x := range vb {
 			ready := r[j] > c[j]
@@ -76,11 +76,11 @@ func refractoryLeakyGeneric(k *leakyConsts, rf *refractory, v, current []float32
 
 func strictRefractoryLeakyGeneric(k *leakyConsts, rf *refractory, v, current []float32, spikes []uint64) {
 	for w := range spikes {
-		lo, hi := span(w, len(v))
+		lo, hi := mem.Span(w, len(v))
 		vb := v[lo:hi]
 		n := len(vb)
-		ib, r, c := current[lo:hi][:n], rf.r[lo:hi][:n], rf.c.block(lo, hi)[:n]
-		d, gR, thr, reset := k.d.block(lo, hi)[:n], k.gR.block(lo, hi)[:n], k.thr.block(lo, hi)[:n], k.reset.block(lo, hi)[:n]
+		ib, r, c := current[lo:hi][:n], rf.r[lo:hi][:n], rf.c.Block(lo, hi)[:n]
+		d, gR, thr, reset := k.d.Block(lo, hi)[:n], k.gR.Block(lo, hi)[:n], k.thr.Block(lo, hi)[:n], k.reset.Block(lo, hi)[:n]
 		var bits uint64
 		for j, x := range vb {
 			ready := r[j] >= c[j]
@@ -102,12 +102,12 @@ func strictRefractoryLeakyGeneric(k *leakyConsts, rf *refractory, v, current []f
 
 func adaptiveLeakyGeneric(k *leakyConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64) {
 	for w := range spikes {
-		lo, hi := span(w, len(v))
+		lo, hi := mem.Span(w, len(v))
 		vb := v[lo:hi]
 		n := len(vb)
-		ib, r, c := current[lo:hi][:n], rf.r[lo:hi][:n], rf.c.block(lo, hi)[:n]
-		d, gR, thr, reset := k.d.block(lo, hi)[:n], k.gR.block(lo, hi)[:n], k.thr.block(lo, hi)[:n], k.reset.block(lo, hi)[:n]
-		theta, lTheta, deltaTheta := th.theta[lo:hi][:n], th.lTheta.block(lo, hi)[:n], th.deltaTheta.block(lo, hi)[:n]
+		ib, r, c := current[lo:hi][:n], rf.r[lo:hi][:n], rf.c.Block(lo, hi)[:n]
+		d, gR, thr, reset := k.d.Block(lo, hi)[:n], k.gR.Block(lo, hi)[:n], k.thr.Block(lo, hi)[:n], k.reset.Block(lo, hi)[:n]
+		theta, lTheta, deltaTheta := th.theta[lo:hi][:n], th.lTheta.Block(lo, hi)[:n], th.deltaTheta.Block(lo, hi)[:n]
 		var bits uint64
 		for j, x := range vb {
 			ready := r[j] > c[j]
@@ -134,12 +134,12 @@ func drive(x, delta, rh float32) float32 {
 
 func exponentialGeneric(k *exponentialConsts, v, current []float32, spikes []uint64) {
 	for w := range spikes {
-		lo, hi := span(w, len(v))
+		lo, hi := mem.Span(w, len(v))
 		vb := v[lo:hi]
 		n := len(vb)
 		ib := current[lo:hi][:n]
-		kk, delta, rh, r := k.k.block(lo, hi)[:n], k.delta.block(lo, hi)[:n], k.rh.block(lo, hi)[:n], k.r.block(lo, hi)[:n]
-		thr, reset := k.thr.block(lo, hi)[:n], k.reset.block(lo, hi)[:n]
+		kk, delta, rh, r := k.k.Block(lo, hi)[:n], k.delta.Block(lo, hi)[:n], k.rh.Block(lo, hi)[:n], k.r.Block(lo, hi)[:n]
+		thr, reset := k.thr.Block(lo, hi)[:n], k.reset.Block(lo, hi)[:n]
 		var bits uint64
 		for j, x := range vb {
 			x += float32(kk[j] * (drive(x, delta[j], rh[j]) + float32(r[j]*ib[j])))
@@ -155,12 +155,12 @@ func exponentialGeneric(k *exponentialConsts, v, current []float32, spikes []uin
 
 func refractoryExponentialGeneric(k *exponentialConsts, rf *refractory, v, current []float32, spikes []uint64) {
 	for w := range spikes {
-		lo, hi := span(w, len(v))
+		lo, hi := mem.Span(w, len(v))
 		vb := v[lo:hi]
 		n := len(vb)
-		ib, rc, c := current[lo:hi][:n], rf.r[lo:hi][:n], rf.c.block(lo, hi)[:n]
-		kk, delta, rh, r := k.k.block(lo, hi)[:n], k.delta.block(lo, hi)[:n], k.rh.block(lo, hi)[:n], k.r.block(lo, hi)[:n]
-		thr, reset := k.thr.block(lo, hi)[:n], k.reset.block(lo, hi)[:n]
+		ib, rc, c := current[lo:hi][:n], rf.r[lo:hi][:n], rf.c.Block(lo, hi)[:n]
+		kk, delta, rh, r := k.k.Block(lo, hi)[:n], k.delta.Block(lo, hi)[:n], k.rh.Block(lo, hi)[:n], k.r.Block(lo, hi)[:n]
+		thr, reset := k.thr.Block(lo, hi)[:n], k.reset.Block(lo, hi)[:n]
 		var bits uint64
 		for j, x := range vb {
 			ready := rc[j] > c[j]
@@ -179,13 +179,13 @@ func refractoryExponentialGeneric(k *exponentialConsts, rf *refractory, v, curre
 
 func adaptiveExponentialGeneric(k *exponentialConsts, ad *adaptation, v, current []float32, spikes []uint64) {
 	for w := range spikes {
-		lo, hi := span(w, len(v))
+		lo, hi := mem.Span(w, len(v))
 		vb := v[lo:hi]
 		n := len(vb)
 		ib, wb := current[lo:hi][:n], ad.w[lo:hi][:n]
-		kk, delta, rh, r := k.k.block(lo, hi)[:n], k.delta.block(lo, hi)[:n], k.rh.block(lo, hi)[:n], k.r.block(lo, hi)[:n]
-		thr, reset := k.thr.block(lo, hi)[:n], k.reset.block(lo, hi)[:n]
-		kw, a, b := ad.kw.block(lo, hi)[:n], ad.a.block(lo, hi)[:n], ad.b.block(lo, hi)[:n]
+		kk, delta, rh, r := k.k.Block(lo, hi)[:n], k.delta.Block(lo, hi)[:n], k.rh.Block(lo, hi)[:n], k.r.Block(lo, hi)[:n]
+		thr, reset := k.thr.Block(lo, hi)[:n], k.reset.Block(lo, hi)[:n]
+		kw, a, b := ad.kw.Block(lo, hi)[:n], ad.a.Block(lo, hi)[:n], ad.b.Block(lo, hi)[:n]
 		var bits uint64
 		for j, x := range vb {
 			aw := wb[j]
@@ -204,13 +204,13 @@ func adaptiveExponentialGeneric(k *exponentialConsts, ad *adaptation, v, current
 
 func simplifiedAdaptiveExponentialGeneric(k *exponentialConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64) {
 	for w := range spikes {
-		lo, hi := span(w, len(v))
+		lo, hi := mem.Span(w, len(v))
 		vb := v[lo:hi]
 		n := len(vb)
-		ib, rc, c := current[lo:hi][:n], rf.r[lo:hi][:n], rf.c.block(lo, hi)[:n]
-		kk, delta, rh, r := k.k.block(lo, hi)[:n], k.delta.block(lo, hi)[:n], k.rh.block(lo, hi)[:n], k.r.block(lo, hi)[:n]
-		thr, reset := k.thr.block(lo, hi)[:n], k.reset.block(lo, hi)[:n]
-		theta, lTheta, deltaTheta := th.theta[lo:hi][:n], th.lTheta.block(lo, hi)[:n], th.deltaTheta.block(lo, hi)[:n]
+		ib, rc, c := current[lo:hi][:n], rf.r[lo:hi][:n], rf.c.Block(lo, hi)[:n]
+		kk, delta, rh, r := k.k.Block(lo, hi)[:n], k.delta.Block(lo, hi)[:n], k.rh.Block(lo, hi)[:n], k.r.Block(lo, hi)[:n]
+		thr, reset := k.thr.Block(lo, hi)[:n], k.reset.Block(lo, hi)[:n]
+		theta, lTheta, deltaTheta := th.theta[lo:hi][:n], th.lTheta.Block(lo, hi)[:n], th.deltaTheta.Block(lo, hi)[:n]
 		var bits uint64
 		for j, x := range vb {
 			ready := rc[j] > c[j]
@@ -232,12 +232,12 @@ func simplifiedAdaptiveExponentialGeneric(k *exponentialConsts, rf *refractory, 
 func izhikevichGeneric(k *izhikevichConsts, v, u, current []float32, spikes []uint64) {
 	dt := k.dt
 	for w := range spikes {
-		lo, hi := span(w, len(v))
+		lo, hi := mem.Span(w, len(v))
 		vb := v[lo:hi]
 		n := len(vb)
 		ib, ub := current[lo:hi][:n], u[lo:hi][:n]
-		rest, r, a, b, d := k.rest.block(lo, hi)[:n], k.r.block(lo, hi)[:n], k.a.block(lo, hi)[:n], k.b.block(lo, hi)[:n], k.d.block(lo, hi)[:n]
-		thr, reset := k.thr.block(lo, hi)[:n], k.reset.block(lo, hi)[:n]
+		rest, r, a, b, d := k.rest.Block(lo, hi)[:n], k.r.Block(lo, hi)[:n], k.a.Block(lo, hi)[:n], k.b.Block(lo, hi)[:n], k.d.Block(lo, hi)[:n]
+		thr, reset := k.thr.Block(lo, hi)[:n], k.reset.Block(lo, hi)[:n]
 		var bits uint64
 		for j, x := range vb {
 			uj, va := ub[j], x+rest[j]

@@ -46,72 +46,19 @@ var (
 	_ Soma = (*Izhikevich)(nil)
 )
 
-// blockLen is the number of units the portable kernels update at a time: the
-// units of one spike word.
-const blockLen = 64
-
-// stream is a constant as the kernels read it: one value per unit, or, when
-// uniform, the value repeated blockLen times, so that a kernel reads a block
-// of either form the same way.
-type stream[T float32 | uint16] struct {
-	v       []T
-	uniform bool
-}
-
-// planStream plans s to hold p, one value for all units (len(p) = 1) or one
-// per unit.
-func planStream[T float32 | uint16](b *mem.Block, s *stream[T], p []T) {
-	s.uniform = len(p) == 1
-	if s.uniform {
-		rep := make([]T, blockLen)
-		for i := range rep {
-			rep[i] = p[0]
-		}
-		p = rep
-	}
-	mem.Copy(b, &s.v, p)
-}
-
-// block returns the values of units lo to hi, at most blockLen of them.
-func (s *stream[T]) block(lo, hi int) []T {
-	if s.uniform {
-		return s.v[:hi-lo]
-	}
-	return s.v[lo:hi]
-}
-
-// at returns the value of unit i.
-func (s *stream[T]) at(i int) T {
-	if s.uniform {
-		return s.v[0]
-	}
-	return s.v[i]
-}
-
-// fill sets dst[i] to the value of unit i.
-func (s *stream[T]) fill(dst []T) {
-	if !s.uniform {
-		copy(dst, s.v)
-		return
-	}
-	for i := range dst {
-		dst[i] = s.v[0]
-	}
-}
-
 // population is what every soma has: its size, time step, and potential.
 type population struct {
 	name string // the type, for panics
 	n    int
 	dt   float64
 	v    []float32       // potential, rebased
-	rest stream[float32] // potential_rest, to convert to and from absolute potentials
+	rest mem.Stream[float32] // potential_rest, to convert to and from absolute potentials
 }
 
 func (p *population) plan(b *mem.Block, name string, n int, dt float64, params ref.Params) {
 	p.name, p.n, p.dt = name, n, dt
 	mem.Array(b, &p.v, n)
-	planStream(b, &p.rest, params["potential_rest"])
+	mem.PlanStream(b, &p.rest, params["potential_rest"])
 }
 
 // Units returns the population size.
@@ -144,7 +91,7 @@ func (p *population) toAbsolute(fn string, dst, x []float32) []float32 {
 	}
 	p.checkLen(fn, "dst", len(dst))
 	for i := range dst {
-		dst[i] = x[i] + p.rest.at(i)
+		dst[i] = x[i] + p.rest.At(i)
 	}
 	return dst
 }
@@ -153,7 +100,7 @@ func (p *population) toAbsolute(fn string, dst, x []float32) []float32 {
 func (p *population) fromAbsolute(fn string, x, src []float32) {
 	p.checkLen(fn, "src", len(src))
 	for i := range x {
-		x[i] = src[i] - p.rest.at(i)
+		x[i] = src[i] - p.rest.At(i)
 	}
 }
 
@@ -175,12 +122,12 @@ func (p *population) checkStep(current []float32, spikes spark.Spikes) {
 // (steps). A unit is ready when r > c (r ≥ c for the strict soma).
 type refractory struct {
 	r []uint16
-	c stream[uint16]
+	c mem.Stream[uint16]
 }
 
 func (rf *refractory) plan(b *mem.Block, n int, c []uint16) {
 	mem.Array(b, &rf.r, n)
-	planStream(b, &rf.c, c)
+	mem.PlanStream(b, &rf.c, c)
 }
 
 // Refractory returns the refractory counter of every unit: the steps since
@@ -188,26 +135,26 @@ func (rf *refractory) plan(b *mem.Block, n int, c []uint16) {
 // slice is the state itself.
 func (rf *refractory) Refractory() []uint16 { return rf.r }
 
-func (rf *refractory) reset() { rf.c.fill(rf.r) }
+func (rf *refractory) reset() { rf.c.Fill(rf.r) }
 
 // adaptiveThreshold is the moving threshold θ of the adaptive somas, with
 // its baseline thr, rate λθ = rate(threshold_tau) and jump threshold_delta.
 type adaptiveThreshold struct {
 	theta              []float32
-	thr                stream[float32]
-	lTheta, deltaTheta stream[float32]
+	thr                mem.Stream[float32]
+	lTheta, deltaTheta mem.Stream[float32]
 	pop                *population // for absolute thresholds
 }
 
 func (th *adaptiveThreshold) plan(b *mem.Block, pop *population, thr ref.P, m *ref.AdaptiveThreshold) {
 	th.pop = pop
 	mem.Array(b, &th.theta, pop.n)
-	planStream(b, &th.thr, thr)
-	planStream(b, &th.lTheta, m.LTheta)
-	planStream(b, &th.deltaTheta, m.DeltaTheta)
+	mem.PlanStream(b, &th.thr, thr)
+	mem.PlanStream(b, &th.lTheta, m.LTheta)
+	mem.PlanStream(b, &th.deltaTheta, m.DeltaTheta)
 }
 
-func (th *adaptiveThreshold) reset() { th.thr.fill(th.theta) }
+func (th *adaptiveThreshold) reset() { th.thr.Fill(th.theta) }
 
 // Threshold returns the threshold θ of every unit relative to the resting
 // potential (mV). The slice is the state itself.
@@ -226,26 +173,26 @@ func (th *adaptiveThreshold) SetAbsoluteThreshold(src []float32) {
 
 // leakyConsts are the constants of the leaky somas' potential update.
 type leakyConsts struct {
-	d, gR, thr, reset stream[float32]
+	d, gR, thr, reset mem.Stream[float32]
 }
 
 func (k *leakyConsts) plan(b *mem.Block, m *ref.Leaky) {
-	planStream(b, &k.d, m.D)
-	planStream(b, &k.gR, m.GR)
-	planStream(b, &k.thr, m.Thr)
-	planStream(b, &k.reset, m.Reset)
+	mem.PlanStream(b, &k.d, m.D)
+	mem.PlanStream(b, &k.gR, m.GR)
+	mem.PlanStream(b, &k.thr, m.Thr)
+	mem.PlanStream(b, &k.reset, m.Reset)
 }
 
 // exponentialConsts are the constants of the exponential somas' potential update.
 type exponentialConsts struct {
-	k, delta, rh, r, thr, reset stream[float32]
+	k, delta, rh, r, thr, reset mem.Stream[float32]
 }
 
 func (k *exponentialConsts) plan(b *mem.Block, m *ref.Exponential) {
-	planStream(b, &k.k, m.K)
-	planStream(b, &k.delta, m.Delta)
-	planStream(b, &k.rh, m.Rh)
-	planStream(b, &k.r, m.R)
-	planStream(b, &k.thr, m.Thr)
-	planStream(b, &k.reset, m.Reset)
+	mem.PlanStream(b, &k.k, m.K)
+	mem.PlanStream(b, &k.delta, m.Delta)
+	mem.PlanStream(b, &k.rh, m.Rh)
+	mem.PlanStream(b, &k.r, m.R)
+	mem.PlanStream(b, &k.thr, m.Thr)
+	mem.PlanStream(b, &k.reset, m.Reset)
 }

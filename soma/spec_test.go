@@ -85,7 +85,7 @@ func TestRefractoryIgnoresInput(t *testing.T) {
 		if !spikes.Has(0) {
 			t.Fatalf("%s: no spike on the first ready step", k.name)
 		}
-		d := s.k.d.at(0)
+		d := s.k.d.At(0)
 		for step := range 5 {
 			v := s.Potential()[0]
 			s.Step([]float32{float32(math.Inf(1))}, spikes)
