@@ -51,7 +51,7 @@ type population struct {
 	name string // the type, for panics
 	n    int
 	dt   float64
-	v    []float32       // potential, rebased
+	v    []float32           // potential, rebased
 	rest mem.Stream[float32] // potential_rest, to convert to and from absolute potentials
 }
 
