@@ -1,0 +1,131 @@
+// Package tracer implements the four trace models of SPEC.md ("Traces") over
+// float32 arrays: the engine of the public trace package, and of the traced
+// synapses, which drive one trace per post unit or per connection.
+package tracer
+
+import (
+	"fmt"
+
+	"github.com/sparkgo/spark/internal/mem"
+	"github.com/sparkgo/spark/internal/ref"
+)
+
+// Model is one of the trace models.
+type Model int
+
+const (
+	Single Model = iota // Tracer: T ← T + λ·(b − T) + c·x, output T
+	RD                  // RDTracer: rise and decay stages, output T_decay − T_rise
+	RFS                 // RFSTracer: two RD tracers, output α·fast + (1 − α)·slow
+	Double              // DoubleTracer: two stages in cascade, output T2
+)
+
+// ByName maps the synapse models to their trace models.
+var ByName = map[string]Model{
+	"TracedSynapses":       Single,
+	"RDTracedSynapses":     RD,
+	"RFSTracedSynapses":    RFS,
+	"DoubleTracedSynapses": Double,
+}
+
+// stage is the constants of one exponential stage: rate λ, scale c, base b.
+type stage struct {
+	l, c, b mem.Stream[float32]
+}
+
+func (s *stage) plan(b *mem.Block, r *ref.Stage) {
+	mem.PlanStream(b, &s.l, r.L)
+	mem.PlanStream(b, &s.c, r.C)
+	mem.PlanStream(b, &s.b, r.B)
+}
+
+// Trace is a population of traces of one model.
+type Trace struct {
+	name   string // the public type, for panics
+	model  Model
+	n      int
+	dt     float64
+	stages []stage                // 1 (Single), 2 (RD: rise, decay; Double: first, second) or 4 (RFS: fast rise, fast decay, slow rise, slow decay)
+	alpha  [2]mem.Stream[float32] // RFS: α and 1 − α
+	st     [][]float32            // one state array per stage
+}
+
+// New builds n traces of model m at time step dt (ms) from parameters by
+// seed name (validated), each one value or n values. name is the public type,
+// for panics; euler selects the forward-Euler rate dt/τ (Double only).
+func New(name string, m Model, dt float64, n int, p ref.Params, euler bool) *Trace {
+	t := &Trace{name: name, model: m, n: n, dt: dt}
+	var b mem.Block
+	var stages []*ref.Stage
+	switch m {
+	case Single:
+		r := ref.NewTracer(dt, p)
+		stages = []*ref.Stage{&r.Stage}
+	case RD:
+		r := ref.NewRDTracer(dt, p)
+		stages = []*ref.Stage{&r.Rise, &r.Decay}
+	case RFS:
+		r := ref.NewRFSTracer(dt, p)
+		stages = []*ref.Stage{&r.Fast.Rise, &r.Fast.Decay, &r.Slow.Rise, &r.Slow.Decay}
+		mem.PlanStream(&b, &t.alpha[0], r.Alpha)
+		mem.PlanStream(&b, &t.alpha[1], r.Alpha1)
+	case Double:
+		r := ref.NewDoubleTracer(dt, p, euler)
+		stages = []*ref.Stage{&r.First, &r.Second}
+	default:
+		panic(fmt.Sprintf("tracer: unknown model %d", m))
+	}
+	t.stages = make([]stage, len(stages))
+	t.st = make([][]float32, len(stages))
+	for k, r := range stages {
+		mem.Array(&b, &t.st[k], n)
+		t.stages[k].plan(&b, r)
+	}
+	b.Alloc()
+	t.Reset()
+	return t
+}
+
+// Units returns the number of traces.
+func (t *Trace) Units() int { return t.n }
+
+// Dt returns the time step (ms).
+func (t *Trace) Dt() float64 { return t.dt }
+
+// Reset sets every stage to its base.
+func (t *Trace) Reset() {
+	for k := range t.stages {
+		t.stages[k].b.Fill(t.st[k])
+	}
+}
+
+// States returns the live state arrays, one per stage: the slices are the
+// state itself, so that a simulator can read, checkpoint and restore it.
+func (t *Trace) States() [][]float32 { return append([][]float32(nil), t.st...) }
+
+// State returns the live state array of stage k.
+func (t *Trace) State(k int) []float32 { return t.st[k] }
+
+// Step advances every trace by one time step given its drive x and writes
+// its output to out; len(x) and len(out) must be Units(), and out may be x.
+// It panics, before reading or writing anything, on other lengths.
+func (t *Trace) Step(x, out []float32) {
+	if len(x) != t.n || len(out) != t.n {
+		panic(fmt.Sprintf("%s.Step: len(x) = %d, len(out) = %d, want Units = %d", t.name, len(x), len(out), t.n))
+	}
+	t.StepUnchecked(x, out)
+}
+
+// StepUnchecked is Step for callers that have checked the lengths.
+func (t *Trace) StepUnchecked(x, out []float32) {
+	switch t.model {
+	case Single:
+		impl.single(&t.stages[0], t.st[0], x, out)
+	case RD:
+		impl.rd(&t.stages[0], &t.stages[1], t.st[0], t.st[1], x, out)
+	case RFS:
+		impl.rfs(t.stages, t.st, &t.alpha, x, out)
+	case Double:
+		impl.double(&t.stages[0], &t.stages[1], t.st[0], t.st[1], x, out)
+	}
+}

@@ -1,0 +1,182 @@
+package tracer
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/sparkgo/spark/internal/ref"
+)
+
+// paths are the implementations this machine can run.
+func paths() []*kernels { return []*kernels{&generic} }
+
+func using(t testing.TB, k *kernels) {
+	old := impl
+	impl = k
+	t.Cleanup(func() { impl = old })
+}
+
+type rng uint64
+
+func (r *rng) next() uint64 {
+	*r ^= *r << 13
+	*r ^= *r >> 7
+	*r ^= *r << 17
+	return uint64(*r)
+}
+
+func (r *rng) uniform(lo, hi float32) float32 {
+	return lo + float32((hi-lo)*float32(r.next()>>40)/(1<<24))
+}
+
+var specials = []float32{
+	float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)),
+	math.Float32frombits(1), math.MaxFloat32, float32(math.Copysign(0, -1)),
+}
+
+// params draws every parameter of a model, uniform or per unit.
+func params(r *rng, model string, n int, perUnit bool) ref.Params {
+	p := ref.Params{}
+	for _, f := range ref.TraceParams[model] {
+		draw := func() float32 {
+			switch {
+			case f.Name == "alpha":
+				return r.uniform(0, 1)
+			case f.Name[:3] == "tau":
+				return f.Default * r.uniform(0.3, 3)
+			}
+			return r.uniform(-2, 2)
+		}
+		if !perUnit {
+			p[f.Name] = ref.P{draw()}
+			continue
+		}
+		v := make(ref.P, n)
+		for i := range v {
+			v[i] = draw()
+		}
+		p[f.Name] = v
+	}
+	return p
+}
+
+func sameBits(x, y float32) bool {
+	return x != x && y != y || math.Float32bits(x) == math.Float32bits(y)
+}
+
+// TestPathsMatchReference runs every trace model on every path against the
+// reference, bit for bit, on every size from 1 to 300 and some larger, with
+// NaN, ±Inf and subnormal drives and states, output in place and apart.
+func TestPathsMatchReference(t *testing.T) {
+	sizes := []int{1, 2, 3, 63, 64, 65, 200, 4099}
+	if !testing.Short() {
+		sizes = sizes[:0]
+		for n := 1; n <= 300; n++ {
+			sizes = append(sizes, n)
+		}
+		sizes = append(sizes, 1000, 4099)
+	}
+	for _, k := range paths() {
+		for name, m := range ByName {
+			t.Run(k.name+"/"+name, func(t *testing.T) {
+				using(t, k)
+				r := rng(42)
+				for _, n := range sizes {
+					for _, perUnit := range []bool{false, true} {
+						p := params(&r, name, n, perUnit)
+						tr := New("trace.Test", m, 0.5, n, p, false)
+						rm := ref.Traces[name](0.5, p)
+						want := make([][]float32, rm.States())
+						for s := range want {
+							want[s] = make([]float32, n)
+						}
+						rm.Init(want)
+						for s := range want {
+							if !slices.Equal(tr.State(s), want[s]) {
+								t.Fatalf("n=%d: initial state %d differs", n, s)
+							}
+						}
+						x, out, wantOut := make([]float32, n), make([]float32, n), make([]float32, n)
+						for step := range 6 {
+							for i := range x {
+								x[i] = r.uniform(-50, 50)
+								if r.next()%50 == 0 {
+									x[i] = specials[r.next()%uint64(len(specials))]
+								}
+							}
+							rm.Step(want, x, wantOut)
+							if step%2 == 0 {
+								tr.Step(x, out)
+							} else {
+								copy(out, x)
+								tr.Step(out, out) // in place
+							}
+							where := fmt.Sprintf("n=%d perUnit=%v step %d", n, perUnit, step)
+							for i := range out {
+								if !sameBits(out[i], wantOut[i]) {
+									t.Fatalf("%s: out[%d] = %v, want %v", where, i, out[i], wantOut[i])
+								}
+							}
+							for s := range want {
+								for i, v := range tr.State(s) {
+									if !sameBits(v, want[s][i]) {
+										t.Fatalf("%s: state %d[%d] = %v, want %v", where, s, i, v, want[s][i])
+									}
+								}
+							}
+						}
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestStepPanics(t *testing.T) {
+	tr := New("trace.Tracer", Single, 1, 5, ref.Params{"tau": {5}, "scale": {1}, "base": {3}}, false)
+	for _, c := range [][2]int{{4, 5}, {5, 6}, {0, 0}} {
+		x, out := make([]float32, c[0]), make([]float32, c[1])
+		func() {
+			defer func() {
+				want := fmt.Sprintf("trace.Tracer.Step: len(x) = %d, len(out) = %d, want Units = 5", c[0], c[1])
+				if r := recover(); r != want {
+					t.Errorf("panic %v, want %q", r, want)
+				}
+			}()
+			tr.Step(x, out)
+		}()
+		for _, v := range tr.State(0) {
+			if v != 3 {
+				t.Fatal("a refused Step changed the state")
+			}
+		}
+	}
+}
+
+func TestStepAllocates(t *testing.T) {
+	for name, m := range ByName {
+		r := rng(1)
+		tr := New(name, m, 1, 1000, params(&r, name, 1000, true), false)
+		x := make([]float32, 1000)
+		if a := testing.AllocsPerRun(20, func() { tr.Step(x, x) }); a != 0 {
+			t.Errorf("%s: %v allocations per Step", name, a)
+		}
+	}
+}
+
+// TestForwardEuler: the Double tracer's euler option uses λ = dt/τ.
+func TestForwardEuler(t *testing.T) {
+	p := ref.Params{"tau_1": {4}, "scale_1": {1}, "base_1": {0}, "tau_2": {8}, "scale_2": {1}, "base_2": {0}}
+	tr := New("trace.DoubleTracer", Double, 1, 1, p, true)
+	tr.State(0)[0] = 1
+	out := make([]float32, 1)
+	tr.Step([]float32{0}, out)
+	if t1 := tr.State(0)[0]; t1 != 0.75 { // 1 + (1/4)·(0 − 1)
+		t.Errorf("T1 = %v, want 0.75", t1)
+	}
+	if out[0] != 0.75 { // 0 + (1/8)·(0 − 0) + 1·0.75
+		t.Errorf("T2 = %v, want 0.75", out[0])
+	}
+}
