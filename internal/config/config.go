@@ -29,6 +29,9 @@ var (
 	// Positive: a finite value > 0 (time constants, the spike slope).
 	Positive = Rule{"must be finite and > 0", func(v float32, _ float64) bool { return finite(v) && v > 0 }}
 
+	// Fraction: a value in [0, 1] (the RFS tracer's α).
+	Fraction = Rule{"must be in [0, 1]", func(v float32, _ float64) bool { return v >= 0 && v <= 1 }}
+
 	// Cooldown: a finite value ≥ 0 that is at most ref.MaxCooldownSteps time
 	// steps, so that the saturating 16-bit counter can pass it.
 	Cooldown = Rule{

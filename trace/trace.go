@@ -1,0 +1,235 @@
+// Package trace holds the traces of Spark's tracers (SPEC.md, "Traces"):
+// exponential traces over float32 arrays, the low-pass filters that turn
+// spikes into synaptic currents. Each is a population of Units traces,
+// stepped with a drive x (one value per trace) into an output.
+//
+// One stage with rate λ = 1 − exp(−dt/τ), scale c and base b is
+//
+//	T ← T + λ·(b − T) + c·x
+//
+// starting at b: T relaxes to b with time constant τ and jumps by c·x. The
+// tracers combine stages: [Tracer] is one, [RDTracer] a rise and a decay
+// stage, [RFSTracer] a rise with a fast and a slow decay, [DoubleTracer] two
+// in cascade. Every parameter is uniform or one value per trace.
+package trace
+
+import (
+	"github.com/sparkgo/spark"
+	"github.com/sparkgo/spark/internal/config"
+	"github.com/sparkgo/spark/internal/tracer"
+)
+
+// Trace is what every tracer does.
+type Trace interface {
+	// Units returns the number of traces.
+	Units() int
+	// Dt returns the time step (ms).
+	Dt() float64
+	// Step advances every trace by one time step given its drive x and
+	// writes its output to out, which may be x. len(x) and len(out) must
+	// be Units(); Step panics otherwise, before reading or writing
+	// anything. It allocates nothing.
+	Step(x, out []float32)
+	// Reset sets every stage to its base.
+	Reset()
+	// States returns the live state arrays, one per stage: writing to
+	// them changes the traces, so that a simulator can checkpoint and
+	// restore them.
+	States() [][]float32
+}
+
+var (
+	_ Trace = (*Tracer)(nil)
+	_ Trace = (*RDTracer)(nil)
+	_ Trace = (*RFSTracer)(nil)
+	_ Trace = (*DoubleTracer)(nil)
+)
+
+// core is what every tracer embeds: the engine, whose methods it forwards.
+type core struct{ t *tracer.Trace }
+
+// Units returns the number of traces.
+func (c core) Units() int { return c.t.Units() }
+
+// Dt returns the time step (ms).
+func (c core) Dt() float64 { return c.t.Dt() }
+
+// Step advances every trace by one time step; see [Trace].
+func (c core) Step(x, out []float32) { c.t.Step(x, out) }
+
+// Reset sets every stage to its base.
+func (c core) Reset() { c.t.Reset() }
+
+// States returns the live state arrays, one per stage; see [Trace].
+func (c core) States() [][]float32 { return c.t.States() }
+
+// stageFields are the fields of one stage: time constant, scale and base.
+func stageFields(suffix, seed string, tau, scale, base *spark.Param, tauDefault float32) []config.Field {
+	return []config.Field{
+		{Name: "Tau" + suffix, Seed: "tau" + seed, Param: tau, Default: tauDefault, Rule: config.Positive},
+		{Name: "Scale" + suffix, Seed: "scale" + seed, Param: scale, Default: 1, Rule: config.Finite},
+		{Name: "Base" + suffix, Seed: "base" + seed, Param: base, Default: 0, Rule: config.Finite},
+	}
+}
+
+// build validates a config and builds its traces.
+func build(typ string, m tracer.Model, units int, dt float64, euler bool, fields []config.Field) (core, error) {
+	dt, p, err := config.Resolve("trace."+typ+"Config", units, dt, fields)
+	if err != nil {
+		return core{}, err
+	}
+	return core{tracer.New("trace."+typ, m, dt, units, p, euler)}, nil
+}
+
+// TracerConfig configures a [Tracer].
+type TracerConfig struct {
+	Units int     // number of traces, > 0
+	Dt    float64 // time step (ms), > 0; 0 means 1 ms
+
+	Tau   spark.Param // time constant τ (ms), > 0; default 5
+	Scale spark.Param // scale c of the drive; default 1
+	Base  spark.Param // base b, the value T relaxes to; default 0
+}
+
+// Tracer is one exponential stage per unit (Spark's Tracer):
+//
+//	T ← T + λ·(b − T) + c·x,  λ = 1 − exp(−dt/τ)
+//
+// Its output is T.
+type Tracer struct{ core }
+
+// NewTracer returns traces at their base, or a *[spark.ConfigError].
+func NewTracer(cfg TracerConfig) (*Tracer, error) {
+	c, err := build("Tracer", tracer.Single, cfg.Units, cfg.Dt, false,
+		stageFields("", "", &cfg.Tau, &cfg.Scale, &cfg.Base, 5))
+	if err != nil {
+		return nil, err
+	}
+	return &Tracer{c}, nil
+}
+
+// Value returns T of every unit; the slice is the state itself.
+func (t *Tracer) Value() []float32 { return t.t.State(0) }
+
+// RDTracerConfig configures an [RDTracer].
+type RDTracerConfig struct {
+	Units int     // number of traces, > 0
+	Dt    float64 // time step (ms), > 0; 0 means 1 ms
+
+	TauRise    spark.Param // rise time constant τr (ms), > 0; default 1
+	ScaleRise  spark.Param // scale of the rise stage's drive; default 1
+	BaseRise   spark.Param // base of the rise stage; default 0
+	TauDecay   spark.Param // decay time constant τd (ms), > 0; default 5
+	ScaleDecay spark.Param // scale of the decay stage's drive; default 1
+	BaseDecay  spark.Param // base of the decay stage; default 0
+}
+
+// RDTracer is a rise–decay trace (Spark's RDTracer): a rise stage with the
+// coupled time constant τr' = τr·τd/(τr + τd) and a decay stage with τd,
+// both driven by x. Its output, T_decay − T_rise, is a difference of
+// exponentials: for scales of 1 a spike gives a current that rises with
+// τr' and decays with τd.
+type RDTracer struct{ core }
+
+// NewRDTracer returns traces at their bases, or a *[spark.ConfigError].
+func NewRDTracer(cfg RDTracerConfig) (*RDTracer, error) {
+	c, err := build("RDTracer", tracer.RD, cfg.Units, cfg.Dt, false, append(
+		stageFields("Rise", "_rise", &cfg.TauRise, &cfg.ScaleRise, &cfg.BaseRise, 1),
+		stageFields("Decay", "_decay", &cfg.TauDecay, &cfg.ScaleDecay, &cfg.BaseDecay, 5)...))
+	if err != nil {
+		return nil, err
+	}
+	return &RDTracer{c}, nil
+}
+
+// Rise returns the rise stage's state; the slice is the state itself.
+func (t *RDTracer) Rise() []float32 { return t.t.State(0) }
+
+// Decay returns the decay stage's state; the slice is the state itself.
+func (t *RDTracer) Decay() []float32 { return t.t.State(1) }
+
+// RFSTracerConfig configures an [RFSTracer].
+type RFSTracerConfig struct {
+	Units int     // number of traces, > 0
+	Dt    float64 // time step (ms), > 0; 0 means 1 ms
+
+	Alpha          spark.Param // weight α of the fast component, in [0, 1]; default 0.8
+	TauRise        spark.Param // rise time constant τr (ms), > 0; default 1
+	ScaleRise      spark.Param // scale of both rise stages; default 1
+	BaseRise       spark.Param // base of both rise stages; default 0
+	TauFastDecay   spark.Param // fast decay time constant (ms), > 0; default 5
+	ScaleFastDecay spark.Param // scale of the fast decay stage; default 1
+	BaseFastDecay  spark.Param // base of the fast decay stage; default 0
+	TauSlowDecay   spark.Param // slow decay time constant (ms), > 0; default 50
+	ScaleSlowDecay spark.Param // scale of the slow decay stage; default 1
+	BaseSlowDecay  spark.Param // base of the slow decay stage; default 0
+}
+
+// RFSTracer is a rise, fast-decay and slow-decay trace (Spark's RFSTracer):
+// two [RDTracer]s sharing the rise parameters, one decaying with
+// τ_fast_decay and one with τ_slow_decay. Its output is
+//
+//	α·(T_fast_decay − T_fast_rise) + (1 − α)·(T_slow_decay − T_slow_rise)
+type RFSTracer struct{ core }
+
+// NewRFSTracer returns traces at their bases, or a *[spark.ConfigError].
+func NewRFSTracer(cfg RFSTracerConfig) (*RFSTracer, error) {
+	f := []config.Field{{Name: "Alpha", Seed: "alpha", Param: &cfg.Alpha, Default: 0.8, Rule: config.Fraction}}
+	f = append(f, stageFields("Rise", "_rise", &cfg.TauRise, &cfg.ScaleRise, &cfg.BaseRise, 1)...)
+	f = append(f, stageFields("FastDecay", "_fast_decay", &cfg.TauFastDecay, &cfg.ScaleFastDecay, &cfg.BaseFastDecay, 5)...)
+	f = append(f, stageFields("SlowDecay", "_slow_decay", &cfg.TauSlowDecay, &cfg.ScaleSlowDecay, &cfg.BaseSlowDecay, 50)...)
+	c, err := build("RFSTracer", tracer.RFS, cfg.Units, cfg.Dt, false, f)
+	if err != nil {
+		return nil, err
+	}
+	return &RFSTracer{c}, nil
+}
+
+// FastRise, FastDecay, SlowRise and SlowDecay return the stages' states; the
+// slices are the state itself.
+func (t *RFSTracer) FastRise() []float32  { return t.t.State(0) }
+func (t *RFSTracer) FastDecay() []float32 { return t.t.State(1) }
+func (t *RFSTracer) SlowRise() []float32  { return t.t.State(2) }
+func (t *RFSTracer) SlowDecay() []float32 { return t.t.State(3) }
+
+// DoubleTracerConfig configures a [DoubleTracer].
+type DoubleTracerConfig struct {
+	Units int     // number of traces, > 0
+	Dt    float64 // time step (ms), > 0; 0 means 1 ms
+
+	Tau1   spark.Param // first stage's time constant (ms), > 0; default 5
+	Scale1 spark.Param // scale of the first stage's drive; default 1
+	Base1  spark.Param // first stage's base; default 0
+	Tau2   spark.Param // second stage's time constant (ms), > 0; default 5
+	Scale2 spark.Param // scale of the second stage's drive, T1; default 1
+	Base2  spark.Param // second stage's base; default 0
+
+	// ForwardEuler selects the earlier release's rate λ = dt/τ for both
+	// stages instead of 1 − exp(−dt/τ).
+	ForwardEuler bool
+}
+
+// DoubleTracer is two stages in cascade (the earlier release's
+// DoubleTracer):
+//
+//	T1 ← T1 + λ1·(b1 − T1) + c1·x
+//	T2 ← T2 + λ2·(b2 − T2) + c2·T1
+//
+// the second driven by the first's new value. Its output is T2.
+type DoubleTracer struct{ core }
+
+// NewDoubleTracer returns traces at their bases, or a *[spark.ConfigError].
+func NewDoubleTracer(cfg DoubleTracerConfig) (*DoubleTracer, error) {
+	c, err := build("DoubleTracer", tracer.Double, cfg.Units, cfg.Dt, cfg.ForwardEuler, append(
+		stageFields("1", "_1", &cfg.Tau1, &cfg.Scale1, &cfg.Base1, 5),
+		stageFields("2", "_2", &cfg.Tau2, &cfg.Scale2, &cfg.Base2, 5)...))
+	if err != nil {
+		return nil, err
+	}
+	return &DoubleTracer{c}, nil
+}
+
+// First and Second return the stages' states; the slices are the state
+// itself.
+func (t *DoubleTracer) First() []float32  { return t.t.State(0) }
+func (t *DoubleTracer) Second() []float32 { return t.t.State(1) }
