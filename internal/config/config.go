@@ -6,6 +6,7 @@ package config
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/sparkgo/spark"
 	"github.com/sparkgo/spark/internal/ref"
@@ -59,6 +60,13 @@ func Resolve(cfg string, units int, dt float64, fields []Field) (float64, ref.Pa
 	if units <= 0 {
 		return 0, nil, &spark.ConfigError{Config: cfg, Field: "Units", Index: -1, Value: float64(units), Rule: "must be > 0"}
 	}
+	return ResolveShape(cfg, dt, []int{units}, fmt.Sprintf("a per-unit parameter needs one value per unit (Units = %d)", units), fields)
+}
+
+// ResolveShape is Resolve for a population whose per-unit parameters may
+// have any of the given lengths (e.g. one per post unit or one per synapse),
+// which lengthRule states. The caller has checked the population's size.
+func ResolveShape(cfg string, dt float64, lengths []int, lengthRule string, fields []Field) (float64, ref.Params, error) {
 	if dt == 0 {
 		dt = DefaultDt
 	}
@@ -72,9 +80,8 @@ func Resolve(cfg string, units int, dt float64, fields []Field) (float64, ref.Pa
 			p = spark.Uniform(f.Default)
 		}
 		vals := p.Values()
-		if !p.IsUniform() && len(vals) != units {
-			return 0, nil, &spark.ConfigError{Config: cfg, Field: f.Name, Index: -1, Length: true, Value: float64(len(vals)),
-				Rule: fmt.Sprintf("a per-unit parameter needs one value per unit (Units = %d)", units)}
+		if !p.IsUniform() && !slices.Contains(lengths, len(vals)) {
+			return 0, nil, &spark.ConfigError{Config: cfg, Field: f.Name, Index: -1, Length: true, Value: float64(len(vals)), Rule: lengthRule}
 		}
 		for i, v := range vals {
 			if !f.Rule.OK(v, dt) {

@@ -1,6 +1,9 @@
 package ref
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Synapses is a synapse population of Post units fed by Pre presynaptic
 // units through the kernel W[i, j] (post i, pre j, pA), post-major. A spike
@@ -72,48 +75,54 @@ func NewSynapses(model string, dt float64, post, pre int, w []float32, inhibitor
 		panic("ref: NewSynapses: parameters vary along the presynaptic axis; the trace must be per connection")
 	}
 	m.PerConnection = perConnection
-	q := Params{}
-	for name, v := range p {
-		switch {
-		case m.PerConnection:
-			q[name] = expand(post, pre, v)
-		case len(v) == post*pre && len(v) != post:
-			q[name] = perPost(pre, v)
-		default:
-			q[name] = v
-		}
-		if !m.PerConnection && isBase(name) {
-			q[name] = derive(func(i int) float32 { return mul(q[name].At(i), float32(pre)) }, q[name])
-		}
+	if perConnection {
+		m.Trace = build(dt, ExpandParams(post, pre, p))
+	} else {
+		m.Trace = build(dt, ContractParams(post, pre, p))
 	}
-	m.Trace = build(dt, q)
 	if m.PerConnection {
 		m.drive, m.out = make([]float32, post*pre), make([]float32, post*pre)
 	}
 	return m
 }
 
-func isBase(name string) bool { return len(name) >= 4 && name[:4] == "base" }
-
-// expand expands a parameter to one value per synapse.
-func expand(post, pre int, v P) P {
-	if len(v) == 1 || len(v) == post*pre && len(v) != post {
-		return v
+// ContractParams turns trace parameters that Contractible accepts into
+// those of one trace per post unit: one value or one per post unit, every
+// base multiplied by pre (the post unit's trace sums pre traces that each
+// relax to the base).
+func ContractParams(post, pre int, p Params) Params {
+	q := Params{}
+	for name, v := range p {
+		if len(v) == post*pre && len(v) != post {
+			w := make(P, post)
+			for i := range w {
+				w[i] = v[i*pre]
+			}
+			v = w
+		}
+		if strings.HasPrefix(name, "base") {
+			v = derive(func(i int) float32 { return mul(v.At(i), float32(pre)) }, v)
+		}
+		q[name] = v
 	}
-	out := make(P, post*pre)
-	for i := range out {
-		out[i] = v[i/pre]
-	}
-	return out
+	return q
 }
 
-// perPost takes the first value of each post unit's row.
-func perPost(pre int, v P) P {
-	out := make(P, len(v)/pre)
-	for i := range out {
-		out[i] = v[i*pre]
+// ExpandParams turns trace parameters into those of one trace per synapse,
+// post-major: a value per post unit is repeated along its row.
+func ExpandParams(post, pre int, p Params) Params {
+	q := Params{}
+	for name, v := range p {
+		if len(v) == post && len(v) != post*pre {
+			w := make(P, post*pre)
+			for k := range w {
+				w[k] = v[k/pre]
+			}
+			v = w
+		}
+		q[name] = v
 	}
-	return out
+	return q
 }
 
 // Units is the number of trace units: Post, or Post·Pre per connection.
