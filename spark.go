@@ -10,7 +10,10 @@
 // (internal/ref) written straight from SPEC.md.
 package spark
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+)
 
 // Param is a model parameter: one value for every unit of a population
 // ([Uniform]) or one value per unit ([PerUnit]). The zero Param is unset, and
@@ -74,5 +77,9 @@ func (e *ConfigError) Error() string {
 	case e.Index >= 0:
 		name = fmt.Sprintf("%s[%d]", name, e.Index)
 	}
-	return fmt.Sprintf("%s = %g: %s", name, e.Value, e.Rule)
+	v := strconv.FormatFloat(e.Value, 'g', -1, 64)
+	if float64(float32(e.Value)) == e.Value {
+		v = strconv.FormatFloat(e.Value, 'g', -1, 32) // a float32 parameter, as it was written
+	}
+	return fmt.Sprintf("%s = %s: %s", name, v, e.Rule)
 }

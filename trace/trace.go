@@ -63,15 +63,6 @@ func (c core) Reset() { c.t.Reset() }
 // States returns the live state arrays, one per stage; see [Trace].
 func (c core) States() [][]float32 { return c.t.States() }
 
-// stageFields are the fields of one stage: time constant, scale and base.
-func stageFields(suffix, seed string, tau, scale, base *spark.Param, tauDefault float32) []config.Field {
-	return []config.Field{
-		{Name: "Tau" + suffix, Seed: "tau" + seed, Param: tau, Default: tauDefault, Rule: config.Positive},
-		{Name: "Scale" + suffix, Seed: "scale" + seed, Param: scale, Default: 1, Rule: config.Finite},
-		{Name: "Base" + suffix, Seed: "base" + seed, Param: base, Default: 0, Rule: config.Finite},
-	}
-}
-
 // build validates a config and builds its traces.
 func build(typ string, m tracer.Model, units int, dt float64, euler bool, fields []config.Field) (core, error) {
 	dt, p, err := config.Resolve("trace."+typ+"Config", units, dt, fields)
@@ -101,7 +92,7 @@ type Tracer struct{ core }
 // NewTracer returns traces at their base, or a *[spark.ConfigError].
 func NewTracer(cfg TracerConfig) (*Tracer, error) {
 	c, err := build("Tracer", tracer.Single, cfg.Units, cfg.Dt, false,
-		stageFields("", "", &cfg.Tau, &cfg.Scale, &cfg.Base, 5))
+		config.TraceStage("", "", &cfg.Tau, &cfg.Scale, &cfg.Base, 5))
 	if err != nil {
 		return nil, err
 	}
@@ -134,8 +125,8 @@ type RDTracer struct{ core }
 // NewRDTracer returns traces at their bases, or a *[spark.ConfigError].
 func NewRDTracer(cfg RDTracerConfig) (*RDTracer, error) {
 	c, err := build("RDTracer", tracer.RD, cfg.Units, cfg.Dt, false, append(
-		stageFields("Rise", "_rise", &cfg.TauRise, &cfg.ScaleRise, &cfg.BaseRise, 1),
-		stageFields("Decay", "_decay", &cfg.TauDecay, &cfg.ScaleDecay, &cfg.BaseDecay, 5)...))
+		config.TraceStage("Rise", "_rise", &cfg.TauRise, &cfg.ScaleRise, &cfg.BaseRise, 1),
+		config.TraceStage("Decay", "_decay", &cfg.TauDecay, &cfg.ScaleDecay, &cfg.BaseDecay, 5)...))
 	if err != nil {
 		return nil, err
 	}
@@ -175,9 +166,9 @@ type RFSTracer struct{ core }
 // NewRFSTracer returns traces at their bases, or a *[spark.ConfigError].
 func NewRFSTracer(cfg RFSTracerConfig) (*RFSTracer, error) {
 	f := []config.Field{{Name: "Alpha", Seed: "alpha", Param: &cfg.Alpha, Default: 0.8, Rule: config.Fraction}}
-	f = append(f, stageFields("Rise", "_rise", &cfg.TauRise, &cfg.ScaleRise, &cfg.BaseRise, 1)...)
-	f = append(f, stageFields("FastDecay", "_fast_decay", &cfg.TauFastDecay, &cfg.ScaleFastDecay, &cfg.BaseFastDecay, 5)...)
-	f = append(f, stageFields("SlowDecay", "_slow_decay", &cfg.TauSlowDecay, &cfg.ScaleSlowDecay, &cfg.BaseSlowDecay, 50)...)
+	f = append(f, config.TraceStage("Rise", "_rise", &cfg.TauRise, &cfg.ScaleRise, &cfg.BaseRise, 1)...)
+	f = append(f, config.TraceStage("FastDecay", "_fast_decay", &cfg.TauFastDecay, &cfg.ScaleFastDecay, &cfg.BaseFastDecay, 5)...)
+	f = append(f, config.TraceStage("SlowDecay", "_slow_decay", &cfg.TauSlowDecay, &cfg.ScaleSlowDecay, &cfg.BaseSlowDecay, 50)...)
 	c, err := build("RFSTracer", tracer.RFS, cfg.Units, cfg.Dt, false, f)
 	if err != nil {
 		return nil, err
@@ -221,8 +212,8 @@ type DoubleTracer struct{ core }
 // NewDoubleTracer returns traces at their bases, or a *[spark.ConfigError].
 func NewDoubleTracer(cfg DoubleTracerConfig) (*DoubleTracer, error) {
 	c, err := build("DoubleTracer", tracer.Double, cfg.Units, cfg.Dt, cfg.ForwardEuler, append(
-		stageFields("1", "_1", &cfg.Tau1, &cfg.Scale1, &cfg.Base1, 5),
-		stageFields("2", "_2", &cfg.Tau2, &cfg.Scale2, &cfg.Base2, 5)...))
+		config.TraceStage("1", "_1", &cfg.Tau1, &cfg.Scale1, &cfg.Base1, 5),
+		config.TraceStage("2", "_2", &cfg.Tau2, &cfg.Scale2, &cfg.Base2, 5)...))
 	if err != nil {
 		return nil, err
 	}

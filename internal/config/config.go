@@ -95,3 +95,14 @@ func ResolveShape(cfg string, dt float64, lengths []int, lengthRule string, fiel
 	}
 	return dt, params, nil
 }
+
+// TraceStage returns the fields of one trace stage: its time constant Tau
+// (default tauDefault), Scale (default 1) and Base (default 0), with the Go
+// name suffix and seed name suffix given, e.g. ("Rise", "_rise").
+func TraceStage(suffix, seed string, tau, scale, base *spark.Param, tauDefault float32) []Field {
+	return []Field{
+		{Name: "Tau" + suffix, Seed: "tau" + seed, Param: tau, Default: tauDefault, Rule: Positive},
+		{Name: "Scale" + suffix, Seed: "scale" + seed, Param: scale, Default: 1, Rule: Finite},
+		{Name: "Base" + suffix, Seed: "base" + seed, Param: base, Default: 0, Rule: Finite},
+	}
+}

@@ -1,0 +1,41 @@
+package syn
+
+import "github.com/x448/float16"
+
+// kernels is one implementation of the synaptic building blocks. Rows hold
+// weights with their signs folded in; spike words are a row's bits, bit j%64
+// of word j/64 for column j. Sums run in increasing column order, so that
+// every implementation gives the same bits.
+type kernels struct {
+	name string
+
+	// addRow adds row to acc element-wise: acc[i] += row[i]. It is the
+	// event-driven update of one synchronous spike. addRow16 may use buf,
+	// of at least min(len(acc), chunk) values, as scratch.
+	addRow16 func(acc []float32, row []float16.Float16, buf []float32)
+	addRow32 func(acc []float32, row []float32)
+	// maskedSum returns Σ row[j] over the bits of x set, in increasing j:
+	// one post unit's input from asynchronous spikes.
+	maskedSum16 func(row []float16.Float16, x []uint64) float32
+	maskedSum32 func(row []float32, x []uint64) float32
+	// select sets d[j] to row[j] where bit j of x is set and to 0
+	// elsewhere: the drive of one post unit's per-synapse traces.
+	select16 func(d []float32, row []float16.Float16, x []uint64)
+	select32 func(d []float32, row []float32, x []uint64)
+}
+
+// generic is the portable implementation, plain Go on every platform
+// (kernels_generic.go).
+var generic = kernels{
+	name:        "generic",
+	addRow16:    addRow16Generic,
+	addRow32:    addRow32Generic,
+	maskedSum16: maskedSum16Generic,
+	maskedSum32: maskedSum32Generic,
+	select16:    select16Generic,
+	select32:    select32Generic,
+}
+
+// impl is the implementation every Step runs: the one place where the
+// package picks its path.
+var impl = &generic

@@ -1,0 +1,560 @@
+// Package syn holds the synapse models of Spark (SPEC.md, "Synapses"): a
+// population of Post units fed by Pre presynaptic units through a kernel of
+// weights W[i, j] (pA, post i, pre j), stored as binary16 by default.
+//
+// A presynaptic spike counts σ[j] = −1 when unit j is inhibitory and +1
+// otherwise, so the weighted input of post unit i is
+//
+//	y[i] = Σ_j W[i,j]·σ[j]·x[i,j]
+//
+// with x[i,j] = s[j] for synchronous spikes (one per presynaptic unit) and
+// the spike of connection (i, j) for asynchronous ones. The sum is taken in
+// float32 over the spiking j in increasing order; its terms are exact.
+// [LinearSynapses] output y. The traced models filter it through their
+// trace (package trace), one per post unit, driven by y, with every base
+// multiplied by Pre. When a trace parameter varies along the presynaptic
+// axis, they keep one trace per synapse instead, driven by W[i,j]·σ[j]·x[i,j],
+// and output the sum of post unit i's traces. The two forms give the same
+// currents when the parameters allow both; the constructor picks the
+// contracted one whenever it can.
+//
+// Synchronous spikes take the event-driven path: each spike adds one row of
+// weights, so the kernel is stored transposed (pre-major) internally.
+// Asynchronous spikes and per-synapse traces take the dense path over the
+// post-major kernel. [Synapses.Kernel] always reads it back post-major.
+package syn
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+
+	"github.com/x448/float16"
+
+	"github.com/sparkgo/spark"
+	"github.com/sparkgo/spark/internal/config"
+	"github.com/sparkgo/spark/internal/ref"
+	"github.com/sparkgo/spark/internal/tracer"
+)
+
+// Synapses is what every synapse model does.
+type Synapses interface {
+	// Post and Pre return the kernel's shape.
+	Post() int
+	Pre() int
+	// Async reports whether Step takes one spike per connection.
+	Async() bool
+	// Step advances the synapses by one time step and writes the current
+	// of every post unit (pA) to currents, which must have Post() values.
+	// Synchronous spikes are spark.SpikeWords(Pre()) words, the form a
+	// soma's Step writes; asynchronous spikes are Post() rows of
+	// spark.SpikeWords(Pre()) words, row i holding the spikes that reach
+	// post unit i (see [AsyncSpikes]). Step panics on other lengths, or
+	// on bits set past the last presynaptic unit, before reading or
+	// writing anything else. It allocates nothing.
+	Step(spikes spark.Spikes, currents []float32)
+	// StepIndices is Step for synchronous spikes given as the indices of
+	// the presynaptic units that spiked, strictly increasing.
+	StepIndices(pre []int, currents []float32)
+	// Reset sets every trace to its base.
+	Reset()
+	// Kernel writes the weights, post-major, to dst (nil: allocated),
+	// which must have Post()·Pre() values, and returns it.
+	Kernel(dst []float32) []float32
+	// SetKernel replaces the weights, given post-major, as the
+	// constructor would take them: an error leaves the kernel unchanged.
+	SetKernel(w []float32) error
+	// Weight returns W[i, j]; SetWeight sets it, rounded to the storage
+	// precision (binary16 overflows to ±Inf beyond 65504).
+	Weight(i, j int) float32
+	SetWeight(i, j int, w float32)
+}
+
+var (
+	_ Synapses = (*LinearSynapses)(nil)
+	_ Synapses = (*TracedSynapses)(nil)
+	_ Synapses = (*RDTracedSynapses)(nil)
+	_ Synapses = (*RFSTracedSynapses)(nil)
+	_ Synapses = (*DoubleTracedSynapses)(nil)
+)
+
+// AsyncSpikes returns an empty set of asynchronous spikes for post·pre
+// connections: post rows of spark.SpikeWords(pre) words. Connection (i, j)
+// is bit j%64 of word i·spark.SpikeWords(pre) + j/64.
+func AsyncSpikes(post, pre int) spark.Spikes { return make(spark.Spikes, post*spark.SpikeWords(pre)) }
+
+// LinearSynapses output the weighted input: I[i] = Σ_j W[i,j]·σ[j]·x[i,j]
+// (Spark's LinearSynapses). Reference: Gerstner, Kistler, Naud and
+// Paninski, Neuronal Dynamics (2014), chapter 1.3,
+// https://neuronaldynamics.epfl.ch/online/Ch1.S3.html.
+type LinearSynapses struct{ synapses }
+
+// NewLinearSynapses returns the synapses, or a *[spark.ConfigError].
+func NewLinearSynapses(cfg LinearSynapsesConfig) (*LinearSynapses, error) {
+	s := &LinearSynapses{}
+	if err := s.init("LinearSynapses", &cfg, 0, nil); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// TracedSynapses filter the weighted input through a [trace.Tracer]
+// (Spark's TracedSynapses): per post unit,
+//
+//	T ← T + λ·(b·Pre − T) + c·y,  λ = 1 − exp(−dt/τ)
+//
+// and I = T; per synapse when τ, c or b vary along the presynaptic axis.
+type TracedSynapses struct{ synapses }
+
+// NewTracedSynapses returns the synapses with every trace at its base, or
+// a *[spark.ConfigError].
+func NewTracedSynapses(cfg TracedSynapsesConfig) (*TracedSynapses, error) {
+	s := &TracedSynapses{}
+	if err := s.init("TracedSynapses", &cfg.LinearSynapsesConfig, cfg.Dt, cfg.fields()); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// RDTracedSynapses filter the weighted input through a rise–decay trace
+// ([trace.RDTracer]; Spark's RDTracedSynapses): the current is
+// T_decay − T_rise, a difference of exponentials.
+type RDTracedSynapses struct{ synapses }
+
+// NewRDTracedSynapses returns the synapses with every trace at its base, or
+// a *[spark.ConfigError].
+func NewRDTracedSynapses(cfg RDTracedSynapsesConfig) (*RDTracedSynapses, error) {
+	s := &RDTracedSynapses{}
+	if err := s.init("RDTracedSynapses", &cfg.LinearSynapsesConfig, cfg.Dt, cfg.fields()); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// RFSTracedSynapses filter the weighted input through a rise, fast-decay
+// and slow-decay trace ([trace.RFSTracer]; Spark's RFSTracedSynapses): the
+// current is α·fast + (1 − α)·slow.
+type RFSTracedSynapses struct{ synapses }
+
+// NewRFSTracedSynapses returns the synapses with every trace at its base,
+// or a *[spark.ConfigError].
+func NewRFSTracedSynapses(cfg RFSTracedSynapsesConfig) (*RFSTracedSynapses, error) {
+	s := &RFSTracedSynapses{}
+	if err := s.init("RFSTracedSynapses", &cfg.LinearSynapsesConfig, cfg.Dt, cfg.fields()); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// DoubleTracedSynapses filter the weighted input through two traces in
+// cascade ([trace.DoubleTracer]; the earlier release's
+// DoubleTracedSynapses): the current is T2, driven by T1.
+type DoubleTracedSynapses struct{ synapses }
+
+// NewDoubleTracedSynapses returns the synapses with every trace at its
+// base, or a *[spark.ConfigError].
+func NewDoubleTracedSynapses(cfg DoubleTracedSynapsesConfig) (*DoubleTracedSynapses, error) {
+	s := &DoubleTracedSynapses{}
+	if err := s.init("DoubleTracedSynapses", &cfg.LinearSynapsesConfig, cfg.Dt, cfg.fields()); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// synapses is the state and kernel every model shares; the models differ
+// only in their trace.
+type synapses struct {
+	name      string // the model, for errors and panics
+	post, pre int
+	words     int // spark.SpikeWords(pre)
+	dt        float64
+	async     bool
+	inh       []bool
+
+	// The kernel, signs folded in (σ[j]·W[i,j]), as binary16 (w16) or
+	// float32 (w32). postMajor: row i holds post unit i's weights, Pre of
+	// them; otherwise row j holds presynaptic unit j's, Post of them.
+	w16       []float16.Float16
+	w32       []float32
+	postMajor bool
+
+	tr         *tracer.Trace // nil for LinearSynapses
+	perConn    bool          // one trace per synapse
+	drive, out []float32     // per synapse: the traces' drive and output
+	buf        []float32     // scratch of the binary16 row kernels
+	bits       spark.Spikes  // StepIndices' spikes on the dense paths
+}
+
+// forcePerConnection makes the constructors keep one trace per synapse even
+// when they could contract them: for tests.
+var forcePerConnection bool
+
+// init validates a config and builds the synapses; fields are the trace
+// parameters (none for LinearSynapses).
+func (s *synapses) init(model string, cfg *LinearSynapsesConfig, dt float64, fields []config.Field) error {
+	name := "syn." + model + "Config"
+	s.name, s.post, s.pre, s.async = model, cfg.Post, cfg.Pre, cfg.AsyncSpikes
+	if cfg.Post <= 0 {
+		return &spark.ConfigError{Config: name, Field: "Post", Index: -1, Value: float64(cfg.Post), Rule: "must be > 0"}
+	}
+	if cfg.Pre <= 0 {
+		return &spark.ConfigError{Config: name, Field: "Pre", Index: -1, Value: float64(cfg.Pre), Rule: "must be > 0"}
+	}
+	s.words = spark.SpikeWords(cfg.Pre)
+	if cfg.Inhibitory != nil && len(cfg.Inhibitory) != cfg.Pre {
+		return &spark.ConfigError{Config: name, Field: "Inhibitory", Index: -1, Length: true, Value: float64(len(cfg.Inhibitory)),
+			Rule: fmt.Sprintf("needs one flag per presynaptic unit (Pre = %d), or nil", cfg.Pre)}
+	}
+	s.inh = make([]bool, cfg.Pre)
+	copy(s.inh, cfg.Inhibitory)
+	w, err := cfg.kernel(name)
+	if err != nil {
+		return err
+	}
+	if fields != nil {
+		lengths := []int{cfg.Post, cfg.Post * cfg.Pre}
+		rule := fmt.Sprintf("needs one value per post unit (Post = %d) or per synapse (Post·Pre = %d)", cfg.Post, cfg.Post*cfg.Pre)
+		var p ref.Params
+		if s.dt, p, err = config.ResolveShape(name, dt, lengths, rule, fields); err != nil {
+			return err
+		}
+		s.perConn = forcePerConnection || !ref.Contractible(cfg.Post, cfg.Pre, p)
+		m := tracer.ByName[model]
+		if s.perConn {
+			s.tr = tracer.New("syn."+model, m, s.dt, cfg.Post*cfg.Pre, ref.ExpandParams(cfg.Post, cfg.Pre, p), false)
+			s.drive, s.out = make([]float32, cfg.Post*cfg.Pre), make([]float32, cfg.Post*cfg.Pre)
+		} else {
+			s.tr = tracer.New("syn."+model, m, s.dt, cfg.Post, ref.ContractParams(cfg.Post, cfg.Pre, p), false)
+		}
+	}
+	s.postMajor = s.async || s.perConn
+	if s.postMajor {
+		s.bits = spark.NewSpikes(cfg.Pre)
+	}
+	if cfg.Float32 {
+		s.w32 = make([]float32, len(w))
+	} else {
+		s.w16 = make([]float16.Float16, len(w))
+		s.buf = make([]float32, min(cfg.Post, chunk))
+	}
+	s.store(w)
+	return nil
+}
+
+// kernel returns the weights the config gives, post-major, checked.
+func (c *LinearSynapsesConfig) kernel(name string) ([]float32, error) {
+	n := c.Post * c.Pre
+	given := 0
+	for _, set := range []bool{c.Kernel != nil, c.KernelF16 != nil, c.Init != nil} {
+		if set {
+			given++
+		}
+	}
+	if given != 1 {
+		return nil, &spark.ConfigError{Config: name, Field: "Kernel", Index: -1, Value: float64(given),
+			Rule: "exactly one of Kernel, KernelF16 and Init must be given"}
+	}
+	var w []float32
+	switch {
+	case c.Kernel != nil:
+		if len(c.Kernel) != n {
+			return nil, kernelLength(name, "Kernel", len(c.Kernel), n)
+		}
+		w = append([]float32(nil), c.Kernel...)
+	case c.KernelF16 != nil:
+		if len(c.KernelF16) != n {
+			return nil, kernelLength(name, "KernelF16", len(c.KernelF16), n)
+		}
+		w = make([]float32, n)
+		for i, h := range c.KernelF16 {
+			w[i] = h.Float32()
+		}
+	default:
+		w = make([]float32, n)
+		c.Init.fill(w, c.Post, c.Pre)
+	}
+	if err := checkKernel(name, w, c.Float32); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+func kernelLength(name, field string, got, want int) error {
+	return &spark.ConfigError{Config: name, Field: field, Index: -1, Length: true, Value: float64(got),
+		Rule: fmt.Sprintf("needs Post·Pre = %d weights", want)}
+}
+
+// checkKernel refuses a weight that is not finite, or that binary16 cannot
+// hold unless float32 storage is asked for.
+func checkKernel(name string, w []float32, f32 bool) error {
+	for k, v := range w {
+		switch {
+		case math.IsNaN(float64(v)) || math.IsInf(float64(v), 0):
+			return &spark.ConfigError{Config: name, Field: "Kernel", Index: k, Value: float64(v), Rule: "must be finite"}
+		case !f32 && math.Abs(float64(v)) > maxHalf:
+			return &spark.ConfigError{Config: name, Field: "Kernel", Index: k, Value: float64(v),
+				Rule: "must be at most 65504 in magnitude to be stored as binary16 (or set Float32)"}
+		}
+	}
+	return nil
+}
+
+// maxHalf is the largest binary16 value; values up to the midpoint to the
+// next power of two round to it, larger ones to +Inf.
+const maxHalf = 65504
+
+// store writes the post-major weights w into the kernel, signs folded in.
+func (s *synapses) store(w []float32) {
+	for i := range s.post {
+		for j := range s.pre {
+			s.set(i, j, w[i*s.pre+j])
+		}
+	}
+}
+
+// index returns where W[i, j] is stored.
+func (s *synapses) index(i, j int) int {
+	if s.postMajor {
+		return i*s.pre + j
+	}
+	return j*s.post + i
+}
+
+func (s *synapses) set(i, j int, w float32) {
+	if s.inh[j] {
+		w = -w
+	}
+	k := s.index(i, j)
+	if s.w32 != nil {
+		s.w32[k] = w
+	} else {
+		s.w16[k] = float16.Fromfloat32(w)
+	}
+}
+
+// Post returns the number of post units.
+func (s *synapses) Post() int { return s.post }
+
+// Pre returns the number of presynaptic units.
+func (s *synapses) Pre() int { return s.pre }
+
+// Async reports whether Step takes one spike per connection.
+func (s *synapses) Async() bool { return s.async }
+
+// Dt returns the time step (ms); 0 for LinearSynapses, which have none.
+func (s *synapses) Dt() float64 { return s.dt }
+
+// PerConnection reports whether the synapses keep one trace per synapse
+// rather than one per post unit.
+func (s *synapses) PerConnection() bool { return s.perConn }
+
+// Traces returns the live trace states, one array per stage of the trace:
+// Post values each, or Post·Pre (post-major) per connection; nil for
+// LinearSynapses. Writing to them changes the traces.
+func (s *synapses) Traces() [][]float32 {
+	if s.tr == nil {
+		return nil
+	}
+	return s.tr.States()
+}
+
+// Reset sets every trace to its base.
+func (s *synapses) Reset() {
+	if s.tr != nil {
+		s.tr.Reset()
+	}
+}
+
+// Weight returns W[i, j].
+func (s *synapses) Weight(i, j int) float32 {
+	s.checkIndex("Weight", i, j)
+	k := s.index(i, j)
+	var w float32
+	if s.w32 != nil {
+		w = s.w32[k]
+	} else {
+		w = s.w16[k].Float32()
+	}
+	if s.inh[j] {
+		w = -w
+	}
+	return w
+}
+
+// SetWeight sets W[i, j] to w, rounded to the storage precision.
+func (s *synapses) SetWeight(i, j int, w float32) {
+	s.checkIndex("SetWeight", i, j)
+	s.set(i, j, w)
+}
+
+func (s *synapses) checkIndex(fn string, i, j int) {
+	if uint(i) >= uint(s.post) || uint(j) >= uint(s.pre) {
+		panic(fmt.Sprintf("syn: %s.%s(%d, %d): out of range %d×%d", s.name, fn, i, j, s.post, s.pre))
+	}
+}
+
+// Kernel writes the weights, post-major, to dst (nil: allocated) and
+// returns it.
+func (s *synapses) Kernel(dst []float32) []float32 {
+	if dst == nil {
+		dst = make([]float32, s.post*s.pre)
+	}
+	if len(dst) != s.post*s.pre {
+		panic(fmt.Sprintf("syn: %s.Kernel: len(dst) = %d, want Post·Pre = %d", s.name, len(dst), s.post*s.pre))
+	}
+	for i := range s.post {
+		for j := range s.pre {
+			dst[i*s.pre+j] = s.Weight(i, j)
+		}
+	}
+	return dst
+}
+
+// SetKernel replaces the weights, given post-major, or returns a
+// *[spark.ConfigError] and leaves them unchanged.
+func (s *synapses) SetKernel(w []float32) error {
+	name := "syn." + s.name + ".SetKernel"
+	if len(w) != s.post*s.pre {
+		return kernelLength(name, "Kernel", len(w), s.post*s.pre)
+	}
+	if err := checkKernel(name, w, s.w32 != nil); err != nil {
+		return err
+	}
+	s.store(w)
+	return nil
+}
+
+// checkStep panics unless Step's slices fit the synapses.
+func (s *synapses) checkStep(fn string, nspikes int, currents []float32) {
+	words := s.words
+	if s.async {
+		words = s.post * s.words
+	}
+	if nspikes != words || len(currents) != s.post {
+		panic(fmt.Sprintf("syn: %s.%s: len(spikes) = %d words, len(currents) = %d; want %d and Post = %d",
+			s.name, fn, nspikes, len(currents), words, s.post))
+	}
+}
+
+// tail is the mask of the bits past the last presynaptic unit in a row's
+// last word.
+func (s *synapses) tail() uint64 {
+	if r := s.pre % 64; r != 0 {
+		return ^uint64(0) << r
+	}
+	return 0
+}
+
+// Step advances the synapses by one time step; see [Synapses].
+func (s *synapses) Step(spikes spark.Spikes, currents []float32) {
+	s.checkStep("Step", len(spikes), currents)
+	tail := s.tail()
+	for r := s.words - 1; r < len(spikes); r += s.words {
+		if spikes[r]&tail != 0 {
+			panic(fmt.Sprintf("syn: %s.Step: spikes set past the last presynaptic unit (Pre = %d) in word %d", s.name, s.pre, r))
+		}
+	}
+	s.step(spikes, currents)
+}
+
+// StepIndices advances the synapses by one time step given the indices of
+// the presynaptic units that spiked, strictly increasing; see [Synapses].
+func (s *synapses) StepIndices(pre []int, currents []float32) {
+	if s.async {
+		panic(fmt.Sprintf("syn: %s.StepIndices: the synapses take asynchronous spikes", s.name))
+	}
+	if len(currents) != s.post {
+		panic(fmt.Sprintf("syn: %s.StepIndices: len(currents) = %d, want Post = %d", s.name, len(currents), s.post))
+	}
+	last := -1
+	for _, j := range pre {
+		if j <= last || j >= s.pre {
+			panic(fmt.Sprintf("syn: %s.StepIndices: index %d after %d: indices must increase strictly and be < Pre = %d", s.name, j, last, s.pre))
+		}
+		last = j
+	}
+	if s.postMajor {
+		s.bits.Clear()
+		for _, j := range pre {
+			s.bits.Set(j)
+		}
+		s.step(s.bits, currents)
+		return
+	}
+	clear(currents)
+	for _, j := range pre {
+		s.addRow(currents, j)
+	}
+	s.filter(currents)
+}
+
+// step is Step once the spikes are checked.
+func (s *synapses) step(spikes spark.Spikes, currents []float32) {
+	switch {
+	case s.perConn:
+		s.stepPerConnection(spikes, currents)
+		return
+	case s.async:
+		for i := range currents {
+			currents[i] = s.maskedSum(i, spikes[i*s.words:(i+1)*s.words])
+		}
+	default:
+		clear(currents)
+		for w, word := range spikes {
+			for word != 0 {
+				s.addRow(currents, w*64+bits.TrailingZeros64(word))
+				word &= word - 1
+			}
+		}
+	}
+	s.filter(currents)
+}
+
+// filter passes the weighted input through the trace, in place.
+func (s *synapses) filter(currents []float32) {
+	if s.tr != nil {
+		s.tr.StepUnchecked(currents, currents)
+	}
+}
+
+// addRow adds presynaptic unit j's row (σ[j]·W[:, j]) to acc.
+func (s *synapses) addRow(acc []float32, j int) {
+	if s.w32 != nil {
+		impl.addRow32(acc, s.w32[j*s.post:(j+1)*s.post])
+	} else {
+		impl.addRow16(acc, s.w16[j*s.post:(j+1)*s.post], s.buf)
+	}
+}
+
+// maskedSum returns Σ_j σ[j]·W[i,j] over the bits of x, in increasing j.
+func (s *synapses) maskedSum(i int, x []uint64) float32 {
+	if s.w32 != nil {
+		return impl.maskedSum32(s.w32[i*s.pre:(i+1)*s.pre], x)
+	}
+	return impl.maskedSum16(s.w16[i*s.pre:(i+1)*s.pre], x)
+}
+
+// stepPerConnection drives every synapse's trace with σ[j]·W[i,j]·x[i,j]
+// and sums each post unit's outputs in increasing j.
+func (s *synapses) stepPerConnection(spikes spark.Spikes, currents []float32) {
+	for i := range s.post {
+		x := spikes[:s.words]
+		if s.async {
+			x = spikes[i*s.words : (i+1)*s.words]
+		}
+		d := s.drive[i*s.pre : (i+1)*s.pre]
+		if s.w32 != nil {
+			impl.select32(d, s.w32[i*s.pre:(i+1)*s.pre], x)
+		} else {
+			impl.select16(d, s.w16[i*s.pre:(i+1)*s.pre], x)
+		}
+	}
+	s.tr.StepUnchecked(s.drive, s.out)
+	for i := range currents {
+		var sum float32
+		for _, t := range s.out[i*s.pre : (i+1)*s.pre] {
+			sum += t
+		}
+		currents[i] = sum
+	}
+}
