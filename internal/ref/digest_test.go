@@ -16,7 +16,8 @@ import (
 
 // TestDigest hashes every bit the reference computes on a fixed workload:
 // every soma, uniform and per unit, at two time steps, with NaN, ±Inf,
-// subnormal and huge inputs, and Exp over a sweep of arguments. The hash is
+// subnormal and huge inputs; every synapse model and its traces; and Exp
+// over a sweep of arguments. The hash is
 // the same on every GOARCH and GOAMD64, or the reference's rounding is not
 // pinned: .ci/run computes it natively, then checks it with GOAMD64=v3 and,
 // under qemu, on arm64, passing it in SPARK_REF_DIGEST.
@@ -130,6 +131,7 @@ func digest() string {
 			}
 		}
 	}
+	digestSynapses(h, &r)
 	for bits := uint32(0); bits < 1<<32-1<<20; bits += 1<<20 + 7 {
 		binary.Write(h, binary.LittleEndian, math.Float32bits(ref.Exp(math.Float32frombits(bits))))
 	}
@@ -147,4 +149,62 @@ func hashState(h hash.Hash, st ref.State, spikes []bool) {
 	}
 	binary.Write(h, binary.LittleEndian, st.R)
 	binary.Write(h, binary.LittleEndian, spikes)
+}
+
+// digestSynapses hashes every synapse model, with traces per post unit and
+// per synapse, synchronous and asynchronous spikes, and random weights.
+func digestSynapses(h hash.Hash, r *rng) {
+	const post, pre, steps = 13, 71, 100
+	models := []string{"LinearSynapses"}
+	for name := range ref.Traces {
+		models = append(models, name)
+	}
+	sort.Strings(models[1:])
+	w := make([]float32, post*pre)
+	for i := range w {
+		w[i] = r.uniform(-40, 40)
+	}
+	inh := make([]bool, pre)
+	for j := range inh {
+		inh[j] = r.next()%5 == 0
+	}
+	for _, model := range models {
+		for _, perConnection := range []bool{false, true} {
+			p := ref.Params{}
+			for _, f := range ref.TraceParams[model] {
+				v := make(ref.P, post*pre)
+				for i := range v {
+					v[i] = f.Default * r.uniform(0.5, 1.5)
+					if !perConnection {
+						v[i] = v[i-i%pre]
+					}
+				}
+				p[f.Name] = v
+			}
+			if model == "LinearSynapses" && perConnection {
+				continue
+			}
+			m := ref.NewSynapses(model, 0.25, post, pre, w, inh, p, perConnection)
+			st := m.NewState()
+			cur := make([]float32, post)
+			for step := range steps {
+				async := step%2 == 1
+				s := make([]bool, pre)
+				if async {
+					s = make([]bool, post*pre)
+				}
+				for k := range s {
+					s[k] = r.next()%3 == 0
+				}
+				if async {
+					m.StepAsync(st, s, cur)
+				} else {
+					m.Step(st, s, cur)
+				}
+				for _, a := range append(st, cur) {
+					binary.Write(h, binary.LittleEndian, a)
+				}
+			}
+		}
+	}
 }
