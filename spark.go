@@ -69,6 +69,8 @@ type ConfigError struct {
 	Rule   string  // what the value must be, e.g. "must be > 0"
 }
 
+// Error formats the error as "Config.Field = value: rule", the field as
+// Field[i] for a per-unit value and len(Config.Field) for a length.
 func (e *ConfigError) Error() string {
 	name := e.Config + "." + e.Field
 	switch {

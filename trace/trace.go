@@ -176,11 +176,17 @@ func NewRFSTracer(cfg RFSTracerConfig) (*RFSTracer, error) {
 	return &RFSTracer{c}, nil
 }
 
-// FastRise, FastDecay, SlowRise and SlowDecay return the stages' states; the
-// slices are the state itself.
-func (t *RFSTracer) FastRise() []float32  { return t.t.State(0) }
+// FastRise returns the fast component's rise stage; the slice is the state
+// itself, as for every stage accessor.
+func (t *RFSTracer) FastRise() []float32 { return t.t.State(0) }
+
+// FastDecay returns the fast component's decay stage.
 func (t *RFSTracer) FastDecay() []float32 { return t.t.State(1) }
-func (t *RFSTracer) SlowRise() []float32  { return t.t.State(2) }
+
+// SlowRise returns the slow component's rise stage.
+func (t *RFSTracer) SlowRise() []float32 { return t.t.State(2) }
+
+// SlowDecay returns the slow component's decay stage.
 func (t *RFSTracer) SlowDecay() []float32 { return t.t.State(3) }
 
 // DoubleTracerConfig configures a [DoubleTracer].
@@ -220,7 +226,8 @@ func NewDoubleTracer(cfg DoubleTracerConfig) (*DoubleTracer, error) {
 	return &DoubleTracer{c}, nil
 }
 
-// First and Second return the stages' states; the slices are the state
-// itself.
-func (t *DoubleTracer) First() []float32  { return t.t.State(0) }
+// First returns T1 of every unit; the slice is the state itself.
+func (t *DoubleTracer) First() []float32 { return t.t.State(0) }
+
+// Second returns T2 of every unit; the slice is the state itself.
 func (t *DoubleTracer) Second() []float32 { return t.t.State(1) }
