@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/x448/float16"
+
+	"github.com/sparkgo/spark/internal/testutil"
 )
 
 // paths are the implementations this machine can run, each tested against
@@ -33,15 +35,8 @@ func forEachPath(t *testing.T, f func(t *testing.T)) {
 	}
 }
 
-// rng is a small xorshift generator, so that a failure repeats.
-type rng uint64
-
-func (r *rng) next() uint64 {
-	*r ^= *r << 13
-	*r ^= *r >> 7
-	*r ^= *r << 17
-	return uint64(*r)
-}
+// rng is the tests' generator, the same sequence everywhere.
+type rng = testutil.Rng
 
 func bits(f float32) uint32        { return math.Float32bits(f) }
 func fbits(u uint32) float32       { return math.Float32frombits(u) }
@@ -196,7 +191,7 @@ func TestFromFloat32Sample(t *testing.T) {
 	src := make([]float32, 1<<22)
 	r := rng(0x9e3779b97f4a7c15)
 	for i := range src {
-		u := r.next()
+		u := r.Next()
 		src[i] = fbits(uint32(u))
 		if i%2 == 1 { // half of them within the half range, where rounding happens
 			src[i] = fbits(uint32(u>>32)&0x807fffff | uint32(100+u%46)<<23)
@@ -223,8 +218,8 @@ func TestLengthsAndOffsets(t *testing.T) {
 	fill := func(halves []float16.Float16, floats []float32) {
 		r := rng(1)
 		for i := range halves {
-			halves[i] = float16.Float16(r.next())
-			u := r.next()
+			halves[i] = float16.Float16(r.Next())
+			u := r.Next()
 			floats[i] = fbits(uint32(u>>32)&0x807fffff | uint32(98+u%50)<<23)
 			if i%37 == 0 {
 				floats[i] = fbits(uint32(u))
@@ -386,7 +381,7 @@ func benchHalves() []float16.Float16 {
 	}
 	r := rng(88172645463325252)
 	for i := len(s) - 1; i > 0; i-- {
-		j := int(r.next() % uint64(i+1))
+		j := int(r.Next() % uint64(i+1))
 		s[i], s[j] = s[j], s[i]
 	}
 	return s
@@ -402,7 +397,7 @@ func benchFloats() []float32 {
 	for i := range s {
 		u := bits(h[i].Float32())
 		if u&0x7f800000 != 0x7f800000 && u&0x7fffffff != 0 {
-			u += uint32(r.next()) & 0x1fff
+			u += uint32(r.Next()) & 0x1fff
 		}
 		s[i] = fbits(u)
 	}

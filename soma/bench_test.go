@@ -21,7 +21,7 @@ func BenchmarkStep(b *testing.B) {
 			in := make([]float32, n)
 			r := rng(1)
 			for i := range in {
-				in[i] = r.uniform(0, 300)
+				in[i] = r.Uniform(0, 300)
 			}
 			for _, k := range paths() {
 				b.Run(fmt.Sprintf("%s/%s/n=%d", m.class, k.name, n), func(b *testing.B) {

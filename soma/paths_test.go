@@ -9,6 +9,7 @@ import (
 	"github.com/sparkgo/spark"
 	"github.com/sparkgo/spark/internal/config"
 	"github.com/sparkgo/spark/internal/ref"
+	"github.com/sparkgo/spark/internal/testutil"
 )
 
 // paths are the implementations this machine can run, each tested against
@@ -22,23 +23,8 @@ func using(t testing.TB, k *kernels) {
 	t.Cleanup(func() { impl = old })
 }
 
-// rng is a small xorshift generator, so that a failure repeats.
-type rng uint64
-
-func (r *rng) next() uint64 {
-	*r ^= *r << 13
-	*r ^= *r >> 7
-	*r ^= *r << 17
-	return uint64(*r)
-}
-
-// uniform returns a float32 in [lo, hi).
-func (r *rng) uniform(lo, hi float32) float32 {
-	return lo + float32((hi-lo)*float32(r.next()>>40)/(1<<24))
-}
-
-// intn returns an int in [0, n).
-func (r *rng) intn(n int) int { return int(r.next() % uint64(n)) }
+// rng is the tests' generator, the same sequence everywhere.
+type rng = testutil.Rng
 
 // specials are the inputs SPEC.md says propagate by IEEE rules, unit by unit.
 var specials = []float32{
@@ -51,14 +37,14 @@ var specials = []float32{
 func draw(r *rng, f config.Field) float32 {
 	switch f.Seed {
 	case "cooldown":
-		return r.uniform(0, 4)
+		return r.Uniform(0, 4)
 	}
 	d := f.Default
 	if f.Rule.Text == config.Positive.Text {
-		return d * r.uniform(0.5, 1.5)
+		return d * r.Uniform(0.5, 1.5)
 	}
 	span := float32(math.Abs(float64(d)))*0.3 + 1
-	return d + r.uniform(-span, span)
+	return d + r.Uniform(-span, span)
 }
 
 // randomParams draws every parameter of m, uniform or per unit.
@@ -86,9 +72,9 @@ func randomParams(r *rng, m model, n int, perUnit bool) map[string]spark.Param {
 func scramble(r *rng, st ref.State) {
 	f := func(x []float32, lo, hi float32) {
 		for i := range x {
-			x[i] = r.uniform(lo, hi)
-			if r.intn(40) == 0 {
-				x[i] = specials[r.intn(len(specials))]
+			x[i] = r.Uniform(lo, hi)
+			if r.Intn(40) == 0 {
+				x[i] = specials[r.Intn(len(specials))]
 			}
 		}
 	}
@@ -97,13 +83,13 @@ func scramble(r *rng, st ref.State) {
 	f(st.W, -50, 50)
 	f(st.U, -20, 20)
 	for i := range st.R {
-		switch r.intn(8) {
+		switch r.Intn(8) {
 		case 0:
 			st.R[i] = 0xffff
 		case 1:
 			st.R[i] = 0xfffe
 		default:
-			st.R[i] = uint16(r.intn(6))
+			st.R[i] = uint16(r.Intn(6))
 		}
 	}
 }
@@ -111,9 +97,9 @@ func scramble(r *rng, st ref.State) {
 // currents fills x with currents that make some units spike, a few special.
 func currents(r *rng, x []float32) {
 	for i := range x {
-		x[i] = r.uniform(-50, 600)
-		if r.intn(50) == 0 {
-			x[i] = specials[r.intn(len(specials))]
+		x[i] = r.Uniform(-50, 600)
+		if r.Intn(50) == 0 {
+			x[i] = specials[r.Intn(len(specials))]
 		}
 	}
 }
@@ -160,7 +146,7 @@ func TestPathsMatchReference(t *testing.T) {
 								currents(&r, current)
 								in := slices.Clone(current)
 								for i := range spikes {
-									spikes[i] = r.next() // Step must overwrite every word
+									spikes[i] = r.Next() // Step must overwrite every word
 								}
 								s.Step(current, spikes)
 								rm.Step(want, in, wantSpikes)

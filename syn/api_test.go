@@ -81,7 +81,7 @@ func TestContractedEqualsPerConnection(t *testing.T) {
 	r := rng(11)
 	w := make([]float32, post*pre)
 	for k := range w {
-		w[k] = float32(int(r.next()%21) - 10)
+		w[k] = float32(int(r.Next()%21) - 10)
 	}
 	for model, build := range models {
 		if model == "LinearSynapses" {
@@ -111,7 +111,7 @@ func TestContractedEqualsPerConnection(t *testing.T) {
 			ca, cb := make([]float32, post), make([]float32, post)
 			for step := range 100 {
 				for k := range spikes {
-					spikes[k] = r.next() & r.next() & r.next()
+					spikes[k] = r.Next() & r.Next() & r.Next()
 					if (k+1)%spark.SpikeWords(pre) == 0 {
 						spikes[k] &= 1<<(pre%64) - 1
 					}

@@ -36,7 +36,7 @@ func BenchmarkStep(b *testing.B) {
 			r := rng(3)
 			flags := make([]bool, 0, len(spikes)*64)
 			for k := range spikes {
-				spikes[k] = r.next() & r.next() & r.next() & r.next() & r.next() & r.next() // 1/64 of the bits
+				spikes[k] = r.Next() & r.Next() & r.Next() & r.Next() & r.Next() & r.Next() // 1/64 of the bits
 			}
 			rows := spikes.Count()
 			if c.async {

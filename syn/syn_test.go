@@ -11,6 +11,7 @@ import (
 	"github.com/sparkgo/spark/internal/config"
 	"github.com/sparkgo/spark/internal/conformance"
 	"github.com/sparkgo/spark/internal/ref"
+	"github.com/sparkgo/spark/internal/testutil"
 )
 
 // paths are the implementations this machine can run.
@@ -22,18 +23,8 @@ func using(t testing.TB, k *kernels) {
 	t.Cleanup(func() { impl = old })
 }
 
-type rng uint64
-
-func (r *rng) next() uint64 {
-	*r ^= *r << 13
-	*r ^= *r >> 7
-	*r ^= *r << 17
-	return uint64(*r)
-}
-
-func (r *rng) uniform(lo, hi float32) float32 {
-	return lo + float32((hi-lo)*float32(r.next()>>40)/(1<<24))
-}
+// rng is the tests' generator, the same sequence everywhere.
+type rng = testutil.Rng
 
 // models builds each synapse model by its seed class name from the shared
 // part of the config and trace parameters by seed name.
@@ -153,11 +144,11 @@ func drawParams(r *rng, model string, post, pre int, form string) (map[string]sp
 		draw := func() float32 {
 			switch {
 			case f.Name == "alpha":
-				return r.uniform(0, 1)
+				return r.Uniform(0, 1)
 			case f.Name[:3] == "tau":
-				return f.Default * r.uniform(0.5, 2)
+				return f.Default * r.Uniform(0.5, 2)
 			}
-			return r.uniform(-1, 2)
+			return r.Uniform(-1, 2)
 		}
 		n := 1
 		switch {
@@ -212,14 +203,14 @@ func compare(t *testing.T, r *rng, model string, post, pre int, form string, asy
 	t.Helper()
 	w := make([]float32, post*pre)
 	for i := range w {
-		w[i] = r.uniform(-30, 30)
-		if r.next()%7 == 0 {
+		w[i] = r.Uniform(-30, 30)
+		if r.Next()%7 == 0 {
 			w[i] = 0
 		}
 	}
 	inh := make([]bool, pre)
 	for j := range inh {
-		inh[j] = r.next()%4 == 0
+		inh[j] = r.Next()%4 == 0
 	}
 	p, q := drawParams(r, model, post, pre, form)
 	s, err := models[model](LinearSynapsesConfig{Post: post, Pre: pre, Kernel: w, Float32: f32, Inhibitory: inh, AsyncSpikes: async}, 0.5, p)
@@ -243,7 +234,7 @@ func compare(t *testing.T, r *rng, model string, post, pre int, form string, asy
 		density := []uint64{0, 2, 5, 50}[step%4]
 		var idx []int
 		for k := range flags {
-			flags[k] = density > 0 && r.next()%density == 0
+			flags[k] = density > 0 && r.Next()%density == 0
 			if flags[k] {
 				idx = append(idx, k)
 			}

@@ -114,7 +114,10 @@ func (s *Soma) ParamValues() map[string][]float32 {
 }
 
 // SomaFiles lists the soma reference runs by name, sorted.
-func SomaFiles() []string {
+func SomaFiles() []string { return list("Soma-") }
+
+// list returns the names of the runs whose file name contains kind, sorted.
+func list(kind string) []string {
 	entries, err := files.ReadDir("testdata")
 	if err != nil {
 		panic(err)
@@ -122,7 +125,7 @@ func SomaFiles() []string {
 	var names []string
 	for _, e := range entries {
 		name := strings.TrimSuffix(e.Name(), ".json.gz")
-		if strings.Contains(name, "Soma-") {
+		if strings.Contains(name, kind) {
 			names = append(names, name)
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 	"testing"
 
@@ -88,21 +87,7 @@ func (s *Synapses) ParamValues() map[string][]float32 {
 }
 
 // SynapsesFiles lists the synapse reference runs by name, sorted.
-func SynapsesFiles() []string {
-	entries, err := files.ReadDir("testdata")
-	if err != nil {
-		panic(err)
-	}
-	var names []string
-	for _, e := range entries {
-		name := strings.TrimSuffix(e.Name(), ".json.gz")
-		if strings.Contains(name, "Synapses-") {
-			names = append(names, name)
-		}
-	}
-	sort.Strings(names)
-	return names
-}
+func SynapsesFiles() []string { return list("Synapses-") }
 
 // LoadSynapses reads the synapse run name (as SynapsesFiles lists it).
 func LoadSynapses(name string) (*Synapses, error) {

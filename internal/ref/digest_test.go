@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/sparkgo/spark/internal/ref"
+	"github.com/sparkgo/spark/internal/testutil"
 )
 
 // TestDigest hashes every bit the reference computes on a fixed workload:
@@ -37,20 +38,8 @@ func TestDigest(t *testing.T) {
 	}
 }
 
-// rng is a small xorshift generator, the same everywhere.
-type rng uint64
-
-func (r *rng) next() uint64 {
-	*r ^= *r << 13
-	*r ^= *r >> 7
-	*r ^= *r << 17
-	return uint64(*r)
-}
-
-// uniform returns a float32 in [lo, hi).
-func (r *rng) uniform(lo, hi float32) float32 {
-	return lo + float32((hi-lo)*float32(r.next()>>40)/(1<<24)) // float32() pins the rounding
-}
+// rng is the tests' generator, the same sequence everywhere.
+type rng = testutil.Rng
 
 // params draws parameters around the defaults of a model, uniform or per unit.
 func params(r *rng, model string, n int, perUnit bool) ref.Params {
@@ -87,9 +76,9 @@ func params(r *rng, model string, n int, perUnit bool) ref.Params {
 		}
 		vals := make(ref.P, n)
 		for i := range vals {
-			vals[i] = v * r.uniform(0.9, 1.1)
+			vals[i] = v * r.Uniform(0.9, 1.1)
 			if k == "cooldown" {
-				vals[i] = float32(r.next() % 4)
+				vals[i] = float32(r.Next() % 4)
 			}
 		}
 		p[k] = vals
@@ -120,9 +109,9 @@ func digest() string {
 				m.Init(st)
 				for step := 0; step < steps; step++ {
 					for i := range cur {
-						cur[i] = r.uniform(0, 600)
-						if r.next()%50 == 0 {
-							cur[i] = specials[r.next()%uint64(len(specials))]
+						cur[i] = r.Uniform(0, 600)
+						if r.Next()%50 == 0 {
+							cur[i] = specials[r.Next()%uint64(len(specials))]
 						}
 					}
 					m.Step(st, cur, spikes)
@@ -162,11 +151,11 @@ func digestSynapses(h hash.Hash, r *rng) {
 	sort.Strings(models[1:])
 	w := make([]float32, post*pre)
 	for i := range w {
-		w[i] = r.uniform(-40, 40)
+		w[i] = r.Uniform(-40, 40)
 	}
 	inh := make([]bool, pre)
 	for j := range inh {
-		inh[j] = r.next()%5 == 0
+		inh[j] = r.Next()%5 == 0
 	}
 	for _, model := range models {
 		for _, perConnection := range []bool{false, true} {
@@ -174,7 +163,7 @@ func digestSynapses(h hash.Hash, r *rng) {
 			for _, f := range ref.TraceParams[model] {
 				v := make(ref.P, post*pre)
 				for i := range v {
-					v[i] = f.Default * r.uniform(0.5, 1.5)
+					v[i] = f.Default * r.Uniform(0.5, 1.5)
 					if !perConnection {
 						v[i] = v[i-i%pre]
 					}
@@ -194,7 +183,7 @@ func digestSynapses(h hash.Hash, r *rng) {
 					s = make([]bool, post*pre)
 				}
 				for k := range s {
-					s[k] = r.next()%3 == 0
+					s[k] = r.Next()%3 == 0
 				}
 				if async {
 					m.StepAsync(st, s, cur)

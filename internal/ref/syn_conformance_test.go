@@ -59,16 +59,16 @@ func TestContractedEqualsPerConnection(t *testing.T) {
 	r := rng(5)
 	w := make([]float32, post*pre)
 	for i := range w {
-		w[i] = float32(int(r.next()%41) - 20) // small integers: every sum is exact
+		w[i] = float32(int(r.Next()%41) - 20) // small integers: every sum is exact
 	}
 	inh := make([]bool, pre)
 	for j := range inh {
-		inh[j] = r.next()%4 == 0
+		inh[j] = r.Next()%4 == 0
 	}
 	perPost := func(lo, hi float32) ref.P {
 		v := make(ref.P, post)
 		for i := range v {
-			v[i] = r.uniform(lo, hi)
+			v[i] = r.Uniform(lo, hi)
 		}
 		return v
 	}
@@ -84,7 +84,7 @@ func TestContractedEqualsPerConnection(t *testing.T) {
 				case f.Name[:3] == "tau":
 					p[f.Name] = perPost(f.Default*0.5, f.Default*2)
 				case f.Name[:4] == "base":
-					p[f.Name] = ref.P{r.uniform(-2, 2)}
+					p[f.Name] = ref.P{r.Uniform(-2, 2)}
 				default:
 					p[f.Name] = perPost(-1, 2)
 				}
@@ -100,7 +100,7 @@ func TestContractedEqualsPerConnection(t *testing.T) {
 				}
 				s := make([]bool, n)
 				for k := range s {
-					s[k] = r.next()%5 == 0
+					s[k] = r.Next()%5 == 0
 				}
 				if async {
 					a.StepAsync(sa, s, ca)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/sparkgo/spark/internal/ref"
+	"github.com/sparkgo/spark/internal/testutil"
 )
 
 // paths are the implementations this machine can run.
@@ -18,18 +19,8 @@ func using(t testing.TB, k *kernels) {
 	t.Cleanup(func() { impl = old })
 }
 
-type rng uint64
-
-func (r *rng) next() uint64 {
-	*r ^= *r << 13
-	*r ^= *r >> 7
-	*r ^= *r << 17
-	return uint64(*r)
-}
-
-func (r *rng) uniform(lo, hi float32) float32 {
-	return lo + float32((hi-lo)*float32(r.next()>>40)/(1<<24))
-}
+// rng is the tests' generator, the same sequence everywhere.
+type rng = testutil.Rng
 
 var specials = []float32{
 	float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)),
@@ -43,11 +34,11 @@ func params(r *rng, model string, n int, perUnit bool) ref.Params {
 		draw := func() float32 {
 			switch {
 			case f.Name == "alpha":
-				return r.uniform(0, 1)
+				return r.Uniform(0, 1)
 			case f.Name[:3] == "tau":
-				return f.Default * r.uniform(0.3, 3)
+				return f.Default * r.Uniform(0.3, 3)
 			}
-			return r.uniform(-2, 2)
+			return r.Uniform(-2, 2)
 		}
 		if !perUnit {
 			p[f.Name] = ref.P{draw()}
@@ -101,9 +92,9 @@ func TestPathsMatchReference(t *testing.T) {
 						x, out, wantOut := make([]float32, n), make([]float32, n), make([]float32, n)
 						for step := range 6 {
 							for i := range x {
-								x[i] = r.uniform(-50, 50)
-								if r.next()%50 == 0 {
-									x[i] = specials[r.next()%uint64(len(specials))]
+								x[i] = r.Uniform(-50, 50)
+								if r.Next()%50 == 0 {
+									x[i] = specials[r.Next()%uint64(len(specials))]
 								}
 							}
 							rm.Step(want, x, wantOut)
