@@ -1,10 +1,13 @@
 package soma
 
+import "github.com/sparkgo/spark/internal/cpu"
+
 // kernels is one implementation of every soma update. A kernel updates a
 // whole population: its constants, its state, the input currents and the
 // spike words, whose lengths Step has checked. Per-unit and uniform
 // constants reach it the same way, as streams.
 type kernels struct {
+	path cpu.Path
 	name string
 
 	leaky                         func(k *leakyConsts, v, current []float32, spikes []uint64)
@@ -21,6 +24,7 @@ type kernels struct {
 // generic is the portable implementation, plain Go built on every platform
 // (kernels_generic.go).
 var generic = kernels{
+	path:                          cpu.Generic,
 	name:                          "generic",
 	leaky:                         leakyGeneric,
 	refractoryLeaky:               refractoryLeakyGeneric,
@@ -34,6 +38,20 @@ var generic = kernels{
 }
 
 // impl is the implementation every Step runs: the one place where the package
-// picks its path. Today that is always the portable Go kernels; the SIMD paths
-// (AVX2, AVX-512, NEON) are chosen here, once, from the CPU's features.
-var impl = &generic
+// picks its path, cpu.Selected (the best the CPU runs, or SPARK_PATH).
+var impl = pick(cpu.Selected)
+
+// pick returns the implementation of path p, or the portable one when
+// the package has none for p.
+func pick(p cpu.Path) *kernels {
+	for _, k := range all() {
+		if k.path == p {
+			return k
+		}
+	}
+	return &generic
+}
+
+// all returns every implementation this build and CPU can run, the
+// portable one first; the tests run each.
+func all() []*kernels { return append([]*kernels{&generic}, archKernels()...) }

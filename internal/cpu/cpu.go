@@ -1,0 +1,77 @@
+// Package cpu decides, once, which kernel path the library runs: the
+// fastest one that both this build and this CPU support, unless the
+// SPARK_PATH environment variable names another.
+//
+// The paths, best first: AVX512 (AVX-512 F, VL, BW and DQ, with AVX2, FMA
+// and F16C), AVX2 (AVX2, FMA and F16C), and Generic, the portable Go code
+// every build has. A build with the purego tag, or for an architecture
+// without assembly kernels, has only Generic.
+//
+// SPARK_PATH=generic, avx2 or avx512 forces a path; a path the CPU cannot
+// run is refused with a panic at start-up rather than crashing later on an
+// illegal instruction.
+package cpu
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/klauspost/cpuid/v2"
+)
+
+// Path is a family of kernels.
+type Path int
+
+const (
+	Generic Path = iota // portable Go
+	AVX2                // AVX2 + FMA + F16C, 8 float32 lanes
+	AVX512              // AVX-512 F/VL/BW/DQ, 16 float32 lanes, opmasks
+)
+
+var names = [...]string{Generic: "generic", AVX2: "avx2", AVX512: "avx512"}
+
+func (p Path) String() string { return names[p] }
+
+// Supported reports whether this build and this CPU can run path p.
+func Supported(p Path) bool {
+	switch p {
+	case Generic:
+		return true
+	case AVX2:
+		return hasAsm && cpuid.CPU.Supports(cpuid.AVX, cpuid.AVX2, cpuid.FMA3, cpuid.F16C)
+	case AVX512:
+		return Supported(AVX2) && cpuid.CPU.Supports(cpuid.AVX512F, cpuid.AVX512VL, cpuid.AVX512BW, cpuid.AVX512DQ)
+	}
+	return false
+}
+
+// Paths lists the paths this build and CPU support, best last.
+func Paths() []Path {
+	var ps []Path
+	for p := Generic; p <= AVX512; p++ {
+		if Supported(p) {
+			ps = append(ps, p)
+		}
+	}
+	return ps
+}
+
+// Selected is the path every kernel runs, decided at start-up.
+var Selected = selected(os.Getenv("SPARK_PATH"))
+
+func selected(env string) Path {
+	ps := Paths()
+	if env == "" {
+		return ps[len(ps)-1]
+	}
+	for p, name := range names {
+		if strings.EqualFold(env, name) {
+			if !Supported(Path(p)) {
+				panic(fmt.Sprintf("spark: SPARK_PATH=%s, but this build or CPU cannot run it (supported: %v)", env, ps))
+			}
+			return Path(p)
+		}
+	}
+	panic(fmt.Sprintf("spark: SPARK_PATH=%s: unknown path (want one of %v)", env, names))
+}

@@ -1,0 +1,41 @@
+package cpu
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestSelected(t *testing.T) {
+	ps := Paths()
+	if ps[0] != Generic {
+		t.Fatalf("paths %v do not start with generic", ps)
+	}
+	if os.Getenv("SPARK_PATH") == "" && Selected != ps[len(ps)-1] {
+		t.Errorf("selected %v, want the best of %v", Selected, ps)
+	}
+	for _, p := range ps {
+		if got := selected(strings.ToUpper(p.String())); got != p {
+			t.Errorf("SPARK_PATH=%s selects %v", p, got)
+		}
+	}
+	func() {
+		defer func() {
+			if r, _ := recover().(string); !strings.Contains(r, "unknown path") {
+				t.Errorf("SPARK_PATH=sse9: panic %q", r)
+			}
+		}()
+		selected("sse9")
+	}()
+	// SPARK_REQUIRE_PATHS=avx2,avx512 makes a machine that must run those
+	// paths fail here rather than skip them silently.
+	for _, name := range strings.FieldsFunc(os.Getenv("SPARK_REQUIRE_PATHS"), func(r rune) bool { return r == ',' }) {
+		found := false
+		for _, p := range ps {
+			found = found || p.String() == name
+		}
+		if !found {
+			t.Errorf("SPARK_REQUIRE_PATHS names %s, which this build or CPU cannot run (supported: %v)", name, ps)
+		}
+	}
+}
