@@ -16,7 +16,7 @@ import (
 
 // paths are the implementations this machine can run, each tested against
 // x448. The portable kernels run everywhere.
-func paths() []*kernels { return []*kernels{&generic} }
+func paths() []*kernels { return all() }
 
 // using makes every conversion of the test run k.
 func using(t testing.TB, k *kernels) {

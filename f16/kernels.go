@@ -1,11 +1,16 @@
 package f16
 
-import "github.com/x448/float16"
+import (
+	"github.com/x448/float16"
+
+	"github.com/sparkgo/spark/internal/cpu"
+)
 
 // kernels is one implementation of the conversions. Each kernel converts
 // whole slices, whose lengths the exported functions have checked to be equal
 // and non-zero.
 type kernels struct {
+	path cpu.Path
 	name string
 
 	toFloat32   func(dst []float32, src []float16.Float16)
@@ -15,13 +20,27 @@ type kernels struct {
 // generic is the portable implementation, plain Go built on every platform
 // (kernels_generic.go).
 var generic = kernels{
+	path:        cpu.Generic,
 	name:        "generic",
 	toFloat32:   toFloat32Generic,
 	fromFloat32: fromFloat32Generic,
 }
 
-// impl is the implementation every conversion runs: the one place where the
-// package picks its path. Today that is always the portable Go kernels; the
-// SIMD paths (F16C/AVX-512, NEON) are chosen here, once, from the CPU's
-// features.
-var impl = &generic
+// impl is the implementation every call runs: the one place where the
+// package picks its path, cpu.Selected (the best the CPU runs, or SPARK_PATH).
+var impl = pick(cpu.Selected)
+
+// pick returns the implementation of path p, or the portable one when
+// the package has none for p.
+func pick(p cpu.Path) *kernels {
+	for _, k := range all() {
+		if k.path == p {
+			return k
+		}
+	}
+	return &generic
+}
+
+// all returns every implementation this build and CPU can run, the
+// portable one first; the tests run each.
+func all() []*kernels { return append([]*kernels{&generic}, archKernels()...) }

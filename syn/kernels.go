@@ -1,12 +1,17 @@
 package syn
 
-import "github.com/x448/float16"
+import (
+	"github.com/x448/float16"
+
+	"github.com/sparkgo/spark/internal/cpu"
+)
 
 // kernels is one implementation of the synaptic building blocks. Rows hold
 // weights with their signs folded in; spike words are a row's bits, bit j%64
-// of word j/64 for column j. Sums run in increasing column order, so that
-// every implementation gives the same bits.
+// of word j/64 for column j. Every implementation sums in the same order
+// (ref.MaskedSum's), so that all give the same bits.
 type kernels struct {
+	path cpu.Path
 	name string
 
 	// addRow adds row to acc element-wise: acc[i] += row[i]. It is the
@@ -14,8 +19,8 @@ type kernels struct {
 	// of at least min(len(acc), chunk) values, as scratch.
 	addRow16 func(acc []float32, row []float16.Float16, buf []float32)
 	addRow32 func(acc []float32, row []float32)
-	// maskedSum returns Σ row[j] over the bits of x set, in increasing j:
-	// one post unit's input from asynchronous spikes.
+	// maskedSum returns Σ row[j] over the bits of x set, in the order of
+	// ref.MaskedSum: one post unit's input from asynchronous spikes.
 	maskedSum16 func(row []float16.Float16, x []uint64) float32
 	maskedSum32 func(row []float32, x []uint64) float32
 	// select sets d[j] to row[j] where bit j of x is set and to 0
@@ -27,6 +32,7 @@ type kernels struct {
 // generic is the portable implementation, plain Go on every platform
 // (kernels_generic.go).
 var generic = kernels{
+	path:        cpu.Generic,
 	name:        "generic",
 	addRow16:    addRow16Generic,
 	addRow32:    addRow32Generic,
@@ -36,6 +42,21 @@ var generic = kernels{
 	select32:    select32Generic,
 }
 
-// impl is the implementation every Step runs: the one place where the
-// package picks its path.
-var impl = &generic
+// impl is the implementation every call runs: the one place where the
+// package picks its path, cpu.Selected (the best the CPU runs, or SPARK_PATH).
+var impl = pick(cpu.Selected)
+
+// pick returns the implementation of path p, or the portable one when
+// the package has none for p.
+func pick(p cpu.Path) *kernels {
+	for _, k := range all() {
+		if k.path == p {
+			return k
+		}
+	}
+	return &generic
+}
+
+// all returns every implementation this build and CPU can run, the
+// portable one first; the tests run each.
+func all() []*kernels { return append([]*kernels{&generic}, archKernels()...) }

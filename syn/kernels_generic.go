@@ -6,6 +6,7 @@ import (
 	"github.com/x448/float16"
 
 	"github.com/sparkgo/spark/f16"
+	"github.com/sparkgo/spark/internal/ref"
 )
 
 // chunk is how many binary16 weights the portable kernels convert at a
@@ -30,26 +31,40 @@ func addRow16Generic(acc []float32, row []float16.Float16, buf []float32) {
 	}
 }
 
+// maskedSum32Generic and maskedSum16Generic sum in ref.MaskedSum's order:
+// sixteen partial sums over the columns j ≡ k (mod 16), reduced by halves.
 func maskedSum32Generic(row []float32, x []uint64) float32 {
-	var sum float32
+	var lane [ref.MaskedSumLanes]float32
 	for k, word := range x {
 		for word != 0 {
-			sum += row[k*64+bits.TrailingZeros64(word)]
+			j := k*64 + bits.TrailingZeros64(word)
+			lane[j%ref.MaskedSumLanes] += row[j]
 			word &= word - 1
 		}
 	}
-	return sum
+	return reduce(&lane)
 }
 
 func maskedSum16Generic(row []float16.Float16, x []uint64) float32 {
-	var sum float32
+	var lane [ref.MaskedSumLanes]float32
 	for k, word := range x {
 		for word != 0 {
-			sum += row[k*64+bits.TrailingZeros64(word)].Float32()
+			j := k*64 + bits.TrailingZeros64(word)
+			lane[j%ref.MaskedSumLanes] += row[j].Float32()
 			word &= word - 1
 		}
 	}
-	return sum
+	return reduce(&lane)
+}
+
+// reduce adds the partial sums by halves, as ref.MaskedSum does.
+func reduce(lane *[ref.MaskedSumLanes]float32) float32 {
+	for h := ref.MaskedSumLanes / 2; h >= 1; h /= 2 {
+		for k := range h {
+			lane[k] += lane[k+h]
+		}
+	}
+	return lane[0]
 }
 
 func select32Generic(d []float32, row []float32, x []uint64) {

@@ -12,9 +12,11 @@ import (
 //
 //	y[i] = Σ_j W[i,j]·σ[j]·x[i,j]
 //
-// summed in float32 over the spiking j in increasing order, where x[i,j] is
-// s[j] for synchronous spikes and the spike of connection (i, j) for
-// asynchronous ones. Each term is ±W[i,j], exact.
+// summed in float32 over the spiking j, where x[i,j] is s[j] for synchronous
+// spikes and the spike of connection (i, j) for asynchronous ones. Each term
+// is ±W[i,j], exact. Synchronous spikes are summed in increasing j (each
+// spike adds a row of weights to every post unit's sum in turn);
+// asynchronous ones in the order of MaskedSum (a SIMD row sum's).
 //
 // LinearSynapses (Trace nil) output y. The traced models apply their trace:
 // contracted, one trace per post unit driven by y, with every base
@@ -149,16 +151,16 @@ func (m *Synapses) NewState() [][]float32 {
 // Step advances the synapses given the spikes s of the presynaptic units,
 // writing the current of every post unit.
 func (m *Synapses) Step(st [][]float32, s []bool, currents []float32) {
-	m.step(st, func(i, j int) bool { return s[j] }, currents)
+	m.step(st, func(i, j int) bool { return s[j] }, false, currents)
 }
 
 // StepAsync advances the synapses given one spike per connection,
 // post-major, writing the current of every post unit.
 func (m *Synapses) StepAsync(st [][]float32, s []bool, currents []float32) {
-	m.step(st, func(i, j int) bool { return s[i*m.Pre+j] }, currents)
+	m.step(st, func(i, j int) bool { return s[i*m.Pre+j] }, true, currents)
 }
 
-func (m *Synapses) step(st [][]float32, x func(i, j int) bool, currents []float32) {
+func (m *Synapses) step(st [][]float32, x func(i, j int) bool, async bool, currents []float32) {
 	if m.PerConnection {
 		for i := range m.Post {
 			for j := range m.Pre {
@@ -177,6 +179,10 @@ func (m *Synapses) step(st [][]float32, x func(i, j int) bool, currents []float3
 		return
 	}
 	for i := range m.Post {
+		if async {
+			currents[i] = MaskedSum(m.Pre, func(j int) (float32, bool) { return mul(m.Sign[j], m.W[i*m.Pre+j]), x(i, j) })
+			continue
+		}
 		var y float32
 		for j := range m.Pre {
 			if x(i, j) {
@@ -188,4 +194,27 @@ func (m *Synapses) step(st [][]float32, x func(i, j int) bool, currents []float3
 	if m.Trace != nil {
 		m.Trace.Step(st, currents, currents)
 	}
+}
+
+// MaskedSumLanes is the number of partial sums of MaskedSum.
+const MaskedSumLanes = 16
+
+// MaskedSum returns the float32 sum of the terms w(j) for j in [0, n) where
+// w's second result holds, in the order every path takes: sixteen partial
+// sums, lane k summing the terms j ≡ k (mod 16) in increasing j from +0,
+// then reduced by halves: lane k += lane k + 8 for k < 8, then k + 4, k + 2
+// and k + 1.
+func MaskedSum(n int, w func(j int) (float32, bool)) float32 {
+	var lane [MaskedSumLanes]float32
+	for j := range n {
+		if v, ok := w(j); ok {
+			lane[j%MaskedSumLanes] += v
+		}
+	}
+	for h := MaskedSumLanes / 2; h >= 1; h /= 2 {
+		for k := range h {
+			lane[k] += lane[k+h]
+		}
+	}
+	return lane[0]
 }
