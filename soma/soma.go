@@ -171,12 +171,16 @@ func (th *adaptiveThreshold) SetAbsoluteThreshold(src []float32) {
 	th.pop.fromAbsolute("SetAbsoluteThreshold", th.theta, src)
 }
 
-// leakyConsts are the constants of the leaky somas' potential update.
+// leakyConsts are the constants of the leaky somas' potential update, and
+// the scratch block through which the assembly kernels run the last,
+// partial block of units.
 type leakyConsts struct {
 	d, gR, thr, reset mem.Stream[float32]
+	tail              []float32 // mem.BlockLen inputs
 }
 
 func (k *leakyConsts) plan(b *mem.Block, m *ref.Leaky) {
+	mem.Array(b, &k.tail, mem.BlockLen)
 	mem.PlanStream(b, &k.d, m.D)
 	mem.PlanStream(b, &k.gR, m.GR)
 	mem.PlanStream(b, &k.thr, m.Thr)

@@ -26,23 +26,27 @@ type Block struct {
 type array struct {
 	bytes  int
 	assign func(p unsafe.Pointer) // points the caller's slice at the array
+	fill   func()                 // then fills it, if not nil
 }
 
-// Array plans an array of n zeros, stored in *dst by Alloc.
+// Array plans an array of n zeros, stored in *dst by Alloc. Its capacity
+// is n rounded up to a whole number of blocks (BlockLen), so that a kernel
+// may run the last block whole; the padding starts at zero.
 func Array[T float32 | uint16](b *Block, dst *[]T, n int) {
-	b.plan(n*int(unsafe.Sizeof(T(0))), func(p unsafe.Pointer) { *dst = unsafe.Slice((*T)(p), n) })
+	b.plan(padded(n)*int(unsafe.Sizeof(T(0))), func(p unsafe.Pointer) { *dst = unsafe.Slice((*T)(p), padded(n))[:n] })
 }
 
-// Copy plans a copy of src, stored in *dst by Alloc.
+// Copy plans a copy of src, stored in *dst by Alloc, padded as Array's.
 func Copy[T float32 | uint16](b *Block, dst *[]T, src []T) {
-	b.plan(len(src)*int(unsafe.Sizeof(T(0))), func(p unsafe.Pointer) {
-		*dst = unsafe.Slice((*T)(p), len(src))
-		copy(*dst, src)
-	})
+	Array(b, dst, len(src))
+	b.arrays[len(b.arrays)-1].fill = func() { copy(*dst, src) }
 }
+
+// padded is n rounded up to a whole number of blocks.
+func padded(n int) int { return (n + BlockLen - 1) / BlockLen * BlockLen }
 
 func (b *Block) plan(bytes int, assign func(unsafe.Pointer)) {
-	b.arrays = append(b.arrays, array{bytes, assign})
+	b.arrays = append(b.arrays, array{bytes: bytes, assign: assign})
 }
 
 // Alloc allocates every planned array and points the destinations at them.
@@ -69,6 +73,9 @@ func (b *Block) Alloc() {
 	skip := (page - int(uintptr(base)%page)) % page
 	for i, a := range b.arrays {
 		a.assign(unsafe.Add(base, skip+offsets[i]))
+		if a.fill != nil {
+			a.fill()
+		}
 	}
 	b.arrays = nil
 }

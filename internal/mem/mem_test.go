@@ -63,3 +63,29 @@ func TestStaggered(t *testing.T) {
 		}
 	}
 }
+
+// TestPadded: arrays have room for whole blocks, zeroed, and Copy copies.
+func TestPadded(t *testing.T) {
+	var b Block
+	var a []float32
+	var c []uint16
+	Array(&b, &a, 70)
+	Copy(&b, &c, []uint16{1, 2, 3})
+	b.Alloc()
+	if len(a) != 70 || cap(a) != 128 || len(c) != 3 || cap(c) != 64 || c[2] != 3 {
+		t.Fatalf("len/cap %d/%d and %d/%d, c = %v", len(a), cap(a), len(c), cap(c), c)
+	}
+	for _, v := range a[:cap(a)] {
+		if v != 0 {
+			t.Fatal("padding not zero")
+		}
+	}
+	var s Stream[float32]
+	var u Stream[float32]
+	PlanStream(&b, &s, make([]float32, 130))
+	PlanStream(&b, &u, []float32{7})
+	b.Alloc()
+	if s.Stride() != 256 || u.Stride() != 0 || At(s.v, 128) != s.Ptr(2) || *u.Ptr(5) != 7 {
+		t.Errorf("streams: strides %d, %d", s.Stride(), u.Stride())
+	}
+}

@@ -1,5 +1,7 @@
 package mem
 
+import "unsafe"
+
 // BlockLen is the number of units the portable kernels update at a time:
 // the units of one spike word.
 const BlockLen = 64
@@ -52,6 +54,30 @@ func (s *Stream[T]) Fill(dst []T) {
 		dst[i] = s.v[0]
 	}
 }
+
+// Ptr returns the address of block k's values: those of units 64·k on,
+// or, uniform, the 64 repeats of the value. With Stride it is what an
+// assembly kernel takes: it reads 64 values per block and advances Stride
+// bytes from one block to the next.
+func (s *Stream[T]) Ptr(k int) *T {
+	if s.uniform {
+		return &s.v[0]
+	}
+	return &s.v[:cap(s.v)][k*BlockLen]
+}
+
+// Stride is the bytes from one block's values to the next: 0 when uniform.
+func (s *Stream[T]) Stride() int {
+	if s.uniform {
+		return 0
+	}
+	var zero T
+	return BlockLen * int(unsafe.Sizeof(zero))
+}
+
+// At returns the address of element i of x's padded storage, which may lie
+// past len(x) but within cap(x).
+func At[T any](x []T, i int) *T { return &x[:cap(x)][i] }
 
 // Span returns the units of block w of a population of n: the units of
 // spike word w.

@@ -1,0 +1,198 @@
+// Command soma writes the fused updates of the leaky soma family for AVX2
+// and AVX-512 (asm/soma_amd64.s and its Go declarations).
+//
+// Each model is described once, in models.go, as the vector operations of
+// one vector of units over named streams: state and input arrays, and
+// parameters that are uniform or per unit. A backend (avx2.go, avx512.go)
+// lowers the operations to its ISA and wraps them in the same loop: blocks
+// of 64 units, the units of one spike word, whose compare masks it packs
+// into the word. Only whole blocks: the caller runs the last, partial block
+// through a padded copy, so that every unit takes the same instructions.
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	"github.com/mmcloughlin/avo/reg"
+)
+
+// blockUnits is the number of units per block: one spike word.
+const blockUnits = 64
+
+// kind is what a stream is.
+type kind int
+
+const (
+	stateF32 kind = iota // float32 state, read and written
+	stateU16             // uint16 state (refractory counter), read and written
+	inputF32             // float32 input, read
+	paramF32             // float32 constant, uniform (64 repeats) or per unit
+	paramU16             // uint16 constant, likewise
+)
+
+type stream struct {
+	name string
+	kind kind
+}
+
+func (s stream) u16() bool   { return s.kind == stateU16 || s.kind == paramU16 }
+func (s stream) param() bool { return s.kind == paramF32 || s.kind == paramU16 }
+
+// size is the bytes per unit.
+func (s stream) size() int {
+	if s.u16() {
+		return 2
+	}
+	return 4
+}
+
+// model is one fused update: its streams and the operations on one vector.
+type model struct {
+	name    string
+	doc     []string // the scalar loop, for the kernel's doc comment
+	streams []stream
+	body    func(e emitter)
+}
+
+// Vector values: a backend's registers, opaque to the models.
+type (
+	vec  interface{} // float32 lanes
+	uvec interface{} // uint16 lanes (the backend's own layout)
+	mask interface{} // a lane mask
+)
+
+// emitter is what a model's description may do with one vector of units.
+type emitter interface {
+	F(name string) vec          // load a float32 stream
+	U(name string) uvec         // load a uint16 stream
+	Mul(a, b vec) vec           // a·b, rounded (no FMA: the reference rounds each product)
+	Add(a, b vec) vec           // a + b
+	Sub(a, b vec) vec           // a − b
+	GT(a, b vec) mask           // a > b, false for NaN
+	UGT(a, b uvec) mask         // a > b, unsigned
+	UGE(a, b uvec) mask         // a ≥ b, unsigned
+	And(a, b mask) mask         // a ∧ b
+	Gate(m mask, a vec) vec     // m ? a : +0
+	Select(m mask, a, b vec) vec // m ? a : b
+	Store(name string, v vec)   // store a float32 state
+	Tick(name string, r uvec, s mask) // store r ← s ? 0 : min(r + 1, 65535)
+	Spikes(m mask)              // the vector's spikes
+}
+
+// backend lowers the operations to one ISA.
+type backend interface {
+	name() string         // "AVX2", "AVX512"
+	lanes() int           // float32 lanes per vector
+	setup()               // constants, once per call
+	begin(p ptrs, v int)  // start vector v of the block
+	emitter() emitter
+	spikeBits() reg.GPVirtual // the vector's spike bits, after the body
+	end()                 // after the kernel, before RET
+}
+
+// ptrs are the registers holding each stream's address in the block.
+type ptrs map[string]reg.Register
+
+// generate writes one model's kernel for one backend.
+func generate(m model, b backend) {
+	var sig []string
+	for _, s := range m.streams {
+		t := "*float32"
+		if s.u16() {
+			t = "*uint16"
+		}
+		sig = append(sig, s.name+" "+t)
+	}
+	var strides []string
+	for _, s := range m.streams {
+		if s.param() {
+			strides = append(strides, s.name+"Stride")
+		}
+	}
+	if len(strides) > 0 {
+		sig = append(sig, strings.Join(strides, ", ")+" int")
+	}
+	sig = append(sig, "spikes *uint64", "blocks int")
+	name := m.name + b.name()
+	TEXT(name, NOSPLIT, "func("+strings.Join(sig, ", ")+")")
+	Pragma("noescape")
+	doc := []string{
+		fmt.Sprintf("%s runs %s's update on blocks·64 units, writing one spike word per block:", name, m.name),
+		"",
+	}
+	for _, l := range m.doc {
+		doc = append(doc, "\t"+l)
+	}
+	doc = append(doc, "",
+		"State and input pointers address blocks·64 values; a parameter pointer addresses 64 values",
+		"per block when its stride is 64·size (per unit) or the same 64 values for every block when",
+		"its stride is 0 (uniform, repeated 64 times). Products are rounded on their own (no FMA),",
+		"as in internal/ref, so results equal the scalar loop bit for bit.")
+	if b.name() == "AVX512" {
+		doc = append(doc, "Requires AVX-512 F, VL, BW and DQ.")
+	} else {
+		doc = append(doc, "Requires AVX2.")
+	}
+	Doc(doc...)
+
+	p := ptrs{}
+	for _, s := range m.streams {
+		p[s.name] = Load(Param(s.name), GP64())
+	}
+	// The strides stay in the argument frame: a kernel has more streams
+	// than there are spare general registers.
+	stride := map[string]Mem{}
+	for _, s := range m.streams {
+		if s.param() {
+			b, err := Param(s.name + "Stride").Resolve()
+			if err != nil {
+				panic(err)
+			}
+			stride[s.name] = b.Addr
+		}
+	}
+	spikes := Load(Param("spikes"), GP64())
+	blocks := Load(Param("blocks"), GP64())
+	b.setup()
+
+	TESTQ(blocks, blocks)
+	JZ(LabelRef(name + "_done"))
+	Label(name + "_block")
+	word := GP64()
+	XORQ(word, word)
+	for v := 0; v < blockUnits/b.lanes(); v++ {
+		b.begin(p, v)
+		m.body(b.emitter())
+		bitsReg := b.spikeBits()
+		if v > 0 {
+			SHLQ(U8(v*b.lanes()), bitsReg.As64())
+		}
+		ORQ(bitsReg.As64(), word)
+	}
+	MOVQ(word, Mem{Base: spikes})
+	ADDQ(U8(8), spikes)
+	for _, s := range m.streams {
+		if s.param() {
+			ADDQ(stride[s.name], p[s.name])
+		} else {
+			ADDQ(U32(blockUnits*s.size()), p[s.name])
+		}
+	}
+	DECQ(blocks)
+	JNZ(LabelRef(name + "_block"))
+	Label(name + "_done")
+	b.end()
+	RET()
+}
+
+func main() {
+	ConstraintExpr("amd64,!purego")
+	for _, m := range models {
+		generate(m, newAVX512())
+		generate(m, newAVX2())
+	}
+	Generate()
+}

@@ -1,0 +1,92 @@
+package main
+
+// The leaky family, as the portable kernels (soma/kernels_generic.go) and
+// internal/ref compute it, one vector of units at a time. Streams: v the
+// potential, r the refractory counter, theta the adaptive threshold, cur the
+// input current; d, gr, thr, reset, c, ltheta and dtheta the constants.
+
+var leakyParams = []stream{{"d", paramF32}, {"gr", paramF32}, {"thr", paramF32}, {"reset", paramF32}}
+
+var models = []model{
+	{
+		name: "Leaky",
+		doc: []string{
+			"V ← d·V + gR·I",
+			"s ← V > thr",
+			"V ← s ? reset : V",
+		},
+		streams: append([]stream{{"v", stateF32}, {"cur", inputF32}}, leakyParams...),
+		body: func(e emitter) {
+			x := e.Add(e.Mul(e.F("d"), e.F("v")), e.Mul(e.F("gr"), e.F("cur")))
+			s := e.GT(x, e.F("thr"))
+			e.Store("v", e.Select(s, e.F("reset"), x))
+			e.Spikes(s)
+		},
+	},
+	{
+		name: "RefractoryLeaky",
+		doc: []string{
+			"ready ← r > c",
+			"V ← d·V + (ready ? gR·I : 0)",
+			"s ← ready ∧ V > thr",
+			"V ← s ? reset : V",
+			"r ← s ? 0 : min(r + 1, 65535)",
+		},
+		streams: append([]stream{{"v", stateF32}, {"r", stateU16}, {"cur", inputF32}, {"c", paramU16}}, leakyParams...),
+		body: func(e emitter) {
+			r := e.U("r")
+			ready := e.UGT(r, e.U("c"))
+			x := e.Add(e.Mul(e.F("d"), e.F("v")), e.Gate(ready, e.Mul(e.F("gr"), e.F("cur"))))
+			s := e.And(ready, e.GT(x, e.F("thr")))
+			e.Store("v", e.Select(s, e.F("reset"), x))
+			e.Tick("r", r, s)
+			e.Spikes(s)
+		},
+	},
+	{
+		name: "StrictRefractoryLeaky",
+		doc: []string{
+			"ready ← r ≥ c",
+			"V ← ready ? d·V + gR·I : reset",
+			"s ← ready ∧ V > thr",
+			"V ← s ? reset : V",
+			"r ← s ? 0 : min(r + 1, 65535)",
+		},
+		streams: append([]stream{{"v", stateF32}, {"r", stateU16}, {"cur", inputF32}, {"c", paramU16}}, leakyParams...),
+		body: func(e emitter) {
+			r := e.U("r")
+			ready := e.UGE(r, e.U("c"))
+			reset := e.F("reset")
+			x := e.Add(e.Mul(e.F("d"), e.F("v")), e.Mul(e.F("gr"), e.F("cur")))
+			x = e.Select(ready, x, reset)
+			s := e.And(ready, e.GT(x, e.F("thr")))
+			e.Store("v", e.Select(s, reset, x))
+			e.Tick("r", r, s)
+			e.Spikes(s)
+		},
+	},
+	{
+		name: "AdaptiveLeaky",
+		doc: []string{
+			"ready ← r > c",
+			"V ← d·V + (ready ? gR·I : 0)",
+			"s ← ready ∧ V > θ",
+			"V ← s ? reset : V",
+			"r ← s ? 0 : min(r + 1, 65535)",
+			"θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)",
+		},
+		streams: append([]stream{{"v", stateF32}, {"r", stateU16}, {"theta", stateF32}, {"cur", inputF32}, {"c", paramU16}},
+			append(leakyParams, stream{"ltheta", paramF32}, stream{"dtheta", paramF32})...),
+		body: func(e emitter) {
+			r := e.U("r")
+			ready := e.UGT(r, e.U("c"))
+			x := e.Add(e.Mul(e.F("d"), e.F("v")), e.Gate(ready, e.Mul(e.F("gr"), e.F("cur"))))
+			t := e.F("theta")
+			s := e.And(ready, e.GT(x, t))
+			e.Store("v", e.Select(s, e.F("reset"), x))
+			e.Tick("r", r, s)
+			e.Store("theta", e.Add(e.Add(t, e.Mul(e.F("ltheta"), e.Sub(e.F("thr"), t))), e.Gate(s, e.F("dtheta"))))
+			e.Spikes(s)
+		},
+	},
+}
