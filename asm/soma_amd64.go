@@ -12,8 +12,9 @@ package asm
 //
 // State and input pointers address blocks·64 values; a parameter pointer addresses 64 values
 // per block when its stride is 64·size (per unit) or the same 64 values for every block when
-// its stride is 0 (uniform, repeated 64 times). Products are rounded on their own (no FMA),
-// as in internal/ref, so results equal the scalar loop bit for bit.
+// its stride is 0 (uniform, repeated 64 times).
+// Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar
+// loop bit for bit.
 // Requires AVX-512 F, VL, BW and DQ.
 //
 //go:noescape
@@ -27,12 +28,43 @@ func LeakyAVX512(v *float32, cur *float32, d *float32, gr *float32, thr *float32
 //
 // State and input pointers address blocks·64 values; a parameter pointer addresses 64 values
 // per block when its stride is 64·size (per unit) or the same 64 values for every block when
-// its stride is 0 (uniform, repeated 64 times). Products are rounded on their own (no FMA),
-// as in internal/ref, so results equal the scalar loop bit for bit.
+// its stride is 0 (uniform, repeated 64 times).
+// Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar
+// loop bit for bit.
 // Requires AVX2.
 //
 //go:noescape
 func LeakyAVX2(v *float32, cur *float32, d *float32, gr *float32, thr *float32, reset *float32, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
+
+// LeakyUniformAVX512 runs Leaky's update on blocks·64 units, writing one spike word per block:
+//
+//	V ← d·V + gR·I
+//	s ← V > thr
+//	V ← s ? reset : V
+//
+// State and input pointers address blocks·64 values; each parameter pointer, the one value
+// of every unit.
+// Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar
+// loop bit for bit.
+// Requires AVX-512 F, VL, BW and DQ.
+//
+//go:noescape
+func LeakyUniformAVX512(v *float32, cur *float32, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int)
+
+// LeakyUniformAVX2 runs Leaky's update on blocks·64 units, writing one spike word per block:
+//
+//	V ← d·V + gR·I
+//	s ← V > thr
+//	V ← s ? reset : V
+//
+// State and input pointers address blocks·64 values; each parameter pointer, the one value
+// of every unit.
+// Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar
+// loop bit for bit.
+// Requires AVX2.
+//
+//go:noescape
+func LeakyUniformAVX2(v *float32, cur *float32, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int)
 
 // RefractoryLeakyAVX512 runs RefractoryLeaky's update on blocks·64 units, writing one spike word per block:
 //
@@ -44,8 +76,9 @@ func LeakyAVX2(v *float32, cur *float32, d *float32, gr *float32, thr *float32, 
 //
 // State and input pointers address blocks·64 values; a parameter pointer addresses 64 values
 // per block when its stride is 64·size (per unit) or the same 64 values for every block when
-// its stride is 0 (uniform, repeated 64 times). Products are rounded on their own (no FMA),
-// as in internal/ref, so results equal the scalar loop bit for bit.
+// its stride is 0 (uniform, repeated 64 times).
+// Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar
+// loop bit for bit.
 // Requires AVX-512 F, VL, BW and DQ.
 //
 //go:noescape
@@ -61,12 +94,47 @@ func RefractoryLeakyAVX512(v *float32, r *uint16, cur *float32, c *uint16, d *fl
 //
 // State and input pointers address blocks·64 values; a parameter pointer addresses 64 values
 // per block when its stride is 64·size (per unit) or the same 64 values for every block when
-// its stride is 0 (uniform, repeated 64 times). Products are rounded on their own (no FMA),
-// as in internal/ref, so results equal the scalar loop bit for bit.
+// its stride is 0 (uniform, repeated 64 times).
+// Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar
+// loop bit for bit.
 // Requires AVX2.
 //
 //go:noescape
 func RefractoryLeakyAVX2(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
+
+// RefractoryLeakyUniformAVX512 runs RefractoryLeaky's update on blocks·64 units, writing one spike word per block:
+//
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// State and input pointers address blocks·64 values; each parameter pointer, the one value
+// of every unit.
+// Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar
+// loop bit for bit.
+// Requires AVX-512 F, VL, BW and DQ.
+//
+//go:noescape
+func RefractoryLeakyUniformAVX512(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int)
+
+// RefractoryLeakyUniformAVX2 runs RefractoryLeaky's update on blocks·64 units, writing one spike word per block:
+//
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// State and input pointers address blocks·64 values; each parameter pointer, the one value
+// of every unit.
+// Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar
+// loop bit for bit.
+// Requires AVX2.
+//
+//go:noescape
+func RefractoryLeakyUniformAVX2(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int)
 
 // StrictRefractoryLeakyAVX512 runs StrictRefractoryLeaky's update on blocks·64 units, writing one spike word per block:
 //
@@ -78,8 +146,9 @@ func RefractoryLeakyAVX2(v *float32, r *uint16, cur *float32, c *uint16, d *floa
 //
 // State and input pointers address blocks·64 values; a parameter pointer addresses 64 values
 // per block when its stride is 64·size (per unit) or the same 64 values for every block when
-// its stride is 0 (uniform, repeated 64 times). Products are rounded on their own (no FMA),
-// as in internal/ref, so results equal the scalar loop bit for bit.
+// its stride is 0 (uniform, repeated 64 times).
+// Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar
+// loop bit for bit.
 // Requires AVX-512 F, VL, BW and DQ.
 //
 //go:noescape
@@ -95,12 +164,47 @@ func StrictRefractoryLeakyAVX512(v *float32, r *uint16, cur *float32, c *uint16,
 //
 // State and input pointers address blocks·64 values; a parameter pointer addresses 64 values
 // per block when its stride is 64·size (per unit) or the same 64 values for every block when
-// its stride is 0 (uniform, repeated 64 times). Products are rounded on their own (no FMA),
-// as in internal/ref, so results equal the scalar loop bit for bit.
+// its stride is 0 (uniform, repeated 64 times).
+// Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar
+// loop bit for bit.
 // Requires AVX2.
 //
 //go:noescape
 func StrictRefractoryLeakyAVX2(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
+
+// StrictRefractoryLeakyUniformAVX512 runs StrictRefractoryLeaky's update on blocks·64 units, writing one spike word per block:
+//
+//	ready ← r ≥ c
+//	V ← ready ? d·V + gR·I : reset
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// State and input pointers address blocks·64 values; each parameter pointer, the one value
+// of every unit.
+// Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar
+// loop bit for bit.
+// Requires AVX-512 F, VL, BW and DQ.
+//
+//go:noescape
+func StrictRefractoryLeakyUniformAVX512(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int)
+
+// StrictRefractoryLeakyUniformAVX2 runs StrictRefractoryLeaky's update on blocks·64 units, writing one spike word per block:
+//
+//	ready ← r ≥ c
+//	V ← ready ? d·V + gR·I : reset
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// State and input pointers address blocks·64 values; each parameter pointer, the one value
+// of every unit.
+// Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar
+// loop bit for bit.
+// Requires AVX2.
+//
+//go:noescape
+func StrictRefractoryLeakyUniformAVX2(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int)
 
 // AdaptiveLeakyAVX512 runs AdaptiveLeaky's update on blocks·64 units, writing one spike word per block:
 //
@@ -113,8 +217,9 @@ func StrictRefractoryLeakyAVX2(v *float32, r *uint16, cur *float32, c *uint16, d
 //
 // State and input pointers address blocks·64 values; a parameter pointer addresses 64 values
 // per block when its stride is 64·size (per unit) or the same 64 values for every block when
-// its stride is 0 (uniform, repeated 64 times). Products are rounded on their own (no FMA),
-// as in internal/ref, so results equal the scalar loop bit for bit.
+// its stride is 0 (uniform, repeated 64 times).
+// Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar
+// loop bit for bit.
 // Requires AVX-512 F, VL, BW and DQ.
 //
 //go:noescape
@@ -131,9 +236,46 @@ func AdaptiveLeakyAVX512(v *float32, r *uint16, theta *float32, cur *float32, c 
 //
 // State and input pointers address blocks·64 values; a parameter pointer addresses 64 values
 // per block when its stride is 64·size (per unit) or the same 64 values for every block when
-// its stride is 0 (uniform, repeated 64 times). Products are rounded on their own (no FMA),
-// as in internal/ref, so results equal the scalar loop bit for bit.
+// its stride is 0 (uniform, repeated 64 times).
+// Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar
+// loop bit for bit.
 // Requires AVX2.
 //
 //go:noescape
 func AdaptiveLeakyAVX2(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, spikes *uint64, blocks int)
+
+// AdaptiveLeakyUniformAVX512 runs AdaptiveLeaky's update on blocks·64 units, writing one spike word per block:
+//
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > θ
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
+//
+// State and input pointers address blocks·64 values; each parameter pointer, the one value
+// of every unit.
+// Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar
+// loop bit for bit.
+// Requires AVX-512 F, VL, BW and DQ.
+//
+//go:noescape
+func AdaptiveLeakyUniformAVX512(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, spikes *uint64, blocks int)
+
+// AdaptiveLeakyUniformAVX2 runs AdaptiveLeaky's update on blocks·64 units, writing one spike word per block:
+//
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > θ
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
+//
+// State and input pointers address blocks·64 values; each parameter pointer, the one value
+// of every unit.
+// Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar
+// loop bit for bit.
+// Requires AVX2.
+//
+//go:noescape
+func AdaptiveLeakyUniformAVX2(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, spikes *uint64, blocks int)

@@ -7,6 +7,8 @@
 // func LeakyAVX512(v *float32, cur *float32, d *float32, gr *float32, thr *float32, reset *float32, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·LeakyAVX512(SB), NOSPLIT, $0-96
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     v+0(FP), AX
 	MOVQ     cur+8(FP), CX
 	MOVQ     d+16(FP), DX
@@ -15,8 +17,6 @@ TEXT ·LeakyAVX512(SB), NOSPLIT, $0-96
 	MOVQ     reset+40(FP), DI
 	MOVQ     spikes+80(FP), R8
 	MOVQ     blocks+88(FP), R9
-	VPCMPEQW Y0, Y0, Y0
-	VPSRLW   $0x0f, Y0, Y0
 	TESTQ    R9, R9
 	JZ       LeakyAVX512_done
 
@@ -99,6 +99,8 @@ LeakyAVX512_done:
 // func LeakyAVX2(v *float32, cur *float32, d *float32, gr *float32, thr *float32, reset *float32, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·LeakyAVX2(SB), NOSPLIT, $0-96
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLD   $0x10, Y0, Y0
 	MOVQ     v+0(FP), AX
 	MOVQ     cur+8(FP), CX
 	MOVQ     d+16(FP), DX
@@ -107,8 +109,6 @@ TEXT ·LeakyAVX2(SB), NOSPLIT, $0-96
 	MOVQ     reset+40(FP), DI
 	MOVQ     spikes+80(FP), R8
 	MOVQ     blocks+88(FP), R9
-	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y0
 	TESTQ    R9, R9
 	JZ       LeakyAVX2_done
 
@@ -248,9 +248,207 @@ LeakyAVX2_done:
 	VZEROUPPER
 	RET
 
+// func LeakyUniformAVX512(v *float32, cur *float32, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·LeakyUniformAVX512(SB), NOSPLIT, $0-64
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	MOVQ         v+0(FP), AX
+	MOVQ         cur+8(FP), CX
+	MOVQ         d+16(FP), DX
+	VBROADCASTSS (DX), Z0
+	MOVQ         gr+24(FP), DX
+	VBROADCASTSS (DX), Z5
+	MOVQ         thr+32(FP), DX
+	VBROADCASTSS (DX), Z6
+	MOVQ         reset+40(FP), DX
+	VBROADCASTSS (DX), Z7
+	MOVQ         spikes+48(FP), DX
+	MOVQ         blocks+56(FP), BX
+	TESTQ        BX, BX
+	JZ           LeakyUniformAVX512_done
+
+LeakyUniformAVX512_block:
+	XORQ      SI, SI
+	VMOVUPS   (AX), Z8
+	VMULPS    Z8, Z0, Z8
+	VMOVUPS   (CX), Z9
+	VMULPS    Z9, Z5, Z9
+	VADDPS    Z9, Z8, Z8
+	VCMPPS    $0x1e, Z6, Z8, K1
+	VBLENDMPS Z7, Z8, K1, Z1
+	VMOVUPS   Z1, (AX)
+	KMOVW     K1, DI
+	ORQ       DI, SI
+	VMOVUPS   64(AX), Z8
+	VMULPS    Z8, Z0, Z8
+	VMOVUPS   64(CX), Z9
+	VMULPS    Z9, Z5, Z9
+	VADDPS    Z9, Z8, Z8
+	VCMPPS    $0x1e, Z6, Z8, K1
+	VBLENDMPS Z7, Z8, K1, Z2
+	VMOVUPS   Z2, 64(AX)
+	KMOVW     K1, DI
+	SHLQ      $0x10, DI
+	ORQ       DI, SI
+	VMOVUPS   128(AX), Z8
+	VMULPS    Z8, Z0, Z8
+	VMOVUPS   128(CX), Z9
+	VMULPS    Z9, Z5, Z9
+	VADDPS    Z9, Z8, Z8
+	VCMPPS    $0x1e, Z6, Z8, K1
+	VBLENDMPS Z7, Z8, K1, Z3
+	VMOVUPS   Z3, 128(AX)
+	KMOVW     K1, DI
+	SHLQ      $0x20, DI
+	ORQ       DI, SI
+	VMOVUPS   192(AX), Z8
+	VMULPS    Z8, Z0, Z8
+	VMOVUPS   192(CX), Z9
+	VMULPS    Z9, Z5, Z9
+	VADDPS    Z9, Z8, Z8
+	VCMPPS    $0x1e, Z6, Z8, K1
+	VBLENDMPS Z7, Z8, K1, Z4
+	VMOVUPS   Z4, 192(AX)
+	KMOVW     K1, DI
+	SHLQ      $0x30, DI
+	ORQ       DI, SI
+	MOVQ      SI, (DX)
+	ADDQ      $0x08, DX
+	ADDQ      $0x00000100, AX
+	ADDQ      $0x00000100, CX
+	DECQ      BX
+	JNZ       LeakyUniformAVX512_block
+
+LeakyUniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func LeakyUniformAVX2(v *float32, cur *float32, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·LeakyUniformAVX2(SB), NOSPLIT, $0-64
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y0
+	MOVQ         v+0(FP), AX
+	MOVQ         cur+8(FP), CX
+	MOVQ         d+16(FP), DX
+	VBROADCASTSS (DX), Y0
+	MOVQ         gr+24(FP), DX
+	VBROADCASTSS (DX), Y1
+	MOVQ         thr+32(FP), DX
+	VBROADCASTSS (DX), Y2
+	MOVQ         reset+40(FP), DX
+	VBROADCASTSS (DX), Y3
+	MOVQ         spikes+48(FP), DX
+	MOVQ         blocks+56(FP), BX
+	TESTQ        BX, BX
+	JZ           LeakyUniformAVX2_done
+
+LeakyUniformAVX2_block:
+	XORQ      SI, SI
+	VMOVUPS   (AX), Y4
+	VMULPS    Y4, Y0, Y4
+	VMOVUPS   (CX), Y5
+	VMULPS    Y5, Y1, Y5
+	VADDPS    Y5, Y4, Y4
+	VCMPPS    $0x1e, Y2, Y4, Y5
+	VBLENDVPS Y5, Y3, Y4, Y4
+	VMOVUPS   Y4, (AX)
+	VMOVMSKPS Y5, DI
+	ORQ       DI, SI
+	VMOVUPS   32(AX), Y4
+	VMULPS    Y4, Y0, Y4
+	VMOVUPS   32(CX), Y5
+	VMULPS    Y5, Y1, Y5
+	VADDPS    Y5, Y4, Y4
+	VCMPPS    $0x1e, Y2, Y4, Y5
+	VBLENDVPS Y5, Y3, Y4, Y4
+	VMOVUPS   Y4, 32(AX)
+	VMOVMSKPS Y5, DI
+	SHLQ      $0x08, DI
+	ORQ       DI, SI
+	VMOVUPS   64(AX), Y4
+	VMULPS    Y4, Y0, Y4
+	VMOVUPS   64(CX), Y5
+	VMULPS    Y5, Y1, Y5
+	VADDPS    Y5, Y4, Y4
+	VCMPPS    $0x1e, Y2, Y4, Y5
+	VBLENDVPS Y5, Y3, Y4, Y4
+	VMOVUPS   Y4, 64(AX)
+	VMOVMSKPS Y5, DI
+	SHLQ      $0x10, DI
+	ORQ       DI, SI
+	VMOVUPS   96(AX), Y4
+	VMULPS    Y4, Y0, Y4
+	VMOVUPS   96(CX), Y5
+	VMULPS    Y5, Y1, Y5
+	VADDPS    Y5, Y4, Y4
+	VCMPPS    $0x1e, Y2, Y4, Y5
+	VBLENDVPS Y5, Y3, Y4, Y4
+	VMOVUPS   Y4, 96(AX)
+	VMOVMSKPS Y5, DI
+	SHLQ      $0x18, DI
+	ORQ       DI, SI
+	VMOVUPS   128(AX), Y4
+	VMULPS    Y4, Y0, Y4
+	VMOVUPS   128(CX), Y5
+	VMULPS    Y5, Y1, Y5
+	VADDPS    Y5, Y4, Y4
+	VCMPPS    $0x1e, Y2, Y4, Y5
+	VBLENDVPS Y5, Y3, Y4, Y4
+	VMOVUPS   Y4, 128(AX)
+	VMOVMSKPS Y5, DI
+	SHLQ      $0x20, DI
+	ORQ       DI, SI
+	VMOVUPS   160(AX), Y4
+	VMULPS    Y4, Y0, Y4
+	VMOVUPS   160(CX), Y5
+	VMULPS    Y5, Y1, Y5
+	VADDPS    Y5, Y4, Y4
+	VCMPPS    $0x1e, Y2, Y4, Y5
+	VBLENDVPS Y5, Y3, Y4, Y4
+	VMOVUPS   Y4, 160(AX)
+	VMOVMSKPS Y5, DI
+	SHLQ      $0x28, DI
+	ORQ       DI, SI
+	VMOVUPS   192(AX), Y4
+	VMULPS    Y4, Y0, Y4
+	VMOVUPS   192(CX), Y5
+	VMULPS    Y5, Y1, Y5
+	VADDPS    Y5, Y4, Y4
+	VCMPPS    $0x1e, Y2, Y4, Y5
+	VBLENDVPS Y5, Y3, Y4, Y4
+	VMOVUPS   Y4, 192(AX)
+	VMOVMSKPS Y5, DI
+	SHLQ      $0x30, DI
+	ORQ       DI, SI
+	VMOVUPS   224(AX), Y4
+	VMULPS    Y4, Y0, Y4
+	VMOVUPS   224(CX), Y5
+	VMULPS    Y5, Y1, Y5
+	VADDPS    Y5, Y4, Y4
+	VCMPPS    $0x1e, Y2, Y4, Y5
+	VBLENDVPS Y5, Y3, Y4, Y4
+	VMOVUPS   Y4, 224(AX)
+	VMOVMSKPS Y5, DI
+	SHLQ      $0x38, DI
+	ORQ       DI, SI
+	MOVQ      SI, (DX)
+	ADDQ      $0x08, DX
+	ADDQ      $0x00000100, AX
+	ADDQ      $0x00000100, CX
+	DECQ      BX
+	JNZ       LeakyUniformAVX2_block
+
+LeakyUniformAVX2_done:
+	VZEROUPPER
+	RET
+
 // func RefractoryLeakyAVX512(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·RefractoryLeakyAVX512(SB), NOSPLIT, $0-120
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     v+0(FP), AX
 	MOVQ     r+8(FP), CX
 	MOVQ     cur+16(FP), DX
@@ -261,8 +459,6 @@ TEXT ·RefractoryLeakyAVX512(SB), NOSPLIT, $0-120
 	MOVQ     reset+56(FP), R9
 	MOVQ     spikes+104(FP), R10
 	MOVQ     blocks+112(FP), R11
-	VPCMPEQW Y0, Y0, Y0
-	VPSRLW   $0x0f, Y0, Y0
 	TESTQ    R11, R11
 	JZ       RefractoryLeakyAVX512_done
 
@@ -383,6 +579,8 @@ RefractoryLeakyAVX512_done:
 // func RefractoryLeakyAVX2(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·RefractoryLeakyAVX2(SB), NOSPLIT, $0-120
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLD   $0x10, Y0, Y1
 	MOVQ     v+0(FP), AX
 	MOVQ     r+8(FP), CX
 	MOVQ     cur+16(FP), DX
@@ -393,8 +591,6 @@ TEXT ·RefractoryLeakyAVX2(SB), NOSPLIT, $0-120
 	MOVQ     reset+56(FP), R9
 	MOVQ     spikes+104(FP), R10
 	MOVQ     blocks+112(FP), R11
-	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y1
 	TESTQ    R11, R11
 	JZ       RefractoryLeakyAVX2_done
 
@@ -624,9 +820,328 @@ RefractoryLeakyAVX2_done:
 	VZEROUPPER
 	RET
 
+// func RefractoryLeakyUniformAVX512(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
+TEXT ·RefractoryLeakyUniformAVX512(SB), NOSPLIT, $0-80
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	MOVQ         v+0(FP), AX
+	MOVQ         r+8(FP), CX
+	MOVQ         cur+16(FP), DX
+	MOVQ         c+24(FP), BX
+	VPBROADCASTW (BX), Y1
+	MOVQ         d+32(FP), BX
+	VBROADCASTSS (BX), Z2
+	MOVQ         gr+40(FP), BX
+	VBROADCASTSS (BX), Z3
+	MOVQ         thr+48(FP), BX
+	VBROADCASTSS (BX), Z4
+	MOVQ         reset+56(FP), BX
+	VBROADCASTSS (BX), Z5
+	MOVQ         spikes+64(FP), BX
+	MOVQ         blocks+72(FP), SI
+	TESTQ        SI, SI
+	JZ           RefractoryLeakyUniformAVX512_done
+
+RefractoryLeakyUniformAVX512_block:
+	XORQ        DI, DI
+	VMOVDQU     (CX), Y6
+	VPCMPUW     $0x06, Y1, Y6, K1
+	VMOVUPS     (AX), Z7
+	VMULPS      Z7, Z2, Z7
+	VMOVUPS     (DX), Z12
+	VMULPS      Z12, Z3, Z12
+	VMOVAPS.Z   Z12, K1, Z12
+	VADDPS      Z12, Z7, Z7
+	VCMPPS      $0x1e, Z4, Z7, K2
+	KANDW       K2, K1, K1
+	VBLENDMPS   Z5, Z7, K1, Z8
+	VMOVUPS     Z8, (AX)
+	VPADDUSW    Y0, Y6, Y6
+	KNOTW       K1, K2
+	VMOVDQU16.Z Y6, K2, Y6
+	VMOVDQU     Y6, (CX)
+	KMOVW       K1, R8
+	ORQ         R8, DI
+	VMOVDQU     32(CX), Y6
+	VPCMPUW     $0x06, Y1, Y6, K1
+	VMOVUPS     64(AX), Z7
+	VMULPS      Z7, Z2, Z7
+	VMOVUPS     64(DX), Z12
+	VMULPS      Z12, Z3, Z12
+	VMOVAPS.Z   Z12, K1, Z12
+	VADDPS      Z12, Z7, Z7
+	VCMPPS      $0x1e, Z4, Z7, K2
+	KANDW       K2, K1, K1
+	VBLENDMPS   Z5, Z7, K1, Z9
+	VMOVUPS     Z9, 64(AX)
+	VPADDUSW    Y0, Y6, Y6
+	KNOTW       K1, K2
+	VMOVDQU16.Z Y6, K2, Y6
+	VMOVDQU     Y6, 32(CX)
+	KMOVW       K1, R8
+	SHLQ        $0x10, R8
+	ORQ         R8, DI
+	VMOVDQU     64(CX), Y6
+	VPCMPUW     $0x06, Y1, Y6, K1
+	VMOVUPS     128(AX), Z7
+	VMULPS      Z7, Z2, Z7
+	VMOVUPS     128(DX), Z12
+	VMULPS      Z12, Z3, Z12
+	VMOVAPS.Z   Z12, K1, Z12
+	VADDPS      Z12, Z7, Z7
+	VCMPPS      $0x1e, Z4, Z7, K2
+	KANDW       K2, K1, K1
+	VBLENDMPS   Z5, Z7, K1, Z10
+	VMOVUPS     Z10, 128(AX)
+	VPADDUSW    Y0, Y6, Y6
+	KNOTW       K1, K2
+	VMOVDQU16.Z Y6, K2, Y6
+	VMOVDQU     Y6, 64(CX)
+	KMOVW       K1, R8
+	SHLQ        $0x20, R8
+	ORQ         R8, DI
+	VMOVDQU     96(CX), Y6
+	VPCMPUW     $0x06, Y1, Y6, K1
+	VMOVUPS     192(AX), Z7
+	VMULPS      Z7, Z2, Z7
+	VMOVUPS     192(DX), Z12
+	VMULPS      Z12, Z3, Z12
+	VMOVAPS.Z   Z12, K1, Z12
+	VADDPS      Z12, Z7, Z7
+	VCMPPS      $0x1e, Z4, Z7, K2
+	KANDW       K2, K1, K1
+	VBLENDMPS   Z5, Z7, K1, Z11
+	VMOVUPS     Z11, 192(AX)
+	VPADDUSW    Y0, Y6, Y6
+	KNOTW       K1, K2
+	VMOVDQU16.Z Y6, K2, Y6
+	VMOVDQU     Y6, 96(CX)
+	KMOVW       K1, R8
+	SHLQ        $0x30, R8
+	ORQ         R8, DI
+	MOVQ        DI, (BX)
+	ADDQ        $0x08, BX
+	ADDQ        $0x00000100, AX
+	ADDQ        $0x00000080, CX
+	ADDQ        $0x00000100, DX
+	DECQ        SI
+	JNZ         RefractoryLeakyUniformAVX512_block
+
+RefractoryLeakyUniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func RefractoryLeakyUniformAVX2(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·RefractoryLeakyUniformAVX2(SB), NOSPLIT, $0-80
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y1
+	MOVQ         v+0(FP), AX
+	MOVQ         r+8(FP), CX
+	MOVQ         cur+16(FP), DX
+	MOVQ         c+24(FP), BX
+	VPBROADCASTW (BX), X2
+	VPMOVZXWD    X2, Y2
+	MOVQ         d+32(FP), BX
+	VBROADCASTSS (BX), Y3
+	MOVQ         gr+40(FP), BX
+	VBROADCASTSS (BX), Y4
+	MOVQ         thr+48(FP), BX
+	VBROADCASTSS (BX), Y5
+	MOVQ         reset+56(FP), BX
+	VBROADCASTSS (BX), Y6
+	MOVQ         spikes+64(FP), BX
+	MOVQ         blocks+72(FP), SI
+	TESTQ        SI, SI
+	JZ           RefractoryLeakyUniformAVX2_done
+
+RefractoryLeakyUniformAVX2_block:
+	XORQ         DI, DI
+	VPMOVZXWD    (CX), Y7
+	VPCMPGTD     Y2, Y7, Y8
+	VMOVUPS      (AX), Y9
+	VMULPS       Y9, Y3, Y9
+	VMOVUPS      (DX), Y10
+	VMULPS       Y10, Y4, Y10
+	VANDPS       Y10, Y8, Y10
+	VADDPS       Y10, Y9, Y9
+	VCMPPS       $0x1e, Y5, Y9, Y10
+	VANDPS       Y10, Y8, Y8
+	VBLENDVPS    Y8, Y6, Y9, Y9
+	VMOVUPS      Y9, (AX)
+	VPSUBD       Y0, Y7, Y7
+	VPMINUD      Y1, Y7, Y7
+	VPANDN       Y7, Y8, Y7
+	VEXTRACTI128 $0x01, Y7, X9
+	VPACKUSDW    X9, X7, X7
+	VMOVDQU      X7, (CX)
+	VMOVMSKPS    Y8, R8
+	ORQ          R8, DI
+	VPMOVZXWD    16(CX), Y7
+	VPCMPGTD     Y2, Y7, Y8
+	VMOVUPS      32(AX), Y9
+	VMULPS       Y9, Y3, Y9
+	VMOVUPS      32(DX), Y10
+	VMULPS       Y10, Y4, Y10
+	VANDPS       Y10, Y8, Y10
+	VADDPS       Y10, Y9, Y9
+	VCMPPS       $0x1e, Y5, Y9, Y10
+	VANDPS       Y10, Y8, Y8
+	VBLENDVPS    Y8, Y6, Y9, Y9
+	VMOVUPS      Y9, 32(AX)
+	VPSUBD       Y0, Y7, Y7
+	VPMINUD      Y1, Y7, Y7
+	VPANDN       Y7, Y8, Y7
+	VEXTRACTI128 $0x01, Y7, X9
+	VPACKUSDW    X9, X7, X7
+	VMOVDQU      X7, 16(CX)
+	VMOVMSKPS    Y8, R8
+	SHLQ         $0x08, R8
+	ORQ          R8, DI
+	VPMOVZXWD    32(CX), Y7
+	VPCMPGTD     Y2, Y7, Y8
+	VMOVUPS      64(AX), Y9
+	VMULPS       Y9, Y3, Y9
+	VMOVUPS      64(DX), Y10
+	VMULPS       Y10, Y4, Y10
+	VANDPS       Y10, Y8, Y10
+	VADDPS       Y10, Y9, Y9
+	VCMPPS       $0x1e, Y5, Y9, Y10
+	VANDPS       Y10, Y8, Y8
+	VBLENDVPS    Y8, Y6, Y9, Y9
+	VMOVUPS      Y9, 64(AX)
+	VPSUBD       Y0, Y7, Y7
+	VPMINUD      Y1, Y7, Y7
+	VPANDN       Y7, Y8, Y7
+	VEXTRACTI128 $0x01, Y7, X9
+	VPACKUSDW    X9, X7, X7
+	VMOVDQU      X7, 32(CX)
+	VMOVMSKPS    Y8, R8
+	SHLQ         $0x10, R8
+	ORQ          R8, DI
+	VPMOVZXWD    48(CX), Y7
+	VPCMPGTD     Y2, Y7, Y8
+	VMOVUPS      96(AX), Y9
+	VMULPS       Y9, Y3, Y9
+	VMOVUPS      96(DX), Y10
+	VMULPS       Y10, Y4, Y10
+	VANDPS       Y10, Y8, Y10
+	VADDPS       Y10, Y9, Y9
+	VCMPPS       $0x1e, Y5, Y9, Y10
+	VANDPS       Y10, Y8, Y8
+	VBLENDVPS    Y8, Y6, Y9, Y9
+	VMOVUPS      Y9, 96(AX)
+	VPSUBD       Y0, Y7, Y7
+	VPMINUD      Y1, Y7, Y7
+	VPANDN       Y7, Y8, Y7
+	VEXTRACTI128 $0x01, Y7, X9
+	VPACKUSDW    X9, X7, X7
+	VMOVDQU      X7, 48(CX)
+	VMOVMSKPS    Y8, R8
+	SHLQ         $0x18, R8
+	ORQ          R8, DI
+	VPMOVZXWD    64(CX), Y7
+	VPCMPGTD     Y2, Y7, Y8
+	VMOVUPS      128(AX), Y9
+	VMULPS       Y9, Y3, Y9
+	VMOVUPS      128(DX), Y10
+	VMULPS       Y10, Y4, Y10
+	VANDPS       Y10, Y8, Y10
+	VADDPS       Y10, Y9, Y9
+	VCMPPS       $0x1e, Y5, Y9, Y10
+	VANDPS       Y10, Y8, Y8
+	VBLENDVPS    Y8, Y6, Y9, Y9
+	VMOVUPS      Y9, 128(AX)
+	VPSUBD       Y0, Y7, Y7
+	VPMINUD      Y1, Y7, Y7
+	VPANDN       Y7, Y8, Y7
+	VEXTRACTI128 $0x01, Y7, X9
+	VPACKUSDW    X9, X7, X7
+	VMOVDQU      X7, 64(CX)
+	VMOVMSKPS    Y8, R8
+	SHLQ         $0x20, R8
+	ORQ          R8, DI
+	VPMOVZXWD    80(CX), Y7
+	VPCMPGTD     Y2, Y7, Y8
+	VMOVUPS      160(AX), Y9
+	VMULPS       Y9, Y3, Y9
+	VMOVUPS      160(DX), Y10
+	VMULPS       Y10, Y4, Y10
+	VANDPS       Y10, Y8, Y10
+	VADDPS       Y10, Y9, Y9
+	VCMPPS       $0x1e, Y5, Y9, Y10
+	VANDPS       Y10, Y8, Y8
+	VBLENDVPS    Y8, Y6, Y9, Y9
+	VMOVUPS      Y9, 160(AX)
+	VPSUBD       Y0, Y7, Y7
+	VPMINUD      Y1, Y7, Y7
+	VPANDN       Y7, Y8, Y7
+	VEXTRACTI128 $0x01, Y7, X9
+	VPACKUSDW    X9, X7, X7
+	VMOVDQU      X7, 80(CX)
+	VMOVMSKPS    Y8, R8
+	SHLQ         $0x28, R8
+	ORQ          R8, DI
+	VPMOVZXWD    96(CX), Y7
+	VPCMPGTD     Y2, Y7, Y8
+	VMOVUPS      192(AX), Y9
+	VMULPS       Y9, Y3, Y9
+	VMOVUPS      192(DX), Y10
+	VMULPS       Y10, Y4, Y10
+	VANDPS       Y10, Y8, Y10
+	VADDPS       Y10, Y9, Y9
+	VCMPPS       $0x1e, Y5, Y9, Y10
+	VANDPS       Y10, Y8, Y8
+	VBLENDVPS    Y8, Y6, Y9, Y9
+	VMOVUPS      Y9, 192(AX)
+	VPSUBD       Y0, Y7, Y7
+	VPMINUD      Y1, Y7, Y7
+	VPANDN       Y7, Y8, Y7
+	VEXTRACTI128 $0x01, Y7, X9
+	VPACKUSDW    X9, X7, X7
+	VMOVDQU      X7, 96(CX)
+	VMOVMSKPS    Y8, R8
+	SHLQ         $0x30, R8
+	ORQ          R8, DI
+	VPMOVZXWD    112(CX), Y7
+	VPCMPGTD     Y2, Y7, Y8
+	VMOVUPS      224(AX), Y9
+	VMULPS       Y9, Y3, Y9
+	VMOVUPS      224(DX), Y10
+	VMULPS       Y10, Y4, Y10
+	VANDPS       Y10, Y8, Y10
+	VADDPS       Y10, Y9, Y9
+	VCMPPS       $0x1e, Y5, Y9, Y10
+	VANDPS       Y10, Y8, Y8
+	VBLENDVPS    Y8, Y6, Y9, Y9
+	VMOVUPS      Y9, 224(AX)
+	VPSUBD       Y0, Y7, Y7
+	VPMINUD      Y1, Y7, Y7
+	VPANDN       Y7, Y8, Y7
+	VEXTRACTI128 $0x01, Y7, X9
+	VPACKUSDW    X9, X7, X7
+	VMOVDQU      X7, 112(CX)
+	VMOVMSKPS    Y8, R8
+	SHLQ         $0x38, R8
+	ORQ          R8, DI
+	MOVQ         DI, (BX)
+	ADDQ         $0x08, BX
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000100, DX
+	DECQ         SI
+	JNZ          RefractoryLeakyUniformAVX2_block
+
+RefractoryLeakyUniformAVX2_done:
+	VZEROUPPER
+	RET
+
 // func StrictRefractoryLeakyAVX512(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·StrictRefractoryLeakyAVX512(SB), NOSPLIT, $0-120
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     v+0(FP), AX
 	MOVQ     r+8(FP), CX
 	MOVQ     cur+16(FP), DX
@@ -637,8 +1152,6 @@ TEXT ·StrictRefractoryLeakyAVX512(SB), NOSPLIT, $0-120
 	MOVQ     reset+56(FP), R9
 	MOVQ     spikes+104(FP), R10
 	MOVQ     blocks+112(FP), R11
-	VPCMPEQW Y0, Y0, Y0
-	VPSRLW   $0x0f, Y0, Y0
 	TESTQ    R11, R11
 	JZ       StrictRefractoryLeakyAVX512_done
 
@@ -759,6 +1272,8 @@ StrictRefractoryLeakyAVX512_done:
 // func StrictRefractoryLeakyAVX2(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·StrictRefractoryLeakyAVX2(SB), NOSPLIT, $0-120
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLD   $0x10, Y0, Y1
 	MOVQ     v+0(FP), AX
 	MOVQ     r+8(FP), CX
 	MOVQ     cur+16(FP), DX
@@ -769,8 +1284,6 @@ TEXT ·StrictRefractoryLeakyAVX2(SB), NOSPLIT, $0-120
 	MOVQ     reset+56(FP), R9
 	MOVQ     spikes+104(FP), R10
 	MOVQ     blocks+112(FP), R11
-	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y1
 	TESTQ    R11, R11
 	JZ       StrictRefractoryLeakyAVX2_done
 
@@ -1008,9 +1521,336 @@ StrictRefractoryLeakyAVX2_done:
 	VZEROUPPER
 	RET
 
+// func StrictRefractoryLeakyUniformAVX512(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
+TEXT ·StrictRefractoryLeakyUniformAVX512(SB), NOSPLIT, $0-80
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	MOVQ         v+0(FP), AX
+	MOVQ         r+8(FP), CX
+	MOVQ         cur+16(FP), DX
+	MOVQ         c+24(FP), BX
+	VPBROADCASTW (BX), Y1
+	MOVQ         d+32(FP), BX
+	VBROADCASTSS (BX), Z2
+	MOVQ         gr+40(FP), BX
+	VBROADCASTSS (BX), Z3
+	MOVQ         thr+48(FP), BX
+	VBROADCASTSS (BX), Z4
+	MOVQ         reset+56(FP), BX
+	VBROADCASTSS (BX), Z5
+	MOVQ         spikes+64(FP), BX
+	MOVQ         blocks+72(FP), SI
+	TESTQ        SI, SI
+	JZ           StrictRefractoryLeakyUniformAVX512_done
+
+StrictRefractoryLeakyUniformAVX512_block:
+	XORQ        DI, DI
+	VMOVDQU     (CX), Y6
+	VPCMPUW     $0x05, Y1, Y6, K1
+	VMOVUPS     (AX), Z7
+	VMULPS      Z7, Z2, Z7
+	VMOVUPS     (DX), Z16
+	VMULPS      Z16, Z3, Z16
+	VADDPS      Z16, Z7, Z7
+	VBLENDMPS   Z7, Z5, K1, Z8
+	VCMPPS      $0x1e, Z4, Z8, K2
+	KANDW       K2, K1, K1
+	VBLENDMPS   Z5, Z8, K1, Z9
+	VMOVUPS     Z9, (AX)
+	VPADDUSW    Y0, Y6, Y6
+	KNOTW       K1, K2
+	VMOVDQU16.Z Y6, K2, Y6
+	VMOVDQU     Y6, (CX)
+	KMOVW       K1, R8
+	ORQ         R8, DI
+	VMOVDQU     32(CX), Y6
+	VPCMPUW     $0x05, Y1, Y6, K1
+	VMOVUPS     64(AX), Z7
+	VMULPS      Z7, Z2, Z7
+	VMOVUPS     64(DX), Z16
+	VMULPS      Z16, Z3, Z16
+	VADDPS      Z16, Z7, Z7
+	VBLENDMPS   Z7, Z5, K1, Z10
+	VCMPPS      $0x1e, Z4, Z10, K2
+	KANDW       K2, K1, K1
+	VBLENDMPS   Z5, Z10, K1, Z11
+	VMOVUPS     Z11, 64(AX)
+	VPADDUSW    Y0, Y6, Y6
+	KNOTW       K1, K2
+	VMOVDQU16.Z Y6, K2, Y6
+	VMOVDQU     Y6, 32(CX)
+	KMOVW       K1, R8
+	SHLQ        $0x10, R8
+	ORQ         R8, DI
+	VMOVDQU     64(CX), Y6
+	VPCMPUW     $0x05, Y1, Y6, K1
+	VMOVUPS     128(AX), Z7
+	VMULPS      Z7, Z2, Z7
+	VMOVUPS     128(DX), Z16
+	VMULPS      Z16, Z3, Z16
+	VADDPS      Z16, Z7, Z7
+	VBLENDMPS   Z7, Z5, K1, Z12
+	VCMPPS      $0x1e, Z4, Z12, K2
+	KANDW       K2, K1, K1
+	VBLENDMPS   Z5, Z12, K1, Z13
+	VMOVUPS     Z13, 128(AX)
+	VPADDUSW    Y0, Y6, Y6
+	KNOTW       K1, K2
+	VMOVDQU16.Z Y6, K2, Y6
+	VMOVDQU     Y6, 64(CX)
+	KMOVW       K1, R8
+	SHLQ        $0x20, R8
+	ORQ         R8, DI
+	VMOVDQU     96(CX), Y6
+	VPCMPUW     $0x05, Y1, Y6, K1
+	VMOVUPS     192(AX), Z7
+	VMULPS      Z7, Z2, Z7
+	VMOVUPS     192(DX), Z16
+	VMULPS      Z16, Z3, Z16
+	VADDPS      Z16, Z7, Z7
+	VBLENDMPS   Z7, Z5, K1, Z14
+	VCMPPS      $0x1e, Z4, Z14, K2
+	KANDW       K2, K1, K1
+	VBLENDMPS   Z5, Z14, K1, Z15
+	VMOVUPS     Z15, 192(AX)
+	VPADDUSW    Y0, Y6, Y6
+	KNOTW       K1, K2
+	VMOVDQU16.Z Y6, K2, Y6
+	VMOVDQU     Y6, 96(CX)
+	KMOVW       K1, R8
+	SHLQ        $0x30, R8
+	ORQ         R8, DI
+	MOVQ        DI, (BX)
+	ADDQ        $0x08, BX
+	ADDQ        $0x00000100, AX
+	ADDQ        $0x00000080, CX
+	ADDQ        $0x00000100, DX
+	DECQ        SI
+	JNZ         StrictRefractoryLeakyUniformAVX512_block
+
+StrictRefractoryLeakyUniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func StrictRefractoryLeakyUniformAVX2(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·StrictRefractoryLeakyUniformAVX2(SB), NOSPLIT, $0-80
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y1
+	MOVQ         v+0(FP), AX
+	MOVQ         r+8(FP), CX
+	MOVQ         cur+16(FP), DX
+	MOVQ         c+24(FP), BX
+	VPBROADCASTW (BX), X2
+	VPMOVZXWD    X2, Y2
+	MOVQ         d+32(FP), BX
+	VBROADCASTSS (BX), Y3
+	MOVQ         gr+40(FP), BX
+	VBROADCASTSS (BX), Y4
+	MOVQ         thr+48(FP), BX
+	VBROADCASTSS (BX), Y5
+	MOVQ         reset+56(FP), BX
+	VBROADCASTSS (BX), Y6
+	MOVQ         spikes+64(FP), BX
+	MOVQ         blocks+72(FP), SI
+	TESTQ        SI, SI
+	JZ           StrictRefractoryLeakyUniformAVX2_done
+
+StrictRefractoryLeakyUniformAVX2_block:
+	XORQ         DI, DI
+	VPMOVZXWD    (CX), Y7
+	VPADDD       Y0, Y2, Y8
+	VPCMPGTD     Y8, Y7, Y8
+	VMOVUPS      (AX), Y9
+	VMULPS       Y9, Y3, Y9
+	VMOVUPS      (DX), Y10
+	VMULPS       Y10, Y4, Y10
+	VADDPS       Y10, Y9, Y9
+	VBLENDVPS    Y8, Y9, Y6, Y9
+	VCMPPS       $0x1e, Y5, Y9, Y10
+	VANDPS       Y10, Y8, Y8
+	VBLENDVPS    Y8, Y6, Y9, Y9
+	VMOVUPS      Y9, (AX)
+	VPSUBD       Y0, Y7, Y7
+	VPMINUD      Y1, Y7, Y7
+	VPANDN       Y7, Y8, Y7
+	VEXTRACTI128 $0x01, Y7, X9
+	VPACKUSDW    X9, X7, X7
+	VMOVDQU      X7, (CX)
+	VMOVMSKPS    Y8, R8
+	ORQ          R8, DI
+	VPMOVZXWD    16(CX), Y7
+	VPADDD       Y0, Y2, Y8
+	VPCMPGTD     Y8, Y7, Y8
+	VMOVUPS      32(AX), Y9
+	VMULPS       Y9, Y3, Y9
+	VMOVUPS      32(DX), Y10
+	VMULPS       Y10, Y4, Y10
+	VADDPS       Y10, Y9, Y9
+	VBLENDVPS    Y8, Y9, Y6, Y9
+	VCMPPS       $0x1e, Y5, Y9, Y10
+	VANDPS       Y10, Y8, Y8
+	VBLENDVPS    Y8, Y6, Y9, Y9
+	VMOVUPS      Y9, 32(AX)
+	VPSUBD       Y0, Y7, Y7
+	VPMINUD      Y1, Y7, Y7
+	VPANDN       Y7, Y8, Y7
+	VEXTRACTI128 $0x01, Y7, X9
+	VPACKUSDW    X9, X7, X7
+	VMOVDQU      X7, 16(CX)
+	VMOVMSKPS    Y8, R8
+	SHLQ         $0x08, R8
+	ORQ          R8, DI
+	VPMOVZXWD    32(CX), Y7
+	VPADDD       Y0, Y2, Y8
+	VPCMPGTD     Y8, Y7, Y8
+	VMOVUPS      64(AX), Y9
+	VMULPS       Y9, Y3, Y9
+	VMOVUPS      64(DX), Y10
+	VMULPS       Y10, Y4, Y10
+	VADDPS       Y10, Y9, Y9
+	VBLENDVPS    Y8, Y9, Y6, Y9
+	VCMPPS       $0x1e, Y5, Y9, Y10
+	VANDPS       Y10, Y8, Y8
+	VBLENDVPS    Y8, Y6, Y9, Y9
+	VMOVUPS      Y9, 64(AX)
+	VPSUBD       Y0, Y7, Y7
+	VPMINUD      Y1, Y7, Y7
+	VPANDN       Y7, Y8, Y7
+	VEXTRACTI128 $0x01, Y7, X9
+	VPACKUSDW    X9, X7, X7
+	VMOVDQU      X7, 32(CX)
+	VMOVMSKPS    Y8, R8
+	SHLQ         $0x10, R8
+	ORQ          R8, DI
+	VPMOVZXWD    48(CX), Y7
+	VPADDD       Y0, Y2, Y8
+	VPCMPGTD     Y8, Y7, Y8
+	VMOVUPS      96(AX), Y9
+	VMULPS       Y9, Y3, Y9
+	VMOVUPS      96(DX), Y10
+	VMULPS       Y10, Y4, Y10
+	VADDPS       Y10, Y9, Y9
+	VBLENDVPS    Y8, Y9, Y6, Y9
+	VCMPPS       $0x1e, Y5, Y9, Y10
+	VANDPS       Y10, Y8, Y8
+	VBLENDVPS    Y8, Y6, Y9, Y9
+	VMOVUPS      Y9, 96(AX)
+	VPSUBD       Y0, Y7, Y7
+	VPMINUD      Y1, Y7, Y7
+	VPANDN       Y7, Y8, Y7
+	VEXTRACTI128 $0x01, Y7, X9
+	VPACKUSDW    X9, X7, X7
+	VMOVDQU      X7, 48(CX)
+	VMOVMSKPS    Y8, R8
+	SHLQ         $0x18, R8
+	ORQ          R8, DI
+	VPMOVZXWD    64(CX), Y7
+	VPADDD       Y0, Y2, Y8
+	VPCMPGTD     Y8, Y7, Y8
+	VMOVUPS      128(AX), Y9
+	VMULPS       Y9, Y3, Y9
+	VMOVUPS      128(DX), Y10
+	VMULPS       Y10, Y4, Y10
+	VADDPS       Y10, Y9, Y9
+	VBLENDVPS    Y8, Y9, Y6, Y9
+	VCMPPS       $0x1e, Y5, Y9, Y10
+	VANDPS       Y10, Y8, Y8
+	VBLENDVPS    Y8, Y6, Y9, Y9
+	VMOVUPS      Y9, 128(AX)
+	VPSUBD       Y0, Y7, Y7
+	VPMINUD      Y1, Y7, Y7
+	VPANDN       Y7, Y8, Y7
+	VEXTRACTI128 $0x01, Y7, X9
+	VPACKUSDW    X9, X7, X7
+	VMOVDQU      X7, 64(CX)
+	VMOVMSKPS    Y8, R8
+	SHLQ         $0x20, R8
+	ORQ          R8, DI
+	VPMOVZXWD    80(CX), Y7
+	VPADDD       Y0, Y2, Y8
+	VPCMPGTD     Y8, Y7, Y8
+	VMOVUPS      160(AX), Y9
+	VMULPS       Y9, Y3, Y9
+	VMOVUPS      160(DX), Y10
+	VMULPS       Y10, Y4, Y10
+	VADDPS       Y10, Y9, Y9
+	VBLENDVPS    Y8, Y9, Y6, Y9
+	VCMPPS       $0x1e, Y5, Y9, Y10
+	VANDPS       Y10, Y8, Y8
+	VBLENDVPS    Y8, Y6, Y9, Y9
+	VMOVUPS      Y9, 160(AX)
+	VPSUBD       Y0, Y7, Y7
+	VPMINUD      Y1, Y7, Y7
+	VPANDN       Y7, Y8, Y7
+	VEXTRACTI128 $0x01, Y7, X9
+	VPACKUSDW    X9, X7, X7
+	VMOVDQU      X7, 80(CX)
+	VMOVMSKPS    Y8, R8
+	SHLQ         $0x28, R8
+	ORQ          R8, DI
+	VPMOVZXWD    96(CX), Y7
+	VPADDD       Y0, Y2, Y8
+	VPCMPGTD     Y8, Y7, Y8
+	VMOVUPS      192(AX), Y9
+	VMULPS       Y9, Y3, Y9
+	VMOVUPS      192(DX), Y10
+	VMULPS       Y10, Y4, Y10
+	VADDPS       Y10, Y9, Y9
+	VBLENDVPS    Y8, Y9, Y6, Y9
+	VCMPPS       $0x1e, Y5, Y9, Y10
+	VANDPS       Y10, Y8, Y8
+	VBLENDVPS    Y8, Y6, Y9, Y9
+	VMOVUPS      Y9, 192(AX)
+	VPSUBD       Y0, Y7, Y7
+	VPMINUD      Y1, Y7, Y7
+	VPANDN       Y7, Y8, Y7
+	VEXTRACTI128 $0x01, Y7, X9
+	VPACKUSDW    X9, X7, X7
+	VMOVDQU      X7, 96(CX)
+	VMOVMSKPS    Y8, R8
+	SHLQ         $0x30, R8
+	ORQ          R8, DI
+	VPMOVZXWD    112(CX), Y7
+	VPADDD       Y0, Y2, Y8
+	VPCMPGTD     Y8, Y7, Y8
+	VMOVUPS      224(AX), Y9
+	VMULPS       Y9, Y3, Y9
+	VMOVUPS      224(DX), Y10
+	VMULPS       Y10, Y4, Y10
+	VADDPS       Y10, Y9, Y9
+	VBLENDVPS    Y8, Y9, Y6, Y9
+	VCMPPS       $0x1e, Y5, Y9, Y10
+	VANDPS       Y10, Y8, Y8
+	VBLENDVPS    Y8, Y6, Y9, Y9
+	VMOVUPS      Y9, 224(AX)
+	VPSUBD       Y0, Y7, Y7
+	VPMINUD      Y1, Y7, Y7
+	VPANDN       Y7, Y8, Y7
+	VEXTRACTI128 $0x01, Y7, X9
+	VPACKUSDW    X9, X7, X7
+	VMOVDQU      X7, 112(CX)
+	VMOVMSKPS    Y8, R8
+	SHLQ         $0x38, R8
+	ORQ          R8, DI
+	MOVQ         DI, (BX)
+	ADDQ         $0x08, BX
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000100, DX
+	DECQ         SI
+	JNZ          StrictRefractoryLeakyUniformAVX2_block
+
+StrictRefractoryLeakyUniformAVX2_done:
+	VZEROUPPER
+	RET
+
 // func AdaptiveLeakyAVX512(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·AdaptiveLeakyAVX512(SB), NOSPLIT, $8-160
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     v+0(FP), AX
 	MOVQ     r+8(FP), CX
 	MOVQ     theta+16(FP), DX
@@ -1024,8 +1864,6 @@ TEXT ·AdaptiveLeakyAVX512(SB), NOSPLIT, $8-160
 	MOVQ     dtheta+80(FP), R12
 	MOVQ     spikes+144(FP), R13
 	MOVQ     blocks+152(FP), R14
-	VPCMPEQW Y0, Y0, Y0
-	VPSRLW   $0x0f, Y0, Y0
 	TESTQ    R14, R14
 	JZ       AdaptiveLeakyAVX512_done
 
@@ -1185,6 +2023,8 @@ AdaptiveLeakyAVX512_done:
 // func AdaptiveLeakyAVX2(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·AdaptiveLeakyAVX2(SB), NOSPLIT, $8-160
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLD   $0x10, Y0, Y1
 	MOVQ     v+0(FP), AX
 	MOVQ     r+8(FP), CX
 	MOVQ     theta+16(FP), DX
@@ -1198,8 +2038,6 @@ TEXT ·AdaptiveLeakyAVX2(SB), NOSPLIT, $8-160
 	MOVQ     dtheta+80(FP), R12
 	MOVQ     spikes+144(FP), R13
 	MOVQ     blocks+152(FP), R14
-	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y1
 	TESTQ    R14, R14
 	JZ       AdaptiveLeakyAVX2_done
 
@@ -1501,5 +2339,418 @@ AdaptiveLeakyAVX2_block:
 	JNZ          AdaptiveLeakyAVX2_block
 
 AdaptiveLeakyAVX2_done:
+	VZEROUPPER
+	RET
+
+// func AdaptiveLeakyUniformAVX512(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
+TEXT ·AdaptiveLeakyUniformAVX512(SB), NOSPLIT, $0-104
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	MOVQ         v+0(FP), AX
+	MOVQ         r+8(FP), CX
+	MOVQ         theta+16(FP), DX
+	MOVQ         cur+24(FP), BX
+	MOVQ         c+32(FP), SI
+	VPBROADCASTW (SI), Y1
+	MOVQ         d+40(FP), SI
+	VBROADCASTSS (SI), Z2
+	MOVQ         gr+48(FP), SI
+	VBROADCASTSS (SI), Z3
+	MOVQ         thr+56(FP), SI
+	VBROADCASTSS (SI), Z4
+	MOVQ         reset+64(FP), SI
+	VBROADCASTSS (SI), Z5
+	MOVQ         ltheta+72(FP), SI
+	VBROADCASTSS (SI), Z6
+	MOVQ         dtheta+80(FP), SI
+	VBROADCASTSS (SI), Z7
+	MOVQ         spikes+88(FP), SI
+	MOVQ         blocks+96(FP), DI
+	TESTQ        DI, DI
+	JZ           AdaptiveLeakyUniformAVX512_done
+
+AdaptiveLeakyUniformAVX512_block:
+	XORQ        R8, R8
+	VMOVDQU     (CX), Y8
+	VPCMPUW     $0x06, Y1, Y8, K1
+	VMOVUPS     (AX), Z9
+	VMULPS      Z9, Z2, Z9
+	VMOVUPS     (BX), Z14
+	VMULPS      Z14, Z3, Z14
+	VMOVAPS.Z   Z14, K1, Z14
+	VADDPS      Z14, Z9, Z9
+	VMOVUPS     (DX), Z14
+	VCMPPS      $0x1e, Z14, Z9, K2
+	KANDW       K2, K1, K1
+	VBLENDMPS   Z5, Z9, K1, Z10
+	VMOVUPS     Z10, (AX)
+	VPADDUSW    Y0, Y8, Y8
+	KNOTW       K1, K2
+	VMOVDQU16.Z Y8, K2, Y8
+	VMOVDQU     Y8, (CX)
+	VSUBPS      Z14, Z4, Z8
+	VMULPS      Z8, Z6, Z8
+	VADDPS      Z8, Z14, Z8
+	VMOVAPS.Z   Z7, K1, Z9
+	VADDPS      Z9, Z8, Z8
+	VMOVUPS     Z8, (DX)
+	KMOVW       K1, R9
+	ORQ         R9, R8
+	VMOVDQU     32(CX), Y8
+	VPCMPUW     $0x06, Y1, Y8, K1
+	VMOVUPS     64(AX), Z9
+	VMULPS      Z9, Z2, Z9
+	VMOVUPS     64(BX), Z14
+	VMULPS      Z14, Z3, Z14
+	VMOVAPS.Z   Z14, K1, Z14
+	VADDPS      Z14, Z9, Z9
+	VMOVUPS     64(DX), Z14
+	VCMPPS      $0x1e, Z14, Z9, K2
+	KANDW       K2, K1, K1
+	VBLENDMPS   Z5, Z9, K1, Z11
+	VMOVUPS     Z11, 64(AX)
+	VPADDUSW    Y0, Y8, Y8
+	KNOTW       K1, K2
+	VMOVDQU16.Z Y8, K2, Y8
+	VMOVDQU     Y8, 32(CX)
+	VSUBPS      Z14, Z4, Z8
+	VMULPS      Z8, Z6, Z8
+	VADDPS      Z8, Z14, Z8
+	VMOVAPS.Z   Z7, K1, Z9
+	VADDPS      Z9, Z8, Z8
+	VMOVUPS     Z8, 64(DX)
+	KMOVW       K1, R9
+	SHLQ        $0x10, R9
+	ORQ         R9, R8
+	VMOVDQU     64(CX), Y8
+	VPCMPUW     $0x06, Y1, Y8, K1
+	VMOVUPS     128(AX), Z9
+	VMULPS      Z9, Z2, Z9
+	VMOVUPS     128(BX), Z14
+	VMULPS      Z14, Z3, Z14
+	VMOVAPS.Z   Z14, K1, Z14
+	VADDPS      Z14, Z9, Z9
+	VMOVUPS     128(DX), Z14
+	VCMPPS      $0x1e, Z14, Z9, K2
+	KANDW       K2, K1, K1
+	VBLENDMPS   Z5, Z9, K1, Z12
+	VMOVUPS     Z12, 128(AX)
+	VPADDUSW    Y0, Y8, Y8
+	KNOTW       K1, K2
+	VMOVDQU16.Z Y8, K2, Y8
+	VMOVDQU     Y8, 64(CX)
+	VSUBPS      Z14, Z4, Z8
+	VMULPS      Z8, Z6, Z8
+	VADDPS      Z8, Z14, Z8
+	VMOVAPS.Z   Z7, K1, Z9
+	VADDPS      Z9, Z8, Z8
+	VMOVUPS     Z8, 128(DX)
+	KMOVW       K1, R9
+	SHLQ        $0x20, R9
+	ORQ         R9, R8
+	VMOVDQU     96(CX), Y8
+	VPCMPUW     $0x06, Y1, Y8, K1
+	VMOVUPS     192(AX), Z9
+	VMULPS      Z9, Z2, Z9
+	VMOVUPS     192(BX), Z14
+	VMULPS      Z14, Z3, Z14
+	VMOVAPS.Z   Z14, K1, Z14
+	VADDPS      Z14, Z9, Z9
+	VMOVUPS     192(DX), Z14
+	VCMPPS      $0x1e, Z14, Z9, K2
+	KANDW       K2, K1, K1
+	VBLENDMPS   Z5, Z9, K1, Z13
+	VMOVUPS     Z13, 192(AX)
+	VPADDUSW    Y0, Y8, Y8
+	KNOTW       K1, K2
+	VMOVDQU16.Z Y8, K2, Y8
+	VMOVDQU     Y8, 96(CX)
+	VSUBPS      Z14, Z4, Z8
+	VMULPS      Z8, Z6, Z8
+	VADDPS      Z8, Z14, Z8
+	VMOVAPS.Z   Z7, K1, Z9
+	VADDPS      Z9, Z8, Z8
+	VMOVUPS     Z8, 192(DX)
+	KMOVW       K1, R9
+	SHLQ        $0x30, R9
+	ORQ         R9, R8
+	MOVQ        R8, (SI)
+	ADDQ        $0x08, SI
+	ADDQ        $0x00000100, AX
+	ADDQ        $0x00000080, CX
+	ADDQ        $0x00000100, DX
+	ADDQ        $0x00000100, BX
+	DECQ        DI
+	JNZ         AdaptiveLeakyUniformAVX512_block
+
+AdaptiveLeakyUniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func AdaptiveLeakyUniformAVX2(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·AdaptiveLeakyUniformAVX2(SB), NOSPLIT, $0-104
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y1
+	MOVQ         v+0(FP), AX
+	MOVQ         r+8(FP), CX
+	MOVQ         theta+16(FP), DX
+	MOVQ         cur+24(FP), BX
+	MOVQ         c+32(FP), SI
+	VPBROADCASTW (SI), X2
+	VPMOVZXWD    X2, Y2
+	MOVQ         d+40(FP), SI
+	VBROADCASTSS (SI), Y3
+	MOVQ         gr+48(FP), SI
+	VBROADCASTSS (SI), Y4
+	MOVQ         thr+56(FP), SI
+	VBROADCASTSS (SI), Y5
+	MOVQ         reset+64(FP), SI
+	VBROADCASTSS (SI), Y6
+	MOVQ         ltheta+72(FP), SI
+	VBROADCASTSS (SI), Y7
+	MOVQ         dtheta+80(FP), SI
+	VBROADCASTSS (SI), Y8
+	MOVQ         spikes+88(FP), SI
+	MOVQ         blocks+96(FP), DI
+	TESTQ        DI, DI
+	JZ           AdaptiveLeakyUniformAVX2_done
+
+AdaptiveLeakyUniformAVX2_block:
+	XORQ         R8, R8
+	VPMOVZXWD    (CX), Y9
+	VPCMPGTD     Y2, Y9, Y10
+	VMOVUPS      (AX), Y11
+	VMULPS       Y11, Y3, Y11
+	VMOVUPS      (BX), Y12
+	VMULPS       Y12, Y4, Y12
+	VANDPS       Y12, Y10, Y12
+	VADDPS       Y12, Y11, Y11
+	VMOVUPS      (DX), Y12
+	VCMPPS       $0x1e, Y12, Y11, Y13
+	VANDPS       Y13, Y10, Y10
+	VBLENDVPS    Y10, Y6, Y11, Y11
+	VMOVUPS      Y11, (AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y10, Y9
+	VEXTRACTI128 $0x01, Y9, X11
+	VPACKUSDW    X11, X9, X9
+	VMOVDQU      X9, (CX)
+	VSUBPS       Y12, Y5, Y9
+	VMULPS       Y9, Y7, Y9
+	VADDPS       Y9, Y12, Y9
+	VANDPS       Y8, Y10, Y11
+	VADDPS       Y11, Y9, Y9
+	VMOVUPS      Y9, (DX)
+	VMOVMSKPS    Y10, R9
+	ORQ          R9, R8
+	VPMOVZXWD    16(CX), Y9
+	VPCMPGTD     Y2, Y9, Y10
+	VMOVUPS      32(AX), Y11
+	VMULPS       Y11, Y3, Y11
+	VMOVUPS      32(BX), Y12
+	VMULPS       Y12, Y4, Y12
+	VANDPS       Y12, Y10, Y12
+	VADDPS       Y12, Y11, Y11
+	VMOVUPS      32(DX), Y12
+	VCMPPS       $0x1e, Y12, Y11, Y13
+	VANDPS       Y13, Y10, Y10
+	VBLENDVPS    Y10, Y6, Y11, Y11
+	VMOVUPS      Y11, 32(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y10, Y9
+	VEXTRACTI128 $0x01, Y9, X11
+	VPACKUSDW    X11, X9, X9
+	VMOVDQU      X9, 16(CX)
+	VSUBPS       Y12, Y5, Y9
+	VMULPS       Y9, Y7, Y9
+	VADDPS       Y9, Y12, Y9
+	VANDPS       Y8, Y10, Y11
+	VADDPS       Y11, Y9, Y9
+	VMOVUPS      Y9, 32(DX)
+	VMOVMSKPS    Y10, R9
+	SHLQ         $0x08, R9
+	ORQ          R9, R8
+	VPMOVZXWD    32(CX), Y9
+	VPCMPGTD     Y2, Y9, Y10
+	VMOVUPS      64(AX), Y11
+	VMULPS       Y11, Y3, Y11
+	VMOVUPS      64(BX), Y12
+	VMULPS       Y12, Y4, Y12
+	VANDPS       Y12, Y10, Y12
+	VADDPS       Y12, Y11, Y11
+	VMOVUPS      64(DX), Y12
+	VCMPPS       $0x1e, Y12, Y11, Y13
+	VANDPS       Y13, Y10, Y10
+	VBLENDVPS    Y10, Y6, Y11, Y11
+	VMOVUPS      Y11, 64(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y10, Y9
+	VEXTRACTI128 $0x01, Y9, X11
+	VPACKUSDW    X11, X9, X9
+	VMOVDQU      X9, 32(CX)
+	VSUBPS       Y12, Y5, Y9
+	VMULPS       Y9, Y7, Y9
+	VADDPS       Y9, Y12, Y9
+	VANDPS       Y8, Y10, Y11
+	VADDPS       Y11, Y9, Y9
+	VMOVUPS      Y9, 64(DX)
+	VMOVMSKPS    Y10, R9
+	SHLQ         $0x10, R9
+	ORQ          R9, R8
+	VPMOVZXWD    48(CX), Y9
+	VPCMPGTD     Y2, Y9, Y10
+	VMOVUPS      96(AX), Y11
+	VMULPS       Y11, Y3, Y11
+	VMOVUPS      96(BX), Y12
+	VMULPS       Y12, Y4, Y12
+	VANDPS       Y12, Y10, Y12
+	VADDPS       Y12, Y11, Y11
+	VMOVUPS      96(DX), Y12
+	VCMPPS       $0x1e, Y12, Y11, Y13
+	VANDPS       Y13, Y10, Y10
+	VBLENDVPS    Y10, Y6, Y11, Y11
+	VMOVUPS      Y11, 96(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y10, Y9
+	VEXTRACTI128 $0x01, Y9, X11
+	VPACKUSDW    X11, X9, X9
+	VMOVDQU      X9, 48(CX)
+	VSUBPS       Y12, Y5, Y9
+	VMULPS       Y9, Y7, Y9
+	VADDPS       Y9, Y12, Y9
+	VANDPS       Y8, Y10, Y11
+	VADDPS       Y11, Y9, Y9
+	VMOVUPS      Y9, 96(DX)
+	VMOVMSKPS    Y10, R9
+	SHLQ         $0x18, R9
+	ORQ          R9, R8
+	VPMOVZXWD    64(CX), Y9
+	VPCMPGTD     Y2, Y9, Y10
+	VMOVUPS      128(AX), Y11
+	VMULPS       Y11, Y3, Y11
+	VMOVUPS      128(BX), Y12
+	VMULPS       Y12, Y4, Y12
+	VANDPS       Y12, Y10, Y12
+	VADDPS       Y12, Y11, Y11
+	VMOVUPS      128(DX), Y12
+	VCMPPS       $0x1e, Y12, Y11, Y13
+	VANDPS       Y13, Y10, Y10
+	VBLENDVPS    Y10, Y6, Y11, Y11
+	VMOVUPS      Y11, 128(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y10, Y9
+	VEXTRACTI128 $0x01, Y9, X11
+	VPACKUSDW    X11, X9, X9
+	VMOVDQU      X9, 64(CX)
+	VSUBPS       Y12, Y5, Y9
+	VMULPS       Y9, Y7, Y9
+	VADDPS       Y9, Y12, Y9
+	VANDPS       Y8, Y10, Y11
+	VADDPS       Y11, Y9, Y9
+	VMOVUPS      Y9, 128(DX)
+	VMOVMSKPS    Y10, R9
+	SHLQ         $0x20, R9
+	ORQ          R9, R8
+	VPMOVZXWD    80(CX), Y9
+	VPCMPGTD     Y2, Y9, Y10
+	VMOVUPS      160(AX), Y11
+	VMULPS       Y11, Y3, Y11
+	VMOVUPS      160(BX), Y12
+	VMULPS       Y12, Y4, Y12
+	VANDPS       Y12, Y10, Y12
+	VADDPS       Y12, Y11, Y11
+	VMOVUPS      160(DX), Y12
+	VCMPPS       $0x1e, Y12, Y11, Y13
+	VANDPS       Y13, Y10, Y10
+	VBLENDVPS    Y10, Y6, Y11, Y11
+	VMOVUPS      Y11, 160(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y10, Y9
+	VEXTRACTI128 $0x01, Y9, X11
+	VPACKUSDW    X11, X9, X9
+	VMOVDQU      X9, 80(CX)
+	VSUBPS       Y12, Y5, Y9
+	VMULPS       Y9, Y7, Y9
+	VADDPS       Y9, Y12, Y9
+	VANDPS       Y8, Y10, Y11
+	VADDPS       Y11, Y9, Y9
+	VMOVUPS      Y9, 160(DX)
+	VMOVMSKPS    Y10, R9
+	SHLQ         $0x28, R9
+	ORQ          R9, R8
+	VPMOVZXWD    96(CX), Y9
+	VPCMPGTD     Y2, Y9, Y10
+	VMOVUPS      192(AX), Y11
+	VMULPS       Y11, Y3, Y11
+	VMOVUPS      192(BX), Y12
+	VMULPS       Y12, Y4, Y12
+	VANDPS       Y12, Y10, Y12
+	VADDPS       Y12, Y11, Y11
+	VMOVUPS      192(DX), Y12
+	VCMPPS       $0x1e, Y12, Y11, Y13
+	VANDPS       Y13, Y10, Y10
+	VBLENDVPS    Y10, Y6, Y11, Y11
+	VMOVUPS      Y11, 192(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y10, Y9
+	VEXTRACTI128 $0x01, Y9, X11
+	VPACKUSDW    X11, X9, X9
+	VMOVDQU      X9, 96(CX)
+	VSUBPS       Y12, Y5, Y9
+	VMULPS       Y9, Y7, Y9
+	VADDPS       Y9, Y12, Y9
+	VANDPS       Y8, Y10, Y11
+	VADDPS       Y11, Y9, Y9
+	VMOVUPS      Y9, 192(DX)
+	VMOVMSKPS    Y10, R9
+	SHLQ         $0x30, R9
+	ORQ          R9, R8
+	VPMOVZXWD    112(CX), Y9
+	VPCMPGTD     Y2, Y9, Y10
+	VMOVUPS      224(AX), Y11
+	VMULPS       Y11, Y3, Y11
+	VMOVUPS      224(BX), Y12
+	VMULPS       Y12, Y4, Y12
+	VANDPS       Y12, Y10, Y12
+	VADDPS       Y12, Y11, Y11
+	VMOVUPS      224(DX), Y12
+	VCMPPS       $0x1e, Y12, Y11, Y13
+	VANDPS       Y13, Y10, Y10
+	VBLENDVPS    Y10, Y6, Y11, Y11
+	VMOVUPS      Y11, 224(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y10, Y9
+	VEXTRACTI128 $0x01, Y9, X11
+	VPACKUSDW    X11, X9, X9
+	VMOVDQU      X9, 112(CX)
+	VSUBPS       Y12, Y5, Y9
+	VMULPS       Y9, Y7, Y9
+	VADDPS       Y9, Y12, Y9
+	VANDPS       Y8, Y10, Y11
+	VADDPS       Y11, Y9, Y9
+	VMOVUPS      Y9, 224(DX)
+	VMOVMSKPS    Y10, R9
+	SHLQ         $0x38, R9
+	ORQ          R9, R8
+	MOVQ         R8, (SI)
+	ADDQ         $0x08, SI
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	DECQ         DI
+	JNZ          AdaptiveLeakyUniformAVX2_block
+
+AdaptiveLeakyUniformAVX2_done:
 	VZEROUPPER
 	RET

@@ -18,19 +18,19 @@ import (
 var avx2 = withGeneric(kernels{
 	path:                  cpu.AVX2,
 	name:                  "avx2",
-	leaky:                 leakyAsm(asm.LeakyAVX2),
-	refractoryLeaky:       refractoryAsm(asm.RefractoryLeakyAVX2),
-	strictRefractoryLeaky: refractoryAsm(asm.StrictRefractoryLeakyAVX2),
-	adaptiveLeaky:         adaptiveAsm(asm.AdaptiveLeakyAVX2),
+	leaky:                 leakyAsm(asm.LeakyAVX2, asm.LeakyUniformAVX2),
+	refractoryLeaky:       refractoryAsm(asm.RefractoryLeakyAVX2, asm.RefractoryLeakyUniformAVX2),
+	strictRefractoryLeaky: refractoryAsm(asm.StrictRefractoryLeakyAVX2, asm.StrictRefractoryLeakyUniformAVX2),
+	adaptiveLeaky:         adaptiveAsm(asm.AdaptiveLeakyAVX2, asm.AdaptiveLeakyUniformAVX2),
 })
 
 var avx512 = withGeneric(kernels{
 	path:                  cpu.AVX512,
 	name:                  "avx512",
-	leaky:                 leakyAsm(asm.LeakyAVX512),
-	refractoryLeaky:       refractoryAsm(asm.RefractoryLeakyAVX512),
-	strictRefractoryLeaky: refractoryAsm(asm.StrictRefractoryLeakyAVX512),
-	adaptiveLeaky:         adaptiveAsm(asm.AdaptiveLeakyAVX512),
+	leaky:                 leakyAsm(asm.LeakyAVX512, asm.LeakyUniformAVX512),
+	refractoryLeaky:       refractoryAsm(asm.RefractoryLeakyAVX512, asm.RefractoryLeakyUniformAVX512),
+	strictRefractoryLeaky: refractoryAsm(asm.StrictRefractoryLeakyAVX512, asm.StrictRefractoryLeakyUniformAVX512),
+	adaptiveLeaky:         adaptiveAsm(asm.AdaptiveLeakyAVX512, asm.AdaptiveLeakyUniformAVX512),
 })
 
 // archKernels returns the assembly implementations the CPU can run.
@@ -72,38 +72,72 @@ func blocks(k *leakyConsts, current []float32, spikes []uint64, call func(b, nb 
 	}
 }
 
-type leakyFunc = func(v, cur, d, gr, thr, reset *float32, dStride, grStride, thrStride, resetStride int, spikes *uint64, blocks int)
+// Each model has two kernels: one that streams a block of every parameter
+// per block of units, and one, for populations whose parameters are all
+// uniform, that holds them in registers.
 
-func leakyAsm(f leakyFunc) func(k *leakyConsts, v, current []float32, spikes []uint64) {
+type (
+	leakyFunc        = func(v, cur, d, gr, thr, reset *float32, dStride, grStride, thrStride, resetStride int, spikes *uint64, blocks int)
+	leakyUniformFunc = func(v, cur, d, gr, thr, reset *float32, spikes *uint64, blocks int)
+)
+
+func (k *leakyConsts) uniform() bool {
+	return k.d.Uniform() && k.gR.Uniform() && k.thr.Uniform() && k.reset.Uniform()
+}
+
+func leakyAsm(f leakyFunc, u leakyUniformFunc) func(k *leakyConsts, v, current []float32, spikes []uint64) {
 	return func(k *leakyConsts, v, current []float32, spikes []uint64) {
+		uniform := k.uniform()
 		blocks(k, current, spikes, func(b, nb int, cur *float32) {
+			if uniform {
+				u(mem.At(v, b*mem.BlockLen), cur, k.d.Ptr(0), k.gR.Ptr(0), k.thr.Ptr(0), k.reset.Ptr(0), &spikes[b], nb)
+				return
+			}
 			f(mem.At(v, b*mem.BlockLen), cur, k.d.Ptr(b), k.gR.Ptr(b), k.thr.Ptr(b), k.reset.Ptr(b),
 				k.d.Stride(), k.gR.Stride(), k.thr.Stride(), k.reset.Stride(), &spikes[b], nb)
 		})
 	}
 }
 
-type refractoryFunc = func(v *float32, r *uint16, cur *float32, c *uint16, d, gr, thr, reset *float32,
-	cStride, dStride, grStride, thrStride, resetStride int, spikes *uint64, blocks int)
+type (
+	refractoryFunc = func(v *float32, r *uint16, cur *float32, c *uint16, d, gr, thr, reset *float32,
+		cStride, dStride, grStride, thrStride, resetStride int, spikes *uint64, blocks int)
+	refractoryUniformFunc = func(v *float32, r *uint16, cur *float32, c *uint16, d, gr, thr, reset *float32, spikes *uint64, blocks int)
+)
 
-func refractoryAsm(f refractoryFunc) func(k *leakyConsts, rf *refractory, v, current []float32, spikes []uint64) {
+func refractoryAsm(f refractoryFunc, u refractoryUniformFunc) func(k *leakyConsts, rf *refractory, v, current []float32, spikes []uint64) {
 	return func(k *leakyConsts, rf *refractory, v, current []float32, spikes []uint64) {
+		uniform := k.uniform() && rf.c.Uniform()
 		blocks(k, current, spikes, func(b, nb int, cur *float32) {
-			u := b * mem.BlockLen
-			f(mem.At(v, u), mem.At(rf.r, u), cur, rf.c.Ptr(b), k.d.Ptr(b), k.gR.Ptr(b), k.thr.Ptr(b), k.reset.Ptr(b),
+			x := b * mem.BlockLen
+			if uniform {
+				u(mem.At(v, x), mem.At(rf.r, x), cur, rf.c.Ptr(0), k.d.Ptr(0), k.gR.Ptr(0), k.thr.Ptr(0), k.reset.Ptr(0), &spikes[b], nb)
+				return
+			}
+			f(mem.At(v, x), mem.At(rf.r, x), cur, rf.c.Ptr(b), k.d.Ptr(b), k.gR.Ptr(b), k.thr.Ptr(b), k.reset.Ptr(b),
 				rf.c.Stride(), k.d.Stride(), k.gR.Stride(), k.thr.Stride(), k.reset.Stride(), &spikes[b], nb)
 		})
 	}
 }
 
-type adaptiveFunc = func(v *float32, r *uint16, theta, cur *float32, c *uint16, d, gr, thr, reset, ltheta, dtheta *float32,
-	cStride, dStride, grStride, thrStride, resetStride, lthetaStride, dthetaStride int, spikes *uint64, blocks int)
+type (
+	adaptiveFunc = func(v *float32, r *uint16, theta, cur *float32, c *uint16, d, gr, thr, reset, ltheta, dtheta *float32,
+		cStride, dStride, grStride, thrStride, resetStride, lthetaStride, dthetaStride int, spikes *uint64, blocks int)
+	adaptiveUniformFunc = func(v *float32, r *uint16, theta, cur *float32, c *uint16, d, gr, thr, reset, ltheta, dtheta *float32,
+		spikes *uint64, blocks int)
+)
 
-func adaptiveAsm(f adaptiveFunc) func(k *leakyConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64) {
+func adaptiveAsm(f adaptiveFunc, u adaptiveUniformFunc) func(k *leakyConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64) {
 	return func(k *leakyConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64) {
+		uniform := k.uniform() && rf.c.Uniform() && th.lTheta.Uniform() && th.deltaTheta.Uniform()
 		blocks(k, current, spikes, func(b, nb int, cur *float32) {
-			u := b * mem.BlockLen
-			f(mem.At(v, u), mem.At(rf.r, u), mem.At(th.theta, u), cur, rf.c.Ptr(b),
+			x := b * mem.BlockLen
+			if uniform {
+				u(mem.At(v, x), mem.At(rf.r, x), mem.At(th.theta, x), cur, rf.c.Ptr(0),
+					k.d.Ptr(0), k.gR.Ptr(0), k.thr.Ptr(0), k.reset.Ptr(0), th.lTheta.Ptr(0), th.deltaTheta.Ptr(0), &spikes[b], nb)
+				return
+			}
+			f(mem.At(v, x), mem.At(rf.r, x), mem.At(th.theta, x), cur, rf.c.Ptr(b),
 				k.d.Ptr(b), k.gR.Ptr(b), k.thr.Ptr(b), k.reset.Ptr(b), th.lTheta.Ptr(b), th.deltaTheta.Ptr(b),
 				rf.c.Stride(), k.d.Stride(), k.gR.Stride(), k.thr.Stride(), k.reset.Stride(), th.lTheta.Stride(), th.deltaTheta.Stride(),
 				&spikes[b], nb)

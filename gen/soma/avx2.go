@@ -14,6 +14,7 @@ type avx2 struct {
 	p             ptrs
 	v             int
 	loaded        map[string]reg.VecVirtual
+	fixed         map[string]reg.VecVirtual // uniform parameters, broadcast once
 	spikes        reg.VecVirtual
 }
 
@@ -24,7 +25,23 @@ func (b *avx2) lanes() int       { return 8 }
 func (b *avx2) emitter() emitter { return b }
 func (b *avx2) end()             { VZEROUPPER() }
 
+func (b *avx2) broadcast(s stream, addr reg.Register) {
+	switch {
+	case s.u16():
+		w := XMM()
+		VPBROADCASTW(Mem{Base: addr}, w)
+		x := YMM()
+		VPMOVZXWD(w, x)
+		b.fixed[s.name] = x
+	default:
+		x := YMM()
+		VBROADCASTSS(Mem{Base: addr}, x)
+		b.fixed[s.name] = x
+	}
+}
+
 func (b *avx2) setup() {
+	b.fixed = map[string]reg.VecVirtual{}
 	b.minus1, b.max16 = YMM(), YMM()
 	VPCMPEQD(b.minus1, b.minus1, b.minus1)
 	VPSRLD(U8(16), b.minus1, b.max16)
@@ -39,6 +56,9 @@ func (b *avx2) mem(name string, size int) Mem {
 }
 
 func (b *avx2) F(name string) vec {
+	if x, ok := b.fixed[name]; ok {
+		return x
+	}
 	if x, ok := b.loaded[name]; ok {
 		return x
 	}
@@ -50,6 +70,9 @@ func (b *avx2) F(name string) vec {
 
 // U loads 8 counters zero-extended to 32-bit lanes.
 func (b *avx2) U(name string) uvec {
+	if x, ok := b.fixed[name]; ok {
+		return x
+	}
 	x := YMM()
 	VPMOVZXWD(b.mem(name, 2), x)
 	return x

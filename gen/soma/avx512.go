@@ -14,7 +14,8 @@ type avx512 struct {
 	p      ptrs
 	v      int
 	loaded map[string]reg.VecVirtual
-	spikes reg.Register // the vector's spike mask
+	fixed  map[string]reg.VecVirtual // uniform parameters, broadcast once
+	spikes reg.Register              // the vector's spike mask
 }
 
 func newAVX512() *avx512 { return &avx512{} }
@@ -24,7 +25,21 @@ func (b *avx512) lanes() int       { return 16 }
 func (b *avx512) emitter() emitter { return b }
 func (b *avx512) end()             { VZEROUPPER() }
 
+func (b *avx512) broadcast(s stream, addr reg.Register) {
+	switch {
+	case s.u16():
+		x := YMM()
+		VPBROADCASTW(Mem{Base: addr}, x)
+		b.fixed[s.name] = x
+	default:
+		x := ZMM()
+		VBROADCASTSS(Mem{Base: addr}, x)
+		b.fixed[s.name] = x
+	}
+}
+
 func (b *avx512) setup() {
+	b.fixed = map[string]reg.VecVirtual{}
 	b.ones = YMM()
 	VPCMPEQW(b.ones, b.ones, b.ones) // all ones
 	VPSRLW(U8(15), b.ones, b.ones)   // 1 per word
@@ -39,6 +54,9 @@ func (b *avx512) mem(name string, size int) Mem {
 }
 
 func (b *avx512) F(name string) vec {
+	if x, ok := b.fixed[name]; ok {
+		return x
+	}
 	if x, ok := b.loaded[name]; ok {
 		return x
 	}
@@ -49,6 +67,9 @@ func (b *avx512) F(name string) vec {
 }
 
 func (b *avx512) U(name string) uvec {
+	if x, ok := b.fixed[name]; ok {
+		return x
+	}
 	x := YMM()
 	VMOVDQU(b.mem(name, 2), x)
 	return x

@@ -66,38 +66,41 @@ type (
 
 // emitter is what a model's description may do with one vector of units.
 type emitter interface {
-	F(name string) vec          // load a float32 stream
-	U(name string) uvec         // load a uint16 stream
-	Mul(a, b vec) vec           // a·b, rounded (no FMA: the reference rounds each product)
-	Add(a, b vec) vec           // a + b
-	Sub(a, b vec) vec           // a − b
-	GT(a, b vec) mask           // a > b, false for NaN
-	UGT(a, b uvec) mask         // a > b, unsigned
-	UGE(a, b uvec) mask         // a ≥ b, unsigned
-	And(a, b mask) mask         // a ∧ b
-	Gate(m mask, a vec) vec     // m ? a : +0
-	Select(m mask, a, b vec) vec // m ? a : b
-	Store(name string, v vec)   // store a float32 state
+	F(name string) vec                // load a float32 stream
+	U(name string) uvec               // load a uint16 stream
+	Mul(a, b vec) vec                 // a·b, rounded (no FMA: the reference rounds each product)
+	Add(a, b vec) vec                 // a + b
+	Sub(a, b vec) vec                 // a − b
+	GT(a, b vec) mask                 // a > b, false for NaN
+	UGT(a, b uvec) mask               // a > b, unsigned
+	UGE(a, b uvec) mask               // a ≥ b, unsigned
+	And(a, b mask) mask               // a ∧ b
+	Gate(m mask, a vec) vec           // m ? a : +0
+	Select(m mask, a, b vec) vec      // m ? a : b
+	Store(name string, v vec)         // store a float32 state
 	Tick(name string, r uvec, s mask) // store r ← s ? 0 : min(r + 1, 65535)
-	Spikes(m mask)              // the vector's spikes
+	Spikes(m mask)                    // the vector's spikes
 }
 
 // backend lowers the operations to one ISA.
 type backend interface {
-	name() string         // "AVX2", "AVX512"
-	lanes() int           // float32 lanes per vector
-	setup()               // constants, once per call
-	begin(p ptrs, v int)  // start vector v of the block
+	name() string                          // "AVX2", "AVX512"
+	lanes() int                            // float32 lanes per vector
+	setup()                                // constants, once per call
+	broadcast(s stream, addr reg.Register) // hold a uniform parameter in a register for the whole call
+	begin(p ptrs, v int)                   // start vector v of the block
 	emitter() emitter
 	spikeBits() reg.GPVirtual // the vector's spike bits, after the body
-	end()                 // after the kernel, before RET
+	end()                     // after the kernel, before RET
 }
 
 // ptrs are the registers holding each stream's address in the block.
 type ptrs map[string]reg.Register
 
-// generate writes one model's kernel for one backend.
-func generate(m model, b backend) {
+// generate writes one model's kernel for one backend. The uniform variant
+// takes every parameter as one value, broadcast once into a register; the
+// streamed one reads a block of each parameter per block of units.
+func generate(m model, b backend, uniform bool) {
 	var sig []string
 	for _, s := range m.streams {
 		t := "*float32"
@@ -108,7 +111,7 @@ func generate(m model, b backend) {
 	}
 	var strides []string
 	for _, s := range m.streams {
-		if s.param() {
+		if s.param() && !uniform {
 			strides = append(strides, s.name+"Stride")
 		}
 	}
@@ -117,6 +120,9 @@ func generate(m model, b backend) {
 	}
 	sig = append(sig, "spikes *uint64", "blocks int")
 	name := m.name + b.name()
+	if uniform {
+		name = m.name + "Uniform" + b.name()
+	}
 	TEXT(name, NOSPLIT, "func("+strings.Join(sig, ", ")+")")
 	Pragma("noescape")
 	doc := []string{
@@ -126,11 +132,17 @@ func generate(m model, b backend) {
 	for _, l := range m.doc {
 		doc = append(doc, "\t"+l)
 	}
-	doc = append(doc, "",
-		"State and input pointers address blocks·64 values; a parameter pointer addresses 64 values",
-		"per block when its stride is 64·size (per unit) or the same 64 values for every block when",
-		"its stride is 0 (uniform, repeated 64 times). Products are rounded on their own (no FMA),",
-		"as in internal/ref, so results equal the scalar loop bit for bit.")
+	doc = append(doc, "")
+	if uniform {
+		doc = append(doc, "State and input pointers address blocks·64 values; each parameter pointer, the one value",
+			"of every unit.")
+	} else {
+		doc = append(doc, "State and input pointers address blocks·64 values; a parameter pointer addresses 64 values",
+			"per block when its stride is 64·size (per unit) or the same 64 values for every block when",
+			"its stride is 0 (uniform, repeated 64 times).")
+	}
+	doc = append(doc, "Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar",
+		"loop bit for bit.")
 	if b.name() == "AVX512" {
 		doc = append(doc, "Requires AVX-512 F, VL, BW and DQ.")
 	} else {
@@ -138,15 +150,21 @@ func generate(m model, b backend) {
 	}
 	Doc(doc...)
 
+	b.setup()
 	p := ptrs{}
 	for _, s := range m.streams {
-		p[s.name] = Load(Param(s.name), GP64())
+		addr := Load(Param(s.name), GP64())
+		if uniform && s.param() {
+			b.broadcast(s, addr)
+			continue
+		}
+		p[s.name] = addr
 	}
 	// The strides stay in the argument frame: a kernel has more streams
 	// than there are spare general registers.
 	stride := map[string]Mem{}
 	for _, s := range m.streams {
-		if s.param() {
+		if s.param() && !uniform {
 			b, err := Param(s.name + "Stride").Resolve()
 			if err != nil {
 				panic(err)
@@ -156,7 +174,6 @@ func generate(m model, b backend) {
 	}
 	spikes := Load(Param("spikes"), GP64())
 	blocks := Load(Param("blocks"), GP64())
-	b.setup()
 
 	TESTQ(blocks, blocks)
 	JZ(LabelRef(name + "_done"))
@@ -175,9 +192,11 @@ func generate(m model, b backend) {
 	MOVQ(word, Mem{Base: spikes})
 	ADDQ(U8(8), spikes)
 	for _, s := range m.streams {
-		if s.param() {
+		switch {
+		case s.param() && uniform:
+		case s.param():
 			ADDQ(stride[s.name], p[s.name])
-		} else {
+		default:
 			ADDQ(U32(blockUnits*s.size()), p[s.name])
 		}
 	}
@@ -191,8 +210,10 @@ func generate(m model, b backend) {
 func main() {
 	ConstraintExpr("amd64,!purego")
 	for _, m := range models {
-		generate(m, newAVX512())
-		generate(m, newAVX2())
+		for _, uniform := range []bool{false, true} {
+			generate(m, newAVX512(), uniform)
+			generate(m, newAVX2(), uniform)
+		}
 	}
 	Generate()
 }

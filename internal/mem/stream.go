@@ -66,6 +66,9 @@ func (s *Stream[T]) Ptr(k int) *T {
 	return &s.v[:cap(s.v)][k*BlockLen]
 }
 
+// Uniform reports whether the stream holds one value for every unit.
+func (s *Stream[T]) Uniform() bool { return s.uniform }
+
 // Stride is the bytes from one block's values to the next: 0 when uniform.
 func (s *Stream[T]) Stride() int {
 	if s.uniform {
