@@ -11,6 +11,7 @@ import (
 
 	"github.com/x448/float16"
 
+	"github.com/sparkgo/spark/internal/cpu"
 	"github.com/sparkgo/spark/internal/testutil"
 )
 
@@ -32,6 +33,23 @@ func forEachPath(t *testing.T, f func(t *testing.T)) {
 			using(t, k)
 			f(t)
 		})
+	}
+}
+
+// TestPathsCovered fails when this build and CPU run a path the package has
+// no kernels for, which the tests would then not run, and checks that every
+// conversion runs the path the cpu package selected.
+func TestPathsCovered(t *testing.T) {
+	for _, p := range cpu.Paths() {
+		if k := pick(p); k.path != p {
+			t.Errorf("this build and CPU run path %v, but f16 has no kernels for it: its tests would not run it", p)
+		}
+	}
+	if impl.path != cpu.Selected {
+		t.Errorf("conversions run path %v (%s), cpu.Selected is %v", impl.path, impl.name, cpu.Selected)
+	}
+	for _, k := range paths() {
+		t.Logf("path=%s", k.name)
 	}
 }
 
@@ -369,29 +387,36 @@ func TestX448NaN(t *testing.T) {
 	}
 }
 
-// benchN is the benchmark length: all 65,536 halves.
-const benchN = 1 << 16
+// benchSizes are the benchmark lengths: 4096 (L1-resident), all 65,536
+// halves (the figure; L2-resident: 384 KiB read and written) and 16M
+// (DRAM).
+var benchSizes = []int{1 << 12, 1 << 16, 1 << 24}
 
-// benchHalves returns every half once, in a scrambled order, so that no
-// class (zero, subnormal, normal, Inf, NaN) comes in long runs.
-func benchHalves() []float16.Float16 {
-	s := make([]float16.Float16, benchN)
-	for i := range s {
-		s[i] = float16.Float16(i)
+// benchHalves returns n halves: every half once, in a scrambled order, so
+// that no class (zero, subnormal, normal, Inf, NaN) comes in long runs,
+// repeated or cut to length n.
+func benchHalves(n int) []float16.Float16 {
+	all := make([]float16.Float16, 1<<16)
+	for i := range all {
+		all[i] = float16.Float16(i)
 	}
 	r := rng(88172645463325252)
-	for i := len(s) - 1; i > 0; i-- {
+	for i := len(all) - 1; i > 0; i-- {
 		j := int(r.Next() % uint64(i+1))
-		s[i], s[j] = s[j], s[i]
+		all[i], all[j] = all[j], all[i]
+	}
+	s := make([]float16.Float16, n)
+	for i := 0; i < n; i += len(all) {
+		copy(s[i:], all)
 	}
 	return s
 }
 
-// benchFloats returns the float32 of every half (scrambled as benchHalves),
-// with random bits in the 13 mantissa bits a conversion drops, so that every
-// value rounds; NaNs stay NaNs, Infs Infs.
-func benchFloats() []float32 {
-	h := benchHalves()
+// benchFloats returns the float32 of n halves (as benchHalves), with random
+// bits in the 13 mantissa bits a conversion drops, so that every value
+// rounds; NaNs stay NaNs, Infs Infs.
+func benchFloats(n int) []float32 {
+	h := benchHalves(n)
 	s := make([]float32, len(h))
 	r := rng(7)
 	for i := range s {
@@ -404,59 +429,54 @@ func benchFloats() []float32 {
 	return s
 }
 
-func report(b *testing.B) {
-	b.ReportMetric(float64(benchN)*float64(b.N)/b.Elapsed().Seconds(), "elements/s")
+// benchEach runs, for every size n, prepare(n), then convert as
+// path=name/n=size on every path and perElement, a loop over x448, as
+// x448/n=size; both convert the n elements prepare set up. Each reports the
+// bytes read and written (6 an element) and elements/s.
+func benchEach(b *testing.B, prepare func(n int), convert func(), perElement func()) {
+	run := func(b *testing.B, n int, f func()) {
+		f() // once: a path may build tables on its first call
+		b.SetBytes(int64(n) * (2 + 4))
+		b.ReportAllocs()
+		for b.Loop() {
+			f()
+		}
+		b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "elements/s")
+	}
+	for _, n := range benchSizes {
+		prepare(n)
+		for _, k := range paths() {
+			b.Run(fmt.Sprintf("path=%s/n=%d", k.name, n), func(b *testing.B) {
+				using(b, k)
+				run(b, n, convert)
+			})
+		}
+		b.Run(fmt.Sprintf("x448/n=%d", n), func(b *testing.B) { run(b, n, perElement) })
+	}
 }
 
 func BenchmarkToFloat32(b *testing.B) {
-	src := benchHalves()
-	dst := make([]float32, benchN)
-	for _, k := range paths() {
-		b.Run("path="+k.name, func(b *testing.B) {
-			using(b, k)
-			ToFloat32(dst, src) // once: a path may build tables on its first call
-			b.SetBytes(benchN * (2 + 4))
-			b.ReportAllocs()
-			for b.Loop() {
-				ToFloat32(dst, src)
-			}
-			report(b)
-		})
-	}
-	b.Run("x448", func(b *testing.B) {
-		b.SetBytes(benchN * (2 + 4))
-		b.ReportAllocs()
-		for b.Loop() {
+	var src []float16.Float16
+	var dst []float32
+	benchEach(b,
+		func(n int) { src, dst = benchHalves(n), make([]float32, n) },
+		func() { ToFloat32(dst, src) },
+		func() {
 			for i, h := range src {
 				dst[i] = h.Float32()
 			}
-		}
-		report(b)
-	})
+		})
 }
 
 func BenchmarkFromFloat32(b *testing.B) {
-	src := benchFloats()
-	dst := make([]float16.Float16, benchN)
-	for _, k := range paths() {
-		b.Run("path="+k.name, func(b *testing.B) {
-			using(b, k)
-			b.SetBytes(benchN * (2 + 4))
-			b.ReportAllocs()
-			for b.Loop() {
-				FromFloat32(dst, src)
-			}
-			report(b)
-		})
-	}
-	b.Run("x448", func(b *testing.B) {
-		b.SetBytes(benchN * (2 + 4))
-		b.ReportAllocs()
-		for b.Loop() {
+	var src []float32
+	var dst []float16.Float16
+	benchEach(b,
+		func(n int) { src, dst = benchFloats(n), make([]float16.Float16, n) },
+		func() { FromFloat32(dst, src) },
+		func() {
 			for i, f := range src {
 				dst[i] = float16.Fromfloat32(f)
 			}
-		}
-		report(b)
-	})
+		})
 }
