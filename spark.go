@@ -13,6 +13,8 @@ package spark
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/sparkgo/spark/internal/cpu"
 )
 
 // Param is a model parameter: one value for every unit of a population
@@ -85,3 +87,8 @@ func (e *ConfigError) Error() string {
 	}
 	return fmt.Sprintf("%s = %s: %s", name, v, e.Rule)
 }
+
+// Path returns the name of the kernel path every model runs: "avx512",
+// "avx2" or "generic", the best this CPU and build support unless the
+// SPARK_PATH environment variable names another.
+func Path() string { return cpu.Selected.String() }

@@ -33,8 +33,8 @@ func main() {
 	}
 	steps := int(*duration*1000 / *dt + 0.5)
 
-	fmt.Printf("spark soma populations: %d units, dt %g ms, %g s simulated (%d steps); %s/%s, %s\n\n",
-		*n, *dt, *duration, steps, runtime.GOOS, runtime.GOARCH, runtime.Version())
+	fmt.Printf("spark soma populations: %d units, dt %g ms, %g s simulated (%d steps); %s/%s, %s, path %s\n\n",
+		*n, *dt, *duration, steps, runtime.GOOS, runtime.GOARCH, runtime.Version(), spark.Path())
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(w, "model\tspikes\tmean rate (Hz)\ttime/step (µs)\tsteps/s\tupdates/s (M)\t")
 	for _, m := range somas {
