@@ -14,7 +14,9 @@ import (
 //
 //	go test ./soma -run '^$' -bench Step
 //
-// The "updates/s" metric is units stepped per second.
+// The "updates/s" metric is units stepped per second; MB/s counts the bytes
+// a step must move per unit (bytesPerUnit), so that it compares with the
+// memory bandwidth.
 func BenchmarkStep(b *testing.B) {
 	for _, m := range models {
 		for _, n := range []int{4096, 1 << 24} {
@@ -28,6 +30,7 @@ func BenchmarkStep(b *testing.B) {
 					using(b, k)
 					s, _ := mustBuild(b, m, n, 0.1, nil)
 					spikes := spark.NewSpikes(n)
+					b.SetBytes(int64(bytesPerUnit(s) * float64(n)))
 					for b.Loop() {
 						s.Step(in, spikes)
 					}
@@ -45,4 +48,20 @@ func BenchmarkStep(b *testing.B) {
 			})
 		}
 	}
+}
+
+// bytesPerUnit is what one step moves per unit with uniform parameters:
+// the input current, every state read and written, and a spike bit.
+func bytesPerUnit(s Soma) float64 {
+	st := stateOf(s)
+	bytes := 4 + 1.0/8
+	for _, a := range [][]float32{st.V, st.Theta, st.W, st.U} {
+		if a != nil {
+			bytes += 2 * 4
+		}
+	}
+	if st.R != nil {
+		bytes += 2 * 2
+	}
+	return bytes
 }
