@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/x448/float16"
+
 	"github.com/sparkgo/spark"
 	"github.com/sparkgo/spark/internal/ref"
 )
@@ -85,4 +87,142 @@ func BenchmarkStep(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkRows times each row kernel on every path and a plain Go loop
+// ("go": the scalar loop of the kernel's doc comment, per-element binary16
+// conversion with x448/float16, and for the masked sums one running sum in
+// increasing j), on rows of 4096 weights:
+//
+//	go test ./syn -run '^$' -bench Rows
+//
+// The masked sums run at 2% and 50% spike density. b.SetBytes counts the
+// bytes read and written per call (weights, accumulator or output, spike
+// bits); "elements/s" counts the row's weights per second.
+func BenchmarkRows(b *testing.B) {
+	const n = 4096
+	r := rng(9)
+	// One block, the streams staggered within the page (no 4K aliasing).
+	block := make([]float32, 3*n+3*64)
+	acc, row32, d := block[:n], block[n+64:2*n+64], block[2*n+128:3*n+128]
+	row16 := make([]float16.Float16, n)
+	for j := range n {
+		row32[j] = r.Uniform(-10, 10)
+		row16[j] = float16.Fromfloat32(r.Uniform(-10, 10))
+	}
+	buf := make([]float32, chunk)
+	words := spark.SpikeWords(n)
+	sparse, half := make([]uint64, words), make([]uint64, words)
+	for j := range n {
+		if r.Intn(50) == 0 {
+			sparse[j/64] |= 1 << (j % 64)
+		}
+	}
+	for k := range half {
+		half[k] = r.Next()
+	}
+	var sink float32
+
+	type kernel struct {
+		name  string
+		bytes int64 // per call
+		run   func(k *kernels)
+		peer  func()
+	}
+	var cases []kernel
+	cases = append(cases,
+		kernel{"addRow16", n * (2 + 4 + 4),
+			func(k *kernels) { k.addRow16(acc, row16, buf) },
+			func() {
+				for i, w := range row16 {
+					acc[i] += w.Float32()
+				}
+			}},
+		kernel{"addRow32", n * (4 + 4 + 4),
+			func(k *kernels) { k.addRow32(acc, row32) },
+			func() {
+				for i, w := range row32 {
+					acc[i] += w
+				}
+			}},
+	)
+	for _, x := range []struct {
+		name string
+		x    []uint64
+	}{{"2%", sparse}, {"50%", half}} {
+		cases = append(cases,
+			kernel{"maskedSum16/" + x.name, n*2 + n/8,
+				func(k *kernels) { sink += k.maskedSum16(row16, x.x) },
+				func() {
+					var s float32
+					for j, w := range row16 {
+						if x.x[j/64]>>(j%64)&1 != 0 {
+							s += w.Float32()
+						}
+					}
+					sink += s
+				}},
+			kernel{"maskedSum32/" + x.name, n*4 + n/8,
+				func(k *kernels) { sink += k.maskedSum32(row32, x.x) },
+				func() {
+					var s float32
+					for j, w := range row32 {
+						if x.x[j/64]>>(j%64)&1 != 0 {
+							s += w
+						}
+					}
+					sink += s
+				}},
+		)
+	}
+	cases = append(cases,
+		kernel{"select16", n*(2+4) + n/8,
+			func(k *kernels) { k.select16(d, row16, half) },
+			func() {
+				for j, w := range row16 {
+					if half[j/64]>>(j%64)&1 != 0 {
+						d[j] = w.Float32()
+					} else {
+						d[j] = 0
+					}
+				}
+			}},
+		kernel{"select32", n*(4+4) + n/8,
+			func(k *kernels) { k.select32(d, row32, half) },
+			func() {
+				for j, w := range row32 {
+					if half[j/64]>>(j%64)&1 != 0 {
+						d[j] = w
+					} else {
+						d[j] = 0
+					}
+				}
+			}},
+	)
+	for _, c := range cases {
+		report := func(b *testing.B) {
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "elements/s")
+		}
+		for _, k := range paths() {
+			b.Run(fmt.Sprintf("%s/path=%s/n=%d", c.name, k.name, n), func(b *testing.B) {
+				clear(acc)
+				b.SetBytes(c.bytes)
+				b.ReportAllocs()
+				for b.Loop() {
+					c.run(k)
+				}
+				report(b)
+			})
+		}
+		b.Run(fmt.Sprintf("%s/go/n=%d", c.name, n), func(b *testing.B) {
+			clear(acc)
+			b.SetBytes(c.bytes)
+			b.ReportAllocs()
+			for b.Loop() {
+				c.peer()
+			}
+			report(b)
+		})
+	}
+	_ = sink
 }
