@@ -92,7 +92,7 @@ func BenchmarkStep(b *testing.B) {
 // BenchmarkRows times each row kernel on every path and a plain Go loop
 // ("go": the scalar loop of the kernel's doc comment, per-element binary16
 // conversion with x448/float16, and for the masked sums one running sum in
-// increasing j), on rows of 4096 weights:
+// increasing j), on rows of 4096 weights (L1/L2) and of 16M (DRAM):
 //
 //	go test ./syn -run '^$' -bench Rows
 //
@@ -100,7 +100,12 @@ func BenchmarkStep(b *testing.B) {
 // bytes read and written per call (weights, accumulator or output, spike
 // bits); "elements/s" counts the row's weights per second.
 func BenchmarkRows(b *testing.B) {
-	const n = 4096
+	for _, n := range []int{4096, 1 << 24} {
+		benchmarkRows(b, n)
+	}
+}
+
+func benchmarkRows(b *testing.B, n int) {
 	r := rng(9)
 	// One block, the streams staggered within the page (no 4K aliasing).
 	block := make([]float32, 3*n+3*64)
@@ -110,7 +115,7 @@ func BenchmarkRows(b *testing.B) {
 		row32[j] = r.Uniform(-10, 10)
 		row16[j] = float16.Fromfloat32(r.Uniform(-10, 10))
 	}
-	buf := make([]float32, chunk)
+	buf := make([]float32, min(n, chunk))
 	words := spark.SpikeWords(n)
 	sparse, half := make([]uint64, words), make([]uint64, words)
 	for j := range n {
@@ -125,7 +130,7 @@ func BenchmarkRows(b *testing.B) {
 
 	type kernel struct {
 		name  string
-		bytes int64 // per call
+		bytes int // per call
 		run   func(k *kernels)
 		peer  func()
 	}
@@ -206,7 +211,7 @@ func BenchmarkRows(b *testing.B) {
 		for _, k := range paths() {
 			b.Run(fmt.Sprintf("%s/path=%s/n=%d", c.name, k.name, n), func(b *testing.B) {
 				clear(acc)
-				b.SetBytes(c.bytes)
+				b.SetBytes(int64(c.bytes))
 				b.ReportAllocs()
 				for b.Loop() {
 					c.run(k)
@@ -216,7 +221,7 @@ func BenchmarkRows(b *testing.B) {
 		}
 		b.Run(fmt.Sprintf("%s/go/n=%d", c.name, n), func(b *testing.B) {
 			clear(acc)
-			b.SetBytes(c.bytes)
+			b.SetBytes(int64(c.bytes))
 			b.ReportAllocs()
 			for b.Loop() {
 				c.peer()
