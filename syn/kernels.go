@@ -44,7 +44,10 @@ var generic = kernels{
 
 // impl is the implementation every call runs: the one place where the
 // package picks its path, cpu.Selected (the best the CPU runs, or SPARK_PATH).
-var impl = pick(cpu.Selected)
+var impl *kernels
+
+// The package's path switch, registered so that cpu.Use can change impl.
+var _ = cpu.OnSelect(func(p cpu.Path) { impl = pick(p) })
 
 // pick returns the implementation of path p, or the portable one when
 // the package has none for p.

@@ -75,3 +75,28 @@ func selected(env string) Path {
 	}
 	panic(fmt.Sprintf("spark: SPARK_PATH=%s: unknown path (want one of %v)", env, names))
 }
+
+// users are the packages' path switches, registered by OnSelect.
+var users []func(Path)
+
+// OnSelect registers use, a package's switch to path p (its kernels for
+// p, or its portable ones when it has none), and calls it with Selected.
+// Each package with kernels calls it once, from a var initializer.
+func OnSelect(use func(Path)) bool {
+	users = append(users, use)
+	use(Selected)
+	return true
+}
+
+// Use switches every package to path p, as SPARK_PATH would have at
+// start-up: for benchmarks that compare paths in one run. It panics if
+// this build or CPU cannot run p, and must not run while kernels do.
+func Use(p Path) {
+	if !Supported(p) {
+		panic(fmt.Sprintf("spark: path %v is not supported here (supported: %v)", p, Paths()))
+	}
+	Selected = p
+	for _, use := range users {
+		use(p)
+	}
+}
