@@ -1,72 +1,152 @@
-// Command bench simulates a population of each soma of the library for a
-// simulated second and prints, per model, the spikes it fired and how fast
-// the step ran on this machine:
+// Command bench is the library's main job: it measures what the library
+// does on the machine it runs on and prints
 //
-//	go run ./bench [-n units] [-dt ms] [-duration s] [-seed n]
+//   - somas: a population of each soma model stepped for a simulated
+//     second, with spike counts and steps per second;
+//   - cuba: the CUBA network of Brette et al. (2007), built from the
+//     library's somas and synapses, with wall time per simulated second,
+//     rates and synaptic events;
+//   - kernels: each kernel on every path the CPU has, against the memory
+//     bandwidth measured in the same run.
 //
-// Each unit gets a constant input current, drawn once per unit from a range
-// around the model's rheobase so that the population fires at a spread of
-// rates; the timing covers the steps alone.
+// Usage:
+//
+//	go run ./bench [-only somas,cuba,kernels] [-json file] [flags]
+//
+// Run with -h for the flags.
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
 	"runtime"
-	"text/tabwriter"
-	"time"
+	"strings"
+
+	"github.com/klauspost/cpuid/v2"
 
 	"github.com/sparkgo/spark"
-	"github.com/sparkgo/spark/soma"
+	"github.com/sparkgo/spark/internal/cpu"
 )
 
+// options are the command's flags.
+type options struct {
+	only     map[string]bool
+	jsonOut  string
+	outDir   string
+	n        int
+	dt       float64
+	duration float64
+	seed     uint64
+	size     int
+	threads  int
+	path     string
+	quick    bool
+}
+
+// Report is everything the command measured, as -json writes it.
+type Report struct {
+	Machine Machine       `json:"machine"`
+	Somas   []SomaResult  `json:"somas,omitempty"`
+	CUBA    *CUBAResult   `json:"cuba,omitempty"`
+	Kernels *KernelReport `json:"kernels,omitempty"`
+}
+
+// Machine describes where the figures come from.
+type Machine struct {
+	CPU    string   `json:"cpu"`
+	Cores  int      `json:"cores"`
+	GOOS   string   `json:"goos"`
+	GOARCH string   `json:"goarch"`
+	Go     string   `json:"go"`
+	Path   string   `json:"path"`  // the path the somas and CUBA ran on
+	Paths  []string `json:"paths"` // every path this CPU and build run
+}
+
 func main() {
-	n := flag.Int("n", 4096, "units per population")
-	dt := flag.Float64("dt", 0.1, "time step (ms)")
-	duration := flag.Float64("duration", 1, "simulated time per model (s)")
-	seed := flag.Uint64("seed", 1, "seed of the input currents")
+	var o options
+	only := flag.String("only", "somas,cuba,kernels", "sections to run, comma-separated: somas, cuba, kernels")
+	flag.StringVar(&o.jsonOut, "json", "", "also write every figure as JSON to this file (- for standard output)")
+	flag.StringVar(&o.outDir, "out", "bench-out", "folder for the charts")
+	flag.IntVar(&o.n, "n", 4096, "somas: units per population")
+	flag.Float64Var(&o.dt, "dt", 0.1, "somas and cuba: time step (ms)")
+	flag.Float64Var(&o.duration, "duration", 1, "somas and cuba: simulated time (s)")
+	flag.Uint64Var(&o.seed, "seed", 1, "seed of inputs and connectivity")
+	flag.IntVar(&o.size, "size", 4000, "cuba: number of units (80 synapses per unit at any size)")
+	flag.IntVar(&o.threads, "threads", 1, "cuba: goroutines sharing the work")
+	flag.StringVar(&o.path, "path", "", "kernel path for somas and cuba: generic, avx2 or avx512 (default: the best)")
+	flag.BoolVar(&o.quick, "quick", false, "kernels: fewer sizes and shorter timings")
 	flag.Parse()
-	if *n <= 0 || !(*dt > 0) || !(*duration > 0) {
-		fmt.Fprintln(os.Stderr, "bench: -n, -dt and -duration must be > 0")
-		os.Exit(2)
+	o.only = map[string]bool{}
+	for _, s := range strings.Split(*only, ",") {
+		o.only[strings.TrimSpace(s)] = true
 	}
-	steps := int(*duration*1000 / *dt + 0.5)
-
-	fmt.Printf("spark soma populations: %d units, dt %g ms, %g s simulated (%d steps); %s/%s, %s, path %s\n\n",
-		*n, *dt, *duration, steps, runtime.GOOS, runtime.GOARCH, runtime.Version(), spark.Path())
-	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(w, "model\tspikes\tmean rate (Hz)\ttime/step (µs)\tsteps/s\tupdates/s (M)\t")
-	for _, m := range somas {
-		s, err := m.build(*n, *dt)
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "bench: %s: %v\n", m.name, err)
-			os.Exit(1)
+	if o.n <= 0 || !(o.dt > 0) || !(o.duration > 0) || o.size <= 0 || o.threads <= 0 {
+		fail("-n, -dt, -duration, -size and -threads must be > 0")
+	}
+	if o.path != "" {
+		p, ok := pathNamed(o.path)
+		if !ok || !cpu.Supported(p) {
+			fail(fmt.Sprintf("-path %s: not a path this CPU and build run (%v)", o.path, cpu.Paths()))
 		}
-		r := run(s, m.drive(*n, *seed), steps)
-		fmt.Fprintf(w, "%s\t%d\t%.1f\t%.2f\t%.0f\t%.0f\t\n", m.name, r.spikes,
-			float64(r.spikes)/float64(*n) / *duration,
-			r.elapsed.Seconds()*1e6/float64(steps),
-			float64(steps)/r.elapsed.Seconds(),
-			float64(steps)*float64(*n)/r.elapsed.Seconds()/1e6)
+		cpu.Use(p)
 	}
-	w.Flush()
+
+	r := Report{Machine: machine()}
+	fmt.Printf("spark bench: %s, %d cores; %s/%s, %s; paths %v, running %s\n",
+		r.Machine.CPU, r.Machine.Cores, r.Machine.GOOS, r.Machine.GOARCH, r.Machine.Go, r.Machine.Paths, r.Machine.Path)
+	if o.only["somas"] {
+		r.Somas = runSomas(o)
+	}
+	if o.only["cuba"] {
+		r.CUBA = runCUBA(o)
+	}
+	if o.only["kernels"] {
+		r.Kernels = runKernels(o)
+	}
+	if o.jsonOut != "" {
+		writeJSON(o.jsonOut, r)
+	}
 }
 
-// result is what one run of a population gives.
-type result struct {
-	spikes  int
-	elapsed time.Duration
+func machine() Machine {
+	m := Machine{
+		CPU: cpuid.CPU.BrandName, Cores: runtime.NumCPU(),
+		GOOS: runtime.GOOS, GOARCH: runtime.GOARCH, Go: runtime.Version(), Path: spark.Path(),
+	}
+	for _, p := range cpu.Paths() {
+		m.Paths = append(m.Paths, p.String())
+	}
+	return m
 }
 
-// run steps s steps times with a constant current and counts the spikes.
-func run(s soma.Soma, current []float32, steps int) result {
-	spikes := spark.NewSpikes(s.Units())
-	total := 0
-	start := time.Now()
-	for range steps {
-		s.Step(current, spikes)
-		total += spikes.Count()
+func pathNamed(name string) (cpu.Path, bool) {
+	for _, p := range []cpu.Path{cpu.Generic, cpu.AVX2, cpu.AVX512} {
+		if strings.EqualFold(p.String(), name) {
+			return p, true
+		}
 	}
-	return result{total, time.Since(start)}
+	return 0, false
+}
+
+func writeJSON(file string, r Report) {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		fail(err.Error())
+	}
+	b = append(b, '\n')
+	if file == "-" {
+		os.Stdout.Write(b)
+		return
+	}
+	if err := os.WriteFile(file, b, 0o644); err != nil {
+		fail(err.Error())
+	}
+	fmt.Printf("\nwrote %s\n", file)
+}
+
+func fail(msg string) {
+	fmt.Fprintln(os.Stderr, "bench:", msg)
+	os.Exit(2)
 }

@@ -1,10 +1,59 @@
 package main
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"os"
+	"text/tabwriter"
+	"time"
 
+	"github.com/sparkgo/spark"
 	"github.com/sparkgo/spark/soma"
 )
+
+// SomaResult is one soma population's run.
+type SomaResult struct {
+	Model         string  `json:"model"`
+	Units         int     `json:"units"`
+	Steps         int     `json:"steps"`
+	Spikes        int     `json:"spikes"`
+	RateHz        float64 `json:"mean_rate_hz"`
+	StepMicros    float64 `json:"time_per_step_us"`
+	UpdatesPerSec float64 `json:"updates_per_s"`
+}
+
+// runSomas steps a population of each soma for the simulated duration,
+// each unit driven by a constant current drawn around the model's rheobase.
+func runSomas(o options) []SomaResult {
+	steps := int(o.duration*1000/o.dt + 0.5)
+	fmt.Printf("\nsomas: %d units each, dt %g ms, %g s simulated (%d steps), path %s\n\n", o.n, o.dt, o.duration, steps, spark.Path())
+	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "model\tspikes\tmean rate (Hz)\ttime/step (µs)\tsteps/s\tupdates/s (M)\t")
+	var out []SomaResult
+	for _, m := range somas {
+		s, err := m.build(o.n, o.dt)
+		if err != nil {
+			fail(fmt.Sprintf("%s: %v", m.name, err))
+		}
+		current := m.drive(o.n, o.seed)
+		spikes := spark.NewSpikes(o.n)
+		total := 0
+		start := time.Now()
+		for range steps {
+			s.Step(current, spikes)
+			total += spikes.Count()
+		}
+		elapsed := time.Since(start).Seconds()
+		r := SomaResult{Model: m.name, Units: o.n, Steps: steps, Spikes: total,
+			RateHz: float64(total) / float64(o.n) / o.duration, StepMicros: elapsed * 1e6 / float64(steps),
+			UpdatesPerSec: float64(steps) * float64(o.n) / elapsed}
+		fmt.Fprintf(w, "%s\t%d\t%.1f\t%.2f\t%.0f\t%.0f\t\n", r.Model, r.Spikes, r.RateHz, r.StepMicros,
+			float64(steps)/elapsed, r.UpdatesPerSec/1e6)
+		out = append(out, r)
+	}
+	w.Flush()
+	return out
+}
 
 // A somaModel is one soma of the library at its default parameters, with
 // the range of constant input currents (pA) that makes its units fire at a
