@@ -262,7 +262,7 @@ func TestInitializers(t *testing.T) {
 	const post, pre = 40, 500
 	fill := func(in Initializer) []float32 {
 		w := make([]float32, post*pre)
-		in.fill(w, post, pre)
+		fill(in, w, post, pre)
 		return w
 	}
 	if w := fill(Constant(2.5)); slices.ContainsFunc(w, func(v float32) bool { return v != 2.5 }) {

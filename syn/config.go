@@ -1,6 +1,8 @@
 package syn
 
 import (
+	"fmt"
+
 	"github.com/x448/float16"
 
 	"github.com/sparkgo/spark"
@@ -27,6 +29,9 @@ type LinearSynapsesConfig struct {
 	// Inhibitory marks the presynaptic units whose spikes count −1 (nil:
 	// none); its length is Pre.
 	Inhibitory []bool
+
+	// Storage chooses how the kernel is stored; see [Storage].
+	Storage Storage
 
 	// AsyncSpikes selects one spike per connection (as per-connection
 	// delays produce) instead of one per presynaptic unit; see
@@ -113,4 +118,33 @@ func (c *RFSTracedSynapsesConfig) fields() []config.Field {
 func (c *DoubleTracedSynapsesConfig) fields() []config.Field {
 	return append(config.TraceStage("1", "_1", &c.Tau1, &c.Scale1, &c.Base1, 5),
 		config.TraceStage("2", "_2", &c.Tau2, &c.Scale2, &c.Base2, 5)...)
+}
+
+// Storage is how synapses store their kernel.
+type Storage int
+
+const (
+	// AutoStorage is Sparse for synchronous spikes into traces per post
+	// unit when at most 10% of the weights are non-zero, Dense otherwise.
+	AutoStorage Storage = iota
+	// Dense stores every weight: a row of Post weights per presynaptic
+	// unit (synchronous spikes), or of Pre per post unit.
+	Dense
+	// Sparse stores, per presynaptic unit, the post units it reaches and
+	// their weights; a spike scatters them. Synchronous spikes only. It
+	// gives the same currents as Dense, bit for bit; a weight it does not
+	// store reads as 0 and cannot be set.
+	Sparse
+)
+
+func (s Storage) String() string {
+	switch s {
+	case AutoStorage:
+		return "auto"
+	case Dense:
+		return "dense"
+	case Sparse:
+		return "sparse"
+	}
+	return fmt.Sprintf("Storage(%d)", int(s))
 }

@@ -2,16 +2,27 @@ package syn
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 )
 
 // An Initializer draws a kernel for synapses that are given none, as
 // Spark's kernel initializers do. Each is seeded explicitly, so that a
-// kernel is the same on every run and machine. The kernel is post-major:
-// W[i, j] is the weight from presynaptic unit j to post unit i.
+// kernel is the same on every run and machine, and for either storage: it
+// emits the non-zero weights, post unit by post unit, so that a sparse
+// kernel is drawn without a dense one. W[i, j] is the weight from
+// presynaptic unit j to post unit i.
 type Initializer interface {
-	fill(w []float32, post, pre int)
+	// entries calls emit for each weight W[i, j] it sets, i increasing,
+	// then j increasing; every other weight is 0.
+	entries(post, pre int, emit func(i, j int, w float32))
 	String() string
+}
+
+// fill writes an initializer's kernel into w, post-major.
+func fill(in Initializer, w []float32, post, pre int) {
+	clear(w)
+	in.entries(post, pre, func(i, j int, v float32) { w[i*pre+j] = v })
 }
 
 // Constant sets every weight to v (pA).
@@ -19,9 +30,14 @@ func Constant(v float32) Initializer { return constant(v) }
 
 type constant float32
 
-func (c constant) fill(w []float32, _, _ int) {
-	for i := range w {
-		w[i] = float32(c)
+func (c constant) entries(post, pre int, emit func(i, j int, w float32)) {
+	if c == 0 {
+		return
+	}
+	for i := range post {
+		for j := range pre {
+			emit(i, j, float32(c))
+		}
 	}
 }
 
@@ -34,7 +50,7 @@ func Uniform(lo, hi float32, seed uint64) Initializer {
 
 // SparseUniform connects each pair (i, j) with probability density, drawing
 // the weight of each connection uniformly from [lo, hi) (pA); the other
-// weights are 0.
+// weights are 0. A density ≤ 0 connects nothing, ≥ 1 every pair.
 func SparseUniform(lo, hi float32, density float64, seed uint64) Initializer {
 	return sparse{lo: lo, hi: hi, density: density, seed: seed}
 }
@@ -54,22 +70,37 @@ type sparse struct {
 	normalized bool
 }
 
-func (s sparse) fill(w []float32, post, pre int) {
+// entries draws each post unit's connections by geometric skips (the gap
+// to the next connected j is geometric with parameter density), so that
+// drawing costs the number of connections, not of pairs.
+func (s sparse) entries(post, pre int, emit func(i, j int, w float32)) {
+	if !(s.density > 0) {
+		return
+	}
 	r := rand.New(rand.NewPCG(s.seed, 0x5ba4c))
+	logq := math.Log1p(-s.density) // log(1 − density); −Inf for density 1
+	var js []int
+	var ws []float32
 	for i := range post {
-		row := w[i*pre : (i+1)*pre]
-		n := 0
-		for j := range row {
-			row[j] = 0
-			if s.density >= 1 || r.Float64() < s.density {
-				row[j] = s.lo + (s.hi-s.lo)*r.Float32()
-				n++
+		js, ws = js[:0], ws[:0]
+		for j := -1; ; {
+			if s.density >= 1 {
+				j++
+			} else {
+				j += 1 + int(math.Floor(math.Log(1-r.Float64())/logq))
 			}
+			if j >= pre || j < 0 {
+				break
+			}
+			js = append(js, j)
+			ws = append(ws, s.lo+(s.hi-s.lo)*r.Float32())
 		}
-		if s.normalized && n > 0 {
-			for j := range row {
-				row[j] /= float32(n)
+		for k, j := range js {
+			w := ws[k]
+			if s.normalized {
+				w /= float32(len(js))
 			}
+			emit(i, j, w)
 		}
 	}
 }

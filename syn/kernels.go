@@ -27,6 +27,11 @@ type kernels struct {
 	// elsewhere: the drive of one post unit's per-synapse traces.
 	select16 func(d []float32, row []float16.Float16, x []uint64)
 	select32 func(d []float32, row []float32, x []uint64)
+	// scatter adds w[k] to acc[idx[k]] for every k: the event-driven
+	// update of one synchronous spike on sparse storage (the indices of a
+	// row are distinct).
+	scatter16 func(acc []float32, idx []int32, w []float16.Float16)
+	scatter32 func(acc []float32, idx []int32, w []float32)
 }
 
 // generic is the portable implementation, plain Go on every platform
@@ -40,6 +45,8 @@ var generic = kernels{
 	maskedSum32: maskedSum32Generic,
 	select16:    select16Generic,
 	select32:    select32Generic,
+	scatter16:   scatter16Generic,
+	scatter32:   scatter32Generic,
 }
 
 // impl is the implementation every call runs: the one place where the

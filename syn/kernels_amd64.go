@@ -30,6 +30,9 @@ var (
 			asm.SelectF16AVX2(d, halves(row), x)
 		},
 		select32: asm.SelectF32AVX2,
+		// No gather/scatter in AVX2: the portable scatter.
+		scatter16: scatter16Generic,
+		scatter32: scatter32Generic,
 	}
 	avx512 = kernels{
 		path: cpu.AVX512,
@@ -45,7 +48,9 @@ var (
 		select16: func(d []float32, row []float16.Float16, x []uint64) {
 			asm.SelectF16AVX512(d, halves(row), x)
 		},
-		select32: asm.SelectF32AVX512,
+		select32:  asm.SelectF32AVX512,
+		scatter16: scatter16Generic,
+		scatter32: scatter32Generic,
 	}
 )
 

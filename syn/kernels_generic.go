@@ -86,3 +86,17 @@ func select16Generic(d []float32, row []float16.Float16, x []uint64) {
 		}
 	}
 }
+
+func scatter32Generic(acc []float32, idx []int32, w []float32) {
+	w = w[:len(idx)]
+	for k, i := range idx {
+		acc[i] += w[k]
+	}
+}
+
+func scatter16Generic(acc []float32, idx []int32, w []float16.Float16) {
+	w = w[:len(idx)]
+	for k, i := range idx {
+		acc[i] += w[k].Float32()
+	}
+}

@@ -31,6 +31,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"slices"
 
 	"github.com/x448/float16"
 
@@ -181,6 +182,11 @@ type synapses struct {
 	w32       []float32
 	postMajor bool
 
+	f32    bool    // weights stored as float32 rather than binary16
+	sparse bool    // stored by presynaptic row: only the non-zero weights
+	start  []int32 // sparse: row j's weights are [start[j], start[j+1])
+	idx    []int32 // sparse: the post unit of each weight
+
 	tr         *tracer.Trace // nil for LinearSynapses
 	perConn    bool          // one trace per synapse
 	drive, out []float32     // per synapse: the traces' drive and output
@@ -231,21 +237,118 @@ func (s *synapses) init(model string, cfg *LinearSynapsesConfig, dt float64, fie
 		}
 	}
 	s.postMajor = s.async || s.perConn
-	if s.postMajor {
+	nnz := w.nonzero()
+	switch cfg.Storage {
+	case Sparse:
+		if s.postMajor {
+			return &spark.ConfigError{Config: name, Field: "Storage", Index: -1, Value: float64(cfg.Storage),
+				Rule: "sparse storage needs synchronous spikes and traces per post unit"}
+		}
+		s.sparse = true
+	case AutoStorage:
+		s.sparse = !s.postMajor && float64(nnz) <= sparseDensity*float64(cfg.Post)*float64(cfg.Pre)
+	}
+	if s.postMajor || s.sparse {
 		s.bits = spark.NewSpikes(cfg.Pre)
 	}
-	if cfg.Float32 {
-		s.w32 = make([]float32, len(w))
-	} else {
-		s.w16 = make([]float16.Float16, len(w))
+	size := cfg.Post * cfg.Pre
+	if s.sparse {
+		size = nnz
+	}
+	s.f32 = cfg.Float32
+	if !cfg.Float32 {
 		s.buf = make([]float32, min(cfg.Post, chunk))
 	}
-	s.store(w)
+	if s.sparse {
+		s.storeSparse(w, nnz)
+		return nil
+	}
+	s.alloc(size)
+	dense := w.dense
+	if dense == nil {
+		dense = make([]float32, size)
+		w.each(cfg.Pre, func(i, j int, v float32) { dense[i*cfg.Pre+j] = v })
+	}
+	s.store(dense)
 	return nil
 }
 
-// kernel returns the weights the config gives, post-major, checked.
-func (c *LinearSynapsesConfig) kernel(name string) ([]float32, error) {
+// sparseDensity is the largest fraction of non-zero weights for which
+// AutoStorage picks sparse storage.
+const sparseDensity = 0.1
+
+// alloc makes room for n stored weights.
+func (s *synapses) alloc(n int) {
+	if s.f32 {
+		s.w32 = make([]float32, n)
+	} else {
+		s.w16 = make([]float16.Float16, n)
+	}
+}
+
+// storeSparse stores the non-zero weights by presynaptic unit: row j holds
+// the post units j reaches, increasing, and their weights, signs folded in.
+func (s *synapses) storeSparse(w *weights, nnz int) {
+	s.start = make([]int32, s.pre+1)
+	w.each(s.pre, func(_, j int, _ float32) { s.start[j+1]++ })
+	for j := range s.pre {
+		s.start[j+1] += s.start[j]
+	}
+	s.idx = make([]int32, nnz)
+	s.alloc(nnz)
+	next := append([]int32(nil), s.start[:s.pre]...)
+	w.each(s.pre, func(i, j int, v float32) {
+		k := next[j]
+		next[j]++
+		s.idx[k] = int32(i)
+		s.put(int(k), j, v)
+	})
+}
+
+// weights are a kernel as the config gives it: dense (post-major), or, from
+// an initializer, as its non-zero entries.
+type weights struct {
+	dense   []float32 // nil when drawn by an initializer
+	entries []entry   // the non-zero weights, post-major order
+}
+
+// entry is one non-zero weight W[i, j].
+type entry struct {
+	i, j int32
+	w    float32
+}
+
+// nonzero returns the number of non-zero weights.
+func (w *weights) nonzero() int {
+	if w.dense == nil {
+		return len(w.entries)
+	}
+	n := 0
+	for _, v := range w.dense {
+		if v != 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// each calls f for every non-zero weight, post-major.
+func (w *weights) each(pre int, f func(i, j int, v float32)) {
+	if w.dense == nil {
+		for _, e := range w.entries {
+			f(int(e.i), int(e.j), e.w)
+		}
+		return
+	}
+	for k, v := range w.dense {
+		if v != 0 {
+			f(k/pre, k%pre, v)
+		}
+	}
+}
+
+// kernel returns the weights the config gives, checked.
+func (c *LinearSynapsesConfig) kernel(name string) (*weights, error) {
 	n := c.Post * c.Pre
 	given := 0
 	for _, set := range []bool{c.Kernel != nil, c.KernelF16 != nil, c.Init != nil} {
@@ -257,26 +360,34 @@ func (c *LinearSynapsesConfig) kernel(name string) ([]float32, error) {
 		return nil, &spark.ConfigError{Config: name, Field: "Kernel", Index: -1, Value: float64(given),
 			Rule: "exactly one of Kernel, KernelF16 and Init must be given"}
 	}
-	var w []float32
+	w := &weights{}
 	switch {
 	case c.Kernel != nil:
 		if len(c.Kernel) != n {
 			return nil, kernelLength(name, "Kernel", len(c.Kernel), n)
 		}
-		w = append([]float32(nil), c.Kernel...)
+		w.dense = append([]float32(nil), c.Kernel...)
 	case c.KernelF16 != nil:
 		if len(c.KernelF16) != n {
 			return nil, kernelLength(name, "KernelF16", len(c.KernelF16), n)
 		}
-		w = make([]float32, n)
+		w.dense = make([]float32, n)
 		for i, h := range c.KernelF16 {
-			w[i] = h.Float32()
+			w.dense[i] = h.Float32()
 		}
 	default:
-		w = make([]float32, n)
-		c.Init.fill(w, c.Post, c.Pre)
+		c.Init.entries(c.Post, c.Pre, func(i, j int, v float32) {
+			w.entries = append(w.entries, entry{int32(i), int32(j), v})
+		})
 	}
-	if err := checkKernel(name, w, c.Float32); err != nil {
+	check := w.dense
+	if check == nil {
+		check = make([]float32, len(w.entries))
+		for k, e := range w.entries {
+			check[k] = e.w
+		}
+	}
+	if err := checkKernel(name, check, c.Float32); err != nil {
 		return nil, err
 	}
 	return w, nil
@@ -315,20 +426,40 @@ func (s *synapses) store(w []float32) {
 	}
 }
 
-// index returns where W[i, j] is stored.
+// index returns where W[i, j] is stored, or −1 when sparse storage has no
+// synapse (i, j).
 func (s *synapses) index(i, j int) int {
-	if s.postMajor {
+	switch {
+	case s.sparse:
+		row := s.idx[s.start[j]:s.start[j+1]]
+		k, ok := slices.BinarySearch(row, int32(i))
+		if !ok {
+			return -1
+		}
+		return int(s.start[j]) + k
+	case s.postMajor:
 		return i*s.pre + j
 	}
 	return j*s.post + i
 }
 
 func (s *synapses) set(i, j int, w float32) {
+	k := s.index(i, j)
+	if k < 0 {
+		if w == 0 {
+			return
+		}
+		panic(fmt.Sprintf("syn: %s.SetWeight(%d, %d, %g): sparse storage has no synapse from %d to %d", s.name, i, j, w, j, i))
+	}
+	s.put(k, j, w)
+}
+
+// put stores weight w of presynaptic unit j at k, its sign folded in.
+func (s *synapses) put(k, j int, w float32) {
 	if s.inh[j] {
 		w = -w
 	}
-	k := s.index(i, j)
-	if s.w32 != nil {
+	if s.f32 {
 		s.w32[k] = w
 	} else {
 		s.w16[k] = float16.Fromfloat32(w)
@@ -372,8 +503,11 @@ func (s *synapses) Reset() {
 func (s *synapses) Weight(i, j int) float32 {
 	s.checkIndex("Weight", i, j)
 	k := s.index(i, j)
+	if k < 0 {
+		return 0
+	}
 	var w float32
-	if s.w32 != nil {
+	if s.f32 {
 		w = s.w32[k]
 	} else {
 		w = s.w16[k].Float32()
@@ -420,8 +554,13 @@ func (s *synapses) SetKernel(w []float32) error {
 	if len(w) != s.post*s.pre {
 		return kernelLength(name, "Kernel", len(w), s.post*s.pre)
 	}
-	if err := checkKernel(name, w, s.w32 != nil); err != nil {
+	if err := checkKernel(name, w, s.f32); err != nil {
 		return err
+	}
+	if s.sparse {
+		kw := &weights{dense: w}
+		s.storeSparse(kw, kw.nonzero())
+		return nil
 	}
 	s.store(w)
 	return nil
@@ -520,9 +659,20 @@ func (s *synapses) filter(currents []float32) {
 	}
 }
 
-// addRow adds presynaptic unit j's row (σ[j]·W[:, j]) to acc.
+// addRow adds presynaptic unit j's row (σ[j]·W[:, j]) to acc: a row of
+// Post weights, or, sparse, its non-zero weights scattered to their post
+// units.
 func (s *synapses) addRow(acc []float32, j int) {
-	if s.w32 != nil {
+	if s.sparse {
+		lo, hi := s.start[j], s.start[j+1]
+		if s.f32 {
+			impl.scatter32(acc, s.idx[lo:hi], s.w32[lo:hi])
+		} else {
+			impl.scatter16(acc, s.idx[lo:hi], s.w16[lo:hi])
+		}
+		return
+	}
+	if s.f32 {
 		impl.addRow32(acc, s.w32[j*s.post:(j+1)*s.post])
 	} else {
 		impl.addRow16(acc, s.w16[j*s.post:(j+1)*s.post], s.buf)
@@ -531,7 +681,7 @@ func (s *synapses) addRow(acc []float32, j int) {
 
 // maskedSum returns Σ_j σ[j]·W[i,j] over the bits of x, in increasing j.
 func (s *synapses) maskedSum(i int, x []uint64) float32 {
-	if s.w32 != nil {
+	if s.f32 {
 		return impl.maskedSum32(s.w32[i*s.pre:(i+1)*s.pre], x)
 	}
 	return impl.maskedSum16(s.w16[i*s.pre:(i+1)*s.pre], x)
@@ -546,7 +696,7 @@ func (s *synapses) stepPerConnection(spikes spark.Spikes, currents []float32) {
 			x = spikes[i*s.words : (i+1)*s.words]
 		}
 		d := s.drive[i*s.pre : (i+1)*s.pre]
-		if s.w32 != nil {
+		if s.f32 {
 			impl.select32(d, s.w32[i*s.pre:(i+1)*s.pre], x)
 		} else {
 			impl.select16(d, s.w16[i*s.pre:(i+1)*s.pre], x)

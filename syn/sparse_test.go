@@ -1,0 +1,124 @@
+package syn
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/sparkgo/spark"
+)
+
+// TestSparseEqualsDense: sparse storage gives the currents and traces of
+// dense storage, bit for bit, on every path, every model, binary16 and
+// float32, with inhibitory units, spikes as bits and as indices.
+func TestSparseEqualsDense(t *testing.T) {
+	for _, k := range paths() {
+		for model, build := range models {
+			t.Run(k.name+"/"+model, func(t *testing.T) {
+				using(t, k)
+				r := rng(21)
+				for _, shape := range [][2]int{{1, 1}, {7, 65}, {130, 64}, {300, 200}} {
+					post, pre := shape[0], shape[1]
+					for _, f32 := range []bool{false, true} {
+						inh := make([]bool, pre)
+						for j := range inh {
+							inh[j] = r.Next()%3 == 0
+						}
+						p, _ := drawParams(&r, model, post, pre, "post")
+						init := SparseUniform(-20, 40, 0.05, r.Next())
+						cfg := LinearSynapsesConfig{Post: post, Pre: pre, Init: init, Float32: f32, Inhibitory: inh}
+						cfg.Storage = Dense
+						d, err := build(cfg, 0.5, p)
+						if err != nil {
+							t.Fatal(err)
+						}
+						cfg.Storage = Sparse
+						s, err := build(cfg, 0.5, p)
+						if err != nil {
+							t.Fatal(err)
+						}
+						where := fmt.Sprintf("%d×%d f32=%v", post, pre, f32)
+						if !slices.Equal(d.Kernel(nil), s.Kernel(nil)) {
+							t.Fatalf("%s: kernels differ", where)
+						}
+						cd, cs := make([]float32, post), make([]float32, post)
+						spikes := spark.NewSpikes(pre)
+						for step := range 12 {
+							var idx []int
+							spikes.Clear()
+							for j := range pre {
+								if r.Next()%4 == 0 {
+									spikes.Set(j)
+									idx = append(idx, j)
+								}
+							}
+							d.Step(spikes, cd)
+							if step%2 == 0 {
+								s.Step(spikes, cs)
+							} else {
+								s.StepIndices(idx, cs)
+							}
+							for i := range cd {
+								if math.Float32bits(cd[i]) != math.Float32bits(cs[i]) {
+									t.Fatalf("%s step %d: current[%d] sparse %v, dense %v", where, step, i, cs[i], cd[i])
+								}
+							}
+						}
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestStorageChoice: AutoStorage picks sparse for sparse kernels into
+// synchronous spikes, dense otherwise; Sparse is refused where it cannot
+// serve; absent weights read 0 and cannot be set.
+func TestStorageChoice(t *testing.T) {
+	mk := func(c LinearSynapsesConfig) *LinearSynapses {
+		s, err := NewLinearSynapses(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if s := mk(LinearSynapsesConfig{Post: 100, Pre: 100, Init: SparseUniform(1, 2, 0.02, 1)}); !s.sparse {
+		t.Error("2% density, synchronous: not sparse")
+	}
+	if s := mk(LinearSynapsesConfig{Post: 100, Pre: 100, Init: SparseUniform(1, 2, 0.5, 1)}); s.sparse {
+		t.Error("50% density: sparse")
+	}
+	if s := mk(LinearSynapsesConfig{Post: 100, Pre: 100, Init: SparseUniform(1, 2, 0.02, 1), AsyncSpikes: true}); s.sparse {
+		t.Error("asynchronous spikes: sparse")
+	}
+	_, err := NewLinearSynapses(LinearSynapsesConfig{Post: 2, Pre: 2, Init: Constant(1), AsyncSpikes: true, Storage: Sparse})
+	var ce *spark.ConfigError
+	if !errors.As(err, &ce) || ce.Field != "Storage" {
+		t.Errorf("Sparse with asynchronous spikes: %v", err)
+	}
+	s := mk(LinearSynapsesConfig{Post: 3, Pre: 2, Kernel: []float32{1, 0, 0, 2, 0, 0}, Storage: Sparse})
+	if s.Weight(0, 1) != 0 || s.Weight(1, 1) != 2 {
+		t.Errorf("weights %v, %v; want 0 and 2", s.Weight(0, 1), s.Weight(1, 1))
+	}
+	s.SetWeight(1, 1, 5)
+	s.SetWeight(0, 1, 0) // setting an absent weight to 0 is allowed
+	func() {
+		defer func() {
+			if r, _ := recover().(string); !strings.Contains(r, "sparse storage has no synapse from 1 to 2") {
+				t.Errorf("SetWeight(2, 1) on an absent synapse: panic %q", r)
+			}
+		}()
+		s.SetWeight(2, 1, 1)
+	}()
+	if err := s.SetKernel([]float32{0, 0, 0, 0, 7, 7}); err != nil || s.Weight(2, 0) != 7 || s.Weight(1, 1) != 0 {
+		t.Errorf("SetKernel on sparse storage: %v, %v", err, s.Kernel(nil))
+	}
+	cur := make([]float32, 3)
+	s.StepIndices([]int{0, 1}, cur)
+	if !slices.Equal(cur, []float32{0, 0, 14}) {
+		t.Errorf("currents %v, want [0 0 14]", cur)
+	}
+}
