@@ -115,3 +115,24 @@ func (s sparse) String() string {
 	}
 	return fmt.Sprintf("%s(%g, %g, density %g, seed %d)", name, s.lo, s.hi, s.density, s.seed)
 }
+
+// Rows draws the kernel of in for post units [lo, hi) of a population of
+// post units: the rows a shard of a larger population holds, equal to
+// theirs in the whole kernel. The synapses it initializes have hi − lo post
+// units.
+func Rows(in Initializer, lo, hi, post int) Initializer { return rows{in, lo, hi, post} }
+
+type rows struct {
+	in          Initializer
+	lo, hi, all int
+}
+
+func (r rows) entries(_, pre int, emit func(i, j int, w float32)) {
+	r.in.entries(r.all, pre, func(i, j int, w float32) {
+		if i >= r.lo && i < r.hi {
+			emit(i-r.lo, j, w)
+		}
+	})
+}
+
+func (r rows) String() string { return fmt.Sprintf("Rows(%v, %d, %d of %d)", r.in, r.lo, r.hi, r.all) }

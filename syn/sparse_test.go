@@ -122,3 +122,28 @@ func TestStorageChoice(t *testing.T) {
 		t.Errorf("currents %v, want [0 0 14]", cur)
 	}
 }
+
+// TestRows: the rows of a kernel drawn for a shard equal the whole's.
+func TestRows(t *testing.T) {
+	in := SparseUniform(1, 2, 0.1, 9)
+	whole := make([]float32, 50*40)
+	fill(in, whole, 50, 40)
+	part := make([]float32, 20*40)
+	fill(Rows(in, 10, 30, 50), part, 20, 40)
+	if !slices.Equal(part, whole[10*40:30*40]) {
+		t.Error("Rows(10, 30) differs from rows 10 to 30 of the whole kernel")
+	}
+	s, _ := NewLinearSynapses(LinearSynapsesConfig{Post: 50, Pre: 40, Init: in, Storage: Sparse})
+	d, _ := NewLinearSynapses(LinearSynapsesConfig{Post: 50, Pre: 40, Init: in, Storage: Dense})
+	for j := range 40 {
+		n := 0
+		for i := range 50 {
+			if whole[i*40+j] != 0 {
+				n++
+			}
+		}
+		if s.OutDegree(j) != n || d.OutDegree(j) != n {
+			t.Fatalf("OutDegree(%d) = %d sparse, %d dense; want %d", j, s.OutDegree(j), d.OutDegree(j), n)
+		}
+	}
+}

@@ -466,6 +466,22 @@ func (s *synapses) put(k, j int, w float32) {
 	}
 }
 
+// OutDegree returns the number of post units presynaptic unit j reaches:
+// its non-zero weights.
+func (s *synapses) OutDegree(j int) int {
+	s.checkIndex("OutDegree", 0, j)
+	if s.sparse {
+		return int(s.start[j+1] - s.start[j])
+	}
+	n := 0
+	for i := range s.post {
+		if s.Weight(i, j) != 0 {
+			n++
+		}
+	}
+	return n
+}
+
 // Post returns the number of post units.
 func (s *synapses) Post() int { return s.post }
 
