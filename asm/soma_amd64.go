@@ -4,7 +4,7 @@
 
 package asm
 
-// LeakyAVX512 runs Leaky's update on blocks·64 units, writing one spike word per block:
+// LeakyAVX512 runs Leaky's update on blocks·64 units:
 //
 //	V ← d·V + gR·I
 //	s ← V > thr
@@ -20,7 +20,7 @@ package asm
 //go:noescape
 func LeakyAVX512(v *float32, cur *float32, d *float32, gr *float32, thr *float32, reset *float32, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 
-// LeakyAVX2 runs Leaky's update on blocks·64 units, writing one spike word per block:
+// LeakyAVX2 runs Leaky's update on blocks·64 units:
 //
 //	V ← d·V + gR·I
 //	s ← V > thr
@@ -36,7 +36,7 @@ func LeakyAVX512(v *float32, cur *float32, d *float32, gr *float32, thr *float32
 //go:noescape
 func LeakyAVX2(v *float32, cur *float32, d *float32, gr *float32, thr *float32, reset *float32, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 
-// LeakyUniformAVX512 runs Leaky's update on blocks·64 units, writing one spike word per block:
+// LeakyUniformAVX512 runs Leaky's update on blocks·64 units:
 //
 //	V ← d·V + gR·I
 //	s ← V > thr
@@ -51,7 +51,7 @@ func LeakyAVX2(v *float32, cur *float32, d *float32, gr *float32, thr *float32, 
 //go:noescape
 func LeakyUniformAVX512(v *float32, cur *float32, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int)
 
-// LeakyUniformAVX2 runs Leaky's update on blocks·64 units, writing one spike word per block:
+// LeakyUniformAVX2 runs Leaky's update on blocks·64 units:
 //
 //	V ← d·V + gR·I
 //	s ← V > thr
@@ -66,7 +66,7 @@ func LeakyUniformAVX512(v *float32, cur *float32, d *float32, gr *float32, thr *
 //go:noescape
 func LeakyUniformAVX2(v *float32, cur *float32, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int)
 
-// RefractoryLeakyAVX512 runs RefractoryLeaky's update on blocks·64 units, writing one spike word per block:
+// RefractoryLeakyAVX512 runs RefractoryLeaky's update on blocks·64 units:
 //
 //	ready ← r > c
 //	V ← d·V + (ready ? gR·I : 0)
@@ -84,7 +84,7 @@ func LeakyUniformAVX2(v *float32, cur *float32, d *float32, gr *float32, thr *fl
 //go:noescape
 func RefractoryLeakyAVX512(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 
-// RefractoryLeakyAVX2 runs RefractoryLeaky's update on blocks·64 units, writing one spike word per block:
+// RefractoryLeakyAVX2 runs RefractoryLeaky's update on blocks·64 units:
 //
 //	ready ← r > c
 //	V ← d·V + (ready ? gR·I : 0)
@@ -102,7 +102,7 @@ func RefractoryLeakyAVX512(v *float32, r *uint16, cur *float32, c *uint16, d *fl
 //go:noescape
 func RefractoryLeakyAVX2(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 
-// RefractoryLeakyUniformAVX512 runs RefractoryLeaky's update on blocks·64 units, writing one spike word per block:
+// RefractoryLeakyUniformAVX512 runs RefractoryLeaky's update on blocks·64 units:
 //
 //	ready ← r > c
 //	V ← d·V + (ready ? gR·I : 0)
@@ -119,7 +119,7 @@ func RefractoryLeakyAVX2(v *float32, r *uint16, cur *float32, c *uint16, d *floa
 //go:noescape
 func RefractoryLeakyUniformAVX512(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int)
 
-// RefractoryLeakyUniformAVX2 runs RefractoryLeaky's update on blocks·64 units, writing one spike word per block:
+// RefractoryLeakyUniformAVX2 runs RefractoryLeaky's update on blocks·64 units:
 //
 //	ready ← r > c
 //	V ← d·V + (ready ? gR·I : 0)
@@ -136,7 +136,7 @@ func RefractoryLeakyUniformAVX512(v *float32, r *uint16, cur *float32, c *uint16
 //go:noescape
 func RefractoryLeakyUniformAVX2(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int)
 
-// StrictRefractoryLeakyAVX512 runs StrictRefractoryLeaky's update on blocks·64 units, writing one spike word per block:
+// StrictRefractoryLeakyAVX512 runs StrictRefractoryLeaky's update on blocks·64 units:
 //
 //	ready ← r ≥ c
 //	V ← ready ? d·V + gR·I : reset
@@ -154,7 +154,7 @@ func RefractoryLeakyUniformAVX2(v *float32, r *uint16, cur *float32, c *uint16, 
 //go:noescape
 func StrictRefractoryLeakyAVX512(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 
-// StrictRefractoryLeakyAVX2 runs StrictRefractoryLeaky's update on blocks·64 units, writing one spike word per block:
+// StrictRefractoryLeakyAVX2 runs StrictRefractoryLeaky's update on blocks·64 units:
 //
 //	ready ← r ≥ c
 //	V ← ready ? d·V + gR·I : reset
@@ -172,7 +172,7 @@ func StrictRefractoryLeakyAVX512(v *float32, r *uint16, cur *float32, c *uint16,
 //go:noescape
 func StrictRefractoryLeakyAVX2(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 
-// StrictRefractoryLeakyUniformAVX512 runs StrictRefractoryLeaky's update on blocks·64 units, writing one spike word per block:
+// StrictRefractoryLeakyUniformAVX512 runs StrictRefractoryLeaky's update on blocks·64 units:
 //
 //	ready ← r ≥ c
 //	V ← ready ? d·V + gR·I : reset
@@ -189,7 +189,7 @@ func StrictRefractoryLeakyAVX2(v *float32, r *uint16, cur *float32, c *uint16, d
 //go:noescape
 func StrictRefractoryLeakyUniformAVX512(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int)
 
-// StrictRefractoryLeakyUniformAVX2 runs StrictRefractoryLeaky's update on blocks·64 units, writing one spike word per block:
+// StrictRefractoryLeakyUniformAVX2 runs StrictRefractoryLeaky's update on blocks·64 units:
 //
 //	ready ← r ≥ c
 //	V ← ready ? d·V + gR·I : reset
@@ -206,7 +206,7 @@ func StrictRefractoryLeakyUniformAVX512(v *float32, r *uint16, cur *float32, c *
 //go:noescape
 func StrictRefractoryLeakyUniformAVX2(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int)
 
-// AdaptiveLeakyAVX512 runs AdaptiveLeaky's update on blocks·64 units, writing one spike word per block:
+// AdaptiveLeakyAVX512 runs AdaptiveLeaky's update on blocks·64 units:
 //
 //	ready ← r > c
 //	V ← d·V + (ready ? gR·I : 0)
@@ -225,7 +225,7 @@ func StrictRefractoryLeakyUniformAVX2(v *float32, r *uint16, cur *float32, c *ui
 //go:noescape
 func AdaptiveLeakyAVX512(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, spikes *uint64, blocks int)
 
-// AdaptiveLeakyAVX2 runs AdaptiveLeaky's update on blocks·64 units, writing one spike word per block:
+// AdaptiveLeakyAVX2 runs AdaptiveLeaky's update on blocks·64 units:
 //
 //	ready ← r > c
 //	V ← d·V + (ready ? gR·I : 0)
@@ -244,7 +244,7 @@ func AdaptiveLeakyAVX512(v *float32, r *uint16, theta *float32, cur *float32, c 
 //go:noescape
 func AdaptiveLeakyAVX2(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, spikes *uint64, blocks int)
 
-// AdaptiveLeakyUniformAVX512 runs AdaptiveLeaky's update on blocks·64 units, writing one spike word per block:
+// AdaptiveLeakyUniformAVX512 runs AdaptiveLeaky's update on blocks·64 units:
 //
 //	ready ← r > c
 //	V ← d·V + (ready ? gR·I : 0)
@@ -262,7 +262,7 @@ func AdaptiveLeakyAVX2(v *float32, r *uint16, theta *float32, cur *float32, c *u
 //go:noescape
 func AdaptiveLeakyUniformAVX512(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, spikes *uint64, blocks int)
 
-// AdaptiveLeakyUniformAVX2 runs AdaptiveLeaky's update on blocks·64 units, writing one spike word per block:
+// AdaptiveLeakyUniformAVX2 runs AdaptiveLeaky's update on blocks·64 units:
 //
 //	ready ← r > c
 //	V ← d·V + (ready ? gR·I : 0)
@@ -279,3 +279,69 @@ func AdaptiveLeakyUniformAVX512(v *float32, r *uint16, theta *float32, cur *floa
 //
 //go:noescape
 func AdaptiveLeakyUniformAVX2(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, spikes *uint64, blocks int)
+
+// TracerAVX512 runs Tracer's update on blocks·64 units:
+//
+//	T ← (T + λ·(b − T)) + c·x
+//	out ← T
+//
+//	one trace stage (package trace); out may be x.
+//
+// State and input pointers address blocks·64 values; a parameter pointer addresses 64 values
+// per block when its stride is 64·size (per unit) or the same 64 values for every block when
+// its stride is 0 (uniform, repeated 64 times).
+// Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar
+// loop bit for bit.
+// Requires AVX-512 F, VL, BW and DQ.
+//
+//go:noescape
+func TracerAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
+
+// TracerAVX2 runs Tracer's update on blocks·64 units:
+//
+//	T ← (T + λ·(b − T)) + c·x
+//	out ← T
+//
+//	one trace stage (package trace); out may be x.
+//
+// State and input pointers address blocks·64 values; a parameter pointer addresses 64 values
+// per block when its stride is 64·size (per unit) or the same 64 values for every block when
+// its stride is 0 (uniform, repeated 64 times).
+// Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar
+// loop bit for bit.
+// Requires AVX2.
+//
+//go:noescape
+func TracerAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
+
+// TracerUniformAVX512 runs Tracer's update on blocks·64 units:
+//
+//	T ← (T + λ·(b − T)) + c·x
+//	out ← T
+//
+//	one trace stage (package trace); out may be x.
+//
+// State and input pointers address blocks·64 values; each parameter pointer, the one value
+// of every unit.
+// Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar
+// loop bit for bit.
+// Requires AVX-512 F, VL, BW and DQ.
+//
+//go:noescape
+func TracerUniformAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int)
+
+// TracerUniformAVX2 runs Tracer's update on blocks·64 units:
+//
+//	T ← (T + λ·(b − T)) + c·x
+//	out ← T
+//
+//	one trace stage (package trace); out may be x.
+//
+// State and input pointers address blocks·64 values; each parameter pointer, the one value
+// of every unit.
+// Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar
+// loop bit for bit.
+// Requires AVX2.
+//
+//go:noescape
+func TracerUniformAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int)

@@ -1,6 +1,276 @@
 package main
 
-// CUBAResult is the CUBA network's run.
-type CUBAResult struct{}
+import (
+	"fmt"
+	"math/bits"
+	"math/rand/v2"
+	"sync"
+	"time"
 
-func runCUBA(o options) *CUBAResult { return nil }
+	"github.com/sparkgo/spark"
+	"github.com/sparkgo/spark/soma"
+	"github.com/sparkgo/spark/syn"
+)
+
+// The CUBA network of Brette et al. (2007), "Simulation of networks of
+// spiking neurons: a review of tools and strategies", J Comput Neurosci
+// 23:349–398, as Brian2's example defines it:
+//
+//	dv/dt  = (ge + gi − (v − El))/τm   (unless refractory)
+//	dge/dt = −ge/τe,  dgi/dt = −gi/τi
+//	v > Vt: v ← Vr, refractory 5 ms
+//
+// with 80% excitatory units (ge += we at each excitatory spike) and 20%
+// inhibitory (gi += wi), each pair connected with probability 80/N.
+// Built from the library's public types: a StrictRefractoryLeaky soma (the
+// potential held at reset while refractory, rest = El, R = 1 GΩ so that a
+// current of 1 pA moves the potential as 1 mV of ge), and two
+// TracedSynapses populations (τe, τi) whose trace is ge or gi.
+const (
+	cubaTauM  = 20   // ms
+	cubaTauE  = 5    // ms
+	cubaTauI  = 10   // ms
+	cubaVt    = -50  // mV
+	cubaVr    = -60  // mV
+	cubaEl    = -49  // mV
+	cubaRefr  = 5    // ms
+	cubaWe    = 1.62 // mV: 60·0.27/10
+	cubaWi    = 9    // mV: 20·4.5/10, through inhibitory presynaptic units
+	cubaInDeg = 80   // synapses per unit at any size (4000 × 0.02)
+)
+
+// CUBAResult is the CUBA network's run.
+type CUBAResult struct {
+	Units          int     `json:"units"`
+	Excitatory     int     `json:"excitatory"`
+	Synapses       int     `json:"synapses"`
+	Threads        int     `json:"threads"`
+	Dt             float64 `json:"dt_ms"`
+	Simulated      float64 `json:"simulated_s"`
+	Wall           float64 `json:"wall_s"`
+	WallPerSimSec  float64 `json:"wall_per_simulated_s"`
+	RealTimeFactor float64 `json:"real_time_factor"`
+	Spikes         int     `json:"spikes"`
+	RateHz         float64 `json:"mean_rate_hz"`
+	Events         int64   `json:"synaptic_events"`
+	EventsPerSec   float64 `json:"synaptic_events_per_wall_s"`
+	SomaFrac       float64 `json:"soma_fraction,omitempty"`    // one thread: share of the wall time
+	SynapseFrac    float64 `json:"synapse_fraction,omitempty"` // in the synapses' Step
+	SpikeFrac      float64 `json:"spike_handling_fraction,omitempty"`
+	Path           string  `json:"path"`
+	Storage        string  `json:"storage"`
+	BuildSeconds   float64 `json:"build_s"`
+	raster         []rasterSpike
+}
+
+type rasterSpike struct {
+	step int32
+	unit int32
+}
+
+// shard is the post units [lo, hi) of the network, a multiple of 64 wide,
+// with their somas and the synapses into them.
+type shard struct {
+	lo, hi  int
+	pop     *soma.StrictRefractoryLeaky
+	ce, ci  *syn.TracedSynapses
+	current []float32
+	spikes  spark.Spikes
+}
+
+type cubaNet struct {
+	n, ne, ni int
+	shards    []*shard
+	all       spark.Spikes // every unit's spikes of the last step
+	exc, inh  spark.Spikes // the excitatory and inhibitory ones, as synapse inputs
+}
+
+func newCUBA(n, threads int, dt float64, seed uint64) (*cubaNet, error) {
+	ne := n * 4 / 5
+	net := &cubaNet{n: n, ne: ne, ni: n - ne,
+		all: spark.NewSpikes(n), exc: spark.NewSpikes(ne), inh: spark.NewSpikes(n - ne)}
+	p := float64(cubaInDeg) / float64(n)
+	exc := syn.SparseUniform(cubaWe, cubaWe, p, seed)
+	inh := syn.SparseUniform(cubaWi, cubaWi, p, seed+1)
+	inhibitory := make([]bool, net.ni)
+	for j := range inhibitory {
+		inhibitory[j] = true
+	}
+	r := rand.New(rand.NewPCG(seed, 0xc0ba))
+	v0 := make([]float32, n)
+	for i := range v0 {
+		v0[i] = cubaVr + float32(r.Float64())*(cubaVt-cubaVr)
+	}
+	// Shards of whole spike words, as even as words allow.
+	words := spark.SpikeWords(n)
+	for t := range threads {
+		lo, hi := min(n, words*t/threads*64), min(n, words*(t+1)/threads*64)
+		if lo == hi {
+			continue
+		}
+		s := &shard{lo: lo, hi: hi, current: make([]float32, hi-lo), spikes: spark.NewSpikes(hi - lo)}
+		var err error
+		s.pop, err = soma.NewStrictRefractoryLeaky(soma.StrictRefractoryLeakyConfig{
+			Units: hi - lo, Dt: dt,
+			PotentialRest: spark.Uniform(cubaEl), PotentialReset: spark.Uniform(cubaVr),
+			PotentialTau: spark.Uniform(cubaTauM), Resistance: spark.Uniform(1),
+			Threshold: spark.Uniform(cubaVt), Cooldown: spark.Uniform(cubaRefr),
+		})
+		if err != nil {
+			return nil, err
+		}
+		s.pop.SetAbsolutePotential(v0[lo:hi])
+		s.ce, err = syn.NewTracedSynapses(syn.TracedSynapsesConfig{
+			LinearSynapsesConfig: syn.LinearSynapsesConfig{Post: hi - lo, Pre: ne, Init: syn.Rows(exc, lo, hi, n)},
+			Dt:                   dt, Tau: spark.Uniform(cubaTauE),
+		})
+		if err != nil {
+			return nil, err
+		}
+		s.ci, err = syn.NewTracedSynapses(syn.TracedSynapsesConfig{
+			LinearSynapsesConfig: syn.LinearSynapsesConfig{Post: hi - lo, Pre: net.ni, Init: syn.Rows(inh, lo, hi, n), Inhibitory: inhibitory},
+			Dt:                   dt, Tau: spark.Uniform(cubaTauI),
+		})
+		if err != nil {
+			return nil, err
+		}
+		net.shards = append(net.shards, s)
+	}
+	return net, nil
+}
+
+// synapses steps a shard's synapses: the currents its units receive,
+// ge + gi.
+func (s *shard) synapses(net *cubaNet) {
+	s.ce.Step(net.exc, s.current)
+	s.ci.StepAdd(net.inh, s.current)
+}
+
+// somas steps a shard's units.
+func (s *shard) somas() { s.pop.Step(s.current, s.spikes) }
+
+// gather collects the shards' spikes and splits them into the synapses'
+// inputs; it returns the number of spikes.
+func (net *cubaNet) gather() int {
+	count := 0
+	for _, s := range net.shards {
+		copy(net.all[s.lo/64:], s.spikes)
+		count += s.spikes.Count()
+	}
+	copy(net.exc, net.all[:len(net.exc)])
+	if r := net.ne % 64; r != 0 {
+		net.exc[len(net.exc)-1] &= 1<<r - 1
+	}
+	shiftBits(net.inh, net.all, net.ne, net.ni)
+	return count
+}
+
+// shiftBits sets dst to the n bits of src from bit from on.
+func shiftBits(dst, src spark.Spikes, from, n int) {
+	w, b := from/64, uint(from%64)
+	for k := range dst {
+		x := src[w+k] >> b
+		if b != 0 && w+k+1 < len(src) {
+			x |= src[w+k+1] << (64 - b)
+		}
+		dst[k] = x
+	}
+	if r := n % 64; r != 0 {
+		dst[len(dst)-1] &= 1<<r - 1
+	}
+}
+
+func runCUBA(o options) *CUBAResult {
+	steps := int(o.duration*1000/o.dt + 0.5)
+	fmt.Printf("\ncuba: %d units (80%% excitatory), %d synapses per unit, dt %g ms, %g s simulated, %d thread(s), path %s\n",
+		o.size, cubaInDeg, o.dt, o.duration, o.threads, spark.Path())
+	start := time.Now()
+	net, err := newCUBA(o.size, o.threads, o.dt, o.seed)
+	if err != nil {
+		fail(err.Error())
+	}
+	r := &CUBAResult{Units: o.size, Excitatory: net.ne, Threads: o.threads, Dt: o.dt, Simulated: o.duration,
+		Path: spark.Path(), BuildSeconds: time.Since(start).Seconds()}
+	outdeg := make([]int64, o.size)
+	for _, s := range net.shards {
+		for j := range net.ne {
+			outdeg[j] += int64(s.ce.OutDegree(j))
+		}
+		for j := range net.ni {
+			outdeg[net.ne+j] += int64(s.ci.OutDegree(j))
+		}
+	}
+	for _, d := range outdeg {
+		r.Synapses += int(d)
+	}
+	r.Storage = "sparse"
+
+	var tSyn, tSoma, tSpike time.Duration
+	record := func(step int) {
+		for k, w := range net.all {
+			for w != 0 {
+				j := k*64 + bits.TrailingZeros64(w)
+				r.Events += outdeg[j]
+				r.raster = append(r.raster, rasterSpike{int32(step), int32(j)})
+				w &= w - 1
+			}
+		}
+	}
+	begin := time.Now()
+	if len(net.shards) == 1 {
+		s := net.shards[0]
+		for step := range steps {
+			t0 := time.Now()
+			s.synapses(net)
+			t1 := time.Now()
+			s.somas()
+			t2 := time.Now()
+			r.Spikes += net.gather()
+			record(step)
+			tSyn, tSoma, tSpike = tSyn+t1.Sub(t0), tSoma+t2.Sub(t1), tSpike+time.Since(t2)
+		}
+	} else {
+		// Workers stay alive across steps; each steps its shard, then the
+		// main goroutine gathers the spikes.
+		var wg sync.WaitGroup
+		gos := make([]chan struct{}, len(net.shards))
+		for k, s := range net.shards {
+			gos[k] = make(chan struct{})
+			go func() {
+				for range gos[k] {
+					s.synapses(net)
+					s.somas()
+					wg.Done()
+				}
+			}()
+		}
+		for step := range steps {
+			wg.Add(len(net.shards))
+			for _, c := range gos {
+				c <- struct{}{}
+			}
+			wg.Wait()
+			r.Spikes += net.gather()
+			record(step)
+		}
+		for _, c := range gos {
+			close(c)
+		}
+	}
+	r.Wall = time.Since(begin).Seconds()
+	r.WallPerSimSec = r.Wall / o.duration
+	r.RealTimeFactor = o.duration / r.Wall
+	r.RateHz = float64(r.Spikes) / float64(o.size) / o.duration
+	r.EventsPerSec = float64(r.Events) / r.Wall
+	if tot := (tSyn + tSoma + tSpike).Seconds(); tot > 0 {
+		r.SynapseFrac, r.SomaFrac, r.SpikeFrac = tSyn.Seconds()/tot, tSoma.Seconds()/tot, tSpike.Seconds()/tot
+	}
+	fmt.Printf("  %d synapses (%s storage), built in %.2f s\n", r.Synapses, r.Storage, r.BuildSeconds)
+	fmt.Printf("  wall %.4f s for %g s simulated: %.4f s per simulated second, real-time factor %.1f\n",
+		r.Wall, o.duration, r.WallPerSimSec, r.RealTimeFactor)
+	fmt.Printf("  %d spikes, mean rate %.2f Hz, %d synaptic events (%.3g per wall second)\n", r.Spikes, r.RateHz, r.Events, r.EventsPerSec)
+	if r.SomaFrac > 0 {
+		fmt.Printf("  time: synapses %.0f%%, somas %.0f%%, spike handling %.0f%%\n", 100*r.SynapseFrac, 100*r.SomaFrac, 100*r.SpikeFrac)
+	}
+	return r
+}

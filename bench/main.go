@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/klauspost/cpuid/v2"
@@ -77,7 +78,18 @@ func main() {
 	flag.IntVar(&o.threads, "threads", 1, "cuba: goroutines sharing the work")
 	flag.StringVar(&o.path, "path", "", "kernel path for somas and cuba: generic, avx2 or avx512 (default: the best)")
 	flag.BoolVar(&o.quick, "quick", false, "kernels: fewer sizes and shorter timings")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	flag.Parse()
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			fail(err.Error())
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fail(err.Error())
+		}
+		defer pprof.StopCPUProfile()
+	}
 	o.only = map[string]bool{}
 	for _, s := range strings.Split(*only, ",") {
 		o.only[strings.TrimSpace(s)] = true

@@ -147,3 +147,29 @@ func TestRows(t *testing.T) {
 		}
 	}
 }
+
+// TestStepAdd adds to the currents what Step writes.
+func TestStepAdd(t *testing.T) {
+	s, _ := NewTracedSynapses(TracedSynapsesConfig{LinearSynapsesConfig: LinearSynapsesConfig{Post: 70, Pre: 30, Init: Uniform(-3, 5, 2)}})
+	u, _ := NewTracedSynapses(TracedSynapsesConfig{LinearSynapsesConfig: LinearSynapsesConfig{Post: 70, Pre: 30, Init: Uniform(-3, 5, 2)}})
+	spikes := spark.NewSpikes(30)
+	base, want, got := make([]float32, 70), make([]float32, 70), make([]float32, 70)
+	for k := range base {
+		base[k] = float32(k) - 20.5
+	}
+	for step := range 5 {
+		spikes[0] = uint64(0x2a5a5a5a) << step & (1<<30 - 1)
+		s.Step(spikes, want)
+		for k := range want {
+			want[k] = base[k] + want[k]
+		}
+		copy(got, base)
+		u.StepAdd(spikes, got)
+		if !slices.Equal(got, want) {
+			t.Fatalf("step %d: StepAdd %v, want %v", step, got[:4], want[:4])
+		}
+	}
+	if a := testing.AllocsPerRun(10, func() { u.StepAdd(spikes, got) }); a != 0 {
+		t.Errorf("%v allocations per StepAdd", a)
+	}
+}

@@ -60,6 +60,9 @@ type Synapses interface {
 	// StepIndices is Step for synchronous spikes given as the indices of
 	// the presynaptic units that spiked, strictly increasing.
 	StepIndices(pre []int, currents []float32)
+	// StepAdd is Step adding its currents to those in currents, for
+	// several synapse populations onto one: currents[i] += I[i].
+	StepAdd(spikes spark.Spikes, currents []float32)
 	// Reset sets every trace to its base.
 	Reset()
 	// Kernel writes the weights, post-major, to dst (nil: allocated),
@@ -192,6 +195,7 @@ type synapses struct {
 	drive, out []float32     // per synapse: the traces' drive and output
 	buf        []float32     // scratch of the binary16 row kernels
 	bits       spark.Spikes  // StepIndices' spikes on the dense paths
+	sum        []float32     // StepAdd's currents
 }
 
 // forcePerConnection makes the constructors keep one trace per synapse even
@@ -613,6 +617,16 @@ func (s *synapses) Step(spikes spark.Spikes, currents []float32) {
 		}
 	}
 	s.step(spikes, currents)
+}
+
+// StepAdd advances the synapses by one time step and adds their currents
+// to currents; see [Synapses].
+func (s *synapses) StepAdd(spikes spark.Spikes, currents []float32) {
+	if s.sum == nil {
+		s.sum = make([]float32, s.post) // once: the first StepAdd
+	}
+	s.Step(spikes, s.sum)
+	impl.addRow32(currents, s.sum)
 }
 
 // StepIndices advances the synapses by one time step given the indices of

@@ -26,11 +26,12 @@ const blockUnits = 64
 type kind int
 
 const (
-	stateF32 kind = iota // float32 state, read and written
-	stateU16             // uint16 state (refractory counter), read and written
-	inputF32             // float32 input, read
-	paramF32             // float32 constant, uniform (64 repeats) or per unit
-	paramU16             // uint16 constant, likewise
+	stateF32  kind = iota // float32 state, read and written
+	stateU16              // uint16 state (refractory counter), read and written
+	inputF32              // float32 input, read
+	paramF32              // float32 constant, uniform (64 repeats) or per unit
+	paramU16              // uint16 constant, likewise
+	outputF32             // float32 output, written
 )
 
 type stream struct {
@@ -51,10 +52,11 @@ func (s stream) size() int {
 
 // model is one fused update: its streams and the operations on one vector.
 type model struct {
-	name    string
-	doc     []string // the scalar loop, for the kernel's doc comment
-	streams []stream
-	body    func(e emitter)
+	name     string
+	noSpikes bool     // the update emits no spikes (a trace)
+	doc      []string // the scalar loop, for the kernel's doc comment
+	streams  []stream
+	body     func(e emitter)
 }
 
 // Vector values: a backend's registers, opaque to the models.
@@ -118,7 +120,10 @@ func generate(m model, b backend, uniform bool) {
 	if len(strides) > 0 {
 		sig = append(sig, strings.Join(strides, ", ")+" int")
 	}
-	sig = append(sig, "spikes *uint64", "blocks int")
+	if !m.noSpikes {
+		sig = append(sig, "spikes *uint64")
+	}
+	sig = append(sig, "blocks int")
 	name := m.name + b.name()
 	if uniform {
 		name = m.name + "Uniform" + b.name()
@@ -126,7 +131,7 @@ func generate(m model, b backend, uniform bool) {
 	TEXT(name, NOSPLIT, "func("+strings.Join(sig, ", ")+")")
 	Pragma("noescape")
 	doc := []string{
-		fmt.Sprintf("%s runs %s's update on blocks·64 units, writing one spike word per block:", name, m.name),
+		fmt.Sprintf("%s runs %s's update on blocks·64 units:", name, m.name),
 		"",
 	}
 	for _, l := range m.doc {
@@ -172,25 +177,36 @@ func generate(m model, b backend, uniform bool) {
 			stride[s.name] = b.Addr
 		}
 	}
-	spikes := Load(Param("spikes"), GP64())
+	var spikes reg.Register
+	if !m.noSpikes {
+		spikes = Load(Param("spikes"), GP64())
+	}
 	blocks := Load(Param("blocks"), GP64())
 
 	TESTQ(blocks, blocks)
 	JZ(LabelRef(name + "_done"))
 	Label(name + "_block")
-	word := GP64()
-	XORQ(word, word)
+	var word reg.GPVirtual
+	if !m.noSpikes {
+		word = GP64()
+		XORQ(word, word)
+	}
 	for v := 0; v < blockUnits/b.lanes(); v++ {
 		b.begin(p, v)
 		m.body(b.emitter())
+		if m.noSpikes {
+			continue
+		}
 		bitsReg := b.spikeBits()
 		if v > 0 {
 			SHLQ(U8(v*b.lanes()), bitsReg.As64())
 		}
 		ORQ(bitsReg.As64(), word)
 	}
-	MOVQ(word, Mem{Base: spikes})
-	ADDQ(U8(8), spikes)
+	if !m.noSpikes {
+		MOVQ(word, Mem{Base: spikes})
+		ADDQ(U8(8), spikes)
+	}
 	for _, s := range m.streams {
 		switch {
 		case s.param() && uniform:

@@ -89,4 +89,21 @@ var models = []model{
 			e.Spikes(s)
 		},
 	},
+	{
+		name:     "Tracer",
+		noSpikes: true,
+		doc: []string{
+			"T ← (T + λ·(b − T)) + c·x",
+			"out ← T",
+			"",
+			"one trace stage (package trace); out may be x.",
+		},
+		streams: []stream{{"t", stateF32}, {"x", inputF32}, {"out", outputF32}, {"l", paramF32}, {"c", paramF32}, {"b", paramF32}},
+		body: func(e emitter) {
+			t := e.F("t")
+			t = e.Add(e.Add(t, e.Mul(e.F("l"), e.Sub(e.F("b"), t))), e.Mul(e.F("c"), e.F("x")))
+			e.Store("t", t)
+			e.Store("out", t)
+		},
+	},
 }

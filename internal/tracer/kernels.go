@@ -1,10 +1,14 @@
 package tracer
 
-import "github.com/sparkgo/spark/internal/mem"
+import (
+	"github.com/sparkgo/spark/internal/cpu"
+	"github.com/sparkgo/spark/internal/mem"
+)
 
 // kernels is one implementation of every trace update, over whole arrays
 // whose lengths the caller has checked; out may be x.
 type kernels struct {
+	path   cpu.Path
 	name   string
 	single func(s *stage, t, x, out []float32)
 	rd     func(rise, decay *stage, tr, td, x, out []float32)
@@ -14,6 +18,7 @@ type kernels struct {
 
 // generic is the portable implementation, plain Go on every platform.
 var generic = kernels{
+	path:   cpu.Generic,
 	name:   "generic",
 	single: singleGeneric,
 	rd:     rdGeneric,
@@ -22,8 +27,26 @@ var generic = kernels{
 }
 
 // impl is the implementation every Step runs: the one place where the
-// package picks its path.
-var impl = &generic
+// package picks its path, cpu.Selected (the best the CPU runs, or SPARK_PATH).
+var impl *kernels
+
+// The package's path switch, registered so that cpu.Use can change impl.
+var _ = cpu.OnSelect(func(p cpu.Path) { impl = pick(p) })
+
+// pick returns the implementation of path p, or the portable one when
+// the package has none for p.
+func pick(p cpu.Path) *kernels {
+	for _, k := range all() {
+		if k.path == p {
+			return k
+		}
+	}
+	return &generic
+}
+
+// all returns every implementation this build and CPU can run, the
+// portable one first; the tests run each.
+func all() []*kernels { return append([]*kernels{&generic}, archKernels()...) }
 
 // next is one stage's update, T + λ·(b − T) + c·x, each product rounded on
 // its own as in internal/ref.

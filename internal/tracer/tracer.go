@@ -28,12 +28,16 @@ var ByName = map[string]Model{
 	"DoubleTracedSynapses": Double,
 }
 
-// stage is the constants of one exponential stage: rate λ, scale c, base b.
+// stage is the constants of one exponential stage: rate λ, scale c, base b;
+// and the scratch block through which the assembly kernels run the last,
+// partial block of the drive and output.
 type stage struct {
 	l, c, b mem.Stream[float32]
+	tail    []float32 // mem.BlockLen values
 }
 
 func (s *stage) plan(b *mem.Block, r *ref.Stage) {
+	mem.Array(b, &s.tail, mem.BlockLen)
 	mem.PlanStream(b, &s.l, r.L)
 	mem.PlanStream(b, &s.c, r.C)
 	mem.PlanStream(b, &s.b, r.B)
