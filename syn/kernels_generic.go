@@ -94,9 +94,13 @@ func scatter32Generic(acc []float32, idx []int32, w []float32) {
 	}
 }
 
-func scatter16Generic(acc []float32, idx []int32, w []float16.Float16) {
-	w = w[:len(idx)]
-	for k, i := range idx {
-		acc[i] += w[k].Float32()
+func scatter16Generic(acc []float32, idx []int32, w []float16.Float16, buf []float32) {
+	for lo := 0; lo < len(idx); lo += chunk {
+		ix := idx[lo:min(lo+chunk, len(idx))]
+		v := buf[:len(ix)]
+		f16.ToFloat32(v, w[lo:lo+len(ix)])
+		for k, i := range ix {
+			acc[i] += v[k]
+		}
 	}
 }

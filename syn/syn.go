@@ -196,6 +196,7 @@ type synapses struct {
 	buf        []float32     // scratch of the binary16 row kernels
 	bits       spark.Spikes  // StepIndices' spikes on the dense paths
 	sum        []float32     // StepAdd's currents
+	y          []float32     // sparse, traced: the weighted input, zero between steps
 }
 
 // forcePerConnection makes the constructors keep one trace per synapse even
@@ -261,10 +262,13 @@ func (s *synapses) init(model string, cfg *LinearSynapsesConfig, dt float64, fie
 	}
 	s.f32 = cfg.Float32
 	if !cfg.Float32 {
-		s.buf = make([]float32, min(cfg.Post, chunk))
+		s.buf = make([]float32, chunk) // the f16 row kernels' scratch
 	}
 	if s.sparse {
 		s.storeSparse(w, nnz)
+		if s.tr != nil {
+			s.y = make([]float32, cfg.Post)
+		}
 		return nil
 	}
 	s.alloc(size)
@@ -645,7 +649,7 @@ func (s *synapses) StepIndices(pre []int, currents []float32) {
 		}
 		last = j
 	}
-	if s.postMajor {
+	if s.postMajor || s.y != nil {
 		s.bits.Clear()
 		for _, j := range pre {
 			s.bits.Set(j)
@@ -670,6 +674,14 @@ func (s *synapses) step(spikes spark.Spikes, currents []float32) {
 		for i := range currents {
 			currents[i] = s.maskedSum(i, spikes[i*s.words:(i+1)*s.words])
 		}
+	case s.sparse && s.tr != nil:
+		// The weighted input gathers in y, kept zero between steps: the
+		// trace reads it, then only the entries the spikes touched are
+		// zeroed again, instead of clearing Post values every step.
+		s.scatterRows(spikes, false)
+		s.tr.StepUnchecked(s.y, currents)
+		s.scatterRows(spikes, true)
+		return
 	default:
 		clear(currents)
 		for w, word := range spikes {
@@ -680,6 +692,24 @@ func (s *synapses) step(spikes spark.Spikes, currents []float32) {
 		}
 	}
 	s.filter(currents)
+}
+
+// scatterRows adds the spiking rows of sparse storage into y, or, with
+// zero, sets the entries they touch back to 0.
+func (s *synapses) scatterRows(spikes spark.Spikes, zero bool) {
+	for w, word := range spikes {
+		for word != 0 {
+			j := w*64 + bits.TrailingZeros64(word)
+			word &= word - 1
+			if zero {
+				for _, i := range s.idx[s.start[j]:s.start[j+1]] {
+					s.y[i] = 0
+				}
+				continue
+			}
+			s.addRow(s.y, j)
+		}
+	}
 }
 
 // filter passes the weighted input through the trace, in place.
@@ -698,7 +728,7 @@ func (s *synapses) addRow(acc []float32, j int) {
 		if s.f32 {
 			impl.scatter32(acc, s.idx[lo:hi], s.w32[lo:hi])
 		} else {
-			impl.scatter16(acc, s.idx[lo:hi], s.w16[lo:hi])
+			impl.scatter16(acc, s.idx[lo:hi], s.w16[lo:hi], s.buf)
 		}
 		return
 	}
