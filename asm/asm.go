@@ -15,3 +15,4 @@ package asm
 //go:generate go run -C ../gen ./f16 -out ../asm/f16_amd64.s -stubs ../asm/f16_amd64.go -pkg asm
 //go:generate go run -C ../gen ./rows -out ../asm/rows_amd64.s -stubs ../asm/rows_amd64.go -pkg asm
 //go:generate go run -C ../gen ./soma -out ../asm/soma_amd64.s -stubs ../asm/soma_amd64.go -pkg asm
+//go:generate go run -C ../gen ./scatter -out ../asm/scatter_amd64.s -stubs ../asm/scatter_amd64.go -pkg asm

@@ -48,9 +48,11 @@ var (
 		select16: func(d []float32, row []float16.Float16, x []uint64) {
 			asm.SelectF16AVX512(d, halves(row), x)
 		},
-		select32:  asm.SelectF32AVX512,
-		scatter16: scatter16Generic,
-		scatter32: scatter32Generic,
+		select32: asm.SelectF32AVX512,
+		scatter16: func(acc []float32, idx []int32, w []float16.Float16, _ []float32) {
+			asm.ScatterAddF16AVX512(acc, idx, halves(w))
+		},
+		scatter32: asm.ScatterAddF32AVX512,
 	}
 )
 
