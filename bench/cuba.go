@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/bits"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"runtime"
 	"sync/atomic"
 	"time"
@@ -286,5 +288,39 @@ func runCUBA(o options) *CUBAResult {
 	if r.SomaFrac > 0 {
 		fmt.Printf("  time: synapses %.0f%%, somas %.0f%%, spike handling %.0f%%\n", 100*r.SynapseFrac, 100*r.SomaFrac, 100*r.SpikeFrac)
 	}
+	cubaCharts(o, r)
 	return r
+}
+
+// cubaCharts writes the spike raster of the first 500 units and the
+// histogram of every unit's rate to o.outDir.
+func cubaCharts(o options, r *CUBAResult) {
+	if err := os.MkdirAll(o.outDir, 0o755); err != nil {
+		fmt.Fprintln(os.Stderr, "bench: cuba charts:", err)
+		return
+	}
+	var times []float64
+	var units []int
+	counts := make([]float64, r.Units)
+	for _, s := range r.raster {
+		counts[s.unit]++
+		if s.unit < 500 {
+			times = append(times, float64(s.step)*r.Dt)
+			units = append(units, int(s.unit))
+		}
+	}
+	for i := range counts {
+		counts[i] /= r.Simulated
+	}
+	raster := filepath.Join(o.outDir, "cuba_raster.png")
+	rates := filepath.Join(o.outDir, "cuba_rates.png")
+	if err := rasterPNG(raster, times, units, fmt.Sprintf("CUBA, %d units: spikes of units 0–499", r.Units)); err != nil {
+		fmt.Fprintln(os.Stderr, "bench: cuba raster:", err)
+		return
+	}
+	if err := histogramPNG(rates, counts, 40, fmt.Sprintf("CUBA, %d units: firing rates (mean %.2f Hz)", r.Units, r.RateHz), "rate (Hz)"); err != nil {
+		fmt.Fprintln(os.Stderr, "bench: cuba rates:", err)
+		return
+	}
+	fmt.Printf("  wrote %s, %s\n", raster, rates)
 }

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/sparkgo/spark"
+	"github.com/sparkgo/spark/internal/cpu"
+	"github.com/sparkgo/spark/internal/ref"
+)
+
+// TestKernels runs the kernel section on tiny sizes and checks that every
+// figure is there, finite and positive, that the report survives a JSON
+// round trip, that the chart is written, and that the path is restored.
+func TestKernels(t *testing.T) {
+	testKernelConfig = &kernelConfig{l1: 256, dram: 2048, sweep: []int{1024}, memElems: 1 << 16,
+		target: 3 * time.Millisecond, dramRep: time.Millisecond, slow: 2 * time.Millisecond,
+		memTarget: time.Millisecond, reps: 3}
+	t.Cleanup(func() { testKernelConfig = nil })
+	orig := cpu.Selected
+	dir := filepath.Join(t.TempDir(), "charts")
+	r := runKernels(options{quick: true, outDir: dir})
+	if r == nil {
+		t.Fatal("runKernels returned nil")
+	}
+	if cpu.Selected != orig {
+		t.Errorf("path left at %v, want %v", cpu.Selected, orig)
+	}
+
+	paths := len(cpu.Paths())
+	cases := kernelCases()
+	charted := 0
+	for _, c := range cases {
+		if c.chart {
+			charted++
+		}
+	}
+	if want := len(cases) * 2 * (paths + 1); len(r.Rows) != want {
+		t.Errorf("%d rows, want %d", len(r.Rows), want)
+	}
+	if want := charted * paths; len(r.Sweep) != want {
+		t.Errorf("%d sweep rows, want %d", len(r.Sweep), want)
+	}
+	positive := func(what string, x float64) {
+		t.Helper()
+		if !(x > 0) || math.IsInf(x, 0) {
+			t.Errorf("%s = %v, want finite > 0", what, x)
+		}
+	}
+	for _, row := range append(r.Rows, r.Sweep...) {
+		id := row.Model + "/" + row.Path + "/" + row.Size
+		if row.Kernel == "" || row.Model == "" || row.Path == "" || row.Bytes == "" || row.N <= 0 || row.Steps <= 0 || row.Samples <= 0 {
+			t.Errorf("%s: incomplete row %+v", id, row)
+		}
+		for name, x := range map[string]float64{"ns_per_step": row.NsPerStep, "per_s": row.PerS,
+			"bytes_per_unit": row.BytesPerUnit, "gb_per_s": row.GBPerS, "pct_of_roof": row.PctOfRoof, "vs_generic": row.VsGeneric} {
+			positive(id+" "+name, x)
+		}
+		if row.Size != "sweep" {
+			positive(id+" vs_ref", row.VsRef)
+		}
+		if row.Path == "generic" && row.VsGeneric != 1 {
+			t.Errorf("%s: vs_generic = %v, want 1", id, row.VsGeneric)
+		}
+	}
+	m := r.Memory
+	for name, x := range map[string]float64{"copy": m.Copy.BestGBs, "triad": m.Triad.BestGBs, "rmw": m.RMW.BestGBs,
+		"rmw go": m.RMWGoLoop.BestGBs, "rmw median": m.RMW.MedianGBs, "rmw in cache": m.RMW.InCacheGBs, "roof": r.RoofGBs} {
+		positive("memory "+name, x)
+	}
+	// Per size: row add and dense sum against gonum and plain Go, the leaky
+	// update and the trace against plain Go; then the f16 conversions
+	// against x448 at both sizes.
+	if want := 2*(2+2+1+1) + 2*2; len(r.Peers) != want {
+		t.Errorf("%d peers, want %d", len(r.Peers), want)
+	}
+	for _, p := range r.Peers {
+		positive(p.Operation+" vs "+p.Peer+" speedup", p.Speedup)
+		positive(p.Operation+" library_per_s", p.LibraryPerS)
+		positive(p.Operation+" peer_per_s", p.PeerPerS)
+	}
+
+	// The chart is a PNG.
+	if len(r.Charts) != 1 {
+		t.Fatalf("charts %v, want one", r.Charts)
+	}
+	png, err := os.ReadFile(r.Charts[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")) {
+		t.Errorf("%s is not a PNG", r.Charts[0])
+	}
+
+	// The whole report marshals, and reads back.
+	b, err := json.Marshal(Report{Machine: machine(), Kernels: r})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Report
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Kernels == nil || len(back.Kernels.Rows) != len(r.Rows) || back.Kernels.Rows[0] != r.Rows[0] ||
+		len(back.Kernels.Peers) != len(r.Peers) || back.Kernels.Memory != r.Memory {
+		t.Errorf("report changed in a JSON round trip")
+	}
+	var generic map[string]any
+	if err := json.Unmarshal(b, &generic); err != nil {
+		t.Fatal(err)
+	}
+	rows := generic["kernels"].(map[string]any)["rows"].([]any)
+	for _, field := range []string{"kernel", "model", "path", "n", "ns_per_step", "per_s", "bytes_per_unit", "gb_per_s",
+		"pct_of_roof", "vs_ref", "vs_generic"} {
+		if _, ok := rows[0].(map[string]any)[field]; !ok {
+			t.Errorf("row has no %q field", field)
+		}
+	}
+}
+
+// TestRefSomaParams checks that the reference somas built from
+// refSomaParams compute what the library's somas at their defaults do, bit
+// for bit, so that the table's ratio to the reference compares the same
+// work.
+func TestRefSomaParams(t *testing.T) {
+	const n = 200
+	for _, m := range somas {
+		s, err := m.build(n, kernelDt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		shape, _, _ := somaStates(s)
+		rm := ref.Somas[m.name](kernelDt, refSomaParams[m.name])
+		st := newRefState(shape, n)
+		rm.Init(st)
+		cur := m.drive(n, 1)
+		spikes, flags := spark.NewSpikes(n), make([]bool, n)
+		total := 0
+		for step := range 500 {
+			s.Step(cur, spikes)
+			rm.Step(st, cur, flags)
+			for i := range n {
+				if spikes.Has(i) != flags[i] || math.Float32bits(s.Potential()[i]) != math.Float32bits(st.V[i]) {
+					t.Fatalf("%s: step %d unit %d: library spike %v V %v, reference %v %v",
+						m.name, step, i, spikes.Has(i), s.Potential()[i], flags[i], st.V[i])
+				}
+			}
+			total += spikes.Count()
+		}
+		if total == 0 {
+			t.Errorf("%s: no spike in 500 steps: the check compared little", m.name)
+		}
+	}
+}
+
+// TestPlotHelpers draws a raster and a histogram.
+func TestPlotHelpers(t *testing.T) {
+	dir := t.TempDir()
+	times, units := []float64{0.1, 0.5, 3, 7.5}, []int{0, 3, 1, 2}
+	for _, f := range []struct {
+		name string
+		draw func(string) error
+	}{
+		{"raster.png", func(f string) error { return rasterPNG(f, times, units, "raster") }},
+		{"empty-raster.png", func(f string) error { return rasterPNG(f, nil, nil, "no spikes") }},
+		{"hist.png", func(f string) error { return histogramPNG(f, []float64{1, 2, 2, 3, 5, 8}, 4, "rates", "rate (Hz)") }},
+		{"flat-hist.png", func(f string) error { return histogramPNG(f, []float64{4, 4, 4}, 10, "rates", "rate (Hz)") }},
+	} {
+		file := filepath.Join(dir, f.name)
+		if err := f.draw(file); err != nil {
+			t.Errorf("%s: %v", f.name, err)
+			continue
+		}
+		if fi, err := os.Stat(file); err != nil || fi.Size() == 0 {
+			t.Errorf("%s: not written (%v)", f.name, err)
+		}
+	}
+	if err := rasterPNG(filepath.Join(dir, "bad.png"), times, units[:2], ""); err == nil {
+		t.Error("rasterPNG took times and units of different lengths")
+	}
+}
