@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -17,14 +18,10 @@ import (
 
 // paths are the implementations this machine can run, each tested against
 // x448. The portable kernels run everywhere.
-func paths() []*kernels { return all() }
+func paths() []*kernels { return all }
 
-// using makes every conversion of the test run k.
-func using(t testing.TB, k *kernels) {
-	old := impl
-	impl = k
-	t.Cleanup(func() { impl = old })
-}
+// using makes the rest of the test run the kernels k.
+func using(t testing.TB, k *kernels) { testutil.Set(t, &impl, k) }
 
 // forEachPath runs f as a subtest, path=name, for every path.
 func forEachPath(t *testing.T, f func(t *testing.T)) {
@@ -41,7 +38,7 @@ func forEachPath(t *testing.T, f func(t *testing.T)) {
 // conversion runs the path the cpu package selected.
 func TestPathsCovered(t *testing.T) {
 	for _, p := range cpu.Paths() {
-		if k := pick(p); k.path != p {
+		if !slices.ContainsFunc(all, func(k *kernels) bool { return k.path == p }) {
 			t.Errorf("this build and CPU run path %v, but f16 has no kernels for it: its tests would not run it", p)
 		}
 	}

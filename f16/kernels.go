@@ -27,23 +27,11 @@ var generic = kernels{
 }
 
 // impl is the implementation every call runs: the one place where the
-// package picks its path, cpu.Selected (the best the CPU runs, or SPARK_PATH).
+// package picks its path, cpu.Selected (the best the CPU runs, or
+// SPARK_PATH), which cpu.Use may change.
 var impl *kernels
 
-// The package's path switch, registered so that cpu.Use can change impl.
-var _ = cpu.OnSelect(func(p cpu.Path) { impl = pick(p) })
-
-// pick returns the implementation of path p, or the portable one when
-// the package has none for p.
-func pick(p cpu.Path) *kernels {
-	for _, k := range all() {
-		if k.path == p {
-			return k
-		}
-	}
-	return &generic
-}
-
-// all returns every implementation this build and CPU can run, the
-// portable one first; the tests run each.
-func all() []*kernels { return append([]*kernels{&generic}, archKernels()...) }
+// all is every implementation this build and CPU can run, the portable
+// one first; the tests run each.
+var all = cpu.Dispatch(&impl, func(k *kernels) cpu.Path { return k.path },
+	append([]*kernels{&generic}, archKernels()...)...)

@@ -43,14 +43,6 @@ func halfBits(s []float16.Float16) []uint16 {
 	return unsafe.Slice((*uint16)(unsafe.SliceData(s)), len(s))
 }
 
-// archKernels returns the assembly implementations the CPU can run, in the
-// order avx2, avx512.
-func archKernels() []*kernels {
-	var ks []*kernels
-	for _, k := range []*kernels{&avx2, &avx512} {
-		if cpu.Supported(k.path) {
-			ks = append(ks, k)
-		}
-	}
-	return ks
-}
+// archKernels returns the assembly implementations; cpu.Dispatch keeps
+// those the CPU can run.
+func archKernels() []*kernels { return []*kernels{&avx2, &avx512} }

@@ -33,16 +33,9 @@ var avx512 = withGeneric(kernels{
 	adaptiveLeaky:         adaptiveAsm(asm.AdaptiveLeakyAVX512, asm.AdaptiveLeakyUniformAVX512),
 })
 
-// archKernels returns the assembly implementations the CPU can run.
-func archKernels() []*kernels {
-	var ks []*kernels
-	for _, k := range []*kernels{&avx2, &avx512} {
-		if cpu.Supported(k.path) {
-			ks = append(ks, k)
-		}
-	}
-	return ks
-}
+// archKernels returns the assembly implementations; cpu.Dispatch keeps
+// those the CPU can run.
+func archKernels() []*kernels { return []*kernels{&avx2, &avx512} }
 
 // withGeneric fills the kernels k lacks with the portable ones.
 func withGeneric(k kernels) kernels {

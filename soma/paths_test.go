@@ -14,14 +14,10 @@ import (
 
 // paths are the implementations this machine can run, each tested against
 // the reference. The portable kernels run everywhere.
-func paths() []*kernels { return all() }
+func paths() []*kernels { return all }
 
-// using makes every Step of the test run k.
-func using(t testing.TB, k *kernels) {
-	old := impl
-	impl = k
-	t.Cleanup(func() { impl = old })
-}
+// using makes the rest of the test run the kernels k.
+func using(t testing.TB, k *kernels) { testutil.Set(t, &impl, k) }
 
 // rng is the tests' generator, the same sequence everywhere.
 type rng = testutil.Rng

@@ -61,14 +61,6 @@ func halves(h []float16.Float16) []uint16 {
 	return unsafe.Slice((*uint16)(unsafe.SliceData(h)), len(h))
 }
 
-// archKernels returns the assembly implementations the CPU can run: AVX2,
-// then AVX-512.
-func archKernels() []*kernels {
-	var ks []*kernels
-	for _, k := range []*kernels{&avx2, &avx512} {
-		if cpu.Supported(k.path) {
-			ks = append(ks, k)
-		}
-	}
-	return ks
-}
+// archKernels returns the assembly implementations; cpu.Dispatch keeps
+// those the CPU can run.
+func archKernels() []*kernels { return []*kernels{&avx2, &avx512} }

@@ -76,16 +76,34 @@ func selected(env string) Path {
 	panic(fmt.Sprintf("spark: SPARK_PATH=%s: unknown path (want one of %v)", env, names))
 }
 
-// users are the packages' path switches, registered by OnSelect.
+// users are the packages' path switches, registered by Dispatch.
 var users []func(Path)
 
-// OnSelect registers use, a package's switch to path p (its kernels for
-// p, or its portable ones when it has none), and calls it with Selected.
-// Each package with kernels calls it once, from a var initializer.
-func OnSelect(use func(Path)) bool {
+// Dispatch is how a package with kernels picks its path. candidates are its
+// implementations, the portable one first, and path tells an
+// implementation's path. Dispatch drops those whose path this build or CPU
+// cannot run, sets *impl to the one of the selected path (or of the best
+// path below it the package has), now and after every Use, and returns
+// the ones it kept, portable first, for the tests to run each. A package
+// calls it once, from a var initializer.
+func Dispatch[K any](impl **K, path func(*K) Path, candidates ...*K) []*K {
+	kept := candidates[:1:1]
+	for _, k := range candidates[1:] {
+		if Supported(path(k)) {
+			kept = append(kept, k)
+		}
+	}
+	use := func(p Path) {
+		*impl = kept[0]
+		for _, k := range kept {
+			if q := path(k); q <= p && q > path(*impl) {
+				*impl = k
+			}
+		}
+	}
 	users = append(users, use)
 	use(Selected)
-	return true
+	return kept
 }
 
 // Use switches every package to path p, as SPARK_PATH would have at

@@ -39,3 +39,27 @@ func TestSelected(t *testing.T) {
 		}
 	}
 }
+
+// TestDispatch: a package's impl follows the selected path, falls back to
+// the portable kernels for a path it lacks, and follows Use.
+func TestDispatch(t *testing.T) {
+	type kernels struct{ path Path }
+	generic, avx2, avx512 := &kernels{Generic}, &kernels{AVX2}, &kernels{AVX512}
+	var impl, partial *kernels
+	all := Dispatch(&impl, func(k *kernels) Path { return k.path }, generic, avx2, avx512)
+	Dispatch(&partial, func(k *kernels) Path { return k.path }, generic, avx2)
+	if len(all) != len(Paths()) || all[0] != generic {
+		t.Fatalf("kept %d implementations for paths %v", len(all), Paths())
+	}
+	saved := Selected
+	defer Use(saved)
+	for _, p := range Paths() {
+		Use(p)
+		if impl.path != p {
+			t.Errorf("Use(%v): impl runs %v", p, impl.path)
+		}
+		if want := min(p, AVX2); partial.path != want {
+			t.Errorf("Use(%v): a package without AVX-512 kernels runs %v, want %v", p, partial.path, want)
+		}
+	}
+}

@@ -32,16 +32,9 @@ var avx512 = kernels{
 	double: doubleGeneric,
 }
 
-// archKernels returns the assembly implementations the CPU can run.
-func archKernels() []*kernels {
-	var ks []*kernels
-	for _, k := range []*kernels{&avx2, &avx512} {
-		if cpu.Supported(k.path) {
-			ks = append(ks, k)
-		}
-	}
-	return ks
-}
+// archKernels returns the assembly implementations; cpu.Dispatch keeps
+// those the CPU can run.
+func archKernels() []*kernels { return []*kernels{&avx2, &avx512} }
 
 type (
 	singleFunc        = func(t, x, out, l, c, b *float32, lStride, cStride, bStride int, blocks int)
