@@ -45,6 +45,29 @@ func main() {
 
 // kernel starts a function converting between slices dst and src and loads
 // the slices' bases and n = min(len(dst), len(src)).
+// toDoc and fromDoc are the doc comments of the conversions, one per
+// direction, whatever the ISA: requires names its features.
+func toDoc(name, requires string) []string {
+	return []string{
+		name + " sets dst[i] to the float32 value of the IEEE binary16 value with",
+		"bits src[i], for every i < min(len(dst), len(src)), as",
+		"float16.Float16(src[i]).Float32() of github.com/x448/float16 does: exactly;",
+		"a NaN keeps its sign and payload and gets its quiet bit set.",
+		requires,
+	}
+}
+
+func fromDoc(name, requires string) []string {
+	return []string{
+		name + " sets dst[i] to the bits of the IEEE binary16 value nearest to",
+		"src[i], ties to even, for every i < min(len(dst), len(src)), as",
+		"float16.Fromfloat32(src[i]) of github.com/x448/float16 does: finite values",
+		"of magnitude 65520 or more give ±Inf, subnormal halves are kept, and a NaN",
+		"keeps its sign and the top 10 bits of its payload and gets its quiet bit set.",
+		requires,
+	}
+}
+
 func kernel(name, signature string, doc ...string) (dst, src, n reg.Register) {
 	TEXT(name, NOSPLIT, signature)
 	Pragma("noescape") // avo adds none: without it the caller's slices escape
@@ -132,13 +155,7 @@ func vectors(k int, alloc func() reg.VecVirtual) []reg.VecVirtual {
 
 func toFloat32AVX2() {
 	const name = "ToFloat32AVX2"
-	dst, src, n := kernel(name, "func(dst []float32, src []uint16)",
-		name+" sets dst[i] to the float32 value of the IEEE binary16 value with",
-		"bits src[i], for every i < min(len(dst), len(src)), as",
-		"float16.Float16(src[i]).Float32() of github.com/x448/float16 does: exactly;",
-		"a NaN keeps its sign and payload and gets its quiet bit set.",
-		"Requires: AVX, F16C.",
-	)
+	dst, src, n := kernel(name, "func(dst []float32, src []uint16)", toDoc(name, "Requires: AVX, F16C.")...)
 	s := stream{name: name, src: src, dst: dst, n: n, srcSize: 2, dstSize: 4}
 	y := vectors(unroll, YMM)
 
@@ -179,14 +196,7 @@ func toFloat32AVX2() {
 
 func fromFloat32AVX2() {
 	const name = "FromFloat32AVX2"
-	dst, src, n := kernel(name, "func(dst []uint16, src []float32)",
-		name+" sets dst[i] to the bits of the IEEE binary16 value nearest to",
-		"src[i], ties to even, for every i < min(len(dst), len(src)), as",
-		"float16.Fromfloat32(src[i]) of github.com/x448/float16 does: finite values",
-		"of magnitude 65520 or more give ±Inf, subnormal halves are kept, and a NaN",
-		"keeps its sign and the top 10 bits of its payload and gets its quiet bit set.",
-		"Requires: AVX, F16C.",
-	)
+	dst, src, n := kernel(name, "func(dst []uint16, src []float32)", fromDoc(name, "Requires: AVX, F16C.")...)
 	s := stream{name: name, src: src, dst: dst, n: n, srcSize: 4, dstSize: 2}
 	y := vectors(unroll, YMM)
 
@@ -250,13 +260,7 @@ func tailMask(n reg.Register, k reg.Register) {
 
 func toFloat32AVX512() {
 	const name = "ToFloat32AVX512"
-	dst, src, n := kernel(name, "func(dst []float32, src []uint16)",
-		name+" sets dst[i] to the float32 value of the IEEE binary16 value with",
-		"bits src[i], for every i < min(len(dst), len(src)), as",
-		"float16.Float16(src[i]).Float32() of github.com/x448/float16 does: exactly;",
-		"a NaN keeps its sign and payload and gets its quiet bit set.",
-		"Requires: AVX, AVX512F, AVX512BW, AVX512VL.",
-	)
+	dst, src, n := kernel(name, "func(dst []float32, src []uint16)", toDoc(name, "Requires: AVX, AVX512F, AVX512BW, AVX512VL.")...)
 	s := stream{name: name, src: src, dst: dst, n: n, srcSize: 2, dstSize: 4}
 	z := vectors(unroll, ZMM)
 
@@ -289,14 +293,7 @@ func toFloat32AVX512() {
 
 func fromFloat32AVX512() {
 	const name = "FromFloat32AVX512"
-	dst, src, n := kernel(name, "func(dst []uint16, src []float32)",
-		name+" sets dst[i] to the bits of the IEEE binary16 value nearest to",
-		"src[i], ties to even, for every i < min(len(dst), len(src)), as",
-		"float16.Fromfloat32(src[i]) of github.com/x448/float16 does: finite values",
-		"of magnitude 65520 or more give ±Inf, subnormal halves are kept, and a NaN",
-		"keeps its sign and the top 10 bits of its payload and gets its quiet bit set.",
-		"Requires: AVX, AVX512F, AVX512BW, AVX512VL.",
-	)
+	dst, src, n := kernel(name, "func(dst []uint16, src []float32)", fromDoc(name, "Requires: AVX, AVX512F, AVX512BW, AVX512VL.")...)
 	s := stream{name: name, src: src, dst: dst, n: n, srcSize: 4, dstSize: 2}
 	z := vectors(unroll, ZMM)
 
