@@ -231,3 +231,41 @@ func benchmarkRows(b *testing.B, n int) {
 	}
 	_ = sink
 }
+
+// BenchmarkScatter times adding one sparse presynaptic row (80 distinct,
+// increasing post indices out of 4000, as in the CUBA network) into the
+// accumulator, on every path:
+//
+//	go test ./syn -run '^$' -bench Scatter
+func BenchmarkScatter(b *testing.B) {
+	const post, deg = 4000, 80
+	r := rng(3)
+	acc := make([]float32, post)
+	idx := make([]int32, 0, deg)
+	for i := range post {
+		if r.Intn(post/deg) == 0 && len(idx) < deg {
+			idx = append(idx, int32(i))
+		}
+	}
+	w32 := make([]float32, len(idx))
+	w16 := make([]float16.Float16, len(idx))
+	for k := range idx {
+		w32[k] = r.Uniform(-1, 1)
+		w16[k] = float16.Fromfloat32(w32[k])
+	}
+	buf := make([]float32, chunk)
+	for _, k := range paths() {
+		b.Run(fmt.Sprintf("f16/path=%s", k.name), func(b *testing.B) {
+			for b.Loop() {
+				k.scatter16(acc, idx, w16, buf)
+			}
+			b.ReportMetric(float64(len(idx))*float64(b.N)/b.Elapsed().Seconds(), "elements/s")
+		})
+		b.Run(fmt.Sprintf("f32/path=%s", k.name), func(b *testing.B) {
+			for b.Loop() {
+				k.scatter32(acc, idx, w32)
+			}
+			b.ReportMetric(float64(len(idx))*float64(b.N)/b.Elapsed().Seconds(), "elements/s")
+		})
+	}
+}
