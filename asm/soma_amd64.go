@@ -345,3 +345,69 @@ func TracerUniformAVX512(t *float32, x *float32, out *float32, l *float32, c *fl
 //
 //go:noescape
 func TracerUniformAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int)
+
+// TracerAddAVX512 runs TracerAdd's update on blocks·64 units:
+//
+//	T ← (T + λ·(b − T)) + c·x
+//	out ← out + T
+//
+//	one trace stage whose output is added to out (the synapses' StepAdd); out must not be x.
+//
+// State and input pointers address blocks·64 values; a parameter pointer addresses 64 values
+// per block when its stride is 64·size (per unit) or the same 64 values for every block when
+// its stride is 0 (uniform, repeated 64 times).
+// Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar
+// loop bit for bit.
+// Requires AVX-512 F, VL, BW and DQ.
+//
+//go:noescape
+func TracerAddAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
+
+// TracerAddAVX2 runs TracerAdd's update on blocks·64 units:
+//
+//	T ← (T + λ·(b − T)) + c·x
+//	out ← out + T
+//
+//	one trace stage whose output is added to out (the synapses' StepAdd); out must not be x.
+//
+// State and input pointers address blocks·64 values; a parameter pointer addresses 64 values
+// per block when its stride is 64·size (per unit) or the same 64 values for every block when
+// its stride is 0 (uniform, repeated 64 times).
+// Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar
+// loop bit for bit.
+// Requires AVX2.
+//
+//go:noescape
+func TracerAddAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
+
+// TracerAddUniformAVX512 runs TracerAdd's update on blocks·64 units:
+//
+//	T ← (T + λ·(b − T)) + c·x
+//	out ← out + T
+//
+//	one trace stage whose output is added to out (the synapses' StepAdd); out must not be x.
+//
+// State and input pointers address blocks·64 values; each parameter pointer, the one value
+// of every unit.
+// Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar
+// loop bit for bit.
+// Requires AVX-512 F, VL, BW and DQ.
+//
+//go:noescape
+func TracerAddUniformAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int)
+
+// TracerAddUniformAVX2 runs TracerAdd's update on blocks·64 units:
+//
+//	T ← (T + λ·(b − T)) + c·x
+//	out ← out + T
+//
+//	one trace stage whose output is added to out (the synapses' StepAdd); out must not be x.
+//
+// State and input pointers address blocks·64 values; each parameter pointer, the one value
+// of every unit.
+// Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar
+// loop bit for bit.
+// Requires AVX2.
+//
+//go:noescape
+func TracerAddUniformAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int)

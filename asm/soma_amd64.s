@@ -463,114 +463,110 @@ TEXT ·RefractoryLeakyAVX512(SB), NOSPLIT, $0-120
 	JZ       RefractoryLeakyAVX512_done
 
 RefractoryLeakyAVX512_block:
-	XORQ        R12, R12
-	VMOVDQU     (CX), Y1
-	VMOVDQU     (BX), Y2
-	VPCMPUW     $0x06, Y2, Y1, K1
-	VMOVUPS     (SI), Z2
-	VMOVUPS     (AX), Z7
-	VMULPS      Z7, Z2, Z2
-	VMOVUPS     (DI), Z7
-	VMOVUPS     (DX), Z8
-	VMULPS      Z8, Z7, Z7
-	VMOVAPS.Z   Z7, K1, Z7
-	VADDPS      Z7, Z2, Z2
-	VMOVUPS     (R8), Z7
-	VCMPPS      $0x1e, Z7, Z2, K2
-	KANDW       K2, K1, K1
-	VMOVUPS     (R9), Z7
-	VBLENDMPS   Z7, Z2, K1, Z3
-	VMOVUPS     Z3, (AX)
-	VPADDUSW    Y0, Y1, Y1
-	KNOTW       K1, K2
-	VMOVDQU16.Z Y1, K2, Y1
-	VMOVDQU     Y1, (CX)
-	KMOVW       K1, R13
-	ORQ         R13, R12
-	VMOVDQU     32(CX), Y1
-	VMOVDQU     32(BX), Y2
-	VPCMPUW     $0x06, Y2, Y1, K1
-	VMOVUPS     64(SI), Z2
-	VMOVUPS     64(AX), Z7
-	VMULPS      Z7, Z2, Z2
-	VMOVUPS     64(DI), Z7
-	VMOVUPS     64(DX), Z8
-	VMULPS      Z8, Z7, Z7
-	VMOVAPS.Z   Z7, K1, Z7
-	VADDPS      Z7, Z2, Z2
-	VMOVUPS     64(R8), Z7
-	VCMPPS      $0x1e, Z7, Z2, K2
-	KANDW       K2, K1, K1
-	VMOVUPS     64(R9), Z7
-	VBLENDMPS   Z7, Z2, K1, Z4
-	VMOVUPS     Z4, 64(AX)
-	VPADDUSW    Y0, Y1, Y1
-	KNOTW       K1, K2
-	VMOVDQU16.Z Y1, K2, Y1
-	VMOVDQU     Y1, 32(CX)
-	KMOVW       K1, R13
-	SHLQ        $0x10, R13
-	ORQ         R13, R12
-	VMOVDQU     64(CX), Y1
-	VMOVDQU     64(BX), Y2
-	VPCMPUW     $0x06, Y2, Y1, K1
-	VMOVUPS     128(SI), Z2
-	VMOVUPS     128(AX), Z7
-	VMULPS      Z7, Z2, Z2
-	VMOVUPS     128(DI), Z7
-	VMOVUPS     128(DX), Z8
-	VMULPS      Z8, Z7, Z7
-	VMOVAPS.Z   Z7, K1, Z7
-	VADDPS      Z7, Z2, Z2
-	VMOVUPS     128(R8), Z7
-	VCMPPS      $0x1e, Z7, Z2, K2
-	KANDW       K2, K1, K1
-	VMOVUPS     128(R9), Z7
-	VBLENDMPS   Z7, Z2, K1, Z5
-	VMOVUPS     Z5, 128(AX)
-	VPADDUSW    Y0, Y1, Y1
-	KNOTW       K1, K2
-	VMOVDQU16.Z Y1, K2, Y1
-	VMOVDQU     Y1, 64(CX)
-	KMOVW       K1, R13
-	SHLQ        $0x20, R13
-	ORQ         R13, R12
-	VMOVDQU     96(CX), Y1
-	VMOVDQU     96(BX), Y2
-	VPCMPUW     $0x06, Y2, Y1, K1
-	VMOVUPS     192(SI), Z2
-	VMOVUPS     192(AX), Z7
-	VMULPS      Z7, Z2, Z2
-	VMOVUPS     192(DI), Z7
-	VMOVUPS     192(DX), Z8
-	VMULPS      Z8, Z7, Z7
-	VMOVAPS.Z   Z7, K1, Z7
-	VADDPS      Z7, Z2, Z2
-	VMOVUPS     192(R8), Z7
-	VCMPPS      $0x1e, Z7, Z2, K2
-	KANDW       K2, K1, K1
-	VMOVUPS     192(R9), Z7
-	VBLENDMPS   Z7, Z2, K1, Z6
-	VMOVUPS     Z6, 192(AX)
-	VPADDUSW    Y0, Y1, Y1
-	KNOTW       K1, K2
-	VMOVDQU16.Z Y1, K2, Y1
-	VMOVDQU     Y1, 96(CX)
-	KMOVW       K1, R13
-	SHLQ        $0x30, R13
-	ORQ         R13, R12
-	MOVQ        R12, (R10)
-	ADDQ        $0x08, R10
-	ADDQ        $0x00000100, AX
-	ADDQ        $0x00000080, CX
-	ADDQ        $0x00000100, DX
-	ADDQ        cStride+64(FP), BX
-	ADDQ        dStride+72(FP), SI
-	ADDQ        grStride+80(FP), DI
-	ADDQ        thrStride+88(FP), R8
-	ADDQ        resetStride+96(FP), R9
-	DECQ        R11
-	JNZ         RefractoryLeakyAVX512_block
+	XORQ       R12, R12
+	VMOVDQU    (CX), Y1
+	VMOVDQU    (BX), Y2
+	VPCMPUW    $0x06, Y2, Y1, K1
+	VMOVUPS    (SI), Z2
+	VMOVUPS    (AX), Z7
+	VMULPS     Z7, Z2, Z2
+	VMOVUPS    (DI), Z7
+	VMOVUPS    (DX), Z8
+	VMULPS     Z8, Z7, Z7
+	VMOVAPS.Z  Z7, K1, Z7
+	VADDPS     Z7, Z2, Z2
+	VMOVUPS    (R8), Z7
+	VCMPPS     $0x1e, Z7, Z2, K2
+	KANDW      K2, K1, K1
+	VMOVUPS    (R9), Z7
+	VBLENDMPS  Z7, Z2, K1, Z3
+	VMOVUPS    Z3, (AX)
+	KNOTW      K1, K2
+	VPADDUSW.Z Y0, Y1, K2, Y1
+	VMOVDQU    Y1, (CX)
+	KMOVW      K1, R13
+	ORQ        R13, R12
+	VMOVDQU    32(CX), Y1
+	VMOVDQU    32(BX), Y2
+	VPCMPUW    $0x06, Y2, Y1, K1
+	VMOVUPS    64(SI), Z2
+	VMOVUPS    64(AX), Z7
+	VMULPS     Z7, Z2, Z2
+	VMOVUPS    64(DI), Z7
+	VMOVUPS    64(DX), Z8
+	VMULPS     Z8, Z7, Z7
+	VMOVAPS.Z  Z7, K1, Z7
+	VADDPS     Z7, Z2, Z2
+	VMOVUPS    64(R8), Z7
+	VCMPPS     $0x1e, Z7, Z2, K2
+	KANDW      K2, K1, K1
+	VMOVUPS    64(R9), Z7
+	VBLENDMPS  Z7, Z2, K1, Z4
+	VMOVUPS    Z4, 64(AX)
+	KNOTW      K1, K2
+	VPADDUSW.Z Y0, Y1, K2, Y1
+	VMOVDQU    Y1, 32(CX)
+	KMOVW      K1, R13
+	SHLQ       $0x10, R13
+	ORQ        R13, R12
+	VMOVDQU    64(CX), Y1
+	VMOVDQU    64(BX), Y2
+	VPCMPUW    $0x06, Y2, Y1, K1
+	VMOVUPS    128(SI), Z2
+	VMOVUPS    128(AX), Z7
+	VMULPS     Z7, Z2, Z2
+	VMOVUPS    128(DI), Z7
+	VMOVUPS    128(DX), Z8
+	VMULPS     Z8, Z7, Z7
+	VMOVAPS.Z  Z7, K1, Z7
+	VADDPS     Z7, Z2, Z2
+	VMOVUPS    128(R8), Z7
+	VCMPPS     $0x1e, Z7, Z2, K2
+	KANDW      K2, K1, K1
+	VMOVUPS    128(R9), Z7
+	VBLENDMPS  Z7, Z2, K1, Z5
+	VMOVUPS    Z5, 128(AX)
+	KNOTW      K1, K2
+	VPADDUSW.Z Y0, Y1, K2, Y1
+	VMOVDQU    Y1, 64(CX)
+	KMOVW      K1, R13
+	SHLQ       $0x20, R13
+	ORQ        R13, R12
+	VMOVDQU    96(CX), Y1
+	VMOVDQU    96(BX), Y2
+	VPCMPUW    $0x06, Y2, Y1, K1
+	VMOVUPS    192(SI), Z2
+	VMOVUPS    192(AX), Z7
+	VMULPS     Z7, Z2, Z2
+	VMOVUPS    192(DI), Z7
+	VMOVUPS    192(DX), Z8
+	VMULPS     Z8, Z7, Z7
+	VMOVAPS.Z  Z7, K1, Z7
+	VADDPS     Z7, Z2, Z2
+	VMOVUPS    192(R8), Z7
+	VCMPPS     $0x1e, Z7, Z2, K2
+	KANDW      K2, K1, K1
+	VMOVUPS    192(R9), Z7
+	VBLENDMPS  Z7, Z2, K1, Z6
+	VMOVUPS    Z6, 192(AX)
+	KNOTW      K1, K2
+	VPADDUSW.Z Y0, Y1, K2, Y1
+	VMOVDQU    Y1, 96(CX)
+	KMOVW      K1, R13
+	SHLQ       $0x30, R13
+	ORQ        R13, R12
+	MOVQ       R12, (R10)
+	ADDQ       $0x08, R10
+	ADDQ       $0x00000100, AX
+	ADDQ       $0x00000080, CX
+	ADDQ       $0x00000100, DX
+	ADDQ       cStride+64(FP), BX
+	ADDQ       dStride+72(FP), SI
+	ADDQ       grStride+80(FP), DI
+	ADDQ       thrStride+88(FP), R8
+	ADDQ       resetStride+96(FP), R9
+	DECQ       R11
+	JNZ        RefractoryLeakyAVX512_block
 
 RefractoryLeakyAVX512_done:
 	VZEROUPPER
@@ -844,89 +840,85 @@ TEXT ·RefractoryLeakyUniformAVX512(SB), NOSPLIT, $0-80
 	JZ           RefractoryLeakyUniformAVX512_done
 
 RefractoryLeakyUniformAVX512_block:
-	XORQ        DI, DI
-	VMOVDQU     (CX), Y6
-	VPCMPUW     $0x06, Y1, Y6, K1
-	VMOVUPS     (AX), Z7
-	VMULPS      Z7, Z2, Z7
-	VMOVUPS     (DX), Z12
-	VMULPS      Z12, Z3, Z12
-	VMOVAPS.Z   Z12, K1, Z12
-	VADDPS      Z12, Z7, Z7
-	VCMPPS      $0x1e, Z4, Z7, K2
-	KANDW       K2, K1, K1
-	VBLENDMPS   Z5, Z7, K1, Z8
-	VMOVUPS     Z8, (AX)
-	VPADDUSW    Y0, Y6, Y6
-	KNOTW       K1, K2
-	VMOVDQU16.Z Y6, K2, Y6
-	VMOVDQU     Y6, (CX)
-	KMOVW       K1, R8
-	ORQ         R8, DI
-	VMOVDQU     32(CX), Y6
-	VPCMPUW     $0x06, Y1, Y6, K1
-	VMOVUPS     64(AX), Z7
-	VMULPS      Z7, Z2, Z7
-	VMOVUPS     64(DX), Z12
-	VMULPS      Z12, Z3, Z12
-	VMOVAPS.Z   Z12, K1, Z12
-	VADDPS      Z12, Z7, Z7
-	VCMPPS      $0x1e, Z4, Z7, K2
-	KANDW       K2, K1, K1
-	VBLENDMPS   Z5, Z7, K1, Z9
-	VMOVUPS     Z9, 64(AX)
-	VPADDUSW    Y0, Y6, Y6
-	KNOTW       K1, K2
-	VMOVDQU16.Z Y6, K2, Y6
-	VMOVDQU     Y6, 32(CX)
-	KMOVW       K1, R8
-	SHLQ        $0x10, R8
-	ORQ         R8, DI
-	VMOVDQU     64(CX), Y6
-	VPCMPUW     $0x06, Y1, Y6, K1
-	VMOVUPS     128(AX), Z7
-	VMULPS      Z7, Z2, Z7
-	VMOVUPS     128(DX), Z12
-	VMULPS      Z12, Z3, Z12
-	VMOVAPS.Z   Z12, K1, Z12
-	VADDPS      Z12, Z7, Z7
-	VCMPPS      $0x1e, Z4, Z7, K2
-	KANDW       K2, K1, K1
-	VBLENDMPS   Z5, Z7, K1, Z10
-	VMOVUPS     Z10, 128(AX)
-	VPADDUSW    Y0, Y6, Y6
-	KNOTW       K1, K2
-	VMOVDQU16.Z Y6, K2, Y6
-	VMOVDQU     Y6, 64(CX)
-	KMOVW       K1, R8
-	SHLQ        $0x20, R8
-	ORQ         R8, DI
-	VMOVDQU     96(CX), Y6
-	VPCMPUW     $0x06, Y1, Y6, K1
-	VMOVUPS     192(AX), Z7
-	VMULPS      Z7, Z2, Z7
-	VMOVUPS     192(DX), Z12
-	VMULPS      Z12, Z3, Z12
-	VMOVAPS.Z   Z12, K1, Z12
-	VADDPS      Z12, Z7, Z7
-	VCMPPS      $0x1e, Z4, Z7, K2
-	KANDW       K2, K1, K1
-	VBLENDMPS   Z5, Z7, K1, Z11
-	VMOVUPS     Z11, 192(AX)
-	VPADDUSW    Y0, Y6, Y6
-	KNOTW       K1, K2
-	VMOVDQU16.Z Y6, K2, Y6
-	VMOVDQU     Y6, 96(CX)
-	KMOVW       K1, R8
-	SHLQ        $0x30, R8
-	ORQ         R8, DI
-	MOVQ        DI, (BX)
-	ADDQ        $0x08, BX
-	ADDQ        $0x00000100, AX
-	ADDQ        $0x00000080, CX
-	ADDQ        $0x00000100, DX
-	DECQ        SI
-	JNZ         RefractoryLeakyUniformAVX512_block
+	XORQ       DI, DI
+	VMOVDQU    (CX), Y6
+	VPCMPUW    $0x06, Y1, Y6, K1
+	VMOVUPS    (AX), Z7
+	VMULPS     Z7, Z2, Z7
+	VMOVUPS    (DX), Z12
+	VMULPS     Z12, Z3, Z12
+	VMOVAPS.Z  Z12, K1, Z12
+	VADDPS     Z12, Z7, Z7
+	VCMPPS     $0x1e, Z4, Z7, K2
+	KANDW      K2, K1, K1
+	VBLENDMPS  Z5, Z7, K1, Z8
+	VMOVUPS    Z8, (AX)
+	KNOTW      K1, K2
+	VPADDUSW.Z Y0, Y6, K2, Y6
+	VMOVDQU    Y6, (CX)
+	KMOVW      K1, R8
+	ORQ        R8, DI
+	VMOVDQU    32(CX), Y6
+	VPCMPUW    $0x06, Y1, Y6, K1
+	VMOVUPS    64(AX), Z7
+	VMULPS     Z7, Z2, Z7
+	VMOVUPS    64(DX), Z12
+	VMULPS     Z12, Z3, Z12
+	VMOVAPS.Z  Z12, K1, Z12
+	VADDPS     Z12, Z7, Z7
+	VCMPPS     $0x1e, Z4, Z7, K2
+	KANDW      K2, K1, K1
+	VBLENDMPS  Z5, Z7, K1, Z9
+	VMOVUPS    Z9, 64(AX)
+	KNOTW      K1, K2
+	VPADDUSW.Z Y0, Y6, K2, Y6
+	VMOVDQU    Y6, 32(CX)
+	KMOVW      K1, R8
+	SHLQ       $0x10, R8
+	ORQ        R8, DI
+	VMOVDQU    64(CX), Y6
+	VPCMPUW    $0x06, Y1, Y6, K1
+	VMOVUPS    128(AX), Z7
+	VMULPS     Z7, Z2, Z7
+	VMOVUPS    128(DX), Z12
+	VMULPS     Z12, Z3, Z12
+	VMOVAPS.Z  Z12, K1, Z12
+	VADDPS     Z12, Z7, Z7
+	VCMPPS     $0x1e, Z4, Z7, K2
+	KANDW      K2, K1, K1
+	VBLENDMPS  Z5, Z7, K1, Z10
+	VMOVUPS    Z10, 128(AX)
+	KNOTW      K1, K2
+	VPADDUSW.Z Y0, Y6, K2, Y6
+	VMOVDQU    Y6, 64(CX)
+	KMOVW      K1, R8
+	SHLQ       $0x20, R8
+	ORQ        R8, DI
+	VMOVDQU    96(CX), Y6
+	VPCMPUW    $0x06, Y1, Y6, K1
+	VMOVUPS    192(AX), Z7
+	VMULPS     Z7, Z2, Z7
+	VMOVUPS    192(DX), Z12
+	VMULPS     Z12, Z3, Z12
+	VMOVAPS.Z  Z12, K1, Z12
+	VADDPS     Z12, Z7, Z7
+	VCMPPS     $0x1e, Z4, Z7, K2
+	KANDW      K2, K1, K1
+	VBLENDMPS  Z5, Z7, K1, Z11
+	VMOVUPS    Z11, 192(AX)
+	KNOTW      K1, K2
+	VPADDUSW.Z Y0, Y6, K2, Y6
+	VMOVDQU    Y6, 96(CX)
+	KMOVW      K1, R8
+	SHLQ       $0x30, R8
+	ORQ        R8, DI
+	MOVQ       DI, (BX)
+	ADDQ       $0x08, BX
+	ADDQ       $0x00000100, AX
+	ADDQ       $0x00000080, CX
+	ADDQ       $0x00000100, DX
+	DECQ       SI
+	JNZ        RefractoryLeakyUniformAVX512_block
 
 RefractoryLeakyUniformAVX512_done:
 	VZEROUPPER
@@ -1156,114 +1148,110 @@ TEXT ·StrictRefractoryLeakyAVX512(SB), NOSPLIT, $0-120
 	JZ       StrictRefractoryLeakyAVX512_done
 
 StrictRefractoryLeakyAVX512_block:
-	XORQ        R12, R12
-	VMOVDQU     (CX), Y1
-	VMOVDQU     (BX), Y2
-	VPCMPUW     $0x05, Y2, Y1, K1
-	VMOVUPS     (R9), Z2
-	VMOVUPS     (SI), Z11
-	VMOVUPS     (AX), Z12
-	VMULPS      Z12, Z11, Z11
-	VMOVUPS     (DI), Z12
-	VMOVUPS     (DX), Z13
-	VMULPS      Z13, Z12, Z12
-	VADDPS      Z12, Z11, Z11
-	VBLENDMPS   Z11, Z2, K1, Z3
-	VMOVUPS     (R8), Z11
-	VCMPPS      $0x1e, Z11, Z3, K2
-	KANDW       K2, K1, K1
-	VBLENDMPS   Z2, Z3, K1, Z4
-	VMOVUPS     Z4, (AX)
-	VPADDUSW    Y0, Y1, Y1
-	KNOTW       K1, K2
-	VMOVDQU16.Z Y1, K2, Y1
-	VMOVDQU     Y1, (CX)
-	KMOVW       K1, R13
-	ORQ         R13, R12
-	VMOVDQU     32(CX), Y1
-	VMOVDQU     32(BX), Y2
-	VPCMPUW     $0x05, Y2, Y1, K1
-	VMOVUPS     64(R9), Z2
-	VMOVUPS     64(SI), Z11
-	VMOVUPS     64(AX), Z12
-	VMULPS      Z12, Z11, Z11
-	VMOVUPS     64(DI), Z12
-	VMOVUPS     64(DX), Z13
-	VMULPS      Z13, Z12, Z12
-	VADDPS      Z12, Z11, Z11
-	VBLENDMPS   Z11, Z2, K1, Z5
-	VMOVUPS     64(R8), Z11
-	VCMPPS      $0x1e, Z11, Z5, K2
-	KANDW       K2, K1, K1
-	VBLENDMPS   Z2, Z5, K1, Z6
-	VMOVUPS     Z6, 64(AX)
-	VPADDUSW    Y0, Y1, Y1
-	KNOTW       K1, K2
-	VMOVDQU16.Z Y1, K2, Y1
-	VMOVDQU     Y1, 32(CX)
-	KMOVW       K1, R13
-	SHLQ        $0x10, R13
-	ORQ         R13, R12
-	VMOVDQU     64(CX), Y1
-	VMOVDQU     64(BX), Y2
-	VPCMPUW     $0x05, Y2, Y1, K1
-	VMOVUPS     128(R9), Z2
-	VMOVUPS     128(SI), Z11
-	VMOVUPS     128(AX), Z12
-	VMULPS      Z12, Z11, Z11
-	VMOVUPS     128(DI), Z12
-	VMOVUPS     128(DX), Z13
-	VMULPS      Z13, Z12, Z12
-	VADDPS      Z12, Z11, Z11
-	VBLENDMPS   Z11, Z2, K1, Z7
-	VMOVUPS     128(R8), Z11
-	VCMPPS      $0x1e, Z11, Z7, K2
-	KANDW       K2, K1, K1
-	VBLENDMPS   Z2, Z7, K1, Z8
-	VMOVUPS     Z8, 128(AX)
-	VPADDUSW    Y0, Y1, Y1
-	KNOTW       K1, K2
-	VMOVDQU16.Z Y1, K2, Y1
-	VMOVDQU     Y1, 64(CX)
-	KMOVW       K1, R13
-	SHLQ        $0x20, R13
-	ORQ         R13, R12
-	VMOVDQU     96(CX), Y1
-	VMOVDQU     96(BX), Y2
-	VPCMPUW     $0x05, Y2, Y1, K1
-	VMOVUPS     192(R9), Z2
-	VMOVUPS     192(SI), Z11
-	VMOVUPS     192(AX), Z12
-	VMULPS      Z12, Z11, Z11
-	VMOVUPS     192(DI), Z12
-	VMOVUPS     192(DX), Z13
-	VMULPS      Z13, Z12, Z12
-	VADDPS      Z12, Z11, Z11
-	VBLENDMPS   Z11, Z2, K1, Z9
-	VMOVUPS     192(R8), Z11
-	VCMPPS      $0x1e, Z11, Z9, K2
-	KANDW       K2, K1, K1
-	VBLENDMPS   Z2, Z9, K1, Z10
-	VMOVUPS     Z10, 192(AX)
-	VPADDUSW    Y0, Y1, Y1
-	KNOTW       K1, K2
-	VMOVDQU16.Z Y1, K2, Y1
-	VMOVDQU     Y1, 96(CX)
-	KMOVW       K1, R13
-	SHLQ        $0x30, R13
-	ORQ         R13, R12
-	MOVQ        R12, (R10)
-	ADDQ        $0x08, R10
-	ADDQ        $0x00000100, AX
-	ADDQ        $0x00000080, CX
-	ADDQ        $0x00000100, DX
-	ADDQ        cStride+64(FP), BX
-	ADDQ        dStride+72(FP), SI
-	ADDQ        grStride+80(FP), DI
-	ADDQ        thrStride+88(FP), R8
-	ADDQ        resetStride+96(FP), R9
-	DECQ        R11
-	JNZ         StrictRefractoryLeakyAVX512_block
+	XORQ       R12, R12
+	VMOVDQU    (CX), Y1
+	VMOVDQU    (BX), Y2
+	VPCMPUW    $0x05, Y2, Y1, K1
+	VMOVUPS    (R9), Z2
+	VMOVUPS    (SI), Z11
+	VMOVUPS    (AX), Z12
+	VMULPS     Z12, Z11, Z11
+	VMOVUPS    (DI), Z12
+	VMOVUPS    (DX), Z13
+	VMULPS     Z13, Z12, Z12
+	VADDPS     Z12, Z11, Z11
+	VBLENDMPS  Z11, Z2, K1, Z3
+	VMOVUPS    (R8), Z11
+	VCMPPS     $0x1e, Z11, Z3, K2
+	KANDW      K2, K1, K1
+	VBLENDMPS  Z2, Z3, K1, Z4
+	VMOVUPS    Z4, (AX)
+	KNOTW      K1, K2
+	VPADDUSW.Z Y0, Y1, K2, Y1
+	VMOVDQU    Y1, (CX)
+	KMOVW      K1, R13
+	ORQ        R13, R12
+	VMOVDQU    32(CX), Y1
+	VMOVDQU    32(BX), Y2
+	VPCMPUW    $0x05, Y2, Y1, K1
+	VMOVUPS    64(R9), Z2
+	VMOVUPS    64(SI), Z11
+	VMOVUPS    64(AX), Z12
+	VMULPS     Z12, Z11, Z11
+	VMOVUPS    64(DI), Z12
+	VMOVUPS    64(DX), Z13
+	VMULPS     Z13, Z12, Z12
+	VADDPS     Z12, Z11, Z11
+	VBLENDMPS  Z11, Z2, K1, Z5
+	VMOVUPS    64(R8), Z11
+	VCMPPS     $0x1e, Z11, Z5, K2
+	KANDW      K2, K1, K1
+	VBLENDMPS  Z2, Z5, K1, Z6
+	VMOVUPS    Z6, 64(AX)
+	KNOTW      K1, K2
+	VPADDUSW.Z Y0, Y1, K2, Y1
+	VMOVDQU    Y1, 32(CX)
+	KMOVW      K1, R13
+	SHLQ       $0x10, R13
+	ORQ        R13, R12
+	VMOVDQU    64(CX), Y1
+	VMOVDQU    64(BX), Y2
+	VPCMPUW    $0x05, Y2, Y1, K1
+	VMOVUPS    128(R9), Z2
+	VMOVUPS    128(SI), Z11
+	VMOVUPS    128(AX), Z12
+	VMULPS     Z12, Z11, Z11
+	VMOVUPS    128(DI), Z12
+	VMOVUPS    128(DX), Z13
+	VMULPS     Z13, Z12, Z12
+	VADDPS     Z12, Z11, Z11
+	VBLENDMPS  Z11, Z2, K1, Z7
+	VMOVUPS    128(R8), Z11
+	VCMPPS     $0x1e, Z11, Z7, K2
+	KANDW      K2, K1, K1
+	VBLENDMPS  Z2, Z7, K1, Z8
+	VMOVUPS    Z8, 128(AX)
+	KNOTW      K1, K2
+	VPADDUSW.Z Y0, Y1, K2, Y1
+	VMOVDQU    Y1, 64(CX)
+	KMOVW      K1, R13
+	SHLQ       $0x20, R13
+	ORQ        R13, R12
+	VMOVDQU    96(CX), Y1
+	VMOVDQU    96(BX), Y2
+	VPCMPUW    $0x05, Y2, Y1, K1
+	VMOVUPS    192(R9), Z2
+	VMOVUPS    192(SI), Z11
+	VMOVUPS    192(AX), Z12
+	VMULPS     Z12, Z11, Z11
+	VMOVUPS    192(DI), Z12
+	VMOVUPS    192(DX), Z13
+	VMULPS     Z13, Z12, Z12
+	VADDPS     Z12, Z11, Z11
+	VBLENDMPS  Z11, Z2, K1, Z9
+	VMOVUPS    192(R8), Z11
+	VCMPPS     $0x1e, Z11, Z9, K2
+	KANDW      K2, K1, K1
+	VBLENDMPS  Z2, Z9, K1, Z10
+	VMOVUPS    Z10, 192(AX)
+	KNOTW      K1, K2
+	VPADDUSW.Z Y0, Y1, K2, Y1
+	VMOVDQU    Y1, 96(CX)
+	KMOVW      K1, R13
+	SHLQ       $0x30, R13
+	ORQ        R13, R12
+	MOVQ       R12, (R10)
+	ADDQ       $0x08, R10
+	ADDQ       $0x00000100, AX
+	ADDQ       $0x00000080, CX
+	ADDQ       $0x00000100, DX
+	ADDQ       cStride+64(FP), BX
+	ADDQ       dStride+72(FP), SI
+	ADDQ       grStride+80(FP), DI
+	ADDQ       thrStride+88(FP), R8
+	ADDQ       resetStride+96(FP), R9
+	DECQ       R11
+	JNZ        StrictRefractoryLeakyAVX512_block
 
 StrictRefractoryLeakyAVX512_done:
 	VZEROUPPER
@@ -1545,89 +1533,85 @@ TEXT ·StrictRefractoryLeakyUniformAVX512(SB), NOSPLIT, $0-80
 	JZ           StrictRefractoryLeakyUniformAVX512_done
 
 StrictRefractoryLeakyUniformAVX512_block:
-	XORQ        DI, DI
-	VMOVDQU     (CX), Y6
-	VPCMPUW     $0x05, Y1, Y6, K1
-	VMOVUPS     (AX), Z7
-	VMULPS      Z7, Z2, Z7
-	VMOVUPS     (DX), Z16
-	VMULPS      Z16, Z3, Z16
-	VADDPS      Z16, Z7, Z7
-	VBLENDMPS   Z7, Z5, K1, Z8
-	VCMPPS      $0x1e, Z4, Z8, K2
-	KANDW       K2, K1, K1
-	VBLENDMPS   Z5, Z8, K1, Z9
-	VMOVUPS     Z9, (AX)
-	VPADDUSW    Y0, Y6, Y6
-	KNOTW       K1, K2
-	VMOVDQU16.Z Y6, K2, Y6
-	VMOVDQU     Y6, (CX)
-	KMOVW       K1, R8
-	ORQ         R8, DI
-	VMOVDQU     32(CX), Y6
-	VPCMPUW     $0x05, Y1, Y6, K1
-	VMOVUPS     64(AX), Z7
-	VMULPS      Z7, Z2, Z7
-	VMOVUPS     64(DX), Z16
-	VMULPS      Z16, Z3, Z16
-	VADDPS      Z16, Z7, Z7
-	VBLENDMPS   Z7, Z5, K1, Z10
-	VCMPPS      $0x1e, Z4, Z10, K2
-	KANDW       K2, K1, K1
-	VBLENDMPS   Z5, Z10, K1, Z11
-	VMOVUPS     Z11, 64(AX)
-	VPADDUSW    Y0, Y6, Y6
-	KNOTW       K1, K2
-	VMOVDQU16.Z Y6, K2, Y6
-	VMOVDQU     Y6, 32(CX)
-	KMOVW       K1, R8
-	SHLQ        $0x10, R8
-	ORQ         R8, DI
-	VMOVDQU     64(CX), Y6
-	VPCMPUW     $0x05, Y1, Y6, K1
-	VMOVUPS     128(AX), Z7
-	VMULPS      Z7, Z2, Z7
-	VMOVUPS     128(DX), Z16
-	VMULPS      Z16, Z3, Z16
-	VADDPS      Z16, Z7, Z7
-	VBLENDMPS   Z7, Z5, K1, Z12
-	VCMPPS      $0x1e, Z4, Z12, K2
-	KANDW       K2, K1, K1
-	VBLENDMPS   Z5, Z12, K1, Z13
-	VMOVUPS     Z13, 128(AX)
-	VPADDUSW    Y0, Y6, Y6
-	KNOTW       K1, K2
-	VMOVDQU16.Z Y6, K2, Y6
-	VMOVDQU     Y6, 64(CX)
-	KMOVW       K1, R8
-	SHLQ        $0x20, R8
-	ORQ         R8, DI
-	VMOVDQU     96(CX), Y6
-	VPCMPUW     $0x05, Y1, Y6, K1
-	VMOVUPS     192(AX), Z7
-	VMULPS      Z7, Z2, Z7
-	VMOVUPS     192(DX), Z16
-	VMULPS      Z16, Z3, Z16
-	VADDPS      Z16, Z7, Z7
-	VBLENDMPS   Z7, Z5, K1, Z14
-	VCMPPS      $0x1e, Z4, Z14, K2
-	KANDW       K2, K1, K1
-	VBLENDMPS   Z5, Z14, K1, Z15
-	VMOVUPS     Z15, 192(AX)
-	VPADDUSW    Y0, Y6, Y6
-	KNOTW       K1, K2
-	VMOVDQU16.Z Y6, K2, Y6
-	VMOVDQU     Y6, 96(CX)
-	KMOVW       K1, R8
-	SHLQ        $0x30, R8
-	ORQ         R8, DI
-	MOVQ        DI, (BX)
-	ADDQ        $0x08, BX
-	ADDQ        $0x00000100, AX
-	ADDQ        $0x00000080, CX
-	ADDQ        $0x00000100, DX
-	DECQ        SI
-	JNZ         StrictRefractoryLeakyUniformAVX512_block
+	XORQ       DI, DI
+	VMOVDQU    (CX), Y6
+	VPCMPUW    $0x05, Y1, Y6, K1
+	VMOVUPS    (AX), Z7
+	VMULPS     Z7, Z2, Z7
+	VMOVUPS    (DX), Z16
+	VMULPS     Z16, Z3, Z16
+	VADDPS     Z16, Z7, Z7
+	VBLENDMPS  Z7, Z5, K1, Z8
+	VCMPPS     $0x1e, Z4, Z8, K2
+	KANDW      K2, K1, K1
+	VBLENDMPS  Z5, Z8, K1, Z9
+	VMOVUPS    Z9, (AX)
+	KNOTW      K1, K2
+	VPADDUSW.Z Y0, Y6, K2, Y6
+	VMOVDQU    Y6, (CX)
+	KMOVW      K1, R8
+	ORQ        R8, DI
+	VMOVDQU    32(CX), Y6
+	VPCMPUW    $0x05, Y1, Y6, K1
+	VMOVUPS    64(AX), Z7
+	VMULPS     Z7, Z2, Z7
+	VMOVUPS    64(DX), Z16
+	VMULPS     Z16, Z3, Z16
+	VADDPS     Z16, Z7, Z7
+	VBLENDMPS  Z7, Z5, K1, Z10
+	VCMPPS     $0x1e, Z4, Z10, K2
+	KANDW      K2, K1, K1
+	VBLENDMPS  Z5, Z10, K1, Z11
+	VMOVUPS    Z11, 64(AX)
+	KNOTW      K1, K2
+	VPADDUSW.Z Y0, Y6, K2, Y6
+	VMOVDQU    Y6, 32(CX)
+	KMOVW      K1, R8
+	SHLQ       $0x10, R8
+	ORQ        R8, DI
+	VMOVDQU    64(CX), Y6
+	VPCMPUW    $0x05, Y1, Y6, K1
+	VMOVUPS    128(AX), Z7
+	VMULPS     Z7, Z2, Z7
+	VMOVUPS    128(DX), Z16
+	VMULPS     Z16, Z3, Z16
+	VADDPS     Z16, Z7, Z7
+	VBLENDMPS  Z7, Z5, K1, Z12
+	VCMPPS     $0x1e, Z4, Z12, K2
+	KANDW      K2, K1, K1
+	VBLENDMPS  Z5, Z12, K1, Z13
+	VMOVUPS    Z13, 128(AX)
+	KNOTW      K1, K2
+	VPADDUSW.Z Y0, Y6, K2, Y6
+	VMOVDQU    Y6, 64(CX)
+	KMOVW      K1, R8
+	SHLQ       $0x20, R8
+	ORQ        R8, DI
+	VMOVDQU    96(CX), Y6
+	VPCMPUW    $0x05, Y1, Y6, K1
+	VMOVUPS    192(AX), Z7
+	VMULPS     Z7, Z2, Z7
+	VMOVUPS    192(DX), Z16
+	VMULPS     Z16, Z3, Z16
+	VADDPS     Z16, Z7, Z7
+	VBLENDMPS  Z7, Z5, K1, Z14
+	VCMPPS     $0x1e, Z4, Z14, K2
+	KANDW      K2, K1, K1
+	VBLENDMPS  Z5, Z14, K1, Z15
+	VMOVUPS    Z15, 192(AX)
+	KNOTW      K1, K2
+	VPADDUSW.Z Y0, Y6, K2, Y6
+	VMOVDQU    Y6, 96(CX)
+	KMOVW      K1, R8
+	SHLQ       $0x30, R8
+	ORQ        R8, DI
+	MOVQ       DI, (BX)
+	ADDQ       $0x08, BX
+	ADDQ       $0x00000100, AX
+	ADDQ       $0x00000080, CX
+	ADDQ       $0x00000100, DX
+	DECQ       SI
+	JNZ        StrictRefractoryLeakyUniformAVX512_block
 
 StrictRefractoryLeakyUniformAVX512_done:
 	VZEROUPPER
@@ -1868,153 +1852,149 @@ TEXT ·AdaptiveLeakyAVX512(SB), NOSPLIT, $8-160
 	JZ       AdaptiveLeakyAVX512_done
 
 AdaptiveLeakyAVX512_block:
-	XORQ        R15, R15
-	VMOVDQU     (CX), Y1
-	VMOVDQU     (SI), Y2
-	VPCMPUW     $0x06, Y2, Y1, K1
-	VMOVUPS     (DI), Z2
-	VMOVUPS     (AX), Z7
-	VMULPS      Z7, Z2, Z2
-	VMOVUPS     (R8), Z7
-	VMOVUPS     (BX), Z8
-	VMULPS      Z8, Z7, Z7
-	VMOVAPS.Z   Z7, K1, Z7
-	VADDPS      Z7, Z2, Z2
-	VMOVUPS     (DX), Z7
-	VCMPPS      $0x1e, Z7, Z2, K2
-	KANDW       K2, K1, K1
-	VMOVUPS     (R10), Z8
-	VBLENDMPS   Z8, Z2, K1, Z3
-	VMOVUPS     Z3, (AX)
-	VPADDUSW    Y0, Y1, Y1
-	KNOTW       K1, K2
-	VMOVDQU16.Z Y1, K2, Y1
-	VMOVDQU     Y1, (CX)
-	VMOVUPS     (R11), Z1
-	VMOVUPS     (R9), Z2
-	VSUBPS      Z7, Z2, Z2
-	VMULPS      Z2, Z1, Z1
-	VADDPS      Z1, Z7, Z1
-	VMOVUPS     (R12), Z2
-	VMOVAPS.Z   Z2, K1, Z2
-	VADDPS      Z2, Z1, Z1
-	VMOVUPS     Z1, (DX)
-	KMOVW       K1, BP
-	ORQ         BP, R15
-	VMOVDQU     32(CX), Y1
-	VMOVDQU     32(SI), Y2
-	VPCMPUW     $0x06, Y2, Y1, K1
-	VMOVUPS     64(DI), Z2
-	VMOVUPS     64(AX), Z7
-	VMULPS      Z7, Z2, Z2
-	VMOVUPS     64(R8), Z7
-	VMOVUPS     64(BX), Z8
-	VMULPS      Z8, Z7, Z7
-	VMOVAPS.Z   Z7, K1, Z7
-	VADDPS      Z7, Z2, Z2
-	VMOVUPS     64(DX), Z7
-	VCMPPS      $0x1e, Z7, Z2, K2
-	KANDW       K2, K1, K1
-	VMOVUPS     64(R10), Z8
-	VBLENDMPS   Z8, Z2, K1, Z4
-	VMOVUPS     Z4, 64(AX)
-	VPADDUSW    Y0, Y1, Y1
-	KNOTW       K1, K2
-	VMOVDQU16.Z Y1, K2, Y1
-	VMOVDQU     Y1, 32(CX)
-	VMOVUPS     64(R11), Z1
-	VMOVUPS     64(R9), Z2
-	VSUBPS      Z7, Z2, Z2
-	VMULPS      Z2, Z1, Z1
-	VADDPS      Z1, Z7, Z1
-	VMOVUPS     64(R12), Z2
-	VMOVAPS.Z   Z2, K1, Z2
-	VADDPS      Z2, Z1, Z1
-	VMOVUPS     Z1, 64(DX)
-	KMOVW       K1, BP
-	SHLQ        $0x10, BP
-	ORQ         BP, R15
-	VMOVDQU     64(CX), Y1
-	VMOVDQU     64(SI), Y2
-	VPCMPUW     $0x06, Y2, Y1, K1
-	VMOVUPS     128(DI), Z2
-	VMOVUPS     128(AX), Z7
-	VMULPS      Z7, Z2, Z2
-	VMOVUPS     128(R8), Z7
-	VMOVUPS     128(BX), Z8
-	VMULPS      Z8, Z7, Z7
-	VMOVAPS.Z   Z7, K1, Z7
-	VADDPS      Z7, Z2, Z2
-	VMOVUPS     128(DX), Z7
-	VCMPPS      $0x1e, Z7, Z2, K2
-	KANDW       K2, K1, K1
-	VMOVUPS     128(R10), Z8
-	VBLENDMPS   Z8, Z2, K1, Z5
-	VMOVUPS     Z5, 128(AX)
-	VPADDUSW    Y0, Y1, Y1
-	KNOTW       K1, K2
-	VMOVDQU16.Z Y1, K2, Y1
-	VMOVDQU     Y1, 64(CX)
-	VMOVUPS     128(R11), Z1
-	VMOVUPS     128(R9), Z2
-	VSUBPS      Z7, Z2, Z2
-	VMULPS      Z2, Z1, Z1
-	VADDPS      Z1, Z7, Z1
-	VMOVUPS     128(R12), Z2
-	VMOVAPS.Z   Z2, K1, Z2
-	VADDPS      Z2, Z1, Z1
-	VMOVUPS     Z1, 128(DX)
-	KMOVW       K1, BP
-	SHLQ        $0x20, BP
-	ORQ         BP, R15
-	VMOVDQU     96(CX), Y1
-	VMOVDQU     96(SI), Y2
-	VPCMPUW     $0x06, Y2, Y1, K1
-	VMOVUPS     192(DI), Z2
-	VMOVUPS     192(AX), Z7
-	VMULPS      Z7, Z2, Z2
-	VMOVUPS     192(R8), Z7
-	VMOVUPS     192(BX), Z8
-	VMULPS      Z8, Z7, Z7
-	VMOVAPS.Z   Z7, K1, Z7
-	VADDPS      Z7, Z2, Z2
-	VMOVUPS     192(DX), Z7
-	VCMPPS      $0x1e, Z7, Z2, K2
-	KANDW       K2, K1, K1
-	VMOVUPS     192(R10), Z8
-	VBLENDMPS   Z8, Z2, K1, Z6
-	VMOVUPS     Z6, 192(AX)
-	VPADDUSW    Y0, Y1, Y1
-	KNOTW       K1, K2
-	VMOVDQU16.Z Y1, K2, Y1
-	VMOVDQU     Y1, 96(CX)
-	VMOVUPS     192(R11), Z1
-	VMOVUPS     192(R9), Z2
-	VSUBPS      Z7, Z2, Z2
-	VMULPS      Z2, Z1, Z1
-	VADDPS      Z1, Z7, Z1
-	VMOVUPS     192(R12), Z2
-	VMOVAPS.Z   Z2, K1, Z2
-	VADDPS      Z2, Z1, Z1
-	VMOVUPS     Z1, 192(DX)
-	KMOVW       K1, BP
-	SHLQ        $0x30, BP
-	ORQ         BP, R15
-	MOVQ        R15, (R13)
-	ADDQ        $0x08, R13
-	ADDQ        $0x00000100, AX
-	ADDQ        $0x00000080, CX
-	ADDQ        $0x00000100, DX
-	ADDQ        $0x00000100, BX
-	ADDQ        cStride+88(FP), SI
-	ADDQ        dStride+96(FP), DI
-	ADDQ        grStride+104(FP), R8
-	ADDQ        thrStride+112(FP), R9
-	ADDQ        resetStride+120(FP), R10
-	ADDQ        lthetaStride+128(FP), R11
-	ADDQ        dthetaStride+136(FP), R12
-	DECQ        R14
-	JNZ         AdaptiveLeakyAVX512_block
+	XORQ       R15, R15
+	VMOVDQU    (CX), Y1
+	VMOVDQU    (SI), Y2
+	VPCMPUW    $0x06, Y2, Y1, K1
+	VMOVUPS    (DI), Z2
+	VMOVUPS    (AX), Z7
+	VMULPS     Z7, Z2, Z2
+	VMOVUPS    (R8), Z7
+	VMOVUPS    (BX), Z8
+	VMULPS     Z8, Z7, Z7
+	VMOVAPS.Z  Z7, K1, Z7
+	VADDPS     Z7, Z2, Z2
+	VMOVUPS    (DX), Z7
+	VCMPPS     $0x1e, Z7, Z2, K2
+	KANDW      K2, K1, K1
+	VMOVUPS    (R10), Z8
+	VBLENDMPS  Z8, Z2, K1, Z3
+	VMOVUPS    Z3, (AX)
+	KNOTW      K1, K2
+	VPADDUSW.Z Y0, Y1, K2, Y1
+	VMOVDQU    Y1, (CX)
+	VMOVUPS    (R11), Z1
+	VMOVUPS    (R9), Z2
+	VSUBPS     Z7, Z2, Z2
+	VMULPS     Z2, Z1, Z1
+	VADDPS     Z1, Z7, Z1
+	VMOVUPS    (R12), Z2
+	VMOVAPS.Z  Z2, K1, Z2
+	VADDPS     Z2, Z1, Z1
+	VMOVUPS    Z1, (DX)
+	KMOVW      K1, BP
+	ORQ        BP, R15
+	VMOVDQU    32(CX), Y1
+	VMOVDQU    32(SI), Y2
+	VPCMPUW    $0x06, Y2, Y1, K1
+	VMOVUPS    64(DI), Z2
+	VMOVUPS    64(AX), Z7
+	VMULPS     Z7, Z2, Z2
+	VMOVUPS    64(R8), Z7
+	VMOVUPS    64(BX), Z8
+	VMULPS     Z8, Z7, Z7
+	VMOVAPS.Z  Z7, K1, Z7
+	VADDPS     Z7, Z2, Z2
+	VMOVUPS    64(DX), Z7
+	VCMPPS     $0x1e, Z7, Z2, K2
+	KANDW      K2, K1, K1
+	VMOVUPS    64(R10), Z8
+	VBLENDMPS  Z8, Z2, K1, Z4
+	VMOVUPS    Z4, 64(AX)
+	KNOTW      K1, K2
+	VPADDUSW.Z Y0, Y1, K2, Y1
+	VMOVDQU    Y1, 32(CX)
+	VMOVUPS    64(R11), Z1
+	VMOVUPS    64(R9), Z2
+	VSUBPS     Z7, Z2, Z2
+	VMULPS     Z2, Z1, Z1
+	VADDPS     Z1, Z7, Z1
+	VMOVUPS    64(R12), Z2
+	VMOVAPS.Z  Z2, K1, Z2
+	VADDPS     Z2, Z1, Z1
+	VMOVUPS    Z1, 64(DX)
+	KMOVW      K1, BP
+	SHLQ       $0x10, BP
+	ORQ        BP, R15
+	VMOVDQU    64(CX), Y1
+	VMOVDQU    64(SI), Y2
+	VPCMPUW    $0x06, Y2, Y1, K1
+	VMOVUPS    128(DI), Z2
+	VMOVUPS    128(AX), Z7
+	VMULPS     Z7, Z2, Z2
+	VMOVUPS    128(R8), Z7
+	VMOVUPS    128(BX), Z8
+	VMULPS     Z8, Z7, Z7
+	VMOVAPS.Z  Z7, K1, Z7
+	VADDPS     Z7, Z2, Z2
+	VMOVUPS    128(DX), Z7
+	VCMPPS     $0x1e, Z7, Z2, K2
+	KANDW      K2, K1, K1
+	VMOVUPS    128(R10), Z8
+	VBLENDMPS  Z8, Z2, K1, Z5
+	VMOVUPS    Z5, 128(AX)
+	KNOTW      K1, K2
+	VPADDUSW.Z Y0, Y1, K2, Y1
+	VMOVDQU    Y1, 64(CX)
+	VMOVUPS    128(R11), Z1
+	VMOVUPS    128(R9), Z2
+	VSUBPS     Z7, Z2, Z2
+	VMULPS     Z2, Z1, Z1
+	VADDPS     Z1, Z7, Z1
+	VMOVUPS    128(R12), Z2
+	VMOVAPS.Z  Z2, K1, Z2
+	VADDPS     Z2, Z1, Z1
+	VMOVUPS    Z1, 128(DX)
+	KMOVW      K1, BP
+	SHLQ       $0x20, BP
+	ORQ        BP, R15
+	VMOVDQU    96(CX), Y1
+	VMOVDQU    96(SI), Y2
+	VPCMPUW    $0x06, Y2, Y1, K1
+	VMOVUPS    192(DI), Z2
+	VMOVUPS    192(AX), Z7
+	VMULPS     Z7, Z2, Z2
+	VMOVUPS    192(R8), Z7
+	VMOVUPS    192(BX), Z8
+	VMULPS     Z8, Z7, Z7
+	VMOVAPS.Z  Z7, K1, Z7
+	VADDPS     Z7, Z2, Z2
+	VMOVUPS    192(DX), Z7
+	VCMPPS     $0x1e, Z7, Z2, K2
+	KANDW      K2, K1, K1
+	VMOVUPS    192(R10), Z8
+	VBLENDMPS  Z8, Z2, K1, Z6
+	VMOVUPS    Z6, 192(AX)
+	KNOTW      K1, K2
+	VPADDUSW.Z Y0, Y1, K2, Y1
+	VMOVDQU    Y1, 96(CX)
+	VMOVUPS    192(R11), Z1
+	VMOVUPS    192(R9), Z2
+	VSUBPS     Z7, Z2, Z2
+	VMULPS     Z2, Z1, Z1
+	VADDPS     Z1, Z7, Z1
+	VMOVUPS    192(R12), Z2
+	VMOVAPS.Z  Z2, K1, Z2
+	VADDPS     Z2, Z1, Z1
+	VMOVUPS    Z1, 192(DX)
+	KMOVW      K1, BP
+	SHLQ       $0x30, BP
+	ORQ        BP, R15
+	MOVQ       R15, (R13)
+	ADDQ       $0x08, R13
+	ADDQ       $0x00000100, AX
+	ADDQ       $0x00000080, CX
+	ADDQ       $0x00000100, DX
+	ADDQ       $0x00000100, BX
+	ADDQ       cStride+88(FP), SI
+	ADDQ       dStride+96(FP), DI
+	ADDQ       grStride+104(FP), R8
+	ADDQ       thrStride+112(FP), R9
+	ADDQ       resetStride+120(FP), R10
+	ADDQ       lthetaStride+128(FP), R11
+	ADDQ       dthetaStride+136(FP), R12
+	DECQ       R14
+	JNZ        AdaptiveLeakyAVX512_block
 
 AdaptiveLeakyAVX512_done:
 	VZEROUPPER
@@ -2371,118 +2351,114 @@ TEXT ·AdaptiveLeakyUniformAVX512(SB), NOSPLIT, $0-104
 	JZ           AdaptiveLeakyUniformAVX512_done
 
 AdaptiveLeakyUniformAVX512_block:
-	XORQ        R8, R8
-	VMOVDQU     (CX), Y8
-	VPCMPUW     $0x06, Y1, Y8, K1
-	VMOVUPS     (AX), Z9
-	VMULPS      Z9, Z2, Z9
-	VMOVUPS     (BX), Z14
-	VMULPS      Z14, Z3, Z14
-	VMOVAPS.Z   Z14, K1, Z14
-	VADDPS      Z14, Z9, Z9
-	VMOVUPS     (DX), Z14
-	VCMPPS      $0x1e, Z14, Z9, K2
-	KANDW       K2, K1, K1
-	VBLENDMPS   Z5, Z9, K1, Z10
-	VMOVUPS     Z10, (AX)
-	VPADDUSW    Y0, Y8, Y8
-	KNOTW       K1, K2
-	VMOVDQU16.Z Y8, K2, Y8
-	VMOVDQU     Y8, (CX)
-	VSUBPS      Z14, Z4, Z8
-	VMULPS      Z8, Z6, Z8
-	VADDPS      Z8, Z14, Z8
-	VMOVAPS.Z   Z7, K1, Z9
-	VADDPS      Z9, Z8, Z8
-	VMOVUPS     Z8, (DX)
-	KMOVW       K1, R9
-	ORQ         R9, R8
-	VMOVDQU     32(CX), Y8
-	VPCMPUW     $0x06, Y1, Y8, K1
-	VMOVUPS     64(AX), Z9
-	VMULPS      Z9, Z2, Z9
-	VMOVUPS     64(BX), Z14
-	VMULPS      Z14, Z3, Z14
-	VMOVAPS.Z   Z14, K1, Z14
-	VADDPS      Z14, Z9, Z9
-	VMOVUPS     64(DX), Z14
-	VCMPPS      $0x1e, Z14, Z9, K2
-	KANDW       K2, K1, K1
-	VBLENDMPS   Z5, Z9, K1, Z11
-	VMOVUPS     Z11, 64(AX)
-	VPADDUSW    Y0, Y8, Y8
-	KNOTW       K1, K2
-	VMOVDQU16.Z Y8, K2, Y8
-	VMOVDQU     Y8, 32(CX)
-	VSUBPS      Z14, Z4, Z8
-	VMULPS      Z8, Z6, Z8
-	VADDPS      Z8, Z14, Z8
-	VMOVAPS.Z   Z7, K1, Z9
-	VADDPS      Z9, Z8, Z8
-	VMOVUPS     Z8, 64(DX)
-	KMOVW       K1, R9
-	SHLQ        $0x10, R9
-	ORQ         R9, R8
-	VMOVDQU     64(CX), Y8
-	VPCMPUW     $0x06, Y1, Y8, K1
-	VMOVUPS     128(AX), Z9
-	VMULPS      Z9, Z2, Z9
-	VMOVUPS     128(BX), Z14
-	VMULPS      Z14, Z3, Z14
-	VMOVAPS.Z   Z14, K1, Z14
-	VADDPS      Z14, Z9, Z9
-	VMOVUPS     128(DX), Z14
-	VCMPPS      $0x1e, Z14, Z9, K2
-	KANDW       K2, K1, K1
-	VBLENDMPS   Z5, Z9, K1, Z12
-	VMOVUPS     Z12, 128(AX)
-	VPADDUSW    Y0, Y8, Y8
-	KNOTW       K1, K2
-	VMOVDQU16.Z Y8, K2, Y8
-	VMOVDQU     Y8, 64(CX)
-	VSUBPS      Z14, Z4, Z8
-	VMULPS      Z8, Z6, Z8
-	VADDPS      Z8, Z14, Z8
-	VMOVAPS.Z   Z7, K1, Z9
-	VADDPS      Z9, Z8, Z8
-	VMOVUPS     Z8, 128(DX)
-	KMOVW       K1, R9
-	SHLQ        $0x20, R9
-	ORQ         R9, R8
-	VMOVDQU     96(CX), Y8
-	VPCMPUW     $0x06, Y1, Y8, K1
-	VMOVUPS     192(AX), Z9
-	VMULPS      Z9, Z2, Z9
-	VMOVUPS     192(BX), Z14
-	VMULPS      Z14, Z3, Z14
-	VMOVAPS.Z   Z14, K1, Z14
-	VADDPS      Z14, Z9, Z9
-	VMOVUPS     192(DX), Z14
-	VCMPPS      $0x1e, Z14, Z9, K2
-	KANDW       K2, K1, K1
-	VBLENDMPS   Z5, Z9, K1, Z13
-	VMOVUPS     Z13, 192(AX)
-	VPADDUSW    Y0, Y8, Y8
-	KNOTW       K1, K2
-	VMOVDQU16.Z Y8, K2, Y8
-	VMOVDQU     Y8, 96(CX)
-	VSUBPS      Z14, Z4, Z8
-	VMULPS      Z8, Z6, Z8
-	VADDPS      Z8, Z14, Z8
-	VMOVAPS.Z   Z7, K1, Z9
-	VADDPS      Z9, Z8, Z8
-	VMOVUPS     Z8, 192(DX)
-	KMOVW       K1, R9
-	SHLQ        $0x30, R9
-	ORQ         R9, R8
-	MOVQ        R8, (SI)
-	ADDQ        $0x08, SI
-	ADDQ        $0x00000100, AX
-	ADDQ        $0x00000080, CX
-	ADDQ        $0x00000100, DX
-	ADDQ        $0x00000100, BX
-	DECQ        DI
-	JNZ         AdaptiveLeakyUniformAVX512_block
+	XORQ       R8, R8
+	VMOVDQU    (CX), Y8
+	VPCMPUW    $0x06, Y1, Y8, K1
+	VMOVUPS    (AX), Z9
+	VMULPS     Z9, Z2, Z9
+	VMOVUPS    (BX), Z14
+	VMULPS     Z14, Z3, Z14
+	VMOVAPS.Z  Z14, K1, Z14
+	VADDPS     Z14, Z9, Z9
+	VMOVUPS    (DX), Z14
+	VCMPPS     $0x1e, Z14, Z9, K2
+	KANDW      K2, K1, K1
+	VBLENDMPS  Z5, Z9, K1, Z10
+	VMOVUPS    Z10, (AX)
+	KNOTW      K1, K2
+	VPADDUSW.Z Y0, Y8, K2, Y8
+	VMOVDQU    Y8, (CX)
+	VSUBPS     Z14, Z4, Z8
+	VMULPS     Z8, Z6, Z8
+	VADDPS     Z8, Z14, Z8
+	VMOVAPS.Z  Z7, K1, Z9
+	VADDPS     Z9, Z8, Z8
+	VMOVUPS    Z8, (DX)
+	KMOVW      K1, R9
+	ORQ        R9, R8
+	VMOVDQU    32(CX), Y8
+	VPCMPUW    $0x06, Y1, Y8, K1
+	VMOVUPS    64(AX), Z9
+	VMULPS     Z9, Z2, Z9
+	VMOVUPS    64(BX), Z14
+	VMULPS     Z14, Z3, Z14
+	VMOVAPS.Z  Z14, K1, Z14
+	VADDPS     Z14, Z9, Z9
+	VMOVUPS    64(DX), Z14
+	VCMPPS     $0x1e, Z14, Z9, K2
+	KANDW      K2, K1, K1
+	VBLENDMPS  Z5, Z9, K1, Z11
+	VMOVUPS    Z11, 64(AX)
+	KNOTW      K1, K2
+	VPADDUSW.Z Y0, Y8, K2, Y8
+	VMOVDQU    Y8, 32(CX)
+	VSUBPS     Z14, Z4, Z8
+	VMULPS     Z8, Z6, Z8
+	VADDPS     Z8, Z14, Z8
+	VMOVAPS.Z  Z7, K1, Z9
+	VADDPS     Z9, Z8, Z8
+	VMOVUPS    Z8, 64(DX)
+	KMOVW      K1, R9
+	SHLQ       $0x10, R9
+	ORQ        R9, R8
+	VMOVDQU    64(CX), Y8
+	VPCMPUW    $0x06, Y1, Y8, K1
+	VMOVUPS    128(AX), Z9
+	VMULPS     Z9, Z2, Z9
+	VMOVUPS    128(BX), Z14
+	VMULPS     Z14, Z3, Z14
+	VMOVAPS.Z  Z14, K1, Z14
+	VADDPS     Z14, Z9, Z9
+	VMOVUPS    128(DX), Z14
+	VCMPPS     $0x1e, Z14, Z9, K2
+	KANDW      K2, K1, K1
+	VBLENDMPS  Z5, Z9, K1, Z12
+	VMOVUPS    Z12, 128(AX)
+	KNOTW      K1, K2
+	VPADDUSW.Z Y0, Y8, K2, Y8
+	VMOVDQU    Y8, 64(CX)
+	VSUBPS     Z14, Z4, Z8
+	VMULPS     Z8, Z6, Z8
+	VADDPS     Z8, Z14, Z8
+	VMOVAPS.Z  Z7, K1, Z9
+	VADDPS     Z9, Z8, Z8
+	VMOVUPS    Z8, 128(DX)
+	KMOVW      K1, R9
+	SHLQ       $0x20, R9
+	ORQ        R9, R8
+	VMOVDQU    96(CX), Y8
+	VPCMPUW    $0x06, Y1, Y8, K1
+	VMOVUPS    192(AX), Z9
+	VMULPS     Z9, Z2, Z9
+	VMOVUPS    192(BX), Z14
+	VMULPS     Z14, Z3, Z14
+	VMOVAPS.Z  Z14, K1, Z14
+	VADDPS     Z14, Z9, Z9
+	VMOVUPS    192(DX), Z14
+	VCMPPS     $0x1e, Z14, Z9, K2
+	KANDW      K2, K1, K1
+	VBLENDMPS  Z5, Z9, K1, Z13
+	VMOVUPS    Z13, 192(AX)
+	KNOTW      K1, K2
+	VPADDUSW.Z Y0, Y8, K2, Y8
+	VMOVDQU    Y8, 96(CX)
+	VSUBPS     Z14, Z4, Z8
+	VMULPS     Z8, Z6, Z8
+	VADDPS     Z8, Z14, Z8
+	VMOVAPS.Z  Z7, K1, Z9
+	VADDPS     Z9, Z8, Z8
+	VMOVUPS    Z8, 192(DX)
+	KMOVW      K1, R9
+	SHLQ       $0x30, R9
+	ORQ        R9, R8
+	MOVQ       R8, (SI)
+	ADDQ       $0x08, SI
+	ADDQ       $0x00000100, AX
+	ADDQ       $0x00000080, CX
+	ADDQ       $0x00000100, DX
+	ADDQ       $0x00000100, BX
+	DECQ       DI
+	JNZ        AdaptiveLeakyUniformAVX512_block
 
 AdaptiveLeakyUniformAVX512_done:
 	VZEROUPPER
@@ -3120,5 +3096,421 @@ TracerUniformAVX2_block:
 	JNZ     TracerUniformAVX2_block
 
 TracerUniformAVX2_done:
+	VZEROUPPER
+	RET
+
+// func TracerAddAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·TracerAddAVX512(SB), NOSPLIT, $0-80
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	MOVQ     t+0(FP), AX
+	MOVQ     x+8(FP), CX
+	MOVQ     out+16(FP), DX
+	MOVQ     l+24(FP), BX
+	MOVQ     c+32(FP), SI
+	MOVQ     b+40(FP), DI
+	MOVQ     blocks+72(FP), R8
+	TESTQ    R8, R8
+	JZ       TracerAddAVX512_done
+
+TracerAddAVX512_block:
+	VMOVUPS (AX), Z0
+	VMOVUPS (BX), Z1
+	VMOVUPS (DI), Z2
+	VSUBPS  Z0, Z2, Z2
+	VMULPS  Z2, Z1, Z1
+	VADDPS  Z1, Z0, Z0
+	VMOVUPS (SI), Z1
+	VMOVUPS (CX), Z2
+	VMULPS  Z2, Z1, Z1
+	VADDPS  Z1, Z0, Z0
+	VMOVUPS Z0, (AX)
+	VMOVUPS (DX), Z1
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, (DX)
+	VMOVUPS 64(AX), Z0
+	VMOVUPS 64(BX), Z1
+	VMOVUPS 64(DI), Z2
+	VSUBPS  Z0, Z2, Z2
+	VMULPS  Z2, Z1, Z1
+	VADDPS  Z1, Z0, Z0
+	VMOVUPS 64(SI), Z1
+	VMOVUPS 64(CX), Z2
+	VMULPS  Z2, Z1, Z1
+	VADDPS  Z1, Z0, Z0
+	VMOVUPS Z0, 64(AX)
+	VMOVUPS 64(DX), Z1
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, 64(DX)
+	VMOVUPS 128(AX), Z0
+	VMOVUPS 128(BX), Z1
+	VMOVUPS 128(DI), Z2
+	VSUBPS  Z0, Z2, Z2
+	VMULPS  Z2, Z1, Z1
+	VADDPS  Z1, Z0, Z0
+	VMOVUPS 128(SI), Z1
+	VMOVUPS 128(CX), Z2
+	VMULPS  Z2, Z1, Z1
+	VADDPS  Z1, Z0, Z0
+	VMOVUPS Z0, 128(AX)
+	VMOVUPS 128(DX), Z1
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, 128(DX)
+	VMOVUPS 192(AX), Z0
+	VMOVUPS 192(BX), Z1
+	VMOVUPS 192(DI), Z2
+	VSUBPS  Z0, Z2, Z2
+	VMULPS  Z2, Z1, Z1
+	VADDPS  Z1, Z0, Z0
+	VMOVUPS 192(SI), Z1
+	VMOVUPS 192(CX), Z2
+	VMULPS  Z2, Z1, Z1
+	VADDPS  Z1, Z0, Z0
+	VMOVUPS Z0, 192(AX)
+	VMOVUPS 192(DX), Z1
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, 192(DX)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    lStride+48(FP), BX
+	ADDQ    cStride+56(FP), SI
+	ADDQ    bStride+64(FP), DI
+	DECQ    R8
+	JNZ     TracerAddAVX512_block
+
+TracerAddAVX512_done:
+	VZEROUPPER
+	RET
+
+// func TracerAddAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
+// Requires: AVX, AVX2
+TEXT ·TracerAddAVX2(SB), NOSPLIT, $0-80
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLD   $0x10, Y0, Y0
+	MOVQ     t+0(FP), AX
+	MOVQ     x+8(FP), CX
+	MOVQ     out+16(FP), DX
+	MOVQ     l+24(FP), BX
+	MOVQ     c+32(FP), SI
+	MOVQ     b+40(FP), DI
+	MOVQ     blocks+72(FP), R8
+	TESTQ    R8, R8
+	JZ       TracerAddAVX2_done
+
+TracerAddAVX2_block:
+	VMOVUPS (AX), Y0
+	VMOVUPS (BX), Y1
+	VMOVUPS (DI), Y2
+	VSUBPS  Y0, Y2, Y2
+	VMULPS  Y2, Y1, Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS (SI), Y1
+	VMOVUPS (CX), Y2
+	VMULPS  Y2, Y1, Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS Y0, (AX)
+	VMOVUPS (DX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, (DX)
+	VMOVUPS 32(AX), Y0
+	VMOVUPS 32(BX), Y1
+	VMOVUPS 32(DI), Y2
+	VSUBPS  Y0, Y2, Y2
+	VMULPS  Y2, Y1, Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS 32(CX), Y2
+	VMULPS  Y2, Y1, Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS Y0, 32(AX)
+	VMOVUPS 32(DX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 32(DX)
+	VMOVUPS 64(AX), Y0
+	VMOVUPS 64(BX), Y1
+	VMOVUPS 64(DI), Y2
+	VSUBPS  Y0, Y2, Y2
+	VMULPS  Y2, Y1, Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS 64(SI), Y1
+	VMOVUPS 64(CX), Y2
+	VMULPS  Y2, Y1, Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS Y0, 64(AX)
+	VMOVUPS 64(DX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 64(DX)
+	VMOVUPS 96(AX), Y0
+	VMOVUPS 96(BX), Y1
+	VMOVUPS 96(DI), Y2
+	VSUBPS  Y0, Y2, Y2
+	VMULPS  Y2, Y1, Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS 96(SI), Y1
+	VMOVUPS 96(CX), Y2
+	VMULPS  Y2, Y1, Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS Y0, 96(AX)
+	VMOVUPS 96(DX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 96(DX)
+	VMOVUPS 128(AX), Y0
+	VMOVUPS 128(BX), Y1
+	VMOVUPS 128(DI), Y2
+	VSUBPS  Y0, Y2, Y2
+	VMULPS  Y2, Y1, Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS 128(SI), Y1
+	VMOVUPS 128(CX), Y2
+	VMULPS  Y2, Y1, Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS Y0, 128(AX)
+	VMOVUPS 128(DX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 128(DX)
+	VMOVUPS 160(AX), Y0
+	VMOVUPS 160(BX), Y1
+	VMOVUPS 160(DI), Y2
+	VSUBPS  Y0, Y2, Y2
+	VMULPS  Y2, Y1, Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS 160(SI), Y1
+	VMOVUPS 160(CX), Y2
+	VMULPS  Y2, Y1, Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS Y0, 160(AX)
+	VMOVUPS 160(DX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 160(DX)
+	VMOVUPS 192(AX), Y0
+	VMOVUPS 192(BX), Y1
+	VMOVUPS 192(DI), Y2
+	VSUBPS  Y0, Y2, Y2
+	VMULPS  Y2, Y1, Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS 192(SI), Y1
+	VMOVUPS 192(CX), Y2
+	VMULPS  Y2, Y1, Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS Y0, 192(AX)
+	VMOVUPS 192(DX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 192(DX)
+	VMOVUPS 224(AX), Y0
+	VMOVUPS 224(BX), Y1
+	VMOVUPS 224(DI), Y2
+	VSUBPS  Y0, Y2, Y2
+	VMULPS  Y2, Y1, Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS 224(SI), Y1
+	VMOVUPS 224(CX), Y2
+	VMULPS  Y2, Y1, Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS Y0, 224(AX)
+	VMOVUPS 224(DX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 224(DX)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    lStride+48(FP), BX
+	ADDQ    cStride+56(FP), SI
+	ADDQ    bStride+64(FP), DI
+	DECQ    R8
+	JNZ     TracerAddAVX2_block
+
+TracerAddAVX2_done:
+	VZEROUPPER
+	RET
+
+// func TracerAddUniformAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·TracerAddUniformAVX512(SB), NOSPLIT, $0-56
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	MOVQ         t+0(FP), AX
+	MOVQ         x+8(FP), CX
+	MOVQ         out+16(FP), DX
+	MOVQ         l+24(FP), BX
+	VBROADCASTSS (BX), Z0
+	MOVQ         c+32(FP), BX
+	VBROADCASTSS (BX), Z1
+	MOVQ         b+40(FP), BX
+	VBROADCASTSS (BX), Z2
+	MOVQ         blocks+48(FP), BX
+	TESTQ        BX, BX
+	JZ           TracerAddUniformAVX512_done
+
+TracerAddUniformAVX512_block:
+	VMOVUPS (AX), Z3
+	VSUBPS  Z3, Z2, Z4
+	VMULPS  Z4, Z0, Z4
+	VADDPS  Z4, Z3, Z3
+	VMOVUPS (CX), Z4
+	VMULPS  Z4, Z1, Z4
+	VADDPS  Z4, Z3, Z3
+	VMOVUPS Z3, (AX)
+	VMOVUPS (DX), Z4
+	VADDPS  Z3, Z4, Z3
+	VMOVUPS Z3, (DX)
+	VMOVUPS 64(AX), Z3
+	VSUBPS  Z3, Z2, Z4
+	VMULPS  Z4, Z0, Z4
+	VADDPS  Z4, Z3, Z3
+	VMOVUPS 64(CX), Z4
+	VMULPS  Z4, Z1, Z4
+	VADDPS  Z4, Z3, Z3
+	VMOVUPS Z3, 64(AX)
+	VMOVUPS 64(DX), Z4
+	VADDPS  Z3, Z4, Z3
+	VMOVUPS Z3, 64(DX)
+	VMOVUPS 128(AX), Z3
+	VSUBPS  Z3, Z2, Z4
+	VMULPS  Z4, Z0, Z4
+	VADDPS  Z4, Z3, Z3
+	VMOVUPS 128(CX), Z4
+	VMULPS  Z4, Z1, Z4
+	VADDPS  Z4, Z3, Z3
+	VMOVUPS Z3, 128(AX)
+	VMOVUPS 128(DX), Z4
+	VADDPS  Z3, Z4, Z3
+	VMOVUPS Z3, 128(DX)
+	VMOVUPS 192(AX), Z3
+	VSUBPS  Z3, Z2, Z4
+	VMULPS  Z4, Z0, Z4
+	VADDPS  Z4, Z3, Z3
+	VMOVUPS 192(CX), Z4
+	VMULPS  Z4, Z1, Z4
+	VADDPS  Z4, Z3, Z3
+	VMOVUPS Z3, 192(AX)
+	VMOVUPS 192(DX), Z4
+	VADDPS  Z3, Z4, Z3
+	VMOVUPS Z3, 192(DX)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	DECQ    BX
+	JNZ     TracerAddUniformAVX512_block
+
+TracerAddUniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func TracerAddUniformAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int)
+// Requires: AVX, AVX2
+TEXT ·TracerAddUniformAVX2(SB), NOSPLIT, $0-56
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y0
+	MOVQ         t+0(FP), AX
+	MOVQ         x+8(FP), CX
+	MOVQ         out+16(FP), DX
+	MOVQ         l+24(FP), BX
+	VBROADCASTSS (BX), Y0
+	MOVQ         c+32(FP), BX
+	VBROADCASTSS (BX), Y1
+	MOVQ         b+40(FP), BX
+	VBROADCASTSS (BX), Y2
+	MOVQ         blocks+48(FP), BX
+	TESTQ        BX, BX
+	JZ           TracerAddUniformAVX2_done
+
+TracerAddUniformAVX2_block:
+	VMOVUPS (AX), Y3
+	VSUBPS  Y3, Y2, Y4
+	VMULPS  Y4, Y0, Y4
+	VADDPS  Y4, Y3, Y3
+	VMOVUPS (CX), Y4
+	VMULPS  Y4, Y1, Y4
+	VADDPS  Y4, Y3, Y3
+	VMOVUPS Y3, (AX)
+	VMOVUPS (DX), Y4
+	VADDPS  Y3, Y4, Y3
+	VMOVUPS Y3, (DX)
+	VMOVUPS 32(AX), Y3
+	VSUBPS  Y3, Y2, Y4
+	VMULPS  Y4, Y0, Y4
+	VADDPS  Y4, Y3, Y3
+	VMOVUPS 32(CX), Y4
+	VMULPS  Y4, Y1, Y4
+	VADDPS  Y4, Y3, Y3
+	VMOVUPS Y3, 32(AX)
+	VMOVUPS 32(DX), Y4
+	VADDPS  Y3, Y4, Y3
+	VMOVUPS Y3, 32(DX)
+	VMOVUPS 64(AX), Y3
+	VSUBPS  Y3, Y2, Y4
+	VMULPS  Y4, Y0, Y4
+	VADDPS  Y4, Y3, Y3
+	VMOVUPS 64(CX), Y4
+	VMULPS  Y4, Y1, Y4
+	VADDPS  Y4, Y3, Y3
+	VMOVUPS Y3, 64(AX)
+	VMOVUPS 64(DX), Y4
+	VADDPS  Y3, Y4, Y3
+	VMOVUPS Y3, 64(DX)
+	VMOVUPS 96(AX), Y3
+	VSUBPS  Y3, Y2, Y4
+	VMULPS  Y4, Y0, Y4
+	VADDPS  Y4, Y3, Y3
+	VMOVUPS 96(CX), Y4
+	VMULPS  Y4, Y1, Y4
+	VADDPS  Y4, Y3, Y3
+	VMOVUPS Y3, 96(AX)
+	VMOVUPS 96(DX), Y4
+	VADDPS  Y3, Y4, Y3
+	VMOVUPS Y3, 96(DX)
+	VMOVUPS 128(AX), Y3
+	VSUBPS  Y3, Y2, Y4
+	VMULPS  Y4, Y0, Y4
+	VADDPS  Y4, Y3, Y3
+	VMOVUPS 128(CX), Y4
+	VMULPS  Y4, Y1, Y4
+	VADDPS  Y4, Y3, Y3
+	VMOVUPS Y3, 128(AX)
+	VMOVUPS 128(DX), Y4
+	VADDPS  Y3, Y4, Y3
+	VMOVUPS Y3, 128(DX)
+	VMOVUPS 160(AX), Y3
+	VSUBPS  Y3, Y2, Y4
+	VMULPS  Y4, Y0, Y4
+	VADDPS  Y4, Y3, Y3
+	VMOVUPS 160(CX), Y4
+	VMULPS  Y4, Y1, Y4
+	VADDPS  Y4, Y3, Y3
+	VMOVUPS Y3, 160(AX)
+	VMOVUPS 160(DX), Y4
+	VADDPS  Y3, Y4, Y3
+	VMOVUPS Y3, 160(DX)
+	VMOVUPS 192(AX), Y3
+	VSUBPS  Y3, Y2, Y4
+	VMULPS  Y4, Y0, Y4
+	VADDPS  Y4, Y3, Y3
+	VMOVUPS 192(CX), Y4
+	VMULPS  Y4, Y1, Y4
+	VADDPS  Y4, Y3, Y3
+	VMOVUPS Y3, 192(AX)
+	VMOVUPS 192(DX), Y4
+	VADDPS  Y3, Y4, Y3
+	VMOVUPS Y3, 192(DX)
+	VMOVUPS 224(AX), Y3
+	VSUBPS  Y3, Y2, Y4
+	VMULPS  Y4, Y0, Y4
+	VADDPS  Y4, Y3, Y3
+	VMOVUPS 224(CX), Y4
+	VMULPS  Y4, Y1, Y4
+	VADDPS  Y4, Y3, Y3
+	VMOVUPS Y3, 224(AX)
+	VMOVUPS 224(DX), Y4
+	VADDPS  Y3, Y4, Y3
+	VMOVUPS Y3, 224(DX)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	DECQ    BX
+	JNZ     TracerAddUniformAVX2_block
+
+TracerAddUniformAVX2_done:
 	VZEROUPPER
 	RET

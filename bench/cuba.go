@@ -72,26 +72,43 @@ type rasterSpike struct {
 }
 
 // shard is the post units [lo, hi) of the network, a multiple of 64 wide,
-// with their somas and the synapses into them.
+// with their somas and the synapses into them. Each shard records its own
+// spikes, so that nothing but the barrier is serial between steps.
 type shard struct {
 	lo, hi  int
 	pop     *soma.StrictRefractoryLeaky
 	ce, ci  *syn.TracedSynapses
 	current []float32
-	spikes  spark.Spikes
+	spikes  [2]spark.Spikes // the shard's words of net.all[0] and net.all[1]
+
+	count  int   // spikes so far
+	events int64 // synaptic events so far: the spikes' out-degrees
+	raster []rasterSpike
 }
 
+// cubaNet is the network. Spikes alternate between two buffers: step t
+// writes all[t%2] while the synapses read step t−1's, so that shards need
+// one barrier per step, at its end.
 type cubaNet struct {
 	n, ne, ni int
 	shards    []*shard
-	all       spark.Spikes // every unit's spikes of the last step
-	exc, inh  spark.Spikes // the excitatory and inhibitory ones, as synapse inputs
+	all       [2]spark.Spikes // every unit's spikes of a step
+	exc, inh  [2]spark.Spikes // the excitatory and inhibitory ones, as synapse inputs
+	split     bool            // exc and inh are copies (ne is not a multiple of 64), not views of all
+	outdeg    []int64         // each unit's synapses, for the event count
 }
 
 func newCUBA(n, threads int, dt float64, seed uint64) (*cubaNet, error) {
 	ne := n * 4 / 5
-	net := &cubaNet{n: n, ne: ne, ni: n - ne,
-		all: spark.NewSpikes(n), exc: spark.NewSpikes(ne), inh: spark.NewSpikes(n - ne)}
+	net := &cubaNet{n: n, ne: ne, ni: n - ne, split: ne%64 != 0, outdeg: make([]int64, n)}
+	for b := range net.all {
+		net.all[b] = spark.NewSpikes(n)
+		if net.split {
+			net.exc[b], net.inh[b] = spark.NewSpikes(ne), spark.NewSpikes(n-ne)
+		} else {
+			net.exc[b], net.inh[b] = net.all[b][:ne/64], net.all[b][ne/64:]
+		}
+	}
 	p := float64(cubaInDeg) / float64(n)
 	exc := syn.SparseUniform(cubaWe, cubaWe, p, seed)
 	inh := syn.SparseUniform(cubaWi, cubaWi, p, seed+1)
@@ -111,7 +128,10 @@ func newCUBA(n, threads int, dt float64, seed uint64) (*cubaNet, error) {
 		if lo == hi {
 			continue
 		}
-		s := &shard{lo: lo, hi: hi, current: make([]float32, hi-lo), spikes: spark.NewSpikes(hi - lo)}
+		s := &shard{lo: lo, hi: hi, current: make([]float32, hi-lo)}
+		for b := range s.spikes {
+			s.spikes[b] = net.all[b][lo/64 : lo/64+spark.SpikeWords(hi-lo)]
+		}
 		var err error
 		s.pop, err = soma.NewStrictRefractoryLeaky(soma.StrictRefractoryLeakyConfig{
 			Units: hi - lo, Dt: dt,
@@ -137,35 +157,58 @@ func newCUBA(n, threads int, dt float64, seed uint64) (*cubaNet, error) {
 		if err != nil {
 			return nil, err
 		}
+		for j := range ne {
+			net.outdeg[j] += int64(s.ce.OutDegree(j))
+		}
+		for j := range net.ni {
+			net.outdeg[ne+j] += int64(s.ci.OutDegree(j))
+		}
 		net.shards = append(net.shards, s)
 	}
 	return net, nil
 }
 
-// synapses steps a shard's synapses: the currents its units receive,
-// ge + gi.
-func (s *shard) synapses(net *cubaNet) {
-	s.ce.Step(net.exc, s.current)
-	s.ci.StepAdd(net.inh, s.current)
+// synapses steps a shard's synapses on the spikes of step t−1: the
+// currents its units receive, ge + gi.
+func (s *shard) synapses(net *cubaNet, t int) {
+	b := (t + 1) % 2
+	s.ce.Step(net.exc[b], s.current)
+	s.ci.StepAdd(net.inh[b], s.current)
 }
 
-// somas steps a shard's units.
-func (s *shard) somas() { s.pop.Step(s.current, s.spikes) }
+// somas steps a shard's units: their spikes of step t.
+func (s *shard) somas(t int) { s.pop.Step(s.current, s.spikes[t%2]) }
 
-// gather collects the shards' spikes and splits them into the synapses'
-// inputs; it returns the number of spikes.
-func (net *cubaNet) gather() int {
-	count := 0
-	for _, s := range net.shards {
-		copy(net.all[s.lo/64:], s.spikes)
-		count += s.spikes.Count()
+// record counts and records the shard's spikes of step t.
+func (s *shard) record(net *cubaNet, t int) {
+	for k, w := range s.spikes[t%2] {
+		for w != 0 {
+			j := s.lo + k*64 + bits.TrailingZeros64(w)
+			w &= w - 1
+			s.count++
+			s.events += net.outdeg[j]
+			s.raster = append(s.raster, rasterSpike{int32(t), int32(j)})
+		}
 	}
-	copy(net.exc, net.all[:len(net.exc)])
-	if r := net.ne % 64; r != 0 {
-		net.exc[len(net.exc)-1] &= 1<<r - 1
+}
+
+// step is a shard's whole step t.
+func (s *shard) step(net *cubaNet, t int) {
+	s.synapses(net, t)
+	s.somas(t)
+	s.record(net, t)
+}
+
+// splitSpikes copies step t's spikes into the synapses' inputs when they
+// cannot be views: after every shard has stepped.
+func (net *cubaNet) splitSpikes(t int) {
+	if !net.split {
+		return
 	}
-	shiftBits(net.inh, net.all, net.ne, net.ni)
-	return count
+	b := t % 2
+	copy(net.exc[b], net.all[b])
+	net.exc[b][len(net.exc[b])-1] &= 1<<(net.ne%64) - 1
+	shiftBits(net.inh[b], net.all[b], net.ne, net.ni)
 }
 
 // shiftBits sets dst to the n bits of src from bit from on.
@@ -193,32 +236,12 @@ func runCUBA(o options) *CUBAResult {
 		fail(err.Error())
 	}
 	r := &CUBAResult{Units: o.size, Excitatory: net.ne, Threads: o.threads, Dt: o.dt, Simulated: o.duration,
-		Path: spark.Path(), BuildSeconds: time.Since(start).Seconds()}
-	outdeg := make([]int64, o.size)
-	for _, s := range net.shards {
-		for j := range net.ne {
-			outdeg[j] += int64(s.ce.OutDegree(j))
-		}
-		for j := range net.ni {
-			outdeg[net.ne+j] += int64(s.ci.OutDegree(j))
-		}
-	}
-	for _, d := range outdeg {
+		Path: spark.Path(), BuildSeconds: time.Since(start).Seconds(), Storage: "sparse"}
+	for _, d := range net.outdeg {
 		r.Synapses += int(d)
 	}
-	r.Storage = "sparse"
 
 	var tSyn, tSoma, tSpike time.Duration
-	record := func(step int) {
-		for k, w := range net.all {
-			for w != 0 {
-				j := k*64 + bits.TrailingZeros64(w)
-				r.Events += outdeg[j]
-				r.raster = append(r.raster, rasterSpike{int32(step), int32(j)})
-				w &= w - 1
-			}
-		}
-	}
 	// Collect the build's garbage now: a collection that runs into the
 	// timed loop takes the second core and preempts the stepping
 	// goroutine again and again to scan its stack.
@@ -228,34 +251,32 @@ func runCUBA(o options) *CUBAResult {
 		s := net.shards[0]
 		// Every 16th step is timed phase by phase, for the split; the
 		// clock reads would otherwise cost a few percent of the step.
-		for step := range steps {
-			if step%16 != 0 {
-				s.synapses(net)
-				s.somas()
-				r.Spikes += net.gather()
-				record(step)
+		for t := range steps {
+			if t%16 != 0 {
+				s.step(net, t)
+				net.splitSpikes(t)
 				continue
 			}
 			t0 := time.Now()
-			s.synapses(net)
+			s.synapses(net, t)
 			t1 := time.Now()
-			s.somas()
+			s.somas(t)
 			t2 := time.Now()
-			r.Spikes += net.gather()
-			record(step)
+			s.record(net, t)
+			net.splitSpikes(t)
 			tSyn, tSoma, tSpike = tSyn+t1.Sub(t0), tSoma+t2.Sub(t1), tSpike+time.Since(t2)
 		}
 	} else {
 		// Workers stay alive across steps and spin between them: waking
 		// a parked goroutine costs tens of µs, more than a step. The main
-		// goroutine steps the first shard itself, waits for the others,
-		// then gathers the spikes.
+		// goroutine steps the first shard itself and waits for the others;
+		// that is the one barrier of a step.
 		var epoch, done atomic.Int64
 		var stop atomic.Bool
 		for _, s := range net.shards[1:] {
 			go func() {
-				for seen := int64(0); ; seen++ {
-					for spins := 0; epoch.Load() == seen; spins++ {
+				for t := 0; ; t++ {
+					for spins := 0; epoch.Load() == int64(t); spins++ {
 						if stop.Load() {
 							return
 						}
@@ -263,28 +284,31 @@ func runCUBA(o options) *CUBAResult {
 							runtime.Gosched()
 						}
 					}
-					s.synapses(net)
-					s.somas()
+					s.step(net, t)
 					done.Add(1)
 				}
 			}()
 		}
 		workers := int64(len(net.shards) - 1)
 		first := net.shards[0]
-		for step := range steps {
+		for t := range steps {
 			done.Store(0)
 			epoch.Add(1)
-			first.synapses(net)
-			first.somas()
+			first.step(net, t)
 			for spins := 0; done.Load() < workers; spins++ {
 				if spins%128 == 127 {
 					runtime.Gosched()
 				}
 			}
-			r.Spikes += net.gather()
-			record(step)
+			net.splitSpikes(t)
 		}
 		stop.Store(true)
+	}
+	r.Wall = time.Since(begin).Seconds()
+	for _, s := range net.shards {
+		r.Spikes += s.count
+		r.Events += s.events
+		r.raster = append(r.raster, s.raster...)
 	}
 	r.Wall = time.Since(begin).Seconds()
 	r.WallPerSimSec = r.Wall / o.duration

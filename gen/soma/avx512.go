@@ -142,12 +142,10 @@ func (b *avx512) Store(name string, x vec) {
 }
 
 func (b *avx512) Tick(name string, r uvec, s mask) {
-	inc := YMM()
-	VPADDUSW(b.ones, r.(reg.VecVirtual), inc) // min(r + 1, 65535)
 	keep := K()
 	KNOTW(s.(reg.Register), keep)
 	out := YMM()
-	VMOVDQU16_Z(inc, keep, out) // s ? 0 : inc
+	VPADDUSW_Z(b.ones, r.(reg.VecVirtual), keep, out) // s ? 0 : min(r + 1, 65535)
 	VMOVDQU(out, b.mem(name, 2))
 }
 

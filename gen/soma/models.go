@@ -106,4 +106,21 @@ var models = []model{
 			e.Store("out", t)
 		},
 	},
+	{
+		name:     "TracerAdd",
+		noSpikes: true,
+		doc: []string{
+			"T ← (T + λ·(b − T)) + c·x",
+			"out ← out + T",
+			"",
+			"one trace stage whose output is added to out (the synapses' StepAdd); out must not be x.",
+		},
+		streams: []stream{{"t", stateF32}, {"x", inputF32}, {"out", stateF32}, {"l", paramF32}, {"c", paramF32}, {"b", paramF32}},
+		body: func(e emitter) {
+			t := e.F("t")
+			t = e.Add(e.Add(t, e.Mul(e.F("l"), e.Sub(e.F("b"), t))), e.Mul(e.F("c"), e.F("x")))
+			e.Store("t", t)
+			e.Store("out", e.Add(e.F("out"), t))
+		},
+	},
 }

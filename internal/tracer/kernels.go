@@ -11,6 +11,9 @@ type kernels struct {
 	path   cpu.Path
 	name   string
 	single func(s *stage, t, x, out []float32)
+	// singleAdd is single adding its output to out (out[i] += T[i]);
+	// out must not overlap x.
+	singleAdd func(s *stage, t, x, out []float32)
 	rd     func(rise, decay *stage, tr, td, x, out []float32)
 	rfs    func(s []stage, st [][]float32, alpha *[2]mem.Stream[float32], x, out []float32)
 	double func(first, second *stage, t1, t2, x, out []float32)
@@ -20,10 +23,11 @@ type kernels struct {
 var generic = kernels{
 	path:   cpu.Generic,
 	name:   "generic",
-	single: singleGeneric,
-	rd:     rdGeneric,
-	rfs:    rfsGeneric,
-	double: doubleGeneric,
+	single:    singleGeneric,
+	singleAdd: singleAddGeneric,
+	rd:        rdGeneric,
+	rfs:       rfsGeneric,
+	double:    doubleGeneric,
 }
 
 // impl is the implementation every call runs: the one place where the
@@ -60,6 +64,21 @@ func singleGeneric(s *stage, t, x, out []float32) {
 		for j, v := range tb {
 			v = next(l[j], c[j], b[j], v, xb[j])
 			tb[j], ob[j] = v, v
+		}
+	}
+}
+
+func singleAddGeneric(s *stage, t, x, out []float32) {
+	for w := range blocks(len(t)) {
+		lo, hi := mem.Span(w, len(t))
+		tb := t[lo:hi]
+		k := len(tb)
+		xb, ob := x[lo:hi][:k], out[lo:hi][:k]
+		l, c, b := s.consts(lo, hi, k)
+		for j, v := range tb {
+			v = next(l[j], c[j], b[j], v, xb[j])
+			tb[j] = v
+			ob[j] += v
 		}
 	}
 }

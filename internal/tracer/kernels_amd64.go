@@ -17,19 +17,21 @@ import (
 var avx2 = kernels{
 	path:   cpu.AVX2,
 	name:   "avx2",
-	single: singleAsm(asm.TracerAVX2, asm.TracerUniformAVX2),
-	rd:     rdGeneric,
-	rfs:    rfsGeneric,
-	double: doubleGeneric,
+	single:    singleAsm(asm.TracerAVX2, asm.TracerUniformAVX2, false),
+	singleAdd: singleAsm(asm.TracerAddAVX2, asm.TracerAddUniformAVX2, true),
+	rd:        rdGeneric,
+	rfs:       rfsGeneric,
+	double:    doubleGeneric,
 }
 
 var avx512 = kernels{
 	path:   cpu.AVX512,
 	name:   "avx512",
-	single: singleAsm(asm.TracerAVX512, asm.TracerUniformAVX512),
-	rd:     rdGeneric,
-	rfs:    rfsGeneric,
-	double: doubleGeneric,
+	single:    singleAsm(asm.TracerAVX512, asm.TracerUniformAVX512, false),
+	singleAdd: singleAsm(asm.TracerAddAVX512, asm.TracerAddUniformAVX512, true),
+	rd:        rdGeneric,
+	rfs:       rfsGeneric,
+	double:    doubleGeneric,
 }
 
 // archKernels returns the assembly implementations; cpu.Dispatch keeps
@@ -41,7 +43,10 @@ type (
 	singleUniformFunc = func(t, x, out, l, c, b *float32, blocks int)
 )
 
-func singleAsm(f singleFunc, u singleUniformFunc) func(s *stage, t, x, out []float32) {
+// singleAsm wraps a Tracer (add: TracerAdd) kernel pair. The last, partial
+// block runs on copies: the drive in the stage's scratch block, and for add
+// the output in the block after it.
+func singleAsm(f singleFunc, u singleUniformFunc, add bool) func(s *stage, t, x, out []float32) {
 	return func(s *stage, t, x, out []float32) {
 		uniform := s.l.Uniform() && s.c.Uniform() && s.b.Uniform()
 		run := func(k, nb int, xp, op *float32) {
@@ -59,10 +64,15 @@ func singleAsm(f singleFunc, u singleUniformFunc) func(s *stage, t, x, out []flo
 		}
 		if rem := n % mem.BlockLen; rem != 0 {
 			lo := full * mem.BlockLen
-			copy(s.tail, x[lo:])
-			clear(s.tail[rem:])
-			run(full, 1, &s.tail[0], &s.tail[0])
-			copy(out[lo:], s.tail[:rem])
+			xt, ot := s.tail[:mem.BlockLen], s.tail[:mem.BlockLen]
+			copy(xt, x[lo:])
+			clear(xt[rem:])
+			if add {
+				ot = s.tail[mem.BlockLen:]
+				copy(ot, out[lo:])
+			}
+			run(full, 1, &xt[0], &ot[0])
+			copy(out[lo:], ot[:rem])
 		}
 	}
 }

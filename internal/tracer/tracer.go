@@ -33,11 +33,11 @@ var ByName = map[string]Model{
 // partial block of the drive and output.
 type stage struct {
 	l, c, b mem.Stream[float32]
-	tail    []float32 // mem.BlockLen values
+	tail    []float32 // 2·mem.BlockLen values: the drive's, and the output's for singleAdd
 }
 
 func (s *stage) plan(b *mem.Block, r *ref.Stage) {
-	mem.Array(b, &s.tail, mem.BlockLen)
+	mem.Array(b, &s.tail, 2*mem.BlockLen)
 	mem.PlanStream(b, &s.l, r.L)
 	mem.PlanStream(b, &s.c, r.C)
 	mem.PlanStream(b, &s.b, r.B)
@@ -118,6 +118,20 @@ func (t *Trace) Step(x, out []float32) {
 		panic(fmt.Sprintf("%s.Step: len(x) = %d, len(out) = %d, want Units = %d", t.name, len(x), len(out), t.n))
 	}
 	t.StepUnchecked(x, out)
+}
+
+// Adds reports whether StepAddUnchecked is one pass: the single-stage
+// model. For the others, a caller steps into a buffer and adds it.
+func (t *Trace) Adds() bool { return t.model == Single }
+
+// StepAddUnchecked is Step adding the output to out (out[i] += output)
+// rather than writing it, for the single-stage model (Adds); out must not
+// overlap x, and the caller has checked the lengths.
+func (t *Trace) StepAddUnchecked(x, out []float32) {
+	if t.model != Single {
+		panic(fmt.Sprintf("%s: StepAdd of a multi-stage trace", t.name))
+	}
+	impl.singleAdd(&t.stages[0], t.st[0], x, out)
 }
 
 // StepUnchecked is Step for callers that have checked the lengths.

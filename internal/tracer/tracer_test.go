@@ -56,7 +56,8 @@ func sameBits(x, y float32) bool {
 
 // TestPathsMatchReference runs every trace model on every path against the
 // reference, bit for bit, on every size from 1 to 300 and some larger, with
-// NaN, ±Inf and subnormal drives and states, output in place and apart.
+// NaN, ±Inf and subnormal drives and states, output in place, apart and
+// added (StepAdd).
 func TestPathsMatchReference(t *testing.T) {
 	sizes := []int{1, 2, 3, 63, 64, 65, 200, 4099}
 	if !testing.Short() {
@@ -95,11 +96,21 @@ func TestPathsMatchReference(t *testing.T) {
 								}
 							}
 							rm.Step(want, x, wantOut)
-							if step%2 == 0 {
-								tr.Step(x, out)
-							} else {
+							switch {
+							case step%3 == 2 && tr.Adds():
+								for i := range out {
+									out[i] = r.Uniform(-50, 50)
+									if r.Next()%50 == 0 {
+										out[i] = specials[r.Next()%uint64(len(specials))]
+									}
+									wantOut[i] = out[i] + wantOut[i]
+								}
+								tr.StepAddUnchecked(x, out)
+							case step%3 == 1:
 								copy(out, x)
 								tr.Step(out, out) // in place
+							default:
+								tr.Step(x, out)
 							}
 							where := fmt.Sprintf("n=%d perUnit=%v step %d", n, perUnit, step)
 							for i := range out {
