@@ -197,6 +197,7 @@ type synapses struct {
 	bits       spark.Spikes  // StepIndices' spikes on the dense paths
 	sum        []float32     // StepAdd's currents
 	y          []float32     // sparse, traced: the weighted input, zero between steps
+	rows       []int32       // sparse, traced: the rows scatterRows added, Pre at most
 }
 
 // forcePerConnection makes the constructors keep one trace per synapse even
@@ -268,6 +269,7 @@ func (s *synapses) init(model string, cfg *LinearSynapsesConfig, dt float64, fie
 		s.storeSparse(w, nnz)
 		if s.tr != nil {
 			s.y = make([]float32, cfg.Post)
+			s.rows = make([]int32, 0, cfg.Pre)
 		}
 		return nil
 	}
@@ -613,24 +615,27 @@ func (s *synapses) tail() uint64 {
 
 // Step advances the synapses by one time step; see [Synapses].
 func (s *synapses) Step(spikes spark.Spikes, currents []float32) {
-	s.checkStep("Step", len(spikes), currents)
-	tail := s.tail()
-	for r := s.words - 1; r < len(spikes); r += s.words {
-		if spikes[r]&tail != 0 {
-			panic(fmt.Sprintf("syn: %s.Step: spikes set past the last presynaptic unit (Pre = %d) in word %d", s.name, s.pre, r))
-		}
-	}
-	s.step(spikes, currents)
+	s.checkSpikes("Step", spikes, currents)
+	s.step(spikes, currents, false)
 }
 
 // StepAdd advances the synapses by one time step and adds their currents
 // to currents; see [Synapses].
 func (s *synapses) StepAdd(spikes spark.Spikes, currents []float32) {
-	if s.sum == nil {
-		s.sum = make([]float32, s.post) // once: the first StepAdd
+	s.checkSpikes("StepAdd", spikes, currents)
+	s.step(spikes, currents, true)
+}
+
+// checkSpikes panics unless spikes and currents fit the synapses and no
+// spike is set past the last presynaptic unit.
+func (s *synapses) checkSpikes(fn string, spikes spark.Spikes, currents []float32) {
+	s.checkStep(fn, len(spikes), currents)
+	tail := s.tail()
+	for r := s.words - 1; r < len(spikes); r += s.words {
+		if spikes[r]&tail != 0 {
+			panic(fmt.Sprintf("syn: %s.%s: spikes set past the last presynaptic unit (Pre = %d) in word %d", s.name, fn, s.pre, r))
+		}
 	}
-	s.Step(spikes, s.sum)
-	impl.addRow32(currents, s.sum)
 }
 
 // StepIndices advances the synapses by one time step given the indices of
@@ -654,68 +659,100 @@ func (s *synapses) StepIndices(pre []int, currents []float32) {
 		for _, j := range pre {
 			s.bits.Set(j)
 		}
-		s.step(s.bits, currents)
+		s.step(s.bits, currents, false)
 		return
 	}
 	clear(currents)
 	for _, j := range pre {
 		s.addRow(currents, j)
 	}
-	s.filter(currents)
+	s.filter(currents, currents, false)
 }
 
-// step is Step once the spikes are checked.
-func (s *synapses) step(spikes spark.Spikes, currents []float32) {
+// step is Step, or StepAdd with add, once the spikes are checked.
+func (s *synapses) step(spikes spark.Spikes, currents []float32, add bool) {
+	if add && (s.tr == nil || s.perConn || !s.tr.Adds()) {
+		// No trace that adds its output in the same pass: step into
+		// scratch, then add.
+		if s.sum == nil {
+			s.sum = make([]float32, s.post) // once: the first StepAdd
+		}
+		s.step(spikes, s.sum, false)
+		impl.addRow32(currents, s.sum)
+		return
+	}
+	// From here on, add means that the trace adds its output.
 	switch {
 	case s.perConn:
 		s.stepPerConnection(spikes, currents)
-		return
-	case s.async:
-		for i := range currents {
-			currents[i] = s.maskedSum(i, spikes[i*s.words:(i+1)*s.words])
-		}
 	case s.sparse && s.tr != nil:
 		// The weighted input gathers in y, kept zero between steps: the
 		// trace reads it, then only the entries the spikes touched are
 		// zeroed again, instead of clearing Post values every step.
-		s.scatterRows(spikes, false)
-		s.tr.StepUnchecked(s.y, currents)
-		s.scatterRows(spikes, true)
-		return
+		s.scatterRows(spikes)
+		s.filter(s.y, currents, add)
+		s.zeroRows()
 	default:
-		clear(currents)
-		for w, word := range spikes {
-			for word != 0 {
-				s.addRow(currents, w*64+bits.TrailingZeros64(word))
-				word &= word - 1
+		x := currents
+		if add {
+			if s.sum == nil {
+				s.sum = make([]float32, s.post) // once: the first StepAdd
+			}
+			x = s.sum
+		}
+		if s.async {
+			for i := range x {
+				x[i] = s.maskedSum(i, spikes[i*s.words:(i+1)*s.words])
+			}
+		} else {
+			clear(x)
+			for w, word := range spikes {
+				for word != 0 {
+					s.addRow(x, w*64+bits.TrailingZeros64(word))
+					word &= word - 1
+				}
 			}
 		}
+		s.filter(x, currents, add)
 	}
-	s.filter(currents)
 }
 
-// scatterRows adds the spiking rows of sparse storage into y, or, with
-// zero, sets the entries they touch back to 0.
-func (s *synapses) scatterRows(spikes spark.Spikes, zero bool) {
+// scatterRows adds the spiking rows of sparse storage into y and lists
+// them in rows, for zeroRows.
+func (s *synapses) scatterRows(spikes spark.Spikes) {
+	rows := s.rows[:0]
 	for w, word := range spikes {
 		for word != 0 {
-			j := w*64 + bits.TrailingZeros64(word)
+			rows = append(rows, int32(w*64+bits.TrailingZeros64(word)))
 			word &= word - 1
-			if zero {
-				for _, i := range s.idx[s.start[j]:s.start[j+1]] {
-					s.y[i] = 0
-				}
-				continue
-			}
-			s.addRow(s.y, j)
+		}
+	}
+	s.rows = rows
+	for _, j := range rows {
+		s.addRow(s.y, int(j))
+	}
+}
+
+// zeroRows sets the entries of y that scatterRows touched back to 0.
+func (s *synapses) zeroRows() {
+	y := s.y
+	for _, j := range s.rows {
+		for _, i := range s.idx[s.start[j]:s.start[j+1]] {
+			y[i] = 0
 		}
 	}
 }
 
-// filter passes the weighted input through the trace, in place.
-func (s *synapses) filter(currents []float32) {
-	if s.tr != nil {
-		s.tr.StepUnchecked(currents, currents)
+// filter passes the weighted input x through the trace into currents (x
+// may be currents), or with add adds the trace's output to them. Without a
+// trace, x is currents.
+func (s *synapses) filter(x, currents []float32, add bool) {
+	switch {
+	case s.tr == nil:
+	case add:
+		s.tr.StepAddUnchecked(x, currents)
+	default:
+		s.tr.StepUnchecked(x, currents)
 	}
 }
 
