@@ -47,7 +47,11 @@ func TestConfigError(t *testing.T) {
 }
 
 func TestSpikes(t *testing.T) {
-	for _, n := range []int{0, 1, 63, 64, 65, 127, 128, 129, 1000} {
+	for k, n := range []int{0, 1, 63, 64, 65, 127, 128, 129, 1000, 0, 1, 63, 64, 65, 127, 128, 129, 1000, 5000} {
+		density := 3 // one unit in three; then sparse, for AppendIndices' skipping of empty words
+		if k >= 9 {
+			density = 150
+		}
 		s := NewSpikes(n)
 		if len(s) != (n+63)/64 || SpikeWords(n) != len(s) {
 			t.Fatalf("NewSpikes(%d): %d words", n, len(s))
@@ -56,7 +60,7 @@ func TestSpikes(t *testing.T) {
 		want := make([]bool, n)
 		var idx []int
 		for i := range want {
-			want[i] = r.IntN(3) == 0
+			want[i] = r.IntN(density) == 0
 			if want[i] {
 				s.Set(i)
 				idx = append(idx, i)

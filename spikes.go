@@ -39,10 +39,23 @@ func (s Spikes) Count() int {
 // AppendIndices appends the indices of the units that spiked, in increasing
 // order, to dst and returns the extended slice.
 func (s Spikes) AppendIndices(dst []int) []int {
-	for k, w := range s {
-		for w != 0 {
+	// Spikes are sparse: skip four empty words at a time.
+	k := 0
+	for ; k+4 <= len(s); k += 4 {
+		q := s[k : k+4 : k+4]
+		if q[0]|q[1]|q[2]|q[3] == 0 {
+			continue
+		}
+		for m, w := range q {
+			for w != 0 {
+				dst = append(dst, (k+m)*64+bits.TrailingZeros64(w))
+				w &= w - 1
+			}
+		}
+	}
+	for ; k < len(s); k++ {
+		for w := s[k]; w != 0; w &= w - 1 {
 			dst = append(dst, k*64+bits.TrailingZeros64(w))
-			w &= w - 1
 		}
 	}
 	return dst

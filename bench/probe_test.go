@@ -1,44 +1,27 @@
 package main
 
 import (
+	"fmt"
 	"testing"
-
-	"github.com/sparkgo/spark"
 )
 
-func BenchmarkProbe(b *testing.B) {
-	net, _ := newCUBA(4000, 1, 0.1, 1)
-	s := net.shards[0]
-	t := 0
-	for ; t < 2000; t++ {
-		s.step(net, t)
+func BenchmarkProbeShards(b *testing.B) {
+	for _, k := range []int{1, 2, 4} {
+		b.Run(fmt.Sprint(k), func(b *testing.B) {
+			net, _ := newCUBA(40000, k, 0.1, 1)
+			t := 0
+			for ; t < 1000; t++ {
+				for _, s := range net.shards {
+					s.step(net, t)
+				}
+			}
+			b.ResetTimer()
+			for range b.N {
+				for _, s := range net.shards {
+					s.step(net, t)
+				}
+				t++
+			}
+		})
 	}
-	empty := spark.NewSpikes(net.ne)
-	one := spark.NewSpikes(net.ne)
-	one.Set(77)
-	two := spark.NewSpikes(net.ne)
-	b.Run("exc-empty", func(b *testing.B) {
-		for range b.N {
-			s.ce.Step(empty, s.current)
-		}
-	})
-	b.Run("exc-one-hot", func(b *testing.B) {
-		for range b.N {
-			s.ce.Step(one, s.current)
-		}
-	})
-	b.Run("exc-rotating", func(b *testing.B) {
-		k := 0
-		for range b.N {
-			two[k/64] = 0
-			k = (k + 997) % net.ne
-			two.Set(k)
-			s.ce.Step(two, s.current)
-		}
-	})
-	b.Run("inh-empty", func(b *testing.B) {
-		for range b.N {
-			s.ci.StepAdd(spark.NewSpikes(0)[:len(net.inh[0])], s.current)
-		}
-	})
 }

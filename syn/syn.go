@@ -197,7 +197,8 @@ type synapses struct {
 	bits       spark.Spikes  // StepIndices' spikes on the dense paths
 	sum        []float32     // StepAdd's currents
 	y          []float32     // sparse, traced: the weighted input, zero between steps
-	rows       []int32       // sparse, traced: the rows scatterRows added, Pre at most
+	rows       []int         // sparse, traced: the rows scatterRows added, Pre at most
+	sink       int32         // what prefetch read
 }
 
 // forcePerConnection makes the constructors keep one trace per synapse even
@@ -269,7 +270,7 @@ func (s *synapses) init(model string, cfg *LinearSynapsesConfig, dt float64, fie
 		s.storeSparse(w, nnz)
 		if s.tr != nil {
 			s.y = make([]float32, cfg.Post)
-			s.rows = make([]int32, 0, cfg.Pre)
+			s.rows = make([]int, 0, cfg.Pre)
 		}
 		return nil
 	}
@@ -720,17 +721,35 @@ func (s *synapses) step(spikes spark.Spikes, currents []float32, add bool) {
 // scatterRows adds the spiking rows of sparse storage into y and lists
 // them in rows, for zeroRows.
 func (s *synapses) scatterRows(spikes spark.Spikes) {
-	rows := s.rows[:0]
-	for w, word := range spikes {
-		for word != 0 {
-			rows = append(rows, int32(w*64+bits.TrailingZeros64(word)))
-			word &= word - 1
+	s.rows = spikes.AppendIndices(s.rows[:0])
+	s.prefetch(s.rows)
+	for _, j := range s.rows {
+		s.addRow(s.y, j)
+	}
+}
+
+// prefetch reads one value from every cache line of the rows' indices and
+// weights before the first row is added, so that the misses of rows that
+// were evicted since the last spike overlap instead of following one
+// another.
+func (s *synapses) prefetch(rows []int) {
+	var sum int32
+	for _, j := range rows {
+		lo, hi := s.start[j], s.start[j+1]
+		for k := lo; k < hi; k += 16 {
+			sum += s.idx[k]
+		}
+		if s.f32 {
+			for k := lo; k < hi; k += 16 {
+				sum += int32(math.Float32bits(s.w32[k]))
+			}
+		} else {
+			for k := lo; k < hi; k += 32 {
+				sum += int32(s.w16[k])
+			}
 		}
 	}
-	s.rows = rows
-	for _, j := range rows {
-		s.addRow(s.y, int(j))
-	}
+	s.sink = sum
 }
 
 // zeroRows sets the entries of y that scatterRows touched back to 0.
