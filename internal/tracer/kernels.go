@@ -14,15 +14,15 @@ type kernels struct {
 	// singleAdd is single adding its output to out (out[i] += T[i]);
 	// out must not overlap x.
 	singleAdd func(s *stage, t, x, out []float32)
-	rd     func(rise, decay *stage, tr, td, x, out []float32)
-	rfs    func(s []stage, st [][]float32, alpha *[2]mem.Stream[float32], x, out []float32)
-	double func(first, second *stage, t1, t2, x, out []float32)
+	rd        func(rise, decay *stage, tr, td, x, out []float32)
+	rfs       func(s []stage, st [][]float32, alpha *[2]mem.Stream[float32], x, out []float32)
+	double    func(first, second *stage, t1, t2, x, out []float32)
 }
 
 // generic is the portable implementation, plain Go on every platform.
 var generic = kernels{
-	path:   cpu.Generic,
-	name:   "generic",
+	path:      cpu.Generic,
+	name:      "generic",
 	single:    singleGeneric,
 	singleAdd: singleAddGeneric,
 	rd:        rdGeneric,

@@ -15,8 +15,8 @@ import (
 // the caller's slices, goes through a scratch block.
 
 var avx2 = kernels{
-	path:   cpu.AVX2,
-	name:   "avx2",
+	path:      cpu.AVX2,
+	name:      "avx2",
 	single:    singleAsm(asm.TracerAVX2, asm.TracerUniformAVX2, false),
 	singleAdd: singleAsm(asm.TracerAddAVX2, asm.TracerAddUniformAVX2, true),
 	rd:        rdGeneric,
@@ -25,8 +25,8 @@ var avx2 = kernels{
 }
 
 var avx512 = kernels{
-	path:   cpu.AVX512,
-	name:   "avx512",
+	path:      cpu.AVX512,
+	name:      "avx512",
 	single:    singleAsm(asm.TracerAVX512, asm.TracerUniformAVX512, false),
 	singleAdd: singleAsm(asm.TracerAddAVX512, asm.TracerAddUniformAVX512, true),
 	rd:        rdGeneric,
