@@ -21,3 +21,11 @@ func ScatterAddF16AVX512(acc []float32, idx []int32, w []uint16)
 //
 //go:noescape
 func ScatterAddF32AVX512(acc []float32, idx []int32, w []float32)
+
+// Prefetch asks for every 64-byte cache line that b spans to be brought into the L1 cache,
+// and returns without waiting for them: the rows a step's spikes will add are requested
+// together, so that their misses overlap. It reads nothing and changes nothing.
+// Requires SSE (every amd64 CPU).
+//
+//go:noescape
+func Prefetch(b []byte)

@@ -99,3 +99,21 @@ ScatterAddF32AVX512_tail:
 ScatterAddF32AVX512_done:
 	VZEROUPPER
 	RET
+
+// func Prefetch(b []byte)
+// Requires: MMX+
+TEXT ·Prefetch(SB), NOSPLIT, $0-24
+	MOVQ b_base+0(FP), AX
+	MOVQ b_len+8(FP), CX
+	LEAQ (AX)(CX*1), CX
+	ANDQ $-64, AX
+
+Prefetch_loop:
+	CMPQ       AX, CX
+	JAE        Prefetch_done
+	PREFETCHT0 (AX)
+	ADDQ       $0x40, AX
+	JMP        Prefetch_loop
+
+Prefetch_done:
+	RET

@@ -33,6 +33,9 @@ type kernels struct {
 	// min(len(idx), chunk) values, as scratch.
 	scatter16 func(acc []float32, idx []int32, w []float16.Float16, buf []float32)
 	scatter32 func(acc []float32, idx []int32, w []float32)
+	// prefetch asks for the cache lines of b without waiting for them,
+	// or does nothing: before the rows of a step's spikes are added.
+	prefetch func(b []byte)
 }
 
 // generic is the portable implementation, plain Go on every platform
@@ -48,6 +51,7 @@ var generic = kernels{
 	select32:    select32Generic,
 	scatter16:   scatter16Generic,
 	scatter32:   scatter32Generic,
+	prefetch:    func([]byte) {}, // portable Go has no prefetch
 }
 
 // impl is the implementation every call runs: the one place where the

@@ -33,6 +33,7 @@ var (
 		// No gather/scatter in AVX2: the portable scatter.
 		scatter16: scatter16Generic,
 		scatter32: scatter32Generic,
+		prefetch:  asm.Prefetch,
 	}
 	avx512 = kernels{
 		path: cpu.AVX512,
@@ -53,6 +54,7 @@ var (
 			asm.ScatterAddF16AVX512(acc, idx, halves(w))
 		},
 		scatter32: asm.ScatterAddF32AVX512,
+		prefetch:  asm.Prefetch,
 	}
 )
 

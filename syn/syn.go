@@ -32,6 +32,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"unsafe"
 
 	"github.com/x448/float16"
 
@@ -198,7 +199,6 @@ type synapses struct {
 	sum        []float32     // StepAdd's currents
 	y          []float32     // sparse, traced: the weighted input, zero between steps
 	rows       []int         // sparse, traced: the rows scatterRows added, Pre at most
-	sink       int32         // what prefetch read
 }
 
 // forcePerConnection makes the constructors keep one trace per synapse even
@@ -728,28 +728,27 @@ func (s *synapses) scatterRows(spikes spark.Spikes) {
 	}
 }
 
-// prefetch reads one value from every cache line of the rows' indices and
-// weights before the first row is added, so that the misses of rows that
-// were evicted since the last spike overlap instead of following one
-// another.
+// prefetch asks for the cache lines of the rows' indices and weights
+// before the first row is added, so that the misses of rows evicted since
+// their last spike overlap instead of following one another.
 func (s *synapses) prefetch(rows []int) {
-	var sum int32
 	for _, j := range rows {
 		lo, hi := s.start[j], s.start[j+1]
-		for k := lo; k < hi; k += 16 {
-			sum += s.idx[k]
+		if lo == hi {
+			continue
 		}
+		impl.prefetch(bytesOf(s.idx[lo:hi]))
 		if s.f32 {
-			for k := lo; k < hi; k += 16 {
-				sum += int32(math.Float32bits(s.w32[k]))
-			}
+			impl.prefetch(bytesOf(s.w32[lo:hi]))
 		} else {
-			for k := lo; k < hi; k += 32 {
-				sum += int32(s.w16[k])
-			}
+			impl.prefetch(bytesOf(s.w16[lo:hi]))
 		}
 	}
-	s.sink = sum
+}
+
+// bytesOf views a slice's memory as bytes.
+func bytesOf[T any](v []T) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(v))), len(v)*int(unsafe.Sizeof(v[0])))
 }
 
 // zeroRows sets the entries of y that scatterRows touched back to 0.

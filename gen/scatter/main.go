@@ -1,7 +1,9 @@
-// Command scatter writes the AVX-512 scatter-add kernels of sparse synapse
-// rows (asm/scatter_amd64.s and its Go declarations): gather the
-// accumulators a row's weights go to, add, scatter them back, 16 at a time.
-// AVX2 has gathers but no scatter, so it has no version.
+// Command scatter writes the kernels of sparse synapse rows
+// (asm/scatter_amd64.s and its Go declarations): the AVX-512 scatter-adds,
+// which gather the accumulators a row's weights go to, add, and scatter them
+// back, 16 at a time (AVX2 has gathers but no scatter, so it has no
+// version); and Prefetch, which asks for the rows' cache lines before they
+// are added.
 package main
 
 import (
@@ -81,9 +83,33 @@ func scatterAdd(name string, half bool) {
 	RET()
 }
 
+// prefetch writes Prefetch: PREFETCHT0 on every cache line b spans.
+func prefetch() {
+	TEXT("Prefetch", NOSPLIT, "func(b []byte)")
+	Pragma("noescape")
+	Doc("Prefetch asks for every 64-byte cache line that b spans to be brought into the L1 cache,",
+		"and returns without waiting for them: the rows a step's spikes will add are requested",
+		"together, so that their misses overlap. It reads nothing and changes nothing.",
+		"Requires SSE (every amd64 CPU).")
+	p := Load(Param("b").Base(), GP64())
+	n := Load(Param("b").Len(), GP64())
+	end := GP64()
+	LEAQ(Mem{Base: p, Index: n, Scale: 1}, end)
+	ANDQ(I32(-64), p) // the line holding b[0]
+	Label("Prefetch_loop")
+	CMPQ(p, end)
+	JAE(LabelRef("Prefetch_done"))
+	PREFETCHT0(Mem{Base: p})
+	ADDQ(U8(64), p)
+	JMP(LabelRef("Prefetch_loop"))
+	Label("Prefetch_done")
+	RET()
+}
+
 func main() {
 	ConstraintExpr("amd64,!purego")
 	scatterAdd("ScatterAddF16AVX512", true)
 	scatterAdd("ScatterAddF32AVX512", false)
+	prefetch()
 	Generate()
 }
