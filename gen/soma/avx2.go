@@ -125,6 +125,14 @@ func (b *avx2) And(x, y mask) mask {
 	return z
 }
 
+func (b *avx2) AndNot(x, y mask) mask {
+	z := YMM()
+	VANDNPS(x.(reg.VecVirtual), y.(reg.VecVirtual), z) // z = ¬y ∧ x
+	return z
+}
+
+func (b *avx2) GTIf(m mask, x, y vec) mask { return b.And(m, b.GT(x, y)) }
+
 func (b *avx2) Gate(m mask, x vec) vec {
 	z := YMM()
 	VANDPS(x.(reg.VecVirtual), m.(reg.VecVirtual), z) // all-ones lanes keep x, the others are +0

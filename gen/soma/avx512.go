@@ -125,6 +125,18 @@ func (b *avx512) And(x, y mask) mask {
 	return k
 }
 
+func (b *avx512) AndNot(x, y mask) mask {
+	k := K()
+	KANDNW(x.(reg.Register), y.(reg.Register), k) // k = ¬y ∧ x
+	return k
+}
+
+func (b *avx512) GTIf(m mask, x, y vec) mask {
+	k := K()
+	VCMPPS(U8(cmpGTOQ), y.(reg.VecVirtual), x.(reg.VecVirtual), m.(reg.Register), k) // k = m ∧ x > y
+	return k
+}
+
 func (b *avx512) Gate(m mask, x vec) vec {
 	z := ZMM()
 	VMOVAPS_Z(x.(reg.VecVirtual), m.(reg.Register), z) // z = m ? x : 0

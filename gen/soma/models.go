@@ -37,7 +37,7 @@ var models = []model{
 			r := e.U("r")
 			ready := e.UGT(r, e.U("c"))
 			x := e.Add(e.Mul(e.F("d"), e.F("v")), e.Gate(ready, e.Mul(e.F("gr"), e.F("cur"))))
-			s := e.And(ready, e.GT(x, e.F("thr")))
+			s := e.GTIf(ready, x, e.F("thr"))
 			e.Store("v", e.Select(s, e.F("reset"), x))
 			e.Tick("r", r, s)
 			e.Spikes(s)
@@ -56,11 +56,10 @@ var models = []model{
 		body: func(e emitter) {
 			r := e.U("r")
 			ready := e.UGE(r, e.U("c"))
-			reset := e.F("reset")
 			x := e.Add(e.Mul(e.F("d"), e.F("v")), e.Mul(e.F("gr"), e.F("cur")))
-			x = e.Select(ready, x, reset)
-			s := e.And(ready, e.GT(x, e.F("thr")))
-			e.Store("v", e.Select(s, reset, x))
+			s := e.GTIf(ready, x, e.F("thr"))
+			// ready ∧ ¬s keeps the update; not ready or spiking, reset.
+			e.Store("v", e.Select(e.AndNot(ready, s), x, e.F("reset")))
 			e.Tick("r", r, s)
 			e.Spikes(s)
 		},
@@ -82,7 +81,7 @@ var models = []model{
 			ready := e.UGT(r, e.U("c"))
 			x := e.Add(e.Mul(e.F("d"), e.F("v")), e.Gate(ready, e.Mul(e.F("gr"), e.F("cur"))))
 			t := e.F("theta")
-			s := e.And(ready, e.GT(x, t))
+			s := e.GTIf(ready, x, t)
 			e.Store("v", e.Select(s, e.F("reset"), x))
 			e.Tick("r", r, s)
 			e.Store("theta", e.Add(e.Add(t, e.Mul(e.F("ltheta"), e.Sub(e.F("thr"), t))), e.Gate(s, e.F("dtheta"))))
