@@ -411,3 +411,143 @@ func TracerAddUniformAVX512(t *float32, x *float32, out *float32, l *float32, c 
 //
 //go:noescape
 func TracerAddUniformAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int)
+
+// TracerDrainAVX512 runs TracerDrain's update on blocks·64 units:
+//
+//	T ← (T + λ·(b − T)) + c·x
+//	out ← T
+//
+//	one trace stage (package trace); out may be x.
+//	x ← 0 (x is a sparse accumulator the kernel empties).
+//
+// State and input pointers address blocks·64 values; a parameter pointer addresses 64 values
+// per block when its stride is 64·size (per unit) or the same 64 values for every block when
+// its stride is 0 (uniform, repeated 64 times).
+// Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar
+// loop bit for bit.
+// Requires AVX-512 F, VL, BW and DQ.
+//
+//go:noescape
+func TracerDrainAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
+
+// TracerDrainAVX2 runs TracerDrain's update on blocks·64 units:
+//
+//	T ← (T + λ·(b − T)) + c·x
+//	out ← T
+//
+//	one trace stage (package trace); out may be x.
+//	x ← 0 (x is a sparse accumulator the kernel empties).
+//
+// State and input pointers address blocks·64 values; a parameter pointer addresses 64 values
+// per block when its stride is 64·size (per unit) or the same 64 values for every block when
+// its stride is 0 (uniform, repeated 64 times).
+// Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar
+// loop bit for bit.
+// Requires AVX2.
+//
+//go:noescape
+func TracerDrainAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
+
+// TracerDrainUniformAVX512 runs TracerDrain's update on blocks·64 units:
+//
+//	T ← (T + λ·(b − T)) + c·x
+//	out ← T
+//
+//	one trace stage (package trace); out may be x.
+//	x ← 0 (x is a sparse accumulator the kernel empties).
+//
+// State and input pointers address blocks·64 values; each parameter pointer, the one value
+// of every unit.
+// Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar
+// loop bit for bit.
+// Requires AVX-512 F, VL, BW and DQ.
+//
+//go:noescape
+func TracerDrainUniformAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int)
+
+// TracerDrainUniformAVX2 runs TracerDrain's update on blocks·64 units:
+//
+//	T ← (T + λ·(b − T)) + c·x
+//	out ← T
+//
+//	one trace stage (package trace); out may be x.
+//	x ← 0 (x is a sparse accumulator the kernel empties).
+//
+// State and input pointers address blocks·64 values; each parameter pointer, the one value
+// of every unit.
+// Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar
+// loop bit for bit.
+// Requires AVX2.
+//
+//go:noescape
+func TracerDrainUniformAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int)
+
+// TracerDrainAddAVX512 runs TracerDrainAdd's update on blocks·64 units:
+//
+//	T ← (T + λ·(b − T)) + c·x
+//	out ← out + T
+//
+//	one trace stage whose output is added to out (the synapses' StepAdd); out must not be x.
+//	x ← 0 (x is a sparse accumulator the kernel empties).
+//
+// State and input pointers address blocks·64 values; a parameter pointer addresses 64 values
+// per block when its stride is 64·size (per unit) or the same 64 values for every block when
+// its stride is 0 (uniform, repeated 64 times).
+// Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar
+// loop bit for bit.
+// Requires AVX-512 F, VL, BW and DQ.
+//
+//go:noescape
+func TracerDrainAddAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
+
+// TracerDrainAddAVX2 runs TracerDrainAdd's update on blocks·64 units:
+//
+//	T ← (T + λ·(b − T)) + c·x
+//	out ← out + T
+//
+//	one trace stage whose output is added to out (the synapses' StepAdd); out must not be x.
+//	x ← 0 (x is a sparse accumulator the kernel empties).
+//
+// State and input pointers address blocks·64 values; a parameter pointer addresses 64 values
+// per block when its stride is 64·size (per unit) or the same 64 values for every block when
+// its stride is 0 (uniform, repeated 64 times).
+// Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar
+// loop bit for bit.
+// Requires AVX2.
+//
+//go:noescape
+func TracerDrainAddAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
+
+// TracerDrainAddUniformAVX512 runs TracerDrainAdd's update on blocks·64 units:
+//
+//	T ← (T + λ·(b − T)) + c·x
+//	out ← out + T
+//
+//	one trace stage whose output is added to out (the synapses' StepAdd); out must not be x.
+//	x ← 0 (x is a sparse accumulator the kernel empties).
+//
+// State and input pointers address blocks·64 values; each parameter pointer, the one value
+// of every unit.
+// Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar
+// loop bit for bit.
+// Requires AVX-512 F, VL, BW and DQ.
+//
+//go:noescape
+func TracerDrainAddUniformAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int)
+
+// TracerDrainAddUniformAVX2 runs TracerDrainAdd's update on blocks·64 units:
+//
+//	T ← (T + λ·(b − T)) + c·x
+//	out ← out + T
+//
+//	one trace stage whose output is added to out (the synapses' StepAdd); out must not be x.
+//	x ← 0 (x is a sparse accumulator the kernel empties).
+//
+// State and input pointers address blocks·64 values; each parameter pointer, the one value
+// of every unit.
+// Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar
+// loop bit for bit.
+// Requires AVX2.
+//
+//go:noescape
+func TracerDrainAddUniformAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int)

@@ -688,9 +688,14 @@ func (s *synapses) step(spikes spark.Spikes, currents []float32, add bool) {
 		s.stepPerConnection(spikes, currents)
 	case s.sparse && s.tr != nil:
 		// The weighted input gathers in y, kept zero between steps: the
-		// trace reads it, then only the entries the spikes touched are
-		// zeroed again, instead of clearing Post values every step.
+		// trace's pass reads it and zeroes it where it reads (Drains),
+		// or only the entries the spikes touched are zeroed again
+		// afterwards, instead of clearing Post values every step.
 		s.scatterRows(spikes)
+		if s.tr.Drains() {
+			s.tr.StepDrainUnchecked(s.y, currents, add)
+			return
+		}
 		s.filter(s.y, currents, add)
 		s.zeroRows()
 	default:

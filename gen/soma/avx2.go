@@ -163,6 +163,14 @@ func (b *avx2) Tick(name string, r uvec, s mask) {
 	VMOVDQU(packed, b.mem(name, 2))
 }
 
+// drain stores zeros over the vector: AVX2 has no cheap masked store, and
+// the line is in L1, just loaded.
+func (b *avx2) drain(name string) {
+	z := YMM()
+	VXORPS(z, z, z)
+	VMOVUPS(z, b.mem(name, 4))
+}
+
 func (b *avx2) Spikes(m mask) { b.spikes = m.(reg.VecVirtual) }
 
 func (b *avx2) spikeBits() reg.GPVirtual {

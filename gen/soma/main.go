@@ -32,6 +32,7 @@ const (
 	paramF32              // float32 constant, uniform (64 repeats) or per unit
 	paramU16              // uint16 constant, likewise
 	outputF32             // float32 output, written
+	drainF32              // float32 input, read, then left zero (a sparse accumulator the kernel empties)
 )
 
 type stream struct {
@@ -95,6 +96,7 @@ type backend interface {
 	begin(p ptrs, v int)                   // start vector v of the block
 	emitter() emitter
 	spikeBits() reg.GPVirtual // the vector's spike bits, after the body
+	drain(name string)        // leave the drain stream's vector, loaded by the body, zero
 	end()                     // after the kernel, before RET
 }
 
@@ -196,6 +198,11 @@ func generate(m model, b backend, uniform bool) {
 	for v := 0; v < blockUnits/b.lanes(); v++ {
 		b.begin(p, v)
 		m.body(b.emitter())
+		for _, s := range m.streams {
+			if s.kind == drainF32 {
+				b.drain(s.name)
+			}
+		}
 		if m.noSpikes {
 			continue
 		}
@@ -227,7 +234,7 @@ func generate(m model, b backend, uniform bool) {
 
 func main() {
 	ConstraintExpr("amd64,!purego")
-	for _, m := range models {
+	for _, m := range append(models, tracer, tracerAdd, drained(tracer), drained(tracerAdd)) {
 		for _, uniform := range []bool{false, true} {
 			generate(m, newAVX512(), uniform)
 			generate(m, newAVX2(), uniform)

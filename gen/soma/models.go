@@ -1,5 +1,7 @@
 package main
 
+import "strings"
+
 // The leaky family, as the portable kernels (soma/kernels_generic.go) and
 // internal/ref compute it, one vector of units at a time. Streams: v the
 // potential, r the refractory counter, theta the adaptive threshold, cur the
@@ -88,38 +90,58 @@ var models = []model{
 			e.Spikes(s)
 		},
 	},
-	{
-		name:     "Tracer",
-		noSpikes: true,
-		doc: []string{
-			"T ← (T + λ·(b − T)) + c·x",
-			"out ← T",
-			"",
-			"one trace stage (package trace); out may be x.",
-		},
-		streams: []stream{{"t", stateF32}, {"x", inputF32}, {"out", outputF32}, {"l", paramF32}, {"c", paramF32}, {"b", paramF32}},
-		body: func(e emitter) {
-			t := e.F("t")
-			t = e.Add(e.Add(t, e.Mul(e.F("l"), e.Sub(e.F("b"), t))), e.Mul(e.F("c"), e.F("x")))
-			e.Store("t", t)
-			e.Store("out", t)
-		},
+}
+
+// The single-stage trace (package trace, and the traced synapses), whose
+// output is written, or added to out (the synapses' StepAdd).
+var tracer = model{
+	name:     "Tracer",
+	noSpikes: true,
+	doc: []string{
+		"T ← (T + λ·(b − T)) + c·x",
+		"out ← T",
+		"",
+		"one trace stage (package trace); out may be x.",
 	},
-	{
-		name:     "TracerAdd",
-		noSpikes: true,
-		doc: []string{
-			"T ← (T + λ·(b − T)) + c·x",
-			"out ← out + T",
-			"",
-			"one trace stage whose output is added to out (the synapses' StepAdd); out must not be x.",
-		},
-		streams: []stream{{"t", stateF32}, {"x", inputF32}, {"out", stateF32}, {"l", paramF32}, {"c", paramF32}, {"b", paramF32}},
-		body: func(e emitter) {
-			t := e.F("t")
-			t = e.Add(e.Add(t, e.Mul(e.F("l"), e.Sub(e.F("b"), t))), e.Mul(e.F("c"), e.F("x")))
-			e.Store("t", t)
-			e.Store("out", e.Add(e.F("out"), t))
-		},
+	streams: []stream{{"t", stateF32}, {"x", inputF32}, {"out", outputF32}, {"l", paramF32}, {"c", paramF32}, {"b", paramF32}},
+	body: func(e emitter) {
+		t := e.F("t")
+		t = e.Add(e.Add(t, e.Mul(e.F("l"), e.Sub(e.F("b"), t))), e.Mul(e.F("c"), e.F("x")))
+		e.Store("t", t)
+		e.Store("out", t)
 	},
+}
+
+var tracerAdd = model{
+	name:     "TracerAdd",
+	noSpikes: true,
+	doc: []string{
+		"T ← (T + λ·(b − T)) + c·x",
+		"out ← out + T",
+		"",
+		"one trace stage whose output is added to out (the synapses' StepAdd); out must not be x.",
+	},
+	streams: []stream{{"t", stateF32}, {"x", inputF32}, {"out", stateF32}, {"l", paramF32}, {"c", paramF32}, {"b", paramF32}},
+	body: func(e emitter) {
+		t := e.F("t")
+		t = e.Add(e.Add(t, e.Mul(e.F("l"), e.Sub(e.F("b"), t))), e.Mul(e.F("c"), e.F("x")))
+		e.Store("t", t)
+		e.Store("out", e.Add(e.F("out"), t))
+	},
+}
+
+// drained is m taking its drive x as a sparse accumulator that it leaves
+// zero (the sparse synapses' weighted input), instead of an input it only
+// reads: m with "Drain" after the trace's name.
+func drained(m model) model {
+	d := m
+	d.name = strings.Replace(m.name, "Tracer", "TracerDrain", 1)
+	d.doc = append(append([]string(nil), m.doc...), "x ← 0 (x is a sparse accumulator the kernel empties).")
+	d.streams = append([]stream(nil), m.streams...)
+	for k := range d.streams {
+		if d.streams[k].name == "x" {
+			d.streams[k].kind = drainF32
+		}
+	}
+	return d
 }

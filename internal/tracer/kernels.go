@@ -14,9 +14,13 @@ type kernels struct {
 	// singleAdd is single adding its output to out (out[i] += T[i]);
 	// out must not overlap x.
 	singleAdd func(s *stage, t, x, out []float32)
-	rd        func(rise, decay *stage, tr, td, x, out []float32)
-	rfs       func(s []stage, st [][]float32, alpha *[2]mem.Stream[float32], x, out []float32)
-	double    func(first, second *stage, t1, t2, x, out []float32)
+	// singleDrain and singleAddDrain are single and singleAdd that leave
+	// x zero (a sparse accumulator, emptied where the pass reads it), or
+	// nil where that is no cheaper than the caller zeroing what it wrote.
+	singleDrain, singleAddDrain func(s *stage, t, x, out []float32)
+	rd                          func(rise, decay *stage, tr, td, x, out []float32)
+	rfs                         func(s []stage, st [][]float32, alpha *[2]mem.Stream[float32], x, out []float32)
+	double                      func(first, second *stage, t1, t2, x, out []float32)
 }
 
 // generic is the portable implementation, plain Go on every platform.

@@ -17,21 +17,27 @@ import (
 var avx2 = kernels{
 	path:      cpu.AVX2,
 	name:      "avx2",
-	single:    singleAsm(asm.TracerAVX2, asm.TracerUniformAVX2, false),
-	singleAdd: singleAsm(asm.TracerAddAVX2, asm.TracerAddUniformAVX2, true),
-	rd:        rdGeneric,
-	rfs:       rfsGeneric,
-	double:    doubleGeneric,
+	single:    singleAsm(asm.TracerAVX2, asm.TracerUniformAVX2, false, false),
+	singleAdd: singleAsm(asm.TracerAddAVX2, asm.TracerAddUniformAVX2, true, false),
+
+	singleDrain:    singleAsm(asm.TracerDrainAVX2, asm.TracerDrainUniformAVX2, false, true),
+	singleAddDrain: singleAsm(asm.TracerDrainAddAVX2, asm.TracerDrainAddUniformAVX2, true, true),
+	rd:             rdGeneric,
+	rfs:            rfsGeneric,
+	double:         doubleGeneric,
 }
 
 var avx512 = kernels{
 	path:      cpu.AVX512,
 	name:      "avx512",
-	single:    singleAsm(asm.TracerAVX512, asm.TracerUniformAVX512, false),
-	singleAdd: singleAsm(asm.TracerAddAVX512, asm.TracerAddUniformAVX512, true),
-	rd:        rdGeneric,
-	rfs:       rfsGeneric,
-	double:    doubleGeneric,
+	single:    singleAsm(asm.TracerAVX512, asm.TracerUniformAVX512, false, false),
+	singleAdd: singleAsm(asm.TracerAddAVX512, asm.TracerAddUniformAVX512, true, false),
+
+	singleDrain:    singleAsm(asm.TracerDrainAVX512, asm.TracerDrainUniformAVX512, false, true),
+	singleAddDrain: singleAsm(asm.TracerDrainAddAVX512, asm.TracerDrainAddUniformAVX512, true, true),
+	rd:             rdGeneric,
+	rfs:            rfsGeneric,
+	double:         doubleGeneric,
 }
 
 // archKernels returns the assembly implementations; cpu.Dispatch keeps
@@ -43,10 +49,12 @@ type (
 	singleUniformFunc = func(t, x, out, l, c, b *float32, blocks int)
 )
 
-// singleAsm wraps a Tracer (add: TracerAdd) kernel pair. The last, partial
-// block runs on copies: the drive in the stage's scratch block, and for add
-// the output in the block after it.
-func singleAsm(f singleFunc, u singleUniformFunc, add bool) func(s *stage, t, x, out []float32) {
+// singleAsm wraps a Tracer kernel pair: TracerAdd with add, TracerDrain or
+// TracerDrainAdd with drain. The last, partial block runs on copies: the
+// drive in the stage's scratch block, and the output in the block after it
+// when it must not share the drive's (add reads it; drain zeroes the
+// drive's), and the caller's drive is zeroed after a drain.
+func singleAsm(f singleFunc, u singleUniformFunc, add, drain bool) func(s *stage, t, x, out []float32) {
 	return func(s *stage, t, x, out []float32) {
 		uniform := s.l.Uniform() && s.c.Uniform() && s.b.Uniform()
 		run := func(k, nb int, xp, op *float32) {
@@ -67,12 +75,17 @@ func singleAsm(f singleFunc, u singleUniformFunc, add bool) func(s *stage, t, x,
 			xt, ot := s.tail[:mem.BlockLen], s.tail[:mem.BlockLen]
 			copy(xt, x[lo:])
 			clear(xt[rem:])
-			if add {
+			if add || drain {
 				ot = s.tail[mem.BlockLen:]
+			}
+			if add {
 				copy(ot, out[lo:])
 			}
 			run(full, 1, &xt[0], &ot[0])
 			copy(out[lo:], ot[:rem])
+			if drain {
+				clear(x[lo:])
+			}
 		}
 	}
 }

@@ -134,6 +134,25 @@ func (t *Trace) StepAddUnchecked(x, out []float32) {
 	impl.singleAdd(&t.stages[0], t.st[0], x, out)
 }
 
+// Drains reports whether StepDrainUnchecked runs in the same pass: the
+// single-stage model on the assembly paths.
+func (t *Trace) Drains() bool { return t.model == Single && impl.singleDrain != nil }
+
+// StepDrainUnchecked is StepUnchecked, or with add StepAddUnchecked, that
+// also sets x to zero as it reads it: for a drive accumulated sparsely,
+// which would otherwise be zeroed entry by entry afterwards. It needs
+// Drains; out must not overlap x.
+func (t *Trace) StepDrainUnchecked(x, out []float32, add bool) {
+	if !t.Drains() {
+		panic(fmt.Sprintf("%s: StepDrain without a draining kernel", t.name))
+	}
+	if add {
+		impl.singleAddDrain(&t.stages[0], t.st[0], x, out)
+		return
+	}
+	impl.singleDrain(&t.stages[0], t.st[0], x, out)
+}
+
 // StepUnchecked is Step for callers that have checked the lengths.
 func (t *Trace) StepUnchecked(x, out []float32) {
 	switch t.model {

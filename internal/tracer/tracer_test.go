@@ -57,7 +57,7 @@ func sameBits(x, y float32) bool {
 // TestPathsMatchReference runs every trace model on every path against the
 // reference, bit for bit, on every size from 1 to 300 and some larger, with
 // NaN, ±Inf and subnormal drives and states, output in place, apart and
-// added (StepAdd).
+// added (StepAdd), and with the drive drained where the path can.
 func TestPathsMatchReference(t *testing.T) {
 	sizes := []int{1, 2, 3, 63, 64, 65, 200, 4099}
 	if !testing.Short() {
@@ -96,8 +96,8 @@ func TestPathsMatchReference(t *testing.T) {
 								}
 							}
 							rm.Step(want, x, wantOut)
-							switch {
-							case step%3 == 2 && tr.Adds():
+							add := (step == 2 || step == 4) && tr.Adds()
+							if add {
 								for i := range out {
 									out[i] = r.Uniform(-50, 50)
 									if r.Next()%50 == 0 {
@@ -105,8 +105,19 @@ func TestPathsMatchReference(t *testing.T) {
 									}
 									wantOut[i] = out[i] + wantOut[i]
 								}
+							}
+							switch {
+							case step >= 3 && step <= 4 && tr.Drains():
+								xd := slices.Clone(x)
+								tr.StepDrainUnchecked(xd, out, add)
+								for i, v := range xd {
+									if math.Float32bits(v) != 0 {
+										t.Fatalf("n=%d step %d: drive[%d] = %v after a drain, want +0", n, step, i, v)
+									}
+								}
+							case add:
 								tr.StepAddUnchecked(x, out)
-							case step%3 == 1:
+							case step == 1:
 								copy(out, x)
 								tr.Step(out, out) // in place
 							default:
