@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"math/bits"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -81,6 +80,7 @@ type shard struct {
 	current []float32
 	spikes  [2]spark.Spikes // the shard's words of net.all[0] and net.all[1]
 
+	fired  []int // the shard's units that spiked in the last step
 	count  int   // spikes so far
 	events int64 // synaptic events so far: the spikes' out-degrees
 	raster []rasterSpike
@@ -181,14 +181,12 @@ func (s *shard) somas(t int) { s.pop.Step(s.current, s.spikes[t%2]) }
 
 // record counts and records the shard's spikes of step t.
 func (s *shard) record(net *cubaNet, t int) {
-	for k, w := range s.spikes[t%2] {
-		for w != 0 {
-			j := s.lo + k*64 + bits.TrailingZeros64(w)
-			w &= w - 1
-			s.count++
-			s.events += net.outdeg[j]
-			s.raster = append(s.raster, rasterSpike{int32(t), int32(j)})
-		}
+	s.fired = s.spikes[t%2].AppendIndices(s.fired[:0])
+	for _, i := range s.fired {
+		j := s.lo + i
+		s.count++
+		s.events += net.outdeg[j]
+		s.raster = append(s.raster, rasterSpike{int32(t), int32(j)})
 	}
 }
 
