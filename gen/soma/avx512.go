@@ -154,10 +154,11 @@ func (b *avx512) Store(name string, x vec) {
 }
 
 func (b *avx512) Tick(name string, r uvec, s mask) {
-	keep := K()
-	KNOTW(s.(reg.Register), keep)
 	out := YMM()
-	VPADDUSW_Z(b.ones, r.(reg.VecVirtual), keep, out) // s ? 0 : min(r + 1, 65535)
+	VPADDUSW(b.ones, r.(reg.VecVirtual), out) // min(r + 1, 65535)
+	zero := YMM()
+	VPXOR(zero, zero, zero)
+	VMOVDQU16(zero, s.(reg.Register), out) // s ? 0 : out, merging: no mask inversion
 	VMOVDQU(out, b.mem(name, 2))
 }
 

@@ -60,8 +60,10 @@ var models = []model{
 			ready := e.UGE(r, e.U("c"))
 			x := e.Add(e.Mul(e.F("d"), e.F("v")), e.Mul(e.F("gr"), e.F("cur")))
 			s := e.GTIf(ready, x, e.F("thr"))
-			// ready ∧ ¬s keeps the update; not ready or spiking, reset.
-			e.Store("v", e.Select(e.AndNot(ready, s), x, e.F("reset")))
+			reset := e.F("reset")
+			// Two blends rather than one on ready ∧ ¬s: mask operations
+			// are the scarcer execution units on AVX-512.
+			e.Store("v", e.Select(s, reset, e.Select(ready, x, reset)))
 			e.Tick("r", r, s)
 			e.Spikes(s)
 		},
