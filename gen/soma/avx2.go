@@ -125,12 +125,6 @@ func (b *avx2) And(x, y mask) mask {
 	return z
 }
 
-func (b *avx2) AndNot(x, y mask) mask {
-	z := YMM()
-	VANDNPS(x.(reg.VecVirtual), y.(reg.VecVirtual), z) // z = ¬y ∧ x
-	return z
-}
-
 func (b *avx2) GTIf(m mask, x, y vec) mask { return b.And(m, b.GT(x, y)) }
 
 func (b *avx2) Gate(m mask, x vec) vec {

@@ -125,12 +125,6 @@ func (b *avx512) And(x, y mask) mask {
 	return k
 }
 
-func (b *avx512) AndNot(x, y mask) mask {
-	k := K()
-	KANDNW(x.(reg.Register), y.(reg.Register), k) // k = ¬y ∧ x
-	return k
-}
-
 func (b *avx512) GTIf(m mask, x, y vec) mask {
 	k := K()
 	VCMPPS(U8(cmpGTOQ), y.(reg.VecVirtual), x.(reg.VecVirtual), m.(reg.Register), k) // k = m ∧ x > y

@@ -78,7 +78,6 @@ type emitter interface {
 	UGT(a, b uvec) mask               // a > b, unsigned
 	UGE(a, b uvec) mask               // a ≥ b, unsigned
 	And(a, b mask) mask               // a ∧ b
-	AndNot(a, b mask) mask            // a ∧ ¬b
 	GTIf(m mask, a, b vec) mask       // m ∧ a > b (false for NaN): one masked compare on AVX-512
 	Gate(m mask, a vec) vec           // m ? a : +0
 	Select(m mask, a, b vec) vec      // m ? a : b
