@@ -268,7 +268,9 @@ func runCUBA(o options) *CUBAResult {
 		// Workers stay alive across steps and spin between them: waking
 		// a parked goroutine costs tens of µs, more than a step. The main
 		// goroutine steps the first shard itself and waits for the others;
-		// that is the one barrier of a step.
+		// that is the one barrier of a step. A spinner yields only after
+		// 16K polls (tens of µs): a yield costs more than a barrier should.
+		const yieldEvery = 1 << 14
 		var epoch, done atomic.Int64
 		var stop atomic.Bool
 		for _, s := range net.shards[1:] {
@@ -278,7 +280,7 @@ func runCUBA(o options) *CUBAResult {
 						if stop.Load() {
 							return
 						}
-						if spins%128 == 127 {
+						if spins%yieldEvery == yieldEvery-1 {
 							runtime.Gosched()
 						}
 					}
@@ -294,7 +296,7 @@ func runCUBA(o options) *CUBAResult {
 			epoch.Add(1)
 			first.step(net, t)
 			for spins := 0; done.Load() < workers; spins++ {
-				if spins%128 == 127 {
+				if spins%yieldEvery == yieldEvery-1 {
 					runtime.Gosched()
 				}
 			}
