@@ -58,21 +58,11 @@ func (s *stage) consts(lo, hi, k int) (l, c, b []float32) {
 	return s.l.Block(lo, hi)[:k], s.c.Block(lo, hi)[:k], s.b.Block(lo, hi)[:k]
 }
 
-func singleGeneric(s *stage, t, x, out []float32) {
-	for w := range blocks(len(t)) {
-		lo, hi := mem.Span(w, len(t))
-		tb := t[lo:hi]
-		k := len(tb)
-		xb, ob := x[lo:hi][:k], out[lo:hi][:k]
-		l, c, b := s.consts(lo, hi, k)
-		for j, v := range tb {
-			v = next(l[j], c[j], b[j], v, xb[j])
-			tb[j], ob[j] = v, v
-		}
-	}
-}
+func singleGeneric(s *stage, t, x, out []float32)    { singleInto(s, t, x, out, false) }
+func singleAddGeneric(s *stage, t, x, out []float32) { singleInto(s, t, x, out, true) }
 
-func singleAddGeneric(s *stage, t, x, out []float32) {
+// singleInto writes the output to out, or with add adds it: out[i] + T[i].
+func singleInto(s *stage, t, x, out []float32, add bool) {
 	for w := range blocks(len(t)) {
 		lo, hi := mem.Span(w, len(t))
 		tb := t[lo:hi]
@@ -82,7 +72,10 @@ func singleAddGeneric(s *stage, t, x, out []float32) {
 		for j, v := range tb {
 			v = next(l[j], c[j], b[j], v, xb[j])
 			tb[j] = v
-			ob[j] += v
+			if add {
+				v = ob[j] + v
+			}
+			ob[j] = v
 		}
 	}
 }
