@@ -247,10 +247,10 @@ func runCUBA(o options) *CUBAResult {
 	begin := time.Now()
 	if len(net.shards) == 1 {
 		s := net.shards[0]
-		// Every 16th step is timed phase by phase, for the split; the
+		// Every 64th step is timed phase by phase, for the split; the
 		// clock reads would otherwise cost a few percent of the step.
 		for t := range steps {
-			if t%16 != 0 {
+			if t%64 != 0 {
 				s.step(net, t)
 				net.splitSpikes(t)
 				continue
