@@ -194,6 +194,9 @@ func TestStepPanics(t *testing.T) {
 		{func(cur []float32) { sync.StepIndices([]int{3, 3}, cur) }, "syn: TracedSynapses.StepIndices: index 3 after 3: indices must increase strictly and be < Pre = 70"},
 		{func(cur []float32) { sync.StepIndices([]int{70}, cur) }, "syn: TracedSynapses.StepIndices: index 70 after -1: indices must increase strictly and be < Pre = 70"},
 		{func(cur []float32) { async.StepIndices(nil, cur) }, "syn: LinearSynapses.StepIndices: the synapses take asynchronous spikes"},
+		{func(cur []float32) { sync.StepAddIndices([]int{5, 2}, cur) }, "syn: TracedSynapses.StepAddIndices: index 2 after 5: indices must increase strictly and be < Pre = 70"},
+		{func(cur []float32) { sync.StepAddIndices([]int{1}, cur[:1]) }, "syn: TracedSynapses.StepAddIndices: len(currents) = 1, want Post = 3"},
+		{func(cur []float32) { sync.StepAdd(over, cur) }, "syn: TracedSynapses.StepAdd: spikes set past the last presynaptic unit (Pre = 70) in word 1"},
 		{func(cur []float32) { sync.Weight(3, 0) }, "syn: TracedSynapses.Weight(3, 0): out of range 3×70"},
 	} {
 		cur := []float32{7, 7, 7}
@@ -235,6 +238,10 @@ func TestStepAllocates(t *testing.T) {
 				idx := []int{0, 5, 49}
 				if a := testing.AllocsPerRun(20, func() { s.StepIndices(idx, cur) }); a != 0 {
 					t.Errorf("per-connection=%v: %v allocations per StepIndices", s.PerConnection(), a)
+				}
+				s.StepAddIndices(idx, cur) // the first StepAdd makes its scratch
+				if a := testing.AllocsPerRun(20, func() { s.StepAddIndices(idx, cur) }); a != 0 {
+					t.Errorf("per-connection=%v: %v allocations per StepAddIndices", s.PerConnection(), a)
 				}
 			}
 		}

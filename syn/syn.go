@@ -30,7 +30,6 @@ package syn
 import (
 	"fmt"
 	"math"
-	"math/bits"
 	"slices"
 	"unsafe"
 
@@ -64,6 +63,9 @@ type Synapses interface {
 	// StepAdd is Step adding its currents to those in currents, for
 	// several synapse populations onto one: currents[i] += I[i].
 	StepAdd(spikes spark.Spikes, currents []float32)
+	// StepAddIndices is StepAdd for spikes given as StepIndices takes
+	// them.
+	StepAddIndices(pre []int, currents []float32)
 	// Reset sets every trace to its base.
 	Reset()
 	// Kernel writes the weights, post-major, to dst (nil: allocated),
@@ -195,10 +197,10 @@ type synapses struct {
 	perConn    bool          // one trace per synapse
 	drive, out []float32     // per synapse: the traces' drive and output
 	buf        []float32     // scratch of the binary16 row kernels
-	bits       spark.Spikes  // StepIndices' spikes on the dense paths
+	bits       spark.Spikes  // StepIndices' spikes when post-major
 	sum        []float32     // StepAdd's currents
 	y          []float32     // sparse, traced: the weighted input, zero between steps
-	rows       []int         // sparse, traced: the rows scatterRows added, Pre at most
+	rows       []int         // synchronous: the spiking rows of a Step, Pre at most
 }
 
 // forcePerConnection makes the constructors keep one trace per synapse even
@@ -255,8 +257,10 @@ func (s *synapses) init(model string, cfg *LinearSynapsesConfig, dt float64, fie
 	case AutoStorage:
 		s.sparse = !s.postMajor && float64(nnz) <= sparseDensity*float64(cfg.Post)*float64(cfg.Pre)
 	}
-	if s.postMajor || s.sparse {
+	if s.postMajor {
 		s.bits = spark.NewSpikes(cfg.Pre)
+	} else {
+		s.rows = make([]int, 0, cfg.Pre)
 	}
 	size := cfg.Post * cfg.Pre
 	if s.sparse {
@@ -270,7 +274,6 @@ func (s *synapses) init(model string, cfg *LinearSynapsesConfig, dt float64, fie
 		s.storeSparse(w, nnz)
 		if s.tr != nil {
 			s.y = make([]float32, cfg.Post)
-			s.rows = make([]int, 0, cfg.Pre)
 		}
 		return nil
 	}
@@ -642,95 +645,126 @@ func (s *synapses) checkSpikes(fn string, spikes spark.Spikes, currents []float3
 // StepIndices advances the synapses by one time step given the indices of
 // the presynaptic units that spiked, strictly increasing; see [Synapses].
 func (s *synapses) StepIndices(pre []int, currents []float32) {
+	s.checkIndices("StepIndices", pre, currents)
+	s.stepIndices(pre, currents, false)
+}
+
+// StepAddIndices advances the synapses by one time step given the indices
+// of the presynaptic units that spiked, strictly increasing, and adds their
+// currents to currents; see [Synapses].
+func (s *synapses) StepAddIndices(pre []int, currents []float32) {
+	s.checkIndices("StepAddIndices", pre, currents)
+	s.stepIndices(pre, currents, true)
+}
+
+// checkIndices panics unless the synapses take synchronous spikes, currents
+// has Post values and pre increases strictly within [0, Pre).
+func (s *synapses) checkIndices(fn string, pre []int, currents []float32) {
 	if s.async {
-		panic(fmt.Sprintf("syn: %s.StepIndices: the synapses take asynchronous spikes", s.name))
+		panic(fmt.Sprintf("syn: %s.%s: the synapses take asynchronous spikes", s.name, fn))
 	}
 	if len(currents) != s.post {
-		panic(fmt.Sprintf("syn: %s.StepIndices: len(currents) = %d, want Post = %d", s.name, len(currents), s.post))
+		panic(fmt.Sprintf("syn: %s.%s: len(currents) = %d, want Post = %d", s.name, fn, len(currents), s.post))
 	}
 	last := -1
 	for _, j := range pre {
 		if j <= last || j >= s.pre {
-			panic(fmt.Sprintf("syn: %s.StepIndices: index %d after %d: indices must increase strictly and be < Pre = %d", s.name, j, last, s.pre))
+			panic(fmt.Sprintf("syn: %s.%s: index %d after %d: indices must increase strictly and be < Pre = %d", s.name, fn, j, last, s.pre))
 		}
 		last = j
 	}
-	if s.postMajor || s.y != nil {
-		s.bits.Clear()
-		for _, j := range pre {
-			s.bits.Set(j)
-		}
-		s.step(s.bits, currents, false)
+}
+
+// stepIndices is StepIndices, or StepAddIndices with add, once the indices
+// are checked: the event-driven paths take them as they are.
+func (s *synapses) stepIndices(pre []int, currents []float32, add bool) {
+	if !s.postMajor {
+		s.stepRows(pre, currents, add)
 		return
 	}
-	clear(currents)
+	s.bits.Clear()
 	for _, j := range pre {
-		s.addRow(currents, j)
+		s.bits.Set(j)
 	}
-	s.filter(currents, currents, false)
+	s.step(s.bits, currents, add)
 }
 
 // step is Step, or StepAdd with add, once the spikes are checked.
 func (s *synapses) step(spikes spark.Spikes, currents []float32, add bool) {
-	if add && (s.tr == nil || s.perConn || !s.tr.Adds()) {
+	if !s.postMajor {
+		// Synchronous spikes, event-driven: the rows of the units that
+		// spiked.
+		s.rows = spikes.AppendIndices(s.rows[:0])
+		s.stepRows(s.rows, currents, add)
+		return
+	}
+	if add && (s.perConn || s.tr == nil || !s.tr.Adds()) {
 		// No trace that adds its output in the same pass: step into
 		// scratch, then add.
-		if s.sum == nil {
-			s.sum = make([]float32, s.post) // once: the first StepAdd
-		}
-		s.step(spikes, s.sum, false)
+		s.step(spikes, s.scratch(), false)
+		impl.addRow32(currents, s.sum)
+		return
+	}
+	if s.perConn {
+		s.stepPerConnection(spikes, currents)
+		return
+	}
+	// Asynchronous spikes: each post unit's masked row sum.
+	x := currents
+	if add {
+		x = s.scratch()
+	}
+	for i := range x {
+		x[i] = s.maskedSum(i, spikes[i*s.words:(i+1)*s.words])
+	}
+	s.filter(x, currents, add)
+}
+
+// stepRows is the event-driven step: it adds the rows of the presynaptic
+// units in rows, increasing, and passes the sum through the trace.
+func (s *synapses) stepRows(rows []int, currents []float32, add bool) {
+	if add && (s.tr == nil || !s.tr.Adds()) {
+		// No trace that adds its output in the same pass: step into
+		// scratch, then add.
+		s.stepRows(rows, s.scratch(), false)
 		impl.addRow32(currents, s.sum)
 		return
 	}
 	// From here on, add means that the trace adds its output.
-	switch {
-	case s.perConn:
-		s.stepPerConnection(spikes, currents)
-	case s.sparse && s.tr != nil:
+	if s.sparse && s.tr != nil {
 		// The weighted input gathers in y, kept zero between steps: the
 		// trace's pass reads it and zeroes it where it reads (Drains),
-		// or only the entries the spikes touched are zeroed again
+		// or only the entries the rows touched are zeroed again
 		// afterwards, instead of clearing Post values every step.
-		s.scatterRows(spikes)
+		s.prefetch(rows)
+		for _, j := range rows {
+			s.addRow(s.y, j)
+		}
 		if s.tr.Drains() {
 			s.tr.StepDrainUnchecked(s.y, currents, add)
 			return
 		}
 		s.filter(s.y, currents, add)
-		s.zeroRows()
-	default:
-		x := currents
-		if add {
-			if s.sum == nil {
-				s.sum = make([]float32, s.post) // once: the first StepAdd
-			}
-			x = s.sum
-		}
-		if s.async {
-			for i := range x {
-				x[i] = s.maskedSum(i, spikes[i*s.words:(i+1)*s.words])
-			}
-		} else {
-			clear(x)
-			for w, word := range spikes {
-				for word != 0 {
-					s.addRow(x, w*64+bits.TrailingZeros64(word))
-					word &= word - 1
-				}
-			}
-		}
-		s.filter(x, currents, add)
+		s.zeroRows(rows)
+		return
 	}
+	x := currents
+	if add {
+		x = s.scratch()
+	}
+	clear(x)
+	for _, j := range rows {
+		s.addRow(x, j)
+	}
+	s.filter(x, currents, add)
 }
 
-// scatterRows adds the spiking rows of sparse storage into y and lists
-// them in rows, for zeroRows.
-func (s *synapses) scatterRows(spikes spark.Spikes) {
-	s.rows = spikes.AppendIndices(s.rows[:0])
-	s.prefetch(s.rows)
-	for _, j := range s.rows {
-		s.addRow(s.y, j)
+// scratch returns StepAdd's buffer of Post values.
+func (s *synapses) scratch() []float32 {
+	if s.sum == nil {
+		s.sum = make([]float32, s.post) // once: the first StepAdd
 	}
+	return s.sum
 }
 
 // prefetch asks for the cache lines of the rows' indices and weights
@@ -756,10 +790,10 @@ func bytesOf[T any](v []T) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(v))), len(v)*int(unsafe.Sizeof(v[0])))
 }
 
-// zeroRows sets the entries of y that scatterRows touched back to 0.
-func (s *synapses) zeroRows() {
+// zeroRows sets the entries of y that the rows touched back to 0.
+func (s *synapses) zeroRows(rows []int) {
 	y := s.y
-	for _, j := range s.rows {
+	for _, j := range rows {
 		for _, i := range s.idx[s.start[j]:s.start[j+1]] {
 			y[i] = 0
 		}

@@ -202,8 +202,8 @@ func TestPathsMatchReference(t *testing.T) {
 }
 
 // compare runs one model against the reference for 8 steps, through Step,
-// StepIndices and StepAdd (onto random currents, which must come out as
-// those plus the reference's, rounded once).
+// StepIndices, StepAdd and StepAddIndices (the adds onto random currents,
+// which must come out as those plus the reference's, rounded once).
 func compare(t *testing.T, r *rng, model string, post, pre int, form string, async, f32 bool, st Storage, where string) {
 	t.Helper()
 	w := make([]float32, post*pre)
@@ -255,7 +255,11 @@ func compare(t *testing.T, r *rng, model string, post, pre int, form string, asy
 				got[i] = r.Uniform(-100, 100)
 				want[i] = got[i] + want[i]
 			}
-			s.StepAdd(spikesOf(flags, post, pre, async), got)
+			if !async && step%2 == 1 {
+				s.StepAddIndices(idx, got)
+			} else {
+				s.StepAdd(spikesOf(flags, post, pre, async), got)
+			}
 		case !async && step%2 == 1:
 			s.StepIndices(idx, got)
 		default:
