@@ -71,44 +71,36 @@ type rasterSpike struct {
 }
 
 // shard is the post units [lo, hi) of the network, a multiple of 64 wide,
-// with their somas and the synapses into them. Each shard records its own
-// spikes, so that nothing but the barrier is serial between steps.
+// with their somas and the synapses into them. A shard's spike bits are its
+// own; what other shards read is the list of the units that spiked, a few
+// cache lines a step rather than every word of the population.
 type shard struct {
-	lo, hi  int
-	pop     *soma.StrictRefractoryLeaky
-	ce, ci  *syn.TracedSynapses
-	current []float32
-	spikes  [2]spark.Spikes // the shard's words of net.all[0] and net.all[1]
+	lo, hi   int
+	pop      *soma.StrictRefractoryLeaky
+	ce, ci   *syn.TracedSynapses
+	current  []float32
+	spikes   spark.Spikes // the shard's spikes of the last step
+	exc, inh []int        // the inputs of a step: the network's spiking units, excitatory and inhibitory
 
-	fired  []int // the shard's units that spiked in the last step
+	// fired[t%2] lists the shard's units (network indices, increasing)
+	// that spiked at step t: step t writes one list while the shards
+	// read step t−1's, so that a step needs one barrier, at its end.
+	fired  [2][]int
 	count  int   // spikes so far
 	events int64 // synaptic events so far: the spikes' out-degrees
 	raster []rasterSpike
 }
 
-// cubaNet is the network. Spikes alternate between two buffers: step t
-// writes all[t%2] while the synapses read step t−1's, so that shards need
-// one barrier per step, at its end.
+// cubaNet is the network.
 type cubaNet struct {
 	n, ne, ni int
 	shards    []*shard
-	all       [2]spark.Spikes // every unit's spikes of a step
-	exc, inh  [2]spark.Spikes // the excitatory and inhibitory ones, as synapse inputs
-	split     bool            // exc and inh are copies (ne is not a multiple of 64), not views of all
-	outdeg    []int64         // each unit's synapses, for the event count
+	outdeg    []int64 // each unit's synapses, for the event count
 }
 
 func newCUBA(n, threads int, dt float64, seed uint64) (*cubaNet, error) {
 	ne := n * 4 / 5
-	net := &cubaNet{n: n, ne: ne, ni: n - ne, split: ne%64 != 0, outdeg: make([]int64, n)}
-	for b := range net.all {
-		net.all[b] = spark.NewSpikes(n)
-		if net.split {
-			net.exc[b], net.inh[b] = spark.NewSpikes(ne), spark.NewSpikes(n-ne)
-		} else {
-			net.exc[b], net.inh[b] = net.all[b][:ne/64], net.all[b][ne/64:]
-		}
-	}
+	net := &cubaNet{n: n, ne: ne, ni: n - ne, outdeg: make([]int64, n)}
 	p := float64(cubaInDeg) / float64(n)
 	exc := syn.SparseUniform(cubaWe, cubaWe, p, seed)
 	inh := syn.SparseUniform(cubaWi, cubaWi, p, seed+1)
@@ -128,10 +120,7 @@ func newCUBA(n, threads int, dt float64, seed uint64) (*cubaNet, error) {
 		if lo == hi {
 			continue
 		}
-		s := &shard{lo: lo, hi: hi, current: make([]float32, hi-lo)}
-		for b := range s.spikes {
-			s.spikes[b] = net.all[b][lo/64 : lo/64+spark.SpikeWords(hi-lo)]
-		}
+		s := &shard{lo: lo, hi: hi, current: make([]float32, hi-lo), spikes: spark.NewSpikes(hi - lo)}
 		var err error
 		s.pop, err = soma.NewStrictRefractoryLeaky(soma.StrictRefractoryLeakyConfig{
 			Units: hi - lo, Dt: dt,
@@ -168,60 +157,44 @@ func newCUBA(n, threads int, dt float64, seed uint64) (*cubaNet, error) {
 	return net, nil
 }
 
-// synapses steps a shard's synapses on the spikes of step t−1: the
-// currents its units receive, ge + gi.
+// synapses steps a shard's synapses on the spikes of step t−1, which
+// every shard listed: the currents its units receive, ge + gi.
 func (s *shard) synapses(net *cubaNet, t int) {
-	b := (t + 1) % 2
-	s.ce.Step(net.exc[b], s.current)
-	s.ci.StepAdd(net.inh[b], s.current)
+	s.exc, s.inh = s.exc[:0], s.inh[:0]
+	for _, o := range net.shards { // in order: the lists increase
+		for _, j := range o.fired[(t+1)%2] {
+			if j < net.ne {
+				s.exc = append(s.exc, j)
+			} else {
+				s.inh = append(s.inh, j-net.ne)
+			}
+		}
+	}
+	s.ce.StepIndices(s.exc, s.current)
+	s.ci.StepAddIndices(s.inh, s.current)
 }
 
-// somas steps a shard's units: their spikes of step t.
-func (s *shard) somas(t int) { s.pop.Step(s.current, s.spikes[t%2]) }
+// somas steps a shard's units.
+func (s *shard) somas() { s.pop.Step(s.current, s.spikes) }
 
-// record counts and records the shard's spikes of step t.
+// record lists, counts and records the shard's spikes of step t.
 func (s *shard) record(net *cubaNet, t int) {
-	s.fired = s.spikes[t%2].AppendIndices(s.fired[:0])
-	for _, i := range s.fired {
+	fired := s.spikes.AppendIndices(s.fired[t%2][:0])
+	for k, i := range fired {
 		j := s.lo + i
+		fired[k] = j
 		s.count++
 		s.events += net.outdeg[j]
 		s.raster = append(s.raster, rasterSpike{int32(t), int32(j)})
 	}
+	s.fired[t%2] = fired
 }
 
 // step is a shard's whole step t.
 func (s *shard) step(net *cubaNet, t int) {
 	s.synapses(net, t)
-	s.somas(t)
+	s.somas()
 	s.record(net, t)
-}
-
-// splitSpikes copies step t's spikes into the synapses' inputs when they
-// cannot be views: after every shard has stepped.
-func (net *cubaNet) splitSpikes(t int) {
-	if !net.split {
-		return
-	}
-	b := t % 2
-	copy(net.exc[b], net.all[b])
-	net.exc[b][len(net.exc[b])-1] &= 1<<(net.ne%64) - 1
-	shiftBits(net.inh[b], net.all[b], net.ne, net.ni)
-}
-
-// shiftBits sets dst to the n bits of src from bit from on.
-func shiftBits(dst, src spark.Spikes, from, n int) {
-	w, b := from/64, uint(from%64)
-	for k := range dst {
-		x := src[w+k] >> b
-		if b != 0 && w+k+1 < len(src) {
-			x |= src[w+k+1] << (64 - b)
-		}
-		dst[k] = x
-	}
-	if r := n % 64; r != 0 {
-		dst[len(dst)-1] &= 1<<r - 1
-	}
 }
 
 func runCUBA(o options) *CUBAResult {
@@ -252,16 +225,14 @@ func runCUBA(o options) *CUBAResult {
 		for t := range steps {
 			if t%64 != 0 {
 				s.step(net, t)
-				net.splitSpikes(t)
 				continue
 			}
 			t0 := time.Now()
 			s.synapses(net, t)
 			t1 := time.Now()
-			s.somas(t)
+			s.somas()
 			t2 := time.Now()
 			s.record(net, t)
-			net.splitSpikes(t)
 			tSyn, tSoma, tSpike = tSyn+t1.Sub(t0), tSoma+t2.Sub(t1), tSpike+time.Since(t2)
 		}
 	} else {
@@ -300,7 +271,6 @@ func runCUBA(o options) *CUBAResult {
 					runtime.Gosched()
 				}
 			}
-			net.splitSpikes(t)
 		}
 		stop.Store(true)
 	}

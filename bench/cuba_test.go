@@ -26,28 +26,27 @@ func BenchmarkCUBA(b *testing.B) {
 			t++
 		}
 	})
+	// The phases repeat the last step's inputs.
 	b.Run("exc", func(b *testing.B) {
-		exc := net.exc[(t+1)%2]
 		for range b.N {
-			s.ce.Step(exc, s.current)
+			s.ce.StepIndices(s.exc, s.current)
 		}
 	})
 	b.Run("inh", func(b *testing.B) {
-		inh := net.inh[(t+1)%2]
 		for range b.N {
-			s.ci.StepAdd(inh, s.current)
+			s.ci.StepAddIndices(s.inh, s.current)
 		}
 	})
 	b.Run("soma", func(b *testing.B) {
 		for range b.N {
-			s.somas(t)
+			s.somas()
 		}
 	})
 }
 
 // TestCUBAThreads checks that sharding changes nothing: the same spikes with
-// one, two and three shards, at a size whose excitatory units do not fill
-// whole spike words.
+// one, two and three shards, at a size whose shards and excitatory units do
+// not fill whole spike words.
 func TestCUBAThreads(t *testing.T) {
 	run := func(threads int) string {
 		net, err := newCUBA(1000, threads, 0.1, 7)
@@ -58,7 +57,6 @@ func TestCUBAThreads(t *testing.T) {
 			for _, s := range net.shards {
 				s.step(net, step)
 			}
-			net.splitSpikes(step)
 		}
 		var all []rasterSpike
 		for _, s := range net.shards {
