@@ -96,40 +96,38 @@ var models = []model{
 
 // The single-stage trace (package trace, and the traced synapses), whose
 // output is written, or added to out (the synapses' StepAdd).
-var tracer = model{
-	name:     "Tracer",
-	noSpikes: true,
-	doc: []string{
-		"T ← (T + λ·(b − T)) + c·x",
-		"out ← T",
-		"",
-		"one trace stage (package trace); out may be x.",
-	},
-	streams: []stream{{"t", stateF32}, {"x", inputF32}, {"out", outputF32}, {"l", paramF32}, {"c", paramF32}, {"b", paramF32}},
-	body: func(e emitter) {
-		t := e.F("t")
-		t = e.Add(e.Add(t, e.Mul(e.F("l"), e.Sub(e.F("b"), t))), e.Mul(e.F("c"), e.F("x")))
-		e.Store("t", t)
-		e.Store("out", t)
-	},
-}
+var tracer, tracerAdd = traceStage(false), traceStage(true)
 
-var tracerAdd = model{
-	name:     "TracerAdd",
-	noSpikes: true,
-	doc: []string{
-		"T ← (T + λ·(b − T)) + c·x",
-		"out ← out + T",
-		"",
-		"one trace stage whose output is added to out (the synapses' StepAdd); out must not be x.",
-	},
-	streams: []stream{{"t", stateF32}, {"x", inputF32}, {"out", stateF32}, {"l", paramF32}, {"c", paramF32}, {"b", paramF32}},
-	body: func(e emitter) {
+// traceStage is the single-stage trace update; with add, out is read and
+// the output added to it, and out must not be x.
+func traceStage(add bool) model {
+	m := model{
+		name:     "Tracer",
+		noSpikes: true,
+		doc: []string{
+			"T ← (T + λ·(b − T)) + c·x",
+			"out ← T",
+			"",
+			"one trace stage (package trace); out may be x.",
+		},
+		streams: []stream{{"t", stateF32}, {"x", inputF32}, {"out", outputF32}, {"l", paramF32}, {"c", paramF32}, {"b", paramF32}},
+	}
+	if add {
+		m.name = "TracerAdd"
+		m.doc[1] = "out ← out + T"
+		m.doc[3] = "one trace stage whose output is added to out (the synapses' StepAdd); out must not be x."
+		m.streams[2].kind = stateF32 // read and written
+	}
+	m.body = func(e emitter) {
 		t := e.F("t")
 		t = e.Add(e.Add(t, e.Mul(e.F("l"), e.Sub(e.F("b"), t))), e.Mul(e.F("c"), e.F("x")))
 		e.Store("t", t)
-		e.Store("out", e.Add(e.F("out"), t))
-	},
+		if add {
+			t = e.Add(e.F("out"), t)
+		}
+		e.Store("out", t)
+	}
+	return m
 }
 
 // drained is m taking its drive x as a sparse accumulator that it leaves
