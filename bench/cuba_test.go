@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+
+	"github.com/sparkgo/spark"
 )
 
 // BenchmarkCUBA times one step of the 4000-unit CUBA network, one thread,
@@ -46,7 +48,8 @@ func BenchmarkCUBA(b *testing.B) {
 
 // TestCUBAThreads checks that sharding changes nothing: the same spikes with
 // one, two and three shards, at a size whose shards and excitatory units do
-// not fill whole spike words.
+// not fill whole spike words, and the same as stepping the synapses from
+// spike words instead of the shards' lists.
 func TestCUBAThreads(t *testing.T) {
 	run := func(threads int) string {
 		net, err := newCUBA(1000, threads, 0.1, 7)
@@ -75,5 +78,34 @@ func TestCUBAThreads(t *testing.T) {
 		if got := run(n); got != one {
 			t.Errorf("%d shards: spikes differ from one shard", n)
 		}
+	}
+
+	// The same network stepped without the shards' lists: each step's
+	// spike words split into the excitatory and inhibitory inputs of
+	// Step and StepAdd.
+	net, err := newCUBA(1000, 1, 0.1, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := net.shards[0]
+	exc, inh := spark.NewSpikes(net.ne), spark.NewSpikes(net.ni)
+	var all []rasterSpike
+	for step := range 500 {
+		s.ce.Step(exc, s.current)
+		s.ci.StepAdd(inh, s.current)
+		s.pop.Step(s.current, s.spikes)
+		exc.Clear()
+		inh.Clear()
+		for _, j := range s.spikes.AppendIndices(nil) {
+			all = append(all, rasterSpike{int32(step), int32(j)})
+			if j < net.ne {
+				exc.Set(j)
+			} else {
+				inh.Set(j - net.ne)
+			}
+		}
+	}
+	if got := fmt.Sprint(all); got != one {
+		t.Errorf("stepped from spike words: spikes differ from the shards' lists")
 	}
 }
