@@ -50,28 +50,30 @@ func withGeneric(k kernels) kernels {
 }
 
 // blocks runs a kernel over a population of n units: call(b, nb, cur) runs
-// nb blocks from block b with the inputs at cur.
-func blocks(k *leakyConsts, current []float32, spikes []uint64, call func(b, nb int, cur *float32)) {
+// nb blocks from block b with the inputs cur (nb·64 of them).
+func blocks(k *leakyConsts, current []float32, spikes []uint64, call func(b, nb int, cur []float32)) {
 	n := len(current)
 	full := n / mem.BlockLen
 	if full > 0 {
-		call(0, full, &current[0])
+		call(0, full, current[:full*mem.BlockLen])
 	}
 	if rem := n % mem.BlockLen; rem != 0 {
 		copy(k.tail, current[full*mem.BlockLen:])
 		clear(k.tail[rem:])
-		call(full, 1, &k.tail[0])
+		call(full, 1, k.tail[:mem.BlockLen])
 		spikes[full] &= 1<<rem - 1
 	}
 }
 
 // Each model has two kernels: one that streams a block of every parameter
 // per block of units, and one, for populations whose parameters are all
-// uniform, that holds them in registers.
+// uniform, that holds them in registers. The states are passed whole
+// blocks of their padded storage (mem.Blocks), the parameters as their
+// streams hold them (mem.Stream.Blocks).
 
 type (
-	leakyFunc        = func(v, cur, d, gr, thr, reset *float32, dStride, grStride, thrStride, resetStride int, spikes *uint64, blocks int)
-	leakyUniformFunc = func(v, cur, d, gr, thr, reset *float32, spikes *uint64, blocks int)
+	leakyFunc        = func(v, cur, d, gr, thr, reset []float32, spikes []uint64)
+	leakyUniformFunc = func(v, cur []float32, d, gr, thr, reset float32, spikes []uint64)
 )
 
 func (k *leakyConsts) uniform() bool {
@@ -81,59 +83,55 @@ func (k *leakyConsts) uniform() bool {
 func leakyAsm(f leakyFunc, u leakyUniformFunc) func(k *leakyConsts, v, current []float32, spikes []uint64) {
 	return func(k *leakyConsts, v, current []float32, spikes []uint64) {
 		uniform := k.uniform()
-		blocks(k, current, spikes, func(b, nb int, cur *float32) {
+		blocks(k, current, spikes, func(b, nb int, cur []float32) {
+			vb, sb := mem.Blocks(v, b, nb), spikes[b:b+nb]
 			if uniform {
-				u(mem.At(v, b*mem.BlockLen), cur, k.d.Ptr(0), k.gR.Ptr(0), k.thr.Ptr(0), k.reset.Ptr(0), &spikes[b], nb)
+				u(vb, cur, k.d.At(0), k.gR.At(0), k.thr.At(0), k.reset.At(0), sb)
 				return
 			}
-			f(mem.At(v, b*mem.BlockLen), cur, k.d.Ptr(b), k.gR.Ptr(b), k.thr.Ptr(b), k.reset.Ptr(b),
-				k.d.Stride(), k.gR.Stride(), k.thr.Stride(), k.reset.Stride(), &spikes[b], nb)
+			f(vb, cur, k.d.Blocks(b, nb), k.gR.Blocks(b, nb), k.thr.Blocks(b, nb), k.reset.Blocks(b, nb), sb)
 		})
 	}
 }
 
 type (
-	refractoryFunc = func(v *float32, r *uint16, cur *float32, c *uint16, d, gr, thr, reset *float32,
-		cStride, dStride, grStride, thrStride, resetStride int, spikes *uint64, blocks int)
-	refractoryUniformFunc = func(v *float32, r *uint16, cur *float32, c *uint16, d, gr, thr, reset *float32, spikes *uint64, blocks int)
+	refractoryFunc        = func(v []float32, r []uint16, cur []float32, c []uint16, d, gr, thr, reset []float32, spikes []uint64)
+	refractoryUniformFunc = func(v []float32, r []uint16, cur []float32, c uint16, d, gr, thr, reset float32, spikes []uint64)
 )
 
 func refractoryAsm(f refractoryFunc, u refractoryUniformFunc) func(k *leakyConsts, rf *refractory, v, current []float32, spikes []uint64) {
 	return func(k *leakyConsts, rf *refractory, v, current []float32, spikes []uint64) {
 		uniform := k.uniform() && rf.c.Uniform()
-		blocks(k, current, spikes, func(b, nb int, cur *float32) {
-			x := b * mem.BlockLen
+		blocks(k, current, spikes, func(b, nb int, cur []float32) {
+			vb, rb, sb := mem.Blocks(v, b, nb), mem.Blocks(rf.r, b, nb), spikes[b:b+nb]
 			if uniform {
-				u(mem.At(v, x), mem.At(rf.r, x), cur, rf.c.Ptr(0), k.d.Ptr(0), k.gR.Ptr(0), k.thr.Ptr(0), k.reset.Ptr(0), &spikes[b], nb)
+				u(vb, rb, cur, rf.c.At(0), k.d.At(0), k.gR.At(0), k.thr.At(0), k.reset.At(0), sb)
 				return
 			}
-			f(mem.At(v, x), mem.At(rf.r, x), cur, rf.c.Ptr(b), k.d.Ptr(b), k.gR.Ptr(b), k.thr.Ptr(b), k.reset.Ptr(b),
-				rf.c.Stride(), k.d.Stride(), k.gR.Stride(), k.thr.Stride(), k.reset.Stride(), &spikes[b], nb)
+			f(vb, rb, cur, rf.c.Blocks(b, nb), k.d.Blocks(b, nb), k.gR.Blocks(b, nb), k.thr.Blocks(b, nb), k.reset.Blocks(b, nb), sb)
 		})
 	}
 }
 
 type (
-	adaptiveFunc = func(v *float32, r *uint16, theta, cur *float32, c *uint16, d, gr, thr, reset, ltheta, dtheta *float32,
-		cStride, dStride, grStride, thrStride, resetStride, lthetaStride, dthetaStride int, spikes *uint64, blocks int)
-	adaptiveUniformFunc = func(v *float32, r *uint16, theta, cur *float32, c *uint16, d, gr, thr, reset, ltheta, dtheta *float32,
-		spikes *uint64, blocks int)
+	adaptiveFunc = func(v []float32, r []uint16, theta, cur []float32, c []uint16, d, gr, thr, reset, ltheta, dtheta []float32,
+		spikes []uint64)
+	adaptiveUniformFunc = func(v []float32, r []uint16, theta, cur []float32, c uint16, d, gr, thr, reset, ltheta, dtheta float32,
+		spikes []uint64)
 )
 
 func adaptiveAsm(f adaptiveFunc, u adaptiveUniformFunc) func(k *leakyConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64) {
 	return func(k *leakyConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64) {
 		uniform := k.uniform() && rf.c.Uniform() && th.lTheta.Uniform() && th.deltaTheta.Uniform()
-		blocks(k, current, spikes, func(b, nb int, cur *float32) {
-			x := b * mem.BlockLen
+		blocks(k, current, spikes, func(b, nb int, cur []float32) {
+			vb, rb, tb, sb := mem.Blocks(v, b, nb), mem.Blocks(rf.r, b, nb), mem.Blocks(th.theta, b, nb), spikes[b:b+nb]
 			if uniform {
-				u(mem.At(v, x), mem.At(rf.r, x), mem.At(th.theta, x), cur, rf.c.Ptr(0),
-					k.d.Ptr(0), k.gR.Ptr(0), k.thr.Ptr(0), k.reset.Ptr(0), th.lTheta.Ptr(0), th.deltaTheta.Ptr(0), &spikes[b], nb)
+				u(vb, rb, tb, cur, rf.c.At(0), k.d.At(0), k.gR.At(0), k.thr.At(0), k.reset.At(0),
+					th.lTheta.At(0), th.deltaTheta.At(0), sb)
 				return
 			}
-			f(mem.At(v, x), mem.At(rf.r, x), mem.At(th.theta, x), cur, rf.c.Ptr(b),
-				k.d.Ptr(b), k.gR.Ptr(b), k.thr.Ptr(b), k.reset.Ptr(b), th.lTheta.Ptr(b), th.deltaTheta.Ptr(b),
-				rf.c.Stride(), k.d.Stride(), k.gR.Stride(), k.thr.Stride(), k.reset.Stride(), th.lTheta.Stride(), th.deltaTheta.Stride(),
-				&spikes[b], nb)
+			f(vb, rb, tb, cur, rf.c.Blocks(b, nb), k.d.Blocks(b, nb), k.gR.Blocks(b, nb), k.thr.Blocks(b, nb), k.reset.Blocks(b, nb),
+				th.lTheta.Blocks(b, nb), th.deltaTheta.Blocks(b, nb), sb)
 		})
 	}
 }

@@ -29,8 +29,8 @@ type kernels struct {
 	select32 func(d []float32, row []float32, x []uint64)
 	// scatter adds w[k] to acc[idx[k]] for every k: the event-driven
 	// update of one synchronous spike on sparse storage (the indices of a
-	// row are distinct). scatter16 may use buf, of at least
-	// min(len(idx), chunk) values, as scratch.
+	// row increase strictly, as package asm's scatters require). scatter16
+	// may use buf, of at least min(len(idx), chunk) values, as scratch.
 	scatter16 func(acc []float32, idx []int32, w []float16.Float16, buf []float32)
 	scatter32 func(acc []float32, idx []int32, w []float32)
 	// prefetch asks for the cache lines of b without waiting for them,

@@ -18,9 +18,14 @@
 package main
 
 import (
+	"fmt"
+	"strings"
+
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	"github.com/mmcloughlin/avo/reg"
+
+	"github.com/sparkgo/spark/gen/internal/gowrap"
 )
 
 // unroll is the number of vectors one main-loop iteration converts.
@@ -41,37 +46,62 @@ func main() {
 	fromFloat32AVX512()
 
 	Generate()
+	gowrap.Generate(gowrap.Files{Pkg: "asm", Funcs: funcs, NoAsm: "purego || !amd64"})
 }
+
+// funcs are the checked kernels users call, one per raw kernel written.
+var funcs []gowrap.Func
 
 // kernel starts a function converting between slices dst and src and loads
 // the slices' bases and n = min(len(dst), len(src)).
 // toDoc and fromDoc are the doc comments of the conversions, one per
-// direction, whatever the ISA: requires names its features.
-func toDoc(name, requires string) []string {
+// direction, whatever the ISA.
+func toDoc(name string) []string {
 	return []string{
 		name + " sets dst[i] to the float32 value of the IEEE binary16 value with",
 		"bits src[i], for every i < min(len(dst), len(src)), as",
 		"float16.Float16(src[i]).Float32() of github.com/x448/float16 does: exactly;",
 		"a NaN keeps its sign and payload and gets its quiet bit set.",
-		requires,
 	}
 }
 
-func fromDoc(name, requires string) []string {
+func fromDoc(name string) []string {
 	return []string{
 		name + " sets dst[i] to the bits of the IEEE binary16 value nearest to",
 		"src[i], ties to even, for every i < min(len(dst), len(src)), as",
 		"float16.Fromfloat32(src[i]) of github.com/x448/float16 does: finite values",
 		"of magnitude 65520 or more give ±Inf, subnormal halves are kept, and a NaN",
 		"keeps its sign and the top 10 bits of its payload and gets its quiet bit set.",
-		requires,
 	}
 }
 
 func kernel(name, signature string, doc ...string) (dst, src, n reg.Register) {
-	TEXT(name, NOSPLIT, signature)
+	raw := gowrap.Lower(name)
+	TEXT(raw, NOSPLIT, signature)
 	Pragma("noescape") // avo adds none: without it the caller's slices escape
-	Doc(doc...)
+	Doc(raw + " is the kernel of " + name + ".")
+	req, check, isa := "AVX2, FMA and F16C: see HasAVX2", "requireAVX2", "avx2"
+	if strings.HasSuffix(name, "AVX512") {
+		req, check, isa = "AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see HasAVX512", "requireAVX512", "avx512"
+	}
+	params := strings.TrimSuffix(strings.TrimPrefix(signature, "func("), ")")
+	funcs = append(funcs, gowrap.Func{
+		Name: name,
+		Doc: append(doc, "", "It panics, before reading or writing anything, when this build or CPU cannot run it",
+			"("+req+")."),
+		Params: params,
+		Body: []string{
+			fmt.Sprintf("%s(%q)", check, name),
+			"n := min(len(dst), len(src))",
+			"raceWrite(dst[:n])",
+			"raceRead(src[:n])",
+			raw + "(dst, src)",
+		},
+		Raw:       raw,
+		RawParams: params,
+		ISA:       isa,
+		Args:      []gowrap.Arg{{Name: "dst", Kind: "n", Out: true}, {Name: "src", Kind: "n"}},
+	})
 	dst = Load(Param("dst").Base(), GP64())
 	src = Load(Param("src").Base(), GP64())
 	n = Load(Param("src").Len(), GP64())
@@ -155,7 +185,7 @@ func vectors(k int, alloc func() reg.VecVirtual) []reg.VecVirtual {
 
 func toFloat32AVX2() {
 	const name = "ToFloat32AVX2"
-	dst, src, n := kernel(name, "func(dst []float32, src []uint16)", toDoc(name, "Requires: AVX, F16C.")...)
+	dst, src, n := kernel(name, "func(dst []float32, src []uint16)", toDoc(name)...)
 	s := stream{name: name, src: src, dst: dst, n: n, srcSize: 2, dstSize: 4}
 	y := vectors(unroll, YMM)
 
@@ -196,7 +226,7 @@ func toFloat32AVX2() {
 
 func fromFloat32AVX2() {
 	const name = "FromFloat32AVX2"
-	dst, src, n := kernel(name, "func(dst []uint16, src []float32)", fromDoc(name, "Requires: AVX, F16C.")...)
+	dst, src, n := kernel(name, "func(dst []uint16, src []float32)", fromDoc(name)...)
 	s := stream{name: name, src: src, dst: dst, n: n, srcSize: 4, dstSize: 2}
 	y := vectors(unroll, YMM)
 
@@ -260,7 +290,7 @@ func tailMask(n reg.Register, k reg.Register) {
 
 func toFloat32AVX512() {
 	const name = "ToFloat32AVX512"
-	dst, src, n := kernel(name, "func(dst []float32, src []uint16)", toDoc(name, "Requires: AVX, AVX512F, AVX512BW, AVX512VL.")...)
+	dst, src, n := kernel(name, "func(dst []float32, src []uint16)", toDoc(name)...)
 	s := stream{name: name, src: src, dst: dst, n: n, srcSize: 2, dstSize: 4}
 	z := vectors(unroll, ZMM)
 
@@ -293,7 +323,7 @@ func toFloat32AVX512() {
 
 func fromFloat32AVX512() {
 	const name = "FromFloat32AVX512"
-	dst, src, n := kernel(name, "func(dst []uint16, src []float32)", fromDoc(name, "Requires: AVX, AVX512F, AVX512BW, AVX512VL.")...)
+	dst, src, n := kernel(name, "func(dst []uint16, src []float32)", fromDoc(name)...)
 	s := stream{name: name, src: src, dst: dst, n: n, srcSize: 4, dstSize: 2}
 	z := vectors(unroll, ZMM)
 

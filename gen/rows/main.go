@@ -41,6 +41,8 @@ import (
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	. "github.com/mmcloughlin/avo/reg"
+
+	"github.com/sparkgo/spark/gen/internal/gowrap"
 )
 
 // elem describes the weights of a row: float32, or binary16 converted with
@@ -74,14 +76,58 @@ func (e elem) rowDoc() string {
 	return ""
 }
 
-const (
-	avx2Req   = "It requires AVX, AVX2 and F16C (the cpu.AVX2 path)."
-	avx512Req = "It requires AVX-512 F, VL, BW and DQ (the cpu.AVX512 path)."
+// isa is what a kernel needs: its name, the name of its check in package
+// asm, and the sentence its doc comment ends with.
+type isa struct{ name, require, doc string }
+
+var (
+	avx2Req   = isa{"avx2", "requireAVX2", "It panics, before reading or writing anything, when this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2)."}
+	avx512Req = isa{"avx512", "requireAVX512", "It panics, before reading or writing anything, when this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see HasAVX512)."}
 )
 
-// doc sets the function's doc comment from paragraphs, wrapped at 76
-// columns; a paragraph starting with a tab is code, kept as it is.
-func doc(paras ...string) {
+// funcs are the checked kernels users call, one per raw kernel written.
+var funcs []gowrap.Func
+
+// kernel starts the raw (lower-case) assembly of the public kernel name,
+// whose parameters and result are given, and records the checked function
+// that calls it: the ISA check, then the statements of race (what the
+// kernel reads and writes), then the call.
+func kernel(name, params, result string, doc []string, req isa, race ...string) {
+	raw := gowrap.Lower(name)
+	sig := "func(" + params + ")"
+	call := raw + "("
+	var args []gowrap.Arg
+	for i, p := range strings.Split(params, ", ") {
+		if i > 0 {
+			call += ", "
+		}
+		a := gowrap.Arg{Name: strings.Fields(p)[0], Kind: "n"}
+		a.Out = a.Name == "acc" || a.Name == "d" // what addRow and select write
+		if a.Name == "x" {
+			a.Kind = "bits" // a row's spike bits
+		}
+		args = append(args, a)
+		call += a.Name
+	}
+	call += ")"
+	if result != "" {
+		sig += " " + result
+		call = "return " + call
+	}
+	TEXT(raw, NOSPLIT, sig)
+	Pragma("noescape")
+	Doc(raw + " is the kernel of " + name + ", unchecked.")
+	funcs = append(funcs, gowrap.Func{
+		Name: name, Doc: append(doc, "", req.doc), Params: params, Results: result,
+		Body: append(append([]string{fmt.Sprintf("%s(%q)", req.require, name)}, race...), call),
+		Raw:  raw, RawParams: params, RawResult: result,
+		ISA: req.name, Args: args,
+	})
+}
+
+// doc returns a doc comment from paragraphs, wrapped at 76 columns; a
+// paragraph starting with a tab is code, kept as it is.
+func doc(paras ...string) []string {
 	var lines []string
 	for i, p := range paras {
 		if p == "" {
@@ -107,7 +153,7 @@ func doc(paras ...string) {
 		}
 		lines = append(lines, line)
 	}
-	Doc(lines...)
+	return lines
 }
 
 // labels makes function-unique label names.
@@ -162,6 +208,7 @@ func main() {
 		selectAVX512(e)
 	}
 	Generate()
+	gowrap.Generate(gowrap.Files{Pkg: "asm", Funcs: funcs, NoAsm: "purego || !amd64"})
 }
 
 // ---------------------------------------------------------------- helpers
@@ -327,19 +374,22 @@ func ret() {
 
 // ---------------------------------------------------------------- addRow
 
-func addRowDoc(name string, e elem, req string) {
-	doc(
+// addRowKernel starts an addRow kernel.
+func addRowKernel(name string, e elem, req isa) {
+	kernel(name, fmt.Sprintf("acc []float32, row []%s", e.gotype), "", doc(
 		name+" computes",
 		"\tfor i := range min(len(acc), len(row)) {\n\t\tacc[i] += "+e.conv("i")+"\n\t}",
-		"with one float32 addition per element, so its results equal the loop's bit for bit. "+e.rowDoc()+" "+req,
+		"with one float32 addition per element, so its results equal the loop's bit for bit. "+e.rowDoc(),
+	), req,
+		"n := min(len(acc), len(row))",
+		"raceWrite(acc[:n])",
+		"raceRead(row[:n])",
 	)
 }
 
 func addRowAVX2(e elem) {
 	name := "AddRow" + e.name + "AVX2"
-	TEXT(name, NOSPLIT, fmt.Sprintf("func(acc []float32, row []%s)", e.gotype))
-	Pragma("noescape")
-	addRowDoc(name, e, avx2Req)
+	addRowKernel(name, e, avx2Req)
 	l := &labels{fn: name}
 
 	acc, row := slice("acc"), slice("row")
@@ -401,9 +451,7 @@ func addRowAVX2(e elem) {
 
 func addRowAVX512(e elem) {
 	name := "AddRow" + e.name + "AVX512"
-	TEXT(name, NOSPLIT, fmt.Sprintf("func(acc []float32, row []%s)", e.gotype))
-	Pragma("noescape")
-	addRowDoc(name, e, avx512Req)
+	addRowKernel(name, e, avx512Req)
 	l := &labels{fn: name}
 	var ool outOfLine
 
@@ -479,11 +527,17 @@ func addRowAVX512(e elem) {
 
 // ---------------------------------------------------------------- maskedSum
 
-func maskedSumDoc(name string, e elem, req, how string) {
-	doc(
+// maskedSumKernel starts a maskedSum kernel; how says how it keeps the
+// lanes.
+func maskedSumKernel(name string, e elem, req isa, how string) {
+	kernel(name, fmt.Sprintf("row []%s, x []uint64", e.gotype), "float32", doc(
 		name+" returns the sum of the weights in row whose bit in x is set (bit j%64 of x[j/64] for column j), in the order of github.com/sparkgo/spark/internal/ref.MaskedSum:",
 		"\tvar lane [16]float32\n\tfor j := range min(len(row), 64*len(x)) {\n\t\tif x[j/64]>>(j%64)&1 != 0 {\n\t\t\tlane[j%16] += "+e.conv("j")+"\n\t\t}\n\t}\n\tfor h := 8; h >= 1; h /= 2 {\n\t\tfor k := range h {\n\t\t\tlane[k] += lane[k+h]\n\t\t}\n\t}\n\treturn lane[0]",
-		"bit for bit; bits at or past len(row) are ignored. "+how+" "+e.rowDoc()+" "+req,
+		"bit for bit; bits at or past len(row) are ignored. "+how+" "+e.rowDoc(),
+	), req,
+		"n := min(len(row), 64*len(x))",
+		"raceRead(row[:n])",
+		"raceRead(x[:(n+63)/64])",
 	)
 }
 
@@ -517,9 +571,7 @@ func addUnder(v VecVirtual, k Op, acc VecVirtual) {
 // 16 columns.
 func maskedSumAVX512(e elem) {
 	name := "MaskedSum" + e.name + "AVX512"
-	TEXT(name, NOSPLIT, fmt.Sprintf("func(row []%s, x []uint64) float32", e.gotype))
-	Pragma("noescape")
-	maskedSumDoc(name, e, avx512Req, "The sixteen lanes are one ZMM register; each group of 16 columns is added under the opmask of its 16 spike bits.")
+	maskedSumKernel(name, e, avx512Req, "The sixteen lanes are one ZMM register; each group of 16 columns is added under the opmask of its 16 spike bits.")
 	l := &labels{fn: name}
 	var ool outOfLine
 
@@ -641,9 +693,7 @@ func reduce8(s VecVirtual) {
 // VANDPS would cost the same; it measured 1.3–1.5× faster here.)
 func maskedSumAVX2(e elem) {
 	name := "MaskedSum" + e.name + "AVX2"
-	TEXT(name, NOSPLIT, fmt.Sprintf("func(row []%s, x []uint64) float32", e.gotype))
-	Pragma("noescape")
-	maskedSumDoc(name, e, avx2Req, "Lanes 0–7 and 8–15 are two YMM registers; spike bits are widened to lane masks.")
+	maskedSumKernel(name, e, avx2Req, "Lanes 0–7 and 8–15 are two YMM registers; spike bits are widened to lane masks.")
 	l := &labels{fn: name}
 	var ool outOfLine
 
@@ -763,19 +813,23 @@ func maskedSumAVX2(e elem) {
 
 // ---------------------------------------------------------------- select
 
-func selectDoc(name string, e elem, req string) {
-	doc(
+// selectKernel starts a select kernel.
+func selectKernel(name string, e elem, req isa) {
+	kernel(name, fmt.Sprintf("d []float32, row []%s, x []uint64", e.gotype), "", doc(
 		name+" computes",
 		"\tfor j := range min(len(d), len(row), 64*len(x)) {\n\t\tif x[j/64]>>(j%64)&1 != 0 {\n\t\t\td[j] = "+e.conv("j")+"\n\t\t} else {\n\t\t\td[j] = 0\n\t\t}\n\t}",
-		e.rowDoc()+" "+req,
+		e.rowDoc(),
+	), req,
+		"n := min(len(d), len(row), 64*len(x))",
+		"raceWrite(d[:n])",
+		"raceRead(row[:n])",
+		"raceRead(x[:(n+63)/64])",
 	)
 }
 
 func selectAVX2(e elem) {
 	name := "Select" + e.name + "AVX2"
-	TEXT(name, NOSPLIT, fmt.Sprintf("func(d []float32, row []%s, x []uint64)", e.gotype))
-	Pragma("noescape")
-	selectDoc(name, e, avx2Req)
+	selectKernel(name, e, avx2Req)
 	l := &labels{fn: name}
 
 	d, row, x := slice("d"), slice("row"), slice("x")
@@ -841,9 +895,7 @@ func selectAVX2(e elem) {
 
 func selectAVX512(e elem) {
 	name := "Select" + e.name + "AVX512"
-	TEXT(name, NOSPLIT, fmt.Sprintf("func(d []float32, row []%s, x []uint64)", e.gotype))
-	Pragma("noescape")
-	selectDoc(name, e, avx512Req)
+	selectKernel(name, e, avx512Req)
 	l := &labels{fn: name}
 	var ool outOfLine
 

@@ -7,9 +7,13 @@
 package main
 
 import (
+	"fmt"
+
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	"github.com/mmcloughlin/avo/reg"
+
+	"github.com/sparkgo/spark/gen/internal/gowrap"
 )
 
 // scatterAdd writes one kernel; half says whether the weights are binary16.
@@ -18,17 +22,42 @@ func scatterAdd(name string, half bool) {
 	if half {
 		wtype, wsize = "[]uint16", 2
 	}
-	TEXT(name, NOSPLIT, "func(acc []float32, idx []int32, w "+wtype+")")
+	raw := gowrap.Lower(name)
+	params := "acc []float32, idx []int32, w " + wtype
+	TEXT(raw, NOSPLIT, "func("+params+")")
 	Pragma("noescape")
+	Doc(raw + " is the kernel of " + name + ", unchecked: the indices must be distinct and in [0, len(acc)).")
 	conv := "w[k]"
 	if half {
 		conv = "float32(w[k]) (binary16)"
 	}
-	Doc(name+" adds "+conv+" to acc[idx[k]] for every k < min(len(idx), len(w)):",
-		"the event-driven update of one presynaptic spike on sparse storage. The indices",
-		"must be distinct and in [0, len(acc)) (the caller's invariant; not checked).",
-		"Each accumulator takes one addition, so the result equals the scalar loop bit for bit.",
-		"Requires AVX-512 F, VL and BW.")
+	funcs = append(funcs, gowrap.Func{
+		Name: name,
+		Doc: []string{
+			name + " adds " + conv + " to acc[idx[k]] for every k < min(len(idx), len(w)):",
+			"the event-driven update of one presynaptic spike on sparse storage. Each accumulator",
+			"takes one addition, so the result equals the scalar loop bit for bit.",
+			"",
+			"It panics, before reading or writing anything, unless the indices increase strictly",
+			"and lie in [0, len(acc)) (which makes them distinct, as the gathers and scatters of",
+			"one vector need), or when this build or CPU cannot run it (AVX-512 F, VL, BW and DQ,",
+			"with AVX2, FMA and F16C: see HasAVX512).",
+		},
+		Params: params,
+		Body: []string{
+			"requireAVX512(" + fmt.Sprintf("%q", name) + ")",
+			"n := min(len(idx), len(w))",
+			"checkIndices(" + fmt.Sprintf("%q", name) + ", idx[:n], len(acc))",
+			"raceRead(idx[:n])",
+			"raceRead(w[:n])",
+			"raceWriteAt(acc, idx[:n])",
+			raw + "(acc, idx, w)",
+		},
+		Raw:       raw,
+		RawParams: params,
+		ISA:       "avx512",
+		Args:      []gowrap.Arg{{Name: "acc", Kind: "n", Out: true}, {Name: "idx", Kind: "idx"}, {Name: "w", Kind: "n"}},
+	})
 	acc := Load(Param("acc").Base(), GP64())
 	idx := Load(Param("idx").Base(), GP64())
 	w := Load(Param("w").Base(), GP64())
@@ -85,24 +114,36 @@ func scatterAdd(name string, half bool) {
 
 // prefetch writes Prefetch: PREFETCHT0 on every cache line b spans.
 func prefetch() {
-	TEXT("Prefetch", NOSPLIT, "func(b []byte)")
+	TEXT("prefetch", NOSPLIT, "func(b []byte)")
 	Pragma("noescape")
-	Doc("Prefetch asks for every 64-byte cache line that b spans to be brought into the L1 cache,",
-		"and returns without waiting for them: the rows a step's spikes will add are requested",
-		"together, so that their misses overlap. It reads nothing and changes nothing.",
-		"Requires SSE (every amd64 CPU).")
+	Doc("prefetch is the kernel of Prefetch.")
+	funcs = append(funcs, gowrap.Func{
+		Name: "Prefetch",
+		Doc: []string{
+			"Prefetch asks for every 64-byte cache line that b spans to be brought into the L1 cache,",
+			"and returns without waiting for them: the rows a step's spikes will add are requested",
+			"together, so that their misses overlap. It reads nothing and changes nothing, and runs",
+			"on every amd64 CPU (SSE); where this build has no assembly it does nothing.",
+		},
+		Params:    "b []byte",
+		Body:      []string{"prefetch(b)"},
+		Raw:       "prefetch",
+		RawParams: "b []byte",
+		NoAsm:     []string{}, // nothing to do
+		Args:      []gowrap.Arg{{Name: "b", Kind: "n"}},
+	})
 	p := Load(Param("b").Base(), GP64())
 	n := Load(Param("b").Len(), GP64())
 	end := GP64()
 	LEAQ(Mem{Base: p, Index: n, Scale: 1}, end)
 	ANDQ(I32(-64), p) // the line holding b[0]
-	Label("Prefetch_loop")
+	Label("prefetch_loop")
 	CMPQ(p, end)
-	JAE(LabelRef("Prefetch_done"))
+	JAE(LabelRef("prefetch_done"))
 	PREFETCHT0(Mem{Base: p})
 	ADDQ(U8(64), p)
-	JMP(LabelRef("Prefetch_loop"))
-	Label("Prefetch_done")
+	JMP(LabelRef("prefetch_loop"))
+	Label("prefetch_done")
 	RET()
 }
 
@@ -112,4 +153,8 @@ func main() {
 	scatterAdd("ScatterAddF32AVX512", false)
 	prefetch()
 	Generate()
+	gowrap.Generate(gowrap.Files{Pkg: "asm", Funcs: funcs, NoAsm: "purego || !amd64"})
 }
+
+// funcs are the checked kernels users call, one per raw kernel written.
+var funcs []gowrap.Func

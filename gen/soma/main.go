@@ -11,12 +11,12 @@
 package main
 
 import (
-	"fmt"
 	"strings"
 
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	"github.com/mmcloughlin/avo/reg"
+	"github.com/sparkgo/spark/gen/internal/gowrap"
 )
 
 // blockUnits is the number of units per block: one spike word.
@@ -104,8 +104,10 @@ type ptrs map[string]reg.Register
 
 // generate writes one model's kernel for one backend. The uniform variant
 // takes every parameter as one value, broadcast once into a register; the
-// streamed one reads a block of each parameter per block of units.
-func generate(m model, b backend, uniform bool) {
+// streamed one reads a block of each parameter per block of units. The
+// kernel itself is raw (lower case, pointers and a block count, nothing
+// checked); what users call is the checked function that wrapper returns.
+func generate(m model, b backend, uniform bool) gowrap.Func {
 	var sig []string
 	for _, s := range m.streams {
 		t := "*float32"
@@ -131,33 +133,12 @@ func generate(m model, b backend, uniform bool) {
 	if uniform {
 		name = m.name + "Uniform" + b.name()
 	}
-	TEXT(name, NOSPLIT, "func("+strings.Join(sig, ", ")+")")
+	raw := gowrap.Lower(name)
+	TEXT(raw, NOSPLIT, "func("+strings.Join(sig, ", ")+")")
 	Pragma("noescape")
-	doc := []string{
-		fmt.Sprintf("%s runs %s's update on blocks·64 units:", name, m.name),
-		"",
-	}
-	for _, l := range m.doc {
-		doc = append(doc, "\t"+l)
-	}
-	doc = append(doc, "")
-	if uniform {
-		doc = append(doc, "State and input pointers address blocks·64 values; each parameter pointer, the one value",
-			"of every unit.")
-	} else {
-		doc = append(doc, "State and input pointers address blocks·64 values; a parameter pointer addresses 64 values",
-			"per block when its stride is 64·size (per unit) or the same 64 values for every block when",
-			"its stride is 0 (uniform, repeated 64 times).")
-	}
-	doc = append(doc, "Products are rounded on their own (no FMA), as in internal/ref, so results equal the scalar",
-		"loop bit for bit.")
-	if b.name() == "AVX512" {
-		doc = append(doc, "Requires AVX-512 F, VL, BW and DQ.")
-	} else {
-		doc = append(doc, "Requires AVX2.")
-	}
-	Doc(doc...)
-
+	Doc(raw+" is the kernel of "+name+" on blocks·64 units, unchecked: every pointer must",
+		"address the blocks·64 values (64 per block for a parameter of stride 0, one for a",
+		"uniform kernel's parameters) that "+name+" checks its slices hold.")
 	b.setup()
 	p := ptrs{}
 	for _, s := range m.streams {
@@ -229,15 +210,17 @@ func generate(m model, b backend, uniform bool) {
 	Label(name + "_done")
 	b.end()
 	RET()
+	return wrapper(m, b, uniform, name, raw, strings.Join(sig, ", "))
 }
 
 func main() {
 	ConstraintExpr("amd64,!purego")
+	var funcs []gowrap.Func
 	for _, m := range append(models, tracer, tracerAdd, drained(tracer), drained(tracerAdd)) {
 		for _, uniform := range []bool{false, true} {
-			generate(m, newAVX512(), uniform)
-			generate(m, newAVX2(), uniform)
+			funcs = append(funcs, generate(m, newAVX512(), uniform), generate(m, newAVX2(), uniform))
 		}
 	}
 	Generate()
+	gowrap.Generate(gowrap.Files{Pkg: "asm", Imports: []string{"unsafe"}, Funcs: funcs, NoAsm: "purego || !amd64"})
 }

@@ -1,6 +1,9 @@
 package main
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // The leaky family, as the portable kernels (soma/kernels_generic.go) and
 // internal/ref compute it, one vector of units at a time. Streams: v the
@@ -108,14 +111,14 @@ func traceStage(add bool) model {
 			"T ← (T + λ·(b − T)) + c·x",
 			"out ← T",
 			"",
-			"one trace stage (package trace); out may be x.",
+			"One trace stage (package trace); out may be x.",
 		},
 		streams: []stream{{"t", stateF32}, {"x", inputF32}, {"out", outputF32}, {"l", paramF32}, {"c", paramF32}, {"b", paramF32}},
 	}
 	if add {
 		m.name = "TracerAdd"
 		m.doc[1] = "out ← out + T"
-		m.doc[3] = "one trace stage whose output is added to out (the synapses' StepAdd); out must not be x."
+		m.doc[3] = "One trace stage whose output is added to out (the synapses' StepAdd); out must not be x."
 		m.streams[2].kind = stateF32 // read and written
 	}
 	m.body = func(e emitter) {
@@ -136,7 +139,10 @@ func traceStage(add bool) model {
 func drained(m model) model {
 	d := m
 	d.name = strings.Replace(m.name, "Tracer", "TracerDrain", 1)
-	d.doc = append(append([]string(nil), m.doc...), "x ← 0 (x is a sparse accumulator the kernel empties).")
+	// The new line joins the equations, before the blank line that ends them.
+	blank := slices.Index(m.doc, "")
+	d.doc = slices.Concat(m.doc[:blank], []string{"x ← 0"}, m.doc[blank:],
+		[]string{"x is a sparse accumulator that the kernel empties."})
 	d.streams = append([]stream(nil), m.streams...)
 	for k := range d.streams {
 		if d.streams[k].name == "x" {

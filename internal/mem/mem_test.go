@@ -85,7 +85,15 @@ func TestPadded(t *testing.T) {
 	PlanStream(&b, &s, make([]float32, 130))
 	PlanStream(&b, &u, []float32{7})
 	b.Alloc()
-	if s.Stride() != 256 || u.Stride() != 0 || At(s.v, 128) != s.Ptr(2) || *u.Ptr(5) != 7 {
-		t.Errorf("streams: strides %d, %d", s.Stride(), u.Stride())
+	// A kernel takes whole blocks: of the per-unit stream, the padded
+	// storage from the block on; of the uniform one, its 64 repeats.
+	if b2 := s.Blocks(2, 1); len(b2) != BlockLen || &b2[0] != &s.v[:cap(s.v)][128] {
+		t.Errorf("per-unit stream: block 2 is %d values at %p, want 64 at unit 128", len(b2), &b2[0])
+	}
+	if b5 := u.Blocks(5, 3); len(b5) != BlockLen || b5[63] != 7 {
+		t.Errorf("uniform stream: blocks 5–7 are %d values, last %v; want the 64 repeats of 7", len(b5), b5[len(b5)-1])
+	}
+	if x := Blocks(a, 1, 1); len(x) != BlockLen || &x[0] != &a[64] {
+		t.Errorf("Blocks(a, 1, 1) is %d values at %p, want 64 at a[64]", len(x), &x[0])
 	}
 }

@@ -1,7 +1,5 @@
 package mem
 
-import "unsafe"
-
 // BlockLen is the number of units the portable kernels update at a time:
 // the units of one spike word.
 const BlockLen = 64
@@ -55,32 +53,23 @@ func (s *Stream[T]) Fill(dst []T) {
 	}
 }
 
-// Ptr returns the address of block k's values: those of units 64·k on,
-// or, uniform, the 64 repeats of the value. With Stride it is what an
-// assembly kernel takes: it reads 64 values per block and advances Stride
-// bytes from one block to the next.
-func (s *Stream[T]) Ptr(k int) *T {
+// Blocks returns the values of blocks b to b+nb−1, as a kernel of package
+// asm takes them: 64 per block, or, uniform, the one block of 64 repeats
+// that every block reads.
+func (s *Stream[T]) Blocks(b, nb int) []T {
 	if s.uniform {
-		return &s.v[0]
+		return s.v[:BlockLen]
 	}
-	return &s.v[:cap(s.v)][k*BlockLen]
+	return Blocks(s.v, b, nb)
 }
 
 // Uniform reports whether the stream holds one value for every unit.
 func (s *Stream[T]) Uniform() bool { return s.uniform }
 
-// Stride is the bytes from one block's values to the next: 0 when uniform.
-func (s *Stream[T]) Stride() int {
-	if s.uniform {
-		return 0
-	}
-	var zero T
-	return BlockLen * int(unsafe.Sizeof(zero))
-}
-
-// At returns the address of element i of x's padded storage, which may lie
-// past len(x) but within cap(x).
-func At[T any](x []T, i int) *T { return &x[:cap(x)][i] }
+// Blocks returns blocks b to b+nb−1 of x's padded storage: the units from
+// 64·b on, the last block whole, which may lie past len(x) but within
+// cap(x).
+func Blocks[T any](x []T, b, nb int) []T { return x[:cap(x)][b*BlockLen : (b+nb)*BlockLen] }
 
 // Span returns the units of block w of a population of n: the units of
 // spike word w.

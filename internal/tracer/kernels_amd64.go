@@ -45,8 +45,8 @@ var avx512 = kernels{
 func archKernels() []*kernels { return []*kernels{&avx2, &avx512} }
 
 type (
-	singleFunc        = func(t, x, out, l, c, b *float32, lStride, cStride, bStride int, blocks int)
-	singleUniformFunc = func(t, x, out, l, c, b *float32, blocks int)
+	singleFunc        = func(t, x, out, l, c, b []float32)
+	singleUniformFunc = func(t, x, out []float32, l, c, b float32)
 )
 
 // singleAsm wraps a Tracer kernel pair: TracerAdd with add, TracerDrain or
@@ -57,18 +57,18 @@ type (
 func singleAsm(f singleFunc, u singleUniformFunc, add, drain bool) func(s *stage, t, x, out []float32) {
 	return func(s *stage, t, x, out []float32) {
 		uniform := s.l.Uniform() && s.c.Uniform() && s.b.Uniform()
-		run := func(k, nb int, xp, op *float32) {
+		run := func(k, nb int, xb, ob []float32) {
+			tb := mem.Blocks(t, k, nb)
 			if uniform {
-				u(mem.At(t, k*mem.BlockLen), xp, op, s.l.Ptr(0), s.c.Ptr(0), s.b.Ptr(0), nb)
+				u(tb, xb, ob, s.l.At(0), s.c.At(0), s.b.At(0))
 				return
 			}
-			f(mem.At(t, k*mem.BlockLen), xp, op, s.l.Ptr(k), s.c.Ptr(k), s.b.Ptr(k),
-				s.l.Stride(), s.c.Stride(), s.b.Stride(), nb)
+			f(tb, xb, ob, s.l.Blocks(k, nb), s.c.Blocks(k, nb), s.b.Blocks(k, nb))
 		}
 		n := len(t)
 		full := n / mem.BlockLen
 		if full > 0 {
-			run(0, full, &x[0], &out[0])
+			run(0, full, x[:full*mem.BlockLen], out[:full*mem.BlockLen])
 		}
 		if rem := n % mem.BlockLen; rem != 0 {
 			lo := full * mem.BlockLen
@@ -81,7 +81,7 @@ func singleAsm(f singleFunc, u singleUniformFunc, add, drain bool) func(s *stage
 			if add {
 				copy(ot, out[lo:])
 			}
-			run(full, 1, &xt[0], &ot[0])
+			run(full, 1, xt, ot)
 			copy(out[lo:], ot[:rem])
 			if drain {
 				clear(x[lo:])

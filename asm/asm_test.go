@@ -1,0 +1,483 @@
+package asm
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"math"
+	"os"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"unsafe"
+
+	"github.com/sparkgo/spark/internal/testutil"
+)
+
+// kernel is one exported kernel as the generated lists (*_kernels_test.go)
+// describe it: enough to build its arguments for any number of units.
+type kernel struct {
+	name   string
+	isa    string // "avx2", "avx512", or "" for a kernel every build runs
+	blocks bool   // lengths are whole blocks of 64 units
+	fn     any
+	args   []arg
+	call   func(args []any) any // calls fn, without reflect
+}
+
+// arg is one argument: its name, kind (see gen/internal/gowrap.Arg: "n",
+// "param", "words", "bits", "idx", "value") and whether the kernel writes
+// it.
+type arg struct {
+	name, kind string
+	out        bool
+}
+
+func kernels() []kernel { return slices.Concat(somaKernels, rowsKernels, scatterKernels, f16Kernels) }
+
+// runs reports whether this build and CPU run k.
+func (k kernel) runs() bool {
+	switch k.isa {
+	case "avx2":
+		return hasAVX2
+	case "avx512":
+		return hasAVX512
+	}
+	return true
+}
+
+// length is the length an argument of kind has for n units; perUnit picks
+// one value per unit over one block for a parameter.
+func length(kind string, n int, perUnit bool) int {
+	switch kind {
+	case "param":
+		if !perUnit {
+			return 64
+		}
+	case "words":
+		return n / 64
+	case "bits":
+		return (n + 63) / 64
+	}
+	return n
+}
+
+// rng is the tests' generator.
+type rng = testutil.Rng
+
+// call is one call of a kernel: its arguments, each slice in its own
+// memory from alloc, filled with raw random bits (a scatter's indices
+// increasing within the accumulator).
+type call struct {
+	k    kernel
+	args []reflect.Value
+}
+
+// alloc returns a slice of n elements of type t (a slice type) in memory
+// the test chooses: plain, or next to a guard page.
+type alloc func(t reflect.Type, n int) reflect.Value
+
+func plain(t reflect.Type, n int) reflect.Value { return reflect.MakeSlice(t, n, n) }
+
+// newCall builds k's arguments for n units with the given lengths, or, where
+// lengths is nil, the lengths the kernel's rules ask for.
+func newCall(k kernel, n int, perUnit bool, lengths []int, mk alloc, r *rng) *call {
+	ft := reflect.TypeOf(k.fn)
+	c := &call{k: k}
+	for i, a := range k.args {
+		t := ft.In(i)
+		if a.kind == "value" {
+			v := reflect.New(t).Elem()
+			switch t.Kind() {
+			case reflect.Float32:
+				v.SetFloat(float64(math.Float32frombits(uint32(r.Next()))))
+			default:
+				v.SetUint(r.Next() % 8) // a cooldown
+			}
+			c.args = append(c.args, v)
+			continue
+		}
+		l := length(a.kind, n, perUnit)
+		if lengths != nil {
+			l = lengths[i]
+		}
+		s := mk(t, l)
+		b := bytesOf(s)
+		for j := range b {
+			b[j] = byte(r.Next())
+		}
+		if a.kind == "idx" {
+			// Increasing indices into the first argument, the accumulator.
+			acc := c.args[0].Len()
+			idx := s.Interface().([]int32)
+			next := int32(0)
+			for j := range idx {
+				if int(next) >= acc {
+					idx = idx[:j]
+					break
+				}
+				idx[j] = next
+				next += 1 + int32(r.Next()%3)
+			}
+			s = s.Slice(0, len(idx))
+		}
+		c.args = append(c.args, s)
+	}
+	return c
+}
+
+// bytesOf is the memory of a slice value.
+func bytesOf(s reflect.Value) []byte {
+	if s.Len() == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(s.UnsafePointer()), s.Len()*int(s.Type().Elem().Size()))
+}
+
+// values returns the arguments as the kernel list's call takes them.
+func (c *call) values() []any {
+	a := make([]any, len(c.args))
+	for i, v := range c.args {
+		a[i] = v.Interface()
+	}
+	return a
+}
+
+// run calls the kernel and returns what it panicked with, or nil.
+func (c *call) run() (panicked any) {
+	defer func() { panicked = recover() }()
+	c.k.call(c.values())
+	return nil
+}
+
+// snapshot copies the memory of every slice argument.
+func (c *call) snapshot() [][]byte {
+	var s [][]byte
+	for _, a := range c.args {
+		if a.Kind() == reflect.Slice {
+			s = append(s, slices.Clone(bytesOf(a)))
+		}
+	}
+	return s
+}
+
+// TestEveryKernelListed: the generated lists hold every exported function
+// of the package but HasAVX2 and HasAVX512, so that the tests below cover
+// every kernel.
+func TestEveryKernelListed(t *testing.T) {
+	pkgs, err := parser.ParseDir(token.NewFileSet(), ".", func(fi os.FileInfo) bool {
+		return !strings.HasSuffix(fi.Name(), "_test.go")
+	}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exported := map[string]bool{}
+	for _, f := range pkgs["asm"].Files {
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.IsExported() {
+				exported[fd.Name.Name] = true
+			}
+		}
+	}
+	delete(exported, "HasAVX2")
+	delete(exported, "HasAVX512")
+	for _, k := range kernels() {
+		if !exported[k.name] {
+			t.Errorf("%s is listed but not an exported function", k.name)
+		}
+		delete(exported, k.name)
+	}
+	for name := range exported {
+		t.Errorf("%s is exported but not in the kernel lists: regenerate (go generate ./asm)", name)
+	}
+	if len(kernels()) < 50 {
+		t.Errorf("%d kernels listed", len(kernels()))
+	}
+}
+
+// TestLengthRules: a fused kernel takes whole blocks, and every other
+// slice as the first one's rule says; any other length panics with a
+// message naming the kernel and the argument, before anything is written.
+// Kernels of any length take the shortest of their slices: they write
+// nothing past it.
+func TestLengthRules(t *testing.T) {
+	r := rng(0x5eed)
+	calls := 0
+	for _, k := range kernels() {
+		if !k.runs() {
+			continue
+		}
+		t.Run(k.name, func(t *testing.T) {
+			if k.blocks {
+				for _, n := range []int{0, 64, 128, 320} {
+					for _, perUnit := range []bool{false, true} {
+						c := newCall(k, n, perUnit, nil, plain, &r)
+						if p := c.run(); p != nil {
+							t.Fatalf("n=%d perUnit=%v: panic %v", n, perUnit, p)
+						}
+						calls++
+					}
+				}
+			}
+			for _, n := range []int{1, 63, 64, 65, 100, 128, 300} {
+				for i, a := range k.args {
+					if a.kind == "value" || a.kind == "idx" {
+						continue
+					}
+					for _, delta := range []int{-1, 1, -64, 64} {
+						lengths := make([]int, len(k.args))
+						for j, b := range k.args {
+							lengths[j] = length(b.kind, n, true)
+						}
+						lengths[i] += delta
+						if lengths[i] < 0 {
+							continue
+						}
+						calls++
+						c := newCall(k, n, true, lengths, plain, &r)
+						before := c.snapshot()
+						p := c.run()
+						if !k.blocks || validBlocks(k, lengths) {
+							if p != nil {
+								t.Fatalf("n=%d len(%s) %+d: panic %v", n, a.name, delta, p)
+							}
+							checkWritten(t, c, before, fmt.Sprintf("n=%d len(%s) %+d", n, a.name, delta))
+							continue
+						}
+						msg, _ := p.(string)
+						if !strings.HasPrefix(msg, "asm."+k.name+": len(") {
+							t.Fatalf("n=%d len(%s) %+d: panic %q, want one naming asm.%s and a length", n, a.name, delta, p, k.name)
+						}
+						if !slices.EqualFunc(c.snapshot(), before, slices.Equal) {
+							t.Fatalf("n=%d len(%s) %+d: the kernel panicked after writing", n, a.name, delta)
+						}
+					}
+				}
+			}
+		})
+	}
+	t.Logf("%d calls", calls)
+}
+
+// validBlocks reports whether lengths satisfy a fused kernel's rules.
+func validBlocks(k kernel, lengths []int) bool {
+	n := lengths[0]
+	if n%64 != 0 {
+		return false
+	}
+	for i, a := range k.args {
+		switch {
+		case a.kind == "value":
+		case a.kind == "param" && lengths[i] == 64:
+		case lengths[i] != length(a.kind, n, true):
+			return false
+		}
+	}
+	return true
+}
+
+// checkWritten fails t when a kernel of any length wrote an element of an
+// argument at or past the shortest length it was given (its n), or wrote
+// an argument it does not write.
+func checkWritten(t *testing.T, c *call, before [][]byte, where string) {
+	t.Helper()
+	if c.k.blocks {
+		return // every element of every slice is the kernel's
+	}
+	scatter := len(c.k.args) > 1 && c.k.args[1].kind == "idx"
+	n := math.MaxInt
+	for i, a := range c.k.args {
+		switch {
+		case a.kind == "n" && !(scatter && i == 0):
+			n = min(n, c.args[i].Len())
+		case a.kind == "bits":
+			n = min(n, 64*c.args[i].Len())
+		}
+	}
+	after := c.snapshot()
+	for i, a := range c.k.args {
+		if a.kind == "value" {
+			continue
+		}
+		b, w := before[i], after[i]
+		size := int(c.args[i].Type().Elem().Size())
+		keep := 0 // the bytes the kernel may write
+		if a.out {
+			keep = min(len(b), n*size)
+			if scatter {
+				keep = len(b) // the accumulator: checked by value elsewhere
+			}
+		}
+		if !slices.Equal(b[keep:], w[keep:]) {
+			t.Fatalf("%s: %s changed beyond the %d elements the kernel may write", where, a.name, keep/size)
+		}
+	}
+}
+
+// TestScatterIndices: a scatter panics, before writing anything, on an
+// index out of [0, len(acc)) or not above the one before it.
+func TestScatterIndices(t *testing.T) {
+	for _, k := range scatterKernels {
+		if !k.runs() || k.name == "Prefetch" {
+			continue
+		}
+		for _, tc := range []struct {
+			idx  []int32
+			want string
+		}{
+			{[]int32{0, 1, 10}, "out of range"},
+			{[]int32{-1, 2}, "out of range"},
+			{[]int32{0, 5, 5}, "increase strictly"},
+			{[]int32{3, 2}, "increase strictly"},
+			{[]int32{9, -4}, "out of range"},
+		} {
+			acc := make([]float32, 10)
+			w := reflect.MakeSlice(reflect.TypeOf(k.fn).In(2), len(tc.idx), len(tc.idx))
+			c := &call{k: k, args: []reflect.Value{reflect.ValueOf(acc), reflect.ValueOf(tc.idx), w}}
+			for i := range w.Len() {
+				if w.Type().Elem().Kind() == reflect.Float32 {
+					w.Index(i).SetFloat(1)
+				} else {
+					w.Index(i).SetUint(0x3c00) // 1 as binary16
+				}
+			}
+			p, _ := c.run().(string)
+			if !strings.HasPrefix(p, "asm."+k.name+": idx[") || !strings.Contains(p, tc.want) {
+				t.Errorf("%s idx %v: panic %q, want %q", k.name, tc.idx, p, tc.want)
+			}
+			if slices.ContainsFunc(acc, func(v float32) bool { return v != 0 }) {
+				t.Errorf("%s idx %v: wrote %v before panicking", k.name, tc.idx, acc)
+			}
+		}
+	}
+}
+
+// TestTwins: each AVX2 kernel and its AVX-512 twin compute the same bits
+// (NaNs as NaNs) from the same random bits, on every length to 300: each
+// is tested against the reference through its package, and this checks
+// the two against each other where the package's dispatch does not reach
+// (both forms of every parameter, raw-bit inputs).
+func TestTwins(t *testing.T) {
+	byName := map[string]kernel{}
+	for _, k := range kernels() {
+		byName[k.name] = k
+	}
+	pairs := 0
+	for _, k := range kernels() {
+		twin, ok := byName[strings.TrimSuffix(k.name, "AVX2")+"AVX512"]
+		if k.isa != "avx2" || !ok || !k.runs() || !twin.runs() {
+			continue
+		}
+		pairs++
+		t.Run(k.name, func(t *testing.T) {
+			for n := 0; n <= 300; n++ {
+				if k.blocks && n%64 != 0 {
+					continue
+				}
+				for _, perUnit := range []bool{false, true} {
+					r, s := rng(n+1), rng(n+1)
+					a, b := newCall(k, n, perUnit, nil, plain, &r), newCall(twin, n, perUnit, nil, plain, &s)
+					ra, rb := k.call(a.values()), twin.call(b.values())
+					for i, arg := range k.args {
+						if arg.out && !sameBits(a.args[i], b.args[i]) {
+							t.Fatalf("n=%d perUnit=%v: %s differs", n, perUnit, arg.name)
+						}
+					}
+					if ra != nil && !sameBits(reflect.ValueOf(ra), reflect.ValueOf(rb)) {
+						t.Fatalf("n=%d: results %v and %v", n, ra, rb)
+					}
+				}
+			}
+		})
+	}
+	if hasAVX512 && pairs < 20 {
+		t.Errorf("only %d pairs of twins", pairs)
+	}
+}
+
+// sameBits compares two values or slices bit for bit, a float32 NaN equal
+// to any NaN.
+func sameBits(a, b reflect.Value) bool {
+	if a.Kind() != reflect.Slice {
+		a, b = reflect.ValueOf([]float32{float32(a.Float())}), reflect.ValueOf([]float32{float32(b.Float())})
+	}
+	if a.Type().Elem().Kind() == reflect.Float32 {
+		return slices.EqualFunc(a.Interface().([]float32), b.Interface().([]float32), func(x, y float32) bool {
+			return math.Float32bits(x) == math.Float32bits(y) || x != x && y != y
+		})
+	}
+	return slices.Equal(bytesOf(a), bytesOf(b))
+}
+
+// TestRequiresISA: a kernel this build or CPU cannot run panics, naming
+// itself and what it needs, before touching anything, instead of stopping
+// on an illegal instruction. The check is forced off here; on builds
+// without the assembly (purego, arm64) it is off for real.
+func TestRequiresISA(t *testing.T) {
+	testutil.Set(t, &hasAVX2, false)
+	testutil.Set(t, &hasAVX512, false)
+	r := rng(3)
+	for _, k := range kernels() {
+		if k.isa == "" {
+			continue
+		}
+		c := newCall(k, 128, true, nil, plain, &r)
+		before := c.snapshot()
+		p, _ := c.run().(string)
+		if !strings.HasPrefix(p, "asm."+k.name+": needs") || !strings.Contains(p, "HasAVX") {
+			t.Errorf("%s without its ISA: panic %q", k.name, p)
+		}
+		if !slices.EqualFunc(c.snapshot(), before, slices.Equal) {
+			t.Errorf("%s without its ISA: wrote before panicking", k.name)
+		}
+	}
+}
+
+// TestRaceConcurrentKernel: two goroutines calling a kernel on the same
+// slices, one of which it writes, is a data race that go test -race
+// reports, although the race detector cannot see inside assembly: every
+// kernel tells it what it reads and writes. Run with -race.
+func TestRaceConcurrentKernel(t *testing.T) {
+	if !testutil.RaceEnabled {
+		t.Skip("needs go test -race")
+	}
+	for _, k := range kernels() {
+		if !k.runs() || !slices.ContainsFunc(k.args, func(a arg) bool { return a.out }) {
+			continue
+		}
+		t.Run(k.name, func(t *testing.T) {
+			testutil.ExpectRace(t, "TestRaceConcurrentKernelChild", "SPARK_TEST_KERNEL="+k.name)
+		})
+	}
+}
+
+// TestRaceConcurrentKernelChild calls one kernel from two goroutines on
+// the same arguments.
+func TestRaceConcurrentKernelChild(t *testing.T) {
+	if !testutil.RaceChild() {
+		t.Skip("run by TestRaceConcurrentKernel")
+	}
+	for _, k := range kernels() {
+		if k.name != os.Getenv("SPARK_TEST_KERNEL") {
+			continue
+		}
+		r := rng(1)
+		args := newCall(k, 256, true, nil, plain, &r).values()
+		var wg sync.WaitGroup
+		for range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range 10 {
+					k.call(args)
+				}
+			}()
+		}
+		wg.Wait()
+		return
+	}
+	t.Fatal("SPARK_TEST_KERNEL names no kernel")
+}

@@ -1,0 +1,86 @@
+package asm
+
+import (
+	"fmt"
+
+	"github.com/sparkgo/spark/internal/cpu"
+)
+
+// HasAVX2 reports whether this build and CPU run the kernels whose names
+// end in AVX2: an amd64 build without the purego tag, on a CPU with AVX,
+// AVX2, FMA and F16C.
+func HasAVX2() bool { return hasAVX2 }
+
+// HasAVX512 reports whether this build and CPU run the kernels whose names
+// end in AVX512: HasAVX2, and AVX-512 F, VL, BW and DQ.
+func HasAVX512() bool { return hasAVX512 }
+
+var (
+	hasAVX2   = cpu.Supported(cpu.AVX2)
+	hasAVX512 = cpu.Supported(cpu.AVX512)
+)
+
+// The checks every kernel makes before it touches anything. Each panics
+// with a message that names the kernel and the rule broken.
+
+func requireAVX2(fn string) {
+	if !hasAVX2 {
+		panic(fmt.Sprintf("asm.%s: needs an amd64 build without the purego tag and a CPU with AVX2, FMA and F16C; this build or CPU has not (see HasAVX2)", fn))
+	}
+}
+
+func requireAVX512(fn string) {
+	if !hasAVX512 {
+		panic(fmt.Sprintf("asm.%s: needs an amd64 build without the purego tag and a CPU with AVX-512 F, VL, BW and DQ; this build or CPU has not (see HasAVX512)", fn))
+	}
+}
+
+// checkBlocks: a fused kernel updates whole blocks of 64 units.
+func checkBlocks(fn, name string, n int) {
+	if n%64 != 0 {
+		panic(fmt.Sprintf("asm.%s: len(%s) = %d: must be a multiple of 64 (whole blocks of units)", fn, name, n))
+	}
+}
+
+// checkLen: slice name must hold want values, as the expression what says.
+func checkLen(fn, name string, got int, what string, want int) {
+	if got != want {
+		panic(fmt.Sprintf("asm.%s: len(%s) = %d, want %s = %d", fn, name, got, what, want))
+	}
+}
+
+// checkParam: a parameter holds one value per unit of n, or one block of
+// 64 values that every block reads.
+func checkParam(fn, name string, got, n int) {
+	if got != n && got != 64 {
+		panic(fmt.Sprintf("asm.%s: len(%s) = %d: want one value per unit (%d) or one block of 64", fn, name, got, n))
+	}
+}
+
+// stride is the bytes a kernel advances a parameter of l values by from
+// one block to the next: a block's worth when it has one value per unit of
+// n, 0 when it is one block that every block reads.
+func stride(l, n, size int) int {
+	if l == n {
+		return 64 * size
+	}
+	return 0
+}
+
+// checkIndices: a scatter's indices increase strictly and lie in [0, n):
+// distinct, as the gathers and scatters of one vector need, and inside acc.
+func checkIndices(fn string, idx []int32, n int) {
+	prev := int32(-1)
+	for k, i := range idx {
+		if i <= prev {
+			if i < 0 {
+				panic(fmt.Sprintf("asm.%s: idx[%d] = %d: out of range for len(acc) = %d", fn, k, i, n))
+			}
+			panic(fmt.Sprintf("asm.%s: idx[%d] = %d after %d: indices must increase strictly", fn, k, i, prev))
+		}
+		prev = i
+	}
+	if prev >= 0 && int(prev) >= n {
+		panic(fmt.Sprintf("asm.%s: idx[%d] = %d: out of range for len(acc) = %d", fn, len(idx)-1, prev, n))
+	}
+}

@@ -1,0 +1,33 @@
+//go:build race
+
+package asm
+
+import (
+	"runtime"
+	"unsafe"
+)
+
+// The race detector does not see the memory an assembly kernel touches:
+// every kernel tells it, before the call, the ranges it reads and writes
+// (klauspost/reedsolomon does the same), so that `go test -race` reports
+// two goroutines stepping one population on every path.
+
+func raceRead[T any](s []T) {
+	if len(s) > 0 {
+		runtime.RaceReadRange(unsafe.Pointer(unsafe.SliceData(s)), len(s)*int(unsafe.Sizeof(s[0])))
+	}
+}
+
+func raceWrite[T any](s []T) {
+	if len(s) > 0 {
+		runtime.RaceWriteRange(unsafe.Pointer(unsafe.SliceData(s)), len(s)*int(unsafe.Sizeof(s[0])))
+	}
+}
+
+// raceWriteAt: a scatter reads and writes acc[i] for each i in idx, and
+// nothing else of acc.
+func raceWriteAt(acc []float32, idx []int32) {
+	for _, i := range idx {
+		runtime.RaceWriteRange(unsafe.Pointer(&acc[i]), 4)
+	}
+}

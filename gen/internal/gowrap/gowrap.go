@@ -1,0 +1,256 @@
+// Package gowrap writes the Go side of the library's public kernels: for
+// each raw assembly function (lower-case, unchecked, declared by avo's
+// stubs), an exported function that checks its arguments, tells the race
+// detector what the kernel reads and writes, and calls it; and, for builds
+// without the assembly, stubs of the raw functions, so that package asm
+// compiles on every GOARCH and with the purego tag.
+//
+// A generator describes each kernel once (its streams, its signature) and
+// builds the checks from that description; this package only lays the
+// functions out in files.
+package gowrap
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/printer"
+	"go/token"
+	"log"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// The generators' flags, parsed with avo's by build.Generate.
+var (
+	goOut    = flag.String("go", "", "write the checked exported kernels to this Go file")
+	noasmOut = flag.String("noasm", "", "write the raw kernels' stubs for builds without the assembly to this Go file")
+	testOut  = flag.String("test", "", "write the list of the kernels, for the tests, to this Go file")
+	family   = flag.String("family", "", "the kernels' family, which names the list: <family>Kernels")
+)
+
+// Generate writes fs to the files the -go and -noasm flags name, after
+// avo's build.Generate (which parses the flags): the program's last call.
+func Generate(fs Files) {
+	if *goOut == "" || *noasmOut == "" || *testOut == "" || *family == "" {
+		log.Fatal("gowrap: -go, -noasm, -test and -family are required")
+	}
+	fs.Path, fs.NoAsmPath, fs.TestPath, fs.Family = *goOut, *noasmOut, *testOut, *family
+	fs.Command = "go run ./" + filepath.Base(os.Args[0]) + " " + strings.Join(os.Args[1:], " ")
+	if err := fs.Write(); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// Func is one public kernel.
+type Func struct {
+	Name    string   // the exported function, e.g. "LeakyAVX512"
+	Doc     []string // its doc comment, one line each, without the //
+	Params  string   // its parameters, e.g. "v, cur []float32, spikes []uint64"
+	Results string   // its results, e.g. "float32", or ""
+	Body    []string // its statements: checks, race annotations, the raw call
+
+	Raw       string // the raw assembly function, e.g. "leakyAVX512"
+	RawParams string // its parameters, as avo declares them
+	RawResult string // its result, or ""
+	// NoAsm is the raw function's body where the assembly does not exist;
+	// empty means a panic (the checks before the call refuse every call
+	// there, so it is never reached).
+	NoAsm []string
+
+	// For the tests of package asm, which call every kernel with slices
+	// they build from this: the ISA ("avx2", "avx512" or "" for none),
+	// whether lengths are whole blocks of 64 units, and what each argument
+	// of the exported function is, in order.
+	ISA    string
+	Blocks bool
+	Args   []Arg
+}
+
+// Arg is one argument of an exported kernel, for the tests: its name and
+// kind, which says what length it must have for a kernel of n units:
+//
+//	"n"      n values
+//	"param"  n values, or the 64 of one block (a streamed parameter)
+//	"words"  n/64 spike words, one per block
+//	"bits"   (n+63)/64 words, one bit per unit
+//	"idx"    n indices, increasing, in [0, n)
+//	"value"  a value, not a slice
+//
+// Out says whether the kernel writes it.
+type Arg struct {
+	Name, Kind string
+	Out        bool
+}
+
+// Files is what a generator writes besides the assembly and avo's stubs.
+type Files struct {
+	Pkg     string   // the package, "asm"
+	Command string   // the go:generate command, for the headers
+	Imports []string // of the exported functions' file
+	Funcs   []Func
+
+	Path      string // the exported functions' file, built everywhere
+	NoAsmPath string // the raw stubs' file, built where the assembly is not
+	NoAsm     string // its build constraint, e.g. "purego || !amd64"
+	TestPath  string // the list of the kernels, a _test.go file
+	Family    string // which names the list: <Family>Kernels
+}
+
+// Write writes both files.
+func (fs *Files) Write() error {
+	var b bytes.Buffer
+	header(&b, fs.Command, "", fs.Pkg)
+	if len(fs.Imports) > 0 {
+		b.WriteString("import (\n")
+		for _, i := range fs.Imports {
+			fmt.Fprintf(&b, "%q\n", i)
+		}
+		b.WriteString(")\n\n")
+	}
+	for _, f := range fs.Funcs {
+		for _, l := range f.Doc {
+			b.WriteString(strings.TrimRight("// "+l, " ") + "\n")
+		}
+		fmt.Fprintf(&b, "func %s(%s) %s {\n", f.Name, f.Params, f.Results)
+		for _, l := range f.Body {
+			b.WriteString(l + "\n")
+		}
+		b.WriteString("}\n\n")
+	}
+	if err := write(fs.Path, b.Bytes()); err != nil {
+		return err
+	}
+
+	b.Reset()
+	header(&b, fs.Command, fs.NoAsm, fs.Pkg)
+	for _, f := range fs.Funcs {
+		fmt.Fprintf(&b, "func %s(%s) %s {\n", f.Raw, f.RawParams, f.RawResult)
+		body := f.NoAsm
+		if body == nil {
+			body = []string{fmt.Sprintf("panic(%q)", "asm."+f.Raw+": no assembly in this build")}
+		}
+		for _, l := range body {
+			b.WriteString(l + "\n")
+		}
+		b.WriteString("}\n\n")
+	}
+	if err := write(fs.NoAsmPath, b.Bytes()); err != nil {
+		return err
+	}
+
+	b.Reset()
+	header(&b, fs.Command, "", fs.Pkg)
+	fmt.Fprintf(&b, "// %sKernels lists the kernels of %s, for the tests.\n", fs.Family, filepath.Base(fs.Path))
+	fmt.Fprintf(&b, "var %sKernels = []kernel{\n", fs.Family)
+	for _, f := range fs.Funcs {
+		fmt.Fprintf(&b, "{name: %q, isa: %q, blocks: %v, fn: %s, args: []arg{", f.Name, f.ISA, f.Blocks, f.Name)
+		for i, a := range f.Args {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "{%q, %q, %v}", a.Name, a.Kind, a.Out)
+		}
+		// call: the kernel called directly, without reflect (whose pools
+		// would order two goroutines' calls for the race detector).
+		types, err := paramTypes(f.Params)
+		if err != nil {
+			return err
+		}
+		call := f.Name + "("
+		for i, t := range types {
+			if i > 0 {
+				call += ", "
+			}
+			call += fmt.Sprintf("a[%d].(%s)", i, t)
+		}
+		call += ")"
+		if f.Results != "" {
+			fmt.Fprintf(&b, "}, call: func(a []any) any { return %s }},\n", call)
+		} else {
+			fmt.Fprintf(&b, "}, call: func(a []any) any { %s; return nil }},\n", call)
+		}
+	}
+	b.WriteString("}\n")
+	return write(fs.TestPath, b.Bytes())
+}
+
+// paramTypes returns the type of each parameter in a parameter list.
+func paramTypes(params string) ([]string, error) {
+	e, err := parser.ParseExpr("func(" + params + ")")
+	if err != nil {
+		return nil, err
+	}
+	var types []string
+	for _, f := range e.(*ast.FuncType).Params.List {
+		var t strings.Builder
+		if err := printer.Fprint(&t, token.NewFileSet(), f.Type); err != nil {
+			return nil, err
+		}
+		for range max(1, len(f.Names)) {
+			types = append(types, t.String())
+		}
+	}
+	return types, nil
+}
+
+func header(b *bytes.Buffer, command, constraint, pkg string) {
+	fmt.Fprintf(b, "// Code generated by command: %s. DO NOT EDIT.\n\n", command)
+	if constraint != "" {
+		fmt.Fprintf(b, "//go:build %s\n\n", constraint)
+	}
+	fmt.Fprintf(b, "package %s\n\n", pkg)
+}
+
+// write formats src as Go and writes it to path.
+func write(path string, src []byte) error {
+	out, err := format.Source(src)
+	if err != nil {
+		return fmt.Errorf("gowrap: %s: %v\n%s", path, err, src)
+	}
+	return os.WriteFile(path, out, 0o644)
+}
+
+// Lower returns name with its first letter in lower case: the raw
+// function of an exported kernel.
+func Lower(name string) string { return strings.ToLower(name[:1]) + name[1:] }
+
+// Group joins parameters given as (name, type) pairs, merging neighbours
+// of the same type: "v, cur []float32, spikes []uint64".
+func Group(pairs ...[2]string) string {
+	var out []string
+	for i := 0; i < len(pairs); {
+		j := i
+		var names []string
+		for ; j < len(pairs) && pairs[j][1] == pairs[i][1]; j++ {
+			names = append(names, pairs[j][0])
+		}
+		out = append(out, strings.Join(names, ", ")+" "+pairs[i][1])
+		i = j
+	}
+	return strings.Join(out, ", ")
+}
+
+// Wrap splits text into lines of at most 90 columns.
+func Wrap(text string) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(text) {
+		if line != "" && len(line)+1+len(w) > 90 {
+			lines = append(lines, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += w
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
+}
