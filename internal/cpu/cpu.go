@@ -34,17 +34,24 @@ var names = [...]string{Generic: "generic", AVX2: "avx2", AVX512: "avx512"}
 func (p Path) String() string { return names[p] }
 
 // Supported reports whether this build and this CPU can run path p.
-func Supported(p Path) bool {
+func Supported(p Path) bool { return hasAsm && HasFeatures(p) || p == Generic }
+
+// HasFeatures reports whether the CPU has the features path p needs,
+// whatever this build: what CI checks every path it tests against.
+func HasFeatures(p Path) bool {
 	switch p {
 	case Generic:
 		return true
 	case AVX2:
-		return hasAsm && cpuid.CPU.Supports(cpuid.AVX, cpuid.AVX2, cpuid.FMA3, cpuid.F16C)
+		return cpuid.CPU.Supports(cpuid.AVX, cpuid.AVX2, cpuid.FMA3, cpuid.F16C)
 	case AVX512:
-		return Supported(AVX2) && cpuid.CPU.Supports(cpuid.AVX512F, cpuid.AVX512VL, cpuid.AVX512BW, cpuid.AVX512DQ)
+		return HasFeatures(AVX2) && cpuid.CPU.Supports(cpuid.AVX512F, cpuid.AVX512VL, cpuid.AVX512BW, cpuid.AVX512DQ)
 	}
 	return false
 }
+
+// Names returns the names of the paths, best last.
+func Names() []string { return names[:] }
 
 // Paths lists the paths this build and CPU support, best last.
 func Paths() []Path {
