@@ -481,3 +481,54 @@ func TestRaceConcurrentKernelChild(t *testing.T) {
 	}
 	t.Fatal("SPARK_TEST_KERNEL names no kernel")
 }
+
+// TestScatterIndicesEverywhere: the kernel's own check (16 indices at a
+// time, then a masked tail) finds a bad index at every position of every
+// length to 100, and accepts every good row: the first index 0 or the
+// last len(acc) − 1 included.
+func TestScatterIndicesEverywhere(t *testing.T) {
+	for _, k := range scatterKernels {
+		if !k.runs() || k.name == "Prefetch" {
+			continue
+		}
+		wt := reflect.TypeOf(k.fn).In(2)
+		for n := 1; n <= 100; n++ {
+			good := make([]int32, n)
+			for i := range good {
+				good[i] = int32(2 * i)
+			}
+			accLen := int(good[n-1]) + 1
+			for bad := -1; bad < n; bad++ {
+				for _, how := range []string{"dup", "down", "range"} {
+					idx := slices.Clone(good)
+					switch {
+					case bad < 0: // none
+					case how == "dup" && bad > 0:
+						idx[bad] = idx[bad-1]
+					case how == "down" && bad > 0:
+						idx[bad] = idx[bad-1] - 1
+					case bad == 0:
+						idx[0] = -1
+					case bad == n-1:
+						idx[bad] = int32(accLen)
+					default:
+						continue
+					}
+					acc := make([]float32, accLen)
+					w := reflect.MakeSlice(wt, n, n)
+					c := &call{k: k, args: []reflect.Value{reflect.ValueOf(acc), reflect.ValueOf(idx), w}}
+					p := c.run()
+					if (p == nil) != (bad < 0) {
+						t.Fatalf("%s n=%d idx %v: panic %v", k.name, n, idx, p)
+					}
+					if s, _ := p.(string); p != nil && !strings.HasPrefix(s, "asm."+k.name+": idx[") {
+						t.Fatalf("%s n=%d idx %v: panic %v", k.name, n, idx, p)
+					}
+					if bad < 0 {
+						break
+					}
+				}
+			}
+		}
+	}
+}

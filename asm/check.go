@@ -84,3 +84,10 @@ func checkIndices(fn string, idx []int32, n int) {
 		panic(fmt.Sprintf("asm.%s: idx[%d] = %d: out of range for len(acc) = %d", fn, len(idx)-1, prev, n))
 	}
 }
+
+// badIndices panics with what is wrong with a scatter's indices, which its
+// kernel refused.
+func badIndices(fn string, idx []int32, n int) {
+	checkIndices(fn, idx, n)
+	panic(fmt.Sprintf("asm.%s: the kernel refused indices %v for len(acc) = %d that the checks accept", fn, idx, n))
+}

@@ -4,6 +4,6 @@ package asm
 
 // Without the race detector the annotations cost nothing (see race.go).
 
-func raceRead[T any]([]T)            {}
-func raceWrite[T any]([]T)           {}
-func raceWriteAt([]float32, []int32) {}
+func raceRead[T any]([]T)                    {}
+func raceWrite[T any]([]T)                   {}
+func raceScatter(string, []float32, []int32) {}

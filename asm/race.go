@@ -24,9 +24,11 @@ func raceWrite[T any](s []T) {
 	}
 }
 
-// raceWriteAt: a scatter reads and writes acc[i] for each i in idx, and
-// nothing else of acc.
-func raceWriteAt(acc []float32, idx []int32) {
+// raceScatter: a scatter reads and writes acc[i] for each i in idx, and
+// nothing else of acc. The indices are checked first, as the kernel will,
+// so that a bad one panics as it does without the race detector.
+func raceScatter(fn string, acc []float32, idx []int32) {
+	checkIndices(fn, idx, len(acc))
 	for _, i := range idx {
 		runtime.RaceWriteRange(unsafe.Pointer(&acc[i]), 4)
 	}

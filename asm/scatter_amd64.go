@@ -4,15 +4,17 @@
 
 package asm
 
-// scatterAddF16AVX512 is the kernel of ScatterAddF16AVX512, unchecked: the indices must be distinct and in [0, len(acc)).
+// scatterAddF16AVX512 is the kernel of ScatterAddF16AVX512. It first checks that the indices increase strictly
+// and lie in [0, len(acc)), and returns false, having written nothing, if they do not.
 //
 //go:noescape
-func scatterAddF16AVX512(acc []float32, idx []int32, w []uint16)
+func scatterAddF16AVX512(acc []float32, idx []int32, w []uint16) bool
 
-// scatterAddF32AVX512 is the kernel of ScatterAddF32AVX512, unchecked: the indices must be distinct and in [0, len(acc)).
+// scatterAddF32AVX512 is the kernel of ScatterAddF32AVX512. It first checks that the indices increase strictly
+// and lie in [0, len(acc)), and returns false, having written nothing, if they do not.
 //
 //go:noescape
-func scatterAddF32AVX512(acc []float32, idx []int32, w []float32)
+func scatterAddF32AVX512(acc []float32, idx []int32, w []float32) bool
 
 // prefetch is the kernel of Prefetch.
 //

@@ -4,41 +4,81 @@
 
 #include "textflag.h"
 
-// func scatterAddF16AVX512(acc []float32, idx []int32, w []uint16)
+// func scatterAddF16AVX512(acc []float32, idx []int32, w []uint16) bool
 // Requires: AVX, AVX512DQ, AVX512F, CMOV
-TEXT ·scatterAddF16AVX512(SB), NOSPLIT, $0-72
+TEXT ·scatterAddF16AVX512(SB), NOSPLIT, $0-73
 	MOVQ    acc_base+0(FP), AX
 	MOVQ    idx_base+24(FP), DX
 	MOVQ    w_base+48(FP), BX
-	MOVQ    idx_len+32(FP), CX
-	MOVQ    w_len+56(FP), SI
-	CMPQ    SI, CX
-	CMOVQLT SI, CX
-	KXNORW  K1, K1, K1
+	MOVQ    idx_len+32(FP), SI
+	MOVQ    w_len+56(FP), CX
+	CMPQ    CX, SI
+	CMOVQLT CX, SI
+	TESTQ   SI, SI
+	JZ      ScatterAddF16AVX512_checked
+	MOVLQSX (DX), CX
+	TESTQ   CX, CX
+	JS      ScatterAddF16AVX512_bad
+	MOVLQSX -4(DX)(SI*4), CX
+	MOVQ    acc_len+8(FP), DI
+	CMPQ    CX, DI
+	JGE     ScatterAddF16AVX512_bad
+	LEAQ    4(DX), DI
+	MOVQ    SI, CX
+	DECQ    CX
+
+ScatterAddF16AVX512_check16:
+	CMPQ      CX, $0x10
+	JL        ScatterAddF16AVX512_checkTail
+	VMOVDQU32 (DI), Z0
+	VPCMPGTD  -4(DI), Z0, K1
+	KORTESTW  K1, K1
+	JCC       ScatterAddF16AVX512_bad
+	ADDQ      $0x40, DI
+	SUBQ      $0x10, CX
+	JMP       ScatterAddF16AVX512_check16
+
+ScatterAddF16AVX512_checkTail:
+	TESTQ       CX, CX
+	JZ          ScatterAddF16AVX512_checked
+	MOVL        $0x00000001, R8
+	SHLL        CL, R8
+	DECL        R8
+	KMOVW       R8, K1
+	VMOVDQU32.Z (DI), K1, Z0
+	VMOVDQU32.Z -4(DI), K1, Z1
+	VPCMPGTD    Z1, Z0, K1, K1
+	KMOVW       K1, CX
+	CMPL        CX, R8
+	JNE         ScatterAddF16AVX512_bad
+
+ScatterAddF16AVX512_checked:
+	KXNORW K2, K2, K2
 
 ScatterAddF16AVX512_loop:
-	CMPQ        CX, $0x10
+	CMPQ        SI, $0x10
 	JL          ScatterAddF16AVX512_tail
-	VMOVDQU32.Z (DX), K1, Z0
-	VCVTPH2PS.Z (BX), K1, Z1
-	KMOVW       K1, K2
-	KMOVW       K1, K3
+	VMOVDQU32.Z (DX), K2, Z0
+	VCVTPH2PS.Z (BX), K2, Z1
+	KMOVW       K2, K1
+	KMOVW       K2, K3
 	VXORPS      Z2, Z2, Z2
-	VGATHERDPS  (AX)(Z0*4), K2, Z2
+	VGATHERDPS  (AX)(Z0*4), K1, Z2
 	VADDPS      Z1, Z2, Z2
 	VSCATTERDPS Z2, K3, (AX)(Z0*4)
 	ADDQ        $0x40, DX
 	ADDQ        $0x20, BX
-	SUBQ        $0x10, CX
+	SUBQ        $0x10, SI
 	JMP         ScatterAddF16AVX512_loop
 
 ScatterAddF16AVX512_tail:
-	TESTQ       CX, CX
+	TESTQ       SI, SI
 	JZ          ScatterAddF16AVX512_done
-	MOVL        $0x00000001, SI
-	SHLL        CL, SI
-	DECL        SI
-	KMOVW       SI, K1
+	MOVL        $0x00000001, DI
+	MOVQ        SI, CX
+	SHLL        CL, DI
+	DECL        DI
+	KMOVW       DI, K1
 	VMOVDQU32.Z (DX), K1, Z0
 	VCVTPH2PS.Z (BX), K1, Z1
 	KMOVW       K1, K2
@@ -50,43 +90,91 @@ ScatterAddF16AVX512_tail:
 
 ScatterAddF16AVX512_done:
 	VZEROUPPER
+	MOVB $0x01, AL
+	MOVB AL, ret+72(FP)
 	RET
 
-// func scatterAddF32AVX512(acc []float32, idx []int32, w []float32)
+ScatterAddF16AVX512_bad:
+	VZEROUPPER
+	MOVB $0x00, AL
+	MOVB AL, ret+72(FP)
+	RET
+
+// func scatterAddF32AVX512(acc []float32, idx []int32, w []float32) bool
 // Requires: AVX, AVX512DQ, AVX512F, CMOV
-TEXT ·scatterAddF32AVX512(SB), NOSPLIT, $0-72
+TEXT ·scatterAddF32AVX512(SB), NOSPLIT, $0-73
 	MOVQ    acc_base+0(FP), AX
 	MOVQ    idx_base+24(FP), DX
 	MOVQ    w_base+48(FP), BX
-	MOVQ    idx_len+32(FP), CX
-	MOVQ    w_len+56(FP), SI
-	CMPQ    SI, CX
-	CMOVQLT SI, CX
-	KXNORW  K1, K1, K1
+	MOVQ    idx_len+32(FP), SI
+	MOVQ    w_len+56(FP), CX
+	CMPQ    CX, SI
+	CMOVQLT CX, SI
+	TESTQ   SI, SI
+	JZ      ScatterAddF32AVX512_checked
+	MOVLQSX (DX), CX
+	TESTQ   CX, CX
+	JS      ScatterAddF32AVX512_bad
+	MOVLQSX -4(DX)(SI*4), CX
+	MOVQ    acc_len+8(FP), DI
+	CMPQ    CX, DI
+	JGE     ScatterAddF32AVX512_bad
+	LEAQ    4(DX), DI
+	MOVQ    SI, CX
+	DECQ    CX
+
+ScatterAddF32AVX512_check16:
+	CMPQ      CX, $0x10
+	JL        ScatterAddF32AVX512_checkTail
+	VMOVDQU32 (DI), Z0
+	VPCMPGTD  -4(DI), Z0, K1
+	KORTESTW  K1, K1
+	JCC       ScatterAddF32AVX512_bad
+	ADDQ      $0x40, DI
+	SUBQ      $0x10, CX
+	JMP       ScatterAddF32AVX512_check16
+
+ScatterAddF32AVX512_checkTail:
+	TESTQ       CX, CX
+	JZ          ScatterAddF32AVX512_checked
+	MOVL        $0x00000001, R8
+	SHLL        CL, R8
+	DECL        R8
+	KMOVW       R8, K1
+	VMOVDQU32.Z (DI), K1, Z0
+	VMOVDQU32.Z -4(DI), K1, Z1
+	VPCMPGTD    Z1, Z0, K1, K1
+	KMOVW       K1, CX
+	CMPL        CX, R8
+	JNE         ScatterAddF32AVX512_bad
+
+ScatterAddF32AVX512_checked:
+	KXNORW K2, K2, K2
 
 ScatterAddF32AVX512_loop:
-	CMPQ        CX, $0x10
+	CMPQ        SI, $0x10
 	JL          ScatterAddF32AVX512_tail
-	VMOVDQU32.Z (DX), K1, Z0
-	VMOVUPS.Z   (BX), K1, Z1
-	KMOVW       K1, K2
-	KMOVW       K1, K3
+	VMOVDQU32.Z (DX), K2, Z0
+	VMOVUPS.Z   (BX), K2, Z1
+	KMOVW       K2, K1
+	KMOVW       K2, K3
 	VXORPS      Z2, Z2, Z2
-	VGATHERDPS  (AX)(Z0*4), K2, Z2
+	VGATHERDPS  (AX)(Z0*4), K1, Z2
 	VADDPS      Z1, Z2, Z2
 	VSCATTERDPS Z2, K3, (AX)(Z0*4)
 	ADDQ        $0x40, DX
 	ADDQ        $0x40, BX
-	SUBQ        $0x10, CX
+	SUBQ        $0x10, SI
 	JMP         ScatterAddF32AVX512_loop
 
 ScatterAddF32AVX512_tail:
-	TESTQ       CX, CX
+	TESTQ       SI, SI
 	JZ          ScatterAddF32AVX512_done
-	MOVL        $0x00000001, SI
-	SHLL        CL, SI
-	DECL        SI
-	KMOVW       SI, K1
+	MOVL        $0x00000001, DI
+	MOVQ        SI, CX
+	SHLL        CL, DI
+	DECL        DI
+	KMOVW       DI, K1
 	VMOVDQU32.Z (DX), K1, Z0
 	VMOVUPS.Z   (BX), K1, Z1
 	KMOVW       K1, K2
@@ -98,6 +186,14 @@ ScatterAddF32AVX512_tail:
 
 ScatterAddF32AVX512_done:
 	VZEROUPPER
+	MOVB $0x01, AL
+	MOVB AL, ret+72(FP)
+	RET
+
+ScatterAddF32AVX512_bad:
+	VZEROUPPER
+	MOVB $0x00, AL
+	MOVB AL, ret+72(FP)
 	RET
 
 // func prefetch(b []byte)

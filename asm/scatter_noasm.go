@@ -4,11 +4,11 @@
 
 package asm
 
-func scatterAddF16AVX512(acc []float32, idx []int32, w []uint16) {
+func scatterAddF16AVX512(acc []float32, idx []int32, w []uint16) bool {
 	panic("asm.scatterAddF16AVX512: no assembly in this build")
 }
 
-func scatterAddF32AVX512(acc []float32, idx []int32, w []float32) {
+func scatterAddF32AVX512(acc []float32, idx []int32, w []float32) bool {
 	panic("asm.scatterAddF32AVX512: no assembly in this build")
 }
 

@@ -24,9 +24,10 @@ func scatterAdd(name string, half bool) {
 	}
 	raw := gowrap.Lower(name)
 	params := "acc []float32, idx []int32, w " + wtype
-	TEXT(raw, NOSPLIT, "func("+params+")")
+	TEXT(raw, NOSPLIT, "func("+params+") bool")
 	Pragma("noescape")
-	Doc(raw + " is the kernel of " + name + ", unchecked: the indices must be distinct and in [0, len(acc)).")
+	Doc(raw+" is the kernel of "+name+". It first checks that the indices increase strictly",
+		"and lie in [0, len(acc)), and returns false, having written nothing, if they do not.")
 	conv := "w[k]"
 	if half {
 		conv = "float32(w[k]) (binary16)"
@@ -47,14 +48,18 @@ func scatterAdd(name string, half bool) {
 		Body: []string{
 			"requireAVX512(" + fmt.Sprintf("%q", name) + ")",
 			"n := min(len(idx), len(w))",
-			"checkIndices(" + fmt.Sprintf("%q", name) + ", idx[:n], len(acc))",
 			"raceRead(idx[:n])",
 			"raceRead(w[:n])",
-			"raceWriteAt(acc, idx[:n])",
-			raw + "(acc, idx, w)",
+			"raceScatter(" + fmt.Sprintf("%q", name) + ", acc, idx[:n])",
+			"// The kernel checks the indices itself, 16 at a time, before it",
+			"// writes: a Go loop over them cost more than the scatter.",
+			"if !" + raw + "(acc, idx, w) {",
+			"badIndices(" + fmt.Sprintf("%q", name) + ", idx[:n], len(acc))",
+			"}",
 		},
 		Raw:       raw,
 		RawParams: params,
+		RawResult: "bool",
 		ISA:       "avx512",
 		Args:      []gowrap.Arg{{Name: "acc", Kind: "n", Out: true}, {Name: "idx", Kind: "idx"}, {Name: "w", Kind: "n"}},
 	})
@@ -65,6 +70,7 @@ func scatterAdd(name string, half bool) {
 	wn := Load(Param("w").Len(), GP64())
 	CMPQ(wn, n)
 	CMOVQLT(wn, n)
+	checkIndices(name, idx, n)
 
 	// body adds 16 weights under mask k (all ones in the loop).
 	body := func(k reg.Register) {
@@ -109,7 +115,72 @@ func scatterAdd(name string, half bool) {
 	body(tail)
 	Label(name + "_done")
 	VZEROUPPER()
+	MOVB(U8(1), reg.AL)
+	Store(reg.AL, ReturnIndex(0))
 	RET()
+
+	Label(name + "_bad")
+	VZEROUPPER()
+	MOVB(U8(0), reg.AL)
+	Store(reg.AL, ReturnIndex(0))
+	RET()
+}
+
+// checkIndices jumps to the kernel's _bad label unless the n indices at
+// idx increase strictly and lie in [0, len(acc)): idx[0] ≥ 0, each above
+// the one before (compared 16 at a time with the vector one element
+// back), and the last below len(acc). It leaves idx and n as they were.
+func checkIndices(name string, idx, n reg.Register) {
+	bad := LabelRef(name + "_bad")
+	TESTQ(n, n)
+	JZ(LabelRef(name + "_checked"))
+	first, last := GP64(), GP64()
+	MOVLQSX(Mem{Base: idx}, first)
+	TESTQ(first, first)
+	JS(bad)
+	MOVLQSX(Mem{Base: idx, Index: n, Scale: 4, Disp: -4}, last)
+	accLen := Load(Param("acc").Len(), GP64())
+	CMPQ(last, accLen)
+	JGE(bad)
+
+	// k from 1: idx[k..k+15] > idx[k-1..k+14].
+	p, m := GP64(), GP64()
+	LEAQ(Mem{Base: idx, Disp: 4}, p)
+	MOVQ(n, m)
+	DECQ(m)
+	Label(name + "_check16")
+	CMPQ(m, U8(16))
+	JL(LabelRef(name + "_checkTail"))
+	a, gt := ZMM(), K()
+	VMOVDQU32(Mem{Base: p}, a)
+	VPCMPGTD(Mem{Base: p, Disp: -4}, a, gt)
+	KORTESTW(gt, gt)
+	JCC(bad) // carry clear: some lane not greater
+	ADDQ(U8(64), p)
+	SUBQ(U8(16), m)
+	JMP(LabelRef(name + "_check16"))
+
+	Label(name + "_checkTail")
+	TESTQ(m, m)
+	JZ(LabelRef(name + "_checked"))
+	// The last m < 16 under the mask (1 << m) − 1: the lanes compared must
+	// be exactly the mask's.
+	bits := GP32()
+	MOVL(U32(1), bits)
+	MOVQ(m, reg.RCX)
+	SHLL(reg.CL, bits)
+	DECL(bits)
+	tail := K()
+	KMOVW(bits, tail)
+	b, c, got := ZMM(), ZMM(), K()
+	VMOVDQU32_Z(Mem{Base: p}, tail, b)
+	VMOVDQU32_Z(Mem{Base: p, Disp: -4}, tail, c)
+	VPCMPGTD(c, b, tail, got)
+	gotBits := GP32()
+	KMOVW(got, gotBits)
+	CMPL(gotBits, bits)
+	JNE(bad)
+	Label(name + "_checked")
 }
 
 // prefetch writes Prefetch: PREFETCHT0 on every cache line b spans.
