@@ -341,3 +341,19 @@ func describe(addr uintptr) string {
 	}
 	return "not in a guarded region"
 }
+
+// GuardLengths returns the lengths a guard test runs: every length from
+// first to 300, which takes every tail of vectors of up to 64 elements and
+// blocks of 64 to both guards, and a few longer ones; with -short, first
+// to 70 and a few around the block sizes.
+func GuardLengths(first int) []int {
+	last, more := 300, []int{511, 1000, 4099}
+	if testing.Short() {
+		last, more = 70, []int{127, 128, 129, 255, 256, 300}
+	}
+	var n []int
+	for i := first; i <= last; i++ {
+		n = append(n, i)
+	}
+	return append(n, more...)
+}
