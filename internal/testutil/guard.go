@@ -42,6 +42,21 @@ import (
 //
 // Where guard pages are not supported (see GuardPages), NewRegion skips the
 // test with a message.
+//
+// What a guard page cannot see: an access that skips over the guard page
+// into other memory (a wild index, not an overrun), a write inside the
+// slice where none belongs (compare the results), and the lanes a masked
+// AVX-512 load or store leaves off, which never fault, nor do prefetches:
+// both are legitimate ways to handle a tail.
+//
+// A fault outside CatchFault (in a goroutine of its own, say) still ends the
+// test binary, which is still a failed test: the runtime prints
+// "unexpected fault address 0x…", "fatal error: fault" and
+// "[signal SIGSEGV: segmentation violation code=0x2 addr=0x… pc=0x…]"
+// (code 2, SEGV_ACCERR: a page mapped but not accessible, the guard), then
+// the faulting goroutine's stack, whose first frame below runtime.sigpanic
+// is the kernel (an assembly file and line) and whose next frames are the
+// test's call, naming the case.
 
 // Placement says which end of a guarded slice touches a guard page.
 type Placement int
