@@ -25,9 +25,11 @@ import (
 // https://www.jneurosci.org/content/23/37/11628; Neuronal Dynamics,
 // chapter 5.2, https://neuronaldynamics.epfl.ch/online/Ch5.S2.html.
 type Exponential struct {
-	population
+	exponentialPopulation
 	k exponentialConsts
 }
+
+type exponentialPopulation = population[Exponential]
 
 // NewExponential returns a population at rest, or a *[spark.ConfigError].
 func NewExponential(cfg ExponentialConfig) (*Exponential, error) {
@@ -37,7 +39,7 @@ func NewExponential(cfg ExponentialConfig) (*Exponential, error) {
 	}
 	s := &Exponential{}
 	var b mem.Block
-	s.population.plan(&b, "Exponential", cfg.Units, dt, p)
+	s.exponentialPopulation.plan(&b, cfg.Units, dt, p)
 	s.k.plan(&b, ref.NewExponential(dt, p))
 	b.Alloc()
 	return s, nil
@@ -64,10 +66,12 @@ func (s *Exponential) Reset() { clear(s.v) }
 //
 // References: as [Exponential].
 type RefractoryExponential struct {
-	population
+	refractoryExponentialPopulation
 	refractory
 	k exponentialConsts
 }
+
+type refractoryExponentialPopulation = population[RefractoryExponential]
 
 // NewRefractoryExponential returns a population at rest, or a *[spark.ConfigError].
 func NewRefractoryExponential(cfg RefractoryExponentialConfig) (*RefractoryExponential, error) {
@@ -78,7 +82,7 @@ func NewRefractoryExponential(cfg RefractoryExponentialConfig) (*RefractoryExpon
 	s := &RefractoryExponential{}
 	m := ref.NewRefractoryExponential(dt, p)
 	var b mem.Block
-	s.population.plan(&b, "RefractoryExponential", cfg.Units, dt, p)
+	s.refractoryExponentialPopulation.plan(&b, cfg.Units, dt, p)
 	s.refractory.plan(&b, cfg.Units, m.C)
 	s.k.plan(&b, &m.Exponential)
 	b.Alloc()
@@ -114,10 +118,12 @@ func (s *RefractoryExponential) Reset() {
 // of neuronal activity, J. Neurophysiol. 94(5):3637–3642 (2005),
 // https://doi.org/10.1152/jn.00686.2005; Neuronal Dynamics, chapter 5.2.
 type AdaptiveExponential struct {
-	population
+	adaptiveExponentialPopulation
 	adaptation
 	k exponentialConsts
 }
+
+type adaptiveExponentialPopulation = population[AdaptiveExponential]
 
 // adaptation is AdEx's adaptation current w, with kw = dt/adaptation_tau,
 // a = adaptation_subthreshold and b = adaptation_delta.
@@ -139,7 +145,7 @@ func NewAdaptiveExponential(cfg AdaptiveExponentialConfig) (*AdaptiveExponential
 	s := &AdaptiveExponential{}
 	m := ref.NewAdaptiveExponential(dt, p)
 	var b mem.Block
-	s.population.plan(&b, "AdaptiveExponential", cfg.Units, dt, p)
+	s.adaptiveExponentialPopulation.plan(&b, cfg.Units, dt, p)
 	mem.Array(&b, &s.w, cfg.Units)
 	mem.PlanStream(&b, &s.adaptation.kw, m.KW)
 	mem.PlanStream(&b, &s.adaptation.a, m.A)
@@ -174,11 +180,13 @@ func (s *AdaptiveExponential) Reset() {
 //
 // References: as [AdaptiveExponential].
 type SimplifiedAdaptiveExponential struct {
-	population
+	simplifiedAdaptiveExponentialPopulation
 	refractory
 	adaptiveThreshold
 	k exponentialConsts
 }
+
+type simplifiedAdaptiveExponentialPopulation = population[SimplifiedAdaptiveExponential]
 
 // NewSimplifiedAdaptiveExponential returns a population at rest, or a *[spark.ConfigError].
 func NewSimplifiedAdaptiveExponential(cfg SimplifiedAdaptiveExponentialConfig) (*SimplifiedAdaptiveExponential, error) {
@@ -189,9 +197,9 @@ func NewSimplifiedAdaptiveExponential(cfg SimplifiedAdaptiveExponentialConfig) (
 	s := &SimplifiedAdaptiveExponential{}
 	m := ref.NewSimplifiedAdaptiveExponential(dt, p)
 	var b mem.Block
-	s.population.plan(&b, "SimplifiedAdaptiveExponential", cfg.Units, dt, p)
+	s.simplifiedAdaptiveExponentialPopulation.plan(&b, cfg.Units, dt, p)
 	s.refractory.plan(&b, cfg.Units, m.C)
-	s.adaptiveThreshold.plan(&b, &s.population, m.Thr, &m.AdaptiveThreshold)
+	s.adaptiveThreshold.plan(&b, cfg.Units, m.Thr, &m.AdaptiveThreshold)
 	s.k.plan(&b, &m.Exponential)
 	b.Alloc()
 	s.Reset()
@@ -210,4 +218,16 @@ func (s *SimplifiedAdaptiveExponential) Reset() {
 	clear(s.v)
 	s.refractory.reset()
 	s.adaptiveThreshold.reset()
+}
+
+// AbsoluteThreshold writes θ + potential_rest (mV) of every unit to dst (nil:
+// allocated), which must have Units() elements, and returns it.
+func (s *SimplifiedAdaptiveExponential) AbsoluteThreshold(dst []float32) []float32 {
+	return s.toAbsolute("AbsoluteThreshold", dst, s.theta)
+}
+
+// SetAbsoluteThreshold sets θ = src − potential_rest for every unit;
+// len(src) must be Units().
+func (s *SimplifiedAdaptiveExponential) SetAbsoluteThreshold(src []float32) {
+	s.fromAbsolute("SetAbsoluteThreshold", s.theta, src)
 }

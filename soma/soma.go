@@ -2,8 +2,10 @@ package soma
 
 import (
 	"fmt"
+	"reflect"
 
 	"github.com/sparkgo/spark"
+	"github.com/sparkgo/spark/internal/config"
 	"github.com/sparkgo/spark/internal/mem"
 	"github.com/sparkgo/spark/internal/ref"
 )
@@ -47,45 +49,59 @@ var (
 )
 
 // population is what every soma has: its size, time step, and potential.
-type population struct {
-	name string // the type, for panics
+// T is the public type that embeds it, for messages: a zero value, made
+// without its constructor, has no other record of it. Each type embeds it
+// through an unexported alias (leakyPopulation = population[Leaky]), which
+// go doc leaves out of the type's fields as it does not an instantiation.
+type population[T any] struct {
 	n    int
 	dt   float64
 	v    []float32           // potential, rebased
 	rest mem.Stream[float32] // potential_rest, to convert to and from absolute potentials
 }
 
-func (p *population) plan(b *mem.Block, name string, n int, dt float64, params ref.Params) {
-	p.name, p.n, p.dt = name, n, dt
+func (p *population[T]) plan(b *mem.Block, n int, dt float64, params ref.Params) {
+	p.n, p.dt = n, dt
 	mem.Array(b, &p.v, n)
 	mem.PlanStream(b, &p.rest, params["potential_rest"])
 }
 
+// name is the type's name, for panics.
+func (p *population[T]) name() string { return reflect.TypeFor[T]().Name() }
+
+// live panics unless the population was made by its constructor.
+func (p *population[T]) live() {
+	if p.n == 0 {
+		panic(config.ZeroValue[T]())
+	}
+}
+
 // Units returns the population size.
-func (p *population) Units() int { return p.n }
+func (p *population[T]) Units() int { return p.n }
 
 // Dt returns the time step (ms).
-func (p *population) Dt() float64 { return p.dt }
+func (p *population[T]) Dt() float64 { return p.dt }
 
 // Potential returns the potential of every unit relative to the resting
 // potential (mV). The slice is the state itself: writes to it change the
 // population, so it serves to checkpoint and restore.
-func (p *population) Potential() []float32 { return p.v }
+func (p *population[T]) Potential() []float32 { return p.v }
 
 // AbsolutePotential writes the absolute potential of every unit (mV) to dst,
 // which must have Units() elements (nil: allocated), and returns it.
-func (p *population) AbsolutePotential(dst []float32) []float32 {
+func (p *population[T]) AbsolutePotential(dst []float32) []float32 {
 	return p.toAbsolute("AbsolutePotential", dst, p.v)
 }
 
 // SetAbsolutePotential sets the potential of every unit from absolute values
 // (mV); len(src) must be Units().
-func (p *population) SetAbsolutePotential(src []float32) {
+func (p *population[T]) SetAbsolutePotential(src []float32) {
 	p.fromAbsolute("SetAbsolutePotential", p.v, src)
 }
 
 // toAbsolute writes x + potential_rest to dst.
-func (p *population) toAbsolute(fn string, dst, x []float32) []float32 {
+func (p *population[T]) toAbsolute(fn string, dst, x []float32) []float32 {
+	p.live()
 	if dst == nil {
 		dst = make([]float32, p.n)
 	}
@@ -97,24 +113,27 @@ func (p *population) toAbsolute(fn string, dst, x []float32) []float32 {
 }
 
 // fromAbsolute sets x to src − potential_rest.
-func (p *population) fromAbsolute(fn string, x, src []float32) {
+func (p *population[T]) fromAbsolute(fn string, x, src []float32) {
+	p.live()
 	p.checkLen(fn, "src", len(src))
 	for i := range x {
 		x[i] = src[i] - p.rest.At(i)
 	}
 }
 
-func (p *population) checkLen(fn, arg string, n int) {
+func (p *population[T]) checkLen(fn, arg string, n int) {
 	if n != p.n {
-		panic(fmt.Sprintf("soma: %s.%s: len(%s) = %d, want Units = %d", p.name, fn, arg, n, p.n))
+		panic(fmt.Sprintf("soma: %s.%s: len(%s) = %d, want Units = %d", p.name(), fn, arg, n, p.n))
 	}
 }
 
-// checkStep panics unless Step's slices fit the population.
-func (p *population) checkStep(current []float32, spikes spark.Spikes) {
-	if len(current) != p.n || len(spikes) != spark.SpikeWords(p.n) {
+// checkStep panics unless the population was made by its constructor and
+// Step's slices fit it.
+func (p *population[T]) checkStep(current []float32, spikes spark.Spikes) {
+	if len(current) != p.n || len(spikes) != spark.SpikeWords(p.n) || p.n == 0 {
+		p.live()
 		panic(fmt.Sprintf("soma: %s.Step: len(current) = %d, len(spikes) = %d words; want %d and spark.SpikeWords(%d) = %d",
-			p.name, len(current), len(spikes), p.n, p.n, spark.SpikeWords(p.n)))
+			p.name(), len(current), len(spikes), p.n, p.n, spark.SpikeWords(p.n)))
 	}
 }
 
@@ -143,12 +162,10 @@ type adaptiveThreshold struct {
 	theta              []float32
 	thr                mem.Stream[float32]
 	lTheta, deltaTheta mem.Stream[float32]
-	pop                *population // for absolute thresholds
 }
 
-func (th *adaptiveThreshold) plan(b *mem.Block, pop *population, thr ref.P, m *ref.AdaptiveThreshold) {
-	th.pop = pop
-	mem.Array(b, &th.theta, pop.n)
+func (th *adaptiveThreshold) plan(b *mem.Block, n int, thr ref.P, m *ref.AdaptiveThreshold) {
+	mem.Array(b, &th.theta, n)
 	mem.PlanStream(b, &th.thr, thr)
 	mem.PlanStream(b, &th.lTheta, m.LTheta)
 	mem.PlanStream(b, &th.deltaTheta, m.DeltaTheta)
@@ -159,17 +176,6 @@ func (th *adaptiveThreshold) reset() { th.thr.Fill(th.theta) }
 // Threshold returns the threshold θ of every unit relative to the resting
 // potential (mV). The slice is the state itself.
 func (th *adaptiveThreshold) Threshold() []float32 { return th.theta }
-
-// AbsoluteThreshold writes θ + potential_rest (mV) of every unit to dst (nil:
-// allocated), which must have Units() elements, and returns it.
-func (th *adaptiveThreshold) AbsoluteThreshold(dst []float32) []float32 {
-	return th.pop.toAbsolute("AbsoluteThreshold", dst, th.theta)
-}
-
-// SetAbsoluteThreshold sets θ = src − potential_rest for every unit.
-func (th *adaptiveThreshold) SetAbsoluteThreshold(src []float32) {
-	th.pop.fromAbsolute("SetAbsoluteThreshold", th.theta, src)
-}
 
 // leakyConsts are the constants of the leaky somas' potential update, and
 // the scratch block through which the assembly kernels run the last,

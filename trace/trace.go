@@ -46,30 +46,71 @@ var (
 )
 
 // core is what every tracer embeds: the engine, whose methods it forwards.
-type core struct{ t *tracer.Trace }
+// T is the public type, for the panic of a zero value, which has no engine;
+// each type embeds it through an unexported alias (tracerCore =
+// core[Tracer]), which go doc leaves out of the type's fields as it does
+// not an instantiation.
+type core[T any] struct{ t *tracer.Trace }
+
+// live panics unless the traces were made by their constructor.
+func (c core[T]) live() {
+	if c.t == nil {
+		panic(config.ZeroValue[T]())
+	}
+}
 
 // Units returns the number of traces.
-func (c core) Units() int { return c.t.Units() }
+func (c core[T]) Units() int {
+	if c.t == nil {
+		return 0
+	}
+	return c.t.Units()
+}
 
 // Dt returns the time step (ms).
-func (c core) Dt() float64 { return c.t.Dt() }
+func (c core[T]) Dt() float64 {
+	if c.t == nil {
+		return 0
+	}
+	return c.t.Dt()
+}
 
 // Step advances every trace by one time step; see [Trace].
-func (c core) Step(x, out []float32) { c.t.Step(x, out) }
+func (c core[T]) Step(x, out []float32) {
+	c.live()
+	c.t.Step(x, out)
+}
 
 // Reset sets every stage to its base.
-func (c core) Reset() { c.t.Reset() }
+func (c core[T]) Reset() {
+	if c.t != nil {
+		c.t.Reset()
+	}
+}
 
 // States returns the live state arrays, one per stage; see [Trace].
-func (c core) States() [][]float32 { return c.t.States() }
+func (c core[T]) States() [][]float32 {
+	if c.t == nil {
+		return nil
+	}
+	return c.t.States()
+}
+
+// state returns the live state of stage k; nil for a zero value.
+func (c core[T]) state(k int) []float32 {
+	if c.t == nil {
+		return nil
+	}
+	return c.t.State(k)
+}
 
 // build validates a config and builds its traces.
-func build(typ string, m tracer.Model, units int, dt float64, euler bool, fields []config.Field) (core, error) {
+func build[T any](typ string, m tracer.Model, units int, dt float64, euler bool, fields []config.Field) (core[T], error) {
 	dt, p, err := config.Resolve("trace."+typ+"Config", units, dt, fields)
 	if err != nil {
-		return core{}, err
+		return core[T]{}, err
 	}
-	return core{tracer.New("trace."+typ, m, dt, units, p, euler)}, nil
+	return core[T]{tracer.New("trace."+typ, m, dt, units, p, euler)}, nil
 }
 
 // TracerConfig configures a [Tracer].
@@ -87,11 +128,13 @@ type TracerConfig struct {
 //	T ← T + λ·(b − T) + c·x,  λ = 1 − exp(−dt/τ)
 //
 // Its output is T.
-type Tracer struct{ core }
+type Tracer struct{ tracerCore }
+
+type tracerCore = core[Tracer]
 
 // NewTracer returns traces at their base, or a *[spark.ConfigError].
 func NewTracer(cfg TracerConfig) (*Tracer, error) {
-	c, err := build("Tracer", tracer.Single, cfg.Units, cfg.Dt, false,
+	c, err := build[Tracer]("Tracer", tracer.Single, cfg.Units, cfg.Dt, false,
 		config.TraceStage("", "", &cfg.Tau, &cfg.Scale, &cfg.Base, 5))
 	if err != nil {
 		return nil, err
@@ -100,7 +143,7 @@ func NewTracer(cfg TracerConfig) (*Tracer, error) {
 }
 
 // Value returns T of every unit; the slice is the state itself.
-func (t *Tracer) Value() []float32 { return t.t.State(0) }
+func (t *Tracer) Value() []float32 { return t.state(0) }
 
 // RDTracerConfig configures an [RDTracer].
 type RDTracerConfig struct {
@@ -120,11 +163,13 @@ type RDTracerConfig struct {
 // both driven by x. Its output, T_decay − T_rise, is a difference of
 // exponentials: for scales of 1 a spike gives a current that rises with
 // τr' and decays with τd.
-type RDTracer struct{ core }
+type RDTracer struct{ rDTracerCore }
+
+type rDTracerCore = core[RDTracer]
 
 // NewRDTracer returns traces at their bases, or a *[spark.ConfigError].
 func NewRDTracer(cfg RDTracerConfig) (*RDTracer, error) {
-	c, err := build("RDTracer", tracer.RD, cfg.Units, cfg.Dt, false, append(
+	c, err := build[RDTracer]("RDTracer", tracer.RD, cfg.Units, cfg.Dt, false, append(
 		config.TraceStage("Rise", "_rise", &cfg.TauRise, &cfg.ScaleRise, &cfg.BaseRise, 1),
 		config.TraceStage("Decay", "_decay", &cfg.TauDecay, &cfg.ScaleDecay, &cfg.BaseDecay, 5)...))
 	if err != nil {
@@ -134,10 +179,10 @@ func NewRDTracer(cfg RDTracerConfig) (*RDTracer, error) {
 }
 
 // Rise returns the rise stage's state; the slice is the state itself.
-func (t *RDTracer) Rise() []float32 { return t.t.State(0) }
+func (t *RDTracer) Rise() []float32 { return t.state(0) }
 
 // Decay returns the decay stage's state; the slice is the state itself.
-func (t *RDTracer) Decay() []float32 { return t.t.State(1) }
+func (t *RDTracer) Decay() []float32 { return t.state(1) }
 
 // RFSTracerConfig configures an [RFSTracer].
 type RFSTracerConfig struct {
@@ -161,7 +206,9 @@ type RFSTracerConfig struct {
 // τ_fast_decay and one with τ_slow_decay. Its output is
 //
 //	α·(T_fast_decay − T_fast_rise) + (1 − α)·(T_slow_decay − T_slow_rise)
-type RFSTracer struct{ core }
+type RFSTracer struct{ rFSTracerCore }
+
+type rFSTracerCore = core[RFSTracer]
 
 // NewRFSTracer returns traces at their bases, or a *[spark.ConfigError].
 func NewRFSTracer(cfg RFSTracerConfig) (*RFSTracer, error) {
@@ -169,7 +216,7 @@ func NewRFSTracer(cfg RFSTracerConfig) (*RFSTracer, error) {
 	f = append(f, config.TraceStage("Rise", "_rise", &cfg.TauRise, &cfg.ScaleRise, &cfg.BaseRise, 1)...)
 	f = append(f, config.TraceStage("FastDecay", "_fast_decay", &cfg.TauFastDecay, &cfg.ScaleFastDecay, &cfg.BaseFastDecay, 5)...)
 	f = append(f, config.TraceStage("SlowDecay", "_slow_decay", &cfg.TauSlowDecay, &cfg.ScaleSlowDecay, &cfg.BaseSlowDecay, 50)...)
-	c, err := build("RFSTracer", tracer.RFS, cfg.Units, cfg.Dt, false, f)
+	c, err := build[RFSTracer]("RFSTracer", tracer.RFS, cfg.Units, cfg.Dt, false, f)
 	if err != nil {
 		return nil, err
 	}
@@ -178,16 +225,16 @@ func NewRFSTracer(cfg RFSTracerConfig) (*RFSTracer, error) {
 
 // FastRise returns the fast component's rise stage; the slice is the state
 // itself, as for every stage accessor.
-func (t *RFSTracer) FastRise() []float32 { return t.t.State(0) }
+func (t *RFSTracer) FastRise() []float32 { return t.state(0) }
 
 // FastDecay returns the fast component's decay stage.
-func (t *RFSTracer) FastDecay() []float32 { return t.t.State(1) }
+func (t *RFSTracer) FastDecay() []float32 { return t.state(1) }
 
 // SlowRise returns the slow component's rise stage.
-func (t *RFSTracer) SlowRise() []float32 { return t.t.State(2) }
+func (t *RFSTracer) SlowRise() []float32 { return t.state(2) }
 
 // SlowDecay returns the slow component's decay stage.
-func (t *RFSTracer) SlowDecay() []float32 { return t.t.State(3) }
+func (t *RFSTracer) SlowDecay() []float32 { return t.state(3) }
 
 // DoubleTracerConfig configures a [DoubleTracer].
 type DoubleTracerConfig struct {
@@ -213,11 +260,13 @@ type DoubleTracerConfig struct {
 //	T2 ← T2 + λ2·(b2 − T2) + c2·T1
 //
 // the second driven by the first's new value. Its output is T2.
-type DoubleTracer struct{ core }
+type DoubleTracer struct{ doubleTracerCore }
+
+type doubleTracerCore = core[DoubleTracer]
 
 // NewDoubleTracer returns traces at their bases, or a *[spark.ConfigError].
 func NewDoubleTracer(cfg DoubleTracerConfig) (*DoubleTracer, error) {
-	c, err := build("DoubleTracer", tracer.Double, cfg.Units, cfg.Dt, cfg.ForwardEuler, append(
+	c, err := build[DoubleTracer]("DoubleTracer", tracer.Double, cfg.Units, cfg.Dt, cfg.ForwardEuler, append(
 		config.TraceStage("1", "_1", &cfg.Tau1, &cfg.Scale1, &cfg.Base1, 5),
 		config.TraceStage("2", "_2", &cfg.Tau2, &cfg.Scale2, &cfg.Base2, 5)...))
 	if err != nil {
@@ -227,7 +276,7 @@ func NewDoubleTracer(cfg DoubleTracerConfig) (*DoubleTracer, error) {
 }
 
 // First returns T1 of every unit; the slice is the state itself.
-func (t *DoubleTracer) First() []float32 { return t.t.State(0) }
+func (t *DoubleTracer) First() []float32 { return t.state(0) }
 
 // Second returns T2 of every unit; the slice is the state itself.
-func (t *DoubleTracer) Second() []float32 { return t.t.State(1) }
+func (t *DoubleTracer) Second() []float32 { return t.state(1) }
