@@ -24,6 +24,9 @@ import (
 // inputs, J. Neurosci. 23(37):11628–11640 (2003),
 // https://www.jneurosci.org/content/23/37/11628; Neuronal Dynamics,
 // chapter 5.2, https://neuronaldynamics.epfl.ch/online/Ch5.S2.html.
+//
+// An Exponential is not safe for concurrent use: Step updates its state in place
+// (see the package documentation to shard a population).
 type Exponential struct {
 	exponentialPopulation
 	k exponentialConsts
@@ -65,6 +68,9 @@ func (s *Exponential) Reset() { clear(s.v) }
 //	r ← s ? 0 : min(r + 1, 65535)
 //
 // References: as [Exponential].
+//
+// A RefractoryExponential is not safe for concurrent use: Step updates its state in place
+// (see the package documentation to shard a population).
 type RefractoryExponential struct {
 	refractoryExponentialPopulation
 	refractory
@@ -117,6 +123,9 @@ func (s *RefractoryExponential) Reset() {
 // Adaptive exponential integrate-and-fire model as an effective description
 // of neuronal activity, J. Neurophysiol. 94(5):3637–3642 (2005),
 // https://doi.org/10.1152/jn.00686.2005; Neuronal Dynamics, chapter 5.2.
+//
+// An AdaptiveExponential is not safe for concurrent use: Step updates its state in place
+// (see the package documentation to shard a population).
 type AdaptiveExponential struct {
 	adaptiveExponentialPopulation
 	adaptation
@@ -179,6 +188,9 @@ func (s *AdaptiveExponential) Reset() {
 //	θ ← θ + λθ·(thr − θ) + threshold_delta·s
 //
 // References: as [AdaptiveExponential].
+//
+// A SimplifiedAdaptiveExponential is not safe for concurrent use: Step updates its state in place
+// (see the package documentation to shard a population).
 type SimplifiedAdaptiveExponential struct {
 	simplifiedAdaptiveExponentialPopulation
 	refractory

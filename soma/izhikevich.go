@@ -23,6 +23,9 @@ import (
 // the absolute potential, as in the paper. Reference: Izhikevich, Simple
 // model of spiking neurons, IEEE Trans. Neural Netw. 14(6):1569–1572 (2003),
 // https://doi.org/10.1109/TNN.2003.820440.
+//
+// An Izhikevich is not safe for concurrent use: Step updates its state in place
+// (see the package documentation to shard a population).
 type Izhikevich struct {
 	izhikevichPopulation
 	u []float32 // recovery variable

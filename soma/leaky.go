@@ -18,6 +18,9 @@ import (
 // the exact integration of τ·dV/dt = −V + R·I over a step with I held
 // constant. Reference: Gerstner, Kistler, Naud and Paninski, Neuronal
 // Dynamics (2014), chapter 1.3, https://neuronaldynamics.epfl.ch/online/Ch1.S3.html.
+//
+// A Leaky is not safe for concurrent use: Step updates its state in place
+// (see the package documentation to shard a population).
 type Leaky struct {
 	leakyPopulation
 	k leakyConsts
@@ -60,6 +63,9 @@ func (s *Leaky) Reset() { clear(s.v) }
 //
 // so a unit ignores its input and cannot spike for c + 1 steps after a spike,
 // and on its first step. Reference: Neuronal Dynamics, chapter 1.3.
+//
+// A RefractoryLeaky is not safe for concurrent use: Step updates its state in place
+// (see the package documentation to shard a population).
 type RefractoryLeaky struct {
 	refractoryLeakyBase
 }
@@ -121,6 +127,9 @@ func (s *refractoryLeaky[T]) Reset() {
 //	r ← s ? 0 : min(r + 1, 65535)
 //
 // Reference: Neuronal Dynamics, chapter 1.3.
+//
+// A StrictRefractoryLeaky is not safe for concurrent use: Step updates its state in place
+// (see the package documentation to shard a population).
 type StrictRefractoryLeaky struct {
 	strictRefractoryLeakyBase
 }
@@ -156,6 +165,9 @@ func (s *StrictRefractoryLeaky) Step(current []float32, spikes spark.Spikes) {
 //
 // Reference: Neuronal Dynamics, chapter 5.1,
 // https://neuronaldynamics.epfl.ch/online/Ch5.S1.html.
+//
+// An AdaptiveLeaky is not safe for concurrent use: Step updates its state in place
+// (see the package documentation to shard a population).
 type AdaptiveLeaky struct {
 	adaptiveLeakyPopulation
 	refractory

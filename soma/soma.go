@@ -1,3 +1,19 @@
+// Package soma holds the neuron models of Spark (SPEC.md, "Somas"): a
+// population of units, each with a potential, that Step advances by one
+// time step from its input currents (pA) to its spikes, one bit per unit
+// ([spark.Spikes]). Every model implements [Soma]; its constructor checks
+// the config and returns a *[spark.ConfigError] for a bad one.
+//
+// A population is not safe for concurrent use: Step updates its state in
+// place. To step a large network on several cores, shard it: one
+// population per shard of units, each stepped by its own goroutine with its
+// own currents and spike words, and the synapses into the shard built with
+// syn.Rows for its units. bench/cuba.go does this.
+//
+// A population comes from its constructor. The zero value (Leaky{}) has no
+// units: Units and Dt return 0, the state accessors nil and Reset does
+// nothing; every other method panics with "soma.Leaky: zero value: use
+// NewLeaky".
 package soma
 
 import (

@@ -7,11 +7,13 @@ import (
 	"github.com/sparkgo/spark/internal/testutil"
 )
 
-// TestZeroValue: every method of a zero model (a soma.Leaky{} made without
-// its constructor) returns as an empty population would, or panics with
-// "soma.Leaky: zero value: use NewLeaky": never with a runtime error.
+// TestZeroValue: a zero model (a soma.Leaky{} made without its
+// constructor) is what the package documentation says: its size and state
+// accessors return 0 and nil, Reset does nothing, and every other method
+// panics with "soma.Leaky: zero value: use NewLeaky", never with a runtime
+// error.
 func TestZeroValue(t *testing.T) {
-	testutil.ZeroValues(t, ".",
+	testutil.ZeroValues(t, ".", []string{"Units", "Dt", "Potential", "Refractory", "Threshold", "Adaptation", "Recovery", "Reset"},
 		reflect.TypeFor[Leaky](),
 		reflect.TypeFor[RefractoryLeaky](),
 		reflect.TypeFor[StrictRefractoryLeaky](),

@@ -25,6 +25,19 @@
 // weights, so the kernel is stored transposed (pre-major) internally.
 // Asynchronous spikes and per-synapse traces take the dense path over the
 // post-major kernel. [Synapses.Kernel] always reads it back post-major.
+//
+// Synapses are not safe for concurrent use: Step updates their traces and
+// scratch buffers in place. To step a large population on several cores,
+// shard it by post units: one synapse population per shard, whose kernel
+// [Rows] draws as rows [lo, hi) of the whole population's, each stepped by
+// its own goroutine into its own currents. Step only reads the spikes (and
+// StepIndices the list of indices), so the shards may share them while
+// nothing writes them. bench/cuba.go does this.
+//
+// Synapses come from their constructor. The zero value (TracedSynapses{})
+// has no units: Post, Pre, Dt, Async and PerConnection return 0 or false,
+// Traces nil and Reset does nothing; every other method panics with
+// "syn.TracedSynapses: zero value: use NewTracedSynapses".
 package syn
 
 import (
@@ -108,6 +121,10 @@ func AsyncSpikes(post, pre int) spark.Spikes {
 // (Spark's LinearSynapses). Reference: Gerstner, Kistler, Naud and
 // Paninski, Neuronal Dynamics (2014), chapter 1.3,
 // https://neuronaldynamics.epfl.ch/online/Ch1.S3.html.
+//
+// LinearSynapses are not safe for concurrent use: Step updates their
+// state and scratch buffers in place (see the package documentation to
+// shard them).
 type LinearSynapses struct{ linearBase }
 
 type linearBase = synapses[LinearSynapses]
@@ -127,6 +144,10 @@ func NewLinearSynapses(cfg LinearSynapsesConfig) (*LinearSynapses, error) {
 //	T ← T + λ·(b·Pre − T) + c·y,  λ = 1 − exp(−dt/τ)
 //
 // and I = T; per synapse when τ, c or b vary along the presynaptic axis.
+//
+// TracedSynapses are not safe for concurrent use: Step updates their
+// state and scratch buffers in place (see the package documentation to
+// shard them).
 type TracedSynapses struct{ tracedBase }
 
 type tracedBase = synapses[TracedSynapses]
@@ -144,6 +165,10 @@ func NewTracedSynapses(cfg TracedSynapsesConfig) (*TracedSynapses, error) {
 // RDTracedSynapses filter the weighted input through a rise–decay trace
 // ([trace.RDTracer]; Spark's RDTracedSynapses): the current is
 // T_decay − T_rise, a difference of exponentials.
+//
+// RDTracedSynapses are not safe for concurrent use: Step updates their
+// state and scratch buffers in place (see the package documentation to
+// shard them).
 type RDTracedSynapses struct{ rdTracedBase }
 
 type rdTracedBase = synapses[RDTracedSynapses]
@@ -161,6 +186,10 @@ func NewRDTracedSynapses(cfg RDTracedSynapsesConfig) (*RDTracedSynapses, error) 
 // RFSTracedSynapses filter the weighted input through a rise, fast-decay
 // and slow-decay trace ([trace.RFSTracer]; Spark's RFSTracedSynapses): the
 // current is α·fast + (1 − α)·slow.
+//
+// RFSTracedSynapses are not safe for concurrent use: Step updates their
+// state and scratch buffers in place (see the package documentation to
+// shard them).
 type RFSTracedSynapses struct{ rfsTracedBase }
 
 type rfsTracedBase = synapses[RFSTracedSynapses]
@@ -178,6 +207,10 @@ func NewRFSTracedSynapses(cfg RFSTracedSynapsesConfig) (*RFSTracedSynapses, erro
 // DoubleTracedSynapses filter the weighted input through two traces in
 // cascade ([trace.DoubleTracer]; the earlier release's
 // DoubleTracedSynapses): the current is T2, driven by T1.
+//
+// DoubleTracedSynapses are not safe for concurrent use: Step updates their
+// state and scratch buffers in place (see the package documentation to
+// shard them).
 type DoubleTracedSynapses struct{ doubleTracedBase }
 
 type doubleTracedBase = synapses[DoubleTracedSynapses]

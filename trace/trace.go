@@ -11,6 +11,15 @@
 // tracers combine stages: [Tracer] is one, [RDTracer] a rise and a decay
 // stage, [RFSTracer] a rise with a fast and a slow decay, [DoubleTracer] two
 // in cascade. Every parameter is uniform or one value per trace.
+//
+// A tracer is not safe for concurrent use: Step updates its states in
+// place. To step many traces on several cores, shard them: one tracer per
+// shard of units, each stepped by its own goroutine on its own part of the
+// drive and output.
+//
+// A tracer comes from its constructor. The zero value (Tracer{}) has no
+// traces: Units and Dt return 0, the state accessors nil and Reset does
+// nothing; Step panics with "trace.Tracer: zero value: use NewTracer".
 package trace
 
 import (
@@ -115,7 +124,7 @@ func build[T any](typ string, m tracer.Model, units int, dt float64, euler bool,
 
 // TracerConfig configures a [Tracer].
 type TracerConfig struct {
-	Units int     // number of traces, > 0
+	Units int     // number of traces, > 0 and at most spark.MaxUnits
 	Dt    float64 // time step (ms), > 0; 0 means 1 ms
 
 	Tau   spark.Param // time constant τ (ms), > 0; default 5
@@ -128,6 +137,9 @@ type TracerConfig struct {
 //	T ← T + λ·(b − T) + c·x,  λ = 1 − exp(−dt/τ)
 //
 // Its output is T.
+//
+// A Tracer is not safe for concurrent use: Step updates its state in place
+// (see the package documentation to shard a population).
 type Tracer struct{ tracerCore }
 
 type tracerCore = core[Tracer]
@@ -147,7 +159,7 @@ func (t *Tracer) Value() []float32 { return t.state(0) }
 
 // RDTracerConfig configures an [RDTracer].
 type RDTracerConfig struct {
-	Units int     // number of traces, > 0
+	Units int     // number of traces, > 0 and at most spark.MaxUnits
 	Dt    float64 // time step (ms), > 0; 0 means 1 ms
 
 	TauRise    spark.Param // rise time constant τr (ms), > 0; default 1
@@ -163,6 +175,9 @@ type RDTracerConfig struct {
 // both driven by x. Its output, T_decay − T_rise, is a difference of
 // exponentials: for scales of 1 a spike gives a current that rises with
 // τr' and decays with τd.
+//
+// A RDTracer is not safe for concurrent use: Step updates its state in place
+// (see the package documentation to shard a population).
 type RDTracer struct{ rDTracerCore }
 
 type rDTracerCore = core[RDTracer]
@@ -186,7 +201,7 @@ func (t *RDTracer) Decay() []float32 { return t.state(1) }
 
 // RFSTracerConfig configures an [RFSTracer].
 type RFSTracerConfig struct {
-	Units int     // number of traces, > 0
+	Units int     // number of traces, > 0 and at most spark.MaxUnits
 	Dt    float64 // time step (ms), > 0; 0 means 1 ms
 
 	Alpha          spark.Param // weight α of the fast component, in [0, 1]; default 0.8
@@ -206,6 +221,9 @@ type RFSTracerConfig struct {
 // τ_fast_decay and one with τ_slow_decay. Its output is
 //
 //	α·(T_fast_decay − T_fast_rise) + (1 − α)·(T_slow_decay − T_slow_rise)
+//
+// A RFSTracer is not safe for concurrent use: Step updates its state in place
+// (see the package documentation to shard a population).
 type RFSTracer struct{ rFSTracerCore }
 
 type rFSTracerCore = core[RFSTracer]
@@ -238,7 +256,7 @@ func (t *RFSTracer) SlowDecay() []float32 { return t.state(3) }
 
 // DoubleTracerConfig configures a [DoubleTracer].
 type DoubleTracerConfig struct {
-	Units int     // number of traces, > 0
+	Units int     // number of traces, > 0 and at most spark.MaxUnits
 	Dt    float64 // time step (ms), > 0; 0 means 1 ms
 
 	Tau1   spark.Param // first stage's time constant (ms), > 0; default 5
@@ -260,6 +278,9 @@ type DoubleTracerConfig struct {
 //	T2 ← T2 + λ2·(b2 − T2) + c2·T1
 //
 // the second driven by the first's new value. Its output is T2.
+//
+// A DoubleTracer is not safe for concurrent use: Step updates its state in place
+// (see the package documentation to shard a population).
 type DoubleTracer struct{ doubleTracerCore }
 
 type doubleTracerCore = core[DoubleTracer]

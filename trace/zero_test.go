@@ -7,12 +7,12 @@ import (
 	"github.com/sparkgo/spark/internal/testutil"
 )
 
-// TestZeroValue: every method of a zero tracer (a trace.Tracer{} made
-// without its constructor) returns as an empty population would, or panics
-// with "trace.Tracer: zero value: use NewTracer": never with a runtime
-// error.
+// TestZeroValue: a zero tracer (a trace.Tracer{} made without its
+// constructor) is what the package documentation says: its size and state
+// accessors return 0 and nil, Reset does nothing, and Step panics with
+// "trace.Tracer: zero value: use NewTracer", never with a runtime error.
 func TestZeroValue(t *testing.T) {
-	testutil.ZeroValues(t, ".",
+	testutil.ZeroValues(t, ".", []string{"Units", "Dt", "States", "Value", "Rise", "Decay", "FastRise", "FastDecay", "SlowRise", "SlowDecay", "First", "Second", "Reset"},
 		reflect.TypeFor[Tracer](),
 		reflect.TypeFor[RDTracer](),
 		reflect.TypeFor[RFSTracer](),

@@ -18,14 +18,16 @@ import (
 // ZeroValues calls every exported method of a zero value of each of types
 // (model types of the package in dir, e.g. soma.Leaky), with argument sets
 // of each kind: zeros and nil slices, small plausible values, and hostile
-// ones (negative, NaN, long slices). Each call must return, or panic with a
-// string of the form "pkg.Type: zero value: use NewType": never a runtime
-// error (nil dereference, index out of range) nor another message.
+// ones (negative, NaN, long slices). The methods named in returns (those
+// that describe an empty population, e.g. Units) must return zero values
+// (0, false, nil); every other one must panic with a string of the form
+// "pkg.Type: zero value: use NewType": never a runtime error (nil
+// dereference, index out of range) nor another message.
 //
 // It fails when the package declares an exported struct type, other than a
 // config (a name ending in "Config"), that types lacks, so that a new model
 // cannot skip the check.
-func ZeroValues(t *testing.T, dir string, types ...reflect.Type) {
+func ZeroValues(t *testing.T, dir string, returns []string, types ...reflect.Type) {
 	t.Helper()
 	listed := map[string]bool{}
 	for _, typ := range types {
@@ -52,13 +54,23 @@ func ZeroValues(t *testing.T, dir string, types ...reflect.Type) {
 				if method.Type.IsVariadic() {
 					args = args[:len(args)-1]
 				}
-				v := call(method.Func, args)
-				if v == nil {
+				out, v := call(method.Func, args)
+				where := fmt.Sprintf("zero %s.%s(%s)", typ, method.Name, set)
+				if slices.Contains(returns, method.Name) {
+					if v != nil {
+						t.Errorf("%s: panic %v, want it to return", where, v)
+					}
+					for _, o := range out {
+						if !o.IsZero() {
+							t.Errorf("%s returned %v, want the zero %s", where, o, o.Type())
+						}
+					}
 					continue
 				}
-				where := fmt.Sprintf("zero %s.%s(%s)", typ, method.Name, set)
 				s, ok := v.(string)
 				switch {
+				case v == nil:
+					t.Errorf("%s returned: want a panic", where)
 				case isRuntimeError(v):
 					t.Errorf("%s: runtime error: %v", where, v)
 				case !ok:
@@ -73,11 +85,11 @@ func ZeroValues(t *testing.T, dir string, types ...reflect.Type) {
 
 func isRuntimeError(v any) bool { _, ok := v.(runtime.Error); return ok }
 
-// call calls f with args and returns what it panicked with, or nil.
-func call(f reflect.Value, args []reflect.Value) (v any) {
+// call calls f with args and returns its results, or what it panicked
+// with.
+func call(f reflect.Value, args []reflect.Value) (out []reflect.Value, v any) {
 	defer func() { v = recover() }()
-	f.Call(args)
-	return nil
+	return f.Call(args), nil
 }
 
 // argSet is a way of making arguments.
