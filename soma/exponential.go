@@ -143,7 +143,7 @@ type adaptation struct {
 
 // Adaptation returns the adaptation current w of every unit (pA). The slice
 // is the state itself.
-func (ad *adaptation) Adaptation() []float32 { return ad.w }
+func (ad *adaptation) Adaptation() []float32 { return capped(ad.w) }
 
 // NewAdaptiveExponential returns a population at rest, or a *[spark.ConfigError].
 func NewAdaptiveExponential(cfg AdaptiveExponentialConfig) (*AdaptiveExponential, error) {

@@ -77,4 +77,4 @@ func (s *Izhikevich) Reset() {
 
 // Recovery returns the recovery variable u of every unit. The slice is the
 // state itself.
-func (s *Izhikevich) Recovery() []float32 { return s.u }
+func (s *Izhikevich) Recovery() []float32 { return capped(s.u) }

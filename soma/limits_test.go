@@ -33,3 +33,33 @@ func TestUnitsLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestStateCapacity: the state slices a population hands out end at its
+// last unit, capacity included, so that an append copies rather than
+// writes into the padding the kernels run over.
+func TestStateCapacity(t *testing.T) {
+	for _, m := range models {
+		s, _, err := m.build(70, 1, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		states := map[string]int{"Potential": cap(s.Potential())}
+		if r, ok := s.(interface{ Refractory() []uint16 }); ok {
+			states["Refractory"] = cap(r.Refractory())
+		}
+		if th, ok := s.(interface{ Threshold() []float32 }); ok {
+			states["Threshold"] = cap(th.Threshold())
+		}
+		if ad, ok := s.(interface{ Adaptation() []float32 }); ok {
+			states["Adaptation"] = cap(ad.Adaptation())
+		}
+		if iz, ok := s.(interface{ Recovery() []float32 }); ok {
+			states["Recovery"] = cap(iz.Recovery())
+		}
+		for name, c := range states {
+			if c != 70 {
+				t.Errorf("%s: cap(%s()) = %d, want Units = 70", m.class, name, c)
+			}
+		}
+	}
+}

@@ -82,6 +82,11 @@ func (p *population[T]) plan(b *mem.Block, n int, dt float64, params ref.Params)
 	mem.PlanStream(b, &p.rest, params["potential_rest"])
 }
 
+// capped returns a state array as the accessors hand it out: its capacity
+// cut to its length, so that an append copies it rather than writing into
+// the padding that the kernels run over (mem.Array).
+func capped[E float32 | uint16](x []E) []E { return x[:len(x):len(x)] }
+
 // name is the type's name, for panics.
 func (p *population[T]) name() string { return reflect.TypeFor[T]().Name() }
 
@@ -101,7 +106,7 @@ func (p *population[T]) Dt() float64 { return p.dt }
 // Potential returns the potential of every unit relative to the resting
 // potential (mV). The slice is the state itself: writes to it change the
 // population, so it serves to checkpoint and restore.
-func (p *population[T]) Potential() []float32 { return p.v }
+func (p *population[T]) Potential() []float32 { return capped(p.v) }
 
 // AbsolutePotential writes the absolute potential of every unit (mV) to dst,
 // which must have Units() elements (nil: allocated), and returns it.
@@ -168,7 +173,7 @@ func (rf *refractory) plan(b *mem.Block, n int, c []uint16) {
 // Refractory returns the refractory counter of every unit: the steps since
 // its last spike, starting at the cooldown c and saturating at 65535. The
 // slice is the state itself.
-func (rf *refractory) Refractory() []uint16 { return rf.r }
+func (rf *refractory) Refractory() []uint16 { return capped(rf.r) }
 
 func (rf *refractory) reset() { rf.c.Fill(rf.r) }
 
@@ -191,7 +196,7 @@ func (th *adaptiveThreshold) reset() { th.thr.Fill(th.theta) }
 
 // Threshold returns the threshold θ of every unit relative to the resting
 // potential (mV). The slice is the state itself.
-func (th *adaptiveThreshold) Threshold() []float32 { return th.theta }
+func (th *adaptiveThreshold) Threshold() []float32 { return capped(th.theta) }
 
 // leakyConsts are the constants of the leaky somas' potential update, and
 // the scratch block through which the assembly kernels run the last,

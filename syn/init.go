@@ -154,8 +154,8 @@ func (s sparse) String() string {
 // Rows draws the kernel of in for post units [lo, hi) of a population of
 // total post units: the rows a shard of a larger population holds, equal to
 // theirs in the whole kernel. The synapses it initializes must have
-// Post = hi − lo, with 0 ≤ lo ≤ hi ≤ total and 0 < total ≤ spark.MaxUnits;
-// a constructor refuses it otherwise.
+// Post = hi − lo, with 0 ≤ lo ≤ hi ≤ total, 0 < total ≤ spark.MaxUnits and
+// in not nil; a constructor refuses it otherwise.
 func Rows(in Initializer, lo, hi, total int) Initializer { return rows{in, lo, hi, total} }
 
 type rows struct {
@@ -173,6 +173,8 @@ func (r rows) entries(_, pre int, emit func(i, j int, w float32)) {
 
 func (r rows) check(post int) (float64, string) {
 	switch {
+	case r.in == nil:
+		return 0, fmt.Sprintf("%v: the initializer to draw rows of must not be nil", r)
 	case r.all <= 0 || r.all > spark.MaxUnits:
 		return float64(r.all), fmt.Sprintf("%v: must have total > 0 and at most spark.MaxUnits = %d", r, spark.MaxUnits)
 	case r.lo < 0:

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -94,6 +95,7 @@ func TestRowsShape(t *testing.T) {
 		{Rows(in, 0, 5, -5), "total > 0"},
 		{Rows(Rows(in, 0, 5, 1000), 0, 5, 10), "post units, 10"}, // the inner Rows must draw the outer's 10 rows, not 5
 		{Rows(in, 0, 5, testutil.Int(1<<40)), "MaxUnits"},
+		{Rows(nil, 0, 5, 5), "nil"},
 	}
 	for _, k := range paths() {
 		for model, build := range models {
@@ -337,8 +339,49 @@ func TestSparseLimit(t *testing.T) {
 	if s.sparse {
 		t.Errorf("AutoStorage chose sparse storage for %d non-zero weights, more than its limit 10", len(s.w16))
 	}
+	// SetKernel of sparse synapses refuses the same, leaving the kernel
+	// as it was.
+	few := make([]float32, 24)
+	few[3], few[17] = 1, 2
+	sp, err := NewLinearSynapses(LinearSynapsesConfig{Post: 4, Pre: 6, Kernel: few, Storage: Sparse})
+	if err != nil {
+		t.Fatal(err)
+	}
+	many := make([]float32, 24)
+	for k := range many {
+		many[k] = 1
+	}
+	wantConfigError(t, "SetKernel of 24 weights, at most 10 sparse", sp.SetKernel(many), "Kernel", "at most 10 non-zero weights")
+	if got := sp.Kernel(nil); !slices.Equal(got, few) {
+		t.Errorf("kernel after the refused SetKernel: %v, want %v", got, few)
+	}
 	maxSparse = math.MaxInt32
 	if s, _ := NewLinearSynapses(cfg); !s.sparse {
 		t.Error("AutoStorage chose dense storage for 5% non-zero weights")
+	}
+}
+
+// TestTracesCapacity: the trace states synapses hand out end at their last
+// value, capacity included, so that an append copies rather than writes
+// into the padding the kernels run over.
+func TestTracesCapacity(t *testing.T) {
+	for _, perConn := range []bool{false, true} {
+		p := map[string]spark.Param{}
+		if perConn {
+			tau := make([]float32, 7*9)
+			for k := range tau {
+				tau[k] = float32(1 + k%9)
+			}
+			p["tau"] = spark.PerUnit(tau)
+		}
+		s, err := models["TracedSynapses"](LinearSynapsesConfig{Post: 7, Pre: 9, Init: Constant(1)}, 1, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, st := range s.(traced).Traces() {
+			if cap(st) != len(st) {
+				t.Errorf("per connection %v: trace %d: len %d, cap %d", perConn, k, len(st), cap(st))
+			}
+		}
 	}
 }

@@ -633,7 +633,11 @@ func (s *synapses[T]) Traces() [][]float32 {
 	if s.tr == nil {
 		return nil
 	}
-	return s.tr.States()
+	states := s.tr.States() // a fresh slice of the arrays
+	for k, st := range states {
+		states[k] = st[:len(st):len(st)] // an append copies, rather than writing into the padding
+	}
+	return states
 }
 
 // Reset sets every trace to its base.
@@ -711,7 +715,12 @@ func (s *synapses[T]) SetKernel(w []float32) error {
 	}
 	if s.sparse {
 		kw := &weights{dense: w}
-		s.storeSparse(kw, kw.nonzero())
+		nnz := kw.nonzero()
+		if nnz > maxSparse {
+			return &spark.ConfigError{Config: name, Field: "Kernel", Index: -1, Value: float64(nnz),
+				Rule: fmt.Sprintf("sparse storage holds at most %d non-zero weights (its offsets are int32)", maxSparse)}
+		}
+		s.storeSparse(kw, nnz)
 		return nil
 	}
 	s.store(w)

@@ -37,3 +37,23 @@ func TestUnitsLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestStateCapacity: the state slices a tracer hands out end at its last
+// trace, capacity included, so that an append copies rather than writes
+// into the padding the kernels run over.
+func TestStateCapacity(t *testing.T) {
+	tr, err := NewRFSTracer(RFSTracerConfig{Units: 70})
+	if err != nil {
+		t.Fatal(err)
+	}
+	single, err := NewTracer(TracerConfig{Units: 70})
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := append(tr.States(), tr.FastRise(), tr.SlowDecay(), single.Value())
+	for k, st := range states {
+		if len(st) != 70 || cap(st) != 70 {
+			t.Errorf("state %d: len %d, cap %d; want 70", k, len(st), cap(st))
+		}
+	}
+}

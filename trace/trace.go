@@ -102,7 +102,7 @@ func (c core[T]) States() [][]float32 {
 	if c.t == nil {
 		return nil
 	}
-	return c.t.States()
+	return capped(c.t.States())
 }
 
 // state returns the live state of stage k; nil for a zero value.
@@ -110,7 +110,18 @@ func (c core[T]) state(k int) []float32 {
 	if c.t == nil {
 		return nil
 	}
-	return c.t.State(k)
+	st := c.t.State(k)
+	return st[:len(st):len(st)]
+}
+
+// capped cuts the capacity of each state array to its length, so that an
+// append copies it rather than writing into the padding that the kernels
+// run over.
+func capped(states [][]float32) [][]float32 {
+	for k, st := range states {
+		states[k] = st[:len(st):len(st)]
+	}
+	return states
 }
 
 // build validates a config and builds its traces.
