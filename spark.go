@@ -108,7 +108,10 @@ func (e *ConfigError) Error() string {
 		name = fmt.Sprintf("%s[%d]", name, e.Index)
 	}
 	v := strconv.FormatFloat(e.Value, 'g', -1, 64)
-	if float64(float32(e.Value)) == e.Value {
+	switch {
+	case e.Value == math.Trunc(e.Value) && math.Abs(e.Value) <= 1<<53:
+		v = strconv.FormatFloat(e.Value, 'f', -1, 64) // a size or count, in full
+	case float64(float32(e.Value)) == e.Value:
 		v = strconv.FormatFloat(e.Value, 'g', -1, 32) // a float32 parameter, as it was written
 	}
 	return fmt.Sprintf("%s = %s: %s", name, v, e.Rule)
