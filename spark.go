@@ -12,9 +12,35 @@ package spark
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 
 	"github.com/sparkgo/spark/internal/cpu"
+)
+
+// The size limits every constructor checks (soma, trace and syn), refusing
+// a larger config with a *[ConfigError] before it allocates anything.
+//
+// They lie far beyond what one process simulates: 2³⁰ units is a billion
+// neurons, whose potentials alone take 4 GiB, and 2⁴⁰ synapses take 2 TiB
+// as binary16. What they guarantee is that every size and index the library
+// computes is valid: a unit index fits the int32 indices of sparse synapse
+// storage, and the bytes of all the arrays one population allocates
+// together (fewer than 128 per unit, trace or synapse) fit an int, so that
+// no size wraps around. On 32-bit platforms, where an int has 31 bits of
+// magnitude, both are math.MaxInt>>7 = 2²⁴ − 1 for that reason.
+//
+// A limit is not a promise that the memory exists: below it, an allocation
+// that the machine cannot satisfy still ends the program.
+const (
+	// MaxUnits is the most units a population may have: a soma's or a
+	// trace's Units, and a synapse population's Post and Pre.
+	MaxUnits = min(1<<30, math.MaxInt>>7)
+
+	// MaxSynapses is the most synapses, Post·Pre, that one synapse
+	// population may connect, whether stored densely or not; traces per
+	// synapse hold Post·Pre values per stage under the same limit.
+	MaxSynapses = min(1<<40, math.MaxInt>>7)
 )
 
 // Param is a model parameter: one value for every unit of a population
@@ -82,7 +108,10 @@ func (e *ConfigError) Error() string {
 		name = fmt.Sprintf("%s[%d]", name, e.Index)
 	}
 	v := strconv.FormatFloat(e.Value, 'g', -1, 64)
-	if float64(float32(e.Value)) == e.Value {
+	switch {
+	case e.Value == math.Trunc(e.Value) && math.Abs(e.Value) <= 1<<53:
+		v = strconv.FormatFloat(e.Value, 'f', -1, 64) // a size or count, in full
+	case float64(float32(e.Value)) == e.Value:
 		v = strconv.FormatFloat(e.Value, 'g', -1, 32) // a float32 parameter, as it was written
 	}
 	return fmt.Sprintf("%s = %s: %s", name, v, e.Rule)

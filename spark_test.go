@@ -39,6 +39,10 @@ func TestConfigError(t *testing.T) {
 			"soma.LeakyConfig.Threshold[7] = 1e+40: must be finite"},
 		{ConfigError{Config: "soma.LeakyConfig", Field: "Threshold", Index: -1, Length: true, Value: 4, Rule: "r"},
 			"len(soma.LeakyConfig.Threshold) = 4: r"},
+		{ConfigError{Config: "soma.LeakyConfig", Field: "Units", Index: -1, Value: 1 << 31, Rule: "r"},
+			"soma.LeakyConfig.Units = 2147483648: r"}, // a size in full, not as the float32 2.1474836e+09
+		{ConfigError{Config: "soma.LeakyConfig", Field: "Threshold", Index: -1, Value: -40.25, Rule: "r"},
+			"soma.LeakyConfig.Threshold = -40.25: r"},
 	} {
 		if got := c.e.Error(); got != c.want {
 			t.Errorf("Error() = %q, want %q", got, c.want)

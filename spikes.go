@@ -12,17 +12,61 @@ import (
 // population of n units are exactly [SpikeWords](n) long.
 type Spikes []uint64
 
-// SpikeWords is the number of words that hold the spikes of n units.
-func SpikeWords(n int) int { return (n + 63) / 64 }
+// SpikeWords is the number of words that hold the spikes of n units. It
+// panics if n is negative.
+func SpikeWords(n int) int {
+	if n < 0 {
+		panic(negativeUnits(n))
+	}
+	return n/64 + (n%64+63)/64 // (n + 63)/64 without overflow near math.MaxInt
+}
 
-// NewSpikes returns an empty set for n units.
-func NewSpikes(n int) Spikes { return make(Spikes, SpikeWords(n)) }
+// NewSpikes returns an empty set for n units. It panics unless
+// 0 ≤ n ≤ [MaxUnits].
+func NewSpikes(n int) Spikes {
+	if n < 0 || n > MaxUnits {
+		panic(fmt.Sprintf("spark: NewSpikes(%d): the number of units must be in [0, MaxUnits = %d]", n, MaxUnits))
+	}
+	return make(Spikes, SpikeWords(n))
+}
 
-// Has reports whether unit i spiked.
-func (s Spikes) Has(i int) bool { return s[i/64]>>(i%64)&1 != 0 }
+// Has reports whether unit i spiked. It panics unless 0 ≤ i < 64·len(s).
+func (s Spikes) Has(i int) bool {
+	// One unsigned compare refuses both a negative i (a huge word index)
+	// and one past the last word, and spares the index its bounds check.
+	if w := uint(i) / 64; w < uint(len(s)) {
+		return s[w]>>(uint(i)%64)&1 != 0
+	}
+	panic(indexError{"Has", i, len(s)})
+}
 
-// Set marks unit i as spiking.
-func (s Spikes) Set(i int) { s[i/64] |= 1 << (i % 64) }
+// Set marks unit i as spiking. It panics unless 0 ≤ i < 64·len(s).
+func (s Spikes) Set(i int) {
+	if w := uint(i) / 64; w < uint(len(s)) {
+		s[w] |= 1 << (uint(i) % 64)
+		return
+	}
+	panic(indexError{"Set", i, len(s)})
+}
+
+// indexError is what Has and Set panic with for an index out of range: a
+// value formatted only when printed, which keeps them cheap enough to
+// inline.
+type indexError struct {
+	fn       string
+	i, words int
+}
+
+func (e indexError) Error() string {
+	return fmt.Sprintf("spark: Spikes.%s(%d): index out of range [0, %d) of a set of %d words", e.fn, e.i, 64*e.words, e.words)
+}
+
+// negativeUnits is SpikeWords' panic, out of line.
+//
+//go:noinline
+func negativeUnits(n int) string {
+	return fmt.Sprintf("spark: SpikeWords(%d): the number of units must be ≥ 0", n)
+}
 
 // Clear empties the set.
 func (s Spikes) Clear() { clear(s) }

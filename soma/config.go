@@ -11,14 +11,15 @@ import (
 // for the default (the JAX library's, SPEC.md). Potentials are absolute (mV);
 // the somas store them relative to the resting potential.
 //
-// A constructor refuses a config with Units ≤ 0, a Dt that is negative or
-// not finite, a parameter value that is not finite, a time constant or spike
-// slope ≤ 0, a negative cooldown or one longer than 65534 steps, or per-unit
-// values whose number is not Units; the error is a *[spark.ConfigError].
+// A constructor refuses a config with Units ≤ 0 or above spark.MaxUnits,
+// a Dt that is negative or not finite, a parameter value that is not
+// finite, a time constant or spike slope ≤ 0, a negative cooldown or one
+// longer than 65534 steps, or per-unit values whose number is not Units;
+// the error is a *[spark.ConfigError].
 
 // LeakyConfig configures a [Leaky] population (the seed's LeakySomaConfig).
 type LeakyConfig struct {
-	Units int     // population size, > 0
+	Units int     // population size, > 0 and at most spark.MaxUnits
 	Dt    float64 // time step (ms), > 0; 0 means 1 ms
 
 	PotentialRest  spark.Param // resting potential (mV); default −60
@@ -31,7 +32,7 @@ type LeakyConfig struct {
 // RefractoryLeakyConfig configures a [RefractoryLeaky] population (the
 // seed's RefractoryLeakySomaConfig).
 type RefractoryLeakyConfig struct {
-	Units int     // population size, > 0
+	Units int     // population size, > 0 and at most spark.MaxUnits
 	Dt    float64 // time step (ms), > 0; 0 means 1 ms
 
 	PotentialRest  spark.Param // resting potential (mV); default −60
@@ -49,7 +50,7 @@ type StrictRefractoryLeakyConfig RefractoryLeakyConfig
 // AdaptiveLeakyConfig configures an [AdaptiveLeaky] population (the seed's
 // AdaptiveLeakySomaConfig).
 type AdaptiveLeakyConfig struct {
-	Units int     // population size, > 0
+	Units int     // population size, > 0 and at most spark.MaxUnits
 	Dt    float64 // time step (ms), > 0; 0 means 1 ms
 
 	PotentialRest  spark.Param // resting potential (mV); default −60
@@ -65,7 +66,7 @@ type AdaptiveLeakyConfig struct {
 // ExponentialConfig configures an [Exponential] population (the seed's
 // ExponentialSomaConfig).
 type ExponentialConfig struct {
-	Units int     // population size, > 0
+	Units int     // population size, > 0 and at most spark.MaxUnits
 	Dt    float64 // time step (ms), > 0; 0 means 1 ms
 
 	PotentialRest     spark.Param // resting potential (mV); default −70
@@ -80,7 +81,7 @@ type ExponentialConfig struct {
 // RefractoryExponentialConfig configures a [RefractoryExponential]
 // population (the seed's RefractoryExponentialSomaConfig).
 type RefractoryExponentialConfig struct {
-	Units int     // population size, > 0
+	Units int     // population size, > 0 and at most spark.MaxUnits
 	Dt    float64 // time step (ms), > 0; 0 means 1 ms
 
 	PotentialRest     spark.Param // resting potential (mV); default −70
@@ -96,7 +97,7 @@ type RefractoryExponentialConfig struct {
 // AdaptiveExponentialConfig configures an [AdaptiveExponential] (AdEx)
 // population (the seed's AdaptiveExponentialSomaConfig).
 type AdaptiveExponentialConfig struct {
-	Units int     // population size, > 0
+	Units int     // population size, > 0 and at most spark.MaxUnits
 	Dt    float64 // time step (ms), > 0; 0 means 1 ms
 
 	PotentialRest          spark.Param // resting potential (mV); default −70
@@ -115,7 +116,7 @@ type AdaptiveExponentialConfig struct {
 // [SimplifiedAdaptiveExponential] population (the seed's
 // SimplifiedAdaptiveExponentialSomaConfig).
 type SimplifiedAdaptiveExponentialConfig struct {
-	Units int     // population size, > 0
+	Units int     // population size, > 0 and at most spark.MaxUnits
 	Dt    float64 // time step (ms), > 0; 0 means 1 ms
 
 	PotentialRest     spark.Param // resting potential (mV); default −70
@@ -133,7 +134,7 @@ type SimplifiedAdaptiveExponentialConfig struct {
 // IzhikevichConfig configures an [Izhikevich] population (the seed's
 // IzhikevichSomaConfig).
 type IzhikevichConfig struct {
-	Units int     // population size, > 0
+	Units int     // population size, > 0 and at most spark.MaxUnits
 	Dt    float64 // time step (ms), > 0; 0 means 1 ms
 
 	PotentialRest       spark.Param // resting potential (mV); default −65

@@ -24,10 +24,15 @@ import (
 // inputs, J. Neurosci. 23(37):11628–11640 (2003),
 // https://www.jneurosci.org/content/23/37/11628; Neuronal Dynamics,
 // chapter 5.2, https://neuronaldynamics.epfl.ch/online/Ch5.S2.html.
+//
+// An Exponential is not safe for concurrent use: Step updates its state in place
+// (see the package documentation to shard a population).
 type Exponential struct {
-	population
+	exponentialPopulation
 	k exponentialConsts
 }
+
+type exponentialPopulation = population[Exponential]
 
 // NewExponential returns a population at rest, or a *[spark.ConfigError].
 func NewExponential(cfg ExponentialConfig) (*Exponential, error) {
@@ -37,7 +42,7 @@ func NewExponential(cfg ExponentialConfig) (*Exponential, error) {
 	}
 	s := &Exponential{}
 	var b mem.Block
-	s.population.plan(&b, "Exponential", cfg.Units, dt, p)
+	s.exponentialPopulation.plan(&b, cfg.Units, dt, p)
 	s.k.plan(&b, ref.NewExponential(dt, p))
 	b.Alloc()
 	return s, nil
@@ -63,11 +68,16 @@ func (s *Exponential) Reset() { clear(s.v) }
 //	r ← s ? 0 : min(r + 1, 65535)
 //
 // References: as [Exponential].
+//
+// A RefractoryExponential is not safe for concurrent use: Step updates its state in place
+// (see the package documentation to shard a population).
 type RefractoryExponential struct {
-	population
+	refractoryExponentialPopulation
 	refractory
 	k exponentialConsts
 }
+
+type refractoryExponentialPopulation = population[RefractoryExponential]
 
 // NewRefractoryExponential returns a population at rest, or a *[spark.ConfigError].
 func NewRefractoryExponential(cfg RefractoryExponentialConfig) (*RefractoryExponential, error) {
@@ -78,7 +88,7 @@ func NewRefractoryExponential(cfg RefractoryExponentialConfig) (*RefractoryExpon
 	s := &RefractoryExponential{}
 	m := ref.NewRefractoryExponential(dt, p)
 	var b mem.Block
-	s.population.plan(&b, "RefractoryExponential", cfg.Units, dt, p)
+	s.refractoryExponentialPopulation.plan(&b, cfg.Units, dt, p)
 	s.refractory.plan(&b, cfg.Units, m.C)
 	s.k.plan(&b, &m.Exponential)
 	b.Alloc()
@@ -113,11 +123,16 @@ func (s *RefractoryExponential) Reset() {
 // Adaptive exponential integrate-and-fire model as an effective description
 // of neuronal activity, J. Neurophysiol. 94(5):3637–3642 (2005),
 // https://doi.org/10.1152/jn.00686.2005; Neuronal Dynamics, chapter 5.2.
+//
+// An AdaptiveExponential is not safe for concurrent use: Step updates its state in place
+// (see the package documentation to shard a population).
 type AdaptiveExponential struct {
-	population
+	adaptiveExponentialPopulation
 	adaptation
 	k exponentialConsts
 }
+
+type adaptiveExponentialPopulation = population[AdaptiveExponential]
 
 // adaptation is AdEx's adaptation current w, with kw = dt/adaptation_tau,
 // a = adaptation_subthreshold and b = adaptation_delta.
@@ -128,7 +143,7 @@ type adaptation struct {
 
 // Adaptation returns the adaptation current w of every unit (pA). The slice
 // is the state itself.
-func (ad *adaptation) Adaptation() []float32 { return ad.w }
+func (ad *adaptation) Adaptation() []float32 { return capped(ad.w) }
 
 // NewAdaptiveExponential returns a population at rest, or a *[spark.ConfigError].
 func NewAdaptiveExponential(cfg AdaptiveExponentialConfig) (*AdaptiveExponential, error) {
@@ -139,7 +154,7 @@ func NewAdaptiveExponential(cfg AdaptiveExponentialConfig) (*AdaptiveExponential
 	s := &AdaptiveExponential{}
 	m := ref.NewAdaptiveExponential(dt, p)
 	var b mem.Block
-	s.population.plan(&b, "AdaptiveExponential", cfg.Units, dt, p)
+	s.adaptiveExponentialPopulation.plan(&b, cfg.Units, dt, p)
 	mem.Array(&b, &s.w, cfg.Units)
 	mem.PlanStream(&b, &s.adaptation.kw, m.KW)
 	mem.PlanStream(&b, &s.adaptation.a, m.A)
@@ -173,12 +188,17 @@ func (s *AdaptiveExponential) Reset() {
 //	θ ← θ + λθ·(thr − θ) + threshold_delta·s
 //
 // References: as [AdaptiveExponential].
+//
+// A SimplifiedAdaptiveExponential is not safe for concurrent use: Step updates its state in place
+// (see the package documentation to shard a population).
 type SimplifiedAdaptiveExponential struct {
-	population
+	simplifiedAdaptiveExponentialPopulation
 	refractory
 	adaptiveThreshold
 	k exponentialConsts
 }
+
+type simplifiedAdaptiveExponentialPopulation = population[SimplifiedAdaptiveExponential]
 
 // NewSimplifiedAdaptiveExponential returns a population at rest, or a *[spark.ConfigError].
 func NewSimplifiedAdaptiveExponential(cfg SimplifiedAdaptiveExponentialConfig) (*SimplifiedAdaptiveExponential, error) {
@@ -189,9 +209,9 @@ func NewSimplifiedAdaptiveExponential(cfg SimplifiedAdaptiveExponentialConfig) (
 	s := &SimplifiedAdaptiveExponential{}
 	m := ref.NewSimplifiedAdaptiveExponential(dt, p)
 	var b mem.Block
-	s.population.plan(&b, "SimplifiedAdaptiveExponential", cfg.Units, dt, p)
+	s.simplifiedAdaptiveExponentialPopulation.plan(&b, cfg.Units, dt, p)
 	s.refractory.plan(&b, cfg.Units, m.C)
-	s.adaptiveThreshold.plan(&b, &s.population, m.Thr, &m.AdaptiveThreshold)
+	s.adaptiveThreshold.plan(&b, cfg.Units, m.Thr, &m.AdaptiveThreshold)
 	s.k.plan(&b, &m.Exponential)
 	b.Alloc()
 	s.Reset()
@@ -210,4 +230,16 @@ func (s *SimplifiedAdaptiveExponential) Reset() {
 	clear(s.v)
 	s.refractory.reset()
 	s.adaptiveThreshold.reset()
+}
+
+// AbsoluteThreshold writes θ + potential_rest (mV) of every unit to dst (nil:
+// allocated), which must have Units() elements, and returns it.
+func (s *SimplifiedAdaptiveExponential) AbsoluteThreshold(dst []float32) []float32 {
+	return s.toAbsolute("AbsoluteThreshold", dst, s.theta)
+}
+
+// SetAbsoluteThreshold sets θ = src − potential_rest for every unit;
+// len(src) must be Units().
+func (s *SimplifiedAdaptiveExponential) SetAbsoluteThreshold(src []float32) {
+	s.fromAbsolute("SetAbsoluteThreshold", s.theta, src)
 }

@@ -23,11 +23,16 @@ import (
 // the absolute potential, as in the paper. Reference: Izhikevich, Simple
 // model of spiking neurons, IEEE Trans. Neural Netw. 14(6):1569–1572 (2003),
 // https://doi.org/10.1109/TNN.2003.820440.
+//
+// An Izhikevich is not safe for concurrent use: Step updates its state in place
+// (see the package documentation to shard a population).
 type Izhikevich struct {
-	population
+	izhikevichPopulation
 	u []float32 // recovery variable
 	k izhikevichConsts
 }
+
+type izhikevichPopulation = population[Izhikevich]
 
 // izhikevichConsts are the constants of the Izhikevich update.
 type izhikevichConsts struct {
@@ -44,7 +49,7 @@ func NewIzhikevich(cfg IzhikevichConfig) (*Izhikevich, error) {
 	s := &Izhikevich{}
 	m := ref.NewIzhikevich(dt, p)
 	var b mem.Block
-	s.population.plan(&b, "Izhikevich", cfg.Units, dt, p)
+	s.izhikevichPopulation.plan(&b, cfg.Units, dt, p)
 	mem.Array(&b, &s.u, cfg.Units)
 	s.k.dt = m.Dt
 	mem.PlanStream(&b, &s.k.r, m.R)
@@ -72,4 +77,4 @@ func (s *Izhikevich) Reset() {
 
 // Recovery returns the recovery variable u of every unit. The slice is the
 // state itself.
-func (s *Izhikevich) Recovery() []float32 { return s.u }
+func (s *Izhikevich) Recovery() []float32 { return capped(s.u) }

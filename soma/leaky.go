@@ -18,10 +18,15 @@ import (
 // the exact integration of τ·dV/dt = −V + R·I over a step with I held
 // constant. Reference: Gerstner, Kistler, Naud and Paninski, Neuronal
 // Dynamics (2014), chapter 1.3, https://neuronaldynamics.epfl.ch/online/Ch1.S3.html.
+//
+// A Leaky is not safe for concurrent use: Step updates its state in place
+// (see the package documentation to shard a population).
 type Leaky struct {
-	population
+	leakyPopulation
 	k leakyConsts
 }
+
+type leakyPopulation = population[Leaky]
 
 // NewLeaky returns a population at rest, or a *[spark.ConfigError].
 func NewLeaky(cfg LeakyConfig) (*Leaky, error) {
@@ -31,7 +36,7 @@ func NewLeaky(cfg LeakyConfig) (*Leaky, error) {
 	}
 	s := &Leaky{}
 	var b mem.Block
-	s.population.plan(&b, "Leaky", cfg.Units, dt, p)
+	s.leakyPopulation.plan(&b, cfg.Units, dt, p)
 	s.k.plan(&b, ref.NewLeaky(dt, p))
 	b.Alloc()
 	return s, nil
@@ -58,14 +63,19 @@ func (s *Leaky) Reset() { clear(s.v) }
 //
 // so a unit ignores its input and cannot spike for c + 1 steps after a spike,
 // and on its first step. Reference: Neuronal Dynamics, chapter 1.3.
+//
+// A RefractoryLeaky is not safe for concurrent use: Step updates its state in place
+// (see the package documentation to shard a population).
 type RefractoryLeaky struct {
-	refractoryLeaky
+	refractoryLeakyBase
 }
 
+type refractoryLeakyBase = refractoryLeaky[RefractoryLeaky]
+
 // refractoryLeaky is the state and constants RefractoryLeaky and
-// StrictRefractoryLeaky share; they differ only in their Step.
-type refractoryLeaky struct {
-	population
+// StrictRefractoryLeaky (T) share; they differ only in their Step.
+type refractoryLeaky[T any] struct {
+	population[T]
 	refractory
 	k leakyConsts
 }
@@ -73,20 +83,20 @@ type refractoryLeaky struct {
 // NewRefractoryLeaky returns a population at rest, or a *[spark.ConfigError].
 func NewRefractoryLeaky(cfg RefractoryLeakyConfig) (*RefractoryLeaky, error) {
 	s := &RefractoryLeaky{}
-	if err := s.init("RefractoryLeaky", cfg); err != nil {
+	if err := s.init(cfg); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
-func (s *refractoryLeaky) init(name string, cfg RefractoryLeakyConfig) error {
-	dt, p, err := config.Resolve("soma."+name+"Config", cfg.Units, cfg.Dt, cfg.fields())
+func (s *refractoryLeaky[T]) init(cfg RefractoryLeakyConfig) error {
+	dt, p, err := config.Resolve("soma."+s.name()+"Config", cfg.Units, cfg.Dt, cfg.fields())
 	if err != nil {
 		return err
 	}
 	m := ref.NewRefractoryLeaky(dt, p)
 	var b mem.Block
-	s.population.plan(&b, name, cfg.Units, dt, p)
+	s.population.plan(&b, cfg.Units, dt, p)
 	s.refractory.plan(&b, cfg.Units, m.C)
 	s.k.plan(&b, &m.Leaky)
 	b.Alloc()
@@ -101,7 +111,7 @@ func (s *RefractoryLeaky) Step(current []float32, spikes spark.Spikes) {
 }
 
 // Reset sets every unit to rest and its counter to the cooldown.
-func (s *refractoryLeaky) Reset() {
+func (s *refractoryLeaky[T]) Reset() {
 	clear(s.v)
 	s.refractory.reset()
 }
@@ -117,14 +127,19 @@ func (s *refractoryLeaky) Reset() {
 //	r ← s ? 0 : min(r + 1, 65535)
 //
 // Reference: Neuronal Dynamics, chapter 1.3.
+//
+// A StrictRefractoryLeaky is not safe for concurrent use: Step updates its state in place
+// (see the package documentation to shard a population).
 type StrictRefractoryLeaky struct {
-	refractoryLeaky
+	strictRefractoryLeakyBase
 }
+
+type strictRefractoryLeakyBase = refractoryLeaky[StrictRefractoryLeaky]
 
 // NewStrictRefractoryLeaky returns a population at rest, or a *[spark.ConfigError].
 func NewStrictRefractoryLeaky(cfg StrictRefractoryLeakyConfig) (*StrictRefractoryLeaky, error) {
 	s := &StrictRefractoryLeaky{}
-	if err := s.init("StrictRefractoryLeaky", RefractoryLeakyConfig(cfg)); err != nil {
+	if err := s.init(RefractoryLeakyConfig(cfg)); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -150,12 +165,17 @@ func (s *StrictRefractoryLeaky) Step(current []float32, spikes spark.Spikes) {
 //
 // Reference: Neuronal Dynamics, chapter 5.1,
 // https://neuronaldynamics.epfl.ch/online/Ch5.S1.html.
+//
+// An AdaptiveLeaky is not safe for concurrent use: Step updates its state in place
+// (see the package documentation to shard a population).
 type AdaptiveLeaky struct {
-	population
+	adaptiveLeakyPopulation
 	refractory
 	adaptiveThreshold
 	k leakyConsts
 }
+
+type adaptiveLeakyPopulation = population[AdaptiveLeaky]
 
 // NewAdaptiveLeaky returns a population at rest, or a *[spark.ConfigError].
 func NewAdaptiveLeaky(cfg AdaptiveLeakyConfig) (*AdaptiveLeaky, error) {
@@ -166,9 +186,9 @@ func NewAdaptiveLeaky(cfg AdaptiveLeakyConfig) (*AdaptiveLeaky, error) {
 	s := &AdaptiveLeaky{}
 	m := ref.NewAdaptiveLeaky(dt, p)
 	var b mem.Block
-	s.population.plan(&b, "AdaptiveLeaky", cfg.Units, dt, p)
+	s.adaptiveLeakyPopulation.plan(&b, cfg.Units, dt, p)
 	s.refractory.plan(&b, cfg.Units, m.C)
-	s.adaptiveThreshold.plan(&b, &s.population, m.Thr, &m.AdaptiveThreshold)
+	s.adaptiveThreshold.plan(&b, cfg.Units, m.Thr, &m.AdaptiveThreshold)
 	s.k.plan(&b, &m.Leaky)
 	b.Alloc()
 	s.Reset()
@@ -187,4 +207,16 @@ func (s *AdaptiveLeaky) Reset() {
 	clear(s.v)
 	s.refractory.reset()
 	s.adaptiveThreshold.reset()
+}
+
+// AbsoluteThreshold writes θ + potential_rest (mV) of every unit to dst (nil:
+// allocated), which must have Units() elements, and returns it.
+func (s *AdaptiveLeaky) AbsoluteThreshold(dst []float32) []float32 {
+	return s.toAbsolute("AbsoluteThreshold", dst, s.theta)
+}
+
+// SetAbsoluteThreshold sets θ = src − potential_rest for every unit;
+// len(src) must be Units().
+func (s *AdaptiveLeaky) SetAbsoluteThreshold(src []float32) {
+	s.fromAbsolute("SetAbsoluteThreshold", s.theta, src)
 }

@@ -1,9 +1,27 @@
+// Package soma holds the neuron models of Spark (SPEC.md, "Somas"): a
+// population of units, each with a potential, that Step advances by one
+// time step from its input currents (pA) to its spikes, one bit per unit
+// ([spark.Spikes]). Every model implements [Soma]; its constructor checks
+// the config and returns a *[spark.ConfigError] for a bad one.
+//
+// A population is not safe for concurrent use: Step updates its state in
+// place. To step a large network on several cores, shard it: one
+// population per shard of units, each stepped by its own goroutine with its
+// own currents and spike words, and the synapses into the shard built with
+// syn.Rows for its units. bench/cuba.go does this.
+//
+// A population comes from its constructor. The zero value (Leaky{}) has no
+// units: Units and Dt return 0, the state accessors nil and Reset does
+// nothing; every other method panics with "soma.Leaky: zero value: use
+// NewLeaky".
 package soma
 
 import (
 	"fmt"
+	"reflect"
 
 	"github.com/sparkgo/spark"
+	"github.com/sparkgo/spark/internal/config"
 	"github.com/sparkgo/spark/internal/mem"
 	"github.com/sparkgo/spark/internal/ref"
 )
@@ -47,45 +65,64 @@ var (
 )
 
 // population is what every soma has: its size, time step, and potential.
-type population struct {
-	name string // the type, for panics
+// T is the public type that embeds it, for messages: a zero value, made
+// without its constructor, has no other record of it. Each type embeds it
+// through an unexported alias (leakyPopulation = population[Leaky]), which
+// go doc leaves out of the type's fields as it does not an instantiation.
+type population[T any] struct {
 	n    int
 	dt   float64
 	v    []float32           // potential, rebased
 	rest mem.Stream[float32] // potential_rest, to convert to and from absolute potentials
 }
 
-func (p *population) plan(b *mem.Block, name string, n int, dt float64, params ref.Params) {
-	p.name, p.n, p.dt = name, n, dt
+func (p *population[T]) plan(b *mem.Block, n int, dt float64, params ref.Params) {
+	p.n, p.dt = n, dt
 	mem.Array(b, &p.v, n)
 	mem.PlanStream(b, &p.rest, params["potential_rest"])
 }
 
+// capped returns a state array as the accessors hand it out: its capacity
+// cut to its length, so that an append copies it rather than writing into
+// the padding that the kernels run over (mem.Array).
+func capped[E float32 | uint16](x []E) []E { return x[:len(x):len(x)] }
+
+// name is the type's name, for panics.
+func (p *population[T]) name() string { return reflect.TypeFor[T]().Name() }
+
+// live panics unless the population was made by its constructor.
+func (p *population[T]) live() {
+	if p.n == 0 {
+		panic(config.ZeroValue[T]())
+	}
+}
+
 // Units returns the population size.
-func (p *population) Units() int { return p.n }
+func (p *population[T]) Units() int { return p.n }
 
 // Dt returns the time step (ms).
-func (p *population) Dt() float64 { return p.dt }
+func (p *population[T]) Dt() float64 { return p.dt }
 
 // Potential returns the potential of every unit relative to the resting
 // potential (mV). The slice is the state itself: writes to it change the
 // population, so it serves to checkpoint and restore.
-func (p *population) Potential() []float32 { return p.v }
+func (p *population[T]) Potential() []float32 { return capped(p.v) }
 
 // AbsolutePotential writes the absolute potential of every unit (mV) to dst,
 // which must have Units() elements (nil: allocated), and returns it.
-func (p *population) AbsolutePotential(dst []float32) []float32 {
+func (p *population[T]) AbsolutePotential(dst []float32) []float32 {
 	return p.toAbsolute("AbsolutePotential", dst, p.v)
 }
 
 // SetAbsolutePotential sets the potential of every unit from absolute values
 // (mV); len(src) must be Units().
-func (p *population) SetAbsolutePotential(src []float32) {
+func (p *population[T]) SetAbsolutePotential(src []float32) {
 	p.fromAbsolute("SetAbsolutePotential", p.v, src)
 }
 
 // toAbsolute writes x + potential_rest to dst.
-func (p *population) toAbsolute(fn string, dst, x []float32) []float32 {
+func (p *population[T]) toAbsolute(fn string, dst, x []float32) []float32 {
+	p.live()
 	if dst == nil {
 		dst = make([]float32, p.n)
 	}
@@ -97,24 +134,27 @@ func (p *population) toAbsolute(fn string, dst, x []float32) []float32 {
 }
 
 // fromAbsolute sets x to src − potential_rest.
-func (p *population) fromAbsolute(fn string, x, src []float32) {
+func (p *population[T]) fromAbsolute(fn string, x, src []float32) {
+	p.live()
 	p.checkLen(fn, "src", len(src))
 	for i := range x {
 		x[i] = src[i] - p.rest.At(i)
 	}
 }
 
-func (p *population) checkLen(fn, arg string, n int) {
+func (p *population[T]) checkLen(fn, arg string, n int) {
 	if n != p.n {
-		panic(fmt.Sprintf("soma: %s.%s: len(%s) = %d, want Units = %d", p.name, fn, arg, n, p.n))
+		panic(fmt.Sprintf("soma: %s.%s: len(%s) = %d, want Units = %d", p.name(), fn, arg, n, p.n))
 	}
 }
 
-// checkStep panics unless Step's slices fit the population.
-func (p *population) checkStep(current []float32, spikes spark.Spikes) {
-	if len(current) != p.n || len(spikes) != spark.SpikeWords(p.n) {
+// checkStep panics unless the population was made by its constructor and
+// Step's slices fit it.
+func (p *population[T]) checkStep(current []float32, spikes spark.Spikes) {
+	if len(current) != p.n || len(spikes) != spark.SpikeWords(p.n) || p.n == 0 {
+		p.live()
 		panic(fmt.Sprintf("soma: %s.Step: len(current) = %d, len(spikes) = %d words; want %d and spark.SpikeWords(%d) = %d",
-			p.name, len(current), len(spikes), p.n, p.n, spark.SpikeWords(p.n)))
+			p.name(), len(current), len(spikes), p.n, p.n, spark.SpikeWords(p.n)))
 	}
 }
 
@@ -133,7 +173,7 @@ func (rf *refractory) plan(b *mem.Block, n int, c []uint16) {
 // Refractory returns the refractory counter of every unit: the steps since
 // its last spike, starting at the cooldown c and saturating at 65535. The
 // slice is the state itself.
-func (rf *refractory) Refractory() []uint16 { return rf.r }
+func (rf *refractory) Refractory() []uint16 { return capped(rf.r) }
 
 func (rf *refractory) reset() { rf.c.Fill(rf.r) }
 
@@ -143,12 +183,10 @@ type adaptiveThreshold struct {
 	theta              []float32
 	thr                mem.Stream[float32]
 	lTheta, deltaTheta mem.Stream[float32]
-	pop                *population // for absolute thresholds
 }
 
-func (th *adaptiveThreshold) plan(b *mem.Block, pop *population, thr ref.P, m *ref.AdaptiveThreshold) {
-	th.pop = pop
-	mem.Array(b, &th.theta, pop.n)
+func (th *adaptiveThreshold) plan(b *mem.Block, n int, thr ref.P, m *ref.AdaptiveThreshold) {
+	mem.Array(b, &th.theta, n)
 	mem.PlanStream(b, &th.thr, thr)
 	mem.PlanStream(b, &th.lTheta, m.LTheta)
 	mem.PlanStream(b, &th.deltaTheta, m.DeltaTheta)
@@ -158,18 +196,7 @@ func (th *adaptiveThreshold) reset() { th.thr.Fill(th.theta) }
 
 // Threshold returns the threshold θ of every unit relative to the resting
 // potential (mV). The slice is the state itself.
-func (th *adaptiveThreshold) Threshold() []float32 { return th.theta }
-
-// AbsoluteThreshold writes θ + potential_rest (mV) of every unit to dst (nil:
-// allocated), which must have Units() elements, and returns it.
-func (th *adaptiveThreshold) AbsoluteThreshold(dst []float32) []float32 {
-	return th.pop.toAbsolute("AbsoluteThreshold", dst, th.theta)
-}
-
-// SetAbsoluteThreshold sets θ = src − potential_rest for every unit.
-func (th *adaptiveThreshold) SetAbsoluteThreshold(src []float32) {
-	th.pop.fromAbsolute("SetAbsoluteThreshold", th.theta, src)
-}
+func (th *adaptiveThreshold) Threshold() []float32 { return capped(th.theta) }
 
 // leakyConsts are the constants of the leaky somas' potential update, and
 // the scratch block through which the assembly kernels run the last,

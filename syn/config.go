@@ -18,8 +18,11 @@ import (
 // float32 values are rounded to the nearest half, so each must be finite
 // and at most 65504 in magnitude.
 type LinearSynapsesConfig struct {
-	Post int // post units (the population the currents go to), > 0
-	Pre  int // presynaptic units (the spikes' source), > 0
+	// Post is the number of post units (the population the currents go
+	// to), Pre of presynaptic units (the spikes' source): each > 0 and at
+	// most spark.MaxUnits, with Post·Pre at most spark.MaxSynapses.
+	Post int
+	Pre  int
 
 	Kernel    []float32         // Post·Pre weights (pA), post-major
 	KernelF16 []float16.Float16 // or the same as binary16 values

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/sparkgo/spark"
 )
 
 // An Initializer draws a kernel for synapses that are given none, as
@@ -16,8 +18,13 @@ type Initializer interface {
 	// entries calls emit for each weight W[i, j] it sets, i increasing,
 	// then j increasing; every other weight is 0.
 	entries(post, pre int, emit func(i, j int, w float32))
+	// check returns the rule that keeps the initializer from drawing a
+	// kernel of post rows, and the offending value; "" when it can.
+	check(post int) (v float64, rule string)
 	String() string
 }
+
+func finite(v float32) bool { return !math.IsNaN(float64(v)) && !math.IsInf(float64(v), 0) }
 
 // fill writes an initializer's kernel into w, post-major.
 func fill(in Initializer, w []float32, post, pre int) {
@@ -41,16 +48,28 @@ func (c constant) entries(post, pre int, emit func(i, j int, w float32)) {
 	}
 }
 
+func (c constant) check(int) (float64, string) {
+	if !finite(float32(c)) {
+		return float64(c), fmt.Sprintf("%v: the weight must be finite", c)
+	}
+	return 0, ""
+}
+
 func (c constant) String() string { return fmt.Sprintf("Constant(%g)", float32(c)) }
 
-// Uniform draws every weight uniformly from [lo, hi) (pA).
+// Uniform draws every weight uniformly from [lo, hi) (pA); lo and hi are
+// checked as [SparseUniform]'s.
 func Uniform(lo, hi float32, seed uint64) Initializer {
 	return sparse{lo: lo, hi: hi, density: 1, seed: seed}
 }
 
 // SparseUniform connects each pair (i, j) with probability density, drawing
 // the weight of each connection uniformly from [lo, hi) (pA); the other
-// weights are 0. A density ≤ 0 connects nothing, ≥ 1 every pair.
+// weights are 0. A density ≤ 0 connects nothing, ≥ 1 every pair; a NaN
+// density is refused. lo and hi must be finite, with lo ≤ hi (lo = hi
+// draws that value) and hi − lo finite in float32: a constructor refuses
+// the initializer otherwise, rather than draw from a reversed interval or
+// draw NaNs.
 func SparseUniform(lo, hi float32, density float64, seed uint64) Initializer {
 	return sparse{lo: lo, hi: hi, density: density, seed: seed}
 }
@@ -105,6 +124,22 @@ func (s sparse) entries(post, pre int, emit func(i, j int, w float32)) {
 	}
 }
 
+func (s sparse) check(int) (float64, string) {
+	switch {
+	case math.IsNaN(s.density):
+		return s.density, fmt.Sprintf("%v: the density must be a number", s)
+	case !finite(s.lo):
+		return float64(s.lo), fmt.Sprintf("%v: lo and hi must be finite", s)
+	case !finite(s.hi):
+		return float64(s.hi), fmt.Sprintf("%v: lo and hi must be finite", s)
+	case s.lo > s.hi:
+		return float64(s.lo), fmt.Sprintf("%v: must have lo ≤ hi", s)
+	case !finite(s.hi - s.lo):
+		return float64(s.hi - s.lo), fmt.Sprintf("%v: hi − lo must be finite in float32", s)
+	}
+	return 0, ""
+}
+
 func (s sparse) String() string {
 	name := "SparseUniform"
 	if s.normalized {
@@ -117,10 +152,11 @@ func (s sparse) String() string {
 }
 
 // Rows draws the kernel of in for post units [lo, hi) of a population of
-// post units: the rows a shard of a larger population holds, equal to
-// theirs in the whole kernel. The synapses it initializes have hi − lo post
-// units.
-func Rows(in Initializer, lo, hi, post int) Initializer { return rows{in, lo, hi, post} }
+// total post units: the rows a shard of a larger population holds, equal to
+// theirs in the whole kernel. The synapses it initializes must have
+// Post = hi − lo, with 0 ≤ lo ≤ hi ≤ total, 0 < total ≤ spark.MaxUnits and
+// in not nil; a constructor refuses it otherwise.
+func Rows(in Initializer, lo, hi, total int) Initializer { return rows{in, lo, hi, total} }
 
 type rows struct {
 	in          Initializer
@@ -133,6 +169,24 @@ func (r rows) entries(_, pre int, emit func(i, j int, w float32)) {
 			emit(i-r.lo, j, w)
 		}
 	})
+}
+
+func (r rows) check(post int) (float64, string) {
+	switch {
+	case r.in == nil:
+		return 0, fmt.Sprintf("%v: the initializer to draw rows of must not be nil", r)
+	case r.all <= 0 || r.all > spark.MaxUnits:
+		return float64(r.all), fmt.Sprintf("%v: must have total > 0 and at most spark.MaxUnits = %d", r, spark.MaxUnits)
+	case r.lo < 0:
+		return float64(r.lo), fmt.Sprintf("%v: must have 0 ≤ lo", r)
+	case r.lo > r.hi:
+		return float64(r.lo), fmt.Sprintf("%v: must have lo ≤ hi", r)
+	case r.hi > r.all:
+		return float64(r.hi), fmt.Sprintf("%v: must have hi ≤ total", r)
+	case r.hi-r.lo != post:
+		return float64(r.hi - r.lo), fmt.Sprintf("%v: hi − lo = %d rows, want the number of post units, %d", r, r.hi-r.lo, post)
+	}
+	return r.in.check(r.all)
 }
 
 func (r rows) String() string { return fmt.Sprintf("Rows(%v, %d, %d of %d)", r.in, r.lo, r.hi, r.all) }

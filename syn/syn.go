@@ -25,11 +25,25 @@
 // weights, so the kernel is stored transposed (pre-major) internally.
 // Asynchronous spikes and per-synapse traces take the dense path over the
 // post-major kernel. [Synapses.Kernel] always reads it back post-major.
+//
+// Synapses are not safe for concurrent use: Step updates their traces and
+// scratch buffers in place. To step a large population on several cores,
+// shard it by post units: one synapse population per shard, whose kernel
+// [Rows] draws as rows [lo, hi) of the whole population's, each stepped by
+// its own goroutine into its own currents. Step only reads the spikes (and
+// StepIndices the list of indices), so the shards may share them while
+// nothing writes them. bench/cuba.go does this.
+//
+// Synapses come from their constructor. The zero value (TracedSynapses{})
+// has no units: Post, Pre, Dt, Async and PerConnection return 0 or false,
+// Traces nil and Reset does nothing; every other method panics with
+// "syn.TracedSynapses: zero value: use NewTracedSynapses".
 package syn
 
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"unsafe"
 
@@ -75,7 +89,9 @@ type Synapses interface {
 	// constructor would take them: an error leaves the kernel unchanged.
 	SetKernel(w []float32) error
 	// Weight returns W[i, j]; SetWeight sets it, rounded to the storage
-	// precision (binary16 overflows to ±Inf beyond 65504).
+	// precision. SetWeight panics, changing nothing, on a weight the
+	// constructor would refuse: NaN, ±Inf, or, stored as binary16, one
+	// beyond 65504 in magnitude.
 	Weight(i, j int) float32
 	SetWeight(i, j int, w float32)
 }
@@ -91,18 +107,32 @@ var (
 // AsyncSpikes returns an empty set of asynchronous spikes for post·pre
 // connections: post rows of spark.SpikeWords(pre) words. Connection (i, j)
 // is bit j%64 of word i·spark.SpikeWords(pre) + j/64.
-func AsyncSpikes(post, pre int) spark.Spikes { return make(spark.Spikes, post*spark.SpikeWords(pre)) }
+// It panics unless post and pre are in [0, spark.MaxUnits] and post·pre is
+// at most spark.MaxSynapses: sizes that some synapses could take.
+func AsyncSpikes(post, pre int) spark.Spikes {
+	if post < 0 || pre < 0 || post > spark.MaxUnits || pre > spark.MaxUnits || uint64(post)*uint64(pre) > spark.MaxSynapses {
+		panic(fmt.Sprintf("syn: AsyncSpikes(%d, %d): post and pre must be in [0, spark.MaxUnits = %d] and post·pre at most spark.MaxSynapses = %d",
+			post, pre, spark.MaxUnits, spark.MaxSynapses))
+	}
+	return make(spark.Spikes, post*spark.SpikeWords(pre))
+}
 
 // LinearSynapses output the weighted input: I[i] = Σ_j W[i,j]·σ[j]·x[i,j]
 // (Spark's LinearSynapses). Reference: Gerstner, Kistler, Naud and
 // Paninski, Neuronal Dynamics (2014), chapter 1.3,
 // https://neuronaldynamics.epfl.ch/online/Ch1.S3.html.
-type LinearSynapses struct{ synapses }
+//
+// LinearSynapses are not safe for concurrent use: Step updates their
+// state and scratch buffers in place (see the package documentation to
+// shard them).
+type LinearSynapses struct{ linearBase }
+
+type linearBase = synapses[LinearSynapses]
 
 // NewLinearSynapses returns the synapses, or a *[spark.ConfigError].
 func NewLinearSynapses(cfg LinearSynapsesConfig) (*LinearSynapses, error) {
 	s := &LinearSynapses{}
-	if err := s.init("LinearSynapses", &cfg, 0, nil); err != nil {
+	if err := s.init(&cfg, 0, nil); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -114,13 +144,19 @@ func NewLinearSynapses(cfg LinearSynapsesConfig) (*LinearSynapses, error) {
 //	T ← T + λ·(b·Pre − T) + c·y,  λ = 1 − exp(−dt/τ)
 //
 // and I = T; per synapse when τ, c or b vary along the presynaptic axis.
-type TracedSynapses struct{ synapses }
+//
+// TracedSynapses are not safe for concurrent use: Step updates their
+// state and scratch buffers in place (see the package documentation to
+// shard them).
+type TracedSynapses struct{ tracedBase }
+
+type tracedBase = synapses[TracedSynapses]
 
 // NewTracedSynapses returns the synapses with every trace at its base, or
 // a *[spark.ConfigError].
 func NewTracedSynapses(cfg TracedSynapsesConfig) (*TracedSynapses, error) {
 	s := &TracedSynapses{}
-	if err := s.init("TracedSynapses", &cfg.LinearSynapsesConfig, cfg.Dt, cfg.fields()); err != nil {
+	if err := s.init(&cfg.LinearSynapsesConfig, cfg.Dt, cfg.fields()); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -129,13 +165,19 @@ func NewTracedSynapses(cfg TracedSynapsesConfig) (*TracedSynapses, error) {
 // RDTracedSynapses filter the weighted input through a rise–decay trace
 // ([trace.RDTracer]; Spark's RDTracedSynapses): the current is
 // T_decay − T_rise, a difference of exponentials.
-type RDTracedSynapses struct{ synapses }
+//
+// RDTracedSynapses are not safe for concurrent use: Step updates their
+// state and scratch buffers in place (see the package documentation to
+// shard them).
+type RDTracedSynapses struct{ rdTracedBase }
+
+type rdTracedBase = synapses[RDTracedSynapses]
 
 // NewRDTracedSynapses returns the synapses with every trace at its base, or
 // a *[spark.ConfigError].
 func NewRDTracedSynapses(cfg RDTracedSynapsesConfig) (*RDTracedSynapses, error) {
 	s := &RDTracedSynapses{}
-	if err := s.init("RDTracedSynapses", &cfg.LinearSynapsesConfig, cfg.Dt, cfg.fields()); err != nil {
+	if err := s.init(&cfg.LinearSynapsesConfig, cfg.Dt, cfg.fields()); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -144,13 +186,19 @@ func NewRDTracedSynapses(cfg RDTracedSynapsesConfig) (*RDTracedSynapses, error) 
 // RFSTracedSynapses filter the weighted input through a rise, fast-decay
 // and slow-decay trace ([trace.RFSTracer]; Spark's RFSTracedSynapses): the
 // current is α·fast + (1 − α)·slow.
-type RFSTracedSynapses struct{ synapses }
+//
+// RFSTracedSynapses are not safe for concurrent use: Step updates their
+// state and scratch buffers in place (see the package documentation to
+// shard them).
+type RFSTracedSynapses struct{ rfsTracedBase }
+
+type rfsTracedBase = synapses[RFSTracedSynapses]
 
 // NewRFSTracedSynapses returns the synapses with every trace at its base,
 // or a *[spark.ConfigError].
 func NewRFSTracedSynapses(cfg RFSTracedSynapsesConfig) (*RFSTracedSynapses, error) {
 	s := &RFSTracedSynapses{}
-	if err := s.init("RFSTracedSynapses", &cfg.LinearSynapsesConfig, cfg.Dt, cfg.fields()); err != nil {
+	if err := s.init(&cfg.LinearSynapsesConfig, cfg.Dt, cfg.fields()); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -159,22 +207,31 @@ func NewRFSTracedSynapses(cfg RFSTracedSynapsesConfig) (*RFSTracedSynapses, erro
 // DoubleTracedSynapses filter the weighted input through two traces in
 // cascade ([trace.DoubleTracer]; the earlier release's
 // DoubleTracedSynapses): the current is T2, driven by T1.
-type DoubleTracedSynapses struct{ synapses }
+//
+// DoubleTracedSynapses are not safe for concurrent use: Step updates their
+// state and scratch buffers in place (see the package documentation to
+// shard them).
+type DoubleTracedSynapses struct{ doubleTracedBase }
+
+type doubleTracedBase = synapses[DoubleTracedSynapses]
 
 // NewDoubleTracedSynapses returns the synapses with every trace at its
 // base, or a *[spark.ConfigError].
 func NewDoubleTracedSynapses(cfg DoubleTracedSynapsesConfig) (*DoubleTracedSynapses, error) {
 	s := &DoubleTracedSynapses{}
-	if err := s.init("DoubleTracedSynapses", &cfg.LinearSynapsesConfig, cfg.Dt, cfg.fields()); err != nil {
+	if err := s.init(&cfg.LinearSynapsesConfig, cfg.Dt, cfg.fields()); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
 // synapses is the state and kernel every model shares; the models differ
-// only in their trace.
-type synapses struct {
-	name      string // the model, for errors and panics
+// only in their trace. T is the public type that embeds it, for messages:
+// a zero value, made without its constructor, has no other record of it.
+// Each type embeds it through an unexported alias (linearBase =
+// synapses[LinearSynapses]), which go doc leaves out of the type's fields as
+// it does not an instantiation.
+type synapses[T any] struct {
 	post, pre int
 	words     int // spark.SpikeWords(pre)
 	dt        float64
@@ -203,21 +260,29 @@ type synapses struct {
 	rows       []int         // synchronous: the spiking rows of a Step, Pre at most
 }
 
+// name is the model's name, for errors and panics.
+func (s *synapses[T]) name() string { return reflect.TypeFor[T]().Name() }
+
+// live panics unless the synapses were made by their constructor.
+func (s *synapses[T]) live() {
+	if s.post == 0 {
+		panic(config.ZeroValue[T]())
+	}
+}
+
 // forcePerConnection makes the constructors keep one trace per synapse even
 // when they could contract them: for tests.
 var forcePerConnection bool
 
 // init validates a config and builds the synapses; fields are the trace
 // parameters (none for LinearSynapses).
-func (s *synapses) init(model string, cfg *LinearSynapsesConfig, dt float64, fields []config.Field) error {
+func (s *synapses[T]) init(cfg *LinearSynapsesConfig, dt float64, fields []config.Field) error {
+	model := s.name()
 	name := "syn." + model + "Config"
-	s.name, s.post, s.pre, s.async = model, cfg.Post, cfg.Pre, cfg.AsyncSpikes
-	if cfg.Post <= 0 {
-		return &spark.ConfigError{Config: name, Field: "Post", Index: -1, Value: float64(cfg.Post), Rule: "must be > 0"}
+	if err := cfg.checkShape(name); err != nil {
+		return err
 	}
-	if cfg.Pre <= 0 {
-		return &spark.ConfigError{Config: name, Field: "Pre", Index: -1, Value: float64(cfg.Pre), Rule: "must be > 0"}
-	}
+	s.post, s.pre, s.async = cfg.Post, cfg.Pre, cfg.AsyncSpikes
 	s.words = spark.SpikeWords(cfg.Pre)
 	if cfg.Inhibitory != nil && len(cfg.Inhibitory) != cfg.Pre {
 		return &spark.ConfigError{Config: name, Field: "Inhibitory", Index: -1, Length: true, Value: float64(len(cfg.Inhibitory)),
@@ -253,9 +318,13 @@ func (s *synapses) init(model string, cfg *LinearSynapsesConfig, dt float64, fie
 			return &spark.ConfigError{Config: name, Field: "Storage", Index: -1, Value: float64(cfg.Storage),
 				Rule: "sparse storage needs synchronous spikes and traces per post unit"}
 		}
+		if nnz > maxSparse {
+			return &spark.ConfigError{Config: name, Field: "Storage", Index: -1, Value: float64(cfg.Storage),
+				Rule: fmt.Sprintf("sparse storage holds at most %d non-zero weights (its offsets are int32); the kernel has %d", maxSparse, nnz)}
+		}
 		s.sparse = true
 	case AutoStorage:
-		s.sparse = !s.postMajor && float64(nnz) <= sparseDensity*float64(cfg.Post)*float64(cfg.Pre)
+		s.sparse = !s.postMajor && nnz <= maxSparse && float64(nnz) <= sparseDensity*float64(cfg.Post)*float64(cfg.Pre)
 	}
 	if s.postMajor {
 		s.bits = spark.NewSpikes(cfg.Pre)
@@ -287,12 +356,40 @@ func (s *synapses) init(model string, cfg *LinearSynapsesConfig, dt float64, fie
 	return nil
 }
 
+// checkShape refuses sizes out of range, before anything is allocated:
+// Post and Pre in [1, spark.MaxUnits], Post·Pre (computed in uint64, so
+// that it cannot wrap around on any platform) at most spark.MaxSynapses,
+// and a Storage the package knows.
+func (c *LinearSynapsesConfig) checkShape(name string) error {
+	if err := config.Size(name, "Post", c.Post); err != nil {
+		return err
+	}
+	if err := config.Size(name, "Pre", c.Pre); err != nil {
+		return err
+	}
+	if n := uint64(c.Post) * uint64(c.Pre); n > spark.MaxSynapses {
+		return &spark.ConfigError{Config: name, Field: "Pre", Index: -1, Value: float64(c.Pre),
+			Rule: fmt.Sprintf("Post·Pre = %d·%d = %d synapses must be at most spark.MaxSynapses = %d", c.Post, c.Pre, n, spark.MaxSynapses)}
+	}
+	switch c.Storage {
+	case AutoStorage, Dense, Sparse:
+	default:
+		return &spark.ConfigError{Config: name, Field: "Storage", Index: -1, Value: float64(c.Storage),
+			Rule: "must be AutoStorage, Dense or Sparse"}
+	}
+	return nil
+}
+
+// maxSparse is the most non-zero weights sparse storage holds: its row
+// offsets are int32. A variable, so that a test can lower it.
+var maxSparse = math.MaxInt32
+
 // sparseDensity is the largest fraction of non-zero weights for which
 // AutoStorage picks sparse storage.
 const sparseDensity = 0.1
 
 // alloc makes room for n stored weights.
-func (s *synapses) alloc(n int) {
+func (s *synapses[T]) alloc(n int) {
 	if s.f32 {
 		s.w32 = make([]float32, n)
 	} else {
@@ -302,7 +399,7 @@ func (s *synapses) alloc(n int) {
 
 // storeSparse stores the non-zero weights by presynaptic unit: row j holds
 // the post units j reaches, increasing, and their weights, signs folded in.
-func (s *synapses) storeSparse(w *weights, nnz int) {
+func (s *synapses[T]) storeSparse(w *weights, nnz int) {
 	s.start = make([]int32, s.pre+1)
 	w.each(s.pre, func(_, j int, _ float32) { s.start[j+1]++ })
 	for j := range s.pre {
@@ -363,7 +460,7 @@ func (w *weights) each(pre int, f func(i, j int, v float32)) {
 
 // kernel returns the weights the config gives, checked.
 func (c *LinearSynapsesConfig) kernel(name string) (*weights, error) {
-	n := c.Post * c.Pre
+	n := c.Post * c.Pre // checkShape has bounded it
 	given := 0
 	for _, set := range []bool{c.Kernel != nil, c.KernelF16 != nil, c.Init != nil} {
 		if set {
@@ -390,18 +487,24 @@ func (c *LinearSynapsesConfig) kernel(name string) (*weights, error) {
 			w.dense[i] = h.Float32()
 		}
 	default:
+		// Refuse an initializer that cannot draw these rows before it
+		// draws: Rows with the wrong bounds would emit post units past
+		// Post.
+		if v, rule := c.Init.check(c.Post); rule != "" {
+			return nil, &spark.ConfigError{Config: name, Field: "Init", Index: -1, Value: v, Rule: rule}
+		}
 		c.Init.entries(c.Post, c.Pre, func(i, j int, v float32) {
 			w.entries = append(w.entries, entry{int32(i), int32(j), v})
 		})
-	}
-	check := w.dense
-	if check == nil {
-		check = make([]float32, len(w.entries))
-		for k, e := range w.entries {
-			check[k] = e.w
+		for _, e := range w.entries {
+			if rule := weightRule(e.w, c.Float32); rule != "" {
+				return nil, &spark.ConfigError{Config: name, Field: "Init", Index: int(e.i)*c.Pre + int(e.j), Value: float64(e.w),
+					Rule: fmt.Sprintf("%v drew this weight, which %s", c.Init, rule)}
+			}
 		}
+		return w, nil
 	}
-	if err := checkKernel(name, check, c.Float32); err != nil {
+	if err := checkKernel(name, w.dense, c.Float32); err != nil {
 		return nil, err
 	}
 	return w, nil
@@ -416,15 +519,23 @@ func kernelLength(name, field string, got, want int) error {
 // hold unless float32 storage is asked for.
 func checkKernel(name string, w []float32, f32 bool) error {
 	for k, v := range w {
-		switch {
-		case math.IsNaN(float64(v)) || math.IsInf(float64(v), 0):
-			return &spark.ConfigError{Config: name, Field: "Kernel", Index: k, Value: float64(v), Rule: "must be finite"}
-		case !f32 && math.Abs(float64(v)) > maxHalf:
-			return &spark.ConfigError{Config: name, Field: "Kernel", Index: k, Value: float64(v),
-				Rule: "must be at most 65504 in magnitude to be stored as binary16 (or set Float32)"}
+		if rule := weightRule(v, f32); rule != "" {
+			return &spark.ConfigError{Config: name, Field: "Kernel", Index: k, Value: float64(v), Rule: rule}
 		}
 	}
 	return nil
+}
+
+// weightRule returns the rule a weight breaks, or "": it must be finite
+// and, stored as binary16 (f32 false), at most 65504 in magnitude.
+func weightRule(v float32, f32 bool) string {
+	switch {
+	case math.IsNaN(float64(v)) || math.IsInf(float64(v), 0):
+		return "must be finite"
+	case !f32 && math.Abs(float64(v)) > maxHalf:
+		return "must be at most 65504 in magnitude to be stored as binary16 (or set Float32)"
+	}
+	return ""
 }
 
 // maxHalf is the largest binary16 value; values up to the midpoint to the
@@ -432,7 +543,7 @@ func checkKernel(name string, w []float32, f32 bool) error {
 const maxHalf = 65504
 
 // store writes the post-major weights w into the kernel, signs folded in.
-func (s *synapses) store(w []float32) {
+func (s *synapses[T]) store(w []float32) {
 	for i := range s.post {
 		for j := range s.pre {
 			s.set(i, j, w[i*s.pre+j])
@@ -442,7 +553,7 @@ func (s *synapses) store(w []float32) {
 
 // index returns where W[i, j] is stored, or −1 when sparse storage has no
 // synapse (i, j).
-func (s *synapses) index(i, j int) int {
+func (s *synapses[T]) index(i, j int) int {
 	switch {
 	case s.sparse:
 		row := s.idx[s.start[j]:s.start[j+1]]
@@ -457,19 +568,19 @@ func (s *synapses) index(i, j int) int {
 	return j*s.post + i
 }
 
-func (s *synapses) set(i, j int, w float32) {
+func (s *synapses[T]) set(i, j int, w float32) {
 	k := s.index(i, j)
 	if k < 0 {
 		if w == 0 {
 			return
 		}
-		panic(fmt.Sprintf("syn: %s.SetWeight(%d, %d, %g): sparse storage has no synapse from %d to %d", s.name, i, j, w, j, i))
+		panic(fmt.Sprintf("syn: %s.SetWeight(%d, %d, %g): sparse storage has no synapse from %d to %d", s.name(), i, j, w, j, i))
 	}
 	s.put(k, j, w)
 }
 
 // put stores weight w of presynaptic unit j at k, its sign folded in.
-func (s *synapses) put(k, j int, w float32) {
+func (s *synapses[T]) put(k, j int, w float32) {
 	if s.inh[j] {
 		w = -w
 	}
@@ -482,8 +593,11 @@ func (s *synapses) put(k, j int, w float32) {
 
 // OutDegree returns the number of post units presynaptic unit j reaches:
 // its non-zero weights.
-func (s *synapses) OutDegree(j int) int {
-	s.checkIndex("OutDegree", 0, j)
+func (s *synapses[T]) OutDegree(j int) int {
+	if uint(j) >= uint(s.pre) {
+		s.live()
+		panic(fmt.Sprintf("syn: %s.OutDegree(%d): out of range [0, Pre = %d)", s.name(), j, s.pre))
+	}
 	if s.sparse {
 		return int(s.start[j+1] - s.start[j])
 	}
@@ -497,40 +611,44 @@ func (s *synapses) OutDegree(j int) int {
 }
 
 // Post returns the number of post units.
-func (s *synapses) Post() int { return s.post }
+func (s *synapses[T]) Post() int { return s.post }
 
 // Pre returns the number of presynaptic units.
-func (s *synapses) Pre() int { return s.pre }
+func (s *synapses[T]) Pre() int { return s.pre }
 
 // Async reports whether Step takes one spike per connection.
-func (s *synapses) Async() bool { return s.async }
+func (s *synapses[T]) Async() bool { return s.async }
 
 // Dt returns the time step (ms); 0 for LinearSynapses, which have none.
-func (s *synapses) Dt() float64 { return s.dt }
+func (s *synapses[T]) Dt() float64 { return s.dt }
 
 // PerConnection reports whether the synapses keep one trace per synapse
 // rather than one per post unit.
-func (s *synapses) PerConnection() bool { return s.perConn }
+func (s *synapses[T]) PerConnection() bool { return s.perConn }
 
 // Traces returns the live trace states, one array per stage of the trace:
 // Post values each, or Post·Pre (post-major) per connection; nil for
 // LinearSynapses. Writing to them changes the traces.
-func (s *synapses) Traces() [][]float32 {
+func (s *synapses[T]) Traces() [][]float32 {
 	if s.tr == nil {
 		return nil
 	}
-	return s.tr.States()
+	states := s.tr.States() // a fresh slice of the arrays
+	for k, st := range states {
+		states[k] = st[:len(st):len(st)] // an append copies, rather than writing into the padding
+	}
+	return states
 }
 
 // Reset sets every trace to its base.
-func (s *synapses) Reset() {
+func (s *synapses[T]) Reset() {
 	if s.tr != nil {
 		s.tr.Reset()
 	}
 }
 
 // Weight returns W[i, j].
-func (s *synapses) Weight(i, j int) float32 {
+func (s *synapses[T]) Weight(i, j int) float32 {
 	s.checkIndex("Weight", i, j)
 	k := s.index(i, j)
 	if k < 0 {
@@ -548,26 +666,33 @@ func (s *synapses) Weight(i, j int) float32 {
 	return w
 }
 
-// SetWeight sets W[i, j] to w, rounded to the storage precision.
-func (s *synapses) SetWeight(i, j int, w float32) {
+// SetWeight sets W[i, j] to w, rounded to the storage precision. It
+// panics, changing nothing, on a weight the constructor would refuse: one
+// that is not finite or, stored as binary16, beyond 65504 in magnitude.
+func (s *synapses[T]) SetWeight(i, j int, w float32) {
 	s.checkIndex("SetWeight", i, j)
+	if rule := weightRule(w, s.f32); rule != "" {
+		panic(fmt.Sprintf("syn: %s.SetWeight(%d, %d, %g): the weight %s", s.name(), i, j, w, rule))
+	}
 	s.set(i, j, w)
 }
 
-func (s *synapses) checkIndex(fn string, i, j int) {
+func (s *synapses[T]) checkIndex(fn string, i, j int) {
 	if uint(i) >= uint(s.post) || uint(j) >= uint(s.pre) {
-		panic(fmt.Sprintf("syn: %s.%s(%d, %d): out of range %d×%d", s.name, fn, i, j, s.post, s.pre))
+		s.live()
+		panic(fmt.Sprintf("syn: %s.%s(%d, %d): out of range %d×%d", s.name(), fn, i, j, s.post, s.pre))
 	}
 }
 
 // Kernel writes the weights, post-major, to dst (nil: allocated) and
 // returns it.
-func (s *synapses) Kernel(dst []float32) []float32 {
+func (s *synapses[T]) Kernel(dst []float32) []float32 {
+	s.live()
 	if dst == nil {
 		dst = make([]float32, s.post*s.pre)
 	}
 	if len(dst) != s.post*s.pre {
-		panic(fmt.Sprintf("syn: %s.Kernel: len(dst) = %d, want Post·Pre = %d", s.name, len(dst), s.post*s.pre))
+		panic(fmt.Sprintf("syn: %s.Kernel: len(dst) = %d, want Post·Pre = %d", s.name(), len(dst), s.post*s.pre))
 	}
 	for i := range s.post {
 		for j := range s.pre {
@@ -579,8 +704,9 @@ func (s *synapses) Kernel(dst []float32) []float32 {
 
 // SetKernel replaces the weights, given post-major, or returns a
 // *[spark.ConfigError] and leaves them unchanged.
-func (s *synapses) SetKernel(w []float32) error {
-	name := "syn." + s.name + ".SetKernel"
+func (s *synapses[T]) SetKernel(w []float32) error {
+	s.live()
+	name := "syn." + s.name() + ".SetKernel"
 	if len(w) != s.post*s.pre {
 		return kernelLength(name, "Kernel", len(w), s.post*s.pre)
 	}
@@ -589,7 +715,12 @@ func (s *synapses) SetKernel(w []float32) error {
 	}
 	if s.sparse {
 		kw := &weights{dense: w}
-		s.storeSparse(kw, kw.nonzero())
+		nnz := kw.nonzero()
+		if nnz > maxSparse {
+			return &spark.ConfigError{Config: name, Field: "Kernel", Index: -1, Value: float64(nnz),
+				Rule: fmt.Sprintf("sparse storage holds at most %d non-zero weights (its offsets are int32)", maxSparse)}
+		}
+		s.storeSparse(kw, nnz)
 		return nil
 	}
 	s.store(w)
@@ -597,20 +728,21 @@ func (s *synapses) SetKernel(w []float32) error {
 }
 
 // checkStep panics unless Step's slices fit the synapses.
-func (s *synapses) checkStep(fn string, nspikes int, currents []float32) {
+func (s *synapses[T]) checkStep(fn string, nspikes int, currents []float32) {
 	words := s.words
 	if s.async {
 		words = s.post * s.words
 	}
-	if nspikes != words || len(currents) != s.post {
+	if nspikes != words || len(currents) != s.post || s.post == 0 {
+		s.live()
 		panic(fmt.Sprintf("syn: %s.%s: len(spikes) = %d words, len(currents) = %d; want %d and Post = %d",
-			s.name, fn, nspikes, len(currents), words, s.post))
+			s.name(), fn, nspikes, len(currents), words, s.post))
 	}
 }
 
 // tail is the mask of the bits past the last presynaptic unit in a row's
 // last word.
-func (s *synapses) tail() uint64 {
+func (s *synapses[T]) tail() uint64 {
 	if r := s.pre % 64; r != 0 {
 		return ^uint64(0) << r
 	}
@@ -618,33 +750,33 @@ func (s *synapses) tail() uint64 {
 }
 
 // Step advances the synapses by one time step; see [Synapses].
-func (s *synapses) Step(spikes spark.Spikes, currents []float32) {
+func (s *synapses[T]) Step(spikes spark.Spikes, currents []float32) {
 	s.checkSpikes("Step", spikes, currents)
 	s.step(spikes, currents, false)
 }
 
 // StepAdd advances the synapses by one time step and adds their currents
 // to currents; see [Synapses].
-func (s *synapses) StepAdd(spikes spark.Spikes, currents []float32) {
+func (s *synapses[T]) StepAdd(spikes spark.Spikes, currents []float32) {
 	s.checkSpikes("StepAdd", spikes, currents)
 	s.step(spikes, currents, true)
 }
 
 // checkSpikes panics unless spikes and currents fit the synapses and no
 // spike is set past the last presynaptic unit.
-func (s *synapses) checkSpikes(fn string, spikes spark.Spikes, currents []float32) {
+func (s *synapses[T]) checkSpikes(fn string, spikes spark.Spikes, currents []float32) {
 	s.checkStep(fn, len(spikes), currents)
 	tail := s.tail()
 	for r := s.words - 1; r < len(spikes); r += s.words {
 		if spikes[r]&tail != 0 {
-			panic(fmt.Sprintf("syn: %s.%s: spikes set past the last presynaptic unit (Pre = %d) in word %d", s.name, fn, s.pre, r))
+			panic(fmt.Sprintf("syn: %s.%s: spikes set past the last presynaptic unit (Pre = %d) in word %d", s.name(), fn, s.pre, r))
 		}
 	}
 }
 
 // StepIndices advances the synapses by one time step given the indices of
 // the presynaptic units that spiked, strictly increasing; see [Synapses].
-func (s *synapses) StepIndices(pre []int, currents []float32) {
+func (s *synapses[T]) StepIndices(pre []int, currents []float32) {
 	s.checkIndices("StepIndices", pre, currents)
 	s.stepIndices(pre, currents, false)
 }
@@ -652,24 +784,25 @@ func (s *synapses) StepIndices(pre []int, currents []float32) {
 // StepAddIndices advances the synapses by one time step given the indices
 // of the presynaptic units that spiked, strictly increasing, and adds their
 // currents to currents; see [Synapses].
-func (s *synapses) StepAddIndices(pre []int, currents []float32) {
+func (s *synapses[T]) StepAddIndices(pre []int, currents []float32) {
 	s.checkIndices("StepAddIndices", pre, currents)
 	s.stepIndices(pre, currents, true)
 }
 
 // checkIndices panics unless the synapses take synchronous spikes, currents
 // has Post values and pre increases strictly within [0, Pre).
-func (s *synapses) checkIndices(fn string, pre []int, currents []float32) {
+func (s *synapses[T]) checkIndices(fn string, pre []int, currents []float32) {
+	s.live()
 	if s.async {
-		panic(fmt.Sprintf("syn: %s.%s: the synapses take asynchronous spikes", s.name, fn))
+		panic(fmt.Sprintf("syn: %s.%s: the synapses take asynchronous spikes", s.name(), fn))
 	}
 	if len(currents) != s.post {
-		panic(fmt.Sprintf("syn: %s.%s: len(currents) = %d, want Post = %d", s.name, fn, len(currents), s.post))
+		panic(fmt.Sprintf("syn: %s.%s: len(currents) = %d, want Post = %d", s.name(), fn, len(currents), s.post))
 	}
 	last := -1
 	for _, j := range pre {
 		if j <= last || j >= s.pre {
-			panic(fmt.Sprintf("syn: %s.%s: index %d after %d: indices must increase strictly and be < Pre = %d", s.name, fn, j, last, s.pre))
+			panic(fmt.Sprintf("syn: %s.%s: index %d after %d: indices must increase strictly and be < Pre = %d", s.name(), fn, j, last, s.pre))
 		}
 		last = j
 	}
@@ -677,7 +810,7 @@ func (s *synapses) checkIndices(fn string, pre []int, currents []float32) {
 
 // stepIndices is StepIndices, or StepAddIndices with add, once the indices
 // are checked: the event-driven paths take them as they are.
-func (s *synapses) stepIndices(pre []int, currents []float32, add bool) {
+func (s *synapses[T]) stepIndices(pre []int, currents []float32, add bool) {
 	if !s.postMajor {
 		s.stepRows(pre, currents, add)
 		return
@@ -690,7 +823,7 @@ func (s *synapses) stepIndices(pre []int, currents []float32, add bool) {
 }
 
 // step is Step, or StepAdd with add, once the spikes are checked.
-func (s *synapses) step(spikes spark.Spikes, currents []float32, add bool) {
+func (s *synapses[T]) step(spikes spark.Spikes, currents []float32, add bool) {
 	if !s.postMajor {
 		// Synchronous spikes, event-driven: the rows of the units that
 		// spiked.
@@ -722,7 +855,7 @@ func (s *synapses) step(spikes spark.Spikes, currents []float32, add bool) {
 
 // stepRows is the event-driven step: it adds the rows of the presynaptic
 // units in rows, increasing, and passes the sum through the trace.
-func (s *synapses) stepRows(rows []int, currents []float32, add bool) {
+func (s *synapses[T]) stepRows(rows []int, currents []float32, add bool) {
 	if add && (s.tr == nil || !s.tr.Adds()) {
 		// No trace that adds its output in the same pass: step into
 		// scratch, then add.
@@ -760,7 +893,7 @@ func (s *synapses) stepRows(rows []int, currents []float32, add bool) {
 }
 
 // scratch returns StepAdd's buffer of Post values.
-func (s *synapses) scratch() []float32 {
+func (s *synapses[T]) scratch() []float32 {
 	if s.sum == nil {
 		s.sum = make([]float32, s.post) // once: the first StepAdd
 	}
@@ -770,7 +903,7 @@ func (s *synapses) scratch() []float32 {
 // prefetch asks for the cache lines of the rows' indices and weights
 // before the first row is added, so that the misses of rows evicted since
 // their last spike overlap instead of following one another.
-func (s *synapses) prefetch(rows []int) {
+func (s *synapses[T]) prefetch(rows []int) {
 	for _, j := range rows {
 		lo, hi := s.start[j], s.start[j+1]
 		if lo == hi {
@@ -791,7 +924,7 @@ func bytesOf[T any](v []T) []byte {
 }
 
 // zeroRows sets the entries of y that the rows touched back to 0.
-func (s *synapses) zeroRows(rows []int) {
+func (s *synapses[T]) zeroRows(rows []int) {
 	y := s.y
 	for _, j := range rows {
 		for _, i := range s.idx[s.start[j]:s.start[j+1]] {
@@ -803,7 +936,7 @@ func (s *synapses) zeroRows(rows []int) {
 // filter passes the weighted input x through the trace into currents (x
 // may be currents), or with add adds the trace's output to them. Without a
 // trace, x is currents.
-func (s *synapses) filter(x, currents []float32, add bool) {
+func (s *synapses[T]) filter(x, currents []float32, add bool) {
 	switch {
 	case s.tr == nil:
 	case add:
@@ -816,7 +949,7 @@ func (s *synapses) filter(x, currents []float32, add bool) {
 // addRow adds presynaptic unit j's row (σ[j]·W[:, j]) to acc: a row of
 // Post weights, or, sparse, its non-zero weights scattered to their post
 // units.
-func (s *synapses) addRow(acc []float32, j int) {
+func (s *synapses[T]) addRow(acc []float32, j int) {
 	if s.sparse {
 		lo, hi := s.start[j], s.start[j+1]
 		if s.f32 {
@@ -834,7 +967,7 @@ func (s *synapses) addRow(acc []float32, j int) {
 }
 
 // maskedSum returns Σ_j σ[j]·W[i,j] over the bits of x, in increasing j.
-func (s *synapses) maskedSum(i int, x []uint64) float32 {
+func (s *synapses[T]) maskedSum(i int, x []uint64) float32 {
 	if s.f32 {
 		return impl.maskedSum32(s.w32[i*s.pre:(i+1)*s.pre], x)
 	}
@@ -843,7 +976,7 @@ func (s *synapses) maskedSum(i int, x []uint64) float32 {
 
 // stepPerConnection drives every synapse's trace with σ[j]·W[i,j]·x[i,j]
 // and sums each post unit's outputs in increasing j.
-func (s *synapses) stepPerConnection(spikes spark.Spikes, currents []float32) {
+func (s *synapses[T]) stepPerConnection(spikes spark.Spikes, currents []float32) {
 	for i := range s.post {
 		x := spikes[:s.words]
 		if s.async {

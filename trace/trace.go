@@ -11,6 +11,15 @@
 // tracers combine stages: [Tracer] is one, [RDTracer] a rise and a decay
 // stage, [RFSTracer] a rise with a fast and a slow decay, [DoubleTracer] two
 // in cascade. Every parameter is uniform or one value per trace.
+//
+// A tracer is not safe for concurrent use: Step updates its states in
+// place. To step many traces on several cores, shard them: one tracer per
+// shard of units, each stepped by its own goroutine on its own part of the
+// drive and output.
+//
+// A tracer comes from its constructor. The zero value (Tracer{}) has no
+// traces: Units and Dt return 0, the state accessors nil and Reset does
+// nothing; Step panics with "trace.Tracer: zero value: use NewTracer".
 package trace
 
 import (
@@ -46,35 +55,87 @@ var (
 )
 
 // core is what every tracer embeds: the engine, whose methods it forwards.
-type core struct{ t *tracer.Trace }
+// T is the public type, for the panic of a zero value, which has no engine;
+// each type embeds it through an unexported alias (tracerCore =
+// core[Tracer]), which go doc leaves out of the type's fields as it does
+// not an instantiation.
+type core[T any] struct{ t *tracer.Trace }
+
+// live panics unless the traces were made by their constructor.
+func (c core[T]) live() {
+	if c.t == nil {
+		panic(config.ZeroValue[T]())
+	}
+}
 
 // Units returns the number of traces.
-func (c core) Units() int { return c.t.Units() }
+func (c core[T]) Units() int {
+	if c.t == nil {
+		return 0
+	}
+	return c.t.Units()
+}
 
 // Dt returns the time step (ms).
-func (c core) Dt() float64 { return c.t.Dt() }
+func (c core[T]) Dt() float64 {
+	if c.t == nil {
+		return 0
+	}
+	return c.t.Dt()
+}
 
 // Step advances every trace by one time step; see [Trace].
-func (c core) Step(x, out []float32) { c.t.Step(x, out) }
+func (c core[T]) Step(x, out []float32) {
+	c.live()
+	c.t.Step(x, out)
+}
 
 // Reset sets every stage to its base.
-func (c core) Reset() { c.t.Reset() }
+func (c core[T]) Reset() {
+	if c.t != nil {
+		c.t.Reset()
+	}
+}
 
 // States returns the live state arrays, one per stage; see [Trace].
-func (c core) States() [][]float32 { return c.t.States() }
+func (c core[T]) States() [][]float32 {
+	if c.t == nil {
+		return nil
+	}
+	return capped(c.t.States())
+}
+
+// state returns the live state of stage k; nil for a zero value.
+func (c core[T]) state(k int) []float32 {
+	if c.t == nil {
+		return nil
+	}
+	st := c.t.State(k)
+	return st[:len(st):len(st)]
+}
+
+// capped cuts the capacity of each state array to its length, so that an
+// append copies it rather than writing into the padding that the kernels
+// run over.
+func capped(states [][]float32) [][]float32 {
+	for k, st := range states {
+		states[k] = st[:len(st):len(st)]
+	}
+	return states
+}
 
 // build validates a config and builds its traces.
-func build(typ string, m tracer.Model, units int, dt float64, euler bool, fields []config.Field) (core, error) {
+func build[T any](typ string, m tracer.Model, units int, dt float64, euler bool, fields []config.Field) (core[T], error) {
 	dt, p, err := config.Resolve("trace."+typ+"Config", units, dt, fields)
 	if err != nil {
-		return core{}, err
+		return core[T]{}, err
 	}
-	return core{tracer.New("trace."+typ, m, dt, units, p, euler)}, nil
+	return core[T]{tracer.New("trace."+typ, m, dt, units, p, euler)}, nil
 }
 
 // TracerConfig configures a [Tracer].
 type TracerConfig struct {
-	Units int     // number of traces, > 0
+	Units int     // number of traces, > 0 and at most spark.MaxUnits
 	Dt    float64 // time step (ms), > 0; 0 means 1 ms
 
 	Tau   spark.Param // time constant τ (ms), > 0; default 5
@@ -87,11 +148,16 @@ type TracerConfig struct {
 //	T ← T + λ·(b − T) + c·x,  λ = 1 − exp(−dt/τ)
 //
 // Its output is T.
-type Tracer struct{ core }
+//
+// A Tracer is not safe for concurrent use: Step updates its state in place
+// (see the package documentation to shard a population).
+type Tracer struct{ tracerCore }
+
+type tracerCore = core[Tracer]
 
 // NewTracer returns traces at their base, or a *[spark.ConfigError].
 func NewTracer(cfg TracerConfig) (*Tracer, error) {
-	c, err := build("Tracer", tracer.Single, cfg.Units, cfg.Dt, false,
+	c, err := build[Tracer]("Tracer", tracer.Single, cfg.Units, cfg.Dt, false,
 		config.TraceStage("", "", &cfg.Tau, &cfg.Scale, &cfg.Base, 5))
 	if err != nil {
 		return nil, err
@@ -100,11 +166,11 @@ func NewTracer(cfg TracerConfig) (*Tracer, error) {
 }
 
 // Value returns T of every unit; the slice is the state itself.
-func (t *Tracer) Value() []float32 { return t.t.State(0) }
+func (t *Tracer) Value() []float32 { return t.state(0) }
 
 // RDTracerConfig configures an [RDTracer].
 type RDTracerConfig struct {
-	Units int     // number of traces, > 0
+	Units int     // number of traces, > 0 and at most spark.MaxUnits
 	Dt    float64 // time step (ms), > 0; 0 means 1 ms
 
 	TauRise    spark.Param // rise time constant τr (ms), > 0; default 1
@@ -120,11 +186,16 @@ type RDTracerConfig struct {
 // both driven by x. Its output, T_decay − T_rise, is a difference of
 // exponentials: for scales of 1 a spike gives a current that rises with
 // τr' and decays with τd.
-type RDTracer struct{ core }
+//
+// A RDTracer is not safe for concurrent use: Step updates its state in place
+// (see the package documentation to shard a population).
+type RDTracer struct{ rDTracerCore }
+
+type rDTracerCore = core[RDTracer]
 
 // NewRDTracer returns traces at their bases, or a *[spark.ConfigError].
 func NewRDTracer(cfg RDTracerConfig) (*RDTracer, error) {
-	c, err := build("RDTracer", tracer.RD, cfg.Units, cfg.Dt, false, append(
+	c, err := build[RDTracer]("RDTracer", tracer.RD, cfg.Units, cfg.Dt, false, append(
 		config.TraceStage("Rise", "_rise", &cfg.TauRise, &cfg.ScaleRise, &cfg.BaseRise, 1),
 		config.TraceStage("Decay", "_decay", &cfg.TauDecay, &cfg.ScaleDecay, &cfg.BaseDecay, 5)...))
 	if err != nil {
@@ -134,14 +205,14 @@ func NewRDTracer(cfg RDTracerConfig) (*RDTracer, error) {
 }
 
 // Rise returns the rise stage's state; the slice is the state itself.
-func (t *RDTracer) Rise() []float32 { return t.t.State(0) }
+func (t *RDTracer) Rise() []float32 { return t.state(0) }
 
 // Decay returns the decay stage's state; the slice is the state itself.
-func (t *RDTracer) Decay() []float32 { return t.t.State(1) }
+func (t *RDTracer) Decay() []float32 { return t.state(1) }
 
 // RFSTracerConfig configures an [RFSTracer].
 type RFSTracerConfig struct {
-	Units int     // number of traces, > 0
+	Units int     // number of traces, > 0 and at most spark.MaxUnits
 	Dt    float64 // time step (ms), > 0; 0 means 1 ms
 
 	Alpha          spark.Param // weight α of the fast component, in [0, 1]; default 0.8
@@ -161,7 +232,12 @@ type RFSTracerConfig struct {
 // τ_fast_decay and one with τ_slow_decay. Its output is
 //
 //	α·(T_fast_decay − T_fast_rise) + (1 − α)·(T_slow_decay − T_slow_rise)
-type RFSTracer struct{ core }
+//
+// A RFSTracer is not safe for concurrent use: Step updates its state in place
+// (see the package documentation to shard a population).
+type RFSTracer struct{ rFSTracerCore }
+
+type rFSTracerCore = core[RFSTracer]
 
 // NewRFSTracer returns traces at their bases, or a *[spark.ConfigError].
 func NewRFSTracer(cfg RFSTracerConfig) (*RFSTracer, error) {
@@ -169,7 +245,7 @@ func NewRFSTracer(cfg RFSTracerConfig) (*RFSTracer, error) {
 	f = append(f, config.TraceStage("Rise", "_rise", &cfg.TauRise, &cfg.ScaleRise, &cfg.BaseRise, 1)...)
 	f = append(f, config.TraceStage("FastDecay", "_fast_decay", &cfg.TauFastDecay, &cfg.ScaleFastDecay, &cfg.BaseFastDecay, 5)...)
 	f = append(f, config.TraceStage("SlowDecay", "_slow_decay", &cfg.TauSlowDecay, &cfg.ScaleSlowDecay, &cfg.BaseSlowDecay, 50)...)
-	c, err := build("RFSTracer", tracer.RFS, cfg.Units, cfg.Dt, false, f)
+	c, err := build[RFSTracer]("RFSTracer", tracer.RFS, cfg.Units, cfg.Dt, false, f)
 	if err != nil {
 		return nil, err
 	}
@@ -178,20 +254,20 @@ func NewRFSTracer(cfg RFSTracerConfig) (*RFSTracer, error) {
 
 // FastRise returns the fast component's rise stage; the slice is the state
 // itself, as for every stage accessor.
-func (t *RFSTracer) FastRise() []float32 { return t.t.State(0) }
+func (t *RFSTracer) FastRise() []float32 { return t.state(0) }
 
 // FastDecay returns the fast component's decay stage.
-func (t *RFSTracer) FastDecay() []float32 { return t.t.State(1) }
+func (t *RFSTracer) FastDecay() []float32 { return t.state(1) }
 
 // SlowRise returns the slow component's rise stage.
-func (t *RFSTracer) SlowRise() []float32 { return t.t.State(2) }
+func (t *RFSTracer) SlowRise() []float32 { return t.state(2) }
 
 // SlowDecay returns the slow component's decay stage.
-func (t *RFSTracer) SlowDecay() []float32 { return t.t.State(3) }
+func (t *RFSTracer) SlowDecay() []float32 { return t.state(3) }
 
 // DoubleTracerConfig configures a [DoubleTracer].
 type DoubleTracerConfig struct {
-	Units int     // number of traces, > 0
+	Units int     // number of traces, > 0 and at most spark.MaxUnits
 	Dt    float64 // time step (ms), > 0; 0 means 1 ms
 
 	Tau1   spark.Param // first stage's time constant (ms), > 0; default 5
@@ -213,11 +289,16 @@ type DoubleTracerConfig struct {
 //	T2 ← T2 + λ2·(b2 − T2) + c2·T1
 //
 // the second driven by the first's new value. Its output is T2.
-type DoubleTracer struct{ core }
+//
+// A DoubleTracer is not safe for concurrent use: Step updates its state in place
+// (see the package documentation to shard a population).
+type DoubleTracer struct{ doubleTracerCore }
+
+type doubleTracerCore = core[DoubleTracer]
 
 // NewDoubleTracer returns traces at their bases, or a *[spark.ConfigError].
 func NewDoubleTracer(cfg DoubleTracerConfig) (*DoubleTracer, error) {
-	c, err := build("DoubleTracer", tracer.Double, cfg.Units, cfg.Dt, cfg.ForwardEuler, append(
+	c, err := build[DoubleTracer]("DoubleTracer", tracer.Double, cfg.Units, cfg.Dt, cfg.ForwardEuler, append(
 		config.TraceStage("1", "_1", &cfg.Tau1, &cfg.Scale1, &cfg.Base1, 5),
 		config.TraceStage("2", "_2", &cfg.Tau2, &cfg.Scale2, &cfg.Base2, 5)...))
 	if err != nil {
@@ -227,7 +308,7 @@ func NewDoubleTracer(cfg DoubleTracerConfig) (*DoubleTracer, error) {
 }
 
 // First returns T1 of every unit; the slice is the state itself.
-func (t *DoubleTracer) First() []float32 { return t.t.State(0) }
+func (t *DoubleTracer) First() []float32 { return t.state(0) }
 
 // Second returns T2 of every unit; the slice is the state itself.
-func (t *DoubleTracer) Second() []float32 { return t.t.State(1) }
+func (t *DoubleTracer) Second() []float32 { return t.state(1) }

@@ -6,6 +6,7 @@ package config
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 
 	"github.com/sparkgo/spark"
@@ -57,10 +58,31 @@ type Field struct {
 // the time step and the parameters by seed name, each one value (uniform) or
 // units values, or the first error found.
 func Resolve(cfg string, units int, dt float64, fields []Field) (float64, ref.Params, error) {
-	if units <= 0 {
-		return 0, nil, &spark.ConfigError{Config: cfg, Field: "Units", Index: -1, Value: float64(units), Rule: "must be > 0"}
+	if err := Size(cfg, "Units", units); err != nil {
+		return 0, nil, err
 	}
 	return ResolveShape(cfg, dt, []int{units}, fmt.Sprintf("a per-unit parameter needs one value per unit (Units = %d)", units), fields)
+}
+
+// Size checks the population size n given as field of config cfg: > 0 and
+// at most spark.MaxUnits, so that every array and index of the population
+// is valid.
+func Size(cfg, field string, n int) error {
+	switch {
+	case n <= 0:
+		return &spark.ConfigError{Config: cfg, Field: field, Index: -1, Value: float64(n), Rule: "must be > 0"}
+	case n > spark.MaxUnits:
+		return &spark.ConfigError{Config: cfg, Field: field, Index: -1, Value: float64(n),
+			Rule: fmt.Sprintf("must be at most spark.MaxUnits = %d", spark.MaxUnits)}
+	}
+	return nil
+}
+
+// ZeroValue is the panic of a method that a zero T, a model made without
+// its constructor, cannot run: "soma.Leaky: zero value: use NewLeaky".
+func ZeroValue[T any]() string {
+	t := reflect.TypeFor[T]()
+	return fmt.Sprintf("%s: zero value: use New%s", t, t.Name())
 }
 
 // ResolveShape is Resolve for a population whose per-unit parameters may
