@@ -76,11 +76,11 @@ type call struct {
 	args []reflect.Value
 }
 
-// alloc returns a slice of n elements of type t (a slice type) in memory
-// the test chooses: plain, or next to a guard page.
-type alloc func(t reflect.Type, n int) reflect.Value
+// alloc returns a slice of n elements of type t (a slice type) for
+// argument i, in memory the test chooses: plain, or next to a guard page.
+type alloc func(i int, t reflect.Type, n int) reflect.Value
 
-func plain(t reflect.Type, n int) reflect.Value { return reflect.MakeSlice(t, n, n) }
+func plain(_ int, t reflect.Type, n int) reflect.Value { return reflect.MakeSlice(t, n, n) }
 
 // newCall builds k's arguments for n units with the given lengths, or, where
 // lengths is nil, the lengths the kernel's rules ask for.
@@ -104,7 +104,7 @@ func newCall(k kernel, n int, perUnit bool, lengths []int, mk alloc, r *rng) *ca
 		if lengths != nil {
 			l = lengths[i]
 		}
-		s := mk(t, l)
+		s := mk(i, t, l)
 		b := bytesOf(s)
 		for j := range b {
 			b[j] = byte(r.Next())
@@ -531,4 +531,113 @@ func TestScatterIndicesEverywhere(t *testing.T) {
 			}
 		}
 	}
+}
+
+// guarded returns an alloc that places argument i's slice against a guard
+// page as where[i] says, in regions of k's element types mapped once for
+// lengths up to maxN units.
+func guarded(t *testing.T, k kernel, maxN int, where *[]testutil.Placement) alloc {
+	ft := reflect.TypeOf(k.fn)
+	regions := make([]func(n int, p testutil.Placement) reflect.Value, len(k.args))
+	for i, a := range k.args {
+		if a.kind == "value" {
+			continue
+		}
+		m := length(a.kind, maxN, true) + 64
+		switch ft.In(i).Elem().Kind() {
+		case reflect.Float32:
+			regions[i] = region[float32](t, m)
+		case reflect.Uint16:
+			regions[i] = region[uint16](t, m)
+		case reflect.Uint64:
+			regions[i] = region[uint64](t, m)
+		case reflect.Int32:
+			regions[i] = region[int32](t, m)
+		case reflect.Uint8:
+			regions[i] = region[byte](t, m)
+		default:
+			t.Fatalf("%s: no region for %v", k.name, ft.In(i))
+		}
+	}
+	return func(i int, _ reflect.Type, n int) reflect.Value { return regions[i](n, (*where)[i]) }
+}
+
+func region[T any](t *testing.T, n int) func(int, testutil.Placement) reflect.Value {
+	r := testutil.NewRegion[T](t, n)
+	return func(n int, p testutil.Placement) reflect.Value { return reflect.ValueOf(r.Slice(n, p)) }
+}
+
+// TestGuardPages calls every kernel on every length to 300 (a fused
+// kernel's: every whole number of blocks to 320, parameters per unit and
+// uniform) with each slice against a guard page, at its end and at its
+// start, in every combination for up to three slices and the two uniform
+// ones and alternating ones beyond: no kernel reads or writes a byte
+// outside its slices, and each computes what it computes on plain memory.
+func TestGuardPages(t *testing.T) {
+	if ok, why := testutil.GuardPages(); !ok {
+		t.Skip(why)
+	}
+	calls, faults, mismatches := 0, 0, 0
+	for _, k := range kernels() {
+		if !k.runs() {
+			continue
+		}
+		var where []testutil.Placement
+		mk := guarded(t, k, 320, &where)
+		nslices := 0
+		for _, a := range k.args {
+			if a.kind != "value" {
+				nslices++
+			}
+		}
+		placements := testutil.Placements(len(k.args))
+		if nslices > 3 {
+			alt := make([][]testutil.Placement, 2)
+			for i := range k.args {
+				alt[0] = append(alt[0], testutil.Placement(i%2))
+				alt[1] = append(alt[1], testutil.Placement(1-i%2))
+			}
+			placements = append(placements[:2], alt...)
+		}
+		failed := false // report a kernel's first failure only
+		for n := 0; n <= 320 && !failed; n++ {
+			if k.blocks && n%64 != 0 || !k.blocks && n > 300 {
+				continue
+			}
+			for _, perUnit := range []bool{false, true} {
+				if !k.blocks && perUnit {
+					continue
+				}
+				for _, pl := range placements {
+					where = pl
+					r, s := rng(n+7), rng(n+7)
+					g, p := newCall(k, n, perUnit, nil, mk, &r), newCall(k, n, perUnit, nil, plain, &s)
+					var got, want any
+					fault := testutil.CatchFault(func() { got = k.call(g.values()) })
+					want = k.call(p.values())
+					calls++
+					if fault != nil {
+						faults++
+						if !failed {
+							t.Errorf("%s n=%d perUnit=%v placements %v: %v", k.name, n, perUnit, pl, fault)
+						}
+						failed = true
+						continue
+					}
+					same := got == nil || sameBits(reflect.ValueOf(got), reflect.ValueOf(want))
+					for i, a := range k.args {
+						same = same && (a.kind == "value" || sameBits(g.args[i], p.args[i]))
+					}
+					if !same {
+						mismatches++
+						if !failed {
+							t.Errorf("%s n=%d perUnit=%v placements %v: results differ from plain memory's", k.name, n, perUnit, pl)
+						}
+						failed = true
+					}
+				}
+			}
+		}
+	}
+	t.Logf("guard: %d calls, %d faults, %d mismatches", calls, faults, mismatches)
 }
