@@ -374,3 +374,328 @@ func selectOne(spiked bool, w float32) float32 {
 	}
 	return 0
 }
+
+// The layout of FuzzSynapses' flags.
+const (
+	synAsync    = 1 << 0  // asynchronous spikes
+	synF32      = 1 << 1  // float32 storage
+	synStorage  = 3 << 2  // 1: Dense, 2: Sparse (where it may serve, else Dense), else AutoStorage
+	synForm     = 3 << 4  // trace parameters: 0 uniform, 1 per post unit, 2 per synapse, 3 per synapse equal along each row
+	synForce    = 1 << 6  // per-connection traces even where they contract
+	synSteps    = 3 << 7  // steps − 1
+	synZeros    = 7 << 9  // the fraction of zero weights: see fuzzZeros
+	synDensity  = 7 << 12 // spike bits: see spikeWord
+	synKernel16 = 1 << 15 // the kernel given as binary16 bits (KernelF16) rather than float32
+	synInh      = 1 << 16 // some presynaptic units inhibitory
+	synRawState = 1 << 17 // traces start from raw bits rather than their bases
+	synDt       = 3 << 18 // time step: fuzzSynDts
+	synCurOff   = 15 << 20
+)
+
+var (
+	// fuzzZeros is the chance, in 256ths, of a zero weight.
+	fuzzZeros  = [8]int{0, 128, 224, 240, 252, 256, 0, 250}
+	fuzzSynDts = [4]float64{0.5, 1, 0.1, 0.37}
+
+	extremePositive = []float32{math.SmallestNonzeroFloat32, 1e-30, 1e-3, 1e4, 1e30, math.MaxFloat32}
+	extremeFinite   = []float32{0, float32(math.Copysign(0, -1)), math.MaxFloat32, -math.MaxFloat32, 1e30, -1e30, 1e-40, -1e-40}
+	extremeFraction = []float32{0, 1, float32(math.Copysign(0, -1)), 1e-40, math.Nextafter32(1, 0)}
+)
+
+// fuzzParam decodes a valid value of the trace parameter name, default d:
+// a time constant > 0, α in [0, 1], any finite scale or base; near the
+// default mostly, and now and then an extreme one.
+func fuzzParam(s *fuzzSource, name string, d float32) float32 {
+	tag, u := s.u8(), s.u32()
+	x := float32(u>>8) / (1 << 24) // [0, 1)
+	extreme := tag%16 == 0
+	switch {
+	case name == "alpha" && extreme:
+		return extremeFraction[u%uint32(len(extremeFraction))]
+	case name == "alpha":
+		return x
+	case name[:3] == "tau" && extreme:
+		return extremePositive[u%uint32(len(extremePositive))]
+	case name[:3] == "tau":
+		return d * float32(math.Exp2(float64(x)*4-2)) // default/4 to default·4
+	case extreme:
+		return extremeFinite[u%uint32(len(extremeFinite))]
+	}
+	return 3*x - 1
+}
+
+// synModels are the names of models, in a fixed order.
+func synModels() []string {
+	names := make([]string, 0, len(models))
+	for name := range models {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// FuzzSynapses runs every synapse model on every path against the
+// reference synapses of internal/ref, bit for bit (any NaN matching any
+// NaN): 1 to 71 post and 1 to 140 presynaptic units, synchronous and
+// asynchronous spikes, dense, sparse and automatic storage, binary16 (from
+// raw bits) and float32 kernels, inhibitory units, trace parameters
+// uniform, per post unit or per synapse (contracted or per connection, or
+// per connection forced), traces from raw bits, and Step, StepIndices,
+// StepAdd (onto raw-bit currents) and StepAddIndices. It checks the
+// currents and traces after each step, that the spikes are left as they
+// were, and that nothing around the currents is written.
+func FuzzSynapses(f *testing.F) {
+	for m := range synModels() {
+		for k, flags := range []uint32{
+			0,
+			synAsync | synF32 | 2<<4 | 1<<7 | 3<<12,
+			2<<2 | 1<<4 | 3<<7 | 3<<9 | 2<<12 | synInh,
+			synKernel16 | 3<<4 | 2<<7 | 1<<9 | 3<<12 | synRawState | 5<<20,
+			synForce | synF32 | 1<<4 | 3<<7 | 2<<12 | synInh | 1<<18 | 3<<20,
+			synAsync | 3<<4 | synRawState | 2<<7 | 4<<12 | 2<<18 | 7<<20,
+			2<<2 | synF32 | 3<<9 | 4<<12 | 1<<7 | synInh | synRawState,
+		} {
+			shape := uint16([]int{0, 64 + 71*64, 65 + 71*129, 63 + 71*63, 7 + 71*2, 70 + 71*139, 33 + 71*127}[k])
+			f.Add(uint8(m), shape, flags, uint64(k), []byte(nil))
+		}
+	}
+	f.Fuzz(fuzzSynapses)
+}
+
+func fuzzSynapses(t *testing.T, modelSel uint8, shape uint16, flags uint32, seed uint64, data []byte) {
+	src := newFuzzSource(seed, data)
+	names := synModels()
+	model := names[int(modelSel)%len(names)]
+	post, pre := 1+int(shape%71), 1+int(shape/71)%140
+	async, f32 := flags&synAsync != 0, flags&synF32 != 0
+	form, force := int(flags&synForm>>4), flags&synForce != 0
+	dt := fuzzSynDts[flags&synDt>>18]
+	if model == "LinearSynapses" {
+		force = false
+	}
+
+	// The kernel: finite weights (the constructors refuse others), some
+	// zero, from raw bits or near the working range.
+	n := post * pre
+	zeros := fuzzZeros[flags&synZeros>>9]
+	cfg := LinearSynapsesConfig{Post: post, Pre: pre, Float32: f32, AsyncSpikes: async}
+	if flags&synKernel16 != 0 && !f32 {
+		cfg.KernelF16 = make([]float16.Float16, n)
+		for k := range n {
+			h := src.u16() &^ 0x4000 // finite: no all-ones exponent
+			if int(src.u8()) < zeros {
+				h &= 0x8000 // ±0
+			}
+			cfg.KernelF16[k] = float16.Frombits(h)
+		}
+	} else {
+		cfg.Kernel = make([]float32, n)
+		for k := range n {
+			w := src.finite(-30, 30)
+			if !f32 && math.Abs(float64(w)) > maxHalf {
+				w = float32(math.Mod(float64(w), maxHalf))
+			}
+			if int(src.u8()) < zeros {
+				w = 0
+			}
+			cfg.Kernel[k] = w
+		}
+	}
+	inh := make([]bool, pre)
+	if flags&synInh != 0 {
+		for j := range inh {
+			inh[j] = src.u8()%3 == 0
+		}
+		cfg.Inhibitory = inh
+	}
+
+	// The trace parameters.
+	p, q := map[string]spark.Param{}, ref.Params{}
+	for _, f := range ref.TraceParams[model] {
+		var v []float32
+		switch vary := src.u8()&1 != 0; {
+		case form == 1 && vary:
+			v = make([]float32, post)
+			for i := range v {
+				v[i] = fuzzParam(src, f.Name, f.Default)
+			}
+		case form == 2 && vary:
+			v = make([]float32, n)
+			for k := range v {
+				v[k] = fuzzParam(src, f.Name, f.Default)
+			}
+		case form == 3 && vary:
+			v = make([]float32, n)
+			for i := range post {
+				x := fuzzParam(src, f.Name, f.Default)
+				for j := range pre {
+					v[i*pre+j] = x
+				}
+			}
+		default:
+			v = []float32{fuzzParam(src, f.Name, f.Default)}
+		}
+		q[f.Name] = v
+		if len(v) == 1 {
+			p[f.Name] = spark.Uniform(v[0])
+		} else {
+			p[f.Name] = spark.PerUnit(v)
+		}
+	}
+	perConn := model != "LinearSynapses" && (force || !ref.Contractible(post, pre, q))
+	switch flags & synStorage >> 2 {
+	case 1:
+		cfg.Storage = Dense
+	case 2:
+		cfg.Storage = Sparse
+		if async || perConn {
+			cfg.Storage = Dense // sparse storage cannot serve
+		}
+	}
+
+	// The spikes and currents of each step.
+	steps := 1 + int(flags&synSteps>>7)
+	density := int(flags & synDensity >> 12)
+	words := spark.SpikeWords(pre)
+	rows := 1
+	if async {
+		rows = post
+	}
+	type step struct {
+		op     int // 0 Step, 1 StepIndices, 2 StepAdd, 3 StepAddIndices
+		spikes spark.Spikes
+		flags  []bool
+		idx    []int
+		cur    []float32 // what an add adds to; overwritten otherwise
+	}
+	plan := make([]step, steps)
+	for s := range plan {
+		st := &plan[s]
+		st.op = int(src.u8() % 4)
+		if async {
+			st.op &^= 1 // no indices
+		}
+		st.spikes = make(spark.Spikes, rows*words)
+		for r := range rows {
+			for k := range words {
+				w := spikeWord(src, density)
+				if rest := pre - 64*k; rest < 64 {
+					w &= 1<<rest - 1
+				}
+				st.spikes[r*words+k] = w
+			}
+		}
+		st.flags = make([]bool, rows*pre)
+		for r := range rows {
+			st.spikes[r*words : (r+1)*words].Bools(st.flags[r*pre : (r+1)*pre])
+		}
+		if !async {
+			st.idx = st.spikes.AppendIndices(nil)
+		}
+		st.cur = make([]float32, post)
+		for i := range st.cur {
+			st.cur[i] = src.value(-100, 100)
+		}
+	}
+	rawState := flags&synRawState != 0
+	var init [][]float32 // the traces' first states, when raw
+
+	// The reference.
+	build := func() Synapses {
+		forcePerConnection = force
+		defer func() { forcePerConnection = false }()
+		s, err := models[model](cfg, dt, p)
+		if err != nil {
+			t.Fatalf("%s: the decoded config is refused: %v", model, err)
+		}
+		return s
+	}
+	s0 := build()
+	tr0, _ := s0.(traced)
+	if tr0 != nil && tr0.PerConnection() != perConn {
+		t.Fatalf("%s: per connection %v, want %v", model, tr0.PerConnection(), perConn)
+	}
+	m := ref.NewSynapses(model, dt, post, pre, s0.Kernel(nil), inh, q, perConn)
+	state := m.NewState()
+	if rawState {
+		for c := range state {
+			for i := range state[c] {
+				state[c][i] = src.value(-10, 10)
+			}
+		}
+	}
+	for c := range state {
+		init = append(init, slices.Clone(state[c]))
+	}
+	want := make([][]float32, steps)
+	wantTr := make([][][]float32, steps)
+	for s, st := range plan {
+		want[s] = make([]float32, post)
+		if async {
+			m.StepAsync(state, st.flags, want[s])
+		} else {
+			m.Step(state, st.flags, want[s])
+		}
+		if st.op >= 2 {
+			for i := range want[s] {
+				want[s][i] = st.cur[i] + want[s][i]
+			}
+		}
+		for c := range state {
+			wantTr[s] = append(wantTr[s], slices.Clone(state[c]))
+		}
+	}
+
+	curOff := int(flags & synCurOff >> 20)
+	for _, k := range paths() {
+		using(t, k)
+		s := build()
+		tr, _ := s.(traced)
+		if tr != nil {
+			for c, arr := range tr.Traces() {
+				copy(arr, init[c])
+			}
+		}
+		for si, st := range plan {
+			buf := make([]float32, curOff+post+9)
+			for i := range buf {
+				buf[i] = math.Float32frombits(sentinel)
+			}
+			cur := buf[curOff : curOff+post]
+			copy(cur, st.cur)
+			spikes := slices.Clone(st.spikes)
+			switch st.op {
+			case 0:
+				s.Step(spikes, cur)
+			case 1:
+				s.StepIndices(st.idx, cur)
+			case 2:
+				s.StepAdd(spikes, cur)
+			case 3:
+				s.StepAddIndices(st.idx, cur)
+			}
+			where := func() string {
+				return fmt.Sprintf("path %s, %s %d×%d async=%v f32=%v storage=%v per-connection=%v (forced %v) dt=%v, step %d op %d",
+					k.name, model, post, pre, async, f32, cfg.Storage, perConn, force, dt, si, st.op)
+			}
+			for i := range cur {
+				if !same(cur[i], want[si][i]) {
+					t.Fatalf("%s: current[%d] = %v (%#08x), want %v (%#08x)", where(), i, cur[i], math.Float32bits(cur[i]), want[si][i], math.Float32bits(want[si][i]))
+				}
+			}
+			if tr != nil {
+				for c, arr := range tr.Traces() {
+					for i := range arr {
+						if !same(arr[i], wantTr[si][c][i]) {
+							t.Fatalf("%s: trace %d[%d] = %v (%#08x), want %v (%#08x)", where(), c, i, arr[i], math.Float32bits(arr[i]), wantTr[si][c][i], math.Float32bits(wantTr[si][c][i]))
+						}
+					}
+				}
+			}
+			checkOutside(t, where(), buf, cur)
+			if !slices.Equal(spikes, st.spikes) {
+				t.Fatalf("%s: the step wrote to its spikes", where())
+			}
+		}
+	}
+}
