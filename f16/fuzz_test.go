@@ -39,6 +39,8 @@ func FuzzF16(f *testing.F) {
 		long[i] = byte(i * 37)
 	}
 	f.Add(uint8(0x35), long)
+	f.Add(uint8(0), []byte{}) // nothing to convert
+	f.Add(uint8(0x71), []byte{0x7c})
 	f.Fuzz(func(t *testing.T, offsets uint8, data []byte) {
 		dstOff, srcOff := int(offsets&15), int(offsets>>4)
 

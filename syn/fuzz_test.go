@@ -447,16 +447,19 @@ func synModels() []string {
 func FuzzSynapses(f *testing.F) {
 	for m := range synModels() {
 		for k, flags := range []uint32{
-			0,
+			3<<7 | 3<<12,
 			synAsync | synF32 | 2<<4 | 1<<7 | 3<<12,
 			2<<2 | 1<<4 | 3<<7 | 3<<9 | 2<<12 | synInh,
 			synKernel16 | 3<<4 | 2<<7 | 1<<9 | 3<<12 | synRawState | 5<<20,
-			synForce | synF32 | 1<<4 | 3<<7 | 2<<12 | synInh | 1<<18 | 3<<20,
+			synForce | 1<<4 | 3<<7 | 2<<12 | synInh | 1<<18 | 3<<20, // binary16, per connection
+			synAsync | synKernel16 | 2<<4 | 3<<7 | 3<<12 | synRawState | 2<<20,
+			synF32 | 1<<2 | 1<<4 | 3<<7 | 2<<12 | synInh | 1<<18, // float32, dense, synchronous
 			synAsync | 3<<4 | synRawState | 2<<7 | 4<<12 | 2<<18 | 7<<20,
 			2<<2 | synF32 | 3<<9 | 4<<12 | 1<<7 | synInh | synRawState,
 		} {
-			shape := uint16([]int{0, 64 + 71*64, 65 + 71*129, 63 + 71*63, 7 + 71*2, 70 + 71*139, 33 + 71*127}[k])
-			f.Add(uint8(m), shape, flags, uint64(k), []byte(nil))
+			shape := uint16([]int{0, 64 + 71*64, 65 + 71*129, 63 + 71*63, 7 + 71*2, 9 + 71*70, 65 + 71*64, 70 + 71*139, 33 + 71*127}[k])
+			ops := []byte{byte(k), byte(k + 1), byte(k + 2), byte(k + 3)} // every way of stepping
+			f.Add(uint8(m), shape, flags, uint64(k), ops)
 		}
 	}
 	f.Fuzz(fuzzSynapses)
@@ -468,6 +471,17 @@ func fuzzSynapses(t *testing.T, modelSel uint8, shape uint16, flags uint32, seed
 	model := names[int(modelSel)%len(names)]
 	post, pre := 1+int(shape%71), 1+int(shape/71)%140
 	async, f32 := flags&synAsync != 0, flags&synF32 != 0
+
+	// How each step runs, first in the data: 0 Step, 1 StepIndices, 2
+	// StepAdd, 3 StepAddIndices (synchronous spikes only).
+	steps := 1 + int(flags&synSteps>>7)
+	ops := make([]int, steps)
+	for s := range ops {
+		ops[s] = int(src.u8() % 4)
+		if async {
+			ops[s] &^= 1
+		}
+	}
 	form, force := int(flags&synForm>>4), flags&synForce != 0
 	dt := fuzzSynDts[flags&synDt>>18]
 	if model == "LinearSynapses" {
@@ -554,7 +568,6 @@ func fuzzSynapses(t *testing.T, modelSel uint8, shape uint16, flags uint32, seed
 	}
 
 	// The spikes and currents of each step.
-	steps := 1 + int(flags&synSteps>>7)
 	density := int(flags & synDensity >> 12)
 	words := spark.SpikeWords(pre)
 	rows := 1
@@ -571,10 +584,7 @@ func fuzzSynapses(t *testing.T, modelSel uint8, shape uint16, flags uint32, seed
 	plan := make([]step, steps)
 	for s := range plan {
 		st := &plan[s]
-		st.op = int(src.u8() % 4)
-		if async {
-			st.op &^= 1 // no indices
-		}
+		st.op = ops[s]
 		st.spikes = make(spark.Spikes, rows*words)
 		for r := range rows {
 			for k := range words {

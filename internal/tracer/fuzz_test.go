@@ -152,14 +152,15 @@ func FuzzTrace(f *testing.F) {
 	for m := range fuzzModels {
 		for op := range numOps {
 			flags := uint32(op%4) | uint32(op%4)<<2 | 3<<4 | uint32(op)<<6 | uint32(7-op)<<10
-			f.Add(uint8(m), uint16(op*61%300), flags, uint64(m*numOps+op), []byte(nil))
+			ops := []byte{byte(op), byte(op + 1), byte(op + 2), byte(op + 3)} // every op, in turns
+			f.Add(uint8(m), uint16(op*61%300), flags, uint64(m*numOps+op), ops)
 		}
 		for _, n := range []uint16{0, 63, 64, 299} {
-			f.Add(uint8(m), n, uint32(1<<2|1<<4|3<<6), uint64(n), []byte(nil))
+			f.Add(uint8(m), n, uint32(1<<2|3<<4|3<<6), uint64(n), []byte{byte(n), byte(n + 1), byte(n + 2), byte(n + 3)})
 		}
-		// Specials spelled out: uniform parameters at their defaults, then
-		// every state and drive of the first units, each op in turn.
-		var data []byte
+		// Specials spelled out: each op in turn, uniform parameters at
+		// their defaults, then every state and drive of the first units.
+		data := []byte{opStep, opAdd, opDrain, opDrainAdd}
 		for range ref.TraceParams[fuzzModels[m].name] {
 			data = append(data, 1, 0, 0, 0, 0x80) // the default (see fuzzParam)
 		}
@@ -169,7 +170,6 @@ func FuzzTrace(f *testing.F) {
 			data = append(data, specialValue(k)...)
 		}
 		for step := range 4 {
-			data = append(data, byte(step+1))
 			for k := range 2 * n { // the drive, and out's start
 				data = append(data, specialValue(k+step)...)
 			}
@@ -184,6 +184,13 @@ func fuzzTrace(t *testing.T, modelSel uint8, units uint16, flags uint32, seed ui
 	fm := fuzzModels[int(modelSel)%len(fuzzModels)]
 	n := 1 + int(units)%300
 	dt := fuzzDts[flags&flagDt]
+
+	// How each step runs, first in the data.
+	steps := 1 + int(flags&flagSteps>>4)
+	ops := make([]int, steps)
+	for s := range ops {
+		ops[s] = int(src.u8()) % numOps
+	}
 
 	p := ref.Params{}
 	form := flags & flagForm >> 2
@@ -212,11 +219,8 @@ func fuzzTrace(t *testing.T, modelSel uint8, units uint16, flags uint32, seed ui
 			init[k][i] = src.value(-10, 10)
 		}
 	}
-	steps := 1 + int(flags&flagSteps>>4)
-	ops := make([]int, steps)
 	xs, outs := make([][]float32, steps), make([][]float32, steps)
 	for s := range steps {
-		ops[s] = int(src.u8()) % numOps
 		xs[s], outs[s] = make([]float32, n), make([]float32, n)
 		for i := range n {
 			xs[s][i] = src.value(-50, 50)
