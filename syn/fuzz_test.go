@@ -447,15 +447,15 @@ func synModels() []string {
 func FuzzSynapses(f *testing.F) {
 	for m := range synModels() {
 		for k, flags := range []uint32{
-			3<<7 | 3<<12,
-			synAsync | synF32 | 2<<4 | 1<<7 | 3<<12,
-			2<<2 | 1<<4 | 3<<7 | 3<<9 | 2<<12 | synInh,
-			synKernel16 | 3<<4 | 2<<7 | 1<<9 | 3<<12 | synRawState | 5<<20,
-			synForce | 1<<4 | 3<<7 | 2<<12 | synInh | 1<<18 | 3<<20, // binary16, per connection
-			synAsync | synKernel16 | 2<<4 | 3<<7 | 3<<12 | synRawState | 2<<20,
-			synF32 | 1<<2 | 1<<4 | 3<<7 | 2<<12 | synInh | 1<<18, // float32, dense, synchronous
-			synAsync | 3<<4 | synRawState | 2<<7 | 4<<12 | 2<<18 | 7<<20,
-			2<<2 | synF32 | 3<<9 | 4<<12 | 1<<7 | synInh | synRawState,
+			3<<7 | 3<<12,                                                       // binary16, dense rows, synchronous
+			synAsync | synF32 | 2<<4 | 1<<7 | 3<<12,                            // asynchronous, float32, per connection
+			2<<2 | 1<<4 | 3<<7 | 3<<9 | 2<<12 | synInh,                         // sparse, traces per post unit (drained)
+			synKernel16 | 3<<4 | 2<<7 | 1<<9 | 3<<12 | synRawState | 5<<20,     // binary16 bits, per synapse but contracted
+			synForce | 1<<4 | 3<<7 | 2<<12 | synInh | 1<<18 | 3<<20,            // binary16, per connection, forced
+			synAsync | synKernel16 | 2<<4 | 3<<7 | 3<<12 | synRawState | 2<<20, // asynchronous, binary16, per connection
+			synF32 | 1<<2 | 1<<4 | 3<<7 | 2<<12 | synInh | 1<<18,               // float32, dense rows
+			synAsync | 3<<4 | synRawState | 2<<7 | 4<<12 | 2<<18 | 7<<20,       // asynchronous, every spike
+			2<<2 | synF32 | 3<<9 | 4<<12 | 1<<7 | synInh | synRawState,         // sparse, float32, every spike
 		} {
 			shape := uint16([]int{0, 64 + 71*64, 65 + 71*129, 63 + 71*63, 7 + 71*2, 9 + 71*70, 65 + 71*64, 70 + 71*139, 33 + 71*127}[k])
 			ops := []byte{byte(k), byte(k + 1), byte(k + 2), byte(k + 3)} // every way of stepping
