@@ -273,6 +273,22 @@ func landings(t testing.TB, m model, ps paramSet, set int, dt float64) [roles]la
 	return out
 }
 
+// primePadding makes the lanes past the population spike if a kernel runs
+// them: the assembly kernels update the padding of the last block with the
+// real units, and must cut its spikes from the last word. Its potentials are
+// set far above any threshold, its counters ready.
+func primePadding(st ref.State) {
+	n := len(st.V)
+	for i := n; i < cap(st.V); i++ {
+		st.V[:cap(st.V)][i] = 1e30
+	}
+	if st.R != nil {
+		for i := n; i < cap(st.R); i++ {
+			st.R[:cap(st.R)][i] = 0xffff
+		}
+	}
+}
+
 // readyCounters are counters at which a unit of cooldown c is ready:
 // just ready, and saturated.
 func readyCounters(c uint16, strict bool) []uint16 {
@@ -337,6 +353,7 @@ func TestThresholdIsStrict(t *testing.T) {
 								u.put(got, i)
 								current[i] = l.I
 							}
+							primePadding(got)
 							want := cloneState(got, n)
 							before := cloneState(got, n)
 							spikes, wantSpikes := spark.NewSpikes(n), make([]bool, n)
@@ -450,10 +467,7 @@ func TestCooldownBoundary(t *testing.T) {
 			if leaky := m.class != "RefractoryExponentialSoma" && m.class != "SimplifiedAdaptiveExponentialSoma"; leaky && quiet != 0 {
 				t.Fatalf("%s: a leaky unit at rest without input moves to %v", m.class, quiet)
 			}
-			reset := float32(-50 - -60) // the leaky defaults
-			if m.class == "RefractoryExponentialSoma" || m.class == "SimplifiedAdaptiveExponentialSoma" {
-				reset = float32(-51 - -70)
-			}
+			reset := boundaryParamSets(t, m)[0].rebased("potential_reset") // the defaults
 			// Cooldowns in ms that round to the wanted steps.
 			cooldownMs := func(c uint16) float32 { return float32(float64(c) * dt) }
 			for _, n := range boundarySizes {
@@ -501,6 +515,7 @@ func TestCooldownBoundary(t *testing.T) {
 									current[i] = huge
 								}
 							}
+							primePadding(got)
 							want, before := cloneState(got, n), cloneState(got, n)
 							spikes, wantSpikes := spark.NewSpikes(n), make([]bool, n)
 							for i := range spikes {
@@ -516,7 +531,9 @@ func TestCooldownBoundary(t *testing.T) {
 									ready = r0 >= c
 								}
 								spiked := ready && kick
-								what := func() string { return fmt.Sprintf("%s: unit %d, r = %d, c = %d, driven %v", where(), i, r0, c, kick) }
+								what := func() string {
+									return fmt.Sprintf("%s: unit %d, r = %d (case %s), c = %d, driven %v", where(), i, r0, caseOf(i).name, c, kick)
+								}
 								if spikes.Has(i) != spiked {
 									t.Fatalf("%s: spike %v, want %v", what(), spikes.Has(i), spiked)
 								}
@@ -549,29 +566,35 @@ func TestCooldownBoundary(t *testing.T) {
 	}
 }
 
-// TestSpikeJumps checks, in absolute terms on every path, what a spike does
-// besides setting its bit, with parameters chosen so that every value is
-// exact in float32 and a wrong sign, a missing term or a term taken at the
-// wrong time gives another number: the potential resets to reset − rest;
-// the adaptive threshold jumps by threshold_delta (and relaxes toward its
-// baseline, not away); AdEx's w jumps by b and sees the potential after the
-// reset; Izhikevich's u jumps by d, after its update from the potential
-// before the reset. Every unit of a 130-unit population (two blocks and a
-// tail) is checked.
+// jumpCase is one population of TestSpikeJumps: a model, its parameters,
+// the state and currents it starts from (set by prime), and the absolute
+// outcome it must reach.
+type jumpCase struct {
+	class string
+	jump  string // what the case checks
+	p     map[string]spark.Param
+	prime func(t *testing.T, st ref.State, in []float32)
+	check func(t *testing.T, st ref.State, spiked func(i int) bool)
+}
+
+// TestSpikeJumps checks, in absolute terms on every path and on the
+// reference, what a spike does besides setting its bit, with parameters
+// chosen so that every value is exact in float32 and a wrong sign, a
+// missing term or a term taken at the wrong time gives another number: the
+// potential resets to reset − rest; the adaptive threshold jumps by
+// threshold_delta (and relaxes toward its baseline, not away); AdEx's w
+// jumps by b and sees the potential after the reset; Izhikevich's u jumps by
+// d, after its update from the potential before the reset. Every unit of a
+// 130-unit population (two blocks and a tail) is checked.
 func TestSpikeJumps(t *testing.T) {
 	const n = 130
-	all := func(x float32) []float32 {
-		v := make([]float32, n)
-		for i := range v {
-			v[i] = x
-		}
-		return v
-	}
-	check := func(t *testing.T, what string, got []float32, want func(i int) float32) {
-		t.Helper()
-		for i, x := range got {
-			if w := want(i); !sameBits(x, w) {
-				t.Fatalf("%s of unit %d = %v, want %v", what, i, x, w)
+	values := func(what string, got []float32, want func(i int) float32) func(t *testing.T) {
+		return func(t *testing.T) {
+			t.Helper()
+			for i, x := range got {
+				if w := want(i); !sameBits(x, w) {
+					t.Fatalf("%s of unit %d = %v, want %v", what, i, x, w)
+				}
 			}
 		}
 	}
@@ -583,41 +606,60 @@ func TestSpikeJumps(t *testing.T) {
 			return b
 		}
 	}
-	for _, k := range paths() {
-		t.Run(k.name, func(t *testing.T) {
-			using(t, k)
-			// Every soma: a unit driven far over its threshold resets to
-			// reset − rest = −48.5 − (−61) = 12.5.
-			for _, m := range models {
-				p := map[string]spark.Param{"potential_rest": spark.Uniform(-61), "potential_reset": spark.Uniform(-48.5)}
-				s, _ := mustBuild(t, m, n, 1, p)
-				st := stateOf(s)
-				for i := range st.R {
-					st.R[i] = 0xffff // ready
-				}
-				spikes := spark.NewSpikes(n)
-				s.Step(all(1e6), spikes)
-				if spikes.Count() != n {
-					t.Fatalf("%s: %d of %d units spiked", m.class, spikes.Count(), n)
-				}
-				check(t, m.class+" V after a spike", st.V, func(int) float32 { return 12.5 })
+	spikesEven := func(t *testing.T, class string, spiked func(i int) bool) {
+		t.Helper()
+		for i := range n {
+			if spiked(i) != (i%2 == 0) {
+				t.Fatalf("%s unit %d: spike %v, want %v", class, i, spiked(i), i%2 == 0)
 			}
+		}
+	}
+	var cases []jumpCase
 
-			// The adaptive threshold, baseline thr = −40 − (−60) = 20 and
-			// threshold_delta 37.25: even units spike from θ = thr and
-			// jump to thr + 37.25 (thr − θ = 0, so the relaxation adds
-			// nothing); odd units start at θ = thr + 16, do not spike,
-			// and relax toward thr by λθ·(thr − θ) = −16·λθ, with λθ =
-			// rate(threshold_tau) = 1 − exp(−1/20).
-			for _, class := range []string{"AdaptiveLeakySoma", "SimplifiedAdaptiveExponentialSoma"} {
-				p := map[string]spark.Param{
-					"potential_rest": spark.Uniform(-60), "threshold": spark.Uniform(-40),
-					"threshold_tau": spark.Uniform(20), "threshold_delta": spark.Uniform(37.25),
+	// Every soma: a unit driven far over its threshold resets to
+	// reset − rest = −48.5 − (−61) = 12.5.
+	for _, m := range models {
+		cases = append(cases, jumpCase{
+			class: m.class,
+			jump:  "reset",
+			p:     map[string]spark.Param{"potential_rest": spark.Uniform(-61), "potential_reset": spark.Uniform(-48.5)},
+			prime: func(t *testing.T, st ref.State, in []float32) {
+				for i := range n {
+					st.R[i] = 0xffff // ready
+					in[i] = 1e6
 				}
-				s, _ := mustBuild(t, modelOf(t, class), n, 1, p)
-				st := stateOf(s)
-				check(t, class+" initial θ", st.Theta, func(int) float32 { return 20 })
-				in := make([]float32, n)
+			},
+			check: func(t *testing.T, st ref.State, spiked func(i int) bool) {
+				for i := range n {
+					if !spiked(i) {
+						t.Fatalf("%s unit %d did not spike", m.class, i)
+					}
+				}
+				values(m.class+" V after a spike", st.V, func(int) float32 { return 12.5 })(t)
+			},
+		})
+	}
+
+	// The adaptive threshold, baseline thr = −40 − (−60) = 20 and
+	// threshold_delta 37.25: even units spike from θ = thr and jump to
+	// thr + 37.25 (thr − θ = 0, so the relaxation adds nothing); odd units
+	// start at θ = thr + 16, do not spike, and relax toward thr by
+	// λθ·(thr − θ) = −16·λθ, with λθ = rate(threshold_tau) = 1 − exp(−1/20).
+	lambda := float32(-math.Expm1(-1.0 / 20))
+	relaxed := 36 + float32(lambda*-16)
+	if !(20 < relaxed && relaxed < 36) {
+		t.Fatalf("relaxed θ %v is not between thr and θ", relaxed)
+	}
+	for _, class := range []string{"AdaptiveLeakySoma", "SimplifiedAdaptiveExponentialSoma"} {
+		cases = append(cases, jumpCase{
+			class: class,
+			jump:  "theta",
+			p: map[string]spark.Param{
+				"potential_rest": spark.Uniform(-60), "threshold": spark.Uniform(-40),
+				"threshold_tau": spark.Uniform(20), "threshold_delta": spark.Uniform(37.25),
+			},
+			prime: func(t *testing.T, st ref.State, in []float32) {
+				values(class+" initial θ", st.Theta, func(int) float32 { return 20 })(t)
 				for i := range n {
 					st.R[i] = 0xffff
 					if i%2 == 0 {
@@ -626,81 +668,99 @@ func TestSpikeJumps(t *testing.T) {
 						st.Theta[i] = 36
 					}
 				}
-				spikes := spark.NewSpikes(n)
-				s.Step(in, spikes)
-				lambda := float32(-math.Expm1(-1.0 / 20))
-				relaxed := 36 + float32(lambda*-16)
-				if !(20 < relaxed && relaxed < 36) {
-					t.Fatalf("relaxed θ %v is not between thr and θ", relaxed)
-				}
-				check(t, class+" θ after a step", st.Theta, even(20+37.25, relaxed))
-				for i := range n {
-					if spikes.Has(i) != (i%2 == 0) {
-						t.Fatalf("%s unit %d: spike %v", class, i, spikes.Has(i))
-					}
-				}
-			}
-
-			// AdEx, with kw = dt/adaptation_tau = 1/4, a = 0.5, b = 7 and
-			// reset − rest = −62 − (−70) = 8: a spiking unit's w becomes
-			// w + kw·(−w + a·8) + b, that is 1 + 7 = 8 from w = 0 and
-			// 4 + 0 + 7 = 11 from w = 4. The potential before the reset is
-			// over 40, and would give other values.
-			{
-				p := map[string]spark.Param{
-					"potential_rest": spark.Uniform(-70), "potential_reset": spark.Uniform(-62),
-					"adaptation_tau": spark.Uniform(4), "adaptation_subthreshold": spark.Uniform(0.5),
-					"adaptation_delta": spark.Uniform(7),
-				}
-				s, _ := mustBuild(t, modelOf(t, "AdaptiveExponentialSoma"), n, 1, p)
-				st := stateOf(s)
-				for i := range n {
-					if i%2 == 1 {
-						st.W[i] = 4
-					}
-				}
-				spikes := spark.NewSpikes(n)
-				s.Step(all(1e6), spikes)
-				if spikes.Count() != n {
-					t.Fatalf("AdEx: %d of %d units spiked", spikes.Count(), n)
-				}
-				check(t, "AdEx V after a spike", st.V, func(int) float32 { return 8 })
-				check(t, "AdEx w after a spike", st.W, even(8, 11))
-			}
-
-			// Izhikevich, with dt = 1, R = 0.5, a = 0.5, b = 0.25, d = 2,
-			// rest −65 and threshold 30 (thr = 95), from V = 65 (v = 0,
-			// where 0.04·v² + 5·v vanishes) and u = 0: with I = 0, V rises
-			// by 140 to 205, over thr; u ← 0.5·(0.25·(205 − 65)) = 17.5
-			// from the potential before the reset, then jumps by d to
-			// 19.5. With I = −400, V rises by 140 − 200 to 5, no spike,
-			// and u ← 0.5·(0.25·(5 − 65)) = −7.5, without d.
-			{
-				p := map[string]spark.Param{
-					"potential_rest": spark.Uniform(-65), "potential_reset": spark.Uniform(-65),
-					"threshold": spark.Uniform(30), "resistance": spark.Uniform(0.5),
-					"recovery_timescale": spark.Uniform(0.5), "recovery_sensitivity": spark.Uniform(0.25),
-					"recovery_update": spark.Uniform(2),
-				}
-				s, _ := mustBuild(t, modelOf(t, "IzhikevichSoma"), n, 1, p)
-				st := stateOf(s)
-				in := make([]float32, n)
-				for i := range n {
-					st.V[i] = 65
-					if i%2 == 1 {
-						in[i] = -400
-					}
-				}
-				spikes := spark.NewSpikes(n)
-				s.Step(in, spikes)
-				for i := range n {
-					if spikes.Has(i) != (i%2 == 0) {
-						t.Fatalf("Izhikevich unit %d: spike %v", i, spikes.Has(i))
-					}
-				}
-				check(t, "Izhikevich V", st.V, even(0, 5))
-				check(t, "Izhikevich u", st.U, even(19.5, -7.5))
-			}
+			},
+			check: func(t *testing.T, st ref.State, spiked func(i int) bool) {
+				spikesEven(t, class, spiked)
+				values(class+" θ after a step", st.Theta, even(20+37.25, relaxed))(t)
+			},
 		})
+	}
+
+	// AdEx, with kw = dt/adaptation_tau = 1/4, a = 0.5, b = 7 and
+	// reset − rest = −62 − (−70) = 8: a spiking unit's w becomes
+	// w + kw·(−w + a·8) + b, that is 1 + 7 = 8 from w = 0 and 4 + 0 + 7 = 11
+	// from w = 4. The potential before the reset is over 40, and would give
+	// other values.
+	cases = append(cases, jumpCase{
+		class: "AdaptiveExponentialSoma",
+		jump:  "w",
+		p: map[string]spark.Param{
+			"potential_rest": spark.Uniform(-70), "potential_reset": spark.Uniform(-62),
+			"adaptation_tau": spark.Uniform(4), "adaptation_subthreshold": spark.Uniform(0.5),
+			"adaptation_delta": spark.Uniform(7),
+		},
+		prime: func(t *testing.T, st ref.State, in []float32) {
+			for i := range n {
+				in[i] = 1e6
+				if i%2 == 1 {
+					st.W[i] = 4
+				}
+			}
+		},
+		check: func(t *testing.T, st ref.State, spiked func(i int) bool) {
+			for i := range n {
+				if !spiked(i) {
+					t.Fatalf("AdEx unit %d did not spike", i)
+				}
+			}
+			values("AdEx V after a spike", st.V, func(int) float32 { return 8 })(t)
+			values("AdEx w after a spike", st.W, even(8, 11))(t)
+		},
+	})
+
+	// Izhikevich, with dt = 1, R = 0.5, a = 0.5, b = 0.25, d = 2, rest −65
+	// and threshold 30 (thr = 95), from V = 65 (v = 0, where 0.04·v² + 5·v
+	// vanishes) and u = 0: with I = 0, V rises by 140 to 205, over thr;
+	// u ← 0.5·(0.25·(205 − 65)) = 17.5 from the potential before the reset,
+	// then jumps by d to 19.5. With I = −400, V rises by 140 − 200 to 5, no
+	// spike, and u ← 0.5·(0.25·(5 − 65)) = −7.5, without d.
+	cases = append(cases, jumpCase{
+		class: "IzhikevichSoma",
+		jump:  "u",
+		p: map[string]spark.Param{
+			"potential_rest": spark.Uniform(-65), "potential_reset": spark.Uniform(-65),
+			"threshold": spark.Uniform(30), "resistance": spark.Uniform(0.5),
+			"recovery_timescale": spark.Uniform(0.5), "recovery_sensitivity": spark.Uniform(0.25),
+			"recovery_update": spark.Uniform(2),
+		},
+		prime: func(t *testing.T, st ref.State, in []float32) {
+			for i := range n {
+				st.V[i] = 65
+				if i%2 == 1 {
+					in[i] = -400
+				}
+			}
+		},
+		check: func(t *testing.T, st ref.State, spiked func(i int) bool) {
+			spikesEven(t, "Izhikevich", spiked)
+			values("Izhikevich V", st.V, even(0, 5))(t)
+			values("Izhikevich u", st.U, even(19.5, -7.5))(t)
+		},
+	})
+
+	for _, c := range cases {
+		// The reference first: the same absolute outcome is asked of it.
+		t.Run("ref/"+c.class+"/"+c.jump, func(t *testing.T) {
+			s, rm := mustBuild(t, modelOf(t, c.class), n, 1, c.p)
+			st, in := cloneState(stateOf(s), n), make([]float32, n)
+			c.prime(t, st, in)
+			spikes := make([]bool, n)
+			rm.Step(st, in, spikes)
+			c.check(t, st, func(i int) bool { return spikes[i] })
+		})
+		for _, k := range paths() {
+			t.Run(k.name+"/"+c.class+"/"+c.jump, func(t *testing.T) {
+				using(t, k)
+				s, _ := mustBuild(t, modelOf(t, c.class), n, 1, c.p)
+				st, in := stateOf(s), make([]float32, n)
+				if st.R == nil {
+					st.R = make([]uint16, n) // prime may set it; the soma has none
+				}
+				c.prime(t, st, in)
+				spikes := spark.NewSpikes(n)
+				s.Step(in, spikes)
+				c.check(t, st, spikes.Has)
+			})
+		}
 	}
 }
