@@ -96,6 +96,12 @@ type cubaNet struct {
 	n, ne, ni int
 	shards    []*shard
 	outdeg    []int64 // each unit's synapses, for the event count
+
+	// onStep, nil but in tests, is called by the threaded runner on the
+	// goroutine that steps a shard, before (end false) and after (end
+	// true) the shard's step t: a test checks there that the barrier
+	// holds, whatever the timing of the run.
+	onStep func(s *shard, t int, end bool)
 }
 
 func newCUBA(n, threads int, dt float64, seed uint64) (*cubaNet, error) {
@@ -197,27 +203,11 @@ func (s *shard) step(net *cubaNet, t int) {
 	s.record(net, t)
 }
 
-func runCUBA(o options) *CUBAResult {
-	steps := int(o.duration*1000/o.dt + 0.5)
-	fmt.Printf("\ncuba: %d units (80%% excitatory), %d synapses per unit, dt %g ms, %g s simulated, %d thread(s), path %s\n",
-		o.size, cubaInDeg, o.dt, o.duration, o.threads, spark.Path())
-	start := time.Now()
-	net, err := newCUBA(o.size, o.threads, o.dt, o.seed)
-	if err != nil {
-		fail(err.Error())
-	}
-	r := &CUBAResult{Units: o.size, Excitatory: net.ne, Threads: o.threads, Dt: o.dt, Simulated: o.duration,
-		Path: spark.Path(), BuildSeconds: time.Since(start).Seconds(), Storage: "sparse"}
-	for _, d := range net.outdeg {
-		r.Synapses += int(d)
-	}
-
-	var tSyn, tSoma, tSpike time.Duration
-	// Collect the build's garbage now: a collection that runs into the
-	// timed loop takes the second core and preempts the stepping
-	// goroutine again and again to scan its stack.
-	runtime.GC()
-	begin := time.Now()
+// run steps the network from step 0 to step steps−1, each shard on its
+// own goroutine, the first on the calling one. One shard alone is timed
+// phase by phase on every 64th step, and run returns the phases' times;
+// with several shards the phases overlap and are not timed (zero times).
+func (net *cubaNet) run(steps int) (tSyn, tSoma, tSpike time.Duration) {
 	if len(net.shards) == 1 {
 		s := net.shards[0]
 		// Every 64th step is timed phase by phase, for the split; the
@@ -235,45 +225,84 @@ func runCUBA(o options) *CUBAResult {
 			s.record(net, t)
 			tSyn, tSoma, tSpike = tSyn+t1.Sub(t0), tSoma+t2.Sub(t1), tSpike+time.Since(t2)
 		}
-	} else {
-		// Workers stay alive across steps and spin between them: waking
-		// a parked goroutine costs tens of µs, more than a step. The main
-		// goroutine steps the first shard itself and waits for the others;
-		// that is the one barrier of a step. A spinner yields only after
-		// 16K polls (tens of µs): a yield costs more than a barrier should.
-		const yieldEvery = 1 << 14
-		var epoch, done atomic.Int64
-		var stop atomic.Bool
-		for _, s := range net.shards[1:] {
-			go func() {
-				for t := 0; ; t++ {
-					for spins := 0; epoch.Load() == int64(t); spins++ {
-						if stop.Load() {
-							return
-						}
-						if spins%yieldEvery == yieldEvery-1 {
-							runtime.Gosched()
-						}
+		return tSyn, tSoma, tSpike
+	}
+	// Workers stay alive across steps and spin between them: waking a
+	// parked goroutine costs tens of µs, more than a step. The main
+	// goroutine steps the first shard itself and waits for the others;
+	// that is the one barrier of a step: every shard finishes step t,
+	// and so has listed its spikes of step t and read every list of
+	// step t−1, before any shard starts step t+1, which reads the first
+	// lists and overwrites the second. A spinner yields only after 16K
+	// polls (tens of µs): a yield costs more than a barrier should.
+	const yieldEvery = 1 << 14
+	var epoch, done atomic.Int64
+	var stop atomic.Bool
+	for _, s := range net.shards[1:] {
+		go func() {
+			for t := 0; ; t++ {
+				for spins := 0; epoch.Load() == int64(t); spins++ {
+					if stop.Load() {
+						return
 					}
-					s.step(net, t)
-					done.Add(1)
+					if spins%yieldEvery == yieldEvery-1 {
+						runtime.Gosched()
+					}
 				}
-			}()
-		}
-		workers := int64(len(net.shards) - 1)
-		first := net.shards[0]
-		for t := range steps {
-			done.Store(0)
-			epoch.Add(1)
-			first.step(net, t)
-			for spins := 0; done.Load() < workers; spins++ {
-				if spins%yieldEvery == yieldEvery-1 {
-					runtime.Gosched()
-				}
+				net.step(s, t)
+				done.Add(1)
+			}
+		}()
+	}
+	workers := int64(len(net.shards) - 1)
+	first := net.shards[0]
+	for t := range steps {
+		done.Store(0)
+		epoch.Add(1)
+		net.step(first, t)
+		for spins := 0; done.Load() < workers; spins++ {
+			if spins%yieldEvery == yieldEvery-1 {
+				runtime.Gosched()
 			}
 		}
-		stop.Store(true)
 	}
+	stop.Store(true)
+	return 0, 0, 0
+}
+
+// step is shard s's step t in the threaded runner, between the calls of
+// the test hook onStep when there is one.
+func (net *cubaNet) step(s *shard, t int) {
+	if net.onStep == nil {
+		s.step(net, t)
+		return
+	}
+	net.onStep(s, t, false)
+	s.step(net, t)
+	net.onStep(s, t, true)
+}
+
+func runCUBA(o options) *CUBAResult {
+	steps := int(o.duration*1000/o.dt + 0.5)
+	fmt.Printf("\ncuba: %d units (80%% excitatory), %d synapses per unit, dt %g ms, %g s simulated, %d thread(s), path %s\n",
+		o.size, cubaInDeg, o.dt, o.duration, o.threads, spark.Path())
+	start := time.Now()
+	net, err := newCUBA(o.size, o.threads, o.dt, o.seed)
+	if err != nil {
+		fail(err.Error())
+	}
+	r := &CUBAResult{Units: o.size, Excitatory: net.ne, Threads: o.threads, Dt: o.dt, Simulated: o.duration,
+		Path: spark.Path(), BuildSeconds: time.Since(start).Seconds(), Storage: "sparse"}
+	for _, d := range net.outdeg {
+		r.Synapses += int(d)
+	}
+
+	// Collect the build's garbage now: a collection that runs into the
+	// timed loop takes the second core and preempts the stepping
+	// goroutine again and again to scan its stack.
+	runtime.GC()
+	begin := time.Now()
+	tSyn, tSoma, tSpike := net.run(steps)
 	r.Wall = time.Since(begin).Seconds()
 	for _, s := range net.shards {
 		r.Spikes += s.count
