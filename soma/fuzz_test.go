@@ -602,7 +602,7 @@ func (c *fuzzCase) describe(i int) string {
 		s += fmt.Sprintf(" %#08x", math.Float32bits(cur[i]))
 	}
 	s += "; parameters"
-	for _, f := range fieldsOf(c.m) {
+	for _, f := range modelFields(c.m) {
 		v := c.vals[f.Seed]
 		x := v[min(i, len(v)-1)]
 		s += fmt.Sprintf(" %s=%v (%#08x)", f.Seed, x, math.Float32bits(x))
@@ -610,8 +610,8 @@ func (c *fuzzCase) describe(i int) string {
 	return s
 }
 
-// fieldsOf returns m's config fields, in the config's order.
-func fieldsOf(m model) []config.Field {
+// modelFields returns m's config fields, in the config's order.
+func modelFields(m model) []config.Field {
 	_, f, _ := m.build(1, 1, nil)
 	return f
 }
