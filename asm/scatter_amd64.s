@@ -26,10 +26,13 @@ TEXT ·scatterAddF16AVX512(SB), NOSPLIT, $0-73
 	LEAQ    4(DX), DI
 	MOVQ    SI, CX
 	DECQ    CX
+	JZ      ScatterAddF16AVX512_checked
+	CMPQ    CX, $0x10
+	JL      ScatterAddF16AVX512_checkShort
 
 ScatterAddF16AVX512_check16:
 	CMPQ      CX, $0x10
-	JL        ScatterAddF16AVX512_checkTail
+	JLE       ScatterAddF16AVX512_checkLast
 	VMOVDQU32 (DI), Z0
 	VPCMPGTD  -4(DI), Z0, K1
 	KORTESTW  K1, K1
@@ -38,9 +41,14 @@ ScatterAddF16AVX512_check16:
 	SUBQ      $0x10, CX
 	JMP       ScatterAddF16AVX512_check16
 
-ScatterAddF16AVX512_checkTail:
-	TESTQ       CX, CX
-	JZ          ScatterAddF16AVX512_checked
+ScatterAddF16AVX512_checkLast:
+	VMOVDQU32 -64(DI)(CX*4), Z0
+	VPCMPGTD  -68(DI)(CX*4), Z0, K1
+	KORTESTW  K1, K1
+	JCC       ScatterAddF16AVX512_bad
+	JMP       ScatterAddF16AVX512_checked
+
+ScatterAddF16AVX512_checkShort:
 	MOVL        $0x00000001, R8
 	SHLL        CL, R8
 	DECL        R8
@@ -122,10 +130,13 @@ TEXT ·scatterAddF32AVX512(SB), NOSPLIT, $0-73
 	LEAQ    4(DX), DI
 	MOVQ    SI, CX
 	DECQ    CX
+	JZ      ScatterAddF32AVX512_checked
+	CMPQ    CX, $0x10
+	JL      ScatterAddF32AVX512_checkShort
 
 ScatterAddF32AVX512_check16:
 	CMPQ      CX, $0x10
-	JL        ScatterAddF32AVX512_checkTail
+	JLE       ScatterAddF32AVX512_checkLast
 	VMOVDQU32 (DI), Z0
 	VPCMPGTD  -4(DI), Z0, K1
 	KORTESTW  K1, K1
@@ -134,9 +145,14 @@ ScatterAddF32AVX512_check16:
 	SUBQ      $0x10, CX
 	JMP       ScatterAddF32AVX512_check16
 
-ScatterAddF32AVX512_checkTail:
-	TESTQ       CX, CX
-	JZ          ScatterAddF32AVX512_checked
+ScatterAddF32AVX512_checkLast:
+	VMOVDQU32 -64(DI)(CX*4), Z0
+	VPCMPGTD  -68(DI)(CX*4), Z0, K1
+	KORTESTW  K1, K1
+	JCC       ScatterAddF32AVX512_bad
+	JMP       ScatterAddF32AVX512_checked
+
+ScatterAddF32AVX512_checkShort:
 	MOVL        $0x00000001, R8
 	SHLL        CL, R8
 	DECL        R8

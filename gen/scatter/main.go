@@ -143,28 +143,38 @@ func checkIndices(name string, idx, n reg.Register) {
 	CMPQ(last, accLen)
 	JGE(bad)
 
-	// k from 1: idx[k..k+15] > idx[k-1..k+14].
+	// k from 1: idx[k..k+15] > idx[k-1..k+14], for the m = n − 1 pairs.
 	p, m := GP64(), GP64()
 	LEAQ(Mem{Base: idx, Disp: 4}, p)
 	MOVQ(n, m)
 	DECQ(m)
+	JZ(LabelRef(name + "_checked"))
+	CMPQ(m, U8(16))
+	JL(LabelRef(name + "_checkShort"))
+	// Vectors of 16 pairs while more than 16 are left, then the 16 that
+	// end at the last index (overlapping the vector before: comparing a
+	// pair twice is harmless), so that no tail needs a mask.
+	greater := func(at Mem) {
+		a, gt := ZMM(), K()
+		VMOVDQU32(at, a)
+		VPCMPGTD(at.Offset(-4), a, gt)
+		KORTESTW(gt, gt)
+		JCC(bad) // carry clear: some lane not greater
+	}
 	Label(name + "_check16")
 	CMPQ(m, U8(16))
-	JL(LabelRef(name + "_checkTail"))
-	a, gt := ZMM(), K()
-	VMOVDQU32(Mem{Base: p}, a)
-	VPCMPGTD(Mem{Base: p, Disp: -4}, a, gt)
-	KORTESTW(gt, gt)
-	JCC(bad) // carry clear: some lane not greater
+	JLE(LabelRef(name + "_checkLast"))
+	greater(Mem{Base: p})
 	ADDQ(U8(64), p)
 	SUBQ(U8(16), m)
 	JMP(LabelRef(name + "_check16"))
+	Label(name + "_checkLast")
+	greater(Mem{Base: p, Index: m, Scale: 4, Disp: -64})
+	JMP(LabelRef(name + "_checked"))
 
-	Label(name + "_checkTail")
-	TESTQ(m, m)
-	JZ(LabelRef(name + "_checked"))
-	// The last m < 16 under the mask (1 << m) − 1: the lanes compared must
-	// be exactly the mask's.
+	// Fewer than 16 pairs: under the mask (1 << m) − 1, the lanes that
+	// compare greater must be exactly the mask's.
+	Label(name + "_checkShort")
 	bits := GP32()
 	MOVL(U32(1), bits)
 	MOVQ(m, reg.RCX)
