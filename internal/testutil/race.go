@@ -26,7 +26,9 @@ func ExpectRace(t *testing.T, child string, env ...string) {
 		t.Skip("needs go test -race")
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^"+child+"$", "-test.count=1", "-test.v")
-	cmd.Env = append(append(os.Environ(), childEnv+"=1"), env...)
+	// The first report is all it takes: halting there keeps a child on
+	// Go code, where every element races, from reporting for seconds.
+	cmd.Env = append(append(os.Environ(), childEnv+"=1", "GORACE=halt_on_error=1"), env...)
 	out, _ := cmd.CombinedOutput() // the child fails when it races: that is the point
 	if !strings.Contains(string(out), "WARNING: DATA RACE") {
 		t.Errorf("%s %v: the race detector reported no data race; output:\n%s", child, env, out)
