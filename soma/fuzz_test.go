@@ -3,6 +3,7 @@ package soma
 import (
 	"encoding/binary"
 	"fmt"
+	"github.com/sparkgo/spark/internal/testutil"
 	"math"
 	"slices"
 	"testing"
@@ -12,78 +13,10 @@ import (
 	"github.com/sparkgo/spark/internal/ref"
 )
 
-// fuzzSource hands out the fuzzer's bytes and, once they run out, bits of a
-// generator seeded by the input, so that a short input still describes a
-// whole population while the fuzzer steers the values it spells out.
-type fuzzSource struct {
-	data []byte
-	r    rng
-}
+// The fuzz inputs are decoded by testutil.FuzzSource.
+type fuzzSource = testutil.FuzzSource
 
-func newFuzzSource(seed uint64, data []byte) *fuzzSource {
-	r := rng(seed ^ 0x9e3779b97f4a7c15)
-	if r == 0 {
-		r = 1 // xorshift sticks at 0
-	}
-	return &fuzzSource{data: data, r: r}
-}
-
-func (s *fuzzSource) u8() uint8 {
-	if len(s.data) > 0 {
-		b := s.data[0]
-		s.data = s.data[1:]
-		return b
-	}
-	return uint8(s.r.Next())
-}
-
-func (s *fuzzSource) u16() uint16 {
-	if len(s.data) >= 2 {
-		v := binary.LittleEndian.Uint16(s.data)
-		s.data = s.data[2:]
-		return v
-	}
-	s.data = nil
-	return uint16(s.r.Next())
-}
-
-func (s *fuzzSource) u32() uint32 {
-	if len(s.data) >= 4 {
-		v := binary.LittleEndian.Uint32(s.data)
-		s.data = s.data[4:]
-		return v
-	}
-	s.data = nil
-	return uint32(s.r.Next())
-}
-
-// fuzzSpecials are the values a tagged input picks by index: NaNs with and
-// without payloads and of both signs, ±Inf, subnormals, ±0 and the ends of
-// the range.
-var fuzzSpecials = []uint32{
-	0x7fc00000, 0xffc00000, 0x7f800001, 0xffbfffff, 0x7fa5c3e1, // NaNs
-	0x7f800000, 0xff800000, // ±Inf
-	0x00000001, 0x807fffff, 0x00400000, // subnormals
-	0x00000000, 0x80000000, // ±0
-	0x7f7fffff, 0xff7fffff, 0x00800000, // ±MaxFloat32, the smallest normal
-}
-
-// value decodes one float32 from a tag byte and 32 bits: mostly a value in
-// [lo, hi), where the dynamics are (spikes, resets), and otherwise the raw
-// bits (any NaN payload, ±Inf, subnormal, ±0) or one of fuzzSpecials.
-func (s *fuzzSource) value(lo, hi float32) float32 {
-	tag, u := s.u8(), s.u32()
-	switch {
-	case tag < 24:
-		return math.Float32frombits(u)
-	case tag < 36:
-		return math.Float32frombits(fuzzSpecials[u%uint32(len(fuzzSpecials))])
-	}
-	return lo + float32((hi-lo)*float32(u>>8)/(1<<24))
-}
-
-// specialValue encodes fuzzSpecials[k] as value reads it, for the seeds.
-func specialValue(k int) []byte { return binary.LittleEndian.AppendUint32([]byte{24}, uint32(k)) }
+var newFuzzSource = testutil.NewFuzzSource
 
 var (
 	fuzzDts              = [8]float64{1, 0.5, 0.1, 0.25, 1, 2, 0.37, 0.001}
@@ -95,7 +28,7 @@ var (
 // fuzzParam decodes a value of field f that f's rule accepts at time step
 // dt: near the default mostly, and now and then an extreme but valid one.
 func fuzzParam(s *fuzzSource, f config.Field, dt float64) float32 {
-	tag, u := s.u8(), s.u32()
+	tag, u := s.U8(), s.U32()
 	x := float32(u>>8) / (1 << 24) // [0, 1)
 	switch f.Rule.Text {
 	case config.Cooldown.Text:
@@ -158,7 +91,7 @@ func FuzzSoma(f *testing.F) {
 	}
 	// Specials spelled out for every state and current.
 	for m := range models {
-		n := len(fuzzSpecials) + 1
+		n := len(testutil.FuzzSpecials) + 1
 		f.Add(uint8(m), uint16(n-1), uint32(1<<3|2<<5|1<<8), uint64(m), seedData(models[m], nil, n, true))
 	}
 	// Refractory counters at the cooldown's edges and the saturation with
@@ -177,7 +110,7 @@ func FuzzSoma(f *testing.F) {
 // seedData returns the data of an input of uniform parameters at their
 // defaults but for the cooldown, cd encoded as fuzzParam reads it, and n
 // units whose counters take each of counter's cases in turn; with special,
-// their states and currents take each of fuzzSpecials in turn.
+// their states and currents take each of testutil.FuzzSpecials in turn.
 func seedData(m model, cd []byte, n int, special bool) []byte {
 	s, fields, _ := m.build(1, 1, nil)
 	has := stateOf(s)
@@ -191,7 +124,7 @@ func seedData(m model, cd []byte, n int, special bool) []byte {
 	}
 	v := func(k int) []byte {
 		if special {
-			return specialValue(k)
+			return testutil.SpecialValue(k)
 		}
 		return binary.LittleEndian.AppendUint32([]byte{255}, uint32(k)*0x9e3779b9) // in range
 	}
@@ -280,7 +213,7 @@ func fuzzSoma(t *testing.T, modelSel uint8, units uint16, flags uint32, seed uin
 			copy(current, c.cur[step])
 			spikeBuf := make([]uint64, spikeOff+words+2)
 			for i := range spikeBuf {
-				spikeBuf[i] = src.r.Next() // Step must overwrite every word it is given, and no other
+				spikeBuf[i] = src.Rand().Next() // Step must overwrite every word it is given, and no other
 			}
 			around := append([]uint64(nil), spikeBuf...)
 			spikes := spark.Spikes(spikeBuf[spikeOff : spikeOff+words])
@@ -328,7 +261,7 @@ func decodeSoma(t *testing.T, modelSel uint8, units uint16, flags uint32, seed u
 	for _, f := range fields {
 		perUnit := form == 2
 		if form == 0 || form == 3 {
-			perUnit = src.u8()&1 != 0
+			perUnit = src.U8()&1 != 0
 		}
 		v := make([]float32, 1)
 		if perUnit {
@@ -352,15 +285,15 @@ func decodeSoma(t *testing.T, modelSel uint8, units uint16, flags uint32, seed u
 	c.st = ref.State{V: make([]float32, n), R: make([]uint16, n), Theta: make([]float32, n),
 		W: make([]float32, n), U: make([]float32, n)}
 	for i := range n {
-		c.st.V[i] = src.value(-40, 60)
+		c.st.V[i] = src.Value(-40, 60)
 		if has.Theta != nil {
-			c.st.Theta[i] = src.value(0, 120)
+			c.st.Theta[i] = src.Value(0, 120)
 		}
 		if has.W != nil {
-			c.st.W[i] = src.value(-50, 50)
+			c.st.W[i] = src.Value(-50, 50)
 		}
 		if has.U != nil {
-			c.st.U[i] = src.value(-20, 20)
+			c.st.U[i] = src.Value(-20, 20)
 		}
 		if has.R != nil {
 			c.st.R[i] = counter(src, c.cAt(i))
@@ -371,7 +304,7 @@ func decodeSoma(t *testing.T, modelSel uint8, units uint16, flags uint32, seed u
 	for k := range c.cur {
 		c.cur[k] = make([]float32, n)
 		for i := range n {
-			c.cur[k][i] = src.value(-100, 700)
+			c.cur[k][i] = src.Value(-100, 700)
 		}
 	}
 	for range flags & flagExact >> 5 {
@@ -388,7 +321,7 @@ const sentinel32 = 0x7fa5c3e1
 // counter decodes a refractory counter: at, one below or one above the
 // cooldown c, at the saturation or one below it, 0, or any value.
 func counter(src *fuzzSource, c uint16) uint16 {
-	sel, u := src.u8(), src.u16()
+	sel, u := src.U8(), src.U16()
 	switch sel % 8 {
 	case 0:
 		return c - min(c, 1)
@@ -457,7 +390,7 @@ func (c *fuzzCase) resolve() (Soma, ref.Soma, error) {
 func (c *fuzzCase) exact(t *testing.T, src *fuzzSource, has ref.State) {
 	n := c.n
 	var i int
-	switch sel, u := src.u8(), src.u16(); sel % 4 {
+	switch sel, u := src.U8(), src.U16(); sel % 4 {
 	case 0:
 		i = n - 1 // the tail
 	case 1:
@@ -465,7 +398,7 @@ func (c *fuzzCase) exact(t *testing.T, src *fuzzSource, has ref.State) {
 	default:
 		i = int(u) % n
 	}
-	variant := src.u8()
+	variant := src.U8()
 	spike := variant&1 != 0
 	for _, u := range c.checked {
 		if u.i == i {

@@ -3,6 +3,7 @@ package syn
 import (
 	"encoding/binary"
 	"fmt"
+	"github.com/sparkgo/spark/internal/testutil"
 	"math"
 	"slices"
 	"testing"
@@ -14,94 +15,14 @@ import (
 	"github.com/sparkgo/spark/internal/ref"
 )
 
-// fuzzSource hands out the fuzzer's bytes and, once they run out, bits of a
-// generator seeded by the input, so that a short input still describes a
-// whole case while the fuzzer steers the values it spells out.
-type fuzzSource struct {
-	data []byte
-	r    rng
-}
+// The fuzz inputs are decoded by testutil.FuzzSource.
+type fuzzSource = testutil.FuzzSource
 
-func newFuzzSource(seed uint64, data []byte) *fuzzSource {
-	r := rng(seed ^ 0x9e3779b97f4a7c15)
-	if r == 0 {
-		r = 1 // xorshift sticks at 0
-	}
-	return &fuzzSource{data: data, r: r}
-}
-
-func (s *fuzzSource) u8() uint8 {
-	if len(s.data) > 0 {
-		b := s.data[0]
-		s.data = s.data[1:]
-		return b
-	}
-	return uint8(s.r.Next())
-}
-
-func (s *fuzzSource) u16() uint16 {
-	if len(s.data) >= 2 {
-		v := binary.LittleEndian.Uint16(s.data)
-		s.data = s.data[2:]
-		return v
-	}
-	s.data = nil
-	return uint16(s.r.Next())
-}
-
-func (s *fuzzSource) u32() uint32 {
-	if len(s.data) >= 4 {
-		v := binary.LittleEndian.Uint32(s.data)
-		s.data = s.data[4:]
-		return v
-	}
-	s.data = nil
-	return uint32(s.r.Next())
-}
-
-func (s *fuzzSource) u64() uint64 { return uint64(s.u32()) | uint64(s.u32())<<32 }
-
-// fuzzSpecials are the values a tagged input picks by index: NaNs with and
-// without payloads and of both signs, ±Inf, subnormals, ±0 and the ends of
-// the range.
-var fuzzSpecials = []uint32{
-	0x7fc00000, 0xffc00000, 0x7f800001, 0xffbfffff, 0x7fa5c3e1, // NaNs
-	0x7f800000, 0xff800000, // ±Inf
-	0x00000001, 0x807fffff, 0x00400000, // subnormals
-	0x00000000, 0x80000000, // ±0
-	0x7f7fffff, 0xff7fffff, 0x00800000, // ±MaxFloat32, the smallest normal
-}
-
-// value decodes one float32 from a tag byte and 32 bits: mostly a value in
-// [lo, hi), and otherwise the raw bits (any NaN payload, ±Inf, subnormal,
-// ±0) or one of fuzzSpecials.
-func (s *fuzzSource) value(lo, hi float32) float32 {
-	tag, u := s.u8(), s.u32()
-	switch {
-	case tag < 24:
-		return math.Float32frombits(u)
-	case tag < 36:
-		return math.Float32frombits(fuzzSpecials[u%uint32(len(fuzzSpecials))])
-	}
-	return lo + float32((hi-lo)*float32(u>>8)/(1<<24))
-}
-
-// finite is value(lo, hi) with a non-finite result replaced by a finite
-// one of its bits (the exponent's top bit cleared).
-func (s *fuzzSource) finite(lo, hi float32) float32 {
-	v := s.value(lo, hi)
-	if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-		v = math.Float32frombits(math.Float32bits(v) &^ 0x4000_0000)
-	}
-	return v
-}
-
-// specialValue encodes fuzzSpecials[k] as value reads it, for the seeds.
-func specialValue(k int) []byte { return binary.LittleEndian.AppendUint32([]byte{24}, uint32(k)) }
+var newFuzzSource = testutil.NewFuzzSource
 
 // spikeWord draws a word of spike bits at the density sel names.
 func spikeWord(s *fuzzSource, sel int) uint64 {
-	r := &s.r
+	r := s.Rand()
 	switch sel {
 	case 0:
 		return 0
@@ -114,7 +35,7 @@ func spikeWord(s *fuzzSource, sel int) uint64 {
 	case 4:
 		return ^uint64(0)
 	}
-	return s.u64() // the fuzzer's bits
+	return s.U64() // the fuzzer's bits
 }
 
 // The layout of FuzzRows' flags.
@@ -151,9 +72,9 @@ func FuzzRows(f *testing.F) {
 	var data []byte
 	halves := []uint16{0x7c00, 0xfc00, 0x7c01, 0xfe00, 0x7dff, 0x0001, 0x8000, 0x7bff, 0xfbff, 0x03ff}
 	for i := range 40 {
-		data = append(data, specialValue(i)...)                              // w32
+		data = append(data, testutil.SpecialValue(i)...)                     // w32
 		data = binary.LittleEndian.AppendUint16(data, halves[i%len(halves)]) // w16
-		data = append(data, specialValue(i+3)...)                            // acc
+		data = append(data, testutil.SpecialValue(i+3)...)                   // acc
 	}
 	f.Add(uint16(40), uint32(4<<8|1|2<<4), uint64(3), data)
 	f.Fuzz(fuzzRows)
@@ -172,9 +93,9 @@ func fuzzRows(t *testing.T, length uint16, flags uint32, seed uint64, data []byt
 	// The inputs.
 	w32, w16, acc0 := make([]float32, n), make([]float16.Float16, n), make([]float32, n)
 	for i := range n {
-		w32[i] = src.value(-100, 100)
-		w16[i] = float16.Frombits(src.u16())
-		acc0[i] = src.value(-100, 100)
+		w32[i] = src.Value(-100, 100)
+		w16[i] = float16.Frombits(src.U16())
+		acc0[i] = src.Value(-100, 100)
 	}
 	words := spark.SpikeWords(n)
 	x, dirty := make([]uint64, words), make([]uint64, words)
@@ -183,25 +104,25 @@ func fuzzRows(t *testing.T, length uint16, flags uint32, seed uint64, data []byt
 		dirty[k] = x[k]
 		if rest := n - 64*k; rest < 64 {
 			x[k] &= 1<<rest - 1
-			dirty[k] |= src.r.Next() &^ (1<<rest - 1)
+			dirty[k] |= src.Rand().Next() &^ (1<<rest - 1)
 		}
 	}
 	// Scatter: n increasing indices into post ≥ n accumulators, as a
 	// sparse row's (package asm's scatters refuse others).
-	post := n + int(src.u8()%64)
+	post := n + int(src.U8()%64)
 	perm := make([]int32, post)
 	for i := range perm {
 		perm[i] = int32(i)
 	}
 	for i := range n {
-		j := i + int(src.u16())%(post-i)
+		j := i + int(src.U16())%(post-i)
 		perm[i], perm[j] = perm[j], perm[i]
 	}
 	idx := perm[:n]
 	slices.Sort(idx)
 	post0 := make([]float32, post)
 	for i := range post0 {
-		post0[i] = src.value(-100, 100)
+		post0[i] = src.Value(-100, 100)
 	}
 
 	// The rows as the kernels see them: at an offset of a larger array,
@@ -404,7 +325,7 @@ var (
 // a time constant > 0, α in [0, 1], any finite scale or base; near the
 // default mostly, and now and then an extreme one.
 func fuzzParam(s *fuzzSource, name string, d float32) float32 {
-	tag, u := s.u8(), s.u32()
+	tag, u := s.U8(), s.U32()
 	x := float32(u>>8) / (1 << 24) // [0, 1)
 	extreme := tag%16 == 0
 	switch {
@@ -475,7 +396,7 @@ func fuzzSynapses(t *testing.T, modelSel uint8, shape uint16, flags uint32, seed
 	steps := 1 + int(flags&synSteps>>7)
 	ops := make([]int, steps)
 	for s := range ops {
-		ops[s] = int(src.u8() % 4)
+		ops[s] = int(src.U8() % 4)
 		if async {
 			ops[s] &^= 1
 		}
@@ -494,8 +415,8 @@ func fuzzSynapses(t *testing.T, modelSel uint8, shape uint16, flags uint32, seed
 	if flags&synKernel16 != 0 && !f32 {
 		cfg.KernelF16 = make([]float16.Float16, n)
 		for k := range n {
-			h := src.u16() &^ 0x4000 // finite: no all-ones exponent
-			if int(src.u8()) < zeros {
+			h := src.U16() &^ 0x4000 // finite: no all-ones exponent
+			if int(src.U8()) < zeros {
 				h &= 0x8000 // ±0
 			}
 			cfg.KernelF16[k] = float16.Frombits(h)
@@ -503,11 +424,11 @@ func fuzzSynapses(t *testing.T, modelSel uint8, shape uint16, flags uint32, seed
 	} else {
 		cfg.Kernel = make([]float32, n)
 		for k := range n {
-			w := src.finite(-30, 30)
+			w := src.Finite(-30, 30)
 			if !f32 && math.Abs(float64(w)) > maxHalf {
 				w = float32(math.Mod(float64(w), maxHalf))
 			}
-			if int(src.u8()) < zeros {
+			if int(src.U8()) < zeros {
 				w = 0
 			}
 			cfg.Kernel[k] = w
@@ -516,7 +437,7 @@ func fuzzSynapses(t *testing.T, modelSel uint8, shape uint16, flags uint32, seed
 	inh := make([]bool, pre)
 	if flags&synInh != 0 {
 		for j := range inh {
-			inh[j] = src.u8()%3 == 0
+			inh[j] = src.U8()%3 == 0
 		}
 		cfg.Inhibitory = inh
 	}
@@ -525,7 +446,7 @@ func fuzzSynapses(t *testing.T, modelSel uint8, shape uint16, flags uint32, seed
 	p, q := map[string]spark.Param{}, ref.Params{}
 	for _, f := range ref.TraceParams[model] {
 		var v []float32
-		switch vary := src.u8()&1 != 0; {
+		switch vary := src.U8()&1 != 0; {
 		case form == 1 && vary:
 			v = make([]float32, post)
 			for i := range v {
@@ -602,7 +523,7 @@ func fuzzSynapses(t *testing.T, modelSel uint8, shape uint16, flags uint32, seed
 		}
 		st.cur = make([]float32, post)
 		for i := range st.cur {
-			st.cur[i] = src.value(-100, 100)
+			st.cur[i] = src.Value(-100, 100)
 		}
 	}
 	rawState := flags&synRawState != 0
@@ -628,7 +549,7 @@ func fuzzSynapses(t *testing.T, modelSel uint8, shape uint16, flags uint32, seed
 	if rawState {
 		for c := range state {
 			for i := range state[c] {
-				state[c][i] = src.value(-10, 10)
+				state[c][i] = src.Value(-10, 10)
 			}
 		}
 	}

@@ -1,76 +1,18 @@
 package tracer
 
 import (
-	"encoding/binary"
 	"fmt"
+	"github.com/sparkgo/spark/internal/testutil"
 	"math"
 	"testing"
 
 	"github.com/sparkgo/spark/internal/ref"
 )
 
-// fuzzSource hands out the fuzzer's bytes and, once they run out, bits of a
-// generator seeded by the input, so that a short input still describes a
-// whole population while the fuzzer steers the values it spells out.
-type fuzzSource struct {
-	data []byte
-	r    rng
-}
+// The fuzz inputs are decoded by testutil.FuzzSource.
+type fuzzSource = testutil.FuzzSource
 
-func newFuzzSource(seed uint64, data []byte) *fuzzSource {
-	r := rng(seed ^ 0x9e3779b97f4a7c15)
-	if r == 0 {
-		r = 1 // xorshift sticks at 0
-	}
-	return &fuzzSource{data: data, r: r}
-}
-
-func (s *fuzzSource) u8() uint8 {
-	if len(s.data) > 0 {
-		b := s.data[0]
-		s.data = s.data[1:]
-		return b
-	}
-	return uint8(s.r.Next())
-}
-
-func (s *fuzzSource) u32() uint32 {
-	if len(s.data) >= 4 {
-		v := binary.LittleEndian.Uint32(s.data)
-		s.data = s.data[4:]
-		return v
-	}
-	s.data = nil
-	return uint32(s.r.Next())
-}
-
-// fuzzSpecials are the values a tagged input picks by index: NaNs with and
-// without payloads and of both signs, ±Inf, subnormals, ±0 and the ends of
-// the range.
-var fuzzSpecials = []uint32{
-	0x7fc00000, 0xffc00000, 0x7f800001, 0xffbfffff, 0x7fa5c3e1, // NaNs
-	0x7f800000, 0xff800000, // ±Inf
-	0x00000001, 0x807fffff, 0x00400000, // subnormals
-	0x00000000, 0x80000000, // ±0
-	0x7f7fffff, 0xff7fffff, 0x00800000, // ±MaxFloat32, the smallest normal
-}
-
-// value decodes one float32 from a tag byte and 32 bits: mostly a value in
-// [lo, hi), and otherwise the raw bits (any NaN payload, ±Inf, subnormal,
-// ±0) or one of fuzzSpecials.
-func (s *fuzzSource) value(lo, hi float32) float32 {
-	tag, u := s.u8(), s.u32()
-	switch {
-	case tag < 24:
-		return math.Float32frombits(u)
-	case tag < 36:
-		return math.Float32frombits(fuzzSpecials[u%uint32(len(fuzzSpecials))])
-	}
-	return lo + float32((hi-lo)*float32(u>>8)/(1<<24))
-}
-
-// specialValue encodes fuzzSpecials[k] as value reads it, for the seeds.
-func specialValue(k int) []byte { return binary.LittleEndian.AppendUint32([]byte{24}, uint32(k)) }
+var newFuzzSource = testutil.NewFuzzSource
 
 var (
 	fuzzDts         = [4]float64{1, 0.5, 0.1, 0.37}
@@ -83,7 +25,7 @@ var (
 // a time constant > 0, α in [0, 1], any finite scale or base; near the
 // default mostly, and now and then an extreme one.
 func fuzzParam(s *fuzzSource, name string, d float32) float32 {
-	tag, u := s.u8(), s.u32()
+	tag, u := s.U8(), s.U32()
 	x := float32(u>>8) / (1 << 24) // [0, 1)
 	extreme := tag%16 == 0
 	switch {
@@ -165,13 +107,13 @@ func FuzzTrace(f *testing.F) {
 			data = append(data, 1, 0, 0, 0, 0x80) // the default (see fuzzParam)
 		}
 		states := map[Model]int{Single: 1, RD: 2, RFS: 4, Double: 2}[fuzzModels[m].model]
-		n := len(fuzzSpecials) + 1
+		n := len(testutil.FuzzSpecials) + 1
 		for k := range states * n {
-			data = append(data, specialValue(k)...)
+			data = append(data, testutil.SpecialValue(k)...)
 		}
 		for step := range 4 {
 			for k := range 2 * n { // the drive, and out's start
-				data = append(data, specialValue(k+step)...)
+				data = append(data, testutil.SpecialValue(k+step)...)
 			}
 		}
 		f.Add(uint8(m), uint16(n-1), uint32(1<<2|3<<4|1<<6), uint64(m), data)
@@ -189,7 +131,7 @@ func fuzzTrace(t *testing.T, modelSel uint8, units uint16, flags uint32, seed ui
 	steps := 1 + int(flags&flagSteps>>4)
 	ops := make([]int, steps)
 	for s := range ops {
-		ops[s] = int(src.u8()) % numOps
+		ops[s] = int(src.U8()) % numOps
 	}
 
 	p := ref.Params{}
@@ -197,7 +139,7 @@ func fuzzTrace(t *testing.T, modelSel uint8, units uint16, flags uint32, seed ui
 	for _, f := range ref.TraceParams[fm.name] {
 		perUnit := form == 2
 		if form == 0 || form == 3 {
-			perUnit = src.u8()&1 != 0
+			perUnit = src.U8()&1 != 0
 		}
 		v := make(ref.P, 1)
 		if perUnit {
@@ -216,15 +158,15 @@ func fuzzTrace(t *testing.T, modelSel uint8, units uint16, flags uint32, seed ui
 	for k := range init {
 		init[k] = make([]float32, n)
 		for i := range init[k] {
-			init[k][i] = src.value(-10, 10)
+			init[k][i] = src.Value(-10, 10)
 		}
 	}
 	xs, outs := make([][]float32, steps), make([][]float32, steps)
 	for s := range steps {
 		xs[s], outs[s] = make([]float32, n), make([]float32, n)
 		for i := range n {
-			xs[s][i] = src.value(-50, 50)
-			outs[s][i] = src.value(-50, 50) // what an add adds to; overwritten otherwise
+			xs[s][i] = src.Value(-50, 50)
+			outs[s][i] = src.Value(-50, 50) // what an add adds to; overwritten otherwise
 		}
 	}
 
