@@ -315,33 +315,7 @@ var (
 	// fuzzZeros is the chance, in 256ths, of a zero weight.
 	fuzzZeros  = [8]int{0, 128, 224, 240, 252, 256, 0, 250}
 	fuzzSynDts = [4]float64{0.5, 1, 0.1, 0.37}
-
-	extremePositive = []float32{math.SmallestNonzeroFloat32, 1e-30, 1e-3, 1e4, 1e30, math.MaxFloat32}
-	extremeFinite   = []float32{0, float32(math.Copysign(0, -1)), math.MaxFloat32, -math.MaxFloat32, 1e30, -1e30, 1e-40, -1e-40}
-	extremeFraction = []float32{0, 1, float32(math.Copysign(0, -1)), 1e-40, math.Nextafter32(1, 0)}
 )
-
-// fuzzParam decodes a valid value of the trace parameter name, default d:
-// a time constant > 0, α in [0, 1], any finite scale or base; near the
-// default mostly, and now and then an extreme one.
-func fuzzParam(s *fuzzSource, name string, d float32) float32 {
-	tag, u := s.U8(), s.U32()
-	x := float32(u>>8) / (1 << 24) // [0, 1)
-	extreme := tag%16 == 0
-	switch {
-	case name == "alpha" && extreme:
-		return extremeFraction[u%uint32(len(extremeFraction))]
-	case name == "alpha":
-		return x
-	case name[:3] == "tau" && extreme:
-		return extremePositive[u%uint32(len(extremePositive))]
-	case name[:3] == "tau":
-		return d * float32(math.Exp2(float64(x)*4-2)) // default/4 to default·4
-	case extreme:
-		return extremeFinite[u%uint32(len(extremeFinite))]
-	}
-	return 3*x - 1
-}
 
 // synModels are the names of models, in a fixed order.
 func synModels() []string {
@@ -450,23 +424,23 @@ func fuzzSynapses(t *testing.T, modelSel uint8, shape uint16, flags uint32, seed
 		case form == 1 && vary:
 			v = make([]float32, post)
 			for i := range v {
-				v[i] = fuzzParam(src, f.Name, f.Default)
+				v[i] = src.TraceParam(f.Name, f.Default)
 			}
 		case form == 2 && vary:
 			v = make([]float32, n)
 			for k := range v {
-				v[k] = fuzzParam(src, f.Name, f.Default)
+				v[k] = src.TraceParam(f.Name, f.Default)
 			}
 		case form == 3 && vary:
 			v = make([]float32, n)
 			for i := range post {
-				x := fuzzParam(src, f.Name, f.Default)
+				x := src.TraceParam(f.Name, f.Default)
 				for j := range pre {
 					v[i*pre+j] = x
 				}
 			}
 		default:
-			v = []float32{fuzzParam(src, f.Name, f.Default)}
+			v = []float32{src.TraceParam(f.Name, f.Default)}
 		}
 		q[f.Name] = v
 		if len(v) == 1 {

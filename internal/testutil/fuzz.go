@@ -99,3 +99,32 @@ func (s *FuzzSource) Finite(lo, hi float32) float32 {
 
 // SpecialValue encodes FuzzSpecials[k] as Value reads it, for seeds.
 func SpecialValue(k int) []byte { return binary.LittleEndian.AppendUint32([]byte{24}, uint32(k)) }
+
+// The extreme but valid values TraceParam picks now and then.
+var (
+	extremePositive = []float32{math.SmallestNonzeroFloat32, 1e-30, 1e-3, 1e4, 1e30, math.MaxFloat32}
+	extremeFinite   = []float32{0, float32(math.Copysign(0, -1)), math.MaxFloat32, -math.MaxFloat32, 1e30, -1e30, 1e-40, -1e-40}
+	extremeFraction = []float32{0, 1, float32(math.Copysign(0, -1)), 1e-40, math.Nextafter32(1, 0)}
+)
+
+// TraceParam decodes a valid value of the trace parameter with seed name
+// name and default d: a time constant > 0 (d/8 to 8·d), α in [0, 1], any
+// finite scale or base (in [−2, 2)); now and then an extreme one.
+func (s *FuzzSource) TraceParam(name string, d float32) float32 {
+	tag, u := s.U8(), s.U32()
+	x := float32(u>>8) / (1 << 24) // [0, 1)
+	extreme := tag%16 == 0
+	switch {
+	case name == "alpha" && extreme:
+		return extremeFraction[u%uint32(len(extremeFraction))]
+	case name == "alpha":
+		return x
+	case len(name) >= 3 && name[:3] == "tau" && extreme:
+		return extremePositive[u%uint32(len(extremePositive))]
+	case len(name) >= 3 && name[:3] == "tau":
+		return d * float32(math.Exp2(float64(x)*6-3))
+	case extreme:
+		return extremeFinite[u%uint32(len(extremeFinite))]
+	}
+	return 4*x - 2
+}

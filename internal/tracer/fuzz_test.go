@@ -14,34 +14,7 @@ type fuzzSource = testutil.FuzzSource
 
 var newFuzzSource = testutil.NewFuzzSource
 
-var (
-	fuzzDts         = [4]float64{1, 0.5, 0.1, 0.37}
-	extremePositive = []float32{math.SmallestNonzeroFloat32, 1e-30, 1e-3, 1e4, 1e30, math.MaxFloat32}
-	extremeFinite   = []float32{0, float32(math.Copysign(0, -1)), math.MaxFloat32, -math.MaxFloat32, 1e30, -1e30, 1e-40, -1e-40}
-	extremeFraction = []float32{0, 1, float32(math.Copysign(0, -1)), 1e-40, math.Nextafter32(1, 0)}
-)
-
-// fuzzParam decodes a valid value of the trace parameter name, default d:
-// a time constant > 0, α in [0, 1], any finite scale or base; near the
-// default mostly, and now and then an extreme one.
-func fuzzParam(s *fuzzSource, name string, d float32) float32 {
-	tag, u := s.U8(), s.U32()
-	x := float32(u>>8) / (1 << 24) // [0, 1)
-	extreme := tag%16 == 0
-	switch {
-	case name == "alpha" && extreme:
-		return extremeFraction[u%uint32(len(extremeFraction))]
-	case name == "alpha":
-		return x
-	case name[:3] == "tau" && extreme:
-		return extremePositive[u%uint32(len(extremePositive))]
-	case name[:3] == "tau":
-		return d * float32(math.Exp2(float64(x)*6-3)) // default/8 to default·8
-	case extreme:
-		return extremeFinite[u%uint32(len(extremeFinite))]
-	}
-	return 4*x - 2
-}
+var fuzzDts = [4]float64{1, 0.5, 0.1, 0.37}
 
 // The trace models FuzzTrace picks from, by the synapse model that names
 // them in internal/ref; the last is the Double tracer with forward-Euler
@@ -146,7 +119,7 @@ func fuzzTrace(t *testing.T, modelSel uint8, units uint16, flags uint32, seed ui
 			v = make(ref.P, n)
 		}
 		for i := range v {
-			v[i] = fuzzParam(src, f.Name, f.Default)
+			v[i] = src.TraceParam(f.Name, f.Default)
 		}
 		p[f.Name] = v
 	}
