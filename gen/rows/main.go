@@ -95,21 +95,19 @@ var funcs []gowrap.Func
 func kernel(name, params, result string, doc []string, req isa, race ...string) {
 	raw := gowrap.Lower(name)
 	sig := "func(" + params + ")"
-	call := raw + "("
+	names, _, err := gowrap.Params(params)
+	if err != nil {
+		panic(err)
+	}
+	call := raw + "(" + strings.Join(names, ", ") + ")"
 	var args []gowrap.Arg
-	for i, p := range strings.Split(params, ", ") {
-		if i > 0 {
-			call += ", "
-		}
-		a := gowrap.Arg{Name: strings.Fields(p)[0], Kind: "n"}
-		a.Out = a.Name == "acc" || a.Name == "d" // what addRow and select write
-		if a.Name == "x" {
+	for _, name := range names {
+		a := gowrap.Arg{Name: name, Kind: "n", Out: name == "acc" || name == "d"} // what addRow and select write
+		if name == "x" {
 			a.Kind = "bits" // a row's spike bits
 		}
 		args = append(args, a)
-		call += a.Name
 	}
-	call += ")"
 	if result != "" {
 		sig += " " + result
 		call = "return " + call

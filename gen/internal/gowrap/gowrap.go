@@ -157,7 +157,7 @@ func (fs *Files) Write() error {
 		}
 		// call: the kernel called directly, without reflect (whose pools
 		// would order two goroutines' calls for the race detector).
-		types, err := paramTypes(f.Params)
+		_, types, err := Params(f.Params)
 		if err != nil {
 			return err
 		}
@@ -179,23 +179,23 @@ func (fs *Files) Write() error {
 	return write(fs.TestPath, b.Bytes())
 }
 
-// paramTypes returns the type of each parameter in a parameter list.
-func paramTypes(params string) ([]string, error) {
+// Params returns the name and type of each parameter in a parameter list
+// such as "acc []float32, row []uint16" (every one named).
+func Params(params string) (names, types []string, err error) {
 	e, err := parser.ParseExpr("func(" + params + ")")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var types []string
 	for _, f := range e.(*ast.FuncType).Params.List {
 		var t strings.Builder
 		if err := printer.Fprint(&t, token.NewFileSet(), f.Type); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		for range max(1, len(f.Names)) {
-			types = append(types, t.String())
+		for _, n := range f.Names {
+			names, types = append(names, n.Name), append(types, t.String())
 		}
 	}
-	return types, nil
+	return names, types, nil
 }
 
 func header(b *bytes.Buffer, command, constraint, pkg string) {
