@@ -590,14 +590,19 @@ func TestGuardPages(t *testing.T) {
 				nslices++
 			}
 		}
-		placements := testutil.Placements(len(k.args))
-		if nslices > 3 {
-			alt := make([][]testutil.Placement, 2)
+		var placements [][]testutil.Placement
+		if nslices <= 3 {
+			placements = testutil.Placements(len(k.args))
+		} else {
+			// Each slice at each end: all at their ends, all at their
+			// starts, and alternating both ways.
+			placements = make([][]testutil.Placement, 4)
 			for i := range k.args {
-				alt[0] = append(alt[0], testutil.Placement(i%2))
-				alt[1] = append(alt[1], testutil.Placement(1-i%2))
+				placements[0] = append(placements[0], testutil.AtEnd)
+				placements[1] = append(placements[1], testutil.AtStart)
+				placements[2] = append(placements[2], testutil.Placement(i%2))
+				placements[3] = append(placements[3], testutil.Placement(1-i%2))
 			}
-			placements = append(placements[:2], alt...)
 		}
 		failed := false // report a kernel's first failure only
 		for n := 0; n <= 320 && !failed; n++ {

@@ -97,7 +97,7 @@ func LeakyUniformAVX512(v, cur []float32, d, gr, thr, reset float32, spikes []ui
 	raceWrite(v)
 	raceRead(cur)
 	raceWrite(spikes)
-	leakyUniformAVX512(unsafe.SliceData(v), unsafe.SliceData(cur), &d, &gr, &thr, &reset, unsafe.SliceData(spikes), n/64)
+	leakyUniformAVX512(unsafe.SliceData(v), unsafe.SliceData(cur), d, gr, thr, reset, unsafe.SliceData(spikes), n/64)
 }
 
 // LeakyUniformAVX2 runs Leaky's update on the len(v) units of v, a whole number of blocks of 64:
@@ -121,7 +121,7 @@ func LeakyUniformAVX2(v, cur []float32, d, gr, thr, reset float32, spikes []uint
 	raceWrite(v)
 	raceRead(cur)
 	raceWrite(spikes)
-	leakyUniformAVX2(unsafe.SliceData(v), unsafe.SliceData(cur), &d, &gr, &thr, &reset, unsafe.SliceData(spikes), n/64)
+	leakyUniformAVX2(unsafe.SliceData(v), unsafe.SliceData(cur), d, gr, thr, reset, unsafe.SliceData(spikes), n/64)
 }
 
 // RefractoryLeakyAVX512 runs RefractoryLeaky's update on the len(v) units of v, a whole number of blocks of 64:
@@ -232,7 +232,7 @@ func RefractoryLeakyUniformAVX512(v []float32, r []uint16, cur []float32, c uint
 	raceWrite(r)
 	raceRead(cur)
 	raceWrite(spikes)
-	refractoryLeakyUniformAVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(cur), &c, &d, &gr, &thr, &reset, unsafe.SliceData(spikes), n/64)
+	refractoryLeakyUniformAVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(cur), c, d, gr, thr, reset, unsafe.SliceData(spikes), n/64)
 }
 
 // RefractoryLeakyUniformAVX2 runs RefractoryLeaky's update on the len(v) units of v, a whole number of blocks of 64:
@@ -261,7 +261,7 @@ func RefractoryLeakyUniformAVX2(v []float32, r []uint16, cur []float32, c uint16
 	raceWrite(r)
 	raceRead(cur)
 	raceWrite(spikes)
-	refractoryLeakyUniformAVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(cur), &c, &d, &gr, &thr, &reset, unsafe.SliceData(spikes), n/64)
+	refractoryLeakyUniformAVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(cur), c, d, gr, thr, reset, unsafe.SliceData(spikes), n/64)
 }
 
 // StrictRefractoryLeakyAVX512 runs StrictRefractoryLeaky's update on the len(v) units of v, a whole number of blocks of 64:
@@ -372,7 +372,7 @@ func StrictRefractoryLeakyUniformAVX512(v []float32, r []uint16, cur []float32, 
 	raceWrite(r)
 	raceRead(cur)
 	raceWrite(spikes)
-	strictRefractoryLeakyUniformAVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(cur), &c, &d, &gr, &thr, &reset, unsafe.SliceData(spikes), n/64)
+	strictRefractoryLeakyUniformAVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(cur), c, d, gr, thr, reset, unsafe.SliceData(spikes), n/64)
 }
 
 // StrictRefractoryLeakyUniformAVX2 runs StrictRefractoryLeaky's update on the len(v) units of v, a whole number of blocks of 64:
@@ -401,7 +401,7 @@ func StrictRefractoryLeakyUniformAVX2(v []float32, r []uint16, cur []float32, c 
 	raceWrite(r)
 	raceRead(cur)
 	raceWrite(spikes)
-	strictRefractoryLeakyUniformAVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(cur), &c, &d, &gr, &thr, &reset, unsafe.SliceData(spikes), n/64)
+	strictRefractoryLeakyUniformAVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(cur), c, d, gr, thr, reset, unsafe.SliceData(spikes), n/64)
 }
 
 // AdaptiveLeakyAVX512 runs AdaptiveLeaky's update on the len(v) units of v, a whole number of blocks of 64:
@@ -529,7 +529,7 @@ func AdaptiveLeakyUniformAVX512(v []float32, r []uint16, theta, cur []float32, c
 	raceWrite(theta)
 	raceRead(cur)
 	raceWrite(spikes)
-	adaptiveLeakyUniformAVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(cur), &c, &d, &gr, &thr, &reset, &ltheta, &dtheta, unsafe.SliceData(spikes), n/64)
+	adaptiveLeakyUniformAVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(cur), c, d, gr, thr, reset, ltheta, dtheta, unsafe.SliceData(spikes), n/64)
 }
 
 // AdaptiveLeakyUniformAVX2 runs AdaptiveLeaky's update on the len(v) units of v, a whole number of blocks of 64:
@@ -561,7 +561,753 @@ func AdaptiveLeakyUniformAVX2(v []float32, r []uint16, theta, cur []float32, c u
 	raceWrite(theta)
 	raceRead(cur)
 	raceWrite(spikes)
-	adaptiveLeakyUniformAVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(cur), &c, &d, &gr, &thr, &reset, &ltheta, &dtheta, unsafe.SliceData(spikes), n/64)
+	adaptiveLeakyUniformAVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(cur), c, d, gr, thr, reset, ltheta, dtheta, unsafe.SliceData(spikes), n/64)
+}
+
+// ExponentialAVX512 runs Exponential's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + R·I)
+//	s ← V > thr
+//	V ← s ? reset : V
+//
+// cur holds one value per unit, as v does. Each parameter (k, delta, rh, res, thr and reset)
+// holds one value per unit, or the 64 values of one block, which every block then reads (a
+// uniform value repeated 64 times). The spikes are one word per block: bit j of word k for
+// unit 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func ExponentialAVX512(v, cur, k, delta, rh, res, thr, reset []float32, spikes []uint64) {
+	requireAVX512("ExponentialAVX512")
+	n := len(v)
+	checkBlocks("ExponentialAVX512", "v", n)
+	checkLen("ExponentialAVX512", "cur", len(cur), "len(v)", n)
+	checkParam("ExponentialAVX512", "k", len(k), n)
+	checkParam("ExponentialAVX512", "delta", len(delta), n)
+	checkParam("ExponentialAVX512", "rh", len(rh), n)
+	checkParam("ExponentialAVX512", "res", len(res), n)
+	checkParam("ExponentialAVX512", "thr", len(thr), n)
+	checkParam("ExponentialAVX512", "reset", len(reset), n)
+	checkLen("ExponentialAVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceRead(cur)
+	raceRead(k)
+	raceRead(delta)
+	raceRead(rh)
+	raceRead(res)
+	raceRead(thr)
+	raceRead(reset)
+	raceWrite(spikes)
+	exponentialAVX512(unsafe.SliceData(v), unsafe.SliceData(cur), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// ExponentialAVX2 runs Exponential's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + R·I)
+//	s ← V > thr
+//	V ← s ? reset : V
+//
+// cur holds one value per unit, as v does. Each parameter (k, delta, rh, res, thr and reset)
+// holds one value per unit, or the 64 values of one block, which every block then reads (a
+// uniform value repeated 64 times). The spikes are one word per block: bit j of word k for
+// unit 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func ExponentialAVX2(v, cur, k, delta, rh, res, thr, reset []float32, spikes []uint64) {
+	requireAVX2("ExponentialAVX2")
+	n := len(v)
+	checkBlocks("ExponentialAVX2", "v", n)
+	checkLen("ExponentialAVX2", "cur", len(cur), "len(v)", n)
+	checkParam("ExponentialAVX2", "k", len(k), n)
+	checkParam("ExponentialAVX2", "delta", len(delta), n)
+	checkParam("ExponentialAVX2", "rh", len(rh), n)
+	checkParam("ExponentialAVX2", "res", len(res), n)
+	checkParam("ExponentialAVX2", "thr", len(thr), n)
+	checkParam("ExponentialAVX2", "reset", len(reset), n)
+	checkLen("ExponentialAVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceRead(cur)
+	raceRead(k)
+	raceRead(delta)
+	raceRead(rh)
+	raceRead(res)
+	raceRead(thr)
+	raceRead(reset)
+	raceWrite(spikes)
+	exponentialAVX2(unsafe.SliceData(v), unsafe.SliceData(cur), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// ExponentialUniformAVX512 runs Exponential's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + R·I)
+//	s ← V > thr
+//	V ← s ? reset : V
+//
+// cur holds one value per unit, as v does. Each parameter is one value for every unit. The
+// spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
+// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func ExponentialUniformAVX512(v, cur []float32, k, delta, rh, res, thr, reset float32, spikes []uint64) {
+	requireAVX512("ExponentialUniformAVX512")
+	n := len(v)
+	checkBlocks("ExponentialUniformAVX512", "v", n)
+	checkLen("ExponentialUniformAVX512", "cur", len(cur), "len(v)", n)
+	checkLen("ExponentialUniformAVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceRead(cur)
+	raceWrite(spikes)
+	exponentialUniformAVX512(unsafe.SliceData(v), unsafe.SliceData(cur), k, delta, rh, res, thr, reset, unsafe.SliceData(spikes), n/64)
+}
+
+// ExponentialUniformAVX2 runs Exponential's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + R·I)
+//	s ← V > thr
+//	V ← s ? reset : V
+//
+// cur holds one value per unit, as v does. Each parameter is one value for every unit. The
+// spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
+// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func ExponentialUniformAVX2(v, cur []float32, k, delta, rh, res, thr, reset float32, spikes []uint64) {
+	requireAVX2("ExponentialUniformAVX2")
+	n := len(v)
+	checkBlocks("ExponentialUniformAVX2", "v", n)
+	checkLen("ExponentialUniformAVX2", "cur", len(cur), "len(v)", n)
+	checkLen("ExponentialUniformAVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceRead(cur)
+	raceWrite(spikes)
+	exponentialUniformAVX2(unsafe.SliceData(v), unsafe.SliceData(cur), k, delta, rh, res, thr, reset, unsafe.SliceData(spikes), n/64)
+}
+
+// RefractoryExponentialAVX512 runs RefractoryExponential's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	ready ← r > c
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + (ready ? R·I : 0))
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r and cur hold one value per unit each, as v does. Each parameter (c, k, delta, rh, res,
+// thr and reset) holds one value per unit, or the 64 values of one block, which every block
+// then reads (a uniform value repeated 64 times). The spikes are one word per block: bit j
+// of word k for unit 64·k + j. Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func RefractoryExponentialAVX512(v []float32, r []uint16, cur []float32, c []uint16, k, delta, rh, res, thr, reset []float32, spikes []uint64) {
+	requireAVX512("RefractoryExponentialAVX512")
+	n := len(v)
+	checkBlocks("RefractoryExponentialAVX512", "v", n)
+	checkLen("RefractoryExponentialAVX512", "r", len(r), "len(v)", n)
+	checkLen("RefractoryExponentialAVX512", "cur", len(cur), "len(v)", n)
+	checkParam("RefractoryExponentialAVX512", "c", len(c), n)
+	checkParam("RefractoryExponentialAVX512", "k", len(k), n)
+	checkParam("RefractoryExponentialAVX512", "delta", len(delta), n)
+	checkParam("RefractoryExponentialAVX512", "rh", len(rh), n)
+	checkParam("RefractoryExponentialAVX512", "res", len(res), n)
+	checkParam("RefractoryExponentialAVX512", "thr", len(thr), n)
+	checkParam("RefractoryExponentialAVX512", "reset", len(reset), n)
+	checkLen("RefractoryExponentialAVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceRead(cur)
+	raceRead(c)
+	raceRead(k)
+	raceRead(delta)
+	raceRead(rh)
+	raceRead(res)
+	raceRead(thr)
+	raceRead(reset)
+	raceWrite(spikes)
+	refractoryExponentialAVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(cur), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// RefractoryExponentialAVX2 runs RefractoryExponential's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	ready ← r > c
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + (ready ? R·I : 0))
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r and cur hold one value per unit each, as v does. Each parameter (c, k, delta, rh, res,
+// thr and reset) holds one value per unit, or the 64 values of one block, which every block
+// then reads (a uniform value repeated 64 times). The spikes are one word per block: bit j
+// of word k for unit 64·k + j. Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func RefractoryExponentialAVX2(v []float32, r []uint16, cur []float32, c []uint16, k, delta, rh, res, thr, reset []float32, spikes []uint64) {
+	requireAVX2("RefractoryExponentialAVX2")
+	n := len(v)
+	checkBlocks("RefractoryExponentialAVX2", "v", n)
+	checkLen("RefractoryExponentialAVX2", "r", len(r), "len(v)", n)
+	checkLen("RefractoryExponentialAVX2", "cur", len(cur), "len(v)", n)
+	checkParam("RefractoryExponentialAVX2", "c", len(c), n)
+	checkParam("RefractoryExponentialAVX2", "k", len(k), n)
+	checkParam("RefractoryExponentialAVX2", "delta", len(delta), n)
+	checkParam("RefractoryExponentialAVX2", "rh", len(rh), n)
+	checkParam("RefractoryExponentialAVX2", "res", len(res), n)
+	checkParam("RefractoryExponentialAVX2", "thr", len(thr), n)
+	checkParam("RefractoryExponentialAVX2", "reset", len(reset), n)
+	checkLen("RefractoryExponentialAVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceRead(cur)
+	raceRead(c)
+	raceRead(k)
+	raceRead(delta)
+	raceRead(rh)
+	raceRead(res)
+	raceRead(thr)
+	raceRead(reset)
+	raceWrite(spikes)
+	refractoryExponentialAVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(cur), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// RefractoryExponentialUniformAVX512 runs RefractoryExponential's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	ready ← r > c
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + (ready ? R·I : 0))
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r and cur hold one value per unit each, as v does. Each parameter is one value for every
+// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
+// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
+// bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func RefractoryExponentialUniformAVX512(v []float32, r []uint16, cur []float32, c uint16, k, delta, rh, res, thr, reset float32, spikes []uint64) {
+	requireAVX512("RefractoryExponentialUniformAVX512")
+	n := len(v)
+	checkBlocks("RefractoryExponentialUniformAVX512", "v", n)
+	checkLen("RefractoryExponentialUniformAVX512", "r", len(r), "len(v)", n)
+	checkLen("RefractoryExponentialUniformAVX512", "cur", len(cur), "len(v)", n)
+	checkLen("RefractoryExponentialUniformAVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceRead(cur)
+	raceWrite(spikes)
+	refractoryExponentialUniformAVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(cur), c, k, delta, rh, res, thr, reset, unsafe.SliceData(spikes), n/64)
+}
+
+// RefractoryExponentialUniformAVX2 runs RefractoryExponential's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	ready ← r > c
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + (ready ? R·I : 0))
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r and cur hold one value per unit each, as v does. Each parameter is one value for every
+// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
+// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
+// bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func RefractoryExponentialUniformAVX2(v []float32, r []uint16, cur []float32, c uint16, k, delta, rh, res, thr, reset float32, spikes []uint64) {
+	requireAVX2("RefractoryExponentialUniformAVX2")
+	n := len(v)
+	checkBlocks("RefractoryExponentialUniformAVX2", "v", n)
+	checkLen("RefractoryExponentialUniformAVX2", "r", len(r), "len(v)", n)
+	checkLen("RefractoryExponentialUniformAVX2", "cur", len(cur), "len(v)", n)
+	checkLen("RefractoryExponentialUniformAVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceRead(cur)
+	raceWrite(spikes)
+	refractoryExponentialUniformAVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(cur), c, k, delta, rh, res, thr, reset, unsafe.SliceData(spikes), n/64)
+}
+
+// AdaptiveExponentialAVX512 runs AdaptiveExponential's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) − R·w + R·I)
+//	s ← V > thr
+//	V ← s ? reset : V
+//	w ← (w + kw·(−w + a·V)) + (s ? b : 0)
+//
+// w and cur hold one value per unit each, as v does. Each parameter (k, delta, rh, res, thr,
+// reset, kw, a and b) holds one value per unit, or the 64 values of one block, which every
+// block then reads (a uniform value repeated 64 times). The spikes are one word per block:
+// bit j of word k for unit 64·k + j. Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func AdaptiveExponentialAVX512(v, w, cur, k, delta, rh, res, thr, reset, kw, a, b []float32, spikes []uint64) {
+	requireAVX512("AdaptiveExponentialAVX512")
+	n := len(v)
+	checkBlocks("AdaptiveExponentialAVX512", "v", n)
+	checkLen("AdaptiveExponentialAVX512", "w", len(w), "len(v)", n)
+	checkLen("AdaptiveExponentialAVX512", "cur", len(cur), "len(v)", n)
+	checkParam("AdaptiveExponentialAVX512", "k", len(k), n)
+	checkParam("AdaptiveExponentialAVX512", "delta", len(delta), n)
+	checkParam("AdaptiveExponentialAVX512", "rh", len(rh), n)
+	checkParam("AdaptiveExponentialAVX512", "res", len(res), n)
+	checkParam("AdaptiveExponentialAVX512", "thr", len(thr), n)
+	checkParam("AdaptiveExponentialAVX512", "reset", len(reset), n)
+	checkParam("AdaptiveExponentialAVX512", "kw", len(kw), n)
+	checkParam("AdaptiveExponentialAVX512", "a", len(a), n)
+	checkParam("AdaptiveExponentialAVX512", "b", len(b), n)
+	checkLen("AdaptiveExponentialAVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(w)
+	raceRead(cur)
+	raceRead(k)
+	raceRead(delta)
+	raceRead(rh)
+	raceRead(res)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(kw)
+	raceRead(a)
+	raceRead(b)
+	raceWrite(spikes)
+	adaptiveExponentialAVX512(unsafe.SliceData(v), unsafe.SliceData(w), unsafe.SliceData(cur), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(kw), unsafe.SliceData(a), unsafe.SliceData(b), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(kw), n, 4), stride(len(a), n, 4), stride(len(b), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// AdaptiveExponentialAVX2 runs AdaptiveExponential's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) − R·w + R·I)
+//	s ← V > thr
+//	V ← s ? reset : V
+//	w ← (w + kw·(−w + a·V)) + (s ? b : 0)
+//
+// w and cur hold one value per unit each, as v does. Each parameter (k, delta, rh, res, thr,
+// reset, kw, a and b) holds one value per unit, or the 64 values of one block, which every
+// block then reads (a uniform value repeated 64 times). The spikes are one word per block:
+// bit j of word k for unit 64·k + j. Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func AdaptiveExponentialAVX2(v, w, cur, k, delta, rh, res, thr, reset, kw, a, b []float32, spikes []uint64) {
+	requireAVX2("AdaptiveExponentialAVX2")
+	n := len(v)
+	checkBlocks("AdaptiveExponentialAVX2", "v", n)
+	checkLen("AdaptiveExponentialAVX2", "w", len(w), "len(v)", n)
+	checkLen("AdaptiveExponentialAVX2", "cur", len(cur), "len(v)", n)
+	checkParam("AdaptiveExponentialAVX2", "k", len(k), n)
+	checkParam("AdaptiveExponentialAVX2", "delta", len(delta), n)
+	checkParam("AdaptiveExponentialAVX2", "rh", len(rh), n)
+	checkParam("AdaptiveExponentialAVX2", "res", len(res), n)
+	checkParam("AdaptiveExponentialAVX2", "thr", len(thr), n)
+	checkParam("AdaptiveExponentialAVX2", "reset", len(reset), n)
+	checkParam("AdaptiveExponentialAVX2", "kw", len(kw), n)
+	checkParam("AdaptiveExponentialAVX2", "a", len(a), n)
+	checkParam("AdaptiveExponentialAVX2", "b", len(b), n)
+	checkLen("AdaptiveExponentialAVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(w)
+	raceRead(cur)
+	raceRead(k)
+	raceRead(delta)
+	raceRead(rh)
+	raceRead(res)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(kw)
+	raceRead(a)
+	raceRead(b)
+	raceWrite(spikes)
+	adaptiveExponentialAVX2(unsafe.SliceData(v), unsafe.SliceData(w), unsafe.SliceData(cur), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(kw), unsafe.SliceData(a), unsafe.SliceData(b), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(kw), n, 4), stride(len(a), n, 4), stride(len(b), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// AdaptiveExponentialUniformAVX512 runs AdaptiveExponential's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) − R·w + R·I)
+//	s ← V > thr
+//	V ← s ? reset : V
+//	w ← (w + kw·(−w + a·V)) + (s ? b : 0)
+//
+// w and cur hold one value per unit each, as v does. Each parameter is one value for every
+// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
+// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
+// bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func AdaptiveExponentialUniformAVX512(v, w, cur []float32, k, delta, rh, res, thr, reset, kw, a, b float32, spikes []uint64) {
+	requireAVX512("AdaptiveExponentialUniformAVX512")
+	n := len(v)
+	checkBlocks("AdaptiveExponentialUniformAVX512", "v", n)
+	checkLen("AdaptiveExponentialUniformAVX512", "w", len(w), "len(v)", n)
+	checkLen("AdaptiveExponentialUniformAVX512", "cur", len(cur), "len(v)", n)
+	checkLen("AdaptiveExponentialUniformAVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(w)
+	raceRead(cur)
+	raceWrite(spikes)
+	adaptiveExponentialUniformAVX512(unsafe.SliceData(v), unsafe.SliceData(w), unsafe.SliceData(cur), k, delta, rh, res, thr, reset, kw, a, b, unsafe.SliceData(spikes), n/64)
+}
+
+// AdaptiveExponentialUniformAVX2 runs AdaptiveExponential's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) − R·w + R·I)
+//	s ← V > thr
+//	V ← s ? reset : V
+//	w ← (w + kw·(−w + a·V)) + (s ? b : 0)
+//
+// w and cur hold one value per unit each, as v does. Each parameter is one value for every
+// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
+// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
+// bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func AdaptiveExponentialUniformAVX2(v, w, cur []float32, k, delta, rh, res, thr, reset, kw, a, b float32, spikes []uint64) {
+	requireAVX2("AdaptiveExponentialUniformAVX2")
+	n := len(v)
+	checkBlocks("AdaptiveExponentialUniformAVX2", "v", n)
+	checkLen("AdaptiveExponentialUniformAVX2", "w", len(w), "len(v)", n)
+	checkLen("AdaptiveExponentialUniformAVX2", "cur", len(cur), "len(v)", n)
+	checkLen("AdaptiveExponentialUniformAVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(w)
+	raceRead(cur)
+	raceWrite(spikes)
+	adaptiveExponentialUniformAVX2(unsafe.SliceData(v), unsafe.SliceData(w), unsafe.SliceData(cur), k, delta, rh, res, thr, reset, kw, a, b, unsafe.SliceData(spikes), n/64)
+}
+
+// SimplifiedAdaptiveExponentialAVX512 runs SimplifiedAdaptiveExponential's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	ready ← r > c
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + (ready ? R·I : 0))
+//	s ← ready ∧ V > θ
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
+//
+// r, theta and cur hold one value per unit each, as v does. Each parameter (c, k, delta, rh,
+// res, thr, reset, ltheta and dtheta) holds one value per unit, or the 64 values of one
+// block, which every block then reads (a uniform value repeated 64 times). The spikes are
+// one word per block: bit j of word k for unit 64·k + j. Products are rounded on their own
+// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func SimplifiedAdaptiveExponentialAVX512(v []float32, r []uint16, theta, cur []float32, c []uint16, k, delta, rh, res, thr, reset, ltheta, dtheta []float32, spikes []uint64) {
+	requireAVX512("SimplifiedAdaptiveExponentialAVX512")
+	n := len(v)
+	checkBlocks("SimplifiedAdaptiveExponentialAVX512", "v", n)
+	checkLen("SimplifiedAdaptiveExponentialAVX512", "r", len(r), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialAVX512", "theta", len(theta), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialAVX512", "cur", len(cur), "len(v)", n)
+	checkParam("SimplifiedAdaptiveExponentialAVX512", "c", len(c), n)
+	checkParam("SimplifiedAdaptiveExponentialAVX512", "k", len(k), n)
+	checkParam("SimplifiedAdaptiveExponentialAVX512", "delta", len(delta), n)
+	checkParam("SimplifiedAdaptiveExponentialAVX512", "rh", len(rh), n)
+	checkParam("SimplifiedAdaptiveExponentialAVX512", "res", len(res), n)
+	checkParam("SimplifiedAdaptiveExponentialAVX512", "thr", len(thr), n)
+	checkParam("SimplifiedAdaptiveExponentialAVX512", "reset", len(reset), n)
+	checkParam("SimplifiedAdaptiveExponentialAVX512", "ltheta", len(ltheta), n)
+	checkParam("SimplifiedAdaptiveExponentialAVX512", "dtheta", len(dtheta), n)
+	checkLen("SimplifiedAdaptiveExponentialAVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(theta)
+	raceRead(cur)
+	raceRead(c)
+	raceRead(k)
+	raceRead(delta)
+	raceRead(rh)
+	raceRead(res)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(ltheta)
+	raceRead(dtheta)
+	raceWrite(spikes)
+	simplifiedAdaptiveExponentialAVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(cur), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(ltheta), unsafe.SliceData(dtheta), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(ltheta), n, 4), stride(len(dtheta), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// SimplifiedAdaptiveExponentialAVX2 runs SimplifiedAdaptiveExponential's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	ready ← r > c
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + (ready ? R·I : 0))
+//	s ← ready ∧ V > θ
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
+//
+// r, theta and cur hold one value per unit each, as v does. Each parameter (c, k, delta, rh,
+// res, thr, reset, ltheta and dtheta) holds one value per unit, or the 64 values of one
+// block, which every block then reads (a uniform value repeated 64 times). The spikes are
+// one word per block: bit j of word k for unit 64·k + j. Products are rounded on their own
+// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func SimplifiedAdaptiveExponentialAVX2(v []float32, r []uint16, theta, cur []float32, c []uint16, k, delta, rh, res, thr, reset, ltheta, dtheta []float32, spikes []uint64) {
+	requireAVX2("SimplifiedAdaptiveExponentialAVX2")
+	n := len(v)
+	checkBlocks("SimplifiedAdaptiveExponentialAVX2", "v", n)
+	checkLen("SimplifiedAdaptiveExponentialAVX2", "r", len(r), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialAVX2", "theta", len(theta), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialAVX2", "cur", len(cur), "len(v)", n)
+	checkParam("SimplifiedAdaptiveExponentialAVX2", "c", len(c), n)
+	checkParam("SimplifiedAdaptiveExponentialAVX2", "k", len(k), n)
+	checkParam("SimplifiedAdaptiveExponentialAVX2", "delta", len(delta), n)
+	checkParam("SimplifiedAdaptiveExponentialAVX2", "rh", len(rh), n)
+	checkParam("SimplifiedAdaptiveExponentialAVX2", "res", len(res), n)
+	checkParam("SimplifiedAdaptiveExponentialAVX2", "thr", len(thr), n)
+	checkParam("SimplifiedAdaptiveExponentialAVX2", "reset", len(reset), n)
+	checkParam("SimplifiedAdaptiveExponentialAVX2", "ltheta", len(ltheta), n)
+	checkParam("SimplifiedAdaptiveExponentialAVX2", "dtheta", len(dtheta), n)
+	checkLen("SimplifiedAdaptiveExponentialAVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(theta)
+	raceRead(cur)
+	raceRead(c)
+	raceRead(k)
+	raceRead(delta)
+	raceRead(rh)
+	raceRead(res)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(ltheta)
+	raceRead(dtheta)
+	raceWrite(spikes)
+	simplifiedAdaptiveExponentialAVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(cur), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(ltheta), unsafe.SliceData(dtheta), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(ltheta), n, 4), stride(len(dtheta), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// SimplifiedAdaptiveExponentialUniformAVX512 runs SimplifiedAdaptiveExponential's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	ready ← r > c
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + (ready ? R·I : 0))
+//	s ← ready ∧ V > θ
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
+//
+// r, theta and cur hold one value per unit each, as v does. Each parameter is one value for
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func SimplifiedAdaptiveExponentialUniformAVX512(v []float32, r []uint16, theta, cur []float32, c uint16, k, delta, rh, res, thr, reset, ltheta, dtheta float32, spikes []uint64) {
+	requireAVX512("SimplifiedAdaptiveExponentialUniformAVX512")
+	n := len(v)
+	checkBlocks("SimplifiedAdaptiveExponentialUniformAVX512", "v", n)
+	checkLen("SimplifiedAdaptiveExponentialUniformAVX512", "r", len(r), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialUniformAVX512", "theta", len(theta), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialUniformAVX512", "cur", len(cur), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialUniformAVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(theta)
+	raceRead(cur)
+	raceWrite(spikes)
+	simplifiedAdaptiveExponentialUniformAVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(cur), c, k, delta, rh, res, thr, reset, ltheta, dtheta, unsafe.SliceData(spikes), n/64)
+}
+
+// SimplifiedAdaptiveExponentialUniformAVX2 runs SimplifiedAdaptiveExponential's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	ready ← r > c
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + (ready ? R·I : 0))
+//	s ← ready ∧ V > θ
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
+//
+// r, theta and cur hold one value per unit each, as v does. Each parameter is one value for
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func SimplifiedAdaptiveExponentialUniformAVX2(v []float32, r []uint16, theta, cur []float32, c uint16, k, delta, rh, res, thr, reset, ltheta, dtheta float32, spikes []uint64) {
+	requireAVX2("SimplifiedAdaptiveExponentialUniformAVX2")
+	n := len(v)
+	checkBlocks("SimplifiedAdaptiveExponentialUniformAVX2", "v", n)
+	checkLen("SimplifiedAdaptiveExponentialUniformAVX2", "r", len(r), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialUniformAVX2", "theta", len(theta), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialUniformAVX2", "cur", len(cur), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialUniformAVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(theta)
+	raceRead(cur)
+	raceWrite(spikes)
+	simplifiedAdaptiveExponentialUniformAVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(cur), c, k, delta, rh, res, thr, reset, ltheta, dtheta, unsafe.SliceData(spikes), n/64)
+}
+
+// IzhikevichAVX512 runs Izhikevich's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	v ← V + rest
+//	V′ ← V + dt·((((0.04·v·v + 5·v) + 140) − R·u) + R·I)
+//	u ← u + dt·(a·(b·(V′ + rest) − u))
+//	s ← V′ > thr
+//	V ← s ? reset : V′
+//	u ← s ? u + d : u
+//
+// u and cur hold one value per unit each, as v does. Each parameter (rest, res, a, b, d, thr
+// and reset) holds one value per unit, or the 64 values of one block, which every block then
+// reads (a uniform value repeated 64 times). dt is one value for every unit. The spikes are
+// one word per block: bit j of word k for unit 64·k + j. Products are rounded on their own
+// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func IzhikevichAVX512(v, u, cur, rest, res, a, b, d, thr, reset []float32, dt float32, spikes []uint64) {
+	requireAVX512("IzhikevichAVX512")
+	n := len(v)
+	checkBlocks("IzhikevichAVX512", "v", n)
+	checkLen("IzhikevichAVX512", "u", len(u), "len(v)", n)
+	checkLen("IzhikevichAVX512", "cur", len(cur), "len(v)", n)
+	checkParam("IzhikevichAVX512", "rest", len(rest), n)
+	checkParam("IzhikevichAVX512", "res", len(res), n)
+	checkParam("IzhikevichAVX512", "a", len(a), n)
+	checkParam("IzhikevichAVX512", "b", len(b), n)
+	checkParam("IzhikevichAVX512", "d", len(d), n)
+	checkParam("IzhikevichAVX512", "thr", len(thr), n)
+	checkParam("IzhikevichAVX512", "reset", len(reset), n)
+	checkLen("IzhikevichAVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(u)
+	raceRead(cur)
+	raceRead(rest)
+	raceRead(res)
+	raceRead(a)
+	raceRead(b)
+	raceRead(d)
+	raceRead(thr)
+	raceRead(reset)
+	raceWrite(spikes)
+	izhikevichAVX512(unsafe.SliceData(v), unsafe.SliceData(u), unsafe.SliceData(cur), unsafe.SliceData(rest), unsafe.SliceData(res), unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(d), unsafe.SliceData(thr), unsafe.SliceData(reset), dt, stride(len(rest), n, 4), stride(len(res), n, 4), stride(len(a), n, 4), stride(len(b), n, 4), stride(len(d), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// IzhikevichAVX2 runs Izhikevich's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	v ← V + rest
+//	V′ ← V + dt·((((0.04·v·v + 5·v) + 140) − R·u) + R·I)
+//	u ← u + dt·(a·(b·(V′ + rest) − u))
+//	s ← V′ > thr
+//	V ← s ? reset : V′
+//	u ← s ? u + d : u
+//
+// u and cur hold one value per unit each, as v does. Each parameter (rest, res, a, b, d, thr
+// and reset) holds one value per unit, or the 64 values of one block, which every block then
+// reads (a uniform value repeated 64 times). dt is one value for every unit. The spikes are
+// one word per block: bit j of word k for unit 64·k + j. Products are rounded on their own
+// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func IzhikevichAVX2(v, u, cur, rest, res, a, b, d, thr, reset []float32, dt float32, spikes []uint64) {
+	requireAVX2("IzhikevichAVX2")
+	n := len(v)
+	checkBlocks("IzhikevichAVX2", "v", n)
+	checkLen("IzhikevichAVX2", "u", len(u), "len(v)", n)
+	checkLen("IzhikevichAVX2", "cur", len(cur), "len(v)", n)
+	checkParam("IzhikevichAVX2", "rest", len(rest), n)
+	checkParam("IzhikevichAVX2", "res", len(res), n)
+	checkParam("IzhikevichAVX2", "a", len(a), n)
+	checkParam("IzhikevichAVX2", "b", len(b), n)
+	checkParam("IzhikevichAVX2", "d", len(d), n)
+	checkParam("IzhikevichAVX2", "thr", len(thr), n)
+	checkParam("IzhikevichAVX2", "reset", len(reset), n)
+	checkLen("IzhikevichAVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(u)
+	raceRead(cur)
+	raceRead(rest)
+	raceRead(res)
+	raceRead(a)
+	raceRead(b)
+	raceRead(d)
+	raceRead(thr)
+	raceRead(reset)
+	raceWrite(spikes)
+	izhikevichAVX2(unsafe.SliceData(v), unsafe.SliceData(u), unsafe.SliceData(cur), unsafe.SliceData(rest), unsafe.SliceData(res), unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(d), unsafe.SliceData(thr), unsafe.SliceData(reset), dt, stride(len(rest), n, 4), stride(len(res), n, 4), stride(len(a), n, 4), stride(len(b), n, 4), stride(len(d), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// IzhikevichUniformAVX512 runs Izhikevich's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	v ← V + rest
+//	V′ ← V + dt·((((0.04·v·v + 5·v) + 140) − R·u) + R·I)
+//	u ← u + dt·(a·(b·(V′ + rest) − u))
+//	s ← V′ > thr
+//	V ← s ? reset : V′
+//	u ← s ? u + d : u
+//
+// u and cur hold one value per unit each, as v does. Each parameter is one value for every
+// unit. dt is one value for every unit. The spikes are one word per block: bit j of word k
+// for unit 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func IzhikevichUniformAVX512(v, u, cur []float32, rest, res, a, b, d, thr, reset, dt float32, spikes []uint64) {
+	requireAVX512("IzhikevichUniformAVX512")
+	n := len(v)
+	checkBlocks("IzhikevichUniformAVX512", "v", n)
+	checkLen("IzhikevichUniformAVX512", "u", len(u), "len(v)", n)
+	checkLen("IzhikevichUniformAVX512", "cur", len(cur), "len(v)", n)
+	checkLen("IzhikevichUniformAVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(u)
+	raceRead(cur)
+	raceWrite(spikes)
+	izhikevichUniformAVX512(unsafe.SliceData(v), unsafe.SliceData(u), unsafe.SliceData(cur), rest, res, a, b, d, thr, reset, dt, unsafe.SliceData(spikes), n/64)
+}
+
+// IzhikevichUniformAVX2 runs Izhikevich's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	v ← V + rest
+//	V′ ← V + dt·((((0.04·v·v + 5·v) + 140) − R·u) + R·I)
+//	u ← u + dt·(a·(b·(V′ + rest) − u))
+//	s ← V′ > thr
+//	V ← s ? reset : V′
+//	u ← s ? u + d : u
+//
+// u and cur hold one value per unit each, as v does. Each parameter is one value for every
+// unit. dt is one value for every unit. The spikes are one word per block: bit j of word k
+// for unit 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func IzhikevichUniformAVX2(v, u, cur []float32, rest, res, a, b, d, thr, reset, dt float32, spikes []uint64) {
+	requireAVX2("IzhikevichUniformAVX2")
+	n := len(v)
+	checkBlocks("IzhikevichUniformAVX2", "v", n)
+	checkLen("IzhikevichUniformAVX2", "u", len(u), "len(v)", n)
+	checkLen("IzhikevichUniformAVX2", "cur", len(cur), "len(v)", n)
+	checkLen("IzhikevichUniformAVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(u)
+	raceRead(cur)
+	raceWrite(spikes)
+	izhikevichUniformAVX2(unsafe.SliceData(v), unsafe.SliceData(u), unsafe.SliceData(cur), rest, res, a, b, d, thr, reset, dt, unsafe.SliceData(spikes), n/64)
 }
 
 // TracerAVX512 runs Tracer's update on the len(t) units of t, a whole number of blocks of 64:
@@ -569,7 +1315,7 @@ func AdaptiveLeakyUniformAVX2(v []float32, r []uint16, theta, cur []float32, c u
 //	T ← (T + λ·(b − T)) + c·x
 //	out ← T
 //
-// One trace stage (package trace); out may be x.
+// out may be x.
 //
 // x and out hold one value per unit each, as t does. Each parameter (l, c and b) holds one
 // value per unit, or the 64 values of one block, which every block then reads (a uniform
@@ -602,7 +1348,7 @@ func TracerAVX512(t, x, out, l, c, b []float32) {
 //	T ← (T + λ·(b − T)) + c·x
 //	out ← T
 //
-// One trace stage (package trace); out may be x.
+// out may be x.
 //
 // x and out hold one value per unit each, as t does. Each parameter (l, c and b) holds one
 // value per unit, or the 64 values of one block, which every block then reads (a uniform
@@ -634,7 +1380,7 @@ func TracerAVX2(t, x, out, l, c, b []float32) {
 //	T ← (T + λ·(b − T)) + c·x
 //	out ← T
 //
-// One trace stage (package trace); out may be x.
+// out may be x.
 //
 // x and out hold one value per unit each, as t does. Each parameter is one value for every
 // unit. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
@@ -652,7 +1398,7 @@ func TracerUniformAVX512(t, x, out []float32, l, c, b float32) {
 	raceWrite(t)
 	raceRead(x)
 	raceWrite(out)
-	tracerUniformAVX512(unsafe.SliceData(t), unsafe.SliceData(x), unsafe.SliceData(out), &l, &c, &b, n/64)
+	tracerUniformAVX512(unsafe.SliceData(t), unsafe.SliceData(x), unsafe.SliceData(out), l, c, b, n/64)
 }
 
 // TracerUniformAVX2 runs Tracer's update on the len(t) units of t, a whole number of blocks of 64:
@@ -660,7 +1406,7 @@ func TracerUniformAVX512(t, x, out []float32, l, c, b float32) {
 //	T ← (T + λ·(b − T)) + c·x
 //	out ← T
 //
-// One trace stage (package trace); out may be x.
+// out may be x.
 //
 // x and out hold one value per unit each, as t does. Each parameter is one value for every
 // unit. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
@@ -677,7 +1423,7 @@ func TracerUniformAVX2(t, x, out []float32, l, c, b float32) {
 	raceWrite(t)
 	raceRead(x)
 	raceWrite(out)
-	tracerUniformAVX2(unsafe.SliceData(t), unsafe.SliceData(x), unsafe.SliceData(out), &l, &c, &b, n/64)
+	tracerUniformAVX2(unsafe.SliceData(t), unsafe.SliceData(x), unsafe.SliceData(out), l, c, b, n/64)
 }
 
 // TracerAddAVX512 runs TracerAdd's update on the len(t) units of t, a whole number of blocks of 64:
@@ -685,7 +1431,7 @@ func TracerUniformAVX2(t, x, out []float32, l, c, b float32) {
 //	T ← (T + λ·(b − T)) + c·x
 //	out ← out + T
 //
-// One trace stage whose output is added to out (the synapses' StepAdd); out must not be x.
+// The output is added to out (the synapses' StepAdd); out must not be x.
 //
 // x and out hold one value per unit each, as t does. Each parameter (l, c and b) holds one
 // value per unit, or the 64 values of one block, which every block then reads (a uniform
@@ -718,7 +1464,7 @@ func TracerAddAVX512(t, x, out, l, c, b []float32) {
 //	T ← (T + λ·(b − T)) + c·x
 //	out ← out + T
 //
-// One trace stage whose output is added to out (the synapses' StepAdd); out must not be x.
+// The output is added to out (the synapses' StepAdd); out must not be x.
 //
 // x and out hold one value per unit each, as t does. Each parameter (l, c and b) holds one
 // value per unit, or the 64 values of one block, which every block then reads (a uniform
@@ -750,7 +1496,7 @@ func TracerAddAVX2(t, x, out, l, c, b []float32) {
 //	T ← (T + λ·(b − T)) + c·x
 //	out ← out + T
 //
-// One trace stage whose output is added to out (the synapses' StepAdd); out must not be x.
+// The output is added to out (the synapses' StepAdd); out must not be x.
 //
 // x and out hold one value per unit each, as t does. Each parameter is one value for every
 // unit. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
@@ -768,7 +1514,7 @@ func TracerAddUniformAVX512(t, x, out []float32, l, c, b float32) {
 	raceWrite(t)
 	raceRead(x)
 	raceWrite(out)
-	tracerAddUniformAVX512(unsafe.SliceData(t), unsafe.SliceData(x), unsafe.SliceData(out), &l, &c, &b, n/64)
+	tracerAddUniformAVX512(unsafe.SliceData(t), unsafe.SliceData(x), unsafe.SliceData(out), l, c, b, n/64)
 }
 
 // TracerAddUniformAVX2 runs TracerAdd's update on the len(t) units of t, a whole number of blocks of 64:
@@ -776,7 +1522,7 @@ func TracerAddUniformAVX512(t, x, out []float32, l, c, b float32) {
 //	T ← (T + λ·(b − T)) + c·x
 //	out ← out + T
 //
-// One trace stage whose output is added to out (the synapses' StepAdd); out must not be x.
+// The output is added to out (the synapses' StepAdd); out must not be x.
 //
 // x and out hold one value per unit each, as t does. Each parameter is one value for every
 // unit. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
@@ -793,7 +1539,7 @@ func TracerAddUniformAVX2(t, x, out []float32, l, c, b float32) {
 	raceWrite(t)
 	raceRead(x)
 	raceWrite(out)
-	tracerAddUniformAVX2(unsafe.SliceData(t), unsafe.SliceData(x), unsafe.SliceData(out), &l, &c, &b, n/64)
+	tracerAddUniformAVX2(unsafe.SliceData(t), unsafe.SliceData(x), unsafe.SliceData(out), l, c, b, n/64)
 }
 
 // TracerDrainAVX512 runs TracerDrain's update on the len(t) units of t, a whole number of blocks of 64:
@@ -802,8 +1548,7 @@ func TracerAddUniformAVX2(t, x, out []float32, l, c, b float32) {
 //	out ← T
 //	x ← 0
 //
-// One trace stage (package trace); out may be x.
-// x is a sparse accumulator that the kernel empties.
+// x is a sparse accumulator that the kernel empties; out must not be x.
 //
 // x and out hold one value per unit each, as t does. Each parameter (l, c and b) holds one
 // value per unit, or the 64 values of one block, which every block then reads (a uniform
@@ -837,8 +1582,7 @@ func TracerDrainAVX512(t, x, out, l, c, b []float32) {
 //	out ← T
 //	x ← 0
 //
-// One trace stage (package trace); out may be x.
-// x is a sparse accumulator that the kernel empties.
+// x is a sparse accumulator that the kernel empties; out must not be x.
 //
 // x and out hold one value per unit each, as t does. Each parameter (l, c and b) holds one
 // value per unit, or the 64 values of one block, which every block then reads (a uniform
@@ -871,8 +1615,7 @@ func TracerDrainAVX2(t, x, out, l, c, b []float32) {
 //	out ← T
 //	x ← 0
 //
-// One trace stage (package trace); out may be x.
-// x is a sparse accumulator that the kernel empties.
+// x is a sparse accumulator that the kernel empties; out must not be x.
 //
 // x and out hold one value per unit each, as t does. Each parameter is one value for every
 // unit. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
@@ -890,7 +1633,7 @@ func TracerDrainUniformAVX512(t, x, out []float32, l, c, b float32) {
 	raceWrite(t)
 	raceWrite(x)
 	raceWrite(out)
-	tracerDrainUniformAVX512(unsafe.SliceData(t), unsafe.SliceData(x), unsafe.SliceData(out), &l, &c, &b, n/64)
+	tracerDrainUniformAVX512(unsafe.SliceData(t), unsafe.SliceData(x), unsafe.SliceData(out), l, c, b, n/64)
 }
 
 // TracerDrainUniformAVX2 runs TracerDrain's update on the len(t) units of t, a whole number of blocks of 64:
@@ -899,8 +1642,7 @@ func TracerDrainUniformAVX512(t, x, out []float32, l, c, b float32) {
 //	out ← T
 //	x ← 0
 //
-// One trace stage (package trace); out may be x.
-// x is a sparse accumulator that the kernel empties.
+// x is a sparse accumulator that the kernel empties; out must not be x.
 //
 // x and out hold one value per unit each, as t does. Each parameter is one value for every
 // unit. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
@@ -917,7 +1659,7 @@ func TracerDrainUniformAVX2(t, x, out []float32, l, c, b float32) {
 	raceWrite(t)
 	raceWrite(x)
 	raceWrite(out)
-	tracerDrainUniformAVX2(unsafe.SliceData(t), unsafe.SliceData(x), unsafe.SliceData(out), &l, &c, &b, n/64)
+	tracerDrainUniformAVX2(unsafe.SliceData(t), unsafe.SliceData(x), unsafe.SliceData(out), l, c, b, n/64)
 }
 
 // TracerDrainAddAVX512 runs TracerDrainAdd's update on the len(t) units of t, a whole number of blocks of 64:
@@ -926,8 +1668,7 @@ func TracerDrainUniformAVX2(t, x, out []float32, l, c, b float32) {
 //	out ← out + T
 //	x ← 0
 //
-// One trace stage whose output is added to out (the synapses' StepAdd); out must not be x.
-// x is a sparse accumulator that the kernel empties.
+// The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
 //
 // x and out hold one value per unit each, as t does. Each parameter (l, c and b) holds one
 // value per unit, or the 64 values of one block, which every block then reads (a uniform
@@ -961,8 +1702,7 @@ func TracerDrainAddAVX512(t, x, out, l, c, b []float32) {
 //	out ← out + T
 //	x ← 0
 //
-// One trace stage whose output is added to out (the synapses' StepAdd); out must not be x.
-// x is a sparse accumulator that the kernel empties.
+// The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
 //
 // x and out hold one value per unit each, as t does. Each parameter (l, c and b) holds one
 // value per unit, or the 64 values of one block, which every block then reads (a uniform
@@ -995,8 +1735,7 @@ func TracerDrainAddAVX2(t, x, out, l, c, b []float32) {
 //	out ← out + T
 //	x ← 0
 //
-// One trace stage whose output is added to out (the synapses' StepAdd); out must not be x.
-// x is a sparse accumulator that the kernel empties.
+// The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
 //
 // x and out hold one value per unit each, as t does. Each parameter is one value for every
 // unit. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
@@ -1014,7 +1753,7 @@ func TracerDrainAddUniformAVX512(t, x, out []float32, l, c, b float32) {
 	raceWrite(t)
 	raceWrite(x)
 	raceWrite(out)
-	tracerDrainAddUniformAVX512(unsafe.SliceData(t), unsafe.SliceData(x), unsafe.SliceData(out), &l, &c, &b, n/64)
+	tracerDrainAddUniformAVX512(unsafe.SliceData(t), unsafe.SliceData(x), unsafe.SliceData(out), l, c, b, n/64)
 }
 
 // TracerDrainAddUniformAVX2 runs TracerDrainAdd's update on the len(t) units of t, a whole number of blocks of 64:
@@ -1023,8 +1762,7 @@ func TracerDrainAddUniformAVX512(t, x, out []float32, l, c, b float32) {
 //	out ← out + T
 //	x ← 0
 //
-// One trace stage whose output is added to out (the synapses' StepAdd); out must not be x.
-// x is a sparse accumulator that the kernel empties.
+// The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
 //
 // x and out hold one value per unit each, as t does. Each parameter is one value for every
 // unit. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
@@ -1041,5 +1779,1960 @@ func TracerDrainAddUniformAVX2(t, x, out []float32, l, c, b float32) {
 	raceWrite(t)
 	raceWrite(x)
 	raceWrite(out)
-	tracerDrainAddUniformAVX2(unsafe.SliceData(t), unsafe.SliceData(x), unsafe.SliceData(out), &l, &c, &b, n/64)
+	tracerDrainAddUniformAVX2(unsafe.SliceData(t), unsafe.SliceData(x), unsafe.SliceData(out), l, c, b, n/64)
+}
+
+// RDTracerAVX512 runs RDTracer's update on the len(rise) units of rise, a whole number of blocks of 64:
+//
+//	rise ← (rise + λRise·(bRise − rise)) + cRise·x
+//	decay ← (decay + λDecay·(bDecay − decay)) + cDecay·x
+//	out ← decay − rise
+//
+// out may be x.
+//
+// decay, x and out hold one value per unit each, as rise does. Each parameter (lRise, cRise,
+// bRise, lDecay, cDecay and bDecay) holds one value per unit, or the 64 values of one block,
+// which every block then reads (a uniform value repeated 64 times). Products are rounded on
+// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func RDTracerAVX512(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDecay, bDecay []float32) {
+	requireAVX512("RDTracerAVX512")
+	n := len(rise)
+	checkBlocks("RDTracerAVX512", "rise", n)
+	checkLen("RDTracerAVX512", "decay", len(decay), "len(rise)", n)
+	checkLen("RDTracerAVX512", "x", len(x), "len(rise)", n)
+	checkLen("RDTracerAVX512", "out", len(out), "len(rise)", n)
+	checkParam("RDTracerAVX512", "lRise", len(lRise), n)
+	checkParam("RDTracerAVX512", "cRise", len(cRise), n)
+	checkParam("RDTracerAVX512", "bRise", len(bRise), n)
+	checkParam("RDTracerAVX512", "lDecay", len(lDecay), n)
+	checkParam("RDTracerAVX512", "cDecay", len(cDecay), n)
+	checkParam("RDTracerAVX512", "bDecay", len(bDecay), n)
+	raceWrite(rise)
+	raceWrite(decay)
+	raceRead(x)
+	raceWrite(out)
+	raceRead(lRise)
+	raceRead(cRise)
+	raceRead(bRise)
+	raceRead(lDecay)
+	raceRead(cDecay)
+	raceRead(bDecay)
+	rDTracerAVX512(unsafe.SliceData(rise), unsafe.SliceData(decay), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lRise), unsafe.SliceData(cRise), unsafe.SliceData(bRise), unsafe.SliceData(lDecay), unsafe.SliceData(cDecay), unsafe.SliceData(bDecay), stride(len(lRise), n, 4), stride(len(cRise), n, 4), stride(len(bRise), n, 4), stride(len(lDecay), n, 4), stride(len(cDecay), n, 4), stride(len(bDecay), n, 4), n/64)
+}
+
+// RDTracerAVX2 runs RDTracer's update on the len(rise) units of rise, a whole number of blocks of 64:
+//
+//	rise ← (rise + λRise·(bRise − rise)) + cRise·x
+//	decay ← (decay + λDecay·(bDecay − decay)) + cDecay·x
+//	out ← decay − rise
+//
+// out may be x.
+//
+// decay, x and out hold one value per unit each, as rise does. Each parameter (lRise, cRise,
+// bRise, lDecay, cDecay and bDecay) holds one value per unit, or the 64 values of one block,
+// which every block then reads (a uniform value repeated 64 times). Products are rounded on
+// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func RDTracerAVX2(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDecay, bDecay []float32) {
+	requireAVX2("RDTracerAVX2")
+	n := len(rise)
+	checkBlocks("RDTracerAVX2", "rise", n)
+	checkLen("RDTracerAVX2", "decay", len(decay), "len(rise)", n)
+	checkLen("RDTracerAVX2", "x", len(x), "len(rise)", n)
+	checkLen("RDTracerAVX2", "out", len(out), "len(rise)", n)
+	checkParam("RDTracerAVX2", "lRise", len(lRise), n)
+	checkParam("RDTracerAVX2", "cRise", len(cRise), n)
+	checkParam("RDTracerAVX2", "bRise", len(bRise), n)
+	checkParam("RDTracerAVX2", "lDecay", len(lDecay), n)
+	checkParam("RDTracerAVX2", "cDecay", len(cDecay), n)
+	checkParam("RDTracerAVX2", "bDecay", len(bDecay), n)
+	raceWrite(rise)
+	raceWrite(decay)
+	raceRead(x)
+	raceWrite(out)
+	raceRead(lRise)
+	raceRead(cRise)
+	raceRead(bRise)
+	raceRead(lDecay)
+	raceRead(cDecay)
+	raceRead(bDecay)
+	rDTracerAVX2(unsafe.SliceData(rise), unsafe.SliceData(decay), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lRise), unsafe.SliceData(cRise), unsafe.SliceData(bRise), unsafe.SliceData(lDecay), unsafe.SliceData(cDecay), unsafe.SliceData(bDecay), stride(len(lRise), n, 4), stride(len(cRise), n, 4), stride(len(bRise), n, 4), stride(len(lDecay), n, 4), stride(len(cDecay), n, 4), stride(len(bDecay), n, 4), n/64)
+}
+
+// RDTracerUniformAVX512 runs RDTracer's update on the len(rise) units of rise, a whole number of blocks of 64:
+//
+//	rise ← (rise + λRise·(bRise − rise)) + cRise·x
+//	decay ← (decay + λDecay·(bDecay − decay)) + cDecay·x
+//	out ← decay − rise
+//
+// out may be x.
+//
+// decay, x and out hold one value per unit each, as rise does. Each parameter is one value
+// for every unit. Products are rounded on their own (no FMA), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func RDTracerUniformAVX512(rise, decay, x, out []float32, lRise, cRise, bRise, lDecay, cDecay, bDecay float32) {
+	requireAVX512("RDTracerUniformAVX512")
+	n := len(rise)
+	checkBlocks("RDTracerUniformAVX512", "rise", n)
+	checkLen("RDTracerUniformAVX512", "decay", len(decay), "len(rise)", n)
+	checkLen("RDTracerUniformAVX512", "x", len(x), "len(rise)", n)
+	checkLen("RDTracerUniformAVX512", "out", len(out), "len(rise)", n)
+	raceWrite(rise)
+	raceWrite(decay)
+	raceRead(x)
+	raceWrite(out)
+	rDTracerUniformAVX512(unsafe.SliceData(rise), unsafe.SliceData(decay), unsafe.SliceData(x), unsafe.SliceData(out), lRise, cRise, bRise, lDecay, cDecay, bDecay, n/64)
+}
+
+// RDTracerUniformAVX2 runs RDTracer's update on the len(rise) units of rise, a whole number of blocks of 64:
+//
+//	rise ← (rise + λRise·(bRise − rise)) + cRise·x
+//	decay ← (decay + λDecay·(bDecay − decay)) + cDecay·x
+//	out ← decay − rise
+//
+// out may be x.
+//
+// decay, x and out hold one value per unit each, as rise does. Each parameter is one value
+// for every unit. Products are rounded on their own (no FMA), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func RDTracerUniformAVX2(rise, decay, x, out []float32, lRise, cRise, bRise, lDecay, cDecay, bDecay float32) {
+	requireAVX2("RDTracerUniformAVX2")
+	n := len(rise)
+	checkBlocks("RDTracerUniformAVX2", "rise", n)
+	checkLen("RDTracerUniformAVX2", "decay", len(decay), "len(rise)", n)
+	checkLen("RDTracerUniformAVX2", "x", len(x), "len(rise)", n)
+	checkLen("RDTracerUniformAVX2", "out", len(out), "len(rise)", n)
+	raceWrite(rise)
+	raceWrite(decay)
+	raceRead(x)
+	raceWrite(out)
+	rDTracerUniformAVX2(unsafe.SliceData(rise), unsafe.SliceData(decay), unsafe.SliceData(x), unsafe.SliceData(out), lRise, cRise, bRise, lDecay, cDecay, bDecay, n/64)
+}
+
+// RDTracerAddAVX512 runs RDTracerAdd's update on the len(rise) units of rise, a whole number of blocks of 64:
+//
+//	rise ← (rise + λRise·(bRise − rise)) + cRise·x
+//	decay ← (decay + λDecay·(bDecay − decay)) + cDecay·x
+//	out ← out + decay − rise
+//
+// The output is added to out (the synapses' StepAdd); out must not be x.
+//
+// decay, x and out hold one value per unit each, as rise does. Each parameter (lRise, cRise,
+// bRise, lDecay, cDecay and bDecay) holds one value per unit, or the 64 values of one block,
+// which every block then reads (a uniform value repeated 64 times). Products are rounded on
+// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func RDTracerAddAVX512(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDecay, bDecay []float32) {
+	requireAVX512("RDTracerAddAVX512")
+	n := len(rise)
+	checkBlocks("RDTracerAddAVX512", "rise", n)
+	checkLen("RDTracerAddAVX512", "decay", len(decay), "len(rise)", n)
+	checkLen("RDTracerAddAVX512", "x", len(x), "len(rise)", n)
+	checkLen("RDTracerAddAVX512", "out", len(out), "len(rise)", n)
+	checkParam("RDTracerAddAVX512", "lRise", len(lRise), n)
+	checkParam("RDTracerAddAVX512", "cRise", len(cRise), n)
+	checkParam("RDTracerAddAVX512", "bRise", len(bRise), n)
+	checkParam("RDTracerAddAVX512", "lDecay", len(lDecay), n)
+	checkParam("RDTracerAddAVX512", "cDecay", len(cDecay), n)
+	checkParam("RDTracerAddAVX512", "bDecay", len(bDecay), n)
+	raceWrite(rise)
+	raceWrite(decay)
+	raceRead(x)
+	raceWrite(out)
+	raceRead(lRise)
+	raceRead(cRise)
+	raceRead(bRise)
+	raceRead(lDecay)
+	raceRead(cDecay)
+	raceRead(bDecay)
+	rDTracerAddAVX512(unsafe.SliceData(rise), unsafe.SliceData(decay), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lRise), unsafe.SliceData(cRise), unsafe.SliceData(bRise), unsafe.SliceData(lDecay), unsafe.SliceData(cDecay), unsafe.SliceData(bDecay), stride(len(lRise), n, 4), stride(len(cRise), n, 4), stride(len(bRise), n, 4), stride(len(lDecay), n, 4), stride(len(cDecay), n, 4), stride(len(bDecay), n, 4), n/64)
+}
+
+// RDTracerAddAVX2 runs RDTracerAdd's update on the len(rise) units of rise, a whole number of blocks of 64:
+//
+//	rise ← (rise + λRise·(bRise − rise)) + cRise·x
+//	decay ← (decay + λDecay·(bDecay − decay)) + cDecay·x
+//	out ← out + decay − rise
+//
+// The output is added to out (the synapses' StepAdd); out must not be x.
+//
+// decay, x and out hold one value per unit each, as rise does. Each parameter (lRise, cRise,
+// bRise, lDecay, cDecay and bDecay) holds one value per unit, or the 64 values of one block,
+// which every block then reads (a uniform value repeated 64 times). Products are rounded on
+// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func RDTracerAddAVX2(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDecay, bDecay []float32) {
+	requireAVX2("RDTracerAddAVX2")
+	n := len(rise)
+	checkBlocks("RDTracerAddAVX2", "rise", n)
+	checkLen("RDTracerAddAVX2", "decay", len(decay), "len(rise)", n)
+	checkLen("RDTracerAddAVX2", "x", len(x), "len(rise)", n)
+	checkLen("RDTracerAddAVX2", "out", len(out), "len(rise)", n)
+	checkParam("RDTracerAddAVX2", "lRise", len(lRise), n)
+	checkParam("RDTracerAddAVX2", "cRise", len(cRise), n)
+	checkParam("RDTracerAddAVX2", "bRise", len(bRise), n)
+	checkParam("RDTracerAddAVX2", "lDecay", len(lDecay), n)
+	checkParam("RDTracerAddAVX2", "cDecay", len(cDecay), n)
+	checkParam("RDTracerAddAVX2", "bDecay", len(bDecay), n)
+	raceWrite(rise)
+	raceWrite(decay)
+	raceRead(x)
+	raceWrite(out)
+	raceRead(lRise)
+	raceRead(cRise)
+	raceRead(bRise)
+	raceRead(lDecay)
+	raceRead(cDecay)
+	raceRead(bDecay)
+	rDTracerAddAVX2(unsafe.SliceData(rise), unsafe.SliceData(decay), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lRise), unsafe.SliceData(cRise), unsafe.SliceData(bRise), unsafe.SliceData(lDecay), unsafe.SliceData(cDecay), unsafe.SliceData(bDecay), stride(len(lRise), n, 4), stride(len(cRise), n, 4), stride(len(bRise), n, 4), stride(len(lDecay), n, 4), stride(len(cDecay), n, 4), stride(len(bDecay), n, 4), n/64)
+}
+
+// RDTracerAddUniformAVX512 runs RDTracerAdd's update on the len(rise) units of rise, a whole number of blocks of 64:
+//
+//	rise ← (rise + λRise·(bRise − rise)) + cRise·x
+//	decay ← (decay + λDecay·(bDecay − decay)) + cDecay·x
+//	out ← out + decay − rise
+//
+// The output is added to out (the synapses' StepAdd); out must not be x.
+//
+// decay, x and out hold one value per unit each, as rise does. Each parameter is one value
+// for every unit. Products are rounded on their own (no FMA), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func RDTracerAddUniformAVX512(rise, decay, x, out []float32, lRise, cRise, bRise, lDecay, cDecay, bDecay float32) {
+	requireAVX512("RDTracerAddUniformAVX512")
+	n := len(rise)
+	checkBlocks("RDTracerAddUniformAVX512", "rise", n)
+	checkLen("RDTracerAddUniformAVX512", "decay", len(decay), "len(rise)", n)
+	checkLen("RDTracerAddUniformAVX512", "x", len(x), "len(rise)", n)
+	checkLen("RDTracerAddUniformAVX512", "out", len(out), "len(rise)", n)
+	raceWrite(rise)
+	raceWrite(decay)
+	raceRead(x)
+	raceWrite(out)
+	rDTracerAddUniformAVX512(unsafe.SliceData(rise), unsafe.SliceData(decay), unsafe.SliceData(x), unsafe.SliceData(out), lRise, cRise, bRise, lDecay, cDecay, bDecay, n/64)
+}
+
+// RDTracerAddUniformAVX2 runs RDTracerAdd's update on the len(rise) units of rise, a whole number of blocks of 64:
+//
+//	rise ← (rise + λRise·(bRise − rise)) + cRise·x
+//	decay ← (decay + λDecay·(bDecay − decay)) + cDecay·x
+//	out ← out + decay − rise
+//
+// The output is added to out (the synapses' StepAdd); out must not be x.
+//
+// decay, x and out hold one value per unit each, as rise does. Each parameter is one value
+// for every unit. Products are rounded on their own (no FMA), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func RDTracerAddUniformAVX2(rise, decay, x, out []float32, lRise, cRise, bRise, lDecay, cDecay, bDecay float32) {
+	requireAVX2("RDTracerAddUniformAVX2")
+	n := len(rise)
+	checkBlocks("RDTracerAddUniformAVX2", "rise", n)
+	checkLen("RDTracerAddUniformAVX2", "decay", len(decay), "len(rise)", n)
+	checkLen("RDTracerAddUniformAVX2", "x", len(x), "len(rise)", n)
+	checkLen("RDTracerAddUniformAVX2", "out", len(out), "len(rise)", n)
+	raceWrite(rise)
+	raceWrite(decay)
+	raceRead(x)
+	raceWrite(out)
+	rDTracerAddUniformAVX2(unsafe.SliceData(rise), unsafe.SliceData(decay), unsafe.SliceData(x), unsafe.SliceData(out), lRise, cRise, bRise, lDecay, cDecay, bDecay, n/64)
+}
+
+// RDTracerDrainAVX512 runs RDTracerDrain's update on the len(rise) units of rise, a whole number of blocks of 64:
+//
+//	rise ← (rise + λRise·(bRise − rise)) + cRise·x
+//	decay ← (decay + λDecay·(bDecay − decay)) + cDecay·x
+//	out ← decay − rise
+//	x ← 0
+//
+// x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// decay, x and out hold one value per unit each, as rise does. Each parameter (lRise, cRise,
+// bRise, lDecay, cDecay and bDecay) holds one value per unit, or the 64 values of one block,
+// which every block then reads (a uniform value repeated 64 times). Products are rounded on
+// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func RDTracerDrainAVX512(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDecay, bDecay []float32) {
+	requireAVX512("RDTracerDrainAVX512")
+	n := len(rise)
+	checkBlocks("RDTracerDrainAVX512", "rise", n)
+	checkLen("RDTracerDrainAVX512", "decay", len(decay), "len(rise)", n)
+	checkLen("RDTracerDrainAVX512", "x", len(x), "len(rise)", n)
+	checkLen("RDTracerDrainAVX512", "out", len(out), "len(rise)", n)
+	checkParam("RDTracerDrainAVX512", "lRise", len(lRise), n)
+	checkParam("RDTracerDrainAVX512", "cRise", len(cRise), n)
+	checkParam("RDTracerDrainAVX512", "bRise", len(bRise), n)
+	checkParam("RDTracerDrainAVX512", "lDecay", len(lDecay), n)
+	checkParam("RDTracerDrainAVX512", "cDecay", len(cDecay), n)
+	checkParam("RDTracerDrainAVX512", "bDecay", len(bDecay), n)
+	raceWrite(rise)
+	raceWrite(decay)
+	raceWrite(x)
+	raceWrite(out)
+	raceRead(lRise)
+	raceRead(cRise)
+	raceRead(bRise)
+	raceRead(lDecay)
+	raceRead(cDecay)
+	raceRead(bDecay)
+	rDTracerDrainAVX512(unsafe.SliceData(rise), unsafe.SliceData(decay), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lRise), unsafe.SliceData(cRise), unsafe.SliceData(bRise), unsafe.SliceData(lDecay), unsafe.SliceData(cDecay), unsafe.SliceData(bDecay), stride(len(lRise), n, 4), stride(len(cRise), n, 4), stride(len(bRise), n, 4), stride(len(lDecay), n, 4), stride(len(cDecay), n, 4), stride(len(bDecay), n, 4), n/64)
+}
+
+// RDTracerDrainAVX2 runs RDTracerDrain's update on the len(rise) units of rise, a whole number of blocks of 64:
+//
+//	rise ← (rise + λRise·(bRise − rise)) + cRise·x
+//	decay ← (decay + λDecay·(bDecay − decay)) + cDecay·x
+//	out ← decay − rise
+//	x ← 0
+//
+// x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// decay, x and out hold one value per unit each, as rise does. Each parameter (lRise, cRise,
+// bRise, lDecay, cDecay and bDecay) holds one value per unit, or the 64 values of one block,
+// which every block then reads (a uniform value repeated 64 times). Products are rounded on
+// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func RDTracerDrainAVX2(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDecay, bDecay []float32) {
+	requireAVX2("RDTracerDrainAVX2")
+	n := len(rise)
+	checkBlocks("RDTracerDrainAVX2", "rise", n)
+	checkLen("RDTracerDrainAVX2", "decay", len(decay), "len(rise)", n)
+	checkLen("RDTracerDrainAVX2", "x", len(x), "len(rise)", n)
+	checkLen("RDTracerDrainAVX2", "out", len(out), "len(rise)", n)
+	checkParam("RDTracerDrainAVX2", "lRise", len(lRise), n)
+	checkParam("RDTracerDrainAVX2", "cRise", len(cRise), n)
+	checkParam("RDTracerDrainAVX2", "bRise", len(bRise), n)
+	checkParam("RDTracerDrainAVX2", "lDecay", len(lDecay), n)
+	checkParam("RDTracerDrainAVX2", "cDecay", len(cDecay), n)
+	checkParam("RDTracerDrainAVX2", "bDecay", len(bDecay), n)
+	raceWrite(rise)
+	raceWrite(decay)
+	raceWrite(x)
+	raceWrite(out)
+	raceRead(lRise)
+	raceRead(cRise)
+	raceRead(bRise)
+	raceRead(lDecay)
+	raceRead(cDecay)
+	raceRead(bDecay)
+	rDTracerDrainAVX2(unsafe.SliceData(rise), unsafe.SliceData(decay), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lRise), unsafe.SliceData(cRise), unsafe.SliceData(bRise), unsafe.SliceData(lDecay), unsafe.SliceData(cDecay), unsafe.SliceData(bDecay), stride(len(lRise), n, 4), stride(len(cRise), n, 4), stride(len(bRise), n, 4), stride(len(lDecay), n, 4), stride(len(cDecay), n, 4), stride(len(bDecay), n, 4), n/64)
+}
+
+// RDTracerDrainUniformAVX512 runs RDTracerDrain's update on the len(rise) units of rise, a whole number of blocks of 64:
+//
+//	rise ← (rise + λRise·(bRise − rise)) + cRise·x
+//	decay ← (decay + λDecay·(bDecay − decay)) + cDecay·x
+//	out ← decay − rise
+//	x ← 0
+//
+// x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// decay, x and out hold one value per unit each, as rise does. Each parameter is one value
+// for every unit. Products are rounded on their own (no FMA), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func RDTracerDrainUniformAVX512(rise, decay, x, out []float32, lRise, cRise, bRise, lDecay, cDecay, bDecay float32) {
+	requireAVX512("RDTracerDrainUniformAVX512")
+	n := len(rise)
+	checkBlocks("RDTracerDrainUniformAVX512", "rise", n)
+	checkLen("RDTracerDrainUniformAVX512", "decay", len(decay), "len(rise)", n)
+	checkLen("RDTracerDrainUniformAVX512", "x", len(x), "len(rise)", n)
+	checkLen("RDTracerDrainUniformAVX512", "out", len(out), "len(rise)", n)
+	raceWrite(rise)
+	raceWrite(decay)
+	raceWrite(x)
+	raceWrite(out)
+	rDTracerDrainUniformAVX512(unsafe.SliceData(rise), unsafe.SliceData(decay), unsafe.SliceData(x), unsafe.SliceData(out), lRise, cRise, bRise, lDecay, cDecay, bDecay, n/64)
+}
+
+// RDTracerDrainUniformAVX2 runs RDTracerDrain's update on the len(rise) units of rise, a whole number of blocks of 64:
+//
+//	rise ← (rise + λRise·(bRise − rise)) + cRise·x
+//	decay ← (decay + λDecay·(bDecay − decay)) + cDecay·x
+//	out ← decay − rise
+//	x ← 0
+//
+// x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// decay, x and out hold one value per unit each, as rise does. Each parameter is one value
+// for every unit. Products are rounded on their own (no FMA), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func RDTracerDrainUniformAVX2(rise, decay, x, out []float32, lRise, cRise, bRise, lDecay, cDecay, bDecay float32) {
+	requireAVX2("RDTracerDrainUniformAVX2")
+	n := len(rise)
+	checkBlocks("RDTracerDrainUniformAVX2", "rise", n)
+	checkLen("RDTracerDrainUniformAVX2", "decay", len(decay), "len(rise)", n)
+	checkLen("RDTracerDrainUniformAVX2", "x", len(x), "len(rise)", n)
+	checkLen("RDTracerDrainUniformAVX2", "out", len(out), "len(rise)", n)
+	raceWrite(rise)
+	raceWrite(decay)
+	raceWrite(x)
+	raceWrite(out)
+	rDTracerDrainUniformAVX2(unsafe.SliceData(rise), unsafe.SliceData(decay), unsafe.SliceData(x), unsafe.SliceData(out), lRise, cRise, bRise, lDecay, cDecay, bDecay, n/64)
+}
+
+// RDTracerDrainAddAVX512 runs RDTracerDrainAdd's update on the len(rise) units of rise, a whole number of blocks of 64:
+//
+//	rise ← (rise + λRise·(bRise − rise)) + cRise·x
+//	decay ← (decay + λDecay·(bDecay − decay)) + cDecay·x
+//	out ← out + decay − rise
+//	x ← 0
+//
+// The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// decay, x and out hold one value per unit each, as rise does. Each parameter (lRise, cRise,
+// bRise, lDecay, cDecay and bDecay) holds one value per unit, or the 64 values of one block,
+// which every block then reads (a uniform value repeated 64 times). Products are rounded on
+// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func RDTracerDrainAddAVX512(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDecay, bDecay []float32) {
+	requireAVX512("RDTracerDrainAddAVX512")
+	n := len(rise)
+	checkBlocks("RDTracerDrainAddAVX512", "rise", n)
+	checkLen("RDTracerDrainAddAVX512", "decay", len(decay), "len(rise)", n)
+	checkLen("RDTracerDrainAddAVX512", "x", len(x), "len(rise)", n)
+	checkLen("RDTracerDrainAddAVX512", "out", len(out), "len(rise)", n)
+	checkParam("RDTracerDrainAddAVX512", "lRise", len(lRise), n)
+	checkParam("RDTracerDrainAddAVX512", "cRise", len(cRise), n)
+	checkParam("RDTracerDrainAddAVX512", "bRise", len(bRise), n)
+	checkParam("RDTracerDrainAddAVX512", "lDecay", len(lDecay), n)
+	checkParam("RDTracerDrainAddAVX512", "cDecay", len(cDecay), n)
+	checkParam("RDTracerDrainAddAVX512", "bDecay", len(bDecay), n)
+	raceWrite(rise)
+	raceWrite(decay)
+	raceWrite(x)
+	raceWrite(out)
+	raceRead(lRise)
+	raceRead(cRise)
+	raceRead(bRise)
+	raceRead(lDecay)
+	raceRead(cDecay)
+	raceRead(bDecay)
+	rDTracerDrainAddAVX512(unsafe.SliceData(rise), unsafe.SliceData(decay), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lRise), unsafe.SliceData(cRise), unsafe.SliceData(bRise), unsafe.SliceData(lDecay), unsafe.SliceData(cDecay), unsafe.SliceData(bDecay), stride(len(lRise), n, 4), stride(len(cRise), n, 4), stride(len(bRise), n, 4), stride(len(lDecay), n, 4), stride(len(cDecay), n, 4), stride(len(bDecay), n, 4), n/64)
+}
+
+// RDTracerDrainAddAVX2 runs RDTracerDrainAdd's update on the len(rise) units of rise, a whole number of blocks of 64:
+//
+//	rise ← (rise + λRise·(bRise − rise)) + cRise·x
+//	decay ← (decay + λDecay·(bDecay − decay)) + cDecay·x
+//	out ← out + decay − rise
+//	x ← 0
+//
+// The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// decay, x and out hold one value per unit each, as rise does. Each parameter (lRise, cRise,
+// bRise, lDecay, cDecay and bDecay) holds one value per unit, or the 64 values of one block,
+// which every block then reads (a uniform value repeated 64 times). Products are rounded on
+// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func RDTracerDrainAddAVX2(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDecay, bDecay []float32) {
+	requireAVX2("RDTracerDrainAddAVX2")
+	n := len(rise)
+	checkBlocks("RDTracerDrainAddAVX2", "rise", n)
+	checkLen("RDTracerDrainAddAVX2", "decay", len(decay), "len(rise)", n)
+	checkLen("RDTracerDrainAddAVX2", "x", len(x), "len(rise)", n)
+	checkLen("RDTracerDrainAddAVX2", "out", len(out), "len(rise)", n)
+	checkParam("RDTracerDrainAddAVX2", "lRise", len(lRise), n)
+	checkParam("RDTracerDrainAddAVX2", "cRise", len(cRise), n)
+	checkParam("RDTracerDrainAddAVX2", "bRise", len(bRise), n)
+	checkParam("RDTracerDrainAddAVX2", "lDecay", len(lDecay), n)
+	checkParam("RDTracerDrainAddAVX2", "cDecay", len(cDecay), n)
+	checkParam("RDTracerDrainAddAVX2", "bDecay", len(bDecay), n)
+	raceWrite(rise)
+	raceWrite(decay)
+	raceWrite(x)
+	raceWrite(out)
+	raceRead(lRise)
+	raceRead(cRise)
+	raceRead(bRise)
+	raceRead(lDecay)
+	raceRead(cDecay)
+	raceRead(bDecay)
+	rDTracerDrainAddAVX2(unsafe.SliceData(rise), unsafe.SliceData(decay), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lRise), unsafe.SliceData(cRise), unsafe.SliceData(bRise), unsafe.SliceData(lDecay), unsafe.SliceData(cDecay), unsafe.SliceData(bDecay), stride(len(lRise), n, 4), stride(len(cRise), n, 4), stride(len(bRise), n, 4), stride(len(lDecay), n, 4), stride(len(cDecay), n, 4), stride(len(bDecay), n, 4), n/64)
+}
+
+// RDTracerDrainAddUniformAVX512 runs RDTracerDrainAdd's update on the len(rise) units of rise, a whole number of blocks of 64:
+//
+//	rise ← (rise + λRise·(bRise − rise)) + cRise·x
+//	decay ← (decay + λDecay·(bDecay − decay)) + cDecay·x
+//	out ← out + decay − rise
+//	x ← 0
+//
+// The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// decay, x and out hold one value per unit each, as rise does. Each parameter is one value
+// for every unit. Products are rounded on their own (no FMA), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func RDTracerDrainAddUniformAVX512(rise, decay, x, out []float32, lRise, cRise, bRise, lDecay, cDecay, bDecay float32) {
+	requireAVX512("RDTracerDrainAddUniformAVX512")
+	n := len(rise)
+	checkBlocks("RDTracerDrainAddUniformAVX512", "rise", n)
+	checkLen("RDTracerDrainAddUniformAVX512", "decay", len(decay), "len(rise)", n)
+	checkLen("RDTracerDrainAddUniformAVX512", "x", len(x), "len(rise)", n)
+	checkLen("RDTracerDrainAddUniformAVX512", "out", len(out), "len(rise)", n)
+	raceWrite(rise)
+	raceWrite(decay)
+	raceWrite(x)
+	raceWrite(out)
+	rDTracerDrainAddUniformAVX512(unsafe.SliceData(rise), unsafe.SliceData(decay), unsafe.SliceData(x), unsafe.SliceData(out), lRise, cRise, bRise, lDecay, cDecay, bDecay, n/64)
+}
+
+// RDTracerDrainAddUniformAVX2 runs RDTracerDrainAdd's update on the len(rise) units of rise, a whole number of blocks of 64:
+//
+//	rise ← (rise + λRise·(bRise − rise)) + cRise·x
+//	decay ← (decay + λDecay·(bDecay − decay)) + cDecay·x
+//	out ← out + decay − rise
+//	x ← 0
+//
+// The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// decay, x and out hold one value per unit each, as rise does. Each parameter is one value
+// for every unit. Products are rounded on their own (no FMA), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func RDTracerDrainAddUniformAVX2(rise, decay, x, out []float32, lRise, cRise, bRise, lDecay, cDecay, bDecay float32) {
+	requireAVX2("RDTracerDrainAddUniformAVX2")
+	n := len(rise)
+	checkBlocks("RDTracerDrainAddUniformAVX2", "rise", n)
+	checkLen("RDTracerDrainAddUniformAVX2", "decay", len(decay), "len(rise)", n)
+	checkLen("RDTracerDrainAddUniformAVX2", "x", len(x), "len(rise)", n)
+	checkLen("RDTracerDrainAddUniformAVX2", "out", len(out), "len(rise)", n)
+	raceWrite(rise)
+	raceWrite(decay)
+	raceWrite(x)
+	raceWrite(out)
+	rDTracerDrainAddUniformAVX2(unsafe.SliceData(rise), unsafe.SliceData(decay), unsafe.SliceData(x), unsafe.SliceData(out), lRise, cRise, bRise, lDecay, cDecay, bDecay, n/64)
+}
+
+// RFSTracerAVX512 runs RFSTracer's update on the len(fastRise) units of fastRise, a whole number of blocks of 64:
+//
+//	each of fastRise, fastDecay, slowRise and slowDecay:
+//	    T ← (T + λT·(bT − T)) + cT·x
+//	out ← α·(fastDecay − fastRise) + α′·(slowDecay − slowRise)
+//
+// out may be x.
+//
+// fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
+// Each parameter (lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay,
+// lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha and alpha1)
+// holds one value per unit, or the 64 values of one block, which every block then reads (a
+// uniform value repeated 64 times). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func RFSTracerAVX512(fastRise, fastDecay, slowRise, slowDecay, x, out, lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1 []float32) {
+	requireAVX512("RFSTracerAVX512")
+	n := len(fastRise)
+	checkBlocks("RFSTracerAVX512", "fastRise", n)
+	checkLen("RFSTracerAVX512", "fastDecay", len(fastDecay), "len(fastRise)", n)
+	checkLen("RFSTracerAVX512", "slowRise", len(slowRise), "len(fastRise)", n)
+	checkLen("RFSTracerAVX512", "slowDecay", len(slowDecay), "len(fastRise)", n)
+	checkLen("RFSTracerAVX512", "x", len(x), "len(fastRise)", n)
+	checkLen("RFSTracerAVX512", "out", len(out), "len(fastRise)", n)
+	checkParam("RFSTracerAVX512", "lFastRise", len(lFastRise), n)
+	checkParam("RFSTracerAVX512", "cFastRise", len(cFastRise), n)
+	checkParam("RFSTracerAVX512", "bFastRise", len(bFastRise), n)
+	checkParam("RFSTracerAVX512", "lFastDecay", len(lFastDecay), n)
+	checkParam("RFSTracerAVX512", "cFastDecay", len(cFastDecay), n)
+	checkParam("RFSTracerAVX512", "bFastDecay", len(bFastDecay), n)
+	checkParam("RFSTracerAVX512", "lSlowRise", len(lSlowRise), n)
+	checkParam("RFSTracerAVX512", "cSlowRise", len(cSlowRise), n)
+	checkParam("RFSTracerAVX512", "bSlowRise", len(bSlowRise), n)
+	checkParam("RFSTracerAVX512", "lSlowDecay", len(lSlowDecay), n)
+	checkParam("RFSTracerAVX512", "cSlowDecay", len(cSlowDecay), n)
+	checkParam("RFSTracerAVX512", "bSlowDecay", len(bSlowDecay), n)
+	checkParam("RFSTracerAVX512", "alpha", len(alpha), n)
+	checkParam("RFSTracerAVX512", "alpha1", len(alpha1), n)
+	raceWrite(fastRise)
+	raceWrite(fastDecay)
+	raceWrite(slowRise)
+	raceWrite(slowDecay)
+	raceRead(x)
+	raceWrite(out)
+	raceRead(lFastRise)
+	raceRead(cFastRise)
+	raceRead(bFastRise)
+	raceRead(lFastDecay)
+	raceRead(cFastDecay)
+	raceRead(bFastDecay)
+	raceRead(lSlowRise)
+	raceRead(cSlowRise)
+	raceRead(bSlowRise)
+	raceRead(lSlowDecay)
+	raceRead(cSlowDecay)
+	raceRead(bSlowDecay)
+	raceRead(alpha)
+	raceRead(alpha1)
+	rFSTracerAVX512(unsafe.SliceData(fastRise), unsafe.SliceData(fastDecay), unsafe.SliceData(slowRise), unsafe.SliceData(slowDecay), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lFastRise), unsafe.SliceData(cFastRise), unsafe.SliceData(bFastRise), unsafe.SliceData(lFastDecay), unsafe.SliceData(cFastDecay), unsafe.SliceData(bFastDecay), unsafe.SliceData(lSlowRise), unsafe.SliceData(cSlowRise), unsafe.SliceData(bSlowRise), unsafe.SliceData(lSlowDecay), unsafe.SliceData(cSlowDecay), unsafe.SliceData(bSlowDecay), unsafe.SliceData(alpha), unsafe.SliceData(alpha1), stride(len(lFastRise), n, 4), stride(len(cFastRise), n, 4), stride(len(bFastRise), n, 4), stride(len(lFastDecay), n, 4), stride(len(cFastDecay), n, 4), stride(len(bFastDecay), n, 4), stride(len(lSlowRise), n, 4), stride(len(cSlowRise), n, 4), stride(len(bSlowRise), n, 4), stride(len(lSlowDecay), n, 4), stride(len(cSlowDecay), n, 4), stride(len(bSlowDecay), n, 4), stride(len(alpha), n, 4), stride(len(alpha1), n, 4), n/64)
+}
+
+// RFSTracerAVX2 runs RFSTracer's update on the len(fastRise) units of fastRise, a whole number of blocks of 64:
+//
+//	each of fastRise, fastDecay, slowRise and slowDecay:
+//	    T ← (T + λT·(bT − T)) + cT·x
+//	out ← α·(fastDecay − fastRise) + α′·(slowDecay − slowRise)
+//
+// out may be x.
+//
+// fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
+// Each parameter (lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay,
+// lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha and alpha1)
+// holds one value per unit, or the 64 values of one block, which every block then reads (a
+// uniform value repeated 64 times). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func RFSTracerAVX2(fastRise, fastDecay, slowRise, slowDecay, x, out, lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1 []float32) {
+	requireAVX2("RFSTracerAVX2")
+	n := len(fastRise)
+	checkBlocks("RFSTracerAVX2", "fastRise", n)
+	checkLen("RFSTracerAVX2", "fastDecay", len(fastDecay), "len(fastRise)", n)
+	checkLen("RFSTracerAVX2", "slowRise", len(slowRise), "len(fastRise)", n)
+	checkLen("RFSTracerAVX2", "slowDecay", len(slowDecay), "len(fastRise)", n)
+	checkLen("RFSTracerAVX2", "x", len(x), "len(fastRise)", n)
+	checkLen("RFSTracerAVX2", "out", len(out), "len(fastRise)", n)
+	checkParam("RFSTracerAVX2", "lFastRise", len(lFastRise), n)
+	checkParam("RFSTracerAVX2", "cFastRise", len(cFastRise), n)
+	checkParam("RFSTracerAVX2", "bFastRise", len(bFastRise), n)
+	checkParam("RFSTracerAVX2", "lFastDecay", len(lFastDecay), n)
+	checkParam("RFSTracerAVX2", "cFastDecay", len(cFastDecay), n)
+	checkParam("RFSTracerAVX2", "bFastDecay", len(bFastDecay), n)
+	checkParam("RFSTracerAVX2", "lSlowRise", len(lSlowRise), n)
+	checkParam("RFSTracerAVX2", "cSlowRise", len(cSlowRise), n)
+	checkParam("RFSTracerAVX2", "bSlowRise", len(bSlowRise), n)
+	checkParam("RFSTracerAVX2", "lSlowDecay", len(lSlowDecay), n)
+	checkParam("RFSTracerAVX2", "cSlowDecay", len(cSlowDecay), n)
+	checkParam("RFSTracerAVX2", "bSlowDecay", len(bSlowDecay), n)
+	checkParam("RFSTracerAVX2", "alpha", len(alpha), n)
+	checkParam("RFSTracerAVX2", "alpha1", len(alpha1), n)
+	raceWrite(fastRise)
+	raceWrite(fastDecay)
+	raceWrite(slowRise)
+	raceWrite(slowDecay)
+	raceRead(x)
+	raceWrite(out)
+	raceRead(lFastRise)
+	raceRead(cFastRise)
+	raceRead(bFastRise)
+	raceRead(lFastDecay)
+	raceRead(cFastDecay)
+	raceRead(bFastDecay)
+	raceRead(lSlowRise)
+	raceRead(cSlowRise)
+	raceRead(bSlowRise)
+	raceRead(lSlowDecay)
+	raceRead(cSlowDecay)
+	raceRead(bSlowDecay)
+	raceRead(alpha)
+	raceRead(alpha1)
+	rFSTracerAVX2(unsafe.SliceData(fastRise), unsafe.SliceData(fastDecay), unsafe.SliceData(slowRise), unsafe.SliceData(slowDecay), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lFastRise), unsafe.SliceData(cFastRise), unsafe.SliceData(bFastRise), unsafe.SliceData(lFastDecay), unsafe.SliceData(cFastDecay), unsafe.SliceData(bFastDecay), unsafe.SliceData(lSlowRise), unsafe.SliceData(cSlowRise), unsafe.SliceData(bSlowRise), unsafe.SliceData(lSlowDecay), unsafe.SliceData(cSlowDecay), unsafe.SliceData(bSlowDecay), unsafe.SliceData(alpha), unsafe.SliceData(alpha1), stride(len(lFastRise), n, 4), stride(len(cFastRise), n, 4), stride(len(bFastRise), n, 4), stride(len(lFastDecay), n, 4), stride(len(cFastDecay), n, 4), stride(len(bFastDecay), n, 4), stride(len(lSlowRise), n, 4), stride(len(cSlowRise), n, 4), stride(len(bSlowRise), n, 4), stride(len(lSlowDecay), n, 4), stride(len(cSlowDecay), n, 4), stride(len(bSlowDecay), n, 4), stride(len(alpha), n, 4), stride(len(alpha1), n, 4), n/64)
+}
+
+// RFSTracerUniformAVX512 runs RFSTracer's update on the len(fastRise) units of fastRise, a whole number of blocks of 64:
+//
+//	each of fastRise, fastDecay, slowRise and slowDecay:
+//	    T ← (T + λT·(bT − T)) + cT·x
+//	out ← α·(fastDecay − fastRise) + α′·(slowDecay − slowRise)
+//
+// out may be x.
+//
+// fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
+// Each parameter is one value for every unit. Products are rounded on their own (no FMA), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func RFSTracerUniformAVX512(fastRise, fastDecay, slowRise, slowDecay, x, out []float32, lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1 float32) {
+	requireAVX512("RFSTracerUniformAVX512")
+	n := len(fastRise)
+	checkBlocks("RFSTracerUniformAVX512", "fastRise", n)
+	checkLen("RFSTracerUniformAVX512", "fastDecay", len(fastDecay), "len(fastRise)", n)
+	checkLen("RFSTracerUniformAVX512", "slowRise", len(slowRise), "len(fastRise)", n)
+	checkLen("RFSTracerUniformAVX512", "slowDecay", len(slowDecay), "len(fastRise)", n)
+	checkLen("RFSTracerUniformAVX512", "x", len(x), "len(fastRise)", n)
+	checkLen("RFSTracerUniformAVX512", "out", len(out), "len(fastRise)", n)
+	raceWrite(fastRise)
+	raceWrite(fastDecay)
+	raceWrite(slowRise)
+	raceWrite(slowDecay)
+	raceRead(x)
+	raceWrite(out)
+	rFSTracerUniformAVX512(unsafe.SliceData(fastRise), unsafe.SliceData(fastDecay), unsafe.SliceData(slowRise), unsafe.SliceData(slowDecay), unsafe.SliceData(x), unsafe.SliceData(out), lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1, n/64)
+}
+
+// RFSTracerUniformAVX2 runs RFSTracer's update on the len(fastRise) units of fastRise, a whole number of blocks of 64:
+//
+//	each of fastRise, fastDecay, slowRise and slowDecay:
+//	    T ← (T + λT·(bT − T)) + cT·x
+//	out ← α·(fastDecay − fastRise) + α′·(slowDecay − slowRise)
+//
+// out may be x.
+//
+// fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
+// Each parameter is one value for every unit. Products are rounded on their own (no FMA), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func RFSTracerUniformAVX2(fastRise, fastDecay, slowRise, slowDecay, x, out []float32, lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1 float32) {
+	requireAVX2("RFSTracerUniformAVX2")
+	n := len(fastRise)
+	checkBlocks("RFSTracerUniformAVX2", "fastRise", n)
+	checkLen("RFSTracerUniformAVX2", "fastDecay", len(fastDecay), "len(fastRise)", n)
+	checkLen("RFSTracerUniformAVX2", "slowRise", len(slowRise), "len(fastRise)", n)
+	checkLen("RFSTracerUniformAVX2", "slowDecay", len(slowDecay), "len(fastRise)", n)
+	checkLen("RFSTracerUniformAVX2", "x", len(x), "len(fastRise)", n)
+	checkLen("RFSTracerUniformAVX2", "out", len(out), "len(fastRise)", n)
+	raceWrite(fastRise)
+	raceWrite(fastDecay)
+	raceWrite(slowRise)
+	raceWrite(slowDecay)
+	raceRead(x)
+	raceWrite(out)
+	rFSTracerUniformAVX2(unsafe.SliceData(fastRise), unsafe.SliceData(fastDecay), unsafe.SliceData(slowRise), unsafe.SliceData(slowDecay), unsafe.SliceData(x), unsafe.SliceData(out), lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1, n/64)
+}
+
+// RFSTracerAddAVX512 runs RFSTracerAdd's update on the len(fastRise) units of fastRise, a whole number of blocks of 64:
+//
+//	each of fastRise, fastDecay, slowRise and slowDecay:
+//	    T ← (T + λT·(bT − T)) + cT·x
+//	out ← out + α·(fastDecay − fastRise) + α′·(slowDecay − slowRise)
+//
+// The output is added to out (the synapses' StepAdd); out must not be x.
+//
+// fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
+// Each parameter (lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay,
+// lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha and alpha1)
+// holds one value per unit, or the 64 values of one block, which every block then reads (a
+// uniform value repeated 64 times). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func RFSTracerAddAVX512(fastRise, fastDecay, slowRise, slowDecay, x, out, lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1 []float32) {
+	requireAVX512("RFSTracerAddAVX512")
+	n := len(fastRise)
+	checkBlocks("RFSTracerAddAVX512", "fastRise", n)
+	checkLen("RFSTracerAddAVX512", "fastDecay", len(fastDecay), "len(fastRise)", n)
+	checkLen("RFSTracerAddAVX512", "slowRise", len(slowRise), "len(fastRise)", n)
+	checkLen("RFSTracerAddAVX512", "slowDecay", len(slowDecay), "len(fastRise)", n)
+	checkLen("RFSTracerAddAVX512", "x", len(x), "len(fastRise)", n)
+	checkLen("RFSTracerAddAVX512", "out", len(out), "len(fastRise)", n)
+	checkParam("RFSTracerAddAVX512", "lFastRise", len(lFastRise), n)
+	checkParam("RFSTracerAddAVX512", "cFastRise", len(cFastRise), n)
+	checkParam("RFSTracerAddAVX512", "bFastRise", len(bFastRise), n)
+	checkParam("RFSTracerAddAVX512", "lFastDecay", len(lFastDecay), n)
+	checkParam("RFSTracerAddAVX512", "cFastDecay", len(cFastDecay), n)
+	checkParam("RFSTracerAddAVX512", "bFastDecay", len(bFastDecay), n)
+	checkParam("RFSTracerAddAVX512", "lSlowRise", len(lSlowRise), n)
+	checkParam("RFSTracerAddAVX512", "cSlowRise", len(cSlowRise), n)
+	checkParam("RFSTracerAddAVX512", "bSlowRise", len(bSlowRise), n)
+	checkParam("RFSTracerAddAVX512", "lSlowDecay", len(lSlowDecay), n)
+	checkParam("RFSTracerAddAVX512", "cSlowDecay", len(cSlowDecay), n)
+	checkParam("RFSTracerAddAVX512", "bSlowDecay", len(bSlowDecay), n)
+	checkParam("RFSTracerAddAVX512", "alpha", len(alpha), n)
+	checkParam("RFSTracerAddAVX512", "alpha1", len(alpha1), n)
+	raceWrite(fastRise)
+	raceWrite(fastDecay)
+	raceWrite(slowRise)
+	raceWrite(slowDecay)
+	raceRead(x)
+	raceWrite(out)
+	raceRead(lFastRise)
+	raceRead(cFastRise)
+	raceRead(bFastRise)
+	raceRead(lFastDecay)
+	raceRead(cFastDecay)
+	raceRead(bFastDecay)
+	raceRead(lSlowRise)
+	raceRead(cSlowRise)
+	raceRead(bSlowRise)
+	raceRead(lSlowDecay)
+	raceRead(cSlowDecay)
+	raceRead(bSlowDecay)
+	raceRead(alpha)
+	raceRead(alpha1)
+	rFSTracerAddAVX512(unsafe.SliceData(fastRise), unsafe.SliceData(fastDecay), unsafe.SliceData(slowRise), unsafe.SliceData(slowDecay), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lFastRise), unsafe.SliceData(cFastRise), unsafe.SliceData(bFastRise), unsafe.SliceData(lFastDecay), unsafe.SliceData(cFastDecay), unsafe.SliceData(bFastDecay), unsafe.SliceData(lSlowRise), unsafe.SliceData(cSlowRise), unsafe.SliceData(bSlowRise), unsafe.SliceData(lSlowDecay), unsafe.SliceData(cSlowDecay), unsafe.SliceData(bSlowDecay), unsafe.SliceData(alpha), unsafe.SliceData(alpha1), stride(len(lFastRise), n, 4), stride(len(cFastRise), n, 4), stride(len(bFastRise), n, 4), stride(len(lFastDecay), n, 4), stride(len(cFastDecay), n, 4), stride(len(bFastDecay), n, 4), stride(len(lSlowRise), n, 4), stride(len(cSlowRise), n, 4), stride(len(bSlowRise), n, 4), stride(len(lSlowDecay), n, 4), stride(len(cSlowDecay), n, 4), stride(len(bSlowDecay), n, 4), stride(len(alpha), n, 4), stride(len(alpha1), n, 4), n/64)
+}
+
+// RFSTracerAddAVX2 runs RFSTracerAdd's update on the len(fastRise) units of fastRise, a whole number of blocks of 64:
+//
+//	each of fastRise, fastDecay, slowRise and slowDecay:
+//	    T ← (T + λT·(bT − T)) + cT·x
+//	out ← out + α·(fastDecay − fastRise) + α′·(slowDecay − slowRise)
+//
+// The output is added to out (the synapses' StepAdd); out must not be x.
+//
+// fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
+// Each parameter (lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay,
+// lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha and alpha1)
+// holds one value per unit, or the 64 values of one block, which every block then reads (a
+// uniform value repeated 64 times). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func RFSTracerAddAVX2(fastRise, fastDecay, slowRise, slowDecay, x, out, lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1 []float32) {
+	requireAVX2("RFSTracerAddAVX2")
+	n := len(fastRise)
+	checkBlocks("RFSTracerAddAVX2", "fastRise", n)
+	checkLen("RFSTracerAddAVX2", "fastDecay", len(fastDecay), "len(fastRise)", n)
+	checkLen("RFSTracerAddAVX2", "slowRise", len(slowRise), "len(fastRise)", n)
+	checkLen("RFSTracerAddAVX2", "slowDecay", len(slowDecay), "len(fastRise)", n)
+	checkLen("RFSTracerAddAVX2", "x", len(x), "len(fastRise)", n)
+	checkLen("RFSTracerAddAVX2", "out", len(out), "len(fastRise)", n)
+	checkParam("RFSTracerAddAVX2", "lFastRise", len(lFastRise), n)
+	checkParam("RFSTracerAddAVX2", "cFastRise", len(cFastRise), n)
+	checkParam("RFSTracerAddAVX2", "bFastRise", len(bFastRise), n)
+	checkParam("RFSTracerAddAVX2", "lFastDecay", len(lFastDecay), n)
+	checkParam("RFSTracerAddAVX2", "cFastDecay", len(cFastDecay), n)
+	checkParam("RFSTracerAddAVX2", "bFastDecay", len(bFastDecay), n)
+	checkParam("RFSTracerAddAVX2", "lSlowRise", len(lSlowRise), n)
+	checkParam("RFSTracerAddAVX2", "cSlowRise", len(cSlowRise), n)
+	checkParam("RFSTracerAddAVX2", "bSlowRise", len(bSlowRise), n)
+	checkParam("RFSTracerAddAVX2", "lSlowDecay", len(lSlowDecay), n)
+	checkParam("RFSTracerAddAVX2", "cSlowDecay", len(cSlowDecay), n)
+	checkParam("RFSTracerAddAVX2", "bSlowDecay", len(bSlowDecay), n)
+	checkParam("RFSTracerAddAVX2", "alpha", len(alpha), n)
+	checkParam("RFSTracerAddAVX2", "alpha1", len(alpha1), n)
+	raceWrite(fastRise)
+	raceWrite(fastDecay)
+	raceWrite(slowRise)
+	raceWrite(slowDecay)
+	raceRead(x)
+	raceWrite(out)
+	raceRead(lFastRise)
+	raceRead(cFastRise)
+	raceRead(bFastRise)
+	raceRead(lFastDecay)
+	raceRead(cFastDecay)
+	raceRead(bFastDecay)
+	raceRead(lSlowRise)
+	raceRead(cSlowRise)
+	raceRead(bSlowRise)
+	raceRead(lSlowDecay)
+	raceRead(cSlowDecay)
+	raceRead(bSlowDecay)
+	raceRead(alpha)
+	raceRead(alpha1)
+	rFSTracerAddAVX2(unsafe.SliceData(fastRise), unsafe.SliceData(fastDecay), unsafe.SliceData(slowRise), unsafe.SliceData(slowDecay), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lFastRise), unsafe.SliceData(cFastRise), unsafe.SliceData(bFastRise), unsafe.SliceData(lFastDecay), unsafe.SliceData(cFastDecay), unsafe.SliceData(bFastDecay), unsafe.SliceData(lSlowRise), unsafe.SliceData(cSlowRise), unsafe.SliceData(bSlowRise), unsafe.SliceData(lSlowDecay), unsafe.SliceData(cSlowDecay), unsafe.SliceData(bSlowDecay), unsafe.SliceData(alpha), unsafe.SliceData(alpha1), stride(len(lFastRise), n, 4), stride(len(cFastRise), n, 4), stride(len(bFastRise), n, 4), stride(len(lFastDecay), n, 4), stride(len(cFastDecay), n, 4), stride(len(bFastDecay), n, 4), stride(len(lSlowRise), n, 4), stride(len(cSlowRise), n, 4), stride(len(bSlowRise), n, 4), stride(len(lSlowDecay), n, 4), stride(len(cSlowDecay), n, 4), stride(len(bSlowDecay), n, 4), stride(len(alpha), n, 4), stride(len(alpha1), n, 4), n/64)
+}
+
+// RFSTracerAddUniformAVX512 runs RFSTracerAdd's update on the len(fastRise) units of fastRise, a whole number of blocks of 64:
+//
+//	each of fastRise, fastDecay, slowRise and slowDecay:
+//	    T ← (T + λT·(bT − T)) + cT·x
+//	out ← out + α·(fastDecay − fastRise) + α′·(slowDecay − slowRise)
+//
+// The output is added to out (the synapses' StepAdd); out must not be x.
+//
+// fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
+// Each parameter is one value for every unit. Products are rounded on their own (no FMA), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func RFSTracerAddUniformAVX512(fastRise, fastDecay, slowRise, slowDecay, x, out []float32, lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1 float32) {
+	requireAVX512("RFSTracerAddUniformAVX512")
+	n := len(fastRise)
+	checkBlocks("RFSTracerAddUniformAVX512", "fastRise", n)
+	checkLen("RFSTracerAddUniformAVX512", "fastDecay", len(fastDecay), "len(fastRise)", n)
+	checkLen("RFSTracerAddUniformAVX512", "slowRise", len(slowRise), "len(fastRise)", n)
+	checkLen("RFSTracerAddUniformAVX512", "slowDecay", len(slowDecay), "len(fastRise)", n)
+	checkLen("RFSTracerAddUniformAVX512", "x", len(x), "len(fastRise)", n)
+	checkLen("RFSTracerAddUniformAVX512", "out", len(out), "len(fastRise)", n)
+	raceWrite(fastRise)
+	raceWrite(fastDecay)
+	raceWrite(slowRise)
+	raceWrite(slowDecay)
+	raceRead(x)
+	raceWrite(out)
+	rFSTracerAddUniformAVX512(unsafe.SliceData(fastRise), unsafe.SliceData(fastDecay), unsafe.SliceData(slowRise), unsafe.SliceData(slowDecay), unsafe.SliceData(x), unsafe.SliceData(out), lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1, n/64)
+}
+
+// RFSTracerAddUniformAVX2 runs RFSTracerAdd's update on the len(fastRise) units of fastRise, a whole number of blocks of 64:
+//
+//	each of fastRise, fastDecay, slowRise and slowDecay:
+//	    T ← (T + λT·(bT − T)) + cT·x
+//	out ← out + α·(fastDecay − fastRise) + α′·(slowDecay − slowRise)
+//
+// The output is added to out (the synapses' StepAdd); out must not be x.
+//
+// fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
+// Each parameter is one value for every unit. Products are rounded on their own (no FMA), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func RFSTracerAddUniformAVX2(fastRise, fastDecay, slowRise, slowDecay, x, out []float32, lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1 float32) {
+	requireAVX2("RFSTracerAddUniformAVX2")
+	n := len(fastRise)
+	checkBlocks("RFSTracerAddUniformAVX2", "fastRise", n)
+	checkLen("RFSTracerAddUniformAVX2", "fastDecay", len(fastDecay), "len(fastRise)", n)
+	checkLen("RFSTracerAddUniformAVX2", "slowRise", len(slowRise), "len(fastRise)", n)
+	checkLen("RFSTracerAddUniformAVX2", "slowDecay", len(slowDecay), "len(fastRise)", n)
+	checkLen("RFSTracerAddUniformAVX2", "x", len(x), "len(fastRise)", n)
+	checkLen("RFSTracerAddUniformAVX2", "out", len(out), "len(fastRise)", n)
+	raceWrite(fastRise)
+	raceWrite(fastDecay)
+	raceWrite(slowRise)
+	raceWrite(slowDecay)
+	raceRead(x)
+	raceWrite(out)
+	rFSTracerAddUniformAVX2(unsafe.SliceData(fastRise), unsafe.SliceData(fastDecay), unsafe.SliceData(slowRise), unsafe.SliceData(slowDecay), unsafe.SliceData(x), unsafe.SliceData(out), lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1, n/64)
+}
+
+// RFSTracerDrainAVX512 runs RFSTracerDrain's update on the len(fastRise) units of fastRise, a whole number of blocks of 64:
+//
+//	each of fastRise, fastDecay, slowRise and slowDecay:
+//	    T ← (T + λT·(bT − T)) + cT·x
+//	out ← α·(fastDecay − fastRise) + α′·(slowDecay − slowRise)
+//	x ← 0
+//
+// x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
+// Each parameter (lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay,
+// lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha and alpha1)
+// holds one value per unit, or the 64 values of one block, which every block then reads (a
+// uniform value repeated 64 times). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func RFSTracerDrainAVX512(fastRise, fastDecay, slowRise, slowDecay, x, out, lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1 []float32) {
+	requireAVX512("RFSTracerDrainAVX512")
+	n := len(fastRise)
+	checkBlocks("RFSTracerDrainAVX512", "fastRise", n)
+	checkLen("RFSTracerDrainAVX512", "fastDecay", len(fastDecay), "len(fastRise)", n)
+	checkLen("RFSTracerDrainAVX512", "slowRise", len(slowRise), "len(fastRise)", n)
+	checkLen("RFSTracerDrainAVX512", "slowDecay", len(slowDecay), "len(fastRise)", n)
+	checkLen("RFSTracerDrainAVX512", "x", len(x), "len(fastRise)", n)
+	checkLen("RFSTracerDrainAVX512", "out", len(out), "len(fastRise)", n)
+	checkParam("RFSTracerDrainAVX512", "lFastRise", len(lFastRise), n)
+	checkParam("RFSTracerDrainAVX512", "cFastRise", len(cFastRise), n)
+	checkParam("RFSTracerDrainAVX512", "bFastRise", len(bFastRise), n)
+	checkParam("RFSTracerDrainAVX512", "lFastDecay", len(lFastDecay), n)
+	checkParam("RFSTracerDrainAVX512", "cFastDecay", len(cFastDecay), n)
+	checkParam("RFSTracerDrainAVX512", "bFastDecay", len(bFastDecay), n)
+	checkParam("RFSTracerDrainAVX512", "lSlowRise", len(lSlowRise), n)
+	checkParam("RFSTracerDrainAVX512", "cSlowRise", len(cSlowRise), n)
+	checkParam("RFSTracerDrainAVX512", "bSlowRise", len(bSlowRise), n)
+	checkParam("RFSTracerDrainAVX512", "lSlowDecay", len(lSlowDecay), n)
+	checkParam("RFSTracerDrainAVX512", "cSlowDecay", len(cSlowDecay), n)
+	checkParam("RFSTracerDrainAVX512", "bSlowDecay", len(bSlowDecay), n)
+	checkParam("RFSTracerDrainAVX512", "alpha", len(alpha), n)
+	checkParam("RFSTracerDrainAVX512", "alpha1", len(alpha1), n)
+	raceWrite(fastRise)
+	raceWrite(fastDecay)
+	raceWrite(slowRise)
+	raceWrite(slowDecay)
+	raceWrite(x)
+	raceWrite(out)
+	raceRead(lFastRise)
+	raceRead(cFastRise)
+	raceRead(bFastRise)
+	raceRead(lFastDecay)
+	raceRead(cFastDecay)
+	raceRead(bFastDecay)
+	raceRead(lSlowRise)
+	raceRead(cSlowRise)
+	raceRead(bSlowRise)
+	raceRead(lSlowDecay)
+	raceRead(cSlowDecay)
+	raceRead(bSlowDecay)
+	raceRead(alpha)
+	raceRead(alpha1)
+	rFSTracerDrainAVX512(unsafe.SliceData(fastRise), unsafe.SliceData(fastDecay), unsafe.SliceData(slowRise), unsafe.SliceData(slowDecay), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lFastRise), unsafe.SliceData(cFastRise), unsafe.SliceData(bFastRise), unsafe.SliceData(lFastDecay), unsafe.SliceData(cFastDecay), unsafe.SliceData(bFastDecay), unsafe.SliceData(lSlowRise), unsafe.SliceData(cSlowRise), unsafe.SliceData(bSlowRise), unsafe.SliceData(lSlowDecay), unsafe.SliceData(cSlowDecay), unsafe.SliceData(bSlowDecay), unsafe.SliceData(alpha), unsafe.SliceData(alpha1), stride(len(lFastRise), n, 4), stride(len(cFastRise), n, 4), stride(len(bFastRise), n, 4), stride(len(lFastDecay), n, 4), stride(len(cFastDecay), n, 4), stride(len(bFastDecay), n, 4), stride(len(lSlowRise), n, 4), stride(len(cSlowRise), n, 4), stride(len(bSlowRise), n, 4), stride(len(lSlowDecay), n, 4), stride(len(cSlowDecay), n, 4), stride(len(bSlowDecay), n, 4), stride(len(alpha), n, 4), stride(len(alpha1), n, 4), n/64)
+}
+
+// RFSTracerDrainAVX2 runs RFSTracerDrain's update on the len(fastRise) units of fastRise, a whole number of blocks of 64:
+//
+//	each of fastRise, fastDecay, slowRise and slowDecay:
+//	    T ← (T + λT·(bT − T)) + cT·x
+//	out ← α·(fastDecay − fastRise) + α′·(slowDecay − slowRise)
+//	x ← 0
+//
+// x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
+// Each parameter (lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay,
+// lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha and alpha1)
+// holds one value per unit, or the 64 values of one block, which every block then reads (a
+// uniform value repeated 64 times). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func RFSTracerDrainAVX2(fastRise, fastDecay, slowRise, slowDecay, x, out, lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1 []float32) {
+	requireAVX2("RFSTracerDrainAVX2")
+	n := len(fastRise)
+	checkBlocks("RFSTracerDrainAVX2", "fastRise", n)
+	checkLen("RFSTracerDrainAVX2", "fastDecay", len(fastDecay), "len(fastRise)", n)
+	checkLen("RFSTracerDrainAVX2", "slowRise", len(slowRise), "len(fastRise)", n)
+	checkLen("RFSTracerDrainAVX2", "slowDecay", len(slowDecay), "len(fastRise)", n)
+	checkLen("RFSTracerDrainAVX2", "x", len(x), "len(fastRise)", n)
+	checkLen("RFSTracerDrainAVX2", "out", len(out), "len(fastRise)", n)
+	checkParam("RFSTracerDrainAVX2", "lFastRise", len(lFastRise), n)
+	checkParam("RFSTracerDrainAVX2", "cFastRise", len(cFastRise), n)
+	checkParam("RFSTracerDrainAVX2", "bFastRise", len(bFastRise), n)
+	checkParam("RFSTracerDrainAVX2", "lFastDecay", len(lFastDecay), n)
+	checkParam("RFSTracerDrainAVX2", "cFastDecay", len(cFastDecay), n)
+	checkParam("RFSTracerDrainAVX2", "bFastDecay", len(bFastDecay), n)
+	checkParam("RFSTracerDrainAVX2", "lSlowRise", len(lSlowRise), n)
+	checkParam("RFSTracerDrainAVX2", "cSlowRise", len(cSlowRise), n)
+	checkParam("RFSTracerDrainAVX2", "bSlowRise", len(bSlowRise), n)
+	checkParam("RFSTracerDrainAVX2", "lSlowDecay", len(lSlowDecay), n)
+	checkParam("RFSTracerDrainAVX2", "cSlowDecay", len(cSlowDecay), n)
+	checkParam("RFSTracerDrainAVX2", "bSlowDecay", len(bSlowDecay), n)
+	checkParam("RFSTracerDrainAVX2", "alpha", len(alpha), n)
+	checkParam("RFSTracerDrainAVX2", "alpha1", len(alpha1), n)
+	raceWrite(fastRise)
+	raceWrite(fastDecay)
+	raceWrite(slowRise)
+	raceWrite(slowDecay)
+	raceWrite(x)
+	raceWrite(out)
+	raceRead(lFastRise)
+	raceRead(cFastRise)
+	raceRead(bFastRise)
+	raceRead(lFastDecay)
+	raceRead(cFastDecay)
+	raceRead(bFastDecay)
+	raceRead(lSlowRise)
+	raceRead(cSlowRise)
+	raceRead(bSlowRise)
+	raceRead(lSlowDecay)
+	raceRead(cSlowDecay)
+	raceRead(bSlowDecay)
+	raceRead(alpha)
+	raceRead(alpha1)
+	rFSTracerDrainAVX2(unsafe.SliceData(fastRise), unsafe.SliceData(fastDecay), unsafe.SliceData(slowRise), unsafe.SliceData(slowDecay), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lFastRise), unsafe.SliceData(cFastRise), unsafe.SliceData(bFastRise), unsafe.SliceData(lFastDecay), unsafe.SliceData(cFastDecay), unsafe.SliceData(bFastDecay), unsafe.SliceData(lSlowRise), unsafe.SliceData(cSlowRise), unsafe.SliceData(bSlowRise), unsafe.SliceData(lSlowDecay), unsafe.SliceData(cSlowDecay), unsafe.SliceData(bSlowDecay), unsafe.SliceData(alpha), unsafe.SliceData(alpha1), stride(len(lFastRise), n, 4), stride(len(cFastRise), n, 4), stride(len(bFastRise), n, 4), stride(len(lFastDecay), n, 4), stride(len(cFastDecay), n, 4), stride(len(bFastDecay), n, 4), stride(len(lSlowRise), n, 4), stride(len(cSlowRise), n, 4), stride(len(bSlowRise), n, 4), stride(len(lSlowDecay), n, 4), stride(len(cSlowDecay), n, 4), stride(len(bSlowDecay), n, 4), stride(len(alpha), n, 4), stride(len(alpha1), n, 4), n/64)
+}
+
+// RFSTracerDrainUniformAVX512 runs RFSTracerDrain's update on the len(fastRise) units of fastRise, a whole number of blocks of 64:
+//
+//	each of fastRise, fastDecay, slowRise and slowDecay:
+//	    T ← (T + λT·(bT − T)) + cT·x
+//	out ← α·(fastDecay − fastRise) + α′·(slowDecay − slowRise)
+//	x ← 0
+//
+// x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
+// Each parameter is one value for every unit. Products are rounded on their own (no FMA), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func RFSTracerDrainUniformAVX512(fastRise, fastDecay, slowRise, slowDecay, x, out []float32, lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1 float32) {
+	requireAVX512("RFSTracerDrainUniformAVX512")
+	n := len(fastRise)
+	checkBlocks("RFSTracerDrainUniformAVX512", "fastRise", n)
+	checkLen("RFSTracerDrainUniformAVX512", "fastDecay", len(fastDecay), "len(fastRise)", n)
+	checkLen("RFSTracerDrainUniformAVX512", "slowRise", len(slowRise), "len(fastRise)", n)
+	checkLen("RFSTracerDrainUniformAVX512", "slowDecay", len(slowDecay), "len(fastRise)", n)
+	checkLen("RFSTracerDrainUniformAVX512", "x", len(x), "len(fastRise)", n)
+	checkLen("RFSTracerDrainUniformAVX512", "out", len(out), "len(fastRise)", n)
+	raceWrite(fastRise)
+	raceWrite(fastDecay)
+	raceWrite(slowRise)
+	raceWrite(slowDecay)
+	raceWrite(x)
+	raceWrite(out)
+	rFSTracerDrainUniformAVX512(unsafe.SliceData(fastRise), unsafe.SliceData(fastDecay), unsafe.SliceData(slowRise), unsafe.SliceData(slowDecay), unsafe.SliceData(x), unsafe.SliceData(out), lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1, n/64)
+}
+
+// RFSTracerDrainUniformAVX2 runs RFSTracerDrain's update on the len(fastRise) units of fastRise, a whole number of blocks of 64:
+//
+//	each of fastRise, fastDecay, slowRise and slowDecay:
+//	    T ← (T + λT·(bT − T)) + cT·x
+//	out ← α·(fastDecay − fastRise) + α′·(slowDecay − slowRise)
+//	x ← 0
+//
+// x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
+// Each parameter is one value for every unit. Products are rounded on their own (no FMA), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func RFSTracerDrainUniformAVX2(fastRise, fastDecay, slowRise, slowDecay, x, out []float32, lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1 float32) {
+	requireAVX2("RFSTracerDrainUniformAVX2")
+	n := len(fastRise)
+	checkBlocks("RFSTracerDrainUniformAVX2", "fastRise", n)
+	checkLen("RFSTracerDrainUniformAVX2", "fastDecay", len(fastDecay), "len(fastRise)", n)
+	checkLen("RFSTracerDrainUniformAVX2", "slowRise", len(slowRise), "len(fastRise)", n)
+	checkLen("RFSTracerDrainUniformAVX2", "slowDecay", len(slowDecay), "len(fastRise)", n)
+	checkLen("RFSTracerDrainUniformAVX2", "x", len(x), "len(fastRise)", n)
+	checkLen("RFSTracerDrainUniformAVX2", "out", len(out), "len(fastRise)", n)
+	raceWrite(fastRise)
+	raceWrite(fastDecay)
+	raceWrite(slowRise)
+	raceWrite(slowDecay)
+	raceWrite(x)
+	raceWrite(out)
+	rFSTracerDrainUniformAVX2(unsafe.SliceData(fastRise), unsafe.SliceData(fastDecay), unsafe.SliceData(slowRise), unsafe.SliceData(slowDecay), unsafe.SliceData(x), unsafe.SliceData(out), lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1, n/64)
+}
+
+// RFSTracerDrainAddAVX512 runs RFSTracerDrainAdd's update on the len(fastRise) units of fastRise, a whole number of blocks of 64:
+//
+//	each of fastRise, fastDecay, slowRise and slowDecay:
+//	    T ← (T + λT·(bT − T)) + cT·x
+//	out ← out + α·(fastDecay − fastRise) + α′·(slowDecay − slowRise)
+//	x ← 0
+//
+// The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
+// Each parameter (lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay,
+// lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha and alpha1)
+// holds one value per unit, or the 64 values of one block, which every block then reads (a
+// uniform value repeated 64 times). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func RFSTracerDrainAddAVX512(fastRise, fastDecay, slowRise, slowDecay, x, out, lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1 []float32) {
+	requireAVX512("RFSTracerDrainAddAVX512")
+	n := len(fastRise)
+	checkBlocks("RFSTracerDrainAddAVX512", "fastRise", n)
+	checkLen("RFSTracerDrainAddAVX512", "fastDecay", len(fastDecay), "len(fastRise)", n)
+	checkLen("RFSTracerDrainAddAVX512", "slowRise", len(slowRise), "len(fastRise)", n)
+	checkLen("RFSTracerDrainAddAVX512", "slowDecay", len(slowDecay), "len(fastRise)", n)
+	checkLen("RFSTracerDrainAddAVX512", "x", len(x), "len(fastRise)", n)
+	checkLen("RFSTracerDrainAddAVX512", "out", len(out), "len(fastRise)", n)
+	checkParam("RFSTracerDrainAddAVX512", "lFastRise", len(lFastRise), n)
+	checkParam("RFSTracerDrainAddAVX512", "cFastRise", len(cFastRise), n)
+	checkParam("RFSTracerDrainAddAVX512", "bFastRise", len(bFastRise), n)
+	checkParam("RFSTracerDrainAddAVX512", "lFastDecay", len(lFastDecay), n)
+	checkParam("RFSTracerDrainAddAVX512", "cFastDecay", len(cFastDecay), n)
+	checkParam("RFSTracerDrainAddAVX512", "bFastDecay", len(bFastDecay), n)
+	checkParam("RFSTracerDrainAddAVX512", "lSlowRise", len(lSlowRise), n)
+	checkParam("RFSTracerDrainAddAVX512", "cSlowRise", len(cSlowRise), n)
+	checkParam("RFSTracerDrainAddAVX512", "bSlowRise", len(bSlowRise), n)
+	checkParam("RFSTracerDrainAddAVX512", "lSlowDecay", len(lSlowDecay), n)
+	checkParam("RFSTracerDrainAddAVX512", "cSlowDecay", len(cSlowDecay), n)
+	checkParam("RFSTracerDrainAddAVX512", "bSlowDecay", len(bSlowDecay), n)
+	checkParam("RFSTracerDrainAddAVX512", "alpha", len(alpha), n)
+	checkParam("RFSTracerDrainAddAVX512", "alpha1", len(alpha1), n)
+	raceWrite(fastRise)
+	raceWrite(fastDecay)
+	raceWrite(slowRise)
+	raceWrite(slowDecay)
+	raceWrite(x)
+	raceWrite(out)
+	raceRead(lFastRise)
+	raceRead(cFastRise)
+	raceRead(bFastRise)
+	raceRead(lFastDecay)
+	raceRead(cFastDecay)
+	raceRead(bFastDecay)
+	raceRead(lSlowRise)
+	raceRead(cSlowRise)
+	raceRead(bSlowRise)
+	raceRead(lSlowDecay)
+	raceRead(cSlowDecay)
+	raceRead(bSlowDecay)
+	raceRead(alpha)
+	raceRead(alpha1)
+	rFSTracerDrainAddAVX512(unsafe.SliceData(fastRise), unsafe.SliceData(fastDecay), unsafe.SliceData(slowRise), unsafe.SliceData(slowDecay), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lFastRise), unsafe.SliceData(cFastRise), unsafe.SliceData(bFastRise), unsafe.SliceData(lFastDecay), unsafe.SliceData(cFastDecay), unsafe.SliceData(bFastDecay), unsafe.SliceData(lSlowRise), unsafe.SliceData(cSlowRise), unsafe.SliceData(bSlowRise), unsafe.SliceData(lSlowDecay), unsafe.SliceData(cSlowDecay), unsafe.SliceData(bSlowDecay), unsafe.SliceData(alpha), unsafe.SliceData(alpha1), stride(len(lFastRise), n, 4), stride(len(cFastRise), n, 4), stride(len(bFastRise), n, 4), stride(len(lFastDecay), n, 4), stride(len(cFastDecay), n, 4), stride(len(bFastDecay), n, 4), stride(len(lSlowRise), n, 4), stride(len(cSlowRise), n, 4), stride(len(bSlowRise), n, 4), stride(len(lSlowDecay), n, 4), stride(len(cSlowDecay), n, 4), stride(len(bSlowDecay), n, 4), stride(len(alpha), n, 4), stride(len(alpha1), n, 4), n/64)
+}
+
+// RFSTracerDrainAddAVX2 runs RFSTracerDrainAdd's update on the len(fastRise) units of fastRise, a whole number of blocks of 64:
+//
+//	each of fastRise, fastDecay, slowRise and slowDecay:
+//	    T ← (T + λT·(bT − T)) + cT·x
+//	out ← out + α·(fastDecay − fastRise) + α′·(slowDecay − slowRise)
+//	x ← 0
+//
+// The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
+// Each parameter (lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay,
+// lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha and alpha1)
+// holds one value per unit, or the 64 values of one block, which every block then reads (a
+// uniform value repeated 64 times). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func RFSTracerDrainAddAVX2(fastRise, fastDecay, slowRise, slowDecay, x, out, lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1 []float32) {
+	requireAVX2("RFSTracerDrainAddAVX2")
+	n := len(fastRise)
+	checkBlocks("RFSTracerDrainAddAVX2", "fastRise", n)
+	checkLen("RFSTracerDrainAddAVX2", "fastDecay", len(fastDecay), "len(fastRise)", n)
+	checkLen("RFSTracerDrainAddAVX2", "slowRise", len(slowRise), "len(fastRise)", n)
+	checkLen("RFSTracerDrainAddAVX2", "slowDecay", len(slowDecay), "len(fastRise)", n)
+	checkLen("RFSTracerDrainAddAVX2", "x", len(x), "len(fastRise)", n)
+	checkLen("RFSTracerDrainAddAVX2", "out", len(out), "len(fastRise)", n)
+	checkParam("RFSTracerDrainAddAVX2", "lFastRise", len(lFastRise), n)
+	checkParam("RFSTracerDrainAddAVX2", "cFastRise", len(cFastRise), n)
+	checkParam("RFSTracerDrainAddAVX2", "bFastRise", len(bFastRise), n)
+	checkParam("RFSTracerDrainAddAVX2", "lFastDecay", len(lFastDecay), n)
+	checkParam("RFSTracerDrainAddAVX2", "cFastDecay", len(cFastDecay), n)
+	checkParam("RFSTracerDrainAddAVX2", "bFastDecay", len(bFastDecay), n)
+	checkParam("RFSTracerDrainAddAVX2", "lSlowRise", len(lSlowRise), n)
+	checkParam("RFSTracerDrainAddAVX2", "cSlowRise", len(cSlowRise), n)
+	checkParam("RFSTracerDrainAddAVX2", "bSlowRise", len(bSlowRise), n)
+	checkParam("RFSTracerDrainAddAVX2", "lSlowDecay", len(lSlowDecay), n)
+	checkParam("RFSTracerDrainAddAVX2", "cSlowDecay", len(cSlowDecay), n)
+	checkParam("RFSTracerDrainAddAVX2", "bSlowDecay", len(bSlowDecay), n)
+	checkParam("RFSTracerDrainAddAVX2", "alpha", len(alpha), n)
+	checkParam("RFSTracerDrainAddAVX2", "alpha1", len(alpha1), n)
+	raceWrite(fastRise)
+	raceWrite(fastDecay)
+	raceWrite(slowRise)
+	raceWrite(slowDecay)
+	raceWrite(x)
+	raceWrite(out)
+	raceRead(lFastRise)
+	raceRead(cFastRise)
+	raceRead(bFastRise)
+	raceRead(lFastDecay)
+	raceRead(cFastDecay)
+	raceRead(bFastDecay)
+	raceRead(lSlowRise)
+	raceRead(cSlowRise)
+	raceRead(bSlowRise)
+	raceRead(lSlowDecay)
+	raceRead(cSlowDecay)
+	raceRead(bSlowDecay)
+	raceRead(alpha)
+	raceRead(alpha1)
+	rFSTracerDrainAddAVX2(unsafe.SliceData(fastRise), unsafe.SliceData(fastDecay), unsafe.SliceData(slowRise), unsafe.SliceData(slowDecay), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lFastRise), unsafe.SliceData(cFastRise), unsafe.SliceData(bFastRise), unsafe.SliceData(lFastDecay), unsafe.SliceData(cFastDecay), unsafe.SliceData(bFastDecay), unsafe.SliceData(lSlowRise), unsafe.SliceData(cSlowRise), unsafe.SliceData(bSlowRise), unsafe.SliceData(lSlowDecay), unsafe.SliceData(cSlowDecay), unsafe.SliceData(bSlowDecay), unsafe.SliceData(alpha), unsafe.SliceData(alpha1), stride(len(lFastRise), n, 4), stride(len(cFastRise), n, 4), stride(len(bFastRise), n, 4), stride(len(lFastDecay), n, 4), stride(len(cFastDecay), n, 4), stride(len(bFastDecay), n, 4), stride(len(lSlowRise), n, 4), stride(len(cSlowRise), n, 4), stride(len(bSlowRise), n, 4), stride(len(lSlowDecay), n, 4), stride(len(cSlowDecay), n, 4), stride(len(bSlowDecay), n, 4), stride(len(alpha), n, 4), stride(len(alpha1), n, 4), n/64)
+}
+
+// RFSTracerDrainAddUniformAVX512 runs RFSTracerDrainAdd's update on the len(fastRise) units of fastRise, a whole number of blocks of 64:
+//
+//	each of fastRise, fastDecay, slowRise and slowDecay:
+//	    T ← (T + λT·(bT − T)) + cT·x
+//	out ← out + α·(fastDecay − fastRise) + α′·(slowDecay − slowRise)
+//	x ← 0
+//
+// The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
+// Each parameter is one value for every unit. Products are rounded on their own (no FMA), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func RFSTracerDrainAddUniformAVX512(fastRise, fastDecay, slowRise, slowDecay, x, out []float32, lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1 float32) {
+	requireAVX512("RFSTracerDrainAddUniformAVX512")
+	n := len(fastRise)
+	checkBlocks("RFSTracerDrainAddUniformAVX512", "fastRise", n)
+	checkLen("RFSTracerDrainAddUniformAVX512", "fastDecay", len(fastDecay), "len(fastRise)", n)
+	checkLen("RFSTracerDrainAddUniformAVX512", "slowRise", len(slowRise), "len(fastRise)", n)
+	checkLen("RFSTracerDrainAddUniformAVX512", "slowDecay", len(slowDecay), "len(fastRise)", n)
+	checkLen("RFSTracerDrainAddUniformAVX512", "x", len(x), "len(fastRise)", n)
+	checkLen("RFSTracerDrainAddUniformAVX512", "out", len(out), "len(fastRise)", n)
+	raceWrite(fastRise)
+	raceWrite(fastDecay)
+	raceWrite(slowRise)
+	raceWrite(slowDecay)
+	raceWrite(x)
+	raceWrite(out)
+	rFSTracerDrainAddUniformAVX512(unsafe.SliceData(fastRise), unsafe.SliceData(fastDecay), unsafe.SliceData(slowRise), unsafe.SliceData(slowDecay), unsafe.SliceData(x), unsafe.SliceData(out), lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1, n/64)
+}
+
+// RFSTracerDrainAddUniformAVX2 runs RFSTracerDrainAdd's update on the len(fastRise) units of fastRise, a whole number of blocks of 64:
+//
+//	each of fastRise, fastDecay, slowRise and slowDecay:
+//	    T ← (T + λT·(bT − T)) + cT·x
+//	out ← out + α·(fastDecay − fastRise) + α′·(slowDecay − slowRise)
+//	x ← 0
+//
+// The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
+// Each parameter is one value for every unit. Products are rounded on their own (no FMA), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func RFSTracerDrainAddUniformAVX2(fastRise, fastDecay, slowRise, slowDecay, x, out []float32, lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1 float32) {
+	requireAVX2("RFSTracerDrainAddUniformAVX2")
+	n := len(fastRise)
+	checkBlocks("RFSTracerDrainAddUniformAVX2", "fastRise", n)
+	checkLen("RFSTracerDrainAddUniformAVX2", "fastDecay", len(fastDecay), "len(fastRise)", n)
+	checkLen("RFSTracerDrainAddUniformAVX2", "slowRise", len(slowRise), "len(fastRise)", n)
+	checkLen("RFSTracerDrainAddUniformAVX2", "slowDecay", len(slowDecay), "len(fastRise)", n)
+	checkLen("RFSTracerDrainAddUniformAVX2", "x", len(x), "len(fastRise)", n)
+	checkLen("RFSTracerDrainAddUniformAVX2", "out", len(out), "len(fastRise)", n)
+	raceWrite(fastRise)
+	raceWrite(fastDecay)
+	raceWrite(slowRise)
+	raceWrite(slowDecay)
+	raceWrite(x)
+	raceWrite(out)
+	rFSTracerDrainAddUniformAVX2(unsafe.SliceData(fastRise), unsafe.SliceData(fastDecay), unsafe.SliceData(slowRise), unsafe.SliceData(slowDecay), unsafe.SliceData(x), unsafe.SliceData(out), lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1, n/64)
+}
+
+// DoubleTracerAVX512 runs DoubleTracer's update on the len(t1) units of t1, a whole number of blocks of 64:
+//
+//	t1 ← (t1 + λ1·(b1 − t1)) + c1·x
+//	t2 ← (t2 + λ2·(b2 − t2)) + c2·t1
+//	out ← t2
+//
+// out may be x.
+//
+// t2, x and out hold one value per unit each, as t1 does. Each parameter (lT1, cT1, bT1,
+// lT2, cT2 and bT2) holds one value per unit, or the 64 values of one block, which every
+// block then reads (a uniform value repeated 64 times). Products are rounded on their own
+// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func DoubleTracerAVX512(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []float32) {
+	requireAVX512("DoubleTracerAVX512")
+	n := len(t1)
+	checkBlocks("DoubleTracerAVX512", "t1", n)
+	checkLen("DoubleTracerAVX512", "t2", len(t2), "len(t1)", n)
+	checkLen("DoubleTracerAVX512", "x", len(x), "len(t1)", n)
+	checkLen("DoubleTracerAVX512", "out", len(out), "len(t1)", n)
+	checkParam("DoubleTracerAVX512", "lT1", len(lT1), n)
+	checkParam("DoubleTracerAVX512", "cT1", len(cT1), n)
+	checkParam("DoubleTracerAVX512", "bT1", len(bT1), n)
+	checkParam("DoubleTracerAVX512", "lT2", len(lT2), n)
+	checkParam("DoubleTracerAVX512", "cT2", len(cT2), n)
+	checkParam("DoubleTracerAVX512", "bT2", len(bT2), n)
+	raceWrite(t1)
+	raceWrite(t2)
+	raceRead(x)
+	raceWrite(out)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	doubleTracerAVX512(unsafe.SliceData(t1), unsafe.SliceData(t2), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), n/64)
+}
+
+// DoubleTracerAVX2 runs DoubleTracer's update on the len(t1) units of t1, a whole number of blocks of 64:
+//
+//	t1 ← (t1 + λ1·(b1 − t1)) + c1·x
+//	t2 ← (t2 + λ2·(b2 − t2)) + c2·t1
+//	out ← t2
+//
+// out may be x.
+//
+// t2, x and out hold one value per unit each, as t1 does. Each parameter (lT1, cT1, bT1,
+// lT2, cT2 and bT2) holds one value per unit, or the 64 values of one block, which every
+// block then reads (a uniform value repeated 64 times). Products are rounded on their own
+// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func DoubleTracerAVX2(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []float32) {
+	requireAVX2("DoubleTracerAVX2")
+	n := len(t1)
+	checkBlocks("DoubleTracerAVX2", "t1", n)
+	checkLen("DoubleTracerAVX2", "t2", len(t2), "len(t1)", n)
+	checkLen("DoubleTracerAVX2", "x", len(x), "len(t1)", n)
+	checkLen("DoubleTracerAVX2", "out", len(out), "len(t1)", n)
+	checkParam("DoubleTracerAVX2", "lT1", len(lT1), n)
+	checkParam("DoubleTracerAVX2", "cT1", len(cT1), n)
+	checkParam("DoubleTracerAVX2", "bT1", len(bT1), n)
+	checkParam("DoubleTracerAVX2", "lT2", len(lT2), n)
+	checkParam("DoubleTracerAVX2", "cT2", len(cT2), n)
+	checkParam("DoubleTracerAVX2", "bT2", len(bT2), n)
+	raceWrite(t1)
+	raceWrite(t2)
+	raceRead(x)
+	raceWrite(out)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	doubleTracerAVX2(unsafe.SliceData(t1), unsafe.SliceData(t2), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), n/64)
+}
+
+// DoubleTracerUniformAVX512 runs DoubleTracer's update on the len(t1) units of t1, a whole number of blocks of 64:
+//
+//	t1 ← (t1 + λ1·(b1 − t1)) + c1·x
+//	t2 ← (t2 + λ2·(b2 − t2)) + c2·t1
+//	out ← t2
+//
+// out may be x.
+//
+// t2, x and out hold one value per unit each, as t1 does. Each parameter is one value for
+// every unit. Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func DoubleTracerUniformAVX512(t1, t2, x, out []float32, lT1, cT1, bT1, lT2, cT2, bT2 float32) {
+	requireAVX512("DoubleTracerUniformAVX512")
+	n := len(t1)
+	checkBlocks("DoubleTracerUniformAVX512", "t1", n)
+	checkLen("DoubleTracerUniformAVX512", "t2", len(t2), "len(t1)", n)
+	checkLen("DoubleTracerUniformAVX512", "x", len(x), "len(t1)", n)
+	checkLen("DoubleTracerUniformAVX512", "out", len(out), "len(t1)", n)
+	raceWrite(t1)
+	raceWrite(t2)
+	raceRead(x)
+	raceWrite(out)
+	doubleTracerUniformAVX512(unsafe.SliceData(t1), unsafe.SliceData(t2), unsafe.SliceData(x), unsafe.SliceData(out), lT1, cT1, bT1, lT2, cT2, bT2, n/64)
+}
+
+// DoubleTracerUniformAVX2 runs DoubleTracer's update on the len(t1) units of t1, a whole number of blocks of 64:
+//
+//	t1 ← (t1 + λ1·(b1 − t1)) + c1·x
+//	t2 ← (t2 + λ2·(b2 − t2)) + c2·t1
+//	out ← t2
+//
+// out may be x.
+//
+// t2, x and out hold one value per unit each, as t1 does. Each parameter is one value for
+// every unit. Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func DoubleTracerUniformAVX2(t1, t2, x, out []float32, lT1, cT1, bT1, lT2, cT2, bT2 float32) {
+	requireAVX2("DoubleTracerUniformAVX2")
+	n := len(t1)
+	checkBlocks("DoubleTracerUniformAVX2", "t1", n)
+	checkLen("DoubleTracerUniformAVX2", "t2", len(t2), "len(t1)", n)
+	checkLen("DoubleTracerUniformAVX2", "x", len(x), "len(t1)", n)
+	checkLen("DoubleTracerUniformAVX2", "out", len(out), "len(t1)", n)
+	raceWrite(t1)
+	raceWrite(t2)
+	raceRead(x)
+	raceWrite(out)
+	doubleTracerUniformAVX2(unsafe.SliceData(t1), unsafe.SliceData(t2), unsafe.SliceData(x), unsafe.SliceData(out), lT1, cT1, bT1, lT2, cT2, bT2, n/64)
+}
+
+// DoubleTracerAddAVX512 runs DoubleTracerAdd's update on the len(t1) units of t1, a whole number of blocks of 64:
+//
+//	t1 ← (t1 + λ1·(b1 − t1)) + c1·x
+//	t2 ← (t2 + λ2·(b2 − t2)) + c2·t1
+//	out ← out + t2
+//
+// The output is added to out (the synapses' StepAdd); out must not be x.
+//
+// t2, x and out hold one value per unit each, as t1 does. Each parameter (lT1, cT1, bT1,
+// lT2, cT2 and bT2) holds one value per unit, or the 64 values of one block, which every
+// block then reads (a uniform value repeated 64 times). Products are rounded on their own
+// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func DoubleTracerAddAVX512(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []float32) {
+	requireAVX512("DoubleTracerAddAVX512")
+	n := len(t1)
+	checkBlocks("DoubleTracerAddAVX512", "t1", n)
+	checkLen("DoubleTracerAddAVX512", "t2", len(t2), "len(t1)", n)
+	checkLen("DoubleTracerAddAVX512", "x", len(x), "len(t1)", n)
+	checkLen("DoubleTracerAddAVX512", "out", len(out), "len(t1)", n)
+	checkParam("DoubleTracerAddAVX512", "lT1", len(lT1), n)
+	checkParam("DoubleTracerAddAVX512", "cT1", len(cT1), n)
+	checkParam("DoubleTracerAddAVX512", "bT1", len(bT1), n)
+	checkParam("DoubleTracerAddAVX512", "lT2", len(lT2), n)
+	checkParam("DoubleTracerAddAVX512", "cT2", len(cT2), n)
+	checkParam("DoubleTracerAddAVX512", "bT2", len(bT2), n)
+	raceWrite(t1)
+	raceWrite(t2)
+	raceRead(x)
+	raceWrite(out)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	doubleTracerAddAVX512(unsafe.SliceData(t1), unsafe.SliceData(t2), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), n/64)
+}
+
+// DoubleTracerAddAVX2 runs DoubleTracerAdd's update on the len(t1) units of t1, a whole number of blocks of 64:
+//
+//	t1 ← (t1 + λ1·(b1 − t1)) + c1·x
+//	t2 ← (t2 + λ2·(b2 − t2)) + c2·t1
+//	out ← out + t2
+//
+// The output is added to out (the synapses' StepAdd); out must not be x.
+//
+// t2, x and out hold one value per unit each, as t1 does. Each parameter (lT1, cT1, bT1,
+// lT2, cT2 and bT2) holds one value per unit, or the 64 values of one block, which every
+// block then reads (a uniform value repeated 64 times). Products are rounded on their own
+// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func DoubleTracerAddAVX2(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []float32) {
+	requireAVX2("DoubleTracerAddAVX2")
+	n := len(t1)
+	checkBlocks("DoubleTracerAddAVX2", "t1", n)
+	checkLen("DoubleTracerAddAVX2", "t2", len(t2), "len(t1)", n)
+	checkLen("DoubleTracerAddAVX2", "x", len(x), "len(t1)", n)
+	checkLen("DoubleTracerAddAVX2", "out", len(out), "len(t1)", n)
+	checkParam("DoubleTracerAddAVX2", "lT1", len(lT1), n)
+	checkParam("DoubleTracerAddAVX2", "cT1", len(cT1), n)
+	checkParam("DoubleTracerAddAVX2", "bT1", len(bT1), n)
+	checkParam("DoubleTracerAddAVX2", "lT2", len(lT2), n)
+	checkParam("DoubleTracerAddAVX2", "cT2", len(cT2), n)
+	checkParam("DoubleTracerAddAVX2", "bT2", len(bT2), n)
+	raceWrite(t1)
+	raceWrite(t2)
+	raceRead(x)
+	raceWrite(out)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	doubleTracerAddAVX2(unsafe.SliceData(t1), unsafe.SliceData(t2), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), n/64)
+}
+
+// DoubleTracerAddUniformAVX512 runs DoubleTracerAdd's update on the len(t1) units of t1, a whole number of blocks of 64:
+//
+//	t1 ← (t1 + λ1·(b1 − t1)) + c1·x
+//	t2 ← (t2 + λ2·(b2 − t2)) + c2·t1
+//	out ← out + t2
+//
+// The output is added to out (the synapses' StepAdd); out must not be x.
+//
+// t2, x and out hold one value per unit each, as t1 does. Each parameter is one value for
+// every unit. Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func DoubleTracerAddUniformAVX512(t1, t2, x, out []float32, lT1, cT1, bT1, lT2, cT2, bT2 float32) {
+	requireAVX512("DoubleTracerAddUniformAVX512")
+	n := len(t1)
+	checkBlocks("DoubleTracerAddUniformAVX512", "t1", n)
+	checkLen("DoubleTracerAddUniformAVX512", "t2", len(t2), "len(t1)", n)
+	checkLen("DoubleTracerAddUniformAVX512", "x", len(x), "len(t1)", n)
+	checkLen("DoubleTracerAddUniformAVX512", "out", len(out), "len(t1)", n)
+	raceWrite(t1)
+	raceWrite(t2)
+	raceRead(x)
+	raceWrite(out)
+	doubleTracerAddUniformAVX512(unsafe.SliceData(t1), unsafe.SliceData(t2), unsafe.SliceData(x), unsafe.SliceData(out), lT1, cT1, bT1, lT2, cT2, bT2, n/64)
+}
+
+// DoubleTracerAddUniformAVX2 runs DoubleTracerAdd's update on the len(t1) units of t1, a whole number of blocks of 64:
+//
+//	t1 ← (t1 + λ1·(b1 − t1)) + c1·x
+//	t2 ← (t2 + λ2·(b2 − t2)) + c2·t1
+//	out ← out + t2
+//
+// The output is added to out (the synapses' StepAdd); out must not be x.
+//
+// t2, x and out hold one value per unit each, as t1 does. Each parameter is one value for
+// every unit. Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func DoubleTracerAddUniformAVX2(t1, t2, x, out []float32, lT1, cT1, bT1, lT2, cT2, bT2 float32) {
+	requireAVX2("DoubleTracerAddUniformAVX2")
+	n := len(t1)
+	checkBlocks("DoubleTracerAddUniformAVX2", "t1", n)
+	checkLen("DoubleTracerAddUniformAVX2", "t2", len(t2), "len(t1)", n)
+	checkLen("DoubleTracerAddUniformAVX2", "x", len(x), "len(t1)", n)
+	checkLen("DoubleTracerAddUniformAVX2", "out", len(out), "len(t1)", n)
+	raceWrite(t1)
+	raceWrite(t2)
+	raceRead(x)
+	raceWrite(out)
+	doubleTracerAddUniformAVX2(unsafe.SliceData(t1), unsafe.SliceData(t2), unsafe.SliceData(x), unsafe.SliceData(out), lT1, cT1, bT1, lT2, cT2, bT2, n/64)
+}
+
+// DoubleTracerDrainAVX512 runs DoubleTracerDrain's update on the len(t1) units of t1, a whole number of blocks of 64:
+//
+//	t1 ← (t1 + λ1·(b1 − t1)) + c1·x
+//	t2 ← (t2 + λ2·(b2 − t2)) + c2·t1
+//	out ← t2
+//	x ← 0
+//
+// x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// t2, x and out hold one value per unit each, as t1 does. Each parameter (lT1, cT1, bT1,
+// lT2, cT2 and bT2) holds one value per unit, or the 64 values of one block, which every
+// block then reads (a uniform value repeated 64 times). Products are rounded on their own
+// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func DoubleTracerDrainAVX512(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []float32) {
+	requireAVX512("DoubleTracerDrainAVX512")
+	n := len(t1)
+	checkBlocks("DoubleTracerDrainAVX512", "t1", n)
+	checkLen("DoubleTracerDrainAVX512", "t2", len(t2), "len(t1)", n)
+	checkLen("DoubleTracerDrainAVX512", "x", len(x), "len(t1)", n)
+	checkLen("DoubleTracerDrainAVX512", "out", len(out), "len(t1)", n)
+	checkParam("DoubleTracerDrainAVX512", "lT1", len(lT1), n)
+	checkParam("DoubleTracerDrainAVX512", "cT1", len(cT1), n)
+	checkParam("DoubleTracerDrainAVX512", "bT1", len(bT1), n)
+	checkParam("DoubleTracerDrainAVX512", "lT2", len(lT2), n)
+	checkParam("DoubleTracerDrainAVX512", "cT2", len(cT2), n)
+	checkParam("DoubleTracerDrainAVX512", "bT2", len(bT2), n)
+	raceWrite(t1)
+	raceWrite(t2)
+	raceWrite(x)
+	raceWrite(out)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	doubleTracerDrainAVX512(unsafe.SliceData(t1), unsafe.SliceData(t2), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), n/64)
+}
+
+// DoubleTracerDrainAVX2 runs DoubleTracerDrain's update on the len(t1) units of t1, a whole number of blocks of 64:
+//
+//	t1 ← (t1 + λ1·(b1 − t1)) + c1·x
+//	t2 ← (t2 + λ2·(b2 − t2)) + c2·t1
+//	out ← t2
+//	x ← 0
+//
+// x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// t2, x and out hold one value per unit each, as t1 does. Each parameter (lT1, cT1, bT1,
+// lT2, cT2 and bT2) holds one value per unit, or the 64 values of one block, which every
+// block then reads (a uniform value repeated 64 times). Products are rounded on their own
+// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func DoubleTracerDrainAVX2(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []float32) {
+	requireAVX2("DoubleTracerDrainAVX2")
+	n := len(t1)
+	checkBlocks("DoubleTracerDrainAVX2", "t1", n)
+	checkLen("DoubleTracerDrainAVX2", "t2", len(t2), "len(t1)", n)
+	checkLen("DoubleTracerDrainAVX2", "x", len(x), "len(t1)", n)
+	checkLen("DoubleTracerDrainAVX2", "out", len(out), "len(t1)", n)
+	checkParam("DoubleTracerDrainAVX2", "lT1", len(lT1), n)
+	checkParam("DoubleTracerDrainAVX2", "cT1", len(cT1), n)
+	checkParam("DoubleTracerDrainAVX2", "bT1", len(bT1), n)
+	checkParam("DoubleTracerDrainAVX2", "lT2", len(lT2), n)
+	checkParam("DoubleTracerDrainAVX2", "cT2", len(cT2), n)
+	checkParam("DoubleTracerDrainAVX2", "bT2", len(bT2), n)
+	raceWrite(t1)
+	raceWrite(t2)
+	raceWrite(x)
+	raceWrite(out)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	doubleTracerDrainAVX2(unsafe.SliceData(t1), unsafe.SliceData(t2), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), n/64)
+}
+
+// DoubleTracerDrainUniformAVX512 runs DoubleTracerDrain's update on the len(t1) units of t1, a whole number of blocks of 64:
+//
+//	t1 ← (t1 + λ1·(b1 − t1)) + c1·x
+//	t2 ← (t2 + λ2·(b2 − t2)) + c2·t1
+//	out ← t2
+//	x ← 0
+//
+// x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// t2, x and out hold one value per unit each, as t1 does. Each parameter is one value for
+// every unit. Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func DoubleTracerDrainUniformAVX512(t1, t2, x, out []float32, lT1, cT1, bT1, lT2, cT2, bT2 float32) {
+	requireAVX512("DoubleTracerDrainUniformAVX512")
+	n := len(t1)
+	checkBlocks("DoubleTracerDrainUniformAVX512", "t1", n)
+	checkLen("DoubleTracerDrainUniformAVX512", "t2", len(t2), "len(t1)", n)
+	checkLen("DoubleTracerDrainUniformAVX512", "x", len(x), "len(t1)", n)
+	checkLen("DoubleTracerDrainUniformAVX512", "out", len(out), "len(t1)", n)
+	raceWrite(t1)
+	raceWrite(t2)
+	raceWrite(x)
+	raceWrite(out)
+	doubleTracerDrainUniformAVX512(unsafe.SliceData(t1), unsafe.SliceData(t2), unsafe.SliceData(x), unsafe.SliceData(out), lT1, cT1, bT1, lT2, cT2, bT2, n/64)
+}
+
+// DoubleTracerDrainUniformAVX2 runs DoubleTracerDrain's update on the len(t1) units of t1, a whole number of blocks of 64:
+//
+//	t1 ← (t1 + λ1·(b1 − t1)) + c1·x
+//	t2 ← (t2 + λ2·(b2 − t2)) + c2·t1
+//	out ← t2
+//	x ← 0
+//
+// x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// t2, x and out hold one value per unit each, as t1 does. Each parameter is one value for
+// every unit. Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func DoubleTracerDrainUniformAVX2(t1, t2, x, out []float32, lT1, cT1, bT1, lT2, cT2, bT2 float32) {
+	requireAVX2("DoubleTracerDrainUniformAVX2")
+	n := len(t1)
+	checkBlocks("DoubleTracerDrainUniformAVX2", "t1", n)
+	checkLen("DoubleTracerDrainUniformAVX2", "t2", len(t2), "len(t1)", n)
+	checkLen("DoubleTracerDrainUniformAVX2", "x", len(x), "len(t1)", n)
+	checkLen("DoubleTracerDrainUniformAVX2", "out", len(out), "len(t1)", n)
+	raceWrite(t1)
+	raceWrite(t2)
+	raceWrite(x)
+	raceWrite(out)
+	doubleTracerDrainUniformAVX2(unsafe.SliceData(t1), unsafe.SliceData(t2), unsafe.SliceData(x), unsafe.SliceData(out), lT1, cT1, bT1, lT2, cT2, bT2, n/64)
+}
+
+// DoubleTracerDrainAddAVX512 runs DoubleTracerDrainAdd's update on the len(t1) units of t1, a whole number of blocks of 64:
+//
+//	t1 ← (t1 + λ1·(b1 − t1)) + c1·x
+//	t2 ← (t2 + λ2·(b2 − t2)) + c2·t1
+//	out ← out + t2
+//	x ← 0
+//
+// The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// t2, x and out hold one value per unit each, as t1 does. Each parameter (lT1, cT1, bT1,
+// lT2, cT2 and bT2) holds one value per unit, or the 64 values of one block, which every
+// block then reads (a uniform value repeated 64 times). Products are rounded on their own
+// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func DoubleTracerDrainAddAVX512(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []float32) {
+	requireAVX512("DoubleTracerDrainAddAVX512")
+	n := len(t1)
+	checkBlocks("DoubleTracerDrainAddAVX512", "t1", n)
+	checkLen("DoubleTracerDrainAddAVX512", "t2", len(t2), "len(t1)", n)
+	checkLen("DoubleTracerDrainAddAVX512", "x", len(x), "len(t1)", n)
+	checkLen("DoubleTracerDrainAddAVX512", "out", len(out), "len(t1)", n)
+	checkParam("DoubleTracerDrainAddAVX512", "lT1", len(lT1), n)
+	checkParam("DoubleTracerDrainAddAVX512", "cT1", len(cT1), n)
+	checkParam("DoubleTracerDrainAddAVX512", "bT1", len(bT1), n)
+	checkParam("DoubleTracerDrainAddAVX512", "lT2", len(lT2), n)
+	checkParam("DoubleTracerDrainAddAVX512", "cT2", len(cT2), n)
+	checkParam("DoubleTracerDrainAddAVX512", "bT2", len(bT2), n)
+	raceWrite(t1)
+	raceWrite(t2)
+	raceWrite(x)
+	raceWrite(out)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	doubleTracerDrainAddAVX512(unsafe.SliceData(t1), unsafe.SliceData(t2), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), n/64)
+}
+
+// DoubleTracerDrainAddAVX2 runs DoubleTracerDrainAdd's update on the len(t1) units of t1, a whole number of blocks of 64:
+//
+//	t1 ← (t1 + λ1·(b1 − t1)) + c1·x
+//	t2 ← (t2 + λ2·(b2 − t2)) + c2·t1
+//	out ← out + t2
+//	x ← 0
+//
+// The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// t2, x and out hold one value per unit each, as t1 does. Each parameter (lT1, cT1, bT1,
+// lT2, cT2 and bT2) holds one value per unit, or the 64 values of one block, which every
+// block then reads (a uniform value repeated 64 times). Products are rounded on their own
+// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func DoubleTracerDrainAddAVX2(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []float32) {
+	requireAVX2("DoubleTracerDrainAddAVX2")
+	n := len(t1)
+	checkBlocks("DoubleTracerDrainAddAVX2", "t1", n)
+	checkLen("DoubleTracerDrainAddAVX2", "t2", len(t2), "len(t1)", n)
+	checkLen("DoubleTracerDrainAddAVX2", "x", len(x), "len(t1)", n)
+	checkLen("DoubleTracerDrainAddAVX2", "out", len(out), "len(t1)", n)
+	checkParam("DoubleTracerDrainAddAVX2", "lT1", len(lT1), n)
+	checkParam("DoubleTracerDrainAddAVX2", "cT1", len(cT1), n)
+	checkParam("DoubleTracerDrainAddAVX2", "bT1", len(bT1), n)
+	checkParam("DoubleTracerDrainAddAVX2", "lT2", len(lT2), n)
+	checkParam("DoubleTracerDrainAddAVX2", "cT2", len(cT2), n)
+	checkParam("DoubleTracerDrainAddAVX2", "bT2", len(bT2), n)
+	raceWrite(t1)
+	raceWrite(t2)
+	raceWrite(x)
+	raceWrite(out)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	doubleTracerDrainAddAVX2(unsafe.SliceData(t1), unsafe.SliceData(t2), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), n/64)
+}
+
+// DoubleTracerDrainAddUniformAVX512 runs DoubleTracerDrainAdd's update on the len(t1) units of t1, a whole number of blocks of 64:
+//
+//	t1 ← (t1 + λ1·(b1 − t1)) + c1·x
+//	t2 ← (t2 + λ2·(b2 − t2)) + c2·t1
+//	out ← out + t2
+//	x ← 0
+//
+// The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// t2, x and out hold one value per unit each, as t1 does. Each parameter is one value for
+// every unit. Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func DoubleTracerDrainAddUniformAVX512(t1, t2, x, out []float32, lT1, cT1, bT1, lT2, cT2, bT2 float32) {
+	requireAVX512("DoubleTracerDrainAddUniformAVX512")
+	n := len(t1)
+	checkBlocks("DoubleTracerDrainAddUniformAVX512", "t1", n)
+	checkLen("DoubleTracerDrainAddUniformAVX512", "t2", len(t2), "len(t1)", n)
+	checkLen("DoubleTracerDrainAddUniformAVX512", "x", len(x), "len(t1)", n)
+	checkLen("DoubleTracerDrainAddUniformAVX512", "out", len(out), "len(t1)", n)
+	raceWrite(t1)
+	raceWrite(t2)
+	raceWrite(x)
+	raceWrite(out)
+	doubleTracerDrainAddUniformAVX512(unsafe.SliceData(t1), unsafe.SliceData(t2), unsafe.SliceData(x), unsafe.SliceData(out), lT1, cT1, bT1, lT2, cT2, bT2, n/64)
+}
+
+// DoubleTracerDrainAddUniformAVX2 runs DoubleTracerDrainAdd's update on the len(t1) units of t1, a whole number of blocks of 64:
+//
+//	t1 ← (t1 + λ1·(b1 − t1)) + c1·x
+//	t2 ← (t2 + λ2·(b2 − t2)) + c2·t1
+//	out ← out + t2
+//	x ← 0
+//
+// The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// t2, x and out hold one value per unit each, as t1 does. Each parameter is one value for
+// every unit. Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func DoubleTracerDrainAddUniformAVX2(t1, t2, x, out []float32, lT1, cT1, bT1, lT2, cT2, bT2 float32) {
+	requireAVX2("DoubleTracerDrainAddUniformAVX2")
+	n := len(t1)
+	checkBlocks("DoubleTracerDrainAddUniformAVX2", "t1", n)
+	checkLen("DoubleTracerDrainAddUniformAVX2", "t2", len(t2), "len(t1)", n)
+	checkLen("DoubleTracerDrainAddUniformAVX2", "x", len(x), "len(t1)", n)
+	checkLen("DoubleTracerDrainAddUniformAVX2", "out", len(out), "len(t1)", n)
+	raceWrite(t1)
+	raceWrite(t2)
+	raceWrite(x)
+	raceWrite(out)
+	doubleTracerDrainAddUniformAVX2(unsafe.SliceData(t1), unsafe.SliceData(t2), unsafe.SliceData(x), unsafe.SliceData(out), lT1, cT1, bT1, lT2, cT2, bT2, n/64)
+}
+
+// ExpAVX512 runs Exp's update on the len(x) units of x, a whole number of blocks of 64:
+//
+//	out ← exp(x)
+//
+// The library's one exponential (internal/ref.Exp), within 1 ULP of e^x; NaN gives NaN, x above about 88.72 +Inf, below about −103.9 0. out may be x.
+//
+// out holds one value per unit, as x does. Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func ExpAVX512(x, out []float32) {
+	requireAVX512("ExpAVX512")
+	n := len(x)
+	checkBlocks("ExpAVX512", "x", n)
+	checkLen("ExpAVX512", "out", len(out), "len(x)", n)
+	raceRead(x)
+	raceWrite(out)
+	expAVX512(unsafe.SliceData(x), unsafe.SliceData(out), n/64)
+}
+
+// ExpAVX2 runs Exp's update on the len(x) units of x, a whole number of blocks of 64:
+//
+//	out ← exp(x)
+//
+// The library's one exponential (internal/ref.Exp), within 1 ULP of e^x; NaN gives NaN, x above about 88.72 +Inf, below about −103.9 0. out may be x.
+//
+// out holds one value per unit, as x does. Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func ExpAVX2(x, out []float32) {
+	requireAVX2("ExpAVX2")
+	n := len(x)
+	checkBlocks("ExpAVX2", "x", n)
+	checkLen("ExpAVX2", "out", len(out), "len(x)", n)
+	raceRead(x)
+	raceWrite(out)
+	expAVX2(unsafe.SliceData(x), unsafe.SliceData(out), n/64)
 }

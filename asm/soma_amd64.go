@@ -23,14 +23,14 @@ func leakyAVX2(v *float32, cur *float32, d *float32, gr *float32, thr *float32, 
 // uniform kernel's parameters) that LeakyUniformAVX512 checks its slices hold.
 //
 //go:noescape
-func leakyUniformAVX512(v *float32, cur *float32, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int)
+func leakyUniformAVX512(v *float32, cur *float32, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
 
 // leakyUniformAVX2 is the kernel of LeakyUniformAVX2 on blocks·64 units, unchecked: every pointer must
 // address the blocks·64 values (64 per block for a parameter of stride 0, one for a
 // uniform kernel's parameters) that LeakyUniformAVX2 checks its slices hold.
 //
 //go:noescape
-func leakyUniformAVX2(v *float32, cur *float32, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int)
+func leakyUniformAVX2(v *float32, cur *float32, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
 
 // refractoryLeakyAVX512 is the kernel of RefractoryLeakyAVX512 on blocks·64 units, unchecked: every pointer must
 // address the blocks·64 values (64 per block for a parameter of stride 0, one for a
@@ -51,14 +51,14 @@ func refractoryLeakyAVX2(v *float32, r *uint16, cur *float32, c *uint16, d *floa
 // uniform kernel's parameters) that RefractoryLeakyUniformAVX512 checks its slices hold.
 //
 //go:noescape
-func refractoryLeakyUniformAVX512(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int)
+func refractoryLeakyUniformAVX512(v *float32, r *uint16, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
 
 // refractoryLeakyUniformAVX2 is the kernel of RefractoryLeakyUniformAVX2 on blocks·64 units, unchecked: every pointer must
 // address the blocks·64 values (64 per block for a parameter of stride 0, one for a
 // uniform kernel's parameters) that RefractoryLeakyUniformAVX2 checks its slices hold.
 //
 //go:noescape
-func refractoryLeakyUniformAVX2(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int)
+func refractoryLeakyUniformAVX2(v *float32, r *uint16, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
 
 // strictRefractoryLeakyAVX512 is the kernel of StrictRefractoryLeakyAVX512 on blocks·64 units, unchecked: every pointer must
 // address the blocks·64 values (64 per block for a parameter of stride 0, one for a
@@ -79,14 +79,14 @@ func strictRefractoryLeakyAVX2(v *float32, r *uint16, cur *float32, c *uint16, d
 // uniform kernel's parameters) that StrictRefractoryLeakyUniformAVX512 checks its slices hold.
 //
 //go:noescape
-func strictRefractoryLeakyUniformAVX512(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int)
+func strictRefractoryLeakyUniformAVX512(v *float32, r *uint16, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
 
 // strictRefractoryLeakyUniformAVX2 is the kernel of StrictRefractoryLeakyUniformAVX2 on blocks·64 units, unchecked: every pointer must
 // address the blocks·64 values (64 per block for a parameter of stride 0, one for a
 // uniform kernel's parameters) that StrictRefractoryLeakyUniformAVX2 checks its slices hold.
 //
 //go:noescape
-func strictRefractoryLeakyUniformAVX2(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int)
+func strictRefractoryLeakyUniformAVX2(v *float32, r *uint16, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
 
 // adaptiveLeakyAVX512 is the kernel of AdaptiveLeakyAVX512 on blocks·64 units, unchecked: every pointer must
 // address the blocks·64 values (64 per block for a parameter of stride 0, one for a
@@ -107,14 +107,154 @@ func adaptiveLeakyAVX2(v *float32, r *uint16, theta *float32, cur *float32, c *u
 // uniform kernel's parameters) that AdaptiveLeakyUniformAVX512 checks its slices hold.
 //
 //go:noescape
-func adaptiveLeakyUniformAVX512(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, spikes *uint64, blocks int)
+func adaptiveLeakyUniformAVX512(v *float32, r *uint16, theta *float32, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int)
 
 // adaptiveLeakyUniformAVX2 is the kernel of AdaptiveLeakyUniformAVX2 on blocks·64 units, unchecked: every pointer must
 // address the blocks·64 values (64 per block for a parameter of stride 0, one for a
 // uniform kernel's parameters) that AdaptiveLeakyUniformAVX2 checks its slices hold.
 //
 //go:noescape
-func adaptiveLeakyUniformAVX2(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, spikes *uint64, blocks int)
+func adaptiveLeakyUniformAVX2(v *float32, r *uint16, theta *float32, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int)
+
+// exponentialAVX512 is the kernel of ExponentialAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that ExponentialAVX512 checks its slices hold.
+//
+//go:noescape
+func exponentialAVX512(v *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
+
+// exponentialAVX2 is the kernel of ExponentialAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that ExponentialAVX2 checks its slices hold.
+//
+//go:noescape
+func exponentialAVX2(v *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
+
+// exponentialUniformAVX512 is the kernel of ExponentialUniformAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that ExponentialUniformAVX512 checks its slices hold.
+//
+//go:noescape
+func exponentialUniformAVX512(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
+
+// exponentialUniformAVX2 is the kernel of ExponentialUniformAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that ExponentialUniformAVX2 checks its slices hold.
+//
+//go:noescape
+func exponentialUniformAVX2(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
+
+// refractoryExponentialAVX512 is the kernel of RefractoryExponentialAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RefractoryExponentialAVX512 checks its slices hold.
+//
+//go:noescape
+func refractoryExponentialAVX512(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
+
+// refractoryExponentialAVX2 is the kernel of RefractoryExponentialAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RefractoryExponentialAVX2 checks its slices hold.
+//
+//go:noescape
+func refractoryExponentialAVX2(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
+
+// refractoryExponentialUniformAVX512 is the kernel of RefractoryExponentialUniformAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RefractoryExponentialUniformAVX512 checks its slices hold.
+//
+//go:noescape
+func refractoryExponentialUniformAVX512(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
+
+// refractoryExponentialUniformAVX2 is the kernel of RefractoryExponentialUniformAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RefractoryExponentialUniformAVX2 checks its slices hold.
+//
+//go:noescape
+func refractoryExponentialUniformAVX2(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
+
+// adaptiveExponentialAVX512 is the kernel of AdaptiveExponentialAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that AdaptiveExponentialAVX512 checks its slices hold.
+//
+//go:noescape
+func adaptiveExponentialAVX512(v *float32, w *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, kwStride int, aStride int, bStride int, spikes *uint64, blocks int)
+
+// adaptiveExponentialAVX2 is the kernel of AdaptiveExponentialAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that AdaptiveExponentialAVX2 checks its slices hold.
+//
+//go:noescape
+func adaptiveExponentialAVX2(v *float32, w *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, kwStride int, aStride int, bStride int, spikes *uint64, blocks int)
+
+// adaptiveExponentialUniformAVX512 is the kernel of AdaptiveExponentialUniformAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that AdaptiveExponentialUniformAVX512 checks its slices hold.
+//
+//go:noescape
+func adaptiveExponentialUniformAVX512(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, spikes *uint64, blocks int)
+
+// adaptiveExponentialUniformAVX2 is the kernel of AdaptiveExponentialUniformAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that AdaptiveExponentialUniformAVX2 checks its slices hold.
+//
+//go:noescape
+func adaptiveExponentialUniformAVX2(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, spikes *uint64, blocks int)
+
+// simplifiedAdaptiveExponentialAVX512 is the kernel of SimplifiedAdaptiveExponentialAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that SimplifiedAdaptiveExponentialAVX512 checks its slices hold.
+//
+//go:noescape
+func simplifiedAdaptiveExponentialAVX512(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, spikes *uint64, blocks int)
+
+// simplifiedAdaptiveExponentialAVX2 is the kernel of SimplifiedAdaptiveExponentialAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that SimplifiedAdaptiveExponentialAVX2 checks its slices hold.
+//
+//go:noescape
+func simplifiedAdaptiveExponentialAVX2(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, spikes *uint64, blocks int)
+
+// simplifiedAdaptiveExponentialUniformAVX512 is the kernel of SimplifiedAdaptiveExponentialUniformAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that SimplifiedAdaptiveExponentialUniformAVX512 checks its slices hold.
+//
+//go:noescape
+func simplifiedAdaptiveExponentialUniformAVX512(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int)
+
+// simplifiedAdaptiveExponentialUniformAVX2 is the kernel of SimplifiedAdaptiveExponentialUniformAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that SimplifiedAdaptiveExponentialUniformAVX2 checks its slices hold.
+//
+//go:noescape
+func simplifiedAdaptiveExponentialUniformAVX2(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int)
+
+// izhikevichAVX512 is the kernel of IzhikevichAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that IzhikevichAVX512 checks its slices hold.
+//
+//go:noescape
+func izhikevichAVX512(v *float32, u *float32, cur *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, restStride int, resStride int, aStride int, bStride int, dStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
+
+// izhikevichAVX2 is the kernel of IzhikevichAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that IzhikevichAVX2 checks its slices hold.
+//
+//go:noescape
+func izhikevichAVX2(v *float32, u *float32, cur *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, restStride int, resStride int, aStride int, bStride int, dStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
+
+// izhikevichUniformAVX512 is the kernel of IzhikevichUniformAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that IzhikevichUniformAVX512 checks its slices hold.
+//
+//go:noescape
+func izhikevichUniformAVX512(v *float32, u *float32, cur *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, spikes *uint64, blocks int)
+
+// izhikevichUniformAVX2 is the kernel of IzhikevichUniformAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that IzhikevichUniformAVX2 checks its slices hold.
+//
+//go:noescape
+func izhikevichUniformAVX2(v *float32, u *float32, cur *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, spikes *uint64, blocks int)
 
 // tracerAVX512 is the kernel of TracerAVX512 on blocks·64 units, unchecked: every pointer must
 // address the blocks·64 values (64 per block for a parameter of stride 0, one for a
@@ -135,14 +275,14 @@ func tracerAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b 
 // uniform kernel's parameters) that TracerUniformAVX512 checks its slices hold.
 //
 //go:noescape
-func tracerUniformAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int)
+func tracerUniformAVX512(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 
 // tracerUniformAVX2 is the kernel of TracerUniformAVX2 on blocks·64 units, unchecked: every pointer must
 // address the blocks·64 values (64 per block for a parameter of stride 0, one for a
 // uniform kernel's parameters) that TracerUniformAVX2 checks its slices hold.
 //
 //go:noescape
-func tracerUniformAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int)
+func tracerUniformAVX2(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 
 // tracerAddAVX512 is the kernel of TracerAddAVX512 on blocks·64 units, unchecked: every pointer must
 // address the blocks·64 values (64 per block for a parameter of stride 0, one for a
@@ -163,14 +303,14 @@ func tracerAddAVX2(t *float32, x *float32, out *float32, l *float32, c *float32,
 // uniform kernel's parameters) that TracerAddUniformAVX512 checks its slices hold.
 //
 //go:noescape
-func tracerAddUniformAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int)
+func tracerAddUniformAVX512(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 
 // tracerAddUniformAVX2 is the kernel of TracerAddUniformAVX2 on blocks·64 units, unchecked: every pointer must
 // address the blocks·64 values (64 per block for a parameter of stride 0, one for a
 // uniform kernel's parameters) that TracerAddUniformAVX2 checks its slices hold.
 //
 //go:noescape
-func tracerAddUniformAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int)
+func tracerAddUniformAVX2(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 
 // tracerDrainAVX512 is the kernel of TracerDrainAVX512 on blocks·64 units, unchecked: every pointer must
 // address the blocks·64 values (64 per block for a parameter of stride 0, one for a
@@ -191,14 +331,14 @@ func tracerDrainAVX2(t *float32, x *float32, out *float32, l *float32, c *float3
 // uniform kernel's parameters) that TracerDrainUniformAVX512 checks its slices hold.
 //
 //go:noescape
-func tracerDrainUniformAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int)
+func tracerDrainUniformAVX512(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 
 // tracerDrainUniformAVX2 is the kernel of TracerDrainUniformAVX2 on blocks·64 units, unchecked: every pointer must
 // address the blocks·64 values (64 per block for a parameter of stride 0, one for a
 // uniform kernel's parameters) that TracerDrainUniformAVX2 checks its slices hold.
 //
 //go:noescape
-func tracerDrainUniformAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int)
+func tracerDrainUniformAVX2(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 
 // tracerDrainAddAVX512 is the kernel of TracerDrainAddAVX512 on blocks·64 units, unchecked: every pointer must
 // address the blocks·64 values (64 per block for a parameter of stride 0, one for a
@@ -219,11 +359,361 @@ func tracerDrainAddAVX2(t *float32, x *float32, out *float32, l *float32, c *flo
 // uniform kernel's parameters) that TracerDrainAddUniformAVX512 checks its slices hold.
 //
 //go:noescape
-func tracerDrainAddUniformAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int)
+func tracerDrainAddUniformAVX512(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 
 // tracerDrainAddUniformAVX2 is the kernel of TracerDrainAddUniformAVX2 on blocks·64 units, unchecked: every pointer must
 // address the blocks·64 values (64 per block for a parameter of stride 0, one for a
 // uniform kernel's parameters) that TracerDrainAddUniformAVX2 checks its slices hold.
 //
 //go:noescape
-func tracerDrainAddUniformAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int)
+func tracerDrainAddUniformAVX2(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
+
+// rDTracerAVX512 is the kernel of RDTracerAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RDTracerAVX512 checks its slices hold.
+//
+//go:noescape
+func rDTracerAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
+
+// rDTracerAVX2 is the kernel of RDTracerAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RDTracerAVX2 checks its slices hold.
+//
+//go:noescape
+func rDTracerAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
+
+// rDTracerUniformAVX512 is the kernel of RDTracerUniformAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RDTracerUniformAVX512 checks its slices hold.
+//
+//go:noescape
+func rDTracerUniformAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
+
+// rDTracerUniformAVX2 is the kernel of RDTracerUniformAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RDTracerUniformAVX2 checks its slices hold.
+//
+//go:noescape
+func rDTracerUniformAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
+
+// rDTracerAddAVX512 is the kernel of RDTracerAddAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RDTracerAddAVX512 checks its slices hold.
+//
+//go:noescape
+func rDTracerAddAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
+
+// rDTracerAddAVX2 is the kernel of RDTracerAddAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RDTracerAddAVX2 checks its slices hold.
+//
+//go:noescape
+func rDTracerAddAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
+
+// rDTracerAddUniformAVX512 is the kernel of RDTracerAddUniformAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RDTracerAddUniformAVX512 checks its slices hold.
+//
+//go:noescape
+func rDTracerAddUniformAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
+
+// rDTracerAddUniformAVX2 is the kernel of RDTracerAddUniformAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RDTracerAddUniformAVX2 checks its slices hold.
+//
+//go:noescape
+func rDTracerAddUniformAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
+
+// rDTracerDrainAVX512 is the kernel of RDTracerDrainAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RDTracerDrainAVX512 checks its slices hold.
+//
+//go:noescape
+func rDTracerDrainAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
+
+// rDTracerDrainAVX2 is the kernel of RDTracerDrainAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RDTracerDrainAVX2 checks its slices hold.
+//
+//go:noescape
+func rDTracerDrainAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
+
+// rDTracerDrainUniformAVX512 is the kernel of RDTracerDrainUniformAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RDTracerDrainUniformAVX512 checks its slices hold.
+//
+//go:noescape
+func rDTracerDrainUniformAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
+
+// rDTracerDrainUniformAVX2 is the kernel of RDTracerDrainUniformAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RDTracerDrainUniformAVX2 checks its slices hold.
+//
+//go:noescape
+func rDTracerDrainUniformAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
+
+// rDTracerDrainAddAVX512 is the kernel of RDTracerDrainAddAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RDTracerDrainAddAVX512 checks its slices hold.
+//
+//go:noescape
+func rDTracerDrainAddAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
+
+// rDTracerDrainAddAVX2 is the kernel of RDTracerDrainAddAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RDTracerDrainAddAVX2 checks its slices hold.
+//
+//go:noescape
+func rDTracerDrainAddAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
+
+// rDTracerDrainAddUniformAVX512 is the kernel of RDTracerDrainAddUniformAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RDTracerDrainAddUniformAVX512 checks its slices hold.
+//
+//go:noescape
+func rDTracerDrainAddUniformAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
+
+// rDTracerDrainAddUniformAVX2 is the kernel of RDTracerDrainAddUniformAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RDTracerDrainAddUniformAVX2 checks its slices hold.
+//
+//go:noescape
+func rDTracerDrainAddUniformAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
+
+// rFSTracerAVX512 is the kernel of RFSTracerAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RFSTracerAVX512 checks its slices hold.
+//
+//go:noescape
+func rFSTracerAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
+
+// rFSTracerAVX2 is the kernel of RFSTracerAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RFSTracerAVX2 checks its slices hold.
+//
+//go:noescape
+func rFSTracerAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
+
+// rFSTracerUniformAVX512 is the kernel of RFSTracerUniformAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RFSTracerUniformAVX512 checks its slices hold.
+//
+//go:noescape
+func rFSTracerUniformAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
+
+// rFSTracerUniformAVX2 is the kernel of RFSTracerUniformAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RFSTracerUniformAVX2 checks its slices hold.
+//
+//go:noescape
+func rFSTracerUniformAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
+
+// rFSTracerAddAVX512 is the kernel of RFSTracerAddAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RFSTracerAddAVX512 checks its slices hold.
+//
+//go:noescape
+func rFSTracerAddAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
+
+// rFSTracerAddAVX2 is the kernel of RFSTracerAddAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RFSTracerAddAVX2 checks its slices hold.
+//
+//go:noescape
+func rFSTracerAddAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
+
+// rFSTracerAddUniformAVX512 is the kernel of RFSTracerAddUniformAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RFSTracerAddUniformAVX512 checks its slices hold.
+//
+//go:noescape
+func rFSTracerAddUniformAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
+
+// rFSTracerAddUniformAVX2 is the kernel of RFSTracerAddUniformAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RFSTracerAddUniformAVX2 checks its slices hold.
+//
+//go:noescape
+func rFSTracerAddUniformAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
+
+// rFSTracerDrainAVX512 is the kernel of RFSTracerDrainAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RFSTracerDrainAVX512 checks its slices hold.
+//
+//go:noescape
+func rFSTracerDrainAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
+
+// rFSTracerDrainAVX2 is the kernel of RFSTracerDrainAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RFSTracerDrainAVX2 checks its slices hold.
+//
+//go:noescape
+func rFSTracerDrainAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
+
+// rFSTracerDrainUniformAVX512 is the kernel of RFSTracerDrainUniformAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RFSTracerDrainUniformAVX512 checks its slices hold.
+//
+//go:noescape
+func rFSTracerDrainUniformAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
+
+// rFSTracerDrainUniformAVX2 is the kernel of RFSTracerDrainUniformAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RFSTracerDrainUniformAVX2 checks its slices hold.
+//
+//go:noescape
+func rFSTracerDrainUniformAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
+
+// rFSTracerDrainAddAVX512 is the kernel of RFSTracerDrainAddAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RFSTracerDrainAddAVX512 checks its slices hold.
+//
+//go:noescape
+func rFSTracerDrainAddAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
+
+// rFSTracerDrainAddAVX2 is the kernel of RFSTracerDrainAddAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RFSTracerDrainAddAVX2 checks its slices hold.
+//
+//go:noescape
+func rFSTracerDrainAddAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
+
+// rFSTracerDrainAddUniformAVX512 is the kernel of RFSTracerDrainAddUniformAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RFSTracerDrainAddUniformAVX512 checks its slices hold.
+//
+//go:noescape
+func rFSTracerDrainAddUniformAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
+
+// rFSTracerDrainAddUniformAVX2 is the kernel of RFSTracerDrainAddUniformAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RFSTracerDrainAddUniformAVX2 checks its slices hold.
+//
+//go:noescape
+func rFSTracerDrainAddUniformAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
+
+// doubleTracerAVX512 is the kernel of DoubleTracerAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that DoubleTracerAVX512 checks its slices hold.
+//
+//go:noescape
+func doubleTracerAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
+
+// doubleTracerAVX2 is the kernel of DoubleTracerAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that DoubleTracerAVX2 checks its slices hold.
+//
+//go:noescape
+func doubleTracerAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
+
+// doubleTracerUniformAVX512 is the kernel of DoubleTracerUniformAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that DoubleTracerUniformAVX512 checks its slices hold.
+//
+//go:noescape
+func doubleTracerUniformAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
+
+// doubleTracerUniformAVX2 is the kernel of DoubleTracerUniformAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that DoubleTracerUniformAVX2 checks its slices hold.
+//
+//go:noescape
+func doubleTracerUniformAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
+
+// doubleTracerAddAVX512 is the kernel of DoubleTracerAddAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that DoubleTracerAddAVX512 checks its slices hold.
+//
+//go:noescape
+func doubleTracerAddAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
+
+// doubleTracerAddAVX2 is the kernel of DoubleTracerAddAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that DoubleTracerAddAVX2 checks its slices hold.
+//
+//go:noescape
+func doubleTracerAddAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
+
+// doubleTracerAddUniformAVX512 is the kernel of DoubleTracerAddUniformAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that DoubleTracerAddUniformAVX512 checks its slices hold.
+//
+//go:noescape
+func doubleTracerAddUniformAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
+
+// doubleTracerAddUniformAVX2 is the kernel of DoubleTracerAddUniformAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that DoubleTracerAddUniformAVX2 checks its slices hold.
+//
+//go:noescape
+func doubleTracerAddUniformAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
+
+// doubleTracerDrainAVX512 is the kernel of DoubleTracerDrainAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that DoubleTracerDrainAVX512 checks its slices hold.
+//
+//go:noescape
+func doubleTracerDrainAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
+
+// doubleTracerDrainAVX2 is the kernel of DoubleTracerDrainAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that DoubleTracerDrainAVX2 checks its slices hold.
+//
+//go:noescape
+func doubleTracerDrainAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
+
+// doubleTracerDrainUniformAVX512 is the kernel of DoubleTracerDrainUniformAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that DoubleTracerDrainUniformAVX512 checks its slices hold.
+//
+//go:noescape
+func doubleTracerDrainUniformAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
+
+// doubleTracerDrainUniformAVX2 is the kernel of DoubleTracerDrainUniformAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that DoubleTracerDrainUniformAVX2 checks its slices hold.
+//
+//go:noescape
+func doubleTracerDrainUniformAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
+
+// doubleTracerDrainAddAVX512 is the kernel of DoubleTracerDrainAddAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that DoubleTracerDrainAddAVX512 checks its slices hold.
+//
+//go:noescape
+func doubleTracerDrainAddAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
+
+// doubleTracerDrainAddAVX2 is the kernel of DoubleTracerDrainAddAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that DoubleTracerDrainAddAVX2 checks its slices hold.
+//
+//go:noescape
+func doubleTracerDrainAddAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
+
+// doubleTracerDrainAddUniformAVX512 is the kernel of DoubleTracerDrainAddUniformAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that DoubleTracerDrainAddUniformAVX512 checks its slices hold.
+//
+//go:noescape
+func doubleTracerDrainAddUniformAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
+
+// doubleTracerDrainAddUniformAVX2 is the kernel of DoubleTracerDrainAddUniformAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that DoubleTracerDrainAddUniformAVX2 checks its slices hold.
+//
+//go:noescape
+func doubleTracerDrainAddUniformAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
+
+// expAVX512 is the kernel of ExpAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that ExpAVX512 checks its slices hold.
+//
+//go:noescape
+func expAVX512(x *float32, out *float32, blocks int)
+
+// expAVX2 is the kernel of ExpAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that ExpAVX2 checks its slices hold.
+//
+//go:noescape
+func expAVX2(x *float32, out *float32, blocks int)

@@ -9,6 +9,7 @@
 TEXT ·leakyAVX512(SB), NOSPLIT, $0-96
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
 	MOVQ     v+0(FP), AX
 	MOVQ     cur+8(FP), CX
 	MOVQ     d+16(FP), DX
@@ -23,61 +24,61 @@ TEXT ·leakyAVX512(SB), NOSPLIT, $0-96
 LeakyAVX512_block:
 	XORQ      R10, R10
 	VMOVUPS   (DX), Z0
-	VMOVUPS   (AX), Z5
-	VMULPS    Z5, Z0, Z0
-	VMOVUPS   (BX), Z5
+	VMOVUPS   (AX), Z1
+	VMULPS    Z1, Z0, Z0
+	VMOVUPS   (BX), Z1
 	VMOVUPS   (CX), Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z5, Z0, Z0
-	VMOVUPS   (SI), Z5
-	VCMPPS    $0x1e, Z5, Z0, K1
-	VMOVUPS   (DI), Z5
-	VBLENDMPS Z5, Z0, K1, Z1
-	VMOVUPS   Z1, (AX)
+	VMULPS    Z6, Z1, Z1
+	VADDPS    Z1, Z0, Z0
+	VMOVUPS   (SI), Z1
+	VCMPPS    $0x1e, Z1, Z0, K1
+	VMOVUPS   (DI), Z1
+	VBLENDMPS Z1, Z0, K1, Z2
+	VMOVUPS   Z2, (AX)
 	KMOVW     K1, R11
 	ORQ       R11, R10
 	VMOVUPS   64(DX), Z0
-	VMOVUPS   64(AX), Z5
-	VMULPS    Z5, Z0, Z0
-	VMOVUPS   64(BX), Z5
+	VMOVUPS   64(AX), Z1
+	VMULPS    Z1, Z0, Z0
+	VMOVUPS   64(BX), Z1
 	VMOVUPS   64(CX), Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z5, Z0, Z0
-	VMOVUPS   64(SI), Z5
-	VCMPPS    $0x1e, Z5, Z0, K1
-	VMOVUPS   64(DI), Z5
-	VBLENDMPS Z5, Z0, K1, Z2
-	VMOVUPS   Z2, 64(AX)
+	VMULPS    Z6, Z1, Z1
+	VADDPS    Z1, Z0, Z0
+	VMOVUPS   64(SI), Z1
+	VCMPPS    $0x1e, Z1, Z0, K1
+	VMOVUPS   64(DI), Z1
+	VBLENDMPS Z1, Z0, K1, Z3
+	VMOVUPS   Z3, 64(AX)
 	KMOVW     K1, R11
 	SHLQ      $0x10, R11
 	ORQ       R11, R10
 	VMOVUPS   128(DX), Z0
-	VMOVUPS   128(AX), Z5
-	VMULPS    Z5, Z0, Z0
-	VMOVUPS   128(BX), Z5
+	VMOVUPS   128(AX), Z1
+	VMULPS    Z1, Z0, Z0
+	VMOVUPS   128(BX), Z1
 	VMOVUPS   128(CX), Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z5, Z0, Z0
-	VMOVUPS   128(SI), Z5
-	VCMPPS    $0x1e, Z5, Z0, K1
-	VMOVUPS   128(DI), Z5
-	VBLENDMPS Z5, Z0, K1, Z3
-	VMOVUPS   Z3, 128(AX)
+	VMULPS    Z6, Z1, Z1
+	VADDPS    Z1, Z0, Z0
+	VMOVUPS   128(SI), Z1
+	VCMPPS    $0x1e, Z1, Z0, K1
+	VMOVUPS   128(DI), Z1
+	VBLENDMPS Z1, Z0, K1, Z4
+	VMOVUPS   Z4, 128(AX)
 	KMOVW     K1, R11
 	SHLQ      $0x20, R11
 	ORQ       R11, R10
 	VMOVUPS   192(DX), Z0
-	VMOVUPS   192(AX), Z5
-	VMULPS    Z5, Z0, Z0
-	VMOVUPS   192(BX), Z5
+	VMOVUPS   192(AX), Z1
+	VMULPS    Z1, Z0, Z0
+	VMOVUPS   192(BX), Z1
 	VMOVUPS   192(CX), Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z5, Z0, Z0
-	VMOVUPS   192(SI), Z5
-	VCMPPS    $0x1e, Z5, Z0, K1
-	VMOVUPS   192(DI), Z5
-	VBLENDMPS Z5, Z0, K1, Z4
-	VMOVUPS   Z4, 192(AX)
+	VMULPS    Z6, Z1, Z1
+	VADDPS    Z1, Z0, Z0
+	VMOVUPS   192(SI), Z1
+	VCMPPS    $0x1e, Z1, Z0, K1
+	VMOVUPS   192(DI), Z1
+	VBLENDMPS Z1, Z0, K1, Z5
+	VMOVUPS   Z5, 192(AX)
 	KMOVW     K1, R11
 	SHLQ      $0x30, R11
 	ORQ       R11, R10
@@ -248,23 +249,20 @@ LeakyAVX2_done:
 	VZEROUPPER
 	RET
 
-// func leakyUniformAVX512(v *float32, cur *float32, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int)
+// func leakyUniformAVX512(v *float32, cur *float32, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512F
-TEXT ·leakyUniformAVX512(SB), NOSPLIT, $0-64
+TEXT ·leakyUniformAVX512(SB), NOSPLIT, $0-48
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS d+16(FP), Z0
+	VBROADCASTSS gr+20(FP), Z1
+	VBROADCASTSS thr+24(FP), Z6
+	VBROADCASTSS reset+28(FP), Z7
 	MOVQ         v+0(FP), AX
 	MOVQ         cur+8(FP), CX
-	MOVQ         d+16(FP), DX
-	VBROADCASTSS (DX), Z0
-	MOVQ         gr+24(FP), DX
-	VBROADCASTSS (DX), Z5
-	MOVQ         thr+32(FP), DX
-	VBROADCASTSS (DX), Z6
-	MOVQ         reset+40(FP), DX
-	VBROADCASTSS (DX), Z7
-	MOVQ         spikes+48(FP), DX
-	MOVQ         blocks+56(FP), BX
+	MOVQ         spikes+32(FP), DX
+	MOVQ         blocks+40(FP), BX
 	TESTQ        BX, BX
 	JZ           LeakyUniformAVX512_done
 
@@ -273,43 +271,43 @@ LeakyUniformAVX512_block:
 	VMOVUPS   (AX), Z8
 	VMULPS    Z8, Z0, Z8
 	VMOVUPS   (CX), Z9
-	VMULPS    Z9, Z5, Z9
+	VMULPS    Z9, Z1, Z9
 	VADDPS    Z9, Z8, Z8
 	VCMPPS    $0x1e, Z6, Z8, K1
-	VBLENDMPS Z7, Z8, K1, Z1
-	VMOVUPS   Z1, (AX)
+	VBLENDMPS Z7, Z8, K1, Z2
+	VMOVUPS   Z2, (AX)
 	KMOVW     K1, DI
 	ORQ       DI, SI
 	VMOVUPS   64(AX), Z8
 	VMULPS    Z8, Z0, Z8
 	VMOVUPS   64(CX), Z9
-	VMULPS    Z9, Z5, Z9
+	VMULPS    Z9, Z1, Z9
 	VADDPS    Z9, Z8, Z8
 	VCMPPS    $0x1e, Z6, Z8, K1
-	VBLENDMPS Z7, Z8, K1, Z2
-	VMOVUPS   Z2, 64(AX)
+	VBLENDMPS Z7, Z8, K1, Z3
+	VMOVUPS   Z3, 64(AX)
 	KMOVW     K1, DI
 	SHLQ      $0x10, DI
 	ORQ       DI, SI
 	VMOVUPS   128(AX), Z8
 	VMULPS    Z8, Z0, Z8
 	VMOVUPS   128(CX), Z9
-	VMULPS    Z9, Z5, Z9
+	VMULPS    Z9, Z1, Z9
 	VADDPS    Z9, Z8, Z8
 	VCMPPS    $0x1e, Z6, Z8, K1
-	VBLENDMPS Z7, Z8, K1, Z3
-	VMOVUPS   Z3, 128(AX)
+	VBLENDMPS Z7, Z8, K1, Z4
+	VMOVUPS   Z4, 128(AX)
 	KMOVW     K1, DI
 	SHLQ      $0x20, DI
 	ORQ       DI, SI
 	VMOVUPS   192(AX), Z8
 	VMULPS    Z8, Z0, Z8
 	VMOVUPS   192(CX), Z9
-	VMULPS    Z9, Z5, Z9
+	VMULPS    Z9, Z1, Z9
 	VADDPS    Z9, Z8, Z8
 	VCMPPS    $0x1e, Z6, Z8, K1
-	VBLENDMPS Z7, Z8, K1, Z4
-	VMOVUPS   Z4, 192(AX)
+	VBLENDMPS Z7, Z8, K1, Z5
+	VMOVUPS   Z5, 192(AX)
 	KMOVW     K1, DI
 	SHLQ      $0x30, DI
 	ORQ       DI, SI
@@ -324,23 +322,19 @@ LeakyUniformAVX512_done:
 	VZEROUPPER
 	RET
 
-// func leakyUniformAVX2(v *float32, cur *float32, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int)
+// func leakyUniformAVX2(v *float32, cur *float32, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·leakyUniformAVX2(SB), NOSPLIT, $0-64
+TEXT ·leakyUniformAVX2(SB), NOSPLIT, $0-48
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS d+16(FP), Y0
+	VBROADCASTSS gr+20(FP), Y1
+	VBROADCASTSS thr+24(FP), Y2
+	VBROADCASTSS reset+28(FP), Y3
 	MOVQ         v+0(FP), AX
 	MOVQ         cur+8(FP), CX
-	MOVQ         d+16(FP), DX
-	VBROADCASTSS (DX), Y0
-	MOVQ         gr+24(FP), DX
-	VBROADCASTSS (DX), Y1
-	MOVQ         thr+32(FP), DX
-	VBROADCASTSS (DX), Y2
-	MOVQ         reset+40(FP), DX
-	VBROADCASTSS (DX), Y3
-	MOVQ         spikes+48(FP), DX
-	MOVQ         blocks+56(FP), BX
+	MOVQ         spikes+32(FP), DX
+	MOVQ         blocks+40(FP), BX
 	TESTQ        BX, BX
 	JZ           LeakyUniformAVX2_done
 
@@ -449,6 +443,7 @@ LeakyUniformAVX2_done:
 TEXT ·refractoryLeakyAVX512(SB), NOSPLIT, $0-120
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
 	MOVQ     v+0(FP), AX
 	MOVQ     r+8(FP), CX
 	MOVQ     cur+16(FP), DX
@@ -464,94 +459,90 @@ TEXT ·refractoryLeakyAVX512(SB), NOSPLIT, $0-120
 
 RefractoryLeakyAVX512_block:
 	XORQ      R12, R12
-	VMOVDQU   (CX), Y1
-	VMOVDQU   (BX), Y2
-	VPCMPUW   $0x06, Y2, Y1, K1
-	VMOVUPS   (SI), Z2
-	VMOVUPS   (AX), Z7
-	VMULPS    Z7, Z2, Z2
-	VMOVUPS   (DI), Z7
-	VMOVUPS   (DX), Z8
-	VMULPS    Z8, Z7, Z7
-	VMOVAPS.Z Z7, K1, Z7
-	VADDPS    Z7, Z2, Z2
-	VMOVUPS   (R8), Z7
-	VCMPPS    $0x1e, Z7, Z2, K1, K1
-	VMOVUPS   (R9), Z7
-	VBLENDMPS Z7, Z2, K1, Z3
-	VMOVUPS   Z3, (AX)
-	VPADDUSW  Y0, Y1, Y1
-	VPXOR     Y2, Y2, Y2
-	VMOVDQU16 Y2, K1, Y1
-	VMOVDQU   Y1, (CX)
+	VMOVDQU16 (CX), Y2
+	VMOVDQU16 (BX), Y3
+	VPCMPUW   $0x06, Y3, Y2, K1
+	VMOVUPS   (SI), Z3
+	VMOVUPS   (AX), Z8
+	VMULPS    Z8, Z3, Z3
+	VMOVUPS   (DI), Z8
+	VMOVUPS   (DX), Z9
+	VMULPS    Z9, Z8, Z8
+	VMOVAPS.Z Z8, K1, Z8
+	VADDPS    Z8, Z3, Z3
+	VMOVUPS   (R8), Z8
+	VCMPPS    $0x1e, Z8, Z3, K1, K1
+	VMOVUPS   (R9), Z8
+	VBLENDMPS Z8, Z3, K1, Z4
+	VMOVUPS   Z4, (AX)
+	VPADDUSW  Y0, Y2, Y2
+	VMOVDQU16 Y1, K1, Y2
+	VMOVDQU16 Y2, (CX)
 	KMOVW     K1, R13
 	ORQ       R13, R12
-	VMOVDQU   32(CX), Y1
-	VMOVDQU   32(BX), Y2
-	VPCMPUW   $0x06, Y2, Y1, K1
-	VMOVUPS   64(SI), Z2
-	VMOVUPS   64(AX), Z7
-	VMULPS    Z7, Z2, Z2
-	VMOVUPS   64(DI), Z7
-	VMOVUPS   64(DX), Z8
-	VMULPS    Z8, Z7, Z7
-	VMOVAPS.Z Z7, K1, Z7
-	VADDPS    Z7, Z2, Z2
-	VMOVUPS   64(R8), Z7
-	VCMPPS    $0x1e, Z7, Z2, K1, K1
-	VMOVUPS   64(R9), Z7
-	VBLENDMPS Z7, Z2, K1, Z4
-	VMOVUPS   Z4, 64(AX)
-	VPADDUSW  Y0, Y1, Y1
-	VPXOR     Y2, Y2, Y2
-	VMOVDQU16 Y2, K1, Y1
-	VMOVDQU   Y1, 32(CX)
+	VMOVDQU16 32(CX), Y2
+	VMOVDQU16 32(BX), Y3
+	VPCMPUW   $0x06, Y3, Y2, K1
+	VMOVUPS   64(SI), Z3
+	VMOVUPS   64(AX), Z8
+	VMULPS    Z8, Z3, Z3
+	VMOVUPS   64(DI), Z8
+	VMOVUPS   64(DX), Z9
+	VMULPS    Z9, Z8, Z8
+	VMOVAPS.Z Z8, K1, Z8
+	VADDPS    Z8, Z3, Z3
+	VMOVUPS   64(R8), Z8
+	VCMPPS    $0x1e, Z8, Z3, K1, K1
+	VMOVUPS   64(R9), Z8
+	VBLENDMPS Z8, Z3, K1, Z5
+	VMOVUPS   Z5, 64(AX)
+	VPADDUSW  Y0, Y2, Y2
+	VMOVDQU16 Y1, K1, Y2
+	VMOVDQU16 Y2, 32(CX)
 	KMOVW     K1, R13
 	SHLQ      $0x10, R13
 	ORQ       R13, R12
-	VMOVDQU   64(CX), Y1
-	VMOVDQU   64(BX), Y2
-	VPCMPUW   $0x06, Y2, Y1, K1
-	VMOVUPS   128(SI), Z2
-	VMOVUPS   128(AX), Z7
-	VMULPS    Z7, Z2, Z2
-	VMOVUPS   128(DI), Z7
-	VMOVUPS   128(DX), Z8
-	VMULPS    Z8, Z7, Z7
-	VMOVAPS.Z Z7, K1, Z7
-	VADDPS    Z7, Z2, Z2
-	VMOVUPS   128(R8), Z7
-	VCMPPS    $0x1e, Z7, Z2, K1, K1
-	VMOVUPS   128(R9), Z7
-	VBLENDMPS Z7, Z2, K1, Z5
-	VMOVUPS   Z5, 128(AX)
-	VPADDUSW  Y0, Y1, Y1
-	VPXOR     Y2, Y2, Y2
-	VMOVDQU16 Y2, K1, Y1
-	VMOVDQU   Y1, 64(CX)
+	VMOVDQU16 64(CX), Y2
+	VMOVDQU16 64(BX), Y3
+	VPCMPUW   $0x06, Y3, Y2, K1
+	VMOVUPS   128(SI), Z3
+	VMOVUPS   128(AX), Z8
+	VMULPS    Z8, Z3, Z3
+	VMOVUPS   128(DI), Z8
+	VMOVUPS   128(DX), Z9
+	VMULPS    Z9, Z8, Z8
+	VMOVAPS.Z Z8, K1, Z8
+	VADDPS    Z8, Z3, Z3
+	VMOVUPS   128(R8), Z8
+	VCMPPS    $0x1e, Z8, Z3, K1, K1
+	VMOVUPS   128(R9), Z8
+	VBLENDMPS Z8, Z3, K1, Z6
+	VMOVUPS   Z6, 128(AX)
+	VPADDUSW  Y0, Y2, Y2
+	VMOVDQU16 Y1, K1, Y2
+	VMOVDQU16 Y2, 64(CX)
 	KMOVW     K1, R13
 	SHLQ      $0x20, R13
 	ORQ       R13, R12
-	VMOVDQU   96(CX), Y1
-	VMOVDQU   96(BX), Y2
-	VPCMPUW   $0x06, Y2, Y1, K1
-	VMOVUPS   192(SI), Z2
-	VMOVUPS   192(AX), Z7
-	VMULPS    Z7, Z2, Z2
-	VMOVUPS   192(DI), Z7
-	VMOVUPS   192(DX), Z8
-	VMULPS    Z8, Z7, Z7
-	VMOVAPS.Z Z7, K1, Z7
-	VADDPS    Z7, Z2, Z2
-	VMOVUPS   192(R8), Z7
-	VCMPPS    $0x1e, Z7, Z2, K1, K1
-	VMOVUPS   192(R9), Z7
-	VBLENDMPS Z7, Z2, K1, Z6
-	VMOVUPS   Z6, 192(AX)
-	VPADDUSW  Y0, Y1, Y1
-	VPXOR     Y2, Y2, Y2
-	VMOVDQU16 Y2, K1, Y1
-	VMOVDQU   Y1, 96(CX)
+	VMOVDQU16 96(CX), Y2
+	VMOVDQU16 96(BX), Y3
+	VPCMPUW   $0x06, Y3, Y2, K1
+	VMOVUPS   192(SI), Z3
+	VMOVUPS   192(AX), Z8
+	VMULPS    Z8, Z3, Z3
+	VMOVUPS   192(DI), Z8
+	VMOVUPS   192(DX), Z9
+	VMULPS    Z9, Z8, Z8
+	VMOVAPS.Z Z8, K1, Z8
+	VADDPS    Z8, Z3, Z3
+	VMOVUPS   192(R8), Z8
+	VCMPPS    $0x1e, Z8, Z3, K1, K1
+	VMOVUPS   192(R9), Z8
+	VBLENDMPS Z8, Z3, K1, Z7
+	VMOVUPS   Z7, 192(AX)
+	VPADDUSW  Y0, Y2, Y2
+	VMOVDQU16 Y1, K1, Y2
+	VMOVDQU16 Y2, 96(CX)
 	KMOVW     K1, R13
 	SHLQ      $0x30, R13
 	ORQ       R13, R12
@@ -601,7 +592,7 @@ RefractoryLeakyAVX2_block:
 	VMOVUPS      (DI), Y5
 	VMOVUPS      (DX), Y6
 	VMULPS       Y6, Y5, Y5
-	VANDPS       Y5, Y3, Y5
+	VANDPS       Y3, Y5, Y5
 	VADDPS       Y5, Y4, Y4
 	VMOVUPS      (R8), Y5
 	VCMPPS       $0x1e, Y5, Y4, Y5
@@ -626,7 +617,7 @@ RefractoryLeakyAVX2_block:
 	VMOVUPS      32(DI), Y5
 	VMOVUPS      32(DX), Y6
 	VMULPS       Y6, Y5, Y5
-	VANDPS       Y5, Y3, Y5
+	VANDPS       Y3, Y5, Y5
 	VADDPS       Y5, Y4, Y4
 	VMOVUPS      32(R8), Y5
 	VCMPPS       $0x1e, Y5, Y4, Y5
@@ -652,7 +643,7 @@ RefractoryLeakyAVX2_block:
 	VMOVUPS      64(DI), Y5
 	VMOVUPS      64(DX), Y6
 	VMULPS       Y6, Y5, Y5
-	VANDPS       Y5, Y3, Y5
+	VANDPS       Y3, Y5, Y5
 	VADDPS       Y5, Y4, Y4
 	VMOVUPS      64(R8), Y5
 	VCMPPS       $0x1e, Y5, Y4, Y5
@@ -678,7 +669,7 @@ RefractoryLeakyAVX2_block:
 	VMOVUPS      96(DI), Y5
 	VMOVUPS      96(DX), Y6
 	VMULPS       Y6, Y5, Y5
-	VANDPS       Y5, Y3, Y5
+	VANDPS       Y3, Y5, Y5
 	VADDPS       Y5, Y4, Y4
 	VMOVUPS      96(R8), Y5
 	VCMPPS       $0x1e, Y5, Y4, Y5
@@ -704,7 +695,7 @@ RefractoryLeakyAVX2_block:
 	VMOVUPS      128(DI), Y5
 	VMOVUPS      128(DX), Y6
 	VMULPS       Y6, Y5, Y5
-	VANDPS       Y5, Y3, Y5
+	VANDPS       Y3, Y5, Y5
 	VADDPS       Y5, Y4, Y4
 	VMOVUPS      128(R8), Y5
 	VCMPPS       $0x1e, Y5, Y4, Y5
@@ -730,7 +721,7 @@ RefractoryLeakyAVX2_block:
 	VMOVUPS      160(DI), Y5
 	VMOVUPS      160(DX), Y6
 	VMULPS       Y6, Y5, Y5
-	VANDPS       Y5, Y3, Y5
+	VANDPS       Y3, Y5, Y5
 	VADDPS       Y5, Y4, Y4
 	VMOVUPS      160(R8), Y5
 	VCMPPS       $0x1e, Y5, Y4, Y5
@@ -756,7 +747,7 @@ RefractoryLeakyAVX2_block:
 	VMOVUPS      192(DI), Y5
 	VMOVUPS      192(DX), Y6
 	VMULPS       Y6, Y5, Y5
-	VANDPS       Y5, Y3, Y5
+	VANDPS       Y3, Y5, Y5
 	VADDPS       Y5, Y4, Y4
 	VMOVUPS      192(R8), Y5
 	VCMPPS       $0x1e, Y5, Y4, Y5
@@ -782,7 +773,7 @@ RefractoryLeakyAVX2_block:
 	VMOVUPS      224(DI), Y5
 	VMOVUPS      224(DX), Y6
 	VMULPS       Y6, Y5, Y5
-	VANDPS       Y5, Y3, Y5
+	VANDPS       Y3, Y5, Y5
 	VADDPS       Y5, Y4, Y4
 	VMOVUPS      224(R8), Y5
 	VCMPPS       $0x1e, Y5, Y4, Y5
@@ -816,99 +807,91 @@ RefractoryLeakyAVX2_done:
 	VZEROUPPER
 	RET
 
-// func refractoryLeakyUniformAVX512(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int)
+// func refractoryLeakyUniformAVX512(v *float32, r *uint16, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
-TEXT ·refractoryLeakyUniformAVX512(SB), NOSPLIT, $0-80
+TEXT ·refractoryLeakyUniformAVX512(SB), NOSPLIT, $0-64
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VPBROADCASTW c+24(FP), Y2
+	VBROADCASTSS d+28(FP), Z3
+	VBROADCASTSS gr+32(FP), Z4
+	VBROADCASTSS thr+36(FP), Z5
+	VBROADCASTSS reset+40(FP), Z6
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         cur+16(FP), DX
-	MOVQ         c+24(FP), BX
-	VPBROADCASTW (BX), Y1
-	MOVQ         d+32(FP), BX
-	VBROADCASTSS (BX), Z2
-	MOVQ         gr+40(FP), BX
-	VBROADCASTSS (BX), Z3
-	MOVQ         thr+48(FP), BX
-	VBROADCASTSS (BX), Z4
-	MOVQ         reset+56(FP), BX
-	VBROADCASTSS (BX), Z5
-	MOVQ         spikes+64(FP), BX
-	MOVQ         blocks+72(FP), SI
+	MOVQ         spikes+48(FP), BX
+	MOVQ         blocks+56(FP), SI
 	TESTQ        SI, SI
 	JZ           RefractoryLeakyUniformAVX512_done
 
 RefractoryLeakyUniformAVX512_block:
 	XORQ      DI, DI
-	VMOVDQU   (CX), Y6
-	VPCMPUW   $0x06, Y1, Y6, K1
-	VMOVUPS   (AX), Z7
-	VMULPS    Z7, Z2, Z7
-	VMOVUPS   (DX), Z12
-	VMULPS    Z12, Z3, Z12
-	VMOVAPS.Z Z12, K1, Z12
-	VADDPS    Z12, Z7, Z7
-	VCMPPS    $0x1e, Z4, Z7, K1, K1
-	VBLENDMPS Z5, Z7, K1, Z8
-	VMOVUPS   Z8, (AX)
-	VPADDUSW  Y0, Y6, Y6
-	VPXOR     Y7, Y7, Y7
-	VMOVDQU16 Y7, K1, Y6
-	VMOVDQU   Y6, (CX)
+	VMOVDQU16 (CX), Y7
+	VPCMPUW   $0x06, Y2, Y7, K1
+	VMOVUPS   (AX), Z8
+	VMULPS    Z8, Z3, Z8
+	VMOVUPS   (DX), Z13
+	VMULPS    Z13, Z4, Z13
+	VMOVAPS.Z Z13, K1, Z13
+	VADDPS    Z13, Z8, Z8
+	VCMPPS    $0x1e, Z5, Z8, K1, K1
+	VBLENDMPS Z6, Z8, K1, Z9
+	VMOVUPS   Z9, (AX)
+	VPADDUSW  Y0, Y7, Y7
+	VMOVDQU16 Y1, K1, Y7
+	VMOVDQU16 Y7, (CX)
 	KMOVW     K1, R8
 	ORQ       R8, DI
-	VMOVDQU   32(CX), Y6
-	VPCMPUW   $0x06, Y1, Y6, K1
-	VMOVUPS   64(AX), Z7
-	VMULPS    Z7, Z2, Z7
-	VMOVUPS   64(DX), Z12
-	VMULPS    Z12, Z3, Z12
-	VMOVAPS.Z Z12, K1, Z12
-	VADDPS    Z12, Z7, Z7
-	VCMPPS    $0x1e, Z4, Z7, K1, K1
-	VBLENDMPS Z5, Z7, K1, Z9
-	VMOVUPS   Z9, 64(AX)
-	VPADDUSW  Y0, Y6, Y6
-	VPXOR     Y7, Y7, Y7
-	VMOVDQU16 Y7, K1, Y6
-	VMOVDQU   Y6, 32(CX)
+	VMOVDQU16 32(CX), Y7
+	VPCMPUW   $0x06, Y2, Y7, K1
+	VMOVUPS   64(AX), Z8
+	VMULPS    Z8, Z3, Z8
+	VMOVUPS   64(DX), Z13
+	VMULPS    Z13, Z4, Z13
+	VMOVAPS.Z Z13, K1, Z13
+	VADDPS    Z13, Z8, Z8
+	VCMPPS    $0x1e, Z5, Z8, K1, K1
+	VBLENDMPS Z6, Z8, K1, Z10
+	VMOVUPS   Z10, 64(AX)
+	VPADDUSW  Y0, Y7, Y7
+	VMOVDQU16 Y1, K1, Y7
+	VMOVDQU16 Y7, 32(CX)
 	KMOVW     K1, R8
 	SHLQ      $0x10, R8
 	ORQ       R8, DI
-	VMOVDQU   64(CX), Y6
-	VPCMPUW   $0x06, Y1, Y6, K1
-	VMOVUPS   128(AX), Z7
-	VMULPS    Z7, Z2, Z7
-	VMOVUPS   128(DX), Z12
-	VMULPS    Z12, Z3, Z12
-	VMOVAPS.Z Z12, K1, Z12
-	VADDPS    Z12, Z7, Z7
-	VCMPPS    $0x1e, Z4, Z7, K1, K1
-	VBLENDMPS Z5, Z7, K1, Z10
-	VMOVUPS   Z10, 128(AX)
-	VPADDUSW  Y0, Y6, Y6
-	VPXOR     Y7, Y7, Y7
-	VMOVDQU16 Y7, K1, Y6
-	VMOVDQU   Y6, 64(CX)
+	VMOVDQU16 64(CX), Y7
+	VPCMPUW   $0x06, Y2, Y7, K1
+	VMOVUPS   128(AX), Z8
+	VMULPS    Z8, Z3, Z8
+	VMOVUPS   128(DX), Z13
+	VMULPS    Z13, Z4, Z13
+	VMOVAPS.Z Z13, K1, Z13
+	VADDPS    Z13, Z8, Z8
+	VCMPPS    $0x1e, Z5, Z8, K1, K1
+	VBLENDMPS Z6, Z8, K1, Z11
+	VMOVUPS   Z11, 128(AX)
+	VPADDUSW  Y0, Y7, Y7
+	VMOVDQU16 Y1, K1, Y7
+	VMOVDQU16 Y7, 64(CX)
 	KMOVW     K1, R8
 	SHLQ      $0x20, R8
 	ORQ       R8, DI
-	VMOVDQU   96(CX), Y6
-	VPCMPUW   $0x06, Y1, Y6, K1
-	VMOVUPS   192(AX), Z7
-	VMULPS    Z7, Z2, Z7
-	VMOVUPS   192(DX), Z12
-	VMULPS    Z12, Z3, Z12
-	VMOVAPS.Z Z12, K1, Z12
-	VADDPS    Z12, Z7, Z7
-	VCMPPS    $0x1e, Z4, Z7, K1, K1
-	VBLENDMPS Z5, Z7, K1, Z11
-	VMOVUPS   Z11, 192(AX)
-	VPADDUSW  Y0, Y6, Y6
-	VPXOR     Y7, Y7, Y7
-	VMOVDQU16 Y7, K1, Y6
-	VMOVDQU   Y6, 96(CX)
+	VMOVDQU16 96(CX), Y7
+	VPCMPUW   $0x06, Y2, Y7, K1
+	VMOVUPS   192(AX), Z8
+	VMULPS    Z8, Z3, Z8
+	VMOVUPS   192(DX), Z13
+	VMULPS    Z13, Z4, Z13
+	VMOVAPS.Z Z13, K1, Z13
+	VADDPS    Z13, Z8, Z8
+	VCMPPS    $0x1e, Z5, Z8, K1, K1
+	VBLENDMPS Z6, Z8, K1, Z12
+	VMOVUPS   Z12, 192(AX)
+	VPADDUSW  Y0, Y7, Y7
+	VMOVDQU16 Y1, K1, Y7
+	VMOVDQU16 Y7, 96(CX)
 	KMOVW     K1, R8
 	SHLQ      $0x30, R8
 	ORQ       R8, DI
@@ -924,27 +907,22 @@ RefractoryLeakyUniformAVX512_done:
 	VZEROUPPER
 	RET
 
-// func refractoryLeakyUniformAVX2(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int)
+// func refractoryLeakyUniformAVX2(v *float32, r *uint16, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·refractoryLeakyUniformAVX2(SB), NOSPLIT, $0-80
+TEXT ·refractoryLeakyUniformAVX2(SB), NOSPLIT, $0-64
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y1
+	VPBROADCASTW c+24(FP), X2
+	VPMOVZXWD    X2, Y2
+	VBROADCASTSS d+28(FP), Y3
+	VBROADCASTSS gr+32(FP), Y4
+	VBROADCASTSS thr+36(FP), Y5
+	VBROADCASTSS reset+40(FP), Y6
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         cur+16(FP), DX
-	MOVQ         c+24(FP), BX
-	VPBROADCASTW (BX), X2
-	VPMOVZXWD    X2, Y2
-	MOVQ         d+32(FP), BX
-	VBROADCASTSS (BX), Y3
-	MOVQ         gr+40(FP), BX
-	VBROADCASTSS (BX), Y4
-	MOVQ         thr+48(FP), BX
-	VBROADCASTSS (BX), Y5
-	MOVQ         reset+56(FP), BX
-	VBROADCASTSS (BX), Y6
-	MOVQ         spikes+64(FP), BX
-	MOVQ         blocks+72(FP), SI
+	MOVQ         spikes+48(FP), BX
+	MOVQ         blocks+56(FP), SI
 	TESTQ        SI, SI
 	JZ           RefractoryLeakyUniformAVX2_done
 
@@ -956,7 +934,7 @@ RefractoryLeakyUniformAVX2_block:
 	VMULPS       Y9, Y3, Y9
 	VMOVUPS      (DX), Y10
 	VMULPS       Y10, Y4, Y10
-	VANDPS       Y10, Y8, Y10
+	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
 	VCMPPS       $0x1e, Y5, Y9, Y10
 	VANDPS       Y10, Y8, Y8
@@ -976,7 +954,7 @@ RefractoryLeakyUniformAVX2_block:
 	VMULPS       Y9, Y3, Y9
 	VMOVUPS      32(DX), Y10
 	VMULPS       Y10, Y4, Y10
-	VANDPS       Y10, Y8, Y10
+	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
 	VCMPPS       $0x1e, Y5, Y9, Y10
 	VANDPS       Y10, Y8, Y8
@@ -997,7 +975,7 @@ RefractoryLeakyUniformAVX2_block:
 	VMULPS       Y9, Y3, Y9
 	VMOVUPS      64(DX), Y10
 	VMULPS       Y10, Y4, Y10
-	VANDPS       Y10, Y8, Y10
+	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
 	VCMPPS       $0x1e, Y5, Y9, Y10
 	VANDPS       Y10, Y8, Y8
@@ -1018,7 +996,7 @@ RefractoryLeakyUniformAVX2_block:
 	VMULPS       Y9, Y3, Y9
 	VMOVUPS      96(DX), Y10
 	VMULPS       Y10, Y4, Y10
-	VANDPS       Y10, Y8, Y10
+	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
 	VCMPPS       $0x1e, Y5, Y9, Y10
 	VANDPS       Y10, Y8, Y8
@@ -1039,7 +1017,7 @@ RefractoryLeakyUniformAVX2_block:
 	VMULPS       Y9, Y3, Y9
 	VMOVUPS      128(DX), Y10
 	VMULPS       Y10, Y4, Y10
-	VANDPS       Y10, Y8, Y10
+	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
 	VCMPPS       $0x1e, Y5, Y9, Y10
 	VANDPS       Y10, Y8, Y8
@@ -1060,7 +1038,7 @@ RefractoryLeakyUniformAVX2_block:
 	VMULPS       Y9, Y3, Y9
 	VMOVUPS      160(DX), Y10
 	VMULPS       Y10, Y4, Y10
-	VANDPS       Y10, Y8, Y10
+	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
 	VCMPPS       $0x1e, Y5, Y9, Y10
 	VANDPS       Y10, Y8, Y8
@@ -1081,7 +1059,7 @@ RefractoryLeakyUniformAVX2_block:
 	VMULPS       Y9, Y3, Y9
 	VMOVUPS      192(DX), Y10
 	VMULPS       Y10, Y4, Y10
-	VANDPS       Y10, Y8, Y10
+	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
 	VCMPPS       $0x1e, Y5, Y9, Y10
 	VANDPS       Y10, Y8, Y8
@@ -1102,7 +1080,7 @@ RefractoryLeakyUniformAVX2_block:
 	VMULPS       Y9, Y3, Y9
 	VMOVUPS      224(DX), Y10
 	VMULPS       Y10, Y4, Y10
-	VANDPS       Y10, Y8, Y10
+	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
 	VCMPPS       $0x1e, Y5, Y9, Y10
 	VANDPS       Y10, Y8, Y8
@@ -1134,6 +1112,7 @@ RefractoryLeakyUniformAVX2_done:
 TEXT ·strictRefractoryLeakyAVX512(SB), NOSPLIT, $0-120
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
 	MOVQ     v+0(FP), AX
 	MOVQ     r+8(FP), CX
 	MOVQ     cur+16(FP), DX
@@ -1149,94 +1128,90 @@ TEXT ·strictRefractoryLeakyAVX512(SB), NOSPLIT, $0-120
 
 StrictRefractoryLeakyAVX512_block:
 	XORQ      R12, R12
-	VMOVDQU   (CX), Y1
-	VMOVDQU   (BX), Y2
-	VPCMPUW   $0x05, Y2, Y1, K1
-	VMOVUPS   (SI), Z2
-	VMOVUPS   (AX), Z11
-	VMULPS    Z11, Z2, Z2
-	VMOVUPS   (DI), Z11
-	VMOVUPS   (DX), Z12
-	VMULPS    Z12, Z11, Z11
-	VADDPS    Z11, Z2, Z2
-	VMOVUPS   (R8), Z11
-	VCMPPS    $0x1e, Z11, Z2, K1, K2
-	VMOVUPS   (R9), Z11
-	VBLENDMPS Z2, Z11, K1, Z3
-	VBLENDMPS Z11, Z3, K2, Z4
-	VMOVUPS   Z4, (AX)
-	VPADDUSW  Y0, Y1, Y1
-	VPXOR     Y2, Y2, Y2
-	VMOVDQU16 Y2, K2, Y1
-	VMOVDQU   Y1, (CX)
+	VMOVDQU16 (CX), Y2
+	VMOVDQU16 (BX), Y3
+	VPCMPUW   $0x05, Y3, Y2, K1
+	VMOVUPS   (SI), Z3
+	VMOVUPS   (AX), Z12
+	VMULPS    Z12, Z3, Z3
+	VMOVUPS   (DI), Z12
+	VMOVUPS   (DX), Z13
+	VMULPS    Z13, Z12, Z12
+	VADDPS    Z12, Z3, Z3
+	VMOVUPS   (R8), Z12
+	VCMPPS    $0x1e, Z12, Z3, K1, K2
+	VMOVUPS   (R9), Z12
+	VBLENDMPS Z3, Z12, K1, Z4
+	VBLENDMPS Z12, Z4, K2, Z5
+	VMOVUPS   Z5, (AX)
+	VPADDUSW  Y0, Y2, Y2
+	VMOVDQU16 Y1, K2, Y2
+	VMOVDQU16 Y2, (CX)
 	KMOVW     K2, R13
 	ORQ       R13, R12
-	VMOVDQU   32(CX), Y1
-	VMOVDQU   32(BX), Y2
-	VPCMPUW   $0x05, Y2, Y1, K1
-	VMOVUPS   64(SI), Z2
-	VMOVUPS   64(AX), Z11
-	VMULPS    Z11, Z2, Z2
-	VMOVUPS   64(DI), Z11
-	VMOVUPS   64(DX), Z12
-	VMULPS    Z12, Z11, Z11
-	VADDPS    Z11, Z2, Z2
-	VMOVUPS   64(R8), Z11
-	VCMPPS    $0x1e, Z11, Z2, K1, K2
-	VMOVUPS   64(R9), Z11
-	VBLENDMPS Z2, Z11, K1, Z5
-	VBLENDMPS Z11, Z5, K2, Z6
-	VMOVUPS   Z6, 64(AX)
-	VPADDUSW  Y0, Y1, Y1
-	VPXOR     Y2, Y2, Y2
-	VMOVDQU16 Y2, K2, Y1
-	VMOVDQU   Y1, 32(CX)
+	VMOVDQU16 32(CX), Y2
+	VMOVDQU16 32(BX), Y3
+	VPCMPUW   $0x05, Y3, Y2, K1
+	VMOVUPS   64(SI), Z3
+	VMOVUPS   64(AX), Z12
+	VMULPS    Z12, Z3, Z3
+	VMOVUPS   64(DI), Z12
+	VMOVUPS   64(DX), Z13
+	VMULPS    Z13, Z12, Z12
+	VADDPS    Z12, Z3, Z3
+	VMOVUPS   64(R8), Z12
+	VCMPPS    $0x1e, Z12, Z3, K1, K2
+	VMOVUPS   64(R9), Z12
+	VBLENDMPS Z3, Z12, K1, Z6
+	VBLENDMPS Z12, Z6, K2, Z7
+	VMOVUPS   Z7, 64(AX)
+	VPADDUSW  Y0, Y2, Y2
+	VMOVDQU16 Y1, K2, Y2
+	VMOVDQU16 Y2, 32(CX)
 	KMOVW     K2, R13
 	SHLQ      $0x10, R13
 	ORQ       R13, R12
-	VMOVDQU   64(CX), Y1
-	VMOVDQU   64(BX), Y2
-	VPCMPUW   $0x05, Y2, Y1, K1
-	VMOVUPS   128(SI), Z2
-	VMOVUPS   128(AX), Z11
-	VMULPS    Z11, Z2, Z2
-	VMOVUPS   128(DI), Z11
-	VMOVUPS   128(DX), Z12
-	VMULPS    Z12, Z11, Z11
-	VADDPS    Z11, Z2, Z2
-	VMOVUPS   128(R8), Z11
-	VCMPPS    $0x1e, Z11, Z2, K1, K2
-	VMOVUPS   128(R9), Z11
-	VBLENDMPS Z2, Z11, K1, Z7
-	VBLENDMPS Z11, Z7, K2, Z8
-	VMOVUPS   Z8, 128(AX)
-	VPADDUSW  Y0, Y1, Y1
-	VPXOR     Y2, Y2, Y2
-	VMOVDQU16 Y2, K2, Y1
-	VMOVDQU   Y1, 64(CX)
+	VMOVDQU16 64(CX), Y2
+	VMOVDQU16 64(BX), Y3
+	VPCMPUW   $0x05, Y3, Y2, K1
+	VMOVUPS   128(SI), Z3
+	VMOVUPS   128(AX), Z12
+	VMULPS    Z12, Z3, Z3
+	VMOVUPS   128(DI), Z12
+	VMOVUPS   128(DX), Z13
+	VMULPS    Z13, Z12, Z12
+	VADDPS    Z12, Z3, Z3
+	VMOVUPS   128(R8), Z12
+	VCMPPS    $0x1e, Z12, Z3, K1, K2
+	VMOVUPS   128(R9), Z12
+	VBLENDMPS Z3, Z12, K1, Z8
+	VBLENDMPS Z12, Z8, K2, Z9
+	VMOVUPS   Z9, 128(AX)
+	VPADDUSW  Y0, Y2, Y2
+	VMOVDQU16 Y1, K2, Y2
+	VMOVDQU16 Y2, 64(CX)
 	KMOVW     K2, R13
 	SHLQ      $0x20, R13
 	ORQ       R13, R12
-	VMOVDQU   96(CX), Y1
-	VMOVDQU   96(BX), Y2
-	VPCMPUW   $0x05, Y2, Y1, K1
-	VMOVUPS   192(SI), Z2
-	VMOVUPS   192(AX), Z11
-	VMULPS    Z11, Z2, Z2
-	VMOVUPS   192(DI), Z11
-	VMOVUPS   192(DX), Z12
-	VMULPS    Z12, Z11, Z11
-	VADDPS    Z11, Z2, Z2
-	VMOVUPS   192(R8), Z11
-	VCMPPS    $0x1e, Z11, Z2, K1, K2
-	VMOVUPS   192(R9), Z11
-	VBLENDMPS Z2, Z11, K1, Z9
-	VBLENDMPS Z11, Z9, K2, Z10
-	VMOVUPS   Z10, 192(AX)
-	VPADDUSW  Y0, Y1, Y1
-	VPXOR     Y2, Y2, Y2
-	VMOVDQU16 Y2, K2, Y1
-	VMOVDQU   Y1, 96(CX)
+	VMOVDQU16 96(CX), Y2
+	VMOVDQU16 96(BX), Y3
+	VPCMPUW   $0x05, Y3, Y2, K1
+	VMOVUPS   192(SI), Z3
+	VMOVUPS   192(AX), Z12
+	VMULPS    Z12, Z3, Z3
+	VMOVUPS   192(DI), Z12
+	VMOVUPS   192(DX), Z13
+	VMULPS    Z13, Z12, Z12
+	VADDPS    Z12, Z3, Z3
+	VMOVUPS   192(R8), Z12
+	VCMPPS    $0x1e, Z12, Z3, K1, K2
+	VMOVUPS   192(R9), Z12
+	VBLENDMPS Z3, Z12, K1, Z10
+	VBLENDMPS Z12, Z10, K2, Z11
+	VMOVUPS   Z11, 192(AX)
+	VPADDUSW  Y0, Y2, Y2
+	VMOVDQU16 Y1, K2, Y2
+	VMOVDQU16 Y2, 96(CX)
 	KMOVW     K2, R13
 	SHLQ      $0x30, R13
 	ORQ       R13, R12
@@ -1509,99 +1484,91 @@ StrictRefractoryLeakyAVX2_done:
 	VZEROUPPER
 	RET
 
-// func strictRefractoryLeakyUniformAVX512(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int)
+// func strictRefractoryLeakyUniformAVX512(v *float32, r *uint16, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
-TEXT ·strictRefractoryLeakyUniformAVX512(SB), NOSPLIT, $0-80
+TEXT ·strictRefractoryLeakyUniformAVX512(SB), NOSPLIT, $0-64
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VPBROADCASTW c+24(FP), Y2
+	VBROADCASTSS d+28(FP), Z3
+	VBROADCASTSS gr+32(FP), Z4
+	VBROADCASTSS thr+36(FP), Z5
+	VBROADCASTSS reset+40(FP), Z6
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         cur+16(FP), DX
-	MOVQ         c+24(FP), BX
-	VPBROADCASTW (BX), Y1
-	MOVQ         d+32(FP), BX
-	VBROADCASTSS (BX), Z2
-	MOVQ         gr+40(FP), BX
-	VBROADCASTSS (BX), Z3
-	MOVQ         thr+48(FP), BX
-	VBROADCASTSS (BX), Z4
-	MOVQ         reset+56(FP), BX
-	VBROADCASTSS (BX), Z5
-	MOVQ         spikes+64(FP), BX
-	MOVQ         blocks+72(FP), SI
+	MOVQ         spikes+48(FP), BX
+	MOVQ         blocks+56(FP), SI
 	TESTQ        SI, SI
 	JZ           StrictRefractoryLeakyUniformAVX512_done
 
 StrictRefractoryLeakyUniformAVX512_block:
 	XORQ      DI, DI
-	VMOVDQU   (CX), Y6
-	VPCMPUW   $0x05, Y1, Y6, K1
-	VMOVUPS   (AX), Z7
-	VMULPS    Z7, Z2, Z7
-	VMOVUPS   (DX), Z16
-	VMULPS    Z16, Z3, Z16
-	VADDPS    Z16, Z7, Z7
-	VCMPPS    $0x1e, Z4, Z7, K1, K2
-	VBLENDMPS Z7, Z5, K1, Z8
-	VBLENDMPS Z5, Z8, K2, Z9
-	VMOVUPS   Z9, (AX)
-	VPADDUSW  Y0, Y6, Y6
-	VPXOR     Y7, Y7, Y7
-	VMOVDQU16 Y7, K2, Y6
-	VMOVDQU   Y6, (CX)
+	VMOVDQU16 (CX), Y7
+	VPCMPUW   $0x05, Y2, Y7, K1
+	VMOVUPS   (AX), Z8
+	VMULPS    Z8, Z3, Z8
+	VMOVUPS   (DX), Z17
+	VMULPS    Z17, Z4, Z17
+	VADDPS    Z17, Z8, Z8
+	VCMPPS    $0x1e, Z5, Z8, K1, K2
+	VBLENDMPS Z8, Z6, K1, Z9
+	VBLENDMPS Z6, Z9, K2, Z10
+	VMOVUPS   Z10, (AX)
+	VPADDUSW  Y0, Y7, Y7
+	VMOVDQU16 Y1, K2, Y7
+	VMOVDQU16 Y7, (CX)
 	KMOVW     K2, R8
 	ORQ       R8, DI
-	VMOVDQU   32(CX), Y6
-	VPCMPUW   $0x05, Y1, Y6, K1
-	VMOVUPS   64(AX), Z7
-	VMULPS    Z7, Z2, Z7
-	VMOVUPS   64(DX), Z16
-	VMULPS    Z16, Z3, Z16
-	VADDPS    Z16, Z7, Z7
-	VCMPPS    $0x1e, Z4, Z7, K1, K2
-	VBLENDMPS Z7, Z5, K1, Z10
-	VBLENDMPS Z5, Z10, K2, Z11
-	VMOVUPS   Z11, 64(AX)
-	VPADDUSW  Y0, Y6, Y6
-	VPXOR     Y7, Y7, Y7
-	VMOVDQU16 Y7, K2, Y6
-	VMOVDQU   Y6, 32(CX)
+	VMOVDQU16 32(CX), Y7
+	VPCMPUW   $0x05, Y2, Y7, K1
+	VMOVUPS   64(AX), Z8
+	VMULPS    Z8, Z3, Z8
+	VMOVUPS   64(DX), Z17
+	VMULPS    Z17, Z4, Z17
+	VADDPS    Z17, Z8, Z8
+	VCMPPS    $0x1e, Z5, Z8, K1, K2
+	VBLENDMPS Z8, Z6, K1, Z11
+	VBLENDMPS Z6, Z11, K2, Z12
+	VMOVUPS   Z12, 64(AX)
+	VPADDUSW  Y0, Y7, Y7
+	VMOVDQU16 Y1, K2, Y7
+	VMOVDQU16 Y7, 32(CX)
 	KMOVW     K2, R8
 	SHLQ      $0x10, R8
 	ORQ       R8, DI
-	VMOVDQU   64(CX), Y6
-	VPCMPUW   $0x05, Y1, Y6, K1
-	VMOVUPS   128(AX), Z7
-	VMULPS    Z7, Z2, Z7
-	VMOVUPS   128(DX), Z16
-	VMULPS    Z16, Z3, Z16
-	VADDPS    Z16, Z7, Z7
-	VCMPPS    $0x1e, Z4, Z7, K1, K2
-	VBLENDMPS Z7, Z5, K1, Z12
-	VBLENDMPS Z5, Z12, K2, Z13
-	VMOVUPS   Z13, 128(AX)
-	VPADDUSW  Y0, Y6, Y6
-	VPXOR     Y7, Y7, Y7
-	VMOVDQU16 Y7, K2, Y6
-	VMOVDQU   Y6, 64(CX)
+	VMOVDQU16 64(CX), Y7
+	VPCMPUW   $0x05, Y2, Y7, K1
+	VMOVUPS   128(AX), Z8
+	VMULPS    Z8, Z3, Z8
+	VMOVUPS   128(DX), Z17
+	VMULPS    Z17, Z4, Z17
+	VADDPS    Z17, Z8, Z8
+	VCMPPS    $0x1e, Z5, Z8, K1, K2
+	VBLENDMPS Z8, Z6, K1, Z13
+	VBLENDMPS Z6, Z13, K2, Z14
+	VMOVUPS   Z14, 128(AX)
+	VPADDUSW  Y0, Y7, Y7
+	VMOVDQU16 Y1, K2, Y7
+	VMOVDQU16 Y7, 64(CX)
 	KMOVW     K2, R8
 	SHLQ      $0x20, R8
 	ORQ       R8, DI
-	VMOVDQU   96(CX), Y6
-	VPCMPUW   $0x05, Y1, Y6, K1
-	VMOVUPS   192(AX), Z7
-	VMULPS    Z7, Z2, Z7
-	VMOVUPS   192(DX), Z16
-	VMULPS    Z16, Z3, Z16
-	VADDPS    Z16, Z7, Z7
-	VCMPPS    $0x1e, Z4, Z7, K1, K2
-	VBLENDMPS Z7, Z5, K1, Z14
-	VBLENDMPS Z5, Z14, K2, Z15
-	VMOVUPS   Z15, 192(AX)
-	VPADDUSW  Y0, Y6, Y6
-	VPXOR     Y7, Y7, Y7
-	VMOVDQU16 Y7, K2, Y6
-	VMOVDQU   Y6, 96(CX)
+	VMOVDQU16 96(CX), Y7
+	VPCMPUW   $0x05, Y2, Y7, K1
+	VMOVUPS   192(AX), Z8
+	VMULPS    Z8, Z3, Z8
+	VMOVUPS   192(DX), Z17
+	VMULPS    Z17, Z4, Z17
+	VADDPS    Z17, Z8, Z8
+	VCMPPS    $0x1e, Z5, Z8, K1, K2
+	VBLENDMPS Z8, Z6, K1, Z15
+	VBLENDMPS Z6, Z15, K2, Z16
+	VMOVUPS   Z16, 192(AX)
+	VPADDUSW  Y0, Y7, Y7
+	VMOVDQU16 Y1, K2, Y7
+	VMOVDQU16 Y7, 96(CX)
 	KMOVW     K2, R8
 	SHLQ      $0x30, R8
 	ORQ       R8, DI
@@ -1617,27 +1584,22 @@ StrictRefractoryLeakyUniformAVX512_done:
 	VZEROUPPER
 	RET
 
-// func strictRefractoryLeakyUniformAVX2(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int)
+// func strictRefractoryLeakyUniformAVX2(v *float32, r *uint16, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·strictRefractoryLeakyUniformAVX2(SB), NOSPLIT, $0-80
+TEXT ·strictRefractoryLeakyUniformAVX2(SB), NOSPLIT, $0-64
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y1
+	VPBROADCASTW c+24(FP), X2
+	VPMOVZXWD    X2, Y2
+	VBROADCASTSS d+28(FP), Y3
+	VBROADCASTSS gr+32(FP), Y4
+	VBROADCASTSS thr+36(FP), Y5
+	VBROADCASTSS reset+40(FP), Y6
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         cur+16(FP), DX
-	MOVQ         c+24(FP), BX
-	VPBROADCASTW (BX), X2
-	VPMOVZXWD    X2, Y2
-	MOVQ         d+32(FP), BX
-	VBROADCASTSS (BX), Y3
-	MOVQ         gr+40(FP), BX
-	VBROADCASTSS (BX), Y4
-	MOVQ         thr+48(FP), BX
-	VBROADCASTSS (BX), Y5
-	MOVQ         reset+56(FP), BX
-	VBROADCASTSS (BX), Y6
-	MOVQ         spikes+64(FP), BX
-	MOVQ         blocks+72(FP), SI
+	MOVQ         spikes+48(FP), BX
+	MOVQ         blocks+56(FP), SI
 	TESTQ        SI, SI
 	JZ           StrictRefractoryLeakyUniformAVX2_done
 
@@ -1835,6 +1797,7 @@ StrictRefractoryLeakyUniformAVX2_done:
 TEXT ·adaptiveLeakyAVX512(SB), NOSPLIT, $8-160
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
 	MOVQ     v+0(FP), AX
 	MOVQ     r+8(FP), CX
 	MOVQ     theta+16(FP), DX
@@ -1853,130 +1816,126 @@ TEXT ·adaptiveLeakyAVX512(SB), NOSPLIT, $8-160
 
 AdaptiveLeakyAVX512_block:
 	XORQ      R15, R15
-	VMOVDQU   (CX), Y1
-	VMOVDQU   (SI), Y2
-	VPCMPUW   $0x06, Y2, Y1, K1
-	VMOVUPS   (DI), Z2
-	VMOVUPS   (AX), Z7
-	VMULPS    Z7, Z2, Z2
-	VMOVUPS   (R8), Z7
-	VMOVUPS   (BX), Z8
-	VMULPS    Z8, Z7, Z7
-	VMOVAPS.Z Z7, K1, Z7
-	VADDPS    Z7, Z2, Z2
-	VMOVUPS   (DX), Z7
-	VCMPPS    $0x1e, Z7, Z2, K1, K1
-	VMOVUPS   (R10), Z8
-	VBLENDMPS Z8, Z2, K1, Z3
-	VMOVUPS   Z3, (AX)
-	VPADDUSW  Y0, Y1, Y1
-	VPXOR     Y2, Y2, Y2
-	VMOVDQU16 Y2, K1, Y1
-	VMOVDQU   Y1, (CX)
-	VMOVUPS   (R11), Z1
-	VMOVUPS   (R9), Z2
-	VSUBPS    Z7, Z2, Z2
-	VMULPS    Z2, Z1, Z1
-	VADDPS    Z1, Z7, Z1
-	VMOVUPS   (R12), Z2
-	VMOVAPS.Z Z2, K1, Z2
-	VADDPS    Z2, Z1, Z1
-	VMOVUPS   Z1, (DX)
+	VMOVDQU16 (CX), Y2
+	VMOVDQU16 (SI), Y3
+	VPCMPUW   $0x06, Y3, Y2, K1
+	VMOVUPS   (DI), Z3
+	VMOVUPS   (AX), Z8
+	VMULPS    Z8, Z3, Z3
+	VMOVUPS   (R8), Z8
+	VMOVUPS   (BX), Z9
+	VMULPS    Z9, Z8, Z8
+	VMOVAPS.Z Z8, K1, Z8
+	VADDPS    Z8, Z3, Z3
+	VMOVUPS   (DX), Z8
+	VCMPPS    $0x1e, Z8, Z3, K1, K1
+	VMOVUPS   (R10), Z9
+	VBLENDMPS Z9, Z3, K1, Z4
+	VMOVUPS   Z4, (AX)
+	VPADDUSW  Y0, Y2, Y2
+	VMOVDQU16 Y1, K1, Y2
+	VMOVDQU16 Y2, (CX)
+	VMOVUPS   (R11), Z2
+	VMOVUPS   (R9), Z3
+	VSUBPS    Z8, Z3, Z3
+	VMULPS    Z3, Z2, Z2
+	VADDPS    Z2, Z8, Z2
+	VMOVUPS   (R12), Z3
+	VMOVAPS.Z Z3, K1, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, (DX)
 	KMOVW     K1, BP
 	ORQ       BP, R15
-	VMOVDQU   32(CX), Y1
-	VMOVDQU   32(SI), Y2
-	VPCMPUW   $0x06, Y2, Y1, K1
-	VMOVUPS   64(DI), Z2
-	VMOVUPS   64(AX), Z7
-	VMULPS    Z7, Z2, Z2
-	VMOVUPS   64(R8), Z7
-	VMOVUPS   64(BX), Z8
-	VMULPS    Z8, Z7, Z7
-	VMOVAPS.Z Z7, K1, Z7
-	VADDPS    Z7, Z2, Z2
-	VMOVUPS   64(DX), Z7
-	VCMPPS    $0x1e, Z7, Z2, K1, K1
-	VMOVUPS   64(R10), Z8
-	VBLENDMPS Z8, Z2, K1, Z4
-	VMOVUPS   Z4, 64(AX)
-	VPADDUSW  Y0, Y1, Y1
-	VPXOR     Y2, Y2, Y2
-	VMOVDQU16 Y2, K1, Y1
-	VMOVDQU   Y1, 32(CX)
-	VMOVUPS   64(R11), Z1
-	VMOVUPS   64(R9), Z2
-	VSUBPS    Z7, Z2, Z2
-	VMULPS    Z2, Z1, Z1
-	VADDPS    Z1, Z7, Z1
-	VMOVUPS   64(R12), Z2
-	VMOVAPS.Z Z2, K1, Z2
-	VADDPS    Z2, Z1, Z1
-	VMOVUPS   Z1, 64(DX)
+	VMOVDQU16 32(CX), Y2
+	VMOVDQU16 32(SI), Y3
+	VPCMPUW   $0x06, Y3, Y2, K1
+	VMOVUPS   64(DI), Z3
+	VMOVUPS   64(AX), Z8
+	VMULPS    Z8, Z3, Z3
+	VMOVUPS   64(R8), Z8
+	VMOVUPS   64(BX), Z9
+	VMULPS    Z9, Z8, Z8
+	VMOVAPS.Z Z8, K1, Z8
+	VADDPS    Z8, Z3, Z3
+	VMOVUPS   64(DX), Z8
+	VCMPPS    $0x1e, Z8, Z3, K1, K1
+	VMOVUPS   64(R10), Z9
+	VBLENDMPS Z9, Z3, K1, Z5
+	VMOVUPS   Z5, 64(AX)
+	VPADDUSW  Y0, Y2, Y2
+	VMOVDQU16 Y1, K1, Y2
+	VMOVDQU16 Y2, 32(CX)
+	VMOVUPS   64(R11), Z2
+	VMOVUPS   64(R9), Z3
+	VSUBPS    Z8, Z3, Z3
+	VMULPS    Z3, Z2, Z2
+	VADDPS    Z2, Z8, Z2
+	VMOVUPS   64(R12), Z3
+	VMOVAPS.Z Z3, K1, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, 64(DX)
 	KMOVW     K1, BP
 	SHLQ      $0x10, BP
 	ORQ       BP, R15
-	VMOVDQU   64(CX), Y1
-	VMOVDQU   64(SI), Y2
-	VPCMPUW   $0x06, Y2, Y1, K1
-	VMOVUPS   128(DI), Z2
-	VMOVUPS   128(AX), Z7
-	VMULPS    Z7, Z2, Z2
-	VMOVUPS   128(R8), Z7
-	VMOVUPS   128(BX), Z8
-	VMULPS    Z8, Z7, Z7
-	VMOVAPS.Z Z7, K1, Z7
-	VADDPS    Z7, Z2, Z2
-	VMOVUPS   128(DX), Z7
-	VCMPPS    $0x1e, Z7, Z2, K1, K1
-	VMOVUPS   128(R10), Z8
-	VBLENDMPS Z8, Z2, K1, Z5
-	VMOVUPS   Z5, 128(AX)
-	VPADDUSW  Y0, Y1, Y1
-	VPXOR     Y2, Y2, Y2
-	VMOVDQU16 Y2, K1, Y1
-	VMOVDQU   Y1, 64(CX)
-	VMOVUPS   128(R11), Z1
-	VMOVUPS   128(R9), Z2
-	VSUBPS    Z7, Z2, Z2
-	VMULPS    Z2, Z1, Z1
-	VADDPS    Z1, Z7, Z1
-	VMOVUPS   128(R12), Z2
-	VMOVAPS.Z Z2, K1, Z2
-	VADDPS    Z2, Z1, Z1
-	VMOVUPS   Z1, 128(DX)
+	VMOVDQU16 64(CX), Y2
+	VMOVDQU16 64(SI), Y3
+	VPCMPUW   $0x06, Y3, Y2, K1
+	VMOVUPS   128(DI), Z3
+	VMOVUPS   128(AX), Z8
+	VMULPS    Z8, Z3, Z3
+	VMOVUPS   128(R8), Z8
+	VMOVUPS   128(BX), Z9
+	VMULPS    Z9, Z8, Z8
+	VMOVAPS.Z Z8, K1, Z8
+	VADDPS    Z8, Z3, Z3
+	VMOVUPS   128(DX), Z8
+	VCMPPS    $0x1e, Z8, Z3, K1, K1
+	VMOVUPS   128(R10), Z9
+	VBLENDMPS Z9, Z3, K1, Z6
+	VMOVUPS   Z6, 128(AX)
+	VPADDUSW  Y0, Y2, Y2
+	VMOVDQU16 Y1, K1, Y2
+	VMOVDQU16 Y2, 64(CX)
+	VMOVUPS   128(R11), Z2
+	VMOVUPS   128(R9), Z3
+	VSUBPS    Z8, Z3, Z3
+	VMULPS    Z3, Z2, Z2
+	VADDPS    Z2, Z8, Z2
+	VMOVUPS   128(R12), Z3
+	VMOVAPS.Z Z3, K1, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, 128(DX)
 	KMOVW     K1, BP
 	SHLQ      $0x20, BP
 	ORQ       BP, R15
-	VMOVDQU   96(CX), Y1
-	VMOVDQU   96(SI), Y2
-	VPCMPUW   $0x06, Y2, Y1, K1
-	VMOVUPS   192(DI), Z2
-	VMOVUPS   192(AX), Z7
-	VMULPS    Z7, Z2, Z2
-	VMOVUPS   192(R8), Z7
-	VMOVUPS   192(BX), Z8
-	VMULPS    Z8, Z7, Z7
-	VMOVAPS.Z Z7, K1, Z7
-	VADDPS    Z7, Z2, Z2
-	VMOVUPS   192(DX), Z7
-	VCMPPS    $0x1e, Z7, Z2, K1, K1
-	VMOVUPS   192(R10), Z8
-	VBLENDMPS Z8, Z2, K1, Z6
-	VMOVUPS   Z6, 192(AX)
-	VPADDUSW  Y0, Y1, Y1
-	VPXOR     Y2, Y2, Y2
-	VMOVDQU16 Y2, K1, Y1
-	VMOVDQU   Y1, 96(CX)
-	VMOVUPS   192(R11), Z1
-	VMOVUPS   192(R9), Z2
-	VSUBPS    Z7, Z2, Z2
-	VMULPS    Z2, Z1, Z1
-	VADDPS    Z1, Z7, Z1
-	VMOVUPS   192(R12), Z2
-	VMOVAPS.Z Z2, K1, Z2
-	VADDPS    Z2, Z1, Z1
-	VMOVUPS   Z1, 192(DX)
+	VMOVDQU16 96(CX), Y2
+	VMOVDQU16 96(SI), Y3
+	VPCMPUW   $0x06, Y3, Y2, K1
+	VMOVUPS   192(DI), Z3
+	VMOVUPS   192(AX), Z8
+	VMULPS    Z8, Z3, Z3
+	VMOVUPS   192(R8), Z8
+	VMOVUPS   192(BX), Z9
+	VMULPS    Z9, Z8, Z8
+	VMOVAPS.Z Z8, K1, Z8
+	VADDPS    Z8, Z3, Z3
+	VMOVUPS   192(DX), Z8
+	VCMPPS    $0x1e, Z8, Z3, K1, K1
+	VMOVUPS   192(R10), Z9
+	VBLENDMPS Z9, Z3, K1, Z7
+	VMOVUPS   Z7, 192(AX)
+	VPADDUSW  Y0, Y2, Y2
+	VMOVDQU16 Y1, K1, Y2
+	VMOVDQU16 Y2, 96(CX)
+	VMOVUPS   192(R11), Z2
+	VMOVUPS   192(R9), Z3
+	VSUBPS    Z8, Z3, Z3
+	VMULPS    Z3, Z2, Z2
+	VADDPS    Z2, Z8, Z2
+	VMOVUPS   192(R12), Z3
+	VMOVAPS.Z Z3, K1, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, 192(DX)
 	KMOVW     K1, BP
 	SHLQ      $0x30, BP
 	ORQ       BP, R15
@@ -2032,7 +1991,7 @@ AdaptiveLeakyAVX2_block:
 	VMOVUPS      (R8), Y5
 	VMOVUPS      (BX), Y6
 	VMULPS       Y6, Y5, Y5
-	VANDPS       Y5, Y3, Y5
+	VANDPS       Y3, Y5, Y5
 	VADDPS       Y5, Y4, Y4
 	VMOVUPS      (DX), Y5
 	VCMPPS       $0x1e, Y5, Y4, Y6
@@ -2052,7 +2011,7 @@ AdaptiveLeakyAVX2_block:
 	VMULPS       Y4, Y2, Y2
 	VADDPS       Y2, Y5, Y2
 	VMOVUPS      (R12), Y4
-	VANDPS       Y4, Y3, Y4
+	VANDPS       Y3, Y4, Y4
 	VADDPS       Y4, Y2, Y2
 	VMOVUPS      Y2, (DX)
 	VMOVMSKPS    Y3, BP
@@ -2066,7 +2025,7 @@ AdaptiveLeakyAVX2_block:
 	VMOVUPS      32(R8), Y5
 	VMOVUPS      32(BX), Y6
 	VMULPS       Y6, Y5, Y5
-	VANDPS       Y5, Y3, Y5
+	VANDPS       Y3, Y5, Y5
 	VADDPS       Y5, Y4, Y4
 	VMOVUPS      32(DX), Y5
 	VCMPPS       $0x1e, Y5, Y4, Y6
@@ -2086,7 +2045,7 @@ AdaptiveLeakyAVX2_block:
 	VMULPS       Y4, Y2, Y2
 	VADDPS       Y2, Y5, Y2
 	VMOVUPS      32(R12), Y4
-	VANDPS       Y4, Y3, Y4
+	VANDPS       Y3, Y4, Y4
 	VADDPS       Y4, Y2, Y2
 	VMOVUPS      Y2, 32(DX)
 	VMOVMSKPS    Y3, BP
@@ -2101,7 +2060,7 @@ AdaptiveLeakyAVX2_block:
 	VMOVUPS      64(R8), Y5
 	VMOVUPS      64(BX), Y6
 	VMULPS       Y6, Y5, Y5
-	VANDPS       Y5, Y3, Y5
+	VANDPS       Y3, Y5, Y5
 	VADDPS       Y5, Y4, Y4
 	VMOVUPS      64(DX), Y5
 	VCMPPS       $0x1e, Y5, Y4, Y6
@@ -2121,7 +2080,7 @@ AdaptiveLeakyAVX2_block:
 	VMULPS       Y4, Y2, Y2
 	VADDPS       Y2, Y5, Y2
 	VMOVUPS      64(R12), Y4
-	VANDPS       Y4, Y3, Y4
+	VANDPS       Y3, Y4, Y4
 	VADDPS       Y4, Y2, Y2
 	VMOVUPS      Y2, 64(DX)
 	VMOVMSKPS    Y3, BP
@@ -2136,7 +2095,7 @@ AdaptiveLeakyAVX2_block:
 	VMOVUPS      96(R8), Y5
 	VMOVUPS      96(BX), Y6
 	VMULPS       Y6, Y5, Y5
-	VANDPS       Y5, Y3, Y5
+	VANDPS       Y3, Y5, Y5
 	VADDPS       Y5, Y4, Y4
 	VMOVUPS      96(DX), Y5
 	VCMPPS       $0x1e, Y5, Y4, Y6
@@ -2156,7 +2115,7 @@ AdaptiveLeakyAVX2_block:
 	VMULPS       Y4, Y2, Y2
 	VADDPS       Y2, Y5, Y2
 	VMOVUPS      96(R12), Y4
-	VANDPS       Y4, Y3, Y4
+	VANDPS       Y3, Y4, Y4
 	VADDPS       Y4, Y2, Y2
 	VMOVUPS      Y2, 96(DX)
 	VMOVMSKPS    Y3, BP
@@ -2171,7 +2130,7 @@ AdaptiveLeakyAVX2_block:
 	VMOVUPS      128(R8), Y5
 	VMOVUPS      128(BX), Y6
 	VMULPS       Y6, Y5, Y5
-	VANDPS       Y5, Y3, Y5
+	VANDPS       Y3, Y5, Y5
 	VADDPS       Y5, Y4, Y4
 	VMOVUPS      128(DX), Y5
 	VCMPPS       $0x1e, Y5, Y4, Y6
@@ -2191,7 +2150,7 @@ AdaptiveLeakyAVX2_block:
 	VMULPS       Y4, Y2, Y2
 	VADDPS       Y2, Y5, Y2
 	VMOVUPS      128(R12), Y4
-	VANDPS       Y4, Y3, Y4
+	VANDPS       Y3, Y4, Y4
 	VADDPS       Y4, Y2, Y2
 	VMOVUPS      Y2, 128(DX)
 	VMOVMSKPS    Y3, BP
@@ -2206,7 +2165,7 @@ AdaptiveLeakyAVX2_block:
 	VMOVUPS      160(R8), Y5
 	VMOVUPS      160(BX), Y6
 	VMULPS       Y6, Y5, Y5
-	VANDPS       Y5, Y3, Y5
+	VANDPS       Y3, Y5, Y5
 	VADDPS       Y5, Y4, Y4
 	VMOVUPS      160(DX), Y5
 	VCMPPS       $0x1e, Y5, Y4, Y6
@@ -2226,7 +2185,7 @@ AdaptiveLeakyAVX2_block:
 	VMULPS       Y4, Y2, Y2
 	VADDPS       Y2, Y5, Y2
 	VMOVUPS      160(R12), Y4
-	VANDPS       Y4, Y3, Y4
+	VANDPS       Y3, Y4, Y4
 	VADDPS       Y4, Y2, Y2
 	VMOVUPS      Y2, 160(DX)
 	VMOVMSKPS    Y3, BP
@@ -2241,7 +2200,7 @@ AdaptiveLeakyAVX2_block:
 	VMOVUPS      192(R8), Y5
 	VMOVUPS      192(BX), Y6
 	VMULPS       Y6, Y5, Y5
-	VANDPS       Y5, Y3, Y5
+	VANDPS       Y3, Y5, Y5
 	VADDPS       Y5, Y4, Y4
 	VMOVUPS      192(DX), Y5
 	VCMPPS       $0x1e, Y5, Y4, Y6
@@ -2261,7 +2220,7 @@ AdaptiveLeakyAVX2_block:
 	VMULPS       Y4, Y2, Y2
 	VADDPS       Y2, Y5, Y2
 	VMOVUPS      192(R12), Y4
-	VANDPS       Y4, Y3, Y4
+	VANDPS       Y3, Y4, Y4
 	VADDPS       Y4, Y2, Y2
 	VMOVUPS      Y2, 192(DX)
 	VMOVMSKPS    Y3, BP
@@ -2276,7 +2235,7 @@ AdaptiveLeakyAVX2_block:
 	VMOVUPS      224(R8), Y5
 	VMOVUPS      224(BX), Y6
 	VMULPS       Y6, Y5, Y5
-	VANDPS       Y5, Y3, Y5
+	VANDPS       Y3, Y5, Y5
 	VADDPS       Y5, Y4, Y4
 	VMOVUPS      224(DX), Y5
 	VCMPPS       $0x1e, Y5, Y4, Y6
@@ -2296,7 +2255,7 @@ AdaptiveLeakyAVX2_block:
 	VMULPS       Y4, Y2, Y2
 	VADDPS       Y2, Y5, Y2
 	VMOVUPS      224(R12), Y4
-	VANDPS       Y4, Y3, Y4
+	VANDPS       Y3, Y4, Y4
 	VADDPS       Y4, Y2, Y2
 	VMOVUPS      Y2, 224(DX)
 	VMOVMSKPS    Y3, BP
@@ -2322,132 +2281,122 @@ AdaptiveLeakyAVX2_done:
 	VZEROUPPER
 	RET
 
-// func adaptiveLeakyUniformAVX512(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, spikes *uint64, blocks int)
+// func adaptiveLeakyUniformAVX512(v *float32, r *uint16, theta *float32, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
-TEXT ·adaptiveLeakyUniformAVX512(SB), NOSPLIT, $0-104
+TEXT ·adaptiveLeakyUniformAVX512(SB), NOSPLIT, $0-80
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VPBROADCASTW c+32(FP), Y2
+	VBROADCASTSS d+36(FP), Z3
+	VBROADCASTSS gr+40(FP), Z4
+	VBROADCASTSS reset+48(FP), Z5
+	VBROADCASTSS ltheta+52(FP), Z6
+	VBROADCASTSS thr+44(FP), Z7
+	VBROADCASTSS dtheta+56(FP), Z8
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         theta+16(FP), DX
 	MOVQ         cur+24(FP), BX
-	MOVQ         c+32(FP), SI
-	VPBROADCASTW (SI), Y1
-	MOVQ         d+40(FP), SI
-	VBROADCASTSS (SI), Z2
-	MOVQ         gr+48(FP), SI
-	VBROADCASTSS (SI), Z3
-	MOVQ         thr+56(FP), SI
-	VBROADCASTSS (SI), Z4
-	MOVQ         reset+64(FP), SI
-	VBROADCASTSS (SI), Z5
-	MOVQ         ltheta+72(FP), SI
-	VBROADCASTSS (SI), Z6
-	MOVQ         dtheta+80(FP), SI
-	VBROADCASTSS (SI), Z7
-	MOVQ         spikes+88(FP), SI
-	MOVQ         blocks+96(FP), DI
+	MOVQ         spikes+64(FP), SI
+	MOVQ         blocks+72(FP), DI
 	TESTQ        DI, DI
 	JZ           AdaptiveLeakyUniformAVX512_done
 
 AdaptiveLeakyUniformAVX512_block:
 	XORQ      R8, R8
-	VMOVDQU   (CX), Y8
-	VPCMPUW   $0x06, Y1, Y8, K1
-	VMOVUPS   (AX), Z9
-	VMULPS    Z9, Z2, Z9
-	VMOVUPS   (BX), Z14
-	VMULPS    Z14, Z3, Z14
-	VMOVAPS.Z Z14, K1, Z14
-	VADDPS    Z14, Z9, Z9
-	VMOVUPS   (DX), Z14
-	VCMPPS    $0x1e, Z14, Z9, K1, K1
-	VBLENDMPS Z5, Z9, K1, Z10
-	VMOVUPS   Z10, (AX)
-	VPADDUSW  Y0, Y8, Y8
-	VPXOR     Y9, Y9, Y9
-	VMOVDQU16 Y9, K1, Y8
-	VMOVDQU   Y8, (CX)
-	VSUBPS    Z14, Z4, Z8
-	VMULPS    Z8, Z6, Z8
-	VADDPS    Z8, Z14, Z8
-	VMOVAPS.Z Z7, K1, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS   Z8, (DX)
+	VMOVDQU16 (CX), Y9
+	VPCMPUW   $0x06, Y2, Y9, K1
+	VMOVUPS   (AX), Z10
+	VMULPS    Z10, Z3, Z10
+	VMOVUPS   (BX), Z15
+	VMULPS    Z15, Z4, Z15
+	VMOVAPS.Z Z15, K1, Z15
+	VADDPS    Z15, Z10, Z10
+	VMOVUPS   (DX), Z15
+	VCMPPS    $0x1e, Z15, Z10, K1, K1
+	VBLENDMPS Z5, Z10, K1, Z11
+	VMOVUPS   Z11, (AX)
+	VPADDUSW  Y0, Y9, Y9
+	VMOVDQU16 Y1, K1, Y9
+	VMOVDQU16 Y9, (CX)
+	VSUBPS    Z15, Z7, Z9
+	VMULPS    Z9, Z6, Z9
+	VADDPS    Z9, Z15, Z9
+	VMOVAPS.Z Z8, K1, Z10
+	VADDPS    Z10, Z9, Z9
+	VMOVUPS   Z9, (DX)
 	KMOVW     K1, R9
 	ORQ       R9, R8
-	VMOVDQU   32(CX), Y8
-	VPCMPUW   $0x06, Y1, Y8, K1
-	VMOVUPS   64(AX), Z9
-	VMULPS    Z9, Z2, Z9
-	VMOVUPS   64(BX), Z14
-	VMULPS    Z14, Z3, Z14
-	VMOVAPS.Z Z14, K1, Z14
-	VADDPS    Z14, Z9, Z9
-	VMOVUPS   64(DX), Z14
-	VCMPPS    $0x1e, Z14, Z9, K1, K1
-	VBLENDMPS Z5, Z9, K1, Z11
-	VMOVUPS   Z11, 64(AX)
-	VPADDUSW  Y0, Y8, Y8
-	VPXOR     Y9, Y9, Y9
-	VMOVDQU16 Y9, K1, Y8
-	VMOVDQU   Y8, 32(CX)
-	VSUBPS    Z14, Z4, Z8
-	VMULPS    Z8, Z6, Z8
-	VADDPS    Z8, Z14, Z8
-	VMOVAPS.Z Z7, K1, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS   Z8, 64(DX)
+	VMOVDQU16 32(CX), Y9
+	VPCMPUW   $0x06, Y2, Y9, K1
+	VMOVUPS   64(AX), Z10
+	VMULPS    Z10, Z3, Z10
+	VMOVUPS   64(BX), Z15
+	VMULPS    Z15, Z4, Z15
+	VMOVAPS.Z Z15, K1, Z15
+	VADDPS    Z15, Z10, Z10
+	VMOVUPS   64(DX), Z15
+	VCMPPS    $0x1e, Z15, Z10, K1, K1
+	VBLENDMPS Z5, Z10, K1, Z12
+	VMOVUPS   Z12, 64(AX)
+	VPADDUSW  Y0, Y9, Y9
+	VMOVDQU16 Y1, K1, Y9
+	VMOVDQU16 Y9, 32(CX)
+	VSUBPS    Z15, Z7, Z9
+	VMULPS    Z9, Z6, Z9
+	VADDPS    Z9, Z15, Z9
+	VMOVAPS.Z Z8, K1, Z10
+	VADDPS    Z10, Z9, Z9
+	VMOVUPS   Z9, 64(DX)
 	KMOVW     K1, R9
 	SHLQ      $0x10, R9
 	ORQ       R9, R8
-	VMOVDQU   64(CX), Y8
-	VPCMPUW   $0x06, Y1, Y8, K1
-	VMOVUPS   128(AX), Z9
-	VMULPS    Z9, Z2, Z9
-	VMOVUPS   128(BX), Z14
-	VMULPS    Z14, Z3, Z14
-	VMOVAPS.Z Z14, K1, Z14
-	VADDPS    Z14, Z9, Z9
-	VMOVUPS   128(DX), Z14
-	VCMPPS    $0x1e, Z14, Z9, K1, K1
-	VBLENDMPS Z5, Z9, K1, Z12
-	VMOVUPS   Z12, 128(AX)
-	VPADDUSW  Y0, Y8, Y8
-	VPXOR     Y9, Y9, Y9
-	VMOVDQU16 Y9, K1, Y8
-	VMOVDQU   Y8, 64(CX)
-	VSUBPS    Z14, Z4, Z8
-	VMULPS    Z8, Z6, Z8
-	VADDPS    Z8, Z14, Z8
-	VMOVAPS.Z Z7, K1, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS   Z8, 128(DX)
+	VMOVDQU16 64(CX), Y9
+	VPCMPUW   $0x06, Y2, Y9, K1
+	VMOVUPS   128(AX), Z10
+	VMULPS    Z10, Z3, Z10
+	VMOVUPS   128(BX), Z15
+	VMULPS    Z15, Z4, Z15
+	VMOVAPS.Z Z15, K1, Z15
+	VADDPS    Z15, Z10, Z10
+	VMOVUPS   128(DX), Z15
+	VCMPPS    $0x1e, Z15, Z10, K1, K1
+	VBLENDMPS Z5, Z10, K1, Z13
+	VMOVUPS   Z13, 128(AX)
+	VPADDUSW  Y0, Y9, Y9
+	VMOVDQU16 Y1, K1, Y9
+	VMOVDQU16 Y9, 64(CX)
+	VSUBPS    Z15, Z7, Z9
+	VMULPS    Z9, Z6, Z9
+	VADDPS    Z9, Z15, Z9
+	VMOVAPS.Z Z8, K1, Z10
+	VADDPS    Z10, Z9, Z9
+	VMOVUPS   Z9, 128(DX)
 	KMOVW     K1, R9
 	SHLQ      $0x20, R9
 	ORQ       R9, R8
-	VMOVDQU   96(CX), Y8
-	VPCMPUW   $0x06, Y1, Y8, K1
-	VMOVUPS   192(AX), Z9
-	VMULPS    Z9, Z2, Z9
-	VMOVUPS   192(BX), Z14
-	VMULPS    Z14, Z3, Z14
-	VMOVAPS.Z Z14, K1, Z14
-	VADDPS    Z14, Z9, Z9
-	VMOVUPS   192(DX), Z14
-	VCMPPS    $0x1e, Z14, Z9, K1, K1
-	VBLENDMPS Z5, Z9, K1, Z13
-	VMOVUPS   Z13, 192(AX)
-	VPADDUSW  Y0, Y8, Y8
-	VPXOR     Y9, Y9, Y9
-	VMOVDQU16 Y9, K1, Y8
-	VMOVDQU   Y8, 96(CX)
-	VSUBPS    Z14, Z4, Z8
-	VMULPS    Z8, Z6, Z8
-	VADDPS    Z8, Z14, Z8
-	VMOVAPS.Z Z7, K1, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS   Z8, 192(DX)
+	VMOVDQU16 96(CX), Y9
+	VPCMPUW   $0x06, Y2, Y9, K1
+	VMOVUPS   192(AX), Z10
+	VMULPS    Z10, Z3, Z10
+	VMOVUPS   192(BX), Z15
+	VMULPS    Z15, Z4, Z15
+	VMOVAPS.Z Z15, K1, Z15
+	VADDPS    Z15, Z10, Z10
+	VMOVUPS   192(DX), Z15
+	VCMPPS    $0x1e, Z15, Z10, K1, K1
+	VBLENDMPS Z5, Z10, K1, Z14
+	VMOVUPS   Z14, 192(AX)
+	VPADDUSW  Y0, Y9, Y9
+	VMOVDQU16 Y1, K1, Y9
+	VMOVDQU16 Y9, 96(CX)
+	VSUBPS    Z15, Z7, Z9
+	VMULPS    Z9, Z6, Z9
+	VADDPS    Z9, Z15, Z9
+	VMOVAPS.Z Z8, K1, Z10
+	VADDPS    Z10, Z9, Z9
+	VMOVUPS   Z9, 192(DX)
 	KMOVW     K1, R9
 	SHLQ      $0x30, R9
 	ORQ       R9, R8
@@ -2464,32 +2413,25 @@ AdaptiveLeakyUniformAVX512_done:
 	VZEROUPPER
 	RET
 
-// func adaptiveLeakyUniformAVX2(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, spikes *uint64, blocks int)
+// func adaptiveLeakyUniformAVX2(v *float32, r *uint16, theta *float32, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·adaptiveLeakyUniformAVX2(SB), NOSPLIT, $0-104
+TEXT ·adaptiveLeakyUniformAVX2(SB), NOSPLIT, $0-80
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y1
+	VPBROADCASTW c+32(FP), X2
+	VPMOVZXWD    X2, Y2
+	VBROADCASTSS d+36(FP), Y3
+	VBROADCASTSS gr+40(FP), Y4
+	VBROADCASTSS reset+48(FP), Y5
+	VBROADCASTSS ltheta+52(FP), Y6
+	VBROADCASTSS thr+44(FP), Y7
+	VBROADCASTSS dtheta+56(FP), Y8
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         theta+16(FP), DX
 	MOVQ         cur+24(FP), BX
-	MOVQ         c+32(FP), SI
-	VPBROADCASTW (SI), X2
-	VPMOVZXWD    X2, Y2
-	MOVQ         d+40(FP), SI
-	VBROADCASTSS (SI), Y3
-	MOVQ         gr+48(FP), SI
-	VBROADCASTSS (SI), Y4
-	MOVQ         thr+56(FP), SI
-	VBROADCASTSS (SI), Y5
-	MOVQ         reset+64(FP), SI
-	VBROADCASTSS (SI), Y6
-	MOVQ         ltheta+72(FP), SI
-	VBROADCASTSS (SI), Y7
-	MOVQ         dtheta+80(FP), SI
-	VBROADCASTSS (SI), Y8
-	MOVQ         spikes+88(FP), SI
-	MOVQ         blocks+96(FP), DI
+	MOVQ         spikes+64(FP), SI
+	MOVQ         blocks+72(FP), DI
 	TESTQ        DI, DI
 	JZ           AdaptiveLeakyUniformAVX2_done
 
@@ -2501,12 +2443,12 @@ AdaptiveLeakyUniformAVX2_block:
 	VMULPS       Y11, Y3, Y11
 	VMOVUPS      (BX), Y12
 	VMULPS       Y12, Y4, Y12
-	VANDPS       Y12, Y10, Y12
+	VANDPS       Y10, Y12, Y12
 	VADDPS       Y12, Y11, Y11
 	VMOVUPS      (DX), Y12
 	VCMPPS       $0x1e, Y12, Y11, Y13
 	VANDPS       Y13, Y10, Y10
-	VBLENDVPS    Y10, Y6, Y11, Y11
+	VBLENDVPS    Y10, Y5, Y11, Y11
 	VMOVUPS      Y11, (AX)
 	VPSUBD       Y0, Y9, Y9
 	VPMINUD      Y1, Y9, Y9
@@ -2514,10 +2456,10 @@ AdaptiveLeakyUniformAVX2_block:
 	VEXTRACTI128 $0x01, Y9, X11
 	VPACKUSDW    X11, X9, X9
 	VMOVDQU      X9, (CX)
-	VSUBPS       Y12, Y5, Y9
-	VMULPS       Y9, Y7, Y9
+	VSUBPS       Y12, Y7, Y9
+	VMULPS       Y9, Y6, Y9
 	VADDPS       Y9, Y12, Y9
-	VANDPS       Y8, Y10, Y11
+	VANDPS       Y10, Y8, Y11
 	VADDPS       Y11, Y9, Y9
 	VMOVUPS      Y9, (DX)
 	VMOVMSKPS    Y10, R9
@@ -2528,12 +2470,12 @@ AdaptiveLeakyUniformAVX2_block:
 	VMULPS       Y11, Y3, Y11
 	VMOVUPS      32(BX), Y12
 	VMULPS       Y12, Y4, Y12
-	VANDPS       Y12, Y10, Y12
+	VANDPS       Y10, Y12, Y12
 	VADDPS       Y12, Y11, Y11
 	VMOVUPS      32(DX), Y12
 	VCMPPS       $0x1e, Y12, Y11, Y13
 	VANDPS       Y13, Y10, Y10
-	VBLENDVPS    Y10, Y6, Y11, Y11
+	VBLENDVPS    Y10, Y5, Y11, Y11
 	VMOVUPS      Y11, 32(AX)
 	VPSUBD       Y0, Y9, Y9
 	VPMINUD      Y1, Y9, Y9
@@ -2541,10 +2483,10 @@ AdaptiveLeakyUniformAVX2_block:
 	VEXTRACTI128 $0x01, Y9, X11
 	VPACKUSDW    X11, X9, X9
 	VMOVDQU      X9, 16(CX)
-	VSUBPS       Y12, Y5, Y9
-	VMULPS       Y9, Y7, Y9
+	VSUBPS       Y12, Y7, Y9
+	VMULPS       Y9, Y6, Y9
 	VADDPS       Y9, Y12, Y9
-	VANDPS       Y8, Y10, Y11
+	VANDPS       Y10, Y8, Y11
 	VADDPS       Y11, Y9, Y9
 	VMOVUPS      Y9, 32(DX)
 	VMOVMSKPS    Y10, R9
@@ -2556,12 +2498,12 @@ AdaptiveLeakyUniformAVX2_block:
 	VMULPS       Y11, Y3, Y11
 	VMOVUPS      64(BX), Y12
 	VMULPS       Y12, Y4, Y12
-	VANDPS       Y12, Y10, Y12
+	VANDPS       Y10, Y12, Y12
 	VADDPS       Y12, Y11, Y11
 	VMOVUPS      64(DX), Y12
 	VCMPPS       $0x1e, Y12, Y11, Y13
 	VANDPS       Y13, Y10, Y10
-	VBLENDVPS    Y10, Y6, Y11, Y11
+	VBLENDVPS    Y10, Y5, Y11, Y11
 	VMOVUPS      Y11, 64(AX)
 	VPSUBD       Y0, Y9, Y9
 	VPMINUD      Y1, Y9, Y9
@@ -2569,10 +2511,10 @@ AdaptiveLeakyUniformAVX2_block:
 	VEXTRACTI128 $0x01, Y9, X11
 	VPACKUSDW    X11, X9, X9
 	VMOVDQU      X9, 32(CX)
-	VSUBPS       Y12, Y5, Y9
-	VMULPS       Y9, Y7, Y9
+	VSUBPS       Y12, Y7, Y9
+	VMULPS       Y9, Y6, Y9
 	VADDPS       Y9, Y12, Y9
-	VANDPS       Y8, Y10, Y11
+	VANDPS       Y10, Y8, Y11
 	VADDPS       Y11, Y9, Y9
 	VMOVUPS      Y9, 64(DX)
 	VMOVMSKPS    Y10, R9
@@ -2584,12 +2526,12 @@ AdaptiveLeakyUniformAVX2_block:
 	VMULPS       Y11, Y3, Y11
 	VMOVUPS      96(BX), Y12
 	VMULPS       Y12, Y4, Y12
-	VANDPS       Y12, Y10, Y12
+	VANDPS       Y10, Y12, Y12
 	VADDPS       Y12, Y11, Y11
 	VMOVUPS      96(DX), Y12
 	VCMPPS       $0x1e, Y12, Y11, Y13
 	VANDPS       Y13, Y10, Y10
-	VBLENDVPS    Y10, Y6, Y11, Y11
+	VBLENDVPS    Y10, Y5, Y11, Y11
 	VMOVUPS      Y11, 96(AX)
 	VPSUBD       Y0, Y9, Y9
 	VPMINUD      Y1, Y9, Y9
@@ -2597,10 +2539,10 @@ AdaptiveLeakyUniformAVX2_block:
 	VEXTRACTI128 $0x01, Y9, X11
 	VPACKUSDW    X11, X9, X9
 	VMOVDQU      X9, 48(CX)
-	VSUBPS       Y12, Y5, Y9
-	VMULPS       Y9, Y7, Y9
+	VSUBPS       Y12, Y7, Y9
+	VMULPS       Y9, Y6, Y9
 	VADDPS       Y9, Y12, Y9
-	VANDPS       Y8, Y10, Y11
+	VANDPS       Y10, Y8, Y11
 	VADDPS       Y11, Y9, Y9
 	VMOVUPS      Y9, 96(DX)
 	VMOVMSKPS    Y10, R9
@@ -2612,12 +2554,12 @@ AdaptiveLeakyUniformAVX2_block:
 	VMULPS       Y11, Y3, Y11
 	VMOVUPS      128(BX), Y12
 	VMULPS       Y12, Y4, Y12
-	VANDPS       Y12, Y10, Y12
+	VANDPS       Y10, Y12, Y12
 	VADDPS       Y12, Y11, Y11
 	VMOVUPS      128(DX), Y12
 	VCMPPS       $0x1e, Y12, Y11, Y13
 	VANDPS       Y13, Y10, Y10
-	VBLENDVPS    Y10, Y6, Y11, Y11
+	VBLENDVPS    Y10, Y5, Y11, Y11
 	VMOVUPS      Y11, 128(AX)
 	VPSUBD       Y0, Y9, Y9
 	VPMINUD      Y1, Y9, Y9
@@ -2625,10 +2567,10 @@ AdaptiveLeakyUniformAVX2_block:
 	VEXTRACTI128 $0x01, Y9, X11
 	VPACKUSDW    X11, X9, X9
 	VMOVDQU      X9, 64(CX)
-	VSUBPS       Y12, Y5, Y9
-	VMULPS       Y9, Y7, Y9
+	VSUBPS       Y12, Y7, Y9
+	VMULPS       Y9, Y6, Y9
 	VADDPS       Y9, Y12, Y9
-	VANDPS       Y8, Y10, Y11
+	VANDPS       Y10, Y8, Y11
 	VADDPS       Y11, Y9, Y9
 	VMOVUPS      Y9, 128(DX)
 	VMOVMSKPS    Y10, R9
@@ -2640,12 +2582,12 @@ AdaptiveLeakyUniformAVX2_block:
 	VMULPS       Y11, Y3, Y11
 	VMOVUPS      160(BX), Y12
 	VMULPS       Y12, Y4, Y12
-	VANDPS       Y12, Y10, Y12
+	VANDPS       Y10, Y12, Y12
 	VADDPS       Y12, Y11, Y11
 	VMOVUPS      160(DX), Y12
 	VCMPPS       $0x1e, Y12, Y11, Y13
 	VANDPS       Y13, Y10, Y10
-	VBLENDVPS    Y10, Y6, Y11, Y11
+	VBLENDVPS    Y10, Y5, Y11, Y11
 	VMOVUPS      Y11, 160(AX)
 	VPSUBD       Y0, Y9, Y9
 	VPMINUD      Y1, Y9, Y9
@@ -2653,10 +2595,10 @@ AdaptiveLeakyUniformAVX2_block:
 	VEXTRACTI128 $0x01, Y9, X11
 	VPACKUSDW    X11, X9, X9
 	VMOVDQU      X9, 80(CX)
-	VSUBPS       Y12, Y5, Y9
-	VMULPS       Y9, Y7, Y9
+	VSUBPS       Y12, Y7, Y9
+	VMULPS       Y9, Y6, Y9
 	VADDPS       Y9, Y12, Y9
-	VANDPS       Y8, Y10, Y11
+	VANDPS       Y10, Y8, Y11
 	VADDPS       Y11, Y9, Y9
 	VMOVUPS      Y9, 160(DX)
 	VMOVMSKPS    Y10, R9
@@ -2668,12 +2610,12 @@ AdaptiveLeakyUniformAVX2_block:
 	VMULPS       Y11, Y3, Y11
 	VMOVUPS      192(BX), Y12
 	VMULPS       Y12, Y4, Y12
-	VANDPS       Y12, Y10, Y12
+	VANDPS       Y10, Y12, Y12
 	VADDPS       Y12, Y11, Y11
 	VMOVUPS      192(DX), Y12
 	VCMPPS       $0x1e, Y12, Y11, Y13
 	VANDPS       Y13, Y10, Y10
-	VBLENDVPS    Y10, Y6, Y11, Y11
+	VBLENDVPS    Y10, Y5, Y11, Y11
 	VMOVUPS      Y11, 192(AX)
 	VPSUBD       Y0, Y9, Y9
 	VPMINUD      Y1, Y9, Y9
@@ -2681,10 +2623,10 @@ AdaptiveLeakyUniformAVX2_block:
 	VEXTRACTI128 $0x01, Y9, X11
 	VPACKUSDW    X11, X9, X9
 	VMOVDQU      X9, 96(CX)
-	VSUBPS       Y12, Y5, Y9
-	VMULPS       Y9, Y7, Y9
+	VSUBPS       Y12, Y7, Y9
+	VMULPS       Y9, Y6, Y9
 	VADDPS       Y9, Y12, Y9
-	VANDPS       Y8, Y10, Y11
+	VANDPS       Y10, Y8, Y11
 	VADDPS       Y11, Y9, Y9
 	VMOVUPS      Y9, 192(DX)
 	VMOVMSKPS    Y10, R9
@@ -2696,12 +2638,12 @@ AdaptiveLeakyUniformAVX2_block:
 	VMULPS       Y11, Y3, Y11
 	VMOVUPS      224(BX), Y12
 	VMULPS       Y12, Y4, Y12
-	VANDPS       Y12, Y10, Y12
+	VANDPS       Y10, Y12, Y12
 	VADDPS       Y12, Y11, Y11
 	VMOVUPS      224(DX), Y12
 	VCMPPS       $0x1e, Y12, Y11, Y13
 	VANDPS       Y13, Y10, Y10
-	VBLENDVPS    Y10, Y6, Y11, Y11
+	VBLENDVPS    Y10, Y5, Y11, Y11
 	VMOVUPS      Y11, 224(AX)
 	VPSUBD       Y0, Y9, Y9
 	VPMINUD      Y1, Y9, Y9
@@ -2709,10 +2651,10 @@ AdaptiveLeakyUniformAVX2_block:
 	VEXTRACTI128 $0x01, Y9, X11
 	VPACKUSDW    X11, X9, X9
 	VMOVDQU      X9, 112(CX)
-	VSUBPS       Y12, Y5, Y9
-	VMULPS       Y9, Y7, Y9
+	VSUBPS       Y12, Y7, Y9
+	VMULPS       Y9, Y6, Y9
 	VADDPS       Y9, Y12, Y9
-	VANDPS       Y8, Y10, Y11
+	VANDPS       Y10, Y8, Y11
 	VADDPS       Y11, Y9, Y9
 	VMOVUPS      Y9, 224(DX)
 	VMOVMSKPS    Y10, R9
@@ -2731,11 +2673,8369 @@ AdaptiveLeakyUniformAVX2_done:
 	VZEROUPPER
 	RET
 
+// func exponentialAVX512(v *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·exponentialAVX512(SB), NOSPLIT, $0-128
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS const0000007f<>+0(SB), Z0
+	VBROADCASTSS constc2d00000<>+0(SB), Z1
+	VBROADCASTSS const42b20000<>+0(SB), Z6
+	VBROADCASTSS const4b400000<>+0(SB), Z7
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Z8
+	VBROADCASTSS const3f318000<>+0(SB), Z9
+	VBROADCASTSS constb95e8083<>+0(SB), Z10
+	VBROADCASTSS const39500d01<>+0(SB), Z11
+	VBROADCASTSS const3ab60b61<>+0(SB), Z12
+	VBROADCASTSS const3c088889<>+0(SB), Z13
+	VBROADCASTSS const3d2aaaab<>+0(SB), Z14
+	VBROADCASTSS const3e2aaaab<>+0(SB), Z15
+	VBROADCASTSS const3f000000<>+0(SB), Z16
+	VBROADCASTSS const3f800000<>+0(SB), Z17
+	MOVQ         v+0(FP), AX
+	MOVQ         cur+8(FP), CX
+	MOVQ         k+16(FP), DX
+	MOVQ         delta+24(FP), BX
+	MOVQ         rh+32(FP), SI
+	MOVQ         res+40(FP), DI
+	MOVQ         thr+48(FP), R8
+	MOVQ         reset+56(FP), R9
+	MOVQ         spikes+112(FP), R10
+	MOVQ         blocks+120(FP), R11
+	TESTQ        R11, R11
+	JZ           ExponentialAVX512_done
+
+ExponentialAVX512_block:
+	XORQ       R12, R12
+	VMOVUPS    (AX), Z18
+	VMOVUPS    (DX), Z19
+	VMOVUPS    (BX), Z20
+	VMOVUPS    (SI), Z21
+	VSUBPS     Z21, Z18, Z21
+	VDIVPS     Z20, Z21, Z21
+	VMAXPS     Z21, Z1, Z21
+	VMINPS     Z21, Z6, Z21
+	VMULPS     Z8, Z21, Z22
+	VADDPS     Z7, Z22, Z22
+	VSUBPS     Z7, Z22, Z22
+	VMULPS     Z9, Z22, Z23
+	VSUBPS     Z23, Z21, Z21
+	VMULPS     Z10, Z22, Z23
+	VSUBPS     Z23, Z21, Z21
+	VMULPS     Z21, Z11, Z23
+	VADDPS     Z12, Z23, Z23
+	VMULPS     Z21, Z23, Z23
+	VADDPS     Z13, Z23, Z23
+	VMULPS     Z21, Z23, Z23
+	VADDPS     Z14, Z23, Z23
+	VMULPS     Z21, Z23, Z23
+	VADDPS     Z15, Z23, Z23
+	VMULPS     Z21, Z23, Z23
+	VADDPS     Z16, Z23, Z23
+	VMULPS     Z21, Z21, Z24
+	VMULPS     Z23, Z24, Z23
+	VADDPS     Z21, Z23, Z21
+	VADDPS     Z17, Z21, Z21
+	VCVTTPS2DQ Z22, Z22
+	VPSRAD     $0x01, Z22, Z23
+	VPADDD     Z0, Z23, Z24
+	VPSLLD     $0x17, Z24, Z24
+	VMULPS     Z24, Z21, Z21
+	VPSUBD     Z23, Z22, Z22
+	VPADDD     Z0, Z22, Z22
+	VPSLLD     $0x17, Z22, Z22
+	VMULPS     Z22, Z21, Z21
+	VMULPS     Z21, Z20, Z20
+	VSUBPS     Z18, Z20, Z20
+	VMOVUPS    (DI), Z21
+	VMOVUPS    (CX), Z22
+	VMULPS     Z22, Z21, Z21
+	VADDPS     Z21, Z20, Z20
+	VMULPS     Z20, Z19, Z19
+	VADDPS     Z19, Z18, Z18
+	VMOVUPS    (R8), Z19
+	VCMPPS     $0x1e, Z19, Z18, K1
+	VMOVUPS    (R9), Z19
+	VBLENDMPS  Z19, Z18, K1, Z2
+	VMOVUPS    Z2, (AX)
+	KMOVW      K1, R13
+	ORQ        R13, R12
+	VMOVUPS    64(AX), Z18
+	VMOVUPS    64(DX), Z19
+	VMOVUPS    64(BX), Z20
+	VMOVUPS    64(SI), Z21
+	VSUBPS     Z21, Z18, Z21
+	VDIVPS     Z20, Z21, Z21
+	VMAXPS     Z21, Z1, Z21
+	VMINPS     Z21, Z6, Z21
+	VMULPS     Z8, Z21, Z22
+	VADDPS     Z7, Z22, Z22
+	VSUBPS     Z7, Z22, Z22
+	VMULPS     Z9, Z22, Z23
+	VSUBPS     Z23, Z21, Z21
+	VMULPS     Z10, Z22, Z23
+	VSUBPS     Z23, Z21, Z21
+	VMULPS     Z21, Z11, Z23
+	VADDPS     Z12, Z23, Z23
+	VMULPS     Z21, Z23, Z23
+	VADDPS     Z13, Z23, Z23
+	VMULPS     Z21, Z23, Z23
+	VADDPS     Z14, Z23, Z23
+	VMULPS     Z21, Z23, Z23
+	VADDPS     Z15, Z23, Z23
+	VMULPS     Z21, Z23, Z23
+	VADDPS     Z16, Z23, Z23
+	VMULPS     Z21, Z21, Z24
+	VMULPS     Z23, Z24, Z23
+	VADDPS     Z21, Z23, Z21
+	VADDPS     Z17, Z21, Z21
+	VCVTTPS2DQ Z22, Z22
+	VPSRAD     $0x01, Z22, Z23
+	VPADDD     Z0, Z23, Z24
+	VPSLLD     $0x17, Z24, Z24
+	VMULPS     Z24, Z21, Z21
+	VPSUBD     Z23, Z22, Z22
+	VPADDD     Z0, Z22, Z22
+	VPSLLD     $0x17, Z22, Z22
+	VMULPS     Z22, Z21, Z21
+	VMULPS     Z21, Z20, Z20
+	VSUBPS     Z18, Z20, Z20
+	VMOVUPS    64(DI), Z21
+	VMOVUPS    64(CX), Z22
+	VMULPS     Z22, Z21, Z21
+	VADDPS     Z21, Z20, Z20
+	VMULPS     Z20, Z19, Z19
+	VADDPS     Z19, Z18, Z18
+	VMOVUPS    64(R8), Z19
+	VCMPPS     $0x1e, Z19, Z18, K1
+	VMOVUPS    64(R9), Z19
+	VBLENDMPS  Z19, Z18, K1, Z3
+	VMOVUPS    Z3, 64(AX)
+	KMOVW      K1, R13
+	SHLQ       $0x10, R13
+	ORQ        R13, R12
+	VMOVUPS    128(AX), Z18
+	VMOVUPS    128(DX), Z19
+	VMOVUPS    128(BX), Z20
+	VMOVUPS    128(SI), Z21
+	VSUBPS     Z21, Z18, Z21
+	VDIVPS     Z20, Z21, Z21
+	VMAXPS     Z21, Z1, Z21
+	VMINPS     Z21, Z6, Z21
+	VMULPS     Z8, Z21, Z22
+	VADDPS     Z7, Z22, Z22
+	VSUBPS     Z7, Z22, Z22
+	VMULPS     Z9, Z22, Z23
+	VSUBPS     Z23, Z21, Z21
+	VMULPS     Z10, Z22, Z23
+	VSUBPS     Z23, Z21, Z21
+	VMULPS     Z21, Z11, Z23
+	VADDPS     Z12, Z23, Z23
+	VMULPS     Z21, Z23, Z23
+	VADDPS     Z13, Z23, Z23
+	VMULPS     Z21, Z23, Z23
+	VADDPS     Z14, Z23, Z23
+	VMULPS     Z21, Z23, Z23
+	VADDPS     Z15, Z23, Z23
+	VMULPS     Z21, Z23, Z23
+	VADDPS     Z16, Z23, Z23
+	VMULPS     Z21, Z21, Z24
+	VMULPS     Z23, Z24, Z23
+	VADDPS     Z21, Z23, Z21
+	VADDPS     Z17, Z21, Z21
+	VCVTTPS2DQ Z22, Z22
+	VPSRAD     $0x01, Z22, Z23
+	VPADDD     Z0, Z23, Z24
+	VPSLLD     $0x17, Z24, Z24
+	VMULPS     Z24, Z21, Z21
+	VPSUBD     Z23, Z22, Z22
+	VPADDD     Z0, Z22, Z22
+	VPSLLD     $0x17, Z22, Z22
+	VMULPS     Z22, Z21, Z21
+	VMULPS     Z21, Z20, Z20
+	VSUBPS     Z18, Z20, Z20
+	VMOVUPS    128(DI), Z21
+	VMOVUPS    128(CX), Z22
+	VMULPS     Z22, Z21, Z21
+	VADDPS     Z21, Z20, Z20
+	VMULPS     Z20, Z19, Z19
+	VADDPS     Z19, Z18, Z18
+	VMOVUPS    128(R8), Z19
+	VCMPPS     $0x1e, Z19, Z18, K1
+	VMOVUPS    128(R9), Z19
+	VBLENDMPS  Z19, Z18, K1, Z4
+	VMOVUPS    Z4, 128(AX)
+	KMOVW      K1, R13
+	SHLQ       $0x20, R13
+	ORQ        R13, R12
+	VMOVUPS    192(AX), Z18
+	VMOVUPS    192(DX), Z19
+	VMOVUPS    192(BX), Z20
+	VMOVUPS    192(SI), Z21
+	VSUBPS     Z21, Z18, Z21
+	VDIVPS     Z20, Z21, Z21
+	VMAXPS     Z21, Z1, Z21
+	VMINPS     Z21, Z6, Z21
+	VMULPS     Z8, Z21, Z22
+	VADDPS     Z7, Z22, Z22
+	VSUBPS     Z7, Z22, Z22
+	VMULPS     Z9, Z22, Z23
+	VSUBPS     Z23, Z21, Z21
+	VMULPS     Z10, Z22, Z23
+	VSUBPS     Z23, Z21, Z21
+	VMULPS     Z21, Z11, Z23
+	VADDPS     Z12, Z23, Z23
+	VMULPS     Z21, Z23, Z23
+	VADDPS     Z13, Z23, Z23
+	VMULPS     Z21, Z23, Z23
+	VADDPS     Z14, Z23, Z23
+	VMULPS     Z21, Z23, Z23
+	VADDPS     Z15, Z23, Z23
+	VMULPS     Z21, Z23, Z23
+	VADDPS     Z16, Z23, Z23
+	VMULPS     Z21, Z21, Z24
+	VMULPS     Z23, Z24, Z23
+	VADDPS     Z21, Z23, Z21
+	VADDPS     Z17, Z21, Z21
+	VCVTTPS2DQ Z22, Z22
+	VPSRAD     $0x01, Z22, Z23
+	VPADDD     Z0, Z23, Z24
+	VPSLLD     $0x17, Z24, Z24
+	VMULPS     Z24, Z21, Z21
+	VPSUBD     Z23, Z22, Z22
+	VPADDD     Z0, Z22, Z22
+	VPSLLD     $0x17, Z22, Z22
+	VMULPS     Z22, Z21, Z21
+	VMULPS     Z21, Z20, Z20
+	VSUBPS     Z18, Z20, Z20
+	VMOVUPS    192(DI), Z21
+	VMOVUPS    192(CX), Z22
+	VMULPS     Z22, Z21, Z21
+	VADDPS     Z21, Z20, Z20
+	VMULPS     Z20, Z19, Z19
+	VADDPS     Z19, Z18, Z18
+	VMOVUPS    192(R8), Z19
+	VCMPPS     $0x1e, Z19, Z18, K1
+	VMOVUPS    192(R9), Z19
+	VBLENDMPS  Z19, Z18, K1, Z5
+	VMOVUPS    Z5, 192(AX)
+	KMOVW      K1, R13
+	SHLQ       $0x30, R13
+	ORQ        R13, R12
+	MOVQ       R12, (R10)
+	ADDQ       $0x08, R10
+	ADDQ       $0x00000100, AX
+	ADDQ       $0x00000100, CX
+	ADDQ       kStride+64(FP), DX
+	ADDQ       deltaStride+72(FP), BX
+	ADDQ       rhStride+80(FP), SI
+	ADDQ       resStride+88(FP), DI
+	ADDQ       thrStride+96(FP), R8
+	ADDQ       resetStride+104(FP), R9
+	DECQ       R11
+	JNZ        ExponentialAVX512_block
+
+ExponentialAVX512_done:
+	VZEROUPPER
+	RET
+
+DATA constc2d00000<>+0(SB)/4, $0xc2d00000
+GLOBL constc2d00000<>(SB), RODATA|NOPTR, $4
+
+DATA const42b20000<>+0(SB)/4, $0x42b20000
+GLOBL const42b20000<>(SB), RODATA|NOPTR, $4
+
+DATA const4b400000<>+0(SB)/4, $0x4b400000
+GLOBL const4b400000<>(SB), RODATA|NOPTR, $4
+
+DATA const3fb8aa3b<>+0(SB)/4, $0x3fb8aa3b
+GLOBL const3fb8aa3b<>(SB), RODATA|NOPTR, $4
+
+DATA const3f318000<>+0(SB)/4, $0x3f318000
+GLOBL const3f318000<>(SB), RODATA|NOPTR, $4
+
+DATA constb95e8083<>+0(SB)/4, $0xb95e8083
+GLOBL constb95e8083<>(SB), RODATA|NOPTR, $4
+
+DATA const39500d01<>+0(SB)/4, $0x39500d01
+GLOBL const39500d01<>(SB), RODATA|NOPTR, $4
+
+DATA const3ab60b61<>+0(SB)/4, $0x3ab60b61
+GLOBL const3ab60b61<>(SB), RODATA|NOPTR, $4
+
+DATA const3c088889<>+0(SB)/4, $0x3c088889
+GLOBL const3c088889<>(SB), RODATA|NOPTR, $4
+
+DATA const3d2aaaab<>+0(SB)/4, $0x3d2aaaab
+GLOBL const3d2aaaab<>(SB), RODATA|NOPTR, $4
+
+DATA const3e2aaaab<>+0(SB)/4, $0x3e2aaaab
+GLOBL const3e2aaaab<>(SB), RODATA|NOPTR, $4
+
+DATA const3f000000<>+0(SB)/4, $0x3f000000
+GLOBL const3f000000<>(SB), RODATA|NOPTR, $4
+
+DATA const3f800000<>+0(SB)/4, $0x3f800000
+GLOBL const3f800000<>(SB), RODATA|NOPTR, $4
+
+DATA const0000007f<>+0(SB)/4, $0x0000007f
+GLOBL const0000007f<>(SB), RODATA|NOPTR, $4
+
+// func exponentialAVX2(v *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·exponentialAVX2(SB), NOSPLIT, $0-128
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS const0000007f<>+0(SB), Y0
+	VBROADCASTSS constc2d00000<>+0(SB), Y1
+	VBROADCASTSS const42b20000<>+0(SB), Y2
+	VBROADCASTSS const4b400000<>+0(SB), Y3
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y4
+	VBROADCASTSS const3f318000<>+0(SB), Y5
+	VBROADCASTSS constb95e8083<>+0(SB), Y6
+	MOVQ         v+0(FP), AX
+	MOVQ         cur+8(FP), CX
+	MOVQ         k+16(FP), DX
+	MOVQ         delta+24(FP), BX
+	MOVQ         rh+32(FP), SI
+	MOVQ         res+40(FP), DI
+	MOVQ         thr+48(FP), R8
+	MOVQ         reset+56(FP), R9
+	MOVQ         spikes+112(FP), R10
+	MOVQ         blocks+120(FP), R11
+	TESTQ        R11, R11
+	JZ           ExponentialAVX2_done
+
+ExponentialAVX2_block:
+	XORQ         R12, R12
+	VMOVUPS      (AX), Y7
+	VMOVUPS      (DX), Y8
+	VMOVUPS      (BX), Y9
+	VMOVUPS      (SI), Y10
+	VSUBPS       Y10, Y7, Y10
+	VDIVPS       Y9, Y10, Y10
+	VMAXPS       Y10, Y1, Y10
+	VMINPS       Y10, Y2, Y10
+	VMULPS       Y4, Y10, Y11
+	VADDPS       Y3, Y11, Y11
+	VSUBPS       Y3, Y11, Y11
+	VMULPS       Y5, Y11, Y12
+	VSUBPS       Y12, Y10, Y10
+	VMULPS       Y6, Y11, Y12
+	VSUBPS       Y12, Y10, Y10
+	VBROADCASTSS const39500d01<>+0(SB), Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3ab60b61<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3c088889<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3f000000<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y10, Y13
+	VMULPS       Y12, Y13, Y12
+	VADDPS       Y10, Y12, Y10
+	VBROADCASTSS const3f800000<>+0(SB), Y12
+	VADDPS       Y12, Y10, Y10
+	VCVTTPS2DQ   Y11, Y11
+	VPSRAD       $0x01, Y11, Y12
+	VPADDD       Y0, Y12, Y13
+	VPSLLD       $0x17, Y13, Y13
+	VMULPS       Y13, Y10, Y10
+	VPSUBD       Y12, Y11, Y11
+	VPADDD       Y0, Y11, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VMULPS       Y11, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      (DI), Y10
+	VMOVUPS      (CX), Y11
+	VMULPS       Y11, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y9, Y8, Y8
+	VADDPS       Y8, Y7, Y7
+	VMOVUPS      (R8), Y8
+	VCMPPS       $0x1e, Y8, Y7, Y8
+	VMOVUPS      (R9), Y9
+	VBLENDVPS    Y8, Y9, Y7, Y7
+	VMOVUPS      Y7, (AX)
+	VMOVMSKPS    Y8, R13
+	ORQ          R13, R12
+	VMOVUPS      32(AX), Y7
+	VMOVUPS      32(DX), Y8
+	VMOVUPS      32(BX), Y9
+	VMOVUPS      32(SI), Y10
+	VSUBPS       Y10, Y7, Y10
+	VDIVPS       Y9, Y10, Y10
+	VMAXPS       Y10, Y1, Y10
+	VMINPS       Y10, Y2, Y10
+	VMULPS       Y4, Y10, Y11
+	VADDPS       Y3, Y11, Y11
+	VSUBPS       Y3, Y11, Y11
+	VMULPS       Y5, Y11, Y12
+	VSUBPS       Y12, Y10, Y10
+	VMULPS       Y6, Y11, Y12
+	VSUBPS       Y12, Y10, Y10
+	VBROADCASTSS const39500d01<>+0(SB), Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3ab60b61<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3c088889<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3f000000<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y10, Y13
+	VMULPS       Y12, Y13, Y12
+	VADDPS       Y10, Y12, Y10
+	VBROADCASTSS const3f800000<>+0(SB), Y12
+	VADDPS       Y12, Y10, Y10
+	VCVTTPS2DQ   Y11, Y11
+	VPSRAD       $0x01, Y11, Y12
+	VPADDD       Y0, Y12, Y13
+	VPSLLD       $0x17, Y13, Y13
+	VMULPS       Y13, Y10, Y10
+	VPSUBD       Y12, Y11, Y11
+	VPADDD       Y0, Y11, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VMULPS       Y11, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      32(DI), Y10
+	VMOVUPS      32(CX), Y11
+	VMULPS       Y11, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y9, Y8, Y8
+	VADDPS       Y8, Y7, Y7
+	VMOVUPS      32(R8), Y8
+	VCMPPS       $0x1e, Y8, Y7, Y8
+	VMOVUPS      32(R9), Y9
+	VBLENDVPS    Y8, Y9, Y7, Y7
+	VMOVUPS      Y7, 32(AX)
+	VMOVMSKPS    Y8, R13
+	SHLQ         $0x08, R13
+	ORQ          R13, R12
+	VMOVUPS      64(AX), Y7
+	VMOVUPS      64(DX), Y8
+	VMOVUPS      64(BX), Y9
+	VMOVUPS      64(SI), Y10
+	VSUBPS       Y10, Y7, Y10
+	VDIVPS       Y9, Y10, Y10
+	VMAXPS       Y10, Y1, Y10
+	VMINPS       Y10, Y2, Y10
+	VMULPS       Y4, Y10, Y11
+	VADDPS       Y3, Y11, Y11
+	VSUBPS       Y3, Y11, Y11
+	VMULPS       Y5, Y11, Y12
+	VSUBPS       Y12, Y10, Y10
+	VMULPS       Y6, Y11, Y12
+	VSUBPS       Y12, Y10, Y10
+	VBROADCASTSS const39500d01<>+0(SB), Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3ab60b61<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3c088889<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3f000000<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y10, Y13
+	VMULPS       Y12, Y13, Y12
+	VADDPS       Y10, Y12, Y10
+	VBROADCASTSS const3f800000<>+0(SB), Y12
+	VADDPS       Y12, Y10, Y10
+	VCVTTPS2DQ   Y11, Y11
+	VPSRAD       $0x01, Y11, Y12
+	VPADDD       Y0, Y12, Y13
+	VPSLLD       $0x17, Y13, Y13
+	VMULPS       Y13, Y10, Y10
+	VPSUBD       Y12, Y11, Y11
+	VPADDD       Y0, Y11, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VMULPS       Y11, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      64(DI), Y10
+	VMOVUPS      64(CX), Y11
+	VMULPS       Y11, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y9, Y8, Y8
+	VADDPS       Y8, Y7, Y7
+	VMOVUPS      64(R8), Y8
+	VCMPPS       $0x1e, Y8, Y7, Y8
+	VMOVUPS      64(R9), Y9
+	VBLENDVPS    Y8, Y9, Y7, Y7
+	VMOVUPS      Y7, 64(AX)
+	VMOVMSKPS    Y8, R13
+	SHLQ         $0x10, R13
+	ORQ          R13, R12
+	VMOVUPS      96(AX), Y7
+	VMOVUPS      96(DX), Y8
+	VMOVUPS      96(BX), Y9
+	VMOVUPS      96(SI), Y10
+	VSUBPS       Y10, Y7, Y10
+	VDIVPS       Y9, Y10, Y10
+	VMAXPS       Y10, Y1, Y10
+	VMINPS       Y10, Y2, Y10
+	VMULPS       Y4, Y10, Y11
+	VADDPS       Y3, Y11, Y11
+	VSUBPS       Y3, Y11, Y11
+	VMULPS       Y5, Y11, Y12
+	VSUBPS       Y12, Y10, Y10
+	VMULPS       Y6, Y11, Y12
+	VSUBPS       Y12, Y10, Y10
+	VBROADCASTSS const39500d01<>+0(SB), Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3ab60b61<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3c088889<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3f000000<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y10, Y13
+	VMULPS       Y12, Y13, Y12
+	VADDPS       Y10, Y12, Y10
+	VBROADCASTSS const3f800000<>+0(SB), Y12
+	VADDPS       Y12, Y10, Y10
+	VCVTTPS2DQ   Y11, Y11
+	VPSRAD       $0x01, Y11, Y12
+	VPADDD       Y0, Y12, Y13
+	VPSLLD       $0x17, Y13, Y13
+	VMULPS       Y13, Y10, Y10
+	VPSUBD       Y12, Y11, Y11
+	VPADDD       Y0, Y11, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VMULPS       Y11, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      96(DI), Y10
+	VMOVUPS      96(CX), Y11
+	VMULPS       Y11, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y9, Y8, Y8
+	VADDPS       Y8, Y7, Y7
+	VMOVUPS      96(R8), Y8
+	VCMPPS       $0x1e, Y8, Y7, Y8
+	VMOVUPS      96(R9), Y9
+	VBLENDVPS    Y8, Y9, Y7, Y7
+	VMOVUPS      Y7, 96(AX)
+	VMOVMSKPS    Y8, R13
+	SHLQ         $0x18, R13
+	ORQ          R13, R12
+	VMOVUPS      128(AX), Y7
+	VMOVUPS      128(DX), Y8
+	VMOVUPS      128(BX), Y9
+	VMOVUPS      128(SI), Y10
+	VSUBPS       Y10, Y7, Y10
+	VDIVPS       Y9, Y10, Y10
+	VMAXPS       Y10, Y1, Y10
+	VMINPS       Y10, Y2, Y10
+	VMULPS       Y4, Y10, Y11
+	VADDPS       Y3, Y11, Y11
+	VSUBPS       Y3, Y11, Y11
+	VMULPS       Y5, Y11, Y12
+	VSUBPS       Y12, Y10, Y10
+	VMULPS       Y6, Y11, Y12
+	VSUBPS       Y12, Y10, Y10
+	VBROADCASTSS const39500d01<>+0(SB), Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3ab60b61<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3c088889<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3f000000<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y10, Y13
+	VMULPS       Y12, Y13, Y12
+	VADDPS       Y10, Y12, Y10
+	VBROADCASTSS const3f800000<>+0(SB), Y12
+	VADDPS       Y12, Y10, Y10
+	VCVTTPS2DQ   Y11, Y11
+	VPSRAD       $0x01, Y11, Y12
+	VPADDD       Y0, Y12, Y13
+	VPSLLD       $0x17, Y13, Y13
+	VMULPS       Y13, Y10, Y10
+	VPSUBD       Y12, Y11, Y11
+	VPADDD       Y0, Y11, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VMULPS       Y11, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      128(DI), Y10
+	VMOVUPS      128(CX), Y11
+	VMULPS       Y11, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y9, Y8, Y8
+	VADDPS       Y8, Y7, Y7
+	VMOVUPS      128(R8), Y8
+	VCMPPS       $0x1e, Y8, Y7, Y8
+	VMOVUPS      128(R9), Y9
+	VBLENDVPS    Y8, Y9, Y7, Y7
+	VMOVUPS      Y7, 128(AX)
+	VMOVMSKPS    Y8, R13
+	SHLQ         $0x20, R13
+	ORQ          R13, R12
+	VMOVUPS      160(AX), Y7
+	VMOVUPS      160(DX), Y8
+	VMOVUPS      160(BX), Y9
+	VMOVUPS      160(SI), Y10
+	VSUBPS       Y10, Y7, Y10
+	VDIVPS       Y9, Y10, Y10
+	VMAXPS       Y10, Y1, Y10
+	VMINPS       Y10, Y2, Y10
+	VMULPS       Y4, Y10, Y11
+	VADDPS       Y3, Y11, Y11
+	VSUBPS       Y3, Y11, Y11
+	VMULPS       Y5, Y11, Y12
+	VSUBPS       Y12, Y10, Y10
+	VMULPS       Y6, Y11, Y12
+	VSUBPS       Y12, Y10, Y10
+	VBROADCASTSS const39500d01<>+0(SB), Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3ab60b61<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3c088889<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3f000000<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y10, Y13
+	VMULPS       Y12, Y13, Y12
+	VADDPS       Y10, Y12, Y10
+	VBROADCASTSS const3f800000<>+0(SB), Y12
+	VADDPS       Y12, Y10, Y10
+	VCVTTPS2DQ   Y11, Y11
+	VPSRAD       $0x01, Y11, Y12
+	VPADDD       Y0, Y12, Y13
+	VPSLLD       $0x17, Y13, Y13
+	VMULPS       Y13, Y10, Y10
+	VPSUBD       Y12, Y11, Y11
+	VPADDD       Y0, Y11, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VMULPS       Y11, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      160(DI), Y10
+	VMOVUPS      160(CX), Y11
+	VMULPS       Y11, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y9, Y8, Y8
+	VADDPS       Y8, Y7, Y7
+	VMOVUPS      160(R8), Y8
+	VCMPPS       $0x1e, Y8, Y7, Y8
+	VMOVUPS      160(R9), Y9
+	VBLENDVPS    Y8, Y9, Y7, Y7
+	VMOVUPS      Y7, 160(AX)
+	VMOVMSKPS    Y8, R13
+	SHLQ         $0x28, R13
+	ORQ          R13, R12
+	VMOVUPS      192(AX), Y7
+	VMOVUPS      192(DX), Y8
+	VMOVUPS      192(BX), Y9
+	VMOVUPS      192(SI), Y10
+	VSUBPS       Y10, Y7, Y10
+	VDIVPS       Y9, Y10, Y10
+	VMAXPS       Y10, Y1, Y10
+	VMINPS       Y10, Y2, Y10
+	VMULPS       Y4, Y10, Y11
+	VADDPS       Y3, Y11, Y11
+	VSUBPS       Y3, Y11, Y11
+	VMULPS       Y5, Y11, Y12
+	VSUBPS       Y12, Y10, Y10
+	VMULPS       Y6, Y11, Y12
+	VSUBPS       Y12, Y10, Y10
+	VBROADCASTSS const39500d01<>+0(SB), Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3ab60b61<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3c088889<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3f000000<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y10, Y13
+	VMULPS       Y12, Y13, Y12
+	VADDPS       Y10, Y12, Y10
+	VBROADCASTSS const3f800000<>+0(SB), Y12
+	VADDPS       Y12, Y10, Y10
+	VCVTTPS2DQ   Y11, Y11
+	VPSRAD       $0x01, Y11, Y12
+	VPADDD       Y0, Y12, Y13
+	VPSLLD       $0x17, Y13, Y13
+	VMULPS       Y13, Y10, Y10
+	VPSUBD       Y12, Y11, Y11
+	VPADDD       Y0, Y11, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VMULPS       Y11, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      192(DI), Y10
+	VMOVUPS      192(CX), Y11
+	VMULPS       Y11, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y9, Y8, Y8
+	VADDPS       Y8, Y7, Y7
+	VMOVUPS      192(R8), Y8
+	VCMPPS       $0x1e, Y8, Y7, Y8
+	VMOVUPS      192(R9), Y9
+	VBLENDVPS    Y8, Y9, Y7, Y7
+	VMOVUPS      Y7, 192(AX)
+	VMOVMSKPS    Y8, R13
+	SHLQ         $0x30, R13
+	ORQ          R13, R12
+	VMOVUPS      224(AX), Y7
+	VMOVUPS      224(DX), Y8
+	VMOVUPS      224(BX), Y9
+	VMOVUPS      224(SI), Y10
+	VSUBPS       Y10, Y7, Y10
+	VDIVPS       Y9, Y10, Y10
+	VMAXPS       Y10, Y1, Y10
+	VMINPS       Y10, Y2, Y10
+	VMULPS       Y4, Y10, Y11
+	VADDPS       Y3, Y11, Y11
+	VSUBPS       Y3, Y11, Y11
+	VMULPS       Y5, Y11, Y12
+	VSUBPS       Y12, Y10, Y10
+	VMULPS       Y6, Y11, Y12
+	VSUBPS       Y12, Y10, Y10
+	VBROADCASTSS const39500d01<>+0(SB), Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3ab60b61<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3c088889<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y12, Y12
+	VBROADCASTSS const3f000000<>+0(SB), Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y10, Y10, Y13
+	VMULPS       Y12, Y13, Y12
+	VADDPS       Y10, Y12, Y10
+	VBROADCASTSS const3f800000<>+0(SB), Y12
+	VADDPS       Y12, Y10, Y10
+	VCVTTPS2DQ   Y11, Y11
+	VPSRAD       $0x01, Y11, Y12
+	VPADDD       Y0, Y12, Y13
+	VPSLLD       $0x17, Y13, Y13
+	VMULPS       Y13, Y10, Y10
+	VPSUBD       Y12, Y11, Y11
+	VPADDD       Y0, Y11, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VMULPS       Y11, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      224(DI), Y10
+	VMOVUPS      224(CX), Y11
+	VMULPS       Y11, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y9, Y8, Y8
+	VADDPS       Y8, Y7, Y7
+	VMOVUPS      224(R8), Y8
+	VCMPPS       $0x1e, Y8, Y7, Y8
+	VMOVUPS      224(R9), Y9
+	VBLENDVPS    Y8, Y9, Y7, Y7
+	VMOVUPS      Y7, 224(AX)
+	VMOVMSKPS    Y8, R13
+	SHLQ         $0x38, R13
+	ORQ          R13, R12
+	MOVQ         R12, (R10)
+	ADDQ         $0x08, R10
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000100, CX
+	ADDQ         kStride+64(FP), DX
+	ADDQ         deltaStride+72(FP), BX
+	ADDQ         rhStride+80(FP), SI
+	ADDQ         resStride+88(FP), DI
+	ADDQ         thrStride+96(FP), R8
+	ADDQ         resetStride+104(FP), R9
+	DECQ         R11
+	JNZ          ExponentialAVX2_block
+
+ExponentialAVX2_done:
+	VZEROUPPER
+	RET
+
+// func exponentialUniformAVX512(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·exponentialUniformAVX512(SB), NOSPLIT, $0-56
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS const0000007f<>+0(SB), Z0
+	VBROADCASTSS k+16(FP), Z1
+	VBROADCASTSS delta+20(FP), Z6
+	VBROADCASTSS rh+24(FP), Z7
+	VBROADCASTSS constc2d00000<>+0(SB), Z8
+	VBROADCASTSS const42b20000<>+0(SB), Z9
+	VBROADCASTSS const4b400000<>+0(SB), Z10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Z11
+	VBROADCASTSS const3f318000<>+0(SB), Z12
+	VBROADCASTSS constb95e8083<>+0(SB), Z13
+	VBROADCASTSS const39500d01<>+0(SB), Z14
+	VBROADCASTSS const3ab60b61<>+0(SB), Z15
+	VBROADCASTSS const3c088889<>+0(SB), Z16
+	VBROADCASTSS const3d2aaaab<>+0(SB), Z17
+	VBROADCASTSS const3e2aaaab<>+0(SB), Z18
+	VBROADCASTSS const3f000000<>+0(SB), Z19
+	VBROADCASTSS const3f800000<>+0(SB), Z20
+	VBROADCASTSS res+28(FP), Z21
+	MOVQ         v+0(FP), AX
+	MOVQ         cur+8(FP), CX
+	MOVQ         spikes+40(FP), DX
+	MOVQ         blocks+48(FP), BX
+	TESTQ        BX, BX
+	JZ           ExponentialUniformAVX512_done
+
+ExponentialUniformAVX512_block:
+	XORQ         SI, SI
+	VMOVUPS      (AX), Z22
+	VSUBPS       Z7, Z22, Z23
+	VDIVPS       Z6, Z23, Z23
+	VMAXPS       Z23, Z8, Z23
+	VMINPS       Z23, Z9, Z23
+	VMULPS       Z11, Z23, Z24
+	VADDPS       Z10, Z24, Z24
+	VSUBPS       Z10, Z24, Z24
+	VMULPS       Z12, Z24, Z25
+	VSUBPS       Z25, Z23, Z23
+	VMULPS       Z13, Z24, Z25
+	VSUBPS       Z25, Z23, Z23
+	VMULPS       Z23, Z14, Z25
+	VADDPS       Z15, Z25, Z25
+	VMULPS       Z23, Z25, Z25
+	VADDPS       Z16, Z25, Z25
+	VMULPS       Z23, Z25, Z25
+	VADDPS       Z17, Z25, Z25
+	VMULPS       Z23, Z25, Z25
+	VADDPS       Z18, Z25, Z25
+	VMULPS       Z23, Z25, Z25
+	VADDPS       Z19, Z25, Z25
+	VMULPS       Z23, Z23, Z26
+	VMULPS       Z25, Z26, Z25
+	VADDPS       Z23, Z25, Z23
+	VADDPS       Z20, Z23, Z23
+	VCVTTPS2DQ   Z24, Z24
+	VPSRAD       $0x01, Z24, Z25
+	VPADDD       Z0, Z25, Z26
+	VPSLLD       $0x17, Z26, Z26
+	VMULPS       Z26, Z23, Z23
+	VPSUBD       Z25, Z24, Z24
+	VPADDD       Z0, Z24, Z24
+	VPSLLD       $0x17, Z24, Z24
+	VMULPS       Z24, Z23, Z23
+	VMULPS       Z23, Z6, Z23
+	VSUBPS       Z22, Z23, Z23
+	VMOVUPS      (CX), Z24
+	VMULPS       Z24, Z21, Z24
+	VADDPS       Z24, Z23, Z23
+	VMULPS       Z23, Z1, Z23
+	VADDPS       Z23, Z22, Z22
+	VBROADCASTSS thr+32(FP), Z23
+	VCMPPS       $0x1e, Z23, Z22, K1
+	VBROADCASTSS reset+36(FP), Z23
+	VBLENDMPS    Z23, Z22, K1, Z2
+	VMOVUPS      Z2, (AX)
+	KMOVW        K1, DI
+	ORQ          DI, SI
+	VMOVUPS      64(AX), Z22
+	VSUBPS       Z7, Z22, Z23
+	VDIVPS       Z6, Z23, Z23
+	VMAXPS       Z23, Z8, Z23
+	VMINPS       Z23, Z9, Z23
+	VMULPS       Z11, Z23, Z24
+	VADDPS       Z10, Z24, Z24
+	VSUBPS       Z10, Z24, Z24
+	VMULPS       Z12, Z24, Z25
+	VSUBPS       Z25, Z23, Z23
+	VMULPS       Z13, Z24, Z25
+	VSUBPS       Z25, Z23, Z23
+	VMULPS       Z23, Z14, Z25
+	VADDPS       Z15, Z25, Z25
+	VMULPS       Z23, Z25, Z25
+	VADDPS       Z16, Z25, Z25
+	VMULPS       Z23, Z25, Z25
+	VADDPS       Z17, Z25, Z25
+	VMULPS       Z23, Z25, Z25
+	VADDPS       Z18, Z25, Z25
+	VMULPS       Z23, Z25, Z25
+	VADDPS       Z19, Z25, Z25
+	VMULPS       Z23, Z23, Z26
+	VMULPS       Z25, Z26, Z25
+	VADDPS       Z23, Z25, Z23
+	VADDPS       Z20, Z23, Z23
+	VCVTTPS2DQ   Z24, Z24
+	VPSRAD       $0x01, Z24, Z25
+	VPADDD       Z0, Z25, Z26
+	VPSLLD       $0x17, Z26, Z26
+	VMULPS       Z26, Z23, Z23
+	VPSUBD       Z25, Z24, Z24
+	VPADDD       Z0, Z24, Z24
+	VPSLLD       $0x17, Z24, Z24
+	VMULPS       Z24, Z23, Z23
+	VMULPS       Z23, Z6, Z23
+	VSUBPS       Z22, Z23, Z23
+	VMOVUPS      64(CX), Z24
+	VMULPS       Z24, Z21, Z24
+	VADDPS       Z24, Z23, Z23
+	VMULPS       Z23, Z1, Z23
+	VADDPS       Z23, Z22, Z22
+	VBROADCASTSS thr+32(FP), Z23
+	VCMPPS       $0x1e, Z23, Z22, K1
+	VBROADCASTSS reset+36(FP), Z23
+	VBLENDMPS    Z23, Z22, K1, Z3
+	VMOVUPS      Z3, 64(AX)
+	KMOVW        K1, DI
+	SHLQ         $0x10, DI
+	ORQ          DI, SI
+	VMOVUPS      128(AX), Z22
+	VSUBPS       Z7, Z22, Z23
+	VDIVPS       Z6, Z23, Z23
+	VMAXPS       Z23, Z8, Z23
+	VMINPS       Z23, Z9, Z23
+	VMULPS       Z11, Z23, Z24
+	VADDPS       Z10, Z24, Z24
+	VSUBPS       Z10, Z24, Z24
+	VMULPS       Z12, Z24, Z25
+	VSUBPS       Z25, Z23, Z23
+	VMULPS       Z13, Z24, Z25
+	VSUBPS       Z25, Z23, Z23
+	VMULPS       Z23, Z14, Z25
+	VADDPS       Z15, Z25, Z25
+	VMULPS       Z23, Z25, Z25
+	VADDPS       Z16, Z25, Z25
+	VMULPS       Z23, Z25, Z25
+	VADDPS       Z17, Z25, Z25
+	VMULPS       Z23, Z25, Z25
+	VADDPS       Z18, Z25, Z25
+	VMULPS       Z23, Z25, Z25
+	VADDPS       Z19, Z25, Z25
+	VMULPS       Z23, Z23, Z26
+	VMULPS       Z25, Z26, Z25
+	VADDPS       Z23, Z25, Z23
+	VADDPS       Z20, Z23, Z23
+	VCVTTPS2DQ   Z24, Z24
+	VPSRAD       $0x01, Z24, Z25
+	VPADDD       Z0, Z25, Z26
+	VPSLLD       $0x17, Z26, Z26
+	VMULPS       Z26, Z23, Z23
+	VPSUBD       Z25, Z24, Z24
+	VPADDD       Z0, Z24, Z24
+	VPSLLD       $0x17, Z24, Z24
+	VMULPS       Z24, Z23, Z23
+	VMULPS       Z23, Z6, Z23
+	VSUBPS       Z22, Z23, Z23
+	VMOVUPS      128(CX), Z24
+	VMULPS       Z24, Z21, Z24
+	VADDPS       Z24, Z23, Z23
+	VMULPS       Z23, Z1, Z23
+	VADDPS       Z23, Z22, Z22
+	VBROADCASTSS thr+32(FP), Z23
+	VCMPPS       $0x1e, Z23, Z22, K1
+	VBROADCASTSS reset+36(FP), Z23
+	VBLENDMPS    Z23, Z22, K1, Z4
+	VMOVUPS      Z4, 128(AX)
+	KMOVW        K1, DI
+	SHLQ         $0x20, DI
+	ORQ          DI, SI
+	VMOVUPS      192(AX), Z22
+	VSUBPS       Z7, Z22, Z23
+	VDIVPS       Z6, Z23, Z23
+	VMAXPS       Z23, Z8, Z23
+	VMINPS       Z23, Z9, Z23
+	VMULPS       Z11, Z23, Z24
+	VADDPS       Z10, Z24, Z24
+	VSUBPS       Z10, Z24, Z24
+	VMULPS       Z12, Z24, Z25
+	VSUBPS       Z25, Z23, Z23
+	VMULPS       Z13, Z24, Z25
+	VSUBPS       Z25, Z23, Z23
+	VMULPS       Z23, Z14, Z25
+	VADDPS       Z15, Z25, Z25
+	VMULPS       Z23, Z25, Z25
+	VADDPS       Z16, Z25, Z25
+	VMULPS       Z23, Z25, Z25
+	VADDPS       Z17, Z25, Z25
+	VMULPS       Z23, Z25, Z25
+	VADDPS       Z18, Z25, Z25
+	VMULPS       Z23, Z25, Z25
+	VADDPS       Z19, Z25, Z25
+	VMULPS       Z23, Z23, Z26
+	VMULPS       Z25, Z26, Z25
+	VADDPS       Z23, Z25, Z23
+	VADDPS       Z20, Z23, Z23
+	VCVTTPS2DQ   Z24, Z24
+	VPSRAD       $0x01, Z24, Z25
+	VPADDD       Z0, Z25, Z26
+	VPSLLD       $0x17, Z26, Z26
+	VMULPS       Z26, Z23, Z23
+	VPSUBD       Z25, Z24, Z24
+	VPADDD       Z0, Z24, Z24
+	VPSLLD       $0x17, Z24, Z24
+	VMULPS       Z24, Z23, Z23
+	VMULPS       Z23, Z6, Z23
+	VSUBPS       Z22, Z23, Z23
+	VMOVUPS      192(CX), Z24
+	VMULPS       Z24, Z21, Z24
+	VADDPS       Z24, Z23, Z23
+	VMULPS       Z23, Z1, Z23
+	VADDPS       Z23, Z22, Z22
+	VBROADCASTSS thr+32(FP), Z23
+	VCMPPS       $0x1e, Z23, Z22, K1
+	VBROADCASTSS reset+36(FP), Z23
+	VBLENDMPS    Z23, Z22, K1, Z5
+	VMOVUPS      Z5, 192(AX)
+	KMOVW        K1, DI
+	SHLQ         $0x30, DI
+	ORQ          DI, SI
+	MOVQ         SI, (DX)
+	ADDQ         $0x08, DX
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000100, CX
+	DECQ         BX
+	JNZ          ExponentialUniformAVX512_block
+
+ExponentialUniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func exponentialUniformAVX2(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·exponentialUniformAVX2(SB), NOSPLIT, $0-56
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS const0000007f<>+0(SB), Y0
+	VBROADCASTSS k+16(FP), Y1
+	VBROADCASTSS delta+20(FP), Y2
+	VBROADCASTSS rh+24(FP), Y3
+	VBROADCASTSS constc2d00000<>+0(SB), Y4
+	VBROADCASTSS const42b20000<>+0(SB), Y5
+	VBROADCASTSS const4b400000<>+0(SB), Y6
+	MOVQ         v+0(FP), AX
+	MOVQ         cur+8(FP), CX
+	MOVQ         spikes+40(FP), DX
+	MOVQ         blocks+48(FP), BX
+	TESTQ        BX, BX
+	JZ           ExponentialUniformAVX2_done
+
+ExponentialUniformAVX2_block:
+	XORQ         SI, SI
+	VMOVUPS      (AX), Y7
+	VSUBPS       Y3, Y7, Y8
+	VDIVPS       Y2, Y8, Y8
+	VMAXPS       Y8, Y4, Y8
+	VMINPS       Y8, Y5, Y8
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VADDPS       Y6, Y9, Y9
+	VSUBPS       Y6, Y9, Y9
+	VBROADCASTSS const3f318000<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VSUBPS       Y10, Y8, Y8
+	VBROADCASTSS constb95e8083<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VSUBPS       Y10, Y8, Y8
+	VBROADCASTSS const39500d01<>+0(SB), Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3ab60b61<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3c088889<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3f000000<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y8, Y11
+	VMULPS       Y10, Y11, Y10
+	VADDPS       Y8, Y10, Y8
+	VBROADCASTSS const3f800000<>+0(SB), Y10
+	VADDPS       Y10, Y8, Y8
+	VCVTTPS2DQ   Y9, Y9
+	VPSRAD       $0x01, Y9, Y10
+	VPADDD       Y0, Y10, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VMULPS       Y11, Y8, Y8
+	VPSUBD       Y10, Y9, Y9
+	VPADDD       Y0, Y9, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y8, Y8
+	VMULPS       Y8, Y2, Y8
+	VSUBPS       Y7, Y8, Y8
+	VBROADCASTSS res+28(FP), Y9
+	VMOVUPS      (CX), Y10
+	VMULPS       Y10, Y9, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y8, Y1, Y8
+	VADDPS       Y8, Y7, Y7
+	VBROADCASTSS thr+32(FP), Y8
+	VCMPPS       $0x1e, Y8, Y7, Y8
+	VBROADCASTSS reset+36(FP), Y9
+	VBLENDVPS    Y8, Y9, Y7, Y7
+	VMOVUPS      Y7, (AX)
+	VMOVMSKPS    Y8, DI
+	ORQ          DI, SI
+	VMOVUPS      32(AX), Y7
+	VSUBPS       Y3, Y7, Y8
+	VDIVPS       Y2, Y8, Y8
+	VMAXPS       Y8, Y4, Y8
+	VMINPS       Y8, Y5, Y8
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VADDPS       Y6, Y9, Y9
+	VSUBPS       Y6, Y9, Y9
+	VBROADCASTSS const3f318000<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VSUBPS       Y10, Y8, Y8
+	VBROADCASTSS constb95e8083<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VSUBPS       Y10, Y8, Y8
+	VBROADCASTSS const39500d01<>+0(SB), Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3ab60b61<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3c088889<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3f000000<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y8, Y11
+	VMULPS       Y10, Y11, Y10
+	VADDPS       Y8, Y10, Y8
+	VBROADCASTSS const3f800000<>+0(SB), Y10
+	VADDPS       Y10, Y8, Y8
+	VCVTTPS2DQ   Y9, Y9
+	VPSRAD       $0x01, Y9, Y10
+	VPADDD       Y0, Y10, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VMULPS       Y11, Y8, Y8
+	VPSUBD       Y10, Y9, Y9
+	VPADDD       Y0, Y9, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y8, Y8
+	VMULPS       Y8, Y2, Y8
+	VSUBPS       Y7, Y8, Y8
+	VBROADCASTSS res+28(FP), Y9
+	VMOVUPS      32(CX), Y10
+	VMULPS       Y10, Y9, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y8, Y1, Y8
+	VADDPS       Y8, Y7, Y7
+	VBROADCASTSS thr+32(FP), Y8
+	VCMPPS       $0x1e, Y8, Y7, Y8
+	VBROADCASTSS reset+36(FP), Y9
+	VBLENDVPS    Y8, Y9, Y7, Y7
+	VMOVUPS      Y7, 32(AX)
+	VMOVMSKPS    Y8, DI
+	SHLQ         $0x08, DI
+	ORQ          DI, SI
+	VMOVUPS      64(AX), Y7
+	VSUBPS       Y3, Y7, Y8
+	VDIVPS       Y2, Y8, Y8
+	VMAXPS       Y8, Y4, Y8
+	VMINPS       Y8, Y5, Y8
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VADDPS       Y6, Y9, Y9
+	VSUBPS       Y6, Y9, Y9
+	VBROADCASTSS const3f318000<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VSUBPS       Y10, Y8, Y8
+	VBROADCASTSS constb95e8083<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VSUBPS       Y10, Y8, Y8
+	VBROADCASTSS const39500d01<>+0(SB), Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3ab60b61<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3c088889<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3f000000<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y8, Y11
+	VMULPS       Y10, Y11, Y10
+	VADDPS       Y8, Y10, Y8
+	VBROADCASTSS const3f800000<>+0(SB), Y10
+	VADDPS       Y10, Y8, Y8
+	VCVTTPS2DQ   Y9, Y9
+	VPSRAD       $0x01, Y9, Y10
+	VPADDD       Y0, Y10, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VMULPS       Y11, Y8, Y8
+	VPSUBD       Y10, Y9, Y9
+	VPADDD       Y0, Y9, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y8, Y8
+	VMULPS       Y8, Y2, Y8
+	VSUBPS       Y7, Y8, Y8
+	VBROADCASTSS res+28(FP), Y9
+	VMOVUPS      64(CX), Y10
+	VMULPS       Y10, Y9, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y8, Y1, Y8
+	VADDPS       Y8, Y7, Y7
+	VBROADCASTSS thr+32(FP), Y8
+	VCMPPS       $0x1e, Y8, Y7, Y8
+	VBROADCASTSS reset+36(FP), Y9
+	VBLENDVPS    Y8, Y9, Y7, Y7
+	VMOVUPS      Y7, 64(AX)
+	VMOVMSKPS    Y8, DI
+	SHLQ         $0x10, DI
+	ORQ          DI, SI
+	VMOVUPS      96(AX), Y7
+	VSUBPS       Y3, Y7, Y8
+	VDIVPS       Y2, Y8, Y8
+	VMAXPS       Y8, Y4, Y8
+	VMINPS       Y8, Y5, Y8
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VADDPS       Y6, Y9, Y9
+	VSUBPS       Y6, Y9, Y9
+	VBROADCASTSS const3f318000<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VSUBPS       Y10, Y8, Y8
+	VBROADCASTSS constb95e8083<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VSUBPS       Y10, Y8, Y8
+	VBROADCASTSS const39500d01<>+0(SB), Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3ab60b61<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3c088889<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3f000000<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y8, Y11
+	VMULPS       Y10, Y11, Y10
+	VADDPS       Y8, Y10, Y8
+	VBROADCASTSS const3f800000<>+0(SB), Y10
+	VADDPS       Y10, Y8, Y8
+	VCVTTPS2DQ   Y9, Y9
+	VPSRAD       $0x01, Y9, Y10
+	VPADDD       Y0, Y10, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VMULPS       Y11, Y8, Y8
+	VPSUBD       Y10, Y9, Y9
+	VPADDD       Y0, Y9, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y8, Y8
+	VMULPS       Y8, Y2, Y8
+	VSUBPS       Y7, Y8, Y8
+	VBROADCASTSS res+28(FP), Y9
+	VMOVUPS      96(CX), Y10
+	VMULPS       Y10, Y9, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y8, Y1, Y8
+	VADDPS       Y8, Y7, Y7
+	VBROADCASTSS thr+32(FP), Y8
+	VCMPPS       $0x1e, Y8, Y7, Y8
+	VBROADCASTSS reset+36(FP), Y9
+	VBLENDVPS    Y8, Y9, Y7, Y7
+	VMOVUPS      Y7, 96(AX)
+	VMOVMSKPS    Y8, DI
+	SHLQ         $0x18, DI
+	ORQ          DI, SI
+	VMOVUPS      128(AX), Y7
+	VSUBPS       Y3, Y7, Y8
+	VDIVPS       Y2, Y8, Y8
+	VMAXPS       Y8, Y4, Y8
+	VMINPS       Y8, Y5, Y8
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VADDPS       Y6, Y9, Y9
+	VSUBPS       Y6, Y9, Y9
+	VBROADCASTSS const3f318000<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VSUBPS       Y10, Y8, Y8
+	VBROADCASTSS constb95e8083<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VSUBPS       Y10, Y8, Y8
+	VBROADCASTSS const39500d01<>+0(SB), Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3ab60b61<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3c088889<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3f000000<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y8, Y11
+	VMULPS       Y10, Y11, Y10
+	VADDPS       Y8, Y10, Y8
+	VBROADCASTSS const3f800000<>+0(SB), Y10
+	VADDPS       Y10, Y8, Y8
+	VCVTTPS2DQ   Y9, Y9
+	VPSRAD       $0x01, Y9, Y10
+	VPADDD       Y0, Y10, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VMULPS       Y11, Y8, Y8
+	VPSUBD       Y10, Y9, Y9
+	VPADDD       Y0, Y9, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y8, Y8
+	VMULPS       Y8, Y2, Y8
+	VSUBPS       Y7, Y8, Y8
+	VBROADCASTSS res+28(FP), Y9
+	VMOVUPS      128(CX), Y10
+	VMULPS       Y10, Y9, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y8, Y1, Y8
+	VADDPS       Y8, Y7, Y7
+	VBROADCASTSS thr+32(FP), Y8
+	VCMPPS       $0x1e, Y8, Y7, Y8
+	VBROADCASTSS reset+36(FP), Y9
+	VBLENDVPS    Y8, Y9, Y7, Y7
+	VMOVUPS      Y7, 128(AX)
+	VMOVMSKPS    Y8, DI
+	SHLQ         $0x20, DI
+	ORQ          DI, SI
+	VMOVUPS      160(AX), Y7
+	VSUBPS       Y3, Y7, Y8
+	VDIVPS       Y2, Y8, Y8
+	VMAXPS       Y8, Y4, Y8
+	VMINPS       Y8, Y5, Y8
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VADDPS       Y6, Y9, Y9
+	VSUBPS       Y6, Y9, Y9
+	VBROADCASTSS const3f318000<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VSUBPS       Y10, Y8, Y8
+	VBROADCASTSS constb95e8083<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VSUBPS       Y10, Y8, Y8
+	VBROADCASTSS const39500d01<>+0(SB), Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3ab60b61<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3c088889<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3f000000<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y8, Y11
+	VMULPS       Y10, Y11, Y10
+	VADDPS       Y8, Y10, Y8
+	VBROADCASTSS const3f800000<>+0(SB), Y10
+	VADDPS       Y10, Y8, Y8
+	VCVTTPS2DQ   Y9, Y9
+	VPSRAD       $0x01, Y9, Y10
+	VPADDD       Y0, Y10, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VMULPS       Y11, Y8, Y8
+	VPSUBD       Y10, Y9, Y9
+	VPADDD       Y0, Y9, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y8, Y8
+	VMULPS       Y8, Y2, Y8
+	VSUBPS       Y7, Y8, Y8
+	VBROADCASTSS res+28(FP), Y9
+	VMOVUPS      160(CX), Y10
+	VMULPS       Y10, Y9, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y8, Y1, Y8
+	VADDPS       Y8, Y7, Y7
+	VBROADCASTSS thr+32(FP), Y8
+	VCMPPS       $0x1e, Y8, Y7, Y8
+	VBROADCASTSS reset+36(FP), Y9
+	VBLENDVPS    Y8, Y9, Y7, Y7
+	VMOVUPS      Y7, 160(AX)
+	VMOVMSKPS    Y8, DI
+	SHLQ         $0x28, DI
+	ORQ          DI, SI
+	VMOVUPS      192(AX), Y7
+	VSUBPS       Y3, Y7, Y8
+	VDIVPS       Y2, Y8, Y8
+	VMAXPS       Y8, Y4, Y8
+	VMINPS       Y8, Y5, Y8
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VADDPS       Y6, Y9, Y9
+	VSUBPS       Y6, Y9, Y9
+	VBROADCASTSS const3f318000<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VSUBPS       Y10, Y8, Y8
+	VBROADCASTSS constb95e8083<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VSUBPS       Y10, Y8, Y8
+	VBROADCASTSS const39500d01<>+0(SB), Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3ab60b61<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3c088889<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3f000000<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y8, Y11
+	VMULPS       Y10, Y11, Y10
+	VADDPS       Y8, Y10, Y8
+	VBROADCASTSS const3f800000<>+0(SB), Y10
+	VADDPS       Y10, Y8, Y8
+	VCVTTPS2DQ   Y9, Y9
+	VPSRAD       $0x01, Y9, Y10
+	VPADDD       Y0, Y10, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VMULPS       Y11, Y8, Y8
+	VPSUBD       Y10, Y9, Y9
+	VPADDD       Y0, Y9, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y8, Y8
+	VMULPS       Y8, Y2, Y8
+	VSUBPS       Y7, Y8, Y8
+	VBROADCASTSS res+28(FP), Y9
+	VMOVUPS      192(CX), Y10
+	VMULPS       Y10, Y9, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y8, Y1, Y8
+	VADDPS       Y8, Y7, Y7
+	VBROADCASTSS thr+32(FP), Y8
+	VCMPPS       $0x1e, Y8, Y7, Y8
+	VBROADCASTSS reset+36(FP), Y9
+	VBLENDVPS    Y8, Y9, Y7, Y7
+	VMOVUPS      Y7, 192(AX)
+	VMOVMSKPS    Y8, DI
+	SHLQ         $0x30, DI
+	ORQ          DI, SI
+	VMOVUPS      224(AX), Y7
+	VSUBPS       Y3, Y7, Y8
+	VDIVPS       Y2, Y8, Y8
+	VMAXPS       Y8, Y4, Y8
+	VMINPS       Y8, Y5, Y8
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VADDPS       Y6, Y9, Y9
+	VSUBPS       Y6, Y9, Y9
+	VBROADCASTSS const3f318000<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VSUBPS       Y10, Y8, Y8
+	VBROADCASTSS constb95e8083<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VSUBPS       Y10, Y8, Y8
+	VBROADCASTSS const39500d01<>+0(SB), Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3ab60b61<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3c088889<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3f000000<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y8, Y11
+	VMULPS       Y10, Y11, Y10
+	VADDPS       Y8, Y10, Y8
+	VBROADCASTSS const3f800000<>+0(SB), Y10
+	VADDPS       Y10, Y8, Y8
+	VCVTTPS2DQ   Y9, Y9
+	VPSRAD       $0x01, Y9, Y10
+	VPADDD       Y0, Y10, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VMULPS       Y11, Y8, Y8
+	VPSUBD       Y10, Y9, Y9
+	VPADDD       Y0, Y9, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y8, Y8
+	VMULPS       Y8, Y2, Y8
+	VSUBPS       Y7, Y8, Y8
+	VBROADCASTSS res+28(FP), Y9
+	VMOVUPS      224(CX), Y10
+	VMULPS       Y10, Y9, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y8, Y1, Y8
+	VADDPS       Y8, Y7, Y7
+	VBROADCASTSS thr+32(FP), Y8
+	VCMPPS       $0x1e, Y8, Y7, Y8
+	VBROADCASTSS reset+36(FP), Y9
+	VBLENDVPS    Y8, Y9, Y7, Y7
+	VMOVUPS      Y7, 224(AX)
+	VMOVMSKPS    Y8, DI
+	SHLQ         $0x38, DI
+	ORQ          DI, SI
+	MOVQ         SI, (DX)
+	ADDQ         $0x08, DX
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000100, CX
+	DECQ         BX
+	JNZ          ExponentialUniformAVX2_block
+
+ExponentialUniformAVX2_done:
+	VZEROUPPER
+	RET
+
+// func refractoryExponentialAVX512(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
+TEXT ·refractoryExponentialAVX512(SB), NOSPLIT, $0-152
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS const0000007f<>+0(SB), Z2
+	VBROADCASTSS constc2d00000<>+0(SB), Z3
+	VBROADCASTSS const42b20000<>+0(SB), Z4
+	VBROADCASTSS const4b400000<>+0(SB), Z5
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Z6
+	VBROADCASTSS const3f318000<>+0(SB), Z7
+	VBROADCASTSS constb95e8083<>+0(SB), Z8
+	VBROADCASTSS const39500d01<>+0(SB), Z9
+	VBROADCASTSS const3ab60b61<>+0(SB), Z10
+	VBROADCASTSS const3c088889<>+0(SB), Z11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Z12
+	VBROADCASTSS const3e2aaaab<>+0(SB), Z13
+	VBROADCASTSS const3f000000<>+0(SB), Z14
+	VBROADCASTSS const3f800000<>+0(SB), Z15
+	MOVQ         v+0(FP), AX
+	MOVQ         r+8(FP), CX
+	MOVQ         cur+16(FP), DX
+	MOVQ         c+24(FP), BX
+	MOVQ         k+32(FP), SI
+	MOVQ         delta+40(FP), DI
+	MOVQ         rh+48(FP), R8
+	MOVQ         res+56(FP), R9
+	MOVQ         thr+64(FP), R10
+	MOVQ         reset+72(FP), R11
+	MOVQ         spikes+136(FP), R12
+	MOVQ         blocks+144(FP), R13
+	TESTQ        R13, R13
+	JZ           RefractoryExponentialAVX512_done
+
+RefractoryExponentialAVX512_block:
+	XORQ       R14, R14
+	VMOVDQU16  (CX), Y16
+	VMOVUPS    (AX), Z17
+	VMOVDQU16  (BX), Y18
+	VPCMPUW    $0x06, Y18, Y16, K1
+	VMOVUPS    (SI), Z18
+	VMOVUPS    (DI), Z23
+	VMOVUPS    (R8), Z24
+	VSUBPS     Z24, Z17, Z24
+	VDIVPS     Z23, Z24, Z24
+	VMAXPS     Z24, Z3, Z24
+	VMINPS     Z24, Z4, Z24
+	VMULPS     Z6, Z24, Z25
+	VADDPS     Z5, Z25, Z25
+	VSUBPS     Z5, Z25, Z25
+	VMULPS     Z7, Z25, Z26
+	VSUBPS     Z26, Z24, Z24
+	VMULPS     Z8, Z25, Z26
+	VSUBPS     Z26, Z24, Z24
+	VMULPS     Z24, Z9, Z26
+	VADDPS     Z10, Z26, Z26
+	VMULPS     Z24, Z26, Z26
+	VADDPS     Z11, Z26, Z26
+	VMULPS     Z24, Z26, Z26
+	VADDPS     Z12, Z26, Z26
+	VMULPS     Z24, Z26, Z26
+	VADDPS     Z13, Z26, Z26
+	VMULPS     Z24, Z26, Z26
+	VADDPS     Z14, Z26, Z26
+	VMULPS     Z24, Z24, Z27
+	VMULPS     Z26, Z27, Z26
+	VADDPS     Z24, Z26, Z24
+	VADDPS     Z15, Z24, Z24
+	VCVTTPS2DQ Z25, Z25
+	VPSRAD     $0x01, Z25, Z26
+	VPADDD     Z2, Z26, Z27
+	VPSLLD     $0x17, Z27, Z27
+	VMULPS     Z27, Z24, Z24
+	VPSUBD     Z26, Z25, Z25
+	VPADDD     Z2, Z25, Z25
+	VPSLLD     $0x17, Z25, Z25
+	VMULPS     Z25, Z24, Z24
+	VMULPS     Z24, Z23, Z23
+	VSUBPS     Z17, Z23, Z23
+	VMOVUPS    (R9), Z24
+	VMOVUPS    (DX), Z25
+	VMULPS     Z25, Z24, Z24
+	VMOVAPS.Z  Z24, K1, Z24
+	VADDPS     Z24, Z23, Z23
+	VMULPS     Z23, Z18, Z18
+	VADDPS     Z18, Z17, Z17
+	VMOVUPS    (R10), Z18
+	VCMPPS     $0x1e, Z18, Z17, K1, K1
+	VMOVUPS    (R11), Z18
+	VBLENDMPS  Z18, Z17, K1, Z19
+	VMOVUPS    Z19, (AX)
+	VPADDUSW   Y0, Y16, Y16
+	VMOVDQU16  Y1, K1, Y16
+	VMOVDQU16  Y16, (CX)
+	KMOVW      K1, R15
+	ORQ        R15, R14
+	VMOVDQU16  32(CX), Y16
+	VMOVUPS    64(AX), Z17
+	VMOVDQU16  32(BX), Y18
+	VPCMPUW    $0x06, Y18, Y16, K1
+	VMOVUPS    64(SI), Z18
+	VMOVUPS    64(DI), Z23
+	VMOVUPS    64(R8), Z24
+	VSUBPS     Z24, Z17, Z24
+	VDIVPS     Z23, Z24, Z24
+	VMAXPS     Z24, Z3, Z24
+	VMINPS     Z24, Z4, Z24
+	VMULPS     Z6, Z24, Z25
+	VADDPS     Z5, Z25, Z25
+	VSUBPS     Z5, Z25, Z25
+	VMULPS     Z7, Z25, Z26
+	VSUBPS     Z26, Z24, Z24
+	VMULPS     Z8, Z25, Z26
+	VSUBPS     Z26, Z24, Z24
+	VMULPS     Z24, Z9, Z26
+	VADDPS     Z10, Z26, Z26
+	VMULPS     Z24, Z26, Z26
+	VADDPS     Z11, Z26, Z26
+	VMULPS     Z24, Z26, Z26
+	VADDPS     Z12, Z26, Z26
+	VMULPS     Z24, Z26, Z26
+	VADDPS     Z13, Z26, Z26
+	VMULPS     Z24, Z26, Z26
+	VADDPS     Z14, Z26, Z26
+	VMULPS     Z24, Z24, Z27
+	VMULPS     Z26, Z27, Z26
+	VADDPS     Z24, Z26, Z24
+	VADDPS     Z15, Z24, Z24
+	VCVTTPS2DQ Z25, Z25
+	VPSRAD     $0x01, Z25, Z26
+	VPADDD     Z2, Z26, Z27
+	VPSLLD     $0x17, Z27, Z27
+	VMULPS     Z27, Z24, Z24
+	VPSUBD     Z26, Z25, Z25
+	VPADDD     Z2, Z25, Z25
+	VPSLLD     $0x17, Z25, Z25
+	VMULPS     Z25, Z24, Z24
+	VMULPS     Z24, Z23, Z23
+	VSUBPS     Z17, Z23, Z23
+	VMOVUPS    64(R9), Z24
+	VMOVUPS    64(DX), Z25
+	VMULPS     Z25, Z24, Z24
+	VMOVAPS.Z  Z24, K1, Z24
+	VADDPS     Z24, Z23, Z23
+	VMULPS     Z23, Z18, Z18
+	VADDPS     Z18, Z17, Z17
+	VMOVUPS    64(R10), Z18
+	VCMPPS     $0x1e, Z18, Z17, K1, K1
+	VMOVUPS    64(R11), Z18
+	VBLENDMPS  Z18, Z17, K1, Z20
+	VMOVUPS    Z20, 64(AX)
+	VPADDUSW   Y0, Y16, Y16
+	VMOVDQU16  Y1, K1, Y16
+	VMOVDQU16  Y16, 32(CX)
+	KMOVW      K1, R15
+	SHLQ       $0x10, R15
+	ORQ        R15, R14
+	VMOVDQU16  64(CX), Y16
+	VMOVUPS    128(AX), Z17
+	VMOVDQU16  64(BX), Y18
+	VPCMPUW    $0x06, Y18, Y16, K1
+	VMOVUPS    128(SI), Z18
+	VMOVUPS    128(DI), Z23
+	VMOVUPS    128(R8), Z24
+	VSUBPS     Z24, Z17, Z24
+	VDIVPS     Z23, Z24, Z24
+	VMAXPS     Z24, Z3, Z24
+	VMINPS     Z24, Z4, Z24
+	VMULPS     Z6, Z24, Z25
+	VADDPS     Z5, Z25, Z25
+	VSUBPS     Z5, Z25, Z25
+	VMULPS     Z7, Z25, Z26
+	VSUBPS     Z26, Z24, Z24
+	VMULPS     Z8, Z25, Z26
+	VSUBPS     Z26, Z24, Z24
+	VMULPS     Z24, Z9, Z26
+	VADDPS     Z10, Z26, Z26
+	VMULPS     Z24, Z26, Z26
+	VADDPS     Z11, Z26, Z26
+	VMULPS     Z24, Z26, Z26
+	VADDPS     Z12, Z26, Z26
+	VMULPS     Z24, Z26, Z26
+	VADDPS     Z13, Z26, Z26
+	VMULPS     Z24, Z26, Z26
+	VADDPS     Z14, Z26, Z26
+	VMULPS     Z24, Z24, Z27
+	VMULPS     Z26, Z27, Z26
+	VADDPS     Z24, Z26, Z24
+	VADDPS     Z15, Z24, Z24
+	VCVTTPS2DQ Z25, Z25
+	VPSRAD     $0x01, Z25, Z26
+	VPADDD     Z2, Z26, Z27
+	VPSLLD     $0x17, Z27, Z27
+	VMULPS     Z27, Z24, Z24
+	VPSUBD     Z26, Z25, Z25
+	VPADDD     Z2, Z25, Z25
+	VPSLLD     $0x17, Z25, Z25
+	VMULPS     Z25, Z24, Z24
+	VMULPS     Z24, Z23, Z23
+	VSUBPS     Z17, Z23, Z23
+	VMOVUPS    128(R9), Z24
+	VMOVUPS    128(DX), Z25
+	VMULPS     Z25, Z24, Z24
+	VMOVAPS.Z  Z24, K1, Z24
+	VADDPS     Z24, Z23, Z23
+	VMULPS     Z23, Z18, Z18
+	VADDPS     Z18, Z17, Z17
+	VMOVUPS    128(R10), Z18
+	VCMPPS     $0x1e, Z18, Z17, K1, K1
+	VMOVUPS    128(R11), Z18
+	VBLENDMPS  Z18, Z17, K1, Z21
+	VMOVUPS    Z21, 128(AX)
+	VPADDUSW   Y0, Y16, Y16
+	VMOVDQU16  Y1, K1, Y16
+	VMOVDQU16  Y16, 64(CX)
+	KMOVW      K1, R15
+	SHLQ       $0x20, R15
+	ORQ        R15, R14
+	VMOVDQU16  96(CX), Y16
+	VMOVUPS    192(AX), Z17
+	VMOVDQU16  96(BX), Y18
+	VPCMPUW    $0x06, Y18, Y16, K1
+	VMOVUPS    192(SI), Z18
+	VMOVUPS    192(DI), Z23
+	VMOVUPS    192(R8), Z24
+	VSUBPS     Z24, Z17, Z24
+	VDIVPS     Z23, Z24, Z24
+	VMAXPS     Z24, Z3, Z24
+	VMINPS     Z24, Z4, Z24
+	VMULPS     Z6, Z24, Z25
+	VADDPS     Z5, Z25, Z25
+	VSUBPS     Z5, Z25, Z25
+	VMULPS     Z7, Z25, Z26
+	VSUBPS     Z26, Z24, Z24
+	VMULPS     Z8, Z25, Z26
+	VSUBPS     Z26, Z24, Z24
+	VMULPS     Z24, Z9, Z26
+	VADDPS     Z10, Z26, Z26
+	VMULPS     Z24, Z26, Z26
+	VADDPS     Z11, Z26, Z26
+	VMULPS     Z24, Z26, Z26
+	VADDPS     Z12, Z26, Z26
+	VMULPS     Z24, Z26, Z26
+	VADDPS     Z13, Z26, Z26
+	VMULPS     Z24, Z26, Z26
+	VADDPS     Z14, Z26, Z26
+	VMULPS     Z24, Z24, Z27
+	VMULPS     Z26, Z27, Z26
+	VADDPS     Z24, Z26, Z24
+	VADDPS     Z15, Z24, Z24
+	VCVTTPS2DQ Z25, Z25
+	VPSRAD     $0x01, Z25, Z26
+	VPADDD     Z2, Z26, Z27
+	VPSLLD     $0x17, Z27, Z27
+	VMULPS     Z27, Z24, Z24
+	VPSUBD     Z26, Z25, Z25
+	VPADDD     Z2, Z25, Z25
+	VPSLLD     $0x17, Z25, Z25
+	VMULPS     Z25, Z24, Z24
+	VMULPS     Z24, Z23, Z23
+	VSUBPS     Z17, Z23, Z23
+	VMOVUPS    192(R9), Z24
+	VMOVUPS    192(DX), Z25
+	VMULPS     Z25, Z24, Z24
+	VMOVAPS.Z  Z24, K1, Z24
+	VADDPS     Z24, Z23, Z23
+	VMULPS     Z23, Z18, Z18
+	VADDPS     Z18, Z17, Z17
+	VMOVUPS    192(R10), Z18
+	VCMPPS     $0x1e, Z18, Z17, K1, K1
+	VMOVUPS    192(R11), Z18
+	VBLENDMPS  Z18, Z17, K1, Z22
+	VMOVUPS    Z22, 192(AX)
+	VPADDUSW   Y0, Y16, Y16
+	VMOVDQU16  Y1, K1, Y16
+	VMOVDQU16  Y16, 96(CX)
+	KMOVW      K1, R15
+	SHLQ       $0x30, R15
+	ORQ        R15, R14
+	MOVQ       R14, (R12)
+	ADDQ       $0x08, R12
+	ADDQ       $0x00000100, AX
+	ADDQ       $0x00000080, CX
+	ADDQ       $0x00000100, DX
+	ADDQ       cStride+80(FP), BX
+	ADDQ       kStride+88(FP), SI
+	ADDQ       deltaStride+96(FP), DI
+	ADDQ       rhStride+104(FP), R8
+	ADDQ       resStride+112(FP), R9
+	ADDQ       thrStride+120(FP), R10
+	ADDQ       resetStride+128(FP), R11
+	DECQ       R13
+	JNZ        RefractoryExponentialAVX512_block
+
+RefractoryExponentialAVX512_done:
+	VZEROUPPER
+	RET
+
+// func refractoryExponentialAVX2(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·refractoryExponentialAVX2(SB), NOSPLIT, $0-152
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y1
+	VBROADCASTSS const0000007f<>+0(SB), Y2
+	VBROADCASTSS constc2d00000<>+0(SB), Y3
+	VBROADCASTSS const42b20000<>+0(SB), Y4
+	VBROADCASTSS const4b400000<>+0(SB), Y5
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y6
+	VBROADCASTSS const3f318000<>+0(SB), Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y8
+	MOVQ         v+0(FP), AX
+	MOVQ         r+8(FP), CX
+	MOVQ         cur+16(FP), DX
+	MOVQ         c+24(FP), BX
+	MOVQ         k+32(FP), SI
+	MOVQ         delta+40(FP), DI
+	MOVQ         rh+48(FP), R8
+	MOVQ         res+56(FP), R9
+	MOVQ         thr+64(FP), R10
+	MOVQ         reset+72(FP), R11
+	MOVQ         spikes+136(FP), R12
+	MOVQ         blocks+144(FP), R13
+	TESTQ        R13, R13
+	JZ           RefractoryExponentialAVX2_done
+
+RefractoryExponentialAVX2_block:
+	XORQ         R14, R14
+	VPMOVZXWD    (CX), Y9
+	VMOVUPS      (AX), Y10
+	VPMOVZXWD    (BX), Y11
+	VPCMPGTD     Y11, Y9, Y11
+	VMOVUPS      (SI), Y12
+	VMOVUPS      (DI), Y13
+	VMOVUPS      (R8), Y14
+	VSUBPS       Y14, Y10, Y14
+	VDIVPS       Y13, Y14, Y14
+	VMAXPS       Y14, Y3, Y14
+	VMINPS       Y14, Y4, Y14
+	VMULPS       Y6, Y14, Y15
+	VADDPS       Y5, Y15, Y15
+	VSUBPS       Y5, Y15, Y15
+	VMULPS       Y7, Y15, Y16
+	VSUBPS       Y16, Y14, Y14
+	VMULPS       Y8, Y15, Y16
+	VSUBPS       Y16, Y14, Y14
+	VBROADCASTSS const39500d01<>+0(SB), Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3ab60b61<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3c088889<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3f000000<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y14, Y17
+	VMULPS       Y16, Y17, Y16
+	VADDPS       Y14, Y16, Y14
+	VBROADCASTSS const3f800000<>+0(SB), Y16
+	VADDPS       Y16, Y14, Y14
+	VCVTTPS2DQ   Y15, Y15
+	VPSRAD       $0x01, Y15, Y16
+	VPADDD       Y2, Y16, Y17
+	VPSLLD       $0x17, Y17, Y17
+	VMULPS       Y17, Y14, Y14
+	VPSUBD       Y16, Y15, Y15
+	VPADDD       Y2, Y15, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y14, Y14
+	VMULPS       Y14, Y13, Y13
+	VSUBPS       Y10, Y13, Y13
+	VMOVUPS      (R9), Y14
+	VMOVUPS      (DX), Y15
+	VMULPS       Y15, Y14, Y14
+	VANDPS       Y11, Y14, Y14
+	VADDPS       Y14, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VADDPS       Y12, Y10, Y10
+	VMOVUPS      (R10), Y12
+	VCMPPS       $0x1e, Y12, Y10, Y12
+	VANDPS       Y12, Y11, Y11
+	VMOVUPS      (R11), Y12
+	VBLENDVPS    Y11, Y12, Y10, Y10
+	VMOVUPS      Y10, (AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, (CX)
+	VMOVMSKPS    Y11, R15
+	ORQ          R15, R14
+	VPMOVZXWD    16(CX), Y9
+	VMOVUPS      32(AX), Y10
+	VPMOVZXWD    16(BX), Y11
+	VPCMPGTD     Y11, Y9, Y11
+	VMOVUPS      32(SI), Y12
+	VMOVUPS      32(DI), Y13
+	VMOVUPS      32(R8), Y14
+	VSUBPS       Y14, Y10, Y14
+	VDIVPS       Y13, Y14, Y14
+	VMAXPS       Y14, Y3, Y14
+	VMINPS       Y14, Y4, Y14
+	VMULPS       Y6, Y14, Y15
+	VADDPS       Y5, Y15, Y15
+	VSUBPS       Y5, Y15, Y15
+	VMULPS       Y7, Y15, Y16
+	VSUBPS       Y16, Y14, Y14
+	VMULPS       Y8, Y15, Y16
+	VSUBPS       Y16, Y14, Y14
+	VBROADCASTSS const39500d01<>+0(SB), Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3ab60b61<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3c088889<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3f000000<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y14, Y17
+	VMULPS       Y16, Y17, Y16
+	VADDPS       Y14, Y16, Y14
+	VBROADCASTSS const3f800000<>+0(SB), Y16
+	VADDPS       Y16, Y14, Y14
+	VCVTTPS2DQ   Y15, Y15
+	VPSRAD       $0x01, Y15, Y16
+	VPADDD       Y2, Y16, Y17
+	VPSLLD       $0x17, Y17, Y17
+	VMULPS       Y17, Y14, Y14
+	VPSUBD       Y16, Y15, Y15
+	VPADDD       Y2, Y15, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y14, Y14
+	VMULPS       Y14, Y13, Y13
+	VSUBPS       Y10, Y13, Y13
+	VMOVUPS      32(R9), Y14
+	VMOVUPS      32(DX), Y15
+	VMULPS       Y15, Y14, Y14
+	VANDPS       Y11, Y14, Y14
+	VADDPS       Y14, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VADDPS       Y12, Y10, Y10
+	VMOVUPS      32(R10), Y12
+	VCMPPS       $0x1e, Y12, Y10, Y12
+	VANDPS       Y12, Y11, Y11
+	VMOVUPS      32(R11), Y12
+	VBLENDVPS    Y11, Y12, Y10, Y10
+	VMOVUPS      Y10, 32(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 16(CX)
+	VMOVMSKPS    Y11, R15
+	SHLQ         $0x08, R15
+	ORQ          R15, R14
+	VPMOVZXWD    32(CX), Y9
+	VMOVUPS      64(AX), Y10
+	VPMOVZXWD    32(BX), Y11
+	VPCMPGTD     Y11, Y9, Y11
+	VMOVUPS      64(SI), Y12
+	VMOVUPS      64(DI), Y13
+	VMOVUPS      64(R8), Y14
+	VSUBPS       Y14, Y10, Y14
+	VDIVPS       Y13, Y14, Y14
+	VMAXPS       Y14, Y3, Y14
+	VMINPS       Y14, Y4, Y14
+	VMULPS       Y6, Y14, Y15
+	VADDPS       Y5, Y15, Y15
+	VSUBPS       Y5, Y15, Y15
+	VMULPS       Y7, Y15, Y16
+	VSUBPS       Y16, Y14, Y14
+	VMULPS       Y8, Y15, Y16
+	VSUBPS       Y16, Y14, Y14
+	VBROADCASTSS const39500d01<>+0(SB), Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3ab60b61<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3c088889<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3f000000<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y14, Y17
+	VMULPS       Y16, Y17, Y16
+	VADDPS       Y14, Y16, Y14
+	VBROADCASTSS const3f800000<>+0(SB), Y16
+	VADDPS       Y16, Y14, Y14
+	VCVTTPS2DQ   Y15, Y15
+	VPSRAD       $0x01, Y15, Y16
+	VPADDD       Y2, Y16, Y17
+	VPSLLD       $0x17, Y17, Y17
+	VMULPS       Y17, Y14, Y14
+	VPSUBD       Y16, Y15, Y15
+	VPADDD       Y2, Y15, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y14, Y14
+	VMULPS       Y14, Y13, Y13
+	VSUBPS       Y10, Y13, Y13
+	VMOVUPS      64(R9), Y14
+	VMOVUPS      64(DX), Y15
+	VMULPS       Y15, Y14, Y14
+	VANDPS       Y11, Y14, Y14
+	VADDPS       Y14, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VADDPS       Y12, Y10, Y10
+	VMOVUPS      64(R10), Y12
+	VCMPPS       $0x1e, Y12, Y10, Y12
+	VANDPS       Y12, Y11, Y11
+	VMOVUPS      64(R11), Y12
+	VBLENDVPS    Y11, Y12, Y10, Y10
+	VMOVUPS      Y10, 64(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 32(CX)
+	VMOVMSKPS    Y11, R15
+	SHLQ         $0x10, R15
+	ORQ          R15, R14
+	VPMOVZXWD    48(CX), Y9
+	VMOVUPS      96(AX), Y10
+	VPMOVZXWD    48(BX), Y11
+	VPCMPGTD     Y11, Y9, Y11
+	VMOVUPS      96(SI), Y12
+	VMOVUPS      96(DI), Y13
+	VMOVUPS      96(R8), Y14
+	VSUBPS       Y14, Y10, Y14
+	VDIVPS       Y13, Y14, Y14
+	VMAXPS       Y14, Y3, Y14
+	VMINPS       Y14, Y4, Y14
+	VMULPS       Y6, Y14, Y15
+	VADDPS       Y5, Y15, Y15
+	VSUBPS       Y5, Y15, Y15
+	VMULPS       Y7, Y15, Y16
+	VSUBPS       Y16, Y14, Y14
+	VMULPS       Y8, Y15, Y16
+	VSUBPS       Y16, Y14, Y14
+	VBROADCASTSS const39500d01<>+0(SB), Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3ab60b61<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3c088889<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3f000000<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y14, Y17
+	VMULPS       Y16, Y17, Y16
+	VADDPS       Y14, Y16, Y14
+	VBROADCASTSS const3f800000<>+0(SB), Y16
+	VADDPS       Y16, Y14, Y14
+	VCVTTPS2DQ   Y15, Y15
+	VPSRAD       $0x01, Y15, Y16
+	VPADDD       Y2, Y16, Y17
+	VPSLLD       $0x17, Y17, Y17
+	VMULPS       Y17, Y14, Y14
+	VPSUBD       Y16, Y15, Y15
+	VPADDD       Y2, Y15, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y14, Y14
+	VMULPS       Y14, Y13, Y13
+	VSUBPS       Y10, Y13, Y13
+	VMOVUPS      96(R9), Y14
+	VMOVUPS      96(DX), Y15
+	VMULPS       Y15, Y14, Y14
+	VANDPS       Y11, Y14, Y14
+	VADDPS       Y14, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VADDPS       Y12, Y10, Y10
+	VMOVUPS      96(R10), Y12
+	VCMPPS       $0x1e, Y12, Y10, Y12
+	VANDPS       Y12, Y11, Y11
+	VMOVUPS      96(R11), Y12
+	VBLENDVPS    Y11, Y12, Y10, Y10
+	VMOVUPS      Y10, 96(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 48(CX)
+	VMOVMSKPS    Y11, R15
+	SHLQ         $0x18, R15
+	ORQ          R15, R14
+	VPMOVZXWD    64(CX), Y9
+	VMOVUPS      128(AX), Y10
+	VPMOVZXWD    64(BX), Y11
+	VPCMPGTD     Y11, Y9, Y11
+	VMOVUPS      128(SI), Y12
+	VMOVUPS      128(DI), Y13
+	VMOVUPS      128(R8), Y14
+	VSUBPS       Y14, Y10, Y14
+	VDIVPS       Y13, Y14, Y14
+	VMAXPS       Y14, Y3, Y14
+	VMINPS       Y14, Y4, Y14
+	VMULPS       Y6, Y14, Y15
+	VADDPS       Y5, Y15, Y15
+	VSUBPS       Y5, Y15, Y15
+	VMULPS       Y7, Y15, Y16
+	VSUBPS       Y16, Y14, Y14
+	VMULPS       Y8, Y15, Y16
+	VSUBPS       Y16, Y14, Y14
+	VBROADCASTSS const39500d01<>+0(SB), Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3ab60b61<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3c088889<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3f000000<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y14, Y17
+	VMULPS       Y16, Y17, Y16
+	VADDPS       Y14, Y16, Y14
+	VBROADCASTSS const3f800000<>+0(SB), Y16
+	VADDPS       Y16, Y14, Y14
+	VCVTTPS2DQ   Y15, Y15
+	VPSRAD       $0x01, Y15, Y16
+	VPADDD       Y2, Y16, Y17
+	VPSLLD       $0x17, Y17, Y17
+	VMULPS       Y17, Y14, Y14
+	VPSUBD       Y16, Y15, Y15
+	VPADDD       Y2, Y15, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y14, Y14
+	VMULPS       Y14, Y13, Y13
+	VSUBPS       Y10, Y13, Y13
+	VMOVUPS      128(R9), Y14
+	VMOVUPS      128(DX), Y15
+	VMULPS       Y15, Y14, Y14
+	VANDPS       Y11, Y14, Y14
+	VADDPS       Y14, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VADDPS       Y12, Y10, Y10
+	VMOVUPS      128(R10), Y12
+	VCMPPS       $0x1e, Y12, Y10, Y12
+	VANDPS       Y12, Y11, Y11
+	VMOVUPS      128(R11), Y12
+	VBLENDVPS    Y11, Y12, Y10, Y10
+	VMOVUPS      Y10, 128(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 64(CX)
+	VMOVMSKPS    Y11, R15
+	SHLQ         $0x20, R15
+	ORQ          R15, R14
+	VPMOVZXWD    80(CX), Y9
+	VMOVUPS      160(AX), Y10
+	VPMOVZXWD    80(BX), Y11
+	VPCMPGTD     Y11, Y9, Y11
+	VMOVUPS      160(SI), Y12
+	VMOVUPS      160(DI), Y13
+	VMOVUPS      160(R8), Y14
+	VSUBPS       Y14, Y10, Y14
+	VDIVPS       Y13, Y14, Y14
+	VMAXPS       Y14, Y3, Y14
+	VMINPS       Y14, Y4, Y14
+	VMULPS       Y6, Y14, Y15
+	VADDPS       Y5, Y15, Y15
+	VSUBPS       Y5, Y15, Y15
+	VMULPS       Y7, Y15, Y16
+	VSUBPS       Y16, Y14, Y14
+	VMULPS       Y8, Y15, Y16
+	VSUBPS       Y16, Y14, Y14
+	VBROADCASTSS const39500d01<>+0(SB), Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3ab60b61<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3c088889<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3f000000<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y14, Y17
+	VMULPS       Y16, Y17, Y16
+	VADDPS       Y14, Y16, Y14
+	VBROADCASTSS const3f800000<>+0(SB), Y16
+	VADDPS       Y16, Y14, Y14
+	VCVTTPS2DQ   Y15, Y15
+	VPSRAD       $0x01, Y15, Y16
+	VPADDD       Y2, Y16, Y17
+	VPSLLD       $0x17, Y17, Y17
+	VMULPS       Y17, Y14, Y14
+	VPSUBD       Y16, Y15, Y15
+	VPADDD       Y2, Y15, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y14, Y14
+	VMULPS       Y14, Y13, Y13
+	VSUBPS       Y10, Y13, Y13
+	VMOVUPS      160(R9), Y14
+	VMOVUPS      160(DX), Y15
+	VMULPS       Y15, Y14, Y14
+	VANDPS       Y11, Y14, Y14
+	VADDPS       Y14, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VADDPS       Y12, Y10, Y10
+	VMOVUPS      160(R10), Y12
+	VCMPPS       $0x1e, Y12, Y10, Y12
+	VANDPS       Y12, Y11, Y11
+	VMOVUPS      160(R11), Y12
+	VBLENDVPS    Y11, Y12, Y10, Y10
+	VMOVUPS      Y10, 160(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 80(CX)
+	VMOVMSKPS    Y11, R15
+	SHLQ         $0x28, R15
+	ORQ          R15, R14
+	VPMOVZXWD    96(CX), Y9
+	VMOVUPS      192(AX), Y10
+	VPMOVZXWD    96(BX), Y11
+	VPCMPGTD     Y11, Y9, Y11
+	VMOVUPS      192(SI), Y12
+	VMOVUPS      192(DI), Y13
+	VMOVUPS      192(R8), Y14
+	VSUBPS       Y14, Y10, Y14
+	VDIVPS       Y13, Y14, Y14
+	VMAXPS       Y14, Y3, Y14
+	VMINPS       Y14, Y4, Y14
+	VMULPS       Y6, Y14, Y15
+	VADDPS       Y5, Y15, Y15
+	VSUBPS       Y5, Y15, Y15
+	VMULPS       Y7, Y15, Y16
+	VSUBPS       Y16, Y14, Y14
+	VMULPS       Y8, Y15, Y16
+	VSUBPS       Y16, Y14, Y14
+	VBROADCASTSS const39500d01<>+0(SB), Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3ab60b61<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3c088889<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3f000000<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y14, Y17
+	VMULPS       Y16, Y17, Y16
+	VADDPS       Y14, Y16, Y14
+	VBROADCASTSS const3f800000<>+0(SB), Y16
+	VADDPS       Y16, Y14, Y14
+	VCVTTPS2DQ   Y15, Y15
+	VPSRAD       $0x01, Y15, Y16
+	VPADDD       Y2, Y16, Y17
+	VPSLLD       $0x17, Y17, Y17
+	VMULPS       Y17, Y14, Y14
+	VPSUBD       Y16, Y15, Y15
+	VPADDD       Y2, Y15, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y14, Y14
+	VMULPS       Y14, Y13, Y13
+	VSUBPS       Y10, Y13, Y13
+	VMOVUPS      192(R9), Y14
+	VMOVUPS      192(DX), Y15
+	VMULPS       Y15, Y14, Y14
+	VANDPS       Y11, Y14, Y14
+	VADDPS       Y14, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VADDPS       Y12, Y10, Y10
+	VMOVUPS      192(R10), Y12
+	VCMPPS       $0x1e, Y12, Y10, Y12
+	VANDPS       Y12, Y11, Y11
+	VMOVUPS      192(R11), Y12
+	VBLENDVPS    Y11, Y12, Y10, Y10
+	VMOVUPS      Y10, 192(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 96(CX)
+	VMOVMSKPS    Y11, R15
+	SHLQ         $0x30, R15
+	ORQ          R15, R14
+	VPMOVZXWD    112(CX), Y9
+	VMOVUPS      224(AX), Y10
+	VPMOVZXWD    112(BX), Y11
+	VPCMPGTD     Y11, Y9, Y11
+	VMOVUPS      224(SI), Y12
+	VMOVUPS      224(DI), Y13
+	VMOVUPS      224(R8), Y14
+	VSUBPS       Y14, Y10, Y14
+	VDIVPS       Y13, Y14, Y14
+	VMAXPS       Y14, Y3, Y14
+	VMINPS       Y14, Y4, Y14
+	VMULPS       Y6, Y14, Y15
+	VADDPS       Y5, Y15, Y15
+	VSUBPS       Y5, Y15, Y15
+	VMULPS       Y7, Y15, Y16
+	VSUBPS       Y16, Y14, Y14
+	VMULPS       Y8, Y15, Y16
+	VSUBPS       Y16, Y14, Y14
+	VBROADCASTSS const39500d01<>+0(SB), Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3ab60b61<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3c088889<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3f000000<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y14, Y17
+	VMULPS       Y16, Y17, Y16
+	VADDPS       Y14, Y16, Y14
+	VBROADCASTSS const3f800000<>+0(SB), Y16
+	VADDPS       Y16, Y14, Y14
+	VCVTTPS2DQ   Y15, Y15
+	VPSRAD       $0x01, Y15, Y16
+	VPADDD       Y2, Y16, Y17
+	VPSLLD       $0x17, Y17, Y17
+	VMULPS       Y17, Y14, Y14
+	VPSUBD       Y16, Y15, Y15
+	VPADDD       Y2, Y15, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y14, Y14
+	VMULPS       Y14, Y13, Y13
+	VSUBPS       Y10, Y13, Y13
+	VMOVUPS      224(R9), Y14
+	VMOVUPS      224(DX), Y15
+	VMULPS       Y15, Y14, Y14
+	VANDPS       Y11, Y14, Y14
+	VADDPS       Y14, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VADDPS       Y12, Y10, Y10
+	VMOVUPS      224(R10), Y12
+	VCMPPS       $0x1e, Y12, Y10, Y12
+	VANDPS       Y12, Y11, Y11
+	VMOVUPS      224(R11), Y12
+	VBLENDVPS    Y11, Y12, Y10, Y10
+	VMOVUPS      Y10, 224(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 112(CX)
+	VMOVMSKPS    Y11, R15
+	SHLQ         $0x38, R15
+	ORQ          R15, R14
+	MOVQ         R14, (R12)
+	ADDQ         $0x08, R12
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         cStride+80(FP), BX
+	ADDQ         kStride+88(FP), SI
+	ADDQ         deltaStride+96(FP), DI
+	ADDQ         rhStride+104(FP), R8
+	ADDQ         resStride+112(FP), R9
+	ADDQ         thrStride+120(FP), R10
+	ADDQ         resetStride+128(FP), R11
+	DECQ         R13
+	JNZ          RefractoryExponentialAVX2_block
+
+RefractoryExponentialAVX2_done:
+	VZEROUPPER
+	RET
+
+// func refractoryExponentialUniformAVX512(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
+TEXT ·refractoryExponentialUniformAVX512(SB), NOSPLIT, $0-72
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS const0000007f<>+0(SB), Z2
+	VPBROADCASTW c+24(FP), Y3
+	VBROADCASTSS k+28(FP), Z4
+	VBROADCASTSS delta+32(FP), Z5
+	VBROADCASTSS rh+36(FP), Z6
+	VBROADCASTSS constc2d00000<>+0(SB), Z7
+	VBROADCASTSS const42b20000<>+0(SB), Z8
+	VBROADCASTSS const4b400000<>+0(SB), Z9
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Z10
+	VBROADCASTSS const3f318000<>+0(SB), Z11
+	VBROADCASTSS constb95e8083<>+0(SB), Z12
+	VBROADCASTSS const39500d01<>+0(SB), Z13
+	VBROADCASTSS const3ab60b61<>+0(SB), Z14
+	VBROADCASTSS const3c088889<>+0(SB), Z15
+	VBROADCASTSS const3d2aaaab<>+0(SB), Z16
+	VBROADCASTSS const3e2aaaab<>+0(SB), Z17
+	VBROADCASTSS const3f000000<>+0(SB), Z18
+	VBROADCASTSS const3f800000<>+0(SB), Z19
+	MOVQ         v+0(FP), AX
+	MOVQ         r+8(FP), CX
+	MOVQ         cur+16(FP), DX
+	MOVQ         spikes+56(FP), BX
+	MOVQ         blocks+64(FP), SI
+	TESTQ        SI, SI
+	JZ           RefractoryExponentialUniformAVX512_done
+
+RefractoryExponentialUniformAVX512_block:
+	XORQ         DI, DI
+	VMOVDQU16    (CX), Y20
+	VMOVUPS      (AX), Z21
+	VPCMPUW      $0x06, Y3, Y20, K1
+	VSUBPS       Z6, Z21, Z22
+	VDIVPS       Z5, Z22, Z22
+	VMAXPS       Z22, Z7, Z22
+	VMINPS       Z22, Z8, Z22
+	VMULPS       Z10, Z22, Z27
+	VADDPS       Z9, Z27, Z27
+	VSUBPS       Z9, Z27, Z27
+	VMULPS       Z11, Z27, Z28
+	VSUBPS       Z28, Z22, Z22
+	VMULPS       Z12, Z27, Z28
+	VSUBPS       Z28, Z22, Z22
+	VMULPS       Z22, Z13, Z28
+	VADDPS       Z14, Z28, Z28
+	VMULPS       Z22, Z28, Z28
+	VADDPS       Z15, Z28, Z28
+	VMULPS       Z22, Z28, Z28
+	VADDPS       Z16, Z28, Z28
+	VMULPS       Z22, Z28, Z28
+	VADDPS       Z17, Z28, Z28
+	VMULPS       Z22, Z28, Z28
+	VADDPS       Z18, Z28, Z28
+	VMULPS       Z22, Z22, Z29
+	VMULPS       Z28, Z29, Z28
+	VADDPS       Z22, Z28, Z22
+	VADDPS       Z19, Z22, Z22
+	VCVTTPS2DQ   Z27, Z27
+	VPSRAD       $0x01, Z27, Z28
+	VPADDD       Z2, Z28, Z29
+	VPSLLD       $0x17, Z29, Z29
+	VMULPS       Z29, Z22, Z22
+	VPSUBD       Z28, Z27, Z27
+	VPADDD       Z2, Z27, Z27
+	VPSLLD       $0x17, Z27, Z27
+	VMULPS       Z27, Z22, Z22
+	VMULPS       Z22, Z5, Z22
+	VSUBPS       Z21, Z22, Z22
+	VMOVUPS      (DX), Z27
+	VMULPS.BCST  res+40(FP), Z27, Z27
+	VMOVAPS.Z    Z27, K1, Z27
+	VADDPS       Z27, Z22, Z22
+	VMULPS       Z22, Z4, Z22
+	VADDPS       Z22, Z21, Z21
+	VBROADCASTSS thr+44(FP), Z22
+	VCMPPS       $0x1e, Z22, Z21, K1, K1
+	VBROADCASTSS reset+48(FP), Z22
+	VBLENDMPS    Z22, Z21, K1, Z23
+	VMOVUPS      Z23, (AX)
+	VPADDUSW     Y0, Y20, Y20
+	VMOVDQU16    Y1, K1, Y20
+	VMOVDQU16    Y20, (CX)
+	KMOVW        K1, R8
+	ORQ          R8, DI
+	VMOVDQU16    32(CX), Y20
+	VMOVUPS      64(AX), Z21
+	VPCMPUW      $0x06, Y3, Y20, K1
+	VSUBPS       Z6, Z21, Z22
+	VDIVPS       Z5, Z22, Z22
+	VMAXPS       Z22, Z7, Z22
+	VMINPS       Z22, Z8, Z22
+	VMULPS       Z10, Z22, Z27
+	VADDPS       Z9, Z27, Z27
+	VSUBPS       Z9, Z27, Z27
+	VMULPS       Z11, Z27, Z28
+	VSUBPS       Z28, Z22, Z22
+	VMULPS       Z12, Z27, Z28
+	VSUBPS       Z28, Z22, Z22
+	VMULPS       Z22, Z13, Z28
+	VADDPS       Z14, Z28, Z28
+	VMULPS       Z22, Z28, Z28
+	VADDPS       Z15, Z28, Z28
+	VMULPS       Z22, Z28, Z28
+	VADDPS       Z16, Z28, Z28
+	VMULPS       Z22, Z28, Z28
+	VADDPS       Z17, Z28, Z28
+	VMULPS       Z22, Z28, Z28
+	VADDPS       Z18, Z28, Z28
+	VMULPS       Z22, Z22, Z29
+	VMULPS       Z28, Z29, Z28
+	VADDPS       Z22, Z28, Z22
+	VADDPS       Z19, Z22, Z22
+	VCVTTPS2DQ   Z27, Z27
+	VPSRAD       $0x01, Z27, Z28
+	VPADDD       Z2, Z28, Z29
+	VPSLLD       $0x17, Z29, Z29
+	VMULPS       Z29, Z22, Z22
+	VPSUBD       Z28, Z27, Z27
+	VPADDD       Z2, Z27, Z27
+	VPSLLD       $0x17, Z27, Z27
+	VMULPS       Z27, Z22, Z22
+	VMULPS       Z22, Z5, Z22
+	VSUBPS       Z21, Z22, Z22
+	VMOVUPS      64(DX), Z27
+	VMULPS.BCST  res+40(FP), Z27, Z27
+	VMOVAPS.Z    Z27, K1, Z27
+	VADDPS       Z27, Z22, Z22
+	VMULPS       Z22, Z4, Z22
+	VADDPS       Z22, Z21, Z21
+	VBROADCASTSS thr+44(FP), Z22
+	VCMPPS       $0x1e, Z22, Z21, K1, K1
+	VBROADCASTSS reset+48(FP), Z22
+	VBLENDMPS    Z22, Z21, K1, Z24
+	VMOVUPS      Z24, 64(AX)
+	VPADDUSW     Y0, Y20, Y20
+	VMOVDQU16    Y1, K1, Y20
+	VMOVDQU16    Y20, 32(CX)
+	KMOVW        K1, R8
+	SHLQ         $0x10, R8
+	ORQ          R8, DI
+	VMOVDQU16    64(CX), Y20
+	VMOVUPS      128(AX), Z21
+	VPCMPUW      $0x06, Y3, Y20, K1
+	VSUBPS       Z6, Z21, Z22
+	VDIVPS       Z5, Z22, Z22
+	VMAXPS       Z22, Z7, Z22
+	VMINPS       Z22, Z8, Z22
+	VMULPS       Z10, Z22, Z27
+	VADDPS       Z9, Z27, Z27
+	VSUBPS       Z9, Z27, Z27
+	VMULPS       Z11, Z27, Z28
+	VSUBPS       Z28, Z22, Z22
+	VMULPS       Z12, Z27, Z28
+	VSUBPS       Z28, Z22, Z22
+	VMULPS       Z22, Z13, Z28
+	VADDPS       Z14, Z28, Z28
+	VMULPS       Z22, Z28, Z28
+	VADDPS       Z15, Z28, Z28
+	VMULPS       Z22, Z28, Z28
+	VADDPS       Z16, Z28, Z28
+	VMULPS       Z22, Z28, Z28
+	VADDPS       Z17, Z28, Z28
+	VMULPS       Z22, Z28, Z28
+	VADDPS       Z18, Z28, Z28
+	VMULPS       Z22, Z22, Z29
+	VMULPS       Z28, Z29, Z28
+	VADDPS       Z22, Z28, Z22
+	VADDPS       Z19, Z22, Z22
+	VCVTTPS2DQ   Z27, Z27
+	VPSRAD       $0x01, Z27, Z28
+	VPADDD       Z2, Z28, Z29
+	VPSLLD       $0x17, Z29, Z29
+	VMULPS       Z29, Z22, Z22
+	VPSUBD       Z28, Z27, Z27
+	VPADDD       Z2, Z27, Z27
+	VPSLLD       $0x17, Z27, Z27
+	VMULPS       Z27, Z22, Z22
+	VMULPS       Z22, Z5, Z22
+	VSUBPS       Z21, Z22, Z22
+	VMOVUPS      128(DX), Z27
+	VMULPS.BCST  res+40(FP), Z27, Z27
+	VMOVAPS.Z    Z27, K1, Z27
+	VADDPS       Z27, Z22, Z22
+	VMULPS       Z22, Z4, Z22
+	VADDPS       Z22, Z21, Z21
+	VBROADCASTSS thr+44(FP), Z22
+	VCMPPS       $0x1e, Z22, Z21, K1, K1
+	VBROADCASTSS reset+48(FP), Z22
+	VBLENDMPS    Z22, Z21, K1, Z25
+	VMOVUPS      Z25, 128(AX)
+	VPADDUSW     Y0, Y20, Y20
+	VMOVDQU16    Y1, K1, Y20
+	VMOVDQU16    Y20, 64(CX)
+	KMOVW        K1, R8
+	SHLQ         $0x20, R8
+	ORQ          R8, DI
+	VMOVDQU16    96(CX), Y20
+	VMOVUPS      192(AX), Z21
+	VPCMPUW      $0x06, Y3, Y20, K1
+	VSUBPS       Z6, Z21, Z22
+	VDIVPS       Z5, Z22, Z22
+	VMAXPS       Z22, Z7, Z22
+	VMINPS       Z22, Z8, Z22
+	VMULPS       Z10, Z22, Z27
+	VADDPS       Z9, Z27, Z27
+	VSUBPS       Z9, Z27, Z27
+	VMULPS       Z11, Z27, Z28
+	VSUBPS       Z28, Z22, Z22
+	VMULPS       Z12, Z27, Z28
+	VSUBPS       Z28, Z22, Z22
+	VMULPS       Z22, Z13, Z28
+	VADDPS       Z14, Z28, Z28
+	VMULPS       Z22, Z28, Z28
+	VADDPS       Z15, Z28, Z28
+	VMULPS       Z22, Z28, Z28
+	VADDPS       Z16, Z28, Z28
+	VMULPS       Z22, Z28, Z28
+	VADDPS       Z17, Z28, Z28
+	VMULPS       Z22, Z28, Z28
+	VADDPS       Z18, Z28, Z28
+	VMULPS       Z22, Z22, Z29
+	VMULPS       Z28, Z29, Z28
+	VADDPS       Z22, Z28, Z22
+	VADDPS       Z19, Z22, Z22
+	VCVTTPS2DQ   Z27, Z27
+	VPSRAD       $0x01, Z27, Z28
+	VPADDD       Z2, Z28, Z29
+	VPSLLD       $0x17, Z29, Z29
+	VMULPS       Z29, Z22, Z22
+	VPSUBD       Z28, Z27, Z27
+	VPADDD       Z2, Z27, Z27
+	VPSLLD       $0x17, Z27, Z27
+	VMULPS       Z27, Z22, Z22
+	VMULPS       Z22, Z5, Z22
+	VSUBPS       Z21, Z22, Z22
+	VMOVUPS      192(DX), Z27
+	VMULPS.BCST  res+40(FP), Z27, Z27
+	VMOVAPS.Z    Z27, K1, Z27
+	VADDPS       Z27, Z22, Z22
+	VMULPS       Z22, Z4, Z22
+	VADDPS       Z22, Z21, Z21
+	VBROADCASTSS thr+44(FP), Z22
+	VCMPPS       $0x1e, Z22, Z21, K1, K1
+	VBROADCASTSS reset+48(FP), Z22
+	VBLENDMPS    Z22, Z21, K1, Z26
+	VMOVUPS      Z26, 192(AX)
+	VPADDUSW     Y0, Y20, Y20
+	VMOVDQU16    Y1, K1, Y20
+	VMOVDQU16    Y20, 96(CX)
+	KMOVW        K1, R8
+	SHLQ         $0x30, R8
+	ORQ          R8, DI
+	MOVQ         DI, (BX)
+	ADDQ         $0x08, BX
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000100, DX
+	DECQ         SI
+	JNZ          RefractoryExponentialUniformAVX512_block
+
+RefractoryExponentialUniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func refractoryExponentialUniformAVX2(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·refractoryExponentialUniformAVX2(SB), NOSPLIT, $0-72
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y1
+	VBROADCASTSS const0000007f<>+0(SB), Y2
+	VPBROADCASTW c+24(FP), X3
+	VPMOVZXWD    X3, Y3
+	VBROADCASTSS k+28(FP), Y4
+	VBROADCASTSS delta+32(FP), Y5
+	VBROADCASTSS rh+36(FP), Y6
+	VBROADCASTSS constc2d00000<>+0(SB), Y7
+	VBROADCASTSS const42b20000<>+0(SB), Y8
+	MOVQ         v+0(FP), AX
+	MOVQ         r+8(FP), CX
+	MOVQ         cur+16(FP), DX
+	MOVQ         spikes+56(FP), BX
+	MOVQ         blocks+64(FP), SI
+	TESTQ        SI, SI
+	JZ           RefractoryExponentialUniformAVX2_done
+
+RefractoryExponentialUniformAVX2_block:
+	XORQ         DI, DI
+	VPMOVZXWD    (CX), Y9
+	VMOVUPS      (AX), Y10
+	VPCMPGTD     Y3, Y9, Y11
+	VSUBPS       Y6, Y10, Y12
+	VDIVPS       Y5, Y12, Y12
+	VMAXPS       Y12, Y7, Y12
+	VMINPS       Y12, Y8, Y12
+	VBROADCASTSS const4b400000<>+0(SB), Y13
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y14
+	VMULPS       Y14, Y12, Y14
+	VADDPS       Y13, Y14, Y14
+	VSUBPS       Y13, Y14, Y13
+	VBROADCASTSS const3f318000<>+0(SB), Y14
+	VMULPS       Y14, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS constb95e8083<>+0(SB), Y14
+	VMULPS       Y14, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS const39500d01<>+0(SB), Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3ab60b61<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3c088889<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3f000000<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y12, Y15
+	VMULPS       Y14, Y15, Y14
+	VADDPS       Y12, Y14, Y12
+	VBROADCASTSS const3f800000<>+0(SB), Y14
+	VADDPS       Y14, Y12, Y12
+	VCVTTPS2DQ   Y13, Y13
+	VPSRAD       $0x01, Y13, Y14
+	VPADDD       Y2, Y14, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y12, Y12
+	VPSUBD       Y14, Y13, Y13
+	VPADDD       Y2, Y13, Y13
+	VPSLLD       $0x17, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VMULPS       Y12, Y5, Y12
+	VSUBPS       Y10, Y12, Y12
+	VBROADCASTSS res+40(FP), Y13
+	VMOVUPS      (DX), Y14
+	VMULPS       Y14, Y13, Y13
+	VANDPS       Y11, Y13, Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y12, Y4, Y12
+	VADDPS       Y12, Y10, Y10
+	VBROADCASTSS thr+44(FP), Y12
+	VCMPPS       $0x1e, Y12, Y10, Y12
+	VANDPS       Y12, Y11, Y11
+	VBROADCASTSS reset+48(FP), Y12
+	VBLENDVPS    Y11, Y12, Y10, Y10
+	VMOVUPS      Y10, (AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, (CX)
+	VMOVMSKPS    Y11, R8
+	ORQ          R8, DI
+	VPMOVZXWD    16(CX), Y9
+	VMOVUPS      32(AX), Y10
+	VPCMPGTD     Y3, Y9, Y11
+	VSUBPS       Y6, Y10, Y12
+	VDIVPS       Y5, Y12, Y12
+	VMAXPS       Y12, Y7, Y12
+	VMINPS       Y12, Y8, Y12
+	VBROADCASTSS const4b400000<>+0(SB), Y13
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y14
+	VMULPS       Y14, Y12, Y14
+	VADDPS       Y13, Y14, Y14
+	VSUBPS       Y13, Y14, Y13
+	VBROADCASTSS const3f318000<>+0(SB), Y14
+	VMULPS       Y14, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS constb95e8083<>+0(SB), Y14
+	VMULPS       Y14, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS const39500d01<>+0(SB), Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3ab60b61<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3c088889<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3f000000<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y12, Y15
+	VMULPS       Y14, Y15, Y14
+	VADDPS       Y12, Y14, Y12
+	VBROADCASTSS const3f800000<>+0(SB), Y14
+	VADDPS       Y14, Y12, Y12
+	VCVTTPS2DQ   Y13, Y13
+	VPSRAD       $0x01, Y13, Y14
+	VPADDD       Y2, Y14, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y12, Y12
+	VPSUBD       Y14, Y13, Y13
+	VPADDD       Y2, Y13, Y13
+	VPSLLD       $0x17, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VMULPS       Y12, Y5, Y12
+	VSUBPS       Y10, Y12, Y12
+	VBROADCASTSS res+40(FP), Y13
+	VMOVUPS      32(DX), Y14
+	VMULPS       Y14, Y13, Y13
+	VANDPS       Y11, Y13, Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y12, Y4, Y12
+	VADDPS       Y12, Y10, Y10
+	VBROADCASTSS thr+44(FP), Y12
+	VCMPPS       $0x1e, Y12, Y10, Y12
+	VANDPS       Y12, Y11, Y11
+	VBROADCASTSS reset+48(FP), Y12
+	VBLENDVPS    Y11, Y12, Y10, Y10
+	VMOVUPS      Y10, 32(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 16(CX)
+	VMOVMSKPS    Y11, R8
+	SHLQ         $0x08, R8
+	ORQ          R8, DI
+	VPMOVZXWD    32(CX), Y9
+	VMOVUPS      64(AX), Y10
+	VPCMPGTD     Y3, Y9, Y11
+	VSUBPS       Y6, Y10, Y12
+	VDIVPS       Y5, Y12, Y12
+	VMAXPS       Y12, Y7, Y12
+	VMINPS       Y12, Y8, Y12
+	VBROADCASTSS const4b400000<>+0(SB), Y13
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y14
+	VMULPS       Y14, Y12, Y14
+	VADDPS       Y13, Y14, Y14
+	VSUBPS       Y13, Y14, Y13
+	VBROADCASTSS const3f318000<>+0(SB), Y14
+	VMULPS       Y14, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS constb95e8083<>+0(SB), Y14
+	VMULPS       Y14, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS const39500d01<>+0(SB), Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3ab60b61<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3c088889<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3f000000<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y12, Y15
+	VMULPS       Y14, Y15, Y14
+	VADDPS       Y12, Y14, Y12
+	VBROADCASTSS const3f800000<>+0(SB), Y14
+	VADDPS       Y14, Y12, Y12
+	VCVTTPS2DQ   Y13, Y13
+	VPSRAD       $0x01, Y13, Y14
+	VPADDD       Y2, Y14, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y12, Y12
+	VPSUBD       Y14, Y13, Y13
+	VPADDD       Y2, Y13, Y13
+	VPSLLD       $0x17, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VMULPS       Y12, Y5, Y12
+	VSUBPS       Y10, Y12, Y12
+	VBROADCASTSS res+40(FP), Y13
+	VMOVUPS      64(DX), Y14
+	VMULPS       Y14, Y13, Y13
+	VANDPS       Y11, Y13, Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y12, Y4, Y12
+	VADDPS       Y12, Y10, Y10
+	VBROADCASTSS thr+44(FP), Y12
+	VCMPPS       $0x1e, Y12, Y10, Y12
+	VANDPS       Y12, Y11, Y11
+	VBROADCASTSS reset+48(FP), Y12
+	VBLENDVPS    Y11, Y12, Y10, Y10
+	VMOVUPS      Y10, 64(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 32(CX)
+	VMOVMSKPS    Y11, R8
+	SHLQ         $0x10, R8
+	ORQ          R8, DI
+	VPMOVZXWD    48(CX), Y9
+	VMOVUPS      96(AX), Y10
+	VPCMPGTD     Y3, Y9, Y11
+	VSUBPS       Y6, Y10, Y12
+	VDIVPS       Y5, Y12, Y12
+	VMAXPS       Y12, Y7, Y12
+	VMINPS       Y12, Y8, Y12
+	VBROADCASTSS const4b400000<>+0(SB), Y13
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y14
+	VMULPS       Y14, Y12, Y14
+	VADDPS       Y13, Y14, Y14
+	VSUBPS       Y13, Y14, Y13
+	VBROADCASTSS const3f318000<>+0(SB), Y14
+	VMULPS       Y14, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS constb95e8083<>+0(SB), Y14
+	VMULPS       Y14, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS const39500d01<>+0(SB), Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3ab60b61<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3c088889<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3f000000<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y12, Y15
+	VMULPS       Y14, Y15, Y14
+	VADDPS       Y12, Y14, Y12
+	VBROADCASTSS const3f800000<>+0(SB), Y14
+	VADDPS       Y14, Y12, Y12
+	VCVTTPS2DQ   Y13, Y13
+	VPSRAD       $0x01, Y13, Y14
+	VPADDD       Y2, Y14, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y12, Y12
+	VPSUBD       Y14, Y13, Y13
+	VPADDD       Y2, Y13, Y13
+	VPSLLD       $0x17, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VMULPS       Y12, Y5, Y12
+	VSUBPS       Y10, Y12, Y12
+	VBROADCASTSS res+40(FP), Y13
+	VMOVUPS      96(DX), Y14
+	VMULPS       Y14, Y13, Y13
+	VANDPS       Y11, Y13, Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y12, Y4, Y12
+	VADDPS       Y12, Y10, Y10
+	VBROADCASTSS thr+44(FP), Y12
+	VCMPPS       $0x1e, Y12, Y10, Y12
+	VANDPS       Y12, Y11, Y11
+	VBROADCASTSS reset+48(FP), Y12
+	VBLENDVPS    Y11, Y12, Y10, Y10
+	VMOVUPS      Y10, 96(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 48(CX)
+	VMOVMSKPS    Y11, R8
+	SHLQ         $0x18, R8
+	ORQ          R8, DI
+	VPMOVZXWD    64(CX), Y9
+	VMOVUPS      128(AX), Y10
+	VPCMPGTD     Y3, Y9, Y11
+	VSUBPS       Y6, Y10, Y12
+	VDIVPS       Y5, Y12, Y12
+	VMAXPS       Y12, Y7, Y12
+	VMINPS       Y12, Y8, Y12
+	VBROADCASTSS const4b400000<>+0(SB), Y13
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y14
+	VMULPS       Y14, Y12, Y14
+	VADDPS       Y13, Y14, Y14
+	VSUBPS       Y13, Y14, Y13
+	VBROADCASTSS const3f318000<>+0(SB), Y14
+	VMULPS       Y14, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS constb95e8083<>+0(SB), Y14
+	VMULPS       Y14, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS const39500d01<>+0(SB), Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3ab60b61<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3c088889<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3f000000<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y12, Y15
+	VMULPS       Y14, Y15, Y14
+	VADDPS       Y12, Y14, Y12
+	VBROADCASTSS const3f800000<>+0(SB), Y14
+	VADDPS       Y14, Y12, Y12
+	VCVTTPS2DQ   Y13, Y13
+	VPSRAD       $0x01, Y13, Y14
+	VPADDD       Y2, Y14, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y12, Y12
+	VPSUBD       Y14, Y13, Y13
+	VPADDD       Y2, Y13, Y13
+	VPSLLD       $0x17, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VMULPS       Y12, Y5, Y12
+	VSUBPS       Y10, Y12, Y12
+	VBROADCASTSS res+40(FP), Y13
+	VMOVUPS      128(DX), Y14
+	VMULPS       Y14, Y13, Y13
+	VANDPS       Y11, Y13, Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y12, Y4, Y12
+	VADDPS       Y12, Y10, Y10
+	VBROADCASTSS thr+44(FP), Y12
+	VCMPPS       $0x1e, Y12, Y10, Y12
+	VANDPS       Y12, Y11, Y11
+	VBROADCASTSS reset+48(FP), Y12
+	VBLENDVPS    Y11, Y12, Y10, Y10
+	VMOVUPS      Y10, 128(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 64(CX)
+	VMOVMSKPS    Y11, R8
+	SHLQ         $0x20, R8
+	ORQ          R8, DI
+	VPMOVZXWD    80(CX), Y9
+	VMOVUPS      160(AX), Y10
+	VPCMPGTD     Y3, Y9, Y11
+	VSUBPS       Y6, Y10, Y12
+	VDIVPS       Y5, Y12, Y12
+	VMAXPS       Y12, Y7, Y12
+	VMINPS       Y12, Y8, Y12
+	VBROADCASTSS const4b400000<>+0(SB), Y13
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y14
+	VMULPS       Y14, Y12, Y14
+	VADDPS       Y13, Y14, Y14
+	VSUBPS       Y13, Y14, Y13
+	VBROADCASTSS const3f318000<>+0(SB), Y14
+	VMULPS       Y14, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS constb95e8083<>+0(SB), Y14
+	VMULPS       Y14, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS const39500d01<>+0(SB), Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3ab60b61<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3c088889<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3f000000<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y12, Y15
+	VMULPS       Y14, Y15, Y14
+	VADDPS       Y12, Y14, Y12
+	VBROADCASTSS const3f800000<>+0(SB), Y14
+	VADDPS       Y14, Y12, Y12
+	VCVTTPS2DQ   Y13, Y13
+	VPSRAD       $0x01, Y13, Y14
+	VPADDD       Y2, Y14, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y12, Y12
+	VPSUBD       Y14, Y13, Y13
+	VPADDD       Y2, Y13, Y13
+	VPSLLD       $0x17, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VMULPS       Y12, Y5, Y12
+	VSUBPS       Y10, Y12, Y12
+	VBROADCASTSS res+40(FP), Y13
+	VMOVUPS      160(DX), Y14
+	VMULPS       Y14, Y13, Y13
+	VANDPS       Y11, Y13, Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y12, Y4, Y12
+	VADDPS       Y12, Y10, Y10
+	VBROADCASTSS thr+44(FP), Y12
+	VCMPPS       $0x1e, Y12, Y10, Y12
+	VANDPS       Y12, Y11, Y11
+	VBROADCASTSS reset+48(FP), Y12
+	VBLENDVPS    Y11, Y12, Y10, Y10
+	VMOVUPS      Y10, 160(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 80(CX)
+	VMOVMSKPS    Y11, R8
+	SHLQ         $0x28, R8
+	ORQ          R8, DI
+	VPMOVZXWD    96(CX), Y9
+	VMOVUPS      192(AX), Y10
+	VPCMPGTD     Y3, Y9, Y11
+	VSUBPS       Y6, Y10, Y12
+	VDIVPS       Y5, Y12, Y12
+	VMAXPS       Y12, Y7, Y12
+	VMINPS       Y12, Y8, Y12
+	VBROADCASTSS const4b400000<>+0(SB), Y13
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y14
+	VMULPS       Y14, Y12, Y14
+	VADDPS       Y13, Y14, Y14
+	VSUBPS       Y13, Y14, Y13
+	VBROADCASTSS const3f318000<>+0(SB), Y14
+	VMULPS       Y14, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS constb95e8083<>+0(SB), Y14
+	VMULPS       Y14, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS const39500d01<>+0(SB), Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3ab60b61<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3c088889<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3f000000<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y12, Y15
+	VMULPS       Y14, Y15, Y14
+	VADDPS       Y12, Y14, Y12
+	VBROADCASTSS const3f800000<>+0(SB), Y14
+	VADDPS       Y14, Y12, Y12
+	VCVTTPS2DQ   Y13, Y13
+	VPSRAD       $0x01, Y13, Y14
+	VPADDD       Y2, Y14, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y12, Y12
+	VPSUBD       Y14, Y13, Y13
+	VPADDD       Y2, Y13, Y13
+	VPSLLD       $0x17, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VMULPS       Y12, Y5, Y12
+	VSUBPS       Y10, Y12, Y12
+	VBROADCASTSS res+40(FP), Y13
+	VMOVUPS      192(DX), Y14
+	VMULPS       Y14, Y13, Y13
+	VANDPS       Y11, Y13, Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y12, Y4, Y12
+	VADDPS       Y12, Y10, Y10
+	VBROADCASTSS thr+44(FP), Y12
+	VCMPPS       $0x1e, Y12, Y10, Y12
+	VANDPS       Y12, Y11, Y11
+	VBROADCASTSS reset+48(FP), Y12
+	VBLENDVPS    Y11, Y12, Y10, Y10
+	VMOVUPS      Y10, 192(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 96(CX)
+	VMOVMSKPS    Y11, R8
+	SHLQ         $0x30, R8
+	ORQ          R8, DI
+	VPMOVZXWD    112(CX), Y9
+	VMOVUPS      224(AX), Y10
+	VPCMPGTD     Y3, Y9, Y11
+	VSUBPS       Y6, Y10, Y12
+	VDIVPS       Y5, Y12, Y12
+	VMAXPS       Y12, Y7, Y12
+	VMINPS       Y12, Y8, Y12
+	VBROADCASTSS const4b400000<>+0(SB), Y13
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y14
+	VMULPS       Y14, Y12, Y14
+	VADDPS       Y13, Y14, Y14
+	VSUBPS       Y13, Y14, Y13
+	VBROADCASTSS const3f318000<>+0(SB), Y14
+	VMULPS       Y14, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS constb95e8083<>+0(SB), Y14
+	VMULPS       Y14, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS const39500d01<>+0(SB), Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3ab60b61<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3c088889<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3f000000<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y12, Y15
+	VMULPS       Y14, Y15, Y14
+	VADDPS       Y12, Y14, Y12
+	VBROADCASTSS const3f800000<>+0(SB), Y14
+	VADDPS       Y14, Y12, Y12
+	VCVTTPS2DQ   Y13, Y13
+	VPSRAD       $0x01, Y13, Y14
+	VPADDD       Y2, Y14, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y12, Y12
+	VPSUBD       Y14, Y13, Y13
+	VPADDD       Y2, Y13, Y13
+	VPSLLD       $0x17, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VMULPS       Y12, Y5, Y12
+	VSUBPS       Y10, Y12, Y12
+	VBROADCASTSS res+40(FP), Y13
+	VMOVUPS      224(DX), Y14
+	VMULPS       Y14, Y13, Y13
+	VANDPS       Y11, Y13, Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y12, Y4, Y12
+	VADDPS       Y12, Y10, Y10
+	VBROADCASTSS thr+44(FP), Y12
+	VCMPPS       $0x1e, Y12, Y10, Y12
+	VANDPS       Y12, Y11, Y11
+	VBROADCASTSS reset+48(FP), Y12
+	VBLENDVPS    Y11, Y12, Y10, Y10
+	VMOVUPS      Y10, 224(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 112(CX)
+	VMOVMSKPS    Y11, R8
+	SHLQ         $0x38, R8
+	ORQ          R8, DI
+	MOVQ         DI, (BX)
+	ADDQ         $0x08, BX
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000100, DX
+	DECQ         SI
+	JNZ          RefractoryExponentialUniformAVX2_block
+
+RefractoryExponentialUniformAVX2_done:
+	VZEROUPPER
+	RET
+
+// func adaptiveExponentialAVX512(v *float32, w *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, kwStride int, aStride int, bStride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·adaptiveExponentialAVX512(SB), NOSPLIT, $8-184
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS const0000007f<>+0(SB), Z0
+	VBROADCASTSS constc2d00000<>+0(SB), Z1
+	VBROADCASTSS const42b20000<>+0(SB), Z6
+	VBROADCASTSS const4b400000<>+0(SB), Z7
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Z8
+	VBROADCASTSS const3f318000<>+0(SB), Z9
+	VBROADCASTSS constb95e8083<>+0(SB), Z10
+	VBROADCASTSS const39500d01<>+0(SB), Z11
+	VBROADCASTSS const3ab60b61<>+0(SB), Z12
+	VBROADCASTSS const3c088889<>+0(SB), Z13
+	VBROADCASTSS const3d2aaaab<>+0(SB), Z14
+	VBROADCASTSS const3e2aaaab<>+0(SB), Z15
+	VBROADCASTSS const3f000000<>+0(SB), Z16
+	VBROADCASTSS const3f800000<>+0(SB), Z17
+	MOVQ         v+0(FP), AX
+	MOVQ         w+8(FP), CX
+	MOVQ         cur+16(FP), DX
+	MOVQ         k+24(FP), BX
+	MOVQ         delta+32(FP), SI
+	MOVQ         rh+40(FP), DI
+	MOVQ         res+48(FP), R8
+	MOVQ         thr+56(FP), R9
+	MOVQ         reset+64(FP), R10
+	MOVQ         kw+72(FP), R11
+	MOVQ         a+80(FP), R12
+	MOVQ         spikes+168(FP), R13
+	MOVQ         blocks+176(FP), R14
+	TESTQ        R14, R14
+	JZ           AdaptiveExponentialAVX512_done
+
+AdaptiveExponentialAVX512_block:
+	XORQ       R15, R15
+	VMOVUPS    (AX), Z18
+	VMOVUPS    (CX), Z19
+	VMOVUPS    (R8), Z20
+	VMOVUPS    (BX), Z21
+	VMOVUPS    (SI), Z22
+	VMOVUPS    (DI), Z23
+	VSUBPS     Z23, Z18, Z23
+	VDIVPS     Z22, Z23, Z23
+	VMAXPS     Z23, Z1, Z23
+	VMINPS     Z23, Z6, Z23
+	VMULPS     Z8, Z23, Z24
+	VADDPS     Z7, Z24, Z24
+	VSUBPS     Z7, Z24, Z24
+	VMULPS     Z9, Z24, Z25
+	VSUBPS     Z25, Z23, Z23
+	VMULPS     Z10, Z24, Z25
+	VSUBPS     Z25, Z23, Z23
+	VMULPS     Z23, Z11, Z25
+	VADDPS     Z12, Z25, Z25
+	VMULPS     Z23, Z25, Z25
+	VADDPS     Z13, Z25, Z25
+	VMULPS     Z23, Z25, Z25
+	VADDPS     Z14, Z25, Z25
+	VMULPS     Z23, Z25, Z25
+	VADDPS     Z15, Z25, Z25
+	VMULPS     Z23, Z25, Z25
+	VADDPS     Z16, Z25, Z25
+	VMULPS     Z23, Z23, Z26
+	VMULPS     Z25, Z26, Z25
+	VADDPS     Z23, Z25, Z23
+	VADDPS     Z17, Z23, Z23
+	VCVTTPS2DQ Z24, Z24
+	VPSRAD     $0x01, Z24, Z25
+	VPADDD     Z0, Z25, Z26
+	VPSLLD     $0x17, Z26, Z26
+	VMULPS     Z26, Z23, Z23
+	VPSUBD     Z25, Z24, Z24
+	VPADDD     Z0, Z24, Z24
+	VPSLLD     $0x17, Z24, Z24
+	VMULPS     Z24, Z23, Z23
+	VMULPS     Z23, Z22, Z22
+	VSUBPS     Z18, Z22, Z22
+	VMULPS     Z19, Z20, Z23
+	VSUBPS     Z23, Z22, Z22
+	VMOVUPS    (DX), Z23
+	VMULPS     Z23, Z20, Z20
+	VADDPS     Z20, Z22, Z20
+	VMULPS     Z20, Z21, Z20
+	VADDPS     Z20, Z18, Z18
+	VMOVUPS    (R9), Z20
+	VCMPPS     $0x1e, Z20, Z18, K1
+	VMOVUPS    (R10), Z20
+	VBLENDMPS  Z20, Z18, K1, Z2
+	VMOVUPS    Z2, (AX)
+	VMOVUPS    (R11), Z18
+	VMOVUPS    (R12), Z20
+	VMULPS     Z2, Z20, Z20
+	VSUBPS     Z19, Z20, Z20
+	VMULPS     Z20, Z18, Z18
+	VADDPS     Z18, Z19, Z18
+	MOVQ       b+88(FP), BP
+	VMOVUPS    (BP), Z19
+	VMOVAPS.Z  Z19, K1, Z19
+	VADDPS     Z19, Z18, Z18
+	VMOVUPS    Z18, (CX)
+	KMOVW      K1, BP
+	ORQ        BP, R15
+	VMOVUPS    64(AX), Z18
+	VMOVUPS    64(CX), Z19
+	VMOVUPS    64(R8), Z20
+	VMOVUPS    64(BX), Z21
+	VMOVUPS    64(SI), Z22
+	VMOVUPS    64(DI), Z23
+	VSUBPS     Z23, Z18, Z23
+	VDIVPS     Z22, Z23, Z23
+	VMAXPS     Z23, Z1, Z23
+	VMINPS     Z23, Z6, Z23
+	VMULPS     Z8, Z23, Z24
+	VADDPS     Z7, Z24, Z24
+	VSUBPS     Z7, Z24, Z24
+	VMULPS     Z9, Z24, Z25
+	VSUBPS     Z25, Z23, Z23
+	VMULPS     Z10, Z24, Z25
+	VSUBPS     Z25, Z23, Z23
+	VMULPS     Z23, Z11, Z25
+	VADDPS     Z12, Z25, Z25
+	VMULPS     Z23, Z25, Z25
+	VADDPS     Z13, Z25, Z25
+	VMULPS     Z23, Z25, Z25
+	VADDPS     Z14, Z25, Z25
+	VMULPS     Z23, Z25, Z25
+	VADDPS     Z15, Z25, Z25
+	VMULPS     Z23, Z25, Z25
+	VADDPS     Z16, Z25, Z25
+	VMULPS     Z23, Z23, Z26
+	VMULPS     Z25, Z26, Z25
+	VADDPS     Z23, Z25, Z23
+	VADDPS     Z17, Z23, Z23
+	VCVTTPS2DQ Z24, Z24
+	VPSRAD     $0x01, Z24, Z25
+	VPADDD     Z0, Z25, Z26
+	VPSLLD     $0x17, Z26, Z26
+	VMULPS     Z26, Z23, Z23
+	VPSUBD     Z25, Z24, Z24
+	VPADDD     Z0, Z24, Z24
+	VPSLLD     $0x17, Z24, Z24
+	VMULPS     Z24, Z23, Z23
+	VMULPS     Z23, Z22, Z22
+	VSUBPS     Z18, Z22, Z22
+	VMULPS     Z19, Z20, Z23
+	VSUBPS     Z23, Z22, Z22
+	VMOVUPS    64(DX), Z23
+	VMULPS     Z23, Z20, Z20
+	VADDPS     Z20, Z22, Z20
+	VMULPS     Z20, Z21, Z20
+	VADDPS     Z20, Z18, Z18
+	VMOVUPS    64(R9), Z20
+	VCMPPS     $0x1e, Z20, Z18, K1
+	VMOVUPS    64(R10), Z20
+	VBLENDMPS  Z20, Z18, K1, Z3
+	VMOVUPS    Z3, 64(AX)
+	VMOVUPS    64(R11), Z18
+	VMOVUPS    64(R12), Z20
+	VMULPS     Z3, Z20, Z20
+	VSUBPS     Z19, Z20, Z20
+	VMULPS     Z20, Z18, Z18
+	VADDPS     Z18, Z19, Z18
+	MOVQ       b+88(FP), BP
+	VMOVUPS    64(BP), Z19
+	VMOVAPS.Z  Z19, K1, Z19
+	VADDPS     Z19, Z18, Z18
+	VMOVUPS    Z18, 64(CX)
+	KMOVW      K1, BP
+	SHLQ       $0x10, BP
+	ORQ        BP, R15
+	VMOVUPS    128(AX), Z18
+	VMOVUPS    128(CX), Z19
+	VMOVUPS    128(R8), Z20
+	VMOVUPS    128(BX), Z21
+	VMOVUPS    128(SI), Z22
+	VMOVUPS    128(DI), Z23
+	VSUBPS     Z23, Z18, Z23
+	VDIVPS     Z22, Z23, Z23
+	VMAXPS     Z23, Z1, Z23
+	VMINPS     Z23, Z6, Z23
+	VMULPS     Z8, Z23, Z24
+	VADDPS     Z7, Z24, Z24
+	VSUBPS     Z7, Z24, Z24
+	VMULPS     Z9, Z24, Z25
+	VSUBPS     Z25, Z23, Z23
+	VMULPS     Z10, Z24, Z25
+	VSUBPS     Z25, Z23, Z23
+	VMULPS     Z23, Z11, Z25
+	VADDPS     Z12, Z25, Z25
+	VMULPS     Z23, Z25, Z25
+	VADDPS     Z13, Z25, Z25
+	VMULPS     Z23, Z25, Z25
+	VADDPS     Z14, Z25, Z25
+	VMULPS     Z23, Z25, Z25
+	VADDPS     Z15, Z25, Z25
+	VMULPS     Z23, Z25, Z25
+	VADDPS     Z16, Z25, Z25
+	VMULPS     Z23, Z23, Z26
+	VMULPS     Z25, Z26, Z25
+	VADDPS     Z23, Z25, Z23
+	VADDPS     Z17, Z23, Z23
+	VCVTTPS2DQ Z24, Z24
+	VPSRAD     $0x01, Z24, Z25
+	VPADDD     Z0, Z25, Z26
+	VPSLLD     $0x17, Z26, Z26
+	VMULPS     Z26, Z23, Z23
+	VPSUBD     Z25, Z24, Z24
+	VPADDD     Z0, Z24, Z24
+	VPSLLD     $0x17, Z24, Z24
+	VMULPS     Z24, Z23, Z23
+	VMULPS     Z23, Z22, Z22
+	VSUBPS     Z18, Z22, Z22
+	VMULPS     Z19, Z20, Z23
+	VSUBPS     Z23, Z22, Z22
+	VMOVUPS    128(DX), Z23
+	VMULPS     Z23, Z20, Z20
+	VADDPS     Z20, Z22, Z20
+	VMULPS     Z20, Z21, Z20
+	VADDPS     Z20, Z18, Z18
+	VMOVUPS    128(R9), Z20
+	VCMPPS     $0x1e, Z20, Z18, K1
+	VMOVUPS    128(R10), Z20
+	VBLENDMPS  Z20, Z18, K1, Z4
+	VMOVUPS    Z4, 128(AX)
+	VMOVUPS    128(R11), Z18
+	VMOVUPS    128(R12), Z20
+	VMULPS     Z4, Z20, Z20
+	VSUBPS     Z19, Z20, Z20
+	VMULPS     Z20, Z18, Z18
+	VADDPS     Z18, Z19, Z18
+	MOVQ       b+88(FP), BP
+	VMOVUPS    128(BP), Z19
+	VMOVAPS.Z  Z19, K1, Z19
+	VADDPS     Z19, Z18, Z18
+	VMOVUPS    Z18, 128(CX)
+	KMOVW      K1, BP
+	SHLQ       $0x20, BP
+	ORQ        BP, R15
+	VMOVUPS    192(AX), Z18
+	VMOVUPS    192(CX), Z19
+	VMOVUPS    192(R8), Z20
+	VMOVUPS    192(BX), Z21
+	VMOVUPS    192(SI), Z22
+	VMOVUPS    192(DI), Z23
+	VSUBPS     Z23, Z18, Z23
+	VDIVPS     Z22, Z23, Z23
+	VMAXPS     Z23, Z1, Z23
+	VMINPS     Z23, Z6, Z23
+	VMULPS     Z8, Z23, Z24
+	VADDPS     Z7, Z24, Z24
+	VSUBPS     Z7, Z24, Z24
+	VMULPS     Z9, Z24, Z25
+	VSUBPS     Z25, Z23, Z23
+	VMULPS     Z10, Z24, Z25
+	VSUBPS     Z25, Z23, Z23
+	VMULPS     Z23, Z11, Z25
+	VADDPS     Z12, Z25, Z25
+	VMULPS     Z23, Z25, Z25
+	VADDPS     Z13, Z25, Z25
+	VMULPS     Z23, Z25, Z25
+	VADDPS     Z14, Z25, Z25
+	VMULPS     Z23, Z25, Z25
+	VADDPS     Z15, Z25, Z25
+	VMULPS     Z23, Z25, Z25
+	VADDPS     Z16, Z25, Z25
+	VMULPS     Z23, Z23, Z26
+	VMULPS     Z25, Z26, Z25
+	VADDPS     Z23, Z25, Z23
+	VADDPS     Z17, Z23, Z23
+	VCVTTPS2DQ Z24, Z24
+	VPSRAD     $0x01, Z24, Z25
+	VPADDD     Z0, Z25, Z26
+	VPSLLD     $0x17, Z26, Z26
+	VMULPS     Z26, Z23, Z23
+	VPSUBD     Z25, Z24, Z24
+	VPADDD     Z0, Z24, Z24
+	VPSLLD     $0x17, Z24, Z24
+	VMULPS     Z24, Z23, Z23
+	VMULPS     Z23, Z22, Z22
+	VSUBPS     Z18, Z22, Z22
+	VMULPS     Z19, Z20, Z23
+	VSUBPS     Z23, Z22, Z22
+	VMOVUPS    192(DX), Z23
+	VMULPS     Z23, Z20, Z20
+	VADDPS     Z20, Z22, Z20
+	VMULPS     Z20, Z21, Z20
+	VADDPS     Z20, Z18, Z18
+	VMOVUPS    192(R9), Z20
+	VCMPPS     $0x1e, Z20, Z18, K1
+	VMOVUPS    192(R10), Z20
+	VBLENDMPS  Z20, Z18, K1, Z5
+	VMOVUPS    Z5, 192(AX)
+	VMOVUPS    192(R11), Z18
+	VMOVUPS    192(R12), Z20
+	VMULPS     Z5, Z20, Z20
+	VSUBPS     Z19, Z20, Z20
+	VMULPS     Z20, Z18, Z18
+	VADDPS     Z18, Z19, Z18
+	MOVQ       b+88(FP), BP
+	VMOVUPS    192(BP), Z19
+	VMOVAPS.Z  Z19, K1, Z19
+	VADDPS     Z19, Z18, Z18
+	VMOVUPS    Z18, 192(CX)
+	KMOVW      K1, BP
+	SHLQ       $0x30, BP
+	ORQ        BP, R15
+	MOVQ       R15, (R13)
+	ADDQ       $0x08, R13
+	ADDQ       $0x00000100, AX
+	ADDQ       $0x00000100, CX
+	ADDQ       $0x00000100, DX
+	ADDQ       kStride+96(FP), BX
+	ADDQ       deltaStride+104(FP), SI
+	ADDQ       rhStride+112(FP), DI
+	ADDQ       resStride+120(FP), R8
+	ADDQ       thrStride+128(FP), R9
+	ADDQ       resetStride+136(FP), R10
+	ADDQ       kwStride+144(FP), R11
+	ADDQ       aStride+152(FP), R12
+	MOVQ       bStride+160(FP), R15
+	ADDQ       R15, b+88(FP)
+	DECQ       R14
+	JNZ        AdaptiveExponentialAVX512_block
+
+AdaptiveExponentialAVX512_done:
+	VZEROUPPER
+	RET
+
+// func adaptiveExponentialAVX2(v *float32, w *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, kwStride int, aStride int, bStride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·adaptiveExponentialAVX2(SB), NOSPLIT, $8-184
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS const0000007f<>+0(SB), Y0
+	VBROADCASTSS constc2d00000<>+0(SB), Y1
+	VBROADCASTSS const42b20000<>+0(SB), Y2
+	VBROADCASTSS const4b400000<>+0(SB), Y3
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y4
+	VBROADCASTSS const3f318000<>+0(SB), Y5
+	VBROADCASTSS constb95e8083<>+0(SB), Y6
+	MOVQ         v+0(FP), AX
+	MOVQ         w+8(FP), CX
+	MOVQ         cur+16(FP), DX
+	MOVQ         k+24(FP), BX
+	MOVQ         delta+32(FP), SI
+	MOVQ         rh+40(FP), DI
+	MOVQ         res+48(FP), R8
+	MOVQ         thr+56(FP), R9
+	MOVQ         reset+64(FP), R10
+	MOVQ         kw+72(FP), R11
+	MOVQ         a+80(FP), R12
+	MOVQ         spikes+168(FP), R13
+	MOVQ         blocks+176(FP), R14
+	TESTQ        R14, R14
+	JZ           AdaptiveExponentialAVX2_done
+
+AdaptiveExponentialAVX2_block:
+	XORQ         R15, R15
+	VMOVUPS      (AX), Y7
+	VMOVUPS      (CX), Y8
+	VMOVUPS      (R8), Y9
+	VMOVUPS      (BX), Y10
+	VMOVUPS      (SI), Y11
+	VMOVUPS      (DI), Y12
+	VSUBPS       Y12, Y7, Y12
+	VDIVPS       Y11, Y12, Y12
+	VMAXPS       Y12, Y1, Y12
+	VMINPS       Y12, Y2, Y12
+	VMULPS       Y4, Y12, Y13
+	VADDPS       Y3, Y13, Y13
+	VSUBPS       Y3, Y13, Y13
+	VMULPS       Y5, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VMULPS       Y6, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS const39500d01<>+0(SB), Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3ab60b61<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3c088889<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3f000000<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y12, Y15
+	VMULPS       Y14, Y15, Y14
+	VADDPS       Y12, Y14, Y12
+	VBROADCASTSS const3f800000<>+0(SB), Y14
+	VADDPS       Y14, Y12, Y12
+	VCVTTPS2DQ   Y13, Y13
+	VPSRAD       $0x01, Y13, Y14
+	VPADDD       Y0, Y14, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y12, Y12
+	VPSUBD       Y14, Y13, Y13
+	VPADDD       Y0, Y13, Y13
+	VPSLLD       $0x17, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VSUBPS       Y7, Y11, Y11
+	VMULPS       Y8, Y9, Y12
+	VSUBPS       Y12, Y11, Y11
+	VMOVUPS      (DX), Y12
+	VMULPS       Y12, Y9, Y9
+	VADDPS       Y9, Y11, Y9
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y9, Y7, Y7
+	VMOVUPS      (R9), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y9
+	VMOVUPS      (R10), Y10
+	VBLENDVPS    Y9, Y10, Y7, Y7
+	VMOVUPS      Y7, (AX)
+	VMOVUPS      (R11), Y10
+	VMOVUPS      (R12), Y11
+	VMULPS       Y7, Y11, Y7
+	VSUBPS       Y8, Y7, Y7
+	VMULPS       Y7, Y10, Y7
+	VADDPS       Y7, Y8, Y7
+	MOVQ         b+88(FP), BP
+	VMOVUPS      (BP), Y8
+	VANDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y7, Y7
+	VMOVUPS      Y7, (CX)
+	VMOVMSKPS    Y9, BP
+	ORQ          BP, R15
+	VMOVUPS      32(AX), Y7
+	VMOVUPS      32(CX), Y8
+	VMOVUPS      32(R8), Y9
+	VMOVUPS      32(BX), Y10
+	VMOVUPS      32(SI), Y11
+	VMOVUPS      32(DI), Y12
+	VSUBPS       Y12, Y7, Y12
+	VDIVPS       Y11, Y12, Y12
+	VMAXPS       Y12, Y1, Y12
+	VMINPS       Y12, Y2, Y12
+	VMULPS       Y4, Y12, Y13
+	VADDPS       Y3, Y13, Y13
+	VSUBPS       Y3, Y13, Y13
+	VMULPS       Y5, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VMULPS       Y6, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS const39500d01<>+0(SB), Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3ab60b61<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3c088889<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3f000000<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y12, Y15
+	VMULPS       Y14, Y15, Y14
+	VADDPS       Y12, Y14, Y12
+	VBROADCASTSS const3f800000<>+0(SB), Y14
+	VADDPS       Y14, Y12, Y12
+	VCVTTPS2DQ   Y13, Y13
+	VPSRAD       $0x01, Y13, Y14
+	VPADDD       Y0, Y14, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y12, Y12
+	VPSUBD       Y14, Y13, Y13
+	VPADDD       Y0, Y13, Y13
+	VPSLLD       $0x17, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VSUBPS       Y7, Y11, Y11
+	VMULPS       Y8, Y9, Y12
+	VSUBPS       Y12, Y11, Y11
+	VMOVUPS      32(DX), Y12
+	VMULPS       Y12, Y9, Y9
+	VADDPS       Y9, Y11, Y9
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y9, Y7, Y7
+	VMOVUPS      32(R9), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y9
+	VMOVUPS      32(R10), Y10
+	VBLENDVPS    Y9, Y10, Y7, Y7
+	VMOVUPS      Y7, 32(AX)
+	VMOVUPS      32(R11), Y10
+	VMOVUPS      32(R12), Y11
+	VMULPS       Y7, Y11, Y7
+	VSUBPS       Y8, Y7, Y7
+	VMULPS       Y7, Y10, Y7
+	VADDPS       Y7, Y8, Y7
+	MOVQ         b+88(FP), BP
+	VMOVUPS      32(BP), Y8
+	VANDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y7, Y7
+	VMOVUPS      Y7, 32(CX)
+	VMOVMSKPS    Y9, BP
+	SHLQ         $0x08, BP
+	ORQ          BP, R15
+	VMOVUPS      64(AX), Y7
+	VMOVUPS      64(CX), Y8
+	VMOVUPS      64(R8), Y9
+	VMOVUPS      64(BX), Y10
+	VMOVUPS      64(SI), Y11
+	VMOVUPS      64(DI), Y12
+	VSUBPS       Y12, Y7, Y12
+	VDIVPS       Y11, Y12, Y12
+	VMAXPS       Y12, Y1, Y12
+	VMINPS       Y12, Y2, Y12
+	VMULPS       Y4, Y12, Y13
+	VADDPS       Y3, Y13, Y13
+	VSUBPS       Y3, Y13, Y13
+	VMULPS       Y5, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VMULPS       Y6, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS const39500d01<>+0(SB), Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3ab60b61<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3c088889<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3f000000<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y12, Y15
+	VMULPS       Y14, Y15, Y14
+	VADDPS       Y12, Y14, Y12
+	VBROADCASTSS const3f800000<>+0(SB), Y14
+	VADDPS       Y14, Y12, Y12
+	VCVTTPS2DQ   Y13, Y13
+	VPSRAD       $0x01, Y13, Y14
+	VPADDD       Y0, Y14, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y12, Y12
+	VPSUBD       Y14, Y13, Y13
+	VPADDD       Y0, Y13, Y13
+	VPSLLD       $0x17, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VSUBPS       Y7, Y11, Y11
+	VMULPS       Y8, Y9, Y12
+	VSUBPS       Y12, Y11, Y11
+	VMOVUPS      64(DX), Y12
+	VMULPS       Y12, Y9, Y9
+	VADDPS       Y9, Y11, Y9
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y9, Y7, Y7
+	VMOVUPS      64(R9), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y9
+	VMOVUPS      64(R10), Y10
+	VBLENDVPS    Y9, Y10, Y7, Y7
+	VMOVUPS      Y7, 64(AX)
+	VMOVUPS      64(R11), Y10
+	VMOVUPS      64(R12), Y11
+	VMULPS       Y7, Y11, Y7
+	VSUBPS       Y8, Y7, Y7
+	VMULPS       Y7, Y10, Y7
+	VADDPS       Y7, Y8, Y7
+	MOVQ         b+88(FP), BP
+	VMOVUPS      64(BP), Y8
+	VANDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y7, Y7
+	VMOVUPS      Y7, 64(CX)
+	VMOVMSKPS    Y9, BP
+	SHLQ         $0x10, BP
+	ORQ          BP, R15
+	VMOVUPS      96(AX), Y7
+	VMOVUPS      96(CX), Y8
+	VMOVUPS      96(R8), Y9
+	VMOVUPS      96(BX), Y10
+	VMOVUPS      96(SI), Y11
+	VMOVUPS      96(DI), Y12
+	VSUBPS       Y12, Y7, Y12
+	VDIVPS       Y11, Y12, Y12
+	VMAXPS       Y12, Y1, Y12
+	VMINPS       Y12, Y2, Y12
+	VMULPS       Y4, Y12, Y13
+	VADDPS       Y3, Y13, Y13
+	VSUBPS       Y3, Y13, Y13
+	VMULPS       Y5, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VMULPS       Y6, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS const39500d01<>+0(SB), Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3ab60b61<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3c088889<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3f000000<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y12, Y15
+	VMULPS       Y14, Y15, Y14
+	VADDPS       Y12, Y14, Y12
+	VBROADCASTSS const3f800000<>+0(SB), Y14
+	VADDPS       Y14, Y12, Y12
+	VCVTTPS2DQ   Y13, Y13
+	VPSRAD       $0x01, Y13, Y14
+	VPADDD       Y0, Y14, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y12, Y12
+	VPSUBD       Y14, Y13, Y13
+	VPADDD       Y0, Y13, Y13
+	VPSLLD       $0x17, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VSUBPS       Y7, Y11, Y11
+	VMULPS       Y8, Y9, Y12
+	VSUBPS       Y12, Y11, Y11
+	VMOVUPS      96(DX), Y12
+	VMULPS       Y12, Y9, Y9
+	VADDPS       Y9, Y11, Y9
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y9, Y7, Y7
+	VMOVUPS      96(R9), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y9
+	VMOVUPS      96(R10), Y10
+	VBLENDVPS    Y9, Y10, Y7, Y7
+	VMOVUPS      Y7, 96(AX)
+	VMOVUPS      96(R11), Y10
+	VMOVUPS      96(R12), Y11
+	VMULPS       Y7, Y11, Y7
+	VSUBPS       Y8, Y7, Y7
+	VMULPS       Y7, Y10, Y7
+	VADDPS       Y7, Y8, Y7
+	MOVQ         b+88(FP), BP
+	VMOVUPS      96(BP), Y8
+	VANDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y7, Y7
+	VMOVUPS      Y7, 96(CX)
+	VMOVMSKPS    Y9, BP
+	SHLQ         $0x18, BP
+	ORQ          BP, R15
+	VMOVUPS      128(AX), Y7
+	VMOVUPS      128(CX), Y8
+	VMOVUPS      128(R8), Y9
+	VMOVUPS      128(BX), Y10
+	VMOVUPS      128(SI), Y11
+	VMOVUPS      128(DI), Y12
+	VSUBPS       Y12, Y7, Y12
+	VDIVPS       Y11, Y12, Y12
+	VMAXPS       Y12, Y1, Y12
+	VMINPS       Y12, Y2, Y12
+	VMULPS       Y4, Y12, Y13
+	VADDPS       Y3, Y13, Y13
+	VSUBPS       Y3, Y13, Y13
+	VMULPS       Y5, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VMULPS       Y6, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS const39500d01<>+0(SB), Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3ab60b61<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3c088889<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3f000000<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y12, Y15
+	VMULPS       Y14, Y15, Y14
+	VADDPS       Y12, Y14, Y12
+	VBROADCASTSS const3f800000<>+0(SB), Y14
+	VADDPS       Y14, Y12, Y12
+	VCVTTPS2DQ   Y13, Y13
+	VPSRAD       $0x01, Y13, Y14
+	VPADDD       Y0, Y14, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y12, Y12
+	VPSUBD       Y14, Y13, Y13
+	VPADDD       Y0, Y13, Y13
+	VPSLLD       $0x17, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VSUBPS       Y7, Y11, Y11
+	VMULPS       Y8, Y9, Y12
+	VSUBPS       Y12, Y11, Y11
+	VMOVUPS      128(DX), Y12
+	VMULPS       Y12, Y9, Y9
+	VADDPS       Y9, Y11, Y9
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y9, Y7, Y7
+	VMOVUPS      128(R9), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y9
+	VMOVUPS      128(R10), Y10
+	VBLENDVPS    Y9, Y10, Y7, Y7
+	VMOVUPS      Y7, 128(AX)
+	VMOVUPS      128(R11), Y10
+	VMOVUPS      128(R12), Y11
+	VMULPS       Y7, Y11, Y7
+	VSUBPS       Y8, Y7, Y7
+	VMULPS       Y7, Y10, Y7
+	VADDPS       Y7, Y8, Y7
+	MOVQ         b+88(FP), BP
+	VMOVUPS      128(BP), Y8
+	VANDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y7, Y7
+	VMOVUPS      Y7, 128(CX)
+	VMOVMSKPS    Y9, BP
+	SHLQ         $0x20, BP
+	ORQ          BP, R15
+	VMOVUPS      160(AX), Y7
+	VMOVUPS      160(CX), Y8
+	VMOVUPS      160(R8), Y9
+	VMOVUPS      160(BX), Y10
+	VMOVUPS      160(SI), Y11
+	VMOVUPS      160(DI), Y12
+	VSUBPS       Y12, Y7, Y12
+	VDIVPS       Y11, Y12, Y12
+	VMAXPS       Y12, Y1, Y12
+	VMINPS       Y12, Y2, Y12
+	VMULPS       Y4, Y12, Y13
+	VADDPS       Y3, Y13, Y13
+	VSUBPS       Y3, Y13, Y13
+	VMULPS       Y5, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VMULPS       Y6, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS const39500d01<>+0(SB), Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3ab60b61<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3c088889<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3f000000<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y12, Y15
+	VMULPS       Y14, Y15, Y14
+	VADDPS       Y12, Y14, Y12
+	VBROADCASTSS const3f800000<>+0(SB), Y14
+	VADDPS       Y14, Y12, Y12
+	VCVTTPS2DQ   Y13, Y13
+	VPSRAD       $0x01, Y13, Y14
+	VPADDD       Y0, Y14, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y12, Y12
+	VPSUBD       Y14, Y13, Y13
+	VPADDD       Y0, Y13, Y13
+	VPSLLD       $0x17, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VSUBPS       Y7, Y11, Y11
+	VMULPS       Y8, Y9, Y12
+	VSUBPS       Y12, Y11, Y11
+	VMOVUPS      160(DX), Y12
+	VMULPS       Y12, Y9, Y9
+	VADDPS       Y9, Y11, Y9
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y9, Y7, Y7
+	VMOVUPS      160(R9), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y9
+	VMOVUPS      160(R10), Y10
+	VBLENDVPS    Y9, Y10, Y7, Y7
+	VMOVUPS      Y7, 160(AX)
+	VMOVUPS      160(R11), Y10
+	VMOVUPS      160(R12), Y11
+	VMULPS       Y7, Y11, Y7
+	VSUBPS       Y8, Y7, Y7
+	VMULPS       Y7, Y10, Y7
+	VADDPS       Y7, Y8, Y7
+	MOVQ         b+88(FP), BP
+	VMOVUPS      160(BP), Y8
+	VANDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y7, Y7
+	VMOVUPS      Y7, 160(CX)
+	VMOVMSKPS    Y9, BP
+	SHLQ         $0x28, BP
+	ORQ          BP, R15
+	VMOVUPS      192(AX), Y7
+	VMOVUPS      192(CX), Y8
+	VMOVUPS      192(R8), Y9
+	VMOVUPS      192(BX), Y10
+	VMOVUPS      192(SI), Y11
+	VMOVUPS      192(DI), Y12
+	VSUBPS       Y12, Y7, Y12
+	VDIVPS       Y11, Y12, Y12
+	VMAXPS       Y12, Y1, Y12
+	VMINPS       Y12, Y2, Y12
+	VMULPS       Y4, Y12, Y13
+	VADDPS       Y3, Y13, Y13
+	VSUBPS       Y3, Y13, Y13
+	VMULPS       Y5, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VMULPS       Y6, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS const39500d01<>+0(SB), Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3ab60b61<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3c088889<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3f000000<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y12, Y15
+	VMULPS       Y14, Y15, Y14
+	VADDPS       Y12, Y14, Y12
+	VBROADCASTSS const3f800000<>+0(SB), Y14
+	VADDPS       Y14, Y12, Y12
+	VCVTTPS2DQ   Y13, Y13
+	VPSRAD       $0x01, Y13, Y14
+	VPADDD       Y0, Y14, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y12, Y12
+	VPSUBD       Y14, Y13, Y13
+	VPADDD       Y0, Y13, Y13
+	VPSLLD       $0x17, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VSUBPS       Y7, Y11, Y11
+	VMULPS       Y8, Y9, Y12
+	VSUBPS       Y12, Y11, Y11
+	VMOVUPS      192(DX), Y12
+	VMULPS       Y12, Y9, Y9
+	VADDPS       Y9, Y11, Y9
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y9, Y7, Y7
+	VMOVUPS      192(R9), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y9
+	VMOVUPS      192(R10), Y10
+	VBLENDVPS    Y9, Y10, Y7, Y7
+	VMOVUPS      Y7, 192(AX)
+	VMOVUPS      192(R11), Y10
+	VMOVUPS      192(R12), Y11
+	VMULPS       Y7, Y11, Y7
+	VSUBPS       Y8, Y7, Y7
+	VMULPS       Y7, Y10, Y7
+	VADDPS       Y7, Y8, Y7
+	MOVQ         b+88(FP), BP
+	VMOVUPS      192(BP), Y8
+	VANDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y7, Y7
+	VMOVUPS      Y7, 192(CX)
+	VMOVMSKPS    Y9, BP
+	SHLQ         $0x30, BP
+	ORQ          BP, R15
+	VMOVUPS      224(AX), Y7
+	VMOVUPS      224(CX), Y8
+	VMOVUPS      224(R8), Y9
+	VMOVUPS      224(BX), Y10
+	VMOVUPS      224(SI), Y11
+	VMOVUPS      224(DI), Y12
+	VSUBPS       Y12, Y7, Y12
+	VDIVPS       Y11, Y12, Y12
+	VMAXPS       Y12, Y1, Y12
+	VMINPS       Y12, Y2, Y12
+	VMULPS       Y4, Y12, Y13
+	VADDPS       Y3, Y13, Y13
+	VSUBPS       Y3, Y13, Y13
+	VMULPS       Y5, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VMULPS       Y6, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS const39500d01<>+0(SB), Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3ab60b61<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3c088889<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3f000000<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y12, Y15
+	VMULPS       Y14, Y15, Y14
+	VADDPS       Y12, Y14, Y12
+	VBROADCASTSS const3f800000<>+0(SB), Y14
+	VADDPS       Y14, Y12, Y12
+	VCVTTPS2DQ   Y13, Y13
+	VPSRAD       $0x01, Y13, Y14
+	VPADDD       Y0, Y14, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y12, Y12
+	VPSUBD       Y14, Y13, Y13
+	VPADDD       Y0, Y13, Y13
+	VPSLLD       $0x17, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VSUBPS       Y7, Y11, Y11
+	VMULPS       Y8, Y9, Y12
+	VSUBPS       Y12, Y11, Y11
+	VMOVUPS      224(DX), Y12
+	VMULPS       Y12, Y9, Y9
+	VADDPS       Y9, Y11, Y9
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y9, Y7, Y7
+	VMOVUPS      224(R9), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y9
+	VMOVUPS      224(R10), Y10
+	VBLENDVPS    Y9, Y10, Y7, Y7
+	VMOVUPS      Y7, 224(AX)
+	VMOVUPS      224(R11), Y10
+	VMOVUPS      224(R12), Y11
+	VMULPS       Y7, Y11, Y7
+	VSUBPS       Y8, Y7, Y7
+	VMULPS       Y7, Y10, Y7
+	VADDPS       Y7, Y8, Y7
+	MOVQ         b+88(FP), BP
+	VMOVUPS      224(BP), Y8
+	VANDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y7, Y7
+	VMOVUPS      Y7, 224(CX)
+	VMOVMSKPS    Y9, BP
+	SHLQ         $0x38, BP
+	ORQ          BP, R15
+	MOVQ         R15, (R13)
+	ADDQ         $0x08, R13
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         kStride+96(FP), BX
+	ADDQ         deltaStride+104(FP), SI
+	ADDQ         rhStride+112(FP), DI
+	ADDQ         resStride+120(FP), R8
+	ADDQ         thrStride+128(FP), R9
+	ADDQ         resetStride+136(FP), R10
+	ADDQ         kwStride+144(FP), R11
+	ADDQ         aStride+152(FP), R12
+	MOVQ         bStride+160(FP), R15
+	ADDQ         R15, b+88(FP)
+	DECQ         R14
+	JNZ          AdaptiveExponentialAVX2_block
+
+AdaptiveExponentialAVX2_done:
+	VZEROUPPER
+	RET
+
+// func adaptiveExponentialUniformAVX512(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·adaptiveExponentialUniformAVX512(SB), NOSPLIT, $0-80
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS const0000007f<>+0(SB), Z0
+	VBROADCASTSS res+36(FP), Z1
+	VBROADCASTSS k+24(FP), Z6
+	VBROADCASTSS delta+28(FP), Z7
+	VBROADCASTSS rh+32(FP), Z8
+	VBROADCASTSS constc2d00000<>+0(SB), Z9
+	VBROADCASTSS const42b20000<>+0(SB), Z10
+	VBROADCASTSS const4b400000<>+0(SB), Z11
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Z12
+	VBROADCASTSS const3f318000<>+0(SB), Z13
+	VBROADCASTSS constb95e8083<>+0(SB), Z14
+	VBROADCASTSS const39500d01<>+0(SB), Z15
+	VBROADCASTSS const3ab60b61<>+0(SB), Z16
+	VBROADCASTSS const3c088889<>+0(SB), Z17
+	VBROADCASTSS const3d2aaaab<>+0(SB), Z18
+	VBROADCASTSS const3e2aaaab<>+0(SB), Z19
+	VBROADCASTSS const3f000000<>+0(SB), Z20
+	VBROADCASTSS const3f800000<>+0(SB), Z21
+	MOVQ         v+0(FP), AX
+	MOVQ         w+8(FP), CX
+	MOVQ         cur+16(FP), DX
+	MOVQ         spikes+64(FP), BX
+	MOVQ         blocks+72(FP), SI
+	TESTQ        SI, SI
+	JZ           AdaptiveExponentialUniformAVX512_done
+
+AdaptiveExponentialUniformAVX512_block:
+	XORQ         DI, DI
+	VMOVUPS      (AX), Z22
+	VMOVUPS      (CX), Z23
+	VSUBPS       Z8, Z22, Z24
+	VDIVPS       Z7, Z24, Z24
+	VMAXPS       Z24, Z9, Z24
+	VMINPS       Z24, Z10, Z24
+	VMULPS       Z12, Z24, Z25
+	VADDPS       Z11, Z25, Z25
+	VSUBPS       Z11, Z25, Z25
+	VMULPS       Z13, Z25, Z26
+	VSUBPS       Z26, Z24, Z24
+	VMULPS       Z14, Z25, Z26
+	VSUBPS       Z26, Z24, Z24
+	VMULPS       Z24, Z15, Z26
+	VADDPS       Z16, Z26, Z26
+	VMULPS       Z24, Z26, Z26
+	VADDPS       Z17, Z26, Z26
+	VMULPS       Z24, Z26, Z26
+	VADDPS       Z18, Z26, Z26
+	VMULPS       Z24, Z26, Z26
+	VADDPS       Z19, Z26, Z26
+	VMULPS       Z24, Z26, Z26
+	VADDPS       Z20, Z26, Z26
+	VMULPS       Z24, Z24, Z27
+	VMULPS       Z26, Z27, Z26
+	VADDPS       Z24, Z26, Z24
+	VADDPS       Z21, Z24, Z24
+	VCVTTPS2DQ   Z25, Z25
+	VPSRAD       $0x01, Z25, Z26
+	VPADDD       Z0, Z26, Z27
+	VPSLLD       $0x17, Z27, Z27
+	VMULPS       Z27, Z24, Z24
+	VPSUBD       Z26, Z25, Z25
+	VPADDD       Z0, Z25, Z25
+	VPSLLD       $0x17, Z25, Z25
+	VMULPS       Z25, Z24, Z24
+	VMULPS       Z24, Z7, Z24
+	VSUBPS       Z22, Z24, Z24
+	VMULPS       Z23, Z1, Z25
+	VSUBPS       Z25, Z24, Z24
+	VMOVUPS      (DX), Z25
+	VMULPS       Z25, Z1, Z25
+	VADDPS       Z25, Z24, Z24
+	VMULPS       Z24, Z6, Z24
+	VADDPS       Z24, Z22, Z22
+	VBROADCASTSS thr+40(FP), Z24
+	VCMPPS       $0x1e, Z24, Z22, K1
+	VBROADCASTSS reset+44(FP), Z24
+	VBLENDMPS    Z24, Z22, K1, Z2
+	VMOVUPS      Z2, (AX)
+	VMULPS.BCST  a+52(FP), Z2, Z22
+	VSUBPS       Z23, Z22, Z22
+	VMULPS.BCST  kw+48(FP), Z22, Z22
+	VADDPS       Z22, Z23, Z22
+	VBROADCASTSS b+56(FP), Z23
+	VMOVAPS.Z    Z23, K1, Z23
+	VADDPS       Z23, Z22, Z22
+	VMOVUPS      Z22, (CX)
+	KMOVW        K1, R8
+	ORQ          R8, DI
+	VMOVUPS      64(AX), Z22
+	VMOVUPS      64(CX), Z23
+	VSUBPS       Z8, Z22, Z24
+	VDIVPS       Z7, Z24, Z24
+	VMAXPS       Z24, Z9, Z24
+	VMINPS       Z24, Z10, Z24
+	VMULPS       Z12, Z24, Z25
+	VADDPS       Z11, Z25, Z25
+	VSUBPS       Z11, Z25, Z25
+	VMULPS       Z13, Z25, Z26
+	VSUBPS       Z26, Z24, Z24
+	VMULPS       Z14, Z25, Z26
+	VSUBPS       Z26, Z24, Z24
+	VMULPS       Z24, Z15, Z26
+	VADDPS       Z16, Z26, Z26
+	VMULPS       Z24, Z26, Z26
+	VADDPS       Z17, Z26, Z26
+	VMULPS       Z24, Z26, Z26
+	VADDPS       Z18, Z26, Z26
+	VMULPS       Z24, Z26, Z26
+	VADDPS       Z19, Z26, Z26
+	VMULPS       Z24, Z26, Z26
+	VADDPS       Z20, Z26, Z26
+	VMULPS       Z24, Z24, Z27
+	VMULPS       Z26, Z27, Z26
+	VADDPS       Z24, Z26, Z24
+	VADDPS       Z21, Z24, Z24
+	VCVTTPS2DQ   Z25, Z25
+	VPSRAD       $0x01, Z25, Z26
+	VPADDD       Z0, Z26, Z27
+	VPSLLD       $0x17, Z27, Z27
+	VMULPS       Z27, Z24, Z24
+	VPSUBD       Z26, Z25, Z25
+	VPADDD       Z0, Z25, Z25
+	VPSLLD       $0x17, Z25, Z25
+	VMULPS       Z25, Z24, Z24
+	VMULPS       Z24, Z7, Z24
+	VSUBPS       Z22, Z24, Z24
+	VMULPS       Z23, Z1, Z25
+	VSUBPS       Z25, Z24, Z24
+	VMOVUPS      64(DX), Z25
+	VMULPS       Z25, Z1, Z25
+	VADDPS       Z25, Z24, Z24
+	VMULPS       Z24, Z6, Z24
+	VADDPS       Z24, Z22, Z22
+	VBROADCASTSS thr+40(FP), Z24
+	VCMPPS       $0x1e, Z24, Z22, K1
+	VBROADCASTSS reset+44(FP), Z24
+	VBLENDMPS    Z24, Z22, K1, Z3
+	VMOVUPS      Z3, 64(AX)
+	VMULPS.BCST  a+52(FP), Z3, Z22
+	VSUBPS       Z23, Z22, Z22
+	VMULPS.BCST  kw+48(FP), Z22, Z22
+	VADDPS       Z22, Z23, Z22
+	VBROADCASTSS b+56(FP), Z23
+	VMOVAPS.Z    Z23, K1, Z23
+	VADDPS       Z23, Z22, Z22
+	VMOVUPS      Z22, 64(CX)
+	KMOVW        K1, R8
+	SHLQ         $0x10, R8
+	ORQ          R8, DI
+	VMOVUPS      128(AX), Z22
+	VMOVUPS      128(CX), Z23
+	VSUBPS       Z8, Z22, Z24
+	VDIVPS       Z7, Z24, Z24
+	VMAXPS       Z24, Z9, Z24
+	VMINPS       Z24, Z10, Z24
+	VMULPS       Z12, Z24, Z25
+	VADDPS       Z11, Z25, Z25
+	VSUBPS       Z11, Z25, Z25
+	VMULPS       Z13, Z25, Z26
+	VSUBPS       Z26, Z24, Z24
+	VMULPS       Z14, Z25, Z26
+	VSUBPS       Z26, Z24, Z24
+	VMULPS       Z24, Z15, Z26
+	VADDPS       Z16, Z26, Z26
+	VMULPS       Z24, Z26, Z26
+	VADDPS       Z17, Z26, Z26
+	VMULPS       Z24, Z26, Z26
+	VADDPS       Z18, Z26, Z26
+	VMULPS       Z24, Z26, Z26
+	VADDPS       Z19, Z26, Z26
+	VMULPS       Z24, Z26, Z26
+	VADDPS       Z20, Z26, Z26
+	VMULPS       Z24, Z24, Z27
+	VMULPS       Z26, Z27, Z26
+	VADDPS       Z24, Z26, Z24
+	VADDPS       Z21, Z24, Z24
+	VCVTTPS2DQ   Z25, Z25
+	VPSRAD       $0x01, Z25, Z26
+	VPADDD       Z0, Z26, Z27
+	VPSLLD       $0x17, Z27, Z27
+	VMULPS       Z27, Z24, Z24
+	VPSUBD       Z26, Z25, Z25
+	VPADDD       Z0, Z25, Z25
+	VPSLLD       $0x17, Z25, Z25
+	VMULPS       Z25, Z24, Z24
+	VMULPS       Z24, Z7, Z24
+	VSUBPS       Z22, Z24, Z24
+	VMULPS       Z23, Z1, Z25
+	VSUBPS       Z25, Z24, Z24
+	VMOVUPS      128(DX), Z25
+	VMULPS       Z25, Z1, Z25
+	VADDPS       Z25, Z24, Z24
+	VMULPS       Z24, Z6, Z24
+	VADDPS       Z24, Z22, Z22
+	VBROADCASTSS thr+40(FP), Z24
+	VCMPPS       $0x1e, Z24, Z22, K1
+	VBROADCASTSS reset+44(FP), Z24
+	VBLENDMPS    Z24, Z22, K1, Z4
+	VMOVUPS      Z4, 128(AX)
+	VMULPS.BCST  a+52(FP), Z4, Z22
+	VSUBPS       Z23, Z22, Z22
+	VMULPS.BCST  kw+48(FP), Z22, Z22
+	VADDPS       Z22, Z23, Z22
+	VBROADCASTSS b+56(FP), Z23
+	VMOVAPS.Z    Z23, K1, Z23
+	VADDPS       Z23, Z22, Z22
+	VMOVUPS      Z22, 128(CX)
+	KMOVW        K1, R8
+	SHLQ         $0x20, R8
+	ORQ          R8, DI
+	VMOVUPS      192(AX), Z22
+	VMOVUPS      192(CX), Z23
+	VSUBPS       Z8, Z22, Z24
+	VDIVPS       Z7, Z24, Z24
+	VMAXPS       Z24, Z9, Z24
+	VMINPS       Z24, Z10, Z24
+	VMULPS       Z12, Z24, Z25
+	VADDPS       Z11, Z25, Z25
+	VSUBPS       Z11, Z25, Z25
+	VMULPS       Z13, Z25, Z26
+	VSUBPS       Z26, Z24, Z24
+	VMULPS       Z14, Z25, Z26
+	VSUBPS       Z26, Z24, Z24
+	VMULPS       Z24, Z15, Z26
+	VADDPS       Z16, Z26, Z26
+	VMULPS       Z24, Z26, Z26
+	VADDPS       Z17, Z26, Z26
+	VMULPS       Z24, Z26, Z26
+	VADDPS       Z18, Z26, Z26
+	VMULPS       Z24, Z26, Z26
+	VADDPS       Z19, Z26, Z26
+	VMULPS       Z24, Z26, Z26
+	VADDPS       Z20, Z26, Z26
+	VMULPS       Z24, Z24, Z27
+	VMULPS       Z26, Z27, Z26
+	VADDPS       Z24, Z26, Z24
+	VADDPS       Z21, Z24, Z24
+	VCVTTPS2DQ   Z25, Z25
+	VPSRAD       $0x01, Z25, Z26
+	VPADDD       Z0, Z26, Z27
+	VPSLLD       $0x17, Z27, Z27
+	VMULPS       Z27, Z24, Z24
+	VPSUBD       Z26, Z25, Z25
+	VPADDD       Z0, Z25, Z25
+	VPSLLD       $0x17, Z25, Z25
+	VMULPS       Z25, Z24, Z24
+	VMULPS       Z24, Z7, Z24
+	VSUBPS       Z22, Z24, Z24
+	VMULPS       Z23, Z1, Z25
+	VSUBPS       Z25, Z24, Z24
+	VMOVUPS      192(DX), Z25
+	VMULPS       Z25, Z1, Z25
+	VADDPS       Z25, Z24, Z24
+	VMULPS       Z24, Z6, Z24
+	VADDPS       Z24, Z22, Z22
+	VBROADCASTSS thr+40(FP), Z24
+	VCMPPS       $0x1e, Z24, Z22, K1
+	VBROADCASTSS reset+44(FP), Z24
+	VBLENDMPS    Z24, Z22, K1, Z5
+	VMOVUPS      Z5, 192(AX)
+	VMULPS.BCST  a+52(FP), Z5, Z22
+	VSUBPS       Z23, Z22, Z22
+	VMULPS.BCST  kw+48(FP), Z22, Z22
+	VADDPS       Z22, Z23, Z22
+	VBROADCASTSS b+56(FP), Z23
+	VMOVAPS.Z    Z23, K1, Z23
+	VADDPS       Z23, Z22, Z22
+	VMOVUPS      Z22, 192(CX)
+	KMOVW        K1, R8
+	SHLQ         $0x30, R8
+	ORQ          R8, DI
+	MOVQ         DI, (BX)
+	ADDQ         $0x08, BX
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000100, DX
+	DECQ         SI
+	JNZ          AdaptiveExponentialUniformAVX512_block
+
+AdaptiveExponentialUniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func adaptiveExponentialUniformAVX2(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·adaptiveExponentialUniformAVX2(SB), NOSPLIT, $0-80
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS const0000007f<>+0(SB), Y0
+	VBROADCASTSS res+36(FP), Y1
+	VBROADCASTSS k+24(FP), Y2
+	VBROADCASTSS delta+28(FP), Y3
+	VBROADCASTSS rh+32(FP), Y4
+	VBROADCASTSS constc2d00000<>+0(SB), Y5
+	VBROADCASTSS const42b20000<>+0(SB), Y6
+	MOVQ         v+0(FP), AX
+	MOVQ         w+8(FP), CX
+	MOVQ         cur+16(FP), DX
+	MOVQ         spikes+64(FP), BX
+	MOVQ         blocks+72(FP), SI
+	TESTQ        SI, SI
+	JZ           AdaptiveExponentialUniformAVX2_done
+
+AdaptiveExponentialUniformAVX2_block:
+	XORQ         DI, DI
+	VMOVUPS      (AX), Y7
+	VMOVUPS      (CX), Y8
+	VSUBPS       Y4, Y7, Y9
+	VDIVPS       Y3, Y9, Y9
+	VMAXPS       Y9, Y5, Y9
+	VMINPS       Y9, Y6, Y9
+	VBROADCASTSS const4b400000<>+0(SB), Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
+	VMULPS       Y11, Y9, Y11
+	VADDPS       Y10, Y11, Y11
+	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y0, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y0, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VMULPS       Y9, Y3, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMULPS       Y8, Y1, Y10
+	VSUBPS       Y10, Y9, Y9
+	VMOVUPS      (DX), Y10
+	VMULPS       Y10, Y1, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y9, Y2, Y9
+	VADDPS       Y9, Y7, Y7
+	VBROADCASTSS thr+40(FP), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y9
+	VBROADCASTSS reset+44(FP), Y10
+	VBLENDVPS    Y9, Y10, Y7, Y7
+	VMOVUPS      Y7, (AX)
+	VBROADCASTSS kw+48(FP), Y10
+	VBROADCASTSS a+52(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VSUBPS       Y8, Y7, Y7
+	VMULPS       Y7, Y10, Y7
+	VADDPS       Y7, Y8, Y7
+	VBROADCASTSS b+56(FP), Y8
+	VANDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y7, Y7
+	VMOVUPS      Y7, (CX)
+	VMOVMSKPS    Y9, R8
+	ORQ          R8, DI
+	VMOVUPS      32(AX), Y7
+	VMOVUPS      32(CX), Y8
+	VSUBPS       Y4, Y7, Y9
+	VDIVPS       Y3, Y9, Y9
+	VMAXPS       Y9, Y5, Y9
+	VMINPS       Y9, Y6, Y9
+	VBROADCASTSS const4b400000<>+0(SB), Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
+	VMULPS       Y11, Y9, Y11
+	VADDPS       Y10, Y11, Y11
+	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y0, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y0, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VMULPS       Y9, Y3, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMULPS       Y8, Y1, Y10
+	VSUBPS       Y10, Y9, Y9
+	VMOVUPS      32(DX), Y10
+	VMULPS       Y10, Y1, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y9, Y2, Y9
+	VADDPS       Y9, Y7, Y7
+	VBROADCASTSS thr+40(FP), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y9
+	VBROADCASTSS reset+44(FP), Y10
+	VBLENDVPS    Y9, Y10, Y7, Y7
+	VMOVUPS      Y7, 32(AX)
+	VBROADCASTSS kw+48(FP), Y10
+	VBROADCASTSS a+52(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VSUBPS       Y8, Y7, Y7
+	VMULPS       Y7, Y10, Y7
+	VADDPS       Y7, Y8, Y7
+	VBROADCASTSS b+56(FP), Y8
+	VANDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y7, Y7
+	VMOVUPS      Y7, 32(CX)
+	VMOVMSKPS    Y9, R8
+	SHLQ         $0x08, R8
+	ORQ          R8, DI
+	VMOVUPS      64(AX), Y7
+	VMOVUPS      64(CX), Y8
+	VSUBPS       Y4, Y7, Y9
+	VDIVPS       Y3, Y9, Y9
+	VMAXPS       Y9, Y5, Y9
+	VMINPS       Y9, Y6, Y9
+	VBROADCASTSS const4b400000<>+0(SB), Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
+	VMULPS       Y11, Y9, Y11
+	VADDPS       Y10, Y11, Y11
+	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y0, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y0, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VMULPS       Y9, Y3, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMULPS       Y8, Y1, Y10
+	VSUBPS       Y10, Y9, Y9
+	VMOVUPS      64(DX), Y10
+	VMULPS       Y10, Y1, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y9, Y2, Y9
+	VADDPS       Y9, Y7, Y7
+	VBROADCASTSS thr+40(FP), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y9
+	VBROADCASTSS reset+44(FP), Y10
+	VBLENDVPS    Y9, Y10, Y7, Y7
+	VMOVUPS      Y7, 64(AX)
+	VBROADCASTSS kw+48(FP), Y10
+	VBROADCASTSS a+52(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VSUBPS       Y8, Y7, Y7
+	VMULPS       Y7, Y10, Y7
+	VADDPS       Y7, Y8, Y7
+	VBROADCASTSS b+56(FP), Y8
+	VANDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y7, Y7
+	VMOVUPS      Y7, 64(CX)
+	VMOVMSKPS    Y9, R8
+	SHLQ         $0x10, R8
+	ORQ          R8, DI
+	VMOVUPS      96(AX), Y7
+	VMOVUPS      96(CX), Y8
+	VSUBPS       Y4, Y7, Y9
+	VDIVPS       Y3, Y9, Y9
+	VMAXPS       Y9, Y5, Y9
+	VMINPS       Y9, Y6, Y9
+	VBROADCASTSS const4b400000<>+0(SB), Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
+	VMULPS       Y11, Y9, Y11
+	VADDPS       Y10, Y11, Y11
+	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y0, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y0, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VMULPS       Y9, Y3, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMULPS       Y8, Y1, Y10
+	VSUBPS       Y10, Y9, Y9
+	VMOVUPS      96(DX), Y10
+	VMULPS       Y10, Y1, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y9, Y2, Y9
+	VADDPS       Y9, Y7, Y7
+	VBROADCASTSS thr+40(FP), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y9
+	VBROADCASTSS reset+44(FP), Y10
+	VBLENDVPS    Y9, Y10, Y7, Y7
+	VMOVUPS      Y7, 96(AX)
+	VBROADCASTSS kw+48(FP), Y10
+	VBROADCASTSS a+52(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VSUBPS       Y8, Y7, Y7
+	VMULPS       Y7, Y10, Y7
+	VADDPS       Y7, Y8, Y7
+	VBROADCASTSS b+56(FP), Y8
+	VANDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y7, Y7
+	VMOVUPS      Y7, 96(CX)
+	VMOVMSKPS    Y9, R8
+	SHLQ         $0x18, R8
+	ORQ          R8, DI
+	VMOVUPS      128(AX), Y7
+	VMOVUPS      128(CX), Y8
+	VSUBPS       Y4, Y7, Y9
+	VDIVPS       Y3, Y9, Y9
+	VMAXPS       Y9, Y5, Y9
+	VMINPS       Y9, Y6, Y9
+	VBROADCASTSS const4b400000<>+0(SB), Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
+	VMULPS       Y11, Y9, Y11
+	VADDPS       Y10, Y11, Y11
+	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y0, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y0, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VMULPS       Y9, Y3, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMULPS       Y8, Y1, Y10
+	VSUBPS       Y10, Y9, Y9
+	VMOVUPS      128(DX), Y10
+	VMULPS       Y10, Y1, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y9, Y2, Y9
+	VADDPS       Y9, Y7, Y7
+	VBROADCASTSS thr+40(FP), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y9
+	VBROADCASTSS reset+44(FP), Y10
+	VBLENDVPS    Y9, Y10, Y7, Y7
+	VMOVUPS      Y7, 128(AX)
+	VBROADCASTSS kw+48(FP), Y10
+	VBROADCASTSS a+52(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VSUBPS       Y8, Y7, Y7
+	VMULPS       Y7, Y10, Y7
+	VADDPS       Y7, Y8, Y7
+	VBROADCASTSS b+56(FP), Y8
+	VANDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y7, Y7
+	VMOVUPS      Y7, 128(CX)
+	VMOVMSKPS    Y9, R8
+	SHLQ         $0x20, R8
+	ORQ          R8, DI
+	VMOVUPS      160(AX), Y7
+	VMOVUPS      160(CX), Y8
+	VSUBPS       Y4, Y7, Y9
+	VDIVPS       Y3, Y9, Y9
+	VMAXPS       Y9, Y5, Y9
+	VMINPS       Y9, Y6, Y9
+	VBROADCASTSS const4b400000<>+0(SB), Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
+	VMULPS       Y11, Y9, Y11
+	VADDPS       Y10, Y11, Y11
+	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y0, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y0, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VMULPS       Y9, Y3, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMULPS       Y8, Y1, Y10
+	VSUBPS       Y10, Y9, Y9
+	VMOVUPS      160(DX), Y10
+	VMULPS       Y10, Y1, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y9, Y2, Y9
+	VADDPS       Y9, Y7, Y7
+	VBROADCASTSS thr+40(FP), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y9
+	VBROADCASTSS reset+44(FP), Y10
+	VBLENDVPS    Y9, Y10, Y7, Y7
+	VMOVUPS      Y7, 160(AX)
+	VBROADCASTSS kw+48(FP), Y10
+	VBROADCASTSS a+52(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VSUBPS       Y8, Y7, Y7
+	VMULPS       Y7, Y10, Y7
+	VADDPS       Y7, Y8, Y7
+	VBROADCASTSS b+56(FP), Y8
+	VANDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y7, Y7
+	VMOVUPS      Y7, 160(CX)
+	VMOVMSKPS    Y9, R8
+	SHLQ         $0x28, R8
+	ORQ          R8, DI
+	VMOVUPS      192(AX), Y7
+	VMOVUPS      192(CX), Y8
+	VSUBPS       Y4, Y7, Y9
+	VDIVPS       Y3, Y9, Y9
+	VMAXPS       Y9, Y5, Y9
+	VMINPS       Y9, Y6, Y9
+	VBROADCASTSS const4b400000<>+0(SB), Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
+	VMULPS       Y11, Y9, Y11
+	VADDPS       Y10, Y11, Y11
+	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y0, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y0, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VMULPS       Y9, Y3, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMULPS       Y8, Y1, Y10
+	VSUBPS       Y10, Y9, Y9
+	VMOVUPS      192(DX), Y10
+	VMULPS       Y10, Y1, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y9, Y2, Y9
+	VADDPS       Y9, Y7, Y7
+	VBROADCASTSS thr+40(FP), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y9
+	VBROADCASTSS reset+44(FP), Y10
+	VBLENDVPS    Y9, Y10, Y7, Y7
+	VMOVUPS      Y7, 192(AX)
+	VBROADCASTSS kw+48(FP), Y10
+	VBROADCASTSS a+52(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VSUBPS       Y8, Y7, Y7
+	VMULPS       Y7, Y10, Y7
+	VADDPS       Y7, Y8, Y7
+	VBROADCASTSS b+56(FP), Y8
+	VANDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y7, Y7
+	VMOVUPS      Y7, 192(CX)
+	VMOVMSKPS    Y9, R8
+	SHLQ         $0x30, R8
+	ORQ          R8, DI
+	VMOVUPS      224(AX), Y7
+	VMOVUPS      224(CX), Y8
+	VSUBPS       Y4, Y7, Y9
+	VDIVPS       Y3, Y9, Y9
+	VMAXPS       Y9, Y5, Y9
+	VMINPS       Y9, Y6, Y9
+	VBROADCASTSS const4b400000<>+0(SB), Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
+	VMULPS       Y11, Y9, Y11
+	VADDPS       Y10, Y11, Y11
+	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y0, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y0, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VMULPS       Y9, Y3, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMULPS       Y8, Y1, Y10
+	VSUBPS       Y10, Y9, Y9
+	VMOVUPS      224(DX), Y10
+	VMULPS       Y10, Y1, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y9, Y2, Y9
+	VADDPS       Y9, Y7, Y7
+	VBROADCASTSS thr+40(FP), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y9
+	VBROADCASTSS reset+44(FP), Y10
+	VBLENDVPS    Y9, Y10, Y7, Y7
+	VMOVUPS      Y7, 224(AX)
+	VBROADCASTSS kw+48(FP), Y10
+	VBROADCASTSS a+52(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VSUBPS       Y8, Y7, Y7
+	VMULPS       Y7, Y10, Y7
+	VADDPS       Y7, Y8, Y7
+	VBROADCASTSS b+56(FP), Y8
+	VANDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y7, Y7
+	VMOVUPS      Y7, 224(CX)
+	VMOVMSKPS    Y9, R8
+	SHLQ         $0x38, R8
+	ORQ          R8, DI
+	MOVQ         DI, (BX)
+	ADDQ         $0x08, BX
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000100, DX
+	DECQ         SI
+	JNZ          AdaptiveExponentialUniformAVX2_block
+
+AdaptiveExponentialUniformAVX2_done:
+	VZEROUPPER
+	RET
+
+// func simplifiedAdaptiveExponentialAVX512(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
+TEXT ·simplifiedAdaptiveExponentialAVX512(SB), NOSPLIT, $8-192
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS const0000007f<>+0(SB), Z2
+	VBROADCASTSS constc2d00000<>+0(SB), Z3
+	VBROADCASTSS const42b20000<>+0(SB), Z4
+	VBROADCASTSS const4b400000<>+0(SB), Z5
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Z6
+	VBROADCASTSS const3f318000<>+0(SB), Z7
+	VBROADCASTSS constb95e8083<>+0(SB), Z8
+	VBROADCASTSS const39500d01<>+0(SB), Z9
+	VBROADCASTSS const3ab60b61<>+0(SB), Z10
+	VBROADCASTSS const3c088889<>+0(SB), Z11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Z12
+	VBROADCASTSS const3e2aaaab<>+0(SB), Z13
+	VBROADCASTSS const3f000000<>+0(SB), Z14
+	VBROADCASTSS const3f800000<>+0(SB), Z15
+	MOVQ         v+0(FP), AX
+	MOVQ         r+8(FP), CX
+	MOVQ         theta+16(FP), DX
+	MOVQ         cur+24(FP), BX
+	MOVQ         c+32(FP), SI
+	MOVQ         k+40(FP), DI
+	MOVQ         delta+48(FP), R8
+	MOVQ         rh+56(FP), R9
+	MOVQ         res+64(FP), R10
+	MOVQ         thr+72(FP), R11
+	MOVQ         reset+80(FP), R12
+	MOVQ         spikes+176(FP), R13
+	MOVQ         blocks+184(FP), R14
+	TESTQ        R14, R14
+	JZ           SimplifiedAdaptiveExponentialAVX512_done
+
+SimplifiedAdaptiveExponentialAVX512_block:
+	XORQ       R15, R15
+	VMOVDQU16  (CX), Y16
+	VMOVUPS    (AX), Z17
+	VMOVDQU16  (SI), Y18
+	VPCMPUW    $0x06, Y18, Y16, K1
+	VMOVUPS    (DI), Z18
+	VMOVUPS    (R8), Z23
+	VMOVUPS    (R9), Z24
+	VSUBPS     Z24, Z17, Z24
+	VDIVPS     Z23, Z24, Z24
+	VMAXPS     Z24, Z3, Z24
+	VMINPS     Z24, Z4, Z24
+	VMULPS     Z6, Z24, Z25
+	VADDPS     Z5, Z25, Z25
+	VSUBPS     Z5, Z25, Z25
+	VMULPS     Z7, Z25, Z26
+	VSUBPS     Z26, Z24, Z24
+	VMULPS     Z8, Z25, Z26
+	VSUBPS     Z26, Z24, Z24
+	VMULPS     Z24, Z9, Z26
+	VADDPS     Z10, Z26, Z26
+	VMULPS     Z24, Z26, Z26
+	VADDPS     Z11, Z26, Z26
+	VMULPS     Z24, Z26, Z26
+	VADDPS     Z12, Z26, Z26
+	VMULPS     Z24, Z26, Z26
+	VADDPS     Z13, Z26, Z26
+	VMULPS     Z24, Z26, Z26
+	VADDPS     Z14, Z26, Z26
+	VMULPS     Z24, Z24, Z27
+	VMULPS     Z26, Z27, Z26
+	VADDPS     Z24, Z26, Z24
+	VADDPS     Z15, Z24, Z24
+	VCVTTPS2DQ Z25, Z25
+	VPSRAD     $0x01, Z25, Z26
+	VPADDD     Z2, Z26, Z27
+	VPSLLD     $0x17, Z27, Z27
+	VMULPS     Z27, Z24, Z24
+	VPSUBD     Z26, Z25, Z25
+	VPADDD     Z2, Z25, Z25
+	VPSLLD     $0x17, Z25, Z25
+	VMULPS     Z25, Z24, Z24
+	VMULPS     Z24, Z23, Z23
+	VSUBPS     Z17, Z23, Z23
+	VMOVUPS    (R10), Z24
+	VMOVUPS    (BX), Z25
+	VMULPS     Z25, Z24, Z24
+	VMOVAPS.Z  Z24, K1, Z24
+	VADDPS     Z24, Z23, Z23
+	VMULPS     Z23, Z18, Z18
+	VADDPS     Z18, Z17, Z17
+	VMOVUPS    (DX), Z18
+	VCMPPS     $0x1e, Z18, Z17, K1, K1
+	VMOVUPS    (R12), Z23
+	VBLENDMPS  Z23, Z17, K1, Z19
+	VMOVUPS    Z19, (AX)
+	VPADDUSW   Y0, Y16, Y16
+	VMOVDQU16  Y1, K1, Y16
+	VMOVDQU16  Y16, (CX)
+	MOVQ       ltheta+88(FP), BP
+	VMOVUPS    (BP), Z16
+	VMOVUPS    (R11), Z17
+	VSUBPS     Z18, Z17, Z17
+	VMULPS     Z17, Z16, Z16
+	VADDPS     Z16, Z18, Z16
+	MOVQ       dtheta+96(FP), BP
+	VMOVUPS    (BP), Z17
+	VMOVAPS.Z  Z17, K1, Z17
+	VADDPS     Z17, Z16, Z16
+	VMOVUPS    Z16, (DX)
+	KMOVW      K1, BP
+	ORQ        BP, R15
+	VMOVDQU16  32(CX), Y16
+	VMOVUPS    64(AX), Z17
+	VMOVDQU16  32(SI), Y18
+	VPCMPUW    $0x06, Y18, Y16, K1
+	VMOVUPS    64(DI), Z18
+	VMOVUPS    64(R8), Z23
+	VMOVUPS    64(R9), Z24
+	VSUBPS     Z24, Z17, Z24
+	VDIVPS     Z23, Z24, Z24
+	VMAXPS     Z24, Z3, Z24
+	VMINPS     Z24, Z4, Z24
+	VMULPS     Z6, Z24, Z25
+	VADDPS     Z5, Z25, Z25
+	VSUBPS     Z5, Z25, Z25
+	VMULPS     Z7, Z25, Z26
+	VSUBPS     Z26, Z24, Z24
+	VMULPS     Z8, Z25, Z26
+	VSUBPS     Z26, Z24, Z24
+	VMULPS     Z24, Z9, Z26
+	VADDPS     Z10, Z26, Z26
+	VMULPS     Z24, Z26, Z26
+	VADDPS     Z11, Z26, Z26
+	VMULPS     Z24, Z26, Z26
+	VADDPS     Z12, Z26, Z26
+	VMULPS     Z24, Z26, Z26
+	VADDPS     Z13, Z26, Z26
+	VMULPS     Z24, Z26, Z26
+	VADDPS     Z14, Z26, Z26
+	VMULPS     Z24, Z24, Z27
+	VMULPS     Z26, Z27, Z26
+	VADDPS     Z24, Z26, Z24
+	VADDPS     Z15, Z24, Z24
+	VCVTTPS2DQ Z25, Z25
+	VPSRAD     $0x01, Z25, Z26
+	VPADDD     Z2, Z26, Z27
+	VPSLLD     $0x17, Z27, Z27
+	VMULPS     Z27, Z24, Z24
+	VPSUBD     Z26, Z25, Z25
+	VPADDD     Z2, Z25, Z25
+	VPSLLD     $0x17, Z25, Z25
+	VMULPS     Z25, Z24, Z24
+	VMULPS     Z24, Z23, Z23
+	VSUBPS     Z17, Z23, Z23
+	VMOVUPS    64(R10), Z24
+	VMOVUPS    64(BX), Z25
+	VMULPS     Z25, Z24, Z24
+	VMOVAPS.Z  Z24, K1, Z24
+	VADDPS     Z24, Z23, Z23
+	VMULPS     Z23, Z18, Z18
+	VADDPS     Z18, Z17, Z17
+	VMOVUPS    64(DX), Z18
+	VCMPPS     $0x1e, Z18, Z17, K1, K1
+	VMOVUPS    64(R12), Z23
+	VBLENDMPS  Z23, Z17, K1, Z20
+	VMOVUPS    Z20, 64(AX)
+	VPADDUSW   Y0, Y16, Y16
+	VMOVDQU16  Y1, K1, Y16
+	VMOVDQU16  Y16, 32(CX)
+	MOVQ       ltheta+88(FP), BP
+	VMOVUPS    64(BP), Z16
+	VMOVUPS    64(R11), Z17
+	VSUBPS     Z18, Z17, Z17
+	VMULPS     Z17, Z16, Z16
+	VADDPS     Z16, Z18, Z16
+	MOVQ       dtheta+96(FP), BP
+	VMOVUPS    64(BP), Z17
+	VMOVAPS.Z  Z17, K1, Z17
+	VADDPS     Z17, Z16, Z16
+	VMOVUPS    Z16, 64(DX)
+	KMOVW      K1, BP
+	SHLQ       $0x10, BP
+	ORQ        BP, R15
+	VMOVDQU16  64(CX), Y16
+	VMOVUPS    128(AX), Z17
+	VMOVDQU16  64(SI), Y18
+	VPCMPUW    $0x06, Y18, Y16, K1
+	VMOVUPS    128(DI), Z18
+	VMOVUPS    128(R8), Z23
+	VMOVUPS    128(R9), Z24
+	VSUBPS     Z24, Z17, Z24
+	VDIVPS     Z23, Z24, Z24
+	VMAXPS     Z24, Z3, Z24
+	VMINPS     Z24, Z4, Z24
+	VMULPS     Z6, Z24, Z25
+	VADDPS     Z5, Z25, Z25
+	VSUBPS     Z5, Z25, Z25
+	VMULPS     Z7, Z25, Z26
+	VSUBPS     Z26, Z24, Z24
+	VMULPS     Z8, Z25, Z26
+	VSUBPS     Z26, Z24, Z24
+	VMULPS     Z24, Z9, Z26
+	VADDPS     Z10, Z26, Z26
+	VMULPS     Z24, Z26, Z26
+	VADDPS     Z11, Z26, Z26
+	VMULPS     Z24, Z26, Z26
+	VADDPS     Z12, Z26, Z26
+	VMULPS     Z24, Z26, Z26
+	VADDPS     Z13, Z26, Z26
+	VMULPS     Z24, Z26, Z26
+	VADDPS     Z14, Z26, Z26
+	VMULPS     Z24, Z24, Z27
+	VMULPS     Z26, Z27, Z26
+	VADDPS     Z24, Z26, Z24
+	VADDPS     Z15, Z24, Z24
+	VCVTTPS2DQ Z25, Z25
+	VPSRAD     $0x01, Z25, Z26
+	VPADDD     Z2, Z26, Z27
+	VPSLLD     $0x17, Z27, Z27
+	VMULPS     Z27, Z24, Z24
+	VPSUBD     Z26, Z25, Z25
+	VPADDD     Z2, Z25, Z25
+	VPSLLD     $0x17, Z25, Z25
+	VMULPS     Z25, Z24, Z24
+	VMULPS     Z24, Z23, Z23
+	VSUBPS     Z17, Z23, Z23
+	VMOVUPS    128(R10), Z24
+	VMOVUPS    128(BX), Z25
+	VMULPS     Z25, Z24, Z24
+	VMOVAPS.Z  Z24, K1, Z24
+	VADDPS     Z24, Z23, Z23
+	VMULPS     Z23, Z18, Z18
+	VADDPS     Z18, Z17, Z17
+	VMOVUPS    128(DX), Z18
+	VCMPPS     $0x1e, Z18, Z17, K1, K1
+	VMOVUPS    128(R12), Z23
+	VBLENDMPS  Z23, Z17, K1, Z21
+	VMOVUPS    Z21, 128(AX)
+	VPADDUSW   Y0, Y16, Y16
+	VMOVDQU16  Y1, K1, Y16
+	VMOVDQU16  Y16, 64(CX)
+	MOVQ       ltheta+88(FP), BP
+	VMOVUPS    128(BP), Z16
+	VMOVUPS    128(R11), Z17
+	VSUBPS     Z18, Z17, Z17
+	VMULPS     Z17, Z16, Z16
+	VADDPS     Z16, Z18, Z16
+	MOVQ       dtheta+96(FP), BP
+	VMOVUPS    128(BP), Z17
+	VMOVAPS.Z  Z17, K1, Z17
+	VADDPS     Z17, Z16, Z16
+	VMOVUPS    Z16, 128(DX)
+	KMOVW      K1, BP
+	SHLQ       $0x20, BP
+	ORQ        BP, R15
+	VMOVDQU16  96(CX), Y16
+	VMOVUPS    192(AX), Z17
+	VMOVDQU16  96(SI), Y18
+	VPCMPUW    $0x06, Y18, Y16, K1
+	VMOVUPS    192(DI), Z18
+	VMOVUPS    192(R8), Z23
+	VMOVUPS    192(R9), Z24
+	VSUBPS     Z24, Z17, Z24
+	VDIVPS     Z23, Z24, Z24
+	VMAXPS     Z24, Z3, Z24
+	VMINPS     Z24, Z4, Z24
+	VMULPS     Z6, Z24, Z25
+	VADDPS     Z5, Z25, Z25
+	VSUBPS     Z5, Z25, Z25
+	VMULPS     Z7, Z25, Z26
+	VSUBPS     Z26, Z24, Z24
+	VMULPS     Z8, Z25, Z26
+	VSUBPS     Z26, Z24, Z24
+	VMULPS     Z24, Z9, Z26
+	VADDPS     Z10, Z26, Z26
+	VMULPS     Z24, Z26, Z26
+	VADDPS     Z11, Z26, Z26
+	VMULPS     Z24, Z26, Z26
+	VADDPS     Z12, Z26, Z26
+	VMULPS     Z24, Z26, Z26
+	VADDPS     Z13, Z26, Z26
+	VMULPS     Z24, Z26, Z26
+	VADDPS     Z14, Z26, Z26
+	VMULPS     Z24, Z24, Z27
+	VMULPS     Z26, Z27, Z26
+	VADDPS     Z24, Z26, Z24
+	VADDPS     Z15, Z24, Z24
+	VCVTTPS2DQ Z25, Z25
+	VPSRAD     $0x01, Z25, Z26
+	VPADDD     Z2, Z26, Z27
+	VPSLLD     $0x17, Z27, Z27
+	VMULPS     Z27, Z24, Z24
+	VPSUBD     Z26, Z25, Z25
+	VPADDD     Z2, Z25, Z25
+	VPSLLD     $0x17, Z25, Z25
+	VMULPS     Z25, Z24, Z24
+	VMULPS     Z24, Z23, Z23
+	VSUBPS     Z17, Z23, Z23
+	VMOVUPS    192(R10), Z24
+	VMOVUPS    192(BX), Z25
+	VMULPS     Z25, Z24, Z24
+	VMOVAPS.Z  Z24, K1, Z24
+	VADDPS     Z24, Z23, Z23
+	VMULPS     Z23, Z18, Z18
+	VADDPS     Z18, Z17, Z17
+	VMOVUPS    192(DX), Z18
+	VCMPPS     $0x1e, Z18, Z17, K1, K1
+	VMOVUPS    192(R12), Z23
+	VBLENDMPS  Z23, Z17, K1, Z22
+	VMOVUPS    Z22, 192(AX)
+	VPADDUSW   Y0, Y16, Y16
+	VMOVDQU16  Y1, K1, Y16
+	VMOVDQU16  Y16, 96(CX)
+	MOVQ       ltheta+88(FP), BP
+	VMOVUPS    192(BP), Z16
+	VMOVUPS    192(R11), Z17
+	VSUBPS     Z18, Z17, Z17
+	VMULPS     Z17, Z16, Z16
+	VADDPS     Z16, Z18, Z16
+	MOVQ       dtheta+96(FP), BP
+	VMOVUPS    192(BP), Z17
+	VMOVAPS.Z  Z17, K1, Z17
+	VADDPS     Z17, Z16, Z16
+	VMOVUPS    Z16, 192(DX)
+	KMOVW      K1, BP
+	SHLQ       $0x30, BP
+	ORQ        BP, R15
+	MOVQ       R15, (R13)
+	ADDQ       $0x08, R13
+	ADDQ       $0x00000100, AX
+	ADDQ       $0x00000080, CX
+	ADDQ       $0x00000100, DX
+	ADDQ       $0x00000100, BX
+	ADDQ       cStride+104(FP), SI
+	ADDQ       kStride+112(FP), DI
+	ADDQ       deltaStride+120(FP), R8
+	ADDQ       rhStride+128(FP), R9
+	ADDQ       resStride+136(FP), R10
+	ADDQ       thrStride+144(FP), R11
+	ADDQ       resetStride+152(FP), R12
+	MOVQ       lthetaStride+160(FP), R15
+	ADDQ       R15, ltheta+88(FP)
+	MOVQ       dthetaStride+168(FP), R15
+	ADDQ       R15, dtheta+96(FP)
+	DECQ       R14
+	JNZ        SimplifiedAdaptiveExponentialAVX512_block
+
+SimplifiedAdaptiveExponentialAVX512_done:
+	VZEROUPPER
+	RET
+
+// func simplifiedAdaptiveExponentialAVX2(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·simplifiedAdaptiveExponentialAVX2(SB), NOSPLIT, $8-192
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y1
+	VBROADCASTSS const0000007f<>+0(SB), Y2
+	VBROADCASTSS constc2d00000<>+0(SB), Y3
+	VBROADCASTSS const42b20000<>+0(SB), Y4
+	VBROADCASTSS const4b400000<>+0(SB), Y5
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y6
+	VBROADCASTSS const3f318000<>+0(SB), Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y8
+	MOVQ         v+0(FP), AX
+	MOVQ         r+8(FP), CX
+	MOVQ         theta+16(FP), DX
+	MOVQ         cur+24(FP), BX
+	MOVQ         c+32(FP), SI
+	MOVQ         k+40(FP), DI
+	MOVQ         delta+48(FP), R8
+	MOVQ         rh+56(FP), R9
+	MOVQ         res+64(FP), R10
+	MOVQ         thr+72(FP), R11
+	MOVQ         reset+80(FP), R12
+	MOVQ         spikes+176(FP), R13
+	MOVQ         blocks+184(FP), R14
+	TESTQ        R14, R14
+	JZ           SimplifiedAdaptiveExponentialAVX2_done
+
+SimplifiedAdaptiveExponentialAVX2_block:
+	XORQ         R15, R15
+	VPMOVZXWD    (CX), Y9
+	VMOVUPS      (AX), Y10
+	VPMOVZXWD    (SI), Y11
+	VPCMPGTD     Y11, Y9, Y11
+	VMOVUPS      (DI), Y12
+	VMOVUPS      (R8), Y13
+	VMOVUPS      (R9), Y14
+	VSUBPS       Y14, Y10, Y14
+	VDIVPS       Y13, Y14, Y14
+	VMAXPS       Y14, Y3, Y14
+	VMINPS       Y14, Y4, Y14
+	VMULPS       Y6, Y14, Y15
+	VADDPS       Y5, Y15, Y15
+	VSUBPS       Y5, Y15, Y15
+	VMULPS       Y7, Y15, Y16
+	VSUBPS       Y16, Y14, Y14
+	VMULPS       Y8, Y15, Y16
+	VSUBPS       Y16, Y14, Y14
+	VBROADCASTSS const39500d01<>+0(SB), Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3ab60b61<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3c088889<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3f000000<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y14, Y17
+	VMULPS       Y16, Y17, Y16
+	VADDPS       Y14, Y16, Y14
+	VBROADCASTSS const3f800000<>+0(SB), Y16
+	VADDPS       Y16, Y14, Y14
+	VCVTTPS2DQ   Y15, Y15
+	VPSRAD       $0x01, Y15, Y16
+	VPADDD       Y2, Y16, Y17
+	VPSLLD       $0x17, Y17, Y17
+	VMULPS       Y17, Y14, Y14
+	VPSUBD       Y16, Y15, Y15
+	VPADDD       Y2, Y15, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y14, Y14
+	VMULPS       Y14, Y13, Y13
+	VSUBPS       Y10, Y13, Y13
+	VMOVUPS      (R10), Y14
+	VMOVUPS      (BX), Y15
+	VMULPS       Y15, Y14, Y14
+	VANDPS       Y11, Y14, Y14
+	VADDPS       Y14, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VADDPS       Y12, Y10, Y10
+	VMOVUPS      (DX), Y12
+	VCMPPS       $0x1e, Y12, Y10, Y13
+	VANDPS       Y13, Y11, Y11
+	VMOVUPS      (R12), Y13
+	VBLENDVPS    Y11, Y13, Y10, Y10
+	VMOVUPS      Y10, (AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, (CX)
+	MOVQ         ltheta+88(FP), BP
+	VMOVUPS      (BP), Y9
+	VMOVUPS      (R11), Y10
+	VSUBPS       Y12, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	MOVQ         dtheta+96(FP), BP
+	VMOVUPS      (BP), Y10
+	VANDPS       Y11, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, (DX)
+	VMOVMSKPS    Y11, BP
+	ORQ          BP, R15
+	VPMOVZXWD    16(CX), Y9
+	VMOVUPS      32(AX), Y10
+	VPMOVZXWD    16(SI), Y11
+	VPCMPGTD     Y11, Y9, Y11
+	VMOVUPS      32(DI), Y12
+	VMOVUPS      32(R8), Y13
+	VMOVUPS      32(R9), Y14
+	VSUBPS       Y14, Y10, Y14
+	VDIVPS       Y13, Y14, Y14
+	VMAXPS       Y14, Y3, Y14
+	VMINPS       Y14, Y4, Y14
+	VMULPS       Y6, Y14, Y15
+	VADDPS       Y5, Y15, Y15
+	VSUBPS       Y5, Y15, Y15
+	VMULPS       Y7, Y15, Y16
+	VSUBPS       Y16, Y14, Y14
+	VMULPS       Y8, Y15, Y16
+	VSUBPS       Y16, Y14, Y14
+	VBROADCASTSS const39500d01<>+0(SB), Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3ab60b61<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3c088889<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3f000000<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y14, Y17
+	VMULPS       Y16, Y17, Y16
+	VADDPS       Y14, Y16, Y14
+	VBROADCASTSS const3f800000<>+0(SB), Y16
+	VADDPS       Y16, Y14, Y14
+	VCVTTPS2DQ   Y15, Y15
+	VPSRAD       $0x01, Y15, Y16
+	VPADDD       Y2, Y16, Y17
+	VPSLLD       $0x17, Y17, Y17
+	VMULPS       Y17, Y14, Y14
+	VPSUBD       Y16, Y15, Y15
+	VPADDD       Y2, Y15, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y14, Y14
+	VMULPS       Y14, Y13, Y13
+	VSUBPS       Y10, Y13, Y13
+	VMOVUPS      32(R10), Y14
+	VMOVUPS      32(BX), Y15
+	VMULPS       Y15, Y14, Y14
+	VANDPS       Y11, Y14, Y14
+	VADDPS       Y14, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VADDPS       Y12, Y10, Y10
+	VMOVUPS      32(DX), Y12
+	VCMPPS       $0x1e, Y12, Y10, Y13
+	VANDPS       Y13, Y11, Y11
+	VMOVUPS      32(R12), Y13
+	VBLENDVPS    Y11, Y13, Y10, Y10
+	VMOVUPS      Y10, 32(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 16(CX)
+	MOVQ         ltheta+88(FP), BP
+	VMOVUPS      32(BP), Y9
+	VMOVUPS      32(R11), Y10
+	VSUBPS       Y12, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	MOVQ         dtheta+96(FP), BP
+	VMOVUPS      32(BP), Y10
+	VANDPS       Y11, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 32(DX)
+	VMOVMSKPS    Y11, BP
+	SHLQ         $0x08, BP
+	ORQ          BP, R15
+	VPMOVZXWD    32(CX), Y9
+	VMOVUPS      64(AX), Y10
+	VPMOVZXWD    32(SI), Y11
+	VPCMPGTD     Y11, Y9, Y11
+	VMOVUPS      64(DI), Y12
+	VMOVUPS      64(R8), Y13
+	VMOVUPS      64(R9), Y14
+	VSUBPS       Y14, Y10, Y14
+	VDIVPS       Y13, Y14, Y14
+	VMAXPS       Y14, Y3, Y14
+	VMINPS       Y14, Y4, Y14
+	VMULPS       Y6, Y14, Y15
+	VADDPS       Y5, Y15, Y15
+	VSUBPS       Y5, Y15, Y15
+	VMULPS       Y7, Y15, Y16
+	VSUBPS       Y16, Y14, Y14
+	VMULPS       Y8, Y15, Y16
+	VSUBPS       Y16, Y14, Y14
+	VBROADCASTSS const39500d01<>+0(SB), Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3ab60b61<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3c088889<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3f000000<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y14, Y17
+	VMULPS       Y16, Y17, Y16
+	VADDPS       Y14, Y16, Y14
+	VBROADCASTSS const3f800000<>+0(SB), Y16
+	VADDPS       Y16, Y14, Y14
+	VCVTTPS2DQ   Y15, Y15
+	VPSRAD       $0x01, Y15, Y16
+	VPADDD       Y2, Y16, Y17
+	VPSLLD       $0x17, Y17, Y17
+	VMULPS       Y17, Y14, Y14
+	VPSUBD       Y16, Y15, Y15
+	VPADDD       Y2, Y15, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y14, Y14
+	VMULPS       Y14, Y13, Y13
+	VSUBPS       Y10, Y13, Y13
+	VMOVUPS      64(R10), Y14
+	VMOVUPS      64(BX), Y15
+	VMULPS       Y15, Y14, Y14
+	VANDPS       Y11, Y14, Y14
+	VADDPS       Y14, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VADDPS       Y12, Y10, Y10
+	VMOVUPS      64(DX), Y12
+	VCMPPS       $0x1e, Y12, Y10, Y13
+	VANDPS       Y13, Y11, Y11
+	VMOVUPS      64(R12), Y13
+	VBLENDVPS    Y11, Y13, Y10, Y10
+	VMOVUPS      Y10, 64(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 32(CX)
+	MOVQ         ltheta+88(FP), BP
+	VMOVUPS      64(BP), Y9
+	VMOVUPS      64(R11), Y10
+	VSUBPS       Y12, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	MOVQ         dtheta+96(FP), BP
+	VMOVUPS      64(BP), Y10
+	VANDPS       Y11, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 64(DX)
+	VMOVMSKPS    Y11, BP
+	SHLQ         $0x10, BP
+	ORQ          BP, R15
+	VPMOVZXWD    48(CX), Y9
+	VMOVUPS      96(AX), Y10
+	VPMOVZXWD    48(SI), Y11
+	VPCMPGTD     Y11, Y9, Y11
+	VMOVUPS      96(DI), Y12
+	VMOVUPS      96(R8), Y13
+	VMOVUPS      96(R9), Y14
+	VSUBPS       Y14, Y10, Y14
+	VDIVPS       Y13, Y14, Y14
+	VMAXPS       Y14, Y3, Y14
+	VMINPS       Y14, Y4, Y14
+	VMULPS       Y6, Y14, Y15
+	VADDPS       Y5, Y15, Y15
+	VSUBPS       Y5, Y15, Y15
+	VMULPS       Y7, Y15, Y16
+	VSUBPS       Y16, Y14, Y14
+	VMULPS       Y8, Y15, Y16
+	VSUBPS       Y16, Y14, Y14
+	VBROADCASTSS const39500d01<>+0(SB), Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3ab60b61<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3c088889<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3f000000<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y14, Y17
+	VMULPS       Y16, Y17, Y16
+	VADDPS       Y14, Y16, Y14
+	VBROADCASTSS const3f800000<>+0(SB), Y16
+	VADDPS       Y16, Y14, Y14
+	VCVTTPS2DQ   Y15, Y15
+	VPSRAD       $0x01, Y15, Y16
+	VPADDD       Y2, Y16, Y17
+	VPSLLD       $0x17, Y17, Y17
+	VMULPS       Y17, Y14, Y14
+	VPSUBD       Y16, Y15, Y15
+	VPADDD       Y2, Y15, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y14, Y14
+	VMULPS       Y14, Y13, Y13
+	VSUBPS       Y10, Y13, Y13
+	VMOVUPS      96(R10), Y14
+	VMOVUPS      96(BX), Y15
+	VMULPS       Y15, Y14, Y14
+	VANDPS       Y11, Y14, Y14
+	VADDPS       Y14, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VADDPS       Y12, Y10, Y10
+	VMOVUPS      96(DX), Y12
+	VCMPPS       $0x1e, Y12, Y10, Y13
+	VANDPS       Y13, Y11, Y11
+	VMOVUPS      96(R12), Y13
+	VBLENDVPS    Y11, Y13, Y10, Y10
+	VMOVUPS      Y10, 96(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 48(CX)
+	MOVQ         ltheta+88(FP), BP
+	VMOVUPS      96(BP), Y9
+	VMOVUPS      96(R11), Y10
+	VSUBPS       Y12, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	MOVQ         dtheta+96(FP), BP
+	VMOVUPS      96(BP), Y10
+	VANDPS       Y11, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 96(DX)
+	VMOVMSKPS    Y11, BP
+	SHLQ         $0x18, BP
+	ORQ          BP, R15
+	VPMOVZXWD    64(CX), Y9
+	VMOVUPS      128(AX), Y10
+	VPMOVZXWD    64(SI), Y11
+	VPCMPGTD     Y11, Y9, Y11
+	VMOVUPS      128(DI), Y12
+	VMOVUPS      128(R8), Y13
+	VMOVUPS      128(R9), Y14
+	VSUBPS       Y14, Y10, Y14
+	VDIVPS       Y13, Y14, Y14
+	VMAXPS       Y14, Y3, Y14
+	VMINPS       Y14, Y4, Y14
+	VMULPS       Y6, Y14, Y15
+	VADDPS       Y5, Y15, Y15
+	VSUBPS       Y5, Y15, Y15
+	VMULPS       Y7, Y15, Y16
+	VSUBPS       Y16, Y14, Y14
+	VMULPS       Y8, Y15, Y16
+	VSUBPS       Y16, Y14, Y14
+	VBROADCASTSS const39500d01<>+0(SB), Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3ab60b61<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3c088889<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3f000000<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y14, Y17
+	VMULPS       Y16, Y17, Y16
+	VADDPS       Y14, Y16, Y14
+	VBROADCASTSS const3f800000<>+0(SB), Y16
+	VADDPS       Y16, Y14, Y14
+	VCVTTPS2DQ   Y15, Y15
+	VPSRAD       $0x01, Y15, Y16
+	VPADDD       Y2, Y16, Y17
+	VPSLLD       $0x17, Y17, Y17
+	VMULPS       Y17, Y14, Y14
+	VPSUBD       Y16, Y15, Y15
+	VPADDD       Y2, Y15, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y14, Y14
+	VMULPS       Y14, Y13, Y13
+	VSUBPS       Y10, Y13, Y13
+	VMOVUPS      128(R10), Y14
+	VMOVUPS      128(BX), Y15
+	VMULPS       Y15, Y14, Y14
+	VANDPS       Y11, Y14, Y14
+	VADDPS       Y14, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VADDPS       Y12, Y10, Y10
+	VMOVUPS      128(DX), Y12
+	VCMPPS       $0x1e, Y12, Y10, Y13
+	VANDPS       Y13, Y11, Y11
+	VMOVUPS      128(R12), Y13
+	VBLENDVPS    Y11, Y13, Y10, Y10
+	VMOVUPS      Y10, 128(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 64(CX)
+	MOVQ         ltheta+88(FP), BP
+	VMOVUPS      128(BP), Y9
+	VMOVUPS      128(R11), Y10
+	VSUBPS       Y12, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	MOVQ         dtheta+96(FP), BP
+	VMOVUPS      128(BP), Y10
+	VANDPS       Y11, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 128(DX)
+	VMOVMSKPS    Y11, BP
+	SHLQ         $0x20, BP
+	ORQ          BP, R15
+	VPMOVZXWD    80(CX), Y9
+	VMOVUPS      160(AX), Y10
+	VPMOVZXWD    80(SI), Y11
+	VPCMPGTD     Y11, Y9, Y11
+	VMOVUPS      160(DI), Y12
+	VMOVUPS      160(R8), Y13
+	VMOVUPS      160(R9), Y14
+	VSUBPS       Y14, Y10, Y14
+	VDIVPS       Y13, Y14, Y14
+	VMAXPS       Y14, Y3, Y14
+	VMINPS       Y14, Y4, Y14
+	VMULPS       Y6, Y14, Y15
+	VADDPS       Y5, Y15, Y15
+	VSUBPS       Y5, Y15, Y15
+	VMULPS       Y7, Y15, Y16
+	VSUBPS       Y16, Y14, Y14
+	VMULPS       Y8, Y15, Y16
+	VSUBPS       Y16, Y14, Y14
+	VBROADCASTSS const39500d01<>+0(SB), Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3ab60b61<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3c088889<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3f000000<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y14, Y17
+	VMULPS       Y16, Y17, Y16
+	VADDPS       Y14, Y16, Y14
+	VBROADCASTSS const3f800000<>+0(SB), Y16
+	VADDPS       Y16, Y14, Y14
+	VCVTTPS2DQ   Y15, Y15
+	VPSRAD       $0x01, Y15, Y16
+	VPADDD       Y2, Y16, Y17
+	VPSLLD       $0x17, Y17, Y17
+	VMULPS       Y17, Y14, Y14
+	VPSUBD       Y16, Y15, Y15
+	VPADDD       Y2, Y15, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y14, Y14
+	VMULPS       Y14, Y13, Y13
+	VSUBPS       Y10, Y13, Y13
+	VMOVUPS      160(R10), Y14
+	VMOVUPS      160(BX), Y15
+	VMULPS       Y15, Y14, Y14
+	VANDPS       Y11, Y14, Y14
+	VADDPS       Y14, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VADDPS       Y12, Y10, Y10
+	VMOVUPS      160(DX), Y12
+	VCMPPS       $0x1e, Y12, Y10, Y13
+	VANDPS       Y13, Y11, Y11
+	VMOVUPS      160(R12), Y13
+	VBLENDVPS    Y11, Y13, Y10, Y10
+	VMOVUPS      Y10, 160(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 80(CX)
+	MOVQ         ltheta+88(FP), BP
+	VMOVUPS      160(BP), Y9
+	VMOVUPS      160(R11), Y10
+	VSUBPS       Y12, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	MOVQ         dtheta+96(FP), BP
+	VMOVUPS      160(BP), Y10
+	VANDPS       Y11, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 160(DX)
+	VMOVMSKPS    Y11, BP
+	SHLQ         $0x28, BP
+	ORQ          BP, R15
+	VPMOVZXWD    96(CX), Y9
+	VMOVUPS      192(AX), Y10
+	VPMOVZXWD    96(SI), Y11
+	VPCMPGTD     Y11, Y9, Y11
+	VMOVUPS      192(DI), Y12
+	VMOVUPS      192(R8), Y13
+	VMOVUPS      192(R9), Y14
+	VSUBPS       Y14, Y10, Y14
+	VDIVPS       Y13, Y14, Y14
+	VMAXPS       Y14, Y3, Y14
+	VMINPS       Y14, Y4, Y14
+	VMULPS       Y6, Y14, Y15
+	VADDPS       Y5, Y15, Y15
+	VSUBPS       Y5, Y15, Y15
+	VMULPS       Y7, Y15, Y16
+	VSUBPS       Y16, Y14, Y14
+	VMULPS       Y8, Y15, Y16
+	VSUBPS       Y16, Y14, Y14
+	VBROADCASTSS const39500d01<>+0(SB), Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3ab60b61<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3c088889<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3f000000<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y14, Y17
+	VMULPS       Y16, Y17, Y16
+	VADDPS       Y14, Y16, Y14
+	VBROADCASTSS const3f800000<>+0(SB), Y16
+	VADDPS       Y16, Y14, Y14
+	VCVTTPS2DQ   Y15, Y15
+	VPSRAD       $0x01, Y15, Y16
+	VPADDD       Y2, Y16, Y17
+	VPSLLD       $0x17, Y17, Y17
+	VMULPS       Y17, Y14, Y14
+	VPSUBD       Y16, Y15, Y15
+	VPADDD       Y2, Y15, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y14, Y14
+	VMULPS       Y14, Y13, Y13
+	VSUBPS       Y10, Y13, Y13
+	VMOVUPS      192(R10), Y14
+	VMOVUPS      192(BX), Y15
+	VMULPS       Y15, Y14, Y14
+	VANDPS       Y11, Y14, Y14
+	VADDPS       Y14, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VADDPS       Y12, Y10, Y10
+	VMOVUPS      192(DX), Y12
+	VCMPPS       $0x1e, Y12, Y10, Y13
+	VANDPS       Y13, Y11, Y11
+	VMOVUPS      192(R12), Y13
+	VBLENDVPS    Y11, Y13, Y10, Y10
+	VMOVUPS      Y10, 192(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 96(CX)
+	MOVQ         ltheta+88(FP), BP
+	VMOVUPS      192(BP), Y9
+	VMOVUPS      192(R11), Y10
+	VSUBPS       Y12, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	MOVQ         dtheta+96(FP), BP
+	VMOVUPS      192(BP), Y10
+	VANDPS       Y11, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 192(DX)
+	VMOVMSKPS    Y11, BP
+	SHLQ         $0x30, BP
+	ORQ          BP, R15
+	VPMOVZXWD    112(CX), Y9
+	VMOVUPS      224(AX), Y10
+	VPMOVZXWD    112(SI), Y11
+	VPCMPGTD     Y11, Y9, Y11
+	VMOVUPS      224(DI), Y12
+	VMOVUPS      224(R8), Y13
+	VMOVUPS      224(R9), Y14
+	VSUBPS       Y14, Y10, Y14
+	VDIVPS       Y13, Y14, Y14
+	VMAXPS       Y14, Y3, Y14
+	VMINPS       Y14, Y4, Y14
+	VMULPS       Y6, Y14, Y15
+	VADDPS       Y5, Y15, Y15
+	VSUBPS       Y5, Y15, Y15
+	VMULPS       Y7, Y15, Y16
+	VSUBPS       Y16, Y14, Y14
+	VMULPS       Y8, Y15, Y16
+	VSUBPS       Y16, Y14, Y14
+	VBROADCASTSS const39500d01<>+0(SB), Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3ab60b61<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3c088889<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y16, Y16
+	VBROADCASTSS const3f000000<>+0(SB), Y17
+	VADDPS       Y17, Y16, Y16
+	VMULPS       Y14, Y14, Y17
+	VMULPS       Y16, Y17, Y16
+	VADDPS       Y14, Y16, Y14
+	VBROADCASTSS const3f800000<>+0(SB), Y16
+	VADDPS       Y16, Y14, Y14
+	VCVTTPS2DQ   Y15, Y15
+	VPSRAD       $0x01, Y15, Y16
+	VPADDD       Y2, Y16, Y17
+	VPSLLD       $0x17, Y17, Y17
+	VMULPS       Y17, Y14, Y14
+	VPSUBD       Y16, Y15, Y15
+	VPADDD       Y2, Y15, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y14, Y14
+	VMULPS       Y14, Y13, Y13
+	VSUBPS       Y10, Y13, Y13
+	VMOVUPS      224(R10), Y14
+	VMOVUPS      224(BX), Y15
+	VMULPS       Y15, Y14, Y14
+	VANDPS       Y11, Y14, Y14
+	VADDPS       Y14, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VADDPS       Y12, Y10, Y10
+	VMOVUPS      224(DX), Y12
+	VCMPPS       $0x1e, Y12, Y10, Y13
+	VANDPS       Y13, Y11, Y11
+	VMOVUPS      224(R12), Y13
+	VBLENDVPS    Y11, Y13, Y10, Y10
+	VMOVUPS      Y10, 224(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 112(CX)
+	MOVQ         ltheta+88(FP), BP
+	VMOVUPS      224(BP), Y9
+	VMOVUPS      224(R11), Y10
+	VSUBPS       Y12, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	MOVQ         dtheta+96(FP), BP
+	VMOVUPS      224(BP), Y10
+	VANDPS       Y11, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 224(DX)
+	VMOVMSKPS    Y11, BP
+	SHLQ         $0x38, BP
+	ORQ          BP, R15
+	MOVQ         R15, (R13)
+	ADDQ         $0x08, R13
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         cStride+104(FP), SI
+	ADDQ         kStride+112(FP), DI
+	ADDQ         deltaStride+120(FP), R8
+	ADDQ         rhStride+128(FP), R9
+	ADDQ         resStride+136(FP), R10
+	ADDQ         thrStride+144(FP), R11
+	ADDQ         resetStride+152(FP), R12
+	MOVQ         lthetaStride+160(FP), R15
+	ADDQ         R15, ltheta+88(FP)
+	MOVQ         dthetaStride+168(FP), R15
+	ADDQ         R15, dtheta+96(FP)
+	DECQ         R14
+	JNZ          SimplifiedAdaptiveExponentialAVX2_block
+
+SimplifiedAdaptiveExponentialAVX2_done:
+	VZEROUPPER
+	RET
+
+// func simplifiedAdaptiveExponentialUniformAVX512(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
+TEXT ·simplifiedAdaptiveExponentialUniformAVX512(SB), NOSPLIT, $0-88
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS const0000007f<>+0(SB), Z2
+	VPBROADCASTW c+32(FP), Y3
+	VBROADCASTSS k+36(FP), Z4
+	VBROADCASTSS delta+40(FP), Z5
+	VBROADCASTSS rh+44(FP), Z6
+	VBROADCASTSS constc2d00000<>+0(SB), Z7
+	VBROADCASTSS const42b20000<>+0(SB), Z8
+	VBROADCASTSS const4b400000<>+0(SB), Z9
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Z10
+	VBROADCASTSS const3f318000<>+0(SB), Z11
+	VBROADCASTSS constb95e8083<>+0(SB), Z12
+	VBROADCASTSS const39500d01<>+0(SB), Z13
+	VBROADCASTSS const3ab60b61<>+0(SB), Z14
+	VBROADCASTSS const3c088889<>+0(SB), Z15
+	VBROADCASTSS const3d2aaaab<>+0(SB), Z16
+	VBROADCASTSS const3e2aaaab<>+0(SB), Z17
+	VBROADCASTSS const3f000000<>+0(SB), Z18
+	VBROADCASTSS const3f800000<>+0(SB), Z19
+	MOVQ         v+0(FP), AX
+	MOVQ         r+8(FP), CX
+	MOVQ         theta+16(FP), DX
+	MOVQ         cur+24(FP), BX
+	MOVQ         spikes+72(FP), SI
+	MOVQ         blocks+80(FP), DI
+	TESTQ        DI, DI
+	JZ           SimplifiedAdaptiveExponentialUniformAVX512_done
+
+SimplifiedAdaptiveExponentialUniformAVX512_block:
+	XORQ         R8, R8
+	VMOVDQU16    (CX), Y20
+	VMOVUPS      (AX), Z21
+	VPCMPUW      $0x06, Y3, Y20, K1
+	VSUBPS       Z6, Z21, Z22
+	VDIVPS       Z5, Z22, Z22
+	VMAXPS       Z22, Z7, Z22
+	VMINPS       Z22, Z8, Z22
+	VMULPS       Z10, Z22, Z27
+	VADDPS       Z9, Z27, Z27
+	VSUBPS       Z9, Z27, Z27
+	VMULPS       Z11, Z27, Z28
+	VSUBPS       Z28, Z22, Z22
+	VMULPS       Z12, Z27, Z28
+	VSUBPS       Z28, Z22, Z22
+	VMULPS       Z22, Z13, Z28
+	VADDPS       Z14, Z28, Z28
+	VMULPS       Z22, Z28, Z28
+	VADDPS       Z15, Z28, Z28
+	VMULPS       Z22, Z28, Z28
+	VADDPS       Z16, Z28, Z28
+	VMULPS       Z22, Z28, Z28
+	VADDPS       Z17, Z28, Z28
+	VMULPS       Z22, Z28, Z28
+	VADDPS       Z18, Z28, Z28
+	VMULPS       Z22, Z22, Z29
+	VMULPS       Z28, Z29, Z28
+	VADDPS       Z22, Z28, Z22
+	VADDPS       Z19, Z22, Z22
+	VCVTTPS2DQ   Z27, Z27
+	VPSRAD       $0x01, Z27, Z28
+	VPADDD       Z2, Z28, Z29
+	VPSLLD       $0x17, Z29, Z29
+	VMULPS       Z29, Z22, Z22
+	VPSUBD       Z28, Z27, Z27
+	VPADDD       Z2, Z27, Z27
+	VPSLLD       $0x17, Z27, Z27
+	VMULPS       Z27, Z22, Z22
+	VMULPS       Z22, Z5, Z22
+	VSUBPS       Z21, Z22, Z22
+	VMOVUPS      (BX), Z27
+	VMULPS.BCST  res+48(FP), Z27, Z27
+	VMOVAPS.Z    Z27, K1, Z27
+	VADDPS       Z27, Z22, Z22
+	VMULPS       Z22, Z4, Z22
+	VADDPS       Z22, Z21, Z21
+	VMOVUPS      (DX), Z22
+	VCMPPS       $0x1e, Z22, Z21, K1, K1
+	VBROADCASTSS reset+56(FP), Z27
+	VBLENDMPS    Z27, Z21, K1, Z23
+	VMOVUPS      Z23, (AX)
+	VPADDUSW     Y0, Y20, Y20
+	VMOVDQU16    Y1, K1, Y20
+	VMOVDQU16    Y20, (CX)
+	VBROADCASTSS thr+52(FP), Z20
+	VSUBPS       Z22, Z20, Z20
+	VMULPS.BCST  ltheta+60(FP), Z20, Z20
+	VADDPS       Z20, Z22, Z20
+	VBROADCASTSS dtheta+64(FP), Z21
+	VMOVAPS.Z    Z21, K1, Z21
+	VADDPS       Z21, Z20, Z20
+	VMOVUPS      Z20, (DX)
+	KMOVW        K1, R9
+	ORQ          R9, R8
+	VMOVDQU16    32(CX), Y20
+	VMOVUPS      64(AX), Z21
+	VPCMPUW      $0x06, Y3, Y20, K1
+	VSUBPS       Z6, Z21, Z22
+	VDIVPS       Z5, Z22, Z22
+	VMAXPS       Z22, Z7, Z22
+	VMINPS       Z22, Z8, Z22
+	VMULPS       Z10, Z22, Z27
+	VADDPS       Z9, Z27, Z27
+	VSUBPS       Z9, Z27, Z27
+	VMULPS       Z11, Z27, Z28
+	VSUBPS       Z28, Z22, Z22
+	VMULPS       Z12, Z27, Z28
+	VSUBPS       Z28, Z22, Z22
+	VMULPS       Z22, Z13, Z28
+	VADDPS       Z14, Z28, Z28
+	VMULPS       Z22, Z28, Z28
+	VADDPS       Z15, Z28, Z28
+	VMULPS       Z22, Z28, Z28
+	VADDPS       Z16, Z28, Z28
+	VMULPS       Z22, Z28, Z28
+	VADDPS       Z17, Z28, Z28
+	VMULPS       Z22, Z28, Z28
+	VADDPS       Z18, Z28, Z28
+	VMULPS       Z22, Z22, Z29
+	VMULPS       Z28, Z29, Z28
+	VADDPS       Z22, Z28, Z22
+	VADDPS       Z19, Z22, Z22
+	VCVTTPS2DQ   Z27, Z27
+	VPSRAD       $0x01, Z27, Z28
+	VPADDD       Z2, Z28, Z29
+	VPSLLD       $0x17, Z29, Z29
+	VMULPS       Z29, Z22, Z22
+	VPSUBD       Z28, Z27, Z27
+	VPADDD       Z2, Z27, Z27
+	VPSLLD       $0x17, Z27, Z27
+	VMULPS       Z27, Z22, Z22
+	VMULPS       Z22, Z5, Z22
+	VSUBPS       Z21, Z22, Z22
+	VMOVUPS      64(BX), Z27
+	VMULPS.BCST  res+48(FP), Z27, Z27
+	VMOVAPS.Z    Z27, K1, Z27
+	VADDPS       Z27, Z22, Z22
+	VMULPS       Z22, Z4, Z22
+	VADDPS       Z22, Z21, Z21
+	VMOVUPS      64(DX), Z22
+	VCMPPS       $0x1e, Z22, Z21, K1, K1
+	VBROADCASTSS reset+56(FP), Z27
+	VBLENDMPS    Z27, Z21, K1, Z24
+	VMOVUPS      Z24, 64(AX)
+	VPADDUSW     Y0, Y20, Y20
+	VMOVDQU16    Y1, K1, Y20
+	VMOVDQU16    Y20, 32(CX)
+	VBROADCASTSS thr+52(FP), Z20
+	VSUBPS       Z22, Z20, Z20
+	VMULPS.BCST  ltheta+60(FP), Z20, Z20
+	VADDPS       Z20, Z22, Z20
+	VBROADCASTSS dtheta+64(FP), Z21
+	VMOVAPS.Z    Z21, K1, Z21
+	VADDPS       Z21, Z20, Z20
+	VMOVUPS      Z20, 64(DX)
+	KMOVW        K1, R9
+	SHLQ         $0x10, R9
+	ORQ          R9, R8
+	VMOVDQU16    64(CX), Y20
+	VMOVUPS      128(AX), Z21
+	VPCMPUW      $0x06, Y3, Y20, K1
+	VSUBPS       Z6, Z21, Z22
+	VDIVPS       Z5, Z22, Z22
+	VMAXPS       Z22, Z7, Z22
+	VMINPS       Z22, Z8, Z22
+	VMULPS       Z10, Z22, Z27
+	VADDPS       Z9, Z27, Z27
+	VSUBPS       Z9, Z27, Z27
+	VMULPS       Z11, Z27, Z28
+	VSUBPS       Z28, Z22, Z22
+	VMULPS       Z12, Z27, Z28
+	VSUBPS       Z28, Z22, Z22
+	VMULPS       Z22, Z13, Z28
+	VADDPS       Z14, Z28, Z28
+	VMULPS       Z22, Z28, Z28
+	VADDPS       Z15, Z28, Z28
+	VMULPS       Z22, Z28, Z28
+	VADDPS       Z16, Z28, Z28
+	VMULPS       Z22, Z28, Z28
+	VADDPS       Z17, Z28, Z28
+	VMULPS       Z22, Z28, Z28
+	VADDPS       Z18, Z28, Z28
+	VMULPS       Z22, Z22, Z29
+	VMULPS       Z28, Z29, Z28
+	VADDPS       Z22, Z28, Z22
+	VADDPS       Z19, Z22, Z22
+	VCVTTPS2DQ   Z27, Z27
+	VPSRAD       $0x01, Z27, Z28
+	VPADDD       Z2, Z28, Z29
+	VPSLLD       $0x17, Z29, Z29
+	VMULPS       Z29, Z22, Z22
+	VPSUBD       Z28, Z27, Z27
+	VPADDD       Z2, Z27, Z27
+	VPSLLD       $0x17, Z27, Z27
+	VMULPS       Z27, Z22, Z22
+	VMULPS       Z22, Z5, Z22
+	VSUBPS       Z21, Z22, Z22
+	VMOVUPS      128(BX), Z27
+	VMULPS.BCST  res+48(FP), Z27, Z27
+	VMOVAPS.Z    Z27, K1, Z27
+	VADDPS       Z27, Z22, Z22
+	VMULPS       Z22, Z4, Z22
+	VADDPS       Z22, Z21, Z21
+	VMOVUPS      128(DX), Z22
+	VCMPPS       $0x1e, Z22, Z21, K1, K1
+	VBROADCASTSS reset+56(FP), Z27
+	VBLENDMPS    Z27, Z21, K1, Z25
+	VMOVUPS      Z25, 128(AX)
+	VPADDUSW     Y0, Y20, Y20
+	VMOVDQU16    Y1, K1, Y20
+	VMOVDQU16    Y20, 64(CX)
+	VBROADCASTSS thr+52(FP), Z20
+	VSUBPS       Z22, Z20, Z20
+	VMULPS.BCST  ltheta+60(FP), Z20, Z20
+	VADDPS       Z20, Z22, Z20
+	VBROADCASTSS dtheta+64(FP), Z21
+	VMOVAPS.Z    Z21, K1, Z21
+	VADDPS       Z21, Z20, Z20
+	VMOVUPS      Z20, 128(DX)
+	KMOVW        K1, R9
+	SHLQ         $0x20, R9
+	ORQ          R9, R8
+	VMOVDQU16    96(CX), Y20
+	VMOVUPS      192(AX), Z21
+	VPCMPUW      $0x06, Y3, Y20, K1
+	VSUBPS       Z6, Z21, Z22
+	VDIVPS       Z5, Z22, Z22
+	VMAXPS       Z22, Z7, Z22
+	VMINPS       Z22, Z8, Z22
+	VMULPS       Z10, Z22, Z27
+	VADDPS       Z9, Z27, Z27
+	VSUBPS       Z9, Z27, Z27
+	VMULPS       Z11, Z27, Z28
+	VSUBPS       Z28, Z22, Z22
+	VMULPS       Z12, Z27, Z28
+	VSUBPS       Z28, Z22, Z22
+	VMULPS       Z22, Z13, Z28
+	VADDPS       Z14, Z28, Z28
+	VMULPS       Z22, Z28, Z28
+	VADDPS       Z15, Z28, Z28
+	VMULPS       Z22, Z28, Z28
+	VADDPS       Z16, Z28, Z28
+	VMULPS       Z22, Z28, Z28
+	VADDPS       Z17, Z28, Z28
+	VMULPS       Z22, Z28, Z28
+	VADDPS       Z18, Z28, Z28
+	VMULPS       Z22, Z22, Z29
+	VMULPS       Z28, Z29, Z28
+	VADDPS       Z22, Z28, Z22
+	VADDPS       Z19, Z22, Z22
+	VCVTTPS2DQ   Z27, Z27
+	VPSRAD       $0x01, Z27, Z28
+	VPADDD       Z2, Z28, Z29
+	VPSLLD       $0x17, Z29, Z29
+	VMULPS       Z29, Z22, Z22
+	VPSUBD       Z28, Z27, Z27
+	VPADDD       Z2, Z27, Z27
+	VPSLLD       $0x17, Z27, Z27
+	VMULPS       Z27, Z22, Z22
+	VMULPS       Z22, Z5, Z22
+	VSUBPS       Z21, Z22, Z22
+	VMOVUPS      192(BX), Z27
+	VMULPS.BCST  res+48(FP), Z27, Z27
+	VMOVAPS.Z    Z27, K1, Z27
+	VADDPS       Z27, Z22, Z22
+	VMULPS       Z22, Z4, Z22
+	VADDPS       Z22, Z21, Z21
+	VMOVUPS      192(DX), Z22
+	VCMPPS       $0x1e, Z22, Z21, K1, K1
+	VBROADCASTSS reset+56(FP), Z27
+	VBLENDMPS    Z27, Z21, K1, Z26
+	VMOVUPS      Z26, 192(AX)
+	VPADDUSW     Y0, Y20, Y20
+	VMOVDQU16    Y1, K1, Y20
+	VMOVDQU16    Y20, 96(CX)
+	VBROADCASTSS thr+52(FP), Z20
+	VSUBPS       Z22, Z20, Z20
+	VMULPS.BCST  ltheta+60(FP), Z20, Z20
+	VADDPS       Z20, Z22, Z20
+	VBROADCASTSS dtheta+64(FP), Z21
+	VMOVAPS.Z    Z21, K1, Z21
+	VADDPS       Z21, Z20, Z20
+	VMOVUPS      Z20, 192(DX)
+	KMOVW        K1, R9
+	SHLQ         $0x30, R9
+	ORQ          R9, R8
+	MOVQ         R8, (SI)
+	ADDQ         $0x08, SI
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	DECQ         DI
+	JNZ          SimplifiedAdaptiveExponentialUniformAVX512_block
+
+SimplifiedAdaptiveExponentialUniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func simplifiedAdaptiveExponentialUniformAVX2(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·simplifiedAdaptiveExponentialUniformAVX2(SB), NOSPLIT, $0-88
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y1
+	VBROADCASTSS const0000007f<>+0(SB), Y2
+	VPBROADCASTW c+32(FP), X3
+	VPMOVZXWD    X3, Y3
+	VBROADCASTSS k+36(FP), Y4
+	VBROADCASTSS delta+40(FP), Y5
+	VBROADCASTSS rh+44(FP), Y6
+	VBROADCASTSS constc2d00000<>+0(SB), Y7
+	VBROADCASTSS const42b20000<>+0(SB), Y8
+	MOVQ         v+0(FP), AX
+	MOVQ         r+8(FP), CX
+	MOVQ         theta+16(FP), DX
+	MOVQ         cur+24(FP), BX
+	MOVQ         spikes+72(FP), SI
+	MOVQ         blocks+80(FP), DI
+	TESTQ        DI, DI
+	JZ           SimplifiedAdaptiveExponentialUniformAVX2_done
+
+SimplifiedAdaptiveExponentialUniformAVX2_block:
+	XORQ         R8, R8
+	VPMOVZXWD    (CX), Y9
+	VMOVUPS      (AX), Y10
+	VPCMPGTD     Y3, Y9, Y11
+	VSUBPS       Y6, Y10, Y12
+	VDIVPS       Y5, Y12, Y12
+	VMAXPS       Y12, Y7, Y12
+	VMINPS       Y12, Y8, Y12
+	VBROADCASTSS const4b400000<>+0(SB), Y13
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y14
+	VMULPS       Y14, Y12, Y14
+	VADDPS       Y13, Y14, Y14
+	VSUBPS       Y13, Y14, Y13
+	VBROADCASTSS const3f318000<>+0(SB), Y14
+	VMULPS       Y14, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS constb95e8083<>+0(SB), Y14
+	VMULPS       Y14, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS const39500d01<>+0(SB), Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3ab60b61<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3c088889<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3f000000<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y12, Y15
+	VMULPS       Y14, Y15, Y14
+	VADDPS       Y12, Y14, Y12
+	VBROADCASTSS const3f800000<>+0(SB), Y14
+	VADDPS       Y14, Y12, Y12
+	VCVTTPS2DQ   Y13, Y13
+	VPSRAD       $0x01, Y13, Y14
+	VPADDD       Y2, Y14, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y12, Y12
+	VPSUBD       Y14, Y13, Y13
+	VPADDD       Y2, Y13, Y13
+	VPSLLD       $0x17, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VMULPS       Y12, Y5, Y12
+	VSUBPS       Y10, Y12, Y12
+	VBROADCASTSS res+48(FP), Y13
+	VMOVUPS      (BX), Y14
+	VMULPS       Y14, Y13, Y13
+	VANDPS       Y11, Y13, Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y12, Y4, Y12
+	VADDPS       Y12, Y10, Y10
+	VMOVUPS      (DX), Y12
+	VCMPPS       $0x1e, Y12, Y10, Y13
+	VANDPS       Y13, Y11, Y11
+	VBROADCASTSS reset+56(FP), Y13
+	VBLENDVPS    Y11, Y13, Y10, Y10
+	VMOVUPS      Y10, (AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, (CX)
+	VBROADCASTSS ltheta+60(FP), Y9
+	VBROADCASTSS thr+52(FP), Y10
+	VSUBPS       Y12, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	VBROADCASTSS dtheta+64(FP), Y10
+	VANDPS       Y11, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, (DX)
+	VMOVMSKPS    Y11, R9
+	ORQ          R9, R8
+	VPMOVZXWD    16(CX), Y9
+	VMOVUPS      32(AX), Y10
+	VPCMPGTD     Y3, Y9, Y11
+	VSUBPS       Y6, Y10, Y12
+	VDIVPS       Y5, Y12, Y12
+	VMAXPS       Y12, Y7, Y12
+	VMINPS       Y12, Y8, Y12
+	VBROADCASTSS const4b400000<>+0(SB), Y13
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y14
+	VMULPS       Y14, Y12, Y14
+	VADDPS       Y13, Y14, Y14
+	VSUBPS       Y13, Y14, Y13
+	VBROADCASTSS const3f318000<>+0(SB), Y14
+	VMULPS       Y14, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS constb95e8083<>+0(SB), Y14
+	VMULPS       Y14, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS const39500d01<>+0(SB), Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3ab60b61<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3c088889<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3f000000<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y12, Y15
+	VMULPS       Y14, Y15, Y14
+	VADDPS       Y12, Y14, Y12
+	VBROADCASTSS const3f800000<>+0(SB), Y14
+	VADDPS       Y14, Y12, Y12
+	VCVTTPS2DQ   Y13, Y13
+	VPSRAD       $0x01, Y13, Y14
+	VPADDD       Y2, Y14, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y12, Y12
+	VPSUBD       Y14, Y13, Y13
+	VPADDD       Y2, Y13, Y13
+	VPSLLD       $0x17, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VMULPS       Y12, Y5, Y12
+	VSUBPS       Y10, Y12, Y12
+	VBROADCASTSS res+48(FP), Y13
+	VMOVUPS      32(BX), Y14
+	VMULPS       Y14, Y13, Y13
+	VANDPS       Y11, Y13, Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y12, Y4, Y12
+	VADDPS       Y12, Y10, Y10
+	VMOVUPS      32(DX), Y12
+	VCMPPS       $0x1e, Y12, Y10, Y13
+	VANDPS       Y13, Y11, Y11
+	VBROADCASTSS reset+56(FP), Y13
+	VBLENDVPS    Y11, Y13, Y10, Y10
+	VMOVUPS      Y10, 32(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 16(CX)
+	VBROADCASTSS ltheta+60(FP), Y9
+	VBROADCASTSS thr+52(FP), Y10
+	VSUBPS       Y12, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	VBROADCASTSS dtheta+64(FP), Y10
+	VANDPS       Y11, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 32(DX)
+	VMOVMSKPS    Y11, R9
+	SHLQ         $0x08, R9
+	ORQ          R9, R8
+	VPMOVZXWD    32(CX), Y9
+	VMOVUPS      64(AX), Y10
+	VPCMPGTD     Y3, Y9, Y11
+	VSUBPS       Y6, Y10, Y12
+	VDIVPS       Y5, Y12, Y12
+	VMAXPS       Y12, Y7, Y12
+	VMINPS       Y12, Y8, Y12
+	VBROADCASTSS const4b400000<>+0(SB), Y13
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y14
+	VMULPS       Y14, Y12, Y14
+	VADDPS       Y13, Y14, Y14
+	VSUBPS       Y13, Y14, Y13
+	VBROADCASTSS const3f318000<>+0(SB), Y14
+	VMULPS       Y14, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS constb95e8083<>+0(SB), Y14
+	VMULPS       Y14, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS const39500d01<>+0(SB), Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3ab60b61<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3c088889<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3f000000<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y12, Y15
+	VMULPS       Y14, Y15, Y14
+	VADDPS       Y12, Y14, Y12
+	VBROADCASTSS const3f800000<>+0(SB), Y14
+	VADDPS       Y14, Y12, Y12
+	VCVTTPS2DQ   Y13, Y13
+	VPSRAD       $0x01, Y13, Y14
+	VPADDD       Y2, Y14, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y12, Y12
+	VPSUBD       Y14, Y13, Y13
+	VPADDD       Y2, Y13, Y13
+	VPSLLD       $0x17, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VMULPS       Y12, Y5, Y12
+	VSUBPS       Y10, Y12, Y12
+	VBROADCASTSS res+48(FP), Y13
+	VMOVUPS      64(BX), Y14
+	VMULPS       Y14, Y13, Y13
+	VANDPS       Y11, Y13, Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y12, Y4, Y12
+	VADDPS       Y12, Y10, Y10
+	VMOVUPS      64(DX), Y12
+	VCMPPS       $0x1e, Y12, Y10, Y13
+	VANDPS       Y13, Y11, Y11
+	VBROADCASTSS reset+56(FP), Y13
+	VBLENDVPS    Y11, Y13, Y10, Y10
+	VMOVUPS      Y10, 64(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 32(CX)
+	VBROADCASTSS ltheta+60(FP), Y9
+	VBROADCASTSS thr+52(FP), Y10
+	VSUBPS       Y12, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	VBROADCASTSS dtheta+64(FP), Y10
+	VANDPS       Y11, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 64(DX)
+	VMOVMSKPS    Y11, R9
+	SHLQ         $0x10, R9
+	ORQ          R9, R8
+	VPMOVZXWD    48(CX), Y9
+	VMOVUPS      96(AX), Y10
+	VPCMPGTD     Y3, Y9, Y11
+	VSUBPS       Y6, Y10, Y12
+	VDIVPS       Y5, Y12, Y12
+	VMAXPS       Y12, Y7, Y12
+	VMINPS       Y12, Y8, Y12
+	VBROADCASTSS const4b400000<>+0(SB), Y13
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y14
+	VMULPS       Y14, Y12, Y14
+	VADDPS       Y13, Y14, Y14
+	VSUBPS       Y13, Y14, Y13
+	VBROADCASTSS const3f318000<>+0(SB), Y14
+	VMULPS       Y14, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS constb95e8083<>+0(SB), Y14
+	VMULPS       Y14, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS const39500d01<>+0(SB), Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3ab60b61<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3c088889<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3f000000<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y12, Y15
+	VMULPS       Y14, Y15, Y14
+	VADDPS       Y12, Y14, Y12
+	VBROADCASTSS const3f800000<>+0(SB), Y14
+	VADDPS       Y14, Y12, Y12
+	VCVTTPS2DQ   Y13, Y13
+	VPSRAD       $0x01, Y13, Y14
+	VPADDD       Y2, Y14, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y12, Y12
+	VPSUBD       Y14, Y13, Y13
+	VPADDD       Y2, Y13, Y13
+	VPSLLD       $0x17, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VMULPS       Y12, Y5, Y12
+	VSUBPS       Y10, Y12, Y12
+	VBROADCASTSS res+48(FP), Y13
+	VMOVUPS      96(BX), Y14
+	VMULPS       Y14, Y13, Y13
+	VANDPS       Y11, Y13, Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y12, Y4, Y12
+	VADDPS       Y12, Y10, Y10
+	VMOVUPS      96(DX), Y12
+	VCMPPS       $0x1e, Y12, Y10, Y13
+	VANDPS       Y13, Y11, Y11
+	VBROADCASTSS reset+56(FP), Y13
+	VBLENDVPS    Y11, Y13, Y10, Y10
+	VMOVUPS      Y10, 96(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 48(CX)
+	VBROADCASTSS ltheta+60(FP), Y9
+	VBROADCASTSS thr+52(FP), Y10
+	VSUBPS       Y12, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	VBROADCASTSS dtheta+64(FP), Y10
+	VANDPS       Y11, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 96(DX)
+	VMOVMSKPS    Y11, R9
+	SHLQ         $0x18, R9
+	ORQ          R9, R8
+	VPMOVZXWD    64(CX), Y9
+	VMOVUPS      128(AX), Y10
+	VPCMPGTD     Y3, Y9, Y11
+	VSUBPS       Y6, Y10, Y12
+	VDIVPS       Y5, Y12, Y12
+	VMAXPS       Y12, Y7, Y12
+	VMINPS       Y12, Y8, Y12
+	VBROADCASTSS const4b400000<>+0(SB), Y13
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y14
+	VMULPS       Y14, Y12, Y14
+	VADDPS       Y13, Y14, Y14
+	VSUBPS       Y13, Y14, Y13
+	VBROADCASTSS const3f318000<>+0(SB), Y14
+	VMULPS       Y14, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS constb95e8083<>+0(SB), Y14
+	VMULPS       Y14, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS const39500d01<>+0(SB), Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3ab60b61<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3c088889<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3f000000<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y12, Y15
+	VMULPS       Y14, Y15, Y14
+	VADDPS       Y12, Y14, Y12
+	VBROADCASTSS const3f800000<>+0(SB), Y14
+	VADDPS       Y14, Y12, Y12
+	VCVTTPS2DQ   Y13, Y13
+	VPSRAD       $0x01, Y13, Y14
+	VPADDD       Y2, Y14, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y12, Y12
+	VPSUBD       Y14, Y13, Y13
+	VPADDD       Y2, Y13, Y13
+	VPSLLD       $0x17, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VMULPS       Y12, Y5, Y12
+	VSUBPS       Y10, Y12, Y12
+	VBROADCASTSS res+48(FP), Y13
+	VMOVUPS      128(BX), Y14
+	VMULPS       Y14, Y13, Y13
+	VANDPS       Y11, Y13, Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y12, Y4, Y12
+	VADDPS       Y12, Y10, Y10
+	VMOVUPS      128(DX), Y12
+	VCMPPS       $0x1e, Y12, Y10, Y13
+	VANDPS       Y13, Y11, Y11
+	VBROADCASTSS reset+56(FP), Y13
+	VBLENDVPS    Y11, Y13, Y10, Y10
+	VMOVUPS      Y10, 128(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 64(CX)
+	VBROADCASTSS ltheta+60(FP), Y9
+	VBROADCASTSS thr+52(FP), Y10
+	VSUBPS       Y12, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	VBROADCASTSS dtheta+64(FP), Y10
+	VANDPS       Y11, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 128(DX)
+	VMOVMSKPS    Y11, R9
+	SHLQ         $0x20, R9
+	ORQ          R9, R8
+	VPMOVZXWD    80(CX), Y9
+	VMOVUPS      160(AX), Y10
+	VPCMPGTD     Y3, Y9, Y11
+	VSUBPS       Y6, Y10, Y12
+	VDIVPS       Y5, Y12, Y12
+	VMAXPS       Y12, Y7, Y12
+	VMINPS       Y12, Y8, Y12
+	VBROADCASTSS const4b400000<>+0(SB), Y13
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y14
+	VMULPS       Y14, Y12, Y14
+	VADDPS       Y13, Y14, Y14
+	VSUBPS       Y13, Y14, Y13
+	VBROADCASTSS const3f318000<>+0(SB), Y14
+	VMULPS       Y14, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS constb95e8083<>+0(SB), Y14
+	VMULPS       Y14, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS const39500d01<>+0(SB), Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3ab60b61<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3c088889<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3f000000<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y12, Y15
+	VMULPS       Y14, Y15, Y14
+	VADDPS       Y12, Y14, Y12
+	VBROADCASTSS const3f800000<>+0(SB), Y14
+	VADDPS       Y14, Y12, Y12
+	VCVTTPS2DQ   Y13, Y13
+	VPSRAD       $0x01, Y13, Y14
+	VPADDD       Y2, Y14, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y12, Y12
+	VPSUBD       Y14, Y13, Y13
+	VPADDD       Y2, Y13, Y13
+	VPSLLD       $0x17, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VMULPS       Y12, Y5, Y12
+	VSUBPS       Y10, Y12, Y12
+	VBROADCASTSS res+48(FP), Y13
+	VMOVUPS      160(BX), Y14
+	VMULPS       Y14, Y13, Y13
+	VANDPS       Y11, Y13, Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y12, Y4, Y12
+	VADDPS       Y12, Y10, Y10
+	VMOVUPS      160(DX), Y12
+	VCMPPS       $0x1e, Y12, Y10, Y13
+	VANDPS       Y13, Y11, Y11
+	VBROADCASTSS reset+56(FP), Y13
+	VBLENDVPS    Y11, Y13, Y10, Y10
+	VMOVUPS      Y10, 160(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 80(CX)
+	VBROADCASTSS ltheta+60(FP), Y9
+	VBROADCASTSS thr+52(FP), Y10
+	VSUBPS       Y12, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	VBROADCASTSS dtheta+64(FP), Y10
+	VANDPS       Y11, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 160(DX)
+	VMOVMSKPS    Y11, R9
+	SHLQ         $0x28, R9
+	ORQ          R9, R8
+	VPMOVZXWD    96(CX), Y9
+	VMOVUPS      192(AX), Y10
+	VPCMPGTD     Y3, Y9, Y11
+	VSUBPS       Y6, Y10, Y12
+	VDIVPS       Y5, Y12, Y12
+	VMAXPS       Y12, Y7, Y12
+	VMINPS       Y12, Y8, Y12
+	VBROADCASTSS const4b400000<>+0(SB), Y13
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y14
+	VMULPS       Y14, Y12, Y14
+	VADDPS       Y13, Y14, Y14
+	VSUBPS       Y13, Y14, Y13
+	VBROADCASTSS const3f318000<>+0(SB), Y14
+	VMULPS       Y14, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS constb95e8083<>+0(SB), Y14
+	VMULPS       Y14, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS const39500d01<>+0(SB), Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3ab60b61<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3c088889<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3f000000<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y12, Y15
+	VMULPS       Y14, Y15, Y14
+	VADDPS       Y12, Y14, Y12
+	VBROADCASTSS const3f800000<>+0(SB), Y14
+	VADDPS       Y14, Y12, Y12
+	VCVTTPS2DQ   Y13, Y13
+	VPSRAD       $0x01, Y13, Y14
+	VPADDD       Y2, Y14, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y12, Y12
+	VPSUBD       Y14, Y13, Y13
+	VPADDD       Y2, Y13, Y13
+	VPSLLD       $0x17, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VMULPS       Y12, Y5, Y12
+	VSUBPS       Y10, Y12, Y12
+	VBROADCASTSS res+48(FP), Y13
+	VMOVUPS      192(BX), Y14
+	VMULPS       Y14, Y13, Y13
+	VANDPS       Y11, Y13, Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y12, Y4, Y12
+	VADDPS       Y12, Y10, Y10
+	VMOVUPS      192(DX), Y12
+	VCMPPS       $0x1e, Y12, Y10, Y13
+	VANDPS       Y13, Y11, Y11
+	VBROADCASTSS reset+56(FP), Y13
+	VBLENDVPS    Y11, Y13, Y10, Y10
+	VMOVUPS      Y10, 192(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 96(CX)
+	VBROADCASTSS ltheta+60(FP), Y9
+	VBROADCASTSS thr+52(FP), Y10
+	VSUBPS       Y12, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	VBROADCASTSS dtheta+64(FP), Y10
+	VANDPS       Y11, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 192(DX)
+	VMOVMSKPS    Y11, R9
+	SHLQ         $0x30, R9
+	ORQ          R9, R8
+	VPMOVZXWD    112(CX), Y9
+	VMOVUPS      224(AX), Y10
+	VPCMPGTD     Y3, Y9, Y11
+	VSUBPS       Y6, Y10, Y12
+	VDIVPS       Y5, Y12, Y12
+	VMAXPS       Y12, Y7, Y12
+	VMINPS       Y12, Y8, Y12
+	VBROADCASTSS const4b400000<>+0(SB), Y13
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y14
+	VMULPS       Y14, Y12, Y14
+	VADDPS       Y13, Y14, Y14
+	VSUBPS       Y13, Y14, Y13
+	VBROADCASTSS const3f318000<>+0(SB), Y14
+	VMULPS       Y14, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS constb95e8083<>+0(SB), Y14
+	VMULPS       Y14, Y13, Y14
+	VSUBPS       Y14, Y12, Y12
+	VBROADCASTSS const39500d01<>+0(SB), Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3ab60b61<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3c088889<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y14, Y14
+	VBROADCASTSS const3f000000<>+0(SB), Y15
+	VADDPS       Y15, Y14, Y14
+	VMULPS       Y12, Y12, Y15
+	VMULPS       Y14, Y15, Y14
+	VADDPS       Y12, Y14, Y12
+	VBROADCASTSS const3f800000<>+0(SB), Y14
+	VADDPS       Y14, Y12, Y12
+	VCVTTPS2DQ   Y13, Y13
+	VPSRAD       $0x01, Y13, Y14
+	VPADDD       Y2, Y14, Y15
+	VPSLLD       $0x17, Y15, Y15
+	VMULPS       Y15, Y12, Y12
+	VPSUBD       Y14, Y13, Y13
+	VPADDD       Y2, Y13, Y13
+	VPSLLD       $0x17, Y13, Y13
+	VMULPS       Y13, Y12, Y12
+	VMULPS       Y12, Y5, Y12
+	VSUBPS       Y10, Y12, Y12
+	VBROADCASTSS res+48(FP), Y13
+	VMOVUPS      224(BX), Y14
+	VMULPS       Y14, Y13, Y13
+	VANDPS       Y11, Y13, Y13
+	VADDPS       Y13, Y12, Y12
+	VMULPS       Y12, Y4, Y12
+	VADDPS       Y12, Y10, Y10
+	VMOVUPS      224(DX), Y12
+	VCMPPS       $0x1e, Y12, Y10, Y13
+	VANDPS       Y13, Y11, Y11
+	VBROADCASTSS reset+56(FP), Y13
+	VBLENDVPS    Y11, Y13, Y10, Y10
+	VMOVUPS      Y10, 224(AX)
+	VPSUBD       Y0, Y9, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 112(CX)
+	VBROADCASTSS ltheta+60(FP), Y9
+	VBROADCASTSS thr+52(FP), Y10
+	VSUBPS       Y12, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	VBROADCASTSS dtheta+64(FP), Y10
+	VANDPS       Y11, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 224(DX)
+	VMOVMSKPS    Y11, R9
+	SHLQ         $0x38, R9
+	ORQ          R9, R8
+	MOVQ         R8, (SI)
+	ADDQ         $0x08, SI
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	DECQ         DI
+	JNZ          SimplifiedAdaptiveExponentialUniformAVX2_block
+
+SimplifiedAdaptiveExponentialUniformAVX2_done:
+	VZEROUPPER
+	RET
+
+// func izhikevichAVX512(v *float32, u *float32, cur *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, restStride int, resStride int, aStride int, bStride int, dStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·izhikevichAVX512(SB), NOSPLIT, $0-160
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS dt+80(FP), Z0
+	VBROADCASTSS const3d23d70a<>+0(SB), Z1
+	VBROADCASTSS const40a00000<>+0(SB), Z10
+	VBROADCASTSS const430c0000<>+0(SB), Z11
+	MOVQ         v+0(FP), AX
+	MOVQ         u+8(FP), CX
+	MOVQ         cur+16(FP), DX
+	MOVQ         rest+24(FP), BX
+	MOVQ         res+32(FP), SI
+	MOVQ         a+40(FP), DI
+	MOVQ         b+48(FP), R8
+	MOVQ         d+56(FP), R9
+	MOVQ         thr+64(FP), R10
+	MOVQ         reset+72(FP), R11
+	MOVQ         spikes+144(FP), R12
+	MOVQ         blocks+152(FP), R13
+	TESTQ        R13, R13
+	JZ           IzhikevichAVX512_done
+
+IzhikevichAVX512_block:
+	XORQ      R14, R14
+	VMOVUPS   (AX), Z12
+	VMOVUPS   (CX), Z13
+	VMOVUPS   (BX), Z14
+	VMOVUPS   (SI), Z15
+	VADDPS    Z14, Z12, Z16
+	VMULPS    Z16, Z1, Z17
+	VMULPS    Z16, Z17, Z17
+	VMULPS    Z16, Z10, Z16
+	VADDPS    Z16, Z17, Z16
+	VADDPS    Z11, Z16, Z16
+	VMULPS    Z13, Z15, Z17
+	VSUBPS    Z17, Z16, Z16
+	VMOVUPS   (DX), Z17
+	VMULPS    Z17, Z15, Z15
+	VADDPS    Z15, Z16, Z15
+	VMULPS    Z15, Z0, Z15
+	VADDPS    Z15, Z12, Z12
+	VMOVUPS   (DI), Z15
+	VMOVUPS   (R8), Z16
+	VADDPS    Z14, Z12, Z14
+	VMULPS    Z14, Z16, Z14
+	VSUBPS    Z13, Z14, Z14
+	VMULPS    Z14, Z15, Z14
+	VMULPS    Z14, Z0, Z14
+	VADDPS    Z14, Z13, Z13
+	VMOVUPS   (R10), Z14
+	VCMPPS    $0x1e, Z14, Z12, K1
+	VMOVUPS   (R11), Z14
+	VBLENDMPS Z14, Z12, K1, Z2
+	VMOVUPS   Z2, (AX)
+	VMOVUPS   (R9), Z12
+	VADDPS    Z12, Z13, Z12
+	VBLENDMPS Z12, Z13, K1, Z3
+	VMOVUPS   Z3, (CX)
+	KMOVW     K1, R15
+	ORQ       R15, R14
+	VMOVUPS   64(AX), Z12
+	VMOVUPS   64(CX), Z13
+	VMOVUPS   64(BX), Z14
+	VMOVUPS   64(SI), Z15
+	VADDPS    Z14, Z12, Z16
+	VMULPS    Z16, Z1, Z17
+	VMULPS    Z16, Z17, Z17
+	VMULPS    Z16, Z10, Z16
+	VADDPS    Z16, Z17, Z16
+	VADDPS    Z11, Z16, Z16
+	VMULPS    Z13, Z15, Z17
+	VSUBPS    Z17, Z16, Z16
+	VMOVUPS   64(DX), Z17
+	VMULPS    Z17, Z15, Z15
+	VADDPS    Z15, Z16, Z15
+	VMULPS    Z15, Z0, Z15
+	VADDPS    Z15, Z12, Z12
+	VMOVUPS   64(DI), Z15
+	VMOVUPS   64(R8), Z16
+	VADDPS    Z14, Z12, Z14
+	VMULPS    Z14, Z16, Z14
+	VSUBPS    Z13, Z14, Z14
+	VMULPS    Z14, Z15, Z14
+	VMULPS    Z14, Z0, Z14
+	VADDPS    Z14, Z13, Z13
+	VMOVUPS   64(R10), Z14
+	VCMPPS    $0x1e, Z14, Z12, K1
+	VMOVUPS   64(R11), Z14
+	VBLENDMPS Z14, Z12, K1, Z4
+	VMOVUPS   Z4, 64(AX)
+	VMOVUPS   64(R9), Z12
+	VADDPS    Z12, Z13, Z12
+	VBLENDMPS Z12, Z13, K1, Z5
+	VMOVUPS   Z5, 64(CX)
+	KMOVW     K1, R15
+	SHLQ      $0x10, R15
+	ORQ       R15, R14
+	VMOVUPS   128(AX), Z12
+	VMOVUPS   128(CX), Z13
+	VMOVUPS   128(BX), Z14
+	VMOVUPS   128(SI), Z15
+	VADDPS    Z14, Z12, Z16
+	VMULPS    Z16, Z1, Z17
+	VMULPS    Z16, Z17, Z17
+	VMULPS    Z16, Z10, Z16
+	VADDPS    Z16, Z17, Z16
+	VADDPS    Z11, Z16, Z16
+	VMULPS    Z13, Z15, Z17
+	VSUBPS    Z17, Z16, Z16
+	VMOVUPS   128(DX), Z17
+	VMULPS    Z17, Z15, Z15
+	VADDPS    Z15, Z16, Z15
+	VMULPS    Z15, Z0, Z15
+	VADDPS    Z15, Z12, Z12
+	VMOVUPS   128(DI), Z15
+	VMOVUPS   128(R8), Z16
+	VADDPS    Z14, Z12, Z14
+	VMULPS    Z14, Z16, Z14
+	VSUBPS    Z13, Z14, Z14
+	VMULPS    Z14, Z15, Z14
+	VMULPS    Z14, Z0, Z14
+	VADDPS    Z14, Z13, Z13
+	VMOVUPS   128(R10), Z14
+	VCMPPS    $0x1e, Z14, Z12, K1
+	VMOVUPS   128(R11), Z14
+	VBLENDMPS Z14, Z12, K1, Z6
+	VMOVUPS   Z6, 128(AX)
+	VMOVUPS   128(R9), Z12
+	VADDPS    Z12, Z13, Z12
+	VBLENDMPS Z12, Z13, K1, Z7
+	VMOVUPS   Z7, 128(CX)
+	KMOVW     K1, R15
+	SHLQ      $0x20, R15
+	ORQ       R15, R14
+	VMOVUPS   192(AX), Z12
+	VMOVUPS   192(CX), Z13
+	VMOVUPS   192(BX), Z14
+	VMOVUPS   192(SI), Z15
+	VADDPS    Z14, Z12, Z16
+	VMULPS    Z16, Z1, Z17
+	VMULPS    Z16, Z17, Z17
+	VMULPS    Z16, Z10, Z16
+	VADDPS    Z16, Z17, Z16
+	VADDPS    Z11, Z16, Z16
+	VMULPS    Z13, Z15, Z17
+	VSUBPS    Z17, Z16, Z16
+	VMOVUPS   192(DX), Z17
+	VMULPS    Z17, Z15, Z15
+	VADDPS    Z15, Z16, Z15
+	VMULPS    Z15, Z0, Z15
+	VADDPS    Z15, Z12, Z12
+	VMOVUPS   192(DI), Z15
+	VMOVUPS   192(R8), Z16
+	VADDPS    Z14, Z12, Z14
+	VMULPS    Z14, Z16, Z14
+	VSUBPS    Z13, Z14, Z14
+	VMULPS    Z14, Z15, Z14
+	VMULPS    Z14, Z0, Z14
+	VADDPS    Z14, Z13, Z13
+	VMOVUPS   192(R10), Z14
+	VCMPPS    $0x1e, Z14, Z12, K1
+	VMOVUPS   192(R11), Z14
+	VBLENDMPS Z14, Z12, K1, Z8
+	VMOVUPS   Z8, 192(AX)
+	VMOVUPS   192(R9), Z12
+	VADDPS    Z12, Z13, Z12
+	VBLENDMPS Z12, Z13, K1, Z9
+	VMOVUPS   Z9, 192(CX)
+	KMOVW     K1, R15
+	SHLQ      $0x30, R15
+	ORQ       R15, R14
+	MOVQ      R14, (R12)
+	ADDQ      $0x08, R12
+	ADDQ      $0x00000100, AX
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      restStride+88(FP), BX
+	ADDQ      resStride+96(FP), SI
+	ADDQ      aStride+104(FP), DI
+	ADDQ      bStride+112(FP), R8
+	ADDQ      dStride+120(FP), R9
+	ADDQ      thrStride+128(FP), R10
+	ADDQ      resetStride+136(FP), R11
+	DECQ      R13
+	JNZ       IzhikevichAVX512_block
+
+IzhikevichAVX512_done:
+	VZEROUPPER
+	RET
+
+DATA const3d23d70a<>+0(SB)/4, $0x3d23d70a
+GLOBL const3d23d70a<>(SB), RODATA|NOPTR, $4
+
+DATA const40a00000<>+0(SB)/4, $0x40a00000
+GLOBL const40a00000<>(SB), RODATA|NOPTR, $4
+
+DATA const430c0000<>+0(SB)/4, $0x430c0000
+GLOBL const430c0000<>(SB), RODATA|NOPTR, $4
+
+// func izhikevichAVX2(v *float32, u *float32, cur *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, restStride int, resStride int, aStride int, bStride int, dStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·izhikevichAVX2(SB), NOSPLIT, $0-160
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS dt+80(FP), Y0
+	VBROADCASTSS const3d23d70a<>+0(SB), Y1
+	VBROADCASTSS const40a00000<>+0(SB), Y2
+	VBROADCASTSS const430c0000<>+0(SB), Y3
+	MOVQ         v+0(FP), AX
+	MOVQ         u+8(FP), CX
+	MOVQ         cur+16(FP), DX
+	MOVQ         rest+24(FP), BX
+	MOVQ         res+32(FP), SI
+	MOVQ         a+40(FP), DI
+	MOVQ         b+48(FP), R8
+	MOVQ         d+56(FP), R9
+	MOVQ         thr+64(FP), R10
+	MOVQ         reset+72(FP), R11
+	MOVQ         spikes+144(FP), R12
+	MOVQ         blocks+152(FP), R13
+	TESTQ        R13, R13
+	JZ           IzhikevichAVX2_done
+
+IzhikevichAVX2_block:
+	XORQ      R14, R14
+	VMOVUPS   (AX), Y4
+	VMOVUPS   (CX), Y5
+	VMOVUPS   (BX), Y6
+	VMOVUPS   (SI), Y7
+	VADDPS    Y6, Y4, Y8
+	VMULPS    Y8, Y1, Y9
+	VMULPS    Y8, Y9, Y9
+	VMULPS    Y8, Y2, Y8
+	VADDPS    Y8, Y9, Y8
+	VADDPS    Y3, Y8, Y8
+	VMULPS    Y5, Y7, Y9
+	VSUBPS    Y9, Y8, Y8
+	VMOVUPS   (DX), Y9
+	VMULPS    Y9, Y7, Y7
+	VADDPS    Y7, Y8, Y7
+	VMULPS    Y7, Y0, Y7
+	VADDPS    Y7, Y4, Y4
+	VMOVUPS   (DI), Y7
+	VMOVUPS   (R8), Y8
+	VADDPS    Y6, Y4, Y6
+	VMULPS    Y6, Y8, Y6
+	VSUBPS    Y5, Y6, Y6
+	VMULPS    Y6, Y7, Y6
+	VMULPS    Y6, Y0, Y6
+	VADDPS    Y6, Y5, Y5
+	VMOVUPS   (R10), Y6
+	VCMPPS    $0x1e, Y6, Y4, Y6
+	VMOVUPS   (R11), Y7
+	VBLENDVPS Y6, Y7, Y4, Y4
+	VMOVUPS   Y4, (AX)
+	VMOVUPS   (R9), Y4
+	VADDPS    Y4, Y5, Y4
+	VBLENDVPS Y6, Y4, Y5, Y4
+	VMOVUPS   Y4, (CX)
+	VMOVMSKPS Y6, R15
+	ORQ       R15, R14
+	VMOVUPS   32(AX), Y4
+	VMOVUPS   32(CX), Y5
+	VMOVUPS   32(BX), Y6
+	VMOVUPS   32(SI), Y7
+	VADDPS    Y6, Y4, Y8
+	VMULPS    Y8, Y1, Y9
+	VMULPS    Y8, Y9, Y9
+	VMULPS    Y8, Y2, Y8
+	VADDPS    Y8, Y9, Y8
+	VADDPS    Y3, Y8, Y8
+	VMULPS    Y5, Y7, Y9
+	VSUBPS    Y9, Y8, Y8
+	VMOVUPS   32(DX), Y9
+	VMULPS    Y9, Y7, Y7
+	VADDPS    Y7, Y8, Y7
+	VMULPS    Y7, Y0, Y7
+	VADDPS    Y7, Y4, Y4
+	VMOVUPS   32(DI), Y7
+	VMOVUPS   32(R8), Y8
+	VADDPS    Y6, Y4, Y6
+	VMULPS    Y6, Y8, Y6
+	VSUBPS    Y5, Y6, Y6
+	VMULPS    Y6, Y7, Y6
+	VMULPS    Y6, Y0, Y6
+	VADDPS    Y6, Y5, Y5
+	VMOVUPS   32(R10), Y6
+	VCMPPS    $0x1e, Y6, Y4, Y6
+	VMOVUPS   32(R11), Y7
+	VBLENDVPS Y6, Y7, Y4, Y4
+	VMOVUPS   Y4, 32(AX)
+	VMOVUPS   32(R9), Y4
+	VADDPS    Y4, Y5, Y4
+	VBLENDVPS Y6, Y4, Y5, Y4
+	VMOVUPS   Y4, 32(CX)
+	VMOVMSKPS Y6, R15
+	SHLQ      $0x08, R15
+	ORQ       R15, R14
+	VMOVUPS   64(AX), Y4
+	VMOVUPS   64(CX), Y5
+	VMOVUPS   64(BX), Y6
+	VMOVUPS   64(SI), Y7
+	VADDPS    Y6, Y4, Y8
+	VMULPS    Y8, Y1, Y9
+	VMULPS    Y8, Y9, Y9
+	VMULPS    Y8, Y2, Y8
+	VADDPS    Y8, Y9, Y8
+	VADDPS    Y3, Y8, Y8
+	VMULPS    Y5, Y7, Y9
+	VSUBPS    Y9, Y8, Y8
+	VMOVUPS   64(DX), Y9
+	VMULPS    Y9, Y7, Y7
+	VADDPS    Y7, Y8, Y7
+	VMULPS    Y7, Y0, Y7
+	VADDPS    Y7, Y4, Y4
+	VMOVUPS   64(DI), Y7
+	VMOVUPS   64(R8), Y8
+	VADDPS    Y6, Y4, Y6
+	VMULPS    Y6, Y8, Y6
+	VSUBPS    Y5, Y6, Y6
+	VMULPS    Y6, Y7, Y6
+	VMULPS    Y6, Y0, Y6
+	VADDPS    Y6, Y5, Y5
+	VMOVUPS   64(R10), Y6
+	VCMPPS    $0x1e, Y6, Y4, Y6
+	VMOVUPS   64(R11), Y7
+	VBLENDVPS Y6, Y7, Y4, Y4
+	VMOVUPS   Y4, 64(AX)
+	VMOVUPS   64(R9), Y4
+	VADDPS    Y4, Y5, Y4
+	VBLENDVPS Y6, Y4, Y5, Y4
+	VMOVUPS   Y4, 64(CX)
+	VMOVMSKPS Y6, R15
+	SHLQ      $0x10, R15
+	ORQ       R15, R14
+	VMOVUPS   96(AX), Y4
+	VMOVUPS   96(CX), Y5
+	VMOVUPS   96(BX), Y6
+	VMOVUPS   96(SI), Y7
+	VADDPS    Y6, Y4, Y8
+	VMULPS    Y8, Y1, Y9
+	VMULPS    Y8, Y9, Y9
+	VMULPS    Y8, Y2, Y8
+	VADDPS    Y8, Y9, Y8
+	VADDPS    Y3, Y8, Y8
+	VMULPS    Y5, Y7, Y9
+	VSUBPS    Y9, Y8, Y8
+	VMOVUPS   96(DX), Y9
+	VMULPS    Y9, Y7, Y7
+	VADDPS    Y7, Y8, Y7
+	VMULPS    Y7, Y0, Y7
+	VADDPS    Y7, Y4, Y4
+	VMOVUPS   96(DI), Y7
+	VMOVUPS   96(R8), Y8
+	VADDPS    Y6, Y4, Y6
+	VMULPS    Y6, Y8, Y6
+	VSUBPS    Y5, Y6, Y6
+	VMULPS    Y6, Y7, Y6
+	VMULPS    Y6, Y0, Y6
+	VADDPS    Y6, Y5, Y5
+	VMOVUPS   96(R10), Y6
+	VCMPPS    $0x1e, Y6, Y4, Y6
+	VMOVUPS   96(R11), Y7
+	VBLENDVPS Y6, Y7, Y4, Y4
+	VMOVUPS   Y4, 96(AX)
+	VMOVUPS   96(R9), Y4
+	VADDPS    Y4, Y5, Y4
+	VBLENDVPS Y6, Y4, Y5, Y4
+	VMOVUPS   Y4, 96(CX)
+	VMOVMSKPS Y6, R15
+	SHLQ      $0x18, R15
+	ORQ       R15, R14
+	VMOVUPS   128(AX), Y4
+	VMOVUPS   128(CX), Y5
+	VMOVUPS   128(BX), Y6
+	VMOVUPS   128(SI), Y7
+	VADDPS    Y6, Y4, Y8
+	VMULPS    Y8, Y1, Y9
+	VMULPS    Y8, Y9, Y9
+	VMULPS    Y8, Y2, Y8
+	VADDPS    Y8, Y9, Y8
+	VADDPS    Y3, Y8, Y8
+	VMULPS    Y5, Y7, Y9
+	VSUBPS    Y9, Y8, Y8
+	VMOVUPS   128(DX), Y9
+	VMULPS    Y9, Y7, Y7
+	VADDPS    Y7, Y8, Y7
+	VMULPS    Y7, Y0, Y7
+	VADDPS    Y7, Y4, Y4
+	VMOVUPS   128(DI), Y7
+	VMOVUPS   128(R8), Y8
+	VADDPS    Y6, Y4, Y6
+	VMULPS    Y6, Y8, Y6
+	VSUBPS    Y5, Y6, Y6
+	VMULPS    Y6, Y7, Y6
+	VMULPS    Y6, Y0, Y6
+	VADDPS    Y6, Y5, Y5
+	VMOVUPS   128(R10), Y6
+	VCMPPS    $0x1e, Y6, Y4, Y6
+	VMOVUPS   128(R11), Y7
+	VBLENDVPS Y6, Y7, Y4, Y4
+	VMOVUPS   Y4, 128(AX)
+	VMOVUPS   128(R9), Y4
+	VADDPS    Y4, Y5, Y4
+	VBLENDVPS Y6, Y4, Y5, Y4
+	VMOVUPS   Y4, 128(CX)
+	VMOVMSKPS Y6, R15
+	SHLQ      $0x20, R15
+	ORQ       R15, R14
+	VMOVUPS   160(AX), Y4
+	VMOVUPS   160(CX), Y5
+	VMOVUPS   160(BX), Y6
+	VMOVUPS   160(SI), Y7
+	VADDPS    Y6, Y4, Y8
+	VMULPS    Y8, Y1, Y9
+	VMULPS    Y8, Y9, Y9
+	VMULPS    Y8, Y2, Y8
+	VADDPS    Y8, Y9, Y8
+	VADDPS    Y3, Y8, Y8
+	VMULPS    Y5, Y7, Y9
+	VSUBPS    Y9, Y8, Y8
+	VMOVUPS   160(DX), Y9
+	VMULPS    Y9, Y7, Y7
+	VADDPS    Y7, Y8, Y7
+	VMULPS    Y7, Y0, Y7
+	VADDPS    Y7, Y4, Y4
+	VMOVUPS   160(DI), Y7
+	VMOVUPS   160(R8), Y8
+	VADDPS    Y6, Y4, Y6
+	VMULPS    Y6, Y8, Y6
+	VSUBPS    Y5, Y6, Y6
+	VMULPS    Y6, Y7, Y6
+	VMULPS    Y6, Y0, Y6
+	VADDPS    Y6, Y5, Y5
+	VMOVUPS   160(R10), Y6
+	VCMPPS    $0x1e, Y6, Y4, Y6
+	VMOVUPS   160(R11), Y7
+	VBLENDVPS Y6, Y7, Y4, Y4
+	VMOVUPS   Y4, 160(AX)
+	VMOVUPS   160(R9), Y4
+	VADDPS    Y4, Y5, Y4
+	VBLENDVPS Y6, Y4, Y5, Y4
+	VMOVUPS   Y4, 160(CX)
+	VMOVMSKPS Y6, R15
+	SHLQ      $0x28, R15
+	ORQ       R15, R14
+	VMOVUPS   192(AX), Y4
+	VMOVUPS   192(CX), Y5
+	VMOVUPS   192(BX), Y6
+	VMOVUPS   192(SI), Y7
+	VADDPS    Y6, Y4, Y8
+	VMULPS    Y8, Y1, Y9
+	VMULPS    Y8, Y9, Y9
+	VMULPS    Y8, Y2, Y8
+	VADDPS    Y8, Y9, Y8
+	VADDPS    Y3, Y8, Y8
+	VMULPS    Y5, Y7, Y9
+	VSUBPS    Y9, Y8, Y8
+	VMOVUPS   192(DX), Y9
+	VMULPS    Y9, Y7, Y7
+	VADDPS    Y7, Y8, Y7
+	VMULPS    Y7, Y0, Y7
+	VADDPS    Y7, Y4, Y4
+	VMOVUPS   192(DI), Y7
+	VMOVUPS   192(R8), Y8
+	VADDPS    Y6, Y4, Y6
+	VMULPS    Y6, Y8, Y6
+	VSUBPS    Y5, Y6, Y6
+	VMULPS    Y6, Y7, Y6
+	VMULPS    Y6, Y0, Y6
+	VADDPS    Y6, Y5, Y5
+	VMOVUPS   192(R10), Y6
+	VCMPPS    $0x1e, Y6, Y4, Y6
+	VMOVUPS   192(R11), Y7
+	VBLENDVPS Y6, Y7, Y4, Y4
+	VMOVUPS   Y4, 192(AX)
+	VMOVUPS   192(R9), Y4
+	VADDPS    Y4, Y5, Y4
+	VBLENDVPS Y6, Y4, Y5, Y4
+	VMOVUPS   Y4, 192(CX)
+	VMOVMSKPS Y6, R15
+	SHLQ      $0x30, R15
+	ORQ       R15, R14
+	VMOVUPS   224(AX), Y4
+	VMOVUPS   224(CX), Y5
+	VMOVUPS   224(BX), Y6
+	VMOVUPS   224(SI), Y7
+	VADDPS    Y6, Y4, Y8
+	VMULPS    Y8, Y1, Y9
+	VMULPS    Y8, Y9, Y9
+	VMULPS    Y8, Y2, Y8
+	VADDPS    Y8, Y9, Y8
+	VADDPS    Y3, Y8, Y8
+	VMULPS    Y5, Y7, Y9
+	VSUBPS    Y9, Y8, Y8
+	VMOVUPS   224(DX), Y9
+	VMULPS    Y9, Y7, Y7
+	VADDPS    Y7, Y8, Y7
+	VMULPS    Y7, Y0, Y7
+	VADDPS    Y7, Y4, Y4
+	VMOVUPS   224(DI), Y7
+	VMOVUPS   224(R8), Y8
+	VADDPS    Y6, Y4, Y6
+	VMULPS    Y6, Y8, Y6
+	VSUBPS    Y5, Y6, Y6
+	VMULPS    Y6, Y7, Y6
+	VMULPS    Y6, Y0, Y6
+	VADDPS    Y6, Y5, Y5
+	VMOVUPS   224(R10), Y6
+	VCMPPS    $0x1e, Y6, Y4, Y6
+	VMOVUPS   224(R11), Y7
+	VBLENDVPS Y6, Y7, Y4, Y4
+	VMOVUPS   Y4, 224(AX)
+	VMOVUPS   224(R9), Y4
+	VADDPS    Y4, Y5, Y4
+	VBLENDVPS Y6, Y4, Y5, Y4
+	VMOVUPS   Y4, 224(CX)
+	VMOVMSKPS Y6, R15
+	SHLQ      $0x38, R15
+	ORQ       R15, R14
+	MOVQ      R14, (R12)
+	ADDQ      $0x08, R12
+	ADDQ      $0x00000100, AX
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      restStride+88(FP), BX
+	ADDQ      resStride+96(FP), SI
+	ADDQ      aStride+104(FP), DI
+	ADDQ      bStride+112(FP), R8
+	ADDQ      dStride+120(FP), R9
+	ADDQ      thrStride+128(FP), R10
+	ADDQ      resetStride+136(FP), R11
+	DECQ      R13
+	JNZ       IzhikevichAVX2_block
+
+IzhikevichAVX2_done:
+	VZEROUPPER
+	RET
+
+// func izhikevichUniformAVX512(v *float32, u *float32, cur *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·izhikevichUniformAVX512(SB), NOSPLIT, $0-72
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS rest+24(FP), Z0
+	VBROADCASTSS res+28(FP), Z1
+	VBROADCASTSS dt+52(FP), Z10
+	VBROADCASTSS const3d23d70a<>+0(SB), Z11
+	VBROADCASTSS const40a00000<>+0(SB), Z12
+	VBROADCASTSS const430c0000<>+0(SB), Z13
+	VBROADCASTSS a+32(FP), Z14
+	VBROADCASTSS b+36(FP), Z15
+	VBROADCASTSS thr+44(FP), Z16
+	VBROADCASTSS reset+48(FP), Z17
+	VBROADCASTSS d+40(FP), Z18
+	MOVQ         v+0(FP), AX
+	MOVQ         u+8(FP), CX
+	MOVQ         cur+16(FP), DX
+	MOVQ         spikes+56(FP), BX
+	MOVQ         blocks+64(FP), SI
+	TESTQ        SI, SI
+	JZ           IzhikevichUniformAVX512_done
+
+IzhikevichUniformAVX512_block:
+	XORQ      DI, DI
+	VMOVUPS   (AX), Z19
+	VMOVUPS   (CX), Z20
+	VADDPS    Z0, Z19, Z21
+	VMULPS    Z21, Z11, Z22
+	VMULPS    Z21, Z22, Z22
+	VMULPS    Z21, Z12, Z21
+	VADDPS    Z21, Z22, Z21
+	VADDPS    Z13, Z21, Z21
+	VMULPS    Z20, Z1, Z22
+	VSUBPS    Z22, Z21, Z21
+	VMOVUPS   (DX), Z22
+	VMULPS    Z22, Z1, Z22
+	VADDPS    Z22, Z21, Z21
+	VMULPS    Z21, Z10, Z21
+	VADDPS    Z21, Z19, Z19
+	VADDPS    Z0, Z19, Z21
+	VMULPS    Z21, Z15, Z21
+	VSUBPS    Z20, Z21, Z21
+	VMULPS    Z21, Z14, Z21
+	VMULPS    Z21, Z10, Z21
+	VADDPS    Z21, Z20, Z20
+	VCMPPS    $0x1e, Z16, Z19, K1
+	VBLENDMPS Z17, Z19, K1, Z2
+	VMOVUPS   Z2, (AX)
+	VADDPS    Z18, Z20, Z19
+	VBLENDMPS Z19, Z20, K1, Z3
+	VMOVUPS   Z3, (CX)
+	KMOVW     K1, R8
+	ORQ       R8, DI
+	VMOVUPS   64(AX), Z19
+	VMOVUPS   64(CX), Z20
+	VADDPS    Z0, Z19, Z21
+	VMULPS    Z21, Z11, Z22
+	VMULPS    Z21, Z22, Z22
+	VMULPS    Z21, Z12, Z21
+	VADDPS    Z21, Z22, Z21
+	VADDPS    Z13, Z21, Z21
+	VMULPS    Z20, Z1, Z22
+	VSUBPS    Z22, Z21, Z21
+	VMOVUPS   64(DX), Z22
+	VMULPS    Z22, Z1, Z22
+	VADDPS    Z22, Z21, Z21
+	VMULPS    Z21, Z10, Z21
+	VADDPS    Z21, Z19, Z19
+	VADDPS    Z0, Z19, Z21
+	VMULPS    Z21, Z15, Z21
+	VSUBPS    Z20, Z21, Z21
+	VMULPS    Z21, Z14, Z21
+	VMULPS    Z21, Z10, Z21
+	VADDPS    Z21, Z20, Z20
+	VCMPPS    $0x1e, Z16, Z19, K1
+	VBLENDMPS Z17, Z19, K1, Z4
+	VMOVUPS   Z4, 64(AX)
+	VADDPS    Z18, Z20, Z19
+	VBLENDMPS Z19, Z20, K1, Z5
+	VMOVUPS   Z5, 64(CX)
+	KMOVW     K1, R8
+	SHLQ      $0x10, R8
+	ORQ       R8, DI
+	VMOVUPS   128(AX), Z19
+	VMOVUPS   128(CX), Z20
+	VADDPS    Z0, Z19, Z21
+	VMULPS    Z21, Z11, Z22
+	VMULPS    Z21, Z22, Z22
+	VMULPS    Z21, Z12, Z21
+	VADDPS    Z21, Z22, Z21
+	VADDPS    Z13, Z21, Z21
+	VMULPS    Z20, Z1, Z22
+	VSUBPS    Z22, Z21, Z21
+	VMOVUPS   128(DX), Z22
+	VMULPS    Z22, Z1, Z22
+	VADDPS    Z22, Z21, Z21
+	VMULPS    Z21, Z10, Z21
+	VADDPS    Z21, Z19, Z19
+	VADDPS    Z0, Z19, Z21
+	VMULPS    Z21, Z15, Z21
+	VSUBPS    Z20, Z21, Z21
+	VMULPS    Z21, Z14, Z21
+	VMULPS    Z21, Z10, Z21
+	VADDPS    Z21, Z20, Z20
+	VCMPPS    $0x1e, Z16, Z19, K1
+	VBLENDMPS Z17, Z19, K1, Z6
+	VMOVUPS   Z6, 128(AX)
+	VADDPS    Z18, Z20, Z19
+	VBLENDMPS Z19, Z20, K1, Z7
+	VMOVUPS   Z7, 128(CX)
+	KMOVW     K1, R8
+	SHLQ      $0x20, R8
+	ORQ       R8, DI
+	VMOVUPS   192(AX), Z19
+	VMOVUPS   192(CX), Z20
+	VADDPS    Z0, Z19, Z21
+	VMULPS    Z21, Z11, Z22
+	VMULPS    Z21, Z22, Z22
+	VMULPS    Z21, Z12, Z21
+	VADDPS    Z21, Z22, Z21
+	VADDPS    Z13, Z21, Z21
+	VMULPS    Z20, Z1, Z22
+	VSUBPS    Z22, Z21, Z21
+	VMOVUPS   192(DX), Z22
+	VMULPS    Z22, Z1, Z22
+	VADDPS    Z22, Z21, Z21
+	VMULPS    Z21, Z10, Z21
+	VADDPS    Z21, Z19, Z19
+	VADDPS    Z0, Z19, Z21
+	VMULPS    Z21, Z15, Z21
+	VSUBPS    Z20, Z21, Z21
+	VMULPS    Z21, Z14, Z21
+	VMULPS    Z21, Z10, Z21
+	VADDPS    Z21, Z20, Z20
+	VCMPPS    $0x1e, Z16, Z19, K1
+	VBLENDMPS Z17, Z19, K1, Z8
+	VMOVUPS   Z8, 192(AX)
+	VADDPS    Z18, Z20, Z19
+	VBLENDMPS Z19, Z20, K1, Z9
+	VMOVUPS   Z9, 192(CX)
+	KMOVW     K1, R8
+	SHLQ      $0x30, R8
+	ORQ       R8, DI
+	MOVQ      DI, (BX)
+	ADDQ      $0x08, BX
+	ADDQ      $0x00000100, AX
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	DECQ      SI
+	JNZ       IzhikevichUniformAVX512_block
+
+IzhikevichUniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func izhikevichUniformAVX2(v *float32, u *float32, cur *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·izhikevichUniformAVX2(SB), NOSPLIT, $0-72
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS rest+24(FP), Y0
+	VBROADCASTSS res+28(FP), Y1
+	VBROADCASTSS dt+52(FP), Y2
+	VBROADCASTSS const3d23d70a<>+0(SB), Y3
+	VBROADCASTSS const40a00000<>+0(SB), Y4
+	VBROADCASTSS const430c0000<>+0(SB), Y5
+	VBROADCASTSS a+32(FP), Y6
+	MOVQ         v+0(FP), AX
+	MOVQ         u+8(FP), CX
+	MOVQ         cur+16(FP), DX
+	MOVQ         spikes+56(FP), BX
+	MOVQ         blocks+64(FP), SI
+	TESTQ        SI, SI
+	JZ           IzhikevichUniformAVX2_done
+
+IzhikevichUniformAVX2_block:
+	XORQ         DI, DI
+	VMOVUPS      (AX), Y7
+	VMOVUPS      (CX), Y8
+	VADDPS       Y0, Y7, Y9
+	VMULPS       Y9, Y3, Y10
+	VMULPS       Y9, Y10, Y10
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y10, Y9
+	VADDPS       Y5, Y9, Y9
+	VMULPS       Y8, Y1, Y10
+	VSUBPS       Y10, Y9, Y9
+	VMOVUPS      (DX), Y10
+	VMULPS       Y10, Y1, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y9, Y2, Y9
+	VADDPS       Y9, Y7, Y7
+	VBROADCASTSS b+36(FP), Y9
+	VADDPS       Y0, Y7, Y10
+	VMULPS       Y10, Y9, Y9
+	VSUBPS       Y8, Y9, Y9
+	VMULPS       Y9, Y6, Y9
+	VMULPS       Y9, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VBROADCASTSS thr+44(FP), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y9
+	VBROADCASTSS reset+48(FP), Y10
+	VBLENDVPS    Y9, Y10, Y7, Y7
+	VMOVUPS      Y7, (AX)
+	VBROADCASTSS d+40(FP), Y7
+	VADDPS       Y7, Y8, Y7
+	VBLENDVPS    Y9, Y7, Y8, Y7
+	VMOVUPS      Y7, (CX)
+	VMOVMSKPS    Y9, R8
+	ORQ          R8, DI
+	VMOVUPS      32(AX), Y7
+	VMOVUPS      32(CX), Y8
+	VADDPS       Y0, Y7, Y9
+	VMULPS       Y9, Y3, Y10
+	VMULPS       Y9, Y10, Y10
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y10, Y9
+	VADDPS       Y5, Y9, Y9
+	VMULPS       Y8, Y1, Y10
+	VSUBPS       Y10, Y9, Y9
+	VMOVUPS      32(DX), Y10
+	VMULPS       Y10, Y1, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y9, Y2, Y9
+	VADDPS       Y9, Y7, Y7
+	VBROADCASTSS b+36(FP), Y9
+	VADDPS       Y0, Y7, Y10
+	VMULPS       Y10, Y9, Y9
+	VSUBPS       Y8, Y9, Y9
+	VMULPS       Y9, Y6, Y9
+	VMULPS       Y9, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VBROADCASTSS thr+44(FP), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y9
+	VBROADCASTSS reset+48(FP), Y10
+	VBLENDVPS    Y9, Y10, Y7, Y7
+	VMOVUPS      Y7, 32(AX)
+	VBROADCASTSS d+40(FP), Y7
+	VADDPS       Y7, Y8, Y7
+	VBLENDVPS    Y9, Y7, Y8, Y7
+	VMOVUPS      Y7, 32(CX)
+	VMOVMSKPS    Y9, R8
+	SHLQ         $0x08, R8
+	ORQ          R8, DI
+	VMOVUPS      64(AX), Y7
+	VMOVUPS      64(CX), Y8
+	VADDPS       Y0, Y7, Y9
+	VMULPS       Y9, Y3, Y10
+	VMULPS       Y9, Y10, Y10
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y10, Y9
+	VADDPS       Y5, Y9, Y9
+	VMULPS       Y8, Y1, Y10
+	VSUBPS       Y10, Y9, Y9
+	VMOVUPS      64(DX), Y10
+	VMULPS       Y10, Y1, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y9, Y2, Y9
+	VADDPS       Y9, Y7, Y7
+	VBROADCASTSS b+36(FP), Y9
+	VADDPS       Y0, Y7, Y10
+	VMULPS       Y10, Y9, Y9
+	VSUBPS       Y8, Y9, Y9
+	VMULPS       Y9, Y6, Y9
+	VMULPS       Y9, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VBROADCASTSS thr+44(FP), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y9
+	VBROADCASTSS reset+48(FP), Y10
+	VBLENDVPS    Y9, Y10, Y7, Y7
+	VMOVUPS      Y7, 64(AX)
+	VBROADCASTSS d+40(FP), Y7
+	VADDPS       Y7, Y8, Y7
+	VBLENDVPS    Y9, Y7, Y8, Y7
+	VMOVUPS      Y7, 64(CX)
+	VMOVMSKPS    Y9, R8
+	SHLQ         $0x10, R8
+	ORQ          R8, DI
+	VMOVUPS      96(AX), Y7
+	VMOVUPS      96(CX), Y8
+	VADDPS       Y0, Y7, Y9
+	VMULPS       Y9, Y3, Y10
+	VMULPS       Y9, Y10, Y10
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y10, Y9
+	VADDPS       Y5, Y9, Y9
+	VMULPS       Y8, Y1, Y10
+	VSUBPS       Y10, Y9, Y9
+	VMOVUPS      96(DX), Y10
+	VMULPS       Y10, Y1, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y9, Y2, Y9
+	VADDPS       Y9, Y7, Y7
+	VBROADCASTSS b+36(FP), Y9
+	VADDPS       Y0, Y7, Y10
+	VMULPS       Y10, Y9, Y9
+	VSUBPS       Y8, Y9, Y9
+	VMULPS       Y9, Y6, Y9
+	VMULPS       Y9, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VBROADCASTSS thr+44(FP), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y9
+	VBROADCASTSS reset+48(FP), Y10
+	VBLENDVPS    Y9, Y10, Y7, Y7
+	VMOVUPS      Y7, 96(AX)
+	VBROADCASTSS d+40(FP), Y7
+	VADDPS       Y7, Y8, Y7
+	VBLENDVPS    Y9, Y7, Y8, Y7
+	VMOVUPS      Y7, 96(CX)
+	VMOVMSKPS    Y9, R8
+	SHLQ         $0x18, R8
+	ORQ          R8, DI
+	VMOVUPS      128(AX), Y7
+	VMOVUPS      128(CX), Y8
+	VADDPS       Y0, Y7, Y9
+	VMULPS       Y9, Y3, Y10
+	VMULPS       Y9, Y10, Y10
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y10, Y9
+	VADDPS       Y5, Y9, Y9
+	VMULPS       Y8, Y1, Y10
+	VSUBPS       Y10, Y9, Y9
+	VMOVUPS      128(DX), Y10
+	VMULPS       Y10, Y1, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y9, Y2, Y9
+	VADDPS       Y9, Y7, Y7
+	VBROADCASTSS b+36(FP), Y9
+	VADDPS       Y0, Y7, Y10
+	VMULPS       Y10, Y9, Y9
+	VSUBPS       Y8, Y9, Y9
+	VMULPS       Y9, Y6, Y9
+	VMULPS       Y9, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VBROADCASTSS thr+44(FP), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y9
+	VBROADCASTSS reset+48(FP), Y10
+	VBLENDVPS    Y9, Y10, Y7, Y7
+	VMOVUPS      Y7, 128(AX)
+	VBROADCASTSS d+40(FP), Y7
+	VADDPS       Y7, Y8, Y7
+	VBLENDVPS    Y9, Y7, Y8, Y7
+	VMOVUPS      Y7, 128(CX)
+	VMOVMSKPS    Y9, R8
+	SHLQ         $0x20, R8
+	ORQ          R8, DI
+	VMOVUPS      160(AX), Y7
+	VMOVUPS      160(CX), Y8
+	VADDPS       Y0, Y7, Y9
+	VMULPS       Y9, Y3, Y10
+	VMULPS       Y9, Y10, Y10
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y10, Y9
+	VADDPS       Y5, Y9, Y9
+	VMULPS       Y8, Y1, Y10
+	VSUBPS       Y10, Y9, Y9
+	VMOVUPS      160(DX), Y10
+	VMULPS       Y10, Y1, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y9, Y2, Y9
+	VADDPS       Y9, Y7, Y7
+	VBROADCASTSS b+36(FP), Y9
+	VADDPS       Y0, Y7, Y10
+	VMULPS       Y10, Y9, Y9
+	VSUBPS       Y8, Y9, Y9
+	VMULPS       Y9, Y6, Y9
+	VMULPS       Y9, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VBROADCASTSS thr+44(FP), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y9
+	VBROADCASTSS reset+48(FP), Y10
+	VBLENDVPS    Y9, Y10, Y7, Y7
+	VMOVUPS      Y7, 160(AX)
+	VBROADCASTSS d+40(FP), Y7
+	VADDPS       Y7, Y8, Y7
+	VBLENDVPS    Y9, Y7, Y8, Y7
+	VMOVUPS      Y7, 160(CX)
+	VMOVMSKPS    Y9, R8
+	SHLQ         $0x28, R8
+	ORQ          R8, DI
+	VMOVUPS      192(AX), Y7
+	VMOVUPS      192(CX), Y8
+	VADDPS       Y0, Y7, Y9
+	VMULPS       Y9, Y3, Y10
+	VMULPS       Y9, Y10, Y10
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y10, Y9
+	VADDPS       Y5, Y9, Y9
+	VMULPS       Y8, Y1, Y10
+	VSUBPS       Y10, Y9, Y9
+	VMOVUPS      192(DX), Y10
+	VMULPS       Y10, Y1, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y9, Y2, Y9
+	VADDPS       Y9, Y7, Y7
+	VBROADCASTSS b+36(FP), Y9
+	VADDPS       Y0, Y7, Y10
+	VMULPS       Y10, Y9, Y9
+	VSUBPS       Y8, Y9, Y9
+	VMULPS       Y9, Y6, Y9
+	VMULPS       Y9, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VBROADCASTSS thr+44(FP), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y9
+	VBROADCASTSS reset+48(FP), Y10
+	VBLENDVPS    Y9, Y10, Y7, Y7
+	VMOVUPS      Y7, 192(AX)
+	VBROADCASTSS d+40(FP), Y7
+	VADDPS       Y7, Y8, Y7
+	VBLENDVPS    Y9, Y7, Y8, Y7
+	VMOVUPS      Y7, 192(CX)
+	VMOVMSKPS    Y9, R8
+	SHLQ         $0x30, R8
+	ORQ          R8, DI
+	VMOVUPS      224(AX), Y7
+	VMOVUPS      224(CX), Y8
+	VADDPS       Y0, Y7, Y9
+	VMULPS       Y9, Y3, Y10
+	VMULPS       Y9, Y10, Y10
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y10, Y9
+	VADDPS       Y5, Y9, Y9
+	VMULPS       Y8, Y1, Y10
+	VSUBPS       Y10, Y9, Y9
+	VMOVUPS      224(DX), Y10
+	VMULPS       Y10, Y1, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y9, Y2, Y9
+	VADDPS       Y9, Y7, Y7
+	VBROADCASTSS b+36(FP), Y9
+	VADDPS       Y0, Y7, Y10
+	VMULPS       Y10, Y9, Y9
+	VSUBPS       Y8, Y9, Y9
+	VMULPS       Y9, Y6, Y9
+	VMULPS       Y9, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VBROADCASTSS thr+44(FP), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y9
+	VBROADCASTSS reset+48(FP), Y10
+	VBLENDVPS    Y9, Y10, Y7, Y7
+	VMOVUPS      Y7, 224(AX)
+	VBROADCASTSS d+40(FP), Y7
+	VADDPS       Y7, Y8, Y7
+	VBLENDVPS    Y9, Y7, Y8, Y7
+	VMOVUPS      Y7, 224(CX)
+	VMOVMSKPS    Y9, R8
+	SHLQ         $0x38, R8
+	ORQ          R8, DI
+	MOVQ         DI, (BX)
+	ADDQ         $0x08, BX
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000100, DX
+	DECQ         SI
+	JNZ          IzhikevichUniformAVX2_block
+
+IzhikevichUniformAVX2_done:
+	VZEROUPPER
+	RET
+
 // func tracerAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·tracerAVX512(SB), NOSPLIT, $0-80
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
 	MOVQ     t+0(FP), AX
 	MOVQ     x+8(FP), CX
 	MOVQ     out+16(FP), DX
@@ -2747,52 +11047,52 @@ TEXT ·tracerAVX512(SB), NOSPLIT, $0-80
 	JZ       TracerAVX512_done
 
 TracerAVX512_block:
-	VMOVUPS (AX), Z0
-	VMOVUPS (BX), Z1
-	VMOVUPS (DI), Z2
-	VSUBPS  Z0, Z2, Z2
-	VMULPS  Z2, Z1, Z1
-	VADDPS  Z1, Z0, Z0
-	VMOVUPS (SI), Z1
-	VMOVUPS (CX), Z2
-	VMULPS  Z2, Z1, Z1
-	VADDPS  Z1, Z0, Z0
+	VMOVUPS (CX), Z0
+	VMOVUPS (AX), Z1
+	VMOVUPS (BX), Z2
+	VMOVUPS (DI), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS (SI), Z2
+	VMULPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
 	VMOVUPS Z0, (AX)
 	VMOVUPS Z0, (DX)
-	VMOVUPS 64(AX), Z0
-	VMOVUPS 64(BX), Z1
-	VMOVUPS 64(DI), Z2
-	VSUBPS  Z0, Z2, Z2
-	VMULPS  Z2, Z1, Z1
-	VADDPS  Z1, Z0, Z0
-	VMOVUPS 64(SI), Z1
-	VMOVUPS 64(CX), Z2
-	VMULPS  Z2, Z1, Z1
-	VADDPS  Z1, Z0, Z0
+	VMOVUPS 64(CX), Z0
+	VMOVUPS 64(AX), Z1
+	VMOVUPS 64(BX), Z2
+	VMOVUPS 64(DI), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS 64(SI), Z2
+	VMULPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
 	VMOVUPS Z0, 64(AX)
 	VMOVUPS Z0, 64(DX)
-	VMOVUPS 128(AX), Z0
-	VMOVUPS 128(BX), Z1
-	VMOVUPS 128(DI), Z2
-	VSUBPS  Z0, Z2, Z2
-	VMULPS  Z2, Z1, Z1
-	VADDPS  Z1, Z0, Z0
-	VMOVUPS 128(SI), Z1
-	VMOVUPS 128(CX), Z2
-	VMULPS  Z2, Z1, Z1
-	VADDPS  Z1, Z0, Z0
+	VMOVUPS 128(CX), Z0
+	VMOVUPS 128(AX), Z1
+	VMOVUPS 128(BX), Z2
+	VMOVUPS 128(DI), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS 128(SI), Z2
+	VMULPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
 	VMOVUPS Z0, 128(AX)
 	VMOVUPS Z0, 128(DX)
-	VMOVUPS 192(AX), Z0
-	VMOVUPS 192(BX), Z1
-	VMOVUPS 192(DI), Z2
-	VSUBPS  Z0, Z2, Z2
-	VMULPS  Z2, Z1, Z1
-	VADDPS  Z1, Z0, Z0
-	VMOVUPS 192(SI), Z1
-	VMOVUPS 192(CX), Z2
-	VMULPS  Z2, Z1, Z1
-	VADDPS  Z1, Z0, Z0
+	VMOVUPS 192(CX), Z0
+	VMOVUPS 192(AX), Z1
+	VMOVUPS 192(BX), Z2
+	VMOVUPS 192(DI), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS 192(SI), Z2
+	VMULPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
 	VMOVUPS Z0, 192(AX)
 	VMOVUPS Z0, 192(DX)
 	ADDQ    $0x00000100, AX
@@ -2824,100 +11124,100 @@ TEXT ·tracerAVX2(SB), NOSPLIT, $0-80
 	JZ       TracerAVX2_done
 
 TracerAVX2_block:
-	VMOVUPS (AX), Y0
-	VMOVUPS (BX), Y1
-	VMOVUPS (DI), Y2
-	VSUBPS  Y0, Y2, Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS (SI), Y1
-	VMOVUPS (CX), Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
+	VMOVUPS (CX), Y0
+	VMOVUPS (AX), Y1
+	VMOVUPS (BX), Y2
+	VMOVUPS (DI), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS (SI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, (AX)
 	VMOVUPS Y0, (DX)
-	VMOVUPS 32(AX), Y0
-	VMOVUPS 32(BX), Y1
-	VMOVUPS 32(DI), Y2
-	VSUBPS  Y0, Y2, Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 32(SI), Y1
-	VMOVUPS 32(CX), Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
+	VMOVUPS 32(CX), Y0
+	VMOVUPS 32(AX), Y1
+	VMOVUPS 32(BX), Y2
+	VMOVUPS 32(DI), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 32(SI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 32(AX)
 	VMOVUPS Y0, 32(DX)
-	VMOVUPS 64(AX), Y0
-	VMOVUPS 64(BX), Y1
-	VMOVUPS 64(DI), Y2
-	VSUBPS  Y0, Y2, Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 64(SI), Y1
-	VMOVUPS 64(CX), Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
+	VMOVUPS 64(CX), Y0
+	VMOVUPS 64(AX), Y1
+	VMOVUPS 64(BX), Y2
+	VMOVUPS 64(DI), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 64(SI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 64(AX)
 	VMOVUPS Y0, 64(DX)
-	VMOVUPS 96(AX), Y0
-	VMOVUPS 96(BX), Y1
-	VMOVUPS 96(DI), Y2
-	VSUBPS  Y0, Y2, Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 96(SI), Y1
-	VMOVUPS 96(CX), Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
+	VMOVUPS 96(CX), Y0
+	VMOVUPS 96(AX), Y1
+	VMOVUPS 96(BX), Y2
+	VMOVUPS 96(DI), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 96(SI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 96(AX)
 	VMOVUPS Y0, 96(DX)
-	VMOVUPS 128(AX), Y0
-	VMOVUPS 128(BX), Y1
-	VMOVUPS 128(DI), Y2
-	VSUBPS  Y0, Y2, Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 128(SI), Y1
-	VMOVUPS 128(CX), Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
+	VMOVUPS 128(CX), Y0
+	VMOVUPS 128(AX), Y1
+	VMOVUPS 128(BX), Y2
+	VMOVUPS 128(DI), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 128(SI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 128(AX)
 	VMOVUPS Y0, 128(DX)
-	VMOVUPS 160(AX), Y0
-	VMOVUPS 160(BX), Y1
-	VMOVUPS 160(DI), Y2
-	VSUBPS  Y0, Y2, Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 160(SI), Y1
-	VMOVUPS 160(CX), Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
+	VMOVUPS 160(CX), Y0
+	VMOVUPS 160(AX), Y1
+	VMOVUPS 160(BX), Y2
+	VMOVUPS 160(DI), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 160(SI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 160(AX)
 	VMOVUPS Y0, 160(DX)
-	VMOVUPS 192(AX), Y0
-	VMOVUPS 192(BX), Y1
-	VMOVUPS 192(DI), Y2
-	VSUBPS  Y0, Y2, Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 192(SI), Y1
-	VMOVUPS 192(CX), Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
+	VMOVUPS 192(CX), Y0
+	VMOVUPS 192(AX), Y1
+	VMOVUPS 192(BX), Y2
+	VMOVUPS 192(DI), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 192(SI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 192(AX)
 	VMOVUPS Y0, 192(DX)
-	VMOVUPS 224(AX), Y0
-	VMOVUPS 224(BX), Y1
-	VMOVUPS 224(DI), Y2
-	VSUBPS  Y0, Y2, Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 224(SI), Y1
-	VMOVUPS 224(CX), Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
+	VMOVUPS 224(CX), Y0
+	VMOVUPS 224(AX), Y1
+	VMOVUPS 224(BX), Y2
+	VMOVUPS 224(DI), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 224(SI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 224(AX)
 	VMOVUPS Y0, 224(DX)
 	ADDQ    $0x00000100, AX
@@ -2933,59 +11233,57 @@ TracerAVX2_done:
 	VZEROUPPER
 	RET
 
-// func tracerUniformAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int)
+// func tracerUniformAVX512(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
-TEXT ·tracerUniformAVX512(SB), NOSPLIT, $0-56
+TEXT ·tracerUniformAVX512(SB), NOSPLIT, $0-48
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS l+24(FP), Z0
+	VBROADCASTSS b+32(FP), Z1
+	VBROADCASTSS c+28(FP), Z2
 	MOVQ         t+0(FP), AX
 	MOVQ         x+8(FP), CX
 	MOVQ         out+16(FP), DX
-	MOVQ         l+24(FP), BX
-	VBROADCASTSS (BX), Z0
-	MOVQ         c+32(FP), BX
-	VBROADCASTSS (BX), Z1
-	MOVQ         b+40(FP), BX
-	VBROADCASTSS (BX), Z2
-	MOVQ         blocks+48(FP), BX
+	MOVQ         blocks+40(FP), BX
 	TESTQ        BX, BX
 	JZ           TracerUniformAVX512_done
 
 TracerUniformAVX512_block:
-	VMOVUPS (AX), Z3
-	VSUBPS  Z3, Z2, Z4
-	VMULPS  Z4, Z0, Z4
-	VADDPS  Z4, Z3, Z3
-	VMOVUPS (CX), Z4
-	VMULPS  Z4, Z1, Z4
-	VADDPS  Z4, Z3, Z3
+	VMOVUPS (CX), Z3
+	VMOVUPS (AX), Z4
+	VSUBPS  Z4, Z1, Z5
+	VMULPS  Z5, Z0, Z5
+	VADDPS  Z5, Z4, Z4
+	VMULPS  Z3, Z2, Z3
+	VADDPS  Z3, Z4, Z3
 	VMOVUPS Z3, (AX)
 	VMOVUPS Z3, (DX)
-	VMOVUPS 64(AX), Z3
-	VSUBPS  Z3, Z2, Z4
-	VMULPS  Z4, Z0, Z4
-	VADDPS  Z4, Z3, Z3
-	VMOVUPS 64(CX), Z4
-	VMULPS  Z4, Z1, Z4
-	VADDPS  Z4, Z3, Z3
+	VMOVUPS 64(CX), Z3
+	VMOVUPS 64(AX), Z4
+	VSUBPS  Z4, Z1, Z5
+	VMULPS  Z5, Z0, Z5
+	VADDPS  Z5, Z4, Z4
+	VMULPS  Z3, Z2, Z3
+	VADDPS  Z3, Z4, Z3
 	VMOVUPS Z3, 64(AX)
 	VMOVUPS Z3, 64(DX)
-	VMOVUPS 128(AX), Z3
-	VSUBPS  Z3, Z2, Z4
-	VMULPS  Z4, Z0, Z4
-	VADDPS  Z4, Z3, Z3
-	VMOVUPS 128(CX), Z4
-	VMULPS  Z4, Z1, Z4
-	VADDPS  Z4, Z3, Z3
+	VMOVUPS 128(CX), Z3
+	VMOVUPS 128(AX), Z4
+	VSUBPS  Z4, Z1, Z5
+	VMULPS  Z5, Z0, Z5
+	VADDPS  Z5, Z4, Z4
+	VMULPS  Z3, Z2, Z3
+	VADDPS  Z3, Z4, Z3
 	VMOVUPS Z3, 128(AX)
 	VMOVUPS Z3, 128(DX)
-	VMOVUPS 192(AX), Z3
-	VSUBPS  Z3, Z2, Z4
-	VMULPS  Z4, Z0, Z4
-	VADDPS  Z4, Z3, Z3
-	VMOVUPS 192(CX), Z4
-	VMULPS  Z4, Z1, Z4
-	VADDPS  Z4, Z3, Z3
+	VMOVUPS 192(CX), Z3
+	VMOVUPS 192(AX), Z4
+	VSUBPS  Z4, Z1, Z5
+	VMULPS  Z5, Z0, Z5
+	VADDPS  Z5, Z4, Z4
+	VMULPS  Z3, Z2, Z3
+	VADDPS  Z3, Z4, Z3
 	VMOVUPS Z3, 192(AX)
 	VMOVUPS Z3, 192(DX)
 	ADDQ    $0x00000100, AX
@@ -2998,95 +11296,92 @@ TracerUniformAVX512_done:
 	VZEROUPPER
 	RET
 
-// func tracerUniformAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int)
+// func tracerUniformAVX2(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 // Requires: AVX, AVX2
-TEXT ·tracerUniformAVX2(SB), NOSPLIT, $0-56
+TEXT ·tracerUniformAVX2(SB), NOSPLIT, $0-48
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS l+24(FP), Y0
+	VBROADCASTSS b+32(FP), Y1
+	VBROADCASTSS c+28(FP), Y2
 	MOVQ         t+0(FP), AX
 	MOVQ         x+8(FP), CX
 	MOVQ         out+16(FP), DX
-	MOVQ         l+24(FP), BX
-	VBROADCASTSS (BX), Y0
-	MOVQ         c+32(FP), BX
-	VBROADCASTSS (BX), Y1
-	MOVQ         b+40(FP), BX
-	VBROADCASTSS (BX), Y2
-	MOVQ         blocks+48(FP), BX
+	MOVQ         blocks+40(FP), BX
 	TESTQ        BX, BX
 	JZ           TracerUniformAVX2_done
 
 TracerUniformAVX2_block:
-	VMOVUPS (AX), Y3
-	VSUBPS  Y3, Y2, Y4
-	VMULPS  Y4, Y0, Y4
-	VADDPS  Y4, Y3, Y3
-	VMOVUPS (CX), Y4
-	VMULPS  Y4, Y1, Y4
-	VADDPS  Y4, Y3, Y3
+	VMOVUPS (CX), Y3
+	VMOVUPS (AX), Y4
+	VSUBPS  Y4, Y1, Y5
+	VMULPS  Y5, Y0, Y5
+	VADDPS  Y5, Y4, Y4
+	VMULPS  Y3, Y2, Y3
+	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, (AX)
 	VMOVUPS Y3, (DX)
-	VMOVUPS 32(AX), Y3
-	VSUBPS  Y3, Y2, Y4
-	VMULPS  Y4, Y0, Y4
-	VADDPS  Y4, Y3, Y3
-	VMOVUPS 32(CX), Y4
-	VMULPS  Y4, Y1, Y4
-	VADDPS  Y4, Y3, Y3
+	VMOVUPS 32(CX), Y3
+	VMOVUPS 32(AX), Y4
+	VSUBPS  Y4, Y1, Y5
+	VMULPS  Y5, Y0, Y5
+	VADDPS  Y5, Y4, Y4
+	VMULPS  Y3, Y2, Y3
+	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 32(AX)
 	VMOVUPS Y3, 32(DX)
-	VMOVUPS 64(AX), Y3
-	VSUBPS  Y3, Y2, Y4
-	VMULPS  Y4, Y0, Y4
-	VADDPS  Y4, Y3, Y3
-	VMOVUPS 64(CX), Y4
-	VMULPS  Y4, Y1, Y4
-	VADDPS  Y4, Y3, Y3
+	VMOVUPS 64(CX), Y3
+	VMOVUPS 64(AX), Y4
+	VSUBPS  Y4, Y1, Y5
+	VMULPS  Y5, Y0, Y5
+	VADDPS  Y5, Y4, Y4
+	VMULPS  Y3, Y2, Y3
+	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 64(AX)
 	VMOVUPS Y3, 64(DX)
-	VMOVUPS 96(AX), Y3
-	VSUBPS  Y3, Y2, Y4
-	VMULPS  Y4, Y0, Y4
-	VADDPS  Y4, Y3, Y3
-	VMOVUPS 96(CX), Y4
-	VMULPS  Y4, Y1, Y4
-	VADDPS  Y4, Y3, Y3
+	VMOVUPS 96(CX), Y3
+	VMOVUPS 96(AX), Y4
+	VSUBPS  Y4, Y1, Y5
+	VMULPS  Y5, Y0, Y5
+	VADDPS  Y5, Y4, Y4
+	VMULPS  Y3, Y2, Y3
+	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 96(AX)
 	VMOVUPS Y3, 96(DX)
-	VMOVUPS 128(AX), Y3
-	VSUBPS  Y3, Y2, Y4
-	VMULPS  Y4, Y0, Y4
-	VADDPS  Y4, Y3, Y3
-	VMOVUPS 128(CX), Y4
-	VMULPS  Y4, Y1, Y4
-	VADDPS  Y4, Y3, Y3
+	VMOVUPS 128(CX), Y3
+	VMOVUPS 128(AX), Y4
+	VSUBPS  Y4, Y1, Y5
+	VMULPS  Y5, Y0, Y5
+	VADDPS  Y5, Y4, Y4
+	VMULPS  Y3, Y2, Y3
+	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 128(AX)
 	VMOVUPS Y3, 128(DX)
-	VMOVUPS 160(AX), Y3
-	VSUBPS  Y3, Y2, Y4
-	VMULPS  Y4, Y0, Y4
-	VADDPS  Y4, Y3, Y3
-	VMOVUPS 160(CX), Y4
-	VMULPS  Y4, Y1, Y4
-	VADDPS  Y4, Y3, Y3
+	VMOVUPS 160(CX), Y3
+	VMOVUPS 160(AX), Y4
+	VSUBPS  Y4, Y1, Y5
+	VMULPS  Y5, Y0, Y5
+	VADDPS  Y5, Y4, Y4
+	VMULPS  Y3, Y2, Y3
+	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 160(AX)
 	VMOVUPS Y3, 160(DX)
-	VMOVUPS 192(AX), Y3
-	VSUBPS  Y3, Y2, Y4
-	VMULPS  Y4, Y0, Y4
-	VADDPS  Y4, Y3, Y3
-	VMOVUPS 192(CX), Y4
-	VMULPS  Y4, Y1, Y4
-	VADDPS  Y4, Y3, Y3
+	VMOVUPS 192(CX), Y3
+	VMOVUPS 192(AX), Y4
+	VSUBPS  Y4, Y1, Y5
+	VMULPS  Y5, Y0, Y5
+	VADDPS  Y5, Y4, Y4
+	VMULPS  Y3, Y2, Y3
+	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 192(AX)
 	VMOVUPS Y3, 192(DX)
-	VMOVUPS 224(AX), Y3
-	VSUBPS  Y3, Y2, Y4
-	VMULPS  Y4, Y0, Y4
-	VADDPS  Y4, Y3, Y3
-	VMOVUPS 224(CX), Y4
-	VMULPS  Y4, Y1, Y4
-	VADDPS  Y4, Y3, Y3
+	VMOVUPS 224(CX), Y3
+	VMOVUPS 224(AX), Y4
+	VSUBPS  Y4, Y1, Y5
+	VMULPS  Y5, Y0, Y5
+	VADDPS  Y5, Y4, Y4
+	VMULPS  Y3, Y2, Y3
+	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 224(AX)
 	VMOVUPS Y3, 224(DX)
 	ADDQ    $0x00000100, AX
@@ -3104,6 +11399,7 @@ TracerUniformAVX2_done:
 TEXT ·tracerAddAVX512(SB), NOSPLIT, $0-80
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
 	MOVQ     t+0(FP), AX
 	MOVQ     x+8(FP), CX
 	MOVQ     out+16(FP), DX
@@ -3115,58 +11411,58 @@ TEXT ·tracerAddAVX512(SB), NOSPLIT, $0-80
 	JZ       TracerAddAVX512_done
 
 TracerAddAVX512_block:
-	VMOVUPS (AX), Z0
-	VMOVUPS (BX), Z1
-	VMOVUPS (DI), Z2
-	VSUBPS  Z0, Z2, Z2
-	VMULPS  Z2, Z1, Z1
-	VADDPS  Z1, Z0, Z0
-	VMOVUPS (SI), Z1
-	VMOVUPS (CX), Z2
-	VMULPS  Z2, Z1, Z1
-	VADDPS  Z1, Z0, Z0
+	VMOVUPS (CX), Z0
+	VMOVUPS (AX), Z1
+	VMOVUPS (BX), Z2
+	VMOVUPS (DI), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS (SI), Z2
+	VMULPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
 	VMOVUPS Z0, (AX)
 	VMOVUPS (DX), Z1
 	VADDPS  Z0, Z1, Z0
 	VMOVUPS Z0, (DX)
-	VMOVUPS 64(AX), Z0
-	VMOVUPS 64(BX), Z1
-	VMOVUPS 64(DI), Z2
-	VSUBPS  Z0, Z2, Z2
-	VMULPS  Z2, Z1, Z1
-	VADDPS  Z1, Z0, Z0
-	VMOVUPS 64(SI), Z1
-	VMOVUPS 64(CX), Z2
-	VMULPS  Z2, Z1, Z1
-	VADDPS  Z1, Z0, Z0
+	VMOVUPS 64(CX), Z0
+	VMOVUPS 64(AX), Z1
+	VMOVUPS 64(BX), Z2
+	VMOVUPS 64(DI), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS 64(SI), Z2
+	VMULPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
 	VMOVUPS Z0, 64(AX)
 	VMOVUPS 64(DX), Z1
 	VADDPS  Z0, Z1, Z0
 	VMOVUPS Z0, 64(DX)
-	VMOVUPS 128(AX), Z0
-	VMOVUPS 128(BX), Z1
-	VMOVUPS 128(DI), Z2
-	VSUBPS  Z0, Z2, Z2
-	VMULPS  Z2, Z1, Z1
-	VADDPS  Z1, Z0, Z0
-	VMOVUPS 128(SI), Z1
-	VMOVUPS 128(CX), Z2
-	VMULPS  Z2, Z1, Z1
-	VADDPS  Z1, Z0, Z0
+	VMOVUPS 128(CX), Z0
+	VMOVUPS 128(AX), Z1
+	VMOVUPS 128(BX), Z2
+	VMOVUPS 128(DI), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS 128(SI), Z2
+	VMULPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
 	VMOVUPS Z0, 128(AX)
 	VMOVUPS 128(DX), Z1
 	VADDPS  Z0, Z1, Z0
 	VMOVUPS Z0, 128(DX)
-	VMOVUPS 192(AX), Z0
-	VMOVUPS 192(BX), Z1
-	VMOVUPS 192(DI), Z2
-	VSUBPS  Z0, Z2, Z2
-	VMULPS  Z2, Z1, Z1
-	VADDPS  Z1, Z0, Z0
-	VMOVUPS 192(SI), Z1
-	VMOVUPS 192(CX), Z2
-	VMULPS  Z2, Z1, Z1
-	VADDPS  Z1, Z0, Z0
+	VMOVUPS 192(CX), Z0
+	VMOVUPS 192(AX), Z1
+	VMOVUPS 192(BX), Z2
+	VMOVUPS 192(DI), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS 192(SI), Z2
+	VMULPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
 	VMOVUPS Z0, 192(AX)
 	VMOVUPS 192(DX), Z1
 	VADDPS  Z0, Z1, Z0
@@ -3200,114 +11496,114 @@ TEXT ·tracerAddAVX2(SB), NOSPLIT, $0-80
 	JZ       TracerAddAVX2_done
 
 TracerAddAVX2_block:
-	VMOVUPS (AX), Y0
-	VMOVUPS (BX), Y1
-	VMOVUPS (DI), Y2
-	VSUBPS  Y0, Y2, Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS (SI), Y1
-	VMOVUPS (CX), Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
+	VMOVUPS (CX), Y0
+	VMOVUPS (AX), Y1
+	VMOVUPS (BX), Y2
+	VMOVUPS (DI), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS (SI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, (AX)
 	VMOVUPS (DX), Y1
 	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, (DX)
-	VMOVUPS 32(AX), Y0
-	VMOVUPS 32(BX), Y1
-	VMOVUPS 32(DI), Y2
-	VSUBPS  Y0, Y2, Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 32(SI), Y1
-	VMOVUPS 32(CX), Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
+	VMOVUPS 32(CX), Y0
+	VMOVUPS 32(AX), Y1
+	VMOVUPS 32(BX), Y2
+	VMOVUPS 32(DI), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 32(SI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 32(AX)
 	VMOVUPS 32(DX), Y1
 	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 32(DX)
-	VMOVUPS 64(AX), Y0
-	VMOVUPS 64(BX), Y1
-	VMOVUPS 64(DI), Y2
-	VSUBPS  Y0, Y2, Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 64(SI), Y1
-	VMOVUPS 64(CX), Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
+	VMOVUPS 64(CX), Y0
+	VMOVUPS 64(AX), Y1
+	VMOVUPS 64(BX), Y2
+	VMOVUPS 64(DI), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 64(SI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 64(AX)
 	VMOVUPS 64(DX), Y1
 	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 64(DX)
-	VMOVUPS 96(AX), Y0
-	VMOVUPS 96(BX), Y1
-	VMOVUPS 96(DI), Y2
-	VSUBPS  Y0, Y2, Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 96(SI), Y1
-	VMOVUPS 96(CX), Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
+	VMOVUPS 96(CX), Y0
+	VMOVUPS 96(AX), Y1
+	VMOVUPS 96(BX), Y2
+	VMOVUPS 96(DI), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 96(SI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 96(AX)
 	VMOVUPS 96(DX), Y1
 	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 96(DX)
-	VMOVUPS 128(AX), Y0
-	VMOVUPS 128(BX), Y1
-	VMOVUPS 128(DI), Y2
-	VSUBPS  Y0, Y2, Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 128(SI), Y1
-	VMOVUPS 128(CX), Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
+	VMOVUPS 128(CX), Y0
+	VMOVUPS 128(AX), Y1
+	VMOVUPS 128(BX), Y2
+	VMOVUPS 128(DI), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 128(SI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 128(AX)
 	VMOVUPS 128(DX), Y1
 	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 128(DX)
-	VMOVUPS 160(AX), Y0
-	VMOVUPS 160(BX), Y1
-	VMOVUPS 160(DI), Y2
-	VSUBPS  Y0, Y2, Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 160(SI), Y1
-	VMOVUPS 160(CX), Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
+	VMOVUPS 160(CX), Y0
+	VMOVUPS 160(AX), Y1
+	VMOVUPS 160(BX), Y2
+	VMOVUPS 160(DI), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 160(SI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 160(AX)
 	VMOVUPS 160(DX), Y1
 	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 160(DX)
-	VMOVUPS 192(AX), Y0
-	VMOVUPS 192(BX), Y1
-	VMOVUPS 192(DI), Y2
-	VSUBPS  Y0, Y2, Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 192(SI), Y1
-	VMOVUPS 192(CX), Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
+	VMOVUPS 192(CX), Y0
+	VMOVUPS 192(AX), Y1
+	VMOVUPS 192(BX), Y2
+	VMOVUPS 192(DI), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 192(SI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 192(AX)
 	VMOVUPS 192(DX), Y1
 	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 192(DX)
-	VMOVUPS 224(AX), Y0
-	VMOVUPS 224(BX), Y1
-	VMOVUPS 224(DI), Y2
-	VSUBPS  Y0, Y2, Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 224(SI), Y1
-	VMOVUPS 224(CX), Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
+	VMOVUPS 224(CX), Y0
+	VMOVUPS 224(AX), Y1
+	VMOVUPS 224(BX), Y2
+	VMOVUPS 224(DI), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 224(SI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 224(AX)
 	VMOVUPS 224(DX), Y1
 	VADDPS  Y0, Y1, Y0
@@ -3325,65 +11621,63 @@ TracerAddAVX2_done:
 	VZEROUPPER
 	RET
 
-// func tracerAddUniformAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int)
+// func tracerAddUniformAVX512(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
-TEXT ·tracerAddUniformAVX512(SB), NOSPLIT, $0-56
+TEXT ·tracerAddUniformAVX512(SB), NOSPLIT, $0-48
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS l+24(FP), Z0
+	VBROADCASTSS b+32(FP), Z1
+	VBROADCASTSS c+28(FP), Z2
 	MOVQ         t+0(FP), AX
 	MOVQ         x+8(FP), CX
 	MOVQ         out+16(FP), DX
-	MOVQ         l+24(FP), BX
-	VBROADCASTSS (BX), Z0
-	MOVQ         c+32(FP), BX
-	VBROADCASTSS (BX), Z1
-	MOVQ         b+40(FP), BX
-	VBROADCASTSS (BX), Z2
-	MOVQ         blocks+48(FP), BX
+	MOVQ         blocks+40(FP), BX
 	TESTQ        BX, BX
 	JZ           TracerAddUniformAVX512_done
 
 TracerAddUniformAVX512_block:
-	VMOVUPS (AX), Z3
-	VSUBPS  Z3, Z2, Z4
-	VMULPS  Z4, Z0, Z4
-	VADDPS  Z4, Z3, Z3
-	VMOVUPS (CX), Z4
-	VMULPS  Z4, Z1, Z4
-	VADDPS  Z4, Z3, Z3
+	VMOVUPS (CX), Z3
+	VMOVUPS (AX), Z4
+	VSUBPS  Z4, Z1, Z5
+	VMULPS  Z5, Z0, Z5
+	VADDPS  Z5, Z4, Z4
+	VMULPS  Z3, Z2, Z3
+	VADDPS  Z3, Z4, Z3
 	VMOVUPS Z3, (AX)
 	VMOVUPS (DX), Z4
 	VADDPS  Z3, Z4, Z3
 	VMOVUPS Z3, (DX)
-	VMOVUPS 64(AX), Z3
-	VSUBPS  Z3, Z2, Z4
-	VMULPS  Z4, Z0, Z4
-	VADDPS  Z4, Z3, Z3
-	VMOVUPS 64(CX), Z4
-	VMULPS  Z4, Z1, Z4
-	VADDPS  Z4, Z3, Z3
+	VMOVUPS 64(CX), Z3
+	VMOVUPS 64(AX), Z4
+	VSUBPS  Z4, Z1, Z5
+	VMULPS  Z5, Z0, Z5
+	VADDPS  Z5, Z4, Z4
+	VMULPS  Z3, Z2, Z3
+	VADDPS  Z3, Z4, Z3
 	VMOVUPS Z3, 64(AX)
 	VMOVUPS 64(DX), Z4
 	VADDPS  Z3, Z4, Z3
 	VMOVUPS Z3, 64(DX)
-	VMOVUPS 128(AX), Z3
-	VSUBPS  Z3, Z2, Z4
-	VMULPS  Z4, Z0, Z4
-	VADDPS  Z4, Z3, Z3
-	VMOVUPS 128(CX), Z4
-	VMULPS  Z4, Z1, Z4
-	VADDPS  Z4, Z3, Z3
+	VMOVUPS 128(CX), Z3
+	VMOVUPS 128(AX), Z4
+	VSUBPS  Z4, Z1, Z5
+	VMULPS  Z5, Z0, Z5
+	VADDPS  Z5, Z4, Z4
+	VMULPS  Z3, Z2, Z3
+	VADDPS  Z3, Z4, Z3
 	VMOVUPS Z3, 128(AX)
 	VMOVUPS 128(DX), Z4
 	VADDPS  Z3, Z4, Z3
 	VMOVUPS Z3, 128(DX)
-	VMOVUPS 192(AX), Z3
-	VSUBPS  Z3, Z2, Z4
-	VMULPS  Z4, Z0, Z4
-	VADDPS  Z4, Z3, Z3
-	VMOVUPS 192(CX), Z4
-	VMULPS  Z4, Z1, Z4
-	VADDPS  Z4, Z3, Z3
+	VMOVUPS 192(CX), Z3
+	VMOVUPS 192(AX), Z4
+	VSUBPS  Z4, Z1, Z5
+	VMULPS  Z5, Z0, Z5
+	VADDPS  Z5, Z4, Z4
+	VMULPS  Z3, Z2, Z3
+	VADDPS  Z3, Z4, Z3
 	VMOVUPS Z3, 192(AX)
 	VMOVUPS 192(DX), Z4
 	VADDPS  Z3, Z4, Z3
@@ -3398,109 +11692,106 @@ TracerAddUniformAVX512_done:
 	VZEROUPPER
 	RET
 
-// func tracerAddUniformAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int)
+// func tracerAddUniformAVX2(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 // Requires: AVX, AVX2
-TEXT ·tracerAddUniformAVX2(SB), NOSPLIT, $0-56
+TEXT ·tracerAddUniformAVX2(SB), NOSPLIT, $0-48
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS l+24(FP), Y0
+	VBROADCASTSS b+32(FP), Y1
+	VBROADCASTSS c+28(FP), Y2
 	MOVQ         t+0(FP), AX
 	MOVQ         x+8(FP), CX
 	MOVQ         out+16(FP), DX
-	MOVQ         l+24(FP), BX
-	VBROADCASTSS (BX), Y0
-	MOVQ         c+32(FP), BX
-	VBROADCASTSS (BX), Y1
-	MOVQ         b+40(FP), BX
-	VBROADCASTSS (BX), Y2
-	MOVQ         blocks+48(FP), BX
+	MOVQ         blocks+40(FP), BX
 	TESTQ        BX, BX
 	JZ           TracerAddUniformAVX2_done
 
 TracerAddUniformAVX2_block:
-	VMOVUPS (AX), Y3
-	VSUBPS  Y3, Y2, Y4
-	VMULPS  Y4, Y0, Y4
-	VADDPS  Y4, Y3, Y3
-	VMOVUPS (CX), Y4
-	VMULPS  Y4, Y1, Y4
-	VADDPS  Y4, Y3, Y3
+	VMOVUPS (CX), Y3
+	VMOVUPS (AX), Y4
+	VSUBPS  Y4, Y1, Y5
+	VMULPS  Y5, Y0, Y5
+	VADDPS  Y5, Y4, Y4
+	VMULPS  Y3, Y2, Y3
+	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, (AX)
 	VMOVUPS (DX), Y4
 	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, (DX)
-	VMOVUPS 32(AX), Y3
-	VSUBPS  Y3, Y2, Y4
-	VMULPS  Y4, Y0, Y4
-	VADDPS  Y4, Y3, Y3
-	VMOVUPS 32(CX), Y4
-	VMULPS  Y4, Y1, Y4
-	VADDPS  Y4, Y3, Y3
+	VMOVUPS 32(CX), Y3
+	VMOVUPS 32(AX), Y4
+	VSUBPS  Y4, Y1, Y5
+	VMULPS  Y5, Y0, Y5
+	VADDPS  Y5, Y4, Y4
+	VMULPS  Y3, Y2, Y3
+	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 32(AX)
 	VMOVUPS 32(DX), Y4
 	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 32(DX)
-	VMOVUPS 64(AX), Y3
-	VSUBPS  Y3, Y2, Y4
-	VMULPS  Y4, Y0, Y4
-	VADDPS  Y4, Y3, Y3
-	VMOVUPS 64(CX), Y4
-	VMULPS  Y4, Y1, Y4
-	VADDPS  Y4, Y3, Y3
+	VMOVUPS 64(CX), Y3
+	VMOVUPS 64(AX), Y4
+	VSUBPS  Y4, Y1, Y5
+	VMULPS  Y5, Y0, Y5
+	VADDPS  Y5, Y4, Y4
+	VMULPS  Y3, Y2, Y3
+	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 64(AX)
 	VMOVUPS 64(DX), Y4
 	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 64(DX)
-	VMOVUPS 96(AX), Y3
-	VSUBPS  Y3, Y2, Y4
-	VMULPS  Y4, Y0, Y4
-	VADDPS  Y4, Y3, Y3
-	VMOVUPS 96(CX), Y4
-	VMULPS  Y4, Y1, Y4
-	VADDPS  Y4, Y3, Y3
+	VMOVUPS 96(CX), Y3
+	VMOVUPS 96(AX), Y4
+	VSUBPS  Y4, Y1, Y5
+	VMULPS  Y5, Y0, Y5
+	VADDPS  Y5, Y4, Y4
+	VMULPS  Y3, Y2, Y3
+	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 96(AX)
 	VMOVUPS 96(DX), Y4
 	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 96(DX)
-	VMOVUPS 128(AX), Y3
-	VSUBPS  Y3, Y2, Y4
-	VMULPS  Y4, Y0, Y4
-	VADDPS  Y4, Y3, Y3
-	VMOVUPS 128(CX), Y4
-	VMULPS  Y4, Y1, Y4
-	VADDPS  Y4, Y3, Y3
+	VMOVUPS 128(CX), Y3
+	VMOVUPS 128(AX), Y4
+	VSUBPS  Y4, Y1, Y5
+	VMULPS  Y5, Y0, Y5
+	VADDPS  Y5, Y4, Y4
+	VMULPS  Y3, Y2, Y3
+	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 128(AX)
 	VMOVUPS 128(DX), Y4
 	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 128(DX)
-	VMOVUPS 160(AX), Y3
-	VSUBPS  Y3, Y2, Y4
-	VMULPS  Y4, Y0, Y4
-	VADDPS  Y4, Y3, Y3
-	VMOVUPS 160(CX), Y4
-	VMULPS  Y4, Y1, Y4
-	VADDPS  Y4, Y3, Y3
+	VMOVUPS 160(CX), Y3
+	VMOVUPS 160(AX), Y4
+	VSUBPS  Y4, Y1, Y5
+	VMULPS  Y5, Y0, Y5
+	VADDPS  Y5, Y4, Y4
+	VMULPS  Y3, Y2, Y3
+	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 160(AX)
 	VMOVUPS 160(DX), Y4
 	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 160(DX)
-	VMOVUPS 192(AX), Y3
-	VSUBPS  Y3, Y2, Y4
-	VMULPS  Y4, Y0, Y4
-	VADDPS  Y4, Y3, Y3
-	VMOVUPS 192(CX), Y4
-	VMULPS  Y4, Y1, Y4
-	VADDPS  Y4, Y3, Y3
+	VMOVUPS 192(CX), Y3
+	VMOVUPS 192(AX), Y4
+	VSUBPS  Y4, Y1, Y5
+	VMULPS  Y5, Y0, Y5
+	VADDPS  Y5, Y4, Y4
+	VMULPS  Y3, Y2, Y3
+	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 192(AX)
 	VMOVUPS 192(DX), Y4
 	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 192(DX)
-	VMOVUPS 224(AX), Y3
-	VSUBPS  Y3, Y2, Y4
-	VMULPS  Y4, Y0, Y4
-	VADDPS  Y4, Y3, Y3
-	VMOVUPS 224(CX), Y4
-	VMULPS  Y4, Y1, Y4
-	VADDPS  Y4, Y3, Y3
+	VMOVUPS 224(CX), Y3
+	VMOVUPS 224(AX), Y4
+	VSUBPS  Y4, Y1, Y5
+	VMULPS  Y5, Y0, Y5
+	VADDPS  Y5, Y4, Y4
+	VMULPS  Y3, Y2, Y3
+	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 224(AX)
 	VMOVUPS 224(DX), Y4
 	VADDPS  Y3, Y4, Y3
@@ -3520,6 +11811,7 @@ TracerAddUniformAVX2_done:
 TEXT ·tracerDrainAVX512(SB), NOSPLIT, $0-80
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
 	MOVQ     t+0(FP), AX
 	MOVQ     x+8(FP), CX
 	MOVQ     out+16(FP), DX
@@ -3531,66 +11823,62 @@ TEXT ·tracerDrainAVX512(SB), NOSPLIT, $0-80
 	JZ       TracerDrainAVX512_done
 
 TracerDrainAVX512_block:
-	VMOVUPS   (AX), Z0
-	VMOVUPS   (BX), Z5
-	VMOVUPS   (DI), Z6
-	VSUBPS    Z0, Z6, Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z5, Z0, Z0
-	VMOVUPS   (SI), Z5
-	VMOVUPS   (CX), Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z5, Z0, Z0
-	VMOVUPS   Z0, (AX)
-	VMOVUPS   Z0, (DX)
-	VPTESTMD  Z6, Z6, K1
-	VPXORD    Z1, Z1, Z1
+	VMOVUPS   (CX), Z0
+	VMOVUPS   (AX), Z2
+	VMOVUPS   (BX), Z3
+	VMOVUPS   (DI), Z4
+	VSUBPS    Z2, Z4, Z4
+	VMULPS    Z4, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   (SI), Z3
+	VMULPS    Z0, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, (AX)
+	VMOVUPS   Z2, (DX)
+	VPTESTMD  Z0, Z0, K1
 	VMOVDQU32 Z1, K1, (CX)
-	VMOVUPS   64(AX), Z0
-	VMOVUPS   64(BX), Z5
-	VMOVUPS   64(DI), Z6
-	VSUBPS    Z0, Z6, Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z5, Z0, Z0
-	VMOVUPS   64(SI), Z5
-	VMOVUPS   64(CX), Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z5, Z0, Z0
-	VMOVUPS   Z0, 64(AX)
-	VMOVUPS   Z0, 64(DX)
-	VPTESTMD  Z6, Z6, K1
-	VPXORD    Z2, Z2, Z2
-	VMOVDQU32 Z2, K1, 64(CX)
-	VMOVUPS   128(AX), Z0
-	VMOVUPS   128(BX), Z5
-	VMOVUPS   128(DI), Z6
-	VSUBPS    Z0, Z6, Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z5, Z0, Z0
-	VMOVUPS   128(SI), Z5
-	VMOVUPS   128(CX), Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z5, Z0, Z0
-	VMOVUPS   Z0, 128(AX)
-	VMOVUPS   Z0, 128(DX)
-	VPTESTMD  Z6, Z6, K1
-	VPXORD    Z3, Z3, Z3
-	VMOVDQU32 Z3, K1, 128(CX)
-	VMOVUPS   192(AX), Z0
-	VMOVUPS   192(BX), Z5
-	VMOVUPS   192(DI), Z6
-	VSUBPS    Z0, Z6, Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z5, Z0, Z0
-	VMOVUPS   192(SI), Z5
-	VMOVUPS   192(CX), Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z5, Z0, Z0
-	VMOVUPS   Z0, 192(AX)
-	VMOVUPS   Z0, 192(DX)
-	VPTESTMD  Z6, Z6, K1
-	VPXORD    Z4, Z4, Z4
-	VMOVDQU32 Z4, K1, 192(CX)
+	VMOVUPS   64(CX), Z0
+	VMOVUPS   64(AX), Z2
+	VMOVUPS   64(BX), Z3
+	VMOVUPS   64(DI), Z4
+	VSUBPS    Z2, Z4, Z4
+	VMULPS    Z4, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   64(SI), Z3
+	VMULPS    Z0, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, 64(AX)
+	VMOVUPS   Z2, 64(DX)
+	VPTESTMD  Z0, Z0, K1
+	VMOVDQU32 Z1, K1, 64(CX)
+	VMOVUPS   128(CX), Z0
+	VMOVUPS   128(AX), Z2
+	VMOVUPS   128(BX), Z3
+	VMOVUPS   128(DI), Z4
+	VSUBPS    Z2, Z4, Z4
+	VMULPS    Z4, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   128(SI), Z3
+	VMULPS    Z0, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, 128(AX)
+	VMOVUPS   Z2, 128(DX)
+	VPTESTMD  Z0, Z0, K1
+	VMOVDQU32 Z1, K1, 128(CX)
+	VMOVUPS   192(CX), Z0
+	VMOVUPS   192(AX), Z2
+	VMOVUPS   192(BX), Z3
+	VMOVUPS   192(DI), Z4
+	VSUBPS    Z2, Z4, Z4
+	VMULPS    Z4, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   192(SI), Z3
+	VMULPS    Z0, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, 192(AX)
+	VMOVUPS   Z2, 192(DX)
+	VPTESTMD  Z0, Z0, K1
+	VMOVDQU32 Z1, K1, 192(CX)
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000100, CX
 	ADDQ      $0x00000100, DX
@@ -3620,114 +11908,114 @@ TEXT ·tracerDrainAVX2(SB), NOSPLIT, $0-80
 	JZ       TracerDrainAVX2_done
 
 TracerDrainAVX2_block:
-	VMOVUPS (AX), Y0
-	VMOVUPS (BX), Y1
-	VMOVUPS (DI), Y2
-	VSUBPS  Y0, Y2, Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS (SI), Y1
-	VMOVUPS (CX), Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
+	VMOVUPS (CX), Y0
+	VMOVUPS (AX), Y1
+	VMOVUPS (BX), Y2
+	VMOVUPS (DI), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS (SI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, (AX)
 	VMOVUPS Y0, (DX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, (CX)
-	VMOVUPS 32(AX), Y0
-	VMOVUPS 32(BX), Y1
-	VMOVUPS 32(DI), Y2
-	VSUBPS  Y0, Y2, Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 32(SI), Y1
-	VMOVUPS 32(CX), Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
+	VMOVUPS 32(CX), Y0
+	VMOVUPS 32(AX), Y1
+	VMOVUPS 32(BX), Y2
+	VMOVUPS 32(DI), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 32(SI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 32(AX)
 	VMOVUPS Y0, 32(DX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 32(CX)
-	VMOVUPS 64(AX), Y0
-	VMOVUPS 64(BX), Y1
-	VMOVUPS 64(DI), Y2
-	VSUBPS  Y0, Y2, Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 64(SI), Y1
-	VMOVUPS 64(CX), Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
+	VMOVUPS 64(CX), Y0
+	VMOVUPS 64(AX), Y1
+	VMOVUPS 64(BX), Y2
+	VMOVUPS 64(DI), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 64(SI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 64(AX)
 	VMOVUPS Y0, 64(DX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 64(CX)
-	VMOVUPS 96(AX), Y0
-	VMOVUPS 96(BX), Y1
-	VMOVUPS 96(DI), Y2
-	VSUBPS  Y0, Y2, Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 96(SI), Y1
-	VMOVUPS 96(CX), Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
+	VMOVUPS 96(CX), Y0
+	VMOVUPS 96(AX), Y1
+	VMOVUPS 96(BX), Y2
+	VMOVUPS 96(DI), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 96(SI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 96(AX)
 	VMOVUPS Y0, 96(DX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 96(CX)
-	VMOVUPS 128(AX), Y0
-	VMOVUPS 128(BX), Y1
-	VMOVUPS 128(DI), Y2
-	VSUBPS  Y0, Y2, Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 128(SI), Y1
-	VMOVUPS 128(CX), Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
+	VMOVUPS 128(CX), Y0
+	VMOVUPS 128(AX), Y1
+	VMOVUPS 128(BX), Y2
+	VMOVUPS 128(DI), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 128(SI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 128(AX)
 	VMOVUPS Y0, 128(DX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 128(CX)
-	VMOVUPS 160(AX), Y0
-	VMOVUPS 160(BX), Y1
-	VMOVUPS 160(DI), Y2
-	VSUBPS  Y0, Y2, Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 160(SI), Y1
-	VMOVUPS 160(CX), Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
+	VMOVUPS 160(CX), Y0
+	VMOVUPS 160(AX), Y1
+	VMOVUPS 160(BX), Y2
+	VMOVUPS 160(DI), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 160(SI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 160(AX)
 	VMOVUPS Y0, 160(DX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 160(CX)
-	VMOVUPS 192(AX), Y0
-	VMOVUPS 192(BX), Y1
-	VMOVUPS 192(DI), Y2
-	VSUBPS  Y0, Y2, Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 192(SI), Y1
-	VMOVUPS 192(CX), Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
+	VMOVUPS 192(CX), Y0
+	VMOVUPS 192(AX), Y1
+	VMOVUPS 192(BX), Y2
+	VMOVUPS 192(DI), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 192(SI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 192(AX)
 	VMOVUPS Y0, 192(DX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 192(CX)
-	VMOVUPS 224(AX), Y0
-	VMOVUPS 224(BX), Y1
-	VMOVUPS 224(DI), Y2
-	VSUBPS  Y0, Y2, Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 224(SI), Y1
-	VMOVUPS 224(CX), Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
+	VMOVUPS 224(CX), Y0
+	VMOVUPS 224(AX), Y1
+	VMOVUPS 224(BX), Y2
+	VMOVUPS 224(DI), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 224(SI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 224(AX)
 	VMOVUPS Y0, 224(DX)
 	VXORPS  Y0, Y0, Y0
@@ -3745,73 +12033,67 @@ TracerDrainAVX2_done:
 	VZEROUPPER
 	RET
 
-// func tracerDrainUniformAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int)
+// func tracerDrainUniformAVX512(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
-TEXT ·tracerDrainUniformAVX512(SB), NOSPLIT, $0-56
+TEXT ·tracerDrainUniformAVX512(SB), NOSPLIT, $0-48
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS l+24(FP), Z0
+	VBROADCASTSS b+32(FP), Z2
+	VBROADCASTSS c+28(FP), Z3
 	MOVQ         t+0(FP), AX
 	MOVQ         x+8(FP), CX
 	MOVQ         out+16(FP), DX
-	MOVQ         l+24(FP), BX
-	VBROADCASTSS (BX), Z0
-	MOVQ         c+32(FP), BX
-	VBROADCASTSS (BX), Z5
-	MOVQ         b+40(FP), BX
-	VBROADCASTSS (BX), Z6
-	MOVQ         blocks+48(FP), BX
+	MOVQ         blocks+40(FP), BX
 	TESTQ        BX, BX
 	JZ           TracerDrainUniformAVX512_done
 
 TracerDrainUniformAVX512_block:
-	VMOVUPS   (AX), Z7
-	VSUBPS    Z7, Z6, Z8
-	VMULPS    Z8, Z0, Z8
-	VADDPS    Z8, Z7, Z7
-	VMOVUPS   (CX), Z8
-	VMULPS    Z8, Z5, Z9
-	VADDPS    Z9, Z7, Z7
-	VMOVUPS   Z7, (AX)
-	VMOVUPS   Z7, (DX)
-	VPTESTMD  Z8, Z8, K1
-	VPXORD    Z1, Z1, Z1
+	VMOVUPS   (CX), Z4
+	VMOVUPS   (AX), Z5
+	VSUBPS    Z5, Z2, Z6
+	VMULPS    Z6, Z0, Z6
+	VADDPS    Z6, Z5, Z5
+	VMULPS    Z4, Z3, Z6
+	VADDPS    Z6, Z5, Z5
+	VMOVUPS   Z5, (AX)
+	VMOVUPS   Z5, (DX)
+	VPTESTMD  Z4, Z4, K1
 	VMOVDQU32 Z1, K1, (CX)
-	VMOVUPS   64(AX), Z7
-	VSUBPS    Z7, Z6, Z8
-	VMULPS    Z8, Z0, Z8
-	VADDPS    Z8, Z7, Z7
-	VMOVUPS   64(CX), Z8
-	VMULPS    Z8, Z5, Z9
-	VADDPS    Z9, Z7, Z7
-	VMOVUPS   Z7, 64(AX)
-	VMOVUPS   Z7, 64(DX)
-	VPTESTMD  Z8, Z8, K1
-	VPXORD    Z2, Z2, Z2
-	VMOVDQU32 Z2, K1, 64(CX)
-	VMOVUPS   128(AX), Z7
-	VSUBPS    Z7, Z6, Z8
-	VMULPS    Z8, Z0, Z8
-	VADDPS    Z8, Z7, Z7
-	VMOVUPS   128(CX), Z8
-	VMULPS    Z8, Z5, Z9
-	VADDPS    Z9, Z7, Z7
-	VMOVUPS   Z7, 128(AX)
-	VMOVUPS   Z7, 128(DX)
-	VPTESTMD  Z8, Z8, K1
-	VPXORD    Z3, Z3, Z3
-	VMOVDQU32 Z3, K1, 128(CX)
-	VMOVUPS   192(AX), Z7
-	VSUBPS    Z7, Z6, Z8
-	VMULPS    Z8, Z0, Z8
-	VADDPS    Z8, Z7, Z7
-	VMOVUPS   192(CX), Z8
-	VMULPS    Z8, Z5, Z9
-	VADDPS    Z9, Z7, Z7
-	VMOVUPS   Z7, 192(AX)
-	VMOVUPS   Z7, 192(DX)
-	VPTESTMD  Z8, Z8, K1
-	VPXORD    Z4, Z4, Z4
-	VMOVDQU32 Z4, K1, 192(CX)
+	VMOVUPS   64(CX), Z4
+	VMOVUPS   64(AX), Z5
+	VSUBPS    Z5, Z2, Z6
+	VMULPS    Z6, Z0, Z6
+	VADDPS    Z6, Z5, Z5
+	VMULPS    Z4, Z3, Z6
+	VADDPS    Z6, Z5, Z5
+	VMOVUPS   Z5, 64(AX)
+	VMOVUPS   Z5, 64(DX)
+	VPTESTMD  Z4, Z4, K1
+	VMOVDQU32 Z1, K1, 64(CX)
+	VMOVUPS   128(CX), Z4
+	VMOVUPS   128(AX), Z5
+	VSUBPS    Z5, Z2, Z6
+	VMULPS    Z6, Z0, Z6
+	VADDPS    Z6, Z5, Z5
+	VMULPS    Z4, Z3, Z6
+	VADDPS    Z6, Z5, Z5
+	VMOVUPS   Z5, 128(AX)
+	VMOVUPS   Z5, 128(DX)
+	VPTESTMD  Z4, Z4, K1
+	VMOVDQU32 Z1, K1, 128(CX)
+	VMOVUPS   192(CX), Z4
+	VMOVUPS   192(AX), Z5
+	VSUBPS    Z5, Z2, Z6
+	VMULPS    Z6, Z0, Z6
+	VADDPS    Z6, Z5, Z5
+	VMULPS    Z4, Z3, Z6
+	VADDPS    Z6, Z5, Z5
+	VMOVUPS   Z5, 192(AX)
+	VMOVUPS   Z5, 192(DX)
+	VPTESTMD  Z4, Z4, K1
+	VMOVDQU32 Z1, K1, 192(CX)
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000100, CX
 	ADDQ      $0x00000100, DX
@@ -3822,109 +12104,106 @@ TracerDrainUniformAVX512_done:
 	VZEROUPPER
 	RET
 
-// func tracerDrainUniformAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int)
+// func tracerDrainUniformAVX2(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 // Requires: AVX, AVX2
-TEXT ·tracerDrainUniformAVX2(SB), NOSPLIT, $0-56
+TEXT ·tracerDrainUniformAVX2(SB), NOSPLIT, $0-48
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS l+24(FP), Y0
+	VBROADCASTSS b+32(FP), Y1
+	VBROADCASTSS c+28(FP), Y2
 	MOVQ         t+0(FP), AX
 	MOVQ         x+8(FP), CX
 	MOVQ         out+16(FP), DX
-	MOVQ         l+24(FP), BX
-	VBROADCASTSS (BX), Y0
-	MOVQ         c+32(FP), BX
-	VBROADCASTSS (BX), Y1
-	MOVQ         b+40(FP), BX
-	VBROADCASTSS (BX), Y2
-	MOVQ         blocks+48(FP), BX
+	MOVQ         blocks+40(FP), BX
 	TESTQ        BX, BX
 	JZ           TracerDrainUniformAVX2_done
 
 TracerDrainUniformAVX2_block:
-	VMOVUPS (AX), Y3
-	VSUBPS  Y3, Y2, Y4
-	VMULPS  Y4, Y0, Y4
-	VADDPS  Y4, Y3, Y3
-	VMOVUPS (CX), Y4
-	VMULPS  Y4, Y1, Y4
-	VADDPS  Y4, Y3, Y3
+	VMOVUPS (CX), Y3
+	VMOVUPS (AX), Y4
+	VSUBPS  Y4, Y1, Y5
+	VMULPS  Y5, Y0, Y5
+	VADDPS  Y5, Y4, Y4
+	VMULPS  Y3, Y2, Y3
+	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, (AX)
 	VMOVUPS Y3, (DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, (CX)
-	VMOVUPS 32(AX), Y3
-	VSUBPS  Y3, Y2, Y4
-	VMULPS  Y4, Y0, Y4
-	VADDPS  Y4, Y3, Y3
-	VMOVUPS 32(CX), Y4
-	VMULPS  Y4, Y1, Y4
-	VADDPS  Y4, Y3, Y3
+	VMOVUPS 32(CX), Y3
+	VMOVUPS 32(AX), Y4
+	VSUBPS  Y4, Y1, Y5
+	VMULPS  Y5, Y0, Y5
+	VADDPS  Y5, Y4, Y4
+	VMULPS  Y3, Y2, Y3
+	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 32(AX)
 	VMOVUPS Y3, 32(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 32(CX)
-	VMOVUPS 64(AX), Y3
-	VSUBPS  Y3, Y2, Y4
-	VMULPS  Y4, Y0, Y4
-	VADDPS  Y4, Y3, Y3
-	VMOVUPS 64(CX), Y4
-	VMULPS  Y4, Y1, Y4
-	VADDPS  Y4, Y3, Y3
+	VMOVUPS 64(CX), Y3
+	VMOVUPS 64(AX), Y4
+	VSUBPS  Y4, Y1, Y5
+	VMULPS  Y5, Y0, Y5
+	VADDPS  Y5, Y4, Y4
+	VMULPS  Y3, Y2, Y3
+	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 64(AX)
 	VMOVUPS Y3, 64(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 64(CX)
-	VMOVUPS 96(AX), Y3
-	VSUBPS  Y3, Y2, Y4
-	VMULPS  Y4, Y0, Y4
-	VADDPS  Y4, Y3, Y3
-	VMOVUPS 96(CX), Y4
-	VMULPS  Y4, Y1, Y4
-	VADDPS  Y4, Y3, Y3
+	VMOVUPS 96(CX), Y3
+	VMOVUPS 96(AX), Y4
+	VSUBPS  Y4, Y1, Y5
+	VMULPS  Y5, Y0, Y5
+	VADDPS  Y5, Y4, Y4
+	VMULPS  Y3, Y2, Y3
+	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 96(AX)
 	VMOVUPS Y3, 96(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 96(CX)
-	VMOVUPS 128(AX), Y3
-	VSUBPS  Y3, Y2, Y4
-	VMULPS  Y4, Y0, Y4
-	VADDPS  Y4, Y3, Y3
-	VMOVUPS 128(CX), Y4
-	VMULPS  Y4, Y1, Y4
-	VADDPS  Y4, Y3, Y3
+	VMOVUPS 128(CX), Y3
+	VMOVUPS 128(AX), Y4
+	VSUBPS  Y4, Y1, Y5
+	VMULPS  Y5, Y0, Y5
+	VADDPS  Y5, Y4, Y4
+	VMULPS  Y3, Y2, Y3
+	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 128(AX)
 	VMOVUPS Y3, 128(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 128(CX)
-	VMOVUPS 160(AX), Y3
-	VSUBPS  Y3, Y2, Y4
-	VMULPS  Y4, Y0, Y4
-	VADDPS  Y4, Y3, Y3
-	VMOVUPS 160(CX), Y4
-	VMULPS  Y4, Y1, Y4
-	VADDPS  Y4, Y3, Y3
+	VMOVUPS 160(CX), Y3
+	VMOVUPS 160(AX), Y4
+	VSUBPS  Y4, Y1, Y5
+	VMULPS  Y5, Y0, Y5
+	VADDPS  Y5, Y4, Y4
+	VMULPS  Y3, Y2, Y3
+	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 160(AX)
 	VMOVUPS Y3, 160(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 160(CX)
-	VMOVUPS 192(AX), Y3
-	VSUBPS  Y3, Y2, Y4
-	VMULPS  Y4, Y0, Y4
-	VADDPS  Y4, Y3, Y3
-	VMOVUPS 192(CX), Y4
-	VMULPS  Y4, Y1, Y4
-	VADDPS  Y4, Y3, Y3
+	VMOVUPS 192(CX), Y3
+	VMOVUPS 192(AX), Y4
+	VSUBPS  Y4, Y1, Y5
+	VMULPS  Y5, Y0, Y5
+	VADDPS  Y5, Y4, Y4
+	VMULPS  Y3, Y2, Y3
+	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 192(AX)
 	VMOVUPS Y3, 192(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 192(CX)
-	VMOVUPS 224(AX), Y3
-	VSUBPS  Y3, Y2, Y4
-	VMULPS  Y4, Y0, Y4
-	VADDPS  Y4, Y3, Y3
-	VMOVUPS 224(CX), Y4
-	VMULPS  Y4, Y1, Y4
-	VADDPS  Y4, Y3, Y3
+	VMOVUPS 224(CX), Y3
+	VMOVUPS 224(AX), Y4
+	VSUBPS  Y4, Y1, Y5
+	VMULPS  Y5, Y0, Y5
+	VADDPS  Y5, Y4, Y4
+	VMULPS  Y3, Y2, Y3
+	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 224(AX)
 	VMOVUPS Y3, 224(DX)
 	VXORPS  Y3, Y3, Y3
@@ -3944,6 +12223,7 @@ TracerDrainUniformAVX2_done:
 TEXT ·tracerDrainAddAVX512(SB), NOSPLIT, $0-80
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
 	MOVQ     t+0(FP), AX
 	MOVQ     x+8(FP), CX
 	MOVQ     out+16(FP), DX
@@ -3955,74 +12235,70 @@ TEXT ·tracerDrainAddAVX512(SB), NOSPLIT, $0-80
 	JZ       TracerDrainAddAVX512_done
 
 TracerDrainAddAVX512_block:
-	VMOVUPS   (AX), Z0
-	VMOVUPS   (BX), Z5
-	VMOVUPS   (DI), Z6
-	VSUBPS    Z0, Z6, Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z5, Z0, Z0
-	VMOVUPS   (SI), Z5
-	VMOVUPS   (CX), Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z5, Z0, Z0
-	VMOVUPS   Z0, (AX)
-	VMOVUPS   (DX), Z5
-	VADDPS    Z0, Z5, Z0
-	VMOVUPS   Z0, (DX)
-	VPTESTMD  Z6, Z6, K1
-	VPXORD    Z1, Z1, Z1
+	VMOVUPS   (CX), Z0
+	VMOVUPS   (AX), Z2
+	VMOVUPS   (BX), Z3
+	VMOVUPS   (DI), Z4
+	VSUBPS    Z2, Z4, Z4
+	VMULPS    Z4, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   (SI), Z3
+	VMULPS    Z0, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, (AX)
+	VMOVUPS   (DX), Z3
+	VADDPS    Z2, Z3, Z2
+	VMOVUPS   Z2, (DX)
+	VPTESTMD  Z0, Z0, K1
 	VMOVDQU32 Z1, K1, (CX)
-	VMOVUPS   64(AX), Z0
-	VMOVUPS   64(BX), Z5
-	VMOVUPS   64(DI), Z6
-	VSUBPS    Z0, Z6, Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z5, Z0, Z0
-	VMOVUPS   64(SI), Z5
-	VMOVUPS   64(CX), Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z5, Z0, Z0
-	VMOVUPS   Z0, 64(AX)
-	VMOVUPS   64(DX), Z5
-	VADDPS    Z0, Z5, Z0
-	VMOVUPS   Z0, 64(DX)
-	VPTESTMD  Z6, Z6, K1
-	VPXORD    Z2, Z2, Z2
-	VMOVDQU32 Z2, K1, 64(CX)
-	VMOVUPS   128(AX), Z0
-	VMOVUPS   128(BX), Z5
-	VMOVUPS   128(DI), Z6
-	VSUBPS    Z0, Z6, Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z5, Z0, Z0
-	VMOVUPS   128(SI), Z5
-	VMOVUPS   128(CX), Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z5, Z0, Z0
-	VMOVUPS   Z0, 128(AX)
-	VMOVUPS   128(DX), Z5
-	VADDPS    Z0, Z5, Z0
-	VMOVUPS   Z0, 128(DX)
-	VPTESTMD  Z6, Z6, K1
-	VPXORD    Z3, Z3, Z3
-	VMOVDQU32 Z3, K1, 128(CX)
-	VMOVUPS   192(AX), Z0
-	VMOVUPS   192(BX), Z5
-	VMOVUPS   192(DI), Z6
-	VSUBPS    Z0, Z6, Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z5, Z0, Z0
-	VMOVUPS   192(SI), Z5
-	VMOVUPS   192(CX), Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z5, Z0, Z0
-	VMOVUPS   Z0, 192(AX)
-	VMOVUPS   192(DX), Z5
-	VADDPS    Z0, Z5, Z0
-	VMOVUPS   Z0, 192(DX)
-	VPTESTMD  Z6, Z6, K1
-	VPXORD    Z4, Z4, Z4
-	VMOVDQU32 Z4, K1, 192(CX)
+	VMOVUPS   64(CX), Z0
+	VMOVUPS   64(AX), Z2
+	VMOVUPS   64(BX), Z3
+	VMOVUPS   64(DI), Z4
+	VSUBPS    Z2, Z4, Z4
+	VMULPS    Z4, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   64(SI), Z3
+	VMULPS    Z0, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, 64(AX)
+	VMOVUPS   64(DX), Z3
+	VADDPS    Z2, Z3, Z2
+	VMOVUPS   Z2, 64(DX)
+	VPTESTMD  Z0, Z0, K1
+	VMOVDQU32 Z1, K1, 64(CX)
+	VMOVUPS   128(CX), Z0
+	VMOVUPS   128(AX), Z2
+	VMOVUPS   128(BX), Z3
+	VMOVUPS   128(DI), Z4
+	VSUBPS    Z2, Z4, Z4
+	VMULPS    Z4, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   128(SI), Z3
+	VMULPS    Z0, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, 128(AX)
+	VMOVUPS   128(DX), Z3
+	VADDPS    Z2, Z3, Z2
+	VMOVUPS   Z2, 128(DX)
+	VPTESTMD  Z0, Z0, K1
+	VMOVDQU32 Z1, K1, 128(CX)
+	VMOVUPS   192(CX), Z0
+	VMOVUPS   192(AX), Z2
+	VMOVUPS   192(BX), Z3
+	VMOVUPS   192(DI), Z4
+	VSUBPS    Z2, Z4, Z4
+	VMULPS    Z4, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   192(SI), Z3
+	VMULPS    Z0, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, 192(AX)
+	VMOVUPS   192(DX), Z3
+	VADDPS    Z2, Z3, Z2
+	VMOVUPS   Z2, 192(DX)
+	VPTESTMD  Z0, Z0, K1
+	VMOVDQU32 Z1, K1, 192(CX)
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000100, CX
 	ADDQ      $0x00000100, DX
@@ -4052,128 +12328,128 @@ TEXT ·tracerDrainAddAVX2(SB), NOSPLIT, $0-80
 	JZ       TracerDrainAddAVX2_done
 
 TracerDrainAddAVX2_block:
-	VMOVUPS (AX), Y0
-	VMOVUPS (BX), Y1
-	VMOVUPS (DI), Y2
-	VSUBPS  Y0, Y2, Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS (SI), Y1
-	VMOVUPS (CX), Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
+	VMOVUPS (CX), Y0
+	VMOVUPS (AX), Y1
+	VMOVUPS (BX), Y2
+	VMOVUPS (DI), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS (SI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, (AX)
 	VMOVUPS (DX), Y1
 	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, (DX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, (CX)
-	VMOVUPS 32(AX), Y0
-	VMOVUPS 32(BX), Y1
-	VMOVUPS 32(DI), Y2
-	VSUBPS  Y0, Y2, Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 32(SI), Y1
-	VMOVUPS 32(CX), Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
+	VMOVUPS 32(CX), Y0
+	VMOVUPS 32(AX), Y1
+	VMOVUPS 32(BX), Y2
+	VMOVUPS 32(DI), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 32(SI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 32(AX)
 	VMOVUPS 32(DX), Y1
 	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 32(DX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 32(CX)
-	VMOVUPS 64(AX), Y0
-	VMOVUPS 64(BX), Y1
-	VMOVUPS 64(DI), Y2
-	VSUBPS  Y0, Y2, Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 64(SI), Y1
-	VMOVUPS 64(CX), Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
+	VMOVUPS 64(CX), Y0
+	VMOVUPS 64(AX), Y1
+	VMOVUPS 64(BX), Y2
+	VMOVUPS 64(DI), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 64(SI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 64(AX)
 	VMOVUPS 64(DX), Y1
 	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 64(DX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 64(CX)
-	VMOVUPS 96(AX), Y0
-	VMOVUPS 96(BX), Y1
-	VMOVUPS 96(DI), Y2
-	VSUBPS  Y0, Y2, Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 96(SI), Y1
-	VMOVUPS 96(CX), Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
+	VMOVUPS 96(CX), Y0
+	VMOVUPS 96(AX), Y1
+	VMOVUPS 96(BX), Y2
+	VMOVUPS 96(DI), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 96(SI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 96(AX)
 	VMOVUPS 96(DX), Y1
 	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 96(DX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 96(CX)
-	VMOVUPS 128(AX), Y0
-	VMOVUPS 128(BX), Y1
-	VMOVUPS 128(DI), Y2
-	VSUBPS  Y0, Y2, Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 128(SI), Y1
-	VMOVUPS 128(CX), Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
+	VMOVUPS 128(CX), Y0
+	VMOVUPS 128(AX), Y1
+	VMOVUPS 128(BX), Y2
+	VMOVUPS 128(DI), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 128(SI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 128(AX)
 	VMOVUPS 128(DX), Y1
 	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 128(DX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 128(CX)
-	VMOVUPS 160(AX), Y0
-	VMOVUPS 160(BX), Y1
-	VMOVUPS 160(DI), Y2
-	VSUBPS  Y0, Y2, Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 160(SI), Y1
-	VMOVUPS 160(CX), Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
+	VMOVUPS 160(CX), Y0
+	VMOVUPS 160(AX), Y1
+	VMOVUPS 160(BX), Y2
+	VMOVUPS 160(DI), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 160(SI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 160(AX)
 	VMOVUPS 160(DX), Y1
 	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 160(DX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 160(CX)
-	VMOVUPS 192(AX), Y0
-	VMOVUPS 192(BX), Y1
-	VMOVUPS 192(DI), Y2
-	VSUBPS  Y0, Y2, Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 192(SI), Y1
-	VMOVUPS 192(CX), Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
+	VMOVUPS 192(CX), Y0
+	VMOVUPS 192(AX), Y1
+	VMOVUPS 192(BX), Y2
+	VMOVUPS 192(DI), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 192(SI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 192(AX)
 	VMOVUPS 192(DX), Y1
 	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 192(DX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 192(CX)
-	VMOVUPS 224(AX), Y0
-	VMOVUPS 224(BX), Y1
-	VMOVUPS 224(DI), Y2
-	VSUBPS  Y0, Y2, Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 224(SI), Y1
-	VMOVUPS 224(CX), Y2
-	VMULPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
+	VMOVUPS 224(CX), Y0
+	VMOVUPS 224(AX), Y1
+	VMOVUPS 224(BX), Y2
+	VMOVUPS 224(DI), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 224(SI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 224(AX)
 	VMOVUPS 224(DX), Y1
 	VADDPS  Y0, Y1, Y0
@@ -4193,81 +12469,75 @@ TracerDrainAddAVX2_done:
 	VZEROUPPER
 	RET
 
-// func tracerDrainAddUniformAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int)
+// func tracerDrainAddUniformAVX512(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
-TEXT ·tracerDrainAddUniformAVX512(SB), NOSPLIT, $0-56
+TEXT ·tracerDrainAddUniformAVX512(SB), NOSPLIT, $0-48
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS l+24(FP), Z0
+	VBROADCASTSS b+32(FP), Z2
+	VBROADCASTSS c+28(FP), Z3
 	MOVQ         t+0(FP), AX
 	MOVQ         x+8(FP), CX
 	MOVQ         out+16(FP), DX
-	MOVQ         l+24(FP), BX
-	VBROADCASTSS (BX), Z0
-	MOVQ         c+32(FP), BX
-	VBROADCASTSS (BX), Z5
-	MOVQ         b+40(FP), BX
-	VBROADCASTSS (BX), Z6
-	MOVQ         blocks+48(FP), BX
+	MOVQ         blocks+40(FP), BX
 	TESTQ        BX, BX
 	JZ           TracerDrainAddUniformAVX512_done
 
 TracerDrainAddUniformAVX512_block:
-	VMOVUPS   (AX), Z7
-	VSUBPS    Z7, Z6, Z8
-	VMULPS    Z8, Z0, Z8
-	VADDPS    Z8, Z7, Z7
-	VMOVUPS   (CX), Z8
-	VMULPS    Z8, Z5, Z9
-	VADDPS    Z9, Z7, Z7
-	VMOVUPS   Z7, (AX)
-	VMOVUPS   (DX), Z9
-	VADDPS    Z7, Z9, Z7
-	VMOVUPS   Z7, (DX)
-	VPTESTMD  Z8, Z8, K1
-	VPXORD    Z1, Z1, Z1
+	VMOVUPS   (CX), Z4
+	VMOVUPS   (AX), Z5
+	VSUBPS    Z5, Z2, Z6
+	VMULPS    Z6, Z0, Z6
+	VADDPS    Z6, Z5, Z5
+	VMULPS    Z4, Z3, Z6
+	VADDPS    Z6, Z5, Z5
+	VMOVUPS   Z5, (AX)
+	VMOVUPS   (DX), Z6
+	VADDPS    Z5, Z6, Z5
+	VMOVUPS   Z5, (DX)
+	VPTESTMD  Z4, Z4, K1
 	VMOVDQU32 Z1, K1, (CX)
-	VMOVUPS   64(AX), Z7
-	VSUBPS    Z7, Z6, Z8
-	VMULPS    Z8, Z0, Z8
-	VADDPS    Z8, Z7, Z7
-	VMOVUPS   64(CX), Z8
-	VMULPS    Z8, Z5, Z9
-	VADDPS    Z9, Z7, Z7
-	VMOVUPS   Z7, 64(AX)
-	VMOVUPS   64(DX), Z9
-	VADDPS    Z7, Z9, Z7
-	VMOVUPS   Z7, 64(DX)
-	VPTESTMD  Z8, Z8, K1
-	VPXORD    Z2, Z2, Z2
-	VMOVDQU32 Z2, K1, 64(CX)
-	VMOVUPS   128(AX), Z7
-	VSUBPS    Z7, Z6, Z8
-	VMULPS    Z8, Z0, Z8
-	VADDPS    Z8, Z7, Z7
-	VMOVUPS   128(CX), Z8
-	VMULPS    Z8, Z5, Z9
-	VADDPS    Z9, Z7, Z7
-	VMOVUPS   Z7, 128(AX)
-	VMOVUPS   128(DX), Z9
-	VADDPS    Z7, Z9, Z7
-	VMOVUPS   Z7, 128(DX)
-	VPTESTMD  Z8, Z8, K1
-	VPXORD    Z3, Z3, Z3
-	VMOVDQU32 Z3, K1, 128(CX)
-	VMOVUPS   192(AX), Z7
-	VSUBPS    Z7, Z6, Z8
-	VMULPS    Z8, Z0, Z8
-	VADDPS    Z8, Z7, Z7
-	VMOVUPS   192(CX), Z8
-	VMULPS    Z8, Z5, Z9
-	VADDPS    Z9, Z7, Z7
-	VMOVUPS   Z7, 192(AX)
-	VMOVUPS   192(DX), Z9
-	VADDPS    Z7, Z9, Z7
-	VMOVUPS   Z7, 192(DX)
-	VPTESTMD  Z8, Z8, K1
-	VPXORD    Z4, Z4, Z4
-	VMOVDQU32 Z4, K1, 192(CX)
+	VMOVUPS   64(CX), Z4
+	VMOVUPS   64(AX), Z5
+	VSUBPS    Z5, Z2, Z6
+	VMULPS    Z6, Z0, Z6
+	VADDPS    Z6, Z5, Z5
+	VMULPS    Z4, Z3, Z6
+	VADDPS    Z6, Z5, Z5
+	VMOVUPS   Z5, 64(AX)
+	VMOVUPS   64(DX), Z6
+	VADDPS    Z5, Z6, Z5
+	VMOVUPS   Z5, 64(DX)
+	VPTESTMD  Z4, Z4, K1
+	VMOVDQU32 Z1, K1, 64(CX)
+	VMOVUPS   128(CX), Z4
+	VMOVUPS   128(AX), Z5
+	VSUBPS    Z5, Z2, Z6
+	VMULPS    Z6, Z0, Z6
+	VADDPS    Z6, Z5, Z5
+	VMULPS    Z4, Z3, Z6
+	VADDPS    Z6, Z5, Z5
+	VMOVUPS   Z5, 128(AX)
+	VMOVUPS   128(DX), Z6
+	VADDPS    Z5, Z6, Z5
+	VMOVUPS   Z5, 128(DX)
+	VPTESTMD  Z4, Z4, K1
+	VMOVDQU32 Z1, K1, 128(CX)
+	VMOVUPS   192(CX), Z4
+	VMOVUPS   192(AX), Z5
+	VSUBPS    Z5, Z2, Z6
+	VMULPS    Z6, Z0, Z6
+	VADDPS    Z6, Z5, Z5
+	VMULPS    Z4, Z3, Z6
+	VADDPS    Z6, Z5, Z5
+	VMOVUPS   Z5, 192(AX)
+	VMOVUPS   192(DX), Z6
+	VADDPS    Z5, Z6, Z5
+	VMOVUPS   Z5, 192(DX)
+	VPTESTMD  Z4, Z4, K1
+	VMOVDQU32 Z1, K1, 192(CX)
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000100, CX
 	ADDQ      $0x00000100, DX
@@ -4278,123 +12548,120 @@ TracerDrainAddUniformAVX512_done:
 	VZEROUPPER
 	RET
 
-// func tracerDrainAddUniformAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int)
+// func tracerDrainAddUniformAVX2(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 // Requires: AVX, AVX2
-TEXT ·tracerDrainAddUniformAVX2(SB), NOSPLIT, $0-56
+TEXT ·tracerDrainAddUniformAVX2(SB), NOSPLIT, $0-48
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS l+24(FP), Y0
+	VBROADCASTSS b+32(FP), Y1
+	VBROADCASTSS c+28(FP), Y2
 	MOVQ         t+0(FP), AX
 	MOVQ         x+8(FP), CX
 	MOVQ         out+16(FP), DX
-	MOVQ         l+24(FP), BX
-	VBROADCASTSS (BX), Y0
-	MOVQ         c+32(FP), BX
-	VBROADCASTSS (BX), Y1
-	MOVQ         b+40(FP), BX
-	VBROADCASTSS (BX), Y2
-	MOVQ         blocks+48(FP), BX
+	MOVQ         blocks+40(FP), BX
 	TESTQ        BX, BX
 	JZ           TracerDrainAddUniformAVX2_done
 
 TracerDrainAddUniformAVX2_block:
-	VMOVUPS (AX), Y3
-	VSUBPS  Y3, Y2, Y4
-	VMULPS  Y4, Y0, Y4
-	VADDPS  Y4, Y3, Y3
-	VMOVUPS (CX), Y4
-	VMULPS  Y4, Y1, Y4
-	VADDPS  Y4, Y3, Y3
+	VMOVUPS (CX), Y3
+	VMOVUPS (AX), Y4
+	VSUBPS  Y4, Y1, Y5
+	VMULPS  Y5, Y0, Y5
+	VADDPS  Y5, Y4, Y4
+	VMULPS  Y3, Y2, Y3
+	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, (AX)
 	VMOVUPS (DX), Y4
 	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, (DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, (CX)
-	VMOVUPS 32(AX), Y3
-	VSUBPS  Y3, Y2, Y4
-	VMULPS  Y4, Y0, Y4
-	VADDPS  Y4, Y3, Y3
-	VMOVUPS 32(CX), Y4
-	VMULPS  Y4, Y1, Y4
-	VADDPS  Y4, Y3, Y3
+	VMOVUPS 32(CX), Y3
+	VMOVUPS 32(AX), Y4
+	VSUBPS  Y4, Y1, Y5
+	VMULPS  Y5, Y0, Y5
+	VADDPS  Y5, Y4, Y4
+	VMULPS  Y3, Y2, Y3
+	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 32(AX)
 	VMOVUPS 32(DX), Y4
 	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 32(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 32(CX)
-	VMOVUPS 64(AX), Y3
-	VSUBPS  Y3, Y2, Y4
-	VMULPS  Y4, Y0, Y4
-	VADDPS  Y4, Y3, Y3
-	VMOVUPS 64(CX), Y4
-	VMULPS  Y4, Y1, Y4
-	VADDPS  Y4, Y3, Y3
+	VMOVUPS 64(CX), Y3
+	VMOVUPS 64(AX), Y4
+	VSUBPS  Y4, Y1, Y5
+	VMULPS  Y5, Y0, Y5
+	VADDPS  Y5, Y4, Y4
+	VMULPS  Y3, Y2, Y3
+	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 64(AX)
 	VMOVUPS 64(DX), Y4
 	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 64(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 64(CX)
-	VMOVUPS 96(AX), Y3
-	VSUBPS  Y3, Y2, Y4
-	VMULPS  Y4, Y0, Y4
-	VADDPS  Y4, Y3, Y3
-	VMOVUPS 96(CX), Y4
-	VMULPS  Y4, Y1, Y4
-	VADDPS  Y4, Y3, Y3
+	VMOVUPS 96(CX), Y3
+	VMOVUPS 96(AX), Y4
+	VSUBPS  Y4, Y1, Y5
+	VMULPS  Y5, Y0, Y5
+	VADDPS  Y5, Y4, Y4
+	VMULPS  Y3, Y2, Y3
+	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 96(AX)
 	VMOVUPS 96(DX), Y4
 	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 96(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 96(CX)
-	VMOVUPS 128(AX), Y3
-	VSUBPS  Y3, Y2, Y4
-	VMULPS  Y4, Y0, Y4
-	VADDPS  Y4, Y3, Y3
-	VMOVUPS 128(CX), Y4
-	VMULPS  Y4, Y1, Y4
-	VADDPS  Y4, Y3, Y3
+	VMOVUPS 128(CX), Y3
+	VMOVUPS 128(AX), Y4
+	VSUBPS  Y4, Y1, Y5
+	VMULPS  Y5, Y0, Y5
+	VADDPS  Y5, Y4, Y4
+	VMULPS  Y3, Y2, Y3
+	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 128(AX)
 	VMOVUPS 128(DX), Y4
 	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 128(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 128(CX)
-	VMOVUPS 160(AX), Y3
-	VSUBPS  Y3, Y2, Y4
-	VMULPS  Y4, Y0, Y4
-	VADDPS  Y4, Y3, Y3
-	VMOVUPS 160(CX), Y4
-	VMULPS  Y4, Y1, Y4
-	VADDPS  Y4, Y3, Y3
+	VMOVUPS 160(CX), Y3
+	VMOVUPS 160(AX), Y4
+	VSUBPS  Y4, Y1, Y5
+	VMULPS  Y5, Y0, Y5
+	VADDPS  Y5, Y4, Y4
+	VMULPS  Y3, Y2, Y3
+	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 160(AX)
 	VMOVUPS 160(DX), Y4
 	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 160(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 160(CX)
-	VMOVUPS 192(AX), Y3
-	VSUBPS  Y3, Y2, Y4
-	VMULPS  Y4, Y0, Y4
-	VADDPS  Y4, Y3, Y3
-	VMOVUPS 192(CX), Y4
-	VMULPS  Y4, Y1, Y4
-	VADDPS  Y4, Y3, Y3
+	VMOVUPS 192(CX), Y3
+	VMOVUPS 192(AX), Y4
+	VSUBPS  Y4, Y1, Y5
+	VMULPS  Y5, Y0, Y5
+	VADDPS  Y5, Y4, Y4
+	VMULPS  Y3, Y2, Y3
+	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 192(AX)
 	VMOVUPS 192(DX), Y4
 	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 192(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 192(CX)
-	VMOVUPS 224(AX), Y3
-	VSUBPS  Y3, Y2, Y4
-	VMULPS  Y4, Y0, Y4
-	VADDPS  Y4, Y3, Y3
-	VMOVUPS 224(CX), Y4
-	VMULPS  Y4, Y1, Y4
-	VADDPS  Y4, Y3, Y3
+	VMOVUPS 224(CX), Y3
+	VMOVUPS 224(AX), Y4
+	VSUBPS  Y4, Y1, Y5
+	VMULPS  Y5, Y0, Y5
+	VADDPS  Y5, Y4, Y4
+	VMULPS  Y3, Y2, Y3
+	VADDPS  Y3, Y4, Y3
 	VMOVUPS Y3, 224(AX)
 	VMOVUPS 224(DX), Y4
 	VADDPS  Y3, Y4, Y3
@@ -4408,5 +12675,11425 @@ TracerDrainAddUniformAVX2_block:
 	JNZ     TracerDrainAddUniformAVX2_block
 
 TracerDrainAddUniformAVX2_done:
+	VZEROUPPER
+	RET
+
+// func rDTracerAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·rDTracerAVX512(SB), NOSPLIT, $0-136
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     rise+0(FP), AX
+	MOVQ     decay+8(FP), CX
+	MOVQ     x+16(FP), DX
+	MOVQ     out+24(FP), BX
+	MOVQ     lRise+32(FP), SI
+	MOVQ     cRise+40(FP), DI
+	MOVQ     bRise+48(FP), R8
+	MOVQ     lDecay+56(FP), R9
+	MOVQ     cDecay+64(FP), R10
+	MOVQ     bDecay+72(FP), R11
+	MOVQ     blocks+128(FP), R12
+	TESTQ    R12, R12
+	JZ       RDTracerAVX512_done
+
+RDTracerAVX512_block:
+	VMOVUPS (DX), Z0
+	VMOVUPS (AX), Z1
+	VMOVUPS (SI), Z2
+	VMOVUPS (R8), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS (DI), Z2
+	VMULPS  Z0, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS Z1, (AX)
+	VMOVUPS (CX), Z2
+	VMOVUPS (R9), Z3
+	VMOVUPS (R11), Z4
+	VSUBPS  Z2, Z4, Z4
+	VMULPS  Z4, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS (R10), Z3
+	VMULPS  Z0, Z3, Z0
+	VADDPS  Z0, Z2, Z0
+	VMOVUPS Z0, (CX)
+	VSUBPS  Z1, Z0, Z0
+	VMOVUPS Z0, (BX)
+	VMOVUPS 64(DX), Z0
+	VMOVUPS 64(AX), Z1
+	VMOVUPS 64(SI), Z2
+	VMOVUPS 64(R8), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS 64(DI), Z2
+	VMULPS  Z0, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS Z1, 64(AX)
+	VMOVUPS 64(CX), Z2
+	VMOVUPS 64(R9), Z3
+	VMOVUPS 64(R11), Z4
+	VSUBPS  Z2, Z4, Z4
+	VMULPS  Z4, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS 64(R10), Z3
+	VMULPS  Z0, Z3, Z0
+	VADDPS  Z0, Z2, Z0
+	VMOVUPS Z0, 64(CX)
+	VSUBPS  Z1, Z0, Z0
+	VMOVUPS Z0, 64(BX)
+	VMOVUPS 128(DX), Z0
+	VMOVUPS 128(AX), Z1
+	VMOVUPS 128(SI), Z2
+	VMOVUPS 128(R8), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS 128(DI), Z2
+	VMULPS  Z0, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS Z1, 128(AX)
+	VMOVUPS 128(CX), Z2
+	VMOVUPS 128(R9), Z3
+	VMOVUPS 128(R11), Z4
+	VSUBPS  Z2, Z4, Z4
+	VMULPS  Z4, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS 128(R10), Z3
+	VMULPS  Z0, Z3, Z0
+	VADDPS  Z0, Z2, Z0
+	VMOVUPS Z0, 128(CX)
+	VSUBPS  Z1, Z0, Z0
+	VMOVUPS Z0, 128(BX)
+	VMOVUPS 192(DX), Z0
+	VMOVUPS 192(AX), Z1
+	VMOVUPS 192(SI), Z2
+	VMOVUPS 192(R8), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS 192(DI), Z2
+	VMULPS  Z0, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS Z1, 192(AX)
+	VMOVUPS 192(CX), Z2
+	VMOVUPS 192(R9), Z3
+	VMOVUPS 192(R11), Z4
+	VSUBPS  Z2, Z4, Z4
+	VMULPS  Z4, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS 192(R10), Z3
+	VMULPS  Z0, Z3, Z0
+	VADDPS  Z0, Z2, Z0
+	VMOVUPS Z0, 192(CX)
+	VSUBPS  Z1, Z0, Z0
+	VMOVUPS Z0, 192(BX)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	ADDQ    lRiseStride+80(FP), SI
+	ADDQ    cRiseStride+88(FP), DI
+	ADDQ    bRiseStride+96(FP), R8
+	ADDQ    lDecayStride+104(FP), R9
+	ADDQ    cDecayStride+112(FP), R10
+	ADDQ    bDecayStride+120(FP), R11
+	DECQ    R12
+	JNZ     RDTracerAVX512_block
+
+RDTracerAVX512_done:
+	VZEROUPPER
+	RET
+
+// func rDTracerAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
+// Requires: AVX, AVX2
+TEXT ·rDTracerAVX2(SB), NOSPLIT, $0-136
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLD   $0x10, Y0, Y0
+	MOVQ     rise+0(FP), AX
+	MOVQ     decay+8(FP), CX
+	MOVQ     x+16(FP), DX
+	MOVQ     out+24(FP), BX
+	MOVQ     lRise+32(FP), SI
+	MOVQ     cRise+40(FP), DI
+	MOVQ     bRise+48(FP), R8
+	MOVQ     lDecay+56(FP), R9
+	MOVQ     cDecay+64(FP), R10
+	MOVQ     bDecay+72(FP), R11
+	MOVQ     blocks+128(FP), R12
+	TESTQ    R12, R12
+	JZ       RDTracerAVX2_done
+
+RDTracerAVX2_block:
+	VMOVUPS (DX), Y0
+	VMOVUPS (AX), Y1
+	VMOVUPS (SI), Y2
+	VMOVUPS (R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS (DI), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, (AX)
+	VMOVUPS (CX), Y2
+	VMOVUPS (R9), Y3
+	VMOVUPS (R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS (R10), Y3
+	VMULPS  Y0, Y3, Y0
+	VADDPS  Y0, Y2, Y0
+	VMOVUPS Y0, (CX)
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, (BX)
+	VMOVUPS 32(DX), Y0
+	VMOVUPS 32(AX), Y1
+	VMOVUPS 32(SI), Y2
+	VMOVUPS 32(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 32(DI), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS 32(CX), Y2
+	VMOVUPS 32(R9), Y3
+	VMOVUPS 32(R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 32(R10), Y3
+	VMULPS  Y0, Y3, Y0
+	VADDPS  Y0, Y2, Y0
+	VMOVUPS Y0, 32(CX)
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, 32(BX)
+	VMOVUPS 64(DX), Y0
+	VMOVUPS 64(AX), Y1
+	VMOVUPS 64(SI), Y2
+	VMOVUPS 64(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 64(DI), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 64(AX)
+	VMOVUPS 64(CX), Y2
+	VMOVUPS 64(R9), Y3
+	VMOVUPS 64(R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 64(R10), Y3
+	VMULPS  Y0, Y3, Y0
+	VADDPS  Y0, Y2, Y0
+	VMOVUPS Y0, 64(CX)
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, 64(BX)
+	VMOVUPS 96(DX), Y0
+	VMOVUPS 96(AX), Y1
+	VMOVUPS 96(SI), Y2
+	VMOVUPS 96(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 96(DI), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 96(AX)
+	VMOVUPS 96(CX), Y2
+	VMOVUPS 96(R9), Y3
+	VMOVUPS 96(R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 96(R10), Y3
+	VMULPS  Y0, Y3, Y0
+	VADDPS  Y0, Y2, Y0
+	VMOVUPS Y0, 96(CX)
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, 96(BX)
+	VMOVUPS 128(DX), Y0
+	VMOVUPS 128(AX), Y1
+	VMOVUPS 128(SI), Y2
+	VMOVUPS 128(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 128(DI), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 128(AX)
+	VMOVUPS 128(CX), Y2
+	VMOVUPS 128(R9), Y3
+	VMOVUPS 128(R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 128(R10), Y3
+	VMULPS  Y0, Y3, Y0
+	VADDPS  Y0, Y2, Y0
+	VMOVUPS Y0, 128(CX)
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, 128(BX)
+	VMOVUPS 160(DX), Y0
+	VMOVUPS 160(AX), Y1
+	VMOVUPS 160(SI), Y2
+	VMOVUPS 160(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 160(DI), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 160(AX)
+	VMOVUPS 160(CX), Y2
+	VMOVUPS 160(R9), Y3
+	VMOVUPS 160(R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 160(R10), Y3
+	VMULPS  Y0, Y3, Y0
+	VADDPS  Y0, Y2, Y0
+	VMOVUPS Y0, 160(CX)
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, 160(BX)
+	VMOVUPS 192(DX), Y0
+	VMOVUPS 192(AX), Y1
+	VMOVUPS 192(SI), Y2
+	VMOVUPS 192(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 192(DI), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 192(AX)
+	VMOVUPS 192(CX), Y2
+	VMOVUPS 192(R9), Y3
+	VMOVUPS 192(R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 192(R10), Y3
+	VMULPS  Y0, Y3, Y0
+	VADDPS  Y0, Y2, Y0
+	VMOVUPS Y0, 192(CX)
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, 192(BX)
+	VMOVUPS 224(DX), Y0
+	VMOVUPS 224(AX), Y1
+	VMOVUPS 224(SI), Y2
+	VMOVUPS 224(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 224(DI), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 224(AX)
+	VMOVUPS 224(CX), Y2
+	VMOVUPS 224(R9), Y3
+	VMOVUPS 224(R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 224(R10), Y3
+	VMULPS  Y0, Y3, Y0
+	VADDPS  Y0, Y2, Y0
+	VMOVUPS Y0, 224(CX)
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, 224(BX)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	ADDQ    lRiseStride+80(FP), SI
+	ADDQ    cRiseStride+88(FP), DI
+	ADDQ    bRiseStride+96(FP), R8
+	ADDQ    lDecayStride+104(FP), R9
+	ADDQ    cDecayStride+112(FP), R10
+	ADDQ    bDecayStride+120(FP), R11
+	DECQ    R12
+	JNZ     RDTracerAVX2_block
+
+RDTracerAVX2_done:
+	VZEROUPPER
+	RET
+
+// func rDTracerUniformAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·rDTracerUniformAVX512(SB), NOSPLIT, $0-64
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS lRise+32(FP), Z0
+	VBROADCASTSS bRise+40(FP), Z1
+	VBROADCASTSS cRise+36(FP), Z2
+	VBROADCASTSS lDecay+44(FP), Z3
+	VBROADCASTSS bDecay+52(FP), Z4
+	VBROADCASTSS cDecay+48(FP), Z5
+	MOVQ         rise+0(FP), AX
+	MOVQ         decay+8(FP), CX
+	MOVQ         x+16(FP), DX
+	MOVQ         out+24(FP), BX
+	MOVQ         blocks+56(FP), SI
+	TESTQ        SI, SI
+	JZ           RDTracerUniformAVX512_done
+
+RDTracerUniformAVX512_block:
+	VMOVUPS (DX), Z6
+	VMOVUPS (AX), Z7
+	VSUBPS  Z7, Z1, Z8
+	VMULPS  Z8, Z0, Z8
+	VADDPS  Z8, Z7, Z7
+	VMULPS  Z6, Z2, Z8
+	VADDPS  Z8, Z7, Z7
+	VMOVUPS Z7, (AX)
+	VMOVUPS (CX), Z8
+	VSUBPS  Z8, Z4, Z9
+	VMULPS  Z9, Z3, Z9
+	VADDPS  Z9, Z8, Z8
+	VMULPS  Z6, Z5, Z6
+	VADDPS  Z6, Z8, Z6
+	VMOVUPS Z6, (CX)
+	VSUBPS  Z7, Z6, Z6
+	VMOVUPS Z6, (BX)
+	VMOVUPS 64(DX), Z6
+	VMOVUPS 64(AX), Z7
+	VSUBPS  Z7, Z1, Z8
+	VMULPS  Z8, Z0, Z8
+	VADDPS  Z8, Z7, Z7
+	VMULPS  Z6, Z2, Z8
+	VADDPS  Z8, Z7, Z7
+	VMOVUPS Z7, 64(AX)
+	VMOVUPS 64(CX), Z8
+	VSUBPS  Z8, Z4, Z9
+	VMULPS  Z9, Z3, Z9
+	VADDPS  Z9, Z8, Z8
+	VMULPS  Z6, Z5, Z6
+	VADDPS  Z6, Z8, Z6
+	VMOVUPS Z6, 64(CX)
+	VSUBPS  Z7, Z6, Z6
+	VMOVUPS Z6, 64(BX)
+	VMOVUPS 128(DX), Z6
+	VMOVUPS 128(AX), Z7
+	VSUBPS  Z7, Z1, Z8
+	VMULPS  Z8, Z0, Z8
+	VADDPS  Z8, Z7, Z7
+	VMULPS  Z6, Z2, Z8
+	VADDPS  Z8, Z7, Z7
+	VMOVUPS Z7, 128(AX)
+	VMOVUPS 128(CX), Z8
+	VSUBPS  Z8, Z4, Z9
+	VMULPS  Z9, Z3, Z9
+	VADDPS  Z9, Z8, Z8
+	VMULPS  Z6, Z5, Z6
+	VADDPS  Z6, Z8, Z6
+	VMOVUPS Z6, 128(CX)
+	VSUBPS  Z7, Z6, Z6
+	VMOVUPS Z6, 128(BX)
+	VMOVUPS 192(DX), Z6
+	VMOVUPS 192(AX), Z7
+	VSUBPS  Z7, Z1, Z8
+	VMULPS  Z8, Z0, Z8
+	VADDPS  Z8, Z7, Z7
+	VMULPS  Z6, Z2, Z8
+	VADDPS  Z8, Z7, Z7
+	VMOVUPS Z7, 192(AX)
+	VMOVUPS 192(CX), Z8
+	VSUBPS  Z8, Z4, Z9
+	VMULPS  Z9, Z3, Z9
+	VADDPS  Z9, Z8, Z8
+	VMULPS  Z6, Z5, Z6
+	VADDPS  Z6, Z8, Z6
+	VMOVUPS Z6, 192(CX)
+	VSUBPS  Z7, Z6, Z6
+	VMOVUPS Z6, 192(BX)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	DECQ    SI
+	JNZ     RDTracerUniformAVX512_block
+
+RDTracerUniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func rDTracerUniformAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
+// Requires: AVX, AVX2
+TEXT ·rDTracerUniformAVX2(SB), NOSPLIT, $0-64
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS lRise+32(FP), Y0
+	VBROADCASTSS bRise+40(FP), Y1
+	VBROADCASTSS cRise+36(FP), Y2
+	VBROADCASTSS lDecay+44(FP), Y3
+	VBROADCASTSS bDecay+52(FP), Y4
+	VBROADCASTSS cDecay+48(FP), Y5
+	MOVQ         rise+0(FP), AX
+	MOVQ         decay+8(FP), CX
+	MOVQ         x+16(FP), DX
+	MOVQ         out+24(FP), BX
+	MOVQ         blocks+56(FP), SI
+	TESTQ        SI, SI
+	JZ           RDTracerUniformAVX2_done
+
+RDTracerUniformAVX2_block:
+	VMOVUPS (DX), Y6
+	VMOVUPS (AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, (AX)
+	VMOVUPS (CX), Y8
+	VSUBPS  Y8, Y4, Y9
+	VMULPS  Y9, Y3, Y9
+	VADDPS  Y9, Y8, Y8
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y8, Y6
+	VMOVUPS Y6, (CX)
+	VSUBPS  Y7, Y6, Y6
+	VMOVUPS Y6, (BX)
+	VMOVUPS 32(DX), Y6
+	VMOVUPS 32(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, 32(AX)
+	VMOVUPS 32(CX), Y8
+	VSUBPS  Y8, Y4, Y9
+	VMULPS  Y9, Y3, Y9
+	VADDPS  Y9, Y8, Y8
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y8, Y6
+	VMOVUPS Y6, 32(CX)
+	VSUBPS  Y7, Y6, Y6
+	VMOVUPS Y6, 32(BX)
+	VMOVUPS 64(DX), Y6
+	VMOVUPS 64(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, 64(AX)
+	VMOVUPS 64(CX), Y8
+	VSUBPS  Y8, Y4, Y9
+	VMULPS  Y9, Y3, Y9
+	VADDPS  Y9, Y8, Y8
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y8, Y6
+	VMOVUPS Y6, 64(CX)
+	VSUBPS  Y7, Y6, Y6
+	VMOVUPS Y6, 64(BX)
+	VMOVUPS 96(DX), Y6
+	VMOVUPS 96(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, 96(AX)
+	VMOVUPS 96(CX), Y8
+	VSUBPS  Y8, Y4, Y9
+	VMULPS  Y9, Y3, Y9
+	VADDPS  Y9, Y8, Y8
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y8, Y6
+	VMOVUPS Y6, 96(CX)
+	VSUBPS  Y7, Y6, Y6
+	VMOVUPS Y6, 96(BX)
+	VMOVUPS 128(DX), Y6
+	VMOVUPS 128(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, 128(AX)
+	VMOVUPS 128(CX), Y8
+	VSUBPS  Y8, Y4, Y9
+	VMULPS  Y9, Y3, Y9
+	VADDPS  Y9, Y8, Y8
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y8, Y6
+	VMOVUPS Y6, 128(CX)
+	VSUBPS  Y7, Y6, Y6
+	VMOVUPS Y6, 128(BX)
+	VMOVUPS 160(DX), Y6
+	VMOVUPS 160(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, 160(AX)
+	VMOVUPS 160(CX), Y8
+	VSUBPS  Y8, Y4, Y9
+	VMULPS  Y9, Y3, Y9
+	VADDPS  Y9, Y8, Y8
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y8, Y6
+	VMOVUPS Y6, 160(CX)
+	VSUBPS  Y7, Y6, Y6
+	VMOVUPS Y6, 160(BX)
+	VMOVUPS 192(DX), Y6
+	VMOVUPS 192(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, 192(AX)
+	VMOVUPS 192(CX), Y8
+	VSUBPS  Y8, Y4, Y9
+	VMULPS  Y9, Y3, Y9
+	VADDPS  Y9, Y8, Y8
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y8, Y6
+	VMOVUPS Y6, 192(CX)
+	VSUBPS  Y7, Y6, Y6
+	VMOVUPS Y6, 192(BX)
+	VMOVUPS 224(DX), Y6
+	VMOVUPS 224(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, 224(AX)
+	VMOVUPS 224(CX), Y8
+	VSUBPS  Y8, Y4, Y9
+	VMULPS  Y9, Y3, Y9
+	VADDPS  Y9, Y8, Y8
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y8, Y6
+	VMOVUPS Y6, 224(CX)
+	VSUBPS  Y7, Y6, Y6
+	VMOVUPS Y6, 224(BX)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	DECQ    SI
+	JNZ     RDTracerUniformAVX2_block
+
+RDTracerUniformAVX2_done:
+	VZEROUPPER
+	RET
+
+// func rDTracerAddAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·rDTracerAddAVX512(SB), NOSPLIT, $0-136
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     rise+0(FP), AX
+	MOVQ     decay+8(FP), CX
+	MOVQ     x+16(FP), DX
+	MOVQ     out+24(FP), BX
+	MOVQ     lRise+32(FP), SI
+	MOVQ     cRise+40(FP), DI
+	MOVQ     bRise+48(FP), R8
+	MOVQ     lDecay+56(FP), R9
+	MOVQ     cDecay+64(FP), R10
+	MOVQ     bDecay+72(FP), R11
+	MOVQ     blocks+128(FP), R12
+	TESTQ    R12, R12
+	JZ       RDTracerAddAVX512_done
+
+RDTracerAddAVX512_block:
+	VMOVUPS (DX), Z0
+	VMOVUPS (AX), Z1
+	VMOVUPS (SI), Z2
+	VMOVUPS (R8), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS (DI), Z2
+	VMULPS  Z0, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS Z1, (AX)
+	VMOVUPS (CX), Z2
+	VMOVUPS (R9), Z3
+	VMOVUPS (R11), Z4
+	VSUBPS  Z2, Z4, Z4
+	VMULPS  Z4, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS (R10), Z3
+	VMULPS  Z0, Z3, Z0
+	VADDPS  Z0, Z2, Z0
+	VMOVUPS Z0, (CX)
+	VSUBPS  Z1, Z0, Z0
+	VMOVUPS (BX), Z1
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, (BX)
+	VMOVUPS 64(DX), Z0
+	VMOVUPS 64(AX), Z1
+	VMOVUPS 64(SI), Z2
+	VMOVUPS 64(R8), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS 64(DI), Z2
+	VMULPS  Z0, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS Z1, 64(AX)
+	VMOVUPS 64(CX), Z2
+	VMOVUPS 64(R9), Z3
+	VMOVUPS 64(R11), Z4
+	VSUBPS  Z2, Z4, Z4
+	VMULPS  Z4, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS 64(R10), Z3
+	VMULPS  Z0, Z3, Z0
+	VADDPS  Z0, Z2, Z0
+	VMOVUPS Z0, 64(CX)
+	VSUBPS  Z1, Z0, Z0
+	VMOVUPS 64(BX), Z1
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, 64(BX)
+	VMOVUPS 128(DX), Z0
+	VMOVUPS 128(AX), Z1
+	VMOVUPS 128(SI), Z2
+	VMOVUPS 128(R8), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS 128(DI), Z2
+	VMULPS  Z0, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS Z1, 128(AX)
+	VMOVUPS 128(CX), Z2
+	VMOVUPS 128(R9), Z3
+	VMOVUPS 128(R11), Z4
+	VSUBPS  Z2, Z4, Z4
+	VMULPS  Z4, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS 128(R10), Z3
+	VMULPS  Z0, Z3, Z0
+	VADDPS  Z0, Z2, Z0
+	VMOVUPS Z0, 128(CX)
+	VSUBPS  Z1, Z0, Z0
+	VMOVUPS 128(BX), Z1
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, 128(BX)
+	VMOVUPS 192(DX), Z0
+	VMOVUPS 192(AX), Z1
+	VMOVUPS 192(SI), Z2
+	VMOVUPS 192(R8), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS 192(DI), Z2
+	VMULPS  Z0, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS Z1, 192(AX)
+	VMOVUPS 192(CX), Z2
+	VMOVUPS 192(R9), Z3
+	VMOVUPS 192(R11), Z4
+	VSUBPS  Z2, Z4, Z4
+	VMULPS  Z4, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS 192(R10), Z3
+	VMULPS  Z0, Z3, Z0
+	VADDPS  Z0, Z2, Z0
+	VMOVUPS Z0, 192(CX)
+	VSUBPS  Z1, Z0, Z0
+	VMOVUPS 192(BX), Z1
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, 192(BX)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	ADDQ    lRiseStride+80(FP), SI
+	ADDQ    cRiseStride+88(FP), DI
+	ADDQ    bRiseStride+96(FP), R8
+	ADDQ    lDecayStride+104(FP), R9
+	ADDQ    cDecayStride+112(FP), R10
+	ADDQ    bDecayStride+120(FP), R11
+	DECQ    R12
+	JNZ     RDTracerAddAVX512_block
+
+RDTracerAddAVX512_done:
+	VZEROUPPER
+	RET
+
+// func rDTracerAddAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
+// Requires: AVX, AVX2
+TEXT ·rDTracerAddAVX2(SB), NOSPLIT, $0-136
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLD   $0x10, Y0, Y0
+	MOVQ     rise+0(FP), AX
+	MOVQ     decay+8(FP), CX
+	MOVQ     x+16(FP), DX
+	MOVQ     out+24(FP), BX
+	MOVQ     lRise+32(FP), SI
+	MOVQ     cRise+40(FP), DI
+	MOVQ     bRise+48(FP), R8
+	MOVQ     lDecay+56(FP), R9
+	MOVQ     cDecay+64(FP), R10
+	MOVQ     bDecay+72(FP), R11
+	MOVQ     blocks+128(FP), R12
+	TESTQ    R12, R12
+	JZ       RDTracerAddAVX2_done
+
+RDTracerAddAVX2_block:
+	VMOVUPS (DX), Y0
+	VMOVUPS (AX), Y1
+	VMOVUPS (SI), Y2
+	VMOVUPS (R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS (DI), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, (AX)
+	VMOVUPS (CX), Y2
+	VMOVUPS (R9), Y3
+	VMOVUPS (R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS (R10), Y3
+	VMULPS  Y0, Y3, Y0
+	VADDPS  Y0, Y2, Y0
+	VMOVUPS Y0, (CX)
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS (BX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, (BX)
+	VMOVUPS 32(DX), Y0
+	VMOVUPS 32(AX), Y1
+	VMOVUPS 32(SI), Y2
+	VMOVUPS 32(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 32(DI), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS 32(CX), Y2
+	VMOVUPS 32(R9), Y3
+	VMOVUPS 32(R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 32(R10), Y3
+	VMULPS  Y0, Y3, Y0
+	VADDPS  Y0, Y2, Y0
+	VMOVUPS Y0, 32(CX)
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS 32(BX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 32(BX)
+	VMOVUPS 64(DX), Y0
+	VMOVUPS 64(AX), Y1
+	VMOVUPS 64(SI), Y2
+	VMOVUPS 64(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 64(DI), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 64(AX)
+	VMOVUPS 64(CX), Y2
+	VMOVUPS 64(R9), Y3
+	VMOVUPS 64(R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 64(R10), Y3
+	VMULPS  Y0, Y3, Y0
+	VADDPS  Y0, Y2, Y0
+	VMOVUPS Y0, 64(CX)
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS 64(BX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 64(BX)
+	VMOVUPS 96(DX), Y0
+	VMOVUPS 96(AX), Y1
+	VMOVUPS 96(SI), Y2
+	VMOVUPS 96(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 96(DI), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 96(AX)
+	VMOVUPS 96(CX), Y2
+	VMOVUPS 96(R9), Y3
+	VMOVUPS 96(R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 96(R10), Y3
+	VMULPS  Y0, Y3, Y0
+	VADDPS  Y0, Y2, Y0
+	VMOVUPS Y0, 96(CX)
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS 96(BX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 96(BX)
+	VMOVUPS 128(DX), Y0
+	VMOVUPS 128(AX), Y1
+	VMOVUPS 128(SI), Y2
+	VMOVUPS 128(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 128(DI), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 128(AX)
+	VMOVUPS 128(CX), Y2
+	VMOVUPS 128(R9), Y3
+	VMOVUPS 128(R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 128(R10), Y3
+	VMULPS  Y0, Y3, Y0
+	VADDPS  Y0, Y2, Y0
+	VMOVUPS Y0, 128(CX)
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS 128(BX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 128(BX)
+	VMOVUPS 160(DX), Y0
+	VMOVUPS 160(AX), Y1
+	VMOVUPS 160(SI), Y2
+	VMOVUPS 160(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 160(DI), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 160(AX)
+	VMOVUPS 160(CX), Y2
+	VMOVUPS 160(R9), Y3
+	VMOVUPS 160(R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 160(R10), Y3
+	VMULPS  Y0, Y3, Y0
+	VADDPS  Y0, Y2, Y0
+	VMOVUPS Y0, 160(CX)
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS 160(BX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 160(BX)
+	VMOVUPS 192(DX), Y0
+	VMOVUPS 192(AX), Y1
+	VMOVUPS 192(SI), Y2
+	VMOVUPS 192(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 192(DI), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 192(AX)
+	VMOVUPS 192(CX), Y2
+	VMOVUPS 192(R9), Y3
+	VMOVUPS 192(R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 192(R10), Y3
+	VMULPS  Y0, Y3, Y0
+	VADDPS  Y0, Y2, Y0
+	VMOVUPS Y0, 192(CX)
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS 192(BX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 192(BX)
+	VMOVUPS 224(DX), Y0
+	VMOVUPS 224(AX), Y1
+	VMOVUPS 224(SI), Y2
+	VMOVUPS 224(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 224(DI), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 224(AX)
+	VMOVUPS 224(CX), Y2
+	VMOVUPS 224(R9), Y3
+	VMOVUPS 224(R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 224(R10), Y3
+	VMULPS  Y0, Y3, Y0
+	VADDPS  Y0, Y2, Y0
+	VMOVUPS Y0, 224(CX)
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS 224(BX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 224(BX)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	ADDQ    lRiseStride+80(FP), SI
+	ADDQ    cRiseStride+88(FP), DI
+	ADDQ    bRiseStride+96(FP), R8
+	ADDQ    lDecayStride+104(FP), R9
+	ADDQ    cDecayStride+112(FP), R10
+	ADDQ    bDecayStride+120(FP), R11
+	DECQ    R12
+	JNZ     RDTracerAddAVX2_block
+
+RDTracerAddAVX2_done:
+	VZEROUPPER
+	RET
+
+// func rDTracerAddUniformAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·rDTracerAddUniformAVX512(SB), NOSPLIT, $0-64
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS lRise+32(FP), Z0
+	VBROADCASTSS bRise+40(FP), Z1
+	VBROADCASTSS cRise+36(FP), Z2
+	VBROADCASTSS lDecay+44(FP), Z3
+	VBROADCASTSS bDecay+52(FP), Z4
+	VBROADCASTSS cDecay+48(FP), Z5
+	MOVQ         rise+0(FP), AX
+	MOVQ         decay+8(FP), CX
+	MOVQ         x+16(FP), DX
+	MOVQ         out+24(FP), BX
+	MOVQ         blocks+56(FP), SI
+	TESTQ        SI, SI
+	JZ           RDTracerAddUniformAVX512_done
+
+RDTracerAddUniformAVX512_block:
+	VMOVUPS (DX), Z6
+	VMOVUPS (AX), Z7
+	VSUBPS  Z7, Z1, Z8
+	VMULPS  Z8, Z0, Z8
+	VADDPS  Z8, Z7, Z7
+	VMULPS  Z6, Z2, Z8
+	VADDPS  Z8, Z7, Z7
+	VMOVUPS Z7, (AX)
+	VMOVUPS (CX), Z8
+	VSUBPS  Z8, Z4, Z9
+	VMULPS  Z9, Z3, Z9
+	VADDPS  Z9, Z8, Z8
+	VMULPS  Z6, Z5, Z6
+	VADDPS  Z6, Z8, Z6
+	VMOVUPS Z6, (CX)
+	VSUBPS  Z7, Z6, Z6
+	VMOVUPS (BX), Z7
+	VADDPS  Z6, Z7, Z6
+	VMOVUPS Z6, (BX)
+	VMOVUPS 64(DX), Z6
+	VMOVUPS 64(AX), Z7
+	VSUBPS  Z7, Z1, Z8
+	VMULPS  Z8, Z0, Z8
+	VADDPS  Z8, Z7, Z7
+	VMULPS  Z6, Z2, Z8
+	VADDPS  Z8, Z7, Z7
+	VMOVUPS Z7, 64(AX)
+	VMOVUPS 64(CX), Z8
+	VSUBPS  Z8, Z4, Z9
+	VMULPS  Z9, Z3, Z9
+	VADDPS  Z9, Z8, Z8
+	VMULPS  Z6, Z5, Z6
+	VADDPS  Z6, Z8, Z6
+	VMOVUPS Z6, 64(CX)
+	VSUBPS  Z7, Z6, Z6
+	VMOVUPS 64(BX), Z7
+	VADDPS  Z6, Z7, Z6
+	VMOVUPS Z6, 64(BX)
+	VMOVUPS 128(DX), Z6
+	VMOVUPS 128(AX), Z7
+	VSUBPS  Z7, Z1, Z8
+	VMULPS  Z8, Z0, Z8
+	VADDPS  Z8, Z7, Z7
+	VMULPS  Z6, Z2, Z8
+	VADDPS  Z8, Z7, Z7
+	VMOVUPS Z7, 128(AX)
+	VMOVUPS 128(CX), Z8
+	VSUBPS  Z8, Z4, Z9
+	VMULPS  Z9, Z3, Z9
+	VADDPS  Z9, Z8, Z8
+	VMULPS  Z6, Z5, Z6
+	VADDPS  Z6, Z8, Z6
+	VMOVUPS Z6, 128(CX)
+	VSUBPS  Z7, Z6, Z6
+	VMOVUPS 128(BX), Z7
+	VADDPS  Z6, Z7, Z6
+	VMOVUPS Z6, 128(BX)
+	VMOVUPS 192(DX), Z6
+	VMOVUPS 192(AX), Z7
+	VSUBPS  Z7, Z1, Z8
+	VMULPS  Z8, Z0, Z8
+	VADDPS  Z8, Z7, Z7
+	VMULPS  Z6, Z2, Z8
+	VADDPS  Z8, Z7, Z7
+	VMOVUPS Z7, 192(AX)
+	VMOVUPS 192(CX), Z8
+	VSUBPS  Z8, Z4, Z9
+	VMULPS  Z9, Z3, Z9
+	VADDPS  Z9, Z8, Z8
+	VMULPS  Z6, Z5, Z6
+	VADDPS  Z6, Z8, Z6
+	VMOVUPS Z6, 192(CX)
+	VSUBPS  Z7, Z6, Z6
+	VMOVUPS 192(BX), Z7
+	VADDPS  Z6, Z7, Z6
+	VMOVUPS Z6, 192(BX)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	DECQ    SI
+	JNZ     RDTracerAddUniformAVX512_block
+
+RDTracerAddUniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func rDTracerAddUniformAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
+// Requires: AVX, AVX2
+TEXT ·rDTracerAddUniformAVX2(SB), NOSPLIT, $0-64
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS lRise+32(FP), Y0
+	VBROADCASTSS bRise+40(FP), Y1
+	VBROADCASTSS cRise+36(FP), Y2
+	VBROADCASTSS lDecay+44(FP), Y3
+	VBROADCASTSS bDecay+52(FP), Y4
+	VBROADCASTSS cDecay+48(FP), Y5
+	MOVQ         rise+0(FP), AX
+	MOVQ         decay+8(FP), CX
+	MOVQ         x+16(FP), DX
+	MOVQ         out+24(FP), BX
+	MOVQ         blocks+56(FP), SI
+	TESTQ        SI, SI
+	JZ           RDTracerAddUniformAVX2_done
+
+RDTracerAddUniformAVX2_block:
+	VMOVUPS (DX), Y6
+	VMOVUPS (AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, (AX)
+	VMOVUPS (CX), Y8
+	VSUBPS  Y8, Y4, Y9
+	VMULPS  Y9, Y3, Y9
+	VADDPS  Y9, Y8, Y8
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y8, Y6
+	VMOVUPS Y6, (CX)
+	VSUBPS  Y7, Y6, Y6
+	VMOVUPS (BX), Y7
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, (BX)
+	VMOVUPS 32(DX), Y6
+	VMOVUPS 32(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, 32(AX)
+	VMOVUPS 32(CX), Y8
+	VSUBPS  Y8, Y4, Y9
+	VMULPS  Y9, Y3, Y9
+	VADDPS  Y9, Y8, Y8
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y8, Y6
+	VMOVUPS Y6, 32(CX)
+	VSUBPS  Y7, Y6, Y6
+	VMOVUPS 32(BX), Y7
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 32(BX)
+	VMOVUPS 64(DX), Y6
+	VMOVUPS 64(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, 64(AX)
+	VMOVUPS 64(CX), Y8
+	VSUBPS  Y8, Y4, Y9
+	VMULPS  Y9, Y3, Y9
+	VADDPS  Y9, Y8, Y8
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y8, Y6
+	VMOVUPS Y6, 64(CX)
+	VSUBPS  Y7, Y6, Y6
+	VMOVUPS 64(BX), Y7
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 64(BX)
+	VMOVUPS 96(DX), Y6
+	VMOVUPS 96(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, 96(AX)
+	VMOVUPS 96(CX), Y8
+	VSUBPS  Y8, Y4, Y9
+	VMULPS  Y9, Y3, Y9
+	VADDPS  Y9, Y8, Y8
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y8, Y6
+	VMOVUPS Y6, 96(CX)
+	VSUBPS  Y7, Y6, Y6
+	VMOVUPS 96(BX), Y7
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 96(BX)
+	VMOVUPS 128(DX), Y6
+	VMOVUPS 128(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, 128(AX)
+	VMOVUPS 128(CX), Y8
+	VSUBPS  Y8, Y4, Y9
+	VMULPS  Y9, Y3, Y9
+	VADDPS  Y9, Y8, Y8
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y8, Y6
+	VMOVUPS Y6, 128(CX)
+	VSUBPS  Y7, Y6, Y6
+	VMOVUPS 128(BX), Y7
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 128(BX)
+	VMOVUPS 160(DX), Y6
+	VMOVUPS 160(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, 160(AX)
+	VMOVUPS 160(CX), Y8
+	VSUBPS  Y8, Y4, Y9
+	VMULPS  Y9, Y3, Y9
+	VADDPS  Y9, Y8, Y8
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y8, Y6
+	VMOVUPS Y6, 160(CX)
+	VSUBPS  Y7, Y6, Y6
+	VMOVUPS 160(BX), Y7
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 160(BX)
+	VMOVUPS 192(DX), Y6
+	VMOVUPS 192(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, 192(AX)
+	VMOVUPS 192(CX), Y8
+	VSUBPS  Y8, Y4, Y9
+	VMULPS  Y9, Y3, Y9
+	VADDPS  Y9, Y8, Y8
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y8, Y6
+	VMOVUPS Y6, 192(CX)
+	VSUBPS  Y7, Y6, Y6
+	VMOVUPS 192(BX), Y7
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 192(BX)
+	VMOVUPS 224(DX), Y6
+	VMOVUPS 224(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, 224(AX)
+	VMOVUPS 224(CX), Y8
+	VSUBPS  Y8, Y4, Y9
+	VMULPS  Y9, Y3, Y9
+	VADDPS  Y9, Y8, Y8
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y8, Y6
+	VMOVUPS Y6, 224(CX)
+	VSUBPS  Y7, Y6, Y6
+	VMOVUPS 224(BX), Y7
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 224(BX)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	DECQ    SI
+	JNZ     RDTracerAddUniformAVX2_block
+
+RDTracerAddUniformAVX2_done:
+	VZEROUPPER
+	RET
+
+// func rDTracerDrainAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·rDTracerDrainAVX512(SB), NOSPLIT, $0-136
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     rise+0(FP), AX
+	MOVQ     decay+8(FP), CX
+	MOVQ     x+16(FP), DX
+	MOVQ     out+24(FP), BX
+	MOVQ     lRise+32(FP), SI
+	MOVQ     cRise+40(FP), DI
+	MOVQ     bRise+48(FP), R8
+	MOVQ     lDecay+56(FP), R9
+	MOVQ     cDecay+64(FP), R10
+	MOVQ     bDecay+72(FP), R11
+	MOVQ     blocks+128(FP), R12
+	TESTQ    R12, R12
+	JZ       RDTracerDrainAVX512_done
+
+RDTracerDrainAVX512_block:
+	VMOVUPS   (DX), Z0
+	VMOVUPS   (AX), Z2
+	VMOVUPS   (SI), Z3
+	VMOVUPS   (R8), Z4
+	VSUBPS    Z2, Z4, Z4
+	VMULPS    Z4, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   (DI), Z3
+	VMULPS    Z0, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, (AX)
+	VMOVUPS   (CX), Z3
+	VMOVUPS   (R9), Z4
+	VMOVUPS   (R11), Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   (R10), Z4
+	VMULPS    Z0, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   Z3, (CX)
+	VSUBPS    Z2, Z3, Z2
+	VMOVUPS   Z2, (BX)
+	VPTESTMD  Z0, Z0, K1
+	VMOVDQU32 Z1, K1, (DX)
+	VMOVUPS   64(DX), Z0
+	VMOVUPS   64(AX), Z2
+	VMOVUPS   64(SI), Z3
+	VMOVUPS   64(R8), Z4
+	VSUBPS    Z2, Z4, Z4
+	VMULPS    Z4, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   64(DI), Z3
+	VMULPS    Z0, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, 64(AX)
+	VMOVUPS   64(CX), Z3
+	VMOVUPS   64(R9), Z4
+	VMOVUPS   64(R11), Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   64(R10), Z4
+	VMULPS    Z0, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   Z3, 64(CX)
+	VSUBPS    Z2, Z3, Z2
+	VMOVUPS   Z2, 64(BX)
+	VPTESTMD  Z0, Z0, K1
+	VMOVDQU32 Z1, K1, 64(DX)
+	VMOVUPS   128(DX), Z0
+	VMOVUPS   128(AX), Z2
+	VMOVUPS   128(SI), Z3
+	VMOVUPS   128(R8), Z4
+	VSUBPS    Z2, Z4, Z4
+	VMULPS    Z4, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   128(DI), Z3
+	VMULPS    Z0, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, 128(AX)
+	VMOVUPS   128(CX), Z3
+	VMOVUPS   128(R9), Z4
+	VMOVUPS   128(R11), Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   128(R10), Z4
+	VMULPS    Z0, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   Z3, 128(CX)
+	VSUBPS    Z2, Z3, Z2
+	VMOVUPS   Z2, 128(BX)
+	VPTESTMD  Z0, Z0, K1
+	VMOVDQU32 Z1, K1, 128(DX)
+	VMOVUPS   192(DX), Z0
+	VMOVUPS   192(AX), Z2
+	VMOVUPS   192(SI), Z3
+	VMOVUPS   192(R8), Z4
+	VSUBPS    Z2, Z4, Z4
+	VMULPS    Z4, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   192(DI), Z3
+	VMULPS    Z0, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, 192(AX)
+	VMOVUPS   192(CX), Z3
+	VMOVUPS   192(R9), Z4
+	VMOVUPS   192(R11), Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   192(R10), Z4
+	VMULPS    Z0, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   Z3, 192(CX)
+	VSUBPS    Z2, Z3, Z2
+	VMOVUPS   Z2, 192(BX)
+	VPTESTMD  Z0, Z0, K1
+	VMOVDQU32 Z1, K1, 192(DX)
+	ADDQ      $0x00000100, AX
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	ADDQ      lRiseStride+80(FP), SI
+	ADDQ      cRiseStride+88(FP), DI
+	ADDQ      bRiseStride+96(FP), R8
+	ADDQ      lDecayStride+104(FP), R9
+	ADDQ      cDecayStride+112(FP), R10
+	ADDQ      bDecayStride+120(FP), R11
+	DECQ      R12
+	JNZ       RDTracerDrainAVX512_block
+
+RDTracerDrainAVX512_done:
+	VZEROUPPER
+	RET
+
+// func rDTracerDrainAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
+// Requires: AVX, AVX2
+TEXT ·rDTracerDrainAVX2(SB), NOSPLIT, $0-136
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLD   $0x10, Y0, Y0
+	MOVQ     rise+0(FP), AX
+	MOVQ     decay+8(FP), CX
+	MOVQ     x+16(FP), DX
+	MOVQ     out+24(FP), BX
+	MOVQ     lRise+32(FP), SI
+	MOVQ     cRise+40(FP), DI
+	MOVQ     bRise+48(FP), R8
+	MOVQ     lDecay+56(FP), R9
+	MOVQ     cDecay+64(FP), R10
+	MOVQ     bDecay+72(FP), R11
+	MOVQ     blocks+128(FP), R12
+	TESTQ    R12, R12
+	JZ       RDTracerDrainAVX2_done
+
+RDTracerDrainAVX2_block:
+	VMOVUPS (DX), Y0
+	VMOVUPS (AX), Y1
+	VMOVUPS (SI), Y2
+	VMOVUPS (R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS (DI), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, (AX)
+	VMOVUPS (CX), Y2
+	VMOVUPS (R9), Y3
+	VMOVUPS (R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS (R10), Y3
+	VMULPS  Y0, Y3, Y0
+	VADDPS  Y0, Y2, Y0
+	VMOVUPS Y0, (CX)
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, (BX)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, (DX)
+	VMOVUPS 32(DX), Y0
+	VMOVUPS 32(AX), Y1
+	VMOVUPS 32(SI), Y2
+	VMOVUPS 32(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 32(DI), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS 32(CX), Y2
+	VMOVUPS 32(R9), Y3
+	VMOVUPS 32(R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 32(R10), Y3
+	VMULPS  Y0, Y3, Y0
+	VADDPS  Y0, Y2, Y0
+	VMOVUPS Y0, 32(CX)
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, 32(BX)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 32(DX)
+	VMOVUPS 64(DX), Y0
+	VMOVUPS 64(AX), Y1
+	VMOVUPS 64(SI), Y2
+	VMOVUPS 64(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 64(DI), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 64(AX)
+	VMOVUPS 64(CX), Y2
+	VMOVUPS 64(R9), Y3
+	VMOVUPS 64(R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 64(R10), Y3
+	VMULPS  Y0, Y3, Y0
+	VADDPS  Y0, Y2, Y0
+	VMOVUPS Y0, 64(CX)
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, 64(BX)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 64(DX)
+	VMOVUPS 96(DX), Y0
+	VMOVUPS 96(AX), Y1
+	VMOVUPS 96(SI), Y2
+	VMOVUPS 96(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 96(DI), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 96(AX)
+	VMOVUPS 96(CX), Y2
+	VMOVUPS 96(R9), Y3
+	VMOVUPS 96(R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 96(R10), Y3
+	VMULPS  Y0, Y3, Y0
+	VADDPS  Y0, Y2, Y0
+	VMOVUPS Y0, 96(CX)
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, 96(BX)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 96(DX)
+	VMOVUPS 128(DX), Y0
+	VMOVUPS 128(AX), Y1
+	VMOVUPS 128(SI), Y2
+	VMOVUPS 128(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 128(DI), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 128(AX)
+	VMOVUPS 128(CX), Y2
+	VMOVUPS 128(R9), Y3
+	VMOVUPS 128(R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 128(R10), Y3
+	VMULPS  Y0, Y3, Y0
+	VADDPS  Y0, Y2, Y0
+	VMOVUPS Y0, 128(CX)
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, 128(BX)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 128(DX)
+	VMOVUPS 160(DX), Y0
+	VMOVUPS 160(AX), Y1
+	VMOVUPS 160(SI), Y2
+	VMOVUPS 160(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 160(DI), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 160(AX)
+	VMOVUPS 160(CX), Y2
+	VMOVUPS 160(R9), Y3
+	VMOVUPS 160(R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 160(R10), Y3
+	VMULPS  Y0, Y3, Y0
+	VADDPS  Y0, Y2, Y0
+	VMOVUPS Y0, 160(CX)
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, 160(BX)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 160(DX)
+	VMOVUPS 192(DX), Y0
+	VMOVUPS 192(AX), Y1
+	VMOVUPS 192(SI), Y2
+	VMOVUPS 192(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 192(DI), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 192(AX)
+	VMOVUPS 192(CX), Y2
+	VMOVUPS 192(R9), Y3
+	VMOVUPS 192(R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 192(R10), Y3
+	VMULPS  Y0, Y3, Y0
+	VADDPS  Y0, Y2, Y0
+	VMOVUPS Y0, 192(CX)
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, 192(BX)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 192(DX)
+	VMOVUPS 224(DX), Y0
+	VMOVUPS 224(AX), Y1
+	VMOVUPS 224(SI), Y2
+	VMOVUPS 224(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 224(DI), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 224(AX)
+	VMOVUPS 224(CX), Y2
+	VMOVUPS 224(R9), Y3
+	VMOVUPS 224(R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 224(R10), Y3
+	VMULPS  Y0, Y3, Y0
+	VADDPS  Y0, Y2, Y0
+	VMOVUPS Y0, 224(CX)
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, 224(BX)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 224(DX)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	ADDQ    lRiseStride+80(FP), SI
+	ADDQ    cRiseStride+88(FP), DI
+	ADDQ    bRiseStride+96(FP), R8
+	ADDQ    lDecayStride+104(FP), R9
+	ADDQ    cDecayStride+112(FP), R10
+	ADDQ    bDecayStride+120(FP), R11
+	DECQ    R12
+	JNZ     RDTracerDrainAVX2_block
+
+RDTracerDrainAVX2_done:
+	VZEROUPPER
+	RET
+
+// func rDTracerDrainUniformAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·rDTracerDrainUniformAVX512(SB), NOSPLIT, $0-64
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS lRise+32(FP), Z0
+	VBROADCASTSS bRise+40(FP), Z2
+	VBROADCASTSS cRise+36(FP), Z3
+	VBROADCASTSS lDecay+44(FP), Z4
+	VBROADCASTSS bDecay+52(FP), Z5
+	VBROADCASTSS cDecay+48(FP), Z6
+	MOVQ         rise+0(FP), AX
+	MOVQ         decay+8(FP), CX
+	MOVQ         x+16(FP), DX
+	MOVQ         out+24(FP), BX
+	MOVQ         blocks+56(FP), SI
+	TESTQ        SI, SI
+	JZ           RDTracerDrainUniformAVX512_done
+
+RDTracerDrainUniformAVX512_block:
+	VMOVUPS   (DX), Z7
+	VMOVUPS   (AX), Z8
+	VSUBPS    Z8, Z2, Z9
+	VMULPS    Z9, Z0, Z9
+	VADDPS    Z9, Z8, Z8
+	VMULPS    Z7, Z3, Z9
+	VADDPS    Z9, Z8, Z8
+	VMOVUPS   Z8, (AX)
+	VMOVUPS   (CX), Z9
+	VSUBPS    Z9, Z5, Z10
+	VMULPS    Z10, Z4, Z10
+	VADDPS    Z10, Z9, Z9
+	VMULPS    Z7, Z6, Z10
+	VADDPS    Z10, Z9, Z9
+	VMOVUPS   Z9, (CX)
+	VSUBPS    Z8, Z9, Z8
+	VMOVUPS   Z8, (BX)
+	VPTESTMD  Z7, Z7, K1
+	VMOVDQU32 Z1, K1, (DX)
+	VMOVUPS   64(DX), Z7
+	VMOVUPS   64(AX), Z8
+	VSUBPS    Z8, Z2, Z9
+	VMULPS    Z9, Z0, Z9
+	VADDPS    Z9, Z8, Z8
+	VMULPS    Z7, Z3, Z9
+	VADDPS    Z9, Z8, Z8
+	VMOVUPS   Z8, 64(AX)
+	VMOVUPS   64(CX), Z9
+	VSUBPS    Z9, Z5, Z10
+	VMULPS    Z10, Z4, Z10
+	VADDPS    Z10, Z9, Z9
+	VMULPS    Z7, Z6, Z10
+	VADDPS    Z10, Z9, Z9
+	VMOVUPS   Z9, 64(CX)
+	VSUBPS    Z8, Z9, Z8
+	VMOVUPS   Z8, 64(BX)
+	VPTESTMD  Z7, Z7, K1
+	VMOVDQU32 Z1, K1, 64(DX)
+	VMOVUPS   128(DX), Z7
+	VMOVUPS   128(AX), Z8
+	VSUBPS    Z8, Z2, Z9
+	VMULPS    Z9, Z0, Z9
+	VADDPS    Z9, Z8, Z8
+	VMULPS    Z7, Z3, Z9
+	VADDPS    Z9, Z8, Z8
+	VMOVUPS   Z8, 128(AX)
+	VMOVUPS   128(CX), Z9
+	VSUBPS    Z9, Z5, Z10
+	VMULPS    Z10, Z4, Z10
+	VADDPS    Z10, Z9, Z9
+	VMULPS    Z7, Z6, Z10
+	VADDPS    Z10, Z9, Z9
+	VMOVUPS   Z9, 128(CX)
+	VSUBPS    Z8, Z9, Z8
+	VMOVUPS   Z8, 128(BX)
+	VPTESTMD  Z7, Z7, K1
+	VMOVDQU32 Z1, K1, 128(DX)
+	VMOVUPS   192(DX), Z7
+	VMOVUPS   192(AX), Z8
+	VSUBPS    Z8, Z2, Z9
+	VMULPS    Z9, Z0, Z9
+	VADDPS    Z9, Z8, Z8
+	VMULPS    Z7, Z3, Z9
+	VADDPS    Z9, Z8, Z8
+	VMOVUPS   Z8, 192(AX)
+	VMOVUPS   192(CX), Z9
+	VSUBPS    Z9, Z5, Z10
+	VMULPS    Z10, Z4, Z10
+	VADDPS    Z10, Z9, Z9
+	VMULPS    Z7, Z6, Z10
+	VADDPS    Z10, Z9, Z9
+	VMOVUPS   Z9, 192(CX)
+	VSUBPS    Z8, Z9, Z8
+	VMOVUPS   Z8, 192(BX)
+	VPTESTMD  Z7, Z7, K1
+	VMOVDQU32 Z1, K1, 192(DX)
+	ADDQ      $0x00000100, AX
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	DECQ      SI
+	JNZ       RDTracerDrainUniformAVX512_block
+
+RDTracerDrainUniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func rDTracerDrainUniformAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
+// Requires: AVX, AVX2
+TEXT ·rDTracerDrainUniformAVX2(SB), NOSPLIT, $0-64
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS lRise+32(FP), Y0
+	VBROADCASTSS bRise+40(FP), Y1
+	VBROADCASTSS cRise+36(FP), Y2
+	VBROADCASTSS lDecay+44(FP), Y3
+	VBROADCASTSS bDecay+52(FP), Y4
+	VBROADCASTSS cDecay+48(FP), Y5
+	MOVQ         rise+0(FP), AX
+	MOVQ         decay+8(FP), CX
+	MOVQ         x+16(FP), DX
+	MOVQ         out+24(FP), BX
+	MOVQ         blocks+56(FP), SI
+	TESTQ        SI, SI
+	JZ           RDTracerDrainUniformAVX2_done
+
+RDTracerDrainUniformAVX2_block:
+	VMOVUPS (DX), Y6
+	VMOVUPS (AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, (AX)
+	VMOVUPS (CX), Y8
+	VSUBPS  Y8, Y4, Y9
+	VMULPS  Y9, Y3, Y9
+	VADDPS  Y9, Y8, Y8
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y8, Y6
+	VMOVUPS Y6, (CX)
+	VSUBPS  Y7, Y6, Y6
+	VMOVUPS Y6, (BX)
+	VXORPS  Y6, Y6, Y6
+	VMOVUPS Y6, (DX)
+	VMOVUPS 32(DX), Y6
+	VMOVUPS 32(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, 32(AX)
+	VMOVUPS 32(CX), Y8
+	VSUBPS  Y8, Y4, Y9
+	VMULPS  Y9, Y3, Y9
+	VADDPS  Y9, Y8, Y8
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y8, Y6
+	VMOVUPS Y6, 32(CX)
+	VSUBPS  Y7, Y6, Y6
+	VMOVUPS Y6, 32(BX)
+	VXORPS  Y6, Y6, Y6
+	VMOVUPS Y6, 32(DX)
+	VMOVUPS 64(DX), Y6
+	VMOVUPS 64(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, 64(AX)
+	VMOVUPS 64(CX), Y8
+	VSUBPS  Y8, Y4, Y9
+	VMULPS  Y9, Y3, Y9
+	VADDPS  Y9, Y8, Y8
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y8, Y6
+	VMOVUPS Y6, 64(CX)
+	VSUBPS  Y7, Y6, Y6
+	VMOVUPS Y6, 64(BX)
+	VXORPS  Y6, Y6, Y6
+	VMOVUPS Y6, 64(DX)
+	VMOVUPS 96(DX), Y6
+	VMOVUPS 96(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, 96(AX)
+	VMOVUPS 96(CX), Y8
+	VSUBPS  Y8, Y4, Y9
+	VMULPS  Y9, Y3, Y9
+	VADDPS  Y9, Y8, Y8
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y8, Y6
+	VMOVUPS Y6, 96(CX)
+	VSUBPS  Y7, Y6, Y6
+	VMOVUPS Y6, 96(BX)
+	VXORPS  Y6, Y6, Y6
+	VMOVUPS Y6, 96(DX)
+	VMOVUPS 128(DX), Y6
+	VMOVUPS 128(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, 128(AX)
+	VMOVUPS 128(CX), Y8
+	VSUBPS  Y8, Y4, Y9
+	VMULPS  Y9, Y3, Y9
+	VADDPS  Y9, Y8, Y8
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y8, Y6
+	VMOVUPS Y6, 128(CX)
+	VSUBPS  Y7, Y6, Y6
+	VMOVUPS Y6, 128(BX)
+	VXORPS  Y6, Y6, Y6
+	VMOVUPS Y6, 128(DX)
+	VMOVUPS 160(DX), Y6
+	VMOVUPS 160(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, 160(AX)
+	VMOVUPS 160(CX), Y8
+	VSUBPS  Y8, Y4, Y9
+	VMULPS  Y9, Y3, Y9
+	VADDPS  Y9, Y8, Y8
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y8, Y6
+	VMOVUPS Y6, 160(CX)
+	VSUBPS  Y7, Y6, Y6
+	VMOVUPS Y6, 160(BX)
+	VXORPS  Y6, Y6, Y6
+	VMOVUPS Y6, 160(DX)
+	VMOVUPS 192(DX), Y6
+	VMOVUPS 192(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, 192(AX)
+	VMOVUPS 192(CX), Y8
+	VSUBPS  Y8, Y4, Y9
+	VMULPS  Y9, Y3, Y9
+	VADDPS  Y9, Y8, Y8
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y8, Y6
+	VMOVUPS Y6, 192(CX)
+	VSUBPS  Y7, Y6, Y6
+	VMOVUPS Y6, 192(BX)
+	VXORPS  Y6, Y6, Y6
+	VMOVUPS Y6, 192(DX)
+	VMOVUPS 224(DX), Y6
+	VMOVUPS 224(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, 224(AX)
+	VMOVUPS 224(CX), Y8
+	VSUBPS  Y8, Y4, Y9
+	VMULPS  Y9, Y3, Y9
+	VADDPS  Y9, Y8, Y8
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y8, Y6
+	VMOVUPS Y6, 224(CX)
+	VSUBPS  Y7, Y6, Y6
+	VMOVUPS Y6, 224(BX)
+	VXORPS  Y6, Y6, Y6
+	VMOVUPS Y6, 224(DX)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	DECQ    SI
+	JNZ     RDTracerDrainUniformAVX2_block
+
+RDTracerDrainUniformAVX2_done:
+	VZEROUPPER
+	RET
+
+// func rDTracerDrainAddAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·rDTracerDrainAddAVX512(SB), NOSPLIT, $0-136
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     rise+0(FP), AX
+	MOVQ     decay+8(FP), CX
+	MOVQ     x+16(FP), DX
+	MOVQ     out+24(FP), BX
+	MOVQ     lRise+32(FP), SI
+	MOVQ     cRise+40(FP), DI
+	MOVQ     bRise+48(FP), R8
+	MOVQ     lDecay+56(FP), R9
+	MOVQ     cDecay+64(FP), R10
+	MOVQ     bDecay+72(FP), R11
+	MOVQ     blocks+128(FP), R12
+	TESTQ    R12, R12
+	JZ       RDTracerDrainAddAVX512_done
+
+RDTracerDrainAddAVX512_block:
+	VMOVUPS   (DX), Z0
+	VMOVUPS   (AX), Z2
+	VMOVUPS   (SI), Z3
+	VMOVUPS   (R8), Z4
+	VSUBPS    Z2, Z4, Z4
+	VMULPS    Z4, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   (DI), Z3
+	VMULPS    Z0, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, (AX)
+	VMOVUPS   (CX), Z3
+	VMOVUPS   (R9), Z4
+	VMOVUPS   (R11), Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   (R10), Z4
+	VMULPS    Z0, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   Z3, (CX)
+	VSUBPS    Z2, Z3, Z2
+	VMOVUPS   (BX), Z3
+	VADDPS    Z2, Z3, Z2
+	VMOVUPS   Z2, (BX)
+	VPTESTMD  Z0, Z0, K1
+	VMOVDQU32 Z1, K1, (DX)
+	VMOVUPS   64(DX), Z0
+	VMOVUPS   64(AX), Z2
+	VMOVUPS   64(SI), Z3
+	VMOVUPS   64(R8), Z4
+	VSUBPS    Z2, Z4, Z4
+	VMULPS    Z4, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   64(DI), Z3
+	VMULPS    Z0, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, 64(AX)
+	VMOVUPS   64(CX), Z3
+	VMOVUPS   64(R9), Z4
+	VMOVUPS   64(R11), Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   64(R10), Z4
+	VMULPS    Z0, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   Z3, 64(CX)
+	VSUBPS    Z2, Z3, Z2
+	VMOVUPS   64(BX), Z3
+	VADDPS    Z2, Z3, Z2
+	VMOVUPS   Z2, 64(BX)
+	VPTESTMD  Z0, Z0, K1
+	VMOVDQU32 Z1, K1, 64(DX)
+	VMOVUPS   128(DX), Z0
+	VMOVUPS   128(AX), Z2
+	VMOVUPS   128(SI), Z3
+	VMOVUPS   128(R8), Z4
+	VSUBPS    Z2, Z4, Z4
+	VMULPS    Z4, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   128(DI), Z3
+	VMULPS    Z0, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, 128(AX)
+	VMOVUPS   128(CX), Z3
+	VMOVUPS   128(R9), Z4
+	VMOVUPS   128(R11), Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   128(R10), Z4
+	VMULPS    Z0, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   Z3, 128(CX)
+	VSUBPS    Z2, Z3, Z2
+	VMOVUPS   128(BX), Z3
+	VADDPS    Z2, Z3, Z2
+	VMOVUPS   Z2, 128(BX)
+	VPTESTMD  Z0, Z0, K1
+	VMOVDQU32 Z1, K1, 128(DX)
+	VMOVUPS   192(DX), Z0
+	VMOVUPS   192(AX), Z2
+	VMOVUPS   192(SI), Z3
+	VMOVUPS   192(R8), Z4
+	VSUBPS    Z2, Z4, Z4
+	VMULPS    Z4, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   192(DI), Z3
+	VMULPS    Z0, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, 192(AX)
+	VMOVUPS   192(CX), Z3
+	VMOVUPS   192(R9), Z4
+	VMOVUPS   192(R11), Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   192(R10), Z4
+	VMULPS    Z0, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   Z3, 192(CX)
+	VSUBPS    Z2, Z3, Z2
+	VMOVUPS   192(BX), Z3
+	VADDPS    Z2, Z3, Z2
+	VMOVUPS   Z2, 192(BX)
+	VPTESTMD  Z0, Z0, K1
+	VMOVDQU32 Z1, K1, 192(DX)
+	ADDQ      $0x00000100, AX
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	ADDQ      lRiseStride+80(FP), SI
+	ADDQ      cRiseStride+88(FP), DI
+	ADDQ      bRiseStride+96(FP), R8
+	ADDQ      lDecayStride+104(FP), R9
+	ADDQ      cDecayStride+112(FP), R10
+	ADDQ      bDecayStride+120(FP), R11
+	DECQ      R12
+	JNZ       RDTracerDrainAddAVX512_block
+
+RDTracerDrainAddAVX512_done:
+	VZEROUPPER
+	RET
+
+// func rDTracerDrainAddAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
+// Requires: AVX, AVX2
+TEXT ·rDTracerDrainAddAVX2(SB), NOSPLIT, $0-136
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLD   $0x10, Y0, Y0
+	MOVQ     rise+0(FP), AX
+	MOVQ     decay+8(FP), CX
+	MOVQ     x+16(FP), DX
+	MOVQ     out+24(FP), BX
+	MOVQ     lRise+32(FP), SI
+	MOVQ     cRise+40(FP), DI
+	MOVQ     bRise+48(FP), R8
+	MOVQ     lDecay+56(FP), R9
+	MOVQ     cDecay+64(FP), R10
+	MOVQ     bDecay+72(FP), R11
+	MOVQ     blocks+128(FP), R12
+	TESTQ    R12, R12
+	JZ       RDTracerDrainAddAVX2_done
+
+RDTracerDrainAddAVX2_block:
+	VMOVUPS (DX), Y0
+	VMOVUPS (AX), Y1
+	VMOVUPS (SI), Y2
+	VMOVUPS (R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS (DI), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, (AX)
+	VMOVUPS (CX), Y2
+	VMOVUPS (R9), Y3
+	VMOVUPS (R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS (R10), Y3
+	VMULPS  Y0, Y3, Y0
+	VADDPS  Y0, Y2, Y0
+	VMOVUPS Y0, (CX)
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS (BX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, (BX)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, (DX)
+	VMOVUPS 32(DX), Y0
+	VMOVUPS 32(AX), Y1
+	VMOVUPS 32(SI), Y2
+	VMOVUPS 32(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 32(DI), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS 32(CX), Y2
+	VMOVUPS 32(R9), Y3
+	VMOVUPS 32(R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 32(R10), Y3
+	VMULPS  Y0, Y3, Y0
+	VADDPS  Y0, Y2, Y0
+	VMOVUPS Y0, 32(CX)
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS 32(BX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 32(BX)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 32(DX)
+	VMOVUPS 64(DX), Y0
+	VMOVUPS 64(AX), Y1
+	VMOVUPS 64(SI), Y2
+	VMOVUPS 64(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 64(DI), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 64(AX)
+	VMOVUPS 64(CX), Y2
+	VMOVUPS 64(R9), Y3
+	VMOVUPS 64(R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 64(R10), Y3
+	VMULPS  Y0, Y3, Y0
+	VADDPS  Y0, Y2, Y0
+	VMOVUPS Y0, 64(CX)
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS 64(BX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 64(BX)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 64(DX)
+	VMOVUPS 96(DX), Y0
+	VMOVUPS 96(AX), Y1
+	VMOVUPS 96(SI), Y2
+	VMOVUPS 96(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 96(DI), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 96(AX)
+	VMOVUPS 96(CX), Y2
+	VMOVUPS 96(R9), Y3
+	VMOVUPS 96(R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 96(R10), Y3
+	VMULPS  Y0, Y3, Y0
+	VADDPS  Y0, Y2, Y0
+	VMOVUPS Y0, 96(CX)
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS 96(BX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 96(BX)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 96(DX)
+	VMOVUPS 128(DX), Y0
+	VMOVUPS 128(AX), Y1
+	VMOVUPS 128(SI), Y2
+	VMOVUPS 128(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 128(DI), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 128(AX)
+	VMOVUPS 128(CX), Y2
+	VMOVUPS 128(R9), Y3
+	VMOVUPS 128(R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 128(R10), Y3
+	VMULPS  Y0, Y3, Y0
+	VADDPS  Y0, Y2, Y0
+	VMOVUPS Y0, 128(CX)
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS 128(BX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 128(BX)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 128(DX)
+	VMOVUPS 160(DX), Y0
+	VMOVUPS 160(AX), Y1
+	VMOVUPS 160(SI), Y2
+	VMOVUPS 160(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 160(DI), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 160(AX)
+	VMOVUPS 160(CX), Y2
+	VMOVUPS 160(R9), Y3
+	VMOVUPS 160(R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 160(R10), Y3
+	VMULPS  Y0, Y3, Y0
+	VADDPS  Y0, Y2, Y0
+	VMOVUPS Y0, 160(CX)
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS 160(BX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 160(BX)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 160(DX)
+	VMOVUPS 192(DX), Y0
+	VMOVUPS 192(AX), Y1
+	VMOVUPS 192(SI), Y2
+	VMOVUPS 192(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 192(DI), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 192(AX)
+	VMOVUPS 192(CX), Y2
+	VMOVUPS 192(R9), Y3
+	VMOVUPS 192(R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 192(R10), Y3
+	VMULPS  Y0, Y3, Y0
+	VADDPS  Y0, Y2, Y0
+	VMOVUPS Y0, 192(CX)
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS 192(BX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 192(BX)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 192(DX)
+	VMOVUPS 224(DX), Y0
+	VMOVUPS 224(AX), Y1
+	VMOVUPS 224(SI), Y2
+	VMOVUPS 224(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 224(DI), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 224(AX)
+	VMOVUPS 224(CX), Y2
+	VMOVUPS 224(R9), Y3
+	VMOVUPS 224(R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 224(R10), Y3
+	VMULPS  Y0, Y3, Y0
+	VADDPS  Y0, Y2, Y0
+	VMOVUPS Y0, 224(CX)
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS 224(BX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 224(BX)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 224(DX)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	ADDQ    lRiseStride+80(FP), SI
+	ADDQ    cRiseStride+88(FP), DI
+	ADDQ    bRiseStride+96(FP), R8
+	ADDQ    lDecayStride+104(FP), R9
+	ADDQ    cDecayStride+112(FP), R10
+	ADDQ    bDecayStride+120(FP), R11
+	DECQ    R12
+	JNZ     RDTracerDrainAddAVX2_block
+
+RDTracerDrainAddAVX2_done:
+	VZEROUPPER
+	RET
+
+// func rDTracerDrainAddUniformAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·rDTracerDrainAddUniformAVX512(SB), NOSPLIT, $0-64
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS lRise+32(FP), Z0
+	VBROADCASTSS bRise+40(FP), Z2
+	VBROADCASTSS cRise+36(FP), Z3
+	VBROADCASTSS lDecay+44(FP), Z4
+	VBROADCASTSS bDecay+52(FP), Z5
+	VBROADCASTSS cDecay+48(FP), Z6
+	MOVQ         rise+0(FP), AX
+	MOVQ         decay+8(FP), CX
+	MOVQ         x+16(FP), DX
+	MOVQ         out+24(FP), BX
+	MOVQ         blocks+56(FP), SI
+	TESTQ        SI, SI
+	JZ           RDTracerDrainAddUniformAVX512_done
+
+RDTracerDrainAddUniformAVX512_block:
+	VMOVUPS   (DX), Z7
+	VMOVUPS   (AX), Z8
+	VSUBPS    Z8, Z2, Z9
+	VMULPS    Z9, Z0, Z9
+	VADDPS    Z9, Z8, Z8
+	VMULPS    Z7, Z3, Z9
+	VADDPS    Z9, Z8, Z8
+	VMOVUPS   Z8, (AX)
+	VMOVUPS   (CX), Z9
+	VSUBPS    Z9, Z5, Z10
+	VMULPS    Z10, Z4, Z10
+	VADDPS    Z10, Z9, Z9
+	VMULPS    Z7, Z6, Z10
+	VADDPS    Z10, Z9, Z9
+	VMOVUPS   Z9, (CX)
+	VSUBPS    Z8, Z9, Z8
+	VMOVUPS   (BX), Z9
+	VADDPS    Z8, Z9, Z8
+	VMOVUPS   Z8, (BX)
+	VPTESTMD  Z7, Z7, K1
+	VMOVDQU32 Z1, K1, (DX)
+	VMOVUPS   64(DX), Z7
+	VMOVUPS   64(AX), Z8
+	VSUBPS    Z8, Z2, Z9
+	VMULPS    Z9, Z0, Z9
+	VADDPS    Z9, Z8, Z8
+	VMULPS    Z7, Z3, Z9
+	VADDPS    Z9, Z8, Z8
+	VMOVUPS   Z8, 64(AX)
+	VMOVUPS   64(CX), Z9
+	VSUBPS    Z9, Z5, Z10
+	VMULPS    Z10, Z4, Z10
+	VADDPS    Z10, Z9, Z9
+	VMULPS    Z7, Z6, Z10
+	VADDPS    Z10, Z9, Z9
+	VMOVUPS   Z9, 64(CX)
+	VSUBPS    Z8, Z9, Z8
+	VMOVUPS   64(BX), Z9
+	VADDPS    Z8, Z9, Z8
+	VMOVUPS   Z8, 64(BX)
+	VPTESTMD  Z7, Z7, K1
+	VMOVDQU32 Z1, K1, 64(DX)
+	VMOVUPS   128(DX), Z7
+	VMOVUPS   128(AX), Z8
+	VSUBPS    Z8, Z2, Z9
+	VMULPS    Z9, Z0, Z9
+	VADDPS    Z9, Z8, Z8
+	VMULPS    Z7, Z3, Z9
+	VADDPS    Z9, Z8, Z8
+	VMOVUPS   Z8, 128(AX)
+	VMOVUPS   128(CX), Z9
+	VSUBPS    Z9, Z5, Z10
+	VMULPS    Z10, Z4, Z10
+	VADDPS    Z10, Z9, Z9
+	VMULPS    Z7, Z6, Z10
+	VADDPS    Z10, Z9, Z9
+	VMOVUPS   Z9, 128(CX)
+	VSUBPS    Z8, Z9, Z8
+	VMOVUPS   128(BX), Z9
+	VADDPS    Z8, Z9, Z8
+	VMOVUPS   Z8, 128(BX)
+	VPTESTMD  Z7, Z7, K1
+	VMOVDQU32 Z1, K1, 128(DX)
+	VMOVUPS   192(DX), Z7
+	VMOVUPS   192(AX), Z8
+	VSUBPS    Z8, Z2, Z9
+	VMULPS    Z9, Z0, Z9
+	VADDPS    Z9, Z8, Z8
+	VMULPS    Z7, Z3, Z9
+	VADDPS    Z9, Z8, Z8
+	VMOVUPS   Z8, 192(AX)
+	VMOVUPS   192(CX), Z9
+	VSUBPS    Z9, Z5, Z10
+	VMULPS    Z10, Z4, Z10
+	VADDPS    Z10, Z9, Z9
+	VMULPS    Z7, Z6, Z10
+	VADDPS    Z10, Z9, Z9
+	VMOVUPS   Z9, 192(CX)
+	VSUBPS    Z8, Z9, Z8
+	VMOVUPS   192(BX), Z9
+	VADDPS    Z8, Z9, Z8
+	VMOVUPS   Z8, 192(BX)
+	VPTESTMD  Z7, Z7, K1
+	VMOVDQU32 Z1, K1, 192(DX)
+	ADDQ      $0x00000100, AX
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	DECQ      SI
+	JNZ       RDTracerDrainAddUniformAVX512_block
+
+RDTracerDrainAddUniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func rDTracerDrainAddUniformAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
+// Requires: AVX, AVX2
+TEXT ·rDTracerDrainAddUniformAVX2(SB), NOSPLIT, $0-64
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS lRise+32(FP), Y0
+	VBROADCASTSS bRise+40(FP), Y1
+	VBROADCASTSS cRise+36(FP), Y2
+	VBROADCASTSS lDecay+44(FP), Y3
+	VBROADCASTSS bDecay+52(FP), Y4
+	VBROADCASTSS cDecay+48(FP), Y5
+	MOVQ         rise+0(FP), AX
+	MOVQ         decay+8(FP), CX
+	MOVQ         x+16(FP), DX
+	MOVQ         out+24(FP), BX
+	MOVQ         blocks+56(FP), SI
+	TESTQ        SI, SI
+	JZ           RDTracerDrainAddUniformAVX2_done
+
+RDTracerDrainAddUniformAVX2_block:
+	VMOVUPS (DX), Y6
+	VMOVUPS (AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, (AX)
+	VMOVUPS (CX), Y8
+	VSUBPS  Y8, Y4, Y9
+	VMULPS  Y9, Y3, Y9
+	VADDPS  Y9, Y8, Y8
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y8, Y6
+	VMOVUPS Y6, (CX)
+	VSUBPS  Y7, Y6, Y6
+	VMOVUPS (BX), Y7
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, (BX)
+	VXORPS  Y6, Y6, Y6
+	VMOVUPS Y6, (DX)
+	VMOVUPS 32(DX), Y6
+	VMOVUPS 32(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, 32(AX)
+	VMOVUPS 32(CX), Y8
+	VSUBPS  Y8, Y4, Y9
+	VMULPS  Y9, Y3, Y9
+	VADDPS  Y9, Y8, Y8
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y8, Y6
+	VMOVUPS Y6, 32(CX)
+	VSUBPS  Y7, Y6, Y6
+	VMOVUPS 32(BX), Y7
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 32(BX)
+	VXORPS  Y6, Y6, Y6
+	VMOVUPS Y6, 32(DX)
+	VMOVUPS 64(DX), Y6
+	VMOVUPS 64(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, 64(AX)
+	VMOVUPS 64(CX), Y8
+	VSUBPS  Y8, Y4, Y9
+	VMULPS  Y9, Y3, Y9
+	VADDPS  Y9, Y8, Y8
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y8, Y6
+	VMOVUPS Y6, 64(CX)
+	VSUBPS  Y7, Y6, Y6
+	VMOVUPS 64(BX), Y7
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 64(BX)
+	VXORPS  Y6, Y6, Y6
+	VMOVUPS Y6, 64(DX)
+	VMOVUPS 96(DX), Y6
+	VMOVUPS 96(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, 96(AX)
+	VMOVUPS 96(CX), Y8
+	VSUBPS  Y8, Y4, Y9
+	VMULPS  Y9, Y3, Y9
+	VADDPS  Y9, Y8, Y8
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y8, Y6
+	VMOVUPS Y6, 96(CX)
+	VSUBPS  Y7, Y6, Y6
+	VMOVUPS 96(BX), Y7
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 96(BX)
+	VXORPS  Y6, Y6, Y6
+	VMOVUPS Y6, 96(DX)
+	VMOVUPS 128(DX), Y6
+	VMOVUPS 128(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, 128(AX)
+	VMOVUPS 128(CX), Y8
+	VSUBPS  Y8, Y4, Y9
+	VMULPS  Y9, Y3, Y9
+	VADDPS  Y9, Y8, Y8
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y8, Y6
+	VMOVUPS Y6, 128(CX)
+	VSUBPS  Y7, Y6, Y6
+	VMOVUPS 128(BX), Y7
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 128(BX)
+	VXORPS  Y6, Y6, Y6
+	VMOVUPS Y6, 128(DX)
+	VMOVUPS 160(DX), Y6
+	VMOVUPS 160(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, 160(AX)
+	VMOVUPS 160(CX), Y8
+	VSUBPS  Y8, Y4, Y9
+	VMULPS  Y9, Y3, Y9
+	VADDPS  Y9, Y8, Y8
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y8, Y6
+	VMOVUPS Y6, 160(CX)
+	VSUBPS  Y7, Y6, Y6
+	VMOVUPS 160(BX), Y7
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 160(BX)
+	VXORPS  Y6, Y6, Y6
+	VMOVUPS Y6, 160(DX)
+	VMOVUPS 192(DX), Y6
+	VMOVUPS 192(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, 192(AX)
+	VMOVUPS 192(CX), Y8
+	VSUBPS  Y8, Y4, Y9
+	VMULPS  Y9, Y3, Y9
+	VADDPS  Y9, Y8, Y8
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y8, Y6
+	VMOVUPS Y6, 192(CX)
+	VSUBPS  Y7, Y6, Y6
+	VMOVUPS 192(BX), Y7
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 192(BX)
+	VXORPS  Y6, Y6, Y6
+	VMOVUPS Y6, 192(DX)
+	VMOVUPS 224(DX), Y6
+	VMOVUPS 224(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, 224(AX)
+	VMOVUPS 224(CX), Y8
+	VSUBPS  Y8, Y4, Y9
+	VMULPS  Y9, Y3, Y9
+	VADDPS  Y9, Y8, Y8
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y8, Y6
+	VMOVUPS Y6, 224(CX)
+	VSUBPS  Y7, Y6, Y6
+	VMOVUPS 224(BX), Y7
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 224(BX)
+	VXORPS  Y6, Y6, Y6
+	VMOVUPS Y6, 224(DX)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	DECQ    SI
+	JNZ     RDTracerDrainAddUniformAVX2_block
+
+RDTracerDrainAddUniformAVX2_done:
+	VZEROUPPER
+	RET
+
+// func rFSTracerAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·rFSTracerAVX512(SB), NOSPLIT, $0-280
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     fastRise+0(FP), AX
+	MOVQ     fastDecay+8(FP), CX
+	MOVQ     slowRise+16(FP), DX
+	MOVQ     slowDecay+24(FP), BX
+	MOVQ     x+32(FP), SI
+	MOVQ     out+40(FP), DI
+	MOVQ     lFastRise+48(FP), R8
+	MOVQ     cFastRise+56(FP), R9
+	MOVQ     bFastRise+64(FP), R10
+	MOVQ     lFastDecay+72(FP), R11
+	MOVQ     cFastDecay+80(FP), R12
+	MOVQ     blocks+272(FP), R13
+	TESTQ    R13, R13
+	JZ       RFSTracerAVX512_done
+
+RFSTracerAVX512_block:
+	VMOVUPS (SI), Z0
+	VMOVUPS (AX), Z1
+	VMOVUPS (R8), Z2
+	VMOVUPS (R10), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS (R9), Z2
+	VMULPS  Z0, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS Z1, (AX)
+	VMOVUPS (CX), Z2
+	VMOVUPS (R11), Z3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS (R14), Z4
+	VSUBPS  Z2, Z4, Z4
+	VMULPS  Z4, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS (R12), Z3
+	VMULPS  Z0, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS Z2, (CX)
+	VSUBPS  Z1, Z2, Z1
+	VMOVUPS (DX), Z2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS (R14), Z3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS (R14), Z4
+	VSUBPS  Z2, Z4, Z4
+	VMULPS  Z4, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS (R14), Z3
+	VMULPS  Z0, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS Z2, (DX)
+	VMOVUPS (BX), Z3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS (R14), Z4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS (R14), Z5
+	VSUBPS  Z3, Z5, Z5
+	VMULPS  Z5, Z4, Z4
+	VADDPS  Z4, Z3, Z3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS (R14), Z4
+	VMULPS  Z0, Z4, Z0
+	VADDPS  Z0, Z3, Z0
+	VMOVUPS Z0, (BX)
+	VSUBPS  Z2, Z0, Z0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS (R14), Z2
+	VMULPS  Z1, Z2, Z1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS (R14), Z2
+	VMULPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, (DI)
+	VMOVUPS 64(SI), Z0
+	VMOVUPS 64(AX), Z1
+	VMOVUPS 64(R8), Z2
+	VMOVUPS 64(R10), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS 64(R9), Z2
+	VMULPS  Z0, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS Z1, 64(AX)
+	VMOVUPS 64(CX), Z2
+	VMOVUPS 64(R11), Z3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 64(R14), Z4
+	VSUBPS  Z2, Z4, Z4
+	VMULPS  Z4, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS 64(R12), Z3
+	VMULPS  Z0, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS Z2, 64(CX)
+	VSUBPS  Z1, Z2, Z1
+	VMOVUPS 64(DX), Z2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 64(R14), Z3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 64(R14), Z4
+	VSUBPS  Z2, Z4, Z4
+	VMULPS  Z4, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 64(R14), Z3
+	VMULPS  Z0, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS Z2, 64(DX)
+	VMOVUPS 64(BX), Z3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 64(R14), Z4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 64(R14), Z5
+	VSUBPS  Z3, Z5, Z5
+	VMULPS  Z5, Z4, Z4
+	VADDPS  Z4, Z3, Z3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 64(R14), Z4
+	VMULPS  Z0, Z4, Z0
+	VADDPS  Z0, Z3, Z0
+	VMOVUPS Z0, 64(BX)
+	VSUBPS  Z2, Z0, Z0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 64(R14), Z2
+	VMULPS  Z1, Z2, Z1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 64(R14), Z2
+	VMULPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, 64(DI)
+	VMOVUPS 128(SI), Z0
+	VMOVUPS 128(AX), Z1
+	VMOVUPS 128(R8), Z2
+	VMOVUPS 128(R10), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS 128(R9), Z2
+	VMULPS  Z0, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS Z1, 128(AX)
+	VMOVUPS 128(CX), Z2
+	VMOVUPS 128(R11), Z3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 128(R14), Z4
+	VSUBPS  Z2, Z4, Z4
+	VMULPS  Z4, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS 128(R12), Z3
+	VMULPS  Z0, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS Z2, 128(CX)
+	VSUBPS  Z1, Z2, Z1
+	VMOVUPS 128(DX), Z2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 128(R14), Z3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 128(R14), Z4
+	VSUBPS  Z2, Z4, Z4
+	VMULPS  Z4, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 128(R14), Z3
+	VMULPS  Z0, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS 128(BX), Z3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 128(R14), Z4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 128(R14), Z5
+	VSUBPS  Z3, Z5, Z5
+	VMULPS  Z5, Z4, Z4
+	VADDPS  Z4, Z3, Z3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 128(R14), Z4
+	VMULPS  Z0, Z4, Z0
+	VADDPS  Z0, Z3, Z0
+	VMOVUPS Z0, 128(BX)
+	VSUBPS  Z2, Z0, Z0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 128(R14), Z2
+	VMULPS  Z1, Z2, Z1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 128(R14), Z2
+	VMULPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, 128(DI)
+	VMOVUPS 192(SI), Z0
+	VMOVUPS 192(AX), Z1
+	VMOVUPS 192(R8), Z2
+	VMOVUPS 192(R10), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS 192(R9), Z2
+	VMULPS  Z0, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS Z1, 192(AX)
+	VMOVUPS 192(CX), Z2
+	VMOVUPS 192(R11), Z3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 192(R14), Z4
+	VSUBPS  Z2, Z4, Z4
+	VMULPS  Z4, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS 192(R12), Z3
+	VMULPS  Z0, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS Z2, 192(CX)
+	VSUBPS  Z1, Z2, Z1
+	VMOVUPS 192(DX), Z2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 192(R14), Z3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 192(R14), Z4
+	VSUBPS  Z2, Z4, Z4
+	VMULPS  Z4, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 192(R14), Z3
+	VMULPS  Z0, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS Z2, 192(DX)
+	VMOVUPS 192(BX), Z3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 192(R14), Z4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 192(R14), Z5
+	VSUBPS  Z3, Z5, Z5
+	VMULPS  Z5, Z4, Z4
+	VADDPS  Z4, Z3, Z3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 192(R14), Z4
+	VMULPS  Z0, Z4, Z0
+	VADDPS  Z0, Z3, Z0
+	VMOVUPS Z0, 192(BX)
+	VSUBPS  Z2, Z0, Z0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 192(R14), Z2
+	VMULPS  Z1, Z2, Z1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 192(R14), Z2
+	VMULPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, 192(DI)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	ADDQ    $0x00000100, SI
+	ADDQ    $0x00000100, DI
+	ADDQ    lFastRiseStride+160(FP), R8
+	ADDQ    cFastRiseStride+168(FP), R9
+	ADDQ    bFastRiseStride+176(FP), R10
+	ADDQ    lFastDecayStride+184(FP), R11
+	ADDQ    cFastDecayStride+192(FP), R12
+	MOVQ    bFastDecayStride+200(FP), R14
+	ADDQ    R14, bFastDecay+88(FP)
+	MOVQ    lSlowRiseStride+208(FP), R14
+	ADDQ    R14, lSlowRise+96(FP)
+	MOVQ    cSlowRiseStride+216(FP), R14
+	ADDQ    R14, cSlowRise+104(FP)
+	MOVQ    bSlowRiseStride+224(FP), R14
+	ADDQ    R14, bSlowRise+112(FP)
+	MOVQ    lSlowDecayStride+232(FP), R14
+	ADDQ    R14, lSlowDecay+120(FP)
+	MOVQ    cSlowDecayStride+240(FP), R14
+	ADDQ    R14, cSlowDecay+128(FP)
+	MOVQ    bSlowDecayStride+248(FP), R14
+	ADDQ    R14, bSlowDecay+136(FP)
+	MOVQ    alphaStride+256(FP), R14
+	ADDQ    R14, alpha+144(FP)
+	MOVQ    alpha1Stride+264(FP), R14
+	ADDQ    R14, alpha1+152(FP)
+	DECQ    R13
+	JNZ     RFSTracerAVX512_block
+
+RFSTracerAVX512_done:
+	VZEROUPPER
+	RET
+
+// func rFSTracerAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
+// Requires: AVX, AVX2
+TEXT ·rFSTracerAVX2(SB), NOSPLIT, $0-280
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLD   $0x10, Y0, Y0
+	MOVQ     fastRise+0(FP), AX
+	MOVQ     fastDecay+8(FP), CX
+	MOVQ     slowRise+16(FP), DX
+	MOVQ     slowDecay+24(FP), BX
+	MOVQ     x+32(FP), SI
+	MOVQ     out+40(FP), DI
+	MOVQ     lFastRise+48(FP), R8
+	MOVQ     cFastRise+56(FP), R9
+	MOVQ     bFastRise+64(FP), R10
+	MOVQ     lFastDecay+72(FP), R11
+	MOVQ     cFastDecay+80(FP), R12
+	MOVQ     blocks+272(FP), R13
+	TESTQ    R13, R13
+	JZ       RFSTracerAVX2_done
+
+RFSTracerAVX2_block:
+	VMOVUPS (SI), Y0
+	VMOVUPS (AX), Y1
+	VMOVUPS (R8), Y2
+	VMOVUPS (R10), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS (R9), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, (AX)
+	VMOVUPS (CX), Y2
+	VMOVUPS (R11), Y3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS (R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS (R12), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, (CX)
+	VSUBPS  Y1, Y2, Y1
+	VMOVUPS (DX), Y2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS (R14), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS (R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS (R14), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, (DX)
+	VMOVUPS (BX), Y3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS (R14), Y4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS (R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS (R14), Y4
+	VMULPS  Y0, Y4, Y0
+	VADDPS  Y0, Y3, Y0
+	VMOVUPS Y0, (BX)
+	VSUBPS  Y2, Y0, Y0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS (R14), Y2
+	VMULPS  Y1, Y2, Y1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS (R14), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, (DI)
+	VMOVUPS 32(SI), Y0
+	VMOVUPS 32(AX), Y1
+	VMOVUPS 32(R8), Y2
+	VMOVUPS 32(R10), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 32(R9), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS 32(CX), Y2
+	VMOVUPS 32(R11), Y3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 32(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 32(R12), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 32(CX)
+	VSUBPS  Y1, Y2, Y1
+	VMOVUPS 32(DX), Y2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 32(R14), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 32(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 32(R14), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 32(DX)
+	VMOVUPS 32(BX), Y3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 32(R14), Y4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 32(R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 32(R14), Y4
+	VMULPS  Y0, Y4, Y0
+	VADDPS  Y0, Y3, Y0
+	VMOVUPS Y0, 32(BX)
+	VSUBPS  Y2, Y0, Y0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 32(R14), Y2
+	VMULPS  Y1, Y2, Y1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 32(R14), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 32(DI)
+	VMOVUPS 64(SI), Y0
+	VMOVUPS 64(AX), Y1
+	VMOVUPS 64(R8), Y2
+	VMOVUPS 64(R10), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 64(R9), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 64(AX)
+	VMOVUPS 64(CX), Y2
+	VMOVUPS 64(R11), Y3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 64(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 64(R12), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 64(CX)
+	VSUBPS  Y1, Y2, Y1
+	VMOVUPS 64(DX), Y2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 64(R14), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 64(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 64(R14), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 64(DX)
+	VMOVUPS 64(BX), Y3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 64(R14), Y4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 64(R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 64(R14), Y4
+	VMULPS  Y0, Y4, Y0
+	VADDPS  Y0, Y3, Y0
+	VMOVUPS Y0, 64(BX)
+	VSUBPS  Y2, Y0, Y0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 64(R14), Y2
+	VMULPS  Y1, Y2, Y1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 64(R14), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 64(DI)
+	VMOVUPS 96(SI), Y0
+	VMOVUPS 96(AX), Y1
+	VMOVUPS 96(R8), Y2
+	VMOVUPS 96(R10), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 96(R9), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 96(AX)
+	VMOVUPS 96(CX), Y2
+	VMOVUPS 96(R11), Y3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 96(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 96(R12), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 96(CX)
+	VSUBPS  Y1, Y2, Y1
+	VMOVUPS 96(DX), Y2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 96(R14), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 96(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 96(R14), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 96(DX)
+	VMOVUPS 96(BX), Y3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 96(R14), Y4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 96(R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 96(R14), Y4
+	VMULPS  Y0, Y4, Y0
+	VADDPS  Y0, Y3, Y0
+	VMOVUPS Y0, 96(BX)
+	VSUBPS  Y2, Y0, Y0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 96(R14), Y2
+	VMULPS  Y1, Y2, Y1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 96(R14), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 96(DI)
+	VMOVUPS 128(SI), Y0
+	VMOVUPS 128(AX), Y1
+	VMOVUPS 128(R8), Y2
+	VMOVUPS 128(R10), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 128(R9), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 128(AX)
+	VMOVUPS 128(CX), Y2
+	VMOVUPS 128(R11), Y3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 128(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 128(R12), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 128(CX)
+	VSUBPS  Y1, Y2, Y1
+	VMOVUPS 128(DX), Y2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 128(R14), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 128(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 128(R14), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 128(DX)
+	VMOVUPS 128(BX), Y3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 128(R14), Y4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 128(R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 128(R14), Y4
+	VMULPS  Y0, Y4, Y0
+	VADDPS  Y0, Y3, Y0
+	VMOVUPS Y0, 128(BX)
+	VSUBPS  Y2, Y0, Y0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 128(R14), Y2
+	VMULPS  Y1, Y2, Y1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 128(R14), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 128(DI)
+	VMOVUPS 160(SI), Y0
+	VMOVUPS 160(AX), Y1
+	VMOVUPS 160(R8), Y2
+	VMOVUPS 160(R10), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 160(R9), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 160(AX)
+	VMOVUPS 160(CX), Y2
+	VMOVUPS 160(R11), Y3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 160(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 160(R12), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 160(CX)
+	VSUBPS  Y1, Y2, Y1
+	VMOVUPS 160(DX), Y2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 160(R14), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 160(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 160(R14), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 160(DX)
+	VMOVUPS 160(BX), Y3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 160(R14), Y4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 160(R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 160(R14), Y4
+	VMULPS  Y0, Y4, Y0
+	VADDPS  Y0, Y3, Y0
+	VMOVUPS Y0, 160(BX)
+	VSUBPS  Y2, Y0, Y0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 160(R14), Y2
+	VMULPS  Y1, Y2, Y1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 160(R14), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 160(DI)
+	VMOVUPS 192(SI), Y0
+	VMOVUPS 192(AX), Y1
+	VMOVUPS 192(R8), Y2
+	VMOVUPS 192(R10), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 192(R9), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 192(AX)
+	VMOVUPS 192(CX), Y2
+	VMOVUPS 192(R11), Y3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 192(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 192(R12), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 192(CX)
+	VSUBPS  Y1, Y2, Y1
+	VMOVUPS 192(DX), Y2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 192(R14), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 192(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 192(R14), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 192(DX)
+	VMOVUPS 192(BX), Y3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 192(R14), Y4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 192(R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 192(R14), Y4
+	VMULPS  Y0, Y4, Y0
+	VADDPS  Y0, Y3, Y0
+	VMOVUPS Y0, 192(BX)
+	VSUBPS  Y2, Y0, Y0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 192(R14), Y2
+	VMULPS  Y1, Y2, Y1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 192(R14), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 192(DI)
+	VMOVUPS 224(SI), Y0
+	VMOVUPS 224(AX), Y1
+	VMOVUPS 224(R8), Y2
+	VMOVUPS 224(R10), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 224(R9), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 224(AX)
+	VMOVUPS 224(CX), Y2
+	VMOVUPS 224(R11), Y3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 224(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 224(R12), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 224(CX)
+	VSUBPS  Y1, Y2, Y1
+	VMOVUPS 224(DX), Y2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 224(R14), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 224(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 224(R14), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 224(DX)
+	VMOVUPS 224(BX), Y3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 224(R14), Y4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 224(R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 224(R14), Y4
+	VMULPS  Y0, Y4, Y0
+	VADDPS  Y0, Y3, Y0
+	VMOVUPS Y0, 224(BX)
+	VSUBPS  Y2, Y0, Y0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 224(R14), Y2
+	VMULPS  Y1, Y2, Y1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 224(R14), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 224(DI)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	ADDQ    $0x00000100, SI
+	ADDQ    $0x00000100, DI
+	ADDQ    lFastRiseStride+160(FP), R8
+	ADDQ    cFastRiseStride+168(FP), R9
+	ADDQ    bFastRiseStride+176(FP), R10
+	ADDQ    lFastDecayStride+184(FP), R11
+	ADDQ    cFastDecayStride+192(FP), R12
+	MOVQ    bFastDecayStride+200(FP), R14
+	ADDQ    R14, bFastDecay+88(FP)
+	MOVQ    lSlowRiseStride+208(FP), R14
+	ADDQ    R14, lSlowRise+96(FP)
+	MOVQ    cSlowRiseStride+216(FP), R14
+	ADDQ    R14, cSlowRise+104(FP)
+	MOVQ    bSlowRiseStride+224(FP), R14
+	ADDQ    R14, bSlowRise+112(FP)
+	MOVQ    lSlowDecayStride+232(FP), R14
+	ADDQ    R14, lSlowDecay+120(FP)
+	MOVQ    cSlowDecayStride+240(FP), R14
+	ADDQ    R14, cSlowDecay+128(FP)
+	MOVQ    bSlowDecayStride+248(FP), R14
+	ADDQ    R14, bSlowDecay+136(FP)
+	MOVQ    alphaStride+256(FP), R14
+	ADDQ    R14, alpha+144(FP)
+	MOVQ    alpha1Stride+264(FP), R14
+	ADDQ    R14, alpha1+152(FP)
+	DECQ    R13
+	JNZ     RFSTracerAVX2_block
+
+RFSTracerAVX2_done:
+	VZEROUPPER
+	RET
+
+// func rFSTracerUniformAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·rFSTracerUniformAVX512(SB), NOSPLIT, $0-112
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS lFastRise+48(FP), Z0
+	VBROADCASTSS bFastRise+56(FP), Z1
+	VBROADCASTSS cFastRise+52(FP), Z2
+	VBROADCASTSS lFastDecay+60(FP), Z3
+	VBROADCASTSS bFastDecay+68(FP), Z4
+	VBROADCASTSS cFastDecay+64(FP), Z5
+	VBROADCASTSS lSlowRise+72(FP), Z6
+	VBROADCASTSS bSlowRise+80(FP), Z7
+	VBROADCASTSS cSlowRise+76(FP), Z8
+	VBROADCASTSS lSlowDecay+84(FP), Z9
+	VBROADCASTSS bSlowDecay+92(FP), Z10
+	VBROADCASTSS cSlowDecay+88(FP), Z11
+	VBROADCASTSS alpha+96(FP), Z12
+	VBROADCASTSS alpha1+100(FP), Z13
+	MOVQ         fastRise+0(FP), AX
+	MOVQ         fastDecay+8(FP), CX
+	MOVQ         slowRise+16(FP), DX
+	MOVQ         slowDecay+24(FP), BX
+	MOVQ         x+32(FP), SI
+	MOVQ         out+40(FP), DI
+	MOVQ         blocks+104(FP), R8
+	TESTQ        R8, R8
+	JZ           RFSTracerUniformAVX512_done
+
+RFSTracerUniformAVX512_block:
+	VMOVUPS (SI), Z14
+	VMOVUPS (AX), Z15
+	VSUBPS  Z15, Z1, Z16
+	VMULPS  Z16, Z0, Z16
+	VADDPS  Z16, Z15, Z15
+	VMULPS  Z14, Z2, Z16
+	VADDPS  Z16, Z15, Z15
+	VMOVUPS Z15, (AX)
+	VMOVUPS (CX), Z16
+	VSUBPS  Z16, Z4, Z17
+	VMULPS  Z17, Z3, Z17
+	VADDPS  Z17, Z16, Z16
+	VMULPS  Z14, Z5, Z17
+	VADDPS  Z17, Z16, Z16
+	VMOVUPS Z16, (CX)
+	VSUBPS  Z15, Z16, Z15
+	VMOVUPS (DX), Z16
+	VSUBPS  Z16, Z7, Z17
+	VMULPS  Z17, Z6, Z17
+	VADDPS  Z17, Z16, Z16
+	VMULPS  Z14, Z8, Z17
+	VADDPS  Z17, Z16, Z16
+	VMOVUPS Z16, (DX)
+	VMOVUPS (BX), Z17
+	VSUBPS  Z17, Z10, Z18
+	VMULPS  Z18, Z9, Z18
+	VADDPS  Z18, Z17, Z17
+	VMULPS  Z14, Z11, Z14
+	VADDPS  Z14, Z17, Z14
+	VMOVUPS Z14, (BX)
+	VSUBPS  Z16, Z14, Z14
+	VMULPS  Z15, Z12, Z15
+	VMULPS  Z14, Z13, Z14
+	VADDPS  Z14, Z15, Z14
+	VMOVUPS Z14, (DI)
+	VMOVUPS 64(SI), Z14
+	VMOVUPS 64(AX), Z15
+	VSUBPS  Z15, Z1, Z16
+	VMULPS  Z16, Z0, Z16
+	VADDPS  Z16, Z15, Z15
+	VMULPS  Z14, Z2, Z16
+	VADDPS  Z16, Z15, Z15
+	VMOVUPS Z15, 64(AX)
+	VMOVUPS 64(CX), Z16
+	VSUBPS  Z16, Z4, Z17
+	VMULPS  Z17, Z3, Z17
+	VADDPS  Z17, Z16, Z16
+	VMULPS  Z14, Z5, Z17
+	VADDPS  Z17, Z16, Z16
+	VMOVUPS Z16, 64(CX)
+	VSUBPS  Z15, Z16, Z15
+	VMOVUPS 64(DX), Z16
+	VSUBPS  Z16, Z7, Z17
+	VMULPS  Z17, Z6, Z17
+	VADDPS  Z17, Z16, Z16
+	VMULPS  Z14, Z8, Z17
+	VADDPS  Z17, Z16, Z16
+	VMOVUPS Z16, 64(DX)
+	VMOVUPS 64(BX), Z17
+	VSUBPS  Z17, Z10, Z18
+	VMULPS  Z18, Z9, Z18
+	VADDPS  Z18, Z17, Z17
+	VMULPS  Z14, Z11, Z14
+	VADDPS  Z14, Z17, Z14
+	VMOVUPS Z14, 64(BX)
+	VSUBPS  Z16, Z14, Z14
+	VMULPS  Z15, Z12, Z15
+	VMULPS  Z14, Z13, Z14
+	VADDPS  Z14, Z15, Z14
+	VMOVUPS Z14, 64(DI)
+	VMOVUPS 128(SI), Z14
+	VMOVUPS 128(AX), Z15
+	VSUBPS  Z15, Z1, Z16
+	VMULPS  Z16, Z0, Z16
+	VADDPS  Z16, Z15, Z15
+	VMULPS  Z14, Z2, Z16
+	VADDPS  Z16, Z15, Z15
+	VMOVUPS Z15, 128(AX)
+	VMOVUPS 128(CX), Z16
+	VSUBPS  Z16, Z4, Z17
+	VMULPS  Z17, Z3, Z17
+	VADDPS  Z17, Z16, Z16
+	VMULPS  Z14, Z5, Z17
+	VADDPS  Z17, Z16, Z16
+	VMOVUPS Z16, 128(CX)
+	VSUBPS  Z15, Z16, Z15
+	VMOVUPS 128(DX), Z16
+	VSUBPS  Z16, Z7, Z17
+	VMULPS  Z17, Z6, Z17
+	VADDPS  Z17, Z16, Z16
+	VMULPS  Z14, Z8, Z17
+	VADDPS  Z17, Z16, Z16
+	VMOVUPS Z16, 128(DX)
+	VMOVUPS 128(BX), Z17
+	VSUBPS  Z17, Z10, Z18
+	VMULPS  Z18, Z9, Z18
+	VADDPS  Z18, Z17, Z17
+	VMULPS  Z14, Z11, Z14
+	VADDPS  Z14, Z17, Z14
+	VMOVUPS Z14, 128(BX)
+	VSUBPS  Z16, Z14, Z14
+	VMULPS  Z15, Z12, Z15
+	VMULPS  Z14, Z13, Z14
+	VADDPS  Z14, Z15, Z14
+	VMOVUPS Z14, 128(DI)
+	VMOVUPS 192(SI), Z14
+	VMOVUPS 192(AX), Z15
+	VSUBPS  Z15, Z1, Z16
+	VMULPS  Z16, Z0, Z16
+	VADDPS  Z16, Z15, Z15
+	VMULPS  Z14, Z2, Z16
+	VADDPS  Z16, Z15, Z15
+	VMOVUPS Z15, 192(AX)
+	VMOVUPS 192(CX), Z16
+	VSUBPS  Z16, Z4, Z17
+	VMULPS  Z17, Z3, Z17
+	VADDPS  Z17, Z16, Z16
+	VMULPS  Z14, Z5, Z17
+	VADDPS  Z17, Z16, Z16
+	VMOVUPS Z16, 192(CX)
+	VSUBPS  Z15, Z16, Z15
+	VMOVUPS 192(DX), Z16
+	VSUBPS  Z16, Z7, Z17
+	VMULPS  Z17, Z6, Z17
+	VADDPS  Z17, Z16, Z16
+	VMULPS  Z14, Z8, Z17
+	VADDPS  Z17, Z16, Z16
+	VMOVUPS Z16, 192(DX)
+	VMOVUPS 192(BX), Z17
+	VSUBPS  Z17, Z10, Z18
+	VMULPS  Z18, Z9, Z18
+	VADDPS  Z18, Z17, Z17
+	VMULPS  Z14, Z11, Z14
+	VADDPS  Z14, Z17, Z14
+	VMOVUPS Z14, 192(BX)
+	VSUBPS  Z16, Z14, Z14
+	VMULPS  Z15, Z12, Z15
+	VMULPS  Z14, Z13, Z14
+	VADDPS  Z14, Z15, Z14
+	VMOVUPS Z14, 192(DI)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	ADDQ    $0x00000100, SI
+	ADDQ    $0x00000100, DI
+	DECQ    R8
+	JNZ     RFSTracerUniformAVX512_block
+
+RFSTracerUniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func rFSTracerUniformAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
+// Requires: AVX, AVX2
+TEXT ·rFSTracerUniformAVX2(SB), NOSPLIT, $0-112
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS lFastRise+48(FP), Y0
+	VBROADCASTSS bFastRise+56(FP), Y1
+	VBROADCASTSS cFastRise+52(FP), Y2
+	VBROADCASTSS lFastDecay+60(FP), Y3
+	VBROADCASTSS bFastDecay+68(FP), Y4
+	VBROADCASTSS cFastDecay+64(FP), Y5
+	VBROADCASTSS lSlowRise+72(FP), Y6
+	MOVQ         fastRise+0(FP), AX
+	MOVQ         fastDecay+8(FP), CX
+	MOVQ         slowRise+16(FP), DX
+	MOVQ         slowDecay+24(FP), BX
+	MOVQ         x+32(FP), SI
+	MOVQ         out+40(FP), DI
+	MOVQ         blocks+104(FP), R8
+	TESTQ        R8, R8
+	JZ           RFSTracerUniformAVX2_done
+
+RFSTracerUniformAVX2_block:
+	VMOVUPS      (SI), Y7
+	VMOVUPS      (AX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y0, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VMOVUPS      Y8, (AX)
+	VMOVUPS      (CX), Y9
+	VSUBPS       Y9, Y4, Y10
+	VMULPS       Y10, Y3, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y5, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, (CX)
+	VSUBPS       Y8, Y9, Y8
+	VMOVUPS      (DX), Y9
+	VBROADCASTSS bSlowRise+80(FP), Y10
+	VSUBPS       Y9, Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VBROADCASTSS cSlowRise+76(FP), Y10
+	VMULPS       Y7, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, (DX)
+	VMOVUPS      (BX), Y10
+	VBROADCASTSS lSlowDecay+84(FP), Y11
+	VBROADCASTSS bSlowDecay+92(FP), Y12
+	VSUBPS       Y10, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VBROADCASTSS cSlowDecay+88(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VADDPS       Y7, Y10, Y7
+	VMOVUPS      Y7, (BX)
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS alpha+96(FP), Y9
+	VMULPS       Y8, Y9, Y8
+	VBROADCASTSS alpha1+100(FP), Y9
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, (DI)
+	VMOVUPS      32(SI), Y7
+	VMOVUPS      32(AX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y0, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 32(AX)
+	VMOVUPS      32(CX), Y9
+	VSUBPS       Y9, Y4, Y10
+	VMULPS       Y10, Y3, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y5, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 32(CX)
+	VSUBPS       Y8, Y9, Y8
+	VMOVUPS      32(DX), Y9
+	VBROADCASTSS bSlowRise+80(FP), Y10
+	VSUBPS       Y9, Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VBROADCASTSS cSlowRise+76(FP), Y10
+	VMULPS       Y7, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 32(DX)
+	VMOVUPS      32(BX), Y10
+	VBROADCASTSS lSlowDecay+84(FP), Y11
+	VBROADCASTSS bSlowDecay+92(FP), Y12
+	VSUBPS       Y10, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VBROADCASTSS cSlowDecay+88(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VADDPS       Y7, Y10, Y7
+	VMOVUPS      Y7, 32(BX)
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS alpha+96(FP), Y9
+	VMULPS       Y8, Y9, Y8
+	VBROADCASTSS alpha1+100(FP), Y9
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 32(DI)
+	VMOVUPS      64(SI), Y7
+	VMOVUPS      64(AX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y0, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 64(AX)
+	VMOVUPS      64(CX), Y9
+	VSUBPS       Y9, Y4, Y10
+	VMULPS       Y10, Y3, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y5, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 64(CX)
+	VSUBPS       Y8, Y9, Y8
+	VMOVUPS      64(DX), Y9
+	VBROADCASTSS bSlowRise+80(FP), Y10
+	VSUBPS       Y9, Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VBROADCASTSS cSlowRise+76(FP), Y10
+	VMULPS       Y7, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 64(DX)
+	VMOVUPS      64(BX), Y10
+	VBROADCASTSS lSlowDecay+84(FP), Y11
+	VBROADCASTSS bSlowDecay+92(FP), Y12
+	VSUBPS       Y10, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VBROADCASTSS cSlowDecay+88(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VADDPS       Y7, Y10, Y7
+	VMOVUPS      Y7, 64(BX)
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS alpha+96(FP), Y9
+	VMULPS       Y8, Y9, Y8
+	VBROADCASTSS alpha1+100(FP), Y9
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 64(DI)
+	VMOVUPS      96(SI), Y7
+	VMOVUPS      96(AX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y0, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 96(AX)
+	VMOVUPS      96(CX), Y9
+	VSUBPS       Y9, Y4, Y10
+	VMULPS       Y10, Y3, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y5, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 96(CX)
+	VSUBPS       Y8, Y9, Y8
+	VMOVUPS      96(DX), Y9
+	VBROADCASTSS bSlowRise+80(FP), Y10
+	VSUBPS       Y9, Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VBROADCASTSS cSlowRise+76(FP), Y10
+	VMULPS       Y7, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 96(DX)
+	VMOVUPS      96(BX), Y10
+	VBROADCASTSS lSlowDecay+84(FP), Y11
+	VBROADCASTSS bSlowDecay+92(FP), Y12
+	VSUBPS       Y10, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VBROADCASTSS cSlowDecay+88(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VADDPS       Y7, Y10, Y7
+	VMOVUPS      Y7, 96(BX)
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS alpha+96(FP), Y9
+	VMULPS       Y8, Y9, Y8
+	VBROADCASTSS alpha1+100(FP), Y9
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 96(DI)
+	VMOVUPS      128(SI), Y7
+	VMOVUPS      128(AX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y0, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 128(AX)
+	VMOVUPS      128(CX), Y9
+	VSUBPS       Y9, Y4, Y10
+	VMULPS       Y10, Y3, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y5, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 128(CX)
+	VSUBPS       Y8, Y9, Y8
+	VMOVUPS      128(DX), Y9
+	VBROADCASTSS bSlowRise+80(FP), Y10
+	VSUBPS       Y9, Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VBROADCASTSS cSlowRise+76(FP), Y10
+	VMULPS       Y7, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 128(DX)
+	VMOVUPS      128(BX), Y10
+	VBROADCASTSS lSlowDecay+84(FP), Y11
+	VBROADCASTSS bSlowDecay+92(FP), Y12
+	VSUBPS       Y10, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VBROADCASTSS cSlowDecay+88(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VADDPS       Y7, Y10, Y7
+	VMOVUPS      Y7, 128(BX)
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS alpha+96(FP), Y9
+	VMULPS       Y8, Y9, Y8
+	VBROADCASTSS alpha1+100(FP), Y9
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 128(DI)
+	VMOVUPS      160(SI), Y7
+	VMOVUPS      160(AX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y0, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 160(AX)
+	VMOVUPS      160(CX), Y9
+	VSUBPS       Y9, Y4, Y10
+	VMULPS       Y10, Y3, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y5, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 160(CX)
+	VSUBPS       Y8, Y9, Y8
+	VMOVUPS      160(DX), Y9
+	VBROADCASTSS bSlowRise+80(FP), Y10
+	VSUBPS       Y9, Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VBROADCASTSS cSlowRise+76(FP), Y10
+	VMULPS       Y7, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 160(DX)
+	VMOVUPS      160(BX), Y10
+	VBROADCASTSS lSlowDecay+84(FP), Y11
+	VBROADCASTSS bSlowDecay+92(FP), Y12
+	VSUBPS       Y10, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VBROADCASTSS cSlowDecay+88(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VADDPS       Y7, Y10, Y7
+	VMOVUPS      Y7, 160(BX)
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS alpha+96(FP), Y9
+	VMULPS       Y8, Y9, Y8
+	VBROADCASTSS alpha1+100(FP), Y9
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 160(DI)
+	VMOVUPS      192(SI), Y7
+	VMOVUPS      192(AX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y0, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 192(AX)
+	VMOVUPS      192(CX), Y9
+	VSUBPS       Y9, Y4, Y10
+	VMULPS       Y10, Y3, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y5, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 192(CX)
+	VSUBPS       Y8, Y9, Y8
+	VMOVUPS      192(DX), Y9
+	VBROADCASTSS bSlowRise+80(FP), Y10
+	VSUBPS       Y9, Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VBROADCASTSS cSlowRise+76(FP), Y10
+	VMULPS       Y7, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 192(DX)
+	VMOVUPS      192(BX), Y10
+	VBROADCASTSS lSlowDecay+84(FP), Y11
+	VBROADCASTSS bSlowDecay+92(FP), Y12
+	VSUBPS       Y10, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VBROADCASTSS cSlowDecay+88(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VADDPS       Y7, Y10, Y7
+	VMOVUPS      Y7, 192(BX)
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS alpha+96(FP), Y9
+	VMULPS       Y8, Y9, Y8
+	VBROADCASTSS alpha1+100(FP), Y9
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 192(DI)
+	VMOVUPS      224(SI), Y7
+	VMOVUPS      224(AX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y0, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 224(AX)
+	VMOVUPS      224(CX), Y9
+	VSUBPS       Y9, Y4, Y10
+	VMULPS       Y10, Y3, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y5, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 224(CX)
+	VSUBPS       Y8, Y9, Y8
+	VMOVUPS      224(DX), Y9
+	VBROADCASTSS bSlowRise+80(FP), Y10
+	VSUBPS       Y9, Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VBROADCASTSS cSlowRise+76(FP), Y10
+	VMULPS       Y7, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 224(DX)
+	VMOVUPS      224(BX), Y10
+	VBROADCASTSS lSlowDecay+84(FP), Y11
+	VBROADCASTSS bSlowDecay+92(FP), Y12
+	VSUBPS       Y10, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VBROADCASTSS cSlowDecay+88(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VADDPS       Y7, Y10, Y7
+	VMOVUPS      Y7, 224(BX)
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS alpha+96(FP), Y9
+	VMULPS       Y8, Y9, Y8
+	VBROADCASTSS alpha1+100(FP), Y9
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 224(DI)
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	DECQ         R8
+	JNZ          RFSTracerUniformAVX2_block
+
+RFSTracerUniformAVX2_done:
+	VZEROUPPER
+	RET
+
+// func rFSTracerAddAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·rFSTracerAddAVX512(SB), NOSPLIT, $0-280
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     fastRise+0(FP), AX
+	MOVQ     fastDecay+8(FP), CX
+	MOVQ     slowRise+16(FP), DX
+	MOVQ     slowDecay+24(FP), BX
+	MOVQ     x+32(FP), SI
+	MOVQ     out+40(FP), DI
+	MOVQ     lFastRise+48(FP), R8
+	MOVQ     cFastRise+56(FP), R9
+	MOVQ     bFastRise+64(FP), R10
+	MOVQ     lFastDecay+72(FP), R11
+	MOVQ     cFastDecay+80(FP), R12
+	MOVQ     blocks+272(FP), R13
+	TESTQ    R13, R13
+	JZ       RFSTracerAddAVX512_done
+
+RFSTracerAddAVX512_block:
+	VMOVUPS (SI), Z0
+	VMOVUPS (AX), Z1
+	VMOVUPS (R8), Z2
+	VMOVUPS (R10), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS (R9), Z2
+	VMULPS  Z0, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS Z1, (AX)
+	VMOVUPS (CX), Z2
+	VMOVUPS (R11), Z3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS (R14), Z4
+	VSUBPS  Z2, Z4, Z4
+	VMULPS  Z4, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS (R12), Z3
+	VMULPS  Z0, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS Z2, (CX)
+	VSUBPS  Z1, Z2, Z1
+	VMOVUPS (DX), Z2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS (R14), Z3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS (R14), Z4
+	VSUBPS  Z2, Z4, Z4
+	VMULPS  Z4, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS (R14), Z3
+	VMULPS  Z0, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS Z2, (DX)
+	VMOVUPS (BX), Z3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS (R14), Z4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS (R14), Z5
+	VSUBPS  Z3, Z5, Z5
+	VMULPS  Z5, Z4, Z4
+	VADDPS  Z4, Z3, Z3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS (R14), Z4
+	VMULPS  Z0, Z4, Z0
+	VADDPS  Z0, Z3, Z0
+	VMOVUPS Z0, (BX)
+	VSUBPS  Z2, Z0, Z0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS (R14), Z2
+	VMULPS  Z1, Z2, Z1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS (R14), Z2
+	VMULPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS (DI), Z1
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, (DI)
+	VMOVUPS 64(SI), Z0
+	VMOVUPS 64(AX), Z1
+	VMOVUPS 64(R8), Z2
+	VMOVUPS 64(R10), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS 64(R9), Z2
+	VMULPS  Z0, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS Z1, 64(AX)
+	VMOVUPS 64(CX), Z2
+	VMOVUPS 64(R11), Z3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 64(R14), Z4
+	VSUBPS  Z2, Z4, Z4
+	VMULPS  Z4, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS 64(R12), Z3
+	VMULPS  Z0, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS Z2, 64(CX)
+	VSUBPS  Z1, Z2, Z1
+	VMOVUPS 64(DX), Z2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 64(R14), Z3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 64(R14), Z4
+	VSUBPS  Z2, Z4, Z4
+	VMULPS  Z4, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 64(R14), Z3
+	VMULPS  Z0, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS Z2, 64(DX)
+	VMOVUPS 64(BX), Z3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 64(R14), Z4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 64(R14), Z5
+	VSUBPS  Z3, Z5, Z5
+	VMULPS  Z5, Z4, Z4
+	VADDPS  Z4, Z3, Z3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 64(R14), Z4
+	VMULPS  Z0, Z4, Z0
+	VADDPS  Z0, Z3, Z0
+	VMOVUPS Z0, 64(BX)
+	VSUBPS  Z2, Z0, Z0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 64(R14), Z2
+	VMULPS  Z1, Z2, Z1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 64(R14), Z2
+	VMULPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS 64(DI), Z1
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, 64(DI)
+	VMOVUPS 128(SI), Z0
+	VMOVUPS 128(AX), Z1
+	VMOVUPS 128(R8), Z2
+	VMOVUPS 128(R10), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS 128(R9), Z2
+	VMULPS  Z0, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS Z1, 128(AX)
+	VMOVUPS 128(CX), Z2
+	VMOVUPS 128(R11), Z3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 128(R14), Z4
+	VSUBPS  Z2, Z4, Z4
+	VMULPS  Z4, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS 128(R12), Z3
+	VMULPS  Z0, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS Z2, 128(CX)
+	VSUBPS  Z1, Z2, Z1
+	VMOVUPS 128(DX), Z2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 128(R14), Z3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 128(R14), Z4
+	VSUBPS  Z2, Z4, Z4
+	VMULPS  Z4, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 128(R14), Z3
+	VMULPS  Z0, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS 128(BX), Z3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 128(R14), Z4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 128(R14), Z5
+	VSUBPS  Z3, Z5, Z5
+	VMULPS  Z5, Z4, Z4
+	VADDPS  Z4, Z3, Z3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 128(R14), Z4
+	VMULPS  Z0, Z4, Z0
+	VADDPS  Z0, Z3, Z0
+	VMOVUPS Z0, 128(BX)
+	VSUBPS  Z2, Z0, Z0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 128(R14), Z2
+	VMULPS  Z1, Z2, Z1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 128(R14), Z2
+	VMULPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS 128(DI), Z1
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, 128(DI)
+	VMOVUPS 192(SI), Z0
+	VMOVUPS 192(AX), Z1
+	VMOVUPS 192(R8), Z2
+	VMOVUPS 192(R10), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS 192(R9), Z2
+	VMULPS  Z0, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS Z1, 192(AX)
+	VMOVUPS 192(CX), Z2
+	VMOVUPS 192(R11), Z3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 192(R14), Z4
+	VSUBPS  Z2, Z4, Z4
+	VMULPS  Z4, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS 192(R12), Z3
+	VMULPS  Z0, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS Z2, 192(CX)
+	VSUBPS  Z1, Z2, Z1
+	VMOVUPS 192(DX), Z2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 192(R14), Z3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 192(R14), Z4
+	VSUBPS  Z2, Z4, Z4
+	VMULPS  Z4, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 192(R14), Z3
+	VMULPS  Z0, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS Z2, 192(DX)
+	VMOVUPS 192(BX), Z3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 192(R14), Z4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 192(R14), Z5
+	VSUBPS  Z3, Z5, Z5
+	VMULPS  Z5, Z4, Z4
+	VADDPS  Z4, Z3, Z3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 192(R14), Z4
+	VMULPS  Z0, Z4, Z0
+	VADDPS  Z0, Z3, Z0
+	VMOVUPS Z0, 192(BX)
+	VSUBPS  Z2, Z0, Z0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 192(R14), Z2
+	VMULPS  Z1, Z2, Z1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 192(R14), Z2
+	VMULPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS 192(DI), Z1
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, 192(DI)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	ADDQ    $0x00000100, SI
+	ADDQ    $0x00000100, DI
+	ADDQ    lFastRiseStride+160(FP), R8
+	ADDQ    cFastRiseStride+168(FP), R9
+	ADDQ    bFastRiseStride+176(FP), R10
+	ADDQ    lFastDecayStride+184(FP), R11
+	ADDQ    cFastDecayStride+192(FP), R12
+	MOVQ    bFastDecayStride+200(FP), R14
+	ADDQ    R14, bFastDecay+88(FP)
+	MOVQ    lSlowRiseStride+208(FP), R14
+	ADDQ    R14, lSlowRise+96(FP)
+	MOVQ    cSlowRiseStride+216(FP), R14
+	ADDQ    R14, cSlowRise+104(FP)
+	MOVQ    bSlowRiseStride+224(FP), R14
+	ADDQ    R14, bSlowRise+112(FP)
+	MOVQ    lSlowDecayStride+232(FP), R14
+	ADDQ    R14, lSlowDecay+120(FP)
+	MOVQ    cSlowDecayStride+240(FP), R14
+	ADDQ    R14, cSlowDecay+128(FP)
+	MOVQ    bSlowDecayStride+248(FP), R14
+	ADDQ    R14, bSlowDecay+136(FP)
+	MOVQ    alphaStride+256(FP), R14
+	ADDQ    R14, alpha+144(FP)
+	MOVQ    alpha1Stride+264(FP), R14
+	ADDQ    R14, alpha1+152(FP)
+	DECQ    R13
+	JNZ     RFSTracerAddAVX512_block
+
+RFSTracerAddAVX512_done:
+	VZEROUPPER
+	RET
+
+// func rFSTracerAddAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
+// Requires: AVX, AVX2
+TEXT ·rFSTracerAddAVX2(SB), NOSPLIT, $0-280
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLD   $0x10, Y0, Y0
+	MOVQ     fastRise+0(FP), AX
+	MOVQ     fastDecay+8(FP), CX
+	MOVQ     slowRise+16(FP), DX
+	MOVQ     slowDecay+24(FP), BX
+	MOVQ     x+32(FP), SI
+	MOVQ     out+40(FP), DI
+	MOVQ     lFastRise+48(FP), R8
+	MOVQ     cFastRise+56(FP), R9
+	MOVQ     bFastRise+64(FP), R10
+	MOVQ     lFastDecay+72(FP), R11
+	MOVQ     cFastDecay+80(FP), R12
+	MOVQ     blocks+272(FP), R13
+	TESTQ    R13, R13
+	JZ       RFSTracerAddAVX2_done
+
+RFSTracerAddAVX2_block:
+	VMOVUPS (SI), Y0
+	VMOVUPS (AX), Y1
+	VMOVUPS (R8), Y2
+	VMOVUPS (R10), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS (R9), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, (AX)
+	VMOVUPS (CX), Y2
+	VMOVUPS (R11), Y3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS (R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS (R12), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, (CX)
+	VSUBPS  Y1, Y2, Y1
+	VMOVUPS (DX), Y2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS (R14), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS (R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS (R14), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, (DX)
+	VMOVUPS (BX), Y3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS (R14), Y4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS (R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS (R14), Y4
+	VMULPS  Y0, Y4, Y0
+	VADDPS  Y0, Y3, Y0
+	VMOVUPS Y0, (BX)
+	VSUBPS  Y2, Y0, Y0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS (R14), Y2
+	VMULPS  Y1, Y2, Y1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS (R14), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS (DI), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, (DI)
+	VMOVUPS 32(SI), Y0
+	VMOVUPS 32(AX), Y1
+	VMOVUPS 32(R8), Y2
+	VMOVUPS 32(R10), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 32(R9), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS 32(CX), Y2
+	VMOVUPS 32(R11), Y3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 32(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 32(R12), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 32(CX)
+	VSUBPS  Y1, Y2, Y1
+	VMOVUPS 32(DX), Y2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 32(R14), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 32(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 32(R14), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 32(DX)
+	VMOVUPS 32(BX), Y3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 32(R14), Y4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 32(R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 32(R14), Y4
+	VMULPS  Y0, Y4, Y0
+	VADDPS  Y0, Y3, Y0
+	VMOVUPS Y0, 32(BX)
+	VSUBPS  Y2, Y0, Y0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 32(R14), Y2
+	VMULPS  Y1, Y2, Y1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 32(R14), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS 32(DI), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 32(DI)
+	VMOVUPS 64(SI), Y0
+	VMOVUPS 64(AX), Y1
+	VMOVUPS 64(R8), Y2
+	VMOVUPS 64(R10), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 64(R9), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 64(AX)
+	VMOVUPS 64(CX), Y2
+	VMOVUPS 64(R11), Y3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 64(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 64(R12), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 64(CX)
+	VSUBPS  Y1, Y2, Y1
+	VMOVUPS 64(DX), Y2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 64(R14), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 64(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 64(R14), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 64(DX)
+	VMOVUPS 64(BX), Y3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 64(R14), Y4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 64(R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 64(R14), Y4
+	VMULPS  Y0, Y4, Y0
+	VADDPS  Y0, Y3, Y0
+	VMOVUPS Y0, 64(BX)
+	VSUBPS  Y2, Y0, Y0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 64(R14), Y2
+	VMULPS  Y1, Y2, Y1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 64(R14), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS 64(DI), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 64(DI)
+	VMOVUPS 96(SI), Y0
+	VMOVUPS 96(AX), Y1
+	VMOVUPS 96(R8), Y2
+	VMOVUPS 96(R10), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 96(R9), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 96(AX)
+	VMOVUPS 96(CX), Y2
+	VMOVUPS 96(R11), Y3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 96(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 96(R12), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 96(CX)
+	VSUBPS  Y1, Y2, Y1
+	VMOVUPS 96(DX), Y2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 96(R14), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 96(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 96(R14), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 96(DX)
+	VMOVUPS 96(BX), Y3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 96(R14), Y4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 96(R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 96(R14), Y4
+	VMULPS  Y0, Y4, Y0
+	VADDPS  Y0, Y3, Y0
+	VMOVUPS Y0, 96(BX)
+	VSUBPS  Y2, Y0, Y0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 96(R14), Y2
+	VMULPS  Y1, Y2, Y1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 96(R14), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS 96(DI), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 96(DI)
+	VMOVUPS 128(SI), Y0
+	VMOVUPS 128(AX), Y1
+	VMOVUPS 128(R8), Y2
+	VMOVUPS 128(R10), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 128(R9), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 128(AX)
+	VMOVUPS 128(CX), Y2
+	VMOVUPS 128(R11), Y3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 128(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 128(R12), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 128(CX)
+	VSUBPS  Y1, Y2, Y1
+	VMOVUPS 128(DX), Y2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 128(R14), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 128(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 128(R14), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 128(DX)
+	VMOVUPS 128(BX), Y3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 128(R14), Y4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 128(R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 128(R14), Y4
+	VMULPS  Y0, Y4, Y0
+	VADDPS  Y0, Y3, Y0
+	VMOVUPS Y0, 128(BX)
+	VSUBPS  Y2, Y0, Y0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 128(R14), Y2
+	VMULPS  Y1, Y2, Y1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 128(R14), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS 128(DI), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 128(DI)
+	VMOVUPS 160(SI), Y0
+	VMOVUPS 160(AX), Y1
+	VMOVUPS 160(R8), Y2
+	VMOVUPS 160(R10), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 160(R9), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 160(AX)
+	VMOVUPS 160(CX), Y2
+	VMOVUPS 160(R11), Y3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 160(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 160(R12), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 160(CX)
+	VSUBPS  Y1, Y2, Y1
+	VMOVUPS 160(DX), Y2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 160(R14), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 160(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 160(R14), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 160(DX)
+	VMOVUPS 160(BX), Y3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 160(R14), Y4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 160(R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 160(R14), Y4
+	VMULPS  Y0, Y4, Y0
+	VADDPS  Y0, Y3, Y0
+	VMOVUPS Y0, 160(BX)
+	VSUBPS  Y2, Y0, Y0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 160(R14), Y2
+	VMULPS  Y1, Y2, Y1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 160(R14), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS 160(DI), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 160(DI)
+	VMOVUPS 192(SI), Y0
+	VMOVUPS 192(AX), Y1
+	VMOVUPS 192(R8), Y2
+	VMOVUPS 192(R10), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 192(R9), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 192(AX)
+	VMOVUPS 192(CX), Y2
+	VMOVUPS 192(R11), Y3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 192(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 192(R12), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 192(CX)
+	VSUBPS  Y1, Y2, Y1
+	VMOVUPS 192(DX), Y2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 192(R14), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 192(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 192(R14), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 192(DX)
+	VMOVUPS 192(BX), Y3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 192(R14), Y4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 192(R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 192(R14), Y4
+	VMULPS  Y0, Y4, Y0
+	VADDPS  Y0, Y3, Y0
+	VMOVUPS Y0, 192(BX)
+	VSUBPS  Y2, Y0, Y0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 192(R14), Y2
+	VMULPS  Y1, Y2, Y1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 192(R14), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS 192(DI), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 192(DI)
+	VMOVUPS 224(SI), Y0
+	VMOVUPS 224(AX), Y1
+	VMOVUPS 224(R8), Y2
+	VMOVUPS 224(R10), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 224(R9), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 224(AX)
+	VMOVUPS 224(CX), Y2
+	VMOVUPS 224(R11), Y3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 224(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 224(R12), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 224(CX)
+	VSUBPS  Y1, Y2, Y1
+	VMOVUPS 224(DX), Y2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 224(R14), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 224(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 224(R14), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 224(DX)
+	VMOVUPS 224(BX), Y3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 224(R14), Y4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 224(R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 224(R14), Y4
+	VMULPS  Y0, Y4, Y0
+	VADDPS  Y0, Y3, Y0
+	VMOVUPS Y0, 224(BX)
+	VSUBPS  Y2, Y0, Y0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 224(R14), Y2
+	VMULPS  Y1, Y2, Y1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 224(R14), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS 224(DI), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 224(DI)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	ADDQ    $0x00000100, SI
+	ADDQ    $0x00000100, DI
+	ADDQ    lFastRiseStride+160(FP), R8
+	ADDQ    cFastRiseStride+168(FP), R9
+	ADDQ    bFastRiseStride+176(FP), R10
+	ADDQ    lFastDecayStride+184(FP), R11
+	ADDQ    cFastDecayStride+192(FP), R12
+	MOVQ    bFastDecayStride+200(FP), R14
+	ADDQ    R14, bFastDecay+88(FP)
+	MOVQ    lSlowRiseStride+208(FP), R14
+	ADDQ    R14, lSlowRise+96(FP)
+	MOVQ    cSlowRiseStride+216(FP), R14
+	ADDQ    R14, cSlowRise+104(FP)
+	MOVQ    bSlowRiseStride+224(FP), R14
+	ADDQ    R14, bSlowRise+112(FP)
+	MOVQ    lSlowDecayStride+232(FP), R14
+	ADDQ    R14, lSlowDecay+120(FP)
+	MOVQ    cSlowDecayStride+240(FP), R14
+	ADDQ    R14, cSlowDecay+128(FP)
+	MOVQ    bSlowDecayStride+248(FP), R14
+	ADDQ    R14, bSlowDecay+136(FP)
+	MOVQ    alphaStride+256(FP), R14
+	ADDQ    R14, alpha+144(FP)
+	MOVQ    alpha1Stride+264(FP), R14
+	ADDQ    R14, alpha1+152(FP)
+	DECQ    R13
+	JNZ     RFSTracerAddAVX2_block
+
+RFSTracerAddAVX2_done:
+	VZEROUPPER
+	RET
+
+// func rFSTracerAddUniformAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·rFSTracerAddUniformAVX512(SB), NOSPLIT, $0-112
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS lFastRise+48(FP), Z0
+	VBROADCASTSS bFastRise+56(FP), Z1
+	VBROADCASTSS cFastRise+52(FP), Z2
+	VBROADCASTSS lFastDecay+60(FP), Z3
+	VBROADCASTSS bFastDecay+68(FP), Z4
+	VBROADCASTSS cFastDecay+64(FP), Z5
+	VBROADCASTSS lSlowRise+72(FP), Z6
+	VBROADCASTSS bSlowRise+80(FP), Z7
+	VBROADCASTSS cSlowRise+76(FP), Z8
+	VBROADCASTSS lSlowDecay+84(FP), Z9
+	VBROADCASTSS bSlowDecay+92(FP), Z10
+	VBROADCASTSS cSlowDecay+88(FP), Z11
+	VBROADCASTSS alpha+96(FP), Z12
+	VBROADCASTSS alpha1+100(FP), Z13
+	MOVQ         fastRise+0(FP), AX
+	MOVQ         fastDecay+8(FP), CX
+	MOVQ         slowRise+16(FP), DX
+	MOVQ         slowDecay+24(FP), BX
+	MOVQ         x+32(FP), SI
+	MOVQ         out+40(FP), DI
+	MOVQ         blocks+104(FP), R8
+	TESTQ        R8, R8
+	JZ           RFSTracerAddUniformAVX512_done
+
+RFSTracerAddUniformAVX512_block:
+	VMOVUPS (SI), Z14
+	VMOVUPS (AX), Z15
+	VSUBPS  Z15, Z1, Z16
+	VMULPS  Z16, Z0, Z16
+	VADDPS  Z16, Z15, Z15
+	VMULPS  Z14, Z2, Z16
+	VADDPS  Z16, Z15, Z15
+	VMOVUPS Z15, (AX)
+	VMOVUPS (CX), Z16
+	VSUBPS  Z16, Z4, Z17
+	VMULPS  Z17, Z3, Z17
+	VADDPS  Z17, Z16, Z16
+	VMULPS  Z14, Z5, Z17
+	VADDPS  Z17, Z16, Z16
+	VMOVUPS Z16, (CX)
+	VSUBPS  Z15, Z16, Z15
+	VMOVUPS (DX), Z16
+	VSUBPS  Z16, Z7, Z17
+	VMULPS  Z17, Z6, Z17
+	VADDPS  Z17, Z16, Z16
+	VMULPS  Z14, Z8, Z17
+	VADDPS  Z17, Z16, Z16
+	VMOVUPS Z16, (DX)
+	VMOVUPS (BX), Z17
+	VSUBPS  Z17, Z10, Z18
+	VMULPS  Z18, Z9, Z18
+	VADDPS  Z18, Z17, Z17
+	VMULPS  Z14, Z11, Z14
+	VADDPS  Z14, Z17, Z14
+	VMOVUPS Z14, (BX)
+	VSUBPS  Z16, Z14, Z14
+	VMULPS  Z15, Z12, Z15
+	VMULPS  Z14, Z13, Z14
+	VADDPS  Z14, Z15, Z14
+	VMOVUPS (DI), Z15
+	VADDPS  Z14, Z15, Z14
+	VMOVUPS Z14, (DI)
+	VMOVUPS 64(SI), Z14
+	VMOVUPS 64(AX), Z15
+	VSUBPS  Z15, Z1, Z16
+	VMULPS  Z16, Z0, Z16
+	VADDPS  Z16, Z15, Z15
+	VMULPS  Z14, Z2, Z16
+	VADDPS  Z16, Z15, Z15
+	VMOVUPS Z15, 64(AX)
+	VMOVUPS 64(CX), Z16
+	VSUBPS  Z16, Z4, Z17
+	VMULPS  Z17, Z3, Z17
+	VADDPS  Z17, Z16, Z16
+	VMULPS  Z14, Z5, Z17
+	VADDPS  Z17, Z16, Z16
+	VMOVUPS Z16, 64(CX)
+	VSUBPS  Z15, Z16, Z15
+	VMOVUPS 64(DX), Z16
+	VSUBPS  Z16, Z7, Z17
+	VMULPS  Z17, Z6, Z17
+	VADDPS  Z17, Z16, Z16
+	VMULPS  Z14, Z8, Z17
+	VADDPS  Z17, Z16, Z16
+	VMOVUPS Z16, 64(DX)
+	VMOVUPS 64(BX), Z17
+	VSUBPS  Z17, Z10, Z18
+	VMULPS  Z18, Z9, Z18
+	VADDPS  Z18, Z17, Z17
+	VMULPS  Z14, Z11, Z14
+	VADDPS  Z14, Z17, Z14
+	VMOVUPS Z14, 64(BX)
+	VSUBPS  Z16, Z14, Z14
+	VMULPS  Z15, Z12, Z15
+	VMULPS  Z14, Z13, Z14
+	VADDPS  Z14, Z15, Z14
+	VMOVUPS 64(DI), Z15
+	VADDPS  Z14, Z15, Z14
+	VMOVUPS Z14, 64(DI)
+	VMOVUPS 128(SI), Z14
+	VMOVUPS 128(AX), Z15
+	VSUBPS  Z15, Z1, Z16
+	VMULPS  Z16, Z0, Z16
+	VADDPS  Z16, Z15, Z15
+	VMULPS  Z14, Z2, Z16
+	VADDPS  Z16, Z15, Z15
+	VMOVUPS Z15, 128(AX)
+	VMOVUPS 128(CX), Z16
+	VSUBPS  Z16, Z4, Z17
+	VMULPS  Z17, Z3, Z17
+	VADDPS  Z17, Z16, Z16
+	VMULPS  Z14, Z5, Z17
+	VADDPS  Z17, Z16, Z16
+	VMOVUPS Z16, 128(CX)
+	VSUBPS  Z15, Z16, Z15
+	VMOVUPS 128(DX), Z16
+	VSUBPS  Z16, Z7, Z17
+	VMULPS  Z17, Z6, Z17
+	VADDPS  Z17, Z16, Z16
+	VMULPS  Z14, Z8, Z17
+	VADDPS  Z17, Z16, Z16
+	VMOVUPS Z16, 128(DX)
+	VMOVUPS 128(BX), Z17
+	VSUBPS  Z17, Z10, Z18
+	VMULPS  Z18, Z9, Z18
+	VADDPS  Z18, Z17, Z17
+	VMULPS  Z14, Z11, Z14
+	VADDPS  Z14, Z17, Z14
+	VMOVUPS Z14, 128(BX)
+	VSUBPS  Z16, Z14, Z14
+	VMULPS  Z15, Z12, Z15
+	VMULPS  Z14, Z13, Z14
+	VADDPS  Z14, Z15, Z14
+	VMOVUPS 128(DI), Z15
+	VADDPS  Z14, Z15, Z14
+	VMOVUPS Z14, 128(DI)
+	VMOVUPS 192(SI), Z14
+	VMOVUPS 192(AX), Z15
+	VSUBPS  Z15, Z1, Z16
+	VMULPS  Z16, Z0, Z16
+	VADDPS  Z16, Z15, Z15
+	VMULPS  Z14, Z2, Z16
+	VADDPS  Z16, Z15, Z15
+	VMOVUPS Z15, 192(AX)
+	VMOVUPS 192(CX), Z16
+	VSUBPS  Z16, Z4, Z17
+	VMULPS  Z17, Z3, Z17
+	VADDPS  Z17, Z16, Z16
+	VMULPS  Z14, Z5, Z17
+	VADDPS  Z17, Z16, Z16
+	VMOVUPS Z16, 192(CX)
+	VSUBPS  Z15, Z16, Z15
+	VMOVUPS 192(DX), Z16
+	VSUBPS  Z16, Z7, Z17
+	VMULPS  Z17, Z6, Z17
+	VADDPS  Z17, Z16, Z16
+	VMULPS  Z14, Z8, Z17
+	VADDPS  Z17, Z16, Z16
+	VMOVUPS Z16, 192(DX)
+	VMOVUPS 192(BX), Z17
+	VSUBPS  Z17, Z10, Z18
+	VMULPS  Z18, Z9, Z18
+	VADDPS  Z18, Z17, Z17
+	VMULPS  Z14, Z11, Z14
+	VADDPS  Z14, Z17, Z14
+	VMOVUPS Z14, 192(BX)
+	VSUBPS  Z16, Z14, Z14
+	VMULPS  Z15, Z12, Z15
+	VMULPS  Z14, Z13, Z14
+	VADDPS  Z14, Z15, Z14
+	VMOVUPS 192(DI), Z15
+	VADDPS  Z14, Z15, Z14
+	VMOVUPS Z14, 192(DI)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	ADDQ    $0x00000100, SI
+	ADDQ    $0x00000100, DI
+	DECQ    R8
+	JNZ     RFSTracerAddUniformAVX512_block
+
+RFSTracerAddUniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func rFSTracerAddUniformAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
+// Requires: AVX, AVX2
+TEXT ·rFSTracerAddUniformAVX2(SB), NOSPLIT, $0-112
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS lFastRise+48(FP), Y0
+	VBROADCASTSS bFastRise+56(FP), Y1
+	VBROADCASTSS cFastRise+52(FP), Y2
+	VBROADCASTSS lFastDecay+60(FP), Y3
+	VBROADCASTSS bFastDecay+68(FP), Y4
+	VBROADCASTSS cFastDecay+64(FP), Y5
+	VBROADCASTSS lSlowRise+72(FP), Y6
+	MOVQ         fastRise+0(FP), AX
+	MOVQ         fastDecay+8(FP), CX
+	MOVQ         slowRise+16(FP), DX
+	MOVQ         slowDecay+24(FP), BX
+	MOVQ         x+32(FP), SI
+	MOVQ         out+40(FP), DI
+	MOVQ         blocks+104(FP), R8
+	TESTQ        R8, R8
+	JZ           RFSTracerAddUniformAVX2_done
+
+RFSTracerAddUniformAVX2_block:
+	VMOVUPS      (SI), Y7
+	VMOVUPS      (AX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y0, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VMOVUPS      Y8, (AX)
+	VMOVUPS      (CX), Y9
+	VSUBPS       Y9, Y4, Y10
+	VMULPS       Y10, Y3, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y5, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, (CX)
+	VSUBPS       Y8, Y9, Y8
+	VMOVUPS      (DX), Y9
+	VBROADCASTSS bSlowRise+80(FP), Y10
+	VSUBPS       Y9, Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VBROADCASTSS cSlowRise+76(FP), Y10
+	VMULPS       Y7, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, (DX)
+	VMOVUPS      (BX), Y10
+	VBROADCASTSS lSlowDecay+84(FP), Y11
+	VBROADCASTSS bSlowDecay+92(FP), Y12
+	VSUBPS       Y10, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VBROADCASTSS cSlowDecay+88(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VADDPS       Y7, Y10, Y7
+	VMOVUPS      Y7, (BX)
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS alpha+96(FP), Y9
+	VMULPS       Y8, Y9, Y8
+	VBROADCASTSS alpha1+100(FP), Y9
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      (DI), Y8
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, (DI)
+	VMOVUPS      32(SI), Y7
+	VMOVUPS      32(AX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y0, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 32(AX)
+	VMOVUPS      32(CX), Y9
+	VSUBPS       Y9, Y4, Y10
+	VMULPS       Y10, Y3, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y5, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 32(CX)
+	VSUBPS       Y8, Y9, Y8
+	VMOVUPS      32(DX), Y9
+	VBROADCASTSS bSlowRise+80(FP), Y10
+	VSUBPS       Y9, Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VBROADCASTSS cSlowRise+76(FP), Y10
+	VMULPS       Y7, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 32(DX)
+	VMOVUPS      32(BX), Y10
+	VBROADCASTSS lSlowDecay+84(FP), Y11
+	VBROADCASTSS bSlowDecay+92(FP), Y12
+	VSUBPS       Y10, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VBROADCASTSS cSlowDecay+88(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VADDPS       Y7, Y10, Y7
+	VMOVUPS      Y7, 32(BX)
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS alpha+96(FP), Y9
+	VMULPS       Y8, Y9, Y8
+	VBROADCASTSS alpha1+100(FP), Y9
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      32(DI), Y8
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 32(DI)
+	VMOVUPS      64(SI), Y7
+	VMOVUPS      64(AX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y0, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 64(AX)
+	VMOVUPS      64(CX), Y9
+	VSUBPS       Y9, Y4, Y10
+	VMULPS       Y10, Y3, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y5, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 64(CX)
+	VSUBPS       Y8, Y9, Y8
+	VMOVUPS      64(DX), Y9
+	VBROADCASTSS bSlowRise+80(FP), Y10
+	VSUBPS       Y9, Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VBROADCASTSS cSlowRise+76(FP), Y10
+	VMULPS       Y7, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 64(DX)
+	VMOVUPS      64(BX), Y10
+	VBROADCASTSS lSlowDecay+84(FP), Y11
+	VBROADCASTSS bSlowDecay+92(FP), Y12
+	VSUBPS       Y10, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VBROADCASTSS cSlowDecay+88(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VADDPS       Y7, Y10, Y7
+	VMOVUPS      Y7, 64(BX)
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS alpha+96(FP), Y9
+	VMULPS       Y8, Y9, Y8
+	VBROADCASTSS alpha1+100(FP), Y9
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      64(DI), Y8
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 64(DI)
+	VMOVUPS      96(SI), Y7
+	VMOVUPS      96(AX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y0, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 96(AX)
+	VMOVUPS      96(CX), Y9
+	VSUBPS       Y9, Y4, Y10
+	VMULPS       Y10, Y3, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y5, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 96(CX)
+	VSUBPS       Y8, Y9, Y8
+	VMOVUPS      96(DX), Y9
+	VBROADCASTSS bSlowRise+80(FP), Y10
+	VSUBPS       Y9, Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VBROADCASTSS cSlowRise+76(FP), Y10
+	VMULPS       Y7, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 96(DX)
+	VMOVUPS      96(BX), Y10
+	VBROADCASTSS lSlowDecay+84(FP), Y11
+	VBROADCASTSS bSlowDecay+92(FP), Y12
+	VSUBPS       Y10, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VBROADCASTSS cSlowDecay+88(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VADDPS       Y7, Y10, Y7
+	VMOVUPS      Y7, 96(BX)
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS alpha+96(FP), Y9
+	VMULPS       Y8, Y9, Y8
+	VBROADCASTSS alpha1+100(FP), Y9
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      96(DI), Y8
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 96(DI)
+	VMOVUPS      128(SI), Y7
+	VMOVUPS      128(AX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y0, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 128(AX)
+	VMOVUPS      128(CX), Y9
+	VSUBPS       Y9, Y4, Y10
+	VMULPS       Y10, Y3, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y5, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 128(CX)
+	VSUBPS       Y8, Y9, Y8
+	VMOVUPS      128(DX), Y9
+	VBROADCASTSS bSlowRise+80(FP), Y10
+	VSUBPS       Y9, Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VBROADCASTSS cSlowRise+76(FP), Y10
+	VMULPS       Y7, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 128(DX)
+	VMOVUPS      128(BX), Y10
+	VBROADCASTSS lSlowDecay+84(FP), Y11
+	VBROADCASTSS bSlowDecay+92(FP), Y12
+	VSUBPS       Y10, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VBROADCASTSS cSlowDecay+88(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VADDPS       Y7, Y10, Y7
+	VMOVUPS      Y7, 128(BX)
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS alpha+96(FP), Y9
+	VMULPS       Y8, Y9, Y8
+	VBROADCASTSS alpha1+100(FP), Y9
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      128(DI), Y8
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 128(DI)
+	VMOVUPS      160(SI), Y7
+	VMOVUPS      160(AX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y0, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 160(AX)
+	VMOVUPS      160(CX), Y9
+	VSUBPS       Y9, Y4, Y10
+	VMULPS       Y10, Y3, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y5, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 160(CX)
+	VSUBPS       Y8, Y9, Y8
+	VMOVUPS      160(DX), Y9
+	VBROADCASTSS bSlowRise+80(FP), Y10
+	VSUBPS       Y9, Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VBROADCASTSS cSlowRise+76(FP), Y10
+	VMULPS       Y7, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 160(DX)
+	VMOVUPS      160(BX), Y10
+	VBROADCASTSS lSlowDecay+84(FP), Y11
+	VBROADCASTSS bSlowDecay+92(FP), Y12
+	VSUBPS       Y10, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VBROADCASTSS cSlowDecay+88(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VADDPS       Y7, Y10, Y7
+	VMOVUPS      Y7, 160(BX)
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS alpha+96(FP), Y9
+	VMULPS       Y8, Y9, Y8
+	VBROADCASTSS alpha1+100(FP), Y9
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      160(DI), Y8
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 160(DI)
+	VMOVUPS      192(SI), Y7
+	VMOVUPS      192(AX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y0, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 192(AX)
+	VMOVUPS      192(CX), Y9
+	VSUBPS       Y9, Y4, Y10
+	VMULPS       Y10, Y3, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y5, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 192(CX)
+	VSUBPS       Y8, Y9, Y8
+	VMOVUPS      192(DX), Y9
+	VBROADCASTSS bSlowRise+80(FP), Y10
+	VSUBPS       Y9, Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VBROADCASTSS cSlowRise+76(FP), Y10
+	VMULPS       Y7, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 192(DX)
+	VMOVUPS      192(BX), Y10
+	VBROADCASTSS lSlowDecay+84(FP), Y11
+	VBROADCASTSS bSlowDecay+92(FP), Y12
+	VSUBPS       Y10, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VBROADCASTSS cSlowDecay+88(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VADDPS       Y7, Y10, Y7
+	VMOVUPS      Y7, 192(BX)
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS alpha+96(FP), Y9
+	VMULPS       Y8, Y9, Y8
+	VBROADCASTSS alpha1+100(FP), Y9
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      192(DI), Y8
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 192(DI)
+	VMOVUPS      224(SI), Y7
+	VMOVUPS      224(AX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y0, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 224(AX)
+	VMOVUPS      224(CX), Y9
+	VSUBPS       Y9, Y4, Y10
+	VMULPS       Y10, Y3, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y5, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 224(CX)
+	VSUBPS       Y8, Y9, Y8
+	VMOVUPS      224(DX), Y9
+	VBROADCASTSS bSlowRise+80(FP), Y10
+	VSUBPS       Y9, Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VBROADCASTSS cSlowRise+76(FP), Y10
+	VMULPS       Y7, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 224(DX)
+	VMOVUPS      224(BX), Y10
+	VBROADCASTSS lSlowDecay+84(FP), Y11
+	VBROADCASTSS bSlowDecay+92(FP), Y12
+	VSUBPS       Y10, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VBROADCASTSS cSlowDecay+88(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VADDPS       Y7, Y10, Y7
+	VMOVUPS      Y7, 224(BX)
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS alpha+96(FP), Y9
+	VMULPS       Y8, Y9, Y8
+	VBROADCASTSS alpha1+100(FP), Y9
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      224(DI), Y8
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 224(DI)
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	DECQ         R8
+	JNZ          RFSTracerAddUniformAVX2_block
+
+RFSTracerAddUniformAVX2_done:
+	VZEROUPPER
+	RET
+
+// func rFSTracerDrainAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·rFSTracerDrainAVX512(SB), NOSPLIT, $0-280
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     fastRise+0(FP), AX
+	MOVQ     fastDecay+8(FP), CX
+	MOVQ     slowRise+16(FP), DX
+	MOVQ     slowDecay+24(FP), BX
+	MOVQ     x+32(FP), SI
+	MOVQ     out+40(FP), DI
+	MOVQ     lFastRise+48(FP), R8
+	MOVQ     cFastRise+56(FP), R9
+	MOVQ     bFastRise+64(FP), R10
+	MOVQ     lFastDecay+72(FP), R11
+	MOVQ     cFastDecay+80(FP), R12
+	MOVQ     blocks+272(FP), R13
+	TESTQ    R13, R13
+	JZ       RFSTracerDrainAVX512_done
+
+RFSTracerDrainAVX512_block:
+	VMOVUPS   (SI), Z0
+	VMOVUPS   (AX), Z2
+	VMOVUPS   (R8), Z3
+	VMOVUPS   (R10), Z4
+	VSUBPS    Z2, Z4, Z4
+	VMULPS    Z4, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   (R9), Z3
+	VMULPS    Z0, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, (AX)
+	VMOVUPS   (CX), Z3
+	VMOVUPS   (R11), Z4
+	MOVQ      bFastDecay+88(FP), R14
+	VMOVUPS   (R14), Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   (R12), Z4
+	VMULPS    Z0, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   Z3, (CX)
+	VSUBPS    Z2, Z3, Z2
+	VMOVUPS   (DX), Z3
+	MOVQ      lSlowRise+96(FP), R14
+	VMOVUPS   (R14), Z4
+	MOVQ      bSlowRise+112(FP), R14
+	VMOVUPS   (R14), Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	MOVQ      cSlowRise+104(FP), R14
+	VMOVUPS   (R14), Z4
+	VMULPS    Z0, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   Z3, (DX)
+	VMOVUPS   (BX), Z4
+	MOVQ      lSlowDecay+120(FP), R14
+	VMOVUPS   (R14), Z5
+	MOVQ      bSlowDecay+136(FP), R14
+	VMOVUPS   (R14), Z6
+	VSUBPS    Z4, Z6, Z6
+	VMULPS    Z6, Z5, Z5
+	VADDPS    Z5, Z4, Z4
+	MOVQ      cSlowDecay+128(FP), R14
+	VMOVUPS   (R14), Z5
+	VMULPS    Z0, Z5, Z5
+	VADDPS    Z5, Z4, Z4
+	VMOVUPS   Z4, (BX)
+	VSUBPS    Z3, Z4, Z3
+	MOVQ      alpha+144(FP), R14
+	VMOVUPS   (R14), Z4
+	VMULPS    Z2, Z4, Z2
+	MOVQ      alpha1+152(FP), R14
+	VMOVUPS   (R14), Z4
+	VMULPS    Z3, Z4, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, (DI)
+	VPTESTMD  Z0, Z0, K1
+	VMOVDQU32 Z1, K1, (SI)
+	VMOVUPS   64(SI), Z0
+	VMOVUPS   64(AX), Z2
+	VMOVUPS   64(R8), Z3
+	VMOVUPS   64(R10), Z4
+	VSUBPS    Z2, Z4, Z4
+	VMULPS    Z4, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   64(R9), Z3
+	VMULPS    Z0, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, 64(AX)
+	VMOVUPS   64(CX), Z3
+	VMOVUPS   64(R11), Z4
+	MOVQ      bFastDecay+88(FP), R14
+	VMOVUPS   64(R14), Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   64(R12), Z4
+	VMULPS    Z0, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   Z3, 64(CX)
+	VSUBPS    Z2, Z3, Z2
+	VMOVUPS   64(DX), Z3
+	MOVQ      lSlowRise+96(FP), R14
+	VMOVUPS   64(R14), Z4
+	MOVQ      bSlowRise+112(FP), R14
+	VMOVUPS   64(R14), Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	MOVQ      cSlowRise+104(FP), R14
+	VMOVUPS   64(R14), Z4
+	VMULPS    Z0, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   Z3, 64(DX)
+	VMOVUPS   64(BX), Z4
+	MOVQ      lSlowDecay+120(FP), R14
+	VMOVUPS   64(R14), Z5
+	MOVQ      bSlowDecay+136(FP), R14
+	VMOVUPS   64(R14), Z6
+	VSUBPS    Z4, Z6, Z6
+	VMULPS    Z6, Z5, Z5
+	VADDPS    Z5, Z4, Z4
+	MOVQ      cSlowDecay+128(FP), R14
+	VMOVUPS   64(R14), Z5
+	VMULPS    Z0, Z5, Z5
+	VADDPS    Z5, Z4, Z4
+	VMOVUPS   Z4, 64(BX)
+	VSUBPS    Z3, Z4, Z3
+	MOVQ      alpha+144(FP), R14
+	VMOVUPS   64(R14), Z4
+	VMULPS    Z2, Z4, Z2
+	MOVQ      alpha1+152(FP), R14
+	VMOVUPS   64(R14), Z4
+	VMULPS    Z3, Z4, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, 64(DI)
+	VPTESTMD  Z0, Z0, K1
+	VMOVDQU32 Z1, K1, 64(SI)
+	VMOVUPS   128(SI), Z0
+	VMOVUPS   128(AX), Z2
+	VMOVUPS   128(R8), Z3
+	VMOVUPS   128(R10), Z4
+	VSUBPS    Z2, Z4, Z4
+	VMULPS    Z4, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   128(R9), Z3
+	VMULPS    Z0, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, 128(AX)
+	VMOVUPS   128(CX), Z3
+	VMOVUPS   128(R11), Z4
+	MOVQ      bFastDecay+88(FP), R14
+	VMOVUPS   128(R14), Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   128(R12), Z4
+	VMULPS    Z0, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   Z3, 128(CX)
+	VSUBPS    Z2, Z3, Z2
+	VMOVUPS   128(DX), Z3
+	MOVQ      lSlowRise+96(FP), R14
+	VMOVUPS   128(R14), Z4
+	MOVQ      bSlowRise+112(FP), R14
+	VMOVUPS   128(R14), Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	MOVQ      cSlowRise+104(FP), R14
+	VMOVUPS   128(R14), Z4
+	VMULPS    Z0, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   Z3, 128(DX)
+	VMOVUPS   128(BX), Z4
+	MOVQ      lSlowDecay+120(FP), R14
+	VMOVUPS   128(R14), Z5
+	MOVQ      bSlowDecay+136(FP), R14
+	VMOVUPS   128(R14), Z6
+	VSUBPS    Z4, Z6, Z6
+	VMULPS    Z6, Z5, Z5
+	VADDPS    Z5, Z4, Z4
+	MOVQ      cSlowDecay+128(FP), R14
+	VMOVUPS   128(R14), Z5
+	VMULPS    Z0, Z5, Z5
+	VADDPS    Z5, Z4, Z4
+	VMOVUPS   Z4, 128(BX)
+	VSUBPS    Z3, Z4, Z3
+	MOVQ      alpha+144(FP), R14
+	VMOVUPS   128(R14), Z4
+	VMULPS    Z2, Z4, Z2
+	MOVQ      alpha1+152(FP), R14
+	VMOVUPS   128(R14), Z4
+	VMULPS    Z3, Z4, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, 128(DI)
+	VPTESTMD  Z0, Z0, K1
+	VMOVDQU32 Z1, K1, 128(SI)
+	VMOVUPS   192(SI), Z0
+	VMOVUPS   192(AX), Z2
+	VMOVUPS   192(R8), Z3
+	VMOVUPS   192(R10), Z4
+	VSUBPS    Z2, Z4, Z4
+	VMULPS    Z4, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   192(R9), Z3
+	VMULPS    Z0, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, 192(AX)
+	VMOVUPS   192(CX), Z3
+	VMOVUPS   192(R11), Z4
+	MOVQ      bFastDecay+88(FP), R14
+	VMOVUPS   192(R14), Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   192(R12), Z4
+	VMULPS    Z0, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   Z3, 192(CX)
+	VSUBPS    Z2, Z3, Z2
+	VMOVUPS   192(DX), Z3
+	MOVQ      lSlowRise+96(FP), R14
+	VMOVUPS   192(R14), Z4
+	MOVQ      bSlowRise+112(FP), R14
+	VMOVUPS   192(R14), Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	MOVQ      cSlowRise+104(FP), R14
+	VMOVUPS   192(R14), Z4
+	VMULPS    Z0, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   Z3, 192(DX)
+	VMOVUPS   192(BX), Z4
+	MOVQ      lSlowDecay+120(FP), R14
+	VMOVUPS   192(R14), Z5
+	MOVQ      bSlowDecay+136(FP), R14
+	VMOVUPS   192(R14), Z6
+	VSUBPS    Z4, Z6, Z6
+	VMULPS    Z6, Z5, Z5
+	VADDPS    Z5, Z4, Z4
+	MOVQ      cSlowDecay+128(FP), R14
+	VMOVUPS   192(R14), Z5
+	VMULPS    Z0, Z5, Z5
+	VADDPS    Z5, Z4, Z4
+	VMOVUPS   Z4, 192(BX)
+	VSUBPS    Z3, Z4, Z3
+	MOVQ      alpha+144(FP), R14
+	VMOVUPS   192(R14), Z4
+	VMULPS    Z2, Z4, Z2
+	MOVQ      alpha1+152(FP), R14
+	VMOVUPS   192(R14), Z4
+	VMULPS    Z3, Z4, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, 192(DI)
+	VPTESTMD  Z0, Z0, K1
+	VMOVDQU32 Z1, K1, 192(SI)
+	ADDQ      $0x00000100, AX
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	ADDQ      $0x00000100, SI
+	ADDQ      $0x00000100, DI
+	ADDQ      lFastRiseStride+160(FP), R8
+	ADDQ      cFastRiseStride+168(FP), R9
+	ADDQ      bFastRiseStride+176(FP), R10
+	ADDQ      lFastDecayStride+184(FP), R11
+	ADDQ      cFastDecayStride+192(FP), R12
+	MOVQ      bFastDecayStride+200(FP), R14
+	ADDQ      R14, bFastDecay+88(FP)
+	MOVQ      lSlowRiseStride+208(FP), R14
+	ADDQ      R14, lSlowRise+96(FP)
+	MOVQ      cSlowRiseStride+216(FP), R14
+	ADDQ      R14, cSlowRise+104(FP)
+	MOVQ      bSlowRiseStride+224(FP), R14
+	ADDQ      R14, bSlowRise+112(FP)
+	MOVQ      lSlowDecayStride+232(FP), R14
+	ADDQ      R14, lSlowDecay+120(FP)
+	MOVQ      cSlowDecayStride+240(FP), R14
+	ADDQ      R14, cSlowDecay+128(FP)
+	MOVQ      bSlowDecayStride+248(FP), R14
+	ADDQ      R14, bSlowDecay+136(FP)
+	MOVQ      alphaStride+256(FP), R14
+	ADDQ      R14, alpha+144(FP)
+	MOVQ      alpha1Stride+264(FP), R14
+	ADDQ      R14, alpha1+152(FP)
+	DECQ      R13
+	JNZ       RFSTracerDrainAVX512_block
+
+RFSTracerDrainAVX512_done:
+	VZEROUPPER
+	RET
+
+// func rFSTracerDrainAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
+// Requires: AVX, AVX2
+TEXT ·rFSTracerDrainAVX2(SB), NOSPLIT, $0-280
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLD   $0x10, Y0, Y0
+	MOVQ     fastRise+0(FP), AX
+	MOVQ     fastDecay+8(FP), CX
+	MOVQ     slowRise+16(FP), DX
+	MOVQ     slowDecay+24(FP), BX
+	MOVQ     x+32(FP), SI
+	MOVQ     out+40(FP), DI
+	MOVQ     lFastRise+48(FP), R8
+	MOVQ     cFastRise+56(FP), R9
+	MOVQ     bFastRise+64(FP), R10
+	MOVQ     lFastDecay+72(FP), R11
+	MOVQ     cFastDecay+80(FP), R12
+	MOVQ     blocks+272(FP), R13
+	TESTQ    R13, R13
+	JZ       RFSTracerDrainAVX2_done
+
+RFSTracerDrainAVX2_block:
+	VMOVUPS (SI), Y0
+	VMOVUPS (AX), Y1
+	VMOVUPS (R8), Y2
+	VMOVUPS (R10), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS (R9), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, (AX)
+	VMOVUPS (CX), Y2
+	VMOVUPS (R11), Y3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS (R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS (R12), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, (CX)
+	VSUBPS  Y1, Y2, Y1
+	VMOVUPS (DX), Y2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS (R14), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS (R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS (R14), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, (DX)
+	VMOVUPS (BX), Y3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS (R14), Y4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS (R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS (R14), Y4
+	VMULPS  Y0, Y4, Y0
+	VADDPS  Y0, Y3, Y0
+	VMOVUPS Y0, (BX)
+	VSUBPS  Y2, Y0, Y0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS (R14), Y2
+	VMULPS  Y1, Y2, Y1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS (R14), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, (DI)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, (SI)
+	VMOVUPS 32(SI), Y0
+	VMOVUPS 32(AX), Y1
+	VMOVUPS 32(R8), Y2
+	VMOVUPS 32(R10), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 32(R9), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS 32(CX), Y2
+	VMOVUPS 32(R11), Y3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 32(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 32(R12), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 32(CX)
+	VSUBPS  Y1, Y2, Y1
+	VMOVUPS 32(DX), Y2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 32(R14), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 32(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 32(R14), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 32(DX)
+	VMOVUPS 32(BX), Y3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 32(R14), Y4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 32(R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 32(R14), Y4
+	VMULPS  Y0, Y4, Y0
+	VADDPS  Y0, Y3, Y0
+	VMOVUPS Y0, 32(BX)
+	VSUBPS  Y2, Y0, Y0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 32(R14), Y2
+	VMULPS  Y1, Y2, Y1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 32(R14), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 32(DI)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 32(SI)
+	VMOVUPS 64(SI), Y0
+	VMOVUPS 64(AX), Y1
+	VMOVUPS 64(R8), Y2
+	VMOVUPS 64(R10), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 64(R9), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 64(AX)
+	VMOVUPS 64(CX), Y2
+	VMOVUPS 64(R11), Y3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 64(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 64(R12), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 64(CX)
+	VSUBPS  Y1, Y2, Y1
+	VMOVUPS 64(DX), Y2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 64(R14), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 64(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 64(R14), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 64(DX)
+	VMOVUPS 64(BX), Y3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 64(R14), Y4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 64(R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 64(R14), Y4
+	VMULPS  Y0, Y4, Y0
+	VADDPS  Y0, Y3, Y0
+	VMOVUPS Y0, 64(BX)
+	VSUBPS  Y2, Y0, Y0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 64(R14), Y2
+	VMULPS  Y1, Y2, Y1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 64(R14), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 64(DI)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 64(SI)
+	VMOVUPS 96(SI), Y0
+	VMOVUPS 96(AX), Y1
+	VMOVUPS 96(R8), Y2
+	VMOVUPS 96(R10), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 96(R9), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 96(AX)
+	VMOVUPS 96(CX), Y2
+	VMOVUPS 96(R11), Y3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 96(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 96(R12), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 96(CX)
+	VSUBPS  Y1, Y2, Y1
+	VMOVUPS 96(DX), Y2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 96(R14), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 96(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 96(R14), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 96(DX)
+	VMOVUPS 96(BX), Y3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 96(R14), Y4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 96(R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 96(R14), Y4
+	VMULPS  Y0, Y4, Y0
+	VADDPS  Y0, Y3, Y0
+	VMOVUPS Y0, 96(BX)
+	VSUBPS  Y2, Y0, Y0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 96(R14), Y2
+	VMULPS  Y1, Y2, Y1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 96(R14), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 96(DI)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 96(SI)
+	VMOVUPS 128(SI), Y0
+	VMOVUPS 128(AX), Y1
+	VMOVUPS 128(R8), Y2
+	VMOVUPS 128(R10), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 128(R9), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 128(AX)
+	VMOVUPS 128(CX), Y2
+	VMOVUPS 128(R11), Y3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 128(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 128(R12), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 128(CX)
+	VSUBPS  Y1, Y2, Y1
+	VMOVUPS 128(DX), Y2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 128(R14), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 128(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 128(R14), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 128(DX)
+	VMOVUPS 128(BX), Y3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 128(R14), Y4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 128(R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 128(R14), Y4
+	VMULPS  Y0, Y4, Y0
+	VADDPS  Y0, Y3, Y0
+	VMOVUPS Y0, 128(BX)
+	VSUBPS  Y2, Y0, Y0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 128(R14), Y2
+	VMULPS  Y1, Y2, Y1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 128(R14), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 128(DI)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 128(SI)
+	VMOVUPS 160(SI), Y0
+	VMOVUPS 160(AX), Y1
+	VMOVUPS 160(R8), Y2
+	VMOVUPS 160(R10), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 160(R9), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 160(AX)
+	VMOVUPS 160(CX), Y2
+	VMOVUPS 160(R11), Y3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 160(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 160(R12), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 160(CX)
+	VSUBPS  Y1, Y2, Y1
+	VMOVUPS 160(DX), Y2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 160(R14), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 160(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 160(R14), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 160(DX)
+	VMOVUPS 160(BX), Y3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 160(R14), Y4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 160(R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 160(R14), Y4
+	VMULPS  Y0, Y4, Y0
+	VADDPS  Y0, Y3, Y0
+	VMOVUPS Y0, 160(BX)
+	VSUBPS  Y2, Y0, Y0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 160(R14), Y2
+	VMULPS  Y1, Y2, Y1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 160(R14), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 160(DI)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 160(SI)
+	VMOVUPS 192(SI), Y0
+	VMOVUPS 192(AX), Y1
+	VMOVUPS 192(R8), Y2
+	VMOVUPS 192(R10), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 192(R9), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 192(AX)
+	VMOVUPS 192(CX), Y2
+	VMOVUPS 192(R11), Y3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 192(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 192(R12), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 192(CX)
+	VSUBPS  Y1, Y2, Y1
+	VMOVUPS 192(DX), Y2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 192(R14), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 192(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 192(R14), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 192(DX)
+	VMOVUPS 192(BX), Y3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 192(R14), Y4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 192(R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 192(R14), Y4
+	VMULPS  Y0, Y4, Y0
+	VADDPS  Y0, Y3, Y0
+	VMOVUPS Y0, 192(BX)
+	VSUBPS  Y2, Y0, Y0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 192(R14), Y2
+	VMULPS  Y1, Y2, Y1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 192(R14), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 192(DI)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 192(SI)
+	VMOVUPS 224(SI), Y0
+	VMOVUPS 224(AX), Y1
+	VMOVUPS 224(R8), Y2
+	VMOVUPS 224(R10), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 224(R9), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 224(AX)
+	VMOVUPS 224(CX), Y2
+	VMOVUPS 224(R11), Y3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 224(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 224(R12), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 224(CX)
+	VSUBPS  Y1, Y2, Y1
+	VMOVUPS 224(DX), Y2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 224(R14), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 224(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 224(R14), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 224(DX)
+	VMOVUPS 224(BX), Y3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 224(R14), Y4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 224(R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 224(R14), Y4
+	VMULPS  Y0, Y4, Y0
+	VADDPS  Y0, Y3, Y0
+	VMOVUPS Y0, 224(BX)
+	VSUBPS  Y2, Y0, Y0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 224(R14), Y2
+	VMULPS  Y1, Y2, Y1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 224(R14), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 224(DI)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 224(SI)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	ADDQ    $0x00000100, SI
+	ADDQ    $0x00000100, DI
+	ADDQ    lFastRiseStride+160(FP), R8
+	ADDQ    cFastRiseStride+168(FP), R9
+	ADDQ    bFastRiseStride+176(FP), R10
+	ADDQ    lFastDecayStride+184(FP), R11
+	ADDQ    cFastDecayStride+192(FP), R12
+	MOVQ    bFastDecayStride+200(FP), R14
+	ADDQ    R14, bFastDecay+88(FP)
+	MOVQ    lSlowRiseStride+208(FP), R14
+	ADDQ    R14, lSlowRise+96(FP)
+	MOVQ    cSlowRiseStride+216(FP), R14
+	ADDQ    R14, cSlowRise+104(FP)
+	MOVQ    bSlowRiseStride+224(FP), R14
+	ADDQ    R14, bSlowRise+112(FP)
+	MOVQ    lSlowDecayStride+232(FP), R14
+	ADDQ    R14, lSlowDecay+120(FP)
+	MOVQ    cSlowDecayStride+240(FP), R14
+	ADDQ    R14, cSlowDecay+128(FP)
+	MOVQ    bSlowDecayStride+248(FP), R14
+	ADDQ    R14, bSlowDecay+136(FP)
+	MOVQ    alphaStride+256(FP), R14
+	ADDQ    R14, alpha+144(FP)
+	MOVQ    alpha1Stride+264(FP), R14
+	ADDQ    R14, alpha1+152(FP)
+	DECQ    R13
+	JNZ     RFSTracerDrainAVX2_block
+
+RFSTracerDrainAVX2_done:
+	VZEROUPPER
+	RET
+
+// func rFSTracerDrainUniformAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·rFSTracerDrainUniformAVX512(SB), NOSPLIT, $0-112
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS lFastRise+48(FP), Z0
+	VBROADCASTSS bFastRise+56(FP), Z2
+	VBROADCASTSS cFastRise+52(FP), Z3
+	VBROADCASTSS lFastDecay+60(FP), Z4
+	VBROADCASTSS bFastDecay+68(FP), Z5
+	VBROADCASTSS cFastDecay+64(FP), Z6
+	VBROADCASTSS lSlowRise+72(FP), Z7
+	VBROADCASTSS bSlowRise+80(FP), Z8
+	VBROADCASTSS cSlowRise+76(FP), Z9
+	VBROADCASTSS lSlowDecay+84(FP), Z10
+	VBROADCASTSS bSlowDecay+92(FP), Z11
+	VBROADCASTSS cSlowDecay+88(FP), Z12
+	VBROADCASTSS alpha+96(FP), Z13
+	VBROADCASTSS alpha1+100(FP), Z14
+	MOVQ         fastRise+0(FP), AX
+	MOVQ         fastDecay+8(FP), CX
+	MOVQ         slowRise+16(FP), DX
+	MOVQ         slowDecay+24(FP), BX
+	MOVQ         x+32(FP), SI
+	MOVQ         out+40(FP), DI
+	MOVQ         blocks+104(FP), R8
+	TESTQ        R8, R8
+	JZ           RFSTracerDrainUniformAVX512_done
+
+RFSTracerDrainUniformAVX512_block:
+	VMOVUPS   (SI), Z15
+	VMOVUPS   (AX), Z16
+	VSUBPS    Z16, Z2, Z17
+	VMULPS    Z17, Z0, Z17
+	VADDPS    Z17, Z16, Z16
+	VMULPS    Z15, Z3, Z17
+	VADDPS    Z17, Z16, Z16
+	VMOVUPS   Z16, (AX)
+	VMOVUPS   (CX), Z17
+	VSUBPS    Z17, Z5, Z18
+	VMULPS    Z18, Z4, Z18
+	VADDPS    Z18, Z17, Z17
+	VMULPS    Z15, Z6, Z18
+	VADDPS    Z18, Z17, Z17
+	VMOVUPS   Z17, (CX)
+	VSUBPS    Z16, Z17, Z16
+	VMOVUPS   (DX), Z17
+	VSUBPS    Z17, Z8, Z18
+	VMULPS    Z18, Z7, Z18
+	VADDPS    Z18, Z17, Z17
+	VMULPS    Z15, Z9, Z18
+	VADDPS    Z18, Z17, Z17
+	VMOVUPS   Z17, (DX)
+	VMOVUPS   (BX), Z18
+	VSUBPS    Z18, Z11, Z19
+	VMULPS    Z19, Z10, Z19
+	VADDPS    Z19, Z18, Z18
+	VMULPS    Z15, Z12, Z19
+	VADDPS    Z19, Z18, Z18
+	VMOVUPS   Z18, (BX)
+	VSUBPS    Z17, Z18, Z17
+	VMULPS    Z16, Z13, Z16
+	VMULPS    Z17, Z14, Z17
+	VADDPS    Z17, Z16, Z16
+	VMOVUPS   Z16, (DI)
+	VPTESTMD  Z15, Z15, K1
+	VMOVDQU32 Z1, K1, (SI)
+	VMOVUPS   64(SI), Z15
+	VMOVUPS   64(AX), Z16
+	VSUBPS    Z16, Z2, Z17
+	VMULPS    Z17, Z0, Z17
+	VADDPS    Z17, Z16, Z16
+	VMULPS    Z15, Z3, Z17
+	VADDPS    Z17, Z16, Z16
+	VMOVUPS   Z16, 64(AX)
+	VMOVUPS   64(CX), Z17
+	VSUBPS    Z17, Z5, Z18
+	VMULPS    Z18, Z4, Z18
+	VADDPS    Z18, Z17, Z17
+	VMULPS    Z15, Z6, Z18
+	VADDPS    Z18, Z17, Z17
+	VMOVUPS   Z17, 64(CX)
+	VSUBPS    Z16, Z17, Z16
+	VMOVUPS   64(DX), Z17
+	VSUBPS    Z17, Z8, Z18
+	VMULPS    Z18, Z7, Z18
+	VADDPS    Z18, Z17, Z17
+	VMULPS    Z15, Z9, Z18
+	VADDPS    Z18, Z17, Z17
+	VMOVUPS   Z17, 64(DX)
+	VMOVUPS   64(BX), Z18
+	VSUBPS    Z18, Z11, Z19
+	VMULPS    Z19, Z10, Z19
+	VADDPS    Z19, Z18, Z18
+	VMULPS    Z15, Z12, Z19
+	VADDPS    Z19, Z18, Z18
+	VMOVUPS   Z18, 64(BX)
+	VSUBPS    Z17, Z18, Z17
+	VMULPS    Z16, Z13, Z16
+	VMULPS    Z17, Z14, Z17
+	VADDPS    Z17, Z16, Z16
+	VMOVUPS   Z16, 64(DI)
+	VPTESTMD  Z15, Z15, K1
+	VMOVDQU32 Z1, K1, 64(SI)
+	VMOVUPS   128(SI), Z15
+	VMOVUPS   128(AX), Z16
+	VSUBPS    Z16, Z2, Z17
+	VMULPS    Z17, Z0, Z17
+	VADDPS    Z17, Z16, Z16
+	VMULPS    Z15, Z3, Z17
+	VADDPS    Z17, Z16, Z16
+	VMOVUPS   Z16, 128(AX)
+	VMOVUPS   128(CX), Z17
+	VSUBPS    Z17, Z5, Z18
+	VMULPS    Z18, Z4, Z18
+	VADDPS    Z18, Z17, Z17
+	VMULPS    Z15, Z6, Z18
+	VADDPS    Z18, Z17, Z17
+	VMOVUPS   Z17, 128(CX)
+	VSUBPS    Z16, Z17, Z16
+	VMOVUPS   128(DX), Z17
+	VSUBPS    Z17, Z8, Z18
+	VMULPS    Z18, Z7, Z18
+	VADDPS    Z18, Z17, Z17
+	VMULPS    Z15, Z9, Z18
+	VADDPS    Z18, Z17, Z17
+	VMOVUPS   Z17, 128(DX)
+	VMOVUPS   128(BX), Z18
+	VSUBPS    Z18, Z11, Z19
+	VMULPS    Z19, Z10, Z19
+	VADDPS    Z19, Z18, Z18
+	VMULPS    Z15, Z12, Z19
+	VADDPS    Z19, Z18, Z18
+	VMOVUPS   Z18, 128(BX)
+	VSUBPS    Z17, Z18, Z17
+	VMULPS    Z16, Z13, Z16
+	VMULPS    Z17, Z14, Z17
+	VADDPS    Z17, Z16, Z16
+	VMOVUPS   Z16, 128(DI)
+	VPTESTMD  Z15, Z15, K1
+	VMOVDQU32 Z1, K1, 128(SI)
+	VMOVUPS   192(SI), Z15
+	VMOVUPS   192(AX), Z16
+	VSUBPS    Z16, Z2, Z17
+	VMULPS    Z17, Z0, Z17
+	VADDPS    Z17, Z16, Z16
+	VMULPS    Z15, Z3, Z17
+	VADDPS    Z17, Z16, Z16
+	VMOVUPS   Z16, 192(AX)
+	VMOVUPS   192(CX), Z17
+	VSUBPS    Z17, Z5, Z18
+	VMULPS    Z18, Z4, Z18
+	VADDPS    Z18, Z17, Z17
+	VMULPS    Z15, Z6, Z18
+	VADDPS    Z18, Z17, Z17
+	VMOVUPS   Z17, 192(CX)
+	VSUBPS    Z16, Z17, Z16
+	VMOVUPS   192(DX), Z17
+	VSUBPS    Z17, Z8, Z18
+	VMULPS    Z18, Z7, Z18
+	VADDPS    Z18, Z17, Z17
+	VMULPS    Z15, Z9, Z18
+	VADDPS    Z18, Z17, Z17
+	VMOVUPS   Z17, 192(DX)
+	VMOVUPS   192(BX), Z18
+	VSUBPS    Z18, Z11, Z19
+	VMULPS    Z19, Z10, Z19
+	VADDPS    Z19, Z18, Z18
+	VMULPS    Z15, Z12, Z19
+	VADDPS    Z19, Z18, Z18
+	VMOVUPS   Z18, 192(BX)
+	VSUBPS    Z17, Z18, Z17
+	VMULPS    Z16, Z13, Z16
+	VMULPS    Z17, Z14, Z17
+	VADDPS    Z17, Z16, Z16
+	VMOVUPS   Z16, 192(DI)
+	VPTESTMD  Z15, Z15, K1
+	VMOVDQU32 Z1, K1, 192(SI)
+	ADDQ      $0x00000100, AX
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	ADDQ      $0x00000100, SI
+	ADDQ      $0x00000100, DI
+	DECQ      R8
+	JNZ       RFSTracerDrainUniformAVX512_block
+
+RFSTracerDrainUniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func rFSTracerDrainUniformAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
+// Requires: AVX, AVX2
+TEXT ·rFSTracerDrainUniformAVX2(SB), NOSPLIT, $0-112
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS lFastRise+48(FP), Y0
+	VBROADCASTSS bFastRise+56(FP), Y1
+	VBROADCASTSS cFastRise+52(FP), Y2
+	VBROADCASTSS lFastDecay+60(FP), Y3
+	VBROADCASTSS bFastDecay+68(FP), Y4
+	VBROADCASTSS cFastDecay+64(FP), Y5
+	VBROADCASTSS lSlowRise+72(FP), Y6
+	MOVQ         fastRise+0(FP), AX
+	MOVQ         fastDecay+8(FP), CX
+	MOVQ         slowRise+16(FP), DX
+	MOVQ         slowDecay+24(FP), BX
+	MOVQ         x+32(FP), SI
+	MOVQ         out+40(FP), DI
+	MOVQ         blocks+104(FP), R8
+	TESTQ        R8, R8
+	JZ           RFSTracerDrainUniformAVX2_done
+
+RFSTracerDrainUniformAVX2_block:
+	VMOVUPS      (SI), Y7
+	VMOVUPS      (AX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y0, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VMOVUPS      Y8, (AX)
+	VMOVUPS      (CX), Y9
+	VSUBPS       Y9, Y4, Y10
+	VMULPS       Y10, Y3, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y5, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, (CX)
+	VSUBPS       Y8, Y9, Y8
+	VMOVUPS      (DX), Y9
+	VBROADCASTSS bSlowRise+80(FP), Y10
+	VSUBPS       Y9, Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VBROADCASTSS cSlowRise+76(FP), Y10
+	VMULPS       Y7, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, (DX)
+	VMOVUPS      (BX), Y10
+	VBROADCASTSS lSlowDecay+84(FP), Y11
+	VBROADCASTSS bSlowDecay+92(FP), Y12
+	VSUBPS       Y10, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VBROADCASTSS cSlowDecay+88(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VADDPS       Y7, Y10, Y7
+	VMOVUPS      Y7, (BX)
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS alpha+96(FP), Y9
+	VMULPS       Y8, Y9, Y8
+	VBROADCASTSS alpha1+100(FP), Y9
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, (DI)
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y7, (SI)
+	VMOVUPS      32(SI), Y7
+	VMOVUPS      32(AX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y0, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 32(AX)
+	VMOVUPS      32(CX), Y9
+	VSUBPS       Y9, Y4, Y10
+	VMULPS       Y10, Y3, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y5, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 32(CX)
+	VSUBPS       Y8, Y9, Y8
+	VMOVUPS      32(DX), Y9
+	VBROADCASTSS bSlowRise+80(FP), Y10
+	VSUBPS       Y9, Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VBROADCASTSS cSlowRise+76(FP), Y10
+	VMULPS       Y7, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 32(DX)
+	VMOVUPS      32(BX), Y10
+	VBROADCASTSS lSlowDecay+84(FP), Y11
+	VBROADCASTSS bSlowDecay+92(FP), Y12
+	VSUBPS       Y10, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VBROADCASTSS cSlowDecay+88(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VADDPS       Y7, Y10, Y7
+	VMOVUPS      Y7, 32(BX)
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS alpha+96(FP), Y9
+	VMULPS       Y8, Y9, Y8
+	VBROADCASTSS alpha1+100(FP), Y9
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 32(DI)
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y7, 32(SI)
+	VMOVUPS      64(SI), Y7
+	VMOVUPS      64(AX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y0, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 64(AX)
+	VMOVUPS      64(CX), Y9
+	VSUBPS       Y9, Y4, Y10
+	VMULPS       Y10, Y3, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y5, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 64(CX)
+	VSUBPS       Y8, Y9, Y8
+	VMOVUPS      64(DX), Y9
+	VBROADCASTSS bSlowRise+80(FP), Y10
+	VSUBPS       Y9, Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VBROADCASTSS cSlowRise+76(FP), Y10
+	VMULPS       Y7, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 64(DX)
+	VMOVUPS      64(BX), Y10
+	VBROADCASTSS lSlowDecay+84(FP), Y11
+	VBROADCASTSS bSlowDecay+92(FP), Y12
+	VSUBPS       Y10, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VBROADCASTSS cSlowDecay+88(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VADDPS       Y7, Y10, Y7
+	VMOVUPS      Y7, 64(BX)
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS alpha+96(FP), Y9
+	VMULPS       Y8, Y9, Y8
+	VBROADCASTSS alpha1+100(FP), Y9
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 64(DI)
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y7, 64(SI)
+	VMOVUPS      96(SI), Y7
+	VMOVUPS      96(AX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y0, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 96(AX)
+	VMOVUPS      96(CX), Y9
+	VSUBPS       Y9, Y4, Y10
+	VMULPS       Y10, Y3, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y5, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 96(CX)
+	VSUBPS       Y8, Y9, Y8
+	VMOVUPS      96(DX), Y9
+	VBROADCASTSS bSlowRise+80(FP), Y10
+	VSUBPS       Y9, Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VBROADCASTSS cSlowRise+76(FP), Y10
+	VMULPS       Y7, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 96(DX)
+	VMOVUPS      96(BX), Y10
+	VBROADCASTSS lSlowDecay+84(FP), Y11
+	VBROADCASTSS bSlowDecay+92(FP), Y12
+	VSUBPS       Y10, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VBROADCASTSS cSlowDecay+88(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VADDPS       Y7, Y10, Y7
+	VMOVUPS      Y7, 96(BX)
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS alpha+96(FP), Y9
+	VMULPS       Y8, Y9, Y8
+	VBROADCASTSS alpha1+100(FP), Y9
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 96(DI)
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y7, 96(SI)
+	VMOVUPS      128(SI), Y7
+	VMOVUPS      128(AX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y0, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 128(AX)
+	VMOVUPS      128(CX), Y9
+	VSUBPS       Y9, Y4, Y10
+	VMULPS       Y10, Y3, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y5, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 128(CX)
+	VSUBPS       Y8, Y9, Y8
+	VMOVUPS      128(DX), Y9
+	VBROADCASTSS bSlowRise+80(FP), Y10
+	VSUBPS       Y9, Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VBROADCASTSS cSlowRise+76(FP), Y10
+	VMULPS       Y7, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 128(DX)
+	VMOVUPS      128(BX), Y10
+	VBROADCASTSS lSlowDecay+84(FP), Y11
+	VBROADCASTSS bSlowDecay+92(FP), Y12
+	VSUBPS       Y10, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VBROADCASTSS cSlowDecay+88(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VADDPS       Y7, Y10, Y7
+	VMOVUPS      Y7, 128(BX)
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS alpha+96(FP), Y9
+	VMULPS       Y8, Y9, Y8
+	VBROADCASTSS alpha1+100(FP), Y9
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 128(DI)
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y7, 128(SI)
+	VMOVUPS      160(SI), Y7
+	VMOVUPS      160(AX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y0, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 160(AX)
+	VMOVUPS      160(CX), Y9
+	VSUBPS       Y9, Y4, Y10
+	VMULPS       Y10, Y3, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y5, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 160(CX)
+	VSUBPS       Y8, Y9, Y8
+	VMOVUPS      160(DX), Y9
+	VBROADCASTSS bSlowRise+80(FP), Y10
+	VSUBPS       Y9, Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VBROADCASTSS cSlowRise+76(FP), Y10
+	VMULPS       Y7, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 160(DX)
+	VMOVUPS      160(BX), Y10
+	VBROADCASTSS lSlowDecay+84(FP), Y11
+	VBROADCASTSS bSlowDecay+92(FP), Y12
+	VSUBPS       Y10, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VBROADCASTSS cSlowDecay+88(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VADDPS       Y7, Y10, Y7
+	VMOVUPS      Y7, 160(BX)
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS alpha+96(FP), Y9
+	VMULPS       Y8, Y9, Y8
+	VBROADCASTSS alpha1+100(FP), Y9
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 160(DI)
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y7, 160(SI)
+	VMOVUPS      192(SI), Y7
+	VMOVUPS      192(AX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y0, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 192(AX)
+	VMOVUPS      192(CX), Y9
+	VSUBPS       Y9, Y4, Y10
+	VMULPS       Y10, Y3, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y5, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 192(CX)
+	VSUBPS       Y8, Y9, Y8
+	VMOVUPS      192(DX), Y9
+	VBROADCASTSS bSlowRise+80(FP), Y10
+	VSUBPS       Y9, Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VBROADCASTSS cSlowRise+76(FP), Y10
+	VMULPS       Y7, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 192(DX)
+	VMOVUPS      192(BX), Y10
+	VBROADCASTSS lSlowDecay+84(FP), Y11
+	VBROADCASTSS bSlowDecay+92(FP), Y12
+	VSUBPS       Y10, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VBROADCASTSS cSlowDecay+88(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VADDPS       Y7, Y10, Y7
+	VMOVUPS      Y7, 192(BX)
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS alpha+96(FP), Y9
+	VMULPS       Y8, Y9, Y8
+	VBROADCASTSS alpha1+100(FP), Y9
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 192(DI)
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y7, 192(SI)
+	VMOVUPS      224(SI), Y7
+	VMOVUPS      224(AX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y0, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 224(AX)
+	VMOVUPS      224(CX), Y9
+	VSUBPS       Y9, Y4, Y10
+	VMULPS       Y10, Y3, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y5, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 224(CX)
+	VSUBPS       Y8, Y9, Y8
+	VMOVUPS      224(DX), Y9
+	VBROADCASTSS bSlowRise+80(FP), Y10
+	VSUBPS       Y9, Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VBROADCASTSS cSlowRise+76(FP), Y10
+	VMULPS       Y7, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 224(DX)
+	VMOVUPS      224(BX), Y10
+	VBROADCASTSS lSlowDecay+84(FP), Y11
+	VBROADCASTSS bSlowDecay+92(FP), Y12
+	VSUBPS       Y10, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VBROADCASTSS cSlowDecay+88(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VADDPS       Y7, Y10, Y7
+	VMOVUPS      Y7, 224(BX)
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS alpha+96(FP), Y9
+	VMULPS       Y8, Y9, Y8
+	VBROADCASTSS alpha1+100(FP), Y9
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 224(DI)
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y7, 224(SI)
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	DECQ         R8
+	JNZ          RFSTracerDrainUniformAVX2_block
+
+RFSTracerDrainUniformAVX2_done:
+	VZEROUPPER
+	RET
+
+// func rFSTracerDrainAddAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·rFSTracerDrainAddAVX512(SB), NOSPLIT, $0-280
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     fastRise+0(FP), AX
+	MOVQ     fastDecay+8(FP), CX
+	MOVQ     slowRise+16(FP), DX
+	MOVQ     slowDecay+24(FP), BX
+	MOVQ     x+32(FP), SI
+	MOVQ     out+40(FP), DI
+	MOVQ     lFastRise+48(FP), R8
+	MOVQ     cFastRise+56(FP), R9
+	MOVQ     bFastRise+64(FP), R10
+	MOVQ     lFastDecay+72(FP), R11
+	MOVQ     cFastDecay+80(FP), R12
+	MOVQ     blocks+272(FP), R13
+	TESTQ    R13, R13
+	JZ       RFSTracerDrainAddAVX512_done
+
+RFSTracerDrainAddAVX512_block:
+	VMOVUPS   (SI), Z0
+	VMOVUPS   (AX), Z2
+	VMOVUPS   (R8), Z3
+	VMOVUPS   (R10), Z4
+	VSUBPS    Z2, Z4, Z4
+	VMULPS    Z4, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   (R9), Z3
+	VMULPS    Z0, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, (AX)
+	VMOVUPS   (CX), Z3
+	VMOVUPS   (R11), Z4
+	MOVQ      bFastDecay+88(FP), R14
+	VMOVUPS   (R14), Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   (R12), Z4
+	VMULPS    Z0, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   Z3, (CX)
+	VSUBPS    Z2, Z3, Z2
+	VMOVUPS   (DX), Z3
+	MOVQ      lSlowRise+96(FP), R14
+	VMOVUPS   (R14), Z4
+	MOVQ      bSlowRise+112(FP), R14
+	VMOVUPS   (R14), Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	MOVQ      cSlowRise+104(FP), R14
+	VMOVUPS   (R14), Z4
+	VMULPS    Z0, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   Z3, (DX)
+	VMOVUPS   (BX), Z4
+	MOVQ      lSlowDecay+120(FP), R14
+	VMOVUPS   (R14), Z5
+	MOVQ      bSlowDecay+136(FP), R14
+	VMOVUPS   (R14), Z6
+	VSUBPS    Z4, Z6, Z6
+	VMULPS    Z6, Z5, Z5
+	VADDPS    Z5, Z4, Z4
+	MOVQ      cSlowDecay+128(FP), R14
+	VMOVUPS   (R14), Z5
+	VMULPS    Z0, Z5, Z5
+	VADDPS    Z5, Z4, Z4
+	VMOVUPS   Z4, (BX)
+	VSUBPS    Z3, Z4, Z3
+	MOVQ      alpha+144(FP), R14
+	VMOVUPS   (R14), Z4
+	VMULPS    Z2, Z4, Z2
+	MOVQ      alpha1+152(FP), R14
+	VMOVUPS   (R14), Z4
+	VMULPS    Z3, Z4, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   (DI), Z3
+	VADDPS    Z2, Z3, Z2
+	VMOVUPS   Z2, (DI)
+	VPTESTMD  Z0, Z0, K1
+	VMOVDQU32 Z1, K1, (SI)
+	VMOVUPS   64(SI), Z0
+	VMOVUPS   64(AX), Z2
+	VMOVUPS   64(R8), Z3
+	VMOVUPS   64(R10), Z4
+	VSUBPS    Z2, Z4, Z4
+	VMULPS    Z4, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   64(R9), Z3
+	VMULPS    Z0, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, 64(AX)
+	VMOVUPS   64(CX), Z3
+	VMOVUPS   64(R11), Z4
+	MOVQ      bFastDecay+88(FP), R14
+	VMOVUPS   64(R14), Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   64(R12), Z4
+	VMULPS    Z0, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   Z3, 64(CX)
+	VSUBPS    Z2, Z3, Z2
+	VMOVUPS   64(DX), Z3
+	MOVQ      lSlowRise+96(FP), R14
+	VMOVUPS   64(R14), Z4
+	MOVQ      bSlowRise+112(FP), R14
+	VMOVUPS   64(R14), Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	MOVQ      cSlowRise+104(FP), R14
+	VMOVUPS   64(R14), Z4
+	VMULPS    Z0, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   Z3, 64(DX)
+	VMOVUPS   64(BX), Z4
+	MOVQ      lSlowDecay+120(FP), R14
+	VMOVUPS   64(R14), Z5
+	MOVQ      bSlowDecay+136(FP), R14
+	VMOVUPS   64(R14), Z6
+	VSUBPS    Z4, Z6, Z6
+	VMULPS    Z6, Z5, Z5
+	VADDPS    Z5, Z4, Z4
+	MOVQ      cSlowDecay+128(FP), R14
+	VMOVUPS   64(R14), Z5
+	VMULPS    Z0, Z5, Z5
+	VADDPS    Z5, Z4, Z4
+	VMOVUPS   Z4, 64(BX)
+	VSUBPS    Z3, Z4, Z3
+	MOVQ      alpha+144(FP), R14
+	VMOVUPS   64(R14), Z4
+	VMULPS    Z2, Z4, Z2
+	MOVQ      alpha1+152(FP), R14
+	VMOVUPS   64(R14), Z4
+	VMULPS    Z3, Z4, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   64(DI), Z3
+	VADDPS    Z2, Z3, Z2
+	VMOVUPS   Z2, 64(DI)
+	VPTESTMD  Z0, Z0, K1
+	VMOVDQU32 Z1, K1, 64(SI)
+	VMOVUPS   128(SI), Z0
+	VMOVUPS   128(AX), Z2
+	VMOVUPS   128(R8), Z3
+	VMOVUPS   128(R10), Z4
+	VSUBPS    Z2, Z4, Z4
+	VMULPS    Z4, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   128(R9), Z3
+	VMULPS    Z0, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, 128(AX)
+	VMOVUPS   128(CX), Z3
+	VMOVUPS   128(R11), Z4
+	MOVQ      bFastDecay+88(FP), R14
+	VMOVUPS   128(R14), Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   128(R12), Z4
+	VMULPS    Z0, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   Z3, 128(CX)
+	VSUBPS    Z2, Z3, Z2
+	VMOVUPS   128(DX), Z3
+	MOVQ      lSlowRise+96(FP), R14
+	VMOVUPS   128(R14), Z4
+	MOVQ      bSlowRise+112(FP), R14
+	VMOVUPS   128(R14), Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	MOVQ      cSlowRise+104(FP), R14
+	VMOVUPS   128(R14), Z4
+	VMULPS    Z0, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   Z3, 128(DX)
+	VMOVUPS   128(BX), Z4
+	MOVQ      lSlowDecay+120(FP), R14
+	VMOVUPS   128(R14), Z5
+	MOVQ      bSlowDecay+136(FP), R14
+	VMOVUPS   128(R14), Z6
+	VSUBPS    Z4, Z6, Z6
+	VMULPS    Z6, Z5, Z5
+	VADDPS    Z5, Z4, Z4
+	MOVQ      cSlowDecay+128(FP), R14
+	VMOVUPS   128(R14), Z5
+	VMULPS    Z0, Z5, Z5
+	VADDPS    Z5, Z4, Z4
+	VMOVUPS   Z4, 128(BX)
+	VSUBPS    Z3, Z4, Z3
+	MOVQ      alpha+144(FP), R14
+	VMOVUPS   128(R14), Z4
+	VMULPS    Z2, Z4, Z2
+	MOVQ      alpha1+152(FP), R14
+	VMOVUPS   128(R14), Z4
+	VMULPS    Z3, Z4, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   128(DI), Z3
+	VADDPS    Z2, Z3, Z2
+	VMOVUPS   Z2, 128(DI)
+	VPTESTMD  Z0, Z0, K1
+	VMOVDQU32 Z1, K1, 128(SI)
+	VMOVUPS   192(SI), Z0
+	VMOVUPS   192(AX), Z2
+	VMOVUPS   192(R8), Z3
+	VMOVUPS   192(R10), Z4
+	VSUBPS    Z2, Z4, Z4
+	VMULPS    Z4, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   192(R9), Z3
+	VMULPS    Z0, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, 192(AX)
+	VMOVUPS   192(CX), Z3
+	VMOVUPS   192(R11), Z4
+	MOVQ      bFastDecay+88(FP), R14
+	VMOVUPS   192(R14), Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   192(R12), Z4
+	VMULPS    Z0, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   Z3, 192(CX)
+	VSUBPS    Z2, Z3, Z2
+	VMOVUPS   192(DX), Z3
+	MOVQ      lSlowRise+96(FP), R14
+	VMOVUPS   192(R14), Z4
+	MOVQ      bSlowRise+112(FP), R14
+	VMOVUPS   192(R14), Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	MOVQ      cSlowRise+104(FP), R14
+	VMOVUPS   192(R14), Z4
+	VMULPS    Z0, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   Z3, 192(DX)
+	VMOVUPS   192(BX), Z4
+	MOVQ      lSlowDecay+120(FP), R14
+	VMOVUPS   192(R14), Z5
+	MOVQ      bSlowDecay+136(FP), R14
+	VMOVUPS   192(R14), Z6
+	VSUBPS    Z4, Z6, Z6
+	VMULPS    Z6, Z5, Z5
+	VADDPS    Z5, Z4, Z4
+	MOVQ      cSlowDecay+128(FP), R14
+	VMOVUPS   192(R14), Z5
+	VMULPS    Z0, Z5, Z5
+	VADDPS    Z5, Z4, Z4
+	VMOVUPS   Z4, 192(BX)
+	VSUBPS    Z3, Z4, Z3
+	MOVQ      alpha+144(FP), R14
+	VMOVUPS   192(R14), Z4
+	VMULPS    Z2, Z4, Z2
+	MOVQ      alpha1+152(FP), R14
+	VMOVUPS   192(R14), Z4
+	VMULPS    Z3, Z4, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   192(DI), Z3
+	VADDPS    Z2, Z3, Z2
+	VMOVUPS   Z2, 192(DI)
+	VPTESTMD  Z0, Z0, K1
+	VMOVDQU32 Z1, K1, 192(SI)
+	ADDQ      $0x00000100, AX
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	ADDQ      $0x00000100, SI
+	ADDQ      $0x00000100, DI
+	ADDQ      lFastRiseStride+160(FP), R8
+	ADDQ      cFastRiseStride+168(FP), R9
+	ADDQ      bFastRiseStride+176(FP), R10
+	ADDQ      lFastDecayStride+184(FP), R11
+	ADDQ      cFastDecayStride+192(FP), R12
+	MOVQ      bFastDecayStride+200(FP), R14
+	ADDQ      R14, bFastDecay+88(FP)
+	MOVQ      lSlowRiseStride+208(FP), R14
+	ADDQ      R14, lSlowRise+96(FP)
+	MOVQ      cSlowRiseStride+216(FP), R14
+	ADDQ      R14, cSlowRise+104(FP)
+	MOVQ      bSlowRiseStride+224(FP), R14
+	ADDQ      R14, bSlowRise+112(FP)
+	MOVQ      lSlowDecayStride+232(FP), R14
+	ADDQ      R14, lSlowDecay+120(FP)
+	MOVQ      cSlowDecayStride+240(FP), R14
+	ADDQ      R14, cSlowDecay+128(FP)
+	MOVQ      bSlowDecayStride+248(FP), R14
+	ADDQ      R14, bSlowDecay+136(FP)
+	MOVQ      alphaStride+256(FP), R14
+	ADDQ      R14, alpha+144(FP)
+	MOVQ      alpha1Stride+264(FP), R14
+	ADDQ      R14, alpha1+152(FP)
+	DECQ      R13
+	JNZ       RFSTracerDrainAddAVX512_block
+
+RFSTracerDrainAddAVX512_done:
+	VZEROUPPER
+	RET
+
+// func rFSTracerDrainAddAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
+// Requires: AVX, AVX2
+TEXT ·rFSTracerDrainAddAVX2(SB), NOSPLIT, $0-280
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLD   $0x10, Y0, Y0
+	MOVQ     fastRise+0(FP), AX
+	MOVQ     fastDecay+8(FP), CX
+	MOVQ     slowRise+16(FP), DX
+	MOVQ     slowDecay+24(FP), BX
+	MOVQ     x+32(FP), SI
+	MOVQ     out+40(FP), DI
+	MOVQ     lFastRise+48(FP), R8
+	MOVQ     cFastRise+56(FP), R9
+	MOVQ     bFastRise+64(FP), R10
+	MOVQ     lFastDecay+72(FP), R11
+	MOVQ     cFastDecay+80(FP), R12
+	MOVQ     blocks+272(FP), R13
+	TESTQ    R13, R13
+	JZ       RFSTracerDrainAddAVX2_done
+
+RFSTracerDrainAddAVX2_block:
+	VMOVUPS (SI), Y0
+	VMOVUPS (AX), Y1
+	VMOVUPS (R8), Y2
+	VMOVUPS (R10), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS (R9), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, (AX)
+	VMOVUPS (CX), Y2
+	VMOVUPS (R11), Y3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS (R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS (R12), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, (CX)
+	VSUBPS  Y1, Y2, Y1
+	VMOVUPS (DX), Y2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS (R14), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS (R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS (R14), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, (DX)
+	VMOVUPS (BX), Y3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS (R14), Y4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS (R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS (R14), Y4
+	VMULPS  Y0, Y4, Y0
+	VADDPS  Y0, Y3, Y0
+	VMOVUPS Y0, (BX)
+	VSUBPS  Y2, Y0, Y0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS (R14), Y2
+	VMULPS  Y1, Y2, Y1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS (R14), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS (DI), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, (DI)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, (SI)
+	VMOVUPS 32(SI), Y0
+	VMOVUPS 32(AX), Y1
+	VMOVUPS 32(R8), Y2
+	VMOVUPS 32(R10), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 32(R9), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS 32(CX), Y2
+	VMOVUPS 32(R11), Y3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 32(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 32(R12), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 32(CX)
+	VSUBPS  Y1, Y2, Y1
+	VMOVUPS 32(DX), Y2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 32(R14), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 32(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 32(R14), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 32(DX)
+	VMOVUPS 32(BX), Y3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 32(R14), Y4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 32(R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 32(R14), Y4
+	VMULPS  Y0, Y4, Y0
+	VADDPS  Y0, Y3, Y0
+	VMOVUPS Y0, 32(BX)
+	VSUBPS  Y2, Y0, Y0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 32(R14), Y2
+	VMULPS  Y1, Y2, Y1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 32(R14), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS 32(DI), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 32(DI)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 32(SI)
+	VMOVUPS 64(SI), Y0
+	VMOVUPS 64(AX), Y1
+	VMOVUPS 64(R8), Y2
+	VMOVUPS 64(R10), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 64(R9), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 64(AX)
+	VMOVUPS 64(CX), Y2
+	VMOVUPS 64(R11), Y3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 64(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 64(R12), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 64(CX)
+	VSUBPS  Y1, Y2, Y1
+	VMOVUPS 64(DX), Y2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 64(R14), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 64(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 64(R14), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 64(DX)
+	VMOVUPS 64(BX), Y3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 64(R14), Y4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 64(R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 64(R14), Y4
+	VMULPS  Y0, Y4, Y0
+	VADDPS  Y0, Y3, Y0
+	VMOVUPS Y0, 64(BX)
+	VSUBPS  Y2, Y0, Y0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 64(R14), Y2
+	VMULPS  Y1, Y2, Y1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 64(R14), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS 64(DI), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 64(DI)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 64(SI)
+	VMOVUPS 96(SI), Y0
+	VMOVUPS 96(AX), Y1
+	VMOVUPS 96(R8), Y2
+	VMOVUPS 96(R10), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 96(R9), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 96(AX)
+	VMOVUPS 96(CX), Y2
+	VMOVUPS 96(R11), Y3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 96(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 96(R12), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 96(CX)
+	VSUBPS  Y1, Y2, Y1
+	VMOVUPS 96(DX), Y2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 96(R14), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 96(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 96(R14), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 96(DX)
+	VMOVUPS 96(BX), Y3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 96(R14), Y4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 96(R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 96(R14), Y4
+	VMULPS  Y0, Y4, Y0
+	VADDPS  Y0, Y3, Y0
+	VMOVUPS Y0, 96(BX)
+	VSUBPS  Y2, Y0, Y0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 96(R14), Y2
+	VMULPS  Y1, Y2, Y1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 96(R14), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS 96(DI), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 96(DI)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 96(SI)
+	VMOVUPS 128(SI), Y0
+	VMOVUPS 128(AX), Y1
+	VMOVUPS 128(R8), Y2
+	VMOVUPS 128(R10), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 128(R9), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 128(AX)
+	VMOVUPS 128(CX), Y2
+	VMOVUPS 128(R11), Y3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 128(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 128(R12), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 128(CX)
+	VSUBPS  Y1, Y2, Y1
+	VMOVUPS 128(DX), Y2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 128(R14), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 128(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 128(R14), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 128(DX)
+	VMOVUPS 128(BX), Y3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 128(R14), Y4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 128(R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 128(R14), Y4
+	VMULPS  Y0, Y4, Y0
+	VADDPS  Y0, Y3, Y0
+	VMOVUPS Y0, 128(BX)
+	VSUBPS  Y2, Y0, Y0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 128(R14), Y2
+	VMULPS  Y1, Y2, Y1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 128(R14), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS 128(DI), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 128(DI)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 128(SI)
+	VMOVUPS 160(SI), Y0
+	VMOVUPS 160(AX), Y1
+	VMOVUPS 160(R8), Y2
+	VMOVUPS 160(R10), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 160(R9), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 160(AX)
+	VMOVUPS 160(CX), Y2
+	VMOVUPS 160(R11), Y3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 160(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 160(R12), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 160(CX)
+	VSUBPS  Y1, Y2, Y1
+	VMOVUPS 160(DX), Y2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 160(R14), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 160(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 160(R14), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 160(DX)
+	VMOVUPS 160(BX), Y3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 160(R14), Y4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 160(R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 160(R14), Y4
+	VMULPS  Y0, Y4, Y0
+	VADDPS  Y0, Y3, Y0
+	VMOVUPS Y0, 160(BX)
+	VSUBPS  Y2, Y0, Y0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 160(R14), Y2
+	VMULPS  Y1, Y2, Y1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 160(R14), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS 160(DI), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 160(DI)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 160(SI)
+	VMOVUPS 192(SI), Y0
+	VMOVUPS 192(AX), Y1
+	VMOVUPS 192(R8), Y2
+	VMOVUPS 192(R10), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 192(R9), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 192(AX)
+	VMOVUPS 192(CX), Y2
+	VMOVUPS 192(R11), Y3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 192(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 192(R12), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 192(CX)
+	VSUBPS  Y1, Y2, Y1
+	VMOVUPS 192(DX), Y2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 192(R14), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 192(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 192(R14), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 192(DX)
+	VMOVUPS 192(BX), Y3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 192(R14), Y4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 192(R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 192(R14), Y4
+	VMULPS  Y0, Y4, Y0
+	VADDPS  Y0, Y3, Y0
+	VMOVUPS Y0, 192(BX)
+	VSUBPS  Y2, Y0, Y0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 192(R14), Y2
+	VMULPS  Y1, Y2, Y1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 192(R14), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS 192(DI), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 192(DI)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 192(SI)
+	VMOVUPS 224(SI), Y0
+	VMOVUPS 224(AX), Y1
+	VMOVUPS 224(R8), Y2
+	VMOVUPS 224(R10), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 224(R9), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 224(AX)
+	VMOVUPS 224(CX), Y2
+	VMOVUPS 224(R11), Y3
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 224(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 224(R12), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 224(CX)
+	VSUBPS  Y1, Y2, Y1
+	VMOVUPS 224(DX), Y2
+	MOVQ    lSlowRise+96(FP), R14
+	VMOVUPS 224(R14), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 224(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMULPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 224(R14), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 224(DX)
+	VMOVUPS 224(BX), Y3
+	MOVQ    lSlowDecay+120(FP), R14
+	VMOVUPS 224(R14), Y4
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 224(R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 224(R14), Y4
+	VMULPS  Y0, Y4, Y0
+	VADDPS  Y0, Y3, Y0
+	VMOVUPS Y0, 224(BX)
+	VSUBPS  Y2, Y0, Y0
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 224(R14), Y2
+	VMULPS  Y1, Y2, Y1
+	MOVQ    alpha1+152(FP), R14
+	VMOVUPS 224(R14), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS 224(DI), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 224(DI)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 224(SI)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	ADDQ    $0x00000100, SI
+	ADDQ    $0x00000100, DI
+	ADDQ    lFastRiseStride+160(FP), R8
+	ADDQ    cFastRiseStride+168(FP), R9
+	ADDQ    bFastRiseStride+176(FP), R10
+	ADDQ    lFastDecayStride+184(FP), R11
+	ADDQ    cFastDecayStride+192(FP), R12
+	MOVQ    bFastDecayStride+200(FP), R14
+	ADDQ    R14, bFastDecay+88(FP)
+	MOVQ    lSlowRiseStride+208(FP), R14
+	ADDQ    R14, lSlowRise+96(FP)
+	MOVQ    cSlowRiseStride+216(FP), R14
+	ADDQ    R14, cSlowRise+104(FP)
+	MOVQ    bSlowRiseStride+224(FP), R14
+	ADDQ    R14, bSlowRise+112(FP)
+	MOVQ    lSlowDecayStride+232(FP), R14
+	ADDQ    R14, lSlowDecay+120(FP)
+	MOVQ    cSlowDecayStride+240(FP), R14
+	ADDQ    R14, cSlowDecay+128(FP)
+	MOVQ    bSlowDecayStride+248(FP), R14
+	ADDQ    R14, bSlowDecay+136(FP)
+	MOVQ    alphaStride+256(FP), R14
+	ADDQ    R14, alpha+144(FP)
+	MOVQ    alpha1Stride+264(FP), R14
+	ADDQ    R14, alpha1+152(FP)
+	DECQ    R13
+	JNZ     RFSTracerDrainAddAVX2_block
+
+RFSTracerDrainAddAVX2_done:
+	VZEROUPPER
+	RET
+
+// func rFSTracerDrainAddUniformAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·rFSTracerDrainAddUniformAVX512(SB), NOSPLIT, $0-112
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS lFastRise+48(FP), Z0
+	VBROADCASTSS bFastRise+56(FP), Z2
+	VBROADCASTSS cFastRise+52(FP), Z3
+	VBROADCASTSS lFastDecay+60(FP), Z4
+	VBROADCASTSS bFastDecay+68(FP), Z5
+	VBROADCASTSS cFastDecay+64(FP), Z6
+	VBROADCASTSS lSlowRise+72(FP), Z7
+	VBROADCASTSS bSlowRise+80(FP), Z8
+	VBROADCASTSS cSlowRise+76(FP), Z9
+	VBROADCASTSS lSlowDecay+84(FP), Z10
+	VBROADCASTSS bSlowDecay+92(FP), Z11
+	VBROADCASTSS cSlowDecay+88(FP), Z12
+	VBROADCASTSS alpha+96(FP), Z13
+	VBROADCASTSS alpha1+100(FP), Z14
+	MOVQ         fastRise+0(FP), AX
+	MOVQ         fastDecay+8(FP), CX
+	MOVQ         slowRise+16(FP), DX
+	MOVQ         slowDecay+24(FP), BX
+	MOVQ         x+32(FP), SI
+	MOVQ         out+40(FP), DI
+	MOVQ         blocks+104(FP), R8
+	TESTQ        R8, R8
+	JZ           RFSTracerDrainAddUniformAVX512_done
+
+RFSTracerDrainAddUniformAVX512_block:
+	VMOVUPS   (SI), Z15
+	VMOVUPS   (AX), Z16
+	VSUBPS    Z16, Z2, Z17
+	VMULPS    Z17, Z0, Z17
+	VADDPS    Z17, Z16, Z16
+	VMULPS    Z15, Z3, Z17
+	VADDPS    Z17, Z16, Z16
+	VMOVUPS   Z16, (AX)
+	VMOVUPS   (CX), Z17
+	VSUBPS    Z17, Z5, Z18
+	VMULPS    Z18, Z4, Z18
+	VADDPS    Z18, Z17, Z17
+	VMULPS    Z15, Z6, Z18
+	VADDPS    Z18, Z17, Z17
+	VMOVUPS   Z17, (CX)
+	VSUBPS    Z16, Z17, Z16
+	VMOVUPS   (DX), Z17
+	VSUBPS    Z17, Z8, Z18
+	VMULPS    Z18, Z7, Z18
+	VADDPS    Z18, Z17, Z17
+	VMULPS    Z15, Z9, Z18
+	VADDPS    Z18, Z17, Z17
+	VMOVUPS   Z17, (DX)
+	VMOVUPS   (BX), Z18
+	VSUBPS    Z18, Z11, Z19
+	VMULPS    Z19, Z10, Z19
+	VADDPS    Z19, Z18, Z18
+	VMULPS    Z15, Z12, Z19
+	VADDPS    Z19, Z18, Z18
+	VMOVUPS   Z18, (BX)
+	VSUBPS    Z17, Z18, Z17
+	VMULPS    Z16, Z13, Z16
+	VMULPS    Z17, Z14, Z17
+	VADDPS    Z17, Z16, Z16
+	VMOVUPS   (DI), Z17
+	VADDPS    Z16, Z17, Z16
+	VMOVUPS   Z16, (DI)
+	VPTESTMD  Z15, Z15, K1
+	VMOVDQU32 Z1, K1, (SI)
+	VMOVUPS   64(SI), Z15
+	VMOVUPS   64(AX), Z16
+	VSUBPS    Z16, Z2, Z17
+	VMULPS    Z17, Z0, Z17
+	VADDPS    Z17, Z16, Z16
+	VMULPS    Z15, Z3, Z17
+	VADDPS    Z17, Z16, Z16
+	VMOVUPS   Z16, 64(AX)
+	VMOVUPS   64(CX), Z17
+	VSUBPS    Z17, Z5, Z18
+	VMULPS    Z18, Z4, Z18
+	VADDPS    Z18, Z17, Z17
+	VMULPS    Z15, Z6, Z18
+	VADDPS    Z18, Z17, Z17
+	VMOVUPS   Z17, 64(CX)
+	VSUBPS    Z16, Z17, Z16
+	VMOVUPS   64(DX), Z17
+	VSUBPS    Z17, Z8, Z18
+	VMULPS    Z18, Z7, Z18
+	VADDPS    Z18, Z17, Z17
+	VMULPS    Z15, Z9, Z18
+	VADDPS    Z18, Z17, Z17
+	VMOVUPS   Z17, 64(DX)
+	VMOVUPS   64(BX), Z18
+	VSUBPS    Z18, Z11, Z19
+	VMULPS    Z19, Z10, Z19
+	VADDPS    Z19, Z18, Z18
+	VMULPS    Z15, Z12, Z19
+	VADDPS    Z19, Z18, Z18
+	VMOVUPS   Z18, 64(BX)
+	VSUBPS    Z17, Z18, Z17
+	VMULPS    Z16, Z13, Z16
+	VMULPS    Z17, Z14, Z17
+	VADDPS    Z17, Z16, Z16
+	VMOVUPS   64(DI), Z17
+	VADDPS    Z16, Z17, Z16
+	VMOVUPS   Z16, 64(DI)
+	VPTESTMD  Z15, Z15, K1
+	VMOVDQU32 Z1, K1, 64(SI)
+	VMOVUPS   128(SI), Z15
+	VMOVUPS   128(AX), Z16
+	VSUBPS    Z16, Z2, Z17
+	VMULPS    Z17, Z0, Z17
+	VADDPS    Z17, Z16, Z16
+	VMULPS    Z15, Z3, Z17
+	VADDPS    Z17, Z16, Z16
+	VMOVUPS   Z16, 128(AX)
+	VMOVUPS   128(CX), Z17
+	VSUBPS    Z17, Z5, Z18
+	VMULPS    Z18, Z4, Z18
+	VADDPS    Z18, Z17, Z17
+	VMULPS    Z15, Z6, Z18
+	VADDPS    Z18, Z17, Z17
+	VMOVUPS   Z17, 128(CX)
+	VSUBPS    Z16, Z17, Z16
+	VMOVUPS   128(DX), Z17
+	VSUBPS    Z17, Z8, Z18
+	VMULPS    Z18, Z7, Z18
+	VADDPS    Z18, Z17, Z17
+	VMULPS    Z15, Z9, Z18
+	VADDPS    Z18, Z17, Z17
+	VMOVUPS   Z17, 128(DX)
+	VMOVUPS   128(BX), Z18
+	VSUBPS    Z18, Z11, Z19
+	VMULPS    Z19, Z10, Z19
+	VADDPS    Z19, Z18, Z18
+	VMULPS    Z15, Z12, Z19
+	VADDPS    Z19, Z18, Z18
+	VMOVUPS   Z18, 128(BX)
+	VSUBPS    Z17, Z18, Z17
+	VMULPS    Z16, Z13, Z16
+	VMULPS    Z17, Z14, Z17
+	VADDPS    Z17, Z16, Z16
+	VMOVUPS   128(DI), Z17
+	VADDPS    Z16, Z17, Z16
+	VMOVUPS   Z16, 128(DI)
+	VPTESTMD  Z15, Z15, K1
+	VMOVDQU32 Z1, K1, 128(SI)
+	VMOVUPS   192(SI), Z15
+	VMOVUPS   192(AX), Z16
+	VSUBPS    Z16, Z2, Z17
+	VMULPS    Z17, Z0, Z17
+	VADDPS    Z17, Z16, Z16
+	VMULPS    Z15, Z3, Z17
+	VADDPS    Z17, Z16, Z16
+	VMOVUPS   Z16, 192(AX)
+	VMOVUPS   192(CX), Z17
+	VSUBPS    Z17, Z5, Z18
+	VMULPS    Z18, Z4, Z18
+	VADDPS    Z18, Z17, Z17
+	VMULPS    Z15, Z6, Z18
+	VADDPS    Z18, Z17, Z17
+	VMOVUPS   Z17, 192(CX)
+	VSUBPS    Z16, Z17, Z16
+	VMOVUPS   192(DX), Z17
+	VSUBPS    Z17, Z8, Z18
+	VMULPS    Z18, Z7, Z18
+	VADDPS    Z18, Z17, Z17
+	VMULPS    Z15, Z9, Z18
+	VADDPS    Z18, Z17, Z17
+	VMOVUPS   Z17, 192(DX)
+	VMOVUPS   192(BX), Z18
+	VSUBPS    Z18, Z11, Z19
+	VMULPS    Z19, Z10, Z19
+	VADDPS    Z19, Z18, Z18
+	VMULPS    Z15, Z12, Z19
+	VADDPS    Z19, Z18, Z18
+	VMOVUPS   Z18, 192(BX)
+	VSUBPS    Z17, Z18, Z17
+	VMULPS    Z16, Z13, Z16
+	VMULPS    Z17, Z14, Z17
+	VADDPS    Z17, Z16, Z16
+	VMOVUPS   192(DI), Z17
+	VADDPS    Z16, Z17, Z16
+	VMOVUPS   Z16, 192(DI)
+	VPTESTMD  Z15, Z15, K1
+	VMOVDQU32 Z1, K1, 192(SI)
+	ADDQ      $0x00000100, AX
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	ADDQ      $0x00000100, SI
+	ADDQ      $0x00000100, DI
+	DECQ      R8
+	JNZ       RFSTracerDrainAddUniformAVX512_block
+
+RFSTracerDrainAddUniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func rFSTracerDrainAddUniformAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
+// Requires: AVX, AVX2
+TEXT ·rFSTracerDrainAddUniformAVX2(SB), NOSPLIT, $0-112
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS lFastRise+48(FP), Y0
+	VBROADCASTSS bFastRise+56(FP), Y1
+	VBROADCASTSS cFastRise+52(FP), Y2
+	VBROADCASTSS lFastDecay+60(FP), Y3
+	VBROADCASTSS bFastDecay+68(FP), Y4
+	VBROADCASTSS cFastDecay+64(FP), Y5
+	VBROADCASTSS lSlowRise+72(FP), Y6
+	MOVQ         fastRise+0(FP), AX
+	MOVQ         fastDecay+8(FP), CX
+	MOVQ         slowRise+16(FP), DX
+	MOVQ         slowDecay+24(FP), BX
+	MOVQ         x+32(FP), SI
+	MOVQ         out+40(FP), DI
+	MOVQ         blocks+104(FP), R8
+	TESTQ        R8, R8
+	JZ           RFSTracerDrainAddUniformAVX2_done
+
+RFSTracerDrainAddUniformAVX2_block:
+	VMOVUPS      (SI), Y7
+	VMOVUPS      (AX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y0, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VMOVUPS      Y8, (AX)
+	VMOVUPS      (CX), Y9
+	VSUBPS       Y9, Y4, Y10
+	VMULPS       Y10, Y3, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y5, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, (CX)
+	VSUBPS       Y8, Y9, Y8
+	VMOVUPS      (DX), Y9
+	VBROADCASTSS bSlowRise+80(FP), Y10
+	VSUBPS       Y9, Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VBROADCASTSS cSlowRise+76(FP), Y10
+	VMULPS       Y7, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, (DX)
+	VMOVUPS      (BX), Y10
+	VBROADCASTSS lSlowDecay+84(FP), Y11
+	VBROADCASTSS bSlowDecay+92(FP), Y12
+	VSUBPS       Y10, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VBROADCASTSS cSlowDecay+88(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VADDPS       Y7, Y10, Y7
+	VMOVUPS      Y7, (BX)
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS alpha+96(FP), Y9
+	VMULPS       Y8, Y9, Y8
+	VBROADCASTSS alpha1+100(FP), Y9
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      (DI), Y8
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, (DI)
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y7, (SI)
+	VMOVUPS      32(SI), Y7
+	VMOVUPS      32(AX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y0, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 32(AX)
+	VMOVUPS      32(CX), Y9
+	VSUBPS       Y9, Y4, Y10
+	VMULPS       Y10, Y3, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y5, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 32(CX)
+	VSUBPS       Y8, Y9, Y8
+	VMOVUPS      32(DX), Y9
+	VBROADCASTSS bSlowRise+80(FP), Y10
+	VSUBPS       Y9, Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VBROADCASTSS cSlowRise+76(FP), Y10
+	VMULPS       Y7, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 32(DX)
+	VMOVUPS      32(BX), Y10
+	VBROADCASTSS lSlowDecay+84(FP), Y11
+	VBROADCASTSS bSlowDecay+92(FP), Y12
+	VSUBPS       Y10, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VBROADCASTSS cSlowDecay+88(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VADDPS       Y7, Y10, Y7
+	VMOVUPS      Y7, 32(BX)
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS alpha+96(FP), Y9
+	VMULPS       Y8, Y9, Y8
+	VBROADCASTSS alpha1+100(FP), Y9
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      32(DI), Y8
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 32(DI)
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y7, 32(SI)
+	VMOVUPS      64(SI), Y7
+	VMOVUPS      64(AX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y0, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 64(AX)
+	VMOVUPS      64(CX), Y9
+	VSUBPS       Y9, Y4, Y10
+	VMULPS       Y10, Y3, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y5, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 64(CX)
+	VSUBPS       Y8, Y9, Y8
+	VMOVUPS      64(DX), Y9
+	VBROADCASTSS bSlowRise+80(FP), Y10
+	VSUBPS       Y9, Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VBROADCASTSS cSlowRise+76(FP), Y10
+	VMULPS       Y7, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 64(DX)
+	VMOVUPS      64(BX), Y10
+	VBROADCASTSS lSlowDecay+84(FP), Y11
+	VBROADCASTSS bSlowDecay+92(FP), Y12
+	VSUBPS       Y10, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VBROADCASTSS cSlowDecay+88(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VADDPS       Y7, Y10, Y7
+	VMOVUPS      Y7, 64(BX)
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS alpha+96(FP), Y9
+	VMULPS       Y8, Y9, Y8
+	VBROADCASTSS alpha1+100(FP), Y9
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      64(DI), Y8
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 64(DI)
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y7, 64(SI)
+	VMOVUPS      96(SI), Y7
+	VMOVUPS      96(AX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y0, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 96(AX)
+	VMOVUPS      96(CX), Y9
+	VSUBPS       Y9, Y4, Y10
+	VMULPS       Y10, Y3, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y5, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 96(CX)
+	VSUBPS       Y8, Y9, Y8
+	VMOVUPS      96(DX), Y9
+	VBROADCASTSS bSlowRise+80(FP), Y10
+	VSUBPS       Y9, Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VBROADCASTSS cSlowRise+76(FP), Y10
+	VMULPS       Y7, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 96(DX)
+	VMOVUPS      96(BX), Y10
+	VBROADCASTSS lSlowDecay+84(FP), Y11
+	VBROADCASTSS bSlowDecay+92(FP), Y12
+	VSUBPS       Y10, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VBROADCASTSS cSlowDecay+88(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VADDPS       Y7, Y10, Y7
+	VMOVUPS      Y7, 96(BX)
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS alpha+96(FP), Y9
+	VMULPS       Y8, Y9, Y8
+	VBROADCASTSS alpha1+100(FP), Y9
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      96(DI), Y8
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 96(DI)
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y7, 96(SI)
+	VMOVUPS      128(SI), Y7
+	VMOVUPS      128(AX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y0, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 128(AX)
+	VMOVUPS      128(CX), Y9
+	VSUBPS       Y9, Y4, Y10
+	VMULPS       Y10, Y3, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y5, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 128(CX)
+	VSUBPS       Y8, Y9, Y8
+	VMOVUPS      128(DX), Y9
+	VBROADCASTSS bSlowRise+80(FP), Y10
+	VSUBPS       Y9, Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VBROADCASTSS cSlowRise+76(FP), Y10
+	VMULPS       Y7, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 128(DX)
+	VMOVUPS      128(BX), Y10
+	VBROADCASTSS lSlowDecay+84(FP), Y11
+	VBROADCASTSS bSlowDecay+92(FP), Y12
+	VSUBPS       Y10, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VBROADCASTSS cSlowDecay+88(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VADDPS       Y7, Y10, Y7
+	VMOVUPS      Y7, 128(BX)
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS alpha+96(FP), Y9
+	VMULPS       Y8, Y9, Y8
+	VBROADCASTSS alpha1+100(FP), Y9
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      128(DI), Y8
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 128(DI)
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y7, 128(SI)
+	VMOVUPS      160(SI), Y7
+	VMOVUPS      160(AX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y0, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 160(AX)
+	VMOVUPS      160(CX), Y9
+	VSUBPS       Y9, Y4, Y10
+	VMULPS       Y10, Y3, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y5, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 160(CX)
+	VSUBPS       Y8, Y9, Y8
+	VMOVUPS      160(DX), Y9
+	VBROADCASTSS bSlowRise+80(FP), Y10
+	VSUBPS       Y9, Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VBROADCASTSS cSlowRise+76(FP), Y10
+	VMULPS       Y7, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 160(DX)
+	VMOVUPS      160(BX), Y10
+	VBROADCASTSS lSlowDecay+84(FP), Y11
+	VBROADCASTSS bSlowDecay+92(FP), Y12
+	VSUBPS       Y10, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VBROADCASTSS cSlowDecay+88(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VADDPS       Y7, Y10, Y7
+	VMOVUPS      Y7, 160(BX)
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS alpha+96(FP), Y9
+	VMULPS       Y8, Y9, Y8
+	VBROADCASTSS alpha1+100(FP), Y9
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      160(DI), Y8
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 160(DI)
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y7, 160(SI)
+	VMOVUPS      192(SI), Y7
+	VMOVUPS      192(AX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y0, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 192(AX)
+	VMOVUPS      192(CX), Y9
+	VSUBPS       Y9, Y4, Y10
+	VMULPS       Y10, Y3, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y5, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 192(CX)
+	VSUBPS       Y8, Y9, Y8
+	VMOVUPS      192(DX), Y9
+	VBROADCASTSS bSlowRise+80(FP), Y10
+	VSUBPS       Y9, Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VBROADCASTSS cSlowRise+76(FP), Y10
+	VMULPS       Y7, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 192(DX)
+	VMOVUPS      192(BX), Y10
+	VBROADCASTSS lSlowDecay+84(FP), Y11
+	VBROADCASTSS bSlowDecay+92(FP), Y12
+	VSUBPS       Y10, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VBROADCASTSS cSlowDecay+88(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VADDPS       Y7, Y10, Y7
+	VMOVUPS      Y7, 192(BX)
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS alpha+96(FP), Y9
+	VMULPS       Y8, Y9, Y8
+	VBROADCASTSS alpha1+100(FP), Y9
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      192(DI), Y8
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 192(DI)
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y7, 192(SI)
+	VMOVUPS      224(SI), Y7
+	VMOVUPS      224(AX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y0, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y2, Y9
+	VADDPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 224(AX)
+	VMOVUPS      224(CX), Y9
+	VSUBPS       Y9, Y4, Y10
+	VMULPS       Y10, Y3, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y5, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 224(CX)
+	VSUBPS       Y8, Y9, Y8
+	VMOVUPS      224(DX), Y9
+	VBROADCASTSS bSlowRise+80(FP), Y10
+	VSUBPS       Y9, Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VBROADCASTSS cSlowRise+76(FP), Y10
+	VMULPS       Y7, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 224(DX)
+	VMOVUPS      224(BX), Y10
+	VBROADCASTSS lSlowDecay+84(FP), Y11
+	VBROADCASTSS bSlowDecay+92(FP), Y12
+	VSUBPS       Y10, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VBROADCASTSS cSlowDecay+88(FP), Y11
+	VMULPS       Y7, Y11, Y7
+	VADDPS       Y7, Y10, Y7
+	VMOVUPS      Y7, 224(BX)
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS alpha+96(FP), Y9
+	VMULPS       Y8, Y9, Y8
+	VBROADCASTSS alpha1+100(FP), Y9
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      224(DI), Y8
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 224(DI)
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y7, 224(SI)
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	DECQ         R8
+	JNZ          RFSTracerDrainAddUniformAVX2_block
+
+RFSTracerDrainAddUniformAVX2_done:
+	VZEROUPPER
+	RET
+
+// func doubleTracerAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·doubleTracerAVX512(SB), NOSPLIT, $0-136
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     t1+0(FP), AX
+	MOVQ     t2+8(FP), CX
+	MOVQ     x+16(FP), DX
+	MOVQ     out+24(FP), BX
+	MOVQ     lT1+32(FP), SI
+	MOVQ     cT1+40(FP), DI
+	MOVQ     bT1+48(FP), R8
+	MOVQ     lT2+56(FP), R9
+	MOVQ     cT2+64(FP), R10
+	MOVQ     bT2+72(FP), R11
+	MOVQ     blocks+128(FP), R12
+	TESTQ    R12, R12
+	JZ       DoubleTracerAVX512_done
+
+DoubleTracerAVX512_block:
+	VMOVUPS (DX), Z0
+	VMOVUPS (AX), Z1
+	VMOVUPS (SI), Z2
+	VMOVUPS (R8), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS (DI), Z2
+	VMULPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, (AX)
+	VMOVUPS (CX), Z1
+	VMOVUPS (R9), Z2
+	VMOVUPS (R11), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS (R10), Z2
+	VMULPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, (CX)
+	VMOVUPS Z0, (BX)
+	VMOVUPS 64(DX), Z0
+	VMOVUPS 64(AX), Z1
+	VMOVUPS 64(SI), Z2
+	VMOVUPS 64(R8), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS 64(DI), Z2
+	VMULPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, 64(AX)
+	VMOVUPS 64(CX), Z1
+	VMOVUPS 64(R9), Z2
+	VMOVUPS 64(R11), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS 64(R10), Z2
+	VMULPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, 64(CX)
+	VMOVUPS Z0, 64(BX)
+	VMOVUPS 128(DX), Z0
+	VMOVUPS 128(AX), Z1
+	VMOVUPS 128(SI), Z2
+	VMOVUPS 128(R8), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS 128(DI), Z2
+	VMULPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, 128(AX)
+	VMOVUPS 128(CX), Z1
+	VMOVUPS 128(R9), Z2
+	VMOVUPS 128(R11), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS 128(R10), Z2
+	VMULPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, 128(CX)
+	VMOVUPS Z0, 128(BX)
+	VMOVUPS 192(DX), Z0
+	VMOVUPS 192(AX), Z1
+	VMOVUPS 192(SI), Z2
+	VMOVUPS 192(R8), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS 192(DI), Z2
+	VMULPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, 192(AX)
+	VMOVUPS 192(CX), Z1
+	VMOVUPS 192(R9), Z2
+	VMOVUPS 192(R11), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS 192(R10), Z2
+	VMULPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, 192(CX)
+	VMOVUPS Z0, 192(BX)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	ADDQ    lT1Stride+80(FP), SI
+	ADDQ    cT1Stride+88(FP), DI
+	ADDQ    bT1Stride+96(FP), R8
+	ADDQ    lT2Stride+104(FP), R9
+	ADDQ    cT2Stride+112(FP), R10
+	ADDQ    bT2Stride+120(FP), R11
+	DECQ    R12
+	JNZ     DoubleTracerAVX512_block
+
+DoubleTracerAVX512_done:
+	VZEROUPPER
+	RET
+
+// func doubleTracerAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
+// Requires: AVX, AVX2
+TEXT ·doubleTracerAVX2(SB), NOSPLIT, $0-136
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLD   $0x10, Y0, Y0
+	MOVQ     t1+0(FP), AX
+	MOVQ     t2+8(FP), CX
+	MOVQ     x+16(FP), DX
+	MOVQ     out+24(FP), BX
+	MOVQ     lT1+32(FP), SI
+	MOVQ     cT1+40(FP), DI
+	MOVQ     bT1+48(FP), R8
+	MOVQ     lT2+56(FP), R9
+	MOVQ     cT2+64(FP), R10
+	MOVQ     bT2+72(FP), R11
+	MOVQ     blocks+128(FP), R12
+	TESTQ    R12, R12
+	JZ       DoubleTracerAVX2_done
+
+DoubleTracerAVX2_block:
+	VMOVUPS (DX), Y0
+	VMOVUPS (AX), Y1
+	VMOVUPS (SI), Y2
+	VMOVUPS (R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS (DI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, (AX)
+	VMOVUPS (CX), Y1
+	VMOVUPS (R9), Y2
+	VMOVUPS (R11), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS (R10), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, (CX)
+	VMOVUPS Y0, (BX)
+	VMOVUPS 32(DX), Y0
+	VMOVUPS 32(AX), Y1
+	VMOVUPS 32(SI), Y2
+	VMOVUPS 32(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 32(DI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 32(AX)
+	VMOVUPS 32(CX), Y1
+	VMOVUPS 32(R9), Y2
+	VMOVUPS 32(R11), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 32(R10), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 32(CX)
+	VMOVUPS Y0, 32(BX)
+	VMOVUPS 64(DX), Y0
+	VMOVUPS 64(AX), Y1
+	VMOVUPS 64(SI), Y2
+	VMOVUPS 64(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 64(DI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 64(AX)
+	VMOVUPS 64(CX), Y1
+	VMOVUPS 64(R9), Y2
+	VMOVUPS 64(R11), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 64(R10), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 64(CX)
+	VMOVUPS Y0, 64(BX)
+	VMOVUPS 96(DX), Y0
+	VMOVUPS 96(AX), Y1
+	VMOVUPS 96(SI), Y2
+	VMOVUPS 96(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 96(DI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 96(AX)
+	VMOVUPS 96(CX), Y1
+	VMOVUPS 96(R9), Y2
+	VMOVUPS 96(R11), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 96(R10), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 96(CX)
+	VMOVUPS Y0, 96(BX)
+	VMOVUPS 128(DX), Y0
+	VMOVUPS 128(AX), Y1
+	VMOVUPS 128(SI), Y2
+	VMOVUPS 128(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 128(DI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 128(AX)
+	VMOVUPS 128(CX), Y1
+	VMOVUPS 128(R9), Y2
+	VMOVUPS 128(R11), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 128(R10), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 128(CX)
+	VMOVUPS Y0, 128(BX)
+	VMOVUPS 160(DX), Y0
+	VMOVUPS 160(AX), Y1
+	VMOVUPS 160(SI), Y2
+	VMOVUPS 160(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 160(DI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 160(AX)
+	VMOVUPS 160(CX), Y1
+	VMOVUPS 160(R9), Y2
+	VMOVUPS 160(R11), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 160(R10), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 160(CX)
+	VMOVUPS Y0, 160(BX)
+	VMOVUPS 192(DX), Y0
+	VMOVUPS 192(AX), Y1
+	VMOVUPS 192(SI), Y2
+	VMOVUPS 192(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 192(DI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 192(AX)
+	VMOVUPS 192(CX), Y1
+	VMOVUPS 192(R9), Y2
+	VMOVUPS 192(R11), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 192(R10), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 192(CX)
+	VMOVUPS Y0, 192(BX)
+	VMOVUPS 224(DX), Y0
+	VMOVUPS 224(AX), Y1
+	VMOVUPS 224(SI), Y2
+	VMOVUPS 224(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 224(DI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 224(AX)
+	VMOVUPS 224(CX), Y1
+	VMOVUPS 224(R9), Y2
+	VMOVUPS 224(R11), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 224(R10), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 224(CX)
+	VMOVUPS Y0, 224(BX)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	ADDQ    lT1Stride+80(FP), SI
+	ADDQ    cT1Stride+88(FP), DI
+	ADDQ    bT1Stride+96(FP), R8
+	ADDQ    lT2Stride+104(FP), R9
+	ADDQ    cT2Stride+112(FP), R10
+	ADDQ    bT2Stride+120(FP), R11
+	DECQ    R12
+	JNZ     DoubleTracerAVX2_block
+
+DoubleTracerAVX2_done:
+	VZEROUPPER
+	RET
+
+// func doubleTracerUniformAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·doubleTracerUniformAVX512(SB), NOSPLIT, $0-64
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS lT1+32(FP), Z0
+	VBROADCASTSS bT1+40(FP), Z1
+	VBROADCASTSS cT1+36(FP), Z2
+	VBROADCASTSS lT2+44(FP), Z3
+	VBROADCASTSS bT2+52(FP), Z4
+	VBROADCASTSS cT2+48(FP), Z5
+	MOVQ         t1+0(FP), AX
+	MOVQ         t2+8(FP), CX
+	MOVQ         x+16(FP), DX
+	MOVQ         out+24(FP), BX
+	MOVQ         blocks+56(FP), SI
+	TESTQ        SI, SI
+	JZ           DoubleTracerUniformAVX512_done
+
+DoubleTracerUniformAVX512_block:
+	VMOVUPS (DX), Z6
+	VMOVUPS (AX), Z7
+	VSUBPS  Z7, Z1, Z8
+	VMULPS  Z8, Z0, Z8
+	VADDPS  Z8, Z7, Z7
+	VMULPS  Z6, Z2, Z6
+	VADDPS  Z6, Z7, Z6
+	VMOVUPS Z6, (AX)
+	VMOVUPS (CX), Z7
+	VSUBPS  Z7, Z4, Z8
+	VMULPS  Z8, Z3, Z8
+	VADDPS  Z8, Z7, Z7
+	VMULPS  Z6, Z5, Z6
+	VADDPS  Z6, Z7, Z6
+	VMOVUPS Z6, (CX)
+	VMOVUPS Z6, (BX)
+	VMOVUPS 64(DX), Z6
+	VMOVUPS 64(AX), Z7
+	VSUBPS  Z7, Z1, Z8
+	VMULPS  Z8, Z0, Z8
+	VADDPS  Z8, Z7, Z7
+	VMULPS  Z6, Z2, Z6
+	VADDPS  Z6, Z7, Z6
+	VMOVUPS Z6, 64(AX)
+	VMOVUPS 64(CX), Z7
+	VSUBPS  Z7, Z4, Z8
+	VMULPS  Z8, Z3, Z8
+	VADDPS  Z8, Z7, Z7
+	VMULPS  Z6, Z5, Z6
+	VADDPS  Z6, Z7, Z6
+	VMOVUPS Z6, 64(CX)
+	VMOVUPS Z6, 64(BX)
+	VMOVUPS 128(DX), Z6
+	VMOVUPS 128(AX), Z7
+	VSUBPS  Z7, Z1, Z8
+	VMULPS  Z8, Z0, Z8
+	VADDPS  Z8, Z7, Z7
+	VMULPS  Z6, Z2, Z6
+	VADDPS  Z6, Z7, Z6
+	VMOVUPS Z6, 128(AX)
+	VMOVUPS 128(CX), Z7
+	VSUBPS  Z7, Z4, Z8
+	VMULPS  Z8, Z3, Z8
+	VADDPS  Z8, Z7, Z7
+	VMULPS  Z6, Z5, Z6
+	VADDPS  Z6, Z7, Z6
+	VMOVUPS Z6, 128(CX)
+	VMOVUPS Z6, 128(BX)
+	VMOVUPS 192(DX), Z6
+	VMOVUPS 192(AX), Z7
+	VSUBPS  Z7, Z1, Z8
+	VMULPS  Z8, Z0, Z8
+	VADDPS  Z8, Z7, Z7
+	VMULPS  Z6, Z2, Z6
+	VADDPS  Z6, Z7, Z6
+	VMOVUPS Z6, 192(AX)
+	VMOVUPS 192(CX), Z7
+	VSUBPS  Z7, Z4, Z8
+	VMULPS  Z8, Z3, Z8
+	VADDPS  Z8, Z7, Z7
+	VMULPS  Z6, Z5, Z6
+	VADDPS  Z6, Z7, Z6
+	VMOVUPS Z6, 192(CX)
+	VMOVUPS Z6, 192(BX)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	DECQ    SI
+	JNZ     DoubleTracerUniformAVX512_block
+
+DoubleTracerUniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func doubleTracerUniformAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
+// Requires: AVX, AVX2
+TEXT ·doubleTracerUniformAVX2(SB), NOSPLIT, $0-64
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS lT1+32(FP), Y0
+	VBROADCASTSS bT1+40(FP), Y1
+	VBROADCASTSS cT1+36(FP), Y2
+	VBROADCASTSS lT2+44(FP), Y3
+	VBROADCASTSS bT2+52(FP), Y4
+	VBROADCASTSS cT2+48(FP), Y5
+	MOVQ         t1+0(FP), AX
+	MOVQ         t2+8(FP), CX
+	MOVQ         x+16(FP), DX
+	MOVQ         out+24(FP), BX
+	MOVQ         blocks+56(FP), SI
+	TESTQ        SI, SI
+	JZ           DoubleTracerUniformAVX2_done
+
+DoubleTracerUniformAVX2_block:
+	VMOVUPS (DX), Y6
+	VMOVUPS (AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, (AX)
+	VMOVUPS (CX), Y7
+	VSUBPS  Y7, Y4, Y8
+	VMULPS  Y8, Y3, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, (CX)
+	VMOVUPS Y6, (BX)
+	VMOVUPS 32(DX), Y6
+	VMOVUPS 32(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 32(AX)
+	VMOVUPS 32(CX), Y7
+	VSUBPS  Y7, Y4, Y8
+	VMULPS  Y8, Y3, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 32(CX)
+	VMOVUPS Y6, 32(BX)
+	VMOVUPS 64(DX), Y6
+	VMOVUPS 64(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 64(AX)
+	VMOVUPS 64(CX), Y7
+	VSUBPS  Y7, Y4, Y8
+	VMULPS  Y8, Y3, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 64(CX)
+	VMOVUPS Y6, 64(BX)
+	VMOVUPS 96(DX), Y6
+	VMOVUPS 96(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 96(AX)
+	VMOVUPS 96(CX), Y7
+	VSUBPS  Y7, Y4, Y8
+	VMULPS  Y8, Y3, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 96(CX)
+	VMOVUPS Y6, 96(BX)
+	VMOVUPS 128(DX), Y6
+	VMOVUPS 128(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 128(AX)
+	VMOVUPS 128(CX), Y7
+	VSUBPS  Y7, Y4, Y8
+	VMULPS  Y8, Y3, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 128(CX)
+	VMOVUPS Y6, 128(BX)
+	VMOVUPS 160(DX), Y6
+	VMOVUPS 160(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 160(AX)
+	VMOVUPS 160(CX), Y7
+	VSUBPS  Y7, Y4, Y8
+	VMULPS  Y8, Y3, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 160(CX)
+	VMOVUPS Y6, 160(BX)
+	VMOVUPS 192(DX), Y6
+	VMOVUPS 192(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 192(AX)
+	VMOVUPS 192(CX), Y7
+	VSUBPS  Y7, Y4, Y8
+	VMULPS  Y8, Y3, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 192(CX)
+	VMOVUPS Y6, 192(BX)
+	VMOVUPS 224(DX), Y6
+	VMOVUPS 224(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 224(AX)
+	VMOVUPS 224(CX), Y7
+	VSUBPS  Y7, Y4, Y8
+	VMULPS  Y8, Y3, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 224(CX)
+	VMOVUPS Y6, 224(BX)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	DECQ    SI
+	JNZ     DoubleTracerUniformAVX2_block
+
+DoubleTracerUniformAVX2_done:
+	VZEROUPPER
+	RET
+
+// func doubleTracerAddAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·doubleTracerAddAVX512(SB), NOSPLIT, $0-136
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     t1+0(FP), AX
+	MOVQ     t2+8(FP), CX
+	MOVQ     x+16(FP), DX
+	MOVQ     out+24(FP), BX
+	MOVQ     lT1+32(FP), SI
+	MOVQ     cT1+40(FP), DI
+	MOVQ     bT1+48(FP), R8
+	MOVQ     lT2+56(FP), R9
+	MOVQ     cT2+64(FP), R10
+	MOVQ     bT2+72(FP), R11
+	MOVQ     blocks+128(FP), R12
+	TESTQ    R12, R12
+	JZ       DoubleTracerAddAVX512_done
+
+DoubleTracerAddAVX512_block:
+	VMOVUPS (DX), Z0
+	VMOVUPS (AX), Z1
+	VMOVUPS (SI), Z2
+	VMOVUPS (R8), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS (DI), Z2
+	VMULPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, (AX)
+	VMOVUPS (CX), Z1
+	VMOVUPS (R9), Z2
+	VMOVUPS (R11), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS (R10), Z2
+	VMULPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, (CX)
+	VMOVUPS (BX), Z1
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, (BX)
+	VMOVUPS 64(DX), Z0
+	VMOVUPS 64(AX), Z1
+	VMOVUPS 64(SI), Z2
+	VMOVUPS 64(R8), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS 64(DI), Z2
+	VMULPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, 64(AX)
+	VMOVUPS 64(CX), Z1
+	VMOVUPS 64(R9), Z2
+	VMOVUPS 64(R11), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS 64(R10), Z2
+	VMULPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, 64(CX)
+	VMOVUPS 64(BX), Z1
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, 64(BX)
+	VMOVUPS 128(DX), Z0
+	VMOVUPS 128(AX), Z1
+	VMOVUPS 128(SI), Z2
+	VMOVUPS 128(R8), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS 128(DI), Z2
+	VMULPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, 128(AX)
+	VMOVUPS 128(CX), Z1
+	VMOVUPS 128(R9), Z2
+	VMOVUPS 128(R11), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS 128(R10), Z2
+	VMULPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, 128(CX)
+	VMOVUPS 128(BX), Z1
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, 128(BX)
+	VMOVUPS 192(DX), Z0
+	VMOVUPS 192(AX), Z1
+	VMOVUPS 192(SI), Z2
+	VMOVUPS 192(R8), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS 192(DI), Z2
+	VMULPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, 192(AX)
+	VMOVUPS 192(CX), Z1
+	VMOVUPS 192(R9), Z2
+	VMOVUPS 192(R11), Z3
+	VSUBPS  Z1, Z3, Z3
+	VMULPS  Z3, Z2, Z2
+	VADDPS  Z2, Z1, Z1
+	VMOVUPS 192(R10), Z2
+	VMULPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, 192(CX)
+	VMOVUPS 192(BX), Z1
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, 192(BX)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	ADDQ    lT1Stride+80(FP), SI
+	ADDQ    cT1Stride+88(FP), DI
+	ADDQ    bT1Stride+96(FP), R8
+	ADDQ    lT2Stride+104(FP), R9
+	ADDQ    cT2Stride+112(FP), R10
+	ADDQ    bT2Stride+120(FP), R11
+	DECQ    R12
+	JNZ     DoubleTracerAddAVX512_block
+
+DoubleTracerAddAVX512_done:
+	VZEROUPPER
+	RET
+
+// func doubleTracerAddAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
+// Requires: AVX, AVX2
+TEXT ·doubleTracerAddAVX2(SB), NOSPLIT, $0-136
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLD   $0x10, Y0, Y0
+	MOVQ     t1+0(FP), AX
+	MOVQ     t2+8(FP), CX
+	MOVQ     x+16(FP), DX
+	MOVQ     out+24(FP), BX
+	MOVQ     lT1+32(FP), SI
+	MOVQ     cT1+40(FP), DI
+	MOVQ     bT1+48(FP), R8
+	MOVQ     lT2+56(FP), R9
+	MOVQ     cT2+64(FP), R10
+	MOVQ     bT2+72(FP), R11
+	MOVQ     blocks+128(FP), R12
+	TESTQ    R12, R12
+	JZ       DoubleTracerAddAVX2_done
+
+DoubleTracerAddAVX2_block:
+	VMOVUPS (DX), Y0
+	VMOVUPS (AX), Y1
+	VMOVUPS (SI), Y2
+	VMOVUPS (R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS (DI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, (AX)
+	VMOVUPS (CX), Y1
+	VMOVUPS (R9), Y2
+	VMOVUPS (R11), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS (R10), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, (CX)
+	VMOVUPS (BX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, (BX)
+	VMOVUPS 32(DX), Y0
+	VMOVUPS 32(AX), Y1
+	VMOVUPS 32(SI), Y2
+	VMOVUPS 32(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 32(DI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 32(AX)
+	VMOVUPS 32(CX), Y1
+	VMOVUPS 32(R9), Y2
+	VMOVUPS 32(R11), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 32(R10), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 32(CX)
+	VMOVUPS 32(BX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 32(BX)
+	VMOVUPS 64(DX), Y0
+	VMOVUPS 64(AX), Y1
+	VMOVUPS 64(SI), Y2
+	VMOVUPS 64(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 64(DI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 64(AX)
+	VMOVUPS 64(CX), Y1
+	VMOVUPS 64(R9), Y2
+	VMOVUPS 64(R11), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 64(R10), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 64(CX)
+	VMOVUPS 64(BX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 64(BX)
+	VMOVUPS 96(DX), Y0
+	VMOVUPS 96(AX), Y1
+	VMOVUPS 96(SI), Y2
+	VMOVUPS 96(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 96(DI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 96(AX)
+	VMOVUPS 96(CX), Y1
+	VMOVUPS 96(R9), Y2
+	VMOVUPS 96(R11), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 96(R10), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 96(CX)
+	VMOVUPS 96(BX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 96(BX)
+	VMOVUPS 128(DX), Y0
+	VMOVUPS 128(AX), Y1
+	VMOVUPS 128(SI), Y2
+	VMOVUPS 128(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 128(DI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 128(AX)
+	VMOVUPS 128(CX), Y1
+	VMOVUPS 128(R9), Y2
+	VMOVUPS 128(R11), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 128(R10), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 128(CX)
+	VMOVUPS 128(BX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 128(BX)
+	VMOVUPS 160(DX), Y0
+	VMOVUPS 160(AX), Y1
+	VMOVUPS 160(SI), Y2
+	VMOVUPS 160(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 160(DI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 160(AX)
+	VMOVUPS 160(CX), Y1
+	VMOVUPS 160(R9), Y2
+	VMOVUPS 160(R11), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 160(R10), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 160(CX)
+	VMOVUPS 160(BX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 160(BX)
+	VMOVUPS 192(DX), Y0
+	VMOVUPS 192(AX), Y1
+	VMOVUPS 192(SI), Y2
+	VMOVUPS 192(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 192(DI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 192(AX)
+	VMOVUPS 192(CX), Y1
+	VMOVUPS 192(R9), Y2
+	VMOVUPS 192(R11), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 192(R10), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 192(CX)
+	VMOVUPS 192(BX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 192(BX)
+	VMOVUPS 224(DX), Y0
+	VMOVUPS 224(AX), Y1
+	VMOVUPS 224(SI), Y2
+	VMOVUPS 224(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 224(DI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 224(AX)
+	VMOVUPS 224(CX), Y1
+	VMOVUPS 224(R9), Y2
+	VMOVUPS 224(R11), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 224(R10), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 224(CX)
+	VMOVUPS 224(BX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 224(BX)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	ADDQ    lT1Stride+80(FP), SI
+	ADDQ    cT1Stride+88(FP), DI
+	ADDQ    bT1Stride+96(FP), R8
+	ADDQ    lT2Stride+104(FP), R9
+	ADDQ    cT2Stride+112(FP), R10
+	ADDQ    bT2Stride+120(FP), R11
+	DECQ    R12
+	JNZ     DoubleTracerAddAVX2_block
+
+DoubleTracerAddAVX2_done:
+	VZEROUPPER
+	RET
+
+// func doubleTracerAddUniformAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·doubleTracerAddUniformAVX512(SB), NOSPLIT, $0-64
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS lT1+32(FP), Z0
+	VBROADCASTSS bT1+40(FP), Z1
+	VBROADCASTSS cT1+36(FP), Z2
+	VBROADCASTSS lT2+44(FP), Z3
+	VBROADCASTSS bT2+52(FP), Z4
+	VBROADCASTSS cT2+48(FP), Z5
+	MOVQ         t1+0(FP), AX
+	MOVQ         t2+8(FP), CX
+	MOVQ         x+16(FP), DX
+	MOVQ         out+24(FP), BX
+	MOVQ         blocks+56(FP), SI
+	TESTQ        SI, SI
+	JZ           DoubleTracerAddUniformAVX512_done
+
+DoubleTracerAddUniformAVX512_block:
+	VMOVUPS (DX), Z6
+	VMOVUPS (AX), Z7
+	VSUBPS  Z7, Z1, Z8
+	VMULPS  Z8, Z0, Z8
+	VADDPS  Z8, Z7, Z7
+	VMULPS  Z6, Z2, Z6
+	VADDPS  Z6, Z7, Z6
+	VMOVUPS Z6, (AX)
+	VMOVUPS (CX), Z7
+	VSUBPS  Z7, Z4, Z8
+	VMULPS  Z8, Z3, Z8
+	VADDPS  Z8, Z7, Z7
+	VMULPS  Z6, Z5, Z6
+	VADDPS  Z6, Z7, Z6
+	VMOVUPS Z6, (CX)
+	VMOVUPS (BX), Z7
+	VADDPS  Z6, Z7, Z6
+	VMOVUPS Z6, (BX)
+	VMOVUPS 64(DX), Z6
+	VMOVUPS 64(AX), Z7
+	VSUBPS  Z7, Z1, Z8
+	VMULPS  Z8, Z0, Z8
+	VADDPS  Z8, Z7, Z7
+	VMULPS  Z6, Z2, Z6
+	VADDPS  Z6, Z7, Z6
+	VMOVUPS Z6, 64(AX)
+	VMOVUPS 64(CX), Z7
+	VSUBPS  Z7, Z4, Z8
+	VMULPS  Z8, Z3, Z8
+	VADDPS  Z8, Z7, Z7
+	VMULPS  Z6, Z5, Z6
+	VADDPS  Z6, Z7, Z6
+	VMOVUPS Z6, 64(CX)
+	VMOVUPS 64(BX), Z7
+	VADDPS  Z6, Z7, Z6
+	VMOVUPS Z6, 64(BX)
+	VMOVUPS 128(DX), Z6
+	VMOVUPS 128(AX), Z7
+	VSUBPS  Z7, Z1, Z8
+	VMULPS  Z8, Z0, Z8
+	VADDPS  Z8, Z7, Z7
+	VMULPS  Z6, Z2, Z6
+	VADDPS  Z6, Z7, Z6
+	VMOVUPS Z6, 128(AX)
+	VMOVUPS 128(CX), Z7
+	VSUBPS  Z7, Z4, Z8
+	VMULPS  Z8, Z3, Z8
+	VADDPS  Z8, Z7, Z7
+	VMULPS  Z6, Z5, Z6
+	VADDPS  Z6, Z7, Z6
+	VMOVUPS Z6, 128(CX)
+	VMOVUPS 128(BX), Z7
+	VADDPS  Z6, Z7, Z6
+	VMOVUPS Z6, 128(BX)
+	VMOVUPS 192(DX), Z6
+	VMOVUPS 192(AX), Z7
+	VSUBPS  Z7, Z1, Z8
+	VMULPS  Z8, Z0, Z8
+	VADDPS  Z8, Z7, Z7
+	VMULPS  Z6, Z2, Z6
+	VADDPS  Z6, Z7, Z6
+	VMOVUPS Z6, 192(AX)
+	VMOVUPS 192(CX), Z7
+	VSUBPS  Z7, Z4, Z8
+	VMULPS  Z8, Z3, Z8
+	VADDPS  Z8, Z7, Z7
+	VMULPS  Z6, Z5, Z6
+	VADDPS  Z6, Z7, Z6
+	VMOVUPS Z6, 192(CX)
+	VMOVUPS 192(BX), Z7
+	VADDPS  Z6, Z7, Z6
+	VMOVUPS Z6, 192(BX)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	DECQ    SI
+	JNZ     DoubleTracerAddUniformAVX512_block
+
+DoubleTracerAddUniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func doubleTracerAddUniformAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
+// Requires: AVX, AVX2
+TEXT ·doubleTracerAddUniformAVX2(SB), NOSPLIT, $0-64
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS lT1+32(FP), Y0
+	VBROADCASTSS bT1+40(FP), Y1
+	VBROADCASTSS cT1+36(FP), Y2
+	VBROADCASTSS lT2+44(FP), Y3
+	VBROADCASTSS bT2+52(FP), Y4
+	VBROADCASTSS cT2+48(FP), Y5
+	MOVQ         t1+0(FP), AX
+	MOVQ         t2+8(FP), CX
+	MOVQ         x+16(FP), DX
+	MOVQ         out+24(FP), BX
+	MOVQ         blocks+56(FP), SI
+	TESTQ        SI, SI
+	JZ           DoubleTracerAddUniformAVX2_done
+
+DoubleTracerAddUniformAVX2_block:
+	VMOVUPS (DX), Y6
+	VMOVUPS (AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, (AX)
+	VMOVUPS (CX), Y7
+	VSUBPS  Y7, Y4, Y8
+	VMULPS  Y8, Y3, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, (CX)
+	VMOVUPS (BX), Y7
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, (BX)
+	VMOVUPS 32(DX), Y6
+	VMOVUPS 32(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 32(AX)
+	VMOVUPS 32(CX), Y7
+	VSUBPS  Y7, Y4, Y8
+	VMULPS  Y8, Y3, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 32(CX)
+	VMOVUPS 32(BX), Y7
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 32(BX)
+	VMOVUPS 64(DX), Y6
+	VMOVUPS 64(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 64(AX)
+	VMOVUPS 64(CX), Y7
+	VSUBPS  Y7, Y4, Y8
+	VMULPS  Y8, Y3, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 64(CX)
+	VMOVUPS 64(BX), Y7
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 64(BX)
+	VMOVUPS 96(DX), Y6
+	VMOVUPS 96(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 96(AX)
+	VMOVUPS 96(CX), Y7
+	VSUBPS  Y7, Y4, Y8
+	VMULPS  Y8, Y3, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 96(CX)
+	VMOVUPS 96(BX), Y7
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 96(BX)
+	VMOVUPS 128(DX), Y6
+	VMOVUPS 128(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 128(AX)
+	VMOVUPS 128(CX), Y7
+	VSUBPS  Y7, Y4, Y8
+	VMULPS  Y8, Y3, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 128(CX)
+	VMOVUPS 128(BX), Y7
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 128(BX)
+	VMOVUPS 160(DX), Y6
+	VMOVUPS 160(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 160(AX)
+	VMOVUPS 160(CX), Y7
+	VSUBPS  Y7, Y4, Y8
+	VMULPS  Y8, Y3, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 160(CX)
+	VMOVUPS 160(BX), Y7
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 160(BX)
+	VMOVUPS 192(DX), Y6
+	VMOVUPS 192(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 192(AX)
+	VMOVUPS 192(CX), Y7
+	VSUBPS  Y7, Y4, Y8
+	VMULPS  Y8, Y3, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 192(CX)
+	VMOVUPS 192(BX), Y7
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 192(BX)
+	VMOVUPS 224(DX), Y6
+	VMOVUPS 224(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 224(AX)
+	VMOVUPS 224(CX), Y7
+	VSUBPS  Y7, Y4, Y8
+	VMULPS  Y8, Y3, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 224(CX)
+	VMOVUPS 224(BX), Y7
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 224(BX)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	DECQ    SI
+	JNZ     DoubleTracerAddUniformAVX2_block
+
+DoubleTracerAddUniformAVX2_done:
+	VZEROUPPER
+	RET
+
+// func doubleTracerDrainAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·doubleTracerDrainAVX512(SB), NOSPLIT, $0-136
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     t1+0(FP), AX
+	MOVQ     t2+8(FP), CX
+	MOVQ     x+16(FP), DX
+	MOVQ     out+24(FP), BX
+	MOVQ     lT1+32(FP), SI
+	MOVQ     cT1+40(FP), DI
+	MOVQ     bT1+48(FP), R8
+	MOVQ     lT2+56(FP), R9
+	MOVQ     cT2+64(FP), R10
+	MOVQ     bT2+72(FP), R11
+	MOVQ     blocks+128(FP), R12
+	TESTQ    R12, R12
+	JZ       DoubleTracerDrainAVX512_done
+
+DoubleTracerDrainAVX512_block:
+	VMOVUPS   (DX), Z0
+	VMOVUPS   (AX), Z2
+	VMOVUPS   (SI), Z3
+	VMOVUPS   (R8), Z4
+	VSUBPS    Z2, Z4, Z4
+	VMULPS    Z4, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   (DI), Z3
+	VMULPS    Z0, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, (AX)
+	VMOVUPS   (CX), Z3
+	VMOVUPS   (R9), Z4
+	VMOVUPS   (R11), Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   (R10), Z4
+	VMULPS    Z2, Z4, Z2
+	VADDPS    Z2, Z3, Z2
+	VMOVUPS   Z2, (CX)
+	VMOVUPS   Z2, (BX)
+	VPTESTMD  Z0, Z0, K1
+	VMOVDQU32 Z1, K1, (DX)
+	VMOVUPS   64(DX), Z0
+	VMOVUPS   64(AX), Z2
+	VMOVUPS   64(SI), Z3
+	VMOVUPS   64(R8), Z4
+	VSUBPS    Z2, Z4, Z4
+	VMULPS    Z4, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   64(DI), Z3
+	VMULPS    Z0, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, 64(AX)
+	VMOVUPS   64(CX), Z3
+	VMOVUPS   64(R9), Z4
+	VMOVUPS   64(R11), Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   64(R10), Z4
+	VMULPS    Z2, Z4, Z2
+	VADDPS    Z2, Z3, Z2
+	VMOVUPS   Z2, 64(CX)
+	VMOVUPS   Z2, 64(BX)
+	VPTESTMD  Z0, Z0, K1
+	VMOVDQU32 Z1, K1, 64(DX)
+	VMOVUPS   128(DX), Z0
+	VMOVUPS   128(AX), Z2
+	VMOVUPS   128(SI), Z3
+	VMOVUPS   128(R8), Z4
+	VSUBPS    Z2, Z4, Z4
+	VMULPS    Z4, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   128(DI), Z3
+	VMULPS    Z0, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, 128(AX)
+	VMOVUPS   128(CX), Z3
+	VMOVUPS   128(R9), Z4
+	VMOVUPS   128(R11), Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   128(R10), Z4
+	VMULPS    Z2, Z4, Z2
+	VADDPS    Z2, Z3, Z2
+	VMOVUPS   Z2, 128(CX)
+	VMOVUPS   Z2, 128(BX)
+	VPTESTMD  Z0, Z0, K1
+	VMOVDQU32 Z1, K1, 128(DX)
+	VMOVUPS   192(DX), Z0
+	VMOVUPS   192(AX), Z2
+	VMOVUPS   192(SI), Z3
+	VMOVUPS   192(R8), Z4
+	VSUBPS    Z2, Z4, Z4
+	VMULPS    Z4, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   192(DI), Z3
+	VMULPS    Z0, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, 192(AX)
+	VMOVUPS   192(CX), Z3
+	VMOVUPS   192(R9), Z4
+	VMOVUPS   192(R11), Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   192(R10), Z4
+	VMULPS    Z2, Z4, Z2
+	VADDPS    Z2, Z3, Z2
+	VMOVUPS   Z2, 192(CX)
+	VMOVUPS   Z2, 192(BX)
+	VPTESTMD  Z0, Z0, K1
+	VMOVDQU32 Z1, K1, 192(DX)
+	ADDQ      $0x00000100, AX
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	ADDQ      lT1Stride+80(FP), SI
+	ADDQ      cT1Stride+88(FP), DI
+	ADDQ      bT1Stride+96(FP), R8
+	ADDQ      lT2Stride+104(FP), R9
+	ADDQ      cT2Stride+112(FP), R10
+	ADDQ      bT2Stride+120(FP), R11
+	DECQ      R12
+	JNZ       DoubleTracerDrainAVX512_block
+
+DoubleTracerDrainAVX512_done:
+	VZEROUPPER
+	RET
+
+// func doubleTracerDrainAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
+// Requires: AVX, AVX2
+TEXT ·doubleTracerDrainAVX2(SB), NOSPLIT, $0-136
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLD   $0x10, Y0, Y0
+	MOVQ     t1+0(FP), AX
+	MOVQ     t2+8(FP), CX
+	MOVQ     x+16(FP), DX
+	MOVQ     out+24(FP), BX
+	MOVQ     lT1+32(FP), SI
+	MOVQ     cT1+40(FP), DI
+	MOVQ     bT1+48(FP), R8
+	MOVQ     lT2+56(FP), R9
+	MOVQ     cT2+64(FP), R10
+	MOVQ     bT2+72(FP), R11
+	MOVQ     blocks+128(FP), R12
+	TESTQ    R12, R12
+	JZ       DoubleTracerDrainAVX2_done
+
+DoubleTracerDrainAVX2_block:
+	VMOVUPS (DX), Y0
+	VMOVUPS (AX), Y1
+	VMOVUPS (SI), Y2
+	VMOVUPS (R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS (DI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, (AX)
+	VMOVUPS (CX), Y1
+	VMOVUPS (R9), Y2
+	VMOVUPS (R11), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS (R10), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, (CX)
+	VMOVUPS Y0, (BX)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, (DX)
+	VMOVUPS 32(DX), Y0
+	VMOVUPS 32(AX), Y1
+	VMOVUPS 32(SI), Y2
+	VMOVUPS 32(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 32(DI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 32(AX)
+	VMOVUPS 32(CX), Y1
+	VMOVUPS 32(R9), Y2
+	VMOVUPS 32(R11), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 32(R10), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 32(CX)
+	VMOVUPS Y0, 32(BX)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 32(DX)
+	VMOVUPS 64(DX), Y0
+	VMOVUPS 64(AX), Y1
+	VMOVUPS 64(SI), Y2
+	VMOVUPS 64(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 64(DI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 64(AX)
+	VMOVUPS 64(CX), Y1
+	VMOVUPS 64(R9), Y2
+	VMOVUPS 64(R11), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 64(R10), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 64(CX)
+	VMOVUPS Y0, 64(BX)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 64(DX)
+	VMOVUPS 96(DX), Y0
+	VMOVUPS 96(AX), Y1
+	VMOVUPS 96(SI), Y2
+	VMOVUPS 96(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 96(DI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 96(AX)
+	VMOVUPS 96(CX), Y1
+	VMOVUPS 96(R9), Y2
+	VMOVUPS 96(R11), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 96(R10), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 96(CX)
+	VMOVUPS Y0, 96(BX)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 96(DX)
+	VMOVUPS 128(DX), Y0
+	VMOVUPS 128(AX), Y1
+	VMOVUPS 128(SI), Y2
+	VMOVUPS 128(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 128(DI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 128(AX)
+	VMOVUPS 128(CX), Y1
+	VMOVUPS 128(R9), Y2
+	VMOVUPS 128(R11), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 128(R10), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 128(CX)
+	VMOVUPS Y0, 128(BX)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 128(DX)
+	VMOVUPS 160(DX), Y0
+	VMOVUPS 160(AX), Y1
+	VMOVUPS 160(SI), Y2
+	VMOVUPS 160(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 160(DI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 160(AX)
+	VMOVUPS 160(CX), Y1
+	VMOVUPS 160(R9), Y2
+	VMOVUPS 160(R11), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 160(R10), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 160(CX)
+	VMOVUPS Y0, 160(BX)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 160(DX)
+	VMOVUPS 192(DX), Y0
+	VMOVUPS 192(AX), Y1
+	VMOVUPS 192(SI), Y2
+	VMOVUPS 192(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 192(DI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 192(AX)
+	VMOVUPS 192(CX), Y1
+	VMOVUPS 192(R9), Y2
+	VMOVUPS 192(R11), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 192(R10), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 192(CX)
+	VMOVUPS Y0, 192(BX)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 192(DX)
+	VMOVUPS 224(DX), Y0
+	VMOVUPS 224(AX), Y1
+	VMOVUPS 224(SI), Y2
+	VMOVUPS 224(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 224(DI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 224(AX)
+	VMOVUPS 224(CX), Y1
+	VMOVUPS 224(R9), Y2
+	VMOVUPS 224(R11), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 224(R10), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 224(CX)
+	VMOVUPS Y0, 224(BX)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 224(DX)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	ADDQ    lT1Stride+80(FP), SI
+	ADDQ    cT1Stride+88(FP), DI
+	ADDQ    bT1Stride+96(FP), R8
+	ADDQ    lT2Stride+104(FP), R9
+	ADDQ    cT2Stride+112(FP), R10
+	ADDQ    bT2Stride+120(FP), R11
+	DECQ    R12
+	JNZ     DoubleTracerDrainAVX2_block
+
+DoubleTracerDrainAVX2_done:
+	VZEROUPPER
+	RET
+
+// func doubleTracerDrainUniformAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·doubleTracerDrainUniformAVX512(SB), NOSPLIT, $0-64
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS lT1+32(FP), Z0
+	VBROADCASTSS bT1+40(FP), Z2
+	VBROADCASTSS cT1+36(FP), Z3
+	VBROADCASTSS lT2+44(FP), Z4
+	VBROADCASTSS bT2+52(FP), Z5
+	VBROADCASTSS cT2+48(FP), Z6
+	MOVQ         t1+0(FP), AX
+	MOVQ         t2+8(FP), CX
+	MOVQ         x+16(FP), DX
+	MOVQ         out+24(FP), BX
+	MOVQ         blocks+56(FP), SI
+	TESTQ        SI, SI
+	JZ           DoubleTracerDrainUniformAVX512_done
+
+DoubleTracerDrainUniformAVX512_block:
+	VMOVUPS   (DX), Z7
+	VMOVUPS   (AX), Z8
+	VSUBPS    Z8, Z2, Z9
+	VMULPS    Z9, Z0, Z9
+	VADDPS    Z9, Z8, Z8
+	VMULPS    Z7, Z3, Z9
+	VADDPS    Z9, Z8, Z8
+	VMOVUPS   Z8, (AX)
+	VMOVUPS   (CX), Z9
+	VSUBPS    Z9, Z5, Z10
+	VMULPS    Z10, Z4, Z10
+	VADDPS    Z10, Z9, Z9
+	VMULPS    Z8, Z6, Z8
+	VADDPS    Z8, Z9, Z8
+	VMOVUPS   Z8, (CX)
+	VMOVUPS   Z8, (BX)
+	VPTESTMD  Z7, Z7, K1
+	VMOVDQU32 Z1, K1, (DX)
+	VMOVUPS   64(DX), Z7
+	VMOVUPS   64(AX), Z8
+	VSUBPS    Z8, Z2, Z9
+	VMULPS    Z9, Z0, Z9
+	VADDPS    Z9, Z8, Z8
+	VMULPS    Z7, Z3, Z9
+	VADDPS    Z9, Z8, Z8
+	VMOVUPS   Z8, 64(AX)
+	VMOVUPS   64(CX), Z9
+	VSUBPS    Z9, Z5, Z10
+	VMULPS    Z10, Z4, Z10
+	VADDPS    Z10, Z9, Z9
+	VMULPS    Z8, Z6, Z8
+	VADDPS    Z8, Z9, Z8
+	VMOVUPS   Z8, 64(CX)
+	VMOVUPS   Z8, 64(BX)
+	VPTESTMD  Z7, Z7, K1
+	VMOVDQU32 Z1, K1, 64(DX)
+	VMOVUPS   128(DX), Z7
+	VMOVUPS   128(AX), Z8
+	VSUBPS    Z8, Z2, Z9
+	VMULPS    Z9, Z0, Z9
+	VADDPS    Z9, Z8, Z8
+	VMULPS    Z7, Z3, Z9
+	VADDPS    Z9, Z8, Z8
+	VMOVUPS   Z8, 128(AX)
+	VMOVUPS   128(CX), Z9
+	VSUBPS    Z9, Z5, Z10
+	VMULPS    Z10, Z4, Z10
+	VADDPS    Z10, Z9, Z9
+	VMULPS    Z8, Z6, Z8
+	VADDPS    Z8, Z9, Z8
+	VMOVUPS   Z8, 128(CX)
+	VMOVUPS   Z8, 128(BX)
+	VPTESTMD  Z7, Z7, K1
+	VMOVDQU32 Z1, K1, 128(DX)
+	VMOVUPS   192(DX), Z7
+	VMOVUPS   192(AX), Z8
+	VSUBPS    Z8, Z2, Z9
+	VMULPS    Z9, Z0, Z9
+	VADDPS    Z9, Z8, Z8
+	VMULPS    Z7, Z3, Z9
+	VADDPS    Z9, Z8, Z8
+	VMOVUPS   Z8, 192(AX)
+	VMOVUPS   192(CX), Z9
+	VSUBPS    Z9, Z5, Z10
+	VMULPS    Z10, Z4, Z10
+	VADDPS    Z10, Z9, Z9
+	VMULPS    Z8, Z6, Z8
+	VADDPS    Z8, Z9, Z8
+	VMOVUPS   Z8, 192(CX)
+	VMOVUPS   Z8, 192(BX)
+	VPTESTMD  Z7, Z7, K1
+	VMOVDQU32 Z1, K1, 192(DX)
+	ADDQ      $0x00000100, AX
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	DECQ      SI
+	JNZ       DoubleTracerDrainUniformAVX512_block
+
+DoubleTracerDrainUniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func doubleTracerDrainUniformAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
+// Requires: AVX, AVX2
+TEXT ·doubleTracerDrainUniformAVX2(SB), NOSPLIT, $0-64
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS lT1+32(FP), Y0
+	VBROADCASTSS bT1+40(FP), Y1
+	VBROADCASTSS cT1+36(FP), Y2
+	VBROADCASTSS lT2+44(FP), Y3
+	VBROADCASTSS bT2+52(FP), Y4
+	VBROADCASTSS cT2+48(FP), Y5
+	MOVQ         t1+0(FP), AX
+	MOVQ         t2+8(FP), CX
+	MOVQ         x+16(FP), DX
+	MOVQ         out+24(FP), BX
+	MOVQ         blocks+56(FP), SI
+	TESTQ        SI, SI
+	JZ           DoubleTracerDrainUniformAVX2_done
+
+DoubleTracerDrainUniformAVX2_block:
+	VMOVUPS (DX), Y6
+	VMOVUPS (AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, (AX)
+	VMOVUPS (CX), Y7
+	VSUBPS  Y7, Y4, Y8
+	VMULPS  Y8, Y3, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, (CX)
+	VMOVUPS Y6, (BX)
+	VXORPS  Y6, Y6, Y6
+	VMOVUPS Y6, (DX)
+	VMOVUPS 32(DX), Y6
+	VMOVUPS 32(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 32(AX)
+	VMOVUPS 32(CX), Y7
+	VSUBPS  Y7, Y4, Y8
+	VMULPS  Y8, Y3, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 32(CX)
+	VMOVUPS Y6, 32(BX)
+	VXORPS  Y6, Y6, Y6
+	VMOVUPS Y6, 32(DX)
+	VMOVUPS 64(DX), Y6
+	VMOVUPS 64(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 64(AX)
+	VMOVUPS 64(CX), Y7
+	VSUBPS  Y7, Y4, Y8
+	VMULPS  Y8, Y3, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 64(CX)
+	VMOVUPS Y6, 64(BX)
+	VXORPS  Y6, Y6, Y6
+	VMOVUPS Y6, 64(DX)
+	VMOVUPS 96(DX), Y6
+	VMOVUPS 96(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 96(AX)
+	VMOVUPS 96(CX), Y7
+	VSUBPS  Y7, Y4, Y8
+	VMULPS  Y8, Y3, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 96(CX)
+	VMOVUPS Y6, 96(BX)
+	VXORPS  Y6, Y6, Y6
+	VMOVUPS Y6, 96(DX)
+	VMOVUPS 128(DX), Y6
+	VMOVUPS 128(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 128(AX)
+	VMOVUPS 128(CX), Y7
+	VSUBPS  Y7, Y4, Y8
+	VMULPS  Y8, Y3, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 128(CX)
+	VMOVUPS Y6, 128(BX)
+	VXORPS  Y6, Y6, Y6
+	VMOVUPS Y6, 128(DX)
+	VMOVUPS 160(DX), Y6
+	VMOVUPS 160(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 160(AX)
+	VMOVUPS 160(CX), Y7
+	VSUBPS  Y7, Y4, Y8
+	VMULPS  Y8, Y3, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 160(CX)
+	VMOVUPS Y6, 160(BX)
+	VXORPS  Y6, Y6, Y6
+	VMOVUPS Y6, 160(DX)
+	VMOVUPS 192(DX), Y6
+	VMOVUPS 192(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 192(AX)
+	VMOVUPS 192(CX), Y7
+	VSUBPS  Y7, Y4, Y8
+	VMULPS  Y8, Y3, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 192(CX)
+	VMOVUPS Y6, 192(BX)
+	VXORPS  Y6, Y6, Y6
+	VMOVUPS Y6, 192(DX)
+	VMOVUPS 224(DX), Y6
+	VMOVUPS 224(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 224(AX)
+	VMOVUPS 224(CX), Y7
+	VSUBPS  Y7, Y4, Y8
+	VMULPS  Y8, Y3, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 224(CX)
+	VMOVUPS Y6, 224(BX)
+	VXORPS  Y6, Y6, Y6
+	VMOVUPS Y6, 224(DX)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	DECQ    SI
+	JNZ     DoubleTracerDrainUniformAVX2_block
+
+DoubleTracerDrainUniformAVX2_done:
+	VZEROUPPER
+	RET
+
+// func doubleTracerDrainAddAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·doubleTracerDrainAddAVX512(SB), NOSPLIT, $0-136
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     t1+0(FP), AX
+	MOVQ     t2+8(FP), CX
+	MOVQ     x+16(FP), DX
+	MOVQ     out+24(FP), BX
+	MOVQ     lT1+32(FP), SI
+	MOVQ     cT1+40(FP), DI
+	MOVQ     bT1+48(FP), R8
+	MOVQ     lT2+56(FP), R9
+	MOVQ     cT2+64(FP), R10
+	MOVQ     bT2+72(FP), R11
+	MOVQ     blocks+128(FP), R12
+	TESTQ    R12, R12
+	JZ       DoubleTracerDrainAddAVX512_done
+
+DoubleTracerDrainAddAVX512_block:
+	VMOVUPS   (DX), Z0
+	VMOVUPS   (AX), Z2
+	VMOVUPS   (SI), Z3
+	VMOVUPS   (R8), Z4
+	VSUBPS    Z2, Z4, Z4
+	VMULPS    Z4, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   (DI), Z3
+	VMULPS    Z0, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, (AX)
+	VMOVUPS   (CX), Z3
+	VMOVUPS   (R9), Z4
+	VMOVUPS   (R11), Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   (R10), Z4
+	VMULPS    Z2, Z4, Z2
+	VADDPS    Z2, Z3, Z2
+	VMOVUPS   Z2, (CX)
+	VMOVUPS   (BX), Z3
+	VADDPS    Z2, Z3, Z2
+	VMOVUPS   Z2, (BX)
+	VPTESTMD  Z0, Z0, K1
+	VMOVDQU32 Z1, K1, (DX)
+	VMOVUPS   64(DX), Z0
+	VMOVUPS   64(AX), Z2
+	VMOVUPS   64(SI), Z3
+	VMOVUPS   64(R8), Z4
+	VSUBPS    Z2, Z4, Z4
+	VMULPS    Z4, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   64(DI), Z3
+	VMULPS    Z0, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, 64(AX)
+	VMOVUPS   64(CX), Z3
+	VMOVUPS   64(R9), Z4
+	VMOVUPS   64(R11), Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   64(R10), Z4
+	VMULPS    Z2, Z4, Z2
+	VADDPS    Z2, Z3, Z2
+	VMOVUPS   Z2, 64(CX)
+	VMOVUPS   64(BX), Z3
+	VADDPS    Z2, Z3, Z2
+	VMOVUPS   Z2, 64(BX)
+	VPTESTMD  Z0, Z0, K1
+	VMOVDQU32 Z1, K1, 64(DX)
+	VMOVUPS   128(DX), Z0
+	VMOVUPS   128(AX), Z2
+	VMOVUPS   128(SI), Z3
+	VMOVUPS   128(R8), Z4
+	VSUBPS    Z2, Z4, Z4
+	VMULPS    Z4, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   128(DI), Z3
+	VMULPS    Z0, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, 128(AX)
+	VMOVUPS   128(CX), Z3
+	VMOVUPS   128(R9), Z4
+	VMOVUPS   128(R11), Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   128(R10), Z4
+	VMULPS    Z2, Z4, Z2
+	VADDPS    Z2, Z3, Z2
+	VMOVUPS   Z2, 128(CX)
+	VMOVUPS   128(BX), Z3
+	VADDPS    Z2, Z3, Z2
+	VMOVUPS   Z2, 128(BX)
+	VPTESTMD  Z0, Z0, K1
+	VMOVDQU32 Z1, K1, 128(DX)
+	VMOVUPS   192(DX), Z0
+	VMOVUPS   192(AX), Z2
+	VMOVUPS   192(SI), Z3
+	VMOVUPS   192(R8), Z4
+	VSUBPS    Z2, Z4, Z4
+	VMULPS    Z4, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   192(DI), Z3
+	VMULPS    Z0, Z3, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, 192(AX)
+	VMOVUPS   192(CX), Z3
+	VMOVUPS   192(R9), Z4
+	VMOVUPS   192(R11), Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   192(R10), Z4
+	VMULPS    Z2, Z4, Z2
+	VADDPS    Z2, Z3, Z2
+	VMOVUPS   Z2, 192(CX)
+	VMOVUPS   192(BX), Z3
+	VADDPS    Z2, Z3, Z2
+	VMOVUPS   Z2, 192(BX)
+	VPTESTMD  Z0, Z0, K1
+	VMOVDQU32 Z1, K1, 192(DX)
+	ADDQ      $0x00000100, AX
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	ADDQ      lT1Stride+80(FP), SI
+	ADDQ      cT1Stride+88(FP), DI
+	ADDQ      bT1Stride+96(FP), R8
+	ADDQ      lT2Stride+104(FP), R9
+	ADDQ      cT2Stride+112(FP), R10
+	ADDQ      bT2Stride+120(FP), R11
+	DECQ      R12
+	JNZ       DoubleTracerDrainAddAVX512_block
+
+DoubleTracerDrainAddAVX512_done:
+	VZEROUPPER
+	RET
+
+// func doubleTracerDrainAddAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
+// Requires: AVX, AVX2
+TEXT ·doubleTracerDrainAddAVX2(SB), NOSPLIT, $0-136
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLD   $0x10, Y0, Y0
+	MOVQ     t1+0(FP), AX
+	MOVQ     t2+8(FP), CX
+	MOVQ     x+16(FP), DX
+	MOVQ     out+24(FP), BX
+	MOVQ     lT1+32(FP), SI
+	MOVQ     cT1+40(FP), DI
+	MOVQ     bT1+48(FP), R8
+	MOVQ     lT2+56(FP), R9
+	MOVQ     cT2+64(FP), R10
+	MOVQ     bT2+72(FP), R11
+	MOVQ     blocks+128(FP), R12
+	TESTQ    R12, R12
+	JZ       DoubleTracerDrainAddAVX2_done
+
+DoubleTracerDrainAddAVX2_block:
+	VMOVUPS (DX), Y0
+	VMOVUPS (AX), Y1
+	VMOVUPS (SI), Y2
+	VMOVUPS (R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS (DI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, (AX)
+	VMOVUPS (CX), Y1
+	VMOVUPS (R9), Y2
+	VMOVUPS (R11), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS (R10), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, (CX)
+	VMOVUPS (BX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, (BX)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, (DX)
+	VMOVUPS 32(DX), Y0
+	VMOVUPS 32(AX), Y1
+	VMOVUPS 32(SI), Y2
+	VMOVUPS 32(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 32(DI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 32(AX)
+	VMOVUPS 32(CX), Y1
+	VMOVUPS 32(R9), Y2
+	VMOVUPS 32(R11), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 32(R10), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 32(CX)
+	VMOVUPS 32(BX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 32(BX)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 32(DX)
+	VMOVUPS 64(DX), Y0
+	VMOVUPS 64(AX), Y1
+	VMOVUPS 64(SI), Y2
+	VMOVUPS 64(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 64(DI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 64(AX)
+	VMOVUPS 64(CX), Y1
+	VMOVUPS 64(R9), Y2
+	VMOVUPS 64(R11), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 64(R10), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 64(CX)
+	VMOVUPS 64(BX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 64(BX)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 64(DX)
+	VMOVUPS 96(DX), Y0
+	VMOVUPS 96(AX), Y1
+	VMOVUPS 96(SI), Y2
+	VMOVUPS 96(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 96(DI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 96(AX)
+	VMOVUPS 96(CX), Y1
+	VMOVUPS 96(R9), Y2
+	VMOVUPS 96(R11), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 96(R10), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 96(CX)
+	VMOVUPS 96(BX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 96(BX)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 96(DX)
+	VMOVUPS 128(DX), Y0
+	VMOVUPS 128(AX), Y1
+	VMOVUPS 128(SI), Y2
+	VMOVUPS 128(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 128(DI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 128(AX)
+	VMOVUPS 128(CX), Y1
+	VMOVUPS 128(R9), Y2
+	VMOVUPS 128(R11), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 128(R10), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 128(CX)
+	VMOVUPS 128(BX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 128(BX)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 128(DX)
+	VMOVUPS 160(DX), Y0
+	VMOVUPS 160(AX), Y1
+	VMOVUPS 160(SI), Y2
+	VMOVUPS 160(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 160(DI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 160(AX)
+	VMOVUPS 160(CX), Y1
+	VMOVUPS 160(R9), Y2
+	VMOVUPS 160(R11), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 160(R10), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 160(CX)
+	VMOVUPS 160(BX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 160(BX)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 160(DX)
+	VMOVUPS 192(DX), Y0
+	VMOVUPS 192(AX), Y1
+	VMOVUPS 192(SI), Y2
+	VMOVUPS 192(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 192(DI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 192(AX)
+	VMOVUPS 192(CX), Y1
+	VMOVUPS 192(R9), Y2
+	VMOVUPS 192(R11), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 192(R10), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 192(CX)
+	VMOVUPS 192(BX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 192(BX)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 192(DX)
+	VMOVUPS 224(DX), Y0
+	VMOVUPS 224(AX), Y1
+	VMOVUPS 224(SI), Y2
+	VMOVUPS 224(R8), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 224(DI), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 224(AX)
+	VMOVUPS 224(CX), Y1
+	VMOVUPS 224(R9), Y2
+	VMOVUPS 224(R11), Y3
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 224(R10), Y2
+	VMULPS  Y0, Y2, Y0
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 224(CX)
+	VMOVUPS 224(BX), Y1
+	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y0, 224(BX)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 224(DX)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	ADDQ    lT1Stride+80(FP), SI
+	ADDQ    cT1Stride+88(FP), DI
+	ADDQ    bT1Stride+96(FP), R8
+	ADDQ    lT2Stride+104(FP), R9
+	ADDQ    cT2Stride+112(FP), R10
+	ADDQ    bT2Stride+120(FP), R11
+	DECQ    R12
+	JNZ     DoubleTracerDrainAddAVX2_block
+
+DoubleTracerDrainAddAVX2_done:
+	VZEROUPPER
+	RET
+
+// func doubleTracerDrainAddUniformAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·doubleTracerDrainAddUniformAVX512(SB), NOSPLIT, $0-64
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS lT1+32(FP), Z0
+	VBROADCASTSS bT1+40(FP), Z2
+	VBROADCASTSS cT1+36(FP), Z3
+	VBROADCASTSS lT2+44(FP), Z4
+	VBROADCASTSS bT2+52(FP), Z5
+	VBROADCASTSS cT2+48(FP), Z6
+	MOVQ         t1+0(FP), AX
+	MOVQ         t2+8(FP), CX
+	MOVQ         x+16(FP), DX
+	MOVQ         out+24(FP), BX
+	MOVQ         blocks+56(FP), SI
+	TESTQ        SI, SI
+	JZ           DoubleTracerDrainAddUniformAVX512_done
+
+DoubleTracerDrainAddUniformAVX512_block:
+	VMOVUPS   (DX), Z7
+	VMOVUPS   (AX), Z8
+	VSUBPS    Z8, Z2, Z9
+	VMULPS    Z9, Z0, Z9
+	VADDPS    Z9, Z8, Z8
+	VMULPS    Z7, Z3, Z9
+	VADDPS    Z9, Z8, Z8
+	VMOVUPS   Z8, (AX)
+	VMOVUPS   (CX), Z9
+	VSUBPS    Z9, Z5, Z10
+	VMULPS    Z10, Z4, Z10
+	VADDPS    Z10, Z9, Z9
+	VMULPS    Z8, Z6, Z8
+	VADDPS    Z8, Z9, Z8
+	VMOVUPS   Z8, (CX)
+	VMOVUPS   (BX), Z9
+	VADDPS    Z8, Z9, Z8
+	VMOVUPS   Z8, (BX)
+	VPTESTMD  Z7, Z7, K1
+	VMOVDQU32 Z1, K1, (DX)
+	VMOVUPS   64(DX), Z7
+	VMOVUPS   64(AX), Z8
+	VSUBPS    Z8, Z2, Z9
+	VMULPS    Z9, Z0, Z9
+	VADDPS    Z9, Z8, Z8
+	VMULPS    Z7, Z3, Z9
+	VADDPS    Z9, Z8, Z8
+	VMOVUPS   Z8, 64(AX)
+	VMOVUPS   64(CX), Z9
+	VSUBPS    Z9, Z5, Z10
+	VMULPS    Z10, Z4, Z10
+	VADDPS    Z10, Z9, Z9
+	VMULPS    Z8, Z6, Z8
+	VADDPS    Z8, Z9, Z8
+	VMOVUPS   Z8, 64(CX)
+	VMOVUPS   64(BX), Z9
+	VADDPS    Z8, Z9, Z8
+	VMOVUPS   Z8, 64(BX)
+	VPTESTMD  Z7, Z7, K1
+	VMOVDQU32 Z1, K1, 64(DX)
+	VMOVUPS   128(DX), Z7
+	VMOVUPS   128(AX), Z8
+	VSUBPS    Z8, Z2, Z9
+	VMULPS    Z9, Z0, Z9
+	VADDPS    Z9, Z8, Z8
+	VMULPS    Z7, Z3, Z9
+	VADDPS    Z9, Z8, Z8
+	VMOVUPS   Z8, 128(AX)
+	VMOVUPS   128(CX), Z9
+	VSUBPS    Z9, Z5, Z10
+	VMULPS    Z10, Z4, Z10
+	VADDPS    Z10, Z9, Z9
+	VMULPS    Z8, Z6, Z8
+	VADDPS    Z8, Z9, Z8
+	VMOVUPS   Z8, 128(CX)
+	VMOVUPS   128(BX), Z9
+	VADDPS    Z8, Z9, Z8
+	VMOVUPS   Z8, 128(BX)
+	VPTESTMD  Z7, Z7, K1
+	VMOVDQU32 Z1, K1, 128(DX)
+	VMOVUPS   192(DX), Z7
+	VMOVUPS   192(AX), Z8
+	VSUBPS    Z8, Z2, Z9
+	VMULPS    Z9, Z0, Z9
+	VADDPS    Z9, Z8, Z8
+	VMULPS    Z7, Z3, Z9
+	VADDPS    Z9, Z8, Z8
+	VMOVUPS   Z8, 192(AX)
+	VMOVUPS   192(CX), Z9
+	VSUBPS    Z9, Z5, Z10
+	VMULPS    Z10, Z4, Z10
+	VADDPS    Z10, Z9, Z9
+	VMULPS    Z8, Z6, Z8
+	VADDPS    Z8, Z9, Z8
+	VMOVUPS   Z8, 192(CX)
+	VMOVUPS   192(BX), Z9
+	VADDPS    Z8, Z9, Z8
+	VMOVUPS   Z8, 192(BX)
+	VPTESTMD  Z7, Z7, K1
+	VMOVDQU32 Z1, K1, 192(DX)
+	ADDQ      $0x00000100, AX
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	DECQ      SI
+	JNZ       DoubleTracerDrainAddUniformAVX512_block
+
+DoubleTracerDrainAddUniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func doubleTracerDrainAddUniformAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
+// Requires: AVX, AVX2
+TEXT ·doubleTracerDrainAddUniformAVX2(SB), NOSPLIT, $0-64
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS lT1+32(FP), Y0
+	VBROADCASTSS bT1+40(FP), Y1
+	VBROADCASTSS cT1+36(FP), Y2
+	VBROADCASTSS lT2+44(FP), Y3
+	VBROADCASTSS bT2+52(FP), Y4
+	VBROADCASTSS cT2+48(FP), Y5
+	MOVQ         t1+0(FP), AX
+	MOVQ         t2+8(FP), CX
+	MOVQ         x+16(FP), DX
+	MOVQ         out+24(FP), BX
+	MOVQ         blocks+56(FP), SI
+	TESTQ        SI, SI
+	JZ           DoubleTracerDrainAddUniformAVX2_done
+
+DoubleTracerDrainAddUniformAVX2_block:
+	VMOVUPS (DX), Y6
+	VMOVUPS (AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, (AX)
+	VMOVUPS (CX), Y7
+	VSUBPS  Y7, Y4, Y8
+	VMULPS  Y8, Y3, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, (CX)
+	VMOVUPS (BX), Y7
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, (BX)
+	VXORPS  Y6, Y6, Y6
+	VMOVUPS Y6, (DX)
+	VMOVUPS 32(DX), Y6
+	VMOVUPS 32(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 32(AX)
+	VMOVUPS 32(CX), Y7
+	VSUBPS  Y7, Y4, Y8
+	VMULPS  Y8, Y3, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 32(CX)
+	VMOVUPS 32(BX), Y7
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 32(BX)
+	VXORPS  Y6, Y6, Y6
+	VMOVUPS Y6, 32(DX)
+	VMOVUPS 64(DX), Y6
+	VMOVUPS 64(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 64(AX)
+	VMOVUPS 64(CX), Y7
+	VSUBPS  Y7, Y4, Y8
+	VMULPS  Y8, Y3, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 64(CX)
+	VMOVUPS 64(BX), Y7
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 64(BX)
+	VXORPS  Y6, Y6, Y6
+	VMOVUPS Y6, 64(DX)
+	VMOVUPS 96(DX), Y6
+	VMOVUPS 96(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 96(AX)
+	VMOVUPS 96(CX), Y7
+	VSUBPS  Y7, Y4, Y8
+	VMULPS  Y8, Y3, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 96(CX)
+	VMOVUPS 96(BX), Y7
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 96(BX)
+	VXORPS  Y6, Y6, Y6
+	VMOVUPS Y6, 96(DX)
+	VMOVUPS 128(DX), Y6
+	VMOVUPS 128(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 128(AX)
+	VMOVUPS 128(CX), Y7
+	VSUBPS  Y7, Y4, Y8
+	VMULPS  Y8, Y3, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 128(CX)
+	VMOVUPS 128(BX), Y7
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 128(BX)
+	VXORPS  Y6, Y6, Y6
+	VMOVUPS Y6, 128(DX)
+	VMOVUPS 160(DX), Y6
+	VMOVUPS 160(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 160(AX)
+	VMOVUPS 160(CX), Y7
+	VSUBPS  Y7, Y4, Y8
+	VMULPS  Y8, Y3, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 160(CX)
+	VMOVUPS 160(BX), Y7
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 160(BX)
+	VXORPS  Y6, Y6, Y6
+	VMOVUPS Y6, 160(DX)
+	VMOVUPS 192(DX), Y6
+	VMOVUPS 192(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 192(AX)
+	VMOVUPS 192(CX), Y7
+	VSUBPS  Y7, Y4, Y8
+	VMULPS  Y8, Y3, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 192(CX)
+	VMOVUPS 192(BX), Y7
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 192(BX)
+	VXORPS  Y6, Y6, Y6
+	VMOVUPS Y6, 192(DX)
+	VMOVUPS 224(DX), Y6
+	VMOVUPS 224(AX), Y7
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y2, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 224(AX)
+	VMOVUPS 224(CX), Y7
+	VSUBPS  Y7, Y4, Y8
+	VMULPS  Y8, Y3, Y8
+	VADDPS  Y8, Y7, Y7
+	VMULPS  Y6, Y5, Y6
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 224(CX)
+	VMOVUPS 224(BX), Y7
+	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y6, 224(BX)
+	VXORPS  Y6, Y6, Y6
+	VMOVUPS Y6, 224(DX)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	DECQ    SI
+	JNZ     DoubleTracerDrainAddUniformAVX2_block
+
+DoubleTracerDrainAddUniformAVX2_done:
+	VZEROUPPER
+	RET
+
+// func expAVX512(x *float32, out *float32, blocks int)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·expAVX512(SB), NOSPLIT, $0-24
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS const0000007f<>+0(SB), Z0
+	VBROADCASTSS constc2d00000<>+0(SB), Z1
+	VBROADCASTSS const42b20000<>+0(SB), Z2
+	VBROADCASTSS const4b400000<>+0(SB), Z3
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Z4
+	VBROADCASTSS const3f318000<>+0(SB), Z5
+	VBROADCASTSS constb95e8083<>+0(SB), Z6
+	VBROADCASTSS const39500d01<>+0(SB), Z7
+	VBROADCASTSS const3ab60b61<>+0(SB), Z8
+	VBROADCASTSS const3c088889<>+0(SB), Z9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Z10
+	VBROADCASTSS const3e2aaaab<>+0(SB), Z11
+	VBROADCASTSS const3f000000<>+0(SB), Z12
+	VBROADCASTSS const3f800000<>+0(SB), Z13
+	MOVQ         x+0(FP), AX
+	MOVQ         out+8(FP), CX
+	MOVQ         blocks+16(FP), DX
+	TESTQ        DX, DX
+	JZ           ExpAVX512_done
+
+ExpAVX512_block:
+	VMOVUPS    (AX), Z14
+	VMAXPS     Z14, Z1, Z14
+	VMINPS     Z14, Z2, Z14
+	VMULPS     Z4, Z14, Z15
+	VADDPS     Z3, Z15, Z15
+	VSUBPS     Z3, Z15, Z15
+	VMULPS     Z5, Z15, Z16
+	VSUBPS     Z16, Z14, Z14
+	VMULPS     Z6, Z15, Z16
+	VSUBPS     Z16, Z14, Z14
+	VMULPS     Z14, Z7, Z16
+	VADDPS     Z8, Z16, Z16
+	VMULPS     Z14, Z16, Z16
+	VADDPS     Z9, Z16, Z16
+	VMULPS     Z14, Z16, Z16
+	VADDPS     Z10, Z16, Z16
+	VMULPS     Z14, Z16, Z16
+	VADDPS     Z11, Z16, Z16
+	VMULPS     Z14, Z16, Z16
+	VADDPS     Z12, Z16, Z16
+	VMULPS     Z14, Z14, Z17
+	VMULPS     Z16, Z17, Z16
+	VADDPS     Z14, Z16, Z14
+	VADDPS     Z13, Z14, Z14
+	VCVTTPS2DQ Z15, Z15
+	VPSRAD     $0x01, Z15, Z16
+	VPADDD     Z0, Z16, Z17
+	VPSLLD     $0x17, Z17, Z17
+	VMULPS     Z17, Z14, Z14
+	VPSUBD     Z16, Z15, Z15
+	VPADDD     Z0, Z15, Z15
+	VPSLLD     $0x17, Z15, Z15
+	VMULPS     Z15, Z14, Z14
+	VMOVUPS    Z14, (CX)
+	VMOVUPS    64(AX), Z14
+	VMAXPS     Z14, Z1, Z14
+	VMINPS     Z14, Z2, Z14
+	VMULPS     Z4, Z14, Z15
+	VADDPS     Z3, Z15, Z15
+	VSUBPS     Z3, Z15, Z15
+	VMULPS     Z5, Z15, Z16
+	VSUBPS     Z16, Z14, Z14
+	VMULPS     Z6, Z15, Z16
+	VSUBPS     Z16, Z14, Z14
+	VMULPS     Z14, Z7, Z16
+	VADDPS     Z8, Z16, Z16
+	VMULPS     Z14, Z16, Z16
+	VADDPS     Z9, Z16, Z16
+	VMULPS     Z14, Z16, Z16
+	VADDPS     Z10, Z16, Z16
+	VMULPS     Z14, Z16, Z16
+	VADDPS     Z11, Z16, Z16
+	VMULPS     Z14, Z16, Z16
+	VADDPS     Z12, Z16, Z16
+	VMULPS     Z14, Z14, Z17
+	VMULPS     Z16, Z17, Z16
+	VADDPS     Z14, Z16, Z14
+	VADDPS     Z13, Z14, Z14
+	VCVTTPS2DQ Z15, Z15
+	VPSRAD     $0x01, Z15, Z16
+	VPADDD     Z0, Z16, Z17
+	VPSLLD     $0x17, Z17, Z17
+	VMULPS     Z17, Z14, Z14
+	VPSUBD     Z16, Z15, Z15
+	VPADDD     Z0, Z15, Z15
+	VPSLLD     $0x17, Z15, Z15
+	VMULPS     Z15, Z14, Z14
+	VMOVUPS    Z14, 64(CX)
+	VMOVUPS    128(AX), Z14
+	VMAXPS     Z14, Z1, Z14
+	VMINPS     Z14, Z2, Z14
+	VMULPS     Z4, Z14, Z15
+	VADDPS     Z3, Z15, Z15
+	VSUBPS     Z3, Z15, Z15
+	VMULPS     Z5, Z15, Z16
+	VSUBPS     Z16, Z14, Z14
+	VMULPS     Z6, Z15, Z16
+	VSUBPS     Z16, Z14, Z14
+	VMULPS     Z14, Z7, Z16
+	VADDPS     Z8, Z16, Z16
+	VMULPS     Z14, Z16, Z16
+	VADDPS     Z9, Z16, Z16
+	VMULPS     Z14, Z16, Z16
+	VADDPS     Z10, Z16, Z16
+	VMULPS     Z14, Z16, Z16
+	VADDPS     Z11, Z16, Z16
+	VMULPS     Z14, Z16, Z16
+	VADDPS     Z12, Z16, Z16
+	VMULPS     Z14, Z14, Z17
+	VMULPS     Z16, Z17, Z16
+	VADDPS     Z14, Z16, Z14
+	VADDPS     Z13, Z14, Z14
+	VCVTTPS2DQ Z15, Z15
+	VPSRAD     $0x01, Z15, Z16
+	VPADDD     Z0, Z16, Z17
+	VPSLLD     $0x17, Z17, Z17
+	VMULPS     Z17, Z14, Z14
+	VPSUBD     Z16, Z15, Z15
+	VPADDD     Z0, Z15, Z15
+	VPSLLD     $0x17, Z15, Z15
+	VMULPS     Z15, Z14, Z14
+	VMOVUPS    Z14, 128(CX)
+	VMOVUPS    192(AX), Z14
+	VMAXPS     Z14, Z1, Z14
+	VMINPS     Z14, Z2, Z14
+	VMULPS     Z4, Z14, Z15
+	VADDPS     Z3, Z15, Z15
+	VSUBPS     Z3, Z15, Z15
+	VMULPS     Z5, Z15, Z16
+	VSUBPS     Z16, Z14, Z14
+	VMULPS     Z6, Z15, Z16
+	VSUBPS     Z16, Z14, Z14
+	VMULPS     Z14, Z7, Z16
+	VADDPS     Z8, Z16, Z16
+	VMULPS     Z14, Z16, Z16
+	VADDPS     Z9, Z16, Z16
+	VMULPS     Z14, Z16, Z16
+	VADDPS     Z10, Z16, Z16
+	VMULPS     Z14, Z16, Z16
+	VADDPS     Z11, Z16, Z16
+	VMULPS     Z14, Z16, Z16
+	VADDPS     Z12, Z16, Z16
+	VMULPS     Z14, Z14, Z17
+	VMULPS     Z16, Z17, Z16
+	VADDPS     Z14, Z16, Z14
+	VADDPS     Z13, Z14, Z14
+	VCVTTPS2DQ Z15, Z15
+	VPSRAD     $0x01, Z15, Z16
+	VPADDD     Z0, Z16, Z17
+	VPSLLD     $0x17, Z17, Z17
+	VMULPS     Z17, Z14, Z14
+	VPSUBD     Z16, Z15, Z15
+	VPADDD     Z0, Z15, Z15
+	VPSLLD     $0x17, Z15, Z15
+	VMULPS     Z15, Z14, Z14
+	VMOVUPS    Z14, 192(CX)
+	ADDQ       $0x00000100, AX
+	ADDQ       $0x00000100, CX
+	DECQ       DX
+	JNZ        ExpAVX512_block
+
+ExpAVX512_done:
+	VZEROUPPER
+	RET
+
+// func expAVX2(x *float32, out *float32, blocks int)
+// Requires: AVX, AVX2
+TEXT ·expAVX2(SB), NOSPLIT, $0-24
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS const0000007f<>+0(SB), Y0
+	VBROADCASTSS constc2d00000<>+0(SB), Y1
+	VBROADCASTSS const42b20000<>+0(SB), Y2
+	VBROADCASTSS const4b400000<>+0(SB), Y3
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y4
+	VBROADCASTSS const3f318000<>+0(SB), Y5
+	VBROADCASTSS constb95e8083<>+0(SB), Y6
+	MOVQ         x+0(FP), AX
+	MOVQ         out+8(FP), CX
+	MOVQ         blocks+16(FP), DX
+	TESTQ        DX, DX
+	JZ           ExpAVX2_done
+
+ExpAVX2_block:
+	VMOVUPS      (AX), Y7
+	VMAXPS       Y7, Y1, Y7
+	VMINPS       Y7, Y2, Y7
+	VMULPS       Y4, Y7, Y8
+	VADDPS       Y3, Y8, Y8
+	VSUBPS       Y3, Y8, Y8
+	VMULPS       Y5, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VMULPS       Y6, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMOVUPS      Y7, (CX)
+	VMOVUPS      32(AX), Y7
+	VMAXPS       Y7, Y1, Y7
+	VMINPS       Y7, Y2, Y7
+	VMULPS       Y4, Y7, Y8
+	VADDPS       Y3, Y8, Y8
+	VSUBPS       Y3, Y8, Y8
+	VMULPS       Y5, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VMULPS       Y6, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMOVUPS      Y7, 32(CX)
+	VMOVUPS      64(AX), Y7
+	VMAXPS       Y7, Y1, Y7
+	VMINPS       Y7, Y2, Y7
+	VMULPS       Y4, Y7, Y8
+	VADDPS       Y3, Y8, Y8
+	VSUBPS       Y3, Y8, Y8
+	VMULPS       Y5, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VMULPS       Y6, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMOVUPS      Y7, 64(CX)
+	VMOVUPS      96(AX), Y7
+	VMAXPS       Y7, Y1, Y7
+	VMINPS       Y7, Y2, Y7
+	VMULPS       Y4, Y7, Y8
+	VADDPS       Y3, Y8, Y8
+	VSUBPS       Y3, Y8, Y8
+	VMULPS       Y5, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VMULPS       Y6, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMOVUPS      Y7, 96(CX)
+	VMOVUPS      128(AX), Y7
+	VMAXPS       Y7, Y1, Y7
+	VMINPS       Y7, Y2, Y7
+	VMULPS       Y4, Y7, Y8
+	VADDPS       Y3, Y8, Y8
+	VSUBPS       Y3, Y8, Y8
+	VMULPS       Y5, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VMULPS       Y6, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMOVUPS      Y7, 128(CX)
+	VMOVUPS      160(AX), Y7
+	VMAXPS       Y7, Y1, Y7
+	VMINPS       Y7, Y2, Y7
+	VMULPS       Y4, Y7, Y8
+	VADDPS       Y3, Y8, Y8
+	VSUBPS       Y3, Y8, Y8
+	VMULPS       Y5, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VMULPS       Y6, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMOVUPS      Y7, 160(CX)
+	VMOVUPS      192(AX), Y7
+	VMAXPS       Y7, Y1, Y7
+	VMINPS       Y7, Y2, Y7
+	VMULPS       Y4, Y7, Y8
+	VADDPS       Y3, Y8, Y8
+	VSUBPS       Y3, Y8, Y8
+	VMULPS       Y5, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VMULPS       Y6, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMOVUPS      Y7, 192(CX)
+	VMOVUPS      224(AX), Y7
+	VMAXPS       Y7, Y1, Y7
+	VMINPS       Y7, Y2, Y7
+	VMULPS       Y4, Y7, Y8
+	VADDPS       Y3, Y8, Y8
+	VSUBPS       Y3, Y8, Y8
+	VMULPS       Y5, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VMULPS       Y6, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMOVUPS      Y7, 224(CX)
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000100, CX
+	DECQ         DX
+	JNZ          ExpAVX2_block
+
+ExpAVX2_done:
 	VZEROUPPER
 	RET

@@ -68,6 +68,86 @@ var somaKernels = []kernel{
 		AdaptiveLeakyUniformAVX2(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].([]float32), a[4].(uint16), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].([]uint64))
 		return nil
 	}},
+	{name: "ExponentialAVX512", isa: "avx512", blocks: true, fn: ExponentialAVX512, args: []arg{{"v", "n", true}, {"cur", "n", false}, {"k", "param", false}, {"delta", "param", false}, {"rh", "param", false}, {"res", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		ExponentialAVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]uint64))
+		return nil
+	}},
+	{name: "ExponentialAVX2", isa: "avx2", blocks: true, fn: ExponentialAVX2, args: []arg{{"v", "n", true}, {"cur", "n", false}, {"k", "param", false}, {"delta", "param", false}, {"rh", "param", false}, {"res", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		ExponentialAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]uint64))
+		return nil
+	}},
+	{name: "ExponentialUniformAVX512", isa: "avx512", blocks: true, fn: ExponentialUniformAVX512, args: []arg{{"v", "n", true}, {"cur", "n", false}, {"k", "value", false}, {"delta", "value", false}, {"rh", "value", false}, {"res", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		ExponentialUniformAVX512(a[0].([]float32), a[1].([]float32), a[2].(float32), a[3].(float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].([]uint64))
+		return nil
+	}},
+	{name: "ExponentialUniformAVX2", isa: "avx2", blocks: true, fn: ExponentialUniformAVX2, args: []arg{{"v", "n", true}, {"cur", "n", false}, {"k", "value", false}, {"delta", "value", false}, {"rh", "value", false}, {"res", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		ExponentialUniformAVX2(a[0].([]float32), a[1].([]float32), a[2].(float32), a[3].(float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].([]uint64))
+		return nil
+	}},
+	{name: "RefractoryExponentialAVX512", isa: "avx512", blocks: true, fn: RefractoryExponentialAVX512, args: []arg{{"v", "n", true}, {"r", "n", true}, {"cur", "n", false}, {"c", "param", false}, {"k", "param", false}, {"delta", "param", false}, {"rh", "param", false}, {"res", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		RefractoryExponentialAVX512(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].([]uint16), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]uint64))
+		return nil
+	}},
+	{name: "RefractoryExponentialAVX2", isa: "avx2", blocks: true, fn: RefractoryExponentialAVX2, args: []arg{{"v", "n", true}, {"r", "n", true}, {"cur", "n", false}, {"c", "param", false}, {"k", "param", false}, {"delta", "param", false}, {"rh", "param", false}, {"res", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		RefractoryExponentialAVX2(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].([]uint16), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]uint64))
+		return nil
+	}},
+	{name: "RefractoryExponentialUniformAVX512", isa: "avx512", blocks: true, fn: RefractoryExponentialUniformAVX512, args: []arg{{"v", "n", true}, {"r", "n", true}, {"cur", "n", false}, {"c", "value", false}, {"k", "value", false}, {"delta", "value", false}, {"rh", "value", false}, {"res", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		RefractoryExponentialUniformAVX512(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].(uint16), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].([]uint64))
+		return nil
+	}},
+	{name: "RefractoryExponentialUniformAVX2", isa: "avx2", blocks: true, fn: RefractoryExponentialUniformAVX2, args: []arg{{"v", "n", true}, {"r", "n", true}, {"cur", "n", false}, {"c", "value", false}, {"k", "value", false}, {"delta", "value", false}, {"rh", "value", false}, {"res", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		RefractoryExponentialUniformAVX2(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].(uint16), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].([]uint64))
+		return nil
+	}},
+	{name: "AdaptiveExponentialAVX512", isa: "avx512", blocks: true, fn: AdaptiveExponentialAVX512, args: []arg{{"v", "n", true}, {"w", "n", true}, {"cur", "n", false}, {"k", "param", false}, {"delta", "param", false}, {"rh", "param", false}, {"res", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"kw", "param", false}, {"a", "param", false}, {"b", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		AdaptiveExponentialAVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]float32), a[11].([]float32), a[12].([]uint64))
+		return nil
+	}},
+	{name: "AdaptiveExponentialAVX2", isa: "avx2", blocks: true, fn: AdaptiveExponentialAVX2, args: []arg{{"v", "n", true}, {"w", "n", true}, {"cur", "n", false}, {"k", "param", false}, {"delta", "param", false}, {"rh", "param", false}, {"res", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"kw", "param", false}, {"a", "param", false}, {"b", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		AdaptiveExponentialAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]float32), a[11].([]float32), a[12].([]uint64))
+		return nil
+	}},
+	{name: "AdaptiveExponentialUniformAVX512", isa: "avx512", blocks: true, fn: AdaptiveExponentialUniformAVX512, args: []arg{{"v", "n", true}, {"w", "n", true}, {"cur", "n", false}, {"k", "value", false}, {"delta", "value", false}, {"rh", "value", false}, {"res", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"kw", "value", false}, {"a", "value", false}, {"b", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		AdaptiveExponentialUniformAVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].(float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].(float32), a[12].([]uint64))
+		return nil
+	}},
+	{name: "AdaptiveExponentialUniformAVX2", isa: "avx2", blocks: true, fn: AdaptiveExponentialUniformAVX2, args: []arg{{"v", "n", true}, {"w", "n", true}, {"cur", "n", false}, {"k", "value", false}, {"delta", "value", false}, {"rh", "value", false}, {"res", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"kw", "value", false}, {"a", "value", false}, {"b", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		AdaptiveExponentialUniformAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].(float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].(float32), a[12].([]uint64))
+		return nil
+	}},
+	{name: "SimplifiedAdaptiveExponentialAVX512", isa: "avx512", blocks: true, fn: SimplifiedAdaptiveExponentialAVX512, args: []arg{{"v", "n", true}, {"r", "n", true}, {"theta", "n", true}, {"cur", "n", false}, {"c", "param", false}, {"k", "param", false}, {"delta", "param", false}, {"rh", "param", false}, {"res", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"ltheta", "param", false}, {"dtheta", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		SimplifiedAdaptiveExponentialAVX512(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].([]float32), a[4].([]uint16), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]float32), a[11].([]float32), a[12].([]float32), a[13].([]uint64))
+		return nil
+	}},
+	{name: "SimplifiedAdaptiveExponentialAVX2", isa: "avx2", blocks: true, fn: SimplifiedAdaptiveExponentialAVX2, args: []arg{{"v", "n", true}, {"r", "n", true}, {"theta", "n", true}, {"cur", "n", false}, {"c", "param", false}, {"k", "param", false}, {"delta", "param", false}, {"rh", "param", false}, {"res", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"ltheta", "param", false}, {"dtheta", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		SimplifiedAdaptiveExponentialAVX2(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].([]float32), a[4].([]uint16), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]float32), a[11].([]float32), a[12].([]float32), a[13].([]uint64))
+		return nil
+	}},
+	{name: "SimplifiedAdaptiveExponentialUniformAVX512", isa: "avx512", blocks: true, fn: SimplifiedAdaptiveExponentialUniformAVX512, args: []arg{{"v", "n", true}, {"r", "n", true}, {"theta", "n", true}, {"cur", "n", false}, {"c", "value", false}, {"k", "value", false}, {"delta", "value", false}, {"rh", "value", false}, {"res", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"ltheta", "value", false}, {"dtheta", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		SimplifiedAdaptiveExponentialUniformAVX512(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].([]float32), a[4].(uint16), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].(float32), a[12].(float32), a[13].([]uint64))
+		return nil
+	}},
+	{name: "SimplifiedAdaptiveExponentialUniformAVX2", isa: "avx2", blocks: true, fn: SimplifiedAdaptiveExponentialUniformAVX2, args: []arg{{"v", "n", true}, {"r", "n", true}, {"theta", "n", true}, {"cur", "n", false}, {"c", "value", false}, {"k", "value", false}, {"delta", "value", false}, {"rh", "value", false}, {"res", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"ltheta", "value", false}, {"dtheta", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		SimplifiedAdaptiveExponentialUniformAVX2(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].([]float32), a[4].(uint16), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].(float32), a[12].(float32), a[13].([]uint64))
+		return nil
+	}},
+	{name: "IzhikevichAVX512", isa: "avx512", blocks: true, fn: IzhikevichAVX512, args: []arg{{"v", "n", true}, {"u", "n", true}, {"cur", "n", false}, {"rest", "param", false}, {"res", "param", false}, {"a", "param", false}, {"b", "param", false}, {"d", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"dt", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		IzhikevichAVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].(float32), a[11].([]uint64))
+		return nil
+	}},
+	{name: "IzhikevichAVX2", isa: "avx2", blocks: true, fn: IzhikevichAVX2, args: []arg{{"v", "n", true}, {"u", "n", true}, {"cur", "n", false}, {"rest", "param", false}, {"res", "param", false}, {"a", "param", false}, {"b", "param", false}, {"d", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"dt", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		IzhikevichAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].(float32), a[11].([]uint64))
+		return nil
+	}},
+	{name: "IzhikevichUniformAVX512", isa: "avx512", blocks: true, fn: IzhikevichUniformAVX512, args: []arg{{"v", "n", true}, {"u", "n", true}, {"cur", "n", false}, {"rest", "value", false}, {"res", "value", false}, {"a", "value", false}, {"b", "value", false}, {"d", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"dt", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		IzhikevichUniformAVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].(float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].([]uint64))
+		return nil
+	}},
+	{name: "IzhikevichUniformAVX2", isa: "avx2", blocks: true, fn: IzhikevichUniformAVX2, args: []arg{{"v", "n", true}, {"u", "n", true}, {"cur", "n", false}, {"rest", "value", false}, {"res", "value", false}, {"a", "value", false}, {"b", "value", false}, {"d", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"dt", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		IzhikevichUniformAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].(float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].([]uint64))
+		return nil
+	}},
 	{name: "TracerAVX512", isa: "avx512", blocks: true, fn: TracerAVX512, args: []arg{{"t", "n", true}, {"x", "n", false}, {"out", "n", true}, {"l", "param", false}, {"c", "param", false}, {"b", "param", false}}, call: func(a []any) any {
 		TracerAVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32))
 		return nil
@@ -132,4 +212,198 @@ var somaKernels = []kernel{
 		TracerDrainAddUniformAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].(float32), a[4].(float32), a[5].(float32))
 		return nil
 	}},
+	{name: "RDTracerAVX512", isa: "avx512", blocks: true, fn: RDTracerAVX512, args: []arg{{"rise", "n", true}, {"decay", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lRise", "param", false}, {"cRise", "param", false}, {"bRise", "param", false}, {"lDecay", "param", false}, {"cDecay", "param", false}, {"bDecay", "param", false}}, call: func(a []any) any {
+		RDTracerAVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32))
+		return nil
+	}},
+	{name: "RDTracerAVX2", isa: "avx2", blocks: true, fn: RDTracerAVX2, args: []arg{{"rise", "n", true}, {"decay", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lRise", "param", false}, {"cRise", "param", false}, {"bRise", "param", false}, {"lDecay", "param", false}, {"cDecay", "param", false}, {"bDecay", "param", false}}, call: func(a []any) any {
+		RDTracerAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32))
+		return nil
+	}},
+	{name: "RDTracerUniformAVX512", isa: "avx512", blocks: true, fn: RDTracerUniformAVX512, args: []arg{{"rise", "n", true}, {"decay", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lRise", "value", false}, {"cRise", "value", false}, {"bRise", "value", false}, {"lDecay", "value", false}, {"cDecay", "value", false}, {"bDecay", "value", false}}, call: func(a []any) any {
+		RDTracerUniformAVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32))
+		return nil
+	}},
+	{name: "RDTracerUniformAVX2", isa: "avx2", blocks: true, fn: RDTracerUniformAVX2, args: []arg{{"rise", "n", true}, {"decay", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lRise", "value", false}, {"cRise", "value", false}, {"bRise", "value", false}, {"lDecay", "value", false}, {"cDecay", "value", false}, {"bDecay", "value", false}}, call: func(a []any) any {
+		RDTracerUniformAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32))
+		return nil
+	}},
+	{name: "RDTracerAddAVX512", isa: "avx512", blocks: true, fn: RDTracerAddAVX512, args: []arg{{"rise", "n", true}, {"decay", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lRise", "param", false}, {"cRise", "param", false}, {"bRise", "param", false}, {"lDecay", "param", false}, {"cDecay", "param", false}, {"bDecay", "param", false}}, call: func(a []any) any {
+		RDTracerAddAVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32))
+		return nil
+	}},
+	{name: "RDTracerAddAVX2", isa: "avx2", blocks: true, fn: RDTracerAddAVX2, args: []arg{{"rise", "n", true}, {"decay", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lRise", "param", false}, {"cRise", "param", false}, {"bRise", "param", false}, {"lDecay", "param", false}, {"cDecay", "param", false}, {"bDecay", "param", false}}, call: func(a []any) any {
+		RDTracerAddAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32))
+		return nil
+	}},
+	{name: "RDTracerAddUniformAVX512", isa: "avx512", blocks: true, fn: RDTracerAddUniformAVX512, args: []arg{{"rise", "n", true}, {"decay", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lRise", "value", false}, {"cRise", "value", false}, {"bRise", "value", false}, {"lDecay", "value", false}, {"cDecay", "value", false}, {"bDecay", "value", false}}, call: func(a []any) any {
+		RDTracerAddUniformAVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32))
+		return nil
+	}},
+	{name: "RDTracerAddUniformAVX2", isa: "avx2", blocks: true, fn: RDTracerAddUniformAVX2, args: []arg{{"rise", "n", true}, {"decay", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lRise", "value", false}, {"cRise", "value", false}, {"bRise", "value", false}, {"lDecay", "value", false}, {"cDecay", "value", false}, {"bDecay", "value", false}}, call: func(a []any) any {
+		RDTracerAddUniformAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32))
+		return nil
+	}},
+	{name: "RDTracerDrainAVX512", isa: "avx512", blocks: true, fn: RDTracerDrainAVX512, args: []arg{{"rise", "n", true}, {"decay", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lRise", "param", false}, {"cRise", "param", false}, {"bRise", "param", false}, {"lDecay", "param", false}, {"cDecay", "param", false}, {"bDecay", "param", false}}, call: func(a []any) any {
+		RDTracerDrainAVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32))
+		return nil
+	}},
+	{name: "RDTracerDrainAVX2", isa: "avx2", blocks: true, fn: RDTracerDrainAVX2, args: []arg{{"rise", "n", true}, {"decay", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lRise", "param", false}, {"cRise", "param", false}, {"bRise", "param", false}, {"lDecay", "param", false}, {"cDecay", "param", false}, {"bDecay", "param", false}}, call: func(a []any) any {
+		RDTracerDrainAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32))
+		return nil
+	}},
+	{name: "RDTracerDrainUniformAVX512", isa: "avx512", blocks: true, fn: RDTracerDrainUniformAVX512, args: []arg{{"rise", "n", true}, {"decay", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lRise", "value", false}, {"cRise", "value", false}, {"bRise", "value", false}, {"lDecay", "value", false}, {"cDecay", "value", false}, {"bDecay", "value", false}}, call: func(a []any) any {
+		RDTracerDrainUniformAVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32))
+		return nil
+	}},
+	{name: "RDTracerDrainUniformAVX2", isa: "avx2", blocks: true, fn: RDTracerDrainUniformAVX2, args: []arg{{"rise", "n", true}, {"decay", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lRise", "value", false}, {"cRise", "value", false}, {"bRise", "value", false}, {"lDecay", "value", false}, {"cDecay", "value", false}, {"bDecay", "value", false}}, call: func(a []any) any {
+		RDTracerDrainUniformAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32))
+		return nil
+	}},
+	{name: "RDTracerDrainAddAVX512", isa: "avx512", blocks: true, fn: RDTracerDrainAddAVX512, args: []arg{{"rise", "n", true}, {"decay", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lRise", "param", false}, {"cRise", "param", false}, {"bRise", "param", false}, {"lDecay", "param", false}, {"cDecay", "param", false}, {"bDecay", "param", false}}, call: func(a []any) any {
+		RDTracerDrainAddAVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32))
+		return nil
+	}},
+	{name: "RDTracerDrainAddAVX2", isa: "avx2", blocks: true, fn: RDTracerDrainAddAVX2, args: []arg{{"rise", "n", true}, {"decay", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lRise", "param", false}, {"cRise", "param", false}, {"bRise", "param", false}, {"lDecay", "param", false}, {"cDecay", "param", false}, {"bDecay", "param", false}}, call: func(a []any) any {
+		RDTracerDrainAddAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32))
+		return nil
+	}},
+	{name: "RDTracerDrainAddUniformAVX512", isa: "avx512", blocks: true, fn: RDTracerDrainAddUniformAVX512, args: []arg{{"rise", "n", true}, {"decay", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lRise", "value", false}, {"cRise", "value", false}, {"bRise", "value", false}, {"lDecay", "value", false}, {"cDecay", "value", false}, {"bDecay", "value", false}}, call: func(a []any) any {
+		RDTracerDrainAddUniformAVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32))
+		return nil
+	}},
+	{name: "RDTracerDrainAddUniformAVX2", isa: "avx2", blocks: true, fn: RDTracerDrainAddUniformAVX2, args: []arg{{"rise", "n", true}, {"decay", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lRise", "value", false}, {"cRise", "value", false}, {"bRise", "value", false}, {"lDecay", "value", false}, {"cDecay", "value", false}, {"bDecay", "value", false}}, call: func(a []any) any {
+		RDTracerDrainAddUniformAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32))
+		return nil
+	}},
+	{name: "RFSTracerAVX512", isa: "avx512", blocks: true, fn: RFSTracerAVX512, args: []arg{{"fastRise", "n", true}, {"fastDecay", "n", true}, {"slowRise", "n", true}, {"slowDecay", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lFastRise", "param", false}, {"cFastRise", "param", false}, {"bFastRise", "param", false}, {"lFastDecay", "param", false}, {"cFastDecay", "param", false}, {"bFastDecay", "param", false}, {"lSlowRise", "param", false}, {"cSlowRise", "param", false}, {"bSlowRise", "param", false}, {"lSlowDecay", "param", false}, {"cSlowDecay", "param", false}, {"bSlowDecay", "param", false}, {"alpha", "param", false}, {"alpha1", "param", false}}, call: func(a []any) any {
+		RFSTracerAVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]float32), a[11].([]float32), a[12].([]float32), a[13].([]float32), a[14].([]float32), a[15].([]float32), a[16].([]float32), a[17].([]float32), a[18].([]float32), a[19].([]float32))
+		return nil
+	}},
+	{name: "RFSTracerAVX2", isa: "avx2", blocks: true, fn: RFSTracerAVX2, args: []arg{{"fastRise", "n", true}, {"fastDecay", "n", true}, {"slowRise", "n", true}, {"slowDecay", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lFastRise", "param", false}, {"cFastRise", "param", false}, {"bFastRise", "param", false}, {"lFastDecay", "param", false}, {"cFastDecay", "param", false}, {"bFastDecay", "param", false}, {"lSlowRise", "param", false}, {"cSlowRise", "param", false}, {"bSlowRise", "param", false}, {"lSlowDecay", "param", false}, {"cSlowDecay", "param", false}, {"bSlowDecay", "param", false}, {"alpha", "param", false}, {"alpha1", "param", false}}, call: func(a []any) any {
+		RFSTracerAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]float32), a[11].([]float32), a[12].([]float32), a[13].([]float32), a[14].([]float32), a[15].([]float32), a[16].([]float32), a[17].([]float32), a[18].([]float32), a[19].([]float32))
+		return nil
+	}},
+	{name: "RFSTracerUniformAVX512", isa: "avx512", blocks: true, fn: RFSTracerUniformAVX512, args: []arg{{"fastRise", "n", true}, {"fastDecay", "n", true}, {"slowRise", "n", true}, {"slowDecay", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lFastRise", "value", false}, {"cFastRise", "value", false}, {"bFastRise", "value", false}, {"lFastDecay", "value", false}, {"cFastDecay", "value", false}, {"bFastDecay", "value", false}, {"lSlowRise", "value", false}, {"cSlowRise", "value", false}, {"bSlowRise", "value", false}, {"lSlowDecay", "value", false}, {"cSlowDecay", "value", false}, {"bSlowDecay", "value", false}, {"alpha", "value", false}, {"alpha1", "value", false}}, call: func(a []any) any {
+		RFSTracerUniformAVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].(float32), a[12].(float32), a[13].(float32), a[14].(float32), a[15].(float32), a[16].(float32), a[17].(float32), a[18].(float32), a[19].(float32))
+		return nil
+	}},
+	{name: "RFSTracerUniformAVX2", isa: "avx2", blocks: true, fn: RFSTracerUniformAVX2, args: []arg{{"fastRise", "n", true}, {"fastDecay", "n", true}, {"slowRise", "n", true}, {"slowDecay", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lFastRise", "value", false}, {"cFastRise", "value", false}, {"bFastRise", "value", false}, {"lFastDecay", "value", false}, {"cFastDecay", "value", false}, {"bFastDecay", "value", false}, {"lSlowRise", "value", false}, {"cSlowRise", "value", false}, {"bSlowRise", "value", false}, {"lSlowDecay", "value", false}, {"cSlowDecay", "value", false}, {"bSlowDecay", "value", false}, {"alpha", "value", false}, {"alpha1", "value", false}}, call: func(a []any) any {
+		RFSTracerUniformAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].(float32), a[12].(float32), a[13].(float32), a[14].(float32), a[15].(float32), a[16].(float32), a[17].(float32), a[18].(float32), a[19].(float32))
+		return nil
+	}},
+	{name: "RFSTracerAddAVX512", isa: "avx512", blocks: true, fn: RFSTracerAddAVX512, args: []arg{{"fastRise", "n", true}, {"fastDecay", "n", true}, {"slowRise", "n", true}, {"slowDecay", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lFastRise", "param", false}, {"cFastRise", "param", false}, {"bFastRise", "param", false}, {"lFastDecay", "param", false}, {"cFastDecay", "param", false}, {"bFastDecay", "param", false}, {"lSlowRise", "param", false}, {"cSlowRise", "param", false}, {"bSlowRise", "param", false}, {"lSlowDecay", "param", false}, {"cSlowDecay", "param", false}, {"bSlowDecay", "param", false}, {"alpha", "param", false}, {"alpha1", "param", false}}, call: func(a []any) any {
+		RFSTracerAddAVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]float32), a[11].([]float32), a[12].([]float32), a[13].([]float32), a[14].([]float32), a[15].([]float32), a[16].([]float32), a[17].([]float32), a[18].([]float32), a[19].([]float32))
+		return nil
+	}},
+	{name: "RFSTracerAddAVX2", isa: "avx2", blocks: true, fn: RFSTracerAddAVX2, args: []arg{{"fastRise", "n", true}, {"fastDecay", "n", true}, {"slowRise", "n", true}, {"slowDecay", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lFastRise", "param", false}, {"cFastRise", "param", false}, {"bFastRise", "param", false}, {"lFastDecay", "param", false}, {"cFastDecay", "param", false}, {"bFastDecay", "param", false}, {"lSlowRise", "param", false}, {"cSlowRise", "param", false}, {"bSlowRise", "param", false}, {"lSlowDecay", "param", false}, {"cSlowDecay", "param", false}, {"bSlowDecay", "param", false}, {"alpha", "param", false}, {"alpha1", "param", false}}, call: func(a []any) any {
+		RFSTracerAddAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]float32), a[11].([]float32), a[12].([]float32), a[13].([]float32), a[14].([]float32), a[15].([]float32), a[16].([]float32), a[17].([]float32), a[18].([]float32), a[19].([]float32))
+		return nil
+	}},
+	{name: "RFSTracerAddUniformAVX512", isa: "avx512", blocks: true, fn: RFSTracerAddUniformAVX512, args: []arg{{"fastRise", "n", true}, {"fastDecay", "n", true}, {"slowRise", "n", true}, {"slowDecay", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lFastRise", "value", false}, {"cFastRise", "value", false}, {"bFastRise", "value", false}, {"lFastDecay", "value", false}, {"cFastDecay", "value", false}, {"bFastDecay", "value", false}, {"lSlowRise", "value", false}, {"cSlowRise", "value", false}, {"bSlowRise", "value", false}, {"lSlowDecay", "value", false}, {"cSlowDecay", "value", false}, {"bSlowDecay", "value", false}, {"alpha", "value", false}, {"alpha1", "value", false}}, call: func(a []any) any {
+		RFSTracerAddUniformAVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].(float32), a[12].(float32), a[13].(float32), a[14].(float32), a[15].(float32), a[16].(float32), a[17].(float32), a[18].(float32), a[19].(float32))
+		return nil
+	}},
+	{name: "RFSTracerAddUniformAVX2", isa: "avx2", blocks: true, fn: RFSTracerAddUniformAVX2, args: []arg{{"fastRise", "n", true}, {"fastDecay", "n", true}, {"slowRise", "n", true}, {"slowDecay", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lFastRise", "value", false}, {"cFastRise", "value", false}, {"bFastRise", "value", false}, {"lFastDecay", "value", false}, {"cFastDecay", "value", false}, {"bFastDecay", "value", false}, {"lSlowRise", "value", false}, {"cSlowRise", "value", false}, {"bSlowRise", "value", false}, {"lSlowDecay", "value", false}, {"cSlowDecay", "value", false}, {"bSlowDecay", "value", false}, {"alpha", "value", false}, {"alpha1", "value", false}}, call: func(a []any) any {
+		RFSTracerAddUniformAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].(float32), a[12].(float32), a[13].(float32), a[14].(float32), a[15].(float32), a[16].(float32), a[17].(float32), a[18].(float32), a[19].(float32))
+		return nil
+	}},
+	{name: "RFSTracerDrainAVX512", isa: "avx512", blocks: true, fn: RFSTracerDrainAVX512, args: []arg{{"fastRise", "n", true}, {"fastDecay", "n", true}, {"slowRise", "n", true}, {"slowDecay", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lFastRise", "param", false}, {"cFastRise", "param", false}, {"bFastRise", "param", false}, {"lFastDecay", "param", false}, {"cFastDecay", "param", false}, {"bFastDecay", "param", false}, {"lSlowRise", "param", false}, {"cSlowRise", "param", false}, {"bSlowRise", "param", false}, {"lSlowDecay", "param", false}, {"cSlowDecay", "param", false}, {"bSlowDecay", "param", false}, {"alpha", "param", false}, {"alpha1", "param", false}}, call: func(a []any) any {
+		RFSTracerDrainAVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]float32), a[11].([]float32), a[12].([]float32), a[13].([]float32), a[14].([]float32), a[15].([]float32), a[16].([]float32), a[17].([]float32), a[18].([]float32), a[19].([]float32))
+		return nil
+	}},
+	{name: "RFSTracerDrainAVX2", isa: "avx2", blocks: true, fn: RFSTracerDrainAVX2, args: []arg{{"fastRise", "n", true}, {"fastDecay", "n", true}, {"slowRise", "n", true}, {"slowDecay", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lFastRise", "param", false}, {"cFastRise", "param", false}, {"bFastRise", "param", false}, {"lFastDecay", "param", false}, {"cFastDecay", "param", false}, {"bFastDecay", "param", false}, {"lSlowRise", "param", false}, {"cSlowRise", "param", false}, {"bSlowRise", "param", false}, {"lSlowDecay", "param", false}, {"cSlowDecay", "param", false}, {"bSlowDecay", "param", false}, {"alpha", "param", false}, {"alpha1", "param", false}}, call: func(a []any) any {
+		RFSTracerDrainAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]float32), a[11].([]float32), a[12].([]float32), a[13].([]float32), a[14].([]float32), a[15].([]float32), a[16].([]float32), a[17].([]float32), a[18].([]float32), a[19].([]float32))
+		return nil
+	}},
+	{name: "RFSTracerDrainUniformAVX512", isa: "avx512", blocks: true, fn: RFSTracerDrainUniformAVX512, args: []arg{{"fastRise", "n", true}, {"fastDecay", "n", true}, {"slowRise", "n", true}, {"slowDecay", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lFastRise", "value", false}, {"cFastRise", "value", false}, {"bFastRise", "value", false}, {"lFastDecay", "value", false}, {"cFastDecay", "value", false}, {"bFastDecay", "value", false}, {"lSlowRise", "value", false}, {"cSlowRise", "value", false}, {"bSlowRise", "value", false}, {"lSlowDecay", "value", false}, {"cSlowDecay", "value", false}, {"bSlowDecay", "value", false}, {"alpha", "value", false}, {"alpha1", "value", false}}, call: func(a []any) any {
+		RFSTracerDrainUniformAVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].(float32), a[12].(float32), a[13].(float32), a[14].(float32), a[15].(float32), a[16].(float32), a[17].(float32), a[18].(float32), a[19].(float32))
+		return nil
+	}},
+	{name: "RFSTracerDrainUniformAVX2", isa: "avx2", blocks: true, fn: RFSTracerDrainUniformAVX2, args: []arg{{"fastRise", "n", true}, {"fastDecay", "n", true}, {"slowRise", "n", true}, {"slowDecay", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lFastRise", "value", false}, {"cFastRise", "value", false}, {"bFastRise", "value", false}, {"lFastDecay", "value", false}, {"cFastDecay", "value", false}, {"bFastDecay", "value", false}, {"lSlowRise", "value", false}, {"cSlowRise", "value", false}, {"bSlowRise", "value", false}, {"lSlowDecay", "value", false}, {"cSlowDecay", "value", false}, {"bSlowDecay", "value", false}, {"alpha", "value", false}, {"alpha1", "value", false}}, call: func(a []any) any {
+		RFSTracerDrainUniformAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].(float32), a[12].(float32), a[13].(float32), a[14].(float32), a[15].(float32), a[16].(float32), a[17].(float32), a[18].(float32), a[19].(float32))
+		return nil
+	}},
+	{name: "RFSTracerDrainAddAVX512", isa: "avx512", blocks: true, fn: RFSTracerDrainAddAVX512, args: []arg{{"fastRise", "n", true}, {"fastDecay", "n", true}, {"slowRise", "n", true}, {"slowDecay", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lFastRise", "param", false}, {"cFastRise", "param", false}, {"bFastRise", "param", false}, {"lFastDecay", "param", false}, {"cFastDecay", "param", false}, {"bFastDecay", "param", false}, {"lSlowRise", "param", false}, {"cSlowRise", "param", false}, {"bSlowRise", "param", false}, {"lSlowDecay", "param", false}, {"cSlowDecay", "param", false}, {"bSlowDecay", "param", false}, {"alpha", "param", false}, {"alpha1", "param", false}}, call: func(a []any) any {
+		RFSTracerDrainAddAVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]float32), a[11].([]float32), a[12].([]float32), a[13].([]float32), a[14].([]float32), a[15].([]float32), a[16].([]float32), a[17].([]float32), a[18].([]float32), a[19].([]float32))
+		return nil
+	}},
+	{name: "RFSTracerDrainAddAVX2", isa: "avx2", blocks: true, fn: RFSTracerDrainAddAVX2, args: []arg{{"fastRise", "n", true}, {"fastDecay", "n", true}, {"slowRise", "n", true}, {"slowDecay", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lFastRise", "param", false}, {"cFastRise", "param", false}, {"bFastRise", "param", false}, {"lFastDecay", "param", false}, {"cFastDecay", "param", false}, {"bFastDecay", "param", false}, {"lSlowRise", "param", false}, {"cSlowRise", "param", false}, {"bSlowRise", "param", false}, {"lSlowDecay", "param", false}, {"cSlowDecay", "param", false}, {"bSlowDecay", "param", false}, {"alpha", "param", false}, {"alpha1", "param", false}}, call: func(a []any) any {
+		RFSTracerDrainAddAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]float32), a[11].([]float32), a[12].([]float32), a[13].([]float32), a[14].([]float32), a[15].([]float32), a[16].([]float32), a[17].([]float32), a[18].([]float32), a[19].([]float32))
+		return nil
+	}},
+	{name: "RFSTracerDrainAddUniformAVX512", isa: "avx512", blocks: true, fn: RFSTracerDrainAddUniformAVX512, args: []arg{{"fastRise", "n", true}, {"fastDecay", "n", true}, {"slowRise", "n", true}, {"slowDecay", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lFastRise", "value", false}, {"cFastRise", "value", false}, {"bFastRise", "value", false}, {"lFastDecay", "value", false}, {"cFastDecay", "value", false}, {"bFastDecay", "value", false}, {"lSlowRise", "value", false}, {"cSlowRise", "value", false}, {"bSlowRise", "value", false}, {"lSlowDecay", "value", false}, {"cSlowDecay", "value", false}, {"bSlowDecay", "value", false}, {"alpha", "value", false}, {"alpha1", "value", false}}, call: func(a []any) any {
+		RFSTracerDrainAddUniformAVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].(float32), a[12].(float32), a[13].(float32), a[14].(float32), a[15].(float32), a[16].(float32), a[17].(float32), a[18].(float32), a[19].(float32))
+		return nil
+	}},
+	{name: "RFSTracerDrainAddUniformAVX2", isa: "avx2", blocks: true, fn: RFSTracerDrainAddUniformAVX2, args: []arg{{"fastRise", "n", true}, {"fastDecay", "n", true}, {"slowRise", "n", true}, {"slowDecay", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lFastRise", "value", false}, {"cFastRise", "value", false}, {"bFastRise", "value", false}, {"lFastDecay", "value", false}, {"cFastDecay", "value", false}, {"bFastDecay", "value", false}, {"lSlowRise", "value", false}, {"cSlowRise", "value", false}, {"bSlowRise", "value", false}, {"lSlowDecay", "value", false}, {"cSlowDecay", "value", false}, {"bSlowDecay", "value", false}, {"alpha", "value", false}, {"alpha1", "value", false}}, call: func(a []any) any {
+		RFSTracerDrainAddUniformAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].(float32), a[12].(float32), a[13].(float32), a[14].(float32), a[15].(float32), a[16].(float32), a[17].(float32), a[18].(float32), a[19].(float32))
+		return nil
+	}},
+	{name: "DoubleTracerAVX512", isa: "avx512", blocks: true, fn: DoubleTracerAVX512, args: []arg{{"t1", "n", true}, {"t2", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lT1", "param", false}, {"cT1", "param", false}, {"bT1", "param", false}, {"lT2", "param", false}, {"cT2", "param", false}, {"bT2", "param", false}}, call: func(a []any) any {
+		DoubleTracerAVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32))
+		return nil
+	}},
+	{name: "DoubleTracerAVX2", isa: "avx2", blocks: true, fn: DoubleTracerAVX2, args: []arg{{"t1", "n", true}, {"t2", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lT1", "param", false}, {"cT1", "param", false}, {"bT1", "param", false}, {"lT2", "param", false}, {"cT2", "param", false}, {"bT2", "param", false}}, call: func(a []any) any {
+		DoubleTracerAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32))
+		return nil
+	}},
+	{name: "DoubleTracerUniformAVX512", isa: "avx512", blocks: true, fn: DoubleTracerUniformAVX512, args: []arg{{"t1", "n", true}, {"t2", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lT1", "value", false}, {"cT1", "value", false}, {"bT1", "value", false}, {"lT2", "value", false}, {"cT2", "value", false}, {"bT2", "value", false}}, call: func(a []any) any {
+		DoubleTracerUniformAVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32))
+		return nil
+	}},
+	{name: "DoubleTracerUniformAVX2", isa: "avx2", blocks: true, fn: DoubleTracerUniformAVX2, args: []arg{{"t1", "n", true}, {"t2", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lT1", "value", false}, {"cT1", "value", false}, {"bT1", "value", false}, {"lT2", "value", false}, {"cT2", "value", false}, {"bT2", "value", false}}, call: func(a []any) any {
+		DoubleTracerUniformAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32))
+		return nil
+	}},
+	{name: "DoubleTracerAddAVX512", isa: "avx512", blocks: true, fn: DoubleTracerAddAVX512, args: []arg{{"t1", "n", true}, {"t2", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lT1", "param", false}, {"cT1", "param", false}, {"bT1", "param", false}, {"lT2", "param", false}, {"cT2", "param", false}, {"bT2", "param", false}}, call: func(a []any) any {
+		DoubleTracerAddAVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32))
+		return nil
+	}},
+	{name: "DoubleTracerAddAVX2", isa: "avx2", blocks: true, fn: DoubleTracerAddAVX2, args: []arg{{"t1", "n", true}, {"t2", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lT1", "param", false}, {"cT1", "param", false}, {"bT1", "param", false}, {"lT2", "param", false}, {"cT2", "param", false}, {"bT2", "param", false}}, call: func(a []any) any {
+		DoubleTracerAddAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32))
+		return nil
+	}},
+	{name: "DoubleTracerAddUniformAVX512", isa: "avx512", blocks: true, fn: DoubleTracerAddUniformAVX512, args: []arg{{"t1", "n", true}, {"t2", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lT1", "value", false}, {"cT1", "value", false}, {"bT1", "value", false}, {"lT2", "value", false}, {"cT2", "value", false}, {"bT2", "value", false}}, call: func(a []any) any {
+		DoubleTracerAddUniformAVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32))
+		return nil
+	}},
+	{name: "DoubleTracerAddUniformAVX2", isa: "avx2", blocks: true, fn: DoubleTracerAddUniformAVX2, args: []arg{{"t1", "n", true}, {"t2", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lT1", "value", false}, {"cT1", "value", false}, {"bT1", "value", false}, {"lT2", "value", false}, {"cT2", "value", false}, {"bT2", "value", false}}, call: func(a []any) any {
+		DoubleTracerAddUniformAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32))
+		return nil
+	}},
+	{name: "DoubleTracerDrainAVX512", isa: "avx512", blocks: true, fn: DoubleTracerDrainAVX512, args: []arg{{"t1", "n", true}, {"t2", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lT1", "param", false}, {"cT1", "param", false}, {"bT1", "param", false}, {"lT2", "param", false}, {"cT2", "param", false}, {"bT2", "param", false}}, call: func(a []any) any {
+		DoubleTracerDrainAVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32))
+		return nil
+	}},
+	{name: "DoubleTracerDrainAVX2", isa: "avx2", blocks: true, fn: DoubleTracerDrainAVX2, args: []arg{{"t1", "n", true}, {"t2", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lT1", "param", false}, {"cT1", "param", false}, {"bT1", "param", false}, {"lT2", "param", false}, {"cT2", "param", false}, {"bT2", "param", false}}, call: func(a []any) any {
+		DoubleTracerDrainAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32))
+		return nil
+	}},
+	{name: "DoubleTracerDrainUniformAVX512", isa: "avx512", blocks: true, fn: DoubleTracerDrainUniformAVX512, args: []arg{{"t1", "n", true}, {"t2", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lT1", "value", false}, {"cT1", "value", false}, {"bT1", "value", false}, {"lT2", "value", false}, {"cT2", "value", false}, {"bT2", "value", false}}, call: func(a []any) any {
+		DoubleTracerDrainUniformAVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32))
+		return nil
+	}},
+	{name: "DoubleTracerDrainUniformAVX2", isa: "avx2", blocks: true, fn: DoubleTracerDrainUniformAVX2, args: []arg{{"t1", "n", true}, {"t2", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lT1", "value", false}, {"cT1", "value", false}, {"bT1", "value", false}, {"lT2", "value", false}, {"cT2", "value", false}, {"bT2", "value", false}}, call: func(a []any) any {
+		DoubleTracerDrainUniformAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32))
+		return nil
+	}},
+	{name: "DoubleTracerDrainAddAVX512", isa: "avx512", blocks: true, fn: DoubleTracerDrainAddAVX512, args: []arg{{"t1", "n", true}, {"t2", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lT1", "param", false}, {"cT1", "param", false}, {"bT1", "param", false}, {"lT2", "param", false}, {"cT2", "param", false}, {"bT2", "param", false}}, call: func(a []any) any {
+		DoubleTracerDrainAddAVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32))
+		return nil
+	}},
+	{name: "DoubleTracerDrainAddAVX2", isa: "avx2", blocks: true, fn: DoubleTracerDrainAddAVX2, args: []arg{{"t1", "n", true}, {"t2", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lT1", "param", false}, {"cT1", "param", false}, {"bT1", "param", false}, {"lT2", "param", false}, {"cT2", "param", false}, {"bT2", "param", false}}, call: func(a []any) any {
+		DoubleTracerDrainAddAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32))
+		return nil
+	}},
+	{name: "DoubleTracerDrainAddUniformAVX512", isa: "avx512", blocks: true, fn: DoubleTracerDrainAddUniformAVX512, args: []arg{{"t1", "n", true}, {"t2", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lT1", "value", false}, {"cT1", "value", false}, {"bT1", "value", false}, {"lT2", "value", false}, {"cT2", "value", false}, {"bT2", "value", false}}, call: func(a []any) any {
+		DoubleTracerDrainAddUniformAVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32))
+		return nil
+	}},
+	{name: "DoubleTracerDrainAddUniformAVX2", isa: "avx2", blocks: true, fn: DoubleTracerDrainAddUniformAVX2, args: []arg{{"t1", "n", true}, {"t2", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lT1", "value", false}, {"cT1", "value", false}, {"bT1", "value", false}, {"lT2", "value", false}, {"cT2", "value", false}, {"bT2", "value", false}}, call: func(a []any) any {
+		DoubleTracerDrainAddUniformAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32))
+		return nil
+	}},
+	{name: "ExpAVX512", isa: "avx512", blocks: true, fn: ExpAVX512, args: []arg{{"x", "n", false}, {"out", "n", true}}, call: func(a []any) any { ExpAVX512(a[0].([]float32), a[1].([]float32)); return nil }},
+	{name: "ExpAVX2", isa: "avx2", blocks: true, fn: ExpAVX2, args: []arg{{"x", "n", false}, {"out", "n", true}}, call: func(a []any) any { ExpAVX2(a[0].([]float32), a[1].([]float32)); return nil }},
 }

@@ -12,11 +12,11 @@ func leakyAVX2(v *float32, cur *float32, d *float32, gr *float32, thr *float32, 
 	panic("asm.leakyAVX2: no assembly in this build")
 }
 
-func leakyUniformAVX512(v *float32, cur *float32, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int) {
+func leakyUniformAVX512(v *float32, cur *float32, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int) {
 	panic("asm.leakyUniformAVX512: no assembly in this build")
 }
 
-func leakyUniformAVX2(v *float32, cur *float32, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int) {
+func leakyUniformAVX2(v *float32, cur *float32, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int) {
 	panic("asm.leakyUniformAVX2: no assembly in this build")
 }
 
@@ -28,11 +28,11 @@ func refractoryLeakyAVX2(v *float32, r *uint16, cur *float32, c *uint16, d *floa
 	panic("asm.refractoryLeakyAVX2: no assembly in this build")
 }
 
-func refractoryLeakyUniformAVX512(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int) {
+func refractoryLeakyUniformAVX512(v *float32, r *uint16, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int) {
 	panic("asm.refractoryLeakyUniformAVX512: no assembly in this build")
 }
 
-func refractoryLeakyUniformAVX2(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int) {
+func refractoryLeakyUniformAVX2(v *float32, r *uint16, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int) {
 	panic("asm.refractoryLeakyUniformAVX2: no assembly in this build")
 }
 
@@ -44,11 +44,11 @@ func strictRefractoryLeakyAVX2(v *float32, r *uint16, cur *float32, c *uint16, d
 	panic("asm.strictRefractoryLeakyAVX2: no assembly in this build")
 }
 
-func strictRefractoryLeakyUniformAVX512(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int) {
+func strictRefractoryLeakyUniformAVX512(v *float32, r *uint16, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int) {
 	panic("asm.strictRefractoryLeakyUniformAVX512: no assembly in this build")
 }
 
-func strictRefractoryLeakyUniformAVX2(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, spikes *uint64, blocks int) {
+func strictRefractoryLeakyUniformAVX2(v *float32, r *uint16, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int) {
 	panic("asm.strictRefractoryLeakyUniformAVX2: no assembly in this build")
 }
 
@@ -60,12 +60,92 @@ func adaptiveLeakyAVX2(v *float32, r *uint16, theta *float32, cur *float32, c *u
 	panic("asm.adaptiveLeakyAVX2: no assembly in this build")
 }
 
-func adaptiveLeakyUniformAVX512(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, spikes *uint64, blocks int) {
+func adaptiveLeakyUniformAVX512(v *float32, r *uint16, theta *float32, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int) {
 	panic("asm.adaptiveLeakyUniformAVX512: no assembly in this build")
 }
 
-func adaptiveLeakyUniformAVX2(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, spikes *uint64, blocks int) {
+func adaptiveLeakyUniformAVX2(v *float32, r *uint16, theta *float32, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int) {
 	panic("asm.adaptiveLeakyUniformAVX2: no assembly in this build")
+}
+
+func exponentialAVX512(v *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride int, spikes *uint64, blocks int) {
+	panic("asm.exponentialAVX512: no assembly in this build")
+}
+
+func exponentialAVX2(v *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride int, spikes *uint64, blocks int) {
+	panic("asm.exponentialAVX2: no assembly in this build")
+}
+
+func exponentialUniformAVX512(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int) {
+	panic("asm.exponentialUniformAVX512: no assembly in this build")
+}
+
+func exponentialUniformAVX2(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int) {
+	panic("asm.exponentialUniformAVX2: no assembly in this build")
+}
+
+func refractoryExponentialAVX512(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride int, spikes *uint64, blocks int) {
+	panic("asm.refractoryExponentialAVX512: no assembly in this build")
+}
+
+func refractoryExponentialAVX2(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride int, spikes *uint64, blocks int) {
+	panic("asm.refractoryExponentialAVX2: no assembly in this build")
+}
+
+func refractoryExponentialUniformAVX512(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int) {
+	panic("asm.refractoryExponentialUniformAVX512: no assembly in this build")
+}
+
+func refractoryExponentialUniformAVX2(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int) {
+	panic("asm.refractoryExponentialUniformAVX2: no assembly in this build")
+}
+
+func adaptiveExponentialAVX512(v *float32, w *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, kwStride, aStride, bStride int, spikes *uint64, blocks int) {
+	panic("asm.adaptiveExponentialAVX512: no assembly in this build")
+}
+
+func adaptiveExponentialAVX2(v *float32, w *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, kwStride, aStride, bStride int, spikes *uint64, blocks int) {
+	panic("asm.adaptiveExponentialAVX2: no assembly in this build")
+}
+
+func adaptiveExponentialUniformAVX512(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, spikes *uint64, blocks int) {
+	panic("asm.adaptiveExponentialUniformAVX512: no assembly in this build")
+}
+
+func adaptiveExponentialUniformAVX2(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, spikes *uint64, blocks int) {
+	panic("asm.adaptiveExponentialUniformAVX2: no assembly in this build")
+}
+
+func simplifiedAdaptiveExponentialAVX512(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lthetaStride, dthetaStride int, spikes *uint64, blocks int) {
+	panic("asm.simplifiedAdaptiveExponentialAVX512: no assembly in this build")
+}
+
+func simplifiedAdaptiveExponentialAVX2(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lthetaStride, dthetaStride int, spikes *uint64, blocks int) {
+	panic("asm.simplifiedAdaptiveExponentialAVX2: no assembly in this build")
+}
+
+func simplifiedAdaptiveExponentialUniformAVX512(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int) {
+	panic("asm.simplifiedAdaptiveExponentialUniformAVX512: no assembly in this build")
+}
+
+func simplifiedAdaptiveExponentialUniformAVX2(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int) {
+	panic("asm.simplifiedAdaptiveExponentialUniformAVX2: no assembly in this build")
+}
+
+func izhikevichAVX512(v *float32, u *float32, cur *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, restStride, resStride, aStride, bStride, dStride, thrStride, resetStride int, spikes *uint64, blocks int) {
+	panic("asm.izhikevichAVX512: no assembly in this build")
+}
+
+func izhikevichAVX2(v *float32, u *float32, cur *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, restStride, resStride, aStride, bStride, dStride, thrStride, resetStride int, spikes *uint64, blocks int) {
+	panic("asm.izhikevichAVX2: no assembly in this build")
+}
+
+func izhikevichUniformAVX512(v *float32, u *float32, cur *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, spikes *uint64, blocks int) {
+	panic("asm.izhikevichUniformAVX512: no assembly in this build")
+}
+
+func izhikevichUniformAVX2(v *float32, u *float32, cur *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, spikes *uint64, blocks int) {
+	panic("asm.izhikevichUniformAVX2: no assembly in this build")
 }
 
 func tracerAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride, cStride, bStride int, blocks int) {
@@ -76,11 +156,11 @@ func tracerAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b 
 	panic("asm.tracerAVX2: no assembly in this build")
 }
 
-func tracerUniformAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int) {
+func tracerUniformAVX512(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int) {
 	panic("asm.tracerUniformAVX512: no assembly in this build")
 }
 
-func tracerUniformAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int) {
+func tracerUniformAVX2(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int) {
 	panic("asm.tracerUniformAVX2: no assembly in this build")
 }
 
@@ -92,11 +172,11 @@ func tracerAddAVX2(t *float32, x *float32, out *float32, l *float32, c *float32,
 	panic("asm.tracerAddAVX2: no assembly in this build")
 }
 
-func tracerAddUniformAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int) {
+func tracerAddUniformAVX512(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int) {
 	panic("asm.tracerAddUniformAVX512: no assembly in this build")
 }
 
-func tracerAddUniformAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int) {
+func tracerAddUniformAVX2(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int) {
 	panic("asm.tracerAddUniformAVX2: no assembly in this build")
 }
 
@@ -108,11 +188,11 @@ func tracerDrainAVX2(t *float32, x *float32, out *float32, l *float32, c *float3
 	panic("asm.tracerDrainAVX2: no assembly in this build")
 }
 
-func tracerDrainUniformAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int) {
+func tracerDrainUniformAVX512(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int) {
 	panic("asm.tracerDrainUniformAVX512: no assembly in this build")
 }
 
-func tracerDrainUniformAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int) {
+func tracerDrainUniformAVX2(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int) {
 	panic("asm.tracerDrainUniformAVX2: no assembly in this build")
 }
 
@@ -124,10 +204,210 @@ func tracerDrainAddAVX2(t *float32, x *float32, out *float32, l *float32, c *flo
 	panic("asm.tracerDrainAddAVX2: no assembly in this build")
 }
 
-func tracerDrainAddUniformAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int) {
+func tracerDrainAddUniformAVX512(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int) {
 	panic("asm.tracerDrainAddUniformAVX512: no assembly in this build")
 }
 
-func tracerDrainAddUniformAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, blocks int) {
+func tracerDrainAddUniformAVX2(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int) {
 	panic("asm.tracerDrainAddUniformAVX2: no assembly in this build")
+}
+
+func rDTracerAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride, cRiseStride, bRiseStride, lDecayStride, cDecayStride, bDecayStride int, blocks int) {
+	panic("asm.rDTracerAVX512: no assembly in this build")
+}
+
+func rDTracerAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride, cRiseStride, bRiseStride, lDecayStride, cDecayStride, bDecayStride int, blocks int) {
+	panic("asm.rDTracerAVX2: no assembly in this build")
+}
+
+func rDTracerUniformAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int) {
+	panic("asm.rDTracerUniformAVX512: no assembly in this build")
+}
+
+func rDTracerUniformAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int) {
+	panic("asm.rDTracerUniformAVX2: no assembly in this build")
+}
+
+func rDTracerAddAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride, cRiseStride, bRiseStride, lDecayStride, cDecayStride, bDecayStride int, blocks int) {
+	panic("asm.rDTracerAddAVX512: no assembly in this build")
+}
+
+func rDTracerAddAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride, cRiseStride, bRiseStride, lDecayStride, cDecayStride, bDecayStride int, blocks int) {
+	panic("asm.rDTracerAddAVX2: no assembly in this build")
+}
+
+func rDTracerAddUniformAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int) {
+	panic("asm.rDTracerAddUniformAVX512: no assembly in this build")
+}
+
+func rDTracerAddUniformAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int) {
+	panic("asm.rDTracerAddUniformAVX2: no assembly in this build")
+}
+
+func rDTracerDrainAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride, cRiseStride, bRiseStride, lDecayStride, cDecayStride, bDecayStride int, blocks int) {
+	panic("asm.rDTracerDrainAVX512: no assembly in this build")
+}
+
+func rDTracerDrainAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride, cRiseStride, bRiseStride, lDecayStride, cDecayStride, bDecayStride int, blocks int) {
+	panic("asm.rDTracerDrainAVX2: no assembly in this build")
+}
+
+func rDTracerDrainUniformAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int) {
+	panic("asm.rDTracerDrainUniformAVX512: no assembly in this build")
+}
+
+func rDTracerDrainUniformAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int) {
+	panic("asm.rDTracerDrainUniformAVX2: no assembly in this build")
+}
+
+func rDTracerDrainAddAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride, cRiseStride, bRiseStride, lDecayStride, cDecayStride, bDecayStride int, blocks int) {
+	panic("asm.rDTracerDrainAddAVX512: no assembly in this build")
+}
+
+func rDTracerDrainAddAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride, cRiseStride, bRiseStride, lDecayStride, cDecayStride, bDecayStride int, blocks int) {
+	panic("asm.rDTracerDrainAddAVX2: no assembly in this build")
+}
+
+func rDTracerDrainAddUniformAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int) {
+	panic("asm.rDTracerDrainAddUniformAVX512: no assembly in this build")
+}
+
+func rDTracerDrainAddUniformAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int) {
+	panic("asm.rDTracerDrainAddUniformAVX2: no assembly in this build")
+}
+
+func rFSTracerAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride, cFastRiseStride, bFastRiseStride, lFastDecayStride, cFastDecayStride, bFastDecayStride, lSlowRiseStride, cSlowRiseStride, bSlowRiseStride, lSlowDecayStride, cSlowDecayStride, bSlowDecayStride, alphaStride, alpha1Stride int, blocks int) {
+	panic("asm.rFSTracerAVX512: no assembly in this build")
+}
+
+func rFSTracerAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride, cFastRiseStride, bFastRiseStride, lFastDecayStride, cFastDecayStride, bFastDecayStride, lSlowRiseStride, cSlowRiseStride, bSlowRiseStride, lSlowDecayStride, cSlowDecayStride, bSlowDecayStride, alphaStride, alpha1Stride int, blocks int) {
+	panic("asm.rFSTracerAVX2: no assembly in this build")
+}
+
+func rFSTracerUniformAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int) {
+	panic("asm.rFSTracerUniformAVX512: no assembly in this build")
+}
+
+func rFSTracerUniformAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int) {
+	panic("asm.rFSTracerUniformAVX2: no assembly in this build")
+}
+
+func rFSTracerAddAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride, cFastRiseStride, bFastRiseStride, lFastDecayStride, cFastDecayStride, bFastDecayStride, lSlowRiseStride, cSlowRiseStride, bSlowRiseStride, lSlowDecayStride, cSlowDecayStride, bSlowDecayStride, alphaStride, alpha1Stride int, blocks int) {
+	panic("asm.rFSTracerAddAVX512: no assembly in this build")
+}
+
+func rFSTracerAddAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride, cFastRiseStride, bFastRiseStride, lFastDecayStride, cFastDecayStride, bFastDecayStride, lSlowRiseStride, cSlowRiseStride, bSlowRiseStride, lSlowDecayStride, cSlowDecayStride, bSlowDecayStride, alphaStride, alpha1Stride int, blocks int) {
+	panic("asm.rFSTracerAddAVX2: no assembly in this build")
+}
+
+func rFSTracerAddUniformAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int) {
+	panic("asm.rFSTracerAddUniformAVX512: no assembly in this build")
+}
+
+func rFSTracerAddUniformAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int) {
+	panic("asm.rFSTracerAddUniformAVX2: no assembly in this build")
+}
+
+func rFSTracerDrainAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride, cFastRiseStride, bFastRiseStride, lFastDecayStride, cFastDecayStride, bFastDecayStride, lSlowRiseStride, cSlowRiseStride, bSlowRiseStride, lSlowDecayStride, cSlowDecayStride, bSlowDecayStride, alphaStride, alpha1Stride int, blocks int) {
+	panic("asm.rFSTracerDrainAVX512: no assembly in this build")
+}
+
+func rFSTracerDrainAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride, cFastRiseStride, bFastRiseStride, lFastDecayStride, cFastDecayStride, bFastDecayStride, lSlowRiseStride, cSlowRiseStride, bSlowRiseStride, lSlowDecayStride, cSlowDecayStride, bSlowDecayStride, alphaStride, alpha1Stride int, blocks int) {
+	panic("asm.rFSTracerDrainAVX2: no assembly in this build")
+}
+
+func rFSTracerDrainUniformAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int) {
+	panic("asm.rFSTracerDrainUniformAVX512: no assembly in this build")
+}
+
+func rFSTracerDrainUniformAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int) {
+	panic("asm.rFSTracerDrainUniformAVX2: no assembly in this build")
+}
+
+func rFSTracerDrainAddAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride, cFastRiseStride, bFastRiseStride, lFastDecayStride, cFastDecayStride, bFastDecayStride, lSlowRiseStride, cSlowRiseStride, bSlowRiseStride, lSlowDecayStride, cSlowDecayStride, bSlowDecayStride, alphaStride, alpha1Stride int, blocks int) {
+	panic("asm.rFSTracerDrainAddAVX512: no assembly in this build")
+}
+
+func rFSTracerDrainAddAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride, cFastRiseStride, bFastRiseStride, lFastDecayStride, cFastDecayStride, bFastDecayStride, lSlowRiseStride, cSlowRiseStride, bSlowRiseStride, lSlowDecayStride, cSlowDecayStride, bSlowDecayStride, alphaStride, alpha1Stride int, blocks int) {
+	panic("asm.rFSTracerDrainAddAVX2: no assembly in this build")
+}
+
+func rFSTracerDrainAddUniformAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int) {
+	panic("asm.rFSTracerDrainAddUniformAVX512: no assembly in this build")
+}
+
+func rFSTracerDrainAddUniformAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int) {
+	panic("asm.rFSTracerDrainAddUniformAVX2: no assembly in this build")
+}
+
+func doubleTracerAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, blocks int) {
+	panic("asm.doubleTracerAVX512: no assembly in this build")
+}
+
+func doubleTracerAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, blocks int) {
+	panic("asm.doubleTracerAVX2: no assembly in this build")
+}
+
+func doubleTracerUniformAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int) {
+	panic("asm.doubleTracerUniformAVX512: no assembly in this build")
+}
+
+func doubleTracerUniformAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int) {
+	panic("asm.doubleTracerUniformAVX2: no assembly in this build")
+}
+
+func doubleTracerAddAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, blocks int) {
+	panic("asm.doubleTracerAddAVX512: no assembly in this build")
+}
+
+func doubleTracerAddAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, blocks int) {
+	panic("asm.doubleTracerAddAVX2: no assembly in this build")
+}
+
+func doubleTracerAddUniformAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int) {
+	panic("asm.doubleTracerAddUniformAVX512: no assembly in this build")
+}
+
+func doubleTracerAddUniformAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int) {
+	panic("asm.doubleTracerAddUniformAVX2: no assembly in this build")
+}
+
+func doubleTracerDrainAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, blocks int) {
+	panic("asm.doubleTracerDrainAVX512: no assembly in this build")
+}
+
+func doubleTracerDrainAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, blocks int) {
+	panic("asm.doubleTracerDrainAVX2: no assembly in this build")
+}
+
+func doubleTracerDrainUniformAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int) {
+	panic("asm.doubleTracerDrainUniformAVX512: no assembly in this build")
+}
+
+func doubleTracerDrainUniformAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int) {
+	panic("asm.doubleTracerDrainUniformAVX2: no assembly in this build")
+}
+
+func doubleTracerDrainAddAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, blocks int) {
+	panic("asm.doubleTracerDrainAddAVX512: no assembly in this build")
+}
+
+func doubleTracerDrainAddAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, blocks int) {
+	panic("asm.doubleTracerDrainAddAVX2: no assembly in this build")
+}
+
+func doubleTracerDrainAddUniformAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int) {
+	panic("asm.doubleTracerDrainAddUniformAVX512: no assembly in this build")
+}
+
+func doubleTracerDrainAddUniformAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int) {
+	panic("asm.doubleTracerDrainAddUniformAVX2: no assembly in this build")
+}
+
+func expAVX512(x *float32, out *float32, blocks int) {
+	panic("asm.expAVX512: no assembly in this build")
+}
+
+func expAVX2(x *float32, out *float32, blocks int) {
+	panic("asm.expAVX2: no assembly in this build")
 }

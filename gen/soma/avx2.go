@@ -1,20 +1,21 @@
 package main
 
 import (
+	"math"
+
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	"github.com/mmcloughlin/avo/reg"
 )
 
-// avx2 lowers a model to AVX2: 8 float32 lanes in a YMM register; the 8
-// matching uint16 counters widened to 32-bit lanes, so that they line up
-// with the floats; masks as YMM registers of all-ones lanes.
+// avx2 lowers a model to AVX2: 8 float32 (or int32) lanes in a YMM
+// register; the 8 matching uint16 counters widened to 32-bit lanes, so that
+// they line up with the floats; masks as YMM registers of all-ones lanes.
+// A scalar that is not held in a register is broadcast from memory once per
+// vector, where it is first used.
 type avx2 struct {
+	frame
 	minus1, max16 reg.VecVirtual // 8 × int32 −1 and 65535
-	p             ptrs
-	v             int
-	loaded        map[string]reg.VecVirtual
-	fixed         map[string]reg.VecVirtual // uniform parameters, broadcast once
 	spikes        reg.VecVirtual
 }
 
@@ -22,78 +23,95 @@ func newAVX2() *avx2 { return &avx2{} }
 
 func (b *avx2) name() string     { return "AVX2" }
 func (b *avx2) lanes() int       { return 8 }
+func (b *avx2) registers() int   { return 7 }
 func (b *avx2) emitter() emitter { return b }
 func (b *avx2) end()             { VZEROUPPER() }
 
-func (b *avx2) broadcast(s stream, addr reg.Register) {
-	switch {
-	case s.u16():
-		w := XMM()
-		VPBROADCASTW(Mem{Base: addr}, w)
-		x := YMM()
-		VPMOVZXWD(w, x)
-		b.fixed[s.name] = x
-	default:
-		x := YMM()
-		VBROADCASTSS(Mem{Base: addr}, x)
-		b.fixed[s.name] = x
-	}
-}
-
-func (b *avx2) setup() {
-	b.fixed = map[string]reg.VecVirtual{}
+func (b *avx2) setup(sc scalars, held []string) {
+	b.start(sc)
 	b.minus1, b.max16 = YMM(), YMM()
 	VPCMPEQD(b.minus1, b.minus1, b.minus1)
 	VPSRLD(U8(16), b.minus1, b.max16)
+	for _, k := range held {
+		b.fixed[k] = b.broadcast(sc[k])
+	}
 }
 
 func (b *avx2) begin(p ptrs, v int) {
-	b.p, b.v, b.loaded, b.spikes = p, v, map[string]reg.VecVirtual{}, nil
+	b.frame.begin(p, v)
+	b.spikes = nil
 }
 
-func (b *avx2) mem(name string, size int) Mem {
-	return Mem{Base: b.p[name], Disp: b.v * 8 * size}
+// broadcast loads a scalar into every lane of a register, a uint16
+// widened to 32 bits.
+func (b *avx2) broadcast(s scalar) reg.VecVirtual {
+	x := YMM()
+	if s.u16 {
+		w := XMM()
+		VPBROADCASTW(s.m, w)
+		VPMOVZXWD(w, x)
+		return x
+	}
+	VBROADCASTSS(s.m, x)
+	return x
+}
+
+// value returns a scalar by key in a register: held, or broadcast for
+// this vector.
+func (b *avx2) value(key string) reg.VecVirtual {
+	if x, ok := b.fixed[key]; ok {
+		return x
+	}
+	if x, ok := b.loaded[key]; ok {
+		return x
+	}
+	x := b.broadcast(b.sc[key])
+	b.loaded[key] = x
+	return x
 }
 
 func (b *avx2) F(name string) vec {
-	if x, ok := b.fixed[name]; ok {
-		return x
+	if _, ok := b.sc[name]; ok {
+		return b.value(name)
 	}
 	if x, ok := b.loaded[name]; ok {
 		return x
 	}
 	x := YMM()
-	VMOVUPS(b.mem(name, 4), x)
+	VMOVUPS(b.at(name, 8, 4), x)
 	b.loaded[name] = x
 	return x
 }
 
 // U loads 8 counters zero-extended to 32-bit lanes.
 func (b *avx2) U(name string) uvec {
-	if x, ok := b.fixed[name]; ok {
-		return x
+	if _, ok := b.sc[name]; ok {
+		return b.value(name)
 	}
 	x := YMM()
-	VPMOVZXWD(b.mem(name, 2), x)
+	VPMOVZXWD(b.at(name, 8, 2), x)
 	return x
 }
 
-func (b *avx2) Mul(x, y vec) vec {
+func (b *avx2) Const(x float32) vec { return b.value(b.sc.constant(math.Float32bits(x))) }
+func (b *avx2) IConst(k int32) ivec { return b.value(b.sc.constant(uint32(k))) }
+
+// binary emits z = x ∘ y with op.
+func binary(op func(...Op), x, y interface{}) reg.VecVirtual {
 	z := YMM()
-	VMULPS(y.(reg.VecVirtual), x.(reg.VecVirtual), z)
+	op(y.(reg.VecVirtual), x.(reg.VecVirtual), z)
 	return z
 }
 
-func (b *avx2) Add(x, y vec) vec {
-	z := YMM()
-	VADDPS(y.(reg.VecVirtual), x.(reg.VecVirtual), z)
-	return z
-}
+func (b *avx2) Mul(x, y vec) vec { return binary(VMULPS, x, y) }
+func (b *avx2) Div(x, y vec) vec { return binary(VDIVPS, x, y) }
+func (b *avx2) Add(x, y vec) vec { return binary(VADDPS, x, y) }
+func (b *avx2) Sub(x, y vec) vec { return binary(VSUBPS, x, y) }
 
-func (b *avx2) Sub(x, y vec) vec {
-	z := YMM()
-	VSUBPS(y.(reg.VecVirtual), x.(reg.VecVirtual), z) // z = x − y
-	return z
+// Clamp takes x as the second source of MAXPS and MINPS, which return it
+// when either source is NaN.
+func (b *avx2) Clamp(x, lo, hi vec) vec {
+	return binary(VMINPS, hi, binary(VMAXPS, lo, x)) // hi < (lo > x ? lo : x) ? …
 }
 
 func (b *avx2) GT(x, y vec) mask {
@@ -104,34 +122,16 @@ func (b *avx2) GT(x, y vec) mask {
 
 // UGT compares the widened counters as signed 32-bit integers, exact for
 // values in [0, 65535].
-func (b *avx2) UGT(x, y uvec) mask {
-	z := YMM()
-	VPCMPGTD(y.(reg.VecVirtual), x.(reg.VecVirtual), z) // z = x > y
-	return z
-}
+func (b *avx2) UGT(x, y uvec) mask { return binary(VPCMPGTD, x, y) }
 
 // UGE is x > y − 1, exact for values in [0, 65535].
-func (b *avx2) UGE(x, y uvec) mask {
-	y1 := YMM()
-	VPADDD(b.minus1, y.(reg.VecVirtual), y1)
-	z := YMM()
-	VPCMPGTD(y1, x.(reg.VecVirtual), z)
-	return z
-}
+func (b *avx2) UGE(x, y uvec) mask { return binary(VPCMPGTD, x, binary(VPADDD, y, b.minus1)) }
 
-func (b *avx2) And(x, y mask) mask {
-	z := YMM()
-	VANDPS(y.(reg.VecVirtual), x.(reg.VecVirtual), z)
-	return z
-}
+func (b *avx2) And(x, y mask) mask { return binary(VANDPS, x, y) }
 
 func (b *avx2) GTIf(m mask, x, y vec) mask { return b.And(m, b.GT(x, y)) }
 
-func (b *avx2) Gate(m mask, x vec) vec {
-	z := YMM()
-	VANDPS(x.(reg.VecVirtual), m.(reg.VecVirtual), z) // all-ones lanes keep x, the others are +0
-	return z
-}
+func (b *avx2) Gate(m mask, x vec) vec { return binary(VANDPS, x, m) } // all-ones lanes keep x, the others are +0
 
 func (b *avx2) Select(m mask, x, y vec) vec {
 	z := YMM()
@@ -140,7 +140,7 @@ func (b *avx2) Select(m mask, x, y vec) vec {
 }
 
 func (b *avx2) Store(name string, x vec) {
-	VMOVUPS(x.(reg.VecVirtual), b.mem(name, 4))
+	VMOVUPS(x.(reg.VecVirtual), b.at(name, 8, 4))
 }
 
 // Tick computes on the widened counters and packs them back to 8 × uint16.
@@ -154,15 +154,38 @@ func (b *avx2) Tick(name string, r uvec, s mask) {
 	VEXTRACTI128(U8(1), out, hi)
 	packed := XMM()
 	VPACKUSDW(hi, out.AsX(), packed) // lanes 0–3 from out, 4–7 from hi
-	VMOVDQU(packed, b.mem(name, 2))
+	VMOVDQU(packed, b.at(name, 8, 2))
 }
+
+func (b *avx2) Trunc(x vec) ivec {
+	z := YMM()
+	VCVTTPS2DQ(x.(reg.VecVirtual), z)
+	return z
+}
+
+func (b *avx2) IAdd(x, y ivec) ivec { return binary(VPADDD, x, y) }
+func (b *avx2) ISub(x, y ivec) ivec { return binary(VPSUBD, x, y) }
+
+func (b *avx2) ISar(x ivec, k int) ivec {
+	z := YMM()
+	VPSRAD(U8(k), x.(reg.VecVirtual), z)
+	return z
+}
+
+func (b *avx2) IShl(x ivec, k int) ivec {
+	z := YMM()
+	VPSLLD(U8(k), x.(reg.VecVirtual), z)
+	return z
+}
+
+func (b *avx2) Bits(x ivec) vec { return x }
 
 // drain stores zeros over the vector: AVX2 has no cheap masked store, and
 // the line is in L1, just loaded.
 func (b *avx2) drain(name string) {
 	z := YMM()
 	VXORPS(z, z, z)
-	VMOVUPS(z, b.mem(name, 4))
+	VMOVUPS(z, b.at(name, 8, 4))
 }
 
 func (b *avx2) Spikes(m mask) { b.spikes = m.(reg.VecVirtual) }

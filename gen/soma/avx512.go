@@ -1,95 +1,132 @@
 package main
 
 import (
+	"math"
+
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	"github.com/mmcloughlin/avo/reg"
 )
 
-// avx512 lowers a model to AVX-512: 16 float32 lanes in a ZMM register,
-// the 16 matching uint16 counters in a YMM register, masks in opmask
-// registers, which are also the spike bits.
+// avx512 lowers a model to AVX-512: 16 float32 (or int32) lanes in a ZMM
+// register, the 16 matching uint16 counters in a YMM register, masks in
+// opmask registers, which are also the spike bits. A scalar that is not
+// held in a register is an operand broadcast from memory ({1to16}) where
+// the instruction takes one, so that it costs no register.
 type avx512 struct {
+	frame
 	ones   reg.VecVirtual // 16 × uint16 1, for the counters
-	p      ptrs
-	v      int
-	loaded map[string]reg.VecVirtual
-	fixed  map[string]reg.VecVirtual // uniform parameters, broadcast once
-	spikes reg.Register              // the vector's spike mask
+	zero   reg.VecVirtual // +0 in every lane
+	spikes reg.Register   // the vector's spike mask
 }
 
 func newAVX512() *avx512 { return &avx512{} }
 
 func (b *avx512) name() string     { return "AVX512" }
 func (b *avx512) lanes() int       { return 16 }
+func (b *avx512) registers() int   { return 18 }
 func (b *avx512) emitter() emitter { return b }
 func (b *avx512) end()             { VZEROUPPER() }
 
-func (b *avx512) broadcast(s stream, addr reg.Register) {
-	switch {
-	case s.u16():
-		x := YMM()
-		VPBROADCASTW(Mem{Base: addr}, x)
-		b.fixed[s.name] = x
-	default:
-		x := ZMM()
-		VBROADCASTSS(Mem{Base: addr}, x)
-		b.fixed[s.name] = x
-	}
-}
-
-func (b *avx512) setup() {
-	b.fixed = map[string]reg.VecVirtual{}
+func (b *avx512) setup(sc scalars, held []string) {
+	b.start(sc)
 	b.ones = YMM()
 	VPCMPEQW(b.ones, b.ones, b.ones) // all ones
 	VPSRLW(U8(15), b.ones, b.ones)   // 1 per word
+	// Once per call: avo takes VPXORD's inputs for reads (it knows the
+	// zeroing idiom of VPXOR only), which in the loop would keep the
+	// register live throughout anyway.
+	b.zero = ZMM()
+	VPXORD(b.zero, b.zero, b.zero)
+	for _, k := range held {
+		b.fixed[k] = b.broadcast(sc[k])
+	}
 }
 
 func (b *avx512) begin(p ptrs, v int) {
-	b.p, b.v, b.loaded, b.spikes = p, v, map[string]reg.VecVirtual{}, nil
+	b.frame.begin(p, v)
+	b.spikes = nil
 }
 
-func (b *avx512) mem(name string, size int) Mem {
-	return Mem{Base: b.p[name], Disp: b.v * 16 * size}
+// broadcast loads a scalar into every lane of a register.
+func (b *avx512) broadcast(s scalar) reg.VecVirtual {
+	if s.u16 {
+		x := YMM()
+		VPBROADCASTW(s.m, x)
+		return x
+	}
+	x := ZMM()
+	VBROADCASTSS(s.m, x)
+	return x
+}
+
+// value is a scalar by key: its register, or the scalar itself.
+func (b *avx512) value(key string) interface{} {
+	if x, ok := b.fixed[key]; ok {
+		return x
+	}
+	return b.sc[key]
+}
+
+// reg returns x in a register, broadcasting a scalar.
+func (b *avx512) reg(x interface{}) reg.VecVirtual {
+	if s, ok := x.(scalar); ok {
+		return b.broadcast(s)
+	}
+	return x.(reg.VecVirtual)
+}
+
+// binary emits z = x ∘ y with op, or with bcst when y (or x, for an
+// operation that commutes) is a scalar in memory.
+func (b *avx512) binary(op, bcst func(...Op), x, y interface{}, commutes bool) reg.VecVirtual {
+	z := ZMM()
+	if s, ok := x.(scalar); ok && commutes {
+		x, y = y, s
+	}
+	if s, ok := y.(scalar); ok {
+		bcst(s.m, b.reg(x), z)
+		return z
+	}
+	op(b.reg(y), b.reg(x), z)
+	return z
 }
 
 func (b *avx512) F(name string) vec {
-	if x, ok := b.fixed[name]; ok {
-		return x
+	if _, ok := b.sc[name]; ok {
+		return b.value(name)
 	}
 	if x, ok := b.loaded[name]; ok {
 		return x
 	}
 	x := ZMM()
-	VMOVUPS(b.mem(name, 4), x)
+	VMOVUPS(b.at(name, 16, 4), x)
 	b.loaded[name] = x
 	return x
 }
 
 func (b *avx512) U(name string) uvec {
-	if x, ok := b.fixed[name]; ok {
-		return x
+	if _, ok := b.sc[name]; ok {
+		return b.reg(b.value(name))
 	}
 	x := YMM()
-	VMOVDQU(b.mem(name, 2), x)
+	VMOVDQU16(b.at(name, 16, 2), x) // EVEX: any of the 32 registers
 	return x
 }
 
-func (b *avx512) Mul(x, y vec) vec {
-	z := ZMM()
-	VMULPS(y.(reg.VecVirtual), x.(reg.VecVirtual), z)
-	return z
-}
+func (b *avx512) Const(x float32) vec { return b.value(b.sc.constant(math.Float32bits(x))) }
+func (b *avx512) IConst(k int32) ivec { return b.value(b.sc.constant(uint32(k))) }
 
-func (b *avx512) Add(x, y vec) vec {
-	z := ZMM()
-	VADDPS(y.(reg.VecVirtual), x.(reg.VecVirtual), z)
-	return z
-}
+func (b *avx512) Mul(x, y vec) vec { return b.binary(VMULPS, VMULPS_BCST, x, y, true) }
+func (b *avx512) Div(x, y vec) vec { return b.binary(VDIVPS, VDIVPS_BCST, x, y, false) }
+func (b *avx512) Add(x, y vec) vec { return b.binary(VADDPS, VADDPS_BCST, x, y, true) }
+func (b *avx512) Sub(x, y vec) vec { return b.binary(VSUBPS, VSUBPS_BCST, x, y, false) }
 
-func (b *avx512) Sub(x, y vec) vec {
-	z := ZMM()
-	VSUBPS(y.(reg.VecVirtual), x.(reg.VecVirtual), z) // z = x − y
+// Clamp takes x as the second source of MAXPS and MINPS, which return it
+// when either source is NaN.
+func (b *avx512) Clamp(x, lo, hi vec) vec {
+	t, z := ZMM(), ZMM()
+	VMAXPS(b.reg(x), b.reg(lo), t) // t = lo > x ? lo : x
+	VMINPS(t, b.reg(hi), z)        // z = hi < t ? hi : t
 	return z
 }
 
@@ -103,7 +140,7 @@ const (
 
 func (b *avx512) GT(x, y vec) mask {
 	k := K()
-	VCMPPS(U8(cmpGTOQ), y.(reg.VecVirtual), x.(reg.VecVirtual), k) // k = x > y
+	VCMPPS(U8(cmpGTOQ), b.reg(y), b.reg(x), k) // k = x > y
 	return k
 }
 
@@ -127,45 +164,63 @@ func (b *avx512) And(x, y mask) mask {
 
 func (b *avx512) GTIf(m mask, x, y vec) mask {
 	k := K()
-	VCMPPS(U8(cmpGTOQ), y.(reg.VecVirtual), x.(reg.VecVirtual), m.(reg.Register), k) // k = m ∧ x > y
+	VCMPPS(U8(cmpGTOQ), b.reg(y), b.reg(x), m.(reg.Register), k) // k = m ∧ x > y
 	return k
 }
 
 func (b *avx512) Gate(m mask, x vec) vec {
 	z := ZMM()
-	VMOVAPS_Z(x.(reg.VecVirtual), m.(reg.Register), z) // z = m ? x : 0
+	VMOVAPS_Z(b.reg(x), m.(reg.Register), z) // z = m ? x : 0
 	return z
 }
 
 func (b *avx512) Select(m mask, x, y vec) vec {
 	z := ZMM()
-	VBLENDMPS(x.(reg.VecVirtual), y.(reg.VecVirtual), m.(reg.Register), z) // z = m ? x : y
+	VBLENDMPS(b.reg(x), b.reg(y), m.(reg.Register), z) // z = m ? x : y
 	return z
 }
 
 func (b *avx512) Store(name string, x vec) {
-	VMOVUPS(x.(reg.VecVirtual), b.mem(name, 4))
+	VMOVUPS(b.reg(x), b.at(name, 16, 4))
 }
 
 func (b *avx512) Tick(name string, r uvec, s mask) {
 	out := YMM()
 	VPADDUSW(b.ones, r.(reg.VecVirtual), out) // min(r + 1, 65535)
-	zero := YMM()
-	VPXOR(zero, zero, zero)
-	VMOVDQU16(zero, s.(reg.Register), out) // s ? 0 : out, merging: no mask inversion
-	VMOVDQU(out, b.mem(name, 2))
+	VMOVDQU16(b.zero.AsY(), s.(reg.Register), out) // s ? 0 : out, merging: no mask inversion
+	VMOVDQU16(out, b.at(name, 16, 2))
 }
 
+func (b *avx512) Trunc(x vec) ivec {
+	z := ZMM()
+	VCVTTPS2DQ(b.reg(x), z)
+	return z
+}
+
+func (b *avx512) IAdd(x, y ivec) ivec { return b.binary(VPADDD, VPADDD_BCST, x, y, true) }
+func (b *avx512) ISub(x, y ivec) ivec { return b.binary(VPSUBD, VPSUBD_BCST, x, y, false) }
+
+func (b *avx512) ISar(x ivec, k int) ivec {
+	z := ZMM()
+	VPSRAD(U8(k), b.reg(x), z)
+	return z
+}
+
+func (b *avx512) IShl(x ivec, k int) ivec {
+	z := ZMM()
+	VPSLLD(U8(k), b.reg(x), z)
+	return z
+}
+
+func (b *avx512) Bits(x ivec) vec { return x }
+
 // drain zeroes the lanes that are not already +0, under a mask: a vector
-// with no input stores nothing, and the line is in L1, just loaded. (The
-// zeroing idiom costs no execution unit.)
+// with no input stores nothing, and the line is in L1, just loaded.
 func (b *avx512) drain(name string) {
 	k := K()
 	x := b.loaded[name]
 	VPTESTMD(x, x, k)
-	z := ZMM()
-	VPXORD(z, z, z)
-	VMOVDQU32(z, k, b.mem(name, 4))
+	VMOVDQU32(b.zero, k, b.at(name, 16, 4))
 }
 
 func (b *avx512) Spikes(m mask) { b.spikes = m.(reg.Register) }

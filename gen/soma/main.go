@@ -1,9 +1,10 @@
-// Command soma writes the fused updates of the leaky soma family for AVX2
+// Command soma writes the fused updates of the somas and traces for AVX2
 // and AVX-512 (asm/soma_amd64.s and its Go declarations).
 //
 // Each model is described once, in models.go, as the vector operations of
 // one vector of units over named streams: state and input arrays, and
-// parameters that are uniform or per unit. A backend (avx2.go, avx512.go)
+// parameters that are uniform or per unit; exp.go describes the vector
+// exponential the exponential somas share. A backend (avx2.go, avx512.go)
 // lowers the operations to its ISA and wraps them in the same loop: blocks
 // of 64 units, the units of one spike word, whose compare masks it packs
 // into the word. Only whole blocks: the caller runs the last, partial block
@@ -11,6 +12,10 @@
 package main
 
 import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
 	"strings"
 
 	. "github.com/mmcloughlin/avo/build"
@@ -33,6 +38,7 @@ const (
 	paramU16              // uint16 constant, likewise
 	outputF32             // float32 output, written
 	drainF32              // float32 input, read, then left zero (a sparse accumulator the kernel empties)
+	scalarF32             // float32 constant, one value for every unit in every variant (the time step)
 )
 
 type stream struct {
@@ -42,6 +48,10 @@ type stream struct {
 
 func (s stream) u16() bool   { return s.kind == stateU16 || s.kind == paramU16 }
 func (s stream) param() bool { return s.kind == paramF32 || s.kind == paramU16 }
+
+// byValue says whether the kernel takes s as one value rather than an
+// array: a scalar always, a parameter in the uniform variant.
+func (s stream) byValue(uniform bool) bool { return s.kind == scalarF32 || uniform && s.param() }
 
 // size is the bytes per unit.
 func (s stream) size() int {
@@ -60,9 +70,10 @@ type model struct {
 	body     func(e emitter)
 }
 
-// Vector values: a backend's registers, opaque to the models.
+// Vector values: a backend's registers (or operands), opaque to the models.
 type (
 	vec  interface{} // float32 lanes
+	ivec interface{} // int32 lanes, the same width as the float32 lanes
 	uvec interface{} // uint16 lanes (the backend's own layout)
 	mask interface{} // a lane mask
 )
@@ -71,9 +82,12 @@ type (
 type emitter interface {
 	F(name string) vec                // load a float32 stream
 	U(name string) uvec               // load a uint16 stream
+	Const(x float32) vec              // x in every lane
 	Mul(a, b vec) vec                 // a·b, rounded (no FMA: the reference rounds each product)
+	Div(a, b vec) vec                 // a/b, rounded
 	Add(a, b vec) vec                 // a + b
 	Sub(a, b vec) vec                 // a − b
+	Clamp(a, lo, hi vec) vec          // min(max(a, lo), hi); NaN stays NaN
 	GT(a, b vec) mask                 // a > b, false for NaN
 	UGT(a, b uvec) mask               // a > b, unsigned
 	UGE(a, b uvec) mask               // a ≥ b, unsigned
@@ -84,23 +98,131 @@ type emitter interface {
 	Store(name string, v vec)         // store a float32 state
 	Tick(name string, r uvec, s mask) // store r ← s ? 0 : min(r + 1, 65535)
 	Spikes(m mask)                    // the vector's spikes
+
+	// Integer lanes, for the exponent bits of a float32.
+	Trunc(a vec) ivec        // int32(a), truncated toward zero (exact for an integral a)
+	IConst(k int32) ivec     // k in every lane
+	IAdd(a, b ivec) ivec     // a + b
+	ISub(a, b ivec) ivec     // a − b
+	ISar(a ivec, k int) ivec // a >> k, arithmetic
+	IShl(a ivec, k int) ivec // a << k
+	Bits(a ivec) vec         // the float32 whose bits are a
 }
 
 // backend lowers the operations to one ISA.
 type backend interface {
-	name() string                          // "AVX2", "AVX512"
-	lanes() int                            // float32 lanes per vector
-	setup()                                // constants, once per call
-	broadcast(s stream, addr reg.Register) // hold a uniform parameter in a register for the whole call
-	begin(p ptrs, v int)                   // start vector v of the block
+	name() string   // "AVX2", "AVX512"
+	lanes() int     // float32 lanes per vector
+	registers() int // how many scalars it may hold in vector registers for a whole call
+	// setup starts a kernel: its own constants, and the scalars held in
+	// registers for the whole call (the others are broadcast where used).
+	setup(sc scalars, held []string)
+	begin(p ptrs, v int) // start vector v of the block
 	emitter() emitter
 	spikeBits() reg.GPVirtual // the vector's spike bits, after the body
 	drain(name string)        // leave the drain stream's vector, loaded by the body, zero
 	end()                     // after the kernel, before RET
 }
 
-// ptrs are the registers holding each stream's address in the block.
-type ptrs map[string]reg.Register
+// A scalar is one value that every lane takes: a parameter passed by value
+// (in the argument frame) or a constant (read-only data), by key: the
+// stream's name, or constKey of its bits.
+type (
+	scalar struct {
+		m   Mem
+		u16 bool
+	}
+	scalars map[string]scalar
+)
+
+// constKey is the key of a constant, which no stream's name can be.
+func constKey(bits uint32) string { return fmt.Sprintf("$%08x", bits) }
+
+// constants are the read-only data of the file, one symbol per value.
+var constants = map[uint32]Mem{}
+
+// constant returns the scalar of a constant, adding its data to the file
+// the first time.
+func (sc scalars) constant(bits uint32) string {
+	key := constKey(bits)
+	if _, ok := sc[key]; !ok {
+		m, ok := constants[bits]
+		if !ok {
+			m = ConstData(fmt.Sprintf("const%08x", bits), U32(bits))
+			constants[bits] = m
+		}
+		sc[key] = scalar{m: m}
+	}
+	return key
+}
+
+// frame is what both backends keep while they lower a kernel: where each
+// stream and scalar is, and the registers that hold values.
+type frame struct {
+	p      ptrs
+	v      int // the vector of the block being lowered
+	sc     scalars
+	fixed  map[string]reg.VecVirtual // scalars held for the whole call
+	loaded map[string]reg.VecVirtual // values loaded for this vector
+}
+
+func (f *frame) start(sc scalars) {
+	f.sc, f.fixed = sc, map[string]reg.VecVirtual{}
+}
+
+func (f *frame) begin(p ptrs, v int) {
+	f.p, f.v, f.loaded = p, v, map[string]reg.VecVirtual{}
+}
+
+// at is the address of the current vector of stream name, of size bytes
+// per unit and lanes units per vector.
+func (f *frame) at(name string, lanes, size int) Mem { return f.p.at(name, f.v*lanes*size) }
+
+// ptrs are where each stream's address in the block is: a register, or,
+// when the kernel has more streams than there are general registers to
+// spare, the argument that the kernel advances in place.
+type ptrs map[string]pointer
+
+type pointer struct {
+	r    reg.Register // the address, or nil
+	slot Mem          // the argument holding the address when r is nil
+}
+
+// at returns the address disp bytes past the stream's current block.
+func (p ptrs) at(name string, disp int) Mem {
+	q, ok := p[name]
+	if !ok {
+		panic("no stream " + name)
+	}
+	if q.r != nil {
+		return Mem{Base: q.r, Disp: disp}
+	}
+	t := GP64()
+	MOVQ(q.slot, t)
+	return Mem{Base: t, Disp: disp}
+}
+
+// advance moves the stream's address on by n bytes (a register or memory
+// operand).
+func (p ptrs) advance(name string, n Op) {
+	q := p[name]
+	if q.r != nil {
+		ADDQ(n, q.r)
+		return
+	}
+	if m, ok := n.(Mem); ok {
+		t := GP64()
+		MOVQ(m, t)
+		n = t
+	}
+	ADDQ(n, q.slot)
+}
+
+// pointerRegisters is how many stream addresses a kernel keeps in general
+// registers; the others stay in their arguments. The block loop needs
+// three more (the block count, the spike words and the word), and a
+// spilled address or a spike mask one more each while it is used.
+const pointerRegisters = 11
 
 // generate writes one model's kernel for one backend. The uniform variant
 // takes every parameter as one value, broadcast once into a register; the
@@ -113,6 +235,9 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 		t := "*float32"
 		if s.u16() {
 			t = "*uint16"
+		}
+		if s.byValue(uniform) {
+			t = t[1:]
 		}
 		sig = append(sig, s.name+" "+t)
 	}
@@ -133,32 +258,46 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 	if uniform {
 		name = m.name + "Uniform" + b.name()
 	}
+	if uniform && !slices.ContainsFunc(m.streams, stream.param) {
+		panic(m.name + " has no parameter: no uniform variant")
+	}
 	raw := gowrap.Lower(name)
 	TEXT(raw, NOSPLIT, "func("+strings.Join(sig, ", ")+")")
 	Pragma("noescape")
 	Doc(raw+" is the kernel of "+name+" on blocks·64 units, unchecked: every pointer must",
 		"address the blocks·64 values (64 per block for a parameter of stride 0, one for a",
 		"uniform kernel's parameters) that "+name+" checks its slices hold.")
-	b.setup()
-	p := ptrs{}
+	// The scalars: the parameters passed by value, and the constants the
+	// body uses. The most used are held in registers, as many as the
+	// backend can spare.
+	sc := scalars{}
 	for _, s := range m.streams {
-		addr := Load(Param(s.name), GP64())
-		if uniform && s.param() {
-			b.broadcast(s, addr)
+		if s.byValue(uniform) {
+			sc[s.name] = scalar{m: arg(s.name), u16: s.u16()}
+		}
+	}
+	b.setup(sc, held(m, sc, b.registers()))
+	// The addresses: the state, input and output streams first, then the
+	// parameters, in registers while they last.
+	p := ptrs{}
+	order := slices.Clone(m.streams)
+	slices.SortStableFunc(order, func(x, y stream) int { return cmp.Compare(b2i(x.param()), b2i(y.param())) })
+	for _, s := range order {
+		if s.byValue(uniform) {
 			continue
 		}
-		p[s.name] = addr
+		if len(p) < pointerRegisters {
+			p[s.name] = pointer{r: Load(Param(s.name), GP64())}
+			continue
+		}
+		p[s.name] = pointer{slot: arg(s.name)}
 	}
 	// The strides stay in the argument frame: a kernel has more streams
 	// than there are spare general registers.
 	stride := map[string]Mem{}
 	for _, s := range m.streams {
 		if s.param() && !uniform {
-			b, err := Param(s.name + "Stride").Resolve()
-			if err != nil {
-				panic(err)
-			}
-			stride[s.name] = b.Addr
+			stride[s.name] = arg(s.name + "Stride")
 		}
 	}
 	var spikes reg.Register
@@ -198,11 +337,11 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 	}
 	for _, s := range m.streams {
 		switch {
-		case s.param() && uniform:
+		case s.byValue(uniform):
 		case s.param():
-			ADDQ(stride[s.name], p[s.name])
+			p.advance(s.name, stride[s.name])
 		default:
-			ADDQ(U32(blockUnits*s.size()), p[s.name])
+			p.advance(s.name, U32(blockUnits*s.size()))
 		}
 	}
 	DECQ(blocks)
@@ -213,11 +352,100 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 	return wrapper(m, b, uniform, name, raw, strings.Join(sig, ", "))
 }
 
+// arg is the argument frame's slot of a parameter of the kernel.
+func arg(name string) Mem {
+	a, err := Param(name).Resolve()
+	if err != nil {
+		panic(err)
+	}
+	return a.Addr
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// held returns the keys of the scalars to hold in registers: the n most
+// used in m's body, counted by running it on a census emitter.
+func held(m model, sc scalars, n int) []string {
+	c := &census{sc: sc, uses: map[string]int{}}
+	m.body(c)
+	keys := make([]string, 0, len(c.uses))
+	for k := range c.uses {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(x, y string) int {
+		if d := cmp.Compare(c.uses[y], c.uses[x]); d != 0 {
+			return d
+		}
+		return cmp.Compare(c.first[x], c.first[y])
+	})
+	return keys[:min(n, len(keys))]
+}
+
+// census is an emitter that emits nothing: it counts the uses of each
+// scalar of a body, and adds its constants to sc.
+type census struct {
+	sc    scalars
+	uses  map[string]int
+	first map[string]int
+}
+
+func (c *census) use(key string) {
+	if _, ok := c.sc[key]; !ok {
+		return // an array
+	}
+	if c.first == nil {
+		c.first = map[string]int{}
+	}
+	if _, ok := c.first[key]; !ok {
+		c.first[key] = len(c.first)
+	}
+	c.uses[key]++
+}
+
+func (c *census) F(name string) vec                { c.use(name); return nil }
+func (c *census) U(name string) uvec               { c.use(name); return nil }
+func (c *census) Const(x float32) vec              { c.use(c.sc.constant(math.Float32bits(x))); return nil }
+func (c *census) IConst(k int32) ivec              { c.use(c.sc.constant(uint32(k))); return nil }
+func (c *census) Mul(a, b vec) vec                 { return nil }
+func (c *census) Div(a, b vec) vec                 { return nil }
+func (c *census) Add(a, b vec) vec                 { return nil }
+func (c *census) Sub(a, b vec) vec                 { return nil }
+func (c *census) Clamp(a, lo, hi vec) vec          { return nil }
+func (c *census) GT(a, b vec) mask                 { return nil }
+func (c *census) UGT(a, b uvec) mask               { return nil }
+func (c *census) UGE(a, b uvec) mask               { return nil }
+func (c *census) And(a, b mask) mask               { return nil }
+func (c *census) GTIf(m mask, a, b vec) mask       { return nil }
+func (c *census) Gate(m mask, a vec) vec           { return nil }
+func (c *census) Select(m mask, a, b vec) vec      { return nil }
+func (c *census) Store(name string, v vec)         {}
+func (c *census) Tick(name string, r uvec, s mask) {}
+func (c *census) Spikes(m mask)                    {}
+func (c *census) Trunc(a vec) ivec                 { return nil }
+func (c *census) IAdd(a, b ivec) ivec              { return nil }
+func (c *census) ISub(a, b ivec) ivec              { return nil }
+func (c *census) ISar(a ivec, k int) ivec          { return nil }
+func (c *census) IShl(a ivec, k int) ivec          { return nil }
+func (c *census) Bits(a ivec) vec                  { return nil }
+
 func main() {
 	ConstraintExpr("amd64,!purego")
 	var funcs []gowrap.Func
-	for _, m := range append(models, tracer, tracerAdd, drained(tracer), drained(tracerAdd)) {
+	all := slices.Concat(models, exponentialModels, []model{izhikevich})
+	for _, t := range traces {
+		all = append(all, t.model(false, false), t.model(true, false), t.model(false, true), t.model(true, true))
+	}
+	all = append(all, expModel)
+	for _, m := range all {
 		for _, uniform := range []bool{false, true} {
+			if uniform && !slices.ContainsFunc(m.streams, stream.param) {
+				continue // no parameter: one kernel
+			}
 			funcs = append(funcs, generate(m, newAVX512(), uniform), generate(m, newAVX2(), uniform))
 		}
 	}

@@ -5,10 +5,11 @@ import (
 	"strings"
 )
 
-// The leaky family, as the portable kernels (soma/kernels_generic.go) and
-// internal/ref compute it, one vector of units at a time. Streams: v the
-// potential, r the refractory counter, theta the adaptive threshold, cur the
-// input current; d, gr, thr, reset, c, ltheta and dtheta the constants.
+// The somas, as the portable kernels (soma/kernels_generic.go) and
+// internal/ref compute them, one vector of units at a time. Streams: v the
+// potential, r the refractory counter, theta the adaptive threshold, w the
+// adaptation current, u the recovery variable, cur the input current; the
+// others are constants.
 
 var leakyParams = []stream{{"d", paramF32}, {"gr", paramF32}, {"thr", paramF32}, {"reset", paramF32}}
 
@@ -97,57 +98,269 @@ var models = []model{
 	},
 }
 
-// The single-stage trace (package trace, and the traced synapses), whose
-// output is written, or added to out (the synapses' StepAdd).
-var tracer, tracerAdd = traceStage(false), traceStage(true)
+// The exponential family: k = dt/τ, Δ (delta) the spike slope, rh the
+// rheobase, res the resistance.
+var exponentialParams = []stream{{"k", paramF32}, {"delta", paramF32}, {"rh", paramF32}, {"res", paramF32},
+	{"thr", paramF32}, {"reset", paramF32}}
 
-// traceStage is the single-stage trace update; with add, out is read and
-// the output added to it, and out must not be x.
-func traceStage(add bool) model {
-	m := model{
-		name:     "Tracer",
-		noSpikes: true,
+// drive is −V + Δ·exp((V − rh)/Δ), the leak and the spike-initiation
+// current, as y − V (the same bits: IEEE addition commutes).
+func drive(e emitter, v vec) vec {
+	delta := e.F("delta")
+	return e.Sub(e.Mul(delta, exp(e, e.Div(e.Sub(v, e.F("rh")), delta))), v)
+}
+
+// advanceTheta stores the adaptive threshold's update.
+func advanceTheta(e emitter, t vec, s mask) {
+	e.Store("theta", e.Add(e.Add(t, e.Mul(e.F("ltheta"), e.Sub(e.F("thr"), t))), e.Gate(s, e.F("dtheta"))))
+}
+
+var exponentialModels = []model{
+	{
+		name: "Exponential",
 		doc: []string{
-			"T ← (T + λ·(b − T)) + c·x",
-			"out ← T",
-			"",
-			"One trace stage (package trace); out may be x.",
+			"V ← V + k·(−V + Δ·exp((V − rh)/Δ) + R·I)",
+			"s ← V > thr",
+			"V ← s ? reset : V",
 		},
-		streams: []stream{{"t", stateF32}, {"x", inputF32}, {"out", outputF32}, {"l", paramF32}, {"c", paramF32}, {"b", paramF32}},
+		streams: append([]stream{{"v", stateF32}, {"cur", inputF32}}, exponentialParams...),
+		body: func(e emitter) {
+			v := e.F("v")
+			x := e.Add(v, e.Mul(e.F("k"), e.Add(drive(e, v), e.Mul(e.F("res"), e.F("cur")))))
+			s := e.GT(x, e.F("thr"))
+			e.Store("v", e.Select(s, e.F("reset"), x))
+			e.Spikes(s)
+		},
+	},
+	{
+		name: "RefractoryExponential",
+		doc: []string{
+			"ready ← r > c",
+			"V ← V + k·(−V + Δ·exp((V − rh)/Δ) + (ready ? R·I : 0))",
+			"s ← ready ∧ V > thr",
+			"V ← s ? reset : V",
+			"r ← s ? 0 : min(r + 1, 65535)",
+		},
+		streams: append([]stream{{"v", stateF32}, {"r", stateU16}, {"cur", inputF32}, {"c", paramU16}}, exponentialParams...),
+		body: func(e emitter) {
+			r, v := e.U("r"), e.F("v")
+			ready := e.UGT(r, e.U("c"))
+			x := e.Add(v, e.Mul(e.F("k"), e.Add(drive(e, v), e.Gate(ready, e.Mul(e.F("res"), e.F("cur"))))))
+			s := e.GTIf(ready, x, e.F("thr"))
+			e.Store("v", e.Select(s, e.F("reset"), x))
+			e.Tick("r", r, s)
+			e.Spikes(s)
+		},
+	},
+	{
+		name: "AdaptiveExponential",
+		doc: []string{
+			"V ← V + k·(−V + Δ·exp((V − rh)/Δ) − R·w + R·I)",
+			"s ← V > thr",
+			"V ← s ? reset : V",
+			"w ← (w + kw·(−w + a·V)) + (s ? b : 0)",
+		},
+		streams: append(append([]stream{{"v", stateF32}, {"w", stateF32}, {"cur", inputF32}}, exponentialParams...),
+			stream{"kw", paramF32}, stream{"a", paramF32}, stream{"b", paramF32}),
+		body: func(e emitter) {
+			v, w, res := e.F("v"), e.F("w"), e.F("res")
+			x := e.Add(v, e.Mul(e.F("k"), e.Add(e.Sub(drive(e, v), e.Mul(res, w)), e.Mul(res, e.F("cur")))))
+			s := e.GT(x, e.F("thr"))
+			x = e.Select(s, e.F("reset"), x)
+			e.Store("v", x)
+			e.Store("w", e.Add(e.Add(w, e.Mul(e.F("kw"), e.Sub(e.Mul(e.F("a"), x), w))), e.Gate(s, e.F("b"))))
+			e.Spikes(s)
+		},
+	},
+	{
+		name: "SimplifiedAdaptiveExponential",
+		doc: []string{
+			"ready ← r > c",
+			"V ← V + k·(−V + Δ·exp((V − rh)/Δ) + (ready ? R·I : 0))",
+			"s ← ready ∧ V > θ",
+			"V ← s ? reset : V",
+			"r ← s ? 0 : min(r + 1, 65535)",
+			"θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)",
+		},
+		streams: append(append([]stream{{"v", stateF32}, {"r", stateU16}, {"theta", stateF32}, {"cur", inputF32}, {"c", paramU16}},
+			exponentialParams...), stream{"ltheta", paramF32}, stream{"dtheta", paramF32}),
+		body: func(e emitter) {
+			r, v := e.U("r"), e.F("v")
+			ready := e.UGT(r, e.U("c"))
+			x := e.Add(v, e.Mul(e.F("k"), e.Add(drive(e, v), e.Gate(ready, e.Mul(e.F("res"), e.F("cur"))))))
+			t := e.F("theta")
+			s := e.GTIf(ready, x, t)
+			e.Store("v", e.Select(s, e.F("reset"), x))
+			e.Tick("r", r, s)
+			advanceTheta(e, t, s)
+			e.Spikes(s)
+		},
+	},
+}
+
+// izhikevich: rest the resting potential (the quadratic takes the absolute
+// potential), res the resistance, a, b and d the recovery timescale,
+// sensitivity and update, dt the time step.
+var izhikevich = model{
+	name: "Izhikevich",
+	doc: []string{
+		"v ← V + rest",
+		"V′ ← V + dt·((((0.04·v·v + 5·v) + 140) − R·u) + R·I)",
+		"u ← u + dt·(a·(b·(V′ + rest) − u))",
+		"s ← V′ > thr",
+		"V ← s ? reset : V′",
+		"u ← s ? u + d : u",
+	},
+	streams: []stream{{"v", stateF32}, {"u", stateF32}, {"cur", inputF32}, {"rest", paramF32}, {"res", paramF32},
+		{"a", paramF32}, {"b", paramF32}, {"d", paramF32}, {"thr", paramF32}, {"reset", paramF32}, {"dt", scalarF32}},
+	body: func(e emitter) {
+		v, u, rest, res, dt := e.F("v"), e.F("u"), e.F("rest"), e.F("res"), e.F("dt")
+		va := e.Add(v, rest)
+		quad := e.Add(e.Add(e.Mul(e.Mul(e.Const(0.04), va), va), e.Mul(e.Const(5), va)), e.Const(140))
+		x := e.Add(v, e.Mul(dt, e.Add(e.Sub(quad, e.Mul(res, u)), e.Mul(res, e.F("cur")))))
+		u = e.Add(u, e.Mul(dt, e.Mul(e.F("a"), e.Sub(e.Mul(e.F("b"), e.Add(x, rest)), u))))
+		s := e.GT(x, e.F("thr"))
+		e.Store("v", e.Select(s, e.F("reset"), x))
+		e.Store("u", e.Select(s, e.Add(u, e.F("d")), u))
+		e.Spikes(s)
+	},
+}
+
+// A trace is a model of package trace (and of the traced synapses): its
+// stages, each a state T with its rate λ (l), scale c and base b,
+//
+//	T ← (T + λ·(b − T)) + c·x
+//
+// and its output. Each has four kernels: the output written (out may be
+// x), added to out (the synapses' StepAdd), and both with the drive x
+// drained (a sparse accumulator that the kernel leaves zero).
+type trace struct {
+	name   string
+	doc    []string // the equations, the stages' first
+	stages []string // the state of each stage; its constants are l, c and b with the state's name as suffix
+	extra  []stream // the constants besides the stages'
+	// out advances the stages, storing them, and returns the output.
+	out func(e emitter, x vec) vec
+}
+
+// stage advances the stage of state t driven by x, stores and returns it.
+func stage(e emitter, t string, x vec) vec {
+	sfx := suffix(t)
+	v := e.F(t)
+	v = e.Add(e.Add(v, e.Mul(e.F("l"+sfx), e.Sub(e.F("b"+sfx), v))), e.Mul(e.F("c"+sfx), x))
+	e.Store(t, v)
+	return v
+}
+
+// suffix is the name of a stage's constants after l, c and b: none for the
+// single stage's t, else the state's, capitalised.
+func suffix(t string) string {
+	if t == "t" {
+		return ""
+	}
+	return strings.ToUpper(t[:1]) + t[1:]
+}
+
+var traces = []trace{
+	{
+		name:   "Tracer",
+		doc:    []string{"T ← (T + λ·(b − T)) + c·x", "out ← T"},
+		stages: []string{"t"},
+		out:    func(e emitter, x vec) vec { return stage(e, "t", x) },
+	},
+	{
+		name: "RDTracer",
+		doc: []string{
+			"rise ← (rise + λRise·(bRise − rise)) + cRise·x",
+			"decay ← (decay + λDecay·(bDecay − decay)) + cDecay·x",
+			"out ← decay − rise",
+		},
+		stages: []string{"rise", "decay"},
+		out: func(e emitter, x vec) vec {
+			r := stage(e, "rise", x)
+			return e.Sub(stage(e, "decay", x), r)
+		},
+	},
+	{
+		name: "RFSTracer",
+		doc: []string{
+			"each of fastRise, fastDecay, slowRise and slowDecay:",
+			"    T ← (T + λT·(bT − T)) + cT·x",
+			"out ← α·(fastDecay − fastRise) + α′·(slowDecay − slowRise)",
+		},
+		stages: []string{"fastRise", "fastDecay", "slowRise", "slowDecay"},
+		extra:  []stream{{"alpha", paramF32}, {"alpha1", paramF32}},
+		out: func(e emitter, x vec) vec {
+			fr := stage(e, "fastRise", x)
+			fast := e.Sub(stage(e, "fastDecay", x), fr)
+			sr := stage(e, "slowRise", x)
+			slow := e.Sub(stage(e, "slowDecay", x), sr)
+			return e.Add(e.Mul(e.F("alpha"), fast), e.Mul(e.F("alpha1"), slow))
+		},
+	},
+	{
+		name: "DoubleTracer",
+		doc: []string{
+			"t1 ← (t1 + λ1·(b1 − t1)) + c1·x",
+			"t2 ← (t2 + λ2·(b2 − t2)) + c2·t1",
+			"out ← t2",
+		},
+		stages: []string{"t1", "t2"},
+		out:    func(e emitter, x vec) vec { return stage(e, "t2", stage(e, "t1", x)) },
+	},
+}
+
+// model returns one of the trace's kernels: with add, the output is added
+// to out (which is read, and must not be x); with drain, x is left zero
+// (and must not be out).
+func (t trace) model(add, drain bool) model {
+	m := model{name: t.name, noSpikes: true, doc: slices.Clone(t.doc)}
+	for _, st := range t.stages {
+		m.streams = append(m.streams, stream{st, stateF32})
+	}
+	m.streams = append(m.streams, stream{"x", inputF32}, stream{"out", outputF32})
+	for _, st := range t.stages {
+		sfx := suffix(st)
+		m.streams = append(m.streams, stream{"l" + sfx, paramF32}, stream{"c" + sfx, paramF32}, stream{"b" + sfx, paramF32})
+	}
+	m.streams = append(m.streams, t.extra...)
+	prose := "out may be x."
+	if drain {
+		m.name += "Drain"
+		m.streams[len(t.stages)].kind = drainF32
+		m.doc = append(m.doc, "x ← 0")
+		prose = "x is a sparse accumulator that the kernel empties; out must not be x."
 	}
 	if add {
-		m.name = "TracerAdd"
-		m.doc[1] = "out ← out + T"
-		m.doc[3] = "One trace stage whose output is added to out (the synapses' StepAdd); out must not be x."
-		m.streams[2].kind = stateF32 // read and written
-	}
-	m.body = func(e emitter) {
-		t := e.F("t")
-		t = e.Add(e.Add(t, e.Mul(e.F("l"), e.Sub(e.F("b"), t))), e.Mul(e.F("c"), e.F("x")))
-		e.Store("t", t)
-		if add {
-			t = e.Add(e.F("out"), t)
+		m.name += "Add"
+		m.streams[len(t.stages)+1].kind = stateF32 // read and written
+		last := len(t.doc) - 1
+		m.doc[last] = strings.Replace(m.doc[last], "out ← ", "out ← out + ", 1)
+		prose = "The output is added to out (the synapses' StepAdd); out must not be x."
+		if drain {
+			prose = "The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x."
 		}
-		e.Store("out", t)
+	}
+	m.doc = append(m.doc, "", prose)
+	m.body = func(e emitter) {
+		y := t.out(e, e.F("x"))
+		if add {
+			y = e.Add(e.F("out"), y)
+		}
+		e.Store("out", y)
 	}
 	return m
 }
 
-// drained is m taking its drive x as a sparse accumulator that it leaves
-// zero (the sparse synapses' weighted input), instead of an input it only
-// reads: m with "Drain" after the trace's name.
-func drained(m model) model {
-	d := m
-	d.name = strings.Replace(m.name, "Tracer", "TracerDrain", 1)
-	// The new line joins the equations, before the blank line that ends them.
-	blank := slices.Index(m.doc, "")
-	d.doc = slices.Concat(m.doc[:blank], []string{"x ← 0"}, m.doc[blank:],
-		[]string{"x is a sparse accumulator that the kernel empties."})
-	d.streams = append([]stream(nil), m.streams...)
-	for k := range d.streams {
-		if d.streams[k].name == "x" {
-			d.streams[k].kind = drainF32
-		}
-	}
-	return d
+// expModel is the vector exponential alone, for its tests and for callers.
+var expModel = model{
+	name:     "Exp",
+	noSpikes: true,
+	doc: []string{
+		"out ← exp(x)",
+		"",
+		"The library's one exponential (internal/ref.Exp), within 1 ULP of e^x; NaN gives NaN, x above about 88.72 +Inf, below about −103.9 0. out may be x.",
+	},
+	streams: []stream{{"x", inputF32}, {"out", outputF32}},
+	body:    func(e emitter) { e.Store("out", exp(e, e.F("x"))) },
 }

@@ -21,7 +21,7 @@ func wrapper(m model, b backend, uniform bool, name, raw, rawSig string) gowrap.
 	first := m.streams[0].name
 	var params [][2]string
 	var kinds []gowrap.Arg
-	var body, race, args, strides, arrays, perUnit []string
+	var body, race, args, strides, arrays, perUnit, scalars []string
 	check := func(format string, a ...any) {
 		body = append(body, fmt.Sprintf(format, a...))
 	}
@@ -33,10 +33,13 @@ func wrapper(m model, b backend, uniform bool, name, raw, rawSig string) gowrap.
 		if s.u16() {
 			elem = "uint16"
 		}
-		if s.param() && uniform {
+		if s.byValue(uniform) {
 			params = append(params, [2]string{s.name, elem})
 			kinds = append(kinds, gowrap.Arg{Name: s.name, Kind: "value"})
-			args = append(args, "&"+s.name)
+			args = append(args, s.name)
+			if !s.param() {
+				scalars = append(scalars, s.name)
+			}
 			continue
 		}
 		kind := "n"
@@ -99,8 +102,11 @@ func wrapper(m model, b backend, uniform bool, name, raw, rawSig string) gowrap.
 	switch {
 	case uniform:
 		rules += "Each parameter is one value for every unit. "
-	default:
+	case len(perUnit) > 0:
 		rules += fmt.Sprintf("Each parameter (%s) holds one value per unit, or the 64 values of one block, which every block then reads (a uniform value repeated 64 times). ", list(perUnit))
+	}
+	if len(scalars) > 0 {
+		rules += fmt.Sprintf("%s is one value for every unit. ", list(scalars))
 	}
 	if !m.noSpikes {
 		rules += "The spikes are one word per block: bit j of word k for unit 64·k + j. "
