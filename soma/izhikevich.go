@@ -34,10 +34,12 @@ type Izhikevich struct {
 
 type izhikevichPopulation = population[Izhikevich]
 
-// izhikevichConsts are the constants of the Izhikevich update.
+// izhikevichConsts are the constants of the Izhikevich update, and the
+// scratch block of the assembly kernels' last block.
 type izhikevichConsts struct {
 	dt                           float32
 	rest, r, a, b, d, thr, reset mem.Stream[float32]
+	tail                         []float32 // mem.BlockLen inputs
 }
 
 // NewIzhikevich returns a population at rest, or a *[spark.ConfigError].
@@ -52,6 +54,7 @@ func NewIzhikevich(cfg IzhikevichConfig) (*Izhikevich, error) {
 	s.izhikevichPopulation.plan(&b, cfg.Units, dt, p)
 	mem.Array(&b, &s.u, cfg.Units)
 	s.k.dt = m.Dt
+	mem.Array(&b, &s.k.tail, mem.BlockLen)
 	mem.PlanStream(&b, &s.k.r, m.R)
 	mem.PlanStream(&b, &s.k.a, m.A)
 	mem.PlanStream(&b, &s.k.b, m.B)

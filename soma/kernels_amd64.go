@@ -12,55 +12,53 @@ import (
 // The fused kernels run whole blocks of 64 units; the last, partial block
 // runs whole too, on the state's padding (mem.Array pads every array to
 // whole blocks) and a zero-padded copy of its inputs, and its spike word
-// is cut to the population. The models the assembly lacks run the portable
-// kernels.
+// is cut to the population. Every model has its kernels on both paths.
 
-var avx2 = withGeneric(kernels{
-	path:                  cpu.AVX2,
-	name:                  "avx2",
-	leaky:                 leakyAsm(asm.LeakyAVX2, asm.LeakyUniformAVX2),
-	refractoryLeaky:       refractoryAsm(asm.RefractoryLeakyAVX2, asm.RefractoryLeakyUniformAVX2),
-	strictRefractoryLeaky: refractoryAsm(asm.StrictRefractoryLeakyAVX2, asm.StrictRefractoryLeakyUniformAVX2),
-	adaptiveLeaky:         adaptiveAsm(asm.AdaptiveLeakyAVX2, asm.AdaptiveLeakyUniformAVX2),
-})
+var avx2 = kernels{
+	path:                          cpu.AVX2,
+	name:                          "avx2",
+	leaky:                         leakyAsm(asm.LeakyAVX2, asm.LeakyUniformAVX2),
+	refractoryLeaky:               refractoryAsm(asm.RefractoryLeakyAVX2, asm.RefractoryLeakyUniformAVX2),
+	strictRefractoryLeaky:         refractoryAsm(asm.StrictRefractoryLeakyAVX2, asm.StrictRefractoryLeakyUniformAVX2),
+	adaptiveLeaky:                 adaptiveAsm(asm.AdaptiveLeakyAVX2, asm.AdaptiveLeakyUniformAVX2),
+	exponential:                   exponentialAsm(asm.ExponentialAVX2, asm.ExponentialUniformAVX2),
+	refractoryExponential:         refractoryExponentialAsm(asm.RefractoryExponentialAVX2, asm.RefractoryExponentialUniformAVX2),
+	adaptiveExponential:           adaptiveExponentialAsm(asm.AdaptiveExponentialAVX2, asm.AdaptiveExponentialUniformAVX2),
+	simplifiedAdaptiveExponential: simplifiedAsm(asm.SimplifiedAdaptiveExponentialAVX2, asm.SimplifiedAdaptiveExponentialUniformAVX2),
+	izhikevich:                    izhikevichAsm(asm.IzhikevichAVX2, asm.IzhikevichUniformAVX2),
+}
 
-var avx512 = withGeneric(kernels{
-	path:                  cpu.AVX512,
-	name:                  "avx512",
-	leaky:                 leakyAsm(asm.LeakyAVX512, asm.LeakyUniformAVX512),
-	refractoryLeaky:       refractoryAsm(asm.RefractoryLeakyAVX512, asm.RefractoryLeakyUniformAVX512),
-	strictRefractoryLeaky: refractoryAsm(asm.StrictRefractoryLeakyAVX512, asm.StrictRefractoryLeakyUniformAVX512),
-	adaptiveLeaky:         adaptiveAsm(asm.AdaptiveLeakyAVX512, asm.AdaptiveLeakyUniformAVX512),
-})
+var avx512 = kernels{
+	path:                          cpu.AVX512,
+	name:                          "avx512",
+	leaky:                         leakyAsm(asm.LeakyAVX512, asm.LeakyUniformAVX512),
+	refractoryLeaky:               refractoryAsm(asm.RefractoryLeakyAVX512, asm.RefractoryLeakyUniformAVX512),
+	strictRefractoryLeaky:         refractoryAsm(asm.StrictRefractoryLeakyAVX512, asm.StrictRefractoryLeakyUniformAVX512),
+	adaptiveLeaky:                 adaptiveAsm(asm.AdaptiveLeakyAVX512, asm.AdaptiveLeakyUniformAVX512),
+	exponential:                   exponentialAsm(asm.ExponentialAVX512, asm.ExponentialUniformAVX512),
+	refractoryExponential:         refractoryExponentialAsm(asm.RefractoryExponentialAVX512, asm.RefractoryExponentialUniformAVX512),
+	adaptiveExponential:           adaptiveExponentialAsm(asm.AdaptiveExponentialAVX512, asm.AdaptiveExponentialUniformAVX512),
+	simplifiedAdaptiveExponential: simplifiedAsm(asm.SimplifiedAdaptiveExponentialAVX512, asm.SimplifiedAdaptiveExponentialUniformAVX512),
+	izhikevich:                    izhikevichAsm(asm.IzhikevichAVX512, asm.IzhikevichUniformAVX512),
+}
 
 // archKernels returns the assembly implementations; cpu.Dispatch keeps
 // those the CPU can run.
 func archKernels() []*kernels { return []*kernels{&avx2, &avx512} }
 
-// withGeneric fills the kernels k lacks with the portable ones.
-func withGeneric(k kernels) kernels {
-	if k.exponential == nil {
-		k.exponential = generic.exponential
-		k.refractoryExponential = generic.refractoryExponential
-		k.adaptiveExponential = generic.adaptiveExponential
-		k.simplifiedAdaptiveExponential = generic.simplifiedAdaptiveExponential
-		k.izhikevich = generic.izhikevich
-	}
-	return k
-}
-
 // blocks runs a kernel over a population of n units: call(b, nb, cur) runs
-// nb blocks from block b with the inputs cur (nb·64 of them).
-func blocks(k *leakyConsts, current []float32, spikes []uint64, call func(b, nb int, cur []float32)) {
+// nb blocks from block b with the inputs cur (nb·64 of them), the last,
+// partial block through tail.
+func blocks(tail, current []float32, spikes []uint64, call func(b, nb int, cur []float32)) {
 	n := len(current)
 	full := n / mem.BlockLen
 	if full > 0 {
 		call(0, full, current[:full*mem.BlockLen])
 	}
 	if rem := n % mem.BlockLen; rem != 0 {
-		copy(k.tail, current[full*mem.BlockLen:])
-		clear(k.tail[rem:])
-		call(full, 1, k.tail[:mem.BlockLen])
+		copy(tail, current[full*mem.BlockLen:])
+		clear(tail[rem:])
+		call(full, 1, tail[:mem.BlockLen])
 		spikes[full] &= 1<<rem - 1
 	}
 }
@@ -83,7 +81,7 @@ func (k *leakyConsts) uniform() bool {
 func leakyAsm(f leakyFunc, u leakyUniformFunc) func(k *leakyConsts, v, current []float32, spikes []uint64) {
 	return func(k *leakyConsts, v, current []float32, spikes []uint64) {
 		uniform := k.uniform()
-		blocks(k, current, spikes, func(b, nb int, cur []float32) {
+		blocks(k.tail, current, spikes, func(b, nb int, cur []float32) {
 			vb, sb := mem.Blocks(v, b, nb), spikes[b:b+nb]
 			if uniform {
 				u(vb, cur, k.d.At(0), k.gR.At(0), k.thr.At(0), k.reset.At(0), sb)
@@ -102,7 +100,7 @@ type (
 func refractoryAsm(f refractoryFunc, u refractoryUniformFunc) func(k *leakyConsts, rf *refractory, v, current []float32, spikes []uint64) {
 	return func(k *leakyConsts, rf *refractory, v, current []float32, spikes []uint64) {
 		uniform := k.uniform() && rf.c.Uniform()
-		blocks(k, current, spikes, func(b, nb int, cur []float32) {
+		blocks(k.tail, current, spikes, func(b, nb int, cur []float32) {
 			vb, rb, sb := mem.Blocks(v, b, nb), mem.Blocks(rf.r, b, nb), spikes[b:b+nb]
 			if uniform {
 				u(vb, rb, cur, rf.c.At(0), k.d.At(0), k.gR.At(0), k.thr.At(0), k.reset.At(0), sb)
@@ -123,7 +121,7 @@ type (
 func adaptiveAsm(f adaptiveFunc, u adaptiveUniformFunc) func(k *leakyConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64) {
 	return func(k *leakyConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64) {
 		uniform := k.uniform() && rf.c.Uniform() && th.lTheta.Uniform() && th.deltaTheta.Uniform()
-		blocks(k, current, spikes, func(b, nb int, cur []float32) {
+		blocks(k.tail, current, spikes, func(b, nb int, cur []float32) {
 			vb, rb, tb, sb := mem.Blocks(v, b, nb), mem.Blocks(rf.r, b, nb), mem.Blocks(th.theta, b, nb), spikes[b:b+nb]
 			if uniform {
 				u(vb, rb, tb, cur, rf.c.At(0), k.d.At(0), k.gR.At(0), k.thr.At(0), k.reset.At(0),
@@ -132,6 +130,117 @@ func adaptiveAsm(f adaptiveFunc, u adaptiveUniformFunc) func(k *leakyConsts, rf 
 			}
 			f(vb, rb, tb, cur, rf.c.Blocks(b, nb), k.d.Blocks(b, nb), k.gR.Blocks(b, nb), k.thr.Blocks(b, nb), k.reset.Blocks(b, nb),
 				th.lTheta.Blocks(b, nb), th.deltaTheta.Blocks(b, nb), sb)
+		})
+	}
+}
+
+type (
+	exponentialFunc        = func(v, cur, k, delta, rh, res, thr, reset []float32, spikes []uint64)
+	exponentialUniformFunc = func(v, cur []float32, k, delta, rh, res, thr, reset float32, spikes []uint64)
+)
+
+func (k *exponentialConsts) uniform() bool {
+	return k.k.Uniform() && k.delta.Uniform() && k.rh.Uniform() && k.r.Uniform() && k.thr.Uniform() && k.reset.Uniform()
+}
+
+func exponentialAsm(f exponentialFunc, u exponentialUniformFunc) func(k *exponentialConsts, v, current []float32, spikes []uint64) {
+	return func(k *exponentialConsts, v, current []float32, spikes []uint64) {
+		uniform := k.uniform()
+		blocks(k.tail, current, spikes, func(b, nb int, cur []float32) {
+			vb, sb := mem.Blocks(v, b, nb), spikes[b:b+nb]
+			if uniform {
+				u(vb, cur, k.k.At(0), k.delta.At(0), k.rh.At(0), k.r.At(0), k.thr.At(0), k.reset.At(0), sb)
+				return
+			}
+			f(vb, cur, k.k.Blocks(b, nb), k.delta.Blocks(b, nb), k.rh.Blocks(b, nb), k.r.Blocks(b, nb), k.thr.Blocks(b, nb),
+				k.reset.Blocks(b, nb), sb)
+		})
+	}
+}
+
+type (
+	refractoryExponentialFunc = func(v []float32, r []uint16, cur []float32, c []uint16, k, delta, rh, res, thr, reset []float32,
+		spikes []uint64)
+	refractoryExponentialUniformFunc = func(v []float32, r []uint16, cur []float32, c uint16, k, delta, rh, res, thr, reset float32,
+		spikes []uint64)
+)
+
+func refractoryExponentialAsm(f refractoryExponentialFunc, u refractoryExponentialUniformFunc) func(k *exponentialConsts, rf *refractory, v, current []float32, spikes []uint64) {
+	return func(k *exponentialConsts, rf *refractory, v, current []float32, spikes []uint64) {
+		uniform := k.uniform() && rf.c.Uniform()
+		blocks(k.tail, current, spikes, func(b, nb int, cur []float32) {
+			vb, rb, sb := mem.Blocks(v, b, nb), mem.Blocks(rf.r, b, nb), spikes[b:b+nb]
+			if uniform {
+				u(vb, rb, cur, rf.c.At(0), k.k.At(0), k.delta.At(0), k.rh.At(0), k.r.At(0), k.thr.At(0), k.reset.At(0), sb)
+				return
+			}
+			f(vb, rb, cur, rf.c.Blocks(b, nb), k.k.Blocks(b, nb), k.delta.Blocks(b, nb), k.rh.Blocks(b, nb), k.r.Blocks(b, nb),
+				k.thr.Blocks(b, nb), k.reset.Blocks(b, nb), sb)
+		})
+	}
+}
+
+type (
+	adaptiveExponentialFunc        = func(v, w, cur, k, delta, rh, res, thr, reset, kw, a, b []float32, spikes []uint64)
+	adaptiveExponentialUniformFunc = func(v, w, cur []float32, k, delta, rh, res, thr, reset, kw, a, b float32, spikes []uint64)
+)
+
+func adaptiveExponentialAsm(f adaptiveExponentialFunc, u adaptiveExponentialUniformFunc) func(k *exponentialConsts, ad *adaptation, v, current []float32, spikes []uint64) {
+	return func(k *exponentialConsts, ad *adaptation, v, current []float32, spikes []uint64) {
+		uniform := k.uniform() && ad.kw.Uniform() && ad.a.Uniform() && ad.b.Uniform()
+		blocks(k.tail, current, spikes, func(b, nb int, cur []float32) {
+			vb, wb, sb := mem.Blocks(v, b, nb), mem.Blocks(ad.w, b, nb), spikes[b:b+nb]
+			if uniform {
+				u(vb, wb, cur, k.k.At(0), k.delta.At(0), k.rh.At(0), k.r.At(0), k.thr.At(0), k.reset.At(0),
+					ad.kw.At(0), ad.a.At(0), ad.b.At(0), sb)
+				return
+			}
+			f(vb, wb, cur, k.k.Blocks(b, nb), k.delta.Blocks(b, nb), k.rh.Blocks(b, nb), k.r.Blocks(b, nb), k.thr.Blocks(b, nb),
+				k.reset.Blocks(b, nb), ad.kw.Blocks(b, nb), ad.a.Blocks(b, nb), ad.b.Blocks(b, nb), sb)
+		})
+	}
+}
+
+type (
+	simplifiedFunc = func(v []float32, r []uint16, theta, cur []float32, c []uint16, k, delta, rh, res, thr, reset, ltheta, dtheta []float32,
+		spikes []uint64)
+	simplifiedUniformFunc = func(v []float32, r []uint16, theta, cur []float32, c uint16, k, delta, rh, res, thr, reset, ltheta, dtheta float32,
+		spikes []uint64)
+)
+
+func simplifiedAsm(f simplifiedFunc, u simplifiedUniformFunc) func(k *exponentialConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64) {
+	return func(k *exponentialConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64) {
+		uniform := k.uniform() && rf.c.Uniform() && th.lTheta.Uniform() && th.deltaTheta.Uniform()
+		blocks(k.tail, current, spikes, func(b, nb int, cur []float32) {
+			vb, rb, tb, sb := mem.Blocks(v, b, nb), mem.Blocks(rf.r, b, nb), mem.Blocks(th.theta, b, nb), spikes[b:b+nb]
+			if uniform {
+				u(vb, rb, tb, cur, rf.c.At(0), k.k.At(0), k.delta.At(0), k.rh.At(0), k.r.At(0), k.thr.At(0), k.reset.At(0),
+					th.lTheta.At(0), th.deltaTheta.At(0), sb)
+				return
+			}
+			f(vb, rb, tb, cur, rf.c.Blocks(b, nb), k.k.Blocks(b, nb), k.delta.Blocks(b, nb), k.rh.Blocks(b, nb), k.r.Blocks(b, nb),
+				k.thr.Blocks(b, nb), k.reset.Blocks(b, nb), th.lTheta.Blocks(b, nb), th.deltaTheta.Blocks(b, nb), sb)
+		})
+	}
+}
+
+type (
+	izhikevichFunc        = func(v, u, cur, rest, res, a, b, d, thr, reset []float32, dt float32, spikes []uint64)
+	izhikevichUniformFunc = func(v, u, cur []float32, rest, res, a, b, d, thr, reset, dt float32, spikes []uint64)
+)
+
+func izhikevichAsm(f izhikevichFunc, uf izhikevichUniformFunc) func(k *izhikevichConsts, v, u, current []float32, spikes []uint64) {
+	return func(k *izhikevichConsts, v, u, current []float32, spikes []uint64) {
+		uniform := k.rest.Uniform() && k.r.Uniform() && k.a.Uniform() && k.b.Uniform() && k.d.Uniform() && k.thr.Uniform() &&
+			k.reset.Uniform()
+		blocks(k.tail, current, spikes, func(b, nb int, cur []float32) {
+			vb, ub, sb := mem.Blocks(v, b, nb), mem.Blocks(u, b, nb), spikes[b:b+nb]
+			if uniform {
+				uf(vb, ub, cur, k.rest.At(0), k.r.At(0), k.a.At(0), k.b.At(0), k.d.At(0), k.thr.At(0), k.reset.At(0), k.dt, sb)
+				return
+			}
+			f(vb, ub, cur, k.rest.Blocks(b, nb), k.r.Blocks(b, nb), k.a.Blocks(b, nb), k.b.Blocks(b, nb), k.d.Blocks(b, nb),
+				k.thr.Blocks(b, nb), k.reset.Blocks(b, nb), k.dt, sb)
 		})
 	}
 }

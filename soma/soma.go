@@ -214,12 +214,15 @@ func (k *leakyConsts) plan(b *mem.Block, m *ref.Leaky) {
 	mem.PlanStream(b, &k.reset, m.Reset)
 }
 
-// exponentialConsts are the constants of the exponential somas' potential update.
+// exponentialConsts are the constants of the exponential somas' potential
+// update, and the scratch block of the assembly kernels' last block.
 type exponentialConsts struct {
 	k, delta, rh, r, thr, reset mem.Stream[float32]
+	tail                        []float32 // mem.BlockLen inputs
 }
 
 func (k *exponentialConsts) plan(b *mem.Block, m *ref.Exponential) {
+	mem.Array(b, &k.tail, mem.BlockLen)
 	mem.PlanStream(b, &k.k, m.K)
 	mem.PlanStream(b, &k.delta, m.Delta)
 	mem.PlanStream(b, &k.rh, m.Rh)
