@@ -831,7 +831,7 @@ func (s *synapses[T]) step(spikes spark.Spikes, currents []float32, add bool) {
 		s.stepRows(s.rows, currents, add)
 		return
 	}
-	if add && (s.perConn || s.tr == nil || !s.tr.Adds()) {
+	if add && (s.perConn || s.tr == nil) {
 		// No trace that adds its output in the same pass: step into
 		// scratch, then add.
 		s.step(spikes, s.scratch(), false)
@@ -856,7 +856,7 @@ func (s *synapses[T]) step(spikes spark.Spikes, currents []float32, add bool) {
 // stepRows is the event-driven step: it adds the rows of the presynaptic
 // units in rows, increasing, and passes the sum through the trace.
 func (s *synapses[T]) stepRows(rows []int, currents []float32, add bool) {
-	if add && (s.tr == nil || !s.tr.Adds()) {
+	if add && s.tr == nil {
 		// No trace that adds its output in the same pass: step into
 		// scratch, then add.
 		s.stepRows(rows, s.scratch(), false)

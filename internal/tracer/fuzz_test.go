@@ -168,8 +168,6 @@ func fuzzTrace(t *testing.T, modelSel uint8, units uint16, flags uint32, seed ui
 		for s := range steps {
 			op := ops[s]
 			switch {
-			case (op == opAdd || op == opDrainAdd) && !tr.Adds():
-				op = opStep
 			case op == opDrain && !tr.Drains():
 				op = opStep
 			case op == opDrainAdd && !tr.Drains():

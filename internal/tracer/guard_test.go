@@ -69,9 +69,7 @@ func TestGuardPages(t *testing.T) {
 						cs := []call{
 							{name: "Step", run: tr.Step},
 							{name: "Step in place", inPlace: true, run: tr.Step},
-						}
-						if tr.Adds() {
-							cs = append(cs, call{name: "StepAddUnchecked", add: true, run: tr.StepAddUnchecked})
+							{name: "StepAddUnchecked", add: true, run: tr.StepAddUnchecked},
 						}
 						if tr.Drains() {
 							cs = append(cs,

@@ -5,33 +5,40 @@ import (
 	"github.com/sparkgo/spark/internal/mem"
 )
 
-// kernels is one implementation of every trace update, over whole arrays
-// whose lengths the caller has checked; out may be x.
+// form is how a step takes its drive and gives its output.
+type form int
+
+const (
+	plain    form = iota // out ← output; out may be x
+	adding               // out ← out + output; out must not overlap x
+	draining             // plain, and x ← 0 (a sparse accumulator, emptied where the pass reads it); out must not overlap x
+	drainAdd             // adding and draining
+	forms
+)
+
+// step advances every trace of t given the drive x, into out, whose
+// lengths the caller has checked.
+type step func(t *Trace, x, out []float32)
+
+// kernels is one implementation of every trace update: step[m][f] runs
+// model m in form f. A path may leave the draining forms nil where they
+// are no cheaper than the caller zeroing what it wrote (the portable one).
 type kernels struct {
-	path   cpu.Path
-	name   string
-	single func(s *stage, t, x, out []float32)
-	// singleAdd is single adding its output to out (out[i] += T[i]);
-	// out must not overlap x.
-	singleAdd func(s *stage, t, x, out []float32)
-	// singleDrain and singleAddDrain are single and singleAdd that leave
-	// x zero (a sparse accumulator, emptied where the pass reads it), or
-	// nil where that is no cheaper than the caller zeroing what it wrote.
-	singleDrain, singleAddDrain func(s *stage, t, x, out []float32)
-	rd                          func(rise, decay *stage, tr, td, x, out []float32)
-	rfs                         func(s []stage, st [][]float32, alpha *[2]mem.Stream[float32], x, out []float32)
-	double                      func(first, second *stage, t1, t2, x, out []float32)
+	path cpu.Path
+	name string
+	step [models][forms]step
 }
 
 // generic is the portable implementation, plain Go on every platform.
 var generic = kernels{
-	path:      cpu.Generic,
-	name:      "generic",
-	single:    singleGeneric,
-	singleAdd: singleAddGeneric,
-	rd:        rdGeneric,
-	rfs:       rfsGeneric,
-	double:    doubleGeneric,
+	path: cpu.Generic,
+	name: "generic",
+	step: [models][forms]step{
+		Single: {plain: singleGeneric(false), adding: singleGeneric(true)},
+		RD:     {plain: rdGeneric(false), adding: rdGeneric(true)},
+		RFS:    {plain: rfsGeneric(false), adding: rfsGeneric(true)},
+		Double: {plain: doubleGeneric(false), adding: doubleGeneric(true)},
+	},
 }
 
 // impl is the implementation every call runs: the one place where the
@@ -58,84 +65,99 @@ func (s *stage) consts(lo, hi, k int) (l, c, b []float32) {
 	return s.l.Block(lo, hi)[:k], s.c.Block(lo, hi)[:k], s.b.Block(lo, hi)[:k]
 }
 
-func singleGeneric(s *stage, t, x, out []float32)    { singleInto(s, t, x, out, false) }
-func singleAddGeneric(s *stage, t, x, out []float32) { singleInto(s, t, x, out, true) }
+// put writes v to out, or with add adds it: out + v.
+func put(out *float32, v float32, add bool) {
+	if add {
+		v = *out + v
+	}
+	*out = v
+}
 
-// singleInto writes the output to out, or with add adds it: out[i] + T[i].
-func singleInto(s *stage, t, x, out []float32, add bool) {
-	for w := range blocks(len(t)) {
-		lo, hi := mem.Span(w, len(t))
-		tb := t[lo:hi]
-		k := len(tb)
-		xb, ob := x[lo:hi][:k], out[lo:hi][:k]
-		l, c, b := s.consts(lo, hi, k)
-		for j, v := range tb {
-			v = next(l[j], c[j], b[j], v, xb[j])
-			tb[j] = v
-			if add {
-				v = ob[j] + v
+func singleGeneric(add bool) step {
+	return func(tr *Trace, x, out []float32) {
+		s, t := &tr.stages[0], tr.st[0]
+		for w := range blocks(len(t)) {
+			lo, hi := mem.Span(w, len(t))
+			tb := t[lo:hi]
+			k := len(tb)
+			xb, ob := x[lo:hi][:k], out[lo:hi][:k]
+			l, c, b := s.consts(lo, hi, k)
+			for j, v := range tb {
+				v = next(l[j], c[j], b[j], v, xb[j])
+				tb[j] = v
+				put(&ob[j], v, add)
 			}
-			ob[j] = v
 		}
 	}
 }
 
-func rdGeneric(rise, decay *stage, tr, td, x, out []float32) {
-	for w := range blocks(len(tr)) {
-		lo, hi := mem.Span(w, len(tr))
-		rb := tr[lo:hi]
-		k := len(rb)
-		db, xb, ob := td[lo:hi][:k], x[lo:hi][:k], out[lo:hi][:k]
-		lr, cr, br := rise.consts(lo, hi, k)
-		ld, cd, bd := decay.consts(lo, hi, k)
-		for j, r := range rb {
-			xj := xb[j]
-			r = next(lr[j], cr[j], br[j], r, xj)
-			d := next(ld[j], cd[j], bd[j], db[j], xj)
-			rb[j], db[j] = r, d
-			ob[j] = d - r
+func rdGeneric(add bool) step {
+	return func(t *Trace, x, out []float32) {
+		rise, decay := &t.stages[0], &t.stages[1]
+		tr, td := t.st[0], t.st[1]
+		for w := range blocks(len(tr)) {
+			lo, hi := mem.Span(w, len(tr))
+			rb := tr[lo:hi]
+			k := len(rb)
+			db, xb, ob := td[lo:hi][:k], x[lo:hi][:k], out[lo:hi][:k]
+			lr, cr, br := rise.consts(lo, hi, k)
+			ld, cd, bd := decay.consts(lo, hi, k)
+			for j, r := range rb {
+				xj := xb[j]
+				r = next(lr[j], cr[j], br[j], r, xj)
+				d := next(ld[j], cd[j], bd[j], db[j], xj)
+				rb[j], db[j] = r, d
+				put(&ob[j], d-r, add)
+			}
 		}
 	}
 }
 
-func rfsGeneric(s []stage, st [][]float32, alpha *[2]mem.Stream[float32], x, out []float32) {
-	fr := st[0]
-	for w := range blocks(len(fr)) {
-		lo, hi := mem.Span(w, len(fr))
-		frb := fr[lo:hi]
-		k := len(frb)
-		fdb, srb, sdb := st[1][lo:hi][:k], st[2][lo:hi][:k], st[3][lo:hi][:k]
-		xb, ob := x[lo:hi][:k], out[lo:hi][:k]
-		l0, c0, b0 := s[0].consts(lo, hi, k)
-		l1, c1, b1 := s[1].consts(lo, hi, k)
-		l2, c2, b2 := s[2].consts(lo, hi, k)
-		l3, c3, b3 := s[3].consts(lo, hi, k)
-		a, a1 := alpha[0].Block(lo, hi)[:k], alpha[1].Block(lo, hi)[:k]
-		for j := range frb {
-			xj := xb[j]
-			r0 := next(l0[j], c0[j], b0[j], frb[j], xj)
-			d0 := next(l1[j], c1[j], b1[j], fdb[j], xj)
-			r1 := next(l2[j], c2[j], b2[j], srb[j], xj)
-			d1 := next(l3[j], c3[j], b3[j], sdb[j], xj)
-			frb[j], fdb[j], srb[j], sdb[j] = r0, d0, r1, d1
-			ob[j] = float32(a[j]*(d0-r0)) + float32(a1[j]*(d1-r1))
+func rfsGeneric(add bool) step {
+	return func(t *Trace, x, out []float32) {
+		s, st, alpha := t.stages, t.st, &t.alpha
+		fr := st[0]
+		for w := range blocks(len(fr)) {
+			lo, hi := mem.Span(w, len(fr))
+			frb := fr[lo:hi]
+			k := len(frb)
+			fdb, srb, sdb := st[1][lo:hi][:k], st[2][lo:hi][:k], st[3][lo:hi][:k]
+			xb, ob := x[lo:hi][:k], out[lo:hi][:k]
+			l0, c0, b0 := s[0].consts(lo, hi, k)
+			l1, c1, b1 := s[1].consts(lo, hi, k)
+			l2, c2, b2 := s[2].consts(lo, hi, k)
+			l3, c3, b3 := s[3].consts(lo, hi, k)
+			a, a1 := alpha[0].Block(lo, hi)[:k], alpha[1].Block(lo, hi)[:k]
+			for j := range frb {
+				xj := xb[j]
+				r0 := next(l0[j], c0[j], b0[j], frb[j], xj)
+				d0 := next(l1[j], c1[j], b1[j], fdb[j], xj)
+				r1 := next(l2[j], c2[j], b2[j], srb[j], xj)
+				d1 := next(l3[j], c3[j], b3[j], sdb[j], xj)
+				frb[j], fdb[j], srb[j], sdb[j] = r0, d0, r1, d1
+				put(&ob[j], float32(a[j]*(d0-r0))+float32(a1[j]*(d1-r1)), add)
+			}
 		}
 	}
 }
 
-func doubleGeneric(first, second *stage, t1, t2, x, out []float32) {
-	for w := range blocks(len(t1)) {
-		lo, hi := mem.Span(w, len(t1))
-		ab := t1[lo:hi]
-		k := len(ab)
-		bb, xb, ob := t2[lo:hi][:k], x[lo:hi][:k], out[lo:hi][:k]
-		l1, c1, b1 := first.consts(lo, hi, k)
-		l2, c2, b2 := second.consts(lo, hi, k)
-		for j, v := range ab {
-			v = next(l1[j], c1[j], b1[j], v, xb[j])
-			u := next(l2[j], c2[j], b2[j], bb[j], v)
-			ab[j], bb[j] = v, u
-			ob[j] = u
+func doubleGeneric(add bool) step {
+	return func(t *Trace, x, out []float32) {
+		first, second := &t.stages[0], &t.stages[1]
+		t1, t2 := t.st[0], t.st[1]
+		for w := range blocks(len(t1)) {
+			lo, hi := mem.Span(w, len(t1))
+			ab := t1[lo:hi]
+			k := len(ab)
+			bb, xb, ob := t2[lo:hi][:k], x[lo:hi][:k], out[lo:hi][:k]
+			l1, c1, b1 := first.consts(lo, hi, k)
+			l2, c2, b2 := second.consts(lo, hi, k)
+			for j, v := range ab {
+				v = next(l1[j], c1[j], b1[j], v, xb[j])
+				u := next(l2[j], c2[j], b2[j], bb[j], v)
+				ab[j], bb[j] = v, u
+				put(&ob[j], u, add)
+			}
 		}
 	}
 }

@@ -51,9 +51,7 @@ func TestRaceConcurrentStepChild(t *testing.T) {
 			x, out := make([]float32, n), make([]float32, n)
 			for range 10 {
 				tr.StepUnchecked(x, out)
-				if tr.Adds() {
-					tr.StepAddUnchecked(x, out)
-				}
+				tr.StepAddUnchecked(x, out)
 				if tr.Drains() {
 					tr.StepDrainUnchecked(x, out, false)
 				}

@@ -18,6 +18,7 @@ const (
 	RD                  // RDTracer: rise and decay stages, output T_decay − T_rise
 	RFS                 // RFSTracer: two RD tracers, output α·fast + (1 − α)·slow
 	Double              // DoubleTracer: two stages in cascade, output T2
+	models
 )
 
 // ByName maps the synapse models to their trace models.
@@ -28,16 +29,12 @@ var ByName = map[string]Model{
 	"DoubleTracedSynapses": Double,
 }
 
-// stage is the constants of one exponential stage: rate λ, scale c, base b;
-// and the scratch block through which the assembly kernels run the last,
-// partial block of the drive and output.
+// stage is the constants of one exponential stage: rate λ, scale c, base b.
 type stage struct {
 	l, c, b mem.Stream[float32]
-	tail    []float32 // 2·mem.BlockLen values: the drive's, and the output's for singleAdd
 }
 
 func (s *stage) plan(b *mem.Block, r *ref.Stage) {
-	mem.Array(b, &s.tail, 2*mem.BlockLen)
 	mem.PlanStream(b, &s.l, r.L)
 	mem.PlanStream(b, &s.c, r.C)
 	mem.PlanStream(b, &s.b, r.B)
@@ -52,6 +49,12 @@ type Trace struct {
 	stages []stage                // 1 (Single), 2 (RD: rise, decay; Double: first, second) or 4 (RFS: fast rise, fast decay, slow rise, slow decay)
 	alpha  [2]mem.Stream[float32] // RFS: α and 1 − α
 	st     [][]float32            // one state array per stage
+	// uniform says whether every constant is one value for all traces:
+	// the assembly kernels then hold them in registers.
+	uniform bool
+	// tail is the scratch through which the assembly kernels run the last,
+	// partial block: 2·mem.BlockLen values, the drive's and the output's.
+	tail []float32
 }
 
 // New builds n traces of model m at time step dt (ms) from parameters by
@@ -85,7 +88,16 @@ func New(name string, m Model, dt float64, n int, p ref.Params, euler bool) *Tra
 		mem.Array(&b, &t.st[k], n)
 		t.stages[k].plan(&b, r)
 	}
+	mem.Array(&b, &t.tail, 2*mem.BlockLen)
 	b.Alloc()
+	t.uniform = t.alpha[0].Uniform() && t.alpha[1].Uniform()
+	if m != RFS {
+		t.uniform = true // no α
+	}
+	for k := range t.stages {
+		s := &t.stages[k]
+		t.uniform = t.uniform && s.l.Uniform() && s.c.Uniform() && s.b.Uniform()
+	}
 	t.Reset()
 	return t
 }
@@ -120,23 +132,14 @@ func (t *Trace) Step(x, out []float32) {
 	t.StepUnchecked(x, out)
 }
 
-// Adds reports whether StepAddUnchecked is one pass: the single-stage
-// model. For the others, a caller steps into a buffer and adds it.
-func (t *Trace) Adds() bool { return t.model == Single }
-
 // StepAddUnchecked is Step adding the output to out (out[i] += output)
-// rather than writing it, for the single-stage model (Adds); out must not
-// overlap x, and the caller has checked the lengths.
-func (t *Trace) StepAddUnchecked(x, out []float32) {
-	if t.model != Single {
-		panic(fmt.Sprintf("%s: StepAdd of a multi-stage trace", t.name))
-	}
-	impl.singleAdd(&t.stages[0], t.st[0], x, out)
-}
+// rather than writing it; out must not overlap x, and the caller has
+// checked the lengths.
+func (t *Trace) StepAddUnchecked(x, out []float32) { impl.step[t.model][adding](t, x, out) }
 
-// Drains reports whether StepDrainUnchecked runs in the same pass: the
-// single-stage model on the assembly paths.
-func (t *Trace) Drains() bool { return t.model == Single && impl.singleDrain != nil }
+// Drains reports whether StepDrainUnchecked runs in the same pass as the
+// update: on the assembly paths.
+func (t *Trace) Drains() bool { return impl.step[t.model][draining] != nil }
 
 // StepDrainUnchecked is StepUnchecked, or with add StepAddUnchecked, that
 // also sets x to zero as it reads it: for a drive accumulated sparsely,
@@ -146,23 +149,12 @@ func (t *Trace) StepDrainUnchecked(x, out []float32, add bool) {
 	if !t.Drains() {
 		panic(fmt.Sprintf("%s: StepDrain without a draining kernel", t.name))
 	}
+	f := draining
 	if add {
-		impl.singleAddDrain(&t.stages[0], t.st[0], x, out)
-		return
+		f = drainAdd
 	}
-	impl.singleDrain(&t.stages[0], t.st[0], x, out)
+	impl.step[t.model][f](t, x, out)
 }
 
 // StepUnchecked is Step for callers that have checked the lengths.
-func (t *Trace) StepUnchecked(x, out []float32) {
-	switch t.model {
-	case Single:
-		impl.single(&t.stages[0], t.st[0], x, out)
-	case RD:
-		impl.rd(&t.stages[0], &t.stages[1], t.st[0], t.st[1], x, out)
-	case RFS:
-		impl.rfs(t.stages, t.st, &t.alpha, x, out)
-	case Double:
-		impl.double(&t.stages[0], &t.stages[1], t.st[0], t.st[1], x, out)
-	}
-}
+func (t *Trace) StepUnchecked(x, out []float32) { impl.step[t.model][plain](t, x, out) }
