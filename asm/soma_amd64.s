@@ -7,6 +7,7 @@
 // func leakyAVX512(v *float32, cur *float32, d *float32, gr *float32, thr *float32, reset *float32, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·leakyAVX512(SB), NOSPLIT, $0-96
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -23,63 +24,47 @@ TEXT ·leakyAVX512(SB), NOSPLIT, $0-96
 
 LeakyAVX512_block:
 	XORQ      R10, R10
-	VMOVUPS   (DX), Z0
-	VMOVUPS   (AX), Z1
-	VMULPS    Z1, Z0, Z0
-	VMOVUPS   (BX), Z1
-	VMOVUPS   (CX), Z6
-	VMULPS    Z6, Z1, Z1
-	VADDPS    Z1, Z0, Z0
-	VMOVUPS   (SI), Z1
-	VCMPPS    $0x1e, Z1, Z0, K1
-	VMOVUPS   (DI), Z1
-	VBLENDMPS Z1, Z0, K1, Z2
-	VMOVUPS   Z2, (AX)
-	KMOVW     K1, R11
-	ORQ       R11, R10
-	VMOVUPS   64(DX), Z0
+	VMOVUPS   (AX), Z0
 	VMOVUPS   64(AX), Z1
-	VMULPS    Z1, Z0, Z0
-	VMOVUPS   64(BX), Z1
-	VMOVUPS   64(CX), Z6
-	VMULPS    Z6, Z1, Z1
-	VADDPS    Z1, Z0, Z0
-	VMOVUPS   64(SI), Z1
-	VCMPPS    $0x1e, Z1, Z0, K1
-	VMOVUPS   64(DI), Z1
-	VBLENDMPS Z1, Z0, K1, Z3
+	VMOVUPS   128(AX), Z6
+	VMOVUPS   192(AX), Z7
+	VMULPS    (DX), Z0, Z0
+	VMULPS    64(DX), Z1, Z1
+	VMULPS    128(DX), Z6, Z6
+	VMULPS    192(DX), Z7, Z7
+	VMOVUPS   (CX), Z8
+	VMOVUPS   64(CX), Z9
+	VMOVUPS   128(CX), Z10
+	VMOVUPS   192(CX), Z11
+	VMULPS    (BX), Z8, Z8
+	VMULPS    64(BX), Z9, Z9
+	VMULPS    128(BX), Z10, Z10
+	VMULPS    192(BX), Z11, Z11
+	VADDPS    Z8, Z0, Z0
+	VADDPS    Z9, Z1, Z1
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VCMPPS    $0x1e, (SI), Z0, K1
+	VCMPPS    $0x1e, 64(SI), Z1, K2
+	VCMPPS    $0x1e, 128(SI), Z6, K3
+	VCMPPS    $0x1e, 192(SI), Z7, K4
+	VBLENDMPS (DI), Z0, K1, Z2
+	VBLENDMPS 64(DI), Z1, K2, Z3
+	VBLENDMPS 128(DI), Z6, K3, Z4
+	VBLENDMPS 192(DI), Z7, K4, Z5
+	VMOVUPS   Z2, (AX)
 	VMOVUPS   Z3, 64(AX)
-	KMOVW     K1, R11
-	SHLQ      $0x10, R11
-	ORQ       R11, R10
-	VMOVUPS   128(DX), Z0
-	VMOVUPS   128(AX), Z1
-	VMULPS    Z1, Z0, Z0
-	VMOVUPS   128(BX), Z1
-	VMOVUPS   128(CX), Z6
-	VMULPS    Z6, Z1, Z1
-	VADDPS    Z1, Z0, Z0
-	VMOVUPS   128(SI), Z1
-	VCMPPS    $0x1e, Z1, Z0, K1
-	VMOVUPS   128(DI), Z1
-	VBLENDMPS Z1, Z0, K1, Z4
 	VMOVUPS   Z4, 128(AX)
-	KMOVW     K1, R11
-	SHLQ      $0x20, R11
-	ORQ       R11, R10
-	VMOVUPS   192(DX), Z0
-	VMOVUPS   192(AX), Z1
-	VMULPS    Z1, Z0, Z0
-	VMOVUPS   192(BX), Z1
-	VMOVUPS   192(CX), Z6
-	VMULPS    Z6, Z1, Z1
-	VADDPS    Z1, Z0, Z0
-	VMOVUPS   192(SI), Z1
-	VCMPPS    $0x1e, Z1, Z0, K1
-	VMOVUPS   192(DI), Z1
-	VBLENDMPS Z1, Z0, K1, Z5
 	VMOVUPS   Z5, 192(AX)
 	KMOVW     K1, R11
+	ORQ       R11, R10
+	KMOVW     K2, R11
+	SHLQ      $0x10, R11
+	ORQ       R11, R10
+	KMOVW     K3, R11
+	SHLQ      $0x20, R11
+	ORQ       R11, R10
+	KMOVW     K4, R11
 	SHLQ      $0x30, R11
 	ORQ       R11, R10
 	MOVQ      R10, (R8)
@@ -100,6 +85,7 @@ LeakyAVX512_done:
 // func leakyAVX2(v *float32, cur *float32, d *float32, gr *float32, thr *float32, reset *float32, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·leakyAVX2(SB), NOSPLIT, $0-96
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
 	MOVQ     v+0(FP), AX
@@ -115,123 +101,91 @@ TEXT ·leakyAVX2(SB), NOSPLIT, $0-96
 
 LeakyAVX2_block:
 	XORQ      R10, R10
-	VMOVUPS   (DX), Y0
-	VMOVUPS   (AX), Y1
-	VMULPS    Y1, Y0, Y0
-	VMOVUPS   (BX), Y1
-	VMOVUPS   (CX), Y2
-	VMULPS    Y2, Y1, Y1
-	VADDPS    Y1, Y0, Y0
-	VMOVUPS   (SI), Y1
-	VCMPPS    $0x1e, Y1, Y0, Y1
-	VMOVUPS   (DI), Y2
-	VBLENDVPS Y1, Y2, Y0, Y0
-	VMOVUPS   Y0, (AX)
-	VMOVMSKPS Y1, R11
-	ORQ       R11, R10
-	VMOVUPS   32(DX), Y0
+	VMOVUPS   (AX), Y0
 	VMOVUPS   32(AX), Y1
-	VMULPS    Y1, Y0, Y0
-	VMOVUPS   32(BX), Y1
-	VMOVUPS   32(CX), Y2
-	VMULPS    Y2, Y1, Y1
-	VADDPS    Y1, Y0, Y0
-	VMOVUPS   32(SI), Y1
-	VCMPPS    $0x1e, Y1, Y0, Y1
-	VMOVUPS   32(DI), Y2
-	VBLENDVPS Y1, Y2, Y0, Y0
-	VMOVUPS   Y0, 32(AX)
-	VMOVMSKPS Y1, R11
+	VMOVUPS   64(AX), Y2
+	VMULPS    (DX), Y0, Y0
+	VMULPS    32(DX), Y1, Y1
+	VMULPS    64(DX), Y2, Y2
+	VMOVUPS   (CX), Y3
+	VMOVUPS   32(CX), Y4
+	VMOVUPS   64(CX), Y5
+	VMULPS    (BX), Y3, Y3
+	VMULPS    32(BX), Y4, Y4
+	VMULPS    64(BX), Y5, Y5
+	VADDPS    Y3, Y0, Y0
+	VADDPS    Y4, Y1, Y1
+	VADDPS    Y5, Y2, Y2
+	VCMPPS    $0x1e, (SI), Y0, Y3
+	VCMPPS    $0x1e, 32(SI), Y1, Y4
+	VCMPPS    $0x1e, 64(SI), Y2, Y5
+	VBLENDVPS Y3, (DI), Y0, Y0
+	VBLENDVPS Y4, 32(DI), Y1, Y1
+	VBLENDVPS Y5, 64(DI), Y2, Y2
+	VMOVUPS   Y0, (AX)
+	VMOVUPS   Y1, 32(AX)
+	VMOVUPS   Y2, 64(AX)
+	VMOVMSKPS Y3, R11
+	ORQ       R11, R10
+	VMOVMSKPS Y4, R11
 	SHLQ      $0x08, R11
 	ORQ       R11, R10
-	VMOVUPS   64(DX), Y0
-	VMOVUPS   64(AX), Y1
-	VMULPS    Y1, Y0, Y0
-	VMOVUPS   64(BX), Y1
-	VMOVUPS   64(CX), Y2
-	VMULPS    Y2, Y1, Y1
-	VADDPS    Y1, Y0, Y0
-	VMOVUPS   64(SI), Y1
-	VCMPPS    $0x1e, Y1, Y0, Y1
-	VMOVUPS   64(DI), Y2
-	VBLENDVPS Y1, Y2, Y0, Y0
-	VMOVUPS   Y0, 64(AX)
-	VMOVMSKPS Y1, R11
+	VMOVMSKPS Y5, R11
 	SHLQ      $0x10, R11
 	ORQ       R11, R10
-	VMOVUPS   96(DX), Y0
-	VMOVUPS   96(AX), Y1
-	VMULPS    Y1, Y0, Y0
-	VMOVUPS   96(BX), Y1
-	VMOVUPS   96(CX), Y2
-	VMULPS    Y2, Y1, Y1
-	VADDPS    Y1, Y0, Y0
-	VMOVUPS   96(SI), Y1
-	VCMPPS    $0x1e, Y1, Y0, Y1
-	VMOVUPS   96(DI), Y2
-	VBLENDVPS Y1, Y2, Y0, Y0
+	VMOVUPS   96(AX), Y0
+	VMOVUPS   128(AX), Y1
+	VMOVUPS   160(AX), Y2
+	VMULPS    96(DX), Y0, Y0
+	VMULPS    128(DX), Y1, Y1
+	VMULPS    160(DX), Y2, Y2
+	VMOVUPS   96(CX), Y3
+	VMOVUPS   128(CX), Y4
+	VMOVUPS   160(CX), Y5
+	VMULPS    96(BX), Y3, Y3
+	VMULPS    128(BX), Y4, Y4
+	VMULPS    160(BX), Y5, Y5
+	VADDPS    Y3, Y0, Y0
+	VADDPS    Y4, Y1, Y1
+	VADDPS    Y5, Y2, Y2
+	VCMPPS    $0x1e, 96(SI), Y0, Y3
+	VCMPPS    $0x1e, 128(SI), Y1, Y4
+	VCMPPS    $0x1e, 160(SI), Y2, Y5
+	VBLENDVPS Y3, 96(DI), Y0, Y0
+	VBLENDVPS Y4, 128(DI), Y1, Y1
+	VBLENDVPS Y5, 160(DI), Y2, Y2
 	VMOVUPS   Y0, 96(AX)
-	VMOVMSKPS Y1, R11
+	VMOVUPS   Y1, 128(AX)
+	VMOVUPS   Y2, 160(AX)
+	VMOVMSKPS Y3, R11
 	SHLQ      $0x18, R11
 	ORQ       R11, R10
-	VMOVUPS   128(DX), Y0
-	VMOVUPS   128(AX), Y1
-	VMULPS    Y1, Y0, Y0
-	VMOVUPS   128(BX), Y1
-	VMOVUPS   128(CX), Y2
-	VMULPS    Y2, Y1, Y1
-	VADDPS    Y1, Y0, Y0
-	VMOVUPS   128(SI), Y1
-	VCMPPS    $0x1e, Y1, Y0, Y1
-	VMOVUPS   128(DI), Y2
-	VBLENDVPS Y1, Y2, Y0, Y0
-	VMOVUPS   Y0, 128(AX)
-	VMOVMSKPS Y1, R11
+	VMOVMSKPS Y4, R11
 	SHLQ      $0x20, R11
 	ORQ       R11, R10
-	VMOVUPS   160(DX), Y0
-	VMOVUPS   160(AX), Y1
-	VMULPS    Y1, Y0, Y0
-	VMOVUPS   160(BX), Y1
-	VMOVUPS   160(CX), Y2
-	VMULPS    Y2, Y1, Y1
-	VADDPS    Y1, Y0, Y0
-	VMOVUPS   160(SI), Y1
-	VCMPPS    $0x1e, Y1, Y0, Y1
-	VMOVUPS   160(DI), Y2
-	VBLENDVPS Y1, Y2, Y0, Y0
-	VMOVUPS   Y0, 160(AX)
-	VMOVMSKPS Y1, R11
+	VMOVMSKPS Y5, R11
 	SHLQ      $0x28, R11
 	ORQ       R11, R10
-	VMOVUPS   192(DX), Y0
-	VMOVUPS   192(AX), Y1
-	VMULPS    Y1, Y0, Y0
-	VMOVUPS   192(BX), Y1
+	VMOVUPS   192(AX), Y0
+	VMOVUPS   224(AX), Y1
+	VMULPS    192(DX), Y0, Y0
+	VMULPS    224(DX), Y1, Y1
 	VMOVUPS   192(CX), Y2
-	VMULPS    Y2, Y1, Y1
-	VADDPS    Y1, Y0, Y0
-	VMOVUPS   192(SI), Y1
-	VCMPPS    $0x1e, Y1, Y0, Y1
-	VMOVUPS   192(DI), Y2
-	VBLENDVPS Y1, Y2, Y0, Y0
+	VMOVUPS   224(CX), Y3
+	VMULPS    192(BX), Y2, Y2
+	VMULPS    224(BX), Y3, Y3
+	VADDPS    Y2, Y0, Y0
+	VADDPS    Y3, Y1, Y1
+	VCMPPS    $0x1e, 192(SI), Y0, Y2
+	VCMPPS    $0x1e, 224(SI), Y1, Y3
+	VBLENDVPS Y2, 192(DI), Y0, Y0
+	VBLENDVPS Y3, 224(DI), Y1, Y1
 	VMOVUPS   Y0, 192(AX)
-	VMOVMSKPS Y1, R11
+	VMOVUPS   Y1, 224(AX)
+	VMOVMSKPS Y2, R11
 	SHLQ      $0x30, R11
 	ORQ       R11, R10
-	VMOVUPS   224(DX), Y0
-	VMOVUPS   224(AX), Y1
-	VMULPS    Y1, Y0, Y0
-	VMOVUPS   224(BX), Y1
-	VMOVUPS   224(CX), Y2
-	VMULPS    Y2, Y1, Y1
-	VADDPS    Y1, Y0, Y0
-	VMOVUPS   224(SI), Y1
-	VCMPPS    $0x1e, Y1, Y0, Y1
-	VMOVUPS   224(DI), Y2
-	VBLENDVPS Y1, Y2, Y0, Y0
-	VMOVUPS   Y0, 224(AX)
-	VMOVMSKPS Y1, R11
+	VMOVMSKPS Y3, R11
 	SHLQ      $0x38, R11
 	ORQ       R11, R10
 	MOVQ      R10, (R8)
@@ -252,6 +206,7 @@ LeakyAVX2_done:
 // func leakyUniformAVX512(v *float32, cur *float32, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·leakyUniformAVX512(SB), NOSPLIT, $0-48
+	// 4 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -269,46 +224,46 @@ TEXT ·leakyUniformAVX512(SB), NOSPLIT, $0-48
 LeakyUniformAVX512_block:
 	XORQ      SI, SI
 	VMOVUPS   (AX), Z8
+	VMOVUPS   64(AX), Z9
+	VMOVUPS   128(AX), Z10
+	VMOVUPS   192(AX), Z11
 	VMULPS    Z8, Z0, Z8
-	VMOVUPS   (CX), Z9
-	VMULPS    Z9, Z1, Z9
-	VADDPS    Z9, Z8, Z8
+	VMULPS    Z9, Z0, Z9
+	VMULPS    Z10, Z0, Z10
+	VMULPS    Z11, Z0, Z11
+	VMOVUPS   (CX), Z12
+	VMOVUPS   64(CX), Z13
+	VMOVUPS   128(CX), Z14
+	VMOVUPS   192(CX), Z15
+	VMULPS    Z12, Z1, Z12
+	VMULPS    Z13, Z1, Z13
+	VMULPS    Z14, Z1, Z14
+	VMULPS    Z15, Z1, Z15
+	VADDPS    Z12, Z8, Z8
+	VADDPS    Z13, Z9, Z9
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z15, Z11, Z11
 	VCMPPS    $0x1e, Z6, Z8, K1
+	VCMPPS    $0x1e, Z6, Z9, K2
+	VCMPPS    $0x1e, Z6, Z10, K3
+	VCMPPS    $0x1e, Z6, Z11, K4
 	VBLENDMPS Z7, Z8, K1, Z2
+	VBLENDMPS Z7, Z9, K2, Z3
+	VBLENDMPS Z7, Z10, K3, Z4
+	VBLENDMPS Z7, Z11, K4, Z5
 	VMOVUPS   Z2, (AX)
-	KMOVW     K1, DI
-	ORQ       DI, SI
-	VMOVUPS   64(AX), Z8
-	VMULPS    Z8, Z0, Z8
-	VMOVUPS   64(CX), Z9
-	VMULPS    Z9, Z1, Z9
-	VADDPS    Z9, Z8, Z8
-	VCMPPS    $0x1e, Z6, Z8, K1
-	VBLENDMPS Z7, Z8, K1, Z3
 	VMOVUPS   Z3, 64(AX)
-	KMOVW     K1, DI
-	SHLQ      $0x10, DI
-	ORQ       DI, SI
-	VMOVUPS   128(AX), Z8
-	VMULPS    Z8, Z0, Z8
-	VMOVUPS   128(CX), Z9
-	VMULPS    Z9, Z1, Z9
-	VADDPS    Z9, Z8, Z8
-	VCMPPS    $0x1e, Z6, Z8, K1
-	VBLENDMPS Z7, Z8, K1, Z4
 	VMOVUPS   Z4, 128(AX)
-	KMOVW     K1, DI
-	SHLQ      $0x20, DI
-	ORQ       DI, SI
-	VMOVUPS   192(AX), Z8
-	VMULPS    Z8, Z0, Z8
-	VMOVUPS   192(CX), Z9
-	VMULPS    Z9, Z1, Z9
-	VADDPS    Z9, Z8, Z8
-	VCMPPS    $0x1e, Z6, Z8, K1
-	VBLENDMPS Z7, Z8, K1, Z5
 	VMOVUPS   Z5, 192(AX)
 	KMOVW     K1, DI
+	ORQ       DI, SI
+	KMOVW     K2, DI
+	SHLQ      $0x10, DI
+	ORQ       DI, SI
+	KMOVW     K3, DI
+	SHLQ      $0x20, DI
+	ORQ       DI, SI
+	KMOVW     K4, DI
 	SHLQ      $0x30, DI
 	ORQ       DI, SI
 	MOVQ      SI, (DX)
@@ -325,6 +280,7 @@ LeakyUniformAVX512_done:
 // func leakyUniformAVX2(v *float32, cur *float32, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·leakyUniformAVX2(SB), NOSPLIT, $0-48
+	// 4 scalars held in registers, 0 broadcast where used; vectors interleaved 2 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
 	VBROADCASTSS d+16(FP), Y0
@@ -341,90 +297,90 @@ TEXT ·leakyUniformAVX2(SB), NOSPLIT, $0-48
 LeakyUniformAVX2_block:
 	XORQ      SI, SI
 	VMOVUPS   (AX), Y4
+	VMOVUPS   32(AX), Y5
 	VMULPS    Y4, Y0, Y4
-	VMOVUPS   (CX), Y5
-	VMULPS    Y5, Y1, Y5
-	VADDPS    Y5, Y4, Y4
-	VCMPPS    $0x1e, Y2, Y4, Y5
-	VBLENDVPS Y5, Y3, Y4, Y4
+	VMULPS    Y5, Y0, Y5
+	VMOVUPS   (CX), Y6
+	VMOVUPS   32(CX), Y7
+	VMULPS    Y6, Y1, Y6
+	VMULPS    Y7, Y1, Y7
+	VADDPS    Y6, Y4, Y4
+	VADDPS    Y7, Y5, Y5
+	VCMPPS    $0x1e, Y2, Y4, Y6
+	VCMPPS    $0x1e, Y2, Y5, Y7
+	VBLENDVPS Y6, Y3, Y4, Y4
+	VBLENDVPS Y7, Y3, Y5, Y5
 	VMOVUPS   Y4, (AX)
-	VMOVMSKPS Y5, DI
+	VMOVUPS   Y5, 32(AX)
+	VMOVMSKPS Y6, DI
 	ORQ       DI, SI
-	VMOVUPS   32(AX), Y4
-	VMULPS    Y4, Y0, Y4
-	VMOVUPS   32(CX), Y5
-	VMULPS    Y5, Y1, Y5
-	VADDPS    Y5, Y4, Y4
-	VCMPPS    $0x1e, Y2, Y4, Y5
-	VBLENDVPS Y5, Y3, Y4, Y4
-	VMOVUPS   Y4, 32(AX)
-	VMOVMSKPS Y5, DI
+	VMOVMSKPS Y7, DI
 	SHLQ      $0x08, DI
 	ORQ       DI, SI
 	VMOVUPS   64(AX), Y4
+	VMOVUPS   96(AX), Y5
 	VMULPS    Y4, Y0, Y4
-	VMOVUPS   64(CX), Y5
-	VMULPS    Y5, Y1, Y5
-	VADDPS    Y5, Y4, Y4
-	VCMPPS    $0x1e, Y2, Y4, Y5
-	VBLENDVPS Y5, Y3, Y4, Y4
+	VMULPS    Y5, Y0, Y5
+	VMOVUPS   64(CX), Y6
+	VMOVUPS   96(CX), Y7
+	VMULPS    Y6, Y1, Y6
+	VMULPS    Y7, Y1, Y7
+	VADDPS    Y6, Y4, Y4
+	VADDPS    Y7, Y5, Y5
+	VCMPPS    $0x1e, Y2, Y4, Y6
+	VCMPPS    $0x1e, Y2, Y5, Y7
+	VBLENDVPS Y6, Y3, Y4, Y4
+	VBLENDVPS Y7, Y3, Y5, Y5
 	VMOVUPS   Y4, 64(AX)
-	VMOVMSKPS Y5, DI
+	VMOVUPS   Y5, 96(AX)
+	VMOVMSKPS Y6, DI
 	SHLQ      $0x10, DI
 	ORQ       DI, SI
-	VMOVUPS   96(AX), Y4
-	VMULPS    Y4, Y0, Y4
-	VMOVUPS   96(CX), Y5
-	VMULPS    Y5, Y1, Y5
-	VADDPS    Y5, Y4, Y4
-	VCMPPS    $0x1e, Y2, Y4, Y5
-	VBLENDVPS Y5, Y3, Y4, Y4
-	VMOVUPS   Y4, 96(AX)
-	VMOVMSKPS Y5, DI
+	VMOVMSKPS Y7, DI
 	SHLQ      $0x18, DI
 	ORQ       DI, SI
 	VMOVUPS   128(AX), Y4
+	VMOVUPS   160(AX), Y5
 	VMULPS    Y4, Y0, Y4
-	VMOVUPS   128(CX), Y5
-	VMULPS    Y5, Y1, Y5
-	VADDPS    Y5, Y4, Y4
-	VCMPPS    $0x1e, Y2, Y4, Y5
-	VBLENDVPS Y5, Y3, Y4, Y4
+	VMULPS    Y5, Y0, Y5
+	VMOVUPS   128(CX), Y6
+	VMOVUPS   160(CX), Y7
+	VMULPS    Y6, Y1, Y6
+	VMULPS    Y7, Y1, Y7
+	VADDPS    Y6, Y4, Y4
+	VADDPS    Y7, Y5, Y5
+	VCMPPS    $0x1e, Y2, Y4, Y6
+	VCMPPS    $0x1e, Y2, Y5, Y7
+	VBLENDVPS Y6, Y3, Y4, Y4
+	VBLENDVPS Y7, Y3, Y5, Y5
 	VMOVUPS   Y4, 128(AX)
-	VMOVMSKPS Y5, DI
+	VMOVUPS   Y5, 160(AX)
+	VMOVMSKPS Y6, DI
 	SHLQ      $0x20, DI
 	ORQ       DI, SI
-	VMOVUPS   160(AX), Y4
-	VMULPS    Y4, Y0, Y4
-	VMOVUPS   160(CX), Y5
-	VMULPS    Y5, Y1, Y5
-	VADDPS    Y5, Y4, Y4
-	VCMPPS    $0x1e, Y2, Y4, Y5
-	VBLENDVPS Y5, Y3, Y4, Y4
-	VMOVUPS   Y4, 160(AX)
-	VMOVMSKPS Y5, DI
+	VMOVMSKPS Y7, DI
 	SHLQ      $0x28, DI
 	ORQ       DI, SI
 	VMOVUPS   192(AX), Y4
+	VMOVUPS   224(AX), Y5
 	VMULPS    Y4, Y0, Y4
-	VMOVUPS   192(CX), Y5
-	VMULPS    Y5, Y1, Y5
-	VADDPS    Y5, Y4, Y4
-	VCMPPS    $0x1e, Y2, Y4, Y5
-	VBLENDVPS Y5, Y3, Y4, Y4
+	VMULPS    Y5, Y0, Y5
+	VMOVUPS   192(CX), Y6
+	VMOVUPS   224(CX), Y7
+	VMULPS    Y6, Y1, Y6
+	VMULPS    Y7, Y1, Y7
+	VADDPS    Y6, Y4, Y4
+	VADDPS    Y7, Y5, Y5
+	VCMPPS    $0x1e, Y2, Y4, Y6
+	VCMPPS    $0x1e, Y2, Y5, Y7
+	VBLENDVPS Y6, Y3, Y4, Y4
+	VBLENDVPS Y7, Y3, Y5, Y5
 	VMOVUPS   Y4, 192(AX)
-	VMOVMSKPS Y5, DI
+	VMOVUPS   Y5, 224(AX)
+	VMOVMSKPS Y6, DI
 	SHLQ      $0x30, DI
 	ORQ       DI, SI
-	VMOVUPS   224(AX), Y4
-	VMULPS    Y4, Y0, Y4
-	VMOVUPS   224(CX), Y5
-	VMULPS    Y5, Y1, Y5
-	VADDPS    Y5, Y4, Y4
-	VCMPPS    $0x1e, Y2, Y4, Y5
-	VBLENDVPS Y5, Y3, Y4, Y4
-	VMOVUPS   Y4, 224(AX)
-	VMOVMSKPS Y5, DI
+	VMOVMSKPS Y7, DI
 	SHLQ      $0x38, DI
 	ORQ       DI, SI
 	MOVQ      SI, (DX)
@@ -441,6 +397,7 @@ LeakyUniformAVX2_done:
 // func refractoryLeakyAVX512(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·refractoryLeakyAVX512(SB), NOSPLIT, $0-120
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 3 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -460,86 +417,70 @@ TEXT ·refractoryLeakyAVX512(SB), NOSPLIT, $0-120
 RefractoryLeakyAVX512_block:
 	XORQ      R12, R12
 	VMOVDQU16 (CX), Y2
-	VMOVDQU16 (BX), Y3
-	VPCMPUW   $0x06, Y3, Y2, K1
-	VMOVUPS   (SI), Z3
-	VMOVUPS   (AX), Z8
-	VMULPS    Z8, Z3, Z3
-	VMOVUPS   (DI), Z8
-	VMOVUPS   (DX), Z9
-	VMULPS    Z9, Z8, Z8
-	VMOVAPS.Z Z8, K1, Z8
-	VADDPS    Z8, Z3, Z3
-	VMOVUPS   (R8), Z8
-	VCMPPS    $0x1e, Z8, Z3, K1, K1
-	VMOVUPS   (R9), Z8
-	VBLENDMPS Z8, Z3, K1, Z4
-	VMOVUPS   Z4, (AX)
+	VMOVDQU16 32(CX), Y3
+	VMOVDQU16 64(CX), Y4
+	VMOVDQU16 (BX), Y5
+	VMOVDQU16 32(BX), Y6
+	VMOVDQU16 64(BX), Y7
+	VPCMPUW   $0x06, Y5, Y2, K1
+	VPCMPUW   $0x06, Y6, Y3, K2
+	VPCMPUW   $0x06, Y7, Y4, K3
+	VMOVUPS   (AX), Z5
+	VMOVUPS   64(AX), Z6
+	VMOVUPS   128(AX), Z7
+	VMULPS    (SI), Z5, Z5
+	VMULPS    64(SI), Z6, Z6
+	VMULPS    128(SI), Z7, Z7
+	VMOVUPS   (DX), Z12
+	VMOVUPS   64(DX), Z13
+	VMOVUPS   128(DX), Z14
+	VMULPS    (DI), Z12, Z12
+	VMULPS    64(DI), Z13, Z13
+	VMULPS    128(DI), Z14, Z14
+	VMOVUPS.Z Z12, K1, Z12
+	VMOVUPS.Z Z13, K2, Z13
+	VMOVUPS.Z Z14, K3, Z14
+	VADDPS    Z12, Z5, Z5
+	VADDPS    Z13, Z6, Z6
+	VADDPS    Z14, Z7, Z7
+	VCMPPS    $0x1e, (R8), Z5, K1, K1
+	VCMPPS    $0x1e, 64(R8), Z6, K2, K2
+	VCMPPS    $0x1e, 128(R8), Z7, K3, K3
+	VBLENDMPS (R9), Z5, K1, Z8
+	VBLENDMPS 64(R9), Z6, K2, Z9
+	VBLENDMPS 128(R9), Z7, K3, Z10
+	VMOVUPS   Z8, (AX)
+	VMOVUPS   Z9, 64(AX)
+	VMOVUPS   Z10, 128(AX)
 	VPADDUSW  Y0, Y2, Y2
 	VMOVDQU16 Y1, K1, Y2
 	VMOVDQU16 Y2, (CX)
-	KMOVW     K1, R13
-	ORQ       R13, R12
-	VMOVDQU16 32(CX), Y2
-	VMOVDQU16 32(BX), Y3
-	VPCMPUW   $0x06, Y3, Y2, K1
-	VMOVUPS   64(SI), Z3
-	VMOVUPS   64(AX), Z8
-	VMULPS    Z8, Z3, Z3
-	VMOVUPS   64(DI), Z8
-	VMOVUPS   64(DX), Z9
-	VMULPS    Z9, Z8, Z8
-	VMOVAPS.Z Z8, K1, Z8
-	VADDPS    Z8, Z3, Z3
-	VMOVUPS   64(R8), Z8
-	VCMPPS    $0x1e, Z8, Z3, K1, K1
-	VMOVUPS   64(R9), Z8
-	VBLENDMPS Z8, Z3, K1, Z5
-	VMOVUPS   Z5, 64(AX)
-	VPADDUSW  Y0, Y2, Y2
-	VMOVDQU16 Y1, K1, Y2
+	VPADDUSW  Y0, Y3, Y2
+	VMOVDQU16 Y1, K2, Y2
 	VMOVDQU16 Y2, 32(CX)
-	KMOVW     K1, R13
-	SHLQ      $0x10, R13
-	ORQ       R13, R12
-	VMOVDQU16 64(CX), Y2
-	VMOVDQU16 64(BX), Y3
-	VPCMPUW   $0x06, Y3, Y2, K1
-	VMOVUPS   128(SI), Z3
-	VMOVUPS   128(AX), Z8
-	VMULPS    Z8, Z3, Z3
-	VMOVUPS   128(DI), Z8
-	VMOVUPS   128(DX), Z9
-	VMULPS    Z9, Z8, Z8
-	VMOVAPS.Z Z8, K1, Z8
-	VADDPS    Z8, Z3, Z3
-	VMOVUPS   128(R8), Z8
-	VCMPPS    $0x1e, Z8, Z3, K1, K1
-	VMOVUPS   128(R9), Z8
-	VBLENDMPS Z8, Z3, K1, Z6
-	VMOVUPS   Z6, 128(AX)
-	VPADDUSW  Y0, Y2, Y2
-	VMOVDQU16 Y1, K1, Y2
+	VPADDUSW  Y0, Y4, Y2
+	VMOVDQU16 Y1, K3, Y2
 	VMOVDQU16 Y2, 64(CX)
 	KMOVW     K1, R13
+	ORQ       R13, R12
+	KMOVW     K2, R13
+	SHLQ      $0x10, R13
+	ORQ       R13, R12
+	KMOVW     K3, R13
 	SHLQ      $0x20, R13
 	ORQ       R13, R12
 	VMOVDQU16 96(CX), Y2
 	VMOVDQU16 96(BX), Y3
 	VPCMPUW   $0x06, Y3, Y2, K1
-	VMOVUPS   192(SI), Z3
-	VMOVUPS   192(AX), Z8
-	VMULPS    Z8, Z3, Z3
-	VMOVUPS   192(DI), Z8
-	VMOVUPS   192(DX), Z9
-	VMULPS    Z9, Z8, Z8
-	VMOVAPS.Z Z8, K1, Z8
-	VADDPS    Z8, Z3, Z3
-	VMOVUPS   192(R8), Z8
-	VCMPPS    $0x1e, Z8, Z3, K1, K1
-	VMOVUPS   192(R9), Z8
-	VBLENDMPS Z8, Z3, K1, Z7
-	VMOVUPS   Z7, 192(AX)
+	VMOVUPS   192(AX), Z3
+	VMULPS    192(SI), Z3, Z3
+	VMOVUPS   192(DX), Z4
+	VMULPS    192(DI), Z4, Z4
+	VMOVUPS.Z Z4, K1, Z4
+	VADDPS    Z4, Z3, Z3
+	VCMPPS    $0x1e, 192(R8), Z3, K1, K1
+	VBLENDMPS 192(R9), Z3, K1, Z11
+	VMOVUPS   Z11, 192(AX)
 	VPADDUSW  Y0, Y2, Y2
 	VMOVDQU16 Y1, K1, Y2
 	VMOVDQU16 Y2, 96(CX)
@@ -566,6 +507,7 @@ RefractoryLeakyAVX512_done:
 // func refractoryLeakyAVX2(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·refractoryLeakyAVX2(SB), NOSPLIT, $0-120
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y1
 	MOVQ     v+0(FP), AX
@@ -584,210 +526,178 @@ TEXT ·refractoryLeakyAVX2(SB), NOSPLIT, $0-120
 RefractoryLeakyAVX2_block:
 	XORQ         R12, R12
 	VPMOVZXWD    (CX), Y2
-	VPMOVZXWD    (BX), Y3
-	VPCMPGTD     Y3, Y2, Y3
-	VMOVUPS      (SI), Y4
-	VMOVUPS      (AX), Y5
-	VMULPS       Y5, Y4, Y4
-	VMOVUPS      (DI), Y5
-	VMOVUPS      (DX), Y6
-	VMULPS       Y6, Y5, Y5
-	VANDPS       Y3, Y5, Y5
-	VADDPS       Y5, Y4, Y4
-	VMOVUPS      (R8), Y5
-	VCMPPS       $0x1e, Y5, Y4, Y5
-	VANDPS       Y5, Y3, Y3
-	VMOVUPS      (R9), Y5
-	VBLENDVPS    Y3, Y5, Y4, Y4
-	VMOVUPS      Y4, (AX)
+	VPMOVZXWD    16(CX), Y3
+	VPMOVZXWD    (BX), Y4
+	VPMOVZXWD    16(BX), Y5
+	VPCMPGTD     Y4, Y2, Y4
+	VPCMPGTD     Y5, Y3, Y5
+	VMOVUPS      (AX), Y6
+	VMOVUPS      32(AX), Y7
+	VMULPS       (SI), Y6, Y6
+	VMULPS       32(SI), Y7, Y7
+	VMOVUPS      (DX), Y8
+	VMOVUPS      32(DX), Y9
+	VMULPS       (DI), Y8, Y8
+	VMULPS       32(DI), Y9, Y9
+	VANDPS       Y4, Y8, Y8
+	VANDPS       Y5, Y9, Y9
+	VADDPS       Y8, Y6, Y6
+	VADDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, (R8), Y6, Y8
+	VANDPS       Y8, Y4, Y4
+	VCMPPS       $0x1e, 32(R8), Y7, Y8
+	VANDPS       Y8, Y5, Y5
+	VBLENDVPS    Y4, (R9), Y6, Y6
+	VBLENDVPS    Y5, 32(R9), Y7, Y7
+	VMOVUPS      Y6, (AX)
+	VMOVUPS      Y7, 32(AX)
 	VPSUBD       Y0, Y2, Y2
 	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y3, Y2
-	VEXTRACTI128 $0x01, Y2, X4
-	VPACKUSDW    X4, X2, X2
+	VPANDN       Y2, Y4, Y2
+	VEXTRACTI128 $0x01, Y2, X6
+	VPACKUSDW    X6, X2, X2
 	VMOVDQU      X2, (CX)
-	VMOVMSKPS    Y3, R13
-	ORQ          R13, R12
-	VPMOVZXWD    16(CX), Y2
-	VPMOVZXWD    16(BX), Y3
-	VPCMPGTD     Y3, Y2, Y3
-	VMOVUPS      32(SI), Y4
-	VMOVUPS      32(AX), Y5
-	VMULPS       Y5, Y4, Y4
-	VMOVUPS      32(DI), Y5
-	VMOVUPS      32(DX), Y6
-	VMULPS       Y6, Y5, Y5
-	VANDPS       Y3, Y5, Y5
-	VADDPS       Y5, Y4, Y4
-	VMOVUPS      32(R8), Y5
-	VCMPPS       $0x1e, Y5, Y4, Y5
-	VANDPS       Y5, Y3, Y3
-	VMOVUPS      32(R9), Y5
-	VBLENDVPS    Y3, Y5, Y4, Y4
-	VMOVUPS      Y4, 32(AX)
-	VPSUBD       Y0, Y2, Y2
+	VPSUBD       Y0, Y3, Y2
 	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y3, Y2
-	VEXTRACTI128 $0x01, Y2, X4
-	VPACKUSDW    X4, X2, X2
+	VPANDN       Y2, Y5, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
 	VMOVDQU      X2, 16(CX)
-	VMOVMSKPS    Y3, R13
+	VMOVMSKPS    Y4, R13
+	ORQ          R13, R12
+	VMOVMSKPS    Y5, R13
 	SHLQ         $0x08, R13
 	ORQ          R13, R12
 	VPMOVZXWD    32(CX), Y2
-	VPMOVZXWD    32(BX), Y3
-	VPCMPGTD     Y3, Y2, Y3
-	VMOVUPS      64(SI), Y4
-	VMOVUPS      64(AX), Y5
-	VMULPS       Y5, Y4, Y4
-	VMOVUPS      64(DI), Y5
-	VMOVUPS      64(DX), Y6
-	VMULPS       Y6, Y5, Y5
-	VANDPS       Y3, Y5, Y5
-	VADDPS       Y5, Y4, Y4
-	VMOVUPS      64(R8), Y5
-	VCMPPS       $0x1e, Y5, Y4, Y5
-	VANDPS       Y5, Y3, Y3
-	VMOVUPS      64(R9), Y5
-	VBLENDVPS    Y3, Y5, Y4, Y4
-	VMOVUPS      Y4, 64(AX)
+	VPMOVZXWD    48(CX), Y3
+	VPMOVZXWD    32(BX), Y4
+	VPMOVZXWD    48(BX), Y5
+	VPCMPGTD     Y4, Y2, Y4
+	VPCMPGTD     Y5, Y3, Y5
+	VMOVUPS      64(AX), Y6
+	VMOVUPS      96(AX), Y7
+	VMULPS       64(SI), Y6, Y6
+	VMULPS       96(SI), Y7, Y7
+	VMOVUPS      64(DX), Y8
+	VMOVUPS      96(DX), Y9
+	VMULPS       64(DI), Y8, Y8
+	VMULPS       96(DI), Y9, Y9
+	VANDPS       Y4, Y8, Y8
+	VANDPS       Y5, Y9, Y9
+	VADDPS       Y8, Y6, Y6
+	VADDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, 64(R8), Y6, Y8
+	VANDPS       Y8, Y4, Y4
+	VCMPPS       $0x1e, 96(R8), Y7, Y8
+	VANDPS       Y8, Y5, Y5
+	VBLENDVPS    Y4, 64(R9), Y6, Y6
+	VBLENDVPS    Y5, 96(R9), Y7, Y7
+	VMOVUPS      Y6, 64(AX)
+	VMOVUPS      Y7, 96(AX)
 	VPSUBD       Y0, Y2, Y2
 	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y3, Y2
-	VEXTRACTI128 $0x01, Y2, X4
-	VPACKUSDW    X4, X2, X2
+	VPANDN       Y2, Y4, Y2
+	VEXTRACTI128 $0x01, Y2, X6
+	VPACKUSDW    X6, X2, X2
 	VMOVDQU      X2, 32(CX)
-	VMOVMSKPS    Y3, R13
+	VPSUBD       Y0, Y3, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y5, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 48(CX)
+	VMOVMSKPS    Y4, R13
 	SHLQ         $0x10, R13
 	ORQ          R13, R12
-	VPMOVZXWD    48(CX), Y2
-	VPMOVZXWD    48(BX), Y3
-	VPCMPGTD     Y3, Y2, Y3
-	VMOVUPS      96(SI), Y4
-	VMOVUPS      96(AX), Y5
-	VMULPS       Y5, Y4, Y4
-	VMOVUPS      96(DI), Y5
-	VMOVUPS      96(DX), Y6
-	VMULPS       Y6, Y5, Y5
-	VANDPS       Y3, Y5, Y5
-	VADDPS       Y5, Y4, Y4
-	VMOVUPS      96(R8), Y5
-	VCMPPS       $0x1e, Y5, Y4, Y5
-	VANDPS       Y5, Y3, Y3
-	VMOVUPS      96(R9), Y5
-	VBLENDVPS    Y3, Y5, Y4, Y4
-	VMOVUPS      Y4, 96(AX)
-	VPSUBD       Y0, Y2, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y3, Y2
-	VEXTRACTI128 $0x01, Y2, X4
-	VPACKUSDW    X4, X2, X2
-	VMOVDQU      X2, 48(CX)
-	VMOVMSKPS    Y3, R13
+	VMOVMSKPS    Y5, R13
 	SHLQ         $0x18, R13
 	ORQ          R13, R12
 	VPMOVZXWD    64(CX), Y2
-	VPMOVZXWD    64(BX), Y3
-	VPCMPGTD     Y3, Y2, Y3
-	VMOVUPS      128(SI), Y4
-	VMOVUPS      128(AX), Y5
-	VMULPS       Y5, Y4, Y4
-	VMOVUPS      128(DI), Y5
-	VMOVUPS      128(DX), Y6
-	VMULPS       Y6, Y5, Y5
-	VANDPS       Y3, Y5, Y5
-	VADDPS       Y5, Y4, Y4
-	VMOVUPS      128(R8), Y5
-	VCMPPS       $0x1e, Y5, Y4, Y5
-	VANDPS       Y5, Y3, Y3
-	VMOVUPS      128(R9), Y5
-	VBLENDVPS    Y3, Y5, Y4, Y4
-	VMOVUPS      Y4, 128(AX)
+	VPMOVZXWD    80(CX), Y3
+	VPMOVZXWD    64(BX), Y4
+	VPMOVZXWD    80(BX), Y5
+	VPCMPGTD     Y4, Y2, Y4
+	VPCMPGTD     Y5, Y3, Y5
+	VMOVUPS      128(AX), Y6
+	VMOVUPS      160(AX), Y7
+	VMULPS       128(SI), Y6, Y6
+	VMULPS       160(SI), Y7, Y7
+	VMOVUPS      128(DX), Y8
+	VMOVUPS      160(DX), Y9
+	VMULPS       128(DI), Y8, Y8
+	VMULPS       160(DI), Y9, Y9
+	VANDPS       Y4, Y8, Y8
+	VANDPS       Y5, Y9, Y9
+	VADDPS       Y8, Y6, Y6
+	VADDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, 128(R8), Y6, Y8
+	VANDPS       Y8, Y4, Y4
+	VCMPPS       $0x1e, 160(R8), Y7, Y8
+	VANDPS       Y8, Y5, Y5
+	VBLENDVPS    Y4, 128(R9), Y6, Y6
+	VBLENDVPS    Y5, 160(R9), Y7, Y7
+	VMOVUPS      Y6, 128(AX)
+	VMOVUPS      Y7, 160(AX)
 	VPSUBD       Y0, Y2, Y2
 	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y3, Y2
-	VEXTRACTI128 $0x01, Y2, X4
-	VPACKUSDW    X4, X2, X2
+	VPANDN       Y2, Y4, Y2
+	VEXTRACTI128 $0x01, Y2, X6
+	VPACKUSDW    X6, X2, X2
 	VMOVDQU      X2, 64(CX)
-	VMOVMSKPS    Y3, R13
+	VPSUBD       Y0, Y3, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y5, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 80(CX)
+	VMOVMSKPS    Y4, R13
 	SHLQ         $0x20, R13
 	ORQ          R13, R12
-	VPMOVZXWD    80(CX), Y2
-	VPMOVZXWD    80(BX), Y3
-	VPCMPGTD     Y3, Y2, Y3
-	VMOVUPS      160(SI), Y4
-	VMOVUPS      160(AX), Y5
-	VMULPS       Y5, Y4, Y4
-	VMOVUPS      160(DI), Y5
-	VMOVUPS      160(DX), Y6
-	VMULPS       Y6, Y5, Y5
-	VANDPS       Y3, Y5, Y5
-	VADDPS       Y5, Y4, Y4
-	VMOVUPS      160(R8), Y5
-	VCMPPS       $0x1e, Y5, Y4, Y5
-	VANDPS       Y5, Y3, Y3
-	VMOVUPS      160(R9), Y5
-	VBLENDVPS    Y3, Y5, Y4, Y4
-	VMOVUPS      Y4, 160(AX)
-	VPSUBD       Y0, Y2, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y3, Y2
-	VEXTRACTI128 $0x01, Y2, X4
-	VPACKUSDW    X4, X2, X2
-	VMOVDQU      X2, 80(CX)
-	VMOVMSKPS    Y3, R13
+	VMOVMSKPS    Y5, R13
 	SHLQ         $0x28, R13
 	ORQ          R13, R12
 	VPMOVZXWD    96(CX), Y2
-	VPMOVZXWD    96(BX), Y3
-	VPCMPGTD     Y3, Y2, Y3
-	VMOVUPS      192(SI), Y4
-	VMOVUPS      192(AX), Y5
-	VMULPS       Y5, Y4, Y4
-	VMOVUPS      192(DI), Y5
-	VMOVUPS      192(DX), Y6
-	VMULPS       Y6, Y5, Y5
-	VANDPS       Y3, Y5, Y5
-	VADDPS       Y5, Y4, Y4
-	VMOVUPS      192(R8), Y5
-	VCMPPS       $0x1e, Y5, Y4, Y5
-	VANDPS       Y5, Y3, Y3
-	VMOVUPS      192(R9), Y5
-	VBLENDVPS    Y3, Y5, Y4, Y4
-	VMOVUPS      Y4, 192(AX)
+	VPMOVZXWD    112(CX), Y3
+	VPMOVZXWD    96(BX), Y4
+	VPMOVZXWD    112(BX), Y5
+	VPCMPGTD     Y4, Y2, Y4
+	VPCMPGTD     Y5, Y3, Y5
+	VMOVUPS      192(AX), Y6
+	VMOVUPS      224(AX), Y7
+	VMULPS       192(SI), Y6, Y6
+	VMULPS       224(SI), Y7, Y7
+	VMOVUPS      192(DX), Y8
+	VMOVUPS      224(DX), Y9
+	VMULPS       192(DI), Y8, Y8
+	VMULPS       224(DI), Y9, Y9
+	VANDPS       Y4, Y8, Y8
+	VANDPS       Y5, Y9, Y9
+	VADDPS       Y8, Y6, Y6
+	VADDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, 192(R8), Y6, Y8
+	VANDPS       Y8, Y4, Y4
+	VCMPPS       $0x1e, 224(R8), Y7, Y8
+	VANDPS       Y8, Y5, Y5
+	VBLENDVPS    Y4, 192(R9), Y6, Y6
+	VBLENDVPS    Y5, 224(R9), Y7, Y7
+	VMOVUPS      Y6, 192(AX)
+	VMOVUPS      Y7, 224(AX)
 	VPSUBD       Y0, Y2, Y2
 	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y3, Y2
-	VEXTRACTI128 $0x01, Y2, X4
-	VPACKUSDW    X4, X2, X2
+	VPANDN       Y2, Y4, Y2
+	VEXTRACTI128 $0x01, Y2, X6
+	VPACKUSDW    X6, X2, X2
 	VMOVDQU      X2, 96(CX)
-	VMOVMSKPS    Y3, R13
+	VPSUBD       Y0, Y3, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y5, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 112(CX)
+	VMOVMSKPS    Y4, R13
 	SHLQ         $0x30, R13
 	ORQ          R13, R12
-	VPMOVZXWD    112(CX), Y2
-	VPMOVZXWD    112(BX), Y3
-	VPCMPGTD     Y3, Y2, Y3
-	VMOVUPS      224(SI), Y4
-	VMOVUPS      224(AX), Y5
-	VMULPS       Y5, Y4, Y4
-	VMOVUPS      224(DI), Y5
-	VMOVUPS      224(DX), Y6
-	VMULPS       Y6, Y5, Y5
-	VANDPS       Y3, Y5, Y5
-	VADDPS       Y5, Y4, Y4
-	VMOVUPS      224(R8), Y5
-	VCMPPS       $0x1e, Y5, Y4, Y5
-	VANDPS       Y5, Y3, Y3
-	VMOVUPS      224(R9), Y5
-	VBLENDVPS    Y3, Y5, Y4, Y4
-	VMOVUPS      Y4, 224(AX)
-	VPSUBD       Y0, Y2, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y3, Y2
-	VEXTRACTI128 $0x01, Y2, X4
-	VPACKUSDW    X4, X2, X2
-	VMOVDQU      X2, 112(CX)
-	VMOVMSKPS    Y3, R13
+	VMOVMSKPS    Y5, R13
 	SHLQ         $0x38, R13
 	ORQ          R13, R12
 	MOVQ         R12, (R10)
@@ -810,6 +720,7 @@ RefractoryLeakyAVX2_done:
 // func refractoryLeakyUniformAVX512(v *float32, r *uint16, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·refractoryLeakyUniformAVX512(SB), NOSPLIT, $0-64
+	// 5 scalars held in registers, 0 broadcast where used; vectors interleaved 3 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -829,66 +740,66 @@ TEXT ·refractoryLeakyUniformAVX512(SB), NOSPLIT, $0-64
 RefractoryLeakyUniformAVX512_block:
 	XORQ      DI, DI
 	VMOVDQU16 (CX), Y7
+	VMOVDQU16 32(CX), Y8
+	VMOVDQU16 64(CX), Y9
 	VPCMPUW   $0x06, Y2, Y7, K1
-	VMOVUPS   (AX), Z8
-	VMULPS    Z8, Z3, Z8
-	VMOVUPS   (DX), Z13
-	VMULPS    Z13, Z4, Z13
-	VMOVAPS.Z Z13, K1, Z13
-	VADDPS    Z13, Z8, Z8
-	VCMPPS    $0x1e, Z5, Z8, K1, K1
-	VBLENDMPS Z6, Z8, K1, Z9
-	VMOVUPS   Z9, (AX)
+	VPCMPUW   $0x06, Y2, Y8, K2
+	VPCMPUW   $0x06, Y2, Y9, K3
+	VMOVUPS   (AX), Z10
+	VMOVUPS   64(AX), Z11
+	VMOVUPS   128(AX), Z12
+	VMULPS    Z10, Z3, Z10
+	VMULPS    Z11, Z3, Z11
+	VMULPS    Z12, Z3, Z12
+	VMOVUPS   (DX), Z17
+	VMOVUPS   64(DX), Z18
+	VMOVUPS   128(DX), Z19
+	VMULPS    Z17, Z4, Z17
+	VMULPS    Z18, Z4, Z18
+	VMULPS    Z19, Z4, Z19
+	VMOVUPS.Z Z17, K1, Z17
+	VMOVUPS.Z Z18, K2, Z18
+	VMOVUPS.Z Z19, K3, Z19
+	VADDPS    Z17, Z10, Z10
+	VADDPS    Z18, Z11, Z11
+	VADDPS    Z19, Z12, Z12
+	VCMPPS    $0x1e, Z5, Z10, K1, K1
+	VCMPPS    $0x1e, Z5, Z11, K2, K2
+	VCMPPS    $0x1e, Z5, Z12, K3, K3
+	VBLENDMPS Z6, Z10, K1, Z13
+	VBLENDMPS Z6, Z11, K2, Z14
+	VBLENDMPS Z6, Z12, K3, Z15
+	VMOVUPS   Z13, (AX)
+	VMOVUPS   Z14, 64(AX)
+	VMOVUPS   Z15, 128(AX)
 	VPADDUSW  Y0, Y7, Y7
 	VMOVDQU16 Y1, K1, Y7
 	VMOVDQU16 Y7, (CX)
-	KMOVW     K1, R8
-	ORQ       R8, DI
-	VMOVDQU16 32(CX), Y7
-	VPCMPUW   $0x06, Y2, Y7, K1
-	VMOVUPS   64(AX), Z8
-	VMULPS    Z8, Z3, Z8
-	VMOVUPS   64(DX), Z13
-	VMULPS    Z13, Z4, Z13
-	VMOVAPS.Z Z13, K1, Z13
-	VADDPS    Z13, Z8, Z8
-	VCMPPS    $0x1e, Z5, Z8, K1, K1
-	VBLENDMPS Z6, Z8, K1, Z10
-	VMOVUPS   Z10, 64(AX)
-	VPADDUSW  Y0, Y7, Y7
-	VMOVDQU16 Y1, K1, Y7
+	VPADDUSW  Y0, Y8, Y7
+	VMOVDQU16 Y1, K2, Y7
 	VMOVDQU16 Y7, 32(CX)
-	KMOVW     K1, R8
-	SHLQ      $0x10, R8
-	ORQ       R8, DI
-	VMOVDQU16 64(CX), Y7
-	VPCMPUW   $0x06, Y2, Y7, K1
-	VMOVUPS   128(AX), Z8
-	VMULPS    Z8, Z3, Z8
-	VMOVUPS   128(DX), Z13
-	VMULPS    Z13, Z4, Z13
-	VMOVAPS.Z Z13, K1, Z13
-	VADDPS    Z13, Z8, Z8
-	VCMPPS    $0x1e, Z5, Z8, K1, K1
-	VBLENDMPS Z6, Z8, K1, Z11
-	VMOVUPS   Z11, 128(AX)
-	VPADDUSW  Y0, Y7, Y7
-	VMOVDQU16 Y1, K1, Y7
+	VPADDUSW  Y0, Y9, Y7
+	VMOVDQU16 Y1, K3, Y7
 	VMOVDQU16 Y7, 64(CX)
 	KMOVW     K1, R8
+	ORQ       R8, DI
+	KMOVW     K2, R8
+	SHLQ      $0x10, R8
+	ORQ       R8, DI
+	KMOVW     K3, R8
 	SHLQ      $0x20, R8
 	ORQ       R8, DI
 	VMOVDQU16 96(CX), Y7
 	VPCMPUW   $0x06, Y2, Y7, K1
 	VMOVUPS   192(AX), Z8
 	VMULPS    Z8, Z3, Z8
-	VMOVUPS   192(DX), Z13
-	VMULPS    Z13, Z4, Z13
-	VMOVAPS.Z Z13, K1, Z13
-	VADDPS    Z13, Z8, Z8
+	VMOVUPS   192(DX), Z9
+	VMULPS    Z9, Z4, Z9
+	VMOVUPS.Z Z9, K1, Z9
+	VADDPS    Z9, Z8, Z8
 	VCMPPS    $0x1e, Z5, Z8, K1, K1
-	VBLENDMPS Z6, Z8, K1, Z12
-	VMOVUPS   Z12, 192(AX)
+	VBLENDMPS Z6, Z8, K1, Z16
+	VMOVUPS   Z16, 192(AX)
 	VPADDUSW  Y0, Y7, Y7
 	VMOVDQU16 Y1, K1, Y7
 	VMOVDQU16 Y7, 96(CX)
@@ -910,6 +821,7 @@ RefractoryLeakyUniformAVX512_done:
 // func refractoryLeakyUniformAVX2(v *float32, r *uint16, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·refractoryLeakyUniformAVX2(SB), NOSPLIT, $0-64
+	// 5 scalars held in registers, 0 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y1
 	VPBROADCASTW c+24(FP), X2
@@ -1110,6 +1022,7 @@ RefractoryLeakyUniformAVX2_done:
 // func strictRefractoryLeakyAVX512(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·strictRefractoryLeakyAVX512(SB), NOSPLIT, $0-120
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 3 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -1129,86 +1042,74 @@ TEXT ·strictRefractoryLeakyAVX512(SB), NOSPLIT, $0-120
 StrictRefractoryLeakyAVX512_block:
 	XORQ      R12, R12
 	VMOVDQU16 (CX), Y2
-	VMOVDQU16 (BX), Y3
-	VPCMPUW   $0x05, Y3, Y2, K1
-	VMOVUPS   (SI), Z3
-	VMOVUPS   (AX), Z12
-	VMULPS    Z12, Z3, Z3
-	VMOVUPS   (DI), Z12
-	VMOVUPS   (DX), Z13
-	VMULPS    Z13, Z12, Z12
-	VADDPS    Z12, Z3, Z3
-	VMOVUPS   (R8), Z12
-	VCMPPS    $0x1e, Z12, Z3, K1, K2
-	VMOVUPS   (R9), Z12
-	VBLENDMPS Z3, Z12, K1, Z4
-	VBLENDMPS Z12, Z4, K2, Z5
-	VMOVUPS   Z5, (AX)
+	VMOVDQU16 32(CX), Y3
+	VMOVDQU16 64(CX), Y4
+	VMOVDQU16 (BX), Y5
+	VMOVDQU16 32(BX), Y6
+	VMOVDQU16 64(BX), Y7
+	VPCMPUW   $0x05, Y5, Y2, K1
+	VPCMPUW   $0x05, Y6, Y3, K2
+	VPCMPUW   $0x05, Y7, Y4, K3
+	VMOVUPS   (AX), Z5
+	VMOVUPS   64(AX), Z6
+	VMOVUPS   128(AX), Z7
+	VMULPS    (SI), Z5, Z5
+	VMULPS    64(SI), Z6, Z6
+	VMULPS    128(SI), Z7, Z7
+	VMOVUPS   (DX), Z16
+	VMOVUPS   64(DX), Z17
+	VMOVUPS   128(DX), Z18
+	VMULPS    (DI), Z16, Z16
+	VMULPS    64(DI), Z17, Z17
+	VMULPS    128(DI), Z18, Z18
+	VADDPS    Z16, Z5, Z5
+	VADDPS    Z17, Z6, Z6
+	VADDPS    Z18, Z7, Z7
+	VCMPPS    $0x1e, (R8), Z5, K1, K4
+	VCMPPS    $0x1e, 64(R8), Z6, K2, K5
+	VCMPPS    $0x1e, 128(R8), Z7, K3, K6
+	KNOTW     K1, K1
+	VBLENDMPS (R9), Z5, K1, Z8
+	KNOTW     K2, K1
+	VBLENDMPS 64(R9), Z6, K1, Z9
+	KNOTW     K3, K1
+	VBLENDMPS 128(R9), Z7, K1, Z10
+	VBLENDMPS (R9), Z8, K4, Z11
+	VBLENDMPS 64(R9), Z9, K5, Z12
+	VBLENDMPS 128(R9), Z10, K6, Z13
+	VMOVUPS   Z11, (AX)
+	VMOVUPS   Z12, 64(AX)
+	VMOVUPS   Z13, 128(AX)
 	VPADDUSW  Y0, Y2, Y2
-	VMOVDQU16 Y1, K2, Y2
+	VMOVDQU16 Y1, K4, Y2
 	VMOVDQU16 Y2, (CX)
-	KMOVW     K2, R13
-	ORQ       R13, R12
-	VMOVDQU16 32(CX), Y2
-	VMOVDQU16 32(BX), Y3
-	VPCMPUW   $0x05, Y3, Y2, K1
-	VMOVUPS   64(SI), Z3
-	VMOVUPS   64(AX), Z12
-	VMULPS    Z12, Z3, Z3
-	VMOVUPS   64(DI), Z12
-	VMOVUPS   64(DX), Z13
-	VMULPS    Z13, Z12, Z12
-	VADDPS    Z12, Z3, Z3
-	VMOVUPS   64(R8), Z12
-	VCMPPS    $0x1e, Z12, Z3, K1, K2
-	VMOVUPS   64(R9), Z12
-	VBLENDMPS Z3, Z12, K1, Z6
-	VBLENDMPS Z12, Z6, K2, Z7
-	VMOVUPS   Z7, 64(AX)
-	VPADDUSW  Y0, Y2, Y2
-	VMOVDQU16 Y1, K2, Y2
+	VPADDUSW  Y0, Y3, Y2
+	VMOVDQU16 Y1, K5, Y2
 	VMOVDQU16 Y2, 32(CX)
-	KMOVW     K2, R13
+	VPADDUSW  Y0, Y4, Y2
+	VMOVDQU16 Y1, K6, Y2
+	VMOVDQU16 Y2, 64(CX)
+	KMOVW     K4, R13
+	ORQ       R13, R12
+	KMOVW     K5, R13
 	SHLQ      $0x10, R13
 	ORQ       R13, R12
-	VMOVDQU16 64(CX), Y2
-	VMOVDQU16 64(BX), Y3
-	VPCMPUW   $0x05, Y3, Y2, K1
-	VMOVUPS   128(SI), Z3
-	VMOVUPS   128(AX), Z12
-	VMULPS    Z12, Z3, Z3
-	VMOVUPS   128(DI), Z12
-	VMOVUPS   128(DX), Z13
-	VMULPS    Z13, Z12, Z12
-	VADDPS    Z12, Z3, Z3
-	VMOVUPS   128(R8), Z12
-	VCMPPS    $0x1e, Z12, Z3, K1, K2
-	VMOVUPS   128(R9), Z12
-	VBLENDMPS Z3, Z12, K1, Z8
-	VBLENDMPS Z12, Z8, K2, Z9
-	VMOVUPS   Z9, 128(AX)
-	VPADDUSW  Y0, Y2, Y2
-	VMOVDQU16 Y1, K2, Y2
-	VMOVDQU16 Y2, 64(CX)
-	KMOVW     K2, R13
+	KMOVW     K6, R13
 	SHLQ      $0x20, R13
 	ORQ       R13, R12
 	VMOVDQU16 96(CX), Y2
 	VMOVDQU16 96(BX), Y3
 	VPCMPUW   $0x05, Y3, Y2, K1
-	VMOVUPS   192(SI), Z3
-	VMOVUPS   192(AX), Z12
-	VMULPS    Z12, Z3, Z3
-	VMOVUPS   192(DI), Z12
-	VMOVUPS   192(DX), Z13
-	VMULPS    Z13, Z12, Z12
-	VADDPS    Z12, Z3, Z3
-	VMOVUPS   192(R8), Z12
-	VCMPPS    $0x1e, Z12, Z3, K1, K2
-	VMOVUPS   192(R9), Z12
-	VBLENDMPS Z3, Z12, K1, Z10
-	VBLENDMPS Z12, Z10, K2, Z11
-	VMOVUPS   Z11, 192(AX)
+	VMOVUPS   192(AX), Z3
+	VMULPS    192(SI), Z3, Z3
+	VMOVUPS   192(DX), Z4
+	VMULPS    192(DI), Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VCMPPS    $0x1e, 192(R8), Z3, K1, K2
+	KNOTW     K1, K1
+	VBLENDMPS 192(R9), Z3, K1, Z14
+	VBLENDMPS 192(R9), Z14, K2, Z15
+	VMOVUPS   Z15, 192(AX)
 	VPADDUSW  Y0, Y2, Y2
 	VMOVDQU16 Y1, K2, Y2
 	VMOVDQU16 Y2, 96(CX)
@@ -1235,6 +1136,7 @@ StrictRefractoryLeakyAVX512_done:
 // func strictRefractoryLeakyAVX2(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·strictRefractoryLeakyAVX2(SB), NOSPLIT, $0-120
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y1
 	MOVQ     v+0(FP), AX
@@ -1253,218 +1155,194 @@ TEXT ·strictRefractoryLeakyAVX2(SB), NOSPLIT, $0-120
 StrictRefractoryLeakyAVX2_block:
 	XORQ         R12, R12
 	VPMOVZXWD    (CX), Y2
-	VPMOVZXWD    (BX), Y3
-	VPADDD       Y0, Y3, Y3
-	VPCMPGTD     Y3, Y2, Y3
-	VMOVUPS      (SI), Y4
-	VMOVUPS      (AX), Y5
-	VMULPS       Y5, Y4, Y4
-	VMOVUPS      (DI), Y5
-	VMOVUPS      (DX), Y6
-	VMULPS       Y6, Y5, Y5
-	VADDPS       Y5, Y4, Y4
-	VMOVUPS      (R8), Y5
-	VCMPPS       $0x1e, Y5, Y4, Y5
-	VANDPS       Y5, Y3, Y5
-	VMOVUPS      (R9), Y6
-	VBLENDVPS    Y3, Y4, Y6, Y3
-	VBLENDVPS    Y5, Y6, Y3, Y3
-	VMOVUPS      Y3, (AX)
-	VPSUBD       Y0, Y2, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y5, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, (CX)
-	VMOVMSKPS    Y5, R13
-	ORQ          R13, R12
-	VPMOVZXWD    16(CX), Y2
-	VPMOVZXWD    16(BX), Y3
-	VPADDD       Y0, Y3, Y3
-	VPCMPGTD     Y3, Y2, Y3
-	VMOVUPS      32(SI), Y4
-	VMOVUPS      32(AX), Y5
-	VMULPS       Y5, Y4, Y4
-	VMOVUPS      32(DI), Y5
-	VMOVUPS      32(DX), Y6
-	VMULPS       Y6, Y5, Y5
-	VADDPS       Y5, Y4, Y4
-	VMOVUPS      32(R8), Y5
-	VCMPPS       $0x1e, Y5, Y4, Y5
-	VANDPS       Y5, Y3, Y5
+	VPMOVZXWD    16(CX), Y3
+	VPMOVZXWD    (BX), Y4
+	VPMOVZXWD    16(BX), Y5
+	VPADDD       Y0, Y4, Y4
+	VPCMPGTD     Y4, Y2, Y4
+	VPADDD       Y0, Y5, Y5
+	VPCMPGTD     Y5, Y3, Y5
+	VMOVUPS      (AX), Y6
+	VMOVUPS      32(AX), Y7
+	VMULPS       (SI), Y6, Y6
+	VMULPS       32(SI), Y7, Y7
+	VMOVUPS      (DX), Y8
+	VMOVUPS      32(DX), Y9
+	VMULPS       (DI), Y8, Y8
+	VMULPS       32(DI), Y9, Y9
+	VADDPS       Y8, Y6, Y6
+	VADDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, (R8), Y6, Y8
+	VANDPS       Y8, Y4, Y8
+	VCMPPS       $0x1e, 32(R8), Y7, Y9
+	VANDPS       Y9, Y5, Y9
+	VMOVUPS      (R9), Y10
+	VBLENDVPS    Y4, Y6, Y10, Y4
 	VMOVUPS      32(R9), Y6
-	VBLENDVPS    Y3, Y4, Y6, Y3
-	VBLENDVPS    Y5, Y6, Y3, Y3
-	VMOVUPS      Y3, 32(AX)
+	VBLENDVPS    Y5, Y7, Y6, Y5
+	VBLENDVPS    Y8, (R9), Y4, Y4
+	VBLENDVPS    Y9, 32(R9), Y5, Y5
+	VMOVUPS      Y4, (AX)
+	VMOVUPS      Y5, 32(AX)
 	VPSUBD       Y0, Y2, Y2
 	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y5, Y2
+	VPANDN       Y2, Y8, Y2
+	VEXTRACTI128 $0x01, Y2, X4
+	VPACKUSDW    X4, X2, X2
+	VMOVDQU      X2, (CX)
+	VPSUBD       Y0, Y3, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y9, Y2
 	VEXTRACTI128 $0x01, Y2, X3
 	VPACKUSDW    X3, X2, X2
 	VMOVDQU      X2, 16(CX)
-	VMOVMSKPS    Y5, R13
+	VMOVMSKPS    Y8, R13
+	ORQ          R13, R12
+	VMOVMSKPS    Y9, R13
 	SHLQ         $0x08, R13
 	ORQ          R13, R12
 	VPMOVZXWD    32(CX), Y2
-	VPMOVZXWD    32(BX), Y3
-	VPADDD       Y0, Y3, Y3
-	VPCMPGTD     Y3, Y2, Y3
-	VMOVUPS      64(SI), Y4
-	VMOVUPS      64(AX), Y5
-	VMULPS       Y5, Y4, Y4
-	VMOVUPS      64(DI), Y5
-	VMOVUPS      64(DX), Y6
-	VMULPS       Y6, Y5, Y5
-	VADDPS       Y5, Y4, Y4
-	VMOVUPS      64(R8), Y5
-	VCMPPS       $0x1e, Y5, Y4, Y5
-	VANDPS       Y5, Y3, Y5
-	VMOVUPS      64(R9), Y6
-	VBLENDVPS    Y3, Y4, Y6, Y3
-	VBLENDVPS    Y5, Y6, Y3, Y3
-	VMOVUPS      Y3, 64(AX)
-	VPSUBD       Y0, Y2, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y5, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 32(CX)
-	VMOVMSKPS    Y5, R13
-	SHLQ         $0x10, R13
-	ORQ          R13, R12
-	VPMOVZXWD    48(CX), Y2
-	VPMOVZXWD    48(BX), Y3
-	VPADDD       Y0, Y3, Y3
-	VPCMPGTD     Y3, Y2, Y3
-	VMOVUPS      96(SI), Y4
-	VMOVUPS      96(AX), Y5
-	VMULPS       Y5, Y4, Y4
-	VMOVUPS      96(DI), Y5
-	VMOVUPS      96(DX), Y6
-	VMULPS       Y6, Y5, Y5
-	VADDPS       Y5, Y4, Y4
-	VMOVUPS      96(R8), Y5
-	VCMPPS       $0x1e, Y5, Y4, Y5
-	VANDPS       Y5, Y3, Y5
+	VPMOVZXWD    48(CX), Y3
+	VPMOVZXWD    32(BX), Y4
+	VPMOVZXWD    48(BX), Y5
+	VPADDD       Y0, Y4, Y4
+	VPCMPGTD     Y4, Y2, Y4
+	VPADDD       Y0, Y5, Y5
+	VPCMPGTD     Y5, Y3, Y5
+	VMOVUPS      64(AX), Y6
+	VMOVUPS      96(AX), Y7
+	VMULPS       64(SI), Y6, Y6
+	VMULPS       96(SI), Y7, Y7
+	VMOVUPS      64(DX), Y8
+	VMOVUPS      96(DX), Y9
+	VMULPS       64(DI), Y8, Y8
+	VMULPS       96(DI), Y9, Y9
+	VADDPS       Y8, Y6, Y6
+	VADDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, 64(R8), Y6, Y8
+	VANDPS       Y8, Y4, Y8
+	VCMPPS       $0x1e, 96(R8), Y7, Y9
+	VANDPS       Y9, Y5, Y9
+	VMOVUPS      64(R9), Y10
+	VBLENDVPS    Y4, Y6, Y10, Y4
 	VMOVUPS      96(R9), Y6
-	VBLENDVPS    Y3, Y4, Y6, Y3
-	VBLENDVPS    Y5, Y6, Y3, Y3
-	VMOVUPS      Y3, 96(AX)
+	VBLENDVPS    Y5, Y7, Y6, Y5
+	VBLENDVPS    Y8, 64(R9), Y4, Y4
+	VBLENDVPS    Y9, 96(R9), Y5, Y5
+	VMOVUPS      Y4, 64(AX)
+	VMOVUPS      Y5, 96(AX)
 	VPSUBD       Y0, Y2, Y2
 	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y5, Y2
+	VPANDN       Y2, Y8, Y2
+	VEXTRACTI128 $0x01, Y2, X4
+	VPACKUSDW    X4, X2, X2
+	VMOVDQU      X2, 32(CX)
+	VPSUBD       Y0, Y3, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y9, Y2
 	VEXTRACTI128 $0x01, Y2, X3
 	VPACKUSDW    X3, X2, X2
 	VMOVDQU      X2, 48(CX)
-	VMOVMSKPS    Y5, R13
+	VMOVMSKPS    Y8, R13
+	SHLQ         $0x10, R13
+	ORQ          R13, R12
+	VMOVMSKPS    Y9, R13
 	SHLQ         $0x18, R13
 	ORQ          R13, R12
 	VPMOVZXWD    64(CX), Y2
-	VPMOVZXWD    64(BX), Y3
-	VPADDD       Y0, Y3, Y3
-	VPCMPGTD     Y3, Y2, Y3
-	VMOVUPS      128(SI), Y4
-	VMOVUPS      128(AX), Y5
-	VMULPS       Y5, Y4, Y4
-	VMOVUPS      128(DI), Y5
-	VMOVUPS      128(DX), Y6
-	VMULPS       Y6, Y5, Y5
-	VADDPS       Y5, Y4, Y4
-	VMOVUPS      128(R8), Y5
-	VCMPPS       $0x1e, Y5, Y4, Y5
-	VANDPS       Y5, Y3, Y5
-	VMOVUPS      128(R9), Y6
-	VBLENDVPS    Y3, Y4, Y6, Y3
-	VBLENDVPS    Y5, Y6, Y3, Y3
-	VMOVUPS      Y3, 128(AX)
-	VPSUBD       Y0, Y2, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y5, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 64(CX)
-	VMOVMSKPS    Y5, R13
-	SHLQ         $0x20, R13
-	ORQ          R13, R12
-	VPMOVZXWD    80(CX), Y2
-	VPMOVZXWD    80(BX), Y3
-	VPADDD       Y0, Y3, Y3
-	VPCMPGTD     Y3, Y2, Y3
-	VMOVUPS      160(SI), Y4
-	VMOVUPS      160(AX), Y5
-	VMULPS       Y5, Y4, Y4
-	VMOVUPS      160(DI), Y5
-	VMOVUPS      160(DX), Y6
-	VMULPS       Y6, Y5, Y5
-	VADDPS       Y5, Y4, Y4
-	VMOVUPS      160(R8), Y5
-	VCMPPS       $0x1e, Y5, Y4, Y5
-	VANDPS       Y5, Y3, Y5
+	VPMOVZXWD    80(CX), Y3
+	VPMOVZXWD    64(BX), Y4
+	VPMOVZXWD    80(BX), Y5
+	VPADDD       Y0, Y4, Y4
+	VPCMPGTD     Y4, Y2, Y4
+	VPADDD       Y0, Y5, Y5
+	VPCMPGTD     Y5, Y3, Y5
+	VMOVUPS      128(AX), Y6
+	VMOVUPS      160(AX), Y7
+	VMULPS       128(SI), Y6, Y6
+	VMULPS       160(SI), Y7, Y7
+	VMOVUPS      128(DX), Y8
+	VMOVUPS      160(DX), Y9
+	VMULPS       128(DI), Y8, Y8
+	VMULPS       160(DI), Y9, Y9
+	VADDPS       Y8, Y6, Y6
+	VADDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, 128(R8), Y6, Y8
+	VANDPS       Y8, Y4, Y8
+	VCMPPS       $0x1e, 160(R8), Y7, Y9
+	VANDPS       Y9, Y5, Y9
+	VMOVUPS      128(R9), Y10
+	VBLENDVPS    Y4, Y6, Y10, Y4
 	VMOVUPS      160(R9), Y6
-	VBLENDVPS    Y3, Y4, Y6, Y3
-	VBLENDVPS    Y5, Y6, Y3, Y3
-	VMOVUPS      Y3, 160(AX)
+	VBLENDVPS    Y5, Y7, Y6, Y5
+	VBLENDVPS    Y8, 128(R9), Y4, Y4
+	VBLENDVPS    Y9, 160(R9), Y5, Y5
+	VMOVUPS      Y4, 128(AX)
+	VMOVUPS      Y5, 160(AX)
 	VPSUBD       Y0, Y2, Y2
 	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y5, Y2
+	VPANDN       Y2, Y8, Y2
+	VEXTRACTI128 $0x01, Y2, X4
+	VPACKUSDW    X4, X2, X2
+	VMOVDQU      X2, 64(CX)
+	VPSUBD       Y0, Y3, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y9, Y2
 	VEXTRACTI128 $0x01, Y2, X3
 	VPACKUSDW    X3, X2, X2
 	VMOVDQU      X2, 80(CX)
-	VMOVMSKPS    Y5, R13
+	VMOVMSKPS    Y8, R13
+	SHLQ         $0x20, R13
+	ORQ          R13, R12
+	VMOVMSKPS    Y9, R13
 	SHLQ         $0x28, R13
 	ORQ          R13, R12
 	VPMOVZXWD    96(CX), Y2
-	VPMOVZXWD    96(BX), Y3
-	VPADDD       Y0, Y3, Y3
-	VPCMPGTD     Y3, Y2, Y3
-	VMOVUPS      192(SI), Y4
-	VMOVUPS      192(AX), Y5
-	VMULPS       Y5, Y4, Y4
-	VMOVUPS      192(DI), Y5
-	VMOVUPS      192(DX), Y6
-	VMULPS       Y6, Y5, Y5
-	VADDPS       Y5, Y4, Y4
-	VMOVUPS      192(R8), Y5
-	VCMPPS       $0x1e, Y5, Y4, Y5
-	VANDPS       Y5, Y3, Y5
-	VMOVUPS      192(R9), Y6
-	VBLENDVPS    Y3, Y4, Y6, Y3
-	VBLENDVPS    Y5, Y6, Y3, Y3
-	VMOVUPS      Y3, 192(AX)
-	VPSUBD       Y0, Y2, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y5, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 96(CX)
-	VMOVMSKPS    Y5, R13
-	SHLQ         $0x30, R13
-	ORQ          R13, R12
-	VPMOVZXWD    112(CX), Y2
-	VPMOVZXWD    112(BX), Y3
-	VPADDD       Y0, Y3, Y3
-	VPCMPGTD     Y3, Y2, Y3
-	VMOVUPS      224(SI), Y4
-	VMOVUPS      224(AX), Y5
-	VMULPS       Y5, Y4, Y4
-	VMOVUPS      224(DI), Y5
-	VMOVUPS      224(DX), Y6
-	VMULPS       Y6, Y5, Y5
-	VADDPS       Y5, Y4, Y4
-	VMOVUPS      224(R8), Y5
-	VCMPPS       $0x1e, Y5, Y4, Y5
-	VANDPS       Y5, Y3, Y5
+	VPMOVZXWD    112(CX), Y3
+	VPMOVZXWD    96(BX), Y4
+	VPMOVZXWD    112(BX), Y5
+	VPADDD       Y0, Y4, Y4
+	VPCMPGTD     Y4, Y2, Y4
+	VPADDD       Y0, Y5, Y5
+	VPCMPGTD     Y5, Y3, Y5
+	VMOVUPS      192(AX), Y6
+	VMOVUPS      224(AX), Y7
+	VMULPS       192(SI), Y6, Y6
+	VMULPS       224(SI), Y7, Y7
+	VMOVUPS      192(DX), Y8
+	VMOVUPS      224(DX), Y9
+	VMULPS       192(DI), Y8, Y8
+	VMULPS       224(DI), Y9, Y9
+	VADDPS       Y8, Y6, Y6
+	VADDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, 192(R8), Y6, Y8
+	VANDPS       Y8, Y4, Y8
+	VCMPPS       $0x1e, 224(R8), Y7, Y9
+	VANDPS       Y9, Y5, Y9
+	VMOVUPS      192(R9), Y10
+	VBLENDVPS    Y4, Y6, Y10, Y4
 	VMOVUPS      224(R9), Y6
-	VBLENDVPS    Y3, Y4, Y6, Y3
-	VBLENDVPS    Y5, Y6, Y3, Y3
-	VMOVUPS      Y3, 224(AX)
+	VBLENDVPS    Y5, Y7, Y6, Y5
+	VBLENDVPS    Y8, 192(R9), Y4, Y4
+	VBLENDVPS    Y9, 224(R9), Y5, Y5
+	VMOVUPS      Y4, 192(AX)
+	VMOVUPS      Y5, 224(AX)
 	VPSUBD       Y0, Y2, Y2
 	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y5, Y2
+	VPANDN       Y2, Y8, Y2
+	VEXTRACTI128 $0x01, Y2, X4
+	VPACKUSDW    X4, X2, X2
+	VMOVDQU      X2, 96(CX)
+	VPSUBD       Y0, Y3, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y9, Y2
 	VEXTRACTI128 $0x01, Y2, X3
 	VPACKUSDW    X3, X2, X2
 	VMOVDQU      X2, 112(CX)
-	VMOVMSKPS    Y5, R13
+	VMOVMSKPS    Y8, R13
+	SHLQ         $0x30, R13
+	ORQ          R13, R12
+	VMOVMSKPS    Y9, R13
 	SHLQ         $0x38, R13
 	ORQ          R13, R12
 	MOVQ         R12, (R10)
@@ -1487,6 +1365,7 @@ StrictRefractoryLeakyAVX2_done:
 // func strictRefractoryLeakyUniformAVX512(v *float32, r *uint16, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·strictRefractoryLeakyUniformAVX512(SB), NOSPLIT, $0-64
+	// 5 scalars held in registers, 0 broadcast where used; vectors interleaved 3 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -1506,66 +1385,66 @@ TEXT ·strictRefractoryLeakyUniformAVX512(SB), NOSPLIT, $0-64
 StrictRefractoryLeakyUniformAVX512_block:
 	XORQ      DI, DI
 	VMOVDQU16 (CX), Y7
+	VMOVDQU16 32(CX), Y8
+	VMOVDQU16 64(CX), Y9
 	VPCMPUW   $0x05, Y2, Y7, K1
-	VMOVUPS   (AX), Z8
-	VMULPS    Z8, Z3, Z8
-	VMOVUPS   (DX), Z17
-	VMULPS    Z17, Z4, Z17
-	VADDPS    Z17, Z8, Z8
-	VCMPPS    $0x1e, Z5, Z8, K1, K2
-	VBLENDMPS Z8, Z6, K1, Z9
-	VBLENDMPS Z6, Z9, K2, Z10
-	VMOVUPS   Z10, (AX)
+	VPCMPUW   $0x05, Y2, Y8, K2
+	VPCMPUW   $0x05, Y2, Y9, K3
+	VMOVUPS   (AX), Z10
+	VMOVUPS   64(AX), Z11
+	VMOVUPS   128(AX), Z12
+	VMULPS    Z10, Z3, Z10
+	VMULPS    Z11, Z3, Z11
+	VMULPS    Z12, Z3, Z12
+	VMOVUPS   (DX), Z21
+	VMOVUPS   64(DX), Z22
+	VMOVUPS   128(DX), Z23
+	VMULPS    Z21, Z4, Z21
+	VMULPS    Z22, Z4, Z22
+	VMULPS    Z23, Z4, Z23
+	VADDPS    Z21, Z10, Z10
+	VADDPS    Z22, Z11, Z11
+	VADDPS    Z23, Z12, Z12
+	VCMPPS    $0x1e, Z5, Z10, K1, K4
+	VCMPPS    $0x1e, Z5, Z11, K2, K5
+	VCMPPS    $0x1e, Z5, Z12, K3, K6
+	VBLENDMPS Z10, Z6, K1, Z13
+	VBLENDMPS Z11, Z6, K2, Z14
+	VBLENDMPS Z12, Z6, K3, Z15
+	VBLENDMPS Z6, Z13, K4, Z16
+	VBLENDMPS Z6, Z14, K5, Z17
+	VBLENDMPS Z6, Z15, K6, Z18
+	VMOVUPS   Z16, (AX)
+	VMOVUPS   Z17, 64(AX)
+	VMOVUPS   Z18, 128(AX)
 	VPADDUSW  Y0, Y7, Y7
-	VMOVDQU16 Y1, K2, Y7
+	VMOVDQU16 Y1, K4, Y7
 	VMOVDQU16 Y7, (CX)
-	KMOVW     K2, R8
-	ORQ       R8, DI
-	VMOVDQU16 32(CX), Y7
-	VPCMPUW   $0x05, Y2, Y7, K1
-	VMOVUPS   64(AX), Z8
-	VMULPS    Z8, Z3, Z8
-	VMOVUPS   64(DX), Z17
-	VMULPS    Z17, Z4, Z17
-	VADDPS    Z17, Z8, Z8
-	VCMPPS    $0x1e, Z5, Z8, K1, K2
-	VBLENDMPS Z8, Z6, K1, Z11
-	VBLENDMPS Z6, Z11, K2, Z12
-	VMOVUPS   Z12, 64(AX)
-	VPADDUSW  Y0, Y7, Y7
-	VMOVDQU16 Y1, K2, Y7
+	VPADDUSW  Y0, Y8, Y7
+	VMOVDQU16 Y1, K5, Y7
 	VMOVDQU16 Y7, 32(CX)
-	KMOVW     K2, R8
+	VPADDUSW  Y0, Y9, Y7
+	VMOVDQU16 Y1, K6, Y7
+	VMOVDQU16 Y7, 64(CX)
+	KMOVW     K4, R8
+	ORQ       R8, DI
+	KMOVW     K5, R8
 	SHLQ      $0x10, R8
 	ORQ       R8, DI
-	VMOVDQU16 64(CX), Y7
-	VPCMPUW   $0x05, Y2, Y7, K1
-	VMOVUPS   128(AX), Z8
-	VMULPS    Z8, Z3, Z8
-	VMOVUPS   128(DX), Z17
-	VMULPS    Z17, Z4, Z17
-	VADDPS    Z17, Z8, Z8
-	VCMPPS    $0x1e, Z5, Z8, K1, K2
-	VBLENDMPS Z8, Z6, K1, Z13
-	VBLENDMPS Z6, Z13, K2, Z14
-	VMOVUPS   Z14, 128(AX)
-	VPADDUSW  Y0, Y7, Y7
-	VMOVDQU16 Y1, K2, Y7
-	VMOVDQU16 Y7, 64(CX)
-	KMOVW     K2, R8
+	KMOVW     K6, R8
 	SHLQ      $0x20, R8
 	ORQ       R8, DI
 	VMOVDQU16 96(CX), Y7
 	VPCMPUW   $0x05, Y2, Y7, K1
 	VMOVUPS   192(AX), Z8
 	VMULPS    Z8, Z3, Z8
-	VMOVUPS   192(DX), Z17
-	VMULPS    Z17, Z4, Z17
-	VADDPS    Z17, Z8, Z8
+	VMOVUPS   192(DX), Z9
+	VMULPS    Z9, Z4, Z9
+	VADDPS    Z9, Z8, Z8
 	VCMPPS    $0x1e, Z5, Z8, K1, K2
-	VBLENDMPS Z8, Z6, K1, Z15
-	VBLENDMPS Z6, Z15, K2, Z16
-	VMOVUPS   Z16, 192(AX)
+	VBLENDMPS Z8, Z6, K1, Z19
+	VBLENDMPS Z6, Z19, K2, Z20
+	VMOVUPS   Z20, 192(AX)
 	VPADDUSW  Y0, Y7, Y7
 	VMOVDQU16 Y1, K2, Y7
 	VMOVDQU16 Y7, 96(CX)
@@ -1587,6 +1466,7 @@ StrictRefractoryLeakyUniformAVX512_done:
 // func strictRefractoryLeakyUniformAVX2(v *float32, r *uint16, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·strictRefractoryLeakyUniformAVX2(SB), NOSPLIT, $0-64
+	// 5 scalars held in registers, 0 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y1
 	VPBROADCASTW c+24(FP), X2
@@ -1795,6 +1675,7 @@ StrictRefractoryLeakyUniformAVX2_done:
 // func adaptiveLeakyAVX512(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·adaptiveLeakyAVX512(SB), NOSPLIT, $8-160
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 3 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -1817,123 +1698,103 @@ TEXT ·adaptiveLeakyAVX512(SB), NOSPLIT, $8-160
 AdaptiveLeakyAVX512_block:
 	XORQ      R15, R15
 	VMOVDQU16 (CX), Y2
-	VMOVDQU16 (SI), Y3
-	VPCMPUW   $0x06, Y3, Y2, K1
-	VMOVUPS   (DI), Z3
-	VMOVUPS   (AX), Z8
-	VMULPS    Z8, Z3, Z3
-	VMOVUPS   (R8), Z8
-	VMOVUPS   (BX), Z9
-	VMULPS    Z9, Z8, Z8
-	VMOVAPS.Z Z8, K1, Z8
-	VADDPS    Z8, Z3, Z3
-	VMOVUPS   (DX), Z8
-	VCMPPS    $0x1e, Z8, Z3, K1, K1
-	VMOVUPS   (R10), Z9
-	VBLENDMPS Z9, Z3, K1, Z4
-	VMOVUPS   Z4, (AX)
+	VMOVDQU16 32(CX), Y3
+	VMOVDQU16 64(CX), Y4
+	VMOVDQU16 (SI), Y5
+	VMOVDQU16 32(SI), Y6
+	VMOVDQU16 64(SI), Y7
+	VPCMPUW   $0x06, Y5, Y2, K1
+	VPCMPUW   $0x06, Y6, Y3, K2
+	VPCMPUW   $0x06, Y7, Y4, K3
+	VMOVUPS   (AX), Z5
+	VMOVUPS   64(AX), Z6
+	VMOVUPS   128(AX), Z7
+	VMULPS    (DI), Z5, Z5
+	VMULPS    64(DI), Z6, Z6
+	VMULPS    128(DI), Z7, Z7
+	VMOVUPS   (BX), Z12
+	VMOVUPS   64(BX), Z13
+	VMOVUPS   128(BX), Z14
+	VMULPS    (R8), Z12, Z12
+	VMULPS    64(R8), Z13, Z13
+	VMULPS    128(R8), Z14, Z14
+	VMOVUPS.Z Z12, K1, Z12
+	VMOVUPS.Z Z13, K2, Z13
+	VMOVUPS.Z Z14, K3, Z14
+	VADDPS    Z12, Z5, Z5
+	VADDPS    Z13, Z6, Z6
+	VADDPS    Z14, Z7, Z7
+	VMOVUPS   (DX), Z12
+	VMOVUPS   64(DX), Z13
+	VMOVUPS   128(DX), Z14
+	VCMPPS    $0x1e, Z12, Z5, K1, K1
+	VCMPPS    $0x1e, Z13, Z6, K2, K2
+	VCMPPS    $0x1e, Z14, Z7, K3, K3
+	VBLENDMPS (R10), Z5, K1, Z8
+	VBLENDMPS 64(R10), Z6, K2, Z9
+	VBLENDMPS 128(R10), Z7, K3, Z10
+	VMOVUPS   Z8, (AX)
+	VMOVUPS   Z9, 64(AX)
+	VMOVUPS   Z10, 128(AX)
 	VPADDUSW  Y0, Y2, Y2
 	VMOVDQU16 Y1, K1, Y2
 	VMOVDQU16 Y2, (CX)
-	VMOVUPS   (R11), Z2
-	VMOVUPS   (R9), Z3
-	VSUBPS    Z8, Z3, Z3
-	VMULPS    Z3, Z2, Z2
-	VADDPS    Z2, Z8, Z2
-	VMOVUPS   (R12), Z3
-	VMOVAPS.Z Z3, K1, Z3
-	VADDPS    Z3, Z2, Z2
+	VPADDUSW  Y0, Y3, Y2
+	VMOVDQU16 Y1, K2, Y2
+	VMOVDQU16 Y2, 32(CX)
+	VPADDUSW  Y0, Y4, Y2
+	VMOVDQU16 Y1, K3, Y2
+	VMOVDQU16 Y2, 64(CX)
+	VMOVUPS   (R9), Z2
+	VSUBPS    Z12, Z2, Z2
+	VMOVUPS   64(R9), Z3
+	VSUBPS    Z13, Z3, Z3
+	VMOVUPS   128(R9), Z4
+	VSUBPS    Z14, Z4, Z4
+	VMULPS    (R11), Z2, Z2
+	VMULPS    64(R11), Z3, Z3
+	VMULPS    128(R11), Z4, Z4
+	VADDPS    Z2, Z12, Z2
+	VADDPS    Z3, Z13, Z3
+	VADDPS    Z4, Z14, Z4
+	VMOVUPS.Z (R12), K1, Z5
+	VMOVUPS.Z 64(R12), K2, Z6
+	VMOVUPS.Z 128(R12), K3, Z7
+	VADDPS    Z5, Z2, Z2
+	VADDPS    Z6, Z3, Z3
+	VADDPS    Z7, Z4, Z4
 	VMOVUPS   Z2, (DX)
+	VMOVUPS   Z3, 64(DX)
+	VMOVUPS   Z4, 128(DX)
 	KMOVW     K1, BP
 	ORQ       BP, R15
-	VMOVDQU16 32(CX), Y2
-	VMOVDQU16 32(SI), Y3
-	VPCMPUW   $0x06, Y3, Y2, K1
-	VMOVUPS   64(DI), Z3
-	VMOVUPS   64(AX), Z8
-	VMULPS    Z8, Z3, Z3
-	VMOVUPS   64(R8), Z8
-	VMOVUPS   64(BX), Z9
-	VMULPS    Z9, Z8, Z8
-	VMOVAPS.Z Z8, K1, Z8
-	VADDPS    Z8, Z3, Z3
-	VMOVUPS   64(DX), Z8
-	VCMPPS    $0x1e, Z8, Z3, K1, K1
-	VMOVUPS   64(R10), Z9
-	VBLENDMPS Z9, Z3, K1, Z5
-	VMOVUPS   Z5, 64(AX)
-	VPADDUSW  Y0, Y2, Y2
-	VMOVDQU16 Y1, K1, Y2
-	VMOVDQU16 Y2, 32(CX)
-	VMOVUPS   64(R11), Z2
-	VMOVUPS   64(R9), Z3
-	VSUBPS    Z8, Z3, Z3
-	VMULPS    Z3, Z2, Z2
-	VADDPS    Z2, Z8, Z2
-	VMOVUPS   64(R12), Z3
-	VMOVAPS.Z Z3, K1, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, 64(DX)
-	KMOVW     K1, BP
+	KMOVW     K2, BP
 	SHLQ      $0x10, BP
 	ORQ       BP, R15
-	VMOVDQU16 64(CX), Y2
-	VMOVDQU16 64(SI), Y3
-	VPCMPUW   $0x06, Y3, Y2, K1
-	VMOVUPS   128(DI), Z3
-	VMOVUPS   128(AX), Z8
-	VMULPS    Z8, Z3, Z3
-	VMOVUPS   128(R8), Z8
-	VMOVUPS   128(BX), Z9
-	VMULPS    Z9, Z8, Z8
-	VMOVAPS.Z Z8, K1, Z8
-	VADDPS    Z8, Z3, Z3
-	VMOVUPS   128(DX), Z8
-	VCMPPS    $0x1e, Z8, Z3, K1, K1
-	VMOVUPS   128(R10), Z9
-	VBLENDMPS Z9, Z3, K1, Z6
-	VMOVUPS   Z6, 128(AX)
-	VPADDUSW  Y0, Y2, Y2
-	VMOVDQU16 Y1, K1, Y2
-	VMOVDQU16 Y2, 64(CX)
-	VMOVUPS   128(R11), Z2
-	VMOVUPS   128(R9), Z3
-	VSUBPS    Z8, Z3, Z3
-	VMULPS    Z3, Z2, Z2
-	VADDPS    Z2, Z8, Z2
-	VMOVUPS   128(R12), Z3
-	VMOVAPS.Z Z3, K1, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, 128(DX)
-	KMOVW     K1, BP
+	KMOVW     K3, BP
 	SHLQ      $0x20, BP
 	ORQ       BP, R15
 	VMOVDQU16 96(CX), Y2
 	VMOVDQU16 96(SI), Y3
 	VPCMPUW   $0x06, Y3, Y2, K1
-	VMOVUPS   192(DI), Z3
-	VMOVUPS   192(AX), Z8
-	VMULPS    Z8, Z3, Z3
-	VMOVUPS   192(R8), Z8
-	VMOVUPS   192(BX), Z9
-	VMULPS    Z9, Z8, Z8
-	VMOVAPS.Z Z8, K1, Z8
-	VADDPS    Z8, Z3, Z3
-	VMOVUPS   192(DX), Z8
-	VCMPPS    $0x1e, Z8, Z3, K1, K1
-	VMOVUPS   192(R10), Z9
-	VBLENDMPS Z9, Z3, K1, Z7
-	VMOVUPS   Z7, 192(AX)
+	VMOVUPS   192(AX), Z3
+	VMULPS    192(DI), Z3, Z3
+	VMOVUPS   192(BX), Z4
+	VMULPS    192(R8), Z4, Z4
+	VMOVUPS.Z Z4, K1, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   192(DX), Z4
+	VCMPPS    $0x1e, Z4, Z3, K1, K1
+	VBLENDMPS 192(R10), Z3, K1, Z11
+	VMOVUPS   Z11, 192(AX)
 	VPADDUSW  Y0, Y2, Y2
 	VMOVDQU16 Y1, K1, Y2
 	VMOVDQU16 Y2, 96(CX)
-	VMOVUPS   192(R11), Z2
-	VMOVUPS   192(R9), Z3
-	VSUBPS    Z8, Z3, Z3
-	VMULPS    Z3, Z2, Z2
-	VADDPS    Z2, Z8, Z2
-	VMOVUPS   192(R12), Z3
-	VMOVAPS.Z Z3, K1, Z3
+	VMOVUPS   192(R9), Z2
+	VSUBPS    Z4, Z2, Z2
+	VMULPS    192(R11), Z2, Z2
+	VADDPS    Z2, Z4, Z2
+	VMOVUPS.Z 192(R12), K1, Z3
 	VADDPS    Z3, Z2, Z2
 	VMOVUPS   Z2, 192(DX)
 	KMOVW     K1, BP
@@ -1962,6 +1823,7 @@ AdaptiveLeakyAVX512_done:
 // func adaptiveLeakyAVX2(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·adaptiveLeakyAVX2(SB), NOSPLIT, $8-160
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y1
 	MOVQ     v+0(FP), AX
@@ -1983,282 +1845,242 @@ TEXT ·adaptiveLeakyAVX2(SB), NOSPLIT, $8-160
 AdaptiveLeakyAVX2_block:
 	XORQ         R15, R15
 	VPMOVZXWD    (CX), Y2
-	VPMOVZXWD    (SI), Y3
-	VPCMPGTD     Y3, Y2, Y3
-	VMOVUPS      (DI), Y4
-	VMOVUPS      (AX), Y5
-	VMULPS       Y5, Y4, Y4
-	VMOVUPS      (R8), Y5
-	VMOVUPS      (BX), Y6
-	VMULPS       Y6, Y5, Y5
-	VANDPS       Y3, Y5, Y5
-	VADDPS       Y5, Y4, Y4
-	VMOVUPS      (DX), Y5
-	VCMPPS       $0x1e, Y5, Y4, Y6
-	VANDPS       Y6, Y3, Y3
-	VMOVUPS      (R10), Y6
-	VBLENDVPS    Y3, Y6, Y4, Y4
-	VMOVUPS      Y4, (AX)
+	VPMOVZXWD    16(CX), Y3
+	VPMOVZXWD    (SI), Y4
+	VPMOVZXWD    16(SI), Y5
+	VPCMPGTD     Y4, Y2, Y4
+	VPCMPGTD     Y5, Y3, Y5
+	VMOVUPS      (AX), Y6
+	VMOVUPS      32(AX), Y7
+	VMULPS       (DI), Y6, Y6
+	VMULPS       32(DI), Y7, Y7
+	VMOVUPS      (BX), Y8
+	VMOVUPS      32(BX), Y9
+	VMULPS       (R8), Y8, Y8
+	VMULPS       32(R8), Y9, Y9
+	VANDPS       Y4, Y8, Y8
+	VANDPS       Y5, Y9, Y9
+	VADDPS       Y8, Y6, Y6
+	VADDPS       Y9, Y7, Y7
+	VMOVUPS      (DX), Y8
+	VMOVUPS      32(DX), Y9
+	VCMPPS       $0x1e, Y8, Y6, Y10
+	VANDPS       Y10, Y4, Y4
+	VCMPPS       $0x1e, Y9, Y7, Y10
+	VANDPS       Y10, Y5, Y5
+	VBLENDVPS    Y4, (R10), Y6, Y6
+	VBLENDVPS    Y5, 32(R10), Y7, Y7
+	VMOVUPS      Y6, (AX)
+	VMOVUPS      Y7, 32(AX)
 	VPSUBD       Y0, Y2, Y2
 	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y3, Y2
-	VEXTRACTI128 $0x01, Y2, X4
-	VPACKUSDW    X4, X2, X2
+	VPANDN       Y2, Y4, Y2
+	VEXTRACTI128 $0x01, Y2, X6
+	VPACKUSDW    X6, X2, X2
 	VMOVDQU      X2, (CX)
-	VMOVUPS      (R11), Y2
-	VMOVUPS      (R9), Y4
-	VSUBPS       Y5, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VADDPS       Y2, Y5, Y2
-	VMOVUPS      (R12), Y4
-	VANDPS       Y3, Y4, Y4
-	VADDPS       Y4, Y2, Y2
-	VMOVUPS      Y2, (DX)
-	VMOVMSKPS    Y3, BP
-	ORQ          BP, R15
-	VPMOVZXWD    16(CX), Y2
-	VPMOVZXWD    16(SI), Y3
-	VPCMPGTD     Y3, Y2, Y3
-	VMOVUPS      32(DI), Y4
-	VMOVUPS      32(AX), Y5
-	VMULPS       Y5, Y4, Y4
-	VMOVUPS      32(R8), Y5
-	VMOVUPS      32(BX), Y6
-	VMULPS       Y6, Y5, Y5
-	VANDPS       Y3, Y5, Y5
-	VADDPS       Y5, Y4, Y4
-	VMOVUPS      32(DX), Y5
-	VCMPPS       $0x1e, Y5, Y4, Y6
-	VANDPS       Y6, Y3, Y3
-	VMOVUPS      32(R10), Y6
-	VBLENDVPS    Y3, Y6, Y4, Y4
-	VMOVUPS      Y4, 32(AX)
-	VPSUBD       Y0, Y2, Y2
+	VPSUBD       Y0, Y3, Y2
 	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y3, Y2
-	VEXTRACTI128 $0x01, Y2, X4
-	VPACKUSDW    X4, X2, X2
+	VPANDN       Y2, Y5, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
 	VMOVDQU      X2, 16(CX)
-	VMOVUPS      32(R11), Y2
-	VMOVUPS      32(R9), Y4
-	VSUBPS       Y5, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VADDPS       Y2, Y5, Y2
-	VMOVUPS      32(R12), Y4
-	VANDPS       Y3, Y4, Y4
-	VADDPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 32(DX)
-	VMOVMSKPS    Y3, BP
+	VMOVUPS      (R9), Y2
+	VSUBPS       Y8, Y2, Y2
+	VMOVUPS      32(R9), Y3
+	VSUBPS       Y9, Y3, Y3
+	VMULPS       (R11), Y2, Y2
+	VMULPS       32(R11), Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	VANDPS       (R12), Y4, Y6
+	VANDPS       32(R12), Y5, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMOVUPS      Y2, (DX)
+	VMOVUPS      Y3, 32(DX)
+	VMOVMSKPS    Y4, BP
+	ORQ          BP, R15
+	VMOVMSKPS    Y5, BP
 	SHLQ         $0x08, BP
 	ORQ          BP, R15
 	VPMOVZXWD    32(CX), Y2
-	VPMOVZXWD    32(SI), Y3
-	VPCMPGTD     Y3, Y2, Y3
-	VMOVUPS      64(DI), Y4
-	VMOVUPS      64(AX), Y5
-	VMULPS       Y5, Y4, Y4
-	VMOVUPS      64(R8), Y5
-	VMOVUPS      64(BX), Y6
-	VMULPS       Y6, Y5, Y5
-	VANDPS       Y3, Y5, Y5
-	VADDPS       Y5, Y4, Y4
-	VMOVUPS      64(DX), Y5
-	VCMPPS       $0x1e, Y5, Y4, Y6
-	VANDPS       Y6, Y3, Y3
-	VMOVUPS      64(R10), Y6
-	VBLENDVPS    Y3, Y6, Y4, Y4
-	VMOVUPS      Y4, 64(AX)
+	VPMOVZXWD    48(CX), Y3
+	VPMOVZXWD    32(SI), Y4
+	VPMOVZXWD    48(SI), Y5
+	VPCMPGTD     Y4, Y2, Y4
+	VPCMPGTD     Y5, Y3, Y5
+	VMOVUPS      64(AX), Y6
+	VMOVUPS      96(AX), Y7
+	VMULPS       64(DI), Y6, Y6
+	VMULPS       96(DI), Y7, Y7
+	VMOVUPS      64(BX), Y8
+	VMOVUPS      96(BX), Y9
+	VMULPS       64(R8), Y8, Y8
+	VMULPS       96(R8), Y9, Y9
+	VANDPS       Y4, Y8, Y8
+	VANDPS       Y5, Y9, Y9
+	VADDPS       Y8, Y6, Y6
+	VADDPS       Y9, Y7, Y7
+	VMOVUPS      64(DX), Y8
+	VMOVUPS      96(DX), Y9
+	VCMPPS       $0x1e, Y8, Y6, Y10
+	VANDPS       Y10, Y4, Y4
+	VCMPPS       $0x1e, Y9, Y7, Y10
+	VANDPS       Y10, Y5, Y5
+	VBLENDVPS    Y4, 64(R10), Y6, Y6
+	VBLENDVPS    Y5, 96(R10), Y7, Y7
+	VMOVUPS      Y6, 64(AX)
+	VMOVUPS      Y7, 96(AX)
 	VPSUBD       Y0, Y2, Y2
 	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y3, Y2
-	VEXTRACTI128 $0x01, Y2, X4
-	VPACKUSDW    X4, X2, X2
+	VPANDN       Y2, Y4, Y2
+	VEXTRACTI128 $0x01, Y2, X6
+	VPACKUSDW    X6, X2, X2
 	VMOVDQU      X2, 32(CX)
-	VMOVUPS      64(R11), Y2
-	VMOVUPS      64(R9), Y4
-	VSUBPS       Y5, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VADDPS       Y2, Y5, Y2
-	VMOVUPS      64(R12), Y4
-	VANDPS       Y3, Y4, Y4
-	VADDPS       Y4, Y2, Y2
+	VPSUBD       Y0, Y3, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y5, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 48(CX)
+	VMOVUPS      64(R9), Y2
+	VSUBPS       Y8, Y2, Y2
+	VMOVUPS      96(R9), Y3
+	VSUBPS       Y9, Y3, Y3
+	VMULPS       64(R11), Y2, Y2
+	VMULPS       96(R11), Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	VANDPS       64(R12), Y4, Y6
+	VANDPS       96(R12), Y5, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
 	VMOVUPS      Y2, 64(DX)
-	VMOVMSKPS    Y3, BP
+	VMOVUPS      Y3, 96(DX)
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x10, BP
 	ORQ          BP, R15
-	VPMOVZXWD    48(CX), Y2
-	VPMOVZXWD    48(SI), Y3
-	VPCMPGTD     Y3, Y2, Y3
-	VMOVUPS      96(DI), Y4
-	VMOVUPS      96(AX), Y5
-	VMULPS       Y5, Y4, Y4
-	VMOVUPS      96(R8), Y5
-	VMOVUPS      96(BX), Y6
-	VMULPS       Y6, Y5, Y5
-	VANDPS       Y3, Y5, Y5
-	VADDPS       Y5, Y4, Y4
-	VMOVUPS      96(DX), Y5
-	VCMPPS       $0x1e, Y5, Y4, Y6
-	VANDPS       Y6, Y3, Y3
-	VMOVUPS      96(R10), Y6
-	VBLENDVPS    Y3, Y6, Y4, Y4
-	VMOVUPS      Y4, 96(AX)
-	VPSUBD       Y0, Y2, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y3, Y2
-	VEXTRACTI128 $0x01, Y2, X4
-	VPACKUSDW    X4, X2, X2
-	VMOVDQU      X2, 48(CX)
-	VMOVUPS      96(R11), Y2
-	VMOVUPS      96(R9), Y4
-	VSUBPS       Y5, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VADDPS       Y2, Y5, Y2
-	VMOVUPS      96(R12), Y4
-	VANDPS       Y3, Y4, Y4
-	VADDPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 96(DX)
-	VMOVMSKPS    Y3, BP
+	VMOVMSKPS    Y5, BP
 	SHLQ         $0x18, BP
 	ORQ          BP, R15
 	VPMOVZXWD    64(CX), Y2
-	VPMOVZXWD    64(SI), Y3
-	VPCMPGTD     Y3, Y2, Y3
-	VMOVUPS      128(DI), Y4
-	VMOVUPS      128(AX), Y5
-	VMULPS       Y5, Y4, Y4
-	VMOVUPS      128(R8), Y5
-	VMOVUPS      128(BX), Y6
-	VMULPS       Y6, Y5, Y5
-	VANDPS       Y3, Y5, Y5
-	VADDPS       Y5, Y4, Y4
-	VMOVUPS      128(DX), Y5
-	VCMPPS       $0x1e, Y5, Y4, Y6
-	VANDPS       Y6, Y3, Y3
-	VMOVUPS      128(R10), Y6
-	VBLENDVPS    Y3, Y6, Y4, Y4
-	VMOVUPS      Y4, 128(AX)
+	VPMOVZXWD    80(CX), Y3
+	VPMOVZXWD    64(SI), Y4
+	VPMOVZXWD    80(SI), Y5
+	VPCMPGTD     Y4, Y2, Y4
+	VPCMPGTD     Y5, Y3, Y5
+	VMOVUPS      128(AX), Y6
+	VMOVUPS      160(AX), Y7
+	VMULPS       128(DI), Y6, Y6
+	VMULPS       160(DI), Y7, Y7
+	VMOVUPS      128(BX), Y8
+	VMOVUPS      160(BX), Y9
+	VMULPS       128(R8), Y8, Y8
+	VMULPS       160(R8), Y9, Y9
+	VANDPS       Y4, Y8, Y8
+	VANDPS       Y5, Y9, Y9
+	VADDPS       Y8, Y6, Y6
+	VADDPS       Y9, Y7, Y7
+	VMOVUPS      128(DX), Y8
+	VMOVUPS      160(DX), Y9
+	VCMPPS       $0x1e, Y8, Y6, Y10
+	VANDPS       Y10, Y4, Y4
+	VCMPPS       $0x1e, Y9, Y7, Y10
+	VANDPS       Y10, Y5, Y5
+	VBLENDVPS    Y4, 128(R10), Y6, Y6
+	VBLENDVPS    Y5, 160(R10), Y7, Y7
+	VMOVUPS      Y6, 128(AX)
+	VMOVUPS      Y7, 160(AX)
 	VPSUBD       Y0, Y2, Y2
 	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y3, Y2
-	VEXTRACTI128 $0x01, Y2, X4
-	VPACKUSDW    X4, X2, X2
+	VPANDN       Y2, Y4, Y2
+	VEXTRACTI128 $0x01, Y2, X6
+	VPACKUSDW    X6, X2, X2
 	VMOVDQU      X2, 64(CX)
-	VMOVUPS      128(R11), Y2
-	VMOVUPS      128(R9), Y4
-	VSUBPS       Y5, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VADDPS       Y2, Y5, Y2
-	VMOVUPS      128(R12), Y4
-	VANDPS       Y3, Y4, Y4
-	VADDPS       Y4, Y2, Y2
+	VPSUBD       Y0, Y3, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y5, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 80(CX)
+	VMOVUPS      128(R9), Y2
+	VSUBPS       Y8, Y2, Y2
+	VMOVUPS      160(R9), Y3
+	VSUBPS       Y9, Y3, Y3
+	VMULPS       128(R11), Y2, Y2
+	VMULPS       160(R11), Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	VANDPS       128(R12), Y4, Y6
+	VANDPS       160(R12), Y5, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
 	VMOVUPS      Y2, 128(DX)
-	VMOVMSKPS    Y3, BP
+	VMOVUPS      Y3, 160(DX)
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x20, BP
 	ORQ          BP, R15
-	VPMOVZXWD    80(CX), Y2
-	VPMOVZXWD    80(SI), Y3
-	VPCMPGTD     Y3, Y2, Y3
-	VMOVUPS      160(DI), Y4
-	VMOVUPS      160(AX), Y5
-	VMULPS       Y5, Y4, Y4
-	VMOVUPS      160(R8), Y5
-	VMOVUPS      160(BX), Y6
-	VMULPS       Y6, Y5, Y5
-	VANDPS       Y3, Y5, Y5
-	VADDPS       Y5, Y4, Y4
-	VMOVUPS      160(DX), Y5
-	VCMPPS       $0x1e, Y5, Y4, Y6
-	VANDPS       Y6, Y3, Y3
-	VMOVUPS      160(R10), Y6
-	VBLENDVPS    Y3, Y6, Y4, Y4
-	VMOVUPS      Y4, 160(AX)
-	VPSUBD       Y0, Y2, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y3, Y2
-	VEXTRACTI128 $0x01, Y2, X4
-	VPACKUSDW    X4, X2, X2
-	VMOVDQU      X2, 80(CX)
-	VMOVUPS      160(R11), Y2
-	VMOVUPS      160(R9), Y4
-	VSUBPS       Y5, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VADDPS       Y2, Y5, Y2
-	VMOVUPS      160(R12), Y4
-	VANDPS       Y3, Y4, Y4
-	VADDPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 160(DX)
-	VMOVMSKPS    Y3, BP
+	VMOVMSKPS    Y5, BP
 	SHLQ         $0x28, BP
 	ORQ          BP, R15
 	VPMOVZXWD    96(CX), Y2
-	VPMOVZXWD    96(SI), Y3
-	VPCMPGTD     Y3, Y2, Y3
-	VMOVUPS      192(DI), Y4
-	VMOVUPS      192(AX), Y5
-	VMULPS       Y5, Y4, Y4
-	VMOVUPS      192(R8), Y5
-	VMOVUPS      192(BX), Y6
-	VMULPS       Y6, Y5, Y5
-	VANDPS       Y3, Y5, Y5
-	VADDPS       Y5, Y4, Y4
-	VMOVUPS      192(DX), Y5
-	VCMPPS       $0x1e, Y5, Y4, Y6
-	VANDPS       Y6, Y3, Y3
-	VMOVUPS      192(R10), Y6
-	VBLENDVPS    Y3, Y6, Y4, Y4
-	VMOVUPS      Y4, 192(AX)
+	VPMOVZXWD    112(CX), Y3
+	VPMOVZXWD    96(SI), Y4
+	VPMOVZXWD    112(SI), Y5
+	VPCMPGTD     Y4, Y2, Y4
+	VPCMPGTD     Y5, Y3, Y5
+	VMOVUPS      192(AX), Y6
+	VMOVUPS      224(AX), Y7
+	VMULPS       192(DI), Y6, Y6
+	VMULPS       224(DI), Y7, Y7
+	VMOVUPS      192(BX), Y8
+	VMOVUPS      224(BX), Y9
+	VMULPS       192(R8), Y8, Y8
+	VMULPS       224(R8), Y9, Y9
+	VANDPS       Y4, Y8, Y8
+	VANDPS       Y5, Y9, Y9
+	VADDPS       Y8, Y6, Y6
+	VADDPS       Y9, Y7, Y7
+	VMOVUPS      192(DX), Y8
+	VMOVUPS      224(DX), Y9
+	VCMPPS       $0x1e, Y8, Y6, Y10
+	VANDPS       Y10, Y4, Y4
+	VCMPPS       $0x1e, Y9, Y7, Y10
+	VANDPS       Y10, Y5, Y5
+	VBLENDVPS    Y4, 192(R10), Y6, Y6
+	VBLENDVPS    Y5, 224(R10), Y7, Y7
+	VMOVUPS      Y6, 192(AX)
+	VMOVUPS      Y7, 224(AX)
 	VPSUBD       Y0, Y2, Y2
 	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y3, Y2
-	VEXTRACTI128 $0x01, Y2, X4
-	VPACKUSDW    X4, X2, X2
+	VPANDN       Y2, Y4, Y2
+	VEXTRACTI128 $0x01, Y2, X6
+	VPACKUSDW    X6, X2, X2
 	VMOVDQU      X2, 96(CX)
-	VMOVUPS      192(R11), Y2
-	VMOVUPS      192(R9), Y4
-	VSUBPS       Y5, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VADDPS       Y2, Y5, Y2
-	VMOVUPS      192(R12), Y4
-	VANDPS       Y3, Y4, Y4
-	VADDPS       Y4, Y2, Y2
+	VPSUBD       Y0, Y3, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y5, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 112(CX)
+	VMOVUPS      192(R9), Y2
+	VSUBPS       Y8, Y2, Y2
+	VMOVUPS      224(R9), Y3
+	VSUBPS       Y9, Y3, Y3
+	VMULPS       192(R11), Y2, Y2
+	VMULPS       224(R11), Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	VANDPS       192(R12), Y4, Y6
+	VANDPS       224(R12), Y5, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
 	VMOVUPS      Y2, 192(DX)
-	VMOVMSKPS    Y3, BP
+	VMOVUPS      Y3, 224(DX)
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x30, BP
 	ORQ          BP, R15
-	VPMOVZXWD    112(CX), Y2
-	VPMOVZXWD    112(SI), Y3
-	VPCMPGTD     Y3, Y2, Y3
-	VMOVUPS      224(DI), Y4
-	VMOVUPS      224(AX), Y5
-	VMULPS       Y5, Y4, Y4
-	VMOVUPS      224(R8), Y5
-	VMOVUPS      224(BX), Y6
-	VMULPS       Y6, Y5, Y5
-	VANDPS       Y3, Y5, Y5
-	VADDPS       Y5, Y4, Y4
-	VMOVUPS      224(DX), Y5
-	VCMPPS       $0x1e, Y5, Y4, Y6
-	VANDPS       Y6, Y3, Y3
-	VMOVUPS      224(R10), Y6
-	VBLENDVPS    Y3, Y6, Y4, Y4
-	VMOVUPS      Y4, 224(AX)
-	VPSUBD       Y0, Y2, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y3, Y2
-	VEXTRACTI128 $0x01, Y2, X4
-	VPACKUSDW    X4, X2, X2
-	VMOVDQU      X2, 112(CX)
-	VMOVUPS      224(R11), Y2
-	VMOVUPS      224(R9), Y4
-	VSUBPS       Y5, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VADDPS       Y2, Y5, Y2
-	VMOVUPS      224(R12), Y4
-	VANDPS       Y3, Y4, Y4
-	VADDPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 224(DX)
-	VMOVMSKPS    Y3, BP
+	VMOVMSKPS    Y5, BP
 	SHLQ         $0x38, BP
 	ORQ          BP, R15
 	MOVQ         R15, (R13)
@@ -2284,6 +2106,7 @@ AdaptiveLeakyAVX2_done:
 // func adaptiveLeakyUniformAVX512(v *float32, r *uint16, theta *float32, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·adaptiveLeakyUniformAVX512(SB), NOSPLIT, $0-80
+	// 7 scalars held in registers, 0 broadcast where used; vectors interleaved 3 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -2306,95 +2129,95 @@ TEXT ·adaptiveLeakyUniformAVX512(SB), NOSPLIT, $0-80
 AdaptiveLeakyUniformAVX512_block:
 	XORQ      R8, R8
 	VMOVDQU16 (CX), Y9
+	VMOVDQU16 32(CX), Y10
+	VMOVDQU16 64(CX), Y11
 	VPCMPUW   $0x06, Y2, Y9, K1
-	VMOVUPS   (AX), Z10
-	VMULPS    Z10, Z3, Z10
-	VMOVUPS   (BX), Z15
-	VMULPS    Z15, Z4, Z15
-	VMOVAPS.Z Z15, K1, Z15
-	VADDPS    Z15, Z10, Z10
-	VMOVUPS   (DX), Z15
-	VCMPPS    $0x1e, Z15, Z10, K1, K1
-	VBLENDMPS Z5, Z10, K1, Z11
-	VMOVUPS   Z11, (AX)
+	VPCMPUW   $0x06, Y2, Y10, K2
+	VPCMPUW   $0x06, Y2, Y11, K3
+	VMOVUPS   (AX), Z12
+	VMOVUPS   64(AX), Z13
+	VMOVUPS   128(AX), Z14
+	VMULPS    Z12, Z3, Z12
+	VMULPS    Z13, Z3, Z13
+	VMULPS    Z14, Z3, Z14
+	VMOVUPS   (BX), Z19
+	VMOVUPS   64(BX), Z20
+	VMOVUPS   128(BX), Z21
+	VMULPS    Z19, Z4, Z19
+	VMULPS    Z20, Z4, Z20
+	VMULPS    Z21, Z4, Z21
+	VMOVUPS.Z Z19, K1, Z19
+	VMOVUPS.Z Z20, K2, Z20
+	VMOVUPS.Z Z21, K3, Z21
+	VADDPS    Z19, Z12, Z12
+	VADDPS    Z20, Z13, Z13
+	VADDPS    Z21, Z14, Z14
+	VMOVUPS   (DX), Z19
+	VMOVUPS   64(DX), Z20
+	VMOVUPS   128(DX), Z21
+	VCMPPS    $0x1e, Z19, Z12, K1, K1
+	VCMPPS    $0x1e, Z20, Z13, K2, K2
+	VCMPPS    $0x1e, Z21, Z14, K3, K3
+	VBLENDMPS Z5, Z12, K1, Z15
+	VBLENDMPS Z5, Z13, K2, Z16
+	VBLENDMPS Z5, Z14, K3, Z17
+	VMOVUPS   Z15, (AX)
+	VMOVUPS   Z16, 64(AX)
+	VMOVUPS   Z17, 128(AX)
 	VPADDUSW  Y0, Y9, Y9
 	VMOVDQU16 Y1, K1, Y9
 	VMOVDQU16 Y9, (CX)
-	VSUBPS    Z15, Z7, Z9
+	VPADDUSW  Y0, Y10, Y9
+	VMOVDQU16 Y1, K2, Y9
+	VMOVDQU16 Y9, 32(CX)
+	VPADDUSW  Y0, Y11, Y9
+	VMOVDQU16 Y1, K3, Y9
+	VMOVDQU16 Y9, 64(CX)
+	VSUBPS    Z19, Z7, Z9
+	VSUBPS    Z20, Z7, Z10
+	VSUBPS    Z21, Z7, Z11
 	VMULPS    Z9, Z6, Z9
-	VADDPS    Z9, Z15, Z9
-	VMOVAPS.Z Z8, K1, Z10
-	VADDPS    Z10, Z9, Z9
+	VMULPS    Z10, Z6, Z10
+	VMULPS    Z11, Z6, Z11
+	VADDPS    Z9, Z19, Z9
+	VADDPS    Z10, Z20, Z10
+	VADDPS    Z11, Z21, Z11
+	VMOVUPS.Z Z8, K1, Z12
+	VMOVUPS.Z Z8, K2, Z13
+	VMOVUPS.Z Z8, K3, Z14
+	VADDPS    Z12, Z9, Z9
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z14, Z11, Z11
 	VMOVUPS   Z9, (DX)
+	VMOVUPS   Z10, 64(DX)
+	VMOVUPS   Z11, 128(DX)
 	KMOVW     K1, R9
 	ORQ       R9, R8
-	VMOVDQU16 32(CX), Y9
-	VPCMPUW   $0x06, Y2, Y9, K1
-	VMOVUPS   64(AX), Z10
-	VMULPS    Z10, Z3, Z10
-	VMOVUPS   64(BX), Z15
-	VMULPS    Z15, Z4, Z15
-	VMOVAPS.Z Z15, K1, Z15
-	VADDPS    Z15, Z10, Z10
-	VMOVUPS   64(DX), Z15
-	VCMPPS    $0x1e, Z15, Z10, K1, K1
-	VBLENDMPS Z5, Z10, K1, Z12
-	VMOVUPS   Z12, 64(AX)
-	VPADDUSW  Y0, Y9, Y9
-	VMOVDQU16 Y1, K1, Y9
-	VMOVDQU16 Y9, 32(CX)
-	VSUBPS    Z15, Z7, Z9
-	VMULPS    Z9, Z6, Z9
-	VADDPS    Z9, Z15, Z9
-	VMOVAPS.Z Z8, K1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   Z9, 64(DX)
-	KMOVW     K1, R9
+	KMOVW     K2, R9
 	SHLQ      $0x10, R9
 	ORQ       R9, R8
-	VMOVDQU16 64(CX), Y9
-	VPCMPUW   $0x06, Y2, Y9, K1
-	VMOVUPS   128(AX), Z10
-	VMULPS    Z10, Z3, Z10
-	VMOVUPS   128(BX), Z15
-	VMULPS    Z15, Z4, Z15
-	VMOVAPS.Z Z15, K1, Z15
-	VADDPS    Z15, Z10, Z10
-	VMOVUPS   128(DX), Z15
-	VCMPPS    $0x1e, Z15, Z10, K1, K1
-	VBLENDMPS Z5, Z10, K1, Z13
-	VMOVUPS   Z13, 128(AX)
-	VPADDUSW  Y0, Y9, Y9
-	VMOVDQU16 Y1, K1, Y9
-	VMOVDQU16 Y9, 64(CX)
-	VSUBPS    Z15, Z7, Z9
-	VMULPS    Z9, Z6, Z9
-	VADDPS    Z9, Z15, Z9
-	VMOVAPS.Z Z8, K1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   Z9, 128(DX)
-	KMOVW     K1, R9
+	KMOVW     K3, R9
 	SHLQ      $0x20, R9
 	ORQ       R9, R8
 	VMOVDQU16 96(CX), Y9
 	VPCMPUW   $0x06, Y2, Y9, K1
 	VMOVUPS   192(AX), Z10
 	VMULPS    Z10, Z3, Z10
-	VMOVUPS   192(BX), Z15
-	VMULPS    Z15, Z4, Z15
-	VMOVAPS.Z Z15, K1, Z15
-	VADDPS    Z15, Z10, Z10
-	VMOVUPS   192(DX), Z15
-	VCMPPS    $0x1e, Z15, Z10, K1, K1
-	VBLENDMPS Z5, Z10, K1, Z14
-	VMOVUPS   Z14, 192(AX)
+	VMOVUPS   192(BX), Z11
+	VMULPS    Z11, Z4, Z11
+	VMOVUPS.Z Z11, K1, Z11
+	VADDPS    Z11, Z10, Z10
+	VMOVUPS   192(DX), Z11
+	VCMPPS    $0x1e, Z11, Z10, K1, K1
+	VBLENDMPS Z5, Z10, K1, Z18
+	VMOVUPS   Z18, 192(AX)
 	VPADDUSW  Y0, Y9, Y9
 	VMOVDQU16 Y1, K1, Y9
 	VMOVDQU16 Y9, 96(CX)
-	VSUBPS    Z15, Z7, Z9
+	VSUBPS    Z11, Z7, Z9
 	VMULPS    Z9, Z6, Z9
-	VADDPS    Z9, Z15, Z9
-	VMOVAPS.Z Z8, K1, Z10
+	VADDPS    Z9, Z11, Z9
+	VMOVUPS.Z Z8, K1, Z10
 	VADDPS    Z10, Z9, Z9
 	VMOVUPS   Z9, 192(DX)
 	KMOVW     K1, R9
@@ -2416,6 +2239,7 @@ AdaptiveLeakyUniformAVX512_done:
 // func adaptiveLeakyUniformAVX2(v *float32, r *uint16, theta *float32, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·adaptiveLeakyUniformAVX2(SB), NOSPLIT, $0-80
+	// 7 scalars held in registers, 0 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y1
 	VPBROADCASTW c+32(FP), X2
@@ -2676,6 +2500,7 @@ AdaptiveLeakyUniformAVX2_done:
 // func exponentialAVX512(v *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·exponentialAVX512(SB), NOSPLIT, $0-128
+	// 4 scalars held in registers, 10 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -2683,16 +2508,6 @@ TEXT ·exponentialAVX512(SB), NOSPLIT, $0-128
 	VBROADCASTSS constc2d00000<>+0(SB), Z1
 	VBROADCASTSS const42b20000<>+0(SB), Z6
 	VBROADCASTSS const4b400000<>+0(SB), Z7
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Z8
-	VBROADCASTSS const3f318000<>+0(SB), Z9
-	VBROADCASTSS constb95e8083<>+0(SB), Z10
-	VBROADCASTSS const39500d01<>+0(SB), Z11
-	VBROADCASTSS const3ab60b61<>+0(SB), Z12
-	VBROADCASTSS const3c088889<>+0(SB), Z13
-	VBROADCASTSS const3d2aaaab<>+0(SB), Z14
-	VBROADCASTSS const3e2aaaab<>+0(SB), Z15
-	VBROADCASTSS const3f000000<>+0(SB), Z16
-	VBROADCASTSS const3f800000<>+0(SB), Z17
 	MOVQ         v+0(FP), AX
 	MOVQ         cur+8(FP), CX
 	MOVQ         k+16(FP), DX
@@ -2707,234 +2522,210 @@ TEXT ·exponentialAVX512(SB), NOSPLIT, $0-128
 	JZ           ExponentialAVX512_done
 
 ExponentialAVX512_block:
-	XORQ       R12, R12
-	VMOVUPS    (AX), Z18
-	VMOVUPS    (DX), Z19
-	VMOVUPS    (BX), Z20
-	VMOVUPS    (SI), Z21
-	VSUBPS     Z21, Z18, Z21
-	VDIVPS     Z20, Z21, Z21
-	VMAXPS     Z21, Z1, Z21
-	VMINPS     Z21, Z6, Z21
-	VMULPS     Z8, Z21, Z22
-	VADDPS     Z7, Z22, Z22
-	VSUBPS     Z7, Z22, Z22
-	VMULPS     Z9, Z22, Z23
-	VSUBPS     Z23, Z21, Z21
-	VMULPS     Z10, Z22, Z23
-	VSUBPS     Z23, Z21, Z21
-	VMULPS     Z21, Z11, Z23
-	VADDPS     Z12, Z23, Z23
-	VMULPS     Z21, Z23, Z23
-	VADDPS     Z13, Z23, Z23
-	VMULPS     Z21, Z23, Z23
-	VADDPS     Z14, Z23, Z23
-	VMULPS     Z21, Z23, Z23
-	VADDPS     Z15, Z23, Z23
-	VMULPS     Z21, Z23, Z23
-	VADDPS     Z16, Z23, Z23
-	VMULPS     Z21, Z21, Z24
-	VMULPS     Z23, Z24, Z23
-	VADDPS     Z21, Z23, Z21
-	VADDPS     Z17, Z21, Z21
-	VCVTTPS2DQ Z22, Z22
-	VPSRAD     $0x01, Z22, Z23
-	VPADDD     Z0, Z23, Z24
-	VPSLLD     $0x17, Z24, Z24
-	VMULPS     Z24, Z21, Z21
-	VPSUBD     Z23, Z22, Z22
-	VPADDD     Z0, Z22, Z22
-	VPSLLD     $0x17, Z22, Z22
-	VMULPS     Z22, Z21, Z21
-	VMULPS     Z21, Z20, Z20
-	VSUBPS     Z18, Z20, Z20
-	VMOVUPS    (DI), Z21
-	VMOVUPS    (CX), Z22
-	VMULPS     Z22, Z21, Z21
-	VADDPS     Z21, Z20, Z20
-	VMULPS     Z20, Z19, Z19
-	VADDPS     Z19, Z18, Z18
-	VMOVUPS    (R8), Z19
-	VCMPPS     $0x1e, Z19, Z18, K1
-	VMOVUPS    (R9), Z19
-	VBLENDMPS  Z19, Z18, K1, Z2
-	VMOVUPS    Z2, (AX)
-	KMOVW      K1, R13
-	ORQ        R13, R12
-	VMOVUPS    64(AX), Z18
-	VMOVUPS    64(DX), Z19
-	VMOVUPS    64(BX), Z20
-	VMOVUPS    64(SI), Z21
-	VSUBPS     Z21, Z18, Z21
-	VDIVPS     Z20, Z21, Z21
-	VMAXPS     Z21, Z1, Z21
-	VMINPS     Z21, Z6, Z21
-	VMULPS     Z8, Z21, Z22
-	VADDPS     Z7, Z22, Z22
-	VSUBPS     Z7, Z22, Z22
-	VMULPS     Z9, Z22, Z23
-	VSUBPS     Z23, Z21, Z21
-	VMULPS     Z10, Z22, Z23
-	VSUBPS     Z23, Z21, Z21
-	VMULPS     Z21, Z11, Z23
-	VADDPS     Z12, Z23, Z23
-	VMULPS     Z21, Z23, Z23
-	VADDPS     Z13, Z23, Z23
-	VMULPS     Z21, Z23, Z23
-	VADDPS     Z14, Z23, Z23
-	VMULPS     Z21, Z23, Z23
-	VADDPS     Z15, Z23, Z23
-	VMULPS     Z21, Z23, Z23
-	VADDPS     Z16, Z23, Z23
-	VMULPS     Z21, Z21, Z24
-	VMULPS     Z23, Z24, Z23
-	VADDPS     Z21, Z23, Z21
-	VADDPS     Z17, Z21, Z21
-	VCVTTPS2DQ Z22, Z22
-	VPSRAD     $0x01, Z22, Z23
-	VPADDD     Z0, Z23, Z24
-	VPSLLD     $0x17, Z24, Z24
-	VMULPS     Z24, Z21, Z21
-	VPSUBD     Z23, Z22, Z22
-	VPADDD     Z0, Z22, Z22
-	VPSLLD     $0x17, Z22, Z22
-	VMULPS     Z22, Z21, Z21
-	VMULPS     Z21, Z20, Z20
-	VSUBPS     Z18, Z20, Z20
-	VMOVUPS    64(DI), Z21
-	VMOVUPS    64(CX), Z22
-	VMULPS     Z22, Z21, Z21
-	VADDPS     Z21, Z20, Z20
-	VMULPS     Z20, Z19, Z19
-	VADDPS     Z19, Z18, Z18
-	VMOVUPS    64(R8), Z19
-	VCMPPS     $0x1e, Z19, Z18, K1
-	VMOVUPS    64(R9), Z19
-	VBLENDMPS  Z19, Z18, K1, Z3
-	VMOVUPS    Z3, 64(AX)
-	KMOVW      K1, R13
-	SHLQ       $0x10, R13
-	ORQ        R13, R12
-	VMOVUPS    128(AX), Z18
-	VMOVUPS    128(DX), Z19
-	VMOVUPS    128(BX), Z20
-	VMOVUPS    128(SI), Z21
-	VSUBPS     Z21, Z18, Z21
-	VDIVPS     Z20, Z21, Z21
-	VMAXPS     Z21, Z1, Z21
-	VMINPS     Z21, Z6, Z21
-	VMULPS     Z8, Z21, Z22
-	VADDPS     Z7, Z22, Z22
-	VSUBPS     Z7, Z22, Z22
-	VMULPS     Z9, Z22, Z23
-	VSUBPS     Z23, Z21, Z21
-	VMULPS     Z10, Z22, Z23
-	VSUBPS     Z23, Z21, Z21
-	VMULPS     Z21, Z11, Z23
-	VADDPS     Z12, Z23, Z23
-	VMULPS     Z21, Z23, Z23
-	VADDPS     Z13, Z23, Z23
-	VMULPS     Z21, Z23, Z23
-	VADDPS     Z14, Z23, Z23
-	VMULPS     Z21, Z23, Z23
-	VADDPS     Z15, Z23, Z23
-	VMULPS     Z21, Z23, Z23
-	VADDPS     Z16, Z23, Z23
-	VMULPS     Z21, Z21, Z24
-	VMULPS     Z23, Z24, Z23
-	VADDPS     Z21, Z23, Z21
-	VADDPS     Z17, Z21, Z21
-	VCVTTPS2DQ Z22, Z22
-	VPSRAD     $0x01, Z22, Z23
-	VPADDD     Z0, Z23, Z24
-	VPSLLD     $0x17, Z24, Z24
-	VMULPS     Z24, Z21, Z21
-	VPSUBD     Z23, Z22, Z22
-	VPADDD     Z0, Z22, Z22
-	VPSLLD     $0x17, Z22, Z22
-	VMULPS     Z22, Z21, Z21
-	VMULPS     Z21, Z20, Z20
-	VSUBPS     Z18, Z20, Z20
-	VMOVUPS    128(DI), Z21
-	VMOVUPS    128(CX), Z22
-	VMULPS     Z22, Z21, Z21
-	VADDPS     Z21, Z20, Z20
-	VMULPS     Z20, Z19, Z19
-	VADDPS     Z19, Z18, Z18
-	VMOVUPS    128(R8), Z19
-	VCMPPS     $0x1e, Z19, Z18, K1
-	VMOVUPS    128(R9), Z19
-	VBLENDMPS  Z19, Z18, K1, Z4
-	VMOVUPS    Z4, 128(AX)
-	KMOVW      K1, R13
-	SHLQ       $0x20, R13
-	ORQ        R13, R12
-	VMOVUPS    192(AX), Z18
-	VMOVUPS    192(DX), Z19
-	VMOVUPS    192(BX), Z20
-	VMOVUPS    192(SI), Z21
-	VSUBPS     Z21, Z18, Z21
-	VDIVPS     Z20, Z21, Z21
-	VMAXPS     Z21, Z1, Z21
-	VMINPS     Z21, Z6, Z21
-	VMULPS     Z8, Z21, Z22
-	VADDPS     Z7, Z22, Z22
-	VSUBPS     Z7, Z22, Z22
-	VMULPS     Z9, Z22, Z23
-	VSUBPS     Z23, Z21, Z21
-	VMULPS     Z10, Z22, Z23
-	VSUBPS     Z23, Z21, Z21
-	VMULPS     Z21, Z11, Z23
-	VADDPS     Z12, Z23, Z23
-	VMULPS     Z21, Z23, Z23
-	VADDPS     Z13, Z23, Z23
-	VMULPS     Z21, Z23, Z23
-	VADDPS     Z14, Z23, Z23
-	VMULPS     Z21, Z23, Z23
-	VADDPS     Z15, Z23, Z23
-	VMULPS     Z21, Z23, Z23
-	VADDPS     Z16, Z23, Z23
-	VMULPS     Z21, Z21, Z24
-	VMULPS     Z23, Z24, Z23
-	VADDPS     Z21, Z23, Z21
-	VADDPS     Z17, Z21, Z21
-	VCVTTPS2DQ Z22, Z22
-	VPSRAD     $0x01, Z22, Z23
-	VPADDD     Z0, Z23, Z24
-	VPSLLD     $0x17, Z24, Z24
-	VMULPS     Z24, Z21, Z21
-	VPSUBD     Z23, Z22, Z22
-	VPADDD     Z0, Z22, Z22
-	VPSLLD     $0x17, Z22, Z22
-	VMULPS     Z22, Z21, Z21
-	VMULPS     Z21, Z20, Z20
-	VSUBPS     Z18, Z20, Z20
-	VMOVUPS    192(DI), Z21
-	VMOVUPS    192(CX), Z22
-	VMULPS     Z22, Z21, Z21
-	VADDPS     Z21, Z20, Z20
-	VMULPS     Z20, Z19, Z19
-	VADDPS     Z19, Z18, Z18
-	VMOVUPS    192(R8), Z19
-	VCMPPS     $0x1e, Z19, Z18, K1
-	VMOVUPS    192(R9), Z19
-	VBLENDMPS  Z19, Z18, K1, Z5
-	VMOVUPS    Z5, 192(AX)
-	KMOVW      K1, R13
-	SHLQ       $0x30, R13
-	ORQ        R13, R12
-	MOVQ       R12, (R10)
-	ADDQ       $0x08, R10
-	ADDQ       $0x00000100, AX
-	ADDQ       $0x00000100, CX
-	ADDQ       kStride+64(FP), DX
-	ADDQ       deltaStride+72(FP), BX
-	ADDQ       rhStride+80(FP), SI
-	ADDQ       resStride+88(FP), DI
-	ADDQ       thrStride+96(FP), R8
-	ADDQ       resetStride+104(FP), R9
-	DECQ       R11
-	JNZ        ExponentialAVX512_block
+	XORQ        R12, R12
+	VMOVUPS     (AX), Z8
+	VMOVUPS     64(AX), Z9
+	VMOVUPS     128(AX), Z10
+	VMOVUPS     192(AX), Z11
+	VSUBPS      (SI), Z8, Z12
+	VSUBPS      64(SI), Z9, Z13
+	VSUBPS      128(SI), Z10, Z14
+	VSUBPS      192(SI), Z11, Z15
+	VDIVPS      (BX), Z12, Z12
+	VDIVPS      64(BX), Z13, Z13
+	VDIVPS      128(BX), Z14, Z14
+	VDIVPS      192(BX), Z15, Z15
+	VMAXPS      Z12, Z1, Z12
+	VMINPS      Z12, Z6, Z12
+	VMAXPS      Z13, Z1, Z13
+	VMINPS      Z13, Z6, Z13
+	VMAXPS      Z14, Z1, Z14
+	VMINPS      Z14, Z6, Z14
+	VMAXPS      Z15, Z1, Z15
+	VMINPS      Z15, Z6, Z15
+	VMULPS.BCST const3fb8aa3b<>+0(SB), Z12, Z16
+	VMULPS.BCST const3fb8aa3b<>+0(SB), Z13, Z17
+	VMULPS.BCST const3fb8aa3b<>+0(SB), Z14, Z18
+	VMULPS.BCST const3fb8aa3b<>+0(SB), Z15, Z19
+	VADDPS      Z7, Z16, Z16
+	VADDPS      Z7, Z17, Z17
+	VADDPS      Z7, Z18, Z18
+	VADDPS      Z7, Z19, Z19
+	VSUBPS      Z7, Z16, Z16
+	VSUBPS      Z7, Z17, Z17
+	VSUBPS      Z7, Z18, Z18
+	VSUBPS      Z7, Z19, Z19
+	VMULPS.BCST const3f318000<>+0(SB), Z16, Z20
+	VMULPS.BCST const3f318000<>+0(SB), Z17, Z21
+	VMULPS.BCST const3f318000<>+0(SB), Z18, Z22
+	VMULPS.BCST const3f318000<>+0(SB), Z19, Z23
+	VSUBPS      Z20, Z12, Z12
+	VSUBPS      Z21, Z13, Z13
+	VSUBPS      Z22, Z14, Z14
+	VSUBPS      Z23, Z15, Z15
+	VMULPS.BCST constb95e8083<>+0(SB), Z16, Z20
+	VMULPS.BCST constb95e8083<>+0(SB), Z17, Z21
+	VMULPS.BCST constb95e8083<>+0(SB), Z18, Z22
+	VMULPS.BCST constb95e8083<>+0(SB), Z19, Z23
+	VSUBPS      Z20, Z12, Z12
+	VSUBPS      Z21, Z13, Z13
+	VSUBPS      Z22, Z14, Z14
+	VSUBPS      Z23, Z15, Z15
+	VMULPS.BCST const39500d01<>+0(SB), Z12, Z20
+	VMULPS.BCST const39500d01<>+0(SB), Z13, Z21
+	VMULPS.BCST const39500d01<>+0(SB), Z14, Z22
+	VMULPS.BCST const39500d01<>+0(SB), Z15, Z23
+	VADDPS.BCST const3ab60b61<>+0(SB), Z20, Z20
+	VADDPS.BCST const3ab60b61<>+0(SB), Z21, Z21
+	VADDPS.BCST const3ab60b61<>+0(SB), Z22, Z22
+	VADDPS.BCST const3ab60b61<>+0(SB), Z23, Z23
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VMULPS      Z14, Z22, Z22
+	VMULPS      Z15, Z23, Z23
+	VADDPS.BCST const3c088889<>+0(SB), Z20, Z20
+	VADDPS.BCST const3c088889<>+0(SB), Z21, Z21
+	VADDPS.BCST const3c088889<>+0(SB), Z22, Z22
+	VADDPS.BCST const3c088889<>+0(SB), Z23, Z23
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VMULPS      Z14, Z22, Z22
+	VMULPS      Z15, Z23, Z23
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z21, Z21
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z22, Z22
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z23, Z23
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VMULPS      Z14, Z22, Z22
+	VMULPS      Z15, Z23, Z23
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z21, Z21
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z22, Z22
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z23, Z23
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VMULPS      Z14, Z22, Z22
+	VMULPS      Z15, Z23, Z23
+	VADDPS.BCST const3f000000<>+0(SB), Z20, Z20
+	VADDPS.BCST const3f000000<>+0(SB), Z21, Z21
+	VADDPS.BCST const3f000000<>+0(SB), Z22, Z22
+	VADDPS.BCST const3f000000<>+0(SB), Z23, Z23
+	VMULPS      Z12, Z12, Z24
+	VMULPS      Z13, Z13, Z25
+	VMULPS      Z14, Z14, Z26
+	VMULPS      Z15, Z15, Z27
+	VMULPS      Z20, Z24, Z20
+	VMULPS      Z21, Z25, Z21
+	VMULPS      Z22, Z26, Z22
+	VMULPS      Z23, Z27, Z23
+	VADDPS      Z12, Z20, Z12
+	VADDPS      Z13, Z21, Z13
+	VADDPS      Z14, Z22, Z14
+	VADDPS      Z15, Z23, Z15
+	VADDPS.BCST const3f800000<>+0(SB), Z12, Z12
+	VADDPS.BCST const3f800000<>+0(SB), Z13, Z13
+	VADDPS.BCST const3f800000<>+0(SB), Z14, Z14
+	VADDPS.BCST const3f800000<>+0(SB), Z15, Z15
+	VCVTTPS2DQ  Z16, Z16
+	VCVTTPS2DQ  Z17, Z17
+	VCVTTPS2DQ  Z18, Z18
+	VCVTTPS2DQ  Z19, Z19
+	VPSRAD      $0x01, Z16, Z20
+	VPSRAD      $0x01, Z17, Z21
+	VPSRAD      $0x01, Z18, Z22
+	VPSRAD      $0x01, Z19, Z23
+	VPADDD      Z0, Z20, Z24
+	VPADDD      Z0, Z21, Z25
+	VPADDD      Z0, Z22, Z26
+	VPADDD      Z0, Z23, Z27
+	VPSLLD      $0x17, Z24, Z24
+	VPSLLD      $0x17, Z25, Z25
+	VPSLLD      $0x17, Z26, Z26
+	VPSLLD      $0x17, Z27, Z27
+	VMULPS      Z24, Z12, Z12
+	VMULPS      Z25, Z13, Z13
+	VMULPS      Z26, Z14, Z14
+	VMULPS      Z27, Z15, Z15
+	VPSUBD      Z20, Z16, Z16
+	VPSUBD      Z21, Z17, Z17
+	VPSUBD      Z22, Z18, Z18
+	VPSUBD      Z23, Z19, Z19
+	VPADDD      Z0, Z16, Z16
+	VPADDD      Z0, Z17, Z17
+	VPADDD      Z0, Z18, Z18
+	VPADDD      Z0, Z19, Z19
+	VPSLLD      $0x17, Z16, Z16
+	VPSLLD      $0x17, Z17, Z17
+	VPSLLD      $0x17, Z18, Z18
+	VPSLLD      $0x17, Z19, Z19
+	VMULPS      Z16, Z12, Z12
+	VMULPS      Z17, Z13, Z13
+	VMULPS      Z18, Z14, Z14
+	VMULPS      Z19, Z15, Z15
+	VMULPS      (BX), Z12, Z12
+	VMULPS      64(BX), Z13, Z13
+	VMULPS      128(BX), Z14, Z14
+	VMULPS      192(BX), Z15, Z15
+	VSUBPS      Z8, Z12, Z12
+	VSUBPS      Z9, Z13, Z13
+	VSUBPS      Z10, Z14, Z14
+	VSUBPS      Z11, Z15, Z15
+	VMOVUPS     (CX), Z16
+	VMOVUPS     64(CX), Z17
+	VMOVUPS     128(CX), Z18
+	VMOVUPS     192(CX), Z19
+	VMULPS      (DI), Z16, Z16
+	VMULPS      64(DI), Z17, Z17
+	VMULPS      128(DI), Z18, Z18
+	VMULPS      192(DI), Z19, Z19
+	VADDPS      Z16, Z12, Z12
+	VADDPS      Z17, Z13, Z13
+	VADDPS      Z18, Z14, Z14
+	VADDPS      Z19, Z15, Z15
+	VMULPS      (DX), Z12, Z12
+	VMULPS      64(DX), Z13, Z13
+	VMULPS      128(DX), Z14, Z14
+	VMULPS      192(DX), Z15, Z15
+	VADDPS      Z12, Z8, Z8
+	VADDPS      Z13, Z9, Z9
+	VADDPS      Z14, Z10, Z10
+	VADDPS      Z15, Z11, Z11
+	VCMPPS      $0x1e, (R8), Z8, K1
+	VCMPPS      $0x1e, 64(R8), Z9, K2
+	VCMPPS      $0x1e, 128(R8), Z10, K3
+	VCMPPS      $0x1e, 192(R8), Z11, K4
+	VBLENDMPS   (R9), Z8, K1, Z2
+	VBLENDMPS   64(R9), Z9, K2, Z3
+	VBLENDMPS   128(R9), Z10, K3, Z4
+	VBLENDMPS   192(R9), Z11, K4, Z5
+	VMOVUPS     Z2, (AX)
+	VMOVUPS     Z3, 64(AX)
+	VMOVUPS     Z4, 128(AX)
+	VMOVUPS     Z5, 192(AX)
+	KMOVW       K1, R13
+	ORQ         R13, R12
+	KMOVW       K2, R13
+	SHLQ        $0x10, R13
+	ORQ         R13, R12
+	KMOVW       K3, R13
+	SHLQ        $0x20, R13
+	ORQ         R13, R12
+	KMOVW       K4, R13
+	SHLQ        $0x30, R13
+	ORQ         R13, R12
+	MOVQ        R12, (R10)
+	ADDQ        $0x08, R10
+	ADDQ        $0x00000100, AX
+	ADDQ        $0x00000100, CX
+	ADDQ        kStride+64(FP), DX
+	ADDQ        deltaStride+72(FP), BX
+	ADDQ        rhStride+80(FP), SI
+	ADDQ        resStride+88(FP), DI
+	ADDQ        thrStride+96(FP), R8
+	ADDQ        resetStride+104(FP), R9
+	DECQ        R11
+	JNZ         ExponentialAVX512_block
 
 ExponentialAVX512_done:
 	VZEROUPPER
@@ -2985,6 +2776,7 @@ GLOBL const0000007f<>(SB), RODATA|NOPTR, $4
 // func exponentialAVX2(v *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·exponentialAVX2(SB), NOSPLIT, $0-128
+	// 6 scalars held in registers, 8 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
 	VBROADCASTSS const0000007f<>+0(SB), Y0
@@ -2993,7 +2785,6 @@ TEXT ·exponentialAVX2(SB), NOSPLIT, $0-128
 	VBROADCASTSS const4b400000<>+0(SB), Y3
 	VBROADCASTSS const3fb8aa3b<>+0(SB), Y4
 	VBROADCASTSS const3f318000<>+0(SB), Y5
-	VBROADCASTSS constb95e8083<>+0(SB), Y6
 	MOVQ         v+0(FP), AX
 	MOVQ         cur+8(FP), CX
 	MOVQ         k+16(FP), DX
@@ -3009,491 +2800,451 @@ TEXT ·exponentialAVX2(SB), NOSPLIT, $0-128
 
 ExponentialAVX2_block:
 	XORQ         R12, R12
-	VMOVUPS      (AX), Y7
-	VMOVUPS      (DX), Y8
-	VMOVUPS      (BX), Y9
-	VMOVUPS      (SI), Y10
-	VSUBPS       Y10, Y7, Y10
-	VDIVPS       Y9, Y10, Y10
-	VMAXPS       Y10, Y1, Y10
-	VMINPS       Y10, Y2, Y10
-	VMULPS       Y4, Y10, Y11
-	VADDPS       Y3, Y11, Y11
-	VSUBPS       Y3, Y11, Y11
-	VMULPS       Y5, Y11, Y12
-	VSUBPS       Y12, Y10, Y10
-	VMULPS       Y6, Y11, Y12
-	VSUBPS       Y12, Y10, Y10
-	VBROADCASTSS const39500d01<>+0(SB), Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3ab60b61<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3c088889<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3f000000<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y10, Y13
-	VMULPS       Y12, Y13, Y12
-	VADDPS       Y10, Y12, Y10
-	VBROADCASTSS const3f800000<>+0(SB), Y12
-	VADDPS       Y12, Y10, Y10
-	VCVTTPS2DQ   Y11, Y11
-	VPSRAD       $0x01, Y11, Y12
-	VPADDD       Y0, Y12, Y13
-	VPSLLD       $0x17, Y13, Y13
-	VMULPS       Y13, Y10, Y10
-	VPSUBD       Y12, Y11, Y11
-	VPADDD       Y0, Y11, Y11
-	VPSLLD       $0x17, Y11, Y11
-	VMULPS       Y11, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      (DI), Y10
-	VMOVUPS      (CX), Y11
-	VMULPS       Y11, Y10, Y10
+	VMOVUPS      (AX), Y6
+	VSUBPS       (SI), Y6, Y7
+	VDIVPS       (BX), Y7, Y7
+	VMAXPS       Y7, Y1, Y7
+	VMINPS       Y7, Y2, Y7
+	VMULPS       Y4, Y7, Y8
+	VADDPS       Y3, Y8, Y8
+	VSUBPS       Y3, Y8, Y8
+	VMULPS       Y5, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
 	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y8, Y8
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       (BX), Y7, Y7
+	VSUBPS       Y6, Y7, Y7
+	VMOVUPS      (CX), Y8
+	VMULPS       (DI), Y8, Y8
 	VADDPS       Y8, Y7, Y7
-	VMOVUPS      (R8), Y8
-	VCMPPS       $0x1e, Y8, Y7, Y8
-	VMOVUPS      (R9), Y9
-	VBLENDVPS    Y8, Y9, Y7, Y7
-	VMOVUPS      Y7, (AX)
-	VMOVMSKPS    Y8, R13
+	VMULPS       (DX), Y7, Y7
+	VADDPS       Y7, Y6, Y6
+	VCMPPS       $0x1e, (R8), Y6, Y7
+	VBLENDVPS    Y7, (R9), Y6, Y6
+	VMOVUPS      Y6, (AX)
+	VMOVMSKPS    Y7, R13
 	ORQ          R13, R12
-	VMOVUPS      32(AX), Y7
-	VMOVUPS      32(DX), Y8
-	VMOVUPS      32(BX), Y9
-	VMOVUPS      32(SI), Y10
-	VSUBPS       Y10, Y7, Y10
-	VDIVPS       Y9, Y10, Y10
-	VMAXPS       Y10, Y1, Y10
-	VMINPS       Y10, Y2, Y10
-	VMULPS       Y4, Y10, Y11
-	VADDPS       Y3, Y11, Y11
-	VSUBPS       Y3, Y11, Y11
-	VMULPS       Y5, Y11, Y12
-	VSUBPS       Y12, Y10, Y10
-	VMULPS       Y6, Y11, Y12
-	VSUBPS       Y12, Y10, Y10
-	VBROADCASTSS const39500d01<>+0(SB), Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3ab60b61<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3c088889<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3f000000<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y10, Y13
-	VMULPS       Y12, Y13, Y12
-	VADDPS       Y10, Y12, Y10
-	VBROADCASTSS const3f800000<>+0(SB), Y12
-	VADDPS       Y12, Y10, Y10
-	VCVTTPS2DQ   Y11, Y11
-	VPSRAD       $0x01, Y11, Y12
-	VPADDD       Y0, Y12, Y13
-	VPSLLD       $0x17, Y13, Y13
-	VMULPS       Y13, Y10, Y10
-	VPSUBD       Y12, Y11, Y11
-	VPADDD       Y0, Y11, Y11
-	VPSLLD       $0x17, Y11, Y11
-	VMULPS       Y11, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      32(DI), Y10
-	VMOVUPS      32(CX), Y11
-	VMULPS       Y11, Y10, Y10
+	VMOVUPS      32(AX), Y6
+	VSUBPS       32(SI), Y6, Y7
+	VDIVPS       32(BX), Y7, Y7
+	VMAXPS       Y7, Y1, Y7
+	VMINPS       Y7, Y2, Y7
+	VMULPS       Y4, Y7, Y8
+	VADDPS       Y3, Y8, Y8
+	VSUBPS       Y3, Y8, Y8
+	VMULPS       Y5, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
 	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y8, Y8
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       32(BX), Y7, Y7
+	VSUBPS       Y6, Y7, Y7
+	VMOVUPS      32(CX), Y8
+	VMULPS       32(DI), Y8, Y8
 	VADDPS       Y8, Y7, Y7
-	VMOVUPS      32(R8), Y8
-	VCMPPS       $0x1e, Y8, Y7, Y8
-	VMOVUPS      32(R9), Y9
-	VBLENDVPS    Y8, Y9, Y7, Y7
-	VMOVUPS      Y7, 32(AX)
-	VMOVMSKPS    Y8, R13
+	VMULPS       32(DX), Y7, Y7
+	VADDPS       Y7, Y6, Y6
+	VCMPPS       $0x1e, 32(R8), Y6, Y7
+	VBLENDVPS    Y7, 32(R9), Y6, Y6
+	VMOVUPS      Y6, 32(AX)
+	VMOVMSKPS    Y7, R13
 	SHLQ         $0x08, R13
 	ORQ          R13, R12
-	VMOVUPS      64(AX), Y7
-	VMOVUPS      64(DX), Y8
-	VMOVUPS      64(BX), Y9
-	VMOVUPS      64(SI), Y10
-	VSUBPS       Y10, Y7, Y10
-	VDIVPS       Y9, Y10, Y10
-	VMAXPS       Y10, Y1, Y10
-	VMINPS       Y10, Y2, Y10
-	VMULPS       Y4, Y10, Y11
-	VADDPS       Y3, Y11, Y11
-	VSUBPS       Y3, Y11, Y11
-	VMULPS       Y5, Y11, Y12
-	VSUBPS       Y12, Y10, Y10
-	VMULPS       Y6, Y11, Y12
-	VSUBPS       Y12, Y10, Y10
-	VBROADCASTSS const39500d01<>+0(SB), Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3ab60b61<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3c088889<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3f000000<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y10, Y13
-	VMULPS       Y12, Y13, Y12
-	VADDPS       Y10, Y12, Y10
-	VBROADCASTSS const3f800000<>+0(SB), Y12
-	VADDPS       Y12, Y10, Y10
-	VCVTTPS2DQ   Y11, Y11
-	VPSRAD       $0x01, Y11, Y12
-	VPADDD       Y0, Y12, Y13
-	VPSLLD       $0x17, Y13, Y13
-	VMULPS       Y13, Y10, Y10
-	VPSUBD       Y12, Y11, Y11
-	VPADDD       Y0, Y11, Y11
-	VPSLLD       $0x17, Y11, Y11
-	VMULPS       Y11, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      64(DI), Y10
-	VMOVUPS      64(CX), Y11
-	VMULPS       Y11, Y10, Y10
+	VMOVUPS      64(AX), Y6
+	VSUBPS       64(SI), Y6, Y7
+	VDIVPS       64(BX), Y7, Y7
+	VMAXPS       Y7, Y1, Y7
+	VMINPS       Y7, Y2, Y7
+	VMULPS       Y4, Y7, Y8
+	VADDPS       Y3, Y8, Y8
+	VSUBPS       Y3, Y8, Y8
+	VMULPS       Y5, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
 	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y8, Y8
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       64(BX), Y7, Y7
+	VSUBPS       Y6, Y7, Y7
+	VMOVUPS      64(CX), Y8
+	VMULPS       64(DI), Y8, Y8
 	VADDPS       Y8, Y7, Y7
-	VMOVUPS      64(R8), Y8
-	VCMPPS       $0x1e, Y8, Y7, Y8
-	VMOVUPS      64(R9), Y9
-	VBLENDVPS    Y8, Y9, Y7, Y7
-	VMOVUPS      Y7, 64(AX)
-	VMOVMSKPS    Y8, R13
+	VMULPS       64(DX), Y7, Y7
+	VADDPS       Y7, Y6, Y6
+	VCMPPS       $0x1e, 64(R8), Y6, Y7
+	VBLENDVPS    Y7, 64(R9), Y6, Y6
+	VMOVUPS      Y6, 64(AX)
+	VMOVMSKPS    Y7, R13
 	SHLQ         $0x10, R13
 	ORQ          R13, R12
-	VMOVUPS      96(AX), Y7
-	VMOVUPS      96(DX), Y8
-	VMOVUPS      96(BX), Y9
-	VMOVUPS      96(SI), Y10
-	VSUBPS       Y10, Y7, Y10
-	VDIVPS       Y9, Y10, Y10
-	VMAXPS       Y10, Y1, Y10
-	VMINPS       Y10, Y2, Y10
-	VMULPS       Y4, Y10, Y11
-	VADDPS       Y3, Y11, Y11
-	VSUBPS       Y3, Y11, Y11
-	VMULPS       Y5, Y11, Y12
-	VSUBPS       Y12, Y10, Y10
-	VMULPS       Y6, Y11, Y12
-	VSUBPS       Y12, Y10, Y10
-	VBROADCASTSS const39500d01<>+0(SB), Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3ab60b61<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3c088889<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3f000000<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y10, Y13
-	VMULPS       Y12, Y13, Y12
-	VADDPS       Y10, Y12, Y10
-	VBROADCASTSS const3f800000<>+0(SB), Y12
-	VADDPS       Y12, Y10, Y10
-	VCVTTPS2DQ   Y11, Y11
-	VPSRAD       $0x01, Y11, Y12
-	VPADDD       Y0, Y12, Y13
-	VPSLLD       $0x17, Y13, Y13
-	VMULPS       Y13, Y10, Y10
-	VPSUBD       Y12, Y11, Y11
-	VPADDD       Y0, Y11, Y11
-	VPSLLD       $0x17, Y11, Y11
-	VMULPS       Y11, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      96(DI), Y10
-	VMOVUPS      96(CX), Y11
-	VMULPS       Y11, Y10, Y10
+	VMOVUPS      96(AX), Y6
+	VSUBPS       96(SI), Y6, Y7
+	VDIVPS       96(BX), Y7, Y7
+	VMAXPS       Y7, Y1, Y7
+	VMINPS       Y7, Y2, Y7
+	VMULPS       Y4, Y7, Y8
+	VADDPS       Y3, Y8, Y8
+	VSUBPS       Y3, Y8, Y8
+	VMULPS       Y5, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
 	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y8, Y8
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       96(BX), Y7, Y7
+	VSUBPS       Y6, Y7, Y7
+	VMOVUPS      96(CX), Y8
+	VMULPS       96(DI), Y8, Y8
 	VADDPS       Y8, Y7, Y7
-	VMOVUPS      96(R8), Y8
-	VCMPPS       $0x1e, Y8, Y7, Y8
-	VMOVUPS      96(R9), Y9
-	VBLENDVPS    Y8, Y9, Y7, Y7
-	VMOVUPS      Y7, 96(AX)
-	VMOVMSKPS    Y8, R13
+	VMULPS       96(DX), Y7, Y7
+	VADDPS       Y7, Y6, Y6
+	VCMPPS       $0x1e, 96(R8), Y6, Y7
+	VBLENDVPS    Y7, 96(R9), Y6, Y6
+	VMOVUPS      Y6, 96(AX)
+	VMOVMSKPS    Y7, R13
 	SHLQ         $0x18, R13
 	ORQ          R13, R12
-	VMOVUPS      128(AX), Y7
-	VMOVUPS      128(DX), Y8
-	VMOVUPS      128(BX), Y9
-	VMOVUPS      128(SI), Y10
-	VSUBPS       Y10, Y7, Y10
-	VDIVPS       Y9, Y10, Y10
-	VMAXPS       Y10, Y1, Y10
-	VMINPS       Y10, Y2, Y10
-	VMULPS       Y4, Y10, Y11
-	VADDPS       Y3, Y11, Y11
-	VSUBPS       Y3, Y11, Y11
-	VMULPS       Y5, Y11, Y12
-	VSUBPS       Y12, Y10, Y10
-	VMULPS       Y6, Y11, Y12
-	VSUBPS       Y12, Y10, Y10
-	VBROADCASTSS const39500d01<>+0(SB), Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3ab60b61<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3c088889<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3f000000<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y10, Y13
-	VMULPS       Y12, Y13, Y12
-	VADDPS       Y10, Y12, Y10
-	VBROADCASTSS const3f800000<>+0(SB), Y12
-	VADDPS       Y12, Y10, Y10
-	VCVTTPS2DQ   Y11, Y11
-	VPSRAD       $0x01, Y11, Y12
-	VPADDD       Y0, Y12, Y13
-	VPSLLD       $0x17, Y13, Y13
-	VMULPS       Y13, Y10, Y10
-	VPSUBD       Y12, Y11, Y11
-	VPADDD       Y0, Y11, Y11
-	VPSLLD       $0x17, Y11, Y11
-	VMULPS       Y11, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      128(DI), Y10
-	VMOVUPS      128(CX), Y11
-	VMULPS       Y11, Y10, Y10
+	VMOVUPS      128(AX), Y6
+	VSUBPS       128(SI), Y6, Y7
+	VDIVPS       128(BX), Y7, Y7
+	VMAXPS       Y7, Y1, Y7
+	VMINPS       Y7, Y2, Y7
+	VMULPS       Y4, Y7, Y8
+	VADDPS       Y3, Y8, Y8
+	VSUBPS       Y3, Y8, Y8
+	VMULPS       Y5, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
 	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y8, Y8
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       128(BX), Y7, Y7
+	VSUBPS       Y6, Y7, Y7
+	VMOVUPS      128(CX), Y8
+	VMULPS       128(DI), Y8, Y8
 	VADDPS       Y8, Y7, Y7
-	VMOVUPS      128(R8), Y8
-	VCMPPS       $0x1e, Y8, Y7, Y8
-	VMOVUPS      128(R9), Y9
-	VBLENDVPS    Y8, Y9, Y7, Y7
-	VMOVUPS      Y7, 128(AX)
-	VMOVMSKPS    Y8, R13
+	VMULPS       128(DX), Y7, Y7
+	VADDPS       Y7, Y6, Y6
+	VCMPPS       $0x1e, 128(R8), Y6, Y7
+	VBLENDVPS    Y7, 128(R9), Y6, Y6
+	VMOVUPS      Y6, 128(AX)
+	VMOVMSKPS    Y7, R13
 	SHLQ         $0x20, R13
 	ORQ          R13, R12
-	VMOVUPS      160(AX), Y7
-	VMOVUPS      160(DX), Y8
-	VMOVUPS      160(BX), Y9
-	VMOVUPS      160(SI), Y10
-	VSUBPS       Y10, Y7, Y10
-	VDIVPS       Y9, Y10, Y10
-	VMAXPS       Y10, Y1, Y10
-	VMINPS       Y10, Y2, Y10
-	VMULPS       Y4, Y10, Y11
-	VADDPS       Y3, Y11, Y11
-	VSUBPS       Y3, Y11, Y11
-	VMULPS       Y5, Y11, Y12
-	VSUBPS       Y12, Y10, Y10
-	VMULPS       Y6, Y11, Y12
-	VSUBPS       Y12, Y10, Y10
-	VBROADCASTSS const39500d01<>+0(SB), Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3ab60b61<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3c088889<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3f000000<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y10, Y13
-	VMULPS       Y12, Y13, Y12
-	VADDPS       Y10, Y12, Y10
-	VBROADCASTSS const3f800000<>+0(SB), Y12
-	VADDPS       Y12, Y10, Y10
-	VCVTTPS2DQ   Y11, Y11
-	VPSRAD       $0x01, Y11, Y12
-	VPADDD       Y0, Y12, Y13
-	VPSLLD       $0x17, Y13, Y13
-	VMULPS       Y13, Y10, Y10
-	VPSUBD       Y12, Y11, Y11
-	VPADDD       Y0, Y11, Y11
-	VPSLLD       $0x17, Y11, Y11
-	VMULPS       Y11, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      160(DI), Y10
-	VMOVUPS      160(CX), Y11
-	VMULPS       Y11, Y10, Y10
+	VMOVUPS      160(AX), Y6
+	VSUBPS       160(SI), Y6, Y7
+	VDIVPS       160(BX), Y7, Y7
+	VMAXPS       Y7, Y1, Y7
+	VMINPS       Y7, Y2, Y7
+	VMULPS       Y4, Y7, Y8
+	VADDPS       Y3, Y8, Y8
+	VSUBPS       Y3, Y8, Y8
+	VMULPS       Y5, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
 	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y8, Y8
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       160(BX), Y7, Y7
+	VSUBPS       Y6, Y7, Y7
+	VMOVUPS      160(CX), Y8
+	VMULPS       160(DI), Y8, Y8
 	VADDPS       Y8, Y7, Y7
-	VMOVUPS      160(R8), Y8
-	VCMPPS       $0x1e, Y8, Y7, Y8
-	VMOVUPS      160(R9), Y9
-	VBLENDVPS    Y8, Y9, Y7, Y7
-	VMOVUPS      Y7, 160(AX)
-	VMOVMSKPS    Y8, R13
+	VMULPS       160(DX), Y7, Y7
+	VADDPS       Y7, Y6, Y6
+	VCMPPS       $0x1e, 160(R8), Y6, Y7
+	VBLENDVPS    Y7, 160(R9), Y6, Y6
+	VMOVUPS      Y6, 160(AX)
+	VMOVMSKPS    Y7, R13
 	SHLQ         $0x28, R13
 	ORQ          R13, R12
-	VMOVUPS      192(AX), Y7
-	VMOVUPS      192(DX), Y8
-	VMOVUPS      192(BX), Y9
-	VMOVUPS      192(SI), Y10
-	VSUBPS       Y10, Y7, Y10
-	VDIVPS       Y9, Y10, Y10
-	VMAXPS       Y10, Y1, Y10
-	VMINPS       Y10, Y2, Y10
-	VMULPS       Y4, Y10, Y11
-	VADDPS       Y3, Y11, Y11
-	VSUBPS       Y3, Y11, Y11
-	VMULPS       Y5, Y11, Y12
-	VSUBPS       Y12, Y10, Y10
-	VMULPS       Y6, Y11, Y12
-	VSUBPS       Y12, Y10, Y10
-	VBROADCASTSS const39500d01<>+0(SB), Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3ab60b61<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3c088889<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3f000000<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y10, Y13
-	VMULPS       Y12, Y13, Y12
-	VADDPS       Y10, Y12, Y10
-	VBROADCASTSS const3f800000<>+0(SB), Y12
-	VADDPS       Y12, Y10, Y10
-	VCVTTPS2DQ   Y11, Y11
-	VPSRAD       $0x01, Y11, Y12
-	VPADDD       Y0, Y12, Y13
-	VPSLLD       $0x17, Y13, Y13
-	VMULPS       Y13, Y10, Y10
-	VPSUBD       Y12, Y11, Y11
-	VPADDD       Y0, Y11, Y11
-	VPSLLD       $0x17, Y11, Y11
-	VMULPS       Y11, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      192(DI), Y10
-	VMOVUPS      192(CX), Y11
-	VMULPS       Y11, Y10, Y10
+	VMOVUPS      192(AX), Y6
+	VSUBPS       192(SI), Y6, Y7
+	VDIVPS       192(BX), Y7, Y7
+	VMAXPS       Y7, Y1, Y7
+	VMINPS       Y7, Y2, Y7
+	VMULPS       Y4, Y7, Y8
+	VADDPS       Y3, Y8, Y8
+	VSUBPS       Y3, Y8, Y8
+	VMULPS       Y5, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
 	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y8, Y8
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       192(BX), Y7, Y7
+	VSUBPS       Y6, Y7, Y7
+	VMOVUPS      192(CX), Y8
+	VMULPS       192(DI), Y8, Y8
 	VADDPS       Y8, Y7, Y7
-	VMOVUPS      192(R8), Y8
-	VCMPPS       $0x1e, Y8, Y7, Y8
-	VMOVUPS      192(R9), Y9
-	VBLENDVPS    Y8, Y9, Y7, Y7
-	VMOVUPS      Y7, 192(AX)
-	VMOVMSKPS    Y8, R13
+	VMULPS       192(DX), Y7, Y7
+	VADDPS       Y7, Y6, Y6
+	VCMPPS       $0x1e, 192(R8), Y6, Y7
+	VBLENDVPS    Y7, 192(R9), Y6, Y6
+	VMOVUPS      Y6, 192(AX)
+	VMOVMSKPS    Y7, R13
 	SHLQ         $0x30, R13
 	ORQ          R13, R12
-	VMOVUPS      224(AX), Y7
-	VMOVUPS      224(DX), Y8
-	VMOVUPS      224(BX), Y9
-	VMOVUPS      224(SI), Y10
-	VSUBPS       Y10, Y7, Y10
-	VDIVPS       Y9, Y10, Y10
-	VMAXPS       Y10, Y1, Y10
-	VMINPS       Y10, Y2, Y10
-	VMULPS       Y4, Y10, Y11
-	VADDPS       Y3, Y11, Y11
-	VSUBPS       Y3, Y11, Y11
-	VMULPS       Y5, Y11, Y12
-	VSUBPS       Y12, Y10, Y10
-	VMULPS       Y6, Y11, Y12
-	VSUBPS       Y12, Y10, Y10
-	VBROADCASTSS const39500d01<>+0(SB), Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3ab60b61<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3c088889<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y12, Y12
-	VBROADCASTSS const3f000000<>+0(SB), Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y10, Y10, Y13
-	VMULPS       Y12, Y13, Y12
-	VADDPS       Y10, Y12, Y10
-	VBROADCASTSS const3f800000<>+0(SB), Y12
-	VADDPS       Y12, Y10, Y10
-	VCVTTPS2DQ   Y11, Y11
-	VPSRAD       $0x01, Y11, Y12
-	VPADDD       Y0, Y12, Y13
-	VPSLLD       $0x17, Y13, Y13
-	VMULPS       Y13, Y10, Y10
-	VPSUBD       Y12, Y11, Y11
-	VPADDD       Y0, Y11, Y11
-	VPSLLD       $0x17, Y11, Y11
-	VMULPS       Y11, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      224(DI), Y10
-	VMOVUPS      224(CX), Y11
-	VMULPS       Y11, Y10, Y10
+	VMOVUPS      224(AX), Y6
+	VSUBPS       224(SI), Y6, Y7
+	VDIVPS       224(BX), Y7, Y7
+	VMAXPS       Y7, Y1, Y7
+	VMINPS       Y7, Y2, Y7
+	VMULPS       Y4, Y7, Y8
+	VADDPS       Y3, Y8, Y8
+	VSUBPS       Y3, Y8, Y8
+	VMULPS       Y5, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
 	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y8, Y8
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       224(BX), Y7, Y7
+	VSUBPS       Y6, Y7, Y7
+	VMOVUPS      224(CX), Y8
+	VMULPS       224(DI), Y8, Y8
 	VADDPS       Y8, Y7, Y7
-	VMOVUPS      224(R8), Y8
-	VCMPPS       $0x1e, Y8, Y7, Y8
-	VMOVUPS      224(R9), Y9
-	VBLENDVPS    Y8, Y9, Y7, Y7
-	VMOVUPS      Y7, 224(AX)
-	VMOVMSKPS    Y8, R13
+	VMULPS       224(DX), Y7, Y7
+	VADDPS       Y7, Y6, Y6
+	VCMPPS       $0x1e, 224(R8), Y6, Y7
+	VBLENDVPS    Y7, 224(R9), Y6, Y6
+	VMOVUPS      Y6, 224(AX)
+	VMOVMSKPS    Y7, R13
 	SHLQ         $0x38, R13
 	ORQ          R13, R12
 	MOVQ         R12, (R10)
@@ -3516,6 +3267,7 @@ ExponentialAVX2_done:
 // func exponentialUniformAVX512(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·exponentialUniformAVX512(SB), NOSPLIT, $0-56
+	// 4 scalars held in registers, 16 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -3523,20 +3275,6 @@ TEXT ·exponentialUniformAVX512(SB), NOSPLIT, $0-56
 	VBROADCASTSS k+16(FP), Z1
 	VBROADCASTSS delta+20(FP), Z6
 	VBROADCASTSS rh+24(FP), Z7
-	VBROADCASTSS constc2d00000<>+0(SB), Z8
-	VBROADCASTSS const42b20000<>+0(SB), Z9
-	VBROADCASTSS const4b400000<>+0(SB), Z10
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Z11
-	VBROADCASTSS const3f318000<>+0(SB), Z12
-	VBROADCASTSS constb95e8083<>+0(SB), Z13
-	VBROADCASTSS const39500d01<>+0(SB), Z14
-	VBROADCASTSS const3ab60b61<>+0(SB), Z15
-	VBROADCASTSS const3c088889<>+0(SB), Z16
-	VBROADCASTSS const3d2aaaab<>+0(SB), Z17
-	VBROADCASTSS const3e2aaaab<>+0(SB), Z18
-	VBROADCASTSS const3f000000<>+0(SB), Z19
-	VBROADCASTSS const3f800000<>+0(SB), Z20
-	VBROADCASTSS res+28(FP), Z21
 	MOVQ         v+0(FP), AX
 	MOVQ         cur+8(FP), CX
 	MOVQ         spikes+40(FP), DX
@@ -3546,203 +3284,211 @@ TEXT ·exponentialUniformAVX512(SB), NOSPLIT, $0-56
 
 ExponentialUniformAVX512_block:
 	XORQ         SI, SI
-	VMOVUPS      (AX), Z22
-	VSUBPS       Z7, Z22, Z23
-	VDIVPS       Z6, Z23, Z23
-	VMAXPS       Z23, Z8, Z23
-	VMINPS       Z23, Z9, Z23
-	VMULPS       Z11, Z23, Z24
-	VADDPS       Z10, Z24, Z24
-	VSUBPS       Z10, Z24, Z24
-	VMULPS       Z12, Z24, Z25
-	VSUBPS       Z25, Z23, Z23
-	VMULPS       Z13, Z24, Z25
-	VSUBPS       Z25, Z23, Z23
-	VMULPS       Z23, Z14, Z25
-	VADDPS       Z15, Z25, Z25
-	VMULPS       Z23, Z25, Z25
-	VADDPS       Z16, Z25, Z25
-	VMULPS       Z23, Z25, Z25
-	VADDPS       Z17, Z25, Z25
-	VMULPS       Z23, Z25, Z25
-	VADDPS       Z18, Z25, Z25
-	VMULPS       Z23, Z25, Z25
-	VADDPS       Z19, Z25, Z25
-	VMULPS       Z23, Z23, Z26
-	VMULPS       Z25, Z26, Z25
-	VADDPS       Z23, Z25, Z23
-	VADDPS       Z20, Z23, Z23
-	VCVTTPS2DQ   Z24, Z24
-	VPSRAD       $0x01, Z24, Z25
-	VPADDD       Z0, Z25, Z26
-	VPSLLD       $0x17, Z26, Z26
-	VMULPS       Z26, Z23, Z23
-	VPSUBD       Z25, Z24, Z24
-	VPADDD       Z0, Z24, Z24
+	VMOVUPS      (AX), Z8
+	VMOVUPS      64(AX), Z9
+	VMOVUPS      128(AX), Z10
+	VMOVUPS      192(AX), Z11
+	VSUBPS       Z7, Z8, Z12
+	VSUBPS       Z7, Z9, Z13
+	VSUBPS       Z7, Z10, Z14
+	VSUBPS       Z7, Z11, Z15
+	VDIVPS       Z6, Z12, Z12
+	VDIVPS       Z6, Z13, Z13
+	VDIVPS       Z6, Z14, Z14
+	VDIVPS       Z6, Z15, Z15
+	VBROADCASTSS constc2d00000<>+0(SB), Z16
+	VMAXPS       Z12, Z16, Z12
+	VBROADCASTSS const42b20000<>+0(SB), Z16
+	VMINPS       Z12, Z16, Z12
+	VBROADCASTSS constc2d00000<>+0(SB), Z16
+	VMAXPS       Z13, Z16, Z13
+	VBROADCASTSS const42b20000<>+0(SB), Z16
+	VMINPS       Z13, Z16, Z13
+	VBROADCASTSS constc2d00000<>+0(SB), Z16
+	VMAXPS       Z14, Z16, Z14
+	VBROADCASTSS const42b20000<>+0(SB), Z16
+	VMINPS       Z14, Z16, Z14
+	VBROADCASTSS constc2d00000<>+0(SB), Z16
+	VMAXPS       Z15, Z16, Z15
+	VBROADCASTSS const42b20000<>+0(SB), Z16
+	VMINPS       Z15, Z16, Z15
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z12, Z16
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z13, Z17
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z14, Z18
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z15, Z19
+	VADDPS.BCST  const4b400000<>+0(SB), Z16, Z16
+	VADDPS.BCST  const4b400000<>+0(SB), Z17, Z17
+	VADDPS.BCST  const4b400000<>+0(SB), Z18, Z18
+	VADDPS.BCST  const4b400000<>+0(SB), Z19, Z19
+	VSUBPS.BCST  const4b400000<>+0(SB), Z16, Z16
+	VSUBPS.BCST  const4b400000<>+0(SB), Z17, Z17
+	VSUBPS.BCST  const4b400000<>+0(SB), Z18, Z18
+	VSUBPS.BCST  const4b400000<>+0(SB), Z19, Z19
+	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z20
+	VMULPS.BCST  const3f318000<>+0(SB), Z17, Z21
+	VMULPS.BCST  const3f318000<>+0(SB), Z18, Z22
+	VMULPS.BCST  const3f318000<>+0(SB), Z19, Z23
+	VSUBPS       Z20, Z12, Z12
+	VSUBPS       Z21, Z13, Z13
+	VSUBPS       Z22, Z14, Z14
+	VSUBPS       Z23, Z15, Z15
+	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z20
+	VMULPS.BCST  constb95e8083<>+0(SB), Z17, Z21
+	VMULPS.BCST  constb95e8083<>+0(SB), Z18, Z22
+	VMULPS.BCST  constb95e8083<>+0(SB), Z19, Z23
+	VSUBPS       Z20, Z12, Z12
+	VSUBPS       Z21, Z13, Z13
+	VSUBPS       Z22, Z14, Z14
+	VSUBPS       Z23, Z15, Z15
+	VMULPS.BCST  const39500d01<>+0(SB), Z12, Z20
+	VMULPS.BCST  const39500d01<>+0(SB), Z13, Z21
+	VMULPS.BCST  const39500d01<>+0(SB), Z14, Z22
+	VMULPS.BCST  const39500d01<>+0(SB), Z15, Z23
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z21, Z21
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z23, Z23
+	VMULPS       Z12, Z20, Z20
+	VMULPS       Z13, Z21, Z21
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z15, Z23, Z23
+	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3c088889<>+0(SB), Z21, Z21
+	VADDPS.BCST  const3c088889<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3c088889<>+0(SB), Z23, Z23
+	VMULPS       Z12, Z20, Z20
+	VMULPS       Z13, Z21, Z21
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z15, Z23, Z23
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z21, Z21
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z23, Z23
+	VMULPS       Z12, Z20, Z20
+	VMULPS       Z13, Z21, Z21
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z15, Z23, Z23
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z21, Z21
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z23, Z23
+	VMULPS       Z12, Z20, Z20
+	VMULPS       Z13, Z21, Z21
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z15, Z23, Z23
+	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3f000000<>+0(SB), Z21, Z21
+	VADDPS.BCST  const3f000000<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3f000000<>+0(SB), Z23, Z23
+	VMULPS       Z12, Z12, Z24
+	VMULPS       Z13, Z13, Z25
+	VMULPS       Z14, Z14, Z26
+	VMULPS       Z15, Z15, Z27
+	VMULPS       Z20, Z24, Z20
+	VMULPS       Z21, Z25, Z21
+	VMULPS       Z22, Z26, Z22
+	VMULPS       Z23, Z27, Z23
+	VADDPS       Z12, Z20, Z12
+	VADDPS       Z13, Z21, Z13
+	VADDPS       Z14, Z22, Z14
+	VADDPS       Z15, Z23, Z15
+	VADDPS.BCST  const3f800000<>+0(SB), Z12, Z12
+	VADDPS.BCST  const3f800000<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3f800000<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3f800000<>+0(SB), Z15, Z15
+	VCVTTPS2DQ   Z16, Z16
+	VCVTTPS2DQ   Z17, Z17
+	VCVTTPS2DQ   Z18, Z18
+	VCVTTPS2DQ   Z19, Z19
+	VPSRAD       $0x01, Z16, Z20
+	VPSRAD       $0x01, Z17, Z21
+	VPSRAD       $0x01, Z18, Z22
+	VPSRAD       $0x01, Z19, Z23
+	VPADDD       Z0, Z20, Z24
+	VPADDD       Z0, Z21, Z25
+	VPADDD       Z0, Z22, Z26
+	VPADDD       Z0, Z23, Z27
 	VPSLLD       $0x17, Z24, Z24
-	VMULPS       Z24, Z23, Z23
-	VMULPS       Z23, Z6, Z23
-	VSUBPS       Z22, Z23, Z23
-	VMOVUPS      (CX), Z24
-	VMULPS       Z24, Z21, Z24
-	VADDPS       Z24, Z23, Z23
-	VMULPS       Z23, Z1, Z23
-	VADDPS       Z23, Z22, Z22
-	VBROADCASTSS thr+32(FP), Z23
-	VCMPPS       $0x1e, Z23, Z22, K1
-	VBROADCASTSS reset+36(FP), Z23
-	VBLENDMPS    Z23, Z22, K1, Z2
+	VPSLLD       $0x17, Z25, Z25
+	VPSLLD       $0x17, Z26, Z26
+	VPSLLD       $0x17, Z27, Z27
+	VMULPS       Z24, Z12, Z12
+	VMULPS       Z25, Z13, Z13
+	VMULPS       Z26, Z14, Z14
+	VMULPS       Z27, Z15, Z15
+	VPSUBD       Z20, Z16, Z16
+	VPSUBD       Z21, Z17, Z17
+	VPSUBD       Z22, Z18, Z18
+	VPSUBD       Z23, Z19, Z19
+	VPADDD       Z0, Z16, Z16
+	VPADDD       Z0, Z17, Z17
+	VPADDD       Z0, Z18, Z18
+	VPADDD       Z0, Z19, Z19
+	VPSLLD       $0x17, Z16, Z16
+	VPSLLD       $0x17, Z17, Z17
+	VPSLLD       $0x17, Z18, Z18
+	VPSLLD       $0x17, Z19, Z19
+	VMULPS       Z16, Z12, Z12
+	VMULPS       Z17, Z13, Z13
+	VMULPS       Z18, Z14, Z14
+	VMULPS       Z19, Z15, Z15
+	VMULPS       Z12, Z6, Z12
+	VMULPS       Z13, Z6, Z13
+	VMULPS       Z14, Z6, Z14
+	VMULPS       Z15, Z6, Z15
+	VSUBPS       Z8, Z12, Z12
+	VSUBPS       Z9, Z13, Z13
+	VSUBPS       Z10, Z14, Z14
+	VSUBPS       Z11, Z15, Z15
+	VMOVUPS      (CX), Z16
+	VMOVUPS      64(CX), Z17
+	VMOVUPS      128(CX), Z18
+	VMOVUPS      192(CX), Z19
+	VMULPS.BCST  res+28(FP), Z16, Z16
+	VMULPS.BCST  res+28(FP), Z17, Z17
+	VMULPS.BCST  res+28(FP), Z18, Z18
+	VMULPS.BCST  res+28(FP), Z19, Z19
+	VADDPS       Z16, Z12, Z12
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VMULPS       Z12, Z1, Z12
+	VMULPS       Z13, Z1, Z13
+	VMULPS       Z14, Z1, Z14
+	VMULPS       Z15, Z1, Z15
+	VADDPS       Z12, Z8, Z8
+	VADDPS       Z13, Z9, Z9
+	VADDPS       Z14, Z10, Z10
+	VADDPS       Z15, Z11, Z11
+	VBROADCASTSS thr+32(FP), Z12
+	VCMPPS       $0x1e, Z12, Z8, K1
+	VBROADCASTSS thr+32(FP), Z12
+	VCMPPS       $0x1e, Z12, Z9, K2
+	VBROADCASTSS thr+32(FP), Z12
+	VCMPPS       $0x1e, Z12, Z10, K3
+	VBROADCASTSS thr+32(FP), Z12
+	VCMPPS       $0x1e, Z12, Z11, K4
+	VBROADCASTSS reset+36(FP), Z12
+	VBLENDMPS    Z12, Z8, K1, Z2
+	VBROADCASTSS reset+36(FP), Z8
+	VBLENDMPS    Z8, Z9, K2, Z3
+	VBROADCASTSS reset+36(FP), Z8
+	VBLENDMPS    Z8, Z10, K3, Z4
+	VBROADCASTSS reset+36(FP), Z8
+	VBLENDMPS    Z8, Z11, K4, Z5
 	VMOVUPS      Z2, (AX)
-	KMOVW        K1, DI
-	ORQ          DI, SI
-	VMOVUPS      64(AX), Z22
-	VSUBPS       Z7, Z22, Z23
-	VDIVPS       Z6, Z23, Z23
-	VMAXPS       Z23, Z8, Z23
-	VMINPS       Z23, Z9, Z23
-	VMULPS       Z11, Z23, Z24
-	VADDPS       Z10, Z24, Z24
-	VSUBPS       Z10, Z24, Z24
-	VMULPS       Z12, Z24, Z25
-	VSUBPS       Z25, Z23, Z23
-	VMULPS       Z13, Z24, Z25
-	VSUBPS       Z25, Z23, Z23
-	VMULPS       Z23, Z14, Z25
-	VADDPS       Z15, Z25, Z25
-	VMULPS       Z23, Z25, Z25
-	VADDPS       Z16, Z25, Z25
-	VMULPS       Z23, Z25, Z25
-	VADDPS       Z17, Z25, Z25
-	VMULPS       Z23, Z25, Z25
-	VADDPS       Z18, Z25, Z25
-	VMULPS       Z23, Z25, Z25
-	VADDPS       Z19, Z25, Z25
-	VMULPS       Z23, Z23, Z26
-	VMULPS       Z25, Z26, Z25
-	VADDPS       Z23, Z25, Z23
-	VADDPS       Z20, Z23, Z23
-	VCVTTPS2DQ   Z24, Z24
-	VPSRAD       $0x01, Z24, Z25
-	VPADDD       Z0, Z25, Z26
-	VPSLLD       $0x17, Z26, Z26
-	VMULPS       Z26, Z23, Z23
-	VPSUBD       Z25, Z24, Z24
-	VPADDD       Z0, Z24, Z24
-	VPSLLD       $0x17, Z24, Z24
-	VMULPS       Z24, Z23, Z23
-	VMULPS       Z23, Z6, Z23
-	VSUBPS       Z22, Z23, Z23
-	VMOVUPS      64(CX), Z24
-	VMULPS       Z24, Z21, Z24
-	VADDPS       Z24, Z23, Z23
-	VMULPS       Z23, Z1, Z23
-	VADDPS       Z23, Z22, Z22
-	VBROADCASTSS thr+32(FP), Z23
-	VCMPPS       $0x1e, Z23, Z22, K1
-	VBROADCASTSS reset+36(FP), Z23
-	VBLENDMPS    Z23, Z22, K1, Z3
 	VMOVUPS      Z3, 64(AX)
-	KMOVW        K1, DI
-	SHLQ         $0x10, DI
-	ORQ          DI, SI
-	VMOVUPS      128(AX), Z22
-	VSUBPS       Z7, Z22, Z23
-	VDIVPS       Z6, Z23, Z23
-	VMAXPS       Z23, Z8, Z23
-	VMINPS       Z23, Z9, Z23
-	VMULPS       Z11, Z23, Z24
-	VADDPS       Z10, Z24, Z24
-	VSUBPS       Z10, Z24, Z24
-	VMULPS       Z12, Z24, Z25
-	VSUBPS       Z25, Z23, Z23
-	VMULPS       Z13, Z24, Z25
-	VSUBPS       Z25, Z23, Z23
-	VMULPS       Z23, Z14, Z25
-	VADDPS       Z15, Z25, Z25
-	VMULPS       Z23, Z25, Z25
-	VADDPS       Z16, Z25, Z25
-	VMULPS       Z23, Z25, Z25
-	VADDPS       Z17, Z25, Z25
-	VMULPS       Z23, Z25, Z25
-	VADDPS       Z18, Z25, Z25
-	VMULPS       Z23, Z25, Z25
-	VADDPS       Z19, Z25, Z25
-	VMULPS       Z23, Z23, Z26
-	VMULPS       Z25, Z26, Z25
-	VADDPS       Z23, Z25, Z23
-	VADDPS       Z20, Z23, Z23
-	VCVTTPS2DQ   Z24, Z24
-	VPSRAD       $0x01, Z24, Z25
-	VPADDD       Z0, Z25, Z26
-	VPSLLD       $0x17, Z26, Z26
-	VMULPS       Z26, Z23, Z23
-	VPSUBD       Z25, Z24, Z24
-	VPADDD       Z0, Z24, Z24
-	VPSLLD       $0x17, Z24, Z24
-	VMULPS       Z24, Z23, Z23
-	VMULPS       Z23, Z6, Z23
-	VSUBPS       Z22, Z23, Z23
-	VMOVUPS      128(CX), Z24
-	VMULPS       Z24, Z21, Z24
-	VADDPS       Z24, Z23, Z23
-	VMULPS       Z23, Z1, Z23
-	VADDPS       Z23, Z22, Z22
-	VBROADCASTSS thr+32(FP), Z23
-	VCMPPS       $0x1e, Z23, Z22, K1
-	VBROADCASTSS reset+36(FP), Z23
-	VBLENDMPS    Z23, Z22, K1, Z4
 	VMOVUPS      Z4, 128(AX)
-	KMOVW        K1, DI
-	SHLQ         $0x20, DI
-	ORQ          DI, SI
-	VMOVUPS      192(AX), Z22
-	VSUBPS       Z7, Z22, Z23
-	VDIVPS       Z6, Z23, Z23
-	VMAXPS       Z23, Z8, Z23
-	VMINPS       Z23, Z9, Z23
-	VMULPS       Z11, Z23, Z24
-	VADDPS       Z10, Z24, Z24
-	VSUBPS       Z10, Z24, Z24
-	VMULPS       Z12, Z24, Z25
-	VSUBPS       Z25, Z23, Z23
-	VMULPS       Z13, Z24, Z25
-	VSUBPS       Z25, Z23, Z23
-	VMULPS       Z23, Z14, Z25
-	VADDPS       Z15, Z25, Z25
-	VMULPS       Z23, Z25, Z25
-	VADDPS       Z16, Z25, Z25
-	VMULPS       Z23, Z25, Z25
-	VADDPS       Z17, Z25, Z25
-	VMULPS       Z23, Z25, Z25
-	VADDPS       Z18, Z25, Z25
-	VMULPS       Z23, Z25, Z25
-	VADDPS       Z19, Z25, Z25
-	VMULPS       Z23, Z23, Z26
-	VMULPS       Z25, Z26, Z25
-	VADDPS       Z23, Z25, Z23
-	VADDPS       Z20, Z23, Z23
-	VCVTTPS2DQ   Z24, Z24
-	VPSRAD       $0x01, Z24, Z25
-	VPADDD       Z0, Z25, Z26
-	VPSLLD       $0x17, Z26, Z26
-	VMULPS       Z26, Z23, Z23
-	VPSUBD       Z25, Z24, Z24
-	VPADDD       Z0, Z24, Z24
-	VPSLLD       $0x17, Z24, Z24
-	VMULPS       Z24, Z23, Z23
-	VMULPS       Z23, Z6, Z23
-	VSUBPS       Z22, Z23, Z23
-	VMOVUPS      192(CX), Z24
-	VMULPS       Z24, Z21, Z24
-	VADDPS       Z24, Z23, Z23
-	VMULPS       Z23, Z1, Z23
-	VADDPS       Z23, Z22, Z22
-	VBROADCASTSS thr+32(FP), Z23
-	VCMPPS       $0x1e, Z23, Z22, K1
-	VBROADCASTSS reset+36(FP), Z23
-	VBLENDMPS    Z23, Z22, K1, Z5
 	VMOVUPS      Z5, 192(AX)
 	KMOVW        K1, DI
+	ORQ          DI, SI
+	KMOVW        K2, DI
+	SHLQ         $0x10, DI
+	ORQ          DI, SI
+	KMOVW        K3, DI
+	SHLQ         $0x20, DI
+	ORQ          DI, SI
+	KMOVW        K4, DI
 	SHLQ         $0x30, DI
 	ORQ          DI, SI
 	MOVQ         SI, (DX)
@@ -3759,6 +3505,7 @@ ExponentialUniformAVX512_done:
 // func exponentialUniformAVX2(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·exponentialUniformAVX2(SB), NOSPLIT, $0-56
+	// 6 scalars held in registers, 14 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
 	VBROADCASTSS const0000007f<>+0(SB), Y0
@@ -3767,7 +3514,6 @@ TEXT ·exponentialUniformAVX2(SB), NOSPLIT, $0-56
 	VBROADCASTSS rh+24(FP), Y3
 	VBROADCASTSS constc2d00000<>+0(SB), Y4
 	VBROADCASTSS const42b20000<>+0(SB), Y5
-	VBROADCASTSS const4b400000<>+0(SB), Y6
 	MOVQ         v+0(FP), AX
 	MOVQ         cur+8(FP), CX
 	MOVQ         spikes+40(FP), DX
@@ -3777,491 +3523,499 @@ TEXT ·exponentialUniformAVX2(SB), NOSPLIT, $0-56
 
 ExponentialUniformAVX2_block:
 	XORQ         SI, SI
-	VMOVUPS      (AX), Y7
-	VSUBPS       Y3, Y7, Y8
-	VDIVPS       Y2, Y8, Y8
-	VMAXPS       Y8, Y4, Y8
-	VMINPS       Y8, Y5, Y8
+	VMOVUPS      (AX), Y6
+	VSUBPS       Y3, Y6, Y7
+	VDIVPS       Y2, Y7, Y7
+	VMAXPS       Y7, Y4, Y7
+	VMINPS       Y7, Y5, Y7
+	VBROADCASTSS const4b400000<>+0(SB), Y8
 	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
+	VMULPS       Y9, Y7, Y9
+	VADDPS       Y8, Y9, Y9
+	VSUBPS       Y8, Y9, Y8
+	VBROADCASTSS const3f318000<>+0(SB), Y9
 	VMULPS       Y9, Y8, Y9
-	VADDPS       Y6, Y9, Y9
-	VSUBPS       Y6, Y9, Y9
-	VBROADCASTSS const3f318000<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VSUBPS       Y10, Y8, Y8
-	VBROADCASTSS constb95e8083<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VSUBPS       Y10, Y8, Y8
-	VBROADCASTSS const39500d01<>+0(SB), Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3ab60b61<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3c088889<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3f000000<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y8, Y11
-	VMULPS       Y10, Y11, Y10
-	VADDPS       Y8, Y10, Y8
-	VBROADCASTSS const3f800000<>+0(SB), Y10
-	VADDPS       Y10, Y8, Y8
-	VCVTTPS2DQ   Y9, Y9
-	VPSRAD       $0x01, Y9, Y10
-	VPADDD       Y0, Y10, Y11
-	VPSLLD       $0x17, Y11, Y11
-	VMULPS       Y11, Y8, Y8
-	VPSUBD       Y10, Y9, Y9
-	VPADDD       Y0, Y9, Y9
-	VPSLLD       $0x17, Y9, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       Y7, Y2, Y7
+	VSUBPS       Y6, Y7, Y7
+	VBROADCASTSS res+28(FP), Y8
+	VMOVUPS      (CX), Y9
 	VMULPS       Y9, Y8, Y8
-	VMULPS       Y8, Y2, Y8
-	VSUBPS       Y7, Y8, Y8
-	VBROADCASTSS res+28(FP), Y9
-	VMOVUPS      (CX), Y10
-	VMULPS       Y10, Y9, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y8, Y1, Y8
 	VADDPS       Y8, Y7, Y7
-	VBROADCASTSS thr+32(FP), Y8
-	VCMPPS       $0x1e, Y8, Y7, Y8
-	VBROADCASTSS reset+36(FP), Y9
-	VBLENDVPS    Y8, Y9, Y7, Y7
-	VMOVUPS      Y7, (AX)
-	VMOVMSKPS    Y8, DI
+	VMULPS       Y7, Y1, Y7
+	VADDPS       Y7, Y6, Y6
+	VBROADCASTSS thr+32(FP), Y7
+	VCMPPS       $0x1e, Y7, Y6, Y7
+	VBROADCASTSS reset+36(FP), Y8
+	VBLENDVPS    Y7, Y8, Y6, Y6
+	VMOVUPS      Y6, (AX)
+	VMOVMSKPS    Y7, DI
 	ORQ          DI, SI
-	VMOVUPS      32(AX), Y7
-	VSUBPS       Y3, Y7, Y8
-	VDIVPS       Y2, Y8, Y8
-	VMAXPS       Y8, Y4, Y8
-	VMINPS       Y8, Y5, Y8
+	VMOVUPS      32(AX), Y6
+	VSUBPS       Y3, Y6, Y7
+	VDIVPS       Y2, Y7, Y7
+	VMAXPS       Y7, Y4, Y7
+	VMINPS       Y7, Y5, Y7
+	VBROADCASTSS const4b400000<>+0(SB), Y8
 	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
+	VMULPS       Y9, Y7, Y9
+	VADDPS       Y8, Y9, Y9
+	VSUBPS       Y8, Y9, Y8
+	VBROADCASTSS const3f318000<>+0(SB), Y9
 	VMULPS       Y9, Y8, Y9
-	VADDPS       Y6, Y9, Y9
-	VSUBPS       Y6, Y9, Y9
-	VBROADCASTSS const3f318000<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VSUBPS       Y10, Y8, Y8
-	VBROADCASTSS constb95e8083<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VSUBPS       Y10, Y8, Y8
-	VBROADCASTSS const39500d01<>+0(SB), Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3ab60b61<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3c088889<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3f000000<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y8, Y11
-	VMULPS       Y10, Y11, Y10
-	VADDPS       Y8, Y10, Y8
-	VBROADCASTSS const3f800000<>+0(SB), Y10
-	VADDPS       Y10, Y8, Y8
-	VCVTTPS2DQ   Y9, Y9
-	VPSRAD       $0x01, Y9, Y10
-	VPADDD       Y0, Y10, Y11
-	VPSLLD       $0x17, Y11, Y11
-	VMULPS       Y11, Y8, Y8
-	VPSUBD       Y10, Y9, Y9
-	VPADDD       Y0, Y9, Y9
-	VPSLLD       $0x17, Y9, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       Y7, Y2, Y7
+	VSUBPS       Y6, Y7, Y7
+	VBROADCASTSS res+28(FP), Y8
+	VMOVUPS      32(CX), Y9
 	VMULPS       Y9, Y8, Y8
-	VMULPS       Y8, Y2, Y8
-	VSUBPS       Y7, Y8, Y8
-	VBROADCASTSS res+28(FP), Y9
-	VMOVUPS      32(CX), Y10
-	VMULPS       Y10, Y9, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y8, Y1, Y8
 	VADDPS       Y8, Y7, Y7
-	VBROADCASTSS thr+32(FP), Y8
-	VCMPPS       $0x1e, Y8, Y7, Y8
-	VBROADCASTSS reset+36(FP), Y9
-	VBLENDVPS    Y8, Y9, Y7, Y7
-	VMOVUPS      Y7, 32(AX)
-	VMOVMSKPS    Y8, DI
+	VMULPS       Y7, Y1, Y7
+	VADDPS       Y7, Y6, Y6
+	VBROADCASTSS thr+32(FP), Y7
+	VCMPPS       $0x1e, Y7, Y6, Y7
+	VBROADCASTSS reset+36(FP), Y8
+	VBLENDVPS    Y7, Y8, Y6, Y6
+	VMOVUPS      Y6, 32(AX)
+	VMOVMSKPS    Y7, DI
 	SHLQ         $0x08, DI
 	ORQ          DI, SI
-	VMOVUPS      64(AX), Y7
-	VSUBPS       Y3, Y7, Y8
-	VDIVPS       Y2, Y8, Y8
-	VMAXPS       Y8, Y4, Y8
-	VMINPS       Y8, Y5, Y8
+	VMOVUPS      64(AX), Y6
+	VSUBPS       Y3, Y6, Y7
+	VDIVPS       Y2, Y7, Y7
+	VMAXPS       Y7, Y4, Y7
+	VMINPS       Y7, Y5, Y7
+	VBROADCASTSS const4b400000<>+0(SB), Y8
 	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
+	VMULPS       Y9, Y7, Y9
+	VADDPS       Y8, Y9, Y9
+	VSUBPS       Y8, Y9, Y8
+	VBROADCASTSS const3f318000<>+0(SB), Y9
 	VMULPS       Y9, Y8, Y9
-	VADDPS       Y6, Y9, Y9
-	VSUBPS       Y6, Y9, Y9
-	VBROADCASTSS const3f318000<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VSUBPS       Y10, Y8, Y8
-	VBROADCASTSS constb95e8083<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VSUBPS       Y10, Y8, Y8
-	VBROADCASTSS const39500d01<>+0(SB), Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3ab60b61<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3c088889<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3f000000<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y8, Y11
-	VMULPS       Y10, Y11, Y10
-	VADDPS       Y8, Y10, Y8
-	VBROADCASTSS const3f800000<>+0(SB), Y10
-	VADDPS       Y10, Y8, Y8
-	VCVTTPS2DQ   Y9, Y9
-	VPSRAD       $0x01, Y9, Y10
-	VPADDD       Y0, Y10, Y11
-	VPSLLD       $0x17, Y11, Y11
-	VMULPS       Y11, Y8, Y8
-	VPSUBD       Y10, Y9, Y9
-	VPADDD       Y0, Y9, Y9
-	VPSLLD       $0x17, Y9, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       Y7, Y2, Y7
+	VSUBPS       Y6, Y7, Y7
+	VBROADCASTSS res+28(FP), Y8
+	VMOVUPS      64(CX), Y9
 	VMULPS       Y9, Y8, Y8
-	VMULPS       Y8, Y2, Y8
-	VSUBPS       Y7, Y8, Y8
-	VBROADCASTSS res+28(FP), Y9
-	VMOVUPS      64(CX), Y10
-	VMULPS       Y10, Y9, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y8, Y1, Y8
 	VADDPS       Y8, Y7, Y7
-	VBROADCASTSS thr+32(FP), Y8
-	VCMPPS       $0x1e, Y8, Y7, Y8
-	VBROADCASTSS reset+36(FP), Y9
-	VBLENDVPS    Y8, Y9, Y7, Y7
-	VMOVUPS      Y7, 64(AX)
-	VMOVMSKPS    Y8, DI
+	VMULPS       Y7, Y1, Y7
+	VADDPS       Y7, Y6, Y6
+	VBROADCASTSS thr+32(FP), Y7
+	VCMPPS       $0x1e, Y7, Y6, Y7
+	VBROADCASTSS reset+36(FP), Y8
+	VBLENDVPS    Y7, Y8, Y6, Y6
+	VMOVUPS      Y6, 64(AX)
+	VMOVMSKPS    Y7, DI
 	SHLQ         $0x10, DI
 	ORQ          DI, SI
-	VMOVUPS      96(AX), Y7
-	VSUBPS       Y3, Y7, Y8
-	VDIVPS       Y2, Y8, Y8
-	VMAXPS       Y8, Y4, Y8
-	VMINPS       Y8, Y5, Y8
+	VMOVUPS      96(AX), Y6
+	VSUBPS       Y3, Y6, Y7
+	VDIVPS       Y2, Y7, Y7
+	VMAXPS       Y7, Y4, Y7
+	VMINPS       Y7, Y5, Y7
+	VBROADCASTSS const4b400000<>+0(SB), Y8
 	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
+	VMULPS       Y9, Y7, Y9
+	VADDPS       Y8, Y9, Y9
+	VSUBPS       Y8, Y9, Y8
+	VBROADCASTSS const3f318000<>+0(SB), Y9
 	VMULPS       Y9, Y8, Y9
-	VADDPS       Y6, Y9, Y9
-	VSUBPS       Y6, Y9, Y9
-	VBROADCASTSS const3f318000<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VSUBPS       Y10, Y8, Y8
-	VBROADCASTSS constb95e8083<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VSUBPS       Y10, Y8, Y8
-	VBROADCASTSS const39500d01<>+0(SB), Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3ab60b61<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3c088889<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3f000000<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y8, Y11
-	VMULPS       Y10, Y11, Y10
-	VADDPS       Y8, Y10, Y8
-	VBROADCASTSS const3f800000<>+0(SB), Y10
-	VADDPS       Y10, Y8, Y8
-	VCVTTPS2DQ   Y9, Y9
-	VPSRAD       $0x01, Y9, Y10
-	VPADDD       Y0, Y10, Y11
-	VPSLLD       $0x17, Y11, Y11
-	VMULPS       Y11, Y8, Y8
-	VPSUBD       Y10, Y9, Y9
-	VPADDD       Y0, Y9, Y9
-	VPSLLD       $0x17, Y9, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       Y7, Y2, Y7
+	VSUBPS       Y6, Y7, Y7
+	VBROADCASTSS res+28(FP), Y8
+	VMOVUPS      96(CX), Y9
 	VMULPS       Y9, Y8, Y8
-	VMULPS       Y8, Y2, Y8
-	VSUBPS       Y7, Y8, Y8
-	VBROADCASTSS res+28(FP), Y9
-	VMOVUPS      96(CX), Y10
-	VMULPS       Y10, Y9, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y8, Y1, Y8
 	VADDPS       Y8, Y7, Y7
-	VBROADCASTSS thr+32(FP), Y8
-	VCMPPS       $0x1e, Y8, Y7, Y8
-	VBROADCASTSS reset+36(FP), Y9
-	VBLENDVPS    Y8, Y9, Y7, Y7
-	VMOVUPS      Y7, 96(AX)
-	VMOVMSKPS    Y8, DI
+	VMULPS       Y7, Y1, Y7
+	VADDPS       Y7, Y6, Y6
+	VBROADCASTSS thr+32(FP), Y7
+	VCMPPS       $0x1e, Y7, Y6, Y7
+	VBROADCASTSS reset+36(FP), Y8
+	VBLENDVPS    Y7, Y8, Y6, Y6
+	VMOVUPS      Y6, 96(AX)
+	VMOVMSKPS    Y7, DI
 	SHLQ         $0x18, DI
 	ORQ          DI, SI
-	VMOVUPS      128(AX), Y7
-	VSUBPS       Y3, Y7, Y8
-	VDIVPS       Y2, Y8, Y8
-	VMAXPS       Y8, Y4, Y8
-	VMINPS       Y8, Y5, Y8
+	VMOVUPS      128(AX), Y6
+	VSUBPS       Y3, Y6, Y7
+	VDIVPS       Y2, Y7, Y7
+	VMAXPS       Y7, Y4, Y7
+	VMINPS       Y7, Y5, Y7
+	VBROADCASTSS const4b400000<>+0(SB), Y8
 	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
+	VMULPS       Y9, Y7, Y9
+	VADDPS       Y8, Y9, Y9
+	VSUBPS       Y8, Y9, Y8
+	VBROADCASTSS const3f318000<>+0(SB), Y9
 	VMULPS       Y9, Y8, Y9
-	VADDPS       Y6, Y9, Y9
-	VSUBPS       Y6, Y9, Y9
-	VBROADCASTSS const3f318000<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VSUBPS       Y10, Y8, Y8
-	VBROADCASTSS constb95e8083<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VSUBPS       Y10, Y8, Y8
-	VBROADCASTSS const39500d01<>+0(SB), Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3ab60b61<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3c088889<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3f000000<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y8, Y11
-	VMULPS       Y10, Y11, Y10
-	VADDPS       Y8, Y10, Y8
-	VBROADCASTSS const3f800000<>+0(SB), Y10
-	VADDPS       Y10, Y8, Y8
-	VCVTTPS2DQ   Y9, Y9
-	VPSRAD       $0x01, Y9, Y10
-	VPADDD       Y0, Y10, Y11
-	VPSLLD       $0x17, Y11, Y11
-	VMULPS       Y11, Y8, Y8
-	VPSUBD       Y10, Y9, Y9
-	VPADDD       Y0, Y9, Y9
-	VPSLLD       $0x17, Y9, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       Y7, Y2, Y7
+	VSUBPS       Y6, Y7, Y7
+	VBROADCASTSS res+28(FP), Y8
+	VMOVUPS      128(CX), Y9
 	VMULPS       Y9, Y8, Y8
-	VMULPS       Y8, Y2, Y8
-	VSUBPS       Y7, Y8, Y8
-	VBROADCASTSS res+28(FP), Y9
-	VMOVUPS      128(CX), Y10
-	VMULPS       Y10, Y9, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y8, Y1, Y8
 	VADDPS       Y8, Y7, Y7
-	VBROADCASTSS thr+32(FP), Y8
-	VCMPPS       $0x1e, Y8, Y7, Y8
-	VBROADCASTSS reset+36(FP), Y9
-	VBLENDVPS    Y8, Y9, Y7, Y7
-	VMOVUPS      Y7, 128(AX)
-	VMOVMSKPS    Y8, DI
+	VMULPS       Y7, Y1, Y7
+	VADDPS       Y7, Y6, Y6
+	VBROADCASTSS thr+32(FP), Y7
+	VCMPPS       $0x1e, Y7, Y6, Y7
+	VBROADCASTSS reset+36(FP), Y8
+	VBLENDVPS    Y7, Y8, Y6, Y6
+	VMOVUPS      Y6, 128(AX)
+	VMOVMSKPS    Y7, DI
 	SHLQ         $0x20, DI
 	ORQ          DI, SI
-	VMOVUPS      160(AX), Y7
-	VSUBPS       Y3, Y7, Y8
-	VDIVPS       Y2, Y8, Y8
-	VMAXPS       Y8, Y4, Y8
-	VMINPS       Y8, Y5, Y8
+	VMOVUPS      160(AX), Y6
+	VSUBPS       Y3, Y6, Y7
+	VDIVPS       Y2, Y7, Y7
+	VMAXPS       Y7, Y4, Y7
+	VMINPS       Y7, Y5, Y7
+	VBROADCASTSS const4b400000<>+0(SB), Y8
 	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
+	VMULPS       Y9, Y7, Y9
+	VADDPS       Y8, Y9, Y9
+	VSUBPS       Y8, Y9, Y8
+	VBROADCASTSS const3f318000<>+0(SB), Y9
 	VMULPS       Y9, Y8, Y9
-	VADDPS       Y6, Y9, Y9
-	VSUBPS       Y6, Y9, Y9
-	VBROADCASTSS const3f318000<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VSUBPS       Y10, Y8, Y8
-	VBROADCASTSS constb95e8083<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VSUBPS       Y10, Y8, Y8
-	VBROADCASTSS const39500d01<>+0(SB), Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3ab60b61<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3c088889<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3f000000<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y8, Y11
-	VMULPS       Y10, Y11, Y10
-	VADDPS       Y8, Y10, Y8
-	VBROADCASTSS const3f800000<>+0(SB), Y10
-	VADDPS       Y10, Y8, Y8
-	VCVTTPS2DQ   Y9, Y9
-	VPSRAD       $0x01, Y9, Y10
-	VPADDD       Y0, Y10, Y11
-	VPSLLD       $0x17, Y11, Y11
-	VMULPS       Y11, Y8, Y8
-	VPSUBD       Y10, Y9, Y9
-	VPADDD       Y0, Y9, Y9
-	VPSLLD       $0x17, Y9, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       Y7, Y2, Y7
+	VSUBPS       Y6, Y7, Y7
+	VBROADCASTSS res+28(FP), Y8
+	VMOVUPS      160(CX), Y9
 	VMULPS       Y9, Y8, Y8
-	VMULPS       Y8, Y2, Y8
-	VSUBPS       Y7, Y8, Y8
-	VBROADCASTSS res+28(FP), Y9
-	VMOVUPS      160(CX), Y10
-	VMULPS       Y10, Y9, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y8, Y1, Y8
 	VADDPS       Y8, Y7, Y7
-	VBROADCASTSS thr+32(FP), Y8
-	VCMPPS       $0x1e, Y8, Y7, Y8
-	VBROADCASTSS reset+36(FP), Y9
-	VBLENDVPS    Y8, Y9, Y7, Y7
-	VMOVUPS      Y7, 160(AX)
-	VMOVMSKPS    Y8, DI
+	VMULPS       Y7, Y1, Y7
+	VADDPS       Y7, Y6, Y6
+	VBROADCASTSS thr+32(FP), Y7
+	VCMPPS       $0x1e, Y7, Y6, Y7
+	VBROADCASTSS reset+36(FP), Y8
+	VBLENDVPS    Y7, Y8, Y6, Y6
+	VMOVUPS      Y6, 160(AX)
+	VMOVMSKPS    Y7, DI
 	SHLQ         $0x28, DI
 	ORQ          DI, SI
-	VMOVUPS      192(AX), Y7
-	VSUBPS       Y3, Y7, Y8
-	VDIVPS       Y2, Y8, Y8
-	VMAXPS       Y8, Y4, Y8
-	VMINPS       Y8, Y5, Y8
+	VMOVUPS      192(AX), Y6
+	VSUBPS       Y3, Y6, Y7
+	VDIVPS       Y2, Y7, Y7
+	VMAXPS       Y7, Y4, Y7
+	VMINPS       Y7, Y5, Y7
+	VBROADCASTSS const4b400000<>+0(SB), Y8
 	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
+	VMULPS       Y9, Y7, Y9
+	VADDPS       Y8, Y9, Y9
+	VSUBPS       Y8, Y9, Y8
+	VBROADCASTSS const3f318000<>+0(SB), Y9
 	VMULPS       Y9, Y8, Y9
-	VADDPS       Y6, Y9, Y9
-	VSUBPS       Y6, Y9, Y9
-	VBROADCASTSS const3f318000<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VSUBPS       Y10, Y8, Y8
-	VBROADCASTSS constb95e8083<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VSUBPS       Y10, Y8, Y8
-	VBROADCASTSS const39500d01<>+0(SB), Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3ab60b61<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3c088889<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3f000000<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y8, Y11
-	VMULPS       Y10, Y11, Y10
-	VADDPS       Y8, Y10, Y8
-	VBROADCASTSS const3f800000<>+0(SB), Y10
-	VADDPS       Y10, Y8, Y8
-	VCVTTPS2DQ   Y9, Y9
-	VPSRAD       $0x01, Y9, Y10
-	VPADDD       Y0, Y10, Y11
-	VPSLLD       $0x17, Y11, Y11
-	VMULPS       Y11, Y8, Y8
-	VPSUBD       Y10, Y9, Y9
-	VPADDD       Y0, Y9, Y9
-	VPSLLD       $0x17, Y9, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       Y7, Y2, Y7
+	VSUBPS       Y6, Y7, Y7
+	VBROADCASTSS res+28(FP), Y8
+	VMOVUPS      192(CX), Y9
 	VMULPS       Y9, Y8, Y8
-	VMULPS       Y8, Y2, Y8
-	VSUBPS       Y7, Y8, Y8
-	VBROADCASTSS res+28(FP), Y9
-	VMOVUPS      192(CX), Y10
-	VMULPS       Y10, Y9, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y8, Y1, Y8
 	VADDPS       Y8, Y7, Y7
-	VBROADCASTSS thr+32(FP), Y8
-	VCMPPS       $0x1e, Y8, Y7, Y8
-	VBROADCASTSS reset+36(FP), Y9
-	VBLENDVPS    Y8, Y9, Y7, Y7
-	VMOVUPS      Y7, 192(AX)
-	VMOVMSKPS    Y8, DI
+	VMULPS       Y7, Y1, Y7
+	VADDPS       Y7, Y6, Y6
+	VBROADCASTSS thr+32(FP), Y7
+	VCMPPS       $0x1e, Y7, Y6, Y7
+	VBROADCASTSS reset+36(FP), Y8
+	VBLENDVPS    Y7, Y8, Y6, Y6
+	VMOVUPS      Y6, 192(AX)
+	VMOVMSKPS    Y7, DI
 	SHLQ         $0x30, DI
 	ORQ          DI, SI
-	VMOVUPS      224(AX), Y7
-	VSUBPS       Y3, Y7, Y8
-	VDIVPS       Y2, Y8, Y8
-	VMAXPS       Y8, Y4, Y8
-	VMINPS       Y8, Y5, Y8
+	VMOVUPS      224(AX), Y6
+	VSUBPS       Y3, Y6, Y7
+	VDIVPS       Y2, Y7, Y7
+	VMAXPS       Y7, Y4, Y7
+	VMINPS       Y7, Y5, Y7
+	VBROADCASTSS const4b400000<>+0(SB), Y8
 	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
+	VMULPS       Y9, Y7, Y9
+	VADDPS       Y8, Y9, Y9
+	VSUBPS       Y8, Y9, Y8
+	VBROADCASTSS const3f318000<>+0(SB), Y9
 	VMULPS       Y9, Y8, Y9
-	VADDPS       Y6, Y9, Y9
-	VSUBPS       Y6, Y9, Y9
-	VBROADCASTSS const3f318000<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VSUBPS       Y10, Y8, Y8
-	VBROADCASTSS constb95e8083<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VSUBPS       Y10, Y8, Y8
-	VBROADCASTSS const39500d01<>+0(SB), Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3ab60b61<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3c088889<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3f000000<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y8, Y11
-	VMULPS       Y10, Y11, Y10
-	VADDPS       Y8, Y10, Y8
-	VBROADCASTSS const3f800000<>+0(SB), Y10
-	VADDPS       Y10, Y8, Y8
-	VCVTTPS2DQ   Y9, Y9
-	VPSRAD       $0x01, Y9, Y10
-	VPADDD       Y0, Y10, Y11
-	VPSLLD       $0x17, Y11, Y11
-	VMULPS       Y11, Y8, Y8
-	VPSUBD       Y10, Y9, Y9
-	VPADDD       Y0, Y9, Y9
-	VPSLLD       $0x17, Y9, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       Y7, Y2, Y7
+	VSUBPS       Y6, Y7, Y7
+	VBROADCASTSS res+28(FP), Y8
+	VMOVUPS      224(CX), Y9
 	VMULPS       Y9, Y8, Y8
-	VMULPS       Y8, Y2, Y8
-	VSUBPS       Y7, Y8, Y8
-	VBROADCASTSS res+28(FP), Y9
-	VMOVUPS      224(CX), Y10
-	VMULPS       Y10, Y9, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y8, Y1, Y8
 	VADDPS       Y8, Y7, Y7
-	VBROADCASTSS thr+32(FP), Y8
-	VCMPPS       $0x1e, Y8, Y7, Y8
-	VBROADCASTSS reset+36(FP), Y9
-	VBLENDVPS    Y8, Y9, Y7, Y7
-	VMOVUPS      Y7, 224(AX)
-	VMOVMSKPS    Y8, DI
+	VMULPS       Y7, Y1, Y7
+	VADDPS       Y7, Y6, Y6
+	VBROADCASTSS thr+32(FP), Y7
+	VCMPPS       $0x1e, Y7, Y6, Y7
+	VBROADCASTSS reset+36(FP), Y8
+	VBLENDVPS    Y7, Y8, Y6, Y6
+	VMOVUPS      Y6, 224(AX)
+	VMOVMSKPS    Y7, DI
 	SHLQ         $0x38, DI
 	ORQ          DI, SI
 	MOVQ         SI, (DX)
@@ -4278,6 +4032,7 @@ ExponentialUniformAVX2_done:
 // func refractoryExponentialAVX512(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·refractoryExponentialAVX512(SB), NOSPLIT, $0-152
+	// 7 scalars held in registers, 7 broadcast where used; vectors interleaved 3 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -4288,13 +4043,6 @@ TEXT ·refractoryExponentialAVX512(SB), NOSPLIT, $0-152
 	VBROADCASTSS const3fb8aa3b<>+0(SB), Z6
 	VBROADCASTSS const3f318000<>+0(SB), Z7
 	VBROADCASTSS constb95e8083<>+0(SB), Z8
-	VBROADCASTSS const39500d01<>+0(SB), Z9
-	VBROADCASTSS const3ab60b61<>+0(SB), Z10
-	VBROADCASTSS const3c088889<>+0(SB), Z11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Z12
-	VBROADCASTSS const3e2aaaab<>+0(SB), Z13
-	VBROADCASTSS const3f000000<>+0(SB), Z14
-	VBROADCASTSS const3f800000<>+0(SB), Z15
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         cur+16(FP), DX
@@ -4311,264 +4059,240 @@ TEXT ·refractoryExponentialAVX512(SB), NOSPLIT, $0-152
 	JZ           RefractoryExponentialAVX512_done
 
 RefractoryExponentialAVX512_block:
-	XORQ       R14, R14
-	VMOVDQU16  (CX), Y16
-	VMOVUPS    (AX), Z17
-	VMOVDQU16  (BX), Y18
-	VPCMPUW    $0x06, Y18, Y16, K1
-	VMOVUPS    (SI), Z18
-	VMOVUPS    (DI), Z23
-	VMOVUPS    (R8), Z24
-	VSUBPS     Z24, Z17, Z24
-	VDIVPS     Z23, Z24, Z24
-	VMAXPS     Z24, Z3, Z24
-	VMINPS     Z24, Z4, Z24
-	VMULPS     Z6, Z24, Z25
-	VADDPS     Z5, Z25, Z25
-	VSUBPS     Z5, Z25, Z25
-	VMULPS     Z7, Z25, Z26
-	VSUBPS     Z26, Z24, Z24
-	VMULPS     Z8, Z25, Z26
-	VSUBPS     Z26, Z24, Z24
-	VMULPS     Z24, Z9, Z26
-	VADDPS     Z10, Z26, Z26
-	VMULPS     Z24, Z26, Z26
-	VADDPS     Z11, Z26, Z26
-	VMULPS     Z24, Z26, Z26
-	VADDPS     Z12, Z26, Z26
-	VMULPS     Z24, Z26, Z26
-	VADDPS     Z13, Z26, Z26
-	VMULPS     Z24, Z26, Z26
-	VADDPS     Z14, Z26, Z26
-	VMULPS     Z24, Z24, Z27
-	VMULPS     Z26, Z27, Z26
-	VADDPS     Z24, Z26, Z24
-	VADDPS     Z15, Z24, Z24
-	VCVTTPS2DQ Z25, Z25
-	VPSRAD     $0x01, Z25, Z26
-	VPADDD     Z2, Z26, Z27
-	VPSLLD     $0x17, Z27, Z27
-	VMULPS     Z27, Z24, Z24
-	VPSUBD     Z26, Z25, Z25
-	VPADDD     Z2, Z25, Z25
-	VPSLLD     $0x17, Z25, Z25
-	VMULPS     Z25, Z24, Z24
-	VMULPS     Z24, Z23, Z23
-	VSUBPS     Z17, Z23, Z23
-	VMOVUPS    (R9), Z24
-	VMOVUPS    (DX), Z25
-	VMULPS     Z25, Z24, Z24
-	VMOVAPS.Z  Z24, K1, Z24
-	VADDPS     Z24, Z23, Z23
-	VMULPS     Z23, Z18, Z18
-	VADDPS     Z18, Z17, Z17
-	VMOVUPS    (R10), Z18
-	VCMPPS     $0x1e, Z18, Z17, K1, K1
-	VMOVUPS    (R11), Z18
-	VBLENDMPS  Z18, Z17, K1, Z19
-	VMOVUPS    Z19, (AX)
-	VPADDUSW   Y0, Y16, Y16
-	VMOVDQU16  Y1, K1, Y16
-	VMOVDQU16  Y16, (CX)
-	KMOVW      K1, R15
-	ORQ        R15, R14
-	VMOVDQU16  32(CX), Y16
-	VMOVUPS    64(AX), Z17
-	VMOVDQU16  32(BX), Y18
-	VPCMPUW    $0x06, Y18, Y16, K1
-	VMOVUPS    64(SI), Z18
-	VMOVUPS    64(DI), Z23
-	VMOVUPS    64(R8), Z24
-	VSUBPS     Z24, Z17, Z24
-	VDIVPS     Z23, Z24, Z24
-	VMAXPS     Z24, Z3, Z24
-	VMINPS     Z24, Z4, Z24
-	VMULPS     Z6, Z24, Z25
-	VADDPS     Z5, Z25, Z25
-	VSUBPS     Z5, Z25, Z25
-	VMULPS     Z7, Z25, Z26
-	VSUBPS     Z26, Z24, Z24
-	VMULPS     Z8, Z25, Z26
-	VSUBPS     Z26, Z24, Z24
-	VMULPS     Z24, Z9, Z26
-	VADDPS     Z10, Z26, Z26
-	VMULPS     Z24, Z26, Z26
-	VADDPS     Z11, Z26, Z26
-	VMULPS     Z24, Z26, Z26
-	VADDPS     Z12, Z26, Z26
-	VMULPS     Z24, Z26, Z26
-	VADDPS     Z13, Z26, Z26
-	VMULPS     Z24, Z26, Z26
-	VADDPS     Z14, Z26, Z26
-	VMULPS     Z24, Z24, Z27
-	VMULPS     Z26, Z27, Z26
-	VADDPS     Z24, Z26, Z24
-	VADDPS     Z15, Z24, Z24
-	VCVTTPS2DQ Z25, Z25
-	VPSRAD     $0x01, Z25, Z26
-	VPADDD     Z2, Z26, Z27
-	VPSLLD     $0x17, Z27, Z27
-	VMULPS     Z27, Z24, Z24
-	VPSUBD     Z26, Z25, Z25
-	VPADDD     Z2, Z25, Z25
-	VPSLLD     $0x17, Z25, Z25
-	VMULPS     Z25, Z24, Z24
-	VMULPS     Z24, Z23, Z23
-	VSUBPS     Z17, Z23, Z23
-	VMOVUPS    64(R9), Z24
-	VMOVUPS    64(DX), Z25
-	VMULPS     Z25, Z24, Z24
-	VMOVAPS.Z  Z24, K1, Z24
-	VADDPS     Z24, Z23, Z23
-	VMULPS     Z23, Z18, Z18
-	VADDPS     Z18, Z17, Z17
-	VMOVUPS    64(R10), Z18
-	VCMPPS     $0x1e, Z18, Z17, K1, K1
-	VMOVUPS    64(R11), Z18
-	VBLENDMPS  Z18, Z17, K1, Z20
-	VMOVUPS    Z20, 64(AX)
-	VPADDUSW   Y0, Y16, Y16
-	VMOVDQU16  Y1, K1, Y16
-	VMOVDQU16  Y16, 32(CX)
-	KMOVW      K1, R15
-	SHLQ       $0x10, R15
-	ORQ        R15, R14
-	VMOVDQU16  64(CX), Y16
-	VMOVUPS    128(AX), Z17
-	VMOVDQU16  64(BX), Y18
-	VPCMPUW    $0x06, Y18, Y16, K1
-	VMOVUPS    128(SI), Z18
-	VMOVUPS    128(DI), Z23
-	VMOVUPS    128(R8), Z24
-	VSUBPS     Z24, Z17, Z24
-	VDIVPS     Z23, Z24, Z24
-	VMAXPS     Z24, Z3, Z24
-	VMINPS     Z24, Z4, Z24
-	VMULPS     Z6, Z24, Z25
-	VADDPS     Z5, Z25, Z25
-	VSUBPS     Z5, Z25, Z25
-	VMULPS     Z7, Z25, Z26
-	VSUBPS     Z26, Z24, Z24
-	VMULPS     Z8, Z25, Z26
-	VSUBPS     Z26, Z24, Z24
-	VMULPS     Z24, Z9, Z26
-	VADDPS     Z10, Z26, Z26
-	VMULPS     Z24, Z26, Z26
-	VADDPS     Z11, Z26, Z26
-	VMULPS     Z24, Z26, Z26
-	VADDPS     Z12, Z26, Z26
-	VMULPS     Z24, Z26, Z26
-	VADDPS     Z13, Z26, Z26
-	VMULPS     Z24, Z26, Z26
-	VADDPS     Z14, Z26, Z26
-	VMULPS     Z24, Z24, Z27
-	VMULPS     Z26, Z27, Z26
-	VADDPS     Z24, Z26, Z24
-	VADDPS     Z15, Z24, Z24
-	VCVTTPS2DQ Z25, Z25
-	VPSRAD     $0x01, Z25, Z26
-	VPADDD     Z2, Z26, Z27
-	VPSLLD     $0x17, Z27, Z27
-	VMULPS     Z27, Z24, Z24
-	VPSUBD     Z26, Z25, Z25
-	VPADDD     Z2, Z25, Z25
-	VPSLLD     $0x17, Z25, Z25
-	VMULPS     Z25, Z24, Z24
-	VMULPS     Z24, Z23, Z23
-	VSUBPS     Z17, Z23, Z23
-	VMOVUPS    128(R9), Z24
-	VMOVUPS    128(DX), Z25
-	VMULPS     Z25, Z24, Z24
-	VMOVAPS.Z  Z24, K1, Z24
-	VADDPS     Z24, Z23, Z23
-	VMULPS     Z23, Z18, Z18
-	VADDPS     Z18, Z17, Z17
-	VMOVUPS    128(R10), Z18
-	VCMPPS     $0x1e, Z18, Z17, K1, K1
-	VMOVUPS    128(R11), Z18
-	VBLENDMPS  Z18, Z17, K1, Z21
-	VMOVUPS    Z21, 128(AX)
-	VPADDUSW   Y0, Y16, Y16
-	VMOVDQU16  Y1, K1, Y16
-	VMOVDQU16  Y16, 64(CX)
-	KMOVW      K1, R15
-	SHLQ       $0x20, R15
-	ORQ        R15, R14
-	VMOVDQU16  96(CX), Y16
-	VMOVUPS    192(AX), Z17
-	VMOVDQU16  96(BX), Y18
-	VPCMPUW    $0x06, Y18, Y16, K1
-	VMOVUPS    192(SI), Z18
-	VMOVUPS    192(DI), Z23
-	VMOVUPS    192(R8), Z24
-	VSUBPS     Z24, Z17, Z24
-	VDIVPS     Z23, Z24, Z24
-	VMAXPS     Z24, Z3, Z24
-	VMINPS     Z24, Z4, Z24
-	VMULPS     Z6, Z24, Z25
-	VADDPS     Z5, Z25, Z25
-	VSUBPS     Z5, Z25, Z25
-	VMULPS     Z7, Z25, Z26
-	VSUBPS     Z26, Z24, Z24
-	VMULPS     Z8, Z25, Z26
-	VSUBPS     Z26, Z24, Z24
-	VMULPS     Z24, Z9, Z26
-	VADDPS     Z10, Z26, Z26
-	VMULPS     Z24, Z26, Z26
-	VADDPS     Z11, Z26, Z26
-	VMULPS     Z24, Z26, Z26
-	VADDPS     Z12, Z26, Z26
-	VMULPS     Z24, Z26, Z26
-	VADDPS     Z13, Z26, Z26
-	VMULPS     Z24, Z26, Z26
-	VADDPS     Z14, Z26, Z26
-	VMULPS     Z24, Z24, Z27
-	VMULPS     Z26, Z27, Z26
-	VADDPS     Z24, Z26, Z24
-	VADDPS     Z15, Z24, Z24
-	VCVTTPS2DQ Z25, Z25
-	VPSRAD     $0x01, Z25, Z26
-	VPADDD     Z2, Z26, Z27
-	VPSLLD     $0x17, Z27, Z27
-	VMULPS     Z27, Z24, Z24
-	VPSUBD     Z26, Z25, Z25
-	VPADDD     Z2, Z25, Z25
-	VPSLLD     $0x17, Z25, Z25
-	VMULPS     Z25, Z24, Z24
-	VMULPS     Z24, Z23, Z23
-	VSUBPS     Z17, Z23, Z23
-	VMOVUPS    192(R9), Z24
-	VMOVUPS    192(DX), Z25
-	VMULPS     Z25, Z24, Z24
-	VMOVAPS.Z  Z24, K1, Z24
-	VADDPS     Z24, Z23, Z23
-	VMULPS     Z23, Z18, Z18
-	VADDPS     Z18, Z17, Z17
-	VMOVUPS    192(R10), Z18
-	VCMPPS     $0x1e, Z18, Z17, K1, K1
-	VMOVUPS    192(R11), Z18
-	VBLENDMPS  Z18, Z17, K1, Z22
-	VMOVUPS    Z22, 192(AX)
-	VPADDUSW   Y0, Y16, Y16
-	VMOVDQU16  Y1, K1, Y16
-	VMOVDQU16  Y16, 96(CX)
-	KMOVW      K1, R15
-	SHLQ       $0x30, R15
-	ORQ        R15, R14
-	MOVQ       R14, (R12)
-	ADDQ       $0x08, R12
-	ADDQ       $0x00000100, AX
-	ADDQ       $0x00000080, CX
-	ADDQ       $0x00000100, DX
-	ADDQ       cStride+80(FP), BX
-	ADDQ       kStride+88(FP), SI
-	ADDQ       deltaStride+96(FP), DI
-	ADDQ       rhStride+104(FP), R8
-	ADDQ       resStride+112(FP), R9
-	ADDQ       thrStride+120(FP), R10
-	ADDQ       resetStride+128(FP), R11
-	DECQ       R13
-	JNZ        RefractoryExponentialAVX512_block
+	XORQ        R14, R14
+	VMOVDQU16   (CX), Y9
+	VMOVDQU16   32(CX), Y10
+	VMOVDQU16   64(CX), Y11
+	VMOVUPS     (AX), Z12
+	VMOVUPS     64(AX), Z13
+	VMOVUPS     128(AX), Z14
+	VMOVDQU16   (BX), Y15
+	VMOVDQU16   32(BX), Y16
+	VMOVDQU16   64(BX), Y17
+	VPCMPUW     $0x06, Y15, Y9, K1
+	VPCMPUW     $0x06, Y16, Y10, K2
+	VPCMPUW     $0x06, Y17, Y11, K3
+	VSUBPS      (R8), Z12, Z15
+	VSUBPS      64(R8), Z13, Z16
+	VSUBPS      128(R8), Z14, Z17
+	VDIVPS      (DI), Z15, Z15
+	VDIVPS      64(DI), Z16, Z16
+	VDIVPS      128(DI), Z17, Z17
+	VMAXPS      Z15, Z3, Z15
+	VMINPS      Z15, Z4, Z15
+	VMAXPS      Z16, Z3, Z16
+	VMINPS      Z16, Z4, Z16
+	VMAXPS      Z17, Z3, Z17
+	VMINPS      Z17, Z4, Z17
+	VMULPS      Z6, Z15, Z22
+	VMULPS      Z6, Z16, Z23
+	VMULPS      Z6, Z17, Z24
+	VADDPS      Z5, Z22, Z22
+	VADDPS      Z5, Z23, Z23
+	VADDPS      Z5, Z24, Z24
+	VSUBPS      Z5, Z22, Z22
+	VSUBPS      Z5, Z23, Z23
+	VSUBPS      Z5, Z24, Z24
+	VMULPS      Z7, Z22, Z25
+	VMULPS      Z7, Z23, Z26
+	VMULPS      Z7, Z24, Z27
+	VSUBPS      Z25, Z15, Z15
+	VSUBPS      Z26, Z16, Z16
+	VSUBPS      Z27, Z17, Z17
+	VMULPS      Z8, Z22, Z25
+	VMULPS      Z8, Z23, Z26
+	VMULPS      Z8, Z24, Z27
+	VSUBPS      Z25, Z15, Z15
+	VSUBPS      Z26, Z16, Z16
+	VSUBPS      Z27, Z17, Z17
+	VMULPS.BCST const39500d01<>+0(SB), Z15, Z25
+	VMULPS.BCST const39500d01<>+0(SB), Z16, Z26
+	VMULPS.BCST const39500d01<>+0(SB), Z17, Z27
+	VADDPS.BCST const3ab60b61<>+0(SB), Z25, Z25
+	VADDPS.BCST const3ab60b61<>+0(SB), Z26, Z26
+	VADDPS.BCST const3ab60b61<>+0(SB), Z27, Z27
+	VMULPS      Z15, Z25, Z25
+	VMULPS      Z16, Z26, Z26
+	VMULPS      Z17, Z27, Z27
+	VADDPS.BCST const3c088889<>+0(SB), Z25, Z25
+	VADDPS.BCST const3c088889<>+0(SB), Z26, Z26
+	VADDPS.BCST const3c088889<>+0(SB), Z27, Z27
+	VMULPS      Z15, Z25, Z25
+	VMULPS      Z16, Z26, Z26
+	VMULPS      Z17, Z27, Z27
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z25, Z25
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z26, Z26
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z27, Z27
+	VMULPS      Z15, Z25, Z25
+	VMULPS      Z16, Z26, Z26
+	VMULPS      Z17, Z27, Z27
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z25, Z25
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z26, Z26
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z27, Z27
+	VMULPS      Z15, Z25, Z25
+	VMULPS      Z16, Z26, Z26
+	VMULPS      Z17, Z27, Z27
+	VADDPS.BCST const3f000000<>+0(SB), Z25, Z25
+	VADDPS.BCST const3f000000<>+0(SB), Z26, Z26
+	VADDPS.BCST const3f000000<>+0(SB), Z27, Z27
+	VMULPS      Z15, Z15, Z28
+	VMULPS      Z16, Z16, Z29
+	VMULPS      Z17, Z17, Z30
+	VMULPS      Z25, Z28, Z25
+	VMULPS      Z26, Z29, Z26
+	VMULPS      Z27, Z30, Z27
+	VADDPS      Z15, Z25, Z15
+	VADDPS      Z16, Z26, Z16
+	VADDPS      Z17, Z27, Z17
+	VADDPS.BCST const3f800000<>+0(SB), Z15, Z15
+	VADDPS.BCST const3f800000<>+0(SB), Z16, Z16
+	VADDPS.BCST const3f800000<>+0(SB), Z17, Z17
+	VCVTTPS2DQ  Z22, Z22
+	VCVTTPS2DQ  Z23, Z23
+	VCVTTPS2DQ  Z24, Z24
+	VPSRAD      $0x01, Z22, Z25
+	VPSRAD      $0x01, Z23, Z26
+	VPSRAD      $0x01, Z24, Z27
+	VPADDD      Z2, Z25, Z28
+	VPADDD      Z2, Z26, Z29
+	VPADDD      Z2, Z27, Z30
+	VPSLLD      $0x17, Z28, Z28
+	VPSLLD      $0x17, Z29, Z29
+	VPSLLD      $0x17, Z30, Z30
+	VMULPS      Z28, Z15, Z15
+	VMULPS      Z29, Z16, Z16
+	VMULPS      Z30, Z17, Z17
+	VPSUBD      Z25, Z22, Z22
+	VPSUBD      Z26, Z23, Z23
+	VPSUBD      Z27, Z24, Z24
+	VPADDD      Z2, Z22, Z22
+	VPADDD      Z2, Z23, Z23
+	VPADDD      Z2, Z24, Z24
+	VPSLLD      $0x17, Z22, Z22
+	VPSLLD      $0x17, Z23, Z23
+	VPSLLD      $0x17, Z24, Z24
+	VMULPS      Z22, Z15, Z15
+	VMULPS      Z23, Z16, Z16
+	VMULPS      Z24, Z17, Z17
+	VMULPS      (DI), Z15, Z15
+	VMULPS      64(DI), Z16, Z16
+	VMULPS      128(DI), Z17, Z17
+	VSUBPS      Z12, Z15, Z15
+	VSUBPS      Z13, Z16, Z16
+	VSUBPS      Z14, Z17, Z17
+	VMOVUPS     (DX), Z22
+	VMOVUPS     64(DX), Z23
+	VMOVUPS     128(DX), Z24
+	VMULPS      (R9), Z22, Z22
+	VMULPS      64(R9), Z23, Z23
+	VMULPS      128(R9), Z24, Z24
+	VMOVUPS.Z   Z22, K1, Z22
+	VMOVUPS.Z   Z23, K2, Z23
+	VMOVUPS.Z   Z24, K3, Z24
+	VADDPS      Z22, Z15, Z15
+	VADDPS      Z23, Z16, Z16
+	VADDPS      Z24, Z17, Z17
+	VMULPS      (SI), Z15, Z15
+	VMULPS      64(SI), Z16, Z16
+	VMULPS      128(SI), Z17, Z17
+	VADDPS      Z15, Z12, Z12
+	VADDPS      Z16, Z13, Z13
+	VADDPS      Z17, Z14, Z14
+	VCMPPS      $0x1e, (R10), Z12, K1, K1
+	VCMPPS      $0x1e, 64(R10), Z13, K2, K2
+	VCMPPS      $0x1e, 128(R10), Z14, K3, K3
+	VBLENDMPS   (R11), Z12, K1, Z18
+	VBLENDMPS   64(R11), Z13, K2, Z19
+	VBLENDMPS   128(R11), Z14, K3, Z20
+	VMOVUPS     Z18, (AX)
+	VMOVUPS     Z19, 64(AX)
+	VMOVUPS     Z20, 128(AX)
+	VPADDUSW    Y0, Y9, Y9
+	VMOVDQU16   Y1, K1, Y9
+	VMOVDQU16   Y9, (CX)
+	VPADDUSW    Y0, Y10, Y9
+	VMOVDQU16   Y1, K2, Y9
+	VMOVDQU16   Y9, 32(CX)
+	VPADDUSW    Y0, Y11, Y9
+	VMOVDQU16   Y1, K3, Y9
+	VMOVDQU16   Y9, 64(CX)
+	KMOVW       K1, R15
+	ORQ         R15, R14
+	KMOVW       K2, R15
+	SHLQ        $0x10, R15
+	ORQ         R15, R14
+	KMOVW       K3, R15
+	SHLQ        $0x20, R15
+	ORQ         R15, R14
+	VMOVDQU16   96(CX), Y9
+	VMOVUPS     192(AX), Z10
+	VMOVDQU16   96(BX), Y11
+	VPCMPUW     $0x06, Y11, Y9, K1
+	VSUBPS      192(R8), Z10, Z11
+	VDIVPS      192(DI), Z11, Z11
+	VMAXPS      Z11, Z3, Z11
+	VMINPS      Z11, Z4, Z11
+	VMULPS      Z6, Z11, Z12
+	VADDPS      Z5, Z12, Z12
+	VSUBPS      Z5, Z12, Z12
+	VMULPS      Z7, Z12, Z13
+	VSUBPS      Z13, Z11, Z11
+	VMULPS      Z8, Z12, Z13
+	VSUBPS      Z13, Z11, Z11
+	VMULPS.BCST const39500d01<>+0(SB), Z11, Z13
+	VADDPS.BCST const3ab60b61<>+0(SB), Z13, Z13
+	VMULPS      Z11, Z13, Z13
+	VADDPS.BCST const3c088889<>+0(SB), Z13, Z13
+	VMULPS      Z11, Z13, Z13
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z13, Z13
+	VMULPS      Z11, Z13, Z13
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z13, Z13
+	VMULPS      Z11, Z13, Z13
+	VADDPS.BCST const3f000000<>+0(SB), Z13, Z13
+	VMULPS      Z11, Z11, Z14
+	VMULPS      Z13, Z14, Z13
+	VADDPS      Z11, Z13, Z11
+	VADDPS.BCST const3f800000<>+0(SB), Z11, Z11
+	VCVTTPS2DQ  Z12, Z12
+	VPSRAD      $0x01, Z12, Z13
+	VPADDD      Z2, Z13, Z14
+	VPSLLD      $0x17, Z14, Z14
+	VMULPS      Z14, Z11, Z11
+	VPSUBD      Z13, Z12, Z12
+	VPADDD      Z2, Z12, Z12
+	VPSLLD      $0x17, Z12, Z12
+	VMULPS      Z12, Z11, Z11
+	VMULPS      192(DI), Z11, Z11
+	VSUBPS      Z10, Z11, Z11
+	VMOVUPS     192(DX), Z12
+	VMULPS      192(R9), Z12, Z12
+	VMOVUPS.Z   Z12, K1, Z12
+	VADDPS      Z12, Z11, Z11
+	VMULPS      192(SI), Z11, Z11
+	VADDPS      Z11, Z10, Z10
+	VCMPPS      $0x1e, 192(R10), Z10, K1, K1
+	VBLENDMPS   192(R11), Z10, K1, Z21
+	VMOVUPS     Z21, 192(AX)
+	VPADDUSW    Y0, Y9, Y9
+	VMOVDQU16   Y1, K1, Y9
+	VMOVDQU16   Y9, 96(CX)
+	KMOVW       K1, R15
+	SHLQ        $0x30, R15
+	ORQ         R15, R14
+	MOVQ        R14, (R12)
+	ADDQ        $0x08, R12
+	ADDQ        $0x00000100, AX
+	ADDQ        $0x00000080, CX
+	ADDQ        $0x00000100, DX
+	ADDQ        cStride+80(FP), BX
+	ADDQ        kStride+88(FP), SI
+	ADDQ        deltaStride+96(FP), DI
+	ADDQ        rhStride+104(FP), R8
+	ADDQ        resStride+112(FP), R9
+	ADDQ        thrStride+120(FP), R10
+	ADDQ        resetStride+128(FP), R11
+	DECQ        R13
+	JNZ         RefractoryExponentialAVX512_block
 
 RefractoryExponentialAVX512_done:
 	VZEROUPPER
@@ -4577,15 +4301,13 @@ RefractoryExponentialAVX512_done:
 // func refractoryExponentialAVX2(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·refractoryExponentialAVX2(SB), NOSPLIT, $0-152
+	// 4 scalars held in registers, 10 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y1
 	VBROADCASTSS const0000007f<>+0(SB), Y2
 	VBROADCASTSS constc2d00000<>+0(SB), Y3
 	VBROADCASTSS const42b20000<>+0(SB), Y4
 	VBROADCASTSS const4b400000<>+0(SB), Y5
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y6
-	VBROADCASTSS const3f318000<>+0(SB), Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y8
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         cur+16(FP), DX
@@ -4603,579 +4325,555 @@ TEXT ·refractoryExponentialAVX2(SB), NOSPLIT, $0-152
 
 RefractoryExponentialAVX2_block:
 	XORQ         R14, R14
-	VPMOVZXWD    (CX), Y9
-	VMOVUPS      (AX), Y10
-	VPMOVZXWD    (BX), Y11
-	VPCMPGTD     Y11, Y9, Y11
-	VMOVUPS      (SI), Y12
-	VMOVUPS      (DI), Y13
-	VMOVUPS      (R8), Y14
-	VSUBPS       Y14, Y10, Y14
-	VDIVPS       Y13, Y14, Y14
-	VMAXPS       Y14, Y3, Y14
-	VMINPS       Y14, Y4, Y14
-	VMULPS       Y6, Y14, Y15
-	VADDPS       Y5, Y15, Y15
-	VSUBPS       Y5, Y15, Y15
-	VMULPS       Y7, Y15, Y16
-	VSUBPS       Y16, Y14, Y14
-	VMULPS       Y8, Y15, Y16
-	VSUBPS       Y16, Y14, Y14
-	VBROADCASTSS const39500d01<>+0(SB), Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3ab60b61<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3c088889<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3f000000<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y14, Y17
-	VMULPS       Y16, Y17, Y16
-	VADDPS       Y14, Y16, Y14
-	VBROADCASTSS const3f800000<>+0(SB), Y16
-	VADDPS       Y16, Y14, Y14
-	VCVTTPS2DQ   Y15, Y15
-	VPSRAD       $0x01, Y15, Y16
-	VPADDD       Y2, Y16, Y17
-	VPSLLD       $0x17, Y17, Y17
-	VMULPS       Y17, Y14, Y14
-	VPSUBD       Y16, Y15, Y15
-	VPADDD       Y2, Y15, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y14, Y14
-	VMULPS       Y14, Y13, Y13
-	VSUBPS       Y10, Y13, Y13
-	VMOVUPS      (R9), Y14
-	VMOVUPS      (DX), Y15
-	VMULPS       Y15, Y14, Y14
-	VANDPS       Y11, Y14, Y14
-	VADDPS       Y14, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VADDPS       Y12, Y10, Y10
-	VMOVUPS      (R10), Y12
-	VCMPPS       $0x1e, Y12, Y10, Y12
-	VANDPS       Y12, Y11, Y11
-	VMOVUPS      (R11), Y12
-	VBLENDVPS    Y11, Y12, Y10, Y10
-	VMOVUPS      Y10, (AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, (CX)
-	VMOVMSKPS    Y11, R15
+	VPMOVZXWD    (CX), Y6
+	VMOVUPS      (AX), Y7
+	VPMOVZXWD    (BX), Y8
+	VPCMPGTD     Y8, Y6, Y8
+	VSUBPS       (R8), Y7, Y9
+	VDIVPS       (DI), Y9, Y9
+	VMAXPS       Y9, Y3, Y9
+	VMINPS       Y9, Y4, Y9
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VADDPS       Y5, Y10, Y10
+	VSUBPS       Y5, Y10, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y2, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y2, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VMULPS       (DI), Y9, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      (DX), Y10
+	VMULPS       (R9), Y10, Y10
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       (SI), Y9, Y9
+	VADDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, (R10), Y7, Y9
+	VANDPS       Y9, Y8, Y8
+	VBLENDVPS    Y8, (R11), Y7, Y7
+	VMOVUPS      Y7, (AX)
+	VPSUBD       Y0, Y6, Y6
+	VPMINUD      Y1, Y6, Y6
+	VPANDN       Y6, Y8, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSDW    X7, X6, X6
+	VMOVDQU      X6, (CX)
+	VMOVMSKPS    Y8, R15
 	ORQ          R15, R14
-	VPMOVZXWD    16(CX), Y9
-	VMOVUPS      32(AX), Y10
-	VPMOVZXWD    16(BX), Y11
-	VPCMPGTD     Y11, Y9, Y11
-	VMOVUPS      32(SI), Y12
-	VMOVUPS      32(DI), Y13
-	VMOVUPS      32(R8), Y14
-	VSUBPS       Y14, Y10, Y14
-	VDIVPS       Y13, Y14, Y14
-	VMAXPS       Y14, Y3, Y14
-	VMINPS       Y14, Y4, Y14
-	VMULPS       Y6, Y14, Y15
-	VADDPS       Y5, Y15, Y15
-	VSUBPS       Y5, Y15, Y15
-	VMULPS       Y7, Y15, Y16
-	VSUBPS       Y16, Y14, Y14
-	VMULPS       Y8, Y15, Y16
-	VSUBPS       Y16, Y14, Y14
-	VBROADCASTSS const39500d01<>+0(SB), Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3ab60b61<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3c088889<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3f000000<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y14, Y17
-	VMULPS       Y16, Y17, Y16
-	VADDPS       Y14, Y16, Y14
-	VBROADCASTSS const3f800000<>+0(SB), Y16
-	VADDPS       Y16, Y14, Y14
-	VCVTTPS2DQ   Y15, Y15
-	VPSRAD       $0x01, Y15, Y16
-	VPADDD       Y2, Y16, Y17
-	VPSLLD       $0x17, Y17, Y17
-	VMULPS       Y17, Y14, Y14
-	VPSUBD       Y16, Y15, Y15
-	VPADDD       Y2, Y15, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y14, Y14
-	VMULPS       Y14, Y13, Y13
-	VSUBPS       Y10, Y13, Y13
-	VMOVUPS      32(R9), Y14
-	VMOVUPS      32(DX), Y15
-	VMULPS       Y15, Y14, Y14
-	VANDPS       Y11, Y14, Y14
-	VADDPS       Y14, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VADDPS       Y12, Y10, Y10
-	VMOVUPS      32(R10), Y12
-	VCMPPS       $0x1e, Y12, Y10, Y12
-	VANDPS       Y12, Y11, Y11
-	VMOVUPS      32(R11), Y12
-	VBLENDVPS    Y11, Y12, Y10, Y10
-	VMOVUPS      Y10, 32(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 16(CX)
-	VMOVMSKPS    Y11, R15
+	VPMOVZXWD    16(CX), Y6
+	VMOVUPS      32(AX), Y7
+	VPMOVZXWD    16(BX), Y8
+	VPCMPGTD     Y8, Y6, Y8
+	VSUBPS       32(R8), Y7, Y9
+	VDIVPS       32(DI), Y9, Y9
+	VMAXPS       Y9, Y3, Y9
+	VMINPS       Y9, Y4, Y9
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VADDPS       Y5, Y10, Y10
+	VSUBPS       Y5, Y10, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y2, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y2, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VMULPS       32(DI), Y9, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      32(DX), Y10
+	VMULPS       32(R9), Y10, Y10
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       32(SI), Y9, Y9
+	VADDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, 32(R10), Y7, Y9
+	VANDPS       Y9, Y8, Y8
+	VBLENDVPS    Y8, 32(R11), Y7, Y7
+	VMOVUPS      Y7, 32(AX)
+	VPSUBD       Y0, Y6, Y6
+	VPMINUD      Y1, Y6, Y6
+	VPANDN       Y6, Y8, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSDW    X7, X6, X6
+	VMOVDQU      X6, 16(CX)
+	VMOVMSKPS    Y8, R15
 	SHLQ         $0x08, R15
 	ORQ          R15, R14
-	VPMOVZXWD    32(CX), Y9
-	VMOVUPS      64(AX), Y10
-	VPMOVZXWD    32(BX), Y11
-	VPCMPGTD     Y11, Y9, Y11
-	VMOVUPS      64(SI), Y12
-	VMOVUPS      64(DI), Y13
-	VMOVUPS      64(R8), Y14
-	VSUBPS       Y14, Y10, Y14
-	VDIVPS       Y13, Y14, Y14
-	VMAXPS       Y14, Y3, Y14
-	VMINPS       Y14, Y4, Y14
-	VMULPS       Y6, Y14, Y15
-	VADDPS       Y5, Y15, Y15
-	VSUBPS       Y5, Y15, Y15
-	VMULPS       Y7, Y15, Y16
-	VSUBPS       Y16, Y14, Y14
-	VMULPS       Y8, Y15, Y16
-	VSUBPS       Y16, Y14, Y14
-	VBROADCASTSS const39500d01<>+0(SB), Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3ab60b61<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3c088889<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3f000000<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y14, Y17
-	VMULPS       Y16, Y17, Y16
-	VADDPS       Y14, Y16, Y14
-	VBROADCASTSS const3f800000<>+0(SB), Y16
-	VADDPS       Y16, Y14, Y14
-	VCVTTPS2DQ   Y15, Y15
-	VPSRAD       $0x01, Y15, Y16
-	VPADDD       Y2, Y16, Y17
-	VPSLLD       $0x17, Y17, Y17
-	VMULPS       Y17, Y14, Y14
-	VPSUBD       Y16, Y15, Y15
-	VPADDD       Y2, Y15, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y14, Y14
-	VMULPS       Y14, Y13, Y13
-	VSUBPS       Y10, Y13, Y13
-	VMOVUPS      64(R9), Y14
-	VMOVUPS      64(DX), Y15
-	VMULPS       Y15, Y14, Y14
-	VANDPS       Y11, Y14, Y14
-	VADDPS       Y14, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VADDPS       Y12, Y10, Y10
-	VMOVUPS      64(R10), Y12
-	VCMPPS       $0x1e, Y12, Y10, Y12
-	VANDPS       Y12, Y11, Y11
-	VMOVUPS      64(R11), Y12
-	VBLENDVPS    Y11, Y12, Y10, Y10
-	VMOVUPS      Y10, 64(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 32(CX)
-	VMOVMSKPS    Y11, R15
+	VPMOVZXWD    32(CX), Y6
+	VMOVUPS      64(AX), Y7
+	VPMOVZXWD    32(BX), Y8
+	VPCMPGTD     Y8, Y6, Y8
+	VSUBPS       64(R8), Y7, Y9
+	VDIVPS       64(DI), Y9, Y9
+	VMAXPS       Y9, Y3, Y9
+	VMINPS       Y9, Y4, Y9
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VADDPS       Y5, Y10, Y10
+	VSUBPS       Y5, Y10, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y2, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y2, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VMULPS       64(DI), Y9, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      64(DX), Y10
+	VMULPS       64(R9), Y10, Y10
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       64(SI), Y9, Y9
+	VADDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, 64(R10), Y7, Y9
+	VANDPS       Y9, Y8, Y8
+	VBLENDVPS    Y8, 64(R11), Y7, Y7
+	VMOVUPS      Y7, 64(AX)
+	VPSUBD       Y0, Y6, Y6
+	VPMINUD      Y1, Y6, Y6
+	VPANDN       Y6, Y8, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSDW    X7, X6, X6
+	VMOVDQU      X6, 32(CX)
+	VMOVMSKPS    Y8, R15
 	SHLQ         $0x10, R15
 	ORQ          R15, R14
-	VPMOVZXWD    48(CX), Y9
-	VMOVUPS      96(AX), Y10
-	VPMOVZXWD    48(BX), Y11
-	VPCMPGTD     Y11, Y9, Y11
-	VMOVUPS      96(SI), Y12
-	VMOVUPS      96(DI), Y13
-	VMOVUPS      96(R8), Y14
-	VSUBPS       Y14, Y10, Y14
-	VDIVPS       Y13, Y14, Y14
-	VMAXPS       Y14, Y3, Y14
-	VMINPS       Y14, Y4, Y14
-	VMULPS       Y6, Y14, Y15
-	VADDPS       Y5, Y15, Y15
-	VSUBPS       Y5, Y15, Y15
-	VMULPS       Y7, Y15, Y16
-	VSUBPS       Y16, Y14, Y14
-	VMULPS       Y8, Y15, Y16
-	VSUBPS       Y16, Y14, Y14
-	VBROADCASTSS const39500d01<>+0(SB), Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3ab60b61<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3c088889<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3f000000<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y14, Y17
-	VMULPS       Y16, Y17, Y16
-	VADDPS       Y14, Y16, Y14
-	VBROADCASTSS const3f800000<>+0(SB), Y16
-	VADDPS       Y16, Y14, Y14
-	VCVTTPS2DQ   Y15, Y15
-	VPSRAD       $0x01, Y15, Y16
-	VPADDD       Y2, Y16, Y17
-	VPSLLD       $0x17, Y17, Y17
-	VMULPS       Y17, Y14, Y14
-	VPSUBD       Y16, Y15, Y15
-	VPADDD       Y2, Y15, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y14, Y14
-	VMULPS       Y14, Y13, Y13
-	VSUBPS       Y10, Y13, Y13
-	VMOVUPS      96(R9), Y14
-	VMOVUPS      96(DX), Y15
-	VMULPS       Y15, Y14, Y14
-	VANDPS       Y11, Y14, Y14
-	VADDPS       Y14, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VADDPS       Y12, Y10, Y10
-	VMOVUPS      96(R10), Y12
-	VCMPPS       $0x1e, Y12, Y10, Y12
-	VANDPS       Y12, Y11, Y11
-	VMOVUPS      96(R11), Y12
-	VBLENDVPS    Y11, Y12, Y10, Y10
-	VMOVUPS      Y10, 96(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 48(CX)
-	VMOVMSKPS    Y11, R15
+	VPMOVZXWD    48(CX), Y6
+	VMOVUPS      96(AX), Y7
+	VPMOVZXWD    48(BX), Y8
+	VPCMPGTD     Y8, Y6, Y8
+	VSUBPS       96(R8), Y7, Y9
+	VDIVPS       96(DI), Y9, Y9
+	VMAXPS       Y9, Y3, Y9
+	VMINPS       Y9, Y4, Y9
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VADDPS       Y5, Y10, Y10
+	VSUBPS       Y5, Y10, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y2, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y2, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VMULPS       96(DI), Y9, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      96(DX), Y10
+	VMULPS       96(R9), Y10, Y10
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       96(SI), Y9, Y9
+	VADDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, 96(R10), Y7, Y9
+	VANDPS       Y9, Y8, Y8
+	VBLENDVPS    Y8, 96(R11), Y7, Y7
+	VMOVUPS      Y7, 96(AX)
+	VPSUBD       Y0, Y6, Y6
+	VPMINUD      Y1, Y6, Y6
+	VPANDN       Y6, Y8, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSDW    X7, X6, X6
+	VMOVDQU      X6, 48(CX)
+	VMOVMSKPS    Y8, R15
 	SHLQ         $0x18, R15
 	ORQ          R15, R14
-	VPMOVZXWD    64(CX), Y9
-	VMOVUPS      128(AX), Y10
-	VPMOVZXWD    64(BX), Y11
-	VPCMPGTD     Y11, Y9, Y11
-	VMOVUPS      128(SI), Y12
-	VMOVUPS      128(DI), Y13
-	VMOVUPS      128(R8), Y14
-	VSUBPS       Y14, Y10, Y14
-	VDIVPS       Y13, Y14, Y14
-	VMAXPS       Y14, Y3, Y14
-	VMINPS       Y14, Y4, Y14
-	VMULPS       Y6, Y14, Y15
-	VADDPS       Y5, Y15, Y15
-	VSUBPS       Y5, Y15, Y15
-	VMULPS       Y7, Y15, Y16
-	VSUBPS       Y16, Y14, Y14
-	VMULPS       Y8, Y15, Y16
-	VSUBPS       Y16, Y14, Y14
-	VBROADCASTSS const39500d01<>+0(SB), Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3ab60b61<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3c088889<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3f000000<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y14, Y17
-	VMULPS       Y16, Y17, Y16
-	VADDPS       Y14, Y16, Y14
-	VBROADCASTSS const3f800000<>+0(SB), Y16
-	VADDPS       Y16, Y14, Y14
-	VCVTTPS2DQ   Y15, Y15
-	VPSRAD       $0x01, Y15, Y16
-	VPADDD       Y2, Y16, Y17
-	VPSLLD       $0x17, Y17, Y17
-	VMULPS       Y17, Y14, Y14
-	VPSUBD       Y16, Y15, Y15
-	VPADDD       Y2, Y15, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y14, Y14
-	VMULPS       Y14, Y13, Y13
-	VSUBPS       Y10, Y13, Y13
-	VMOVUPS      128(R9), Y14
-	VMOVUPS      128(DX), Y15
-	VMULPS       Y15, Y14, Y14
-	VANDPS       Y11, Y14, Y14
-	VADDPS       Y14, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VADDPS       Y12, Y10, Y10
-	VMOVUPS      128(R10), Y12
-	VCMPPS       $0x1e, Y12, Y10, Y12
-	VANDPS       Y12, Y11, Y11
-	VMOVUPS      128(R11), Y12
-	VBLENDVPS    Y11, Y12, Y10, Y10
-	VMOVUPS      Y10, 128(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 64(CX)
-	VMOVMSKPS    Y11, R15
+	VPMOVZXWD    64(CX), Y6
+	VMOVUPS      128(AX), Y7
+	VPMOVZXWD    64(BX), Y8
+	VPCMPGTD     Y8, Y6, Y8
+	VSUBPS       128(R8), Y7, Y9
+	VDIVPS       128(DI), Y9, Y9
+	VMAXPS       Y9, Y3, Y9
+	VMINPS       Y9, Y4, Y9
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VADDPS       Y5, Y10, Y10
+	VSUBPS       Y5, Y10, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y2, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y2, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VMULPS       128(DI), Y9, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      128(DX), Y10
+	VMULPS       128(R9), Y10, Y10
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       128(SI), Y9, Y9
+	VADDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, 128(R10), Y7, Y9
+	VANDPS       Y9, Y8, Y8
+	VBLENDVPS    Y8, 128(R11), Y7, Y7
+	VMOVUPS      Y7, 128(AX)
+	VPSUBD       Y0, Y6, Y6
+	VPMINUD      Y1, Y6, Y6
+	VPANDN       Y6, Y8, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSDW    X7, X6, X6
+	VMOVDQU      X6, 64(CX)
+	VMOVMSKPS    Y8, R15
 	SHLQ         $0x20, R15
 	ORQ          R15, R14
-	VPMOVZXWD    80(CX), Y9
-	VMOVUPS      160(AX), Y10
-	VPMOVZXWD    80(BX), Y11
-	VPCMPGTD     Y11, Y9, Y11
-	VMOVUPS      160(SI), Y12
-	VMOVUPS      160(DI), Y13
-	VMOVUPS      160(R8), Y14
-	VSUBPS       Y14, Y10, Y14
-	VDIVPS       Y13, Y14, Y14
-	VMAXPS       Y14, Y3, Y14
-	VMINPS       Y14, Y4, Y14
-	VMULPS       Y6, Y14, Y15
-	VADDPS       Y5, Y15, Y15
-	VSUBPS       Y5, Y15, Y15
-	VMULPS       Y7, Y15, Y16
-	VSUBPS       Y16, Y14, Y14
-	VMULPS       Y8, Y15, Y16
-	VSUBPS       Y16, Y14, Y14
-	VBROADCASTSS const39500d01<>+0(SB), Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3ab60b61<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3c088889<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3f000000<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y14, Y17
-	VMULPS       Y16, Y17, Y16
-	VADDPS       Y14, Y16, Y14
-	VBROADCASTSS const3f800000<>+0(SB), Y16
-	VADDPS       Y16, Y14, Y14
-	VCVTTPS2DQ   Y15, Y15
-	VPSRAD       $0x01, Y15, Y16
-	VPADDD       Y2, Y16, Y17
-	VPSLLD       $0x17, Y17, Y17
-	VMULPS       Y17, Y14, Y14
-	VPSUBD       Y16, Y15, Y15
-	VPADDD       Y2, Y15, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y14, Y14
-	VMULPS       Y14, Y13, Y13
-	VSUBPS       Y10, Y13, Y13
-	VMOVUPS      160(R9), Y14
-	VMOVUPS      160(DX), Y15
-	VMULPS       Y15, Y14, Y14
-	VANDPS       Y11, Y14, Y14
-	VADDPS       Y14, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VADDPS       Y12, Y10, Y10
-	VMOVUPS      160(R10), Y12
-	VCMPPS       $0x1e, Y12, Y10, Y12
-	VANDPS       Y12, Y11, Y11
-	VMOVUPS      160(R11), Y12
-	VBLENDVPS    Y11, Y12, Y10, Y10
-	VMOVUPS      Y10, 160(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 80(CX)
-	VMOVMSKPS    Y11, R15
+	VPMOVZXWD    80(CX), Y6
+	VMOVUPS      160(AX), Y7
+	VPMOVZXWD    80(BX), Y8
+	VPCMPGTD     Y8, Y6, Y8
+	VSUBPS       160(R8), Y7, Y9
+	VDIVPS       160(DI), Y9, Y9
+	VMAXPS       Y9, Y3, Y9
+	VMINPS       Y9, Y4, Y9
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VADDPS       Y5, Y10, Y10
+	VSUBPS       Y5, Y10, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y2, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y2, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VMULPS       160(DI), Y9, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      160(DX), Y10
+	VMULPS       160(R9), Y10, Y10
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       160(SI), Y9, Y9
+	VADDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, 160(R10), Y7, Y9
+	VANDPS       Y9, Y8, Y8
+	VBLENDVPS    Y8, 160(R11), Y7, Y7
+	VMOVUPS      Y7, 160(AX)
+	VPSUBD       Y0, Y6, Y6
+	VPMINUD      Y1, Y6, Y6
+	VPANDN       Y6, Y8, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSDW    X7, X6, X6
+	VMOVDQU      X6, 80(CX)
+	VMOVMSKPS    Y8, R15
 	SHLQ         $0x28, R15
 	ORQ          R15, R14
-	VPMOVZXWD    96(CX), Y9
-	VMOVUPS      192(AX), Y10
-	VPMOVZXWD    96(BX), Y11
-	VPCMPGTD     Y11, Y9, Y11
-	VMOVUPS      192(SI), Y12
-	VMOVUPS      192(DI), Y13
-	VMOVUPS      192(R8), Y14
-	VSUBPS       Y14, Y10, Y14
-	VDIVPS       Y13, Y14, Y14
-	VMAXPS       Y14, Y3, Y14
-	VMINPS       Y14, Y4, Y14
-	VMULPS       Y6, Y14, Y15
-	VADDPS       Y5, Y15, Y15
-	VSUBPS       Y5, Y15, Y15
-	VMULPS       Y7, Y15, Y16
-	VSUBPS       Y16, Y14, Y14
-	VMULPS       Y8, Y15, Y16
-	VSUBPS       Y16, Y14, Y14
-	VBROADCASTSS const39500d01<>+0(SB), Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3ab60b61<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3c088889<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3f000000<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y14, Y17
-	VMULPS       Y16, Y17, Y16
-	VADDPS       Y14, Y16, Y14
-	VBROADCASTSS const3f800000<>+0(SB), Y16
-	VADDPS       Y16, Y14, Y14
-	VCVTTPS2DQ   Y15, Y15
-	VPSRAD       $0x01, Y15, Y16
-	VPADDD       Y2, Y16, Y17
-	VPSLLD       $0x17, Y17, Y17
-	VMULPS       Y17, Y14, Y14
-	VPSUBD       Y16, Y15, Y15
-	VPADDD       Y2, Y15, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y14, Y14
-	VMULPS       Y14, Y13, Y13
-	VSUBPS       Y10, Y13, Y13
-	VMOVUPS      192(R9), Y14
-	VMOVUPS      192(DX), Y15
-	VMULPS       Y15, Y14, Y14
-	VANDPS       Y11, Y14, Y14
-	VADDPS       Y14, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VADDPS       Y12, Y10, Y10
-	VMOVUPS      192(R10), Y12
-	VCMPPS       $0x1e, Y12, Y10, Y12
-	VANDPS       Y12, Y11, Y11
-	VMOVUPS      192(R11), Y12
-	VBLENDVPS    Y11, Y12, Y10, Y10
-	VMOVUPS      Y10, 192(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 96(CX)
-	VMOVMSKPS    Y11, R15
+	VPMOVZXWD    96(CX), Y6
+	VMOVUPS      192(AX), Y7
+	VPMOVZXWD    96(BX), Y8
+	VPCMPGTD     Y8, Y6, Y8
+	VSUBPS       192(R8), Y7, Y9
+	VDIVPS       192(DI), Y9, Y9
+	VMAXPS       Y9, Y3, Y9
+	VMINPS       Y9, Y4, Y9
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VADDPS       Y5, Y10, Y10
+	VSUBPS       Y5, Y10, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y2, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y2, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VMULPS       192(DI), Y9, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      192(DX), Y10
+	VMULPS       192(R9), Y10, Y10
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       192(SI), Y9, Y9
+	VADDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, 192(R10), Y7, Y9
+	VANDPS       Y9, Y8, Y8
+	VBLENDVPS    Y8, 192(R11), Y7, Y7
+	VMOVUPS      Y7, 192(AX)
+	VPSUBD       Y0, Y6, Y6
+	VPMINUD      Y1, Y6, Y6
+	VPANDN       Y6, Y8, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSDW    X7, X6, X6
+	VMOVDQU      X6, 96(CX)
+	VMOVMSKPS    Y8, R15
 	SHLQ         $0x30, R15
 	ORQ          R15, R14
-	VPMOVZXWD    112(CX), Y9
-	VMOVUPS      224(AX), Y10
-	VPMOVZXWD    112(BX), Y11
-	VPCMPGTD     Y11, Y9, Y11
-	VMOVUPS      224(SI), Y12
-	VMOVUPS      224(DI), Y13
-	VMOVUPS      224(R8), Y14
-	VSUBPS       Y14, Y10, Y14
-	VDIVPS       Y13, Y14, Y14
-	VMAXPS       Y14, Y3, Y14
-	VMINPS       Y14, Y4, Y14
-	VMULPS       Y6, Y14, Y15
-	VADDPS       Y5, Y15, Y15
-	VSUBPS       Y5, Y15, Y15
-	VMULPS       Y7, Y15, Y16
-	VSUBPS       Y16, Y14, Y14
-	VMULPS       Y8, Y15, Y16
-	VSUBPS       Y16, Y14, Y14
-	VBROADCASTSS const39500d01<>+0(SB), Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3ab60b61<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3c088889<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3f000000<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y14, Y17
-	VMULPS       Y16, Y17, Y16
-	VADDPS       Y14, Y16, Y14
-	VBROADCASTSS const3f800000<>+0(SB), Y16
-	VADDPS       Y16, Y14, Y14
-	VCVTTPS2DQ   Y15, Y15
-	VPSRAD       $0x01, Y15, Y16
-	VPADDD       Y2, Y16, Y17
-	VPSLLD       $0x17, Y17, Y17
-	VMULPS       Y17, Y14, Y14
-	VPSUBD       Y16, Y15, Y15
-	VPADDD       Y2, Y15, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y14, Y14
-	VMULPS       Y14, Y13, Y13
-	VSUBPS       Y10, Y13, Y13
-	VMOVUPS      224(R9), Y14
-	VMOVUPS      224(DX), Y15
-	VMULPS       Y15, Y14, Y14
-	VANDPS       Y11, Y14, Y14
-	VADDPS       Y14, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VADDPS       Y12, Y10, Y10
-	VMOVUPS      224(R10), Y12
-	VCMPPS       $0x1e, Y12, Y10, Y12
-	VANDPS       Y12, Y11, Y11
-	VMOVUPS      224(R11), Y12
-	VBLENDVPS    Y11, Y12, Y10, Y10
-	VMOVUPS      Y10, 224(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 112(CX)
-	VMOVMSKPS    Y11, R15
+	VPMOVZXWD    112(CX), Y6
+	VMOVUPS      224(AX), Y7
+	VPMOVZXWD    112(BX), Y8
+	VPCMPGTD     Y8, Y6, Y8
+	VSUBPS       224(R8), Y7, Y9
+	VDIVPS       224(DI), Y9, Y9
+	VMAXPS       Y9, Y3, Y9
+	VMINPS       Y9, Y4, Y9
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VADDPS       Y5, Y10, Y10
+	VSUBPS       Y5, Y10, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y2, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y2, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VMULPS       224(DI), Y9, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      224(DX), Y10
+	VMULPS       224(R9), Y10, Y10
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       224(SI), Y9, Y9
+	VADDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, 224(R10), Y7, Y9
+	VANDPS       Y9, Y8, Y8
+	VBLENDVPS    Y8, 224(R11), Y7, Y7
+	VMOVUPS      Y7, 224(AX)
+	VPSUBD       Y0, Y6, Y6
+	VPMINUD      Y1, Y6, Y6
+	VPANDN       Y6, Y8, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSDW    X7, X6, X6
+	VMOVDQU      X6, 112(CX)
+	VMOVMSKPS    Y8, R15
 	SHLQ         $0x38, R15
 	ORQ          R15, R14
 	MOVQ         R14, (R12)
@@ -5200,6 +4898,7 @@ RefractoryExponentialAVX2_done:
 // func refractoryExponentialUniformAVX512(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·refractoryExponentialUniformAVX512(SB), NOSPLIT, $0-72
+	// 7 scalars held in registers, 14 broadcast where used; vectors interleaved 3 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -5210,17 +4909,6 @@ TEXT ·refractoryExponentialUniformAVX512(SB), NOSPLIT, $0-72
 	VBROADCASTSS rh+36(FP), Z6
 	VBROADCASTSS constc2d00000<>+0(SB), Z7
 	VBROADCASTSS const42b20000<>+0(SB), Z8
-	VBROADCASTSS const4b400000<>+0(SB), Z9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Z10
-	VBROADCASTSS const3f318000<>+0(SB), Z11
-	VBROADCASTSS constb95e8083<>+0(SB), Z12
-	VBROADCASTSS const39500d01<>+0(SB), Z13
-	VBROADCASTSS const3ab60b61<>+0(SB), Z14
-	VBROADCASTSS const3c088889<>+0(SB), Z15
-	VBROADCASTSS const3d2aaaab<>+0(SB), Z16
-	VBROADCASTSS const3e2aaaab<>+0(SB), Z17
-	VBROADCASTSS const3f000000<>+0(SB), Z18
-	VBROADCASTSS const3f800000<>+0(SB), Z19
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         cur+16(FP), DX
@@ -5231,226 +4919,226 @@ TEXT ·refractoryExponentialUniformAVX512(SB), NOSPLIT, $0-72
 
 RefractoryExponentialUniformAVX512_block:
 	XORQ         DI, DI
-	VMOVDQU16    (CX), Y20
-	VMOVUPS      (AX), Z21
-	VPCMPUW      $0x06, Y3, Y20, K1
-	VSUBPS       Z6, Z21, Z22
-	VDIVPS       Z5, Z22, Z22
-	VMAXPS       Z22, Z7, Z22
-	VMINPS       Z22, Z8, Z22
-	VMULPS       Z10, Z22, Z27
-	VADDPS       Z9, Z27, Z27
-	VSUBPS       Z9, Z27, Z27
-	VMULPS       Z11, Z27, Z28
-	VSUBPS       Z28, Z22, Z22
-	VMULPS       Z12, Z27, Z28
-	VSUBPS       Z28, Z22, Z22
-	VMULPS       Z22, Z13, Z28
-	VADDPS       Z14, Z28, Z28
-	VMULPS       Z22, Z28, Z28
-	VADDPS       Z15, Z28, Z28
-	VMULPS       Z22, Z28, Z28
-	VADDPS       Z16, Z28, Z28
-	VMULPS       Z22, Z28, Z28
-	VADDPS       Z17, Z28, Z28
-	VMULPS       Z22, Z28, Z28
-	VADDPS       Z18, Z28, Z28
-	VMULPS       Z22, Z22, Z29
-	VMULPS       Z28, Z29, Z28
-	VADDPS       Z22, Z28, Z22
-	VADDPS       Z19, Z22, Z22
-	VCVTTPS2DQ   Z27, Z27
-	VPSRAD       $0x01, Z27, Z28
-	VPADDD       Z2, Z28, Z29
+	VMOVDQU16    (CX), Y9
+	VMOVDQU16    32(CX), Y10
+	VMOVDQU16    64(CX), Y11
+	VMOVUPS      (AX), Z12
+	VMOVUPS      64(AX), Z13
+	VMOVUPS      128(AX), Z14
+	VPCMPUW      $0x06, Y3, Y9, K1
+	VPCMPUW      $0x06, Y3, Y10, K2
+	VPCMPUW      $0x06, Y3, Y11, K3
+	VSUBPS       Z6, Z12, Z15
+	VSUBPS       Z6, Z13, Z16
+	VSUBPS       Z6, Z14, Z17
+	VDIVPS       Z5, Z15, Z15
+	VDIVPS       Z5, Z16, Z16
+	VDIVPS       Z5, Z17, Z17
+	VMAXPS       Z15, Z7, Z15
+	VMINPS       Z15, Z8, Z15
+	VMAXPS       Z16, Z7, Z16
+	VMINPS       Z16, Z8, Z16
+	VMAXPS       Z17, Z7, Z17
+	VMINPS       Z17, Z8, Z17
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z15, Z22
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z16, Z23
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z17, Z24
+	VADDPS.BCST  const4b400000<>+0(SB), Z22, Z22
+	VADDPS.BCST  const4b400000<>+0(SB), Z23, Z23
+	VADDPS.BCST  const4b400000<>+0(SB), Z24, Z24
+	VSUBPS.BCST  const4b400000<>+0(SB), Z22, Z22
+	VSUBPS.BCST  const4b400000<>+0(SB), Z23, Z23
+	VSUBPS.BCST  const4b400000<>+0(SB), Z24, Z24
+	VMULPS.BCST  const3f318000<>+0(SB), Z22, Z25
+	VMULPS.BCST  const3f318000<>+0(SB), Z23, Z26
+	VMULPS.BCST  const3f318000<>+0(SB), Z24, Z27
+	VSUBPS       Z25, Z15, Z15
+	VSUBPS       Z26, Z16, Z16
+	VSUBPS       Z27, Z17, Z17
+	VMULPS.BCST  constb95e8083<>+0(SB), Z22, Z25
+	VMULPS.BCST  constb95e8083<>+0(SB), Z23, Z26
+	VMULPS.BCST  constb95e8083<>+0(SB), Z24, Z27
+	VSUBPS       Z25, Z15, Z15
+	VSUBPS       Z26, Z16, Z16
+	VSUBPS       Z27, Z17, Z17
+	VMULPS.BCST  const39500d01<>+0(SB), Z15, Z25
+	VMULPS.BCST  const39500d01<>+0(SB), Z16, Z26
+	VMULPS.BCST  const39500d01<>+0(SB), Z17, Z27
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z25, Z25
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z26, Z26
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z27, Z27
+	VMULPS       Z15, Z25, Z25
+	VMULPS       Z16, Z26, Z26
+	VMULPS       Z17, Z27, Z27
+	VADDPS.BCST  const3c088889<>+0(SB), Z25, Z25
+	VADDPS.BCST  const3c088889<>+0(SB), Z26, Z26
+	VADDPS.BCST  const3c088889<>+0(SB), Z27, Z27
+	VMULPS       Z15, Z25, Z25
+	VMULPS       Z16, Z26, Z26
+	VMULPS       Z17, Z27, Z27
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z25, Z25
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z26, Z26
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z27, Z27
+	VMULPS       Z15, Z25, Z25
+	VMULPS       Z16, Z26, Z26
+	VMULPS       Z17, Z27, Z27
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z25, Z25
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z26, Z26
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z27, Z27
+	VMULPS       Z15, Z25, Z25
+	VMULPS       Z16, Z26, Z26
+	VMULPS       Z17, Z27, Z27
+	VADDPS.BCST  const3f000000<>+0(SB), Z25, Z25
+	VADDPS.BCST  const3f000000<>+0(SB), Z26, Z26
+	VADDPS.BCST  const3f000000<>+0(SB), Z27, Z27
+	VMULPS       Z15, Z15, Z28
+	VMULPS       Z16, Z16, Z29
+	VMULPS       Z17, Z17, Z30
+	VMULPS       Z25, Z28, Z25
+	VMULPS       Z26, Z29, Z26
+	VMULPS       Z27, Z30, Z27
+	VADDPS       Z15, Z25, Z15
+	VADDPS       Z16, Z26, Z16
+	VADDPS       Z17, Z27, Z17
+	VADDPS.BCST  const3f800000<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3f800000<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3f800000<>+0(SB), Z17, Z17
+	VCVTTPS2DQ   Z22, Z22
+	VCVTTPS2DQ   Z23, Z23
+	VCVTTPS2DQ   Z24, Z24
+	VPSRAD       $0x01, Z22, Z25
+	VPSRAD       $0x01, Z23, Z26
+	VPSRAD       $0x01, Z24, Z27
+	VPADDD       Z2, Z25, Z28
+	VPADDD       Z2, Z26, Z29
+	VPADDD       Z2, Z27, Z30
+	VPSLLD       $0x17, Z28, Z28
 	VPSLLD       $0x17, Z29, Z29
-	VMULPS       Z29, Z22, Z22
-	VPSUBD       Z28, Z27, Z27
-	VPADDD       Z2, Z27, Z27
-	VPSLLD       $0x17, Z27, Z27
-	VMULPS       Z27, Z22, Z22
-	VMULPS       Z22, Z5, Z22
-	VSUBPS       Z21, Z22, Z22
-	VMOVUPS      (DX), Z27
-	VMULPS.BCST  res+40(FP), Z27, Z27
-	VMOVAPS.Z    Z27, K1, Z27
-	VADDPS       Z27, Z22, Z22
-	VMULPS       Z22, Z4, Z22
-	VADDPS       Z22, Z21, Z21
-	VBROADCASTSS thr+44(FP), Z22
-	VCMPPS       $0x1e, Z22, Z21, K1, K1
-	VBROADCASTSS reset+48(FP), Z22
-	VBLENDMPS    Z22, Z21, K1, Z23
-	VMOVUPS      Z23, (AX)
-	VPADDUSW     Y0, Y20, Y20
-	VMOVDQU16    Y1, K1, Y20
-	VMOVDQU16    Y20, (CX)
+	VPSLLD       $0x17, Z30, Z30
+	VMULPS       Z28, Z15, Z15
+	VMULPS       Z29, Z16, Z16
+	VMULPS       Z30, Z17, Z17
+	VPSUBD       Z25, Z22, Z22
+	VPSUBD       Z26, Z23, Z23
+	VPSUBD       Z27, Z24, Z24
+	VPADDD       Z2, Z22, Z22
+	VPADDD       Z2, Z23, Z23
+	VPADDD       Z2, Z24, Z24
+	VPSLLD       $0x17, Z22, Z22
+	VPSLLD       $0x17, Z23, Z23
+	VPSLLD       $0x17, Z24, Z24
+	VMULPS       Z22, Z15, Z15
+	VMULPS       Z23, Z16, Z16
+	VMULPS       Z24, Z17, Z17
+	VMULPS       Z15, Z5, Z15
+	VMULPS       Z16, Z5, Z16
+	VMULPS       Z17, Z5, Z17
+	VSUBPS       Z12, Z15, Z15
+	VSUBPS       Z13, Z16, Z16
+	VSUBPS       Z14, Z17, Z17
+	VMOVUPS      (DX), Z22
+	VMOVUPS      64(DX), Z23
+	VMOVUPS      128(DX), Z24
+	VMULPS.BCST  res+40(FP), Z22, Z22
+	VMULPS.BCST  res+40(FP), Z23, Z23
+	VMULPS.BCST  res+40(FP), Z24, Z24
+	VMOVUPS.Z    Z22, K1, Z22
+	VMOVUPS.Z    Z23, K2, Z23
+	VMOVUPS.Z    Z24, K3, Z24
+	VADDPS       Z22, Z15, Z15
+	VADDPS       Z23, Z16, Z16
+	VADDPS       Z24, Z17, Z17
+	VMULPS       Z15, Z4, Z15
+	VMULPS       Z16, Z4, Z16
+	VMULPS       Z17, Z4, Z17
+	VADDPS       Z15, Z12, Z12
+	VADDPS       Z16, Z13, Z13
+	VADDPS       Z17, Z14, Z14
+	VBROADCASTSS thr+44(FP), Z15
+	VCMPPS       $0x1e, Z15, Z12, K1, K1
+	VBROADCASTSS thr+44(FP), Z15
+	VCMPPS       $0x1e, Z15, Z13, K2, K2
+	VBROADCASTSS thr+44(FP), Z15
+	VCMPPS       $0x1e, Z15, Z14, K3, K3
+	VBROADCASTSS reset+48(FP), Z15
+	VBLENDMPS    Z15, Z12, K1, Z18
+	VBROADCASTSS reset+48(FP), Z12
+	VBLENDMPS    Z12, Z13, K2, Z19
+	VBROADCASTSS reset+48(FP), Z12
+	VBLENDMPS    Z12, Z14, K3, Z20
+	VMOVUPS      Z18, (AX)
+	VMOVUPS      Z19, 64(AX)
+	VMOVUPS      Z20, 128(AX)
+	VPADDUSW     Y0, Y9, Y9
+	VMOVDQU16    Y1, K1, Y9
+	VMOVDQU16    Y9, (CX)
+	VPADDUSW     Y0, Y10, Y9
+	VMOVDQU16    Y1, K2, Y9
+	VMOVDQU16    Y9, 32(CX)
+	VPADDUSW     Y0, Y11, Y9
+	VMOVDQU16    Y1, K3, Y9
+	VMOVDQU16    Y9, 64(CX)
 	KMOVW        K1, R8
 	ORQ          R8, DI
-	VMOVDQU16    32(CX), Y20
-	VMOVUPS      64(AX), Z21
-	VPCMPUW      $0x06, Y3, Y20, K1
-	VSUBPS       Z6, Z21, Z22
-	VDIVPS       Z5, Z22, Z22
-	VMAXPS       Z22, Z7, Z22
-	VMINPS       Z22, Z8, Z22
-	VMULPS       Z10, Z22, Z27
-	VADDPS       Z9, Z27, Z27
-	VSUBPS       Z9, Z27, Z27
-	VMULPS       Z11, Z27, Z28
-	VSUBPS       Z28, Z22, Z22
-	VMULPS       Z12, Z27, Z28
-	VSUBPS       Z28, Z22, Z22
-	VMULPS       Z22, Z13, Z28
-	VADDPS       Z14, Z28, Z28
-	VMULPS       Z22, Z28, Z28
-	VADDPS       Z15, Z28, Z28
-	VMULPS       Z22, Z28, Z28
-	VADDPS       Z16, Z28, Z28
-	VMULPS       Z22, Z28, Z28
-	VADDPS       Z17, Z28, Z28
-	VMULPS       Z22, Z28, Z28
-	VADDPS       Z18, Z28, Z28
-	VMULPS       Z22, Z22, Z29
-	VMULPS       Z28, Z29, Z28
-	VADDPS       Z22, Z28, Z22
-	VADDPS       Z19, Z22, Z22
-	VCVTTPS2DQ   Z27, Z27
-	VPSRAD       $0x01, Z27, Z28
-	VPADDD       Z2, Z28, Z29
-	VPSLLD       $0x17, Z29, Z29
-	VMULPS       Z29, Z22, Z22
-	VPSUBD       Z28, Z27, Z27
-	VPADDD       Z2, Z27, Z27
-	VPSLLD       $0x17, Z27, Z27
-	VMULPS       Z27, Z22, Z22
-	VMULPS       Z22, Z5, Z22
-	VSUBPS       Z21, Z22, Z22
-	VMOVUPS      64(DX), Z27
-	VMULPS.BCST  res+40(FP), Z27, Z27
-	VMOVAPS.Z    Z27, K1, Z27
-	VADDPS       Z27, Z22, Z22
-	VMULPS       Z22, Z4, Z22
-	VADDPS       Z22, Z21, Z21
-	VBROADCASTSS thr+44(FP), Z22
-	VCMPPS       $0x1e, Z22, Z21, K1, K1
-	VBROADCASTSS reset+48(FP), Z22
-	VBLENDMPS    Z22, Z21, K1, Z24
-	VMOVUPS      Z24, 64(AX)
-	VPADDUSW     Y0, Y20, Y20
-	VMOVDQU16    Y1, K1, Y20
-	VMOVDQU16    Y20, 32(CX)
-	KMOVW        K1, R8
+	KMOVW        K2, R8
 	SHLQ         $0x10, R8
 	ORQ          R8, DI
-	VMOVDQU16    64(CX), Y20
-	VMOVUPS      128(AX), Z21
-	VPCMPUW      $0x06, Y3, Y20, K1
-	VSUBPS       Z6, Z21, Z22
-	VDIVPS       Z5, Z22, Z22
-	VMAXPS       Z22, Z7, Z22
-	VMINPS       Z22, Z8, Z22
-	VMULPS       Z10, Z22, Z27
-	VADDPS       Z9, Z27, Z27
-	VSUBPS       Z9, Z27, Z27
-	VMULPS       Z11, Z27, Z28
-	VSUBPS       Z28, Z22, Z22
-	VMULPS       Z12, Z27, Z28
-	VSUBPS       Z28, Z22, Z22
-	VMULPS       Z22, Z13, Z28
-	VADDPS       Z14, Z28, Z28
-	VMULPS       Z22, Z28, Z28
-	VADDPS       Z15, Z28, Z28
-	VMULPS       Z22, Z28, Z28
-	VADDPS       Z16, Z28, Z28
-	VMULPS       Z22, Z28, Z28
-	VADDPS       Z17, Z28, Z28
-	VMULPS       Z22, Z28, Z28
-	VADDPS       Z18, Z28, Z28
-	VMULPS       Z22, Z22, Z29
-	VMULPS       Z28, Z29, Z28
-	VADDPS       Z22, Z28, Z22
-	VADDPS       Z19, Z22, Z22
-	VCVTTPS2DQ   Z27, Z27
-	VPSRAD       $0x01, Z27, Z28
-	VPADDD       Z2, Z28, Z29
-	VPSLLD       $0x17, Z29, Z29
-	VMULPS       Z29, Z22, Z22
-	VPSUBD       Z28, Z27, Z27
-	VPADDD       Z2, Z27, Z27
-	VPSLLD       $0x17, Z27, Z27
-	VMULPS       Z27, Z22, Z22
-	VMULPS       Z22, Z5, Z22
-	VSUBPS       Z21, Z22, Z22
-	VMOVUPS      128(DX), Z27
-	VMULPS.BCST  res+40(FP), Z27, Z27
-	VMOVAPS.Z    Z27, K1, Z27
-	VADDPS       Z27, Z22, Z22
-	VMULPS       Z22, Z4, Z22
-	VADDPS       Z22, Z21, Z21
-	VBROADCASTSS thr+44(FP), Z22
-	VCMPPS       $0x1e, Z22, Z21, K1, K1
-	VBROADCASTSS reset+48(FP), Z22
-	VBLENDMPS    Z22, Z21, K1, Z25
-	VMOVUPS      Z25, 128(AX)
-	VPADDUSW     Y0, Y20, Y20
-	VMOVDQU16    Y1, K1, Y20
-	VMOVDQU16    Y20, 64(CX)
-	KMOVW        K1, R8
+	KMOVW        K3, R8
 	SHLQ         $0x20, R8
 	ORQ          R8, DI
-	VMOVDQU16    96(CX), Y20
-	VMOVUPS      192(AX), Z21
-	VPCMPUW      $0x06, Y3, Y20, K1
-	VSUBPS       Z6, Z21, Z22
-	VDIVPS       Z5, Z22, Z22
-	VMAXPS       Z22, Z7, Z22
-	VMINPS       Z22, Z8, Z22
-	VMULPS       Z10, Z22, Z27
-	VADDPS       Z9, Z27, Z27
-	VSUBPS       Z9, Z27, Z27
-	VMULPS       Z11, Z27, Z28
-	VSUBPS       Z28, Z22, Z22
-	VMULPS       Z12, Z27, Z28
-	VSUBPS       Z28, Z22, Z22
-	VMULPS       Z22, Z13, Z28
-	VADDPS       Z14, Z28, Z28
-	VMULPS       Z22, Z28, Z28
-	VADDPS       Z15, Z28, Z28
-	VMULPS       Z22, Z28, Z28
-	VADDPS       Z16, Z28, Z28
-	VMULPS       Z22, Z28, Z28
-	VADDPS       Z17, Z28, Z28
-	VMULPS       Z22, Z28, Z28
-	VADDPS       Z18, Z28, Z28
-	VMULPS       Z22, Z22, Z29
-	VMULPS       Z28, Z29, Z28
-	VADDPS       Z22, Z28, Z22
-	VADDPS       Z19, Z22, Z22
-	VCVTTPS2DQ   Z27, Z27
-	VPSRAD       $0x01, Z27, Z28
-	VPADDD       Z2, Z28, Z29
-	VPSLLD       $0x17, Z29, Z29
-	VMULPS       Z29, Z22, Z22
-	VPSUBD       Z28, Z27, Z27
-	VPADDD       Z2, Z27, Z27
-	VPSLLD       $0x17, Z27, Z27
-	VMULPS       Z27, Z22, Z22
-	VMULPS       Z22, Z5, Z22
-	VSUBPS       Z21, Z22, Z22
-	VMOVUPS      192(DX), Z27
-	VMULPS.BCST  res+40(FP), Z27, Z27
-	VMOVAPS.Z    Z27, K1, Z27
-	VADDPS       Z27, Z22, Z22
-	VMULPS       Z22, Z4, Z22
-	VADDPS       Z22, Z21, Z21
-	VBROADCASTSS thr+44(FP), Z22
-	VCMPPS       $0x1e, Z22, Z21, K1, K1
-	VBROADCASTSS reset+48(FP), Z22
-	VBLENDMPS    Z22, Z21, K1, Z26
-	VMOVUPS      Z26, 192(AX)
-	VPADDUSW     Y0, Y20, Y20
-	VMOVDQU16    Y1, K1, Y20
-	VMOVDQU16    Y20, 96(CX)
+	VMOVDQU16    96(CX), Y9
+	VMOVUPS      192(AX), Z10
+	VPCMPUW      $0x06, Y3, Y9, K1
+	VSUBPS       Z6, Z10, Z11
+	VDIVPS       Z5, Z11, Z11
+	VMAXPS       Z11, Z7, Z11
+	VMINPS       Z11, Z8, Z11
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z11, Z12
+	VADDPS.BCST  const4b400000<>+0(SB), Z12, Z12
+	VSUBPS.BCST  const4b400000<>+0(SB), Z12, Z12
+	VMULPS.BCST  const3f318000<>+0(SB), Z12, Z13
+	VSUBPS       Z13, Z11, Z11
+	VMULPS.BCST  constb95e8083<>+0(SB), Z12, Z13
+	VSUBPS       Z13, Z11, Z11
+	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z13
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z13, Z13
+	VMULPS       Z11, Z13, Z13
+	VADDPS.BCST  const3c088889<>+0(SB), Z13, Z13
+	VMULPS       Z11, Z13, Z13
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z13, Z13
+	VMULPS       Z11, Z13, Z13
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z13, Z13
+	VMULPS       Z11, Z13, Z13
+	VADDPS.BCST  const3f000000<>+0(SB), Z13, Z13
+	VMULPS       Z11, Z11, Z14
+	VMULPS       Z13, Z14, Z13
+	VADDPS       Z11, Z13, Z11
+	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
+	VCVTTPS2DQ   Z12, Z12
+	VPSRAD       $0x01, Z12, Z13
+	VPADDD       Z2, Z13, Z14
+	VPSLLD       $0x17, Z14, Z14
+	VMULPS       Z14, Z11, Z11
+	VPSUBD       Z13, Z12, Z12
+	VPADDD       Z2, Z12, Z12
+	VPSLLD       $0x17, Z12, Z12
+	VMULPS       Z12, Z11, Z11
+	VMULPS       Z11, Z5, Z11
+	VSUBPS       Z10, Z11, Z11
+	VMOVUPS      192(DX), Z12
+	VMULPS.BCST  res+40(FP), Z12, Z12
+	VMOVUPS.Z    Z12, K1, Z12
+	VADDPS       Z12, Z11, Z11
+	VMULPS       Z11, Z4, Z11
+	VADDPS       Z11, Z10, Z10
+	VBROADCASTSS thr+44(FP), Z11
+	VCMPPS       $0x1e, Z11, Z10, K1, K1
+	VBROADCASTSS reset+48(FP), Z11
+	VBLENDMPS    Z11, Z10, K1, Z21
+	VMOVUPS      Z21, 192(AX)
+	VPADDUSW     Y0, Y9, Y9
+	VMOVDQU16    Y1, K1, Y9
+	VMOVDQU16    Y9, 96(CX)
 	KMOVW        K1, R8
 	SHLQ         $0x30, R8
 	ORQ          R8, DI
@@ -5469,6 +5157,7 @@ RefractoryExponentialUniformAVX512_done:
 // func refractoryExponentialUniformAVX2(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·refractoryExponentialUniformAVX2(SB), NOSPLIT, $0-72
+	// 4 scalars held in registers, 17 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y1
 	VBROADCASTSS const0000007f<>+0(SB), Y2
@@ -5476,9 +5165,6 @@ TEXT ·refractoryExponentialUniformAVX2(SB), NOSPLIT, $0-72
 	VPMOVZXWD    X3, Y3
 	VBROADCASTSS k+28(FP), Y4
 	VBROADCASTSS delta+32(FP), Y5
-	VBROADCASTSS rh+36(FP), Y6
-	VBROADCASTSS constc2d00000<>+0(SB), Y7
-	VBROADCASTSS const42b20000<>+0(SB), Y8
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         cur+16(FP), DX
@@ -5489,579 +5175,603 @@ TEXT ·refractoryExponentialUniformAVX2(SB), NOSPLIT, $0-72
 
 RefractoryExponentialUniformAVX2_block:
 	XORQ         DI, DI
-	VPMOVZXWD    (CX), Y9
-	VMOVUPS      (AX), Y10
-	VPCMPGTD     Y3, Y9, Y11
-	VSUBPS       Y6, Y10, Y12
-	VDIVPS       Y5, Y12, Y12
-	VMAXPS       Y12, Y7, Y12
-	VMINPS       Y12, Y8, Y12
-	VBROADCASTSS const4b400000<>+0(SB), Y13
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y14
-	VMULPS       Y14, Y12, Y14
-	VADDPS       Y13, Y14, Y14
-	VSUBPS       Y13, Y14, Y13
-	VBROADCASTSS const3f318000<>+0(SB), Y14
-	VMULPS       Y14, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS constb95e8083<>+0(SB), Y14
-	VMULPS       Y14, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS const39500d01<>+0(SB), Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3ab60b61<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3c088889<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3f000000<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y12, Y15
-	VMULPS       Y14, Y15, Y14
-	VADDPS       Y12, Y14, Y12
-	VBROADCASTSS const3f800000<>+0(SB), Y14
-	VADDPS       Y14, Y12, Y12
-	VCVTTPS2DQ   Y13, Y13
-	VPSRAD       $0x01, Y13, Y14
-	VPADDD       Y2, Y14, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y12, Y12
-	VPSUBD       Y14, Y13, Y13
-	VPADDD       Y2, Y13, Y13
-	VPSLLD       $0x17, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VMULPS       Y12, Y5, Y12
-	VSUBPS       Y10, Y12, Y12
-	VBROADCASTSS res+40(FP), Y13
-	VMOVUPS      (DX), Y14
-	VMULPS       Y14, Y13, Y13
-	VANDPS       Y11, Y13, Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y12, Y4, Y12
-	VADDPS       Y12, Y10, Y10
-	VBROADCASTSS thr+44(FP), Y12
-	VCMPPS       $0x1e, Y12, Y10, Y12
-	VANDPS       Y12, Y11, Y11
-	VBROADCASTSS reset+48(FP), Y12
-	VBLENDVPS    Y11, Y12, Y10, Y10
-	VMOVUPS      Y10, (AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, (CX)
-	VMOVMSKPS    Y11, R8
+	VPMOVZXWD    (CX), Y6
+	VMOVUPS      (AX), Y7
+	VPCMPGTD     Y3, Y6, Y8
+	VBROADCASTSS rh+36(FP), Y9
+	VSUBPS       Y9, Y7, Y9
+	VDIVPS       Y5, Y9, Y9
+	VBROADCASTSS constc2d00000<>+0(SB), Y10
+	VBROADCASTSS const42b20000<>+0(SB), Y11
+	VMAXPS       Y9, Y10, Y9
+	VMINPS       Y9, Y11, Y9
+	VBROADCASTSS const4b400000<>+0(SB), Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
+	VMULPS       Y11, Y9, Y11
+	VADDPS       Y10, Y11, Y11
+	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y2, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y2, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VMULPS       Y9, Y5, Y9
+	VSUBPS       Y7, Y9, Y9
+	VBROADCASTSS res+40(FP), Y10
+	VMOVUPS      (DX), Y11
+	VMULPS       Y11, Y10, Y10
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y7, Y7
+	VBROADCASTSS thr+44(FP), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y9
+	VANDPS       Y9, Y8, Y8
+	VBROADCASTSS reset+48(FP), Y9
+	VBLENDVPS    Y8, Y9, Y7, Y7
+	VMOVUPS      Y7, (AX)
+	VPSUBD       Y0, Y6, Y6
+	VPMINUD      Y1, Y6, Y6
+	VPANDN       Y6, Y8, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSDW    X7, X6, X6
+	VMOVDQU      X6, (CX)
+	VMOVMSKPS    Y8, R8
 	ORQ          R8, DI
-	VPMOVZXWD    16(CX), Y9
-	VMOVUPS      32(AX), Y10
-	VPCMPGTD     Y3, Y9, Y11
-	VSUBPS       Y6, Y10, Y12
-	VDIVPS       Y5, Y12, Y12
-	VMAXPS       Y12, Y7, Y12
-	VMINPS       Y12, Y8, Y12
-	VBROADCASTSS const4b400000<>+0(SB), Y13
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y14
-	VMULPS       Y14, Y12, Y14
-	VADDPS       Y13, Y14, Y14
-	VSUBPS       Y13, Y14, Y13
-	VBROADCASTSS const3f318000<>+0(SB), Y14
-	VMULPS       Y14, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS constb95e8083<>+0(SB), Y14
-	VMULPS       Y14, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS const39500d01<>+0(SB), Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3ab60b61<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3c088889<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3f000000<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y12, Y15
-	VMULPS       Y14, Y15, Y14
-	VADDPS       Y12, Y14, Y12
-	VBROADCASTSS const3f800000<>+0(SB), Y14
-	VADDPS       Y14, Y12, Y12
-	VCVTTPS2DQ   Y13, Y13
-	VPSRAD       $0x01, Y13, Y14
-	VPADDD       Y2, Y14, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y12, Y12
-	VPSUBD       Y14, Y13, Y13
-	VPADDD       Y2, Y13, Y13
-	VPSLLD       $0x17, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VMULPS       Y12, Y5, Y12
-	VSUBPS       Y10, Y12, Y12
-	VBROADCASTSS res+40(FP), Y13
-	VMOVUPS      32(DX), Y14
-	VMULPS       Y14, Y13, Y13
-	VANDPS       Y11, Y13, Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y12, Y4, Y12
-	VADDPS       Y12, Y10, Y10
-	VBROADCASTSS thr+44(FP), Y12
-	VCMPPS       $0x1e, Y12, Y10, Y12
-	VANDPS       Y12, Y11, Y11
-	VBROADCASTSS reset+48(FP), Y12
-	VBLENDVPS    Y11, Y12, Y10, Y10
-	VMOVUPS      Y10, 32(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 16(CX)
-	VMOVMSKPS    Y11, R8
+	VPMOVZXWD    16(CX), Y6
+	VMOVUPS      32(AX), Y7
+	VPCMPGTD     Y3, Y6, Y8
+	VBROADCASTSS rh+36(FP), Y9
+	VSUBPS       Y9, Y7, Y9
+	VDIVPS       Y5, Y9, Y9
+	VBROADCASTSS constc2d00000<>+0(SB), Y10
+	VBROADCASTSS const42b20000<>+0(SB), Y11
+	VMAXPS       Y9, Y10, Y9
+	VMINPS       Y9, Y11, Y9
+	VBROADCASTSS const4b400000<>+0(SB), Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
+	VMULPS       Y11, Y9, Y11
+	VADDPS       Y10, Y11, Y11
+	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y2, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y2, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VMULPS       Y9, Y5, Y9
+	VSUBPS       Y7, Y9, Y9
+	VBROADCASTSS res+40(FP), Y10
+	VMOVUPS      32(DX), Y11
+	VMULPS       Y11, Y10, Y10
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y7, Y7
+	VBROADCASTSS thr+44(FP), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y9
+	VANDPS       Y9, Y8, Y8
+	VBROADCASTSS reset+48(FP), Y9
+	VBLENDVPS    Y8, Y9, Y7, Y7
+	VMOVUPS      Y7, 32(AX)
+	VPSUBD       Y0, Y6, Y6
+	VPMINUD      Y1, Y6, Y6
+	VPANDN       Y6, Y8, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSDW    X7, X6, X6
+	VMOVDQU      X6, 16(CX)
+	VMOVMSKPS    Y8, R8
 	SHLQ         $0x08, R8
 	ORQ          R8, DI
-	VPMOVZXWD    32(CX), Y9
-	VMOVUPS      64(AX), Y10
-	VPCMPGTD     Y3, Y9, Y11
-	VSUBPS       Y6, Y10, Y12
-	VDIVPS       Y5, Y12, Y12
-	VMAXPS       Y12, Y7, Y12
-	VMINPS       Y12, Y8, Y12
-	VBROADCASTSS const4b400000<>+0(SB), Y13
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y14
-	VMULPS       Y14, Y12, Y14
-	VADDPS       Y13, Y14, Y14
-	VSUBPS       Y13, Y14, Y13
-	VBROADCASTSS const3f318000<>+0(SB), Y14
-	VMULPS       Y14, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS constb95e8083<>+0(SB), Y14
-	VMULPS       Y14, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS const39500d01<>+0(SB), Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3ab60b61<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3c088889<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3f000000<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y12, Y15
-	VMULPS       Y14, Y15, Y14
-	VADDPS       Y12, Y14, Y12
-	VBROADCASTSS const3f800000<>+0(SB), Y14
-	VADDPS       Y14, Y12, Y12
-	VCVTTPS2DQ   Y13, Y13
-	VPSRAD       $0x01, Y13, Y14
-	VPADDD       Y2, Y14, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y12, Y12
-	VPSUBD       Y14, Y13, Y13
-	VPADDD       Y2, Y13, Y13
-	VPSLLD       $0x17, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VMULPS       Y12, Y5, Y12
-	VSUBPS       Y10, Y12, Y12
-	VBROADCASTSS res+40(FP), Y13
-	VMOVUPS      64(DX), Y14
-	VMULPS       Y14, Y13, Y13
-	VANDPS       Y11, Y13, Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y12, Y4, Y12
-	VADDPS       Y12, Y10, Y10
-	VBROADCASTSS thr+44(FP), Y12
-	VCMPPS       $0x1e, Y12, Y10, Y12
-	VANDPS       Y12, Y11, Y11
-	VBROADCASTSS reset+48(FP), Y12
-	VBLENDVPS    Y11, Y12, Y10, Y10
-	VMOVUPS      Y10, 64(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 32(CX)
-	VMOVMSKPS    Y11, R8
+	VPMOVZXWD    32(CX), Y6
+	VMOVUPS      64(AX), Y7
+	VPCMPGTD     Y3, Y6, Y8
+	VBROADCASTSS rh+36(FP), Y9
+	VSUBPS       Y9, Y7, Y9
+	VDIVPS       Y5, Y9, Y9
+	VBROADCASTSS constc2d00000<>+0(SB), Y10
+	VBROADCASTSS const42b20000<>+0(SB), Y11
+	VMAXPS       Y9, Y10, Y9
+	VMINPS       Y9, Y11, Y9
+	VBROADCASTSS const4b400000<>+0(SB), Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
+	VMULPS       Y11, Y9, Y11
+	VADDPS       Y10, Y11, Y11
+	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y2, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y2, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VMULPS       Y9, Y5, Y9
+	VSUBPS       Y7, Y9, Y9
+	VBROADCASTSS res+40(FP), Y10
+	VMOVUPS      64(DX), Y11
+	VMULPS       Y11, Y10, Y10
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y7, Y7
+	VBROADCASTSS thr+44(FP), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y9
+	VANDPS       Y9, Y8, Y8
+	VBROADCASTSS reset+48(FP), Y9
+	VBLENDVPS    Y8, Y9, Y7, Y7
+	VMOVUPS      Y7, 64(AX)
+	VPSUBD       Y0, Y6, Y6
+	VPMINUD      Y1, Y6, Y6
+	VPANDN       Y6, Y8, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSDW    X7, X6, X6
+	VMOVDQU      X6, 32(CX)
+	VMOVMSKPS    Y8, R8
 	SHLQ         $0x10, R8
 	ORQ          R8, DI
-	VPMOVZXWD    48(CX), Y9
-	VMOVUPS      96(AX), Y10
-	VPCMPGTD     Y3, Y9, Y11
-	VSUBPS       Y6, Y10, Y12
-	VDIVPS       Y5, Y12, Y12
-	VMAXPS       Y12, Y7, Y12
-	VMINPS       Y12, Y8, Y12
-	VBROADCASTSS const4b400000<>+0(SB), Y13
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y14
-	VMULPS       Y14, Y12, Y14
-	VADDPS       Y13, Y14, Y14
-	VSUBPS       Y13, Y14, Y13
-	VBROADCASTSS const3f318000<>+0(SB), Y14
-	VMULPS       Y14, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS constb95e8083<>+0(SB), Y14
-	VMULPS       Y14, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS const39500d01<>+0(SB), Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3ab60b61<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3c088889<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3f000000<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y12, Y15
-	VMULPS       Y14, Y15, Y14
-	VADDPS       Y12, Y14, Y12
-	VBROADCASTSS const3f800000<>+0(SB), Y14
-	VADDPS       Y14, Y12, Y12
-	VCVTTPS2DQ   Y13, Y13
-	VPSRAD       $0x01, Y13, Y14
-	VPADDD       Y2, Y14, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y12, Y12
-	VPSUBD       Y14, Y13, Y13
-	VPADDD       Y2, Y13, Y13
-	VPSLLD       $0x17, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VMULPS       Y12, Y5, Y12
-	VSUBPS       Y10, Y12, Y12
-	VBROADCASTSS res+40(FP), Y13
-	VMOVUPS      96(DX), Y14
-	VMULPS       Y14, Y13, Y13
-	VANDPS       Y11, Y13, Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y12, Y4, Y12
-	VADDPS       Y12, Y10, Y10
-	VBROADCASTSS thr+44(FP), Y12
-	VCMPPS       $0x1e, Y12, Y10, Y12
-	VANDPS       Y12, Y11, Y11
-	VBROADCASTSS reset+48(FP), Y12
-	VBLENDVPS    Y11, Y12, Y10, Y10
-	VMOVUPS      Y10, 96(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 48(CX)
-	VMOVMSKPS    Y11, R8
+	VPMOVZXWD    48(CX), Y6
+	VMOVUPS      96(AX), Y7
+	VPCMPGTD     Y3, Y6, Y8
+	VBROADCASTSS rh+36(FP), Y9
+	VSUBPS       Y9, Y7, Y9
+	VDIVPS       Y5, Y9, Y9
+	VBROADCASTSS constc2d00000<>+0(SB), Y10
+	VBROADCASTSS const42b20000<>+0(SB), Y11
+	VMAXPS       Y9, Y10, Y9
+	VMINPS       Y9, Y11, Y9
+	VBROADCASTSS const4b400000<>+0(SB), Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
+	VMULPS       Y11, Y9, Y11
+	VADDPS       Y10, Y11, Y11
+	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y2, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y2, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VMULPS       Y9, Y5, Y9
+	VSUBPS       Y7, Y9, Y9
+	VBROADCASTSS res+40(FP), Y10
+	VMOVUPS      96(DX), Y11
+	VMULPS       Y11, Y10, Y10
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y7, Y7
+	VBROADCASTSS thr+44(FP), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y9
+	VANDPS       Y9, Y8, Y8
+	VBROADCASTSS reset+48(FP), Y9
+	VBLENDVPS    Y8, Y9, Y7, Y7
+	VMOVUPS      Y7, 96(AX)
+	VPSUBD       Y0, Y6, Y6
+	VPMINUD      Y1, Y6, Y6
+	VPANDN       Y6, Y8, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSDW    X7, X6, X6
+	VMOVDQU      X6, 48(CX)
+	VMOVMSKPS    Y8, R8
 	SHLQ         $0x18, R8
 	ORQ          R8, DI
-	VPMOVZXWD    64(CX), Y9
-	VMOVUPS      128(AX), Y10
-	VPCMPGTD     Y3, Y9, Y11
-	VSUBPS       Y6, Y10, Y12
-	VDIVPS       Y5, Y12, Y12
-	VMAXPS       Y12, Y7, Y12
-	VMINPS       Y12, Y8, Y12
-	VBROADCASTSS const4b400000<>+0(SB), Y13
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y14
-	VMULPS       Y14, Y12, Y14
-	VADDPS       Y13, Y14, Y14
-	VSUBPS       Y13, Y14, Y13
-	VBROADCASTSS const3f318000<>+0(SB), Y14
-	VMULPS       Y14, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS constb95e8083<>+0(SB), Y14
-	VMULPS       Y14, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS const39500d01<>+0(SB), Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3ab60b61<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3c088889<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3f000000<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y12, Y15
-	VMULPS       Y14, Y15, Y14
-	VADDPS       Y12, Y14, Y12
-	VBROADCASTSS const3f800000<>+0(SB), Y14
-	VADDPS       Y14, Y12, Y12
-	VCVTTPS2DQ   Y13, Y13
-	VPSRAD       $0x01, Y13, Y14
-	VPADDD       Y2, Y14, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y12, Y12
-	VPSUBD       Y14, Y13, Y13
-	VPADDD       Y2, Y13, Y13
-	VPSLLD       $0x17, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VMULPS       Y12, Y5, Y12
-	VSUBPS       Y10, Y12, Y12
-	VBROADCASTSS res+40(FP), Y13
-	VMOVUPS      128(DX), Y14
-	VMULPS       Y14, Y13, Y13
-	VANDPS       Y11, Y13, Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y12, Y4, Y12
-	VADDPS       Y12, Y10, Y10
-	VBROADCASTSS thr+44(FP), Y12
-	VCMPPS       $0x1e, Y12, Y10, Y12
-	VANDPS       Y12, Y11, Y11
-	VBROADCASTSS reset+48(FP), Y12
-	VBLENDVPS    Y11, Y12, Y10, Y10
-	VMOVUPS      Y10, 128(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 64(CX)
-	VMOVMSKPS    Y11, R8
+	VPMOVZXWD    64(CX), Y6
+	VMOVUPS      128(AX), Y7
+	VPCMPGTD     Y3, Y6, Y8
+	VBROADCASTSS rh+36(FP), Y9
+	VSUBPS       Y9, Y7, Y9
+	VDIVPS       Y5, Y9, Y9
+	VBROADCASTSS constc2d00000<>+0(SB), Y10
+	VBROADCASTSS const42b20000<>+0(SB), Y11
+	VMAXPS       Y9, Y10, Y9
+	VMINPS       Y9, Y11, Y9
+	VBROADCASTSS const4b400000<>+0(SB), Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
+	VMULPS       Y11, Y9, Y11
+	VADDPS       Y10, Y11, Y11
+	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y2, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y2, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VMULPS       Y9, Y5, Y9
+	VSUBPS       Y7, Y9, Y9
+	VBROADCASTSS res+40(FP), Y10
+	VMOVUPS      128(DX), Y11
+	VMULPS       Y11, Y10, Y10
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y7, Y7
+	VBROADCASTSS thr+44(FP), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y9
+	VANDPS       Y9, Y8, Y8
+	VBROADCASTSS reset+48(FP), Y9
+	VBLENDVPS    Y8, Y9, Y7, Y7
+	VMOVUPS      Y7, 128(AX)
+	VPSUBD       Y0, Y6, Y6
+	VPMINUD      Y1, Y6, Y6
+	VPANDN       Y6, Y8, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSDW    X7, X6, X6
+	VMOVDQU      X6, 64(CX)
+	VMOVMSKPS    Y8, R8
 	SHLQ         $0x20, R8
 	ORQ          R8, DI
-	VPMOVZXWD    80(CX), Y9
-	VMOVUPS      160(AX), Y10
-	VPCMPGTD     Y3, Y9, Y11
-	VSUBPS       Y6, Y10, Y12
-	VDIVPS       Y5, Y12, Y12
-	VMAXPS       Y12, Y7, Y12
-	VMINPS       Y12, Y8, Y12
-	VBROADCASTSS const4b400000<>+0(SB), Y13
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y14
-	VMULPS       Y14, Y12, Y14
-	VADDPS       Y13, Y14, Y14
-	VSUBPS       Y13, Y14, Y13
-	VBROADCASTSS const3f318000<>+0(SB), Y14
-	VMULPS       Y14, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS constb95e8083<>+0(SB), Y14
-	VMULPS       Y14, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS const39500d01<>+0(SB), Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3ab60b61<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3c088889<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3f000000<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y12, Y15
-	VMULPS       Y14, Y15, Y14
-	VADDPS       Y12, Y14, Y12
-	VBROADCASTSS const3f800000<>+0(SB), Y14
-	VADDPS       Y14, Y12, Y12
-	VCVTTPS2DQ   Y13, Y13
-	VPSRAD       $0x01, Y13, Y14
-	VPADDD       Y2, Y14, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y12, Y12
-	VPSUBD       Y14, Y13, Y13
-	VPADDD       Y2, Y13, Y13
-	VPSLLD       $0x17, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VMULPS       Y12, Y5, Y12
-	VSUBPS       Y10, Y12, Y12
-	VBROADCASTSS res+40(FP), Y13
-	VMOVUPS      160(DX), Y14
-	VMULPS       Y14, Y13, Y13
-	VANDPS       Y11, Y13, Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y12, Y4, Y12
-	VADDPS       Y12, Y10, Y10
-	VBROADCASTSS thr+44(FP), Y12
-	VCMPPS       $0x1e, Y12, Y10, Y12
-	VANDPS       Y12, Y11, Y11
-	VBROADCASTSS reset+48(FP), Y12
-	VBLENDVPS    Y11, Y12, Y10, Y10
-	VMOVUPS      Y10, 160(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 80(CX)
-	VMOVMSKPS    Y11, R8
+	VPMOVZXWD    80(CX), Y6
+	VMOVUPS      160(AX), Y7
+	VPCMPGTD     Y3, Y6, Y8
+	VBROADCASTSS rh+36(FP), Y9
+	VSUBPS       Y9, Y7, Y9
+	VDIVPS       Y5, Y9, Y9
+	VBROADCASTSS constc2d00000<>+0(SB), Y10
+	VBROADCASTSS const42b20000<>+0(SB), Y11
+	VMAXPS       Y9, Y10, Y9
+	VMINPS       Y9, Y11, Y9
+	VBROADCASTSS const4b400000<>+0(SB), Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
+	VMULPS       Y11, Y9, Y11
+	VADDPS       Y10, Y11, Y11
+	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y2, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y2, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VMULPS       Y9, Y5, Y9
+	VSUBPS       Y7, Y9, Y9
+	VBROADCASTSS res+40(FP), Y10
+	VMOVUPS      160(DX), Y11
+	VMULPS       Y11, Y10, Y10
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y7, Y7
+	VBROADCASTSS thr+44(FP), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y9
+	VANDPS       Y9, Y8, Y8
+	VBROADCASTSS reset+48(FP), Y9
+	VBLENDVPS    Y8, Y9, Y7, Y7
+	VMOVUPS      Y7, 160(AX)
+	VPSUBD       Y0, Y6, Y6
+	VPMINUD      Y1, Y6, Y6
+	VPANDN       Y6, Y8, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSDW    X7, X6, X6
+	VMOVDQU      X6, 80(CX)
+	VMOVMSKPS    Y8, R8
 	SHLQ         $0x28, R8
 	ORQ          R8, DI
-	VPMOVZXWD    96(CX), Y9
-	VMOVUPS      192(AX), Y10
-	VPCMPGTD     Y3, Y9, Y11
-	VSUBPS       Y6, Y10, Y12
-	VDIVPS       Y5, Y12, Y12
-	VMAXPS       Y12, Y7, Y12
-	VMINPS       Y12, Y8, Y12
-	VBROADCASTSS const4b400000<>+0(SB), Y13
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y14
-	VMULPS       Y14, Y12, Y14
-	VADDPS       Y13, Y14, Y14
-	VSUBPS       Y13, Y14, Y13
-	VBROADCASTSS const3f318000<>+0(SB), Y14
-	VMULPS       Y14, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS constb95e8083<>+0(SB), Y14
-	VMULPS       Y14, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS const39500d01<>+0(SB), Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3ab60b61<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3c088889<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3f000000<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y12, Y15
-	VMULPS       Y14, Y15, Y14
-	VADDPS       Y12, Y14, Y12
-	VBROADCASTSS const3f800000<>+0(SB), Y14
-	VADDPS       Y14, Y12, Y12
-	VCVTTPS2DQ   Y13, Y13
-	VPSRAD       $0x01, Y13, Y14
-	VPADDD       Y2, Y14, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y12, Y12
-	VPSUBD       Y14, Y13, Y13
-	VPADDD       Y2, Y13, Y13
-	VPSLLD       $0x17, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VMULPS       Y12, Y5, Y12
-	VSUBPS       Y10, Y12, Y12
-	VBROADCASTSS res+40(FP), Y13
-	VMOVUPS      192(DX), Y14
-	VMULPS       Y14, Y13, Y13
-	VANDPS       Y11, Y13, Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y12, Y4, Y12
-	VADDPS       Y12, Y10, Y10
-	VBROADCASTSS thr+44(FP), Y12
-	VCMPPS       $0x1e, Y12, Y10, Y12
-	VANDPS       Y12, Y11, Y11
-	VBROADCASTSS reset+48(FP), Y12
-	VBLENDVPS    Y11, Y12, Y10, Y10
-	VMOVUPS      Y10, 192(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 96(CX)
-	VMOVMSKPS    Y11, R8
+	VPMOVZXWD    96(CX), Y6
+	VMOVUPS      192(AX), Y7
+	VPCMPGTD     Y3, Y6, Y8
+	VBROADCASTSS rh+36(FP), Y9
+	VSUBPS       Y9, Y7, Y9
+	VDIVPS       Y5, Y9, Y9
+	VBROADCASTSS constc2d00000<>+0(SB), Y10
+	VBROADCASTSS const42b20000<>+0(SB), Y11
+	VMAXPS       Y9, Y10, Y9
+	VMINPS       Y9, Y11, Y9
+	VBROADCASTSS const4b400000<>+0(SB), Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
+	VMULPS       Y11, Y9, Y11
+	VADDPS       Y10, Y11, Y11
+	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y2, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y2, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VMULPS       Y9, Y5, Y9
+	VSUBPS       Y7, Y9, Y9
+	VBROADCASTSS res+40(FP), Y10
+	VMOVUPS      192(DX), Y11
+	VMULPS       Y11, Y10, Y10
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y7, Y7
+	VBROADCASTSS thr+44(FP), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y9
+	VANDPS       Y9, Y8, Y8
+	VBROADCASTSS reset+48(FP), Y9
+	VBLENDVPS    Y8, Y9, Y7, Y7
+	VMOVUPS      Y7, 192(AX)
+	VPSUBD       Y0, Y6, Y6
+	VPMINUD      Y1, Y6, Y6
+	VPANDN       Y6, Y8, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSDW    X7, X6, X6
+	VMOVDQU      X6, 96(CX)
+	VMOVMSKPS    Y8, R8
 	SHLQ         $0x30, R8
 	ORQ          R8, DI
-	VPMOVZXWD    112(CX), Y9
-	VMOVUPS      224(AX), Y10
-	VPCMPGTD     Y3, Y9, Y11
-	VSUBPS       Y6, Y10, Y12
-	VDIVPS       Y5, Y12, Y12
-	VMAXPS       Y12, Y7, Y12
-	VMINPS       Y12, Y8, Y12
-	VBROADCASTSS const4b400000<>+0(SB), Y13
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y14
-	VMULPS       Y14, Y12, Y14
-	VADDPS       Y13, Y14, Y14
-	VSUBPS       Y13, Y14, Y13
-	VBROADCASTSS const3f318000<>+0(SB), Y14
-	VMULPS       Y14, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS constb95e8083<>+0(SB), Y14
-	VMULPS       Y14, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS const39500d01<>+0(SB), Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3ab60b61<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3c088889<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3f000000<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y12, Y15
-	VMULPS       Y14, Y15, Y14
-	VADDPS       Y12, Y14, Y12
-	VBROADCASTSS const3f800000<>+0(SB), Y14
-	VADDPS       Y14, Y12, Y12
-	VCVTTPS2DQ   Y13, Y13
-	VPSRAD       $0x01, Y13, Y14
-	VPADDD       Y2, Y14, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y12, Y12
-	VPSUBD       Y14, Y13, Y13
-	VPADDD       Y2, Y13, Y13
-	VPSLLD       $0x17, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VMULPS       Y12, Y5, Y12
-	VSUBPS       Y10, Y12, Y12
-	VBROADCASTSS res+40(FP), Y13
-	VMOVUPS      224(DX), Y14
-	VMULPS       Y14, Y13, Y13
-	VANDPS       Y11, Y13, Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y12, Y4, Y12
-	VADDPS       Y12, Y10, Y10
-	VBROADCASTSS thr+44(FP), Y12
-	VCMPPS       $0x1e, Y12, Y10, Y12
-	VANDPS       Y12, Y11, Y11
-	VBROADCASTSS reset+48(FP), Y12
-	VBLENDVPS    Y11, Y12, Y10, Y10
-	VMOVUPS      Y10, 224(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 112(CX)
-	VMOVMSKPS    Y11, R8
+	VPMOVZXWD    112(CX), Y6
+	VMOVUPS      224(AX), Y7
+	VPCMPGTD     Y3, Y6, Y8
+	VBROADCASTSS rh+36(FP), Y9
+	VSUBPS       Y9, Y7, Y9
+	VDIVPS       Y5, Y9, Y9
+	VBROADCASTSS constc2d00000<>+0(SB), Y10
+	VBROADCASTSS const42b20000<>+0(SB), Y11
+	VMAXPS       Y9, Y10, Y9
+	VMINPS       Y9, Y11, Y9
+	VBROADCASTSS const4b400000<>+0(SB), Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
+	VMULPS       Y11, Y9, Y11
+	VADDPS       Y10, Y11, Y11
+	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y2, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y2, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y9, Y9
+	VMULPS       Y9, Y5, Y9
+	VSUBPS       Y7, Y9, Y9
+	VBROADCASTSS res+40(FP), Y10
+	VMOVUPS      224(DX), Y11
+	VMULPS       Y11, Y10, Y10
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y7, Y7
+	VBROADCASTSS thr+44(FP), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y9
+	VANDPS       Y9, Y8, Y8
+	VBROADCASTSS reset+48(FP), Y9
+	VBLENDVPS    Y8, Y9, Y7, Y7
+	VMOVUPS      Y7, 224(AX)
+	VPSUBD       Y0, Y6, Y6
+	VPMINUD      Y1, Y6, Y6
+	VPANDN       Y6, Y8, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSDW    X7, X6, X6
+	VMOVDQU      X6, 112(CX)
+	VMOVMSKPS    Y8, R8
 	SHLQ         $0x38, R8
 	ORQ          R8, DI
 	MOVQ         DI, (BX)
@@ -6079,6 +5789,7 @@ RefractoryExponentialUniformAVX2_done:
 // func adaptiveExponentialAVX512(v *float32, w *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, kwStride int, aStride int, bStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·adaptiveExponentialAVX512(SB), NOSPLIT, $8-184
+	// 4 scalars held in registers, 10 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -6086,16 +5797,6 @@ TEXT ·adaptiveExponentialAVX512(SB), NOSPLIT, $8-184
 	VBROADCASTSS constc2d00000<>+0(SB), Z1
 	VBROADCASTSS const42b20000<>+0(SB), Z6
 	VBROADCASTSS const4b400000<>+0(SB), Z7
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Z8
-	VBROADCASTSS const3f318000<>+0(SB), Z9
-	VBROADCASTSS constb95e8083<>+0(SB), Z10
-	VBROADCASTSS const39500d01<>+0(SB), Z11
-	VBROADCASTSS const3ab60b61<>+0(SB), Z12
-	VBROADCASTSS const3c088889<>+0(SB), Z13
-	VBROADCASTSS const3d2aaaab<>+0(SB), Z14
-	VBROADCASTSS const3e2aaaab<>+0(SB), Z15
-	VBROADCASTSS const3f000000<>+0(SB), Z16
-	VBROADCASTSS const3f800000<>+0(SB), Z17
 	MOVQ         v+0(FP), AX
 	MOVQ         w+8(FP), CX
 	MOVQ         cur+16(FP), DX
@@ -6113,295 +5814,259 @@ TEXT ·adaptiveExponentialAVX512(SB), NOSPLIT, $8-184
 	JZ           AdaptiveExponentialAVX512_done
 
 AdaptiveExponentialAVX512_block:
-	XORQ       R15, R15
-	VMOVUPS    (AX), Z18
-	VMOVUPS    (CX), Z19
-	VMOVUPS    (R8), Z20
-	VMOVUPS    (BX), Z21
-	VMOVUPS    (SI), Z22
-	VMOVUPS    (DI), Z23
-	VSUBPS     Z23, Z18, Z23
-	VDIVPS     Z22, Z23, Z23
-	VMAXPS     Z23, Z1, Z23
-	VMINPS     Z23, Z6, Z23
-	VMULPS     Z8, Z23, Z24
-	VADDPS     Z7, Z24, Z24
-	VSUBPS     Z7, Z24, Z24
-	VMULPS     Z9, Z24, Z25
-	VSUBPS     Z25, Z23, Z23
-	VMULPS     Z10, Z24, Z25
-	VSUBPS     Z25, Z23, Z23
-	VMULPS     Z23, Z11, Z25
-	VADDPS     Z12, Z25, Z25
-	VMULPS     Z23, Z25, Z25
-	VADDPS     Z13, Z25, Z25
-	VMULPS     Z23, Z25, Z25
-	VADDPS     Z14, Z25, Z25
-	VMULPS     Z23, Z25, Z25
-	VADDPS     Z15, Z25, Z25
-	VMULPS     Z23, Z25, Z25
-	VADDPS     Z16, Z25, Z25
-	VMULPS     Z23, Z23, Z26
-	VMULPS     Z25, Z26, Z25
-	VADDPS     Z23, Z25, Z23
-	VADDPS     Z17, Z23, Z23
-	VCVTTPS2DQ Z24, Z24
-	VPSRAD     $0x01, Z24, Z25
-	VPADDD     Z0, Z25, Z26
-	VPSLLD     $0x17, Z26, Z26
-	VMULPS     Z26, Z23, Z23
-	VPSUBD     Z25, Z24, Z24
-	VPADDD     Z0, Z24, Z24
-	VPSLLD     $0x17, Z24, Z24
-	VMULPS     Z24, Z23, Z23
-	VMULPS     Z23, Z22, Z22
-	VSUBPS     Z18, Z22, Z22
-	VMULPS     Z19, Z20, Z23
-	VSUBPS     Z23, Z22, Z22
-	VMOVUPS    (DX), Z23
-	VMULPS     Z23, Z20, Z20
-	VADDPS     Z20, Z22, Z20
-	VMULPS     Z20, Z21, Z20
-	VADDPS     Z20, Z18, Z18
-	VMOVUPS    (R9), Z20
-	VCMPPS     $0x1e, Z20, Z18, K1
-	VMOVUPS    (R10), Z20
-	VBLENDMPS  Z20, Z18, K1, Z2
-	VMOVUPS    Z2, (AX)
-	VMOVUPS    (R11), Z18
-	VMOVUPS    (R12), Z20
-	VMULPS     Z2, Z20, Z20
-	VSUBPS     Z19, Z20, Z20
-	VMULPS     Z20, Z18, Z18
-	VADDPS     Z18, Z19, Z18
-	MOVQ       b+88(FP), BP
-	VMOVUPS    (BP), Z19
-	VMOVAPS.Z  Z19, K1, Z19
-	VADDPS     Z19, Z18, Z18
-	VMOVUPS    Z18, (CX)
-	KMOVW      K1, BP
-	ORQ        BP, R15
-	VMOVUPS    64(AX), Z18
-	VMOVUPS    64(CX), Z19
-	VMOVUPS    64(R8), Z20
-	VMOVUPS    64(BX), Z21
-	VMOVUPS    64(SI), Z22
-	VMOVUPS    64(DI), Z23
-	VSUBPS     Z23, Z18, Z23
-	VDIVPS     Z22, Z23, Z23
-	VMAXPS     Z23, Z1, Z23
-	VMINPS     Z23, Z6, Z23
-	VMULPS     Z8, Z23, Z24
-	VADDPS     Z7, Z24, Z24
-	VSUBPS     Z7, Z24, Z24
-	VMULPS     Z9, Z24, Z25
-	VSUBPS     Z25, Z23, Z23
-	VMULPS     Z10, Z24, Z25
-	VSUBPS     Z25, Z23, Z23
-	VMULPS     Z23, Z11, Z25
-	VADDPS     Z12, Z25, Z25
-	VMULPS     Z23, Z25, Z25
-	VADDPS     Z13, Z25, Z25
-	VMULPS     Z23, Z25, Z25
-	VADDPS     Z14, Z25, Z25
-	VMULPS     Z23, Z25, Z25
-	VADDPS     Z15, Z25, Z25
-	VMULPS     Z23, Z25, Z25
-	VADDPS     Z16, Z25, Z25
-	VMULPS     Z23, Z23, Z26
-	VMULPS     Z25, Z26, Z25
-	VADDPS     Z23, Z25, Z23
-	VADDPS     Z17, Z23, Z23
-	VCVTTPS2DQ Z24, Z24
-	VPSRAD     $0x01, Z24, Z25
-	VPADDD     Z0, Z25, Z26
-	VPSLLD     $0x17, Z26, Z26
-	VMULPS     Z26, Z23, Z23
-	VPSUBD     Z25, Z24, Z24
-	VPADDD     Z0, Z24, Z24
-	VPSLLD     $0x17, Z24, Z24
-	VMULPS     Z24, Z23, Z23
-	VMULPS     Z23, Z22, Z22
-	VSUBPS     Z18, Z22, Z22
-	VMULPS     Z19, Z20, Z23
-	VSUBPS     Z23, Z22, Z22
-	VMOVUPS    64(DX), Z23
-	VMULPS     Z23, Z20, Z20
-	VADDPS     Z20, Z22, Z20
-	VMULPS     Z20, Z21, Z20
-	VADDPS     Z20, Z18, Z18
-	VMOVUPS    64(R9), Z20
-	VCMPPS     $0x1e, Z20, Z18, K1
-	VMOVUPS    64(R10), Z20
-	VBLENDMPS  Z20, Z18, K1, Z3
-	VMOVUPS    Z3, 64(AX)
-	VMOVUPS    64(R11), Z18
-	VMOVUPS    64(R12), Z20
-	VMULPS     Z3, Z20, Z20
-	VSUBPS     Z19, Z20, Z20
-	VMULPS     Z20, Z18, Z18
-	VADDPS     Z18, Z19, Z18
-	MOVQ       b+88(FP), BP
-	VMOVUPS    64(BP), Z19
-	VMOVAPS.Z  Z19, K1, Z19
-	VADDPS     Z19, Z18, Z18
-	VMOVUPS    Z18, 64(CX)
-	KMOVW      K1, BP
-	SHLQ       $0x10, BP
-	ORQ        BP, R15
-	VMOVUPS    128(AX), Z18
-	VMOVUPS    128(CX), Z19
-	VMOVUPS    128(R8), Z20
-	VMOVUPS    128(BX), Z21
-	VMOVUPS    128(SI), Z22
-	VMOVUPS    128(DI), Z23
-	VSUBPS     Z23, Z18, Z23
-	VDIVPS     Z22, Z23, Z23
-	VMAXPS     Z23, Z1, Z23
-	VMINPS     Z23, Z6, Z23
-	VMULPS     Z8, Z23, Z24
-	VADDPS     Z7, Z24, Z24
-	VSUBPS     Z7, Z24, Z24
-	VMULPS     Z9, Z24, Z25
-	VSUBPS     Z25, Z23, Z23
-	VMULPS     Z10, Z24, Z25
-	VSUBPS     Z25, Z23, Z23
-	VMULPS     Z23, Z11, Z25
-	VADDPS     Z12, Z25, Z25
-	VMULPS     Z23, Z25, Z25
-	VADDPS     Z13, Z25, Z25
-	VMULPS     Z23, Z25, Z25
-	VADDPS     Z14, Z25, Z25
-	VMULPS     Z23, Z25, Z25
-	VADDPS     Z15, Z25, Z25
-	VMULPS     Z23, Z25, Z25
-	VADDPS     Z16, Z25, Z25
-	VMULPS     Z23, Z23, Z26
-	VMULPS     Z25, Z26, Z25
-	VADDPS     Z23, Z25, Z23
-	VADDPS     Z17, Z23, Z23
-	VCVTTPS2DQ Z24, Z24
-	VPSRAD     $0x01, Z24, Z25
-	VPADDD     Z0, Z25, Z26
-	VPSLLD     $0x17, Z26, Z26
-	VMULPS     Z26, Z23, Z23
-	VPSUBD     Z25, Z24, Z24
-	VPADDD     Z0, Z24, Z24
-	VPSLLD     $0x17, Z24, Z24
-	VMULPS     Z24, Z23, Z23
-	VMULPS     Z23, Z22, Z22
-	VSUBPS     Z18, Z22, Z22
-	VMULPS     Z19, Z20, Z23
-	VSUBPS     Z23, Z22, Z22
-	VMOVUPS    128(DX), Z23
-	VMULPS     Z23, Z20, Z20
-	VADDPS     Z20, Z22, Z20
-	VMULPS     Z20, Z21, Z20
-	VADDPS     Z20, Z18, Z18
-	VMOVUPS    128(R9), Z20
-	VCMPPS     $0x1e, Z20, Z18, K1
-	VMOVUPS    128(R10), Z20
-	VBLENDMPS  Z20, Z18, K1, Z4
-	VMOVUPS    Z4, 128(AX)
-	VMOVUPS    128(R11), Z18
-	VMOVUPS    128(R12), Z20
-	VMULPS     Z4, Z20, Z20
-	VSUBPS     Z19, Z20, Z20
-	VMULPS     Z20, Z18, Z18
-	VADDPS     Z18, Z19, Z18
-	MOVQ       b+88(FP), BP
-	VMOVUPS    128(BP), Z19
-	VMOVAPS.Z  Z19, K1, Z19
-	VADDPS     Z19, Z18, Z18
-	VMOVUPS    Z18, 128(CX)
-	KMOVW      K1, BP
-	SHLQ       $0x20, BP
-	ORQ        BP, R15
-	VMOVUPS    192(AX), Z18
-	VMOVUPS    192(CX), Z19
-	VMOVUPS    192(R8), Z20
-	VMOVUPS    192(BX), Z21
-	VMOVUPS    192(SI), Z22
-	VMOVUPS    192(DI), Z23
-	VSUBPS     Z23, Z18, Z23
-	VDIVPS     Z22, Z23, Z23
-	VMAXPS     Z23, Z1, Z23
-	VMINPS     Z23, Z6, Z23
-	VMULPS     Z8, Z23, Z24
-	VADDPS     Z7, Z24, Z24
-	VSUBPS     Z7, Z24, Z24
-	VMULPS     Z9, Z24, Z25
-	VSUBPS     Z25, Z23, Z23
-	VMULPS     Z10, Z24, Z25
-	VSUBPS     Z25, Z23, Z23
-	VMULPS     Z23, Z11, Z25
-	VADDPS     Z12, Z25, Z25
-	VMULPS     Z23, Z25, Z25
-	VADDPS     Z13, Z25, Z25
-	VMULPS     Z23, Z25, Z25
-	VADDPS     Z14, Z25, Z25
-	VMULPS     Z23, Z25, Z25
-	VADDPS     Z15, Z25, Z25
-	VMULPS     Z23, Z25, Z25
-	VADDPS     Z16, Z25, Z25
-	VMULPS     Z23, Z23, Z26
-	VMULPS     Z25, Z26, Z25
-	VADDPS     Z23, Z25, Z23
-	VADDPS     Z17, Z23, Z23
-	VCVTTPS2DQ Z24, Z24
-	VPSRAD     $0x01, Z24, Z25
-	VPADDD     Z0, Z25, Z26
-	VPSLLD     $0x17, Z26, Z26
-	VMULPS     Z26, Z23, Z23
-	VPSUBD     Z25, Z24, Z24
-	VPADDD     Z0, Z24, Z24
-	VPSLLD     $0x17, Z24, Z24
-	VMULPS     Z24, Z23, Z23
-	VMULPS     Z23, Z22, Z22
-	VSUBPS     Z18, Z22, Z22
-	VMULPS     Z19, Z20, Z23
-	VSUBPS     Z23, Z22, Z22
-	VMOVUPS    192(DX), Z23
-	VMULPS     Z23, Z20, Z20
-	VADDPS     Z20, Z22, Z20
-	VMULPS     Z20, Z21, Z20
-	VADDPS     Z20, Z18, Z18
-	VMOVUPS    192(R9), Z20
-	VCMPPS     $0x1e, Z20, Z18, K1
-	VMOVUPS    192(R10), Z20
-	VBLENDMPS  Z20, Z18, K1, Z5
-	VMOVUPS    Z5, 192(AX)
-	VMOVUPS    192(R11), Z18
-	VMOVUPS    192(R12), Z20
-	VMULPS     Z5, Z20, Z20
-	VSUBPS     Z19, Z20, Z20
-	VMULPS     Z20, Z18, Z18
-	VADDPS     Z18, Z19, Z18
-	MOVQ       b+88(FP), BP
-	VMOVUPS    192(BP), Z19
-	VMOVAPS.Z  Z19, K1, Z19
-	VADDPS     Z19, Z18, Z18
-	VMOVUPS    Z18, 192(CX)
-	KMOVW      K1, BP
-	SHLQ       $0x30, BP
-	ORQ        BP, R15
-	MOVQ       R15, (R13)
-	ADDQ       $0x08, R13
-	ADDQ       $0x00000100, AX
-	ADDQ       $0x00000100, CX
-	ADDQ       $0x00000100, DX
-	ADDQ       kStride+96(FP), BX
-	ADDQ       deltaStride+104(FP), SI
-	ADDQ       rhStride+112(FP), DI
-	ADDQ       resStride+120(FP), R8
-	ADDQ       thrStride+128(FP), R9
-	ADDQ       resetStride+136(FP), R10
-	ADDQ       kwStride+144(FP), R11
-	ADDQ       aStride+152(FP), R12
-	MOVQ       bStride+160(FP), R15
-	ADDQ       R15, b+88(FP)
-	DECQ       R14
-	JNZ        AdaptiveExponentialAVX512_block
+	XORQ        R15, R15
+	VMOVUPS     (AX), Z8
+	VMOVUPS     64(AX), Z9
+	VMOVUPS     128(AX), Z10
+	VMOVUPS     192(AX), Z11
+	VSUBPS      (DI), Z8, Z12
+	VSUBPS      64(DI), Z9, Z13
+	VSUBPS      128(DI), Z10, Z14
+	VSUBPS      192(DI), Z11, Z15
+	VDIVPS      (SI), Z12, Z12
+	VDIVPS      64(SI), Z13, Z13
+	VDIVPS      128(SI), Z14, Z14
+	VDIVPS      192(SI), Z15, Z15
+	VMAXPS      Z12, Z1, Z12
+	VMINPS      Z12, Z6, Z12
+	VMAXPS      Z13, Z1, Z13
+	VMINPS      Z13, Z6, Z13
+	VMAXPS      Z14, Z1, Z14
+	VMINPS      Z14, Z6, Z14
+	VMAXPS      Z15, Z1, Z15
+	VMINPS      Z15, Z6, Z15
+	VMULPS.BCST const3fb8aa3b<>+0(SB), Z12, Z16
+	VMULPS.BCST const3fb8aa3b<>+0(SB), Z13, Z17
+	VMULPS.BCST const3fb8aa3b<>+0(SB), Z14, Z18
+	VMULPS.BCST const3fb8aa3b<>+0(SB), Z15, Z19
+	VADDPS      Z7, Z16, Z16
+	VADDPS      Z7, Z17, Z17
+	VADDPS      Z7, Z18, Z18
+	VADDPS      Z7, Z19, Z19
+	VSUBPS      Z7, Z16, Z16
+	VSUBPS      Z7, Z17, Z17
+	VSUBPS      Z7, Z18, Z18
+	VSUBPS      Z7, Z19, Z19
+	VMULPS.BCST const3f318000<>+0(SB), Z16, Z20
+	VMULPS.BCST const3f318000<>+0(SB), Z17, Z21
+	VMULPS.BCST const3f318000<>+0(SB), Z18, Z22
+	VMULPS.BCST const3f318000<>+0(SB), Z19, Z23
+	VSUBPS      Z20, Z12, Z12
+	VSUBPS      Z21, Z13, Z13
+	VSUBPS      Z22, Z14, Z14
+	VSUBPS      Z23, Z15, Z15
+	VMULPS.BCST constb95e8083<>+0(SB), Z16, Z20
+	VMULPS.BCST constb95e8083<>+0(SB), Z17, Z21
+	VMULPS.BCST constb95e8083<>+0(SB), Z18, Z22
+	VMULPS.BCST constb95e8083<>+0(SB), Z19, Z23
+	VSUBPS      Z20, Z12, Z12
+	VSUBPS      Z21, Z13, Z13
+	VSUBPS      Z22, Z14, Z14
+	VSUBPS      Z23, Z15, Z15
+	VMULPS.BCST const39500d01<>+0(SB), Z12, Z20
+	VMULPS.BCST const39500d01<>+0(SB), Z13, Z21
+	VMULPS.BCST const39500d01<>+0(SB), Z14, Z22
+	VMULPS.BCST const39500d01<>+0(SB), Z15, Z23
+	VADDPS.BCST const3ab60b61<>+0(SB), Z20, Z20
+	VADDPS.BCST const3ab60b61<>+0(SB), Z21, Z21
+	VADDPS.BCST const3ab60b61<>+0(SB), Z22, Z22
+	VADDPS.BCST const3ab60b61<>+0(SB), Z23, Z23
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VMULPS      Z14, Z22, Z22
+	VMULPS      Z15, Z23, Z23
+	VADDPS.BCST const3c088889<>+0(SB), Z20, Z20
+	VADDPS.BCST const3c088889<>+0(SB), Z21, Z21
+	VADDPS.BCST const3c088889<>+0(SB), Z22, Z22
+	VADDPS.BCST const3c088889<>+0(SB), Z23, Z23
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VMULPS      Z14, Z22, Z22
+	VMULPS      Z15, Z23, Z23
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z21, Z21
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z22, Z22
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z23, Z23
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VMULPS      Z14, Z22, Z22
+	VMULPS      Z15, Z23, Z23
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z21, Z21
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z22, Z22
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z23, Z23
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VMULPS      Z14, Z22, Z22
+	VMULPS      Z15, Z23, Z23
+	VADDPS.BCST const3f000000<>+0(SB), Z20, Z20
+	VADDPS.BCST const3f000000<>+0(SB), Z21, Z21
+	VADDPS.BCST const3f000000<>+0(SB), Z22, Z22
+	VADDPS.BCST const3f000000<>+0(SB), Z23, Z23
+	VMULPS      Z12, Z12, Z24
+	VMULPS      Z13, Z13, Z25
+	VMULPS      Z14, Z14, Z26
+	VMULPS      Z15, Z15, Z27
+	VMULPS      Z20, Z24, Z20
+	VMULPS      Z21, Z25, Z21
+	VMULPS      Z22, Z26, Z22
+	VMULPS      Z23, Z27, Z23
+	VADDPS      Z12, Z20, Z12
+	VADDPS      Z13, Z21, Z13
+	VADDPS      Z14, Z22, Z14
+	VADDPS      Z15, Z23, Z15
+	VADDPS.BCST const3f800000<>+0(SB), Z12, Z12
+	VADDPS.BCST const3f800000<>+0(SB), Z13, Z13
+	VADDPS.BCST const3f800000<>+0(SB), Z14, Z14
+	VADDPS.BCST const3f800000<>+0(SB), Z15, Z15
+	VCVTTPS2DQ  Z16, Z16
+	VCVTTPS2DQ  Z17, Z17
+	VCVTTPS2DQ  Z18, Z18
+	VCVTTPS2DQ  Z19, Z19
+	VPSRAD      $0x01, Z16, Z20
+	VPSRAD      $0x01, Z17, Z21
+	VPSRAD      $0x01, Z18, Z22
+	VPSRAD      $0x01, Z19, Z23
+	VPADDD      Z0, Z20, Z24
+	VPADDD      Z0, Z21, Z25
+	VPADDD      Z0, Z22, Z26
+	VPADDD      Z0, Z23, Z27
+	VPSLLD      $0x17, Z24, Z24
+	VPSLLD      $0x17, Z25, Z25
+	VPSLLD      $0x17, Z26, Z26
+	VPSLLD      $0x17, Z27, Z27
+	VMULPS      Z24, Z12, Z12
+	VMULPS      Z25, Z13, Z13
+	VMULPS      Z26, Z14, Z14
+	VMULPS      Z27, Z15, Z15
+	VPSUBD      Z20, Z16, Z16
+	VPSUBD      Z21, Z17, Z17
+	VPSUBD      Z22, Z18, Z18
+	VPSUBD      Z23, Z19, Z19
+	VPADDD      Z0, Z16, Z16
+	VPADDD      Z0, Z17, Z17
+	VPADDD      Z0, Z18, Z18
+	VPADDD      Z0, Z19, Z19
+	VPSLLD      $0x17, Z16, Z16
+	VPSLLD      $0x17, Z17, Z17
+	VPSLLD      $0x17, Z18, Z18
+	VPSLLD      $0x17, Z19, Z19
+	VMULPS      Z16, Z12, Z12
+	VMULPS      Z17, Z13, Z13
+	VMULPS      Z18, Z14, Z14
+	VMULPS      Z19, Z15, Z15
+	VMULPS      (SI), Z12, Z12
+	VMULPS      64(SI), Z13, Z13
+	VMULPS      128(SI), Z14, Z14
+	VMULPS      192(SI), Z15, Z15
+	VSUBPS      Z8, Z12, Z12
+	VSUBPS      Z9, Z13, Z13
+	VSUBPS      Z10, Z14, Z14
+	VSUBPS      Z11, Z15, Z15
+	VMOVUPS     (CX), Z16
+	VMOVUPS     64(CX), Z17
+	VMOVUPS     128(CX), Z18
+	VMOVUPS     192(CX), Z19
+	VMULPS      (R8), Z16, Z20
+	VMULPS      64(R8), Z17, Z21
+	VMULPS      128(R8), Z18, Z22
+	VMULPS      192(R8), Z19, Z23
+	VSUBPS      Z20, Z12, Z12
+	VSUBPS      Z21, Z13, Z13
+	VSUBPS      Z22, Z14, Z14
+	VSUBPS      Z23, Z15, Z15
+	VMOVUPS     (DX), Z20
+	VMOVUPS     64(DX), Z21
+	VMOVUPS     128(DX), Z22
+	VMOVUPS     192(DX), Z23
+	VMULPS      (R8), Z20, Z20
+	VMULPS      64(R8), Z21, Z21
+	VMULPS      128(R8), Z22, Z22
+	VMULPS      192(R8), Z23, Z23
+	VADDPS      Z20, Z12, Z12
+	VADDPS      Z21, Z13, Z13
+	VADDPS      Z22, Z14, Z14
+	VADDPS      Z23, Z15, Z15
+	VMULPS      (BX), Z12, Z12
+	VMULPS      64(BX), Z13, Z13
+	VMULPS      128(BX), Z14, Z14
+	VMULPS      192(BX), Z15, Z15
+	VADDPS      Z12, Z8, Z8
+	VADDPS      Z13, Z9, Z9
+	VADDPS      Z14, Z10, Z10
+	VADDPS      Z15, Z11, Z11
+	VCMPPS      $0x1e, (R9), Z8, K1
+	VCMPPS      $0x1e, 64(R9), Z9, K2
+	VCMPPS      $0x1e, 128(R9), Z10, K3
+	VCMPPS      $0x1e, 192(R9), Z11, K4
+	VBLENDMPS   (R10), Z8, K1, Z2
+	VBLENDMPS   64(R10), Z9, K2, Z3
+	VBLENDMPS   128(R10), Z10, K3, Z4
+	VBLENDMPS   192(R10), Z11, K4, Z5
+	VMOVUPS     Z2, (AX)
+	VMOVUPS     Z3, 64(AX)
+	VMOVUPS     Z4, 128(AX)
+	VMOVUPS     Z5, 192(AX)
+	VMULPS      (R12), Z2, Z8
+	VMULPS      64(R12), Z3, Z9
+	VMULPS      128(R12), Z4, Z10
+	VMULPS      192(R12), Z5, Z11
+	VSUBPS      Z16, Z8, Z8
+	VSUBPS      Z17, Z9, Z9
+	VSUBPS      Z18, Z10, Z10
+	VSUBPS      Z19, Z11, Z11
+	VMULPS      (R11), Z8, Z8
+	VMULPS      64(R11), Z9, Z9
+	VMULPS      128(R11), Z10, Z10
+	VMULPS      192(R11), Z11, Z11
+	VADDPS      Z8, Z16, Z8
+	VADDPS      Z9, Z17, Z9
+	VADDPS      Z10, Z18, Z10
+	VADDPS      Z11, Z19, Z11
+	MOVQ        b+88(FP), BP
+	VMOVUPS.Z   (BP), K1, Z12
+	MOVQ        b+88(FP), BP
+	VMOVUPS.Z   64(BP), K2, Z13
+	MOVQ        b+88(FP), BP
+	VMOVUPS.Z   128(BP), K3, Z14
+	MOVQ        b+88(FP), BP
+	VMOVUPS.Z   192(BP), K4, Z15
+	VADDPS      Z12, Z8, Z8
+	VADDPS      Z13, Z9, Z9
+	VADDPS      Z14, Z10, Z10
+	VADDPS      Z15, Z11, Z11
+	VMOVUPS     Z8, (CX)
+	VMOVUPS     Z9, 64(CX)
+	VMOVUPS     Z10, 128(CX)
+	VMOVUPS     Z11, 192(CX)
+	KMOVW       K1, BP
+	ORQ         BP, R15
+	KMOVW       K2, BP
+	SHLQ        $0x10, BP
+	ORQ         BP, R15
+	KMOVW       K3, BP
+	SHLQ        $0x20, BP
+	ORQ         BP, R15
+	KMOVW       K4, BP
+	SHLQ        $0x30, BP
+	ORQ         BP, R15
+	MOVQ        R15, (R13)
+	ADDQ        $0x08, R13
+	ADDQ        $0x00000100, AX
+	ADDQ        $0x00000100, CX
+	ADDQ        $0x00000100, DX
+	ADDQ        kStride+96(FP), BX
+	ADDQ        deltaStride+104(FP), SI
+	ADDQ        rhStride+112(FP), DI
+	ADDQ        resStride+120(FP), R8
+	ADDQ        thrStride+128(FP), R9
+	ADDQ        resetStride+136(FP), R10
+	ADDQ        kwStride+144(FP), R11
+	ADDQ        aStride+152(FP), R12
+	MOVQ        bStride+160(FP), R15
+	ADDQ        R15, b+88(FP)
+	DECQ        R14
+	JNZ         AdaptiveExponentialAVX512_block
 
 AdaptiveExponentialAVX512_done:
 	VZEROUPPER
@@ -6410,6 +6075,7 @@ AdaptiveExponentialAVX512_done:
 // func adaptiveExponentialAVX2(v *float32, w *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, kwStride int, aStride int, bStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·adaptiveExponentialAVX2(SB), NOSPLIT, $8-184
+	// 6 scalars held in registers, 8 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
 	VBROADCASTSS const0000007f<>+0(SB), Y0
@@ -6418,7 +6084,6 @@ TEXT ·adaptiveExponentialAVX2(SB), NOSPLIT, $8-184
 	VBROADCASTSS const4b400000<>+0(SB), Y3
 	VBROADCASTSS const3fb8aa3b<>+0(SB), Y4
 	VBROADCASTSS const3f318000<>+0(SB), Y5
-	VBROADCASTSS constb95e8083<>+0(SB), Y6
 	MOVQ         v+0(FP), AX
 	MOVQ         w+8(FP), CX
 	MOVQ         cur+16(FP), DX
@@ -6437,603 +6102,539 @@ TEXT ·adaptiveExponentialAVX2(SB), NOSPLIT, $8-184
 
 AdaptiveExponentialAVX2_block:
 	XORQ         R15, R15
-	VMOVUPS      (AX), Y7
+	VMOVUPS      (AX), Y6
+	VSUBPS       (DI), Y6, Y7
+	VDIVPS       (SI), Y7, Y7
+	VMAXPS       Y7, Y1, Y7
+	VMINPS       Y7, Y2, Y7
+	VMULPS       Y4, Y7, Y8
+	VADDPS       Y3, Y8, Y8
+	VSUBPS       Y3, Y8, Y8
+	VMULPS       Y5, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       (SI), Y7, Y7
+	VSUBPS       Y6, Y7, Y7
 	VMOVUPS      (CX), Y8
-	VMOVUPS      (R8), Y9
-	VMOVUPS      (BX), Y10
-	VMOVUPS      (SI), Y11
-	VMOVUPS      (DI), Y12
-	VSUBPS       Y12, Y7, Y12
-	VDIVPS       Y11, Y12, Y12
-	VMAXPS       Y12, Y1, Y12
-	VMINPS       Y12, Y2, Y12
-	VMULPS       Y4, Y12, Y13
-	VADDPS       Y3, Y13, Y13
-	VSUBPS       Y3, Y13, Y13
-	VMULPS       Y5, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VMULPS       Y6, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS const39500d01<>+0(SB), Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3ab60b61<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3c088889<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3f000000<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y12, Y15
-	VMULPS       Y14, Y15, Y14
-	VADDPS       Y12, Y14, Y12
-	VBROADCASTSS const3f800000<>+0(SB), Y14
-	VADDPS       Y14, Y12, Y12
-	VCVTTPS2DQ   Y13, Y13
-	VPSRAD       $0x01, Y13, Y14
-	VPADDD       Y0, Y14, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y12, Y12
-	VPSUBD       Y14, Y13, Y13
-	VPADDD       Y0, Y13, Y13
-	VPSLLD       $0x17, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VSUBPS       Y7, Y11, Y11
-	VMULPS       Y8, Y9, Y12
-	VSUBPS       Y12, Y11, Y11
-	VMOVUPS      (DX), Y12
-	VMULPS       Y12, Y9, Y9
-	VADDPS       Y9, Y11, Y9
-	VMULPS       Y9, Y10, Y9
+	VMULPS       (R8), Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VMOVUPS      (DX), Y9
+	VMULPS       (R8), Y9, Y9
 	VADDPS       Y9, Y7, Y7
-	VMOVUPS      (R9), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y9
-	VMOVUPS      (R10), Y10
-	VBLENDVPS    Y9, Y10, Y7, Y7
-	VMOVUPS      Y7, (AX)
-	VMOVUPS      (R11), Y10
-	VMOVUPS      (R12), Y11
-	VMULPS       Y7, Y11, Y7
-	VSUBPS       Y8, Y7, Y7
-	VMULPS       Y7, Y10, Y7
-	VADDPS       Y7, Y8, Y7
+	VMULPS       (BX), Y7, Y7
+	VADDPS       Y7, Y6, Y6
+	VCMPPS       $0x1e, (R9), Y6, Y7
+	VBLENDVPS    Y7, (R10), Y6, Y6
+	VMOVUPS      Y6, (AX)
+	VMULPS       (R12), Y6, Y6
+	VSUBPS       Y8, Y6, Y6
+	VMULPS       (R11), Y6, Y6
+	VADDPS       Y6, Y8, Y6
 	MOVQ         b+88(FP), BP
-	VMOVUPS      (BP), Y8
-	VANDPS       Y9, Y8, Y8
-	VADDPS       Y8, Y7, Y7
-	VMOVUPS      Y7, (CX)
-	VMOVMSKPS    Y9, BP
+	VANDPS       (BP), Y7, Y8
+	VADDPS       Y8, Y6, Y6
+	VMOVUPS      Y6, (CX)
+	VMOVMSKPS    Y7, BP
 	ORQ          BP, R15
-	VMOVUPS      32(AX), Y7
-	VMOVUPS      32(CX), Y8
-	VMOVUPS      32(R8), Y9
-	VMOVUPS      32(BX), Y10
-	VMOVUPS      32(SI), Y11
-	VMOVUPS      32(DI), Y12
-	VSUBPS       Y12, Y7, Y12
-	VDIVPS       Y11, Y12, Y12
-	VMAXPS       Y12, Y1, Y12
-	VMINPS       Y12, Y2, Y12
-	VMULPS       Y4, Y12, Y13
-	VADDPS       Y3, Y13, Y13
-	VSUBPS       Y3, Y13, Y13
-	VMULPS       Y5, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VMULPS       Y6, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS const39500d01<>+0(SB), Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3ab60b61<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3c088889<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3f000000<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y12, Y15
-	VMULPS       Y14, Y15, Y14
-	VADDPS       Y12, Y14, Y12
-	VBROADCASTSS const3f800000<>+0(SB), Y14
-	VADDPS       Y14, Y12, Y12
-	VCVTTPS2DQ   Y13, Y13
-	VPSRAD       $0x01, Y13, Y14
-	VPADDD       Y0, Y14, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y12, Y12
-	VPSUBD       Y14, Y13, Y13
-	VPADDD       Y0, Y13, Y13
-	VPSLLD       $0x17, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VSUBPS       Y7, Y11, Y11
-	VMULPS       Y8, Y9, Y12
-	VSUBPS       Y12, Y11, Y11
-	VMOVUPS      32(DX), Y12
-	VMULPS       Y12, Y9, Y9
-	VADDPS       Y9, Y11, Y9
+	VMOVUPS      32(AX), Y6
+	VSUBPS       32(DI), Y6, Y7
+	VDIVPS       32(SI), Y7, Y7
+	VMAXPS       Y7, Y1, Y7
+	VMINPS       Y7, Y2, Y7
+	VMULPS       Y4, Y7, Y8
+	VADDPS       Y3, Y8, Y8
+	VSUBPS       Y3, Y8, Y8
+	VMULPS       Y5, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
 	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
 	VADDPS       Y9, Y7, Y7
-	VMOVUPS      32(R9), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y9
-	VMOVUPS      32(R10), Y10
-	VBLENDVPS    Y9, Y10, Y7, Y7
-	VMOVUPS      Y7, 32(AX)
-	VMOVUPS      32(R11), Y10
-	VMOVUPS      32(R12), Y11
-	VMULPS       Y7, Y11, Y7
-	VSUBPS       Y8, Y7, Y7
-	VMULPS       Y7, Y10, Y7
-	VADDPS       Y7, Y8, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       32(SI), Y7, Y7
+	VSUBPS       Y6, Y7, Y7
+	VMOVUPS      32(CX), Y8
+	VMULPS       32(R8), Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VMOVUPS      32(DX), Y9
+	VMULPS       32(R8), Y9, Y9
+	VADDPS       Y9, Y7, Y7
+	VMULPS       32(BX), Y7, Y7
+	VADDPS       Y7, Y6, Y6
+	VCMPPS       $0x1e, 32(R9), Y6, Y7
+	VBLENDVPS    Y7, 32(R10), Y6, Y6
+	VMOVUPS      Y6, 32(AX)
+	VMULPS       32(R12), Y6, Y6
+	VSUBPS       Y8, Y6, Y6
+	VMULPS       32(R11), Y6, Y6
+	VADDPS       Y6, Y8, Y6
 	MOVQ         b+88(FP), BP
-	VMOVUPS      32(BP), Y8
-	VANDPS       Y9, Y8, Y8
-	VADDPS       Y8, Y7, Y7
-	VMOVUPS      Y7, 32(CX)
-	VMOVMSKPS    Y9, BP
+	VANDPS       32(BP), Y7, Y8
+	VADDPS       Y8, Y6, Y6
+	VMOVUPS      Y6, 32(CX)
+	VMOVMSKPS    Y7, BP
 	SHLQ         $0x08, BP
 	ORQ          BP, R15
-	VMOVUPS      64(AX), Y7
-	VMOVUPS      64(CX), Y8
-	VMOVUPS      64(R8), Y9
-	VMOVUPS      64(BX), Y10
-	VMOVUPS      64(SI), Y11
-	VMOVUPS      64(DI), Y12
-	VSUBPS       Y12, Y7, Y12
-	VDIVPS       Y11, Y12, Y12
-	VMAXPS       Y12, Y1, Y12
-	VMINPS       Y12, Y2, Y12
-	VMULPS       Y4, Y12, Y13
-	VADDPS       Y3, Y13, Y13
-	VSUBPS       Y3, Y13, Y13
-	VMULPS       Y5, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VMULPS       Y6, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS const39500d01<>+0(SB), Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3ab60b61<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3c088889<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3f000000<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y12, Y15
-	VMULPS       Y14, Y15, Y14
-	VADDPS       Y12, Y14, Y12
-	VBROADCASTSS const3f800000<>+0(SB), Y14
-	VADDPS       Y14, Y12, Y12
-	VCVTTPS2DQ   Y13, Y13
-	VPSRAD       $0x01, Y13, Y14
-	VPADDD       Y0, Y14, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y12, Y12
-	VPSUBD       Y14, Y13, Y13
-	VPADDD       Y0, Y13, Y13
-	VPSLLD       $0x17, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VSUBPS       Y7, Y11, Y11
-	VMULPS       Y8, Y9, Y12
-	VSUBPS       Y12, Y11, Y11
-	VMOVUPS      64(DX), Y12
-	VMULPS       Y12, Y9, Y9
-	VADDPS       Y9, Y11, Y9
+	VMOVUPS      64(AX), Y6
+	VSUBPS       64(DI), Y6, Y7
+	VDIVPS       64(SI), Y7, Y7
+	VMAXPS       Y7, Y1, Y7
+	VMINPS       Y7, Y2, Y7
+	VMULPS       Y4, Y7, Y8
+	VADDPS       Y3, Y8, Y8
+	VSUBPS       Y3, Y8, Y8
+	VMULPS       Y5, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
 	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
 	VADDPS       Y9, Y7, Y7
-	VMOVUPS      64(R9), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y9
-	VMOVUPS      64(R10), Y10
-	VBLENDVPS    Y9, Y10, Y7, Y7
-	VMOVUPS      Y7, 64(AX)
-	VMOVUPS      64(R11), Y10
-	VMOVUPS      64(R12), Y11
-	VMULPS       Y7, Y11, Y7
-	VSUBPS       Y8, Y7, Y7
-	VMULPS       Y7, Y10, Y7
-	VADDPS       Y7, Y8, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       64(SI), Y7, Y7
+	VSUBPS       Y6, Y7, Y7
+	VMOVUPS      64(CX), Y8
+	VMULPS       64(R8), Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VMOVUPS      64(DX), Y9
+	VMULPS       64(R8), Y9, Y9
+	VADDPS       Y9, Y7, Y7
+	VMULPS       64(BX), Y7, Y7
+	VADDPS       Y7, Y6, Y6
+	VCMPPS       $0x1e, 64(R9), Y6, Y7
+	VBLENDVPS    Y7, 64(R10), Y6, Y6
+	VMOVUPS      Y6, 64(AX)
+	VMULPS       64(R12), Y6, Y6
+	VSUBPS       Y8, Y6, Y6
+	VMULPS       64(R11), Y6, Y6
+	VADDPS       Y6, Y8, Y6
 	MOVQ         b+88(FP), BP
-	VMOVUPS      64(BP), Y8
-	VANDPS       Y9, Y8, Y8
-	VADDPS       Y8, Y7, Y7
-	VMOVUPS      Y7, 64(CX)
-	VMOVMSKPS    Y9, BP
+	VANDPS       64(BP), Y7, Y8
+	VADDPS       Y8, Y6, Y6
+	VMOVUPS      Y6, 64(CX)
+	VMOVMSKPS    Y7, BP
 	SHLQ         $0x10, BP
 	ORQ          BP, R15
-	VMOVUPS      96(AX), Y7
-	VMOVUPS      96(CX), Y8
-	VMOVUPS      96(R8), Y9
-	VMOVUPS      96(BX), Y10
-	VMOVUPS      96(SI), Y11
-	VMOVUPS      96(DI), Y12
-	VSUBPS       Y12, Y7, Y12
-	VDIVPS       Y11, Y12, Y12
-	VMAXPS       Y12, Y1, Y12
-	VMINPS       Y12, Y2, Y12
-	VMULPS       Y4, Y12, Y13
-	VADDPS       Y3, Y13, Y13
-	VSUBPS       Y3, Y13, Y13
-	VMULPS       Y5, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VMULPS       Y6, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS const39500d01<>+0(SB), Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3ab60b61<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3c088889<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3f000000<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y12, Y15
-	VMULPS       Y14, Y15, Y14
-	VADDPS       Y12, Y14, Y12
-	VBROADCASTSS const3f800000<>+0(SB), Y14
-	VADDPS       Y14, Y12, Y12
-	VCVTTPS2DQ   Y13, Y13
-	VPSRAD       $0x01, Y13, Y14
-	VPADDD       Y0, Y14, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y12, Y12
-	VPSUBD       Y14, Y13, Y13
-	VPADDD       Y0, Y13, Y13
-	VPSLLD       $0x17, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VSUBPS       Y7, Y11, Y11
-	VMULPS       Y8, Y9, Y12
-	VSUBPS       Y12, Y11, Y11
-	VMOVUPS      96(DX), Y12
-	VMULPS       Y12, Y9, Y9
-	VADDPS       Y9, Y11, Y9
+	VMOVUPS      96(AX), Y6
+	VSUBPS       96(DI), Y6, Y7
+	VDIVPS       96(SI), Y7, Y7
+	VMAXPS       Y7, Y1, Y7
+	VMINPS       Y7, Y2, Y7
+	VMULPS       Y4, Y7, Y8
+	VADDPS       Y3, Y8, Y8
+	VSUBPS       Y3, Y8, Y8
+	VMULPS       Y5, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
 	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
 	VADDPS       Y9, Y7, Y7
-	VMOVUPS      96(R9), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y9
-	VMOVUPS      96(R10), Y10
-	VBLENDVPS    Y9, Y10, Y7, Y7
-	VMOVUPS      Y7, 96(AX)
-	VMOVUPS      96(R11), Y10
-	VMOVUPS      96(R12), Y11
-	VMULPS       Y7, Y11, Y7
-	VSUBPS       Y8, Y7, Y7
-	VMULPS       Y7, Y10, Y7
-	VADDPS       Y7, Y8, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       96(SI), Y7, Y7
+	VSUBPS       Y6, Y7, Y7
+	VMOVUPS      96(CX), Y8
+	VMULPS       96(R8), Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VMOVUPS      96(DX), Y9
+	VMULPS       96(R8), Y9, Y9
+	VADDPS       Y9, Y7, Y7
+	VMULPS       96(BX), Y7, Y7
+	VADDPS       Y7, Y6, Y6
+	VCMPPS       $0x1e, 96(R9), Y6, Y7
+	VBLENDVPS    Y7, 96(R10), Y6, Y6
+	VMOVUPS      Y6, 96(AX)
+	VMULPS       96(R12), Y6, Y6
+	VSUBPS       Y8, Y6, Y6
+	VMULPS       96(R11), Y6, Y6
+	VADDPS       Y6, Y8, Y6
 	MOVQ         b+88(FP), BP
-	VMOVUPS      96(BP), Y8
-	VANDPS       Y9, Y8, Y8
-	VADDPS       Y8, Y7, Y7
-	VMOVUPS      Y7, 96(CX)
-	VMOVMSKPS    Y9, BP
+	VANDPS       96(BP), Y7, Y8
+	VADDPS       Y8, Y6, Y6
+	VMOVUPS      Y6, 96(CX)
+	VMOVMSKPS    Y7, BP
 	SHLQ         $0x18, BP
 	ORQ          BP, R15
-	VMOVUPS      128(AX), Y7
-	VMOVUPS      128(CX), Y8
-	VMOVUPS      128(R8), Y9
-	VMOVUPS      128(BX), Y10
-	VMOVUPS      128(SI), Y11
-	VMOVUPS      128(DI), Y12
-	VSUBPS       Y12, Y7, Y12
-	VDIVPS       Y11, Y12, Y12
-	VMAXPS       Y12, Y1, Y12
-	VMINPS       Y12, Y2, Y12
-	VMULPS       Y4, Y12, Y13
-	VADDPS       Y3, Y13, Y13
-	VSUBPS       Y3, Y13, Y13
-	VMULPS       Y5, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VMULPS       Y6, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS const39500d01<>+0(SB), Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3ab60b61<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3c088889<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3f000000<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y12, Y15
-	VMULPS       Y14, Y15, Y14
-	VADDPS       Y12, Y14, Y12
-	VBROADCASTSS const3f800000<>+0(SB), Y14
-	VADDPS       Y14, Y12, Y12
-	VCVTTPS2DQ   Y13, Y13
-	VPSRAD       $0x01, Y13, Y14
-	VPADDD       Y0, Y14, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y12, Y12
-	VPSUBD       Y14, Y13, Y13
-	VPADDD       Y0, Y13, Y13
-	VPSLLD       $0x17, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VSUBPS       Y7, Y11, Y11
-	VMULPS       Y8, Y9, Y12
-	VSUBPS       Y12, Y11, Y11
-	VMOVUPS      128(DX), Y12
-	VMULPS       Y12, Y9, Y9
-	VADDPS       Y9, Y11, Y9
+	VMOVUPS      128(AX), Y6
+	VSUBPS       128(DI), Y6, Y7
+	VDIVPS       128(SI), Y7, Y7
+	VMAXPS       Y7, Y1, Y7
+	VMINPS       Y7, Y2, Y7
+	VMULPS       Y4, Y7, Y8
+	VADDPS       Y3, Y8, Y8
+	VSUBPS       Y3, Y8, Y8
+	VMULPS       Y5, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
 	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
 	VADDPS       Y9, Y7, Y7
-	VMOVUPS      128(R9), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y9
-	VMOVUPS      128(R10), Y10
-	VBLENDVPS    Y9, Y10, Y7, Y7
-	VMOVUPS      Y7, 128(AX)
-	VMOVUPS      128(R11), Y10
-	VMOVUPS      128(R12), Y11
-	VMULPS       Y7, Y11, Y7
-	VSUBPS       Y8, Y7, Y7
-	VMULPS       Y7, Y10, Y7
-	VADDPS       Y7, Y8, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       128(SI), Y7, Y7
+	VSUBPS       Y6, Y7, Y7
+	VMOVUPS      128(CX), Y8
+	VMULPS       128(R8), Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VMOVUPS      128(DX), Y9
+	VMULPS       128(R8), Y9, Y9
+	VADDPS       Y9, Y7, Y7
+	VMULPS       128(BX), Y7, Y7
+	VADDPS       Y7, Y6, Y6
+	VCMPPS       $0x1e, 128(R9), Y6, Y7
+	VBLENDVPS    Y7, 128(R10), Y6, Y6
+	VMOVUPS      Y6, 128(AX)
+	VMULPS       128(R12), Y6, Y6
+	VSUBPS       Y8, Y6, Y6
+	VMULPS       128(R11), Y6, Y6
+	VADDPS       Y6, Y8, Y6
 	MOVQ         b+88(FP), BP
-	VMOVUPS      128(BP), Y8
-	VANDPS       Y9, Y8, Y8
-	VADDPS       Y8, Y7, Y7
-	VMOVUPS      Y7, 128(CX)
-	VMOVMSKPS    Y9, BP
+	VANDPS       128(BP), Y7, Y8
+	VADDPS       Y8, Y6, Y6
+	VMOVUPS      Y6, 128(CX)
+	VMOVMSKPS    Y7, BP
 	SHLQ         $0x20, BP
 	ORQ          BP, R15
-	VMOVUPS      160(AX), Y7
-	VMOVUPS      160(CX), Y8
-	VMOVUPS      160(R8), Y9
-	VMOVUPS      160(BX), Y10
-	VMOVUPS      160(SI), Y11
-	VMOVUPS      160(DI), Y12
-	VSUBPS       Y12, Y7, Y12
-	VDIVPS       Y11, Y12, Y12
-	VMAXPS       Y12, Y1, Y12
-	VMINPS       Y12, Y2, Y12
-	VMULPS       Y4, Y12, Y13
-	VADDPS       Y3, Y13, Y13
-	VSUBPS       Y3, Y13, Y13
-	VMULPS       Y5, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VMULPS       Y6, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS const39500d01<>+0(SB), Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3ab60b61<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3c088889<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3f000000<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y12, Y15
-	VMULPS       Y14, Y15, Y14
-	VADDPS       Y12, Y14, Y12
-	VBROADCASTSS const3f800000<>+0(SB), Y14
-	VADDPS       Y14, Y12, Y12
-	VCVTTPS2DQ   Y13, Y13
-	VPSRAD       $0x01, Y13, Y14
-	VPADDD       Y0, Y14, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y12, Y12
-	VPSUBD       Y14, Y13, Y13
-	VPADDD       Y0, Y13, Y13
-	VPSLLD       $0x17, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VSUBPS       Y7, Y11, Y11
-	VMULPS       Y8, Y9, Y12
-	VSUBPS       Y12, Y11, Y11
-	VMOVUPS      160(DX), Y12
-	VMULPS       Y12, Y9, Y9
-	VADDPS       Y9, Y11, Y9
+	VMOVUPS      160(AX), Y6
+	VSUBPS       160(DI), Y6, Y7
+	VDIVPS       160(SI), Y7, Y7
+	VMAXPS       Y7, Y1, Y7
+	VMINPS       Y7, Y2, Y7
+	VMULPS       Y4, Y7, Y8
+	VADDPS       Y3, Y8, Y8
+	VSUBPS       Y3, Y8, Y8
+	VMULPS       Y5, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
 	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
 	VADDPS       Y9, Y7, Y7
-	VMOVUPS      160(R9), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y9
-	VMOVUPS      160(R10), Y10
-	VBLENDVPS    Y9, Y10, Y7, Y7
-	VMOVUPS      Y7, 160(AX)
-	VMOVUPS      160(R11), Y10
-	VMOVUPS      160(R12), Y11
-	VMULPS       Y7, Y11, Y7
-	VSUBPS       Y8, Y7, Y7
-	VMULPS       Y7, Y10, Y7
-	VADDPS       Y7, Y8, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       160(SI), Y7, Y7
+	VSUBPS       Y6, Y7, Y7
+	VMOVUPS      160(CX), Y8
+	VMULPS       160(R8), Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VMOVUPS      160(DX), Y9
+	VMULPS       160(R8), Y9, Y9
+	VADDPS       Y9, Y7, Y7
+	VMULPS       160(BX), Y7, Y7
+	VADDPS       Y7, Y6, Y6
+	VCMPPS       $0x1e, 160(R9), Y6, Y7
+	VBLENDVPS    Y7, 160(R10), Y6, Y6
+	VMOVUPS      Y6, 160(AX)
+	VMULPS       160(R12), Y6, Y6
+	VSUBPS       Y8, Y6, Y6
+	VMULPS       160(R11), Y6, Y6
+	VADDPS       Y6, Y8, Y6
 	MOVQ         b+88(FP), BP
-	VMOVUPS      160(BP), Y8
-	VANDPS       Y9, Y8, Y8
-	VADDPS       Y8, Y7, Y7
-	VMOVUPS      Y7, 160(CX)
-	VMOVMSKPS    Y9, BP
+	VANDPS       160(BP), Y7, Y8
+	VADDPS       Y8, Y6, Y6
+	VMOVUPS      Y6, 160(CX)
+	VMOVMSKPS    Y7, BP
 	SHLQ         $0x28, BP
 	ORQ          BP, R15
-	VMOVUPS      192(AX), Y7
-	VMOVUPS      192(CX), Y8
-	VMOVUPS      192(R8), Y9
-	VMOVUPS      192(BX), Y10
-	VMOVUPS      192(SI), Y11
-	VMOVUPS      192(DI), Y12
-	VSUBPS       Y12, Y7, Y12
-	VDIVPS       Y11, Y12, Y12
-	VMAXPS       Y12, Y1, Y12
-	VMINPS       Y12, Y2, Y12
-	VMULPS       Y4, Y12, Y13
-	VADDPS       Y3, Y13, Y13
-	VSUBPS       Y3, Y13, Y13
-	VMULPS       Y5, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VMULPS       Y6, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS const39500d01<>+0(SB), Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3ab60b61<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3c088889<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3f000000<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y12, Y15
-	VMULPS       Y14, Y15, Y14
-	VADDPS       Y12, Y14, Y12
-	VBROADCASTSS const3f800000<>+0(SB), Y14
-	VADDPS       Y14, Y12, Y12
-	VCVTTPS2DQ   Y13, Y13
-	VPSRAD       $0x01, Y13, Y14
-	VPADDD       Y0, Y14, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y12, Y12
-	VPSUBD       Y14, Y13, Y13
-	VPADDD       Y0, Y13, Y13
-	VPSLLD       $0x17, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VSUBPS       Y7, Y11, Y11
-	VMULPS       Y8, Y9, Y12
-	VSUBPS       Y12, Y11, Y11
-	VMOVUPS      192(DX), Y12
-	VMULPS       Y12, Y9, Y9
-	VADDPS       Y9, Y11, Y9
+	VMOVUPS      192(AX), Y6
+	VSUBPS       192(DI), Y6, Y7
+	VDIVPS       192(SI), Y7, Y7
+	VMAXPS       Y7, Y1, Y7
+	VMINPS       Y7, Y2, Y7
+	VMULPS       Y4, Y7, Y8
+	VADDPS       Y3, Y8, Y8
+	VSUBPS       Y3, Y8, Y8
+	VMULPS       Y5, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
 	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
 	VADDPS       Y9, Y7, Y7
-	VMOVUPS      192(R9), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y9
-	VMOVUPS      192(R10), Y10
-	VBLENDVPS    Y9, Y10, Y7, Y7
-	VMOVUPS      Y7, 192(AX)
-	VMOVUPS      192(R11), Y10
-	VMOVUPS      192(R12), Y11
-	VMULPS       Y7, Y11, Y7
-	VSUBPS       Y8, Y7, Y7
-	VMULPS       Y7, Y10, Y7
-	VADDPS       Y7, Y8, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       192(SI), Y7, Y7
+	VSUBPS       Y6, Y7, Y7
+	VMOVUPS      192(CX), Y8
+	VMULPS       192(R8), Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VMOVUPS      192(DX), Y9
+	VMULPS       192(R8), Y9, Y9
+	VADDPS       Y9, Y7, Y7
+	VMULPS       192(BX), Y7, Y7
+	VADDPS       Y7, Y6, Y6
+	VCMPPS       $0x1e, 192(R9), Y6, Y7
+	VBLENDVPS    Y7, 192(R10), Y6, Y6
+	VMOVUPS      Y6, 192(AX)
+	VMULPS       192(R12), Y6, Y6
+	VSUBPS       Y8, Y6, Y6
+	VMULPS       192(R11), Y6, Y6
+	VADDPS       Y6, Y8, Y6
 	MOVQ         b+88(FP), BP
-	VMOVUPS      192(BP), Y8
-	VANDPS       Y9, Y8, Y8
-	VADDPS       Y8, Y7, Y7
-	VMOVUPS      Y7, 192(CX)
-	VMOVMSKPS    Y9, BP
+	VANDPS       192(BP), Y7, Y8
+	VADDPS       Y8, Y6, Y6
+	VMOVUPS      Y6, 192(CX)
+	VMOVMSKPS    Y7, BP
 	SHLQ         $0x30, BP
 	ORQ          BP, R15
-	VMOVUPS      224(AX), Y7
-	VMOVUPS      224(CX), Y8
-	VMOVUPS      224(R8), Y9
-	VMOVUPS      224(BX), Y10
-	VMOVUPS      224(SI), Y11
-	VMOVUPS      224(DI), Y12
-	VSUBPS       Y12, Y7, Y12
-	VDIVPS       Y11, Y12, Y12
-	VMAXPS       Y12, Y1, Y12
-	VMINPS       Y12, Y2, Y12
-	VMULPS       Y4, Y12, Y13
-	VADDPS       Y3, Y13, Y13
-	VSUBPS       Y3, Y13, Y13
-	VMULPS       Y5, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VMULPS       Y6, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS const39500d01<>+0(SB), Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3ab60b61<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3c088889<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3f000000<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y12, Y15
-	VMULPS       Y14, Y15, Y14
-	VADDPS       Y12, Y14, Y12
-	VBROADCASTSS const3f800000<>+0(SB), Y14
-	VADDPS       Y14, Y12, Y12
-	VCVTTPS2DQ   Y13, Y13
-	VPSRAD       $0x01, Y13, Y14
-	VPADDD       Y0, Y14, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y12, Y12
-	VPSUBD       Y14, Y13, Y13
-	VPADDD       Y0, Y13, Y13
-	VPSLLD       $0x17, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VSUBPS       Y7, Y11, Y11
-	VMULPS       Y8, Y9, Y12
-	VSUBPS       Y12, Y11, Y11
-	VMOVUPS      224(DX), Y12
-	VMULPS       Y12, Y9, Y9
-	VADDPS       Y9, Y11, Y9
+	VMOVUPS      224(AX), Y6
+	VSUBPS       224(DI), Y6, Y7
+	VDIVPS       224(SI), Y7, Y7
+	VMAXPS       Y7, Y1, Y7
+	VMINPS       Y7, Y2, Y7
+	VMULPS       Y4, Y7, Y8
+	VADDPS       Y3, Y8, Y8
+	VSUBPS       Y3, Y8, Y8
+	VMULPS       Y5, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
 	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
 	VADDPS       Y9, Y7, Y7
-	VMOVUPS      224(R9), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y9
-	VMOVUPS      224(R10), Y10
-	VBLENDVPS    Y9, Y10, Y7, Y7
-	VMOVUPS      Y7, 224(AX)
-	VMOVUPS      224(R11), Y10
-	VMOVUPS      224(R12), Y11
-	VMULPS       Y7, Y11, Y7
-	VSUBPS       Y8, Y7, Y7
-	VMULPS       Y7, Y10, Y7
-	VADDPS       Y7, Y8, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       224(SI), Y7, Y7
+	VSUBPS       Y6, Y7, Y7
+	VMOVUPS      224(CX), Y8
+	VMULPS       224(R8), Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VMOVUPS      224(DX), Y9
+	VMULPS       224(R8), Y9, Y9
+	VADDPS       Y9, Y7, Y7
+	VMULPS       224(BX), Y7, Y7
+	VADDPS       Y7, Y6, Y6
+	VCMPPS       $0x1e, 224(R9), Y6, Y7
+	VBLENDVPS    Y7, 224(R10), Y6, Y6
+	VMOVUPS      Y6, 224(AX)
+	VMULPS       224(R12), Y6, Y6
+	VSUBPS       Y8, Y6, Y6
+	VMULPS       224(R11), Y6, Y6
+	VADDPS       Y6, Y8, Y6
 	MOVQ         b+88(FP), BP
-	VMOVUPS      224(BP), Y8
-	VANDPS       Y9, Y8, Y8
-	VADDPS       Y8, Y7, Y7
-	VMOVUPS      Y7, 224(CX)
-	VMOVMSKPS    Y9, BP
+	VANDPS       224(BP), Y7, Y8
+	VADDPS       Y8, Y6, Y6
+	VMOVUPS      Y6, 224(CX)
+	VMOVMSKPS    Y7, BP
 	SHLQ         $0x38, BP
 	ORQ          BP, R15
 	MOVQ         R15, (R13)
@@ -7061,27 +6662,14 @@ AdaptiveExponentialAVX2_done:
 // func adaptiveExponentialUniformAVX512(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·adaptiveExponentialUniformAVX512(SB), NOSPLIT, $0-80
+	// 4 scalars held in registers, 19 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
 	VBROADCASTSS const0000007f<>+0(SB), Z0
 	VBROADCASTSS res+36(FP), Z1
-	VBROADCASTSS k+24(FP), Z6
-	VBROADCASTSS delta+28(FP), Z7
-	VBROADCASTSS rh+32(FP), Z8
-	VBROADCASTSS constc2d00000<>+0(SB), Z9
-	VBROADCASTSS const42b20000<>+0(SB), Z10
-	VBROADCASTSS const4b400000<>+0(SB), Z11
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Z12
-	VBROADCASTSS const3f318000<>+0(SB), Z13
-	VBROADCASTSS constb95e8083<>+0(SB), Z14
-	VBROADCASTSS const39500d01<>+0(SB), Z15
-	VBROADCASTSS const3ab60b61<>+0(SB), Z16
-	VBROADCASTSS const3c088889<>+0(SB), Z17
-	VBROADCASTSS const3d2aaaab<>+0(SB), Z18
-	VBROADCASTSS const3e2aaaab<>+0(SB), Z19
-	VBROADCASTSS const3f000000<>+0(SB), Z20
-	VBROADCASTSS const3f800000<>+0(SB), Z21
+	VBROADCASTSS delta+28(FP), Z6
+	VBROADCASTSS rh+32(FP), Z7
 	MOVQ         v+0(FP), AX
 	MOVQ         w+8(FP), CX
 	MOVQ         cur+16(FP), DX
@@ -7092,247 +6680,255 @@ TEXT ·adaptiveExponentialUniformAVX512(SB), NOSPLIT, $0-80
 
 AdaptiveExponentialUniformAVX512_block:
 	XORQ         DI, DI
-	VMOVUPS      (AX), Z22
-	VMOVUPS      (CX), Z23
-	VSUBPS       Z8, Z22, Z24
-	VDIVPS       Z7, Z24, Z24
-	VMAXPS       Z24, Z9, Z24
-	VMINPS       Z24, Z10, Z24
-	VMULPS       Z12, Z24, Z25
-	VADDPS       Z11, Z25, Z25
-	VSUBPS       Z11, Z25, Z25
-	VMULPS       Z13, Z25, Z26
-	VSUBPS       Z26, Z24, Z24
-	VMULPS       Z14, Z25, Z26
-	VSUBPS       Z26, Z24, Z24
-	VMULPS       Z24, Z15, Z26
-	VADDPS       Z16, Z26, Z26
-	VMULPS       Z24, Z26, Z26
-	VADDPS       Z17, Z26, Z26
-	VMULPS       Z24, Z26, Z26
-	VADDPS       Z18, Z26, Z26
-	VMULPS       Z24, Z26, Z26
-	VADDPS       Z19, Z26, Z26
-	VMULPS       Z24, Z26, Z26
-	VADDPS       Z20, Z26, Z26
-	VMULPS       Z24, Z24, Z27
-	VMULPS       Z26, Z27, Z26
-	VADDPS       Z24, Z26, Z24
-	VADDPS       Z21, Z24, Z24
-	VCVTTPS2DQ   Z25, Z25
-	VPSRAD       $0x01, Z25, Z26
-	VPADDD       Z0, Z26, Z27
-	VPSLLD       $0x17, Z27, Z27
-	VMULPS       Z27, Z24, Z24
-	VPSUBD       Z26, Z25, Z25
-	VPADDD       Z0, Z25, Z25
+	VMOVUPS      (AX), Z8
+	VMOVUPS      64(AX), Z9
+	VMOVUPS      128(AX), Z10
+	VMOVUPS      192(AX), Z11
+	VSUBPS       Z7, Z8, Z12
+	VSUBPS       Z7, Z9, Z13
+	VSUBPS       Z7, Z10, Z14
+	VSUBPS       Z7, Z11, Z15
+	VDIVPS       Z6, Z12, Z12
+	VDIVPS       Z6, Z13, Z13
+	VDIVPS       Z6, Z14, Z14
+	VDIVPS       Z6, Z15, Z15
+	VBROADCASTSS constc2d00000<>+0(SB), Z16
+	VMAXPS       Z12, Z16, Z12
+	VBROADCASTSS const42b20000<>+0(SB), Z16
+	VMINPS       Z12, Z16, Z12
+	VBROADCASTSS constc2d00000<>+0(SB), Z16
+	VMAXPS       Z13, Z16, Z13
+	VBROADCASTSS const42b20000<>+0(SB), Z16
+	VMINPS       Z13, Z16, Z13
+	VBROADCASTSS constc2d00000<>+0(SB), Z16
+	VMAXPS       Z14, Z16, Z14
+	VBROADCASTSS const42b20000<>+0(SB), Z16
+	VMINPS       Z14, Z16, Z14
+	VBROADCASTSS constc2d00000<>+0(SB), Z16
+	VMAXPS       Z15, Z16, Z15
+	VBROADCASTSS const42b20000<>+0(SB), Z16
+	VMINPS       Z15, Z16, Z15
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z12, Z16
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z13, Z17
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z14, Z18
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z15, Z19
+	VADDPS.BCST  const4b400000<>+0(SB), Z16, Z16
+	VADDPS.BCST  const4b400000<>+0(SB), Z17, Z17
+	VADDPS.BCST  const4b400000<>+0(SB), Z18, Z18
+	VADDPS.BCST  const4b400000<>+0(SB), Z19, Z19
+	VSUBPS.BCST  const4b400000<>+0(SB), Z16, Z16
+	VSUBPS.BCST  const4b400000<>+0(SB), Z17, Z17
+	VSUBPS.BCST  const4b400000<>+0(SB), Z18, Z18
+	VSUBPS.BCST  const4b400000<>+0(SB), Z19, Z19
+	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z20
+	VMULPS.BCST  const3f318000<>+0(SB), Z17, Z21
+	VMULPS.BCST  const3f318000<>+0(SB), Z18, Z22
+	VMULPS.BCST  const3f318000<>+0(SB), Z19, Z23
+	VSUBPS       Z20, Z12, Z12
+	VSUBPS       Z21, Z13, Z13
+	VSUBPS       Z22, Z14, Z14
+	VSUBPS       Z23, Z15, Z15
+	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z20
+	VMULPS.BCST  constb95e8083<>+0(SB), Z17, Z21
+	VMULPS.BCST  constb95e8083<>+0(SB), Z18, Z22
+	VMULPS.BCST  constb95e8083<>+0(SB), Z19, Z23
+	VSUBPS       Z20, Z12, Z12
+	VSUBPS       Z21, Z13, Z13
+	VSUBPS       Z22, Z14, Z14
+	VSUBPS       Z23, Z15, Z15
+	VMULPS.BCST  const39500d01<>+0(SB), Z12, Z20
+	VMULPS.BCST  const39500d01<>+0(SB), Z13, Z21
+	VMULPS.BCST  const39500d01<>+0(SB), Z14, Z22
+	VMULPS.BCST  const39500d01<>+0(SB), Z15, Z23
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z21, Z21
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z23, Z23
+	VMULPS       Z12, Z20, Z20
+	VMULPS       Z13, Z21, Z21
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z15, Z23, Z23
+	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3c088889<>+0(SB), Z21, Z21
+	VADDPS.BCST  const3c088889<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3c088889<>+0(SB), Z23, Z23
+	VMULPS       Z12, Z20, Z20
+	VMULPS       Z13, Z21, Z21
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z15, Z23, Z23
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z21, Z21
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z23, Z23
+	VMULPS       Z12, Z20, Z20
+	VMULPS       Z13, Z21, Z21
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z15, Z23, Z23
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z21, Z21
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z23, Z23
+	VMULPS       Z12, Z20, Z20
+	VMULPS       Z13, Z21, Z21
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z15, Z23, Z23
+	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3f000000<>+0(SB), Z21, Z21
+	VADDPS.BCST  const3f000000<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3f000000<>+0(SB), Z23, Z23
+	VMULPS       Z12, Z12, Z24
+	VMULPS       Z13, Z13, Z25
+	VMULPS       Z14, Z14, Z26
+	VMULPS       Z15, Z15, Z27
+	VMULPS       Z20, Z24, Z20
+	VMULPS       Z21, Z25, Z21
+	VMULPS       Z22, Z26, Z22
+	VMULPS       Z23, Z27, Z23
+	VADDPS       Z12, Z20, Z12
+	VADDPS       Z13, Z21, Z13
+	VADDPS       Z14, Z22, Z14
+	VADDPS       Z15, Z23, Z15
+	VADDPS.BCST  const3f800000<>+0(SB), Z12, Z12
+	VADDPS.BCST  const3f800000<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3f800000<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3f800000<>+0(SB), Z15, Z15
+	VCVTTPS2DQ   Z16, Z16
+	VCVTTPS2DQ   Z17, Z17
+	VCVTTPS2DQ   Z18, Z18
+	VCVTTPS2DQ   Z19, Z19
+	VPSRAD       $0x01, Z16, Z20
+	VPSRAD       $0x01, Z17, Z21
+	VPSRAD       $0x01, Z18, Z22
+	VPSRAD       $0x01, Z19, Z23
+	VPADDD       Z0, Z20, Z24
+	VPADDD       Z0, Z21, Z25
+	VPADDD       Z0, Z22, Z26
+	VPADDD       Z0, Z23, Z27
+	VPSLLD       $0x17, Z24, Z24
 	VPSLLD       $0x17, Z25, Z25
-	VMULPS       Z25, Z24, Z24
-	VMULPS       Z24, Z7, Z24
-	VSUBPS       Z22, Z24, Z24
-	VMULPS       Z23, Z1, Z25
-	VSUBPS       Z25, Z24, Z24
-	VMOVUPS      (DX), Z25
-	VMULPS       Z25, Z1, Z25
-	VADDPS       Z25, Z24, Z24
-	VMULPS       Z24, Z6, Z24
-	VADDPS       Z24, Z22, Z22
-	VBROADCASTSS thr+40(FP), Z24
-	VCMPPS       $0x1e, Z24, Z22, K1
-	VBROADCASTSS reset+44(FP), Z24
-	VBLENDMPS    Z24, Z22, K1, Z2
+	VPSLLD       $0x17, Z26, Z26
+	VPSLLD       $0x17, Z27, Z27
+	VMULPS       Z24, Z12, Z12
+	VMULPS       Z25, Z13, Z13
+	VMULPS       Z26, Z14, Z14
+	VMULPS       Z27, Z15, Z15
+	VPSUBD       Z20, Z16, Z16
+	VPSUBD       Z21, Z17, Z17
+	VPSUBD       Z22, Z18, Z18
+	VPSUBD       Z23, Z19, Z19
+	VPADDD       Z0, Z16, Z16
+	VPADDD       Z0, Z17, Z17
+	VPADDD       Z0, Z18, Z18
+	VPADDD       Z0, Z19, Z19
+	VPSLLD       $0x17, Z16, Z16
+	VPSLLD       $0x17, Z17, Z17
+	VPSLLD       $0x17, Z18, Z18
+	VPSLLD       $0x17, Z19, Z19
+	VMULPS       Z16, Z12, Z12
+	VMULPS       Z17, Z13, Z13
+	VMULPS       Z18, Z14, Z14
+	VMULPS       Z19, Z15, Z15
+	VMULPS       Z12, Z6, Z12
+	VMULPS       Z13, Z6, Z13
+	VMULPS       Z14, Z6, Z14
+	VMULPS       Z15, Z6, Z15
+	VSUBPS       Z8, Z12, Z12
+	VSUBPS       Z9, Z13, Z13
+	VSUBPS       Z10, Z14, Z14
+	VSUBPS       Z11, Z15, Z15
+	VMOVUPS      (CX), Z16
+	VMOVUPS      64(CX), Z17
+	VMOVUPS      128(CX), Z18
+	VMOVUPS      192(CX), Z19
+	VMULPS       Z16, Z1, Z20
+	VMULPS       Z17, Z1, Z21
+	VMULPS       Z18, Z1, Z22
+	VMULPS       Z19, Z1, Z23
+	VSUBPS       Z20, Z12, Z12
+	VSUBPS       Z21, Z13, Z13
+	VSUBPS       Z22, Z14, Z14
+	VSUBPS       Z23, Z15, Z15
+	VMOVUPS      (DX), Z20
+	VMOVUPS      64(DX), Z21
+	VMOVUPS      128(DX), Z22
+	VMOVUPS      192(DX), Z23
+	VMULPS       Z20, Z1, Z20
+	VMULPS       Z21, Z1, Z21
+	VMULPS       Z22, Z1, Z22
+	VMULPS       Z23, Z1, Z23
+	VADDPS       Z20, Z12, Z12
+	VADDPS       Z21, Z13, Z13
+	VADDPS       Z22, Z14, Z14
+	VADDPS       Z23, Z15, Z15
+	VMULPS.BCST  k+24(FP), Z12, Z12
+	VMULPS.BCST  k+24(FP), Z13, Z13
+	VMULPS.BCST  k+24(FP), Z14, Z14
+	VMULPS.BCST  k+24(FP), Z15, Z15
+	VADDPS       Z12, Z8, Z8
+	VADDPS       Z13, Z9, Z9
+	VADDPS       Z14, Z10, Z10
+	VADDPS       Z15, Z11, Z11
+	VBROADCASTSS thr+40(FP), Z12
+	VCMPPS       $0x1e, Z12, Z8, K1
+	VBROADCASTSS thr+40(FP), Z12
+	VCMPPS       $0x1e, Z12, Z9, K2
+	VBROADCASTSS thr+40(FP), Z12
+	VCMPPS       $0x1e, Z12, Z10, K3
+	VBROADCASTSS thr+40(FP), Z12
+	VCMPPS       $0x1e, Z12, Z11, K4
+	VBROADCASTSS reset+44(FP), Z12
+	VBLENDMPS    Z12, Z8, K1, Z2
+	VBROADCASTSS reset+44(FP), Z8
+	VBLENDMPS    Z8, Z9, K2, Z3
+	VBROADCASTSS reset+44(FP), Z8
+	VBLENDMPS    Z8, Z10, K3, Z4
+	VBROADCASTSS reset+44(FP), Z8
+	VBLENDMPS    Z8, Z11, K4, Z5
 	VMOVUPS      Z2, (AX)
-	VMULPS.BCST  a+52(FP), Z2, Z22
-	VSUBPS       Z23, Z22, Z22
-	VMULPS.BCST  kw+48(FP), Z22, Z22
-	VADDPS       Z22, Z23, Z22
-	VBROADCASTSS b+56(FP), Z23
-	VMOVAPS.Z    Z23, K1, Z23
-	VADDPS       Z23, Z22, Z22
-	VMOVUPS      Z22, (CX)
+	VMOVUPS      Z3, 64(AX)
+	VMOVUPS      Z4, 128(AX)
+	VMOVUPS      Z5, 192(AX)
+	VMULPS.BCST  a+52(FP), Z2, Z8
+	VMULPS.BCST  a+52(FP), Z3, Z9
+	VMULPS.BCST  a+52(FP), Z4, Z10
+	VMULPS.BCST  a+52(FP), Z5, Z11
+	VSUBPS       Z16, Z8, Z8
+	VSUBPS       Z17, Z9, Z9
+	VSUBPS       Z18, Z10, Z10
+	VSUBPS       Z19, Z11, Z11
+	VMULPS.BCST  kw+48(FP), Z8, Z8
+	VMULPS.BCST  kw+48(FP), Z9, Z9
+	VMULPS.BCST  kw+48(FP), Z10, Z10
+	VMULPS.BCST  kw+48(FP), Z11, Z11
+	VADDPS       Z8, Z16, Z8
+	VADDPS       Z9, Z17, Z9
+	VADDPS       Z10, Z18, Z10
+	VADDPS       Z11, Z19, Z11
+	VBROADCASTSS b+56(FP), Z12
+	VMOVUPS.Z    Z12, K1, Z12
+	VBROADCASTSS b+56(FP), Z13
+	VMOVUPS.Z    Z13, K2, Z13
+	VBROADCASTSS b+56(FP), Z14
+	VMOVUPS.Z    Z14, K3, Z14
+	VBROADCASTSS b+56(FP), Z15
+	VMOVUPS.Z    Z15, K4, Z15
+	VADDPS       Z12, Z8, Z8
+	VADDPS       Z13, Z9, Z9
+	VADDPS       Z14, Z10, Z10
+	VADDPS       Z15, Z11, Z11
+	VMOVUPS      Z8, (CX)
+	VMOVUPS      Z9, 64(CX)
+	VMOVUPS      Z10, 128(CX)
+	VMOVUPS      Z11, 192(CX)
 	KMOVW        K1, R8
 	ORQ          R8, DI
-	VMOVUPS      64(AX), Z22
-	VMOVUPS      64(CX), Z23
-	VSUBPS       Z8, Z22, Z24
-	VDIVPS       Z7, Z24, Z24
-	VMAXPS       Z24, Z9, Z24
-	VMINPS       Z24, Z10, Z24
-	VMULPS       Z12, Z24, Z25
-	VADDPS       Z11, Z25, Z25
-	VSUBPS       Z11, Z25, Z25
-	VMULPS       Z13, Z25, Z26
-	VSUBPS       Z26, Z24, Z24
-	VMULPS       Z14, Z25, Z26
-	VSUBPS       Z26, Z24, Z24
-	VMULPS       Z24, Z15, Z26
-	VADDPS       Z16, Z26, Z26
-	VMULPS       Z24, Z26, Z26
-	VADDPS       Z17, Z26, Z26
-	VMULPS       Z24, Z26, Z26
-	VADDPS       Z18, Z26, Z26
-	VMULPS       Z24, Z26, Z26
-	VADDPS       Z19, Z26, Z26
-	VMULPS       Z24, Z26, Z26
-	VADDPS       Z20, Z26, Z26
-	VMULPS       Z24, Z24, Z27
-	VMULPS       Z26, Z27, Z26
-	VADDPS       Z24, Z26, Z24
-	VADDPS       Z21, Z24, Z24
-	VCVTTPS2DQ   Z25, Z25
-	VPSRAD       $0x01, Z25, Z26
-	VPADDD       Z0, Z26, Z27
-	VPSLLD       $0x17, Z27, Z27
-	VMULPS       Z27, Z24, Z24
-	VPSUBD       Z26, Z25, Z25
-	VPADDD       Z0, Z25, Z25
-	VPSLLD       $0x17, Z25, Z25
-	VMULPS       Z25, Z24, Z24
-	VMULPS       Z24, Z7, Z24
-	VSUBPS       Z22, Z24, Z24
-	VMULPS       Z23, Z1, Z25
-	VSUBPS       Z25, Z24, Z24
-	VMOVUPS      64(DX), Z25
-	VMULPS       Z25, Z1, Z25
-	VADDPS       Z25, Z24, Z24
-	VMULPS       Z24, Z6, Z24
-	VADDPS       Z24, Z22, Z22
-	VBROADCASTSS thr+40(FP), Z24
-	VCMPPS       $0x1e, Z24, Z22, K1
-	VBROADCASTSS reset+44(FP), Z24
-	VBLENDMPS    Z24, Z22, K1, Z3
-	VMOVUPS      Z3, 64(AX)
-	VMULPS.BCST  a+52(FP), Z3, Z22
-	VSUBPS       Z23, Z22, Z22
-	VMULPS.BCST  kw+48(FP), Z22, Z22
-	VADDPS       Z22, Z23, Z22
-	VBROADCASTSS b+56(FP), Z23
-	VMOVAPS.Z    Z23, K1, Z23
-	VADDPS       Z23, Z22, Z22
-	VMOVUPS      Z22, 64(CX)
-	KMOVW        K1, R8
+	KMOVW        K2, R8
 	SHLQ         $0x10, R8
 	ORQ          R8, DI
-	VMOVUPS      128(AX), Z22
-	VMOVUPS      128(CX), Z23
-	VSUBPS       Z8, Z22, Z24
-	VDIVPS       Z7, Z24, Z24
-	VMAXPS       Z24, Z9, Z24
-	VMINPS       Z24, Z10, Z24
-	VMULPS       Z12, Z24, Z25
-	VADDPS       Z11, Z25, Z25
-	VSUBPS       Z11, Z25, Z25
-	VMULPS       Z13, Z25, Z26
-	VSUBPS       Z26, Z24, Z24
-	VMULPS       Z14, Z25, Z26
-	VSUBPS       Z26, Z24, Z24
-	VMULPS       Z24, Z15, Z26
-	VADDPS       Z16, Z26, Z26
-	VMULPS       Z24, Z26, Z26
-	VADDPS       Z17, Z26, Z26
-	VMULPS       Z24, Z26, Z26
-	VADDPS       Z18, Z26, Z26
-	VMULPS       Z24, Z26, Z26
-	VADDPS       Z19, Z26, Z26
-	VMULPS       Z24, Z26, Z26
-	VADDPS       Z20, Z26, Z26
-	VMULPS       Z24, Z24, Z27
-	VMULPS       Z26, Z27, Z26
-	VADDPS       Z24, Z26, Z24
-	VADDPS       Z21, Z24, Z24
-	VCVTTPS2DQ   Z25, Z25
-	VPSRAD       $0x01, Z25, Z26
-	VPADDD       Z0, Z26, Z27
-	VPSLLD       $0x17, Z27, Z27
-	VMULPS       Z27, Z24, Z24
-	VPSUBD       Z26, Z25, Z25
-	VPADDD       Z0, Z25, Z25
-	VPSLLD       $0x17, Z25, Z25
-	VMULPS       Z25, Z24, Z24
-	VMULPS       Z24, Z7, Z24
-	VSUBPS       Z22, Z24, Z24
-	VMULPS       Z23, Z1, Z25
-	VSUBPS       Z25, Z24, Z24
-	VMOVUPS      128(DX), Z25
-	VMULPS       Z25, Z1, Z25
-	VADDPS       Z25, Z24, Z24
-	VMULPS       Z24, Z6, Z24
-	VADDPS       Z24, Z22, Z22
-	VBROADCASTSS thr+40(FP), Z24
-	VCMPPS       $0x1e, Z24, Z22, K1
-	VBROADCASTSS reset+44(FP), Z24
-	VBLENDMPS    Z24, Z22, K1, Z4
-	VMOVUPS      Z4, 128(AX)
-	VMULPS.BCST  a+52(FP), Z4, Z22
-	VSUBPS       Z23, Z22, Z22
-	VMULPS.BCST  kw+48(FP), Z22, Z22
-	VADDPS       Z22, Z23, Z22
-	VBROADCASTSS b+56(FP), Z23
-	VMOVAPS.Z    Z23, K1, Z23
-	VADDPS       Z23, Z22, Z22
-	VMOVUPS      Z22, 128(CX)
-	KMOVW        K1, R8
+	KMOVW        K3, R8
 	SHLQ         $0x20, R8
 	ORQ          R8, DI
-	VMOVUPS      192(AX), Z22
-	VMOVUPS      192(CX), Z23
-	VSUBPS       Z8, Z22, Z24
-	VDIVPS       Z7, Z24, Z24
-	VMAXPS       Z24, Z9, Z24
-	VMINPS       Z24, Z10, Z24
-	VMULPS       Z12, Z24, Z25
-	VADDPS       Z11, Z25, Z25
-	VSUBPS       Z11, Z25, Z25
-	VMULPS       Z13, Z25, Z26
-	VSUBPS       Z26, Z24, Z24
-	VMULPS       Z14, Z25, Z26
-	VSUBPS       Z26, Z24, Z24
-	VMULPS       Z24, Z15, Z26
-	VADDPS       Z16, Z26, Z26
-	VMULPS       Z24, Z26, Z26
-	VADDPS       Z17, Z26, Z26
-	VMULPS       Z24, Z26, Z26
-	VADDPS       Z18, Z26, Z26
-	VMULPS       Z24, Z26, Z26
-	VADDPS       Z19, Z26, Z26
-	VMULPS       Z24, Z26, Z26
-	VADDPS       Z20, Z26, Z26
-	VMULPS       Z24, Z24, Z27
-	VMULPS       Z26, Z27, Z26
-	VADDPS       Z24, Z26, Z24
-	VADDPS       Z21, Z24, Z24
-	VCVTTPS2DQ   Z25, Z25
-	VPSRAD       $0x01, Z25, Z26
-	VPADDD       Z0, Z26, Z27
-	VPSLLD       $0x17, Z27, Z27
-	VMULPS       Z27, Z24, Z24
-	VPSUBD       Z26, Z25, Z25
-	VPADDD       Z0, Z25, Z25
-	VPSLLD       $0x17, Z25, Z25
-	VMULPS       Z25, Z24, Z24
-	VMULPS       Z24, Z7, Z24
-	VSUBPS       Z22, Z24, Z24
-	VMULPS       Z23, Z1, Z25
-	VSUBPS       Z25, Z24, Z24
-	VMOVUPS      192(DX), Z25
-	VMULPS       Z25, Z1, Z25
-	VADDPS       Z25, Z24, Z24
-	VMULPS       Z24, Z6, Z24
-	VADDPS       Z24, Z22, Z22
-	VBROADCASTSS thr+40(FP), Z24
-	VCMPPS       $0x1e, Z24, Z22, K1
-	VBROADCASTSS reset+44(FP), Z24
-	VBLENDMPS    Z24, Z22, K1, Z5
-	VMOVUPS      Z5, 192(AX)
-	VMULPS.BCST  a+52(FP), Z5, Z22
-	VSUBPS       Z23, Z22, Z22
-	VMULPS.BCST  kw+48(FP), Z22, Z22
-	VADDPS       Z22, Z23, Z22
-	VBROADCASTSS b+56(FP), Z23
-	VMOVAPS.Z    Z23, K1, Z23
-	VADDPS       Z23, Z22, Z22
-	VMOVUPS      Z22, 192(CX)
-	KMOVW        K1, R8
+	KMOVW        K4, R8
 	SHLQ         $0x30, R8
 	ORQ          R8, DI
 	MOVQ         DI, (BX)
@@ -7350,15 +6946,15 @@ AdaptiveExponentialUniformAVX512_done:
 // func adaptiveExponentialUniformAVX2(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·adaptiveExponentialUniformAVX2(SB), NOSPLIT, $0-80
+	// 6 scalars held in registers, 17 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
 	VBROADCASTSS const0000007f<>+0(SB), Y0
 	VBROADCASTSS res+36(FP), Y1
-	VBROADCASTSS k+24(FP), Y2
-	VBROADCASTSS delta+28(FP), Y3
-	VBROADCASTSS rh+32(FP), Y4
-	VBROADCASTSS constc2d00000<>+0(SB), Y5
-	VBROADCASTSS const42b20000<>+0(SB), Y6
+	VBROADCASTSS delta+28(FP), Y2
+	VBROADCASTSS rh+32(FP), Y3
+	VBROADCASTSS constc2d00000<>+0(SB), Y4
+	VBROADCASTSS const42b20000<>+0(SB), Y5
 	MOVQ         v+0(FP), AX
 	MOVQ         w+8(FP), CX
 	MOVQ         cur+16(FP), DX
@@ -7369,595 +6965,603 @@ TEXT ·adaptiveExponentialUniformAVX2(SB), NOSPLIT, $0-80
 
 AdaptiveExponentialUniformAVX2_block:
 	XORQ         DI, DI
-	VMOVUPS      (AX), Y7
-	VMOVUPS      (CX), Y8
-	VSUBPS       Y4, Y7, Y9
-	VDIVPS       Y3, Y9, Y9
-	VMAXPS       Y9, Y5, Y9
-	VMINPS       Y9, Y6, Y9
-	VBROADCASTSS const4b400000<>+0(SB), Y10
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
-	VMULPS       Y11, Y9, Y11
-	VADDPS       Y10, Y11, Y11
-	VSUBPS       Y10, Y11, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y0, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y0, Y10, Y10
+	VMOVUPS      (AX), Y6
+	VSUBPS       Y3, Y6, Y7
+	VDIVPS       Y2, Y7, Y7
+	VMAXPS       Y7, Y4, Y7
+	VMINPS       Y7, Y5, Y7
+	VBROADCASTSS const4b400000<>+0(SB), Y8
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
+	VMULPS       Y9, Y7, Y9
+	VADDPS       Y8, Y9, Y9
+	VSUBPS       Y8, Y9, Y8
+	VBROADCASTSS const3f318000<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y3, Y9
-	VSUBPS       Y7, Y9, Y9
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       Y7, Y2, Y7
+	VSUBPS       Y6, Y7, Y7
+	VMOVUPS      (CX), Y8
+	VBROADCASTSS k+24(FP), Y9
 	VMULPS       Y8, Y1, Y10
-	VSUBPS       Y10, Y9, Y9
+	VSUBPS       Y10, Y7, Y7
 	VMOVUPS      (DX), Y10
 	VMULPS       Y10, Y1, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y2, Y9
-	VADDPS       Y9, Y7, Y7
-	VBROADCASTSS thr+40(FP), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y9
-	VBROADCASTSS reset+44(FP), Y10
-	VBLENDVPS    Y9, Y10, Y7, Y7
-	VMOVUPS      Y7, (AX)
-	VBROADCASTSS kw+48(FP), Y10
-	VBROADCASTSS a+52(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VSUBPS       Y8, Y7, Y7
-	VMULPS       Y7, Y10, Y7
-	VADDPS       Y7, Y8, Y7
+	VADDPS       Y10, Y7, Y7
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y6, Y6
+	VBROADCASTSS thr+40(FP), Y7
+	VCMPPS       $0x1e, Y7, Y6, Y7
+	VBROADCASTSS reset+44(FP), Y9
+	VBLENDVPS    Y7, Y9, Y6, Y6
+	VMOVUPS      Y6, (AX)
+	VBROADCASTSS kw+48(FP), Y9
+	VBROADCASTSS a+52(FP), Y10
+	VMULPS       Y6, Y10, Y6
+	VSUBPS       Y8, Y6, Y6
+	VMULPS       Y6, Y9, Y6
+	VADDPS       Y6, Y8, Y6
 	VBROADCASTSS b+56(FP), Y8
-	VANDPS       Y9, Y8, Y8
-	VADDPS       Y8, Y7, Y7
-	VMOVUPS      Y7, (CX)
-	VMOVMSKPS    Y9, R8
+	VANDPS       Y7, Y8, Y8
+	VADDPS       Y8, Y6, Y6
+	VMOVUPS      Y6, (CX)
+	VMOVMSKPS    Y7, R8
 	ORQ          R8, DI
-	VMOVUPS      32(AX), Y7
-	VMOVUPS      32(CX), Y8
-	VSUBPS       Y4, Y7, Y9
-	VDIVPS       Y3, Y9, Y9
-	VMAXPS       Y9, Y5, Y9
-	VMINPS       Y9, Y6, Y9
-	VBROADCASTSS const4b400000<>+0(SB), Y10
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
-	VMULPS       Y11, Y9, Y11
-	VADDPS       Y10, Y11, Y11
-	VSUBPS       Y10, Y11, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y0, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y0, Y10, Y10
+	VMOVUPS      32(AX), Y6
+	VSUBPS       Y3, Y6, Y7
+	VDIVPS       Y2, Y7, Y7
+	VMAXPS       Y7, Y4, Y7
+	VMINPS       Y7, Y5, Y7
+	VBROADCASTSS const4b400000<>+0(SB), Y8
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
+	VMULPS       Y9, Y7, Y9
+	VADDPS       Y8, Y9, Y9
+	VSUBPS       Y8, Y9, Y8
+	VBROADCASTSS const3f318000<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y3, Y9
-	VSUBPS       Y7, Y9, Y9
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       Y7, Y2, Y7
+	VSUBPS       Y6, Y7, Y7
+	VMOVUPS      32(CX), Y8
+	VBROADCASTSS k+24(FP), Y9
 	VMULPS       Y8, Y1, Y10
-	VSUBPS       Y10, Y9, Y9
+	VSUBPS       Y10, Y7, Y7
 	VMOVUPS      32(DX), Y10
 	VMULPS       Y10, Y1, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y2, Y9
-	VADDPS       Y9, Y7, Y7
-	VBROADCASTSS thr+40(FP), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y9
-	VBROADCASTSS reset+44(FP), Y10
-	VBLENDVPS    Y9, Y10, Y7, Y7
-	VMOVUPS      Y7, 32(AX)
-	VBROADCASTSS kw+48(FP), Y10
-	VBROADCASTSS a+52(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VSUBPS       Y8, Y7, Y7
-	VMULPS       Y7, Y10, Y7
-	VADDPS       Y7, Y8, Y7
+	VADDPS       Y10, Y7, Y7
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y6, Y6
+	VBROADCASTSS thr+40(FP), Y7
+	VCMPPS       $0x1e, Y7, Y6, Y7
+	VBROADCASTSS reset+44(FP), Y9
+	VBLENDVPS    Y7, Y9, Y6, Y6
+	VMOVUPS      Y6, 32(AX)
+	VBROADCASTSS kw+48(FP), Y9
+	VBROADCASTSS a+52(FP), Y10
+	VMULPS       Y6, Y10, Y6
+	VSUBPS       Y8, Y6, Y6
+	VMULPS       Y6, Y9, Y6
+	VADDPS       Y6, Y8, Y6
 	VBROADCASTSS b+56(FP), Y8
-	VANDPS       Y9, Y8, Y8
-	VADDPS       Y8, Y7, Y7
-	VMOVUPS      Y7, 32(CX)
-	VMOVMSKPS    Y9, R8
+	VANDPS       Y7, Y8, Y8
+	VADDPS       Y8, Y6, Y6
+	VMOVUPS      Y6, 32(CX)
+	VMOVMSKPS    Y7, R8
 	SHLQ         $0x08, R8
 	ORQ          R8, DI
-	VMOVUPS      64(AX), Y7
-	VMOVUPS      64(CX), Y8
-	VSUBPS       Y4, Y7, Y9
-	VDIVPS       Y3, Y9, Y9
-	VMAXPS       Y9, Y5, Y9
-	VMINPS       Y9, Y6, Y9
-	VBROADCASTSS const4b400000<>+0(SB), Y10
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
-	VMULPS       Y11, Y9, Y11
-	VADDPS       Y10, Y11, Y11
-	VSUBPS       Y10, Y11, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y0, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y0, Y10, Y10
+	VMOVUPS      64(AX), Y6
+	VSUBPS       Y3, Y6, Y7
+	VDIVPS       Y2, Y7, Y7
+	VMAXPS       Y7, Y4, Y7
+	VMINPS       Y7, Y5, Y7
+	VBROADCASTSS const4b400000<>+0(SB), Y8
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
+	VMULPS       Y9, Y7, Y9
+	VADDPS       Y8, Y9, Y9
+	VSUBPS       Y8, Y9, Y8
+	VBROADCASTSS const3f318000<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y3, Y9
-	VSUBPS       Y7, Y9, Y9
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       Y7, Y2, Y7
+	VSUBPS       Y6, Y7, Y7
+	VMOVUPS      64(CX), Y8
+	VBROADCASTSS k+24(FP), Y9
 	VMULPS       Y8, Y1, Y10
-	VSUBPS       Y10, Y9, Y9
+	VSUBPS       Y10, Y7, Y7
 	VMOVUPS      64(DX), Y10
 	VMULPS       Y10, Y1, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y2, Y9
-	VADDPS       Y9, Y7, Y7
-	VBROADCASTSS thr+40(FP), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y9
-	VBROADCASTSS reset+44(FP), Y10
-	VBLENDVPS    Y9, Y10, Y7, Y7
-	VMOVUPS      Y7, 64(AX)
-	VBROADCASTSS kw+48(FP), Y10
-	VBROADCASTSS a+52(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VSUBPS       Y8, Y7, Y7
-	VMULPS       Y7, Y10, Y7
-	VADDPS       Y7, Y8, Y7
+	VADDPS       Y10, Y7, Y7
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y6, Y6
+	VBROADCASTSS thr+40(FP), Y7
+	VCMPPS       $0x1e, Y7, Y6, Y7
+	VBROADCASTSS reset+44(FP), Y9
+	VBLENDVPS    Y7, Y9, Y6, Y6
+	VMOVUPS      Y6, 64(AX)
+	VBROADCASTSS kw+48(FP), Y9
+	VBROADCASTSS a+52(FP), Y10
+	VMULPS       Y6, Y10, Y6
+	VSUBPS       Y8, Y6, Y6
+	VMULPS       Y6, Y9, Y6
+	VADDPS       Y6, Y8, Y6
 	VBROADCASTSS b+56(FP), Y8
-	VANDPS       Y9, Y8, Y8
-	VADDPS       Y8, Y7, Y7
-	VMOVUPS      Y7, 64(CX)
-	VMOVMSKPS    Y9, R8
+	VANDPS       Y7, Y8, Y8
+	VADDPS       Y8, Y6, Y6
+	VMOVUPS      Y6, 64(CX)
+	VMOVMSKPS    Y7, R8
 	SHLQ         $0x10, R8
 	ORQ          R8, DI
-	VMOVUPS      96(AX), Y7
-	VMOVUPS      96(CX), Y8
-	VSUBPS       Y4, Y7, Y9
-	VDIVPS       Y3, Y9, Y9
-	VMAXPS       Y9, Y5, Y9
-	VMINPS       Y9, Y6, Y9
-	VBROADCASTSS const4b400000<>+0(SB), Y10
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
-	VMULPS       Y11, Y9, Y11
-	VADDPS       Y10, Y11, Y11
-	VSUBPS       Y10, Y11, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y0, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y0, Y10, Y10
+	VMOVUPS      96(AX), Y6
+	VSUBPS       Y3, Y6, Y7
+	VDIVPS       Y2, Y7, Y7
+	VMAXPS       Y7, Y4, Y7
+	VMINPS       Y7, Y5, Y7
+	VBROADCASTSS const4b400000<>+0(SB), Y8
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
+	VMULPS       Y9, Y7, Y9
+	VADDPS       Y8, Y9, Y9
+	VSUBPS       Y8, Y9, Y8
+	VBROADCASTSS const3f318000<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y3, Y9
-	VSUBPS       Y7, Y9, Y9
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       Y7, Y2, Y7
+	VSUBPS       Y6, Y7, Y7
+	VMOVUPS      96(CX), Y8
+	VBROADCASTSS k+24(FP), Y9
 	VMULPS       Y8, Y1, Y10
-	VSUBPS       Y10, Y9, Y9
+	VSUBPS       Y10, Y7, Y7
 	VMOVUPS      96(DX), Y10
 	VMULPS       Y10, Y1, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y2, Y9
-	VADDPS       Y9, Y7, Y7
-	VBROADCASTSS thr+40(FP), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y9
-	VBROADCASTSS reset+44(FP), Y10
-	VBLENDVPS    Y9, Y10, Y7, Y7
-	VMOVUPS      Y7, 96(AX)
-	VBROADCASTSS kw+48(FP), Y10
-	VBROADCASTSS a+52(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VSUBPS       Y8, Y7, Y7
-	VMULPS       Y7, Y10, Y7
-	VADDPS       Y7, Y8, Y7
+	VADDPS       Y10, Y7, Y7
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y6, Y6
+	VBROADCASTSS thr+40(FP), Y7
+	VCMPPS       $0x1e, Y7, Y6, Y7
+	VBROADCASTSS reset+44(FP), Y9
+	VBLENDVPS    Y7, Y9, Y6, Y6
+	VMOVUPS      Y6, 96(AX)
+	VBROADCASTSS kw+48(FP), Y9
+	VBROADCASTSS a+52(FP), Y10
+	VMULPS       Y6, Y10, Y6
+	VSUBPS       Y8, Y6, Y6
+	VMULPS       Y6, Y9, Y6
+	VADDPS       Y6, Y8, Y6
 	VBROADCASTSS b+56(FP), Y8
-	VANDPS       Y9, Y8, Y8
-	VADDPS       Y8, Y7, Y7
-	VMOVUPS      Y7, 96(CX)
-	VMOVMSKPS    Y9, R8
+	VANDPS       Y7, Y8, Y8
+	VADDPS       Y8, Y6, Y6
+	VMOVUPS      Y6, 96(CX)
+	VMOVMSKPS    Y7, R8
 	SHLQ         $0x18, R8
 	ORQ          R8, DI
-	VMOVUPS      128(AX), Y7
-	VMOVUPS      128(CX), Y8
-	VSUBPS       Y4, Y7, Y9
-	VDIVPS       Y3, Y9, Y9
-	VMAXPS       Y9, Y5, Y9
-	VMINPS       Y9, Y6, Y9
-	VBROADCASTSS const4b400000<>+0(SB), Y10
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
-	VMULPS       Y11, Y9, Y11
-	VADDPS       Y10, Y11, Y11
-	VSUBPS       Y10, Y11, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y0, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y0, Y10, Y10
+	VMOVUPS      128(AX), Y6
+	VSUBPS       Y3, Y6, Y7
+	VDIVPS       Y2, Y7, Y7
+	VMAXPS       Y7, Y4, Y7
+	VMINPS       Y7, Y5, Y7
+	VBROADCASTSS const4b400000<>+0(SB), Y8
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
+	VMULPS       Y9, Y7, Y9
+	VADDPS       Y8, Y9, Y9
+	VSUBPS       Y8, Y9, Y8
+	VBROADCASTSS const3f318000<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y3, Y9
-	VSUBPS       Y7, Y9, Y9
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       Y7, Y2, Y7
+	VSUBPS       Y6, Y7, Y7
+	VMOVUPS      128(CX), Y8
+	VBROADCASTSS k+24(FP), Y9
 	VMULPS       Y8, Y1, Y10
-	VSUBPS       Y10, Y9, Y9
+	VSUBPS       Y10, Y7, Y7
 	VMOVUPS      128(DX), Y10
 	VMULPS       Y10, Y1, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y2, Y9
-	VADDPS       Y9, Y7, Y7
-	VBROADCASTSS thr+40(FP), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y9
-	VBROADCASTSS reset+44(FP), Y10
-	VBLENDVPS    Y9, Y10, Y7, Y7
-	VMOVUPS      Y7, 128(AX)
-	VBROADCASTSS kw+48(FP), Y10
-	VBROADCASTSS a+52(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VSUBPS       Y8, Y7, Y7
-	VMULPS       Y7, Y10, Y7
-	VADDPS       Y7, Y8, Y7
+	VADDPS       Y10, Y7, Y7
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y6, Y6
+	VBROADCASTSS thr+40(FP), Y7
+	VCMPPS       $0x1e, Y7, Y6, Y7
+	VBROADCASTSS reset+44(FP), Y9
+	VBLENDVPS    Y7, Y9, Y6, Y6
+	VMOVUPS      Y6, 128(AX)
+	VBROADCASTSS kw+48(FP), Y9
+	VBROADCASTSS a+52(FP), Y10
+	VMULPS       Y6, Y10, Y6
+	VSUBPS       Y8, Y6, Y6
+	VMULPS       Y6, Y9, Y6
+	VADDPS       Y6, Y8, Y6
 	VBROADCASTSS b+56(FP), Y8
-	VANDPS       Y9, Y8, Y8
-	VADDPS       Y8, Y7, Y7
-	VMOVUPS      Y7, 128(CX)
-	VMOVMSKPS    Y9, R8
+	VANDPS       Y7, Y8, Y8
+	VADDPS       Y8, Y6, Y6
+	VMOVUPS      Y6, 128(CX)
+	VMOVMSKPS    Y7, R8
 	SHLQ         $0x20, R8
 	ORQ          R8, DI
-	VMOVUPS      160(AX), Y7
-	VMOVUPS      160(CX), Y8
-	VSUBPS       Y4, Y7, Y9
-	VDIVPS       Y3, Y9, Y9
-	VMAXPS       Y9, Y5, Y9
-	VMINPS       Y9, Y6, Y9
-	VBROADCASTSS const4b400000<>+0(SB), Y10
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
-	VMULPS       Y11, Y9, Y11
-	VADDPS       Y10, Y11, Y11
-	VSUBPS       Y10, Y11, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y0, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y0, Y10, Y10
+	VMOVUPS      160(AX), Y6
+	VSUBPS       Y3, Y6, Y7
+	VDIVPS       Y2, Y7, Y7
+	VMAXPS       Y7, Y4, Y7
+	VMINPS       Y7, Y5, Y7
+	VBROADCASTSS const4b400000<>+0(SB), Y8
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
+	VMULPS       Y9, Y7, Y9
+	VADDPS       Y8, Y9, Y9
+	VSUBPS       Y8, Y9, Y8
+	VBROADCASTSS const3f318000<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y3, Y9
-	VSUBPS       Y7, Y9, Y9
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       Y7, Y2, Y7
+	VSUBPS       Y6, Y7, Y7
+	VMOVUPS      160(CX), Y8
+	VBROADCASTSS k+24(FP), Y9
 	VMULPS       Y8, Y1, Y10
-	VSUBPS       Y10, Y9, Y9
+	VSUBPS       Y10, Y7, Y7
 	VMOVUPS      160(DX), Y10
 	VMULPS       Y10, Y1, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y2, Y9
-	VADDPS       Y9, Y7, Y7
-	VBROADCASTSS thr+40(FP), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y9
-	VBROADCASTSS reset+44(FP), Y10
-	VBLENDVPS    Y9, Y10, Y7, Y7
-	VMOVUPS      Y7, 160(AX)
-	VBROADCASTSS kw+48(FP), Y10
-	VBROADCASTSS a+52(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VSUBPS       Y8, Y7, Y7
-	VMULPS       Y7, Y10, Y7
-	VADDPS       Y7, Y8, Y7
+	VADDPS       Y10, Y7, Y7
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y6, Y6
+	VBROADCASTSS thr+40(FP), Y7
+	VCMPPS       $0x1e, Y7, Y6, Y7
+	VBROADCASTSS reset+44(FP), Y9
+	VBLENDVPS    Y7, Y9, Y6, Y6
+	VMOVUPS      Y6, 160(AX)
+	VBROADCASTSS kw+48(FP), Y9
+	VBROADCASTSS a+52(FP), Y10
+	VMULPS       Y6, Y10, Y6
+	VSUBPS       Y8, Y6, Y6
+	VMULPS       Y6, Y9, Y6
+	VADDPS       Y6, Y8, Y6
 	VBROADCASTSS b+56(FP), Y8
-	VANDPS       Y9, Y8, Y8
-	VADDPS       Y8, Y7, Y7
-	VMOVUPS      Y7, 160(CX)
-	VMOVMSKPS    Y9, R8
+	VANDPS       Y7, Y8, Y8
+	VADDPS       Y8, Y6, Y6
+	VMOVUPS      Y6, 160(CX)
+	VMOVMSKPS    Y7, R8
 	SHLQ         $0x28, R8
 	ORQ          R8, DI
-	VMOVUPS      192(AX), Y7
-	VMOVUPS      192(CX), Y8
-	VSUBPS       Y4, Y7, Y9
-	VDIVPS       Y3, Y9, Y9
-	VMAXPS       Y9, Y5, Y9
-	VMINPS       Y9, Y6, Y9
-	VBROADCASTSS const4b400000<>+0(SB), Y10
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
-	VMULPS       Y11, Y9, Y11
-	VADDPS       Y10, Y11, Y11
-	VSUBPS       Y10, Y11, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y0, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y0, Y10, Y10
+	VMOVUPS      192(AX), Y6
+	VSUBPS       Y3, Y6, Y7
+	VDIVPS       Y2, Y7, Y7
+	VMAXPS       Y7, Y4, Y7
+	VMINPS       Y7, Y5, Y7
+	VBROADCASTSS const4b400000<>+0(SB), Y8
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
+	VMULPS       Y9, Y7, Y9
+	VADDPS       Y8, Y9, Y9
+	VSUBPS       Y8, Y9, Y8
+	VBROADCASTSS const3f318000<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y3, Y9
-	VSUBPS       Y7, Y9, Y9
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       Y7, Y2, Y7
+	VSUBPS       Y6, Y7, Y7
+	VMOVUPS      192(CX), Y8
+	VBROADCASTSS k+24(FP), Y9
 	VMULPS       Y8, Y1, Y10
-	VSUBPS       Y10, Y9, Y9
+	VSUBPS       Y10, Y7, Y7
 	VMOVUPS      192(DX), Y10
 	VMULPS       Y10, Y1, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y2, Y9
-	VADDPS       Y9, Y7, Y7
-	VBROADCASTSS thr+40(FP), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y9
-	VBROADCASTSS reset+44(FP), Y10
-	VBLENDVPS    Y9, Y10, Y7, Y7
-	VMOVUPS      Y7, 192(AX)
-	VBROADCASTSS kw+48(FP), Y10
-	VBROADCASTSS a+52(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VSUBPS       Y8, Y7, Y7
-	VMULPS       Y7, Y10, Y7
-	VADDPS       Y7, Y8, Y7
+	VADDPS       Y10, Y7, Y7
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y6, Y6
+	VBROADCASTSS thr+40(FP), Y7
+	VCMPPS       $0x1e, Y7, Y6, Y7
+	VBROADCASTSS reset+44(FP), Y9
+	VBLENDVPS    Y7, Y9, Y6, Y6
+	VMOVUPS      Y6, 192(AX)
+	VBROADCASTSS kw+48(FP), Y9
+	VBROADCASTSS a+52(FP), Y10
+	VMULPS       Y6, Y10, Y6
+	VSUBPS       Y8, Y6, Y6
+	VMULPS       Y6, Y9, Y6
+	VADDPS       Y6, Y8, Y6
 	VBROADCASTSS b+56(FP), Y8
-	VANDPS       Y9, Y8, Y8
-	VADDPS       Y8, Y7, Y7
-	VMOVUPS      Y7, 192(CX)
-	VMOVMSKPS    Y9, R8
+	VANDPS       Y7, Y8, Y8
+	VADDPS       Y8, Y6, Y6
+	VMOVUPS      Y6, 192(CX)
+	VMOVMSKPS    Y7, R8
 	SHLQ         $0x30, R8
 	ORQ          R8, DI
-	VMOVUPS      224(AX), Y7
-	VMOVUPS      224(CX), Y8
-	VSUBPS       Y4, Y7, Y9
-	VDIVPS       Y3, Y9, Y9
-	VMAXPS       Y9, Y5, Y9
-	VMINPS       Y9, Y6, Y9
-	VBROADCASTSS const4b400000<>+0(SB), Y10
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
-	VMULPS       Y11, Y9, Y11
-	VADDPS       Y10, Y11, Y11
-	VSUBPS       Y10, Y11, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y0, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y0, Y10, Y10
+	VMOVUPS      224(AX), Y6
+	VSUBPS       Y3, Y6, Y7
+	VDIVPS       Y2, Y7, Y7
+	VMAXPS       Y7, Y4, Y7
+	VMINPS       Y7, Y5, Y7
+	VBROADCASTSS const4b400000<>+0(SB), Y8
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
+	VMULPS       Y9, Y7, Y9
+	VADDPS       Y8, Y9, Y9
+	VSUBPS       Y8, Y9, Y8
+	VBROADCASTSS const3f318000<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y9
+	VMULPS       Y9, Y8, Y9
+	VSUBPS       Y9, Y7, Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3ab60b61<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3c088889<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VBROADCASTSS const3f000000<>+0(SB), Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y7, Y7, Y10
+	VMULPS       Y9, Y10, Y9
+	VADDPS       Y7, Y9, Y7
+	VBROADCASTSS const3f800000<>+0(SB), Y9
+	VADDPS       Y9, Y7, Y7
+	VCVTTPS2DQ   Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPADDD       Y0, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y3, Y9
-	VSUBPS       Y7, Y9, Y9
+	VMULPS       Y10, Y7, Y7
+	VPSUBD       Y9, Y8, Y8
+	VPADDD       Y0, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       Y7, Y2, Y7
+	VSUBPS       Y6, Y7, Y7
+	VMOVUPS      224(CX), Y8
+	VBROADCASTSS k+24(FP), Y9
 	VMULPS       Y8, Y1, Y10
-	VSUBPS       Y10, Y9, Y9
+	VSUBPS       Y10, Y7, Y7
 	VMOVUPS      224(DX), Y10
 	VMULPS       Y10, Y1, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y2, Y9
-	VADDPS       Y9, Y7, Y7
-	VBROADCASTSS thr+40(FP), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y9
-	VBROADCASTSS reset+44(FP), Y10
-	VBLENDVPS    Y9, Y10, Y7, Y7
-	VMOVUPS      Y7, 224(AX)
-	VBROADCASTSS kw+48(FP), Y10
-	VBROADCASTSS a+52(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VSUBPS       Y8, Y7, Y7
-	VMULPS       Y7, Y10, Y7
-	VADDPS       Y7, Y8, Y7
+	VADDPS       Y10, Y7, Y7
+	VMULPS       Y7, Y9, Y7
+	VADDPS       Y7, Y6, Y6
+	VBROADCASTSS thr+40(FP), Y7
+	VCMPPS       $0x1e, Y7, Y6, Y7
+	VBROADCASTSS reset+44(FP), Y9
+	VBLENDVPS    Y7, Y9, Y6, Y6
+	VMOVUPS      Y6, 224(AX)
+	VBROADCASTSS kw+48(FP), Y9
+	VBROADCASTSS a+52(FP), Y10
+	VMULPS       Y6, Y10, Y6
+	VSUBPS       Y8, Y6, Y6
+	VMULPS       Y6, Y9, Y6
+	VADDPS       Y6, Y8, Y6
 	VBROADCASTSS b+56(FP), Y8
-	VANDPS       Y9, Y8, Y8
-	VADDPS       Y8, Y7, Y7
-	VMOVUPS      Y7, 224(CX)
-	VMOVMSKPS    Y9, R8
+	VANDPS       Y7, Y8, Y8
+	VADDPS       Y8, Y6, Y6
+	VMOVUPS      Y6, 224(CX)
+	VMOVMSKPS    Y7, R8
 	SHLQ         $0x38, R8
 	ORQ          R8, DI
 	MOVQ         DI, (BX)
@@ -7975,6 +7579,7 @@ AdaptiveExponentialUniformAVX2_done:
 // func simplifiedAdaptiveExponentialAVX512(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·simplifiedAdaptiveExponentialAVX512(SB), NOSPLIT, $8-192
+	// 7 scalars held in registers, 7 broadcast where used; vectors interleaved 3 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -7985,13 +7590,6 @@ TEXT ·simplifiedAdaptiveExponentialAVX512(SB), NOSPLIT, $8-192
 	VBROADCASTSS const3fb8aa3b<>+0(SB), Z6
 	VBROADCASTSS const3f318000<>+0(SB), Z7
 	VBROADCASTSS constb95e8083<>+0(SB), Z8
-	VBROADCASTSS const39500d01<>+0(SB), Z9
-	VBROADCASTSS const3ab60b61<>+0(SB), Z10
-	VBROADCASTSS const3c088889<>+0(SB), Z11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Z12
-	VBROADCASTSS const3e2aaaab<>+0(SB), Z13
-	VBROADCASTSS const3f000000<>+0(SB), Z14
-	VBROADCASTSS const3f800000<>+0(SB), Z15
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         theta+16(FP), DX
@@ -8009,313 +7607,285 @@ TEXT ·simplifiedAdaptiveExponentialAVX512(SB), NOSPLIT, $8-192
 	JZ           SimplifiedAdaptiveExponentialAVX512_done
 
 SimplifiedAdaptiveExponentialAVX512_block:
-	XORQ       R15, R15
-	VMOVDQU16  (CX), Y16
-	VMOVUPS    (AX), Z17
-	VMOVDQU16  (SI), Y18
-	VPCMPUW    $0x06, Y18, Y16, K1
-	VMOVUPS    (DI), Z18
-	VMOVUPS    (R8), Z23
-	VMOVUPS    (R9), Z24
-	VSUBPS     Z24, Z17, Z24
-	VDIVPS     Z23, Z24, Z24
-	VMAXPS     Z24, Z3, Z24
-	VMINPS     Z24, Z4, Z24
-	VMULPS     Z6, Z24, Z25
-	VADDPS     Z5, Z25, Z25
-	VSUBPS     Z5, Z25, Z25
-	VMULPS     Z7, Z25, Z26
-	VSUBPS     Z26, Z24, Z24
-	VMULPS     Z8, Z25, Z26
-	VSUBPS     Z26, Z24, Z24
-	VMULPS     Z24, Z9, Z26
-	VADDPS     Z10, Z26, Z26
-	VMULPS     Z24, Z26, Z26
-	VADDPS     Z11, Z26, Z26
-	VMULPS     Z24, Z26, Z26
-	VADDPS     Z12, Z26, Z26
-	VMULPS     Z24, Z26, Z26
-	VADDPS     Z13, Z26, Z26
-	VMULPS     Z24, Z26, Z26
-	VADDPS     Z14, Z26, Z26
-	VMULPS     Z24, Z24, Z27
-	VMULPS     Z26, Z27, Z26
-	VADDPS     Z24, Z26, Z24
-	VADDPS     Z15, Z24, Z24
-	VCVTTPS2DQ Z25, Z25
-	VPSRAD     $0x01, Z25, Z26
-	VPADDD     Z2, Z26, Z27
-	VPSLLD     $0x17, Z27, Z27
-	VMULPS     Z27, Z24, Z24
-	VPSUBD     Z26, Z25, Z25
-	VPADDD     Z2, Z25, Z25
-	VPSLLD     $0x17, Z25, Z25
-	VMULPS     Z25, Z24, Z24
-	VMULPS     Z24, Z23, Z23
-	VSUBPS     Z17, Z23, Z23
-	VMOVUPS    (R10), Z24
-	VMOVUPS    (BX), Z25
-	VMULPS     Z25, Z24, Z24
-	VMOVAPS.Z  Z24, K1, Z24
-	VADDPS     Z24, Z23, Z23
-	VMULPS     Z23, Z18, Z18
-	VADDPS     Z18, Z17, Z17
-	VMOVUPS    (DX), Z18
-	VCMPPS     $0x1e, Z18, Z17, K1, K1
-	VMOVUPS    (R12), Z23
-	VBLENDMPS  Z23, Z17, K1, Z19
-	VMOVUPS    Z19, (AX)
-	VPADDUSW   Y0, Y16, Y16
-	VMOVDQU16  Y1, K1, Y16
-	VMOVDQU16  Y16, (CX)
-	MOVQ       ltheta+88(FP), BP
-	VMOVUPS    (BP), Z16
-	VMOVUPS    (R11), Z17
-	VSUBPS     Z18, Z17, Z17
-	VMULPS     Z17, Z16, Z16
-	VADDPS     Z16, Z18, Z16
-	MOVQ       dtheta+96(FP), BP
-	VMOVUPS    (BP), Z17
-	VMOVAPS.Z  Z17, K1, Z17
-	VADDPS     Z17, Z16, Z16
-	VMOVUPS    Z16, (DX)
-	KMOVW      K1, BP
-	ORQ        BP, R15
-	VMOVDQU16  32(CX), Y16
-	VMOVUPS    64(AX), Z17
-	VMOVDQU16  32(SI), Y18
-	VPCMPUW    $0x06, Y18, Y16, K1
-	VMOVUPS    64(DI), Z18
-	VMOVUPS    64(R8), Z23
-	VMOVUPS    64(R9), Z24
-	VSUBPS     Z24, Z17, Z24
-	VDIVPS     Z23, Z24, Z24
-	VMAXPS     Z24, Z3, Z24
-	VMINPS     Z24, Z4, Z24
-	VMULPS     Z6, Z24, Z25
-	VADDPS     Z5, Z25, Z25
-	VSUBPS     Z5, Z25, Z25
-	VMULPS     Z7, Z25, Z26
-	VSUBPS     Z26, Z24, Z24
-	VMULPS     Z8, Z25, Z26
-	VSUBPS     Z26, Z24, Z24
-	VMULPS     Z24, Z9, Z26
-	VADDPS     Z10, Z26, Z26
-	VMULPS     Z24, Z26, Z26
-	VADDPS     Z11, Z26, Z26
-	VMULPS     Z24, Z26, Z26
-	VADDPS     Z12, Z26, Z26
-	VMULPS     Z24, Z26, Z26
-	VADDPS     Z13, Z26, Z26
-	VMULPS     Z24, Z26, Z26
-	VADDPS     Z14, Z26, Z26
-	VMULPS     Z24, Z24, Z27
-	VMULPS     Z26, Z27, Z26
-	VADDPS     Z24, Z26, Z24
-	VADDPS     Z15, Z24, Z24
-	VCVTTPS2DQ Z25, Z25
-	VPSRAD     $0x01, Z25, Z26
-	VPADDD     Z2, Z26, Z27
-	VPSLLD     $0x17, Z27, Z27
-	VMULPS     Z27, Z24, Z24
-	VPSUBD     Z26, Z25, Z25
-	VPADDD     Z2, Z25, Z25
-	VPSLLD     $0x17, Z25, Z25
-	VMULPS     Z25, Z24, Z24
-	VMULPS     Z24, Z23, Z23
-	VSUBPS     Z17, Z23, Z23
-	VMOVUPS    64(R10), Z24
-	VMOVUPS    64(BX), Z25
-	VMULPS     Z25, Z24, Z24
-	VMOVAPS.Z  Z24, K1, Z24
-	VADDPS     Z24, Z23, Z23
-	VMULPS     Z23, Z18, Z18
-	VADDPS     Z18, Z17, Z17
-	VMOVUPS    64(DX), Z18
-	VCMPPS     $0x1e, Z18, Z17, K1, K1
-	VMOVUPS    64(R12), Z23
-	VBLENDMPS  Z23, Z17, K1, Z20
-	VMOVUPS    Z20, 64(AX)
-	VPADDUSW   Y0, Y16, Y16
-	VMOVDQU16  Y1, K1, Y16
-	VMOVDQU16  Y16, 32(CX)
-	MOVQ       ltheta+88(FP), BP
-	VMOVUPS    64(BP), Z16
-	VMOVUPS    64(R11), Z17
-	VSUBPS     Z18, Z17, Z17
-	VMULPS     Z17, Z16, Z16
-	VADDPS     Z16, Z18, Z16
-	MOVQ       dtheta+96(FP), BP
-	VMOVUPS    64(BP), Z17
-	VMOVAPS.Z  Z17, K1, Z17
-	VADDPS     Z17, Z16, Z16
-	VMOVUPS    Z16, 64(DX)
-	KMOVW      K1, BP
-	SHLQ       $0x10, BP
-	ORQ        BP, R15
-	VMOVDQU16  64(CX), Y16
-	VMOVUPS    128(AX), Z17
-	VMOVDQU16  64(SI), Y18
-	VPCMPUW    $0x06, Y18, Y16, K1
-	VMOVUPS    128(DI), Z18
-	VMOVUPS    128(R8), Z23
-	VMOVUPS    128(R9), Z24
-	VSUBPS     Z24, Z17, Z24
-	VDIVPS     Z23, Z24, Z24
-	VMAXPS     Z24, Z3, Z24
-	VMINPS     Z24, Z4, Z24
-	VMULPS     Z6, Z24, Z25
-	VADDPS     Z5, Z25, Z25
-	VSUBPS     Z5, Z25, Z25
-	VMULPS     Z7, Z25, Z26
-	VSUBPS     Z26, Z24, Z24
-	VMULPS     Z8, Z25, Z26
-	VSUBPS     Z26, Z24, Z24
-	VMULPS     Z24, Z9, Z26
-	VADDPS     Z10, Z26, Z26
-	VMULPS     Z24, Z26, Z26
-	VADDPS     Z11, Z26, Z26
-	VMULPS     Z24, Z26, Z26
-	VADDPS     Z12, Z26, Z26
-	VMULPS     Z24, Z26, Z26
-	VADDPS     Z13, Z26, Z26
-	VMULPS     Z24, Z26, Z26
-	VADDPS     Z14, Z26, Z26
-	VMULPS     Z24, Z24, Z27
-	VMULPS     Z26, Z27, Z26
-	VADDPS     Z24, Z26, Z24
-	VADDPS     Z15, Z24, Z24
-	VCVTTPS2DQ Z25, Z25
-	VPSRAD     $0x01, Z25, Z26
-	VPADDD     Z2, Z26, Z27
-	VPSLLD     $0x17, Z27, Z27
-	VMULPS     Z27, Z24, Z24
-	VPSUBD     Z26, Z25, Z25
-	VPADDD     Z2, Z25, Z25
-	VPSLLD     $0x17, Z25, Z25
-	VMULPS     Z25, Z24, Z24
-	VMULPS     Z24, Z23, Z23
-	VSUBPS     Z17, Z23, Z23
-	VMOVUPS    128(R10), Z24
-	VMOVUPS    128(BX), Z25
-	VMULPS     Z25, Z24, Z24
-	VMOVAPS.Z  Z24, K1, Z24
-	VADDPS     Z24, Z23, Z23
-	VMULPS     Z23, Z18, Z18
-	VADDPS     Z18, Z17, Z17
-	VMOVUPS    128(DX), Z18
-	VCMPPS     $0x1e, Z18, Z17, K1, K1
-	VMOVUPS    128(R12), Z23
-	VBLENDMPS  Z23, Z17, K1, Z21
-	VMOVUPS    Z21, 128(AX)
-	VPADDUSW   Y0, Y16, Y16
-	VMOVDQU16  Y1, K1, Y16
-	VMOVDQU16  Y16, 64(CX)
-	MOVQ       ltheta+88(FP), BP
-	VMOVUPS    128(BP), Z16
-	VMOVUPS    128(R11), Z17
-	VSUBPS     Z18, Z17, Z17
-	VMULPS     Z17, Z16, Z16
-	VADDPS     Z16, Z18, Z16
-	MOVQ       dtheta+96(FP), BP
-	VMOVUPS    128(BP), Z17
-	VMOVAPS.Z  Z17, K1, Z17
-	VADDPS     Z17, Z16, Z16
-	VMOVUPS    Z16, 128(DX)
-	KMOVW      K1, BP
-	SHLQ       $0x20, BP
-	ORQ        BP, R15
-	VMOVDQU16  96(CX), Y16
-	VMOVUPS    192(AX), Z17
-	VMOVDQU16  96(SI), Y18
-	VPCMPUW    $0x06, Y18, Y16, K1
-	VMOVUPS    192(DI), Z18
-	VMOVUPS    192(R8), Z23
-	VMOVUPS    192(R9), Z24
-	VSUBPS     Z24, Z17, Z24
-	VDIVPS     Z23, Z24, Z24
-	VMAXPS     Z24, Z3, Z24
-	VMINPS     Z24, Z4, Z24
-	VMULPS     Z6, Z24, Z25
-	VADDPS     Z5, Z25, Z25
-	VSUBPS     Z5, Z25, Z25
-	VMULPS     Z7, Z25, Z26
-	VSUBPS     Z26, Z24, Z24
-	VMULPS     Z8, Z25, Z26
-	VSUBPS     Z26, Z24, Z24
-	VMULPS     Z24, Z9, Z26
-	VADDPS     Z10, Z26, Z26
-	VMULPS     Z24, Z26, Z26
-	VADDPS     Z11, Z26, Z26
-	VMULPS     Z24, Z26, Z26
-	VADDPS     Z12, Z26, Z26
-	VMULPS     Z24, Z26, Z26
-	VADDPS     Z13, Z26, Z26
-	VMULPS     Z24, Z26, Z26
-	VADDPS     Z14, Z26, Z26
-	VMULPS     Z24, Z24, Z27
-	VMULPS     Z26, Z27, Z26
-	VADDPS     Z24, Z26, Z24
-	VADDPS     Z15, Z24, Z24
-	VCVTTPS2DQ Z25, Z25
-	VPSRAD     $0x01, Z25, Z26
-	VPADDD     Z2, Z26, Z27
-	VPSLLD     $0x17, Z27, Z27
-	VMULPS     Z27, Z24, Z24
-	VPSUBD     Z26, Z25, Z25
-	VPADDD     Z2, Z25, Z25
-	VPSLLD     $0x17, Z25, Z25
-	VMULPS     Z25, Z24, Z24
-	VMULPS     Z24, Z23, Z23
-	VSUBPS     Z17, Z23, Z23
-	VMOVUPS    192(R10), Z24
-	VMOVUPS    192(BX), Z25
-	VMULPS     Z25, Z24, Z24
-	VMOVAPS.Z  Z24, K1, Z24
-	VADDPS     Z24, Z23, Z23
-	VMULPS     Z23, Z18, Z18
-	VADDPS     Z18, Z17, Z17
-	VMOVUPS    192(DX), Z18
-	VCMPPS     $0x1e, Z18, Z17, K1, K1
-	VMOVUPS    192(R12), Z23
-	VBLENDMPS  Z23, Z17, K1, Z22
-	VMOVUPS    Z22, 192(AX)
-	VPADDUSW   Y0, Y16, Y16
-	VMOVDQU16  Y1, K1, Y16
-	VMOVDQU16  Y16, 96(CX)
-	MOVQ       ltheta+88(FP), BP
-	VMOVUPS    192(BP), Z16
-	VMOVUPS    192(R11), Z17
-	VSUBPS     Z18, Z17, Z17
-	VMULPS     Z17, Z16, Z16
-	VADDPS     Z16, Z18, Z16
-	MOVQ       dtheta+96(FP), BP
-	VMOVUPS    192(BP), Z17
-	VMOVAPS.Z  Z17, K1, Z17
-	VADDPS     Z17, Z16, Z16
-	VMOVUPS    Z16, 192(DX)
-	KMOVW      K1, BP
-	SHLQ       $0x30, BP
-	ORQ        BP, R15
-	MOVQ       R15, (R13)
-	ADDQ       $0x08, R13
-	ADDQ       $0x00000100, AX
-	ADDQ       $0x00000080, CX
-	ADDQ       $0x00000100, DX
-	ADDQ       $0x00000100, BX
-	ADDQ       cStride+104(FP), SI
-	ADDQ       kStride+112(FP), DI
-	ADDQ       deltaStride+120(FP), R8
-	ADDQ       rhStride+128(FP), R9
-	ADDQ       resStride+136(FP), R10
-	ADDQ       thrStride+144(FP), R11
-	ADDQ       resetStride+152(FP), R12
-	MOVQ       lthetaStride+160(FP), R15
-	ADDQ       R15, ltheta+88(FP)
-	MOVQ       dthetaStride+168(FP), R15
-	ADDQ       R15, dtheta+96(FP)
-	DECQ       R14
-	JNZ        SimplifiedAdaptiveExponentialAVX512_block
+	XORQ        R15, R15
+	VMOVDQU16   (CX), Y9
+	VMOVDQU16   32(CX), Y10
+	VMOVDQU16   64(CX), Y11
+	VMOVUPS     (AX), Z12
+	VMOVUPS     64(AX), Z13
+	VMOVUPS     128(AX), Z14
+	VMOVDQU16   (SI), Y15
+	VMOVDQU16   32(SI), Y16
+	VMOVDQU16   64(SI), Y17
+	VPCMPUW     $0x06, Y15, Y9, K1
+	VPCMPUW     $0x06, Y16, Y10, K2
+	VPCMPUW     $0x06, Y17, Y11, K3
+	VSUBPS      (R9), Z12, Z15
+	VSUBPS      64(R9), Z13, Z16
+	VSUBPS      128(R9), Z14, Z17
+	VDIVPS      (R8), Z15, Z15
+	VDIVPS      64(R8), Z16, Z16
+	VDIVPS      128(R8), Z17, Z17
+	VMAXPS      Z15, Z3, Z15
+	VMINPS      Z15, Z4, Z15
+	VMAXPS      Z16, Z3, Z16
+	VMINPS      Z16, Z4, Z16
+	VMAXPS      Z17, Z3, Z17
+	VMINPS      Z17, Z4, Z17
+	VMULPS      Z6, Z15, Z22
+	VMULPS      Z6, Z16, Z23
+	VMULPS      Z6, Z17, Z24
+	VADDPS      Z5, Z22, Z22
+	VADDPS      Z5, Z23, Z23
+	VADDPS      Z5, Z24, Z24
+	VSUBPS      Z5, Z22, Z22
+	VSUBPS      Z5, Z23, Z23
+	VSUBPS      Z5, Z24, Z24
+	VMULPS      Z7, Z22, Z25
+	VMULPS      Z7, Z23, Z26
+	VMULPS      Z7, Z24, Z27
+	VSUBPS      Z25, Z15, Z15
+	VSUBPS      Z26, Z16, Z16
+	VSUBPS      Z27, Z17, Z17
+	VMULPS      Z8, Z22, Z25
+	VMULPS      Z8, Z23, Z26
+	VMULPS      Z8, Z24, Z27
+	VSUBPS      Z25, Z15, Z15
+	VSUBPS      Z26, Z16, Z16
+	VSUBPS      Z27, Z17, Z17
+	VMULPS.BCST const39500d01<>+0(SB), Z15, Z25
+	VMULPS.BCST const39500d01<>+0(SB), Z16, Z26
+	VMULPS.BCST const39500d01<>+0(SB), Z17, Z27
+	VADDPS.BCST const3ab60b61<>+0(SB), Z25, Z25
+	VADDPS.BCST const3ab60b61<>+0(SB), Z26, Z26
+	VADDPS.BCST const3ab60b61<>+0(SB), Z27, Z27
+	VMULPS      Z15, Z25, Z25
+	VMULPS      Z16, Z26, Z26
+	VMULPS      Z17, Z27, Z27
+	VADDPS.BCST const3c088889<>+0(SB), Z25, Z25
+	VADDPS.BCST const3c088889<>+0(SB), Z26, Z26
+	VADDPS.BCST const3c088889<>+0(SB), Z27, Z27
+	VMULPS      Z15, Z25, Z25
+	VMULPS      Z16, Z26, Z26
+	VMULPS      Z17, Z27, Z27
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z25, Z25
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z26, Z26
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z27, Z27
+	VMULPS      Z15, Z25, Z25
+	VMULPS      Z16, Z26, Z26
+	VMULPS      Z17, Z27, Z27
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z25, Z25
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z26, Z26
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z27, Z27
+	VMULPS      Z15, Z25, Z25
+	VMULPS      Z16, Z26, Z26
+	VMULPS      Z17, Z27, Z27
+	VADDPS.BCST const3f000000<>+0(SB), Z25, Z25
+	VADDPS.BCST const3f000000<>+0(SB), Z26, Z26
+	VADDPS.BCST const3f000000<>+0(SB), Z27, Z27
+	VMULPS      Z15, Z15, Z28
+	VMULPS      Z16, Z16, Z29
+	VMULPS      Z17, Z17, Z30
+	VMULPS      Z25, Z28, Z25
+	VMULPS      Z26, Z29, Z26
+	VMULPS      Z27, Z30, Z27
+	VADDPS      Z15, Z25, Z15
+	VADDPS      Z16, Z26, Z16
+	VADDPS      Z17, Z27, Z17
+	VADDPS.BCST const3f800000<>+0(SB), Z15, Z15
+	VADDPS.BCST const3f800000<>+0(SB), Z16, Z16
+	VADDPS.BCST const3f800000<>+0(SB), Z17, Z17
+	VCVTTPS2DQ  Z22, Z22
+	VCVTTPS2DQ  Z23, Z23
+	VCVTTPS2DQ  Z24, Z24
+	VPSRAD      $0x01, Z22, Z25
+	VPSRAD      $0x01, Z23, Z26
+	VPSRAD      $0x01, Z24, Z27
+	VPADDD      Z2, Z25, Z28
+	VPADDD      Z2, Z26, Z29
+	VPADDD      Z2, Z27, Z30
+	VPSLLD      $0x17, Z28, Z28
+	VPSLLD      $0x17, Z29, Z29
+	VPSLLD      $0x17, Z30, Z30
+	VMULPS      Z28, Z15, Z15
+	VMULPS      Z29, Z16, Z16
+	VMULPS      Z30, Z17, Z17
+	VPSUBD      Z25, Z22, Z22
+	VPSUBD      Z26, Z23, Z23
+	VPSUBD      Z27, Z24, Z24
+	VPADDD      Z2, Z22, Z22
+	VPADDD      Z2, Z23, Z23
+	VPADDD      Z2, Z24, Z24
+	VPSLLD      $0x17, Z22, Z22
+	VPSLLD      $0x17, Z23, Z23
+	VPSLLD      $0x17, Z24, Z24
+	VMULPS      Z22, Z15, Z15
+	VMULPS      Z23, Z16, Z16
+	VMULPS      Z24, Z17, Z17
+	VMULPS      (R8), Z15, Z15
+	VMULPS      64(R8), Z16, Z16
+	VMULPS      128(R8), Z17, Z17
+	VSUBPS      Z12, Z15, Z15
+	VSUBPS      Z13, Z16, Z16
+	VSUBPS      Z14, Z17, Z17
+	VMOVUPS     (BX), Z22
+	VMOVUPS     64(BX), Z23
+	VMOVUPS     128(BX), Z24
+	VMULPS      (R10), Z22, Z22
+	VMULPS      64(R10), Z23, Z23
+	VMULPS      128(R10), Z24, Z24
+	VMOVUPS.Z   Z22, K1, Z22
+	VMOVUPS.Z   Z23, K2, Z23
+	VMOVUPS.Z   Z24, K3, Z24
+	VADDPS      Z22, Z15, Z15
+	VADDPS      Z23, Z16, Z16
+	VADDPS      Z24, Z17, Z17
+	VMULPS      (DI), Z15, Z15
+	VMULPS      64(DI), Z16, Z16
+	VMULPS      128(DI), Z17, Z17
+	VADDPS      Z15, Z12, Z12
+	VADDPS      Z16, Z13, Z13
+	VADDPS      Z17, Z14, Z14
+	VMOVUPS     (DX), Z15
+	VMOVUPS     64(DX), Z16
+	VMOVUPS     128(DX), Z17
+	VCMPPS      $0x1e, Z15, Z12, K1, K1
+	VCMPPS      $0x1e, Z16, Z13, K2, K2
+	VCMPPS      $0x1e, Z17, Z14, K3, K3
+	VBLENDMPS   (R12), Z12, K1, Z18
+	VBLENDMPS   64(R12), Z13, K2, Z19
+	VBLENDMPS   128(R12), Z14, K3, Z20
+	VMOVUPS     Z18, (AX)
+	VMOVUPS     Z19, 64(AX)
+	VMOVUPS     Z20, 128(AX)
+	VPADDUSW    Y0, Y9, Y9
+	VMOVDQU16   Y1, K1, Y9
+	VMOVDQU16   Y9, (CX)
+	VPADDUSW    Y0, Y10, Y9
+	VMOVDQU16   Y1, K2, Y9
+	VMOVDQU16   Y9, 32(CX)
+	VPADDUSW    Y0, Y11, Y9
+	VMOVDQU16   Y1, K3, Y9
+	VMOVDQU16   Y9, 64(CX)
+	VMOVUPS     (R11), Z9
+	VSUBPS      Z15, Z9, Z9
+	VMOVUPS     64(R11), Z10
+	VSUBPS      Z16, Z10, Z10
+	VMOVUPS     128(R11), Z11
+	VSUBPS      Z17, Z11, Z11
+	MOVQ        ltheta+88(FP), BP
+	VMULPS      (BP), Z9, Z9
+	MOVQ        ltheta+88(FP), BP
+	VMULPS      64(BP), Z10, Z10
+	MOVQ        ltheta+88(FP), BP
+	VMULPS      128(BP), Z11, Z11
+	VADDPS      Z9, Z15, Z9
+	VADDPS      Z10, Z16, Z10
+	VADDPS      Z11, Z17, Z11
+	MOVQ        dtheta+96(FP), BP
+	VMOVUPS.Z   (BP), K1, Z12
+	MOVQ        dtheta+96(FP), BP
+	VMOVUPS.Z   64(BP), K2, Z13
+	MOVQ        dtheta+96(FP), BP
+	VMOVUPS.Z   128(BP), K3, Z14
+	VADDPS      Z12, Z9, Z9
+	VADDPS      Z13, Z10, Z10
+	VADDPS      Z14, Z11, Z11
+	VMOVUPS     Z9, (DX)
+	VMOVUPS     Z10, 64(DX)
+	VMOVUPS     Z11, 128(DX)
+	KMOVW       K1, BP
+	ORQ         BP, R15
+	KMOVW       K2, BP
+	SHLQ        $0x10, BP
+	ORQ         BP, R15
+	KMOVW       K3, BP
+	SHLQ        $0x20, BP
+	ORQ         BP, R15
+	VMOVDQU16   96(CX), Y9
+	VMOVUPS     192(AX), Z10
+	VMOVDQU16   96(SI), Y11
+	VPCMPUW     $0x06, Y11, Y9, K1
+	VSUBPS      192(R9), Z10, Z11
+	VDIVPS      192(R8), Z11, Z11
+	VMAXPS      Z11, Z3, Z11
+	VMINPS      Z11, Z4, Z11
+	VMULPS      Z6, Z11, Z12
+	VADDPS      Z5, Z12, Z12
+	VSUBPS      Z5, Z12, Z12
+	VMULPS      Z7, Z12, Z13
+	VSUBPS      Z13, Z11, Z11
+	VMULPS      Z8, Z12, Z13
+	VSUBPS      Z13, Z11, Z11
+	VMULPS.BCST const39500d01<>+0(SB), Z11, Z13
+	VADDPS.BCST const3ab60b61<>+0(SB), Z13, Z13
+	VMULPS      Z11, Z13, Z13
+	VADDPS.BCST const3c088889<>+0(SB), Z13, Z13
+	VMULPS      Z11, Z13, Z13
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z13, Z13
+	VMULPS      Z11, Z13, Z13
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z13, Z13
+	VMULPS      Z11, Z13, Z13
+	VADDPS.BCST const3f000000<>+0(SB), Z13, Z13
+	VMULPS      Z11, Z11, Z14
+	VMULPS      Z13, Z14, Z13
+	VADDPS      Z11, Z13, Z11
+	VADDPS.BCST const3f800000<>+0(SB), Z11, Z11
+	VCVTTPS2DQ  Z12, Z12
+	VPSRAD      $0x01, Z12, Z13
+	VPADDD      Z2, Z13, Z14
+	VPSLLD      $0x17, Z14, Z14
+	VMULPS      Z14, Z11, Z11
+	VPSUBD      Z13, Z12, Z12
+	VPADDD      Z2, Z12, Z12
+	VPSLLD      $0x17, Z12, Z12
+	VMULPS      Z12, Z11, Z11
+	VMULPS      192(R8), Z11, Z11
+	VSUBPS      Z10, Z11, Z11
+	VMOVUPS     192(BX), Z12
+	VMULPS      192(R10), Z12, Z12
+	VMOVUPS.Z   Z12, K1, Z12
+	VADDPS      Z12, Z11, Z11
+	VMULPS      192(DI), Z11, Z11
+	VADDPS      Z11, Z10, Z10
+	VMOVUPS     192(DX), Z11
+	VCMPPS      $0x1e, Z11, Z10, K1, K1
+	VBLENDMPS   192(R12), Z10, K1, Z21
+	VMOVUPS     Z21, 192(AX)
+	VPADDUSW    Y0, Y9, Y9
+	VMOVDQU16   Y1, K1, Y9
+	VMOVDQU16   Y9, 96(CX)
+	VMOVUPS     192(R11), Z9
+	VSUBPS      Z11, Z9, Z9
+	MOVQ        ltheta+88(FP), BP
+	VMULPS      192(BP), Z9, Z9
+	VADDPS      Z9, Z11, Z9
+	MOVQ        dtheta+96(FP), BP
+	VMOVUPS.Z   192(BP), K1, Z10
+	VADDPS      Z10, Z9, Z9
+	VMOVUPS     Z9, 192(DX)
+	KMOVW       K1, BP
+	SHLQ        $0x30, BP
+	ORQ         BP, R15
+	MOVQ        R15, (R13)
+	ADDQ        $0x08, R13
+	ADDQ        $0x00000100, AX
+	ADDQ        $0x00000080, CX
+	ADDQ        $0x00000100, DX
+	ADDQ        $0x00000100, BX
+	ADDQ        cStride+104(FP), SI
+	ADDQ        kStride+112(FP), DI
+	ADDQ        deltaStride+120(FP), R8
+	ADDQ        rhStride+128(FP), R9
+	ADDQ        resStride+136(FP), R10
+	ADDQ        thrStride+144(FP), R11
+	ADDQ        resetStride+152(FP), R12
+	MOVQ        lthetaStride+160(FP), R15
+	ADDQ        R15, ltheta+88(FP)
+	MOVQ        dthetaStride+168(FP), R15
+	ADDQ        R15, dtheta+96(FP)
+	DECQ        R14
+	JNZ         SimplifiedAdaptiveExponentialAVX512_block
 
 SimplifiedAdaptiveExponentialAVX512_done:
 	VZEROUPPER
@@ -8324,15 +7894,13 @@ SimplifiedAdaptiveExponentialAVX512_done:
 // func simplifiedAdaptiveExponentialAVX2(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·simplifiedAdaptiveExponentialAVX2(SB), NOSPLIT, $8-192
+	// 4 scalars held in registers, 10 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y1
 	VBROADCASTSS const0000007f<>+0(SB), Y2
 	VBROADCASTSS constc2d00000<>+0(SB), Y3
 	VBROADCASTSS const42b20000<>+0(SB), Y4
 	VBROADCASTSS const4b400000<>+0(SB), Y5
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y6
-	VBROADCASTSS const3f318000<>+0(SB), Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y8
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         theta+16(FP), DX
@@ -8351,667 +7919,635 @@ TEXT ·simplifiedAdaptiveExponentialAVX2(SB), NOSPLIT, $8-192
 
 SimplifiedAdaptiveExponentialAVX2_block:
 	XORQ         R15, R15
-	VPMOVZXWD    (CX), Y9
-	VMOVUPS      (AX), Y10
-	VPMOVZXWD    (SI), Y11
-	VPCMPGTD     Y11, Y9, Y11
-	VMOVUPS      (DI), Y12
-	VMOVUPS      (R8), Y13
-	VMOVUPS      (R9), Y14
-	VSUBPS       Y14, Y10, Y14
-	VDIVPS       Y13, Y14, Y14
-	VMAXPS       Y14, Y3, Y14
-	VMINPS       Y14, Y4, Y14
-	VMULPS       Y6, Y14, Y15
-	VADDPS       Y5, Y15, Y15
-	VSUBPS       Y5, Y15, Y15
-	VMULPS       Y7, Y15, Y16
-	VSUBPS       Y16, Y14, Y14
-	VMULPS       Y8, Y15, Y16
-	VSUBPS       Y16, Y14, Y14
-	VBROADCASTSS const39500d01<>+0(SB), Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3ab60b61<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3c088889<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3f000000<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y14, Y17
-	VMULPS       Y16, Y17, Y16
-	VADDPS       Y14, Y16, Y14
-	VBROADCASTSS const3f800000<>+0(SB), Y16
-	VADDPS       Y16, Y14, Y14
-	VCVTTPS2DQ   Y15, Y15
-	VPSRAD       $0x01, Y15, Y16
-	VPADDD       Y2, Y16, Y17
-	VPSLLD       $0x17, Y17, Y17
-	VMULPS       Y17, Y14, Y14
-	VPSUBD       Y16, Y15, Y15
-	VPADDD       Y2, Y15, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y14, Y14
-	VMULPS       Y14, Y13, Y13
-	VSUBPS       Y10, Y13, Y13
-	VMOVUPS      (R10), Y14
-	VMOVUPS      (BX), Y15
-	VMULPS       Y15, Y14, Y14
-	VANDPS       Y11, Y14, Y14
-	VADDPS       Y14, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VADDPS       Y12, Y10, Y10
-	VMOVUPS      (DX), Y12
-	VCMPPS       $0x1e, Y12, Y10, Y13
-	VANDPS       Y13, Y11, Y11
-	VMOVUPS      (R12), Y13
-	VBLENDVPS    Y11, Y13, Y10, Y10
-	VMOVUPS      Y10, (AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, (CX)
-	MOVQ         ltheta+88(FP), BP
-	VMOVUPS      (BP), Y9
-	VMOVUPS      (R11), Y10
-	VSUBPS       Y12, Y10, Y10
+	VPMOVZXWD    (CX), Y6
+	VMOVUPS      (AX), Y7
+	VPMOVZXWD    (SI), Y8
+	VPCMPGTD     Y8, Y6, Y8
+	VSUBPS       (R9), Y7, Y9
+	VDIVPS       (R8), Y9, Y9
+	VMAXPS       Y9, Y3, Y9
+	VMINPS       Y9, Y4, Y9
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VADDPS       Y5, Y10, Y10
+	VSUBPS       Y5, Y10, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y2, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y2, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	MOVQ         dtheta+96(FP), BP
-	VMOVUPS      (BP), Y10
-	VANDPS       Y11, Y10, Y10
+	VMULPS       (R8), Y9, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      (BX), Y10
+	VMULPS       (R10), Y10, Y10
+	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, (DX)
-	VMOVMSKPS    Y11, BP
+	VMULPS       (DI), Y9, Y9
+	VADDPS       Y9, Y7, Y7
+	VMOVUPS      (DX), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y10
+	VANDPS       Y10, Y8, Y8
+	VBLENDVPS    Y8, (R12), Y7, Y7
+	VMOVUPS      Y7, (AX)
+	VPSUBD       Y0, Y6, Y6
+	VPMINUD      Y1, Y6, Y6
+	VPANDN       Y6, Y8, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSDW    X7, X6, X6
+	VMOVDQU      X6, (CX)
+	VMOVUPS      (R11), Y6
+	VSUBPS       Y9, Y6, Y6
+	MOVQ         ltheta+88(FP), BP
+	VMULPS       (BP), Y6, Y6
+	VADDPS       Y6, Y9, Y6
+	MOVQ         dtheta+96(FP), BP
+	VANDPS       (BP), Y8, Y7
+	VADDPS       Y7, Y6, Y6
+	VMOVUPS      Y6, (DX)
+	VMOVMSKPS    Y8, BP
 	ORQ          BP, R15
-	VPMOVZXWD    16(CX), Y9
-	VMOVUPS      32(AX), Y10
-	VPMOVZXWD    16(SI), Y11
-	VPCMPGTD     Y11, Y9, Y11
-	VMOVUPS      32(DI), Y12
-	VMOVUPS      32(R8), Y13
-	VMOVUPS      32(R9), Y14
-	VSUBPS       Y14, Y10, Y14
-	VDIVPS       Y13, Y14, Y14
-	VMAXPS       Y14, Y3, Y14
-	VMINPS       Y14, Y4, Y14
-	VMULPS       Y6, Y14, Y15
-	VADDPS       Y5, Y15, Y15
-	VSUBPS       Y5, Y15, Y15
-	VMULPS       Y7, Y15, Y16
-	VSUBPS       Y16, Y14, Y14
-	VMULPS       Y8, Y15, Y16
-	VSUBPS       Y16, Y14, Y14
-	VBROADCASTSS const39500d01<>+0(SB), Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3ab60b61<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3c088889<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3f000000<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y14, Y17
-	VMULPS       Y16, Y17, Y16
-	VADDPS       Y14, Y16, Y14
-	VBROADCASTSS const3f800000<>+0(SB), Y16
-	VADDPS       Y16, Y14, Y14
-	VCVTTPS2DQ   Y15, Y15
-	VPSRAD       $0x01, Y15, Y16
-	VPADDD       Y2, Y16, Y17
-	VPSLLD       $0x17, Y17, Y17
-	VMULPS       Y17, Y14, Y14
-	VPSUBD       Y16, Y15, Y15
-	VPADDD       Y2, Y15, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y14, Y14
-	VMULPS       Y14, Y13, Y13
-	VSUBPS       Y10, Y13, Y13
-	VMOVUPS      32(R10), Y14
-	VMOVUPS      32(BX), Y15
-	VMULPS       Y15, Y14, Y14
-	VANDPS       Y11, Y14, Y14
-	VADDPS       Y14, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VADDPS       Y12, Y10, Y10
-	VMOVUPS      32(DX), Y12
-	VCMPPS       $0x1e, Y12, Y10, Y13
-	VANDPS       Y13, Y11, Y11
-	VMOVUPS      32(R12), Y13
-	VBLENDVPS    Y11, Y13, Y10, Y10
-	VMOVUPS      Y10, 32(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 16(CX)
-	MOVQ         ltheta+88(FP), BP
-	VMOVUPS      32(BP), Y9
-	VMOVUPS      32(R11), Y10
-	VSUBPS       Y12, Y10, Y10
+	VPMOVZXWD    16(CX), Y6
+	VMOVUPS      32(AX), Y7
+	VPMOVZXWD    16(SI), Y8
+	VPCMPGTD     Y8, Y6, Y8
+	VSUBPS       32(R9), Y7, Y9
+	VDIVPS       32(R8), Y9, Y9
+	VMAXPS       Y9, Y3, Y9
+	VMINPS       Y9, Y4, Y9
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VADDPS       Y5, Y10, Y10
+	VSUBPS       Y5, Y10, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y2, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y2, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	MOVQ         dtheta+96(FP), BP
-	VMOVUPS      32(BP), Y10
-	VANDPS       Y11, Y10, Y10
+	VMULPS       32(R8), Y9, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      32(BX), Y10
+	VMULPS       32(R10), Y10, Y10
+	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 32(DX)
-	VMOVMSKPS    Y11, BP
+	VMULPS       32(DI), Y9, Y9
+	VADDPS       Y9, Y7, Y7
+	VMOVUPS      32(DX), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y10
+	VANDPS       Y10, Y8, Y8
+	VBLENDVPS    Y8, 32(R12), Y7, Y7
+	VMOVUPS      Y7, 32(AX)
+	VPSUBD       Y0, Y6, Y6
+	VPMINUD      Y1, Y6, Y6
+	VPANDN       Y6, Y8, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSDW    X7, X6, X6
+	VMOVDQU      X6, 16(CX)
+	VMOVUPS      32(R11), Y6
+	VSUBPS       Y9, Y6, Y6
+	MOVQ         ltheta+88(FP), BP
+	VMULPS       32(BP), Y6, Y6
+	VADDPS       Y6, Y9, Y6
+	MOVQ         dtheta+96(FP), BP
+	VANDPS       32(BP), Y8, Y7
+	VADDPS       Y7, Y6, Y6
+	VMOVUPS      Y6, 32(DX)
+	VMOVMSKPS    Y8, BP
 	SHLQ         $0x08, BP
 	ORQ          BP, R15
-	VPMOVZXWD    32(CX), Y9
-	VMOVUPS      64(AX), Y10
-	VPMOVZXWD    32(SI), Y11
-	VPCMPGTD     Y11, Y9, Y11
-	VMOVUPS      64(DI), Y12
-	VMOVUPS      64(R8), Y13
-	VMOVUPS      64(R9), Y14
-	VSUBPS       Y14, Y10, Y14
-	VDIVPS       Y13, Y14, Y14
-	VMAXPS       Y14, Y3, Y14
-	VMINPS       Y14, Y4, Y14
-	VMULPS       Y6, Y14, Y15
-	VADDPS       Y5, Y15, Y15
-	VSUBPS       Y5, Y15, Y15
-	VMULPS       Y7, Y15, Y16
-	VSUBPS       Y16, Y14, Y14
-	VMULPS       Y8, Y15, Y16
-	VSUBPS       Y16, Y14, Y14
-	VBROADCASTSS const39500d01<>+0(SB), Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3ab60b61<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3c088889<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3f000000<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y14, Y17
-	VMULPS       Y16, Y17, Y16
-	VADDPS       Y14, Y16, Y14
-	VBROADCASTSS const3f800000<>+0(SB), Y16
-	VADDPS       Y16, Y14, Y14
-	VCVTTPS2DQ   Y15, Y15
-	VPSRAD       $0x01, Y15, Y16
-	VPADDD       Y2, Y16, Y17
-	VPSLLD       $0x17, Y17, Y17
-	VMULPS       Y17, Y14, Y14
-	VPSUBD       Y16, Y15, Y15
-	VPADDD       Y2, Y15, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y14, Y14
-	VMULPS       Y14, Y13, Y13
-	VSUBPS       Y10, Y13, Y13
-	VMOVUPS      64(R10), Y14
-	VMOVUPS      64(BX), Y15
-	VMULPS       Y15, Y14, Y14
-	VANDPS       Y11, Y14, Y14
-	VADDPS       Y14, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VADDPS       Y12, Y10, Y10
-	VMOVUPS      64(DX), Y12
-	VCMPPS       $0x1e, Y12, Y10, Y13
-	VANDPS       Y13, Y11, Y11
-	VMOVUPS      64(R12), Y13
-	VBLENDVPS    Y11, Y13, Y10, Y10
-	VMOVUPS      Y10, 64(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 32(CX)
-	MOVQ         ltheta+88(FP), BP
-	VMOVUPS      64(BP), Y9
-	VMOVUPS      64(R11), Y10
-	VSUBPS       Y12, Y10, Y10
+	VPMOVZXWD    32(CX), Y6
+	VMOVUPS      64(AX), Y7
+	VPMOVZXWD    32(SI), Y8
+	VPCMPGTD     Y8, Y6, Y8
+	VSUBPS       64(R9), Y7, Y9
+	VDIVPS       64(R8), Y9, Y9
+	VMAXPS       Y9, Y3, Y9
+	VMINPS       Y9, Y4, Y9
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VADDPS       Y5, Y10, Y10
+	VSUBPS       Y5, Y10, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y2, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y2, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	MOVQ         dtheta+96(FP), BP
-	VMOVUPS      64(BP), Y10
-	VANDPS       Y11, Y10, Y10
+	VMULPS       64(R8), Y9, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      64(BX), Y10
+	VMULPS       64(R10), Y10, Y10
+	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 64(DX)
-	VMOVMSKPS    Y11, BP
+	VMULPS       64(DI), Y9, Y9
+	VADDPS       Y9, Y7, Y7
+	VMOVUPS      64(DX), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y10
+	VANDPS       Y10, Y8, Y8
+	VBLENDVPS    Y8, 64(R12), Y7, Y7
+	VMOVUPS      Y7, 64(AX)
+	VPSUBD       Y0, Y6, Y6
+	VPMINUD      Y1, Y6, Y6
+	VPANDN       Y6, Y8, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSDW    X7, X6, X6
+	VMOVDQU      X6, 32(CX)
+	VMOVUPS      64(R11), Y6
+	VSUBPS       Y9, Y6, Y6
+	MOVQ         ltheta+88(FP), BP
+	VMULPS       64(BP), Y6, Y6
+	VADDPS       Y6, Y9, Y6
+	MOVQ         dtheta+96(FP), BP
+	VANDPS       64(BP), Y8, Y7
+	VADDPS       Y7, Y6, Y6
+	VMOVUPS      Y6, 64(DX)
+	VMOVMSKPS    Y8, BP
 	SHLQ         $0x10, BP
 	ORQ          BP, R15
-	VPMOVZXWD    48(CX), Y9
-	VMOVUPS      96(AX), Y10
-	VPMOVZXWD    48(SI), Y11
-	VPCMPGTD     Y11, Y9, Y11
-	VMOVUPS      96(DI), Y12
-	VMOVUPS      96(R8), Y13
-	VMOVUPS      96(R9), Y14
-	VSUBPS       Y14, Y10, Y14
-	VDIVPS       Y13, Y14, Y14
-	VMAXPS       Y14, Y3, Y14
-	VMINPS       Y14, Y4, Y14
-	VMULPS       Y6, Y14, Y15
-	VADDPS       Y5, Y15, Y15
-	VSUBPS       Y5, Y15, Y15
-	VMULPS       Y7, Y15, Y16
-	VSUBPS       Y16, Y14, Y14
-	VMULPS       Y8, Y15, Y16
-	VSUBPS       Y16, Y14, Y14
-	VBROADCASTSS const39500d01<>+0(SB), Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3ab60b61<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3c088889<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3f000000<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y14, Y17
-	VMULPS       Y16, Y17, Y16
-	VADDPS       Y14, Y16, Y14
-	VBROADCASTSS const3f800000<>+0(SB), Y16
-	VADDPS       Y16, Y14, Y14
-	VCVTTPS2DQ   Y15, Y15
-	VPSRAD       $0x01, Y15, Y16
-	VPADDD       Y2, Y16, Y17
-	VPSLLD       $0x17, Y17, Y17
-	VMULPS       Y17, Y14, Y14
-	VPSUBD       Y16, Y15, Y15
-	VPADDD       Y2, Y15, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y14, Y14
-	VMULPS       Y14, Y13, Y13
-	VSUBPS       Y10, Y13, Y13
-	VMOVUPS      96(R10), Y14
-	VMOVUPS      96(BX), Y15
-	VMULPS       Y15, Y14, Y14
-	VANDPS       Y11, Y14, Y14
-	VADDPS       Y14, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VADDPS       Y12, Y10, Y10
-	VMOVUPS      96(DX), Y12
-	VCMPPS       $0x1e, Y12, Y10, Y13
-	VANDPS       Y13, Y11, Y11
-	VMOVUPS      96(R12), Y13
-	VBLENDVPS    Y11, Y13, Y10, Y10
-	VMOVUPS      Y10, 96(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 48(CX)
-	MOVQ         ltheta+88(FP), BP
-	VMOVUPS      96(BP), Y9
-	VMOVUPS      96(R11), Y10
-	VSUBPS       Y12, Y10, Y10
+	VPMOVZXWD    48(CX), Y6
+	VMOVUPS      96(AX), Y7
+	VPMOVZXWD    48(SI), Y8
+	VPCMPGTD     Y8, Y6, Y8
+	VSUBPS       96(R9), Y7, Y9
+	VDIVPS       96(R8), Y9, Y9
+	VMAXPS       Y9, Y3, Y9
+	VMINPS       Y9, Y4, Y9
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VADDPS       Y5, Y10, Y10
+	VSUBPS       Y5, Y10, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y2, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y2, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	MOVQ         dtheta+96(FP), BP
-	VMOVUPS      96(BP), Y10
-	VANDPS       Y11, Y10, Y10
+	VMULPS       96(R8), Y9, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      96(BX), Y10
+	VMULPS       96(R10), Y10, Y10
+	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 96(DX)
-	VMOVMSKPS    Y11, BP
+	VMULPS       96(DI), Y9, Y9
+	VADDPS       Y9, Y7, Y7
+	VMOVUPS      96(DX), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y10
+	VANDPS       Y10, Y8, Y8
+	VBLENDVPS    Y8, 96(R12), Y7, Y7
+	VMOVUPS      Y7, 96(AX)
+	VPSUBD       Y0, Y6, Y6
+	VPMINUD      Y1, Y6, Y6
+	VPANDN       Y6, Y8, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSDW    X7, X6, X6
+	VMOVDQU      X6, 48(CX)
+	VMOVUPS      96(R11), Y6
+	VSUBPS       Y9, Y6, Y6
+	MOVQ         ltheta+88(FP), BP
+	VMULPS       96(BP), Y6, Y6
+	VADDPS       Y6, Y9, Y6
+	MOVQ         dtheta+96(FP), BP
+	VANDPS       96(BP), Y8, Y7
+	VADDPS       Y7, Y6, Y6
+	VMOVUPS      Y6, 96(DX)
+	VMOVMSKPS    Y8, BP
 	SHLQ         $0x18, BP
 	ORQ          BP, R15
-	VPMOVZXWD    64(CX), Y9
-	VMOVUPS      128(AX), Y10
-	VPMOVZXWD    64(SI), Y11
-	VPCMPGTD     Y11, Y9, Y11
-	VMOVUPS      128(DI), Y12
-	VMOVUPS      128(R8), Y13
-	VMOVUPS      128(R9), Y14
-	VSUBPS       Y14, Y10, Y14
-	VDIVPS       Y13, Y14, Y14
-	VMAXPS       Y14, Y3, Y14
-	VMINPS       Y14, Y4, Y14
-	VMULPS       Y6, Y14, Y15
-	VADDPS       Y5, Y15, Y15
-	VSUBPS       Y5, Y15, Y15
-	VMULPS       Y7, Y15, Y16
-	VSUBPS       Y16, Y14, Y14
-	VMULPS       Y8, Y15, Y16
-	VSUBPS       Y16, Y14, Y14
-	VBROADCASTSS const39500d01<>+0(SB), Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3ab60b61<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3c088889<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3f000000<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y14, Y17
-	VMULPS       Y16, Y17, Y16
-	VADDPS       Y14, Y16, Y14
-	VBROADCASTSS const3f800000<>+0(SB), Y16
-	VADDPS       Y16, Y14, Y14
-	VCVTTPS2DQ   Y15, Y15
-	VPSRAD       $0x01, Y15, Y16
-	VPADDD       Y2, Y16, Y17
-	VPSLLD       $0x17, Y17, Y17
-	VMULPS       Y17, Y14, Y14
-	VPSUBD       Y16, Y15, Y15
-	VPADDD       Y2, Y15, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y14, Y14
-	VMULPS       Y14, Y13, Y13
-	VSUBPS       Y10, Y13, Y13
-	VMOVUPS      128(R10), Y14
-	VMOVUPS      128(BX), Y15
-	VMULPS       Y15, Y14, Y14
-	VANDPS       Y11, Y14, Y14
-	VADDPS       Y14, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VADDPS       Y12, Y10, Y10
-	VMOVUPS      128(DX), Y12
-	VCMPPS       $0x1e, Y12, Y10, Y13
-	VANDPS       Y13, Y11, Y11
-	VMOVUPS      128(R12), Y13
-	VBLENDVPS    Y11, Y13, Y10, Y10
-	VMOVUPS      Y10, 128(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 64(CX)
-	MOVQ         ltheta+88(FP), BP
-	VMOVUPS      128(BP), Y9
-	VMOVUPS      128(R11), Y10
-	VSUBPS       Y12, Y10, Y10
+	VPMOVZXWD    64(CX), Y6
+	VMOVUPS      128(AX), Y7
+	VPMOVZXWD    64(SI), Y8
+	VPCMPGTD     Y8, Y6, Y8
+	VSUBPS       128(R9), Y7, Y9
+	VDIVPS       128(R8), Y9, Y9
+	VMAXPS       Y9, Y3, Y9
+	VMINPS       Y9, Y4, Y9
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VADDPS       Y5, Y10, Y10
+	VSUBPS       Y5, Y10, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y2, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y2, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	MOVQ         dtheta+96(FP), BP
-	VMOVUPS      128(BP), Y10
-	VANDPS       Y11, Y10, Y10
+	VMULPS       128(R8), Y9, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      128(BX), Y10
+	VMULPS       128(R10), Y10, Y10
+	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 128(DX)
-	VMOVMSKPS    Y11, BP
+	VMULPS       128(DI), Y9, Y9
+	VADDPS       Y9, Y7, Y7
+	VMOVUPS      128(DX), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y10
+	VANDPS       Y10, Y8, Y8
+	VBLENDVPS    Y8, 128(R12), Y7, Y7
+	VMOVUPS      Y7, 128(AX)
+	VPSUBD       Y0, Y6, Y6
+	VPMINUD      Y1, Y6, Y6
+	VPANDN       Y6, Y8, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSDW    X7, X6, X6
+	VMOVDQU      X6, 64(CX)
+	VMOVUPS      128(R11), Y6
+	VSUBPS       Y9, Y6, Y6
+	MOVQ         ltheta+88(FP), BP
+	VMULPS       128(BP), Y6, Y6
+	VADDPS       Y6, Y9, Y6
+	MOVQ         dtheta+96(FP), BP
+	VANDPS       128(BP), Y8, Y7
+	VADDPS       Y7, Y6, Y6
+	VMOVUPS      Y6, 128(DX)
+	VMOVMSKPS    Y8, BP
 	SHLQ         $0x20, BP
 	ORQ          BP, R15
-	VPMOVZXWD    80(CX), Y9
-	VMOVUPS      160(AX), Y10
-	VPMOVZXWD    80(SI), Y11
-	VPCMPGTD     Y11, Y9, Y11
-	VMOVUPS      160(DI), Y12
-	VMOVUPS      160(R8), Y13
-	VMOVUPS      160(R9), Y14
-	VSUBPS       Y14, Y10, Y14
-	VDIVPS       Y13, Y14, Y14
-	VMAXPS       Y14, Y3, Y14
-	VMINPS       Y14, Y4, Y14
-	VMULPS       Y6, Y14, Y15
-	VADDPS       Y5, Y15, Y15
-	VSUBPS       Y5, Y15, Y15
-	VMULPS       Y7, Y15, Y16
-	VSUBPS       Y16, Y14, Y14
-	VMULPS       Y8, Y15, Y16
-	VSUBPS       Y16, Y14, Y14
-	VBROADCASTSS const39500d01<>+0(SB), Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3ab60b61<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3c088889<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3f000000<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y14, Y17
-	VMULPS       Y16, Y17, Y16
-	VADDPS       Y14, Y16, Y14
-	VBROADCASTSS const3f800000<>+0(SB), Y16
-	VADDPS       Y16, Y14, Y14
-	VCVTTPS2DQ   Y15, Y15
-	VPSRAD       $0x01, Y15, Y16
-	VPADDD       Y2, Y16, Y17
-	VPSLLD       $0x17, Y17, Y17
-	VMULPS       Y17, Y14, Y14
-	VPSUBD       Y16, Y15, Y15
-	VPADDD       Y2, Y15, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y14, Y14
-	VMULPS       Y14, Y13, Y13
-	VSUBPS       Y10, Y13, Y13
-	VMOVUPS      160(R10), Y14
-	VMOVUPS      160(BX), Y15
-	VMULPS       Y15, Y14, Y14
-	VANDPS       Y11, Y14, Y14
-	VADDPS       Y14, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VADDPS       Y12, Y10, Y10
-	VMOVUPS      160(DX), Y12
-	VCMPPS       $0x1e, Y12, Y10, Y13
-	VANDPS       Y13, Y11, Y11
-	VMOVUPS      160(R12), Y13
-	VBLENDVPS    Y11, Y13, Y10, Y10
-	VMOVUPS      Y10, 160(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 80(CX)
-	MOVQ         ltheta+88(FP), BP
-	VMOVUPS      160(BP), Y9
-	VMOVUPS      160(R11), Y10
-	VSUBPS       Y12, Y10, Y10
+	VPMOVZXWD    80(CX), Y6
+	VMOVUPS      160(AX), Y7
+	VPMOVZXWD    80(SI), Y8
+	VPCMPGTD     Y8, Y6, Y8
+	VSUBPS       160(R9), Y7, Y9
+	VDIVPS       160(R8), Y9, Y9
+	VMAXPS       Y9, Y3, Y9
+	VMINPS       Y9, Y4, Y9
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VADDPS       Y5, Y10, Y10
+	VSUBPS       Y5, Y10, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y2, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y2, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	MOVQ         dtheta+96(FP), BP
-	VMOVUPS      160(BP), Y10
-	VANDPS       Y11, Y10, Y10
+	VMULPS       160(R8), Y9, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      160(BX), Y10
+	VMULPS       160(R10), Y10, Y10
+	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 160(DX)
-	VMOVMSKPS    Y11, BP
+	VMULPS       160(DI), Y9, Y9
+	VADDPS       Y9, Y7, Y7
+	VMOVUPS      160(DX), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y10
+	VANDPS       Y10, Y8, Y8
+	VBLENDVPS    Y8, 160(R12), Y7, Y7
+	VMOVUPS      Y7, 160(AX)
+	VPSUBD       Y0, Y6, Y6
+	VPMINUD      Y1, Y6, Y6
+	VPANDN       Y6, Y8, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSDW    X7, X6, X6
+	VMOVDQU      X6, 80(CX)
+	VMOVUPS      160(R11), Y6
+	VSUBPS       Y9, Y6, Y6
+	MOVQ         ltheta+88(FP), BP
+	VMULPS       160(BP), Y6, Y6
+	VADDPS       Y6, Y9, Y6
+	MOVQ         dtheta+96(FP), BP
+	VANDPS       160(BP), Y8, Y7
+	VADDPS       Y7, Y6, Y6
+	VMOVUPS      Y6, 160(DX)
+	VMOVMSKPS    Y8, BP
 	SHLQ         $0x28, BP
 	ORQ          BP, R15
-	VPMOVZXWD    96(CX), Y9
-	VMOVUPS      192(AX), Y10
-	VPMOVZXWD    96(SI), Y11
-	VPCMPGTD     Y11, Y9, Y11
-	VMOVUPS      192(DI), Y12
-	VMOVUPS      192(R8), Y13
-	VMOVUPS      192(R9), Y14
-	VSUBPS       Y14, Y10, Y14
-	VDIVPS       Y13, Y14, Y14
-	VMAXPS       Y14, Y3, Y14
-	VMINPS       Y14, Y4, Y14
-	VMULPS       Y6, Y14, Y15
-	VADDPS       Y5, Y15, Y15
-	VSUBPS       Y5, Y15, Y15
-	VMULPS       Y7, Y15, Y16
-	VSUBPS       Y16, Y14, Y14
-	VMULPS       Y8, Y15, Y16
-	VSUBPS       Y16, Y14, Y14
-	VBROADCASTSS const39500d01<>+0(SB), Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3ab60b61<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3c088889<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3f000000<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y14, Y17
-	VMULPS       Y16, Y17, Y16
-	VADDPS       Y14, Y16, Y14
-	VBROADCASTSS const3f800000<>+0(SB), Y16
-	VADDPS       Y16, Y14, Y14
-	VCVTTPS2DQ   Y15, Y15
-	VPSRAD       $0x01, Y15, Y16
-	VPADDD       Y2, Y16, Y17
-	VPSLLD       $0x17, Y17, Y17
-	VMULPS       Y17, Y14, Y14
-	VPSUBD       Y16, Y15, Y15
-	VPADDD       Y2, Y15, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y14, Y14
-	VMULPS       Y14, Y13, Y13
-	VSUBPS       Y10, Y13, Y13
-	VMOVUPS      192(R10), Y14
-	VMOVUPS      192(BX), Y15
-	VMULPS       Y15, Y14, Y14
-	VANDPS       Y11, Y14, Y14
-	VADDPS       Y14, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VADDPS       Y12, Y10, Y10
-	VMOVUPS      192(DX), Y12
-	VCMPPS       $0x1e, Y12, Y10, Y13
-	VANDPS       Y13, Y11, Y11
-	VMOVUPS      192(R12), Y13
-	VBLENDVPS    Y11, Y13, Y10, Y10
-	VMOVUPS      Y10, 192(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 96(CX)
-	MOVQ         ltheta+88(FP), BP
-	VMOVUPS      192(BP), Y9
-	VMOVUPS      192(R11), Y10
-	VSUBPS       Y12, Y10, Y10
+	VPMOVZXWD    96(CX), Y6
+	VMOVUPS      192(AX), Y7
+	VPMOVZXWD    96(SI), Y8
+	VPCMPGTD     Y8, Y6, Y8
+	VSUBPS       192(R9), Y7, Y9
+	VDIVPS       192(R8), Y9, Y9
+	VMAXPS       Y9, Y3, Y9
+	VMINPS       Y9, Y4, Y9
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VADDPS       Y5, Y10, Y10
+	VSUBPS       Y5, Y10, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y2, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y2, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	MOVQ         dtheta+96(FP), BP
-	VMOVUPS      192(BP), Y10
-	VANDPS       Y11, Y10, Y10
+	VMULPS       192(R8), Y9, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      192(BX), Y10
+	VMULPS       192(R10), Y10, Y10
+	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 192(DX)
-	VMOVMSKPS    Y11, BP
+	VMULPS       192(DI), Y9, Y9
+	VADDPS       Y9, Y7, Y7
+	VMOVUPS      192(DX), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y10
+	VANDPS       Y10, Y8, Y8
+	VBLENDVPS    Y8, 192(R12), Y7, Y7
+	VMOVUPS      Y7, 192(AX)
+	VPSUBD       Y0, Y6, Y6
+	VPMINUD      Y1, Y6, Y6
+	VPANDN       Y6, Y8, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSDW    X7, X6, X6
+	VMOVDQU      X6, 96(CX)
+	VMOVUPS      192(R11), Y6
+	VSUBPS       Y9, Y6, Y6
+	MOVQ         ltheta+88(FP), BP
+	VMULPS       192(BP), Y6, Y6
+	VADDPS       Y6, Y9, Y6
+	MOVQ         dtheta+96(FP), BP
+	VANDPS       192(BP), Y8, Y7
+	VADDPS       Y7, Y6, Y6
+	VMOVUPS      Y6, 192(DX)
+	VMOVMSKPS    Y8, BP
 	SHLQ         $0x30, BP
 	ORQ          BP, R15
-	VPMOVZXWD    112(CX), Y9
-	VMOVUPS      224(AX), Y10
-	VPMOVZXWD    112(SI), Y11
-	VPCMPGTD     Y11, Y9, Y11
-	VMOVUPS      224(DI), Y12
-	VMOVUPS      224(R8), Y13
-	VMOVUPS      224(R9), Y14
-	VSUBPS       Y14, Y10, Y14
-	VDIVPS       Y13, Y14, Y14
-	VMAXPS       Y14, Y3, Y14
-	VMINPS       Y14, Y4, Y14
-	VMULPS       Y6, Y14, Y15
-	VADDPS       Y5, Y15, Y15
-	VSUBPS       Y5, Y15, Y15
-	VMULPS       Y7, Y15, Y16
-	VSUBPS       Y16, Y14, Y14
-	VMULPS       Y8, Y15, Y16
-	VSUBPS       Y16, Y14, Y14
-	VBROADCASTSS const39500d01<>+0(SB), Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3ab60b61<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3c088889<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y16, Y16
-	VBROADCASTSS const3f000000<>+0(SB), Y17
-	VADDPS       Y17, Y16, Y16
-	VMULPS       Y14, Y14, Y17
-	VMULPS       Y16, Y17, Y16
-	VADDPS       Y14, Y16, Y14
-	VBROADCASTSS const3f800000<>+0(SB), Y16
-	VADDPS       Y16, Y14, Y14
-	VCVTTPS2DQ   Y15, Y15
-	VPSRAD       $0x01, Y15, Y16
-	VPADDD       Y2, Y16, Y17
-	VPSLLD       $0x17, Y17, Y17
-	VMULPS       Y17, Y14, Y14
-	VPSUBD       Y16, Y15, Y15
-	VPADDD       Y2, Y15, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y14, Y14
-	VMULPS       Y14, Y13, Y13
-	VSUBPS       Y10, Y13, Y13
-	VMOVUPS      224(R10), Y14
-	VMOVUPS      224(BX), Y15
-	VMULPS       Y15, Y14, Y14
-	VANDPS       Y11, Y14, Y14
-	VADDPS       Y14, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VADDPS       Y12, Y10, Y10
-	VMOVUPS      224(DX), Y12
-	VCMPPS       $0x1e, Y12, Y10, Y13
-	VANDPS       Y13, Y11, Y11
-	VMOVUPS      224(R12), Y13
-	VBLENDVPS    Y11, Y13, Y10, Y10
-	VMOVUPS      Y10, 224(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 112(CX)
-	MOVQ         ltheta+88(FP), BP
-	VMOVUPS      224(BP), Y9
-	VMOVUPS      224(R11), Y10
-	VSUBPS       Y12, Y10, Y10
+	VPMOVZXWD    112(CX), Y6
+	VMOVUPS      224(AX), Y7
+	VPMOVZXWD    112(SI), Y8
+	VPCMPGTD     Y8, Y6, Y8
+	VSUBPS       224(R9), Y7, Y9
+	VDIVPS       224(R8), Y9, Y9
+	VMAXPS       Y9, Y3, Y9
+	VMINPS       Y9, Y4, Y9
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VADDPS       Y5, Y10, Y10
+	VSUBPS       Y5, Y10, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y2, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y2, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	MOVQ         dtheta+96(FP), BP
-	VMOVUPS      224(BP), Y10
-	VANDPS       Y11, Y10, Y10
+	VMULPS       224(R8), Y9, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      224(BX), Y10
+	VMULPS       224(R10), Y10, Y10
+	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 224(DX)
-	VMOVMSKPS    Y11, BP
+	VMULPS       224(DI), Y9, Y9
+	VADDPS       Y9, Y7, Y7
+	VMOVUPS      224(DX), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y10
+	VANDPS       Y10, Y8, Y8
+	VBLENDVPS    Y8, 224(R12), Y7, Y7
+	VMOVUPS      Y7, 224(AX)
+	VPSUBD       Y0, Y6, Y6
+	VPMINUD      Y1, Y6, Y6
+	VPANDN       Y6, Y8, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSDW    X7, X6, X6
+	VMOVDQU      X6, 112(CX)
+	VMOVUPS      224(R11), Y6
+	VSUBPS       Y9, Y6, Y6
+	MOVQ         ltheta+88(FP), BP
+	VMULPS       224(BP), Y6, Y6
+	VADDPS       Y6, Y9, Y6
+	MOVQ         dtheta+96(FP), BP
+	VANDPS       224(BP), Y8, Y7
+	VADDPS       Y7, Y6, Y6
+	VMOVUPS      Y6, 224(DX)
+	VMOVMSKPS    Y8, BP
 	SHLQ         $0x38, BP
 	ORQ          BP, R15
 	MOVQ         R15, (R13)
@@ -9041,6 +8577,7 @@ SimplifiedAdaptiveExponentialAVX2_done:
 // func simplifiedAdaptiveExponentialUniformAVX512(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·simplifiedAdaptiveExponentialUniformAVX512(SB), NOSPLIT, $0-88
+	// 7 scalars held in registers, 16 broadcast where used; vectors interleaved 3 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -9051,17 +8588,6 @@ TEXT ·simplifiedAdaptiveExponentialUniformAVX512(SB), NOSPLIT, $0-88
 	VBROADCASTSS rh+44(FP), Z6
 	VBROADCASTSS constc2d00000<>+0(SB), Z7
 	VBROADCASTSS const42b20000<>+0(SB), Z8
-	VBROADCASTSS const4b400000<>+0(SB), Z9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Z10
-	VBROADCASTSS const3f318000<>+0(SB), Z11
-	VBROADCASTSS constb95e8083<>+0(SB), Z12
-	VBROADCASTSS const39500d01<>+0(SB), Z13
-	VBROADCASTSS const3ab60b61<>+0(SB), Z14
-	VBROADCASTSS const3c088889<>+0(SB), Z15
-	VBROADCASTSS const3d2aaaab<>+0(SB), Z16
-	VBROADCASTSS const3e2aaaab<>+0(SB), Z17
-	VBROADCASTSS const3f000000<>+0(SB), Z18
-	VBROADCASTSS const3f800000<>+0(SB), Z19
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         theta+16(FP), DX
@@ -9073,258 +8599,258 @@ TEXT ·simplifiedAdaptiveExponentialUniformAVX512(SB), NOSPLIT, $0-88
 
 SimplifiedAdaptiveExponentialUniformAVX512_block:
 	XORQ         R8, R8
-	VMOVDQU16    (CX), Y20
-	VMOVUPS      (AX), Z21
-	VPCMPUW      $0x06, Y3, Y20, K1
-	VSUBPS       Z6, Z21, Z22
-	VDIVPS       Z5, Z22, Z22
-	VMAXPS       Z22, Z7, Z22
-	VMINPS       Z22, Z8, Z22
-	VMULPS       Z10, Z22, Z27
-	VADDPS       Z9, Z27, Z27
-	VSUBPS       Z9, Z27, Z27
-	VMULPS       Z11, Z27, Z28
-	VSUBPS       Z28, Z22, Z22
-	VMULPS       Z12, Z27, Z28
-	VSUBPS       Z28, Z22, Z22
-	VMULPS       Z22, Z13, Z28
-	VADDPS       Z14, Z28, Z28
-	VMULPS       Z22, Z28, Z28
-	VADDPS       Z15, Z28, Z28
-	VMULPS       Z22, Z28, Z28
-	VADDPS       Z16, Z28, Z28
-	VMULPS       Z22, Z28, Z28
-	VADDPS       Z17, Z28, Z28
-	VMULPS       Z22, Z28, Z28
-	VADDPS       Z18, Z28, Z28
-	VMULPS       Z22, Z22, Z29
-	VMULPS       Z28, Z29, Z28
-	VADDPS       Z22, Z28, Z22
-	VADDPS       Z19, Z22, Z22
-	VCVTTPS2DQ   Z27, Z27
-	VPSRAD       $0x01, Z27, Z28
-	VPADDD       Z2, Z28, Z29
+	VMOVDQU16    (CX), Y9
+	VMOVDQU16    32(CX), Y10
+	VMOVDQU16    64(CX), Y11
+	VMOVUPS      (AX), Z12
+	VMOVUPS      64(AX), Z13
+	VMOVUPS      128(AX), Z14
+	VPCMPUW      $0x06, Y3, Y9, K1
+	VPCMPUW      $0x06, Y3, Y10, K2
+	VPCMPUW      $0x06, Y3, Y11, K3
+	VSUBPS       Z6, Z12, Z15
+	VSUBPS       Z6, Z13, Z16
+	VSUBPS       Z6, Z14, Z17
+	VDIVPS       Z5, Z15, Z15
+	VDIVPS       Z5, Z16, Z16
+	VDIVPS       Z5, Z17, Z17
+	VMAXPS       Z15, Z7, Z15
+	VMINPS       Z15, Z8, Z15
+	VMAXPS       Z16, Z7, Z16
+	VMINPS       Z16, Z8, Z16
+	VMAXPS       Z17, Z7, Z17
+	VMINPS       Z17, Z8, Z17
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z15, Z22
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z16, Z23
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z17, Z24
+	VADDPS.BCST  const4b400000<>+0(SB), Z22, Z22
+	VADDPS.BCST  const4b400000<>+0(SB), Z23, Z23
+	VADDPS.BCST  const4b400000<>+0(SB), Z24, Z24
+	VSUBPS.BCST  const4b400000<>+0(SB), Z22, Z22
+	VSUBPS.BCST  const4b400000<>+0(SB), Z23, Z23
+	VSUBPS.BCST  const4b400000<>+0(SB), Z24, Z24
+	VMULPS.BCST  const3f318000<>+0(SB), Z22, Z25
+	VMULPS.BCST  const3f318000<>+0(SB), Z23, Z26
+	VMULPS.BCST  const3f318000<>+0(SB), Z24, Z27
+	VSUBPS       Z25, Z15, Z15
+	VSUBPS       Z26, Z16, Z16
+	VSUBPS       Z27, Z17, Z17
+	VMULPS.BCST  constb95e8083<>+0(SB), Z22, Z25
+	VMULPS.BCST  constb95e8083<>+0(SB), Z23, Z26
+	VMULPS.BCST  constb95e8083<>+0(SB), Z24, Z27
+	VSUBPS       Z25, Z15, Z15
+	VSUBPS       Z26, Z16, Z16
+	VSUBPS       Z27, Z17, Z17
+	VMULPS.BCST  const39500d01<>+0(SB), Z15, Z25
+	VMULPS.BCST  const39500d01<>+0(SB), Z16, Z26
+	VMULPS.BCST  const39500d01<>+0(SB), Z17, Z27
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z25, Z25
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z26, Z26
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z27, Z27
+	VMULPS       Z15, Z25, Z25
+	VMULPS       Z16, Z26, Z26
+	VMULPS       Z17, Z27, Z27
+	VADDPS.BCST  const3c088889<>+0(SB), Z25, Z25
+	VADDPS.BCST  const3c088889<>+0(SB), Z26, Z26
+	VADDPS.BCST  const3c088889<>+0(SB), Z27, Z27
+	VMULPS       Z15, Z25, Z25
+	VMULPS       Z16, Z26, Z26
+	VMULPS       Z17, Z27, Z27
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z25, Z25
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z26, Z26
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z27, Z27
+	VMULPS       Z15, Z25, Z25
+	VMULPS       Z16, Z26, Z26
+	VMULPS       Z17, Z27, Z27
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z25, Z25
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z26, Z26
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z27, Z27
+	VMULPS       Z15, Z25, Z25
+	VMULPS       Z16, Z26, Z26
+	VMULPS       Z17, Z27, Z27
+	VADDPS.BCST  const3f000000<>+0(SB), Z25, Z25
+	VADDPS.BCST  const3f000000<>+0(SB), Z26, Z26
+	VADDPS.BCST  const3f000000<>+0(SB), Z27, Z27
+	VMULPS       Z15, Z15, Z28
+	VMULPS       Z16, Z16, Z29
+	VMULPS       Z17, Z17, Z30
+	VMULPS       Z25, Z28, Z25
+	VMULPS       Z26, Z29, Z26
+	VMULPS       Z27, Z30, Z27
+	VADDPS       Z15, Z25, Z15
+	VADDPS       Z16, Z26, Z16
+	VADDPS       Z17, Z27, Z17
+	VADDPS.BCST  const3f800000<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3f800000<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3f800000<>+0(SB), Z17, Z17
+	VCVTTPS2DQ   Z22, Z22
+	VCVTTPS2DQ   Z23, Z23
+	VCVTTPS2DQ   Z24, Z24
+	VPSRAD       $0x01, Z22, Z25
+	VPSRAD       $0x01, Z23, Z26
+	VPSRAD       $0x01, Z24, Z27
+	VPADDD       Z2, Z25, Z28
+	VPADDD       Z2, Z26, Z29
+	VPADDD       Z2, Z27, Z30
+	VPSLLD       $0x17, Z28, Z28
 	VPSLLD       $0x17, Z29, Z29
-	VMULPS       Z29, Z22, Z22
-	VPSUBD       Z28, Z27, Z27
-	VPADDD       Z2, Z27, Z27
-	VPSLLD       $0x17, Z27, Z27
-	VMULPS       Z27, Z22, Z22
-	VMULPS       Z22, Z5, Z22
-	VSUBPS       Z21, Z22, Z22
-	VMOVUPS      (BX), Z27
-	VMULPS.BCST  res+48(FP), Z27, Z27
-	VMOVAPS.Z    Z27, K1, Z27
-	VADDPS       Z27, Z22, Z22
-	VMULPS       Z22, Z4, Z22
-	VADDPS       Z22, Z21, Z21
-	VMOVUPS      (DX), Z22
-	VCMPPS       $0x1e, Z22, Z21, K1, K1
-	VBROADCASTSS reset+56(FP), Z27
-	VBLENDMPS    Z27, Z21, K1, Z23
-	VMOVUPS      Z23, (AX)
-	VPADDUSW     Y0, Y20, Y20
-	VMOVDQU16    Y1, K1, Y20
-	VMOVDQU16    Y20, (CX)
-	VBROADCASTSS thr+52(FP), Z20
-	VSUBPS       Z22, Z20, Z20
-	VMULPS.BCST  ltheta+60(FP), Z20, Z20
-	VADDPS       Z20, Z22, Z20
-	VBROADCASTSS dtheta+64(FP), Z21
-	VMOVAPS.Z    Z21, K1, Z21
-	VADDPS       Z21, Z20, Z20
-	VMOVUPS      Z20, (DX)
+	VPSLLD       $0x17, Z30, Z30
+	VMULPS       Z28, Z15, Z15
+	VMULPS       Z29, Z16, Z16
+	VMULPS       Z30, Z17, Z17
+	VPSUBD       Z25, Z22, Z22
+	VPSUBD       Z26, Z23, Z23
+	VPSUBD       Z27, Z24, Z24
+	VPADDD       Z2, Z22, Z22
+	VPADDD       Z2, Z23, Z23
+	VPADDD       Z2, Z24, Z24
+	VPSLLD       $0x17, Z22, Z22
+	VPSLLD       $0x17, Z23, Z23
+	VPSLLD       $0x17, Z24, Z24
+	VMULPS       Z22, Z15, Z15
+	VMULPS       Z23, Z16, Z16
+	VMULPS       Z24, Z17, Z17
+	VMULPS       Z15, Z5, Z15
+	VMULPS       Z16, Z5, Z16
+	VMULPS       Z17, Z5, Z17
+	VSUBPS       Z12, Z15, Z15
+	VSUBPS       Z13, Z16, Z16
+	VSUBPS       Z14, Z17, Z17
+	VMOVUPS      (BX), Z22
+	VMOVUPS      64(BX), Z23
+	VMOVUPS      128(BX), Z24
+	VMULPS.BCST  res+48(FP), Z22, Z22
+	VMULPS.BCST  res+48(FP), Z23, Z23
+	VMULPS.BCST  res+48(FP), Z24, Z24
+	VMOVUPS.Z    Z22, K1, Z22
+	VMOVUPS.Z    Z23, K2, Z23
+	VMOVUPS.Z    Z24, K3, Z24
+	VADDPS       Z22, Z15, Z15
+	VADDPS       Z23, Z16, Z16
+	VADDPS       Z24, Z17, Z17
+	VMULPS       Z15, Z4, Z15
+	VMULPS       Z16, Z4, Z16
+	VMULPS       Z17, Z4, Z17
+	VADDPS       Z15, Z12, Z12
+	VADDPS       Z16, Z13, Z13
+	VADDPS       Z17, Z14, Z14
+	VMOVUPS      (DX), Z15
+	VMOVUPS      64(DX), Z16
+	VMOVUPS      128(DX), Z17
+	VCMPPS       $0x1e, Z15, Z12, K1, K1
+	VCMPPS       $0x1e, Z16, Z13, K2, K2
+	VCMPPS       $0x1e, Z17, Z14, K3, K3
+	VBROADCASTSS reset+56(FP), Z22
+	VBLENDMPS    Z22, Z12, K1, Z18
+	VBROADCASTSS reset+56(FP), Z12
+	VBLENDMPS    Z12, Z13, K2, Z19
+	VBROADCASTSS reset+56(FP), Z12
+	VBLENDMPS    Z12, Z14, K3, Z20
+	VMOVUPS      Z18, (AX)
+	VMOVUPS      Z19, 64(AX)
+	VMOVUPS      Z20, 128(AX)
+	VPADDUSW     Y0, Y9, Y9
+	VMOVDQU16    Y1, K1, Y9
+	VMOVDQU16    Y9, (CX)
+	VPADDUSW     Y0, Y10, Y9
+	VMOVDQU16    Y1, K2, Y9
+	VMOVDQU16    Y9, 32(CX)
+	VPADDUSW     Y0, Y11, Y9
+	VMOVDQU16    Y1, K3, Y9
+	VMOVDQU16    Y9, 64(CX)
+	VBROADCASTSS thr+52(FP), Z9
+	VSUBPS       Z15, Z9, Z9
+	VBROADCASTSS thr+52(FP), Z10
+	VSUBPS       Z16, Z10, Z10
+	VBROADCASTSS thr+52(FP), Z11
+	VSUBPS       Z17, Z11, Z11
+	VMULPS.BCST  ltheta+60(FP), Z9, Z9
+	VMULPS.BCST  ltheta+60(FP), Z10, Z10
+	VMULPS.BCST  ltheta+60(FP), Z11, Z11
+	VADDPS       Z9, Z15, Z9
+	VADDPS       Z10, Z16, Z10
+	VADDPS       Z11, Z17, Z11
+	VBROADCASTSS dtheta+64(FP), Z12
+	VMOVUPS.Z    Z12, K1, Z12
+	VBROADCASTSS dtheta+64(FP), Z13
+	VMOVUPS.Z    Z13, K2, Z13
+	VBROADCASTSS dtheta+64(FP), Z14
+	VMOVUPS.Z    Z14, K3, Z14
+	VADDPS       Z12, Z9, Z9
+	VADDPS       Z13, Z10, Z10
+	VADDPS       Z14, Z11, Z11
+	VMOVUPS      Z9, (DX)
+	VMOVUPS      Z10, 64(DX)
+	VMOVUPS      Z11, 128(DX)
 	KMOVW        K1, R9
 	ORQ          R9, R8
-	VMOVDQU16    32(CX), Y20
-	VMOVUPS      64(AX), Z21
-	VPCMPUW      $0x06, Y3, Y20, K1
-	VSUBPS       Z6, Z21, Z22
-	VDIVPS       Z5, Z22, Z22
-	VMAXPS       Z22, Z7, Z22
-	VMINPS       Z22, Z8, Z22
-	VMULPS       Z10, Z22, Z27
-	VADDPS       Z9, Z27, Z27
-	VSUBPS       Z9, Z27, Z27
-	VMULPS       Z11, Z27, Z28
-	VSUBPS       Z28, Z22, Z22
-	VMULPS       Z12, Z27, Z28
-	VSUBPS       Z28, Z22, Z22
-	VMULPS       Z22, Z13, Z28
-	VADDPS       Z14, Z28, Z28
-	VMULPS       Z22, Z28, Z28
-	VADDPS       Z15, Z28, Z28
-	VMULPS       Z22, Z28, Z28
-	VADDPS       Z16, Z28, Z28
-	VMULPS       Z22, Z28, Z28
-	VADDPS       Z17, Z28, Z28
-	VMULPS       Z22, Z28, Z28
-	VADDPS       Z18, Z28, Z28
-	VMULPS       Z22, Z22, Z29
-	VMULPS       Z28, Z29, Z28
-	VADDPS       Z22, Z28, Z22
-	VADDPS       Z19, Z22, Z22
-	VCVTTPS2DQ   Z27, Z27
-	VPSRAD       $0x01, Z27, Z28
-	VPADDD       Z2, Z28, Z29
-	VPSLLD       $0x17, Z29, Z29
-	VMULPS       Z29, Z22, Z22
-	VPSUBD       Z28, Z27, Z27
-	VPADDD       Z2, Z27, Z27
-	VPSLLD       $0x17, Z27, Z27
-	VMULPS       Z27, Z22, Z22
-	VMULPS       Z22, Z5, Z22
-	VSUBPS       Z21, Z22, Z22
-	VMOVUPS      64(BX), Z27
-	VMULPS.BCST  res+48(FP), Z27, Z27
-	VMOVAPS.Z    Z27, K1, Z27
-	VADDPS       Z27, Z22, Z22
-	VMULPS       Z22, Z4, Z22
-	VADDPS       Z22, Z21, Z21
-	VMOVUPS      64(DX), Z22
-	VCMPPS       $0x1e, Z22, Z21, K1, K1
-	VBROADCASTSS reset+56(FP), Z27
-	VBLENDMPS    Z27, Z21, K1, Z24
-	VMOVUPS      Z24, 64(AX)
-	VPADDUSW     Y0, Y20, Y20
-	VMOVDQU16    Y1, K1, Y20
-	VMOVDQU16    Y20, 32(CX)
-	VBROADCASTSS thr+52(FP), Z20
-	VSUBPS       Z22, Z20, Z20
-	VMULPS.BCST  ltheta+60(FP), Z20, Z20
-	VADDPS       Z20, Z22, Z20
-	VBROADCASTSS dtheta+64(FP), Z21
-	VMOVAPS.Z    Z21, K1, Z21
-	VADDPS       Z21, Z20, Z20
-	VMOVUPS      Z20, 64(DX)
-	KMOVW        K1, R9
+	KMOVW        K2, R9
 	SHLQ         $0x10, R9
 	ORQ          R9, R8
-	VMOVDQU16    64(CX), Y20
-	VMOVUPS      128(AX), Z21
-	VPCMPUW      $0x06, Y3, Y20, K1
-	VSUBPS       Z6, Z21, Z22
-	VDIVPS       Z5, Z22, Z22
-	VMAXPS       Z22, Z7, Z22
-	VMINPS       Z22, Z8, Z22
-	VMULPS       Z10, Z22, Z27
-	VADDPS       Z9, Z27, Z27
-	VSUBPS       Z9, Z27, Z27
-	VMULPS       Z11, Z27, Z28
-	VSUBPS       Z28, Z22, Z22
-	VMULPS       Z12, Z27, Z28
-	VSUBPS       Z28, Z22, Z22
-	VMULPS       Z22, Z13, Z28
-	VADDPS       Z14, Z28, Z28
-	VMULPS       Z22, Z28, Z28
-	VADDPS       Z15, Z28, Z28
-	VMULPS       Z22, Z28, Z28
-	VADDPS       Z16, Z28, Z28
-	VMULPS       Z22, Z28, Z28
-	VADDPS       Z17, Z28, Z28
-	VMULPS       Z22, Z28, Z28
-	VADDPS       Z18, Z28, Z28
-	VMULPS       Z22, Z22, Z29
-	VMULPS       Z28, Z29, Z28
-	VADDPS       Z22, Z28, Z22
-	VADDPS       Z19, Z22, Z22
-	VCVTTPS2DQ   Z27, Z27
-	VPSRAD       $0x01, Z27, Z28
-	VPADDD       Z2, Z28, Z29
-	VPSLLD       $0x17, Z29, Z29
-	VMULPS       Z29, Z22, Z22
-	VPSUBD       Z28, Z27, Z27
-	VPADDD       Z2, Z27, Z27
-	VPSLLD       $0x17, Z27, Z27
-	VMULPS       Z27, Z22, Z22
-	VMULPS       Z22, Z5, Z22
-	VSUBPS       Z21, Z22, Z22
-	VMOVUPS      128(BX), Z27
-	VMULPS.BCST  res+48(FP), Z27, Z27
-	VMOVAPS.Z    Z27, K1, Z27
-	VADDPS       Z27, Z22, Z22
-	VMULPS       Z22, Z4, Z22
-	VADDPS       Z22, Z21, Z21
-	VMOVUPS      128(DX), Z22
-	VCMPPS       $0x1e, Z22, Z21, K1, K1
-	VBROADCASTSS reset+56(FP), Z27
-	VBLENDMPS    Z27, Z21, K1, Z25
-	VMOVUPS      Z25, 128(AX)
-	VPADDUSW     Y0, Y20, Y20
-	VMOVDQU16    Y1, K1, Y20
-	VMOVDQU16    Y20, 64(CX)
-	VBROADCASTSS thr+52(FP), Z20
-	VSUBPS       Z22, Z20, Z20
-	VMULPS.BCST  ltheta+60(FP), Z20, Z20
-	VADDPS       Z20, Z22, Z20
-	VBROADCASTSS dtheta+64(FP), Z21
-	VMOVAPS.Z    Z21, K1, Z21
-	VADDPS       Z21, Z20, Z20
-	VMOVUPS      Z20, 128(DX)
-	KMOVW        K1, R9
+	KMOVW        K3, R9
 	SHLQ         $0x20, R9
 	ORQ          R9, R8
-	VMOVDQU16    96(CX), Y20
-	VMOVUPS      192(AX), Z21
-	VPCMPUW      $0x06, Y3, Y20, K1
-	VSUBPS       Z6, Z21, Z22
-	VDIVPS       Z5, Z22, Z22
-	VMAXPS       Z22, Z7, Z22
-	VMINPS       Z22, Z8, Z22
-	VMULPS       Z10, Z22, Z27
-	VADDPS       Z9, Z27, Z27
-	VSUBPS       Z9, Z27, Z27
-	VMULPS       Z11, Z27, Z28
-	VSUBPS       Z28, Z22, Z22
-	VMULPS       Z12, Z27, Z28
-	VSUBPS       Z28, Z22, Z22
-	VMULPS       Z22, Z13, Z28
-	VADDPS       Z14, Z28, Z28
-	VMULPS       Z22, Z28, Z28
-	VADDPS       Z15, Z28, Z28
-	VMULPS       Z22, Z28, Z28
-	VADDPS       Z16, Z28, Z28
-	VMULPS       Z22, Z28, Z28
-	VADDPS       Z17, Z28, Z28
-	VMULPS       Z22, Z28, Z28
-	VADDPS       Z18, Z28, Z28
-	VMULPS       Z22, Z22, Z29
-	VMULPS       Z28, Z29, Z28
-	VADDPS       Z22, Z28, Z22
-	VADDPS       Z19, Z22, Z22
-	VCVTTPS2DQ   Z27, Z27
-	VPSRAD       $0x01, Z27, Z28
-	VPADDD       Z2, Z28, Z29
-	VPSLLD       $0x17, Z29, Z29
-	VMULPS       Z29, Z22, Z22
-	VPSUBD       Z28, Z27, Z27
-	VPADDD       Z2, Z27, Z27
-	VPSLLD       $0x17, Z27, Z27
-	VMULPS       Z27, Z22, Z22
-	VMULPS       Z22, Z5, Z22
-	VSUBPS       Z21, Z22, Z22
-	VMOVUPS      192(BX), Z27
-	VMULPS.BCST  res+48(FP), Z27, Z27
-	VMOVAPS.Z    Z27, K1, Z27
-	VADDPS       Z27, Z22, Z22
-	VMULPS       Z22, Z4, Z22
-	VADDPS       Z22, Z21, Z21
-	VMOVUPS      192(DX), Z22
-	VCMPPS       $0x1e, Z22, Z21, K1, K1
-	VBROADCASTSS reset+56(FP), Z27
-	VBLENDMPS    Z27, Z21, K1, Z26
-	VMOVUPS      Z26, 192(AX)
-	VPADDUSW     Y0, Y20, Y20
-	VMOVDQU16    Y1, K1, Y20
-	VMOVDQU16    Y20, 96(CX)
-	VBROADCASTSS thr+52(FP), Z20
-	VSUBPS       Z22, Z20, Z20
-	VMULPS.BCST  ltheta+60(FP), Z20, Z20
-	VADDPS       Z20, Z22, Z20
-	VBROADCASTSS dtheta+64(FP), Z21
-	VMOVAPS.Z    Z21, K1, Z21
-	VADDPS       Z21, Z20, Z20
-	VMOVUPS      Z20, 192(DX)
+	VMOVDQU16    96(CX), Y9
+	VMOVUPS      192(AX), Z10
+	VPCMPUW      $0x06, Y3, Y9, K1
+	VSUBPS       Z6, Z10, Z11
+	VDIVPS       Z5, Z11, Z11
+	VMAXPS       Z11, Z7, Z11
+	VMINPS       Z11, Z8, Z11
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z11, Z12
+	VADDPS.BCST  const4b400000<>+0(SB), Z12, Z12
+	VSUBPS.BCST  const4b400000<>+0(SB), Z12, Z12
+	VMULPS.BCST  const3f318000<>+0(SB), Z12, Z13
+	VSUBPS       Z13, Z11, Z11
+	VMULPS.BCST  constb95e8083<>+0(SB), Z12, Z13
+	VSUBPS       Z13, Z11, Z11
+	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z13
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z13, Z13
+	VMULPS       Z11, Z13, Z13
+	VADDPS.BCST  const3c088889<>+0(SB), Z13, Z13
+	VMULPS       Z11, Z13, Z13
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z13, Z13
+	VMULPS       Z11, Z13, Z13
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z13, Z13
+	VMULPS       Z11, Z13, Z13
+	VADDPS.BCST  const3f000000<>+0(SB), Z13, Z13
+	VMULPS       Z11, Z11, Z14
+	VMULPS       Z13, Z14, Z13
+	VADDPS       Z11, Z13, Z11
+	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
+	VCVTTPS2DQ   Z12, Z12
+	VPSRAD       $0x01, Z12, Z13
+	VPADDD       Z2, Z13, Z14
+	VPSLLD       $0x17, Z14, Z14
+	VMULPS       Z14, Z11, Z11
+	VPSUBD       Z13, Z12, Z12
+	VPADDD       Z2, Z12, Z12
+	VPSLLD       $0x17, Z12, Z12
+	VMULPS       Z12, Z11, Z11
+	VMULPS       Z11, Z5, Z11
+	VSUBPS       Z10, Z11, Z11
+	VMOVUPS      192(BX), Z12
+	VMULPS.BCST  res+48(FP), Z12, Z12
+	VMOVUPS.Z    Z12, K1, Z12
+	VADDPS       Z12, Z11, Z11
+	VMULPS       Z11, Z4, Z11
+	VADDPS       Z11, Z10, Z10
+	VMOVUPS      192(DX), Z11
+	VCMPPS       $0x1e, Z11, Z10, K1, K1
+	VBROADCASTSS reset+56(FP), Z12
+	VBLENDMPS    Z12, Z10, K1, Z21
+	VMOVUPS      Z21, 192(AX)
+	VPADDUSW     Y0, Y9, Y9
+	VMOVDQU16    Y1, K1, Y9
+	VMOVDQU16    Y9, 96(CX)
+	VBROADCASTSS thr+52(FP), Z9
+	VSUBPS       Z11, Z9, Z9
+	VMULPS.BCST  ltheta+60(FP), Z9, Z9
+	VADDPS       Z9, Z11, Z9
+	VBROADCASTSS dtheta+64(FP), Z10
+	VMOVUPS.Z    Z10, K1, Z10
+	VADDPS       Z10, Z9, Z9
+	VMOVUPS      Z9, 192(DX)
 	KMOVW        K1, R9
 	SHLQ         $0x30, R9
 	ORQ          R9, R8
@@ -9344,6 +8870,7 @@ SimplifiedAdaptiveExponentialUniformAVX512_done:
 // func simplifiedAdaptiveExponentialUniformAVX2(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·simplifiedAdaptiveExponentialUniformAVX2(SB), NOSPLIT, $0-88
+	// 4 scalars held in registers, 19 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y1
 	VBROADCASTSS const0000007f<>+0(SB), Y2
@@ -9351,9 +8878,6 @@ TEXT ·simplifiedAdaptiveExponentialUniformAVX2(SB), NOSPLIT, $0-88
 	VPMOVZXWD    X3, Y3
 	VBROADCASTSS k+36(FP), Y4
 	VBROADCASTSS delta+40(FP), Y5
-	VBROADCASTSS rh+44(FP), Y6
-	VBROADCASTSS constc2d00000<>+0(SB), Y7
-	VBROADCASTSS const42b20000<>+0(SB), Y8
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         theta+16(FP), DX
@@ -9365,651 +8889,675 @@ TEXT ·simplifiedAdaptiveExponentialUniformAVX2(SB), NOSPLIT, $0-88
 
 SimplifiedAdaptiveExponentialUniformAVX2_block:
 	XORQ         R8, R8
-	VPMOVZXWD    (CX), Y9
-	VMOVUPS      (AX), Y10
-	VPCMPGTD     Y3, Y9, Y11
-	VSUBPS       Y6, Y10, Y12
-	VDIVPS       Y5, Y12, Y12
-	VMAXPS       Y12, Y7, Y12
-	VMINPS       Y12, Y8, Y12
-	VBROADCASTSS const4b400000<>+0(SB), Y13
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y14
-	VMULPS       Y14, Y12, Y14
-	VADDPS       Y13, Y14, Y14
-	VSUBPS       Y13, Y14, Y13
-	VBROADCASTSS const3f318000<>+0(SB), Y14
-	VMULPS       Y14, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS constb95e8083<>+0(SB), Y14
-	VMULPS       Y14, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS const39500d01<>+0(SB), Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3ab60b61<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3c088889<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3f000000<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y12, Y15
-	VMULPS       Y14, Y15, Y14
-	VADDPS       Y12, Y14, Y12
-	VBROADCASTSS const3f800000<>+0(SB), Y14
-	VADDPS       Y14, Y12, Y12
-	VCVTTPS2DQ   Y13, Y13
-	VPSRAD       $0x01, Y13, Y14
-	VPADDD       Y2, Y14, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y12, Y12
-	VPSUBD       Y14, Y13, Y13
-	VPADDD       Y2, Y13, Y13
-	VPSLLD       $0x17, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VMULPS       Y12, Y5, Y12
-	VSUBPS       Y10, Y12, Y12
-	VBROADCASTSS res+48(FP), Y13
-	VMOVUPS      (BX), Y14
-	VMULPS       Y14, Y13, Y13
-	VANDPS       Y11, Y13, Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y12, Y4, Y12
-	VADDPS       Y12, Y10, Y10
-	VMOVUPS      (DX), Y12
-	VCMPPS       $0x1e, Y12, Y10, Y13
-	VANDPS       Y13, Y11, Y11
-	VBROADCASTSS reset+56(FP), Y13
-	VBLENDVPS    Y11, Y13, Y10, Y10
-	VMOVUPS      Y10, (AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, (CX)
-	VBROADCASTSS ltheta+60(FP), Y9
-	VBROADCASTSS thr+52(FP), Y10
-	VSUBPS       Y12, Y10, Y10
+	VPMOVZXWD    (CX), Y6
+	VMOVUPS      (AX), Y7
+	VPCMPGTD     Y3, Y6, Y8
+	VBROADCASTSS rh+44(FP), Y9
+	VSUBPS       Y9, Y7, Y9
+	VDIVPS       Y5, Y9, Y9
+	VBROADCASTSS constc2d00000<>+0(SB), Y10
+	VBROADCASTSS const42b20000<>+0(SB), Y11
+	VMAXPS       Y9, Y10, Y9
+	VMINPS       Y9, Y11, Y9
+	VBROADCASTSS const4b400000<>+0(SB), Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
+	VMULPS       Y11, Y9, Y11
+	VADDPS       Y10, Y11, Y11
+	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y2, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y2, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	VBROADCASTSS dtheta+64(FP), Y10
-	VANDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y5, Y9
+	VSUBPS       Y7, Y9, Y9
+	VBROADCASTSS res+48(FP), Y10
+	VMOVUPS      (BX), Y11
+	VMULPS       Y11, Y10, Y10
+	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, (DX)
-	VMOVMSKPS    Y11, R9
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y7, Y7
+	VMOVUPS      (DX), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y10
+	VANDPS       Y10, Y8, Y8
+	VBROADCASTSS reset+56(FP), Y10
+	VBLENDVPS    Y8, Y10, Y7, Y7
+	VMOVUPS      Y7, (AX)
+	VPSUBD       Y0, Y6, Y6
+	VPMINUD      Y1, Y6, Y6
+	VPANDN       Y6, Y8, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSDW    X7, X6, X6
+	VMOVDQU      X6, (CX)
+	VBROADCASTSS ltheta+60(FP), Y6
+	VBROADCASTSS thr+52(FP), Y7
+	VSUBPS       Y9, Y7, Y7
+	VMULPS       Y7, Y6, Y6
+	VADDPS       Y6, Y9, Y6
+	VBROADCASTSS dtheta+64(FP), Y7
+	VANDPS       Y8, Y7, Y7
+	VADDPS       Y7, Y6, Y6
+	VMOVUPS      Y6, (DX)
+	VMOVMSKPS    Y8, R9
 	ORQ          R9, R8
-	VPMOVZXWD    16(CX), Y9
-	VMOVUPS      32(AX), Y10
-	VPCMPGTD     Y3, Y9, Y11
-	VSUBPS       Y6, Y10, Y12
-	VDIVPS       Y5, Y12, Y12
-	VMAXPS       Y12, Y7, Y12
-	VMINPS       Y12, Y8, Y12
-	VBROADCASTSS const4b400000<>+0(SB), Y13
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y14
-	VMULPS       Y14, Y12, Y14
-	VADDPS       Y13, Y14, Y14
-	VSUBPS       Y13, Y14, Y13
-	VBROADCASTSS const3f318000<>+0(SB), Y14
-	VMULPS       Y14, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS constb95e8083<>+0(SB), Y14
-	VMULPS       Y14, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS const39500d01<>+0(SB), Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3ab60b61<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3c088889<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3f000000<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y12, Y15
-	VMULPS       Y14, Y15, Y14
-	VADDPS       Y12, Y14, Y12
-	VBROADCASTSS const3f800000<>+0(SB), Y14
-	VADDPS       Y14, Y12, Y12
-	VCVTTPS2DQ   Y13, Y13
-	VPSRAD       $0x01, Y13, Y14
-	VPADDD       Y2, Y14, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y12, Y12
-	VPSUBD       Y14, Y13, Y13
-	VPADDD       Y2, Y13, Y13
-	VPSLLD       $0x17, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VMULPS       Y12, Y5, Y12
-	VSUBPS       Y10, Y12, Y12
-	VBROADCASTSS res+48(FP), Y13
-	VMOVUPS      32(BX), Y14
-	VMULPS       Y14, Y13, Y13
-	VANDPS       Y11, Y13, Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y12, Y4, Y12
-	VADDPS       Y12, Y10, Y10
-	VMOVUPS      32(DX), Y12
-	VCMPPS       $0x1e, Y12, Y10, Y13
-	VANDPS       Y13, Y11, Y11
-	VBROADCASTSS reset+56(FP), Y13
-	VBLENDVPS    Y11, Y13, Y10, Y10
-	VMOVUPS      Y10, 32(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 16(CX)
-	VBROADCASTSS ltheta+60(FP), Y9
-	VBROADCASTSS thr+52(FP), Y10
-	VSUBPS       Y12, Y10, Y10
+	VPMOVZXWD    16(CX), Y6
+	VMOVUPS      32(AX), Y7
+	VPCMPGTD     Y3, Y6, Y8
+	VBROADCASTSS rh+44(FP), Y9
+	VSUBPS       Y9, Y7, Y9
+	VDIVPS       Y5, Y9, Y9
+	VBROADCASTSS constc2d00000<>+0(SB), Y10
+	VBROADCASTSS const42b20000<>+0(SB), Y11
+	VMAXPS       Y9, Y10, Y9
+	VMINPS       Y9, Y11, Y9
+	VBROADCASTSS const4b400000<>+0(SB), Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
+	VMULPS       Y11, Y9, Y11
+	VADDPS       Y10, Y11, Y11
+	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y2, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y2, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	VBROADCASTSS dtheta+64(FP), Y10
-	VANDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y5, Y9
+	VSUBPS       Y7, Y9, Y9
+	VBROADCASTSS res+48(FP), Y10
+	VMOVUPS      32(BX), Y11
+	VMULPS       Y11, Y10, Y10
+	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 32(DX)
-	VMOVMSKPS    Y11, R9
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y7, Y7
+	VMOVUPS      32(DX), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y10
+	VANDPS       Y10, Y8, Y8
+	VBROADCASTSS reset+56(FP), Y10
+	VBLENDVPS    Y8, Y10, Y7, Y7
+	VMOVUPS      Y7, 32(AX)
+	VPSUBD       Y0, Y6, Y6
+	VPMINUD      Y1, Y6, Y6
+	VPANDN       Y6, Y8, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSDW    X7, X6, X6
+	VMOVDQU      X6, 16(CX)
+	VBROADCASTSS ltheta+60(FP), Y6
+	VBROADCASTSS thr+52(FP), Y7
+	VSUBPS       Y9, Y7, Y7
+	VMULPS       Y7, Y6, Y6
+	VADDPS       Y6, Y9, Y6
+	VBROADCASTSS dtheta+64(FP), Y7
+	VANDPS       Y8, Y7, Y7
+	VADDPS       Y7, Y6, Y6
+	VMOVUPS      Y6, 32(DX)
+	VMOVMSKPS    Y8, R9
 	SHLQ         $0x08, R9
 	ORQ          R9, R8
-	VPMOVZXWD    32(CX), Y9
-	VMOVUPS      64(AX), Y10
-	VPCMPGTD     Y3, Y9, Y11
-	VSUBPS       Y6, Y10, Y12
-	VDIVPS       Y5, Y12, Y12
-	VMAXPS       Y12, Y7, Y12
-	VMINPS       Y12, Y8, Y12
-	VBROADCASTSS const4b400000<>+0(SB), Y13
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y14
-	VMULPS       Y14, Y12, Y14
-	VADDPS       Y13, Y14, Y14
-	VSUBPS       Y13, Y14, Y13
-	VBROADCASTSS const3f318000<>+0(SB), Y14
-	VMULPS       Y14, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS constb95e8083<>+0(SB), Y14
-	VMULPS       Y14, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS const39500d01<>+0(SB), Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3ab60b61<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3c088889<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3f000000<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y12, Y15
-	VMULPS       Y14, Y15, Y14
-	VADDPS       Y12, Y14, Y12
-	VBROADCASTSS const3f800000<>+0(SB), Y14
-	VADDPS       Y14, Y12, Y12
-	VCVTTPS2DQ   Y13, Y13
-	VPSRAD       $0x01, Y13, Y14
-	VPADDD       Y2, Y14, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y12, Y12
-	VPSUBD       Y14, Y13, Y13
-	VPADDD       Y2, Y13, Y13
-	VPSLLD       $0x17, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VMULPS       Y12, Y5, Y12
-	VSUBPS       Y10, Y12, Y12
-	VBROADCASTSS res+48(FP), Y13
-	VMOVUPS      64(BX), Y14
-	VMULPS       Y14, Y13, Y13
-	VANDPS       Y11, Y13, Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y12, Y4, Y12
-	VADDPS       Y12, Y10, Y10
-	VMOVUPS      64(DX), Y12
-	VCMPPS       $0x1e, Y12, Y10, Y13
-	VANDPS       Y13, Y11, Y11
-	VBROADCASTSS reset+56(FP), Y13
-	VBLENDVPS    Y11, Y13, Y10, Y10
-	VMOVUPS      Y10, 64(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 32(CX)
-	VBROADCASTSS ltheta+60(FP), Y9
-	VBROADCASTSS thr+52(FP), Y10
-	VSUBPS       Y12, Y10, Y10
+	VPMOVZXWD    32(CX), Y6
+	VMOVUPS      64(AX), Y7
+	VPCMPGTD     Y3, Y6, Y8
+	VBROADCASTSS rh+44(FP), Y9
+	VSUBPS       Y9, Y7, Y9
+	VDIVPS       Y5, Y9, Y9
+	VBROADCASTSS constc2d00000<>+0(SB), Y10
+	VBROADCASTSS const42b20000<>+0(SB), Y11
+	VMAXPS       Y9, Y10, Y9
+	VMINPS       Y9, Y11, Y9
+	VBROADCASTSS const4b400000<>+0(SB), Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
+	VMULPS       Y11, Y9, Y11
+	VADDPS       Y10, Y11, Y11
+	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y2, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y2, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	VBROADCASTSS dtheta+64(FP), Y10
-	VANDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y5, Y9
+	VSUBPS       Y7, Y9, Y9
+	VBROADCASTSS res+48(FP), Y10
+	VMOVUPS      64(BX), Y11
+	VMULPS       Y11, Y10, Y10
+	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 64(DX)
-	VMOVMSKPS    Y11, R9
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y7, Y7
+	VMOVUPS      64(DX), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y10
+	VANDPS       Y10, Y8, Y8
+	VBROADCASTSS reset+56(FP), Y10
+	VBLENDVPS    Y8, Y10, Y7, Y7
+	VMOVUPS      Y7, 64(AX)
+	VPSUBD       Y0, Y6, Y6
+	VPMINUD      Y1, Y6, Y6
+	VPANDN       Y6, Y8, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSDW    X7, X6, X6
+	VMOVDQU      X6, 32(CX)
+	VBROADCASTSS ltheta+60(FP), Y6
+	VBROADCASTSS thr+52(FP), Y7
+	VSUBPS       Y9, Y7, Y7
+	VMULPS       Y7, Y6, Y6
+	VADDPS       Y6, Y9, Y6
+	VBROADCASTSS dtheta+64(FP), Y7
+	VANDPS       Y8, Y7, Y7
+	VADDPS       Y7, Y6, Y6
+	VMOVUPS      Y6, 64(DX)
+	VMOVMSKPS    Y8, R9
 	SHLQ         $0x10, R9
 	ORQ          R9, R8
-	VPMOVZXWD    48(CX), Y9
-	VMOVUPS      96(AX), Y10
-	VPCMPGTD     Y3, Y9, Y11
-	VSUBPS       Y6, Y10, Y12
-	VDIVPS       Y5, Y12, Y12
-	VMAXPS       Y12, Y7, Y12
-	VMINPS       Y12, Y8, Y12
-	VBROADCASTSS const4b400000<>+0(SB), Y13
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y14
-	VMULPS       Y14, Y12, Y14
-	VADDPS       Y13, Y14, Y14
-	VSUBPS       Y13, Y14, Y13
-	VBROADCASTSS const3f318000<>+0(SB), Y14
-	VMULPS       Y14, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS constb95e8083<>+0(SB), Y14
-	VMULPS       Y14, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS const39500d01<>+0(SB), Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3ab60b61<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3c088889<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3f000000<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y12, Y15
-	VMULPS       Y14, Y15, Y14
-	VADDPS       Y12, Y14, Y12
-	VBROADCASTSS const3f800000<>+0(SB), Y14
-	VADDPS       Y14, Y12, Y12
-	VCVTTPS2DQ   Y13, Y13
-	VPSRAD       $0x01, Y13, Y14
-	VPADDD       Y2, Y14, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y12, Y12
-	VPSUBD       Y14, Y13, Y13
-	VPADDD       Y2, Y13, Y13
-	VPSLLD       $0x17, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VMULPS       Y12, Y5, Y12
-	VSUBPS       Y10, Y12, Y12
-	VBROADCASTSS res+48(FP), Y13
-	VMOVUPS      96(BX), Y14
-	VMULPS       Y14, Y13, Y13
-	VANDPS       Y11, Y13, Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y12, Y4, Y12
-	VADDPS       Y12, Y10, Y10
-	VMOVUPS      96(DX), Y12
-	VCMPPS       $0x1e, Y12, Y10, Y13
-	VANDPS       Y13, Y11, Y11
-	VBROADCASTSS reset+56(FP), Y13
-	VBLENDVPS    Y11, Y13, Y10, Y10
-	VMOVUPS      Y10, 96(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 48(CX)
-	VBROADCASTSS ltheta+60(FP), Y9
-	VBROADCASTSS thr+52(FP), Y10
-	VSUBPS       Y12, Y10, Y10
+	VPMOVZXWD    48(CX), Y6
+	VMOVUPS      96(AX), Y7
+	VPCMPGTD     Y3, Y6, Y8
+	VBROADCASTSS rh+44(FP), Y9
+	VSUBPS       Y9, Y7, Y9
+	VDIVPS       Y5, Y9, Y9
+	VBROADCASTSS constc2d00000<>+0(SB), Y10
+	VBROADCASTSS const42b20000<>+0(SB), Y11
+	VMAXPS       Y9, Y10, Y9
+	VMINPS       Y9, Y11, Y9
+	VBROADCASTSS const4b400000<>+0(SB), Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
+	VMULPS       Y11, Y9, Y11
+	VADDPS       Y10, Y11, Y11
+	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y2, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y2, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	VBROADCASTSS dtheta+64(FP), Y10
-	VANDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y5, Y9
+	VSUBPS       Y7, Y9, Y9
+	VBROADCASTSS res+48(FP), Y10
+	VMOVUPS      96(BX), Y11
+	VMULPS       Y11, Y10, Y10
+	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 96(DX)
-	VMOVMSKPS    Y11, R9
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y7, Y7
+	VMOVUPS      96(DX), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y10
+	VANDPS       Y10, Y8, Y8
+	VBROADCASTSS reset+56(FP), Y10
+	VBLENDVPS    Y8, Y10, Y7, Y7
+	VMOVUPS      Y7, 96(AX)
+	VPSUBD       Y0, Y6, Y6
+	VPMINUD      Y1, Y6, Y6
+	VPANDN       Y6, Y8, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSDW    X7, X6, X6
+	VMOVDQU      X6, 48(CX)
+	VBROADCASTSS ltheta+60(FP), Y6
+	VBROADCASTSS thr+52(FP), Y7
+	VSUBPS       Y9, Y7, Y7
+	VMULPS       Y7, Y6, Y6
+	VADDPS       Y6, Y9, Y6
+	VBROADCASTSS dtheta+64(FP), Y7
+	VANDPS       Y8, Y7, Y7
+	VADDPS       Y7, Y6, Y6
+	VMOVUPS      Y6, 96(DX)
+	VMOVMSKPS    Y8, R9
 	SHLQ         $0x18, R9
 	ORQ          R9, R8
-	VPMOVZXWD    64(CX), Y9
-	VMOVUPS      128(AX), Y10
-	VPCMPGTD     Y3, Y9, Y11
-	VSUBPS       Y6, Y10, Y12
-	VDIVPS       Y5, Y12, Y12
-	VMAXPS       Y12, Y7, Y12
-	VMINPS       Y12, Y8, Y12
-	VBROADCASTSS const4b400000<>+0(SB), Y13
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y14
-	VMULPS       Y14, Y12, Y14
-	VADDPS       Y13, Y14, Y14
-	VSUBPS       Y13, Y14, Y13
-	VBROADCASTSS const3f318000<>+0(SB), Y14
-	VMULPS       Y14, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS constb95e8083<>+0(SB), Y14
-	VMULPS       Y14, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS const39500d01<>+0(SB), Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3ab60b61<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3c088889<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3f000000<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y12, Y15
-	VMULPS       Y14, Y15, Y14
-	VADDPS       Y12, Y14, Y12
-	VBROADCASTSS const3f800000<>+0(SB), Y14
-	VADDPS       Y14, Y12, Y12
-	VCVTTPS2DQ   Y13, Y13
-	VPSRAD       $0x01, Y13, Y14
-	VPADDD       Y2, Y14, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y12, Y12
-	VPSUBD       Y14, Y13, Y13
-	VPADDD       Y2, Y13, Y13
-	VPSLLD       $0x17, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VMULPS       Y12, Y5, Y12
-	VSUBPS       Y10, Y12, Y12
-	VBROADCASTSS res+48(FP), Y13
-	VMOVUPS      128(BX), Y14
-	VMULPS       Y14, Y13, Y13
-	VANDPS       Y11, Y13, Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y12, Y4, Y12
-	VADDPS       Y12, Y10, Y10
-	VMOVUPS      128(DX), Y12
-	VCMPPS       $0x1e, Y12, Y10, Y13
-	VANDPS       Y13, Y11, Y11
-	VBROADCASTSS reset+56(FP), Y13
-	VBLENDVPS    Y11, Y13, Y10, Y10
-	VMOVUPS      Y10, 128(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 64(CX)
-	VBROADCASTSS ltheta+60(FP), Y9
-	VBROADCASTSS thr+52(FP), Y10
-	VSUBPS       Y12, Y10, Y10
+	VPMOVZXWD    64(CX), Y6
+	VMOVUPS      128(AX), Y7
+	VPCMPGTD     Y3, Y6, Y8
+	VBROADCASTSS rh+44(FP), Y9
+	VSUBPS       Y9, Y7, Y9
+	VDIVPS       Y5, Y9, Y9
+	VBROADCASTSS constc2d00000<>+0(SB), Y10
+	VBROADCASTSS const42b20000<>+0(SB), Y11
+	VMAXPS       Y9, Y10, Y9
+	VMINPS       Y9, Y11, Y9
+	VBROADCASTSS const4b400000<>+0(SB), Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
+	VMULPS       Y11, Y9, Y11
+	VADDPS       Y10, Y11, Y11
+	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y2, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y2, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	VBROADCASTSS dtheta+64(FP), Y10
-	VANDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y5, Y9
+	VSUBPS       Y7, Y9, Y9
+	VBROADCASTSS res+48(FP), Y10
+	VMOVUPS      128(BX), Y11
+	VMULPS       Y11, Y10, Y10
+	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 128(DX)
-	VMOVMSKPS    Y11, R9
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y7, Y7
+	VMOVUPS      128(DX), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y10
+	VANDPS       Y10, Y8, Y8
+	VBROADCASTSS reset+56(FP), Y10
+	VBLENDVPS    Y8, Y10, Y7, Y7
+	VMOVUPS      Y7, 128(AX)
+	VPSUBD       Y0, Y6, Y6
+	VPMINUD      Y1, Y6, Y6
+	VPANDN       Y6, Y8, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSDW    X7, X6, X6
+	VMOVDQU      X6, 64(CX)
+	VBROADCASTSS ltheta+60(FP), Y6
+	VBROADCASTSS thr+52(FP), Y7
+	VSUBPS       Y9, Y7, Y7
+	VMULPS       Y7, Y6, Y6
+	VADDPS       Y6, Y9, Y6
+	VBROADCASTSS dtheta+64(FP), Y7
+	VANDPS       Y8, Y7, Y7
+	VADDPS       Y7, Y6, Y6
+	VMOVUPS      Y6, 128(DX)
+	VMOVMSKPS    Y8, R9
 	SHLQ         $0x20, R9
 	ORQ          R9, R8
-	VPMOVZXWD    80(CX), Y9
-	VMOVUPS      160(AX), Y10
-	VPCMPGTD     Y3, Y9, Y11
-	VSUBPS       Y6, Y10, Y12
-	VDIVPS       Y5, Y12, Y12
-	VMAXPS       Y12, Y7, Y12
-	VMINPS       Y12, Y8, Y12
-	VBROADCASTSS const4b400000<>+0(SB), Y13
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y14
-	VMULPS       Y14, Y12, Y14
-	VADDPS       Y13, Y14, Y14
-	VSUBPS       Y13, Y14, Y13
-	VBROADCASTSS const3f318000<>+0(SB), Y14
-	VMULPS       Y14, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS constb95e8083<>+0(SB), Y14
-	VMULPS       Y14, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS const39500d01<>+0(SB), Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3ab60b61<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3c088889<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3f000000<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y12, Y15
-	VMULPS       Y14, Y15, Y14
-	VADDPS       Y12, Y14, Y12
-	VBROADCASTSS const3f800000<>+0(SB), Y14
-	VADDPS       Y14, Y12, Y12
-	VCVTTPS2DQ   Y13, Y13
-	VPSRAD       $0x01, Y13, Y14
-	VPADDD       Y2, Y14, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y12, Y12
-	VPSUBD       Y14, Y13, Y13
-	VPADDD       Y2, Y13, Y13
-	VPSLLD       $0x17, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VMULPS       Y12, Y5, Y12
-	VSUBPS       Y10, Y12, Y12
-	VBROADCASTSS res+48(FP), Y13
-	VMOVUPS      160(BX), Y14
-	VMULPS       Y14, Y13, Y13
-	VANDPS       Y11, Y13, Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y12, Y4, Y12
-	VADDPS       Y12, Y10, Y10
-	VMOVUPS      160(DX), Y12
-	VCMPPS       $0x1e, Y12, Y10, Y13
-	VANDPS       Y13, Y11, Y11
-	VBROADCASTSS reset+56(FP), Y13
-	VBLENDVPS    Y11, Y13, Y10, Y10
-	VMOVUPS      Y10, 160(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 80(CX)
-	VBROADCASTSS ltheta+60(FP), Y9
-	VBROADCASTSS thr+52(FP), Y10
-	VSUBPS       Y12, Y10, Y10
+	VPMOVZXWD    80(CX), Y6
+	VMOVUPS      160(AX), Y7
+	VPCMPGTD     Y3, Y6, Y8
+	VBROADCASTSS rh+44(FP), Y9
+	VSUBPS       Y9, Y7, Y9
+	VDIVPS       Y5, Y9, Y9
+	VBROADCASTSS constc2d00000<>+0(SB), Y10
+	VBROADCASTSS const42b20000<>+0(SB), Y11
+	VMAXPS       Y9, Y10, Y9
+	VMINPS       Y9, Y11, Y9
+	VBROADCASTSS const4b400000<>+0(SB), Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
+	VMULPS       Y11, Y9, Y11
+	VADDPS       Y10, Y11, Y11
+	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y2, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y2, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	VBROADCASTSS dtheta+64(FP), Y10
-	VANDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y5, Y9
+	VSUBPS       Y7, Y9, Y9
+	VBROADCASTSS res+48(FP), Y10
+	VMOVUPS      160(BX), Y11
+	VMULPS       Y11, Y10, Y10
+	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 160(DX)
-	VMOVMSKPS    Y11, R9
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y7, Y7
+	VMOVUPS      160(DX), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y10
+	VANDPS       Y10, Y8, Y8
+	VBROADCASTSS reset+56(FP), Y10
+	VBLENDVPS    Y8, Y10, Y7, Y7
+	VMOVUPS      Y7, 160(AX)
+	VPSUBD       Y0, Y6, Y6
+	VPMINUD      Y1, Y6, Y6
+	VPANDN       Y6, Y8, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSDW    X7, X6, X6
+	VMOVDQU      X6, 80(CX)
+	VBROADCASTSS ltheta+60(FP), Y6
+	VBROADCASTSS thr+52(FP), Y7
+	VSUBPS       Y9, Y7, Y7
+	VMULPS       Y7, Y6, Y6
+	VADDPS       Y6, Y9, Y6
+	VBROADCASTSS dtheta+64(FP), Y7
+	VANDPS       Y8, Y7, Y7
+	VADDPS       Y7, Y6, Y6
+	VMOVUPS      Y6, 160(DX)
+	VMOVMSKPS    Y8, R9
 	SHLQ         $0x28, R9
 	ORQ          R9, R8
-	VPMOVZXWD    96(CX), Y9
-	VMOVUPS      192(AX), Y10
-	VPCMPGTD     Y3, Y9, Y11
-	VSUBPS       Y6, Y10, Y12
-	VDIVPS       Y5, Y12, Y12
-	VMAXPS       Y12, Y7, Y12
-	VMINPS       Y12, Y8, Y12
-	VBROADCASTSS const4b400000<>+0(SB), Y13
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y14
-	VMULPS       Y14, Y12, Y14
-	VADDPS       Y13, Y14, Y14
-	VSUBPS       Y13, Y14, Y13
-	VBROADCASTSS const3f318000<>+0(SB), Y14
-	VMULPS       Y14, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS constb95e8083<>+0(SB), Y14
-	VMULPS       Y14, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS const39500d01<>+0(SB), Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3ab60b61<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3c088889<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3f000000<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y12, Y15
-	VMULPS       Y14, Y15, Y14
-	VADDPS       Y12, Y14, Y12
-	VBROADCASTSS const3f800000<>+0(SB), Y14
-	VADDPS       Y14, Y12, Y12
-	VCVTTPS2DQ   Y13, Y13
-	VPSRAD       $0x01, Y13, Y14
-	VPADDD       Y2, Y14, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y12, Y12
-	VPSUBD       Y14, Y13, Y13
-	VPADDD       Y2, Y13, Y13
-	VPSLLD       $0x17, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VMULPS       Y12, Y5, Y12
-	VSUBPS       Y10, Y12, Y12
-	VBROADCASTSS res+48(FP), Y13
-	VMOVUPS      192(BX), Y14
-	VMULPS       Y14, Y13, Y13
-	VANDPS       Y11, Y13, Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y12, Y4, Y12
-	VADDPS       Y12, Y10, Y10
-	VMOVUPS      192(DX), Y12
-	VCMPPS       $0x1e, Y12, Y10, Y13
-	VANDPS       Y13, Y11, Y11
-	VBROADCASTSS reset+56(FP), Y13
-	VBLENDVPS    Y11, Y13, Y10, Y10
-	VMOVUPS      Y10, 192(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 96(CX)
-	VBROADCASTSS ltheta+60(FP), Y9
-	VBROADCASTSS thr+52(FP), Y10
-	VSUBPS       Y12, Y10, Y10
+	VPMOVZXWD    96(CX), Y6
+	VMOVUPS      192(AX), Y7
+	VPCMPGTD     Y3, Y6, Y8
+	VBROADCASTSS rh+44(FP), Y9
+	VSUBPS       Y9, Y7, Y9
+	VDIVPS       Y5, Y9, Y9
+	VBROADCASTSS constc2d00000<>+0(SB), Y10
+	VBROADCASTSS const42b20000<>+0(SB), Y11
+	VMAXPS       Y9, Y10, Y9
+	VMINPS       Y9, Y11, Y9
+	VBROADCASTSS const4b400000<>+0(SB), Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
+	VMULPS       Y11, Y9, Y11
+	VADDPS       Y10, Y11, Y11
+	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y2, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y2, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	VBROADCASTSS dtheta+64(FP), Y10
-	VANDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y5, Y9
+	VSUBPS       Y7, Y9, Y9
+	VBROADCASTSS res+48(FP), Y10
+	VMOVUPS      192(BX), Y11
+	VMULPS       Y11, Y10, Y10
+	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 192(DX)
-	VMOVMSKPS    Y11, R9
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y7, Y7
+	VMOVUPS      192(DX), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y10
+	VANDPS       Y10, Y8, Y8
+	VBROADCASTSS reset+56(FP), Y10
+	VBLENDVPS    Y8, Y10, Y7, Y7
+	VMOVUPS      Y7, 192(AX)
+	VPSUBD       Y0, Y6, Y6
+	VPMINUD      Y1, Y6, Y6
+	VPANDN       Y6, Y8, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSDW    X7, X6, X6
+	VMOVDQU      X6, 96(CX)
+	VBROADCASTSS ltheta+60(FP), Y6
+	VBROADCASTSS thr+52(FP), Y7
+	VSUBPS       Y9, Y7, Y7
+	VMULPS       Y7, Y6, Y6
+	VADDPS       Y6, Y9, Y6
+	VBROADCASTSS dtheta+64(FP), Y7
+	VANDPS       Y8, Y7, Y7
+	VADDPS       Y7, Y6, Y6
+	VMOVUPS      Y6, 192(DX)
+	VMOVMSKPS    Y8, R9
 	SHLQ         $0x30, R9
 	ORQ          R9, R8
-	VPMOVZXWD    112(CX), Y9
-	VMOVUPS      224(AX), Y10
-	VPCMPGTD     Y3, Y9, Y11
-	VSUBPS       Y6, Y10, Y12
-	VDIVPS       Y5, Y12, Y12
-	VMAXPS       Y12, Y7, Y12
-	VMINPS       Y12, Y8, Y12
-	VBROADCASTSS const4b400000<>+0(SB), Y13
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y14
-	VMULPS       Y14, Y12, Y14
-	VADDPS       Y13, Y14, Y14
-	VSUBPS       Y13, Y14, Y13
-	VBROADCASTSS const3f318000<>+0(SB), Y14
-	VMULPS       Y14, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS constb95e8083<>+0(SB), Y14
-	VMULPS       Y14, Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VBROADCASTSS const39500d01<>+0(SB), Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3ab60b61<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3c088889<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y14, Y14
-	VBROADCASTSS const3f000000<>+0(SB), Y15
-	VADDPS       Y15, Y14, Y14
-	VMULPS       Y12, Y12, Y15
-	VMULPS       Y14, Y15, Y14
-	VADDPS       Y12, Y14, Y12
-	VBROADCASTSS const3f800000<>+0(SB), Y14
-	VADDPS       Y14, Y12, Y12
-	VCVTTPS2DQ   Y13, Y13
-	VPSRAD       $0x01, Y13, Y14
-	VPADDD       Y2, Y14, Y15
-	VPSLLD       $0x17, Y15, Y15
-	VMULPS       Y15, Y12, Y12
-	VPSUBD       Y14, Y13, Y13
-	VPADDD       Y2, Y13, Y13
-	VPSLLD       $0x17, Y13, Y13
-	VMULPS       Y13, Y12, Y12
-	VMULPS       Y12, Y5, Y12
-	VSUBPS       Y10, Y12, Y12
-	VBROADCASTSS res+48(FP), Y13
-	VMOVUPS      224(BX), Y14
-	VMULPS       Y14, Y13, Y13
-	VANDPS       Y11, Y13, Y13
-	VADDPS       Y13, Y12, Y12
-	VMULPS       Y12, Y4, Y12
-	VADDPS       Y12, Y10, Y10
-	VMOVUPS      224(DX), Y12
-	VCMPPS       $0x1e, Y12, Y10, Y13
-	VANDPS       Y13, Y11, Y11
-	VBROADCASTSS reset+56(FP), Y13
-	VBLENDVPS    Y11, Y13, Y10, Y10
-	VMOVUPS      Y10, 224(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 112(CX)
-	VBROADCASTSS ltheta+60(FP), Y9
-	VBROADCASTSS thr+52(FP), Y10
-	VSUBPS       Y12, Y10, Y10
+	VPMOVZXWD    112(CX), Y6
+	VMOVUPS      224(AX), Y7
+	VPCMPGTD     Y3, Y6, Y8
+	VBROADCASTSS rh+44(FP), Y9
+	VSUBPS       Y9, Y7, Y9
+	VDIVPS       Y5, Y9, Y9
+	VBROADCASTSS constc2d00000<>+0(SB), Y10
+	VBROADCASTSS const42b20000<>+0(SB), Y11
+	VMAXPS       Y9, Y10, Y9
+	VMINPS       Y9, Y11, Y9
+	VBROADCASTSS const4b400000<>+0(SB), Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
+	VMULPS       Y11, Y9, Y11
+	VADDPS       Y10, Y11, Y11
+	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3f318000<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS constb95e8083<>+0(SB), Y11
+	VMULPS       Y11, Y10, Y11
+	VSUBPS       Y11, Y9, Y9
+	VBROADCASTSS const39500d01<>+0(SB), Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3ab60b61<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3c088889<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y11, Y11
+	VBROADCASTSS const3f000000<>+0(SB), Y12
+	VADDPS       Y12, Y11, Y11
+	VMULPS       Y9, Y9, Y12
+	VMULPS       Y11, Y12, Y11
+	VADDPS       Y9, Y11, Y9
+	VBROADCASTSS const3f800000<>+0(SB), Y11
+	VADDPS       Y11, Y9, Y9
+	VCVTTPS2DQ   Y10, Y10
+	VPSRAD       $0x01, Y10, Y11
+	VPADDD       Y2, Y11, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VPSUBD       Y11, Y10, Y10
+	VPADDD       Y2, Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	VBROADCASTSS dtheta+64(FP), Y10
-	VANDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y5, Y9
+	VSUBPS       Y7, Y9, Y9
+	VBROADCASTSS res+48(FP), Y10
+	VMOVUPS      224(BX), Y11
+	VMULPS       Y11, Y10, Y10
+	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 224(DX)
-	VMOVMSKPS    Y11, R9
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y7, Y7
+	VMOVUPS      224(DX), Y9
+	VCMPPS       $0x1e, Y9, Y7, Y10
+	VANDPS       Y10, Y8, Y8
+	VBROADCASTSS reset+56(FP), Y10
+	VBLENDVPS    Y8, Y10, Y7, Y7
+	VMOVUPS      Y7, 224(AX)
+	VPSUBD       Y0, Y6, Y6
+	VPMINUD      Y1, Y6, Y6
+	VPANDN       Y6, Y8, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPACKUSDW    X7, X6, X6
+	VMOVDQU      X6, 112(CX)
+	VBROADCASTSS ltheta+60(FP), Y6
+	VBROADCASTSS thr+52(FP), Y7
+	VSUBPS       Y9, Y7, Y7
+	VMULPS       Y7, Y6, Y6
+	VADDPS       Y6, Y9, Y6
+	VBROADCASTSS dtheta+64(FP), Y7
+	VANDPS       Y8, Y7, Y7
+	VADDPS       Y7, Y6, Y6
+	VMOVUPS      Y6, 224(DX)
+	VMOVMSKPS    Y8, R9
 	SHLQ         $0x38, R9
 	ORQ          R9, R8
 	MOVQ         R8, (SI)
@@ -10028,6 +9576,7 @@ SimplifiedAdaptiveExponentialUniformAVX2_done:
 // func izhikevichAVX512(v *float32, u *float32, cur *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, restStride int, resStride int, aStride int, bStride int, dStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·izhikevichAVX512(SB), NOSPLIT, $0-160
+	// 4 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -10053,150 +9602,122 @@ TEXT ·izhikevichAVX512(SB), NOSPLIT, $0-160
 IzhikevichAVX512_block:
 	XORQ      R14, R14
 	VMOVUPS   (AX), Z12
-	VMOVUPS   (CX), Z13
-	VMOVUPS   (BX), Z14
-	VMOVUPS   (SI), Z15
-	VADDPS    Z14, Z12, Z16
-	VMULPS    Z16, Z1, Z17
-	VMULPS    Z16, Z17, Z17
-	VMULPS    Z16, Z10, Z16
-	VADDPS    Z16, Z17, Z16
-	VADDPS    Z11, Z16, Z16
-	VMULPS    Z13, Z15, Z17
-	VSUBPS    Z17, Z16, Z16
-	VMOVUPS   (DX), Z17
-	VMULPS    Z17, Z15, Z15
-	VADDPS    Z15, Z16, Z15
-	VMULPS    Z15, Z0, Z15
-	VADDPS    Z15, Z12, Z12
-	VMOVUPS   (DI), Z15
-	VMOVUPS   (R8), Z16
-	VADDPS    Z14, Z12, Z14
-	VMULPS    Z14, Z16, Z14
-	VSUBPS    Z13, Z14, Z14
-	VMULPS    Z14, Z15, Z14
-	VMULPS    Z14, Z0, Z14
-	VADDPS    Z14, Z13, Z13
-	VMOVUPS   (R10), Z14
-	VCMPPS    $0x1e, Z14, Z12, K1
-	VMOVUPS   (R11), Z14
-	VBLENDMPS Z14, Z12, K1, Z2
+	VMOVUPS   64(AX), Z13
+	VMOVUPS   128(AX), Z14
+	VMOVUPS   192(AX), Z15
+	VMOVUPS   (CX), Z16
+	VMOVUPS   64(CX), Z17
+	VMOVUPS   128(CX), Z18
+	VMOVUPS   192(CX), Z19
+	VADDPS    (BX), Z12, Z20
+	VADDPS    64(BX), Z13, Z21
+	VADDPS    128(BX), Z14, Z22
+	VADDPS    192(BX), Z15, Z23
+	VMULPS    Z20, Z1, Z24
+	VMULPS    Z21, Z1, Z25
+	VMULPS    Z22, Z1, Z26
+	VMULPS    Z23, Z1, Z27
+	VMULPS    Z20, Z24, Z24
+	VMULPS    Z21, Z25, Z25
+	VMULPS    Z22, Z26, Z26
+	VMULPS    Z23, Z27, Z27
+	VMULPS    Z20, Z10, Z20
+	VMULPS    Z21, Z10, Z21
+	VMULPS    Z22, Z10, Z22
+	VMULPS    Z23, Z10, Z23
+	VADDPS    Z20, Z24, Z20
+	VADDPS    Z21, Z25, Z21
+	VADDPS    Z22, Z26, Z22
+	VADDPS    Z23, Z27, Z23
+	VADDPS    Z11, Z20, Z20
+	VADDPS    Z11, Z21, Z21
+	VADDPS    Z11, Z22, Z22
+	VADDPS    Z11, Z23, Z23
+	VMULPS    (SI), Z16, Z24
+	VMULPS    64(SI), Z17, Z25
+	VMULPS    128(SI), Z18, Z26
+	VMULPS    192(SI), Z19, Z27
+	VSUBPS    Z24, Z20, Z20
+	VSUBPS    Z25, Z21, Z21
+	VSUBPS    Z26, Z22, Z22
+	VSUBPS    Z27, Z23, Z23
+	VMOVUPS   (DX), Z24
+	VMOVUPS   64(DX), Z25
+	VMOVUPS   128(DX), Z26
+	VMOVUPS   192(DX), Z27
+	VMULPS    (SI), Z24, Z24
+	VMULPS    64(SI), Z25, Z25
+	VMULPS    128(SI), Z26, Z26
+	VMULPS    192(SI), Z27, Z27
+	VADDPS    Z24, Z20, Z20
+	VADDPS    Z25, Z21, Z21
+	VADDPS    Z26, Z22, Z22
+	VADDPS    Z27, Z23, Z23
+	VMULPS    Z20, Z0, Z20
+	VMULPS    Z21, Z0, Z21
+	VMULPS    Z22, Z0, Z22
+	VMULPS    Z23, Z0, Z23
+	VADDPS    Z20, Z12, Z12
+	VADDPS    Z21, Z13, Z13
+	VADDPS    Z22, Z14, Z14
+	VADDPS    Z23, Z15, Z15
+	VADDPS    (BX), Z12, Z20
+	VADDPS    64(BX), Z13, Z21
+	VADDPS    128(BX), Z14, Z22
+	VADDPS    192(BX), Z15, Z23
+	VMULPS    (R8), Z20, Z20
+	VMULPS    64(R8), Z21, Z21
+	VMULPS    128(R8), Z22, Z22
+	VMULPS    192(R8), Z23, Z23
+	VSUBPS    Z16, Z20, Z20
+	VSUBPS    Z17, Z21, Z21
+	VSUBPS    Z18, Z22, Z22
+	VSUBPS    Z19, Z23, Z23
+	VMULPS    (DI), Z20, Z20
+	VMULPS    64(DI), Z21, Z21
+	VMULPS    128(DI), Z22, Z22
+	VMULPS    192(DI), Z23, Z23
+	VMULPS    Z20, Z0, Z20
+	VMULPS    Z21, Z0, Z21
+	VMULPS    Z22, Z0, Z22
+	VMULPS    Z23, Z0, Z23
+	VADDPS    Z20, Z16, Z16
+	VADDPS    Z21, Z17, Z17
+	VADDPS    Z22, Z18, Z18
+	VADDPS    Z23, Z19, Z19
+	VCMPPS    $0x1e, (R10), Z12, K1
+	VCMPPS    $0x1e, 64(R10), Z13, K2
+	VCMPPS    $0x1e, 128(R10), Z14, K3
+	VCMPPS    $0x1e, 192(R10), Z15, K4
+	VBLENDMPS (R11), Z12, K1, Z2
+	VBLENDMPS 64(R11), Z13, K2, Z3
+	VBLENDMPS 128(R11), Z14, K3, Z4
+	VBLENDMPS 192(R11), Z15, K4, Z5
 	VMOVUPS   Z2, (AX)
-	VMOVUPS   (R9), Z12
-	VADDPS    Z12, Z13, Z12
-	VBLENDMPS Z12, Z13, K1, Z3
-	VMOVUPS   Z3, (CX)
-	KMOVW     K1, R15
-	ORQ       R15, R14
-	VMOVUPS   64(AX), Z12
-	VMOVUPS   64(CX), Z13
-	VMOVUPS   64(BX), Z14
-	VMOVUPS   64(SI), Z15
-	VADDPS    Z14, Z12, Z16
-	VMULPS    Z16, Z1, Z17
-	VMULPS    Z16, Z17, Z17
-	VMULPS    Z16, Z10, Z16
-	VADDPS    Z16, Z17, Z16
-	VADDPS    Z11, Z16, Z16
-	VMULPS    Z13, Z15, Z17
-	VSUBPS    Z17, Z16, Z16
-	VMOVUPS   64(DX), Z17
-	VMULPS    Z17, Z15, Z15
-	VADDPS    Z15, Z16, Z15
-	VMULPS    Z15, Z0, Z15
-	VADDPS    Z15, Z12, Z12
-	VMOVUPS   64(DI), Z15
-	VMOVUPS   64(R8), Z16
-	VADDPS    Z14, Z12, Z14
-	VMULPS    Z14, Z16, Z14
-	VSUBPS    Z13, Z14, Z14
-	VMULPS    Z14, Z15, Z14
-	VMULPS    Z14, Z0, Z14
-	VADDPS    Z14, Z13, Z13
-	VMOVUPS   64(R10), Z14
-	VCMPPS    $0x1e, Z14, Z12, K1
-	VMOVUPS   64(R11), Z14
-	VBLENDMPS Z14, Z12, K1, Z4
-	VMOVUPS   Z4, 64(AX)
-	VMOVUPS   64(R9), Z12
-	VADDPS    Z12, Z13, Z12
-	VBLENDMPS Z12, Z13, K1, Z5
-	VMOVUPS   Z5, 64(CX)
-	KMOVW     K1, R15
-	SHLQ      $0x10, R15
-	ORQ       R15, R14
-	VMOVUPS   128(AX), Z12
-	VMOVUPS   128(CX), Z13
-	VMOVUPS   128(BX), Z14
-	VMOVUPS   128(SI), Z15
-	VADDPS    Z14, Z12, Z16
-	VMULPS    Z16, Z1, Z17
-	VMULPS    Z16, Z17, Z17
-	VMULPS    Z16, Z10, Z16
-	VADDPS    Z16, Z17, Z16
-	VADDPS    Z11, Z16, Z16
-	VMULPS    Z13, Z15, Z17
-	VSUBPS    Z17, Z16, Z16
-	VMOVUPS   128(DX), Z17
-	VMULPS    Z17, Z15, Z15
-	VADDPS    Z15, Z16, Z15
-	VMULPS    Z15, Z0, Z15
-	VADDPS    Z15, Z12, Z12
-	VMOVUPS   128(DI), Z15
-	VMOVUPS   128(R8), Z16
-	VADDPS    Z14, Z12, Z14
-	VMULPS    Z14, Z16, Z14
-	VSUBPS    Z13, Z14, Z14
-	VMULPS    Z14, Z15, Z14
-	VMULPS    Z14, Z0, Z14
-	VADDPS    Z14, Z13, Z13
-	VMOVUPS   128(R10), Z14
-	VCMPPS    $0x1e, Z14, Z12, K1
-	VMOVUPS   128(R11), Z14
-	VBLENDMPS Z14, Z12, K1, Z6
-	VMOVUPS   Z6, 128(AX)
-	VMOVUPS   128(R9), Z12
-	VADDPS    Z12, Z13, Z12
-	VBLENDMPS Z12, Z13, K1, Z7
-	VMOVUPS   Z7, 128(CX)
-	KMOVW     K1, R15
-	SHLQ      $0x20, R15
-	ORQ       R15, R14
-	VMOVUPS   192(AX), Z12
-	VMOVUPS   192(CX), Z13
-	VMOVUPS   192(BX), Z14
-	VMOVUPS   192(SI), Z15
-	VADDPS    Z14, Z12, Z16
-	VMULPS    Z16, Z1, Z17
-	VMULPS    Z16, Z17, Z17
-	VMULPS    Z16, Z10, Z16
-	VADDPS    Z16, Z17, Z16
-	VADDPS    Z11, Z16, Z16
-	VMULPS    Z13, Z15, Z17
-	VSUBPS    Z17, Z16, Z16
-	VMOVUPS   192(DX), Z17
-	VMULPS    Z17, Z15, Z15
-	VADDPS    Z15, Z16, Z15
-	VMULPS    Z15, Z0, Z15
-	VADDPS    Z15, Z12, Z12
-	VMOVUPS   192(DI), Z15
-	VMOVUPS   192(R8), Z16
-	VADDPS    Z14, Z12, Z14
-	VMULPS    Z14, Z16, Z14
-	VSUBPS    Z13, Z14, Z14
-	VMULPS    Z14, Z15, Z14
-	VMULPS    Z14, Z0, Z14
-	VADDPS    Z14, Z13, Z13
-	VMOVUPS   192(R10), Z14
-	VCMPPS    $0x1e, Z14, Z12, K1
-	VMOVUPS   192(R11), Z14
-	VBLENDMPS Z14, Z12, K1, Z8
-	VMOVUPS   Z8, 192(AX)
-	VMOVUPS   192(R9), Z12
-	VADDPS    Z12, Z13, Z12
-	VBLENDMPS Z12, Z13, K1, Z9
+	VMOVUPS   Z3, 64(AX)
+	VMOVUPS   Z4, 128(AX)
+	VMOVUPS   Z5, 192(AX)
+	VADDPS    (R9), Z16, Z12
+	VADDPS    64(R9), Z17, Z13
+	VADDPS    128(R9), Z18, Z14
+	VADDPS    192(R9), Z19, Z15
+	VBLENDMPS Z12, Z16, K1, Z6
+	VBLENDMPS Z13, Z17, K2, Z7
+	VBLENDMPS Z14, Z18, K3, Z8
+	VBLENDMPS Z15, Z19, K4, Z9
+	VMOVUPS   Z6, (CX)
+	VMOVUPS   Z7, 64(CX)
+	VMOVUPS   Z8, 128(CX)
 	VMOVUPS   Z9, 192(CX)
 	KMOVW     K1, R15
+	ORQ       R15, R14
+	KMOVW     K2, R15
+	SHLQ      $0x10, R15
+	ORQ       R15, R14
+	KMOVW     K3, R15
+	SHLQ      $0x20, R15
+	ORQ       R15, R14
+	KMOVW     K4, R15
 	SHLQ      $0x30, R15
 	ORQ       R15, R14
 	MOVQ      R14, (R12)
@@ -10230,6 +9751,7 @@ GLOBL const430c0000<>(SB), RODATA|NOPTR, $4
 // func izhikevichAVX2(v *float32, u *float32, cur *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, restStride int, resStride int, aStride int, bStride int, dStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·izhikevichAVX2(SB), NOSPLIT, $0-160
+	// 4 scalars held in registers, 0 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
 	VBROADCASTSS dt+80(FP), Y0
@@ -10255,72 +9777,58 @@ IzhikevichAVX2_block:
 	XORQ      R14, R14
 	VMOVUPS   (AX), Y4
 	VMOVUPS   (CX), Y5
-	VMOVUPS   (BX), Y6
-	VMOVUPS   (SI), Y7
-	VADDPS    Y6, Y4, Y8
-	VMULPS    Y8, Y1, Y9
-	VMULPS    Y8, Y9, Y9
-	VMULPS    Y8, Y2, Y8
-	VADDPS    Y8, Y9, Y8
-	VADDPS    Y3, Y8, Y8
-	VMULPS    Y5, Y7, Y9
-	VSUBPS    Y9, Y8, Y8
-	VMOVUPS   (DX), Y9
-	VMULPS    Y9, Y7, Y7
-	VADDPS    Y7, Y8, Y7
-	VMULPS    Y7, Y0, Y7
-	VADDPS    Y7, Y4, Y4
-	VMOVUPS   (DI), Y7
-	VMOVUPS   (R8), Y8
-	VADDPS    Y6, Y4, Y6
-	VMULPS    Y6, Y8, Y6
+	VADDPS    (BX), Y4, Y6
+	VMULPS    Y6, Y1, Y7
+	VMULPS    Y6, Y7, Y7
+	VMULPS    Y6, Y2, Y6
+	VADDPS    Y6, Y7, Y6
+	VADDPS    Y3, Y6, Y6
+	VMULPS    (SI), Y5, Y7
+	VSUBPS    Y7, Y6, Y6
+	VMOVUPS   (DX), Y7
+	VMULPS    (SI), Y7, Y7
+	VADDPS    Y7, Y6, Y6
+	VMULPS    Y6, Y0, Y6
+	VADDPS    Y6, Y4, Y4
+	VADDPS    (BX), Y4, Y6
+	VMULPS    (R8), Y6, Y6
 	VSUBPS    Y5, Y6, Y6
-	VMULPS    Y6, Y7, Y6
+	VMULPS    (DI), Y6, Y6
 	VMULPS    Y6, Y0, Y6
 	VADDPS    Y6, Y5, Y5
-	VMOVUPS   (R10), Y6
-	VCMPPS    $0x1e, Y6, Y4, Y6
-	VMOVUPS   (R11), Y7
-	VBLENDVPS Y6, Y7, Y4, Y4
+	VCMPPS    $0x1e, (R10), Y4, Y6
+	VBLENDVPS Y6, (R11), Y4, Y4
 	VMOVUPS   Y4, (AX)
-	VMOVUPS   (R9), Y4
-	VADDPS    Y4, Y5, Y4
+	VADDPS    (R9), Y5, Y4
 	VBLENDVPS Y6, Y4, Y5, Y4
 	VMOVUPS   Y4, (CX)
 	VMOVMSKPS Y6, R15
 	ORQ       R15, R14
 	VMOVUPS   32(AX), Y4
 	VMOVUPS   32(CX), Y5
-	VMOVUPS   32(BX), Y6
-	VMOVUPS   32(SI), Y7
-	VADDPS    Y6, Y4, Y8
-	VMULPS    Y8, Y1, Y9
-	VMULPS    Y8, Y9, Y9
-	VMULPS    Y8, Y2, Y8
-	VADDPS    Y8, Y9, Y8
-	VADDPS    Y3, Y8, Y8
-	VMULPS    Y5, Y7, Y9
-	VSUBPS    Y9, Y8, Y8
-	VMOVUPS   32(DX), Y9
-	VMULPS    Y9, Y7, Y7
-	VADDPS    Y7, Y8, Y7
-	VMULPS    Y7, Y0, Y7
-	VADDPS    Y7, Y4, Y4
-	VMOVUPS   32(DI), Y7
-	VMOVUPS   32(R8), Y8
-	VADDPS    Y6, Y4, Y6
-	VMULPS    Y6, Y8, Y6
+	VADDPS    32(BX), Y4, Y6
+	VMULPS    Y6, Y1, Y7
+	VMULPS    Y6, Y7, Y7
+	VMULPS    Y6, Y2, Y6
+	VADDPS    Y6, Y7, Y6
+	VADDPS    Y3, Y6, Y6
+	VMULPS    32(SI), Y5, Y7
+	VSUBPS    Y7, Y6, Y6
+	VMOVUPS   32(DX), Y7
+	VMULPS    32(SI), Y7, Y7
+	VADDPS    Y7, Y6, Y6
+	VMULPS    Y6, Y0, Y6
+	VADDPS    Y6, Y4, Y4
+	VADDPS    32(BX), Y4, Y6
+	VMULPS    32(R8), Y6, Y6
 	VSUBPS    Y5, Y6, Y6
-	VMULPS    Y6, Y7, Y6
+	VMULPS    32(DI), Y6, Y6
 	VMULPS    Y6, Y0, Y6
 	VADDPS    Y6, Y5, Y5
-	VMOVUPS   32(R10), Y6
-	VCMPPS    $0x1e, Y6, Y4, Y6
-	VMOVUPS   32(R11), Y7
-	VBLENDVPS Y6, Y7, Y4, Y4
+	VCMPPS    $0x1e, 32(R10), Y4, Y6
+	VBLENDVPS Y6, 32(R11), Y4, Y4
 	VMOVUPS   Y4, 32(AX)
-	VMOVUPS   32(R9), Y4
-	VADDPS    Y4, Y5, Y4
+	VADDPS    32(R9), Y5, Y4
 	VBLENDVPS Y6, Y4, Y5, Y4
 	VMOVUPS   Y4, 32(CX)
 	VMOVMSKPS Y6, R15
@@ -10328,36 +9836,29 @@ IzhikevichAVX2_block:
 	ORQ       R15, R14
 	VMOVUPS   64(AX), Y4
 	VMOVUPS   64(CX), Y5
-	VMOVUPS   64(BX), Y6
-	VMOVUPS   64(SI), Y7
-	VADDPS    Y6, Y4, Y8
-	VMULPS    Y8, Y1, Y9
-	VMULPS    Y8, Y9, Y9
-	VMULPS    Y8, Y2, Y8
-	VADDPS    Y8, Y9, Y8
-	VADDPS    Y3, Y8, Y8
-	VMULPS    Y5, Y7, Y9
-	VSUBPS    Y9, Y8, Y8
-	VMOVUPS   64(DX), Y9
-	VMULPS    Y9, Y7, Y7
-	VADDPS    Y7, Y8, Y7
-	VMULPS    Y7, Y0, Y7
-	VADDPS    Y7, Y4, Y4
-	VMOVUPS   64(DI), Y7
-	VMOVUPS   64(R8), Y8
-	VADDPS    Y6, Y4, Y6
-	VMULPS    Y6, Y8, Y6
+	VADDPS    64(BX), Y4, Y6
+	VMULPS    Y6, Y1, Y7
+	VMULPS    Y6, Y7, Y7
+	VMULPS    Y6, Y2, Y6
+	VADDPS    Y6, Y7, Y6
+	VADDPS    Y3, Y6, Y6
+	VMULPS    64(SI), Y5, Y7
+	VSUBPS    Y7, Y6, Y6
+	VMOVUPS   64(DX), Y7
+	VMULPS    64(SI), Y7, Y7
+	VADDPS    Y7, Y6, Y6
+	VMULPS    Y6, Y0, Y6
+	VADDPS    Y6, Y4, Y4
+	VADDPS    64(BX), Y4, Y6
+	VMULPS    64(R8), Y6, Y6
 	VSUBPS    Y5, Y6, Y6
-	VMULPS    Y6, Y7, Y6
+	VMULPS    64(DI), Y6, Y6
 	VMULPS    Y6, Y0, Y6
 	VADDPS    Y6, Y5, Y5
-	VMOVUPS   64(R10), Y6
-	VCMPPS    $0x1e, Y6, Y4, Y6
-	VMOVUPS   64(R11), Y7
-	VBLENDVPS Y6, Y7, Y4, Y4
+	VCMPPS    $0x1e, 64(R10), Y4, Y6
+	VBLENDVPS Y6, 64(R11), Y4, Y4
 	VMOVUPS   Y4, 64(AX)
-	VMOVUPS   64(R9), Y4
-	VADDPS    Y4, Y5, Y4
+	VADDPS    64(R9), Y5, Y4
 	VBLENDVPS Y6, Y4, Y5, Y4
 	VMOVUPS   Y4, 64(CX)
 	VMOVMSKPS Y6, R15
@@ -10365,36 +9866,29 @@ IzhikevichAVX2_block:
 	ORQ       R15, R14
 	VMOVUPS   96(AX), Y4
 	VMOVUPS   96(CX), Y5
-	VMOVUPS   96(BX), Y6
-	VMOVUPS   96(SI), Y7
-	VADDPS    Y6, Y4, Y8
-	VMULPS    Y8, Y1, Y9
-	VMULPS    Y8, Y9, Y9
-	VMULPS    Y8, Y2, Y8
-	VADDPS    Y8, Y9, Y8
-	VADDPS    Y3, Y8, Y8
-	VMULPS    Y5, Y7, Y9
-	VSUBPS    Y9, Y8, Y8
-	VMOVUPS   96(DX), Y9
-	VMULPS    Y9, Y7, Y7
-	VADDPS    Y7, Y8, Y7
-	VMULPS    Y7, Y0, Y7
-	VADDPS    Y7, Y4, Y4
-	VMOVUPS   96(DI), Y7
-	VMOVUPS   96(R8), Y8
-	VADDPS    Y6, Y4, Y6
-	VMULPS    Y6, Y8, Y6
+	VADDPS    96(BX), Y4, Y6
+	VMULPS    Y6, Y1, Y7
+	VMULPS    Y6, Y7, Y7
+	VMULPS    Y6, Y2, Y6
+	VADDPS    Y6, Y7, Y6
+	VADDPS    Y3, Y6, Y6
+	VMULPS    96(SI), Y5, Y7
+	VSUBPS    Y7, Y6, Y6
+	VMOVUPS   96(DX), Y7
+	VMULPS    96(SI), Y7, Y7
+	VADDPS    Y7, Y6, Y6
+	VMULPS    Y6, Y0, Y6
+	VADDPS    Y6, Y4, Y4
+	VADDPS    96(BX), Y4, Y6
+	VMULPS    96(R8), Y6, Y6
 	VSUBPS    Y5, Y6, Y6
-	VMULPS    Y6, Y7, Y6
+	VMULPS    96(DI), Y6, Y6
 	VMULPS    Y6, Y0, Y6
 	VADDPS    Y6, Y5, Y5
-	VMOVUPS   96(R10), Y6
-	VCMPPS    $0x1e, Y6, Y4, Y6
-	VMOVUPS   96(R11), Y7
-	VBLENDVPS Y6, Y7, Y4, Y4
+	VCMPPS    $0x1e, 96(R10), Y4, Y6
+	VBLENDVPS Y6, 96(R11), Y4, Y4
 	VMOVUPS   Y4, 96(AX)
-	VMOVUPS   96(R9), Y4
-	VADDPS    Y4, Y5, Y4
+	VADDPS    96(R9), Y5, Y4
 	VBLENDVPS Y6, Y4, Y5, Y4
 	VMOVUPS   Y4, 96(CX)
 	VMOVMSKPS Y6, R15
@@ -10402,36 +9896,29 @@ IzhikevichAVX2_block:
 	ORQ       R15, R14
 	VMOVUPS   128(AX), Y4
 	VMOVUPS   128(CX), Y5
-	VMOVUPS   128(BX), Y6
-	VMOVUPS   128(SI), Y7
-	VADDPS    Y6, Y4, Y8
-	VMULPS    Y8, Y1, Y9
-	VMULPS    Y8, Y9, Y9
-	VMULPS    Y8, Y2, Y8
-	VADDPS    Y8, Y9, Y8
-	VADDPS    Y3, Y8, Y8
-	VMULPS    Y5, Y7, Y9
-	VSUBPS    Y9, Y8, Y8
-	VMOVUPS   128(DX), Y9
-	VMULPS    Y9, Y7, Y7
-	VADDPS    Y7, Y8, Y7
-	VMULPS    Y7, Y0, Y7
-	VADDPS    Y7, Y4, Y4
-	VMOVUPS   128(DI), Y7
-	VMOVUPS   128(R8), Y8
-	VADDPS    Y6, Y4, Y6
-	VMULPS    Y6, Y8, Y6
+	VADDPS    128(BX), Y4, Y6
+	VMULPS    Y6, Y1, Y7
+	VMULPS    Y6, Y7, Y7
+	VMULPS    Y6, Y2, Y6
+	VADDPS    Y6, Y7, Y6
+	VADDPS    Y3, Y6, Y6
+	VMULPS    128(SI), Y5, Y7
+	VSUBPS    Y7, Y6, Y6
+	VMOVUPS   128(DX), Y7
+	VMULPS    128(SI), Y7, Y7
+	VADDPS    Y7, Y6, Y6
+	VMULPS    Y6, Y0, Y6
+	VADDPS    Y6, Y4, Y4
+	VADDPS    128(BX), Y4, Y6
+	VMULPS    128(R8), Y6, Y6
 	VSUBPS    Y5, Y6, Y6
-	VMULPS    Y6, Y7, Y6
+	VMULPS    128(DI), Y6, Y6
 	VMULPS    Y6, Y0, Y6
 	VADDPS    Y6, Y5, Y5
-	VMOVUPS   128(R10), Y6
-	VCMPPS    $0x1e, Y6, Y4, Y6
-	VMOVUPS   128(R11), Y7
-	VBLENDVPS Y6, Y7, Y4, Y4
+	VCMPPS    $0x1e, 128(R10), Y4, Y6
+	VBLENDVPS Y6, 128(R11), Y4, Y4
 	VMOVUPS   Y4, 128(AX)
-	VMOVUPS   128(R9), Y4
-	VADDPS    Y4, Y5, Y4
+	VADDPS    128(R9), Y5, Y4
 	VBLENDVPS Y6, Y4, Y5, Y4
 	VMOVUPS   Y4, 128(CX)
 	VMOVMSKPS Y6, R15
@@ -10439,36 +9926,29 @@ IzhikevichAVX2_block:
 	ORQ       R15, R14
 	VMOVUPS   160(AX), Y4
 	VMOVUPS   160(CX), Y5
-	VMOVUPS   160(BX), Y6
-	VMOVUPS   160(SI), Y7
-	VADDPS    Y6, Y4, Y8
-	VMULPS    Y8, Y1, Y9
-	VMULPS    Y8, Y9, Y9
-	VMULPS    Y8, Y2, Y8
-	VADDPS    Y8, Y9, Y8
-	VADDPS    Y3, Y8, Y8
-	VMULPS    Y5, Y7, Y9
-	VSUBPS    Y9, Y8, Y8
-	VMOVUPS   160(DX), Y9
-	VMULPS    Y9, Y7, Y7
-	VADDPS    Y7, Y8, Y7
-	VMULPS    Y7, Y0, Y7
-	VADDPS    Y7, Y4, Y4
-	VMOVUPS   160(DI), Y7
-	VMOVUPS   160(R8), Y8
-	VADDPS    Y6, Y4, Y6
-	VMULPS    Y6, Y8, Y6
+	VADDPS    160(BX), Y4, Y6
+	VMULPS    Y6, Y1, Y7
+	VMULPS    Y6, Y7, Y7
+	VMULPS    Y6, Y2, Y6
+	VADDPS    Y6, Y7, Y6
+	VADDPS    Y3, Y6, Y6
+	VMULPS    160(SI), Y5, Y7
+	VSUBPS    Y7, Y6, Y6
+	VMOVUPS   160(DX), Y7
+	VMULPS    160(SI), Y7, Y7
+	VADDPS    Y7, Y6, Y6
+	VMULPS    Y6, Y0, Y6
+	VADDPS    Y6, Y4, Y4
+	VADDPS    160(BX), Y4, Y6
+	VMULPS    160(R8), Y6, Y6
 	VSUBPS    Y5, Y6, Y6
-	VMULPS    Y6, Y7, Y6
+	VMULPS    160(DI), Y6, Y6
 	VMULPS    Y6, Y0, Y6
 	VADDPS    Y6, Y5, Y5
-	VMOVUPS   160(R10), Y6
-	VCMPPS    $0x1e, Y6, Y4, Y6
-	VMOVUPS   160(R11), Y7
-	VBLENDVPS Y6, Y7, Y4, Y4
+	VCMPPS    $0x1e, 160(R10), Y4, Y6
+	VBLENDVPS Y6, 160(R11), Y4, Y4
 	VMOVUPS   Y4, 160(AX)
-	VMOVUPS   160(R9), Y4
-	VADDPS    Y4, Y5, Y4
+	VADDPS    160(R9), Y5, Y4
 	VBLENDVPS Y6, Y4, Y5, Y4
 	VMOVUPS   Y4, 160(CX)
 	VMOVMSKPS Y6, R15
@@ -10476,36 +9956,29 @@ IzhikevichAVX2_block:
 	ORQ       R15, R14
 	VMOVUPS   192(AX), Y4
 	VMOVUPS   192(CX), Y5
-	VMOVUPS   192(BX), Y6
-	VMOVUPS   192(SI), Y7
-	VADDPS    Y6, Y4, Y8
-	VMULPS    Y8, Y1, Y9
-	VMULPS    Y8, Y9, Y9
-	VMULPS    Y8, Y2, Y8
-	VADDPS    Y8, Y9, Y8
-	VADDPS    Y3, Y8, Y8
-	VMULPS    Y5, Y7, Y9
-	VSUBPS    Y9, Y8, Y8
-	VMOVUPS   192(DX), Y9
-	VMULPS    Y9, Y7, Y7
-	VADDPS    Y7, Y8, Y7
-	VMULPS    Y7, Y0, Y7
-	VADDPS    Y7, Y4, Y4
-	VMOVUPS   192(DI), Y7
-	VMOVUPS   192(R8), Y8
-	VADDPS    Y6, Y4, Y6
-	VMULPS    Y6, Y8, Y6
+	VADDPS    192(BX), Y4, Y6
+	VMULPS    Y6, Y1, Y7
+	VMULPS    Y6, Y7, Y7
+	VMULPS    Y6, Y2, Y6
+	VADDPS    Y6, Y7, Y6
+	VADDPS    Y3, Y6, Y6
+	VMULPS    192(SI), Y5, Y7
+	VSUBPS    Y7, Y6, Y6
+	VMOVUPS   192(DX), Y7
+	VMULPS    192(SI), Y7, Y7
+	VADDPS    Y7, Y6, Y6
+	VMULPS    Y6, Y0, Y6
+	VADDPS    Y6, Y4, Y4
+	VADDPS    192(BX), Y4, Y6
+	VMULPS    192(R8), Y6, Y6
 	VSUBPS    Y5, Y6, Y6
-	VMULPS    Y6, Y7, Y6
+	VMULPS    192(DI), Y6, Y6
 	VMULPS    Y6, Y0, Y6
 	VADDPS    Y6, Y5, Y5
-	VMOVUPS   192(R10), Y6
-	VCMPPS    $0x1e, Y6, Y4, Y6
-	VMOVUPS   192(R11), Y7
-	VBLENDVPS Y6, Y7, Y4, Y4
+	VCMPPS    $0x1e, 192(R10), Y4, Y6
+	VBLENDVPS Y6, 192(R11), Y4, Y4
 	VMOVUPS   Y4, 192(AX)
-	VMOVUPS   192(R9), Y4
-	VADDPS    Y4, Y5, Y4
+	VADDPS    192(R9), Y5, Y4
 	VBLENDVPS Y6, Y4, Y5, Y4
 	VMOVUPS   Y4, 192(CX)
 	VMOVMSKPS Y6, R15
@@ -10513,36 +9986,29 @@ IzhikevichAVX2_block:
 	ORQ       R15, R14
 	VMOVUPS   224(AX), Y4
 	VMOVUPS   224(CX), Y5
-	VMOVUPS   224(BX), Y6
-	VMOVUPS   224(SI), Y7
-	VADDPS    Y6, Y4, Y8
-	VMULPS    Y8, Y1, Y9
-	VMULPS    Y8, Y9, Y9
-	VMULPS    Y8, Y2, Y8
-	VADDPS    Y8, Y9, Y8
-	VADDPS    Y3, Y8, Y8
-	VMULPS    Y5, Y7, Y9
-	VSUBPS    Y9, Y8, Y8
-	VMOVUPS   224(DX), Y9
-	VMULPS    Y9, Y7, Y7
-	VADDPS    Y7, Y8, Y7
-	VMULPS    Y7, Y0, Y7
-	VADDPS    Y7, Y4, Y4
-	VMOVUPS   224(DI), Y7
-	VMOVUPS   224(R8), Y8
-	VADDPS    Y6, Y4, Y6
-	VMULPS    Y6, Y8, Y6
+	VADDPS    224(BX), Y4, Y6
+	VMULPS    Y6, Y1, Y7
+	VMULPS    Y6, Y7, Y7
+	VMULPS    Y6, Y2, Y6
+	VADDPS    Y6, Y7, Y6
+	VADDPS    Y3, Y6, Y6
+	VMULPS    224(SI), Y5, Y7
+	VSUBPS    Y7, Y6, Y6
+	VMOVUPS   224(DX), Y7
+	VMULPS    224(SI), Y7, Y7
+	VADDPS    Y7, Y6, Y6
+	VMULPS    Y6, Y0, Y6
+	VADDPS    Y6, Y4, Y4
+	VADDPS    224(BX), Y4, Y6
+	VMULPS    224(R8), Y6, Y6
 	VSUBPS    Y5, Y6, Y6
-	VMULPS    Y6, Y7, Y6
+	VMULPS    224(DI), Y6, Y6
 	VMULPS    Y6, Y0, Y6
 	VADDPS    Y6, Y5, Y5
-	VMOVUPS   224(R10), Y6
-	VCMPPS    $0x1e, Y6, Y4, Y6
-	VMOVUPS   224(R11), Y7
-	VBLENDVPS Y6, Y7, Y4, Y4
+	VCMPPS    $0x1e, 224(R10), Y4, Y6
+	VBLENDVPS Y6, 224(R11), Y4, Y4
 	VMOVUPS   Y4, 224(AX)
-	VMOVUPS   224(R9), Y4
-	VADDPS    Y4, Y5, Y4
+	VADDPS    224(R9), Y5, Y4
 	VBLENDVPS Y6, Y4, Y5, Y4
 	VMOVUPS   Y4, 224(CX)
 	VMOVMSKPS Y6, R15
@@ -10570,6 +10036,7 @@ IzhikevichAVX2_done:
 // func izhikevichUniformAVX512(v *float32, u *float32, cur *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·izhikevichUniformAVX512(SB), NOSPLIT, $0-72
+	// 8 scalars held in registers, 3 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -10581,9 +10048,6 @@ TEXT ·izhikevichUniformAVX512(SB), NOSPLIT, $0-72
 	VBROADCASTSS const430c0000<>+0(SB), Z13
 	VBROADCASTSS a+32(FP), Z14
 	VBROADCASTSS b+36(FP), Z15
-	VBROADCASTSS thr+44(FP), Z16
-	VBROADCASTSS reset+48(FP), Z17
-	VBROADCASTSS d+40(FP), Z18
 	MOVQ         v+0(FP), AX
 	MOVQ         u+8(FP), CX
 	MOVQ         cur+16(FP), DX
@@ -10593,133 +10057,141 @@ TEXT ·izhikevichUniformAVX512(SB), NOSPLIT, $0-72
 	JZ           IzhikevichUniformAVX512_done
 
 IzhikevichUniformAVX512_block:
-	XORQ      DI, DI
-	VMOVUPS   (AX), Z19
-	VMOVUPS   (CX), Z20
-	VADDPS    Z0, Z19, Z21
-	VMULPS    Z21, Z11, Z22
-	VMULPS    Z21, Z22, Z22
-	VMULPS    Z21, Z12, Z21
-	VADDPS    Z21, Z22, Z21
-	VADDPS    Z13, Z21, Z21
-	VMULPS    Z20, Z1, Z22
-	VSUBPS    Z22, Z21, Z21
-	VMOVUPS   (DX), Z22
-	VMULPS    Z22, Z1, Z22
-	VADDPS    Z22, Z21, Z21
-	VMULPS    Z21, Z10, Z21
-	VADDPS    Z21, Z19, Z19
-	VADDPS    Z0, Z19, Z21
-	VMULPS    Z21, Z15, Z21
-	VSUBPS    Z20, Z21, Z21
-	VMULPS    Z21, Z14, Z21
-	VMULPS    Z21, Z10, Z21
-	VADDPS    Z21, Z20, Z20
-	VCMPPS    $0x1e, Z16, Z19, K1
-	VBLENDMPS Z17, Z19, K1, Z2
-	VMOVUPS   Z2, (AX)
-	VADDPS    Z18, Z20, Z19
-	VBLENDMPS Z19, Z20, K1, Z3
-	VMOVUPS   Z3, (CX)
-	KMOVW     K1, R8
-	ORQ       R8, DI
-	VMOVUPS   64(AX), Z19
-	VMOVUPS   64(CX), Z20
-	VADDPS    Z0, Z19, Z21
-	VMULPS    Z21, Z11, Z22
-	VMULPS    Z21, Z22, Z22
-	VMULPS    Z21, Z12, Z21
-	VADDPS    Z21, Z22, Z21
-	VADDPS    Z13, Z21, Z21
-	VMULPS    Z20, Z1, Z22
-	VSUBPS    Z22, Z21, Z21
-	VMOVUPS   64(DX), Z22
-	VMULPS    Z22, Z1, Z22
-	VADDPS    Z22, Z21, Z21
-	VMULPS    Z21, Z10, Z21
-	VADDPS    Z21, Z19, Z19
-	VADDPS    Z0, Z19, Z21
-	VMULPS    Z21, Z15, Z21
-	VSUBPS    Z20, Z21, Z21
-	VMULPS    Z21, Z14, Z21
-	VMULPS    Z21, Z10, Z21
-	VADDPS    Z21, Z20, Z20
-	VCMPPS    $0x1e, Z16, Z19, K1
-	VBLENDMPS Z17, Z19, K1, Z4
-	VMOVUPS   Z4, 64(AX)
-	VADDPS    Z18, Z20, Z19
-	VBLENDMPS Z19, Z20, K1, Z5
-	VMOVUPS   Z5, 64(CX)
-	KMOVW     K1, R8
-	SHLQ      $0x10, R8
-	ORQ       R8, DI
-	VMOVUPS   128(AX), Z19
-	VMOVUPS   128(CX), Z20
-	VADDPS    Z0, Z19, Z21
-	VMULPS    Z21, Z11, Z22
-	VMULPS    Z21, Z22, Z22
-	VMULPS    Z21, Z12, Z21
-	VADDPS    Z21, Z22, Z21
-	VADDPS    Z13, Z21, Z21
-	VMULPS    Z20, Z1, Z22
-	VSUBPS    Z22, Z21, Z21
-	VMOVUPS   128(DX), Z22
-	VMULPS    Z22, Z1, Z22
-	VADDPS    Z22, Z21, Z21
-	VMULPS    Z21, Z10, Z21
-	VADDPS    Z21, Z19, Z19
-	VADDPS    Z0, Z19, Z21
-	VMULPS    Z21, Z15, Z21
-	VSUBPS    Z20, Z21, Z21
-	VMULPS    Z21, Z14, Z21
-	VMULPS    Z21, Z10, Z21
-	VADDPS    Z21, Z20, Z20
-	VCMPPS    $0x1e, Z16, Z19, K1
-	VBLENDMPS Z17, Z19, K1, Z6
-	VMOVUPS   Z6, 128(AX)
-	VADDPS    Z18, Z20, Z19
-	VBLENDMPS Z19, Z20, K1, Z7
-	VMOVUPS   Z7, 128(CX)
-	KMOVW     K1, R8
-	SHLQ      $0x20, R8
-	ORQ       R8, DI
-	VMOVUPS   192(AX), Z19
-	VMOVUPS   192(CX), Z20
-	VADDPS    Z0, Z19, Z21
-	VMULPS    Z21, Z11, Z22
-	VMULPS    Z21, Z22, Z22
-	VMULPS    Z21, Z12, Z21
-	VADDPS    Z21, Z22, Z21
-	VADDPS    Z13, Z21, Z21
-	VMULPS    Z20, Z1, Z22
-	VSUBPS    Z22, Z21, Z21
-	VMOVUPS   192(DX), Z22
-	VMULPS    Z22, Z1, Z22
-	VADDPS    Z22, Z21, Z21
-	VMULPS    Z21, Z10, Z21
-	VADDPS    Z21, Z19, Z19
-	VADDPS    Z0, Z19, Z21
-	VMULPS    Z21, Z15, Z21
-	VSUBPS    Z20, Z21, Z21
-	VMULPS    Z21, Z14, Z21
-	VMULPS    Z21, Z10, Z21
-	VADDPS    Z21, Z20, Z20
-	VCMPPS    $0x1e, Z16, Z19, K1
-	VBLENDMPS Z17, Z19, K1, Z8
-	VMOVUPS   Z8, 192(AX)
-	VADDPS    Z18, Z20, Z19
-	VBLENDMPS Z19, Z20, K1, Z9
-	VMOVUPS   Z9, 192(CX)
-	KMOVW     K1, R8
-	SHLQ      $0x30, R8
-	ORQ       R8, DI
-	MOVQ      DI, (BX)
-	ADDQ      $0x08, BX
-	ADDQ      $0x00000100, AX
-	ADDQ      $0x00000100, CX
-	ADDQ      $0x00000100, DX
-	DECQ      SI
-	JNZ       IzhikevichUniformAVX512_block
+	XORQ         DI, DI
+	VMOVUPS      (AX), Z16
+	VMOVUPS      64(AX), Z17
+	VMOVUPS      128(AX), Z18
+	VMOVUPS      192(AX), Z19
+	VMOVUPS      (CX), Z20
+	VMOVUPS      64(CX), Z21
+	VMOVUPS      128(CX), Z22
+	VMOVUPS      192(CX), Z23
+	VADDPS       Z0, Z16, Z24
+	VADDPS       Z0, Z17, Z25
+	VADDPS       Z0, Z18, Z26
+	VADDPS       Z0, Z19, Z27
+	VMULPS       Z24, Z11, Z28
+	VMULPS       Z25, Z11, Z29
+	VMULPS       Z26, Z11, Z30
+	VMULPS       Z27, Z11, Z31
+	VMULPS       Z24, Z28, Z28
+	VMULPS       Z25, Z29, Z29
+	VMULPS       Z26, Z30, Z30
+	VMULPS       Z27, Z31, Z31
+	VMULPS       Z24, Z12, Z24
+	VMULPS       Z25, Z12, Z25
+	VMULPS       Z26, Z12, Z26
+	VMULPS       Z27, Z12, Z27
+	VADDPS       Z24, Z28, Z24
+	VADDPS       Z25, Z29, Z25
+	VADDPS       Z26, Z30, Z26
+	VADDPS       Z27, Z31, Z27
+	VADDPS       Z13, Z24, Z24
+	VADDPS       Z13, Z25, Z25
+	VADDPS       Z13, Z26, Z26
+	VADDPS       Z13, Z27, Z27
+	VMULPS       Z20, Z1, Z28
+	VMULPS       Z21, Z1, Z29
+	VMULPS       Z22, Z1, Z30
+	VMULPS       Z23, Z1, Z31
+	VSUBPS       Z28, Z24, Z24
+	VSUBPS       Z29, Z25, Z25
+	VSUBPS       Z30, Z26, Z26
+	VSUBPS       Z31, Z27, Z27
+	VMOVUPS      (DX), Z28
+	VMOVUPS      64(DX), Z29
+	VMOVUPS      128(DX), Z30
+	VMOVUPS      192(DX), Z31
+	VMULPS       Z28, Z1, Z28
+	VMULPS       Z29, Z1, Z29
+	VMULPS       Z30, Z1, Z30
+	VMULPS       Z31, Z1, Z31
+	VADDPS       Z28, Z24, Z24
+	VADDPS       Z29, Z25, Z25
+	VADDPS       Z30, Z26, Z26
+	VADDPS       Z31, Z27, Z27
+	VMULPS       Z24, Z10, Z24
+	VMULPS       Z25, Z10, Z25
+	VMULPS       Z26, Z10, Z26
+	VMULPS       Z27, Z10, Z27
+	VADDPS       Z24, Z16, Z16
+	VADDPS       Z25, Z17, Z17
+	VADDPS       Z26, Z18, Z18
+	VADDPS       Z27, Z19, Z19
+	VADDPS       Z0, Z16, Z24
+	VADDPS       Z0, Z17, Z25
+	VADDPS       Z0, Z18, Z26
+	VADDPS       Z0, Z19, Z27
+	VMULPS       Z24, Z15, Z24
+	VMULPS       Z25, Z15, Z25
+	VMULPS       Z26, Z15, Z26
+	VMULPS       Z27, Z15, Z27
+	VSUBPS       Z20, Z24, Z24
+	VSUBPS       Z21, Z25, Z25
+	VSUBPS       Z22, Z26, Z26
+	VSUBPS       Z23, Z27, Z27
+	VMULPS       Z24, Z14, Z24
+	VMULPS       Z25, Z14, Z25
+	VMULPS       Z26, Z14, Z26
+	VMULPS       Z27, Z14, Z27
+	VMULPS       Z24, Z10, Z24
+	VMULPS       Z25, Z10, Z25
+	VMULPS       Z26, Z10, Z26
+	VMULPS       Z27, Z10, Z27
+	VADDPS       Z24, Z20, Z20
+	VADDPS       Z25, Z21, Z21
+	VADDPS       Z26, Z22, Z22
+	VADDPS       Z27, Z23, Z23
+	VBROADCASTSS thr+44(FP), Z24
+	VCMPPS       $0x1e, Z24, Z16, K1
+	VBROADCASTSS thr+44(FP), Z24
+	VCMPPS       $0x1e, Z24, Z17, K2
+	VBROADCASTSS thr+44(FP), Z24
+	VCMPPS       $0x1e, Z24, Z18, K3
+	VBROADCASTSS thr+44(FP), Z24
+	VCMPPS       $0x1e, Z24, Z19, K4
+	VBROADCASTSS reset+48(FP), Z24
+	VBLENDMPS    Z24, Z16, K1, Z2
+	VBROADCASTSS reset+48(FP), Z16
+	VBLENDMPS    Z16, Z17, K2, Z3
+	VBROADCASTSS reset+48(FP), Z16
+	VBLENDMPS    Z16, Z18, K3, Z4
+	VBROADCASTSS reset+48(FP), Z16
+	VBLENDMPS    Z16, Z19, K4, Z5
+	VMOVUPS      Z2, (AX)
+	VMOVUPS      Z3, 64(AX)
+	VMOVUPS      Z4, 128(AX)
+	VMOVUPS      Z5, 192(AX)
+	VADDPS.BCST  d+40(FP), Z20, Z16
+	VADDPS.BCST  d+40(FP), Z21, Z17
+	VADDPS.BCST  d+40(FP), Z22, Z18
+	VADDPS.BCST  d+40(FP), Z23, Z19
+	VBLENDMPS    Z16, Z20, K1, Z6
+	VBLENDMPS    Z17, Z21, K2, Z7
+	VBLENDMPS    Z18, Z22, K3, Z8
+	VBLENDMPS    Z19, Z23, K4, Z9
+	VMOVUPS      Z6, (CX)
+	VMOVUPS      Z7, 64(CX)
+	VMOVUPS      Z8, 128(CX)
+	VMOVUPS      Z9, 192(CX)
+	KMOVW        K1, R8
+	ORQ          R8, DI
+	KMOVW        K2, R8
+	SHLQ         $0x10, R8
+	ORQ          R8, DI
+	KMOVW        K3, R8
+	SHLQ         $0x20, R8
+	ORQ          R8, DI
+	KMOVW        K4, R8
+	SHLQ         $0x30, R8
+	ORQ          R8, DI
+	MOVQ         DI, (BX)
+	ADDQ         $0x08, BX
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000100, DX
+	DECQ         SI
+	JNZ          IzhikevichUniformAVX512_block
 
 IzhikevichUniformAVX512_done:
 	VZEROUPPER
@@ -10728,6 +10200,7 @@ IzhikevichUniformAVX512_done:
 // func izhikevichUniformAVX2(v *float32, u *float32, cur *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·izhikevichUniformAVX2(SB), NOSPLIT, $0-72
+	// 7 scalars held in registers, 4 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
 	VBROADCASTSS rest+24(FP), Y0
@@ -11033,6 +10506,7 @@ IzhikevichUniformAVX2_done:
 // func tracerAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·tracerAVX512(SB), NOSPLIT, $0-80
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -11048,53 +10522,45 @@ TEXT ·tracerAVX512(SB), NOSPLIT, $0-80
 
 TracerAVX512_block:
 	VMOVUPS (CX), Z0
-	VMOVUPS (AX), Z1
-	VMOVUPS (BX), Z2
-	VMOVUPS (DI), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS (SI), Z2
-	VMULPS  Z0, Z2, Z0
-	VADDPS  Z0, Z1, Z0
+	VMOVUPS 64(CX), Z1
+	VMOVUPS 128(CX), Z2
+	VMOVUPS 192(CX), Z3
+	VMOVUPS (AX), Z4
+	VMOVUPS 64(AX), Z5
+	VMOVUPS 128(AX), Z6
+	VMOVUPS 192(AX), Z7
+	VMOVUPS (DI), Z8
+	VSUBPS  Z4, Z8, Z8
+	VMOVUPS 64(DI), Z9
+	VSUBPS  Z5, Z9, Z9
+	VMOVUPS 128(DI), Z10
+	VSUBPS  Z6, Z10, Z10
+	VMOVUPS 192(DI), Z11
+	VSUBPS  Z7, Z11, Z11
+	VMULPS  (BX), Z8, Z8
+	VMULPS  64(BX), Z9, Z9
+	VMULPS  128(BX), Z10, Z10
+	VMULPS  192(BX), Z11, Z11
+	VADDPS  Z8, Z4, Z4
+	VADDPS  Z9, Z5, Z5
+	VADDPS  Z10, Z6, Z6
+	VADDPS  Z11, Z7, Z7
+	VMULPS  (SI), Z0, Z0
+	VMULPS  64(SI), Z1, Z1
+	VMULPS  128(SI), Z2, Z2
+	VMULPS  192(SI), Z3, Z3
+	VADDPS  Z0, Z4, Z0
+	VADDPS  Z1, Z5, Z1
+	VADDPS  Z2, Z6, Z2
+	VADDPS  Z3, Z7, Z3
 	VMOVUPS Z0, (AX)
+	VMOVUPS Z1, 64(AX)
+	VMOVUPS Z2, 128(AX)
+	VMOVUPS Z3, 192(AX)
 	VMOVUPS Z0, (DX)
-	VMOVUPS 64(CX), Z0
-	VMOVUPS 64(AX), Z1
-	VMOVUPS 64(BX), Z2
-	VMOVUPS 64(DI), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS 64(SI), Z2
-	VMULPS  Z0, Z2, Z0
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 64(AX)
-	VMOVUPS Z0, 64(DX)
-	VMOVUPS 128(CX), Z0
-	VMOVUPS 128(AX), Z1
-	VMOVUPS 128(BX), Z2
-	VMOVUPS 128(DI), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS 128(SI), Z2
-	VMULPS  Z0, Z2, Z0
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 128(AX)
-	VMOVUPS Z0, 128(DX)
-	VMOVUPS 192(CX), Z0
-	VMOVUPS 192(AX), Z1
-	VMOVUPS 192(BX), Z2
-	VMOVUPS 192(DI), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS 192(SI), Z2
-	VMULPS  Z0, Z2, Z0
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 192(AX)
-	VMOVUPS Z0, 192(DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
 	ADDQ    $0x00000100, AX
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
@@ -11111,6 +10577,7 @@ TracerAVX512_done:
 // func tracerAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
 // Requires: AVX, AVX2
 TEXT ·tracerAVX2(SB), NOSPLIT, $0-80
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
 	MOVQ     t+0(FP), AX
@@ -11125,101 +10592,85 @@ TEXT ·tracerAVX2(SB), NOSPLIT, $0-80
 
 TracerAVX2_block:
 	VMOVUPS (CX), Y0
-	VMOVUPS (AX), Y1
-	VMOVUPS (BX), Y2
-	VMOVUPS (DI), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS (SI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS 32(CX), Y1
+	VMOVUPS 64(CX), Y2
+	VMOVUPS (AX), Y3
+	VMOVUPS 32(AX), Y4
+	VMOVUPS 64(AX), Y5
+	VMOVUPS (DI), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 32(DI), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 64(DI), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  (BX), Y6, Y6
+	VMULPS  32(BX), Y7, Y7
+	VMULPS  64(BX), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  (SI), Y0, Y0
+	VMULPS  32(SI), Y1, Y1
+	VMULPS  64(SI), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, (AX)
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS Y2, 64(AX)
 	VMOVUPS Y0, (DX)
-	VMOVUPS 32(CX), Y0
-	VMOVUPS 32(AX), Y1
-	VMOVUPS 32(BX), Y2
-	VMOVUPS 32(DI), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 32(SI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 32(AX)
-	VMOVUPS Y0, 32(DX)
-	VMOVUPS 64(CX), Y0
-	VMOVUPS 64(AX), Y1
-	VMOVUPS 64(BX), Y2
-	VMOVUPS 64(DI), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 64(SI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 64(AX)
-	VMOVUPS Y0, 64(DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y2, 64(DX)
 	VMOVUPS 96(CX), Y0
-	VMOVUPS 96(AX), Y1
-	VMOVUPS 96(BX), Y2
-	VMOVUPS 96(DI), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 96(SI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS 128(CX), Y1
+	VMOVUPS 160(CX), Y2
+	VMOVUPS 96(AX), Y3
+	VMOVUPS 128(AX), Y4
+	VMOVUPS 160(AX), Y5
+	VMOVUPS 96(DI), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 128(DI), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 160(DI), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  96(BX), Y6, Y6
+	VMULPS  128(BX), Y7, Y7
+	VMULPS  160(BX), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  96(SI), Y0, Y0
+	VMULPS  128(SI), Y1, Y1
+	VMULPS  160(SI), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, 96(AX)
+	VMOVUPS Y1, 128(AX)
+	VMOVUPS Y2, 160(AX)
 	VMOVUPS Y0, 96(DX)
-	VMOVUPS 128(CX), Y0
-	VMOVUPS 128(AX), Y1
-	VMOVUPS 128(BX), Y2
-	VMOVUPS 128(DI), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 128(SI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 128(AX)
-	VMOVUPS Y0, 128(DX)
-	VMOVUPS 160(CX), Y0
-	VMOVUPS 160(AX), Y1
-	VMOVUPS 160(BX), Y2
-	VMOVUPS 160(DI), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 160(SI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 160(AX)
-	VMOVUPS Y0, 160(DX)
+	VMOVUPS Y1, 128(DX)
+	VMOVUPS Y2, 160(DX)
 	VMOVUPS 192(CX), Y0
-	VMOVUPS 192(AX), Y1
-	VMOVUPS 192(BX), Y2
-	VMOVUPS 192(DI), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 192(SI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS 224(CX), Y1
+	VMOVUPS 192(AX), Y2
+	VMOVUPS 224(AX), Y3
+	VMOVUPS 192(DI), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMOVUPS 224(DI), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  192(BX), Y4, Y4
+	VMULPS  224(BX), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  192(SI), Y0, Y0
+	VMULPS  224(SI), Y1, Y1
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 192(AX)
+	VMOVUPS Y1, 224(AX)
 	VMOVUPS Y0, 192(DX)
-	VMOVUPS 224(CX), Y0
-	VMOVUPS 224(AX), Y1
-	VMOVUPS 224(BX), Y2
-	VMOVUPS 224(DI), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 224(SI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 224(AX)
-	VMOVUPS Y0, 224(DX)
+	VMOVUPS Y1, 224(DX)
 	ADDQ    $0x00000100, AX
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
@@ -11236,6 +10687,7 @@ TracerAVX2_done:
 // func tracerUniformAVX512(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·tracerUniformAVX512(SB), NOSPLIT, $0-48
+	// 3 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -11251,41 +10703,41 @@ TEXT ·tracerUniformAVX512(SB), NOSPLIT, $0-48
 
 TracerUniformAVX512_block:
 	VMOVUPS (CX), Z3
-	VMOVUPS (AX), Z4
-	VSUBPS  Z4, Z1, Z5
-	VMULPS  Z5, Z0, Z5
-	VADDPS  Z5, Z4, Z4
+	VMOVUPS 64(CX), Z4
+	VMOVUPS 128(CX), Z5
+	VMOVUPS 192(CX), Z6
+	VMOVUPS (AX), Z7
+	VMOVUPS 64(AX), Z8
+	VMOVUPS 128(AX), Z9
+	VMOVUPS 192(AX), Z10
+	VSUBPS  Z7, Z1, Z11
+	VSUBPS  Z8, Z1, Z12
+	VSUBPS  Z9, Z1, Z13
+	VSUBPS  Z10, Z1, Z14
+	VMULPS  Z11, Z0, Z11
+	VMULPS  Z12, Z0, Z12
+	VMULPS  Z13, Z0, Z13
+	VMULPS  Z14, Z0, Z14
+	VADDPS  Z11, Z7, Z7
+	VADDPS  Z12, Z8, Z8
+	VADDPS  Z13, Z9, Z9
+	VADDPS  Z14, Z10, Z10
 	VMULPS  Z3, Z2, Z3
-	VADDPS  Z3, Z4, Z3
+	VMULPS  Z4, Z2, Z4
+	VMULPS  Z5, Z2, Z5
+	VMULPS  Z6, Z2, Z6
+	VADDPS  Z3, Z7, Z3
+	VADDPS  Z4, Z8, Z4
+	VADDPS  Z5, Z9, Z5
+	VADDPS  Z6, Z10, Z6
 	VMOVUPS Z3, (AX)
+	VMOVUPS Z4, 64(AX)
+	VMOVUPS Z5, 128(AX)
+	VMOVUPS Z6, 192(AX)
 	VMOVUPS Z3, (DX)
-	VMOVUPS 64(CX), Z3
-	VMOVUPS 64(AX), Z4
-	VSUBPS  Z4, Z1, Z5
-	VMULPS  Z5, Z0, Z5
-	VADDPS  Z5, Z4, Z4
-	VMULPS  Z3, Z2, Z3
-	VADDPS  Z3, Z4, Z3
-	VMOVUPS Z3, 64(AX)
-	VMOVUPS Z3, 64(DX)
-	VMOVUPS 128(CX), Z3
-	VMOVUPS 128(AX), Z4
-	VSUBPS  Z4, Z1, Z5
-	VMULPS  Z5, Z0, Z5
-	VADDPS  Z5, Z4, Z4
-	VMULPS  Z3, Z2, Z3
-	VADDPS  Z3, Z4, Z3
-	VMOVUPS Z3, 128(AX)
-	VMOVUPS Z3, 128(DX)
-	VMOVUPS 192(CX), Z3
-	VMOVUPS 192(AX), Z4
-	VSUBPS  Z4, Z1, Z5
-	VMULPS  Z5, Z0, Z5
-	VADDPS  Z5, Z4, Z4
-	VMULPS  Z3, Z2, Z3
-	VADDPS  Z3, Z4, Z3
-	VMOVUPS Z3, 192(AX)
-	VMOVUPS Z3, 192(DX)
+	VMOVUPS Z4, 64(DX)
+	VMOVUPS Z5, 128(DX)
+	VMOVUPS Z6, 192(DX)
 	ADDQ    $0x00000100, AX
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
@@ -11299,6 +10751,7 @@ TracerUniformAVX512_done:
 // func tracerUniformAVX2(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 // Requires: AVX, AVX2
 TEXT ·tracerUniformAVX2(SB), NOSPLIT, $0-48
+	// 3 scalars held in registers, 0 broadcast where used; vectors interleaved 2 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
 	VBROADCASTSS l+24(FP), Y0
@@ -11313,77 +10766,77 @@ TEXT ·tracerUniformAVX2(SB), NOSPLIT, $0-48
 
 TracerUniformAVX2_block:
 	VMOVUPS (CX), Y3
-	VMOVUPS (AX), Y4
-	VSUBPS  Y4, Y1, Y5
-	VMULPS  Y5, Y0, Y5
-	VADDPS  Y5, Y4, Y4
+	VMOVUPS 32(CX), Y4
+	VMOVUPS (AX), Y5
+	VMOVUPS 32(AX), Y6
+	VSUBPS  Y5, Y1, Y7
+	VSUBPS  Y6, Y1, Y8
+	VMULPS  Y7, Y0, Y7
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y7, Y5, Y5
+	VADDPS  Y8, Y6, Y6
 	VMULPS  Y3, Y2, Y3
-	VADDPS  Y3, Y4, Y3
+	VMULPS  Y4, Y2, Y4
+	VADDPS  Y3, Y5, Y3
+	VADDPS  Y4, Y6, Y4
 	VMOVUPS Y3, (AX)
+	VMOVUPS Y4, 32(AX)
 	VMOVUPS Y3, (DX)
-	VMOVUPS 32(CX), Y3
-	VMOVUPS 32(AX), Y4
-	VSUBPS  Y4, Y1, Y5
-	VMULPS  Y5, Y0, Y5
-	VADDPS  Y5, Y4, Y4
-	VMULPS  Y3, Y2, Y3
-	VADDPS  Y3, Y4, Y3
-	VMOVUPS Y3, 32(AX)
-	VMOVUPS Y3, 32(DX)
+	VMOVUPS Y4, 32(DX)
 	VMOVUPS 64(CX), Y3
-	VMOVUPS 64(AX), Y4
-	VSUBPS  Y4, Y1, Y5
-	VMULPS  Y5, Y0, Y5
-	VADDPS  Y5, Y4, Y4
+	VMOVUPS 96(CX), Y4
+	VMOVUPS 64(AX), Y5
+	VMOVUPS 96(AX), Y6
+	VSUBPS  Y5, Y1, Y7
+	VSUBPS  Y6, Y1, Y8
+	VMULPS  Y7, Y0, Y7
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y7, Y5, Y5
+	VADDPS  Y8, Y6, Y6
 	VMULPS  Y3, Y2, Y3
-	VADDPS  Y3, Y4, Y3
+	VMULPS  Y4, Y2, Y4
+	VADDPS  Y3, Y5, Y3
+	VADDPS  Y4, Y6, Y4
 	VMOVUPS Y3, 64(AX)
+	VMOVUPS Y4, 96(AX)
 	VMOVUPS Y3, 64(DX)
-	VMOVUPS 96(CX), Y3
-	VMOVUPS 96(AX), Y4
-	VSUBPS  Y4, Y1, Y5
-	VMULPS  Y5, Y0, Y5
-	VADDPS  Y5, Y4, Y4
-	VMULPS  Y3, Y2, Y3
-	VADDPS  Y3, Y4, Y3
-	VMOVUPS Y3, 96(AX)
-	VMOVUPS Y3, 96(DX)
+	VMOVUPS Y4, 96(DX)
 	VMOVUPS 128(CX), Y3
-	VMOVUPS 128(AX), Y4
-	VSUBPS  Y4, Y1, Y5
-	VMULPS  Y5, Y0, Y5
-	VADDPS  Y5, Y4, Y4
+	VMOVUPS 160(CX), Y4
+	VMOVUPS 128(AX), Y5
+	VMOVUPS 160(AX), Y6
+	VSUBPS  Y5, Y1, Y7
+	VSUBPS  Y6, Y1, Y8
+	VMULPS  Y7, Y0, Y7
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y7, Y5, Y5
+	VADDPS  Y8, Y6, Y6
 	VMULPS  Y3, Y2, Y3
-	VADDPS  Y3, Y4, Y3
+	VMULPS  Y4, Y2, Y4
+	VADDPS  Y3, Y5, Y3
+	VADDPS  Y4, Y6, Y4
 	VMOVUPS Y3, 128(AX)
+	VMOVUPS Y4, 160(AX)
 	VMOVUPS Y3, 128(DX)
-	VMOVUPS 160(CX), Y3
-	VMOVUPS 160(AX), Y4
-	VSUBPS  Y4, Y1, Y5
-	VMULPS  Y5, Y0, Y5
-	VADDPS  Y5, Y4, Y4
-	VMULPS  Y3, Y2, Y3
-	VADDPS  Y3, Y4, Y3
-	VMOVUPS Y3, 160(AX)
-	VMOVUPS Y3, 160(DX)
+	VMOVUPS Y4, 160(DX)
 	VMOVUPS 192(CX), Y3
-	VMOVUPS 192(AX), Y4
-	VSUBPS  Y4, Y1, Y5
-	VMULPS  Y5, Y0, Y5
-	VADDPS  Y5, Y4, Y4
+	VMOVUPS 224(CX), Y4
+	VMOVUPS 192(AX), Y5
+	VMOVUPS 224(AX), Y6
+	VSUBPS  Y5, Y1, Y7
+	VSUBPS  Y6, Y1, Y8
+	VMULPS  Y7, Y0, Y7
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y7, Y5, Y5
+	VADDPS  Y8, Y6, Y6
 	VMULPS  Y3, Y2, Y3
-	VADDPS  Y3, Y4, Y3
+	VMULPS  Y4, Y2, Y4
+	VADDPS  Y3, Y5, Y3
+	VADDPS  Y4, Y6, Y4
 	VMOVUPS Y3, 192(AX)
+	VMOVUPS Y4, 224(AX)
 	VMOVUPS Y3, 192(DX)
-	VMOVUPS 224(CX), Y3
-	VMOVUPS 224(AX), Y4
-	VSUBPS  Y4, Y1, Y5
-	VMULPS  Y5, Y0, Y5
-	VADDPS  Y5, Y4, Y4
-	VMULPS  Y3, Y2, Y3
-	VADDPS  Y3, Y4, Y3
-	VMOVUPS Y3, 224(AX)
-	VMOVUPS Y3, 224(DX)
+	VMOVUPS Y4, 224(DX)
 	ADDQ    $0x00000100, AX
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
@@ -11397,6 +10850,7 @@ TracerUniformAVX2_done:
 // func tracerAddAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·tracerAddAVX512(SB), NOSPLIT, $0-80
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -11412,61 +10866,53 @@ TEXT ·tracerAddAVX512(SB), NOSPLIT, $0-80
 
 TracerAddAVX512_block:
 	VMOVUPS (CX), Z0
-	VMOVUPS (AX), Z1
-	VMOVUPS (BX), Z2
-	VMOVUPS (DI), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS (SI), Z2
-	VMULPS  Z0, Z2, Z0
-	VADDPS  Z0, Z1, Z0
+	VMOVUPS 64(CX), Z1
+	VMOVUPS 128(CX), Z2
+	VMOVUPS 192(CX), Z3
+	VMOVUPS (AX), Z4
+	VMOVUPS 64(AX), Z5
+	VMOVUPS 128(AX), Z6
+	VMOVUPS 192(AX), Z7
+	VMOVUPS (DI), Z8
+	VSUBPS  Z4, Z8, Z8
+	VMOVUPS 64(DI), Z9
+	VSUBPS  Z5, Z9, Z9
+	VMOVUPS 128(DI), Z10
+	VSUBPS  Z6, Z10, Z10
+	VMOVUPS 192(DI), Z11
+	VSUBPS  Z7, Z11, Z11
+	VMULPS  (BX), Z8, Z8
+	VMULPS  64(BX), Z9, Z9
+	VMULPS  128(BX), Z10, Z10
+	VMULPS  192(BX), Z11, Z11
+	VADDPS  Z8, Z4, Z4
+	VADDPS  Z9, Z5, Z5
+	VADDPS  Z10, Z6, Z6
+	VADDPS  Z11, Z7, Z7
+	VMULPS  (SI), Z0, Z0
+	VMULPS  64(SI), Z1, Z1
+	VMULPS  128(SI), Z2, Z2
+	VMULPS  192(SI), Z3, Z3
+	VADDPS  Z0, Z4, Z0
+	VADDPS  Z1, Z5, Z1
+	VADDPS  Z2, Z6, Z2
+	VADDPS  Z3, Z7, Z3
 	VMOVUPS Z0, (AX)
-	VMOVUPS (DX), Z1
-	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z1, 64(AX)
+	VMOVUPS Z2, 128(AX)
+	VMOVUPS Z3, 192(AX)
+	VMOVUPS (DX), Z4
+	VMOVUPS 64(DX), Z5
+	VMOVUPS 128(DX), Z6
+	VMOVUPS 192(DX), Z7
+	VADDPS  Z0, Z4, Z0
+	VADDPS  Z1, Z5, Z1
+	VADDPS  Z2, Z6, Z2
+	VADDPS  Z3, Z7, Z3
 	VMOVUPS Z0, (DX)
-	VMOVUPS 64(CX), Z0
-	VMOVUPS 64(AX), Z1
-	VMOVUPS 64(BX), Z2
-	VMOVUPS 64(DI), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS 64(SI), Z2
-	VMULPS  Z0, Z2, Z0
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 64(AX)
-	VMOVUPS 64(DX), Z1
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 64(DX)
-	VMOVUPS 128(CX), Z0
-	VMOVUPS 128(AX), Z1
-	VMOVUPS 128(BX), Z2
-	VMOVUPS 128(DI), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS 128(SI), Z2
-	VMULPS  Z0, Z2, Z0
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 128(AX)
-	VMOVUPS 128(DX), Z1
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 128(DX)
-	VMOVUPS 192(CX), Z0
-	VMOVUPS 192(AX), Z1
-	VMOVUPS 192(BX), Z2
-	VMOVUPS 192(DI), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS 192(SI), Z2
-	VMULPS  Z0, Z2, Z0
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 192(AX)
-	VMOVUPS 192(DX), Z1
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 192(DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
 	ADDQ    $0x00000100, AX
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
@@ -11483,6 +10929,7 @@ TracerAddAVX512_done:
 // func tracerAddAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
 // Requires: AVX, AVX2
 TEXT ·tracerAddAVX2(SB), NOSPLIT, $0-80
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
 	MOVQ     t+0(FP), AX
@@ -11497,117 +10944,101 @@ TEXT ·tracerAddAVX2(SB), NOSPLIT, $0-80
 
 TracerAddAVX2_block:
 	VMOVUPS (CX), Y0
-	VMOVUPS (AX), Y1
-	VMOVUPS (BX), Y2
-	VMOVUPS (DI), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS (SI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS 32(CX), Y1
+	VMOVUPS 64(CX), Y2
+	VMOVUPS (AX), Y3
+	VMOVUPS 32(AX), Y4
+	VMOVUPS 64(AX), Y5
+	VMOVUPS (DI), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 32(DI), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 64(DI), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  (BX), Y6, Y6
+	VMULPS  32(BX), Y7, Y7
+	VMULPS  64(BX), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  (SI), Y0, Y0
+	VMULPS  32(SI), Y1, Y1
+	VMULPS  64(SI), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, (AX)
-	VMOVUPS (DX), Y1
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS Y2, 64(AX)
+	VMOVUPS (DX), Y3
+	VMOVUPS 32(DX), Y4
+	VMOVUPS 64(DX), Y5
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, (DX)
-	VMOVUPS 32(CX), Y0
-	VMOVUPS 32(AX), Y1
-	VMOVUPS 32(BX), Y2
-	VMOVUPS 32(DI), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 32(SI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 32(AX)
-	VMOVUPS 32(DX), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 32(DX)
-	VMOVUPS 64(CX), Y0
-	VMOVUPS 64(AX), Y1
-	VMOVUPS 64(BX), Y2
-	VMOVUPS 64(DI), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 64(SI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 64(AX)
-	VMOVUPS 64(DX), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 64(DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y2, 64(DX)
 	VMOVUPS 96(CX), Y0
-	VMOVUPS 96(AX), Y1
-	VMOVUPS 96(BX), Y2
-	VMOVUPS 96(DI), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 96(SI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS 128(CX), Y1
+	VMOVUPS 160(CX), Y2
+	VMOVUPS 96(AX), Y3
+	VMOVUPS 128(AX), Y4
+	VMOVUPS 160(AX), Y5
+	VMOVUPS 96(DI), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 128(DI), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 160(DI), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  96(BX), Y6, Y6
+	VMULPS  128(BX), Y7, Y7
+	VMULPS  160(BX), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  96(SI), Y0, Y0
+	VMULPS  128(SI), Y1, Y1
+	VMULPS  160(SI), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, 96(AX)
-	VMOVUPS 96(DX), Y1
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y1, 128(AX)
+	VMOVUPS Y2, 160(AX)
+	VMOVUPS 96(DX), Y3
+	VMOVUPS 128(DX), Y4
+	VMOVUPS 160(DX), Y5
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, 96(DX)
-	VMOVUPS 128(CX), Y0
-	VMOVUPS 128(AX), Y1
-	VMOVUPS 128(BX), Y2
-	VMOVUPS 128(DI), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 128(SI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 128(AX)
-	VMOVUPS 128(DX), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 128(DX)
-	VMOVUPS 160(CX), Y0
-	VMOVUPS 160(AX), Y1
-	VMOVUPS 160(BX), Y2
-	VMOVUPS 160(DI), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 160(SI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 160(AX)
-	VMOVUPS 160(DX), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 160(DX)
+	VMOVUPS Y1, 128(DX)
+	VMOVUPS Y2, 160(DX)
 	VMOVUPS 192(CX), Y0
-	VMOVUPS 192(AX), Y1
-	VMOVUPS 192(BX), Y2
-	VMOVUPS 192(DI), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 192(SI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS 224(CX), Y1
+	VMOVUPS 192(AX), Y2
+	VMOVUPS 224(AX), Y3
+	VMOVUPS 192(DI), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMOVUPS 224(DI), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  192(BX), Y4, Y4
+	VMULPS  224(BX), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  192(SI), Y0, Y0
+	VMULPS  224(SI), Y1, Y1
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 192(AX)
-	VMOVUPS 192(DX), Y1
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y1, 224(AX)
+	VMOVUPS 192(DX), Y2
+	VMOVUPS 224(DX), Y3
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 192(DX)
-	VMOVUPS 224(CX), Y0
-	VMOVUPS 224(AX), Y1
-	VMOVUPS 224(BX), Y2
-	VMOVUPS 224(DI), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 224(SI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 224(AX)
-	VMOVUPS 224(DX), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 224(DX)
+	VMOVUPS Y1, 224(DX)
 	ADDQ    $0x00000100, AX
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
@@ -11624,6 +11055,7 @@ TracerAddAVX2_done:
 // func tracerAddUniformAVX512(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·tracerAddUniformAVX512(SB), NOSPLIT, $0-48
+	// 3 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -11639,49 +11071,49 @@ TEXT ·tracerAddUniformAVX512(SB), NOSPLIT, $0-48
 
 TracerAddUniformAVX512_block:
 	VMOVUPS (CX), Z3
-	VMOVUPS (AX), Z4
-	VSUBPS  Z4, Z1, Z5
-	VMULPS  Z5, Z0, Z5
-	VADDPS  Z5, Z4, Z4
+	VMOVUPS 64(CX), Z4
+	VMOVUPS 128(CX), Z5
+	VMOVUPS 192(CX), Z6
+	VMOVUPS (AX), Z7
+	VMOVUPS 64(AX), Z8
+	VMOVUPS 128(AX), Z9
+	VMOVUPS 192(AX), Z10
+	VSUBPS  Z7, Z1, Z11
+	VSUBPS  Z8, Z1, Z12
+	VSUBPS  Z9, Z1, Z13
+	VSUBPS  Z10, Z1, Z14
+	VMULPS  Z11, Z0, Z11
+	VMULPS  Z12, Z0, Z12
+	VMULPS  Z13, Z0, Z13
+	VMULPS  Z14, Z0, Z14
+	VADDPS  Z11, Z7, Z7
+	VADDPS  Z12, Z8, Z8
+	VADDPS  Z13, Z9, Z9
+	VADDPS  Z14, Z10, Z10
 	VMULPS  Z3, Z2, Z3
-	VADDPS  Z3, Z4, Z3
+	VMULPS  Z4, Z2, Z4
+	VMULPS  Z5, Z2, Z5
+	VMULPS  Z6, Z2, Z6
+	VADDPS  Z3, Z7, Z3
+	VADDPS  Z4, Z8, Z4
+	VADDPS  Z5, Z9, Z5
+	VADDPS  Z6, Z10, Z6
 	VMOVUPS Z3, (AX)
-	VMOVUPS (DX), Z4
-	VADDPS  Z3, Z4, Z3
+	VMOVUPS Z4, 64(AX)
+	VMOVUPS Z5, 128(AX)
+	VMOVUPS Z6, 192(AX)
+	VMOVUPS (DX), Z7
+	VMOVUPS 64(DX), Z8
+	VMOVUPS 128(DX), Z9
+	VMOVUPS 192(DX), Z10
+	VADDPS  Z3, Z7, Z3
+	VADDPS  Z4, Z8, Z4
+	VADDPS  Z5, Z9, Z5
+	VADDPS  Z6, Z10, Z6
 	VMOVUPS Z3, (DX)
-	VMOVUPS 64(CX), Z3
-	VMOVUPS 64(AX), Z4
-	VSUBPS  Z4, Z1, Z5
-	VMULPS  Z5, Z0, Z5
-	VADDPS  Z5, Z4, Z4
-	VMULPS  Z3, Z2, Z3
-	VADDPS  Z3, Z4, Z3
-	VMOVUPS Z3, 64(AX)
-	VMOVUPS 64(DX), Z4
-	VADDPS  Z3, Z4, Z3
-	VMOVUPS Z3, 64(DX)
-	VMOVUPS 128(CX), Z3
-	VMOVUPS 128(AX), Z4
-	VSUBPS  Z4, Z1, Z5
-	VMULPS  Z5, Z0, Z5
-	VADDPS  Z5, Z4, Z4
-	VMULPS  Z3, Z2, Z3
-	VADDPS  Z3, Z4, Z3
-	VMOVUPS Z3, 128(AX)
-	VMOVUPS 128(DX), Z4
-	VADDPS  Z3, Z4, Z3
-	VMOVUPS Z3, 128(DX)
-	VMOVUPS 192(CX), Z3
-	VMOVUPS 192(AX), Z4
-	VSUBPS  Z4, Z1, Z5
-	VMULPS  Z5, Z0, Z5
-	VADDPS  Z5, Z4, Z4
-	VMULPS  Z3, Z2, Z3
-	VADDPS  Z3, Z4, Z3
-	VMOVUPS Z3, 192(AX)
-	VMOVUPS 192(DX), Z4
-	VADDPS  Z3, Z4, Z3
-	VMOVUPS Z3, 192(DX)
+	VMOVUPS Z4, 64(DX)
+	VMOVUPS Z5, 128(DX)
+	VMOVUPS Z6, 192(DX)
 	ADDQ    $0x00000100, AX
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
@@ -11695,6 +11127,7 @@ TracerAddUniformAVX512_done:
 // func tracerAddUniformAVX2(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 // Requires: AVX, AVX2
 TEXT ·tracerAddUniformAVX2(SB), NOSPLIT, $0-48
+	// 3 scalars held in registers, 0 broadcast where used; vectors interleaved 2 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
 	VBROADCASTSS l+24(FP), Y0
@@ -11709,93 +11142,93 @@ TEXT ·tracerAddUniformAVX2(SB), NOSPLIT, $0-48
 
 TracerAddUniformAVX2_block:
 	VMOVUPS (CX), Y3
-	VMOVUPS (AX), Y4
-	VSUBPS  Y4, Y1, Y5
-	VMULPS  Y5, Y0, Y5
-	VADDPS  Y5, Y4, Y4
+	VMOVUPS 32(CX), Y4
+	VMOVUPS (AX), Y5
+	VMOVUPS 32(AX), Y6
+	VSUBPS  Y5, Y1, Y7
+	VSUBPS  Y6, Y1, Y8
+	VMULPS  Y7, Y0, Y7
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y7, Y5, Y5
+	VADDPS  Y8, Y6, Y6
 	VMULPS  Y3, Y2, Y3
-	VADDPS  Y3, Y4, Y3
+	VMULPS  Y4, Y2, Y4
+	VADDPS  Y3, Y5, Y3
+	VADDPS  Y4, Y6, Y4
 	VMOVUPS Y3, (AX)
-	VMOVUPS (DX), Y4
-	VADDPS  Y3, Y4, Y3
+	VMOVUPS Y4, 32(AX)
+	VMOVUPS (DX), Y5
+	VMOVUPS 32(DX), Y6
+	VADDPS  Y3, Y5, Y3
+	VADDPS  Y4, Y6, Y4
 	VMOVUPS Y3, (DX)
-	VMOVUPS 32(CX), Y3
-	VMOVUPS 32(AX), Y4
-	VSUBPS  Y4, Y1, Y5
-	VMULPS  Y5, Y0, Y5
-	VADDPS  Y5, Y4, Y4
-	VMULPS  Y3, Y2, Y3
-	VADDPS  Y3, Y4, Y3
-	VMOVUPS Y3, 32(AX)
-	VMOVUPS 32(DX), Y4
-	VADDPS  Y3, Y4, Y3
-	VMOVUPS Y3, 32(DX)
+	VMOVUPS Y4, 32(DX)
 	VMOVUPS 64(CX), Y3
-	VMOVUPS 64(AX), Y4
-	VSUBPS  Y4, Y1, Y5
-	VMULPS  Y5, Y0, Y5
-	VADDPS  Y5, Y4, Y4
+	VMOVUPS 96(CX), Y4
+	VMOVUPS 64(AX), Y5
+	VMOVUPS 96(AX), Y6
+	VSUBPS  Y5, Y1, Y7
+	VSUBPS  Y6, Y1, Y8
+	VMULPS  Y7, Y0, Y7
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y7, Y5, Y5
+	VADDPS  Y8, Y6, Y6
 	VMULPS  Y3, Y2, Y3
-	VADDPS  Y3, Y4, Y3
+	VMULPS  Y4, Y2, Y4
+	VADDPS  Y3, Y5, Y3
+	VADDPS  Y4, Y6, Y4
 	VMOVUPS Y3, 64(AX)
-	VMOVUPS 64(DX), Y4
-	VADDPS  Y3, Y4, Y3
+	VMOVUPS Y4, 96(AX)
+	VMOVUPS 64(DX), Y5
+	VMOVUPS 96(DX), Y6
+	VADDPS  Y3, Y5, Y3
+	VADDPS  Y4, Y6, Y4
 	VMOVUPS Y3, 64(DX)
-	VMOVUPS 96(CX), Y3
-	VMOVUPS 96(AX), Y4
-	VSUBPS  Y4, Y1, Y5
-	VMULPS  Y5, Y0, Y5
-	VADDPS  Y5, Y4, Y4
-	VMULPS  Y3, Y2, Y3
-	VADDPS  Y3, Y4, Y3
-	VMOVUPS Y3, 96(AX)
-	VMOVUPS 96(DX), Y4
-	VADDPS  Y3, Y4, Y3
-	VMOVUPS Y3, 96(DX)
+	VMOVUPS Y4, 96(DX)
 	VMOVUPS 128(CX), Y3
-	VMOVUPS 128(AX), Y4
-	VSUBPS  Y4, Y1, Y5
-	VMULPS  Y5, Y0, Y5
-	VADDPS  Y5, Y4, Y4
+	VMOVUPS 160(CX), Y4
+	VMOVUPS 128(AX), Y5
+	VMOVUPS 160(AX), Y6
+	VSUBPS  Y5, Y1, Y7
+	VSUBPS  Y6, Y1, Y8
+	VMULPS  Y7, Y0, Y7
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y7, Y5, Y5
+	VADDPS  Y8, Y6, Y6
 	VMULPS  Y3, Y2, Y3
-	VADDPS  Y3, Y4, Y3
+	VMULPS  Y4, Y2, Y4
+	VADDPS  Y3, Y5, Y3
+	VADDPS  Y4, Y6, Y4
 	VMOVUPS Y3, 128(AX)
-	VMOVUPS 128(DX), Y4
-	VADDPS  Y3, Y4, Y3
+	VMOVUPS Y4, 160(AX)
+	VMOVUPS 128(DX), Y5
+	VMOVUPS 160(DX), Y6
+	VADDPS  Y3, Y5, Y3
+	VADDPS  Y4, Y6, Y4
 	VMOVUPS Y3, 128(DX)
-	VMOVUPS 160(CX), Y3
-	VMOVUPS 160(AX), Y4
-	VSUBPS  Y4, Y1, Y5
-	VMULPS  Y5, Y0, Y5
-	VADDPS  Y5, Y4, Y4
-	VMULPS  Y3, Y2, Y3
-	VADDPS  Y3, Y4, Y3
-	VMOVUPS Y3, 160(AX)
-	VMOVUPS 160(DX), Y4
-	VADDPS  Y3, Y4, Y3
-	VMOVUPS Y3, 160(DX)
+	VMOVUPS Y4, 160(DX)
 	VMOVUPS 192(CX), Y3
-	VMOVUPS 192(AX), Y4
-	VSUBPS  Y4, Y1, Y5
-	VMULPS  Y5, Y0, Y5
-	VADDPS  Y5, Y4, Y4
+	VMOVUPS 224(CX), Y4
+	VMOVUPS 192(AX), Y5
+	VMOVUPS 224(AX), Y6
+	VSUBPS  Y5, Y1, Y7
+	VSUBPS  Y6, Y1, Y8
+	VMULPS  Y7, Y0, Y7
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y7, Y5, Y5
+	VADDPS  Y8, Y6, Y6
 	VMULPS  Y3, Y2, Y3
-	VADDPS  Y3, Y4, Y3
+	VMULPS  Y4, Y2, Y4
+	VADDPS  Y3, Y5, Y3
+	VADDPS  Y4, Y6, Y4
 	VMOVUPS Y3, 192(AX)
-	VMOVUPS 192(DX), Y4
-	VADDPS  Y3, Y4, Y3
+	VMOVUPS Y4, 224(AX)
+	VMOVUPS 192(DX), Y5
+	VMOVUPS 224(DX), Y6
+	VADDPS  Y3, Y5, Y3
+	VADDPS  Y4, Y6, Y4
 	VMOVUPS Y3, 192(DX)
-	VMOVUPS 224(CX), Y3
-	VMOVUPS 224(AX), Y4
-	VSUBPS  Y4, Y1, Y5
-	VMULPS  Y5, Y0, Y5
-	VADDPS  Y5, Y4, Y4
-	VMULPS  Y3, Y2, Y3
-	VADDPS  Y3, Y4, Y3
-	VMOVUPS Y3, 224(AX)
-	VMOVUPS 224(DX), Y4
-	VADDPS  Y3, Y4, Y3
-	VMOVUPS Y3, 224(DX)
+	VMOVUPS Y4, 224(DX)
 	ADDQ    $0x00000100, AX
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
@@ -11809,6 +11242,7 @@ TracerAddUniformAVX2_done:
 // func tracerDrainAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·tracerDrainAVX512(SB), NOSPLIT, $0-80
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -11824,60 +11258,52 @@ TEXT ·tracerDrainAVX512(SB), NOSPLIT, $0-80
 
 TracerDrainAVX512_block:
 	VMOVUPS   (CX), Z0
-	VMOVUPS   (AX), Z2
-	VMOVUPS   (BX), Z3
-	VMOVUPS   (DI), Z4
-	VSUBPS    Z2, Z4, Z4
-	VMULPS    Z4, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   (SI), Z3
-	VMULPS    Z0, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, (AX)
-	VMOVUPS   Z2, (DX)
+	VMOVUPS   64(CX), Z2
+	VMOVUPS   128(CX), Z3
+	VMOVUPS   192(CX), Z4
+	VMOVUPS   (AX), Z5
+	VMOVUPS   64(AX), Z6
+	VMOVUPS   128(AX), Z7
+	VMOVUPS   192(AX), Z8
+	VMOVUPS   (DI), Z9
+	VSUBPS    Z5, Z9, Z9
+	VMOVUPS   64(DI), Z10
+	VSUBPS    Z6, Z10, Z10
+	VMOVUPS   128(DI), Z11
+	VSUBPS    Z7, Z11, Z11
+	VMOVUPS   192(DI), Z12
+	VSUBPS    Z8, Z12, Z12
+	VMULPS    (BX), Z9, Z9
+	VMULPS    64(BX), Z10, Z10
+	VMULPS    128(BX), Z11, Z11
+	VMULPS    192(BX), Z12, Z12
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VMULPS    (SI), Z0, Z9
+	VMULPS    64(SI), Z2, Z10
+	VMULPS    128(SI), Z3, Z11
+	VMULPS    192(SI), Z4, Z12
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VMOVUPS   Z5, (AX)
+	VMOVUPS   Z6, 64(AX)
+	VMOVUPS   Z7, 128(AX)
+	VMOVUPS   Z8, 192(AX)
+	VMOVUPS   Z5, (DX)
+	VMOVUPS   Z6, 64(DX)
+	VMOVUPS   Z7, 128(DX)
+	VMOVUPS   Z8, 192(DX)
 	VPTESTMD  Z0, Z0, K1
 	VMOVDQU32 Z1, K1, (CX)
-	VMOVUPS   64(CX), Z0
-	VMOVUPS   64(AX), Z2
-	VMOVUPS   64(BX), Z3
-	VMOVUPS   64(DI), Z4
-	VSUBPS    Z2, Z4, Z4
-	VMULPS    Z4, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   64(SI), Z3
-	VMULPS    Z0, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, 64(AX)
-	VMOVUPS   Z2, 64(DX)
-	VPTESTMD  Z0, Z0, K1
+	VPTESTMD  Z2, Z2, K1
 	VMOVDQU32 Z1, K1, 64(CX)
-	VMOVUPS   128(CX), Z0
-	VMOVUPS   128(AX), Z2
-	VMOVUPS   128(BX), Z3
-	VMOVUPS   128(DI), Z4
-	VSUBPS    Z2, Z4, Z4
-	VMULPS    Z4, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   128(SI), Z3
-	VMULPS    Z0, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, 128(AX)
-	VMOVUPS   Z2, 128(DX)
-	VPTESTMD  Z0, Z0, K1
+	VPTESTMD  Z3, Z3, K1
 	VMOVDQU32 Z1, K1, 128(CX)
-	VMOVUPS   192(CX), Z0
-	VMOVUPS   192(AX), Z2
-	VMOVUPS   192(BX), Z3
-	VMOVUPS   192(DI), Z4
-	VSUBPS    Z2, Z4, Z4
-	VMULPS    Z4, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   192(SI), Z3
-	VMULPS    Z0, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, 192(AX)
-	VMOVUPS   Z2, 192(DX)
-	VPTESTMD  Z0, Z0, K1
+	VPTESTMD  Z4, Z4, K1
 	VMOVDQU32 Z1, K1, 192(CX)
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000100, CX
@@ -11895,6 +11321,7 @@ TracerDrainAVX512_done:
 // func tracerDrainAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
 // Requires: AVX, AVX2
 TEXT ·tracerDrainAVX2(SB), NOSPLIT, $0-80
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
 	MOVQ     t+0(FP), AX
@@ -11909,115 +11336,99 @@ TEXT ·tracerDrainAVX2(SB), NOSPLIT, $0-80
 
 TracerDrainAVX2_block:
 	VMOVUPS (CX), Y0
-	VMOVUPS (AX), Y1
-	VMOVUPS (BX), Y2
-	VMOVUPS (DI), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS (SI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS 32(CX), Y1
+	VMOVUPS 64(CX), Y2
+	VMOVUPS (AX), Y3
+	VMOVUPS 32(AX), Y4
+	VMOVUPS 64(AX), Y5
+	VMOVUPS (DI), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 32(DI), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 64(DI), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  (BX), Y6, Y6
+	VMULPS  32(BX), Y7, Y7
+	VMULPS  64(BX), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  (SI), Y0, Y0
+	VMULPS  32(SI), Y1, Y1
+	VMULPS  64(SI), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, (AX)
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS Y2, 64(AX)
 	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y2, 64(DX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, (CX)
-	VMOVUPS 32(CX), Y0
-	VMOVUPS 32(AX), Y1
-	VMOVUPS 32(BX), Y2
-	VMOVUPS 32(DI), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 32(SI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 32(AX)
-	VMOVUPS Y0, 32(DX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 32(CX)
-	VMOVUPS 64(CX), Y0
-	VMOVUPS 64(AX), Y1
-	VMOVUPS 64(BX), Y2
-	VMOVUPS 64(DI), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 64(SI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 64(AX)
-	VMOVUPS Y0, 64(DX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 64(CX)
 	VMOVUPS 96(CX), Y0
-	VMOVUPS 96(AX), Y1
-	VMOVUPS 96(BX), Y2
-	VMOVUPS 96(DI), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 96(SI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS 128(CX), Y1
+	VMOVUPS 160(CX), Y2
+	VMOVUPS 96(AX), Y3
+	VMOVUPS 128(AX), Y4
+	VMOVUPS 160(AX), Y5
+	VMOVUPS 96(DI), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 128(DI), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 160(DI), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  96(BX), Y6, Y6
+	VMULPS  128(BX), Y7, Y7
+	VMULPS  160(BX), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  96(SI), Y0, Y0
+	VMULPS  128(SI), Y1, Y1
+	VMULPS  160(SI), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, 96(AX)
+	VMOVUPS Y1, 128(AX)
+	VMOVUPS Y2, 160(AX)
 	VMOVUPS Y0, 96(DX)
+	VMOVUPS Y1, 128(DX)
+	VMOVUPS Y2, 160(DX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 96(CX)
-	VMOVUPS 128(CX), Y0
-	VMOVUPS 128(AX), Y1
-	VMOVUPS 128(BX), Y2
-	VMOVUPS 128(DI), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 128(SI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 128(AX)
-	VMOVUPS Y0, 128(DX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 128(CX)
-	VMOVUPS 160(CX), Y0
-	VMOVUPS 160(AX), Y1
-	VMOVUPS 160(BX), Y2
-	VMOVUPS 160(DI), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 160(SI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 160(AX)
-	VMOVUPS Y0, 160(DX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 160(CX)
 	VMOVUPS 192(CX), Y0
-	VMOVUPS 192(AX), Y1
-	VMOVUPS 192(BX), Y2
-	VMOVUPS 192(DI), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 192(SI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS 224(CX), Y1
+	VMOVUPS 192(AX), Y2
+	VMOVUPS 224(AX), Y3
+	VMOVUPS 192(DI), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMOVUPS 224(DI), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  192(BX), Y4, Y4
+	VMULPS  224(BX), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  192(SI), Y0, Y0
+	VMULPS  224(SI), Y1, Y1
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 192(AX)
+	VMOVUPS Y1, 224(AX)
 	VMOVUPS Y0, 192(DX)
+	VMOVUPS Y1, 224(DX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 192(CX)
-	VMOVUPS 224(CX), Y0
-	VMOVUPS 224(AX), Y1
-	VMOVUPS 224(BX), Y2
-	VMOVUPS 224(DI), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 224(SI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 224(AX)
-	VMOVUPS Y0, 224(DX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 224(CX)
 	ADDQ    $0x00000100, AX
@@ -12036,6 +11447,7 @@ TracerDrainAVX2_done:
 // func tracerDrainUniformAVX512(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·tracerDrainUniformAVX512(SB), NOSPLIT, $0-48
+	// 3 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -12051,48 +11463,48 @@ TEXT ·tracerDrainUniformAVX512(SB), NOSPLIT, $0-48
 
 TracerDrainUniformAVX512_block:
 	VMOVUPS   (CX), Z4
-	VMOVUPS   (AX), Z5
-	VSUBPS    Z5, Z2, Z6
-	VMULPS    Z6, Z0, Z6
-	VADDPS    Z6, Z5, Z5
-	VMULPS    Z4, Z3, Z6
-	VADDPS    Z6, Z5, Z5
-	VMOVUPS   Z5, (AX)
-	VMOVUPS   Z5, (DX)
+	VMOVUPS   64(CX), Z5
+	VMOVUPS   128(CX), Z6
+	VMOVUPS   192(CX), Z7
+	VMOVUPS   (AX), Z8
+	VMOVUPS   64(AX), Z9
+	VMOVUPS   128(AX), Z10
+	VMOVUPS   192(AX), Z11
+	VSUBPS    Z8, Z2, Z12
+	VSUBPS    Z9, Z2, Z13
+	VSUBPS    Z10, Z2, Z14
+	VSUBPS    Z11, Z2, Z15
+	VMULPS    Z12, Z0, Z12
+	VMULPS    Z13, Z0, Z13
+	VMULPS    Z14, Z0, Z14
+	VMULPS    Z15, Z0, Z15
+	VADDPS    Z12, Z8, Z8
+	VADDPS    Z13, Z9, Z9
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VMULPS    Z4, Z3, Z12
+	VMULPS    Z5, Z3, Z13
+	VMULPS    Z6, Z3, Z14
+	VMULPS    Z7, Z3, Z15
+	VADDPS    Z12, Z8, Z8
+	VADDPS    Z13, Z9, Z9
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VMOVUPS   Z8, (AX)
+	VMOVUPS   Z9, 64(AX)
+	VMOVUPS   Z10, 128(AX)
+	VMOVUPS   Z11, 192(AX)
+	VMOVUPS   Z8, (DX)
+	VMOVUPS   Z9, 64(DX)
+	VMOVUPS   Z10, 128(DX)
+	VMOVUPS   Z11, 192(DX)
 	VPTESTMD  Z4, Z4, K1
 	VMOVDQU32 Z1, K1, (CX)
-	VMOVUPS   64(CX), Z4
-	VMOVUPS   64(AX), Z5
-	VSUBPS    Z5, Z2, Z6
-	VMULPS    Z6, Z0, Z6
-	VADDPS    Z6, Z5, Z5
-	VMULPS    Z4, Z3, Z6
-	VADDPS    Z6, Z5, Z5
-	VMOVUPS   Z5, 64(AX)
-	VMOVUPS   Z5, 64(DX)
-	VPTESTMD  Z4, Z4, K1
+	VPTESTMD  Z5, Z5, K1
 	VMOVDQU32 Z1, K1, 64(CX)
-	VMOVUPS   128(CX), Z4
-	VMOVUPS   128(AX), Z5
-	VSUBPS    Z5, Z2, Z6
-	VMULPS    Z6, Z0, Z6
-	VADDPS    Z6, Z5, Z5
-	VMULPS    Z4, Z3, Z6
-	VADDPS    Z6, Z5, Z5
-	VMOVUPS   Z5, 128(AX)
-	VMOVUPS   Z5, 128(DX)
-	VPTESTMD  Z4, Z4, K1
+	VPTESTMD  Z6, Z6, K1
 	VMOVDQU32 Z1, K1, 128(CX)
-	VMOVUPS   192(CX), Z4
-	VMOVUPS   192(AX), Z5
-	VSUBPS    Z5, Z2, Z6
-	VMULPS    Z6, Z0, Z6
-	VADDPS    Z6, Z5, Z5
-	VMULPS    Z4, Z3, Z6
-	VADDPS    Z6, Z5, Z5
-	VMOVUPS   Z5, 192(AX)
-	VMOVUPS   Z5, 192(DX)
-	VPTESTMD  Z4, Z4, K1
+	VPTESTMD  Z7, Z7, K1
 	VMOVDQU32 Z1, K1, 192(CX)
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000100, CX
@@ -12107,6 +11519,7 @@ TracerDrainUniformAVX512_done:
 // func tracerDrainUniformAVX2(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 // Requires: AVX, AVX2
 TEXT ·tracerDrainUniformAVX2(SB), NOSPLIT, $0-48
+	// 3 scalars held in registers, 0 broadcast where used; vectors interleaved 2 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
 	VBROADCASTSS l+24(FP), Y0
@@ -12121,91 +11534,91 @@ TEXT ·tracerDrainUniformAVX2(SB), NOSPLIT, $0-48
 
 TracerDrainUniformAVX2_block:
 	VMOVUPS (CX), Y3
-	VMOVUPS (AX), Y4
-	VSUBPS  Y4, Y1, Y5
-	VMULPS  Y5, Y0, Y5
-	VADDPS  Y5, Y4, Y4
+	VMOVUPS 32(CX), Y4
+	VMOVUPS (AX), Y5
+	VMOVUPS 32(AX), Y6
+	VSUBPS  Y5, Y1, Y7
+	VSUBPS  Y6, Y1, Y8
+	VMULPS  Y7, Y0, Y7
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y7, Y5, Y5
+	VADDPS  Y8, Y6, Y6
 	VMULPS  Y3, Y2, Y3
-	VADDPS  Y3, Y4, Y3
+	VMULPS  Y4, Y2, Y4
+	VADDPS  Y3, Y5, Y3
+	VADDPS  Y4, Y6, Y4
 	VMOVUPS Y3, (AX)
+	VMOVUPS Y4, 32(AX)
 	VMOVUPS Y3, (DX)
+	VMOVUPS Y4, 32(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, (CX)
-	VMOVUPS 32(CX), Y3
-	VMOVUPS 32(AX), Y4
-	VSUBPS  Y4, Y1, Y5
-	VMULPS  Y5, Y0, Y5
-	VADDPS  Y5, Y4, Y4
-	VMULPS  Y3, Y2, Y3
-	VADDPS  Y3, Y4, Y3
-	VMOVUPS Y3, 32(AX)
-	VMOVUPS Y3, 32(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 32(CX)
 	VMOVUPS 64(CX), Y3
-	VMOVUPS 64(AX), Y4
-	VSUBPS  Y4, Y1, Y5
-	VMULPS  Y5, Y0, Y5
-	VADDPS  Y5, Y4, Y4
+	VMOVUPS 96(CX), Y4
+	VMOVUPS 64(AX), Y5
+	VMOVUPS 96(AX), Y6
+	VSUBPS  Y5, Y1, Y7
+	VSUBPS  Y6, Y1, Y8
+	VMULPS  Y7, Y0, Y7
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y7, Y5, Y5
+	VADDPS  Y8, Y6, Y6
 	VMULPS  Y3, Y2, Y3
-	VADDPS  Y3, Y4, Y3
+	VMULPS  Y4, Y2, Y4
+	VADDPS  Y3, Y5, Y3
+	VADDPS  Y4, Y6, Y4
 	VMOVUPS Y3, 64(AX)
+	VMOVUPS Y4, 96(AX)
 	VMOVUPS Y3, 64(DX)
+	VMOVUPS Y4, 96(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 64(CX)
-	VMOVUPS 96(CX), Y3
-	VMOVUPS 96(AX), Y4
-	VSUBPS  Y4, Y1, Y5
-	VMULPS  Y5, Y0, Y5
-	VADDPS  Y5, Y4, Y4
-	VMULPS  Y3, Y2, Y3
-	VADDPS  Y3, Y4, Y3
-	VMOVUPS Y3, 96(AX)
-	VMOVUPS Y3, 96(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 96(CX)
 	VMOVUPS 128(CX), Y3
-	VMOVUPS 128(AX), Y4
-	VSUBPS  Y4, Y1, Y5
-	VMULPS  Y5, Y0, Y5
-	VADDPS  Y5, Y4, Y4
+	VMOVUPS 160(CX), Y4
+	VMOVUPS 128(AX), Y5
+	VMOVUPS 160(AX), Y6
+	VSUBPS  Y5, Y1, Y7
+	VSUBPS  Y6, Y1, Y8
+	VMULPS  Y7, Y0, Y7
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y7, Y5, Y5
+	VADDPS  Y8, Y6, Y6
 	VMULPS  Y3, Y2, Y3
-	VADDPS  Y3, Y4, Y3
+	VMULPS  Y4, Y2, Y4
+	VADDPS  Y3, Y5, Y3
+	VADDPS  Y4, Y6, Y4
 	VMOVUPS Y3, 128(AX)
+	VMOVUPS Y4, 160(AX)
 	VMOVUPS Y3, 128(DX)
+	VMOVUPS Y4, 160(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 128(CX)
-	VMOVUPS 160(CX), Y3
-	VMOVUPS 160(AX), Y4
-	VSUBPS  Y4, Y1, Y5
-	VMULPS  Y5, Y0, Y5
-	VADDPS  Y5, Y4, Y4
-	VMULPS  Y3, Y2, Y3
-	VADDPS  Y3, Y4, Y3
-	VMOVUPS Y3, 160(AX)
-	VMOVUPS Y3, 160(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 160(CX)
 	VMOVUPS 192(CX), Y3
-	VMOVUPS 192(AX), Y4
-	VSUBPS  Y4, Y1, Y5
-	VMULPS  Y5, Y0, Y5
-	VADDPS  Y5, Y4, Y4
+	VMOVUPS 224(CX), Y4
+	VMOVUPS 192(AX), Y5
+	VMOVUPS 224(AX), Y6
+	VSUBPS  Y5, Y1, Y7
+	VSUBPS  Y6, Y1, Y8
+	VMULPS  Y7, Y0, Y7
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y7, Y5, Y5
+	VADDPS  Y8, Y6, Y6
 	VMULPS  Y3, Y2, Y3
-	VADDPS  Y3, Y4, Y3
+	VMULPS  Y4, Y2, Y4
+	VADDPS  Y3, Y5, Y3
+	VADDPS  Y4, Y6, Y4
 	VMOVUPS Y3, 192(AX)
+	VMOVUPS Y4, 224(AX)
 	VMOVUPS Y3, 192(DX)
+	VMOVUPS Y4, 224(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 192(CX)
-	VMOVUPS 224(CX), Y3
-	VMOVUPS 224(AX), Y4
-	VSUBPS  Y4, Y1, Y5
-	VMULPS  Y5, Y0, Y5
-	VADDPS  Y5, Y4, Y4
-	VMULPS  Y3, Y2, Y3
-	VADDPS  Y3, Y4, Y3
-	VMOVUPS Y3, 224(AX)
-	VMOVUPS Y3, 224(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 224(CX)
 	ADDQ    $0x00000100, AX
@@ -12221,6 +11634,7 @@ TracerDrainUniformAVX2_done:
 // func tracerDrainAddAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·tracerDrainAddAVX512(SB), NOSPLIT, $0-80
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -12236,68 +11650,60 @@ TEXT ·tracerDrainAddAVX512(SB), NOSPLIT, $0-80
 
 TracerDrainAddAVX512_block:
 	VMOVUPS   (CX), Z0
-	VMOVUPS   (AX), Z2
-	VMOVUPS   (BX), Z3
-	VMOVUPS   (DI), Z4
-	VSUBPS    Z2, Z4, Z4
-	VMULPS    Z4, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   (SI), Z3
-	VMULPS    Z0, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, (AX)
-	VMOVUPS   (DX), Z3
-	VADDPS    Z2, Z3, Z2
-	VMOVUPS   Z2, (DX)
+	VMOVUPS   64(CX), Z2
+	VMOVUPS   128(CX), Z3
+	VMOVUPS   192(CX), Z4
+	VMOVUPS   (AX), Z5
+	VMOVUPS   64(AX), Z6
+	VMOVUPS   128(AX), Z7
+	VMOVUPS   192(AX), Z8
+	VMOVUPS   (DI), Z9
+	VSUBPS    Z5, Z9, Z9
+	VMOVUPS   64(DI), Z10
+	VSUBPS    Z6, Z10, Z10
+	VMOVUPS   128(DI), Z11
+	VSUBPS    Z7, Z11, Z11
+	VMOVUPS   192(DI), Z12
+	VSUBPS    Z8, Z12, Z12
+	VMULPS    (BX), Z9, Z9
+	VMULPS    64(BX), Z10, Z10
+	VMULPS    128(BX), Z11, Z11
+	VMULPS    192(BX), Z12, Z12
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VMULPS    (SI), Z0, Z9
+	VMULPS    64(SI), Z2, Z10
+	VMULPS    128(SI), Z3, Z11
+	VMULPS    192(SI), Z4, Z12
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VMOVUPS   Z5, (AX)
+	VMOVUPS   Z6, 64(AX)
+	VMOVUPS   Z7, 128(AX)
+	VMOVUPS   Z8, 192(AX)
+	VMOVUPS   (DX), Z9
+	VMOVUPS   64(DX), Z10
+	VMOVUPS   128(DX), Z11
+	VMOVUPS   192(DX), Z12
+	VADDPS    Z5, Z9, Z5
+	VADDPS    Z6, Z10, Z6
+	VADDPS    Z7, Z11, Z7
+	VADDPS    Z8, Z12, Z8
+	VMOVUPS   Z5, (DX)
+	VMOVUPS   Z6, 64(DX)
+	VMOVUPS   Z7, 128(DX)
+	VMOVUPS   Z8, 192(DX)
 	VPTESTMD  Z0, Z0, K1
 	VMOVDQU32 Z1, K1, (CX)
-	VMOVUPS   64(CX), Z0
-	VMOVUPS   64(AX), Z2
-	VMOVUPS   64(BX), Z3
-	VMOVUPS   64(DI), Z4
-	VSUBPS    Z2, Z4, Z4
-	VMULPS    Z4, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   64(SI), Z3
-	VMULPS    Z0, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, 64(AX)
-	VMOVUPS   64(DX), Z3
-	VADDPS    Z2, Z3, Z2
-	VMOVUPS   Z2, 64(DX)
-	VPTESTMD  Z0, Z0, K1
+	VPTESTMD  Z2, Z2, K1
 	VMOVDQU32 Z1, K1, 64(CX)
-	VMOVUPS   128(CX), Z0
-	VMOVUPS   128(AX), Z2
-	VMOVUPS   128(BX), Z3
-	VMOVUPS   128(DI), Z4
-	VSUBPS    Z2, Z4, Z4
-	VMULPS    Z4, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   128(SI), Z3
-	VMULPS    Z0, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, 128(AX)
-	VMOVUPS   128(DX), Z3
-	VADDPS    Z2, Z3, Z2
-	VMOVUPS   Z2, 128(DX)
-	VPTESTMD  Z0, Z0, K1
+	VPTESTMD  Z3, Z3, K1
 	VMOVDQU32 Z1, K1, 128(CX)
-	VMOVUPS   192(CX), Z0
-	VMOVUPS   192(AX), Z2
-	VMOVUPS   192(BX), Z3
-	VMOVUPS   192(DI), Z4
-	VSUBPS    Z2, Z4, Z4
-	VMULPS    Z4, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   192(SI), Z3
-	VMULPS    Z0, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, 192(AX)
-	VMOVUPS   192(DX), Z3
-	VADDPS    Z2, Z3, Z2
-	VMOVUPS   Z2, 192(DX)
-	VPTESTMD  Z0, Z0, K1
+	VPTESTMD  Z4, Z4, K1
 	VMOVDQU32 Z1, K1, 192(CX)
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000100, CX
@@ -12315,6 +11721,7 @@ TracerDrainAddAVX512_done:
 // func tracerDrainAddAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
 // Requires: AVX, AVX2
 TEXT ·tracerDrainAddAVX2(SB), NOSPLIT, $0-80
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
 	MOVQ     t+0(FP), AX
@@ -12329,131 +11736,115 @@ TEXT ·tracerDrainAddAVX2(SB), NOSPLIT, $0-80
 
 TracerDrainAddAVX2_block:
 	VMOVUPS (CX), Y0
-	VMOVUPS (AX), Y1
-	VMOVUPS (BX), Y2
-	VMOVUPS (DI), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS (SI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS 32(CX), Y1
+	VMOVUPS 64(CX), Y2
+	VMOVUPS (AX), Y3
+	VMOVUPS 32(AX), Y4
+	VMOVUPS 64(AX), Y5
+	VMOVUPS (DI), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 32(DI), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 64(DI), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  (BX), Y6, Y6
+	VMULPS  32(BX), Y7, Y7
+	VMULPS  64(BX), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  (SI), Y0, Y0
+	VMULPS  32(SI), Y1, Y1
+	VMULPS  64(SI), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, (AX)
-	VMOVUPS (DX), Y1
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS Y2, 64(AX)
+	VMOVUPS (DX), Y3
+	VMOVUPS 32(DX), Y4
+	VMOVUPS 64(DX), Y5
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y2, 64(DX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, (CX)
-	VMOVUPS 32(CX), Y0
-	VMOVUPS 32(AX), Y1
-	VMOVUPS 32(BX), Y2
-	VMOVUPS 32(DI), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 32(SI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 32(AX)
-	VMOVUPS 32(DX), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 32(DX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 32(CX)
-	VMOVUPS 64(CX), Y0
-	VMOVUPS 64(AX), Y1
-	VMOVUPS 64(BX), Y2
-	VMOVUPS 64(DI), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 64(SI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 64(AX)
-	VMOVUPS 64(DX), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 64(DX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 64(CX)
 	VMOVUPS 96(CX), Y0
-	VMOVUPS 96(AX), Y1
-	VMOVUPS 96(BX), Y2
-	VMOVUPS 96(DI), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 96(SI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS 128(CX), Y1
+	VMOVUPS 160(CX), Y2
+	VMOVUPS 96(AX), Y3
+	VMOVUPS 128(AX), Y4
+	VMOVUPS 160(AX), Y5
+	VMOVUPS 96(DI), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 128(DI), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 160(DI), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  96(BX), Y6, Y6
+	VMULPS  128(BX), Y7, Y7
+	VMULPS  160(BX), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  96(SI), Y0, Y0
+	VMULPS  128(SI), Y1, Y1
+	VMULPS  160(SI), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, 96(AX)
-	VMOVUPS 96(DX), Y1
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y1, 128(AX)
+	VMOVUPS Y2, 160(AX)
+	VMOVUPS 96(DX), Y3
+	VMOVUPS 128(DX), Y4
+	VMOVUPS 160(DX), Y5
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, 96(DX)
+	VMOVUPS Y1, 128(DX)
+	VMOVUPS Y2, 160(DX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 96(CX)
-	VMOVUPS 128(CX), Y0
-	VMOVUPS 128(AX), Y1
-	VMOVUPS 128(BX), Y2
-	VMOVUPS 128(DI), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 128(SI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 128(AX)
-	VMOVUPS 128(DX), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 128(DX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 128(CX)
-	VMOVUPS 160(CX), Y0
-	VMOVUPS 160(AX), Y1
-	VMOVUPS 160(BX), Y2
-	VMOVUPS 160(DI), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 160(SI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 160(AX)
-	VMOVUPS 160(DX), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 160(DX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 160(CX)
 	VMOVUPS 192(CX), Y0
-	VMOVUPS 192(AX), Y1
-	VMOVUPS 192(BX), Y2
-	VMOVUPS 192(DI), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 192(SI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS 224(CX), Y1
+	VMOVUPS 192(AX), Y2
+	VMOVUPS 224(AX), Y3
+	VMOVUPS 192(DI), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMOVUPS 224(DI), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  192(BX), Y4, Y4
+	VMULPS  224(BX), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  192(SI), Y0, Y0
+	VMULPS  224(SI), Y1, Y1
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 192(AX)
-	VMOVUPS 192(DX), Y1
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y1, 224(AX)
+	VMOVUPS 192(DX), Y2
+	VMOVUPS 224(DX), Y3
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 192(DX)
+	VMOVUPS Y1, 224(DX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 192(CX)
-	VMOVUPS 224(CX), Y0
-	VMOVUPS 224(AX), Y1
-	VMOVUPS 224(BX), Y2
-	VMOVUPS 224(DI), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 224(SI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 224(AX)
-	VMOVUPS 224(DX), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 224(DX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 224(CX)
 	ADDQ    $0x00000100, AX
@@ -12472,6 +11863,7 @@ TracerDrainAddAVX2_done:
 // func tracerDrainAddUniformAVX512(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·tracerDrainAddUniformAVX512(SB), NOSPLIT, $0-48
+	// 3 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -12487,56 +11879,56 @@ TEXT ·tracerDrainAddUniformAVX512(SB), NOSPLIT, $0-48
 
 TracerDrainAddUniformAVX512_block:
 	VMOVUPS   (CX), Z4
-	VMOVUPS   (AX), Z5
-	VSUBPS    Z5, Z2, Z6
-	VMULPS    Z6, Z0, Z6
-	VADDPS    Z6, Z5, Z5
-	VMULPS    Z4, Z3, Z6
-	VADDPS    Z6, Z5, Z5
-	VMOVUPS   Z5, (AX)
-	VMOVUPS   (DX), Z6
-	VADDPS    Z5, Z6, Z5
-	VMOVUPS   Z5, (DX)
+	VMOVUPS   64(CX), Z5
+	VMOVUPS   128(CX), Z6
+	VMOVUPS   192(CX), Z7
+	VMOVUPS   (AX), Z8
+	VMOVUPS   64(AX), Z9
+	VMOVUPS   128(AX), Z10
+	VMOVUPS   192(AX), Z11
+	VSUBPS    Z8, Z2, Z12
+	VSUBPS    Z9, Z2, Z13
+	VSUBPS    Z10, Z2, Z14
+	VSUBPS    Z11, Z2, Z15
+	VMULPS    Z12, Z0, Z12
+	VMULPS    Z13, Z0, Z13
+	VMULPS    Z14, Z0, Z14
+	VMULPS    Z15, Z0, Z15
+	VADDPS    Z12, Z8, Z8
+	VADDPS    Z13, Z9, Z9
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VMULPS    Z4, Z3, Z12
+	VMULPS    Z5, Z3, Z13
+	VMULPS    Z6, Z3, Z14
+	VMULPS    Z7, Z3, Z15
+	VADDPS    Z12, Z8, Z8
+	VADDPS    Z13, Z9, Z9
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VMOVUPS   Z8, (AX)
+	VMOVUPS   Z9, 64(AX)
+	VMOVUPS   Z10, 128(AX)
+	VMOVUPS   Z11, 192(AX)
+	VMOVUPS   (DX), Z12
+	VMOVUPS   64(DX), Z13
+	VMOVUPS   128(DX), Z14
+	VMOVUPS   192(DX), Z15
+	VADDPS    Z8, Z12, Z8
+	VADDPS    Z9, Z13, Z9
+	VADDPS    Z10, Z14, Z10
+	VADDPS    Z11, Z15, Z11
+	VMOVUPS   Z8, (DX)
+	VMOVUPS   Z9, 64(DX)
+	VMOVUPS   Z10, 128(DX)
+	VMOVUPS   Z11, 192(DX)
 	VPTESTMD  Z4, Z4, K1
 	VMOVDQU32 Z1, K1, (CX)
-	VMOVUPS   64(CX), Z4
-	VMOVUPS   64(AX), Z5
-	VSUBPS    Z5, Z2, Z6
-	VMULPS    Z6, Z0, Z6
-	VADDPS    Z6, Z5, Z5
-	VMULPS    Z4, Z3, Z6
-	VADDPS    Z6, Z5, Z5
-	VMOVUPS   Z5, 64(AX)
-	VMOVUPS   64(DX), Z6
-	VADDPS    Z5, Z6, Z5
-	VMOVUPS   Z5, 64(DX)
-	VPTESTMD  Z4, Z4, K1
+	VPTESTMD  Z5, Z5, K1
 	VMOVDQU32 Z1, K1, 64(CX)
-	VMOVUPS   128(CX), Z4
-	VMOVUPS   128(AX), Z5
-	VSUBPS    Z5, Z2, Z6
-	VMULPS    Z6, Z0, Z6
-	VADDPS    Z6, Z5, Z5
-	VMULPS    Z4, Z3, Z6
-	VADDPS    Z6, Z5, Z5
-	VMOVUPS   Z5, 128(AX)
-	VMOVUPS   128(DX), Z6
-	VADDPS    Z5, Z6, Z5
-	VMOVUPS   Z5, 128(DX)
-	VPTESTMD  Z4, Z4, K1
+	VPTESTMD  Z6, Z6, K1
 	VMOVDQU32 Z1, K1, 128(CX)
-	VMOVUPS   192(CX), Z4
-	VMOVUPS   192(AX), Z5
-	VSUBPS    Z5, Z2, Z6
-	VMULPS    Z6, Z0, Z6
-	VADDPS    Z6, Z5, Z5
-	VMULPS    Z4, Z3, Z6
-	VADDPS    Z6, Z5, Z5
-	VMOVUPS   Z5, 192(AX)
-	VMOVUPS   192(DX), Z6
-	VADDPS    Z5, Z6, Z5
-	VMOVUPS   Z5, 192(DX)
-	VPTESTMD  Z4, Z4, K1
+	VPTESTMD  Z7, Z7, K1
 	VMOVDQU32 Z1, K1, 192(CX)
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000100, CX
@@ -12551,6 +11943,7 @@ TracerDrainAddUniformAVX512_done:
 // func tracerDrainAddUniformAVX2(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 // Requires: AVX, AVX2
 TEXT ·tracerDrainAddUniformAVX2(SB), NOSPLIT, $0-48
+	// 3 scalars held in registers, 0 broadcast where used; vectors interleaved 2 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
 	VBROADCASTSS l+24(FP), Y0
@@ -12565,107 +11958,107 @@ TEXT ·tracerDrainAddUniformAVX2(SB), NOSPLIT, $0-48
 
 TracerDrainAddUniformAVX2_block:
 	VMOVUPS (CX), Y3
-	VMOVUPS (AX), Y4
-	VSUBPS  Y4, Y1, Y5
-	VMULPS  Y5, Y0, Y5
-	VADDPS  Y5, Y4, Y4
+	VMOVUPS 32(CX), Y4
+	VMOVUPS (AX), Y5
+	VMOVUPS 32(AX), Y6
+	VSUBPS  Y5, Y1, Y7
+	VSUBPS  Y6, Y1, Y8
+	VMULPS  Y7, Y0, Y7
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y7, Y5, Y5
+	VADDPS  Y8, Y6, Y6
 	VMULPS  Y3, Y2, Y3
-	VADDPS  Y3, Y4, Y3
+	VMULPS  Y4, Y2, Y4
+	VADDPS  Y3, Y5, Y3
+	VADDPS  Y4, Y6, Y4
 	VMOVUPS Y3, (AX)
-	VMOVUPS (DX), Y4
-	VADDPS  Y3, Y4, Y3
+	VMOVUPS Y4, 32(AX)
+	VMOVUPS (DX), Y5
+	VMOVUPS 32(DX), Y6
+	VADDPS  Y3, Y5, Y3
+	VADDPS  Y4, Y6, Y4
 	VMOVUPS Y3, (DX)
+	VMOVUPS Y4, 32(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, (CX)
-	VMOVUPS 32(CX), Y3
-	VMOVUPS 32(AX), Y4
-	VSUBPS  Y4, Y1, Y5
-	VMULPS  Y5, Y0, Y5
-	VADDPS  Y5, Y4, Y4
-	VMULPS  Y3, Y2, Y3
-	VADDPS  Y3, Y4, Y3
-	VMOVUPS Y3, 32(AX)
-	VMOVUPS 32(DX), Y4
-	VADDPS  Y3, Y4, Y3
-	VMOVUPS Y3, 32(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 32(CX)
 	VMOVUPS 64(CX), Y3
-	VMOVUPS 64(AX), Y4
-	VSUBPS  Y4, Y1, Y5
-	VMULPS  Y5, Y0, Y5
-	VADDPS  Y5, Y4, Y4
+	VMOVUPS 96(CX), Y4
+	VMOVUPS 64(AX), Y5
+	VMOVUPS 96(AX), Y6
+	VSUBPS  Y5, Y1, Y7
+	VSUBPS  Y6, Y1, Y8
+	VMULPS  Y7, Y0, Y7
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y7, Y5, Y5
+	VADDPS  Y8, Y6, Y6
 	VMULPS  Y3, Y2, Y3
-	VADDPS  Y3, Y4, Y3
+	VMULPS  Y4, Y2, Y4
+	VADDPS  Y3, Y5, Y3
+	VADDPS  Y4, Y6, Y4
 	VMOVUPS Y3, 64(AX)
-	VMOVUPS 64(DX), Y4
-	VADDPS  Y3, Y4, Y3
+	VMOVUPS Y4, 96(AX)
+	VMOVUPS 64(DX), Y5
+	VMOVUPS 96(DX), Y6
+	VADDPS  Y3, Y5, Y3
+	VADDPS  Y4, Y6, Y4
 	VMOVUPS Y3, 64(DX)
+	VMOVUPS Y4, 96(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 64(CX)
-	VMOVUPS 96(CX), Y3
-	VMOVUPS 96(AX), Y4
-	VSUBPS  Y4, Y1, Y5
-	VMULPS  Y5, Y0, Y5
-	VADDPS  Y5, Y4, Y4
-	VMULPS  Y3, Y2, Y3
-	VADDPS  Y3, Y4, Y3
-	VMOVUPS Y3, 96(AX)
-	VMOVUPS 96(DX), Y4
-	VADDPS  Y3, Y4, Y3
-	VMOVUPS Y3, 96(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 96(CX)
 	VMOVUPS 128(CX), Y3
-	VMOVUPS 128(AX), Y4
-	VSUBPS  Y4, Y1, Y5
-	VMULPS  Y5, Y0, Y5
-	VADDPS  Y5, Y4, Y4
+	VMOVUPS 160(CX), Y4
+	VMOVUPS 128(AX), Y5
+	VMOVUPS 160(AX), Y6
+	VSUBPS  Y5, Y1, Y7
+	VSUBPS  Y6, Y1, Y8
+	VMULPS  Y7, Y0, Y7
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y7, Y5, Y5
+	VADDPS  Y8, Y6, Y6
 	VMULPS  Y3, Y2, Y3
-	VADDPS  Y3, Y4, Y3
+	VMULPS  Y4, Y2, Y4
+	VADDPS  Y3, Y5, Y3
+	VADDPS  Y4, Y6, Y4
 	VMOVUPS Y3, 128(AX)
-	VMOVUPS 128(DX), Y4
-	VADDPS  Y3, Y4, Y3
+	VMOVUPS Y4, 160(AX)
+	VMOVUPS 128(DX), Y5
+	VMOVUPS 160(DX), Y6
+	VADDPS  Y3, Y5, Y3
+	VADDPS  Y4, Y6, Y4
 	VMOVUPS Y3, 128(DX)
+	VMOVUPS Y4, 160(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 128(CX)
-	VMOVUPS 160(CX), Y3
-	VMOVUPS 160(AX), Y4
-	VSUBPS  Y4, Y1, Y5
-	VMULPS  Y5, Y0, Y5
-	VADDPS  Y5, Y4, Y4
-	VMULPS  Y3, Y2, Y3
-	VADDPS  Y3, Y4, Y3
-	VMOVUPS Y3, 160(AX)
-	VMOVUPS 160(DX), Y4
-	VADDPS  Y3, Y4, Y3
-	VMOVUPS Y3, 160(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 160(CX)
 	VMOVUPS 192(CX), Y3
-	VMOVUPS 192(AX), Y4
-	VSUBPS  Y4, Y1, Y5
-	VMULPS  Y5, Y0, Y5
-	VADDPS  Y5, Y4, Y4
+	VMOVUPS 224(CX), Y4
+	VMOVUPS 192(AX), Y5
+	VMOVUPS 224(AX), Y6
+	VSUBPS  Y5, Y1, Y7
+	VSUBPS  Y6, Y1, Y8
+	VMULPS  Y7, Y0, Y7
+	VMULPS  Y8, Y0, Y8
+	VADDPS  Y7, Y5, Y5
+	VADDPS  Y8, Y6, Y6
 	VMULPS  Y3, Y2, Y3
-	VADDPS  Y3, Y4, Y3
+	VMULPS  Y4, Y2, Y4
+	VADDPS  Y3, Y5, Y3
+	VADDPS  Y4, Y6, Y4
 	VMOVUPS Y3, 192(AX)
-	VMOVUPS 192(DX), Y4
-	VADDPS  Y3, Y4, Y3
+	VMOVUPS Y4, 224(AX)
+	VMOVUPS 192(DX), Y5
+	VMOVUPS 224(DX), Y6
+	VADDPS  Y3, Y5, Y3
+	VADDPS  Y4, Y6, Y4
 	VMOVUPS Y3, 192(DX)
+	VMOVUPS Y4, 224(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 192(CX)
-	VMOVUPS 224(CX), Y3
-	VMOVUPS 224(AX), Y4
-	VSUBPS  Y4, Y1, Y5
-	VMULPS  Y5, Y0, Y5
-	VADDPS  Y5, Y4, Y4
-	VMULPS  Y3, Y2, Y3
-	VADDPS  Y3, Y4, Y3
-	VMOVUPS Y3, 224(AX)
-	VMOVUPS 224(DX), Y4
-	VADDPS  Y3, Y4, Y3
-	VMOVUPS Y3, 224(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 224(CX)
 	ADDQ    $0x00000100, AX
@@ -12681,6 +12074,7 @@ TracerDrainAddUniformAVX2_done:
 // func rDTracerAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·rDTracerAVX512(SB), NOSPLIT, $0-136
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -12700,97 +12094,81 @@ TEXT ·rDTracerAVX512(SB), NOSPLIT, $0-136
 
 RDTracerAVX512_block:
 	VMOVUPS (DX), Z0
-	VMOVUPS (AX), Z1
-	VMOVUPS (SI), Z2
-	VMOVUPS (R8), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS (DI), Z2
-	VMULPS  Z0, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS Z1, (AX)
-	VMOVUPS (CX), Z2
-	VMOVUPS (R9), Z3
-	VMOVUPS (R11), Z4
-	VSUBPS  Z2, Z4, Z4
-	VMULPS  Z4, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVUPS (R10), Z3
-	VMULPS  Z0, Z3, Z0
-	VADDPS  Z0, Z2, Z0
+	VMOVUPS 64(DX), Z1
+	VMOVUPS 128(DX), Z2
+	VMOVUPS 192(DX), Z3
+	VMOVUPS (AX), Z4
+	VMOVUPS 64(AX), Z5
+	VMOVUPS 128(AX), Z6
+	VMOVUPS 192(AX), Z7
+	VMOVUPS (R8), Z8
+	VSUBPS  Z4, Z8, Z8
+	VMOVUPS 64(R8), Z9
+	VSUBPS  Z5, Z9, Z9
+	VMOVUPS 128(R8), Z10
+	VSUBPS  Z6, Z10, Z10
+	VMOVUPS 192(R8), Z11
+	VSUBPS  Z7, Z11, Z11
+	VMULPS  (SI), Z8, Z8
+	VMULPS  64(SI), Z9, Z9
+	VMULPS  128(SI), Z10, Z10
+	VMULPS  192(SI), Z11, Z11
+	VADDPS  Z8, Z4, Z4
+	VADDPS  Z9, Z5, Z5
+	VADDPS  Z10, Z6, Z6
+	VADDPS  Z11, Z7, Z7
+	VMULPS  (DI), Z0, Z8
+	VMULPS  64(DI), Z1, Z9
+	VMULPS  128(DI), Z2, Z10
+	VMULPS  192(DI), Z3, Z11
+	VADDPS  Z8, Z4, Z4
+	VADDPS  Z9, Z5, Z5
+	VADDPS  Z10, Z6, Z6
+	VADDPS  Z11, Z7, Z7
+	VMOVUPS Z4, (AX)
+	VMOVUPS Z5, 64(AX)
+	VMOVUPS Z6, 128(AX)
+	VMOVUPS Z7, 192(AX)
+	VMOVUPS (CX), Z8
+	VMOVUPS 64(CX), Z9
+	VMOVUPS 128(CX), Z10
+	VMOVUPS 192(CX), Z11
+	VMOVUPS (R11), Z12
+	VSUBPS  Z8, Z12, Z12
+	VMOVUPS 64(R11), Z13
+	VSUBPS  Z9, Z13, Z13
+	VMOVUPS 128(R11), Z14
+	VSUBPS  Z10, Z14, Z14
+	VMOVUPS 192(R11), Z15
+	VSUBPS  Z11, Z15, Z15
+	VMULPS  (R9), Z12, Z12
+	VMULPS  64(R9), Z13, Z13
+	VMULPS  128(R9), Z14, Z14
+	VMULPS  192(R9), Z15, Z15
+	VADDPS  Z12, Z8, Z8
+	VADDPS  Z13, Z9, Z9
+	VADDPS  Z14, Z10, Z10
+	VADDPS  Z15, Z11, Z11
+	VMULPS  (R10), Z0, Z0
+	VMULPS  64(R10), Z1, Z1
+	VMULPS  128(R10), Z2, Z2
+	VMULPS  192(R10), Z3, Z3
+	VADDPS  Z0, Z8, Z0
+	VADDPS  Z1, Z9, Z1
+	VADDPS  Z2, Z10, Z2
+	VADDPS  Z3, Z11, Z3
 	VMOVUPS Z0, (CX)
-	VSUBPS  Z1, Z0, Z0
+	VMOVUPS Z1, 64(CX)
+	VMOVUPS Z2, 128(CX)
+	VMOVUPS Z3, 192(CX)
+	VSUBPS  Z4, Z0, Z0
+	VSUBPS  Z5, Z1, Z1
+	VSUBPS  Z6, Z2, Z2
+	VSUBPS  Z7, Z3, Z3
 	VMOVUPS Z0, (BX)
-	VMOVUPS 64(DX), Z0
-	VMOVUPS 64(AX), Z1
-	VMOVUPS 64(SI), Z2
-	VMOVUPS 64(R8), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS 64(DI), Z2
-	VMULPS  Z0, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS Z1, 64(AX)
-	VMOVUPS 64(CX), Z2
-	VMOVUPS 64(R9), Z3
-	VMOVUPS 64(R11), Z4
-	VSUBPS  Z2, Z4, Z4
-	VMULPS  Z4, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVUPS 64(R10), Z3
-	VMULPS  Z0, Z3, Z0
-	VADDPS  Z0, Z2, Z0
-	VMOVUPS Z0, 64(CX)
-	VSUBPS  Z1, Z0, Z0
-	VMOVUPS Z0, 64(BX)
-	VMOVUPS 128(DX), Z0
-	VMOVUPS 128(AX), Z1
-	VMOVUPS 128(SI), Z2
-	VMOVUPS 128(R8), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS 128(DI), Z2
-	VMULPS  Z0, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS Z1, 128(AX)
-	VMOVUPS 128(CX), Z2
-	VMOVUPS 128(R9), Z3
-	VMOVUPS 128(R11), Z4
-	VSUBPS  Z2, Z4, Z4
-	VMULPS  Z4, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVUPS 128(R10), Z3
-	VMULPS  Z0, Z3, Z0
-	VADDPS  Z0, Z2, Z0
-	VMOVUPS Z0, 128(CX)
-	VSUBPS  Z1, Z0, Z0
-	VMOVUPS Z0, 128(BX)
-	VMOVUPS 192(DX), Z0
-	VMOVUPS 192(AX), Z1
-	VMOVUPS 192(SI), Z2
-	VMOVUPS 192(R8), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS 192(DI), Z2
-	VMULPS  Z0, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS Z1, 192(AX)
-	VMOVUPS 192(CX), Z2
-	VMOVUPS 192(R9), Z3
-	VMOVUPS 192(R11), Z4
-	VSUBPS  Z2, Z4, Z4
-	VMULPS  Z4, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVUPS 192(R10), Z3
-	VMULPS  Z0, Z3, Z0
-	VADDPS  Z0, Z2, Z0
-	VMOVUPS Z0, 192(CX)
-	VSUBPS  Z1, Z0, Z0
-	VMOVUPS Z0, 192(BX)
+	VMOVUPS Z1, 64(BX)
+	VMOVUPS Z2, 128(BX)
+	VMOVUPS Z3, 192(BX)
 	ADDQ    $0x00000100, AX
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
@@ -12811,6 +12189,7 @@ RDTracerAVX512_done:
 // func rDTracerAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
 // Requires: AVX, AVX2
 TEXT ·rDTracerAVX2(SB), NOSPLIT, $0-136
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
 	MOVQ     rise+0(FP), AX
@@ -12829,189 +12208,157 @@ TEXT ·rDTracerAVX2(SB), NOSPLIT, $0-136
 
 RDTracerAVX2_block:
 	VMOVUPS (DX), Y0
-	VMOVUPS (AX), Y1
-	VMOVUPS (SI), Y2
-	VMOVUPS (R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS (DI), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, (AX)
-	VMOVUPS (CX), Y2
-	VMOVUPS (R9), Y3
-	VMOVUPS (R11), Y4
+	VMOVUPS 32(DX), Y1
+	VMOVUPS (AX), Y2
+	VMOVUPS 32(AX), Y3
+	VMOVUPS (R8), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS (R10), Y3
-	VMULPS  Y0, Y3, Y0
-	VADDPS  Y0, Y2, Y0
+	VMOVUPS 32(R8), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  (SI), Y4, Y4
+	VMULPS  32(SI), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  (DI), Y0, Y4
+	VMULPS  32(DI), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, (AX)
+	VMOVUPS Y3, 32(AX)
+	VMOVUPS (CX), Y4
+	VMOVUPS 32(CX), Y5
+	VMOVUPS (R11), Y6
+	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 32(R11), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  (R9), Y6, Y6
+	VMULPS  32(R9), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  (R10), Y0, Y0
+	VMULPS  32(R10), Y1, Y1
+	VADDPS  Y0, Y4, Y0
+	VADDPS  Y1, Y5, Y1
 	VMOVUPS Y0, (CX)
-	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y1, 32(CX)
+	VSUBPS  Y2, Y0, Y0
+	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y0, (BX)
-	VMOVUPS 32(DX), Y0
-	VMOVUPS 32(AX), Y1
-	VMOVUPS 32(SI), Y2
-	VMOVUPS 32(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 32(DI), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 32(AX)
-	VMOVUPS 32(CX), Y2
-	VMOVUPS 32(R9), Y3
-	VMOVUPS 32(R11), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 32(R10), Y3
-	VMULPS  Y0, Y3, Y0
-	VADDPS  Y0, Y2, Y0
-	VMOVUPS Y0, 32(CX)
-	VSUBPS  Y1, Y0, Y0
-	VMOVUPS Y0, 32(BX)
+	VMOVUPS Y1, 32(BX)
 	VMOVUPS 64(DX), Y0
-	VMOVUPS 64(AX), Y1
-	VMOVUPS 64(SI), Y2
-	VMOVUPS 64(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 64(DI), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 64(AX)
-	VMOVUPS 64(CX), Y2
-	VMOVUPS 64(R9), Y3
-	VMOVUPS 64(R11), Y4
+	VMOVUPS 96(DX), Y1
+	VMOVUPS 64(AX), Y2
+	VMOVUPS 96(AX), Y3
+	VMOVUPS 64(R8), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 64(R10), Y3
-	VMULPS  Y0, Y3, Y0
-	VADDPS  Y0, Y2, Y0
+	VMOVUPS 96(R8), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  64(SI), Y4, Y4
+	VMULPS  96(SI), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  64(DI), Y0, Y4
+	VMULPS  96(DI), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 64(AX)
+	VMOVUPS Y3, 96(AX)
+	VMOVUPS 64(CX), Y4
+	VMOVUPS 96(CX), Y5
+	VMOVUPS 64(R11), Y6
+	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 96(R11), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  64(R9), Y6, Y6
+	VMULPS  96(R9), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  64(R10), Y0, Y0
+	VMULPS  96(R10), Y1, Y1
+	VADDPS  Y0, Y4, Y0
+	VADDPS  Y1, Y5, Y1
 	VMOVUPS Y0, 64(CX)
-	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y1, 96(CX)
+	VSUBPS  Y2, Y0, Y0
+	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y0, 64(BX)
-	VMOVUPS 96(DX), Y0
-	VMOVUPS 96(AX), Y1
-	VMOVUPS 96(SI), Y2
-	VMOVUPS 96(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 96(DI), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 96(AX)
-	VMOVUPS 96(CX), Y2
-	VMOVUPS 96(R9), Y3
-	VMOVUPS 96(R11), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 96(R10), Y3
-	VMULPS  Y0, Y3, Y0
-	VADDPS  Y0, Y2, Y0
-	VMOVUPS Y0, 96(CX)
-	VSUBPS  Y1, Y0, Y0
-	VMOVUPS Y0, 96(BX)
+	VMOVUPS Y1, 96(BX)
 	VMOVUPS 128(DX), Y0
-	VMOVUPS 128(AX), Y1
-	VMOVUPS 128(SI), Y2
-	VMOVUPS 128(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 128(DI), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 128(AX)
-	VMOVUPS 128(CX), Y2
-	VMOVUPS 128(R9), Y3
-	VMOVUPS 128(R11), Y4
+	VMOVUPS 160(DX), Y1
+	VMOVUPS 128(AX), Y2
+	VMOVUPS 160(AX), Y3
+	VMOVUPS 128(R8), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 128(R10), Y3
-	VMULPS  Y0, Y3, Y0
-	VADDPS  Y0, Y2, Y0
+	VMOVUPS 160(R8), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  128(SI), Y4, Y4
+	VMULPS  160(SI), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  128(DI), Y0, Y4
+	VMULPS  160(DI), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 128(AX)
+	VMOVUPS Y3, 160(AX)
+	VMOVUPS 128(CX), Y4
+	VMOVUPS 160(CX), Y5
+	VMOVUPS 128(R11), Y6
+	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 160(R11), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  128(R9), Y6, Y6
+	VMULPS  160(R9), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  128(R10), Y0, Y0
+	VMULPS  160(R10), Y1, Y1
+	VADDPS  Y0, Y4, Y0
+	VADDPS  Y1, Y5, Y1
 	VMOVUPS Y0, 128(CX)
-	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y1, 160(CX)
+	VSUBPS  Y2, Y0, Y0
+	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y0, 128(BX)
-	VMOVUPS 160(DX), Y0
-	VMOVUPS 160(AX), Y1
-	VMOVUPS 160(SI), Y2
-	VMOVUPS 160(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 160(DI), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 160(AX)
-	VMOVUPS 160(CX), Y2
-	VMOVUPS 160(R9), Y3
-	VMOVUPS 160(R11), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 160(R10), Y3
-	VMULPS  Y0, Y3, Y0
-	VADDPS  Y0, Y2, Y0
-	VMOVUPS Y0, 160(CX)
-	VSUBPS  Y1, Y0, Y0
-	VMOVUPS Y0, 160(BX)
+	VMOVUPS Y1, 160(BX)
 	VMOVUPS 192(DX), Y0
-	VMOVUPS 192(AX), Y1
-	VMOVUPS 192(SI), Y2
-	VMOVUPS 192(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 192(DI), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 192(AX)
-	VMOVUPS 192(CX), Y2
-	VMOVUPS 192(R9), Y3
-	VMOVUPS 192(R11), Y4
+	VMOVUPS 224(DX), Y1
+	VMOVUPS 192(AX), Y2
+	VMOVUPS 224(AX), Y3
+	VMOVUPS 192(R8), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 192(R10), Y3
-	VMULPS  Y0, Y3, Y0
-	VADDPS  Y0, Y2, Y0
+	VMOVUPS 224(R8), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  192(SI), Y4, Y4
+	VMULPS  224(SI), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  192(DI), Y0, Y4
+	VMULPS  224(DI), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 192(AX)
+	VMOVUPS Y3, 224(AX)
+	VMOVUPS 192(CX), Y4
+	VMOVUPS 224(CX), Y5
+	VMOVUPS 192(R11), Y6
+	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 224(R11), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  192(R9), Y6, Y6
+	VMULPS  224(R9), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  192(R10), Y0, Y0
+	VMULPS  224(R10), Y1, Y1
+	VADDPS  Y0, Y4, Y0
+	VADDPS  Y1, Y5, Y1
 	VMOVUPS Y0, 192(CX)
-	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y1, 224(CX)
+	VSUBPS  Y2, Y0, Y0
+	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y0, 192(BX)
-	VMOVUPS 224(DX), Y0
-	VMOVUPS 224(AX), Y1
-	VMOVUPS 224(SI), Y2
-	VMOVUPS 224(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 224(DI), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 224(AX)
-	VMOVUPS 224(CX), Y2
-	VMOVUPS 224(R9), Y3
-	VMOVUPS 224(R11), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 224(R10), Y3
-	VMULPS  Y0, Y3, Y0
-	VADDPS  Y0, Y2, Y0
-	VMOVUPS Y0, 224(CX)
-	VSUBPS  Y1, Y0, Y0
-	VMOVUPS Y0, 224(BX)
+	VMOVUPS Y1, 224(BX)
 	ADDQ    $0x00000100, AX
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
@@ -13032,6 +12379,7 @@ RDTracerAVX2_done:
 // func rDTracerUniformAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·rDTracerUniformAVX512(SB), NOSPLIT, $0-64
+	// 6 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -13051,73 +12399,73 @@ TEXT ·rDTracerUniformAVX512(SB), NOSPLIT, $0-64
 
 RDTracerUniformAVX512_block:
 	VMOVUPS (DX), Z6
-	VMOVUPS (AX), Z7
-	VSUBPS  Z7, Z1, Z8
-	VMULPS  Z8, Z0, Z8
-	VADDPS  Z8, Z7, Z7
-	VMULPS  Z6, Z2, Z8
-	VADDPS  Z8, Z7, Z7
-	VMOVUPS Z7, (AX)
-	VMOVUPS (CX), Z8
-	VSUBPS  Z8, Z4, Z9
-	VMULPS  Z9, Z3, Z9
-	VADDPS  Z9, Z8, Z8
+	VMOVUPS 64(DX), Z7
+	VMOVUPS 128(DX), Z8
+	VMOVUPS 192(DX), Z9
+	VMOVUPS (AX), Z10
+	VMOVUPS 64(AX), Z11
+	VMOVUPS 128(AX), Z12
+	VMOVUPS 192(AX), Z13
+	VSUBPS  Z10, Z1, Z14
+	VSUBPS  Z11, Z1, Z15
+	VSUBPS  Z12, Z1, Z16
+	VSUBPS  Z13, Z1, Z17
+	VMULPS  Z14, Z0, Z14
+	VMULPS  Z15, Z0, Z15
+	VMULPS  Z16, Z0, Z16
+	VMULPS  Z17, Z0, Z17
+	VADDPS  Z14, Z10, Z10
+	VADDPS  Z15, Z11, Z11
+	VADDPS  Z16, Z12, Z12
+	VADDPS  Z17, Z13, Z13
+	VMULPS  Z6, Z2, Z14
+	VMULPS  Z7, Z2, Z15
+	VMULPS  Z8, Z2, Z16
+	VMULPS  Z9, Z2, Z17
+	VADDPS  Z14, Z10, Z10
+	VADDPS  Z15, Z11, Z11
+	VADDPS  Z16, Z12, Z12
+	VADDPS  Z17, Z13, Z13
+	VMOVUPS Z10, (AX)
+	VMOVUPS Z11, 64(AX)
+	VMOVUPS Z12, 128(AX)
+	VMOVUPS Z13, 192(AX)
+	VMOVUPS (CX), Z14
+	VMOVUPS 64(CX), Z15
+	VMOVUPS 128(CX), Z16
+	VMOVUPS 192(CX), Z17
+	VSUBPS  Z14, Z4, Z18
+	VSUBPS  Z15, Z4, Z19
+	VSUBPS  Z16, Z4, Z20
+	VSUBPS  Z17, Z4, Z21
+	VMULPS  Z18, Z3, Z18
+	VMULPS  Z19, Z3, Z19
+	VMULPS  Z20, Z3, Z20
+	VMULPS  Z21, Z3, Z21
+	VADDPS  Z18, Z14, Z14
+	VADDPS  Z19, Z15, Z15
+	VADDPS  Z20, Z16, Z16
+	VADDPS  Z21, Z17, Z17
 	VMULPS  Z6, Z5, Z6
-	VADDPS  Z6, Z8, Z6
+	VMULPS  Z7, Z5, Z7
+	VMULPS  Z8, Z5, Z8
+	VMULPS  Z9, Z5, Z9
+	VADDPS  Z6, Z14, Z6
+	VADDPS  Z7, Z15, Z7
+	VADDPS  Z8, Z16, Z8
+	VADDPS  Z9, Z17, Z9
 	VMOVUPS Z6, (CX)
-	VSUBPS  Z7, Z6, Z6
+	VMOVUPS Z7, 64(CX)
+	VMOVUPS Z8, 128(CX)
+	VMOVUPS Z9, 192(CX)
+	VSUBPS  Z10, Z6, Z6
+	VSUBPS  Z11, Z7, Z7
+	VSUBPS  Z12, Z8, Z8
+	VSUBPS  Z13, Z9, Z9
 	VMOVUPS Z6, (BX)
-	VMOVUPS 64(DX), Z6
-	VMOVUPS 64(AX), Z7
-	VSUBPS  Z7, Z1, Z8
-	VMULPS  Z8, Z0, Z8
-	VADDPS  Z8, Z7, Z7
-	VMULPS  Z6, Z2, Z8
-	VADDPS  Z8, Z7, Z7
-	VMOVUPS Z7, 64(AX)
-	VMOVUPS 64(CX), Z8
-	VSUBPS  Z8, Z4, Z9
-	VMULPS  Z9, Z3, Z9
-	VADDPS  Z9, Z8, Z8
-	VMULPS  Z6, Z5, Z6
-	VADDPS  Z6, Z8, Z6
-	VMOVUPS Z6, 64(CX)
-	VSUBPS  Z7, Z6, Z6
-	VMOVUPS Z6, 64(BX)
-	VMOVUPS 128(DX), Z6
-	VMOVUPS 128(AX), Z7
-	VSUBPS  Z7, Z1, Z8
-	VMULPS  Z8, Z0, Z8
-	VADDPS  Z8, Z7, Z7
-	VMULPS  Z6, Z2, Z8
-	VADDPS  Z8, Z7, Z7
-	VMOVUPS Z7, 128(AX)
-	VMOVUPS 128(CX), Z8
-	VSUBPS  Z8, Z4, Z9
-	VMULPS  Z9, Z3, Z9
-	VADDPS  Z9, Z8, Z8
-	VMULPS  Z6, Z5, Z6
-	VADDPS  Z6, Z8, Z6
-	VMOVUPS Z6, 128(CX)
-	VSUBPS  Z7, Z6, Z6
-	VMOVUPS Z6, 128(BX)
-	VMOVUPS 192(DX), Z6
-	VMOVUPS 192(AX), Z7
-	VSUBPS  Z7, Z1, Z8
-	VMULPS  Z8, Z0, Z8
-	VADDPS  Z8, Z7, Z7
-	VMULPS  Z6, Z2, Z8
-	VADDPS  Z8, Z7, Z7
-	VMOVUPS Z7, 192(AX)
-	VMOVUPS 192(CX), Z8
-	VSUBPS  Z8, Z4, Z9
-	VMULPS  Z9, Z3, Z9
-	VADDPS  Z9, Z8, Z8
-	VMULPS  Z6, Z5, Z6
-	VADDPS  Z6, Z8, Z6
-	VMOVUPS Z6, 192(CX)
-	VSUBPS  Z7, Z6, Z6
-	VMOVUPS Z6, 192(BX)
+	VMOVUPS Z7, 64(BX)
+	VMOVUPS Z8, 128(BX)
+	VMOVUPS Z9, 192(BX)
 	ADDQ    $0x00000100, AX
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
@@ -13132,6 +12480,7 @@ RDTracerUniformAVX512_done:
 // func rDTracerUniformAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
 // Requires: AVX, AVX2
 TEXT ·rDTracerUniformAVX2(SB), NOSPLIT, $0-64
+	// 6 scalars held in registers, 0 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
 	VBROADCASTSS lRise+32(FP), Y0
@@ -13299,6 +12648,7 @@ RDTracerUniformAVX2_done:
 // func rDTracerAddAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·rDTracerAddAVX512(SB), NOSPLIT, $0-136
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -13318,105 +12668,89 @@ TEXT ·rDTracerAddAVX512(SB), NOSPLIT, $0-136
 
 RDTracerAddAVX512_block:
 	VMOVUPS (DX), Z0
-	VMOVUPS (AX), Z1
-	VMOVUPS (SI), Z2
-	VMOVUPS (R8), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS (DI), Z2
-	VMULPS  Z0, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS Z1, (AX)
-	VMOVUPS (CX), Z2
-	VMOVUPS (R9), Z3
-	VMOVUPS (R11), Z4
-	VSUBPS  Z2, Z4, Z4
-	VMULPS  Z4, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVUPS (R10), Z3
-	VMULPS  Z0, Z3, Z0
-	VADDPS  Z0, Z2, Z0
+	VMOVUPS 64(DX), Z1
+	VMOVUPS 128(DX), Z2
+	VMOVUPS 192(DX), Z3
+	VMOVUPS (AX), Z4
+	VMOVUPS 64(AX), Z5
+	VMOVUPS 128(AX), Z6
+	VMOVUPS 192(AX), Z7
+	VMOVUPS (R8), Z8
+	VSUBPS  Z4, Z8, Z8
+	VMOVUPS 64(R8), Z9
+	VSUBPS  Z5, Z9, Z9
+	VMOVUPS 128(R8), Z10
+	VSUBPS  Z6, Z10, Z10
+	VMOVUPS 192(R8), Z11
+	VSUBPS  Z7, Z11, Z11
+	VMULPS  (SI), Z8, Z8
+	VMULPS  64(SI), Z9, Z9
+	VMULPS  128(SI), Z10, Z10
+	VMULPS  192(SI), Z11, Z11
+	VADDPS  Z8, Z4, Z4
+	VADDPS  Z9, Z5, Z5
+	VADDPS  Z10, Z6, Z6
+	VADDPS  Z11, Z7, Z7
+	VMULPS  (DI), Z0, Z8
+	VMULPS  64(DI), Z1, Z9
+	VMULPS  128(DI), Z2, Z10
+	VMULPS  192(DI), Z3, Z11
+	VADDPS  Z8, Z4, Z4
+	VADDPS  Z9, Z5, Z5
+	VADDPS  Z10, Z6, Z6
+	VADDPS  Z11, Z7, Z7
+	VMOVUPS Z4, (AX)
+	VMOVUPS Z5, 64(AX)
+	VMOVUPS Z6, 128(AX)
+	VMOVUPS Z7, 192(AX)
+	VMOVUPS (CX), Z8
+	VMOVUPS 64(CX), Z9
+	VMOVUPS 128(CX), Z10
+	VMOVUPS 192(CX), Z11
+	VMOVUPS (R11), Z12
+	VSUBPS  Z8, Z12, Z12
+	VMOVUPS 64(R11), Z13
+	VSUBPS  Z9, Z13, Z13
+	VMOVUPS 128(R11), Z14
+	VSUBPS  Z10, Z14, Z14
+	VMOVUPS 192(R11), Z15
+	VSUBPS  Z11, Z15, Z15
+	VMULPS  (R9), Z12, Z12
+	VMULPS  64(R9), Z13, Z13
+	VMULPS  128(R9), Z14, Z14
+	VMULPS  192(R9), Z15, Z15
+	VADDPS  Z12, Z8, Z8
+	VADDPS  Z13, Z9, Z9
+	VADDPS  Z14, Z10, Z10
+	VADDPS  Z15, Z11, Z11
+	VMULPS  (R10), Z0, Z0
+	VMULPS  64(R10), Z1, Z1
+	VMULPS  128(R10), Z2, Z2
+	VMULPS  192(R10), Z3, Z3
+	VADDPS  Z0, Z8, Z0
+	VADDPS  Z1, Z9, Z1
+	VADDPS  Z2, Z10, Z2
+	VADDPS  Z3, Z11, Z3
 	VMOVUPS Z0, (CX)
-	VSUBPS  Z1, Z0, Z0
-	VMOVUPS (BX), Z1
-	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z1, 64(CX)
+	VMOVUPS Z2, 128(CX)
+	VMOVUPS Z3, 192(CX)
+	VSUBPS  Z4, Z0, Z0
+	VSUBPS  Z5, Z1, Z1
+	VSUBPS  Z6, Z2, Z2
+	VSUBPS  Z7, Z3, Z3
+	VMOVUPS (BX), Z4
+	VMOVUPS 64(BX), Z5
+	VMOVUPS 128(BX), Z6
+	VMOVUPS 192(BX), Z7
+	VADDPS  Z0, Z4, Z0
+	VADDPS  Z1, Z5, Z1
+	VADDPS  Z2, Z6, Z2
+	VADDPS  Z3, Z7, Z3
 	VMOVUPS Z0, (BX)
-	VMOVUPS 64(DX), Z0
-	VMOVUPS 64(AX), Z1
-	VMOVUPS 64(SI), Z2
-	VMOVUPS 64(R8), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS 64(DI), Z2
-	VMULPS  Z0, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS Z1, 64(AX)
-	VMOVUPS 64(CX), Z2
-	VMOVUPS 64(R9), Z3
-	VMOVUPS 64(R11), Z4
-	VSUBPS  Z2, Z4, Z4
-	VMULPS  Z4, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVUPS 64(R10), Z3
-	VMULPS  Z0, Z3, Z0
-	VADDPS  Z0, Z2, Z0
-	VMOVUPS Z0, 64(CX)
-	VSUBPS  Z1, Z0, Z0
-	VMOVUPS 64(BX), Z1
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 64(BX)
-	VMOVUPS 128(DX), Z0
-	VMOVUPS 128(AX), Z1
-	VMOVUPS 128(SI), Z2
-	VMOVUPS 128(R8), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS 128(DI), Z2
-	VMULPS  Z0, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS Z1, 128(AX)
-	VMOVUPS 128(CX), Z2
-	VMOVUPS 128(R9), Z3
-	VMOVUPS 128(R11), Z4
-	VSUBPS  Z2, Z4, Z4
-	VMULPS  Z4, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVUPS 128(R10), Z3
-	VMULPS  Z0, Z3, Z0
-	VADDPS  Z0, Z2, Z0
-	VMOVUPS Z0, 128(CX)
-	VSUBPS  Z1, Z0, Z0
-	VMOVUPS 128(BX), Z1
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 128(BX)
-	VMOVUPS 192(DX), Z0
-	VMOVUPS 192(AX), Z1
-	VMOVUPS 192(SI), Z2
-	VMOVUPS 192(R8), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS 192(DI), Z2
-	VMULPS  Z0, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS Z1, 192(AX)
-	VMOVUPS 192(CX), Z2
-	VMOVUPS 192(R9), Z3
-	VMOVUPS 192(R11), Z4
-	VSUBPS  Z2, Z4, Z4
-	VMULPS  Z4, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVUPS 192(R10), Z3
-	VMULPS  Z0, Z3, Z0
-	VADDPS  Z0, Z2, Z0
-	VMOVUPS Z0, 192(CX)
-	VSUBPS  Z1, Z0, Z0
-	VMOVUPS 192(BX), Z1
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 192(BX)
+	VMOVUPS Z1, 64(BX)
+	VMOVUPS Z2, 128(BX)
+	VMOVUPS Z3, 192(BX)
 	ADDQ    $0x00000100, AX
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
@@ -13437,6 +12771,7 @@ RDTracerAddAVX512_done:
 // func rDTracerAddAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
 // Requires: AVX, AVX2
 TEXT ·rDTracerAddAVX2(SB), NOSPLIT, $0-136
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
 	MOVQ     rise+0(FP), AX
@@ -13455,205 +12790,173 @@ TEXT ·rDTracerAddAVX2(SB), NOSPLIT, $0-136
 
 RDTracerAddAVX2_block:
 	VMOVUPS (DX), Y0
-	VMOVUPS (AX), Y1
-	VMOVUPS (SI), Y2
-	VMOVUPS (R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS (DI), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, (AX)
-	VMOVUPS (CX), Y2
-	VMOVUPS (R9), Y3
-	VMOVUPS (R11), Y4
+	VMOVUPS 32(DX), Y1
+	VMOVUPS (AX), Y2
+	VMOVUPS 32(AX), Y3
+	VMOVUPS (R8), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS (R10), Y3
-	VMULPS  Y0, Y3, Y0
-	VADDPS  Y0, Y2, Y0
+	VMOVUPS 32(R8), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  (SI), Y4, Y4
+	VMULPS  32(SI), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  (DI), Y0, Y4
+	VMULPS  32(DI), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, (AX)
+	VMOVUPS Y3, 32(AX)
+	VMOVUPS (CX), Y4
+	VMOVUPS 32(CX), Y5
+	VMOVUPS (R11), Y6
+	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 32(R11), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  (R9), Y6, Y6
+	VMULPS  32(R9), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  (R10), Y0, Y0
+	VMULPS  32(R10), Y1, Y1
+	VADDPS  Y0, Y4, Y0
+	VADDPS  Y1, Y5, Y1
 	VMOVUPS Y0, (CX)
-	VSUBPS  Y1, Y0, Y0
-	VMOVUPS (BX), Y1
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y1, 32(CX)
+	VSUBPS  Y2, Y0, Y0
+	VSUBPS  Y3, Y1, Y1
+	VMOVUPS (BX), Y2
+	VMOVUPS 32(BX), Y3
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, (BX)
-	VMOVUPS 32(DX), Y0
-	VMOVUPS 32(AX), Y1
-	VMOVUPS 32(SI), Y2
-	VMOVUPS 32(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 32(DI), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 32(AX)
-	VMOVUPS 32(CX), Y2
-	VMOVUPS 32(R9), Y3
-	VMOVUPS 32(R11), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 32(R10), Y3
-	VMULPS  Y0, Y3, Y0
-	VADDPS  Y0, Y2, Y0
-	VMOVUPS Y0, 32(CX)
-	VSUBPS  Y1, Y0, Y0
-	VMOVUPS 32(BX), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 32(BX)
+	VMOVUPS Y1, 32(BX)
 	VMOVUPS 64(DX), Y0
-	VMOVUPS 64(AX), Y1
-	VMOVUPS 64(SI), Y2
-	VMOVUPS 64(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 64(DI), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 64(AX)
-	VMOVUPS 64(CX), Y2
-	VMOVUPS 64(R9), Y3
-	VMOVUPS 64(R11), Y4
+	VMOVUPS 96(DX), Y1
+	VMOVUPS 64(AX), Y2
+	VMOVUPS 96(AX), Y3
+	VMOVUPS 64(R8), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 64(R10), Y3
-	VMULPS  Y0, Y3, Y0
-	VADDPS  Y0, Y2, Y0
+	VMOVUPS 96(R8), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  64(SI), Y4, Y4
+	VMULPS  96(SI), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  64(DI), Y0, Y4
+	VMULPS  96(DI), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 64(AX)
+	VMOVUPS Y3, 96(AX)
+	VMOVUPS 64(CX), Y4
+	VMOVUPS 96(CX), Y5
+	VMOVUPS 64(R11), Y6
+	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 96(R11), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  64(R9), Y6, Y6
+	VMULPS  96(R9), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  64(R10), Y0, Y0
+	VMULPS  96(R10), Y1, Y1
+	VADDPS  Y0, Y4, Y0
+	VADDPS  Y1, Y5, Y1
 	VMOVUPS Y0, 64(CX)
-	VSUBPS  Y1, Y0, Y0
-	VMOVUPS 64(BX), Y1
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y1, 96(CX)
+	VSUBPS  Y2, Y0, Y0
+	VSUBPS  Y3, Y1, Y1
+	VMOVUPS 64(BX), Y2
+	VMOVUPS 96(BX), Y3
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 64(BX)
-	VMOVUPS 96(DX), Y0
-	VMOVUPS 96(AX), Y1
-	VMOVUPS 96(SI), Y2
-	VMOVUPS 96(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 96(DI), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 96(AX)
-	VMOVUPS 96(CX), Y2
-	VMOVUPS 96(R9), Y3
-	VMOVUPS 96(R11), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 96(R10), Y3
-	VMULPS  Y0, Y3, Y0
-	VADDPS  Y0, Y2, Y0
-	VMOVUPS Y0, 96(CX)
-	VSUBPS  Y1, Y0, Y0
-	VMOVUPS 96(BX), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 96(BX)
+	VMOVUPS Y1, 96(BX)
 	VMOVUPS 128(DX), Y0
-	VMOVUPS 128(AX), Y1
-	VMOVUPS 128(SI), Y2
-	VMOVUPS 128(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 128(DI), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 128(AX)
-	VMOVUPS 128(CX), Y2
-	VMOVUPS 128(R9), Y3
-	VMOVUPS 128(R11), Y4
+	VMOVUPS 160(DX), Y1
+	VMOVUPS 128(AX), Y2
+	VMOVUPS 160(AX), Y3
+	VMOVUPS 128(R8), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 128(R10), Y3
-	VMULPS  Y0, Y3, Y0
-	VADDPS  Y0, Y2, Y0
+	VMOVUPS 160(R8), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  128(SI), Y4, Y4
+	VMULPS  160(SI), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  128(DI), Y0, Y4
+	VMULPS  160(DI), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 128(AX)
+	VMOVUPS Y3, 160(AX)
+	VMOVUPS 128(CX), Y4
+	VMOVUPS 160(CX), Y5
+	VMOVUPS 128(R11), Y6
+	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 160(R11), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  128(R9), Y6, Y6
+	VMULPS  160(R9), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  128(R10), Y0, Y0
+	VMULPS  160(R10), Y1, Y1
+	VADDPS  Y0, Y4, Y0
+	VADDPS  Y1, Y5, Y1
 	VMOVUPS Y0, 128(CX)
-	VSUBPS  Y1, Y0, Y0
-	VMOVUPS 128(BX), Y1
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y1, 160(CX)
+	VSUBPS  Y2, Y0, Y0
+	VSUBPS  Y3, Y1, Y1
+	VMOVUPS 128(BX), Y2
+	VMOVUPS 160(BX), Y3
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 128(BX)
-	VMOVUPS 160(DX), Y0
-	VMOVUPS 160(AX), Y1
-	VMOVUPS 160(SI), Y2
-	VMOVUPS 160(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 160(DI), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 160(AX)
-	VMOVUPS 160(CX), Y2
-	VMOVUPS 160(R9), Y3
-	VMOVUPS 160(R11), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 160(R10), Y3
-	VMULPS  Y0, Y3, Y0
-	VADDPS  Y0, Y2, Y0
-	VMOVUPS Y0, 160(CX)
-	VSUBPS  Y1, Y0, Y0
-	VMOVUPS 160(BX), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 160(BX)
+	VMOVUPS Y1, 160(BX)
 	VMOVUPS 192(DX), Y0
-	VMOVUPS 192(AX), Y1
-	VMOVUPS 192(SI), Y2
-	VMOVUPS 192(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 192(DI), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 192(AX)
-	VMOVUPS 192(CX), Y2
-	VMOVUPS 192(R9), Y3
-	VMOVUPS 192(R11), Y4
+	VMOVUPS 224(DX), Y1
+	VMOVUPS 192(AX), Y2
+	VMOVUPS 224(AX), Y3
+	VMOVUPS 192(R8), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 192(R10), Y3
-	VMULPS  Y0, Y3, Y0
-	VADDPS  Y0, Y2, Y0
+	VMOVUPS 224(R8), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  192(SI), Y4, Y4
+	VMULPS  224(SI), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  192(DI), Y0, Y4
+	VMULPS  224(DI), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 192(AX)
+	VMOVUPS Y3, 224(AX)
+	VMOVUPS 192(CX), Y4
+	VMOVUPS 224(CX), Y5
+	VMOVUPS 192(R11), Y6
+	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 224(R11), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  192(R9), Y6, Y6
+	VMULPS  224(R9), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  192(R10), Y0, Y0
+	VMULPS  224(R10), Y1, Y1
+	VADDPS  Y0, Y4, Y0
+	VADDPS  Y1, Y5, Y1
 	VMOVUPS Y0, 192(CX)
-	VSUBPS  Y1, Y0, Y0
-	VMOVUPS 192(BX), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 192(BX)
-	VMOVUPS 224(DX), Y0
-	VMOVUPS 224(AX), Y1
-	VMOVUPS 224(SI), Y2
-	VMOVUPS 224(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 224(DI), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 224(AX)
-	VMOVUPS 224(CX), Y2
-	VMOVUPS 224(R9), Y3
-	VMOVUPS 224(R11), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 224(R10), Y3
-	VMULPS  Y0, Y3, Y0
+	VMOVUPS Y1, 224(CX)
+	VSUBPS  Y2, Y0, Y0
+	VSUBPS  Y3, Y1, Y1
+	VMOVUPS 192(BX), Y2
+	VMOVUPS 224(BX), Y3
 	VADDPS  Y0, Y2, Y0
-	VMOVUPS Y0, 224(CX)
-	VSUBPS  Y1, Y0, Y0
-	VMOVUPS 224(BX), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 224(BX)
+	VADDPS  Y1, Y3, Y1
+	VMOVUPS Y0, 192(BX)
+	VMOVUPS Y1, 224(BX)
 	ADDQ    $0x00000100, AX
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
@@ -13674,6 +12977,7 @@ RDTracerAddAVX2_done:
 // func rDTracerAddUniformAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·rDTracerAddUniformAVX512(SB), NOSPLIT, $0-64
+	// 6 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -13693,81 +12997,81 @@ TEXT ·rDTracerAddUniformAVX512(SB), NOSPLIT, $0-64
 
 RDTracerAddUniformAVX512_block:
 	VMOVUPS (DX), Z6
-	VMOVUPS (AX), Z7
-	VSUBPS  Z7, Z1, Z8
-	VMULPS  Z8, Z0, Z8
-	VADDPS  Z8, Z7, Z7
-	VMULPS  Z6, Z2, Z8
-	VADDPS  Z8, Z7, Z7
-	VMOVUPS Z7, (AX)
-	VMOVUPS (CX), Z8
-	VSUBPS  Z8, Z4, Z9
-	VMULPS  Z9, Z3, Z9
-	VADDPS  Z9, Z8, Z8
+	VMOVUPS 64(DX), Z7
+	VMOVUPS 128(DX), Z8
+	VMOVUPS 192(DX), Z9
+	VMOVUPS (AX), Z10
+	VMOVUPS 64(AX), Z11
+	VMOVUPS 128(AX), Z12
+	VMOVUPS 192(AX), Z13
+	VSUBPS  Z10, Z1, Z14
+	VSUBPS  Z11, Z1, Z15
+	VSUBPS  Z12, Z1, Z16
+	VSUBPS  Z13, Z1, Z17
+	VMULPS  Z14, Z0, Z14
+	VMULPS  Z15, Z0, Z15
+	VMULPS  Z16, Z0, Z16
+	VMULPS  Z17, Z0, Z17
+	VADDPS  Z14, Z10, Z10
+	VADDPS  Z15, Z11, Z11
+	VADDPS  Z16, Z12, Z12
+	VADDPS  Z17, Z13, Z13
+	VMULPS  Z6, Z2, Z14
+	VMULPS  Z7, Z2, Z15
+	VMULPS  Z8, Z2, Z16
+	VMULPS  Z9, Z2, Z17
+	VADDPS  Z14, Z10, Z10
+	VADDPS  Z15, Z11, Z11
+	VADDPS  Z16, Z12, Z12
+	VADDPS  Z17, Z13, Z13
+	VMOVUPS Z10, (AX)
+	VMOVUPS Z11, 64(AX)
+	VMOVUPS Z12, 128(AX)
+	VMOVUPS Z13, 192(AX)
+	VMOVUPS (CX), Z14
+	VMOVUPS 64(CX), Z15
+	VMOVUPS 128(CX), Z16
+	VMOVUPS 192(CX), Z17
+	VSUBPS  Z14, Z4, Z18
+	VSUBPS  Z15, Z4, Z19
+	VSUBPS  Z16, Z4, Z20
+	VSUBPS  Z17, Z4, Z21
+	VMULPS  Z18, Z3, Z18
+	VMULPS  Z19, Z3, Z19
+	VMULPS  Z20, Z3, Z20
+	VMULPS  Z21, Z3, Z21
+	VADDPS  Z18, Z14, Z14
+	VADDPS  Z19, Z15, Z15
+	VADDPS  Z20, Z16, Z16
+	VADDPS  Z21, Z17, Z17
 	VMULPS  Z6, Z5, Z6
-	VADDPS  Z6, Z8, Z6
+	VMULPS  Z7, Z5, Z7
+	VMULPS  Z8, Z5, Z8
+	VMULPS  Z9, Z5, Z9
+	VADDPS  Z6, Z14, Z6
+	VADDPS  Z7, Z15, Z7
+	VADDPS  Z8, Z16, Z8
+	VADDPS  Z9, Z17, Z9
 	VMOVUPS Z6, (CX)
-	VSUBPS  Z7, Z6, Z6
-	VMOVUPS (BX), Z7
-	VADDPS  Z6, Z7, Z6
+	VMOVUPS Z7, 64(CX)
+	VMOVUPS Z8, 128(CX)
+	VMOVUPS Z9, 192(CX)
+	VSUBPS  Z10, Z6, Z6
+	VSUBPS  Z11, Z7, Z7
+	VSUBPS  Z12, Z8, Z8
+	VSUBPS  Z13, Z9, Z9
+	VMOVUPS (BX), Z10
+	VMOVUPS 64(BX), Z11
+	VMOVUPS 128(BX), Z12
+	VMOVUPS 192(BX), Z13
+	VADDPS  Z6, Z10, Z6
+	VADDPS  Z7, Z11, Z7
+	VADDPS  Z8, Z12, Z8
+	VADDPS  Z9, Z13, Z9
 	VMOVUPS Z6, (BX)
-	VMOVUPS 64(DX), Z6
-	VMOVUPS 64(AX), Z7
-	VSUBPS  Z7, Z1, Z8
-	VMULPS  Z8, Z0, Z8
-	VADDPS  Z8, Z7, Z7
-	VMULPS  Z6, Z2, Z8
-	VADDPS  Z8, Z7, Z7
-	VMOVUPS Z7, 64(AX)
-	VMOVUPS 64(CX), Z8
-	VSUBPS  Z8, Z4, Z9
-	VMULPS  Z9, Z3, Z9
-	VADDPS  Z9, Z8, Z8
-	VMULPS  Z6, Z5, Z6
-	VADDPS  Z6, Z8, Z6
-	VMOVUPS Z6, 64(CX)
-	VSUBPS  Z7, Z6, Z6
-	VMOVUPS 64(BX), Z7
-	VADDPS  Z6, Z7, Z6
-	VMOVUPS Z6, 64(BX)
-	VMOVUPS 128(DX), Z6
-	VMOVUPS 128(AX), Z7
-	VSUBPS  Z7, Z1, Z8
-	VMULPS  Z8, Z0, Z8
-	VADDPS  Z8, Z7, Z7
-	VMULPS  Z6, Z2, Z8
-	VADDPS  Z8, Z7, Z7
-	VMOVUPS Z7, 128(AX)
-	VMOVUPS 128(CX), Z8
-	VSUBPS  Z8, Z4, Z9
-	VMULPS  Z9, Z3, Z9
-	VADDPS  Z9, Z8, Z8
-	VMULPS  Z6, Z5, Z6
-	VADDPS  Z6, Z8, Z6
-	VMOVUPS Z6, 128(CX)
-	VSUBPS  Z7, Z6, Z6
-	VMOVUPS 128(BX), Z7
-	VADDPS  Z6, Z7, Z6
-	VMOVUPS Z6, 128(BX)
-	VMOVUPS 192(DX), Z6
-	VMOVUPS 192(AX), Z7
-	VSUBPS  Z7, Z1, Z8
-	VMULPS  Z8, Z0, Z8
-	VADDPS  Z8, Z7, Z7
-	VMULPS  Z6, Z2, Z8
-	VADDPS  Z8, Z7, Z7
-	VMOVUPS Z7, 192(AX)
-	VMOVUPS 192(CX), Z8
-	VSUBPS  Z8, Z4, Z9
-	VMULPS  Z9, Z3, Z9
-	VADDPS  Z9, Z8, Z8
-	VMULPS  Z6, Z5, Z6
-	VADDPS  Z6, Z8, Z6
-	VMOVUPS Z6, 192(CX)
-	VSUBPS  Z7, Z6, Z6
-	VMOVUPS 192(BX), Z7
-	VADDPS  Z6, Z7, Z6
-	VMOVUPS Z6, 192(BX)
+	VMOVUPS Z7, 64(BX)
+	VMOVUPS Z8, 128(BX)
+	VMOVUPS Z9, 192(BX)
 	ADDQ    $0x00000100, AX
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
@@ -13782,6 +13086,7 @@ RDTracerAddUniformAVX512_done:
 // func rDTracerAddUniformAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
 // Requires: AVX, AVX2
 TEXT ·rDTracerAddUniformAVX2(SB), NOSPLIT, $0-64
+	// 6 scalars held in registers, 0 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
 	VBROADCASTSS lRise+32(FP), Y0
@@ -13965,6 +13270,7 @@ RDTracerAddUniformAVX2_done:
 // func rDTracerDrainAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·rDTracerDrainAVX512(SB), NOSPLIT, $0-136
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -13984,104 +13290,88 @@ TEXT ·rDTracerDrainAVX512(SB), NOSPLIT, $0-136
 
 RDTracerDrainAVX512_block:
 	VMOVUPS   (DX), Z0
-	VMOVUPS   (AX), Z2
-	VMOVUPS   (SI), Z3
-	VMOVUPS   (R8), Z4
-	VSUBPS    Z2, Z4, Z4
-	VMULPS    Z4, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   (DI), Z3
-	VMULPS    Z0, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, (AX)
-	VMOVUPS   (CX), Z3
-	VMOVUPS   (R9), Z4
-	VMOVUPS   (R11), Z5
-	VSUBPS    Z3, Z5, Z5
-	VMULPS    Z5, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   (R10), Z4
-	VMULPS    Z0, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   Z3, (CX)
-	VSUBPS    Z2, Z3, Z2
-	VMOVUPS   Z2, (BX)
+	VMOVUPS   64(DX), Z2
+	VMOVUPS   128(DX), Z3
+	VMOVUPS   192(DX), Z4
+	VMOVUPS   (AX), Z5
+	VMOVUPS   64(AX), Z6
+	VMOVUPS   128(AX), Z7
+	VMOVUPS   192(AX), Z8
+	VMOVUPS   (R8), Z9
+	VSUBPS    Z5, Z9, Z9
+	VMOVUPS   64(R8), Z10
+	VSUBPS    Z6, Z10, Z10
+	VMOVUPS   128(R8), Z11
+	VSUBPS    Z7, Z11, Z11
+	VMOVUPS   192(R8), Z12
+	VSUBPS    Z8, Z12, Z12
+	VMULPS    (SI), Z9, Z9
+	VMULPS    64(SI), Z10, Z10
+	VMULPS    128(SI), Z11, Z11
+	VMULPS    192(SI), Z12, Z12
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VMULPS    (DI), Z0, Z9
+	VMULPS    64(DI), Z2, Z10
+	VMULPS    128(DI), Z3, Z11
+	VMULPS    192(DI), Z4, Z12
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VMOVUPS   Z5, (AX)
+	VMOVUPS   Z6, 64(AX)
+	VMOVUPS   Z7, 128(AX)
+	VMOVUPS   Z8, 192(AX)
+	VMOVUPS   (CX), Z9
+	VMOVUPS   64(CX), Z10
+	VMOVUPS   128(CX), Z11
+	VMOVUPS   192(CX), Z12
+	VMOVUPS   (R11), Z13
+	VSUBPS    Z9, Z13, Z13
+	VMOVUPS   64(R11), Z14
+	VSUBPS    Z10, Z14, Z14
+	VMOVUPS   128(R11), Z15
+	VSUBPS    Z11, Z15, Z15
+	VMOVUPS   192(R11), Z16
+	VSUBPS    Z12, Z16, Z16
+	VMULPS    (R9), Z13, Z13
+	VMULPS    64(R9), Z14, Z14
+	VMULPS    128(R9), Z15, Z15
+	VMULPS    192(R9), Z16, Z16
+	VADDPS    Z13, Z9, Z9
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z16, Z12, Z12
+	VMULPS    (R10), Z0, Z13
+	VMULPS    64(R10), Z2, Z14
+	VMULPS    128(R10), Z3, Z15
+	VMULPS    192(R10), Z4, Z16
+	VADDPS    Z13, Z9, Z9
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z16, Z12, Z12
+	VMOVUPS   Z9, (CX)
+	VMOVUPS   Z10, 64(CX)
+	VMOVUPS   Z11, 128(CX)
+	VMOVUPS   Z12, 192(CX)
+	VSUBPS    Z5, Z9, Z5
+	VSUBPS    Z6, Z10, Z6
+	VSUBPS    Z7, Z11, Z7
+	VSUBPS    Z8, Z12, Z8
+	VMOVUPS   Z5, (BX)
+	VMOVUPS   Z6, 64(BX)
+	VMOVUPS   Z7, 128(BX)
+	VMOVUPS   Z8, 192(BX)
 	VPTESTMD  Z0, Z0, K1
 	VMOVDQU32 Z1, K1, (DX)
-	VMOVUPS   64(DX), Z0
-	VMOVUPS   64(AX), Z2
-	VMOVUPS   64(SI), Z3
-	VMOVUPS   64(R8), Z4
-	VSUBPS    Z2, Z4, Z4
-	VMULPS    Z4, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   64(DI), Z3
-	VMULPS    Z0, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, 64(AX)
-	VMOVUPS   64(CX), Z3
-	VMOVUPS   64(R9), Z4
-	VMOVUPS   64(R11), Z5
-	VSUBPS    Z3, Z5, Z5
-	VMULPS    Z5, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   64(R10), Z4
-	VMULPS    Z0, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   Z3, 64(CX)
-	VSUBPS    Z2, Z3, Z2
-	VMOVUPS   Z2, 64(BX)
-	VPTESTMD  Z0, Z0, K1
+	VPTESTMD  Z2, Z2, K1
 	VMOVDQU32 Z1, K1, 64(DX)
-	VMOVUPS   128(DX), Z0
-	VMOVUPS   128(AX), Z2
-	VMOVUPS   128(SI), Z3
-	VMOVUPS   128(R8), Z4
-	VSUBPS    Z2, Z4, Z4
-	VMULPS    Z4, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   128(DI), Z3
-	VMULPS    Z0, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, 128(AX)
-	VMOVUPS   128(CX), Z3
-	VMOVUPS   128(R9), Z4
-	VMOVUPS   128(R11), Z5
-	VSUBPS    Z3, Z5, Z5
-	VMULPS    Z5, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   128(R10), Z4
-	VMULPS    Z0, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   Z3, 128(CX)
-	VSUBPS    Z2, Z3, Z2
-	VMOVUPS   Z2, 128(BX)
-	VPTESTMD  Z0, Z0, K1
+	VPTESTMD  Z3, Z3, K1
 	VMOVDQU32 Z1, K1, 128(DX)
-	VMOVUPS   192(DX), Z0
-	VMOVUPS   192(AX), Z2
-	VMOVUPS   192(SI), Z3
-	VMOVUPS   192(R8), Z4
-	VSUBPS    Z2, Z4, Z4
-	VMULPS    Z4, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   192(DI), Z3
-	VMULPS    Z0, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, 192(AX)
-	VMOVUPS   192(CX), Z3
-	VMOVUPS   192(R9), Z4
-	VMOVUPS   192(R11), Z5
-	VSUBPS    Z3, Z5, Z5
-	VMULPS    Z5, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   192(R10), Z4
-	VMULPS    Z0, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   Z3, 192(CX)
-	VSUBPS    Z2, Z3, Z2
-	VMOVUPS   Z2, 192(BX)
-	VPTESTMD  Z0, Z0, K1
+	VPTESTMD  Z4, Z4, K1
 	VMOVDQU32 Z1, K1, 192(DX)
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000100, CX
@@ -14103,6 +13393,7 @@ RDTracerDrainAVX512_done:
 // func rDTracerDrainAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
 // Requires: AVX, AVX2
 TEXT ·rDTracerDrainAVX2(SB), NOSPLIT, $0-136
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
 	MOVQ     rise+0(FP), AX
@@ -14121,203 +13412,171 @@ TEXT ·rDTracerDrainAVX2(SB), NOSPLIT, $0-136
 
 RDTracerDrainAVX2_block:
 	VMOVUPS (DX), Y0
-	VMOVUPS (AX), Y1
-	VMOVUPS (SI), Y2
-	VMOVUPS (R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS (DI), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, (AX)
-	VMOVUPS (CX), Y2
-	VMOVUPS (R9), Y3
-	VMOVUPS (R11), Y4
+	VMOVUPS 32(DX), Y1
+	VMOVUPS (AX), Y2
+	VMOVUPS 32(AX), Y3
+	VMOVUPS (R8), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS (R10), Y3
-	VMULPS  Y0, Y3, Y0
-	VADDPS  Y0, Y2, Y0
+	VMOVUPS 32(R8), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  (SI), Y4, Y4
+	VMULPS  32(SI), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  (DI), Y0, Y4
+	VMULPS  32(DI), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, (AX)
+	VMOVUPS Y3, 32(AX)
+	VMOVUPS (CX), Y4
+	VMOVUPS 32(CX), Y5
+	VMOVUPS (R11), Y6
+	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 32(R11), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  (R9), Y6, Y6
+	VMULPS  32(R9), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  (R10), Y0, Y0
+	VMULPS  32(R10), Y1, Y1
+	VADDPS  Y0, Y4, Y0
+	VADDPS  Y1, Y5, Y1
 	VMOVUPS Y0, (CX)
-	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y1, 32(CX)
+	VSUBPS  Y2, Y0, Y0
+	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y0, (BX)
+	VMOVUPS Y1, 32(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, (DX)
-	VMOVUPS 32(DX), Y0
-	VMOVUPS 32(AX), Y1
-	VMOVUPS 32(SI), Y2
-	VMOVUPS 32(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 32(DI), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 32(AX)
-	VMOVUPS 32(CX), Y2
-	VMOVUPS 32(R9), Y3
-	VMOVUPS 32(R11), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 32(R10), Y3
-	VMULPS  Y0, Y3, Y0
-	VADDPS  Y0, Y2, Y0
-	VMOVUPS Y0, 32(CX)
-	VSUBPS  Y1, Y0, Y0
-	VMOVUPS Y0, 32(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 32(DX)
 	VMOVUPS 64(DX), Y0
-	VMOVUPS 64(AX), Y1
-	VMOVUPS 64(SI), Y2
-	VMOVUPS 64(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 64(DI), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 64(AX)
-	VMOVUPS 64(CX), Y2
-	VMOVUPS 64(R9), Y3
-	VMOVUPS 64(R11), Y4
+	VMOVUPS 96(DX), Y1
+	VMOVUPS 64(AX), Y2
+	VMOVUPS 96(AX), Y3
+	VMOVUPS 64(R8), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 64(R10), Y3
-	VMULPS  Y0, Y3, Y0
-	VADDPS  Y0, Y2, Y0
+	VMOVUPS 96(R8), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  64(SI), Y4, Y4
+	VMULPS  96(SI), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  64(DI), Y0, Y4
+	VMULPS  96(DI), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 64(AX)
+	VMOVUPS Y3, 96(AX)
+	VMOVUPS 64(CX), Y4
+	VMOVUPS 96(CX), Y5
+	VMOVUPS 64(R11), Y6
+	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 96(R11), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  64(R9), Y6, Y6
+	VMULPS  96(R9), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  64(R10), Y0, Y0
+	VMULPS  96(R10), Y1, Y1
+	VADDPS  Y0, Y4, Y0
+	VADDPS  Y1, Y5, Y1
 	VMOVUPS Y0, 64(CX)
-	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y1, 96(CX)
+	VSUBPS  Y2, Y0, Y0
+	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y0, 64(BX)
+	VMOVUPS Y1, 96(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 64(DX)
-	VMOVUPS 96(DX), Y0
-	VMOVUPS 96(AX), Y1
-	VMOVUPS 96(SI), Y2
-	VMOVUPS 96(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 96(DI), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 96(AX)
-	VMOVUPS 96(CX), Y2
-	VMOVUPS 96(R9), Y3
-	VMOVUPS 96(R11), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 96(R10), Y3
-	VMULPS  Y0, Y3, Y0
-	VADDPS  Y0, Y2, Y0
-	VMOVUPS Y0, 96(CX)
-	VSUBPS  Y1, Y0, Y0
-	VMOVUPS Y0, 96(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 96(DX)
 	VMOVUPS 128(DX), Y0
-	VMOVUPS 128(AX), Y1
-	VMOVUPS 128(SI), Y2
-	VMOVUPS 128(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 128(DI), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 128(AX)
-	VMOVUPS 128(CX), Y2
-	VMOVUPS 128(R9), Y3
-	VMOVUPS 128(R11), Y4
+	VMOVUPS 160(DX), Y1
+	VMOVUPS 128(AX), Y2
+	VMOVUPS 160(AX), Y3
+	VMOVUPS 128(R8), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 128(R10), Y3
-	VMULPS  Y0, Y3, Y0
-	VADDPS  Y0, Y2, Y0
+	VMOVUPS 160(R8), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  128(SI), Y4, Y4
+	VMULPS  160(SI), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  128(DI), Y0, Y4
+	VMULPS  160(DI), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 128(AX)
+	VMOVUPS Y3, 160(AX)
+	VMOVUPS 128(CX), Y4
+	VMOVUPS 160(CX), Y5
+	VMOVUPS 128(R11), Y6
+	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 160(R11), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  128(R9), Y6, Y6
+	VMULPS  160(R9), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  128(R10), Y0, Y0
+	VMULPS  160(R10), Y1, Y1
+	VADDPS  Y0, Y4, Y0
+	VADDPS  Y1, Y5, Y1
 	VMOVUPS Y0, 128(CX)
-	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y1, 160(CX)
+	VSUBPS  Y2, Y0, Y0
+	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y0, 128(BX)
+	VMOVUPS Y1, 160(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 128(DX)
-	VMOVUPS 160(DX), Y0
-	VMOVUPS 160(AX), Y1
-	VMOVUPS 160(SI), Y2
-	VMOVUPS 160(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 160(DI), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 160(AX)
-	VMOVUPS 160(CX), Y2
-	VMOVUPS 160(R9), Y3
-	VMOVUPS 160(R11), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 160(R10), Y3
-	VMULPS  Y0, Y3, Y0
-	VADDPS  Y0, Y2, Y0
-	VMOVUPS Y0, 160(CX)
-	VSUBPS  Y1, Y0, Y0
-	VMOVUPS Y0, 160(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 160(DX)
 	VMOVUPS 192(DX), Y0
-	VMOVUPS 192(AX), Y1
-	VMOVUPS 192(SI), Y2
-	VMOVUPS 192(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 192(DI), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 192(AX)
-	VMOVUPS 192(CX), Y2
-	VMOVUPS 192(R9), Y3
-	VMOVUPS 192(R11), Y4
+	VMOVUPS 224(DX), Y1
+	VMOVUPS 192(AX), Y2
+	VMOVUPS 224(AX), Y3
+	VMOVUPS 192(R8), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 192(R10), Y3
-	VMULPS  Y0, Y3, Y0
-	VADDPS  Y0, Y2, Y0
+	VMOVUPS 224(R8), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  192(SI), Y4, Y4
+	VMULPS  224(SI), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  192(DI), Y0, Y4
+	VMULPS  224(DI), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 192(AX)
+	VMOVUPS Y3, 224(AX)
+	VMOVUPS 192(CX), Y4
+	VMOVUPS 224(CX), Y5
+	VMOVUPS 192(R11), Y6
+	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 224(R11), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  192(R9), Y6, Y6
+	VMULPS  224(R9), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  192(R10), Y0, Y0
+	VMULPS  224(R10), Y1, Y1
+	VADDPS  Y0, Y4, Y0
+	VADDPS  Y1, Y5, Y1
 	VMOVUPS Y0, 192(CX)
-	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y1, 224(CX)
+	VSUBPS  Y2, Y0, Y0
+	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y0, 192(BX)
+	VMOVUPS Y1, 224(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 192(DX)
-	VMOVUPS 224(DX), Y0
-	VMOVUPS 224(AX), Y1
-	VMOVUPS 224(SI), Y2
-	VMOVUPS 224(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 224(DI), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 224(AX)
-	VMOVUPS 224(CX), Y2
-	VMOVUPS 224(R9), Y3
-	VMOVUPS 224(R11), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 224(R10), Y3
-	VMULPS  Y0, Y3, Y0
-	VADDPS  Y0, Y2, Y0
-	VMOVUPS Y0, 224(CX)
-	VSUBPS  Y1, Y0, Y0
-	VMOVUPS Y0, 224(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 224(DX)
 	ADDQ    $0x00000100, AX
@@ -14340,6 +13599,7 @@ RDTracerDrainAVX2_done:
 // func rDTracerDrainUniformAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·rDTracerDrainUniformAVX512(SB), NOSPLIT, $0-64
+	// 6 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -14359,80 +13619,80 @@ TEXT ·rDTracerDrainUniformAVX512(SB), NOSPLIT, $0-64
 
 RDTracerDrainUniformAVX512_block:
 	VMOVUPS   (DX), Z7
-	VMOVUPS   (AX), Z8
-	VSUBPS    Z8, Z2, Z9
-	VMULPS    Z9, Z0, Z9
-	VADDPS    Z9, Z8, Z8
-	VMULPS    Z7, Z3, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS   Z8, (AX)
-	VMOVUPS   (CX), Z9
-	VSUBPS    Z9, Z5, Z10
-	VMULPS    Z10, Z4, Z10
-	VADDPS    Z10, Z9, Z9
-	VMULPS    Z7, Z6, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   Z9, (CX)
-	VSUBPS    Z8, Z9, Z8
-	VMOVUPS   Z8, (BX)
+	VMOVUPS   64(DX), Z8
+	VMOVUPS   128(DX), Z9
+	VMOVUPS   192(DX), Z10
+	VMOVUPS   (AX), Z11
+	VMOVUPS   64(AX), Z12
+	VMOVUPS   128(AX), Z13
+	VMOVUPS   192(AX), Z14
+	VSUBPS    Z11, Z2, Z15
+	VSUBPS    Z12, Z2, Z16
+	VSUBPS    Z13, Z2, Z17
+	VSUBPS    Z14, Z2, Z18
+	VMULPS    Z15, Z0, Z15
+	VMULPS    Z16, Z0, Z16
+	VMULPS    Z17, Z0, Z17
+	VMULPS    Z18, Z0, Z18
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z16, Z12, Z12
+	VADDPS    Z17, Z13, Z13
+	VADDPS    Z18, Z14, Z14
+	VMULPS    Z7, Z3, Z15
+	VMULPS    Z8, Z3, Z16
+	VMULPS    Z9, Z3, Z17
+	VMULPS    Z10, Z3, Z18
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z16, Z12, Z12
+	VADDPS    Z17, Z13, Z13
+	VADDPS    Z18, Z14, Z14
+	VMOVUPS   Z11, (AX)
+	VMOVUPS   Z12, 64(AX)
+	VMOVUPS   Z13, 128(AX)
+	VMOVUPS   Z14, 192(AX)
+	VMOVUPS   (CX), Z15
+	VMOVUPS   64(CX), Z16
+	VMOVUPS   128(CX), Z17
+	VMOVUPS   192(CX), Z18
+	VSUBPS    Z15, Z5, Z19
+	VSUBPS    Z16, Z5, Z20
+	VSUBPS    Z17, Z5, Z21
+	VSUBPS    Z18, Z5, Z22
+	VMULPS    Z19, Z4, Z19
+	VMULPS    Z20, Z4, Z20
+	VMULPS    Z21, Z4, Z21
+	VMULPS    Z22, Z4, Z22
+	VADDPS    Z19, Z15, Z15
+	VADDPS    Z20, Z16, Z16
+	VADDPS    Z21, Z17, Z17
+	VADDPS    Z22, Z18, Z18
+	VMULPS    Z7, Z6, Z19
+	VMULPS    Z8, Z6, Z20
+	VMULPS    Z9, Z6, Z21
+	VMULPS    Z10, Z6, Z22
+	VADDPS    Z19, Z15, Z15
+	VADDPS    Z20, Z16, Z16
+	VADDPS    Z21, Z17, Z17
+	VADDPS    Z22, Z18, Z18
+	VMOVUPS   Z15, (CX)
+	VMOVUPS   Z16, 64(CX)
+	VMOVUPS   Z17, 128(CX)
+	VMOVUPS   Z18, 192(CX)
+	VSUBPS    Z11, Z15, Z11
+	VSUBPS    Z12, Z16, Z12
+	VSUBPS    Z13, Z17, Z13
+	VSUBPS    Z14, Z18, Z14
+	VMOVUPS   Z11, (BX)
+	VMOVUPS   Z12, 64(BX)
+	VMOVUPS   Z13, 128(BX)
+	VMOVUPS   Z14, 192(BX)
 	VPTESTMD  Z7, Z7, K1
 	VMOVDQU32 Z1, K1, (DX)
-	VMOVUPS   64(DX), Z7
-	VMOVUPS   64(AX), Z8
-	VSUBPS    Z8, Z2, Z9
-	VMULPS    Z9, Z0, Z9
-	VADDPS    Z9, Z8, Z8
-	VMULPS    Z7, Z3, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS   Z8, 64(AX)
-	VMOVUPS   64(CX), Z9
-	VSUBPS    Z9, Z5, Z10
-	VMULPS    Z10, Z4, Z10
-	VADDPS    Z10, Z9, Z9
-	VMULPS    Z7, Z6, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   Z9, 64(CX)
-	VSUBPS    Z8, Z9, Z8
-	VMOVUPS   Z8, 64(BX)
-	VPTESTMD  Z7, Z7, K1
+	VPTESTMD  Z8, Z8, K1
 	VMOVDQU32 Z1, K1, 64(DX)
-	VMOVUPS   128(DX), Z7
-	VMOVUPS   128(AX), Z8
-	VSUBPS    Z8, Z2, Z9
-	VMULPS    Z9, Z0, Z9
-	VADDPS    Z9, Z8, Z8
-	VMULPS    Z7, Z3, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS   Z8, 128(AX)
-	VMOVUPS   128(CX), Z9
-	VSUBPS    Z9, Z5, Z10
-	VMULPS    Z10, Z4, Z10
-	VADDPS    Z10, Z9, Z9
-	VMULPS    Z7, Z6, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   Z9, 128(CX)
-	VSUBPS    Z8, Z9, Z8
-	VMOVUPS   Z8, 128(BX)
-	VPTESTMD  Z7, Z7, K1
+	VPTESTMD  Z9, Z9, K1
 	VMOVDQU32 Z1, K1, 128(DX)
-	VMOVUPS   192(DX), Z7
-	VMOVUPS   192(AX), Z8
-	VSUBPS    Z8, Z2, Z9
-	VMULPS    Z9, Z0, Z9
-	VADDPS    Z9, Z8, Z8
-	VMULPS    Z7, Z3, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS   Z8, 192(AX)
-	VMOVUPS   192(CX), Z9
-	VSUBPS    Z9, Z5, Z10
-	VMULPS    Z10, Z4, Z10
-	VADDPS    Z10, Z9, Z9
-	VMULPS    Z7, Z6, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   Z9, 192(CX)
-	VSUBPS    Z8, Z9, Z8
-	VMOVUPS   Z8, 192(BX)
-	VPTESTMD  Z7, Z7, K1
+	VPTESTMD  Z10, Z10, K1
 	VMOVDQU32 Z1, K1, 192(DX)
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000100, CX
@@ -14448,6 +13708,7 @@ RDTracerDrainUniformAVX512_done:
 // func rDTracerDrainUniformAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
 // Requires: AVX, AVX2
 TEXT ·rDTracerDrainUniformAVX2(SB), NOSPLIT, $0-64
+	// 6 scalars held in registers, 0 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
 	VBROADCASTSS lRise+32(FP), Y0
@@ -14631,6 +13892,7 @@ RDTracerDrainUniformAVX2_done:
 // func rDTracerDrainAddAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·rDTracerDrainAddAVX512(SB), NOSPLIT, $0-136
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -14650,112 +13912,96 @@ TEXT ·rDTracerDrainAddAVX512(SB), NOSPLIT, $0-136
 
 RDTracerDrainAddAVX512_block:
 	VMOVUPS   (DX), Z0
-	VMOVUPS   (AX), Z2
-	VMOVUPS   (SI), Z3
-	VMOVUPS   (R8), Z4
-	VSUBPS    Z2, Z4, Z4
-	VMULPS    Z4, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   (DI), Z3
-	VMULPS    Z0, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, (AX)
-	VMOVUPS   (CX), Z3
-	VMOVUPS   (R9), Z4
-	VMOVUPS   (R11), Z5
-	VSUBPS    Z3, Z5, Z5
-	VMULPS    Z5, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   (R10), Z4
-	VMULPS    Z0, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   Z3, (CX)
-	VSUBPS    Z2, Z3, Z2
-	VMOVUPS   (BX), Z3
-	VADDPS    Z2, Z3, Z2
-	VMOVUPS   Z2, (BX)
+	VMOVUPS   64(DX), Z2
+	VMOVUPS   128(DX), Z3
+	VMOVUPS   192(DX), Z4
+	VMOVUPS   (AX), Z5
+	VMOVUPS   64(AX), Z6
+	VMOVUPS   128(AX), Z7
+	VMOVUPS   192(AX), Z8
+	VMOVUPS   (R8), Z9
+	VSUBPS    Z5, Z9, Z9
+	VMOVUPS   64(R8), Z10
+	VSUBPS    Z6, Z10, Z10
+	VMOVUPS   128(R8), Z11
+	VSUBPS    Z7, Z11, Z11
+	VMOVUPS   192(R8), Z12
+	VSUBPS    Z8, Z12, Z12
+	VMULPS    (SI), Z9, Z9
+	VMULPS    64(SI), Z10, Z10
+	VMULPS    128(SI), Z11, Z11
+	VMULPS    192(SI), Z12, Z12
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VMULPS    (DI), Z0, Z9
+	VMULPS    64(DI), Z2, Z10
+	VMULPS    128(DI), Z3, Z11
+	VMULPS    192(DI), Z4, Z12
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VMOVUPS   Z5, (AX)
+	VMOVUPS   Z6, 64(AX)
+	VMOVUPS   Z7, 128(AX)
+	VMOVUPS   Z8, 192(AX)
+	VMOVUPS   (CX), Z9
+	VMOVUPS   64(CX), Z10
+	VMOVUPS   128(CX), Z11
+	VMOVUPS   192(CX), Z12
+	VMOVUPS   (R11), Z13
+	VSUBPS    Z9, Z13, Z13
+	VMOVUPS   64(R11), Z14
+	VSUBPS    Z10, Z14, Z14
+	VMOVUPS   128(R11), Z15
+	VSUBPS    Z11, Z15, Z15
+	VMOVUPS   192(R11), Z16
+	VSUBPS    Z12, Z16, Z16
+	VMULPS    (R9), Z13, Z13
+	VMULPS    64(R9), Z14, Z14
+	VMULPS    128(R9), Z15, Z15
+	VMULPS    192(R9), Z16, Z16
+	VADDPS    Z13, Z9, Z9
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z16, Z12, Z12
+	VMULPS    (R10), Z0, Z13
+	VMULPS    64(R10), Z2, Z14
+	VMULPS    128(R10), Z3, Z15
+	VMULPS    192(R10), Z4, Z16
+	VADDPS    Z13, Z9, Z9
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z16, Z12, Z12
+	VMOVUPS   Z9, (CX)
+	VMOVUPS   Z10, 64(CX)
+	VMOVUPS   Z11, 128(CX)
+	VMOVUPS   Z12, 192(CX)
+	VSUBPS    Z5, Z9, Z5
+	VSUBPS    Z6, Z10, Z6
+	VSUBPS    Z7, Z11, Z7
+	VSUBPS    Z8, Z12, Z8
+	VMOVUPS   (BX), Z9
+	VMOVUPS   64(BX), Z10
+	VMOVUPS   128(BX), Z11
+	VMOVUPS   192(BX), Z12
+	VADDPS    Z5, Z9, Z5
+	VADDPS    Z6, Z10, Z6
+	VADDPS    Z7, Z11, Z7
+	VADDPS    Z8, Z12, Z8
+	VMOVUPS   Z5, (BX)
+	VMOVUPS   Z6, 64(BX)
+	VMOVUPS   Z7, 128(BX)
+	VMOVUPS   Z8, 192(BX)
 	VPTESTMD  Z0, Z0, K1
 	VMOVDQU32 Z1, K1, (DX)
-	VMOVUPS   64(DX), Z0
-	VMOVUPS   64(AX), Z2
-	VMOVUPS   64(SI), Z3
-	VMOVUPS   64(R8), Z4
-	VSUBPS    Z2, Z4, Z4
-	VMULPS    Z4, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   64(DI), Z3
-	VMULPS    Z0, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, 64(AX)
-	VMOVUPS   64(CX), Z3
-	VMOVUPS   64(R9), Z4
-	VMOVUPS   64(R11), Z5
-	VSUBPS    Z3, Z5, Z5
-	VMULPS    Z5, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   64(R10), Z4
-	VMULPS    Z0, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   Z3, 64(CX)
-	VSUBPS    Z2, Z3, Z2
-	VMOVUPS   64(BX), Z3
-	VADDPS    Z2, Z3, Z2
-	VMOVUPS   Z2, 64(BX)
-	VPTESTMD  Z0, Z0, K1
+	VPTESTMD  Z2, Z2, K1
 	VMOVDQU32 Z1, K1, 64(DX)
-	VMOVUPS   128(DX), Z0
-	VMOVUPS   128(AX), Z2
-	VMOVUPS   128(SI), Z3
-	VMOVUPS   128(R8), Z4
-	VSUBPS    Z2, Z4, Z4
-	VMULPS    Z4, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   128(DI), Z3
-	VMULPS    Z0, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, 128(AX)
-	VMOVUPS   128(CX), Z3
-	VMOVUPS   128(R9), Z4
-	VMOVUPS   128(R11), Z5
-	VSUBPS    Z3, Z5, Z5
-	VMULPS    Z5, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   128(R10), Z4
-	VMULPS    Z0, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   Z3, 128(CX)
-	VSUBPS    Z2, Z3, Z2
-	VMOVUPS   128(BX), Z3
-	VADDPS    Z2, Z3, Z2
-	VMOVUPS   Z2, 128(BX)
-	VPTESTMD  Z0, Z0, K1
+	VPTESTMD  Z3, Z3, K1
 	VMOVDQU32 Z1, K1, 128(DX)
-	VMOVUPS   192(DX), Z0
-	VMOVUPS   192(AX), Z2
-	VMOVUPS   192(SI), Z3
-	VMOVUPS   192(R8), Z4
-	VSUBPS    Z2, Z4, Z4
-	VMULPS    Z4, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   192(DI), Z3
-	VMULPS    Z0, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, 192(AX)
-	VMOVUPS   192(CX), Z3
-	VMOVUPS   192(R9), Z4
-	VMOVUPS   192(R11), Z5
-	VSUBPS    Z3, Z5, Z5
-	VMULPS    Z5, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   192(R10), Z4
-	VMULPS    Z0, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   Z3, 192(CX)
-	VSUBPS    Z2, Z3, Z2
-	VMOVUPS   192(BX), Z3
-	VADDPS    Z2, Z3, Z2
-	VMOVUPS   Z2, 192(BX)
-	VPTESTMD  Z0, Z0, K1
+	VPTESTMD  Z4, Z4, K1
 	VMOVDQU32 Z1, K1, 192(DX)
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000100, CX
@@ -14777,6 +14023,7 @@ RDTracerDrainAddAVX512_done:
 // func rDTracerDrainAddAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
 // Requires: AVX, AVX2
 TEXT ·rDTracerDrainAddAVX2(SB), NOSPLIT, $0-136
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
 	MOVQ     rise+0(FP), AX
@@ -14795,219 +14042,187 @@ TEXT ·rDTracerDrainAddAVX2(SB), NOSPLIT, $0-136
 
 RDTracerDrainAddAVX2_block:
 	VMOVUPS (DX), Y0
-	VMOVUPS (AX), Y1
-	VMOVUPS (SI), Y2
-	VMOVUPS (R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS (DI), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, (AX)
-	VMOVUPS (CX), Y2
-	VMOVUPS (R9), Y3
-	VMOVUPS (R11), Y4
+	VMOVUPS 32(DX), Y1
+	VMOVUPS (AX), Y2
+	VMOVUPS 32(AX), Y3
+	VMOVUPS (R8), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS (R10), Y3
-	VMULPS  Y0, Y3, Y0
-	VADDPS  Y0, Y2, Y0
+	VMOVUPS 32(R8), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  (SI), Y4, Y4
+	VMULPS  32(SI), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  (DI), Y0, Y4
+	VMULPS  32(DI), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, (AX)
+	VMOVUPS Y3, 32(AX)
+	VMOVUPS (CX), Y4
+	VMOVUPS 32(CX), Y5
+	VMOVUPS (R11), Y6
+	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 32(R11), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  (R9), Y6, Y6
+	VMULPS  32(R9), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  (R10), Y0, Y0
+	VMULPS  32(R10), Y1, Y1
+	VADDPS  Y0, Y4, Y0
+	VADDPS  Y1, Y5, Y1
 	VMOVUPS Y0, (CX)
-	VSUBPS  Y1, Y0, Y0
-	VMOVUPS (BX), Y1
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y1, 32(CX)
+	VSUBPS  Y2, Y0, Y0
+	VSUBPS  Y3, Y1, Y1
+	VMOVUPS (BX), Y2
+	VMOVUPS 32(BX), Y3
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, (BX)
+	VMOVUPS Y1, 32(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, (DX)
-	VMOVUPS 32(DX), Y0
-	VMOVUPS 32(AX), Y1
-	VMOVUPS 32(SI), Y2
-	VMOVUPS 32(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 32(DI), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 32(AX)
-	VMOVUPS 32(CX), Y2
-	VMOVUPS 32(R9), Y3
-	VMOVUPS 32(R11), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 32(R10), Y3
-	VMULPS  Y0, Y3, Y0
-	VADDPS  Y0, Y2, Y0
-	VMOVUPS Y0, 32(CX)
-	VSUBPS  Y1, Y0, Y0
-	VMOVUPS 32(BX), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 32(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 32(DX)
 	VMOVUPS 64(DX), Y0
-	VMOVUPS 64(AX), Y1
-	VMOVUPS 64(SI), Y2
-	VMOVUPS 64(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 64(DI), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 64(AX)
-	VMOVUPS 64(CX), Y2
-	VMOVUPS 64(R9), Y3
-	VMOVUPS 64(R11), Y4
+	VMOVUPS 96(DX), Y1
+	VMOVUPS 64(AX), Y2
+	VMOVUPS 96(AX), Y3
+	VMOVUPS 64(R8), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 64(R10), Y3
-	VMULPS  Y0, Y3, Y0
-	VADDPS  Y0, Y2, Y0
+	VMOVUPS 96(R8), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  64(SI), Y4, Y4
+	VMULPS  96(SI), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  64(DI), Y0, Y4
+	VMULPS  96(DI), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 64(AX)
+	VMOVUPS Y3, 96(AX)
+	VMOVUPS 64(CX), Y4
+	VMOVUPS 96(CX), Y5
+	VMOVUPS 64(R11), Y6
+	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 96(R11), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  64(R9), Y6, Y6
+	VMULPS  96(R9), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  64(R10), Y0, Y0
+	VMULPS  96(R10), Y1, Y1
+	VADDPS  Y0, Y4, Y0
+	VADDPS  Y1, Y5, Y1
 	VMOVUPS Y0, 64(CX)
-	VSUBPS  Y1, Y0, Y0
-	VMOVUPS 64(BX), Y1
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y1, 96(CX)
+	VSUBPS  Y2, Y0, Y0
+	VSUBPS  Y3, Y1, Y1
+	VMOVUPS 64(BX), Y2
+	VMOVUPS 96(BX), Y3
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 64(BX)
+	VMOVUPS Y1, 96(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 64(DX)
-	VMOVUPS 96(DX), Y0
-	VMOVUPS 96(AX), Y1
-	VMOVUPS 96(SI), Y2
-	VMOVUPS 96(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 96(DI), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 96(AX)
-	VMOVUPS 96(CX), Y2
-	VMOVUPS 96(R9), Y3
-	VMOVUPS 96(R11), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 96(R10), Y3
-	VMULPS  Y0, Y3, Y0
-	VADDPS  Y0, Y2, Y0
-	VMOVUPS Y0, 96(CX)
-	VSUBPS  Y1, Y0, Y0
-	VMOVUPS 96(BX), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 96(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 96(DX)
 	VMOVUPS 128(DX), Y0
-	VMOVUPS 128(AX), Y1
-	VMOVUPS 128(SI), Y2
-	VMOVUPS 128(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 128(DI), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 128(AX)
-	VMOVUPS 128(CX), Y2
-	VMOVUPS 128(R9), Y3
-	VMOVUPS 128(R11), Y4
+	VMOVUPS 160(DX), Y1
+	VMOVUPS 128(AX), Y2
+	VMOVUPS 160(AX), Y3
+	VMOVUPS 128(R8), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 128(R10), Y3
-	VMULPS  Y0, Y3, Y0
-	VADDPS  Y0, Y2, Y0
+	VMOVUPS 160(R8), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  128(SI), Y4, Y4
+	VMULPS  160(SI), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  128(DI), Y0, Y4
+	VMULPS  160(DI), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 128(AX)
+	VMOVUPS Y3, 160(AX)
+	VMOVUPS 128(CX), Y4
+	VMOVUPS 160(CX), Y5
+	VMOVUPS 128(R11), Y6
+	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 160(R11), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  128(R9), Y6, Y6
+	VMULPS  160(R9), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  128(R10), Y0, Y0
+	VMULPS  160(R10), Y1, Y1
+	VADDPS  Y0, Y4, Y0
+	VADDPS  Y1, Y5, Y1
 	VMOVUPS Y0, 128(CX)
-	VSUBPS  Y1, Y0, Y0
-	VMOVUPS 128(BX), Y1
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y1, 160(CX)
+	VSUBPS  Y2, Y0, Y0
+	VSUBPS  Y3, Y1, Y1
+	VMOVUPS 128(BX), Y2
+	VMOVUPS 160(BX), Y3
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 128(BX)
+	VMOVUPS Y1, 160(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 128(DX)
-	VMOVUPS 160(DX), Y0
-	VMOVUPS 160(AX), Y1
-	VMOVUPS 160(SI), Y2
-	VMOVUPS 160(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 160(DI), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 160(AX)
-	VMOVUPS 160(CX), Y2
-	VMOVUPS 160(R9), Y3
-	VMOVUPS 160(R11), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 160(R10), Y3
-	VMULPS  Y0, Y3, Y0
-	VADDPS  Y0, Y2, Y0
-	VMOVUPS Y0, 160(CX)
-	VSUBPS  Y1, Y0, Y0
-	VMOVUPS 160(BX), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 160(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 160(DX)
 	VMOVUPS 192(DX), Y0
-	VMOVUPS 192(AX), Y1
-	VMOVUPS 192(SI), Y2
-	VMOVUPS 192(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 192(DI), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 192(AX)
-	VMOVUPS 192(CX), Y2
-	VMOVUPS 192(R9), Y3
-	VMOVUPS 192(R11), Y4
+	VMOVUPS 224(DX), Y1
+	VMOVUPS 192(AX), Y2
+	VMOVUPS 224(AX), Y3
+	VMOVUPS 192(R8), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 192(R10), Y3
-	VMULPS  Y0, Y3, Y0
-	VADDPS  Y0, Y2, Y0
+	VMOVUPS 224(R8), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  192(SI), Y4, Y4
+	VMULPS  224(SI), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  192(DI), Y0, Y4
+	VMULPS  224(DI), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 192(AX)
+	VMOVUPS Y3, 224(AX)
+	VMOVUPS 192(CX), Y4
+	VMOVUPS 224(CX), Y5
+	VMOVUPS 192(R11), Y6
+	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 224(R11), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  192(R9), Y6, Y6
+	VMULPS  224(R9), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  192(R10), Y0, Y0
+	VMULPS  224(R10), Y1, Y1
+	VADDPS  Y0, Y4, Y0
+	VADDPS  Y1, Y5, Y1
 	VMOVUPS Y0, 192(CX)
-	VSUBPS  Y1, Y0, Y0
-	VMOVUPS 192(BX), Y1
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y1, 224(CX)
+	VSUBPS  Y2, Y0, Y0
+	VSUBPS  Y3, Y1, Y1
+	VMOVUPS 192(BX), Y2
+	VMOVUPS 224(BX), Y3
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 192(BX)
+	VMOVUPS Y1, 224(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 192(DX)
-	VMOVUPS 224(DX), Y0
-	VMOVUPS 224(AX), Y1
-	VMOVUPS 224(SI), Y2
-	VMOVUPS 224(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 224(DI), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 224(AX)
-	VMOVUPS 224(CX), Y2
-	VMOVUPS 224(R9), Y3
-	VMOVUPS 224(R11), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 224(R10), Y3
-	VMULPS  Y0, Y3, Y0
-	VADDPS  Y0, Y2, Y0
-	VMOVUPS Y0, 224(CX)
-	VSUBPS  Y1, Y0, Y0
-	VMOVUPS 224(BX), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 224(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 224(DX)
 	ADDQ    $0x00000100, AX
@@ -15030,6 +14245,7 @@ RDTracerDrainAddAVX2_done:
 // func rDTracerDrainAddUniformAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·rDTracerDrainAddUniformAVX512(SB), NOSPLIT, $0-64
+	// 6 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -15049,88 +14265,88 @@ TEXT ·rDTracerDrainAddUniformAVX512(SB), NOSPLIT, $0-64
 
 RDTracerDrainAddUniformAVX512_block:
 	VMOVUPS   (DX), Z7
-	VMOVUPS   (AX), Z8
-	VSUBPS    Z8, Z2, Z9
-	VMULPS    Z9, Z0, Z9
-	VADDPS    Z9, Z8, Z8
-	VMULPS    Z7, Z3, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS   Z8, (AX)
-	VMOVUPS   (CX), Z9
-	VSUBPS    Z9, Z5, Z10
-	VMULPS    Z10, Z4, Z10
-	VADDPS    Z10, Z9, Z9
-	VMULPS    Z7, Z6, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   Z9, (CX)
-	VSUBPS    Z8, Z9, Z8
-	VMOVUPS   (BX), Z9
-	VADDPS    Z8, Z9, Z8
-	VMOVUPS   Z8, (BX)
+	VMOVUPS   64(DX), Z8
+	VMOVUPS   128(DX), Z9
+	VMOVUPS   192(DX), Z10
+	VMOVUPS   (AX), Z11
+	VMOVUPS   64(AX), Z12
+	VMOVUPS   128(AX), Z13
+	VMOVUPS   192(AX), Z14
+	VSUBPS    Z11, Z2, Z15
+	VSUBPS    Z12, Z2, Z16
+	VSUBPS    Z13, Z2, Z17
+	VSUBPS    Z14, Z2, Z18
+	VMULPS    Z15, Z0, Z15
+	VMULPS    Z16, Z0, Z16
+	VMULPS    Z17, Z0, Z17
+	VMULPS    Z18, Z0, Z18
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z16, Z12, Z12
+	VADDPS    Z17, Z13, Z13
+	VADDPS    Z18, Z14, Z14
+	VMULPS    Z7, Z3, Z15
+	VMULPS    Z8, Z3, Z16
+	VMULPS    Z9, Z3, Z17
+	VMULPS    Z10, Z3, Z18
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z16, Z12, Z12
+	VADDPS    Z17, Z13, Z13
+	VADDPS    Z18, Z14, Z14
+	VMOVUPS   Z11, (AX)
+	VMOVUPS   Z12, 64(AX)
+	VMOVUPS   Z13, 128(AX)
+	VMOVUPS   Z14, 192(AX)
+	VMOVUPS   (CX), Z15
+	VMOVUPS   64(CX), Z16
+	VMOVUPS   128(CX), Z17
+	VMOVUPS   192(CX), Z18
+	VSUBPS    Z15, Z5, Z19
+	VSUBPS    Z16, Z5, Z20
+	VSUBPS    Z17, Z5, Z21
+	VSUBPS    Z18, Z5, Z22
+	VMULPS    Z19, Z4, Z19
+	VMULPS    Z20, Z4, Z20
+	VMULPS    Z21, Z4, Z21
+	VMULPS    Z22, Z4, Z22
+	VADDPS    Z19, Z15, Z15
+	VADDPS    Z20, Z16, Z16
+	VADDPS    Z21, Z17, Z17
+	VADDPS    Z22, Z18, Z18
+	VMULPS    Z7, Z6, Z19
+	VMULPS    Z8, Z6, Z20
+	VMULPS    Z9, Z6, Z21
+	VMULPS    Z10, Z6, Z22
+	VADDPS    Z19, Z15, Z15
+	VADDPS    Z20, Z16, Z16
+	VADDPS    Z21, Z17, Z17
+	VADDPS    Z22, Z18, Z18
+	VMOVUPS   Z15, (CX)
+	VMOVUPS   Z16, 64(CX)
+	VMOVUPS   Z17, 128(CX)
+	VMOVUPS   Z18, 192(CX)
+	VSUBPS    Z11, Z15, Z11
+	VSUBPS    Z12, Z16, Z12
+	VSUBPS    Z13, Z17, Z13
+	VSUBPS    Z14, Z18, Z14
+	VMOVUPS   (BX), Z15
+	VMOVUPS   64(BX), Z16
+	VMOVUPS   128(BX), Z17
+	VMOVUPS   192(BX), Z18
+	VADDPS    Z11, Z15, Z11
+	VADDPS    Z12, Z16, Z12
+	VADDPS    Z13, Z17, Z13
+	VADDPS    Z14, Z18, Z14
+	VMOVUPS   Z11, (BX)
+	VMOVUPS   Z12, 64(BX)
+	VMOVUPS   Z13, 128(BX)
+	VMOVUPS   Z14, 192(BX)
 	VPTESTMD  Z7, Z7, K1
 	VMOVDQU32 Z1, K1, (DX)
-	VMOVUPS   64(DX), Z7
-	VMOVUPS   64(AX), Z8
-	VSUBPS    Z8, Z2, Z9
-	VMULPS    Z9, Z0, Z9
-	VADDPS    Z9, Z8, Z8
-	VMULPS    Z7, Z3, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS   Z8, 64(AX)
-	VMOVUPS   64(CX), Z9
-	VSUBPS    Z9, Z5, Z10
-	VMULPS    Z10, Z4, Z10
-	VADDPS    Z10, Z9, Z9
-	VMULPS    Z7, Z6, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   Z9, 64(CX)
-	VSUBPS    Z8, Z9, Z8
-	VMOVUPS   64(BX), Z9
-	VADDPS    Z8, Z9, Z8
-	VMOVUPS   Z8, 64(BX)
-	VPTESTMD  Z7, Z7, K1
+	VPTESTMD  Z8, Z8, K1
 	VMOVDQU32 Z1, K1, 64(DX)
-	VMOVUPS   128(DX), Z7
-	VMOVUPS   128(AX), Z8
-	VSUBPS    Z8, Z2, Z9
-	VMULPS    Z9, Z0, Z9
-	VADDPS    Z9, Z8, Z8
-	VMULPS    Z7, Z3, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS   Z8, 128(AX)
-	VMOVUPS   128(CX), Z9
-	VSUBPS    Z9, Z5, Z10
-	VMULPS    Z10, Z4, Z10
-	VADDPS    Z10, Z9, Z9
-	VMULPS    Z7, Z6, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   Z9, 128(CX)
-	VSUBPS    Z8, Z9, Z8
-	VMOVUPS   128(BX), Z9
-	VADDPS    Z8, Z9, Z8
-	VMOVUPS   Z8, 128(BX)
-	VPTESTMD  Z7, Z7, K1
+	VPTESTMD  Z9, Z9, K1
 	VMOVDQU32 Z1, K1, 128(DX)
-	VMOVUPS   192(DX), Z7
-	VMOVUPS   192(AX), Z8
-	VSUBPS    Z8, Z2, Z9
-	VMULPS    Z9, Z0, Z9
-	VADDPS    Z9, Z8, Z8
-	VMULPS    Z7, Z3, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS   Z8, 192(AX)
-	VMOVUPS   192(CX), Z9
-	VSUBPS    Z9, Z5, Z10
-	VMULPS    Z10, Z4, Z10
-	VADDPS    Z10, Z9, Z9
-	VMULPS    Z7, Z6, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   Z9, 192(CX)
-	VSUBPS    Z8, Z9, Z8
-	VMOVUPS   192(BX), Z9
-	VADDPS    Z8, Z9, Z8
-	VMOVUPS   Z8, 192(BX)
-	VPTESTMD  Z7, Z7, K1
+	VPTESTMD  Z10, Z10, K1
 	VMOVDQU32 Z1, K1, 192(DX)
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000100, CX
@@ -15146,6 +14362,7 @@ RDTracerDrainAddUniformAVX512_done:
 // func rDTracerDrainAddUniformAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
 // Requires: AVX, AVX2
 TEXT ·rDTracerDrainAddUniformAVX2(SB), NOSPLIT, $0-64
+	// 6 scalars held in registers, 0 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
 	VBROADCASTSS lRise+32(FP), Y0
@@ -15345,6 +14562,7 @@ RDTracerDrainAddUniformAVX2_done:
 // func rFSTracerAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·rFSTracerAVX512(SB), NOSPLIT, $0-280
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -15365,237 +14583,197 @@ TEXT ·rFSTracerAVX512(SB), NOSPLIT, $0-280
 
 RFSTracerAVX512_block:
 	VMOVUPS (SI), Z0
-	VMOVUPS (AX), Z1
-	VMOVUPS (R8), Z2
-	VMOVUPS (R10), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS (R9), Z2
-	VMULPS  Z0, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS Z1, (AX)
-	VMOVUPS (CX), Z2
-	VMOVUPS (R11), Z3
+	VMOVUPS 64(SI), Z1
+	VMOVUPS 128(SI), Z2
+	VMOVUPS 192(SI), Z3
+	VMOVUPS (AX), Z4
+	VMOVUPS 64(AX), Z5
+	VMOVUPS 128(AX), Z6
+	VMOVUPS 192(AX), Z7
+	VMOVUPS (R10), Z8
+	VSUBPS  Z4, Z8, Z8
+	VMOVUPS 64(R10), Z9
+	VSUBPS  Z5, Z9, Z9
+	VMOVUPS 128(R10), Z10
+	VSUBPS  Z6, Z10, Z10
+	VMOVUPS 192(R10), Z11
+	VSUBPS  Z7, Z11, Z11
+	VMULPS  (R8), Z8, Z8
+	VMULPS  64(R8), Z9, Z9
+	VMULPS  128(R8), Z10, Z10
+	VMULPS  192(R8), Z11, Z11
+	VADDPS  Z8, Z4, Z4
+	VADDPS  Z9, Z5, Z5
+	VADDPS  Z10, Z6, Z6
+	VADDPS  Z11, Z7, Z7
+	VMULPS  (R9), Z0, Z8
+	VMULPS  64(R9), Z1, Z9
+	VMULPS  128(R9), Z2, Z10
+	VMULPS  192(R9), Z3, Z11
+	VADDPS  Z8, Z4, Z4
+	VADDPS  Z9, Z5, Z5
+	VADDPS  Z10, Z6, Z6
+	VADDPS  Z11, Z7, Z7
+	VMOVUPS Z4, (AX)
+	VMOVUPS Z5, 64(AX)
+	VMOVUPS Z6, 128(AX)
+	VMOVUPS Z7, 192(AX)
+	VMOVUPS (CX), Z8
+	VMOVUPS 64(CX), Z9
+	VMOVUPS 128(CX), Z10
+	VMOVUPS 192(CX), Z11
 	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS (R14), Z4
-	VSUBPS  Z2, Z4, Z4
-	VMULPS  Z4, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVUPS (R12), Z3
-	VMULPS  Z0, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVUPS Z2, (CX)
-	VSUBPS  Z1, Z2, Z1
-	VMOVUPS (DX), Z2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS (R14), Z3
+	VMOVUPS (R14), Z12
+	VSUBPS  Z8, Z12, Z12
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 64(R14), Z13
+	VSUBPS  Z9, Z13, Z13
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 128(R14), Z14
+	VSUBPS  Z10, Z14, Z14
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 192(R14), Z15
+	VSUBPS  Z11, Z15, Z15
+	VMULPS  (R11), Z12, Z12
+	VMULPS  64(R11), Z13, Z13
+	VMULPS  128(R11), Z14, Z14
+	VMULPS  192(R11), Z15, Z15
+	VADDPS  Z12, Z8, Z8
+	VADDPS  Z13, Z9, Z9
+	VADDPS  Z14, Z10, Z10
+	VADDPS  Z15, Z11, Z11
+	VMULPS  (R12), Z0, Z12
+	VMULPS  64(R12), Z1, Z13
+	VMULPS  128(R12), Z2, Z14
+	VMULPS  192(R12), Z3, Z15
+	VADDPS  Z12, Z8, Z8
+	VADDPS  Z13, Z9, Z9
+	VADDPS  Z14, Z10, Z10
+	VADDPS  Z15, Z11, Z11
+	VMOVUPS Z8, (CX)
+	VMOVUPS Z9, 64(CX)
+	VMOVUPS Z10, 128(CX)
+	VMOVUPS Z11, 192(CX)
+	VSUBPS  Z4, Z8, Z4
+	VSUBPS  Z5, Z9, Z5
+	VSUBPS  Z6, Z10, Z6
+	VSUBPS  Z7, Z11, Z7
+	VMOVUPS (DX), Z8
+	VMOVUPS 64(DX), Z9
+	VMOVUPS 128(DX), Z10
+	VMOVUPS 192(DX), Z11
 	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS (R14), Z4
-	VSUBPS  Z2, Z4, Z4
-	VMULPS  Z4, Z3, Z3
-	VADDPS  Z3, Z2, Z2
+	VMOVUPS (R14), Z12
+	VSUBPS  Z8, Z12, Z12
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 64(R14), Z13
+	VSUBPS  Z9, Z13, Z13
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 128(R14), Z14
+	VSUBPS  Z10, Z14, Z14
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 192(R14), Z15
+	VSUBPS  Z11, Z15, Z15
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  (R14), Z12, Z12
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  64(R14), Z13, Z13
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  128(R14), Z14, Z14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  192(R14), Z15, Z15
+	VADDPS  Z12, Z8, Z8
+	VADDPS  Z13, Z9, Z9
+	VADDPS  Z14, Z10, Z10
+	VADDPS  Z15, Z11, Z11
 	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS (R14), Z3
-	VMULPS  Z0, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVUPS Z2, (DX)
-	VMOVUPS (BX), Z3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS (R14), Z4
+	VMULPS  (R14), Z0, Z12
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  64(R14), Z1, Z13
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  128(R14), Z2, Z14
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  192(R14), Z3, Z15
+	VADDPS  Z12, Z8, Z8
+	VADDPS  Z13, Z9, Z9
+	VADDPS  Z14, Z10, Z10
+	VADDPS  Z15, Z11, Z11
+	VMOVUPS Z8, (DX)
+	VMOVUPS Z9, 64(DX)
+	VMOVUPS Z10, 128(DX)
+	VMOVUPS Z11, 192(DX)
+	VMOVUPS (BX), Z12
+	VMOVUPS 64(BX), Z13
+	VMOVUPS 128(BX), Z14
+	VMOVUPS 192(BX), Z15
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS (R14), Z5
-	VSUBPS  Z3, Z5, Z5
-	VMULPS  Z5, Z4, Z4
-	VADDPS  Z4, Z3, Z3
+	VMOVUPS (R14), Z16
+	VSUBPS  Z12, Z16, Z16
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 64(R14), Z17
+	VSUBPS  Z13, Z17, Z17
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 128(R14), Z18
+	VSUBPS  Z14, Z18, Z18
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 192(R14), Z19
+	VSUBPS  Z15, Z19, Z19
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  (R14), Z16, Z16
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  64(R14), Z17, Z17
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  128(R14), Z18, Z18
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  192(R14), Z19, Z19
+	VADDPS  Z16, Z12, Z12
+	VADDPS  Z17, Z13, Z13
+	VADDPS  Z18, Z14, Z14
+	VADDPS  Z19, Z15, Z15
 	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS (R14), Z4
-	VMULPS  Z0, Z4, Z0
-	VADDPS  Z0, Z3, Z0
+	VMULPS  (R14), Z0, Z0
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  64(R14), Z1, Z1
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  128(R14), Z2, Z2
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  192(R14), Z3, Z3
+	VADDPS  Z0, Z12, Z0
+	VADDPS  Z1, Z13, Z1
+	VADDPS  Z2, Z14, Z2
+	VADDPS  Z3, Z15, Z3
 	VMOVUPS Z0, (BX)
-	VSUBPS  Z2, Z0, Z0
+	VMOVUPS Z1, 64(BX)
+	VMOVUPS Z2, 128(BX)
+	VMOVUPS Z3, 192(BX)
+	VSUBPS  Z8, Z0, Z0
+	VSUBPS  Z9, Z1, Z1
+	VSUBPS  Z10, Z2, Z2
+	VSUBPS  Z11, Z3, Z3
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS (R14), Z2
-	VMULPS  Z1, Z2, Z1
+	VMULPS  (R14), Z4, Z4
+	MOVQ    alpha+144(FP), R14
+	VMULPS  64(R14), Z5, Z5
+	MOVQ    alpha+144(FP), R14
+	VMULPS  128(R14), Z6, Z6
+	MOVQ    alpha+144(FP), R14
+	VMULPS  192(R14), Z7, Z7
 	MOVQ    alpha1+152(FP), R14
-	VMOVUPS (R14), Z2
-	VMULPS  Z0, Z2, Z0
-	VADDPS  Z0, Z1, Z0
+	VMULPS  (R14), Z0, Z0
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  64(R14), Z1, Z1
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  128(R14), Z2, Z2
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  192(R14), Z3, Z3
+	VADDPS  Z0, Z4, Z0
+	VADDPS  Z1, Z5, Z1
+	VADDPS  Z2, Z6, Z2
+	VADDPS  Z3, Z7, Z3
 	VMOVUPS Z0, (DI)
-	VMOVUPS 64(SI), Z0
-	VMOVUPS 64(AX), Z1
-	VMOVUPS 64(R8), Z2
-	VMOVUPS 64(R10), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS 64(R9), Z2
-	VMULPS  Z0, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS Z1, 64(AX)
-	VMOVUPS 64(CX), Z2
-	VMOVUPS 64(R11), Z3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 64(R14), Z4
-	VSUBPS  Z2, Z4, Z4
-	VMULPS  Z4, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVUPS 64(R12), Z3
-	VMULPS  Z0, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVUPS Z2, 64(CX)
-	VSUBPS  Z1, Z2, Z1
-	VMOVUPS 64(DX), Z2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 64(R14), Z3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 64(R14), Z4
-	VSUBPS  Z2, Z4, Z4
-	VMULPS  Z4, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 64(R14), Z3
-	VMULPS  Z0, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVUPS Z2, 64(DX)
-	VMOVUPS 64(BX), Z3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 64(R14), Z4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 64(R14), Z5
-	VSUBPS  Z3, Z5, Z5
-	VMULPS  Z5, Z4, Z4
-	VADDPS  Z4, Z3, Z3
-	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 64(R14), Z4
-	VMULPS  Z0, Z4, Z0
-	VADDPS  Z0, Z3, Z0
-	VMOVUPS Z0, 64(BX)
-	VSUBPS  Z2, Z0, Z0
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 64(R14), Z2
-	VMULPS  Z1, Z2, Z1
-	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 64(R14), Z2
-	VMULPS  Z0, Z2, Z0
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 64(DI)
-	VMOVUPS 128(SI), Z0
-	VMOVUPS 128(AX), Z1
-	VMOVUPS 128(R8), Z2
-	VMOVUPS 128(R10), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS 128(R9), Z2
-	VMULPS  Z0, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS Z1, 128(AX)
-	VMOVUPS 128(CX), Z2
-	VMOVUPS 128(R11), Z3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 128(R14), Z4
-	VSUBPS  Z2, Z4, Z4
-	VMULPS  Z4, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVUPS 128(R12), Z3
-	VMULPS  Z0, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVUPS Z2, 128(CX)
-	VSUBPS  Z1, Z2, Z1
-	VMOVUPS 128(DX), Z2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 128(R14), Z3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 128(R14), Z4
-	VSUBPS  Z2, Z4, Z4
-	VMULPS  Z4, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 128(R14), Z3
-	VMULPS  Z0, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVUPS Z2, 128(DX)
-	VMOVUPS 128(BX), Z3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 128(R14), Z4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 128(R14), Z5
-	VSUBPS  Z3, Z5, Z5
-	VMULPS  Z5, Z4, Z4
-	VADDPS  Z4, Z3, Z3
-	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 128(R14), Z4
-	VMULPS  Z0, Z4, Z0
-	VADDPS  Z0, Z3, Z0
-	VMOVUPS Z0, 128(BX)
-	VSUBPS  Z2, Z0, Z0
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 128(R14), Z2
-	VMULPS  Z1, Z2, Z1
-	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 128(R14), Z2
-	VMULPS  Z0, Z2, Z0
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 128(DI)
-	VMOVUPS 192(SI), Z0
-	VMOVUPS 192(AX), Z1
-	VMOVUPS 192(R8), Z2
-	VMOVUPS 192(R10), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS 192(R9), Z2
-	VMULPS  Z0, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS Z1, 192(AX)
-	VMOVUPS 192(CX), Z2
-	VMOVUPS 192(R11), Z3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 192(R14), Z4
-	VSUBPS  Z2, Z4, Z4
-	VMULPS  Z4, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVUPS 192(R12), Z3
-	VMULPS  Z0, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVUPS Z2, 192(CX)
-	VSUBPS  Z1, Z2, Z1
-	VMOVUPS 192(DX), Z2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 192(R14), Z3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 192(R14), Z4
-	VSUBPS  Z2, Z4, Z4
-	VMULPS  Z4, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 192(R14), Z3
-	VMULPS  Z0, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVUPS Z2, 192(DX)
-	VMOVUPS 192(BX), Z3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 192(R14), Z4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 192(R14), Z5
-	VSUBPS  Z3, Z5, Z5
-	VMULPS  Z5, Z4, Z4
-	VADDPS  Z4, Z3, Z3
-	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 192(R14), Z4
-	VMULPS  Z0, Z4, Z0
-	VADDPS  Z0, Z3, Z0
-	VMOVUPS Z0, 192(BX)
-	VSUBPS  Z2, Z0, Z0
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 192(R14), Z2
-	VMULPS  Z1, Z2, Z1
-	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 192(R14), Z2
-	VMULPS  Z0, Z2, Z0
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 192(DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, 128(DI)
+	VMOVUPS Z3, 192(DI)
 	ADDQ    $0x00000100, AX
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
@@ -15635,6 +14813,7 @@ RFSTracerAVX512_done:
 // func rFSTracerAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
 // Requires: AVX, AVX2
 TEXT ·rFSTracerAVX2(SB), NOSPLIT, $0-280
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
 	MOVQ     fastRise+0(FP), AX
@@ -15654,469 +14833,389 @@ TEXT ·rFSTracerAVX2(SB), NOSPLIT, $0-280
 
 RFSTracerAVX2_block:
 	VMOVUPS (SI), Y0
-	VMOVUPS (AX), Y1
-	VMOVUPS (R8), Y2
-	VMOVUPS (R10), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS (R9), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, (AX)
-	VMOVUPS (CX), Y2
-	VMOVUPS (R11), Y3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS (R14), Y4
+	VMOVUPS 32(SI), Y1
+	VMOVUPS (AX), Y2
+	VMOVUPS 32(AX), Y3
+	VMOVUPS (R10), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS (R12), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, (CX)
-	VSUBPS  Y1, Y2, Y1
-	VMOVUPS (DX), Y2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS (R14), Y3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS (R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS (R14), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, (DX)
-	VMOVUPS (BX), Y3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS (R14), Y4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS (R14), Y5
+	VMOVUPS 32(R10), Y5
 	VSUBPS  Y3, Y5, Y5
-	VMULPS  Y5, Y4, Y4
-	VADDPS  Y4, Y3, Y3
+	VMULPS  (R8), Y4, Y4
+	VMULPS  32(R8), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  (R9), Y0, Y4
+	VMULPS  32(R9), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, (AX)
+	VMOVUPS Y3, 32(AX)
+	VMOVUPS (CX), Y4
+	VMOVUPS 32(CX), Y5
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS (R14), Y6
+	VSUBPS  Y4, Y6, Y6
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 32(R14), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  (R11), Y6, Y6
+	VMULPS  32(R11), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  (R12), Y0, Y6
+	VMULPS  32(R12), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, (CX)
+	VMOVUPS Y5, 32(CX)
+	VSUBPS  Y2, Y4, Y2
+	VSUBPS  Y3, Y5, Y3
+	VMOVUPS (DX), Y4
+	VMOVUPS 32(DX), Y5
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS (R14), Y6
+	VSUBPS  Y4, Y6, Y6
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 32(R14), Y7
+	VSUBPS  Y5, Y7, Y7
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  (R14), Y6, Y6
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  32(R14), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  (R14), Y0, Y6
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  32(R14), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, (DX)
+	VMOVUPS Y5, 32(DX)
+	VMOVUPS (BX), Y6
+	VMOVUPS 32(BX), Y7
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS (R14), Y8
+	VSUBPS  Y6, Y8, Y8
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 32(R14), Y9
+	VSUBPS  Y7, Y9, Y9
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  (R14), Y8, Y8
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  32(R14), Y9, Y9
+	VADDPS  Y8, Y6, Y6
+	VADDPS  Y9, Y7, Y7
 	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS (R14), Y4
-	VMULPS  Y0, Y4, Y0
-	VADDPS  Y0, Y3, Y0
+	VMULPS  (R14), Y0, Y0
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  32(R14), Y1, Y1
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
 	VMOVUPS Y0, (BX)
-	VSUBPS  Y2, Y0, Y0
+	VMOVUPS Y1, 32(BX)
+	VSUBPS  Y4, Y0, Y0
+	VSUBPS  Y5, Y1, Y1
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS (R14), Y2
-	VMULPS  Y1, Y2, Y1
+	VMULPS  (R14), Y2, Y2
+	MOVQ    alpha+144(FP), R14
+	VMULPS  32(R14), Y3, Y3
 	MOVQ    alpha1+152(FP), R14
-	VMOVUPS (R14), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMULPS  (R14), Y0, Y0
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  32(R14), Y1, Y1
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, (DI)
-	VMOVUPS 32(SI), Y0
-	VMOVUPS 32(AX), Y1
-	VMOVUPS 32(R8), Y2
-	VMOVUPS 32(R10), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 32(R9), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 32(AX)
-	VMOVUPS 32(CX), Y2
-	VMOVUPS 32(R11), Y3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 32(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 32(R12), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 32(CX)
-	VSUBPS  Y1, Y2, Y1
-	VMOVUPS 32(DX), Y2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 32(R14), Y3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 32(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 32(R14), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 32(DX)
-	VMOVUPS 32(BX), Y3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 32(R14), Y4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 32(R14), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  Y5, Y4, Y4
-	VADDPS  Y4, Y3, Y3
-	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 32(R14), Y4
-	VMULPS  Y0, Y4, Y0
-	VADDPS  Y0, Y3, Y0
-	VMOVUPS Y0, 32(BX)
-	VSUBPS  Y2, Y0, Y0
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 32(R14), Y2
-	VMULPS  Y1, Y2, Y1
-	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 32(R14), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 32(DI)
+	VMOVUPS Y1, 32(DI)
 	VMOVUPS 64(SI), Y0
-	VMOVUPS 64(AX), Y1
-	VMOVUPS 64(R8), Y2
-	VMOVUPS 64(R10), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 64(R9), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 64(AX)
-	VMOVUPS 64(CX), Y2
-	VMOVUPS 64(R11), Y3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 64(R14), Y4
+	VMOVUPS 96(SI), Y1
+	VMOVUPS 64(AX), Y2
+	VMOVUPS 96(AX), Y3
+	VMOVUPS 64(R10), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 64(R12), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 64(CX)
-	VSUBPS  Y1, Y2, Y1
-	VMOVUPS 64(DX), Y2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 64(R14), Y3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 64(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 64(R14), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 64(DX)
-	VMOVUPS 64(BX), Y3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 64(R14), Y4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 64(R14), Y5
+	VMOVUPS 96(R10), Y5
 	VSUBPS  Y3, Y5, Y5
-	VMULPS  Y5, Y4, Y4
-	VADDPS  Y4, Y3, Y3
+	VMULPS  64(R8), Y4, Y4
+	VMULPS  96(R8), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  64(R9), Y0, Y4
+	VMULPS  96(R9), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 64(AX)
+	VMOVUPS Y3, 96(AX)
+	VMOVUPS 64(CX), Y4
+	VMOVUPS 96(CX), Y5
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 64(R14), Y6
+	VSUBPS  Y4, Y6, Y6
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 96(R14), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  64(R11), Y6, Y6
+	VMULPS  96(R11), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  64(R12), Y0, Y6
+	VMULPS  96(R12), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, 64(CX)
+	VMOVUPS Y5, 96(CX)
+	VSUBPS  Y2, Y4, Y2
+	VSUBPS  Y3, Y5, Y3
+	VMOVUPS 64(DX), Y4
+	VMOVUPS 96(DX), Y5
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 64(R14), Y6
+	VSUBPS  Y4, Y6, Y6
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 96(R14), Y7
+	VSUBPS  Y5, Y7, Y7
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  64(R14), Y6, Y6
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  96(R14), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  64(R14), Y0, Y6
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  96(R14), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, 64(DX)
+	VMOVUPS Y5, 96(DX)
+	VMOVUPS 64(BX), Y6
+	VMOVUPS 96(BX), Y7
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 64(R14), Y8
+	VSUBPS  Y6, Y8, Y8
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 96(R14), Y9
+	VSUBPS  Y7, Y9, Y9
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  64(R14), Y8, Y8
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  96(R14), Y9, Y9
+	VADDPS  Y8, Y6, Y6
+	VADDPS  Y9, Y7, Y7
 	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 64(R14), Y4
-	VMULPS  Y0, Y4, Y0
-	VADDPS  Y0, Y3, Y0
+	VMULPS  64(R14), Y0, Y0
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  96(R14), Y1, Y1
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
 	VMOVUPS Y0, 64(BX)
-	VSUBPS  Y2, Y0, Y0
+	VMOVUPS Y1, 96(BX)
+	VSUBPS  Y4, Y0, Y0
+	VSUBPS  Y5, Y1, Y1
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS 64(R14), Y2
-	VMULPS  Y1, Y2, Y1
+	VMULPS  64(R14), Y2, Y2
+	MOVQ    alpha+144(FP), R14
+	VMULPS  96(R14), Y3, Y3
 	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 64(R14), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMULPS  64(R14), Y0, Y0
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  96(R14), Y1, Y1
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 64(DI)
-	VMOVUPS 96(SI), Y0
-	VMOVUPS 96(AX), Y1
-	VMOVUPS 96(R8), Y2
-	VMOVUPS 96(R10), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 96(R9), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 96(AX)
-	VMOVUPS 96(CX), Y2
-	VMOVUPS 96(R11), Y3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 96(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 96(R12), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 96(CX)
-	VSUBPS  Y1, Y2, Y1
-	VMOVUPS 96(DX), Y2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 96(R14), Y3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 96(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 96(R14), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 96(DX)
-	VMOVUPS 96(BX), Y3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 96(R14), Y4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 96(R14), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  Y5, Y4, Y4
-	VADDPS  Y4, Y3, Y3
-	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 96(R14), Y4
-	VMULPS  Y0, Y4, Y0
-	VADDPS  Y0, Y3, Y0
-	VMOVUPS Y0, 96(BX)
-	VSUBPS  Y2, Y0, Y0
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 96(R14), Y2
-	VMULPS  Y1, Y2, Y1
-	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 96(R14), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 96(DI)
+	VMOVUPS Y1, 96(DI)
 	VMOVUPS 128(SI), Y0
-	VMOVUPS 128(AX), Y1
-	VMOVUPS 128(R8), Y2
-	VMOVUPS 128(R10), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 128(R9), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 128(AX)
-	VMOVUPS 128(CX), Y2
-	VMOVUPS 128(R11), Y3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 128(R14), Y4
+	VMOVUPS 160(SI), Y1
+	VMOVUPS 128(AX), Y2
+	VMOVUPS 160(AX), Y3
+	VMOVUPS 128(R10), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 128(R12), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 128(CX)
-	VSUBPS  Y1, Y2, Y1
-	VMOVUPS 128(DX), Y2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 128(R14), Y3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 128(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 128(R14), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 128(DX)
-	VMOVUPS 128(BX), Y3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 128(R14), Y4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 128(R14), Y5
+	VMOVUPS 160(R10), Y5
 	VSUBPS  Y3, Y5, Y5
-	VMULPS  Y5, Y4, Y4
-	VADDPS  Y4, Y3, Y3
+	VMULPS  128(R8), Y4, Y4
+	VMULPS  160(R8), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  128(R9), Y0, Y4
+	VMULPS  160(R9), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 128(AX)
+	VMOVUPS Y3, 160(AX)
+	VMOVUPS 128(CX), Y4
+	VMOVUPS 160(CX), Y5
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 128(R14), Y6
+	VSUBPS  Y4, Y6, Y6
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 160(R14), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  128(R11), Y6, Y6
+	VMULPS  160(R11), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  128(R12), Y0, Y6
+	VMULPS  160(R12), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, 128(CX)
+	VMOVUPS Y5, 160(CX)
+	VSUBPS  Y2, Y4, Y2
+	VSUBPS  Y3, Y5, Y3
+	VMOVUPS 128(DX), Y4
+	VMOVUPS 160(DX), Y5
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 128(R14), Y6
+	VSUBPS  Y4, Y6, Y6
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 160(R14), Y7
+	VSUBPS  Y5, Y7, Y7
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  128(R14), Y6, Y6
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  160(R14), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  128(R14), Y0, Y6
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  160(R14), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, 128(DX)
+	VMOVUPS Y5, 160(DX)
+	VMOVUPS 128(BX), Y6
+	VMOVUPS 160(BX), Y7
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 128(R14), Y8
+	VSUBPS  Y6, Y8, Y8
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 160(R14), Y9
+	VSUBPS  Y7, Y9, Y9
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  128(R14), Y8, Y8
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  160(R14), Y9, Y9
+	VADDPS  Y8, Y6, Y6
+	VADDPS  Y9, Y7, Y7
 	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 128(R14), Y4
-	VMULPS  Y0, Y4, Y0
-	VADDPS  Y0, Y3, Y0
+	VMULPS  128(R14), Y0, Y0
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  160(R14), Y1, Y1
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
 	VMOVUPS Y0, 128(BX)
-	VSUBPS  Y2, Y0, Y0
+	VMOVUPS Y1, 160(BX)
+	VSUBPS  Y4, Y0, Y0
+	VSUBPS  Y5, Y1, Y1
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS 128(R14), Y2
-	VMULPS  Y1, Y2, Y1
+	VMULPS  128(R14), Y2, Y2
+	MOVQ    alpha+144(FP), R14
+	VMULPS  160(R14), Y3, Y3
 	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 128(R14), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMULPS  128(R14), Y0, Y0
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  160(R14), Y1, Y1
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 128(DI)
-	VMOVUPS 160(SI), Y0
-	VMOVUPS 160(AX), Y1
-	VMOVUPS 160(R8), Y2
-	VMOVUPS 160(R10), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 160(R9), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 160(AX)
-	VMOVUPS 160(CX), Y2
-	VMOVUPS 160(R11), Y3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 160(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 160(R12), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 160(CX)
-	VSUBPS  Y1, Y2, Y1
-	VMOVUPS 160(DX), Y2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 160(R14), Y3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 160(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 160(R14), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 160(DX)
-	VMOVUPS 160(BX), Y3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 160(R14), Y4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 160(R14), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  Y5, Y4, Y4
-	VADDPS  Y4, Y3, Y3
-	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 160(R14), Y4
-	VMULPS  Y0, Y4, Y0
-	VADDPS  Y0, Y3, Y0
-	VMOVUPS Y0, 160(BX)
-	VSUBPS  Y2, Y0, Y0
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 160(R14), Y2
-	VMULPS  Y1, Y2, Y1
-	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 160(R14), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 160(DI)
+	VMOVUPS Y1, 160(DI)
 	VMOVUPS 192(SI), Y0
-	VMOVUPS 192(AX), Y1
-	VMOVUPS 192(R8), Y2
-	VMOVUPS 192(R10), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 192(R9), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 192(AX)
-	VMOVUPS 192(CX), Y2
-	VMOVUPS 192(R11), Y3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 192(R14), Y4
+	VMOVUPS 224(SI), Y1
+	VMOVUPS 192(AX), Y2
+	VMOVUPS 224(AX), Y3
+	VMOVUPS 192(R10), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 192(R12), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 192(CX)
-	VSUBPS  Y1, Y2, Y1
-	VMOVUPS 192(DX), Y2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 192(R14), Y3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 192(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 192(R14), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 192(DX)
-	VMOVUPS 192(BX), Y3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 192(R14), Y4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 192(R14), Y5
+	VMOVUPS 224(R10), Y5
 	VSUBPS  Y3, Y5, Y5
-	VMULPS  Y5, Y4, Y4
-	VADDPS  Y4, Y3, Y3
+	VMULPS  192(R8), Y4, Y4
+	VMULPS  224(R8), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  192(R9), Y0, Y4
+	VMULPS  224(R9), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 192(AX)
+	VMOVUPS Y3, 224(AX)
+	VMOVUPS 192(CX), Y4
+	VMOVUPS 224(CX), Y5
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 192(R14), Y6
+	VSUBPS  Y4, Y6, Y6
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 224(R14), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  192(R11), Y6, Y6
+	VMULPS  224(R11), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  192(R12), Y0, Y6
+	VMULPS  224(R12), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, 192(CX)
+	VMOVUPS Y5, 224(CX)
+	VSUBPS  Y2, Y4, Y2
+	VSUBPS  Y3, Y5, Y3
+	VMOVUPS 192(DX), Y4
+	VMOVUPS 224(DX), Y5
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 192(R14), Y6
+	VSUBPS  Y4, Y6, Y6
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 224(R14), Y7
+	VSUBPS  Y5, Y7, Y7
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  192(R14), Y6, Y6
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  224(R14), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  192(R14), Y0, Y6
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  224(R14), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, 192(DX)
+	VMOVUPS Y5, 224(DX)
+	VMOVUPS 192(BX), Y6
+	VMOVUPS 224(BX), Y7
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 192(R14), Y8
+	VSUBPS  Y6, Y8, Y8
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 224(R14), Y9
+	VSUBPS  Y7, Y9, Y9
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  192(R14), Y8, Y8
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  224(R14), Y9, Y9
+	VADDPS  Y8, Y6, Y6
+	VADDPS  Y9, Y7, Y7
 	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 192(R14), Y4
-	VMULPS  Y0, Y4, Y0
-	VADDPS  Y0, Y3, Y0
+	VMULPS  192(R14), Y0, Y0
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  224(R14), Y1, Y1
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
 	VMOVUPS Y0, 192(BX)
-	VSUBPS  Y2, Y0, Y0
+	VMOVUPS Y1, 224(BX)
+	VSUBPS  Y4, Y0, Y0
+	VSUBPS  Y5, Y1, Y1
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS 192(R14), Y2
-	VMULPS  Y1, Y2, Y1
+	VMULPS  192(R14), Y2, Y2
+	MOVQ    alpha+144(FP), R14
+	VMULPS  224(R14), Y3, Y3
 	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 192(R14), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMULPS  192(R14), Y0, Y0
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  224(R14), Y1, Y1
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 192(DI)
-	VMOVUPS 224(SI), Y0
-	VMOVUPS 224(AX), Y1
-	VMOVUPS 224(R8), Y2
-	VMOVUPS 224(R10), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 224(R9), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 224(AX)
-	VMOVUPS 224(CX), Y2
-	VMOVUPS 224(R11), Y3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 224(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 224(R12), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 224(CX)
-	VSUBPS  Y1, Y2, Y1
-	VMOVUPS 224(DX), Y2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 224(R14), Y3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 224(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 224(R14), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 224(DX)
-	VMOVUPS 224(BX), Y3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 224(R14), Y4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 224(R14), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  Y5, Y4, Y4
-	VADDPS  Y4, Y3, Y3
-	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 224(R14), Y4
-	VMULPS  Y0, Y4, Y0
-	VADDPS  Y0, Y3, Y0
-	VMOVUPS Y0, 224(BX)
-	VSUBPS  Y2, Y0, Y0
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 224(R14), Y2
-	VMULPS  Y1, Y2, Y1
-	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 224(R14), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 224(DI)
+	VMOVUPS Y1, 224(DI)
 	ADDQ    $0x00000100, AX
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
@@ -16156,6 +15255,7 @@ RFSTracerAVX2_done:
 // func rFSTracerUniformAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·rFSTracerUniformAVX512(SB), NOSPLIT, $0-112
+	// 4 scalars held in registers, 10 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -16163,16 +15263,6 @@ TEXT ·rFSTracerUniformAVX512(SB), NOSPLIT, $0-112
 	VBROADCASTSS bFastRise+56(FP), Z1
 	VBROADCASTSS cFastRise+52(FP), Z2
 	VBROADCASTSS lFastDecay+60(FP), Z3
-	VBROADCASTSS bFastDecay+68(FP), Z4
-	VBROADCASTSS cFastDecay+64(FP), Z5
-	VBROADCASTSS lSlowRise+72(FP), Z6
-	VBROADCASTSS bSlowRise+80(FP), Z7
-	VBROADCASTSS cSlowRise+76(FP), Z8
-	VBROADCASTSS lSlowDecay+84(FP), Z9
-	VBROADCASTSS bSlowDecay+92(FP), Z10
-	VBROADCASTSS cSlowDecay+88(FP), Z11
-	VBROADCASTSS alpha+96(FP), Z12
-	VBROADCASTSS alpha1+100(FP), Z13
 	MOVQ         fastRise+0(FP), AX
 	MOVQ         fastDecay+8(FP), CX
 	MOVQ         slowRise+16(FP), DX
@@ -16184,154 +15274,166 @@ TEXT ·rFSTracerUniformAVX512(SB), NOSPLIT, $0-112
 	JZ           RFSTracerUniformAVX512_done
 
 RFSTracerUniformAVX512_block:
-	VMOVUPS (SI), Z14
-	VMOVUPS (AX), Z15
-	VSUBPS  Z15, Z1, Z16
-	VMULPS  Z16, Z0, Z16
-	VADDPS  Z16, Z15, Z15
-	VMULPS  Z14, Z2, Z16
-	VADDPS  Z16, Z15, Z15
-	VMOVUPS Z15, (AX)
-	VMOVUPS (CX), Z16
-	VSUBPS  Z16, Z4, Z17
-	VMULPS  Z17, Z3, Z17
-	VADDPS  Z17, Z16, Z16
-	VMULPS  Z14, Z5, Z17
-	VADDPS  Z17, Z16, Z16
-	VMOVUPS Z16, (CX)
-	VSUBPS  Z15, Z16, Z15
-	VMOVUPS (DX), Z16
-	VSUBPS  Z16, Z7, Z17
-	VMULPS  Z17, Z6, Z17
-	VADDPS  Z17, Z16, Z16
-	VMULPS  Z14, Z8, Z17
-	VADDPS  Z17, Z16, Z16
-	VMOVUPS Z16, (DX)
-	VMOVUPS (BX), Z17
-	VSUBPS  Z17, Z10, Z18
-	VMULPS  Z18, Z9, Z18
-	VADDPS  Z18, Z17, Z17
-	VMULPS  Z14, Z11, Z14
-	VADDPS  Z14, Z17, Z14
-	VMOVUPS Z14, (BX)
-	VSUBPS  Z16, Z14, Z14
-	VMULPS  Z15, Z12, Z15
-	VMULPS  Z14, Z13, Z14
-	VADDPS  Z14, Z15, Z14
-	VMOVUPS Z14, (DI)
-	VMOVUPS 64(SI), Z14
-	VMOVUPS 64(AX), Z15
-	VSUBPS  Z15, Z1, Z16
-	VMULPS  Z16, Z0, Z16
-	VADDPS  Z16, Z15, Z15
-	VMULPS  Z14, Z2, Z16
-	VADDPS  Z16, Z15, Z15
-	VMOVUPS Z15, 64(AX)
-	VMOVUPS 64(CX), Z16
-	VSUBPS  Z16, Z4, Z17
-	VMULPS  Z17, Z3, Z17
-	VADDPS  Z17, Z16, Z16
-	VMULPS  Z14, Z5, Z17
-	VADDPS  Z17, Z16, Z16
-	VMOVUPS Z16, 64(CX)
-	VSUBPS  Z15, Z16, Z15
-	VMOVUPS 64(DX), Z16
-	VSUBPS  Z16, Z7, Z17
-	VMULPS  Z17, Z6, Z17
-	VADDPS  Z17, Z16, Z16
-	VMULPS  Z14, Z8, Z17
-	VADDPS  Z17, Z16, Z16
-	VMOVUPS Z16, 64(DX)
-	VMOVUPS 64(BX), Z17
-	VSUBPS  Z17, Z10, Z18
-	VMULPS  Z18, Z9, Z18
-	VADDPS  Z18, Z17, Z17
-	VMULPS  Z14, Z11, Z14
-	VADDPS  Z14, Z17, Z14
-	VMOVUPS Z14, 64(BX)
-	VSUBPS  Z16, Z14, Z14
-	VMULPS  Z15, Z12, Z15
-	VMULPS  Z14, Z13, Z14
-	VADDPS  Z14, Z15, Z14
-	VMOVUPS Z14, 64(DI)
-	VMOVUPS 128(SI), Z14
-	VMOVUPS 128(AX), Z15
-	VSUBPS  Z15, Z1, Z16
-	VMULPS  Z16, Z0, Z16
-	VADDPS  Z16, Z15, Z15
-	VMULPS  Z14, Z2, Z16
-	VADDPS  Z16, Z15, Z15
-	VMOVUPS Z15, 128(AX)
-	VMOVUPS 128(CX), Z16
-	VSUBPS  Z16, Z4, Z17
-	VMULPS  Z17, Z3, Z17
-	VADDPS  Z17, Z16, Z16
-	VMULPS  Z14, Z5, Z17
-	VADDPS  Z17, Z16, Z16
-	VMOVUPS Z16, 128(CX)
-	VSUBPS  Z15, Z16, Z15
-	VMOVUPS 128(DX), Z16
-	VSUBPS  Z16, Z7, Z17
-	VMULPS  Z17, Z6, Z17
-	VADDPS  Z17, Z16, Z16
-	VMULPS  Z14, Z8, Z17
-	VADDPS  Z17, Z16, Z16
-	VMOVUPS Z16, 128(DX)
-	VMOVUPS 128(BX), Z17
-	VSUBPS  Z17, Z10, Z18
-	VMULPS  Z18, Z9, Z18
-	VADDPS  Z18, Z17, Z17
-	VMULPS  Z14, Z11, Z14
-	VADDPS  Z14, Z17, Z14
-	VMOVUPS Z14, 128(BX)
-	VSUBPS  Z16, Z14, Z14
-	VMULPS  Z15, Z12, Z15
-	VMULPS  Z14, Z13, Z14
-	VADDPS  Z14, Z15, Z14
-	VMOVUPS Z14, 128(DI)
-	VMOVUPS 192(SI), Z14
-	VMOVUPS 192(AX), Z15
-	VSUBPS  Z15, Z1, Z16
-	VMULPS  Z16, Z0, Z16
-	VADDPS  Z16, Z15, Z15
-	VMULPS  Z14, Z2, Z16
-	VADDPS  Z16, Z15, Z15
-	VMOVUPS Z15, 192(AX)
-	VMOVUPS 192(CX), Z16
-	VSUBPS  Z16, Z4, Z17
-	VMULPS  Z17, Z3, Z17
-	VADDPS  Z17, Z16, Z16
-	VMULPS  Z14, Z5, Z17
-	VADDPS  Z17, Z16, Z16
-	VMOVUPS Z16, 192(CX)
-	VSUBPS  Z15, Z16, Z15
-	VMOVUPS 192(DX), Z16
-	VSUBPS  Z16, Z7, Z17
-	VMULPS  Z17, Z6, Z17
-	VADDPS  Z17, Z16, Z16
-	VMULPS  Z14, Z8, Z17
-	VADDPS  Z17, Z16, Z16
-	VMOVUPS Z16, 192(DX)
-	VMOVUPS 192(BX), Z17
-	VSUBPS  Z17, Z10, Z18
-	VMULPS  Z18, Z9, Z18
-	VADDPS  Z18, Z17, Z17
-	VMULPS  Z14, Z11, Z14
-	VADDPS  Z14, Z17, Z14
-	VMOVUPS Z14, 192(BX)
-	VSUBPS  Z16, Z14, Z14
-	VMULPS  Z15, Z12, Z15
-	VMULPS  Z14, Z13, Z14
-	VADDPS  Z14, Z15, Z14
-	VMOVUPS Z14, 192(DI)
-	ADDQ    $0x00000100, AX
-	ADDQ    $0x00000100, CX
-	ADDQ    $0x00000100, DX
-	ADDQ    $0x00000100, BX
-	ADDQ    $0x00000100, SI
-	ADDQ    $0x00000100, DI
-	DECQ    R8
-	JNZ     RFSTracerUniformAVX512_block
+	VMOVUPS      (SI), Z4
+	VMOVUPS      64(SI), Z5
+	VMOVUPS      128(SI), Z6
+	VMOVUPS      192(SI), Z7
+	VMOVUPS      (AX), Z8
+	VMOVUPS      64(AX), Z9
+	VMOVUPS      128(AX), Z10
+	VMOVUPS      192(AX), Z11
+	VSUBPS       Z8, Z1, Z12
+	VSUBPS       Z9, Z1, Z13
+	VSUBPS       Z10, Z1, Z14
+	VSUBPS       Z11, Z1, Z15
+	VMULPS       Z12, Z0, Z12
+	VMULPS       Z13, Z0, Z13
+	VMULPS       Z14, Z0, Z14
+	VMULPS       Z15, Z0, Z15
+	VADDPS       Z12, Z8, Z8
+	VADDPS       Z13, Z9, Z9
+	VADDPS       Z14, Z10, Z10
+	VADDPS       Z15, Z11, Z11
+	VMULPS       Z4, Z2, Z12
+	VMULPS       Z5, Z2, Z13
+	VMULPS       Z6, Z2, Z14
+	VMULPS       Z7, Z2, Z15
+	VADDPS       Z12, Z8, Z8
+	VADDPS       Z13, Z9, Z9
+	VADDPS       Z14, Z10, Z10
+	VADDPS       Z15, Z11, Z11
+	VMOVUPS      Z8, (AX)
+	VMOVUPS      Z9, 64(AX)
+	VMOVUPS      Z10, 128(AX)
+	VMOVUPS      Z11, 192(AX)
+	VMOVUPS      (CX), Z12
+	VMOVUPS      64(CX), Z13
+	VMOVUPS      128(CX), Z14
+	VMOVUPS      192(CX), Z15
+	VBROADCASTSS bFastDecay+68(FP), Z16
+	VSUBPS       Z12, Z16, Z16
+	VBROADCASTSS bFastDecay+68(FP), Z17
+	VSUBPS       Z13, Z17, Z17
+	VBROADCASTSS bFastDecay+68(FP), Z18
+	VSUBPS       Z14, Z18, Z18
+	VBROADCASTSS bFastDecay+68(FP), Z19
+	VSUBPS       Z15, Z19, Z19
+	VMULPS       Z16, Z3, Z16
+	VMULPS       Z17, Z3, Z17
+	VMULPS       Z18, Z3, Z18
+	VMULPS       Z19, Z3, Z19
+	VADDPS       Z16, Z12, Z12
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VMULPS.BCST  cFastDecay+64(FP), Z4, Z16
+	VMULPS.BCST  cFastDecay+64(FP), Z5, Z17
+	VMULPS.BCST  cFastDecay+64(FP), Z6, Z18
+	VMULPS.BCST  cFastDecay+64(FP), Z7, Z19
+	VADDPS       Z16, Z12, Z12
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VMOVUPS      Z12, (CX)
+	VMOVUPS      Z13, 64(CX)
+	VMOVUPS      Z14, 128(CX)
+	VMOVUPS      Z15, 192(CX)
+	VSUBPS       Z8, Z12, Z8
+	VSUBPS       Z9, Z13, Z9
+	VSUBPS       Z10, Z14, Z10
+	VSUBPS       Z11, Z15, Z11
+	VMOVUPS      (DX), Z12
+	VMOVUPS      64(DX), Z13
+	VMOVUPS      128(DX), Z14
+	VMOVUPS      192(DX), Z15
+	VBROADCASTSS bSlowRise+80(FP), Z16
+	VSUBPS       Z12, Z16, Z16
+	VBROADCASTSS bSlowRise+80(FP), Z17
+	VSUBPS       Z13, Z17, Z17
+	VBROADCASTSS bSlowRise+80(FP), Z18
+	VSUBPS       Z14, Z18, Z18
+	VBROADCASTSS bSlowRise+80(FP), Z19
+	VSUBPS       Z15, Z19, Z19
+	VMULPS.BCST  lSlowRise+72(FP), Z16, Z16
+	VMULPS.BCST  lSlowRise+72(FP), Z17, Z17
+	VMULPS.BCST  lSlowRise+72(FP), Z18, Z18
+	VMULPS.BCST  lSlowRise+72(FP), Z19, Z19
+	VADDPS       Z16, Z12, Z12
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VMULPS.BCST  cSlowRise+76(FP), Z4, Z16
+	VMULPS.BCST  cSlowRise+76(FP), Z5, Z17
+	VMULPS.BCST  cSlowRise+76(FP), Z6, Z18
+	VMULPS.BCST  cSlowRise+76(FP), Z7, Z19
+	VADDPS       Z16, Z12, Z12
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VMOVUPS      Z12, (DX)
+	VMOVUPS      Z13, 64(DX)
+	VMOVUPS      Z14, 128(DX)
+	VMOVUPS      Z15, 192(DX)
+	VMOVUPS      (BX), Z16
+	VMOVUPS      64(BX), Z17
+	VMOVUPS      128(BX), Z18
+	VMOVUPS      192(BX), Z19
+	VBROADCASTSS bSlowDecay+92(FP), Z20
+	VSUBPS       Z16, Z20, Z20
+	VBROADCASTSS bSlowDecay+92(FP), Z21
+	VSUBPS       Z17, Z21, Z21
+	VBROADCASTSS bSlowDecay+92(FP), Z22
+	VSUBPS       Z18, Z22, Z22
+	VBROADCASTSS bSlowDecay+92(FP), Z23
+	VSUBPS       Z19, Z23, Z23
+	VMULPS.BCST  lSlowDecay+84(FP), Z20, Z20
+	VMULPS.BCST  lSlowDecay+84(FP), Z21, Z21
+	VMULPS.BCST  lSlowDecay+84(FP), Z22, Z22
+	VMULPS.BCST  lSlowDecay+84(FP), Z23, Z23
+	VADDPS       Z20, Z16, Z16
+	VADDPS       Z21, Z17, Z17
+	VADDPS       Z22, Z18, Z18
+	VADDPS       Z23, Z19, Z19
+	VMULPS.BCST  cSlowDecay+88(FP), Z4, Z4
+	VMULPS.BCST  cSlowDecay+88(FP), Z5, Z5
+	VMULPS.BCST  cSlowDecay+88(FP), Z6, Z6
+	VMULPS.BCST  cSlowDecay+88(FP), Z7, Z7
+	VADDPS       Z4, Z16, Z4
+	VADDPS       Z5, Z17, Z5
+	VADDPS       Z6, Z18, Z6
+	VADDPS       Z7, Z19, Z7
+	VMOVUPS      Z4, (BX)
+	VMOVUPS      Z5, 64(BX)
+	VMOVUPS      Z6, 128(BX)
+	VMOVUPS      Z7, 192(BX)
+	VSUBPS       Z12, Z4, Z4
+	VSUBPS       Z13, Z5, Z5
+	VSUBPS       Z14, Z6, Z6
+	VSUBPS       Z15, Z7, Z7
+	VMULPS.BCST  alpha+96(FP), Z8, Z8
+	VMULPS.BCST  alpha+96(FP), Z9, Z9
+	VMULPS.BCST  alpha+96(FP), Z10, Z10
+	VMULPS.BCST  alpha+96(FP), Z11, Z11
+	VMULPS.BCST  alpha1+100(FP), Z4, Z4
+	VMULPS.BCST  alpha1+100(FP), Z5, Z5
+	VMULPS.BCST  alpha1+100(FP), Z6, Z6
+	VMULPS.BCST  alpha1+100(FP), Z7, Z7
+	VADDPS       Z4, Z8, Z4
+	VADDPS       Z5, Z9, Z5
+	VADDPS       Z6, Z10, Z6
+	VADDPS       Z7, Z11, Z7
+	VMOVUPS      Z4, (DI)
+	VMOVUPS      Z5, 64(DI)
+	VMOVUPS      Z6, 128(DI)
+	VMOVUPS      Z7, 192(DI)
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	DECQ         R8
+	JNZ          RFSTracerUniformAVX512_block
 
 RFSTracerUniformAVX512_done:
 	VZEROUPPER
@@ -16340,6 +15442,7 @@ RFSTracerUniformAVX512_done:
 // func rFSTracerUniformAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
 // Requires: AVX, AVX2
 TEXT ·rFSTracerUniformAVX2(SB), NOSPLIT, $0-112
+	// 7 scalars held in registers, 7 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
 	VBROADCASTSS lFastRise+48(FP), Y0
@@ -16712,6 +15815,7 @@ RFSTracerUniformAVX2_done:
 // func rFSTracerAddAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·rFSTracerAddAVX512(SB), NOSPLIT, $0-280
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -16732,245 +15836,205 @@ TEXT ·rFSTracerAddAVX512(SB), NOSPLIT, $0-280
 
 RFSTracerAddAVX512_block:
 	VMOVUPS (SI), Z0
-	VMOVUPS (AX), Z1
-	VMOVUPS (R8), Z2
-	VMOVUPS (R10), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS (R9), Z2
-	VMULPS  Z0, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS Z1, (AX)
-	VMOVUPS (CX), Z2
-	VMOVUPS (R11), Z3
+	VMOVUPS 64(SI), Z1
+	VMOVUPS 128(SI), Z2
+	VMOVUPS 192(SI), Z3
+	VMOVUPS (AX), Z4
+	VMOVUPS 64(AX), Z5
+	VMOVUPS 128(AX), Z6
+	VMOVUPS 192(AX), Z7
+	VMOVUPS (R10), Z8
+	VSUBPS  Z4, Z8, Z8
+	VMOVUPS 64(R10), Z9
+	VSUBPS  Z5, Z9, Z9
+	VMOVUPS 128(R10), Z10
+	VSUBPS  Z6, Z10, Z10
+	VMOVUPS 192(R10), Z11
+	VSUBPS  Z7, Z11, Z11
+	VMULPS  (R8), Z8, Z8
+	VMULPS  64(R8), Z9, Z9
+	VMULPS  128(R8), Z10, Z10
+	VMULPS  192(R8), Z11, Z11
+	VADDPS  Z8, Z4, Z4
+	VADDPS  Z9, Z5, Z5
+	VADDPS  Z10, Z6, Z6
+	VADDPS  Z11, Z7, Z7
+	VMULPS  (R9), Z0, Z8
+	VMULPS  64(R9), Z1, Z9
+	VMULPS  128(R9), Z2, Z10
+	VMULPS  192(R9), Z3, Z11
+	VADDPS  Z8, Z4, Z4
+	VADDPS  Z9, Z5, Z5
+	VADDPS  Z10, Z6, Z6
+	VADDPS  Z11, Z7, Z7
+	VMOVUPS Z4, (AX)
+	VMOVUPS Z5, 64(AX)
+	VMOVUPS Z6, 128(AX)
+	VMOVUPS Z7, 192(AX)
+	VMOVUPS (CX), Z8
+	VMOVUPS 64(CX), Z9
+	VMOVUPS 128(CX), Z10
+	VMOVUPS 192(CX), Z11
 	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS (R14), Z4
-	VSUBPS  Z2, Z4, Z4
-	VMULPS  Z4, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVUPS (R12), Z3
-	VMULPS  Z0, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVUPS Z2, (CX)
-	VSUBPS  Z1, Z2, Z1
-	VMOVUPS (DX), Z2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS (R14), Z3
+	VMOVUPS (R14), Z12
+	VSUBPS  Z8, Z12, Z12
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 64(R14), Z13
+	VSUBPS  Z9, Z13, Z13
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 128(R14), Z14
+	VSUBPS  Z10, Z14, Z14
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 192(R14), Z15
+	VSUBPS  Z11, Z15, Z15
+	VMULPS  (R11), Z12, Z12
+	VMULPS  64(R11), Z13, Z13
+	VMULPS  128(R11), Z14, Z14
+	VMULPS  192(R11), Z15, Z15
+	VADDPS  Z12, Z8, Z8
+	VADDPS  Z13, Z9, Z9
+	VADDPS  Z14, Z10, Z10
+	VADDPS  Z15, Z11, Z11
+	VMULPS  (R12), Z0, Z12
+	VMULPS  64(R12), Z1, Z13
+	VMULPS  128(R12), Z2, Z14
+	VMULPS  192(R12), Z3, Z15
+	VADDPS  Z12, Z8, Z8
+	VADDPS  Z13, Z9, Z9
+	VADDPS  Z14, Z10, Z10
+	VADDPS  Z15, Z11, Z11
+	VMOVUPS Z8, (CX)
+	VMOVUPS Z9, 64(CX)
+	VMOVUPS Z10, 128(CX)
+	VMOVUPS Z11, 192(CX)
+	VSUBPS  Z4, Z8, Z4
+	VSUBPS  Z5, Z9, Z5
+	VSUBPS  Z6, Z10, Z6
+	VSUBPS  Z7, Z11, Z7
+	VMOVUPS (DX), Z8
+	VMOVUPS 64(DX), Z9
+	VMOVUPS 128(DX), Z10
+	VMOVUPS 192(DX), Z11
 	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS (R14), Z4
-	VSUBPS  Z2, Z4, Z4
-	VMULPS  Z4, Z3, Z3
-	VADDPS  Z3, Z2, Z2
+	VMOVUPS (R14), Z12
+	VSUBPS  Z8, Z12, Z12
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 64(R14), Z13
+	VSUBPS  Z9, Z13, Z13
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 128(R14), Z14
+	VSUBPS  Z10, Z14, Z14
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 192(R14), Z15
+	VSUBPS  Z11, Z15, Z15
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  (R14), Z12, Z12
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  64(R14), Z13, Z13
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  128(R14), Z14, Z14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  192(R14), Z15, Z15
+	VADDPS  Z12, Z8, Z8
+	VADDPS  Z13, Z9, Z9
+	VADDPS  Z14, Z10, Z10
+	VADDPS  Z15, Z11, Z11
 	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS (R14), Z3
-	VMULPS  Z0, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVUPS Z2, (DX)
-	VMOVUPS (BX), Z3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS (R14), Z4
+	VMULPS  (R14), Z0, Z12
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  64(R14), Z1, Z13
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  128(R14), Z2, Z14
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  192(R14), Z3, Z15
+	VADDPS  Z12, Z8, Z8
+	VADDPS  Z13, Z9, Z9
+	VADDPS  Z14, Z10, Z10
+	VADDPS  Z15, Z11, Z11
+	VMOVUPS Z8, (DX)
+	VMOVUPS Z9, 64(DX)
+	VMOVUPS Z10, 128(DX)
+	VMOVUPS Z11, 192(DX)
+	VMOVUPS (BX), Z12
+	VMOVUPS 64(BX), Z13
+	VMOVUPS 128(BX), Z14
+	VMOVUPS 192(BX), Z15
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS (R14), Z5
-	VSUBPS  Z3, Z5, Z5
-	VMULPS  Z5, Z4, Z4
-	VADDPS  Z4, Z3, Z3
+	VMOVUPS (R14), Z16
+	VSUBPS  Z12, Z16, Z16
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 64(R14), Z17
+	VSUBPS  Z13, Z17, Z17
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 128(R14), Z18
+	VSUBPS  Z14, Z18, Z18
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 192(R14), Z19
+	VSUBPS  Z15, Z19, Z19
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  (R14), Z16, Z16
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  64(R14), Z17, Z17
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  128(R14), Z18, Z18
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  192(R14), Z19, Z19
+	VADDPS  Z16, Z12, Z12
+	VADDPS  Z17, Z13, Z13
+	VADDPS  Z18, Z14, Z14
+	VADDPS  Z19, Z15, Z15
 	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS (R14), Z4
-	VMULPS  Z0, Z4, Z0
-	VADDPS  Z0, Z3, Z0
+	VMULPS  (R14), Z0, Z0
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  64(R14), Z1, Z1
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  128(R14), Z2, Z2
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  192(R14), Z3, Z3
+	VADDPS  Z0, Z12, Z0
+	VADDPS  Z1, Z13, Z1
+	VADDPS  Z2, Z14, Z2
+	VADDPS  Z3, Z15, Z3
 	VMOVUPS Z0, (BX)
-	VSUBPS  Z2, Z0, Z0
+	VMOVUPS Z1, 64(BX)
+	VMOVUPS Z2, 128(BX)
+	VMOVUPS Z3, 192(BX)
+	VSUBPS  Z8, Z0, Z0
+	VSUBPS  Z9, Z1, Z1
+	VSUBPS  Z10, Z2, Z2
+	VSUBPS  Z11, Z3, Z3
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS (R14), Z2
-	VMULPS  Z1, Z2, Z1
+	VMULPS  (R14), Z4, Z4
+	MOVQ    alpha+144(FP), R14
+	VMULPS  64(R14), Z5, Z5
+	MOVQ    alpha+144(FP), R14
+	VMULPS  128(R14), Z6, Z6
+	MOVQ    alpha+144(FP), R14
+	VMULPS  192(R14), Z7, Z7
 	MOVQ    alpha1+152(FP), R14
-	VMOVUPS (R14), Z2
-	VMULPS  Z0, Z2, Z0
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS (DI), Z1
-	VADDPS  Z0, Z1, Z0
+	VMULPS  (R14), Z0, Z0
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  64(R14), Z1, Z1
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  128(R14), Z2, Z2
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  192(R14), Z3, Z3
+	VADDPS  Z0, Z4, Z0
+	VADDPS  Z1, Z5, Z1
+	VADDPS  Z2, Z6, Z2
+	VADDPS  Z3, Z7, Z3
+	VMOVUPS (DI), Z4
+	VMOVUPS 64(DI), Z5
+	VMOVUPS 128(DI), Z6
+	VMOVUPS 192(DI), Z7
+	VADDPS  Z0, Z4, Z0
+	VADDPS  Z1, Z5, Z1
+	VADDPS  Z2, Z6, Z2
+	VADDPS  Z3, Z7, Z3
 	VMOVUPS Z0, (DI)
-	VMOVUPS 64(SI), Z0
-	VMOVUPS 64(AX), Z1
-	VMOVUPS 64(R8), Z2
-	VMOVUPS 64(R10), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS 64(R9), Z2
-	VMULPS  Z0, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS Z1, 64(AX)
-	VMOVUPS 64(CX), Z2
-	VMOVUPS 64(R11), Z3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 64(R14), Z4
-	VSUBPS  Z2, Z4, Z4
-	VMULPS  Z4, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVUPS 64(R12), Z3
-	VMULPS  Z0, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVUPS Z2, 64(CX)
-	VSUBPS  Z1, Z2, Z1
-	VMOVUPS 64(DX), Z2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 64(R14), Z3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 64(R14), Z4
-	VSUBPS  Z2, Z4, Z4
-	VMULPS  Z4, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 64(R14), Z3
-	VMULPS  Z0, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVUPS Z2, 64(DX)
-	VMOVUPS 64(BX), Z3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 64(R14), Z4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 64(R14), Z5
-	VSUBPS  Z3, Z5, Z5
-	VMULPS  Z5, Z4, Z4
-	VADDPS  Z4, Z3, Z3
-	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 64(R14), Z4
-	VMULPS  Z0, Z4, Z0
-	VADDPS  Z0, Z3, Z0
-	VMOVUPS Z0, 64(BX)
-	VSUBPS  Z2, Z0, Z0
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 64(R14), Z2
-	VMULPS  Z1, Z2, Z1
-	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 64(R14), Z2
-	VMULPS  Z0, Z2, Z0
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS 64(DI), Z1
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 64(DI)
-	VMOVUPS 128(SI), Z0
-	VMOVUPS 128(AX), Z1
-	VMOVUPS 128(R8), Z2
-	VMOVUPS 128(R10), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS 128(R9), Z2
-	VMULPS  Z0, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS Z1, 128(AX)
-	VMOVUPS 128(CX), Z2
-	VMOVUPS 128(R11), Z3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 128(R14), Z4
-	VSUBPS  Z2, Z4, Z4
-	VMULPS  Z4, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVUPS 128(R12), Z3
-	VMULPS  Z0, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVUPS Z2, 128(CX)
-	VSUBPS  Z1, Z2, Z1
-	VMOVUPS 128(DX), Z2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 128(R14), Z3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 128(R14), Z4
-	VSUBPS  Z2, Z4, Z4
-	VMULPS  Z4, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 128(R14), Z3
-	VMULPS  Z0, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVUPS Z2, 128(DX)
-	VMOVUPS 128(BX), Z3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 128(R14), Z4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 128(R14), Z5
-	VSUBPS  Z3, Z5, Z5
-	VMULPS  Z5, Z4, Z4
-	VADDPS  Z4, Z3, Z3
-	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 128(R14), Z4
-	VMULPS  Z0, Z4, Z0
-	VADDPS  Z0, Z3, Z0
-	VMOVUPS Z0, 128(BX)
-	VSUBPS  Z2, Z0, Z0
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 128(R14), Z2
-	VMULPS  Z1, Z2, Z1
-	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 128(R14), Z2
-	VMULPS  Z0, Z2, Z0
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS 128(DI), Z1
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 128(DI)
-	VMOVUPS 192(SI), Z0
-	VMOVUPS 192(AX), Z1
-	VMOVUPS 192(R8), Z2
-	VMOVUPS 192(R10), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS 192(R9), Z2
-	VMULPS  Z0, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS Z1, 192(AX)
-	VMOVUPS 192(CX), Z2
-	VMOVUPS 192(R11), Z3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 192(R14), Z4
-	VSUBPS  Z2, Z4, Z4
-	VMULPS  Z4, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVUPS 192(R12), Z3
-	VMULPS  Z0, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVUPS Z2, 192(CX)
-	VSUBPS  Z1, Z2, Z1
-	VMOVUPS 192(DX), Z2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 192(R14), Z3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 192(R14), Z4
-	VSUBPS  Z2, Z4, Z4
-	VMULPS  Z4, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 192(R14), Z3
-	VMULPS  Z0, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVUPS Z2, 192(DX)
-	VMOVUPS 192(BX), Z3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 192(R14), Z4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 192(R14), Z5
-	VSUBPS  Z3, Z5, Z5
-	VMULPS  Z5, Z4, Z4
-	VADDPS  Z4, Z3, Z3
-	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 192(R14), Z4
-	VMULPS  Z0, Z4, Z0
-	VADDPS  Z0, Z3, Z0
-	VMOVUPS Z0, 192(BX)
-	VSUBPS  Z2, Z0, Z0
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 192(R14), Z2
-	VMULPS  Z1, Z2, Z1
-	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 192(R14), Z2
-	VMULPS  Z0, Z2, Z0
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS 192(DI), Z1
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 192(DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, 128(DI)
+	VMOVUPS Z3, 192(DI)
 	ADDQ    $0x00000100, AX
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
@@ -17010,6 +16074,7 @@ RFSTracerAddAVX512_done:
 // func rFSTracerAddAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
 // Requires: AVX, AVX2
 TEXT ·rFSTracerAddAVX2(SB), NOSPLIT, $0-280
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
 	MOVQ     fastRise+0(FP), AX
@@ -17029,485 +16094,405 @@ TEXT ·rFSTracerAddAVX2(SB), NOSPLIT, $0-280
 
 RFSTracerAddAVX2_block:
 	VMOVUPS (SI), Y0
-	VMOVUPS (AX), Y1
-	VMOVUPS (R8), Y2
-	VMOVUPS (R10), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS (R9), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, (AX)
-	VMOVUPS (CX), Y2
-	VMOVUPS (R11), Y3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS (R14), Y4
+	VMOVUPS 32(SI), Y1
+	VMOVUPS (AX), Y2
+	VMOVUPS 32(AX), Y3
+	VMOVUPS (R10), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS (R12), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, (CX)
-	VSUBPS  Y1, Y2, Y1
-	VMOVUPS (DX), Y2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS (R14), Y3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS (R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS (R14), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, (DX)
-	VMOVUPS (BX), Y3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS (R14), Y4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS (R14), Y5
+	VMOVUPS 32(R10), Y5
 	VSUBPS  Y3, Y5, Y5
-	VMULPS  Y5, Y4, Y4
-	VADDPS  Y4, Y3, Y3
+	VMULPS  (R8), Y4, Y4
+	VMULPS  32(R8), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  (R9), Y0, Y4
+	VMULPS  32(R9), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, (AX)
+	VMOVUPS Y3, 32(AX)
+	VMOVUPS (CX), Y4
+	VMOVUPS 32(CX), Y5
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS (R14), Y6
+	VSUBPS  Y4, Y6, Y6
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 32(R14), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  (R11), Y6, Y6
+	VMULPS  32(R11), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  (R12), Y0, Y6
+	VMULPS  32(R12), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, (CX)
+	VMOVUPS Y5, 32(CX)
+	VSUBPS  Y2, Y4, Y2
+	VSUBPS  Y3, Y5, Y3
+	VMOVUPS (DX), Y4
+	VMOVUPS 32(DX), Y5
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS (R14), Y6
+	VSUBPS  Y4, Y6, Y6
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 32(R14), Y7
+	VSUBPS  Y5, Y7, Y7
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  (R14), Y6, Y6
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  32(R14), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  (R14), Y0, Y6
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  32(R14), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, (DX)
+	VMOVUPS Y5, 32(DX)
+	VMOVUPS (BX), Y6
+	VMOVUPS 32(BX), Y7
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS (R14), Y8
+	VSUBPS  Y6, Y8, Y8
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 32(R14), Y9
+	VSUBPS  Y7, Y9, Y9
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  (R14), Y8, Y8
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  32(R14), Y9, Y9
+	VADDPS  Y8, Y6, Y6
+	VADDPS  Y9, Y7, Y7
 	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS (R14), Y4
-	VMULPS  Y0, Y4, Y0
-	VADDPS  Y0, Y3, Y0
+	VMULPS  (R14), Y0, Y0
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  32(R14), Y1, Y1
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
 	VMOVUPS Y0, (BX)
-	VSUBPS  Y2, Y0, Y0
+	VMOVUPS Y1, 32(BX)
+	VSUBPS  Y4, Y0, Y0
+	VSUBPS  Y5, Y1, Y1
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS (R14), Y2
-	VMULPS  Y1, Y2, Y1
+	VMULPS  (R14), Y2, Y2
+	MOVQ    alpha+144(FP), R14
+	VMULPS  32(R14), Y3, Y3
 	MOVQ    alpha1+152(FP), R14
-	VMOVUPS (R14), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS (DI), Y1
-	VADDPS  Y0, Y1, Y0
+	VMULPS  (R14), Y0, Y0
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  32(R14), Y1, Y1
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
+	VMOVUPS (DI), Y2
+	VMOVUPS 32(DI), Y3
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, (DI)
-	VMOVUPS 32(SI), Y0
-	VMOVUPS 32(AX), Y1
-	VMOVUPS 32(R8), Y2
-	VMOVUPS 32(R10), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 32(R9), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 32(AX)
-	VMOVUPS 32(CX), Y2
-	VMOVUPS 32(R11), Y3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 32(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 32(R12), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 32(CX)
-	VSUBPS  Y1, Y2, Y1
-	VMOVUPS 32(DX), Y2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 32(R14), Y3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 32(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 32(R14), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 32(DX)
-	VMOVUPS 32(BX), Y3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 32(R14), Y4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 32(R14), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  Y5, Y4, Y4
-	VADDPS  Y4, Y3, Y3
-	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 32(R14), Y4
-	VMULPS  Y0, Y4, Y0
-	VADDPS  Y0, Y3, Y0
-	VMOVUPS Y0, 32(BX)
-	VSUBPS  Y2, Y0, Y0
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 32(R14), Y2
-	VMULPS  Y1, Y2, Y1
-	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 32(R14), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS 32(DI), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 32(DI)
+	VMOVUPS Y1, 32(DI)
 	VMOVUPS 64(SI), Y0
-	VMOVUPS 64(AX), Y1
-	VMOVUPS 64(R8), Y2
-	VMOVUPS 64(R10), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 64(R9), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 64(AX)
-	VMOVUPS 64(CX), Y2
-	VMOVUPS 64(R11), Y3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 64(R14), Y4
+	VMOVUPS 96(SI), Y1
+	VMOVUPS 64(AX), Y2
+	VMOVUPS 96(AX), Y3
+	VMOVUPS 64(R10), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 64(R12), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 64(CX)
-	VSUBPS  Y1, Y2, Y1
-	VMOVUPS 64(DX), Y2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 64(R14), Y3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 64(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 64(R14), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 64(DX)
-	VMOVUPS 64(BX), Y3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 64(R14), Y4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 64(R14), Y5
+	VMOVUPS 96(R10), Y5
 	VSUBPS  Y3, Y5, Y5
-	VMULPS  Y5, Y4, Y4
-	VADDPS  Y4, Y3, Y3
+	VMULPS  64(R8), Y4, Y4
+	VMULPS  96(R8), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  64(R9), Y0, Y4
+	VMULPS  96(R9), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 64(AX)
+	VMOVUPS Y3, 96(AX)
+	VMOVUPS 64(CX), Y4
+	VMOVUPS 96(CX), Y5
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 64(R14), Y6
+	VSUBPS  Y4, Y6, Y6
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 96(R14), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  64(R11), Y6, Y6
+	VMULPS  96(R11), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  64(R12), Y0, Y6
+	VMULPS  96(R12), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, 64(CX)
+	VMOVUPS Y5, 96(CX)
+	VSUBPS  Y2, Y4, Y2
+	VSUBPS  Y3, Y5, Y3
+	VMOVUPS 64(DX), Y4
+	VMOVUPS 96(DX), Y5
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 64(R14), Y6
+	VSUBPS  Y4, Y6, Y6
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 96(R14), Y7
+	VSUBPS  Y5, Y7, Y7
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  64(R14), Y6, Y6
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  96(R14), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  64(R14), Y0, Y6
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  96(R14), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, 64(DX)
+	VMOVUPS Y5, 96(DX)
+	VMOVUPS 64(BX), Y6
+	VMOVUPS 96(BX), Y7
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 64(R14), Y8
+	VSUBPS  Y6, Y8, Y8
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 96(R14), Y9
+	VSUBPS  Y7, Y9, Y9
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  64(R14), Y8, Y8
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  96(R14), Y9, Y9
+	VADDPS  Y8, Y6, Y6
+	VADDPS  Y9, Y7, Y7
 	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 64(R14), Y4
-	VMULPS  Y0, Y4, Y0
-	VADDPS  Y0, Y3, Y0
+	VMULPS  64(R14), Y0, Y0
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  96(R14), Y1, Y1
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
 	VMOVUPS Y0, 64(BX)
-	VSUBPS  Y2, Y0, Y0
+	VMOVUPS Y1, 96(BX)
+	VSUBPS  Y4, Y0, Y0
+	VSUBPS  Y5, Y1, Y1
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS 64(R14), Y2
-	VMULPS  Y1, Y2, Y1
+	VMULPS  64(R14), Y2, Y2
+	MOVQ    alpha+144(FP), R14
+	VMULPS  96(R14), Y3, Y3
 	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 64(R14), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS 64(DI), Y1
-	VADDPS  Y0, Y1, Y0
+	VMULPS  64(R14), Y0, Y0
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  96(R14), Y1, Y1
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
+	VMOVUPS 64(DI), Y2
+	VMOVUPS 96(DI), Y3
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 64(DI)
-	VMOVUPS 96(SI), Y0
-	VMOVUPS 96(AX), Y1
-	VMOVUPS 96(R8), Y2
-	VMOVUPS 96(R10), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 96(R9), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 96(AX)
-	VMOVUPS 96(CX), Y2
-	VMOVUPS 96(R11), Y3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 96(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 96(R12), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 96(CX)
-	VSUBPS  Y1, Y2, Y1
-	VMOVUPS 96(DX), Y2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 96(R14), Y3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 96(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 96(R14), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 96(DX)
-	VMOVUPS 96(BX), Y3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 96(R14), Y4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 96(R14), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  Y5, Y4, Y4
-	VADDPS  Y4, Y3, Y3
-	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 96(R14), Y4
-	VMULPS  Y0, Y4, Y0
-	VADDPS  Y0, Y3, Y0
-	VMOVUPS Y0, 96(BX)
-	VSUBPS  Y2, Y0, Y0
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 96(R14), Y2
-	VMULPS  Y1, Y2, Y1
-	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 96(R14), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS 96(DI), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 96(DI)
+	VMOVUPS Y1, 96(DI)
 	VMOVUPS 128(SI), Y0
-	VMOVUPS 128(AX), Y1
-	VMOVUPS 128(R8), Y2
-	VMOVUPS 128(R10), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 128(R9), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 128(AX)
-	VMOVUPS 128(CX), Y2
-	VMOVUPS 128(R11), Y3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 128(R14), Y4
+	VMOVUPS 160(SI), Y1
+	VMOVUPS 128(AX), Y2
+	VMOVUPS 160(AX), Y3
+	VMOVUPS 128(R10), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 128(R12), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 128(CX)
-	VSUBPS  Y1, Y2, Y1
-	VMOVUPS 128(DX), Y2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 128(R14), Y3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 128(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 128(R14), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 128(DX)
-	VMOVUPS 128(BX), Y3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 128(R14), Y4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 128(R14), Y5
+	VMOVUPS 160(R10), Y5
 	VSUBPS  Y3, Y5, Y5
-	VMULPS  Y5, Y4, Y4
-	VADDPS  Y4, Y3, Y3
+	VMULPS  128(R8), Y4, Y4
+	VMULPS  160(R8), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  128(R9), Y0, Y4
+	VMULPS  160(R9), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 128(AX)
+	VMOVUPS Y3, 160(AX)
+	VMOVUPS 128(CX), Y4
+	VMOVUPS 160(CX), Y5
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 128(R14), Y6
+	VSUBPS  Y4, Y6, Y6
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 160(R14), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  128(R11), Y6, Y6
+	VMULPS  160(R11), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  128(R12), Y0, Y6
+	VMULPS  160(R12), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, 128(CX)
+	VMOVUPS Y5, 160(CX)
+	VSUBPS  Y2, Y4, Y2
+	VSUBPS  Y3, Y5, Y3
+	VMOVUPS 128(DX), Y4
+	VMOVUPS 160(DX), Y5
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 128(R14), Y6
+	VSUBPS  Y4, Y6, Y6
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 160(R14), Y7
+	VSUBPS  Y5, Y7, Y7
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  128(R14), Y6, Y6
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  160(R14), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  128(R14), Y0, Y6
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  160(R14), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, 128(DX)
+	VMOVUPS Y5, 160(DX)
+	VMOVUPS 128(BX), Y6
+	VMOVUPS 160(BX), Y7
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 128(R14), Y8
+	VSUBPS  Y6, Y8, Y8
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 160(R14), Y9
+	VSUBPS  Y7, Y9, Y9
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  128(R14), Y8, Y8
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  160(R14), Y9, Y9
+	VADDPS  Y8, Y6, Y6
+	VADDPS  Y9, Y7, Y7
 	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 128(R14), Y4
-	VMULPS  Y0, Y4, Y0
-	VADDPS  Y0, Y3, Y0
+	VMULPS  128(R14), Y0, Y0
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  160(R14), Y1, Y1
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
 	VMOVUPS Y0, 128(BX)
-	VSUBPS  Y2, Y0, Y0
+	VMOVUPS Y1, 160(BX)
+	VSUBPS  Y4, Y0, Y0
+	VSUBPS  Y5, Y1, Y1
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS 128(R14), Y2
-	VMULPS  Y1, Y2, Y1
+	VMULPS  128(R14), Y2, Y2
+	MOVQ    alpha+144(FP), R14
+	VMULPS  160(R14), Y3, Y3
 	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 128(R14), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS 128(DI), Y1
-	VADDPS  Y0, Y1, Y0
+	VMULPS  128(R14), Y0, Y0
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  160(R14), Y1, Y1
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
+	VMOVUPS 128(DI), Y2
+	VMOVUPS 160(DI), Y3
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 128(DI)
-	VMOVUPS 160(SI), Y0
-	VMOVUPS 160(AX), Y1
-	VMOVUPS 160(R8), Y2
-	VMOVUPS 160(R10), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 160(R9), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 160(AX)
-	VMOVUPS 160(CX), Y2
-	VMOVUPS 160(R11), Y3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 160(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 160(R12), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 160(CX)
-	VSUBPS  Y1, Y2, Y1
-	VMOVUPS 160(DX), Y2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 160(R14), Y3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 160(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 160(R14), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 160(DX)
-	VMOVUPS 160(BX), Y3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 160(R14), Y4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 160(R14), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  Y5, Y4, Y4
-	VADDPS  Y4, Y3, Y3
-	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 160(R14), Y4
-	VMULPS  Y0, Y4, Y0
-	VADDPS  Y0, Y3, Y0
-	VMOVUPS Y0, 160(BX)
-	VSUBPS  Y2, Y0, Y0
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 160(R14), Y2
-	VMULPS  Y1, Y2, Y1
-	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 160(R14), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS 160(DI), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 160(DI)
+	VMOVUPS Y1, 160(DI)
 	VMOVUPS 192(SI), Y0
-	VMOVUPS 192(AX), Y1
-	VMOVUPS 192(R8), Y2
-	VMOVUPS 192(R10), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 192(R9), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 192(AX)
-	VMOVUPS 192(CX), Y2
-	VMOVUPS 192(R11), Y3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 192(R14), Y4
+	VMOVUPS 224(SI), Y1
+	VMOVUPS 192(AX), Y2
+	VMOVUPS 224(AX), Y3
+	VMOVUPS 192(R10), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 192(R12), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 192(CX)
-	VSUBPS  Y1, Y2, Y1
-	VMOVUPS 192(DX), Y2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 192(R14), Y3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 192(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 192(R14), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 192(DX)
-	VMOVUPS 192(BX), Y3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 192(R14), Y4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 192(R14), Y5
+	VMOVUPS 224(R10), Y5
 	VSUBPS  Y3, Y5, Y5
-	VMULPS  Y5, Y4, Y4
-	VADDPS  Y4, Y3, Y3
+	VMULPS  192(R8), Y4, Y4
+	VMULPS  224(R8), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  192(R9), Y0, Y4
+	VMULPS  224(R9), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 192(AX)
+	VMOVUPS Y3, 224(AX)
+	VMOVUPS 192(CX), Y4
+	VMOVUPS 224(CX), Y5
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 192(R14), Y6
+	VSUBPS  Y4, Y6, Y6
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 224(R14), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  192(R11), Y6, Y6
+	VMULPS  224(R11), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  192(R12), Y0, Y6
+	VMULPS  224(R12), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, 192(CX)
+	VMOVUPS Y5, 224(CX)
+	VSUBPS  Y2, Y4, Y2
+	VSUBPS  Y3, Y5, Y3
+	VMOVUPS 192(DX), Y4
+	VMOVUPS 224(DX), Y5
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 192(R14), Y6
+	VSUBPS  Y4, Y6, Y6
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 224(R14), Y7
+	VSUBPS  Y5, Y7, Y7
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  192(R14), Y6, Y6
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  224(R14), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  192(R14), Y0, Y6
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  224(R14), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, 192(DX)
+	VMOVUPS Y5, 224(DX)
+	VMOVUPS 192(BX), Y6
+	VMOVUPS 224(BX), Y7
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 192(R14), Y8
+	VSUBPS  Y6, Y8, Y8
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 224(R14), Y9
+	VSUBPS  Y7, Y9, Y9
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  192(R14), Y8, Y8
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  224(R14), Y9, Y9
+	VADDPS  Y8, Y6, Y6
+	VADDPS  Y9, Y7, Y7
 	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 192(R14), Y4
-	VMULPS  Y0, Y4, Y0
-	VADDPS  Y0, Y3, Y0
+	VMULPS  192(R14), Y0, Y0
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  224(R14), Y1, Y1
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
 	VMOVUPS Y0, 192(BX)
-	VSUBPS  Y2, Y0, Y0
+	VMOVUPS Y1, 224(BX)
+	VSUBPS  Y4, Y0, Y0
+	VSUBPS  Y5, Y1, Y1
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS 192(R14), Y2
-	VMULPS  Y1, Y2, Y1
+	VMULPS  192(R14), Y2, Y2
+	MOVQ    alpha+144(FP), R14
+	VMULPS  224(R14), Y3, Y3
 	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 192(R14), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS 192(DI), Y1
-	VADDPS  Y0, Y1, Y0
+	VMULPS  192(R14), Y0, Y0
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  224(R14), Y1, Y1
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
+	VMOVUPS 192(DI), Y2
+	VMOVUPS 224(DI), Y3
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 192(DI)
-	VMOVUPS 224(SI), Y0
-	VMOVUPS 224(AX), Y1
-	VMOVUPS 224(R8), Y2
-	VMOVUPS 224(R10), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 224(R9), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 224(AX)
-	VMOVUPS 224(CX), Y2
-	VMOVUPS 224(R11), Y3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 224(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 224(R12), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 224(CX)
-	VSUBPS  Y1, Y2, Y1
-	VMOVUPS 224(DX), Y2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 224(R14), Y3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 224(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 224(R14), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 224(DX)
-	VMOVUPS 224(BX), Y3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 224(R14), Y4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 224(R14), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  Y5, Y4, Y4
-	VADDPS  Y4, Y3, Y3
-	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 224(R14), Y4
-	VMULPS  Y0, Y4, Y0
-	VADDPS  Y0, Y3, Y0
-	VMOVUPS Y0, 224(BX)
-	VSUBPS  Y2, Y0, Y0
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 224(R14), Y2
-	VMULPS  Y1, Y2, Y1
-	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 224(R14), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS 224(DI), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 224(DI)
+	VMOVUPS Y1, 224(DI)
 	ADDQ    $0x00000100, AX
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
@@ -17547,6 +16532,7 @@ RFSTracerAddAVX2_done:
 // func rFSTracerAddUniformAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·rFSTracerAddUniformAVX512(SB), NOSPLIT, $0-112
+	// 4 scalars held in registers, 10 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -17554,16 +16540,6 @@ TEXT ·rFSTracerAddUniformAVX512(SB), NOSPLIT, $0-112
 	VBROADCASTSS bFastRise+56(FP), Z1
 	VBROADCASTSS cFastRise+52(FP), Z2
 	VBROADCASTSS lFastDecay+60(FP), Z3
-	VBROADCASTSS bFastDecay+68(FP), Z4
-	VBROADCASTSS cFastDecay+64(FP), Z5
-	VBROADCASTSS lSlowRise+72(FP), Z6
-	VBROADCASTSS bSlowRise+80(FP), Z7
-	VBROADCASTSS cSlowRise+76(FP), Z8
-	VBROADCASTSS lSlowDecay+84(FP), Z9
-	VBROADCASTSS bSlowDecay+92(FP), Z10
-	VBROADCASTSS cSlowDecay+88(FP), Z11
-	VBROADCASTSS alpha+96(FP), Z12
-	VBROADCASTSS alpha1+100(FP), Z13
 	MOVQ         fastRise+0(FP), AX
 	MOVQ         fastDecay+8(FP), CX
 	MOVQ         slowRise+16(FP), DX
@@ -17575,162 +16551,174 @@ TEXT ·rFSTracerAddUniformAVX512(SB), NOSPLIT, $0-112
 	JZ           RFSTracerAddUniformAVX512_done
 
 RFSTracerAddUniformAVX512_block:
-	VMOVUPS (SI), Z14
-	VMOVUPS (AX), Z15
-	VSUBPS  Z15, Z1, Z16
-	VMULPS  Z16, Z0, Z16
-	VADDPS  Z16, Z15, Z15
-	VMULPS  Z14, Z2, Z16
-	VADDPS  Z16, Z15, Z15
-	VMOVUPS Z15, (AX)
-	VMOVUPS (CX), Z16
-	VSUBPS  Z16, Z4, Z17
-	VMULPS  Z17, Z3, Z17
-	VADDPS  Z17, Z16, Z16
-	VMULPS  Z14, Z5, Z17
-	VADDPS  Z17, Z16, Z16
-	VMOVUPS Z16, (CX)
-	VSUBPS  Z15, Z16, Z15
-	VMOVUPS (DX), Z16
-	VSUBPS  Z16, Z7, Z17
-	VMULPS  Z17, Z6, Z17
-	VADDPS  Z17, Z16, Z16
-	VMULPS  Z14, Z8, Z17
-	VADDPS  Z17, Z16, Z16
-	VMOVUPS Z16, (DX)
-	VMOVUPS (BX), Z17
-	VSUBPS  Z17, Z10, Z18
-	VMULPS  Z18, Z9, Z18
-	VADDPS  Z18, Z17, Z17
-	VMULPS  Z14, Z11, Z14
-	VADDPS  Z14, Z17, Z14
-	VMOVUPS Z14, (BX)
-	VSUBPS  Z16, Z14, Z14
-	VMULPS  Z15, Z12, Z15
-	VMULPS  Z14, Z13, Z14
-	VADDPS  Z14, Z15, Z14
-	VMOVUPS (DI), Z15
-	VADDPS  Z14, Z15, Z14
-	VMOVUPS Z14, (DI)
-	VMOVUPS 64(SI), Z14
-	VMOVUPS 64(AX), Z15
-	VSUBPS  Z15, Z1, Z16
-	VMULPS  Z16, Z0, Z16
-	VADDPS  Z16, Z15, Z15
-	VMULPS  Z14, Z2, Z16
-	VADDPS  Z16, Z15, Z15
-	VMOVUPS Z15, 64(AX)
-	VMOVUPS 64(CX), Z16
-	VSUBPS  Z16, Z4, Z17
-	VMULPS  Z17, Z3, Z17
-	VADDPS  Z17, Z16, Z16
-	VMULPS  Z14, Z5, Z17
-	VADDPS  Z17, Z16, Z16
-	VMOVUPS Z16, 64(CX)
-	VSUBPS  Z15, Z16, Z15
-	VMOVUPS 64(DX), Z16
-	VSUBPS  Z16, Z7, Z17
-	VMULPS  Z17, Z6, Z17
-	VADDPS  Z17, Z16, Z16
-	VMULPS  Z14, Z8, Z17
-	VADDPS  Z17, Z16, Z16
-	VMOVUPS Z16, 64(DX)
-	VMOVUPS 64(BX), Z17
-	VSUBPS  Z17, Z10, Z18
-	VMULPS  Z18, Z9, Z18
-	VADDPS  Z18, Z17, Z17
-	VMULPS  Z14, Z11, Z14
-	VADDPS  Z14, Z17, Z14
-	VMOVUPS Z14, 64(BX)
-	VSUBPS  Z16, Z14, Z14
-	VMULPS  Z15, Z12, Z15
-	VMULPS  Z14, Z13, Z14
-	VADDPS  Z14, Z15, Z14
-	VMOVUPS 64(DI), Z15
-	VADDPS  Z14, Z15, Z14
-	VMOVUPS Z14, 64(DI)
-	VMOVUPS 128(SI), Z14
-	VMOVUPS 128(AX), Z15
-	VSUBPS  Z15, Z1, Z16
-	VMULPS  Z16, Z0, Z16
-	VADDPS  Z16, Z15, Z15
-	VMULPS  Z14, Z2, Z16
-	VADDPS  Z16, Z15, Z15
-	VMOVUPS Z15, 128(AX)
-	VMOVUPS 128(CX), Z16
-	VSUBPS  Z16, Z4, Z17
-	VMULPS  Z17, Z3, Z17
-	VADDPS  Z17, Z16, Z16
-	VMULPS  Z14, Z5, Z17
-	VADDPS  Z17, Z16, Z16
-	VMOVUPS Z16, 128(CX)
-	VSUBPS  Z15, Z16, Z15
-	VMOVUPS 128(DX), Z16
-	VSUBPS  Z16, Z7, Z17
-	VMULPS  Z17, Z6, Z17
-	VADDPS  Z17, Z16, Z16
-	VMULPS  Z14, Z8, Z17
-	VADDPS  Z17, Z16, Z16
-	VMOVUPS Z16, 128(DX)
-	VMOVUPS 128(BX), Z17
-	VSUBPS  Z17, Z10, Z18
-	VMULPS  Z18, Z9, Z18
-	VADDPS  Z18, Z17, Z17
-	VMULPS  Z14, Z11, Z14
-	VADDPS  Z14, Z17, Z14
-	VMOVUPS Z14, 128(BX)
-	VSUBPS  Z16, Z14, Z14
-	VMULPS  Z15, Z12, Z15
-	VMULPS  Z14, Z13, Z14
-	VADDPS  Z14, Z15, Z14
-	VMOVUPS 128(DI), Z15
-	VADDPS  Z14, Z15, Z14
-	VMOVUPS Z14, 128(DI)
-	VMOVUPS 192(SI), Z14
-	VMOVUPS 192(AX), Z15
-	VSUBPS  Z15, Z1, Z16
-	VMULPS  Z16, Z0, Z16
-	VADDPS  Z16, Z15, Z15
-	VMULPS  Z14, Z2, Z16
-	VADDPS  Z16, Z15, Z15
-	VMOVUPS Z15, 192(AX)
-	VMOVUPS 192(CX), Z16
-	VSUBPS  Z16, Z4, Z17
-	VMULPS  Z17, Z3, Z17
-	VADDPS  Z17, Z16, Z16
-	VMULPS  Z14, Z5, Z17
-	VADDPS  Z17, Z16, Z16
-	VMOVUPS Z16, 192(CX)
-	VSUBPS  Z15, Z16, Z15
-	VMOVUPS 192(DX), Z16
-	VSUBPS  Z16, Z7, Z17
-	VMULPS  Z17, Z6, Z17
-	VADDPS  Z17, Z16, Z16
-	VMULPS  Z14, Z8, Z17
-	VADDPS  Z17, Z16, Z16
-	VMOVUPS Z16, 192(DX)
-	VMOVUPS 192(BX), Z17
-	VSUBPS  Z17, Z10, Z18
-	VMULPS  Z18, Z9, Z18
-	VADDPS  Z18, Z17, Z17
-	VMULPS  Z14, Z11, Z14
-	VADDPS  Z14, Z17, Z14
-	VMOVUPS Z14, 192(BX)
-	VSUBPS  Z16, Z14, Z14
-	VMULPS  Z15, Z12, Z15
-	VMULPS  Z14, Z13, Z14
-	VADDPS  Z14, Z15, Z14
-	VMOVUPS 192(DI), Z15
-	VADDPS  Z14, Z15, Z14
-	VMOVUPS Z14, 192(DI)
-	ADDQ    $0x00000100, AX
-	ADDQ    $0x00000100, CX
-	ADDQ    $0x00000100, DX
-	ADDQ    $0x00000100, BX
-	ADDQ    $0x00000100, SI
-	ADDQ    $0x00000100, DI
-	DECQ    R8
-	JNZ     RFSTracerAddUniformAVX512_block
+	VMOVUPS      (SI), Z4
+	VMOVUPS      64(SI), Z5
+	VMOVUPS      128(SI), Z6
+	VMOVUPS      192(SI), Z7
+	VMOVUPS      (AX), Z8
+	VMOVUPS      64(AX), Z9
+	VMOVUPS      128(AX), Z10
+	VMOVUPS      192(AX), Z11
+	VSUBPS       Z8, Z1, Z12
+	VSUBPS       Z9, Z1, Z13
+	VSUBPS       Z10, Z1, Z14
+	VSUBPS       Z11, Z1, Z15
+	VMULPS       Z12, Z0, Z12
+	VMULPS       Z13, Z0, Z13
+	VMULPS       Z14, Z0, Z14
+	VMULPS       Z15, Z0, Z15
+	VADDPS       Z12, Z8, Z8
+	VADDPS       Z13, Z9, Z9
+	VADDPS       Z14, Z10, Z10
+	VADDPS       Z15, Z11, Z11
+	VMULPS       Z4, Z2, Z12
+	VMULPS       Z5, Z2, Z13
+	VMULPS       Z6, Z2, Z14
+	VMULPS       Z7, Z2, Z15
+	VADDPS       Z12, Z8, Z8
+	VADDPS       Z13, Z9, Z9
+	VADDPS       Z14, Z10, Z10
+	VADDPS       Z15, Z11, Z11
+	VMOVUPS      Z8, (AX)
+	VMOVUPS      Z9, 64(AX)
+	VMOVUPS      Z10, 128(AX)
+	VMOVUPS      Z11, 192(AX)
+	VMOVUPS      (CX), Z12
+	VMOVUPS      64(CX), Z13
+	VMOVUPS      128(CX), Z14
+	VMOVUPS      192(CX), Z15
+	VBROADCASTSS bFastDecay+68(FP), Z16
+	VSUBPS       Z12, Z16, Z16
+	VBROADCASTSS bFastDecay+68(FP), Z17
+	VSUBPS       Z13, Z17, Z17
+	VBROADCASTSS bFastDecay+68(FP), Z18
+	VSUBPS       Z14, Z18, Z18
+	VBROADCASTSS bFastDecay+68(FP), Z19
+	VSUBPS       Z15, Z19, Z19
+	VMULPS       Z16, Z3, Z16
+	VMULPS       Z17, Z3, Z17
+	VMULPS       Z18, Z3, Z18
+	VMULPS       Z19, Z3, Z19
+	VADDPS       Z16, Z12, Z12
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VMULPS.BCST  cFastDecay+64(FP), Z4, Z16
+	VMULPS.BCST  cFastDecay+64(FP), Z5, Z17
+	VMULPS.BCST  cFastDecay+64(FP), Z6, Z18
+	VMULPS.BCST  cFastDecay+64(FP), Z7, Z19
+	VADDPS       Z16, Z12, Z12
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VMOVUPS      Z12, (CX)
+	VMOVUPS      Z13, 64(CX)
+	VMOVUPS      Z14, 128(CX)
+	VMOVUPS      Z15, 192(CX)
+	VSUBPS       Z8, Z12, Z8
+	VSUBPS       Z9, Z13, Z9
+	VSUBPS       Z10, Z14, Z10
+	VSUBPS       Z11, Z15, Z11
+	VMOVUPS      (DX), Z12
+	VMOVUPS      64(DX), Z13
+	VMOVUPS      128(DX), Z14
+	VMOVUPS      192(DX), Z15
+	VBROADCASTSS bSlowRise+80(FP), Z16
+	VSUBPS       Z12, Z16, Z16
+	VBROADCASTSS bSlowRise+80(FP), Z17
+	VSUBPS       Z13, Z17, Z17
+	VBROADCASTSS bSlowRise+80(FP), Z18
+	VSUBPS       Z14, Z18, Z18
+	VBROADCASTSS bSlowRise+80(FP), Z19
+	VSUBPS       Z15, Z19, Z19
+	VMULPS.BCST  lSlowRise+72(FP), Z16, Z16
+	VMULPS.BCST  lSlowRise+72(FP), Z17, Z17
+	VMULPS.BCST  lSlowRise+72(FP), Z18, Z18
+	VMULPS.BCST  lSlowRise+72(FP), Z19, Z19
+	VADDPS       Z16, Z12, Z12
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VMULPS.BCST  cSlowRise+76(FP), Z4, Z16
+	VMULPS.BCST  cSlowRise+76(FP), Z5, Z17
+	VMULPS.BCST  cSlowRise+76(FP), Z6, Z18
+	VMULPS.BCST  cSlowRise+76(FP), Z7, Z19
+	VADDPS       Z16, Z12, Z12
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VMOVUPS      Z12, (DX)
+	VMOVUPS      Z13, 64(DX)
+	VMOVUPS      Z14, 128(DX)
+	VMOVUPS      Z15, 192(DX)
+	VMOVUPS      (BX), Z16
+	VMOVUPS      64(BX), Z17
+	VMOVUPS      128(BX), Z18
+	VMOVUPS      192(BX), Z19
+	VBROADCASTSS bSlowDecay+92(FP), Z20
+	VSUBPS       Z16, Z20, Z20
+	VBROADCASTSS bSlowDecay+92(FP), Z21
+	VSUBPS       Z17, Z21, Z21
+	VBROADCASTSS bSlowDecay+92(FP), Z22
+	VSUBPS       Z18, Z22, Z22
+	VBROADCASTSS bSlowDecay+92(FP), Z23
+	VSUBPS       Z19, Z23, Z23
+	VMULPS.BCST  lSlowDecay+84(FP), Z20, Z20
+	VMULPS.BCST  lSlowDecay+84(FP), Z21, Z21
+	VMULPS.BCST  lSlowDecay+84(FP), Z22, Z22
+	VMULPS.BCST  lSlowDecay+84(FP), Z23, Z23
+	VADDPS       Z20, Z16, Z16
+	VADDPS       Z21, Z17, Z17
+	VADDPS       Z22, Z18, Z18
+	VADDPS       Z23, Z19, Z19
+	VMULPS.BCST  cSlowDecay+88(FP), Z4, Z4
+	VMULPS.BCST  cSlowDecay+88(FP), Z5, Z5
+	VMULPS.BCST  cSlowDecay+88(FP), Z6, Z6
+	VMULPS.BCST  cSlowDecay+88(FP), Z7, Z7
+	VADDPS       Z4, Z16, Z4
+	VADDPS       Z5, Z17, Z5
+	VADDPS       Z6, Z18, Z6
+	VADDPS       Z7, Z19, Z7
+	VMOVUPS      Z4, (BX)
+	VMOVUPS      Z5, 64(BX)
+	VMOVUPS      Z6, 128(BX)
+	VMOVUPS      Z7, 192(BX)
+	VSUBPS       Z12, Z4, Z4
+	VSUBPS       Z13, Z5, Z5
+	VSUBPS       Z14, Z6, Z6
+	VSUBPS       Z15, Z7, Z7
+	VMULPS.BCST  alpha+96(FP), Z8, Z8
+	VMULPS.BCST  alpha+96(FP), Z9, Z9
+	VMULPS.BCST  alpha+96(FP), Z10, Z10
+	VMULPS.BCST  alpha+96(FP), Z11, Z11
+	VMULPS.BCST  alpha1+100(FP), Z4, Z4
+	VMULPS.BCST  alpha1+100(FP), Z5, Z5
+	VMULPS.BCST  alpha1+100(FP), Z6, Z6
+	VMULPS.BCST  alpha1+100(FP), Z7, Z7
+	VADDPS       Z4, Z8, Z4
+	VADDPS       Z5, Z9, Z5
+	VADDPS       Z6, Z10, Z6
+	VADDPS       Z7, Z11, Z7
+	VMOVUPS      (DI), Z8
+	VMOVUPS      64(DI), Z9
+	VMOVUPS      128(DI), Z10
+	VMOVUPS      192(DI), Z11
+	VADDPS       Z4, Z8, Z4
+	VADDPS       Z5, Z9, Z5
+	VADDPS       Z6, Z10, Z6
+	VADDPS       Z7, Z11, Z7
+	VMOVUPS      Z4, (DI)
+	VMOVUPS      Z5, 64(DI)
+	VMOVUPS      Z6, 128(DI)
+	VMOVUPS      Z7, 192(DI)
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	DECQ         R8
+	JNZ          RFSTracerAddUniformAVX512_block
 
 RFSTracerAddUniformAVX512_done:
 	VZEROUPPER
@@ -17739,6 +16727,7 @@ RFSTracerAddUniformAVX512_done:
 // func rFSTracerAddUniformAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
 // Requires: AVX, AVX2
 TEXT ·rFSTracerAddUniformAVX2(SB), NOSPLIT, $0-112
+	// 7 scalars held in registers, 7 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
 	VBROADCASTSS lFastRise+48(FP), Y0
@@ -18127,6 +17116,7 @@ RFSTracerAddUniformAVX2_done:
 // func rFSTracerDrainAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·rFSTracerDrainAVX512(SB), NOSPLIT, $0-280
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -18147,244 +17137,204 @@ TEXT ·rFSTracerDrainAVX512(SB), NOSPLIT, $0-280
 
 RFSTracerDrainAVX512_block:
 	VMOVUPS   (SI), Z0
-	VMOVUPS   (AX), Z2
-	VMOVUPS   (R8), Z3
-	VMOVUPS   (R10), Z4
-	VSUBPS    Z2, Z4, Z4
-	VMULPS    Z4, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   (R9), Z3
-	VMULPS    Z0, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, (AX)
-	VMOVUPS   (CX), Z3
-	VMOVUPS   (R11), Z4
+	VMOVUPS   64(SI), Z2
+	VMOVUPS   128(SI), Z3
+	VMOVUPS   192(SI), Z4
+	VMOVUPS   (AX), Z5
+	VMOVUPS   64(AX), Z6
+	VMOVUPS   128(AX), Z7
+	VMOVUPS   192(AX), Z8
+	VMOVUPS   (R10), Z9
+	VSUBPS    Z5, Z9, Z9
+	VMOVUPS   64(R10), Z10
+	VSUBPS    Z6, Z10, Z10
+	VMOVUPS   128(R10), Z11
+	VSUBPS    Z7, Z11, Z11
+	VMOVUPS   192(R10), Z12
+	VSUBPS    Z8, Z12, Z12
+	VMULPS    (R8), Z9, Z9
+	VMULPS    64(R8), Z10, Z10
+	VMULPS    128(R8), Z11, Z11
+	VMULPS    192(R8), Z12, Z12
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VMULPS    (R9), Z0, Z9
+	VMULPS    64(R9), Z2, Z10
+	VMULPS    128(R9), Z3, Z11
+	VMULPS    192(R9), Z4, Z12
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VMOVUPS   Z5, (AX)
+	VMOVUPS   Z6, 64(AX)
+	VMOVUPS   Z7, 128(AX)
+	VMOVUPS   Z8, 192(AX)
+	VMOVUPS   (CX), Z9
+	VMOVUPS   64(CX), Z10
+	VMOVUPS   128(CX), Z11
+	VMOVUPS   192(CX), Z12
 	MOVQ      bFastDecay+88(FP), R14
-	VMOVUPS   (R14), Z5
-	VSUBPS    Z3, Z5, Z5
-	VMULPS    Z5, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   (R12), Z4
-	VMULPS    Z0, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   Z3, (CX)
-	VSUBPS    Z2, Z3, Z2
-	VMOVUPS   (DX), Z3
-	MOVQ      lSlowRise+96(FP), R14
-	VMOVUPS   (R14), Z4
+	VMOVUPS   (R14), Z13
+	VSUBPS    Z9, Z13, Z13
+	MOVQ      bFastDecay+88(FP), R14
+	VMOVUPS   64(R14), Z14
+	VSUBPS    Z10, Z14, Z14
+	MOVQ      bFastDecay+88(FP), R14
+	VMOVUPS   128(R14), Z15
+	VSUBPS    Z11, Z15, Z15
+	MOVQ      bFastDecay+88(FP), R14
+	VMOVUPS   192(R14), Z16
+	VSUBPS    Z12, Z16, Z16
+	VMULPS    (R11), Z13, Z13
+	VMULPS    64(R11), Z14, Z14
+	VMULPS    128(R11), Z15, Z15
+	VMULPS    192(R11), Z16, Z16
+	VADDPS    Z13, Z9, Z9
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z16, Z12, Z12
+	VMULPS    (R12), Z0, Z13
+	VMULPS    64(R12), Z2, Z14
+	VMULPS    128(R12), Z3, Z15
+	VMULPS    192(R12), Z4, Z16
+	VADDPS    Z13, Z9, Z9
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z16, Z12, Z12
+	VMOVUPS   Z9, (CX)
+	VMOVUPS   Z10, 64(CX)
+	VMOVUPS   Z11, 128(CX)
+	VMOVUPS   Z12, 192(CX)
+	VSUBPS    Z5, Z9, Z5
+	VSUBPS    Z6, Z10, Z6
+	VSUBPS    Z7, Z11, Z7
+	VSUBPS    Z8, Z12, Z8
+	VMOVUPS   (DX), Z9
+	VMOVUPS   64(DX), Z10
+	VMOVUPS   128(DX), Z11
+	VMOVUPS   192(DX), Z12
 	MOVQ      bSlowRise+112(FP), R14
-	VMOVUPS   (R14), Z5
-	VSUBPS    Z3, Z5, Z5
-	VMULPS    Z5, Z4, Z4
-	VADDPS    Z4, Z3, Z3
+	VMOVUPS   (R14), Z13
+	VSUBPS    Z9, Z13, Z13
+	MOVQ      bSlowRise+112(FP), R14
+	VMOVUPS   64(R14), Z14
+	VSUBPS    Z10, Z14, Z14
+	MOVQ      bSlowRise+112(FP), R14
+	VMOVUPS   128(R14), Z15
+	VSUBPS    Z11, Z15, Z15
+	MOVQ      bSlowRise+112(FP), R14
+	VMOVUPS   192(R14), Z16
+	VSUBPS    Z12, Z16, Z16
+	MOVQ      lSlowRise+96(FP), R14
+	VMULPS    (R14), Z13, Z13
+	MOVQ      lSlowRise+96(FP), R14
+	VMULPS    64(R14), Z14, Z14
+	MOVQ      lSlowRise+96(FP), R14
+	VMULPS    128(R14), Z15, Z15
+	MOVQ      lSlowRise+96(FP), R14
+	VMULPS    192(R14), Z16, Z16
+	VADDPS    Z13, Z9, Z9
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z16, Z12, Z12
 	MOVQ      cSlowRise+104(FP), R14
-	VMOVUPS   (R14), Z4
-	VMULPS    Z0, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   Z3, (DX)
-	VMOVUPS   (BX), Z4
-	MOVQ      lSlowDecay+120(FP), R14
-	VMOVUPS   (R14), Z5
+	VMULPS    (R14), Z0, Z13
+	MOVQ      cSlowRise+104(FP), R14
+	VMULPS    64(R14), Z2, Z14
+	MOVQ      cSlowRise+104(FP), R14
+	VMULPS    128(R14), Z3, Z15
+	MOVQ      cSlowRise+104(FP), R14
+	VMULPS    192(R14), Z4, Z16
+	VADDPS    Z13, Z9, Z9
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z16, Z12, Z12
+	VMOVUPS   Z9, (DX)
+	VMOVUPS   Z10, 64(DX)
+	VMOVUPS   Z11, 128(DX)
+	VMOVUPS   Z12, 192(DX)
+	VMOVUPS   (BX), Z13
+	VMOVUPS   64(BX), Z14
+	VMOVUPS   128(BX), Z15
+	VMOVUPS   192(BX), Z16
 	MOVQ      bSlowDecay+136(FP), R14
-	VMOVUPS   (R14), Z6
-	VSUBPS    Z4, Z6, Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z5, Z4, Z4
+	VMOVUPS   (R14), Z17
+	VSUBPS    Z13, Z17, Z17
+	MOVQ      bSlowDecay+136(FP), R14
+	VMOVUPS   64(R14), Z18
+	VSUBPS    Z14, Z18, Z18
+	MOVQ      bSlowDecay+136(FP), R14
+	VMOVUPS   128(R14), Z19
+	VSUBPS    Z15, Z19, Z19
+	MOVQ      bSlowDecay+136(FP), R14
+	VMOVUPS   192(R14), Z20
+	VSUBPS    Z16, Z20, Z20
+	MOVQ      lSlowDecay+120(FP), R14
+	VMULPS    (R14), Z17, Z17
+	MOVQ      lSlowDecay+120(FP), R14
+	VMULPS    64(R14), Z18, Z18
+	MOVQ      lSlowDecay+120(FP), R14
+	VMULPS    128(R14), Z19, Z19
+	MOVQ      lSlowDecay+120(FP), R14
+	VMULPS    192(R14), Z20, Z20
+	VADDPS    Z17, Z13, Z13
+	VADDPS    Z18, Z14, Z14
+	VADDPS    Z19, Z15, Z15
+	VADDPS    Z20, Z16, Z16
 	MOVQ      cSlowDecay+128(FP), R14
-	VMOVUPS   (R14), Z5
-	VMULPS    Z0, Z5, Z5
-	VADDPS    Z5, Z4, Z4
-	VMOVUPS   Z4, (BX)
-	VSUBPS    Z3, Z4, Z3
+	VMULPS    (R14), Z0, Z17
+	MOVQ      cSlowDecay+128(FP), R14
+	VMULPS    64(R14), Z2, Z18
+	MOVQ      cSlowDecay+128(FP), R14
+	VMULPS    128(R14), Z3, Z19
+	MOVQ      cSlowDecay+128(FP), R14
+	VMULPS    192(R14), Z4, Z20
+	VADDPS    Z17, Z13, Z13
+	VADDPS    Z18, Z14, Z14
+	VADDPS    Z19, Z15, Z15
+	VADDPS    Z20, Z16, Z16
+	VMOVUPS   Z13, (BX)
+	VMOVUPS   Z14, 64(BX)
+	VMOVUPS   Z15, 128(BX)
+	VMOVUPS   Z16, 192(BX)
+	VSUBPS    Z9, Z13, Z9
+	VSUBPS    Z10, Z14, Z10
+	VSUBPS    Z11, Z15, Z11
+	VSUBPS    Z12, Z16, Z12
 	MOVQ      alpha+144(FP), R14
-	VMOVUPS   (R14), Z4
-	VMULPS    Z2, Z4, Z2
+	VMULPS    (R14), Z5, Z5
+	MOVQ      alpha+144(FP), R14
+	VMULPS    64(R14), Z6, Z6
+	MOVQ      alpha+144(FP), R14
+	VMULPS    128(R14), Z7, Z7
+	MOVQ      alpha+144(FP), R14
+	VMULPS    192(R14), Z8, Z8
 	MOVQ      alpha1+152(FP), R14
-	VMOVUPS   (R14), Z4
-	VMULPS    Z3, Z4, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, (DI)
+	VMULPS    (R14), Z9, Z9
+	MOVQ      alpha1+152(FP), R14
+	VMULPS    64(R14), Z10, Z10
+	MOVQ      alpha1+152(FP), R14
+	VMULPS    128(R14), Z11, Z11
+	MOVQ      alpha1+152(FP), R14
+	VMULPS    192(R14), Z12, Z12
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VMOVUPS   Z5, (DI)
+	VMOVUPS   Z6, 64(DI)
+	VMOVUPS   Z7, 128(DI)
+	VMOVUPS   Z8, 192(DI)
 	VPTESTMD  Z0, Z0, K1
 	VMOVDQU32 Z1, K1, (SI)
-	VMOVUPS   64(SI), Z0
-	VMOVUPS   64(AX), Z2
-	VMOVUPS   64(R8), Z3
-	VMOVUPS   64(R10), Z4
-	VSUBPS    Z2, Z4, Z4
-	VMULPS    Z4, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   64(R9), Z3
-	VMULPS    Z0, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, 64(AX)
-	VMOVUPS   64(CX), Z3
-	VMOVUPS   64(R11), Z4
-	MOVQ      bFastDecay+88(FP), R14
-	VMOVUPS   64(R14), Z5
-	VSUBPS    Z3, Z5, Z5
-	VMULPS    Z5, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   64(R12), Z4
-	VMULPS    Z0, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   Z3, 64(CX)
-	VSUBPS    Z2, Z3, Z2
-	VMOVUPS   64(DX), Z3
-	MOVQ      lSlowRise+96(FP), R14
-	VMOVUPS   64(R14), Z4
-	MOVQ      bSlowRise+112(FP), R14
-	VMOVUPS   64(R14), Z5
-	VSUBPS    Z3, Z5, Z5
-	VMULPS    Z5, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	MOVQ      cSlowRise+104(FP), R14
-	VMOVUPS   64(R14), Z4
-	VMULPS    Z0, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   Z3, 64(DX)
-	VMOVUPS   64(BX), Z4
-	MOVQ      lSlowDecay+120(FP), R14
-	VMOVUPS   64(R14), Z5
-	MOVQ      bSlowDecay+136(FP), R14
-	VMOVUPS   64(R14), Z6
-	VSUBPS    Z4, Z6, Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z5, Z4, Z4
-	MOVQ      cSlowDecay+128(FP), R14
-	VMOVUPS   64(R14), Z5
-	VMULPS    Z0, Z5, Z5
-	VADDPS    Z5, Z4, Z4
-	VMOVUPS   Z4, 64(BX)
-	VSUBPS    Z3, Z4, Z3
-	MOVQ      alpha+144(FP), R14
-	VMOVUPS   64(R14), Z4
-	VMULPS    Z2, Z4, Z2
-	MOVQ      alpha1+152(FP), R14
-	VMOVUPS   64(R14), Z4
-	VMULPS    Z3, Z4, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, 64(DI)
-	VPTESTMD  Z0, Z0, K1
+	VPTESTMD  Z2, Z2, K1
 	VMOVDQU32 Z1, K1, 64(SI)
-	VMOVUPS   128(SI), Z0
-	VMOVUPS   128(AX), Z2
-	VMOVUPS   128(R8), Z3
-	VMOVUPS   128(R10), Z4
-	VSUBPS    Z2, Z4, Z4
-	VMULPS    Z4, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   128(R9), Z3
-	VMULPS    Z0, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, 128(AX)
-	VMOVUPS   128(CX), Z3
-	VMOVUPS   128(R11), Z4
-	MOVQ      bFastDecay+88(FP), R14
-	VMOVUPS   128(R14), Z5
-	VSUBPS    Z3, Z5, Z5
-	VMULPS    Z5, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   128(R12), Z4
-	VMULPS    Z0, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   Z3, 128(CX)
-	VSUBPS    Z2, Z3, Z2
-	VMOVUPS   128(DX), Z3
-	MOVQ      lSlowRise+96(FP), R14
-	VMOVUPS   128(R14), Z4
-	MOVQ      bSlowRise+112(FP), R14
-	VMOVUPS   128(R14), Z5
-	VSUBPS    Z3, Z5, Z5
-	VMULPS    Z5, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	MOVQ      cSlowRise+104(FP), R14
-	VMOVUPS   128(R14), Z4
-	VMULPS    Z0, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   Z3, 128(DX)
-	VMOVUPS   128(BX), Z4
-	MOVQ      lSlowDecay+120(FP), R14
-	VMOVUPS   128(R14), Z5
-	MOVQ      bSlowDecay+136(FP), R14
-	VMOVUPS   128(R14), Z6
-	VSUBPS    Z4, Z6, Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z5, Z4, Z4
-	MOVQ      cSlowDecay+128(FP), R14
-	VMOVUPS   128(R14), Z5
-	VMULPS    Z0, Z5, Z5
-	VADDPS    Z5, Z4, Z4
-	VMOVUPS   Z4, 128(BX)
-	VSUBPS    Z3, Z4, Z3
-	MOVQ      alpha+144(FP), R14
-	VMOVUPS   128(R14), Z4
-	VMULPS    Z2, Z4, Z2
-	MOVQ      alpha1+152(FP), R14
-	VMOVUPS   128(R14), Z4
-	VMULPS    Z3, Z4, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, 128(DI)
-	VPTESTMD  Z0, Z0, K1
+	VPTESTMD  Z3, Z3, K1
 	VMOVDQU32 Z1, K1, 128(SI)
-	VMOVUPS   192(SI), Z0
-	VMOVUPS   192(AX), Z2
-	VMOVUPS   192(R8), Z3
-	VMOVUPS   192(R10), Z4
-	VSUBPS    Z2, Z4, Z4
-	VMULPS    Z4, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   192(R9), Z3
-	VMULPS    Z0, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, 192(AX)
-	VMOVUPS   192(CX), Z3
-	VMOVUPS   192(R11), Z4
-	MOVQ      bFastDecay+88(FP), R14
-	VMOVUPS   192(R14), Z5
-	VSUBPS    Z3, Z5, Z5
-	VMULPS    Z5, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   192(R12), Z4
-	VMULPS    Z0, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   Z3, 192(CX)
-	VSUBPS    Z2, Z3, Z2
-	VMOVUPS   192(DX), Z3
-	MOVQ      lSlowRise+96(FP), R14
-	VMOVUPS   192(R14), Z4
-	MOVQ      bSlowRise+112(FP), R14
-	VMOVUPS   192(R14), Z5
-	VSUBPS    Z3, Z5, Z5
-	VMULPS    Z5, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	MOVQ      cSlowRise+104(FP), R14
-	VMOVUPS   192(R14), Z4
-	VMULPS    Z0, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   Z3, 192(DX)
-	VMOVUPS   192(BX), Z4
-	MOVQ      lSlowDecay+120(FP), R14
-	VMOVUPS   192(R14), Z5
-	MOVQ      bSlowDecay+136(FP), R14
-	VMOVUPS   192(R14), Z6
-	VSUBPS    Z4, Z6, Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z5, Z4, Z4
-	MOVQ      cSlowDecay+128(FP), R14
-	VMOVUPS   192(R14), Z5
-	VMULPS    Z0, Z5, Z5
-	VADDPS    Z5, Z4, Z4
-	VMOVUPS   Z4, 192(BX)
-	VSUBPS    Z3, Z4, Z3
-	MOVQ      alpha+144(FP), R14
-	VMOVUPS   192(R14), Z4
-	VMULPS    Z2, Z4, Z2
-	MOVQ      alpha1+152(FP), R14
-	VMOVUPS   192(R14), Z4
-	VMULPS    Z3, Z4, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, 192(DI)
-	VPTESTMD  Z0, Z0, K1
+	VPTESTMD  Z4, Z4, K1
 	VMOVDQU32 Z1, K1, 192(SI)
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000100, CX
@@ -18425,6 +17375,7 @@ RFSTracerDrainAVX512_done:
 // func rFSTracerDrainAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
 // Requires: AVX, AVX2
 TEXT ·rFSTracerDrainAVX2(SB), NOSPLIT, $0-280
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
 	MOVQ     fastRise+0(FP), AX
@@ -18444,483 +17395,403 @@ TEXT ·rFSTracerDrainAVX2(SB), NOSPLIT, $0-280
 
 RFSTracerDrainAVX2_block:
 	VMOVUPS (SI), Y0
-	VMOVUPS (AX), Y1
-	VMOVUPS (R8), Y2
-	VMOVUPS (R10), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS (R9), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, (AX)
-	VMOVUPS (CX), Y2
-	VMOVUPS (R11), Y3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS (R14), Y4
+	VMOVUPS 32(SI), Y1
+	VMOVUPS (AX), Y2
+	VMOVUPS 32(AX), Y3
+	VMOVUPS (R10), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS (R12), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, (CX)
-	VSUBPS  Y1, Y2, Y1
-	VMOVUPS (DX), Y2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS (R14), Y3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS (R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS (R14), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, (DX)
-	VMOVUPS (BX), Y3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS (R14), Y4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS (R14), Y5
+	VMOVUPS 32(R10), Y5
 	VSUBPS  Y3, Y5, Y5
-	VMULPS  Y5, Y4, Y4
-	VADDPS  Y4, Y3, Y3
+	VMULPS  (R8), Y4, Y4
+	VMULPS  32(R8), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  (R9), Y0, Y4
+	VMULPS  32(R9), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, (AX)
+	VMOVUPS Y3, 32(AX)
+	VMOVUPS (CX), Y4
+	VMOVUPS 32(CX), Y5
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS (R14), Y6
+	VSUBPS  Y4, Y6, Y6
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 32(R14), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  (R11), Y6, Y6
+	VMULPS  32(R11), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  (R12), Y0, Y6
+	VMULPS  32(R12), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, (CX)
+	VMOVUPS Y5, 32(CX)
+	VSUBPS  Y2, Y4, Y2
+	VSUBPS  Y3, Y5, Y3
+	VMOVUPS (DX), Y4
+	VMOVUPS 32(DX), Y5
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS (R14), Y6
+	VSUBPS  Y4, Y6, Y6
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 32(R14), Y7
+	VSUBPS  Y5, Y7, Y7
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  (R14), Y6, Y6
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  32(R14), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  (R14), Y0, Y6
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  32(R14), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, (DX)
+	VMOVUPS Y5, 32(DX)
+	VMOVUPS (BX), Y6
+	VMOVUPS 32(BX), Y7
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS (R14), Y8
+	VSUBPS  Y6, Y8, Y8
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 32(R14), Y9
+	VSUBPS  Y7, Y9, Y9
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  (R14), Y8, Y8
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  32(R14), Y9, Y9
+	VADDPS  Y8, Y6, Y6
+	VADDPS  Y9, Y7, Y7
 	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS (R14), Y4
-	VMULPS  Y0, Y4, Y0
-	VADDPS  Y0, Y3, Y0
+	VMULPS  (R14), Y0, Y0
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  32(R14), Y1, Y1
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
 	VMOVUPS Y0, (BX)
-	VSUBPS  Y2, Y0, Y0
+	VMOVUPS Y1, 32(BX)
+	VSUBPS  Y4, Y0, Y0
+	VSUBPS  Y5, Y1, Y1
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS (R14), Y2
-	VMULPS  Y1, Y2, Y1
+	VMULPS  (R14), Y2, Y2
+	MOVQ    alpha+144(FP), R14
+	VMULPS  32(R14), Y3, Y3
 	MOVQ    alpha1+152(FP), R14
-	VMOVUPS (R14), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMULPS  (R14), Y0, Y0
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  32(R14), Y1, Y1
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, (SI)
-	VMOVUPS 32(SI), Y0
-	VMOVUPS 32(AX), Y1
-	VMOVUPS 32(R8), Y2
-	VMOVUPS 32(R10), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 32(R9), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 32(AX)
-	VMOVUPS 32(CX), Y2
-	VMOVUPS 32(R11), Y3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 32(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 32(R12), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 32(CX)
-	VSUBPS  Y1, Y2, Y1
-	VMOVUPS 32(DX), Y2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 32(R14), Y3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 32(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 32(R14), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 32(DX)
-	VMOVUPS 32(BX), Y3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 32(R14), Y4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 32(R14), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  Y5, Y4, Y4
-	VADDPS  Y4, Y3, Y3
-	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 32(R14), Y4
-	VMULPS  Y0, Y4, Y0
-	VADDPS  Y0, Y3, Y0
-	VMOVUPS Y0, 32(BX)
-	VSUBPS  Y2, Y0, Y0
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 32(R14), Y2
-	VMULPS  Y1, Y2, Y1
-	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 32(R14), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 32(DI)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 32(SI)
 	VMOVUPS 64(SI), Y0
-	VMOVUPS 64(AX), Y1
-	VMOVUPS 64(R8), Y2
-	VMOVUPS 64(R10), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 64(R9), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 64(AX)
-	VMOVUPS 64(CX), Y2
-	VMOVUPS 64(R11), Y3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 64(R14), Y4
+	VMOVUPS 96(SI), Y1
+	VMOVUPS 64(AX), Y2
+	VMOVUPS 96(AX), Y3
+	VMOVUPS 64(R10), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 64(R12), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 64(CX)
-	VSUBPS  Y1, Y2, Y1
-	VMOVUPS 64(DX), Y2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 64(R14), Y3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 64(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 64(R14), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 64(DX)
-	VMOVUPS 64(BX), Y3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 64(R14), Y4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 64(R14), Y5
+	VMOVUPS 96(R10), Y5
 	VSUBPS  Y3, Y5, Y5
-	VMULPS  Y5, Y4, Y4
-	VADDPS  Y4, Y3, Y3
+	VMULPS  64(R8), Y4, Y4
+	VMULPS  96(R8), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  64(R9), Y0, Y4
+	VMULPS  96(R9), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 64(AX)
+	VMOVUPS Y3, 96(AX)
+	VMOVUPS 64(CX), Y4
+	VMOVUPS 96(CX), Y5
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 64(R14), Y6
+	VSUBPS  Y4, Y6, Y6
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 96(R14), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  64(R11), Y6, Y6
+	VMULPS  96(R11), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  64(R12), Y0, Y6
+	VMULPS  96(R12), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, 64(CX)
+	VMOVUPS Y5, 96(CX)
+	VSUBPS  Y2, Y4, Y2
+	VSUBPS  Y3, Y5, Y3
+	VMOVUPS 64(DX), Y4
+	VMOVUPS 96(DX), Y5
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 64(R14), Y6
+	VSUBPS  Y4, Y6, Y6
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 96(R14), Y7
+	VSUBPS  Y5, Y7, Y7
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  64(R14), Y6, Y6
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  96(R14), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  64(R14), Y0, Y6
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  96(R14), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, 64(DX)
+	VMOVUPS Y5, 96(DX)
+	VMOVUPS 64(BX), Y6
+	VMOVUPS 96(BX), Y7
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 64(R14), Y8
+	VSUBPS  Y6, Y8, Y8
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 96(R14), Y9
+	VSUBPS  Y7, Y9, Y9
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  64(R14), Y8, Y8
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  96(R14), Y9, Y9
+	VADDPS  Y8, Y6, Y6
+	VADDPS  Y9, Y7, Y7
 	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 64(R14), Y4
-	VMULPS  Y0, Y4, Y0
-	VADDPS  Y0, Y3, Y0
+	VMULPS  64(R14), Y0, Y0
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  96(R14), Y1, Y1
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
 	VMOVUPS Y0, 64(BX)
-	VSUBPS  Y2, Y0, Y0
+	VMOVUPS Y1, 96(BX)
+	VSUBPS  Y4, Y0, Y0
+	VSUBPS  Y5, Y1, Y1
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS 64(R14), Y2
-	VMULPS  Y1, Y2, Y1
+	VMULPS  64(R14), Y2, Y2
+	MOVQ    alpha+144(FP), R14
+	VMULPS  96(R14), Y3, Y3
 	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 64(R14), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMULPS  64(R14), Y0, Y0
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  96(R14), Y1, Y1
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 64(DI)
+	VMOVUPS Y1, 96(DI)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 64(SI)
-	VMOVUPS 96(SI), Y0
-	VMOVUPS 96(AX), Y1
-	VMOVUPS 96(R8), Y2
-	VMOVUPS 96(R10), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 96(R9), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 96(AX)
-	VMOVUPS 96(CX), Y2
-	VMOVUPS 96(R11), Y3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 96(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 96(R12), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 96(CX)
-	VSUBPS  Y1, Y2, Y1
-	VMOVUPS 96(DX), Y2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 96(R14), Y3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 96(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 96(R14), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 96(DX)
-	VMOVUPS 96(BX), Y3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 96(R14), Y4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 96(R14), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  Y5, Y4, Y4
-	VADDPS  Y4, Y3, Y3
-	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 96(R14), Y4
-	VMULPS  Y0, Y4, Y0
-	VADDPS  Y0, Y3, Y0
-	VMOVUPS Y0, 96(BX)
-	VSUBPS  Y2, Y0, Y0
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 96(R14), Y2
-	VMULPS  Y1, Y2, Y1
-	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 96(R14), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 96(DI)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 96(SI)
 	VMOVUPS 128(SI), Y0
-	VMOVUPS 128(AX), Y1
-	VMOVUPS 128(R8), Y2
-	VMOVUPS 128(R10), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 128(R9), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 128(AX)
-	VMOVUPS 128(CX), Y2
-	VMOVUPS 128(R11), Y3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 128(R14), Y4
+	VMOVUPS 160(SI), Y1
+	VMOVUPS 128(AX), Y2
+	VMOVUPS 160(AX), Y3
+	VMOVUPS 128(R10), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 128(R12), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 128(CX)
-	VSUBPS  Y1, Y2, Y1
-	VMOVUPS 128(DX), Y2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 128(R14), Y3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 128(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 128(R14), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 128(DX)
-	VMOVUPS 128(BX), Y3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 128(R14), Y4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 128(R14), Y5
+	VMOVUPS 160(R10), Y5
 	VSUBPS  Y3, Y5, Y5
-	VMULPS  Y5, Y4, Y4
-	VADDPS  Y4, Y3, Y3
+	VMULPS  128(R8), Y4, Y4
+	VMULPS  160(R8), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  128(R9), Y0, Y4
+	VMULPS  160(R9), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 128(AX)
+	VMOVUPS Y3, 160(AX)
+	VMOVUPS 128(CX), Y4
+	VMOVUPS 160(CX), Y5
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 128(R14), Y6
+	VSUBPS  Y4, Y6, Y6
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 160(R14), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  128(R11), Y6, Y6
+	VMULPS  160(R11), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  128(R12), Y0, Y6
+	VMULPS  160(R12), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, 128(CX)
+	VMOVUPS Y5, 160(CX)
+	VSUBPS  Y2, Y4, Y2
+	VSUBPS  Y3, Y5, Y3
+	VMOVUPS 128(DX), Y4
+	VMOVUPS 160(DX), Y5
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 128(R14), Y6
+	VSUBPS  Y4, Y6, Y6
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 160(R14), Y7
+	VSUBPS  Y5, Y7, Y7
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  128(R14), Y6, Y6
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  160(R14), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  128(R14), Y0, Y6
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  160(R14), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, 128(DX)
+	VMOVUPS Y5, 160(DX)
+	VMOVUPS 128(BX), Y6
+	VMOVUPS 160(BX), Y7
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 128(R14), Y8
+	VSUBPS  Y6, Y8, Y8
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 160(R14), Y9
+	VSUBPS  Y7, Y9, Y9
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  128(R14), Y8, Y8
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  160(R14), Y9, Y9
+	VADDPS  Y8, Y6, Y6
+	VADDPS  Y9, Y7, Y7
 	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 128(R14), Y4
-	VMULPS  Y0, Y4, Y0
-	VADDPS  Y0, Y3, Y0
+	VMULPS  128(R14), Y0, Y0
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  160(R14), Y1, Y1
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
 	VMOVUPS Y0, 128(BX)
-	VSUBPS  Y2, Y0, Y0
+	VMOVUPS Y1, 160(BX)
+	VSUBPS  Y4, Y0, Y0
+	VSUBPS  Y5, Y1, Y1
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS 128(R14), Y2
-	VMULPS  Y1, Y2, Y1
+	VMULPS  128(R14), Y2, Y2
+	MOVQ    alpha+144(FP), R14
+	VMULPS  160(R14), Y3, Y3
 	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 128(R14), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMULPS  128(R14), Y0, Y0
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  160(R14), Y1, Y1
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 128(DI)
+	VMOVUPS Y1, 160(DI)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 128(SI)
-	VMOVUPS 160(SI), Y0
-	VMOVUPS 160(AX), Y1
-	VMOVUPS 160(R8), Y2
-	VMOVUPS 160(R10), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 160(R9), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 160(AX)
-	VMOVUPS 160(CX), Y2
-	VMOVUPS 160(R11), Y3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 160(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 160(R12), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 160(CX)
-	VSUBPS  Y1, Y2, Y1
-	VMOVUPS 160(DX), Y2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 160(R14), Y3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 160(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 160(R14), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 160(DX)
-	VMOVUPS 160(BX), Y3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 160(R14), Y4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 160(R14), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  Y5, Y4, Y4
-	VADDPS  Y4, Y3, Y3
-	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 160(R14), Y4
-	VMULPS  Y0, Y4, Y0
-	VADDPS  Y0, Y3, Y0
-	VMOVUPS Y0, 160(BX)
-	VSUBPS  Y2, Y0, Y0
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 160(R14), Y2
-	VMULPS  Y1, Y2, Y1
-	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 160(R14), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 160(DI)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 160(SI)
 	VMOVUPS 192(SI), Y0
-	VMOVUPS 192(AX), Y1
-	VMOVUPS 192(R8), Y2
-	VMOVUPS 192(R10), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 192(R9), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 192(AX)
-	VMOVUPS 192(CX), Y2
-	VMOVUPS 192(R11), Y3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 192(R14), Y4
+	VMOVUPS 224(SI), Y1
+	VMOVUPS 192(AX), Y2
+	VMOVUPS 224(AX), Y3
+	VMOVUPS 192(R10), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 192(R12), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 192(CX)
-	VSUBPS  Y1, Y2, Y1
-	VMOVUPS 192(DX), Y2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 192(R14), Y3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 192(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 192(R14), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 192(DX)
-	VMOVUPS 192(BX), Y3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 192(R14), Y4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 192(R14), Y5
+	VMOVUPS 224(R10), Y5
 	VSUBPS  Y3, Y5, Y5
-	VMULPS  Y5, Y4, Y4
-	VADDPS  Y4, Y3, Y3
+	VMULPS  192(R8), Y4, Y4
+	VMULPS  224(R8), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  192(R9), Y0, Y4
+	VMULPS  224(R9), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 192(AX)
+	VMOVUPS Y3, 224(AX)
+	VMOVUPS 192(CX), Y4
+	VMOVUPS 224(CX), Y5
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 192(R14), Y6
+	VSUBPS  Y4, Y6, Y6
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 224(R14), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  192(R11), Y6, Y6
+	VMULPS  224(R11), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  192(R12), Y0, Y6
+	VMULPS  224(R12), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, 192(CX)
+	VMOVUPS Y5, 224(CX)
+	VSUBPS  Y2, Y4, Y2
+	VSUBPS  Y3, Y5, Y3
+	VMOVUPS 192(DX), Y4
+	VMOVUPS 224(DX), Y5
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 192(R14), Y6
+	VSUBPS  Y4, Y6, Y6
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 224(R14), Y7
+	VSUBPS  Y5, Y7, Y7
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  192(R14), Y6, Y6
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  224(R14), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  192(R14), Y0, Y6
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  224(R14), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, 192(DX)
+	VMOVUPS Y5, 224(DX)
+	VMOVUPS 192(BX), Y6
+	VMOVUPS 224(BX), Y7
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 192(R14), Y8
+	VSUBPS  Y6, Y8, Y8
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 224(R14), Y9
+	VSUBPS  Y7, Y9, Y9
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  192(R14), Y8, Y8
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  224(R14), Y9, Y9
+	VADDPS  Y8, Y6, Y6
+	VADDPS  Y9, Y7, Y7
 	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 192(R14), Y4
-	VMULPS  Y0, Y4, Y0
-	VADDPS  Y0, Y3, Y0
+	VMULPS  192(R14), Y0, Y0
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  224(R14), Y1, Y1
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
 	VMOVUPS Y0, 192(BX)
-	VSUBPS  Y2, Y0, Y0
+	VMOVUPS Y1, 224(BX)
+	VSUBPS  Y4, Y0, Y0
+	VSUBPS  Y5, Y1, Y1
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS 192(R14), Y2
-	VMULPS  Y1, Y2, Y1
+	VMULPS  192(R14), Y2, Y2
+	MOVQ    alpha+144(FP), R14
+	VMULPS  224(R14), Y3, Y3
 	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 192(R14), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMULPS  192(R14), Y0, Y0
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  224(R14), Y1, Y1
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 192(DI)
+	VMOVUPS Y1, 224(DI)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 192(SI)
-	VMOVUPS 224(SI), Y0
-	VMOVUPS 224(AX), Y1
-	VMOVUPS 224(R8), Y2
-	VMOVUPS 224(R10), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 224(R9), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 224(AX)
-	VMOVUPS 224(CX), Y2
-	VMOVUPS 224(R11), Y3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 224(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 224(R12), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 224(CX)
-	VSUBPS  Y1, Y2, Y1
-	VMOVUPS 224(DX), Y2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 224(R14), Y3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 224(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 224(R14), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 224(DX)
-	VMOVUPS 224(BX), Y3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 224(R14), Y4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 224(R14), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  Y5, Y4, Y4
-	VADDPS  Y4, Y3, Y3
-	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 224(R14), Y4
-	VMULPS  Y0, Y4, Y0
-	VADDPS  Y0, Y3, Y0
-	VMOVUPS Y0, 224(BX)
-	VSUBPS  Y2, Y0, Y0
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 224(R14), Y2
-	VMULPS  Y1, Y2, Y1
-	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 224(R14), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 224(DI)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 224(SI)
 	ADDQ    $0x00000100, AX
@@ -18962,6 +17833,7 @@ RFSTracerDrainAVX2_done:
 // func rFSTracerDrainUniformAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·rFSTracerDrainUniformAVX512(SB), NOSPLIT, $0-112
+	// 4 scalars held in registers, 10 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -18969,16 +17841,6 @@ TEXT ·rFSTracerDrainUniformAVX512(SB), NOSPLIT, $0-112
 	VBROADCASTSS bFastRise+56(FP), Z2
 	VBROADCASTSS cFastRise+52(FP), Z3
 	VBROADCASTSS lFastDecay+60(FP), Z4
-	VBROADCASTSS bFastDecay+68(FP), Z5
-	VBROADCASTSS cFastDecay+64(FP), Z6
-	VBROADCASTSS lSlowRise+72(FP), Z7
-	VBROADCASTSS bSlowRise+80(FP), Z8
-	VBROADCASTSS cSlowRise+76(FP), Z9
-	VBROADCASTSS lSlowDecay+84(FP), Z10
-	VBROADCASTSS bSlowDecay+92(FP), Z11
-	VBROADCASTSS cSlowDecay+88(FP), Z12
-	VBROADCASTSS alpha+96(FP), Z13
-	VBROADCASTSS alpha1+100(FP), Z14
 	MOVQ         fastRise+0(FP), AX
 	MOVQ         fastDecay+8(FP), CX
 	MOVQ         slowRise+16(FP), DX
@@ -18990,162 +17852,174 @@ TEXT ·rFSTracerDrainUniformAVX512(SB), NOSPLIT, $0-112
 	JZ           RFSTracerDrainUniformAVX512_done
 
 RFSTracerDrainUniformAVX512_block:
-	VMOVUPS   (SI), Z15
-	VMOVUPS   (AX), Z16
-	VSUBPS    Z16, Z2, Z17
-	VMULPS    Z17, Z0, Z17
-	VADDPS    Z17, Z16, Z16
-	VMULPS    Z15, Z3, Z17
-	VADDPS    Z17, Z16, Z16
-	VMOVUPS   Z16, (AX)
-	VMOVUPS   (CX), Z17
-	VSUBPS    Z17, Z5, Z18
-	VMULPS    Z18, Z4, Z18
-	VADDPS    Z18, Z17, Z17
-	VMULPS    Z15, Z6, Z18
-	VADDPS    Z18, Z17, Z17
-	VMOVUPS   Z17, (CX)
-	VSUBPS    Z16, Z17, Z16
-	VMOVUPS   (DX), Z17
-	VSUBPS    Z17, Z8, Z18
-	VMULPS    Z18, Z7, Z18
-	VADDPS    Z18, Z17, Z17
-	VMULPS    Z15, Z9, Z18
-	VADDPS    Z18, Z17, Z17
-	VMOVUPS   Z17, (DX)
-	VMOVUPS   (BX), Z18
-	VSUBPS    Z18, Z11, Z19
-	VMULPS    Z19, Z10, Z19
-	VADDPS    Z19, Z18, Z18
-	VMULPS    Z15, Z12, Z19
-	VADDPS    Z19, Z18, Z18
-	VMOVUPS   Z18, (BX)
-	VSUBPS    Z17, Z18, Z17
-	VMULPS    Z16, Z13, Z16
-	VMULPS    Z17, Z14, Z17
-	VADDPS    Z17, Z16, Z16
-	VMOVUPS   Z16, (DI)
-	VPTESTMD  Z15, Z15, K1
-	VMOVDQU32 Z1, K1, (SI)
-	VMOVUPS   64(SI), Z15
-	VMOVUPS   64(AX), Z16
-	VSUBPS    Z16, Z2, Z17
-	VMULPS    Z17, Z0, Z17
-	VADDPS    Z17, Z16, Z16
-	VMULPS    Z15, Z3, Z17
-	VADDPS    Z17, Z16, Z16
-	VMOVUPS   Z16, 64(AX)
-	VMOVUPS   64(CX), Z17
-	VSUBPS    Z17, Z5, Z18
-	VMULPS    Z18, Z4, Z18
-	VADDPS    Z18, Z17, Z17
-	VMULPS    Z15, Z6, Z18
-	VADDPS    Z18, Z17, Z17
-	VMOVUPS   Z17, 64(CX)
-	VSUBPS    Z16, Z17, Z16
-	VMOVUPS   64(DX), Z17
-	VSUBPS    Z17, Z8, Z18
-	VMULPS    Z18, Z7, Z18
-	VADDPS    Z18, Z17, Z17
-	VMULPS    Z15, Z9, Z18
-	VADDPS    Z18, Z17, Z17
-	VMOVUPS   Z17, 64(DX)
-	VMOVUPS   64(BX), Z18
-	VSUBPS    Z18, Z11, Z19
-	VMULPS    Z19, Z10, Z19
-	VADDPS    Z19, Z18, Z18
-	VMULPS    Z15, Z12, Z19
-	VADDPS    Z19, Z18, Z18
-	VMOVUPS   Z18, 64(BX)
-	VSUBPS    Z17, Z18, Z17
-	VMULPS    Z16, Z13, Z16
-	VMULPS    Z17, Z14, Z17
-	VADDPS    Z17, Z16, Z16
-	VMOVUPS   Z16, 64(DI)
-	VPTESTMD  Z15, Z15, K1
-	VMOVDQU32 Z1, K1, 64(SI)
-	VMOVUPS   128(SI), Z15
-	VMOVUPS   128(AX), Z16
-	VSUBPS    Z16, Z2, Z17
-	VMULPS    Z17, Z0, Z17
-	VADDPS    Z17, Z16, Z16
-	VMULPS    Z15, Z3, Z17
-	VADDPS    Z17, Z16, Z16
-	VMOVUPS   Z16, 128(AX)
-	VMOVUPS   128(CX), Z17
-	VSUBPS    Z17, Z5, Z18
-	VMULPS    Z18, Z4, Z18
-	VADDPS    Z18, Z17, Z17
-	VMULPS    Z15, Z6, Z18
-	VADDPS    Z18, Z17, Z17
-	VMOVUPS   Z17, 128(CX)
-	VSUBPS    Z16, Z17, Z16
-	VMOVUPS   128(DX), Z17
-	VSUBPS    Z17, Z8, Z18
-	VMULPS    Z18, Z7, Z18
-	VADDPS    Z18, Z17, Z17
-	VMULPS    Z15, Z9, Z18
-	VADDPS    Z18, Z17, Z17
-	VMOVUPS   Z17, 128(DX)
-	VMOVUPS   128(BX), Z18
-	VSUBPS    Z18, Z11, Z19
-	VMULPS    Z19, Z10, Z19
-	VADDPS    Z19, Z18, Z18
-	VMULPS    Z15, Z12, Z19
-	VADDPS    Z19, Z18, Z18
-	VMOVUPS   Z18, 128(BX)
-	VSUBPS    Z17, Z18, Z17
-	VMULPS    Z16, Z13, Z16
-	VMULPS    Z17, Z14, Z17
-	VADDPS    Z17, Z16, Z16
-	VMOVUPS   Z16, 128(DI)
-	VPTESTMD  Z15, Z15, K1
-	VMOVDQU32 Z1, K1, 128(SI)
-	VMOVUPS   192(SI), Z15
-	VMOVUPS   192(AX), Z16
-	VSUBPS    Z16, Z2, Z17
-	VMULPS    Z17, Z0, Z17
-	VADDPS    Z17, Z16, Z16
-	VMULPS    Z15, Z3, Z17
-	VADDPS    Z17, Z16, Z16
-	VMOVUPS   Z16, 192(AX)
-	VMOVUPS   192(CX), Z17
-	VSUBPS    Z17, Z5, Z18
-	VMULPS    Z18, Z4, Z18
-	VADDPS    Z18, Z17, Z17
-	VMULPS    Z15, Z6, Z18
-	VADDPS    Z18, Z17, Z17
-	VMOVUPS   Z17, 192(CX)
-	VSUBPS    Z16, Z17, Z16
-	VMOVUPS   192(DX), Z17
-	VSUBPS    Z17, Z8, Z18
-	VMULPS    Z18, Z7, Z18
-	VADDPS    Z18, Z17, Z17
-	VMULPS    Z15, Z9, Z18
-	VADDPS    Z18, Z17, Z17
-	VMOVUPS   Z17, 192(DX)
-	VMOVUPS   192(BX), Z18
-	VSUBPS    Z18, Z11, Z19
-	VMULPS    Z19, Z10, Z19
-	VADDPS    Z19, Z18, Z18
-	VMULPS    Z15, Z12, Z19
-	VADDPS    Z19, Z18, Z18
-	VMOVUPS   Z18, 192(BX)
-	VSUBPS    Z17, Z18, Z17
-	VMULPS    Z16, Z13, Z16
-	VMULPS    Z17, Z14, Z17
-	VADDPS    Z17, Z16, Z16
-	VMOVUPS   Z16, 192(DI)
-	VPTESTMD  Z15, Z15, K1
-	VMOVDQU32 Z1, K1, 192(SI)
-	ADDQ      $0x00000100, AX
-	ADDQ      $0x00000100, CX
-	ADDQ      $0x00000100, DX
-	ADDQ      $0x00000100, BX
-	ADDQ      $0x00000100, SI
-	ADDQ      $0x00000100, DI
-	DECQ      R8
-	JNZ       RFSTracerDrainUniformAVX512_block
+	VMOVUPS      (SI), Z5
+	VMOVUPS      64(SI), Z6
+	VMOVUPS      128(SI), Z7
+	VMOVUPS      192(SI), Z8
+	VMOVUPS      (AX), Z9
+	VMOVUPS      64(AX), Z10
+	VMOVUPS      128(AX), Z11
+	VMOVUPS      192(AX), Z12
+	VSUBPS       Z9, Z2, Z13
+	VSUBPS       Z10, Z2, Z14
+	VSUBPS       Z11, Z2, Z15
+	VSUBPS       Z12, Z2, Z16
+	VMULPS       Z13, Z0, Z13
+	VMULPS       Z14, Z0, Z14
+	VMULPS       Z15, Z0, Z15
+	VMULPS       Z16, Z0, Z16
+	VADDPS       Z13, Z9, Z9
+	VADDPS       Z14, Z10, Z10
+	VADDPS       Z15, Z11, Z11
+	VADDPS       Z16, Z12, Z12
+	VMULPS       Z5, Z3, Z13
+	VMULPS       Z6, Z3, Z14
+	VMULPS       Z7, Z3, Z15
+	VMULPS       Z8, Z3, Z16
+	VADDPS       Z13, Z9, Z9
+	VADDPS       Z14, Z10, Z10
+	VADDPS       Z15, Z11, Z11
+	VADDPS       Z16, Z12, Z12
+	VMOVUPS      Z9, (AX)
+	VMOVUPS      Z10, 64(AX)
+	VMOVUPS      Z11, 128(AX)
+	VMOVUPS      Z12, 192(AX)
+	VMOVUPS      (CX), Z13
+	VMOVUPS      64(CX), Z14
+	VMOVUPS      128(CX), Z15
+	VMOVUPS      192(CX), Z16
+	VBROADCASTSS bFastDecay+68(FP), Z17
+	VSUBPS       Z13, Z17, Z17
+	VBROADCASTSS bFastDecay+68(FP), Z18
+	VSUBPS       Z14, Z18, Z18
+	VBROADCASTSS bFastDecay+68(FP), Z19
+	VSUBPS       Z15, Z19, Z19
+	VBROADCASTSS bFastDecay+68(FP), Z20
+	VSUBPS       Z16, Z20, Z20
+	VMULPS       Z17, Z4, Z17
+	VMULPS       Z18, Z4, Z18
+	VMULPS       Z19, Z4, Z19
+	VMULPS       Z20, Z4, Z20
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VMULPS.BCST  cFastDecay+64(FP), Z5, Z17
+	VMULPS.BCST  cFastDecay+64(FP), Z6, Z18
+	VMULPS.BCST  cFastDecay+64(FP), Z7, Z19
+	VMULPS.BCST  cFastDecay+64(FP), Z8, Z20
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VMOVUPS      Z13, (CX)
+	VMOVUPS      Z14, 64(CX)
+	VMOVUPS      Z15, 128(CX)
+	VMOVUPS      Z16, 192(CX)
+	VSUBPS       Z9, Z13, Z9
+	VSUBPS       Z10, Z14, Z10
+	VSUBPS       Z11, Z15, Z11
+	VSUBPS       Z12, Z16, Z12
+	VMOVUPS      (DX), Z13
+	VMOVUPS      64(DX), Z14
+	VMOVUPS      128(DX), Z15
+	VMOVUPS      192(DX), Z16
+	VBROADCASTSS bSlowRise+80(FP), Z17
+	VSUBPS       Z13, Z17, Z17
+	VBROADCASTSS bSlowRise+80(FP), Z18
+	VSUBPS       Z14, Z18, Z18
+	VBROADCASTSS bSlowRise+80(FP), Z19
+	VSUBPS       Z15, Z19, Z19
+	VBROADCASTSS bSlowRise+80(FP), Z20
+	VSUBPS       Z16, Z20, Z20
+	VMULPS.BCST  lSlowRise+72(FP), Z17, Z17
+	VMULPS.BCST  lSlowRise+72(FP), Z18, Z18
+	VMULPS.BCST  lSlowRise+72(FP), Z19, Z19
+	VMULPS.BCST  lSlowRise+72(FP), Z20, Z20
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VMULPS.BCST  cSlowRise+76(FP), Z5, Z17
+	VMULPS.BCST  cSlowRise+76(FP), Z6, Z18
+	VMULPS.BCST  cSlowRise+76(FP), Z7, Z19
+	VMULPS.BCST  cSlowRise+76(FP), Z8, Z20
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VMOVUPS      Z13, (DX)
+	VMOVUPS      Z14, 64(DX)
+	VMOVUPS      Z15, 128(DX)
+	VMOVUPS      Z16, 192(DX)
+	VMOVUPS      (BX), Z17
+	VMOVUPS      64(BX), Z18
+	VMOVUPS      128(BX), Z19
+	VMOVUPS      192(BX), Z20
+	VBROADCASTSS bSlowDecay+92(FP), Z21
+	VSUBPS       Z17, Z21, Z21
+	VBROADCASTSS bSlowDecay+92(FP), Z22
+	VSUBPS       Z18, Z22, Z22
+	VBROADCASTSS bSlowDecay+92(FP), Z23
+	VSUBPS       Z19, Z23, Z23
+	VBROADCASTSS bSlowDecay+92(FP), Z24
+	VSUBPS       Z20, Z24, Z24
+	VMULPS.BCST  lSlowDecay+84(FP), Z21, Z21
+	VMULPS.BCST  lSlowDecay+84(FP), Z22, Z22
+	VMULPS.BCST  lSlowDecay+84(FP), Z23, Z23
+	VMULPS.BCST  lSlowDecay+84(FP), Z24, Z24
+	VADDPS       Z21, Z17, Z17
+	VADDPS       Z22, Z18, Z18
+	VADDPS       Z23, Z19, Z19
+	VADDPS       Z24, Z20, Z20
+	VMULPS.BCST  cSlowDecay+88(FP), Z5, Z21
+	VMULPS.BCST  cSlowDecay+88(FP), Z6, Z22
+	VMULPS.BCST  cSlowDecay+88(FP), Z7, Z23
+	VMULPS.BCST  cSlowDecay+88(FP), Z8, Z24
+	VADDPS       Z21, Z17, Z17
+	VADDPS       Z22, Z18, Z18
+	VADDPS       Z23, Z19, Z19
+	VADDPS       Z24, Z20, Z20
+	VMOVUPS      Z17, (BX)
+	VMOVUPS      Z18, 64(BX)
+	VMOVUPS      Z19, 128(BX)
+	VMOVUPS      Z20, 192(BX)
+	VSUBPS       Z13, Z17, Z13
+	VSUBPS       Z14, Z18, Z14
+	VSUBPS       Z15, Z19, Z15
+	VSUBPS       Z16, Z20, Z16
+	VMULPS.BCST  alpha+96(FP), Z9, Z9
+	VMULPS.BCST  alpha+96(FP), Z10, Z10
+	VMULPS.BCST  alpha+96(FP), Z11, Z11
+	VMULPS.BCST  alpha+96(FP), Z12, Z12
+	VMULPS.BCST  alpha1+100(FP), Z13, Z13
+	VMULPS.BCST  alpha1+100(FP), Z14, Z14
+	VMULPS.BCST  alpha1+100(FP), Z15, Z15
+	VMULPS.BCST  alpha1+100(FP), Z16, Z16
+	VADDPS       Z13, Z9, Z9
+	VADDPS       Z14, Z10, Z10
+	VADDPS       Z15, Z11, Z11
+	VADDPS       Z16, Z12, Z12
+	VMOVUPS      Z9, (DI)
+	VMOVUPS      Z10, 64(DI)
+	VMOVUPS      Z11, 128(DI)
+	VMOVUPS      Z12, 192(DI)
+	VPTESTMD     Z5, Z5, K1
+	VMOVDQU32    Z1, K1, (SI)
+	VPTESTMD     Z6, Z6, K1
+	VMOVDQU32    Z1, K1, 64(SI)
+	VPTESTMD     Z7, Z7, K1
+	VMOVDQU32    Z1, K1, 128(SI)
+	VPTESTMD     Z8, Z8, K1
+	VMOVDQU32    Z1, K1, 192(SI)
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	DECQ         R8
+	JNZ          RFSTracerDrainUniformAVX512_block
 
 RFSTracerDrainUniformAVX512_done:
 	VZEROUPPER
@@ -19154,6 +18028,7 @@ RFSTracerDrainUniformAVX512_done:
 // func rFSTracerDrainUniformAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
 // Requires: AVX, AVX2
 TEXT ·rFSTracerDrainUniformAVX2(SB), NOSPLIT, $0-112
+	// 7 scalars held in registers, 7 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
 	VBROADCASTSS lFastRise+48(FP), Y0
@@ -19542,6 +18417,7 @@ RFSTracerDrainUniformAVX2_done:
 // func rFSTracerDrainAddAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·rFSTracerDrainAddAVX512(SB), NOSPLIT, $0-280
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -19562,252 +18438,212 @@ TEXT ·rFSTracerDrainAddAVX512(SB), NOSPLIT, $0-280
 
 RFSTracerDrainAddAVX512_block:
 	VMOVUPS   (SI), Z0
-	VMOVUPS   (AX), Z2
-	VMOVUPS   (R8), Z3
-	VMOVUPS   (R10), Z4
-	VSUBPS    Z2, Z4, Z4
-	VMULPS    Z4, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   (R9), Z3
-	VMULPS    Z0, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, (AX)
-	VMOVUPS   (CX), Z3
-	VMOVUPS   (R11), Z4
+	VMOVUPS   64(SI), Z2
+	VMOVUPS   128(SI), Z3
+	VMOVUPS   192(SI), Z4
+	VMOVUPS   (AX), Z5
+	VMOVUPS   64(AX), Z6
+	VMOVUPS   128(AX), Z7
+	VMOVUPS   192(AX), Z8
+	VMOVUPS   (R10), Z9
+	VSUBPS    Z5, Z9, Z9
+	VMOVUPS   64(R10), Z10
+	VSUBPS    Z6, Z10, Z10
+	VMOVUPS   128(R10), Z11
+	VSUBPS    Z7, Z11, Z11
+	VMOVUPS   192(R10), Z12
+	VSUBPS    Z8, Z12, Z12
+	VMULPS    (R8), Z9, Z9
+	VMULPS    64(R8), Z10, Z10
+	VMULPS    128(R8), Z11, Z11
+	VMULPS    192(R8), Z12, Z12
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VMULPS    (R9), Z0, Z9
+	VMULPS    64(R9), Z2, Z10
+	VMULPS    128(R9), Z3, Z11
+	VMULPS    192(R9), Z4, Z12
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VMOVUPS   Z5, (AX)
+	VMOVUPS   Z6, 64(AX)
+	VMOVUPS   Z7, 128(AX)
+	VMOVUPS   Z8, 192(AX)
+	VMOVUPS   (CX), Z9
+	VMOVUPS   64(CX), Z10
+	VMOVUPS   128(CX), Z11
+	VMOVUPS   192(CX), Z12
 	MOVQ      bFastDecay+88(FP), R14
-	VMOVUPS   (R14), Z5
-	VSUBPS    Z3, Z5, Z5
-	VMULPS    Z5, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   (R12), Z4
-	VMULPS    Z0, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   Z3, (CX)
-	VSUBPS    Z2, Z3, Z2
-	VMOVUPS   (DX), Z3
-	MOVQ      lSlowRise+96(FP), R14
-	VMOVUPS   (R14), Z4
+	VMOVUPS   (R14), Z13
+	VSUBPS    Z9, Z13, Z13
+	MOVQ      bFastDecay+88(FP), R14
+	VMOVUPS   64(R14), Z14
+	VSUBPS    Z10, Z14, Z14
+	MOVQ      bFastDecay+88(FP), R14
+	VMOVUPS   128(R14), Z15
+	VSUBPS    Z11, Z15, Z15
+	MOVQ      bFastDecay+88(FP), R14
+	VMOVUPS   192(R14), Z16
+	VSUBPS    Z12, Z16, Z16
+	VMULPS    (R11), Z13, Z13
+	VMULPS    64(R11), Z14, Z14
+	VMULPS    128(R11), Z15, Z15
+	VMULPS    192(R11), Z16, Z16
+	VADDPS    Z13, Z9, Z9
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z16, Z12, Z12
+	VMULPS    (R12), Z0, Z13
+	VMULPS    64(R12), Z2, Z14
+	VMULPS    128(R12), Z3, Z15
+	VMULPS    192(R12), Z4, Z16
+	VADDPS    Z13, Z9, Z9
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z16, Z12, Z12
+	VMOVUPS   Z9, (CX)
+	VMOVUPS   Z10, 64(CX)
+	VMOVUPS   Z11, 128(CX)
+	VMOVUPS   Z12, 192(CX)
+	VSUBPS    Z5, Z9, Z5
+	VSUBPS    Z6, Z10, Z6
+	VSUBPS    Z7, Z11, Z7
+	VSUBPS    Z8, Z12, Z8
+	VMOVUPS   (DX), Z9
+	VMOVUPS   64(DX), Z10
+	VMOVUPS   128(DX), Z11
+	VMOVUPS   192(DX), Z12
 	MOVQ      bSlowRise+112(FP), R14
-	VMOVUPS   (R14), Z5
-	VSUBPS    Z3, Z5, Z5
-	VMULPS    Z5, Z4, Z4
-	VADDPS    Z4, Z3, Z3
+	VMOVUPS   (R14), Z13
+	VSUBPS    Z9, Z13, Z13
+	MOVQ      bSlowRise+112(FP), R14
+	VMOVUPS   64(R14), Z14
+	VSUBPS    Z10, Z14, Z14
+	MOVQ      bSlowRise+112(FP), R14
+	VMOVUPS   128(R14), Z15
+	VSUBPS    Z11, Z15, Z15
+	MOVQ      bSlowRise+112(FP), R14
+	VMOVUPS   192(R14), Z16
+	VSUBPS    Z12, Z16, Z16
+	MOVQ      lSlowRise+96(FP), R14
+	VMULPS    (R14), Z13, Z13
+	MOVQ      lSlowRise+96(FP), R14
+	VMULPS    64(R14), Z14, Z14
+	MOVQ      lSlowRise+96(FP), R14
+	VMULPS    128(R14), Z15, Z15
+	MOVQ      lSlowRise+96(FP), R14
+	VMULPS    192(R14), Z16, Z16
+	VADDPS    Z13, Z9, Z9
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z16, Z12, Z12
 	MOVQ      cSlowRise+104(FP), R14
-	VMOVUPS   (R14), Z4
-	VMULPS    Z0, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   Z3, (DX)
-	VMOVUPS   (BX), Z4
-	MOVQ      lSlowDecay+120(FP), R14
-	VMOVUPS   (R14), Z5
+	VMULPS    (R14), Z0, Z13
+	MOVQ      cSlowRise+104(FP), R14
+	VMULPS    64(R14), Z2, Z14
+	MOVQ      cSlowRise+104(FP), R14
+	VMULPS    128(R14), Z3, Z15
+	MOVQ      cSlowRise+104(FP), R14
+	VMULPS    192(R14), Z4, Z16
+	VADDPS    Z13, Z9, Z9
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z16, Z12, Z12
+	VMOVUPS   Z9, (DX)
+	VMOVUPS   Z10, 64(DX)
+	VMOVUPS   Z11, 128(DX)
+	VMOVUPS   Z12, 192(DX)
+	VMOVUPS   (BX), Z13
+	VMOVUPS   64(BX), Z14
+	VMOVUPS   128(BX), Z15
+	VMOVUPS   192(BX), Z16
 	MOVQ      bSlowDecay+136(FP), R14
-	VMOVUPS   (R14), Z6
-	VSUBPS    Z4, Z6, Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z5, Z4, Z4
+	VMOVUPS   (R14), Z17
+	VSUBPS    Z13, Z17, Z17
+	MOVQ      bSlowDecay+136(FP), R14
+	VMOVUPS   64(R14), Z18
+	VSUBPS    Z14, Z18, Z18
+	MOVQ      bSlowDecay+136(FP), R14
+	VMOVUPS   128(R14), Z19
+	VSUBPS    Z15, Z19, Z19
+	MOVQ      bSlowDecay+136(FP), R14
+	VMOVUPS   192(R14), Z20
+	VSUBPS    Z16, Z20, Z20
+	MOVQ      lSlowDecay+120(FP), R14
+	VMULPS    (R14), Z17, Z17
+	MOVQ      lSlowDecay+120(FP), R14
+	VMULPS    64(R14), Z18, Z18
+	MOVQ      lSlowDecay+120(FP), R14
+	VMULPS    128(R14), Z19, Z19
+	MOVQ      lSlowDecay+120(FP), R14
+	VMULPS    192(R14), Z20, Z20
+	VADDPS    Z17, Z13, Z13
+	VADDPS    Z18, Z14, Z14
+	VADDPS    Z19, Z15, Z15
+	VADDPS    Z20, Z16, Z16
 	MOVQ      cSlowDecay+128(FP), R14
-	VMOVUPS   (R14), Z5
-	VMULPS    Z0, Z5, Z5
-	VADDPS    Z5, Z4, Z4
-	VMOVUPS   Z4, (BX)
-	VSUBPS    Z3, Z4, Z3
+	VMULPS    (R14), Z0, Z17
+	MOVQ      cSlowDecay+128(FP), R14
+	VMULPS    64(R14), Z2, Z18
+	MOVQ      cSlowDecay+128(FP), R14
+	VMULPS    128(R14), Z3, Z19
+	MOVQ      cSlowDecay+128(FP), R14
+	VMULPS    192(R14), Z4, Z20
+	VADDPS    Z17, Z13, Z13
+	VADDPS    Z18, Z14, Z14
+	VADDPS    Z19, Z15, Z15
+	VADDPS    Z20, Z16, Z16
+	VMOVUPS   Z13, (BX)
+	VMOVUPS   Z14, 64(BX)
+	VMOVUPS   Z15, 128(BX)
+	VMOVUPS   Z16, 192(BX)
+	VSUBPS    Z9, Z13, Z9
+	VSUBPS    Z10, Z14, Z10
+	VSUBPS    Z11, Z15, Z11
+	VSUBPS    Z12, Z16, Z12
 	MOVQ      alpha+144(FP), R14
-	VMOVUPS   (R14), Z4
-	VMULPS    Z2, Z4, Z2
+	VMULPS    (R14), Z5, Z5
+	MOVQ      alpha+144(FP), R14
+	VMULPS    64(R14), Z6, Z6
+	MOVQ      alpha+144(FP), R14
+	VMULPS    128(R14), Z7, Z7
+	MOVQ      alpha+144(FP), R14
+	VMULPS    192(R14), Z8, Z8
 	MOVQ      alpha1+152(FP), R14
-	VMOVUPS   (R14), Z4
-	VMULPS    Z3, Z4, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   (DI), Z3
-	VADDPS    Z2, Z3, Z2
-	VMOVUPS   Z2, (DI)
+	VMULPS    (R14), Z9, Z9
+	MOVQ      alpha1+152(FP), R14
+	VMULPS    64(R14), Z10, Z10
+	MOVQ      alpha1+152(FP), R14
+	VMULPS    128(R14), Z11, Z11
+	MOVQ      alpha1+152(FP), R14
+	VMULPS    192(R14), Z12, Z12
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VMOVUPS   (DI), Z9
+	VMOVUPS   64(DI), Z10
+	VMOVUPS   128(DI), Z11
+	VMOVUPS   192(DI), Z12
+	VADDPS    Z5, Z9, Z5
+	VADDPS    Z6, Z10, Z6
+	VADDPS    Z7, Z11, Z7
+	VADDPS    Z8, Z12, Z8
+	VMOVUPS   Z5, (DI)
+	VMOVUPS   Z6, 64(DI)
+	VMOVUPS   Z7, 128(DI)
+	VMOVUPS   Z8, 192(DI)
 	VPTESTMD  Z0, Z0, K1
 	VMOVDQU32 Z1, K1, (SI)
-	VMOVUPS   64(SI), Z0
-	VMOVUPS   64(AX), Z2
-	VMOVUPS   64(R8), Z3
-	VMOVUPS   64(R10), Z4
-	VSUBPS    Z2, Z4, Z4
-	VMULPS    Z4, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   64(R9), Z3
-	VMULPS    Z0, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, 64(AX)
-	VMOVUPS   64(CX), Z3
-	VMOVUPS   64(R11), Z4
-	MOVQ      bFastDecay+88(FP), R14
-	VMOVUPS   64(R14), Z5
-	VSUBPS    Z3, Z5, Z5
-	VMULPS    Z5, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   64(R12), Z4
-	VMULPS    Z0, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   Z3, 64(CX)
-	VSUBPS    Z2, Z3, Z2
-	VMOVUPS   64(DX), Z3
-	MOVQ      lSlowRise+96(FP), R14
-	VMOVUPS   64(R14), Z4
-	MOVQ      bSlowRise+112(FP), R14
-	VMOVUPS   64(R14), Z5
-	VSUBPS    Z3, Z5, Z5
-	VMULPS    Z5, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	MOVQ      cSlowRise+104(FP), R14
-	VMOVUPS   64(R14), Z4
-	VMULPS    Z0, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   Z3, 64(DX)
-	VMOVUPS   64(BX), Z4
-	MOVQ      lSlowDecay+120(FP), R14
-	VMOVUPS   64(R14), Z5
-	MOVQ      bSlowDecay+136(FP), R14
-	VMOVUPS   64(R14), Z6
-	VSUBPS    Z4, Z6, Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z5, Z4, Z4
-	MOVQ      cSlowDecay+128(FP), R14
-	VMOVUPS   64(R14), Z5
-	VMULPS    Z0, Z5, Z5
-	VADDPS    Z5, Z4, Z4
-	VMOVUPS   Z4, 64(BX)
-	VSUBPS    Z3, Z4, Z3
-	MOVQ      alpha+144(FP), R14
-	VMOVUPS   64(R14), Z4
-	VMULPS    Z2, Z4, Z2
-	MOVQ      alpha1+152(FP), R14
-	VMOVUPS   64(R14), Z4
-	VMULPS    Z3, Z4, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   64(DI), Z3
-	VADDPS    Z2, Z3, Z2
-	VMOVUPS   Z2, 64(DI)
-	VPTESTMD  Z0, Z0, K1
+	VPTESTMD  Z2, Z2, K1
 	VMOVDQU32 Z1, K1, 64(SI)
-	VMOVUPS   128(SI), Z0
-	VMOVUPS   128(AX), Z2
-	VMOVUPS   128(R8), Z3
-	VMOVUPS   128(R10), Z4
-	VSUBPS    Z2, Z4, Z4
-	VMULPS    Z4, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   128(R9), Z3
-	VMULPS    Z0, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, 128(AX)
-	VMOVUPS   128(CX), Z3
-	VMOVUPS   128(R11), Z4
-	MOVQ      bFastDecay+88(FP), R14
-	VMOVUPS   128(R14), Z5
-	VSUBPS    Z3, Z5, Z5
-	VMULPS    Z5, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   128(R12), Z4
-	VMULPS    Z0, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   Z3, 128(CX)
-	VSUBPS    Z2, Z3, Z2
-	VMOVUPS   128(DX), Z3
-	MOVQ      lSlowRise+96(FP), R14
-	VMOVUPS   128(R14), Z4
-	MOVQ      bSlowRise+112(FP), R14
-	VMOVUPS   128(R14), Z5
-	VSUBPS    Z3, Z5, Z5
-	VMULPS    Z5, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	MOVQ      cSlowRise+104(FP), R14
-	VMOVUPS   128(R14), Z4
-	VMULPS    Z0, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   Z3, 128(DX)
-	VMOVUPS   128(BX), Z4
-	MOVQ      lSlowDecay+120(FP), R14
-	VMOVUPS   128(R14), Z5
-	MOVQ      bSlowDecay+136(FP), R14
-	VMOVUPS   128(R14), Z6
-	VSUBPS    Z4, Z6, Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z5, Z4, Z4
-	MOVQ      cSlowDecay+128(FP), R14
-	VMOVUPS   128(R14), Z5
-	VMULPS    Z0, Z5, Z5
-	VADDPS    Z5, Z4, Z4
-	VMOVUPS   Z4, 128(BX)
-	VSUBPS    Z3, Z4, Z3
-	MOVQ      alpha+144(FP), R14
-	VMOVUPS   128(R14), Z4
-	VMULPS    Z2, Z4, Z2
-	MOVQ      alpha1+152(FP), R14
-	VMOVUPS   128(R14), Z4
-	VMULPS    Z3, Z4, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   128(DI), Z3
-	VADDPS    Z2, Z3, Z2
-	VMOVUPS   Z2, 128(DI)
-	VPTESTMD  Z0, Z0, K1
+	VPTESTMD  Z3, Z3, K1
 	VMOVDQU32 Z1, K1, 128(SI)
-	VMOVUPS   192(SI), Z0
-	VMOVUPS   192(AX), Z2
-	VMOVUPS   192(R8), Z3
-	VMOVUPS   192(R10), Z4
-	VSUBPS    Z2, Z4, Z4
-	VMULPS    Z4, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   192(R9), Z3
-	VMULPS    Z0, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, 192(AX)
-	VMOVUPS   192(CX), Z3
-	VMOVUPS   192(R11), Z4
-	MOVQ      bFastDecay+88(FP), R14
-	VMOVUPS   192(R14), Z5
-	VSUBPS    Z3, Z5, Z5
-	VMULPS    Z5, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   192(R12), Z4
-	VMULPS    Z0, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   Z3, 192(CX)
-	VSUBPS    Z2, Z3, Z2
-	VMOVUPS   192(DX), Z3
-	MOVQ      lSlowRise+96(FP), R14
-	VMOVUPS   192(R14), Z4
-	MOVQ      bSlowRise+112(FP), R14
-	VMOVUPS   192(R14), Z5
-	VSUBPS    Z3, Z5, Z5
-	VMULPS    Z5, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	MOVQ      cSlowRise+104(FP), R14
-	VMOVUPS   192(R14), Z4
-	VMULPS    Z0, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   Z3, 192(DX)
-	VMOVUPS   192(BX), Z4
-	MOVQ      lSlowDecay+120(FP), R14
-	VMOVUPS   192(R14), Z5
-	MOVQ      bSlowDecay+136(FP), R14
-	VMOVUPS   192(R14), Z6
-	VSUBPS    Z4, Z6, Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z5, Z4, Z4
-	MOVQ      cSlowDecay+128(FP), R14
-	VMOVUPS   192(R14), Z5
-	VMULPS    Z0, Z5, Z5
-	VADDPS    Z5, Z4, Z4
-	VMOVUPS   Z4, 192(BX)
-	VSUBPS    Z3, Z4, Z3
-	MOVQ      alpha+144(FP), R14
-	VMOVUPS   192(R14), Z4
-	VMULPS    Z2, Z4, Z2
-	MOVQ      alpha1+152(FP), R14
-	VMOVUPS   192(R14), Z4
-	VMULPS    Z3, Z4, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   192(DI), Z3
-	VADDPS    Z2, Z3, Z2
-	VMOVUPS   Z2, 192(DI)
-	VPTESTMD  Z0, Z0, K1
+	VPTESTMD  Z4, Z4, K1
 	VMOVDQU32 Z1, K1, 192(SI)
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000100, CX
@@ -19848,6 +18684,7 @@ RFSTracerDrainAddAVX512_done:
 // func rFSTracerDrainAddAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
 // Requires: AVX, AVX2
 TEXT ·rFSTracerDrainAddAVX2(SB), NOSPLIT, $0-280
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
 	MOVQ     fastRise+0(FP), AX
@@ -19867,499 +18704,419 @@ TEXT ·rFSTracerDrainAddAVX2(SB), NOSPLIT, $0-280
 
 RFSTracerDrainAddAVX2_block:
 	VMOVUPS (SI), Y0
-	VMOVUPS (AX), Y1
-	VMOVUPS (R8), Y2
-	VMOVUPS (R10), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS (R9), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, (AX)
-	VMOVUPS (CX), Y2
-	VMOVUPS (R11), Y3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS (R14), Y4
+	VMOVUPS 32(SI), Y1
+	VMOVUPS (AX), Y2
+	VMOVUPS 32(AX), Y3
+	VMOVUPS (R10), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS (R12), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, (CX)
-	VSUBPS  Y1, Y2, Y1
-	VMOVUPS (DX), Y2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS (R14), Y3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS (R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS (R14), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, (DX)
-	VMOVUPS (BX), Y3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS (R14), Y4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS (R14), Y5
+	VMOVUPS 32(R10), Y5
 	VSUBPS  Y3, Y5, Y5
-	VMULPS  Y5, Y4, Y4
-	VADDPS  Y4, Y3, Y3
+	VMULPS  (R8), Y4, Y4
+	VMULPS  32(R8), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  (R9), Y0, Y4
+	VMULPS  32(R9), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, (AX)
+	VMOVUPS Y3, 32(AX)
+	VMOVUPS (CX), Y4
+	VMOVUPS 32(CX), Y5
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS (R14), Y6
+	VSUBPS  Y4, Y6, Y6
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 32(R14), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  (R11), Y6, Y6
+	VMULPS  32(R11), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  (R12), Y0, Y6
+	VMULPS  32(R12), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, (CX)
+	VMOVUPS Y5, 32(CX)
+	VSUBPS  Y2, Y4, Y2
+	VSUBPS  Y3, Y5, Y3
+	VMOVUPS (DX), Y4
+	VMOVUPS 32(DX), Y5
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS (R14), Y6
+	VSUBPS  Y4, Y6, Y6
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 32(R14), Y7
+	VSUBPS  Y5, Y7, Y7
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  (R14), Y6, Y6
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  32(R14), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  (R14), Y0, Y6
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  32(R14), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, (DX)
+	VMOVUPS Y5, 32(DX)
+	VMOVUPS (BX), Y6
+	VMOVUPS 32(BX), Y7
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS (R14), Y8
+	VSUBPS  Y6, Y8, Y8
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 32(R14), Y9
+	VSUBPS  Y7, Y9, Y9
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  (R14), Y8, Y8
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  32(R14), Y9, Y9
+	VADDPS  Y8, Y6, Y6
+	VADDPS  Y9, Y7, Y7
 	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS (R14), Y4
-	VMULPS  Y0, Y4, Y0
-	VADDPS  Y0, Y3, Y0
+	VMULPS  (R14), Y0, Y0
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  32(R14), Y1, Y1
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
 	VMOVUPS Y0, (BX)
-	VSUBPS  Y2, Y0, Y0
+	VMOVUPS Y1, 32(BX)
+	VSUBPS  Y4, Y0, Y0
+	VSUBPS  Y5, Y1, Y1
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS (R14), Y2
-	VMULPS  Y1, Y2, Y1
+	VMULPS  (R14), Y2, Y2
+	MOVQ    alpha+144(FP), R14
+	VMULPS  32(R14), Y3, Y3
 	MOVQ    alpha1+152(FP), R14
-	VMOVUPS (R14), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS (DI), Y1
-	VADDPS  Y0, Y1, Y0
+	VMULPS  (R14), Y0, Y0
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  32(R14), Y1, Y1
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
+	VMOVUPS (DI), Y2
+	VMOVUPS 32(DI), Y3
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, (SI)
-	VMOVUPS 32(SI), Y0
-	VMOVUPS 32(AX), Y1
-	VMOVUPS 32(R8), Y2
-	VMOVUPS 32(R10), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 32(R9), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 32(AX)
-	VMOVUPS 32(CX), Y2
-	VMOVUPS 32(R11), Y3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 32(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 32(R12), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 32(CX)
-	VSUBPS  Y1, Y2, Y1
-	VMOVUPS 32(DX), Y2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 32(R14), Y3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 32(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 32(R14), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 32(DX)
-	VMOVUPS 32(BX), Y3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 32(R14), Y4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 32(R14), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  Y5, Y4, Y4
-	VADDPS  Y4, Y3, Y3
-	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 32(R14), Y4
-	VMULPS  Y0, Y4, Y0
-	VADDPS  Y0, Y3, Y0
-	VMOVUPS Y0, 32(BX)
-	VSUBPS  Y2, Y0, Y0
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 32(R14), Y2
-	VMULPS  Y1, Y2, Y1
-	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 32(R14), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS 32(DI), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 32(DI)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 32(SI)
 	VMOVUPS 64(SI), Y0
-	VMOVUPS 64(AX), Y1
-	VMOVUPS 64(R8), Y2
-	VMOVUPS 64(R10), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 64(R9), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 64(AX)
-	VMOVUPS 64(CX), Y2
-	VMOVUPS 64(R11), Y3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 64(R14), Y4
+	VMOVUPS 96(SI), Y1
+	VMOVUPS 64(AX), Y2
+	VMOVUPS 96(AX), Y3
+	VMOVUPS 64(R10), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 64(R12), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 64(CX)
-	VSUBPS  Y1, Y2, Y1
-	VMOVUPS 64(DX), Y2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 64(R14), Y3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 64(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 64(R14), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 64(DX)
-	VMOVUPS 64(BX), Y3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 64(R14), Y4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 64(R14), Y5
+	VMOVUPS 96(R10), Y5
 	VSUBPS  Y3, Y5, Y5
-	VMULPS  Y5, Y4, Y4
-	VADDPS  Y4, Y3, Y3
+	VMULPS  64(R8), Y4, Y4
+	VMULPS  96(R8), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  64(R9), Y0, Y4
+	VMULPS  96(R9), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 64(AX)
+	VMOVUPS Y3, 96(AX)
+	VMOVUPS 64(CX), Y4
+	VMOVUPS 96(CX), Y5
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 64(R14), Y6
+	VSUBPS  Y4, Y6, Y6
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 96(R14), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  64(R11), Y6, Y6
+	VMULPS  96(R11), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  64(R12), Y0, Y6
+	VMULPS  96(R12), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, 64(CX)
+	VMOVUPS Y5, 96(CX)
+	VSUBPS  Y2, Y4, Y2
+	VSUBPS  Y3, Y5, Y3
+	VMOVUPS 64(DX), Y4
+	VMOVUPS 96(DX), Y5
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 64(R14), Y6
+	VSUBPS  Y4, Y6, Y6
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 96(R14), Y7
+	VSUBPS  Y5, Y7, Y7
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  64(R14), Y6, Y6
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  96(R14), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  64(R14), Y0, Y6
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  96(R14), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, 64(DX)
+	VMOVUPS Y5, 96(DX)
+	VMOVUPS 64(BX), Y6
+	VMOVUPS 96(BX), Y7
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 64(R14), Y8
+	VSUBPS  Y6, Y8, Y8
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 96(R14), Y9
+	VSUBPS  Y7, Y9, Y9
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  64(R14), Y8, Y8
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  96(R14), Y9, Y9
+	VADDPS  Y8, Y6, Y6
+	VADDPS  Y9, Y7, Y7
 	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 64(R14), Y4
-	VMULPS  Y0, Y4, Y0
-	VADDPS  Y0, Y3, Y0
+	VMULPS  64(R14), Y0, Y0
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  96(R14), Y1, Y1
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
 	VMOVUPS Y0, 64(BX)
-	VSUBPS  Y2, Y0, Y0
+	VMOVUPS Y1, 96(BX)
+	VSUBPS  Y4, Y0, Y0
+	VSUBPS  Y5, Y1, Y1
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS 64(R14), Y2
-	VMULPS  Y1, Y2, Y1
+	VMULPS  64(R14), Y2, Y2
+	MOVQ    alpha+144(FP), R14
+	VMULPS  96(R14), Y3, Y3
 	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 64(R14), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS 64(DI), Y1
-	VADDPS  Y0, Y1, Y0
+	VMULPS  64(R14), Y0, Y0
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  96(R14), Y1, Y1
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
+	VMOVUPS 64(DI), Y2
+	VMOVUPS 96(DI), Y3
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 64(DI)
+	VMOVUPS Y1, 96(DI)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 64(SI)
-	VMOVUPS 96(SI), Y0
-	VMOVUPS 96(AX), Y1
-	VMOVUPS 96(R8), Y2
-	VMOVUPS 96(R10), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 96(R9), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 96(AX)
-	VMOVUPS 96(CX), Y2
-	VMOVUPS 96(R11), Y3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 96(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 96(R12), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 96(CX)
-	VSUBPS  Y1, Y2, Y1
-	VMOVUPS 96(DX), Y2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 96(R14), Y3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 96(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 96(R14), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 96(DX)
-	VMOVUPS 96(BX), Y3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 96(R14), Y4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 96(R14), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  Y5, Y4, Y4
-	VADDPS  Y4, Y3, Y3
-	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 96(R14), Y4
-	VMULPS  Y0, Y4, Y0
-	VADDPS  Y0, Y3, Y0
-	VMOVUPS Y0, 96(BX)
-	VSUBPS  Y2, Y0, Y0
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 96(R14), Y2
-	VMULPS  Y1, Y2, Y1
-	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 96(R14), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS 96(DI), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 96(DI)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 96(SI)
 	VMOVUPS 128(SI), Y0
-	VMOVUPS 128(AX), Y1
-	VMOVUPS 128(R8), Y2
-	VMOVUPS 128(R10), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 128(R9), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 128(AX)
-	VMOVUPS 128(CX), Y2
-	VMOVUPS 128(R11), Y3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 128(R14), Y4
+	VMOVUPS 160(SI), Y1
+	VMOVUPS 128(AX), Y2
+	VMOVUPS 160(AX), Y3
+	VMOVUPS 128(R10), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 128(R12), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 128(CX)
-	VSUBPS  Y1, Y2, Y1
-	VMOVUPS 128(DX), Y2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 128(R14), Y3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 128(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 128(R14), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 128(DX)
-	VMOVUPS 128(BX), Y3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 128(R14), Y4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 128(R14), Y5
+	VMOVUPS 160(R10), Y5
 	VSUBPS  Y3, Y5, Y5
-	VMULPS  Y5, Y4, Y4
-	VADDPS  Y4, Y3, Y3
+	VMULPS  128(R8), Y4, Y4
+	VMULPS  160(R8), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  128(R9), Y0, Y4
+	VMULPS  160(R9), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 128(AX)
+	VMOVUPS Y3, 160(AX)
+	VMOVUPS 128(CX), Y4
+	VMOVUPS 160(CX), Y5
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 128(R14), Y6
+	VSUBPS  Y4, Y6, Y6
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 160(R14), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  128(R11), Y6, Y6
+	VMULPS  160(R11), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  128(R12), Y0, Y6
+	VMULPS  160(R12), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, 128(CX)
+	VMOVUPS Y5, 160(CX)
+	VSUBPS  Y2, Y4, Y2
+	VSUBPS  Y3, Y5, Y3
+	VMOVUPS 128(DX), Y4
+	VMOVUPS 160(DX), Y5
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 128(R14), Y6
+	VSUBPS  Y4, Y6, Y6
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 160(R14), Y7
+	VSUBPS  Y5, Y7, Y7
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  128(R14), Y6, Y6
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  160(R14), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  128(R14), Y0, Y6
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  160(R14), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, 128(DX)
+	VMOVUPS Y5, 160(DX)
+	VMOVUPS 128(BX), Y6
+	VMOVUPS 160(BX), Y7
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 128(R14), Y8
+	VSUBPS  Y6, Y8, Y8
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 160(R14), Y9
+	VSUBPS  Y7, Y9, Y9
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  128(R14), Y8, Y8
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  160(R14), Y9, Y9
+	VADDPS  Y8, Y6, Y6
+	VADDPS  Y9, Y7, Y7
 	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 128(R14), Y4
-	VMULPS  Y0, Y4, Y0
-	VADDPS  Y0, Y3, Y0
+	VMULPS  128(R14), Y0, Y0
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  160(R14), Y1, Y1
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
 	VMOVUPS Y0, 128(BX)
-	VSUBPS  Y2, Y0, Y0
+	VMOVUPS Y1, 160(BX)
+	VSUBPS  Y4, Y0, Y0
+	VSUBPS  Y5, Y1, Y1
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS 128(R14), Y2
-	VMULPS  Y1, Y2, Y1
+	VMULPS  128(R14), Y2, Y2
+	MOVQ    alpha+144(FP), R14
+	VMULPS  160(R14), Y3, Y3
 	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 128(R14), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS 128(DI), Y1
-	VADDPS  Y0, Y1, Y0
+	VMULPS  128(R14), Y0, Y0
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  160(R14), Y1, Y1
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
+	VMOVUPS 128(DI), Y2
+	VMOVUPS 160(DI), Y3
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 128(DI)
+	VMOVUPS Y1, 160(DI)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 128(SI)
-	VMOVUPS 160(SI), Y0
-	VMOVUPS 160(AX), Y1
-	VMOVUPS 160(R8), Y2
-	VMOVUPS 160(R10), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 160(R9), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 160(AX)
-	VMOVUPS 160(CX), Y2
-	VMOVUPS 160(R11), Y3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 160(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 160(R12), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 160(CX)
-	VSUBPS  Y1, Y2, Y1
-	VMOVUPS 160(DX), Y2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 160(R14), Y3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 160(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 160(R14), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 160(DX)
-	VMOVUPS 160(BX), Y3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 160(R14), Y4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 160(R14), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  Y5, Y4, Y4
-	VADDPS  Y4, Y3, Y3
-	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 160(R14), Y4
-	VMULPS  Y0, Y4, Y0
-	VADDPS  Y0, Y3, Y0
-	VMOVUPS Y0, 160(BX)
-	VSUBPS  Y2, Y0, Y0
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 160(R14), Y2
-	VMULPS  Y1, Y2, Y1
-	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 160(R14), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS 160(DI), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 160(DI)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 160(SI)
 	VMOVUPS 192(SI), Y0
-	VMOVUPS 192(AX), Y1
-	VMOVUPS 192(R8), Y2
-	VMOVUPS 192(R10), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 192(R9), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 192(AX)
-	VMOVUPS 192(CX), Y2
-	VMOVUPS 192(R11), Y3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 192(R14), Y4
+	VMOVUPS 224(SI), Y1
+	VMOVUPS 192(AX), Y2
+	VMOVUPS 224(AX), Y3
+	VMOVUPS 192(R10), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 192(R12), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 192(CX)
-	VSUBPS  Y1, Y2, Y1
-	VMOVUPS 192(DX), Y2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 192(R14), Y3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 192(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 192(R14), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 192(DX)
-	VMOVUPS 192(BX), Y3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 192(R14), Y4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 192(R14), Y5
+	VMOVUPS 224(R10), Y5
 	VSUBPS  Y3, Y5, Y5
-	VMULPS  Y5, Y4, Y4
-	VADDPS  Y4, Y3, Y3
+	VMULPS  192(R8), Y4, Y4
+	VMULPS  224(R8), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  192(R9), Y0, Y4
+	VMULPS  224(R9), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 192(AX)
+	VMOVUPS Y3, 224(AX)
+	VMOVUPS 192(CX), Y4
+	VMOVUPS 224(CX), Y5
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 192(R14), Y6
+	VSUBPS  Y4, Y6, Y6
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 224(R14), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  192(R11), Y6, Y6
+	VMULPS  224(R11), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  192(R12), Y0, Y6
+	VMULPS  224(R12), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, 192(CX)
+	VMOVUPS Y5, 224(CX)
+	VSUBPS  Y2, Y4, Y2
+	VSUBPS  Y3, Y5, Y3
+	VMOVUPS 192(DX), Y4
+	VMOVUPS 224(DX), Y5
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 192(R14), Y6
+	VSUBPS  Y4, Y6, Y6
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 224(R14), Y7
+	VSUBPS  Y5, Y7, Y7
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  192(R14), Y6, Y6
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  224(R14), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  192(R14), Y0, Y6
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  224(R14), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, 192(DX)
+	VMOVUPS Y5, 224(DX)
+	VMOVUPS 192(BX), Y6
+	VMOVUPS 224(BX), Y7
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 192(R14), Y8
+	VSUBPS  Y6, Y8, Y8
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 224(R14), Y9
+	VSUBPS  Y7, Y9, Y9
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  192(R14), Y8, Y8
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  224(R14), Y9, Y9
+	VADDPS  Y8, Y6, Y6
+	VADDPS  Y9, Y7, Y7
 	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 192(R14), Y4
-	VMULPS  Y0, Y4, Y0
-	VADDPS  Y0, Y3, Y0
+	VMULPS  192(R14), Y0, Y0
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  224(R14), Y1, Y1
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
 	VMOVUPS Y0, 192(BX)
-	VSUBPS  Y2, Y0, Y0
+	VMOVUPS Y1, 224(BX)
+	VSUBPS  Y4, Y0, Y0
+	VSUBPS  Y5, Y1, Y1
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS 192(R14), Y2
-	VMULPS  Y1, Y2, Y1
+	VMULPS  192(R14), Y2, Y2
+	MOVQ    alpha+144(FP), R14
+	VMULPS  224(R14), Y3, Y3
 	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 192(R14), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS 192(DI), Y1
-	VADDPS  Y0, Y1, Y0
+	VMULPS  192(R14), Y0, Y0
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  224(R14), Y1, Y1
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
+	VMOVUPS 192(DI), Y2
+	VMOVUPS 224(DI), Y3
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 192(DI)
+	VMOVUPS Y1, 224(DI)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 192(SI)
-	VMOVUPS 224(SI), Y0
-	VMOVUPS 224(AX), Y1
-	VMOVUPS 224(R8), Y2
-	VMOVUPS 224(R10), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 224(R9), Y2
-	VMULPS  Y0, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS Y1, 224(AX)
-	VMOVUPS 224(CX), Y2
-	VMOVUPS 224(R11), Y3
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 224(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS 224(R12), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 224(CX)
-	VSUBPS  Y1, Y2, Y1
-	VMOVUPS 224(DX), Y2
-	MOVQ    lSlowRise+96(FP), R14
-	VMOVUPS 224(R14), Y3
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 224(R14), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMULPS  Y4, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	MOVQ    cSlowRise+104(FP), R14
-	VMOVUPS 224(R14), Y3
-	VMULPS  Y0, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 224(DX)
-	VMOVUPS 224(BX), Y3
-	MOVQ    lSlowDecay+120(FP), R14
-	VMOVUPS 224(R14), Y4
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 224(R14), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  Y5, Y4, Y4
-	VADDPS  Y4, Y3, Y3
-	MOVQ    cSlowDecay+128(FP), R14
-	VMOVUPS 224(R14), Y4
-	VMULPS  Y0, Y4, Y0
-	VADDPS  Y0, Y3, Y0
-	VMOVUPS Y0, 224(BX)
-	VSUBPS  Y2, Y0, Y0
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 224(R14), Y2
-	VMULPS  Y1, Y2, Y1
-	MOVQ    alpha1+152(FP), R14
-	VMOVUPS 224(R14), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS 224(DI), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 224(DI)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 224(SI)
 	ADDQ    $0x00000100, AX
@@ -20401,6 +19158,7 @@ RFSTracerDrainAddAVX2_done:
 // func rFSTracerDrainAddUniformAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·rFSTracerDrainAddUniformAVX512(SB), NOSPLIT, $0-112
+	// 4 scalars held in registers, 10 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -20408,16 +19166,6 @@ TEXT ·rFSTracerDrainAddUniformAVX512(SB), NOSPLIT, $0-112
 	VBROADCASTSS bFastRise+56(FP), Z2
 	VBROADCASTSS cFastRise+52(FP), Z3
 	VBROADCASTSS lFastDecay+60(FP), Z4
-	VBROADCASTSS bFastDecay+68(FP), Z5
-	VBROADCASTSS cFastDecay+64(FP), Z6
-	VBROADCASTSS lSlowRise+72(FP), Z7
-	VBROADCASTSS bSlowRise+80(FP), Z8
-	VBROADCASTSS cSlowRise+76(FP), Z9
-	VBROADCASTSS lSlowDecay+84(FP), Z10
-	VBROADCASTSS bSlowDecay+92(FP), Z11
-	VBROADCASTSS cSlowDecay+88(FP), Z12
-	VBROADCASTSS alpha+96(FP), Z13
-	VBROADCASTSS alpha1+100(FP), Z14
 	MOVQ         fastRise+0(FP), AX
 	MOVQ         fastDecay+8(FP), CX
 	MOVQ         slowRise+16(FP), DX
@@ -20429,170 +19177,182 @@ TEXT ·rFSTracerDrainAddUniformAVX512(SB), NOSPLIT, $0-112
 	JZ           RFSTracerDrainAddUniformAVX512_done
 
 RFSTracerDrainAddUniformAVX512_block:
-	VMOVUPS   (SI), Z15
-	VMOVUPS   (AX), Z16
-	VSUBPS    Z16, Z2, Z17
-	VMULPS    Z17, Z0, Z17
-	VADDPS    Z17, Z16, Z16
-	VMULPS    Z15, Z3, Z17
-	VADDPS    Z17, Z16, Z16
-	VMOVUPS   Z16, (AX)
-	VMOVUPS   (CX), Z17
-	VSUBPS    Z17, Z5, Z18
-	VMULPS    Z18, Z4, Z18
-	VADDPS    Z18, Z17, Z17
-	VMULPS    Z15, Z6, Z18
-	VADDPS    Z18, Z17, Z17
-	VMOVUPS   Z17, (CX)
-	VSUBPS    Z16, Z17, Z16
-	VMOVUPS   (DX), Z17
-	VSUBPS    Z17, Z8, Z18
-	VMULPS    Z18, Z7, Z18
-	VADDPS    Z18, Z17, Z17
-	VMULPS    Z15, Z9, Z18
-	VADDPS    Z18, Z17, Z17
-	VMOVUPS   Z17, (DX)
-	VMOVUPS   (BX), Z18
-	VSUBPS    Z18, Z11, Z19
-	VMULPS    Z19, Z10, Z19
-	VADDPS    Z19, Z18, Z18
-	VMULPS    Z15, Z12, Z19
-	VADDPS    Z19, Z18, Z18
-	VMOVUPS   Z18, (BX)
-	VSUBPS    Z17, Z18, Z17
-	VMULPS    Z16, Z13, Z16
-	VMULPS    Z17, Z14, Z17
-	VADDPS    Z17, Z16, Z16
-	VMOVUPS   (DI), Z17
-	VADDPS    Z16, Z17, Z16
-	VMOVUPS   Z16, (DI)
-	VPTESTMD  Z15, Z15, K1
-	VMOVDQU32 Z1, K1, (SI)
-	VMOVUPS   64(SI), Z15
-	VMOVUPS   64(AX), Z16
-	VSUBPS    Z16, Z2, Z17
-	VMULPS    Z17, Z0, Z17
-	VADDPS    Z17, Z16, Z16
-	VMULPS    Z15, Z3, Z17
-	VADDPS    Z17, Z16, Z16
-	VMOVUPS   Z16, 64(AX)
-	VMOVUPS   64(CX), Z17
-	VSUBPS    Z17, Z5, Z18
-	VMULPS    Z18, Z4, Z18
-	VADDPS    Z18, Z17, Z17
-	VMULPS    Z15, Z6, Z18
-	VADDPS    Z18, Z17, Z17
-	VMOVUPS   Z17, 64(CX)
-	VSUBPS    Z16, Z17, Z16
-	VMOVUPS   64(DX), Z17
-	VSUBPS    Z17, Z8, Z18
-	VMULPS    Z18, Z7, Z18
-	VADDPS    Z18, Z17, Z17
-	VMULPS    Z15, Z9, Z18
-	VADDPS    Z18, Z17, Z17
-	VMOVUPS   Z17, 64(DX)
-	VMOVUPS   64(BX), Z18
-	VSUBPS    Z18, Z11, Z19
-	VMULPS    Z19, Z10, Z19
-	VADDPS    Z19, Z18, Z18
-	VMULPS    Z15, Z12, Z19
-	VADDPS    Z19, Z18, Z18
-	VMOVUPS   Z18, 64(BX)
-	VSUBPS    Z17, Z18, Z17
-	VMULPS    Z16, Z13, Z16
-	VMULPS    Z17, Z14, Z17
-	VADDPS    Z17, Z16, Z16
-	VMOVUPS   64(DI), Z17
-	VADDPS    Z16, Z17, Z16
-	VMOVUPS   Z16, 64(DI)
-	VPTESTMD  Z15, Z15, K1
-	VMOVDQU32 Z1, K1, 64(SI)
-	VMOVUPS   128(SI), Z15
-	VMOVUPS   128(AX), Z16
-	VSUBPS    Z16, Z2, Z17
-	VMULPS    Z17, Z0, Z17
-	VADDPS    Z17, Z16, Z16
-	VMULPS    Z15, Z3, Z17
-	VADDPS    Z17, Z16, Z16
-	VMOVUPS   Z16, 128(AX)
-	VMOVUPS   128(CX), Z17
-	VSUBPS    Z17, Z5, Z18
-	VMULPS    Z18, Z4, Z18
-	VADDPS    Z18, Z17, Z17
-	VMULPS    Z15, Z6, Z18
-	VADDPS    Z18, Z17, Z17
-	VMOVUPS   Z17, 128(CX)
-	VSUBPS    Z16, Z17, Z16
-	VMOVUPS   128(DX), Z17
-	VSUBPS    Z17, Z8, Z18
-	VMULPS    Z18, Z7, Z18
-	VADDPS    Z18, Z17, Z17
-	VMULPS    Z15, Z9, Z18
-	VADDPS    Z18, Z17, Z17
-	VMOVUPS   Z17, 128(DX)
-	VMOVUPS   128(BX), Z18
-	VSUBPS    Z18, Z11, Z19
-	VMULPS    Z19, Z10, Z19
-	VADDPS    Z19, Z18, Z18
-	VMULPS    Z15, Z12, Z19
-	VADDPS    Z19, Z18, Z18
-	VMOVUPS   Z18, 128(BX)
-	VSUBPS    Z17, Z18, Z17
-	VMULPS    Z16, Z13, Z16
-	VMULPS    Z17, Z14, Z17
-	VADDPS    Z17, Z16, Z16
-	VMOVUPS   128(DI), Z17
-	VADDPS    Z16, Z17, Z16
-	VMOVUPS   Z16, 128(DI)
-	VPTESTMD  Z15, Z15, K1
-	VMOVDQU32 Z1, K1, 128(SI)
-	VMOVUPS   192(SI), Z15
-	VMOVUPS   192(AX), Z16
-	VSUBPS    Z16, Z2, Z17
-	VMULPS    Z17, Z0, Z17
-	VADDPS    Z17, Z16, Z16
-	VMULPS    Z15, Z3, Z17
-	VADDPS    Z17, Z16, Z16
-	VMOVUPS   Z16, 192(AX)
-	VMOVUPS   192(CX), Z17
-	VSUBPS    Z17, Z5, Z18
-	VMULPS    Z18, Z4, Z18
-	VADDPS    Z18, Z17, Z17
-	VMULPS    Z15, Z6, Z18
-	VADDPS    Z18, Z17, Z17
-	VMOVUPS   Z17, 192(CX)
-	VSUBPS    Z16, Z17, Z16
-	VMOVUPS   192(DX), Z17
-	VSUBPS    Z17, Z8, Z18
-	VMULPS    Z18, Z7, Z18
-	VADDPS    Z18, Z17, Z17
-	VMULPS    Z15, Z9, Z18
-	VADDPS    Z18, Z17, Z17
-	VMOVUPS   Z17, 192(DX)
-	VMOVUPS   192(BX), Z18
-	VSUBPS    Z18, Z11, Z19
-	VMULPS    Z19, Z10, Z19
-	VADDPS    Z19, Z18, Z18
-	VMULPS    Z15, Z12, Z19
-	VADDPS    Z19, Z18, Z18
-	VMOVUPS   Z18, 192(BX)
-	VSUBPS    Z17, Z18, Z17
-	VMULPS    Z16, Z13, Z16
-	VMULPS    Z17, Z14, Z17
-	VADDPS    Z17, Z16, Z16
-	VMOVUPS   192(DI), Z17
-	VADDPS    Z16, Z17, Z16
-	VMOVUPS   Z16, 192(DI)
-	VPTESTMD  Z15, Z15, K1
-	VMOVDQU32 Z1, K1, 192(SI)
-	ADDQ      $0x00000100, AX
-	ADDQ      $0x00000100, CX
-	ADDQ      $0x00000100, DX
-	ADDQ      $0x00000100, BX
-	ADDQ      $0x00000100, SI
-	ADDQ      $0x00000100, DI
-	DECQ      R8
-	JNZ       RFSTracerDrainAddUniformAVX512_block
+	VMOVUPS      (SI), Z5
+	VMOVUPS      64(SI), Z6
+	VMOVUPS      128(SI), Z7
+	VMOVUPS      192(SI), Z8
+	VMOVUPS      (AX), Z9
+	VMOVUPS      64(AX), Z10
+	VMOVUPS      128(AX), Z11
+	VMOVUPS      192(AX), Z12
+	VSUBPS       Z9, Z2, Z13
+	VSUBPS       Z10, Z2, Z14
+	VSUBPS       Z11, Z2, Z15
+	VSUBPS       Z12, Z2, Z16
+	VMULPS       Z13, Z0, Z13
+	VMULPS       Z14, Z0, Z14
+	VMULPS       Z15, Z0, Z15
+	VMULPS       Z16, Z0, Z16
+	VADDPS       Z13, Z9, Z9
+	VADDPS       Z14, Z10, Z10
+	VADDPS       Z15, Z11, Z11
+	VADDPS       Z16, Z12, Z12
+	VMULPS       Z5, Z3, Z13
+	VMULPS       Z6, Z3, Z14
+	VMULPS       Z7, Z3, Z15
+	VMULPS       Z8, Z3, Z16
+	VADDPS       Z13, Z9, Z9
+	VADDPS       Z14, Z10, Z10
+	VADDPS       Z15, Z11, Z11
+	VADDPS       Z16, Z12, Z12
+	VMOVUPS      Z9, (AX)
+	VMOVUPS      Z10, 64(AX)
+	VMOVUPS      Z11, 128(AX)
+	VMOVUPS      Z12, 192(AX)
+	VMOVUPS      (CX), Z13
+	VMOVUPS      64(CX), Z14
+	VMOVUPS      128(CX), Z15
+	VMOVUPS      192(CX), Z16
+	VBROADCASTSS bFastDecay+68(FP), Z17
+	VSUBPS       Z13, Z17, Z17
+	VBROADCASTSS bFastDecay+68(FP), Z18
+	VSUBPS       Z14, Z18, Z18
+	VBROADCASTSS bFastDecay+68(FP), Z19
+	VSUBPS       Z15, Z19, Z19
+	VBROADCASTSS bFastDecay+68(FP), Z20
+	VSUBPS       Z16, Z20, Z20
+	VMULPS       Z17, Z4, Z17
+	VMULPS       Z18, Z4, Z18
+	VMULPS       Z19, Z4, Z19
+	VMULPS       Z20, Z4, Z20
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VMULPS.BCST  cFastDecay+64(FP), Z5, Z17
+	VMULPS.BCST  cFastDecay+64(FP), Z6, Z18
+	VMULPS.BCST  cFastDecay+64(FP), Z7, Z19
+	VMULPS.BCST  cFastDecay+64(FP), Z8, Z20
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VMOVUPS      Z13, (CX)
+	VMOVUPS      Z14, 64(CX)
+	VMOVUPS      Z15, 128(CX)
+	VMOVUPS      Z16, 192(CX)
+	VSUBPS       Z9, Z13, Z9
+	VSUBPS       Z10, Z14, Z10
+	VSUBPS       Z11, Z15, Z11
+	VSUBPS       Z12, Z16, Z12
+	VMOVUPS      (DX), Z13
+	VMOVUPS      64(DX), Z14
+	VMOVUPS      128(DX), Z15
+	VMOVUPS      192(DX), Z16
+	VBROADCASTSS bSlowRise+80(FP), Z17
+	VSUBPS       Z13, Z17, Z17
+	VBROADCASTSS bSlowRise+80(FP), Z18
+	VSUBPS       Z14, Z18, Z18
+	VBROADCASTSS bSlowRise+80(FP), Z19
+	VSUBPS       Z15, Z19, Z19
+	VBROADCASTSS bSlowRise+80(FP), Z20
+	VSUBPS       Z16, Z20, Z20
+	VMULPS.BCST  lSlowRise+72(FP), Z17, Z17
+	VMULPS.BCST  lSlowRise+72(FP), Z18, Z18
+	VMULPS.BCST  lSlowRise+72(FP), Z19, Z19
+	VMULPS.BCST  lSlowRise+72(FP), Z20, Z20
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VMULPS.BCST  cSlowRise+76(FP), Z5, Z17
+	VMULPS.BCST  cSlowRise+76(FP), Z6, Z18
+	VMULPS.BCST  cSlowRise+76(FP), Z7, Z19
+	VMULPS.BCST  cSlowRise+76(FP), Z8, Z20
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VMOVUPS      Z13, (DX)
+	VMOVUPS      Z14, 64(DX)
+	VMOVUPS      Z15, 128(DX)
+	VMOVUPS      Z16, 192(DX)
+	VMOVUPS      (BX), Z17
+	VMOVUPS      64(BX), Z18
+	VMOVUPS      128(BX), Z19
+	VMOVUPS      192(BX), Z20
+	VBROADCASTSS bSlowDecay+92(FP), Z21
+	VSUBPS       Z17, Z21, Z21
+	VBROADCASTSS bSlowDecay+92(FP), Z22
+	VSUBPS       Z18, Z22, Z22
+	VBROADCASTSS bSlowDecay+92(FP), Z23
+	VSUBPS       Z19, Z23, Z23
+	VBROADCASTSS bSlowDecay+92(FP), Z24
+	VSUBPS       Z20, Z24, Z24
+	VMULPS.BCST  lSlowDecay+84(FP), Z21, Z21
+	VMULPS.BCST  lSlowDecay+84(FP), Z22, Z22
+	VMULPS.BCST  lSlowDecay+84(FP), Z23, Z23
+	VMULPS.BCST  lSlowDecay+84(FP), Z24, Z24
+	VADDPS       Z21, Z17, Z17
+	VADDPS       Z22, Z18, Z18
+	VADDPS       Z23, Z19, Z19
+	VADDPS       Z24, Z20, Z20
+	VMULPS.BCST  cSlowDecay+88(FP), Z5, Z21
+	VMULPS.BCST  cSlowDecay+88(FP), Z6, Z22
+	VMULPS.BCST  cSlowDecay+88(FP), Z7, Z23
+	VMULPS.BCST  cSlowDecay+88(FP), Z8, Z24
+	VADDPS       Z21, Z17, Z17
+	VADDPS       Z22, Z18, Z18
+	VADDPS       Z23, Z19, Z19
+	VADDPS       Z24, Z20, Z20
+	VMOVUPS      Z17, (BX)
+	VMOVUPS      Z18, 64(BX)
+	VMOVUPS      Z19, 128(BX)
+	VMOVUPS      Z20, 192(BX)
+	VSUBPS       Z13, Z17, Z13
+	VSUBPS       Z14, Z18, Z14
+	VSUBPS       Z15, Z19, Z15
+	VSUBPS       Z16, Z20, Z16
+	VMULPS.BCST  alpha+96(FP), Z9, Z9
+	VMULPS.BCST  alpha+96(FP), Z10, Z10
+	VMULPS.BCST  alpha+96(FP), Z11, Z11
+	VMULPS.BCST  alpha+96(FP), Z12, Z12
+	VMULPS.BCST  alpha1+100(FP), Z13, Z13
+	VMULPS.BCST  alpha1+100(FP), Z14, Z14
+	VMULPS.BCST  alpha1+100(FP), Z15, Z15
+	VMULPS.BCST  alpha1+100(FP), Z16, Z16
+	VADDPS       Z13, Z9, Z9
+	VADDPS       Z14, Z10, Z10
+	VADDPS       Z15, Z11, Z11
+	VADDPS       Z16, Z12, Z12
+	VMOVUPS      (DI), Z13
+	VMOVUPS      64(DI), Z14
+	VMOVUPS      128(DI), Z15
+	VMOVUPS      192(DI), Z16
+	VADDPS       Z9, Z13, Z9
+	VADDPS       Z10, Z14, Z10
+	VADDPS       Z11, Z15, Z11
+	VADDPS       Z12, Z16, Z12
+	VMOVUPS      Z9, (DI)
+	VMOVUPS      Z10, 64(DI)
+	VMOVUPS      Z11, 128(DI)
+	VMOVUPS      Z12, 192(DI)
+	VPTESTMD     Z5, Z5, K1
+	VMOVDQU32    Z1, K1, (SI)
+	VPTESTMD     Z6, Z6, K1
+	VMOVDQU32    Z1, K1, 64(SI)
+	VPTESTMD     Z7, Z7, K1
+	VMOVDQU32    Z1, K1, 128(SI)
+	VPTESTMD     Z8, Z8, K1
+	VMOVDQU32    Z1, K1, 192(SI)
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	DECQ         R8
+	JNZ          RFSTracerDrainAddUniformAVX512_block
 
 RFSTracerDrainAddUniformAVX512_done:
 	VZEROUPPER
@@ -20601,6 +19361,7 @@ RFSTracerDrainAddUniformAVX512_done:
 // func rFSTracerDrainAddUniformAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
 // Requires: AVX, AVX2
 TEXT ·rFSTracerDrainAddUniformAVX2(SB), NOSPLIT, $0-112
+	// 7 scalars held in registers, 7 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
 	VBROADCASTSS lFastRise+48(FP), Y0
@@ -21005,6 +19766,7 @@ RFSTracerDrainAddUniformAVX2_done:
 // func doubleTracerAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·doubleTracerAVX512(SB), NOSPLIT, $0-136
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -21024,93 +19786,77 @@ TEXT ·doubleTracerAVX512(SB), NOSPLIT, $0-136
 
 DoubleTracerAVX512_block:
 	VMOVUPS (DX), Z0
-	VMOVUPS (AX), Z1
-	VMOVUPS (SI), Z2
-	VMOVUPS (R8), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS (DI), Z2
-	VMULPS  Z0, Z2, Z0
-	VADDPS  Z0, Z1, Z0
+	VMOVUPS 64(DX), Z1
+	VMOVUPS 128(DX), Z2
+	VMOVUPS 192(DX), Z3
+	VMOVUPS (AX), Z4
+	VMOVUPS 64(AX), Z5
+	VMOVUPS 128(AX), Z6
+	VMOVUPS 192(AX), Z7
+	VMOVUPS (R8), Z8
+	VSUBPS  Z4, Z8, Z8
+	VMOVUPS 64(R8), Z9
+	VSUBPS  Z5, Z9, Z9
+	VMOVUPS 128(R8), Z10
+	VSUBPS  Z6, Z10, Z10
+	VMOVUPS 192(R8), Z11
+	VSUBPS  Z7, Z11, Z11
+	VMULPS  (SI), Z8, Z8
+	VMULPS  64(SI), Z9, Z9
+	VMULPS  128(SI), Z10, Z10
+	VMULPS  192(SI), Z11, Z11
+	VADDPS  Z8, Z4, Z4
+	VADDPS  Z9, Z5, Z5
+	VADDPS  Z10, Z6, Z6
+	VADDPS  Z11, Z7, Z7
+	VMULPS  (DI), Z0, Z0
+	VMULPS  64(DI), Z1, Z1
+	VMULPS  128(DI), Z2, Z2
+	VMULPS  192(DI), Z3, Z3
+	VADDPS  Z0, Z4, Z0
+	VADDPS  Z1, Z5, Z1
+	VADDPS  Z2, Z6, Z2
+	VADDPS  Z3, Z7, Z3
 	VMOVUPS Z0, (AX)
-	VMOVUPS (CX), Z1
-	VMOVUPS (R9), Z2
-	VMOVUPS (R11), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS (R10), Z2
-	VMULPS  Z0, Z2, Z0
-	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z1, 64(AX)
+	VMOVUPS Z2, 128(AX)
+	VMOVUPS Z3, 192(AX)
+	VMOVUPS (CX), Z4
+	VMOVUPS 64(CX), Z5
+	VMOVUPS 128(CX), Z6
+	VMOVUPS 192(CX), Z7
+	VMOVUPS (R11), Z8
+	VSUBPS  Z4, Z8, Z8
+	VMOVUPS 64(R11), Z9
+	VSUBPS  Z5, Z9, Z9
+	VMOVUPS 128(R11), Z10
+	VSUBPS  Z6, Z10, Z10
+	VMOVUPS 192(R11), Z11
+	VSUBPS  Z7, Z11, Z11
+	VMULPS  (R9), Z8, Z8
+	VMULPS  64(R9), Z9, Z9
+	VMULPS  128(R9), Z10, Z10
+	VMULPS  192(R9), Z11, Z11
+	VADDPS  Z8, Z4, Z4
+	VADDPS  Z9, Z5, Z5
+	VADDPS  Z10, Z6, Z6
+	VADDPS  Z11, Z7, Z7
+	VMULPS  (R10), Z0, Z0
+	VMULPS  64(R10), Z1, Z1
+	VMULPS  128(R10), Z2, Z2
+	VMULPS  192(R10), Z3, Z3
+	VADDPS  Z0, Z4, Z0
+	VADDPS  Z1, Z5, Z1
+	VADDPS  Z2, Z6, Z2
+	VADDPS  Z3, Z7, Z3
 	VMOVUPS Z0, (CX)
+	VMOVUPS Z1, 64(CX)
+	VMOVUPS Z2, 128(CX)
+	VMOVUPS Z3, 192(CX)
 	VMOVUPS Z0, (BX)
-	VMOVUPS 64(DX), Z0
-	VMOVUPS 64(AX), Z1
-	VMOVUPS 64(SI), Z2
-	VMOVUPS 64(R8), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS 64(DI), Z2
-	VMULPS  Z0, Z2, Z0
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 64(AX)
-	VMOVUPS 64(CX), Z1
-	VMOVUPS 64(R9), Z2
-	VMOVUPS 64(R11), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS 64(R10), Z2
-	VMULPS  Z0, Z2, Z0
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 64(CX)
-	VMOVUPS Z0, 64(BX)
-	VMOVUPS 128(DX), Z0
-	VMOVUPS 128(AX), Z1
-	VMOVUPS 128(SI), Z2
-	VMOVUPS 128(R8), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS 128(DI), Z2
-	VMULPS  Z0, Z2, Z0
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 128(AX)
-	VMOVUPS 128(CX), Z1
-	VMOVUPS 128(R9), Z2
-	VMOVUPS 128(R11), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS 128(R10), Z2
-	VMULPS  Z0, Z2, Z0
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 128(CX)
-	VMOVUPS Z0, 128(BX)
-	VMOVUPS 192(DX), Z0
-	VMOVUPS 192(AX), Z1
-	VMOVUPS 192(SI), Z2
-	VMOVUPS 192(R8), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS 192(DI), Z2
-	VMULPS  Z0, Z2, Z0
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 192(AX)
-	VMOVUPS 192(CX), Z1
-	VMOVUPS 192(R9), Z2
-	VMOVUPS 192(R11), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS 192(R10), Z2
-	VMULPS  Z0, Z2, Z0
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 192(CX)
-	VMOVUPS Z0, 192(BX)
+	VMOVUPS Z1, 64(BX)
+	VMOVUPS Z2, 128(BX)
+	VMOVUPS Z3, 192(BX)
 	ADDQ    $0x00000100, AX
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
@@ -21131,6 +19877,7 @@ DoubleTracerAVX512_done:
 // func doubleTracerAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
 // Requires: AVX, AVX2
 TEXT ·doubleTracerAVX2(SB), NOSPLIT, $0-136
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
 	MOVQ     t1+0(FP), AX
@@ -21149,181 +19896,149 @@ TEXT ·doubleTracerAVX2(SB), NOSPLIT, $0-136
 
 DoubleTracerAVX2_block:
 	VMOVUPS (DX), Y0
-	VMOVUPS (AX), Y1
-	VMOVUPS (SI), Y2
-	VMOVUPS (R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS (DI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS 32(DX), Y1
+	VMOVUPS 64(DX), Y2
+	VMOVUPS (AX), Y3
+	VMOVUPS 32(AX), Y4
+	VMOVUPS 64(AX), Y5
+	VMOVUPS (R8), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 32(R8), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 64(R8), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  (SI), Y6, Y6
+	VMULPS  32(SI), Y7, Y7
+	VMULPS  64(SI), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  (DI), Y0, Y0
+	VMULPS  32(DI), Y1, Y1
+	VMULPS  64(DI), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, (AX)
-	VMOVUPS (CX), Y1
-	VMOVUPS (R9), Y2
-	VMOVUPS (R11), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS (R10), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS Y2, 64(AX)
+	VMOVUPS (CX), Y3
+	VMOVUPS 32(CX), Y4
+	VMOVUPS 64(CX), Y5
+	VMOVUPS (R11), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 32(R11), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 64(R11), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  (R9), Y6, Y6
+	VMULPS  32(R9), Y7, Y7
+	VMULPS  64(R9), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  (R10), Y0, Y0
+	VMULPS  32(R10), Y1, Y1
+	VMULPS  64(R10), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, (CX)
+	VMOVUPS Y1, 32(CX)
+	VMOVUPS Y2, 64(CX)
 	VMOVUPS Y0, (BX)
-	VMOVUPS 32(DX), Y0
-	VMOVUPS 32(AX), Y1
-	VMOVUPS 32(SI), Y2
-	VMOVUPS 32(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 32(DI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 32(AX)
-	VMOVUPS 32(CX), Y1
-	VMOVUPS 32(R9), Y2
-	VMOVUPS 32(R11), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 32(R10), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 32(CX)
-	VMOVUPS Y0, 32(BX)
-	VMOVUPS 64(DX), Y0
-	VMOVUPS 64(AX), Y1
-	VMOVUPS 64(SI), Y2
-	VMOVUPS 64(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 64(DI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 64(AX)
-	VMOVUPS 64(CX), Y1
-	VMOVUPS 64(R9), Y2
-	VMOVUPS 64(R11), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 64(R10), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 64(CX)
-	VMOVUPS Y0, 64(BX)
+	VMOVUPS Y1, 32(BX)
+	VMOVUPS Y2, 64(BX)
 	VMOVUPS 96(DX), Y0
-	VMOVUPS 96(AX), Y1
-	VMOVUPS 96(SI), Y2
-	VMOVUPS 96(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 96(DI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS 128(DX), Y1
+	VMOVUPS 160(DX), Y2
+	VMOVUPS 96(AX), Y3
+	VMOVUPS 128(AX), Y4
+	VMOVUPS 160(AX), Y5
+	VMOVUPS 96(R8), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 128(R8), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 160(R8), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  96(SI), Y6, Y6
+	VMULPS  128(SI), Y7, Y7
+	VMULPS  160(SI), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  96(DI), Y0, Y0
+	VMULPS  128(DI), Y1, Y1
+	VMULPS  160(DI), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, 96(AX)
-	VMOVUPS 96(CX), Y1
-	VMOVUPS 96(R9), Y2
-	VMOVUPS 96(R11), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 96(R10), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y1, 128(AX)
+	VMOVUPS Y2, 160(AX)
+	VMOVUPS 96(CX), Y3
+	VMOVUPS 128(CX), Y4
+	VMOVUPS 160(CX), Y5
+	VMOVUPS 96(R11), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 128(R11), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 160(R11), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  96(R9), Y6, Y6
+	VMULPS  128(R9), Y7, Y7
+	VMULPS  160(R9), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  96(R10), Y0, Y0
+	VMULPS  128(R10), Y1, Y1
+	VMULPS  160(R10), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, 96(CX)
+	VMOVUPS Y1, 128(CX)
+	VMOVUPS Y2, 160(CX)
 	VMOVUPS Y0, 96(BX)
-	VMOVUPS 128(DX), Y0
-	VMOVUPS 128(AX), Y1
-	VMOVUPS 128(SI), Y2
-	VMOVUPS 128(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 128(DI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 128(AX)
-	VMOVUPS 128(CX), Y1
-	VMOVUPS 128(R9), Y2
-	VMOVUPS 128(R11), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 128(R10), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 128(CX)
-	VMOVUPS Y0, 128(BX)
-	VMOVUPS 160(DX), Y0
-	VMOVUPS 160(AX), Y1
-	VMOVUPS 160(SI), Y2
-	VMOVUPS 160(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 160(DI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 160(AX)
-	VMOVUPS 160(CX), Y1
-	VMOVUPS 160(R9), Y2
-	VMOVUPS 160(R11), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 160(R10), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 160(CX)
-	VMOVUPS Y0, 160(BX)
+	VMOVUPS Y1, 128(BX)
+	VMOVUPS Y2, 160(BX)
 	VMOVUPS 192(DX), Y0
-	VMOVUPS 192(AX), Y1
-	VMOVUPS 192(SI), Y2
-	VMOVUPS 192(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 192(DI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS 224(DX), Y1
+	VMOVUPS 192(AX), Y2
+	VMOVUPS 224(AX), Y3
+	VMOVUPS 192(R8), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMOVUPS 224(R8), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  192(SI), Y4, Y4
+	VMULPS  224(SI), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  192(DI), Y0, Y0
+	VMULPS  224(DI), Y1, Y1
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 192(AX)
-	VMOVUPS 192(CX), Y1
-	VMOVUPS 192(R9), Y2
-	VMOVUPS 192(R11), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 192(R10), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y1, 224(AX)
+	VMOVUPS 192(CX), Y2
+	VMOVUPS 224(CX), Y3
+	VMOVUPS 192(R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMOVUPS 224(R11), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  192(R9), Y4, Y4
+	VMULPS  224(R9), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  192(R10), Y0, Y0
+	VMULPS  224(R10), Y1, Y1
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 192(CX)
+	VMOVUPS Y1, 224(CX)
 	VMOVUPS Y0, 192(BX)
-	VMOVUPS 224(DX), Y0
-	VMOVUPS 224(AX), Y1
-	VMOVUPS 224(SI), Y2
-	VMOVUPS 224(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 224(DI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 224(AX)
-	VMOVUPS 224(CX), Y1
-	VMOVUPS 224(R9), Y2
-	VMOVUPS 224(R11), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 224(R10), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 224(CX)
-	VMOVUPS Y0, 224(BX)
+	VMOVUPS Y1, 224(BX)
 	ADDQ    $0x00000100, AX
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
@@ -21344,6 +20059,7 @@ DoubleTracerAVX2_done:
 // func doubleTracerUniformAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·doubleTracerUniformAVX512(SB), NOSPLIT, $0-64
+	// 6 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -21363,69 +20079,69 @@ TEXT ·doubleTracerUniformAVX512(SB), NOSPLIT, $0-64
 
 DoubleTracerUniformAVX512_block:
 	VMOVUPS (DX), Z6
-	VMOVUPS (AX), Z7
-	VSUBPS  Z7, Z1, Z8
-	VMULPS  Z8, Z0, Z8
-	VADDPS  Z8, Z7, Z7
+	VMOVUPS 64(DX), Z7
+	VMOVUPS 128(DX), Z8
+	VMOVUPS 192(DX), Z9
+	VMOVUPS (AX), Z10
+	VMOVUPS 64(AX), Z11
+	VMOVUPS 128(AX), Z12
+	VMOVUPS 192(AX), Z13
+	VSUBPS  Z10, Z1, Z14
+	VSUBPS  Z11, Z1, Z15
+	VSUBPS  Z12, Z1, Z16
+	VSUBPS  Z13, Z1, Z17
+	VMULPS  Z14, Z0, Z14
+	VMULPS  Z15, Z0, Z15
+	VMULPS  Z16, Z0, Z16
+	VMULPS  Z17, Z0, Z17
+	VADDPS  Z14, Z10, Z10
+	VADDPS  Z15, Z11, Z11
+	VADDPS  Z16, Z12, Z12
+	VADDPS  Z17, Z13, Z13
 	VMULPS  Z6, Z2, Z6
-	VADDPS  Z6, Z7, Z6
+	VMULPS  Z7, Z2, Z7
+	VMULPS  Z8, Z2, Z8
+	VMULPS  Z9, Z2, Z9
+	VADDPS  Z6, Z10, Z6
+	VADDPS  Z7, Z11, Z7
+	VADDPS  Z8, Z12, Z8
+	VADDPS  Z9, Z13, Z9
 	VMOVUPS Z6, (AX)
-	VMOVUPS (CX), Z7
-	VSUBPS  Z7, Z4, Z8
-	VMULPS  Z8, Z3, Z8
-	VADDPS  Z8, Z7, Z7
+	VMOVUPS Z7, 64(AX)
+	VMOVUPS Z8, 128(AX)
+	VMOVUPS Z9, 192(AX)
+	VMOVUPS (CX), Z10
+	VMOVUPS 64(CX), Z11
+	VMOVUPS 128(CX), Z12
+	VMOVUPS 192(CX), Z13
+	VSUBPS  Z10, Z4, Z14
+	VSUBPS  Z11, Z4, Z15
+	VSUBPS  Z12, Z4, Z16
+	VSUBPS  Z13, Z4, Z17
+	VMULPS  Z14, Z3, Z14
+	VMULPS  Z15, Z3, Z15
+	VMULPS  Z16, Z3, Z16
+	VMULPS  Z17, Z3, Z17
+	VADDPS  Z14, Z10, Z10
+	VADDPS  Z15, Z11, Z11
+	VADDPS  Z16, Z12, Z12
+	VADDPS  Z17, Z13, Z13
 	VMULPS  Z6, Z5, Z6
-	VADDPS  Z6, Z7, Z6
+	VMULPS  Z7, Z5, Z7
+	VMULPS  Z8, Z5, Z8
+	VMULPS  Z9, Z5, Z9
+	VADDPS  Z6, Z10, Z6
+	VADDPS  Z7, Z11, Z7
+	VADDPS  Z8, Z12, Z8
+	VADDPS  Z9, Z13, Z9
 	VMOVUPS Z6, (CX)
+	VMOVUPS Z7, 64(CX)
+	VMOVUPS Z8, 128(CX)
+	VMOVUPS Z9, 192(CX)
 	VMOVUPS Z6, (BX)
-	VMOVUPS 64(DX), Z6
-	VMOVUPS 64(AX), Z7
-	VSUBPS  Z7, Z1, Z8
-	VMULPS  Z8, Z0, Z8
-	VADDPS  Z8, Z7, Z7
-	VMULPS  Z6, Z2, Z6
-	VADDPS  Z6, Z7, Z6
-	VMOVUPS Z6, 64(AX)
-	VMOVUPS 64(CX), Z7
-	VSUBPS  Z7, Z4, Z8
-	VMULPS  Z8, Z3, Z8
-	VADDPS  Z8, Z7, Z7
-	VMULPS  Z6, Z5, Z6
-	VADDPS  Z6, Z7, Z6
-	VMOVUPS Z6, 64(CX)
-	VMOVUPS Z6, 64(BX)
-	VMOVUPS 128(DX), Z6
-	VMOVUPS 128(AX), Z7
-	VSUBPS  Z7, Z1, Z8
-	VMULPS  Z8, Z0, Z8
-	VADDPS  Z8, Z7, Z7
-	VMULPS  Z6, Z2, Z6
-	VADDPS  Z6, Z7, Z6
-	VMOVUPS Z6, 128(AX)
-	VMOVUPS 128(CX), Z7
-	VSUBPS  Z7, Z4, Z8
-	VMULPS  Z8, Z3, Z8
-	VADDPS  Z8, Z7, Z7
-	VMULPS  Z6, Z5, Z6
-	VADDPS  Z6, Z7, Z6
-	VMOVUPS Z6, 128(CX)
-	VMOVUPS Z6, 128(BX)
-	VMOVUPS 192(DX), Z6
-	VMOVUPS 192(AX), Z7
-	VSUBPS  Z7, Z1, Z8
-	VMULPS  Z8, Z0, Z8
-	VADDPS  Z8, Z7, Z7
-	VMULPS  Z6, Z2, Z6
-	VADDPS  Z6, Z7, Z6
-	VMOVUPS Z6, 192(AX)
-	VMOVUPS 192(CX), Z7
-	VSUBPS  Z7, Z4, Z8
-	VMULPS  Z8, Z3, Z8
-	VADDPS  Z8, Z7, Z7
-	VMULPS  Z6, Z5, Z6
-	VADDPS  Z6, Z7, Z6
-	VMOVUPS Z6, 192(CX)
-	VMOVUPS Z6, 192(BX)
+	VMOVUPS Z7, 64(BX)
+	VMOVUPS Z8, 128(BX)
+	VMOVUPS Z9, 192(BX)
 	ADDQ    $0x00000100, AX
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
@@ -21440,6 +20156,7 @@ DoubleTracerUniformAVX512_done:
 // func doubleTracerUniformAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
 // Requires: AVX, AVX2
 TEXT ·doubleTracerUniformAVX2(SB), NOSPLIT, $0-64
+	// 6 scalars held in registers, 0 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
 	VBROADCASTSS lT1+32(FP), Y0
@@ -21599,6 +20316,7 @@ DoubleTracerUniformAVX2_done:
 // func doubleTracerAddAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·doubleTracerAddAVX512(SB), NOSPLIT, $0-136
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -21618,101 +20336,85 @@ TEXT ·doubleTracerAddAVX512(SB), NOSPLIT, $0-136
 
 DoubleTracerAddAVX512_block:
 	VMOVUPS (DX), Z0
-	VMOVUPS (AX), Z1
-	VMOVUPS (SI), Z2
-	VMOVUPS (R8), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS (DI), Z2
-	VMULPS  Z0, Z2, Z0
-	VADDPS  Z0, Z1, Z0
+	VMOVUPS 64(DX), Z1
+	VMOVUPS 128(DX), Z2
+	VMOVUPS 192(DX), Z3
+	VMOVUPS (AX), Z4
+	VMOVUPS 64(AX), Z5
+	VMOVUPS 128(AX), Z6
+	VMOVUPS 192(AX), Z7
+	VMOVUPS (R8), Z8
+	VSUBPS  Z4, Z8, Z8
+	VMOVUPS 64(R8), Z9
+	VSUBPS  Z5, Z9, Z9
+	VMOVUPS 128(R8), Z10
+	VSUBPS  Z6, Z10, Z10
+	VMOVUPS 192(R8), Z11
+	VSUBPS  Z7, Z11, Z11
+	VMULPS  (SI), Z8, Z8
+	VMULPS  64(SI), Z9, Z9
+	VMULPS  128(SI), Z10, Z10
+	VMULPS  192(SI), Z11, Z11
+	VADDPS  Z8, Z4, Z4
+	VADDPS  Z9, Z5, Z5
+	VADDPS  Z10, Z6, Z6
+	VADDPS  Z11, Z7, Z7
+	VMULPS  (DI), Z0, Z0
+	VMULPS  64(DI), Z1, Z1
+	VMULPS  128(DI), Z2, Z2
+	VMULPS  192(DI), Z3, Z3
+	VADDPS  Z0, Z4, Z0
+	VADDPS  Z1, Z5, Z1
+	VADDPS  Z2, Z6, Z2
+	VADDPS  Z3, Z7, Z3
 	VMOVUPS Z0, (AX)
-	VMOVUPS (CX), Z1
-	VMOVUPS (R9), Z2
-	VMOVUPS (R11), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS (R10), Z2
-	VMULPS  Z0, Z2, Z0
-	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z1, 64(AX)
+	VMOVUPS Z2, 128(AX)
+	VMOVUPS Z3, 192(AX)
+	VMOVUPS (CX), Z4
+	VMOVUPS 64(CX), Z5
+	VMOVUPS 128(CX), Z6
+	VMOVUPS 192(CX), Z7
+	VMOVUPS (R11), Z8
+	VSUBPS  Z4, Z8, Z8
+	VMOVUPS 64(R11), Z9
+	VSUBPS  Z5, Z9, Z9
+	VMOVUPS 128(R11), Z10
+	VSUBPS  Z6, Z10, Z10
+	VMOVUPS 192(R11), Z11
+	VSUBPS  Z7, Z11, Z11
+	VMULPS  (R9), Z8, Z8
+	VMULPS  64(R9), Z9, Z9
+	VMULPS  128(R9), Z10, Z10
+	VMULPS  192(R9), Z11, Z11
+	VADDPS  Z8, Z4, Z4
+	VADDPS  Z9, Z5, Z5
+	VADDPS  Z10, Z6, Z6
+	VADDPS  Z11, Z7, Z7
+	VMULPS  (R10), Z0, Z0
+	VMULPS  64(R10), Z1, Z1
+	VMULPS  128(R10), Z2, Z2
+	VMULPS  192(R10), Z3, Z3
+	VADDPS  Z0, Z4, Z0
+	VADDPS  Z1, Z5, Z1
+	VADDPS  Z2, Z6, Z2
+	VADDPS  Z3, Z7, Z3
 	VMOVUPS Z0, (CX)
-	VMOVUPS (BX), Z1
-	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z1, 64(CX)
+	VMOVUPS Z2, 128(CX)
+	VMOVUPS Z3, 192(CX)
+	VMOVUPS (BX), Z4
+	VMOVUPS 64(BX), Z5
+	VMOVUPS 128(BX), Z6
+	VMOVUPS 192(BX), Z7
+	VADDPS  Z0, Z4, Z0
+	VADDPS  Z1, Z5, Z1
+	VADDPS  Z2, Z6, Z2
+	VADDPS  Z3, Z7, Z3
 	VMOVUPS Z0, (BX)
-	VMOVUPS 64(DX), Z0
-	VMOVUPS 64(AX), Z1
-	VMOVUPS 64(SI), Z2
-	VMOVUPS 64(R8), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS 64(DI), Z2
-	VMULPS  Z0, Z2, Z0
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 64(AX)
-	VMOVUPS 64(CX), Z1
-	VMOVUPS 64(R9), Z2
-	VMOVUPS 64(R11), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS 64(R10), Z2
-	VMULPS  Z0, Z2, Z0
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 64(CX)
-	VMOVUPS 64(BX), Z1
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 64(BX)
-	VMOVUPS 128(DX), Z0
-	VMOVUPS 128(AX), Z1
-	VMOVUPS 128(SI), Z2
-	VMOVUPS 128(R8), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS 128(DI), Z2
-	VMULPS  Z0, Z2, Z0
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 128(AX)
-	VMOVUPS 128(CX), Z1
-	VMOVUPS 128(R9), Z2
-	VMOVUPS 128(R11), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS 128(R10), Z2
-	VMULPS  Z0, Z2, Z0
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 128(CX)
-	VMOVUPS 128(BX), Z1
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 128(BX)
-	VMOVUPS 192(DX), Z0
-	VMOVUPS 192(AX), Z1
-	VMOVUPS 192(SI), Z2
-	VMOVUPS 192(R8), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS 192(DI), Z2
-	VMULPS  Z0, Z2, Z0
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 192(AX)
-	VMOVUPS 192(CX), Z1
-	VMOVUPS 192(R9), Z2
-	VMOVUPS 192(R11), Z3
-	VSUBPS  Z1, Z3, Z3
-	VMULPS  Z3, Z2, Z2
-	VADDPS  Z2, Z1, Z1
-	VMOVUPS 192(R10), Z2
-	VMULPS  Z0, Z2, Z0
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 192(CX)
-	VMOVUPS 192(BX), Z1
-	VADDPS  Z0, Z1, Z0
-	VMOVUPS Z0, 192(BX)
+	VMOVUPS Z1, 64(BX)
+	VMOVUPS Z2, 128(BX)
+	VMOVUPS Z3, 192(BX)
 	ADDQ    $0x00000100, AX
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
@@ -21733,6 +20435,7 @@ DoubleTracerAddAVX512_done:
 // func doubleTracerAddAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
 // Requires: AVX, AVX2
 TEXT ·doubleTracerAddAVX2(SB), NOSPLIT, $0-136
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
 	MOVQ     t1+0(FP), AX
@@ -21751,197 +20454,165 @@ TEXT ·doubleTracerAddAVX2(SB), NOSPLIT, $0-136
 
 DoubleTracerAddAVX2_block:
 	VMOVUPS (DX), Y0
-	VMOVUPS (AX), Y1
-	VMOVUPS (SI), Y2
-	VMOVUPS (R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS (DI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS 32(DX), Y1
+	VMOVUPS 64(DX), Y2
+	VMOVUPS (AX), Y3
+	VMOVUPS 32(AX), Y4
+	VMOVUPS 64(AX), Y5
+	VMOVUPS (R8), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 32(R8), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 64(R8), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  (SI), Y6, Y6
+	VMULPS  32(SI), Y7, Y7
+	VMULPS  64(SI), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  (DI), Y0, Y0
+	VMULPS  32(DI), Y1, Y1
+	VMULPS  64(DI), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, (AX)
-	VMOVUPS (CX), Y1
-	VMOVUPS (R9), Y2
-	VMOVUPS (R11), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS (R10), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS Y2, 64(AX)
+	VMOVUPS (CX), Y3
+	VMOVUPS 32(CX), Y4
+	VMOVUPS 64(CX), Y5
+	VMOVUPS (R11), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 32(R11), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 64(R11), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  (R9), Y6, Y6
+	VMULPS  32(R9), Y7, Y7
+	VMULPS  64(R9), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  (R10), Y0, Y0
+	VMULPS  32(R10), Y1, Y1
+	VMULPS  64(R10), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, (CX)
-	VMOVUPS (BX), Y1
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y1, 32(CX)
+	VMOVUPS Y2, 64(CX)
+	VMOVUPS (BX), Y3
+	VMOVUPS 32(BX), Y4
+	VMOVUPS 64(BX), Y5
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, (BX)
-	VMOVUPS 32(DX), Y0
-	VMOVUPS 32(AX), Y1
-	VMOVUPS 32(SI), Y2
-	VMOVUPS 32(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 32(DI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 32(AX)
-	VMOVUPS 32(CX), Y1
-	VMOVUPS 32(R9), Y2
-	VMOVUPS 32(R11), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 32(R10), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 32(CX)
-	VMOVUPS 32(BX), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 32(BX)
-	VMOVUPS 64(DX), Y0
-	VMOVUPS 64(AX), Y1
-	VMOVUPS 64(SI), Y2
-	VMOVUPS 64(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 64(DI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 64(AX)
-	VMOVUPS 64(CX), Y1
-	VMOVUPS 64(R9), Y2
-	VMOVUPS 64(R11), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 64(R10), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 64(CX)
-	VMOVUPS 64(BX), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 64(BX)
+	VMOVUPS Y1, 32(BX)
+	VMOVUPS Y2, 64(BX)
 	VMOVUPS 96(DX), Y0
-	VMOVUPS 96(AX), Y1
-	VMOVUPS 96(SI), Y2
-	VMOVUPS 96(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 96(DI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS 128(DX), Y1
+	VMOVUPS 160(DX), Y2
+	VMOVUPS 96(AX), Y3
+	VMOVUPS 128(AX), Y4
+	VMOVUPS 160(AX), Y5
+	VMOVUPS 96(R8), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 128(R8), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 160(R8), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  96(SI), Y6, Y6
+	VMULPS  128(SI), Y7, Y7
+	VMULPS  160(SI), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  96(DI), Y0, Y0
+	VMULPS  128(DI), Y1, Y1
+	VMULPS  160(DI), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, 96(AX)
-	VMOVUPS 96(CX), Y1
-	VMOVUPS 96(R9), Y2
-	VMOVUPS 96(R11), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 96(R10), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y1, 128(AX)
+	VMOVUPS Y2, 160(AX)
+	VMOVUPS 96(CX), Y3
+	VMOVUPS 128(CX), Y4
+	VMOVUPS 160(CX), Y5
+	VMOVUPS 96(R11), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 128(R11), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 160(R11), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  96(R9), Y6, Y6
+	VMULPS  128(R9), Y7, Y7
+	VMULPS  160(R9), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  96(R10), Y0, Y0
+	VMULPS  128(R10), Y1, Y1
+	VMULPS  160(R10), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, 96(CX)
-	VMOVUPS 96(BX), Y1
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y1, 128(CX)
+	VMOVUPS Y2, 160(CX)
+	VMOVUPS 96(BX), Y3
+	VMOVUPS 128(BX), Y4
+	VMOVUPS 160(BX), Y5
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, 96(BX)
-	VMOVUPS 128(DX), Y0
-	VMOVUPS 128(AX), Y1
-	VMOVUPS 128(SI), Y2
-	VMOVUPS 128(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 128(DI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 128(AX)
-	VMOVUPS 128(CX), Y1
-	VMOVUPS 128(R9), Y2
-	VMOVUPS 128(R11), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 128(R10), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 128(CX)
-	VMOVUPS 128(BX), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 128(BX)
-	VMOVUPS 160(DX), Y0
-	VMOVUPS 160(AX), Y1
-	VMOVUPS 160(SI), Y2
-	VMOVUPS 160(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 160(DI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 160(AX)
-	VMOVUPS 160(CX), Y1
-	VMOVUPS 160(R9), Y2
-	VMOVUPS 160(R11), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 160(R10), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 160(CX)
-	VMOVUPS 160(BX), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 160(BX)
+	VMOVUPS Y1, 128(BX)
+	VMOVUPS Y2, 160(BX)
 	VMOVUPS 192(DX), Y0
-	VMOVUPS 192(AX), Y1
-	VMOVUPS 192(SI), Y2
-	VMOVUPS 192(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 192(DI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS 224(DX), Y1
+	VMOVUPS 192(AX), Y2
+	VMOVUPS 224(AX), Y3
+	VMOVUPS 192(R8), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMOVUPS 224(R8), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  192(SI), Y4, Y4
+	VMULPS  224(SI), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  192(DI), Y0, Y0
+	VMULPS  224(DI), Y1, Y1
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 192(AX)
-	VMOVUPS 192(CX), Y1
-	VMOVUPS 192(R9), Y2
-	VMOVUPS 192(R11), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 192(R10), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y1, 224(AX)
+	VMOVUPS 192(CX), Y2
+	VMOVUPS 224(CX), Y3
+	VMOVUPS 192(R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMOVUPS 224(R11), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  192(R9), Y4, Y4
+	VMULPS  224(R9), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  192(R10), Y0, Y0
+	VMULPS  224(R10), Y1, Y1
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 192(CX)
-	VMOVUPS 192(BX), Y1
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y1, 224(CX)
+	VMOVUPS 192(BX), Y2
+	VMOVUPS 224(BX), Y3
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 192(BX)
-	VMOVUPS 224(DX), Y0
-	VMOVUPS 224(AX), Y1
-	VMOVUPS 224(SI), Y2
-	VMOVUPS 224(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 224(DI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 224(AX)
-	VMOVUPS 224(CX), Y1
-	VMOVUPS 224(R9), Y2
-	VMOVUPS 224(R11), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 224(R10), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 224(CX)
-	VMOVUPS 224(BX), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 224(BX)
+	VMOVUPS Y1, 224(BX)
 	ADDQ    $0x00000100, AX
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
@@ -21962,6 +20633,7 @@ DoubleTracerAddAVX2_done:
 // func doubleTracerAddUniformAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·doubleTracerAddUniformAVX512(SB), NOSPLIT, $0-64
+	// 6 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -21981,77 +20653,77 @@ TEXT ·doubleTracerAddUniformAVX512(SB), NOSPLIT, $0-64
 
 DoubleTracerAddUniformAVX512_block:
 	VMOVUPS (DX), Z6
-	VMOVUPS (AX), Z7
-	VSUBPS  Z7, Z1, Z8
-	VMULPS  Z8, Z0, Z8
-	VADDPS  Z8, Z7, Z7
+	VMOVUPS 64(DX), Z7
+	VMOVUPS 128(DX), Z8
+	VMOVUPS 192(DX), Z9
+	VMOVUPS (AX), Z10
+	VMOVUPS 64(AX), Z11
+	VMOVUPS 128(AX), Z12
+	VMOVUPS 192(AX), Z13
+	VSUBPS  Z10, Z1, Z14
+	VSUBPS  Z11, Z1, Z15
+	VSUBPS  Z12, Z1, Z16
+	VSUBPS  Z13, Z1, Z17
+	VMULPS  Z14, Z0, Z14
+	VMULPS  Z15, Z0, Z15
+	VMULPS  Z16, Z0, Z16
+	VMULPS  Z17, Z0, Z17
+	VADDPS  Z14, Z10, Z10
+	VADDPS  Z15, Z11, Z11
+	VADDPS  Z16, Z12, Z12
+	VADDPS  Z17, Z13, Z13
 	VMULPS  Z6, Z2, Z6
-	VADDPS  Z6, Z7, Z6
+	VMULPS  Z7, Z2, Z7
+	VMULPS  Z8, Z2, Z8
+	VMULPS  Z9, Z2, Z9
+	VADDPS  Z6, Z10, Z6
+	VADDPS  Z7, Z11, Z7
+	VADDPS  Z8, Z12, Z8
+	VADDPS  Z9, Z13, Z9
 	VMOVUPS Z6, (AX)
-	VMOVUPS (CX), Z7
-	VSUBPS  Z7, Z4, Z8
-	VMULPS  Z8, Z3, Z8
-	VADDPS  Z8, Z7, Z7
+	VMOVUPS Z7, 64(AX)
+	VMOVUPS Z8, 128(AX)
+	VMOVUPS Z9, 192(AX)
+	VMOVUPS (CX), Z10
+	VMOVUPS 64(CX), Z11
+	VMOVUPS 128(CX), Z12
+	VMOVUPS 192(CX), Z13
+	VSUBPS  Z10, Z4, Z14
+	VSUBPS  Z11, Z4, Z15
+	VSUBPS  Z12, Z4, Z16
+	VSUBPS  Z13, Z4, Z17
+	VMULPS  Z14, Z3, Z14
+	VMULPS  Z15, Z3, Z15
+	VMULPS  Z16, Z3, Z16
+	VMULPS  Z17, Z3, Z17
+	VADDPS  Z14, Z10, Z10
+	VADDPS  Z15, Z11, Z11
+	VADDPS  Z16, Z12, Z12
+	VADDPS  Z17, Z13, Z13
 	VMULPS  Z6, Z5, Z6
-	VADDPS  Z6, Z7, Z6
+	VMULPS  Z7, Z5, Z7
+	VMULPS  Z8, Z5, Z8
+	VMULPS  Z9, Z5, Z9
+	VADDPS  Z6, Z10, Z6
+	VADDPS  Z7, Z11, Z7
+	VADDPS  Z8, Z12, Z8
+	VADDPS  Z9, Z13, Z9
 	VMOVUPS Z6, (CX)
-	VMOVUPS (BX), Z7
-	VADDPS  Z6, Z7, Z6
+	VMOVUPS Z7, 64(CX)
+	VMOVUPS Z8, 128(CX)
+	VMOVUPS Z9, 192(CX)
+	VMOVUPS (BX), Z10
+	VMOVUPS 64(BX), Z11
+	VMOVUPS 128(BX), Z12
+	VMOVUPS 192(BX), Z13
+	VADDPS  Z6, Z10, Z6
+	VADDPS  Z7, Z11, Z7
+	VADDPS  Z8, Z12, Z8
+	VADDPS  Z9, Z13, Z9
 	VMOVUPS Z6, (BX)
-	VMOVUPS 64(DX), Z6
-	VMOVUPS 64(AX), Z7
-	VSUBPS  Z7, Z1, Z8
-	VMULPS  Z8, Z0, Z8
-	VADDPS  Z8, Z7, Z7
-	VMULPS  Z6, Z2, Z6
-	VADDPS  Z6, Z7, Z6
-	VMOVUPS Z6, 64(AX)
-	VMOVUPS 64(CX), Z7
-	VSUBPS  Z7, Z4, Z8
-	VMULPS  Z8, Z3, Z8
-	VADDPS  Z8, Z7, Z7
-	VMULPS  Z6, Z5, Z6
-	VADDPS  Z6, Z7, Z6
-	VMOVUPS Z6, 64(CX)
-	VMOVUPS 64(BX), Z7
-	VADDPS  Z6, Z7, Z6
-	VMOVUPS Z6, 64(BX)
-	VMOVUPS 128(DX), Z6
-	VMOVUPS 128(AX), Z7
-	VSUBPS  Z7, Z1, Z8
-	VMULPS  Z8, Z0, Z8
-	VADDPS  Z8, Z7, Z7
-	VMULPS  Z6, Z2, Z6
-	VADDPS  Z6, Z7, Z6
-	VMOVUPS Z6, 128(AX)
-	VMOVUPS 128(CX), Z7
-	VSUBPS  Z7, Z4, Z8
-	VMULPS  Z8, Z3, Z8
-	VADDPS  Z8, Z7, Z7
-	VMULPS  Z6, Z5, Z6
-	VADDPS  Z6, Z7, Z6
-	VMOVUPS Z6, 128(CX)
-	VMOVUPS 128(BX), Z7
-	VADDPS  Z6, Z7, Z6
-	VMOVUPS Z6, 128(BX)
-	VMOVUPS 192(DX), Z6
-	VMOVUPS 192(AX), Z7
-	VSUBPS  Z7, Z1, Z8
-	VMULPS  Z8, Z0, Z8
-	VADDPS  Z8, Z7, Z7
-	VMULPS  Z6, Z2, Z6
-	VADDPS  Z6, Z7, Z6
-	VMOVUPS Z6, 192(AX)
-	VMOVUPS 192(CX), Z7
-	VSUBPS  Z7, Z4, Z8
-	VMULPS  Z8, Z3, Z8
-	VADDPS  Z8, Z7, Z7
-	VMULPS  Z6, Z5, Z6
-	VADDPS  Z6, Z7, Z6
-	VMOVUPS Z6, 192(CX)
-	VMOVUPS 192(BX), Z7
-	VADDPS  Z6, Z7, Z6
-	VMOVUPS Z6, 192(BX)
+	VMOVUPS Z7, 64(BX)
+	VMOVUPS Z8, 128(BX)
+	VMOVUPS Z9, 192(BX)
 	ADDQ    $0x00000100, AX
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
@@ -22066,6 +20738,7 @@ DoubleTracerAddUniformAVX512_done:
 // func doubleTracerAddUniformAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
 // Requires: AVX, AVX2
 TEXT ·doubleTracerAddUniformAVX2(SB), NOSPLIT, $0-64
+	// 6 scalars held in registers, 0 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
 	VBROADCASTSS lT1+32(FP), Y0
@@ -22241,6 +20914,7 @@ DoubleTracerAddUniformAVX2_done:
 // func doubleTracerDrainAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·doubleTracerDrainAVX512(SB), NOSPLIT, $0-136
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -22260,100 +20934,84 @@ TEXT ·doubleTracerDrainAVX512(SB), NOSPLIT, $0-136
 
 DoubleTracerDrainAVX512_block:
 	VMOVUPS   (DX), Z0
-	VMOVUPS   (AX), Z2
-	VMOVUPS   (SI), Z3
-	VMOVUPS   (R8), Z4
-	VSUBPS    Z2, Z4, Z4
-	VMULPS    Z4, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   (DI), Z3
-	VMULPS    Z0, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, (AX)
-	VMOVUPS   (CX), Z3
-	VMOVUPS   (R9), Z4
-	VMOVUPS   (R11), Z5
-	VSUBPS    Z3, Z5, Z5
-	VMULPS    Z5, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   (R10), Z4
-	VMULPS    Z2, Z4, Z2
-	VADDPS    Z2, Z3, Z2
-	VMOVUPS   Z2, (CX)
-	VMOVUPS   Z2, (BX)
+	VMOVUPS   64(DX), Z2
+	VMOVUPS   128(DX), Z3
+	VMOVUPS   192(DX), Z4
+	VMOVUPS   (AX), Z5
+	VMOVUPS   64(AX), Z6
+	VMOVUPS   128(AX), Z7
+	VMOVUPS   192(AX), Z8
+	VMOVUPS   (R8), Z9
+	VSUBPS    Z5, Z9, Z9
+	VMOVUPS   64(R8), Z10
+	VSUBPS    Z6, Z10, Z10
+	VMOVUPS   128(R8), Z11
+	VSUBPS    Z7, Z11, Z11
+	VMOVUPS   192(R8), Z12
+	VSUBPS    Z8, Z12, Z12
+	VMULPS    (SI), Z9, Z9
+	VMULPS    64(SI), Z10, Z10
+	VMULPS    128(SI), Z11, Z11
+	VMULPS    192(SI), Z12, Z12
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VMULPS    (DI), Z0, Z9
+	VMULPS    64(DI), Z2, Z10
+	VMULPS    128(DI), Z3, Z11
+	VMULPS    192(DI), Z4, Z12
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VMOVUPS   Z5, (AX)
+	VMOVUPS   Z6, 64(AX)
+	VMOVUPS   Z7, 128(AX)
+	VMOVUPS   Z8, 192(AX)
+	VMOVUPS   (CX), Z9
+	VMOVUPS   64(CX), Z10
+	VMOVUPS   128(CX), Z11
+	VMOVUPS   192(CX), Z12
+	VMOVUPS   (R11), Z13
+	VSUBPS    Z9, Z13, Z13
+	VMOVUPS   64(R11), Z14
+	VSUBPS    Z10, Z14, Z14
+	VMOVUPS   128(R11), Z15
+	VSUBPS    Z11, Z15, Z15
+	VMOVUPS   192(R11), Z16
+	VSUBPS    Z12, Z16, Z16
+	VMULPS    (R9), Z13, Z13
+	VMULPS    64(R9), Z14, Z14
+	VMULPS    128(R9), Z15, Z15
+	VMULPS    192(R9), Z16, Z16
+	VADDPS    Z13, Z9, Z9
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z16, Z12, Z12
+	VMULPS    (R10), Z5, Z5
+	VMULPS    64(R10), Z6, Z6
+	VMULPS    128(R10), Z7, Z7
+	VMULPS    192(R10), Z8, Z8
+	VADDPS    Z5, Z9, Z5
+	VADDPS    Z6, Z10, Z6
+	VADDPS    Z7, Z11, Z7
+	VADDPS    Z8, Z12, Z8
+	VMOVUPS   Z5, (CX)
+	VMOVUPS   Z6, 64(CX)
+	VMOVUPS   Z7, 128(CX)
+	VMOVUPS   Z8, 192(CX)
+	VMOVUPS   Z5, (BX)
+	VMOVUPS   Z6, 64(BX)
+	VMOVUPS   Z7, 128(BX)
+	VMOVUPS   Z8, 192(BX)
 	VPTESTMD  Z0, Z0, K1
 	VMOVDQU32 Z1, K1, (DX)
-	VMOVUPS   64(DX), Z0
-	VMOVUPS   64(AX), Z2
-	VMOVUPS   64(SI), Z3
-	VMOVUPS   64(R8), Z4
-	VSUBPS    Z2, Z4, Z4
-	VMULPS    Z4, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   64(DI), Z3
-	VMULPS    Z0, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, 64(AX)
-	VMOVUPS   64(CX), Z3
-	VMOVUPS   64(R9), Z4
-	VMOVUPS   64(R11), Z5
-	VSUBPS    Z3, Z5, Z5
-	VMULPS    Z5, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   64(R10), Z4
-	VMULPS    Z2, Z4, Z2
-	VADDPS    Z2, Z3, Z2
-	VMOVUPS   Z2, 64(CX)
-	VMOVUPS   Z2, 64(BX)
-	VPTESTMD  Z0, Z0, K1
+	VPTESTMD  Z2, Z2, K1
 	VMOVDQU32 Z1, K1, 64(DX)
-	VMOVUPS   128(DX), Z0
-	VMOVUPS   128(AX), Z2
-	VMOVUPS   128(SI), Z3
-	VMOVUPS   128(R8), Z4
-	VSUBPS    Z2, Z4, Z4
-	VMULPS    Z4, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   128(DI), Z3
-	VMULPS    Z0, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, 128(AX)
-	VMOVUPS   128(CX), Z3
-	VMOVUPS   128(R9), Z4
-	VMOVUPS   128(R11), Z5
-	VSUBPS    Z3, Z5, Z5
-	VMULPS    Z5, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   128(R10), Z4
-	VMULPS    Z2, Z4, Z2
-	VADDPS    Z2, Z3, Z2
-	VMOVUPS   Z2, 128(CX)
-	VMOVUPS   Z2, 128(BX)
-	VPTESTMD  Z0, Z0, K1
+	VPTESTMD  Z3, Z3, K1
 	VMOVDQU32 Z1, K1, 128(DX)
-	VMOVUPS   192(DX), Z0
-	VMOVUPS   192(AX), Z2
-	VMOVUPS   192(SI), Z3
-	VMOVUPS   192(R8), Z4
-	VSUBPS    Z2, Z4, Z4
-	VMULPS    Z4, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   192(DI), Z3
-	VMULPS    Z0, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, 192(AX)
-	VMOVUPS   192(CX), Z3
-	VMOVUPS   192(R9), Z4
-	VMOVUPS   192(R11), Z5
-	VSUBPS    Z3, Z5, Z5
-	VMULPS    Z5, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   192(R10), Z4
-	VMULPS    Z2, Z4, Z2
-	VADDPS    Z2, Z3, Z2
-	VMOVUPS   Z2, 192(CX)
-	VMOVUPS   Z2, 192(BX)
-	VPTESTMD  Z0, Z0, K1
+	VPTESTMD  Z4, Z4, K1
 	VMOVDQU32 Z1, K1, 192(DX)
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000100, CX
@@ -22375,6 +21033,7 @@ DoubleTracerDrainAVX512_done:
 // func doubleTracerDrainAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
 // Requires: AVX, AVX2
 TEXT ·doubleTracerDrainAVX2(SB), NOSPLIT, $0-136
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
 	MOVQ     t1+0(FP), AX
@@ -22393,195 +21052,163 @@ TEXT ·doubleTracerDrainAVX2(SB), NOSPLIT, $0-136
 
 DoubleTracerDrainAVX2_block:
 	VMOVUPS (DX), Y0
-	VMOVUPS (AX), Y1
-	VMOVUPS (SI), Y2
-	VMOVUPS (R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS (DI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS 32(DX), Y1
+	VMOVUPS 64(DX), Y2
+	VMOVUPS (AX), Y3
+	VMOVUPS 32(AX), Y4
+	VMOVUPS 64(AX), Y5
+	VMOVUPS (R8), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 32(R8), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 64(R8), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  (SI), Y6, Y6
+	VMULPS  32(SI), Y7, Y7
+	VMULPS  64(SI), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  (DI), Y0, Y0
+	VMULPS  32(DI), Y1, Y1
+	VMULPS  64(DI), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, (AX)
-	VMOVUPS (CX), Y1
-	VMOVUPS (R9), Y2
-	VMOVUPS (R11), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS (R10), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS Y2, 64(AX)
+	VMOVUPS (CX), Y3
+	VMOVUPS 32(CX), Y4
+	VMOVUPS 64(CX), Y5
+	VMOVUPS (R11), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 32(R11), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 64(R11), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  (R9), Y6, Y6
+	VMULPS  32(R9), Y7, Y7
+	VMULPS  64(R9), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  (R10), Y0, Y0
+	VMULPS  32(R10), Y1, Y1
+	VMULPS  64(R10), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, (CX)
+	VMOVUPS Y1, 32(CX)
+	VMOVUPS Y2, 64(CX)
 	VMOVUPS Y0, (BX)
+	VMOVUPS Y1, 32(BX)
+	VMOVUPS Y2, 64(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, (DX)
-	VMOVUPS 32(DX), Y0
-	VMOVUPS 32(AX), Y1
-	VMOVUPS 32(SI), Y2
-	VMOVUPS 32(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 32(DI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 32(AX)
-	VMOVUPS 32(CX), Y1
-	VMOVUPS 32(R9), Y2
-	VMOVUPS 32(R11), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 32(R10), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 32(CX)
-	VMOVUPS Y0, 32(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 32(DX)
-	VMOVUPS 64(DX), Y0
-	VMOVUPS 64(AX), Y1
-	VMOVUPS 64(SI), Y2
-	VMOVUPS 64(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 64(DI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 64(AX)
-	VMOVUPS 64(CX), Y1
-	VMOVUPS 64(R9), Y2
-	VMOVUPS 64(R11), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 64(R10), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 64(CX)
-	VMOVUPS Y0, 64(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 64(DX)
 	VMOVUPS 96(DX), Y0
-	VMOVUPS 96(AX), Y1
-	VMOVUPS 96(SI), Y2
-	VMOVUPS 96(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 96(DI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS 128(DX), Y1
+	VMOVUPS 160(DX), Y2
+	VMOVUPS 96(AX), Y3
+	VMOVUPS 128(AX), Y4
+	VMOVUPS 160(AX), Y5
+	VMOVUPS 96(R8), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 128(R8), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 160(R8), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  96(SI), Y6, Y6
+	VMULPS  128(SI), Y7, Y7
+	VMULPS  160(SI), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  96(DI), Y0, Y0
+	VMULPS  128(DI), Y1, Y1
+	VMULPS  160(DI), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, 96(AX)
-	VMOVUPS 96(CX), Y1
-	VMOVUPS 96(R9), Y2
-	VMOVUPS 96(R11), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 96(R10), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y1, 128(AX)
+	VMOVUPS Y2, 160(AX)
+	VMOVUPS 96(CX), Y3
+	VMOVUPS 128(CX), Y4
+	VMOVUPS 160(CX), Y5
+	VMOVUPS 96(R11), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 128(R11), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 160(R11), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  96(R9), Y6, Y6
+	VMULPS  128(R9), Y7, Y7
+	VMULPS  160(R9), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  96(R10), Y0, Y0
+	VMULPS  128(R10), Y1, Y1
+	VMULPS  160(R10), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, 96(CX)
+	VMOVUPS Y1, 128(CX)
+	VMOVUPS Y2, 160(CX)
 	VMOVUPS Y0, 96(BX)
+	VMOVUPS Y1, 128(BX)
+	VMOVUPS Y2, 160(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 96(DX)
-	VMOVUPS 128(DX), Y0
-	VMOVUPS 128(AX), Y1
-	VMOVUPS 128(SI), Y2
-	VMOVUPS 128(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 128(DI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 128(AX)
-	VMOVUPS 128(CX), Y1
-	VMOVUPS 128(R9), Y2
-	VMOVUPS 128(R11), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 128(R10), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 128(CX)
-	VMOVUPS Y0, 128(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 128(DX)
-	VMOVUPS 160(DX), Y0
-	VMOVUPS 160(AX), Y1
-	VMOVUPS 160(SI), Y2
-	VMOVUPS 160(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 160(DI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 160(AX)
-	VMOVUPS 160(CX), Y1
-	VMOVUPS 160(R9), Y2
-	VMOVUPS 160(R11), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 160(R10), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 160(CX)
-	VMOVUPS Y0, 160(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 160(DX)
 	VMOVUPS 192(DX), Y0
-	VMOVUPS 192(AX), Y1
-	VMOVUPS 192(SI), Y2
-	VMOVUPS 192(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 192(DI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS 224(DX), Y1
+	VMOVUPS 192(AX), Y2
+	VMOVUPS 224(AX), Y3
+	VMOVUPS 192(R8), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMOVUPS 224(R8), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  192(SI), Y4, Y4
+	VMULPS  224(SI), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  192(DI), Y0, Y0
+	VMULPS  224(DI), Y1, Y1
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 192(AX)
-	VMOVUPS 192(CX), Y1
-	VMOVUPS 192(R9), Y2
-	VMOVUPS 192(R11), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 192(R10), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y1, 224(AX)
+	VMOVUPS 192(CX), Y2
+	VMOVUPS 224(CX), Y3
+	VMOVUPS 192(R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMOVUPS 224(R11), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  192(R9), Y4, Y4
+	VMULPS  224(R9), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  192(R10), Y0, Y0
+	VMULPS  224(R10), Y1, Y1
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 192(CX)
+	VMOVUPS Y1, 224(CX)
 	VMOVUPS Y0, 192(BX)
+	VMOVUPS Y1, 224(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 192(DX)
-	VMOVUPS 224(DX), Y0
-	VMOVUPS 224(AX), Y1
-	VMOVUPS 224(SI), Y2
-	VMOVUPS 224(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 224(DI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 224(AX)
-	VMOVUPS 224(CX), Y1
-	VMOVUPS 224(R9), Y2
-	VMOVUPS 224(R11), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 224(R10), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 224(CX)
-	VMOVUPS Y0, 224(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 224(DX)
 	ADDQ    $0x00000100, AX
@@ -22604,6 +21231,7 @@ DoubleTracerDrainAVX2_done:
 // func doubleTracerDrainUniformAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·doubleTracerDrainUniformAVX512(SB), NOSPLIT, $0-64
+	// 6 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -22623,76 +21251,76 @@ TEXT ·doubleTracerDrainUniformAVX512(SB), NOSPLIT, $0-64
 
 DoubleTracerDrainUniformAVX512_block:
 	VMOVUPS   (DX), Z7
-	VMOVUPS   (AX), Z8
-	VSUBPS    Z8, Z2, Z9
-	VMULPS    Z9, Z0, Z9
-	VADDPS    Z9, Z8, Z8
-	VMULPS    Z7, Z3, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS   Z8, (AX)
-	VMOVUPS   (CX), Z9
-	VSUBPS    Z9, Z5, Z10
-	VMULPS    Z10, Z4, Z10
-	VADDPS    Z10, Z9, Z9
-	VMULPS    Z8, Z6, Z8
-	VADDPS    Z8, Z9, Z8
-	VMOVUPS   Z8, (CX)
-	VMOVUPS   Z8, (BX)
+	VMOVUPS   64(DX), Z8
+	VMOVUPS   128(DX), Z9
+	VMOVUPS   192(DX), Z10
+	VMOVUPS   (AX), Z11
+	VMOVUPS   64(AX), Z12
+	VMOVUPS   128(AX), Z13
+	VMOVUPS   192(AX), Z14
+	VSUBPS    Z11, Z2, Z15
+	VSUBPS    Z12, Z2, Z16
+	VSUBPS    Z13, Z2, Z17
+	VSUBPS    Z14, Z2, Z18
+	VMULPS    Z15, Z0, Z15
+	VMULPS    Z16, Z0, Z16
+	VMULPS    Z17, Z0, Z17
+	VMULPS    Z18, Z0, Z18
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z16, Z12, Z12
+	VADDPS    Z17, Z13, Z13
+	VADDPS    Z18, Z14, Z14
+	VMULPS    Z7, Z3, Z15
+	VMULPS    Z8, Z3, Z16
+	VMULPS    Z9, Z3, Z17
+	VMULPS    Z10, Z3, Z18
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z16, Z12, Z12
+	VADDPS    Z17, Z13, Z13
+	VADDPS    Z18, Z14, Z14
+	VMOVUPS   Z11, (AX)
+	VMOVUPS   Z12, 64(AX)
+	VMOVUPS   Z13, 128(AX)
+	VMOVUPS   Z14, 192(AX)
+	VMOVUPS   (CX), Z15
+	VMOVUPS   64(CX), Z16
+	VMOVUPS   128(CX), Z17
+	VMOVUPS   192(CX), Z18
+	VSUBPS    Z15, Z5, Z19
+	VSUBPS    Z16, Z5, Z20
+	VSUBPS    Z17, Z5, Z21
+	VSUBPS    Z18, Z5, Z22
+	VMULPS    Z19, Z4, Z19
+	VMULPS    Z20, Z4, Z20
+	VMULPS    Z21, Z4, Z21
+	VMULPS    Z22, Z4, Z22
+	VADDPS    Z19, Z15, Z15
+	VADDPS    Z20, Z16, Z16
+	VADDPS    Z21, Z17, Z17
+	VADDPS    Z22, Z18, Z18
+	VMULPS    Z11, Z6, Z11
+	VMULPS    Z12, Z6, Z12
+	VMULPS    Z13, Z6, Z13
+	VMULPS    Z14, Z6, Z14
+	VADDPS    Z11, Z15, Z11
+	VADDPS    Z12, Z16, Z12
+	VADDPS    Z13, Z17, Z13
+	VADDPS    Z14, Z18, Z14
+	VMOVUPS   Z11, (CX)
+	VMOVUPS   Z12, 64(CX)
+	VMOVUPS   Z13, 128(CX)
+	VMOVUPS   Z14, 192(CX)
+	VMOVUPS   Z11, (BX)
+	VMOVUPS   Z12, 64(BX)
+	VMOVUPS   Z13, 128(BX)
+	VMOVUPS   Z14, 192(BX)
 	VPTESTMD  Z7, Z7, K1
 	VMOVDQU32 Z1, K1, (DX)
-	VMOVUPS   64(DX), Z7
-	VMOVUPS   64(AX), Z8
-	VSUBPS    Z8, Z2, Z9
-	VMULPS    Z9, Z0, Z9
-	VADDPS    Z9, Z8, Z8
-	VMULPS    Z7, Z3, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS   Z8, 64(AX)
-	VMOVUPS   64(CX), Z9
-	VSUBPS    Z9, Z5, Z10
-	VMULPS    Z10, Z4, Z10
-	VADDPS    Z10, Z9, Z9
-	VMULPS    Z8, Z6, Z8
-	VADDPS    Z8, Z9, Z8
-	VMOVUPS   Z8, 64(CX)
-	VMOVUPS   Z8, 64(BX)
-	VPTESTMD  Z7, Z7, K1
+	VPTESTMD  Z8, Z8, K1
 	VMOVDQU32 Z1, K1, 64(DX)
-	VMOVUPS   128(DX), Z7
-	VMOVUPS   128(AX), Z8
-	VSUBPS    Z8, Z2, Z9
-	VMULPS    Z9, Z0, Z9
-	VADDPS    Z9, Z8, Z8
-	VMULPS    Z7, Z3, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS   Z8, 128(AX)
-	VMOVUPS   128(CX), Z9
-	VSUBPS    Z9, Z5, Z10
-	VMULPS    Z10, Z4, Z10
-	VADDPS    Z10, Z9, Z9
-	VMULPS    Z8, Z6, Z8
-	VADDPS    Z8, Z9, Z8
-	VMOVUPS   Z8, 128(CX)
-	VMOVUPS   Z8, 128(BX)
-	VPTESTMD  Z7, Z7, K1
+	VPTESTMD  Z9, Z9, K1
 	VMOVDQU32 Z1, K1, 128(DX)
-	VMOVUPS   192(DX), Z7
-	VMOVUPS   192(AX), Z8
-	VSUBPS    Z8, Z2, Z9
-	VMULPS    Z9, Z0, Z9
-	VADDPS    Z9, Z8, Z8
-	VMULPS    Z7, Z3, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS   Z8, 192(AX)
-	VMOVUPS   192(CX), Z9
-	VSUBPS    Z9, Z5, Z10
-	VMULPS    Z10, Z4, Z10
-	VADDPS    Z10, Z9, Z9
-	VMULPS    Z8, Z6, Z8
-	VADDPS    Z8, Z9, Z8
-	VMOVUPS   Z8, 192(CX)
-	VMOVUPS   Z8, 192(BX)
-	VPTESTMD  Z7, Z7, K1
+	VPTESTMD  Z10, Z10, K1
 	VMOVDQU32 Z1, K1, 192(DX)
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000100, CX
@@ -22708,6 +21336,7 @@ DoubleTracerDrainUniformAVX512_done:
 // func doubleTracerDrainUniformAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
 // Requires: AVX, AVX2
 TEXT ·doubleTracerDrainUniformAVX2(SB), NOSPLIT, $0-64
+	// 6 scalars held in registers, 0 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
 	VBROADCASTSS lT1+32(FP), Y0
@@ -22883,6 +21512,7 @@ DoubleTracerDrainUniformAVX2_done:
 // func doubleTracerDrainAddAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·doubleTracerDrainAddAVX512(SB), NOSPLIT, $0-136
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -22902,108 +21532,92 @@ TEXT ·doubleTracerDrainAddAVX512(SB), NOSPLIT, $0-136
 
 DoubleTracerDrainAddAVX512_block:
 	VMOVUPS   (DX), Z0
-	VMOVUPS   (AX), Z2
-	VMOVUPS   (SI), Z3
-	VMOVUPS   (R8), Z4
-	VSUBPS    Z2, Z4, Z4
-	VMULPS    Z4, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   (DI), Z3
-	VMULPS    Z0, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, (AX)
-	VMOVUPS   (CX), Z3
-	VMOVUPS   (R9), Z4
-	VMOVUPS   (R11), Z5
-	VSUBPS    Z3, Z5, Z5
-	VMULPS    Z5, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   (R10), Z4
-	VMULPS    Z2, Z4, Z2
-	VADDPS    Z2, Z3, Z2
-	VMOVUPS   Z2, (CX)
-	VMOVUPS   (BX), Z3
-	VADDPS    Z2, Z3, Z2
-	VMOVUPS   Z2, (BX)
+	VMOVUPS   64(DX), Z2
+	VMOVUPS   128(DX), Z3
+	VMOVUPS   192(DX), Z4
+	VMOVUPS   (AX), Z5
+	VMOVUPS   64(AX), Z6
+	VMOVUPS   128(AX), Z7
+	VMOVUPS   192(AX), Z8
+	VMOVUPS   (R8), Z9
+	VSUBPS    Z5, Z9, Z9
+	VMOVUPS   64(R8), Z10
+	VSUBPS    Z6, Z10, Z10
+	VMOVUPS   128(R8), Z11
+	VSUBPS    Z7, Z11, Z11
+	VMOVUPS   192(R8), Z12
+	VSUBPS    Z8, Z12, Z12
+	VMULPS    (SI), Z9, Z9
+	VMULPS    64(SI), Z10, Z10
+	VMULPS    128(SI), Z11, Z11
+	VMULPS    192(SI), Z12, Z12
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VMULPS    (DI), Z0, Z9
+	VMULPS    64(DI), Z2, Z10
+	VMULPS    128(DI), Z3, Z11
+	VMULPS    192(DI), Z4, Z12
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VMOVUPS   Z5, (AX)
+	VMOVUPS   Z6, 64(AX)
+	VMOVUPS   Z7, 128(AX)
+	VMOVUPS   Z8, 192(AX)
+	VMOVUPS   (CX), Z9
+	VMOVUPS   64(CX), Z10
+	VMOVUPS   128(CX), Z11
+	VMOVUPS   192(CX), Z12
+	VMOVUPS   (R11), Z13
+	VSUBPS    Z9, Z13, Z13
+	VMOVUPS   64(R11), Z14
+	VSUBPS    Z10, Z14, Z14
+	VMOVUPS   128(R11), Z15
+	VSUBPS    Z11, Z15, Z15
+	VMOVUPS   192(R11), Z16
+	VSUBPS    Z12, Z16, Z16
+	VMULPS    (R9), Z13, Z13
+	VMULPS    64(R9), Z14, Z14
+	VMULPS    128(R9), Z15, Z15
+	VMULPS    192(R9), Z16, Z16
+	VADDPS    Z13, Z9, Z9
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z16, Z12, Z12
+	VMULPS    (R10), Z5, Z5
+	VMULPS    64(R10), Z6, Z6
+	VMULPS    128(R10), Z7, Z7
+	VMULPS    192(R10), Z8, Z8
+	VADDPS    Z5, Z9, Z5
+	VADDPS    Z6, Z10, Z6
+	VADDPS    Z7, Z11, Z7
+	VADDPS    Z8, Z12, Z8
+	VMOVUPS   Z5, (CX)
+	VMOVUPS   Z6, 64(CX)
+	VMOVUPS   Z7, 128(CX)
+	VMOVUPS   Z8, 192(CX)
+	VMOVUPS   (BX), Z9
+	VMOVUPS   64(BX), Z10
+	VMOVUPS   128(BX), Z11
+	VMOVUPS   192(BX), Z12
+	VADDPS    Z5, Z9, Z5
+	VADDPS    Z6, Z10, Z6
+	VADDPS    Z7, Z11, Z7
+	VADDPS    Z8, Z12, Z8
+	VMOVUPS   Z5, (BX)
+	VMOVUPS   Z6, 64(BX)
+	VMOVUPS   Z7, 128(BX)
+	VMOVUPS   Z8, 192(BX)
 	VPTESTMD  Z0, Z0, K1
 	VMOVDQU32 Z1, K1, (DX)
-	VMOVUPS   64(DX), Z0
-	VMOVUPS   64(AX), Z2
-	VMOVUPS   64(SI), Z3
-	VMOVUPS   64(R8), Z4
-	VSUBPS    Z2, Z4, Z4
-	VMULPS    Z4, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   64(DI), Z3
-	VMULPS    Z0, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, 64(AX)
-	VMOVUPS   64(CX), Z3
-	VMOVUPS   64(R9), Z4
-	VMOVUPS   64(R11), Z5
-	VSUBPS    Z3, Z5, Z5
-	VMULPS    Z5, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   64(R10), Z4
-	VMULPS    Z2, Z4, Z2
-	VADDPS    Z2, Z3, Z2
-	VMOVUPS   Z2, 64(CX)
-	VMOVUPS   64(BX), Z3
-	VADDPS    Z2, Z3, Z2
-	VMOVUPS   Z2, 64(BX)
-	VPTESTMD  Z0, Z0, K1
+	VPTESTMD  Z2, Z2, K1
 	VMOVDQU32 Z1, K1, 64(DX)
-	VMOVUPS   128(DX), Z0
-	VMOVUPS   128(AX), Z2
-	VMOVUPS   128(SI), Z3
-	VMOVUPS   128(R8), Z4
-	VSUBPS    Z2, Z4, Z4
-	VMULPS    Z4, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   128(DI), Z3
-	VMULPS    Z0, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, 128(AX)
-	VMOVUPS   128(CX), Z3
-	VMOVUPS   128(R9), Z4
-	VMOVUPS   128(R11), Z5
-	VSUBPS    Z3, Z5, Z5
-	VMULPS    Z5, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   128(R10), Z4
-	VMULPS    Z2, Z4, Z2
-	VADDPS    Z2, Z3, Z2
-	VMOVUPS   Z2, 128(CX)
-	VMOVUPS   128(BX), Z3
-	VADDPS    Z2, Z3, Z2
-	VMOVUPS   Z2, 128(BX)
-	VPTESTMD  Z0, Z0, K1
+	VPTESTMD  Z3, Z3, K1
 	VMOVDQU32 Z1, K1, 128(DX)
-	VMOVUPS   192(DX), Z0
-	VMOVUPS   192(AX), Z2
-	VMOVUPS   192(SI), Z3
-	VMOVUPS   192(R8), Z4
-	VSUBPS    Z2, Z4, Z4
-	VMULPS    Z4, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   192(DI), Z3
-	VMULPS    Z0, Z3, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, 192(AX)
-	VMOVUPS   192(CX), Z3
-	VMOVUPS   192(R9), Z4
-	VMOVUPS   192(R11), Z5
-	VSUBPS    Z3, Z5, Z5
-	VMULPS    Z5, Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   192(R10), Z4
-	VMULPS    Z2, Z4, Z2
-	VADDPS    Z2, Z3, Z2
-	VMOVUPS   Z2, 192(CX)
-	VMOVUPS   192(BX), Z3
-	VADDPS    Z2, Z3, Z2
-	VMOVUPS   Z2, 192(BX)
-	VPTESTMD  Z0, Z0, K1
+	VPTESTMD  Z4, Z4, K1
 	VMOVDQU32 Z1, K1, 192(DX)
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000100, CX
@@ -23025,6 +21639,7 @@ DoubleTracerDrainAddAVX512_done:
 // func doubleTracerDrainAddAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
 // Requires: AVX, AVX2
 TEXT ·doubleTracerDrainAddAVX2(SB), NOSPLIT, $0-136
+	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
 	MOVQ     t1+0(FP), AX
@@ -23043,211 +21658,179 @@ TEXT ·doubleTracerDrainAddAVX2(SB), NOSPLIT, $0-136
 
 DoubleTracerDrainAddAVX2_block:
 	VMOVUPS (DX), Y0
-	VMOVUPS (AX), Y1
-	VMOVUPS (SI), Y2
-	VMOVUPS (R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS (DI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS 32(DX), Y1
+	VMOVUPS 64(DX), Y2
+	VMOVUPS (AX), Y3
+	VMOVUPS 32(AX), Y4
+	VMOVUPS 64(AX), Y5
+	VMOVUPS (R8), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 32(R8), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 64(R8), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  (SI), Y6, Y6
+	VMULPS  32(SI), Y7, Y7
+	VMULPS  64(SI), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  (DI), Y0, Y0
+	VMULPS  32(DI), Y1, Y1
+	VMULPS  64(DI), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, (AX)
-	VMOVUPS (CX), Y1
-	VMOVUPS (R9), Y2
-	VMOVUPS (R11), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS (R10), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS Y2, 64(AX)
+	VMOVUPS (CX), Y3
+	VMOVUPS 32(CX), Y4
+	VMOVUPS 64(CX), Y5
+	VMOVUPS (R11), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 32(R11), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 64(R11), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  (R9), Y6, Y6
+	VMULPS  32(R9), Y7, Y7
+	VMULPS  64(R9), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  (R10), Y0, Y0
+	VMULPS  32(R10), Y1, Y1
+	VMULPS  64(R10), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, (CX)
-	VMOVUPS (BX), Y1
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y1, 32(CX)
+	VMOVUPS Y2, 64(CX)
+	VMOVUPS (BX), Y3
+	VMOVUPS 32(BX), Y4
+	VMOVUPS 64(BX), Y5
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, (BX)
+	VMOVUPS Y1, 32(BX)
+	VMOVUPS Y2, 64(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, (DX)
-	VMOVUPS 32(DX), Y0
-	VMOVUPS 32(AX), Y1
-	VMOVUPS 32(SI), Y2
-	VMOVUPS 32(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 32(DI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 32(AX)
-	VMOVUPS 32(CX), Y1
-	VMOVUPS 32(R9), Y2
-	VMOVUPS 32(R11), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 32(R10), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 32(CX)
-	VMOVUPS 32(BX), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 32(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 32(DX)
-	VMOVUPS 64(DX), Y0
-	VMOVUPS 64(AX), Y1
-	VMOVUPS 64(SI), Y2
-	VMOVUPS 64(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 64(DI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 64(AX)
-	VMOVUPS 64(CX), Y1
-	VMOVUPS 64(R9), Y2
-	VMOVUPS 64(R11), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 64(R10), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 64(CX)
-	VMOVUPS 64(BX), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 64(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 64(DX)
 	VMOVUPS 96(DX), Y0
-	VMOVUPS 96(AX), Y1
-	VMOVUPS 96(SI), Y2
-	VMOVUPS 96(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 96(DI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS 128(DX), Y1
+	VMOVUPS 160(DX), Y2
+	VMOVUPS 96(AX), Y3
+	VMOVUPS 128(AX), Y4
+	VMOVUPS 160(AX), Y5
+	VMOVUPS 96(R8), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 128(R8), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 160(R8), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  96(SI), Y6, Y6
+	VMULPS  128(SI), Y7, Y7
+	VMULPS  160(SI), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  96(DI), Y0, Y0
+	VMULPS  128(DI), Y1, Y1
+	VMULPS  160(DI), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, 96(AX)
-	VMOVUPS 96(CX), Y1
-	VMOVUPS 96(R9), Y2
-	VMOVUPS 96(R11), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 96(R10), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y1, 128(AX)
+	VMOVUPS Y2, 160(AX)
+	VMOVUPS 96(CX), Y3
+	VMOVUPS 128(CX), Y4
+	VMOVUPS 160(CX), Y5
+	VMOVUPS 96(R11), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 128(R11), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 160(R11), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  96(R9), Y6, Y6
+	VMULPS  128(R9), Y7, Y7
+	VMULPS  160(R9), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  96(R10), Y0, Y0
+	VMULPS  128(R10), Y1, Y1
+	VMULPS  160(R10), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, 96(CX)
-	VMOVUPS 96(BX), Y1
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y1, 128(CX)
+	VMOVUPS Y2, 160(CX)
+	VMOVUPS 96(BX), Y3
+	VMOVUPS 128(BX), Y4
+	VMOVUPS 160(BX), Y5
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, 96(BX)
+	VMOVUPS Y1, 128(BX)
+	VMOVUPS Y2, 160(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 96(DX)
-	VMOVUPS 128(DX), Y0
-	VMOVUPS 128(AX), Y1
-	VMOVUPS 128(SI), Y2
-	VMOVUPS 128(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 128(DI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 128(AX)
-	VMOVUPS 128(CX), Y1
-	VMOVUPS 128(R9), Y2
-	VMOVUPS 128(R11), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 128(R10), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 128(CX)
-	VMOVUPS 128(BX), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 128(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 128(DX)
-	VMOVUPS 160(DX), Y0
-	VMOVUPS 160(AX), Y1
-	VMOVUPS 160(SI), Y2
-	VMOVUPS 160(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 160(DI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 160(AX)
-	VMOVUPS 160(CX), Y1
-	VMOVUPS 160(R9), Y2
-	VMOVUPS 160(R11), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 160(R10), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 160(CX)
-	VMOVUPS 160(BX), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 160(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 160(DX)
 	VMOVUPS 192(DX), Y0
-	VMOVUPS 192(AX), Y1
-	VMOVUPS 192(SI), Y2
-	VMOVUPS 192(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 192(DI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS 224(DX), Y1
+	VMOVUPS 192(AX), Y2
+	VMOVUPS 224(AX), Y3
+	VMOVUPS 192(R8), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMOVUPS 224(R8), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  192(SI), Y4, Y4
+	VMULPS  224(SI), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  192(DI), Y0, Y0
+	VMULPS  224(DI), Y1, Y1
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 192(AX)
-	VMOVUPS 192(CX), Y1
-	VMOVUPS 192(R9), Y2
-	VMOVUPS 192(R11), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 192(R10), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y1, 224(AX)
+	VMOVUPS 192(CX), Y2
+	VMOVUPS 224(CX), Y3
+	VMOVUPS 192(R11), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMOVUPS 224(R11), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  192(R9), Y4, Y4
+	VMULPS  224(R9), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  192(R10), Y0, Y0
+	VMULPS  224(R10), Y1, Y1
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 192(CX)
-	VMOVUPS 192(BX), Y1
-	VADDPS  Y0, Y1, Y0
+	VMOVUPS Y1, 224(CX)
+	VMOVUPS 192(BX), Y2
+	VMOVUPS 224(BX), Y3
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
 	VMOVUPS Y0, 192(BX)
+	VMOVUPS Y1, 224(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 192(DX)
-	VMOVUPS 224(DX), Y0
-	VMOVUPS 224(AX), Y1
-	VMOVUPS 224(SI), Y2
-	VMOVUPS 224(R8), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 224(DI), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 224(AX)
-	VMOVUPS 224(CX), Y1
-	VMOVUPS 224(R9), Y2
-	VMOVUPS 224(R11), Y3
-	VSUBPS  Y1, Y3, Y3
-	VMULPS  Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VMOVUPS 224(R10), Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 224(CX)
-	VMOVUPS 224(BX), Y1
-	VADDPS  Y0, Y1, Y0
-	VMOVUPS Y0, 224(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 224(DX)
 	ADDQ    $0x00000100, AX
@@ -23270,6 +21853,7 @@ DoubleTracerDrainAddAVX2_done:
 // func doubleTracerDrainAddUniformAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·doubleTracerDrainAddUniformAVX512(SB), NOSPLIT, $0-64
+	// 6 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -23289,84 +21873,84 @@ TEXT ·doubleTracerDrainAddUniformAVX512(SB), NOSPLIT, $0-64
 
 DoubleTracerDrainAddUniformAVX512_block:
 	VMOVUPS   (DX), Z7
-	VMOVUPS   (AX), Z8
-	VSUBPS    Z8, Z2, Z9
-	VMULPS    Z9, Z0, Z9
-	VADDPS    Z9, Z8, Z8
-	VMULPS    Z7, Z3, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS   Z8, (AX)
-	VMOVUPS   (CX), Z9
-	VSUBPS    Z9, Z5, Z10
-	VMULPS    Z10, Z4, Z10
-	VADDPS    Z10, Z9, Z9
-	VMULPS    Z8, Z6, Z8
-	VADDPS    Z8, Z9, Z8
-	VMOVUPS   Z8, (CX)
-	VMOVUPS   (BX), Z9
-	VADDPS    Z8, Z9, Z8
-	VMOVUPS   Z8, (BX)
+	VMOVUPS   64(DX), Z8
+	VMOVUPS   128(DX), Z9
+	VMOVUPS   192(DX), Z10
+	VMOVUPS   (AX), Z11
+	VMOVUPS   64(AX), Z12
+	VMOVUPS   128(AX), Z13
+	VMOVUPS   192(AX), Z14
+	VSUBPS    Z11, Z2, Z15
+	VSUBPS    Z12, Z2, Z16
+	VSUBPS    Z13, Z2, Z17
+	VSUBPS    Z14, Z2, Z18
+	VMULPS    Z15, Z0, Z15
+	VMULPS    Z16, Z0, Z16
+	VMULPS    Z17, Z0, Z17
+	VMULPS    Z18, Z0, Z18
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z16, Z12, Z12
+	VADDPS    Z17, Z13, Z13
+	VADDPS    Z18, Z14, Z14
+	VMULPS    Z7, Z3, Z15
+	VMULPS    Z8, Z3, Z16
+	VMULPS    Z9, Z3, Z17
+	VMULPS    Z10, Z3, Z18
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z16, Z12, Z12
+	VADDPS    Z17, Z13, Z13
+	VADDPS    Z18, Z14, Z14
+	VMOVUPS   Z11, (AX)
+	VMOVUPS   Z12, 64(AX)
+	VMOVUPS   Z13, 128(AX)
+	VMOVUPS   Z14, 192(AX)
+	VMOVUPS   (CX), Z15
+	VMOVUPS   64(CX), Z16
+	VMOVUPS   128(CX), Z17
+	VMOVUPS   192(CX), Z18
+	VSUBPS    Z15, Z5, Z19
+	VSUBPS    Z16, Z5, Z20
+	VSUBPS    Z17, Z5, Z21
+	VSUBPS    Z18, Z5, Z22
+	VMULPS    Z19, Z4, Z19
+	VMULPS    Z20, Z4, Z20
+	VMULPS    Z21, Z4, Z21
+	VMULPS    Z22, Z4, Z22
+	VADDPS    Z19, Z15, Z15
+	VADDPS    Z20, Z16, Z16
+	VADDPS    Z21, Z17, Z17
+	VADDPS    Z22, Z18, Z18
+	VMULPS    Z11, Z6, Z11
+	VMULPS    Z12, Z6, Z12
+	VMULPS    Z13, Z6, Z13
+	VMULPS    Z14, Z6, Z14
+	VADDPS    Z11, Z15, Z11
+	VADDPS    Z12, Z16, Z12
+	VADDPS    Z13, Z17, Z13
+	VADDPS    Z14, Z18, Z14
+	VMOVUPS   Z11, (CX)
+	VMOVUPS   Z12, 64(CX)
+	VMOVUPS   Z13, 128(CX)
+	VMOVUPS   Z14, 192(CX)
+	VMOVUPS   (BX), Z15
+	VMOVUPS   64(BX), Z16
+	VMOVUPS   128(BX), Z17
+	VMOVUPS   192(BX), Z18
+	VADDPS    Z11, Z15, Z11
+	VADDPS    Z12, Z16, Z12
+	VADDPS    Z13, Z17, Z13
+	VADDPS    Z14, Z18, Z14
+	VMOVUPS   Z11, (BX)
+	VMOVUPS   Z12, 64(BX)
+	VMOVUPS   Z13, 128(BX)
+	VMOVUPS   Z14, 192(BX)
 	VPTESTMD  Z7, Z7, K1
 	VMOVDQU32 Z1, K1, (DX)
-	VMOVUPS   64(DX), Z7
-	VMOVUPS   64(AX), Z8
-	VSUBPS    Z8, Z2, Z9
-	VMULPS    Z9, Z0, Z9
-	VADDPS    Z9, Z8, Z8
-	VMULPS    Z7, Z3, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS   Z8, 64(AX)
-	VMOVUPS   64(CX), Z9
-	VSUBPS    Z9, Z5, Z10
-	VMULPS    Z10, Z4, Z10
-	VADDPS    Z10, Z9, Z9
-	VMULPS    Z8, Z6, Z8
-	VADDPS    Z8, Z9, Z8
-	VMOVUPS   Z8, 64(CX)
-	VMOVUPS   64(BX), Z9
-	VADDPS    Z8, Z9, Z8
-	VMOVUPS   Z8, 64(BX)
-	VPTESTMD  Z7, Z7, K1
+	VPTESTMD  Z8, Z8, K1
 	VMOVDQU32 Z1, K1, 64(DX)
-	VMOVUPS   128(DX), Z7
-	VMOVUPS   128(AX), Z8
-	VSUBPS    Z8, Z2, Z9
-	VMULPS    Z9, Z0, Z9
-	VADDPS    Z9, Z8, Z8
-	VMULPS    Z7, Z3, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS   Z8, 128(AX)
-	VMOVUPS   128(CX), Z9
-	VSUBPS    Z9, Z5, Z10
-	VMULPS    Z10, Z4, Z10
-	VADDPS    Z10, Z9, Z9
-	VMULPS    Z8, Z6, Z8
-	VADDPS    Z8, Z9, Z8
-	VMOVUPS   Z8, 128(CX)
-	VMOVUPS   128(BX), Z9
-	VADDPS    Z8, Z9, Z8
-	VMOVUPS   Z8, 128(BX)
-	VPTESTMD  Z7, Z7, K1
+	VPTESTMD  Z9, Z9, K1
 	VMOVDQU32 Z1, K1, 128(DX)
-	VMOVUPS   192(DX), Z7
-	VMOVUPS   192(AX), Z8
-	VSUBPS    Z8, Z2, Z9
-	VMULPS    Z9, Z0, Z9
-	VADDPS    Z9, Z8, Z8
-	VMULPS    Z7, Z3, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS   Z8, 192(AX)
-	VMOVUPS   192(CX), Z9
-	VSUBPS    Z9, Z5, Z10
-	VMULPS    Z10, Z4, Z10
-	VADDPS    Z10, Z9, Z9
-	VMULPS    Z8, Z6, Z8
-	VADDPS    Z8, Z9, Z8
-	VMOVUPS   Z8, 192(CX)
-	VMOVUPS   192(BX), Z9
-	VADDPS    Z8, Z9, Z8
-	VMOVUPS   Z8, 192(BX)
-	VPTESTMD  Z7, Z7, K1
+	VPTESTMD  Z10, Z10, K1
 	VMOVDQU32 Z1, K1, 192(DX)
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000100, CX
@@ -23382,6 +21966,7 @@ DoubleTracerDrainAddUniformAVX512_done:
 // func doubleTracerDrainAddUniformAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
 // Requires: AVX, AVX2
 TEXT ·doubleTracerDrainAddUniformAVX2(SB), NOSPLIT, $0-64
+	// 6 scalars held in registers, 0 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
 	VBROADCASTSS lT1+32(FP), Y0
@@ -23573,6 +22158,7 @@ DoubleTracerDrainAddUniformAVX2_done:
 // func expAVX512(x *float32, out *float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·expAVX512(SB), NOSPLIT, $0-24
+	// 8 scalars held in registers, 6 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -23584,12 +22170,6 @@ TEXT ·expAVX512(SB), NOSPLIT, $0-24
 	VBROADCASTSS const3f318000<>+0(SB), Z5
 	VBROADCASTSS constb95e8083<>+0(SB), Z6
 	VBROADCASTSS const39500d01<>+0(SB), Z7
-	VBROADCASTSS const3ab60b61<>+0(SB), Z8
-	VBROADCASTSS const3c088889<>+0(SB), Z9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Z10
-	VBROADCASTSS const3e2aaaab<>+0(SB), Z11
-	VBROADCASTSS const3f000000<>+0(SB), Z12
-	VBROADCASTSS const3f800000<>+0(SB), Z13
 	MOVQ         x+0(FP), AX
 	MOVQ         out+8(FP), CX
 	MOVQ         blocks+16(FP), DX
@@ -23597,146 +22177,146 @@ TEXT ·expAVX512(SB), NOSPLIT, $0-24
 	JZ           ExpAVX512_done
 
 ExpAVX512_block:
-	VMOVUPS    (AX), Z14
-	VMAXPS     Z14, Z1, Z14
-	VMINPS     Z14, Z2, Z14
-	VMULPS     Z4, Z14, Z15
-	VADDPS     Z3, Z15, Z15
-	VSUBPS     Z3, Z15, Z15
-	VMULPS     Z5, Z15, Z16
-	VSUBPS     Z16, Z14, Z14
-	VMULPS     Z6, Z15, Z16
-	VSUBPS     Z16, Z14, Z14
-	VMULPS     Z14, Z7, Z16
-	VADDPS     Z8, Z16, Z16
-	VMULPS     Z14, Z16, Z16
-	VADDPS     Z9, Z16, Z16
-	VMULPS     Z14, Z16, Z16
-	VADDPS     Z10, Z16, Z16
-	VMULPS     Z14, Z16, Z16
-	VADDPS     Z11, Z16, Z16
-	VMULPS     Z14, Z16, Z16
-	VADDPS     Z12, Z16, Z16
-	VMULPS     Z14, Z14, Z17
-	VMULPS     Z16, Z17, Z16
-	VADDPS     Z14, Z16, Z14
-	VADDPS     Z13, Z14, Z14
-	VCVTTPS2DQ Z15, Z15
-	VPSRAD     $0x01, Z15, Z16
-	VPADDD     Z0, Z16, Z17
-	VPSLLD     $0x17, Z17, Z17
-	VMULPS     Z17, Z14, Z14
-	VPSUBD     Z16, Z15, Z15
-	VPADDD     Z0, Z15, Z15
-	VPSLLD     $0x17, Z15, Z15
-	VMULPS     Z15, Z14, Z14
-	VMOVUPS    Z14, (CX)
-	VMOVUPS    64(AX), Z14
-	VMAXPS     Z14, Z1, Z14
-	VMINPS     Z14, Z2, Z14
-	VMULPS     Z4, Z14, Z15
-	VADDPS     Z3, Z15, Z15
-	VSUBPS     Z3, Z15, Z15
-	VMULPS     Z5, Z15, Z16
-	VSUBPS     Z16, Z14, Z14
-	VMULPS     Z6, Z15, Z16
-	VSUBPS     Z16, Z14, Z14
-	VMULPS     Z14, Z7, Z16
-	VADDPS     Z8, Z16, Z16
-	VMULPS     Z14, Z16, Z16
-	VADDPS     Z9, Z16, Z16
-	VMULPS     Z14, Z16, Z16
-	VADDPS     Z10, Z16, Z16
-	VMULPS     Z14, Z16, Z16
-	VADDPS     Z11, Z16, Z16
-	VMULPS     Z14, Z16, Z16
-	VADDPS     Z12, Z16, Z16
-	VMULPS     Z14, Z14, Z17
-	VMULPS     Z16, Z17, Z16
-	VADDPS     Z14, Z16, Z14
-	VADDPS     Z13, Z14, Z14
-	VCVTTPS2DQ Z15, Z15
-	VPSRAD     $0x01, Z15, Z16
-	VPADDD     Z0, Z16, Z17
-	VPSLLD     $0x17, Z17, Z17
-	VMULPS     Z17, Z14, Z14
-	VPSUBD     Z16, Z15, Z15
-	VPADDD     Z0, Z15, Z15
-	VPSLLD     $0x17, Z15, Z15
-	VMULPS     Z15, Z14, Z14
-	VMOVUPS    Z14, 64(CX)
-	VMOVUPS    128(AX), Z14
-	VMAXPS     Z14, Z1, Z14
-	VMINPS     Z14, Z2, Z14
-	VMULPS     Z4, Z14, Z15
-	VADDPS     Z3, Z15, Z15
-	VSUBPS     Z3, Z15, Z15
-	VMULPS     Z5, Z15, Z16
-	VSUBPS     Z16, Z14, Z14
-	VMULPS     Z6, Z15, Z16
-	VSUBPS     Z16, Z14, Z14
-	VMULPS     Z14, Z7, Z16
-	VADDPS     Z8, Z16, Z16
-	VMULPS     Z14, Z16, Z16
-	VADDPS     Z9, Z16, Z16
-	VMULPS     Z14, Z16, Z16
-	VADDPS     Z10, Z16, Z16
-	VMULPS     Z14, Z16, Z16
-	VADDPS     Z11, Z16, Z16
-	VMULPS     Z14, Z16, Z16
-	VADDPS     Z12, Z16, Z16
-	VMULPS     Z14, Z14, Z17
-	VMULPS     Z16, Z17, Z16
-	VADDPS     Z14, Z16, Z14
-	VADDPS     Z13, Z14, Z14
-	VCVTTPS2DQ Z15, Z15
-	VPSRAD     $0x01, Z15, Z16
-	VPADDD     Z0, Z16, Z17
-	VPSLLD     $0x17, Z17, Z17
-	VMULPS     Z17, Z14, Z14
-	VPSUBD     Z16, Z15, Z15
-	VPADDD     Z0, Z15, Z15
-	VPSLLD     $0x17, Z15, Z15
-	VMULPS     Z15, Z14, Z14
-	VMOVUPS    Z14, 128(CX)
-	VMOVUPS    192(AX), Z14
-	VMAXPS     Z14, Z1, Z14
-	VMINPS     Z14, Z2, Z14
-	VMULPS     Z4, Z14, Z15
-	VADDPS     Z3, Z15, Z15
-	VSUBPS     Z3, Z15, Z15
-	VMULPS     Z5, Z15, Z16
-	VSUBPS     Z16, Z14, Z14
-	VMULPS     Z6, Z15, Z16
-	VSUBPS     Z16, Z14, Z14
-	VMULPS     Z14, Z7, Z16
-	VADDPS     Z8, Z16, Z16
-	VMULPS     Z14, Z16, Z16
-	VADDPS     Z9, Z16, Z16
-	VMULPS     Z14, Z16, Z16
-	VADDPS     Z10, Z16, Z16
-	VMULPS     Z14, Z16, Z16
-	VADDPS     Z11, Z16, Z16
-	VMULPS     Z14, Z16, Z16
-	VADDPS     Z12, Z16, Z16
-	VMULPS     Z14, Z14, Z17
-	VMULPS     Z16, Z17, Z16
-	VADDPS     Z14, Z16, Z14
-	VADDPS     Z13, Z14, Z14
-	VCVTTPS2DQ Z15, Z15
-	VPSRAD     $0x01, Z15, Z16
-	VPADDD     Z0, Z16, Z17
-	VPSLLD     $0x17, Z17, Z17
-	VMULPS     Z17, Z14, Z14
-	VPSUBD     Z16, Z15, Z15
-	VPADDD     Z0, Z15, Z15
-	VPSLLD     $0x17, Z15, Z15
-	VMULPS     Z15, Z14, Z14
-	VMOVUPS    Z14, 192(CX)
-	ADDQ       $0x00000100, AX
-	ADDQ       $0x00000100, CX
-	DECQ       DX
-	JNZ        ExpAVX512_block
+	VMOVUPS     (AX), Z8
+	VMOVUPS     64(AX), Z9
+	VMOVUPS     128(AX), Z10
+	VMOVUPS     192(AX), Z11
+	VMAXPS      Z8, Z1, Z8
+	VMINPS      Z8, Z2, Z8
+	VMAXPS      Z9, Z1, Z9
+	VMINPS      Z9, Z2, Z9
+	VMAXPS      Z10, Z1, Z10
+	VMINPS      Z10, Z2, Z10
+	VMAXPS      Z11, Z1, Z11
+	VMINPS      Z11, Z2, Z11
+	VMULPS      Z4, Z8, Z12
+	VMULPS      Z4, Z9, Z13
+	VMULPS      Z4, Z10, Z14
+	VMULPS      Z4, Z11, Z15
+	VADDPS      Z3, Z12, Z12
+	VADDPS      Z3, Z13, Z13
+	VADDPS      Z3, Z14, Z14
+	VADDPS      Z3, Z15, Z15
+	VSUBPS      Z3, Z12, Z12
+	VSUBPS      Z3, Z13, Z13
+	VSUBPS      Z3, Z14, Z14
+	VSUBPS      Z3, Z15, Z15
+	VMULPS      Z5, Z12, Z16
+	VMULPS      Z5, Z13, Z17
+	VMULPS      Z5, Z14, Z18
+	VMULPS      Z5, Z15, Z19
+	VSUBPS      Z16, Z8, Z8
+	VSUBPS      Z17, Z9, Z9
+	VSUBPS      Z18, Z10, Z10
+	VSUBPS      Z19, Z11, Z11
+	VMULPS      Z6, Z12, Z16
+	VMULPS      Z6, Z13, Z17
+	VMULPS      Z6, Z14, Z18
+	VMULPS      Z6, Z15, Z19
+	VSUBPS      Z16, Z8, Z8
+	VSUBPS      Z17, Z9, Z9
+	VSUBPS      Z18, Z10, Z10
+	VSUBPS      Z19, Z11, Z11
+	VMULPS      Z8, Z7, Z16
+	VMULPS      Z9, Z7, Z17
+	VMULPS      Z10, Z7, Z18
+	VMULPS      Z11, Z7, Z19
+	VADDPS.BCST const3ab60b61<>+0(SB), Z16, Z16
+	VADDPS.BCST const3ab60b61<>+0(SB), Z17, Z17
+	VADDPS.BCST const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST const3ab60b61<>+0(SB), Z19, Z19
+	VMULPS      Z8, Z16, Z16
+	VMULPS      Z9, Z17, Z17
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VADDPS.BCST const3c088889<>+0(SB), Z16, Z16
+	VADDPS.BCST const3c088889<>+0(SB), Z17, Z17
+	VADDPS.BCST const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST const3c088889<>+0(SB), Z19, Z19
+	VMULPS      Z8, Z16, Z16
+	VMULPS      Z9, Z17, Z17
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z19, Z19
+	VMULPS      Z8, Z16, Z16
+	VMULPS      Z9, Z17, Z17
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z19, Z19
+	VMULPS      Z8, Z16, Z16
+	VMULPS      Z9, Z17, Z17
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VADDPS.BCST const3f000000<>+0(SB), Z16, Z16
+	VADDPS.BCST const3f000000<>+0(SB), Z17, Z17
+	VADDPS.BCST const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST const3f000000<>+0(SB), Z19, Z19
+	VMULPS      Z8, Z8, Z20
+	VMULPS      Z9, Z9, Z21
+	VMULPS      Z10, Z10, Z22
+	VMULPS      Z11, Z11, Z23
+	VMULPS      Z16, Z20, Z16
+	VMULPS      Z17, Z21, Z17
+	VMULPS      Z18, Z22, Z18
+	VMULPS      Z19, Z23, Z19
+	VADDPS      Z8, Z16, Z8
+	VADDPS      Z9, Z17, Z9
+	VADDPS      Z10, Z18, Z10
+	VADDPS      Z11, Z19, Z11
+	VADDPS.BCST const3f800000<>+0(SB), Z8, Z8
+	VADDPS.BCST const3f800000<>+0(SB), Z9, Z9
+	VADDPS.BCST const3f800000<>+0(SB), Z10, Z10
+	VADDPS.BCST const3f800000<>+0(SB), Z11, Z11
+	VCVTTPS2DQ  Z12, Z12
+	VCVTTPS2DQ  Z13, Z13
+	VCVTTPS2DQ  Z14, Z14
+	VCVTTPS2DQ  Z15, Z15
+	VPSRAD      $0x01, Z12, Z16
+	VPSRAD      $0x01, Z13, Z17
+	VPSRAD      $0x01, Z14, Z18
+	VPSRAD      $0x01, Z15, Z19
+	VPADDD      Z0, Z16, Z20
+	VPADDD      Z0, Z17, Z21
+	VPADDD      Z0, Z18, Z22
+	VPADDD      Z0, Z19, Z23
+	VPSLLD      $0x17, Z20, Z20
+	VPSLLD      $0x17, Z21, Z21
+	VPSLLD      $0x17, Z22, Z22
+	VPSLLD      $0x17, Z23, Z23
+	VMULPS      Z20, Z8, Z8
+	VMULPS      Z21, Z9, Z9
+	VMULPS      Z22, Z10, Z10
+	VMULPS      Z23, Z11, Z11
+	VPSUBD      Z16, Z12, Z12
+	VPSUBD      Z17, Z13, Z13
+	VPSUBD      Z18, Z14, Z14
+	VPSUBD      Z19, Z15, Z15
+	VPADDD      Z0, Z12, Z12
+	VPADDD      Z0, Z13, Z13
+	VPADDD      Z0, Z14, Z14
+	VPADDD      Z0, Z15, Z15
+	VPSLLD      $0x17, Z12, Z12
+	VPSLLD      $0x17, Z13, Z13
+	VPSLLD      $0x17, Z14, Z14
+	VPSLLD      $0x17, Z15, Z15
+	VMULPS      Z12, Z8, Z8
+	VMULPS      Z13, Z9, Z9
+	VMULPS      Z14, Z10, Z10
+	VMULPS      Z15, Z11, Z11
+	VMOVUPS     Z8, (CX)
+	VMOVUPS     Z9, 64(CX)
+	VMOVUPS     Z10, 128(CX)
+	VMOVUPS     Z11, 192(CX)
+	ADDQ        $0x00000100, AX
+	ADDQ        $0x00000100, CX
+	DECQ        DX
+	JNZ         ExpAVX512_block
 
 ExpAVX512_done:
 	VZEROUPPER
@@ -23745,6 +22325,7 @@ ExpAVX512_done:
 // func expAVX2(x *float32, out *float32, blocks int)
 // Requires: AVX, AVX2
 TEXT ·expAVX2(SB), NOSPLIT, $0-24
+	// 8 scalars held in registers, 6 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
 	VBROADCASTSS const0000007f<>+0(SB), Y0
@@ -23754,6 +22335,7 @@ TEXT ·expAVX2(SB), NOSPLIT, $0-24
 	VBROADCASTSS const3fb8aa3b<>+0(SB), Y4
 	VBROADCASTSS const3f318000<>+0(SB), Y5
 	VBROADCASTSS constb95e8083<>+0(SB), Y6
+	VBROADCASTSS const39500d01<>+0(SB), Y7
 	MOVQ         x+0(FP), AX
 	MOVQ         out+8(FP), CX
 	MOVQ         blocks+16(FP), DX
@@ -23761,334 +22343,326 @@ TEXT ·expAVX2(SB), NOSPLIT, $0-24
 	JZ           ExpAVX2_done
 
 ExpAVX2_block:
-	VMOVUPS      (AX), Y7
-	VMAXPS       Y7, Y1, Y7
-	VMINPS       Y7, Y2, Y7
-	VMULPS       Y4, Y7, Y8
-	VADDPS       Y3, Y8, Y8
-	VSUBPS       Y3, Y8, Y8
-	VMULPS       Y5, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y6, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMOVUPS      Y7, (CX)
-	VMOVUPS      32(AX), Y7
-	VMAXPS       Y7, Y1, Y7
-	VMINPS       Y7, Y2, Y7
-	VMULPS       Y4, Y7, Y8
-	VADDPS       Y3, Y8, Y8
-	VSUBPS       Y3, Y8, Y8
-	VMULPS       Y5, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y6, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMOVUPS      Y7, 32(CX)
-	VMOVUPS      64(AX), Y7
-	VMAXPS       Y7, Y1, Y7
-	VMINPS       Y7, Y2, Y7
-	VMULPS       Y4, Y7, Y8
-	VADDPS       Y3, Y8, Y8
-	VSUBPS       Y3, Y8, Y8
-	VMULPS       Y5, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y6, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMOVUPS      Y7, 64(CX)
-	VMOVUPS      96(AX), Y7
-	VMAXPS       Y7, Y1, Y7
-	VMINPS       Y7, Y2, Y7
-	VMULPS       Y4, Y7, Y8
-	VADDPS       Y3, Y8, Y8
-	VSUBPS       Y3, Y8, Y8
-	VMULPS       Y5, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y6, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMOVUPS      Y7, 96(CX)
-	VMOVUPS      128(AX), Y7
-	VMAXPS       Y7, Y1, Y7
-	VMINPS       Y7, Y2, Y7
-	VMULPS       Y4, Y7, Y8
-	VADDPS       Y3, Y8, Y8
-	VSUBPS       Y3, Y8, Y8
-	VMULPS       Y5, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y6, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMOVUPS      Y7, 128(CX)
-	VMOVUPS      160(AX), Y7
-	VMAXPS       Y7, Y1, Y7
-	VMINPS       Y7, Y2, Y7
-	VMULPS       Y4, Y7, Y8
-	VADDPS       Y3, Y8, Y8
-	VSUBPS       Y3, Y8, Y8
-	VMULPS       Y5, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y6, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMOVUPS      Y7, 160(CX)
-	VMOVUPS      192(AX), Y7
-	VMAXPS       Y7, Y1, Y7
-	VMINPS       Y7, Y2, Y7
-	VMULPS       Y4, Y7, Y8
-	VADDPS       Y3, Y8, Y8
-	VSUBPS       Y3, Y8, Y8
-	VMULPS       Y5, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y6, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMOVUPS      Y7, 192(CX)
-	VMOVUPS      224(AX), Y7
-	VMAXPS       Y7, Y1, Y7
-	VMINPS       Y7, Y2, Y7
-	VMULPS       Y4, Y7, Y8
-	VADDPS       Y3, Y8, Y8
-	VSUBPS       Y3, Y8, Y8
-	VMULPS       Y5, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y6, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMOVUPS      Y7, 224(CX)
+	VMOVUPS      (AX), Y8
+	VMAXPS       Y8, Y1, Y8
+	VMINPS       Y8, Y2, Y8
+	VMULPS       Y4, Y8, Y9
+	VADDPS       Y3, Y9, Y9
+	VSUBPS       Y3, Y9, Y9
+	VMULPS       Y5, Y9, Y10
+	VSUBPS       Y10, Y8, Y8
+	VMULPS       Y6, Y9, Y10
+	VSUBPS       Y10, Y8, Y8
+	VMULPS       Y8, Y7, Y10
+	VBROADCASTSS const3ab60b61<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3c088889<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3f000000<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y8, Y11
+	VMULPS       Y10, Y11, Y10
+	VADDPS       Y8, Y10, Y8
+	VBROADCASTSS const3f800000<>+0(SB), Y10
+	VADDPS       Y10, Y8, Y8
+	VCVTTPS2DQ   Y9, Y9
+	VPSRAD       $0x01, Y9, Y10
+	VPADDD       Y0, Y10, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VMULPS       Y11, Y8, Y8
+	VPSUBD       Y10, Y9, Y9
+	VPADDD       Y0, Y9, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y8, Y8
+	VMOVUPS      Y8, (CX)
+	VMOVUPS      32(AX), Y8
+	VMAXPS       Y8, Y1, Y8
+	VMINPS       Y8, Y2, Y8
+	VMULPS       Y4, Y8, Y9
+	VADDPS       Y3, Y9, Y9
+	VSUBPS       Y3, Y9, Y9
+	VMULPS       Y5, Y9, Y10
+	VSUBPS       Y10, Y8, Y8
+	VMULPS       Y6, Y9, Y10
+	VSUBPS       Y10, Y8, Y8
+	VMULPS       Y8, Y7, Y10
+	VBROADCASTSS const3ab60b61<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3c088889<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3f000000<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y8, Y11
+	VMULPS       Y10, Y11, Y10
+	VADDPS       Y8, Y10, Y8
+	VBROADCASTSS const3f800000<>+0(SB), Y10
+	VADDPS       Y10, Y8, Y8
+	VCVTTPS2DQ   Y9, Y9
+	VPSRAD       $0x01, Y9, Y10
+	VPADDD       Y0, Y10, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VMULPS       Y11, Y8, Y8
+	VPSUBD       Y10, Y9, Y9
+	VPADDD       Y0, Y9, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 32(CX)
+	VMOVUPS      64(AX), Y8
+	VMAXPS       Y8, Y1, Y8
+	VMINPS       Y8, Y2, Y8
+	VMULPS       Y4, Y8, Y9
+	VADDPS       Y3, Y9, Y9
+	VSUBPS       Y3, Y9, Y9
+	VMULPS       Y5, Y9, Y10
+	VSUBPS       Y10, Y8, Y8
+	VMULPS       Y6, Y9, Y10
+	VSUBPS       Y10, Y8, Y8
+	VMULPS       Y8, Y7, Y10
+	VBROADCASTSS const3ab60b61<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3c088889<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3f000000<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y8, Y11
+	VMULPS       Y10, Y11, Y10
+	VADDPS       Y8, Y10, Y8
+	VBROADCASTSS const3f800000<>+0(SB), Y10
+	VADDPS       Y10, Y8, Y8
+	VCVTTPS2DQ   Y9, Y9
+	VPSRAD       $0x01, Y9, Y10
+	VPADDD       Y0, Y10, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VMULPS       Y11, Y8, Y8
+	VPSUBD       Y10, Y9, Y9
+	VPADDD       Y0, Y9, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 64(CX)
+	VMOVUPS      96(AX), Y8
+	VMAXPS       Y8, Y1, Y8
+	VMINPS       Y8, Y2, Y8
+	VMULPS       Y4, Y8, Y9
+	VADDPS       Y3, Y9, Y9
+	VSUBPS       Y3, Y9, Y9
+	VMULPS       Y5, Y9, Y10
+	VSUBPS       Y10, Y8, Y8
+	VMULPS       Y6, Y9, Y10
+	VSUBPS       Y10, Y8, Y8
+	VMULPS       Y8, Y7, Y10
+	VBROADCASTSS const3ab60b61<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3c088889<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3f000000<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y8, Y11
+	VMULPS       Y10, Y11, Y10
+	VADDPS       Y8, Y10, Y8
+	VBROADCASTSS const3f800000<>+0(SB), Y10
+	VADDPS       Y10, Y8, Y8
+	VCVTTPS2DQ   Y9, Y9
+	VPSRAD       $0x01, Y9, Y10
+	VPADDD       Y0, Y10, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VMULPS       Y11, Y8, Y8
+	VPSUBD       Y10, Y9, Y9
+	VPADDD       Y0, Y9, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 96(CX)
+	VMOVUPS      128(AX), Y8
+	VMAXPS       Y8, Y1, Y8
+	VMINPS       Y8, Y2, Y8
+	VMULPS       Y4, Y8, Y9
+	VADDPS       Y3, Y9, Y9
+	VSUBPS       Y3, Y9, Y9
+	VMULPS       Y5, Y9, Y10
+	VSUBPS       Y10, Y8, Y8
+	VMULPS       Y6, Y9, Y10
+	VSUBPS       Y10, Y8, Y8
+	VMULPS       Y8, Y7, Y10
+	VBROADCASTSS const3ab60b61<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3c088889<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3f000000<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y8, Y11
+	VMULPS       Y10, Y11, Y10
+	VADDPS       Y8, Y10, Y8
+	VBROADCASTSS const3f800000<>+0(SB), Y10
+	VADDPS       Y10, Y8, Y8
+	VCVTTPS2DQ   Y9, Y9
+	VPSRAD       $0x01, Y9, Y10
+	VPADDD       Y0, Y10, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VMULPS       Y11, Y8, Y8
+	VPSUBD       Y10, Y9, Y9
+	VPADDD       Y0, Y9, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 128(CX)
+	VMOVUPS      160(AX), Y8
+	VMAXPS       Y8, Y1, Y8
+	VMINPS       Y8, Y2, Y8
+	VMULPS       Y4, Y8, Y9
+	VADDPS       Y3, Y9, Y9
+	VSUBPS       Y3, Y9, Y9
+	VMULPS       Y5, Y9, Y10
+	VSUBPS       Y10, Y8, Y8
+	VMULPS       Y6, Y9, Y10
+	VSUBPS       Y10, Y8, Y8
+	VMULPS       Y8, Y7, Y10
+	VBROADCASTSS const3ab60b61<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3c088889<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3f000000<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y8, Y11
+	VMULPS       Y10, Y11, Y10
+	VADDPS       Y8, Y10, Y8
+	VBROADCASTSS const3f800000<>+0(SB), Y10
+	VADDPS       Y10, Y8, Y8
+	VCVTTPS2DQ   Y9, Y9
+	VPSRAD       $0x01, Y9, Y10
+	VPADDD       Y0, Y10, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VMULPS       Y11, Y8, Y8
+	VPSUBD       Y10, Y9, Y9
+	VPADDD       Y0, Y9, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 160(CX)
+	VMOVUPS      192(AX), Y8
+	VMAXPS       Y8, Y1, Y8
+	VMINPS       Y8, Y2, Y8
+	VMULPS       Y4, Y8, Y9
+	VADDPS       Y3, Y9, Y9
+	VSUBPS       Y3, Y9, Y9
+	VMULPS       Y5, Y9, Y10
+	VSUBPS       Y10, Y8, Y8
+	VMULPS       Y6, Y9, Y10
+	VSUBPS       Y10, Y8, Y8
+	VMULPS       Y8, Y7, Y10
+	VBROADCASTSS const3ab60b61<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3c088889<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3f000000<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y8, Y11
+	VMULPS       Y10, Y11, Y10
+	VADDPS       Y8, Y10, Y8
+	VBROADCASTSS const3f800000<>+0(SB), Y10
+	VADDPS       Y10, Y8, Y8
+	VCVTTPS2DQ   Y9, Y9
+	VPSRAD       $0x01, Y9, Y10
+	VPADDD       Y0, Y10, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VMULPS       Y11, Y8, Y8
+	VPSUBD       Y10, Y9, Y9
+	VPADDD       Y0, Y9, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 192(CX)
+	VMOVUPS      224(AX), Y8
+	VMAXPS       Y8, Y1, Y8
+	VMINPS       Y8, Y2, Y8
+	VMULPS       Y4, Y8, Y9
+	VADDPS       Y3, Y9, Y9
+	VSUBPS       Y3, Y9, Y9
+	VMULPS       Y5, Y9, Y10
+	VSUBPS       Y10, Y8, Y8
+	VMULPS       Y6, Y9, Y10
+	VSUBPS       Y10, Y8, Y8
+	VMULPS       Y8, Y7, Y10
+	VBROADCASTSS const3ab60b61<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3c088889<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VBROADCASTSS const3f000000<>+0(SB), Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y8, Y11
+	VMULPS       Y10, Y11, Y10
+	VADDPS       Y8, Y10, Y8
+	VBROADCASTSS const3f800000<>+0(SB), Y10
+	VADDPS       Y10, Y8, Y8
+	VCVTTPS2DQ   Y9, Y9
+	VPSRAD       $0x01, Y9, Y10
+	VPADDD       Y0, Y10, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VMULPS       Y11, Y8, Y8
+	VPSUBD       Y10, Y9, Y9
+	VPADDD       Y0, Y9, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y8, Y8
+	VMOVUPS      Y8, 224(CX)
 	ADDQ         $0x00000100, AX
 	ADDQ         $0x00000100, CX
 	DECQ         DX

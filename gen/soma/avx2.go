@@ -11,19 +11,29 @@ import (
 // avx2 lowers a model to AVX2: 8 float32 (or int32) lanes in a YMM
 // register; the 8 matching uint16 counters widened to 32-bit lanes, so that
 // they line up with the floats; masks as YMM registers of all-ones lanes.
-// A scalar that is not held in a register is broadcast from memory once per
-// vector, where it is first used.
+// A scalar that is not held in a register is broadcast from memory where
+// it is used.
 type avx2 struct {
 	frame
-	minus1, max16 reg.VecVirtual // 8 × int32 −1 and 65535
-	spikes        reg.VecVirtual
+	minus1, max16 reg.VecVirtual         // 8 × int32 −1 and 65535
+	spikes        map[int]reg.VecVirtual // each vector's spike mask
 }
 
 func newAVX2() *avx2 { return &avx2{} }
 
-func (b *avx2) name() string     { return "AVX2" }
-func (b *avx2) lanes() int       { return 8 }
-func (b *avx2) registers() int   { return 7 }
+func (b *avx2) name() string { return "AVX2" }
+func (b *avx2) lanes() int   { return 8 }
+
+// budget interleaves as many of a block's 8 vectors as the 16 vector
+// registers hold, masks included, after 3 for the kernel's own constants
+// and the momentary and up to 6 for held scalars, and holds as many
+// scalars as remain. A scalar not held is broadcast where it is used.
+func (b *avx2) budget(p pressure, n int) (held, group int) {
+	const vecs, reserve, scalars = 16, 3, 6
+	live := max(p.vecs+p.masks, 1)
+	group = max(1, min(8, (vecs-reserve-min(n, scalars))/live))
+	return max(0, min(n, vecs-reserve-group*live)), group
+}
 func (b *avx2) emitter() emitter { return b }
 func (b *avx2) end()             { VZEROUPPER() }
 
@@ -37,9 +47,9 @@ func (b *avx2) setup(sc scalars, held []string) {
 	}
 }
 
-func (b *avx2) begin(p ptrs, v int) {
-	b.frame.begin(p, v)
-	b.spikes = nil
+func (b *avx2) begin(p ptrs) {
+	b.frame.begin(p)
+	b.spikes = map[int]reg.VecVirtual{}
 }
 
 // broadcast loads a scalar into every lane of a register, a uint16
@@ -56,23 +66,21 @@ func (b *avx2) broadcast(s scalar) reg.VecVirtual {
 	return x
 }
 
-// value returns a scalar by key in a register: held, or broadcast for
-// this vector.
+// value returns a scalar by key in a register: held, or broadcast here
+// (a load, which takes no arithmetic port).
 func (b *avx2) value(key string) reg.VecVirtual {
 	if x, ok := b.fixed[key]; ok {
 		return x
 	}
-	if x, ok := b.loaded[key]; ok {
-		return x
-	}
-	x := b.broadcast(b.sc[key])
-	b.loaded[key] = x
-	return x
+	return b.broadcast(b.sc[key])
 }
 
 func (b *avx2) F(name string) vec {
 	if _, ok := b.sc[name]; ok {
 		return b.value(name)
+	}
+	if m, ok := b.param(name, 8, 4); ok {
+		return m
 	}
 	if x, ok := b.loaded[name]; ok {
 		return x
@@ -96,51 +104,78 @@ func (b *avx2) U(name string) uvec {
 func (b *avx2) Const(x float32) vec { return b.value(b.sc.constant(math.Float32bits(x))) }
 func (b *avx2) IConst(k int32) ivec { return b.value(b.sc.constant(uint32(k))) }
 
-// binary emits z = x ∘ y with op.
-func binary(op func(...Op), x, y interface{}) reg.VecVirtual {
+// reg returns x in a register, loading a memvec.
+func (b *avx2) reg(x interface{}) reg.VecVirtual {
+	if m, ok := x.(memvec); ok {
+		z := YMM()
+		VMOVUPS(b.mem(m), z)
+		return z
+	}
+	return x.(reg.VecVirtual)
+}
+
+// rm returns x as an instruction's register-or-memory operand.
+func (b *avx2) rm(x interface{}) Op {
+	if m, ok := x.(memvec); ok {
+		return b.mem(m)
+	}
+	return x.(reg.VecVirtual)
+}
+
+// binary emits z = x ∘ y with op, y a memory operand where it is one.
+func (b *avx2) binary(op func(...Op), x, y interface{}) reg.VecVirtual {
 	z := YMM()
-	op(y.(reg.VecVirtual), x.(reg.VecVirtual), z)
+	op(b.rm(y), b.reg(x), z)
 	return z
 }
 
-func (b *avx2) Mul(x, y vec) vec { return binary(VMULPS, x, y) }
-func (b *avx2) Div(x, y vec) vec { return binary(VDIVPS, x, y) }
-func (b *avx2) Add(x, y vec) vec { return binary(VADDPS, x, y) }
-func (b *avx2) Sub(x, y vec) vec { return binary(VSUBPS, x, y) }
+// commuting is binary for an operation that commutes: x, rather than y,
+// may be the memory operand.
+func (b *avx2) commuting(op func(...Op), x, y interface{}) reg.VecVirtual {
+	if _, ok := x.(memvec); ok {
+		x, y = y, x
+	}
+	return b.binary(op, x, y)
+}
+
+func (b *avx2) Mul(x, y vec) vec { return b.commuting(VMULPS, x, y) }
+func (b *avx2) Div(x, y vec) vec { return b.binary(VDIVPS, x, y) }
+func (b *avx2) Add(x, y vec) vec { return b.commuting(VADDPS, x, y) }
+func (b *avx2) Sub(x, y vec) vec { return b.binary(VSUBPS, x, y) }
 
 // Clamp takes x as the second source of MAXPS and MINPS, which return it
 // when either source is NaN.
 func (b *avx2) Clamp(x, lo, hi vec) vec {
-	return binary(VMINPS, hi, binary(VMAXPS, lo, x)) // hi < (lo > x ? lo : x) ? …
+	return b.binary(VMINPS, hi, b.binary(VMAXPS, lo, x)) // hi < (lo > x ? lo : x) ? …
 }
 
 func (b *avx2) GT(x, y vec) mask {
 	z := YMM()
-	VCMPPS(U8(cmpGTOQ), y.(reg.VecVirtual), x.(reg.VecVirtual), z) // z = x > y
+	VCMPPS(U8(cmpGTOQ), b.rm(y), b.reg(x), z) // z = x > y
 	return z
 }
 
 // UGT compares the widened counters as signed 32-bit integers, exact for
 // values in [0, 65535].
-func (b *avx2) UGT(x, y uvec) mask { return binary(VPCMPGTD, x, y) }
+func (b *avx2) UGT(x, y uvec) mask { return b.binary(VPCMPGTD, x, y) }
 
 // UGE is x > y − 1, exact for values in [0, 65535].
-func (b *avx2) UGE(x, y uvec) mask { return binary(VPCMPGTD, x, binary(VPADDD, y, b.minus1)) }
+func (b *avx2) UGE(x, y uvec) mask { return b.binary(VPCMPGTD, x, b.binary(VPADDD, y, b.minus1)) }
 
-func (b *avx2) And(x, y mask) mask { return binary(VANDPS, x, y) }
+func (b *avx2) And(x, y mask) mask { return b.binary(VANDPS, x, y) }
 
 func (b *avx2) GTIf(m mask, x, y vec) mask { return b.And(m, b.GT(x, y)) }
 
-func (b *avx2) Gate(m mask, x vec) vec { return binary(VANDPS, x, m) } // all-ones lanes keep x, the others are +0
+func (b *avx2) Gate(m mask, x vec) vec { return b.commuting(VANDPS, x, m) } // all-ones lanes keep x, the others are +0
 
 func (b *avx2) Select(m mask, x, y vec) vec {
 	z := YMM()
-	VBLENDVPS(m.(reg.VecVirtual), x.(reg.VecVirtual), y.(reg.VecVirtual), z) // z = m ? x : y
+	VBLENDVPS(m.(reg.VecVirtual), b.rm(x), b.reg(y), z) // z = m ? x : y
 	return z
 }
 
 func (b *avx2) Store(name string, x vec) {
-	VMOVUPS(x.(reg.VecVirtual), b.at(name, 8, 4))
+	VMOVUPS(b.reg(x), b.at(name, 8, 4))
 }
 
 // Tick computes on the widened counters and packs them back to 8 × uint16.
@@ -159,12 +194,12 @@ func (b *avx2) Tick(name string, r uvec, s mask) {
 
 func (b *avx2) Trunc(x vec) ivec {
 	z := YMM()
-	VCVTTPS2DQ(x.(reg.VecVirtual), z)
+	VCVTTPS2DQ(b.rm(x), z)
 	return z
 }
 
-func (b *avx2) IAdd(x, y ivec) ivec { return binary(VPADDD, x, y) }
-func (b *avx2) ISub(x, y ivec) ivec { return binary(VPSUBD, x, y) }
+func (b *avx2) IAdd(x, y ivec) ivec { return b.commuting(VPADDD, x, y) }
+func (b *avx2) ISub(x, y ivec) ivec { return b.binary(VPSUBD, x, y) }
 
 func (b *avx2) ISar(x ivec, k int) ivec {
 	z := YMM()
@@ -188,10 +223,10 @@ func (b *avx2) drain(name string) {
 	VMOVUPS(z, b.at(name, 8, 4))
 }
 
-func (b *avx2) Spikes(m mask) { b.spikes = m.(reg.VecVirtual) }
+func (b *avx2) Spikes(m mask) { b.spikes[b.v] = m.(reg.VecVirtual) }
 
 func (b *avx2) spikeBits() reg.GPVirtual {
 	g := GP32()
-	VMOVMSKPS(b.spikes, g)
+	VMOVMSKPS(b.spikes[b.v], g)
 	return g
 }

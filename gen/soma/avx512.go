@@ -15,16 +15,24 @@ import (
 // the instruction takes one, so that it costs no register.
 type avx512 struct {
 	frame
-	ones   reg.VecVirtual // 16 × uint16 1, for the counters
-	zero   reg.VecVirtual // +0 in every lane
-	spikes reg.Register   // the vector's spike mask
+	ones   reg.VecVirtual       // 16 × uint16 1, for the counters
+	zero   reg.VecVirtual       // +0 in every lane
+	spikes map[int]reg.Register // each vector's spike mask
 }
 
 func newAVX512() *avx512 { return &avx512{} }
 
-func (b *avx512) name() string     { return "AVX512" }
-func (b *avx512) lanes() int       { return 16 }
-func (b *avx512) registers() int   { return 18 }
+func (b *avx512) name() string { return "AVX512" }
+func (b *avx512) lanes() int   { return 16 }
+
+// budget interleaves as many of a block's 4 vectors as the 32 vector and
+// 7 mask registers hold, keeping 4 vector registers for the kernel's own
+// constants and the momentary, and holds as many scalars as remain.
+func (b *avx512) budget(p pressure, n int) (held, group int) {
+	const vecs, masks, reserve = 32, 7, 4
+	group = min(4, (vecs-reserve)/max(p.vecs, 1), masks/max(p.masks, 1))
+	return max(0, min(n, vecs-reserve-group*p.vecs)), max(group, 1)
+}
 func (b *avx512) emitter() emitter { return b }
 func (b *avx512) end()             { VZEROUPPER() }
 
@@ -43,9 +51,9 @@ func (b *avx512) setup(sc scalars, held []string) {
 	}
 }
 
-func (b *avx512) begin(p ptrs, v int) {
-	b.frame.begin(p, v)
-	b.spikes = nil
+func (b *avx512) begin(p ptrs) {
+	b.frame.begin(p)
+	b.spikes = map[int]reg.Register{}
 }
 
 // broadcast loads a scalar into every lane of a register.
@@ -68,32 +76,57 @@ func (b *avx512) value(key string) interface{} {
 	return b.sc[key]
 }
 
-// reg returns x in a register, broadcasting a scalar.
+// reg returns x in a register, broadcasting a scalar, loading a memvec.
 func (b *avx512) reg(x interface{}) reg.VecVirtual {
-	if s, ok := x.(scalar); ok {
-		return b.broadcast(s)
+	switch x := x.(type) {
+	case scalar:
+		return b.broadcast(x)
+	case memvec:
+		z := ZMM()
+		VMOVUPS(b.mem(x), z)
+		return z
 	}
 	return x.(reg.VecVirtual)
 }
 
-// binary emits z = x ∘ y with op, or with bcst when y (or x, for an
-// operation that commutes) is a scalar in memory.
+// rm returns x as an instruction's register-or-memory operand.
+func (b *avx512) rm(x interface{}) Op {
+	if m, ok := x.(memvec); ok {
+		return b.mem(m)
+	}
+	return b.reg(x)
+}
+
+// inMemory says whether x is an operand in memory.
+func inMemory(x interface{}) bool {
+	switch x.(type) {
+	case scalar, memvec:
+		return true
+	}
+	return false
+}
+
+// binary emits z = x ∘ y with op, with y (or x, for an operation that
+// commutes) a memory operand where it is one: with bcst for a scalar.
 func (b *avx512) binary(op, bcst func(...Op), x, y interface{}, commutes bool) reg.VecVirtual {
 	z := ZMM()
-	if s, ok := x.(scalar); ok && commutes {
-		x, y = y, s
+	if inMemory(x) && !inMemory(y) && commutes {
+		x, y = y, x
 	}
 	if s, ok := y.(scalar); ok {
 		bcst(s.m, b.reg(x), z)
 		return z
 	}
-	op(b.reg(y), b.reg(x), z)
+	op(b.rm(y), b.reg(x), z)
 	return z
 }
 
 func (b *avx512) F(name string) vec {
 	if _, ok := b.sc[name]; ok {
 		return b.value(name)
+	}
+	if m, ok := b.param(name, 16, 4); ok {
+		return m
 	}
 	if x, ok := b.loaded[name]; ok {
 		return x
@@ -140,7 +173,7 @@ const (
 
 func (b *avx512) GT(x, y vec) mask {
 	k := K()
-	VCMPPS(U8(cmpGTOQ), b.reg(y), b.reg(x), k) // k = x > y
+	VCMPPS(U8(cmpGTOQ), b.rm(y), b.reg(x), k) // k = x > y
 	return k
 }
 
@@ -164,19 +197,24 @@ func (b *avx512) And(x, y mask) mask {
 
 func (b *avx512) GTIf(m mask, x, y vec) mask {
 	k := K()
-	VCMPPS(U8(cmpGTOQ), b.reg(y), b.reg(x), m.(reg.Register), k) // k = m ∧ x > y
+	VCMPPS(U8(cmpGTOQ), b.rm(y), b.reg(x), m.(reg.Register), k) // k = m ∧ x > y
 	return k
 }
 
 func (b *avx512) Gate(m mask, x vec) vec {
 	z := ZMM()
-	VMOVAPS_Z(b.reg(x), m.(reg.Register), z) // z = m ? x : 0
+	VMOVUPS_Z(b.rm(x), m.(reg.Register), z) // z = m ? x : 0
 	return z
 }
 
 func (b *avx512) Select(m mask, x, y vec) vec {
 	z := ZMM()
-	VBLENDMPS(b.reg(x), b.reg(y), m.(reg.Register), z) // z = m ? x : y
+	if inMemory(y) && !inMemory(x) {
+		k := K()
+		KNOTW(m.(reg.Register), k)
+		m, x, y = k, y, x
+	}
+	VBLENDMPS(b.rm(x), b.reg(y), m.(reg.Register), z) // z = m ? x : y
 	return z
 }
 
@@ -186,7 +224,7 @@ func (b *avx512) Store(name string, x vec) {
 
 func (b *avx512) Tick(name string, r uvec, s mask) {
 	out := YMM()
-	VPADDUSW(b.ones, r.(reg.VecVirtual), out) // min(r + 1, 65535)
+	VPADDUSW(b.ones, r.(reg.VecVirtual), out)      // min(r + 1, 65535)
 	VMOVDQU16(b.zero.AsY(), s.(reg.Register), out) // s ? 0 : out, merging: no mask inversion
 	VMOVDQU16(out, b.at(name, 16, 2))
 }
@@ -223,10 +261,10 @@ func (b *avx512) drain(name string) {
 	VMOVDQU32(b.zero, k, b.at(name, 16, 4))
 }
 
-func (b *avx512) Spikes(m mask) { b.spikes = m.(reg.Register) }
+func (b *avx512) Spikes(m mask) { b.spikes[b.v] = m.(reg.Register) }
 
 func (b *avx512) spikeBits() reg.GPVirtual {
 	g := GP32()
-	KMOVW(b.spikes, g)
+	KMOVW(b.spikes[b.v], g)
 	return g
 }

@@ -111,14 +111,17 @@ type emitter interface {
 
 // backend lowers the operations to one ISA.
 type backend interface {
-	name() string   // "AVX2", "AVX512"
-	lanes() int     // float32 lanes per vector
-	registers() int // how many scalars it may hold in vector registers for a whole call
+	name() string // "AVX2", "AVX512"
+	lanes() int   // float32 lanes per vector
+	// budget says, for a body of pressure p with n scalars, how many
+	// scalars to hold in registers and how many vectors to interleave.
+	budget(p pressure, n int) (held, group int)
 	// setup starts a kernel: its own constants, and the scalars held in
 	// registers for the whole call (the others are broadcast where used).
 	setup(sc scalars, held []string)
-	begin(p ptrs, v int) // start vector v of the block
-	emitter() emitter
+	begin(p ptrs)             // start a group of vectors
+	vector(v int)             // lower vector v of the block from here on
+	emitter() emitter         // the current vector's
 	spikeBits() reg.GPVirtual // the vector's spike bits, after the body
 	drain(name string)        // leave the drain stream's vector, loaded by the body, zero
 	end()                     // after the kernel, before RET
@@ -159,19 +162,27 @@ func (sc scalars) constant(bits uint32) string {
 // frame is what both backends keep while they lower a kernel: where each
 // stream and scalar is, and the registers that hold values.
 type frame struct {
-	p      ptrs
-	v      int // the vector of the block being lowered
-	sc     scalars
-	fixed  map[string]reg.VecVirtual // scalars held for the whole call
-	loaded map[string]reg.VecVirtual // values loaded for this vector
+	p       ptrs
+	v       int // the vector of the block being lowered
+	sc      scalars
+	fixed   map[string]reg.VecVirtual         // scalars held for the whole call
+	loaded  map[string]reg.VecVirtual         // the streams loaded for the current vector
+	vectors map[int]map[string]reg.VecVirtual // loaded, by vector
 }
 
 func (f *frame) start(sc scalars) {
 	f.sc, f.fixed = sc, map[string]reg.VecVirtual{}
 }
 
-func (f *frame) begin(p ptrs, v int) {
-	f.p, f.v, f.loaded = p, v, map[string]reg.VecVirtual{}
+func (f *frame) begin(p ptrs) {
+	f.p, f.vectors = p, map[int]map[string]reg.VecVirtual{}
+}
+
+func (f *frame) vector(v int) {
+	if f.vectors[v] == nil {
+		f.vectors[v] = map[string]reg.VecVirtual{}
+	}
+	f.v, f.loaded = v, f.vectors[v]
 }
 
 // at is the address of the current vector of stream name, of size bytes
@@ -184,8 +195,31 @@ func (f *frame) at(name string, lanes, size int) Mem { return f.p.at(name, f.v*l
 type ptrs map[string]pointer
 
 type pointer struct {
-	r    reg.Register // the address, or nil
-	slot Mem          // the argument holding the address when r is nil
+	r     reg.Register // the address, or nil
+	slot  Mem          // the argument holding the address when r is nil
+	param bool         // a parameter stream: read only, its vectors left in memory until used
+}
+
+// A memvec is the current vector of a parameter stream, left in memory:
+// an operand that instructions take as it is, loaded into a register only
+// where one must be. (A parameter loaded once and held through the
+// exponential's thirty instructions would take a register from the
+// interleaved vectors; L1 serves two or three loads a cycle.)
+type memvec struct {
+	name string
+	disp int
+}
+
+// mem returns the address of m.
+func (f *frame) mem(m memvec) Mem { return f.p.at(m.name, m.disp) }
+
+// param returns the current vector of stream name, when it is a parameter
+// stream, as a memvec.
+func (f *frame) param(name string, lanes, size int) (memvec, bool) {
+	if q, ok := f.p[name]; ok && q.param {
+		return memvec{name, f.v * lanes * size}, true
+	}
+	return memvec{}, false
 }
 
 // at returns the address disp bytes past the stream's current block.
@@ -276,7 +310,10 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 			sc[s.name] = scalar{m: arg(s.name), u16: s.u16()}
 		}
 	}
-	b.setup(sc, held(m, sc, b.registers()))
+	held, group := plan(m, sc, b, uniform)
+	Comment(fmt.Sprintf("%d scalars held in registers, %d broadcast where used; vectors interleaved %d at a time.",
+		len(held), len(sc)-len(held), group))
+	b.setup(sc, held)
 	// The addresses: the state, input and output streams first, then the
 	// parameters, in registers while they last.
 	p := ptrs{}
@@ -287,10 +324,10 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 			continue
 		}
 		if len(p) < pointerRegisters {
-			p[s.name] = pointer{r: Load(Param(s.name), GP64())}
+			p[s.name] = pointer{r: Load(Param(s.name), GP64()), param: s.param()}
 			continue
 		}
-		p[s.name] = pointer{slot: arg(s.name)}
+		p[s.name] = pointer{slot: arg(s.name), param: s.param()}
 	}
 	// The strides stay in the argument frame: a kernel has more streams
 	// than there are spare general registers.
@@ -314,22 +351,30 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 		word = GP64()
 		XORQ(word, word)
 	}
-	for v := 0; v < blockUnits/b.lanes(); v++ {
-		b.begin(p, v)
-		m.body(b.emitter())
-		for _, s := range m.streams {
-			if s.kind == drainF32 {
-				b.drain(s.name)
+	vectors := blockUnits / b.lanes()
+	for g := 0; g < vectors; g += group {
+		b.begin(p)
+		vs := interleaved{b: b}
+		for v := g; v < min(g+group, vectors); v++ {
+			vs.vs = append(vs.vs, v)
+		}
+		m.body(vs)
+		for _, v := range vs.vs {
+			b.vector(v)
+			for _, s := range m.streams {
+				if s.kind == drainF32 {
+					b.drain(s.name)
+				}
 			}
+			if m.noSpikes {
+				continue
+			}
+			bitsReg := b.spikeBits()
+			if v > 0 {
+				SHLQ(U8(v*b.lanes()), bitsReg.As64())
+			}
+			ORQ(bitsReg.As64(), word)
 		}
-		if m.noSpikes {
-			continue
-		}
-		bitsReg := b.spikeBits()
-		if v > 0 {
-			SHLQ(U8(v*b.lanes()), bitsReg.As64())
-		}
-		ORQ(bitsReg.As64(), word)
 	}
 	if !m.noSpikes {
 		MOVQ(word, Mem{Base: spikes})
@@ -368,11 +413,19 @@ func b2i(b bool) int {
 	return 0
 }
 
-// held returns the keys of the scalars to hold in registers: the n most
-// used in m's body, counted by running it on a census emitter.
-func held(m model, sc scalars, n int) []string {
-	c := &census{sc: sc, uses: map[string]int{}}
+// plan decides how b lowers m: which scalars to hold in registers for the
+// whole call (the most used) and how many vectors to interleave, from what
+// a census of the body counts: each scalar's uses, and the registers one
+// vector keeps live at most.
+func plan(m model, sc scalars, b backend, uniform bool) ([]string, int) {
+	c := &census{sc: sc, uses: map[string]int{}, first: map[string]int{}, memory: map[string]bool{}}
+	for _, s := range m.streams {
+		c.memory[s.name] = s.kind == paramF32 && !uniform // a memvec until used
+	}
 	m.body(c)
+	if c.spikes != nil {
+		c.op(false, false, c.spikes) // read after the body, for the word
+	}
 	keys := make([]string, 0, len(c.uses))
 	for k := range c.uses {
 		keys = append(keys, k)
@@ -383,55 +436,117 @@ func held(m model, sc scalars, n int) []string {
 		}
 		return cmp.Compare(c.first[x], c.first[y])
 	})
-	return keys[:min(n, len(keys))]
+	n, group := b.budget(c.pressure(), len(keys))
+	return keys[:n], group
 }
+
+// pressure is what one vector of a body keeps in registers at most at
+// once: vectors (float32, int32 or counter lanes) and masks.
+type pressure struct{ vecs, masks int }
 
 // census is an emitter that emits nothing: it counts the uses of each
-// scalar of a body, and adds its constants to sc.
+// scalar of a body, adding its constants to sc, and follows the values it
+// computes to find the body's register pressure.
 type census struct {
-	sc    scalars
-	uses  map[string]int
-	first map[string]int
+	sc     scalars
+	uses   map[string]int
+	first  map[string]int
+	memory map[string]bool // streams left in memory (parameters, streamed)
+
+	masks  []bool // by value: whether it is a mask
+	def    []int  // by value: the operation that computes it
+	last   []int  // by value: the last operation that reads it
+	ops    int
+	spikes interface{}
 }
 
-func (c *census) use(key string) {
+// cval is a census value: its index, or −1 for none in a register.
+type cval int
+
+func (c *census) use(key string) bool {
 	if _, ok := c.sc[key]; !ok {
-		return // an array
-	}
-	if c.first == nil {
-		c.first = map[string]int{}
+		return false
 	}
 	if _, ok := c.first[key]; !ok {
 		c.first[key] = len(c.first)
 	}
 	c.uses[key]++
+	return true
 }
 
-func (c *census) F(name string) vec                { c.use(name); return nil }
-func (c *census) U(name string) uvec               { c.use(name); return nil }
-func (c *census) Const(x float32) vec              { c.use(c.sc.constant(math.Float32bits(x))); return nil }
-func (c *census) IConst(k int32) ivec              { c.use(c.sc.constant(uint32(k))); return nil }
-func (c *census) Mul(a, b vec) vec                 { return nil }
-func (c *census) Div(a, b vec) vec                 { return nil }
-func (c *census) Add(a, b vec) vec                 { return nil }
-func (c *census) Sub(a, b vec) vec                 { return nil }
-func (c *census) Clamp(a, lo, hi vec) vec          { return nil }
-func (c *census) GT(a, b vec) mask                 { return nil }
-func (c *census) UGT(a, b uvec) mask               { return nil }
-func (c *census) UGE(a, b uvec) mask               { return nil }
-func (c *census) And(a, b mask) mask               { return nil }
-func (c *census) GTIf(m mask, a, b vec) mask       { return nil }
-func (c *census) Gate(m mask, a vec) vec           { return nil }
-func (c *census) Select(m mask, a, b vec) vec      { return nil }
-func (c *census) Store(name string, v vec)         {}
-func (c *census) Tick(name string, r uvec, s mask) {}
-func (c *census) Spikes(m mask)                    {}
-func (c *census) Trunc(a vec) ivec                 { return nil }
-func (c *census) IAdd(a, b ivec) ivec              { return nil }
-func (c *census) ISub(a, b ivec) ivec              { return nil }
-func (c *census) ISar(a ivec, k int) ivec          { return nil }
-func (c *census) IShl(a ivec, k int) ivec          { return nil }
-func (c *census) Bits(a ivec) vec                  { return nil }
+// op records an operation reading ins and, unless out is −1, computing a
+// value (a mask if mask).
+func (c *census) op(mask bool, out bool, ins ...interface{}) interface{} {
+	for _, in := range ins {
+		if v := in.(cval); v >= 0 {
+			c.last[v] = c.ops
+		}
+	}
+	c.ops++
+	if !out {
+		return cval(-1)
+	}
+	c.masks = append(c.masks, mask)
+	c.def = append(c.def, c.ops-1)
+	c.last = append(c.last, c.ops-1)
+	return cval(len(c.masks) - 1)
+}
+
+// pressure returns the most values of each kind live at once: a value is
+// live from the operation that computes it to the last that reads it, both
+// included (which counts an operation's result and its last-read inputs
+// together, one more than a register allocator may need).
+func (c *census) pressure() pressure {
+	var p pressure
+	for at := 0; at < c.ops; at++ {
+		var q pressure
+		for v := range c.masks {
+			if c.def[v] <= at && at <= c.last[v] {
+				if c.masks[v] {
+					q.masks++
+				} else {
+					q.vecs++
+				}
+			}
+		}
+		p.vecs, p.masks = max(p.vecs, q.vecs), max(p.masks, q.masks)
+	}
+	return p
+}
+
+func (c *census) load(name string) interface{} {
+	if c.use(name) || c.memory[name] {
+		return cval(-1)
+	}
+	return c.op(false, true)
+}
+
+func (c *census) F(name string) vec   { return c.load(name) }
+func (c *census) U(name string) uvec  { return c.load(name) }
+func (c *census) Const(x float32) vec { c.use(c.sc.constant(math.Float32bits(x))); return cval(-1) }
+func (c *census) IConst(k int32) ivec { c.use(c.sc.constant(uint32(k))); return cval(-1) }
+
+func (c *census) Mul(a, b vec) vec                 { return c.op(false, true, a, b) }
+func (c *census) Div(a, b vec) vec                 { return c.op(false, true, a, b) }
+func (c *census) Add(a, b vec) vec                 { return c.op(false, true, a, b) }
+func (c *census) Sub(a, b vec) vec                 { return c.op(false, true, a, b) }
+func (c *census) Clamp(a, lo, hi vec) vec          { return c.op(false, true, a, lo, hi) }
+func (c *census) GT(a, b vec) mask                 { return c.op(true, true, a, b) }
+func (c *census) UGT(a, b uvec) mask               { return c.op(true, true, a, b) }
+func (c *census) UGE(a, b uvec) mask               { return c.op(true, true, a, b) }
+func (c *census) And(a, b mask) mask               { return c.op(true, true, a, b) }
+func (c *census) GTIf(m mask, a, b vec) mask       { return c.op(true, true, m, a, b) }
+func (c *census) Gate(m mask, a vec) vec           { return c.op(false, true, m, a) }
+func (c *census) Select(m mask, a, b vec) vec      { return c.op(false, true, m, a, b) }
+func (c *census) Store(name string, v vec)         { c.op(false, false, v) }
+func (c *census) Tick(name string, r uvec, s mask) { c.op(false, false, r, s) }
+func (c *census) Spikes(m mask)                    { c.spikes = m }
+func (c *census) Trunc(a vec) ivec                 { return c.op(false, true, a) }
+func (c *census) IAdd(a, b ivec) ivec              { return c.op(false, true, a, b) }
+func (c *census) ISub(a, b ivec) ivec              { return c.op(false, true, a, b) }
+func (c *census) ISar(a ivec, k int) ivec          { return c.op(false, true, a) }
+func (c *census) IShl(a ivec, k int) ivec          { return c.op(false, true, a) }
+func (c *census) Bits(a ivec) vec                  { return a }
 
 func main() {
 	ConstraintExpr("amd64,!purego")
@@ -451,4 +566,106 @@ func main() {
 	}
 	Generate()
 	gowrap.Generate(gowrap.Files{Pkg: "asm", Imports: []string{"unsafe"}, Funcs: funcs, NoAsm: "purego || !amd64"})
+}
+
+// interleaved is the emitter of a group of vectors: each operation runs on
+// every vector of the group in turn, so that the independent instructions
+// of the vectors lie side by side for the out-of-order core, rather than a
+// whole dependency chain (the exponential's is some thirty operations long)
+// after another. Its values hold one backend value per vector.
+type interleaved struct {
+	b  backend
+	vs []int
+}
+
+type multi []interface{}
+
+// each runs f on every vector of the group, with the backend's emitter
+// set to it, and collects the results.
+func (g interleaved) each(f func(e emitter, i int) interface{}) multi {
+	out := make(multi, len(g.vs))
+	for i, v := range g.vs {
+		g.b.vector(v)
+		out[i] = f(g.b.emitter(), i)
+	}
+	return out
+}
+
+// at is vector i's value of x.
+func at(x interface{}, i int) interface{} { return x.(multi)[i] }
+
+func (g interleaved) F(name string) vec {
+	return g.each(func(e emitter, _ int) interface{} { return e.F(name) })
+}
+func (g interleaved) U(name string) uvec {
+	return g.each(func(e emitter, _ int) interface{} { return e.U(name) })
+}
+func (g interleaved) Const(x float32) vec {
+	return g.each(func(e emitter, _ int) interface{} { return e.Const(x) })
+}
+func (g interleaved) IConst(k int32) ivec {
+	return g.each(func(e emitter, _ int) interface{} { return e.IConst(k) })
+}
+func (g interleaved) Mul(a, b vec) vec {
+	return g.each(func(e emitter, i int) interface{} { return e.Mul(at(a, i), at(b, i)) })
+}
+func (g interleaved) Div(a, b vec) vec {
+	return g.each(func(e emitter, i int) interface{} { return e.Div(at(a, i), at(b, i)) })
+}
+func (g interleaved) Add(a, b vec) vec {
+	return g.each(func(e emitter, i int) interface{} { return e.Add(at(a, i), at(b, i)) })
+}
+func (g interleaved) Sub(a, b vec) vec {
+	return g.each(func(e emitter, i int) interface{} { return e.Sub(at(a, i), at(b, i)) })
+}
+func (g interleaved) Clamp(a, lo, hi vec) vec {
+	return g.each(func(e emitter, i int) interface{} { return e.Clamp(at(a, i), at(lo, i), at(hi, i)) })
+}
+func (g interleaved) GT(a, b vec) mask {
+	return g.each(func(e emitter, i int) interface{} { return e.GT(at(a, i), at(b, i)) })
+}
+func (g interleaved) UGT(a, b uvec) mask {
+	return g.each(func(e emitter, i int) interface{} { return e.UGT(at(a, i), at(b, i)) })
+}
+func (g interleaved) UGE(a, b uvec) mask {
+	return g.each(func(e emitter, i int) interface{} { return e.UGE(at(a, i), at(b, i)) })
+}
+func (g interleaved) And(a, b mask) mask {
+	return g.each(func(e emitter, i int) interface{} { return e.And(at(a, i), at(b, i)) })
+}
+func (g interleaved) GTIf(m mask, a, b vec) mask {
+	return g.each(func(e emitter, i int) interface{} { return e.GTIf(at(m, i), at(a, i), at(b, i)) })
+}
+func (g interleaved) Gate(m mask, a vec) vec {
+	return g.each(func(e emitter, i int) interface{} { return e.Gate(at(m, i), at(a, i)) })
+}
+func (g interleaved) Select(m mask, a, b vec) vec {
+	return g.each(func(e emitter, i int) interface{} { return e.Select(at(m, i), at(a, i), at(b, i)) })
+}
+func (g interleaved) Store(name string, v vec) {
+	g.each(func(e emitter, i int) interface{} { e.Store(name, at(v, i)); return nil })
+}
+func (g interleaved) Tick(name string, r uvec, s mask) {
+	g.each(func(e emitter, i int) interface{} { e.Tick(name, at(r, i), at(s, i)); return nil })
+}
+func (g interleaved) Spikes(m mask) {
+	g.each(func(e emitter, i int) interface{} { e.Spikes(at(m, i)); return nil })
+}
+func (g interleaved) Trunc(a vec) ivec {
+	return g.each(func(e emitter, i int) interface{} { return e.Trunc(at(a, i)) })
+}
+func (g interleaved) IAdd(a, b ivec) ivec {
+	return g.each(func(e emitter, i int) interface{} { return e.IAdd(at(a, i), at(b, i)) })
+}
+func (g interleaved) ISub(a, b ivec) ivec {
+	return g.each(func(e emitter, i int) interface{} { return e.ISub(at(a, i), at(b, i)) })
+}
+func (g interleaved) ISar(a ivec, k int) ivec {
+	return g.each(func(e emitter, i int) interface{} { return e.ISar(at(a, i), k) })
+}
+func (g interleaved) IShl(a ivec, k int) ivec {
+	return g.each(func(e emitter, i int) interface{} { return e.IShl(at(a, i), k) })
+}
+func (g interleaved) Bits(a ivec) vec {
+	return g.each(func(e emitter, i int) interface{} { return e.Bits(at(a, i)) })
 }

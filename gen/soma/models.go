@@ -163,8 +163,10 @@ var exponentialModels = []model{
 		streams: append(append([]stream{{"v", stateF32}, {"w", stateF32}, {"cur", inputF32}}, exponentialParams...),
 			stream{"kw", paramF32}, stream{"a", paramF32}, stream{"b", paramF32}),
 		body: func(e emitter) {
-			v, w, res := e.F("v"), e.F("w"), e.F("res")
-			x := e.Add(v, e.Mul(e.F("k"), e.Add(e.Sub(drive(e, v), e.Mul(res, w)), e.Mul(res, e.F("cur")))))
+			v, res := e.F("v"), e.F("res")
+			d := drive(e, v)
+			w := e.F("w") // after the exponential: one register fewer through it
+			x := e.Add(v, e.Mul(e.F("k"), e.Add(e.Sub(d, e.Mul(res, w)), e.Mul(res, e.F("cur")))))
 			s := e.GT(x, e.F("thr"))
 			x = e.Select(s, e.F("reset"), x)
 			e.Store("v", x)
