@@ -2500,14 +2500,14 @@ AdaptiveLeakyUniformAVX2_done:
 // func exponentialAVX512(v *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·exponentialAVX512(SB), NOSPLIT, $0-128
-	// 4 scalars held in registers, 10 broadcast where used; vectors interleaved 4 at a time.
+	// 4 scalars held in registers, 8 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
-	VBROADCASTSS const0000007f<>+0(SB), Z0
-	VBROADCASTSS constc2d00000<>+0(SB), Z1
-	VBROADCASTSS const42b20000<>+0(SB), Z6
-	VBROADCASTSS const4b400000<>+0(SB), Z7
+	VBROADCASTSS constc2d00000<>+0(SB), Z0
+	VBROADCASTSS const42b20000<>+0(SB), Z1
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Z6
+	VBROADCASTSS const3f318000<>+0(SB), Z7
 	MOVQ         v+0(FP), AX
 	MOVQ         cur+8(FP), CX
 	MOVQ         k+16(FP), DX
@@ -2535,30 +2535,26 @@ ExponentialAVX512_block:
 	VDIVPS      64(BX), Z13, Z13
 	VDIVPS      128(BX), Z14, Z14
 	VDIVPS      192(BX), Z15, Z15
-	VMAXPS      Z12, Z1, Z12
-	VMINPS      Z12, Z6, Z12
-	VMAXPS      Z13, Z1, Z13
-	VMINPS      Z13, Z6, Z13
-	VMAXPS      Z14, Z1, Z14
-	VMINPS      Z14, Z6, Z14
-	VMAXPS      Z15, Z1, Z15
-	VMINPS      Z15, Z6, Z15
-	VMULPS.BCST const3fb8aa3b<>+0(SB), Z12, Z16
-	VMULPS.BCST const3fb8aa3b<>+0(SB), Z13, Z17
-	VMULPS.BCST const3fb8aa3b<>+0(SB), Z14, Z18
-	VMULPS.BCST const3fb8aa3b<>+0(SB), Z15, Z19
-	VADDPS      Z7, Z16, Z16
-	VADDPS      Z7, Z17, Z17
-	VADDPS      Z7, Z18, Z18
-	VADDPS      Z7, Z19, Z19
-	VSUBPS      Z7, Z16, Z16
-	VSUBPS      Z7, Z17, Z17
-	VSUBPS      Z7, Z18, Z18
-	VSUBPS      Z7, Z19, Z19
-	VMULPS.BCST const3f318000<>+0(SB), Z16, Z20
-	VMULPS.BCST const3f318000<>+0(SB), Z17, Z21
-	VMULPS.BCST const3f318000<>+0(SB), Z18, Z22
-	VMULPS.BCST const3f318000<>+0(SB), Z19, Z23
+	VMAXPS      Z12, Z0, Z12
+	VMINPS      Z12, Z1, Z12
+	VMAXPS      Z13, Z0, Z13
+	VMINPS      Z13, Z1, Z13
+	VMAXPS      Z14, Z0, Z14
+	VMINPS      Z14, Z1, Z14
+	VMAXPS      Z15, Z0, Z15
+	VMINPS      Z15, Z1, Z15
+	VMULPS      Z6, Z12, Z16
+	VMULPS      Z6, Z13, Z17
+	VMULPS      Z6, Z14, Z18
+	VMULPS      Z6, Z15, Z19
+	VRNDSCALEPS $0x00, Z16, Z16
+	VRNDSCALEPS $0x00, Z17, Z17
+	VRNDSCALEPS $0x00, Z18, Z18
+	VRNDSCALEPS $0x00, Z19, Z19
+	VMULPS      Z7, Z16, Z20
+	VMULPS      Z7, Z17, Z21
+	VMULPS      Z7, Z18, Z22
+	VMULPS      Z7, Z19, Z23
 	VSUBPS      Z20, Z12, Z12
 	VSUBPS      Z21, Z13, Z13
 	VSUBPS      Z22, Z14, Z14
@@ -2627,42 +2623,10 @@ ExponentialAVX512_block:
 	VADDPS.BCST const3f800000<>+0(SB), Z13, Z13
 	VADDPS.BCST const3f800000<>+0(SB), Z14, Z14
 	VADDPS.BCST const3f800000<>+0(SB), Z15, Z15
-	VCVTTPS2DQ  Z16, Z16
-	VCVTTPS2DQ  Z17, Z17
-	VCVTTPS2DQ  Z18, Z18
-	VCVTTPS2DQ  Z19, Z19
-	VPSRAD      $0x01, Z16, Z20
-	VPSRAD      $0x01, Z17, Z21
-	VPSRAD      $0x01, Z18, Z22
-	VPSRAD      $0x01, Z19, Z23
-	VPADDD      Z0, Z20, Z24
-	VPADDD      Z0, Z21, Z25
-	VPADDD      Z0, Z22, Z26
-	VPADDD      Z0, Z23, Z27
-	VPSLLD      $0x17, Z24, Z24
-	VPSLLD      $0x17, Z25, Z25
-	VPSLLD      $0x17, Z26, Z26
-	VPSLLD      $0x17, Z27, Z27
-	VMULPS      Z24, Z12, Z12
-	VMULPS      Z25, Z13, Z13
-	VMULPS      Z26, Z14, Z14
-	VMULPS      Z27, Z15, Z15
-	VPSUBD      Z20, Z16, Z16
-	VPSUBD      Z21, Z17, Z17
-	VPSUBD      Z22, Z18, Z18
-	VPSUBD      Z23, Z19, Z19
-	VPADDD      Z0, Z16, Z16
-	VPADDD      Z0, Z17, Z17
-	VPADDD      Z0, Z18, Z18
-	VPADDD      Z0, Z19, Z19
-	VPSLLD      $0x17, Z16, Z16
-	VPSLLD      $0x17, Z17, Z17
-	VPSLLD      $0x17, Z18, Z18
-	VPSLLD      $0x17, Z19, Z19
-	VMULPS      Z16, Z12, Z12
-	VMULPS      Z17, Z13, Z13
-	VMULPS      Z18, Z14, Z14
-	VMULPS      Z19, Z15, Z15
+	VSCALEFPS   Z16, Z12, Z12
+	VSCALEFPS   Z17, Z13, Z13
+	VSCALEFPS   Z18, Z14, Z14
+	VSCALEFPS   Z19, Z15, Z15
 	VMULPS      (BX), Z12, Z12
 	VMULPS      64(BX), Z13, Z13
 	VMULPS      128(BX), Z14, Z14
@@ -2737,9 +2701,6 @@ GLOBL constc2d00000<>(SB), RODATA|NOPTR, $4
 DATA const42b20000<>+0(SB)/4, $0x42b20000
 GLOBL const42b20000<>(SB), RODATA|NOPTR, $4
 
-DATA const4b400000<>+0(SB)/4, $0x4b400000
-GLOBL const4b400000<>(SB), RODATA|NOPTR, $4
-
 DATA const3fb8aa3b<>+0(SB)/4, $0x3fb8aa3b
 GLOBL const3fb8aa3b<>(SB), RODATA|NOPTR, $4
 
@@ -2770,21 +2731,18 @@ GLOBL const3f000000<>(SB), RODATA|NOPTR, $4
 DATA const3f800000<>+0(SB)/4, $0x3f800000
 GLOBL const3f800000<>(SB), RODATA|NOPTR, $4
 
-DATA const0000007f<>+0(SB)/4, $0x0000007f
-GLOBL const0000007f<>(SB), RODATA|NOPTR, $4
-
 // func exponentialAVX2(v *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·exponentialAVX2(SB), NOSPLIT, $0-128
-	// 6 scalars held in registers, 8 broadcast where used; vectors interleaved 1 at a time.
+	// 6 scalars held in registers, 6 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
-	VBROADCASTSS const0000007f<>+0(SB), Y0
-	VBROADCASTSS constc2d00000<>+0(SB), Y1
-	VBROADCASTSS const42b20000<>+0(SB), Y2
-	VBROADCASTSS const4b400000<>+0(SB), Y3
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y4
-	VBROADCASTSS const3f318000<>+0(SB), Y5
+	VBROADCASTSS constc2d00000<>+0(SB), Y0
+	VBROADCASTSS const42b20000<>+0(SB), Y1
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y2
+	VBROADCASTSS const3f318000<>+0(SB), Y3
+	VBROADCASTSS constb95e8083<>+0(SB), Y4
+	VBROADCASTSS const39500d01<>+0(SB), Y5
 	MOVQ         v+0(FP), AX
 	MOVQ         cur+8(FP), CX
 	MOVQ         k+16(FP), DX
@@ -2803,18 +2761,15 @@ ExponentialAVX2_block:
 	VMOVUPS      (AX), Y6
 	VSUBPS       (SI), Y6, Y7
 	VDIVPS       (BX), Y7, Y7
-	VMAXPS       Y7, Y1, Y7
-	VMINPS       Y7, Y2, Y7
-	VMULPS       Y4, Y7, Y8
-	VADDPS       Y3, Y8, Y8
-	VSUBPS       Y3, Y8, Y8
-	VMULPS       Y5, Y8, Y9
+	VMAXPS       Y7, Y0, Y7
+	VMINPS       Y7, Y1, Y7
+	VMULPS       Y2, Y7, Y8
+	VROUNDPS     $0x00, Y8, Y8
+	VMULPS       Y3, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
+	VMULPS       Y4, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
+	VMULPS       Y7, Y5, Y9
 	VBROADCASTSS const3ab60b61<>+0(SB), Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y7, Y9, Y9
@@ -2836,11 +2791,13 @@ ExponentialAVX2_block:
 	VADDPS       Y9, Y7, Y7
 	VCVTTPS2DQ   Y8, Y8
 	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y7, Y7
 	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
+	VBROADCASTSS const0000007f<>+0(SB), Y9
+	VPADDD       Y9, Y8, Y8
 	VPSLLD       $0x17, Y8, Y8
 	VMULPS       Y8, Y7, Y7
 	VMULPS       (BX), Y7, Y7
@@ -2858,18 +2815,15 @@ ExponentialAVX2_block:
 	VMOVUPS      32(AX), Y6
 	VSUBPS       32(SI), Y6, Y7
 	VDIVPS       32(BX), Y7, Y7
-	VMAXPS       Y7, Y1, Y7
-	VMINPS       Y7, Y2, Y7
-	VMULPS       Y4, Y7, Y8
-	VADDPS       Y3, Y8, Y8
-	VSUBPS       Y3, Y8, Y8
-	VMULPS       Y5, Y8, Y9
+	VMAXPS       Y7, Y0, Y7
+	VMINPS       Y7, Y1, Y7
+	VMULPS       Y2, Y7, Y8
+	VROUNDPS     $0x00, Y8, Y8
+	VMULPS       Y3, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
+	VMULPS       Y4, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
+	VMULPS       Y7, Y5, Y9
 	VBROADCASTSS const3ab60b61<>+0(SB), Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y7, Y9, Y9
@@ -2891,11 +2845,13 @@ ExponentialAVX2_block:
 	VADDPS       Y9, Y7, Y7
 	VCVTTPS2DQ   Y8, Y8
 	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y7, Y7
 	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
+	VBROADCASTSS const0000007f<>+0(SB), Y9
+	VPADDD       Y9, Y8, Y8
 	VPSLLD       $0x17, Y8, Y8
 	VMULPS       Y8, Y7, Y7
 	VMULPS       32(BX), Y7, Y7
@@ -2914,18 +2870,15 @@ ExponentialAVX2_block:
 	VMOVUPS      64(AX), Y6
 	VSUBPS       64(SI), Y6, Y7
 	VDIVPS       64(BX), Y7, Y7
-	VMAXPS       Y7, Y1, Y7
-	VMINPS       Y7, Y2, Y7
-	VMULPS       Y4, Y7, Y8
-	VADDPS       Y3, Y8, Y8
-	VSUBPS       Y3, Y8, Y8
-	VMULPS       Y5, Y8, Y9
+	VMAXPS       Y7, Y0, Y7
+	VMINPS       Y7, Y1, Y7
+	VMULPS       Y2, Y7, Y8
+	VROUNDPS     $0x00, Y8, Y8
+	VMULPS       Y3, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
+	VMULPS       Y4, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
+	VMULPS       Y7, Y5, Y9
 	VBROADCASTSS const3ab60b61<>+0(SB), Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y7, Y9, Y9
@@ -2947,11 +2900,13 @@ ExponentialAVX2_block:
 	VADDPS       Y9, Y7, Y7
 	VCVTTPS2DQ   Y8, Y8
 	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y7, Y7
 	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
+	VBROADCASTSS const0000007f<>+0(SB), Y9
+	VPADDD       Y9, Y8, Y8
 	VPSLLD       $0x17, Y8, Y8
 	VMULPS       Y8, Y7, Y7
 	VMULPS       64(BX), Y7, Y7
@@ -2970,18 +2925,15 @@ ExponentialAVX2_block:
 	VMOVUPS      96(AX), Y6
 	VSUBPS       96(SI), Y6, Y7
 	VDIVPS       96(BX), Y7, Y7
-	VMAXPS       Y7, Y1, Y7
-	VMINPS       Y7, Y2, Y7
-	VMULPS       Y4, Y7, Y8
-	VADDPS       Y3, Y8, Y8
-	VSUBPS       Y3, Y8, Y8
-	VMULPS       Y5, Y8, Y9
+	VMAXPS       Y7, Y0, Y7
+	VMINPS       Y7, Y1, Y7
+	VMULPS       Y2, Y7, Y8
+	VROUNDPS     $0x00, Y8, Y8
+	VMULPS       Y3, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
+	VMULPS       Y4, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
+	VMULPS       Y7, Y5, Y9
 	VBROADCASTSS const3ab60b61<>+0(SB), Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y7, Y9, Y9
@@ -3003,11 +2955,13 @@ ExponentialAVX2_block:
 	VADDPS       Y9, Y7, Y7
 	VCVTTPS2DQ   Y8, Y8
 	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y7, Y7
 	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
+	VBROADCASTSS const0000007f<>+0(SB), Y9
+	VPADDD       Y9, Y8, Y8
 	VPSLLD       $0x17, Y8, Y8
 	VMULPS       Y8, Y7, Y7
 	VMULPS       96(BX), Y7, Y7
@@ -3026,18 +2980,15 @@ ExponentialAVX2_block:
 	VMOVUPS      128(AX), Y6
 	VSUBPS       128(SI), Y6, Y7
 	VDIVPS       128(BX), Y7, Y7
-	VMAXPS       Y7, Y1, Y7
-	VMINPS       Y7, Y2, Y7
-	VMULPS       Y4, Y7, Y8
-	VADDPS       Y3, Y8, Y8
-	VSUBPS       Y3, Y8, Y8
-	VMULPS       Y5, Y8, Y9
+	VMAXPS       Y7, Y0, Y7
+	VMINPS       Y7, Y1, Y7
+	VMULPS       Y2, Y7, Y8
+	VROUNDPS     $0x00, Y8, Y8
+	VMULPS       Y3, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
+	VMULPS       Y4, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
+	VMULPS       Y7, Y5, Y9
 	VBROADCASTSS const3ab60b61<>+0(SB), Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y7, Y9, Y9
@@ -3059,11 +3010,13 @@ ExponentialAVX2_block:
 	VADDPS       Y9, Y7, Y7
 	VCVTTPS2DQ   Y8, Y8
 	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y7, Y7
 	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
+	VBROADCASTSS const0000007f<>+0(SB), Y9
+	VPADDD       Y9, Y8, Y8
 	VPSLLD       $0x17, Y8, Y8
 	VMULPS       Y8, Y7, Y7
 	VMULPS       128(BX), Y7, Y7
@@ -3082,18 +3035,15 @@ ExponentialAVX2_block:
 	VMOVUPS      160(AX), Y6
 	VSUBPS       160(SI), Y6, Y7
 	VDIVPS       160(BX), Y7, Y7
-	VMAXPS       Y7, Y1, Y7
-	VMINPS       Y7, Y2, Y7
-	VMULPS       Y4, Y7, Y8
-	VADDPS       Y3, Y8, Y8
-	VSUBPS       Y3, Y8, Y8
-	VMULPS       Y5, Y8, Y9
+	VMAXPS       Y7, Y0, Y7
+	VMINPS       Y7, Y1, Y7
+	VMULPS       Y2, Y7, Y8
+	VROUNDPS     $0x00, Y8, Y8
+	VMULPS       Y3, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
+	VMULPS       Y4, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
+	VMULPS       Y7, Y5, Y9
 	VBROADCASTSS const3ab60b61<>+0(SB), Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y7, Y9, Y9
@@ -3115,11 +3065,13 @@ ExponentialAVX2_block:
 	VADDPS       Y9, Y7, Y7
 	VCVTTPS2DQ   Y8, Y8
 	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y7, Y7
 	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
+	VBROADCASTSS const0000007f<>+0(SB), Y9
+	VPADDD       Y9, Y8, Y8
 	VPSLLD       $0x17, Y8, Y8
 	VMULPS       Y8, Y7, Y7
 	VMULPS       160(BX), Y7, Y7
@@ -3138,18 +3090,15 @@ ExponentialAVX2_block:
 	VMOVUPS      192(AX), Y6
 	VSUBPS       192(SI), Y6, Y7
 	VDIVPS       192(BX), Y7, Y7
-	VMAXPS       Y7, Y1, Y7
-	VMINPS       Y7, Y2, Y7
-	VMULPS       Y4, Y7, Y8
-	VADDPS       Y3, Y8, Y8
-	VSUBPS       Y3, Y8, Y8
-	VMULPS       Y5, Y8, Y9
+	VMAXPS       Y7, Y0, Y7
+	VMINPS       Y7, Y1, Y7
+	VMULPS       Y2, Y7, Y8
+	VROUNDPS     $0x00, Y8, Y8
+	VMULPS       Y3, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
+	VMULPS       Y4, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
+	VMULPS       Y7, Y5, Y9
 	VBROADCASTSS const3ab60b61<>+0(SB), Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y7, Y9, Y9
@@ -3171,11 +3120,13 @@ ExponentialAVX2_block:
 	VADDPS       Y9, Y7, Y7
 	VCVTTPS2DQ   Y8, Y8
 	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y7, Y7
 	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
+	VBROADCASTSS const0000007f<>+0(SB), Y9
+	VPADDD       Y9, Y8, Y8
 	VPSLLD       $0x17, Y8, Y8
 	VMULPS       Y8, Y7, Y7
 	VMULPS       192(BX), Y7, Y7
@@ -3194,18 +3145,15 @@ ExponentialAVX2_block:
 	VMOVUPS      224(AX), Y6
 	VSUBPS       224(SI), Y6, Y7
 	VDIVPS       224(BX), Y7, Y7
-	VMAXPS       Y7, Y1, Y7
-	VMINPS       Y7, Y2, Y7
-	VMULPS       Y4, Y7, Y8
-	VADDPS       Y3, Y8, Y8
-	VSUBPS       Y3, Y8, Y8
-	VMULPS       Y5, Y8, Y9
+	VMAXPS       Y7, Y0, Y7
+	VMINPS       Y7, Y1, Y7
+	VMULPS       Y2, Y7, Y8
+	VROUNDPS     $0x00, Y8, Y8
+	VMULPS       Y3, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
+	VMULPS       Y4, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
+	VMULPS       Y7, Y5, Y9
 	VBROADCASTSS const3ab60b61<>+0(SB), Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y7, Y9, Y9
@@ -3227,11 +3175,13 @@ ExponentialAVX2_block:
 	VADDPS       Y9, Y7, Y7
 	VCVTTPS2DQ   Y8, Y8
 	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y7, Y7
 	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
+	VBROADCASTSS const0000007f<>+0(SB), Y9
+	VPADDD       Y9, Y8, Y8
 	VPSLLD       $0x17, Y8, Y8
 	VMULPS       Y8, Y7, Y7
 	VMULPS       224(BX), Y7, Y7
@@ -3264,17 +3214,20 @@ ExponentialAVX2_done:
 	VZEROUPPER
 	RET
 
+DATA const0000007f<>+0(SB)/4, $0x0000007f
+GLOBL const0000007f<>(SB), RODATA|NOPTR, $4
+
 // func exponentialUniformAVX512(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·exponentialUniformAVX512(SB), NOSPLIT, $0-56
-	// 4 scalars held in registers, 16 broadcast where used; vectors interleaved 4 at a time.
+	// 4 scalars held in registers, 14 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
-	VBROADCASTSS const0000007f<>+0(SB), Z0
-	VBROADCASTSS k+16(FP), Z1
-	VBROADCASTSS delta+20(FP), Z6
-	VBROADCASTSS rh+24(FP), Z7
+	VBROADCASTSS k+16(FP), Z0
+	VBROADCASTSS delta+20(FP), Z1
+	VBROADCASTSS rh+24(FP), Z6
+	VBROADCASTSS constc2d00000<>+0(SB), Z7
 	MOVQ         v+0(FP), AX
 	MOVQ         cur+8(FP), CX
 	MOVQ         spikes+40(FP), DX
@@ -3288,42 +3241,34 @@ ExponentialUniformAVX512_block:
 	VMOVUPS      64(AX), Z9
 	VMOVUPS      128(AX), Z10
 	VMOVUPS      192(AX), Z11
-	VSUBPS       Z7, Z8, Z12
-	VSUBPS       Z7, Z9, Z13
-	VSUBPS       Z7, Z10, Z14
-	VSUBPS       Z7, Z11, Z15
-	VDIVPS       Z6, Z12, Z12
-	VDIVPS       Z6, Z13, Z13
-	VDIVPS       Z6, Z14, Z14
-	VDIVPS       Z6, Z15, Z15
-	VBROADCASTSS constc2d00000<>+0(SB), Z16
-	VMAXPS       Z12, Z16, Z12
+	VSUBPS       Z6, Z8, Z12
+	VSUBPS       Z6, Z9, Z13
+	VSUBPS       Z6, Z10, Z14
+	VSUBPS       Z6, Z11, Z15
+	VDIVPS       Z1, Z12, Z12
+	VDIVPS       Z1, Z13, Z13
+	VDIVPS       Z1, Z14, Z14
+	VDIVPS       Z1, Z15, Z15
+	VMAXPS       Z12, Z7, Z12
 	VBROADCASTSS const42b20000<>+0(SB), Z16
 	VMINPS       Z12, Z16, Z12
-	VBROADCASTSS constc2d00000<>+0(SB), Z16
-	VMAXPS       Z13, Z16, Z13
+	VMAXPS       Z13, Z7, Z13
 	VBROADCASTSS const42b20000<>+0(SB), Z16
 	VMINPS       Z13, Z16, Z13
-	VBROADCASTSS constc2d00000<>+0(SB), Z16
-	VMAXPS       Z14, Z16, Z14
+	VMAXPS       Z14, Z7, Z14
 	VBROADCASTSS const42b20000<>+0(SB), Z16
 	VMINPS       Z14, Z16, Z14
-	VBROADCASTSS constc2d00000<>+0(SB), Z16
-	VMAXPS       Z15, Z16, Z15
+	VMAXPS       Z15, Z7, Z15
 	VBROADCASTSS const42b20000<>+0(SB), Z16
 	VMINPS       Z15, Z16, Z15
 	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z12, Z16
 	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z13, Z17
 	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z14, Z18
 	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z15, Z19
-	VADDPS.BCST  const4b400000<>+0(SB), Z16, Z16
-	VADDPS.BCST  const4b400000<>+0(SB), Z17, Z17
-	VADDPS.BCST  const4b400000<>+0(SB), Z18, Z18
-	VADDPS.BCST  const4b400000<>+0(SB), Z19, Z19
-	VSUBPS.BCST  const4b400000<>+0(SB), Z16, Z16
-	VSUBPS.BCST  const4b400000<>+0(SB), Z17, Z17
-	VSUBPS.BCST  const4b400000<>+0(SB), Z18, Z18
-	VSUBPS.BCST  const4b400000<>+0(SB), Z19, Z19
+	VRNDSCALEPS  $0x00, Z16, Z16
+	VRNDSCALEPS  $0x00, Z17, Z17
+	VRNDSCALEPS  $0x00, Z18, Z18
+	VRNDSCALEPS  $0x00, Z19, Z19
 	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z20
 	VMULPS.BCST  const3f318000<>+0(SB), Z17, Z21
 	VMULPS.BCST  const3f318000<>+0(SB), Z18, Z22
@@ -3396,46 +3341,14 @@ ExponentialUniformAVX512_block:
 	VADDPS.BCST  const3f800000<>+0(SB), Z13, Z13
 	VADDPS.BCST  const3f800000<>+0(SB), Z14, Z14
 	VADDPS.BCST  const3f800000<>+0(SB), Z15, Z15
-	VCVTTPS2DQ   Z16, Z16
-	VCVTTPS2DQ   Z17, Z17
-	VCVTTPS2DQ   Z18, Z18
-	VCVTTPS2DQ   Z19, Z19
-	VPSRAD       $0x01, Z16, Z20
-	VPSRAD       $0x01, Z17, Z21
-	VPSRAD       $0x01, Z18, Z22
-	VPSRAD       $0x01, Z19, Z23
-	VPADDD       Z0, Z20, Z24
-	VPADDD       Z0, Z21, Z25
-	VPADDD       Z0, Z22, Z26
-	VPADDD       Z0, Z23, Z27
-	VPSLLD       $0x17, Z24, Z24
-	VPSLLD       $0x17, Z25, Z25
-	VPSLLD       $0x17, Z26, Z26
-	VPSLLD       $0x17, Z27, Z27
-	VMULPS       Z24, Z12, Z12
-	VMULPS       Z25, Z13, Z13
-	VMULPS       Z26, Z14, Z14
-	VMULPS       Z27, Z15, Z15
-	VPSUBD       Z20, Z16, Z16
-	VPSUBD       Z21, Z17, Z17
-	VPSUBD       Z22, Z18, Z18
-	VPSUBD       Z23, Z19, Z19
-	VPADDD       Z0, Z16, Z16
-	VPADDD       Z0, Z17, Z17
-	VPADDD       Z0, Z18, Z18
-	VPADDD       Z0, Z19, Z19
-	VPSLLD       $0x17, Z16, Z16
-	VPSLLD       $0x17, Z17, Z17
-	VPSLLD       $0x17, Z18, Z18
-	VPSLLD       $0x17, Z19, Z19
-	VMULPS       Z16, Z12, Z12
-	VMULPS       Z17, Z13, Z13
-	VMULPS       Z18, Z14, Z14
-	VMULPS       Z19, Z15, Z15
-	VMULPS       Z12, Z6, Z12
-	VMULPS       Z13, Z6, Z13
-	VMULPS       Z14, Z6, Z14
-	VMULPS       Z15, Z6, Z15
+	VSCALEFPS    Z16, Z12, Z12
+	VSCALEFPS    Z17, Z13, Z13
+	VSCALEFPS    Z18, Z14, Z14
+	VSCALEFPS    Z19, Z15, Z15
+	VMULPS       Z12, Z1, Z12
+	VMULPS       Z13, Z1, Z13
+	VMULPS       Z14, Z1, Z14
+	VMULPS       Z15, Z1, Z15
 	VSUBPS       Z8, Z12, Z12
 	VSUBPS       Z9, Z13, Z13
 	VSUBPS       Z10, Z14, Z14
@@ -3452,10 +3365,10 @@ ExponentialUniformAVX512_block:
 	VADDPS       Z17, Z13, Z13
 	VADDPS       Z18, Z14, Z14
 	VADDPS       Z19, Z15, Z15
-	VMULPS       Z12, Z1, Z12
-	VMULPS       Z13, Z1, Z13
-	VMULPS       Z14, Z1, Z14
-	VMULPS       Z15, Z1, Z15
+	VMULPS       Z12, Z0, Z12
+	VMULPS       Z13, Z0, Z13
+	VMULPS       Z14, Z0, Z14
+	VMULPS       Z15, Z0, Z15
 	VADDPS       Z12, Z8, Z8
 	VADDPS       Z13, Z9, Z9
 	VADDPS       Z14, Z10, Z10
@@ -3505,15 +3418,15 @@ ExponentialUniformAVX512_done:
 // func exponentialUniformAVX2(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·exponentialUniformAVX2(SB), NOSPLIT, $0-56
-	// 6 scalars held in registers, 14 broadcast where used; vectors interleaved 1 at a time.
+	// 6 scalars held in registers, 12 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
-	VBROADCASTSS const0000007f<>+0(SB), Y0
-	VBROADCASTSS k+16(FP), Y1
-	VBROADCASTSS delta+20(FP), Y2
-	VBROADCASTSS rh+24(FP), Y3
-	VBROADCASTSS constc2d00000<>+0(SB), Y4
-	VBROADCASTSS const42b20000<>+0(SB), Y5
+	VBROADCASTSS k+16(FP), Y0
+	VBROADCASTSS delta+20(FP), Y1
+	VBROADCASTSS rh+24(FP), Y2
+	VBROADCASTSS constc2d00000<>+0(SB), Y3
+	VBROADCASTSS const42b20000<>+0(SB), Y4
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y5
 	MOVQ         v+0(FP), AX
 	MOVQ         cur+8(FP), CX
 	MOVQ         spikes+40(FP), DX
@@ -3524,15 +3437,12 @@ TEXT ·exponentialUniformAVX2(SB), NOSPLIT, $0-56
 ExponentialUniformAVX2_block:
 	XORQ         SI, SI
 	VMOVUPS      (AX), Y6
-	VSUBPS       Y3, Y6, Y7
-	VDIVPS       Y2, Y7, Y7
-	VMAXPS       Y7, Y4, Y7
-	VMINPS       Y7, Y5, Y7
-	VBROADCASTSS const4b400000<>+0(SB), Y8
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
-	VMULPS       Y9, Y7, Y9
-	VADDPS       Y8, Y9, Y9
-	VSUBPS       Y8, Y9, Y8
+	VSUBPS       Y2, Y6, Y7
+	VDIVPS       Y1, Y7, Y7
+	VMAXPS       Y7, Y3, Y7
+	VMINPS       Y7, Y4, Y7
+	VMULPS       Y5, Y7, Y8
+	VROUNDPS     $0x00, Y8, Y8
 	VBROADCASTSS const3f318000<>+0(SB), Y9
 	VMULPS       Y9, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
@@ -3562,20 +3472,22 @@ ExponentialUniformAVX2_block:
 	VADDPS       Y9, Y7, Y7
 	VCVTTPS2DQ   Y8, Y8
 	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y7, Y7
 	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
+	VBROADCASTSS const0000007f<>+0(SB), Y9
+	VPADDD       Y9, Y8, Y8
 	VPSLLD       $0x17, Y8, Y8
 	VMULPS       Y8, Y7, Y7
-	VMULPS       Y7, Y2, Y7
+	VMULPS       Y7, Y1, Y7
 	VSUBPS       Y6, Y7, Y7
 	VBROADCASTSS res+28(FP), Y8
 	VMOVUPS      (CX), Y9
 	VMULPS       Y9, Y8, Y8
 	VADDPS       Y8, Y7, Y7
-	VMULPS       Y7, Y1, Y7
+	VMULPS       Y7, Y0, Y7
 	VADDPS       Y7, Y6, Y6
 	VBROADCASTSS thr+32(FP), Y7
 	VCMPPS       $0x1e, Y7, Y6, Y7
@@ -3585,15 +3497,12 @@ ExponentialUniformAVX2_block:
 	VMOVMSKPS    Y7, DI
 	ORQ          DI, SI
 	VMOVUPS      32(AX), Y6
-	VSUBPS       Y3, Y6, Y7
-	VDIVPS       Y2, Y7, Y7
-	VMAXPS       Y7, Y4, Y7
-	VMINPS       Y7, Y5, Y7
-	VBROADCASTSS const4b400000<>+0(SB), Y8
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
-	VMULPS       Y9, Y7, Y9
-	VADDPS       Y8, Y9, Y9
-	VSUBPS       Y8, Y9, Y8
+	VSUBPS       Y2, Y6, Y7
+	VDIVPS       Y1, Y7, Y7
+	VMAXPS       Y7, Y3, Y7
+	VMINPS       Y7, Y4, Y7
+	VMULPS       Y5, Y7, Y8
+	VROUNDPS     $0x00, Y8, Y8
 	VBROADCASTSS const3f318000<>+0(SB), Y9
 	VMULPS       Y9, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
@@ -3623,20 +3532,22 @@ ExponentialUniformAVX2_block:
 	VADDPS       Y9, Y7, Y7
 	VCVTTPS2DQ   Y8, Y8
 	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y7, Y7
 	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
+	VBROADCASTSS const0000007f<>+0(SB), Y9
+	VPADDD       Y9, Y8, Y8
 	VPSLLD       $0x17, Y8, Y8
 	VMULPS       Y8, Y7, Y7
-	VMULPS       Y7, Y2, Y7
+	VMULPS       Y7, Y1, Y7
 	VSUBPS       Y6, Y7, Y7
 	VBROADCASTSS res+28(FP), Y8
 	VMOVUPS      32(CX), Y9
 	VMULPS       Y9, Y8, Y8
 	VADDPS       Y8, Y7, Y7
-	VMULPS       Y7, Y1, Y7
+	VMULPS       Y7, Y0, Y7
 	VADDPS       Y7, Y6, Y6
 	VBROADCASTSS thr+32(FP), Y7
 	VCMPPS       $0x1e, Y7, Y6, Y7
@@ -3647,15 +3558,12 @@ ExponentialUniformAVX2_block:
 	SHLQ         $0x08, DI
 	ORQ          DI, SI
 	VMOVUPS      64(AX), Y6
-	VSUBPS       Y3, Y6, Y7
-	VDIVPS       Y2, Y7, Y7
-	VMAXPS       Y7, Y4, Y7
-	VMINPS       Y7, Y5, Y7
-	VBROADCASTSS const4b400000<>+0(SB), Y8
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
-	VMULPS       Y9, Y7, Y9
-	VADDPS       Y8, Y9, Y9
-	VSUBPS       Y8, Y9, Y8
+	VSUBPS       Y2, Y6, Y7
+	VDIVPS       Y1, Y7, Y7
+	VMAXPS       Y7, Y3, Y7
+	VMINPS       Y7, Y4, Y7
+	VMULPS       Y5, Y7, Y8
+	VROUNDPS     $0x00, Y8, Y8
 	VBROADCASTSS const3f318000<>+0(SB), Y9
 	VMULPS       Y9, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
@@ -3685,20 +3593,22 @@ ExponentialUniformAVX2_block:
 	VADDPS       Y9, Y7, Y7
 	VCVTTPS2DQ   Y8, Y8
 	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y7, Y7
 	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
+	VBROADCASTSS const0000007f<>+0(SB), Y9
+	VPADDD       Y9, Y8, Y8
 	VPSLLD       $0x17, Y8, Y8
 	VMULPS       Y8, Y7, Y7
-	VMULPS       Y7, Y2, Y7
+	VMULPS       Y7, Y1, Y7
 	VSUBPS       Y6, Y7, Y7
 	VBROADCASTSS res+28(FP), Y8
 	VMOVUPS      64(CX), Y9
 	VMULPS       Y9, Y8, Y8
 	VADDPS       Y8, Y7, Y7
-	VMULPS       Y7, Y1, Y7
+	VMULPS       Y7, Y0, Y7
 	VADDPS       Y7, Y6, Y6
 	VBROADCASTSS thr+32(FP), Y7
 	VCMPPS       $0x1e, Y7, Y6, Y7
@@ -3709,15 +3619,12 @@ ExponentialUniformAVX2_block:
 	SHLQ         $0x10, DI
 	ORQ          DI, SI
 	VMOVUPS      96(AX), Y6
-	VSUBPS       Y3, Y6, Y7
-	VDIVPS       Y2, Y7, Y7
-	VMAXPS       Y7, Y4, Y7
-	VMINPS       Y7, Y5, Y7
-	VBROADCASTSS const4b400000<>+0(SB), Y8
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
-	VMULPS       Y9, Y7, Y9
-	VADDPS       Y8, Y9, Y9
-	VSUBPS       Y8, Y9, Y8
+	VSUBPS       Y2, Y6, Y7
+	VDIVPS       Y1, Y7, Y7
+	VMAXPS       Y7, Y3, Y7
+	VMINPS       Y7, Y4, Y7
+	VMULPS       Y5, Y7, Y8
+	VROUNDPS     $0x00, Y8, Y8
 	VBROADCASTSS const3f318000<>+0(SB), Y9
 	VMULPS       Y9, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
@@ -3747,20 +3654,22 @@ ExponentialUniformAVX2_block:
 	VADDPS       Y9, Y7, Y7
 	VCVTTPS2DQ   Y8, Y8
 	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y7, Y7
 	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
+	VBROADCASTSS const0000007f<>+0(SB), Y9
+	VPADDD       Y9, Y8, Y8
 	VPSLLD       $0x17, Y8, Y8
 	VMULPS       Y8, Y7, Y7
-	VMULPS       Y7, Y2, Y7
+	VMULPS       Y7, Y1, Y7
 	VSUBPS       Y6, Y7, Y7
 	VBROADCASTSS res+28(FP), Y8
 	VMOVUPS      96(CX), Y9
 	VMULPS       Y9, Y8, Y8
 	VADDPS       Y8, Y7, Y7
-	VMULPS       Y7, Y1, Y7
+	VMULPS       Y7, Y0, Y7
 	VADDPS       Y7, Y6, Y6
 	VBROADCASTSS thr+32(FP), Y7
 	VCMPPS       $0x1e, Y7, Y6, Y7
@@ -3771,15 +3680,12 @@ ExponentialUniformAVX2_block:
 	SHLQ         $0x18, DI
 	ORQ          DI, SI
 	VMOVUPS      128(AX), Y6
-	VSUBPS       Y3, Y6, Y7
-	VDIVPS       Y2, Y7, Y7
-	VMAXPS       Y7, Y4, Y7
-	VMINPS       Y7, Y5, Y7
-	VBROADCASTSS const4b400000<>+0(SB), Y8
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
-	VMULPS       Y9, Y7, Y9
-	VADDPS       Y8, Y9, Y9
-	VSUBPS       Y8, Y9, Y8
+	VSUBPS       Y2, Y6, Y7
+	VDIVPS       Y1, Y7, Y7
+	VMAXPS       Y7, Y3, Y7
+	VMINPS       Y7, Y4, Y7
+	VMULPS       Y5, Y7, Y8
+	VROUNDPS     $0x00, Y8, Y8
 	VBROADCASTSS const3f318000<>+0(SB), Y9
 	VMULPS       Y9, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
@@ -3809,20 +3715,22 @@ ExponentialUniformAVX2_block:
 	VADDPS       Y9, Y7, Y7
 	VCVTTPS2DQ   Y8, Y8
 	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y7, Y7
 	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
+	VBROADCASTSS const0000007f<>+0(SB), Y9
+	VPADDD       Y9, Y8, Y8
 	VPSLLD       $0x17, Y8, Y8
 	VMULPS       Y8, Y7, Y7
-	VMULPS       Y7, Y2, Y7
+	VMULPS       Y7, Y1, Y7
 	VSUBPS       Y6, Y7, Y7
 	VBROADCASTSS res+28(FP), Y8
 	VMOVUPS      128(CX), Y9
 	VMULPS       Y9, Y8, Y8
 	VADDPS       Y8, Y7, Y7
-	VMULPS       Y7, Y1, Y7
+	VMULPS       Y7, Y0, Y7
 	VADDPS       Y7, Y6, Y6
 	VBROADCASTSS thr+32(FP), Y7
 	VCMPPS       $0x1e, Y7, Y6, Y7
@@ -3833,15 +3741,12 @@ ExponentialUniformAVX2_block:
 	SHLQ         $0x20, DI
 	ORQ          DI, SI
 	VMOVUPS      160(AX), Y6
-	VSUBPS       Y3, Y6, Y7
-	VDIVPS       Y2, Y7, Y7
-	VMAXPS       Y7, Y4, Y7
-	VMINPS       Y7, Y5, Y7
-	VBROADCASTSS const4b400000<>+0(SB), Y8
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
-	VMULPS       Y9, Y7, Y9
-	VADDPS       Y8, Y9, Y9
-	VSUBPS       Y8, Y9, Y8
+	VSUBPS       Y2, Y6, Y7
+	VDIVPS       Y1, Y7, Y7
+	VMAXPS       Y7, Y3, Y7
+	VMINPS       Y7, Y4, Y7
+	VMULPS       Y5, Y7, Y8
+	VROUNDPS     $0x00, Y8, Y8
 	VBROADCASTSS const3f318000<>+0(SB), Y9
 	VMULPS       Y9, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
@@ -3871,20 +3776,22 @@ ExponentialUniformAVX2_block:
 	VADDPS       Y9, Y7, Y7
 	VCVTTPS2DQ   Y8, Y8
 	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y7, Y7
 	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
+	VBROADCASTSS const0000007f<>+0(SB), Y9
+	VPADDD       Y9, Y8, Y8
 	VPSLLD       $0x17, Y8, Y8
 	VMULPS       Y8, Y7, Y7
-	VMULPS       Y7, Y2, Y7
+	VMULPS       Y7, Y1, Y7
 	VSUBPS       Y6, Y7, Y7
 	VBROADCASTSS res+28(FP), Y8
 	VMOVUPS      160(CX), Y9
 	VMULPS       Y9, Y8, Y8
 	VADDPS       Y8, Y7, Y7
-	VMULPS       Y7, Y1, Y7
+	VMULPS       Y7, Y0, Y7
 	VADDPS       Y7, Y6, Y6
 	VBROADCASTSS thr+32(FP), Y7
 	VCMPPS       $0x1e, Y7, Y6, Y7
@@ -3895,15 +3802,12 @@ ExponentialUniformAVX2_block:
 	SHLQ         $0x28, DI
 	ORQ          DI, SI
 	VMOVUPS      192(AX), Y6
-	VSUBPS       Y3, Y6, Y7
-	VDIVPS       Y2, Y7, Y7
-	VMAXPS       Y7, Y4, Y7
-	VMINPS       Y7, Y5, Y7
-	VBROADCASTSS const4b400000<>+0(SB), Y8
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
-	VMULPS       Y9, Y7, Y9
-	VADDPS       Y8, Y9, Y9
-	VSUBPS       Y8, Y9, Y8
+	VSUBPS       Y2, Y6, Y7
+	VDIVPS       Y1, Y7, Y7
+	VMAXPS       Y7, Y3, Y7
+	VMINPS       Y7, Y4, Y7
+	VMULPS       Y5, Y7, Y8
+	VROUNDPS     $0x00, Y8, Y8
 	VBROADCASTSS const3f318000<>+0(SB), Y9
 	VMULPS       Y9, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
@@ -3933,20 +3837,22 @@ ExponentialUniformAVX2_block:
 	VADDPS       Y9, Y7, Y7
 	VCVTTPS2DQ   Y8, Y8
 	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y7, Y7
 	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
+	VBROADCASTSS const0000007f<>+0(SB), Y9
+	VPADDD       Y9, Y8, Y8
 	VPSLLD       $0x17, Y8, Y8
 	VMULPS       Y8, Y7, Y7
-	VMULPS       Y7, Y2, Y7
+	VMULPS       Y7, Y1, Y7
 	VSUBPS       Y6, Y7, Y7
 	VBROADCASTSS res+28(FP), Y8
 	VMOVUPS      192(CX), Y9
 	VMULPS       Y9, Y8, Y8
 	VADDPS       Y8, Y7, Y7
-	VMULPS       Y7, Y1, Y7
+	VMULPS       Y7, Y0, Y7
 	VADDPS       Y7, Y6, Y6
 	VBROADCASTSS thr+32(FP), Y7
 	VCMPPS       $0x1e, Y7, Y6, Y7
@@ -3957,15 +3863,12 @@ ExponentialUniformAVX2_block:
 	SHLQ         $0x30, DI
 	ORQ          DI, SI
 	VMOVUPS      224(AX), Y6
-	VSUBPS       Y3, Y6, Y7
-	VDIVPS       Y2, Y7, Y7
-	VMAXPS       Y7, Y4, Y7
-	VMINPS       Y7, Y5, Y7
-	VBROADCASTSS const4b400000<>+0(SB), Y8
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
-	VMULPS       Y9, Y7, Y9
-	VADDPS       Y8, Y9, Y9
-	VSUBPS       Y8, Y9, Y8
+	VSUBPS       Y2, Y6, Y7
+	VDIVPS       Y1, Y7, Y7
+	VMAXPS       Y7, Y3, Y7
+	VMINPS       Y7, Y4, Y7
+	VMULPS       Y5, Y7, Y8
+	VROUNDPS     $0x00, Y8, Y8
 	VBROADCASTSS const3f318000<>+0(SB), Y9
 	VMULPS       Y9, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
@@ -3995,20 +3898,22 @@ ExponentialUniformAVX2_block:
 	VADDPS       Y9, Y7, Y7
 	VCVTTPS2DQ   Y8, Y8
 	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y7, Y7
 	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
+	VBROADCASTSS const0000007f<>+0(SB), Y9
+	VPADDD       Y9, Y8, Y8
 	VPSLLD       $0x17, Y8, Y8
 	VMULPS       Y8, Y7, Y7
-	VMULPS       Y7, Y2, Y7
+	VMULPS       Y7, Y1, Y7
 	VSUBPS       Y6, Y7, Y7
 	VBROADCASTSS res+28(FP), Y8
 	VMOVUPS      224(CX), Y9
 	VMULPS       Y9, Y8, Y8
 	VADDPS       Y8, Y7, Y7
-	VMULPS       Y7, Y1, Y7
+	VMULPS       Y7, Y0, Y7
 	VADDPS       Y7, Y6, Y6
 	VBROADCASTSS thr+32(FP), Y7
 	VCMPPS       $0x1e, Y7, Y6, Y7
@@ -4032,17 +3937,17 @@ ExponentialUniformAVX2_done:
 // func refractoryExponentialAVX512(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·refractoryExponentialAVX512(SB), NOSPLIT, $0-152
-	// 7 scalars held in registers, 7 broadcast where used; vectors interleaved 3 at a time.
+	// 7 scalars held in registers, 5 broadcast where used; vectors interleaved 3 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
-	VBROADCASTSS const0000007f<>+0(SB), Z2
-	VBROADCASTSS constc2d00000<>+0(SB), Z3
-	VBROADCASTSS const42b20000<>+0(SB), Z4
-	VBROADCASTSS const4b400000<>+0(SB), Z5
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Z6
-	VBROADCASTSS const3f318000<>+0(SB), Z7
-	VBROADCASTSS constb95e8083<>+0(SB), Z8
+	VBROADCASTSS constc2d00000<>+0(SB), Z2
+	VBROADCASTSS const42b20000<>+0(SB), Z3
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Z4
+	VBROADCASTSS const3f318000<>+0(SB), Z5
+	VBROADCASTSS constb95e8083<>+0(SB), Z6
+	VBROADCASTSS const39500d01<>+0(SB), Z7
+	VBROADCASTSS const3ab60b61<>+0(SB), Z8
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         cur+16(FP), DX
@@ -4078,39 +3983,36 @@ RefractoryExponentialAVX512_block:
 	VDIVPS      (DI), Z15, Z15
 	VDIVPS      64(DI), Z16, Z16
 	VDIVPS      128(DI), Z17, Z17
-	VMAXPS      Z15, Z3, Z15
-	VMINPS      Z15, Z4, Z15
-	VMAXPS      Z16, Z3, Z16
-	VMINPS      Z16, Z4, Z16
-	VMAXPS      Z17, Z3, Z17
-	VMINPS      Z17, Z4, Z17
-	VMULPS      Z6, Z15, Z22
-	VMULPS      Z6, Z16, Z23
-	VMULPS      Z6, Z17, Z24
-	VADDPS      Z5, Z22, Z22
-	VADDPS      Z5, Z23, Z23
-	VADDPS      Z5, Z24, Z24
-	VSUBPS      Z5, Z22, Z22
-	VSUBPS      Z5, Z23, Z23
-	VSUBPS      Z5, Z24, Z24
-	VMULPS      Z7, Z22, Z25
-	VMULPS      Z7, Z23, Z26
-	VMULPS      Z7, Z24, Z27
+	VMAXPS      Z15, Z2, Z15
+	VMINPS      Z15, Z3, Z15
+	VMAXPS      Z16, Z2, Z16
+	VMINPS      Z16, Z3, Z16
+	VMAXPS      Z17, Z2, Z17
+	VMINPS      Z17, Z3, Z17
+	VMULPS      Z4, Z15, Z22
+	VMULPS      Z4, Z16, Z23
+	VMULPS      Z4, Z17, Z24
+	VRNDSCALEPS $0x00, Z22, Z22
+	VRNDSCALEPS $0x00, Z23, Z23
+	VRNDSCALEPS $0x00, Z24, Z24
+	VMULPS      Z5, Z22, Z25
+	VMULPS      Z5, Z23, Z26
+	VMULPS      Z5, Z24, Z27
 	VSUBPS      Z25, Z15, Z15
 	VSUBPS      Z26, Z16, Z16
 	VSUBPS      Z27, Z17, Z17
-	VMULPS      Z8, Z22, Z25
-	VMULPS      Z8, Z23, Z26
-	VMULPS      Z8, Z24, Z27
+	VMULPS      Z6, Z22, Z25
+	VMULPS      Z6, Z23, Z26
+	VMULPS      Z6, Z24, Z27
 	VSUBPS      Z25, Z15, Z15
 	VSUBPS      Z26, Z16, Z16
 	VSUBPS      Z27, Z17, Z17
-	VMULPS.BCST const39500d01<>+0(SB), Z15, Z25
-	VMULPS.BCST const39500d01<>+0(SB), Z16, Z26
-	VMULPS.BCST const39500d01<>+0(SB), Z17, Z27
-	VADDPS.BCST const3ab60b61<>+0(SB), Z25, Z25
-	VADDPS.BCST const3ab60b61<>+0(SB), Z26, Z26
-	VADDPS.BCST const3ab60b61<>+0(SB), Z27, Z27
+	VMULPS      Z15, Z7, Z25
+	VMULPS      Z16, Z7, Z26
+	VMULPS      Z17, Z7, Z27
+	VADDPS      Z8, Z25, Z25
+	VADDPS      Z8, Z26, Z26
+	VADDPS      Z8, Z27, Z27
 	VMULPS      Z15, Z25, Z25
 	VMULPS      Z16, Z26, Z26
 	VMULPS      Z17, Z27, Z27
@@ -4147,33 +4049,9 @@ RefractoryExponentialAVX512_block:
 	VADDPS.BCST const3f800000<>+0(SB), Z15, Z15
 	VADDPS.BCST const3f800000<>+0(SB), Z16, Z16
 	VADDPS.BCST const3f800000<>+0(SB), Z17, Z17
-	VCVTTPS2DQ  Z22, Z22
-	VCVTTPS2DQ  Z23, Z23
-	VCVTTPS2DQ  Z24, Z24
-	VPSRAD      $0x01, Z22, Z25
-	VPSRAD      $0x01, Z23, Z26
-	VPSRAD      $0x01, Z24, Z27
-	VPADDD      Z2, Z25, Z28
-	VPADDD      Z2, Z26, Z29
-	VPADDD      Z2, Z27, Z30
-	VPSLLD      $0x17, Z28, Z28
-	VPSLLD      $0x17, Z29, Z29
-	VPSLLD      $0x17, Z30, Z30
-	VMULPS      Z28, Z15, Z15
-	VMULPS      Z29, Z16, Z16
-	VMULPS      Z30, Z17, Z17
-	VPSUBD      Z25, Z22, Z22
-	VPSUBD      Z26, Z23, Z23
-	VPSUBD      Z27, Z24, Z24
-	VPADDD      Z2, Z22, Z22
-	VPADDD      Z2, Z23, Z23
-	VPADDD      Z2, Z24, Z24
-	VPSLLD      $0x17, Z22, Z22
-	VPSLLD      $0x17, Z23, Z23
-	VPSLLD      $0x17, Z24, Z24
-	VMULPS      Z22, Z15, Z15
-	VMULPS      Z23, Z16, Z16
-	VMULPS      Z24, Z17, Z17
+	VSCALEFPS   Z22, Z15, Z15
+	VSCALEFPS   Z23, Z16, Z16
+	VSCALEFPS   Z24, Z17, Z17
 	VMULPS      (DI), Z15, Z15
 	VMULPS      64(DI), Z16, Z16
 	VMULPS      128(DI), Z17, Z17
@@ -4230,17 +4108,16 @@ RefractoryExponentialAVX512_block:
 	VPCMPUW     $0x06, Y11, Y9, K1
 	VSUBPS      192(R8), Z10, Z11
 	VDIVPS      192(DI), Z11, Z11
-	VMAXPS      Z11, Z3, Z11
-	VMINPS      Z11, Z4, Z11
-	VMULPS      Z6, Z11, Z12
-	VADDPS      Z5, Z12, Z12
-	VSUBPS      Z5, Z12, Z12
-	VMULPS      Z7, Z12, Z13
+	VMAXPS      Z11, Z2, Z11
+	VMINPS      Z11, Z3, Z11
+	VMULPS      Z4, Z11, Z12
+	VRNDSCALEPS $0x00, Z12, Z12
+	VMULPS      Z5, Z12, Z13
 	VSUBPS      Z13, Z11, Z11
-	VMULPS      Z8, Z12, Z13
+	VMULPS      Z6, Z12, Z13
 	VSUBPS      Z13, Z11, Z11
-	VMULPS.BCST const39500d01<>+0(SB), Z11, Z13
-	VADDPS.BCST const3ab60b61<>+0(SB), Z13, Z13
+	VMULPS      Z11, Z7, Z13
+	VADDPS      Z8, Z13, Z13
 	VMULPS      Z11, Z13, Z13
 	VADDPS.BCST const3c088889<>+0(SB), Z13, Z13
 	VMULPS      Z11, Z13, Z13
@@ -4253,15 +4130,7 @@ RefractoryExponentialAVX512_block:
 	VMULPS      Z13, Z14, Z13
 	VADDPS      Z11, Z13, Z11
 	VADDPS.BCST const3f800000<>+0(SB), Z11, Z11
-	VCVTTPS2DQ  Z12, Z12
-	VPSRAD      $0x01, Z12, Z13
-	VPADDD      Z2, Z13, Z14
-	VPSLLD      $0x17, Z14, Z14
-	VMULPS      Z14, Z11, Z11
-	VPSUBD      Z13, Z12, Z12
-	VPADDD      Z2, Z12, Z12
-	VPSLLD      $0x17, Z12, Z12
-	VMULPS      Z12, Z11, Z11
+	VSCALEFPS   Z12, Z11, Z11
 	VMULPS      192(DI), Z11, Z11
 	VSUBPS      Z10, Z11, Z11
 	VMOVUPS     192(DX), Z12
@@ -4301,13 +4170,13 @@ RefractoryExponentialAVX512_done:
 // func refractoryExponentialAVX2(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·refractoryExponentialAVX2(SB), NOSPLIT, $0-152
-	// 4 scalars held in registers, 10 broadcast where used; vectors interleaved 1 at a time.
+	// 4 scalars held in registers, 8 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y1
-	VBROADCASTSS const0000007f<>+0(SB), Y2
-	VBROADCASTSS constc2d00000<>+0(SB), Y3
-	VBROADCASTSS const42b20000<>+0(SB), Y4
-	VBROADCASTSS const4b400000<>+0(SB), Y5
+	VBROADCASTSS constc2d00000<>+0(SB), Y2
+	VBROADCASTSS const42b20000<>+0(SB), Y3
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y4
+	VBROADCASTSS const3f318000<>+0(SB), Y5
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         cur+16(FP), DX
@@ -4331,14 +4200,11 @@ RefractoryExponentialAVX2_block:
 	VPCMPGTD     Y8, Y6, Y8
 	VSUBPS       (R8), Y7, Y9
 	VDIVPS       (DI), Y9, Y9
-	VMAXPS       Y9, Y3, Y9
-	VMINPS       Y9, Y4, Y9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VADDPS       Y5, Y10, Y10
-	VSUBPS       Y5, Y10, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
+	VMAXPS       Y9, Y2, Y9
+	VMINPS       Y9, Y3, Y9
+	VMULPS       Y4, Y9, Y10
+	VROUNDPS     $0x00, Y10, Y10
+	VMULPS       Y5, Y10, Y11
 	VSUBPS       Y11, Y9, Y9
 	VBROADCASTSS constb95e8083<>+0(SB), Y11
 	VMULPS       Y11, Y10, Y11
@@ -4366,11 +4232,13 @@ RefractoryExponentialAVX2_block:
 	VADDPS       Y11, Y9, Y9
 	VCVTTPS2DQ   Y10, Y10
 	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y2, Y11, Y12
+	VBROADCASTSS const0000007f<>+0(SB), Y12
+	VPADDD       Y12, Y11, Y12
 	VPSLLD       $0x17, Y12, Y12
 	VMULPS       Y12, Y9, Y9
 	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y2, Y10, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
 	VMULPS       (DI), Y9, Y9
@@ -4399,14 +4267,11 @@ RefractoryExponentialAVX2_block:
 	VPCMPGTD     Y8, Y6, Y8
 	VSUBPS       32(R8), Y7, Y9
 	VDIVPS       32(DI), Y9, Y9
-	VMAXPS       Y9, Y3, Y9
-	VMINPS       Y9, Y4, Y9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VADDPS       Y5, Y10, Y10
-	VSUBPS       Y5, Y10, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
+	VMAXPS       Y9, Y2, Y9
+	VMINPS       Y9, Y3, Y9
+	VMULPS       Y4, Y9, Y10
+	VROUNDPS     $0x00, Y10, Y10
+	VMULPS       Y5, Y10, Y11
 	VSUBPS       Y11, Y9, Y9
 	VBROADCASTSS constb95e8083<>+0(SB), Y11
 	VMULPS       Y11, Y10, Y11
@@ -4434,11 +4299,13 @@ RefractoryExponentialAVX2_block:
 	VADDPS       Y11, Y9, Y9
 	VCVTTPS2DQ   Y10, Y10
 	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y2, Y11, Y12
+	VBROADCASTSS const0000007f<>+0(SB), Y12
+	VPADDD       Y12, Y11, Y12
 	VPSLLD       $0x17, Y12, Y12
 	VMULPS       Y12, Y9, Y9
 	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y2, Y10, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
 	VMULPS       32(DI), Y9, Y9
@@ -4468,14 +4335,11 @@ RefractoryExponentialAVX2_block:
 	VPCMPGTD     Y8, Y6, Y8
 	VSUBPS       64(R8), Y7, Y9
 	VDIVPS       64(DI), Y9, Y9
-	VMAXPS       Y9, Y3, Y9
-	VMINPS       Y9, Y4, Y9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VADDPS       Y5, Y10, Y10
-	VSUBPS       Y5, Y10, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
+	VMAXPS       Y9, Y2, Y9
+	VMINPS       Y9, Y3, Y9
+	VMULPS       Y4, Y9, Y10
+	VROUNDPS     $0x00, Y10, Y10
+	VMULPS       Y5, Y10, Y11
 	VSUBPS       Y11, Y9, Y9
 	VBROADCASTSS constb95e8083<>+0(SB), Y11
 	VMULPS       Y11, Y10, Y11
@@ -4503,11 +4367,13 @@ RefractoryExponentialAVX2_block:
 	VADDPS       Y11, Y9, Y9
 	VCVTTPS2DQ   Y10, Y10
 	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y2, Y11, Y12
+	VBROADCASTSS const0000007f<>+0(SB), Y12
+	VPADDD       Y12, Y11, Y12
 	VPSLLD       $0x17, Y12, Y12
 	VMULPS       Y12, Y9, Y9
 	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y2, Y10, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
 	VMULPS       64(DI), Y9, Y9
@@ -4537,14 +4403,11 @@ RefractoryExponentialAVX2_block:
 	VPCMPGTD     Y8, Y6, Y8
 	VSUBPS       96(R8), Y7, Y9
 	VDIVPS       96(DI), Y9, Y9
-	VMAXPS       Y9, Y3, Y9
-	VMINPS       Y9, Y4, Y9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VADDPS       Y5, Y10, Y10
-	VSUBPS       Y5, Y10, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
+	VMAXPS       Y9, Y2, Y9
+	VMINPS       Y9, Y3, Y9
+	VMULPS       Y4, Y9, Y10
+	VROUNDPS     $0x00, Y10, Y10
+	VMULPS       Y5, Y10, Y11
 	VSUBPS       Y11, Y9, Y9
 	VBROADCASTSS constb95e8083<>+0(SB), Y11
 	VMULPS       Y11, Y10, Y11
@@ -4572,11 +4435,13 @@ RefractoryExponentialAVX2_block:
 	VADDPS       Y11, Y9, Y9
 	VCVTTPS2DQ   Y10, Y10
 	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y2, Y11, Y12
+	VBROADCASTSS const0000007f<>+0(SB), Y12
+	VPADDD       Y12, Y11, Y12
 	VPSLLD       $0x17, Y12, Y12
 	VMULPS       Y12, Y9, Y9
 	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y2, Y10, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
 	VMULPS       96(DI), Y9, Y9
@@ -4606,14 +4471,11 @@ RefractoryExponentialAVX2_block:
 	VPCMPGTD     Y8, Y6, Y8
 	VSUBPS       128(R8), Y7, Y9
 	VDIVPS       128(DI), Y9, Y9
-	VMAXPS       Y9, Y3, Y9
-	VMINPS       Y9, Y4, Y9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VADDPS       Y5, Y10, Y10
-	VSUBPS       Y5, Y10, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
+	VMAXPS       Y9, Y2, Y9
+	VMINPS       Y9, Y3, Y9
+	VMULPS       Y4, Y9, Y10
+	VROUNDPS     $0x00, Y10, Y10
+	VMULPS       Y5, Y10, Y11
 	VSUBPS       Y11, Y9, Y9
 	VBROADCASTSS constb95e8083<>+0(SB), Y11
 	VMULPS       Y11, Y10, Y11
@@ -4641,11 +4503,13 @@ RefractoryExponentialAVX2_block:
 	VADDPS       Y11, Y9, Y9
 	VCVTTPS2DQ   Y10, Y10
 	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y2, Y11, Y12
+	VBROADCASTSS const0000007f<>+0(SB), Y12
+	VPADDD       Y12, Y11, Y12
 	VPSLLD       $0x17, Y12, Y12
 	VMULPS       Y12, Y9, Y9
 	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y2, Y10, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
 	VMULPS       128(DI), Y9, Y9
@@ -4675,14 +4539,11 @@ RefractoryExponentialAVX2_block:
 	VPCMPGTD     Y8, Y6, Y8
 	VSUBPS       160(R8), Y7, Y9
 	VDIVPS       160(DI), Y9, Y9
-	VMAXPS       Y9, Y3, Y9
-	VMINPS       Y9, Y4, Y9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VADDPS       Y5, Y10, Y10
-	VSUBPS       Y5, Y10, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
+	VMAXPS       Y9, Y2, Y9
+	VMINPS       Y9, Y3, Y9
+	VMULPS       Y4, Y9, Y10
+	VROUNDPS     $0x00, Y10, Y10
+	VMULPS       Y5, Y10, Y11
 	VSUBPS       Y11, Y9, Y9
 	VBROADCASTSS constb95e8083<>+0(SB), Y11
 	VMULPS       Y11, Y10, Y11
@@ -4710,11 +4571,13 @@ RefractoryExponentialAVX2_block:
 	VADDPS       Y11, Y9, Y9
 	VCVTTPS2DQ   Y10, Y10
 	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y2, Y11, Y12
+	VBROADCASTSS const0000007f<>+0(SB), Y12
+	VPADDD       Y12, Y11, Y12
 	VPSLLD       $0x17, Y12, Y12
 	VMULPS       Y12, Y9, Y9
 	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y2, Y10, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
 	VMULPS       160(DI), Y9, Y9
@@ -4744,14 +4607,11 @@ RefractoryExponentialAVX2_block:
 	VPCMPGTD     Y8, Y6, Y8
 	VSUBPS       192(R8), Y7, Y9
 	VDIVPS       192(DI), Y9, Y9
-	VMAXPS       Y9, Y3, Y9
-	VMINPS       Y9, Y4, Y9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VADDPS       Y5, Y10, Y10
-	VSUBPS       Y5, Y10, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
+	VMAXPS       Y9, Y2, Y9
+	VMINPS       Y9, Y3, Y9
+	VMULPS       Y4, Y9, Y10
+	VROUNDPS     $0x00, Y10, Y10
+	VMULPS       Y5, Y10, Y11
 	VSUBPS       Y11, Y9, Y9
 	VBROADCASTSS constb95e8083<>+0(SB), Y11
 	VMULPS       Y11, Y10, Y11
@@ -4779,11 +4639,13 @@ RefractoryExponentialAVX2_block:
 	VADDPS       Y11, Y9, Y9
 	VCVTTPS2DQ   Y10, Y10
 	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y2, Y11, Y12
+	VBROADCASTSS const0000007f<>+0(SB), Y12
+	VPADDD       Y12, Y11, Y12
 	VPSLLD       $0x17, Y12, Y12
 	VMULPS       Y12, Y9, Y9
 	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y2, Y10, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
 	VMULPS       192(DI), Y9, Y9
@@ -4813,14 +4675,11 @@ RefractoryExponentialAVX2_block:
 	VPCMPGTD     Y8, Y6, Y8
 	VSUBPS       224(R8), Y7, Y9
 	VDIVPS       224(DI), Y9, Y9
-	VMAXPS       Y9, Y3, Y9
-	VMINPS       Y9, Y4, Y9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VADDPS       Y5, Y10, Y10
-	VSUBPS       Y5, Y10, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
+	VMAXPS       Y9, Y2, Y9
+	VMINPS       Y9, Y3, Y9
+	VMULPS       Y4, Y9, Y10
+	VROUNDPS     $0x00, Y10, Y10
+	VMULPS       Y5, Y10, Y11
 	VSUBPS       Y11, Y9, Y9
 	VBROADCASTSS constb95e8083<>+0(SB), Y11
 	VMULPS       Y11, Y10, Y11
@@ -4848,11 +4707,13 @@ RefractoryExponentialAVX2_block:
 	VADDPS       Y11, Y9, Y9
 	VCVTTPS2DQ   Y10, Y10
 	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y2, Y11, Y12
+	VBROADCASTSS const0000007f<>+0(SB), Y12
+	VPADDD       Y12, Y11, Y12
 	VPSLLD       $0x17, Y12, Y12
 	VMULPS       Y12, Y9, Y9
 	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y2, Y10, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
 	VMULPS       224(DI), Y9, Y9
@@ -4898,17 +4759,17 @@ RefractoryExponentialAVX2_done:
 // func refractoryExponentialUniformAVX512(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·refractoryExponentialUniformAVX512(SB), NOSPLIT, $0-72
-	// 7 scalars held in registers, 14 broadcast where used; vectors interleaved 3 at a time.
+	// 7 scalars held in registers, 12 broadcast where used; vectors interleaved 3 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
-	VBROADCASTSS const0000007f<>+0(SB), Z2
-	VPBROADCASTW c+24(FP), Y3
-	VBROADCASTSS k+28(FP), Z4
-	VBROADCASTSS delta+32(FP), Z5
-	VBROADCASTSS rh+36(FP), Z6
-	VBROADCASTSS constc2d00000<>+0(SB), Z7
-	VBROADCASTSS const42b20000<>+0(SB), Z8
+	VPBROADCASTW c+24(FP), Y2
+	VBROADCASTSS k+28(FP), Z3
+	VBROADCASTSS delta+32(FP), Z4
+	VBROADCASTSS rh+36(FP), Z5
+	VBROADCASTSS constc2d00000<>+0(SB), Z6
+	VBROADCASTSS const42b20000<>+0(SB), Z7
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Z8
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         cur+16(FP), DX
@@ -4925,30 +4786,27 @@ RefractoryExponentialUniformAVX512_block:
 	VMOVUPS      (AX), Z12
 	VMOVUPS      64(AX), Z13
 	VMOVUPS      128(AX), Z14
-	VPCMPUW      $0x06, Y3, Y9, K1
-	VPCMPUW      $0x06, Y3, Y10, K2
-	VPCMPUW      $0x06, Y3, Y11, K3
-	VSUBPS       Z6, Z12, Z15
-	VSUBPS       Z6, Z13, Z16
-	VSUBPS       Z6, Z14, Z17
-	VDIVPS       Z5, Z15, Z15
-	VDIVPS       Z5, Z16, Z16
-	VDIVPS       Z5, Z17, Z17
-	VMAXPS       Z15, Z7, Z15
-	VMINPS       Z15, Z8, Z15
-	VMAXPS       Z16, Z7, Z16
-	VMINPS       Z16, Z8, Z16
-	VMAXPS       Z17, Z7, Z17
-	VMINPS       Z17, Z8, Z17
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z15, Z22
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z16, Z23
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z17, Z24
-	VADDPS.BCST  const4b400000<>+0(SB), Z22, Z22
-	VADDPS.BCST  const4b400000<>+0(SB), Z23, Z23
-	VADDPS.BCST  const4b400000<>+0(SB), Z24, Z24
-	VSUBPS.BCST  const4b400000<>+0(SB), Z22, Z22
-	VSUBPS.BCST  const4b400000<>+0(SB), Z23, Z23
-	VSUBPS.BCST  const4b400000<>+0(SB), Z24, Z24
+	VPCMPUW      $0x06, Y2, Y9, K1
+	VPCMPUW      $0x06, Y2, Y10, K2
+	VPCMPUW      $0x06, Y2, Y11, K3
+	VSUBPS       Z5, Z12, Z15
+	VSUBPS       Z5, Z13, Z16
+	VSUBPS       Z5, Z14, Z17
+	VDIVPS       Z4, Z15, Z15
+	VDIVPS       Z4, Z16, Z16
+	VDIVPS       Z4, Z17, Z17
+	VMAXPS       Z15, Z6, Z15
+	VMINPS       Z15, Z7, Z15
+	VMAXPS       Z16, Z6, Z16
+	VMINPS       Z16, Z7, Z16
+	VMAXPS       Z17, Z6, Z17
+	VMINPS       Z17, Z7, Z17
+	VMULPS       Z8, Z15, Z22
+	VMULPS       Z8, Z16, Z23
+	VMULPS       Z8, Z17, Z24
+	VRNDSCALEPS  $0x00, Z22, Z22
+	VRNDSCALEPS  $0x00, Z23, Z23
+	VRNDSCALEPS  $0x00, Z24, Z24
 	VMULPS.BCST  const3f318000<>+0(SB), Z22, Z25
 	VMULPS.BCST  const3f318000<>+0(SB), Z23, Z26
 	VMULPS.BCST  const3f318000<>+0(SB), Z24, Z27
@@ -5003,36 +4861,12 @@ RefractoryExponentialUniformAVX512_block:
 	VADDPS.BCST  const3f800000<>+0(SB), Z15, Z15
 	VADDPS.BCST  const3f800000<>+0(SB), Z16, Z16
 	VADDPS.BCST  const3f800000<>+0(SB), Z17, Z17
-	VCVTTPS2DQ   Z22, Z22
-	VCVTTPS2DQ   Z23, Z23
-	VCVTTPS2DQ   Z24, Z24
-	VPSRAD       $0x01, Z22, Z25
-	VPSRAD       $0x01, Z23, Z26
-	VPSRAD       $0x01, Z24, Z27
-	VPADDD       Z2, Z25, Z28
-	VPADDD       Z2, Z26, Z29
-	VPADDD       Z2, Z27, Z30
-	VPSLLD       $0x17, Z28, Z28
-	VPSLLD       $0x17, Z29, Z29
-	VPSLLD       $0x17, Z30, Z30
-	VMULPS       Z28, Z15, Z15
-	VMULPS       Z29, Z16, Z16
-	VMULPS       Z30, Z17, Z17
-	VPSUBD       Z25, Z22, Z22
-	VPSUBD       Z26, Z23, Z23
-	VPSUBD       Z27, Z24, Z24
-	VPADDD       Z2, Z22, Z22
-	VPADDD       Z2, Z23, Z23
-	VPADDD       Z2, Z24, Z24
-	VPSLLD       $0x17, Z22, Z22
-	VPSLLD       $0x17, Z23, Z23
-	VPSLLD       $0x17, Z24, Z24
-	VMULPS       Z22, Z15, Z15
-	VMULPS       Z23, Z16, Z16
-	VMULPS       Z24, Z17, Z17
-	VMULPS       Z15, Z5, Z15
-	VMULPS       Z16, Z5, Z16
-	VMULPS       Z17, Z5, Z17
+	VSCALEFPS    Z22, Z15, Z15
+	VSCALEFPS    Z23, Z16, Z16
+	VSCALEFPS    Z24, Z17, Z17
+	VMULPS       Z15, Z4, Z15
+	VMULPS       Z16, Z4, Z16
+	VMULPS       Z17, Z4, Z17
 	VSUBPS       Z12, Z15, Z15
 	VSUBPS       Z13, Z16, Z16
 	VSUBPS       Z14, Z17, Z17
@@ -5048,9 +4882,9 @@ RefractoryExponentialUniformAVX512_block:
 	VADDPS       Z22, Z15, Z15
 	VADDPS       Z23, Z16, Z16
 	VADDPS       Z24, Z17, Z17
-	VMULPS       Z15, Z4, Z15
-	VMULPS       Z16, Z4, Z16
-	VMULPS       Z17, Z4, Z17
+	VMULPS       Z15, Z3, Z15
+	VMULPS       Z16, Z3, Z16
+	VMULPS       Z17, Z3, Z17
 	VADDPS       Z15, Z12, Z12
 	VADDPS       Z16, Z13, Z13
 	VADDPS       Z17, Z14, Z14
@@ -5088,14 +4922,13 @@ RefractoryExponentialUniformAVX512_block:
 	ORQ          R8, DI
 	VMOVDQU16    96(CX), Y9
 	VMOVUPS      192(AX), Z10
-	VPCMPUW      $0x06, Y3, Y9, K1
-	VSUBPS       Z6, Z10, Z11
-	VDIVPS       Z5, Z11, Z11
-	VMAXPS       Z11, Z7, Z11
-	VMINPS       Z11, Z8, Z11
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z11, Z12
-	VADDPS.BCST  const4b400000<>+0(SB), Z12, Z12
-	VSUBPS.BCST  const4b400000<>+0(SB), Z12, Z12
+	VPCMPUW      $0x06, Y2, Y9, K1
+	VSUBPS       Z5, Z10, Z11
+	VDIVPS       Z4, Z11, Z11
+	VMAXPS       Z11, Z6, Z11
+	VMINPS       Z11, Z7, Z11
+	VMULPS       Z8, Z11, Z12
+	VRNDSCALEPS  $0x00, Z12, Z12
 	VMULPS.BCST  const3f318000<>+0(SB), Z12, Z13
 	VSUBPS       Z13, Z11, Z11
 	VMULPS.BCST  constb95e8083<>+0(SB), Z12, Z13
@@ -5114,22 +4947,14 @@ RefractoryExponentialUniformAVX512_block:
 	VMULPS       Z13, Z14, Z13
 	VADDPS       Z11, Z13, Z11
 	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
-	VCVTTPS2DQ   Z12, Z12
-	VPSRAD       $0x01, Z12, Z13
-	VPADDD       Z2, Z13, Z14
-	VPSLLD       $0x17, Z14, Z14
-	VMULPS       Z14, Z11, Z11
-	VPSUBD       Z13, Z12, Z12
-	VPADDD       Z2, Z12, Z12
-	VPSLLD       $0x17, Z12, Z12
-	VMULPS       Z12, Z11, Z11
-	VMULPS       Z11, Z5, Z11
+	VSCALEFPS    Z12, Z11, Z11
+	VMULPS       Z11, Z4, Z11
 	VSUBPS       Z10, Z11, Z11
 	VMOVUPS      192(DX), Z12
 	VMULPS.BCST  res+40(FP), Z12, Z12
 	VMOVUPS.Z    Z12, K1, Z12
 	VADDPS       Z12, Z11, Z11
-	VMULPS       Z11, Z4, Z11
+	VMULPS       Z11, Z3, Z11
 	VADDPS       Z11, Z10, Z10
 	VBROADCASTSS thr+44(FP), Z11
 	VCMPPS       $0x1e, Z11, Z10, K1, K1
@@ -5157,14 +4982,14 @@ RefractoryExponentialUniformAVX512_done:
 // func refractoryExponentialUniformAVX2(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·refractoryExponentialUniformAVX2(SB), NOSPLIT, $0-72
-	// 4 scalars held in registers, 17 broadcast where used; vectors interleaved 1 at a time.
+	// 4 scalars held in registers, 15 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y1
-	VBROADCASTSS const0000007f<>+0(SB), Y2
-	VPBROADCASTW c+24(FP), X3
-	VPMOVZXWD    X3, Y3
-	VBROADCASTSS k+28(FP), Y4
-	VBROADCASTSS delta+32(FP), Y5
+	VPBROADCASTW c+24(FP), X2
+	VPMOVZXWD    X2, Y2
+	VBROADCASTSS k+28(FP), Y3
+	VBROADCASTSS delta+32(FP), Y4
+	VBROADCASTSS rh+36(FP), Y5
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         cur+16(FP), DX
@@ -5177,19 +5002,16 @@ RefractoryExponentialUniformAVX2_block:
 	XORQ         DI, DI
 	VPMOVZXWD    (CX), Y6
 	VMOVUPS      (AX), Y7
-	VPCMPGTD     Y3, Y6, Y8
-	VBROADCASTSS rh+36(FP), Y9
-	VSUBPS       Y9, Y7, Y9
-	VDIVPS       Y5, Y9, Y9
+	VPCMPGTD     Y2, Y6, Y8
+	VSUBPS       Y5, Y7, Y9
+	VDIVPS       Y4, Y9, Y9
 	VBROADCASTSS constc2d00000<>+0(SB), Y10
 	VBROADCASTSS const42b20000<>+0(SB), Y11
 	VMAXPS       Y9, Y10, Y9
 	VMINPS       Y9, Y11, Y9
-	VBROADCASTSS const4b400000<>+0(SB), Y10
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
-	VMULPS       Y11, Y9, Y11
-	VADDPS       Y10, Y11, Y11
-	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VROUNDPS     $0x00, Y10, Y10
 	VBROADCASTSS const3f318000<>+0(SB), Y11
 	VMULPS       Y11, Y10, Y11
 	VSUBPS       Y11, Y9, Y9
@@ -5219,21 +5041,23 @@ RefractoryExponentialUniformAVX2_block:
 	VADDPS       Y11, Y9, Y9
 	VCVTTPS2DQ   Y10, Y10
 	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y2, Y11, Y12
+	VBROADCASTSS const0000007f<>+0(SB), Y12
+	VPADDD       Y12, Y11, Y12
 	VPSLLD       $0x17, Y12, Y12
 	VMULPS       Y12, Y9, Y9
 	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y2, Y10, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y5, Y9
+	VMULPS       Y9, Y4, Y9
 	VSUBPS       Y7, Y9, Y9
 	VBROADCASTSS res+40(FP), Y10
 	VMOVUPS      (DX), Y11
 	VMULPS       Y11, Y10, Y10
 	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y4, Y9
+	VMULPS       Y9, Y3, Y9
 	VADDPS       Y9, Y7, Y7
 	VBROADCASTSS thr+44(FP), Y9
 	VCMPPS       $0x1e, Y9, Y7, Y9
@@ -5251,19 +5075,16 @@ RefractoryExponentialUniformAVX2_block:
 	ORQ          R8, DI
 	VPMOVZXWD    16(CX), Y6
 	VMOVUPS      32(AX), Y7
-	VPCMPGTD     Y3, Y6, Y8
-	VBROADCASTSS rh+36(FP), Y9
-	VSUBPS       Y9, Y7, Y9
-	VDIVPS       Y5, Y9, Y9
+	VPCMPGTD     Y2, Y6, Y8
+	VSUBPS       Y5, Y7, Y9
+	VDIVPS       Y4, Y9, Y9
 	VBROADCASTSS constc2d00000<>+0(SB), Y10
 	VBROADCASTSS const42b20000<>+0(SB), Y11
 	VMAXPS       Y9, Y10, Y9
 	VMINPS       Y9, Y11, Y9
-	VBROADCASTSS const4b400000<>+0(SB), Y10
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
-	VMULPS       Y11, Y9, Y11
-	VADDPS       Y10, Y11, Y11
-	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VROUNDPS     $0x00, Y10, Y10
 	VBROADCASTSS const3f318000<>+0(SB), Y11
 	VMULPS       Y11, Y10, Y11
 	VSUBPS       Y11, Y9, Y9
@@ -5293,21 +5114,23 @@ RefractoryExponentialUniformAVX2_block:
 	VADDPS       Y11, Y9, Y9
 	VCVTTPS2DQ   Y10, Y10
 	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y2, Y11, Y12
+	VBROADCASTSS const0000007f<>+0(SB), Y12
+	VPADDD       Y12, Y11, Y12
 	VPSLLD       $0x17, Y12, Y12
 	VMULPS       Y12, Y9, Y9
 	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y2, Y10, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y5, Y9
+	VMULPS       Y9, Y4, Y9
 	VSUBPS       Y7, Y9, Y9
 	VBROADCASTSS res+40(FP), Y10
 	VMOVUPS      32(DX), Y11
 	VMULPS       Y11, Y10, Y10
 	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y4, Y9
+	VMULPS       Y9, Y3, Y9
 	VADDPS       Y9, Y7, Y7
 	VBROADCASTSS thr+44(FP), Y9
 	VCMPPS       $0x1e, Y9, Y7, Y9
@@ -5326,19 +5149,16 @@ RefractoryExponentialUniformAVX2_block:
 	ORQ          R8, DI
 	VPMOVZXWD    32(CX), Y6
 	VMOVUPS      64(AX), Y7
-	VPCMPGTD     Y3, Y6, Y8
-	VBROADCASTSS rh+36(FP), Y9
-	VSUBPS       Y9, Y7, Y9
-	VDIVPS       Y5, Y9, Y9
+	VPCMPGTD     Y2, Y6, Y8
+	VSUBPS       Y5, Y7, Y9
+	VDIVPS       Y4, Y9, Y9
 	VBROADCASTSS constc2d00000<>+0(SB), Y10
 	VBROADCASTSS const42b20000<>+0(SB), Y11
 	VMAXPS       Y9, Y10, Y9
 	VMINPS       Y9, Y11, Y9
-	VBROADCASTSS const4b400000<>+0(SB), Y10
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
-	VMULPS       Y11, Y9, Y11
-	VADDPS       Y10, Y11, Y11
-	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VROUNDPS     $0x00, Y10, Y10
 	VBROADCASTSS const3f318000<>+0(SB), Y11
 	VMULPS       Y11, Y10, Y11
 	VSUBPS       Y11, Y9, Y9
@@ -5368,21 +5188,23 @@ RefractoryExponentialUniformAVX2_block:
 	VADDPS       Y11, Y9, Y9
 	VCVTTPS2DQ   Y10, Y10
 	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y2, Y11, Y12
+	VBROADCASTSS const0000007f<>+0(SB), Y12
+	VPADDD       Y12, Y11, Y12
 	VPSLLD       $0x17, Y12, Y12
 	VMULPS       Y12, Y9, Y9
 	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y2, Y10, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y5, Y9
+	VMULPS       Y9, Y4, Y9
 	VSUBPS       Y7, Y9, Y9
 	VBROADCASTSS res+40(FP), Y10
 	VMOVUPS      64(DX), Y11
 	VMULPS       Y11, Y10, Y10
 	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y4, Y9
+	VMULPS       Y9, Y3, Y9
 	VADDPS       Y9, Y7, Y7
 	VBROADCASTSS thr+44(FP), Y9
 	VCMPPS       $0x1e, Y9, Y7, Y9
@@ -5401,19 +5223,16 @@ RefractoryExponentialUniformAVX2_block:
 	ORQ          R8, DI
 	VPMOVZXWD    48(CX), Y6
 	VMOVUPS      96(AX), Y7
-	VPCMPGTD     Y3, Y6, Y8
-	VBROADCASTSS rh+36(FP), Y9
-	VSUBPS       Y9, Y7, Y9
-	VDIVPS       Y5, Y9, Y9
+	VPCMPGTD     Y2, Y6, Y8
+	VSUBPS       Y5, Y7, Y9
+	VDIVPS       Y4, Y9, Y9
 	VBROADCASTSS constc2d00000<>+0(SB), Y10
 	VBROADCASTSS const42b20000<>+0(SB), Y11
 	VMAXPS       Y9, Y10, Y9
 	VMINPS       Y9, Y11, Y9
-	VBROADCASTSS const4b400000<>+0(SB), Y10
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
-	VMULPS       Y11, Y9, Y11
-	VADDPS       Y10, Y11, Y11
-	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VROUNDPS     $0x00, Y10, Y10
 	VBROADCASTSS const3f318000<>+0(SB), Y11
 	VMULPS       Y11, Y10, Y11
 	VSUBPS       Y11, Y9, Y9
@@ -5443,21 +5262,23 @@ RefractoryExponentialUniformAVX2_block:
 	VADDPS       Y11, Y9, Y9
 	VCVTTPS2DQ   Y10, Y10
 	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y2, Y11, Y12
+	VBROADCASTSS const0000007f<>+0(SB), Y12
+	VPADDD       Y12, Y11, Y12
 	VPSLLD       $0x17, Y12, Y12
 	VMULPS       Y12, Y9, Y9
 	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y2, Y10, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y5, Y9
+	VMULPS       Y9, Y4, Y9
 	VSUBPS       Y7, Y9, Y9
 	VBROADCASTSS res+40(FP), Y10
 	VMOVUPS      96(DX), Y11
 	VMULPS       Y11, Y10, Y10
 	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y4, Y9
+	VMULPS       Y9, Y3, Y9
 	VADDPS       Y9, Y7, Y7
 	VBROADCASTSS thr+44(FP), Y9
 	VCMPPS       $0x1e, Y9, Y7, Y9
@@ -5476,19 +5297,16 @@ RefractoryExponentialUniformAVX2_block:
 	ORQ          R8, DI
 	VPMOVZXWD    64(CX), Y6
 	VMOVUPS      128(AX), Y7
-	VPCMPGTD     Y3, Y6, Y8
-	VBROADCASTSS rh+36(FP), Y9
-	VSUBPS       Y9, Y7, Y9
-	VDIVPS       Y5, Y9, Y9
+	VPCMPGTD     Y2, Y6, Y8
+	VSUBPS       Y5, Y7, Y9
+	VDIVPS       Y4, Y9, Y9
 	VBROADCASTSS constc2d00000<>+0(SB), Y10
 	VBROADCASTSS const42b20000<>+0(SB), Y11
 	VMAXPS       Y9, Y10, Y9
 	VMINPS       Y9, Y11, Y9
-	VBROADCASTSS const4b400000<>+0(SB), Y10
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
-	VMULPS       Y11, Y9, Y11
-	VADDPS       Y10, Y11, Y11
-	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VROUNDPS     $0x00, Y10, Y10
 	VBROADCASTSS const3f318000<>+0(SB), Y11
 	VMULPS       Y11, Y10, Y11
 	VSUBPS       Y11, Y9, Y9
@@ -5518,21 +5336,23 @@ RefractoryExponentialUniformAVX2_block:
 	VADDPS       Y11, Y9, Y9
 	VCVTTPS2DQ   Y10, Y10
 	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y2, Y11, Y12
+	VBROADCASTSS const0000007f<>+0(SB), Y12
+	VPADDD       Y12, Y11, Y12
 	VPSLLD       $0x17, Y12, Y12
 	VMULPS       Y12, Y9, Y9
 	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y2, Y10, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y5, Y9
+	VMULPS       Y9, Y4, Y9
 	VSUBPS       Y7, Y9, Y9
 	VBROADCASTSS res+40(FP), Y10
 	VMOVUPS      128(DX), Y11
 	VMULPS       Y11, Y10, Y10
 	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y4, Y9
+	VMULPS       Y9, Y3, Y9
 	VADDPS       Y9, Y7, Y7
 	VBROADCASTSS thr+44(FP), Y9
 	VCMPPS       $0x1e, Y9, Y7, Y9
@@ -5551,19 +5371,16 @@ RefractoryExponentialUniformAVX2_block:
 	ORQ          R8, DI
 	VPMOVZXWD    80(CX), Y6
 	VMOVUPS      160(AX), Y7
-	VPCMPGTD     Y3, Y6, Y8
-	VBROADCASTSS rh+36(FP), Y9
-	VSUBPS       Y9, Y7, Y9
-	VDIVPS       Y5, Y9, Y9
+	VPCMPGTD     Y2, Y6, Y8
+	VSUBPS       Y5, Y7, Y9
+	VDIVPS       Y4, Y9, Y9
 	VBROADCASTSS constc2d00000<>+0(SB), Y10
 	VBROADCASTSS const42b20000<>+0(SB), Y11
 	VMAXPS       Y9, Y10, Y9
 	VMINPS       Y9, Y11, Y9
-	VBROADCASTSS const4b400000<>+0(SB), Y10
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
-	VMULPS       Y11, Y9, Y11
-	VADDPS       Y10, Y11, Y11
-	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VROUNDPS     $0x00, Y10, Y10
 	VBROADCASTSS const3f318000<>+0(SB), Y11
 	VMULPS       Y11, Y10, Y11
 	VSUBPS       Y11, Y9, Y9
@@ -5593,21 +5410,23 @@ RefractoryExponentialUniformAVX2_block:
 	VADDPS       Y11, Y9, Y9
 	VCVTTPS2DQ   Y10, Y10
 	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y2, Y11, Y12
+	VBROADCASTSS const0000007f<>+0(SB), Y12
+	VPADDD       Y12, Y11, Y12
 	VPSLLD       $0x17, Y12, Y12
 	VMULPS       Y12, Y9, Y9
 	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y2, Y10, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y5, Y9
+	VMULPS       Y9, Y4, Y9
 	VSUBPS       Y7, Y9, Y9
 	VBROADCASTSS res+40(FP), Y10
 	VMOVUPS      160(DX), Y11
 	VMULPS       Y11, Y10, Y10
 	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y4, Y9
+	VMULPS       Y9, Y3, Y9
 	VADDPS       Y9, Y7, Y7
 	VBROADCASTSS thr+44(FP), Y9
 	VCMPPS       $0x1e, Y9, Y7, Y9
@@ -5626,19 +5445,16 @@ RefractoryExponentialUniformAVX2_block:
 	ORQ          R8, DI
 	VPMOVZXWD    96(CX), Y6
 	VMOVUPS      192(AX), Y7
-	VPCMPGTD     Y3, Y6, Y8
-	VBROADCASTSS rh+36(FP), Y9
-	VSUBPS       Y9, Y7, Y9
-	VDIVPS       Y5, Y9, Y9
+	VPCMPGTD     Y2, Y6, Y8
+	VSUBPS       Y5, Y7, Y9
+	VDIVPS       Y4, Y9, Y9
 	VBROADCASTSS constc2d00000<>+0(SB), Y10
 	VBROADCASTSS const42b20000<>+0(SB), Y11
 	VMAXPS       Y9, Y10, Y9
 	VMINPS       Y9, Y11, Y9
-	VBROADCASTSS const4b400000<>+0(SB), Y10
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
-	VMULPS       Y11, Y9, Y11
-	VADDPS       Y10, Y11, Y11
-	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VROUNDPS     $0x00, Y10, Y10
 	VBROADCASTSS const3f318000<>+0(SB), Y11
 	VMULPS       Y11, Y10, Y11
 	VSUBPS       Y11, Y9, Y9
@@ -5668,21 +5484,23 @@ RefractoryExponentialUniformAVX2_block:
 	VADDPS       Y11, Y9, Y9
 	VCVTTPS2DQ   Y10, Y10
 	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y2, Y11, Y12
+	VBROADCASTSS const0000007f<>+0(SB), Y12
+	VPADDD       Y12, Y11, Y12
 	VPSLLD       $0x17, Y12, Y12
 	VMULPS       Y12, Y9, Y9
 	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y2, Y10, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y5, Y9
+	VMULPS       Y9, Y4, Y9
 	VSUBPS       Y7, Y9, Y9
 	VBROADCASTSS res+40(FP), Y10
 	VMOVUPS      192(DX), Y11
 	VMULPS       Y11, Y10, Y10
 	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y4, Y9
+	VMULPS       Y9, Y3, Y9
 	VADDPS       Y9, Y7, Y7
 	VBROADCASTSS thr+44(FP), Y9
 	VCMPPS       $0x1e, Y9, Y7, Y9
@@ -5701,19 +5519,16 @@ RefractoryExponentialUniformAVX2_block:
 	ORQ          R8, DI
 	VPMOVZXWD    112(CX), Y6
 	VMOVUPS      224(AX), Y7
-	VPCMPGTD     Y3, Y6, Y8
-	VBROADCASTSS rh+36(FP), Y9
-	VSUBPS       Y9, Y7, Y9
-	VDIVPS       Y5, Y9, Y9
+	VPCMPGTD     Y2, Y6, Y8
+	VSUBPS       Y5, Y7, Y9
+	VDIVPS       Y4, Y9, Y9
 	VBROADCASTSS constc2d00000<>+0(SB), Y10
 	VBROADCASTSS const42b20000<>+0(SB), Y11
 	VMAXPS       Y9, Y10, Y9
 	VMINPS       Y9, Y11, Y9
-	VBROADCASTSS const4b400000<>+0(SB), Y10
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
-	VMULPS       Y11, Y9, Y11
-	VADDPS       Y10, Y11, Y11
-	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VROUNDPS     $0x00, Y10, Y10
 	VBROADCASTSS const3f318000<>+0(SB), Y11
 	VMULPS       Y11, Y10, Y11
 	VSUBPS       Y11, Y9, Y9
@@ -5743,21 +5558,23 @@ RefractoryExponentialUniformAVX2_block:
 	VADDPS       Y11, Y9, Y9
 	VCVTTPS2DQ   Y10, Y10
 	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y2, Y11, Y12
+	VBROADCASTSS const0000007f<>+0(SB), Y12
+	VPADDD       Y12, Y11, Y12
 	VPSLLD       $0x17, Y12, Y12
 	VMULPS       Y12, Y9, Y9
 	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y2, Y10, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y5, Y9
+	VMULPS       Y9, Y4, Y9
 	VSUBPS       Y7, Y9, Y9
 	VBROADCASTSS res+40(FP), Y10
 	VMOVUPS      224(DX), Y11
 	VMULPS       Y11, Y10, Y10
 	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y4, Y9
+	VMULPS       Y9, Y3, Y9
 	VADDPS       Y9, Y7, Y7
 	VBROADCASTSS thr+44(FP), Y9
 	VCMPPS       $0x1e, Y9, Y7, Y9
@@ -5789,14 +5606,14 @@ RefractoryExponentialUniformAVX2_done:
 // func adaptiveExponentialAVX512(v *float32, w *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, kwStride int, aStride int, bStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·adaptiveExponentialAVX512(SB), NOSPLIT, $8-184
-	// 4 scalars held in registers, 10 broadcast where used; vectors interleaved 4 at a time.
+	// 4 scalars held in registers, 8 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
-	VBROADCASTSS const0000007f<>+0(SB), Z0
-	VBROADCASTSS constc2d00000<>+0(SB), Z1
-	VBROADCASTSS const42b20000<>+0(SB), Z6
-	VBROADCASTSS const4b400000<>+0(SB), Z7
+	VBROADCASTSS constc2d00000<>+0(SB), Z0
+	VBROADCASTSS const42b20000<>+0(SB), Z1
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Z6
+	VBROADCASTSS const3f318000<>+0(SB), Z7
 	MOVQ         v+0(FP), AX
 	MOVQ         w+8(FP), CX
 	MOVQ         cur+16(FP), DX
@@ -5827,30 +5644,26 @@ AdaptiveExponentialAVX512_block:
 	VDIVPS      64(SI), Z13, Z13
 	VDIVPS      128(SI), Z14, Z14
 	VDIVPS      192(SI), Z15, Z15
-	VMAXPS      Z12, Z1, Z12
-	VMINPS      Z12, Z6, Z12
-	VMAXPS      Z13, Z1, Z13
-	VMINPS      Z13, Z6, Z13
-	VMAXPS      Z14, Z1, Z14
-	VMINPS      Z14, Z6, Z14
-	VMAXPS      Z15, Z1, Z15
-	VMINPS      Z15, Z6, Z15
-	VMULPS.BCST const3fb8aa3b<>+0(SB), Z12, Z16
-	VMULPS.BCST const3fb8aa3b<>+0(SB), Z13, Z17
-	VMULPS.BCST const3fb8aa3b<>+0(SB), Z14, Z18
-	VMULPS.BCST const3fb8aa3b<>+0(SB), Z15, Z19
-	VADDPS      Z7, Z16, Z16
-	VADDPS      Z7, Z17, Z17
-	VADDPS      Z7, Z18, Z18
-	VADDPS      Z7, Z19, Z19
-	VSUBPS      Z7, Z16, Z16
-	VSUBPS      Z7, Z17, Z17
-	VSUBPS      Z7, Z18, Z18
-	VSUBPS      Z7, Z19, Z19
-	VMULPS.BCST const3f318000<>+0(SB), Z16, Z20
-	VMULPS.BCST const3f318000<>+0(SB), Z17, Z21
-	VMULPS.BCST const3f318000<>+0(SB), Z18, Z22
-	VMULPS.BCST const3f318000<>+0(SB), Z19, Z23
+	VMAXPS      Z12, Z0, Z12
+	VMINPS      Z12, Z1, Z12
+	VMAXPS      Z13, Z0, Z13
+	VMINPS      Z13, Z1, Z13
+	VMAXPS      Z14, Z0, Z14
+	VMINPS      Z14, Z1, Z14
+	VMAXPS      Z15, Z0, Z15
+	VMINPS      Z15, Z1, Z15
+	VMULPS      Z6, Z12, Z16
+	VMULPS      Z6, Z13, Z17
+	VMULPS      Z6, Z14, Z18
+	VMULPS      Z6, Z15, Z19
+	VRNDSCALEPS $0x00, Z16, Z16
+	VRNDSCALEPS $0x00, Z17, Z17
+	VRNDSCALEPS $0x00, Z18, Z18
+	VRNDSCALEPS $0x00, Z19, Z19
+	VMULPS      Z7, Z16, Z20
+	VMULPS      Z7, Z17, Z21
+	VMULPS      Z7, Z18, Z22
+	VMULPS      Z7, Z19, Z23
 	VSUBPS      Z20, Z12, Z12
 	VSUBPS      Z21, Z13, Z13
 	VSUBPS      Z22, Z14, Z14
@@ -5919,42 +5732,10 @@ AdaptiveExponentialAVX512_block:
 	VADDPS.BCST const3f800000<>+0(SB), Z13, Z13
 	VADDPS.BCST const3f800000<>+0(SB), Z14, Z14
 	VADDPS.BCST const3f800000<>+0(SB), Z15, Z15
-	VCVTTPS2DQ  Z16, Z16
-	VCVTTPS2DQ  Z17, Z17
-	VCVTTPS2DQ  Z18, Z18
-	VCVTTPS2DQ  Z19, Z19
-	VPSRAD      $0x01, Z16, Z20
-	VPSRAD      $0x01, Z17, Z21
-	VPSRAD      $0x01, Z18, Z22
-	VPSRAD      $0x01, Z19, Z23
-	VPADDD      Z0, Z20, Z24
-	VPADDD      Z0, Z21, Z25
-	VPADDD      Z0, Z22, Z26
-	VPADDD      Z0, Z23, Z27
-	VPSLLD      $0x17, Z24, Z24
-	VPSLLD      $0x17, Z25, Z25
-	VPSLLD      $0x17, Z26, Z26
-	VPSLLD      $0x17, Z27, Z27
-	VMULPS      Z24, Z12, Z12
-	VMULPS      Z25, Z13, Z13
-	VMULPS      Z26, Z14, Z14
-	VMULPS      Z27, Z15, Z15
-	VPSUBD      Z20, Z16, Z16
-	VPSUBD      Z21, Z17, Z17
-	VPSUBD      Z22, Z18, Z18
-	VPSUBD      Z23, Z19, Z19
-	VPADDD      Z0, Z16, Z16
-	VPADDD      Z0, Z17, Z17
-	VPADDD      Z0, Z18, Z18
-	VPADDD      Z0, Z19, Z19
-	VPSLLD      $0x17, Z16, Z16
-	VPSLLD      $0x17, Z17, Z17
-	VPSLLD      $0x17, Z18, Z18
-	VPSLLD      $0x17, Z19, Z19
-	VMULPS      Z16, Z12, Z12
-	VMULPS      Z17, Z13, Z13
-	VMULPS      Z18, Z14, Z14
-	VMULPS      Z19, Z15, Z15
+	VSCALEFPS   Z16, Z12, Z12
+	VSCALEFPS   Z17, Z13, Z13
+	VSCALEFPS   Z18, Z14, Z14
+	VSCALEFPS   Z19, Z15, Z15
 	VMULPS      (SI), Z12, Z12
 	VMULPS      64(SI), Z13, Z13
 	VMULPS      128(SI), Z14, Z14
@@ -6075,15 +5856,15 @@ AdaptiveExponentialAVX512_done:
 // func adaptiveExponentialAVX2(v *float32, w *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, kwStride int, aStride int, bStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·adaptiveExponentialAVX2(SB), NOSPLIT, $8-184
-	// 6 scalars held in registers, 8 broadcast where used; vectors interleaved 1 at a time.
+	// 6 scalars held in registers, 6 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
-	VBROADCASTSS const0000007f<>+0(SB), Y0
-	VBROADCASTSS constc2d00000<>+0(SB), Y1
-	VBROADCASTSS const42b20000<>+0(SB), Y2
-	VBROADCASTSS const4b400000<>+0(SB), Y3
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y4
-	VBROADCASTSS const3f318000<>+0(SB), Y5
+	VBROADCASTSS constc2d00000<>+0(SB), Y0
+	VBROADCASTSS const42b20000<>+0(SB), Y1
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y2
+	VBROADCASTSS const3f318000<>+0(SB), Y3
+	VBROADCASTSS constb95e8083<>+0(SB), Y4
+	VBROADCASTSS const39500d01<>+0(SB), Y5
 	MOVQ         v+0(FP), AX
 	MOVQ         w+8(FP), CX
 	MOVQ         cur+16(FP), DX
@@ -6105,18 +5886,15 @@ AdaptiveExponentialAVX2_block:
 	VMOVUPS      (AX), Y6
 	VSUBPS       (DI), Y6, Y7
 	VDIVPS       (SI), Y7, Y7
-	VMAXPS       Y7, Y1, Y7
-	VMINPS       Y7, Y2, Y7
-	VMULPS       Y4, Y7, Y8
-	VADDPS       Y3, Y8, Y8
-	VSUBPS       Y3, Y8, Y8
-	VMULPS       Y5, Y8, Y9
+	VMAXPS       Y7, Y0, Y7
+	VMINPS       Y7, Y1, Y7
+	VMULPS       Y2, Y7, Y8
+	VROUNDPS     $0x00, Y8, Y8
+	VMULPS       Y3, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
+	VMULPS       Y4, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
+	VMULPS       Y7, Y5, Y9
 	VBROADCASTSS const3ab60b61<>+0(SB), Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y7, Y9, Y9
@@ -6138,11 +5916,13 @@ AdaptiveExponentialAVX2_block:
 	VADDPS       Y9, Y7, Y7
 	VCVTTPS2DQ   Y8, Y8
 	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y7, Y7
 	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
+	VBROADCASTSS const0000007f<>+0(SB), Y9
+	VPADDD       Y9, Y8, Y8
 	VPSLLD       $0x17, Y8, Y8
 	VMULPS       Y8, Y7, Y7
 	VMULPS       (SI), Y7, Y7
@@ -6171,18 +5951,15 @@ AdaptiveExponentialAVX2_block:
 	VMOVUPS      32(AX), Y6
 	VSUBPS       32(DI), Y6, Y7
 	VDIVPS       32(SI), Y7, Y7
-	VMAXPS       Y7, Y1, Y7
-	VMINPS       Y7, Y2, Y7
-	VMULPS       Y4, Y7, Y8
-	VADDPS       Y3, Y8, Y8
-	VSUBPS       Y3, Y8, Y8
-	VMULPS       Y5, Y8, Y9
+	VMAXPS       Y7, Y0, Y7
+	VMINPS       Y7, Y1, Y7
+	VMULPS       Y2, Y7, Y8
+	VROUNDPS     $0x00, Y8, Y8
+	VMULPS       Y3, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
+	VMULPS       Y4, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
+	VMULPS       Y7, Y5, Y9
 	VBROADCASTSS const3ab60b61<>+0(SB), Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y7, Y9, Y9
@@ -6204,11 +5981,13 @@ AdaptiveExponentialAVX2_block:
 	VADDPS       Y9, Y7, Y7
 	VCVTTPS2DQ   Y8, Y8
 	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y7, Y7
 	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
+	VBROADCASTSS const0000007f<>+0(SB), Y9
+	VPADDD       Y9, Y8, Y8
 	VPSLLD       $0x17, Y8, Y8
 	VMULPS       Y8, Y7, Y7
 	VMULPS       32(SI), Y7, Y7
@@ -6238,18 +6017,15 @@ AdaptiveExponentialAVX2_block:
 	VMOVUPS      64(AX), Y6
 	VSUBPS       64(DI), Y6, Y7
 	VDIVPS       64(SI), Y7, Y7
-	VMAXPS       Y7, Y1, Y7
-	VMINPS       Y7, Y2, Y7
-	VMULPS       Y4, Y7, Y8
-	VADDPS       Y3, Y8, Y8
-	VSUBPS       Y3, Y8, Y8
-	VMULPS       Y5, Y8, Y9
+	VMAXPS       Y7, Y0, Y7
+	VMINPS       Y7, Y1, Y7
+	VMULPS       Y2, Y7, Y8
+	VROUNDPS     $0x00, Y8, Y8
+	VMULPS       Y3, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
+	VMULPS       Y4, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
+	VMULPS       Y7, Y5, Y9
 	VBROADCASTSS const3ab60b61<>+0(SB), Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y7, Y9, Y9
@@ -6271,11 +6047,13 @@ AdaptiveExponentialAVX2_block:
 	VADDPS       Y9, Y7, Y7
 	VCVTTPS2DQ   Y8, Y8
 	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y7, Y7
 	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
+	VBROADCASTSS const0000007f<>+0(SB), Y9
+	VPADDD       Y9, Y8, Y8
 	VPSLLD       $0x17, Y8, Y8
 	VMULPS       Y8, Y7, Y7
 	VMULPS       64(SI), Y7, Y7
@@ -6305,18 +6083,15 @@ AdaptiveExponentialAVX2_block:
 	VMOVUPS      96(AX), Y6
 	VSUBPS       96(DI), Y6, Y7
 	VDIVPS       96(SI), Y7, Y7
-	VMAXPS       Y7, Y1, Y7
-	VMINPS       Y7, Y2, Y7
-	VMULPS       Y4, Y7, Y8
-	VADDPS       Y3, Y8, Y8
-	VSUBPS       Y3, Y8, Y8
-	VMULPS       Y5, Y8, Y9
+	VMAXPS       Y7, Y0, Y7
+	VMINPS       Y7, Y1, Y7
+	VMULPS       Y2, Y7, Y8
+	VROUNDPS     $0x00, Y8, Y8
+	VMULPS       Y3, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
+	VMULPS       Y4, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
+	VMULPS       Y7, Y5, Y9
 	VBROADCASTSS const3ab60b61<>+0(SB), Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y7, Y9, Y9
@@ -6338,11 +6113,13 @@ AdaptiveExponentialAVX2_block:
 	VADDPS       Y9, Y7, Y7
 	VCVTTPS2DQ   Y8, Y8
 	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y7, Y7
 	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
+	VBROADCASTSS const0000007f<>+0(SB), Y9
+	VPADDD       Y9, Y8, Y8
 	VPSLLD       $0x17, Y8, Y8
 	VMULPS       Y8, Y7, Y7
 	VMULPS       96(SI), Y7, Y7
@@ -6372,18 +6149,15 @@ AdaptiveExponentialAVX2_block:
 	VMOVUPS      128(AX), Y6
 	VSUBPS       128(DI), Y6, Y7
 	VDIVPS       128(SI), Y7, Y7
-	VMAXPS       Y7, Y1, Y7
-	VMINPS       Y7, Y2, Y7
-	VMULPS       Y4, Y7, Y8
-	VADDPS       Y3, Y8, Y8
-	VSUBPS       Y3, Y8, Y8
-	VMULPS       Y5, Y8, Y9
+	VMAXPS       Y7, Y0, Y7
+	VMINPS       Y7, Y1, Y7
+	VMULPS       Y2, Y7, Y8
+	VROUNDPS     $0x00, Y8, Y8
+	VMULPS       Y3, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
+	VMULPS       Y4, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
+	VMULPS       Y7, Y5, Y9
 	VBROADCASTSS const3ab60b61<>+0(SB), Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y7, Y9, Y9
@@ -6405,11 +6179,13 @@ AdaptiveExponentialAVX2_block:
 	VADDPS       Y9, Y7, Y7
 	VCVTTPS2DQ   Y8, Y8
 	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y7, Y7
 	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
+	VBROADCASTSS const0000007f<>+0(SB), Y9
+	VPADDD       Y9, Y8, Y8
 	VPSLLD       $0x17, Y8, Y8
 	VMULPS       Y8, Y7, Y7
 	VMULPS       128(SI), Y7, Y7
@@ -6439,18 +6215,15 @@ AdaptiveExponentialAVX2_block:
 	VMOVUPS      160(AX), Y6
 	VSUBPS       160(DI), Y6, Y7
 	VDIVPS       160(SI), Y7, Y7
-	VMAXPS       Y7, Y1, Y7
-	VMINPS       Y7, Y2, Y7
-	VMULPS       Y4, Y7, Y8
-	VADDPS       Y3, Y8, Y8
-	VSUBPS       Y3, Y8, Y8
-	VMULPS       Y5, Y8, Y9
+	VMAXPS       Y7, Y0, Y7
+	VMINPS       Y7, Y1, Y7
+	VMULPS       Y2, Y7, Y8
+	VROUNDPS     $0x00, Y8, Y8
+	VMULPS       Y3, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
+	VMULPS       Y4, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
+	VMULPS       Y7, Y5, Y9
 	VBROADCASTSS const3ab60b61<>+0(SB), Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y7, Y9, Y9
@@ -6472,11 +6245,13 @@ AdaptiveExponentialAVX2_block:
 	VADDPS       Y9, Y7, Y7
 	VCVTTPS2DQ   Y8, Y8
 	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y7, Y7
 	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
+	VBROADCASTSS const0000007f<>+0(SB), Y9
+	VPADDD       Y9, Y8, Y8
 	VPSLLD       $0x17, Y8, Y8
 	VMULPS       Y8, Y7, Y7
 	VMULPS       160(SI), Y7, Y7
@@ -6506,18 +6281,15 @@ AdaptiveExponentialAVX2_block:
 	VMOVUPS      192(AX), Y6
 	VSUBPS       192(DI), Y6, Y7
 	VDIVPS       192(SI), Y7, Y7
-	VMAXPS       Y7, Y1, Y7
-	VMINPS       Y7, Y2, Y7
-	VMULPS       Y4, Y7, Y8
-	VADDPS       Y3, Y8, Y8
-	VSUBPS       Y3, Y8, Y8
-	VMULPS       Y5, Y8, Y9
+	VMAXPS       Y7, Y0, Y7
+	VMINPS       Y7, Y1, Y7
+	VMULPS       Y2, Y7, Y8
+	VROUNDPS     $0x00, Y8, Y8
+	VMULPS       Y3, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
+	VMULPS       Y4, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
+	VMULPS       Y7, Y5, Y9
 	VBROADCASTSS const3ab60b61<>+0(SB), Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y7, Y9, Y9
@@ -6539,11 +6311,13 @@ AdaptiveExponentialAVX2_block:
 	VADDPS       Y9, Y7, Y7
 	VCVTTPS2DQ   Y8, Y8
 	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y7, Y7
 	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
+	VBROADCASTSS const0000007f<>+0(SB), Y9
+	VPADDD       Y9, Y8, Y8
 	VPSLLD       $0x17, Y8, Y8
 	VMULPS       Y8, Y7, Y7
 	VMULPS       192(SI), Y7, Y7
@@ -6573,18 +6347,15 @@ AdaptiveExponentialAVX2_block:
 	VMOVUPS      224(AX), Y6
 	VSUBPS       224(DI), Y6, Y7
 	VDIVPS       224(SI), Y7, Y7
-	VMAXPS       Y7, Y1, Y7
-	VMINPS       Y7, Y2, Y7
-	VMULPS       Y4, Y7, Y8
-	VADDPS       Y3, Y8, Y8
-	VSUBPS       Y3, Y8, Y8
-	VMULPS       Y5, Y8, Y9
+	VMAXPS       Y7, Y0, Y7
+	VMINPS       Y7, Y1, Y7
+	VMULPS       Y2, Y7, Y8
+	VROUNDPS     $0x00, Y8, Y8
+	VMULPS       Y3, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
+	VMULPS       Y4, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
+	VMULPS       Y7, Y5, Y9
 	VBROADCASTSS const3ab60b61<>+0(SB), Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y7, Y9, Y9
@@ -6606,11 +6377,13 @@ AdaptiveExponentialAVX2_block:
 	VADDPS       Y9, Y7, Y7
 	VCVTTPS2DQ   Y8, Y8
 	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y7, Y7
 	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
+	VBROADCASTSS const0000007f<>+0(SB), Y9
+	VPADDD       Y9, Y8, Y8
 	VPSLLD       $0x17, Y8, Y8
 	VMULPS       Y8, Y7, Y7
 	VMULPS       224(SI), Y7, Y7
@@ -6662,14 +6435,14 @@ AdaptiveExponentialAVX2_done:
 // func adaptiveExponentialUniformAVX512(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·adaptiveExponentialUniformAVX512(SB), NOSPLIT, $0-80
-	// 4 scalars held in registers, 19 broadcast where used; vectors interleaved 4 at a time.
+	// 4 scalars held in registers, 17 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
-	VBROADCASTSS const0000007f<>+0(SB), Z0
-	VBROADCASTSS res+36(FP), Z1
-	VBROADCASTSS delta+28(FP), Z6
-	VBROADCASTSS rh+32(FP), Z7
+	VBROADCASTSS res+36(FP), Z0
+	VBROADCASTSS delta+28(FP), Z1
+	VBROADCASTSS rh+32(FP), Z6
+	VBROADCASTSS constc2d00000<>+0(SB), Z7
 	MOVQ         v+0(FP), AX
 	MOVQ         w+8(FP), CX
 	MOVQ         cur+16(FP), DX
@@ -6684,42 +6457,34 @@ AdaptiveExponentialUniformAVX512_block:
 	VMOVUPS      64(AX), Z9
 	VMOVUPS      128(AX), Z10
 	VMOVUPS      192(AX), Z11
-	VSUBPS       Z7, Z8, Z12
-	VSUBPS       Z7, Z9, Z13
-	VSUBPS       Z7, Z10, Z14
-	VSUBPS       Z7, Z11, Z15
-	VDIVPS       Z6, Z12, Z12
-	VDIVPS       Z6, Z13, Z13
-	VDIVPS       Z6, Z14, Z14
-	VDIVPS       Z6, Z15, Z15
-	VBROADCASTSS constc2d00000<>+0(SB), Z16
-	VMAXPS       Z12, Z16, Z12
+	VSUBPS       Z6, Z8, Z12
+	VSUBPS       Z6, Z9, Z13
+	VSUBPS       Z6, Z10, Z14
+	VSUBPS       Z6, Z11, Z15
+	VDIVPS       Z1, Z12, Z12
+	VDIVPS       Z1, Z13, Z13
+	VDIVPS       Z1, Z14, Z14
+	VDIVPS       Z1, Z15, Z15
+	VMAXPS       Z12, Z7, Z12
 	VBROADCASTSS const42b20000<>+0(SB), Z16
 	VMINPS       Z12, Z16, Z12
-	VBROADCASTSS constc2d00000<>+0(SB), Z16
-	VMAXPS       Z13, Z16, Z13
+	VMAXPS       Z13, Z7, Z13
 	VBROADCASTSS const42b20000<>+0(SB), Z16
 	VMINPS       Z13, Z16, Z13
-	VBROADCASTSS constc2d00000<>+0(SB), Z16
-	VMAXPS       Z14, Z16, Z14
+	VMAXPS       Z14, Z7, Z14
 	VBROADCASTSS const42b20000<>+0(SB), Z16
 	VMINPS       Z14, Z16, Z14
-	VBROADCASTSS constc2d00000<>+0(SB), Z16
-	VMAXPS       Z15, Z16, Z15
+	VMAXPS       Z15, Z7, Z15
 	VBROADCASTSS const42b20000<>+0(SB), Z16
 	VMINPS       Z15, Z16, Z15
 	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z12, Z16
 	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z13, Z17
 	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z14, Z18
 	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z15, Z19
-	VADDPS.BCST  const4b400000<>+0(SB), Z16, Z16
-	VADDPS.BCST  const4b400000<>+0(SB), Z17, Z17
-	VADDPS.BCST  const4b400000<>+0(SB), Z18, Z18
-	VADDPS.BCST  const4b400000<>+0(SB), Z19, Z19
-	VSUBPS.BCST  const4b400000<>+0(SB), Z16, Z16
-	VSUBPS.BCST  const4b400000<>+0(SB), Z17, Z17
-	VSUBPS.BCST  const4b400000<>+0(SB), Z18, Z18
-	VSUBPS.BCST  const4b400000<>+0(SB), Z19, Z19
+	VRNDSCALEPS  $0x00, Z16, Z16
+	VRNDSCALEPS  $0x00, Z17, Z17
+	VRNDSCALEPS  $0x00, Z18, Z18
+	VRNDSCALEPS  $0x00, Z19, Z19
 	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z20
 	VMULPS.BCST  const3f318000<>+0(SB), Z17, Z21
 	VMULPS.BCST  const3f318000<>+0(SB), Z18, Z22
@@ -6792,46 +6557,14 @@ AdaptiveExponentialUniformAVX512_block:
 	VADDPS.BCST  const3f800000<>+0(SB), Z13, Z13
 	VADDPS.BCST  const3f800000<>+0(SB), Z14, Z14
 	VADDPS.BCST  const3f800000<>+0(SB), Z15, Z15
-	VCVTTPS2DQ   Z16, Z16
-	VCVTTPS2DQ   Z17, Z17
-	VCVTTPS2DQ   Z18, Z18
-	VCVTTPS2DQ   Z19, Z19
-	VPSRAD       $0x01, Z16, Z20
-	VPSRAD       $0x01, Z17, Z21
-	VPSRAD       $0x01, Z18, Z22
-	VPSRAD       $0x01, Z19, Z23
-	VPADDD       Z0, Z20, Z24
-	VPADDD       Z0, Z21, Z25
-	VPADDD       Z0, Z22, Z26
-	VPADDD       Z0, Z23, Z27
-	VPSLLD       $0x17, Z24, Z24
-	VPSLLD       $0x17, Z25, Z25
-	VPSLLD       $0x17, Z26, Z26
-	VPSLLD       $0x17, Z27, Z27
-	VMULPS       Z24, Z12, Z12
-	VMULPS       Z25, Z13, Z13
-	VMULPS       Z26, Z14, Z14
-	VMULPS       Z27, Z15, Z15
-	VPSUBD       Z20, Z16, Z16
-	VPSUBD       Z21, Z17, Z17
-	VPSUBD       Z22, Z18, Z18
-	VPSUBD       Z23, Z19, Z19
-	VPADDD       Z0, Z16, Z16
-	VPADDD       Z0, Z17, Z17
-	VPADDD       Z0, Z18, Z18
-	VPADDD       Z0, Z19, Z19
-	VPSLLD       $0x17, Z16, Z16
-	VPSLLD       $0x17, Z17, Z17
-	VPSLLD       $0x17, Z18, Z18
-	VPSLLD       $0x17, Z19, Z19
-	VMULPS       Z16, Z12, Z12
-	VMULPS       Z17, Z13, Z13
-	VMULPS       Z18, Z14, Z14
-	VMULPS       Z19, Z15, Z15
-	VMULPS       Z12, Z6, Z12
-	VMULPS       Z13, Z6, Z13
-	VMULPS       Z14, Z6, Z14
-	VMULPS       Z15, Z6, Z15
+	VSCALEFPS    Z16, Z12, Z12
+	VSCALEFPS    Z17, Z13, Z13
+	VSCALEFPS    Z18, Z14, Z14
+	VSCALEFPS    Z19, Z15, Z15
+	VMULPS       Z12, Z1, Z12
+	VMULPS       Z13, Z1, Z13
+	VMULPS       Z14, Z1, Z14
+	VMULPS       Z15, Z1, Z15
 	VSUBPS       Z8, Z12, Z12
 	VSUBPS       Z9, Z13, Z13
 	VSUBPS       Z10, Z14, Z14
@@ -6840,10 +6573,10 @@ AdaptiveExponentialUniformAVX512_block:
 	VMOVUPS      64(CX), Z17
 	VMOVUPS      128(CX), Z18
 	VMOVUPS      192(CX), Z19
-	VMULPS       Z16, Z1, Z20
-	VMULPS       Z17, Z1, Z21
-	VMULPS       Z18, Z1, Z22
-	VMULPS       Z19, Z1, Z23
+	VMULPS       Z16, Z0, Z20
+	VMULPS       Z17, Z0, Z21
+	VMULPS       Z18, Z0, Z22
+	VMULPS       Z19, Z0, Z23
 	VSUBPS       Z20, Z12, Z12
 	VSUBPS       Z21, Z13, Z13
 	VSUBPS       Z22, Z14, Z14
@@ -6852,10 +6585,10 @@ AdaptiveExponentialUniformAVX512_block:
 	VMOVUPS      64(DX), Z21
 	VMOVUPS      128(DX), Z22
 	VMOVUPS      192(DX), Z23
-	VMULPS       Z20, Z1, Z20
-	VMULPS       Z21, Z1, Z21
-	VMULPS       Z22, Z1, Z22
-	VMULPS       Z23, Z1, Z23
+	VMULPS       Z20, Z0, Z20
+	VMULPS       Z21, Z0, Z21
+	VMULPS       Z22, Z0, Z22
+	VMULPS       Z23, Z0, Z23
 	VADDPS       Z20, Z12, Z12
 	VADDPS       Z21, Z13, Z13
 	VADDPS       Z22, Z14, Z14
@@ -6946,15 +6679,15 @@ AdaptiveExponentialUniformAVX512_done:
 // func adaptiveExponentialUniformAVX2(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·adaptiveExponentialUniformAVX2(SB), NOSPLIT, $0-80
-	// 6 scalars held in registers, 17 broadcast where used; vectors interleaved 1 at a time.
+	// 6 scalars held in registers, 15 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
-	VBROADCASTSS const0000007f<>+0(SB), Y0
-	VBROADCASTSS res+36(FP), Y1
-	VBROADCASTSS delta+28(FP), Y2
-	VBROADCASTSS rh+32(FP), Y3
-	VBROADCASTSS constc2d00000<>+0(SB), Y4
-	VBROADCASTSS const42b20000<>+0(SB), Y5
+	VBROADCASTSS res+36(FP), Y0
+	VBROADCASTSS delta+28(FP), Y1
+	VBROADCASTSS rh+32(FP), Y2
+	VBROADCASTSS constc2d00000<>+0(SB), Y3
+	VBROADCASTSS const42b20000<>+0(SB), Y4
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y5
 	MOVQ         v+0(FP), AX
 	MOVQ         w+8(FP), CX
 	MOVQ         cur+16(FP), DX
@@ -6966,15 +6699,12 @@ TEXT ·adaptiveExponentialUniformAVX2(SB), NOSPLIT, $0-80
 AdaptiveExponentialUniformAVX2_block:
 	XORQ         DI, DI
 	VMOVUPS      (AX), Y6
-	VSUBPS       Y3, Y6, Y7
-	VDIVPS       Y2, Y7, Y7
-	VMAXPS       Y7, Y4, Y7
-	VMINPS       Y7, Y5, Y7
-	VBROADCASTSS const4b400000<>+0(SB), Y8
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
-	VMULPS       Y9, Y7, Y9
-	VADDPS       Y8, Y9, Y9
-	VSUBPS       Y8, Y9, Y8
+	VSUBPS       Y2, Y6, Y7
+	VDIVPS       Y1, Y7, Y7
+	VMAXPS       Y7, Y3, Y7
+	VMINPS       Y7, Y4, Y7
+	VMULPS       Y5, Y7, Y8
+	VROUNDPS     $0x00, Y8, Y8
 	VBROADCASTSS const3f318000<>+0(SB), Y9
 	VMULPS       Y9, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
@@ -7004,21 +6734,23 @@ AdaptiveExponentialUniformAVX2_block:
 	VADDPS       Y9, Y7, Y7
 	VCVTTPS2DQ   Y8, Y8
 	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y7, Y7
 	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
+	VBROADCASTSS const0000007f<>+0(SB), Y9
+	VPADDD       Y9, Y8, Y8
 	VPSLLD       $0x17, Y8, Y8
 	VMULPS       Y8, Y7, Y7
-	VMULPS       Y7, Y2, Y7
+	VMULPS       Y7, Y1, Y7
 	VSUBPS       Y6, Y7, Y7
 	VMOVUPS      (CX), Y8
 	VBROADCASTSS k+24(FP), Y9
-	VMULPS       Y8, Y1, Y10
+	VMULPS       Y8, Y0, Y10
 	VSUBPS       Y10, Y7, Y7
 	VMOVUPS      (DX), Y10
-	VMULPS       Y10, Y1, Y10
+	VMULPS       Y10, Y0, Y10
 	VADDPS       Y10, Y7, Y7
 	VMULPS       Y7, Y9, Y7
 	VADDPS       Y7, Y6, Y6
@@ -7040,15 +6772,12 @@ AdaptiveExponentialUniformAVX2_block:
 	VMOVMSKPS    Y7, R8
 	ORQ          R8, DI
 	VMOVUPS      32(AX), Y6
-	VSUBPS       Y3, Y6, Y7
-	VDIVPS       Y2, Y7, Y7
-	VMAXPS       Y7, Y4, Y7
-	VMINPS       Y7, Y5, Y7
-	VBROADCASTSS const4b400000<>+0(SB), Y8
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
-	VMULPS       Y9, Y7, Y9
-	VADDPS       Y8, Y9, Y9
-	VSUBPS       Y8, Y9, Y8
+	VSUBPS       Y2, Y6, Y7
+	VDIVPS       Y1, Y7, Y7
+	VMAXPS       Y7, Y3, Y7
+	VMINPS       Y7, Y4, Y7
+	VMULPS       Y5, Y7, Y8
+	VROUNDPS     $0x00, Y8, Y8
 	VBROADCASTSS const3f318000<>+0(SB), Y9
 	VMULPS       Y9, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
@@ -7078,21 +6807,23 @@ AdaptiveExponentialUniformAVX2_block:
 	VADDPS       Y9, Y7, Y7
 	VCVTTPS2DQ   Y8, Y8
 	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y7, Y7
 	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
+	VBROADCASTSS const0000007f<>+0(SB), Y9
+	VPADDD       Y9, Y8, Y8
 	VPSLLD       $0x17, Y8, Y8
 	VMULPS       Y8, Y7, Y7
-	VMULPS       Y7, Y2, Y7
+	VMULPS       Y7, Y1, Y7
 	VSUBPS       Y6, Y7, Y7
 	VMOVUPS      32(CX), Y8
 	VBROADCASTSS k+24(FP), Y9
-	VMULPS       Y8, Y1, Y10
+	VMULPS       Y8, Y0, Y10
 	VSUBPS       Y10, Y7, Y7
 	VMOVUPS      32(DX), Y10
-	VMULPS       Y10, Y1, Y10
+	VMULPS       Y10, Y0, Y10
 	VADDPS       Y10, Y7, Y7
 	VMULPS       Y7, Y9, Y7
 	VADDPS       Y7, Y6, Y6
@@ -7115,15 +6846,12 @@ AdaptiveExponentialUniformAVX2_block:
 	SHLQ         $0x08, R8
 	ORQ          R8, DI
 	VMOVUPS      64(AX), Y6
-	VSUBPS       Y3, Y6, Y7
-	VDIVPS       Y2, Y7, Y7
-	VMAXPS       Y7, Y4, Y7
-	VMINPS       Y7, Y5, Y7
-	VBROADCASTSS const4b400000<>+0(SB), Y8
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
-	VMULPS       Y9, Y7, Y9
-	VADDPS       Y8, Y9, Y9
-	VSUBPS       Y8, Y9, Y8
+	VSUBPS       Y2, Y6, Y7
+	VDIVPS       Y1, Y7, Y7
+	VMAXPS       Y7, Y3, Y7
+	VMINPS       Y7, Y4, Y7
+	VMULPS       Y5, Y7, Y8
+	VROUNDPS     $0x00, Y8, Y8
 	VBROADCASTSS const3f318000<>+0(SB), Y9
 	VMULPS       Y9, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
@@ -7153,21 +6881,23 @@ AdaptiveExponentialUniformAVX2_block:
 	VADDPS       Y9, Y7, Y7
 	VCVTTPS2DQ   Y8, Y8
 	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y7, Y7
 	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
+	VBROADCASTSS const0000007f<>+0(SB), Y9
+	VPADDD       Y9, Y8, Y8
 	VPSLLD       $0x17, Y8, Y8
 	VMULPS       Y8, Y7, Y7
-	VMULPS       Y7, Y2, Y7
+	VMULPS       Y7, Y1, Y7
 	VSUBPS       Y6, Y7, Y7
 	VMOVUPS      64(CX), Y8
 	VBROADCASTSS k+24(FP), Y9
-	VMULPS       Y8, Y1, Y10
+	VMULPS       Y8, Y0, Y10
 	VSUBPS       Y10, Y7, Y7
 	VMOVUPS      64(DX), Y10
-	VMULPS       Y10, Y1, Y10
+	VMULPS       Y10, Y0, Y10
 	VADDPS       Y10, Y7, Y7
 	VMULPS       Y7, Y9, Y7
 	VADDPS       Y7, Y6, Y6
@@ -7190,15 +6920,12 @@ AdaptiveExponentialUniformAVX2_block:
 	SHLQ         $0x10, R8
 	ORQ          R8, DI
 	VMOVUPS      96(AX), Y6
-	VSUBPS       Y3, Y6, Y7
-	VDIVPS       Y2, Y7, Y7
-	VMAXPS       Y7, Y4, Y7
-	VMINPS       Y7, Y5, Y7
-	VBROADCASTSS const4b400000<>+0(SB), Y8
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
-	VMULPS       Y9, Y7, Y9
-	VADDPS       Y8, Y9, Y9
-	VSUBPS       Y8, Y9, Y8
+	VSUBPS       Y2, Y6, Y7
+	VDIVPS       Y1, Y7, Y7
+	VMAXPS       Y7, Y3, Y7
+	VMINPS       Y7, Y4, Y7
+	VMULPS       Y5, Y7, Y8
+	VROUNDPS     $0x00, Y8, Y8
 	VBROADCASTSS const3f318000<>+0(SB), Y9
 	VMULPS       Y9, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
@@ -7228,21 +6955,23 @@ AdaptiveExponentialUniformAVX2_block:
 	VADDPS       Y9, Y7, Y7
 	VCVTTPS2DQ   Y8, Y8
 	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y7, Y7
 	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
+	VBROADCASTSS const0000007f<>+0(SB), Y9
+	VPADDD       Y9, Y8, Y8
 	VPSLLD       $0x17, Y8, Y8
 	VMULPS       Y8, Y7, Y7
-	VMULPS       Y7, Y2, Y7
+	VMULPS       Y7, Y1, Y7
 	VSUBPS       Y6, Y7, Y7
 	VMOVUPS      96(CX), Y8
 	VBROADCASTSS k+24(FP), Y9
-	VMULPS       Y8, Y1, Y10
+	VMULPS       Y8, Y0, Y10
 	VSUBPS       Y10, Y7, Y7
 	VMOVUPS      96(DX), Y10
-	VMULPS       Y10, Y1, Y10
+	VMULPS       Y10, Y0, Y10
 	VADDPS       Y10, Y7, Y7
 	VMULPS       Y7, Y9, Y7
 	VADDPS       Y7, Y6, Y6
@@ -7265,15 +6994,12 @@ AdaptiveExponentialUniformAVX2_block:
 	SHLQ         $0x18, R8
 	ORQ          R8, DI
 	VMOVUPS      128(AX), Y6
-	VSUBPS       Y3, Y6, Y7
-	VDIVPS       Y2, Y7, Y7
-	VMAXPS       Y7, Y4, Y7
-	VMINPS       Y7, Y5, Y7
-	VBROADCASTSS const4b400000<>+0(SB), Y8
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
-	VMULPS       Y9, Y7, Y9
-	VADDPS       Y8, Y9, Y9
-	VSUBPS       Y8, Y9, Y8
+	VSUBPS       Y2, Y6, Y7
+	VDIVPS       Y1, Y7, Y7
+	VMAXPS       Y7, Y3, Y7
+	VMINPS       Y7, Y4, Y7
+	VMULPS       Y5, Y7, Y8
+	VROUNDPS     $0x00, Y8, Y8
 	VBROADCASTSS const3f318000<>+0(SB), Y9
 	VMULPS       Y9, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
@@ -7303,21 +7029,23 @@ AdaptiveExponentialUniformAVX2_block:
 	VADDPS       Y9, Y7, Y7
 	VCVTTPS2DQ   Y8, Y8
 	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y7, Y7
 	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
+	VBROADCASTSS const0000007f<>+0(SB), Y9
+	VPADDD       Y9, Y8, Y8
 	VPSLLD       $0x17, Y8, Y8
 	VMULPS       Y8, Y7, Y7
-	VMULPS       Y7, Y2, Y7
+	VMULPS       Y7, Y1, Y7
 	VSUBPS       Y6, Y7, Y7
 	VMOVUPS      128(CX), Y8
 	VBROADCASTSS k+24(FP), Y9
-	VMULPS       Y8, Y1, Y10
+	VMULPS       Y8, Y0, Y10
 	VSUBPS       Y10, Y7, Y7
 	VMOVUPS      128(DX), Y10
-	VMULPS       Y10, Y1, Y10
+	VMULPS       Y10, Y0, Y10
 	VADDPS       Y10, Y7, Y7
 	VMULPS       Y7, Y9, Y7
 	VADDPS       Y7, Y6, Y6
@@ -7340,15 +7068,12 @@ AdaptiveExponentialUniformAVX2_block:
 	SHLQ         $0x20, R8
 	ORQ          R8, DI
 	VMOVUPS      160(AX), Y6
-	VSUBPS       Y3, Y6, Y7
-	VDIVPS       Y2, Y7, Y7
-	VMAXPS       Y7, Y4, Y7
-	VMINPS       Y7, Y5, Y7
-	VBROADCASTSS const4b400000<>+0(SB), Y8
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
-	VMULPS       Y9, Y7, Y9
-	VADDPS       Y8, Y9, Y9
-	VSUBPS       Y8, Y9, Y8
+	VSUBPS       Y2, Y6, Y7
+	VDIVPS       Y1, Y7, Y7
+	VMAXPS       Y7, Y3, Y7
+	VMINPS       Y7, Y4, Y7
+	VMULPS       Y5, Y7, Y8
+	VROUNDPS     $0x00, Y8, Y8
 	VBROADCASTSS const3f318000<>+0(SB), Y9
 	VMULPS       Y9, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
@@ -7378,21 +7103,23 @@ AdaptiveExponentialUniformAVX2_block:
 	VADDPS       Y9, Y7, Y7
 	VCVTTPS2DQ   Y8, Y8
 	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y7, Y7
 	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
+	VBROADCASTSS const0000007f<>+0(SB), Y9
+	VPADDD       Y9, Y8, Y8
 	VPSLLD       $0x17, Y8, Y8
 	VMULPS       Y8, Y7, Y7
-	VMULPS       Y7, Y2, Y7
+	VMULPS       Y7, Y1, Y7
 	VSUBPS       Y6, Y7, Y7
 	VMOVUPS      160(CX), Y8
 	VBROADCASTSS k+24(FP), Y9
-	VMULPS       Y8, Y1, Y10
+	VMULPS       Y8, Y0, Y10
 	VSUBPS       Y10, Y7, Y7
 	VMOVUPS      160(DX), Y10
-	VMULPS       Y10, Y1, Y10
+	VMULPS       Y10, Y0, Y10
 	VADDPS       Y10, Y7, Y7
 	VMULPS       Y7, Y9, Y7
 	VADDPS       Y7, Y6, Y6
@@ -7415,15 +7142,12 @@ AdaptiveExponentialUniformAVX2_block:
 	SHLQ         $0x28, R8
 	ORQ          R8, DI
 	VMOVUPS      192(AX), Y6
-	VSUBPS       Y3, Y6, Y7
-	VDIVPS       Y2, Y7, Y7
-	VMAXPS       Y7, Y4, Y7
-	VMINPS       Y7, Y5, Y7
-	VBROADCASTSS const4b400000<>+0(SB), Y8
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
-	VMULPS       Y9, Y7, Y9
-	VADDPS       Y8, Y9, Y9
-	VSUBPS       Y8, Y9, Y8
+	VSUBPS       Y2, Y6, Y7
+	VDIVPS       Y1, Y7, Y7
+	VMAXPS       Y7, Y3, Y7
+	VMINPS       Y7, Y4, Y7
+	VMULPS       Y5, Y7, Y8
+	VROUNDPS     $0x00, Y8, Y8
 	VBROADCASTSS const3f318000<>+0(SB), Y9
 	VMULPS       Y9, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
@@ -7453,21 +7177,23 @@ AdaptiveExponentialUniformAVX2_block:
 	VADDPS       Y9, Y7, Y7
 	VCVTTPS2DQ   Y8, Y8
 	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y7, Y7
 	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
+	VBROADCASTSS const0000007f<>+0(SB), Y9
+	VPADDD       Y9, Y8, Y8
 	VPSLLD       $0x17, Y8, Y8
 	VMULPS       Y8, Y7, Y7
-	VMULPS       Y7, Y2, Y7
+	VMULPS       Y7, Y1, Y7
 	VSUBPS       Y6, Y7, Y7
 	VMOVUPS      192(CX), Y8
 	VBROADCASTSS k+24(FP), Y9
-	VMULPS       Y8, Y1, Y10
+	VMULPS       Y8, Y0, Y10
 	VSUBPS       Y10, Y7, Y7
 	VMOVUPS      192(DX), Y10
-	VMULPS       Y10, Y1, Y10
+	VMULPS       Y10, Y0, Y10
 	VADDPS       Y10, Y7, Y7
 	VMULPS       Y7, Y9, Y7
 	VADDPS       Y7, Y6, Y6
@@ -7490,15 +7216,12 @@ AdaptiveExponentialUniformAVX2_block:
 	SHLQ         $0x30, R8
 	ORQ          R8, DI
 	VMOVUPS      224(AX), Y6
-	VSUBPS       Y3, Y6, Y7
-	VDIVPS       Y2, Y7, Y7
-	VMAXPS       Y7, Y4, Y7
-	VMINPS       Y7, Y5, Y7
-	VBROADCASTSS const4b400000<>+0(SB), Y8
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y9
-	VMULPS       Y9, Y7, Y9
-	VADDPS       Y8, Y9, Y9
-	VSUBPS       Y8, Y9, Y8
+	VSUBPS       Y2, Y6, Y7
+	VDIVPS       Y1, Y7, Y7
+	VMAXPS       Y7, Y3, Y7
+	VMINPS       Y7, Y4, Y7
+	VMULPS       Y5, Y7, Y8
+	VROUNDPS     $0x00, Y8, Y8
 	VBROADCASTSS const3f318000<>+0(SB), Y9
 	VMULPS       Y9, Y8, Y9
 	VSUBPS       Y9, Y7, Y7
@@ -7528,21 +7251,23 @@ AdaptiveExponentialUniformAVX2_block:
 	VADDPS       Y9, Y7, Y7
 	VCVTTPS2DQ   Y8, Y8
 	VPSRAD       $0x01, Y8, Y9
-	VPADDD       Y0, Y9, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y7, Y7
 	VPSUBD       Y9, Y8, Y8
-	VPADDD       Y0, Y8, Y8
+	VBROADCASTSS const0000007f<>+0(SB), Y9
+	VPADDD       Y9, Y8, Y8
 	VPSLLD       $0x17, Y8, Y8
 	VMULPS       Y8, Y7, Y7
-	VMULPS       Y7, Y2, Y7
+	VMULPS       Y7, Y1, Y7
 	VSUBPS       Y6, Y7, Y7
 	VMOVUPS      224(CX), Y8
 	VBROADCASTSS k+24(FP), Y9
-	VMULPS       Y8, Y1, Y10
+	VMULPS       Y8, Y0, Y10
 	VSUBPS       Y10, Y7, Y7
 	VMOVUPS      224(DX), Y10
-	VMULPS       Y10, Y1, Y10
+	VMULPS       Y10, Y0, Y10
 	VADDPS       Y10, Y7, Y7
 	VMULPS       Y7, Y9, Y7
 	VADDPS       Y7, Y6, Y6
@@ -7579,17 +7304,17 @@ AdaptiveExponentialUniformAVX2_done:
 // func simplifiedAdaptiveExponentialAVX512(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·simplifiedAdaptiveExponentialAVX512(SB), NOSPLIT, $8-192
-	// 7 scalars held in registers, 7 broadcast where used; vectors interleaved 3 at a time.
+	// 7 scalars held in registers, 5 broadcast where used; vectors interleaved 3 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
-	VBROADCASTSS const0000007f<>+0(SB), Z2
-	VBROADCASTSS constc2d00000<>+0(SB), Z3
-	VBROADCASTSS const42b20000<>+0(SB), Z4
-	VBROADCASTSS const4b400000<>+0(SB), Z5
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Z6
-	VBROADCASTSS const3f318000<>+0(SB), Z7
-	VBROADCASTSS constb95e8083<>+0(SB), Z8
+	VBROADCASTSS constc2d00000<>+0(SB), Z2
+	VBROADCASTSS const42b20000<>+0(SB), Z3
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Z4
+	VBROADCASTSS const3f318000<>+0(SB), Z5
+	VBROADCASTSS constb95e8083<>+0(SB), Z6
+	VBROADCASTSS const39500d01<>+0(SB), Z7
+	VBROADCASTSS const3ab60b61<>+0(SB), Z8
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         theta+16(FP), DX
@@ -7626,39 +7351,36 @@ SimplifiedAdaptiveExponentialAVX512_block:
 	VDIVPS      (R8), Z15, Z15
 	VDIVPS      64(R8), Z16, Z16
 	VDIVPS      128(R8), Z17, Z17
-	VMAXPS      Z15, Z3, Z15
-	VMINPS      Z15, Z4, Z15
-	VMAXPS      Z16, Z3, Z16
-	VMINPS      Z16, Z4, Z16
-	VMAXPS      Z17, Z3, Z17
-	VMINPS      Z17, Z4, Z17
-	VMULPS      Z6, Z15, Z22
-	VMULPS      Z6, Z16, Z23
-	VMULPS      Z6, Z17, Z24
-	VADDPS      Z5, Z22, Z22
-	VADDPS      Z5, Z23, Z23
-	VADDPS      Z5, Z24, Z24
-	VSUBPS      Z5, Z22, Z22
-	VSUBPS      Z5, Z23, Z23
-	VSUBPS      Z5, Z24, Z24
-	VMULPS      Z7, Z22, Z25
-	VMULPS      Z7, Z23, Z26
-	VMULPS      Z7, Z24, Z27
+	VMAXPS      Z15, Z2, Z15
+	VMINPS      Z15, Z3, Z15
+	VMAXPS      Z16, Z2, Z16
+	VMINPS      Z16, Z3, Z16
+	VMAXPS      Z17, Z2, Z17
+	VMINPS      Z17, Z3, Z17
+	VMULPS      Z4, Z15, Z22
+	VMULPS      Z4, Z16, Z23
+	VMULPS      Z4, Z17, Z24
+	VRNDSCALEPS $0x00, Z22, Z22
+	VRNDSCALEPS $0x00, Z23, Z23
+	VRNDSCALEPS $0x00, Z24, Z24
+	VMULPS      Z5, Z22, Z25
+	VMULPS      Z5, Z23, Z26
+	VMULPS      Z5, Z24, Z27
 	VSUBPS      Z25, Z15, Z15
 	VSUBPS      Z26, Z16, Z16
 	VSUBPS      Z27, Z17, Z17
-	VMULPS      Z8, Z22, Z25
-	VMULPS      Z8, Z23, Z26
-	VMULPS      Z8, Z24, Z27
+	VMULPS      Z6, Z22, Z25
+	VMULPS      Z6, Z23, Z26
+	VMULPS      Z6, Z24, Z27
 	VSUBPS      Z25, Z15, Z15
 	VSUBPS      Z26, Z16, Z16
 	VSUBPS      Z27, Z17, Z17
-	VMULPS.BCST const39500d01<>+0(SB), Z15, Z25
-	VMULPS.BCST const39500d01<>+0(SB), Z16, Z26
-	VMULPS.BCST const39500d01<>+0(SB), Z17, Z27
-	VADDPS.BCST const3ab60b61<>+0(SB), Z25, Z25
-	VADDPS.BCST const3ab60b61<>+0(SB), Z26, Z26
-	VADDPS.BCST const3ab60b61<>+0(SB), Z27, Z27
+	VMULPS      Z15, Z7, Z25
+	VMULPS      Z16, Z7, Z26
+	VMULPS      Z17, Z7, Z27
+	VADDPS      Z8, Z25, Z25
+	VADDPS      Z8, Z26, Z26
+	VADDPS      Z8, Z27, Z27
 	VMULPS      Z15, Z25, Z25
 	VMULPS      Z16, Z26, Z26
 	VMULPS      Z17, Z27, Z27
@@ -7695,33 +7417,9 @@ SimplifiedAdaptiveExponentialAVX512_block:
 	VADDPS.BCST const3f800000<>+0(SB), Z15, Z15
 	VADDPS.BCST const3f800000<>+0(SB), Z16, Z16
 	VADDPS.BCST const3f800000<>+0(SB), Z17, Z17
-	VCVTTPS2DQ  Z22, Z22
-	VCVTTPS2DQ  Z23, Z23
-	VCVTTPS2DQ  Z24, Z24
-	VPSRAD      $0x01, Z22, Z25
-	VPSRAD      $0x01, Z23, Z26
-	VPSRAD      $0x01, Z24, Z27
-	VPADDD      Z2, Z25, Z28
-	VPADDD      Z2, Z26, Z29
-	VPADDD      Z2, Z27, Z30
-	VPSLLD      $0x17, Z28, Z28
-	VPSLLD      $0x17, Z29, Z29
-	VPSLLD      $0x17, Z30, Z30
-	VMULPS      Z28, Z15, Z15
-	VMULPS      Z29, Z16, Z16
-	VMULPS      Z30, Z17, Z17
-	VPSUBD      Z25, Z22, Z22
-	VPSUBD      Z26, Z23, Z23
-	VPSUBD      Z27, Z24, Z24
-	VPADDD      Z2, Z22, Z22
-	VPADDD      Z2, Z23, Z23
-	VPADDD      Z2, Z24, Z24
-	VPSLLD      $0x17, Z22, Z22
-	VPSLLD      $0x17, Z23, Z23
-	VPSLLD      $0x17, Z24, Z24
-	VMULPS      Z22, Z15, Z15
-	VMULPS      Z23, Z16, Z16
-	VMULPS      Z24, Z17, Z17
+	VSCALEFPS   Z22, Z15, Z15
+	VSCALEFPS   Z23, Z16, Z16
+	VSCALEFPS   Z24, Z17, Z17
 	VMULPS      (R8), Z15, Z15
 	VMULPS      64(R8), Z16, Z16
 	VMULPS      128(R8), Z17, Z17
@@ -7808,17 +7506,16 @@ SimplifiedAdaptiveExponentialAVX512_block:
 	VPCMPUW     $0x06, Y11, Y9, K1
 	VSUBPS      192(R9), Z10, Z11
 	VDIVPS      192(R8), Z11, Z11
-	VMAXPS      Z11, Z3, Z11
-	VMINPS      Z11, Z4, Z11
-	VMULPS      Z6, Z11, Z12
-	VADDPS      Z5, Z12, Z12
-	VSUBPS      Z5, Z12, Z12
-	VMULPS      Z7, Z12, Z13
+	VMAXPS      Z11, Z2, Z11
+	VMINPS      Z11, Z3, Z11
+	VMULPS      Z4, Z11, Z12
+	VRNDSCALEPS $0x00, Z12, Z12
+	VMULPS      Z5, Z12, Z13
 	VSUBPS      Z13, Z11, Z11
-	VMULPS      Z8, Z12, Z13
+	VMULPS      Z6, Z12, Z13
 	VSUBPS      Z13, Z11, Z11
-	VMULPS.BCST const39500d01<>+0(SB), Z11, Z13
-	VADDPS.BCST const3ab60b61<>+0(SB), Z13, Z13
+	VMULPS      Z11, Z7, Z13
+	VADDPS      Z8, Z13, Z13
 	VMULPS      Z11, Z13, Z13
 	VADDPS.BCST const3c088889<>+0(SB), Z13, Z13
 	VMULPS      Z11, Z13, Z13
@@ -7831,15 +7528,7 @@ SimplifiedAdaptiveExponentialAVX512_block:
 	VMULPS      Z13, Z14, Z13
 	VADDPS      Z11, Z13, Z11
 	VADDPS.BCST const3f800000<>+0(SB), Z11, Z11
-	VCVTTPS2DQ  Z12, Z12
-	VPSRAD      $0x01, Z12, Z13
-	VPADDD      Z2, Z13, Z14
-	VPSLLD      $0x17, Z14, Z14
-	VMULPS      Z14, Z11, Z11
-	VPSUBD      Z13, Z12, Z12
-	VPADDD      Z2, Z12, Z12
-	VPSLLD      $0x17, Z12, Z12
-	VMULPS      Z12, Z11, Z11
+	VSCALEFPS   Z12, Z11, Z11
 	VMULPS      192(R8), Z11, Z11
 	VSUBPS      Z10, Z11, Z11
 	VMOVUPS     192(BX), Z12
@@ -7894,13 +7583,13 @@ SimplifiedAdaptiveExponentialAVX512_done:
 // func simplifiedAdaptiveExponentialAVX2(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·simplifiedAdaptiveExponentialAVX2(SB), NOSPLIT, $8-192
-	// 4 scalars held in registers, 10 broadcast where used; vectors interleaved 1 at a time.
+	// 4 scalars held in registers, 8 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y1
-	VBROADCASTSS const0000007f<>+0(SB), Y2
-	VBROADCASTSS constc2d00000<>+0(SB), Y3
-	VBROADCASTSS const42b20000<>+0(SB), Y4
-	VBROADCASTSS const4b400000<>+0(SB), Y5
+	VBROADCASTSS constc2d00000<>+0(SB), Y2
+	VBROADCASTSS const42b20000<>+0(SB), Y3
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y4
+	VBROADCASTSS const3f318000<>+0(SB), Y5
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         theta+16(FP), DX
@@ -7925,14 +7614,11 @@ SimplifiedAdaptiveExponentialAVX2_block:
 	VPCMPGTD     Y8, Y6, Y8
 	VSUBPS       (R9), Y7, Y9
 	VDIVPS       (R8), Y9, Y9
-	VMAXPS       Y9, Y3, Y9
-	VMINPS       Y9, Y4, Y9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VADDPS       Y5, Y10, Y10
-	VSUBPS       Y5, Y10, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
+	VMAXPS       Y9, Y2, Y9
+	VMINPS       Y9, Y3, Y9
+	VMULPS       Y4, Y9, Y10
+	VROUNDPS     $0x00, Y10, Y10
+	VMULPS       Y5, Y10, Y11
 	VSUBPS       Y11, Y9, Y9
 	VBROADCASTSS constb95e8083<>+0(SB), Y11
 	VMULPS       Y11, Y10, Y11
@@ -7960,11 +7646,13 @@ SimplifiedAdaptiveExponentialAVX2_block:
 	VADDPS       Y11, Y9, Y9
 	VCVTTPS2DQ   Y10, Y10
 	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y2, Y11, Y12
+	VBROADCASTSS const0000007f<>+0(SB), Y12
+	VPADDD       Y12, Y11, Y12
 	VPSLLD       $0x17, Y12, Y12
 	VMULPS       Y12, Y9, Y9
 	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y2, Y10, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
 	VMULPS       (R8), Y9, Y9
@@ -8003,14 +7691,11 @@ SimplifiedAdaptiveExponentialAVX2_block:
 	VPCMPGTD     Y8, Y6, Y8
 	VSUBPS       32(R9), Y7, Y9
 	VDIVPS       32(R8), Y9, Y9
-	VMAXPS       Y9, Y3, Y9
-	VMINPS       Y9, Y4, Y9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VADDPS       Y5, Y10, Y10
-	VSUBPS       Y5, Y10, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
+	VMAXPS       Y9, Y2, Y9
+	VMINPS       Y9, Y3, Y9
+	VMULPS       Y4, Y9, Y10
+	VROUNDPS     $0x00, Y10, Y10
+	VMULPS       Y5, Y10, Y11
 	VSUBPS       Y11, Y9, Y9
 	VBROADCASTSS constb95e8083<>+0(SB), Y11
 	VMULPS       Y11, Y10, Y11
@@ -8038,11 +7723,13 @@ SimplifiedAdaptiveExponentialAVX2_block:
 	VADDPS       Y11, Y9, Y9
 	VCVTTPS2DQ   Y10, Y10
 	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y2, Y11, Y12
+	VBROADCASTSS const0000007f<>+0(SB), Y12
+	VPADDD       Y12, Y11, Y12
 	VPSLLD       $0x17, Y12, Y12
 	VMULPS       Y12, Y9, Y9
 	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y2, Y10, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
 	VMULPS       32(R8), Y9, Y9
@@ -8082,14 +7769,11 @@ SimplifiedAdaptiveExponentialAVX2_block:
 	VPCMPGTD     Y8, Y6, Y8
 	VSUBPS       64(R9), Y7, Y9
 	VDIVPS       64(R8), Y9, Y9
-	VMAXPS       Y9, Y3, Y9
-	VMINPS       Y9, Y4, Y9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VADDPS       Y5, Y10, Y10
-	VSUBPS       Y5, Y10, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
+	VMAXPS       Y9, Y2, Y9
+	VMINPS       Y9, Y3, Y9
+	VMULPS       Y4, Y9, Y10
+	VROUNDPS     $0x00, Y10, Y10
+	VMULPS       Y5, Y10, Y11
 	VSUBPS       Y11, Y9, Y9
 	VBROADCASTSS constb95e8083<>+0(SB), Y11
 	VMULPS       Y11, Y10, Y11
@@ -8117,11 +7801,13 @@ SimplifiedAdaptiveExponentialAVX2_block:
 	VADDPS       Y11, Y9, Y9
 	VCVTTPS2DQ   Y10, Y10
 	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y2, Y11, Y12
+	VBROADCASTSS const0000007f<>+0(SB), Y12
+	VPADDD       Y12, Y11, Y12
 	VPSLLD       $0x17, Y12, Y12
 	VMULPS       Y12, Y9, Y9
 	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y2, Y10, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
 	VMULPS       64(R8), Y9, Y9
@@ -8161,14 +7847,11 @@ SimplifiedAdaptiveExponentialAVX2_block:
 	VPCMPGTD     Y8, Y6, Y8
 	VSUBPS       96(R9), Y7, Y9
 	VDIVPS       96(R8), Y9, Y9
-	VMAXPS       Y9, Y3, Y9
-	VMINPS       Y9, Y4, Y9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VADDPS       Y5, Y10, Y10
-	VSUBPS       Y5, Y10, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
+	VMAXPS       Y9, Y2, Y9
+	VMINPS       Y9, Y3, Y9
+	VMULPS       Y4, Y9, Y10
+	VROUNDPS     $0x00, Y10, Y10
+	VMULPS       Y5, Y10, Y11
 	VSUBPS       Y11, Y9, Y9
 	VBROADCASTSS constb95e8083<>+0(SB), Y11
 	VMULPS       Y11, Y10, Y11
@@ -8196,11 +7879,13 @@ SimplifiedAdaptiveExponentialAVX2_block:
 	VADDPS       Y11, Y9, Y9
 	VCVTTPS2DQ   Y10, Y10
 	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y2, Y11, Y12
+	VBROADCASTSS const0000007f<>+0(SB), Y12
+	VPADDD       Y12, Y11, Y12
 	VPSLLD       $0x17, Y12, Y12
 	VMULPS       Y12, Y9, Y9
 	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y2, Y10, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
 	VMULPS       96(R8), Y9, Y9
@@ -8240,14 +7925,11 @@ SimplifiedAdaptiveExponentialAVX2_block:
 	VPCMPGTD     Y8, Y6, Y8
 	VSUBPS       128(R9), Y7, Y9
 	VDIVPS       128(R8), Y9, Y9
-	VMAXPS       Y9, Y3, Y9
-	VMINPS       Y9, Y4, Y9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VADDPS       Y5, Y10, Y10
-	VSUBPS       Y5, Y10, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
+	VMAXPS       Y9, Y2, Y9
+	VMINPS       Y9, Y3, Y9
+	VMULPS       Y4, Y9, Y10
+	VROUNDPS     $0x00, Y10, Y10
+	VMULPS       Y5, Y10, Y11
 	VSUBPS       Y11, Y9, Y9
 	VBROADCASTSS constb95e8083<>+0(SB), Y11
 	VMULPS       Y11, Y10, Y11
@@ -8275,11 +7957,13 @@ SimplifiedAdaptiveExponentialAVX2_block:
 	VADDPS       Y11, Y9, Y9
 	VCVTTPS2DQ   Y10, Y10
 	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y2, Y11, Y12
+	VBROADCASTSS const0000007f<>+0(SB), Y12
+	VPADDD       Y12, Y11, Y12
 	VPSLLD       $0x17, Y12, Y12
 	VMULPS       Y12, Y9, Y9
 	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y2, Y10, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
 	VMULPS       128(R8), Y9, Y9
@@ -8319,14 +8003,11 @@ SimplifiedAdaptiveExponentialAVX2_block:
 	VPCMPGTD     Y8, Y6, Y8
 	VSUBPS       160(R9), Y7, Y9
 	VDIVPS       160(R8), Y9, Y9
-	VMAXPS       Y9, Y3, Y9
-	VMINPS       Y9, Y4, Y9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VADDPS       Y5, Y10, Y10
-	VSUBPS       Y5, Y10, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
+	VMAXPS       Y9, Y2, Y9
+	VMINPS       Y9, Y3, Y9
+	VMULPS       Y4, Y9, Y10
+	VROUNDPS     $0x00, Y10, Y10
+	VMULPS       Y5, Y10, Y11
 	VSUBPS       Y11, Y9, Y9
 	VBROADCASTSS constb95e8083<>+0(SB), Y11
 	VMULPS       Y11, Y10, Y11
@@ -8354,11 +8035,13 @@ SimplifiedAdaptiveExponentialAVX2_block:
 	VADDPS       Y11, Y9, Y9
 	VCVTTPS2DQ   Y10, Y10
 	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y2, Y11, Y12
+	VBROADCASTSS const0000007f<>+0(SB), Y12
+	VPADDD       Y12, Y11, Y12
 	VPSLLD       $0x17, Y12, Y12
 	VMULPS       Y12, Y9, Y9
 	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y2, Y10, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
 	VMULPS       160(R8), Y9, Y9
@@ -8398,14 +8081,11 @@ SimplifiedAdaptiveExponentialAVX2_block:
 	VPCMPGTD     Y8, Y6, Y8
 	VSUBPS       192(R9), Y7, Y9
 	VDIVPS       192(R8), Y9, Y9
-	VMAXPS       Y9, Y3, Y9
-	VMINPS       Y9, Y4, Y9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VADDPS       Y5, Y10, Y10
-	VSUBPS       Y5, Y10, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
+	VMAXPS       Y9, Y2, Y9
+	VMINPS       Y9, Y3, Y9
+	VMULPS       Y4, Y9, Y10
+	VROUNDPS     $0x00, Y10, Y10
+	VMULPS       Y5, Y10, Y11
 	VSUBPS       Y11, Y9, Y9
 	VBROADCASTSS constb95e8083<>+0(SB), Y11
 	VMULPS       Y11, Y10, Y11
@@ -8433,11 +8113,13 @@ SimplifiedAdaptiveExponentialAVX2_block:
 	VADDPS       Y11, Y9, Y9
 	VCVTTPS2DQ   Y10, Y10
 	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y2, Y11, Y12
+	VBROADCASTSS const0000007f<>+0(SB), Y12
+	VPADDD       Y12, Y11, Y12
 	VPSLLD       $0x17, Y12, Y12
 	VMULPS       Y12, Y9, Y9
 	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y2, Y10, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
 	VMULPS       192(R8), Y9, Y9
@@ -8477,14 +8159,11 @@ SimplifiedAdaptiveExponentialAVX2_block:
 	VPCMPGTD     Y8, Y6, Y8
 	VSUBPS       224(R9), Y7, Y9
 	VDIVPS       224(R8), Y9, Y9
-	VMAXPS       Y9, Y3, Y9
-	VMINPS       Y9, Y4, Y9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VADDPS       Y5, Y10, Y10
-	VSUBPS       Y5, Y10, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
+	VMAXPS       Y9, Y2, Y9
+	VMINPS       Y9, Y3, Y9
+	VMULPS       Y4, Y9, Y10
+	VROUNDPS     $0x00, Y10, Y10
+	VMULPS       Y5, Y10, Y11
 	VSUBPS       Y11, Y9, Y9
 	VBROADCASTSS constb95e8083<>+0(SB), Y11
 	VMULPS       Y11, Y10, Y11
@@ -8512,11 +8191,13 @@ SimplifiedAdaptiveExponentialAVX2_block:
 	VADDPS       Y11, Y9, Y9
 	VCVTTPS2DQ   Y10, Y10
 	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y2, Y11, Y12
+	VBROADCASTSS const0000007f<>+0(SB), Y12
+	VPADDD       Y12, Y11, Y12
 	VPSLLD       $0x17, Y12, Y12
 	VMULPS       Y12, Y9, Y9
 	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y2, Y10, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
 	VMULPS       224(R8), Y9, Y9
@@ -8577,17 +8258,17 @@ SimplifiedAdaptiveExponentialAVX2_done:
 // func simplifiedAdaptiveExponentialUniformAVX512(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·simplifiedAdaptiveExponentialUniformAVX512(SB), NOSPLIT, $0-88
-	// 7 scalars held in registers, 16 broadcast where used; vectors interleaved 3 at a time.
+	// 7 scalars held in registers, 14 broadcast where used; vectors interleaved 3 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
-	VBROADCASTSS const0000007f<>+0(SB), Z2
-	VPBROADCASTW c+32(FP), Y3
-	VBROADCASTSS k+36(FP), Z4
-	VBROADCASTSS delta+40(FP), Z5
-	VBROADCASTSS rh+44(FP), Z6
-	VBROADCASTSS constc2d00000<>+0(SB), Z7
-	VBROADCASTSS const42b20000<>+0(SB), Z8
+	VPBROADCASTW c+32(FP), Y2
+	VBROADCASTSS k+36(FP), Z3
+	VBROADCASTSS delta+40(FP), Z4
+	VBROADCASTSS rh+44(FP), Z5
+	VBROADCASTSS constc2d00000<>+0(SB), Z6
+	VBROADCASTSS const42b20000<>+0(SB), Z7
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Z8
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         theta+16(FP), DX
@@ -8605,30 +8286,27 @@ SimplifiedAdaptiveExponentialUniformAVX512_block:
 	VMOVUPS      (AX), Z12
 	VMOVUPS      64(AX), Z13
 	VMOVUPS      128(AX), Z14
-	VPCMPUW      $0x06, Y3, Y9, K1
-	VPCMPUW      $0x06, Y3, Y10, K2
-	VPCMPUW      $0x06, Y3, Y11, K3
-	VSUBPS       Z6, Z12, Z15
-	VSUBPS       Z6, Z13, Z16
-	VSUBPS       Z6, Z14, Z17
-	VDIVPS       Z5, Z15, Z15
-	VDIVPS       Z5, Z16, Z16
-	VDIVPS       Z5, Z17, Z17
-	VMAXPS       Z15, Z7, Z15
-	VMINPS       Z15, Z8, Z15
-	VMAXPS       Z16, Z7, Z16
-	VMINPS       Z16, Z8, Z16
-	VMAXPS       Z17, Z7, Z17
-	VMINPS       Z17, Z8, Z17
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z15, Z22
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z16, Z23
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z17, Z24
-	VADDPS.BCST  const4b400000<>+0(SB), Z22, Z22
-	VADDPS.BCST  const4b400000<>+0(SB), Z23, Z23
-	VADDPS.BCST  const4b400000<>+0(SB), Z24, Z24
-	VSUBPS.BCST  const4b400000<>+0(SB), Z22, Z22
-	VSUBPS.BCST  const4b400000<>+0(SB), Z23, Z23
-	VSUBPS.BCST  const4b400000<>+0(SB), Z24, Z24
+	VPCMPUW      $0x06, Y2, Y9, K1
+	VPCMPUW      $0x06, Y2, Y10, K2
+	VPCMPUW      $0x06, Y2, Y11, K3
+	VSUBPS       Z5, Z12, Z15
+	VSUBPS       Z5, Z13, Z16
+	VSUBPS       Z5, Z14, Z17
+	VDIVPS       Z4, Z15, Z15
+	VDIVPS       Z4, Z16, Z16
+	VDIVPS       Z4, Z17, Z17
+	VMAXPS       Z15, Z6, Z15
+	VMINPS       Z15, Z7, Z15
+	VMAXPS       Z16, Z6, Z16
+	VMINPS       Z16, Z7, Z16
+	VMAXPS       Z17, Z6, Z17
+	VMINPS       Z17, Z7, Z17
+	VMULPS       Z8, Z15, Z22
+	VMULPS       Z8, Z16, Z23
+	VMULPS       Z8, Z17, Z24
+	VRNDSCALEPS  $0x00, Z22, Z22
+	VRNDSCALEPS  $0x00, Z23, Z23
+	VRNDSCALEPS  $0x00, Z24, Z24
 	VMULPS.BCST  const3f318000<>+0(SB), Z22, Z25
 	VMULPS.BCST  const3f318000<>+0(SB), Z23, Z26
 	VMULPS.BCST  const3f318000<>+0(SB), Z24, Z27
@@ -8683,36 +8361,12 @@ SimplifiedAdaptiveExponentialUniformAVX512_block:
 	VADDPS.BCST  const3f800000<>+0(SB), Z15, Z15
 	VADDPS.BCST  const3f800000<>+0(SB), Z16, Z16
 	VADDPS.BCST  const3f800000<>+0(SB), Z17, Z17
-	VCVTTPS2DQ   Z22, Z22
-	VCVTTPS2DQ   Z23, Z23
-	VCVTTPS2DQ   Z24, Z24
-	VPSRAD       $0x01, Z22, Z25
-	VPSRAD       $0x01, Z23, Z26
-	VPSRAD       $0x01, Z24, Z27
-	VPADDD       Z2, Z25, Z28
-	VPADDD       Z2, Z26, Z29
-	VPADDD       Z2, Z27, Z30
-	VPSLLD       $0x17, Z28, Z28
-	VPSLLD       $0x17, Z29, Z29
-	VPSLLD       $0x17, Z30, Z30
-	VMULPS       Z28, Z15, Z15
-	VMULPS       Z29, Z16, Z16
-	VMULPS       Z30, Z17, Z17
-	VPSUBD       Z25, Z22, Z22
-	VPSUBD       Z26, Z23, Z23
-	VPSUBD       Z27, Z24, Z24
-	VPADDD       Z2, Z22, Z22
-	VPADDD       Z2, Z23, Z23
-	VPADDD       Z2, Z24, Z24
-	VPSLLD       $0x17, Z22, Z22
-	VPSLLD       $0x17, Z23, Z23
-	VPSLLD       $0x17, Z24, Z24
-	VMULPS       Z22, Z15, Z15
-	VMULPS       Z23, Z16, Z16
-	VMULPS       Z24, Z17, Z17
-	VMULPS       Z15, Z5, Z15
-	VMULPS       Z16, Z5, Z16
-	VMULPS       Z17, Z5, Z17
+	VSCALEFPS    Z22, Z15, Z15
+	VSCALEFPS    Z23, Z16, Z16
+	VSCALEFPS    Z24, Z17, Z17
+	VMULPS       Z15, Z4, Z15
+	VMULPS       Z16, Z4, Z16
+	VMULPS       Z17, Z4, Z17
 	VSUBPS       Z12, Z15, Z15
 	VSUBPS       Z13, Z16, Z16
 	VSUBPS       Z14, Z17, Z17
@@ -8728,9 +8382,9 @@ SimplifiedAdaptiveExponentialUniformAVX512_block:
 	VADDPS       Z22, Z15, Z15
 	VADDPS       Z23, Z16, Z16
 	VADDPS       Z24, Z17, Z17
-	VMULPS       Z15, Z4, Z15
-	VMULPS       Z16, Z4, Z16
-	VMULPS       Z17, Z4, Z17
+	VMULPS       Z15, Z3, Z15
+	VMULPS       Z16, Z3, Z16
+	VMULPS       Z17, Z3, Z17
 	VADDPS       Z15, Z12, Z12
 	VADDPS       Z16, Z13, Z13
 	VADDPS       Z17, Z14, Z14
@@ -8792,14 +8446,13 @@ SimplifiedAdaptiveExponentialUniformAVX512_block:
 	ORQ          R9, R8
 	VMOVDQU16    96(CX), Y9
 	VMOVUPS      192(AX), Z10
-	VPCMPUW      $0x06, Y3, Y9, K1
-	VSUBPS       Z6, Z10, Z11
-	VDIVPS       Z5, Z11, Z11
-	VMAXPS       Z11, Z7, Z11
-	VMINPS       Z11, Z8, Z11
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z11, Z12
-	VADDPS.BCST  const4b400000<>+0(SB), Z12, Z12
-	VSUBPS.BCST  const4b400000<>+0(SB), Z12, Z12
+	VPCMPUW      $0x06, Y2, Y9, K1
+	VSUBPS       Z5, Z10, Z11
+	VDIVPS       Z4, Z11, Z11
+	VMAXPS       Z11, Z6, Z11
+	VMINPS       Z11, Z7, Z11
+	VMULPS       Z8, Z11, Z12
+	VRNDSCALEPS  $0x00, Z12, Z12
 	VMULPS.BCST  const3f318000<>+0(SB), Z12, Z13
 	VSUBPS       Z13, Z11, Z11
 	VMULPS.BCST  constb95e8083<>+0(SB), Z12, Z13
@@ -8818,22 +8471,14 @@ SimplifiedAdaptiveExponentialUniformAVX512_block:
 	VMULPS       Z13, Z14, Z13
 	VADDPS       Z11, Z13, Z11
 	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
-	VCVTTPS2DQ   Z12, Z12
-	VPSRAD       $0x01, Z12, Z13
-	VPADDD       Z2, Z13, Z14
-	VPSLLD       $0x17, Z14, Z14
-	VMULPS       Z14, Z11, Z11
-	VPSUBD       Z13, Z12, Z12
-	VPADDD       Z2, Z12, Z12
-	VPSLLD       $0x17, Z12, Z12
-	VMULPS       Z12, Z11, Z11
-	VMULPS       Z11, Z5, Z11
+	VSCALEFPS    Z12, Z11, Z11
+	VMULPS       Z11, Z4, Z11
 	VSUBPS       Z10, Z11, Z11
 	VMOVUPS      192(BX), Z12
 	VMULPS.BCST  res+48(FP), Z12, Z12
 	VMOVUPS.Z    Z12, K1, Z12
 	VADDPS       Z12, Z11, Z11
-	VMULPS       Z11, Z4, Z11
+	VMULPS       Z11, Z3, Z11
 	VADDPS       Z11, Z10, Z10
 	VMOVUPS      192(DX), Z11
 	VCMPPS       $0x1e, Z11, Z10, K1, K1
@@ -8870,14 +8515,14 @@ SimplifiedAdaptiveExponentialUniformAVX512_done:
 // func simplifiedAdaptiveExponentialUniformAVX2(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·simplifiedAdaptiveExponentialUniformAVX2(SB), NOSPLIT, $0-88
-	// 4 scalars held in registers, 19 broadcast where used; vectors interleaved 1 at a time.
+	// 4 scalars held in registers, 17 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y1
-	VBROADCASTSS const0000007f<>+0(SB), Y2
-	VPBROADCASTW c+32(FP), X3
-	VPMOVZXWD    X3, Y3
-	VBROADCASTSS k+36(FP), Y4
-	VBROADCASTSS delta+40(FP), Y5
+	VPBROADCASTW c+32(FP), X2
+	VPMOVZXWD    X2, Y2
+	VBROADCASTSS k+36(FP), Y3
+	VBROADCASTSS delta+40(FP), Y4
+	VBROADCASTSS rh+44(FP), Y5
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         theta+16(FP), DX
@@ -8891,19 +8536,16 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	XORQ         R8, R8
 	VPMOVZXWD    (CX), Y6
 	VMOVUPS      (AX), Y7
-	VPCMPGTD     Y3, Y6, Y8
-	VBROADCASTSS rh+44(FP), Y9
-	VSUBPS       Y9, Y7, Y9
-	VDIVPS       Y5, Y9, Y9
+	VPCMPGTD     Y2, Y6, Y8
+	VSUBPS       Y5, Y7, Y9
+	VDIVPS       Y4, Y9, Y9
 	VBROADCASTSS constc2d00000<>+0(SB), Y10
 	VBROADCASTSS const42b20000<>+0(SB), Y11
 	VMAXPS       Y9, Y10, Y9
 	VMINPS       Y9, Y11, Y9
-	VBROADCASTSS const4b400000<>+0(SB), Y10
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
-	VMULPS       Y11, Y9, Y11
-	VADDPS       Y10, Y11, Y11
-	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VROUNDPS     $0x00, Y10, Y10
 	VBROADCASTSS const3f318000<>+0(SB), Y11
 	VMULPS       Y11, Y10, Y11
 	VSUBPS       Y11, Y9, Y9
@@ -8933,21 +8575,23 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VADDPS       Y11, Y9, Y9
 	VCVTTPS2DQ   Y10, Y10
 	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y2, Y11, Y12
+	VBROADCASTSS const0000007f<>+0(SB), Y12
+	VPADDD       Y12, Y11, Y12
 	VPSLLD       $0x17, Y12, Y12
 	VMULPS       Y12, Y9, Y9
 	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y2, Y10, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y5, Y9
+	VMULPS       Y9, Y4, Y9
 	VSUBPS       Y7, Y9, Y9
 	VBROADCASTSS res+48(FP), Y10
 	VMOVUPS      (BX), Y11
 	VMULPS       Y11, Y10, Y10
 	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y4, Y9
+	VMULPS       Y9, Y3, Y9
 	VADDPS       Y9, Y7, Y7
 	VMOVUPS      (DX), Y9
 	VCMPPS       $0x1e, Y9, Y7, Y10
@@ -8974,19 +8618,16 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	ORQ          R9, R8
 	VPMOVZXWD    16(CX), Y6
 	VMOVUPS      32(AX), Y7
-	VPCMPGTD     Y3, Y6, Y8
-	VBROADCASTSS rh+44(FP), Y9
-	VSUBPS       Y9, Y7, Y9
-	VDIVPS       Y5, Y9, Y9
+	VPCMPGTD     Y2, Y6, Y8
+	VSUBPS       Y5, Y7, Y9
+	VDIVPS       Y4, Y9, Y9
 	VBROADCASTSS constc2d00000<>+0(SB), Y10
 	VBROADCASTSS const42b20000<>+0(SB), Y11
 	VMAXPS       Y9, Y10, Y9
 	VMINPS       Y9, Y11, Y9
-	VBROADCASTSS const4b400000<>+0(SB), Y10
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
-	VMULPS       Y11, Y9, Y11
-	VADDPS       Y10, Y11, Y11
-	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VROUNDPS     $0x00, Y10, Y10
 	VBROADCASTSS const3f318000<>+0(SB), Y11
 	VMULPS       Y11, Y10, Y11
 	VSUBPS       Y11, Y9, Y9
@@ -9016,21 +8657,23 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VADDPS       Y11, Y9, Y9
 	VCVTTPS2DQ   Y10, Y10
 	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y2, Y11, Y12
+	VBROADCASTSS const0000007f<>+0(SB), Y12
+	VPADDD       Y12, Y11, Y12
 	VPSLLD       $0x17, Y12, Y12
 	VMULPS       Y12, Y9, Y9
 	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y2, Y10, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y5, Y9
+	VMULPS       Y9, Y4, Y9
 	VSUBPS       Y7, Y9, Y9
 	VBROADCASTSS res+48(FP), Y10
 	VMOVUPS      32(BX), Y11
 	VMULPS       Y11, Y10, Y10
 	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y4, Y9
+	VMULPS       Y9, Y3, Y9
 	VADDPS       Y9, Y7, Y7
 	VMOVUPS      32(DX), Y9
 	VCMPPS       $0x1e, Y9, Y7, Y10
@@ -9058,19 +8701,16 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	ORQ          R9, R8
 	VPMOVZXWD    32(CX), Y6
 	VMOVUPS      64(AX), Y7
-	VPCMPGTD     Y3, Y6, Y8
-	VBROADCASTSS rh+44(FP), Y9
-	VSUBPS       Y9, Y7, Y9
-	VDIVPS       Y5, Y9, Y9
+	VPCMPGTD     Y2, Y6, Y8
+	VSUBPS       Y5, Y7, Y9
+	VDIVPS       Y4, Y9, Y9
 	VBROADCASTSS constc2d00000<>+0(SB), Y10
 	VBROADCASTSS const42b20000<>+0(SB), Y11
 	VMAXPS       Y9, Y10, Y9
 	VMINPS       Y9, Y11, Y9
-	VBROADCASTSS const4b400000<>+0(SB), Y10
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
-	VMULPS       Y11, Y9, Y11
-	VADDPS       Y10, Y11, Y11
-	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VROUNDPS     $0x00, Y10, Y10
 	VBROADCASTSS const3f318000<>+0(SB), Y11
 	VMULPS       Y11, Y10, Y11
 	VSUBPS       Y11, Y9, Y9
@@ -9100,21 +8740,23 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VADDPS       Y11, Y9, Y9
 	VCVTTPS2DQ   Y10, Y10
 	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y2, Y11, Y12
+	VBROADCASTSS const0000007f<>+0(SB), Y12
+	VPADDD       Y12, Y11, Y12
 	VPSLLD       $0x17, Y12, Y12
 	VMULPS       Y12, Y9, Y9
 	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y2, Y10, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y5, Y9
+	VMULPS       Y9, Y4, Y9
 	VSUBPS       Y7, Y9, Y9
 	VBROADCASTSS res+48(FP), Y10
 	VMOVUPS      64(BX), Y11
 	VMULPS       Y11, Y10, Y10
 	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y4, Y9
+	VMULPS       Y9, Y3, Y9
 	VADDPS       Y9, Y7, Y7
 	VMOVUPS      64(DX), Y9
 	VCMPPS       $0x1e, Y9, Y7, Y10
@@ -9142,19 +8784,16 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	ORQ          R9, R8
 	VPMOVZXWD    48(CX), Y6
 	VMOVUPS      96(AX), Y7
-	VPCMPGTD     Y3, Y6, Y8
-	VBROADCASTSS rh+44(FP), Y9
-	VSUBPS       Y9, Y7, Y9
-	VDIVPS       Y5, Y9, Y9
+	VPCMPGTD     Y2, Y6, Y8
+	VSUBPS       Y5, Y7, Y9
+	VDIVPS       Y4, Y9, Y9
 	VBROADCASTSS constc2d00000<>+0(SB), Y10
 	VBROADCASTSS const42b20000<>+0(SB), Y11
 	VMAXPS       Y9, Y10, Y9
 	VMINPS       Y9, Y11, Y9
-	VBROADCASTSS const4b400000<>+0(SB), Y10
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
-	VMULPS       Y11, Y9, Y11
-	VADDPS       Y10, Y11, Y11
-	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VROUNDPS     $0x00, Y10, Y10
 	VBROADCASTSS const3f318000<>+0(SB), Y11
 	VMULPS       Y11, Y10, Y11
 	VSUBPS       Y11, Y9, Y9
@@ -9184,21 +8823,23 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VADDPS       Y11, Y9, Y9
 	VCVTTPS2DQ   Y10, Y10
 	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y2, Y11, Y12
+	VBROADCASTSS const0000007f<>+0(SB), Y12
+	VPADDD       Y12, Y11, Y12
 	VPSLLD       $0x17, Y12, Y12
 	VMULPS       Y12, Y9, Y9
 	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y2, Y10, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y5, Y9
+	VMULPS       Y9, Y4, Y9
 	VSUBPS       Y7, Y9, Y9
 	VBROADCASTSS res+48(FP), Y10
 	VMOVUPS      96(BX), Y11
 	VMULPS       Y11, Y10, Y10
 	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y4, Y9
+	VMULPS       Y9, Y3, Y9
 	VADDPS       Y9, Y7, Y7
 	VMOVUPS      96(DX), Y9
 	VCMPPS       $0x1e, Y9, Y7, Y10
@@ -9226,19 +8867,16 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	ORQ          R9, R8
 	VPMOVZXWD    64(CX), Y6
 	VMOVUPS      128(AX), Y7
-	VPCMPGTD     Y3, Y6, Y8
-	VBROADCASTSS rh+44(FP), Y9
-	VSUBPS       Y9, Y7, Y9
-	VDIVPS       Y5, Y9, Y9
+	VPCMPGTD     Y2, Y6, Y8
+	VSUBPS       Y5, Y7, Y9
+	VDIVPS       Y4, Y9, Y9
 	VBROADCASTSS constc2d00000<>+0(SB), Y10
 	VBROADCASTSS const42b20000<>+0(SB), Y11
 	VMAXPS       Y9, Y10, Y9
 	VMINPS       Y9, Y11, Y9
-	VBROADCASTSS const4b400000<>+0(SB), Y10
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
-	VMULPS       Y11, Y9, Y11
-	VADDPS       Y10, Y11, Y11
-	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VROUNDPS     $0x00, Y10, Y10
 	VBROADCASTSS const3f318000<>+0(SB), Y11
 	VMULPS       Y11, Y10, Y11
 	VSUBPS       Y11, Y9, Y9
@@ -9268,21 +8906,23 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VADDPS       Y11, Y9, Y9
 	VCVTTPS2DQ   Y10, Y10
 	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y2, Y11, Y12
+	VBROADCASTSS const0000007f<>+0(SB), Y12
+	VPADDD       Y12, Y11, Y12
 	VPSLLD       $0x17, Y12, Y12
 	VMULPS       Y12, Y9, Y9
 	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y2, Y10, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y5, Y9
+	VMULPS       Y9, Y4, Y9
 	VSUBPS       Y7, Y9, Y9
 	VBROADCASTSS res+48(FP), Y10
 	VMOVUPS      128(BX), Y11
 	VMULPS       Y11, Y10, Y10
 	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y4, Y9
+	VMULPS       Y9, Y3, Y9
 	VADDPS       Y9, Y7, Y7
 	VMOVUPS      128(DX), Y9
 	VCMPPS       $0x1e, Y9, Y7, Y10
@@ -9310,19 +8950,16 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	ORQ          R9, R8
 	VPMOVZXWD    80(CX), Y6
 	VMOVUPS      160(AX), Y7
-	VPCMPGTD     Y3, Y6, Y8
-	VBROADCASTSS rh+44(FP), Y9
-	VSUBPS       Y9, Y7, Y9
-	VDIVPS       Y5, Y9, Y9
+	VPCMPGTD     Y2, Y6, Y8
+	VSUBPS       Y5, Y7, Y9
+	VDIVPS       Y4, Y9, Y9
 	VBROADCASTSS constc2d00000<>+0(SB), Y10
 	VBROADCASTSS const42b20000<>+0(SB), Y11
 	VMAXPS       Y9, Y10, Y9
 	VMINPS       Y9, Y11, Y9
-	VBROADCASTSS const4b400000<>+0(SB), Y10
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
-	VMULPS       Y11, Y9, Y11
-	VADDPS       Y10, Y11, Y11
-	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VROUNDPS     $0x00, Y10, Y10
 	VBROADCASTSS const3f318000<>+0(SB), Y11
 	VMULPS       Y11, Y10, Y11
 	VSUBPS       Y11, Y9, Y9
@@ -9352,21 +8989,23 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VADDPS       Y11, Y9, Y9
 	VCVTTPS2DQ   Y10, Y10
 	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y2, Y11, Y12
+	VBROADCASTSS const0000007f<>+0(SB), Y12
+	VPADDD       Y12, Y11, Y12
 	VPSLLD       $0x17, Y12, Y12
 	VMULPS       Y12, Y9, Y9
 	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y2, Y10, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y5, Y9
+	VMULPS       Y9, Y4, Y9
 	VSUBPS       Y7, Y9, Y9
 	VBROADCASTSS res+48(FP), Y10
 	VMOVUPS      160(BX), Y11
 	VMULPS       Y11, Y10, Y10
 	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y4, Y9
+	VMULPS       Y9, Y3, Y9
 	VADDPS       Y9, Y7, Y7
 	VMOVUPS      160(DX), Y9
 	VCMPPS       $0x1e, Y9, Y7, Y10
@@ -9394,19 +9033,16 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	ORQ          R9, R8
 	VPMOVZXWD    96(CX), Y6
 	VMOVUPS      192(AX), Y7
-	VPCMPGTD     Y3, Y6, Y8
-	VBROADCASTSS rh+44(FP), Y9
-	VSUBPS       Y9, Y7, Y9
-	VDIVPS       Y5, Y9, Y9
+	VPCMPGTD     Y2, Y6, Y8
+	VSUBPS       Y5, Y7, Y9
+	VDIVPS       Y4, Y9, Y9
 	VBROADCASTSS constc2d00000<>+0(SB), Y10
 	VBROADCASTSS const42b20000<>+0(SB), Y11
 	VMAXPS       Y9, Y10, Y9
 	VMINPS       Y9, Y11, Y9
-	VBROADCASTSS const4b400000<>+0(SB), Y10
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
-	VMULPS       Y11, Y9, Y11
-	VADDPS       Y10, Y11, Y11
-	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VROUNDPS     $0x00, Y10, Y10
 	VBROADCASTSS const3f318000<>+0(SB), Y11
 	VMULPS       Y11, Y10, Y11
 	VSUBPS       Y11, Y9, Y9
@@ -9436,21 +9072,23 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VADDPS       Y11, Y9, Y9
 	VCVTTPS2DQ   Y10, Y10
 	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y2, Y11, Y12
+	VBROADCASTSS const0000007f<>+0(SB), Y12
+	VPADDD       Y12, Y11, Y12
 	VPSLLD       $0x17, Y12, Y12
 	VMULPS       Y12, Y9, Y9
 	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y2, Y10, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y5, Y9
+	VMULPS       Y9, Y4, Y9
 	VSUBPS       Y7, Y9, Y9
 	VBROADCASTSS res+48(FP), Y10
 	VMOVUPS      192(BX), Y11
 	VMULPS       Y11, Y10, Y10
 	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y4, Y9
+	VMULPS       Y9, Y3, Y9
 	VADDPS       Y9, Y7, Y7
 	VMOVUPS      192(DX), Y9
 	VCMPPS       $0x1e, Y9, Y7, Y10
@@ -9478,19 +9116,16 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	ORQ          R9, R8
 	VPMOVZXWD    112(CX), Y6
 	VMOVUPS      224(AX), Y7
-	VPCMPGTD     Y3, Y6, Y8
-	VBROADCASTSS rh+44(FP), Y9
-	VSUBPS       Y9, Y7, Y9
-	VDIVPS       Y5, Y9, Y9
+	VPCMPGTD     Y2, Y6, Y8
+	VSUBPS       Y5, Y7, Y9
+	VDIVPS       Y4, Y9, Y9
 	VBROADCASTSS constc2d00000<>+0(SB), Y10
 	VBROADCASTSS const42b20000<>+0(SB), Y11
 	VMAXPS       Y9, Y10, Y9
 	VMINPS       Y9, Y11, Y9
-	VBROADCASTSS const4b400000<>+0(SB), Y10
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y11
-	VMULPS       Y11, Y9, Y11
-	VADDPS       Y10, Y11, Y11
-	VSUBPS       Y10, Y11, Y10
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
+	VMULPS       Y10, Y9, Y10
+	VROUNDPS     $0x00, Y10, Y10
 	VBROADCASTSS const3f318000<>+0(SB), Y11
 	VMULPS       Y11, Y10, Y11
 	VSUBPS       Y11, Y9, Y9
@@ -9520,21 +9155,23 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VADDPS       Y11, Y9, Y9
 	VCVTTPS2DQ   Y10, Y10
 	VPSRAD       $0x01, Y10, Y11
-	VPADDD       Y2, Y11, Y12
+	VBROADCASTSS const0000007f<>+0(SB), Y12
+	VPADDD       Y12, Y11, Y12
 	VPSLLD       $0x17, Y12, Y12
 	VMULPS       Y12, Y9, Y9
 	VPSUBD       Y11, Y10, Y10
-	VPADDD       Y2, Y10, Y10
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y10
 	VPSLLD       $0x17, Y10, Y10
 	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y5, Y9
+	VMULPS       Y9, Y4, Y9
 	VSUBPS       Y7, Y9, Y9
 	VBROADCASTSS res+48(FP), Y10
 	VMOVUPS      224(BX), Y11
 	VMULPS       Y11, Y10, Y10
 	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y4, Y9
+	VMULPS       Y9, Y3, Y9
 	VADDPS       Y9, Y7, Y7
 	VMOVUPS      224(DX), Y9
 	VCMPPS       $0x1e, Y9, Y7, Y10
@@ -22158,18 +21795,18 @@ DoubleTracerDrainAddUniformAVX2_done:
 // func expAVX512(x *float32, out *float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·expAVX512(SB), NOSPLIT, $0-24
-	// 8 scalars held in registers, 6 broadcast where used; vectors interleaved 4 at a time.
+	// 8 scalars held in registers, 4 broadcast where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
-	VBROADCASTSS const0000007f<>+0(SB), Z0
-	VBROADCASTSS constc2d00000<>+0(SB), Z1
-	VBROADCASTSS const42b20000<>+0(SB), Z2
-	VBROADCASTSS const4b400000<>+0(SB), Z3
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Z4
-	VBROADCASTSS const3f318000<>+0(SB), Z5
-	VBROADCASTSS constb95e8083<>+0(SB), Z6
-	VBROADCASTSS const39500d01<>+0(SB), Z7
+	VBROADCASTSS constc2d00000<>+0(SB), Z0
+	VBROADCASTSS const42b20000<>+0(SB), Z1
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Z2
+	VBROADCASTSS const3f318000<>+0(SB), Z3
+	VBROADCASTSS constb95e8083<>+0(SB), Z4
+	VBROADCASTSS const39500d01<>+0(SB), Z5
+	VBROADCASTSS const3ab60b61<>+0(SB), Z6
+	VBROADCASTSS const3c088889<>+0(SB), Z7
 	MOVQ         x+0(FP), AX
 	MOVQ         out+8(FP), CX
 	MOVQ         blocks+16(FP), DX
@@ -22181,58 +21818,54 @@ ExpAVX512_block:
 	VMOVUPS     64(AX), Z9
 	VMOVUPS     128(AX), Z10
 	VMOVUPS     192(AX), Z11
-	VMAXPS      Z8, Z1, Z8
-	VMINPS      Z8, Z2, Z8
-	VMAXPS      Z9, Z1, Z9
-	VMINPS      Z9, Z2, Z9
-	VMAXPS      Z10, Z1, Z10
-	VMINPS      Z10, Z2, Z10
-	VMAXPS      Z11, Z1, Z11
-	VMINPS      Z11, Z2, Z11
-	VMULPS      Z4, Z8, Z12
-	VMULPS      Z4, Z9, Z13
-	VMULPS      Z4, Z10, Z14
-	VMULPS      Z4, Z11, Z15
-	VADDPS      Z3, Z12, Z12
-	VADDPS      Z3, Z13, Z13
-	VADDPS      Z3, Z14, Z14
-	VADDPS      Z3, Z15, Z15
-	VSUBPS      Z3, Z12, Z12
-	VSUBPS      Z3, Z13, Z13
-	VSUBPS      Z3, Z14, Z14
-	VSUBPS      Z3, Z15, Z15
-	VMULPS      Z5, Z12, Z16
-	VMULPS      Z5, Z13, Z17
-	VMULPS      Z5, Z14, Z18
-	VMULPS      Z5, Z15, Z19
+	VMAXPS      Z8, Z0, Z8
+	VMINPS      Z8, Z1, Z8
+	VMAXPS      Z9, Z0, Z9
+	VMINPS      Z9, Z1, Z9
+	VMAXPS      Z10, Z0, Z10
+	VMINPS      Z10, Z1, Z10
+	VMAXPS      Z11, Z0, Z11
+	VMINPS      Z11, Z1, Z11
+	VMULPS      Z2, Z8, Z12
+	VMULPS      Z2, Z9, Z13
+	VMULPS      Z2, Z10, Z14
+	VMULPS      Z2, Z11, Z15
+	VRNDSCALEPS $0x00, Z12, Z12
+	VRNDSCALEPS $0x00, Z13, Z13
+	VRNDSCALEPS $0x00, Z14, Z14
+	VRNDSCALEPS $0x00, Z15, Z15
+	VMULPS      Z3, Z12, Z16
+	VMULPS      Z3, Z13, Z17
+	VMULPS      Z3, Z14, Z18
+	VMULPS      Z3, Z15, Z19
 	VSUBPS      Z16, Z8, Z8
 	VSUBPS      Z17, Z9, Z9
 	VSUBPS      Z18, Z10, Z10
 	VSUBPS      Z19, Z11, Z11
-	VMULPS      Z6, Z12, Z16
-	VMULPS      Z6, Z13, Z17
-	VMULPS      Z6, Z14, Z18
-	VMULPS      Z6, Z15, Z19
+	VMULPS      Z4, Z12, Z16
+	VMULPS      Z4, Z13, Z17
+	VMULPS      Z4, Z14, Z18
+	VMULPS      Z4, Z15, Z19
 	VSUBPS      Z16, Z8, Z8
 	VSUBPS      Z17, Z9, Z9
 	VSUBPS      Z18, Z10, Z10
 	VSUBPS      Z19, Z11, Z11
-	VMULPS      Z8, Z7, Z16
-	VMULPS      Z9, Z7, Z17
-	VMULPS      Z10, Z7, Z18
-	VMULPS      Z11, Z7, Z19
-	VADDPS.BCST const3ab60b61<>+0(SB), Z16, Z16
-	VADDPS.BCST const3ab60b61<>+0(SB), Z17, Z17
-	VADDPS.BCST const3ab60b61<>+0(SB), Z18, Z18
-	VADDPS.BCST const3ab60b61<>+0(SB), Z19, Z19
+	VMULPS      Z8, Z5, Z16
+	VMULPS      Z9, Z5, Z17
+	VMULPS      Z10, Z5, Z18
+	VMULPS      Z11, Z5, Z19
+	VADDPS      Z6, Z16, Z16
+	VADDPS      Z6, Z17, Z17
+	VADDPS      Z6, Z18, Z18
+	VADDPS      Z6, Z19, Z19
 	VMULPS      Z8, Z16, Z16
 	VMULPS      Z9, Z17, Z17
 	VMULPS      Z10, Z18, Z18
 	VMULPS      Z11, Z19, Z19
-	VADDPS.BCST const3c088889<>+0(SB), Z16, Z16
-	VADDPS.BCST const3c088889<>+0(SB), Z17, Z17
-	VADDPS.BCST const3c088889<>+0(SB), Z18, Z18
-	VADDPS.BCST const3c088889<>+0(SB), Z19, Z19
+	VADDPS      Z7, Z16, Z16
+	VADDPS      Z7, Z17, Z17
+	VADDPS      Z7, Z18, Z18
+	VADDPS      Z7, Z19, Z19
 	VMULPS      Z8, Z16, Z16
 	VMULPS      Z9, Z17, Z17
 	VMULPS      Z10, Z18, Z18
@@ -22273,42 +21906,10 @@ ExpAVX512_block:
 	VADDPS.BCST const3f800000<>+0(SB), Z9, Z9
 	VADDPS.BCST const3f800000<>+0(SB), Z10, Z10
 	VADDPS.BCST const3f800000<>+0(SB), Z11, Z11
-	VCVTTPS2DQ  Z12, Z12
-	VCVTTPS2DQ  Z13, Z13
-	VCVTTPS2DQ  Z14, Z14
-	VCVTTPS2DQ  Z15, Z15
-	VPSRAD      $0x01, Z12, Z16
-	VPSRAD      $0x01, Z13, Z17
-	VPSRAD      $0x01, Z14, Z18
-	VPSRAD      $0x01, Z15, Z19
-	VPADDD      Z0, Z16, Z20
-	VPADDD      Z0, Z17, Z21
-	VPADDD      Z0, Z18, Z22
-	VPADDD      Z0, Z19, Z23
-	VPSLLD      $0x17, Z20, Z20
-	VPSLLD      $0x17, Z21, Z21
-	VPSLLD      $0x17, Z22, Z22
-	VPSLLD      $0x17, Z23, Z23
-	VMULPS      Z20, Z8, Z8
-	VMULPS      Z21, Z9, Z9
-	VMULPS      Z22, Z10, Z10
-	VMULPS      Z23, Z11, Z11
-	VPSUBD      Z16, Z12, Z12
-	VPSUBD      Z17, Z13, Z13
-	VPSUBD      Z18, Z14, Z14
-	VPSUBD      Z19, Z15, Z15
-	VPADDD      Z0, Z12, Z12
-	VPADDD      Z0, Z13, Z13
-	VPADDD      Z0, Z14, Z14
-	VPADDD      Z0, Z15, Z15
-	VPSLLD      $0x17, Z12, Z12
-	VPSLLD      $0x17, Z13, Z13
-	VPSLLD      $0x17, Z14, Z14
-	VPSLLD      $0x17, Z15, Z15
-	VMULPS      Z12, Z8, Z8
-	VMULPS      Z13, Z9, Z9
-	VMULPS      Z14, Z10, Z10
-	VMULPS      Z15, Z11, Z11
+	VSCALEFPS   Z12, Z8, Z8
+	VSCALEFPS   Z13, Z9, Z9
+	VSCALEFPS   Z14, Z10, Z10
+	VSCALEFPS   Z15, Z11, Z11
 	VMOVUPS     Z8, (CX)
 	VMOVUPS     Z9, 64(CX)
 	VMOVUPS     Z10, 128(CX)
@@ -22325,17 +21926,17 @@ ExpAVX512_done:
 // func expAVX2(x *float32, out *float32, blocks int)
 // Requires: AVX, AVX2
 TEXT ·expAVX2(SB), NOSPLIT, $0-24
-	// 8 scalars held in registers, 6 broadcast where used; vectors interleaved 1 at a time.
+	// 8 scalars held in registers, 4 broadcast where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
-	VBROADCASTSS const0000007f<>+0(SB), Y0
-	VBROADCASTSS constc2d00000<>+0(SB), Y1
-	VBROADCASTSS const42b20000<>+0(SB), Y2
-	VBROADCASTSS const4b400000<>+0(SB), Y3
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y4
-	VBROADCASTSS const3f318000<>+0(SB), Y5
-	VBROADCASTSS constb95e8083<>+0(SB), Y6
-	VBROADCASTSS const39500d01<>+0(SB), Y7
+	VBROADCASTSS constc2d00000<>+0(SB), Y0
+	VBROADCASTSS const42b20000<>+0(SB), Y1
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y2
+	VBROADCASTSS const3f318000<>+0(SB), Y3
+	VBROADCASTSS constb95e8083<>+0(SB), Y4
+	VBROADCASTSS const39500d01<>+0(SB), Y5
+	VBROADCASTSS const3ab60b61<>+0(SB), Y6
+	VBROADCASTSS const3c088889<>+0(SB), Y7
 	MOVQ         x+0(FP), AX
 	MOVQ         out+8(FP), CX
 	MOVQ         blocks+16(FP), DX
@@ -22344,21 +21945,18 @@ TEXT ·expAVX2(SB), NOSPLIT, $0-24
 
 ExpAVX2_block:
 	VMOVUPS      (AX), Y8
-	VMAXPS       Y8, Y1, Y8
-	VMINPS       Y8, Y2, Y8
-	VMULPS       Y4, Y8, Y9
-	VADDPS       Y3, Y9, Y9
-	VSUBPS       Y3, Y9, Y9
-	VMULPS       Y5, Y9, Y10
+	VMAXPS       Y8, Y0, Y8
+	VMINPS       Y8, Y1, Y8
+	VMULPS       Y2, Y8, Y9
+	VROUNDPS     $0x00, Y9, Y9
+	VMULPS       Y3, Y9, Y10
 	VSUBPS       Y10, Y8, Y8
-	VMULPS       Y6, Y9, Y10
+	VMULPS       Y4, Y9, Y10
 	VSUBPS       Y10, Y8, Y8
-	VMULPS       Y8, Y7, Y10
-	VBROADCASTSS const3ab60b61<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y5, Y10
+	VADDPS       Y6, Y10, Y10
 	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3c088889<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
+	VADDPS       Y7, Y10, Y10
 	VMULPS       Y8, Y10, Y10
 	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
 	VADDPS       Y11, Y10, Y10
@@ -22375,30 +21973,29 @@ ExpAVX2_block:
 	VADDPS       Y10, Y8, Y8
 	VCVTTPS2DQ   Y9, Y9
 	VPSRAD       $0x01, Y9, Y10
-	VPADDD       Y0, Y10, Y11
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y11
 	VPSLLD       $0x17, Y11, Y11
 	VMULPS       Y11, Y8, Y8
 	VPSUBD       Y10, Y9, Y9
-	VPADDD       Y0, Y9, Y9
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y9
 	VPSLLD       $0x17, Y9, Y9
 	VMULPS       Y9, Y8, Y8
 	VMOVUPS      Y8, (CX)
 	VMOVUPS      32(AX), Y8
-	VMAXPS       Y8, Y1, Y8
-	VMINPS       Y8, Y2, Y8
-	VMULPS       Y4, Y8, Y9
-	VADDPS       Y3, Y9, Y9
-	VSUBPS       Y3, Y9, Y9
-	VMULPS       Y5, Y9, Y10
+	VMAXPS       Y8, Y0, Y8
+	VMINPS       Y8, Y1, Y8
+	VMULPS       Y2, Y8, Y9
+	VROUNDPS     $0x00, Y9, Y9
+	VMULPS       Y3, Y9, Y10
 	VSUBPS       Y10, Y8, Y8
-	VMULPS       Y6, Y9, Y10
+	VMULPS       Y4, Y9, Y10
 	VSUBPS       Y10, Y8, Y8
-	VMULPS       Y8, Y7, Y10
-	VBROADCASTSS const3ab60b61<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y5, Y10
+	VADDPS       Y6, Y10, Y10
 	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3c088889<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
+	VADDPS       Y7, Y10, Y10
 	VMULPS       Y8, Y10, Y10
 	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
 	VADDPS       Y11, Y10, Y10
@@ -22415,30 +22012,29 @@ ExpAVX2_block:
 	VADDPS       Y10, Y8, Y8
 	VCVTTPS2DQ   Y9, Y9
 	VPSRAD       $0x01, Y9, Y10
-	VPADDD       Y0, Y10, Y11
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y11
 	VPSLLD       $0x17, Y11, Y11
 	VMULPS       Y11, Y8, Y8
 	VPSUBD       Y10, Y9, Y9
-	VPADDD       Y0, Y9, Y9
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y9
 	VPSLLD       $0x17, Y9, Y9
 	VMULPS       Y9, Y8, Y8
 	VMOVUPS      Y8, 32(CX)
 	VMOVUPS      64(AX), Y8
-	VMAXPS       Y8, Y1, Y8
-	VMINPS       Y8, Y2, Y8
-	VMULPS       Y4, Y8, Y9
-	VADDPS       Y3, Y9, Y9
-	VSUBPS       Y3, Y9, Y9
-	VMULPS       Y5, Y9, Y10
+	VMAXPS       Y8, Y0, Y8
+	VMINPS       Y8, Y1, Y8
+	VMULPS       Y2, Y8, Y9
+	VROUNDPS     $0x00, Y9, Y9
+	VMULPS       Y3, Y9, Y10
 	VSUBPS       Y10, Y8, Y8
-	VMULPS       Y6, Y9, Y10
+	VMULPS       Y4, Y9, Y10
 	VSUBPS       Y10, Y8, Y8
-	VMULPS       Y8, Y7, Y10
-	VBROADCASTSS const3ab60b61<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y5, Y10
+	VADDPS       Y6, Y10, Y10
 	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3c088889<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
+	VADDPS       Y7, Y10, Y10
 	VMULPS       Y8, Y10, Y10
 	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
 	VADDPS       Y11, Y10, Y10
@@ -22455,30 +22051,29 @@ ExpAVX2_block:
 	VADDPS       Y10, Y8, Y8
 	VCVTTPS2DQ   Y9, Y9
 	VPSRAD       $0x01, Y9, Y10
-	VPADDD       Y0, Y10, Y11
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y11
 	VPSLLD       $0x17, Y11, Y11
 	VMULPS       Y11, Y8, Y8
 	VPSUBD       Y10, Y9, Y9
-	VPADDD       Y0, Y9, Y9
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y9
 	VPSLLD       $0x17, Y9, Y9
 	VMULPS       Y9, Y8, Y8
 	VMOVUPS      Y8, 64(CX)
 	VMOVUPS      96(AX), Y8
-	VMAXPS       Y8, Y1, Y8
-	VMINPS       Y8, Y2, Y8
-	VMULPS       Y4, Y8, Y9
-	VADDPS       Y3, Y9, Y9
-	VSUBPS       Y3, Y9, Y9
-	VMULPS       Y5, Y9, Y10
+	VMAXPS       Y8, Y0, Y8
+	VMINPS       Y8, Y1, Y8
+	VMULPS       Y2, Y8, Y9
+	VROUNDPS     $0x00, Y9, Y9
+	VMULPS       Y3, Y9, Y10
 	VSUBPS       Y10, Y8, Y8
-	VMULPS       Y6, Y9, Y10
+	VMULPS       Y4, Y9, Y10
 	VSUBPS       Y10, Y8, Y8
-	VMULPS       Y8, Y7, Y10
-	VBROADCASTSS const3ab60b61<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y5, Y10
+	VADDPS       Y6, Y10, Y10
 	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3c088889<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
+	VADDPS       Y7, Y10, Y10
 	VMULPS       Y8, Y10, Y10
 	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
 	VADDPS       Y11, Y10, Y10
@@ -22495,30 +22090,29 @@ ExpAVX2_block:
 	VADDPS       Y10, Y8, Y8
 	VCVTTPS2DQ   Y9, Y9
 	VPSRAD       $0x01, Y9, Y10
-	VPADDD       Y0, Y10, Y11
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y11
 	VPSLLD       $0x17, Y11, Y11
 	VMULPS       Y11, Y8, Y8
 	VPSUBD       Y10, Y9, Y9
-	VPADDD       Y0, Y9, Y9
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y9
 	VPSLLD       $0x17, Y9, Y9
 	VMULPS       Y9, Y8, Y8
 	VMOVUPS      Y8, 96(CX)
 	VMOVUPS      128(AX), Y8
-	VMAXPS       Y8, Y1, Y8
-	VMINPS       Y8, Y2, Y8
-	VMULPS       Y4, Y8, Y9
-	VADDPS       Y3, Y9, Y9
-	VSUBPS       Y3, Y9, Y9
-	VMULPS       Y5, Y9, Y10
+	VMAXPS       Y8, Y0, Y8
+	VMINPS       Y8, Y1, Y8
+	VMULPS       Y2, Y8, Y9
+	VROUNDPS     $0x00, Y9, Y9
+	VMULPS       Y3, Y9, Y10
 	VSUBPS       Y10, Y8, Y8
-	VMULPS       Y6, Y9, Y10
+	VMULPS       Y4, Y9, Y10
 	VSUBPS       Y10, Y8, Y8
-	VMULPS       Y8, Y7, Y10
-	VBROADCASTSS const3ab60b61<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y5, Y10
+	VADDPS       Y6, Y10, Y10
 	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3c088889<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
+	VADDPS       Y7, Y10, Y10
 	VMULPS       Y8, Y10, Y10
 	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
 	VADDPS       Y11, Y10, Y10
@@ -22535,30 +22129,29 @@ ExpAVX2_block:
 	VADDPS       Y10, Y8, Y8
 	VCVTTPS2DQ   Y9, Y9
 	VPSRAD       $0x01, Y9, Y10
-	VPADDD       Y0, Y10, Y11
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y11
 	VPSLLD       $0x17, Y11, Y11
 	VMULPS       Y11, Y8, Y8
 	VPSUBD       Y10, Y9, Y9
-	VPADDD       Y0, Y9, Y9
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y9
 	VPSLLD       $0x17, Y9, Y9
 	VMULPS       Y9, Y8, Y8
 	VMOVUPS      Y8, 128(CX)
 	VMOVUPS      160(AX), Y8
-	VMAXPS       Y8, Y1, Y8
-	VMINPS       Y8, Y2, Y8
-	VMULPS       Y4, Y8, Y9
-	VADDPS       Y3, Y9, Y9
-	VSUBPS       Y3, Y9, Y9
-	VMULPS       Y5, Y9, Y10
+	VMAXPS       Y8, Y0, Y8
+	VMINPS       Y8, Y1, Y8
+	VMULPS       Y2, Y8, Y9
+	VROUNDPS     $0x00, Y9, Y9
+	VMULPS       Y3, Y9, Y10
 	VSUBPS       Y10, Y8, Y8
-	VMULPS       Y6, Y9, Y10
+	VMULPS       Y4, Y9, Y10
 	VSUBPS       Y10, Y8, Y8
-	VMULPS       Y8, Y7, Y10
-	VBROADCASTSS const3ab60b61<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y5, Y10
+	VADDPS       Y6, Y10, Y10
 	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3c088889<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
+	VADDPS       Y7, Y10, Y10
 	VMULPS       Y8, Y10, Y10
 	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
 	VADDPS       Y11, Y10, Y10
@@ -22575,30 +22168,29 @@ ExpAVX2_block:
 	VADDPS       Y10, Y8, Y8
 	VCVTTPS2DQ   Y9, Y9
 	VPSRAD       $0x01, Y9, Y10
-	VPADDD       Y0, Y10, Y11
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y11
 	VPSLLD       $0x17, Y11, Y11
 	VMULPS       Y11, Y8, Y8
 	VPSUBD       Y10, Y9, Y9
-	VPADDD       Y0, Y9, Y9
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y9
 	VPSLLD       $0x17, Y9, Y9
 	VMULPS       Y9, Y8, Y8
 	VMOVUPS      Y8, 160(CX)
 	VMOVUPS      192(AX), Y8
-	VMAXPS       Y8, Y1, Y8
-	VMINPS       Y8, Y2, Y8
-	VMULPS       Y4, Y8, Y9
-	VADDPS       Y3, Y9, Y9
-	VSUBPS       Y3, Y9, Y9
-	VMULPS       Y5, Y9, Y10
+	VMAXPS       Y8, Y0, Y8
+	VMINPS       Y8, Y1, Y8
+	VMULPS       Y2, Y8, Y9
+	VROUNDPS     $0x00, Y9, Y9
+	VMULPS       Y3, Y9, Y10
 	VSUBPS       Y10, Y8, Y8
-	VMULPS       Y6, Y9, Y10
+	VMULPS       Y4, Y9, Y10
 	VSUBPS       Y10, Y8, Y8
-	VMULPS       Y8, Y7, Y10
-	VBROADCASTSS const3ab60b61<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y5, Y10
+	VADDPS       Y6, Y10, Y10
 	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3c088889<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
+	VADDPS       Y7, Y10, Y10
 	VMULPS       Y8, Y10, Y10
 	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
 	VADDPS       Y11, Y10, Y10
@@ -22615,30 +22207,29 @@ ExpAVX2_block:
 	VADDPS       Y10, Y8, Y8
 	VCVTTPS2DQ   Y9, Y9
 	VPSRAD       $0x01, Y9, Y10
-	VPADDD       Y0, Y10, Y11
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y11
 	VPSLLD       $0x17, Y11, Y11
 	VMULPS       Y11, Y8, Y8
 	VPSUBD       Y10, Y9, Y9
-	VPADDD       Y0, Y9, Y9
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y9
 	VPSLLD       $0x17, Y9, Y9
 	VMULPS       Y9, Y8, Y8
 	VMOVUPS      Y8, 192(CX)
 	VMOVUPS      224(AX), Y8
-	VMAXPS       Y8, Y1, Y8
-	VMINPS       Y8, Y2, Y8
-	VMULPS       Y4, Y8, Y9
-	VADDPS       Y3, Y9, Y9
-	VSUBPS       Y3, Y9, Y9
-	VMULPS       Y5, Y9, Y10
+	VMAXPS       Y8, Y0, Y8
+	VMINPS       Y8, Y1, Y8
+	VMULPS       Y2, Y8, Y9
+	VROUNDPS     $0x00, Y9, Y9
+	VMULPS       Y3, Y9, Y10
 	VSUBPS       Y10, Y8, Y8
-	VMULPS       Y6, Y9, Y10
+	VMULPS       Y4, Y9, Y10
 	VSUBPS       Y10, Y8, Y8
-	VMULPS       Y8, Y7, Y10
-	VBROADCASTSS const3ab60b61<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
+	VMULPS       Y8, Y5, Y10
+	VADDPS       Y6, Y10, Y10
 	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3c088889<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
+	VADDPS       Y7, Y10, Y10
 	VMULPS       Y8, Y10, Y10
 	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
 	VADDPS       Y11, Y10, Y10
@@ -22655,11 +22246,13 @@ ExpAVX2_block:
 	VADDPS       Y10, Y8, Y8
 	VCVTTPS2DQ   Y9, Y9
 	VPSRAD       $0x01, Y9, Y10
-	VPADDD       Y0, Y10, Y11
+	VBROADCASTSS const0000007f<>+0(SB), Y11
+	VPADDD       Y11, Y10, Y11
 	VPSLLD       $0x17, Y11, Y11
 	VMULPS       Y11, Y8, Y8
 	VPSUBD       Y10, Y9, Y9
-	VPADDD       Y0, Y9, Y9
+	VBROADCASTSS const0000007f<>+0(SB), Y10
+	VPADDD       Y10, Y9, Y9
 	VPSLLD       $0x17, Y9, Y9
 	VMULPS       Y9, Y8, Y8
 	VMOVUPS      Y8, 224(CX)

@@ -149,6 +149,16 @@ func (b *avx2) Clamp(x, lo, hi vec) vec {
 	return b.binary(VMINPS, hi, b.binary(VMAXPS, lo, x)) // hi < (lo > x ? lo : x) ? …
 }
 
+// Round rounds to nearest, ties to even (VROUNDPS, imm 0).
+func (b *avx2) Round(x vec) vec {
+	z := YMM()
+	VROUNDPS(U8(0), b.rm(x), z)
+	return z
+}
+
+// Scale has no instruction before AVX-512: the reference's two products.
+func (b *avx2) Scale(p, n vec) vec { return scale(b, p, n) }
+
 func (b *avx2) GT(x, y vec) mask {
 	z := YMM()
 	VCMPPS(U8(cmpGTOQ), b.rm(y), b.reg(x), z) // z = x > y

@@ -163,6 +163,18 @@ func (b *avx512) Clamp(x, lo, hi vec) vec {
 	return z
 }
 
+// Round rounds to nearest, ties to even (VRNDSCALEPS, imm 0: no fraction
+// bits kept, the MXCSR's rounding not used).
+func (b *avx512) Round(x vec) vec {
+	z := ZMM()
+	VRNDSCALEPS(U8(0), b.rm(x), z)
+	return z
+}
+
+// Scale is VSCALEFPS, p·2^⌊n⌋ rounded once: the bits of the reference's
+// two products (an exact one, then one that rounds).
+func (b *avx512) Scale(p, n vec) vec { return b.binary(VSCALEFPS, VSCALEFPS_BCST, p, n, false) }
+
 // Compare predicates: _CMP_GT_OQ (ordered: NaN compares false), and the
 // unsigned integer NLE (>) and NLT (≥).
 const (

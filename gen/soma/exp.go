@@ -7,25 +7,24 @@ package main
 // reference's by one bit fails them.)
 
 const (
-	expMax     = 89   // e^89 overflows float32
-	expMin     = -104 // e^−104 rounds to 0
-	roundMagic = 0x1.8p23
-	log2e      = 1.44269504088896340736
-	ln2Hi      = 0.693359375
-	ln2Lo      = -2.12194440e-4
+	expMax = 89   // e^89 overflows float32
+	expMin = -104 // e^−104 rounds to 0
+	log2e  = 1.44269504088896340736
+	ln2Hi  = 0.693359375
+	ln2Lo  = -2.12194440e-4
 )
 
 // expC are the Taylor coefficients 1/k! of q, highest first.
 var expC = []float32{1.0 / 5040, 1.0 / 720, 1.0 / 120, 1.0 / 24, 1.0 / 6, 1.0 / 2}
 
 // exp returns e^x: x clamped to [expMin, expMax] (NaN stays NaN);
-// n = round(x·log2e) by the 1.5·2^23 add; r = x − n·ln2Hi − n·ln2Lo;
-// e^r = (r²·q(r) + r) + 1; scaled by 2^⌊n/2⌋ and 2^(n−⌊n/2⌋), built from
-// the exponent bits.
+// n = round(x·log2e), ties to even (the reference adds and subtracts
+// 1.5·2^23, which rounds the same way; a backend may round in one
+// instruction); r = x − n·ln2Hi − n·ln2Lo; e^r = (r²·q(r) + r) + 1; scaled
+// by 2^n, rounded once.
 func exp(e emitter, x vec) vec {
 	x = e.Clamp(x, e.Const(expMin), e.Const(expMax))
-	magic := e.Const(roundMagic)
-	n := e.Sub(e.Add(e.Mul(x, e.Const(log2e)), magic), magic)
+	n := e.Round(e.Mul(x, e.Const(log2e)))
 	r := e.Sub(x, e.Mul(n, e.Const(ln2Hi)))
 	r = e.Sub(r, e.Mul(n, e.Const(ln2Lo)))
 	q := e.Const(expC[0])
@@ -33,6 +32,14 @@ func exp(e emitter, x vec) vec {
 		q = e.Add(e.Mul(q, r), e.Const(c))
 	}
 	p := e.Add(e.Add(e.Mul(e.Mul(r, r), q), r), e.Const(1))
+	return e.Scale(p, n)
+}
+
+// scale is p·2^n as the reference computes it, for a backend without an
+// instruction that scales by a power of two: two products by the powers
+// 2^⌊n/2⌋ and 2^(n−⌊n/2⌋), both normal, built from their exponent bits, so
+// that a product that overflows or is subnormal rounds once, in the last.
+func scale(e emitter, p, n vec) vec {
 	k := e.Trunc(n)
 	h := e.ISar(k, 1)
 	return e.Mul(e.Mul(p, pow2(e, h)), pow2(e, e.ISub(k, h)))

@@ -88,6 +88,8 @@ type emitter interface {
 	Add(a, b vec) vec                 // a + b
 	Sub(a, b vec) vec                 // a − b
 	Clamp(a, lo, hi vec) vec          // min(max(a, lo), hi); NaN stays NaN
+	Round(a vec) vec                  // a rounded to an integer, ties to even, for |a| < 2^22 (as (a + 1.5·2^23) − 1.5·2^23)
+	Scale(p, n vec) vec               // p·2^n for an integral n in [−150, 128], rounded once (see scale)
 	GT(a, b vec) mask                 // a > b, false for NaN
 	UGT(a, b uvec) mask               // a > b, unsigned
 	UGE(a, b uvec) mask               // a ≥ b, unsigned
@@ -531,6 +533,8 @@ func (c *census) Div(a, b vec) vec                 { return c.op(false, true, a,
 func (c *census) Add(a, b vec) vec                 { return c.op(false, true, a, b) }
 func (c *census) Sub(a, b vec) vec                 { return c.op(false, true, a, b) }
 func (c *census) Clamp(a, lo, hi vec) vec          { return c.op(false, true, a, lo, hi) }
+func (c *census) Round(a vec) vec                  { return c.op(false, true, a) }
+func (c *census) Scale(p, n vec) vec               { return c.op(false, true, p, n) }
 func (c *census) GT(a, b vec) mask                 { return c.op(true, true, a, b) }
 func (c *census) UGT(a, b uvec) mask               { return c.op(true, true, a, b) }
 func (c *census) UGE(a, b uvec) mask               { return c.op(true, true, a, b) }
@@ -620,6 +624,12 @@ func (g interleaved) Sub(a, b vec) vec {
 }
 func (g interleaved) Clamp(a, lo, hi vec) vec {
 	return g.each(func(e emitter, i int) interface{} { return e.Clamp(at(a, i), at(lo, i), at(hi, i)) })
+}
+func (g interleaved) Round(a vec) vec {
+	return g.each(func(e emitter, i int) interface{} { return e.Round(at(a, i)) })
+}
+func (g interleaved) Scale(p, n vec) vec {
+	return g.each(func(e emitter, i int) interface{} { return e.Scale(at(p, i), at(n, i)) })
 }
 func (g interleaved) GT(a, b vec) mask {
 	return g.each(func(e emitter, i int) interface{} { return e.GT(at(a, i), at(b, i)) })
