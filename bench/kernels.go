@@ -18,10 +18,12 @@ import (
 	"gonum.org/v1/gonum/blas/blas32"
 
 	"github.com/sparkgo/spark"
+	"github.com/sparkgo/spark/bench/internal/cpeer"
 	"github.com/sparkgo/spark/f16"
 	"github.com/sparkgo/spark/internal/cpu"
 	"github.com/sparkgo/spark/internal/mem"
 	"github.com/sparkgo/spark/internal/ref"
+	"github.com/sparkgo/spark/internal/tracer"
 	"github.com/sparkgo/spark/soma"
 	"github.com/sparkgo/spark/syn"
 	"github.com/sparkgo/spark/trace"
@@ -58,22 +60,34 @@ import (
 // GB/s is bytes per unit × units per second; pct_of_roof divides it by the
 // in-place read-modify-write bandwidth measured in the same run (memory.go):
 // over 100% means the data came from a cache.
+//
+// A path's rows appear only where the path has a kernel of its own for the
+// case: a path whose kernels for it are all the portable code (the
+// function of the portable implementation itself, as cpu.Dispatch's
+// registry reads it from the packages' kernels structs: cpu.Portable) runs
+// what the generic row runs, and its row would report noise as a
+// speed-up. Such rows are left out of the table, the JSON and the chart,
+// and listed under the table ("portable code"). caseKernels maps each case
+// to the kernels it runs.
 
 // KernelReport is the kernel section's figures.
 type KernelReport struct {
-	Path     string       `json:"path"`  // the path the peers' library side ran on
-	Paths    []string     `json:"paths"` // every path timed
-	L1       int          `json:"l1_units"`
-	DRAM     int          `json:"dram_units"`
-	Memory   MemoryReport `json:"memory"`
-	RoofGBs  float64      `json:"roof_gb_per_s"` // pct_of_roof's denominator: the read-modify-write roof
-	Rows     []KernelRow  `json:"rows"`
-	Sweep    []KernelRow  `json:"sweep,omitempty"` // the chart's kernels at more sizes
-	Peers    []PeerRow    `json:"peers"`
-	Charts   []string     `json:"charts,omitempty"`
-	Seconds  float64      `json:"seconds"` // the section's wall time
-	Quick    bool         `json:"quick"`
-	TargetMs float64      `json:"target_ms"` // timing target per contender and size
+	Path    string       `json:"path"`  // the path the peers' library side ran on
+	Paths   []string     `json:"paths"` // every path timed
+	L1      int          `json:"l1_units"`
+	DRAM    int          `json:"dram_units"`
+	Memory  MemoryReport `json:"memory"`
+	RoofGBs float64      `json:"roof_gb_per_s"` // pct_of_roof's denominator: the read-modify-write roof
+	Rows    []KernelRow  `json:"rows"`
+	Sweep   []KernelRow  `json:"sweep,omitempty"` // the chart's kernels at more sizes
+	Peers   []PeerRow    `json:"peers"`
+	// PortableCode lists the cases whose rows of some paths were left out
+	// because those paths run the portable code for them.
+	PortableCode []PortableCase `json:"portable_code,omitempty"`
+	Charts       []string       `json:"charts,omitempty"`
+	Seconds      float64        `json:"seconds"` // the section's wall time
+	Quick        bool           `json:"quick"`
+	TargetMs     float64        `json:"target_ms"` // timing target per contender and size
 }
 
 // KernelRow is one kernel on one path at one size.
@@ -109,6 +123,13 @@ type PeerRow struct {
 	PeerNs      float64 `json:"peer_ns_per_step"`
 	PeerPerS    float64 `json:"peer_per_s"`
 	Speedup     float64 `json:"speedup"` // peer time / library time
+}
+
+// PortableCase is a case of the table, and the paths whose rows were left
+// out because they run the portable code for it.
+type PortableCase struct {
+	Model string   `json:"model"`
+	Paths []string `json:"paths"`
 }
 
 // kernelConfig sizes the section.
@@ -550,6 +571,87 @@ func kernelCases() []kernelCase {
 	return cs
 }
 
+// ---- which kernels a case runs ----
+
+// kernelRef names one kernel: the kernels struct type that cpu.Dispatch
+// registered ("import/path.kernels") and the kernel's name in it (a field,
+// or an element of an array of them: "step[1][0]").
+type kernelRef struct{ kernels, kernel string }
+
+const module = "github.com/sparkgo/spark/"
+
+func somaKernel(field string) kernelRef { return kernelRef{module + "soma.kernels", field} }
+
+// traceKernel is the plain form (internal/tracer's form 0: out ← output)
+// of model m, the one Step runs.
+func traceKernel(m tracer.Model) kernelRef {
+	return kernelRef{module + "internal/tracer.kernels", fmt.Sprintf("step[%d][0]", m)}
+}
+
+func synKernel(field string) kernelRef { return kernelRef{module + "syn.kernels", field} }
+func f16Kernel(field string) kernelRef { return kernelRef{module + "f16.kernels", field} }
+
+// caseKernels maps each case of the table to the kernels its step runs: a
+// path's rows are shown where at least one of them is the path's own.
+var caseKernels = map[string][]kernelRef{
+	"LeakySoma":                         {somaKernel("leaky")},
+	"RefractoryLeakySoma":               {somaKernel("refractoryLeaky")},
+	"StrictRefractoryLeakySoma":         {somaKernel("strictRefractoryLeaky")},
+	"AdaptiveLeakySoma":                 {somaKernel("adaptiveLeaky")},
+	"ExponentialSoma":                   {somaKernel("exponential")},
+	"RefractoryExponentialSoma":         {somaKernel("refractoryExponential")},
+	"AdaptiveExponentialSoma":           {somaKernel("adaptiveExponential")},
+	"SimplifiedAdaptiveExponentialSoma": {somaKernel("simplifiedAdaptiveExponential")},
+	"IzhikevichSoma":                    {somaKernel("izhikevich")},
+	"Tracer":                            {traceKernel(tracer.Single)},
+	"RDTracer":                          {traceKernel(tracer.RD)},
+	"RFSTracer":                         {traceKernel(tracer.RFS)},
+	"DoubleTracer":                      {traceKernel(tracer.Double)},
+	// Dense synapses, synchronous spikes: each spiking unit's row added,
+	// then the trace; asynchronous: each post unit's masked sum, then the
+	// trace.
+	"TracedSynapses sync f16":  {synKernel("addRow16"), traceKernel(tracer.Single)},
+	"TracedSynapses sync f32":  {synKernel("addRow32"), traceKernel(tracer.Single)},
+	"TracedSynapses async f16": {synKernel("maskedSum16"), traceKernel(tracer.Single)},
+	"TracedSynapses async f32": {synKernel("maskedSum32"), traceKernel(tracer.Single)},
+	"ToFloat32":                {f16Kernel("toFloat32")},
+	"FromFloat32":              {f16Kernel("fromFloat32")},
+}
+
+// portableOn reports whether case model runs only the portable code on
+// path p: every kernel it runs is the portable implementation's there.
+func portableOn(model string, p cpu.Path) (bool, error) {
+	refs, ok := caseKernels[model]
+	if !ok || len(refs) == 0 {
+		return false, fmt.Errorf("bench: case %s has no entry in caseKernels", model)
+	}
+	for _, r := range refs {
+		portable, err := cpu.Portable(r.kernels, r.kernel, p)
+		if err != nil || !portable {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// ownPaths splits paths into those that have a kernel of their own for
+// case model, generic first (the reference of × generic), and those that
+// run the portable code.
+func ownPaths(model string, paths []cpu.Path) (own, portable []cpu.Path) {
+	for _, p := range paths {
+		isPortable, err := portableOn(model, p)
+		if err != nil {
+			fail(err.Error())
+		}
+		if p != cpu.Generic && isPortable {
+			portable = append(portable, p)
+		} else {
+			own = append(own, p)
+		}
+	}
+	return own, portable
+}
+
 // ---- timing ----
 
 // contender is one thing timed in a race.
@@ -657,13 +759,24 @@ func runKernels(o options) *KernelReport {
 		strings.Join(r.Paths, ", "), count(cfg.l1), count(cfg.dram))
 
 	cases := kernelCases()
-	chartCases := 0
+	total := 2 * (3 + 3 + 2 + 2) // the peers' contenders
+	if cpeer.Available {
+		total += 2 * 2 * len(cPeerModels)
+	}
 	for _, c := range cases {
+		own, portable := ownPaths(c.model, paths)
+		total += 2 * (len(own) + 1)
 		if c.chart {
-			chartCases++
+			total += len(cfg.sweep) * len(own)
+		}
+		if len(portable) > 0 {
+			pc := PortableCase{Model: c.model}
+			for _, p := range portable {
+				pc.Paths = append(pc.Paths, p.String())
+			}
+			r.PortableCode = append(r.PortableCode, pc)
 		}
 	}
-	total := len(cases)*2*(len(paths)+1) + chartCases*len(cfg.sweep)*len(paths) + 2*(3+3+2+2)
 	t := &timer{cfg: cfg, prog: newProgress("kernels", total)}
 	defer t.prog.clear()
 
@@ -726,12 +839,13 @@ func runKernels(o options) *KernelReport {
 	return r
 }
 
-// kernelRows builds case c at n units and times it on every path, and on
-// the reference when withRef.
+// kernelRows builds case c at n units and times it on every path that has
+// a kernel of its own for it (ownPaths), and on the reference when withRef.
 func (t *timer) kernelRows(c kernelCase, size string, n int, dram bool, paths []cpu.Path, withRef bool) []KernelRow {
 	if dram {
 		runtime.GC() // the previous size's arrays, before this one's
 	}
+	paths, _ = ownPaths(c.model, paths)
 	t.prog.show(fmt.Sprintf("%s n=%s (setting up)", c.model, count(n)))
 	w := c.build(n, dram)
 	var cs []*contender
@@ -775,9 +889,11 @@ func (t *timer) kernelRows(c kernelCase, size string, n int, dram bool, paths []
 // ---- peers ----
 
 // peers times the library (on path p) against other implementations of
-// the same work at both sizes: plain Go loops, gonum's float32 BLAS. The
-// f16 conversions' peer, x448 one element at a time, is the table's
-// reference row.
+// the same work at both sizes: plain Go loops, gonum's float32 BLAS, and,
+// in builds with cgo, the exponential somas and Izhikevich in C compiled
+// with gcc -O3 -march=native -ffast-math (bench/internal/cpeer). The f16
+// conversions' peer, x448 one element at a time, is the table's reference
+// row.
 func (t *timer) peers(cfg kernelConfig, p cpu.Path) []PeerRow {
 	var out []PeerRow
 	use := func() { cpu.Use(p) }
@@ -897,6 +1013,35 @@ func (t *timer) peers(cfg kernelConfig, p cpu.Path) []PeerRow {
 			plain := &contender{label: "plain Go loop", step: func() { tracerGo(tt, x, out2) }}
 			t.race(fmt.Sprintf("tracer n=%s", count(n)), t.perRep(sz.dram, false), lib, plain)
 			add("trace stage (Tracer)", n, "", "trace.Tracer.Step", lib, plain)
+		}
+		// The exponential somas and Izhikevich, through the public API,
+		// against the same updates in C compiled by gcc -O3 -march=native
+		// -ffast-math, which vectorizes them and their expf (libmvec): one
+		// cgo call per step, the constants internal/ref derives from the
+		// same defaults, the same currents as the table's.
+		for _, name := range cPeerModels {
+			if !cpeer.Available {
+				break
+			}
+			m := somaNamed(name)
+			s, err := m.build(n, kernelDt)
+			if err != nil {
+				fail(fmt.Sprintf("%s: %v", name, err))
+			}
+			s.Reset()
+			var cur []float32
+			arrays(n, &cur)
+			for i, u := range uniform(n) {
+				cur[i] = m.lo + (m.hi-m.lo)*u
+			}
+			spikes := spark.NewSpikes(n)
+			spikes.Clear()
+			c := newCSoma(name, ref.Somas[name](kernelDt, refSomaParams[name]), n)
+			api := "soma." + strings.TrimSuffix(name, "Soma")
+			lib := &contender{label: api + " " + p.String(), use: use, step: func() { s.Step(cur, spikes) }}
+			peer := &contender{label: cPeerLabel(name), step: func() { c.step(cur) }}
+			t.race(fmt.Sprintf("%s vs C n=%s", name, count(n)), t.perRep(sz.dram, false), lib, peer)
+			add(name+" update", n, "", api+".Step", lib, peer)
 		}
 	}
 	return out
@@ -1033,6 +1178,12 @@ func printKernels(r *KernelReport) {
 			fmtRatio(row.VsRef), fmtRatio(row.VsGeneric))
 	}
 	w.Flush()
+	if len(r.PortableCode) > 0 {
+		fmt.Println("\n  portable code: rows left out, where a path runs the portable code for the case (cpu.Portable):")
+		for _, pc := range r.PortableCode {
+			fmt.Printf("    %-34s %s\n", pc.Model, strings.Join(pc.Paths, ", "))
+		}
+	}
 	fmt.Println("\n  bytes per unit:")
 	seen := map[string]bool{}
 	for _, row := range r.Rows {

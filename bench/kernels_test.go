@@ -6,10 +6,14 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/sparkgo/spark"
+	"github.com/sparkgo/spark/bench/internal/cpeer"
 	"github.com/sparkgo/spark/internal/cpu"
 	"github.com/sparkgo/spark/internal/ref"
 )
@@ -32,20 +36,24 @@ func TestKernels(t *testing.T) {
 		t.Errorf("path left at %v, want %v", cpu.Selected, orig)
 	}
 
-	paths := len(cpu.Paths())
-	cases := kernelCases()
-	charted := 0
-	for _, c := range cases {
+	// Each case at both sizes on the reference and every path with a
+	// kernel of its own for it; the chart's cases on those paths at each
+	// sweep size.
+	wantRows, wantSweep := 0, 0
+	for _, c := range kernelCases() {
+		own, _ := ownPaths(c.model, cpu.Paths())
+		wantRows += 2 * (len(own) + 1)
 		if c.chart {
-			charted++
+			wantSweep += len(testKernelConfig.sweep) * len(own)
 		}
 	}
-	if want := len(cases) * 2 * (paths + 1); len(r.Rows) != want {
-		t.Errorf("%d rows, want %d", len(r.Rows), want)
+	if len(r.Rows) != wantRows {
+		t.Errorf("%d rows, want %d", len(r.Rows), wantRows)
 	}
-	if want := charted * paths; len(r.Sweep) != want {
-		t.Errorf("%d sweep rows, want %d", len(r.Sweep), want)
+	if len(r.Sweep) != wantSweep {
+		t.Errorf("%d sweep rows, want %d", len(r.Sweep), wantSweep)
 	}
+	checkNoPortableRows(t, r)
 	positive := func(what string, x float64) {
 		t.Helper()
 		if !(x > 0) || math.IsInf(x, 0) {
@@ -74,10 +82,26 @@ func TestKernels(t *testing.T) {
 		positive("memory "+name, x)
 	}
 	// Per size: row add and dense sum against gonum and plain Go, the leaky
-	// update and the trace against plain Go; then the f16 conversions
-	// against x448 at both sizes.
-	if want := 2*(2+2+1+1) + 2*2; len(r.Peers) != want {
+	// update and the trace against plain Go, with cgo the exponential
+	// somas and Izhikevich against C; then the f16 conversions against
+	// x448 at both sizes.
+	want := 2*(2+2+1+1) + 2*2
+	if cpeer.Available {
+		want += 2 * len(cPeerModels)
+	}
+	if len(r.Peers) != want {
 		t.Errorf("%d peers, want %d", len(r.Peers), want)
+	}
+	cRows := map[string]int{}
+	for _, p := range r.Peers {
+		if p.Peer == cPeerLabel(strings.TrimSuffix(p.Operation, " update")) {
+			cRows[p.Operation]++
+		}
+	}
+	for _, name := range cPeerModels {
+		if got, want := cRows[name+" update"], map[bool]int{true: 2, false: 0}[cpeer.Available]; got != want {
+			t.Errorf("%d peer rows of %s against C, want %d (cgo: %v)", got, name, want, cpeer.Available)
+		}
 	}
 	for _, p := range r.Peers {
 		positive(p.Operation+" vs "+p.Peer+" speedup", p.Speedup)
@@ -119,6 +143,122 @@ func TestKernels(t *testing.T) {
 		"pct_of_roof", "vs_ref", "vs_generic"} {
 		if _, ok := rows[0].(map[string]any)[field]; !ok {
 			t.Errorf("row has no %q field", field)
+		}
+	}
+}
+
+// checkNoPortableRows checks that r has no row (table or sweep) of a path
+// that the registry says runs the portable code for the row's case, that
+// it has the rows of every path that does not, and that the cases left out
+// are listed.
+func checkNoPortableRows(t *testing.T, r *KernelReport) {
+	t.Helper()
+	have := map[string]bool{}
+	for _, row := range append(r.Rows, r.Sweep...) {
+		have[row.Model+"/"+row.Path+"/"+row.Size] = true
+		p, ok := pathNamed(row.Path)
+		if !ok || p == cpu.Generic {
+			continue // the reference, or the portable path itself
+		}
+		if portable, err := portableOn(row.Model, p); err != nil || portable {
+			t.Errorf("%s/%s: a row of a path that runs the portable code (%v)", row.Model, row.Path, err)
+		}
+	}
+	for _, c := range kernelCases() {
+		own, portable := ownPaths(c.model, cpu.Paths())
+		for _, p := range own {
+			for _, size := range []string{"L1", "DRAM"} {
+				if !have[c.model+"/"+p.String()+"/"+size] {
+					t.Errorf("%s: no %s row on %v, which has a kernel of its own", c.model, size, p)
+				}
+			}
+		}
+		listed := slices.ContainsFunc(r.PortableCode, func(pc PortableCase) bool { return pc.Model == c.model })
+		if listed != (len(portable) > 0) {
+			t.Errorf("%s: listed under portable code %v, with paths %v running it", c.model, listed, portable)
+		}
+	}
+}
+
+// TestCaseKernels checks the table of the kernels each case runs: every
+// case has an entry, every entry names a kernel that the packages
+// registered, for every path, and no entry is left without its case.
+func TestCaseKernels(t *testing.T) {
+	cases := map[string]bool{}
+	for _, c := range kernelCases() {
+		cases[c.model] = true
+		if len(caseKernels[c.model]) == 0 {
+			t.Errorf("case %s: no entry in caseKernels", c.model)
+		}
+		for _, p := range []cpu.Path{cpu.Generic, cpu.AVX2, cpu.AVX512} {
+			if _, err := portableOn(c.model, p); err != nil {
+				t.Errorf("case %s on %v: %v", c.model, p, err)
+			}
+		}
+	}
+	for model := range caseKernels {
+		if !cases[model] {
+			t.Errorf("caseKernels has %s, which is no case", model)
+		}
+	}
+}
+
+// fakeKernels is a package's kernels struct for TestPortableRows.
+type fakeKernels struct {
+	path        cpu.Path
+	own, shared func(*int)
+}
+
+func fakeGeneric(x *int) { *x++ }
+func fakeAsm(x *int)     { *x += 2 }
+
+// TestPortableRows times two cases of a package whose assembly paths have
+// their own kernel for one and the portable function for the other: the
+// second has no row but the generic one and the reference's.
+func TestPortableRows(t *testing.T) {
+	if len(cpu.Paths()) < 2 {
+		t.Skip("this build or CPU has no path but the portable one")
+	}
+	var impl *fakeKernels
+	generic := &fakeKernels{path: cpu.Generic, own: fakeGeneric, shared: fakeGeneric}
+	avx2 := &fakeKernels{path: cpu.AVX2, own: fakeAsm, shared: fakeGeneric}
+	avx512 := &fakeKernels{path: cpu.AVX512, own: fakeAsm, shared: fakeGeneric}
+	cpu.Dispatch(&impl, func(k *fakeKernels) cpu.Path { return k.path }, generic, avx2, avx512)
+	orig := cpu.Selected
+	defer cpu.Use(orig)
+	typ := reflect.TypeFor[fakeKernels]()
+	name := typ.PkgPath() + "." + typ.Name()
+	caseKernels["FakeOwn"] = []kernelRef{{name, "own"}}
+	caseKernels["FakeShared"] = []kernelRef{{name, "shared"}}
+	defer delete(caseKernels, "FakeOwn")
+	defer delete(caseKernels, "FakeShared")
+
+	tm := &timer{cfg: kernelConfig{target: 3 * time.Millisecond, dramRep: time.Millisecond, slow: 2 * time.Millisecond, reps: 3},
+		prog: newProgress("test", 1)}
+	defer tm.prog.clear()
+	for _, c := range []struct {
+		model string
+		step  func(*int)
+		paths []string
+	}{
+		{"FakeOwn", func(x *int) { impl.own(x) }, []string{"ref"}},
+		{"FakeShared", func(x *int) { impl.shared(x) }, []string{"ref", "generic"}},
+	} {
+		if c.model == "FakeOwn" {
+			for _, p := range cpu.Paths() {
+				c.paths = append(c.paths, p.String())
+			}
+		}
+		var x int
+		kc := kernelCase{kernel: "fake", model: c.model, build: func(n int, _ bool) *work {
+			return &work{n: n, bytes: 8, note: "x 8", refName: "ref", step: func() { c.step(&x) }, ref: func() { fakeGeneric(&x) }}
+		}}
+		var got []string
+		for _, row := range tm.kernelRows(kc, "L1", 64, false, cpu.Paths(), true) {
+			got = append(got, row.Path)
+		}
+		if !slices.Equal(got, c.paths) {
+			t.Errorf("%s: rows of %v, want %v", c.model, got, c.paths)
 		}
 	}
 }

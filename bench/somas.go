@@ -115,3 +115,13 @@ var somas = []somaModel{
 		return asSoma(soma.NewIzhikevich(soma.IzhikevichConfig{Units: n, Dt: dt}))
 	}, 100, 220},
 }
+
+// somaNamed returns the soma model named name.
+func somaNamed(name string) somaModel {
+	for _, m := range somas {
+		if m.name == name {
+			return m
+		}
+	}
+	panic("bench: no soma " + name)
+}

@@ -92,7 +92,8 @@ var users []func(Path)
 // cannot run, sets *impl to the one of the selected path (or of the best
 // path below it the package has), now and after every Use, and returns
 // the ones it kept, portable first, for the tests to run each. A package
-// calls it once, from a var initializer.
+// calls it once, from a var initializer. It records which kernels of each
+// kept implementation are the portable code (Portable).
 func Dispatch[K any](impl **K, path func(*K) Path, candidates ...*K) []*K {
 	kept := candidates[:1:1]
 	for _, k := range candidates[1:] {
@@ -100,6 +101,7 @@ func Dispatch[K any](impl **K, path func(*K) Path, candidates ...*K) []*K {
 			kept = append(kept, k)
 		}
 	}
+	register(kept, path)
 	use := func(p Path) {
 		*impl = kept[0]
 		for _, k := range kept {
