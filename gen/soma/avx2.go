@@ -68,28 +68,14 @@ func (b *avx2) broadcast(s scalar) reg.VecVirtual {
 
 // value returns a scalar by key in a register: held, or broadcast here
 // (a load, which takes no arithmetic port).
-func (b *avx2) value(key string) reg.VecVirtual {
+func (b *avx2) value(key string) interface{} {
 	if x, ok := b.fixed[key]; ok {
 		return x
 	}
 	return b.broadcast(b.sc[key])
 }
 
-func (b *avx2) F(name string) vec {
-	if _, ok := b.sc[name]; ok {
-		return b.value(name)
-	}
-	if m, ok := b.param(name, 8, 4); ok {
-		return m
-	}
-	if x, ok := b.loaded[name]; ok {
-		return x
-	}
-	x := YMM()
-	VMOVUPS(b.at(name, 8, 4), x)
-	b.loaded[name] = x
-	return x
-}
+func (b *avx2) F(name string) vec { return b.float(name, 8, b.value, YMM) }
 
 // U loads 8 counters zero-extended to 32-bit lanes.
 func (b *avx2) U(name string) uvec {

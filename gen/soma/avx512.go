@@ -121,21 +121,7 @@ func (b *avx512) binary(op, bcst func(...Op), x, y interface{}, commutes bool) r
 	return z
 }
 
-func (b *avx512) F(name string) vec {
-	if _, ok := b.sc[name]; ok {
-		return b.value(name)
-	}
-	if m, ok := b.param(name, 16, 4); ok {
-		return m
-	}
-	if x, ok := b.loaded[name]; ok {
-		return x
-	}
-	x := ZMM()
-	VMOVUPS(b.at(name, 16, 4), x)
-	b.loaded[name] = x
-	return x
-}
+func (b *avx512) F(name string) vec { return b.float(name, 16, b.value, ZMM) }
 
 func (b *avx512) U(name string) uvec {
 	if _, ok := b.sc[name]; ok {

@@ -224,6 +224,25 @@ func (f *frame) param(name string, lanes, size int) (memvec, bool) {
 	return memvec{}, false
 }
 
+// float is a backend's F: a scalar as value gives it, a parameter
+// stream's vector as a memvec, any other stream's vector loaded once per
+// vector into a register from newReg.
+func (f *frame) float(name string, lanes int, value func(key string) interface{}, newReg func() reg.VecVirtual) interface{} {
+	if _, ok := f.sc[name]; ok {
+		return value(name)
+	}
+	if m, ok := f.param(name, lanes, 4); ok {
+		return m
+	}
+	if x, ok := f.loaded[name]; ok {
+		return x
+	}
+	x := newReg()
+	VMOVUPS(f.at(name, lanes, 4), x)
+	f.loaded[name] = x
+	return x
+}
+
 // at returns the address disp bytes past the stream's current block.
 func (p ptrs) at(name string, disp int) Mem {
 	q, ok := p[name]

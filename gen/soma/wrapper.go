@@ -21,7 +21,7 @@ func wrapper(m model, b backend, uniform bool, name, raw, rawSig string) gowrap.
 	first := m.streams[0].name
 	var params [][2]string
 	var kinds []gowrap.Arg
-	var body, race, args, strides, arrays, perUnit, scalars []string
+	var body, race, args, strides, arrays, perUnit, values []string
 	check := func(format string, a ...any) {
 		body = append(body, fmt.Sprintf(format, a...))
 	}
@@ -38,7 +38,7 @@ func wrapper(m model, b backend, uniform bool, name, raw, rawSig string) gowrap.
 			kinds = append(kinds, gowrap.Arg{Name: s.name, Kind: "value"})
 			args = append(args, s.name)
 			if !s.param() {
-				scalars = append(scalars, s.name)
+				values = append(values, s.name)
 			}
 			continue
 		}
@@ -105,8 +105,8 @@ func wrapper(m model, b backend, uniform bool, name, raw, rawSig string) gowrap.
 	case len(perUnit) > 0:
 		rules += fmt.Sprintf("Each parameter (%s) holds one value per unit, or the 64 values of one block, which every block then reads (a uniform value repeated 64 times). ", list(perUnit))
 	}
-	if len(scalars) > 0 {
-		rules += fmt.Sprintf("%s is one value for every unit. ", list(scalars))
+	if len(values) > 0 {
+		rules += fmt.Sprintf("%s is one value for every unit. ", list(values))
 	}
 	if !m.noSpikes {
 		rules += "The spikes are one word per block: bit j of word k for unit 64·k + j. "

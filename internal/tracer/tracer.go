@@ -90,10 +90,7 @@ func New(name string, m Model, dt float64, n int, p ref.Params, euler bool) *Tra
 	}
 	mem.Array(&b, &t.tail, 2*mem.BlockLen)
 	b.Alloc()
-	t.uniform = t.alpha[0].Uniform() && t.alpha[1].Uniform()
-	if m != RFS {
-		t.uniform = true // no α
-	}
+	t.uniform = m != RFS || t.alpha[0].Uniform() && t.alpha[1].Uniform()
 	for k := range t.stages {
 		s := &t.stages[k]
 		t.uniform = t.uniform && s.l.Uniform() && s.c.Uniform() && s.b.Uniform()
