@@ -102,17 +102,26 @@ func Dispatch[K any](impl **K, path func(*K) Path, candidates ...*K) []*K {
 		}
 	}
 	register(kept, path)
-	use := func(p Path) {
-		*impl = kept[0]
-		for _, k := range kept {
-			if q := path(k); q <= p && q > path(*impl) {
-				*impl = k
-			}
-		}
+	paths := make([]Path, len(kept))
+	for i, k := range kept {
+		paths[i] = path(k)
 	}
+	use := func(p Path) { *impl = kept[pick(paths, p)] }
 	users = append(users, use)
 	use(Selected)
 	return kept
+}
+
+// pick returns which of the implementations of paths (the portable one
+// first) runs on path p: p's own, or the best below it.
+func pick(paths []Path, p Path) int {
+	run := 0
+	for i, q := range paths {
+		if q <= p && q > paths[run] {
+			run = i
+		}
+	}
+	return run
 }
 
 // Use switches every package to path p, as SPARK_PATH would have at

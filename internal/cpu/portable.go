@@ -104,13 +104,7 @@ func Portable(kernels, kernel string, p Path) (bool, error) {
 	if !slices.Contains(r.kernels, kernel) {
 		return false, fmt.Errorf("cpu: %s has no kernel %q (has %v)", kernels, kernel, r.kernels)
 	}
-	run := 0
-	for i, q := range r.paths {
-		if q <= p && q > r.paths[run] {
-			run = i
-		}
-	}
-	return r.portable[run][kernel], nil
+	return r.portable[pick(r.paths, p)][kernel], nil
 }
 
 // Registered lists the kernels types Dispatch registered, sorted.
