@@ -170,6 +170,7 @@ type work struct {
 	step    func()
 	ref     func() // nil: none
 	refName string
+	in      []float32 // a soma's input currents, which its peers read too
 }
 
 // kernelCase is one row group of the table.
@@ -322,7 +323,7 @@ func somaCase(m somaModel) kernelCase {
 			rm.Init(st)
 			flags := make([]bool, n)
 			clear(flags)
-			return &work{n: n, bytes: bytes, note: note, refName: "ref",
+			return &work{n: n, bytes: bytes, note: note, refName: "ref", in: cur,
 				step: func() { s.Step(cur, spikes) },
 				ref:  func() { rm.Step(st, cur, flags) }}
 		}}
@@ -1023,23 +1024,11 @@ func (t *timer) peers(cfg kernelConfig, p cpu.Path) []PeerRow {
 			if !cpeer.Available {
 				break
 			}
-			m := somaNamed(name)
-			s, err := m.build(n, kernelDt)
-			if err != nil {
-				fail(fmt.Sprintf("%s: %v", name, err))
-			}
-			s.Reset()
-			var cur []float32
-			arrays(n, &cur)
-			for i, u := range uniform(n) {
-				cur[i] = m.lo + (m.hi-m.lo)*u
-			}
-			spikes := spark.NewSpikes(n)
-			spikes.Clear()
+			w := somaCase(somaNamed(name)).build(n, sz.dram)
 			c := newCSoma(name, ref.Somas[name](kernelDt, refSomaParams[name]), n)
 			api := "soma." + strings.TrimSuffix(name, "Soma")
-			lib := &contender{label: api + " " + p.String(), use: use, step: func() { s.Step(cur, spikes) }}
-			peer := &contender{label: cPeerLabel(name), step: func() { c.step(cur) }}
+			lib := &contender{label: api + " " + p.String(), use: use, step: w.step}
+			peer := &contender{label: cPeerLabel(name), step: func() { c.step(w.in) }}
 			t.race(fmt.Sprintf("%s vs C n=%s", name, count(n)), t.perRep(sz.dram, false), lib, peer)
 			add(name+" update", n, "", api+".Step", lib, peer)
 		}
