@@ -191,12 +191,16 @@ func TestStepAllocates(t *testing.T) {
 	for _, k := range paths() {
 		using(t, k)
 		for _, m := range models {
-			s, _ := mustBuild(t, m, 1000, 1, nil)
-			in, spikes := make([]float32, 1000), spark.NewSpikes(1000)
 			r := rng(1)
-			currents(&r, in)
-			if a := testing.AllocsPerRun(50, func() { s.Step(in, spikes) }); a != 0 {
-				t.Errorf("%s %s: %v allocations per Step", k.name, m.class, a)
+			// Uniform parameters (the kernels that hold them in
+			// registers) and per-unit ones (those that stream them).
+			for _, p := range []map[string]spark.Param{nil, randomParams(&r, m, 1000, true)} {
+				s, _ := mustBuild(t, m, 1000, 1, p)
+				in, spikes := make([]float32, 1000), spark.NewSpikes(1000)
+				currents(&r, in)
+				if a := testing.AllocsPerRun(50, func() { s.Step(in, spikes) }); a != 0 {
+					t.Errorf("%s %s per unit %v: %v allocations per Step", k.name, m.class, p != nil, a)
+				}
 			}
 		}
 	}

@@ -166,12 +166,27 @@ func TestStepPanics(t *testing.T) {
 }
 
 func TestStepAllocates(t *testing.T) {
-	for name, m := range ByName {
-		r := rng(1)
-		tr := New(name, m, 1, 1000, params(&r, name, 1000, true), false)
-		x := make([]float32, 1000)
-		if a := testing.AllocsPerRun(20, func() { tr.Step(x, x) }); a != 0 {
-			t.Errorf("%s: %v allocations per Step", name, a)
+	for _, k := range paths() {
+		using(t, k)
+		for name, m := range ByName {
+			for _, perUnit := range []bool{false, true} {
+				r := rng(1)
+				tr := New(name, m, 1, 1000, params(&r, name, 1000, perUnit), false)
+				x, out := make([]float32, 1000), make([]float32, 1000)
+				steps := map[string]func(){
+					"Step":    func() { tr.Step(x, x) },
+					"StepAdd": func() { tr.StepAddUnchecked(x, out) },
+				}
+				if tr.Drains() {
+					steps["StepDrain"] = func() { tr.StepDrainUnchecked(x, out, false) }
+					steps["StepDrain add"] = func() { tr.StepDrainUnchecked(x, out, true) }
+				}
+				for what, f := range steps {
+					if a := testing.AllocsPerRun(20, f); a != 0 {
+						t.Errorf("%s %s perUnit=%v %s: %v allocations per call", k.name, name, perUnit, what, a)
+					}
+				}
+			}
 		}
 	}
 }
