@@ -7,7 +7,7 @@
 // func leakyAVX512(v *float32, cur *float32, d *float32, gr *float32, thr *float32, reset *float32, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·leakyAVX512(SB), NOSPLIT, $0-96
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -85,7 +85,7 @@ LeakyAVX512_done:
 // func leakyAVX2(v *float32, cur *float32, d *float32, gr *float32, thr *float32, reset *float32, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·leakyAVX2(SB), NOSPLIT, $0-96
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 3 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 5 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
 	MOVQ     v+0(FP), AX
@@ -104,88 +104,88 @@ LeakyAVX2_block:
 	VMOVUPS   (AX), Y0
 	VMOVUPS   32(AX), Y1
 	VMOVUPS   64(AX), Y2
+	VMOVUPS   96(AX), Y3
+	VMOVUPS   128(AX), Y4
 	VMULPS    (DX), Y0, Y0
 	VMULPS    32(DX), Y1, Y1
 	VMULPS    64(DX), Y2, Y2
-	VMOVUPS   (CX), Y3
-	VMOVUPS   32(CX), Y4
-	VMOVUPS   64(CX), Y5
-	VMULPS    (BX), Y3, Y3
-	VMULPS    32(BX), Y4, Y4
-	VMULPS    64(BX), Y5, Y5
-	VADDPS    Y3, Y0, Y0
-	VADDPS    Y4, Y1, Y1
-	VADDPS    Y5, Y2, Y2
-	VCMPPS    $0x1e, (SI), Y0, Y3
-	VCMPPS    $0x1e, 32(SI), Y1, Y4
-	VCMPPS    $0x1e, 64(SI), Y2, Y5
-	VBLENDVPS Y3, (DI), Y0, Y0
-	VBLENDVPS Y4, 32(DI), Y1, Y1
-	VBLENDVPS Y5, 64(DI), Y2, Y2
+	VMULPS    96(DX), Y3, Y3
+	VMULPS    128(DX), Y4, Y4
+	VMOVUPS   (CX), Y5
+	VMOVUPS   32(CX), Y6
+	VMOVUPS   64(CX), Y7
+	VMOVUPS   96(CX), Y8
+	VMOVUPS   128(CX), Y9
+	VMULPS    (BX), Y5, Y5
+	VMULPS    32(BX), Y6, Y6
+	VMULPS    64(BX), Y7, Y7
+	VMULPS    96(BX), Y8, Y8
+	VMULPS    128(BX), Y9, Y9
+	VADDPS    Y5, Y0, Y0
+	VADDPS    Y6, Y1, Y1
+	VADDPS    Y7, Y2, Y2
+	VADDPS    Y8, Y3, Y3
+	VADDPS    Y9, Y4, Y4
+	VCMPPS    $0x1e, (SI), Y0, Y5
+	VCMPPS    $0x1e, 32(SI), Y1, Y6
+	VCMPPS    $0x1e, 64(SI), Y2, Y7
+	VCMPPS    $0x1e, 96(SI), Y3, Y8
+	VCMPPS    $0x1e, 128(SI), Y4, Y9
+	VBLENDVPS Y5, (DI), Y0, Y0
+	VBLENDVPS Y6, 32(DI), Y1, Y1
+	VBLENDVPS Y7, 64(DI), Y2, Y2
+	VBLENDVPS Y8, 96(DI), Y3, Y3
+	VBLENDVPS Y9, 128(DI), Y4, Y4
 	VMOVUPS   Y0, (AX)
 	VMOVUPS   Y1, 32(AX)
 	VMOVUPS   Y2, 64(AX)
-	VMOVMSKPS Y3, R11
+	VMOVUPS   Y3, 96(AX)
+	VMOVUPS   Y4, 128(AX)
+	VMOVMSKPS Y5, R11
 	ORQ       R11, R10
-	VMOVMSKPS Y4, R11
+	VMOVMSKPS Y6, R11
 	SHLQ      $0x08, R11
 	ORQ       R11, R10
-	VMOVMSKPS Y5, R11
+	VMOVMSKPS Y7, R11
 	SHLQ      $0x10, R11
 	ORQ       R11, R10
-	VMOVUPS   96(AX), Y0
-	VMOVUPS   128(AX), Y1
-	VMOVUPS   160(AX), Y2
-	VMULPS    96(DX), Y0, Y0
-	VMULPS    128(DX), Y1, Y1
-	VMULPS    160(DX), Y2, Y2
-	VMOVUPS   96(CX), Y3
-	VMOVUPS   128(CX), Y4
-	VMOVUPS   160(CX), Y5
-	VMULPS    96(BX), Y3, Y3
-	VMULPS    128(BX), Y4, Y4
-	VMULPS    160(BX), Y5, Y5
+	VMOVMSKPS Y8, R11
+	SHLQ      $0x18, R11
+	ORQ       R11, R10
+	VMOVMSKPS Y9, R11
+	SHLQ      $0x20, R11
+	ORQ       R11, R10
+	VMOVUPS   160(AX), Y0
+	VMOVUPS   192(AX), Y1
+	VMOVUPS   224(AX), Y2
+	VMULPS    160(DX), Y0, Y0
+	VMULPS    192(DX), Y1, Y1
+	VMULPS    224(DX), Y2, Y2
+	VMOVUPS   160(CX), Y3
+	VMOVUPS   192(CX), Y4
+	VMOVUPS   224(CX), Y5
+	VMULPS    160(BX), Y3, Y3
+	VMULPS    192(BX), Y4, Y4
+	VMULPS    224(BX), Y5, Y5
 	VADDPS    Y3, Y0, Y0
 	VADDPS    Y4, Y1, Y1
 	VADDPS    Y5, Y2, Y2
-	VCMPPS    $0x1e, 96(SI), Y0, Y3
-	VCMPPS    $0x1e, 128(SI), Y1, Y4
-	VCMPPS    $0x1e, 160(SI), Y2, Y5
-	VBLENDVPS Y3, 96(DI), Y0, Y0
-	VBLENDVPS Y4, 128(DI), Y1, Y1
-	VBLENDVPS Y5, 160(DI), Y2, Y2
-	VMOVUPS   Y0, 96(AX)
-	VMOVUPS   Y1, 128(AX)
-	VMOVUPS   Y2, 160(AX)
+	VCMPPS    $0x1e, 160(SI), Y0, Y3
+	VCMPPS    $0x1e, 192(SI), Y1, Y4
+	VCMPPS    $0x1e, 224(SI), Y2, Y5
+	VBLENDVPS Y3, 160(DI), Y0, Y0
+	VBLENDVPS Y4, 192(DI), Y1, Y1
+	VBLENDVPS Y5, 224(DI), Y2, Y2
+	VMOVUPS   Y0, 160(AX)
+	VMOVUPS   Y1, 192(AX)
+	VMOVUPS   Y2, 224(AX)
 	VMOVMSKPS Y3, R11
-	SHLQ      $0x18, R11
-	ORQ       R11, R10
-	VMOVMSKPS Y4, R11
-	SHLQ      $0x20, R11
-	ORQ       R11, R10
-	VMOVMSKPS Y5, R11
 	SHLQ      $0x28, R11
 	ORQ       R11, R10
-	VMOVUPS   192(AX), Y0
-	VMOVUPS   224(AX), Y1
-	VMULPS    192(DX), Y0, Y0
-	VMULPS    224(DX), Y1, Y1
-	VMOVUPS   192(CX), Y2
-	VMOVUPS   224(CX), Y3
-	VMULPS    192(BX), Y2, Y2
-	VMULPS    224(BX), Y3, Y3
-	VADDPS    Y2, Y0, Y0
-	VADDPS    Y3, Y1, Y1
-	VCMPPS    $0x1e, 192(SI), Y0, Y2
-	VCMPPS    $0x1e, 224(SI), Y1, Y3
-	VBLENDVPS Y2, 192(DI), Y0, Y0
-	VBLENDVPS Y3, 224(DI), Y1, Y1
-	VMOVUPS   Y0, 192(AX)
-	VMOVUPS   Y1, 224(AX)
-	VMOVMSKPS Y2, R11
+	VMOVMSKPS Y4, R11
 	SHLQ      $0x30, R11
 	ORQ       R11, R10
-	VMOVMSKPS Y3, R11
+	VMOVMSKPS Y5, R11
 	SHLQ      $0x38, R11
 	ORQ       R11, R10
 	MOVQ      R10, (R8)
@@ -206,7 +206,7 @@ LeakyAVX2_done:
 // func leakyUniformAVX512(v *float32, cur *float32, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·leakyUniformAVX512(SB), NOSPLIT, $0-48
-	// 4 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
+	// 4 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -280,13 +280,13 @@ LeakyUniformAVX512_done:
 // func leakyUniformAVX2(v *float32, cur *float32, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·leakyUniformAVX2(SB), NOSPLIT, $0-48
-	// 4 scalars held in registers, 0 broadcast where used; vectors interleaved 2 at a time.
+	// 4 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
 	VBROADCASTSS d+16(FP), Y0
 	VBROADCASTSS gr+20(FP), Y1
-	VBROADCASTSS thr+24(FP), Y2
-	VBROADCASTSS reset+28(FP), Y3
+	VBROADCASTSS reset+28(FP), Y2
+	VBROADCASTSS thr+24(FP), Y3
 	MOVQ         v+0(FP), AX
 	MOVQ         cur+8(FP), CX
 	MOVQ         spikes+32(FP), DX
@@ -298,67 +298,67 @@ LeakyUniformAVX2_block:
 	XORQ      SI, SI
 	VMOVUPS   (AX), Y4
 	VMOVUPS   32(AX), Y5
+	VMOVUPS   64(AX), Y6
 	VMULPS    Y4, Y0, Y4
 	VMULPS    Y5, Y0, Y5
-	VMOVUPS   (CX), Y6
-	VMOVUPS   32(CX), Y7
-	VMULPS    Y6, Y1, Y6
+	VMULPS    Y6, Y0, Y6
+	VMOVUPS   (CX), Y7
+	VMOVUPS   32(CX), Y8
+	VMOVUPS   64(CX), Y9
 	VMULPS    Y7, Y1, Y7
-	VADDPS    Y6, Y4, Y4
-	VADDPS    Y7, Y5, Y5
-	VCMPPS    $0x1e, Y2, Y4, Y6
-	VCMPPS    $0x1e, Y2, Y5, Y7
-	VBLENDVPS Y6, Y3, Y4, Y4
-	VBLENDVPS Y7, Y3, Y5, Y5
+	VMULPS    Y8, Y1, Y8
+	VMULPS    Y9, Y1, Y9
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	VADDPS    Y9, Y6, Y6
+	VCMPPS    $0x1e, Y3, Y4, Y7
+	VCMPPS    $0x1e, Y3, Y5, Y8
+	VCMPPS    $0x1e, Y3, Y6, Y9
+	VBLENDVPS Y7, Y2, Y4, Y4
+	VBLENDVPS Y8, Y2, Y5, Y5
+	VBLENDVPS Y9, Y2, Y6, Y6
 	VMOVUPS   Y4, (AX)
 	VMOVUPS   Y5, 32(AX)
-	VMOVMSKPS Y6, DI
-	ORQ       DI, SI
+	VMOVUPS   Y6, 64(AX)
 	VMOVMSKPS Y7, DI
+	ORQ       DI, SI
+	VMOVMSKPS Y8, DI
 	SHLQ      $0x08, DI
 	ORQ       DI, SI
-	VMOVUPS   64(AX), Y4
-	VMOVUPS   96(AX), Y5
-	VMULPS    Y4, Y0, Y4
-	VMULPS    Y5, Y0, Y5
-	VMOVUPS   64(CX), Y6
-	VMOVUPS   96(CX), Y7
-	VMULPS    Y6, Y1, Y6
-	VMULPS    Y7, Y1, Y7
-	VADDPS    Y6, Y4, Y4
-	VADDPS    Y7, Y5, Y5
-	VCMPPS    $0x1e, Y2, Y4, Y6
-	VCMPPS    $0x1e, Y2, Y5, Y7
-	VBLENDVPS Y6, Y3, Y4, Y4
-	VBLENDVPS Y7, Y3, Y5, Y5
-	VMOVUPS   Y4, 64(AX)
-	VMOVUPS   Y5, 96(AX)
-	VMOVMSKPS Y6, DI
+	VMOVMSKPS Y9, DI
 	SHLQ      $0x10, DI
 	ORQ       DI, SI
+	VMOVUPS   96(AX), Y4
+	VMOVUPS   128(AX), Y5
+	VMOVUPS   160(AX), Y6
+	VMULPS    Y4, Y0, Y4
+	VMULPS    Y5, Y0, Y5
+	VMULPS    Y6, Y0, Y6
+	VMOVUPS   96(CX), Y7
+	VMOVUPS   128(CX), Y8
+	VMOVUPS   160(CX), Y9
+	VMULPS    Y7, Y1, Y7
+	VMULPS    Y8, Y1, Y8
+	VMULPS    Y9, Y1, Y9
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	VADDPS    Y9, Y6, Y6
+	VCMPPS    $0x1e, Y3, Y4, Y7
+	VCMPPS    $0x1e, Y3, Y5, Y8
+	VCMPPS    $0x1e, Y3, Y6, Y9
+	VBLENDVPS Y7, Y2, Y4, Y4
+	VBLENDVPS Y8, Y2, Y5, Y5
+	VBLENDVPS Y9, Y2, Y6, Y6
+	VMOVUPS   Y4, 96(AX)
+	VMOVUPS   Y5, 128(AX)
+	VMOVUPS   Y6, 160(AX)
 	VMOVMSKPS Y7, DI
 	SHLQ      $0x18, DI
 	ORQ       DI, SI
-	VMOVUPS   128(AX), Y4
-	VMOVUPS   160(AX), Y5
-	VMULPS    Y4, Y0, Y4
-	VMULPS    Y5, Y0, Y5
-	VMOVUPS   128(CX), Y6
-	VMOVUPS   160(CX), Y7
-	VMULPS    Y6, Y1, Y6
-	VMULPS    Y7, Y1, Y7
-	VADDPS    Y6, Y4, Y4
-	VADDPS    Y7, Y5, Y5
-	VCMPPS    $0x1e, Y2, Y4, Y6
-	VCMPPS    $0x1e, Y2, Y5, Y7
-	VBLENDVPS Y6, Y3, Y4, Y4
-	VBLENDVPS Y7, Y3, Y5, Y5
-	VMOVUPS   Y4, 128(AX)
-	VMOVUPS   Y5, 160(AX)
-	VMOVMSKPS Y6, DI
+	VMOVMSKPS Y8, DI
 	SHLQ      $0x20, DI
 	ORQ       DI, SI
-	VMOVMSKPS Y7, DI
+	VMOVMSKPS Y9, DI
 	SHLQ      $0x28, DI
 	ORQ       DI, SI
 	VMOVUPS   192(AX), Y4
@@ -371,10 +371,10 @@ LeakyUniformAVX2_block:
 	VMULPS    Y7, Y1, Y7
 	VADDPS    Y6, Y4, Y4
 	VADDPS    Y7, Y5, Y5
-	VCMPPS    $0x1e, Y2, Y4, Y6
-	VCMPPS    $0x1e, Y2, Y5, Y7
-	VBLENDVPS Y6, Y3, Y4, Y4
-	VBLENDVPS Y7, Y3, Y5, Y5
+	VCMPPS    $0x1e, Y3, Y4, Y6
+	VCMPPS    $0x1e, Y3, Y5, Y7
+	VBLENDVPS Y6, Y2, Y4, Y4
+	VBLENDVPS Y7, Y2, Y5, Y5
 	VMOVUPS   Y4, 192(AX)
 	VMOVUPS   Y5, 224(AX)
 	VMOVMSKPS Y6, DI
@@ -397,7 +397,7 @@ LeakyUniformAVX2_done:
 // func refractoryLeakyAVX512(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·refractoryLeakyAVX512(SB), NOSPLIT, $0-120
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 3 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -419,39 +419,51 @@ RefractoryLeakyAVX512_block:
 	VMOVDQU16 (CX), Y2
 	VMOVDQU16 32(CX), Y3
 	VMOVDQU16 64(CX), Y4
-	VMOVDQU16 (BX), Y5
-	VMOVDQU16 32(BX), Y6
-	VMOVDQU16 64(BX), Y7
-	VPCMPUW   $0x06, Y5, Y2, K1
-	VPCMPUW   $0x06, Y6, Y3, K2
-	VPCMPUW   $0x06, Y7, Y4, K3
-	VMOVUPS   (AX), Z5
-	VMOVUPS   64(AX), Z6
-	VMOVUPS   128(AX), Z7
-	VMULPS    (SI), Z5, Z5
-	VMULPS    64(SI), Z6, Z6
-	VMULPS    128(SI), Z7, Z7
-	VMOVUPS   (DX), Z12
-	VMOVUPS   64(DX), Z13
-	VMOVUPS   128(DX), Z14
-	VMULPS    (DI), Z12, Z12
-	VMULPS    64(DI), Z13, Z13
-	VMULPS    128(DI), Z14, Z14
-	VMOVUPS.Z Z12, K1, Z12
-	VMOVUPS.Z Z13, K2, Z13
-	VMOVUPS.Z Z14, K3, Z14
-	VADDPS    Z12, Z5, Z5
-	VADDPS    Z13, Z6, Z6
-	VADDPS    Z14, Z7, Z7
-	VCMPPS    $0x1e, (R8), Z5, K1, K1
-	VCMPPS    $0x1e, 64(R8), Z6, K2, K2
-	VCMPPS    $0x1e, 128(R8), Z7, K3, K3
-	VBLENDMPS (R9), Z5, K1, Z8
-	VBLENDMPS 64(R9), Z6, K2, Z9
-	VBLENDMPS 128(R9), Z7, K3, Z10
-	VMOVUPS   Z8, (AX)
-	VMOVUPS   Z9, 64(AX)
-	VMOVUPS   Z10, 128(AX)
+	VMOVDQU16 96(CX), Y5
+	VMOVDQU16 (BX), Y6
+	VMOVDQU16 32(BX), Y7
+	VMOVDQU16 64(BX), Y8
+	VMOVDQU16 96(BX), Y9
+	VPCMPUW   $0x06, Y6, Y2, K1
+	VPCMPUW   $0x06, Y7, Y3, K2
+	VPCMPUW   $0x06, Y8, Y4, K3
+	VPCMPUW   $0x06, Y9, Y5, K4
+	VMOVUPS   (AX), Z6
+	VMOVUPS   64(AX), Z7
+	VMOVUPS   128(AX), Z8
+	VMOVUPS   192(AX), Z9
+	VMULPS    (SI), Z6, Z6
+	VMULPS    64(SI), Z7, Z7
+	VMULPS    128(SI), Z8, Z8
+	VMULPS    192(SI), Z9, Z9
+	VMOVUPS   (DX), Z14
+	VMOVUPS   64(DX), Z15
+	VMOVUPS   128(DX), Z16
+	VMOVUPS   192(DX), Z17
+	VMULPS    (DI), Z14, Z14
+	VMULPS    64(DI), Z15, Z15
+	VMULPS    128(DI), Z16, Z16
+	VMULPS    192(DI), Z17, Z17
+	VMOVUPS.Z Z14, K1, Z14
+	VMOVUPS.Z Z15, K2, Z15
+	VMOVUPS.Z Z16, K3, Z16
+	VMOVUPS.Z Z17, K4, Z17
+	VADDPS    Z14, Z6, Z6
+	VADDPS    Z15, Z7, Z7
+	VADDPS    Z16, Z8, Z8
+	VADDPS    Z17, Z9, Z9
+	VCMPPS    $0x1e, (R8), Z6, K1, K1
+	VCMPPS    $0x1e, 64(R8), Z7, K2, K2
+	VCMPPS    $0x1e, 128(R8), Z8, K3, K3
+	VCMPPS    $0x1e, 192(R8), Z9, K4, K4
+	VBLENDMPS (R9), Z6, K1, Z10
+	VBLENDMPS 64(R9), Z7, K2, Z11
+	VBLENDMPS 128(R9), Z8, K3, Z12
+	VBLENDMPS 192(R9), Z9, K4, Z13
+	VMOVUPS   Z10, (AX)
+	VMOVUPS   Z11, 64(AX)
+	VMOVUPS   Z12, 128(AX)
+	VMOVUPS   Z13, 192(AX)
 	VPADDUSW  Y0, Y2, Y2
 	VMOVDQU16 Y1, K1, Y2
 	VMOVDQU16 Y2, (CX)
@@ -461,6 +473,9 @@ RefractoryLeakyAVX512_block:
 	VPADDUSW  Y0, Y4, Y2
 	VMOVDQU16 Y1, K3, Y2
 	VMOVDQU16 Y2, 64(CX)
+	VPADDUSW  Y0, Y5, Y2
+	VMOVDQU16 Y1, K4, Y2
+	VMOVDQU16 Y2, 96(CX)
 	KMOVW     K1, R13
 	ORQ       R13, R12
 	KMOVW     K2, R13
@@ -469,22 +484,7 @@ RefractoryLeakyAVX512_block:
 	KMOVW     K3, R13
 	SHLQ      $0x20, R13
 	ORQ       R13, R12
-	VMOVDQU16 96(CX), Y2
-	VMOVDQU16 96(BX), Y3
-	VPCMPUW   $0x06, Y3, Y2, K1
-	VMOVUPS   192(AX), Z3
-	VMULPS    192(SI), Z3, Z3
-	VMOVUPS   192(DX), Z4
-	VMULPS    192(DI), Z4, Z4
-	VMOVUPS.Z Z4, K1, Z4
-	VADDPS    Z4, Z3, Z3
-	VCMPPS    $0x1e, 192(R8), Z3, K1, K1
-	VBLENDMPS 192(R9), Z3, K1, Z11
-	VMOVUPS   Z11, 192(AX)
-	VPADDUSW  Y0, Y2, Y2
-	VMOVDQU16 Y1, K1, Y2
-	VMOVDQU16 Y2, 96(CX)
-	KMOVW     K1, R13
+	KMOVW     K4, R13
 	SHLQ      $0x30, R13
 	ORQ       R13, R12
 	MOVQ      R12, (R10)
@@ -507,7 +507,7 @@ RefractoryLeakyAVX512_done:
 // func refractoryLeakyAVX2(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·refractoryLeakyAVX2(SB), NOSPLIT, $0-120
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 2 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y1
 	MOVQ     v+0(FP), AX
@@ -720,7 +720,7 @@ RefractoryLeakyAVX2_done:
 // func refractoryLeakyUniformAVX512(v *float32, r *uint16, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·refractoryLeakyUniformAVX512(SB), NOSPLIT, $0-64
-	// 5 scalars held in registers, 0 broadcast where used; vectors interleaved 3 at a time.
+	// 5 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -742,36 +742,47 @@ RefractoryLeakyUniformAVX512_block:
 	VMOVDQU16 (CX), Y7
 	VMOVDQU16 32(CX), Y8
 	VMOVDQU16 64(CX), Y9
+	VMOVDQU16 96(CX), Y10
 	VPCMPUW   $0x06, Y2, Y7, K1
 	VPCMPUW   $0x06, Y2, Y8, K2
 	VPCMPUW   $0x06, Y2, Y9, K3
-	VMOVUPS   (AX), Z10
-	VMOVUPS   64(AX), Z11
-	VMOVUPS   128(AX), Z12
-	VMULPS    Z10, Z3, Z10
+	VPCMPUW   $0x06, Y2, Y10, K4
+	VMOVUPS   (AX), Z11
+	VMOVUPS   64(AX), Z12
+	VMOVUPS   128(AX), Z13
+	VMOVUPS   192(AX), Z14
 	VMULPS    Z11, Z3, Z11
 	VMULPS    Z12, Z3, Z12
-	VMOVUPS   (DX), Z17
-	VMOVUPS   64(DX), Z18
-	VMOVUPS   128(DX), Z19
-	VMULPS    Z17, Z4, Z17
-	VMULPS    Z18, Z4, Z18
+	VMULPS    Z13, Z3, Z13
+	VMULPS    Z14, Z3, Z14
+	VMOVUPS   (DX), Z19
+	VMOVUPS   64(DX), Z20
+	VMOVUPS   128(DX), Z21
+	VMOVUPS   192(DX), Z22
 	VMULPS    Z19, Z4, Z19
-	VMOVUPS.Z Z17, K1, Z17
-	VMOVUPS.Z Z18, K2, Z18
-	VMOVUPS.Z Z19, K3, Z19
-	VADDPS    Z17, Z10, Z10
-	VADDPS    Z18, Z11, Z11
-	VADDPS    Z19, Z12, Z12
-	VCMPPS    $0x1e, Z5, Z10, K1, K1
-	VCMPPS    $0x1e, Z5, Z11, K2, K2
-	VCMPPS    $0x1e, Z5, Z12, K3, K3
-	VBLENDMPS Z6, Z10, K1, Z13
-	VBLENDMPS Z6, Z11, K2, Z14
-	VBLENDMPS Z6, Z12, K3, Z15
-	VMOVUPS   Z13, (AX)
-	VMOVUPS   Z14, 64(AX)
-	VMOVUPS   Z15, 128(AX)
+	VMULPS    Z20, Z4, Z20
+	VMULPS    Z21, Z4, Z21
+	VMULPS    Z22, Z4, Z22
+	VMOVUPS.Z Z19, K1, Z19
+	VMOVUPS.Z Z20, K2, Z20
+	VMOVUPS.Z Z21, K3, Z21
+	VMOVUPS.Z Z22, K4, Z22
+	VADDPS    Z19, Z11, Z11
+	VADDPS    Z20, Z12, Z12
+	VADDPS    Z21, Z13, Z13
+	VADDPS    Z22, Z14, Z14
+	VCMPPS    $0x1e, Z5, Z11, K1, K1
+	VCMPPS    $0x1e, Z5, Z12, K2, K2
+	VCMPPS    $0x1e, Z5, Z13, K3, K3
+	VCMPPS    $0x1e, Z5, Z14, K4, K4
+	VBLENDMPS Z6, Z11, K1, Z15
+	VBLENDMPS Z6, Z12, K2, Z16
+	VBLENDMPS Z6, Z13, K3, Z17
+	VBLENDMPS Z6, Z14, K4, Z18
+	VMOVUPS   Z15, (AX)
+	VMOVUPS   Z16, 64(AX)
+	VMOVUPS   Z17, 128(AX)
+	VMOVUPS   Z18, 192(AX)
 	VPADDUSW  Y0, Y7, Y7
 	VMOVDQU16 Y1, K1, Y7
 	VMOVDQU16 Y7, (CX)
@@ -781,6 +792,9 @@ RefractoryLeakyUniformAVX512_block:
 	VPADDUSW  Y0, Y9, Y7
 	VMOVDQU16 Y1, K3, Y7
 	VMOVDQU16 Y7, 64(CX)
+	VPADDUSW  Y0, Y10, Y7
+	VMOVDQU16 Y1, K4, Y7
+	VMOVDQU16 Y7, 96(CX)
 	KMOVW     K1, R8
 	ORQ       R8, DI
 	KMOVW     K2, R8
@@ -789,21 +803,7 @@ RefractoryLeakyUniformAVX512_block:
 	KMOVW     K3, R8
 	SHLQ      $0x20, R8
 	ORQ       R8, DI
-	VMOVDQU16 96(CX), Y7
-	VPCMPUW   $0x06, Y2, Y7, K1
-	VMOVUPS   192(AX), Z8
-	VMULPS    Z8, Z3, Z8
-	VMOVUPS   192(DX), Z9
-	VMULPS    Z9, Z4, Z9
-	VMOVUPS.Z Z9, K1, Z9
-	VADDPS    Z9, Z8, Z8
-	VCMPPS    $0x1e, Z5, Z8, K1, K1
-	VBLENDMPS Z6, Z8, K1, Z16
-	VMOVUPS   Z16, 192(AX)
-	VPADDUSW  Y0, Y7, Y7
-	VMOVDQU16 Y1, K1, Y7
-	VMOVDQU16 Y7, 96(CX)
-	KMOVW     K1, R8
+	KMOVW     K4, R8
 	SHLQ      $0x30, R8
 	ORQ       R8, DI
 	MOVQ      DI, (BX)
@@ -821,15 +821,15 @@ RefractoryLeakyUniformAVX512_done:
 // func refractoryLeakyUniformAVX2(v *float32, r *uint16, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·refractoryLeakyUniformAVX2(SB), NOSPLIT, $0-64
-	// 5 scalars held in registers, 0 broadcast where used; vectors interleaved 1 at a time.
+	// 5 scalars held in registers, 0 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y1
 	VPBROADCASTW c+24(FP), X2
 	VPMOVZXWD    X2, Y2
 	VBROADCASTSS d+28(FP), Y3
 	VBROADCASTSS gr+32(FP), Y4
-	VBROADCASTSS thr+36(FP), Y5
-	VBROADCASTSS reset+40(FP), Y6
+	VBROADCASTSS reset+40(FP), Y5
+	VBROADCASTSS thr+36(FP), Y6
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         cur+16(FP), DX
@@ -848,9 +848,9 @@ RefractoryLeakyUniformAVX2_block:
 	VMULPS       Y10, Y4, Y10
 	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VCMPPS       $0x1e, Y5, Y9, Y10
+	VCMPPS       $0x1e, Y6, Y9, Y10
 	VANDPS       Y10, Y8, Y8
-	VBLENDVPS    Y8, Y6, Y9, Y9
+	VBLENDVPS    Y8, Y5, Y9, Y9
 	VMOVUPS      Y9, (AX)
 	VPSUBD       Y0, Y7, Y7
 	VPMINUD      Y1, Y7, Y7
@@ -868,9 +868,9 @@ RefractoryLeakyUniformAVX2_block:
 	VMULPS       Y10, Y4, Y10
 	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VCMPPS       $0x1e, Y5, Y9, Y10
+	VCMPPS       $0x1e, Y6, Y9, Y10
 	VANDPS       Y10, Y8, Y8
-	VBLENDVPS    Y8, Y6, Y9, Y9
+	VBLENDVPS    Y8, Y5, Y9, Y9
 	VMOVUPS      Y9, 32(AX)
 	VPSUBD       Y0, Y7, Y7
 	VPMINUD      Y1, Y7, Y7
@@ -889,9 +889,9 @@ RefractoryLeakyUniformAVX2_block:
 	VMULPS       Y10, Y4, Y10
 	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VCMPPS       $0x1e, Y5, Y9, Y10
+	VCMPPS       $0x1e, Y6, Y9, Y10
 	VANDPS       Y10, Y8, Y8
-	VBLENDVPS    Y8, Y6, Y9, Y9
+	VBLENDVPS    Y8, Y5, Y9, Y9
 	VMOVUPS      Y9, 64(AX)
 	VPSUBD       Y0, Y7, Y7
 	VPMINUD      Y1, Y7, Y7
@@ -910,9 +910,9 @@ RefractoryLeakyUniformAVX2_block:
 	VMULPS       Y10, Y4, Y10
 	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VCMPPS       $0x1e, Y5, Y9, Y10
+	VCMPPS       $0x1e, Y6, Y9, Y10
 	VANDPS       Y10, Y8, Y8
-	VBLENDVPS    Y8, Y6, Y9, Y9
+	VBLENDVPS    Y8, Y5, Y9, Y9
 	VMOVUPS      Y9, 96(AX)
 	VPSUBD       Y0, Y7, Y7
 	VPMINUD      Y1, Y7, Y7
@@ -931,9 +931,9 @@ RefractoryLeakyUniformAVX2_block:
 	VMULPS       Y10, Y4, Y10
 	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VCMPPS       $0x1e, Y5, Y9, Y10
+	VCMPPS       $0x1e, Y6, Y9, Y10
 	VANDPS       Y10, Y8, Y8
-	VBLENDVPS    Y8, Y6, Y9, Y9
+	VBLENDVPS    Y8, Y5, Y9, Y9
 	VMOVUPS      Y9, 128(AX)
 	VPSUBD       Y0, Y7, Y7
 	VPMINUD      Y1, Y7, Y7
@@ -952,9 +952,9 @@ RefractoryLeakyUniformAVX2_block:
 	VMULPS       Y10, Y4, Y10
 	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VCMPPS       $0x1e, Y5, Y9, Y10
+	VCMPPS       $0x1e, Y6, Y9, Y10
 	VANDPS       Y10, Y8, Y8
-	VBLENDVPS    Y8, Y6, Y9, Y9
+	VBLENDVPS    Y8, Y5, Y9, Y9
 	VMOVUPS      Y9, 160(AX)
 	VPSUBD       Y0, Y7, Y7
 	VPMINUD      Y1, Y7, Y7
@@ -973,9 +973,9 @@ RefractoryLeakyUniformAVX2_block:
 	VMULPS       Y10, Y4, Y10
 	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VCMPPS       $0x1e, Y5, Y9, Y10
+	VCMPPS       $0x1e, Y6, Y9, Y10
 	VANDPS       Y10, Y8, Y8
-	VBLENDVPS    Y8, Y6, Y9, Y9
+	VBLENDVPS    Y8, Y5, Y9, Y9
 	VMOVUPS      Y9, 192(AX)
 	VPSUBD       Y0, Y7, Y7
 	VPMINUD      Y1, Y7, Y7
@@ -994,9 +994,9 @@ RefractoryLeakyUniformAVX2_block:
 	VMULPS       Y10, Y4, Y10
 	VANDPS       Y8, Y10, Y10
 	VADDPS       Y10, Y9, Y9
-	VCMPPS       $0x1e, Y5, Y9, Y10
+	VCMPPS       $0x1e, Y6, Y9, Y10
 	VANDPS       Y10, Y8, Y8
-	VBLENDVPS    Y8, Y6, Y9, Y9
+	VBLENDVPS    Y8, Y5, Y9, Y9
 	VMOVUPS      Y9, 224(AX)
 	VPSUBD       Y0, Y7, Y7
 	VPMINUD      Y1, Y7, Y7
@@ -1022,7 +1022,7 @@ RefractoryLeakyUniformAVX2_done:
 // func strictRefractoryLeakyAVX512(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·strictRefractoryLeakyAVX512(SB), NOSPLIT, $0-120
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 3 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -1136,7 +1136,7 @@ StrictRefractoryLeakyAVX512_done:
 // func strictRefractoryLeakyAVX2(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·strictRefractoryLeakyAVX2(SB), NOSPLIT, $0-120
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 2 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y1
 	MOVQ     v+0(FP), AX
@@ -1365,7 +1365,7 @@ StrictRefractoryLeakyAVX2_done:
 // func strictRefractoryLeakyUniformAVX512(v *float32, r *uint16, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·strictRefractoryLeakyUniformAVX512(SB), NOSPLIT, $0-64
-	// 5 scalars held in registers, 0 broadcast where used; vectors interleaved 3 at a time.
+	// 5 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -1466,15 +1466,15 @@ StrictRefractoryLeakyUniformAVX512_done:
 // func strictRefractoryLeakyUniformAVX2(v *float32, r *uint16, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·strictRefractoryLeakyUniformAVX2(SB), NOSPLIT, $0-64
-	// 5 scalars held in registers, 0 broadcast where used; vectors interleaved 1 at a time.
+	// 5 scalars held in registers, 0 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y1
 	VPBROADCASTW c+24(FP), X2
 	VPMOVZXWD    X2, Y2
 	VBROADCASTSS d+28(FP), Y3
 	VBROADCASTSS gr+32(FP), Y4
-	VBROADCASTSS thr+36(FP), Y5
-	VBROADCASTSS reset+40(FP), Y6
+	VBROADCASTSS reset+40(FP), Y5
+	VBROADCASTSS thr+36(FP), Y6
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         cur+16(FP), DX
@@ -1493,10 +1493,10 @@ StrictRefractoryLeakyUniformAVX2_block:
 	VMOVUPS      (DX), Y10
 	VMULPS       Y10, Y4, Y10
 	VADDPS       Y10, Y9, Y9
-	VCMPPS       $0x1e, Y5, Y9, Y10
+	VCMPPS       $0x1e, Y6, Y9, Y10
 	VANDPS       Y10, Y8, Y10
-	VBLENDVPS    Y8, Y9, Y6, Y8
-	VBLENDVPS    Y10, Y6, Y8, Y8
+	VBLENDVPS    Y8, Y9, Y5, Y8
+	VBLENDVPS    Y10, Y5, Y8, Y8
 	VMOVUPS      Y8, (AX)
 	VPSUBD       Y0, Y7, Y7
 	VPMINUD      Y1, Y7, Y7
@@ -1514,10 +1514,10 @@ StrictRefractoryLeakyUniformAVX2_block:
 	VMOVUPS      32(DX), Y10
 	VMULPS       Y10, Y4, Y10
 	VADDPS       Y10, Y9, Y9
-	VCMPPS       $0x1e, Y5, Y9, Y10
+	VCMPPS       $0x1e, Y6, Y9, Y10
 	VANDPS       Y10, Y8, Y10
-	VBLENDVPS    Y8, Y9, Y6, Y8
-	VBLENDVPS    Y10, Y6, Y8, Y8
+	VBLENDVPS    Y8, Y9, Y5, Y8
+	VBLENDVPS    Y10, Y5, Y8, Y8
 	VMOVUPS      Y8, 32(AX)
 	VPSUBD       Y0, Y7, Y7
 	VPMINUD      Y1, Y7, Y7
@@ -1536,10 +1536,10 @@ StrictRefractoryLeakyUniformAVX2_block:
 	VMOVUPS      64(DX), Y10
 	VMULPS       Y10, Y4, Y10
 	VADDPS       Y10, Y9, Y9
-	VCMPPS       $0x1e, Y5, Y9, Y10
+	VCMPPS       $0x1e, Y6, Y9, Y10
 	VANDPS       Y10, Y8, Y10
-	VBLENDVPS    Y8, Y9, Y6, Y8
-	VBLENDVPS    Y10, Y6, Y8, Y8
+	VBLENDVPS    Y8, Y9, Y5, Y8
+	VBLENDVPS    Y10, Y5, Y8, Y8
 	VMOVUPS      Y8, 64(AX)
 	VPSUBD       Y0, Y7, Y7
 	VPMINUD      Y1, Y7, Y7
@@ -1558,10 +1558,10 @@ StrictRefractoryLeakyUniformAVX2_block:
 	VMOVUPS      96(DX), Y10
 	VMULPS       Y10, Y4, Y10
 	VADDPS       Y10, Y9, Y9
-	VCMPPS       $0x1e, Y5, Y9, Y10
+	VCMPPS       $0x1e, Y6, Y9, Y10
 	VANDPS       Y10, Y8, Y10
-	VBLENDVPS    Y8, Y9, Y6, Y8
-	VBLENDVPS    Y10, Y6, Y8, Y8
+	VBLENDVPS    Y8, Y9, Y5, Y8
+	VBLENDVPS    Y10, Y5, Y8, Y8
 	VMOVUPS      Y8, 96(AX)
 	VPSUBD       Y0, Y7, Y7
 	VPMINUD      Y1, Y7, Y7
@@ -1580,10 +1580,10 @@ StrictRefractoryLeakyUniformAVX2_block:
 	VMOVUPS      128(DX), Y10
 	VMULPS       Y10, Y4, Y10
 	VADDPS       Y10, Y9, Y9
-	VCMPPS       $0x1e, Y5, Y9, Y10
+	VCMPPS       $0x1e, Y6, Y9, Y10
 	VANDPS       Y10, Y8, Y10
-	VBLENDVPS    Y8, Y9, Y6, Y8
-	VBLENDVPS    Y10, Y6, Y8, Y8
+	VBLENDVPS    Y8, Y9, Y5, Y8
+	VBLENDVPS    Y10, Y5, Y8, Y8
 	VMOVUPS      Y8, 128(AX)
 	VPSUBD       Y0, Y7, Y7
 	VPMINUD      Y1, Y7, Y7
@@ -1602,10 +1602,10 @@ StrictRefractoryLeakyUniformAVX2_block:
 	VMOVUPS      160(DX), Y10
 	VMULPS       Y10, Y4, Y10
 	VADDPS       Y10, Y9, Y9
-	VCMPPS       $0x1e, Y5, Y9, Y10
+	VCMPPS       $0x1e, Y6, Y9, Y10
 	VANDPS       Y10, Y8, Y10
-	VBLENDVPS    Y8, Y9, Y6, Y8
-	VBLENDVPS    Y10, Y6, Y8, Y8
+	VBLENDVPS    Y8, Y9, Y5, Y8
+	VBLENDVPS    Y10, Y5, Y8, Y8
 	VMOVUPS      Y8, 160(AX)
 	VPSUBD       Y0, Y7, Y7
 	VPMINUD      Y1, Y7, Y7
@@ -1624,10 +1624,10 @@ StrictRefractoryLeakyUniformAVX2_block:
 	VMOVUPS      192(DX), Y10
 	VMULPS       Y10, Y4, Y10
 	VADDPS       Y10, Y9, Y9
-	VCMPPS       $0x1e, Y5, Y9, Y10
+	VCMPPS       $0x1e, Y6, Y9, Y10
 	VANDPS       Y10, Y8, Y10
-	VBLENDVPS    Y8, Y9, Y6, Y8
-	VBLENDVPS    Y10, Y6, Y8, Y8
+	VBLENDVPS    Y8, Y9, Y5, Y8
+	VBLENDVPS    Y10, Y5, Y8, Y8
 	VMOVUPS      Y8, 192(AX)
 	VPSUBD       Y0, Y7, Y7
 	VPMINUD      Y1, Y7, Y7
@@ -1646,10 +1646,10 @@ StrictRefractoryLeakyUniformAVX2_block:
 	VMOVUPS      224(DX), Y10
 	VMULPS       Y10, Y4, Y10
 	VADDPS       Y10, Y9, Y9
-	VCMPPS       $0x1e, Y5, Y9, Y10
+	VCMPPS       $0x1e, Y6, Y9, Y10
 	VANDPS       Y10, Y8, Y10
-	VBLENDVPS    Y8, Y9, Y6, Y8
-	VBLENDVPS    Y10, Y6, Y8, Y8
+	VBLENDVPS    Y8, Y9, Y5, Y8
+	VBLENDVPS    Y10, Y5, Y8, Y8
 	VMOVUPS      Y8, 224(AX)
 	VPSUBD       Y0, Y7, Y7
 	VPMINUD      Y1, Y7, Y7
@@ -1675,7 +1675,7 @@ StrictRefractoryLeakyUniformAVX2_done:
 // func adaptiveLeakyAVX512(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·adaptiveLeakyAVX512(SB), NOSPLIT, $8-160
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 3 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -1700,42 +1700,55 @@ AdaptiveLeakyAVX512_block:
 	VMOVDQU16 (CX), Y2
 	VMOVDQU16 32(CX), Y3
 	VMOVDQU16 64(CX), Y4
-	VMOVDQU16 (SI), Y5
-	VMOVDQU16 32(SI), Y6
-	VMOVDQU16 64(SI), Y7
-	VPCMPUW   $0x06, Y5, Y2, K1
-	VPCMPUW   $0x06, Y6, Y3, K2
-	VPCMPUW   $0x06, Y7, Y4, K3
-	VMOVUPS   (AX), Z5
-	VMOVUPS   64(AX), Z6
-	VMOVUPS   128(AX), Z7
-	VMULPS    (DI), Z5, Z5
-	VMULPS    64(DI), Z6, Z6
-	VMULPS    128(DI), Z7, Z7
-	VMOVUPS   (BX), Z12
-	VMOVUPS   64(BX), Z13
-	VMOVUPS   128(BX), Z14
-	VMULPS    (R8), Z12, Z12
-	VMULPS    64(R8), Z13, Z13
-	VMULPS    128(R8), Z14, Z14
-	VMOVUPS.Z Z12, K1, Z12
-	VMOVUPS.Z Z13, K2, Z13
-	VMOVUPS.Z Z14, K3, Z14
-	VADDPS    Z12, Z5, Z5
-	VADDPS    Z13, Z6, Z6
-	VADDPS    Z14, Z7, Z7
-	VMOVUPS   (DX), Z12
-	VMOVUPS   64(DX), Z13
-	VMOVUPS   128(DX), Z14
-	VCMPPS    $0x1e, Z12, Z5, K1, K1
-	VCMPPS    $0x1e, Z13, Z6, K2, K2
-	VCMPPS    $0x1e, Z14, Z7, K3, K3
-	VBLENDMPS (R10), Z5, K1, Z8
-	VBLENDMPS 64(R10), Z6, K2, Z9
-	VBLENDMPS 128(R10), Z7, K3, Z10
-	VMOVUPS   Z8, (AX)
-	VMOVUPS   Z9, 64(AX)
-	VMOVUPS   Z10, 128(AX)
+	VMOVDQU16 96(CX), Y5
+	VMOVDQU16 (SI), Y6
+	VMOVDQU16 32(SI), Y7
+	VMOVDQU16 64(SI), Y8
+	VMOVDQU16 96(SI), Y9
+	VPCMPUW   $0x06, Y6, Y2, K1
+	VPCMPUW   $0x06, Y7, Y3, K2
+	VPCMPUW   $0x06, Y8, Y4, K3
+	VPCMPUW   $0x06, Y9, Y5, K4
+	VMOVUPS   (AX), Z6
+	VMOVUPS   64(AX), Z7
+	VMOVUPS   128(AX), Z8
+	VMOVUPS   192(AX), Z9
+	VMULPS    (DI), Z6, Z6
+	VMULPS    64(DI), Z7, Z7
+	VMULPS    128(DI), Z8, Z8
+	VMULPS    192(DI), Z9, Z9
+	VMOVUPS   (BX), Z14
+	VMOVUPS   64(BX), Z15
+	VMOVUPS   128(BX), Z16
+	VMOVUPS   192(BX), Z17
+	VMULPS    (R8), Z14, Z14
+	VMULPS    64(R8), Z15, Z15
+	VMULPS    128(R8), Z16, Z16
+	VMULPS    192(R8), Z17, Z17
+	VMOVUPS.Z Z14, K1, Z14
+	VMOVUPS.Z Z15, K2, Z15
+	VMOVUPS.Z Z16, K3, Z16
+	VMOVUPS.Z Z17, K4, Z17
+	VADDPS    Z14, Z6, Z6
+	VADDPS    Z15, Z7, Z7
+	VADDPS    Z16, Z8, Z8
+	VADDPS    Z17, Z9, Z9
+	VMOVUPS   (DX), Z14
+	VMOVUPS   64(DX), Z15
+	VMOVUPS   128(DX), Z16
+	VMOVUPS   192(DX), Z17
+	VCMPPS    $0x1e, Z14, Z6, K1, K1
+	VCMPPS    $0x1e, Z15, Z7, K2, K2
+	VCMPPS    $0x1e, Z16, Z8, K3, K3
+	VCMPPS    $0x1e, Z17, Z9, K4, K4
+	VBLENDMPS (R10), Z6, K1, Z10
+	VBLENDMPS 64(R10), Z7, K2, Z11
+	VBLENDMPS 128(R10), Z8, K3, Z12
+	VBLENDMPS 192(R10), Z9, K4, Z13
+	VMOVUPS   Z10, (AX)
+	VMOVUPS   Z11, 64(AX)
+	VMOVUPS   Z12, 128(AX)
+	VMOVUPS   Z13, 192(AX)
 	VPADDUSW  Y0, Y2, Y2
 	VMOVDQU16 Y1, K1, Y2
 	VMOVDQU16 Y2, (CX)
@@ -1745,27 +1758,37 @@ AdaptiveLeakyAVX512_block:
 	VPADDUSW  Y0, Y4, Y2
 	VMOVDQU16 Y1, K3, Y2
 	VMOVDQU16 Y2, 64(CX)
+	VPADDUSW  Y0, Y5, Y2
+	VMOVDQU16 Y1, K4, Y2
+	VMOVDQU16 Y2, 96(CX)
 	VMOVUPS   (R9), Z2
-	VSUBPS    Z12, Z2, Z2
+	VSUBPS    Z14, Z2, Z2
 	VMOVUPS   64(R9), Z3
-	VSUBPS    Z13, Z3, Z3
+	VSUBPS    Z15, Z3, Z3
 	VMOVUPS   128(R9), Z4
-	VSUBPS    Z14, Z4, Z4
+	VSUBPS    Z16, Z4, Z4
+	VMOVUPS   192(R9), Z5
+	VSUBPS    Z17, Z5, Z5
 	VMULPS    (R11), Z2, Z2
 	VMULPS    64(R11), Z3, Z3
 	VMULPS    128(R11), Z4, Z4
-	VADDPS    Z2, Z12, Z2
-	VADDPS    Z3, Z13, Z3
-	VADDPS    Z4, Z14, Z4
-	VMOVUPS.Z (R12), K1, Z5
-	VMOVUPS.Z 64(R12), K2, Z6
-	VMOVUPS.Z 128(R12), K3, Z7
-	VADDPS    Z5, Z2, Z2
-	VADDPS    Z6, Z3, Z3
-	VADDPS    Z7, Z4, Z4
+	VMULPS    192(R11), Z5, Z5
+	VADDPS    Z2, Z14, Z2
+	VADDPS    Z3, Z15, Z3
+	VADDPS    Z4, Z16, Z4
+	VADDPS    Z5, Z17, Z5
+	VMOVUPS.Z (R12), K1, Z6
+	VMOVUPS.Z 64(R12), K2, Z7
+	VMOVUPS.Z 128(R12), K3, Z8
+	VMOVUPS.Z 192(R12), K4, Z9
+	VADDPS    Z6, Z2, Z2
+	VADDPS    Z7, Z3, Z3
+	VADDPS    Z8, Z4, Z4
+	VADDPS    Z9, Z5, Z5
 	VMOVUPS   Z2, (DX)
 	VMOVUPS   Z3, 64(DX)
 	VMOVUPS   Z4, 128(DX)
+	VMOVUPS   Z5, 192(DX)
 	KMOVW     K1, BP
 	ORQ       BP, R15
 	KMOVW     K2, BP
@@ -1774,30 +1797,7 @@ AdaptiveLeakyAVX512_block:
 	KMOVW     K3, BP
 	SHLQ      $0x20, BP
 	ORQ       BP, R15
-	VMOVDQU16 96(CX), Y2
-	VMOVDQU16 96(SI), Y3
-	VPCMPUW   $0x06, Y3, Y2, K1
-	VMOVUPS   192(AX), Z3
-	VMULPS    192(DI), Z3, Z3
-	VMOVUPS   192(BX), Z4
-	VMULPS    192(R8), Z4, Z4
-	VMOVUPS.Z Z4, K1, Z4
-	VADDPS    Z4, Z3, Z3
-	VMOVUPS   192(DX), Z4
-	VCMPPS    $0x1e, Z4, Z3, K1, K1
-	VBLENDMPS 192(R10), Z3, K1, Z11
-	VMOVUPS   Z11, 192(AX)
-	VPADDUSW  Y0, Y2, Y2
-	VMOVDQU16 Y1, K1, Y2
-	VMOVDQU16 Y2, 96(CX)
-	VMOVUPS   192(R9), Z2
-	VSUBPS    Z4, Z2, Z2
-	VMULPS    192(R11), Z2, Z2
-	VADDPS    Z2, Z4, Z2
-	VMOVUPS.Z 192(R12), K1, Z3
-	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, 192(DX)
-	KMOVW     K1, BP
+	KMOVW     K4, BP
 	SHLQ      $0x30, BP
 	ORQ       BP, R15
 	MOVQ      R15, (R13)
@@ -1823,7 +1823,7 @@ AdaptiveLeakyAVX512_done:
 // func adaptiveLeakyAVX2(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·adaptiveLeakyAVX2(SB), NOSPLIT, $8-160
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 2 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y1
 	MOVQ     v+0(FP), AX
@@ -2106,7 +2106,7 @@ AdaptiveLeakyAVX2_done:
 // func adaptiveLeakyUniformAVX512(v *float32, r *uint16, theta *float32, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·adaptiveLeakyUniformAVX512(SB), NOSPLIT, $0-80
-	// 7 scalars held in registers, 0 broadcast where used; vectors interleaved 3 at a time.
+	// 7 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -2131,39 +2131,51 @@ AdaptiveLeakyUniformAVX512_block:
 	VMOVDQU16 (CX), Y9
 	VMOVDQU16 32(CX), Y10
 	VMOVDQU16 64(CX), Y11
+	VMOVDQU16 96(CX), Y12
 	VPCMPUW   $0x06, Y2, Y9, K1
 	VPCMPUW   $0x06, Y2, Y10, K2
 	VPCMPUW   $0x06, Y2, Y11, K3
-	VMOVUPS   (AX), Z12
-	VMOVUPS   64(AX), Z13
-	VMOVUPS   128(AX), Z14
-	VMULPS    Z12, Z3, Z12
+	VPCMPUW   $0x06, Y2, Y12, K4
+	VMOVUPS   (AX), Z13
+	VMOVUPS   64(AX), Z14
+	VMOVUPS   128(AX), Z15
+	VMOVUPS   192(AX), Z16
 	VMULPS    Z13, Z3, Z13
 	VMULPS    Z14, Z3, Z14
-	VMOVUPS   (BX), Z19
-	VMOVUPS   64(BX), Z20
-	VMOVUPS   128(BX), Z21
-	VMULPS    Z19, Z4, Z19
-	VMULPS    Z20, Z4, Z20
+	VMULPS    Z15, Z3, Z15
+	VMULPS    Z16, Z3, Z16
+	VMOVUPS   (BX), Z21
+	VMOVUPS   64(BX), Z22
+	VMOVUPS   128(BX), Z23
+	VMOVUPS   192(BX), Z24
 	VMULPS    Z21, Z4, Z21
-	VMOVUPS.Z Z19, K1, Z19
-	VMOVUPS.Z Z20, K2, Z20
-	VMOVUPS.Z Z21, K3, Z21
-	VADDPS    Z19, Z12, Z12
-	VADDPS    Z20, Z13, Z13
-	VADDPS    Z21, Z14, Z14
-	VMOVUPS   (DX), Z19
-	VMOVUPS   64(DX), Z20
-	VMOVUPS   128(DX), Z21
-	VCMPPS    $0x1e, Z19, Z12, K1, K1
-	VCMPPS    $0x1e, Z20, Z13, K2, K2
-	VCMPPS    $0x1e, Z21, Z14, K3, K3
-	VBLENDMPS Z5, Z12, K1, Z15
-	VBLENDMPS Z5, Z13, K2, Z16
-	VBLENDMPS Z5, Z14, K3, Z17
-	VMOVUPS   Z15, (AX)
-	VMOVUPS   Z16, 64(AX)
-	VMOVUPS   Z17, 128(AX)
+	VMULPS    Z22, Z4, Z22
+	VMULPS    Z23, Z4, Z23
+	VMULPS    Z24, Z4, Z24
+	VMOVUPS.Z Z21, K1, Z21
+	VMOVUPS.Z Z22, K2, Z22
+	VMOVUPS.Z Z23, K3, Z23
+	VMOVUPS.Z Z24, K4, Z24
+	VADDPS    Z21, Z13, Z13
+	VADDPS    Z22, Z14, Z14
+	VADDPS    Z23, Z15, Z15
+	VADDPS    Z24, Z16, Z16
+	VMOVUPS   (DX), Z21
+	VMOVUPS   64(DX), Z22
+	VMOVUPS   128(DX), Z23
+	VMOVUPS   192(DX), Z24
+	VCMPPS    $0x1e, Z21, Z13, K1, K1
+	VCMPPS    $0x1e, Z22, Z14, K2, K2
+	VCMPPS    $0x1e, Z23, Z15, K3, K3
+	VCMPPS    $0x1e, Z24, Z16, K4, K4
+	VBLENDMPS Z5, Z13, K1, Z17
+	VBLENDMPS Z5, Z14, K2, Z18
+	VBLENDMPS Z5, Z15, K3, Z19
+	VBLENDMPS Z5, Z16, K4, Z20
+	VMOVUPS   Z17, (AX)
+	VMOVUPS   Z18, 64(AX)
+	VMOVUPS   Z19, 128(AX)
+	VMOVUPS   Z20, 192(AX)
 	VPADDUSW  Y0, Y9, Y9
 	VMOVDQU16 Y1, K1, Y9
 	VMOVDQU16 Y9, (CX)
@@ -2173,24 +2185,33 @@ AdaptiveLeakyUniformAVX512_block:
 	VPADDUSW  Y0, Y11, Y9
 	VMOVDQU16 Y1, K3, Y9
 	VMOVDQU16 Y9, 64(CX)
-	VSUBPS    Z19, Z7, Z9
-	VSUBPS    Z20, Z7, Z10
-	VSUBPS    Z21, Z7, Z11
+	VPADDUSW  Y0, Y12, Y9
+	VMOVDQU16 Y1, K4, Y9
+	VMOVDQU16 Y9, 96(CX)
+	VSUBPS    Z21, Z7, Z9
+	VSUBPS    Z22, Z7, Z10
+	VSUBPS    Z23, Z7, Z11
+	VSUBPS    Z24, Z7, Z12
 	VMULPS    Z9, Z6, Z9
 	VMULPS    Z10, Z6, Z10
 	VMULPS    Z11, Z6, Z11
-	VADDPS    Z9, Z19, Z9
-	VADDPS    Z10, Z20, Z10
-	VADDPS    Z11, Z21, Z11
-	VMOVUPS.Z Z8, K1, Z12
-	VMOVUPS.Z Z8, K2, Z13
-	VMOVUPS.Z Z8, K3, Z14
-	VADDPS    Z12, Z9, Z9
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z14, Z11, Z11
+	VMULPS    Z12, Z6, Z12
+	VADDPS    Z9, Z21, Z9
+	VADDPS    Z10, Z22, Z10
+	VADDPS    Z11, Z23, Z11
+	VADDPS    Z12, Z24, Z12
+	VMOVUPS.Z Z8, K1, Z13
+	VMOVUPS.Z Z8, K2, Z14
+	VMOVUPS.Z Z8, K3, Z15
+	VMOVUPS.Z Z8, K4, Z16
+	VADDPS    Z13, Z9, Z9
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z16, Z12, Z12
 	VMOVUPS   Z9, (DX)
 	VMOVUPS   Z10, 64(DX)
 	VMOVUPS   Z11, 128(DX)
+	VMOVUPS   Z12, 192(DX)
 	KMOVW     K1, R9
 	ORQ       R9, R8
 	KMOVW     K2, R9
@@ -2199,28 +2220,7 @@ AdaptiveLeakyUniformAVX512_block:
 	KMOVW     K3, R9
 	SHLQ      $0x20, R9
 	ORQ       R9, R8
-	VMOVDQU16 96(CX), Y9
-	VPCMPUW   $0x06, Y2, Y9, K1
-	VMOVUPS   192(AX), Z10
-	VMULPS    Z10, Z3, Z10
-	VMOVUPS   192(BX), Z11
-	VMULPS    Z11, Z4, Z11
-	VMOVUPS.Z Z11, K1, Z11
-	VADDPS    Z11, Z10, Z10
-	VMOVUPS   192(DX), Z11
-	VCMPPS    $0x1e, Z11, Z10, K1, K1
-	VBLENDMPS Z5, Z10, K1, Z18
-	VMOVUPS   Z18, 192(AX)
-	VPADDUSW  Y0, Y9, Y9
-	VMOVDQU16 Y1, K1, Y9
-	VMOVDQU16 Y9, 96(CX)
-	VSUBPS    Z11, Z7, Z9
-	VMULPS    Z9, Z6, Z9
-	VADDPS    Z9, Z11, Z9
-	VMOVUPS.Z Z8, K1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   Z9, 192(DX)
-	KMOVW     K1, R9
+	KMOVW     K4, R9
 	SHLQ      $0x30, R9
 	ORQ       R9, R8
 	MOVQ      R8, (SI)
@@ -2239,17 +2239,17 @@ AdaptiveLeakyUniformAVX512_done:
 // func adaptiveLeakyUniformAVX2(v *float32, r *uint16, theta *float32, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·adaptiveLeakyUniformAVX2(SB), NOSPLIT, $0-80
-	// 7 scalars held in registers, 0 broadcast where used; vectors interleaved 1 at a time.
+	// 7 scalars held in registers, 0 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y1
 	VPBROADCASTW c+32(FP), X2
 	VPMOVZXWD    X2, Y2
 	VBROADCASTSS d+36(FP), Y3
-	VBROADCASTSS gr+40(FP), Y4
-	VBROADCASTSS reset+48(FP), Y5
+	VBROADCASTSS dtheta+56(FP), Y4
+	VBROADCASTSS gr+40(FP), Y5
 	VBROADCASTSS ltheta+52(FP), Y6
-	VBROADCASTSS thr+44(FP), Y7
-	VBROADCASTSS dtheta+56(FP), Y8
+	VBROADCASTSS reset+48(FP), Y7
+	VBROADCASTSS thr+44(FP), Y8
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         theta+16(FP), DX
@@ -2266,13 +2266,13 @@ AdaptiveLeakyUniformAVX2_block:
 	VMOVUPS      (AX), Y11
 	VMULPS       Y11, Y3, Y11
 	VMOVUPS      (BX), Y12
-	VMULPS       Y12, Y4, Y12
+	VMULPS       Y12, Y5, Y12
 	VANDPS       Y10, Y12, Y12
 	VADDPS       Y12, Y11, Y11
 	VMOVUPS      (DX), Y12
 	VCMPPS       $0x1e, Y12, Y11, Y13
 	VANDPS       Y13, Y10, Y10
-	VBLENDVPS    Y10, Y5, Y11, Y11
+	VBLENDVPS    Y10, Y7, Y11, Y11
 	VMOVUPS      Y11, (AX)
 	VPSUBD       Y0, Y9, Y9
 	VPMINUD      Y1, Y9, Y9
@@ -2280,10 +2280,10 @@ AdaptiveLeakyUniformAVX2_block:
 	VEXTRACTI128 $0x01, Y9, X11
 	VPACKUSDW    X11, X9, X9
 	VMOVDQU      X9, (CX)
-	VSUBPS       Y12, Y7, Y9
+	VSUBPS       Y12, Y8, Y9
 	VMULPS       Y9, Y6, Y9
 	VADDPS       Y9, Y12, Y9
-	VANDPS       Y10, Y8, Y11
+	VANDPS       Y10, Y4, Y11
 	VADDPS       Y11, Y9, Y9
 	VMOVUPS      Y9, (DX)
 	VMOVMSKPS    Y10, R9
@@ -2293,13 +2293,13 @@ AdaptiveLeakyUniformAVX2_block:
 	VMOVUPS      32(AX), Y11
 	VMULPS       Y11, Y3, Y11
 	VMOVUPS      32(BX), Y12
-	VMULPS       Y12, Y4, Y12
+	VMULPS       Y12, Y5, Y12
 	VANDPS       Y10, Y12, Y12
 	VADDPS       Y12, Y11, Y11
 	VMOVUPS      32(DX), Y12
 	VCMPPS       $0x1e, Y12, Y11, Y13
 	VANDPS       Y13, Y10, Y10
-	VBLENDVPS    Y10, Y5, Y11, Y11
+	VBLENDVPS    Y10, Y7, Y11, Y11
 	VMOVUPS      Y11, 32(AX)
 	VPSUBD       Y0, Y9, Y9
 	VPMINUD      Y1, Y9, Y9
@@ -2307,10 +2307,10 @@ AdaptiveLeakyUniformAVX2_block:
 	VEXTRACTI128 $0x01, Y9, X11
 	VPACKUSDW    X11, X9, X9
 	VMOVDQU      X9, 16(CX)
-	VSUBPS       Y12, Y7, Y9
+	VSUBPS       Y12, Y8, Y9
 	VMULPS       Y9, Y6, Y9
 	VADDPS       Y9, Y12, Y9
-	VANDPS       Y10, Y8, Y11
+	VANDPS       Y10, Y4, Y11
 	VADDPS       Y11, Y9, Y9
 	VMOVUPS      Y9, 32(DX)
 	VMOVMSKPS    Y10, R9
@@ -2321,13 +2321,13 @@ AdaptiveLeakyUniformAVX2_block:
 	VMOVUPS      64(AX), Y11
 	VMULPS       Y11, Y3, Y11
 	VMOVUPS      64(BX), Y12
-	VMULPS       Y12, Y4, Y12
+	VMULPS       Y12, Y5, Y12
 	VANDPS       Y10, Y12, Y12
 	VADDPS       Y12, Y11, Y11
 	VMOVUPS      64(DX), Y12
 	VCMPPS       $0x1e, Y12, Y11, Y13
 	VANDPS       Y13, Y10, Y10
-	VBLENDVPS    Y10, Y5, Y11, Y11
+	VBLENDVPS    Y10, Y7, Y11, Y11
 	VMOVUPS      Y11, 64(AX)
 	VPSUBD       Y0, Y9, Y9
 	VPMINUD      Y1, Y9, Y9
@@ -2335,10 +2335,10 @@ AdaptiveLeakyUniformAVX2_block:
 	VEXTRACTI128 $0x01, Y9, X11
 	VPACKUSDW    X11, X9, X9
 	VMOVDQU      X9, 32(CX)
-	VSUBPS       Y12, Y7, Y9
+	VSUBPS       Y12, Y8, Y9
 	VMULPS       Y9, Y6, Y9
 	VADDPS       Y9, Y12, Y9
-	VANDPS       Y10, Y8, Y11
+	VANDPS       Y10, Y4, Y11
 	VADDPS       Y11, Y9, Y9
 	VMOVUPS      Y9, 64(DX)
 	VMOVMSKPS    Y10, R9
@@ -2349,13 +2349,13 @@ AdaptiveLeakyUniformAVX2_block:
 	VMOVUPS      96(AX), Y11
 	VMULPS       Y11, Y3, Y11
 	VMOVUPS      96(BX), Y12
-	VMULPS       Y12, Y4, Y12
+	VMULPS       Y12, Y5, Y12
 	VANDPS       Y10, Y12, Y12
 	VADDPS       Y12, Y11, Y11
 	VMOVUPS      96(DX), Y12
 	VCMPPS       $0x1e, Y12, Y11, Y13
 	VANDPS       Y13, Y10, Y10
-	VBLENDVPS    Y10, Y5, Y11, Y11
+	VBLENDVPS    Y10, Y7, Y11, Y11
 	VMOVUPS      Y11, 96(AX)
 	VPSUBD       Y0, Y9, Y9
 	VPMINUD      Y1, Y9, Y9
@@ -2363,10 +2363,10 @@ AdaptiveLeakyUniformAVX2_block:
 	VEXTRACTI128 $0x01, Y9, X11
 	VPACKUSDW    X11, X9, X9
 	VMOVDQU      X9, 48(CX)
-	VSUBPS       Y12, Y7, Y9
+	VSUBPS       Y12, Y8, Y9
 	VMULPS       Y9, Y6, Y9
 	VADDPS       Y9, Y12, Y9
-	VANDPS       Y10, Y8, Y11
+	VANDPS       Y10, Y4, Y11
 	VADDPS       Y11, Y9, Y9
 	VMOVUPS      Y9, 96(DX)
 	VMOVMSKPS    Y10, R9
@@ -2377,13 +2377,13 @@ AdaptiveLeakyUniformAVX2_block:
 	VMOVUPS      128(AX), Y11
 	VMULPS       Y11, Y3, Y11
 	VMOVUPS      128(BX), Y12
-	VMULPS       Y12, Y4, Y12
+	VMULPS       Y12, Y5, Y12
 	VANDPS       Y10, Y12, Y12
 	VADDPS       Y12, Y11, Y11
 	VMOVUPS      128(DX), Y12
 	VCMPPS       $0x1e, Y12, Y11, Y13
 	VANDPS       Y13, Y10, Y10
-	VBLENDVPS    Y10, Y5, Y11, Y11
+	VBLENDVPS    Y10, Y7, Y11, Y11
 	VMOVUPS      Y11, 128(AX)
 	VPSUBD       Y0, Y9, Y9
 	VPMINUD      Y1, Y9, Y9
@@ -2391,10 +2391,10 @@ AdaptiveLeakyUniformAVX2_block:
 	VEXTRACTI128 $0x01, Y9, X11
 	VPACKUSDW    X11, X9, X9
 	VMOVDQU      X9, 64(CX)
-	VSUBPS       Y12, Y7, Y9
+	VSUBPS       Y12, Y8, Y9
 	VMULPS       Y9, Y6, Y9
 	VADDPS       Y9, Y12, Y9
-	VANDPS       Y10, Y8, Y11
+	VANDPS       Y10, Y4, Y11
 	VADDPS       Y11, Y9, Y9
 	VMOVUPS      Y9, 128(DX)
 	VMOVMSKPS    Y10, R9
@@ -2405,13 +2405,13 @@ AdaptiveLeakyUniformAVX2_block:
 	VMOVUPS      160(AX), Y11
 	VMULPS       Y11, Y3, Y11
 	VMOVUPS      160(BX), Y12
-	VMULPS       Y12, Y4, Y12
+	VMULPS       Y12, Y5, Y12
 	VANDPS       Y10, Y12, Y12
 	VADDPS       Y12, Y11, Y11
 	VMOVUPS      160(DX), Y12
 	VCMPPS       $0x1e, Y12, Y11, Y13
 	VANDPS       Y13, Y10, Y10
-	VBLENDVPS    Y10, Y5, Y11, Y11
+	VBLENDVPS    Y10, Y7, Y11, Y11
 	VMOVUPS      Y11, 160(AX)
 	VPSUBD       Y0, Y9, Y9
 	VPMINUD      Y1, Y9, Y9
@@ -2419,10 +2419,10 @@ AdaptiveLeakyUniformAVX2_block:
 	VEXTRACTI128 $0x01, Y9, X11
 	VPACKUSDW    X11, X9, X9
 	VMOVDQU      X9, 80(CX)
-	VSUBPS       Y12, Y7, Y9
+	VSUBPS       Y12, Y8, Y9
 	VMULPS       Y9, Y6, Y9
 	VADDPS       Y9, Y12, Y9
-	VANDPS       Y10, Y8, Y11
+	VANDPS       Y10, Y4, Y11
 	VADDPS       Y11, Y9, Y9
 	VMOVUPS      Y9, 160(DX)
 	VMOVMSKPS    Y10, R9
@@ -2433,13 +2433,13 @@ AdaptiveLeakyUniformAVX2_block:
 	VMOVUPS      192(AX), Y11
 	VMULPS       Y11, Y3, Y11
 	VMOVUPS      192(BX), Y12
-	VMULPS       Y12, Y4, Y12
+	VMULPS       Y12, Y5, Y12
 	VANDPS       Y10, Y12, Y12
 	VADDPS       Y12, Y11, Y11
 	VMOVUPS      192(DX), Y12
 	VCMPPS       $0x1e, Y12, Y11, Y13
 	VANDPS       Y13, Y10, Y10
-	VBLENDVPS    Y10, Y5, Y11, Y11
+	VBLENDVPS    Y10, Y7, Y11, Y11
 	VMOVUPS      Y11, 192(AX)
 	VPSUBD       Y0, Y9, Y9
 	VPMINUD      Y1, Y9, Y9
@@ -2447,10 +2447,10 @@ AdaptiveLeakyUniformAVX2_block:
 	VEXTRACTI128 $0x01, Y9, X11
 	VPACKUSDW    X11, X9, X9
 	VMOVDQU      X9, 96(CX)
-	VSUBPS       Y12, Y7, Y9
+	VSUBPS       Y12, Y8, Y9
 	VMULPS       Y9, Y6, Y9
 	VADDPS       Y9, Y12, Y9
-	VANDPS       Y10, Y8, Y11
+	VANDPS       Y10, Y4, Y11
 	VADDPS       Y11, Y9, Y9
 	VMOVUPS      Y9, 192(DX)
 	VMOVMSKPS    Y10, R9
@@ -2461,13 +2461,13 @@ AdaptiveLeakyUniformAVX2_block:
 	VMOVUPS      224(AX), Y11
 	VMULPS       Y11, Y3, Y11
 	VMOVUPS      224(BX), Y12
-	VMULPS       Y12, Y4, Y12
+	VMULPS       Y12, Y5, Y12
 	VANDPS       Y10, Y12, Y12
 	VADDPS       Y12, Y11, Y11
 	VMOVUPS      224(DX), Y12
 	VCMPPS       $0x1e, Y12, Y11, Y13
 	VANDPS       Y13, Y10, Y10
-	VBLENDVPS    Y10, Y5, Y11, Y11
+	VBLENDVPS    Y10, Y7, Y11, Y11
 	VMOVUPS      Y11, 224(AX)
 	VPSUBD       Y0, Y9, Y9
 	VPMINUD      Y1, Y9, Y9
@@ -2475,10 +2475,10 @@ AdaptiveLeakyUniformAVX2_block:
 	VEXTRACTI128 $0x01, Y9, X11
 	VPACKUSDW    X11, X9, X9
 	VMOVDQU      X9, 112(CX)
-	VSUBPS       Y12, Y7, Y9
+	VSUBPS       Y12, Y8, Y9
 	VMULPS       Y9, Y6, Y9
 	VADDPS       Y9, Y12, Y9
-	VANDPS       Y10, Y8, Y11
+	VANDPS       Y10, Y4, Y11
 	VADDPS       Y11, Y9, Y9
 	VMOVUPS      Y9, 224(DX)
 	VMOVMSKPS    Y10, R9
@@ -2500,7 +2500,7 @@ AdaptiveLeakyUniformAVX2_done:
 // func exponentialAVX512(v *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·exponentialAVX512(SB), NOSPLIT, $0-128
-	// 4 scalars held in registers, 8 broadcast where used; vectors interleaved 4 at a time.
+	// 4 scalars held in registers, 8 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -2734,493 +2734,569 @@ GLOBL const3f800000<>(SB), RODATA|NOPTR, $4
 // func exponentialAVX2(v *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·exponentialAVX2(SB), NOSPLIT, $0-128
-	// 6 scalars held in registers, 6 broadcast where used; vectors interleaved 1 at a time.
-	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
-	VBROADCASTSS constc2d00000<>+0(SB), Y0
-	VBROADCASTSS const42b20000<>+0(SB), Y1
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y2
-	VBROADCASTSS const3f318000<>+0(SB), Y3
-	VBROADCASTSS constb95e8083<>+0(SB), Y4
-	VBROADCASTSS const39500d01<>+0(SB), Y5
-	MOVQ         v+0(FP), AX
-	MOVQ         cur+8(FP), CX
-	MOVQ         k+16(FP), DX
-	MOVQ         delta+24(FP), BX
-	MOVQ         rh+32(FP), SI
-	MOVQ         res+40(FP), DI
-	MOVQ         thr+48(FP), R8
-	MOVQ         reset+56(FP), R9
-	MOVQ         spikes+112(FP), R10
-	MOVQ         blocks+120(FP), R11
-	TESTQ        R11, R11
-	JZ           ExponentialAVX2_done
+	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 3 at a time; between distant reads, 1 values reloaded from their streams, 0 kept on the stack.
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLD   $0x10, Y0, Y0
+	MOVQ     v+0(FP), AX
+	MOVQ     cur+8(FP), CX
+	MOVQ     k+16(FP), DX
+	MOVQ     delta+24(FP), BX
+	MOVQ     rh+32(FP), SI
+	MOVQ     res+40(FP), DI
+	MOVQ     thr+48(FP), R8
+	MOVQ     reset+56(FP), R9
+	MOVQ     spikes+112(FP), R10
+	MOVQ     blocks+120(FP), R11
+	TESTQ    R11, R11
+	JZ       ExponentialAVX2_done
 
 ExponentialAVX2_block:
-	XORQ         R12, R12
-	VMOVUPS      (AX), Y6
-	VSUBPS       (SI), Y6, Y7
-	VDIVPS       (BX), Y7, Y7
-	VMAXPS       Y7, Y0, Y7
-	VMINPS       Y7, Y1, Y7
-	VMULPS       Y2, Y7, Y8
-	VROUNDPS     $0x00, Y8, Y8
-	VMULPS       Y3, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y4, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y7, Y5, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VBROADCASTSS const0000007f<>+0(SB), Y9
-	VPADDD       Y9, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMULPS       (BX), Y7, Y7
-	VSUBPS       Y6, Y7, Y7
-	VMOVUPS      (CX), Y8
-	VMULPS       (DI), Y8, Y8
-	VADDPS       Y8, Y7, Y7
-	VMULPS       (DX), Y7, Y7
-	VADDPS       Y7, Y6, Y6
-	VCMPPS       $0x1e, (R8), Y6, Y7
-	VBLENDVPS    Y7, (R9), Y6, Y6
-	VMOVUPS      Y6, (AX)
-	VMOVMSKPS    Y7, R13
-	ORQ          R13, R12
-	VMOVUPS      32(AX), Y6
-	VSUBPS       32(SI), Y6, Y7
-	VDIVPS       32(BX), Y7, Y7
-	VMAXPS       Y7, Y0, Y7
-	VMINPS       Y7, Y1, Y7
-	VMULPS       Y2, Y7, Y8
-	VROUNDPS     $0x00, Y8, Y8
-	VMULPS       Y3, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y4, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y7, Y5, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VBROADCASTSS const0000007f<>+0(SB), Y9
-	VPADDD       Y9, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMULPS       32(BX), Y7, Y7
-	VSUBPS       Y6, Y7, Y7
-	VMOVUPS      32(CX), Y8
-	VMULPS       32(DI), Y8, Y8
-	VADDPS       Y8, Y7, Y7
-	VMULPS       32(DX), Y7, Y7
-	VADDPS       Y7, Y6, Y6
-	VCMPPS       $0x1e, 32(R8), Y6, Y7
-	VBLENDVPS    Y7, 32(R9), Y6, Y6
-	VMOVUPS      Y6, 32(AX)
-	VMOVMSKPS    Y7, R13
-	SHLQ         $0x08, R13
-	ORQ          R13, R12
-	VMOVUPS      64(AX), Y6
-	VSUBPS       64(SI), Y6, Y7
-	VDIVPS       64(BX), Y7, Y7
-	VMAXPS       Y7, Y0, Y7
-	VMINPS       Y7, Y1, Y7
-	VMULPS       Y2, Y7, Y8
-	VROUNDPS     $0x00, Y8, Y8
-	VMULPS       Y3, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y4, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y7, Y5, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VBROADCASTSS const0000007f<>+0(SB), Y9
-	VPADDD       Y9, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMULPS       64(BX), Y7, Y7
-	VSUBPS       Y6, Y7, Y7
-	VMOVUPS      64(CX), Y8
-	VMULPS       64(DI), Y8, Y8
-	VADDPS       Y8, Y7, Y7
-	VMULPS       64(DX), Y7, Y7
-	VADDPS       Y7, Y6, Y6
-	VCMPPS       $0x1e, 64(R8), Y6, Y7
-	VBLENDVPS    Y7, 64(R9), Y6, Y6
-	VMOVUPS      Y6, 64(AX)
-	VMOVMSKPS    Y7, R13
-	SHLQ         $0x10, R13
-	ORQ          R13, R12
-	VMOVUPS      96(AX), Y6
-	VSUBPS       96(SI), Y6, Y7
-	VDIVPS       96(BX), Y7, Y7
-	VMAXPS       Y7, Y0, Y7
-	VMINPS       Y7, Y1, Y7
-	VMULPS       Y2, Y7, Y8
-	VROUNDPS     $0x00, Y8, Y8
-	VMULPS       Y3, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y4, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y7, Y5, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VBROADCASTSS const0000007f<>+0(SB), Y9
-	VPADDD       Y9, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMULPS       96(BX), Y7, Y7
-	VSUBPS       Y6, Y7, Y7
-	VMOVUPS      96(CX), Y8
-	VMULPS       96(DI), Y8, Y8
-	VADDPS       Y8, Y7, Y7
-	VMULPS       96(DX), Y7, Y7
-	VADDPS       Y7, Y6, Y6
-	VCMPPS       $0x1e, 96(R8), Y6, Y7
-	VBLENDVPS    Y7, 96(R9), Y6, Y6
-	VMOVUPS      Y6, 96(AX)
-	VMOVMSKPS    Y7, R13
-	SHLQ         $0x18, R13
-	ORQ          R13, R12
-	VMOVUPS      128(AX), Y6
-	VSUBPS       128(SI), Y6, Y7
-	VDIVPS       128(BX), Y7, Y7
-	VMAXPS       Y7, Y0, Y7
-	VMINPS       Y7, Y1, Y7
-	VMULPS       Y2, Y7, Y8
-	VROUNDPS     $0x00, Y8, Y8
-	VMULPS       Y3, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y4, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y7, Y5, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VBROADCASTSS const0000007f<>+0(SB), Y9
-	VPADDD       Y9, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMULPS       128(BX), Y7, Y7
-	VSUBPS       Y6, Y7, Y7
-	VMOVUPS      128(CX), Y8
-	VMULPS       128(DI), Y8, Y8
-	VADDPS       Y8, Y7, Y7
-	VMULPS       128(DX), Y7, Y7
-	VADDPS       Y7, Y6, Y6
-	VCMPPS       $0x1e, 128(R8), Y6, Y7
-	VBLENDVPS    Y7, 128(R9), Y6, Y6
-	VMOVUPS      Y6, 128(AX)
-	VMOVMSKPS    Y7, R13
-	SHLQ         $0x20, R13
-	ORQ          R13, R12
-	VMOVUPS      160(AX), Y6
-	VSUBPS       160(SI), Y6, Y7
-	VDIVPS       160(BX), Y7, Y7
-	VMAXPS       Y7, Y0, Y7
-	VMINPS       Y7, Y1, Y7
-	VMULPS       Y2, Y7, Y8
-	VROUNDPS     $0x00, Y8, Y8
-	VMULPS       Y3, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y4, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y7, Y5, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VBROADCASTSS const0000007f<>+0(SB), Y9
-	VPADDD       Y9, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMULPS       160(BX), Y7, Y7
-	VSUBPS       Y6, Y7, Y7
-	VMOVUPS      160(CX), Y8
-	VMULPS       160(DI), Y8, Y8
-	VADDPS       Y8, Y7, Y7
-	VMULPS       160(DX), Y7, Y7
-	VADDPS       Y7, Y6, Y6
-	VCMPPS       $0x1e, 160(R8), Y6, Y7
-	VBLENDVPS    Y7, 160(R9), Y6, Y6
-	VMOVUPS      Y6, 160(AX)
-	VMOVMSKPS    Y7, R13
-	SHLQ         $0x28, R13
-	ORQ          R13, R12
-	VMOVUPS      192(AX), Y6
-	VSUBPS       192(SI), Y6, Y7
-	VDIVPS       192(BX), Y7, Y7
-	VMAXPS       Y7, Y0, Y7
-	VMINPS       Y7, Y1, Y7
-	VMULPS       Y2, Y7, Y8
-	VROUNDPS     $0x00, Y8, Y8
-	VMULPS       Y3, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y4, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y7, Y5, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VBROADCASTSS const0000007f<>+0(SB), Y9
-	VPADDD       Y9, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMULPS       192(BX), Y7, Y7
-	VSUBPS       Y6, Y7, Y7
-	VMOVUPS      192(CX), Y8
-	VMULPS       192(DI), Y8, Y8
-	VADDPS       Y8, Y7, Y7
-	VMULPS       192(DX), Y7, Y7
-	VADDPS       Y7, Y6, Y6
-	VCMPPS       $0x1e, 192(R8), Y6, Y7
-	VBLENDVPS    Y7, 192(R9), Y6, Y6
-	VMOVUPS      Y6, 192(AX)
-	VMOVMSKPS    Y7, R13
-	SHLQ         $0x30, R13
-	ORQ          R13, R12
-	VMOVUPS      224(AX), Y6
-	VSUBPS       224(SI), Y6, Y7
-	VDIVPS       224(BX), Y7, Y7
-	VMAXPS       Y7, Y0, Y7
-	VMINPS       Y7, Y1, Y7
-	VMULPS       Y2, Y7, Y8
-	VROUNDPS     $0x00, Y8, Y8
-	VMULPS       Y3, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y4, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y7, Y5, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VBROADCASTSS const0000007f<>+0(SB), Y9
-	VPADDD       Y9, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMULPS       224(BX), Y7, Y7
-	VSUBPS       Y6, Y7, Y7
-	VMOVUPS      224(CX), Y8
-	VMULPS       224(DI), Y8, Y8
-	VADDPS       Y8, Y7, Y7
-	VMULPS       224(DX), Y7, Y7
-	VADDPS       Y7, Y6, Y6
-	VCMPPS       $0x1e, 224(R8), Y6, Y7
-	VBLENDVPS    Y7, 224(R9), Y6, Y6
-	VMOVUPS      Y6, 224(AX)
-	VMOVMSKPS    Y7, R13
-	SHLQ         $0x38, R13
-	ORQ          R13, R12
-	MOVQ         R12, (R10)
-	ADDQ         $0x08, R10
-	ADDQ         $0x00000100, AX
-	ADDQ         $0x00000100, CX
-	ADDQ         kStride+64(FP), DX
-	ADDQ         deltaStride+72(FP), BX
-	ADDQ         rhStride+80(FP), SI
-	ADDQ         resStride+88(FP), DI
-	ADDQ         thrStride+96(FP), R8
-	ADDQ         resetStride+104(FP), R9
-	DECQ         R11
-	JNZ          ExponentialAVX2_block
+	XORQ       R12, R12
+	VMOVUPS    (AX), Y0
+	VMOVUPS    32(AX), Y1
+	VMOVUPS    64(AX), Y2
+	VSUBPS     (SI), Y0, Y0
+	VSUBPS     32(SI), Y1, Y1
+	VSUBPS     64(SI), Y2, Y2
+	VDIVPS     (BX), Y0, Y0
+	VDIVPS     32(BX), Y1, Y1
+	VDIVPS     64(BX), Y2, Y2
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y0, Y3, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y0, Y3, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y1, Y3, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y1, Y3, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y2, Y3, Y2
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y2, Y3, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VROUNDPS   $0x00, Y3, Y3
+	VROUNDPS   $0x00, Y4, Y4
+	VROUNDPS   $0x00, Y5, Y5
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y6
+	VMULPS     vconstb95e8083<>+0(SB), Y4, Y7
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y6
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y7
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y8
+	VADDPS     vconst3ab60b61<>+0(SB), Y6, Y6
+	VADDPS     vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS     vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS     vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS     vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS     vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS     vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS     vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS     vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS     vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS     vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y0, Y9
+	VMULPS     Y1, Y1, Y10
+	VMULPS     Y2, Y2, Y11
+	VMULPS     Y6, Y9, Y6
+	VMULPS     Y7, Y10, Y7
+	VMULPS     Y8, Y11, Y8
+	VADDPS     Y0, Y6, Y0
+	VADDPS     Y1, Y7, Y1
+	VADDPS     Y2, Y8, Y2
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
+	VCVTTPS2DQ Y3, Y3
+	VPSRAD     $0x01, Y3, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y0, Y0
+	VPSUBD     Y6, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y0, Y0
+	VCVTTPS2DQ Y4, Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y6
+	VPSLLD     $0x17, Y6, Y6
+	VMULPS     Y6, Y1, Y1
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y1, Y1
+	VCVTTPS2DQ Y5, Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y2, Y2
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y2, Y2
+	VMULPS     (BX), Y0, Y0
+	VMULPS     32(BX), Y1, Y1
+	VMULPS     64(BX), Y2, Y2
+	VSUBPS     (AX), Y0, Y0
+	VSUBPS     32(AX), Y1, Y1
+	VSUBPS     64(AX), Y2, Y2
+	VMOVUPS    (CX), Y3
+	VMOVUPS    32(CX), Y4
+	VMOVUPS    64(CX), Y5
+	VMULPS     (DI), Y3, Y3
+	VMULPS     32(DI), Y4, Y4
+	VMULPS     64(DI), Y5, Y5
+	VADDPS     Y3, Y0, Y0
+	VADDPS     Y4, Y1, Y1
+	VADDPS     Y5, Y2, Y2
+	VMULPS     (DX), Y0, Y0
+	VMULPS     32(DX), Y1, Y1
+	VMULPS     64(DX), Y2, Y2
+	VADDPS     (AX), Y0, Y0
+	VADDPS     32(AX), Y1, Y1
+	VADDPS     64(AX), Y2, Y2
+	VCMPPS     $0x1e, (R8), Y0, Y3
+	VCMPPS     $0x1e, 32(R8), Y1, Y4
+	VCMPPS     $0x1e, 64(R8), Y2, Y5
+	VBLENDVPS  Y3, (R9), Y0, Y0
+	VBLENDVPS  Y4, 32(R9), Y1, Y1
+	VBLENDVPS  Y5, 64(R9), Y2, Y2
+	VMOVUPS    Y0, (AX)
+	VMOVUPS    Y1, 32(AX)
+	VMOVUPS    Y2, 64(AX)
+	VMOVMSKPS  Y3, R13
+	ORQ        R13, R12
+	VMOVMSKPS  Y4, R13
+	SHLQ       $0x08, R13
+	ORQ        R13, R12
+	VMOVMSKPS  Y5, R13
+	SHLQ       $0x10, R13
+	ORQ        R13, R12
+	VMOVUPS    96(AX), Y0
+	VMOVUPS    128(AX), Y1
+	VMOVUPS    160(AX), Y2
+	VSUBPS     96(SI), Y0, Y0
+	VSUBPS     128(SI), Y1, Y1
+	VSUBPS     160(SI), Y2, Y2
+	VDIVPS     96(BX), Y0, Y0
+	VDIVPS     128(BX), Y1, Y1
+	VDIVPS     160(BX), Y2, Y2
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y0, Y3, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y0, Y3, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y1, Y3, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y1, Y3, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y2, Y3, Y2
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y2, Y3, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VROUNDPS   $0x00, Y3, Y3
+	VROUNDPS   $0x00, Y4, Y4
+	VROUNDPS   $0x00, Y5, Y5
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y6
+	VMULPS     vconstb95e8083<>+0(SB), Y4, Y7
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y6
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y7
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y8
+	VADDPS     vconst3ab60b61<>+0(SB), Y6, Y6
+	VADDPS     vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS     vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS     vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS     vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS     vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS     vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS     vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS     vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS     vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS     vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y0, Y9
+	VMULPS     Y1, Y1, Y10
+	VMULPS     Y2, Y2, Y11
+	VMULPS     Y6, Y9, Y6
+	VMULPS     Y7, Y10, Y7
+	VMULPS     Y8, Y11, Y8
+	VADDPS     Y0, Y6, Y0
+	VADDPS     Y1, Y7, Y1
+	VADDPS     Y2, Y8, Y2
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
+	VCVTTPS2DQ Y3, Y3
+	VPSRAD     $0x01, Y3, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y0, Y0
+	VPSUBD     Y6, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y0, Y0
+	VCVTTPS2DQ Y4, Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y6
+	VPSLLD     $0x17, Y6, Y6
+	VMULPS     Y6, Y1, Y1
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y1, Y1
+	VCVTTPS2DQ Y5, Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y2, Y2
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y2, Y2
+	VMULPS     96(BX), Y0, Y0
+	VMULPS     128(BX), Y1, Y1
+	VMULPS     160(BX), Y2, Y2
+	VSUBPS     96(AX), Y0, Y0
+	VSUBPS     128(AX), Y1, Y1
+	VSUBPS     160(AX), Y2, Y2
+	VMOVUPS    96(CX), Y3
+	VMOVUPS    128(CX), Y4
+	VMOVUPS    160(CX), Y5
+	VMULPS     96(DI), Y3, Y3
+	VMULPS     128(DI), Y4, Y4
+	VMULPS     160(DI), Y5, Y5
+	VADDPS     Y3, Y0, Y0
+	VADDPS     Y4, Y1, Y1
+	VADDPS     Y5, Y2, Y2
+	VMULPS     96(DX), Y0, Y0
+	VMULPS     128(DX), Y1, Y1
+	VMULPS     160(DX), Y2, Y2
+	VADDPS     96(AX), Y0, Y0
+	VADDPS     128(AX), Y1, Y1
+	VADDPS     160(AX), Y2, Y2
+	VCMPPS     $0x1e, 96(R8), Y0, Y3
+	VCMPPS     $0x1e, 128(R8), Y1, Y4
+	VCMPPS     $0x1e, 160(R8), Y2, Y5
+	VBLENDVPS  Y3, 96(R9), Y0, Y0
+	VBLENDVPS  Y4, 128(R9), Y1, Y1
+	VBLENDVPS  Y5, 160(R9), Y2, Y2
+	VMOVUPS    Y0, 96(AX)
+	VMOVUPS    Y1, 128(AX)
+	VMOVUPS    Y2, 160(AX)
+	VMOVMSKPS  Y3, R13
+	SHLQ       $0x18, R13
+	ORQ        R13, R12
+	VMOVMSKPS  Y4, R13
+	SHLQ       $0x20, R13
+	ORQ        R13, R12
+	VMOVMSKPS  Y5, R13
+	SHLQ       $0x28, R13
+	ORQ        R13, R12
+	VMOVUPS    192(AX), Y0
+	VMOVUPS    224(AX), Y1
+	VSUBPS     192(SI), Y0, Y0
+	VSUBPS     224(SI), Y1, Y1
+	VDIVPS     192(BX), Y0, Y0
+	VDIVPS     224(BX), Y1, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y2
+	VMAXPS     Y0, Y2, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y2
+	VMINPS     Y0, Y2, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y2
+	VMAXPS     Y1, Y2, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y2
+	VMINPS     Y1, Y2, Y1
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y3
+	VROUNDPS   $0x00, Y2, Y2
+	VROUNDPS   $0x00, Y3, Y3
+	VMULPS     vconst3f318000<>+0(SB), Y2, Y4
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y5
+	VSUBPS     Y4, Y0, Y0
+	VSUBPS     Y5, Y1, Y1
+	VMULPS     vconstb95e8083<>+0(SB), Y2, Y4
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y5
+	VSUBPS     Y4, Y0, Y0
+	VSUBPS     Y5, Y1, Y1
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y4
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y5
+	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y4, Y4
+	VMULPS     Y1, Y5, Y5
+	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y4, Y4
+	VMULPS     Y1, Y5, Y5
+	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y4, Y4
+	VMULPS     Y1, Y5, Y5
+	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y4, Y4
+	VMULPS     Y1, Y5, Y5
+	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y0, Y6
+	VMULPS     Y1, Y1, Y7
+	VMULPS     Y4, Y6, Y4
+	VMULPS     Y5, Y7, Y5
+	VADDPS     Y0, Y4, Y0
+	VADDPS     Y1, Y5, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VCVTTPS2DQ Y2, Y2
+	VPSRAD     $0x01, Y2, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y0, Y0
+	VPSUBD     Y4, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y2, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VMULPS     Y2, Y0, Y0
+	VCVTTPS2DQ Y3, Y2
+	VPSRAD     $0x01, Y2, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y4
+	VPSLLD     $0x17, Y4, Y4
+	VMULPS     Y4, Y1, Y1
+	VPSUBD     Y3, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y2, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VMULPS     Y2, Y1, Y1
+	VMULPS     192(BX), Y0, Y0
+	VMULPS     224(BX), Y1, Y1
+	VSUBPS     192(AX), Y0, Y0
+	VSUBPS     224(AX), Y1, Y1
+	VMOVUPS    192(CX), Y2
+	VMOVUPS    224(CX), Y3
+	VMULPS     192(DI), Y2, Y2
+	VMULPS     224(DI), Y3, Y3
+	VADDPS     Y2, Y0, Y0
+	VADDPS     Y3, Y1, Y1
+	VMULPS     192(DX), Y0, Y0
+	VMULPS     224(DX), Y1, Y1
+	VADDPS     192(AX), Y0, Y0
+	VADDPS     224(AX), Y1, Y1
+	VCMPPS     $0x1e, 192(R8), Y0, Y2
+	VCMPPS     $0x1e, 224(R8), Y1, Y3
+	VBLENDVPS  Y2, 192(R9), Y0, Y0
+	VBLENDVPS  Y3, 224(R9), Y1, Y1
+	VMOVUPS    Y0, 192(AX)
+	VMOVUPS    Y1, 224(AX)
+	VMOVMSKPS  Y2, R13
+	SHLQ       $0x30, R13
+	ORQ        R13, R12
+	VMOVMSKPS  Y3, R13
+	SHLQ       $0x38, R13
+	ORQ        R13, R12
+	MOVQ       R12, (R10)
+	ADDQ       $0x08, R10
+	ADDQ       $0x00000100, AX
+	ADDQ       $0x00000100, CX
+	ADDQ       kStride+64(FP), DX
+	ADDQ       deltaStride+72(FP), BX
+	ADDQ       rhStride+80(FP), SI
+	ADDQ       resStride+88(FP), DI
+	ADDQ       thrStride+96(FP), R8
+	ADDQ       resetStride+104(FP), R9
+	DECQ       R11
+	JNZ        ExponentialAVX2_block
 
 ExponentialAVX2_done:
 	VZEROUPPER
 	RET
 
+DATA vconst39500d01<>+0(SB)/4, $0x39500d01
+DATA vconst39500d01<>+4(SB)/4, $0x39500d01
+DATA vconst39500d01<>+8(SB)/4, $0x39500d01
+DATA vconst39500d01<>+12(SB)/4, $0x39500d01
+DATA vconst39500d01<>+16(SB)/4, $0x39500d01
+DATA vconst39500d01<>+20(SB)/4, $0x39500d01
+DATA vconst39500d01<>+24(SB)/4, $0x39500d01
+DATA vconst39500d01<>+28(SB)/4, $0x39500d01
+GLOBL vconst39500d01<>(SB), RODATA|NOPTR, $32
+
+DATA vconst3ab60b61<>+0(SB)/4, $0x3ab60b61
+DATA vconst3ab60b61<>+4(SB)/4, $0x3ab60b61
+DATA vconst3ab60b61<>+8(SB)/4, $0x3ab60b61
+DATA vconst3ab60b61<>+12(SB)/4, $0x3ab60b61
+DATA vconst3ab60b61<>+16(SB)/4, $0x3ab60b61
+DATA vconst3ab60b61<>+20(SB)/4, $0x3ab60b61
+DATA vconst3ab60b61<>+24(SB)/4, $0x3ab60b61
+DATA vconst3ab60b61<>+28(SB)/4, $0x3ab60b61
+GLOBL vconst3ab60b61<>(SB), RODATA|NOPTR, $32
+
+DATA vconst3c088889<>+0(SB)/4, $0x3c088889
+DATA vconst3c088889<>+4(SB)/4, $0x3c088889
+DATA vconst3c088889<>+8(SB)/4, $0x3c088889
+DATA vconst3c088889<>+12(SB)/4, $0x3c088889
+DATA vconst3c088889<>+16(SB)/4, $0x3c088889
+DATA vconst3c088889<>+20(SB)/4, $0x3c088889
+DATA vconst3c088889<>+24(SB)/4, $0x3c088889
+DATA vconst3c088889<>+28(SB)/4, $0x3c088889
+GLOBL vconst3c088889<>(SB), RODATA|NOPTR, $32
+
+DATA vconst3d2aaaab<>+0(SB)/4, $0x3d2aaaab
+DATA vconst3d2aaaab<>+4(SB)/4, $0x3d2aaaab
+DATA vconst3d2aaaab<>+8(SB)/4, $0x3d2aaaab
+DATA vconst3d2aaaab<>+12(SB)/4, $0x3d2aaaab
+DATA vconst3d2aaaab<>+16(SB)/4, $0x3d2aaaab
+DATA vconst3d2aaaab<>+20(SB)/4, $0x3d2aaaab
+DATA vconst3d2aaaab<>+24(SB)/4, $0x3d2aaaab
+DATA vconst3d2aaaab<>+28(SB)/4, $0x3d2aaaab
+GLOBL vconst3d2aaaab<>(SB), RODATA|NOPTR, $32
+
+DATA vconst3e2aaaab<>+0(SB)/4, $0x3e2aaaab
+DATA vconst3e2aaaab<>+4(SB)/4, $0x3e2aaaab
+DATA vconst3e2aaaab<>+8(SB)/4, $0x3e2aaaab
+DATA vconst3e2aaaab<>+12(SB)/4, $0x3e2aaaab
+DATA vconst3e2aaaab<>+16(SB)/4, $0x3e2aaaab
+DATA vconst3e2aaaab<>+20(SB)/4, $0x3e2aaaab
+DATA vconst3e2aaaab<>+24(SB)/4, $0x3e2aaaab
+DATA vconst3e2aaaab<>+28(SB)/4, $0x3e2aaaab
+GLOBL vconst3e2aaaab<>(SB), RODATA|NOPTR, $32
+
+DATA vconst3f000000<>+0(SB)/4, $0x3f000000
+DATA vconst3f000000<>+4(SB)/4, $0x3f000000
+DATA vconst3f000000<>+8(SB)/4, $0x3f000000
+DATA vconst3f000000<>+12(SB)/4, $0x3f000000
+DATA vconst3f000000<>+16(SB)/4, $0x3f000000
+DATA vconst3f000000<>+20(SB)/4, $0x3f000000
+DATA vconst3f000000<>+24(SB)/4, $0x3f000000
+DATA vconst3f000000<>+28(SB)/4, $0x3f000000
+GLOBL vconst3f000000<>(SB), RODATA|NOPTR, $32
+
+DATA vconst3f318000<>+0(SB)/4, $0x3f318000
+DATA vconst3f318000<>+4(SB)/4, $0x3f318000
+DATA vconst3f318000<>+8(SB)/4, $0x3f318000
+DATA vconst3f318000<>+12(SB)/4, $0x3f318000
+DATA vconst3f318000<>+16(SB)/4, $0x3f318000
+DATA vconst3f318000<>+20(SB)/4, $0x3f318000
+DATA vconst3f318000<>+24(SB)/4, $0x3f318000
+DATA vconst3f318000<>+28(SB)/4, $0x3f318000
+GLOBL vconst3f318000<>(SB), RODATA|NOPTR, $32
+
+DATA vconst3f800000<>+0(SB)/4, $0x3f800000
+DATA vconst3f800000<>+4(SB)/4, $0x3f800000
+DATA vconst3f800000<>+8(SB)/4, $0x3f800000
+DATA vconst3f800000<>+12(SB)/4, $0x3f800000
+DATA vconst3f800000<>+16(SB)/4, $0x3f800000
+DATA vconst3f800000<>+20(SB)/4, $0x3f800000
+DATA vconst3f800000<>+24(SB)/4, $0x3f800000
+DATA vconst3f800000<>+28(SB)/4, $0x3f800000
+GLOBL vconst3f800000<>(SB), RODATA|NOPTR, $32
+
+DATA vconst3fb8aa3b<>+0(SB)/4, $0x3fb8aa3b
+DATA vconst3fb8aa3b<>+4(SB)/4, $0x3fb8aa3b
+DATA vconst3fb8aa3b<>+8(SB)/4, $0x3fb8aa3b
+DATA vconst3fb8aa3b<>+12(SB)/4, $0x3fb8aa3b
+DATA vconst3fb8aa3b<>+16(SB)/4, $0x3fb8aa3b
+DATA vconst3fb8aa3b<>+20(SB)/4, $0x3fb8aa3b
+DATA vconst3fb8aa3b<>+24(SB)/4, $0x3fb8aa3b
+DATA vconst3fb8aa3b<>+28(SB)/4, $0x3fb8aa3b
+GLOBL vconst3fb8aa3b<>(SB), RODATA|NOPTR, $32
+
+DATA vconst42b20000<>+0(SB)/4, $0x42b20000
+DATA vconst42b20000<>+4(SB)/4, $0x42b20000
+DATA vconst42b20000<>+8(SB)/4, $0x42b20000
+DATA vconst42b20000<>+12(SB)/4, $0x42b20000
+DATA vconst42b20000<>+16(SB)/4, $0x42b20000
+DATA vconst42b20000<>+20(SB)/4, $0x42b20000
+DATA vconst42b20000<>+24(SB)/4, $0x42b20000
+DATA vconst42b20000<>+28(SB)/4, $0x42b20000
+GLOBL vconst42b20000<>(SB), RODATA|NOPTR, $32
+
+DATA vconstb95e8083<>+0(SB)/4, $0xb95e8083
+DATA vconstb95e8083<>+4(SB)/4, $0xb95e8083
+DATA vconstb95e8083<>+8(SB)/4, $0xb95e8083
+DATA vconstb95e8083<>+12(SB)/4, $0xb95e8083
+DATA vconstb95e8083<>+16(SB)/4, $0xb95e8083
+DATA vconstb95e8083<>+20(SB)/4, $0xb95e8083
+DATA vconstb95e8083<>+24(SB)/4, $0xb95e8083
+DATA vconstb95e8083<>+28(SB)/4, $0xb95e8083
+GLOBL vconstb95e8083<>(SB), RODATA|NOPTR, $32
+
+DATA vconstc2d00000<>+0(SB)/4, $0xc2d00000
+DATA vconstc2d00000<>+4(SB)/4, $0xc2d00000
+DATA vconstc2d00000<>+8(SB)/4, $0xc2d00000
+DATA vconstc2d00000<>+12(SB)/4, $0xc2d00000
+DATA vconstc2d00000<>+16(SB)/4, $0xc2d00000
+DATA vconstc2d00000<>+20(SB)/4, $0xc2d00000
+DATA vconstc2d00000<>+24(SB)/4, $0xc2d00000
+DATA vconstc2d00000<>+28(SB)/4, $0xc2d00000
+GLOBL vconstc2d00000<>(SB), RODATA|NOPTR, $32
+
 DATA const0000007f<>+0(SB)/4, $0x0000007f
 GLOBL const0000007f<>(SB), RODATA|NOPTR, $4
+
+DATA vconst0000007f<>+0(SB)/4, $0x0000007f
+DATA vconst0000007f<>+4(SB)/4, $0x0000007f
+DATA vconst0000007f<>+8(SB)/4, $0x0000007f
+DATA vconst0000007f<>+12(SB)/4, $0x0000007f
+DATA vconst0000007f<>+16(SB)/4, $0x0000007f
+DATA vconst0000007f<>+20(SB)/4, $0x0000007f
+DATA vconst0000007f<>+24(SB)/4, $0x0000007f
+DATA vconst0000007f<>+28(SB)/4, $0x0000007f
+GLOBL vconst0000007f<>(SB), RODATA|NOPTR, $32
 
 // func exponentialUniformAVX512(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·exponentialUniformAVX512(SB), NOSPLIT, $0-56
-	// 4 scalars held in registers, 14 broadcast where used; vectors interleaved 4 at a time.
+	// 4 scalars held in registers, 14 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -3417,518 +3493,431 @@ ExponentialUniformAVX512_done:
 
 // func exponentialUniformAVX2(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·exponentialUniformAVX2(SB), NOSPLIT, $0-56
-	// 6 scalars held in registers, 12 broadcast where used; vectors interleaved 1 at a time.
+TEXT ·exponentialUniformAVX2(SB), NOSPLIT, $256-56
+	// 0 scalars held in registers, 18 read from memory where used; vectors interleaved 3 at a time; between distant reads, 1 values reloaded from their streams, 0 kept on the stack.
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS delta+20(FP), Y0
+	VMOVUPS      Y0, (AX)
 	VBROADCASTSS k+16(FP), Y0
-	VBROADCASTSS delta+20(FP), Y1
-	VBROADCASTSS rh+24(FP), Y2
-	VBROADCASTSS constc2d00000<>+0(SB), Y3
-	VBROADCASTSS const42b20000<>+0(SB), Y4
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y5
-	MOVQ         v+0(FP), AX
-	MOVQ         cur+8(FP), CX
-	MOVQ         spikes+40(FP), DX
-	MOVQ         blocks+48(FP), BX
-	TESTQ        BX, BX
+	VMOVUPS      Y0, 32(AX)
+	VBROADCASTSS res+28(FP), Y0
+	VMOVUPS      Y0, 64(AX)
+	VBROADCASTSS reset+36(FP), Y0
+	VMOVUPS      Y0, 96(AX)
+	VBROADCASTSS rh+24(FP), Y0
+	VMOVUPS      Y0, 128(AX)
+	VBROADCASTSS thr+32(FP), Y0
+	VMOVUPS      Y0, 160(AX)
+	MOVQ         v+0(FP), CX
+	MOVQ         cur+8(FP), DX
+	MOVQ         spikes+40(FP), BX
+	MOVQ         blocks+48(FP), SI
+	TESTQ        SI, SI
 	JZ           ExponentialUniformAVX2_done
 
 ExponentialUniformAVX2_block:
-	XORQ         SI, SI
-	VMOVUPS      (AX), Y6
-	VSUBPS       Y2, Y6, Y7
-	VDIVPS       Y1, Y7, Y7
-	VMAXPS       Y7, Y3, Y7
-	VMINPS       Y7, Y4, Y7
-	VMULPS       Y5, Y7, Y8
-	VROUNDPS     $0x00, Y8, Y8
-	VBROADCASTSS const3f318000<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VBROADCASTSS const0000007f<>+0(SB), Y9
-	VPADDD       Y9, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMULPS       Y7, Y1, Y7
-	VSUBPS       Y6, Y7, Y7
-	VBROADCASTSS res+28(FP), Y8
-	VMOVUPS      (CX), Y9
-	VMULPS       Y9, Y8, Y8
-	VADDPS       Y8, Y7, Y7
-	VMULPS       Y7, Y0, Y7
-	VADDPS       Y7, Y6, Y6
-	VBROADCASTSS thr+32(FP), Y7
-	VCMPPS       $0x1e, Y7, Y6, Y7
-	VBROADCASTSS reset+36(FP), Y8
-	VBLENDVPS    Y7, Y8, Y6, Y6
-	VMOVUPS      Y6, (AX)
-	VMOVMSKPS    Y7, DI
-	ORQ          DI, SI
-	VMOVUPS      32(AX), Y6
-	VSUBPS       Y2, Y6, Y7
-	VDIVPS       Y1, Y7, Y7
-	VMAXPS       Y7, Y3, Y7
-	VMINPS       Y7, Y4, Y7
-	VMULPS       Y5, Y7, Y8
-	VROUNDPS     $0x00, Y8, Y8
-	VBROADCASTSS const3f318000<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VBROADCASTSS const0000007f<>+0(SB), Y9
-	VPADDD       Y9, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMULPS       Y7, Y1, Y7
-	VSUBPS       Y6, Y7, Y7
-	VBROADCASTSS res+28(FP), Y8
-	VMOVUPS      32(CX), Y9
-	VMULPS       Y9, Y8, Y8
-	VADDPS       Y8, Y7, Y7
-	VMULPS       Y7, Y0, Y7
-	VADDPS       Y7, Y6, Y6
-	VBROADCASTSS thr+32(FP), Y7
-	VCMPPS       $0x1e, Y7, Y6, Y7
-	VBROADCASTSS reset+36(FP), Y8
-	VBLENDVPS    Y7, Y8, Y6, Y6
-	VMOVUPS      Y6, 32(AX)
-	VMOVMSKPS    Y7, DI
-	SHLQ         $0x08, DI
-	ORQ          DI, SI
-	VMOVUPS      64(AX), Y6
-	VSUBPS       Y2, Y6, Y7
-	VDIVPS       Y1, Y7, Y7
-	VMAXPS       Y7, Y3, Y7
-	VMINPS       Y7, Y4, Y7
-	VMULPS       Y5, Y7, Y8
-	VROUNDPS     $0x00, Y8, Y8
-	VBROADCASTSS const3f318000<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VBROADCASTSS const0000007f<>+0(SB), Y9
-	VPADDD       Y9, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMULPS       Y7, Y1, Y7
-	VSUBPS       Y6, Y7, Y7
-	VBROADCASTSS res+28(FP), Y8
-	VMOVUPS      64(CX), Y9
-	VMULPS       Y9, Y8, Y8
-	VADDPS       Y8, Y7, Y7
-	VMULPS       Y7, Y0, Y7
-	VADDPS       Y7, Y6, Y6
-	VBROADCASTSS thr+32(FP), Y7
-	VCMPPS       $0x1e, Y7, Y6, Y7
-	VBROADCASTSS reset+36(FP), Y8
-	VBLENDVPS    Y7, Y8, Y6, Y6
-	VMOVUPS      Y6, 64(AX)
-	VMOVMSKPS    Y7, DI
-	SHLQ         $0x10, DI
-	ORQ          DI, SI
-	VMOVUPS      96(AX), Y6
-	VSUBPS       Y2, Y6, Y7
-	VDIVPS       Y1, Y7, Y7
-	VMAXPS       Y7, Y3, Y7
-	VMINPS       Y7, Y4, Y7
-	VMULPS       Y5, Y7, Y8
-	VROUNDPS     $0x00, Y8, Y8
-	VBROADCASTSS const3f318000<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VBROADCASTSS const0000007f<>+0(SB), Y9
-	VPADDD       Y9, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMULPS       Y7, Y1, Y7
-	VSUBPS       Y6, Y7, Y7
-	VBROADCASTSS res+28(FP), Y8
-	VMOVUPS      96(CX), Y9
-	VMULPS       Y9, Y8, Y8
-	VADDPS       Y8, Y7, Y7
-	VMULPS       Y7, Y0, Y7
-	VADDPS       Y7, Y6, Y6
-	VBROADCASTSS thr+32(FP), Y7
-	VCMPPS       $0x1e, Y7, Y6, Y7
-	VBROADCASTSS reset+36(FP), Y8
-	VBLENDVPS    Y7, Y8, Y6, Y6
-	VMOVUPS      Y6, 96(AX)
-	VMOVMSKPS    Y7, DI
-	SHLQ         $0x18, DI
-	ORQ          DI, SI
-	VMOVUPS      128(AX), Y6
-	VSUBPS       Y2, Y6, Y7
-	VDIVPS       Y1, Y7, Y7
-	VMAXPS       Y7, Y3, Y7
-	VMINPS       Y7, Y4, Y7
-	VMULPS       Y5, Y7, Y8
-	VROUNDPS     $0x00, Y8, Y8
-	VBROADCASTSS const3f318000<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VBROADCASTSS const0000007f<>+0(SB), Y9
-	VPADDD       Y9, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMULPS       Y7, Y1, Y7
-	VSUBPS       Y6, Y7, Y7
-	VBROADCASTSS res+28(FP), Y8
-	VMOVUPS      128(CX), Y9
-	VMULPS       Y9, Y8, Y8
-	VADDPS       Y8, Y7, Y7
-	VMULPS       Y7, Y0, Y7
-	VADDPS       Y7, Y6, Y6
-	VBROADCASTSS thr+32(FP), Y7
-	VCMPPS       $0x1e, Y7, Y6, Y7
-	VBROADCASTSS reset+36(FP), Y8
-	VBLENDVPS    Y7, Y8, Y6, Y6
-	VMOVUPS      Y6, 128(AX)
-	VMOVMSKPS    Y7, DI
-	SHLQ         $0x20, DI
-	ORQ          DI, SI
-	VMOVUPS      160(AX), Y6
-	VSUBPS       Y2, Y6, Y7
-	VDIVPS       Y1, Y7, Y7
-	VMAXPS       Y7, Y3, Y7
-	VMINPS       Y7, Y4, Y7
-	VMULPS       Y5, Y7, Y8
-	VROUNDPS     $0x00, Y8, Y8
-	VBROADCASTSS const3f318000<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VBROADCASTSS const0000007f<>+0(SB), Y9
-	VPADDD       Y9, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMULPS       Y7, Y1, Y7
-	VSUBPS       Y6, Y7, Y7
-	VBROADCASTSS res+28(FP), Y8
-	VMOVUPS      160(CX), Y9
-	VMULPS       Y9, Y8, Y8
-	VADDPS       Y8, Y7, Y7
-	VMULPS       Y7, Y0, Y7
-	VADDPS       Y7, Y6, Y6
-	VBROADCASTSS thr+32(FP), Y7
-	VCMPPS       $0x1e, Y7, Y6, Y7
-	VBROADCASTSS reset+36(FP), Y8
-	VBLENDVPS    Y7, Y8, Y6, Y6
-	VMOVUPS      Y6, 160(AX)
-	VMOVMSKPS    Y7, DI
-	SHLQ         $0x28, DI
-	ORQ          DI, SI
-	VMOVUPS      192(AX), Y6
-	VSUBPS       Y2, Y6, Y7
-	VDIVPS       Y1, Y7, Y7
-	VMAXPS       Y7, Y3, Y7
-	VMINPS       Y7, Y4, Y7
-	VMULPS       Y5, Y7, Y8
-	VROUNDPS     $0x00, Y8, Y8
-	VBROADCASTSS const3f318000<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VBROADCASTSS const0000007f<>+0(SB), Y9
-	VPADDD       Y9, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMULPS       Y7, Y1, Y7
-	VSUBPS       Y6, Y7, Y7
-	VBROADCASTSS res+28(FP), Y8
-	VMOVUPS      192(CX), Y9
-	VMULPS       Y9, Y8, Y8
-	VADDPS       Y8, Y7, Y7
-	VMULPS       Y7, Y0, Y7
-	VADDPS       Y7, Y6, Y6
-	VBROADCASTSS thr+32(FP), Y7
-	VCMPPS       $0x1e, Y7, Y6, Y7
-	VBROADCASTSS reset+36(FP), Y8
-	VBLENDVPS    Y7, Y8, Y6, Y6
-	VMOVUPS      Y6, 192(AX)
-	VMOVMSKPS    Y7, DI
-	SHLQ         $0x30, DI
-	ORQ          DI, SI
-	VMOVUPS      224(AX), Y6
-	VSUBPS       Y2, Y6, Y7
-	VDIVPS       Y1, Y7, Y7
-	VMAXPS       Y7, Y3, Y7
-	VMINPS       Y7, Y4, Y7
-	VMULPS       Y5, Y7, Y8
-	VROUNDPS     $0x00, Y8, Y8
-	VBROADCASTSS const3f318000<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VBROADCASTSS const0000007f<>+0(SB), Y9
-	VPADDD       Y9, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMULPS       Y7, Y1, Y7
-	VSUBPS       Y6, Y7, Y7
-	VBROADCASTSS res+28(FP), Y8
-	VMOVUPS      224(CX), Y9
-	VMULPS       Y9, Y8, Y8
-	VADDPS       Y8, Y7, Y7
-	VMULPS       Y7, Y0, Y7
-	VADDPS       Y7, Y6, Y6
-	VBROADCASTSS thr+32(FP), Y7
-	VCMPPS       $0x1e, Y7, Y6, Y7
-	VBROADCASTSS reset+36(FP), Y8
-	VBLENDVPS    Y7, Y8, Y6, Y6
-	VMOVUPS      Y6, 224(AX)
-	VMOVMSKPS    Y7, DI
-	SHLQ         $0x38, DI
-	ORQ          DI, SI
-	MOVQ         SI, (DX)
-	ADDQ         $0x08, DX
-	ADDQ         $0x00000100, AX
-	ADDQ         $0x00000100, CX
-	DECQ         BX
-	JNZ          ExponentialUniformAVX2_block
+	XORQ       DI, DI
+	VMOVUPS    (CX), Y0
+	VMOVUPS    32(CX), Y1
+	VMOVUPS    64(CX), Y2
+	VSUBPS     128(AX), Y0, Y0
+	VSUBPS     128(AX), Y1, Y1
+	VSUBPS     128(AX), Y2, Y2
+	VDIVPS     (AX), Y0, Y0
+	VDIVPS     (AX), Y1, Y1
+	VDIVPS     (AX), Y2, Y2
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y0, Y3, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y0, Y3, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y1, Y3, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y1, Y3, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y2, Y3, Y2
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y2, Y3, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VROUNDPS   $0x00, Y3, Y3
+	VROUNDPS   $0x00, Y4, Y4
+	VROUNDPS   $0x00, Y5, Y5
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y6
+	VMULPS     vconstb95e8083<>+0(SB), Y4, Y7
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y6
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y7
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y8
+	VADDPS     vconst3ab60b61<>+0(SB), Y6, Y6
+	VADDPS     vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS     vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS     vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS     vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS     vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS     vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS     vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS     vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS     vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS     vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y0, Y9
+	VMULPS     Y1, Y1, Y10
+	VMULPS     Y2, Y2, Y11
+	VMULPS     Y6, Y9, Y6
+	VMULPS     Y7, Y10, Y7
+	VMULPS     Y8, Y11, Y8
+	VADDPS     Y0, Y6, Y0
+	VADDPS     Y1, Y7, Y1
+	VADDPS     Y2, Y8, Y2
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
+	VCVTTPS2DQ Y3, Y3
+	VPSRAD     $0x01, Y3, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y0, Y0
+	VPSUBD     Y6, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y0, Y0
+	VCVTTPS2DQ Y4, Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y6
+	VPSLLD     $0x17, Y6, Y6
+	VMULPS     Y6, Y1, Y1
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y1, Y1
+	VCVTTPS2DQ Y5, Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y2, Y2
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y2, Y2
+	VMULPS     (AX), Y0, Y0
+	VMULPS     (AX), Y1, Y1
+	VMULPS     (AX), Y2, Y2
+	VSUBPS     (CX), Y0, Y0
+	VSUBPS     32(CX), Y1, Y1
+	VSUBPS     64(CX), Y2, Y2
+	VMOVUPS    (DX), Y3
+	VMOVUPS    32(DX), Y4
+	VMOVUPS    64(DX), Y5
+	VMULPS     64(AX), Y3, Y3
+	VMULPS     64(AX), Y4, Y4
+	VMULPS     64(AX), Y5, Y5
+	VADDPS     Y3, Y0, Y0
+	VADDPS     Y4, Y1, Y1
+	VADDPS     Y5, Y2, Y2
+	VMULPS     32(AX), Y0, Y0
+	VMULPS     32(AX), Y1, Y1
+	VMULPS     32(AX), Y2, Y2
+	VADDPS     (CX), Y0, Y0
+	VADDPS     32(CX), Y1, Y1
+	VADDPS     64(CX), Y2, Y2
+	VCMPPS     $0x1e, 160(AX), Y0, Y3
+	VCMPPS     $0x1e, 160(AX), Y1, Y4
+	VCMPPS     $0x1e, 160(AX), Y2, Y5
+	VBLENDVPS  Y3, 96(AX), Y0, Y0
+	VBLENDVPS  Y4, 96(AX), Y1, Y1
+	VBLENDVPS  Y5, 96(AX), Y2, Y2
+	VMOVUPS    Y0, (CX)
+	VMOVUPS    Y1, 32(CX)
+	VMOVUPS    Y2, 64(CX)
+	VMOVMSKPS  Y3, R8
+	ORQ        R8, DI
+	VMOVMSKPS  Y4, R8
+	SHLQ       $0x08, R8
+	ORQ        R8, DI
+	VMOVMSKPS  Y5, R8
+	SHLQ       $0x10, R8
+	ORQ        R8, DI
+	VMOVUPS    96(CX), Y0
+	VMOVUPS    128(CX), Y1
+	VMOVUPS    160(CX), Y2
+	VSUBPS     128(AX), Y0, Y0
+	VSUBPS     128(AX), Y1, Y1
+	VSUBPS     128(AX), Y2, Y2
+	VDIVPS     (AX), Y0, Y0
+	VDIVPS     (AX), Y1, Y1
+	VDIVPS     (AX), Y2, Y2
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y0, Y3, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y0, Y3, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y1, Y3, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y1, Y3, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y2, Y3, Y2
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y2, Y3, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VROUNDPS   $0x00, Y3, Y3
+	VROUNDPS   $0x00, Y4, Y4
+	VROUNDPS   $0x00, Y5, Y5
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y6
+	VMULPS     vconstb95e8083<>+0(SB), Y4, Y7
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y6
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y7
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y8
+	VADDPS     vconst3ab60b61<>+0(SB), Y6, Y6
+	VADDPS     vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS     vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS     vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS     vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS     vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS     vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS     vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS     vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS     vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS     vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y0, Y9
+	VMULPS     Y1, Y1, Y10
+	VMULPS     Y2, Y2, Y11
+	VMULPS     Y6, Y9, Y6
+	VMULPS     Y7, Y10, Y7
+	VMULPS     Y8, Y11, Y8
+	VADDPS     Y0, Y6, Y0
+	VADDPS     Y1, Y7, Y1
+	VADDPS     Y2, Y8, Y2
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
+	VCVTTPS2DQ Y3, Y3
+	VPSRAD     $0x01, Y3, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y0, Y0
+	VPSUBD     Y6, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y0, Y0
+	VCVTTPS2DQ Y4, Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y6
+	VPSLLD     $0x17, Y6, Y6
+	VMULPS     Y6, Y1, Y1
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y1, Y1
+	VCVTTPS2DQ Y5, Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y2, Y2
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y2, Y2
+	VMULPS     (AX), Y0, Y0
+	VMULPS     (AX), Y1, Y1
+	VMULPS     (AX), Y2, Y2
+	VSUBPS     96(CX), Y0, Y0
+	VSUBPS     128(CX), Y1, Y1
+	VSUBPS     160(CX), Y2, Y2
+	VMOVUPS    96(DX), Y3
+	VMOVUPS    128(DX), Y4
+	VMOVUPS    160(DX), Y5
+	VMULPS     64(AX), Y3, Y3
+	VMULPS     64(AX), Y4, Y4
+	VMULPS     64(AX), Y5, Y5
+	VADDPS     Y3, Y0, Y0
+	VADDPS     Y4, Y1, Y1
+	VADDPS     Y5, Y2, Y2
+	VMULPS     32(AX), Y0, Y0
+	VMULPS     32(AX), Y1, Y1
+	VMULPS     32(AX), Y2, Y2
+	VADDPS     96(CX), Y0, Y0
+	VADDPS     128(CX), Y1, Y1
+	VADDPS     160(CX), Y2, Y2
+	VCMPPS     $0x1e, 160(AX), Y0, Y3
+	VCMPPS     $0x1e, 160(AX), Y1, Y4
+	VCMPPS     $0x1e, 160(AX), Y2, Y5
+	VBLENDVPS  Y3, 96(AX), Y0, Y0
+	VBLENDVPS  Y4, 96(AX), Y1, Y1
+	VBLENDVPS  Y5, 96(AX), Y2, Y2
+	VMOVUPS    Y0, 96(CX)
+	VMOVUPS    Y1, 128(CX)
+	VMOVUPS    Y2, 160(CX)
+	VMOVMSKPS  Y3, R8
+	SHLQ       $0x18, R8
+	ORQ        R8, DI
+	VMOVMSKPS  Y4, R8
+	SHLQ       $0x20, R8
+	ORQ        R8, DI
+	VMOVMSKPS  Y5, R8
+	SHLQ       $0x28, R8
+	ORQ        R8, DI
+	VMOVUPS    192(CX), Y0
+	VMOVUPS    224(CX), Y1
+	VSUBPS     128(AX), Y0, Y0
+	VSUBPS     128(AX), Y1, Y1
+	VDIVPS     (AX), Y0, Y0
+	VDIVPS     (AX), Y1, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y2
+	VMAXPS     Y0, Y2, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y2
+	VMINPS     Y0, Y2, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y2
+	VMAXPS     Y1, Y2, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y2
+	VMINPS     Y1, Y2, Y1
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y3
+	VROUNDPS   $0x00, Y2, Y2
+	VROUNDPS   $0x00, Y3, Y3
+	VMULPS     vconst3f318000<>+0(SB), Y2, Y4
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y5
+	VSUBPS     Y4, Y0, Y0
+	VSUBPS     Y5, Y1, Y1
+	VMULPS     vconstb95e8083<>+0(SB), Y2, Y4
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y5
+	VSUBPS     Y4, Y0, Y0
+	VSUBPS     Y5, Y1, Y1
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y4
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y5
+	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y4, Y4
+	VMULPS     Y1, Y5, Y5
+	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y4, Y4
+	VMULPS     Y1, Y5, Y5
+	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y4, Y4
+	VMULPS     Y1, Y5, Y5
+	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y4, Y4
+	VMULPS     Y1, Y5, Y5
+	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y0, Y6
+	VMULPS     Y1, Y1, Y7
+	VMULPS     Y4, Y6, Y4
+	VMULPS     Y5, Y7, Y5
+	VADDPS     Y0, Y4, Y0
+	VADDPS     Y1, Y5, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VCVTTPS2DQ Y2, Y2
+	VPSRAD     $0x01, Y2, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y0, Y0
+	VPSUBD     Y4, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y2, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VMULPS     Y2, Y0, Y0
+	VCVTTPS2DQ Y3, Y2
+	VPSRAD     $0x01, Y2, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y4
+	VPSLLD     $0x17, Y4, Y4
+	VMULPS     Y4, Y1, Y1
+	VPSUBD     Y3, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y2, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VMULPS     Y2, Y1, Y1
+	VMULPS     (AX), Y0, Y0
+	VMULPS     (AX), Y1, Y1
+	VSUBPS     192(CX), Y0, Y0
+	VSUBPS     224(CX), Y1, Y1
+	VMOVUPS    192(DX), Y2
+	VMOVUPS    224(DX), Y3
+	VMULPS     64(AX), Y2, Y2
+	VMULPS     64(AX), Y3, Y3
+	VADDPS     Y2, Y0, Y0
+	VADDPS     Y3, Y1, Y1
+	VMULPS     32(AX), Y0, Y0
+	VMULPS     32(AX), Y1, Y1
+	VADDPS     192(CX), Y0, Y0
+	VADDPS     224(CX), Y1, Y1
+	VCMPPS     $0x1e, 160(AX), Y0, Y2
+	VCMPPS     $0x1e, 160(AX), Y1, Y3
+	VBLENDVPS  Y2, 96(AX), Y0, Y0
+	VBLENDVPS  Y3, 96(AX), Y1, Y1
+	VMOVUPS    Y0, 192(CX)
+	VMOVUPS    Y1, 224(CX)
+	VMOVMSKPS  Y2, R8
+	SHLQ       $0x30, R8
+	ORQ        R8, DI
+	VMOVMSKPS  Y3, R8
+	SHLQ       $0x38, R8
+	ORQ        R8, DI
+	MOVQ       DI, (BX)
+	ADDQ       $0x08, BX
+	ADDQ       $0x00000100, CX
+	ADDQ       $0x00000100, DX
+	DECQ       SI
+	JNZ        ExponentialUniformAVX2_block
 
 ExponentialUniformAVX2_done:
 	VZEROUPPER
@@ -3937,231 +3926,232 @@ ExponentialUniformAVX2_done:
 // func refractoryExponentialAVX512(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·refractoryExponentialAVX512(SB), NOSPLIT, $0-152
-	// 7 scalars held in registers, 5 broadcast where used; vectors interleaved 3 at a time.
-	VPCMPEQW     Y0, Y0, Y0
-	VPSRLW       $0x0f, Y0, Y0
-	VPXORD       Z1, Z1, Z1
-	VBROADCASTSS constc2d00000<>+0(SB), Z2
-	VBROADCASTSS const42b20000<>+0(SB), Z3
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Z4
-	VBROADCASTSS const3f318000<>+0(SB), Z5
-	VBROADCASTSS constb95e8083<>+0(SB), Z6
-	VBROADCASTSS const39500d01<>+0(SB), Z7
-	VBROADCASTSS const3ab60b61<>+0(SB), Z8
-	MOVQ         v+0(FP), AX
-	MOVQ         r+8(FP), CX
-	MOVQ         cur+16(FP), DX
-	MOVQ         c+24(FP), BX
-	MOVQ         k+32(FP), SI
-	MOVQ         delta+40(FP), DI
-	MOVQ         rh+48(FP), R8
-	MOVQ         res+56(FP), R9
-	MOVQ         thr+64(FP), R10
-	MOVQ         reset+72(FP), R11
-	MOVQ         spikes+136(FP), R12
-	MOVQ         blocks+144(FP), R13
-	TESTQ        R13, R13
-	JZ           RefractoryExponentialAVX512_done
+	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 4 at a time.
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     v+0(FP), AX
+	MOVQ     r+8(FP), CX
+	MOVQ     cur+16(FP), DX
+	MOVQ     c+24(FP), BX
+	MOVQ     k+32(FP), SI
+	MOVQ     delta+40(FP), DI
+	MOVQ     rh+48(FP), R8
+	MOVQ     res+56(FP), R9
+	MOVQ     thr+64(FP), R10
+	MOVQ     reset+72(FP), R11
+	MOVQ     spikes+136(FP), R12
+	MOVQ     blocks+144(FP), R13
+	TESTQ    R13, R13
+	JZ       RefractoryExponentialAVX512_done
 
 RefractoryExponentialAVX512_block:
-	XORQ        R14, R14
-	VMOVDQU16   (CX), Y9
-	VMOVDQU16   32(CX), Y10
-	VMOVDQU16   64(CX), Y11
-	VMOVUPS     (AX), Z12
-	VMOVUPS     64(AX), Z13
-	VMOVUPS     128(AX), Z14
-	VMOVDQU16   (BX), Y15
-	VMOVDQU16   32(BX), Y16
-	VMOVDQU16   64(BX), Y17
-	VPCMPUW     $0x06, Y15, Y9, K1
-	VPCMPUW     $0x06, Y16, Y10, K2
-	VPCMPUW     $0x06, Y17, Y11, K3
-	VSUBPS      (R8), Z12, Z15
-	VSUBPS      64(R8), Z13, Z16
-	VSUBPS      128(R8), Z14, Z17
-	VDIVPS      (DI), Z15, Z15
-	VDIVPS      64(DI), Z16, Z16
-	VDIVPS      128(DI), Z17, Z17
-	VMAXPS      Z15, Z2, Z15
-	VMINPS      Z15, Z3, Z15
-	VMAXPS      Z16, Z2, Z16
-	VMINPS      Z16, Z3, Z16
-	VMAXPS      Z17, Z2, Z17
-	VMINPS      Z17, Z3, Z17
-	VMULPS      Z4, Z15, Z22
-	VMULPS      Z4, Z16, Z23
-	VMULPS      Z4, Z17, Z24
-	VRNDSCALEPS $0x00, Z22, Z22
-	VRNDSCALEPS $0x00, Z23, Z23
-	VRNDSCALEPS $0x00, Z24, Z24
-	VMULPS      Z5, Z22, Z25
-	VMULPS      Z5, Z23, Z26
-	VMULPS      Z5, Z24, Z27
-	VSUBPS      Z25, Z15, Z15
-	VSUBPS      Z26, Z16, Z16
-	VSUBPS      Z27, Z17, Z17
-	VMULPS      Z6, Z22, Z25
-	VMULPS      Z6, Z23, Z26
-	VMULPS      Z6, Z24, Z27
-	VSUBPS      Z25, Z15, Z15
-	VSUBPS      Z26, Z16, Z16
-	VSUBPS      Z27, Z17, Z17
-	VMULPS      Z15, Z7, Z25
-	VMULPS      Z16, Z7, Z26
-	VMULPS      Z17, Z7, Z27
-	VADDPS      Z8, Z25, Z25
-	VADDPS      Z8, Z26, Z26
-	VADDPS      Z8, Z27, Z27
-	VMULPS      Z15, Z25, Z25
-	VMULPS      Z16, Z26, Z26
-	VMULPS      Z17, Z27, Z27
-	VADDPS.BCST const3c088889<>+0(SB), Z25, Z25
-	VADDPS.BCST const3c088889<>+0(SB), Z26, Z26
-	VADDPS.BCST const3c088889<>+0(SB), Z27, Z27
-	VMULPS      Z15, Z25, Z25
-	VMULPS      Z16, Z26, Z26
-	VMULPS      Z17, Z27, Z27
-	VADDPS.BCST const3d2aaaab<>+0(SB), Z25, Z25
-	VADDPS.BCST const3d2aaaab<>+0(SB), Z26, Z26
-	VADDPS.BCST const3d2aaaab<>+0(SB), Z27, Z27
-	VMULPS      Z15, Z25, Z25
-	VMULPS      Z16, Z26, Z26
-	VMULPS      Z17, Z27, Z27
-	VADDPS.BCST const3e2aaaab<>+0(SB), Z25, Z25
-	VADDPS.BCST const3e2aaaab<>+0(SB), Z26, Z26
-	VADDPS.BCST const3e2aaaab<>+0(SB), Z27, Z27
-	VMULPS      Z15, Z25, Z25
-	VMULPS      Z16, Z26, Z26
-	VMULPS      Z17, Z27, Z27
-	VADDPS.BCST const3f000000<>+0(SB), Z25, Z25
-	VADDPS.BCST const3f000000<>+0(SB), Z26, Z26
-	VADDPS.BCST const3f000000<>+0(SB), Z27, Z27
-	VMULPS      Z15, Z15, Z28
-	VMULPS      Z16, Z16, Z29
-	VMULPS      Z17, Z17, Z30
-	VMULPS      Z25, Z28, Z25
-	VMULPS      Z26, Z29, Z26
-	VMULPS      Z27, Z30, Z27
-	VADDPS      Z15, Z25, Z15
-	VADDPS      Z16, Z26, Z16
-	VADDPS      Z17, Z27, Z17
-	VADDPS.BCST const3f800000<>+0(SB), Z15, Z15
-	VADDPS.BCST const3f800000<>+0(SB), Z16, Z16
-	VADDPS.BCST const3f800000<>+0(SB), Z17, Z17
-	VSCALEFPS   Z22, Z15, Z15
-	VSCALEFPS   Z23, Z16, Z16
-	VSCALEFPS   Z24, Z17, Z17
-	VMULPS      (DI), Z15, Z15
-	VMULPS      64(DI), Z16, Z16
-	VMULPS      128(DI), Z17, Z17
-	VSUBPS      Z12, Z15, Z15
-	VSUBPS      Z13, Z16, Z16
-	VSUBPS      Z14, Z17, Z17
-	VMOVUPS     (DX), Z22
-	VMOVUPS     64(DX), Z23
-	VMOVUPS     128(DX), Z24
-	VMULPS      (R9), Z22, Z22
-	VMULPS      64(R9), Z23, Z23
-	VMULPS      128(R9), Z24, Z24
-	VMOVUPS.Z   Z22, K1, Z22
-	VMOVUPS.Z   Z23, K2, Z23
-	VMOVUPS.Z   Z24, K3, Z24
-	VADDPS      Z22, Z15, Z15
-	VADDPS      Z23, Z16, Z16
-	VADDPS      Z24, Z17, Z17
-	VMULPS      (SI), Z15, Z15
-	VMULPS      64(SI), Z16, Z16
-	VMULPS      128(SI), Z17, Z17
-	VADDPS      Z15, Z12, Z12
-	VADDPS      Z16, Z13, Z13
-	VADDPS      Z17, Z14, Z14
-	VCMPPS      $0x1e, (R10), Z12, K1, K1
-	VCMPPS      $0x1e, 64(R10), Z13, K2, K2
-	VCMPPS      $0x1e, 128(R10), Z14, K3, K3
-	VBLENDMPS   (R11), Z12, K1, Z18
-	VBLENDMPS   64(R11), Z13, K2, Z19
-	VBLENDMPS   128(R11), Z14, K3, Z20
-	VMOVUPS     Z18, (AX)
-	VMOVUPS     Z19, 64(AX)
-	VMOVUPS     Z20, 128(AX)
-	VPADDUSW    Y0, Y9, Y9
-	VMOVDQU16   Y1, K1, Y9
-	VMOVDQU16   Y9, (CX)
-	VPADDUSW    Y0, Y10, Y9
-	VMOVDQU16   Y1, K2, Y9
-	VMOVDQU16   Y9, 32(CX)
-	VPADDUSW    Y0, Y11, Y9
-	VMOVDQU16   Y1, K3, Y9
-	VMOVDQU16   Y9, 64(CX)
-	KMOVW       K1, R15
-	ORQ         R15, R14
-	KMOVW       K2, R15
-	SHLQ        $0x10, R15
-	ORQ         R15, R14
-	KMOVW       K3, R15
-	SHLQ        $0x20, R15
-	ORQ         R15, R14
-	VMOVDQU16   96(CX), Y9
-	VMOVUPS     192(AX), Z10
-	VMOVDQU16   96(BX), Y11
-	VPCMPUW     $0x06, Y11, Y9, K1
-	VSUBPS      192(R8), Z10, Z11
-	VDIVPS      192(DI), Z11, Z11
-	VMAXPS      Z11, Z2, Z11
-	VMINPS      Z11, Z3, Z11
-	VMULPS      Z4, Z11, Z12
-	VRNDSCALEPS $0x00, Z12, Z12
-	VMULPS      Z5, Z12, Z13
-	VSUBPS      Z13, Z11, Z11
-	VMULPS      Z6, Z12, Z13
-	VSUBPS      Z13, Z11, Z11
-	VMULPS      Z11, Z7, Z13
-	VADDPS      Z8, Z13, Z13
-	VMULPS      Z11, Z13, Z13
-	VADDPS.BCST const3c088889<>+0(SB), Z13, Z13
-	VMULPS      Z11, Z13, Z13
-	VADDPS.BCST const3d2aaaab<>+0(SB), Z13, Z13
-	VMULPS      Z11, Z13, Z13
-	VADDPS.BCST const3e2aaaab<>+0(SB), Z13, Z13
-	VMULPS      Z11, Z13, Z13
-	VADDPS.BCST const3f000000<>+0(SB), Z13, Z13
-	VMULPS      Z11, Z11, Z14
-	VMULPS      Z13, Z14, Z13
-	VADDPS      Z11, Z13, Z11
-	VADDPS.BCST const3f800000<>+0(SB), Z11, Z11
-	VSCALEFPS   Z12, Z11, Z11
-	VMULPS      192(DI), Z11, Z11
-	VSUBPS      Z10, Z11, Z11
-	VMOVUPS     192(DX), Z12
-	VMULPS      192(R9), Z12, Z12
-	VMOVUPS.Z   Z12, K1, Z12
-	VADDPS      Z12, Z11, Z11
-	VMULPS      192(SI), Z11, Z11
-	VADDPS      Z11, Z10, Z10
-	VCMPPS      $0x1e, 192(R10), Z10, K1, K1
-	VBLENDMPS   192(R11), Z10, K1, Z21
-	VMOVUPS     Z21, 192(AX)
-	VPADDUSW    Y0, Y9, Y9
-	VMOVDQU16   Y1, K1, Y9
-	VMOVDQU16   Y9, 96(CX)
-	KMOVW       K1, R15
-	SHLQ        $0x30, R15
-	ORQ         R15, R14
-	MOVQ        R14, (R12)
-	ADDQ        $0x08, R12
-	ADDQ        $0x00000100, AX
-	ADDQ        $0x00000080, CX
-	ADDQ        $0x00000100, DX
-	ADDQ        cStride+80(FP), BX
-	ADDQ        kStride+88(FP), SI
-	ADDQ        deltaStride+96(FP), DI
-	ADDQ        rhStride+104(FP), R8
-	ADDQ        resStride+112(FP), R9
-	ADDQ        thrStride+120(FP), R10
-	ADDQ        resetStride+128(FP), R11
-	DECQ        R13
-	JNZ         RefractoryExponentialAVX512_block
+	XORQ         R14, R14
+	VMOVDQU16    (CX), Y2
+	VMOVDQU16    32(CX), Y3
+	VMOVDQU16    64(CX), Y4
+	VMOVDQU16    96(CX), Y5
+	VMOVUPS      (AX), Z6
+	VMOVUPS      64(AX), Z7
+	VMOVUPS      128(AX), Z8
+	VMOVUPS      192(AX), Z9
+	VMOVDQU16    (BX), Y10
+	VMOVDQU16    32(BX), Y11
+	VMOVDQU16    64(BX), Y12
+	VMOVDQU16    96(BX), Y13
+	VPCMPUW      $0x06, Y10, Y2, K1
+	VPCMPUW      $0x06, Y11, Y3, K2
+	VPCMPUW      $0x06, Y12, Y4, K3
+	VPCMPUW      $0x06, Y13, Y5, K4
+	VSUBPS       (R8), Z6, Z10
+	VSUBPS       64(R8), Z7, Z11
+	VSUBPS       128(R8), Z8, Z12
+	VSUBPS       192(R8), Z9, Z13
+	VDIVPS       (DI), Z10, Z10
+	VDIVPS       64(DI), Z11, Z11
+	VDIVPS       128(DI), Z12, Z12
+	VDIVPS       192(DI), Z13, Z13
+	VBROADCASTSS constc2d00000<>+0(SB), Z18
+	VMAXPS       Z10, Z18, Z10
+	VBROADCASTSS const42b20000<>+0(SB), Z18
+	VMINPS       Z10, Z18, Z10
+	VBROADCASTSS constc2d00000<>+0(SB), Z18
+	VMAXPS       Z11, Z18, Z11
+	VBROADCASTSS const42b20000<>+0(SB), Z18
+	VMINPS       Z11, Z18, Z11
+	VBROADCASTSS constc2d00000<>+0(SB), Z18
+	VMAXPS       Z12, Z18, Z12
+	VBROADCASTSS const42b20000<>+0(SB), Z18
+	VMINPS       Z12, Z18, Z12
+	VBROADCASTSS constc2d00000<>+0(SB), Z18
+	VMAXPS       Z13, Z18, Z13
+	VBROADCASTSS const42b20000<>+0(SB), Z18
+	VMINPS       Z13, Z18, Z13
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z10, Z18
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z11, Z19
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z12, Z20
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z13, Z21
+	VRNDSCALEPS  $0x00, Z18, Z18
+	VRNDSCALEPS  $0x00, Z19, Z19
+	VRNDSCALEPS  $0x00, Z20, Z20
+	VRNDSCALEPS  $0x00, Z21, Z21
+	VMULPS.BCST  const3f318000<>+0(SB), Z18, Z22
+	VMULPS.BCST  const3f318000<>+0(SB), Z19, Z23
+	VMULPS.BCST  const3f318000<>+0(SB), Z20, Z24
+	VMULPS.BCST  const3f318000<>+0(SB), Z21, Z25
+	VSUBPS       Z22, Z10, Z10
+	VSUBPS       Z23, Z11, Z11
+	VSUBPS       Z24, Z12, Z12
+	VSUBPS       Z25, Z13, Z13
+	VMULPS.BCST  constb95e8083<>+0(SB), Z18, Z22
+	VMULPS.BCST  constb95e8083<>+0(SB), Z19, Z23
+	VMULPS.BCST  constb95e8083<>+0(SB), Z20, Z24
+	VMULPS.BCST  constb95e8083<>+0(SB), Z21, Z25
+	VSUBPS       Z22, Z10, Z10
+	VSUBPS       Z23, Z11, Z11
+	VSUBPS       Z24, Z12, Z12
+	VSUBPS       Z25, Z13, Z13
+	VMULPS.BCST  const39500d01<>+0(SB), Z10, Z22
+	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z23
+	VMULPS.BCST  const39500d01<>+0(SB), Z12, Z24
+	VMULPS.BCST  const39500d01<>+0(SB), Z13, Z25
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z23, Z23
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z24, Z24
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z25, Z25
+	VMULPS       Z10, Z22, Z22
+	VMULPS       Z11, Z23, Z23
+	VMULPS       Z12, Z24, Z24
+	VMULPS       Z13, Z25, Z25
+	VADDPS.BCST  const3c088889<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3c088889<>+0(SB), Z23, Z23
+	VADDPS.BCST  const3c088889<>+0(SB), Z24, Z24
+	VADDPS.BCST  const3c088889<>+0(SB), Z25, Z25
+	VMULPS       Z10, Z22, Z22
+	VMULPS       Z11, Z23, Z23
+	VMULPS       Z12, Z24, Z24
+	VMULPS       Z13, Z25, Z25
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z23, Z23
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z24, Z24
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z25, Z25
+	VMULPS       Z10, Z22, Z22
+	VMULPS       Z11, Z23, Z23
+	VMULPS       Z12, Z24, Z24
+	VMULPS       Z13, Z25, Z25
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z23, Z23
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z24, Z24
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z25, Z25
+	VMULPS       Z10, Z22, Z22
+	VMULPS       Z11, Z23, Z23
+	VMULPS       Z12, Z24, Z24
+	VMULPS       Z13, Z25, Z25
+	VADDPS.BCST  const3f000000<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3f000000<>+0(SB), Z23, Z23
+	VADDPS.BCST  const3f000000<>+0(SB), Z24, Z24
+	VADDPS.BCST  const3f000000<>+0(SB), Z25, Z25
+	VMULPS       Z10, Z10, Z26
+	VMULPS       Z11, Z11, Z27
+	VMULPS       Z12, Z12, Z28
+	VMULPS       Z13, Z13, Z29
+	VMULPS       Z22, Z26, Z22
+	VMULPS       Z23, Z27, Z23
+	VMULPS       Z24, Z28, Z24
+	VMULPS       Z25, Z29, Z25
+	VADDPS       Z10, Z22, Z10
+	VADDPS       Z11, Z23, Z11
+	VADDPS       Z12, Z24, Z12
+	VADDPS       Z13, Z25, Z13
+	VADDPS.BCST  const3f800000<>+0(SB), Z10, Z10
+	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
+	VADDPS.BCST  const3f800000<>+0(SB), Z12, Z12
+	VADDPS.BCST  const3f800000<>+0(SB), Z13, Z13
+	VSCALEFPS    Z18, Z10, Z10
+	VSCALEFPS    Z19, Z11, Z11
+	VSCALEFPS    Z20, Z12, Z12
+	VSCALEFPS    Z21, Z13, Z13
+	VMULPS       (DI), Z10, Z10
+	VMULPS       64(DI), Z11, Z11
+	VMULPS       128(DI), Z12, Z12
+	VMULPS       192(DI), Z13, Z13
+	VSUBPS       Z6, Z10, Z10
+	VSUBPS       Z7, Z11, Z11
+	VSUBPS       Z8, Z12, Z12
+	VSUBPS       Z9, Z13, Z13
+	VMOVUPS      (DX), Z18
+	VMOVUPS      64(DX), Z19
+	VMOVUPS      128(DX), Z20
+	VMOVUPS      192(DX), Z21
+	VMULPS       (R9), Z18, Z18
+	VMULPS       64(R9), Z19, Z19
+	VMULPS       128(R9), Z20, Z20
+	VMULPS       192(R9), Z21, Z21
+	VMOVUPS.Z    Z18, K1, Z18
+	VMOVUPS.Z    Z19, K2, Z19
+	VMOVUPS.Z    Z20, K3, Z20
+	VMOVUPS.Z    Z21, K4, Z21
+	VADDPS       Z18, Z10, Z10
+	VADDPS       Z19, Z11, Z11
+	VADDPS       Z20, Z12, Z12
+	VADDPS       Z21, Z13, Z13
+	VMULPS       (SI), Z10, Z10
+	VMULPS       64(SI), Z11, Z11
+	VMULPS       128(SI), Z12, Z12
+	VMULPS       192(SI), Z13, Z13
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VADDPS       Z13, Z9, Z9
+	VCMPPS       $0x1e, (R10), Z6, K1, K1
+	VCMPPS       $0x1e, 64(R10), Z7, K2, K2
+	VCMPPS       $0x1e, 128(R10), Z8, K3, K3
+	VCMPPS       $0x1e, 192(R10), Z9, K4, K4
+	VBLENDMPS    (R11), Z6, K1, Z14
+	VBLENDMPS    64(R11), Z7, K2, Z15
+	VBLENDMPS    128(R11), Z8, K3, Z16
+	VBLENDMPS    192(R11), Z9, K4, Z17
+	VMOVUPS      Z14, (AX)
+	VMOVUPS      Z15, 64(AX)
+	VMOVUPS      Z16, 128(AX)
+	VMOVUPS      Z17, 192(AX)
+	VPADDUSW     Y0, Y2, Y2
+	VMOVDQU16    Y1, K1, Y2
+	VMOVDQU16    Y2, (CX)
+	VPADDUSW     Y0, Y3, Y2
+	VMOVDQU16    Y1, K2, Y2
+	VMOVDQU16    Y2, 32(CX)
+	VPADDUSW     Y0, Y4, Y2
+	VMOVDQU16    Y1, K3, Y2
+	VMOVDQU16    Y2, 64(CX)
+	VPADDUSW     Y0, Y5, Y2
+	VMOVDQU16    Y1, K4, Y2
+	VMOVDQU16    Y2, 96(CX)
+	KMOVW        K1, R15
+	ORQ          R15, R14
+	KMOVW        K2, R15
+	SHLQ         $0x10, R15
+	ORQ          R15, R14
+	KMOVW        K3, R15
+	SHLQ         $0x20, R15
+	ORQ          R15, R14
+	KMOVW        K4, R15
+	SHLQ         $0x30, R15
+	ORQ          R15, R14
+	MOVQ         R14, (R12)
+	ADDQ         $0x08, R12
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         cStride+80(FP), BX
+	ADDQ         kStride+88(FP), SI
+	ADDQ         deltaStride+96(FP), DI
+	ADDQ         rhStride+104(FP), R8
+	ADDQ         resStride+112(FP), R9
+	ADDQ         thrStride+120(FP), R10
+	ADDQ         resetStride+128(FP), R11
+	DECQ         R13
+	JNZ          RefractoryExponentialAVX512_block
 
 RefractoryExponentialAVX512_done:
 	VZEROUPPER
@@ -4170,13 +4160,10 @@ RefractoryExponentialAVX512_done:
 // func refractoryExponentialAVX2(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·refractoryExponentialAVX2(SB), NOSPLIT, $0-152
-	// 4 scalars held in registers, 8 broadcast where used; vectors interleaved 1 at a time.
+	// 1 scalars held in registers, 11 read from memory where used; vectors interleaved 2 at a time; between distant reads, 2 values reloaded from their streams, 0 kept on the stack.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y1
 	VBROADCASTSS constc2d00000<>+0(SB), Y2
-	VBROADCASTSS const42b20000<>+0(SB), Y3
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y4
-	VBROADCASTSS const3f318000<>+0(SB), Y5
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         cur+16(FP), DX
@@ -4194,547 +4181,483 @@ TEXT ·refractoryExponentialAVX2(SB), NOSPLIT, $0-152
 
 RefractoryExponentialAVX2_block:
 	XORQ         R14, R14
-	VPMOVZXWD    (CX), Y6
-	VMOVUPS      (AX), Y7
-	VPMOVZXWD    (BX), Y8
-	VPCMPGTD     Y8, Y6, Y8
-	VSUBPS       (R8), Y7, Y9
-	VDIVPS       (DI), Y9, Y9
-	VMAXPS       Y9, Y2, Y9
-	VMINPS       Y9, Y3, Y9
-	VMULPS       Y4, Y9, Y10
-	VROUNDPS     $0x00, Y10, Y10
-	VMULPS       Y5, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VBROADCASTSS const0000007f<>+0(SB), Y12
-	VPADDD       Y12, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       (DI), Y9, Y9
-	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      (DX), Y10
-	VMULPS       (R9), Y10, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       (SI), Y9, Y9
-	VADDPS       Y9, Y7, Y7
-	VCMPPS       $0x1e, (R10), Y7, Y9
-	VANDPS       Y9, Y8, Y8
-	VBLENDVPS    Y8, (R11), Y7, Y7
-	VMOVUPS      Y7, (AX)
-	VPSUBD       Y0, Y6, Y6
-	VPMINUD      Y1, Y6, Y6
-	VPANDN       Y6, Y8, Y6
-	VEXTRACTI128 $0x01, Y6, X7
-	VPACKUSDW    X7, X6, X6
-	VMOVDQU      X6, (CX)
-	VMOVMSKPS    Y8, R15
-	ORQ          R15, R14
-	VPMOVZXWD    16(CX), Y6
-	VMOVUPS      32(AX), Y7
+	VPMOVZXWD    (CX), Y3
+	VPMOVZXWD    16(CX), Y4
+	VMOVUPS      (AX), Y5
+	VMOVUPS      32(AX), Y6
+	VPMOVZXWD    (BX), Y7
 	VPMOVZXWD    16(BX), Y8
-	VPCMPGTD     Y8, Y6, Y8
-	VSUBPS       32(R8), Y7, Y9
-	VDIVPS       32(DI), Y9, Y9
-	VMAXPS       Y9, Y2, Y9
-	VMINPS       Y9, Y3, Y9
-	VMULPS       Y4, Y9, Y10
-	VROUNDPS     $0x00, Y10, Y10
-	VMULPS       Y5, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VBROADCASTSS const0000007f<>+0(SB), Y12
-	VPADDD       Y12, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y10
+	VPCMPGTD     Y7, Y3, Y3
+	VPCMPGTD     Y8, Y4, Y4
+	VSUBPS       (R8), Y5, Y5
+	VSUBPS       32(R8), Y6, Y6
+	VDIVPS       (DI), Y5, Y5
+	VDIVPS       32(DI), Y6, Y6
+	VMAXPS       Y5, Y2, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMAXPS       Y6, Y2, Y6
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y8
+	VROUNDPS     $0x00, Y7, Y7
+	VROUNDPS     $0x00, Y8, Y8
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y9
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y10
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y7, Y9
+	VMULPS       vconstb95e8083<>+0(SB), Y8, Y10
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y5, Y11
+	VMULPS       Y6, Y6, Y12
+	VMULPS       Y9, Y11, Y9
+	VMULPS       Y10, Y12, Y10
+	VADDPS       Y5, Y9, Y5
+	VADDPS       Y6, Y10, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VCVTTPS2DQ   Y7, Y7
+	VPSRAD       $0x01, Y7, Y9
+	VPADDD       vconst0000007f<>+0(SB), Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       32(DI), Y9, Y9
-	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      32(DX), Y10
-	VMULPS       32(R9), Y10, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       32(SI), Y9, Y9
-	VADDPS       Y9, Y7, Y7
-	VCMPPS       $0x1e, 32(R10), Y7, Y9
-	VANDPS       Y9, Y8, Y8
-	VBLENDVPS    Y8, 32(R11), Y7, Y7
-	VMOVUPS      Y7, 32(AX)
-	VPSUBD       Y0, Y6, Y6
-	VPMINUD      Y1, Y6, Y6
-	VPANDN       Y6, Y8, Y6
-	VEXTRACTI128 $0x01, Y6, X7
-	VPACKUSDW    X7, X6, X6
-	VMOVDQU      X6, 16(CX)
-	VMOVMSKPS    Y8, R15
+	VMULPS       Y10, Y5, Y5
+	VPSUBD       Y9, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VCVTTPS2DQ   Y8, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y6, Y6
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
+	VMULPS       (DI), Y5, Y5
+	VMULPS       32(DI), Y6, Y6
+	VSUBPS       (AX), Y5, Y5
+	VSUBPS       32(AX), Y6, Y6
+	VMOVUPS      (DX), Y7
+	VMOVUPS      32(DX), Y8
+	VMULPS       (R9), Y7, Y7
+	VMULPS       32(R9), Y8, Y8
+	VANDPS       Y3, Y7, Y7
+	VANDPS       Y4, Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       (SI), Y5, Y5
+	VMULPS       32(SI), Y6, Y6
+	VADDPS       (AX), Y5, Y5
+	VADDPS       32(AX), Y6, Y6
+	VCMPPS       $0x1e, (R10), Y5, Y7
+	VANDPS       Y7, Y3, Y3
+	VCMPPS       $0x1e, 32(R10), Y6, Y7
+	VANDPS       Y7, Y4, Y4
+	VBLENDVPS    Y3, (R11), Y5, Y5
+	VBLENDVPS    Y4, 32(R11), Y6, Y6
+	VMOVUPS      Y5, (AX)
+	VMOVUPS      Y6, 32(AX)
+	VPMOVZXWD    (CX), Y5
+	VPSUBD       Y0, Y5, Y5
+	VPMINUD      Y1, Y5, Y5
+	VPANDN       Y5, Y3, Y5
+	VEXTRACTI128 $0x01, Y5, X6
+	VPACKUSDW    X6, X5, X5
+	VMOVDQU      X5, (CX)
+	VPMOVZXWD    16(CX), Y5
+	VPSUBD       Y0, Y5, Y5
+	VPMINUD      Y1, Y5, Y5
+	VPANDN       Y5, Y4, Y5
+	VEXTRACTI128 $0x01, Y5, X6
+	VPACKUSDW    X6, X5, X5
+	VMOVDQU      X5, 16(CX)
+	VMOVMSKPS    Y3, R15
+	ORQ          R15, R14
+	VMOVMSKPS    Y4, R15
 	SHLQ         $0x08, R15
 	ORQ          R15, R14
-	VPMOVZXWD    32(CX), Y6
-	VMOVUPS      64(AX), Y7
-	VPMOVZXWD    32(BX), Y8
-	VPCMPGTD     Y8, Y6, Y8
-	VSUBPS       64(R8), Y7, Y9
-	VDIVPS       64(DI), Y9, Y9
-	VMAXPS       Y9, Y2, Y9
-	VMINPS       Y9, Y3, Y9
-	VMULPS       Y4, Y9, Y10
-	VROUNDPS     $0x00, Y10, Y10
-	VMULPS       Y5, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VBROADCASTSS const0000007f<>+0(SB), Y12
-	VPADDD       Y12, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y10
+	VPMOVZXWD    32(CX), Y3
+	VPMOVZXWD    48(CX), Y4
+	VMOVUPS      64(AX), Y5
+	VMOVUPS      96(AX), Y6
+	VPMOVZXWD    32(BX), Y7
+	VPMOVZXWD    48(BX), Y8
+	VPCMPGTD     Y7, Y3, Y3
+	VPCMPGTD     Y8, Y4, Y4
+	VSUBPS       64(R8), Y5, Y5
+	VSUBPS       96(R8), Y6, Y6
+	VDIVPS       64(DI), Y5, Y5
+	VDIVPS       96(DI), Y6, Y6
+	VMAXPS       Y5, Y2, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMAXPS       Y6, Y2, Y6
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y8
+	VROUNDPS     $0x00, Y7, Y7
+	VROUNDPS     $0x00, Y8, Y8
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y9
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y10
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y7, Y9
+	VMULPS       vconstb95e8083<>+0(SB), Y8, Y10
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y5, Y11
+	VMULPS       Y6, Y6, Y12
+	VMULPS       Y9, Y11, Y9
+	VMULPS       Y10, Y12, Y10
+	VADDPS       Y5, Y9, Y5
+	VADDPS       Y6, Y10, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VCVTTPS2DQ   Y7, Y7
+	VPSRAD       $0x01, Y7, Y9
+	VPADDD       vconst0000007f<>+0(SB), Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       64(DI), Y9, Y9
-	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      64(DX), Y10
-	VMULPS       64(R9), Y10, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       64(SI), Y9, Y9
-	VADDPS       Y9, Y7, Y7
-	VCMPPS       $0x1e, 64(R10), Y7, Y9
-	VANDPS       Y9, Y8, Y8
-	VBLENDVPS    Y8, 64(R11), Y7, Y7
-	VMOVUPS      Y7, 64(AX)
-	VPSUBD       Y0, Y6, Y6
-	VPMINUD      Y1, Y6, Y6
-	VPANDN       Y6, Y8, Y6
-	VEXTRACTI128 $0x01, Y6, X7
-	VPACKUSDW    X7, X6, X6
-	VMOVDQU      X6, 32(CX)
-	VMOVMSKPS    Y8, R15
+	VMULPS       Y10, Y5, Y5
+	VPSUBD       Y9, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VCVTTPS2DQ   Y8, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y6, Y6
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
+	VMULPS       64(DI), Y5, Y5
+	VMULPS       96(DI), Y6, Y6
+	VSUBPS       64(AX), Y5, Y5
+	VSUBPS       96(AX), Y6, Y6
+	VMOVUPS      64(DX), Y7
+	VMOVUPS      96(DX), Y8
+	VMULPS       64(R9), Y7, Y7
+	VMULPS       96(R9), Y8, Y8
+	VANDPS       Y3, Y7, Y7
+	VANDPS       Y4, Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       64(SI), Y5, Y5
+	VMULPS       96(SI), Y6, Y6
+	VADDPS       64(AX), Y5, Y5
+	VADDPS       96(AX), Y6, Y6
+	VCMPPS       $0x1e, 64(R10), Y5, Y7
+	VANDPS       Y7, Y3, Y3
+	VCMPPS       $0x1e, 96(R10), Y6, Y7
+	VANDPS       Y7, Y4, Y4
+	VBLENDVPS    Y3, 64(R11), Y5, Y5
+	VBLENDVPS    Y4, 96(R11), Y6, Y6
+	VMOVUPS      Y5, 64(AX)
+	VMOVUPS      Y6, 96(AX)
+	VPMOVZXWD    32(CX), Y5
+	VPSUBD       Y0, Y5, Y5
+	VPMINUD      Y1, Y5, Y5
+	VPANDN       Y5, Y3, Y5
+	VEXTRACTI128 $0x01, Y5, X6
+	VPACKUSDW    X6, X5, X5
+	VMOVDQU      X5, 32(CX)
+	VPMOVZXWD    48(CX), Y5
+	VPSUBD       Y0, Y5, Y5
+	VPMINUD      Y1, Y5, Y5
+	VPANDN       Y5, Y4, Y5
+	VEXTRACTI128 $0x01, Y5, X6
+	VPACKUSDW    X6, X5, X5
+	VMOVDQU      X5, 48(CX)
+	VMOVMSKPS    Y3, R15
 	SHLQ         $0x10, R15
 	ORQ          R15, R14
-	VPMOVZXWD    48(CX), Y6
-	VMOVUPS      96(AX), Y7
-	VPMOVZXWD    48(BX), Y8
-	VPCMPGTD     Y8, Y6, Y8
-	VSUBPS       96(R8), Y7, Y9
-	VDIVPS       96(DI), Y9, Y9
-	VMAXPS       Y9, Y2, Y9
-	VMINPS       Y9, Y3, Y9
-	VMULPS       Y4, Y9, Y10
-	VROUNDPS     $0x00, Y10, Y10
-	VMULPS       Y5, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VBROADCASTSS const0000007f<>+0(SB), Y12
-	VPADDD       Y12, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       96(DI), Y9, Y9
-	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      96(DX), Y10
-	VMULPS       96(R9), Y10, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       96(SI), Y9, Y9
-	VADDPS       Y9, Y7, Y7
-	VCMPPS       $0x1e, 96(R10), Y7, Y9
-	VANDPS       Y9, Y8, Y8
-	VBLENDVPS    Y8, 96(R11), Y7, Y7
-	VMOVUPS      Y7, 96(AX)
-	VPSUBD       Y0, Y6, Y6
-	VPMINUD      Y1, Y6, Y6
-	VPANDN       Y6, Y8, Y6
-	VEXTRACTI128 $0x01, Y6, X7
-	VPACKUSDW    X7, X6, X6
-	VMOVDQU      X6, 48(CX)
-	VMOVMSKPS    Y8, R15
+	VMOVMSKPS    Y4, R15
 	SHLQ         $0x18, R15
 	ORQ          R15, R14
-	VPMOVZXWD    64(CX), Y6
-	VMOVUPS      128(AX), Y7
-	VPMOVZXWD    64(BX), Y8
-	VPCMPGTD     Y8, Y6, Y8
-	VSUBPS       128(R8), Y7, Y9
-	VDIVPS       128(DI), Y9, Y9
-	VMAXPS       Y9, Y2, Y9
-	VMINPS       Y9, Y3, Y9
-	VMULPS       Y4, Y9, Y10
-	VROUNDPS     $0x00, Y10, Y10
-	VMULPS       Y5, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VBROADCASTSS const0000007f<>+0(SB), Y12
-	VPADDD       Y12, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y10
+	VPMOVZXWD    64(CX), Y3
+	VPMOVZXWD    80(CX), Y4
+	VMOVUPS      128(AX), Y5
+	VMOVUPS      160(AX), Y6
+	VPMOVZXWD    64(BX), Y7
+	VPMOVZXWD    80(BX), Y8
+	VPCMPGTD     Y7, Y3, Y3
+	VPCMPGTD     Y8, Y4, Y4
+	VSUBPS       128(R8), Y5, Y5
+	VSUBPS       160(R8), Y6, Y6
+	VDIVPS       128(DI), Y5, Y5
+	VDIVPS       160(DI), Y6, Y6
+	VMAXPS       Y5, Y2, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMAXPS       Y6, Y2, Y6
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y8
+	VROUNDPS     $0x00, Y7, Y7
+	VROUNDPS     $0x00, Y8, Y8
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y9
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y10
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y7, Y9
+	VMULPS       vconstb95e8083<>+0(SB), Y8, Y10
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y5, Y11
+	VMULPS       Y6, Y6, Y12
+	VMULPS       Y9, Y11, Y9
+	VMULPS       Y10, Y12, Y10
+	VADDPS       Y5, Y9, Y5
+	VADDPS       Y6, Y10, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VCVTTPS2DQ   Y7, Y7
+	VPSRAD       $0x01, Y7, Y9
+	VPADDD       vconst0000007f<>+0(SB), Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       128(DI), Y9, Y9
-	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      128(DX), Y10
-	VMULPS       128(R9), Y10, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       128(SI), Y9, Y9
-	VADDPS       Y9, Y7, Y7
-	VCMPPS       $0x1e, 128(R10), Y7, Y9
-	VANDPS       Y9, Y8, Y8
-	VBLENDVPS    Y8, 128(R11), Y7, Y7
-	VMOVUPS      Y7, 128(AX)
-	VPSUBD       Y0, Y6, Y6
-	VPMINUD      Y1, Y6, Y6
-	VPANDN       Y6, Y8, Y6
-	VEXTRACTI128 $0x01, Y6, X7
-	VPACKUSDW    X7, X6, X6
-	VMOVDQU      X6, 64(CX)
-	VMOVMSKPS    Y8, R15
+	VMULPS       Y10, Y5, Y5
+	VPSUBD       Y9, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VCVTTPS2DQ   Y8, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y6, Y6
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
+	VMULPS       128(DI), Y5, Y5
+	VMULPS       160(DI), Y6, Y6
+	VSUBPS       128(AX), Y5, Y5
+	VSUBPS       160(AX), Y6, Y6
+	VMOVUPS      128(DX), Y7
+	VMOVUPS      160(DX), Y8
+	VMULPS       128(R9), Y7, Y7
+	VMULPS       160(R9), Y8, Y8
+	VANDPS       Y3, Y7, Y7
+	VANDPS       Y4, Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       128(SI), Y5, Y5
+	VMULPS       160(SI), Y6, Y6
+	VADDPS       128(AX), Y5, Y5
+	VADDPS       160(AX), Y6, Y6
+	VCMPPS       $0x1e, 128(R10), Y5, Y7
+	VANDPS       Y7, Y3, Y3
+	VCMPPS       $0x1e, 160(R10), Y6, Y7
+	VANDPS       Y7, Y4, Y4
+	VBLENDVPS    Y3, 128(R11), Y5, Y5
+	VBLENDVPS    Y4, 160(R11), Y6, Y6
+	VMOVUPS      Y5, 128(AX)
+	VMOVUPS      Y6, 160(AX)
+	VPMOVZXWD    64(CX), Y5
+	VPSUBD       Y0, Y5, Y5
+	VPMINUD      Y1, Y5, Y5
+	VPANDN       Y5, Y3, Y5
+	VEXTRACTI128 $0x01, Y5, X6
+	VPACKUSDW    X6, X5, X5
+	VMOVDQU      X5, 64(CX)
+	VPMOVZXWD    80(CX), Y5
+	VPSUBD       Y0, Y5, Y5
+	VPMINUD      Y1, Y5, Y5
+	VPANDN       Y5, Y4, Y5
+	VEXTRACTI128 $0x01, Y5, X6
+	VPACKUSDW    X6, X5, X5
+	VMOVDQU      X5, 80(CX)
+	VMOVMSKPS    Y3, R15
 	SHLQ         $0x20, R15
 	ORQ          R15, R14
-	VPMOVZXWD    80(CX), Y6
-	VMOVUPS      160(AX), Y7
-	VPMOVZXWD    80(BX), Y8
-	VPCMPGTD     Y8, Y6, Y8
-	VSUBPS       160(R8), Y7, Y9
-	VDIVPS       160(DI), Y9, Y9
-	VMAXPS       Y9, Y2, Y9
-	VMINPS       Y9, Y3, Y9
-	VMULPS       Y4, Y9, Y10
-	VROUNDPS     $0x00, Y10, Y10
-	VMULPS       Y5, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VBROADCASTSS const0000007f<>+0(SB), Y12
-	VPADDD       Y12, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       160(DI), Y9, Y9
-	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      160(DX), Y10
-	VMULPS       160(R9), Y10, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       160(SI), Y9, Y9
-	VADDPS       Y9, Y7, Y7
-	VCMPPS       $0x1e, 160(R10), Y7, Y9
-	VANDPS       Y9, Y8, Y8
-	VBLENDVPS    Y8, 160(R11), Y7, Y7
-	VMOVUPS      Y7, 160(AX)
-	VPSUBD       Y0, Y6, Y6
-	VPMINUD      Y1, Y6, Y6
-	VPANDN       Y6, Y8, Y6
-	VEXTRACTI128 $0x01, Y6, X7
-	VPACKUSDW    X7, X6, X6
-	VMOVDQU      X6, 80(CX)
-	VMOVMSKPS    Y8, R15
+	VMOVMSKPS    Y4, R15
 	SHLQ         $0x28, R15
 	ORQ          R15, R14
-	VPMOVZXWD    96(CX), Y6
-	VMOVUPS      192(AX), Y7
-	VPMOVZXWD    96(BX), Y8
-	VPCMPGTD     Y8, Y6, Y8
-	VSUBPS       192(R8), Y7, Y9
-	VDIVPS       192(DI), Y9, Y9
-	VMAXPS       Y9, Y2, Y9
-	VMINPS       Y9, Y3, Y9
-	VMULPS       Y4, Y9, Y10
-	VROUNDPS     $0x00, Y10, Y10
-	VMULPS       Y5, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VBROADCASTSS const0000007f<>+0(SB), Y12
-	VPADDD       Y12, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y10
+	VPMOVZXWD    96(CX), Y3
+	VPMOVZXWD    112(CX), Y4
+	VMOVUPS      192(AX), Y5
+	VMOVUPS      224(AX), Y6
+	VPMOVZXWD    96(BX), Y7
+	VPMOVZXWD    112(BX), Y8
+	VPCMPGTD     Y7, Y3, Y3
+	VPCMPGTD     Y8, Y4, Y4
+	VSUBPS       192(R8), Y5, Y5
+	VSUBPS       224(R8), Y6, Y6
+	VDIVPS       192(DI), Y5, Y5
+	VDIVPS       224(DI), Y6, Y6
+	VMAXPS       Y5, Y2, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMAXPS       Y6, Y2, Y6
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y8
+	VROUNDPS     $0x00, Y7, Y7
+	VROUNDPS     $0x00, Y8, Y8
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y9
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y10
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y7, Y9
+	VMULPS       vconstb95e8083<>+0(SB), Y8, Y10
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y5, Y11
+	VMULPS       Y6, Y6, Y12
+	VMULPS       Y9, Y11, Y9
+	VMULPS       Y10, Y12, Y10
+	VADDPS       Y5, Y9, Y5
+	VADDPS       Y6, Y10, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VCVTTPS2DQ   Y7, Y7
+	VPSRAD       $0x01, Y7, Y9
+	VPADDD       vconst0000007f<>+0(SB), Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       192(DI), Y9, Y9
-	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      192(DX), Y10
-	VMULPS       192(R9), Y10, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       192(SI), Y9, Y9
-	VADDPS       Y9, Y7, Y7
-	VCMPPS       $0x1e, 192(R10), Y7, Y9
-	VANDPS       Y9, Y8, Y8
-	VBLENDVPS    Y8, 192(R11), Y7, Y7
-	VMOVUPS      Y7, 192(AX)
-	VPSUBD       Y0, Y6, Y6
-	VPMINUD      Y1, Y6, Y6
-	VPANDN       Y6, Y8, Y6
-	VEXTRACTI128 $0x01, Y6, X7
-	VPACKUSDW    X7, X6, X6
-	VMOVDQU      X6, 96(CX)
-	VMOVMSKPS    Y8, R15
+	VMULPS       Y10, Y5, Y5
+	VPSUBD       Y9, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VCVTTPS2DQ   Y8, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y6, Y6
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
+	VMULPS       192(DI), Y5, Y5
+	VMULPS       224(DI), Y6, Y6
+	VSUBPS       192(AX), Y5, Y5
+	VSUBPS       224(AX), Y6, Y6
+	VMOVUPS      192(DX), Y7
+	VMOVUPS      224(DX), Y8
+	VMULPS       192(R9), Y7, Y7
+	VMULPS       224(R9), Y8, Y8
+	VANDPS       Y3, Y7, Y7
+	VANDPS       Y4, Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       192(SI), Y5, Y5
+	VMULPS       224(SI), Y6, Y6
+	VADDPS       192(AX), Y5, Y5
+	VADDPS       224(AX), Y6, Y6
+	VCMPPS       $0x1e, 192(R10), Y5, Y7
+	VANDPS       Y7, Y3, Y3
+	VCMPPS       $0x1e, 224(R10), Y6, Y7
+	VANDPS       Y7, Y4, Y4
+	VBLENDVPS    Y3, 192(R11), Y5, Y5
+	VBLENDVPS    Y4, 224(R11), Y6, Y6
+	VMOVUPS      Y5, 192(AX)
+	VMOVUPS      Y6, 224(AX)
+	VPMOVZXWD    96(CX), Y5
+	VPSUBD       Y0, Y5, Y5
+	VPMINUD      Y1, Y5, Y5
+	VPANDN       Y5, Y3, Y5
+	VEXTRACTI128 $0x01, Y5, X6
+	VPACKUSDW    X6, X5, X5
+	VMOVDQU      X5, 96(CX)
+	VPMOVZXWD    112(CX), Y5
+	VPSUBD       Y0, Y5, Y5
+	VPMINUD      Y1, Y5, Y5
+	VPANDN       Y5, Y4, Y5
+	VEXTRACTI128 $0x01, Y5, X6
+	VPACKUSDW    X6, X5, X5
+	VMOVDQU      X5, 112(CX)
+	VMOVMSKPS    Y3, R15
 	SHLQ         $0x30, R15
 	ORQ          R15, R14
-	VPMOVZXWD    112(CX), Y6
-	VMOVUPS      224(AX), Y7
-	VPMOVZXWD    112(BX), Y8
-	VPCMPGTD     Y8, Y6, Y8
-	VSUBPS       224(R8), Y7, Y9
-	VDIVPS       224(DI), Y9, Y9
-	VMAXPS       Y9, Y2, Y9
-	VMINPS       Y9, Y3, Y9
-	VMULPS       Y4, Y9, Y10
-	VROUNDPS     $0x00, Y10, Y10
-	VMULPS       Y5, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VBROADCASTSS const0000007f<>+0(SB), Y12
-	VPADDD       Y12, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       224(DI), Y9, Y9
-	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      224(DX), Y10
-	VMULPS       224(R9), Y10, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       224(SI), Y9, Y9
-	VADDPS       Y9, Y7, Y7
-	VCMPPS       $0x1e, 224(R10), Y7, Y9
-	VANDPS       Y9, Y8, Y8
-	VBLENDVPS    Y8, 224(R11), Y7, Y7
-	VMOVUPS      Y7, 224(AX)
-	VPSUBD       Y0, Y6, Y6
-	VPMINUD      Y1, Y6, Y6
-	VPANDN       Y6, Y8, Y6
-	VEXTRACTI128 $0x01, Y6, X7
-	VPACKUSDW    X7, X6, X6
-	VMOVDQU      X6, 112(CX)
-	VMOVMSKPS    Y8, R15
+	VMOVMSKPS    Y4, R15
 	SHLQ         $0x38, R15
 	ORQ          R15, R14
 	MOVQ         R14, (R12)
@@ -4759,159 +4682,208 @@ RefractoryExponentialAVX2_done:
 // func refractoryExponentialUniformAVX512(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·refractoryExponentialUniformAVX512(SB), NOSPLIT, $0-72
-	// 7 scalars held in registers, 12 broadcast where used; vectors interleaved 3 at a time.
-	VPCMPEQW     Y0, Y0, Y0
-	VPSRLW       $0x0f, Y0, Y0
-	VPXORD       Z1, Z1, Z1
-	VPBROADCASTW c+24(FP), Y2
-	VBROADCASTSS k+28(FP), Z3
-	VBROADCASTSS delta+32(FP), Z4
-	VBROADCASTSS rh+36(FP), Z5
-	VBROADCASTSS constc2d00000<>+0(SB), Z6
-	VBROADCASTSS const42b20000<>+0(SB), Z7
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Z8
-	MOVQ         v+0(FP), AX
-	MOVQ         r+8(FP), CX
-	MOVQ         cur+16(FP), DX
-	MOVQ         spikes+56(FP), BX
-	MOVQ         blocks+64(FP), SI
-	TESTQ        SI, SI
-	JZ           RefractoryExponentialUniformAVX512_done
+	// 0 scalars held in registers, 19 read from memory where used; vectors interleaved 4 at a time.
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     v+0(FP), AX
+	MOVQ     r+8(FP), CX
+	MOVQ     cur+16(FP), DX
+	MOVQ     spikes+56(FP), BX
+	MOVQ     blocks+64(FP), SI
+	TESTQ    SI, SI
+	JZ       RefractoryExponentialUniformAVX512_done
 
 RefractoryExponentialUniformAVX512_block:
 	XORQ         DI, DI
-	VMOVDQU16    (CX), Y9
-	VMOVDQU16    32(CX), Y10
-	VMOVDQU16    64(CX), Y11
-	VMOVUPS      (AX), Z12
-	VMOVUPS      64(AX), Z13
-	VMOVUPS      128(AX), Z14
-	VPCMPUW      $0x06, Y2, Y9, K1
-	VPCMPUW      $0x06, Y2, Y10, K2
-	VPCMPUW      $0x06, Y2, Y11, K3
-	VSUBPS       Z5, Z12, Z15
-	VSUBPS       Z5, Z13, Z16
-	VSUBPS       Z5, Z14, Z17
-	VDIVPS       Z4, Z15, Z15
-	VDIVPS       Z4, Z16, Z16
-	VDIVPS       Z4, Z17, Z17
-	VMAXPS       Z15, Z6, Z15
-	VMINPS       Z15, Z7, Z15
-	VMAXPS       Z16, Z6, Z16
-	VMINPS       Z16, Z7, Z16
-	VMAXPS       Z17, Z6, Z17
-	VMINPS       Z17, Z7, Z17
-	VMULPS       Z8, Z15, Z22
-	VMULPS       Z8, Z16, Z23
-	VMULPS       Z8, Z17, Z24
-	VRNDSCALEPS  $0x00, Z22, Z22
-	VRNDSCALEPS  $0x00, Z23, Z23
-	VRNDSCALEPS  $0x00, Z24, Z24
-	VMULPS.BCST  const3f318000<>+0(SB), Z22, Z25
-	VMULPS.BCST  const3f318000<>+0(SB), Z23, Z26
-	VMULPS.BCST  const3f318000<>+0(SB), Z24, Z27
-	VSUBPS       Z25, Z15, Z15
-	VSUBPS       Z26, Z16, Z16
-	VSUBPS       Z27, Z17, Z17
-	VMULPS.BCST  constb95e8083<>+0(SB), Z22, Z25
-	VMULPS.BCST  constb95e8083<>+0(SB), Z23, Z26
-	VMULPS.BCST  constb95e8083<>+0(SB), Z24, Z27
-	VSUBPS       Z25, Z15, Z15
-	VSUBPS       Z26, Z16, Z16
-	VSUBPS       Z27, Z17, Z17
-	VMULPS.BCST  const39500d01<>+0(SB), Z15, Z25
-	VMULPS.BCST  const39500d01<>+0(SB), Z16, Z26
-	VMULPS.BCST  const39500d01<>+0(SB), Z17, Z27
+	VMOVDQU16    (CX), Y2
+	VMOVDQU16    32(CX), Y3
+	VMOVDQU16    64(CX), Y4
+	VMOVDQU16    96(CX), Y5
+	VMOVUPS      (AX), Z6
+	VMOVUPS      64(AX), Z7
+	VMOVUPS      128(AX), Z8
+	VMOVUPS      192(AX), Z9
+	VPBROADCASTW c+24(FP), Y10
+	VPBROADCASTW c+24(FP), Y11
+	VPBROADCASTW c+24(FP), Y12
+	VPBROADCASTW c+24(FP), Y13
+	VPCMPUW      $0x06, Y10, Y2, K1
+	VPCMPUW      $0x06, Y11, Y3, K2
+	VPCMPUW      $0x06, Y12, Y4, K3
+	VPCMPUW      $0x06, Y13, Y5, K4
+	VSUBPS.BCST  rh+36(FP), Z6, Z10
+	VSUBPS.BCST  rh+36(FP), Z7, Z11
+	VSUBPS.BCST  rh+36(FP), Z8, Z12
+	VSUBPS.BCST  rh+36(FP), Z9, Z13
+	VDIVPS.BCST  delta+32(FP), Z10, Z10
+	VDIVPS.BCST  delta+32(FP), Z11, Z11
+	VDIVPS.BCST  delta+32(FP), Z12, Z12
+	VDIVPS.BCST  delta+32(FP), Z13, Z13
+	VBROADCASTSS constc2d00000<>+0(SB), Z18
+	VMAXPS       Z10, Z18, Z10
+	VBROADCASTSS const42b20000<>+0(SB), Z18
+	VMINPS       Z10, Z18, Z10
+	VBROADCASTSS constc2d00000<>+0(SB), Z18
+	VMAXPS       Z11, Z18, Z11
+	VBROADCASTSS const42b20000<>+0(SB), Z18
+	VMINPS       Z11, Z18, Z11
+	VBROADCASTSS constc2d00000<>+0(SB), Z18
+	VMAXPS       Z12, Z18, Z12
+	VBROADCASTSS const42b20000<>+0(SB), Z18
+	VMINPS       Z12, Z18, Z12
+	VBROADCASTSS constc2d00000<>+0(SB), Z18
+	VMAXPS       Z13, Z18, Z13
+	VBROADCASTSS const42b20000<>+0(SB), Z18
+	VMINPS       Z13, Z18, Z13
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z10, Z18
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z11, Z19
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z12, Z20
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z13, Z21
+	VRNDSCALEPS  $0x00, Z18, Z18
+	VRNDSCALEPS  $0x00, Z19, Z19
+	VRNDSCALEPS  $0x00, Z20, Z20
+	VRNDSCALEPS  $0x00, Z21, Z21
+	VMULPS.BCST  const3f318000<>+0(SB), Z18, Z22
+	VMULPS.BCST  const3f318000<>+0(SB), Z19, Z23
+	VMULPS.BCST  const3f318000<>+0(SB), Z20, Z24
+	VMULPS.BCST  const3f318000<>+0(SB), Z21, Z25
+	VSUBPS       Z22, Z10, Z10
+	VSUBPS       Z23, Z11, Z11
+	VSUBPS       Z24, Z12, Z12
+	VSUBPS       Z25, Z13, Z13
+	VMULPS.BCST  constb95e8083<>+0(SB), Z18, Z22
+	VMULPS.BCST  constb95e8083<>+0(SB), Z19, Z23
+	VMULPS.BCST  constb95e8083<>+0(SB), Z20, Z24
+	VMULPS.BCST  constb95e8083<>+0(SB), Z21, Z25
+	VSUBPS       Z22, Z10, Z10
+	VSUBPS       Z23, Z11, Z11
+	VSUBPS       Z24, Z12, Z12
+	VSUBPS       Z25, Z13, Z13
+	VMULPS.BCST  const39500d01<>+0(SB), Z10, Z22
+	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z23
+	VMULPS.BCST  const39500d01<>+0(SB), Z12, Z24
+	VMULPS.BCST  const39500d01<>+0(SB), Z13, Z25
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z23, Z23
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z24, Z24
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z25, Z25
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z26, Z26
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z27, Z27
-	VMULPS       Z15, Z25, Z25
-	VMULPS       Z16, Z26, Z26
-	VMULPS       Z17, Z27, Z27
+	VMULPS       Z10, Z22, Z22
+	VMULPS       Z11, Z23, Z23
+	VMULPS       Z12, Z24, Z24
+	VMULPS       Z13, Z25, Z25
+	VADDPS.BCST  const3c088889<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3c088889<>+0(SB), Z23, Z23
+	VADDPS.BCST  const3c088889<>+0(SB), Z24, Z24
 	VADDPS.BCST  const3c088889<>+0(SB), Z25, Z25
-	VADDPS.BCST  const3c088889<>+0(SB), Z26, Z26
-	VADDPS.BCST  const3c088889<>+0(SB), Z27, Z27
-	VMULPS       Z15, Z25, Z25
-	VMULPS       Z16, Z26, Z26
-	VMULPS       Z17, Z27, Z27
+	VMULPS       Z10, Z22, Z22
+	VMULPS       Z11, Z23, Z23
+	VMULPS       Z12, Z24, Z24
+	VMULPS       Z13, Z25, Z25
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z23, Z23
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z24, Z24
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z25, Z25
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z26, Z26
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z27, Z27
-	VMULPS       Z15, Z25, Z25
-	VMULPS       Z16, Z26, Z26
-	VMULPS       Z17, Z27, Z27
+	VMULPS       Z10, Z22, Z22
+	VMULPS       Z11, Z23, Z23
+	VMULPS       Z12, Z24, Z24
+	VMULPS       Z13, Z25, Z25
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z23, Z23
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z24, Z24
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z25, Z25
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z26, Z26
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z27, Z27
-	VMULPS       Z15, Z25, Z25
-	VMULPS       Z16, Z26, Z26
-	VMULPS       Z17, Z27, Z27
+	VMULPS       Z10, Z22, Z22
+	VMULPS       Z11, Z23, Z23
+	VMULPS       Z12, Z24, Z24
+	VMULPS       Z13, Z25, Z25
+	VADDPS.BCST  const3f000000<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3f000000<>+0(SB), Z23, Z23
+	VADDPS.BCST  const3f000000<>+0(SB), Z24, Z24
 	VADDPS.BCST  const3f000000<>+0(SB), Z25, Z25
-	VADDPS.BCST  const3f000000<>+0(SB), Z26, Z26
-	VADDPS.BCST  const3f000000<>+0(SB), Z27, Z27
-	VMULPS       Z15, Z15, Z28
-	VMULPS       Z16, Z16, Z29
-	VMULPS       Z17, Z17, Z30
-	VMULPS       Z25, Z28, Z25
-	VMULPS       Z26, Z29, Z26
-	VMULPS       Z27, Z30, Z27
-	VADDPS       Z15, Z25, Z15
-	VADDPS       Z16, Z26, Z16
-	VADDPS       Z17, Z27, Z17
-	VADDPS.BCST  const3f800000<>+0(SB), Z15, Z15
-	VADDPS.BCST  const3f800000<>+0(SB), Z16, Z16
-	VADDPS.BCST  const3f800000<>+0(SB), Z17, Z17
-	VSCALEFPS    Z22, Z15, Z15
-	VSCALEFPS    Z23, Z16, Z16
-	VSCALEFPS    Z24, Z17, Z17
-	VMULPS       Z15, Z4, Z15
-	VMULPS       Z16, Z4, Z16
-	VMULPS       Z17, Z4, Z17
-	VSUBPS       Z12, Z15, Z15
-	VSUBPS       Z13, Z16, Z16
-	VSUBPS       Z14, Z17, Z17
-	VMOVUPS      (DX), Z22
-	VMOVUPS      64(DX), Z23
-	VMOVUPS      128(DX), Z24
-	VMULPS.BCST  res+40(FP), Z22, Z22
-	VMULPS.BCST  res+40(FP), Z23, Z23
-	VMULPS.BCST  res+40(FP), Z24, Z24
-	VMOVUPS.Z    Z22, K1, Z22
-	VMOVUPS.Z    Z23, K2, Z23
-	VMOVUPS.Z    Z24, K3, Z24
-	VADDPS       Z22, Z15, Z15
-	VADDPS       Z23, Z16, Z16
-	VADDPS       Z24, Z17, Z17
-	VMULPS       Z15, Z3, Z15
-	VMULPS       Z16, Z3, Z16
-	VMULPS       Z17, Z3, Z17
-	VADDPS       Z15, Z12, Z12
-	VADDPS       Z16, Z13, Z13
-	VADDPS       Z17, Z14, Z14
-	VBROADCASTSS thr+44(FP), Z15
-	VCMPPS       $0x1e, Z15, Z12, K1, K1
-	VBROADCASTSS thr+44(FP), Z15
-	VCMPPS       $0x1e, Z15, Z13, K2, K2
-	VBROADCASTSS thr+44(FP), Z15
-	VCMPPS       $0x1e, Z15, Z14, K3, K3
-	VBROADCASTSS reset+48(FP), Z15
-	VBLENDMPS    Z15, Z12, K1, Z18
-	VBROADCASTSS reset+48(FP), Z12
-	VBLENDMPS    Z12, Z13, K2, Z19
-	VBROADCASTSS reset+48(FP), Z12
-	VBLENDMPS    Z12, Z14, K3, Z20
-	VMOVUPS      Z18, (AX)
-	VMOVUPS      Z19, 64(AX)
-	VMOVUPS      Z20, 128(AX)
-	VPADDUSW     Y0, Y9, Y9
-	VMOVDQU16    Y1, K1, Y9
-	VMOVDQU16    Y9, (CX)
-	VPADDUSW     Y0, Y10, Y9
-	VMOVDQU16    Y1, K2, Y9
-	VMOVDQU16    Y9, 32(CX)
-	VPADDUSW     Y0, Y11, Y9
-	VMOVDQU16    Y1, K3, Y9
-	VMOVDQU16    Y9, 64(CX)
+	VMULPS       Z10, Z10, Z26
+	VMULPS       Z11, Z11, Z27
+	VMULPS       Z12, Z12, Z28
+	VMULPS       Z13, Z13, Z29
+	VMULPS       Z22, Z26, Z22
+	VMULPS       Z23, Z27, Z23
+	VMULPS       Z24, Z28, Z24
+	VMULPS       Z25, Z29, Z25
+	VADDPS       Z10, Z22, Z10
+	VADDPS       Z11, Z23, Z11
+	VADDPS       Z12, Z24, Z12
+	VADDPS       Z13, Z25, Z13
+	VADDPS.BCST  const3f800000<>+0(SB), Z10, Z10
+	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
+	VADDPS.BCST  const3f800000<>+0(SB), Z12, Z12
+	VADDPS.BCST  const3f800000<>+0(SB), Z13, Z13
+	VSCALEFPS    Z18, Z10, Z10
+	VSCALEFPS    Z19, Z11, Z11
+	VSCALEFPS    Z20, Z12, Z12
+	VSCALEFPS    Z21, Z13, Z13
+	VMULPS.BCST  delta+32(FP), Z10, Z10
+	VMULPS.BCST  delta+32(FP), Z11, Z11
+	VMULPS.BCST  delta+32(FP), Z12, Z12
+	VMULPS.BCST  delta+32(FP), Z13, Z13
+	VSUBPS       Z6, Z10, Z10
+	VSUBPS       Z7, Z11, Z11
+	VSUBPS       Z8, Z12, Z12
+	VSUBPS       Z9, Z13, Z13
+	VMOVUPS      (DX), Z18
+	VMOVUPS      64(DX), Z19
+	VMOVUPS      128(DX), Z20
+	VMOVUPS      192(DX), Z21
+	VMULPS.BCST  res+40(FP), Z18, Z18
+	VMULPS.BCST  res+40(FP), Z19, Z19
+	VMULPS.BCST  res+40(FP), Z20, Z20
+	VMULPS.BCST  res+40(FP), Z21, Z21
+	VMOVUPS.Z    Z18, K1, Z18
+	VMOVUPS.Z    Z19, K2, Z19
+	VMOVUPS.Z    Z20, K3, Z20
+	VMOVUPS.Z    Z21, K4, Z21
+	VADDPS       Z18, Z10, Z10
+	VADDPS       Z19, Z11, Z11
+	VADDPS       Z20, Z12, Z12
+	VADDPS       Z21, Z13, Z13
+	VMULPS.BCST  k+28(FP), Z10, Z10
+	VMULPS.BCST  k+28(FP), Z11, Z11
+	VMULPS.BCST  k+28(FP), Z12, Z12
+	VMULPS.BCST  k+28(FP), Z13, Z13
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VADDPS       Z13, Z9, Z9
+	VBROADCASTSS thr+44(FP), Z10
+	VCMPPS       $0x1e, Z10, Z6, K1, K1
+	VBROADCASTSS thr+44(FP), Z10
+	VCMPPS       $0x1e, Z10, Z7, K2, K2
+	VBROADCASTSS thr+44(FP), Z10
+	VCMPPS       $0x1e, Z10, Z8, K3, K3
+	VBROADCASTSS thr+44(FP), Z10
+	VCMPPS       $0x1e, Z10, Z9, K4, K4
+	VBROADCASTSS reset+48(FP), Z10
+	VBLENDMPS    Z10, Z6, K1, Z14
+	VBROADCASTSS reset+48(FP), Z6
+	VBLENDMPS    Z6, Z7, K2, Z15
+	VBROADCASTSS reset+48(FP), Z6
+	VBLENDMPS    Z6, Z8, K3, Z16
+	VBROADCASTSS reset+48(FP), Z6
+	VBLENDMPS    Z6, Z9, K4, Z17
+	VMOVUPS      Z14, (AX)
+	VMOVUPS      Z15, 64(AX)
+	VMOVUPS      Z16, 128(AX)
+	VMOVUPS      Z17, 192(AX)
+	VPADDUSW     Y0, Y2, Y2
+	VMOVDQU16    Y1, K1, Y2
+	VMOVDQU16    Y2, (CX)
+	VPADDUSW     Y0, Y3, Y2
+	VMOVDQU16    Y1, K2, Y2
+	VMOVDQU16    Y2, 32(CX)
+	VPADDUSW     Y0, Y4, Y2
+	VMOVDQU16    Y1, K3, Y2
+	VMOVDQU16    Y2, 64(CX)
+	VPADDUSW     Y0, Y5, Y2
+	VMOVDQU16    Y1, K4, Y2
+	VMOVDQU16    Y2, 96(CX)
 	KMOVW        K1, R8
 	ORQ          R8, DI
 	KMOVW        K2, R8
@@ -4920,51 +4892,7 @@ RefractoryExponentialUniformAVX512_block:
 	KMOVW        K3, R8
 	SHLQ         $0x20, R8
 	ORQ          R8, DI
-	VMOVDQU16    96(CX), Y9
-	VMOVUPS      192(AX), Z10
-	VPCMPUW      $0x06, Y2, Y9, K1
-	VSUBPS       Z5, Z10, Z11
-	VDIVPS       Z4, Z11, Z11
-	VMAXPS       Z11, Z6, Z11
-	VMINPS       Z11, Z7, Z11
-	VMULPS       Z8, Z11, Z12
-	VRNDSCALEPS  $0x00, Z12, Z12
-	VMULPS.BCST  const3f318000<>+0(SB), Z12, Z13
-	VSUBPS       Z13, Z11, Z11
-	VMULPS.BCST  constb95e8083<>+0(SB), Z12, Z13
-	VSUBPS       Z13, Z11, Z11
-	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z13
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z13, Z13
-	VMULPS       Z11, Z13, Z13
-	VADDPS.BCST  const3c088889<>+0(SB), Z13, Z13
-	VMULPS       Z11, Z13, Z13
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z13, Z13
-	VMULPS       Z11, Z13, Z13
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z13, Z13
-	VMULPS       Z11, Z13, Z13
-	VADDPS.BCST  const3f000000<>+0(SB), Z13, Z13
-	VMULPS       Z11, Z11, Z14
-	VMULPS       Z13, Z14, Z13
-	VADDPS       Z11, Z13, Z11
-	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
-	VSCALEFPS    Z12, Z11, Z11
-	VMULPS       Z11, Z4, Z11
-	VSUBPS       Z10, Z11, Z11
-	VMOVUPS      192(DX), Z12
-	VMULPS.BCST  res+40(FP), Z12, Z12
-	VMOVUPS.Z    Z12, K1, Z12
-	VADDPS       Z12, Z11, Z11
-	VMULPS       Z11, Z3, Z11
-	VADDPS       Z11, Z10, Z10
-	VBROADCASTSS thr+44(FP), Z11
-	VCMPPS       $0x1e, Z11, Z10, K1, K1
-	VBROADCASTSS reset+48(FP), Z11
-	VBLENDMPS    Z11, Z10, K1, Z21
-	VMOVUPS      Z21, 192(AX)
-	VPADDUSW     Y0, Y9, Y9
-	VMOVDQU16    Y1, K1, Y9
-	VMOVDQU16    Y9, 96(CX)
-	KMOVW        K1, R8
+	KMOVW        K4, R8
 	SHLQ         $0x30, R8
 	ORQ          R8, DI
 	MOVQ         DI, (BX)
@@ -4981,622 +4909,522 @@ RefractoryExponentialUniformAVX512_done:
 
 // func refractoryExponentialUniformAVX2(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·refractoryExponentialUniformAVX2(SB), NOSPLIT, $0-72
-	// 4 scalars held in registers, 15 broadcast where used; vectors interleaved 1 at a time.
+TEXT ·refractoryExponentialUniformAVX2(SB), NOSPLIT, $256-72
+	// 1 scalars held in registers, 18 read from memory where used; vectors interleaved 2 at a time; between distant reads, 2 values reloaded from their streams, 0 kept on the stack.
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y1
 	VPBROADCASTW c+24(FP), X2
 	VPMOVZXWD    X2, Y2
+	VBROADCASTSS delta+32(FP), Y3
+	VMOVUPS      Y3, (AX)
 	VBROADCASTSS k+28(FP), Y3
-	VBROADCASTSS delta+32(FP), Y4
-	VBROADCASTSS rh+36(FP), Y5
-	MOVQ         v+0(FP), AX
-	MOVQ         r+8(FP), CX
-	MOVQ         cur+16(FP), DX
-	MOVQ         spikes+56(FP), BX
-	MOVQ         blocks+64(FP), SI
-	TESTQ        SI, SI
+	VMOVUPS      Y3, 32(AX)
+	VBROADCASTSS res+40(FP), Y3
+	VMOVUPS      Y3, 64(AX)
+	VBROADCASTSS reset+48(FP), Y3
+	VMOVUPS      Y3, 96(AX)
+	VBROADCASTSS rh+36(FP), Y3
+	VMOVUPS      Y3, 128(AX)
+	VBROADCASTSS thr+44(FP), Y3
+	VMOVUPS      Y3, 160(AX)
+	MOVQ         v+0(FP), CX
+	MOVQ         r+8(FP), DX
+	MOVQ         cur+16(FP), BX
+	MOVQ         spikes+56(FP), SI
+	MOVQ         blocks+64(FP), DI
+	TESTQ        DI, DI
 	JZ           RefractoryExponentialUniformAVX2_done
 
 RefractoryExponentialUniformAVX2_block:
-	XORQ         DI, DI
-	VPMOVZXWD    (CX), Y6
-	VMOVUPS      (AX), Y7
-	VPCMPGTD     Y2, Y6, Y8
-	VSUBPS       Y5, Y7, Y9
-	VDIVPS       Y4, Y9, Y9
-	VBROADCASTSS constc2d00000<>+0(SB), Y10
-	VBROADCASTSS const42b20000<>+0(SB), Y11
-	VMAXPS       Y9, Y10, Y9
-	VMINPS       Y9, Y11, Y9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VROUNDPS     $0x00, Y10, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VBROADCASTSS const0000007f<>+0(SB), Y12
-	VPADDD       Y12, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y10
+	XORQ         R8, R8
+	VPMOVZXWD    (DX), Y3
+	VPMOVZXWD    16(DX), Y4
+	VMOVUPS      (CX), Y5
+	VMOVUPS      32(CX), Y6
+	VPCMPGTD     Y2, Y3, Y3
+	VPCMPGTD     Y2, Y4, Y4
+	VSUBPS       128(AX), Y5, Y5
+	VSUBPS       128(AX), Y6, Y6
+	VDIVPS       (AX), Y5, Y5
+	VDIVPS       (AX), Y6, Y6
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y5, Y7, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y8
+	VROUNDPS     $0x00, Y7, Y7
+	VROUNDPS     $0x00, Y8, Y8
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y9
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y10
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y7, Y9
+	VMULPS       vconstb95e8083<>+0(SB), Y8, Y10
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y5, Y11
+	VMULPS       Y6, Y6, Y12
+	VMULPS       Y9, Y11, Y9
+	VMULPS       Y10, Y12, Y10
+	VADDPS       Y5, Y9, Y5
+	VADDPS       Y6, Y10, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VCVTTPS2DQ   Y7, Y7
+	VPSRAD       $0x01, Y7, Y9
+	VPADDD       vconst0000007f<>+0(SB), Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y4, Y9
-	VSUBPS       Y7, Y9, Y9
-	VBROADCASTSS res+40(FP), Y10
-	VMOVUPS      (DX), Y11
-	VMULPS       Y11, Y10, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y3, Y9
-	VADDPS       Y9, Y7, Y7
-	VBROADCASTSS thr+44(FP), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y9
-	VANDPS       Y9, Y8, Y8
-	VBROADCASTSS reset+48(FP), Y9
-	VBLENDVPS    Y8, Y9, Y7, Y7
-	VMOVUPS      Y7, (AX)
-	VPSUBD       Y0, Y6, Y6
-	VPMINUD      Y1, Y6, Y6
-	VPANDN       Y6, Y8, Y6
-	VEXTRACTI128 $0x01, Y6, X7
-	VPACKUSDW    X7, X6, X6
-	VMOVDQU      X6, (CX)
-	VMOVMSKPS    Y8, R8
-	ORQ          R8, DI
-	VPMOVZXWD    16(CX), Y6
-	VMOVUPS      32(AX), Y7
-	VPCMPGTD     Y2, Y6, Y8
-	VSUBPS       Y5, Y7, Y9
-	VDIVPS       Y4, Y9, Y9
-	VBROADCASTSS constc2d00000<>+0(SB), Y10
-	VBROADCASTSS const42b20000<>+0(SB), Y11
-	VMAXPS       Y9, Y10, Y9
-	VMINPS       Y9, Y11, Y9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VROUNDPS     $0x00, Y10, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VBROADCASTSS const0000007f<>+0(SB), Y12
-	VPADDD       Y12, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y10
+	VMULPS       Y10, Y5, Y5
+	VPSUBD       Y9, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VCVTTPS2DQ   Y8, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y6, Y6
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
+	VMULPS       (AX), Y5, Y5
+	VMULPS       (AX), Y6, Y6
+	VSUBPS       (CX), Y5, Y5
+	VSUBPS       32(CX), Y6, Y6
+	VMOVUPS      (BX), Y7
+	VMOVUPS      32(BX), Y8
+	VMULPS       64(AX), Y7, Y7
+	VMULPS       64(AX), Y8, Y8
+	VANDPS       Y3, Y7, Y7
+	VANDPS       Y4, Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       32(AX), Y5, Y5
+	VMULPS       32(AX), Y6, Y6
+	VADDPS       (CX), Y5, Y5
+	VADDPS       32(CX), Y6, Y6
+	VCMPPS       $0x1e, 160(AX), Y5, Y7
+	VANDPS       Y7, Y3, Y3
+	VCMPPS       $0x1e, 160(AX), Y6, Y7
+	VANDPS       Y7, Y4, Y4
+	VBLENDVPS    Y3, 96(AX), Y5, Y5
+	VBLENDVPS    Y4, 96(AX), Y6, Y6
+	VMOVUPS      Y5, (CX)
+	VMOVUPS      Y6, 32(CX)
+	VPMOVZXWD    (DX), Y5
+	VPSUBD       Y0, Y5, Y5
+	VPMINUD      Y1, Y5, Y5
+	VPANDN       Y5, Y3, Y5
+	VEXTRACTI128 $0x01, Y5, X6
+	VPACKUSDW    X6, X5, X5
+	VMOVDQU      X5, (DX)
+	VPMOVZXWD    16(DX), Y5
+	VPSUBD       Y0, Y5, Y5
+	VPMINUD      Y1, Y5, Y5
+	VPANDN       Y5, Y4, Y5
+	VEXTRACTI128 $0x01, Y5, X6
+	VPACKUSDW    X6, X5, X5
+	VMOVDQU      X5, 16(DX)
+	VMOVMSKPS    Y3, R9
+	ORQ          R9, R8
+	VMOVMSKPS    Y4, R9
+	SHLQ         $0x08, R9
+	ORQ          R9, R8
+	VPMOVZXWD    32(DX), Y3
+	VPMOVZXWD    48(DX), Y4
+	VMOVUPS      64(CX), Y5
+	VMOVUPS      96(CX), Y6
+	VPCMPGTD     Y2, Y3, Y3
+	VPCMPGTD     Y2, Y4, Y4
+	VSUBPS       128(AX), Y5, Y5
+	VSUBPS       128(AX), Y6, Y6
+	VDIVPS       (AX), Y5, Y5
+	VDIVPS       (AX), Y6, Y6
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y5, Y7, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y8
+	VROUNDPS     $0x00, Y7, Y7
+	VROUNDPS     $0x00, Y8, Y8
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y9
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y10
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y7, Y9
+	VMULPS       vconstb95e8083<>+0(SB), Y8, Y10
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y5, Y11
+	VMULPS       Y6, Y6, Y12
+	VMULPS       Y9, Y11, Y9
+	VMULPS       Y10, Y12, Y10
+	VADDPS       Y5, Y9, Y5
+	VADDPS       Y6, Y10, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VCVTTPS2DQ   Y7, Y7
+	VPSRAD       $0x01, Y7, Y9
+	VPADDD       vconst0000007f<>+0(SB), Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y4, Y9
-	VSUBPS       Y7, Y9, Y9
-	VBROADCASTSS res+40(FP), Y10
-	VMOVUPS      32(DX), Y11
-	VMULPS       Y11, Y10, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y3, Y9
-	VADDPS       Y9, Y7, Y7
-	VBROADCASTSS thr+44(FP), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y9
-	VANDPS       Y9, Y8, Y8
-	VBROADCASTSS reset+48(FP), Y9
-	VBLENDVPS    Y8, Y9, Y7, Y7
-	VMOVUPS      Y7, 32(AX)
-	VPSUBD       Y0, Y6, Y6
-	VPMINUD      Y1, Y6, Y6
-	VPANDN       Y6, Y8, Y6
-	VEXTRACTI128 $0x01, Y6, X7
-	VPACKUSDW    X7, X6, X6
-	VMOVDQU      X6, 16(CX)
-	VMOVMSKPS    Y8, R8
-	SHLQ         $0x08, R8
-	ORQ          R8, DI
-	VPMOVZXWD    32(CX), Y6
-	VMOVUPS      64(AX), Y7
-	VPCMPGTD     Y2, Y6, Y8
-	VSUBPS       Y5, Y7, Y9
-	VDIVPS       Y4, Y9, Y9
-	VBROADCASTSS constc2d00000<>+0(SB), Y10
-	VBROADCASTSS const42b20000<>+0(SB), Y11
-	VMAXPS       Y9, Y10, Y9
-	VMINPS       Y9, Y11, Y9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VROUNDPS     $0x00, Y10, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VBROADCASTSS const0000007f<>+0(SB), Y12
-	VPADDD       Y12, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y10
+	VMULPS       Y10, Y5, Y5
+	VPSUBD       Y9, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VCVTTPS2DQ   Y8, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y6, Y6
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
+	VMULPS       (AX), Y5, Y5
+	VMULPS       (AX), Y6, Y6
+	VSUBPS       64(CX), Y5, Y5
+	VSUBPS       96(CX), Y6, Y6
+	VMOVUPS      64(BX), Y7
+	VMOVUPS      96(BX), Y8
+	VMULPS       64(AX), Y7, Y7
+	VMULPS       64(AX), Y8, Y8
+	VANDPS       Y3, Y7, Y7
+	VANDPS       Y4, Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       32(AX), Y5, Y5
+	VMULPS       32(AX), Y6, Y6
+	VADDPS       64(CX), Y5, Y5
+	VADDPS       96(CX), Y6, Y6
+	VCMPPS       $0x1e, 160(AX), Y5, Y7
+	VANDPS       Y7, Y3, Y3
+	VCMPPS       $0x1e, 160(AX), Y6, Y7
+	VANDPS       Y7, Y4, Y4
+	VBLENDVPS    Y3, 96(AX), Y5, Y5
+	VBLENDVPS    Y4, 96(AX), Y6, Y6
+	VMOVUPS      Y5, 64(CX)
+	VMOVUPS      Y6, 96(CX)
+	VPMOVZXWD    32(DX), Y5
+	VPSUBD       Y0, Y5, Y5
+	VPMINUD      Y1, Y5, Y5
+	VPANDN       Y5, Y3, Y5
+	VEXTRACTI128 $0x01, Y5, X6
+	VPACKUSDW    X6, X5, X5
+	VMOVDQU      X5, 32(DX)
+	VPMOVZXWD    48(DX), Y5
+	VPSUBD       Y0, Y5, Y5
+	VPMINUD      Y1, Y5, Y5
+	VPANDN       Y5, Y4, Y5
+	VEXTRACTI128 $0x01, Y5, X6
+	VPACKUSDW    X6, X5, X5
+	VMOVDQU      X5, 48(DX)
+	VMOVMSKPS    Y3, R9
+	SHLQ         $0x10, R9
+	ORQ          R9, R8
+	VMOVMSKPS    Y4, R9
+	SHLQ         $0x18, R9
+	ORQ          R9, R8
+	VPMOVZXWD    64(DX), Y3
+	VPMOVZXWD    80(DX), Y4
+	VMOVUPS      128(CX), Y5
+	VMOVUPS      160(CX), Y6
+	VPCMPGTD     Y2, Y3, Y3
+	VPCMPGTD     Y2, Y4, Y4
+	VSUBPS       128(AX), Y5, Y5
+	VSUBPS       128(AX), Y6, Y6
+	VDIVPS       (AX), Y5, Y5
+	VDIVPS       (AX), Y6, Y6
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y5, Y7, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y8
+	VROUNDPS     $0x00, Y7, Y7
+	VROUNDPS     $0x00, Y8, Y8
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y9
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y10
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y7, Y9
+	VMULPS       vconstb95e8083<>+0(SB), Y8, Y10
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y5, Y11
+	VMULPS       Y6, Y6, Y12
+	VMULPS       Y9, Y11, Y9
+	VMULPS       Y10, Y12, Y10
+	VADDPS       Y5, Y9, Y5
+	VADDPS       Y6, Y10, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VCVTTPS2DQ   Y7, Y7
+	VPSRAD       $0x01, Y7, Y9
+	VPADDD       vconst0000007f<>+0(SB), Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y4, Y9
-	VSUBPS       Y7, Y9, Y9
-	VBROADCASTSS res+40(FP), Y10
-	VMOVUPS      64(DX), Y11
-	VMULPS       Y11, Y10, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y3, Y9
-	VADDPS       Y9, Y7, Y7
-	VBROADCASTSS thr+44(FP), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y9
-	VANDPS       Y9, Y8, Y8
-	VBROADCASTSS reset+48(FP), Y9
-	VBLENDVPS    Y8, Y9, Y7, Y7
-	VMOVUPS      Y7, 64(AX)
-	VPSUBD       Y0, Y6, Y6
-	VPMINUD      Y1, Y6, Y6
-	VPANDN       Y6, Y8, Y6
-	VEXTRACTI128 $0x01, Y6, X7
-	VPACKUSDW    X7, X6, X6
-	VMOVDQU      X6, 32(CX)
-	VMOVMSKPS    Y8, R8
-	SHLQ         $0x10, R8
-	ORQ          R8, DI
-	VPMOVZXWD    48(CX), Y6
-	VMOVUPS      96(AX), Y7
-	VPCMPGTD     Y2, Y6, Y8
-	VSUBPS       Y5, Y7, Y9
-	VDIVPS       Y4, Y9, Y9
-	VBROADCASTSS constc2d00000<>+0(SB), Y10
-	VBROADCASTSS const42b20000<>+0(SB), Y11
-	VMAXPS       Y9, Y10, Y9
-	VMINPS       Y9, Y11, Y9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VROUNDPS     $0x00, Y10, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VBROADCASTSS const0000007f<>+0(SB), Y12
-	VPADDD       Y12, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y10
+	VMULPS       Y10, Y5, Y5
+	VPSUBD       Y9, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VCVTTPS2DQ   Y8, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y6, Y6
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
+	VMULPS       (AX), Y5, Y5
+	VMULPS       (AX), Y6, Y6
+	VSUBPS       128(CX), Y5, Y5
+	VSUBPS       160(CX), Y6, Y6
+	VMOVUPS      128(BX), Y7
+	VMOVUPS      160(BX), Y8
+	VMULPS       64(AX), Y7, Y7
+	VMULPS       64(AX), Y8, Y8
+	VANDPS       Y3, Y7, Y7
+	VANDPS       Y4, Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       32(AX), Y5, Y5
+	VMULPS       32(AX), Y6, Y6
+	VADDPS       128(CX), Y5, Y5
+	VADDPS       160(CX), Y6, Y6
+	VCMPPS       $0x1e, 160(AX), Y5, Y7
+	VANDPS       Y7, Y3, Y3
+	VCMPPS       $0x1e, 160(AX), Y6, Y7
+	VANDPS       Y7, Y4, Y4
+	VBLENDVPS    Y3, 96(AX), Y5, Y5
+	VBLENDVPS    Y4, 96(AX), Y6, Y6
+	VMOVUPS      Y5, 128(CX)
+	VMOVUPS      Y6, 160(CX)
+	VPMOVZXWD    64(DX), Y5
+	VPSUBD       Y0, Y5, Y5
+	VPMINUD      Y1, Y5, Y5
+	VPANDN       Y5, Y3, Y5
+	VEXTRACTI128 $0x01, Y5, X6
+	VPACKUSDW    X6, X5, X5
+	VMOVDQU      X5, 64(DX)
+	VPMOVZXWD    80(DX), Y5
+	VPSUBD       Y0, Y5, Y5
+	VPMINUD      Y1, Y5, Y5
+	VPANDN       Y5, Y4, Y5
+	VEXTRACTI128 $0x01, Y5, X6
+	VPACKUSDW    X6, X5, X5
+	VMOVDQU      X5, 80(DX)
+	VMOVMSKPS    Y3, R9
+	SHLQ         $0x20, R9
+	ORQ          R9, R8
+	VMOVMSKPS    Y4, R9
+	SHLQ         $0x28, R9
+	ORQ          R9, R8
+	VPMOVZXWD    96(DX), Y3
+	VPMOVZXWD    112(DX), Y4
+	VMOVUPS      192(CX), Y5
+	VMOVUPS      224(CX), Y6
+	VPCMPGTD     Y2, Y3, Y3
+	VPCMPGTD     Y2, Y4, Y4
+	VSUBPS       128(AX), Y5, Y5
+	VSUBPS       128(AX), Y6, Y6
+	VDIVPS       (AX), Y5, Y5
+	VDIVPS       (AX), Y6, Y6
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y5, Y7, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y8
+	VROUNDPS     $0x00, Y7, Y7
+	VROUNDPS     $0x00, Y8, Y8
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y9
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y10
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y7, Y9
+	VMULPS       vconstb95e8083<>+0(SB), Y8, Y10
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y5, Y11
+	VMULPS       Y6, Y6, Y12
+	VMULPS       Y9, Y11, Y9
+	VMULPS       Y10, Y12, Y10
+	VADDPS       Y5, Y9, Y5
+	VADDPS       Y6, Y10, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VCVTTPS2DQ   Y7, Y7
+	VPSRAD       $0x01, Y7, Y9
+	VPADDD       vconst0000007f<>+0(SB), Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y4, Y9
-	VSUBPS       Y7, Y9, Y9
-	VBROADCASTSS res+40(FP), Y10
-	VMOVUPS      96(DX), Y11
-	VMULPS       Y11, Y10, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y3, Y9
-	VADDPS       Y9, Y7, Y7
-	VBROADCASTSS thr+44(FP), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y9
-	VANDPS       Y9, Y8, Y8
-	VBROADCASTSS reset+48(FP), Y9
-	VBLENDVPS    Y8, Y9, Y7, Y7
-	VMOVUPS      Y7, 96(AX)
-	VPSUBD       Y0, Y6, Y6
-	VPMINUD      Y1, Y6, Y6
-	VPANDN       Y6, Y8, Y6
-	VEXTRACTI128 $0x01, Y6, X7
-	VPACKUSDW    X7, X6, X6
-	VMOVDQU      X6, 48(CX)
-	VMOVMSKPS    Y8, R8
-	SHLQ         $0x18, R8
-	ORQ          R8, DI
-	VPMOVZXWD    64(CX), Y6
-	VMOVUPS      128(AX), Y7
-	VPCMPGTD     Y2, Y6, Y8
-	VSUBPS       Y5, Y7, Y9
-	VDIVPS       Y4, Y9, Y9
-	VBROADCASTSS constc2d00000<>+0(SB), Y10
-	VBROADCASTSS const42b20000<>+0(SB), Y11
-	VMAXPS       Y9, Y10, Y9
-	VMINPS       Y9, Y11, Y9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VROUNDPS     $0x00, Y10, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VBROADCASTSS const0000007f<>+0(SB), Y12
-	VPADDD       Y12, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y4, Y9
-	VSUBPS       Y7, Y9, Y9
-	VBROADCASTSS res+40(FP), Y10
-	VMOVUPS      128(DX), Y11
-	VMULPS       Y11, Y10, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y3, Y9
-	VADDPS       Y9, Y7, Y7
-	VBROADCASTSS thr+44(FP), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y9
-	VANDPS       Y9, Y8, Y8
-	VBROADCASTSS reset+48(FP), Y9
-	VBLENDVPS    Y8, Y9, Y7, Y7
-	VMOVUPS      Y7, 128(AX)
-	VPSUBD       Y0, Y6, Y6
-	VPMINUD      Y1, Y6, Y6
-	VPANDN       Y6, Y8, Y6
-	VEXTRACTI128 $0x01, Y6, X7
-	VPACKUSDW    X7, X6, X6
-	VMOVDQU      X6, 64(CX)
-	VMOVMSKPS    Y8, R8
-	SHLQ         $0x20, R8
-	ORQ          R8, DI
-	VPMOVZXWD    80(CX), Y6
-	VMOVUPS      160(AX), Y7
-	VPCMPGTD     Y2, Y6, Y8
-	VSUBPS       Y5, Y7, Y9
-	VDIVPS       Y4, Y9, Y9
-	VBROADCASTSS constc2d00000<>+0(SB), Y10
-	VBROADCASTSS const42b20000<>+0(SB), Y11
-	VMAXPS       Y9, Y10, Y9
-	VMINPS       Y9, Y11, Y9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VROUNDPS     $0x00, Y10, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VBROADCASTSS const0000007f<>+0(SB), Y12
-	VPADDD       Y12, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y4, Y9
-	VSUBPS       Y7, Y9, Y9
-	VBROADCASTSS res+40(FP), Y10
-	VMOVUPS      160(DX), Y11
-	VMULPS       Y11, Y10, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y3, Y9
-	VADDPS       Y9, Y7, Y7
-	VBROADCASTSS thr+44(FP), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y9
-	VANDPS       Y9, Y8, Y8
-	VBROADCASTSS reset+48(FP), Y9
-	VBLENDVPS    Y8, Y9, Y7, Y7
-	VMOVUPS      Y7, 160(AX)
-	VPSUBD       Y0, Y6, Y6
-	VPMINUD      Y1, Y6, Y6
-	VPANDN       Y6, Y8, Y6
-	VEXTRACTI128 $0x01, Y6, X7
-	VPACKUSDW    X7, X6, X6
-	VMOVDQU      X6, 80(CX)
-	VMOVMSKPS    Y8, R8
-	SHLQ         $0x28, R8
-	ORQ          R8, DI
-	VPMOVZXWD    96(CX), Y6
-	VMOVUPS      192(AX), Y7
-	VPCMPGTD     Y2, Y6, Y8
-	VSUBPS       Y5, Y7, Y9
-	VDIVPS       Y4, Y9, Y9
-	VBROADCASTSS constc2d00000<>+0(SB), Y10
-	VBROADCASTSS const42b20000<>+0(SB), Y11
-	VMAXPS       Y9, Y10, Y9
-	VMINPS       Y9, Y11, Y9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VROUNDPS     $0x00, Y10, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VBROADCASTSS const0000007f<>+0(SB), Y12
-	VPADDD       Y12, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y4, Y9
-	VSUBPS       Y7, Y9, Y9
-	VBROADCASTSS res+40(FP), Y10
-	VMOVUPS      192(DX), Y11
-	VMULPS       Y11, Y10, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y3, Y9
-	VADDPS       Y9, Y7, Y7
-	VBROADCASTSS thr+44(FP), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y9
-	VANDPS       Y9, Y8, Y8
-	VBROADCASTSS reset+48(FP), Y9
-	VBLENDVPS    Y8, Y9, Y7, Y7
-	VMOVUPS      Y7, 192(AX)
-	VPSUBD       Y0, Y6, Y6
-	VPMINUD      Y1, Y6, Y6
-	VPANDN       Y6, Y8, Y6
-	VEXTRACTI128 $0x01, Y6, X7
-	VPACKUSDW    X7, X6, X6
-	VMOVDQU      X6, 96(CX)
-	VMOVMSKPS    Y8, R8
-	SHLQ         $0x30, R8
-	ORQ          R8, DI
-	VPMOVZXWD    112(CX), Y6
-	VMOVUPS      224(AX), Y7
-	VPCMPGTD     Y2, Y6, Y8
-	VSUBPS       Y5, Y7, Y9
-	VDIVPS       Y4, Y9, Y9
-	VBROADCASTSS constc2d00000<>+0(SB), Y10
-	VBROADCASTSS const42b20000<>+0(SB), Y11
-	VMAXPS       Y9, Y10, Y9
-	VMINPS       Y9, Y11, Y9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VROUNDPS     $0x00, Y10, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VBROADCASTSS const0000007f<>+0(SB), Y12
-	VPADDD       Y12, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y4, Y9
-	VSUBPS       Y7, Y9, Y9
-	VBROADCASTSS res+40(FP), Y10
-	VMOVUPS      224(DX), Y11
-	VMULPS       Y11, Y10, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y3, Y9
-	VADDPS       Y9, Y7, Y7
-	VBROADCASTSS thr+44(FP), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y9
-	VANDPS       Y9, Y8, Y8
-	VBROADCASTSS reset+48(FP), Y9
-	VBLENDVPS    Y8, Y9, Y7, Y7
-	VMOVUPS      Y7, 224(AX)
-	VPSUBD       Y0, Y6, Y6
-	VPMINUD      Y1, Y6, Y6
-	VPANDN       Y6, Y8, Y6
-	VEXTRACTI128 $0x01, Y6, X7
-	VPACKUSDW    X7, X6, X6
-	VMOVDQU      X6, 112(CX)
-	VMOVMSKPS    Y8, R8
-	SHLQ         $0x38, R8
-	ORQ          R8, DI
-	MOVQ         DI, (BX)
-	ADDQ         $0x08, BX
-	ADDQ         $0x00000100, AX
-	ADDQ         $0x00000080, CX
-	ADDQ         $0x00000100, DX
-	DECQ         SI
+	VMULPS       Y10, Y5, Y5
+	VPSUBD       Y9, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VCVTTPS2DQ   Y8, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y6, Y6
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
+	VMULPS       (AX), Y5, Y5
+	VMULPS       (AX), Y6, Y6
+	VSUBPS       192(CX), Y5, Y5
+	VSUBPS       224(CX), Y6, Y6
+	VMOVUPS      192(BX), Y7
+	VMOVUPS      224(BX), Y8
+	VMULPS       64(AX), Y7, Y7
+	VMULPS       64(AX), Y8, Y8
+	VANDPS       Y3, Y7, Y7
+	VANDPS       Y4, Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       32(AX), Y5, Y5
+	VMULPS       32(AX), Y6, Y6
+	VADDPS       192(CX), Y5, Y5
+	VADDPS       224(CX), Y6, Y6
+	VCMPPS       $0x1e, 160(AX), Y5, Y7
+	VANDPS       Y7, Y3, Y3
+	VCMPPS       $0x1e, 160(AX), Y6, Y7
+	VANDPS       Y7, Y4, Y4
+	VBLENDVPS    Y3, 96(AX), Y5, Y5
+	VBLENDVPS    Y4, 96(AX), Y6, Y6
+	VMOVUPS      Y5, 192(CX)
+	VMOVUPS      Y6, 224(CX)
+	VPMOVZXWD    96(DX), Y5
+	VPSUBD       Y0, Y5, Y5
+	VPMINUD      Y1, Y5, Y5
+	VPANDN       Y5, Y3, Y5
+	VEXTRACTI128 $0x01, Y5, X6
+	VPACKUSDW    X6, X5, X5
+	VMOVDQU      X5, 96(DX)
+	VPMOVZXWD    112(DX), Y5
+	VPSUBD       Y0, Y5, Y5
+	VPMINUD      Y1, Y5, Y5
+	VPANDN       Y5, Y4, Y5
+	VEXTRACTI128 $0x01, Y5, X6
+	VPACKUSDW    X6, X5, X5
+	VMOVDQU      X5, 112(DX)
+	VMOVMSKPS    Y3, R9
+	SHLQ         $0x30, R9
+	ORQ          R9, R8
+	VMOVMSKPS    Y4, R9
+	SHLQ         $0x38, R9
+	ORQ          R9, R8
+	MOVQ         R8, (SI)
+	ADDQ         $0x08, SI
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+	DECQ         DI
 	JNZ          RefractoryExponentialUniformAVX2_block
 
 RefractoryExponentialUniformAVX2_done:
@@ -5606,7 +5434,7 @@ RefractoryExponentialUniformAVX2_done:
 // func adaptiveExponentialAVX512(v *float32, w *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, kwStride int, aStride int, bStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·adaptiveExponentialAVX512(SB), NOSPLIT, $8-184
-	// 4 scalars held in registers, 8 broadcast where used; vectors interleaved 4 at a time.
+	// 4 scalars held in registers, 8 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -5856,577 +5684,531 @@ AdaptiveExponentialAVX512_done:
 // func adaptiveExponentialAVX2(v *float32, w *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, kwStride int, aStride int, bStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·adaptiveExponentialAVX2(SB), NOSPLIT, $8-184
-	// 6 scalars held in registers, 6 broadcast where used; vectors interleaved 1 at a time.
-	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
-	VBROADCASTSS constc2d00000<>+0(SB), Y0
-	VBROADCASTSS const42b20000<>+0(SB), Y1
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y2
-	VBROADCASTSS const3f318000<>+0(SB), Y3
-	VBROADCASTSS constb95e8083<>+0(SB), Y4
-	VBROADCASTSS const39500d01<>+0(SB), Y5
-	MOVQ         v+0(FP), AX
-	MOVQ         w+8(FP), CX
-	MOVQ         cur+16(FP), DX
-	MOVQ         k+24(FP), BX
-	MOVQ         delta+32(FP), SI
-	MOVQ         rh+40(FP), DI
-	MOVQ         res+48(FP), R8
-	MOVQ         thr+56(FP), R9
-	MOVQ         reset+64(FP), R10
-	MOVQ         kw+72(FP), R11
-	MOVQ         a+80(FP), R12
-	MOVQ         spikes+168(FP), R13
-	MOVQ         blocks+176(FP), R14
-	TESTQ        R14, R14
-	JZ           AdaptiveExponentialAVX2_done
+	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 3 at a time; between distant reads, 1 values reloaded from their streams, 0 kept on the stack.
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLD   $0x10, Y0, Y0
+	MOVQ     v+0(FP), AX
+	MOVQ     w+8(FP), CX
+	MOVQ     cur+16(FP), DX
+	MOVQ     k+24(FP), BX
+	MOVQ     delta+32(FP), SI
+	MOVQ     rh+40(FP), DI
+	MOVQ     res+48(FP), R8
+	MOVQ     thr+56(FP), R9
+	MOVQ     reset+64(FP), R10
+	MOVQ     kw+72(FP), R11
+	MOVQ     a+80(FP), R12
+	MOVQ     spikes+168(FP), R13
+	MOVQ     blocks+176(FP), R14
+	TESTQ    R14, R14
+	JZ       AdaptiveExponentialAVX2_done
 
 AdaptiveExponentialAVX2_block:
-	XORQ         R15, R15
-	VMOVUPS      (AX), Y6
-	VSUBPS       (DI), Y6, Y7
-	VDIVPS       (SI), Y7, Y7
-	VMAXPS       Y7, Y0, Y7
-	VMINPS       Y7, Y1, Y7
-	VMULPS       Y2, Y7, Y8
-	VROUNDPS     $0x00, Y8, Y8
-	VMULPS       Y3, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y4, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y7, Y5, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VBROADCASTSS const0000007f<>+0(SB), Y9
-	VPADDD       Y9, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMULPS       (SI), Y7, Y7
-	VSUBPS       Y6, Y7, Y7
-	VMOVUPS      (CX), Y8
-	VMULPS       (R8), Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMOVUPS      (DX), Y9
-	VMULPS       (R8), Y9, Y9
-	VADDPS       Y9, Y7, Y7
-	VMULPS       (BX), Y7, Y7
-	VADDPS       Y7, Y6, Y6
-	VCMPPS       $0x1e, (R9), Y6, Y7
-	VBLENDVPS    Y7, (R10), Y6, Y6
-	VMOVUPS      Y6, (AX)
-	VMULPS       (R12), Y6, Y6
-	VSUBPS       Y8, Y6, Y6
-	VMULPS       (R11), Y6, Y6
-	VADDPS       Y6, Y8, Y6
-	MOVQ         b+88(FP), BP
-	VANDPS       (BP), Y7, Y8
-	VADDPS       Y8, Y6, Y6
-	VMOVUPS      Y6, (CX)
-	VMOVMSKPS    Y7, BP
-	ORQ          BP, R15
-	VMOVUPS      32(AX), Y6
-	VSUBPS       32(DI), Y6, Y7
-	VDIVPS       32(SI), Y7, Y7
-	VMAXPS       Y7, Y0, Y7
-	VMINPS       Y7, Y1, Y7
-	VMULPS       Y2, Y7, Y8
-	VROUNDPS     $0x00, Y8, Y8
-	VMULPS       Y3, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y4, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y7, Y5, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VBROADCASTSS const0000007f<>+0(SB), Y9
-	VPADDD       Y9, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMULPS       32(SI), Y7, Y7
-	VSUBPS       Y6, Y7, Y7
-	VMOVUPS      32(CX), Y8
-	VMULPS       32(R8), Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMOVUPS      32(DX), Y9
-	VMULPS       32(R8), Y9, Y9
-	VADDPS       Y9, Y7, Y7
-	VMULPS       32(BX), Y7, Y7
-	VADDPS       Y7, Y6, Y6
-	VCMPPS       $0x1e, 32(R9), Y6, Y7
-	VBLENDVPS    Y7, 32(R10), Y6, Y6
-	VMOVUPS      Y6, 32(AX)
-	VMULPS       32(R12), Y6, Y6
-	VSUBPS       Y8, Y6, Y6
-	VMULPS       32(R11), Y6, Y6
-	VADDPS       Y6, Y8, Y6
-	MOVQ         b+88(FP), BP
-	VANDPS       32(BP), Y7, Y8
-	VADDPS       Y8, Y6, Y6
-	VMOVUPS      Y6, 32(CX)
-	VMOVMSKPS    Y7, BP
-	SHLQ         $0x08, BP
-	ORQ          BP, R15
-	VMOVUPS      64(AX), Y6
-	VSUBPS       64(DI), Y6, Y7
-	VDIVPS       64(SI), Y7, Y7
-	VMAXPS       Y7, Y0, Y7
-	VMINPS       Y7, Y1, Y7
-	VMULPS       Y2, Y7, Y8
-	VROUNDPS     $0x00, Y8, Y8
-	VMULPS       Y3, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y4, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y7, Y5, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VBROADCASTSS const0000007f<>+0(SB), Y9
-	VPADDD       Y9, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMULPS       64(SI), Y7, Y7
-	VSUBPS       Y6, Y7, Y7
-	VMOVUPS      64(CX), Y8
-	VMULPS       64(R8), Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMOVUPS      64(DX), Y9
-	VMULPS       64(R8), Y9, Y9
-	VADDPS       Y9, Y7, Y7
-	VMULPS       64(BX), Y7, Y7
-	VADDPS       Y7, Y6, Y6
-	VCMPPS       $0x1e, 64(R9), Y6, Y7
-	VBLENDVPS    Y7, 64(R10), Y6, Y6
-	VMOVUPS      Y6, 64(AX)
-	VMULPS       64(R12), Y6, Y6
-	VSUBPS       Y8, Y6, Y6
-	VMULPS       64(R11), Y6, Y6
-	VADDPS       Y6, Y8, Y6
-	MOVQ         b+88(FP), BP
-	VANDPS       64(BP), Y7, Y8
-	VADDPS       Y8, Y6, Y6
-	VMOVUPS      Y6, 64(CX)
-	VMOVMSKPS    Y7, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
-	VMOVUPS      96(AX), Y6
-	VSUBPS       96(DI), Y6, Y7
-	VDIVPS       96(SI), Y7, Y7
-	VMAXPS       Y7, Y0, Y7
-	VMINPS       Y7, Y1, Y7
-	VMULPS       Y2, Y7, Y8
-	VROUNDPS     $0x00, Y8, Y8
-	VMULPS       Y3, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y4, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y7, Y5, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VBROADCASTSS const0000007f<>+0(SB), Y9
-	VPADDD       Y9, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMULPS       96(SI), Y7, Y7
-	VSUBPS       Y6, Y7, Y7
-	VMOVUPS      96(CX), Y8
-	VMULPS       96(R8), Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMOVUPS      96(DX), Y9
-	VMULPS       96(R8), Y9, Y9
-	VADDPS       Y9, Y7, Y7
-	VMULPS       96(BX), Y7, Y7
-	VADDPS       Y7, Y6, Y6
-	VCMPPS       $0x1e, 96(R9), Y6, Y7
-	VBLENDVPS    Y7, 96(R10), Y6, Y6
-	VMOVUPS      Y6, 96(AX)
-	VMULPS       96(R12), Y6, Y6
-	VSUBPS       Y8, Y6, Y6
-	VMULPS       96(R11), Y6, Y6
-	VADDPS       Y6, Y8, Y6
-	MOVQ         b+88(FP), BP
-	VANDPS       96(BP), Y7, Y8
-	VADDPS       Y8, Y6, Y6
-	VMOVUPS      Y6, 96(CX)
-	VMOVMSKPS    Y7, BP
-	SHLQ         $0x18, BP
-	ORQ          BP, R15
-	VMOVUPS      128(AX), Y6
-	VSUBPS       128(DI), Y6, Y7
-	VDIVPS       128(SI), Y7, Y7
-	VMAXPS       Y7, Y0, Y7
-	VMINPS       Y7, Y1, Y7
-	VMULPS       Y2, Y7, Y8
-	VROUNDPS     $0x00, Y8, Y8
-	VMULPS       Y3, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y4, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y7, Y5, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VBROADCASTSS const0000007f<>+0(SB), Y9
-	VPADDD       Y9, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMULPS       128(SI), Y7, Y7
-	VSUBPS       Y6, Y7, Y7
-	VMOVUPS      128(CX), Y8
-	VMULPS       128(R8), Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMOVUPS      128(DX), Y9
-	VMULPS       128(R8), Y9, Y9
-	VADDPS       Y9, Y7, Y7
-	VMULPS       128(BX), Y7, Y7
-	VADDPS       Y7, Y6, Y6
-	VCMPPS       $0x1e, 128(R9), Y6, Y7
-	VBLENDVPS    Y7, 128(R10), Y6, Y6
-	VMOVUPS      Y6, 128(AX)
-	VMULPS       128(R12), Y6, Y6
-	VSUBPS       Y8, Y6, Y6
-	VMULPS       128(R11), Y6, Y6
-	VADDPS       Y6, Y8, Y6
-	MOVQ         b+88(FP), BP
-	VANDPS       128(BP), Y7, Y8
-	VADDPS       Y8, Y6, Y6
-	VMOVUPS      Y6, 128(CX)
-	VMOVMSKPS    Y7, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
-	VMOVUPS      160(AX), Y6
-	VSUBPS       160(DI), Y6, Y7
-	VDIVPS       160(SI), Y7, Y7
-	VMAXPS       Y7, Y0, Y7
-	VMINPS       Y7, Y1, Y7
-	VMULPS       Y2, Y7, Y8
-	VROUNDPS     $0x00, Y8, Y8
-	VMULPS       Y3, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y4, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y7, Y5, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VBROADCASTSS const0000007f<>+0(SB), Y9
-	VPADDD       Y9, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMULPS       160(SI), Y7, Y7
-	VSUBPS       Y6, Y7, Y7
-	VMOVUPS      160(CX), Y8
-	VMULPS       160(R8), Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMOVUPS      160(DX), Y9
-	VMULPS       160(R8), Y9, Y9
-	VADDPS       Y9, Y7, Y7
-	VMULPS       160(BX), Y7, Y7
-	VADDPS       Y7, Y6, Y6
-	VCMPPS       $0x1e, 160(R9), Y6, Y7
-	VBLENDVPS    Y7, 160(R10), Y6, Y6
-	VMOVUPS      Y6, 160(AX)
-	VMULPS       160(R12), Y6, Y6
-	VSUBPS       Y8, Y6, Y6
-	VMULPS       160(R11), Y6, Y6
-	VADDPS       Y6, Y8, Y6
-	MOVQ         b+88(FP), BP
-	VANDPS       160(BP), Y7, Y8
-	VADDPS       Y8, Y6, Y6
-	VMOVUPS      Y6, 160(CX)
-	VMOVMSKPS    Y7, BP
-	SHLQ         $0x28, BP
-	ORQ          BP, R15
-	VMOVUPS      192(AX), Y6
-	VSUBPS       192(DI), Y6, Y7
-	VDIVPS       192(SI), Y7, Y7
-	VMAXPS       Y7, Y0, Y7
-	VMINPS       Y7, Y1, Y7
-	VMULPS       Y2, Y7, Y8
-	VROUNDPS     $0x00, Y8, Y8
-	VMULPS       Y3, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y4, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y7, Y5, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VBROADCASTSS const0000007f<>+0(SB), Y9
-	VPADDD       Y9, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMULPS       192(SI), Y7, Y7
-	VSUBPS       Y6, Y7, Y7
-	VMOVUPS      192(CX), Y8
-	VMULPS       192(R8), Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMOVUPS      192(DX), Y9
-	VMULPS       192(R8), Y9, Y9
-	VADDPS       Y9, Y7, Y7
-	VMULPS       192(BX), Y7, Y7
-	VADDPS       Y7, Y6, Y6
-	VCMPPS       $0x1e, 192(R9), Y6, Y7
-	VBLENDVPS    Y7, 192(R10), Y6, Y6
-	VMOVUPS      Y6, 192(AX)
-	VMULPS       192(R12), Y6, Y6
-	VSUBPS       Y8, Y6, Y6
-	VMULPS       192(R11), Y6, Y6
-	VADDPS       Y6, Y8, Y6
-	MOVQ         b+88(FP), BP
-	VANDPS       192(BP), Y7, Y8
-	VADDPS       Y8, Y6, Y6
-	VMOVUPS      Y6, 192(CX)
-	VMOVMSKPS    Y7, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
-	VMOVUPS      224(AX), Y6
-	VSUBPS       224(DI), Y6, Y7
-	VDIVPS       224(SI), Y7, Y7
-	VMAXPS       Y7, Y0, Y7
-	VMINPS       Y7, Y1, Y7
-	VMULPS       Y2, Y7, Y8
-	VROUNDPS     $0x00, Y8, Y8
-	VMULPS       Y3, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y4, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y7, Y5, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VBROADCASTSS const0000007f<>+0(SB), Y9
-	VPADDD       Y9, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMULPS       224(SI), Y7, Y7
-	VSUBPS       Y6, Y7, Y7
-	VMOVUPS      224(CX), Y8
-	VMULPS       224(R8), Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VMOVUPS      224(DX), Y9
-	VMULPS       224(R8), Y9, Y9
-	VADDPS       Y9, Y7, Y7
-	VMULPS       224(BX), Y7, Y7
-	VADDPS       Y7, Y6, Y6
-	VCMPPS       $0x1e, 224(R9), Y6, Y7
-	VBLENDVPS    Y7, 224(R10), Y6, Y6
-	VMOVUPS      Y6, 224(AX)
-	VMULPS       224(R12), Y6, Y6
-	VSUBPS       Y8, Y6, Y6
-	VMULPS       224(R11), Y6, Y6
-	VADDPS       Y6, Y8, Y6
-	MOVQ         b+88(FP), BP
-	VANDPS       224(BP), Y7, Y8
-	VADDPS       Y8, Y6, Y6
-	VMOVUPS      Y6, 224(CX)
-	VMOVMSKPS    Y7, BP
-	SHLQ         $0x38, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
-	ADDQ         $0x08, R13
-	ADDQ         $0x00000100, AX
-	ADDQ         $0x00000100, CX
-	ADDQ         $0x00000100, DX
-	ADDQ         kStride+96(FP), BX
-	ADDQ         deltaStride+104(FP), SI
-	ADDQ         rhStride+112(FP), DI
-	ADDQ         resStride+120(FP), R8
-	ADDQ         thrStride+128(FP), R9
-	ADDQ         resetStride+136(FP), R10
-	ADDQ         kwStride+144(FP), R11
-	ADDQ         aStride+152(FP), R12
-	MOVQ         bStride+160(FP), R15
-	ADDQ         R15, b+88(FP)
-	DECQ         R14
-	JNZ          AdaptiveExponentialAVX2_block
+	XORQ       R15, R15
+	VMOVUPS    (AX), Y0
+	VMOVUPS    32(AX), Y1
+	VMOVUPS    64(AX), Y2
+	VSUBPS     (DI), Y0, Y0
+	VSUBPS     32(DI), Y1, Y1
+	VSUBPS     64(DI), Y2, Y2
+	VDIVPS     (SI), Y0, Y0
+	VDIVPS     32(SI), Y1, Y1
+	VDIVPS     64(SI), Y2, Y2
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y0, Y3, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y0, Y3, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y1, Y3, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y1, Y3, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y2, Y3, Y2
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y2, Y3, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VROUNDPS   $0x00, Y3, Y3
+	VROUNDPS   $0x00, Y4, Y4
+	VROUNDPS   $0x00, Y5, Y5
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y6
+	VMULPS     vconstb95e8083<>+0(SB), Y4, Y7
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y6
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y7
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y8
+	VADDPS     vconst3ab60b61<>+0(SB), Y6, Y6
+	VADDPS     vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS     vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS     vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS     vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS     vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS     vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS     vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS     vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS     vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS     vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y0, Y9
+	VMULPS     Y1, Y1, Y10
+	VMULPS     Y2, Y2, Y11
+	VMULPS     Y6, Y9, Y6
+	VMULPS     Y7, Y10, Y7
+	VMULPS     Y8, Y11, Y8
+	VADDPS     Y0, Y6, Y0
+	VADDPS     Y1, Y7, Y1
+	VADDPS     Y2, Y8, Y2
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
+	VCVTTPS2DQ Y3, Y3
+	VPSRAD     $0x01, Y3, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y0, Y0
+	VPSUBD     Y6, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y0, Y0
+	VCVTTPS2DQ Y4, Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y6
+	VPSLLD     $0x17, Y6, Y6
+	VMULPS     Y6, Y1, Y1
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y1, Y1
+	VCVTTPS2DQ Y5, Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y2, Y2
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y2, Y2
+	VMULPS     (SI), Y0, Y0
+	VMULPS     32(SI), Y1, Y1
+	VMULPS     64(SI), Y2, Y2
+	VSUBPS     (AX), Y0, Y0
+	VSUBPS     32(AX), Y1, Y1
+	VSUBPS     64(AX), Y2, Y2
+	VMOVUPS    (CX), Y3
+	VMOVUPS    32(CX), Y4
+	VMOVUPS    64(CX), Y5
+	VMULPS     (R8), Y3, Y6
+	VMULPS     32(R8), Y4, Y7
+	VMULPS     64(R8), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMOVUPS    (DX), Y6
+	VMOVUPS    32(DX), Y7
+	VMOVUPS    64(DX), Y8
+	VMULPS     (R8), Y6, Y6
+	VMULPS     32(R8), Y7, Y7
+	VMULPS     64(R8), Y8, Y8
+	VADDPS     Y6, Y0, Y0
+	VADDPS     Y7, Y1, Y1
+	VADDPS     Y8, Y2, Y2
+	VMULPS     (BX), Y0, Y0
+	VMULPS     32(BX), Y1, Y1
+	VMULPS     64(BX), Y2, Y2
+	VADDPS     (AX), Y0, Y0
+	VADDPS     32(AX), Y1, Y1
+	VADDPS     64(AX), Y2, Y2
+	VCMPPS     $0x1e, (R9), Y0, Y6
+	VCMPPS     $0x1e, 32(R9), Y1, Y7
+	VCMPPS     $0x1e, 64(R9), Y2, Y8
+	VBLENDVPS  Y6, (R10), Y0, Y0
+	VBLENDVPS  Y7, 32(R10), Y1, Y1
+	VBLENDVPS  Y8, 64(R10), Y2, Y2
+	VMOVUPS    Y0, (AX)
+	VMOVUPS    Y1, 32(AX)
+	VMOVUPS    Y2, 64(AX)
+	VMULPS     (R12), Y0, Y0
+	VMULPS     32(R12), Y1, Y1
+	VMULPS     64(R12), Y2, Y2
+	VSUBPS     Y3, Y0, Y0
+	VSUBPS     Y4, Y1, Y1
+	VSUBPS     Y5, Y2, Y2
+	VMULPS     (R11), Y0, Y0
+	VMULPS     32(R11), Y1, Y1
+	VMULPS     64(R11), Y2, Y2
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	MOVQ       b+88(FP), BP
+	MOVQ       b+88(FP), BP
+	VANDPS     (BP), Y6, Y3
+	MOVQ       b+88(FP), BP
+	MOVQ       b+88(FP), BP
+	VANDPS     32(BP), Y7, Y4
+	MOVQ       b+88(FP), BP
+	MOVQ       b+88(FP), BP
+	VANDPS     64(BP), Y8, Y5
+	VADDPS     Y3, Y0, Y0
+	VADDPS     Y4, Y1, Y1
+	VADDPS     Y5, Y2, Y2
+	VMOVUPS    Y0, (CX)
+	VMOVUPS    Y1, 32(CX)
+	VMOVUPS    Y2, 64(CX)
+	VMOVMSKPS  Y6, BP
+	ORQ        BP, R15
+	VMOVMSKPS  Y7, BP
+	SHLQ       $0x08, BP
+	ORQ        BP, R15
+	VMOVMSKPS  Y8, BP
+	SHLQ       $0x10, BP
+	ORQ        BP, R15
+	VMOVUPS    96(AX), Y0
+	VMOVUPS    128(AX), Y1
+	VMOVUPS    160(AX), Y2
+	VSUBPS     96(DI), Y0, Y0
+	VSUBPS     128(DI), Y1, Y1
+	VSUBPS     160(DI), Y2, Y2
+	VDIVPS     96(SI), Y0, Y0
+	VDIVPS     128(SI), Y1, Y1
+	VDIVPS     160(SI), Y2, Y2
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y0, Y3, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y0, Y3, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y1, Y3, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y1, Y3, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y2, Y3, Y2
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y2, Y3, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VROUNDPS   $0x00, Y3, Y3
+	VROUNDPS   $0x00, Y4, Y4
+	VROUNDPS   $0x00, Y5, Y5
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y6
+	VMULPS     vconstb95e8083<>+0(SB), Y4, Y7
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y6
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y7
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y8
+	VADDPS     vconst3ab60b61<>+0(SB), Y6, Y6
+	VADDPS     vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS     vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS     vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS     vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS     vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS     vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS     vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS     vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS     vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS     vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y0, Y9
+	VMULPS     Y1, Y1, Y10
+	VMULPS     Y2, Y2, Y11
+	VMULPS     Y6, Y9, Y6
+	VMULPS     Y7, Y10, Y7
+	VMULPS     Y8, Y11, Y8
+	VADDPS     Y0, Y6, Y0
+	VADDPS     Y1, Y7, Y1
+	VADDPS     Y2, Y8, Y2
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
+	VCVTTPS2DQ Y3, Y3
+	VPSRAD     $0x01, Y3, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y0, Y0
+	VPSUBD     Y6, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y0, Y0
+	VCVTTPS2DQ Y4, Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y6
+	VPSLLD     $0x17, Y6, Y6
+	VMULPS     Y6, Y1, Y1
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y1, Y1
+	VCVTTPS2DQ Y5, Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y2, Y2
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y2, Y2
+	VMULPS     96(SI), Y0, Y0
+	VMULPS     128(SI), Y1, Y1
+	VMULPS     160(SI), Y2, Y2
+	VSUBPS     96(AX), Y0, Y0
+	VSUBPS     128(AX), Y1, Y1
+	VSUBPS     160(AX), Y2, Y2
+	VMOVUPS    96(CX), Y3
+	VMOVUPS    128(CX), Y4
+	VMOVUPS    160(CX), Y5
+	VMULPS     96(R8), Y3, Y6
+	VMULPS     128(R8), Y4, Y7
+	VMULPS     160(R8), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMOVUPS    96(DX), Y6
+	VMOVUPS    128(DX), Y7
+	VMOVUPS    160(DX), Y8
+	VMULPS     96(R8), Y6, Y6
+	VMULPS     128(R8), Y7, Y7
+	VMULPS     160(R8), Y8, Y8
+	VADDPS     Y6, Y0, Y0
+	VADDPS     Y7, Y1, Y1
+	VADDPS     Y8, Y2, Y2
+	VMULPS     96(BX), Y0, Y0
+	VMULPS     128(BX), Y1, Y1
+	VMULPS     160(BX), Y2, Y2
+	VADDPS     96(AX), Y0, Y0
+	VADDPS     128(AX), Y1, Y1
+	VADDPS     160(AX), Y2, Y2
+	VCMPPS     $0x1e, 96(R9), Y0, Y6
+	VCMPPS     $0x1e, 128(R9), Y1, Y7
+	VCMPPS     $0x1e, 160(R9), Y2, Y8
+	VBLENDVPS  Y6, 96(R10), Y0, Y0
+	VBLENDVPS  Y7, 128(R10), Y1, Y1
+	VBLENDVPS  Y8, 160(R10), Y2, Y2
+	VMOVUPS    Y0, 96(AX)
+	VMOVUPS    Y1, 128(AX)
+	VMOVUPS    Y2, 160(AX)
+	VMULPS     96(R12), Y0, Y0
+	VMULPS     128(R12), Y1, Y1
+	VMULPS     160(R12), Y2, Y2
+	VSUBPS     Y3, Y0, Y0
+	VSUBPS     Y4, Y1, Y1
+	VSUBPS     Y5, Y2, Y2
+	VMULPS     96(R11), Y0, Y0
+	VMULPS     128(R11), Y1, Y1
+	VMULPS     160(R11), Y2, Y2
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	MOVQ       b+88(FP), BP
+	MOVQ       b+88(FP), BP
+	VANDPS     96(BP), Y6, Y3
+	MOVQ       b+88(FP), BP
+	MOVQ       b+88(FP), BP
+	VANDPS     128(BP), Y7, Y4
+	MOVQ       b+88(FP), BP
+	MOVQ       b+88(FP), BP
+	VANDPS     160(BP), Y8, Y5
+	VADDPS     Y3, Y0, Y0
+	VADDPS     Y4, Y1, Y1
+	VADDPS     Y5, Y2, Y2
+	VMOVUPS    Y0, 96(CX)
+	VMOVUPS    Y1, 128(CX)
+	VMOVUPS    Y2, 160(CX)
+	VMOVMSKPS  Y6, BP
+	SHLQ       $0x18, BP
+	ORQ        BP, R15
+	VMOVMSKPS  Y7, BP
+	SHLQ       $0x20, BP
+	ORQ        BP, R15
+	VMOVMSKPS  Y8, BP
+	SHLQ       $0x28, BP
+	ORQ        BP, R15
+	VMOVUPS    192(AX), Y0
+	VMOVUPS    224(AX), Y1
+	VSUBPS     192(DI), Y0, Y0
+	VSUBPS     224(DI), Y1, Y1
+	VDIVPS     192(SI), Y0, Y0
+	VDIVPS     224(SI), Y1, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y2
+	VMAXPS     Y0, Y2, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y2
+	VMINPS     Y0, Y2, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y2
+	VMAXPS     Y1, Y2, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y2
+	VMINPS     Y1, Y2, Y1
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y3
+	VROUNDPS   $0x00, Y2, Y2
+	VROUNDPS   $0x00, Y3, Y3
+	VMULPS     vconst3f318000<>+0(SB), Y2, Y4
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y5
+	VSUBPS     Y4, Y0, Y0
+	VSUBPS     Y5, Y1, Y1
+	VMULPS     vconstb95e8083<>+0(SB), Y2, Y4
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y5
+	VSUBPS     Y4, Y0, Y0
+	VSUBPS     Y5, Y1, Y1
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y4
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y5
+	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y4, Y4
+	VMULPS     Y1, Y5, Y5
+	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y4, Y4
+	VMULPS     Y1, Y5, Y5
+	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y4, Y4
+	VMULPS     Y1, Y5, Y5
+	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y4, Y4
+	VMULPS     Y1, Y5, Y5
+	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y0, Y6
+	VMULPS     Y1, Y1, Y7
+	VMULPS     Y4, Y6, Y4
+	VMULPS     Y5, Y7, Y5
+	VADDPS     Y0, Y4, Y0
+	VADDPS     Y1, Y5, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VCVTTPS2DQ Y2, Y2
+	VPSRAD     $0x01, Y2, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y0, Y0
+	VPSUBD     Y4, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y2, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VMULPS     Y2, Y0, Y0
+	VCVTTPS2DQ Y3, Y2
+	VPSRAD     $0x01, Y2, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y4
+	VPSLLD     $0x17, Y4, Y4
+	VMULPS     Y4, Y1, Y1
+	VPSUBD     Y3, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y2, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VMULPS     Y2, Y1, Y1
+	VMULPS     192(SI), Y0, Y0
+	VMULPS     224(SI), Y1, Y1
+	VSUBPS     192(AX), Y0, Y0
+	VSUBPS     224(AX), Y1, Y1
+	VMOVUPS    192(CX), Y2
+	VMOVUPS    224(CX), Y3
+	VMULPS     192(R8), Y2, Y4
+	VMULPS     224(R8), Y3, Y5
+	VSUBPS     Y4, Y0, Y0
+	VSUBPS     Y5, Y1, Y1
+	VMOVUPS    192(DX), Y4
+	VMOVUPS    224(DX), Y5
+	VMULPS     192(R8), Y4, Y4
+	VMULPS     224(R8), Y5, Y5
+	VADDPS     Y4, Y0, Y0
+	VADDPS     Y5, Y1, Y1
+	VMULPS     192(BX), Y0, Y0
+	VMULPS     224(BX), Y1, Y1
+	VADDPS     192(AX), Y0, Y0
+	VADDPS     224(AX), Y1, Y1
+	VCMPPS     $0x1e, 192(R9), Y0, Y4
+	VCMPPS     $0x1e, 224(R9), Y1, Y5
+	VBLENDVPS  Y4, 192(R10), Y0, Y0
+	VBLENDVPS  Y5, 224(R10), Y1, Y1
+	VMOVUPS    Y0, 192(AX)
+	VMOVUPS    Y1, 224(AX)
+	VMULPS     192(R12), Y0, Y0
+	VMULPS     224(R12), Y1, Y1
+	VSUBPS     Y2, Y0, Y0
+	VSUBPS     Y3, Y1, Y1
+	VMULPS     192(R11), Y0, Y0
+	VMULPS     224(R11), Y1, Y1
+	VADDPS     Y0, Y2, Y0
+	VADDPS     Y1, Y3, Y1
+	MOVQ       b+88(FP), BP
+	MOVQ       b+88(FP), BP
+	VANDPS     192(BP), Y4, Y2
+	MOVQ       b+88(FP), BP
+	MOVQ       b+88(FP), BP
+	VANDPS     224(BP), Y5, Y3
+	VADDPS     Y2, Y0, Y0
+	VADDPS     Y3, Y1, Y1
+	VMOVUPS    Y0, 192(CX)
+	VMOVUPS    Y1, 224(CX)
+	VMOVMSKPS  Y4, BP
+	SHLQ       $0x30, BP
+	ORQ        BP, R15
+	VMOVMSKPS  Y5, BP
+	SHLQ       $0x38, BP
+	ORQ        BP, R15
+	MOVQ       R15, (R13)
+	ADDQ       $0x08, R13
+	ADDQ       $0x00000100, AX
+	ADDQ       $0x00000100, CX
+	ADDQ       $0x00000100, DX
+	ADDQ       kStride+96(FP), BX
+	ADDQ       deltaStride+104(FP), SI
+	ADDQ       rhStride+112(FP), DI
+	ADDQ       resStride+120(FP), R8
+	ADDQ       thrStride+128(FP), R9
+	ADDQ       resetStride+136(FP), R10
+	ADDQ       kwStride+144(FP), R11
+	ADDQ       aStride+152(FP), R12
+	MOVQ       bStride+160(FP), R15
+	ADDQ       R15, b+88(FP)
+	DECQ       R14
+	JNZ        AdaptiveExponentialAVX2_block
 
 AdaptiveExponentialAVX2_done:
 	VZEROUPPER
@@ -6435,7 +6217,7 @@ AdaptiveExponentialAVX2_done:
 // func adaptiveExponentialUniformAVX512(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·adaptiveExponentialUniformAVX512(SB), NOSPLIT, $0-80
-	// 4 scalars held in registers, 17 broadcast where used; vectors interleaved 4 at a time.
+	// 4 scalars held in registers, 17 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -6678,624 +6460,519 @@ AdaptiveExponentialUniformAVX512_done:
 
 // func adaptiveExponentialUniformAVX2(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·adaptiveExponentialUniformAVX2(SB), NOSPLIT, $0-80
-	// 6 scalars held in registers, 15 broadcast where used; vectors interleaved 1 at a time.
+TEXT ·adaptiveExponentialUniformAVX2(SB), $352-80
+	// 0 scalars held in registers, 21 read from memory where used; vectors interleaved 3 at a time; between distant reads, 1 values reloaded from their streams, 0 kept on the stack.
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS a+52(FP), Y0
+	VMOVUPS      Y0, (AX)
+	VBROADCASTSS b+56(FP), Y0
+	VMOVUPS      Y0, 32(AX)
+	VBROADCASTSS delta+28(FP), Y0
+	VMOVUPS      Y0, 64(AX)
+	VBROADCASTSS k+24(FP), Y0
+	VMOVUPS      Y0, 96(AX)
+	VBROADCASTSS kw+48(FP), Y0
+	VMOVUPS      Y0, 128(AX)
 	VBROADCASTSS res+36(FP), Y0
-	VBROADCASTSS delta+28(FP), Y1
-	VBROADCASTSS rh+32(FP), Y2
-	VBROADCASTSS constc2d00000<>+0(SB), Y3
-	VBROADCASTSS const42b20000<>+0(SB), Y4
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y5
-	MOVQ         v+0(FP), AX
-	MOVQ         w+8(FP), CX
-	MOVQ         cur+16(FP), DX
-	MOVQ         spikes+64(FP), BX
-	MOVQ         blocks+72(FP), SI
-	TESTQ        SI, SI
+	VMOVUPS      Y0, 160(AX)
+	VBROADCASTSS reset+44(FP), Y0
+	VMOVUPS      Y0, 192(AX)
+	VBROADCASTSS rh+32(FP), Y0
+	VMOVUPS      Y0, 224(AX)
+	VBROADCASTSS thr+40(FP), Y0
+	VMOVUPS      Y0, 256(AX)
+	MOVQ         v+0(FP), CX
+	MOVQ         w+8(FP), DX
+	MOVQ         cur+16(FP), BX
+	MOVQ         spikes+64(FP), SI
+	MOVQ         blocks+72(FP), DI
+	TESTQ        DI, DI
 	JZ           AdaptiveExponentialUniformAVX2_done
 
 AdaptiveExponentialUniformAVX2_block:
-	XORQ         DI, DI
-	VMOVUPS      (AX), Y6
-	VSUBPS       Y2, Y6, Y7
-	VDIVPS       Y1, Y7, Y7
-	VMAXPS       Y7, Y3, Y7
-	VMINPS       Y7, Y4, Y7
-	VMULPS       Y5, Y7, Y8
-	VROUNDPS     $0x00, Y8, Y8
-	VBROADCASTSS const3f318000<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VBROADCASTSS const0000007f<>+0(SB), Y9
-	VPADDD       Y9, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMULPS       Y7, Y1, Y7
-	VSUBPS       Y6, Y7, Y7
-	VMOVUPS      (CX), Y8
-	VBROADCASTSS k+24(FP), Y9
-	VMULPS       Y8, Y0, Y10
-	VSUBPS       Y10, Y7, Y7
-	VMOVUPS      (DX), Y10
-	VMULPS       Y10, Y0, Y10
-	VADDPS       Y10, Y7, Y7
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y6, Y6
-	VBROADCASTSS thr+40(FP), Y7
-	VCMPPS       $0x1e, Y7, Y6, Y7
-	VBROADCASTSS reset+44(FP), Y9
-	VBLENDVPS    Y7, Y9, Y6, Y6
-	VMOVUPS      Y6, (AX)
-	VBROADCASTSS kw+48(FP), Y9
-	VBROADCASTSS a+52(FP), Y10
-	VMULPS       Y6, Y10, Y6
-	VSUBPS       Y8, Y6, Y6
-	VMULPS       Y6, Y9, Y6
-	VADDPS       Y6, Y8, Y6
-	VBROADCASTSS b+56(FP), Y8
-	VANDPS       Y7, Y8, Y8
-	VADDPS       Y8, Y6, Y6
-	VMOVUPS      Y6, (CX)
-	VMOVMSKPS    Y7, R8
-	ORQ          R8, DI
-	VMOVUPS      32(AX), Y6
-	VSUBPS       Y2, Y6, Y7
-	VDIVPS       Y1, Y7, Y7
-	VMAXPS       Y7, Y3, Y7
-	VMINPS       Y7, Y4, Y7
-	VMULPS       Y5, Y7, Y8
-	VROUNDPS     $0x00, Y8, Y8
-	VBROADCASTSS const3f318000<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VBROADCASTSS const0000007f<>+0(SB), Y9
-	VPADDD       Y9, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMULPS       Y7, Y1, Y7
-	VSUBPS       Y6, Y7, Y7
-	VMOVUPS      32(CX), Y8
-	VBROADCASTSS k+24(FP), Y9
-	VMULPS       Y8, Y0, Y10
-	VSUBPS       Y10, Y7, Y7
-	VMOVUPS      32(DX), Y10
-	VMULPS       Y10, Y0, Y10
-	VADDPS       Y10, Y7, Y7
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y6, Y6
-	VBROADCASTSS thr+40(FP), Y7
-	VCMPPS       $0x1e, Y7, Y6, Y7
-	VBROADCASTSS reset+44(FP), Y9
-	VBLENDVPS    Y7, Y9, Y6, Y6
-	VMOVUPS      Y6, 32(AX)
-	VBROADCASTSS kw+48(FP), Y9
-	VBROADCASTSS a+52(FP), Y10
-	VMULPS       Y6, Y10, Y6
-	VSUBPS       Y8, Y6, Y6
-	VMULPS       Y6, Y9, Y6
-	VADDPS       Y6, Y8, Y6
-	VBROADCASTSS b+56(FP), Y8
-	VANDPS       Y7, Y8, Y8
-	VADDPS       Y8, Y6, Y6
-	VMOVUPS      Y6, 32(CX)
-	VMOVMSKPS    Y7, R8
-	SHLQ         $0x08, R8
-	ORQ          R8, DI
-	VMOVUPS      64(AX), Y6
-	VSUBPS       Y2, Y6, Y7
-	VDIVPS       Y1, Y7, Y7
-	VMAXPS       Y7, Y3, Y7
-	VMINPS       Y7, Y4, Y7
-	VMULPS       Y5, Y7, Y8
-	VROUNDPS     $0x00, Y8, Y8
-	VBROADCASTSS const3f318000<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VBROADCASTSS const0000007f<>+0(SB), Y9
-	VPADDD       Y9, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMULPS       Y7, Y1, Y7
-	VSUBPS       Y6, Y7, Y7
-	VMOVUPS      64(CX), Y8
-	VBROADCASTSS k+24(FP), Y9
-	VMULPS       Y8, Y0, Y10
-	VSUBPS       Y10, Y7, Y7
-	VMOVUPS      64(DX), Y10
-	VMULPS       Y10, Y0, Y10
-	VADDPS       Y10, Y7, Y7
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y6, Y6
-	VBROADCASTSS thr+40(FP), Y7
-	VCMPPS       $0x1e, Y7, Y6, Y7
-	VBROADCASTSS reset+44(FP), Y9
-	VBLENDVPS    Y7, Y9, Y6, Y6
-	VMOVUPS      Y6, 64(AX)
-	VBROADCASTSS kw+48(FP), Y9
-	VBROADCASTSS a+52(FP), Y10
-	VMULPS       Y6, Y10, Y6
-	VSUBPS       Y8, Y6, Y6
-	VMULPS       Y6, Y9, Y6
-	VADDPS       Y6, Y8, Y6
-	VBROADCASTSS b+56(FP), Y8
-	VANDPS       Y7, Y8, Y8
-	VADDPS       Y8, Y6, Y6
-	VMOVUPS      Y6, 64(CX)
-	VMOVMSKPS    Y7, R8
-	SHLQ         $0x10, R8
-	ORQ          R8, DI
-	VMOVUPS      96(AX), Y6
-	VSUBPS       Y2, Y6, Y7
-	VDIVPS       Y1, Y7, Y7
-	VMAXPS       Y7, Y3, Y7
-	VMINPS       Y7, Y4, Y7
-	VMULPS       Y5, Y7, Y8
-	VROUNDPS     $0x00, Y8, Y8
-	VBROADCASTSS const3f318000<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VBROADCASTSS const0000007f<>+0(SB), Y9
-	VPADDD       Y9, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMULPS       Y7, Y1, Y7
-	VSUBPS       Y6, Y7, Y7
-	VMOVUPS      96(CX), Y8
-	VBROADCASTSS k+24(FP), Y9
-	VMULPS       Y8, Y0, Y10
-	VSUBPS       Y10, Y7, Y7
-	VMOVUPS      96(DX), Y10
-	VMULPS       Y10, Y0, Y10
-	VADDPS       Y10, Y7, Y7
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y6, Y6
-	VBROADCASTSS thr+40(FP), Y7
-	VCMPPS       $0x1e, Y7, Y6, Y7
-	VBROADCASTSS reset+44(FP), Y9
-	VBLENDVPS    Y7, Y9, Y6, Y6
-	VMOVUPS      Y6, 96(AX)
-	VBROADCASTSS kw+48(FP), Y9
-	VBROADCASTSS a+52(FP), Y10
-	VMULPS       Y6, Y10, Y6
-	VSUBPS       Y8, Y6, Y6
-	VMULPS       Y6, Y9, Y6
-	VADDPS       Y6, Y8, Y6
-	VBROADCASTSS b+56(FP), Y8
-	VANDPS       Y7, Y8, Y8
-	VADDPS       Y8, Y6, Y6
-	VMOVUPS      Y6, 96(CX)
-	VMOVMSKPS    Y7, R8
-	SHLQ         $0x18, R8
-	ORQ          R8, DI
-	VMOVUPS      128(AX), Y6
-	VSUBPS       Y2, Y6, Y7
-	VDIVPS       Y1, Y7, Y7
-	VMAXPS       Y7, Y3, Y7
-	VMINPS       Y7, Y4, Y7
-	VMULPS       Y5, Y7, Y8
-	VROUNDPS     $0x00, Y8, Y8
-	VBROADCASTSS const3f318000<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VBROADCASTSS const0000007f<>+0(SB), Y9
-	VPADDD       Y9, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMULPS       Y7, Y1, Y7
-	VSUBPS       Y6, Y7, Y7
-	VMOVUPS      128(CX), Y8
-	VBROADCASTSS k+24(FP), Y9
-	VMULPS       Y8, Y0, Y10
-	VSUBPS       Y10, Y7, Y7
-	VMOVUPS      128(DX), Y10
-	VMULPS       Y10, Y0, Y10
-	VADDPS       Y10, Y7, Y7
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y6, Y6
-	VBROADCASTSS thr+40(FP), Y7
-	VCMPPS       $0x1e, Y7, Y6, Y7
-	VBROADCASTSS reset+44(FP), Y9
-	VBLENDVPS    Y7, Y9, Y6, Y6
-	VMOVUPS      Y6, 128(AX)
-	VBROADCASTSS kw+48(FP), Y9
-	VBROADCASTSS a+52(FP), Y10
-	VMULPS       Y6, Y10, Y6
-	VSUBPS       Y8, Y6, Y6
-	VMULPS       Y6, Y9, Y6
-	VADDPS       Y6, Y8, Y6
-	VBROADCASTSS b+56(FP), Y8
-	VANDPS       Y7, Y8, Y8
-	VADDPS       Y8, Y6, Y6
-	VMOVUPS      Y6, 128(CX)
-	VMOVMSKPS    Y7, R8
-	SHLQ         $0x20, R8
-	ORQ          R8, DI
-	VMOVUPS      160(AX), Y6
-	VSUBPS       Y2, Y6, Y7
-	VDIVPS       Y1, Y7, Y7
-	VMAXPS       Y7, Y3, Y7
-	VMINPS       Y7, Y4, Y7
-	VMULPS       Y5, Y7, Y8
-	VROUNDPS     $0x00, Y8, Y8
-	VBROADCASTSS const3f318000<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VBROADCASTSS const0000007f<>+0(SB), Y9
-	VPADDD       Y9, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMULPS       Y7, Y1, Y7
-	VSUBPS       Y6, Y7, Y7
-	VMOVUPS      160(CX), Y8
-	VBROADCASTSS k+24(FP), Y9
-	VMULPS       Y8, Y0, Y10
-	VSUBPS       Y10, Y7, Y7
-	VMOVUPS      160(DX), Y10
-	VMULPS       Y10, Y0, Y10
-	VADDPS       Y10, Y7, Y7
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y6, Y6
-	VBROADCASTSS thr+40(FP), Y7
-	VCMPPS       $0x1e, Y7, Y6, Y7
-	VBROADCASTSS reset+44(FP), Y9
-	VBLENDVPS    Y7, Y9, Y6, Y6
-	VMOVUPS      Y6, 160(AX)
-	VBROADCASTSS kw+48(FP), Y9
-	VBROADCASTSS a+52(FP), Y10
-	VMULPS       Y6, Y10, Y6
-	VSUBPS       Y8, Y6, Y6
-	VMULPS       Y6, Y9, Y6
-	VADDPS       Y6, Y8, Y6
-	VBROADCASTSS b+56(FP), Y8
-	VANDPS       Y7, Y8, Y8
-	VADDPS       Y8, Y6, Y6
-	VMOVUPS      Y6, 160(CX)
-	VMOVMSKPS    Y7, R8
-	SHLQ         $0x28, R8
-	ORQ          R8, DI
-	VMOVUPS      192(AX), Y6
-	VSUBPS       Y2, Y6, Y7
-	VDIVPS       Y1, Y7, Y7
-	VMAXPS       Y7, Y3, Y7
-	VMINPS       Y7, Y4, Y7
-	VMULPS       Y5, Y7, Y8
-	VROUNDPS     $0x00, Y8, Y8
-	VBROADCASTSS const3f318000<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VBROADCASTSS const0000007f<>+0(SB), Y9
-	VPADDD       Y9, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMULPS       Y7, Y1, Y7
-	VSUBPS       Y6, Y7, Y7
-	VMOVUPS      192(CX), Y8
-	VBROADCASTSS k+24(FP), Y9
-	VMULPS       Y8, Y0, Y10
-	VSUBPS       Y10, Y7, Y7
-	VMOVUPS      192(DX), Y10
-	VMULPS       Y10, Y0, Y10
-	VADDPS       Y10, Y7, Y7
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y6, Y6
-	VBROADCASTSS thr+40(FP), Y7
-	VCMPPS       $0x1e, Y7, Y6, Y7
-	VBROADCASTSS reset+44(FP), Y9
-	VBLENDVPS    Y7, Y9, Y6, Y6
-	VMOVUPS      Y6, 192(AX)
-	VBROADCASTSS kw+48(FP), Y9
-	VBROADCASTSS a+52(FP), Y10
-	VMULPS       Y6, Y10, Y6
-	VSUBPS       Y8, Y6, Y6
-	VMULPS       Y6, Y9, Y6
-	VADDPS       Y6, Y8, Y6
-	VBROADCASTSS b+56(FP), Y8
-	VANDPS       Y7, Y8, Y8
-	VADDPS       Y8, Y6, Y6
-	VMOVUPS      Y6, 192(CX)
-	VMOVMSKPS    Y7, R8
-	SHLQ         $0x30, R8
-	ORQ          R8, DI
-	VMOVUPS      224(AX), Y6
-	VSUBPS       Y2, Y6, Y7
-	VDIVPS       Y1, Y7, Y7
-	VMAXPS       Y7, Y3, Y7
-	VMINPS       Y7, Y4, Y7
-	VMULPS       Y5, Y7, Y8
-	VROUNDPS     $0x00, Y8, Y8
-	VBROADCASTSS const3f318000<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS constb95e8083<>+0(SB), Y9
-	VMULPS       Y9, Y8, Y9
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS const39500d01<>+0(SB), Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3ab60b61<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3c088889<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y9, Y9
-	VBROADCASTSS const3f000000<>+0(SB), Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y7, Y10
-	VMULPS       Y9, Y10, Y9
-	VADDPS       Y7, Y9, Y7
-	VBROADCASTSS const3f800000<>+0(SB), Y9
-	VADDPS       Y9, Y7, Y7
-	VCVTTPS2DQ   Y8, Y8
-	VPSRAD       $0x01, Y8, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y7, Y7
-	VPSUBD       Y9, Y8, Y8
-	VBROADCASTSS const0000007f<>+0(SB), Y9
-	VPADDD       Y9, Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y7, Y7
-	VMULPS       Y7, Y1, Y7
-	VSUBPS       Y6, Y7, Y7
-	VMOVUPS      224(CX), Y8
-	VBROADCASTSS k+24(FP), Y9
-	VMULPS       Y8, Y0, Y10
-	VSUBPS       Y10, Y7, Y7
-	VMOVUPS      224(DX), Y10
-	VMULPS       Y10, Y0, Y10
-	VADDPS       Y10, Y7, Y7
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y6, Y6
-	VBROADCASTSS thr+40(FP), Y7
-	VCMPPS       $0x1e, Y7, Y6, Y7
-	VBROADCASTSS reset+44(FP), Y9
-	VBLENDVPS    Y7, Y9, Y6, Y6
-	VMOVUPS      Y6, 224(AX)
-	VBROADCASTSS kw+48(FP), Y9
-	VBROADCASTSS a+52(FP), Y10
-	VMULPS       Y6, Y10, Y6
-	VSUBPS       Y8, Y6, Y6
-	VMULPS       Y6, Y9, Y6
-	VADDPS       Y6, Y8, Y6
-	VBROADCASTSS b+56(FP), Y8
-	VANDPS       Y7, Y8, Y8
-	VADDPS       Y8, Y6, Y6
-	VMOVUPS      Y6, 224(CX)
-	VMOVMSKPS    Y7, R8
-	SHLQ         $0x38, R8
-	ORQ          R8, DI
-	MOVQ         DI, (BX)
-	ADDQ         $0x08, BX
-	ADDQ         $0x00000100, AX
-	ADDQ         $0x00000100, CX
-	ADDQ         $0x00000100, DX
-	DECQ         SI
-	JNZ          AdaptiveExponentialUniformAVX2_block
+	XORQ       R8, R8
+	VMOVUPS    (CX), Y0
+	VMOVUPS    32(CX), Y1
+	VMOVUPS    64(CX), Y2
+	VSUBPS     224(AX), Y0, Y0
+	VSUBPS     224(AX), Y1, Y1
+	VSUBPS     224(AX), Y2, Y2
+	VDIVPS     64(AX), Y0, Y0
+	VDIVPS     64(AX), Y1, Y1
+	VDIVPS     64(AX), Y2, Y2
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y0, Y3, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y0, Y3, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y1, Y3, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y1, Y3, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y2, Y3, Y2
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y2, Y3, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VROUNDPS   $0x00, Y3, Y3
+	VROUNDPS   $0x00, Y4, Y4
+	VROUNDPS   $0x00, Y5, Y5
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y6
+	VMULPS     vconstb95e8083<>+0(SB), Y4, Y7
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y6
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y7
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y8
+	VADDPS     vconst3ab60b61<>+0(SB), Y6, Y6
+	VADDPS     vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS     vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS     vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS     vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS     vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS     vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS     vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS     vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS     vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS     vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y0, Y9
+	VMULPS     Y1, Y1, Y10
+	VMULPS     Y2, Y2, Y11
+	VMULPS     Y6, Y9, Y6
+	VMULPS     Y7, Y10, Y7
+	VMULPS     Y8, Y11, Y8
+	VADDPS     Y0, Y6, Y0
+	VADDPS     Y1, Y7, Y1
+	VADDPS     Y2, Y8, Y2
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
+	VCVTTPS2DQ Y3, Y3
+	VPSRAD     $0x01, Y3, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y0, Y0
+	VPSUBD     Y6, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y0, Y0
+	VCVTTPS2DQ Y4, Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y6
+	VPSLLD     $0x17, Y6, Y6
+	VMULPS     Y6, Y1, Y1
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y1, Y1
+	VCVTTPS2DQ Y5, Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y2, Y2
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y2, Y2
+	VMULPS     64(AX), Y0, Y0
+	VMULPS     64(AX), Y1, Y1
+	VMULPS     64(AX), Y2, Y2
+	VSUBPS     (CX), Y0, Y0
+	VSUBPS     32(CX), Y1, Y1
+	VSUBPS     64(CX), Y2, Y2
+	VMOVUPS    (DX), Y3
+	VMOVUPS    32(DX), Y4
+	VMOVUPS    64(DX), Y5
+	VMULPS     160(AX), Y3, Y6
+	VMULPS     160(AX), Y4, Y7
+	VMULPS     160(AX), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMOVUPS    (BX), Y6
+	VMOVUPS    32(BX), Y7
+	VMOVUPS    64(BX), Y8
+	VMULPS     160(AX), Y6, Y6
+	VMULPS     160(AX), Y7, Y7
+	VMULPS     160(AX), Y8, Y8
+	VADDPS     Y6, Y0, Y0
+	VADDPS     Y7, Y1, Y1
+	VADDPS     Y8, Y2, Y2
+	VMULPS     96(AX), Y0, Y0
+	VMULPS     96(AX), Y1, Y1
+	VMULPS     96(AX), Y2, Y2
+	VADDPS     (CX), Y0, Y0
+	VADDPS     32(CX), Y1, Y1
+	VADDPS     64(CX), Y2, Y2
+	VCMPPS     $0x1e, 256(AX), Y0, Y6
+	VCMPPS     $0x1e, 256(AX), Y1, Y7
+	VCMPPS     $0x1e, 256(AX), Y2, Y8
+	VBLENDVPS  Y6, 192(AX), Y0, Y0
+	VBLENDVPS  Y7, 192(AX), Y1, Y1
+	VBLENDVPS  Y8, 192(AX), Y2, Y2
+	VMOVUPS    Y0, (CX)
+	VMOVUPS    Y1, 32(CX)
+	VMOVUPS    Y2, 64(CX)
+	VMULPS     (AX), Y0, Y0
+	VMULPS     (AX), Y1, Y1
+	VMULPS     (AX), Y2, Y2
+	VSUBPS     Y3, Y0, Y0
+	VSUBPS     Y4, Y1, Y1
+	VSUBPS     Y5, Y2, Y2
+	VMULPS     128(AX), Y0, Y0
+	VMULPS     128(AX), Y1, Y1
+	VMULPS     128(AX), Y2, Y2
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VANDPS     32(AX), Y6, Y3
+	VANDPS     32(AX), Y7, Y4
+	VANDPS     32(AX), Y8, Y5
+	VADDPS     Y3, Y0, Y0
+	VADDPS     Y4, Y1, Y1
+	VADDPS     Y5, Y2, Y2
+	VMOVUPS    Y0, (DX)
+	VMOVUPS    Y1, 32(DX)
+	VMOVUPS    Y2, 64(DX)
+	VMOVMSKPS  Y6, R9
+	ORQ        R9, R8
+	VMOVMSKPS  Y7, R9
+	SHLQ       $0x08, R9
+	ORQ        R9, R8
+	VMOVMSKPS  Y8, R9
+	SHLQ       $0x10, R9
+	ORQ        R9, R8
+	VMOVUPS    96(CX), Y0
+	VMOVUPS    128(CX), Y1
+	VMOVUPS    160(CX), Y2
+	VSUBPS     224(AX), Y0, Y0
+	VSUBPS     224(AX), Y1, Y1
+	VSUBPS     224(AX), Y2, Y2
+	VDIVPS     64(AX), Y0, Y0
+	VDIVPS     64(AX), Y1, Y1
+	VDIVPS     64(AX), Y2, Y2
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y0, Y3, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y0, Y3, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y1, Y3, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y1, Y3, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y2, Y3, Y2
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y2, Y3, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VROUNDPS   $0x00, Y3, Y3
+	VROUNDPS   $0x00, Y4, Y4
+	VROUNDPS   $0x00, Y5, Y5
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y6
+	VMULPS     vconstb95e8083<>+0(SB), Y4, Y7
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y6
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y7
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y8
+	VADDPS     vconst3ab60b61<>+0(SB), Y6, Y6
+	VADDPS     vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS     vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS     vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS     vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS     vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS     vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS     vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS     vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS     vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS     vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y0, Y9
+	VMULPS     Y1, Y1, Y10
+	VMULPS     Y2, Y2, Y11
+	VMULPS     Y6, Y9, Y6
+	VMULPS     Y7, Y10, Y7
+	VMULPS     Y8, Y11, Y8
+	VADDPS     Y0, Y6, Y0
+	VADDPS     Y1, Y7, Y1
+	VADDPS     Y2, Y8, Y2
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
+	VCVTTPS2DQ Y3, Y3
+	VPSRAD     $0x01, Y3, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y0, Y0
+	VPSUBD     Y6, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y0, Y0
+	VCVTTPS2DQ Y4, Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y6
+	VPSLLD     $0x17, Y6, Y6
+	VMULPS     Y6, Y1, Y1
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y1, Y1
+	VCVTTPS2DQ Y5, Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y2, Y2
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y2, Y2
+	VMULPS     64(AX), Y0, Y0
+	VMULPS     64(AX), Y1, Y1
+	VMULPS     64(AX), Y2, Y2
+	VSUBPS     96(CX), Y0, Y0
+	VSUBPS     128(CX), Y1, Y1
+	VSUBPS     160(CX), Y2, Y2
+	VMOVUPS    96(DX), Y3
+	VMOVUPS    128(DX), Y4
+	VMOVUPS    160(DX), Y5
+	VMULPS     160(AX), Y3, Y6
+	VMULPS     160(AX), Y4, Y7
+	VMULPS     160(AX), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMOVUPS    96(BX), Y6
+	VMOVUPS    128(BX), Y7
+	VMOVUPS    160(BX), Y8
+	VMULPS     160(AX), Y6, Y6
+	VMULPS     160(AX), Y7, Y7
+	VMULPS     160(AX), Y8, Y8
+	VADDPS     Y6, Y0, Y0
+	VADDPS     Y7, Y1, Y1
+	VADDPS     Y8, Y2, Y2
+	VMULPS     96(AX), Y0, Y0
+	VMULPS     96(AX), Y1, Y1
+	VMULPS     96(AX), Y2, Y2
+	VADDPS     96(CX), Y0, Y0
+	VADDPS     128(CX), Y1, Y1
+	VADDPS     160(CX), Y2, Y2
+	VCMPPS     $0x1e, 256(AX), Y0, Y6
+	VCMPPS     $0x1e, 256(AX), Y1, Y7
+	VCMPPS     $0x1e, 256(AX), Y2, Y8
+	VBLENDVPS  Y6, 192(AX), Y0, Y0
+	VBLENDVPS  Y7, 192(AX), Y1, Y1
+	VBLENDVPS  Y8, 192(AX), Y2, Y2
+	VMOVUPS    Y0, 96(CX)
+	VMOVUPS    Y1, 128(CX)
+	VMOVUPS    Y2, 160(CX)
+	VMULPS     (AX), Y0, Y0
+	VMULPS     (AX), Y1, Y1
+	VMULPS     (AX), Y2, Y2
+	VSUBPS     Y3, Y0, Y0
+	VSUBPS     Y4, Y1, Y1
+	VSUBPS     Y5, Y2, Y2
+	VMULPS     128(AX), Y0, Y0
+	VMULPS     128(AX), Y1, Y1
+	VMULPS     128(AX), Y2, Y2
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VANDPS     32(AX), Y6, Y3
+	VANDPS     32(AX), Y7, Y4
+	VANDPS     32(AX), Y8, Y5
+	VADDPS     Y3, Y0, Y0
+	VADDPS     Y4, Y1, Y1
+	VADDPS     Y5, Y2, Y2
+	VMOVUPS    Y0, 96(DX)
+	VMOVUPS    Y1, 128(DX)
+	VMOVUPS    Y2, 160(DX)
+	VMOVMSKPS  Y6, R9
+	SHLQ       $0x18, R9
+	ORQ        R9, R8
+	VMOVMSKPS  Y7, R9
+	SHLQ       $0x20, R9
+	ORQ        R9, R8
+	VMOVMSKPS  Y8, R9
+	SHLQ       $0x28, R9
+	ORQ        R9, R8
+	VMOVUPS    192(CX), Y0
+	VMOVUPS    224(CX), Y1
+	VSUBPS     224(AX), Y0, Y0
+	VSUBPS     224(AX), Y1, Y1
+	VDIVPS     64(AX), Y0, Y0
+	VDIVPS     64(AX), Y1, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y2
+	VMAXPS     Y0, Y2, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y2
+	VMINPS     Y0, Y2, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y2
+	VMAXPS     Y1, Y2, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y2
+	VMINPS     Y1, Y2, Y1
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y3
+	VROUNDPS   $0x00, Y2, Y2
+	VROUNDPS   $0x00, Y3, Y3
+	VMULPS     vconst3f318000<>+0(SB), Y2, Y4
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y5
+	VSUBPS     Y4, Y0, Y0
+	VSUBPS     Y5, Y1, Y1
+	VMULPS     vconstb95e8083<>+0(SB), Y2, Y4
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y5
+	VSUBPS     Y4, Y0, Y0
+	VSUBPS     Y5, Y1, Y1
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y4
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y5
+	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y4, Y4
+	VMULPS     Y1, Y5, Y5
+	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y4, Y4
+	VMULPS     Y1, Y5, Y5
+	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y4, Y4
+	VMULPS     Y1, Y5, Y5
+	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y4, Y4
+	VMULPS     Y1, Y5, Y5
+	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y0, Y6
+	VMULPS     Y1, Y1, Y7
+	VMULPS     Y4, Y6, Y4
+	VMULPS     Y5, Y7, Y5
+	VADDPS     Y0, Y4, Y0
+	VADDPS     Y1, Y5, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VCVTTPS2DQ Y2, Y2
+	VPSRAD     $0x01, Y2, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y0, Y0
+	VPSUBD     Y4, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y2, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VMULPS     Y2, Y0, Y0
+	VCVTTPS2DQ Y3, Y2
+	VPSRAD     $0x01, Y2, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y4
+	VPSLLD     $0x17, Y4, Y4
+	VMULPS     Y4, Y1, Y1
+	VPSUBD     Y3, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y2, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VMULPS     Y2, Y1, Y1
+	VMULPS     64(AX), Y0, Y0
+	VMULPS     64(AX), Y1, Y1
+	VSUBPS     192(CX), Y0, Y0
+	VSUBPS     224(CX), Y1, Y1
+	VMOVUPS    192(DX), Y2
+	VMOVUPS    224(DX), Y3
+	VMULPS     160(AX), Y2, Y4
+	VMULPS     160(AX), Y3, Y5
+	VSUBPS     Y4, Y0, Y0
+	VSUBPS     Y5, Y1, Y1
+	VMOVUPS    192(BX), Y4
+	VMOVUPS    224(BX), Y5
+	VMULPS     160(AX), Y4, Y4
+	VMULPS     160(AX), Y5, Y5
+	VADDPS     Y4, Y0, Y0
+	VADDPS     Y5, Y1, Y1
+	VMULPS     96(AX), Y0, Y0
+	VMULPS     96(AX), Y1, Y1
+	VADDPS     192(CX), Y0, Y0
+	VADDPS     224(CX), Y1, Y1
+	VCMPPS     $0x1e, 256(AX), Y0, Y4
+	VCMPPS     $0x1e, 256(AX), Y1, Y5
+	VBLENDVPS  Y4, 192(AX), Y0, Y0
+	VBLENDVPS  Y5, 192(AX), Y1, Y1
+	VMOVUPS    Y0, 192(CX)
+	VMOVUPS    Y1, 224(CX)
+	VMULPS     (AX), Y0, Y0
+	VMULPS     (AX), Y1, Y1
+	VSUBPS     Y2, Y0, Y0
+	VSUBPS     Y3, Y1, Y1
+	VMULPS     128(AX), Y0, Y0
+	VMULPS     128(AX), Y1, Y1
+	VADDPS     Y0, Y2, Y0
+	VADDPS     Y1, Y3, Y1
+	VANDPS     32(AX), Y4, Y2
+	VANDPS     32(AX), Y5, Y3
+	VADDPS     Y2, Y0, Y0
+	VADDPS     Y3, Y1, Y1
+	VMOVUPS    Y0, 192(DX)
+	VMOVUPS    Y1, 224(DX)
+	VMOVMSKPS  Y4, R9
+	SHLQ       $0x30, R9
+	ORQ        R9, R8
+	VMOVMSKPS  Y5, R9
+	SHLQ       $0x38, R9
+	ORQ        R9, R8
+	MOVQ       R8, (SI)
+	ADDQ       $0x08, SI
+	ADDQ       $0x00000100, CX
+	ADDQ       $0x00000100, DX
+	ADDQ       $0x00000100, BX
+	DECQ       DI
+	JNZ        AdaptiveExponentialUniformAVX2_block
 
 AdaptiveExponentialUniformAVX2_done:
 	VZEROUPPER
@@ -7304,277 +6981,278 @@ AdaptiveExponentialUniformAVX2_done:
 // func simplifiedAdaptiveExponentialAVX512(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·simplifiedAdaptiveExponentialAVX512(SB), NOSPLIT, $8-192
-	// 7 scalars held in registers, 5 broadcast where used; vectors interleaved 3 at a time.
-	VPCMPEQW     Y0, Y0, Y0
-	VPSRLW       $0x0f, Y0, Y0
-	VPXORD       Z1, Z1, Z1
-	VBROADCASTSS constc2d00000<>+0(SB), Z2
-	VBROADCASTSS const42b20000<>+0(SB), Z3
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Z4
-	VBROADCASTSS const3f318000<>+0(SB), Z5
-	VBROADCASTSS constb95e8083<>+0(SB), Z6
-	VBROADCASTSS const39500d01<>+0(SB), Z7
-	VBROADCASTSS const3ab60b61<>+0(SB), Z8
-	MOVQ         v+0(FP), AX
-	MOVQ         r+8(FP), CX
-	MOVQ         theta+16(FP), DX
-	MOVQ         cur+24(FP), BX
-	MOVQ         c+32(FP), SI
-	MOVQ         k+40(FP), DI
-	MOVQ         delta+48(FP), R8
-	MOVQ         rh+56(FP), R9
-	MOVQ         res+64(FP), R10
-	MOVQ         thr+72(FP), R11
-	MOVQ         reset+80(FP), R12
-	MOVQ         spikes+176(FP), R13
-	MOVQ         blocks+184(FP), R14
-	TESTQ        R14, R14
-	JZ           SimplifiedAdaptiveExponentialAVX512_done
+	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 4 at a time.
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     v+0(FP), AX
+	MOVQ     r+8(FP), CX
+	MOVQ     theta+16(FP), DX
+	MOVQ     cur+24(FP), BX
+	MOVQ     c+32(FP), SI
+	MOVQ     k+40(FP), DI
+	MOVQ     delta+48(FP), R8
+	MOVQ     rh+56(FP), R9
+	MOVQ     res+64(FP), R10
+	MOVQ     thr+72(FP), R11
+	MOVQ     reset+80(FP), R12
+	MOVQ     spikes+176(FP), R13
+	MOVQ     blocks+184(FP), R14
+	TESTQ    R14, R14
+	JZ       SimplifiedAdaptiveExponentialAVX512_done
 
 SimplifiedAdaptiveExponentialAVX512_block:
-	XORQ        R15, R15
-	VMOVDQU16   (CX), Y9
-	VMOVDQU16   32(CX), Y10
-	VMOVDQU16   64(CX), Y11
-	VMOVUPS     (AX), Z12
-	VMOVUPS     64(AX), Z13
-	VMOVUPS     128(AX), Z14
-	VMOVDQU16   (SI), Y15
-	VMOVDQU16   32(SI), Y16
-	VMOVDQU16   64(SI), Y17
-	VPCMPUW     $0x06, Y15, Y9, K1
-	VPCMPUW     $0x06, Y16, Y10, K2
-	VPCMPUW     $0x06, Y17, Y11, K3
-	VSUBPS      (R9), Z12, Z15
-	VSUBPS      64(R9), Z13, Z16
-	VSUBPS      128(R9), Z14, Z17
-	VDIVPS      (R8), Z15, Z15
-	VDIVPS      64(R8), Z16, Z16
-	VDIVPS      128(R8), Z17, Z17
-	VMAXPS      Z15, Z2, Z15
-	VMINPS      Z15, Z3, Z15
-	VMAXPS      Z16, Z2, Z16
-	VMINPS      Z16, Z3, Z16
-	VMAXPS      Z17, Z2, Z17
-	VMINPS      Z17, Z3, Z17
-	VMULPS      Z4, Z15, Z22
-	VMULPS      Z4, Z16, Z23
-	VMULPS      Z4, Z17, Z24
-	VRNDSCALEPS $0x00, Z22, Z22
-	VRNDSCALEPS $0x00, Z23, Z23
-	VRNDSCALEPS $0x00, Z24, Z24
-	VMULPS      Z5, Z22, Z25
-	VMULPS      Z5, Z23, Z26
-	VMULPS      Z5, Z24, Z27
-	VSUBPS      Z25, Z15, Z15
-	VSUBPS      Z26, Z16, Z16
-	VSUBPS      Z27, Z17, Z17
-	VMULPS      Z6, Z22, Z25
-	VMULPS      Z6, Z23, Z26
-	VMULPS      Z6, Z24, Z27
-	VSUBPS      Z25, Z15, Z15
-	VSUBPS      Z26, Z16, Z16
-	VSUBPS      Z27, Z17, Z17
-	VMULPS      Z15, Z7, Z25
-	VMULPS      Z16, Z7, Z26
-	VMULPS      Z17, Z7, Z27
-	VADDPS      Z8, Z25, Z25
-	VADDPS      Z8, Z26, Z26
-	VADDPS      Z8, Z27, Z27
-	VMULPS      Z15, Z25, Z25
-	VMULPS      Z16, Z26, Z26
-	VMULPS      Z17, Z27, Z27
-	VADDPS.BCST const3c088889<>+0(SB), Z25, Z25
-	VADDPS.BCST const3c088889<>+0(SB), Z26, Z26
-	VADDPS.BCST const3c088889<>+0(SB), Z27, Z27
-	VMULPS      Z15, Z25, Z25
-	VMULPS      Z16, Z26, Z26
-	VMULPS      Z17, Z27, Z27
-	VADDPS.BCST const3d2aaaab<>+0(SB), Z25, Z25
-	VADDPS.BCST const3d2aaaab<>+0(SB), Z26, Z26
-	VADDPS.BCST const3d2aaaab<>+0(SB), Z27, Z27
-	VMULPS      Z15, Z25, Z25
-	VMULPS      Z16, Z26, Z26
-	VMULPS      Z17, Z27, Z27
-	VADDPS.BCST const3e2aaaab<>+0(SB), Z25, Z25
-	VADDPS.BCST const3e2aaaab<>+0(SB), Z26, Z26
-	VADDPS.BCST const3e2aaaab<>+0(SB), Z27, Z27
-	VMULPS      Z15, Z25, Z25
-	VMULPS      Z16, Z26, Z26
-	VMULPS      Z17, Z27, Z27
-	VADDPS.BCST const3f000000<>+0(SB), Z25, Z25
-	VADDPS.BCST const3f000000<>+0(SB), Z26, Z26
-	VADDPS.BCST const3f000000<>+0(SB), Z27, Z27
-	VMULPS      Z15, Z15, Z28
-	VMULPS      Z16, Z16, Z29
-	VMULPS      Z17, Z17, Z30
-	VMULPS      Z25, Z28, Z25
-	VMULPS      Z26, Z29, Z26
-	VMULPS      Z27, Z30, Z27
-	VADDPS      Z15, Z25, Z15
-	VADDPS      Z16, Z26, Z16
-	VADDPS      Z17, Z27, Z17
-	VADDPS.BCST const3f800000<>+0(SB), Z15, Z15
-	VADDPS.BCST const3f800000<>+0(SB), Z16, Z16
-	VADDPS.BCST const3f800000<>+0(SB), Z17, Z17
-	VSCALEFPS   Z22, Z15, Z15
-	VSCALEFPS   Z23, Z16, Z16
-	VSCALEFPS   Z24, Z17, Z17
-	VMULPS      (R8), Z15, Z15
-	VMULPS      64(R8), Z16, Z16
-	VMULPS      128(R8), Z17, Z17
-	VSUBPS      Z12, Z15, Z15
-	VSUBPS      Z13, Z16, Z16
-	VSUBPS      Z14, Z17, Z17
-	VMOVUPS     (BX), Z22
-	VMOVUPS     64(BX), Z23
-	VMOVUPS     128(BX), Z24
-	VMULPS      (R10), Z22, Z22
-	VMULPS      64(R10), Z23, Z23
-	VMULPS      128(R10), Z24, Z24
-	VMOVUPS.Z   Z22, K1, Z22
-	VMOVUPS.Z   Z23, K2, Z23
-	VMOVUPS.Z   Z24, K3, Z24
-	VADDPS      Z22, Z15, Z15
-	VADDPS      Z23, Z16, Z16
-	VADDPS      Z24, Z17, Z17
-	VMULPS      (DI), Z15, Z15
-	VMULPS      64(DI), Z16, Z16
-	VMULPS      128(DI), Z17, Z17
-	VADDPS      Z15, Z12, Z12
-	VADDPS      Z16, Z13, Z13
-	VADDPS      Z17, Z14, Z14
-	VMOVUPS     (DX), Z15
-	VMOVUPS     64(DX), Z16
-	VMOVUPS     128(DX), Z17
-	VCMPPS      $0x1e, Z15, Z12, K1, K1
-	VCMPPS      $0x1e, Z16, Z13, K2, K2
-	VCMPPS      $0x1e, Z17, Z14, K3, K3
-	VBLENDMPS   (R12), Z12, K1, Z18
-	VBLENDMPS   64(R12), Z13, K2, Z19
-	VBLENDMPS   128(R12), Z14, K3, Z20
-	VMOVUPS     Z18, (AX)
-	VMOVUPS     Z19, 64(AX)
-	VMOVUPS     Z20, 128(AX)
-	VPADDUSW    Y0, Y9, Y9
-	VMOVDQU16   Y1, K1, Y9
-	VMOVDQU16   Y9, (CX)
-	VPADDUSW    Y0, Y10, Y9
-	VMOVDQU16   Y1, K2, Y9
-	VMOVDQU16   Y9, 32(CX)
-	VPADDUSW    Y0, Y11, Y9
-	VMOVDQU16   Y1, K3, Y9
-	VMOVDQU16   Y9, 64(CX)
-	VMOVUPS     (R11), Z9
-	VSUBPS      Z15, Z9, Z9
-	VMOVUPS     64(R11), Z10
-	VSUBPS      Z16, Z10, Z10
-	VMOVUPS     128(R11), Z11
-	VSUBPS      Z17, Z11, Z11
-	MOVQ        ltheta+88(FP), BP
-	VMULPS      (BP), Z9, Z9
-	MOVQ        ltheta+88(FP), BP
-	VMULPS      64(BP), Z10, Z10
-	MOVQ        ltheta+88(FP), BP
-	VMULPS      128(BP), Z11, Z11
-	VADDPS      Z9, Z15, Z9
-	VADDPS      Z10, Z16, Z10
-	VADDPS      Z11, Z17, Z11
-	MOVQ        dtheta+96(FP), BP
-	VMOVUPS.Z   (BP), K1, Z12
-	MOVQ        dtheta+96(FP), BP
-	VMOVUPS.Z   64(BP), K2, Z13
-	MOVQ        dtheta+96(FP), BP
-	VMOVUPS.Z   128(BP), K3, Z14
-	VADDPS      Z12, Z9, Z9
-	VADDPS      Z13, Z10, Z10
-	VADDPS      Z14, Z11, Z11
-	VMOVUPS     Z9, (DX)
-	VMOVUPS     Z10, 64(DX)
-	VMOVUPS     Z11, 128(DX)
-	KMOVW       K1, BP
-	ORQ         BP, R15
-	KMOVW       K2, BP
-	SHLQ        $0x10, BP
-	ORQ         BP, R15
-	KMOVW       K3, BP
-	SHLQ        $0x20, BP
-	ORQ         BP, R15
-	VMOVDQU16   96(CX), Y9
-	VMOVUPS     192(AX), Z10
-	VMOVDQU16   96(SI), Y11
-	VPCMPUW     $0x06, Y11, Y9, K1
-	VSUBPS      192(R9), Z10, Z11
-	VDIVPS      192(R8), Z11, Z11
-	VMAXPS      Z11, Z2, Z11
-	VMINPS      Z11, Z3, Z11
-	VMULPS      Z4, Z11, Z12
-	VRNDSCALEPS $0x00, Z12, Z12
-	VMULPS      Z5, Z12, Z13
-	VSUBPS      Z13, Z11, Z11
-	VMULPS      Z6, Z12, Z13
-	VSUBPS      Z13, Z11, Z11
-	VMULPS      Z11, Z7, Z13
-	VADDPS      Z8, Z13, Z13
-	VMULPS      Z11, Z13, Z13
-	VADDPS.BCST const3c088889<>+0(SB), Z13, Z13
-	VMULPS      Z11, Z13, Z13
-	VADDPS.BCST const3d2aaaab<>+0(SB), Z13, Z13
-	VMULPS      Z11, Z13, Z13
-	VADDPS.BCST const3e2aaaab<>+0(SB), Z13, Z13
-	VMULPS      Z11, Z13, Z13
-	VADDPS.BCST const3f000000<>+0(SB), Z13, Z13
-	VMULPS      Z11, Z11, Z14
-	VMULPS      Z13, Z14, Z13
-	VADDPS      Z11, Z13, Z11
-	VADDPS.BCST const3f800000<>+0(SB), Z11, Z11
-	VSCALEFPS   Z12, Z11, Z11
-	VMULPS      192(R8), Z11, Z11
-	VSUBPS      Z10, Z11, Z11
-	VMOVUPS     192(BX), Z12
-	VMULPS      192(R10), Z12, Z12
-	VMOVUPS.Z   Z12, K1, Z12
-	VADDPS      Z12, Z11, Z11
-	VMULPS      192(DI), Z11, Z11
-	VADDPS      Z11, Z10, Z10
-	VMOVUPS     192(DX), Z11
-	VCMPPS      $0x1e, Z11, Z10, K1, K1
-	VBLENDMPS   192(R12), Z10, K1, Z21
-	VMOVUPS     Z21, 192(AX)
-	VPADDUSW    Y0, Y9, Y9
-	VMOVDQU16   Y1, K1, Y9
-	VMOVDQU16   Y9, 96(CX)
-	VMOVUPS     192(R11), Z9
-	VSUBPS      Z11, Z9, Z9
-	MOVQ        ltheta+88(FP), BP
-	VMULPS      192(BP), Z9, Z9
-	VADDPS      Z9, Z11, Z9
-	MOVQ        dtheta+96(FP), BP
-	VMOVUPS.Z   192(BP), K1, Z10
-	VADDPS      Z10, Z9, Z9
-	VMOVUPS     Z9, 192(DX)
-	KMOVW       K1, BP
-	SHLQ        $0x30, BP
-	ORQ         BP, R15
-	MOVQ        R15, (R13)
-	ADDQ        $0x08, R13
-	ADDQ        $0x00000100, AX
-	ADDQ        $0x00000080, CX
-	ADDQ        $0x00000100, DX
-	ADDQ        $0x00000100, BX
-	ADDQ        cStride+104(FP), SI
-	ADDQ        kStride+112(FP), DI
-	ADDQ        deltaStride+120(FP), R8
-	ADDQ        rhStride+128(FP), R9
-	ADDQ        resStride+136(FP), R10
-	ADDQ        thrStride+144(FP), R11
-	ADDQ        resetStride+152(FP), R12
-	MOVQ        lthetaStride+160(FP), R15
-	ADDQ        R15, ltheta+88(FP)
-	MOVQ        dthetaStride+168(FP), R15
-	ADDQ        R15, dtheta+96(FP)
-	DECQ        R14
-	JNZ         SimplifiedAdaptiveExponentialAVX512_block
+	XORQ         R15, R15
+	VMOVDQU16    (CX), Y2
+	VMOVDQU16    32(CX), Y3
+	VMOVDQU16    64(CX), Y4
+	VMOVDQU16    96(CX), Y5
+	VMOVUPS      (AX), Z6
+	VMOVUPS      64(AX), Z7
+	VMOVUPS      128(AX), Z8
+	VMOVUPS      192(AX), Z9
+	VMOVDQU16    (SI), Y10
+	VMOVDQU16    32(SI), Y11
+	VMOVDQU16    64(SI), Y12
+	VMOVDQU16    96(SI), Y13
+	VPCMPUW      $0x06, Y10, Y2, K1
+	VPCMPUW      $0x06, Y11, Y3, K2
+	VPCMPUW      $0x06, Y12, Y4, K3
+	VPCMPUW      $0x06, Y13, Y5, K4
+	VSUBPS       (R9), Z6, Z10
+	VSUBPS       64(R9), Z7, Z11
+	VSUBPS       128(R9), Z8, Z12
+	VSUBPS       192(R9), Z9, Z13
+	VDIVPS       (R8), Z10, Z10
+	VDIVPS       64(R8), Z11, Z11
+	VDIVPS       128(R8), Z12, Z12
+	VDIVPS       192(R8), Z13, Z13
+	VBROADCASTSS constc2d00000<>+0(SB), Z18
+	VMAXPS       Z10, Z18, Z10
+	VBROADCASTSS const42b20000<>+0(SB), Z18
+	VMINPS       Z10, Z18, Z10
+	VBROADCASTSS constc2d00000<>+0(SB), Z18
+	VMAXPS       Z11, Z18, Z11
+	VBROADCASTSS const42b20000<>+0(SB), Z18
+	VMINPS       Z11, Z18, Z11
+	VBROADCASTSS constc2d00000<>+0(SB), Z18
+	VMAXPS       Z12, Z18, Z12
+	VBROADCASTSS const42b20000<>+0(SB), Z18
+	VMINPS       Z12, Z18, Z12
+	VBROADCASTSS constc2d00000<>+0(SB), Z18
+	VMAXPS       Z13, Z18, Z13
+	VBROADCASTSS const42b20000<>+0(SB), Z18
+	VMINPS       Z13, Z18, Z13
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z10, Z18
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z11, Z19
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z12, Z20
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z13, Z21
+	VRNDSCALEPS  $0x00, Z18, Z18
+	VRNDSCALEPS  $0x00, Z19, Z19
+	VRNDSCALEPS  $0x00, Z20, Z20
+	VRNDSCALEPS  $0x00, Z21, Z21
+	VMULPS.BCST  const3f318000<>+0(SB), Z18, Z22
+	VMULPS.BCST  const3f318000<>+0(SB), Z19, Z23
+	VMULPS.BCST  const3f318000<>+0(SB), Z20, Z24
+	VMULPS.BCST  const3f318000<>+0(SB), Z21, Z25
+	VSUBPS       Z22, Z10, Z10
+	VSUBPS       Z23, Z11, Z11
+	VSUBPS       Z24, Z12, Z12
+	VSUBPS       Z25, Z13, Z13
+	VMULPS.BCST  constb95e8083<>+0(SB), Z18, Z22
+	VMULPS.BCST  constb95e8083<>+0(SB), Z19, Z23
+	VMULPS.BCST  constb95e8083<>+0(SB), Z20, Z24
+	VMULPS.BCST  constb95e8083<>+0(SB), Z21, Z25
+	VSUBPS       Z22, Z10, Z10
+	VSUBPS       Z23, Z11, Z11
+	VSUBPS       Z24, Z12, Z12
+	VSUBPS       Z25, Z13, Z13
+	VMULPS.BCST  const39500d01<>+0(SB), Z10, Z22
+	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z23
+	VMULPS.BCST  const39500d01<>+0(SB), Z12, Z24
+	VMULPS.BCST  const39500d01<>+0(SB), Z13, Z25
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z23, Z23
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z24, Z24
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z25, Z25
+	VMULPS       Z10, Z22, Z22
+	VMULPS       Z11, Z23, Z23
+	VMULPS       Z12, Z24, Z24
+	VMULPS       Z13, Z25, Z25
+	VADDPS.BCST  const3c088889<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3c088889<>+0(SB), Z23, Z23
+	VADDPS.BCST  const3c088889<>+0(SB), Z24, Z24
+	VADDPS.BCST  const3c088889<>+0(SB), Z25, Z25
+	VMULPS       Z10, Z22, Z22
+	VMULPS       Z11, Z23, Z23
+	VMULPS       Z12, Z24, Z24
+	VMULPS       Z13, Z25, Z25
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z23, Z23
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z24, Z24
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z25, Z25
+	VMULPS       Z10, Z22, Z22
+	VMULPS       Z11, Z23, Z23
+	VMULPS       Z12, Z24, Z24
+	VMULPS       Z13, Z25, Z25
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z23, Z23
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z24, Z24
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z25, Z25
+	VMULPS       Z10, Z22, Z22
+	VMULPS       Z11, Z23, Z23
+	VMULPS       Z12, Z24, Z24
+	VMULPS       Z13, Z25, Z25
+	VADDPS.BCST  const3f000000<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3f000000<>+0(SB), Z23, Z23
+	VADDPS.BCST  const3f000000<>+0(SB), Z24, Z24
+	VADDPS.BCST  const3f000000<>+0(SB), Z25, Z25
+	VMULPS       Z10, Z10, Z26
+	VMULPS       Z11, Z11, Z27
+	VMULPS       Z12, Z12, Z28
+	VMULPS       Z13, Z13, Z29
+	VMULPS       Z22, Z26, Z22
+	VMULPS       Z23, Z27, Z23
+	VMULPS       Z24, Z28, Z24
+	VMULPS       Z25, Z29, Z25
+	VADDPS       Z10, Z22, Z10
+	VADDPS       Z11, Z23, Z11
+	VADDPS       Z12, Z24, Z12
+	VADDPS       Z13, Z25, Z13
+	VADDPS.BCST  const3f800000<>+0(SB), Z10, Z10
+	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
+	VADDPS.BCST  const3f800000<>+0(SB), Z12, Z12
+	VADDPS.BCST  const3f800000<>+0(SB), Z13, Z13
+	VSCALEFPS    Z18, Z10, Z10
+	VSCALEFPS    Z19, Z11, Z11
+	VSCALEFPS    Z20, Z12, Z12
+	VSCALEFPS    Z21, Z13, Z13
+	VMULPS       (R8), Z10, Z10
+	VMULPS       64(R8), Z11, Z11
+	VMULPS       128(R8), Z12, Z12
+	VMULPS       192(R8), Z13, Z13
+	VSUBPS       Z6, Z10, Z10
+	VSUBPS       Z7, Z11, Z11
+	VSUBPS       Z8, Z12, Z12
+	VSUBPS       Z9, Z13, Z13
+	VMOVUPS      (BX), Z18
+	VMOVUPS      64(BX), Z19
+	VMOVUPS      128(BX), Z20
+	VMOVUPS      192(BX), Z21
+	VMULPS       (R10), Z18, Z18
+	VMULPS       64(R10), Z19, Z19
+	VMULPS       128(R10), Z20, Z20
+	VMULPS       192(R10), Z21, Z21
+	VMOVUPS.Z    Z18, K1, Z18
+	VMOVUPS.Z    Z19, K2, Z19
+	VMOVUPS.Z    Z20, K3, Z20
+	VMOVUPS.Z    Z21, K4, Z21
+	VADDPS       Z18, Z10, Z10
+	VADDPS       Z19, Z11, Z11
+	VADDPS       Z20, Z12, Z12
+	VADDPS       Z21, Z13, Z13
+	VMULPS       (DI), Z10, Z10
+	VMULPS       64(DI), Z11, Z11
+	VMULPS       128(DI), Z12, Z12
+	VMULPS       192(DI), Z13, Z13
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VADDPS       Z13, Z9, Z9
+	VMOVUPS      (DX), Z10
+	VMOVUPS      64(DX), Z11
+	VMOVUPS      128(DX), Z12
+	VMOVUPS      192(DX), Z13
+	VCMPPS       $0x1e, Z10, Z6, K1, K1
+	VCMPPS       $0x1e, Z11, Z7, K2, K2
+	VCMPPS       $0x1e, Z12, Z8, K3, K3
+	VCMPPS       $0x1e, Z13, Z9, K4, K4
+	VBLENDMPS    (R12), Z6, K1, Z14
+	VBLENDMPS    64(R12), Z7, K2, Z15
+	VBLENDMPS    128(R12), Z8, K3, Z16
+	VBLENDMPS    192(R12), Z9, K4, Z17
+	VMOVUPS      Z14, (AX)
+	VMOVUPS      Z15, 64(AX)
+	VMOVUPS      Z16, 128(AX)
+	VMOVUPS      Z17, 192(AX)
+	VPADDUSW     Y0, Y2, Y2
+	VMOVDQU16    Y1, K1, Y2
+	VMOVDQU16    Y2, (CX)
+	VPADDUSW     Y0, Y3, Y2
+	VMOVDQU16    Y1, K2, Y2
+	VMOVDQU16    Y2, 32(CX)
+	VPADDUSW     Y0, Y4, Y2
+	VMOVDQU16    Y1, K3, Y2
+	VMOVDQU16    Y2, 64(CX)
+	VPADDUSW     Y0, Y5, Y2
+	VMOVDQU16    Y1, K4, Y2
+	VMOVDQU16    Y2, 96(CX)
+	VMOVUPS      (R11), Z2
+	VSUBPS       Z10, Z2, Z2
+	VMOVUPS      64(R11), Z3
+	VSUBPS       Z11, Z3, Z3
+	VMOVUPS      128(R11), Z4
+	VSUBPS       Z12, Z4, Z4
+	VMOVUPS      192(R11), Z5
+	VSUBPS       Z13, Z5, Z5
+	MOVQ         ltheta+88(FP), BP
+	VMULPS       (BP), Z2, Z2
+	MOVQ         ltheta+88(FP), BP
+	VMULPS       64(BP), Z3, Z3
+	MOVQ         ltheta+88(FP), BP
+	VMULPS       128(BP), Z4, Z4
+	MOVQ         ltheta+88(FP), BP
+	VMULPS       192(BP), Z5, Z5
+	VADDPS       Z2, Z10, Z2
+	VADDPS       Z3, Z11, Z3
+	VADDPS       Z4, Z12, Z4
+	VADDPS       Z5, Z13, Z5
+	MOVQ         dtheta+96(FP), BP
+	VMOVUPS.Z    (BP), K1, Z6
+	MOVQ         dtheta+96(FP), BP
+	VMOVUPS.Z    64(BP), K2, Z7
+	MOVQ         dtheta+96(FP), BP
+	VMOVUPS.Z    128(BP), K3, Z8
+	MOVQ         dtheta+96(FP), BP
+	VMOVUPS.Z    192(BP), K4, Z9
+	VADDPS       Z6, Z2, Z2
+	VADDPS       Z7, Z3, Z3
+	VADDPS       Z8, Z4, Z4
+	VADDPS       Z9, Z5, Z5
+	VMOVUPS      Z2, (DX)
+	VMOVUPS      Z3, 64(DX)
+	VMOVUPS      Z4, 128(DX)
+	VMOVUPS      Z5, 192(DX)
+	KMOVW        K1, BP
+	ORQ          BP, R15
+	KMOVW        K2, BP
+	SHLQ         $0x10, BP
+	ORQ          BP, R15
+	KMOVW        K3, BP
+	SHLQ         $0x20, BP
+	ORQ          BP, R15
+	KMOVW        K4, BP
+	SHLQ         $0x30, BP
+	ORQ          BP, R15
+	MOVQ         R15, (R13)
+	ADDQ         $0x08, R13
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         cStride+104(FP), SI
+	ADDQ         kStride+112(FP), DI
+	ADDQ         deltaStride+120(FP), R8
+	ADDQ         rhStride+128(FP), R9
+	ADDQ         resStride+136(FP), R10
+	ADDQ         thrStride+144(FP), R11
+	ADDQ         resetStride+152(FP), R12
+	MOVQ         lthetaStride+160(FP), R15
+	ADDQ         R15, ltheta+88(FP)
+	MOVQ         dthetaStride+168(FP), R15
+	ADDQ         R15, dtheta+96(FP)
+	DECQ         R14
+	JNZ          SimplifiedAdaptiveExponentialAVX512_block
 
 SimplifiedAdaptiveExponentialAVX512_done:
 	VZEROUPPER
@@ -7583,13 +7261,10 @@ SimplifiedAdaptiveExponentialAVX512_done:
 // func simplifiedAdaptiveExponentialAVX2(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·simplifiedAdaptiveExponentialAVX2(SB), NOSPLIT, $8-192
-	// 4 scalars held in registers, 8 broadcast where used; vectors interleaved 1 at a time.
+	// 1 scalars held in registers, 11 read from memory where used; vectors interleaved 2 at a time; between distant reads, 2 values reloaded from their streams, 0 kept on the stack.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y1
 	VBROADCASTSS constc2d00000<>+0(SB), Y2
-	VBROADCASTSS const42b20000<>+0(SB), Y3
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y4
-	VBROADCASTSS const3f318000<>+0(SB), Y5
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         theta+16(FP), DX
@@ -7608,627 +7283,579 @@ TEXT ·simplifiedAdaptiveExponentialAVX2(SB), NOSPLIT, $8-192
 
 SimplifiedAdaptiveExponentialAVX2_block:
 	XORQ         R15, R15
-	VPMOVZXWD    (CX), Y6
-	VMOVUPS      (AX), Y7
-	VPMOVZXWD    (SI), Y8
-	VPCMPGTD     Y8, Y6, Y8
-	VSUBPS       (R9), Y7, Y9
-	VDIVPS       (R8), Y9, Y9
-	VMAXPS       Y9, Y2, Y9
-	VMINPS       Y9, Y3, Y9
-	VMULPS       Y4, Y9, Y10
-	VROUNDPS     $0x00, Y10, Y10
-	VMULPS       Y5, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VBROADCASTSS const0000007f<>+0(SB), Y12
-	VPADDD       Y12, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       (R8), Y9, Y9
-	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      (BX), Y10
-	VMULPS       (R10), Y10, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       (DI), Y9, Y9
-	VADDPS       Y9, Y7, Y7
-	VMOVUPS      (DX), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y10
-	VANDPS       Y10, Y8, Y8
-	VBLENDVPS    Y8, (R12), Y7, Y7
-	VMOVUPS      Y7, (AX)
-	VPSUBD       Y0, Y6, Y6
-	VPMINUD      Y1, Y6, Y6
-	VPANDN       Y6, Y8, Y6
-	VEXTRACTI128 $0x01, Y6, X7
-	VPACKUSDW    X7, X6, X6
-	VMOVDQU      X6, (CX)
-	VMOVUPS      (R11), Y6
-	VSUBPS       Y9, Y6, Y6
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       (BP), Y6, Y6
-	VADDPS       Y6, Y9, Y6
-	MOVQ         dtheta+96(FP), BP
-	VANDPS       (BP), Y8, Y7
-	VADDPS       Y7, Y6, Y6
-	VMOVUPS      Y6, (DX)
-	VMOVMSKPS    Y8, BP
-	ORQ          BP, R15
-	VPMOVZXWD    16(CX), Y6
-	VMOVUPS      32(AX), Y7
+	VPMOVZXWD    (CX), Y3
+	VPMOVZXWD    16(CX), Y4
+	VMOVUPS      (AX), Y5
+	VMOVUPS      32(AX), Y6
+	VPMOVZXWD    (SI), Y7
 	VPMOVZXWD    16(SI), Y8
-	VPCMPGTD     Y8, Y6, Y8
-	VSUBPS       32(R9), Y7, Y9
-	VDIVPS       32(R8), Y9, Y9
-	VMAXPS       Y9, Y2, Y9
-	VMINPS       Y9, Y3, Y9
-	VMULPS       Y4, Y9, Y10
-	VROUNDPS     $0x00, Y10, Y10
-	VMULPS       Y5, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VBROADCASTSS const0000007f<>+0(SB), Y12
-	VPADDD       Y12, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y10
+	VPCMPGTD     Y7, Y3, Y3
+	VPCMPGTD     Y8, Y4, Y4
+	VSUBPS       (R9), Y5, Y5
+	VSUBPS       32(R9), Y6, Y6
+	VDIVPS       (R8), Y5, Y5
+	VDIVPS       32(R8), Y6, Y6
+	VMAXPS       Y5, Y2, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMAXPS       Y6, Y2, Y6
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y8
+	VROUNDPS     $0x00, Y7, Y7
+	VROUNDPS     $0x00, Y8, Y8
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y9
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y10
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y7, Y9
+	VMULPS       vconstb95e8083<>+0(SB), Y8, Y10
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y5, Y11
+	VMULPS       Y6, Y6, Y12
+	VMULPS       Y9, Y11, Y9
+	VMULPS       Y10, Y12, Y10
+	VADDPS       Y5, Y9, Y5
+	VADDPS       Y6, Y10, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VCVTTPS2DQ   Y7, Y7
+	VPSRAD       $0x01, Y7, Y9
+	VPADDD       vconst0000007f<>+0(SB), Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       32(R8), Y9, Y9
-	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      32(BX), Y10
-	VMULPS       32(R10), Y10, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       32(DI), Y9, Y9
-	VADDPS       Y9, Y7, Y7
-	VMOVUPS      32(DX), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y10
-	VANDPS       Y10, Y8, Y8
-	VBLENDVPS    Y8, 32(R12), Y7, Y7
-	VMOVUPS      Y7, 32(AX)
-	VPSUBD       Y0, Y6, Y6
-	VPMINUD      Y1, Y6, Y6
-	VPANDN       Y6, Y8, Y6
-	VEXTRACTI128 $0x01, Y6, X7
-	VPACKUSDW    X7, X6, X6
-	VMOVDQU      X6, 16(CX)
+	VMULPS       Y10, Y5, Y5
+	VPSUBD       Y9, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VCVTTPS2DQ   Y8, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y6, Y6
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
+	VMULPS       (R8), Y5, Y5
+	VMULPS       32(R8), Y6, Y6
+	VSUBPS       (AX), Y5, Y5
+	VSUBPS       32(AX), Y6, Y6
+	VMOVUPS      (BX), Y7
+	VMOVUPS      32(BX), Y8
+	VMULPS       (R10), Y7, Y7
+	VMULPS       32(R10), Y8, Y8
+	VANDPS       Y3, Y7, Y7
+	VANDPS       Y4, Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       (DI), Y5, Y5
+	VMULPS       32(DI), Y6, Y6
+	VADDPS       (AX), Y5, Y5
+	VADDPS       32(AX), Y6, Y6
+	VMOVUPS      (DX), Y7
+	VMOVUPS      32(DX), Y8
+	VCMPPS       $0x1e, Y7, Y5, Y9
+	VANDPS       Y9, Y3, Y3
+	VCMPPS       $0x1e, Y8, Y6, Y9
+	VANDPS       Y9, Y4, Y4
+	VBLENDVPS    Y3, (R12), Y5, Y5
+	VBLENDVPS    Y4, 32(R12), Y6, Y6
+	VMOVUPS      Y5, (AX)
+	VMOVUPS      Y6, 32(AX)
+	VPMOVZXWD    (CX), Y5
+	VPSUBD       Y0, Y5, Y5
+	VPMINUD      Y1, Y5, Y5
+	VPANDN       Y5, Y3, Y5
+	VEXTRACTI128 $0x01, Y5, X6
+	VPACKUSDW    X6, X5, X5
+	VMOVDQU      X5, (CX)
+	VPMOVZXWD    16(CX), Y5
+	VPSUBD       Y0, Y5, Y5
+	VPMINUD      Y1, Y5, Y5
+	VPANDN       Y5, Y4, Y5
+	VEXTRACTI128 $0x01, Y5, X6
+	VPACKUSDW    X6, X5, X5
+	VMOVDQU      X5, 16(CX)
+	VMOVUPS      (R11), Y5
+	VSUBPS       Y7, Y5, Y5
 	VMOVUPS      32(R11), Y6
-	VSUBPS       Y9, Y6, Y6
+	VSUBPS       Y8, Y6, Y6
+	MOVQ         ltheta+88(FP), BP
+	MOVQ         ltheta+88(FP), BP
+	VMULPS       (BP), Y5, Y5
+	MOVQ         ltheta+88(FP), BP
 	MOVQ         ltheta+88(FP), BP
 	VMULPS       32(BP), Y6, Y6
-	VADDPS       Y6, Y9, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
 	MOVQ         dtheta+96(FP), BP
-	VANDPS       32(BP), Y8, Y7
-	VADDPS       Y7, Y6, Y6
+	MOVQ         dtheta+96(FP), BP
+	VANDPS       (BP), Y3, Y7
+	MOVQ         dtheta+96(FP), BP
+	MOVQ         dtheta+96(FP), BP
+	VANDPS       32(BP), Y4, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMOVUPS      Y5, (DX)
 	VMOVUPS      Y6, 32(DX)
-	VMOVMSKPS    Y8, BP
+	VMOVMSKPS    Y3, BP
+	ORQ          BP, R15
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x08, BP
 	ORQ          BP, R15
-	VPMOVZXWD    32(CX), Y6
-	VMOVUPS      64(AX), Y7
-	VPMOVZXWD    32(SI), Y8
-	VPCMPGTD     Y8, Y6, Y8
-	VSUBPS       64(R9), Y7, Y9
-	VDIVPS       64(R8), Y9, Y9
-	VMAXPS       Y9, Y2, Y9
-	VMINPS       Y9, Y3, Y9
-	VMULPS       Y4, Y9, Y10
-	VROUNDPS     $0x00, Y10, Y10
-	VMULPS       Y5, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VBROADCASTSS const0000007f<>+0(SB), Y12
-	VPADDD       Y12, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       64(R8), Y9, Y9
-	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      64(BX), Y10
-	VMULPS       64(R10), Y10, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       64(DI), Y9, Y9
-	VADDPS       Y9, Y7, Y7
-	VMOVUPS      64(DX), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y10
-	VANDPS       Y10, Y8, Y8
-	VBLENDVPS    Y8, 64(R12), Y7, Y7
-	VMOVUPS      Y7, 64(AX)
-	VPSUBD       Y0, Y6, Y6
-	VPMINUD      Y1, Y6, Y6
-	VPANDN       Y6, Y8, Y6
-	VEXTRACTI128 $0x01, Y6, X7
-	VPACKUSDW    X7, X6, X6
-	VMOVDQU      X6, 32(CX)
-	VMOVUPS      64(R11), Y6
-	VSUBPS       Y9, Y6, Y6
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       64(BP), Y6, Y6
-	VADDPS       Y6, Y9, Y6
-	MOVQ         dtheta+96(FP), BP
-	VANDPS       64(BP), Y8, Y7
-	VADDPS       Y7, Y6, Y6
-	VMOVUPS      Y6, 64(DX)
-	VMOVMSKPS    Y8, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
-	VPMOVZXWD    48(CX), Y6
-	VMOVUPS      96(AX), Y7
+	VPMOVZXWD    32(CX), Y3
+	VPMOVZXWD    48(CX), Y4
+	VMOVUPS      64(AX), Y5
+	VMOVUPS      96(AX), Y6
+	VPMOVZXWD    32(SI), Y7
 	VPMOVZXWD    48(SI), Y8
-	VPCMPGTD     Y8, Y6, Y8
-	VSUBPS       96(R9), Y7, Y9
-	VDIVPS       96(R8), Y9, Y9
-	VMAXPS       Y9, Y2, Y9
-	VMINPS       Y9, Y3, Y9
-	VMULPS       Y4, Y9, Y10
-	VROUNDPS     $0x00, Y10, Y10
-	VMULPS       Y5, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VBROADCASTSS const0000007f<>+0(SB), Y12
-	VPADDD       Y12, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y10
+	VPCMPGTD     Y7, Y3, Y3
+	VPCMPGTD     Y8, Y4, Y4
+	VSUBPS       64(R9), Y5, Y5
+	VSUBPS       96(R9), Y6, Y6
+	VDIVPS       64(R8), Y5, Y5
+	VDIVPS       96(R8), Y6, Y6
+	VMAXPS       Y5, Y2, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMAXPS       Y6, Y2, Y6
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y8
+	VROUNDPS     $0x00, Y7, Y7
+	VROUNDPS     $0x00, Y8, Y8
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y9
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y10
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y7, Y9
+	VMULPS       vconstb95e8083<>+0(SB), Y8, Y10
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y5, Y11
+	VMULPS       Y6, Y6, Y12
+	VMULPS       Y9, Y11, Y9
+	VMULPS       Y10, Y12, Y10
+	VADDPS       Y5, Y9, Y5
+	VADDPS       Y6, Y10, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VCVTTPS2DQ   Y7, Y7
+	VPSRAD       $0x01, Y7, Y9
+	VPADDD       vconst0000007f<>+0(SB), Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       96(R8), Y9, Y9
-	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      96(BX), Y10
-	VMULPS       96(R10), Y10, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       96(DI), Y9, Y9
-	VADDPS       Y9, Y7, Y7
-	VMOVUPS      96(DX), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y10
-	VANDPS       Y10, Y8, Y8
-	VBLENDVPS    Y8, 96(R12), Y7, Y7
-	VMOVUPS      Y7, 96(AX)
-	VPSUBD       Y0, Y6, Y6
-	VPMINUD      Y1, Y6, Y6
-	VPANDN       Y6, Y8, Y6
-	VEXTRACTI128 $0x01, Y6, X7
-	VPACKUSDW    X7, X6, X6
-	VMOVDQU      X6, 48(CX)
+	VMULPS       Y10, Y5, Y5
+	VPSUBD       Y9, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VCVTTPS2DQ   Y8, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y6, Y6
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
+	VMULPS       64(R8), Y5, Y5
+	VMULPS       96(R8), Y6, Y6
+	VSUBPS       64(AX), Y5, Y5
+	VSUBPS       96(AX), Y6, Y6
+	VMOVUPS      64(BX), Y7
+	VMOVUPS      96(BX), Y8
+	VMULPS       64(R10), Y7, Y7
+	VMULPS       96(R10), Y8, Y8
+	VANDPS       Y3, Y7, Y7
+	VANDPS       Y4, Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       64(DI), Y5, Y5
+	VMULPS       96(DI), Y6, Y6
+	VADDPS       64(AX), Y5, Y5
+	VADDPS       96(AX), Y6, Y6
+	VMOVUPS      64(DX), Y7
+	VMOVUPS      96(DX), Y8
+	VCMPPS       $0x1e, Y7, Y5, Y9
+	VANDPS       Y9, Y3, Y3
+	VCMPPS       $0x1e, Y8, Y6, Y9
+	VANDPS       Y9, Y4, Y4
+	VBLENDVPS    Y3, 64(R12), Y5, Y5
+	VBLENDVPS    Y4, 96(R12), Y6, Y6
+	VMOVUPS      Y5, 64(AX)
+	VMOVUPS      Y6, 96(AX)
+	VPMOVZXWD    32(CX), Y5
+	VPSUBD       Y0, Y5, Y5
+	VPMINUD      Y1, Y5, Y5
+	VPANDN       Y5, Y3, Y5
+	VEXTRACTI128 $0x01, Y5, X6
+	VPACKUSDW    X6, X5, X5
+	VMOVDQU      X5, 32(CX)
+	VPMOVZXWD    48(CX), Y5
+	VPSUBD       Y0, Y5, Y5
+	VPMINUD      Y1, Y5, Y5
+	VPANDN       Y5, Y4, Y5
+	VEXTRACTI128 $0x01, Y5, X6
+	VPACKUSDW    X6, X5, X5
+	VMOVDQU      X5, 48(CX)
+	VMOVUPS      64(R11), Y5
+	VSUBPS       Y7, Y5, Y5
 	VMOVUPS      96(R11), Y6
-	VSUBPS       Y9, Y6, Y6
+	VSUBPS       Y8, Y6, Y6
+	MOVQ         ltheta+88(FP), BP
+	MOVQ         ltheta+88(FP), BP
+	VMULPS       64(BP), Y5, Y5
+	MOVQ         ltheta+88(FP), BP
 	MOVQ         ltheta+88(FP), BP
 	VMULPS       96(BP), Y6, Y6
-	VADDPS       Y6, Y9, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
 	MOVQ         dtheta+96(FP), BP
-	VANDPS       96(BP), Y8, Y7
-	VADDPS       Y7, Y6, Y6
+	MOVQ         dtheta+96(FP), BP
+	VANDPS       64(BP), Y3, Y7
+	MOVQ         dtheta+96(FP), BP
+	MOVQ         dtheta+96(FP), BP
+	VANDPS       96(BP), Y4, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMOVUPS      Y5, 64(DX)
 	VMOVUPS      Y6, 96(DX)
-	VMOVMSKPS    Y8, BP
+	VMOVMSKPS    Y3, BP
+	SHLQ         $0x10, BP
+	ORQ          BP, R15
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x18, BP
 	ORQ          BP, R15
-	VPMOVZXWD    64(CX), Y6
-	VMOVUPS      128(AX), Y7
-	VPMOVZXWD    64(SI), Y8
-	VPCMPGTD     Y8, Y6, Y8
-	VSUBPS       128(R9), Y7, Y9
-	VDIVPS       128(R8), Y9, Y9
-	VMAXPS       Y9, Y2, Y9
-	VMINPS       Y9, Y3, Y9
-	VMULPS       Y4, Y9, Y10
-	VROUNDPS     $0x00, Y10, Y10
-	VMULPS       Y5, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VBROADCASTSS const0000007f<>+0(SB), Y12
-	VPADDD       Y12, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       128(R8), Y9, Y9
-	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      128(BX), Y10
-	VMULPS       128(R10), Y10, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       128(DI), Y9, Y9
-	VADDPS       Y9, Y7, Y7
-	VMOVUPS      128(DX), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y10
-	VANDPS       Y10, Y8, Y8
-	VBLENDVPS    Y8, 128(R12), Y7, Y7
-	VMOVUPS      Y7, 128(AX)
-	VPSUBD       Y0, Y6, Y6
-	VPMINUD      Y1, Y6, Y6
-	VPANDN       Y6, Y8, Y6
-	VEXTRACTI128 $0x01, Y6, X7
-	VPACKUSDW    X7, X6, X6
-	VMOVDQU      X6, 64(CX)
-	VMOVUPS      128(R11), Y6
-	VSUBPS       Y9, Y6, Y6
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       128(BP), Y6, Y6
-	VADDPS       Y6, Y9, Y6
-	MOVQ         dtheta+96(FP), BP
-	VANDPS       128(BP), Y8, Y7
-	VADDPS       Y7, Y6, Y6
-	VMOVUPS      Y6, 128(DX)
-	VMOVMSKPS    Y8, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
-	VPMOVZXWD    80(CX), Y6
-	VMOVUPS      160(AX), Y7
+	VPMOVZXWD    64(CX), Y3
+	VPMOVZXWD    80(CX), Y4
+	VMOVUPS      128(AX), Y5
+	VMOVUPS      160(AX), Y6
+	VPMOVZXWD    64(SI), Y7
 	VPMOVZXWD    80(SI), Y8
-	VPCMPGTD     Y8, Y6, Y8
-	VSUBPS       160(R9), Y7, Y9
-	VDIVPS       160(R8), Y9, Y9
-	VMAXPS       Y9, Y2, Y9
-	VMINPS       Y9, Y3, Y9
-	VMULPS       Y4, Y9, Y10
-	VROUNDPS     $0x00, Y10, Y10
-	VMULPS       Y5, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VBROADCASTSS const0000007f<>+0(SB), Y12
-	VPADDD       Y12, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y10
+	VPCMPGTD     Y7, Y3, Y3
+	VPCMPGTD     Y8, Y4, Y4
+	VSUBPS       128(R9), Y5, Y5
+	VSUBPS       160(R9), Y6, Y6
+	VDIVPS       128(R8), Y5, Y5
+	VDIVPS       160(R8), Y6, Y6
+	VMAXPS       Y5, Y2, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMAXPS       Y6, Y2, Y6
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y8
+	VROUNDPS     $0x00, Y7, Y7
+	VROUNDPS     $0x00, Y8, Y8
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y9
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y10
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y7, Y9
+	VMULPS       vconstb95e8083<>+0(SB), Y8, Y10
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y5, Y11
+	VMULPS       Y6, Y6, Y12
+	VMULPS       Y9, Y11, Y9
+	VMULPS       Y10, Y12, Y10
+	VADDPS       Y5, Y9, Y5
+	VADDPS       Y6, Y10, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VCVTTPS2DQ   Y7, Y7
+	VPSRAD       $0x01, Y7, Y9
+	VPADDD       vconst0000007f<>+0(SB), Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       160(R8), Y9, Y9
-	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      160(BX), Y10
-	VMULPS       160(R10), Y10, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       160(DI), Y9, Y9
-	VADDPS       Y9, Y7, Y7
-	VMOVUPS      160(DX), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y10
-	VANDPS       Y10, Y8, Y8
-	VBLENDVPS    Y8, 160(R12), Y7, Y7
-	VMOVUPS      Y7, 160(AX)
-	VPSUBD       Y0, Y6, Y6
-	VPMINUD      Y1, Y6, Y6
-	VPANDN       Y6, Y8, Y6
-	VEXTRACTI128 $0x01, Y6, X7
-	VPACKUSDW    X7, X6, X6
-	VMOVDQU      X6, 80(CX)
+	VMULPS       Y10, Y5, Y5
+	VPSUBD       Y9, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VCVTTPS2DQ   Y8, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y6, Y6
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
+	VMULPS       128(R8), Y5, Y5
+	VMULPS       160(R8), Y6, Y6
+	VSUBPS       128(AX), Y5, Y5
+	VSUBPS       160(AX), Y6, Y6
+	VMOVUPS      128(BX), Y7
+	VMOVUPS      160(BX), Y8
+	VMULPS       128(R10), Y7, Y7
+	VMULPS       160(R10), Y8, Y8
+	VANDPS       Y3, Y7, Y7
+	VANDPS       Y4, Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       128(DI), Y5, Y5
+	VMULPS       160(DI), Y6, Y6
+	VADDPS       128(AX), Y5, Y5
+	VADDPS       160(AX), Y6, Y6
+	VMOVUPS      128(DX), Y7
+	VMOVUPS      160(DX), Y8
+	VCMPPS       $0x1e, Y7, Y5, Y9
+	VANDPS       Y9, Y3, Y3
+	VCMPPS       $0x1e, Y8, Y6, Y9
+	VANDPS       Y9, Y4, Y4
+	VBLENDVPS    Y3, 128(R12), Y5, Y5
+	VBLENDVPS    Y4, 160(R12), Y6, Y6
+	VMOVUPS      Y5, 128(AX)
+	VMOVUPS      Y6, 160(AX)
+	VPMOVZXWD    64(CX), Y5
+	VPSUBD       Y0, Y5, Y5
+	VPMINUD      Y1, Y5, Y5
+	VPANDN       Y5, Y3, Y5
+	VEXTRACTI128 $0x01, Y5, X6
+	VPACKUSDW    X6, X5, X5
+	VMOVDQU      X5, 64(CX)
+	VPMOVZXWD    80(CX), Y5
+	VPSUBD       Y0, Y5, Y5
+	VPMINUD      Y1, Y5, Y5
+	VPANDN       Y5, Y4, Y5
+	VEXTRACTI128 $0x01, Y5, X6
+	VPACKUSDW    X6, X5, X5
+	VMOVDQU      X5, 80(CX)
+	VMOVUPS      128(R11), Y5
+	VSUBPS       Y7, Y5, Y5
 	VMOVUPS      160(R11), Y6
-	VSUBPS       Y9, Y6, Y6
+	VSUBPS       Y8, Y6, Y6
+	MOVQ         ltheta+88(FP), BP
+	MOVQ         ltheta+88(FP), BP
+	VMULPS       128(BP), Y5, Y5
+	MOVQ         ltheta+88(FP), BP
 	MOVQ         ltheta+88(FP), BP
 	VMULPS       160(BP), Y6, Y6
-	VADDPS       Y6, Y9, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
 	MOVQ         dtheta+96(FP), BP
-	VANDPS       160(BP), Y8, Y7
-	VADDPS       Y7, Y6, Y6
+	MOVQ         dtheta+96(FP), BP
+	VANDPS       128(BP), Y3, Y7
+	MOVQ         dtheta+96(FP), BP
+	MOVQ         dtheta+96(FP), BP
+	VANDPS       160(BP), Y4, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMOVUPS      Y5, 128(DX)
 	VMOVUPS      Y6, 160(DX)
-	VMOVMSKPS    Y8, BP
+	VMOVMSKPS    Y3, BP
+	SHLQ         $0x20, BP
+	ORQ          BP, R15
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x28, BP
 	ORQ          BP, R15
-	VPMOVZXWD    96(CX), Y6
-	VMOVUPS      192(AX), Y7
-	VPMOVZXWD    96(SI), Y8
-	VPCMPGTD     Y8, Y6, Y8
-	VSUBPS       192(R9), Y7, Y9
-	VDIVPS       192(R8), Y9, Y9
-	VMAXPS       Y9, Y2, Y9
-	VMINPS       Y9, Y3, Y9
-	VMULPS       Y4, Y9, Y10
-	VROUNDPS     $0x00, Y10, Y10
-	VMULPS       Y5, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VBROADCASTSS const0000007f<>+0(SB), Y12
-	VPADDD       Y12, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       192(R8), Y9, Y9
-	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      192(BX), Y10
-	VMULPS       192(R10), Y10, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       192(DI), Y9, Y9
-	VADDPS       Y9, Y7, Y7
-	VMOVUPS      192(DX), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y10
-	VANDPS       Y10, Y8, Y8
-	VBLENDVPS    Y8, 192(R12), Y7, Y7
-	VMOVUPS      Y7, 192(AX)
-	VPSUBD       Y0, Y6, Y6
-	VPMINUD      Y1, Y6, Y6
-	VPANDN       Y6, Y8, Y6
-	VEXTRACTI128 $0x01, Y6, X7
-	VPACKUSDW    X7, X6, X6
-	VMOVDQU      X6, 96(CX)
-	VMOVUPS      192(R11), Y6
-	VSUBPS       Y9, Y6, Y6
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       192(BP), Y6, Y6
-	VADDPS       Y6, Y9, Y6
-	MOVQ         dtheta+96(FP), BP
-	VANDPS       192(BP), Y8, Y7
-	VADDPS       Y7, Y6, Y6
-	VMOVUPS      Y6, 192(DX)
-	VMOVMSKPS    Y8, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
-	VPMOVZXWD    112(CX), Y6
-	VMOVUPS      224(AX), Y7
+	VPMOVZXWD    96(CX), Y3
+	VPMOVZXWD    112(CX), Y4
+	VMOVUPS      192(AX), Y5
+	VMOVUPS      224(AX), Y6
+	VPMOVZXWD    96(SI), Y7
 	VPMOVZXWD    112(SI), Y8
-	VPCMPGTD     Y8, Y6, Y8
-	VSUBPS       224(R9), Y7, Y9
-	VDIVPS       224(R8), Y9, Y9
-	VMAXPS       Y9, Y2, Y9
-	VMINPS       Y9, Y3, Y9
-	VMULPS       Y4, Y9, Y10
-	VROUNDPS     $0x00, Y10, Y10
-	VMULPS       Y5, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VBROADCASTSS const0000007f<>+0(SB), Y12
-	VPADDD       Y12, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y10
+	VPCMPGTD     Y7, Y3, Y3
+	VPCMPGTD     Y8, Y4, Y4
+	VSUBPS       192(R9), Y5, Y5
+	VSUBPS       224(R9), Y6, Y6
+	VDIVPS       192(R8), Y5, Y5
+	VDIVPS       224(R8), Y6, Y6
+	VMAXPS       Y5, Y2, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMAXPS       Y6, Y2, Y6
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y8
+	VROUNDPS     $0x00, Y7, Y7
+	VROUNDPS     $0x00, Y8, Y8
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y9
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y10
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y7, Y9
+	VMULPS       vconstb95e8083<>+0(SB), Y8, Y10
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y5, Y11
+	VMULPS       Y6, Y6, Y12
+	VMULPS       Y9, Y11, Y9
+	VMULPS       Y10, Y12, Y10
+	VADDPS       Y5, Y9, Y5
+	VADDPS       Y6, Y10, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VCVTTPS2DQ   Y7, Y7
+	VPSRAD       $0x01, Y7, Y9
+	VPADDD       vconst0000007f<>+0(SB), Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       224(R8), Y9, Y9
-	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      224(BX), Y10
-	VMULPS       224(R10), Y10, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       224(DI), Y9, Y9
-	VADDPS       Y9, Y7, Y7
-	VMOVUPS      224(DX), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y10
-	VANDPS       Y10, Y8, Y8
-	VBLENDVPS    Y8, 224(R12), Y7, Y7
-	VMOVUPS      Y7, 224(AX)
-	VPSUBD       Y0, Y6, Y6
-	VPMINUD      Y1, Y6, Y6
-	VPANDN       Y6, Y8, Y6
-	VEXTRACTI128 $0x01, Y6, X7
-	VPACKUSDW    X7, X6, X6
-	VMOVDQU      X6, 112(CX)
+	VMULPS       Y10, Y5, Y5
+	VPSUBD       Y9, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VCVTTPS2DQ   Y8, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y6, Y6
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
+	VMULPS       192(R8), Y5, Y5
+	VMULPS       224(R8), Y6, Y6
+	VSUBPS       192(AX), Y5, Y5
+	VSUBPS       224(AX), Y6, Y6
+	VMOVUPS      192(BX), Y7
+	VMOVUPS      224(BX), Y8
+	VMULPS       192(R10), Y7, Y7
+	VMULPS       224(R10), Y8, Y8
+	VANDPS       Y3, Y7, Y7
+	VANDPS       Y4, Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       192(DI), Y5, Y5
+	VMULPS       224(DI), Y6, Y6
+	VADDPS       192(AX), Y5, Y5
+	VADDPS       224(AX), Y6, Y6
+	VMOVUPS      192(DX), Y7
+	VMOVUPS      224(DX), Y8
+	VCMPPS       $0x1e, Y7, Y5, Y9
+	VANDPS       Y9, Y3, Y3
+	VCMPPS       $0x1e, Y8, Y6, Y9
+	VANDPS       Y9, Y4, Y4
+	VBLENDVPS    Y3, 192(R12), Y5, Y5
+	VBLENDVPS    Y4, 224(R12), Y6, Y6
+	VMOVUPS      Y5, 192(AX)
+	VMOVUPS      Y6, 224(AX)
+	VPMOVZXWD    96(CX), Y5
+	VPSUBD       Y0, Y5, Y5
+	VPMINUD      Y1, Y5, Y5
+	VPANDN       Y5, Y3, Y5
+	VEXTRACTI128 $0x01, Y5, X6
+	VPACKUSDW    X6, X5, X5
+	VMOVDQU      X5, 96(CX)
+	VPMOVZXWD    112(CX), Y5
+	VPSUBD       Y0, Y5, Y5
+	VPMINUD      Y1, Y5, Y5
+	VPANDN       Y5, Y4, Y5
+	VEXTRACTI128 $0x01, Y5, X6
+	VPACKUSDW    X6, X5, X5
+	VMOVDQU      X5, 112(CX)
+	VMOVUPS      192(R11), Y5
+	VSUBPS       Y7, Y5, Y5
 	VMOVUPS      224(R11), Y6
-	VSUBPS       Y9, Y6, Y6
+	VSUBPS       Y8, Y6, Y6
+	MOVQ         ltheta+88(FP), BP
+	MOVQ         ltheta+88(FP), BP
+	VMULPS       192(BP), Y5, Y5
+	MOVQ         ltheta+88(FP), BP
 	MOVQ         ltheta+88(FP), BP
 	VMULPS       224(BP), Y6, Y6
-	VADDPS       Y6, Y9, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
 	MOVQ         dtheta+96(FP), BP
-	VANDPS       224(BP), Y8, Y7
-	VADDPS       Y7, Y6, Y6
+	MOVQ         dtheta+96(FP), BP
+	VANDPS       192(BP), Y3, Y7
+	MOVQ         dtheta+96(FP), BP
+	MOVQ         dtheta+96(FP), BP
+	VANDPS       224(BP), Y4, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMOVUPS      Y5, 192(DX)
 	VMOVUPS      Y6, 224(DX)
-	VMOVMSKPS    Y8, BP
+	VMOVMSKPS    Y3, BP
+	SHLQ         $0x30, BP
+	ORQ          BP, R15
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x38, BP
 	ORQ          BP, R15
 	MOVQ         R15, (R13)
@@ -8258,184 +7885,241 @@ SimplifiedAdaptiveExponentialAVX2_done:
 // func simplifiedAdaptiveExponentialUniformAVX512(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·simplifiedAdaptiveExponentialUniformAVX512(SB), NOSPLIT, $0-88
-	// 7 scalars held in registers, 14 broadcast where used; vectors interleaved 3 at a time.
-	VPCMPEQW     Y0, Y0, Y0
-	VPSRLW       $0x0f, Y0, Y0
-	VPXORD       Z1, Z1, Z1
-	VPBROADCASTW c+32(FP), Y2
-	VBROADCASTSS k+36(FP), Z3
-	VBROADCASTSS delta+40(FP), Z4
-	VBROADCASTSS rh+44(FP), Z5
-	VBROADCASTSS constc2d00000<>+0(SB), Z6
-	VBROADCASTSS const42b20000<>+0(SB), Z7
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Z8
-	MOVQ         v+0(FP), AX
-	MOVQ         r+8(FP), CX
-	MOVQ         theta+16(FP), DX
-	MOVQ         cur+24(FP), BX
-	MOVQ         spikes+72(FP), SI
-	MOVQ         blocks+80(FP), DI
-	TESTQ        DI, DI
-	JZ           SimplifiedAdaptiveExponentialUniformAVX512_done
+	// 0 scalars held in registers, 21 read from memory where used; vectors interleaved 4 at a time.
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     v+0(FP), AX
+	MOVQ     r+8(FP), CX
+	MOVQ     theta+16(FP), DX
+	MOVQ     cur+24(FP), BX
+	MOVQ     spikes+72(FP), SI
+	MOVQ     blocks+80(FP), DI
+	TESTQ    DI, DI
+	JZ       SimplifiedAdaptiveExponentialUniformAVX512_done
 
 SimplifiedAdaptiveExponentialUniformAVX512_block:
 	XORQ         R8, R8
-	VMOVDQU16    (CX), Y9
-	VMOVDQU16    32(CX), Y10
-	VMOVDQU16    64(CX), Y11
-	VMOVUPS      (AX), Z12
-	VMOVUPS      64(AX), Z13
-	VMOVUPS      128(AX), Z14
-	VPCMPUW      $0x06, Y2, Y9, K1
-	VPCMPUW      $0x06, Y2, Y10, K2
-	VPCMPUW      $0x06, Y2, Y11, K3
-	VSUBPS       Z5, Z12, Z15
-	VSUBPS       Z5, Z13, Z16
-	VSUBPS       Z5, Z14, Z17
-	VDIVPS       Z4, Z15, Z15
-	VDIVPS       Z4, Z16, Z16
-	VDIVPS       Z4, Z17, Z17
-	VMAXPS       Z15, Z6, Z15
-	VMINPS       Z15, Z7, Z15
-	VMAXPS       Z16, Z6, Z16
-	VMINPS       Z16, Z7, Z16
-	VMAXPS       Z17, Z6, Z17
-	VMINPS       Z17, Z7, Z17
-	VMULPS       Z8, Z15, Z22
-	VMULPS       Z8, Z16, Z23
-	VMULPS       Z8, Z17, Z24
-	VRNDSCALEPS  $0x00, Z22, Z22
-	VRNDSCALEPS  $0x00, Z23, Z23
-	VRNDSCALEPS  $0x00, Z24, Z24
-	VMULPS.BCST  const3f318000<>+0(SB), Z22, Z25
-	VMULPS.BCST  const3f318000<>+0(SB), Z23, Z26
-	VMULPS.BCST  const3f318000<>+0(SB), Z24, Z27
-	VSUBPS       Z25, Z15, Z15
-	VSUBPS       Z26, Z16, Z16
-	VSUBPS       Z27, Z17, Z17
-	VMULPS.BCST  constb95e8083<>+0(SB), Z22, Z25
-	VMULPS.BCST  constb95e8083<>+0(SB), Z23, Z26
-	VMULPS.BCST  constb95e8083<>+0(SB), Z24, Z27
-	VSUBPS       Z25, Z15, Z15
-	VSUBPS       Z26, Z16, Z16
-	VSUBPS       Z27, Z17, Z17
-	VMULPS.BCST  const39500d01<>+0(SB), Z15, Z25
-	VMULPS.BCST  const39500d01<>+0(SB), Z16, Z26
-	VMULPS.BCST  const39500d01<>+0(SB), Z17, Z27
+	VMOVDQU16    (CX), Y2
+	VMOVDQU16    32(CX), Y3
+	VMOVDQU16    64(CX), Y4
+	VMOVDQU16    96(CX), Y5
+	VMOVUPS      (AX), Z6
+	VMOVUPS      64(AX), Z7
+	VMOVUPS      128(AX), Z8
+	VMOVUPS      192(AX), Z9
+	VPBROADCASTW c+32(FP), Y10
+	VPBROADCASTW c+32(FP), Y11
+	VPBROADCASTW c+32(FP), Y12
+	VPBROADCASTW c+32(FP), Y13
+	VPCMPUW      $0x06, Y10, Y2, K1
+	VPCMPUW      $0x06, Y11, Y3, K2
+	VPCMPUW      $0x06, Y12, Y4, K3
+	VPCMPUW      $0x06, Y13, Y5, K4
+	VSUBPS.BCST  rh+44(FP), Z6, Z10
+	VSUBPS.BCST  rh+44(FP), Z7, Z11
+	VSUBPS.BCST  rh+44(FP), Z8, Z12
+	VSUBPS.BCST  rh+44(FP), Z9, Z13
+	VDIVPS.BCST  delta+40(FP), Z10, Z10
+	VDIVPS.BCST  delta+40(FP), Z11, Z11
+	VDIVPS.BCST  delta+40(FP), Z12, Z12
+	VDIVPS.BCST  delta+40(FP), Z13, Z13
+	VBROADCASTSS constc2d00000<>+0(SB), Z18
+	VMAXPS       Z10, Z18, Z10
+	VBROADCASTSS const42b20000<>+0(SB), Z18
+	VMINPS       Z10, Z18, Z10
+	VBROADCASTSS constc2d00000<>+0(SB), Z18
+	VMAXPS       Z11, Z18, Z11
+	VBROADCASTSS const42b20000<>+0(SB), Z18
+	VMINPS       Z11, Z18, Z11
+	VBROADCASTSS constc2d00000<>+0(SB), Z18
+	VMAXPS       Z12, Z18, Z12
+	VBROADCASTSS const42b20000<>+0(SB), Z18
+	VMINPS       Z12, Z18, Z12
+	VBROADCASTSS constc2d00000<>+0(SB), Z18
+	VMAXPS       Z13, Z18, Z13
+	VBROADCASTSS const42b20000<>+0(SB), Z18
+	VMINPS       Z13, Z18, Z13
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z10, Z18
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z11, Z19
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z12, Z20
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z13, Z21
+	VRNDSCALEPS  $0x00, Z18, Z18
+	VRNDSCALEPS  $0x00, Z19, Z19
+	VRNDSCALEPS  $0x00, Z20, Z20
+	VRNDSCALEPS  $0x00, Z21, Z21
+	VMULPS.BCST  const3f318000<>+0(SB), Z18, Z22
+	VMULPS.BCST  const3f318000<>+0(SB), Z19, Z23
+	VMULPS.BCST  const3f318000<>+0(SB), Z20, Z24
+	VMULPS.BCST  const3f318000<>+0(SB), Z21, Z25
+	VSUBPS       Z22, Z10, Z10
+	VSUBPS       Z23, Z11, Z11
+	VSUBPS       Z24, Z12, Z12
+	VSUBPS       Z25, Z13, Z13
+	VMULPS.BCST  constb95e8083<>+0(SB), Z18, Z22
+	VMULPS.BCST  constb95e8083<>+0(SB), Z19, Z23
+	VMULPS.BCST  constb95e8083<>+0(SB), Z20, Z24
+	VMULPS.BCST  constb95e8083<>+0(SB), Z21, Z25
+	VSUBPS       Z22, Z10, Z10
+	VSUBPS       Z23, Z11, Z11
+	VSUBPS       Z24, Z12, Z12
+	VSUBPS       Z25, Z13, Z13
+	VMULPS.BCST  const39500d01<>+0(SB), Z10, Z22
+	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z23
+	VMULPS.BCST  const39500d01<>+0(SB), Z12, Z24
+	VMULPS.BCST  const39500d01<>+0(SB), Z13, Z25
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z23, Z23
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z24, Z24
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z25, Z25
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z26, Z26
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z27, Z27
-	VMULPS       Z15, Z25, Z25
-	VMULPS       Z16, Z26, Z26
-	VMULPS       Z17, Z27, Z27
+	VMULPS       Z10, Z22, Z22
+	VMULPS       Z11, Z23, Z23
+	VMULPS       Z12, Z24, Z24
+	VMULPS       Z13, Z25, Z25
+	VADDPS.BCST  const3c088889<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3c088889<>+0(SB), Z23, Z23
+	VADDPS.BCST  const3c088889<>+0(SB), Z24, Z24
 	VADDPS.BCST  const3c088889<>+0(SB), Z25, Z25
-	VADDPS.BCST  const3c088889<>+0(SB), Z26, Z26
-	VADDPS.BCST  const3c088889<>+0(SB), Z27, Z27
-	VMULPS       Z15, Z25, Z25
-	VMULPS       Z16, Z26, Z26
-	VMULPS       Z17, Z27, Z27
+	VMULPS       Z10, Z22, Z22
+	VMULPS       Z11, Z23, Z23
+	VMULPS       Z12, Z24, Z24
+	VMULPS       Z13, Z25, Z25
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z23, Z23
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z24, Z24
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z25, Z25
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z26, Z26
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z27, Z27
-	VMULPS       Z15, Z25, Z25
-	VMULPS       Z16, Z26, Z26
-	VMULPS       Z17, Z27, Z27
+	VMULPS       Z10, Z22, Z22
+	VMULPS       Z11, Z23, Z23
+	VMULPS       Z12, Z24, Z24
+	VMULPS       Z13, Z25, Z25
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z23, Z23
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z24, Z24
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z25, Z25
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z26, Z26
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z27, Z27
-	VMULPS       Z15, Z25, Z25
-	VMULPS       Z16, Z26, Z26
-	VMULPS       Z17, Z27, Z27
+	VMULPS       Z10, Z22, Z22
+	VMULPS       Z11, Z23, Z23
+	VMULPS       Z12, Z24, Z24
+	VMULPS       Z13, Z25, Z25
+	VADDPS.BCST  const3f000000<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3f000000<>+0(SB), Z23, Z23
+	VADDPS.BCST  const3f000000<>+0(SB), Z24, Z24
 	VADDPS.BCST  const3f000000<>+0(SB), Z25, Z25
-	VADDPS.BCST  const3f000000<>+0(SB), Z26, Z26
-	VADDPS.BCST  const3f000000<>+0(SB), Z27, Z27
-	VMULPS       Z15, Z15, Z28
-	VMULPS       Z16, Z16, Z29
-	VMULPS       Z17, Z17, Z30
-	VMULPS       Z25, Z28, Z25
-	VMULPS       Z26, Z29, Z26
-	VMULPS       Z27, Z30, Z27
-	VADDPS       Z15, Z25, Z15
-	VADDPS       Z16, Z26, Z16
-	VADDPS       Z17, Z27, Z17
-	VADDPS.BCST  const3f800000<>+0(SB), Z15, Z15
-	VADDPS.BCST  const3f800000<>+0(SB), Z16, Z16
-	VADDPS.BCST  const3f800000<>+0(SB), Z17, Z17
-	VSCALEFPS    Z22, Z15, Z15
-	VSCALEFPS    Z23, Z16, Z16
-	VSCALEFPS    Z24, Z17, Z17
-	VMULPS       Z15, Z4, Z15
-	VMULPS       Z16, Z4, Z16
-	VMULPS       Z17, Z4, Z17
-	VSUBPS       Z12, Z15, Z15
-	VSUBPS       Z13, Z16, Z16
-	VSUBPS       Z14, Z17, Z17
-	VMOVUPS      (BX), Z22
-	VMOVUPS      64(BX), Z23
-	VMOVUPS      128(BX), Z24
-	VMULPS.BCST  res+48(FP), Z22, Z22
-	VMULPS.BCST  res+48(FP), Z23, Z23
-	VMULPS.BCST  res+48(FP), Z24, Z24
-	VMOVUPS.Z    Z22, K1, Z22
-	VMOVUPS.Z    Z23, K2, Z23
-	VMOVUPS.Z    Z24, K3, Z24
-	VADDPS       Z22, Z15, Z15
-	VADDPS       Z23, Z16, Z16
-	VADDPS       Z24, Z17, Z17
-	VMULPS       Z15, Z3, Z15
-	VMULPS       Z16, Z3, Z16
-	VMULPS       Z17, Z3, Z17
-	VADDPS       Z15, Z12, Z12
-	VADDPS       Z16, Z13, Z13
-	VADDPS       Z17, Z14, Z14
-	VMOVUPS      (DX), Z15
-	VMOVUPS      64(DX), Z16
-	VMOVUPS      128(DX), Z17
-	VCMPPS       $0x1e, Z15, Z12, K1, K1
-	VCMPPS       $0x1e, Z16, Z13, K2, K2
-	VCMPPS       $0x1e, Z17, Z14, K3, K3
-	VBROADCASTSS reset+56(FP), Z22
-	VBLENDMPS    Z22, Z12, K1, Z18
-	VBROADCASTSS reset+56(FP), Z12
-	VBLENDMPS    Z12, Z13, K2, Z19
-	VBROADCASTSS reset+56(FP), Z12
-	VBLENDMPS    Z12, Z14, K3, Z20
-	VMOVUPS      Z18, (AX)
-	VMOVUPS      Z19, 64(AX)
-	VMOVUPS      Z20, 128(AX)
-	VPADDUSW     Y0, Y9, Y9
-	VMOVDQU16    Y1, K1, Y9
-	VMOVDQU16    Y9, (CX)
-	VPADDUSW     Y0, Y10, Y9
-	VMOVDQU16    Y1, K2, Y9
-	VMOVDQU16    Y9, 32(CX)
-	VPADDUSW     Y0, Y11, Y9
-	VMOVDQU16    Y1, K3, Y9
-	VMOVDQU16    Y9, 64(CX)
-	VBROADCASTSS thr+52(FP), Z9
-	VSUBPS       Z15, Z9, Z9
-	VBROADCASTSS thr+52(FP), Z10
-	VSUBPS       Z16, Z10, Z10
-	VBROADCASTSS thr+52(FP), Z11
-	VSUBPS       Z17, Z11, Z11
-	VMULPS.BCST  ltheta+60(FP), Z9, Z9
-	VMULPS.BCST  ltheta+60(FP), Z10, Z10
-	VMULPS.BCST  ltheta+60(FP), Z11, Z11
-	VADDPS       Z9, Z15, Z9
-	VADDPS       Z10, Z16, Z10
-	VADDPS       Z11, Z17, Z11
-	VBROADCASTSS dtheta+64(FP), Z12
-	VMOVUPS.Z    Z12, K1, Z12
-	VBROADCASTSS dtheta+64(FP), Z13
-	VMOVUPS.Z    Z13, K2, Z13
-	VBROADCASTSS dtheta+64(FP), Z14
-	VMOVUPS.Z    Z14, K3, Z14
-	VADDPS       Z12, Z9, Z9
-	VADDPS       Z13, Z10, Z10
-	VADDPS       Z14, Z11, Z11
-	VMOVUPS      Z9, (DX)
-	VMOVUPS      Z10, 64(DX)
-	VMOVUPS      Z11, 128(DX)
+	VMULPS       Z10, Z10, Z26
+	VMULPS       Z11, Z11, Z27
+	VMULPS       Z12, Z12, Z28
+	VMULPS       Z13, Z13, Z29
+	VMULPS       Z22, Z26, Z22
+	VMULPS       Z23, Z27, Z23
+	VMULPS       Z24, Z28, Z24
+	VMULPS       Z25, Z29, Z25
+	VADDPS       Z10, Z22, Z10
+	VADDPS       Z11, Z23, Z11
+	VADDPS       Z12, Z24, Z12
+	VADDPS       Z13, Z25, Z13
+	VADDPS.BCST  const3f800000<>+0(SB), Z10, Z10
+	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
+	VADDPS.BCST  const3f800000<>+0(SB), Z12, Z12
+	VADDPS.BCST  const3f800000<>+0(SB), Z13, Z13
+	VSCALEFPS    Z18, Z10, Z10
+	VSCALEFPS    Z19, Z11, Z11
+	VSCALEFPS    Z20, Z12, Z12
+	VSCALEFPS    Z21, Z13, Z13
+	VMULPS.BCST  delta+40(FP), Z10, Z10
+	VMULPS.BCST  delta+40(FP), Z11, Z11
+	VMULPS.BCST  delta+40(FP), Z12, Z12
+	VMULPS.BCST  delta+40(FP), Z13, Z13
+	VSUBPS       Z6, Z10, Z10
+	VSUBPS       Z7, Z11, Z11
+	VSUBPS       Z8, Z12, Z12
+	VSUBPS       Z9, Z13, Z13
+	VMOVUPS      (BX), Z18
+	VMOVUPS      64(BX), Z19
+	VMOVUPS      128(BX), Z20
+	VMOVUPS      192(BX), Z21
+	VMULPS.BCST  res+48(FP), Z18, Z18
+	VMULPS.BCST  res+48(FP), Z19, Z19
+	VMULPS.BCST  res+48(FP), Z20, Z20
+	VMULPS.BCST  res+48(FP), Z21, Z21
+	VMOVUPS.Z    Z18, K1, Z18
+	VMOVUPS.Z    Z19, K2, Z19
+	VMOVUPS.Z    Z20, K3, Z20
+	VMOVUPS.Z    Z21, K4, Z21
+	VADDPS       Z18, Z10, Z10
+	VADDPS       Z19, Z11, Z11
+	VADDPS       Z20, Z12, Z12
+	VADDPS       Z21, Z13, Z13
+	VMULPS.BCST  k+36(FP), Z10, Z10
+	VMULPS.BCST  k+36(FP), Z11, Z11
+	VMULPS.BCST  k+36(FP), Z12, Z12
+	VMULPS.BCST  k+36(FP), Z13, Z13
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VADDPS       Z13, Z9, Z9
+	VMOVUPS      (DX), Z10
+	VMOVUPS      64(DX), Z11
+	VMOVUPS      128(DX), Z12
+	VMOVUPS      192(DX), Z13
+	VCMPPS       $0x1e, Z10, Z6, K1, K1
+	VCMPPS       $0x1e, Z11, Z7, K2, K2
+	VCMPPS       $0x1e, Z12, Z8, K3, K3
+	VCMPPS       $0x1e, Z13, Z9, K4, K4
+	VBROADCASTSS reset+56(FP), Z18
+	VBLENDMPS    Z18, Z6, K1, Z14
+	VBROADCASTSS reset+56(FP), Z6
+	VBLENDMPS    Z6, Z7, K2, Z15
+	VBROADCASTSS reset+56(FP), Z6
+	VBLENDMPS    Z6, Z8, K3, Z16
+	VBROADCASTSS reset+56(FP), Z6
+	VBLENDMPS    Z6, Z9, K4, Z17
+	VMOVUPS      Z14, (AX)
+	VMOVUPS      Z15, 64(AX)
+	VMOVUPS      Z16, 128(AX)
+	VMOVUPS      Z17, 192(AX)
+	VPADDUSW     Y0, Y2, Y2
+	VMOVDQU16    Y1, K1, Y2
+	VMOVDQU16    Y2, (CX)
+	VPADDUSW     Y0, Y3, Y2
+	VMOVDQU16    Y1, K2, Y2
+	VMOVDQU16    Y2, 32(CX)
+	VPADDUSW     Y0, Y4, Y2
+	VMOVDQU16    Y1, K3, Y2
+	VMOVDQU16    Y2, 64(CX)
+	VPADDUSW     Y0, Y5, Y2
+	VMOVDQU16    Y1, K4, Y2
+	VMOVDQU16    Y2, 96(CX)
+	VBROADCASTSS thr+52(FP), Z2
+	VSUBPS       Z10, Z2, Z2
+	VBROADCASTSS thr+52(FP), Z3
+	VSUBPS       Z11, Z3, Z3
+	VBROADCASTSS thr+52(FP), Z4
+	VSUBPS       Z12, Z4, Z4
+	VBROADCASTSS thr+52(FP), Z5
+	VSUBPS       Z13, Z5, Z5
+	VMULPS.BCST  ltheta+60(FP), Z2, Z2
+	VMULPS.BCST  ltheta+60(FP), Z3, Z3
+	VMULPS.BCST  ltheta+60(FP), Z4, Z4
+	VMULPS.BCST  ltheta+60(FP), Z5, Z5
+	VADDPS       Z2, Z10, Z2
+	VADDPS       Z3, Z11, Z3
+	VADDPS       Z4, Z12, Z4
+	VADDPS       Z5, Z13, Z5
+	VBROADCASTSS dtheta+64(FP), Z6
+	VMOVUPS.Z    Z6, K1, Z6
+	VBROADCASTSS dtheta+64(FP), Z7
+	VMOVUPS.Z    Z7, K2, Z7
+	VBROADCASTSS dtheta+64(FP), Z8
+	VMOVUPS.Z    Z8, K3, Z8
+	VBROADCASTSS dtheta+64(FP), Z9
+	VMOVUPS.Z    Z9, K4, Z9
+	VADDPS       Z6, Z2, Z2
+	VADDPS       Z7, Z3, Z3
+	VADDPS       Z8, Z4, Z4
+	VADDPS       Z9, Z5, Z5
+	VMOVUPS      Z2, (DX)
+	VMOVUPS      Z3, 64(DX)
+	VMOVUPS      Z4, 128(DX)
+	VMOVUPS      Z5, 192(DX)
 	KMOVW        K1, R9
 	ORQ          R9, R8
 	KMOVW        K2, R9
@@ -8444,59 +8128,7 @@ SimplifiedAdaptiveExponentialUniformAVX512_block:
 	KMOVW        K3, R9
 	SHLQ         $0x20, R9
 	ORQ          R9, R8
-	VMOVDQU16    96(CX), Y9
-	VMOVUPS      192(AX), Z10
-	VPCMPUW      $0x06, Y2, Y9, K1
-	VSUBPS       Z5, Z10, Z11
-	VDIVPS       Z4, Z11, Z11
-	VMAXPS       Z11, Z6, Z11
-	VMINPS       Z11, Z7, Z11
-	VMULPS       Z8, Z11, Z12
-	VRNDSCALEPS  $0x00, Z12, Z12
-	VMULPS.BCST  const3f318000<>+0(SB), Z12, Z13
-	VSUBPS       Z13, Z11, Z11
-	VMULPS.BCST  constb95e8083<>+0(SB), Z12, Z13
-	VSUBPS       Z13, Z11, Z11
-	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z13
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z13, Z13
-	VMULPS       Z11, Z13, Z13
-	VADDPS.BCST  const3c088889<>+0(SB), Z13, Z13
-	VMULPS       Z11, Z13, Z13
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z13, Z13
-	VMULPS       Z11, Z13, Z13
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z13, Z13
-	VMULPS       Z11, Z13, Z13
-	VADDPS.BCST  const3f000000<>+0(SB), Z13, Z13
-	VMULPS       Z11, Z11, Z14
-	VMULPS       Z13, Z14, Z13
-	VADDPS       Z11, Z13, Z11
-	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
-	VSCALEFPS    Z12, Z11, Z11
-	VMULPS       Z11, Z4, Z11
-	VSUBPS       Z10, Z11, Z11
-	VMOVUPS      192(BX), Z12
-	VMULPS.BCST  res+48(FP), Z12, Z12
-	VMOVUPS.Z    Z12, K1, Z12
-	VADDPS       Z12, Z11, Z11
-	VMULPS       Z11, Z3, Z11
-	VADDPS       Z11, Z10, Z10
-	VMOVUPS      192(DX), Z11
-	VCMPPS       $0x1e, Z11, Z10, K1, K1
-	VBROADCASTSS reset+56(FP), Z12
-	VBLENDMPS    Z12, Z10, K1, Z21
-	VMOVUPS      Z21, 192(AX)
-	VPADDUSW     Y0, Y9, Y9
-	VMOVDQU16    Y1, K1, Y9
-	VMOVDQU16    Y9, 96(CX)
-	VBROADCASTSS thr+52(FP), Z9
-	VSUBPS       Z11, Z9, Z9
-	VMULPS.BCST  ltheta+60(FP), Z9, Z9
-	VADDPS       Z9, Z11, Z9
-	VBROADCASTSS dtheta+64(FP), Z10
-	VMOVUPS.Z    Z10, K1, Z10
-	VADDPS       Z10, Z9, Z9
-	VMOVUPS      Z9, 192(DX)
-	KMOVW        K1, R9
+	KMOVW        K4, R9
 	SHLQ         $0x30, R9
 	ORQ          R9, R8
 	MOVQ         R8, (SI)
@@ -8514,696 +8146,592 @@ SimplifiedAdaptiveExponentialUniformAVX512_done:
 
 // func simplifiedAdaptiveExponentialUniformAVX2(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·simplifiedAdaptiveExponentialUniformAVX2(SB), NOSPLIT, $0-88
-	// 4 scalars held in registers, 17 broadcast where used; vectors interleaved 1 at a time.
+TEXT ·simplifiedAdaptiveExponentialUniformAVX2(SB), NOSPLIT, $320-88
+	// 1 scalars held in registers, 20 read from memory where used; vectors interleaved 2 at a time; between distant reads, 2 values reloaded from their streams, 0 kept on the stack.
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y1
 	VPBROADCASTW c+32(FP), X2
 	VPMOVZXWD    X2, Y2
+	VBROADCASTSS delta+40(FP), Y3
+	VMOVUPS      Y3, (AX)
+	VBROADCASTSS dtheta+64(FP), Y3
+	VMOVUPS      Y3, 32(AX)
 	VBROADCASTSS k+36(FP), Y3
-	VBROADCASTSS delta+40(FP), Y4
-	VBROADCASTSS rh+44(FP), Y5
-	MOVQ         v+0(FP), AX
-	MOVQ         r+8(FP), CX
-	MOVQ         theta+16(FP), DX
-	MOVQ         cur+24(FP), BX
-	MOVQ         spikes+72(FP), SI
-	MOVQ         blocks+80(FP), DI
-	TESTQ        DI, DI
+	VMOVUPS      Y3, 64(AX)
+	VBROADCASTSS ltheta+60(FP), Y3
+	VMOVUPS      Y3, 96(AX)
+	VBROADCASTSS res+48(FP), Y3
+	VMOVUPS      Y3, 128(AX)
+	VBROADCASTSS reset+56(FP), Y3
+	VMOVUPS      Y3, 160(AX)
+	VBROADCASTSS rh+44(FP), Y3
+	VMOVUPS      Y3, 192(AX)
+	VBROADCASTSS thr+52(FP), Y3
+	VMOVUPS      Y3, 224(AX)
+	MOVQ         v+0(FP), CX
+	MOVQ         r+8(FP), DX
+	MOVQ         theta+16(FP), BX
+	MOVQ         cur+24(FP), SI
+	MOVQ         spikes+72(FP), DI
+	MOVQ         blocks+80(FP), R8
+	TESTQ        R8, R8
 	JZ           SimplifiedAdaptiveExponentialUniformAVX2_done
 
 SimplifiedAdaptiveExponentialUniformAVX2_block:
-	XORQ         R8, R8
-	VPMOVZXWD    (CX), Y6
-	VMOVUPS      (AX), Y7
-	VPCMPGTD     Y2, Y6, Y8
-	VSUBPS       Y5, Y7, Y9
-	VDIVPS       Y4, Y9, Y9
-	VBROADCASTSS constc2d00000<>+0(SB), Y10
-	VBROADCASTSS const42b20000<>+0(SB), Y11
-	VMAXPS       Y9, Y10, Y9
-	VMINPS       Y9, Y11, Y9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VROUNDPS     $0x00, Y10, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VBROADCASTSS const0000007f<>+0(SB), Y12
-	VPADDD       Y12, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y10
+	XORQ         R9, R9
+	VPMOVZXWD    (DX), Y3
+	VPMOVZXWD    16(DX), Y4
+	VMOVUPS      (CX), Y5
+	VMOVUPS      32(CX), Y6
+	VPCMPGTD     Y2, Y3, Y3
+	VPCMPGTD     Y2, Y4, Y4
+	VSUBPS       192(AX), Y5, Y5
+	VSUBPS       192(AX), Y6, Y6
+	VDIVPS       (AX), Y5, Y5
+	VDIVPS       (AX), Y6, Y6
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y5, Y7, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y8
+	VROUNDPS     $0x00, Y7, Y7
+	VROUNDPS     $0x00, Y8, Y8
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y9
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y10
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y7, Y9
+	VMULPS       vconstb95e8083<>+0(SB), Y8, Y10
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y5, Y11
+	VMULPS       Y6, Y6, Y12
+	VMULPS       Y9, Y11, Y9
+	VMULPS       Y10, Y12, Y10
+	VADDPS       Y5, Y9, Y5
+	VADDPS       Y6, Y10, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VCVTTPS2DQ   Y7, Y7
+	VPSRAD       $0x01, Y7, Y9
+	VPADDD       vconst0000007f<>+0(SB), Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y4, Y9
-	VSUBPS       Y7, Y9, Y9
-	VBROADCASTSS res+48(FP), Y10
-	VMOVUPS      (BX), Y11
-	VMULPS       Y11, Y10, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y3, Y9
-	VADDPS       Y9, Y7, Y7
-	VMOVUPS      (DX), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y10
-	VANDPS       Y10, Y8, Y8
-	VBROADCASTSS reset+56(FP), Y10
-	VBLENDVPS    Y8, Y10, Y7, Y7
-	VMOVUPS      Y7, (AX)
-	VPSUBD       Y0, Y6, Y6
-	VPMINUD      Y1, Y6, Y6
-	VPANDN       Y6, Y8, Y6
-	VEXTRACTI128 $0x01, Y6, X7
-	VPACKUSDW    X7, X6, X6
-	VMOVDQU      X6, (CX)
-	VBROADCASTSS ltheta+60(FP), Y6
-	VBROADCASTSS thr+52(FP), Y7
-	VSUBPS       Y9, Y7, Y7
+	VMULPS       Y10, Y5, Y5
+	VPSUBD       Y9, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VCVTTPS2DQ   Y8, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y6, Y6
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y6, Y6
-	VADDPS       Y6, Y9, Y6
-	VBROADCASTSS dtheta+64(FP), Y7
-	VANDPS       Y8, Y7, Y7
-	VADDPS       Y7, Y6, Y6
-	VMOVUPS      Y6, (DX)
-	VMOVMSKPS    Y8, R9
-	ORQ          R9, R8
-	VPMOVZXWD    16(CX), Y6
-	VMOVUPS      32(AX), Y7
-	VPCMPGTD     Y2, Y6, Y8
-	VSUBPS       Y5, Y7, Y9
-	VDIVPS       Y4, Y9, Y9
-	VBROADCASTSS constc2d00000<>+0(SB), Y10
-	VBROADCASTSS const42b20000<>+0(SB), Y11
-	VMAXPS       Y9, Y10, Y9
-	VMINPS       Y9, Y11, Y9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VROUNDPS     $0x00, Y10, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VBROADCASTSS const0000007f<>+0(SB), Y12
-	VPADDD       Y12, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y10
+	VMULPS       (AX), Y5, Y5
+	VMULPS       (AX), Y6, Y6
+	VSUBPS       (CX), Y5, Y5
+	VSUBPS       32(CX), Y6, Y6
+	VMOVUPS      (SI), Y7
+	VMOVUPS      32(SI), Y8
+	VMULPS       128(AX), Y7, Y7
+	VMULPS       128(AX), Y8, Y8
+	VANDPS       Y3, Y7, Y7
+	VANDPS       Y4, Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       64(AX), Y5, Y5
+	VMULPS       64(AX), Y6, Y6
+	VADDPS       (CX), Y5, Y5
+	VADDPS       32(CX), Y6, Y6
+	VMOVUPS      (BX), Y7
+	VMOVUPS      32(BX), Y8
+	VCMPPS       $0x1e, Y7, Y5, Y9
+	VANDPS       Y9, Y3, Y3
+	VCMPPS       $0x1e, Y8, Y6, Y9
+	VANDPS       Y9, Y4, Y4
+	VBLENDVPS    Y3, 160(AX), Y5, Y5
+	VBLENDVPS    Y4, 160(AX), Y6, Y6
+	VMOVUPS      Y5, (CX)
+	VMOVUPS      Y6, 32(CX)
+	VPMOVZXWD    (DX), Y5
+	VPSUBD       Y0, Y5, Y5
+	VPMINUD      Y1, Y5, Y5
+	VPANDN       Y5, Y3, Y5
+	VEXTRACTI128 $0x01, Y5, X6
+	VPACKUSDW    X6, X5, X5
+	VMOVDQU      X5, (DX)
+	VPMOVZXWD    16(DX), Y5
+	VPSUBD       Y0, Y5, Y5
+	VPMINUD      Y1, Y5, Y5
+	VPANDN       Y5, Y4, Y5
+	VEXTRACTI128 $0x01, Y5, X6
+	VPACKUSDW    X6, X5, X5
+	VMOVDQU      X5, 16(DX)
+	VMOVUPS      224(AX), Y5
+	VSUBPS       Y7, Y5, Y5
+	VMOVUPS      224(AX), Y6
+	VSUBPS       Y8, Y6, Y6
+	VMULPS       96(AX), Y5, Y5
+	VMULPS       96(AX), Y6, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
+	VANDPS       32(AX), Y3, Y7
+	VANDPS       32(AX), Y4, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMOVUPS      Y5, (BX)
+	VMOVUPS      Y6, 32(BX)
+	VMOVMSKPS    Y3, R10
+	ORQ          R10, R9
+	VMOVMSKPS    Y4, R10
+	SHLQ         $0x08, R10
+	ORQ          R10, R9
+	VPMOVZXWD    32(DX), Y3
+	VPMOVZXWD    48(DX), Y4
+	VMOVUPS      64(CX), Y5
+	VMOVUPS      96(CX), Y6
+	VPCMPGTD     Y2, Y3, Y3
+	VPCMPGTD     Y2, Y4, Y4
+	VSUBPS       192(AX), Y5, Y5
+	VSUBPS       192(AX), Y6, Y6
+	VDIVPS       (AX), Y5, Y5
+	VDIVPS       (AX), Y6, Y6
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y5, Y7, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y8
+	VROUNDPS     $0x00, Y7, Y7
+	VROUNDPS     $0x00, Y8, Y8
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y9
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y10
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y7, Y9
+	VMULPS       vconstb95e8083<>+0(SB), Y8, Y10
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y5, Y11
+	VMULPS       Y6, Y6, Y12
+	VMULPS       Y9, Y11, Y9
+	VMULPS       Y10, Y12, Y10
+	VADDPS       Y5, Y9, Y5
+	VADDPS       Y6, Y10, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VCVTTPS2DQ   Y7, Y7
+	VPSRAD       $0x01, Y7, Y9
+	VPADDD       vconst0000007f<>+0(SB), Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y4, Y9
-	VSUBPS       Y7, Y9, Y9
-	VBROADCASTSS res+48(FP), Y10
-	VMOVUPS      32(BX), Y11
-	VMULPS       Y11, Y10, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y3, Y9
-	VADDPS       Y9, Y7, Y7
-	VMOVUPS      32(DX), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y10
-	VANDPS       Y10, Y8, Y8
-	VBROADCASTSS reset+56(FP), Y10
-	VBLENDVPS    Y8, Y10, Y7, Y7
-	VMOVUPS      Y7, 32(AX)
-	VPSUBD       Y0, Y6, Y6
-	VPMINUD      Y1, Y6, Y6
-	VPANDN       Y6, Y8, Y6
-	VEXTRACTI128 $0x01, Y6, X7
-	VPACKUSDW    X7, X6, X6
-	VMOVDQU      X6, 16(CX)
-	VBROADCASTSS ltheta+60(FP), Y6
-	VBROADCASTSS thr+52(FP), Y7
-	VSUBPS       Y9, Y7, Y7
+	VMULPS       Y10, Y5, Y5
+	VPSUBD       Y9, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VCVTTPS2DQ   Y8, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y6, Y6
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y6, Y6
-	VADDPS       Y6, Y9, Y6
-	VBROADCASTSS dtheta+64(FP), Y7
-	VANDPS       Y8, Y7, Y7
-	VADDPS       Y7, Y6, Y6
-	VMOVUPS      Y6, 32(DX)
-	VMOVMSKPS    Y8, R9
-	SHLQ         $0x08, R9
-	ORQ          R9, R8
-	VPMOVZXWD    32(CX), Y6
-	VMOVUPS      64(AX), Y7
-	VPCMPGTD     Y2, Y6, Y8
-	VSUBPS       Y5, Y7, Y9
-	VDIVPS       Y4, Y9, Y9
-	VBROADCASTSS constc2d00000<>+0(SB), Y10
-	VBROADCASTSS const42b20000<>+0(SB), Y11
-	VMAXPS       Y9, Y10, Y9
-	VMINPS       Y9, Y11, Y9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VROUNDPS     $0x00, Y10, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VBROADCASTSS const0000007f<>+0(SB), Y12
-	VPADDD       Y12, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y10
+	VMULPS       (AX), Y5, Y5
+	VMULPS       (AX), Y6, Y6
+	VSUBPS       64(CX), Y5, Y5
+	VSUBPS       96(CX), Y6, Y6
+	VMOVUPS      64(SI), Y7
+	VMOVUPS      96(SI), Y8
+	VMULPS       128(AX), Y7, Y7
+	VMULPS       128(AX), Y8, Y8
+	VANDPS       Y3, Y7, Y7
+	VANDPS       Y4, Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       64(AX), Y5, Y5
+	VMULPS       64(AX), Y6, Y6
+	VADDPS       64(CX), Y5, Y5
+	VADDPS       96(CX), Y6, Y6
+	VMOVUPS      64(BX), Y7
+	VMOVUPS      96(BX), Y8
+	VCMPPS       $0x1e, Y7, Y5, Y9
+	VANDPS       Y9, Y3, Y3
+	VCMPPS       $0x1e, Y8, Y6, Y9
+	VANDPS       Y9, Y4, Y4
+	VBLENDVPS    Y3, 160(AX), Y5, Y5
+	VBLENDVPS    Y4, 160(AX), Y6, Y6
+	VMOVUPS      Y5, 64(CX)
+	VMOVUPS      Y6, 96(CX)
+	VPMOVZXWD    32(DX), Y5
+	VPSUBD       Y0, Y5, Y5
+	VPMINUD      Y1, Y5, Y5
+	VPANDN       Y5, Y3, Y5
+	VEXTRACTI128 $0x01, Y5, X6
+	VPACKUSDW    X6, X5, X5
+	VMOVDQU      X5, 32(DX)
+	VPMOVZXWD    48(DX), Y5
+	VPSUBD       Y0, Y5, Y5
+	VPMINUD      Y1, Y5, Y5
+	VPANDN       Y5, Y4, Y5
+	VEXTRACTI128 $0x01, Y5, X6
+	VPACKUSDW    X6, X5, X5
+	VMOVDQU      X5, 48(DX)
+	VMOVUPS      224(AX), Y5
+	VSUBPS       Y7, Y5, Y5
+	VMOVUPS      224(AX), Y6
+	VSUBPS       Y8, Y6, Y6
+	VMULPS       96(AX), Y5, Y5
+	VMULPS       96(AX), Y6, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
+	VANDPS       32(AX), Y3, Y7
+	VANDPS       32(AX), Y4, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMOVUPS      Y5, 64(BX)
+	VMOVUPS      Y6, 96(BX)
+	VMOVMSKPS    Y3, R10
+	SHLQ         $0x10, R10
+	ORQ          R10, R9
+	VMOVMSKPS    Y4, R10
+	SHLQ         $0x18, R10
+	ORQ          R10, R9
+	VPMOVZXWD    64(DX), Y3
+	VPMOVZXWD    80(DX), Y4
+	VMOVUPS      128(CX), Y5
+	VMOVUPS      160(CX), Y6
+	VPCMPGTD     Y2, Y3, Y3
+	VPCMPGTD     Y2, Y4, Y4
+	VSUBPS       192(AX), Y5, Y5
+	VSUBPS       192(AX), Y6, Y6
+	VDIVPS       (AX), Y5, Y5
+	VDIVPS       (AX), Y6, Y6
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y5, Y7, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y8
+	VROUNDPS     $0x00, Y7, Y7
+	VROUNDPS     $0x00, Y8, Y8
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y9
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y10
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y7, Y9
+	VMULPS       vconstb95e8083<>+0(SB), Y8, Y10
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y5, Y11
+	VMULPS       Y6, Y6, Y12
+	VMULPS       Y9, Y11, Y9
+	VMULPS       Y10, Y12, Y10
+	VADDPS       Y5, Y9, Y5
+	VADDPS       Y6, Y10, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VCVTTPS2DQ   Y7, Y7
+	VPSRAD       $0x01, Y7, Y9
+	VPADDD       vconst0000007f<>+0(SB), Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y4, Y9
-	VSUBPS       Y7, Y9, Y9
-	VBROADCASTSS res+48(FP), Y10
-	VMOVUPS      64(BX), Y11
-	VMULPS       Y11, Y10, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y3, Y9
-	VADDPS       Y9, Y7, Y7
-	VMOVUPS      64(DX), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y10
-	VANDPS       Y10, Y8, Y8
-	VBROADCASTSS reset+56(FP), Y10
-	VBLENDVPS    Y8, Y10, Y7, Y7
-	VMOVUPS      Y7, 64(AX)
-	VPSUBD       Y0, Y6, Y6
-	VPMINUD      Y1, Y6, Y6
-	VPANDN       Y6, Y8, Y6
-	VEXTRACTI128 $0x01, Y6, X7
-	VPACKUSDW    X7, X6, X6
-	VMOVDQU      X6, 32(CX)
-	VBROADCASTSS ltheta+60(FP), Y6
-	VBROADCASTSS thr+52(FP), Y7
-	VSUBPS       Y9, Y7, Y7
+	VMULPS       Y10, Y5, Y5
+	VPSUBD       Y9, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VCVTTPS2DQ   Y8, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y6, Y6
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y6, Y6
-	VADDPS       Y6, Y9, Y6
-	VBROADCASTSS dtheta+64(FP), Y7
-	VANDPS       Y8, Y7, Y7
-	VADDPS       Y7, Y6, Y6
-	VMOVUPS      Y6, 64(DX)
-	VMOVMSKPS    Y8, R9
-	SHLQ         $0x10, R9
-	ORQ          R9, R8
-	VPMOVZXWD    48(CX), Y6
-	VMOVUPS      96(AX), Y7
-	VPCMPGTD     Y2, Y6, Y8
-	VSUBPS       Y5, Y7, Y9
-	VDIVPS       Y4, Y9, Y9
-	VBROADCASTSS constc2d00000<>+0(SB), Y10
-	VBROADCASTSS const42b20000<>+0(SB), Y11
-	VMAXPS       Y9, Y10, Y9
-	VMINPS       Y9, Y11, Y9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VROUNDPS     $0x00, Y10, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VBROADCASTSS const0000007f<>+0(SB), Y12
-	VPADDD       Y12, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y10
+	VMULPS       (AX), Y5, Y5
+	VMULPS       (AX), Y6, Y6
+	VSUBPS       128(CX), Y5, Y5
+	VSUBPS       160(CX), Y6, Y6
+	VMOVUPS      128(SI), Y7
+	VMOVUPS      160(SI), Y8
+	VMULPS       128(AX), Y7, Y7
+	VMULPS       128(AX), Y8, Y8
+	VANDPS       Y3, Y7, Y7
+	VANDPS       Y4, Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       64(AX), Y5, Y5
+	VMULPS       64(AX), Y6, Y6
+	VADDPS       128(CX), Y5, Y5
+	VADDPS       160(CX), Y6, Y6
+	VMOVUPS      128(BX), Y7
+	VMOVUPS      160(BX), Y8
+	VCMPPS       $0x1e, Y7, Y5, Y9
+	VANDPS       Y9, Y3, Y3
+	VCMPPS       $0x1e, Y8, Y6, Y9
+	VANDPS       Y9, Y4, Y4
+	VBLENDVPS    Y3, 160(AX), Y5, Y5
+	VBLENDVPS    Y4, 160(AX), Y6, Y6
+	VMOVUPS      Y5, 128(CX)
+	VMOVUPS      Y6, 160(CX)
+	VPMOVZXWD    64(DX), Y5
+	VPSUBD       Y0, Y5, Y5
+	VPMINUD      Y1, Y5, Y5
+	VPANDN       Y5, Y3, Y5
+	VEXTRACTI128 $0x01, Y5, X6
+	VPACKUSDW    X6, X5, X5
+	VMOVDQU      X5, 64(DX)
+	VPMOVZXWD    80(DX), Y5
+	VPSUBD       Y0, Y5, Y5
+	VPMINUD      Y1, Y5, Y5
+	VPANDN       Y5, Y4, Y5
+	VEXTRACTI128 $0x01, Y5, X6
+	VPACKUSDW    X6, X5, X5
+	VMOVDQU      X5, 80(DX)
+	VMOVUPS      224(AX), Y5
+	VSUBPS       Y7, Y5, Y5
+	VMOVUPS      224(AX), Y6
+	VSUBPS       Y8, Y6, Y6
+	VMULPS       96(AX), Y5, Y5
+	VMULPS       96(AX), Y6, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
+	VANDPS       32(AX), Y3, Y7
+	VANDPS       32(AX), Y4, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMOVUPS      Y5, 128(BX)
+	VMOVUPS      Y6, 160(BX)
+	VMOVMSKPS    Y3, R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R9
+	VMOVMSKPS    Y4, R10
+	SHLQ         $0x28, R10
+	ORQ          R10, R9
+	VPMOVZXWD    96(DX), Y3
+	VPMOVZXWD    112(DX), Y4
+	VMOVUPS      192(CX), Y5
+	VMOVUPS      224(CX), Y6
+	VPCMPGTD     Y2, Y3, Y3
+	VPCMPGTD     Y2, Y4, Y4
+	VSUBPS       192(AX), Y5, Y5
+	VSUBPS       192(AX), Y6, Y6
+	VDIVPS       (AX), Y5, Y5
+	VDIVPS       (AX), Y6, Y6
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y5, Y7, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y8
+	VROUNDPS     $0x00, Y7, Y7
+	VROUNDPS     $0x00, Y8, Y8
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y9
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y10
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y7, Y9
+	VMULPS       vconstb95e8083<>+0(SB), Y8, Y10
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y5, Y5, Y11
+	VMULPS       Y6, Y6, Y12
+	VMULPS       Y9, Y11, Y9
+	VMULPS       Y10, Y12, Y10
+	VADDPS       Y5, Y9, Y5
+	VADDPS       Y6, Y10, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VCVTTPS2DQ   Y7, Y7
+	VPSRAD       $0x01, Y7, Y9
+	VPADDD       vconst0000007f<>+0(SB), Y9, Y10
 	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y4, Y9
-	VSUBPS       Y7, Y9, Y9
-	VBROADCASTSS res+48(FP), Y10
-	VMOVUPS      96(BX), Y11
-	VMULPS       Y11, Y10, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y3, Y9
-	VADDPS       Y9, Y7, Y7
-	VMOVUPS      96(DX), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y10
-	VANDPS       Y10, Y8, Y8
-	VBROADCASTSS reset+56(FP), Y10
-	VBLENDVPS    Y8, Y10, Y7, Y7
-	VMOVUPS      Y7, 96(AX)
-	VPSUBD       Y0, Y6, Y6
-	VPMINUD      Y1, Y6, Y6
-	VPANDN       Y6, Y8, Y6
-	VEXTRACTI128 $0x01, Y6, X7
-	VPACKUSDW    X7, X6, X6
-	VMOVDQU      X6, 48(CX)
-	VBROADCASTSS ltheta+60(FP), Y6
-	VBROADCASTSS thr+52(FP), Y7
-	VSUBPS       Y9, Y7, Y7
+	VMULPS       Y10, Y5, Y5
+	VPSUBD       Y9, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VCVTTPS2DQ   Y8, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y6, Y6
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y6, Y6
-	VADDPS       Y6, Y9, Y6
-	VBROADCASTSS dtheta+64(FP), Y7
-	VANDPS       Y8, Y7, Y7
-	VADDPS       Y7, Y6, Y6
-	VMOVUPS      Y6, 96(DX)
-	VMOVMSKPS    Y8, R9
-	SHLQ         $0x18, R9
-	ORQ          R9, R8
-	VPMOVZXWD    64(CX), Y6
-	VMOVUPS      128(AX), Y7
-	VPCMPGTD     Y2, Y6, Y8
-	VSUBPS       Y5, Y7, Y9
-	VDIVPS       Y4, Y9, Y9
-	VBROADCASTSS constc2d00000<>+0(SB), Y10
-	VBROADCASTSS const42b20000<>+0(SB), Y11
-	VMAXPS       Y9, Y10, Y9
-	VMINPS       Y9, Y11, Y9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VROUNDPS     $0x00, Y10, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VBROADCASTSS const0000007f<>+0(SB), Y12
-	VPADDD       Y12, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y4, Y9
-	VSUBPS       Y7, Y9, Y9
-	VBROADCASTSS res+48(FP), Y10
-	VMOVUPS      128(BX), Y11
-	VMULPS       Y11, Y10, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y3, Y9
-	VADDPS       Y9, Y7, Y7
-	VMOVUPS      128(DX), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y10
-	VANDPS       Y10, Y8, Y8
-	VBROADCASTSS reset+56(FP), Y10
-	VBLENDVPS    Y8, Y10, Y7, Y7
-	VMOVUPS      Y7, 128(AX)
-	VPSUBD       Y0, Y6, Y6
-	VPMINUD      Y1, Y6, Y6
-	VPANDN       Y6, Y8, Y6
-	VEXTRACTI128 $0x01, Y6, X7
-	VPACKUSDW    X7, X6, X6
-	VMOVDQU      X6, 64(CX)
-	VBROADCASTSS ltheta+60(FP), Y6
-	VBROADCASTSS thr+52(FP), Y7
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y7, Y6, Y6
-	VADDPS       Y6, Y9, Y6
-	VBROADCASTSS dtheta+64(FP), Y7
-	VANDPS       Y8, Y7, Y7
-	VADDPS       Y7, Y6, Y6
-	VMOVUPS      Y6, 128(DX)
-	VMOVMSKPS    Y8, R9
-	SHLQ         $0x20, R9
-	ORQ          R9, R8
-	VPMOVZXWD    80(CX), Y6
-	VMOVUPS      160(AX), Y7
-	VPCMPGTD     Y2, Y6, Y8
-	VSUBPS       Y5, Y7, Y9
-	VDIVPS       Y4, Y9, Y9
-	VBROADCASTSS constc2d00000<>+0(SB), Y10
-	VBROADCASTSS const42b20000<>+0(SB), Y11
-	VMAXPS       Y9, Y10, Y9
-	VMINPS       Y9, Y11, Y9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VROUNDPS     $0x00, Y10, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VBROADCASTSS const0000007f<>+0(SB), Y12
-	VPADDD       Y12, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y4, Y9
-	VSUBPS       Y7, Y9, Y9
-	VBROADCASTSS res+48(FP), Y10
-	VMOVUPS      160(BX), Y11
-	VMULPS       Y11, Y10, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y3, Y9
-	VADDPS       Y9, Y7, Y7
-	VMOVUPS      160(DX), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y10
-	VANDPS       Y10, Y8, Y8
-	VBROADCASTSS reset+56(FP), Y10
-	VBLENDVPS    Y8, Y10, Y7, Y7
-	VMOVUPS      Y7, 160(AX)
-	VPSUBD       Y0, Y6, Y6
-	VPMINUD      Y1, Y6, Y6
-	VPANDN       Y6, Y8, Y6
-	VEXTRACTI128 $0x01, Y6, X7
-	VPACKUSDW    X7, X6, X6
-	VMOVDQU      X6, 80(CX)
-	VBROADCASTSS ltheta+60(FP), Y6
-	VBROADCASTSS thr+52(FP), Y7
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y7, Y6, Y6
-	VADDPS       Y6, Y9, Y6
-	VBROADCASTSS dtheta+64(FP), Y7
-	VANDPS       Y8, Y7, Y7
-	VADDPS       Y7, Y6, Y6
-	VMOVUPS      Y6, 160(DX)
-	VMOVMSKPS    Y8, R9
-	SHLQ         $0x28, R9
-	ORQ          R9, R8
-	VPMOVZXWD    96(CX), Y6
-	VMOVUPS      192(AX), Y7
-	VPCMPGTD     Y2, Y6, Y8
-	VSUBPS       Y5, Y7, Y9
-	VDIVPS       Y4, Y9, Y9
-	VBROADCASTSS constc2d00000<>+0(SB), Y10
-	VBROADCASTSS const42b20000<>+0(SB), Y11
-	VMAXPS       Y9, Y10, Y9
-	VMINPS       Y9, Y11, Y9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VROUNDPS     $0x00, Y10, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VBROADCASTSS const0000007f<>+0(SB), Y12
-	VPADDD       Y12, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y4, Y9
-	VSUBPS       Y7, Y9, Y9
-	VBROADCASTSS res+48(FP), Y10
-	VMOVUPS      192(BX), Y11
-	VMULPS       Y11, Y10, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y3, Y9
-	VADDPS       Y9, Y7, Y7
-	VMOVUPS      192(DX), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y10
-	VANDPS       Y10, Y8, Y8
-	VBROADCASTSS reset+56(FP), Y10
-	VBLENDVPS    Y8, Y10, Y7, Y7
-	VMOVUPS      Y7, 192(AX)
-	VPSUBD       Y0, Y6, Y6
-	VPMINUD      Y1, Y6, Y6
-	VPANDN       Y6, Y8, Y6
-	VEXTRACTI128 $0x01, Y6, X7
-	VPACKUSDW    X7, X6, X6
-	VMOVDQU      X6, 96(CX)
-	VBROADCASTSS ltheta+60(FP), Y6
-	VBROADCASTSS thr+52(FP), Y7
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y7, Y6, Y6
-	VADDPS       Y6, Y9, Y6
-	VBROADCASTSS dtheta+64(FP), Y7
-	VANDPS       Y8, Y7, Y7
-	VADDPS       Y7, Y6, Y6
-	VMOVUPS      Y6, 192(DX)
-	VMOVMSKPS    Y8, R9
-	SHLQ         $0x30, R9
-	ORQ          R9, R8
-	VPMOVZXWD    112(CX), Y6
-	VMOVUPS      224(AX), Y7
-	VPCMPGTD     Y2, Y6, Y8
-	VSUBPS       Y5, Y7, Y9
-	VDIVPS       Y4, Y9, Y9
-	VBROADCASTSS constc2d00000<>+0(SB), Y10
-	VBROADCASTSS const42b20000<>+0(SB), Y11
-	VMAXPS       Y9, Y10, Y9
-	VMINPS       Y9, Y11, Y9
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y10
-	VMULPS       Y10, Y9, Y10
-	VROUNDPS     $0x00, Y10, Y10
-	VBROADCASTSS const3f318000<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS constb95e8083<>+0(SB), Y11
-	VMULPS       Y11, Y10, Y11
-	VSUBPS       Y11, Y9, Y9
-	VBROADCASTSS const39500d01<>+0(SB), Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3ab60b61<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3c088889<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y11, Y11
-	VBROADCASTSS const3f000000<>+0(SB), Y12
-	VADDPS       Y12, Y11, Y11
-	VMULPS       Y9, Y9, Y12
-	VMULPS       Y11, Y12, Y11
-	VADDPS       Y9, Y11, Y9
-	VBROADCASTSS const3f800000<>+0(SB), Y11
-	VADDPS       Y11, Y9, Y9
-	VCVTTPS2DQ   Y10, Y10
-	VPSRAD       $0x01, Y10, Y11
-	VBROADCASTSS const0000007f<>+0(SB), Y12
-	VPADDD       Y12, Y11, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VMULPS       Y12, Y9, Y9
-	VPSUBD       Y11, Y10, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y9, Y9
-	VMULPS       Y9, Y4, Y9
-	VSUBPS       Y7, Y9, Y9
-	VBROADCASTSS res+48(FP), Y10
-	VMOVUPS      224(BX), Y11
-	VMULPS       Y11, Y10, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y3, Y9
-	VADDPS       Y9, Y7, Y7
-	VMOVUPS      224(DX), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y10
-	VANDPS       Y10, Y8, Y8
-	VBROADCASTSS reset+56(FP), Y10
-	VBLENDVPS    Y8, Y10, Y7, Y7
-	VMOVUPS      Y7, 224(AX)
-	VPSUBD       Y0, Y6, Y6
-	VPMINUD      Y1, Y6, Y6
-	VPANDN       Y6, Y8, Y6
-	VEXTRACTI128 $0x01, Y6, X7
-	VPACKUSDW    X7, X6, X6
-	VMOVDQU      X6, 112(CX)
-	VBROADCASTSS ltheta+60(FP), Y6
-	VBROADCASTSS thr+52(FP), Y7
-	VSUBPS       Y9, Y7, Y7
-	VMULPS       Y7, Y6, Y6
-	VADDPS       Y6, Y9, Y6
-	VBROADCASTSS dtheta+64(FP), Y7
-	VANDPS       Y8, Y7, Y7
-	VADDPS       Y7, Y6, Y6
-	VMOVUPS      Y6, 224(DX)
-	VMOVMSKPS    Y8, R9
-	SHLQ         $0x38, R9
-	ORQ          R9, R8
-	MOVQ         R8, (SI)
-	ADDQ         $0x08, SI
-	ADDQ         $0x00000100, AX
-	ADDQ         $0x00000080, CX
-	ADDQ         $0x00000100, DX
+	VMULPS       (AX), Y5, Y5
+	VMULPS       (AX), Y6, Y6
+	VSUBPS       192(CX), Y5, Y5
+	VSUBPS       224(CX), Y6, Y6
+	VMOVUPS      192(SI), Y7
+	VMOVUPS      224(SI), Y8
+	VMULPS       128(AX), Y7, Y7
+	VMULPS       128(AX), Y8, Y8
+	VANDPS       Y3, Y7, Y7
+	VANDPS       Y4, Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       64(AX), Y5, Y5
+	VMULPS       64(AX), Y6, Y6
+	VADDPS       192(CX), Y5, Y5
+	VADDPS       224(CX), Y6, Y6
+	VMOVUPS      192(BX), Y7
+	VMOVUPS      224(BX), Y8
+	VCMPPS       $0x1e, Y7, Y5, Y9
+	VANDPS       Y9, Y3, Y3
+	VCMPPS       $0x1e, Y8, Y6, Y9
+	VANDPS       Y9, Y4, Y4
+	VBLENDVPS    Y3, 160(AX), Y5, Y5
+	VBLENDVPS    Y4, 160(AX), Y6, Y6
+	VMOVUPS      Y5, 192(CX)
+	VMOVUPS      Y6, 224(CX)
+	VPMOVZXWD    96(DX), Y5
+	VPSUBD       Y0, Y5, Y5
+	VPMINUD      Y1, Y5, Y5
+	VPANDN       Y5, Y3, Y5
+	VEXTRACTI128 $0x01, Y5, X6
+	VPACKUSDW    X6, X5, X5
+	VMOVDQU      X5, 96(DX)
+	VPMOVZXWD    112(DX), Y5
+	VPSUBD       Y0, Y5, Y5
+	VPMINUD      Y1, Y5, Y5
+	VPANDN       Y5, Y4, Y5
+	VEXTRACTI128 $0x01, Y5, X6
+	VPACKUSDW    X6, X5, X5
+	VMOVDQU      X5, 112(DX)
+	VMOVUPS      224(AX), Y5
+	VSUBPS       Y7, Y5, Y5
+	VMOVUPS      224(AX), Y6
+	VSUBPS       Y8, Y6, Y6
+	VMULPS       96(AX), Y5, Y5
+	VMULPS       96(AX), Y6, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
+	VANDPS       32(AX), Y3, Y7
+	VANDPS       32(AX), Y4, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMOVUPS      Y5, 192(BX)
+	VMOVUPS      Y6, 224(BX)
+	VMOVMSKPS    Y3, R10
+	SHLQ         $0x30, R10
+	ORQ          R10, R9
+	VMOVMSKPS    Y4, R10
+	SHLQ         $0x38, R10
+	ORQ          R10, R9
+	MOVQ         R9, (DI)
+	ADDQ         $0x08, DI
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
 	ADDQ         $0x00000100, BX
-	DECQ         DI
+	ADDQ         $0x00000100, SI
+	DECQ         R8
 	JNZ          SimplifiedAdaptiveExponentialUniformAVX2_block
 
 SimplifiedAdaptiveExponentialUniformAVX2_done:
@@ -9213,7 +8741,7 @@ SimplifiedAdaptiveExponentialUniformAVX2_done:
 // func izhikevichAVX512(v *float32, u *float32, cur *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, restStride int, resStride int, aStride int, bStride int, dStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·izhikevichAVX512(SB), NOSPLIT, $0-160
-	// 4 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
+	// 4 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -9388,13 +8916,13 @@ GLOBL const430c0000<>(SB), RODATA|NOPTR, $4
 // func izhikevichAVX2(v *float32, u *float32, cur *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, restStride int, resStride int, aStride int, bStride int, dStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·izhikevichAVX2(SB), NOSPLIT, $0-160
-	// 4 scalars held in registers, 0 broadcast where used; vectors interleaved 1 at a time.
+	// 4 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
-	VBROADCASTSS dt+80(FP), Y0
-	VBROADCASTSS const3d23d70a<>+0(SB), Y1
-	VBROADCASTSS const40a00000<>+0(SB), Y2
-	VBROADCASTSS const430c0000<>+0(SB), Y3
+	VBROADCASTSS const3d23d70a<>+0(SB), Y0
+	VBROADCASTSS const40a00000<>+0(SB), Y1
+	VBROADCASTSS const430c0000<>+0(SB), Y2
+	VBROADCASTSS dt+80(FP), Y3
 	MOVQ         v+0(FP), AX
 	MOVQ         u+8(FP), CX
 	MOVQ         cur+16(FP), DX
@@ -9413,242 +8941,242 @@ TEXT ·izhikevichAVX2(SB), NOSPLIT, $0-160
 IzhikevichAVX2_block:
 	XORQ      R14, R14
 	VMOVUPS   (AX), Y4
-	VMOVUPS   (CX), Y5
-	VADDPS    (BX), Y4, Y6
-	VMULPS    Y6, Y1, Y7
-	VMULPS    Y6, Y7, Y7
-	VMULPS    Y6, Y2, Y6
-	VADDPS    Y6, Y7, Y6
-	VADDPS    Y3, Y6, Y6
-	VMULPS    (SI), Y5, Y7
-	VSUBPS    Y7, Y6, Y6
-	VMOVUPS   (DX), Y7
-	VMULPS    (SI), Y7, Y7
-	VADDPS    Y7, Y6, Y6
-	VMULPS    Y6, Y0, Y6
-	VADDPS    Y6, Y4, Y4
-	VADDPS    (BX), Y4, Y6
-	VMULPS    (R8), Y6, Y6
-	VSUBPS    Y5, Y6, Y6
-	VMULPS    (DI), Y6, Y6
-	VMULPS    Y6, Y0, Y6
-	VADDPS    Y6, Y5, Y5
-	VCMPPS    $0x1e, (R10), Y4, Y6
-	VBLENDVPS Y6, (R11), Y4, Y4
+	VMOVUPS   32(AX), Y5
+	VMOVUPS   (CX), Y6
+	VMOVUPS   32(CX), Y7
+	VADDPS    (BX), Y4, Y8
+	VADDPS    32(BX), Y5, Y9
+	VMULPS    Y8, Y0, Y10
+	VMULPS    Y9, Y0, Y11
+	VMULPS    Y8, Y10, Y10
+	VMULPS    Y9, Y11, Y11
+	VMULPS    Y8, Y1, Y8
+	VMULPS    Y9, Y1, Y9
+	VADDPS    Y8, Y10, Y8
+	VADDPS    Y9, Y11, Y9
+	VADDPS    Y2, Y8, Y8
+	VADDPS    Y2, Y9, Y9
+	VMULPS    (SI), Y6, Y10
+	VMULPS    32(SI), Y7, Y11
+	VSUBPS    Y10, Y8, Y8
+	VSUBPS    Y11, Y9, Y9
+	VMOVUPS   (DX), Y10
+	VMOVUPS   32(DX), Y11
+	VMULPS    (SI), Y10, Y10
+	VMULPS    32(SI), Y11, Y11
+	VADDPS    Y10, Y8, Y8
+	VADDPS    Y11, Y9, Y9
+	VMULPS    Y8, Y3, Y8
+	VMULPS    Y9, Y3, Y9
+	VADDPS    Y8, Y4, Y4
+	VADDPS    Y9, Y5, Y5
+	VADDPS    (BX), Y4, Y8
+	VADDPS    32(BX), Y5, Y9
+	VMULPS    (R8), Y8, Y8
+	VMULPS    32(R8), Y9, Y9
+	VSUBPS    Y6, Y8, Y8
+	VSUBPS    Y7, Y9, Y9
+	VMULPS    (DI), Y8, Y8
+	VMULPS    32(DI), Y9, Y9
+	VMULPS    Y8, Y3, Y8
+	VMULPS    Y9, Y3, Y9
+	VADDPS    Y8, Y6, Y6
+	VADDPS    Y9, Y7, Y7
+	VCMPPS    $0x1e, (R10), Y4, Y8
+	VCMPPS    $0x1e, 32(R10), Y5, Y9
+	VBLENDVPS Y8, (R11), Y4, Y4
+	VBLENDVPS Y9, 32(R11), Y5, Y5
 	VMOVUPS   Y4, (AX)
-	VADDPS    (R9), Y5, Y4
-	VBLENDVPS Y6, Y4, Y5, Y4
+	VMOVUPS   Y5, 32(AX)
+	VADDPS    (R9), Y6, Y4
+	VADDPS    32(R9), Y7, Y5
+	VBLENDVPS Y8, Y4, Y6, Y4
+	VBLENDVPS Y9, Y5, Y7, Y5
 	VMOVUPS   Y4, (CX)
-	VMOVMSKPS Y6, R15
+	VMOVUPS   Y5, 32(CX)
+	VMOVMSKPS Y8, R15
 	ORQ       R15, R14
-	VMOVUPS   32(AX), Y4
-	VMOVUPS   32(CX), Y5
-	VADDPS    32(BX), Y4, Y6
-	VMULPS    Y6, Y1, Y7
-	VMULPS    Y6, Y7, Y7
-	VMULPS    Y6, Y2, Y6
-	VADDPS    Y6, Y7, Y6
-	VADDPS    Y3, Y6, Y6
-	VMULPS    32(SI), Y5, Y7
-	VSUBPS    Y7, Y6, Y6
-	VMOVUPS   32(DX), Y7
-	VMULPS    32(SI), Y7, Y7
-	VADDPS    Y7, Y6, Y6
-	VMULPS    Y6, Y0, Y6
-	VADDPS    Y6, Y4, Y4
-	VADDPS    32(BX), Y4, Y6
-	VMULPS    32(R8), Y6, Y6
-	VSUBPS    Y5, Y6, Y6
-	VMULPS    32(DI), Y6, Y6
-	VMULPS    Y6, Y0, Y6
-	VADDPS    Y6, Y5, Y5
-	VCMPPS    $0x1e, 32(R10), Y4, Y6
-	VBLENDVPS Y6, 32(R11), Y4, Y4
-	VMOVUPS   Y4, 32(AX)
-	VADDPS    32(R9), Y5, Y4
-	VBLENDVPS Y6, Y4, Y5, Y4
-	VMOVUPS   Y4, 32(CX)
-	VMOVMSKPS Y6, R15
+	VMOVMSKPS Y9, R15
 	SHLQ      $0x08, R15
 	ORQ       R15, R14
 	VMOVUPS   64(AX), Y4
-	VMOVUPS   64(CX), Y5
-	VADDPS    64(BX), Y4, Y6
-	VMULPS    Y6, Y1, Y7
-	VMULPS    Y6, Y7, Y7
-	VMULPS    Y6, Y2, Y6
-	VADDPS    Y6, Y7, Y6
-	VADDPS    Y3, Y6, Y6
-	VMULPS    64(SI), Y5, Y7
-	VSUBPS    Y7, Y6, Y6
-	VMOVUPS   64(DX), Y7
-	VMULPS    64(SI), Y7, Y7
-	VADDPS    Y7, Y6, Y6
-	VMULPS    Y6, Y0, Y6
-	VADDPS    Y6, Y4, Y4
-	VADDPS    64(BX), Y4, Y6
-	VMULPS    64(R8), Y6, Y6
-	VSUBPS    Y5, Y6, Y6
-	VMULPS    64(DI), Y6, Y6
-	VMULPS    Y6, Y0, Y6
-	VADDPS    Y6, Y5, Y5
-	VCMPPS    $0x1e, 64(R10), Y4, Y6
-	VBLENDVPS Y6, 64(R11), Y4, Y4
+	VMOVUPS   96(AX), Y5
+	VMOVUPS   64(CX), Y6
+	VMOVUPS   96(CX), Y7
+	VADDPS    64(BX), Y4, Y8
+	VADDPS    96(BX), Y5, Y9
+	VMULPS    Y8, Y0, Y10
+	VMULPS    Y9, Y0, Y11
+	VMULPS    Y8, Y10, Y10
+	VMULPS    Y9, Y11, Y11
+	VMULPS    Y8, Y1, Y8
+	VMULPS    Y9, Y1, Y9
+	VADDPS    Y8, Y10, Y8
+	VADDPS    Y9, Y11, Y9
+	VADDPS    Y2, Y8, Y8
+	VADDPS    Y2, Y9, Y9
+	VMULPS    64(SI), Y6, Y10
+	VMULPS    96(SI), Y7, Y11
+	VSUBPS    Y10, Y8, Y8
+	VSUBPS    Y11, Y9, Y9
+	VMOVUPS   64(DX), Y10
+	VMOVUPS   96(DX), Y11
+	VMULPS    64(SI), Y10, Y10
+	VMULPS    96(SI), Y11, Y11
+	VADDPS    Y10, Y8, Y8
+	VADDPS    Y11, Y9, Y9
+	VMULPS    Y8, Y3, Y8
+	VMULPS    Y9, Y3, Y9
+	VADDPS    Y8, Y4, Y4
+	VADDPS    Y9, Y5, Y5
+	VADDPS    64(BX), Y4, Y8
+	VADDPS    96(BX), Y5, Y9
+	VMULPS    64(R8), Y8, Y8
+	VMULPS    96(R8), Y9, Y9
+	VSUBPS    Y6, Y8, Y8
+	VSUBPS    Y7, Y9, Y9
+	VMULPS    64(DI), Y8, Y8
+	VMULPS    96(DI), Y9, Y9
+	VMULPS    Y8, Y3, Y8
+	VMULPS    Y9, Y3, Y9
+	VADDPS    Y8, Y6, Y6
+	VADDPS    Y9, Y7, Y7
+	VCMPPS    $0x1e, 64(R10), Y4, Y8
+	VCMPPS    $0x1e, 96(R10), Y5, Y9
+	VBLENDVPS Y8, 64(R11), Y4, Y4
+	VBLENDVPS Y9, 96(R11), Y5, Y5
 	VMOVUPS   Y4, 64(AX)
-	VADDPS    64(R9), Y5, Y4
-	VBLENDVPS Y6, Y4, Y5, Y4
+	VMOVUPS   Y5, 96(AX)
+	VADDPS    64(R9), Y6, Y4
+	VADDPS    96(R9), Y7, Y5
+	VBLENDVPS Y8, Y4, Y6, Y4
+	VBLENDVPS Y9, Y5, Y7, Y5
 	VMOVUPS   Y4, 64(CX)
-	VMOVMSKPS Y6, R15
+	VMOVUPS   Y5, 96(CX)
+	VMOVMSKPS Y8, R15
 	SHLQ      $0x10, R15
 	ORQ       R15, R14
-	VMOVUPS   96(AX), Y4
-	VMOVUPS   96(CX), Y5
-	VADDPS    96(BX), Y4, Y6
-	VMULPS    Y6, Y1, Y7
-	VMULPS    Y6, Y7, Y7
-	VMULPS    Y6, Y2, Y6
-	VADDPS    Y6, Y7, Y6
-	VADDPS    Y3, Y6, Y6
-	VMULPS    96(SI), Y5, Y7
-	VSUBPS    Y7, Y6, Y6
-	VMOVUPS   96(DX), Y7
-	VMULPS    96(SI), Y7, Y7
-	VADDPS    Y7, Y6, Y6
-	VMULPS    Y6, Y0, Y6
-	VADDPS    Y6, Y4, Y4
-	VADDPS    96(BX), Y4, Y6
-	VMULPS    96(R8), Y6, Y6
-	VSUBPS    Y5, Y6, Y6
-	VMULPS    96(DI), Y6, Y6
-	VMULPS    Y6, Y0, Y6
-	VADDPS    Y6, Y5, Y5
-	VCMPPS    $0x1e, 96(R10), Y4, Y6
-	VBLENDVPS Y6, 96(R11), Y4, Y4
-	VMOVUPS   Y4, 96(AX)
-	VADDPS    96(R9), Y5, Y4
-	VBLENDVPS Y6, Y4, Y5, Y4
-	VMOVUPS   Y4, 96(CX)
-	VMOVMSKPS Y6, R15
+	VMOVMSKPS Y9, R15
 	SHLQ      $0x18, R15
 	ORQ       R15, R14
 	VMOVUPS   128(AX), Y4
-	VMOVUPS   128(CX), Y5
-	VADDPS    128(BX), Y4, Y6
-	VMULPS    Y6, Y1, Y7
-	VMULPS    Y6, Y7, Y7
-	VMULPS    Y6, Y2, Y6
-	VADDPS    Y6, Y7, Y6
-	VADDPS    Y3, Y6, Y6
-	VMULPS    128(SI), Y5, Y7
-	VSUBPS    Y7, Y6, Y6
-	VMOVUPS   128(DX), Y7
-	VMULPS    128(SI), Y7, Y7
-	VADDPS    Y7, Y6, Y6
-	VMULPS    Y6, Y0, Y6
-	VADDPS    Y6, Y4, Y4
-	VADDPS    128(BX), Y4, Y6
-	VMULPS    128(R8), Y6, Y6
-	VSUBPS    Y5, Y6, Y6
-	VMULPS    128(DI), Y6, Y6
-	VMULPS    Y6, Y0, Y6
-	VADDPS    Y6, Y5, Y5
-	VCMPPS    $0x1e, 128(R10), Y4, Y6
-	VBLENDVPS Y6, 128(R11), Y4, Y4
+	VMOVUPS   160(AX), Y5
+	VMOVUPS   128(CX), Y6
+	VMOVUPS   160(CX), Y7
+	VADDPS    128(BX), Y4, Y8
+	VADDPS    160(BX), Y5, Y9
+	VMULPS    Y8, Y0, Y10
+	VMULPS    Y9, Y0, Y11
+	VMULPS    Y8, Y10, Y10
+	VMULPS    Y9, Y11, Y11
+	VMULPS    Y8, Y1, Y8
+	VMULPS    Y9, Y1, Y9
+	VADDPS    Y8, Y10, Y8
+	VADDPS    Y9, Y11, Y9
+	VADDPS    Y2, Y8, Y8
+	VADDPS    Y2, Y9, Y9
+	VMULPS    128(SI), Y6, Y10
+	VMULPS    160(SI), Y7, Y11
+	VSUBPS    Y10, Y8, Y8
+	VSUBPS    Y11, Y9, Y9
+	VMOVUPS   128(DX), Y10
+	VMOVUPS   160(DX), Y11
+	VMULPS    128(SI), Y10, Y10
+	VMULPS    160(SI), Y11, Y11
+	VADDPS    Y10, Y8, Y8
+	VADDPS    Y11, Y9, Y9
+	VMULPS    Y8, Y3, Y8
+	VMULPS    Y9, Y3, Y9
+	VADDPS    Y8, Y4, Y4
+	VADDPS    Y9, Y5, Y5
+	VADDPS    128(BX), Y4, Y8
+	VADDPS    160(BX), Y5, Y9
+	VMULPS    128(R8), Y8, Y8
+	VMULPS    160(R8), Y9, Y9
+	VSUBPS    Y6, Y8, Y8
+	VSUBPS    Y7, Y9, Y9
+	VMULPS    128(DI), Y8, Y8
+	VMULPS    160(DI), Y9, Y9
+	VMULPS    Y8, Y3, Y8
+	VMULPS    Y9, Y3, Y9
+	VADDPS    Y8, Y6, Y6
+	VADDPS    Y9, Y7, Y7
+	VCMPPS    $0x1e, 128(R10), Y4, Y8
+	VCMPPS    $0x1e, 160(R10), Y5, Y9
+	VBLENDVPS Y8, 128(R11), Y4, Y4
+	VBLENDVPS Y9, 160(R11), Y5, Y5
 	VMOVUPS   Y4, 128(AX)
-	VADDPS    128(R9), Y5, Y4
-	VBLENDVPS Y6, Y4, Y5, Y4
+	VMOVUPS   Y5, 160(AX)
+	VADDPS    128(R9), Y6, Y4
+	VADDPS    160(R9), Y7, Y5
+	VBLENDVPS Y8, Y4, Y6, Y4
+	VBLENDVPS Y9, Y5, Y7, Y5
 	VMOVUPS   Y4, 128(CX)
-	VMOVMSKPS Y6, R15
+	VMOVUPS   Y5, 160(CX)
+	VMOVMSKPS Y8, R15
 	SHLQ      $0x20, R15
 	ORQ       R15, R14
-	VMOVUPS   160(AX), Y4
-	VMOVUPS   160(CX), Y5
-	VADDPS    160(BX), Y4, Y6
-	VMULPS    Y6, Y1, Y7
-	VMULPS    Y6, Y7, Y7
-	VMULPS    Y6, Y2, Y6
-	VADDPS    Y6, Y7, Y6
-	VADDPS    Y3, Y6, Y6
-	VMULPS    160(SI), Y5, Y7
-	VSUBPS    Y7, Y6, Y6
-	VMOVUPS   160(DX), Y7
-	VMULPS    160(SI), Y7, Y7
-	VADDPS    Y7, Y6, Y6
-	VMULPS    Y6, Y0, Y6
-	VADDPS    Y6, Y4, Y4
-	VADDPS    160(BX), Y4, Y6
-	VMULPS    160(R8), Y6, Y6
-	VSUBPS    Y5, Y6, Y6
-	VMULPS    160(DI), Y6, Y6
-	VMULPS    Y6, Y0, Y6
-	VADDPS    Y6, Y5, Y5
-	VCMPPS    $0x1e, 160(R10), Y4, Y6
-	VBLENDVPS Y6, 160(R11), Y4, Y4
-	VMOVUPS   Y4, 160(AX)
-	VADDPS    160(R9), Y5, Y4
-	VBLENDVPS Y6, Y4, Y5, Y4
-	VMOVUPS   Y4, 160(CX)
-	VMOVMSKPS Y6, R15
+	VMOVMSKPS Y9, R15
 	SHLQ      $0x28, R15
 	ORQ       R15, R14
 	VMOVUPS   192(AX), Y4
-	VMOVUPS   192(CX), Y5
-	VADDPS    192(BX), Y4, Y6
-	VMULPS    Y6, Y1, Y7
-	VMULPS    Y6, Y7, Y7
-	VMULPS    Y6, Y2, Y6
-	VADDPS    Y6, Y7, Y6
-	VADDPS    Y3, Y6, Y6
-	VMULPS    192(SI), Y5, Y7
-	VSUBPS    Y7, Y6, Y6
-	VMOVUPS   192(DX), Y7
-	VMULPS    192(SI), Y7, Y7
-	VADDPS    Y7, Y6, Y6
-	VMULPS    Y6, Y0, Y6
-	VADDPS    Y6, Y4, Y4
-	VADDPS    192(BX), Y4, Y6
-	VMULPS    192(R8), Y6, Y6
-	VSUBPS    Y5, Y6, Y6
-	VMULPS    192(DI), Y6, Y6
-	VMULPS    Y6, Y0, Y6
-	VADDPS    Y6, Y5, Y5
-	VCMPPS    $0x1e, 192(R10), Y4, Y6
-	VBLENDVPS Y6, 192(R11), Y4, Y4
+	VMOVUPS   224(AX), Y5
+	VMOVUPS   192(CX), Y6
+	VMOVUPS   224(CX), Y7
+	VADDPS    192(BX), Y4, Y8
+	VADDPS    224(BX), Y5, Y9
+	VMULPS    Y8, Y0, Y10
+	VMULPS    Y9, Y0, Y11
+	VMULPS    Y8, Y10, Y10
+	VMULPS    Y9, Y11, Y11
+	VMULPS    Y8, Y1, Y8
+	VMULPS    Y9, Y1, Y9
+	VADDPS    Y8, Y10, Y8
+	VADDPS    Y9, Y11, Y9
+	VADDPS    Y2, Y8, Y8
+	VADDPS    Y2, Y9, Y9
+	VMULPS    192(SI), Y6, Y10
+	VMULPS    224(SI), Y7, Y11
+	VSUBPS    Y10, Y8, Y8
+	VSUBPS    Y11, Y9, Y9
+	VMOVUPS   192(DX), Y10
+	VMOVUPS   224(DX), Y11
+	VMULPS    192(SI), Y10, Y10
+	VMULPS    224(SI), Y11, Y11
+	VADDPS    Y10, Y8, Y8
+	VADDPS    Y11, Y9, Y9
+	VMULPS    Y8, Y3, Y8
+	VMULPS    Y9, Y3, Y9
+	VADDPS    Y8, Y4, Y4
+	VADDPS    Y9, Y5, Y5
+	VADDPS    192(BX), Y4, Y8
+	VADDPS    224(BX), Y5, Y9
+	VMULPS    192(R8), Y8, Y8
+	VMULPS    224(R8), Y9, Y9
+	VSUBPS    Y6, Y8, Y8
+	VSUBPS    Y7, Y9, Y9
+	VMULPS    192(DI), Y8, Y8
+	VMULPS    224(DI), Y9, Y9
+	VMULPS    Y8, Y3, Y8
+	VMULPS    Y9, Y3, Y9
+	VADDPS    Y8, Y6, Y6
+	VADDPS    Y9, Y7, Y7
+	VCMPPS    $0x1e, 192(R10), Y4, Y8
+	VCMPPS    $0x1e, 224(R10), Y5, Y9
+	VBLENDVPS Y8, 192(R11), Y4, Y4
+	VBLENDVPS Y9, 224(R11), Y5, Y5
 	VMOVUPS   Y4, 192(AX)
-	VADDPS    192(R9), Y5, Y4
-	VBLENDVPS Y6, Y4, Y5, Y4
+	VMOVUPS   Y5, 224(AX)
+	VADDPS    192(R9), Y6, Y4
+	VADDPS    224(R9), Y7, Y5
+	VBLENDVPS Y8, Y4, Y6, Y4
+	VBLENDVPS Y9, Y5, Y7, Y5
 	VMOVUPS   Y4, 192(CX)
-	VMOVMSKPS Y6, R15
+	VMOVUPS   Y5, 224(CX)
+	VMOVMSKPS Y8, R15
 	SHLQ      $0x30, R15
 	ORQ       R15, R14
-	VMOVUPS   224(AX), Y4
-	VMOVUPS   224(CX), Y5
-	VADDPS    224(BX), Y4, Y6
-	VMULPS    Y6, Y1, Y7
-	VMULPS    Y6, Y7, Y7
-	VMULPS    Y6, Y2, Y6
-	VADDPS    Y6, Y7, Y6
-	VADDPS    Y3, Y6, Y6
-	VMULPS    224(SI), Y5, Y7
-	VSUBPS    Y7, Y6, Y6
-	VMOVUPS   224(DX), Y7
-	VMULPS    224(SI), Y7, Y7
-	VADDPS    Y7, Y6, Y6
-	VMULPS    Y6, Y0, Y6
-	VADDPS    Y6, Y4, Y4
-	VADDPS    224(BX), Y4, Y6
-	VMULPS    224(R8), Y6, Y6
-	VSUBPS    Y5, Y6, Y6
-	VMULPS    224(DI), Y6, Y6
-	VMULPS    Y6, Y0, Y6
-	VADDPS    Y6, Y5, Y5
-	VCMPPS    $0x1e, 224(R10), Y4, Y6
-	VBLENDVPS Y6, 224(R11), Y4, Y4
-	VMOVUPS   Y4, 224(AX)
-	VADDPS    224(R9), Y5, Y4
-	VBLENDVPS Y6, Y4, Y5, Y4
-	VMOVUPS   Y4, 224(CX)
-	VMOVMSKPS Y6, R15
+	VMOVMSKPS Y9, R15
 	SHLQ      $0x38, R15
 	ORQ       R15, R14
 	MOVQ      R14, (R12)
@@ -9673,7 +9201,7 @@ IzhikevichAVX2_done:
 // func izhikevichUniformAVX512(v *float32, u *float32, cur *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·izhikevichUniformAVX512(SB), NOSPLIT, $0-72
-	// 8 scalars held in registers, 3 broadcast where used; vectors interleaved 4 at a time.
+	// 8 scalars held in registers, 3 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -9836,305 +9364,281 @@ IzhikevichUniformAVX512_done:
 
 // func izhikevichUniformAVX2(v *float32, u *float32, cur *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·izhikevichUniformAVX2(SB), NOSPLIT, $0-72
-	// 7 scalars held in registers, 4 broadcast where used; vectors interleaved 1 at a time.
+TEXT ·izhikevichUniformAVX2(SB), NOSPLIT, $96-72
+	// 10 scalars held in registers, 1 read from memory where used; vectors interleaved 1 at a time.
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
-	VBROADCASTSS rest+24(FP), Y0
-	VBROADCASTSS res+28(FP), Y1
-	VBROADCASTSS dt+52(FP), Y2
-	VBROADCASTSS const3d23d70a<>+0(SB), Y3
-	VBROADCASTSS const40a00000<>+0(SB), Y4
-	VBROADCASTSS const430c0000<>+0(SB), Y5
-	VBROADCASTSS a+32(FP), Y6
-	MOVQ         v+0(FP), AX
-	MOVQ         u+8(FP), CX
-	MOVQ         cur+16(FP), DX
-	MOVQ         spikes+56(FP), BX
-	MOVQ         blocks+64(FP), SI
-	TESTQ        SI, SI
+	VBROADCASTSS const3d23d70a<>+0(SB), Y0
+	VBROADCASTSS const40a00000<>+0(SB), Y1
+	VBROADCASTSS const430c0000<>+0(SB), Y2
+	VBROADCASTSS a+32(FP), Y3
+	VBROADCASTSS b+36(FP), Y4
+	VBROADCASTSS d+40(FP), Y5
+	VMOVUPS      Y5, (AX)
+	VBROADCASTSS dt+52(FP), Y5
+	VBROADCASTSS res+28(FP), Y6
+	VBROADCASTSS reset+48(FP), Y7
+	VBROADCASTSS rest+24(FP), Y8
+	VBROADCASTSS thr+44(FP), Y9
+	MOVQ         v+0(FP), CX
+	MOVQ         u+8(FP), DX
+	MOVQ         cur+16(FP), BX
+	MOVQ         spikes+56(FP), SI
+	MOVQ         blocks+64(FP), DI
+	TESTQ        DI, DI
 	JZ           IzhikevichUniformAVX2_done
 
 IzhikevichUniformAVX2_block:
-	XORQ         DI, DI
-	VMOVUPS      (AX), Y7
-	VMOVUPS      (CX), Y8
-	VADDPS       Y0, Y7, Y9
-	VMULPS       Y9, Y3, Y10
-	VMULPS       Y9, Y10, Y10
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y10, Y9
-	VADDPS       Y5, Y9, Y9
-	VMULPS       Y8, Y1, Y10
-	VSUBPS       Y10, Y9, Y9
-	VMOVUPS      (DX), Y10
-	VMULPS       Y10, Y1, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y2, Y9
-	VADDPS       Y9, Y7, Y7
-	VBROADCASTSS b+36(FP), Y9
-	VADDPS       Y0, Y7, Y10
-	VMULPS       Y10, Y9, Y9
-	VSUBPS       Y8, Y9, Y9
-	VMULPS       Y9, Y6, Y9
-	VMULPS       Y9, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VBROADCASTSS thr+44(FP), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y9
-	VBROADCASTSS reset+48(FP), Y10
-	VBLENDVPS    Y9, Y10, Y7, Y7
-	VMOVUPS      Y7, (AX)
-	VBROADCASTSS d+40(FP), Y7
-	VADDPS       Y7, Y8, Y7
-	VBLENDVPS    Y9, Y7, Y8, Y7
-	VMOVUPS      Y7, (CX)
-	VMOVMSKPS    Y9, R8
-	ORQ          R8, DI
-	VMOVUPS      32(AX), Y7
-	VMOVUPS      32(CX), Y8
-	VADDPS       Y0, Y7, Y9
-	VMULPS       Y9, Y3, Y10
-	VMULPS       Y9, Y10, Y10
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y10, Y9
-	VADDPS       Y5, Y9, Y9
-	VMULPS       Y8, Y1, Y10
-	VSUBPS       Y10, Y9, Y9
-	VMOVUPS      32(DX), Y10
-	VMULPS       Y10, Y1, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y2, Y9
-	VADDPS       Y9, Y7, Y7
-	VBROADCASTSS b+36(FP), Y9
-	VADDPS       Y0, Y7, Y10
-	VMULPS       Y10, Y9, Y9
-	VSUBPS       Y8, Y9, Y9
-	VMULPS       Y9, Y6, Y9
-	VMULPS       Y9, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VBROADCASTSS thr+44(FP), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y9
-	VBROADCASTSS reset+48(FP), Y10
-	VBLENDVPS    Y9, Y10, Y7, Y7
-	VMOVUPS      Y7, 32(AX)
-	VBROADCASTSS d+40(FP), Y7
-	VADDPS       Y7, Y8, Y7
-	VBLENDVPS    Y9, Y7, Y8, Y7
-	VMOVUPS      Y7, 32(CX)
-	VMOVMSKPS    Y9, R8
-	SHLQ         $0x08, R8
-	ORQ          R8, DI
-	VMOVUPS      64(AX), Y7
-	VMOVUPS      64(CX), Y8
-	VADDPS       Y0, Y7, Y9
-	VMULPS       Y9, Y3, Y10
-	VMULPS       Y9, Y10, Y10
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y10, Y9
-	VADDPS       Y5, Y9, Y9
-	VMULPS       Y8, Y1, Y10
-	VSUBPS       Y10, Y9, Y9
-	VMOVUPS      64(DX), Y10
-	VMULPS       Y10, Y1, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y2, Y9
-	VADDPS       Y9, Y7, Y7
-	VBROADCASTSS b+36(FP), Y9
-	VADDPS       Y0, Y7, Y10
-	VMULPS       Y10, Y9, Y9
-	VSUBPS       Y8, Y9, Y9
-	VMULPS       Y9, Y6, Y9
-	VMULPS       Y9, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VBROADCASTSS thr+44(FP), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y9
-	VBROADCASTSS reset+48(FP), Y10
-	VBLENDVPS    Y9, Y10, Y7, Y7
-	VMOVUPS      Y7, 64(AX)
-	VBROADCASTSS d+40(FP), Y7
-	VADDPS       Y7, Y8, Y7
-	VBLENDVPS    Y9, Y7, Y8, Y7
-	VMOVUPS      Y7, 64(CX)
-	VMOVMSKPS    Y9, R8
-	SHLQ         $0x10, R8
-	ORQ          R8, DI
-	VMOVUPS      96(AX), Y7
-	VMOVUPS      96(CX), Y8
-	VADDPS       Y0, Y7, Y9
-	VMULPS       Y9, Y3, Y10
-	VMULPS       Y9, Y10, Y10
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y10, Y9
-	VADDPS       Y5, Y9, Y9
-	VMULPS       Y8, Y1, Y10
-	VSUBPS       Y10, Y9, Y9
-	VMOVUPS      96(DX), Y10
-	VMULPS       Y10, Y1, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y2, Y9
-	VADDPS       Y9, Y7, Y7
-	VBROADCASTSS b+36(FP), Y9
-	VADDPS       Y0, Y7, Y10
-	VMULPS       Y10, Y9, Y9
-	VSUBPS       Y8, Y9, Y9
-	VMULPS       Y9, Y6, Y9
-	VMULPS       Y9, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VBROADCASTSS thr+44(FP), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y9
-	VBROADCASTSS reset+48(FP), Y10
-	VBLENDVPS    Y9, Y10, Y7, Y7
-	VMOVUPS      Y7, 96(AX)
-	VBROADCASTSS d+40(FP), Y7
-	VADDPS       Y7, Y8, Y7
-	VBLENDVPS    Y9, Y7, Y8, Y7
-	VMOVUPS      Y7, 96(CX)
-	VMOVMSKPS    Y9, R8
-	SHLQ         $0x18, R8
-	ORQ          R8, DI
-	VMOVUPS      128(AX), Y7
-	VMOVUPS      128(CX), Y8
-	VADDPS       Y0, Y7, Y9
-	VMULPS       Y9, Y3, Y10
-	VMULPS       Y9, Y10, Y10
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y10, Y9
-	VADDPS       Y5, Y9, Y9
-	VMULPS       Y8, Y1, Y10
-	VSUBPS       Y10, Y9, Y9
-	VMOVUPS      128(DX), Y10
-	VMULPS       Y10, Y1, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y2, Y9
-	VADDPS       Y9, Y7, Y7
-	VBROADCASTSS b+36(FP), Y9
-	VADDPS       Y0, Y7, Y10
-	VMULPS       Y10, Y9, Y9
-	VSUBPS       Y8, Y9, Y9
-	VMULPS       Y9, Y6, Y9
-	VMULPS       Y9, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VBROADCASTSS thr+44(FP), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y9
-	VBROADCASTSS reset+48(FP), Y10
-	VBLENDVPS    Y9, Y10, Y7, Y7
-	VMOVUPS      Y7, 128(AX)
-	VBROADCASTSS d+40(FP), Y7
-	VADDPS       Y7, Y8, Y7
-	VBLENDVPS    Y9, Y7, Y8, Y7
-	VMOVUPS      Y7, 128(CX)
-	VMOVMSKPS    Y9, R8
-	SHLQ         $0x20, R8
-	ORQ          R8, DI
-	VMOVUPS      160(AX), Y7
-	VMOVUPS      160(CX), Y8
-	VADDPS       Y0, Y7, Y9
-	VMULPS       Y9, Y3, Y10
-	VMULPS       Y9, Y10, Y10
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y10, Y9
-	VADDPS       Y5, Y9, Y9
-	VMULPS       Y8, Y1, Y10
-	VSUBPS       Y10, Y9, Y9
-	VMOVUPS      160(DX), Y10
-	VMULPS       Y10, Y1, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y2, Y9
-	VADDPS       Y9, Y7, Y7
-	VBROADCASTSS b+36(FP), Y9
-	VADDPS       Y0, Y7, Y10
-	VMULPS       Y10, Y9, Y9
-	VSUBPS       Y8, Y9, Y9
-	VMULPS       Y9, Y6, Y9
-	VMULPS       Y9, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VBROADCASTSS thr+44(FP), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y9
-	VBROADCASTSS reset+48(FP), Y10
-	VBLENDVPS    Y9, Y10, Y7, Y7
-	VMOVUPS      Y7, 160(AX)
-	VBROADCASTSS d+40(FP), Y7
-	VADDPS       Y7, Y8, Y7
-	VBLENDVPS    Y9, Y7, Y8, Y7
-	VMOVUPS      Y7, 160(CX)
-	VMOVMSKPS    Y9, R8
-	SHLQ         $0x28, R8
-	ORQ          R8, DI
-	VMOVUPS      192(AX), Y7
-	VMOVUPS      192(CX), Y8
-	VADDPS       Y0, Y7, Y9
-	VMULPS       Y9, Y3, Y10
-	VMULPS       Y9, Y10, Y10
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y10, Y9
-	VADDPS       Y5, Y9, Y9
-	VMULPS       Y8, Y1, Y10
-	VSUBPS       Y10, Y9, Y9
-	VMOVUPS      192(DX), Y10
-	VMULPS       Y10, Y1, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y2, Y9
-	VADDPS       Y9, Y7, Y7
-	VBROADCASTSS b+36(FP), Y9
-	VADDPS       Y0, Y7, Y10
-	VMULPS       Y10, Y9, Y9
-	VSUBPS       Y8, Y9, Y9
-	VMULPS       Y9, Y6, Y9
-	VMULPS       Y9, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VBROADCASTSS thr+44(FP), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y9
-	VBROADCASTSS reset+48(FP), Y10
-	VBLENDVPS    Y9, Y10, Y7, Y7
-	VMOVUPS      Y7, 192(AX)
-	VBROADCASTSS d+40(FP), Y7
-	VADDPS       Y7, Y8, Y7
-	VBLENDVPS    Y9, Y7, Y8, Y7
-	VMOVUPS      Y7, 192(CX)
-	VMOVMSKPS    Y9, R8
-	SHLQ         $0x30, R8
-	ORQ          R8, DI
-	VMOVUPS      224(AX), Y7
-	VMOVUPS      224(CX), Y8
-	VADDPS       Y0, Y7, Y9
-	VMULPS       Y9, Y3, Y10
-	VMULPS       Y9, Y10, Y10
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y10, Y9
-	VADDPS       Y5, Y9, Y9
-	VMULPS       Y8, Y1, Y10
-	VSUBPS       Y10, Y9, Y9
-	VMOVUPS      224(DX), Y10
-	VMULPS       Y10, Y1, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y9, Y2, Y9
-	VADDPS       Y9, Y7, Y7
-	VBROADCASTSS b+36(FP), Y9
-	VADDPS       Y0, Y7, Y10
-	VMULPS       Y10, Y9, Y9
-	VSUBPS       Y8, Y9, Y9
-	VMULPS       Y9, Y6, Y9
-	VMULPS       Y9, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VBROADCASTSS thr+44(FP), Y9
-	VCMPPS       $0x1e, Y9, Y7, Y9
-	VBROADCASTSS reset+48(FP), Y10
-	VBLENDVPS    Y9, Y10, Y7, Y7
-	VMOVUPS      Y7, 224(AX)
-	VBROADCASTSS d+40(FP), Y7
-	VADDPS       Y7, Y8, Y7
-	VBLENDVPS    Y9, Y7, Y8, Y7
-	VMOVUPS      Y7, 224(CX)
-	VMOVMSKPS    Y9, R8
-	SHLQ         $0x38, R8
-	ORQ          R8, DI
-	MOVQ         DI, (BX)
-	ADDQ         $0x08, BX
-	ADDQ         $0x00000100, AX
-	ADDQ         $0x00000100, CX
-	ADDQ         $0x00000100, DX
-	DECQ         SI
-	JNZ          IzhikevichUniformAVX2_block
+	XORQ      R8, R8
+	VMOVUPS   (CX), Y10
+	VMOVUPS   (DX), Y11
+	VADDPS    Y8, Y10, Y12
+	VMULPS    Y12, Y0, Y13
+	VMULPS    Y12, Y13, Y13
+	VMULPS    Y12, Y1, Y12
+	VADDPS    Y12, Y13, Y12
+	VADDPS    Y2, Y12, Y12
+	VMULPS    Y11, Y6, Y13
+	VSUBPS    Y13, Y12, Y12
+	VMOVUPS   (BX), Y13
+	VMULPS    Y13, Y6, Y13
+	VADDPS    Y13, Y12, Y12
+	VMULPS    Y12, Y5, Y12
+	VADDPS    Y12, Y10, Y10
+	VADDPS    Y8, Y10, Y12
+	VMULPS    Y12, Y4, Y12
+	VSUBPS    Y11, Y12, Y12
+	VMULPS    Y12, Y3, Y12
+	VMULPS    Y12, Y5, Y12
+	VADDPS    Y12, Y11, Y11
+	VCMPPS    $0x1e, Y9, Y10, Y12
+	VBLENDVPS Y12, Y7, Y10, Y10
+	VMOVUPS   Y10, (CX)
+	VADDPS    (AX), Y11, Y10
+	VBLENDVPS Y12, Y10, Y11, Y10
+	VMOVUPS   Y10, (DX)
+	VMOVMSKPS Y12, R9
+	ORQ       R9, R8
+	VMOVUPS   32(CX), Y10
+	VMOVUPS   32(DX), Y11
+	VADDPS    Y8, Y10, Y12
+	VMULPS    Y12, Y0, Y13
+	VMULPS    Y12, Y13, Y13
+	VMULPS    Y12, Y1, Y12
+	VADDPS    Y12, Y13, Y12
+	VADDPS    Y2, Y12, Y12
+	VMULPS    Y11, Y6, Y13
+	VSUBPS    Y13, Y12, Y12
+	VMOVUPS   32(BX), Y13
+	VMULPS    Y13, Y6, Y13
+	VADDPS    Y13, Y12, Y12
+	VMULPS    Y12, Y5, Y12
+	VADDPS    Y12, Y10, Y10
+	VADDPS    Y8, Y10, Y12
+	VMULPS    Y12, Y4, Y12
+	VSUBPS    Y11, Y12, Y12
+	VMULPS    Y12, Y3, Y12
+	VMULPS    Y12, Y5, Y12
+	VADDPS    Y12, Y11, Y11
+	VCMPPS    $0x1e, Y9, Y10, Y12
+	VBLENDVPS Y12, Y7, Y10, Y10
+	VMOVUPS   Y10, 32(CX)
+	VADDPS    (AX), Y11, Y10
+	VBLENDVPS Y12, Y10, Y11, Y10
+	VMOVUPS   Y10, 32(DX)
+	VMOVMSKPS Y12, R9
+	SHLQ      $0x08, R9
+	ORQ       R9, R8
+	VMOVUPS   64(CX), Y10
+	VMOVUPS   64(DX), Y11
+	VADDPS    Y8, Y10, Y12
+	VMULPS    Y12, Y0, Y13
+	VMULPS    Y12, Y13, Y13
+	VMULPS    Y12, Y1, Y12
+	VADDPS    Y12, Y13, Y12
+	VADDPS    Y2, Y12, Y12
+	VMULPS    Y11, Y6, Y13
+	VSUBPS    Y13, Y12, Y12
+	VMOVUPS   64(BX), Y13
+	VMULPS    Y13, Y6, Y13
+	VADDPS    Y13, Y12, Y12
+	VMULPS    Y12, Y5, Y12
+	VADDPS    Y12, Y10, Y10
+	VADDPS    Y8, Y10, Y12
+	VMULPS    Y12, Y4, Y12
+	VSUBPS    Y11, Y12, Y12
+	VMULPS    Y12, Y3, Y12
+	VMULPS    Y12, Y5, Y12
+	VADDPS    Y12, Y11, Y11
+	VCMPPS    $0x1e, Y9, Y10, Y12
+	VBLENDVPS Y12, Y7, Y10, Y10
+	VMOVUPS   Y10, 64(CX)
+	VADDPS    (AX), Y11, Y10
+	VBLENDVPS Y12, Y10, Y11, Y10
+	VMOVUPS   Y10, 64(DX)
+	VMOVMSKPS Y12, R9
+	SHLQ      $0x10, R9
+	ORQ       R9, R8
+	VMOVUPS   96(CX), Y10
+	VMOVUPS   96(DX), Y11
+	VADDPS    Y8, Y10, Y12
+	VMULPS    Y12, Y0, Y13
+	VMULPS    Y12, Y13, Y13
+	VMULPS    Y12, Y1, Y12
+	VADDPS    Y12, Y13, Y12
+	VADDPS    Y2, Y12, Y12
+	VMULPS    Y11, Y6, Y13
+	VSUBPS    Y13, Y12, Y12
+	VMOVUPS   96(BX), Y13
+	VMULPS    Y13, Y6, Y13
+	VADDPS    Y13, Y12, Y12
+	VMULPS    Y12, Y5, Y12
+	VADDPS    Y12, Y10, Y10
+	VADDPS    Y8, Y10, Y12
+	VMULPS    Y12, Y4, Y12
+	VSUBPS    Y11, Y12, Y12
+	VMULPS    Y12, Y3, Y12
+	VMULPS    Y12, Y5, Y12
+	VADDPS    Y12, Y11, Y11
+	VCMPPS    $0x1e, Y9, Y10, Y12
+	VBLENDVPS Y12, Y7, Y10, Y10
+	VMOVUPS   Y10, 96(CX)
+	VADDPS    (AX), Y11, Y10
+	VBLENDVPS Y12, Y10, Y11, Y10
+	VMOVUPS   Y10, 96(DX)
+	VMOVMSKPS Y12, R9
+	SHLQ      $0x18, R9
+	ORQ       R9, R8
+	VMOVUPS   128(CX), Y10
+	VMOVUPS   128(DX), Y11
+	VADDPS    Y8, Y10, Y12
+	VMULPS    Y12, Y0, Y13
+	VMULPS    Y12, Y13, Y13
+	VMULPS    Y12, Y1, Y12
+	VADDPS    Y12, Y13, Y12
+	VADDPS    Y2, Y12, Y12
+	VMULPS    Y11, Y6, Y13
+	VSUBPS    Y13, Y12, Y12
+	VMOVUPS   128(BX), Y13
+	VMULPS    Y13, Y6, Y13
+	VADDPS    Y13, Y12, Y12
+	VMULPS    Y12, Y5, Y12
+	VADDPS    Y12, Y10, Y10
+	VADDPS    Y8, Y10, Y12
+	VMULPS    Y12, Y4, Y12
+	VSUBPS    Y11, Y12, Y12
+	VMULPS    Y12, Y3, Y12
+	VMULPS    Y12, Y5, Y12
+	VADDPS    Y12, Y11, Y11
+	VCMPPS    $0x1e, Y9, Y10, Y12
+	VBLENDVPS Y12, Y7, Y10, Y10
+	VMOVUPS   Y10, 128(CX)
+	VADDPS    (AX), Y11, Y10
+	VBLENDVPS Y12, Y10, Y11, Y10
+	VMOVUPS   Y10, 128(DX)
+	VMOVMSKPS Y12, R9
+	SHLQ      $0x20, R9
+	ORQ       R9, R8
+	VMOVUPS   160(CX), Y10
+	VMOVUPS   160(DX), Y11
+	VADDPS    Y8, Y10, Y12
+	VMULPS    Y12, Y0, Y13
+	VMULPS    Y12, Y13, Y13
+	VMULPS    Y12, Y1, Y12
+	VADDPS    Y12, Y13, Y12
+	VADDPS    Y2, Y12, Y12
+	VMULPS    Y11, Y6, Y13
+	VSUBPS    Y13, Y12, Y12
+	VMOVUPS   160(BX), Y13
+	VMULPS    Y13, Y6, Y13
+	VADDPS    Y13, Y12, Y12
+	VMULPS    Y12, Y5, Y12
+	VADDPS    Y12, Y10, Y10
+	VADDPS    Y8, Y10, Y12
+	VMULPS    Y12, Y4, Y12
+	VSUBPS    Y11, Y12, Y12
+	VMULPS    Y12, Y3, Y12
+	VMULPS    Y12, Y5, Y12
+	VADDPS    Y12, Y11, Y11
+	VCMPPS    $0x1e, Y9, Y10, Y12
+	VBLENDVPS Y12, Y7, Y10, Y10
+	VMOVUPS   Y10, 160(CX)
+	VADDPS    (AX), Y11, Y10
+	VBLENDVPS Y12, Y10, Y11, Y10
+	VMOVUPS   Y10, 160(DX)
+	VMOVMSKPS Y12, R9
+	SHLQ      $0x28, R9
+	ORQ       R9, R8
+	VMOVUPS   192(CX), Y10
+	VMOVUPS   192(DX), Y11
+	VADDPS    Y8, Y10, Y12
+	VMULPS    Y12, Y0, Y13
+	VMULPS    Y12, Y13, Y13
+	VMULPS    Y12, Y1, Y12
+	VADDPS    Y12, Y13, Y12
+	VADDPS    Y2, Y12, Y12
+	VMULPS    Y11, Y6, Y13
+	VSUBPS    Y13, Y12, Y12
+	VMOVUPS   192(BX), Y13
+	VMULPS    Y13, Y6, Y13
+	VADDPS    Y13, Y12, Y12
+	VMULPS    Y12, Y5, Y12
+	VADDPS    Y12, Y10, Y10
+	VADDPS    Y8, Y10, Y12
+	VMULPS    Y12, Y4, Y12
+	VSUBPS    Y11, Y12, Y12
+	VMULPS    Y12, Y3, Y12
+	VMULPS    Y12, Y5, Y12
+	VADDPS    Y12, Y11, Y11
+	VCMPPS    $0x1e, Y9, Y10, Y12
+	VBLENDVPS Y12, Y7, Y10, Y10
+	VMOVUPS   Y10, 192(CX)
+	VADDPS    (AX), Y11, Y10
+	VBLENDVPS Y12, Y10, Y11, Y10
+	VMOVUPS   Y10, 192(DX)
+	VMOVMSKPS Y12, R9
+	SHLQ      $0x30, R9
+	ORQ       R9, R8
+	VMOVUPS   224(CX), Y10
+	VMOVUPS   224(DX), Y11
+	VADDPS    Y8, Y10, Y12
+	VMULPS    Y12, Y0, Y13
+	VMULPS    Y12, Y13, Y13
+	VMULPS    Y12, Y1, Y12
+	VADDPS    Y12, Y13, Y12
+	VADDPS    Y2, Y12, Y12
+	VMULPS    Y11, Y6, Y13
+	VSUBPS    Y13, Y12, Y12
+	VMOVUPS   224(BX), Y13
+	VMULPS    Y13, Y6, Y13
+	VADDPS    Y13, Y12, Y12
+	VMULPS    Y12, Y5, Y12
+	VADDPS    Y12, Y10, Y10
+	VADDPS    Y8, Y10, Y12
+	VMULPS    Y12, Y4, Y12
+	VSUBPS    Y11, Y12, Y12
+	VMULPS    Y12, Y3, Y12
+	VMULPS    Y12, Y5, Y12
+	VADDPS    Y12, Y11, Y11
+	VCMPPS    $0x1e, Y9, Y10, Y12
+	VBLENDVPS Y12, Y7, Y10, Y10
+	VMOVUPS   Y10, 224(CX)
+	VADDPS    (AX), Y11, Y10
+	VBLENDVPS Y12, Y10, Y11, Y10
+	VMOVUPS   Y10, 224(DX)
+	VMOVMSKPS Y12, R9
+	SHLQ      $0x38, R9
+	ORQ       R9, R8
+	MOVQ      R8, (SI)
+	ADDQ      $0x08, SI
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	DECQ      DI
+	JNZ       IzhikevichUniformAVX2_block
 
 IzhikevichUniformAVX2_done:
 	VZEROUPPER
@@ -10143,7 +9647,7 @@ IzhikevichUniformAVX2_done:
 // func tracerAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·tracerAVX512(SB), NOSPLIT, $0-80
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -10214,7 +9718,7 @@ TracerAVX512_done:
 // func tracerAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
 // Requires: AVX, AVX2
 TEXT ·tracerAVX2(SB), NOSPLIT, $0-80
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 3 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
 	MOVQ     t+0(FP), AX
@@ -10324,7 +9828,7 @@ TracerAVX2_done:
 // func tracerUniformAVX512(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·tracerUniformAVX512(SB), NOSPLIT, $0-48
-	// 3 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
+	// 3 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -10388,12 +9892,12 @@ TracerUniformAVX512_done:
 // func tracerUniformAVX2(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 // Requires: AVX, AVX2
 TEXT ·tracerUniformAVX2(SB), NOSPLIT, $0-48
-	// 3 scalars held in registers, 0 broadcast where used; vectors interleaved 2 at a time.
+	// 3 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
-	VBROADCASTSS l+24(FP), Y0
-	VBROADCASTSS b+32(FP), Y1
-	VBROADCASTSS c+28(FP), Y2
+	VBROADCASTSS b+32(FP), Y0
+	VBROADCASTSS c+28(FP), Y1
+	VBROADCASTSS l+24(FP), Y2
 	MOVQ         t+0(FP), AX
 	MOVQ         x+8(FP), CX
 	MOVQ         out+16(FP), DX
@@ -10404,70 +9908,70 @@ TEXT ·tracerUniformAVX2(SB), NOSPLIT, $0-48
 TracerUniformAVX2_block:
 	VMOVUPS (CX), Y3
 	VMOVUPS 32(CX), Y4
-	VMOVUPS (AX), Y5
-	VMOVUPS 32(AX), Y6
-	VSUBPS  Y5, Y1, Y7
-	VSUBPS  Y6, Y1, Y8
-	VMULPS  Y7, Y0, Y7
-	VMULPS  Y8, Y0, Y8
-	VADDPS  Y7, Y5, Y5
-	VADDPS  Y8, Y6, Y6
-	VMULPS  Y3, Y2, Y3
-	VMULPS  Y4, Y2, Y4
-	VADDPS  Y3, Y5, Y3
-	VADDPS  Y4, Y6, Y4
+	VMOVUPS 64(CX), Y5
+	VMOVUPS (AX), Y6
+	VMOVUPS 32(AX), Y7
+	VMOVUPS 64(AX), Y8
+	VSUBPS  Y6, Y0, Y9
+	VSUBPS  Y7, Y0, Y10
+	VSUBPS  Y8, Y0, Y11
+	VMULPS  Y9, Y2, Y9
+	VMULPS  Y10, Y2, Y10
+	VMULPS  Y11, Y2, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMULPS  Y3, Y1, Y3
+	VMULPS  Y4, Y1, Y4
+	VMULPS  Y5, Y1, Y5
+	VADDPS  Y3, Y6, Y3
+	VADDPS  Y4, Y7, Y4
+	VADDPS  Y5, Y8, Y5
 	VMOVUPS Y3, (AX)
 	VMOVUPS Y4, 32(AX)
+	VMOVUPS Y5, 64(AX)
 	VMOVUPS Y3, (DX)
 	VMOVUPS Y4, 32(DX)
-	VMOVUPS 64(CX), Y3
-	VMOVUPS 96(CX), Y4
-	VMOVUPS 64(AX), Y5
+	VMOVUPS Y5, 64(DX)
+	VMOVUPS 96(CX), Y3
+	VMOVUPS 128(CX), Y4
+	VMOVUPS 160(CX), Y5
 	VMOVUPS 96(AX), Y6
-	VSUBPS  Y5, Y1, Y7
-	VSUBPS  Y6, Y1, Y8
-	VMULPS  Y7, Y0, Y7
-	VMULPS  Y8, Y0, Y8
-	VADDPS  Y7, Y5, Y5
-	VADDPS  Y8, Y6, Y6
-	VMULPS  Y3, Y2, Y3
-	VMULPS  Y4, Y2, Y4
-	VADDPS  Y3, Y5, Y3
-	VADDPS  Y4, Y6, Y4
-	VMOVUPS Y3, 64(AX)
-	VMOVUPS Y4, 96(AX)
-	VMOVUPS Y3, 64(DX)
-	VMOVUPS Y4, 96(DX)
-	VMOVUPS 128(CX), Y3
-	VMOVUPS 160(CX), Y4
-	VMOVUPS 128(AX), Y5
-	VMOVUPS 160(AX), Y6
-	VSUBPS  Y5, Y1, Y7
-	VSUBPS  Y6, Y1, Y8
-	VMULPS  Y7, Y0, Y7
-	VMULPS  Y8, Y0, Y8
-	VADDPS  Y7, Y5, Y5
-	VADDPS  Y8, Y6, Y6
-	VMULPS  Y3, Y2, Y3
-	VMULPS  Y4, Y2, Y4
-	VADDPS  Y3, Y5, Y3
-	VADDPS  Y4, Y6, Y4
-	VMOVUPS Y3, 128(AX)
-	VMOVUPS Y4, 160(AX)
-	VMOVUPS Y3, 128(DX)
-	VMOVUPS Y4, 160(DX)
+	VMOVUPS 128(AX), Y7
+	VMOVUPS 160(AX), Y8
+	VSUBPS  Y6, Y0, Y9
+	VSUBPS  Y7, Y0, Y10
+	VSUBPS  Y8, Y0, Y11
+	VMULPS  Y9, Y2, Y9
+	VMULPS  Y10, Y2, Y10
+	VMULPS  Y11, Y2, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMULPS  Y3, Y1, Y3
+	VMULPS  Y4, Y1, Y4
+	VMULPS  Y5, Y1, Y5
+	VADDPS  Y3, Y6, Y3
+	VADDPS  Y4, Y7, Y4
+	VADDPS  Y5, Y8, Y5
+	VMOVUPS Y3, 96(AX)
+	VMOVUPS Y4, 128(AX)
+	VMOVUPS Y5, 160(AX)
+	VMOVUPS Y3, 96(DX)
+	VMOVUPS Y4, 128(DX)
+	VMOVUPS Y5, 160(DX)
 	VMOVUPS 192(CX), Y3
 	VMOVUPS 224(CX), Y4
 	VMOVUPS 192(AX), Y5
 	VMOVUPS 224(AX), Y6
-	VSUBPS  Y5, Y1, Y7
-	VSUBPS  Y6, Y1, Y8
-	VMULPS  Y7, Y0, Y7
-	VMULPS  Y8, Y0, Y8
+	VSUBPS  Y5, Y0, Y7
+	VSUBPS  Y6, Y0, Y8
+	VMULPS  Y7, Y2, Y7
+	VMULPS  Y8, Y2, Y8
 	VADDPS  Y7, Y5, Y5
 	VADDPS  Y8, Y6, Y6
-	VMULPS  Y3, Y2, Y3
-	VMULPS  Y4, Y2, Y4
+	VMULPS  Y3, Y1, Y3
+	VMULPS  Y4, Y1, Y4
 	VADDPS  Y3, Y5, Y3
 	VADDPS  Y4, Y6, Y4
 	VMOVUPS Y3, 192(AX)
@@ -10487,7 +9991,7 @@ TracerUniformAVX2_done:
 // func tracerAddAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·tracerAddAVX512(SB), NOSPLIT, $0-80
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -10566,7 +10070,7 @@ TracerAddAVX512_done:
 // func tracerAddAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
 // Requires: AVX, AVX2
 TEXT ·tracerAddAVX2(SB), NOSPLIT, $0-80
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 3 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
 	MOVQ     t+0(FP), AX
@@ -10692,7 +10196,7 @@ TracerAddAVX2_done:
 // func tracerAddUniformAVX512(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·tracerAddUniformAVX512(SB), NOSPLIT, $0-48
-	// 3 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
+	// 3 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -10764,12 +10268,12 @@ TracerAddUniformAVX512_done:
 // func tracerAddUniformAVX2(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 // Requires: AVX, AVX2
 TEXT ·tracerAddUniformAVX2(SB), NOSPLIT, $0-48
-	// 3 scalars held in registers, 0 broadcast where used; vectors interleaved 2 at a time.
+	// 3 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
-	VBROADCASTSS l+24(FP), Y0
-	VBROADCASTSS b+32(FP), Y1
-	VBROADCASTSS c+28(FP), Y2
+	VBROADCASTSS b+32(FP), Y0
+	VBROADCASTSS c+28(FP), Y1
+	VBROADCASTSS l+24(FP), Y2
 	MOVQ         t+0(FP), AX
 	MOVQ         x+8(FP), CX
 	MOVQ         out+16(FP), DX
@@ -10780,82 +10284,82 @@ TEXT ·tracerAddUniformAVX2(SB), NOSPLIT, $0-48
 TracerAddUniformAVX2_block:
 	VMOVUPS (CX), Y3
 	VMOVUPS 32(CX), Y4
-	VMOVUPS (AX), Y5
-	VMOVUPS 32(AX), Y6
-	VSUBPS  Y5, Y1, Y7
-	VSUBPS  Y6, Y1, Y8
-	VMULPS  Y7, Y0, Y7
-	VMULPS  Y8, Y0, Y8
-	VADDPS  Y7, Y5, Y5
-	VADDPS  Y8, Y6, Y6
-	VMULPS  Y3, Y2, Y3
-	VMULPS  Y4, Y2, Y4
-	VADDPS  Y3, Y5, Y3
-	VADDPS  Y4, Y6, Y4
+	VMOVUPS 64(CX), Y5
+	VMOVUPS (AX), Y6
+	VMOVUPS 32(AX), Y7
+	VMOVUPS 64(AX), Y8
+	VSUBPS  Y6, Y0, Y9
+	VSUBPS  Y7, Y0, Y10
+	VSUBPS  Y8, Y0, Y11
+	VMULPS  Y9, Y2, Y9
+	VMULPS  Y10, Y2, Y10
+	VMULPS  Y11, Y2, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMULPS  Y3, Y1, Y3
+	VMULPS  Y4, Y1, Y4
+	VMULPS  Y5, Y1, Y5
+	VADDPS  Y3, Y6, Y3
+	VADDPS  Y4, Y7, Y4
+	VADDPS  Y5, Y8, Y5
 	VMOVUPS Y3, (AX)
 	VMOVUPS Y4, 32(AX)
-	VMOVUPS (DX), Y5
-	VMOVUPS 32(DX), Y6
-	VADDPS  Y3, Y5, Y3
-	VADDPS  Y4, Y6, Y4
+	VMOVUPS Y5, 64(AX)
+	VMOVUPS (DX), Y6
+	VMOVUPS 32(DX), Y7
+	VMOVUPS 64(DX), Y8
+	VADDPS  Y3, Y6, Y3
+	VADDPS  Y4, Y7, Y4
+	VADDPS  Y5, Y8, Y5
 	VMOVUPS Y3, (DX)
 	VMOVUPS Y4, 32(DX)
-	VMOVUPS 64(CX), Y3
-	VMOVUPS 96(CX), Y4
-	VMOVUPS 64(AX), Y5
+	VMOVUPS Y5, 64(DX)
+	VMOVUPS 96(CX), Y3
+	VMOVUPS 128(CX), Y4
+	VMOVUPS 160(CX), Y5
 	VMOVUPS 96(AX), Y6
-	VSUBPS  Y5, Y1, Y7
-	VSUBPS  Y6, Y1, Y8
-	VMULPS  Y7, Y0, Y7
-	VMULPS  Y8, Y0, Y8
-	VADDPS  Y7, Y5, Y5
-	VADDPS  Y8, Y6, Y6
-	VMULPS  Y3, Y2, Y3
-	VMULPS  Y4, Y2, Y4
-	VADDPS  Y3, Y5, Y3
-	VADDPS  Y4, Y6, Y4
-	VMOVUPS Y3, 64(AX)
-	VMOVUPS Y4, 96(AX)
-	VMOVUPS 64(DX), Y5
+	VMOVUPS 128(AX), Y7
+	VMOVUPS 160(AX), Y8
+	VSUBPS  Y6, Y0, Y9
+	VSUBPS  Y7, Y0, Y10
+	VSUBPS  Y8, Y0, Y11
+	VMULPS  Y9, Y2, Y9
+	VMULPS  Y10, Y2, Y10
+	VMULPS  Y11, Y2, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMULPS  Y3, Y1, Y3
+	VMULPS  Y4, Y1, Y4
+	VMULPS  Y5, Y1, Y5
+	VADDPS  Y3, Y6, Y3
+	VADDPS  Y4, Y7, Y4
+	VADDPS  Y5, Y8, Y5
+	VMOVUPS Y3, 96(AX)
+	VMOVUPS Y4, 128(AX)
+	VMOVUPS Y5, 160(AX)
 	VMOVUPS 96(DX), Y6
-	VADDPS  Y3, Y5, Y3
-	VADDPS  Y4, Y6, Y4
-	VMOVUPS Y3, 64(DX)
-	VMOVUPS Y4, 96(DX)
-	VMOVUPS 128(CX), Y3
-	VMOVUPS 160(CX), Y4
-	VMOVUPS 128(AX), Y5
-	VMOVUPS 160(AX), Y6
-	VSUBPS  Y5, Y1, Y7
-	VSUBPS  Y6, Y1, Y8
-	VMULPS  Y7, Y0, Y7
-	VMULPS  Y8, Y0, Y8
-	VADDPS  Y7, Y5, Y5
-	VADDPS  Y8, Y6, Y6
-	VMULPS  Y3, Y2, Y3
-	VMULPS  Y4, Y2, Y4
-	VADDPS  Y3, Y5, Y3
-	VADDPS  Y4, Y6, Y4
-	VMOVUPS Y3, 128(AX)
-	VMOVUPS Y4, 160(AX)
-	VMOVUPS 128(DX), Y5
-	VMOVUPS 160(DX), Y6
-	VADDPS  Y3, Y5, Y3
-	VADDPS  Y4, Y6, Y4
-	VMOVUPS Y3, 128(DX)
-	VMOVUPS Y4, 160(DX)
+	VMOVUPS 128(DX), Y7
+	VMOVUPS 160(DX), Y8
+	VADDPS  Y3, Y6, Y3
+	VADDPS  Y4, Y7, Y4
+	VADDPS  Y5, Y8, Y5
+	VMOVUPS Y3, 96(DX)
+	VMOVUPS Y4, 128(DX)
+	VMOVUPS Y5, 160(DX)
 	VMOVUPS 192(CX), Y3
 	VMOVUPS 224(CX), Y4
 	VMOVUPS 192(AX), Y5
 	VMOVUPS 224(AX), Y6
-	VSUBPS  Y5, Y1, Y7
-	VSUBPS  Y6, Y1, Y8
-	VMULPS  Y7, Y0, Y7
-	VMULPS  Y8, Y0, Y8
+	VSUBPS  Y5, Y0, Y7
+	VSUBPS  Y6, Y0, Y8
+	VMULPS  Y7, Y2, Y7
+	VMULPS  Y8, Y2, Y8
 	VADDPS  Y7, Y5, Y5
 	VADDPS  Y8, Y6, Y6
-	VMULPS  Y3, Y2, Y3
-	VMULPS  Y4, Y2, Y4
+	VMULPS  Y3, Y1, Y3
+	VMULPS  Y4, Y1, Y4
 	VADDPS  Y3, Y5, Y3
 	VADDPS  Y4, Y6, Y4
 	VMOVUPS Y3, 192(AX)
@@ -10879,7 +10383,7 @@ TracerAddUniformAVX2_done:
 // func tracerDrainAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·tracerDrainAVX512(SB), NOSPLIT, $0-80
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -10958,7 +10462,7 @@ TracerDrainAVX512_done:
 // func tracerDrainAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
 // Requires: AVX, AVX2
 TEXT ·tracerDrainAVX2(SB), NOSPLIT, $0-80
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 3 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
 	MOVQ     t+0(FP), AX
@@ -11084,7 +10588,7 @@ TracerDrainAVX2_done:
 // func tracerDrainUniformAVX512(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·tracerDrainUniformAVX512(SB), NOSPLIT, $0-48
-	// 3 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
+	// 3 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -11156,12 +10660,12 @@ TracerDrainUniformAVX512_done:
 // func tracerDrainUniformAVX2(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 // Requires: AVX, AVX2
 TEXT ·tracerDrainUniformAVX2(SB), NOSPLIT, $0-48
-	// 3 scalars held in registers, 0 broadcast where used; vectors interleaved 2 at a time.
+	// 3 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
-	VBROADCASTSS l+24(FP), Y0
-	VBROADCASTSS b+32(FP), Y1
-	VBROADCASTSS c+28(FP), Y2
+	VBROADCASTSS b+32(FP), Y0
+	VBROADCASTSS c+28(FP), Y1
+	VBROADCASTSS l+24(FP), Y2
 	MOVQ         t+0(FP), AX
 	MOVQ         x+8(FP), CX
 	MOVQ         out+16(FP), DX
@@ -11172,66 +10676,66 @@ TEXT ·tracerDrainUniformAVX2(SB), NOSPLIT, $0-48
 TracerDrainUniformAVX2_block:
 	VMOVUPS (CX), Y3
 	VMOVUPS 32(CX), Y4
-	VMOVUPS (AX), Y5
-	VMOVUPS 32(AX), Y6
-	VSUBPS  Y5, Y1, Y7
-	VSUBPS  Y6, Y1, Y8
-	VMULPS  Y7, Y0, Y7
-	VMULPS  Y8, Y0, Y8
-	VADDPS  Y7, Y5, Y5
-	VADDPS  Y8, Y6, Y6
-	VMULPS  Y3, Y2, Y3
-	VMULPS  Y4, Y2, Y4
-	VADDPS  Y3, Y5, Y3
-	VADDPS  Y4, Y6, Y4
+	VMOVUPS 64(CX), Y5
+	VMOVUPS (AX), Y6
+	VMOVUPS 32(AX), Y7
+	VMOVUPS 64(AX), Y8
+	VSUBPS  Y6, Y0, Y9
+	VSUBPS  Y7, Y0, Y10
+	VSUBPS  Y8, Y0, Y11
+	VMULPS  Y9, Y2, Y9
+	VMULPS  Y10, Y2, Y10
+	VMULPS  Y11, Y2, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMULPS  Y3, Y1, Y3
+	VMULPS  Y4, Y1, Y4
+	VMULPS  Y5, Y1, Y5
+	VADDPS  Y3, Y6, Y3
+	VADDPS  Y4, Y7, Y4
+	VADDPS  Y5, Y8, Y5
 	VMOVUPS Y3, (AX)
 	VMOVUPS Y4, 32(AX)
+	VMOVUPS Y5, 64(AX)
 	VMOVUPS Y3, (DX)
 	VMOVUPS Y4, 32(DX)
+	VMOVUPS Y5, 64(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, (CX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 32(CX)
-	VMOVUPS 64(CX), Y3
-	VMOVUPS 96(CX), Y4
-	VMOVUPS 64(AX), Y5
-	VMOVUPS 96(AX), Y6
-	VSUBPS  Y5, Y1, Y7
-	VSUBPS  Y6, Y1, Y8
-	VMULPS  Y7, Y0, Y7
-	VMULPS  Y8, Y0, Y8
-	VADDPS  Y7, Y5, Y5
-	VADDPS  Y8, Y6, Y6
-	VMULPS  Y3, Y2, Y3
-	VMULPS  Y4, Y2, Y4
-	VADDPS  Y3, Y5, Y3
-	VADDPS  Y4, Y6, Y4
-	VMOVUPS Y3, 64(AX)
-	VMOVUPS Y4, 96(AX)
-	VMOVUPS Y3, 64(DX)
-	VMOVUPS Y4, 96(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 64(CX)
+	VMOVUPS 96(CX), Y3
+	VMOVUPS 128(CX), Y4
+	VMOVUPS 160(CX), Y5
+	VMOVUPS 96(AX), Y6
+	VMOVUPS 128(AX), Y7
+	VMOVUPS 160(AX), Y8
+	VSUBPS  Y6, Y0, Y9
+	VSUBPS  Y7, Y0, Y10
+	VSUBPS  Y8, Y0, Y11
+	VMULPS  Y9, Y2, Y9
+	VMULPS  Y10, Y2, Y10
+	VMULPS  Y11, Y2, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMULPS  Y3, Y1, Y3
+	VMULPS  Y4, Y1, Y4
+	VMULPS  Y5, Y1, Y5
+	VADDPS  Y3, Y6, Y3
+	VADDPS  Y4, Y7, Y4
+	VADDPS  Y5, Y8, Y5
+	VMOVUPS Y3, 96(AX)
+	VMOVUPS Y4, 128(AX)
+	VMOVUPS Y5, 160(AX)
+	VMOVUPS Y3, 96(DX)
+	VMOVUPS Y4, 128(DX)
+	VMOVUPS Y5, 160(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 96(CX)
-	VMOVUPS 128(CX), Y3
-	VMOVUPS 160(CX), Y4
-	VMOVUPS 128(AX), Y5
-	VMOVUPS 160(AX), Y6
-	VSUBPS  Y5, Y1, Y7
-	VSUBPS  Y6, Y1, Y8
-	VMULPS  Y7, Y0, Y7
-	VMULPS  Y8, Y0, Y8
-	VADDPS  Y7, Y5, Y5
-	VADDPS  Y8, Y6, Y6
-	VMULPS  Y3, Y2, Y3
-	VMULPS  Y4, Y2, Y4
-	VADDPS  Y3, Y5, Y3
-	VADDPS  Y4, Y6, Y4
-	VMOVUPS Y3, 128(AX)
-	VMOVUPS Y4, 160(AX)
-	VMOVUPS Y3, 128(DX)
-	VMOVUPS Y4, 160(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 128(CX)
 	VXORPS  Y3, Y3, Y3
@@ -11240,14 +10744,14 @@ TracerDrainUniformAVX2_block:
 	VMOVUPS 224(CX), Y4
 	VMOVUPS 192(AX), Y5
 	VMOVUPS 224(AX), Y6
-	VSUBPS  Y5, Y1, Y7
-	VSUBPS  Y6, Y1, Y8
-	VMULPS  Y7, Y0, Y7
-	VMULPS  Y8, Y0, Y8
+	VSUBPS  Y5, Y0, Y7
+	VSUBPS  Y6, Y0, Y8
+	VMULPS  Y7, Y2, Y7
+	VMULPS  Y8, Y2, Y8
 	VADDPS  Y7, Y5, Y5
 	VADDPS  Y8, Y6, Y6
-	VMULPS  Y3, Y2, Y3
-	VMULPS  Y4, Y2, Y4
+	VMULPS  Y3, Y1, Y3
+	VMULPS  Y4, Y1, Y4
 	VADDPS  Y3, Y5, Y3
 	VADDPS  Y4, Y6, Y4
 	VMOVUPS Y3, 192(AX)
@@ -11271,7 +10775,7 @@ TracerDrainUniformAVX2_done:
 // func tracerDrainAddAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·tracerDrainAddAVX512(SB), NOSPLIT, $0-80
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -11358,7 +10862,7 @@ TracerDrainAddAVX512_done:
 // func tracerDrainAddAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
 // Requires: AVX, AVX2
 TEXT ·tracerDrainAddAVX2(SB), NOSPLIT, $0-80
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 3 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
 	MOVQ     t+0(FP), AX
@@ -11500,7 +11004,7 @@ TracerDrainAddAVX2_done:
 // func tracerDrainAddUniformAVX512(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·tracerDrainAddUniformAVX512(SB), NOSPLIT, $0-48
-	// 3 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
+	// 3 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -11580,12 +11084,12 @@ TracerDrainAddUniformAVX512_done:
 // func tracerDrainAddUniformAVX2(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 // Requires: AVX, AVX2
 TEXT ·tracerDrainAddUniformAVX2(SB), NOSPLIT, $0-48
-	// 3 scalars held in registers, 0 broadcast where used; vectors interleaved 2 at a time.
+	// 3 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
-	VBROADCASTSS l+24(FP), Y0
-	VBROADCASTSS b+32(FP), Y1
-	VBROADCASTSS c+28(FP), Y2
+	VBROADCASTSS b+32(FP), Y0
+	VBROADCASTSS c+28(FP), Y1
+	VBROADCASTSS l+24(FP), Y2
 	MOVQ         t+0(FP), AX
 	MOVQ         x+8(FP), CX
 	MOVQ         out+16(FP), DX
@@ -11596,78 +11100,78 @@ TEXT ·tracerDrainAddUniformAVX2(SB), NOSPLIT, $0-48
 TracerDrainAddUniformAVX2_block:
 	VMOVUPS (CX), Y3
 	VMOVUPS 32(CX), Y4
-	VMOVUPS (AX), Y5
-	VMOVUPS 32(AX), Y6
-	VSUBPS  Y5, Y1, Y7
-	VSUBPS  Y6, Y1, Y8
-	VMULPS  Y7, Y0, Y7
-	VMULPS  Y8, Y0, Y8
-	VADDPS  Y7, Y5, Y5
-	VADDPS  Y8, Y6, Y6
-	VMULPS  Y3, Y2, Y3
-	VMULPS  Y4, Y2, Y4
-	VADDPS  Y3, Y5, Y3
-	VADDPS  Y4, Y6, Y4
+	VMOVUPS 64(CX), Y5
+	VMOVUPS (AX), Y6
+	VMOVUPS 32(AX), Y7
+	VMOVUPS 64(AX), Y8
+	VSUBPS  Y6, Y0, Y9
+	VSUBPS  Y7, Y0, Y10
+	VSUBPS  Y8, Y0, Y11
+	VMULPS  Y9, Y2, Y9
+	VMULPS  Y10, Y2, Y10
+	VMULPS  Y11, Y2, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMULPS  Y3, Y1, Y3
+	VMULPS  Y4, Y1, Y4
+	VMULPS  Y5, Y1, Y5
+	VADDPS  Y3, Y6, Y3
+	VADDPS  Y4, Y7, Y4
+	VADDPS  Y5, Y8, Y5
 	VMOVUPS Y3, (AX)
 	VMOVUPS Y4, 32(AX)
-	VMOVUPS (DX), Y5
-	VMOVUPS 32(DX), Y6
-	VADDPS  Y3, Y5, Y3
-	VADDPS  Y4, Y6, Y4
+	VMOVUPS Y5, 64(AX)
+	VMOVUPS (DX), Y6
+	VMOVUPS 32(DX), Y7
+	VMOVUPS 64(DX), Y8
+	VADDPS  Y3, Y6, Y3
+	VADDPS  Y4, Y7, Y4
+	VADDPS  Y5, Y8, Y5
 	VMOVUPS Y3, (DX)
 	VMOVUPS Y4, 32(DX)
+	VMOVUPS Y5, 64(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, (CX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 32(CX)
-	VMOVUPS 64(CX), Y3
-	VMOVUPS 96(CX), Y4
-	VMOVUPS 64(AX), Y5
-	VMOVUPS 96(AX), Y6
-	VSUBPS  Y5, Y1, Y7
-	VSUBPS  Y6, Y1, Y8
-	VMULPS  Y7, Y0, Y7
-	VMULPS  Y8, Y0, Y8
-	VADDPS  Y7, Y5, Y5
-	VADDPS  Y8, Y6, Y6
-	VMULPS  Y3, Y2, Y3
-	VMULPS  Y4, Y2, Y4
-	VADDPS  Y3, Y5, Y3
-	VADDPS  Y4, Y6, Y4
-	VMOVUPS Y3, 64(AX)
-	VMOVUPS Y4, 96(AX)
-	VMOVUPS 64(DX), Y5
-	VMOVUPS 96(DX), Y6
-	VADDPS  Y3, Y5, Y3
-	VADDPS  Y4, Y6, Y4
-	VMOVUPS Y3, 64(DX)
-	VMOVUPS Y4, 96(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 64(CX)
+	VMOVUPS 96(CX), Y3
+	VMOVUPS 128(CX), Y4
+	VMOVUPS 160(CX), Y5
+	VMOVUPS 96(AX), Y6
+	VMOVUPS 128(AX), Y7
+	VMOVUPS 160(AX), Y8
+	VSUBPS  Y6, Y0, Y9
+	VSUBPS  Y7, Y0, Y10
+	VSUBPS  Y8, Y0, Y11
+	VMULPS  Y9, Y2, Y9
+	VMULPS  Y10, Y2, Y10
+	VMULPS  Y11, Y2, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMULPS  Y3, Y1, Y3
+	VMULPS  Y4, Y1, Y4
+	VMULPS  Y5, Y1, Y5
+	VADDPS  Y3, Y6, Y3
+	VADDPS  Y4, Y7, Y4
+	VADDPS  Y5, Y8, Y5
+	VMOVUPS Y3, 96(AX)
+	VMOVUPS Y4, 128(AX)
+	VMOVUPS Y5, 160(AX)
+	VMOVUPS 96(DX), Y6
+	VMOVUPS 128(DX), Y7
+	VMOVUPS 160(DX), Y8
+	VADDPS  Y3, Y6, Y3
+	VADDPS  Y4, Y7, Y4
+	VADDPS  Y5, Y8, Y5
+	VMOVUPS Y3, 96(DX)
+	VMOVUPS Y4, 128(DX)
+	VMOVUPS Y5, 160(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 96(CX)
-	VMOVUPS 128(CX), Y3
-	VMOVUPS 160(CX), Y4
-	VMOVUPS 128(AX), Y5
-	VMOVUPS 160(AX), Y6
-	VSUBPS  Y5, Y1, Y7
-	VSUBPS  Y6, Y1, Y8
-	VMULPS  Y7, Y0, Y7
-	VMULPS  Y8, Y0, Y8
-	VADDPS  Y7, Y5, Y5
-	VADDPS  Y8, Y6, Y6
-	VMULPS  Y3, Y2, Y3
-	VMULPS  Y4, Y2, Y4
-	VADDPS  Y3, Y5, Y3
-	VADDPS  Y4, Y6, Y4
-	VMOVUPS Y3, 128(AX)
-	VMOVUPS Y4, 160(AX)
-	VMOVUPS 128(DX), Y5
-	VMOVUPS 160(DX), Y6
-	VADDPS  Y3, Y5, Y3
-	VADDPS  Y4, Y6, Y4
-	VMOVUPS Y3, 128(DX)
-	VMOVUPS Y4, 160(DX)
 	VXORPS  Y3, Y3, Y3
 	VMOVUPS Y3, 128(CX)
 	VXORPS  Y3, Y3, Y3
@@ -11676,14 +11180,14 @@ TracerDrainAddUniformAVX2_block:
 	VMOVUPS 224(CX), Y4
 	VMOVUPS 192(AX), Y5
 	VMOVUPS 224(AX), Y6
-	VSUBPS  Y5, Y1, Y7
-	VSUBPS  Y6, Y1, Y8
-	VMULPS  Y7, Y0, Y7
-	VMULPS  Y8, Y0, Y8
+	VSUBPS  Y5, Y0, Y7
+	VSUBPS  Y6, Y0, Y8
+	VMULPS  Y7, Y2, Y7
+	VMULPS  Y8, Y2, Y8
 	VADDPS  Y7, Y5, Y5
 	VADDPS  Y8, Y6, Y6
-	VMULPS  Y3, Y2, Y3
-	VMULPS  Y4, Y2, Y4
+	VMULPS  Y3, Y1, Y3
+	VMULPS  Y4, Y1, Y4
 	VADDPS  Y3, Y5, Y3
 	VADDPS  Y4, Y6, Y4
 	VMOVUPS Y3, 192(AX)
@@ -11711,7 +11215,7 @@ TracerDrainAddUniformAVX2_done:
 // func rDTracerAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·rDTracerAVX512(SB), NOSPLIT, $0-136
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -11826,7 +11330,7 @@ RDTracerAVX512_done:
 // func rDTracerAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
 // Requires: AVX, AVX2
 TEXT ·rDTracerAVX2(SB), NOSPLIT, $0-136
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 2 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
 	MOVQ     rise+0(FP), AX
@@ -11846,118 +11350,118 @@ TEXT ·rDTracerAVX2(SB), NOSPLIT, $0-136
 RDTracerAVX2_block:
 	VMOVUPS (DX), Y0
 	VMOVUPS 32(DX), Y1
-	VMOVUPS (AX), Y2
-	VMOVUPS 32(AX), Y3
-	VMOVUPS (R8), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 32(R8), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  (SI), Y4, Y4
-	VMULPS  32(SI), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  (DI), Y0, Y4
-	VMULPS  32(DI), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, (AX)
-	VMOVUPS Y3, 32(AX)
-	VMOVUPS (CX), Y4
-	VMOVUPS 32(CX), Y5
-	VMOVUPS (R11), Y6
-	VSUBPS  Y4, Y6, Y6
-	VMOVUPS 32(R11), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  (R9), Y6, Y6
-	VMULPS  32(R9), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
+	VMOVUPS 64(DX), Y2
+	VMOVUPS (AX), Y3
+	VMOVUPS 32(AX), Y4
+	VMOVUPS 64(AX), Y5
+	VMOVUPS (R8), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 32(R8), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 64(R8), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  (SI), Y6, Y6
+	VMULPS  32(SI), Y7, Y7
+	VMULPS  64(SI), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  (DI), Y0, Y6
+	VMULPS  32(DI), Y1, Y7
+	VMULPS  64(DI), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, (AX)
+	VMOVUPS Y4, 32(AX)
+	VMOVUPS Y5, 64(AX)
+	VMOVUPS (CX), Y6
+	VMOVUPS 32(CX), Y7
+	VMOVUPS 64(CX), Y8
+	VMOVUPS (R11), Y9
+	VSUBPS  Y6, Y9, Y9
+	VMOVUPS 32(R11), Y10
+	VSUBPS  Y7, Y10, Y10
+	VMOVUPS 64(R11), Y11
+	VSUBPS  Y8, Y11, Y11
+	VMULPS  (R9), Y9, Y9
+	VMULPS  32(R9), Y10, Y10
+	VMULPS  64(R9), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
 	VMULPS  (R10), Y0, Y0
 	VMULPS  32(R10), Y1, Y1
-	VADDPS  Y0, Y4, Y0
-	VADDPS  Y1, Y5, Y1
+	VMULPS  64(R10), Y2, Y2
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
+	VADDPS  Y2, Y8, Y2
 	VMOVUPS Y0, (CX)
 	VMOVUPS Y1, 32(CX)
-	VSUBPS  Y2, Y0, Y0
-	VSUBPS  Y3, Y1, Y1
+	VMOVUPS Y2, 64(CX)
+	VSUBPS  Y3, Y0, Y0
+	VSUBPS  Y4, Y1, Y1
+	VSUBPS  Y5, Y2, Y2
 	VMOVUPS Y0, (BX)
 	VMOVUPS Y1, 32(BX)
-	VMOVUPS 64(DX), Y0
-	VMOVUPS 96(DX), Y1
-	VMOVUPS 64(AX), Y2
+	VMOVUPS Y2, 64(BX)
+	VMOVUPS 96(DX), Y0
+	VMOVUPS 128(DX), Y1
+	VMOVUPS 160(DX), Y2
 	VMOVUPS 96(AX), Y3
-	VMOVUPS 64(R8), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 96(R8), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  64(SI), Y4, Y4
-	VMULPS  96(SI), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  64(DI), Y0, Y4
-	VMULPS  96(DI), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 64(AX)
+	VMOVUPS 128(AX), Y4
+	VMOVUPS 160(AX), Y5
+	VMOVUPS 96(R8), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 128(R8), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 160(R8), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  96(SI), Y6, Y6
+	VMULPS  128(SI), Y7, Y7
+	VMULPS  160(SI), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  96(DI), Y0, Y6
+	VMULPS  128(DI), Y1, Y7
+	VMULPS  160(DI), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
 	VMOVUPS Y3, 96(AX)
-	VMOVUPS 64(CX), Y4
-	VMOVUPS 96(CX), Y5
-	VMOVUPS 64(R11), Y6
-	VSUBPS  Y4, Y6, Y6
-	VMOVUPS 96(R11), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  64(R9), Y6, Y6
-	VMULPS  96(R9), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMULPS  64(R10), Y0, Y0
-	VMULPS  96(R10), Y1, Y1
-	VADDPS  Y0, Y4, Y0
-	VADDPS  Y1, Y5, Y1
-	VMOVUPS Y0, 64(CX)
-	VMOVUPS Y1, 96(CX)
-	VSUBPS  Y2, Y0, Y0
-	VSUBPS  Y3, Y1, Y1
-	VMOVUPS Y0, 64(BX)
-	VMOVUPS Y1, 96(BX)
-	VMOVUPS 128(DX), Y0
-	VMOVUPS 160(DX), Y1
-	VMOVUPS 128(AX), Y2
-	VMOVUPS 160(AX), Y3
-	VMOVUPS 128(R8), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 160(R8), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  128(SI), Y4, Y4
-	VMULPS  160(SI), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  128(DI), Y0, Y4
-	VMULPS  160(DI), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 128(AX)
-	VMOVUPS Y3, 160(AX)
-	VMOVUPS 128(CX), Y4
-	VMOVUPS 160(CX), Y5
-	VMOVUPS 128(R11), Y6
-	VSUBPS  Y4, Y6, Y6
-	VMOVUPS 160(R11), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  128(R9), Y6, Y6
-	VMULPS  160(R9), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMULPS  128(R10), Y0, Y0
-	VMULPS  160(R10), Y1, Y1
-	VADDPS  Y0, Y4, Y0
-	VADDPS  Y1, Y5, Y1
-	VMOVUPS Y0, 128(CX)
-	VMOVUPS Y1, 160(CX)
-	VSUBPS  Y2, Y0, Y0
-	VSUBPS  Y3, Y1, Y1
-	VMOVUPS Y0, 128(BX)
-	VMOVUPS Y1, 160(BX)
+	VMOVUPS Y4, 128(AX)
+	VMOVUPS Y5, 160(AX)
+	VMOVUPS 96(CX), Y6
+	VMOVUPS 128(CX), Y7
+	VMOVUPS 160(CX), Y8
+	VMOVUPS 96(R11), Y9
+	VSUBPS  Y6, Y9, Y9
+	VMOVUPS 128(R11), Y10
+	VSUBPS  Y7, Y10, Y10
+	VMOVUPS 160(R11), Y11
+	VSUBPS  Y8, Y11, Y11
+	VMULPS  96(R9), Y9, Y9
+	VMULPS  128(R9), Y10, Y10
+	VMULPS  160(R9), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMULPS  96(R10), Y0, Y0
+	VMULPS  128(R10), Y1, Y1
+	VMULPS  160(R10), Y2, Y2
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
+	VADDPS  Y2, Y8, Y2
+	VMOVUPS Y0, 96(CX)
+	VMOVUPS Y1, 128(CX)
+	VMOVUPS Y2, 160(CX)
+	VSUBPS  Y3, Y0, Y0
+	VSUBPS  Y4, Y1, Y1
+	VSUBPS  Y5, Y2, Y2
+	VMOVUPS Y0, 96(BX)
+	VMOVUPS Y1, 128(BX)
+	VMOVUPS Y2, 160(BX)
 	VMOVUPS 192(DX), Y0
 	VMOVUPS 224(DX), Y1
 	VMOVUPS 192(AX), Y2
@@ -12016,7 +11520,7 @@ RDTracerAVX2_done:
 // func rDTracerUniformAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·rDTracerUniformAVX512(SB), NOSPLIT, $0-64
-	// 6 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
+	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -12117,15 +11621,15 @@ RDTracerUniformAVX512_done:
 // func rDTracerUniformAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
 // Requires: AVX, AVX2
 TEXT ·rDTracerUniformAVX2(SB), NOSPLIT, $0-64
-	// 6 scalars held in registers, 0 broadcast where used; vectors interleaved 1 at a time.
+	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
-	VBROADCASTSS lRise+32(FP), Y0
+	VBROADCASTSS bDecay+52(FP), Y0
 	VBROADCASTSS bRise+40(FP), Y1
-	VBROADCASTSS cRise+36(FP), Y2
-	VBROADCASTSS lDecay+44(FP), Y3
-	VBROADCASTSS bDecay+52(FP), Y4
-	VBROADCASTSS cDecay+48(FP), Y5
+	VBROADCASTSS cDecay+48(FP), Y2
+	VBROADCASTSS cRise+36(FP), Y3
+	VBROADCASTSS lDecay+44(FP), Y4
+	VBROADCASTSS lRise+32(FP), Y5
 	MOVQ         rise+0(FP), AX
 	MOVQ         decay+8(FP), CX
 	MOVQ         x+16(FP), DX
@@ -12138,16 +11642,16 @@ RDTracerUniformAVX2_block:
 	VMOVUPS (DX), Y6
 	VMOVUPS (AX), Y7
 	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y8
+	VMULPS  Y6, Y3, Y8
 	VADDPS  Y8, Y7, Y7
 	VMOVUPS Y7, (AX)
 	VMOVUPS (CX), Y8
-	VSUBPS  Y8, Y4, Y9
-	VMULPS  Y9, Y3, Y9
+	VSUBPS  Y8, Y0, Y9
+	VMULPS  Y9, Y4, Y9
 	VADDPS  Y9, Y8, Y8
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y8, Y6
 	VMOVUPS Y6, (CX)
 	VSUBPS  Y7, Y6, Y6
@@ -12155,16 +11659,16 @@ RDTracerUniformAVX2_block:
 	VMOVUPS 32(DX), Y6
 	VMOVUPS 32(AX), Y7
 	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y8
+	VMULPS  Y6, Y3, Y8
 	VADDPS  Y8, Y7, Y7
 	VMOVUPS Y7, 32(AX)
 	VMOVUPS 32(CX), Y8
-	VSUBPS  Y8, Y4, Y9
-	VMULPS  Y9, Y3, Y9
+	VSUBPS  Y8, Y0, Y9
+	VMULPS  Y9, Y4, Y9
 	VADDPS  Y9, Y8, Y8
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y8, Y6
 	VMOVUPS Y6, 32(CX)
 	VSUBPS  Y7, Y6, Y6
@@ -12172,16 +11676,16 @@ RDTracerUniformAVX2_block:
 	VMOVUPS 64(DX), Y6
 	VMOVUPS 64(AX), Y7
 	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y8
+	VMULPS  Y6, Y3, Y8
 	VADDPS  Y8, Y7, Y7
 	VMOVUPS Y7, 64(AX)
 	VMOVUPS 64(CX), Y8
-	VSUBPS  Y8, Y4, Y9
-	VMULPS  Y9, Y3, Y9
+	VSUBPS  Y8, Y0, Y9
+	VMULPS  Y9, Y4, Y9
 	VADDPS  Y9, Y8, Y8
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y8, Y6
 	VMOVUPS Y6, 64(CX)
 	VSUBPS  Y7, Y6, Y6
@@ -12189,16 +11693,16 @@ RDTracerUniformAVX2_block:
 	VMOVUPS 96(DX), Y6
 	VMOVUPS 96(AX), Y7
 	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y8
+	VMULPS  Y6, Y3, Y8
 	VADDPS  Y8, Y7, Y7
 	VMOVUPS Y7, 96(AX)
 	VMOVUPS 96(CX), Y8
-	VSUBPS  Y8, Y4, Y9
-	VMULPS  Y9, Y3, Y9
+	VSUBPS  Y8, Y0, Y9
+	VMULPS  Y9, Y4, Y9
 	VADDPS  Y9, Y8, Y8
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y8, Y6
 	VMOVUPS Y6, 96(CX)
 	VSUBPS  Y7, Y6, Y6
@@ -12206,16 +11710,16 @@ RDTracerUniformAVX2_block:
 	VMOVUPS 128(DX), Y6
 	VMOVUPS 128(AX), Y7
 	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y8
+	VMULPS  Y6, Y3, Y8
 	VADDPS  Y8, Y7, Y7
 	VMOVUPS Y7, 128(AX)
 	VMOVUPS 128(CX), Y8
-	VSUBPS  Y8, Y4, Y9
-	VMULPS  Y9, Y3, Y9
+	VSUBPS  Y8, Y0, Y9
+	VMULPS  Y9, Y4, Y9
 	VADDPS  Y9, Y8, Y8
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y8, Y6
 	VMOVUPS Y6, 128(CX)
 	VSUBPS  Y7, Y6, Y6
@@ -12223,16 +11727,16 @@ RDTracerUniformAVX2_block:
 	VMOVUPS 160(DX), Y6
 	VMOVUPS 160(AX), Y7
 	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y8
+	VMULPS  Y6, Y3, Y8
 	VADDPS  Y8, Y7, Y7
 	VMOVUPS Y7, 160(AX)
 	VMOVUPS 160(CX), Y8
-	VSUBPS  Y8, Y4, Y9
-	VMULPS  Y9, Y3, Y9
+	VSUBPS  Y8, Y0, Y9
+	VMULPS  Y9, Y4, Y9
 	VADDPS  Y9, Y8, Y8
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y8, Y6
 	VMOVUPS Y6, 160(CX)
 	VSUBPS  Y7, Y6, Y6
@@ -12240,16 +11744,16 @@ RDTracerUniformAVX2_block:
 	VMOVUPS 192(DX), Y6
 	VMOVUPS 192(AX), Y7
 	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y8
+	VMULPS  Y6, Y3, Y8
 	VADDPS  Y8, Y7, Y7
 	VMOVUPS Y7, 192(AX)
 	VMOVUPS 192(CX), Y8
-	VSUBPS  Y8, Y4, Y9
-	VMULPS  Y9, Y3, Y9
+	VSUBPS  Y8, Y0, Y9
+	VMULPS  Y9, Y4, Y9
 	VADDPS  Y9, Y8, Y8
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y8, Y6
 	VMOVUPS Y6, 192(CX)
 	VSUBPS  Y7, Y6, Y6
@@ -12257,16 +11761,16 @@ RDTracerUniformAVX2_block:
 	VMOVUPS 224(DX), Y6
 	VMOVUPS 224(AX), Y7
 	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y8
+	VMULPS  Y6, Y3, Y8
 	VADDPS  Y8, Y7, Y7
 	VMOVUPS Y7, 224(AX)
 	VMOVUPS 224(CX), Y8
-	VSUBPS  Y8, Y4, Y9
-	VMULPS  Y9, Y3, Y9
+	VSUBPS  Y8, Y0, Y9
+	VMULPS  Y9, Y4, Y9
 	VADDPS  Y9, Y8, Y8
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y8, Y6
 	VMOVUPS Y6, 224(CX)
 	VSUBPS  Y7, Y6, Y6
@@ -12285,7 +11789,7 @@ RDTracerUniformAVX2_done:
 // func rDTracerAddAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·rDTracerAddAVX512(SB), NOSPLIT, $0-136
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -12408,7 +11912,7 @@ RDTracerAddAVX512_done:
 // func rDTracerAddAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
 // Requires: AVX, AVX2
 TEXT ·rDTracerAddAVX2(SB), NOSPLIT, $0-136
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 2 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
 	MOVQ     rise+0(FP), AX
@@ -12428,130 +11932,130 @@ TEXT ·rDTracerAddAVX2(SB), NOSPLIT, $0-136
 RDTracerAddAVX2_block:
 	VMOVUPS (DX), Y0
 	VMOVUPS 32(DX), Y1
-	VMOVUPS (AX), Y2
-	VMOVUPS 32(AX), Y3
-	VMOVUPS (R8), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 32(R8), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  (SI), Y4, Y4
-	VMULPS  32(SI), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  (DI), Y0, Y4
-	VMULPS  32(DI), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, (AX)
-	VMOVUPS Y3, 32(AX)
-	VMOVUPS (CX), Y4
-	VMOVUPS 32(CX), Y5
-	VMOVUPS (R11), Y6
-	VSUBPS  Y4, Y6, Y6
-	VMOVUPS 32(R11), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  (R9), Y6, Y6
-	VMULPS  32(R9), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
+	VMOVUPS 64(DX), Y2
+	VMOVUPS (AX), Y3
+	VMOVUPS 32(AX), Y4
+	VMOVUPS 64(AX), Y5
+	VMOVUPS (R8), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 32(R8), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 64(R8), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  (SI), Y6, Y6
+	VMULPS  32(SI), Y7, Y7
+	VMULPS  64(SI), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  (DI), Y0, Y6
+	VMULPS  32(DI), Y1, Y7
+	VMULPS  64(DI), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, (AX)
+	VMOVUPS Y4, 32(AX)
+	VMOVUPS Y5, 64(AX)
+	VMOVUPS (CX), Y6
+	VMOVUPS 32(CX), Y7
+	VMOVUPS 64(CX), Y8
+	VMOVUPS (R11), Y9
+	VSUBPS  Y6, Y9, Y9
+	VMOVUPS 32(R11), Y10
+	VSUBPS  Y7, Y10, Y10
+	VMOVUPS 64(R11), Y11
+	VSUBPS  Y8, Y11, Y11
+	VMULPS  (R9), Y9, Y9
+	VMULPS  32(R9), Y10, Y10
+	VMULPS  64(R9), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
 	VMULPS  (R10), Y0, Y0
 	VMULPS  32(R10), Y1, Y1
-	VADDPS  Y0, Y4, Y0
-	VADDPS  Y1, Y5, Y1
+	VMULPS  64(R10), Y2, Y2
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
+	VADDPS  Y2, Y8, Y2
 	VMOVUPS Y0, (CX)
 	VMOVUPS Y1, 32(CX)
-	VSUBPS  Y2, Y0, Y0
-	VSUBPS  Y3, Y1, Y1
-	VMOVUPS (BX), Y2
-	VMOVUPS 32(BX), Y3
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
+	VMOVUPS Y2, 64(CX)
+	VSUBPS  Y3, Y0, Y0
+	VSUBPS  Y4, Y1, Y1
+	VSUBPS  Y5, Y2, Y2
+	VMOVUPS (BX), Y3
+	VMOVUPS 32(BX), Y4
+	VMOVUPS 64(BX), Y5
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, (BX)
 	VMOVUPS Y1, 32(BX)
-	VMOVUPS 64(DX), Y0
-	VMOVUPS 96(DX), Y1
-	VMOVUPS 64(AX), Y2
+	VMOVUPS Y2, 64(BX)
+	VMOVUPS 96(DX), Y0
+	VMOVUPS 128(DX), Y1
+	VMOVUPS 160(DX), Y2
 	VMOVUPS 96(AX), Y3
-	VMOVUPS 64(R8), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 96(R8), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  64(SI), Y4, Y4
-	VMULPS  96(SI), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  64(DI), Y0, Y4
-	VMULPS  96(DI), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 64(AX)
+	VMOVUPS 128(AX), Y4
+	VMOVUPS 160(AX), Y5
+	VMOVUPS 96(R8), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 128(R8), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 160(R8), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  96(SI), Y6, Y6
+	VMULPS  128(SI), Y7, Y7
+	VMULPS  160(SI), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  96(DI), Y0, Y6
+	VMULPS  128(DI), Y1, Y7
+	VMULPS  160(DI), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
 	VMOVUPS Y3, 96(AX)
-	VMOVUPS 64(CX), Y4
-	VMOVUPS 96(CX), Y5
-	VMOVUPS 64(R11), Y6
-	VSUBPS  Y4, Y6, Y6
-	VMOVUPS 96(R11), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  64(R9), Y6, Y6
-	VMULPS  96(R9), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMULPS  64(R10), Y0, Y0
-	VMULPS  96(R10), Y1, Y1
-	VADDPS  Y0, Y4, Y0
-	VADDPS  Y1, Y5, Y1
-	VMOVUPS Y0, 64(CX)
-	VMOVUPS Y1, 96(CX)
-	VSUBPS  Y2, Y0, Y0
-	VSUBPS  Y3, Y1, Y1
-	VMOVUPS 64(BX), Y2
+	VMOVUPS Y4, 128(AX)
+	VMOVUPS Y5, 160(AX)
+	VMOVUPS 96(CX), Y6
+	VMOVUPS 128(CX), Y7
+	VMOVUPS 160(CX), Y8
+	VMOVUPS 96(R11), Y9
+	VSUBPS  Y6, Y9, Y9
+	VMOVUPS 128(R11), Y10
+	VSUBPS  Y7, Y10, Y10
+	VMOVUPS 160(R11), Y11
+	VSUBPS  Y8, Y11, Y11
+	VMULPS  96(R9), Y9, Y9
+	VMULPS  128(R9), Y10, Y10
+	VMULPS  160(R9), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMULPS  96(R10), Y0, Y0
+	VMULPS  128(R10), Y1, Y1
+	VMULPS  160(R10), Y2, Y2
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
+	VADDPS  Y2, Y8, Y2
+	VMOVUPS Y0, 96(CX)
+	VMOVUPS Y1, 128(CX)
+	VMOVUPS Y2, 160(CX)
+	VSUBPS  Y3, Y0, Y0
+	VSUBPS  Y4, Y1, Y1
+	VSUBPS  Y5, Y2, Y2
 	VMOVUPS 96(BX), Y3
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
-	VMOVUPS Y0, 64(BX)
-	VMOVUPS Y1, 96(BX)
-	VMOVUPS 128(DX), Y0
-	VMOVUPS 160(DX), Y1
-	VMOVUPS 128(AX), Y2
-	VMOVUPS 160(AX), Y3
-	VMOVUPS 128(R8), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 160(R8), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  128(SI), Y4, Y4
-	VMULPS  160(SI), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  128(DI), Y0, Y4
-	VMULPS  160(DI), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 128(AX)
-	VMOVUPS Y3, 160(AX)
-	VMOVUPS 128(CX), Y4
-	VMOVUPS 160(CX), Y5
-	VMOVUPS 128(R11), Y6
-	VSUBPS  Y4, Y6, Y6
-	VMOVUPS 160(R11), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  128(R9), Y6, Y6
-	VMULPS  160(R9), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMULPS  128(R10), Y0, Y0
-	VMULPS  160(R10), Y1, Y1
-	VADDPS  Y0, Y4, Y0
-	VADDPS  Y1, Y5, Y1
-	VMOVUPS Y0, 128(CX)
-	VMOVUPS Y1, 160(CX)
-	VSUBPS  Y2, Y0, Y0
-	VSUBPS  Y3, Y1, Y1
-	VMOVUPS 128(BX), Y2
-	VMOVUPS 160(BX), Y3
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
-	VMOVUPS Y0, 128(BX)
-	VMOVUPS Y1, 160(BX)
+	VMOVUPS 128(BX), Y4
+	VMOVUPS 160(BX), Y5
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS Y0, 96(BX)
+	VMOVUPS Y1, 128(BX)
+	VMOVUPS Y2, 160(BX)
 	VMOVUPS 192(DX), Y0
 	VMOVUPS 224(DX), Y1
 	VMOVUPS 192(AX), Y2
@@ -12614,7 +12118,7 @@ RDTracerAddAVX2_done:
 // func rDTracerAddUniformAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·rDTracerAddUniformAVX512(SB), NOSPLIT, $0-64
-	// 6 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
+	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -12723,15 +12227,15 @@ RDTracerAddUniformAVX512_done:
 // func rDTracerAddUniformAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
 // Requires: AVX, AVX2
 TEXT ·rDTracerAddUniformAVX2(SB), NOSPLIT, $0-64
-	// 6 scalars held in registers, 0 broadcast where used; vectors interleaved 1 at a time.
+	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
-	VBROADCASTSS lRise+32(FP), Y0
+	VBROADCASTSS bDecay+52(FP), Y0
 	VBROADCASTSS bRise+40(FP), Y1
-	VBROADCASTSS cRise+36(FP), Y2
-	VBROADCASTSS lDecay+44(FP), Y3
-	VBROADCASTSS bDecay+52(FP), Y4
-	VBROADCASTSS cDecay+48(FP), Y5
+	VBROADCASTSS cDecay+48(FP), Y2
+	VBROADCASTSS cRise+36(FP), Y3
+	VBROADCASTSS lDecay+44(FP), Y4
+	VBROADCASTSS lRise+32(FP), Y5
 	MOVQ         rise+0(FP), AX
 	MOVQ         decay+8(FP), CX
 	MOVQ         x+16(FP), DX
@@ -12744,16 +12248,16 @@ RDTracerAddUniformAVX2_block:
 	VMOVUPS (DX), Y6
 	VMOVUPS (AX), Y7
 	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y8
+	VMULPS  Y6, Y3, Y8
 	VADDPS  Y8, Y7, Y7
 	VMOVUPS Y7, (AX)
 	VMOVUPS (CX), Y8
-	VSUBPS  Y8, Y4, Y9
-	VMULPS  Y9, Y3, Y9
+	VSUBPS  Y8, Y0, Y9
+	VMULPS  Y9, Y4, Y9
 	VADDPS  Y9, Y8, Y8
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y8, Y6
 	VMOVUPS Y6, (CX)
 	VSUBPS  Y7, Y6, Y6
@@ -12763,16 +12267,16 @@ RDTracerAddUniformAVX2_block:
 	VMOVUPS 32(DX), Y6
 	VMOVUPS 32(AX), Y7
 	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y8
+	VMULPS  Y6, Y3, Y8
 	VADDPS  Y8, Y7, Y7
 	VMOVUPS Y7, 32(AX)
 	VMOVUPS 32(CX), Y8
-	VSUBPS  Y8, Y4, Y9
-	VMULPS  Y9, Y3, Y9
+	VSUBPS  Y8, Y0, Y9
+	VMULPS  Y9, Y4, Y9
 	VADDPS  Y9, Y8, Y8
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y8, Y6
 	VMOVUPS Y6, 32(CX)
 	VSUBPS  Y7, Y6, Y6
@@ -12782,16 +12286,16 @@ RDTracerAddUniformAVX2_block:
 	VMOVUPS 64(DX), Y6
 	VMOVUPS 64(AX), Y7
 	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y8
+	VMULPS  Y6, Y3, Y8
 	VADDPS  Y8, Y7, Y7
 	VMOVUPS Y7, 64(AX)
 	VMOVUPS 64(CX), Y8
-	VSUBPS  Y8, Y4, Y9
-	VMULPS  Y9, Y3, Y9
+	VSUBPS  Y8, Y0, Y9
+	VMULPS  Y9, Y4, Y9
 	VADDPS  Y9, Y8, Y8
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y8, Y6
 	VMOVUPS Y6, 64(CX)
 	VSUBPS  Y7, Y6, Y6
@@ -12801,16 +12305,16 @@ RDTracerAddUniformAVX2_block:
 	VMOVUPS 96(DX), Y6
 	VMOVUPS 96(AX), Y7
 	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y8
+	VMULPS  Y6, Y3, Y8
 	VADDPS  Y8, Y7, Y7
 	VMOVUPS Y7, 96(AX)
 	VMOVUPS 96(CX), Y8
-	VSUBPS  Y8, Y4, Y9
-	VMULPS  Y9, Y3, Y9
+	VSUBPS  Y8, Y0, Y9
+	VMULPS  Y9, Y4, Y9
 	VADDPS  Y9, Y8, Y8
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y8, Y6
 	VMOVUPS Y6, 96(CX)
 	VSUBPS  Y7, Y6, Y6
@@ -12820,16 +12324,16 @@ RDTracerAddUniformAVX2_block:
 	VMOVUPS 128(DX), Y6
 	VMOVUPS 128(AX), Y7
 	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y8
+	VMULPS  Y6, Y3, Y8
 	VADDPS  Y8, Y7, Y7
 	VMOVUPS Y7, 128(AX)
 	VMOVUPS 128(CX), Y8
-	VSUBPS  Y8, Y4, Y9
-	VMULPS  Y9, Y3, Y9
+	VSUBPS  Y8, Y0, Y9
+	VMULPS  Y9, Y4, Y9
 	VADDPS  Y9, Y8, Y8
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y8, Y6
 	VMOVUPS Y6, 128(CX)
 	VSUBPS  Y7, Y6, Y6
@@ -12839,16 +12343,16 @@ RDTracerAddUniformAVX2_block:
 	VMOVUPS 160(DX), Y6
 	VMOVUPS 160(AX), Y7
 	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y8
+	VMULPS  Y6, Y3, Y8
 	VADDPS  Y8, Y7, Y7
 	VMOVUPS Y7, 160(AX)
 	VMOVUPS 160(CX), Y8
-	VSUBPS  Y8, Y4, Y9
-	VMULPS  Y9, Y3, Y9
+	VSUBPS  Y8, Y0, Y9
+	VMULPS  Y9, Y4, Y9
 	VADDPS  Y9, Y8, Y8
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y8, Y6
 	VMOVUPS Y6, 160(CX)
 	VSUBPS  Y7, Y6, Y6
@@ -12858,16 +12362,16 @@ RDTracerAddUniformAVX2_block:
 	VMOVUPS 192(DX), Y6
 	VMOVUPS 192(AX), Y7
 	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y8
+	VMULPS  Y6, Y3, Y8
 	VADDPS  Y8, Y7, Y7
 	VMOVUPS Y7, 192(AX)
 	VMOVUPS 192(CX), Y8
-	VSUBPS  Y8, Y4, Y9
-	VMULPS  Y9, Y3, Y9
+	VSUBPS  Y8, Y0, Y9
+	VMULPS  Y9, Y4, Y9
 	VADDPS  Y9, Y8, Y8
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y8, Y6
 	VMOVUPS Y6, 192(CX)
 	VSUBPS  Y7, Y6, Y6
@@ -12877,16 +12381,16 @@ RDTracerAddUniformAVX2_block:
 	VMOVUPS 224(DX), Y6
 	VMOVUPS 224(AX), Y7
 	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y8
+	VMULPS  Y6, Y3, Y8
 	VADDPS  Y8, Y7, Y7
 	VMOVUPS Y7, 224(AX)
 	VMOVUPS 224(CX), Y8
-	VSUBPS  Y8, Y4, Y9
-	VMULPS  Y9, Y3, Y9
+	VSUBPS  Y8, Y0, Y9
+	VMULPS  Y9, Y4, Y9
 	VADDPS  Y9, Y8, Y8
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y8, Y6
 	VMOVUPS Y6, 224(CX)
 	VSUBPS  Y7, Y6, Y6
@@ -12907,7 +12411,7 @@ RDTracerAddUniformAVX2_done:
 // func rDTracerDrainAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·rDTracerDrainAVX512(SB), NOSPLIT, $0-136
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -13030,7 +12534,7 @@ RDTracerDrainAVX512_done:
 // func rDTracerDrainAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
 // Requires: AVX, AVX2
 TEXT ·rDTracerDrainAVX2(SB), NOSPLIT, $0-136
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 2 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
 	MOVQ     rise+0(FP), AX
@@ -13050,126 +12554,126 @@ TEXT ·rDTracerDrainAVX2(SB), NOSPLIT, $0-136
 RDTracerDrainAVX2_block:
 	VMOVUPS (DX), Y0
 	VMOVUPS 32(DX), Y1
-	VMOVUPS (AX), Y2
-	VMOVUPS 32(AX), Y3
-	VMOVUPS (R8), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 32(R8), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  (SI), Y4, Y4
-	VMULPS  32(SI), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  (DI), Y0, Y4
-	VMULPS  32(DI), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, (AX)
-	VMOVUPS Y3, 32(AX)
-	VMOVUPS (CX), Y4
-	VMOVUPS 32(CX), Y5
-	VMOVUPS (R11), Y6
-	VSUBPS  Y4, Y6, Y6
-	VMOVUPS 32(R11), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  (R9), Y6, Y6
-	VMULPS  32(R9), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
+	VMOVUPS 64(DX), Y2
+	VMOVUPS (AX), Y3
+	VMOVUPS 32(AX), Y4
+	VMOVUPS 64(AX), Y5
+	VMOVUPS (R8), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 32(R8), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 64(R8), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  (SI), Y6, Y6
+	VMULPS  32(SI), Y7, Y7
+	VMULPS  64(SI), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  (DI), Y0, Y6
+	VMULPS  32(DI), Y1, Y7
+	VMULPS  64(DI), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, (AX)
+	VMOVUPS Y4, 32(AX)
+	VMOVUPS Y5, 64(AX)
+	VMOVUPS (CX), Y6
+	VMOVUPS 32(CX), Y7
+	VMOVUPS 64(CX), Y8
+	VMOVUPS (R11), Y9
+	VSUBPS  Y6, Y9, Y9
+	VMOVUPS 32(R11), Y10
+	VSUBPS  Y7, Y10, Y10
+	VMOVUPS 64(R11), Y11
+	VSUBPS  Y8, Y11, Y11
+	VMULPS  (R9), Y9, Y9
+	VMULPS  32(R9), Y10, Y10
+	VMULPS  64(R9), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
 	VMULPS  (R10), Y0, Y0
 	VMULPS  32(R10), Y1, Y1
-	VADDPS  Y0, Y4, Y0
-	VADDPS  Y1, Y5, Y1
+	VMULPS  64(R10), Y2, Y2
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
+	VADDPS  Y2, Y8, Y2
 	VMOVUPS Y0, (CX)
 	VMOVUPS Y1, 32(CX)
-	VSUBPS  Y2, Y0, Y0
-	VSUBPS  Y3, Y1, Y1
+	VMOVUPS Y2, 64(CX)
+	VSUBPS  Y3, Y0, Y0
+	VSUBPS  Y4, Y1, Y1
+	VSUBPS  Y5, Y2, Y2
 	VMOVUPS Y0, (BX)
 	VMOVUPS Y1, 32(BX)
+	VMOVUPS Y2, 64(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, (DX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 32(DX)
-	VMOVUPS 64(DX), Y0
-	VMOVUPS 96(DX), Y1
-	VMOVUPS 64(AX), Y2
-	VMOVUPS 96(AX), Y3
-	VMOVUPS 64(R8), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 96(R8), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  64(SI), Y4, Y4
-	VMULPS  96(SI), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  64(DI), Y0, Y4
-	VMULPS  96(DI), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 64(AX)
-	VMOVUPS Y3, 96(AX)
-	VMOVUPS 64(CX), Y4
-	VMOVUPS 96(CX), Y5
-	VMOVUPS 64(R11), Y6
-	VSUBPS  Y4, Y6, Y6
-	VMOVUPS 96(R11), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  64(R9), Y6, Y6
-	VMULPS  96(R9), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMULPS  64(R10), Y0, Y0
-	VMULPS  96(R10), Y1, Y1
-	VADDPS  Y0, Y4, Y0
-	VADDPS  Y1, Y5, Y1
-	VMOVUPS Y0, 64(CX)
-	VMOVUPS Y1, 96(CX)
-	VSUBPS  Y2, Y0, Y0
-	VSUBPS  Y3, Y1, Y1
-	VMOVUPS Y0, 64(BX)
-	VMOVUPS Y1, 96(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 64(DX)
+	VMOVUPS 96(DX), Y0
+	VMOVUPS 128(DX), Y1
+	VMOVUPS 160(DX), Y2
+	VMOVUPS 96(AX), Y3
+	VMOVUPS 128(AX), Y4
+	VMOVUPS 160(AX), Y5
+	VMOVUPS 96(R8), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 128(R8), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 160(R8), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  96(SI), Y6, Y6
+	VMULPS  128(SI), Y7, Y7
+	VMULPS  160(SI), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  96(DI), Y0, Y6
+	VMULPS  128(DI), Y1, Y7
+	VMULPS  160(DI), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, 96(AX)
+	VMOVUPS Y4, 128(AX)
+	VMOVUPS Y5, 160(AX)
+	VMOVUPS 96(CX), Y6
+	VMOVUPS 128(CX), Y7
+	VMOVUPS 160(CX), Y8
+	VMOVUPS 96(R11), Y9
+	VSUBPS  Y6, Y9, Y9
+	VMOVUPS 128(R11), Y10
+	VSUBPS  Y7, Y10, Y10
+	VMOVUPS 160(R11), Y11
+	VSUBPS  Y8, Y11, Y11
+	VMULPS  96(R9), Y9, Y9
+	VMULPS  128(R9), Y10, Y10
+	VMULPS  160(R9), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMULPS  96(R10), Y0, Y0
+	VMULPS  128(R10), Y1, Y1
+	VMULPS  160(R10), Y2, Y2
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
+	VADDPS  Y2, Y8, Y2
+	VMOVUPS Y0, 96(CX)
+	VMOVUPS Y1, 128(CX)
+	VMOVUPS Y2, 160(CX)
+	VSUBPS  Y3, Y0, Y0
+	VSUBPS  Y4, Y1, Y1
+	VSUBPS  Y5, Y2, Y2
+	VMOVUPS Y0, 96(BX)
+	VMOVUPS Y1, 128(BX)
+	VMOVUPS Y2, 160(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 96(DX)
-	VMOVUPS 128(DX), Y0
-	VMOVUPS 160(DX), Y1
-	VMOVUPS 128(AX), Y2
-	VMOVUPS 160(AX), Y3
-	VMOVUPS 128(R8), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 160(R8), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  128(SI), Y4, Y4
-	VMULPS  160(SI), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  128(DI), Y0, Y4
-	VMULPS  160(DI), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 128(AX)
-	VMOVUPS Y3, 160(AX)
-	VMOVUPS 128(CX), Y4
-	VMOVUPS 160(CX), Y5
-	VMOVUPS 128(R11), Y6
-	VSUBPS  Y4, Y6, Y6
-	VMOVUPS 160(R11), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  128(R9), Y6, Y6
-	VMULPS  160(R9), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMULPS  128(R10), Y0, Y0
-	VMULPS  160(R10), Y1, Y1
-	VADDPS  Y0, Y4, Y0
-	VADDPS  Y1, Y5, Y1
-	VMOVUPS Y0, 128(CX)
-	VMOVUPS Y1, 160(CX)
-	VSUBPS  Y2, Y0, Y0
-	VSUBPS  Y3, Y1, Y1
-	VMOVUPS Y0, 128(BX)
-	VMOVUPS Y1, 160(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 128(DX)
 	VXORPS  Y0, Y0, Y0
@@ -13236,7 +12740,7 @@ RDTracerDrainAVX2_done:
 // func rDTracerDrainUniformAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·rDTracerDrainUniformAVX512(SB), NOSPLIT, $0-64
-	// 6 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
+	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -13345,15 +12849,15 @@ RDTracerDrainUniformAVX512_done:
 // func rDTracerDrainUniformAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
 // Requires: AVX, AVX2
 TEXT ·rDTracerDrainUniformAVX2(SB), NOSPLIT, $0-64
-	// 6 scalars held in registers, 0 broadcast where used; vectors interleaved 1 at a time.
+	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
-	VBROADCASTSS lRise+32(FP), Y0
+	VBROADCASTSS bDecay+52(FP), Y0
 	VBROADCASTSS bRise+40(FP), Y1
-	VBROADCASTSS cRise+36(FP), Y2
-	VBROADCASTSS lDecay+44(FP), Y3
-	VBROADCASTSS bDecay+52(FP), Y4
-	VBROADCASTSS cDecay+48(FP), Y5
+	VBROADCASTSS cDecay+48(FP), Y2
+	VBROADCASTSS cRise+36(FP), Y3
+	VBROADCASTSS lDecay+44(FP), Y4
+	VBROADCASTSS lRise+32(FP), Y5
 	MOVQ         rise+0(FP), AX
 	MOVQ         decay+8(FP), CX
 	MOVQ         x+16(FP), DX
@@ -13366,16 +12870,16 @@ RDTracerDrainUniformAVX2_block:
 	VMOVUPS (DX), Y6
 	VMOVUPS (AX), Y7
 	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y8
+	VMULPS  Y6, Y3, Y8
 	VADDPS  Y8, Y7, Y7
 	VMOVUPS Y7, (AX)
 	VMOVUPS (CX), Y8
-	VSUBPS  Y8, Y4, Y9
-	VMULPS  Y9, Y3, Y9
+	VSUBPS  Y8, Y0, Y9
+	VMULPS  Y9, Y4, Y9
 	VADDPS  Y9, Y8, Y8
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y8, Y6
 	VMOVUPS Y6, (CX)
 	VSUBPS  Y7, Y6, Y6
@@ -13385,16 +12889,16 @@ RDTracerDrainUniformAVX2_block:
 	VMOVUPS 32(DX), Y6
 	VMOVUPS 32(AX), Y7
 	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y8
+	VMULPS  Y6, Y3, Y8
 	VADDPS  Y8, Y7, Y7
 	VMOVUPS Y7, 32(AX)
 	VMOVUPS 32(CX), Y8
-	VSUBPS  Y8, Y4, Y9
-	VMULPS  Y9, Y3, Y9
+	VSUBPS  Y8, Y0, Y9
+	VMULPS  Y9, Y4, Y9
 	VADDPS  Y9, Y8, Y8
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y8, Y6
 	VMOVUPS Y6, 32(CX)
 	VSUBPS  Y7, Y6, Y6
@@ -13404,16 +12908,16 @@ RDTracerDrainUniformAVX2_block:
 	VMOVUPS 64(DX), Y6
 	VMOVUPS 64(AX), Y7
 	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y8
+	VMULPS  Y6, Y3, Y8
 	VADDPS  Y8, Y7, Y7
 	VMOVUPS Y7, 64(AX)
 	VMOVUPS 64(CX), Y8
-	VSUBPS  Y8, Y4, Y9
-	VMULPS  Y9, Y3, Y9
+	VSUBPS  Y8, Y0, Y9
+	VMULPS  Y9, Y4, Y9
 	VADDPS  Y9, Y8, Y8
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y8, Y6
 	VMOVUPS Y6, 64(CX)
 	VSUBPS  Y7, Y6, Y6
@@ -13423,16 +12927,16 @@ RDTracerDrainUniformAVX2_block:
 	VMOVUPS 96(DX), Y6
 	VMOVUPS 96(AX), Y7
 	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y8
+	VMULPS  Y6, Y3, Y8
 	VADDPS  Y8, Y7, Y7
 	VMOVUPS Y7, 96(AX)
 	VMOVUPS 96(CX), Y8
-	VSUBPS  Y8, Y4, Y9
-	VMULPS  Y9, Y3, Y9
+	VSUBPS  Y8, Y0, Y9
+	VMULPS  Y9, Y4, Y9
 	VADDPS  Y9, Y8, Y8
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y8, Y6
 	VMOVUPS Y6, 96(CX)
 	VSUBPS  Y7, Y6, Y6
@@ -13442,16 +12946,16 @@ RDTracerDrainUniformAVX2_block:
 	VMOVUPS 128(DX), Y6
 	VMOVUPS 128(AX), Y7
 	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y8
+	VMULPS  Y6, Y3, Y8
 	VADDPS  Y8, Y7, Y7
 	VMOVUPS Y7, 128(AX)
 	VMOVUPS 128(CX), Y8
-	VSUBPS  Y8, Y4, Y9
-	VMULPS  Y9, Y3, Y9
+	VSUBPS  Y8, Y0, Y9
+	VMULPS  Y9, Y4, Y9
 	VADDPS  Y9, Y8, Y8
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y8, Y6
 	VMOVUPS Y6, 128(CX)
 	VSUBPS  Y7, Y6, Y6
@@ -13461,16 +12965,16 @@ RDTracerDrainUniformAVX2_block:
 	VMOVUPS 160(DX), Y6
 	VMOVUPS 160(AX), Y7
 	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y8
+	VMULPS  Y6, Y3, Y8
 	VADDPS  Y8, Y7, Y7
 	VMOVUPS Y7, 160(AX)
 	VMOVUPS 160(CX), Y8
-	VSUBPS  Y8, Y4, Y9
-	VMULPS  Y9, Y3, Y9
+	VSUBPS  Y8, Y0, Y9
+	VMULPS  Y9, Y4, Y9
 	VADDPS  Y9, Y8, Y8
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y8, Y6
 	VMOVUPS Y6, 160(CX)
 	VSUBPS  Y7, Y6, Y6
@@ -13480,16 +12984,16 @@ RDTracerDrainUniformAVX2_block:
 	VMOVUPS 192(DX), Y6
 	VMOVUPS 192(AX), Y7
 	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y8
+	VMULPS  Y6, Y3, Y8
 	VADDPS  Y8, Y7, Y7
 	VMOVUPS Y7, 192(AX)
 	VMOVUPS 192(CX), Y8
-	VSUBPS  Y8, Y4, Y9
-	VMULPS  Y9, Y3, Y9
+	VSUBPS  Y8, Y0, Y9
+	VMULPS  Y9, Y4, Y9
 	VADDPS  Y9, Y8, Y8
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y8, Y6
 	VMOVUPS Y6, 192(CX)
 	VSUBPS  Y7, Y6, Y6
@@ -13499,16 +13003,16 @@ RDTracerDrainUniformAVX2_block:
 	VMOVUPS 224(DX), Y6
 	VMOVUPS 224(AX), Y7
 	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y8
+	VMULPS  Y6, Y3, Y8
 	VADDPS  Y8, Y7, Y7
 	VMOVUPS Y7, 224(AX)
 	VMOVUPS 224(CX), Y8
-	VSUBPS  Y8, Y4, Y9
-	VMULPS  Y9, Y3, Y9
+	VSUBPS  Y8, Y0, Y9
+	VMULPS  Y9, Y4, Y9
 	VADDPS  Y9, Y8, Y8
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y8, Y6
 	VMOVUPS Y6, 224(CX)
 	VSUBPS  Y7, Y6, Y6
@@ -13529,7 +13033,7 @@ RDTracerDrainUniformAVX2_done:
 // func rDTracerDrainAddAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·rDTracerDrainAddAVX512(SB), NOSPLIT, $0-136
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -13660,7 +13164,7 @@ RDTracerDrainAddAVX512_done:
 // func rDTracerDrainAddAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
 // Requires: AVX, AVX2
 TEXT ·rDTracerDrainAddAVX2(SB), NOSPLIT, $0-136
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 2 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
 	MOVQ     rise+0(FP), AX
@@ -13680,138 +13184,138 @@ TEXT ·rDTracerDrainAddAVX2(SB), NOSPLIT, $0-136
 RDTracerDrainAddAVX2_block:
 	VMOVUPS (DX), Y0
 	VMOVUPS 32(DX), Y1
-	VMOVUPS (AX), Y2
-	VMOVUPS 32(AX), Y3
-	VMOVUPS (R8), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 32(R8), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  (SI), Y4, Y4
-	VMULPS  32(SI), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  (DI), Y0, Y4
-	VMULPS  32(DI), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, (AX)
-	VMOVUPS Y3, 32(AX)
-	VMOVUPS (CX), Y4
-	VMOVUPS 32(CX), Y5
-	VMOVUPS (R11), Y6
-	VSUBPS  Y4, Y6, Y6
-	VMOVUPS 32(R11), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  (R9), Y6, Y6
-	VMULPS  32(R9), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
+	VMOVUPS 64(DX), Y2
+	VMOVUPS (AX), Y3
+	VMOVUPS 32(AX), Y4
+	VMOVUPS 64(AX), Y5
+	VMOVUPS (R8), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 32(R8), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 64(R8), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  (SI), Y6, Y6
+	VMULPS  32(SI), Y7, Y7
+	VMULPS  64(SI), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  (DI), Y0, Y6
+	VMULPS  32(DI), Y1, Y7
+	VMULPS  64(DI), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, (AX)
+	VMOVUPS Y4, 32(AX)
+	VMOVUPS Y5, 64(AX)
+	VMOVUPS (CX), Y6
+	VMOVUPS 32(CX), Y7
+	VMOVUPS 64(CX), Y8
+	VMOVUPS (R11), Y9
+	VSUBPS  Y6, Y9, Y9
+	VMOVUPS 32(R11), Y10
+	VSUBPS  Y7, Y10, Y10
+	VMOVUPS 64(R11), Y11
+	VSUBPS  Y8, Y11, Y11
+	VMULPS  (R9), Y9, Y9
+	VMULPS  32(R9), Y10, Y10
+	VMULPS  64(R9), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
 	VMULPS  (R10), Y0, Y0
 	VMULPS  32(R10), Y1, Y1
-	VADDPS  Y0, Y4, Y0
-	VADDPS  Y1, Y5, Y1
+	VMULPS  64(R10), Y2, Y2
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
+	VADDPS  Y2, Y8, Y2
 	VMOVUPS Y0, (CX)
 	VMOVUPS Y1, 32(CX)
-	VSUBPS  Y2, Y0, Y0
-	VSUBPS  Y3, Y1, Y1
-	VMOVUPS (BX), Y2
-	VMOVUPS 32(BX), Y3
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
+	VMOVUPS Y2, 64(CX)
+	VSUBPS  Y3, Y0, Y0
+	VSUBPS  Y4, Y1, Y1
+	VSUBPS  Y5, Y2, Y2
+	VMOVUPS (BX), Y3
+	VMOVUPS 32(BX), Y4
+	VMOVUPS 64(BX), Y5
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
 	VMOVUPS Y0, (BX)
 	VMOVUPS Y1, 32(BX)
+	VMOVUPS Y2, 64(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, (DX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 32(DX)
-	VMOVUPS 64(DX), Y0
-	VMOVUPS 96(DX), Y1
-	VMOVUPS 64(AX), Y2
-	VMOVUPS 96(AX), Y3
-	VMOVUPS 64(R8), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 96(R8), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  64(SI), Y4, Y4
-	VMULPS  96(SI), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  64(DI), Y0, Y4
-	VMULPS  96(DI), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 64(AX)
-	VMOVUPS Y3, 96(AX)
-	VMOVUPS 64(CX), Y4
-	VMOVUPS 96(CX), Y5
-	VMOVUPS 64(R11), Y6
-	VSUBPS  Y4, Y6, Y6
-	VMOVUPS 96(R11), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  64(R9), Y6, Y6
-	VMULPS  96(R9), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMULPS  64(R10), Y0, Y0
-	VMULPS  96(R10), Y1, Y1
-	VADDPS  Y0, Y4, Y0
-	VADDPS  Y1, Y5, Y1
-	VMOVUPS Y0, 64(CX)
-	VMOVUPS Y1, 96(CX)
-	VSUBPS  Y2, Y0, Y0
-	VSUBPS  Y3, Y1, Y1
-	VMOVUPS 64(BX), Y2
-	VMOVUPS 96(BX), Y3
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
-	VMOVUPS Y0, 64(BX)
-	VMOVUPS Y1, 96(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 64(DX)
+	VMOVUPS 96(DX), Y0
+	VMOVUPS 128(DX), Y1
+	VMOVUPS 160(DX), Y2
+	VMOVUPS 96(AX), Y3
+	VMOVUPS 128(AX), Y4
+	VMOVUPS 160(AX), Y5
+	VMOVUPS 96(R8), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 128(R8), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 160(R8), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  96(SI), Y6, Y6
+	VMULPS  128(SI), Y7, Y7
+	VMULPS  160(SI), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  96(DI), Y0, Y6
+	VMULPS  128(DI), Y1, Y7
+	VMULPS  160(DI), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, 96(AX)
+	VMOVUPS Y4, 128(AX)
+	VMOVUPS Y5, 160(AX)
+	VMOVUPS 96(CX), Y6
+	VMOVUPS 128(CX), Y7
+	VMOVUPS 160(CX), Y8
+	VMOVUPS 96(R11), Y9
+	VSUBPS  Y6, Y9, Y9
+	VMOVUPS 128(R11), Y10
+	VSUBPS  Y7, Y10, Y10
+	VMOVUPS 160(R11), Y11
+	VSUBPS  Y8, Y11, Y11
+	VMULPS  96(R9), Y9, Y9
+	VMULPS  128(R9), Y10, Y10
+	VMULPS  160(R9), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMULPS  96(R10), Y0, Y0
+	VMULPS  128(R10), Y1, Y1
+	VMULPS  160(R10), Y2, Y2
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
+	VADDPS  Y2, Y8, Y2
+	VMOVUPS Y0, 96(CX)
+	VMOVUPS Y1, 128(CX)
+	VMOVUPS Y2, 160(CX)
+	VSUBPS  Y3, Y0, Y0
+	VSUBPS  Y4, Y1, Y1
+	VSUBPS  Y5, Y2, Y2
+	VMOVUPS 96(BX), Y3
+	VMOVUPS 128(BX), Y4
+	VMOVUPS 160(BX), Y5
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS Y0, 96(BX)
+	VMOVUPS Y1, 128(BX)
+	VMOVUPS Y2, 160(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 96(DX)
-	VMOVUPS 128(DX), Y0
-	VMOVUPS 160(DX), Y1
-	VMOVUPS 128(AX), Y2
-	VMOVUPS 160(AX), Y3
-	VMOVUPS 128(R8), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 160(R8), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  128(SI), Y4, Y4
-	VMULPS  160(SI), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  128(DI), Y0, Y4
-	VMULPS  160(DI), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 128(AX)
-	VMOVUPS Y3, 160(AX)
-	VMOVUPS 128(CX), Y4
-	VMOVUPS 160(CX), Y5
-	VMOVUPS 128(R11), Y6
-	VSUBPS  Y4, Y6, Y6
-	VMOVUPS 160(R11), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  128(R9), Y6, Y6
-	VMULPS  160(R9), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMULPS  128(R10), Y0, Y0
-	VMULPS  160(R10), Y1, Y1
-	VADDPS  Y0, Y4, Y0
-	VADDPS  Y1, Y5, Y1
-	VMOVUPS Y0, 128(CX)
-	VMOVUPS Y1, 160(CX)
-	VSUBPS  Y2, Y0, Y0
-	VSUBPS  Y3, Y1, Y1
-	VMOVUPS 128(BX), Y2
-	VMOVUPS 160(BX), Y3
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
-	VMOVUPS Y0, 128(BX)
-	VMOVUPS Y1, 160(BX)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 128(DX)
 	VXORPS  Y0, Y0, Y0
@@ -13882,7 +13386,7 @@ RDTracerDrainAddAVX2_done:
 // func rDTracerDrainAddUniformAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·rDTracerDrainAddUniformAVX512(SB), NOSPLIT, $0-64
-	// 6 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
+	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -13999,15 +13503,15 @@ RDTracerDrainAddUniformAVX512_done:
 // func rDTracerDrainAddUniformAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
 // Requires: AVX, AVX2
 TEXT ·rDTracerDrainAddUniformAVX2(SB), NOSPLIT, $0-64
-	// 6 scalars held in registers, 0 broadcast where used; vectors interleaved 1 at a time.
+	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
-	VBROADCASTSS lRise+32(FP), Y0
+	VBROADCASTSS bDecay+52(FP), Y0
 	VBROADCASTSS bRise+40(FP), Y1
-	VBROADCASTSS cRise+36(FP), Y2
-	VBROADCASTSS lDecay+44(FP), Y3
-	VBROADCASTSS bDecay+52(FP), Y4
-	VBROADCASTSS cDecay+48(FP), Y5
+	VBROADCASTSS cDecay+48(FP), Y2
+	VBROADCASTSS cRise+36(FP), Y3
+	VBROADCASTSS lDecay+44(FP), Y4
+	VBROADCASTSS lRise+32(FP), Y5
 	MOVQ         rise+0(FP), AX
 	MOVQ         decay+8(FP), CX
 	MOVQ         x+16(FP), DX
@@ -14020,16 +13524,16 @@ RDTracerDrainAddUniformAVX2_block:
 	VMOVUPS (DX), Y6
 	VMOVUPS (AX), Y7
 	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y8
+	VMULPS  Y6, Y3, Y8
 	VADDPS  Y8, Y7, Y7
 	VMOVUPS Y7, (AX)
 	VMOVUPS (CX), Y8
-	VSUBPS  Y8, Y4, Y9
-	VMULPS  Y9, Y3, Y9
+	VSUBPS  Y8, Y0, Y9
+	VMULPS  Y9, Y4, Y9
 	VADDPS  Y9, Y8, Y8
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y8, Y6
 	VMOVUPS Y6, (CX)
 	VSUBPS  Y7, Y6, Y6
@@ -14041,16 +13545,16 @@ RDTracerDrainAddUniformAVX2_block:
 	VMOVUPS 32(DX), Y6
 	VMOVUPS 32(AX), Y7
 	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y8
+	VMULPS  Y6, Y3, Y8
 	VADDPS  Y8, Y7, Y7
 	VMOVUPS Y7, 32(AX)
 	VMOVUPS 32(CX), Y8
-	VSUBPS  Y8, Y4, Y9
-	VMULPS  Y9, Y3, Y9
+	VSUBPS  Y8, Y0, Y9
+	VMULPS  Y9, Y4, Y9
 	VADDPS  Y9, Y8, Y8
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y8, Y6
 	VMOVUPS Y6, 32(CX)
 	VSUBPS  Y7, Y6, Y6
@@ -14062,16 +13566,16 @@ RDTracerDrainAddUniformAVX2_block:
 	VMOVUPS 64(DX), Y6
 	VMOVUPS 64(AX), Y7
 	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y8
+	VMULPS  Y6, Y3, Y8
 	VADDPS  Y8, Y7, Y7
 	VMOVUPS Y7, 64(AX)
 	VMOVUPS 64(CX), Y8
-	VSUBPS  Y8, Y4, Y9
-	VMULPS  Y9, Y3, Y9
+	VSUBPS  Y8, Y0, Y9
+	VMULPS  Y9, Y4, Y9
 	VADDPS  Y9, Y8, Y8
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y8, Y6
 	VMOVUPS Y6, 64(CX)
 	VSUBPS  Y7, Y6, Y6
@@ -14083,16 +13587,16 @@ RDTracerDrainAddUniformAVX2_block:
 	VMOVUPS 96(DX), Y6
 	VMOVUPS 96(AX), Y7
 	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y8
+	VMULPS  Y6, Y3, Y8
 	VADDPS  Y8, Y7, Y7
 	VMOVUPS Y7, 96(AX)
 	VMOVUPS 96(CX), Y8
-	VSUBPS  Y8, Y4, Y9
-	VMULPS  Y9, Y3, Y9
+	VSUBPS  Y8, Y0, Y9
+	VMULPS  Y9, Y4, Y9
 	VADDPS  Y9, Y8, Y8
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y8, Y6
 	VMOVUPS Y6, 96(CX)
 	VSUBPS  Y7, Y6, Y6
@@ -14104,16 +13608,16 @@ RDTracerDrainAddUniformAVX2_block:
 	VMOVUPS 128(DX), Y6
 	VMOVUPS 128(AX), Y7
 	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y8
+	VMULPS  Y6, Y3, Y8
 	VADDPS  Y8, Y7, Y7
 	VMOVUPS Y7, 128(AX)
 	VMOVUPS 128(CX), Y8
-	VSUBPS  Y8, Y4, Y9
-	VMULPS  Y9, Y3, Y9
+	VSUBPS  Y8, Y0, Y9
+	VMULPS  Y9, Y4, Y9
 	VADDPS  Y9, Y8, Y8
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y8, Y6
 	VMOVUPS Y6, 128(CX)
 	VSUBPS  Y7, Y6, Y6
@@ -14125,16 +13629,16 @@ RDTracerDrainAddUniformAVX2_block:
 	VMOVUPS 160(DX), Y6
 	VMOVUPS 160(AX), Y7
 	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y8
+	VMULPS  Y6, Y3, Y8
 	VADDPS  Y8, Y7, Y7
 	VMOVUPS Y7, 160(AX)
 	VMOVUPS 160(CX), Y8
-	VSUBPS  Y8, Y4, Y9
-	VMULPS  Y9, Y3, Y9
+	VSUBPS  Y8, Y0, Y9
+	VMULPS  Y9, Y4, Y9
 	VADDPS  Y9, Y8, Y8
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y8, Y6
 	VMOVUPS Y6, 160(CX)
 	VSUBPS  Y7, Y6, Y6
@@ -14146,16 +13650,16 @@ RDTracerDrainAddUniformAVX2_block:
 	VMOVUPS 192(DX), Y6
 	VMOVUPS 192(AX), Y7
 	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y8
+	VMULPS  Y6, Y3, Y8
 	VADDPS  Y8, Y7, Y7
 	VMOVUPS Y7, 192(AX)
 	VMOVUPS 192(CX), Y8
-	VSUBPS  Y8, Y4, Y9
-	VMULPS  Y9, Y3, Y9
+	VSUBPS  Y8, Y0, Y9
+	VMULPS  Y9, Y4, Y9
 	VADDPS  Y9, Y8, Y8
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y8, Y6
 	VMOVUPS Y6, 192(CX)
 	VSUBPS  Y7, Y6, Y6
@@ -14167,16 +13671,16 @@ RDTracerDrainAddUniformAVX2_block:
 	VMOVUPS 224(DX), Y6
 	VMOVUPS 224(AX), Y7
 	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y8
+	VMULPS  Y6, Y3, Y8
 	VADDPS  Y8, Y7, Y7
 	VMOVUPS Y7, 224(AX)
 	VMOVUPS 224(CX), Y8
-	VSUBPS  Y8, Y4, Y9
-	VMULPS  Y9, Y3, Y9
+	VSUBPS  Y8, Y0, Y9
+	VMULPS  Y9, Y4, Y9
 	VADDPS  Y9, Y8, Y8
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y8, Y6
 	VMOVUPS Y6, 224(CX)
 	VSUBPS  Y7, Y6, Y6
@@ -14199,7 +13703,7 @@ RDTracerDrainAddUniformAVX2_done:
 // func rFSTracerAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·rFSTracerAVX512(SB), NOSPLIT, $0-280
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -14449,421 +13953,504 @@ RFSTracerAVX512_done:
 
 // func rFSTracerAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
 // Requires: AVX, AVX2
-TEXT ·rFSTracerAVX2(SB), NOSPLIT, $0-280
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 2 at a time.
+TEXT ·rFSTracerAVX2(SB), NOSPLIT, $320-280
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
+	LEAQ     (SP), AX
+	ADDQ     $0x3f, AX
+	ANDQ     $-64, AX
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
-	MOVQ     fastRise+0(FP), AX
-	MOVQ     fastDecay+8(FP), CX
-	MOVQ     slowRise+16(FP), DX
-	MOVQ     slowDecay+24(FP), BX
-	MOVQ     x+32(FP), SI
-	MOVQ     out+40(FP), DI
-	MOVQ     lFastRise+48(FP), R8
-	MOVQ     cFastRise+56(FP), R9
-	MOVQ     bFastRise+64(FP), R10
-	MOVQ     lFastDecay+72(FP), R11
-	MOVQ     cFastDecay+80(FP), R12
+	MOVQ     fastRise+0(FP), CX
+	MOVQ     fastDecay+8(FP), DX
+	MOVQ     slowRise+16(FP), BX
+	MOVQ     slowDecay+24(FP), SI
+	MOVQ     x+32(FP), DI
+	MOVQ     out+40(FP), R8
+	MOVQ     lFastRise+48(FP), R9
+	MOVQ     cFastRise+56(FP), R10
+	MOVQ     bFastRise+64(FP), R11
+	MOVQ     lFastDecay+72(FP), R12
 	MOVQ     blocks+272(FP), R13
 	TESTQ    R13, R13
 	JZ       RFSTracerAVX2_done
 
 RFSTracerAVX2_block:
-	VMOVUPS (SI), Y0
-	VMOVUPS 32(SI), Y1
-	VMOVUPS (AX), Y2
-	VMOVUPS 32(AX), Y3
-	VMOVUPS (R10), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 32(R10), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  (R8), Y4, Y4
-	VMULPS  32(R8), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  (R9), Y0, Y4
-	VMULPS  32(R9), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, (AX)
+	VMOVUPS (DI), Y0
+	VMOVUPS 32(DI), Y1
+	VMOVUPS 64(DI), Y2
+	VMOVUPS (CX), Y3
+	VMOVUPS 32(CX), Y4
+	VMOVUPS 64(CX), Y5
+	VMOVUPS (R11), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 32(R11), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 64(R11), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  (R9), Y6, Y6
+	VMULPS  32(R9), Y7, Y7
+	VMULPS  64(R9), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  (R10), Y0, Y6
+	VMULPS  32(R10), Y1, Y7
+	VMULPS  64(R10), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, (CX)
+	VMOVUPS Y4, 32(CX)
+	VMOVUPS Y5, 64(CX)
+	VMOVUPS (DX), Y6
+	VMOVUPS 32(DX), Y7
+	VMOVUPS 64(DX), Y8
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS (R14), Y9
+	VSUBPS  Y6, Y9, Y9
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 32(R14), Y10
+	VSUBPS  Y7, Y10, Y10
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 64(R14), Y11
+	VSUBPS  Y8, Y11, Y11
+	VMULPS  (R12), Y9, Y9
+	VMULPS  32(R12), Y10, Y10
+	VMULPS  64(R12), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  (R14), Y0, Y9
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  32(R14), Y1, Y10
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  64(R14), Y2, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMOVUPS Y6, (DX)
+	VMOVUPS Y7, 32(DX)
+	VMOVUPS Y8, 64(DX)
+	VSUBPS  Y3, Y6, Y3
+	VMOVUPS Y3, (AX)
+	VSUBPS  Y4, Y7, Y3
 	VMOVUPS Y3, 32(AX)
-	VMOVUPS (CX), Y4
-	VMOVUPS 32(CX), Y5
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS (R14), Y6
-	VSUBPS  Y4, Y6, Y6
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 32(R14), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  (R11), Y6, Y6
-	VMULPS  32(R11), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMULPS  (R12), Y0, Y6
-	VMULPS  32(R12), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMOVUPS Y4, (CX)
-	VMOVUPS Y5, 32(CX)
-	VSUBPS  Y2, Y4, Y2
-	VSUBPS  Y3, Y5, Y3
-	VMOVUPS (DX), Y4
-	VMOVUPS 32(DX), Y5
+	VSUBPS  Y5, Y8, Y3
+	VMOVUPS Y3, 64(AX)
+	VMOVUPS (BX), Y3
+	VMOVUPS 32(BX), Y4
+	VMOVUPS 64(BX), Y5
 	MOVQ    bSlowRise+112(FP), R14
 	VMOVUPS (R14), Y6
-	VSUBPS  Y4, Y6, Y6
+	VSUBPS  Y3, Y6, Y6
 	MOVQ    bSlowRise+112(FP), R14
 	VMOVUPS 32(R14), Y7
-	VSUBPS  Y5, Y7, Y7
+	VSUBPS  Y4, Y7, Y7
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 64(R14), Y8
+	VSUBPS  Y5, Y8, Y8
+	MOVQ    lSlowRise+96(FP), R14
 	MOVQ    lSlowRise+96(FP), R14
 	VMULPS  (R14), Y6, Y6
 	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
 	VMULPS  32(R14), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  64(R14), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	MOVQ    cSlowRise+104(FP), R14
 	MOVQ    cSlowRise+104(FP), R14
 	VMULPS  (R14), Y0, Y6
 	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
 	VMULPS  32(R14), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMOVUPS Y4, (DX)
-	VMOVUPS Y5, 32(DX)
-	VMOVUPS (BX), Y6
-	VMOVUPS 32(BX), Y7
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  64(R14), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, (BX)
+	VMOVUPS Y4, 32(BX)
+	VMOVUPS Y5, 64(BX)
+	VMOVUPS (SI), Y6
+	VMOVUPS 32(SI), Y7
+	VMOVUPS 64(SI), Y8
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS (R14), Y8
-	VSUBPS  Y6, Y8, Y8
+	VMOVUPS (R14), Y9
+	VSUBPS  Y6, Y9, Y9
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 32(R14), Y9
-	VSUBPS  Y7, Y9, Y9
+	VMOVUPS 32(R14), Y10
+	VSUBPS  Y7, Y10, Y10
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 64(R14), Y11
+	VSUBPS  Y8, Y11, Y11
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  (R14), Y8, Y8
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  32(R14), Y9, Y9
-	VADDPS  Y8, Y6, Y6
-	VADDPS  Y9, Y7, Y7
+	VMULPS  (R14), Y9, Y9
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  32(R14), Y10, Y10
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  64(R14), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	MOVQ    cSlowDecay+128(FP), R14
 	MOVQ    cSlowDecay+128(FP), R14
 	VMULPS  (R14), Y0, Y0
 	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  32(R14), Y1, Y1
-	VADDPS  Y0, Y6, Y0
-	VADDPS  Y1, Y7, Y1
-	VMOVUPS Y0, (BX)
-	VMOVUPS Y1, 32(BX)
-	VSUBPS  Y4, Y0, Y0
-	VSUBPS  Y5, Y1, Y1
-	MOVQ    alpha+144(FP), R14
-	VMULPS  (R14), Y2, Y2
-	MOVQ    alpha+144(FP), R14
-	VMULPS  32(R14), Y3, Y3
-	MOVQ    alpha1+152(FP), R14
-	VMULPS  (R14), Y0, Y0
-	MOVQ    alpha1+152(FP), R14
-	VMULPS  32(R14), Y1, Y1
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
-	VMOVUPS Y0, (DI)
-	VMOVUPS Y1, 32(DI)
-	VMOVUPS 64(SI), Y0
-	VMOVUPS 96(SI), Y1
-	VMOVUPS 64(AX), Y2
-	VMOVUPS 96(AX), Y3
-	VMOVUPS 64(R10), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 96(R10), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  64(R8), Y4, Y4
-	VMULPS  96(R8), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  64(R9), Y0, Y4
-	VMULPS  96(R9), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 64(AX)
-	VMOVUPS Y3, 96(AX)
-	VMOVUPS 64(CX), Y4
-	VMOVUPS 96(CX), Y5
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 64(R14), Y6
-	VSUBPS  Y4, Y6, Y6
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 96(R14), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  64(R11), Y6, Y6
-	VMULPS  96(R11), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMULPS  64(R12), Y0, Y6
-	VMULPS  96(R12), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMOVUPS Y4, 64(CX)
-	VMOVUPS Y5, 96(CX)
-	VSUBPS  Y2, Y4, Y2
-	VSUBPS  Y3, Y5, Y3
-	VMOVUPS 64(DX), Y4
-	VMOVUPS 96(DX), Y5
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 64(R14), Y6
-	VSUBPS  Y4, Y6, Y6
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 96(R14), Y7
-	VSUBPS  Y5, Y7, Y7
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  64(R14), Y6, Y6
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  96(R14), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  64(R14), Y0, Y6
-	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  96(R14), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMOVUPS Y4, 64(DX)
-	VMOVUPS Y5, 96(DX)
-	VMOVUPS 64(BX), Y6
-	VMOVUPS 96(BX), Y7
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 64(R14), Y8
-	VSUBPS  Y6, Y8, Y8
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 96(R14), Y9
-	VSUBPS  Y7, Y9, Y9
-	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  64(R14), Y8, Y8
-	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  96(R14), Y9, Y9
-	VADDPS  Y8, Y6, Y6
-	VADDPS  Y9, Y7, Y7
 	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  64(R14), Y0, Y0
+	VMULPS  32(R14), Y1, Y1
 	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  96(R14), Y1, Y1
-	VADDPS  Y0, Y6, Y0
-	VADDPS  Y1, Y7, Y1
-	VMOVUPS Y0, 64(BX)
-	VMOVUPS Y1, 96(BX)
-	VSUBPS  Y4, Y0, Y0
-	VSUBPS  Y5, Y1, Y1
-	MOVQ    alpha+144(FP), R14
+	MOVQ    cSlowDecay+128(FP), R14
 	VMULPS  64(R14), Y2, Y2
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
+	VADDPS  Y2, Y8, Y2
+	VMOVUPS Y0, (SI)
+	VMOVUPS Y1, 32(SI)
+	VMOVUPS Y2, 64(SI)
+	VSUBPS  Y3, Y0, Y0
+	VSUBPS  Y4, Y1, Y1
+	VSUBPS  Y5, Y2, Y2
 	MOVQ    alpha+144(FP), R14
-	VMULPS  96(R14), Y3, Y3
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS (AX), Y3
+	VMULPS  (R14), Y3, Y3
+	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 32(AX), Y4
+	VMULPS  32(R14), Y4, Y4
+	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 64(AX), Y5
+	VMULPS  64(R14), Y5, Y5
 	MOVQ    alpha1+152(FP), R14
-	VMULPS  64(R14), Y0, Y0
 	MOVQ    alpha1+152(FP), R14
-	VMULPS  96(R14), Y1, Y1
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
-	VMOVUPS Y0, 64(DI)
-	VMOVUPS Y1, 96(DI)
-	VMOVUPS 128(SI), Y0
-	VMOVUPS 160(SI), Y1
-	VMOVUPS 128(AX), Y2
-	VMOVUPS 160(AX), Y3
-	VMOVUPS 128(R10), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 160(R10), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  128(R8), Y4, Y4
-	VMULPS  160(R8), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  128(R9), Y0, Y4
-	VMULPS  160(R9), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 128(AX)
-	VMOVUPS Y3, 160(AX)
+	VMULPS  (R14), Y0, Y0
+	MOVQ    alpha1+152(FP), R14
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  32(R14), Y1, Y1
+	MOVQ    alpha1+152(FP), R14
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  64(R14), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS Y0, (R8)
+	VMOVUPS Y1, 32(R8)
+	VMOVUPS Y2, 64(R8)
+	VMOVUPS 96(DI), Y0
+	VMOVUPS 128(DI), Y1
+	VMOVUPS 160(DI), Y2
+	VMOVUPS 96(CX), Y3
 	VMOVUPS 128(CX), Y4
 	VMOVUPS 160(CX), Y5
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 128(R14), Y6
-	VSUBPS  Y4, Y6, Y6
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 160(R14), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  128(R11), Y6, Y6
-	VMULPS  160(R11), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMULPS  128(R12), Y0, Y6
-	VMULPS  160(R12), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
+	VMOVUPS 96(R11), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 128(R11), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 160(R11), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  96(R9), Y6, Y6
+	VMULPS  128(R9), Y7, Y7
+	VMULPS  160(R9), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  96(R10), Y0, Y6
+	VMULPS  128(R10), Y1, Y7
+	VMULPS  160(R10), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, 96(CX)
 	VMOVUPS Y4, 128(CX)
 	VMOVUPS Y5, 160(CX)
-	VSUBPS  Y2, Y4, Y2
-	VSUBPS  Y3, Y5, Y3
-	VMOVUPS 128(DX), Y4
-	VMOVUPS 160(DX), Y5
+	VMOVUPS 96(DX), Y6
+	VMOVUPS 128(DX), Y7
+	VMOVUPS 160(DX), Y8
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 96(R14), Y9
+	VSUBPS  Y6, Y9, Y9
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 128(R14), Y10
+	VSUBPS  Y7, Y10, Y10
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 160(R14), Y11
+	VSUBPS  Y8, Y11, Y11
+	VMULPS  96(R12), Y9, Y9
+	VMULPS  128(R12), Y10, Y10
+	VMULPS  160(R12), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  96(R14), Y0, Y9
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  128(R14), Y1, Y10
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  160(R14), Y2, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMOVUPS Y6, 96(DX)
+	VMOVUPS Y7, 128(DX)
+	VMOVUPS Y8, 160(DX)
+	VSUBPS  Y3, Y6, Y3
+	VMOVUPS Y3, 96(AX)
+	VSUBPS  Y4, Y7, Y3
+	VMOVUPS Y3, 128(AX)
+	VSUBPS  Y5, Y8, Y3
+	VMOVUPS Y3, 160(AX)
+	VMOVUPS 96(BX), Y3
+	VMOVUPS 128(BX), Y4
+	VMOVUPS 160(BX), Y5
 	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 128(R14), Y6
-	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 96(R14), Y6
+	VSUBPS  Y3, Y6, Y6
 	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 160(R14), Y7
-	VSUBPS  Y5, Y7, Y7
+	VMOVUPS 128(R14), Y7
+	VSUBPS  Y4, Y7, Y7
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 160(R14), Y8
+	VSUBPS  Y5, Y8, Y8
 	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  128(R14), Y6, Y6
 	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  160(R14), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
+	VMULPS  96(R14), Y6, Y6
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  128(R14), Y7, Y7
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  160(R14), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
 	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  128(R14), Y0, Y6
 	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  160(R14), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMOVUPS Y4, 128(DX)
-	VMOVUPS Y5, 160(DX)
-	VMOVUPS 128(BX), Y6
-	VMOVUPS 160(BX), Y7
+	VMULPS  96(R14), Y0, Y6
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  128(R14), Y1, Y7
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  160(R14), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, 96(BX)
+	VMOVUPS Y4, 128(BX)
+	VMOVUPS Y5, 160(BX)
+	VMOVUPS 96(SI), Y6
+	VMOVUPS 128(SI), Y7
+	VMOVUPS 160(SI), Y8
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 128(R14), Y8
-	VSUBPS  Y6, Y8, Y8
+	VMOVUPS 96(R14), Y9
+	VSUBPS  Y6, Y9, Y9
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 160(R14), Y9
-	VSUBPS  Y7, Y9, Y9
+	VMOVUPS 128(R14), Y10
+	VSUBPS  Y7, Y10, Y10
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 160(R14), Y11
+	VSUBPS  Y8, Y11, Y11
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  128(R14), Y8, Y8
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  160(R14), Y9, Y9
-	VADDPS  Y8, Y6, Y6
-	VADDPS  Y9, Y7, Y7
+	VMULPS  96(R14), Y9, Y9
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  128(R14), Y10, Y10
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  160(R14), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
 	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  128(R14), Y0, Y0
 	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  160(R14), Y1, Y1
+	VMULPS  96(R14), Y0, Y0
+	MOVQ    cSlowDecay+128(FP), R14
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  128(R14), Y1, Y1
+	MOVQ    cSlowDecay+128(FP), R14
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  160(R14), Y2, Y2
 	VADDPS  Y0, Y6, Y0
 	VADDPS  Y1, Y7, Y1
-	VMOVUPS Y0, 128(BX)
-	VMOVUPS Y1, 160(BX)
-	VSUBPS  Y4, Y0, Y0
-	VSUBPS  Y5, Y1, Y1
+	VADDPS  Y2, Y8, Y2
+	VMOVUPS Y0, 96(SI)
+	VMOVUPS Y1, 128(SI)
+	VMOVUPS Y2, 160(SI)
+	VSUBPS  Y3, Y0, Y0
+	VSUBPS  Y4, Y1, Y1
+	VSUBPS  Y5, Y2, Y2
 	MOVQ    alpha+144(FP), R14
-	VMULPS  128(R14), Y2, Y2
 	MOVQ    alpha+144(FP), R14
-	VMULPS  160(R14), Y3, Y3
+	VMOVUPS 96(AX), Y3
+	VMULPS  96(R14), Y3, Y3
+	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 128(AX), Y4
+	VMULPS  128(R14), Y4, Y4
+	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 160(AX), Y5
+	VMULPS  160(R14), Y5, Y5
 	MOVQ    alpha1+152(FP), R14
-	VMULPS  128(R14), Y0, Y0
 	MOVQ    alpha1+152(FP), R14
-	VMULPS  160(R14), Y1, Y1
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
-	VMOVUPS Y0, 128(DI)
-	VMOVUPS Y1, 160(DI)
-	VMOVUPS 192(SI), Y0
-	VMOVUPS 224(SI), Y1
-	VMOVUPS 192(AX), Y2
-	VMOVUPS 224(AX), Y3
-	VMOVUPS 192(R10), Y4
+	VMULPS  96(R14), Y0, Y0
+	MOVQ    alpha1+152(FP), R14
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  128(R14), Y1, Y1
+	MOVQ    alpha1+152(FP), R14
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  160(R14), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS Y0, 96(R8)
+	VMOVUPS Y1, 128(R8)
+	VMOVUPS Y2, 160(R8)
+	VMOVUPS 192(DI), Y0
+	VMOVUPS 224(DI), Y1
+	VMOVUPS 192(CX), Y2
+	VMOVUPS 224(CX), Y3
+	VMOVUPS 192(R11), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 224(R10), Y5
+	VMOVUPS 224(R11), Y5
 	VSUBPS  Y3, Y5, Y5
-	VMULPS  192(R8), Y4, Y4
-	VMULPS  224(R8), Y5, Y5
+	VMULPS  192(R9), Y4, Y4
+	VMULPS  224(R9), Y5, Y5
 	VADDPS  Y4, Y2, Y2
 	VADDPS  Y5, Y3, Y3
-	VMULPS  192(R9), Y0, Y4
-	VMULPS  224(R9), Y1, Y5
+	VMULPS  192(R10), Y0, Y4
+	VMULPS  224(R10), Y1, Y5
 	VADDPS  Y4, Y2, Y2
 	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 192(AX)
-	VMOVUPS Y3, 224(AX)
-	VMOVUPS 192(CX), Y4
-	VMOVUPS 224(CX), Y5
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 192(R14), Y6
-	VSUBPS  Y4, Y6, Y6
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 224(R14), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  192(R11), Y6, Y6
-	VMULPS  224(R11), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMULPS  192(R12), Y0, Y6
-	VMULPS  224(R12), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMOVUPS Y4, 192(CX)
-	VMOVUPS Y5, 224(CX)
-	VSUBPS  Y2, Y4, Y2
-	VSUBPS  Y3, Y5, Y3
+	VMOVUPS Y2, 192(CX)
+	VMOVUPS Y3, 224(CX)
 	VMOVUPS 192(DX), Y4
 	VMOVUPS 224(DX), Y5
-	MOVQ    bSlowRise+112(FP), R14
+	MOVQ    bFastDecay+88(FP), R14
 	VMOVUPS 192(R14), Y6
 	VSUBPS  Y4, Y6, Y6
-	MOVQ    bSlowRise+112(FP), R14
+	MOVQ    bFastDecay+88(FP), R14
 	VMOVUPS 224(R14), Y7
 	VSUBPS  Y5, Y7, Y7
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  192(R14), Y6, Y6
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  224(R14), Y7, Y7
+	VMULPS  192(R12), Y6, Y6
+	VMULPS  224(R12), Y7, Y7
 	VADDPS  Y6, Y4, Y4
 	VADDPS  Y7, Y5, Y5
-	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
 	VMULPS  192(R14), Y0, Y6
-	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
 	VMULPS  224(R14), Y1, Y7
 	VADDPS  Y6, Y4, Y4
 	VADDPS  Y7, Y5, Y5
 	VMOVUPS Y4, 192(DX)
 	VMOVUPS Y5, 224(DX)
-	VMOVUPS 192(BX), Y6
-	VMOVUPS 224(BX), Y7
+	VSUBPS  Y2, Y4, Y2
+	VMOVUPS Y2, 192(AX)
+	VSUBPS  Y3, Y5, Y2
+	VMOVUPS Y2, 224(AX)
+	VMOVUPS 192(BX), Y2
+	VMOVUPS 224(BX), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 192(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 224(R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  192(R14), Y4, Y4
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  224(R14), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  192(R14), Y0, Y4
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  224(R14), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 192(BX)
+	VMOVUPS Y3, 224(BX)
+	VMOVUPS 192(SI), Y4
+	VMOVUPS 224(SI), Y5
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 192(R14), Y8
-	VSUBPS  Y6, Y8, Y8
+	VMOVUPS 192(R14), Y6
+	VSUBPS  Y4, Y6, Y6
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 224(R14), Y9
-	VSUBPS  Y7, Y9, Y9
+	VMOVUPS 224(R14), Y7
+	VSUBPS  Y5, Y7, Y7
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  192(R14), Y8, Y8
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  224(R14), Y9, Y9
-	VADDPS  Y8, Y6, Y6
-	VADDPS  Y9, Y7, Y7
+	VMULPS  192(R14), Y6, Y6
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  224(R14), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	MOVQ    cSlowDecay+128(FP), R14
 	MOVQ    cSlowDecay+128(FP), R14
 	VMULPS  192(R14), Y0, Y0
+	MOVQ    cSlowDecay+128(FP), R14
 	MOVQ    cSlowDecay+128(FP), R14
 	VMULPS  224(R14), Y1, Y1
-	VADDPS  Y0, Y6, Y0
-	VADDPS  Y1, Y7, Y1
-	VMOVUPS Y0, 192(BX)
-	VMOVUPS Y1, 224(BX)
-	VSUBPS  Y4, Y0, Y0
-	VSUBPS  Y5, Y1, Y1
+	VADDPS  Y0, Y4, Y0
+	VADDPS  Y1, Y5, Y1
+	VMOVUPS Y0, 192(SI)
+	VMOVUPS Y1, 224(SI)
+	VSUBPS  Y2, Y0, Y0
+	VSUBPS  Y3, Y1, Y1
 	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 192(AX), Y2
 	VMULPS  192(R14), Y2, Y2
 	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 224(AX), Y3
 	VMULPS  224(R14), Y3, Y3
 	MOVQ    alpha1+152(FP), R14
+	MOVQ    alpha1+152(FP), R14
 	VMULPS  192(R14), Y0, Y0
+	MOVQ    alpha1+152(FP), R14
 	MOVQ    alpha1+152(FP), R14
 	VMULPS  224(R14), Y1, Y1
 	VADDPS  Y0, Y2, Y0
 	VADDPS  Y1, Y3, Y1
-	VMOVUPS Y0, 192(DI)
-	VMOVUPS Y1, 224(DI)
-	ADDQ    $0x00000100, AX
+	VMOVUPS Y0, 192(R8)
+	VMOVUPS Y1, 224(R8)
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
 	ADDQ    $0x00000100, BX
 	ADDQ    $0x00000100, SI
 	ADDQ    $0x00000100, DI
-	ADDQ    lFastRiseStride+160(FP), R8
-	ADDQ    cFastRiseStride+168(FP), R9
-	ADDQ    bFastRiseStride+176(FP), R10
-	ADDQ    lFastDecayStride+184(FP), R11
-	ADDQ    cFastDecayStride+192(FP), R12
+	ADDQ    $0x00000100, R8
+	ADDQ    lFastRiseStride+160(FP), R9
+	ADDQ    cFastRiseStride+168(FP), R10
+	ADDQ    bFastRiseStride+176(FP), R11
+	ADDQ    lFastDecayStride+184(FP), R12
+	MOVQ    cFastDecayStride+192(FP), R14
+	ADDQ    R14, cFastDecay+80(FP)
 	MOVQ    bFastDecayStride+200(FP), R14
 	ADDQ    R14, bFastDecay+88(FP)
 	MOVQ    lSlowRiseStride+208(FP), R14
@@ -14892,7 +14479,7 @@ RFSTracerAVX2_done:
 // func rFSTracerUniformAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·rFSTracerUniformAVX512(SB), NOSPLIT, $0-112
-	// 4 scalars held in registers, 10 broadcast where used; vectors interleaved 4 at a time.
+	// 4 scalars held in registers, 10 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -15078,372 +14665,388 @@ RFSTracerUniformAVX512_done:
 
 // func rFSTracerUniformAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
 // Requires: AVX, AVX2
-TEXT ·rFSTracerUniformAVX2(SB), NOSPLIT, $0-112
-	// 7 scalars held in registers, 7 broadcast where used; vectors interleaved 1 at a time.
+TEXT ·rFSTracerUniformAVX2(SB), $768-112
+	// 0 scalars held in registers, 14 read from memory where used; vectors interleaved 3 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS alpha+96(FP), Y0
+	VMOVUPS      Y0, (AX)
+	VBROADCASTSS alpha1+100(FP), Y0
+	VMOVUPS      Y0, 32(AX)
+	VBROADCASTSS bFastDecay+68(FP), Y0
+	VMOVUPS      Y0, 64(AX)
+	VBROADCASTSS bFastRise+56(FP), Y0
+	VMOVUPS      Y0, 96(AX)
+	VBROADCASTSS bSlowDecay+92(FP), Y0
+	VMOVUPS      Y0, 128(AX)
+	VBROADCASTSS bSlowRise+80(FP), Y0
+	VMOVUPS      Y0, 160(AX)
+	VBROADCASTSS cFastDecay+64(FP), Y0
+	VMOVUPS      Y0, 192(AX)
+	VBROADCASTSS cFastRise+52(FP), Y0
+	VMOVUPS      Y0, 224(AX)
+	VBROADCASTSS cSlowDecay+88(FP), Y0
+	VMOVUPS      Y0, 256(AX)
+	VBROADCASTSS cSlowRise+76(FP), Y0
+	VMOVUPS      Y0, 288(AX)
+	VBROADCASTSS lFastDecay+60(FP), Y0
+	VMOVUPS      Y0, 320(AX)
 	VBROADCASTSS lFastRise+48(FP), Y0
-	VBROADCASTSS bFastRise+56(FP), Y1
-	VBROADCASTSS cFastRise+52(FP), Y2
-	VBROADCASTSS lFastDecay+60(FP), Y3
-	VBROADCASTSS bFastDecay+68(FP), Y4
-	VBROADCASTSS cFastDecay+64(FP), Y5
-	VBROADCASTSS lSlowRise+72(FP), Y6
-	MOVQ         fastRise+0(FP), AX
-	MOVQ         fastDecay+8(FP), CX
-	MOVQ         slowRise+16(FP), DX
-	MOVQ         slowDecay+24(FP), BX
-	MOVQ         x+32(FP), SI
-	MOVQ         out+40(FP), DI
-	MOVQ         blocks+104(FP), R8
-	TESTQ        R8, R8
+	VMOVUPS      Y0, 352(AX)
+	VBROADCASTSS lSlowDecay+84(FP), Y0
+	VMOVUPS      Y0, 384(AX)
+	VBROADCASTSS lSlowRise+72(FP), Y0
+	VMOVUPS      Y0, 416(AX)
+	MOVQ         fastRise+0(FP), CX
+	MOVQ         fastDecay+8(FP), DX
+	MOVQ         slowRise+16(FP), BX
+	MOVQ         slowDecay+24(FP), SI
+	MOVQ         x+32(FP), DI
+	MOVQ         out+40(FP), R8
+	MOVQ         blocks+104(FP), R9
+	TESTQ        R9, R9
 	JZ           RFSTracerUniformAVX2_done
 
 RFSTracerUniformAVX2_block:
-	VMOVUPS      (SI), Y7
-	VMOVUPS      (AX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y0, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VMOVUPS      Y8, (AX)
-	VMOVUPS      (CX), Y9
-	VSUBPS       Y9, Y4, Y10
-	VMULPS       Y10, Y3, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y5, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, (CX)
-	VSUBPS       Y8, Y9, Y8
-	VMOVUPS      (DX), Y9
-	VBROADCASTSS bSlowRise+80(FP), Y10
-	VSUBPS       Y9, Y10, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VBROADCASTSS cSlowRise+76(FP), Y10
-	VMULPS       Y7, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, (DX)
-	VMOVUPS      (BX), Y10
-	VBROADCASTSS lSlowDecay+84(FP), Y11
-	VBROADCASTSS bSlowDecay+92(FP), Y12
-	VSUBPS       Y10, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VADDPS       Y11, Y10, Y10
-	VBROADCASTSS cSlowDecay+88(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VADDPS       Y7, Y10, Y7
-	VMOVUPS      Y7, (BX)
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS alpha+96(FP), Y9
-	VMULPS       Y8, Y9, Y8
-	VBROADCASTSS alpha1+100(FP), Y9
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, (DI)
-	VMOVUPS      32(SI), Y7
-	VMOVUPS      32(AX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y0, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 32(AX)
-	VMOVUPS      32(CX), Y9
-	VSUBPS       Y9, Y4, Y10
-	VMULPS       Y10, Y3, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y5, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 32(CX)
-	VSUBPS       Y8, Y9, Y8
-	VMOVUPS      32(DX), Y9
-	VBROADCASTSS bSlowRise+80(FP), Y10
-	VSUBPS       Y9, Y10, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VBROADCASTSS cSlowRise+76(FP), Y10
-	VMULPS       Y7, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 32(DX)
-	VMOVUPS      32(BX), Y10
-	VBROADCASTSS lSlowDecay+84(FP), Y11
-	VBROADCASTSS bSlowDecay+92(FP), Y12
-	VSUBPS       Y10, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VADDPS       Y11, Y10, Y10
-	VBROADCASTSS cSlowDecay+88(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VADDPS       Y7, Y10, Y7
-	VMOVUPS      Y7, 32(BX)
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS alpha+96(FP), Y9
-	VMULPS       Y8, Y9, Y8
-	VBROADCASTSS alpha1+100(FP), Y9
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 32(DI)
-	VMOVUPS      64(SI), Y7
-	VMOVUPS      64(AX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y0, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 64(AX)
-	VMOVUPS      64(CX), Y9
-	VSUBPS       Y9, Y4, Y10
-	VMULPS       Y10, Y3, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y5, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 64(CX)
-	VSUBPS       Y8, Y9, Y8
-	VMOVUPS      64(DX), Y9
-	VBROADCASTSS bSlowRise+80(FP), Y10
-	VSUBPS       Y9, Y10, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VBROADCASTSS cSlowRise+76(FP), Y10
-	VMULPS       Y7, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 64(DX)
-	VMOVUPS      64(BX), Y10
-	VBROADCASTSS lSlowDecay+84(FP), Y11
-	VBROADCASTSS bSlowDecay+92(FP), Y12
-	VSUBPS       Y10, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VADDPS       Y11, Y10, Y10
-	VBROADCASTSS cSlowDecay+88(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VADDPS       Y7, Y10, Y7
-	VMOVUPS      Y7, 64(BX)
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS alpha+96(FP), Y9
-	VMULPS       Y8, Y9, Y8
-	VBROADCASTSS alpha1+100(FP), Y9
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 64(DI)
-	VMOVUPS      96(SI), Y7
-	VMOVUPS      96(AX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y0, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 96(AX)
-	VMOVUPS      96(CX), Y9
-	VSUBPS       Y9, Y4, Y10
-	VMULPS       Y10, Y3, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y5, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 96(CX)
-	VSUBPS       Y8, Y9, Y8
-	VMOVUPS      96(DX), Y9
-	VBROADCASTSS bSlowRise+80(FP), Y10
-	VSUBPS       Y9, Y10, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VBROADCASTSS cSlowRise+76(FP), Y10
-	VMULPS       Y7, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 96(DX)
-	VMOVUPS      96(BX), Y10
-	VBROADCASTSS lSlowDecay+84(FP), Y11
-	VBROADCASTSS bSlowDecay+92(FP), Y12
-	VSUBPS       Y10, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VADDPS       Y11, Y10, Y10
-	VBROADCASTSS cSlowDecay+88(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VADDPS       Y7, Y10, Y7
-	VMOVUPS      Y7, 96(BX)
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS alpha+96(FP), Y9
-	VMULPS       Y8, Y9, Y8
-	VBROADCASTSS alpha1+100(FP), Y9
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 96(DI)
-	VMOVUPS      128(SI), Y7
-	VMOVUPS      128(AX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y0, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 128(AX)
-	VMOVUPS      128(CX), Y9
-	VSUBPS       Y9, Y4, Y10
-	VMULPS       Y10, Y3, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y5, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 128(CX)
-	VSUBPS       Y8, Y9, Y8
-	VMOVUPS      128(DX), Y9
-	VBROADCASTSS bSlowRise+80(FP), Y10
-	VSUBPS       Y9, Y10, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VBROADCASTSS cSlowRise+76(FP), Y10
-	VMULPS       Y7, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 128(DX)
-	VMOVUPS      128(BX), Y10
-	VBROADCASTSS lSlowDecay+84(FP), Y11
-	VBROADCASTSS bSlowDecay+92(FP), Y12
-	VSUBPS       Y10, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VADDPS       Y11, Y10, Y10
-	VBROADCASTSS cSlowDecay+88(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VADDPS       Y7, Y10, Y7
-	VMOVUPS      Y7, 128(BX)
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS alpha+96(FP), Y9
-	VMULPS       Y8, Y9, Y8
-	VBROADCASTSS alpha1+100(FP), Y9
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 128(DI)
-	VMOVUPS      160(SI), Y7
-	VMOVUPS      160(AX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y0, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 160(AX)
-	VMOVUPS      160(CX), Y9
-	VSUBPS       Y9, Y4, Y10
-	VMULPS       Y10, Y3, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y5, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 160(CX)
-	VSUBPS       Y8, Y9, Y8
-	VMOVUPS      160(DX), Y9
-	VBROADCASTSS bSlowRise+80(FP), Y10
-	VSUBPS       Y9, Y10, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VBROADCASTSS cSlowRise+76(FP), Y10
-	VMULPS       Y7, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 160(DX)
-	VMOVUPS      160(BX), Y10
-	VBROADCASTSS lSlowDecay+84(FP), Y11
-	VBROADCASTSS bSlowDecay+92(FP), Y12
-	VSUBPS       Y10, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VADDPS       Y11, Y10, Y10
-	VBROADCASTSS cSlowDecay+88(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VADDPS       Y7, Y10, Y7
-	VMOVUPS      Y7, 160(BX)
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS alpha+96(FP), Y9
-	VMULPS       Y8, Y9, Y8
-	VBROADCASTSS alpha1+100(FP), Y9
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 160(DI)
-	VMOVUPS      192(SI), Y7
-	VMOVUPS      192(AX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y0, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 192(AX)
-	VMOVUPS      192(CX), Y9
-	VSUBPS       Y9, Y4, Y10
-	VMULPS       Y10, Y3, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y5, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 192(CX)
-	VSUBPS       Y8, Y9, Y8
-	VMOVUPS      192(DX), Y9
-	VBROADCASTSS bSlowRise+80(FP), Y10
-	VSUBPS       Y9, Y10, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VBROADCASTSS cSlowRise+76(FP), Y10
-	VMULPS       Y7, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 192(DX)
-	VMOVUPS      192(BX), Y10
-	VBROADCASTSS lSlowDecay+84(FP), Y11
-	VBROADCASTSS bSlowDecay+92(FP), Y12
-	VSUBPS       Y10, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VADDPS       Y11, Y10, Y10
-	VBROADCASTSS cSlowDecay+88(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VADDPS       Y7, Y10, Y7
-	VMOVUPS      Y7, 192(BX)
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS alpha+96(FP), Y9
-	VMULPS       Y8, Y9, Y8
-	VBROADCASTSS alpha1+100(FP), Y9
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 192(DI)
-	VMOVUPS      224(SI), Y7
-	VMOVUPS      224(AX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y0, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 224(AX)
-	VMOVUPS      224(CX), Y9
-	VSUBPS       Y9, Y4, Y10
-	VMULPS       Y10, Y3, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y5, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 224(CX)
-	VSUBPS       Y8, Y9, Y8
-	VMOVUPS      224(DX), Y9
-	VBROADCASTSS bSlowRise+80(FP), Y10
-	VSUBPS       Y9, Y10, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VBROADCASTSS cSlowRise+76(FP), Y10
-	VMULPS       Y7, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 224(DX)
-	VMOVUPS      224(BX), Y10
-	VBROADCASTSS lSlowDecay+84(FP), Y11
-	VBROADCASTSS bSlowDecay+92(FP), Y12
-	VSUBPS       Y10, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VADDPS       Y11, Y10, Y10
-	VBROADCASTSS cSlowDecay+88(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VADDPS       Y7, Y10, Y7
-	VMOVUPS      Y7, 224(BX)
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS alpha+96(FP), Y9
-	VMULPS       Y8, Y9, Y8
-	VBROADCASTSS alpha1+100(FP), Y9
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 224(DI)
-	ADDQ         $0x00000100, AX
-	ADDQ         $0x00000100, CX
-	ADDQ         $0x00000100, DX
-	ADDQ         $0x00000100, BX
-	ADDQ         $0x00000100, SI
-	ADDQ         $0x00000100, DI
-	DECQ         R8
-	JNZ          RFSTracerUniformAVX2_block
+	VMOVUPS (DI), Y0
+	VMOVUPS 32(DI), Y1
+	VMOVUPS 64(DI), Y2
+	VMOVUPS (CX), Y3
+	VMOVUPS 32(CX), Y4
+	VMOVUPS 64(CX), Y5
+	VMOVUPS 96(AX), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 96(AX), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 96(AX), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  352(AX), Y6, Y6
+	VMULPS  352(AX), Y7, Y7
+	VMULPS  352(AX), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  224(AX), Y0, Y6
+	VMULPS  224(AX), Y1, Y7
+	VMULPS  224(AX), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, (CX)
+	VMOVUPS Y4, 32(CX)
+	VMOVUPS Y5, 64(CX)
+	VMOVUPS (DX), Y6
+	VMOVUPS 32(DX), Y7
+	VMOVUPS 64(DX), Y8
+	VMOVUPS 64(AX), Y9
+	VSUBPS  Y6, Y9, Y9
+	VMOVUPS 64(AX), Y10
+	VSUBPS  Y7, Y10, Y10
+	VMOVUPS 64(AX), Y11
+	VSUBPS  Y8, Y11, Y11
+	VMULPS  320(AX), Y9, Y9
+	VMULPS  320(AX), Y10, Y10
+	VMULPS  320(AX), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMULPS  192(AX), Y0, Y9
+	VMULPS  192(AX), Y1, Y10
+	VMULPS  192(AX), Y2, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMOVUPS Y6, (DX)
+	VMOVUPS Y7, 32(DX)
+	VMOVUPS Y8, 64(DX)
+	VSUBPS  Y3, Y6, Y3
+	VMOVUPS Y3, 448(AX)
+	VSUBPS  Y4, Y7, Y3
+	VMOVUPS Y3, 480(AX)
+	VSUBPS  Y5, Y8, Y3
+	VMOVUPS Y3, 512(AX)
+	VMOVUPS (BX), Y3
+	VMOVUPS 32(BX), Y4
+	VMOVUPS 64(BX), Y5
+	VMOVUPS 160(AX), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 160(AX), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 160(AX), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  416(AX), Y6, Y6
+	VMULPS  416(AX), Y7, Y7
+	VMULPS  416(AX), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  288(AX), Y0, Y6
+	VMULPS  288(AX), Y1, Y7
+	VMULPS  288(AX), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, (BX)
+	VMOVUPS Y4, 32(BX)
+	VMOVUPS Y5, 64(BX)
+	VMOVUPS (SI), Y6
+	VMOVUPS 32(SI), Y7
+	VMOVUPS 64(SI), Y8
+	VMOVUPS 128(AX), Y9
+	VSUBPS  Y6, Y9, Y9
+	VMOVUPS 128(AX), Y10
+	VSUBPS  Y7, Y10, Y10
+	VMOVUPS 128(AX), Y11
+	VSUBPS  Y8, Y11, Y11
+	VMULPS  384(AX), Y9, Y9
+	VMULPS  384(AX), Y10, Y10
+	VMULPS  384(AX), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMULPS  256(AX), Y0, Y0
+	VMULPS  256(AX), Y1, Y1
+	VMULPS  256(AX), Y2, Y2
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
+	VADDPS  Y2, Y8, Y2
+	VMOVUPS Y0, (SI)
+	VMOVUPS Y1, 32(SI)
+	VMOVUPS Y2, 64(SI)
+	VSUBPS  Y3, Y0, Y0
+	VSUBPS  Y4, Y1, Y1
+	VSUBPS  Y5, Y2, Y2
+	VMOVUPS 448(AX), Y3
+	VMULPS  (AX), Y3, Y3
+	VMOVUPS 480(AX), Y4
+	VMULPS  (AX), Y4, Y4
+	VMOVUPS 512(AX), Y5
+	VMULPS  (AX), Y5, Y5
+	VMULPS  32(AX), Y0, Y0
+	VMULPS  32(AX), Y1, Y1
+	VMULPS  32(AX), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS Y0, (R8)
+	VMOVUPS Y1, 32(R8)
+	VMOVUPS Y2, 64(R8)
+	VMOVUPS 96(DI), Y0
+	VMOVUPS 128(DI), Y1
+	VMOVUPS 160(DI), Y2
+	VMOVUPS 96(CX), Y3
+	VMOVUPS 128(CX), Y4
+	VMOVUPS 160(CX), Y5
+	VMOVUPS 96(AX), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 96(AX), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 96(AX), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  352(AX), Y6, Y6
+	VMULPS  352(AX), Y7, Y7
+	VMULPS  352(AX), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  224(AX), Y0, Y6
+	VMULPS  224(AX), Y1, Y7
+	VMULPS  224(AX), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, 96(CX)
+	VMOVUPS Y4, 128(CX)
+	VMOVUPS Y5, 160(CX)
+	VMOVUPS 96(DX), Y6
+	VMOVUPS 128(DX), Y7
+	VMOVUPS 160(DX), Y8
+	VMOVUPS 64(AX), Y9
+	VSUBPS  Y6, Y9, Y9
+	VMOVUPS 64(AX), Y10
+	VSUBPS  Y7, Y10, Y10
+	VMOVUPS 64(AX), Y11
+	VSUBPS  Y8, Y11, Y11
+	VMULPS  320(AX), Y9, Y9
+	VMULPS  320(AX), Y10, Y10
+	VMULPS  320(AX), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMULPS  192(AX), Y0, Y9
+	VMULPS  192(AX), Y1, Y10
+	VMULPS  192(AX), Y2, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMOVUPS Y6, 96(DX)
+	VMOVUPS Y7, 128(DX)
+	VMOVUPS Y8, 160(DX)
+	VSUBPS  Y3, Y6, Y3
+	VMOVUPS Y3, 544(AX)
+	VSUBPS  Y4, Y7, Y3
+	VMOVUPS Y3, 576(AX)
+	VSUBPS  Y5, Y8, Y3
+	VMOVUPS Y3, 608(AX)
+	VMOVUPS 96(BX), Y3
+	VMOVUPS 128(BX), Y4
+	VMOVUPS 160(BX), Y5
+	VMOVUPS 160(AX), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 160(AX), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 160(AX), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  416(AX), Y6, Y6
+	VMULPS  416(AX), Y7, Y7
+	VMULPS  416(AX), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  288(AX), Y0, Y6
+	VMULPS  288(AX), Y1, Y7
+	VMULPS  288(AX), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, 96(BX)
+	VMOVUPS Y4, 128(BX)
+	VMOVUPS Y5, 160(BX)
+	VMOVUPS 96(SI), Y6
+	VMOVUPS 128(SI), Y7
+	VMOVUPS 160(SI), Y8
+	VMOVUPS 128(AX), Y9
+	VSUBPS  Y6, Y9, Y9
+	VMOVUPS 128(AX), Y10
+	VSUBPS  Y7, Y10, Y10
+	VMOVUPS 128(AX), Y11
+	VSUBPS  Y8, Y11, Y11
+	VMULPS  384(AX), Y9, Y9
+	VMULPS  384(AX), Y10, Y10
+	VMULPS  384(AX), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMULPS  256(AX), Y0, Y0
+	VMULPS  256(AX), Y1, Y1
+	VMULPS  256(AX), Y2, Y2
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
+	VADDPS  Y2, Y8, Y2
+	VMOVUPS Y0, 96(SI)
+	VMOVUPS Y1, 128(SI)
+	VMOVUPS Y2, 160(SI)
+	VSUBPS  Y3, Y0, Y0
+	VSUBPS  Y4, Y1, Y1
+	VSUBPS  Y5, Y2, Y2
+	VMOVUPS 544(AX), Y3
+	VMULPS  (AX), Y3, Y3
+	VMOVUPS 576(AX), Y4
+	VMULPS  (AX), Y4, Y4
+	VMOVUPS 608(AX), Y5
+	VMULPS  (AX), Y5, Y5
+	VMULPS  32(AX), Y0, Y0
+	VMULPS  32(AX), Y1, Y1
+	VMULPS  32(AX), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS Y0, 96(R8)
+	VMOVUPS Y1, 128(R8)
+	VMOVUPS Y2, 160(R8)
+	VMOVUPS 192(DI), Y0
+	VMOVUPS 224(DI), Y1
+	VMOVUPS 192(CX), Y2
+	VMOVUPS 224(CX), Y3
+	VMOVUPS 96(AX), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMOVUPS 96(AX), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  352(AX), Y4, Y4
+	VMULPS  352(AX), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  224(AX), Y0, Y4
+	VMULPS  224(AX), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 192(CX)
+	VMOVUPS Y3, 224(CX)
+	VMOVUPS 192(DX), Y4
+	VMOVUPS 224(DX), Y5
+	VMOVUPS 64(AX), Y6
+	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 64(AX), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  320(AX), Y6, Y6
+	VMULPS  320(AX), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  192(AX), Y0, Y6
+	VMULPS  192(AX), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, 192(DX)
+	VMOVUPS Y5, 224(DX)
+	VSUBPS  Y2, Y4, Y2
+	VMOVUPS Y2, 640(AX)
+	VSUBPS  Y3, Y5, Y2
+	VMOVUPS Y2, 672(AX)
+	VMOVUPS 192(BX), Y2
+	VMOVUPS 224(BX), Y3
+	VMOVUPS 160(AX), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMOVUPS 160(AX), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  416(AX), Y4, Y4
+	VMULPS  416(AX), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  288(AX), Y0, Y4
+	VMULPS  288(AX), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 192(BX)
+	VMOVUPS Y3, 224(BX)
+	VMOVUPS 192(SI), Y4
+	VMOVUPS 224(SI), Y5
+	VMOVUPS 128(AX), Y6
+	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 128(AX), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  384(AX), Y6, Y6
+	VMULPS  384(AX), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  256(AX), Y0, Y0
+	VMULPS  256(AX), Y1, Y1
+	VADDPS  Y0, Y4, Y0
+	VADDPS  Y1, Y5, Y1
+	VMOVUPS Y0, 192(SI)
+	VMOVUPS Y1, 224(SI)
+	VSUBPS  Y2, Y0, Y0
+	VSUBPS  Y3, Y1, Y1
+	VMOVUPS 640(AX), Y2
+	VMULPS  (AX), Y2, Y2
+	VMOVUPS 672(AX), Y3
+	VMULPS  (AX), Y3, Y3
+	VMULPS  32(AX), Y0, Y0
+	VMULPS  32(AX), Y1, Y1
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
+	VMOVUPS Y0, 192(R8)
+	VMOVUPS Y1, 224(R8)
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	ADDQ    $0x00000100, SI
+	ADDQ    $0x00000100, DI
+	ADDQ    $0x00000100, R8
+	DECQ    R9
+	JNZ     RFSTracerUniformAVX2_block
 
 RFSTracerUniformAVX2_done:
 	VZEROUPPER
@@ -15452,7 +15055,7 @@ RFSTracerUniformAVX2_done:
 // func rFSTracerAddAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·rFSTracerAddAVX512(SB), NOSPLIT, $0-280
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -15710,437 +15313,520 @@ RFSTracerAddAVX512_done:
 
 // func rFSTracerAddAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
 // Requires: AVX, AVX2
-TEXT ·rFSTracerAddAVX2(SB), NOSPLIT, $0-280
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 2 at a time.
+TEXT ·rFSTracerAddAVX2(SB), NOSPLIT, $320-280
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
+	LEAQ     (SP), AX
+	ADDQ     $0x3f, AX
+	ANDQ     $-64, AX
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
-	MOVQ     fastRise+0(FP), AX
-	MOVQ     fastDecay+8(FP), CX
-	MOVQ     slowRise+16(FP), DX
-	MOVQ     slowDecay+24(FP), BX
-	MOVQ     x+32(FP), SI
-	MOVQ     out+40(FP), DI
-	MOVQ     lFastRise+48(FP), R8
-	MOVQ     cFastRise+56(FP), R9
-	MOVQ     bFastRise+64(FP), R10
-	MOVQ     lFastDecay+72(FP), R11
-	MOVQ     cFastDecay+80(FP), R12
+	MOVQ     fastRise+0(FP), CX
+	MOVQ     fastDecay+8(FP), DX
+	MOVQ     slowRise+16(FP), BX
+	MOVQ     slowDecay+24(FP), SI
+	MOVQ     x+32(FP), DI
+	MOVQ     out+40(FP), R8
+	MOVQ     lFastRise+48(FP), R9
+	MOVQ     cFastRise+56(FP), R10
+	MOVQ     bFastRise+64(FP), R11
+	MOVQ     lFastDecay+72(FP), R12
 	MOVQ     blocks+272(FP), R13
 	TESTQ    R13, R13
 	JZ       RFSTracerAddAVX2_done
 
 RFSTracerAddAVX2_block:
-	VMOVUPS (SI), Y0
-	VMOVUPS 32(SI), Y1
-	VMOVUPS (AX), Y2
-	VMOVUPS 32(AX), Y3
-	VMOVUPS (R10), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 32(R10), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  (R8), Y4, Y4
-	VMULPS  32(R8), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  (R9), Y0, Y4
-	VMULPS  32(R9), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, (AX)
+	VMOVUPS (DI), Y0
+	VMOVUPS 32(DI), Y1
+	VMOVUPS 64(DI), Y2
+	VMOVUPS (CX), Y3
+	VMOVUPS 32(CX), Y4
+	VMOVUPS 64(CX), Y5
+	VMOVUPS (R11), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 32(R11), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 64(R11), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  (R9), Y6, Y6
+	VMULPS  32(R9), Y7, Y7
+	VMULPS  64(R9), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  (R10), Y0, Y6
+	VMULPS  32(R10), Y1, Y7
+	VMULPS  64(R10), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, (CX)
+	VMOVUPS Y4, 32(CX)
+	VMOVUPS Y5, 64(CX)
+	VMOVUPS (DX), Y6
+	VMOVUPS 32(DX), Y7
+	VMOVUPS 64(DX), Y8
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS (R14), Y9
+	VSUBPS  Y6, Y9, Y9
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 32(R14), Y10
+	VSUBPS  Y7, Y10, Y10
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 64(R14), Y11
+	VSUBPS  Y8, Y11, Y11
+	VMULPS  (R12), Y9, Y9
+	VMULPS  32(R12), Y10, Y10
+	VMULPS  64(R12), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  (R14), Y0, Y9
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  32(R14), Y1, Y10
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  64(R14), Y2, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMOVUPS Y6, (DX)
+	VMOVUPS Y7, 32(DX)
+	VMOVUPS Y8, 64(DX)
+	VSUBPS  Y3, Y6, Y3
+	VMOVUPS Y3, (AX)
+	VSUBPS  Y4, Y7, Y3
 	VMOVUPS Y3, 32(AX)
-	VMOVUPS (CX), Y4
-	VMOVUPS 32(CX), Y5
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS (R14), Y6
-	VSUBPS  Y4, Y6, Y6
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 32(R14), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  (R11), Y6, Y6
-	VMULPS  32(R11), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMULPS  (R12), Y0, Y6
-	VMULPS  32(R12), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMOVUPS Y4, (CX)
-	VMOVUPS Y5, 32(CX)
-	VSUBPS  Y2, Y4, Y2
-	VSUBPS  Y3, Y5, Y3
-	VMOVUPS (DX), Y4
-	VMOVUPS 32(DX), Y5
+	VSUBPS  Y5, Y8, Y3
+	VMOVUPS Y3, 64(AX)
+	VMOVUPS (BX), Y3
+	VMOVUPS 32(BX), Y4
+	VMOVUPS 64(BX), Y5
 	MOVQ    bSlowRise+112(FP), R14
 	VMOVUPS (R14), Y6
-	VSUBPS  Y4, Y6, Y6
+	VSUBPS  Y3, Y6, Y6
 	MOVQ    bSlowRise+112(FP), R14
 	VMOVUPS 32(R14), Y7
-	VSUBPS  Y5, Y7, Y7
+	VSUBPS  Y4, Y7, Y7
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 64(R14), Y8
+	VSUBPS  Y5, Y8, Y8
+	MOVQ    lSlowRise+96(FP), R14
 	MOVQ    lSlowRise+96(FP), R14
 	VMULPS  (R14), Y6, Y6
 	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
 	VMULPS  32(R14), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  64(R14), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	MOVQ    cSlowRise+104(FP), R14
 	MOVQ    cSlowRise+104(FP), R14
 	VMULPS  (R14), Y0, Y6
 	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
 	VMULPS  32(R14), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMOVUPS Y4, (DX)
-	VMOVUPS Y5, 32(DX)
-	VMOVUPS (BX), Y6
-	VMOVUPS 32(BX), Y7
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  64(R14), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, (BX)
+	VMOVUPS Y4, 32(BX)
+	VMOVUPS Y5, 64(BX)
+	VMOVUPS (SI), Y6
+	VMOVUPS 32(SI), Y7
+	VMOVUPS 64(SI), Y8
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS (R14), Y8
-	VSUBPS  Y6, Y8, Y8
+	VMOVUPS (R14), Y9
+	VSUBPS  Y6, Y9, Y9
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 32(R14), Y9
-	VSUBPS  Y7, Y9, Y9
+	VMOVUPS 32(R14), Y10
+	VSUBPS  Y7, Y10, Y10
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 64(R14), Y11
+	VSUBPS  Y8, Y11, Y11
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  (R14), Y8, Y8
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  32(R14), Y9, Y9
-	VADDPS  Y8, Y6, Y6
-	VADDPS  Y9, Y7, Y7
+	VMULPS  (R14), Y9, Y9
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  32(R14), Y10, Y10
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  64(R14), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	MOVQ    cSlowDecay+128(FP), R14
 	MOVQ    cSlowDecay+128(FP), R14
 	VMULPS  (R14), Y0, Y0
 	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  32(R14), Y1, Y1
-	VADDPS  Y0, Y6, Y0
-	VADDPS  Y1, Y7, Y1
-	VMOVUPS Y0, (BX)
-	VMOVUPS Y1, 32(BX)
-	VSUBPS  Y4, Y0, Y0
-	VSUBPS  Y5, Y1, Y1
-	MOVQ    alpha+144(FP), R14
-	VMULPS  (R14), Y2, Y2
-	MOVQ    alpha+144(FP), R14
-	VMULPS  32(R14), Y3, Y3
-	MOVQ    alpha1+152(FP), R14
-	VMULPS  (R14), Y0, Y0
-	MOVQ    alpha1+152(FP), R14
-	VMULPS  32(R14), Y1, Y1
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
-	VMOVUPS (DI), Y2
-	VMOVUPS 32(DI), Y3
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
-	VMOVUPS Y0, (DI)
-	VMOVUPS Y1, 32(DI)
-	VMOVUPS 64(SI), Y0
-	VMOVUPS 96(SI), Y1
-	VMOVUPS 64(AX), Y2
-	VMOVUPS 96(AX), Y3
-	VMOVUPS 64(R10), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 96(R10), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  64(R8), Y4, Y4
-	VMULPS  96(R8), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  64(R9), Y0, Y4
-	VMULPS  96(R9), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 64(AX)
-	VMOVUPS Y3, 96(AX)
-	VMOVUPS 64(CX), Y4
-	VMOVUPS 96(CX), Y5
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 64(R14), Y6
-	VSUBPS  Y4, Y6, Y6
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 96(R14), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  64(R11), Y6, Y6
-	VMULPS  96(R11), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMULPS  64(R12), Y0, Y6
-	VMULPS  96(R12), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMOVUPS Y4, 64(CX)
-	VMOVUPS Y5, 96(CX)
-	VSUBPS  Y2, Y4, Y2
-	VSUBPS  Y3, Y5, Y3
-	VMOVUPS 64(DX), Y4
-	VMOVUPS 96(DX), Y5
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 64(R14), Y6
-	VSUBPS  Y4, Y6, Y6
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 96(R14), Y7
-	VSUBPS  Y5, Y7, Y7
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  64(R14), Y6, Y6
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  96(R14), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  64(R14), Y0, Y6
-	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  96(R14), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMOVUPS Y4, 64(DX)
-	VMOVUPS Y5, 96(DX)
-	VMOVUPS 64(BX), Y6
-	VMOVUPS 96(BX), Y7
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 64(R14), Y8
-	VSUBPS  Y6, Y8, Y8
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 96(R14), Y9
-	VSUBPS  Y7, Y9, Y9
-	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  64(R14), Y8, Y8
-	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  96(R14), Y9, Y9
-	VADDPS  Y8, Y6, Y6
-	VADDPS  Y9, Y7, Y7
 	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  64(R14), Y0, Y0
+	VMULPS  32(R14), Y1, Y1
 	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  96(R14), Y1, Y1
-	VADDPS  Y0, Y6, Y0
-	VADDPS  Y1, Y7, Y1
-	VMOVUPS Y0, 64(BX)
-	VMOVUPS Y1, 96(BX)
-	VSUBPS  Y4, Y0, Y0
-	VSUBPS  Y5, Y1, Y1
-	MOVQ    alpha+144(FP), R14
+	MOVQ    cSlowDecay+128(FP), R14
 	VMULPS  64(R14), Y2, Y2
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
+	VADDPS  Y2, Y8, Y2
+	VMOVUPS Y0, (SI)
+	VMOVUPS Y1, 32(SI)
+	VMOVUPS Y2, 64(SI)
+	VSUBPS  Y3, Y0, Y0
+	VSUBPS  Y4, Y1, Y1
+	VSUBPS  Y5, Y2, Y2
 	MOVQ    alpha+144(FP), R14
-	VMULPS  96(R14), Y3, Y3
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS (AX), Y3
+	VMULPS  (R14), Y3, Y3
+	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 32(AX), Y4
+	VMULPS  32(R14), Y4, Y4
+	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 64(AX), Y5
+	VMULPS  64(R14), Y5, Y5
 	MOVQ    alpha1+152(FP), R14
-	VMULPS  64(R14), Y0, Y0
 	MOVQ    alpha1+152(FP), R14
-	VMULPS  96(R14), Y1, Y1
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
-	VMOVUPS 64(DI), Y2
-	VMOVUPS 96(DI), Y3
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
-	VMOVUPS Y0, 64(DI)
-	VMOVUPS Y1, 96(DI)
-	VMOVUPS 128(SI), Y0
-	VMOVUPS 160(SI), Y1
-	VMOVUPS 128(AX), Y2
-	VMOVUPS 160(AX), Y3
-	VMOVUPS 128(R10), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 160(R10), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  128(R8), Y4, Y4
-	VMULPS  160(R8), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  128(R9), Y0, Y4
-	VMULPS  160(R9), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 128(AX)
-	VMOVUPS Y3, 160(AX)
+	VMULPS  (R14), Y0, Y0
+	MOVQ    alpha1+152(FP), R14
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  32(R14), Y1, Y1
+	MOVQ    alpha1+152(FP), R14
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  64(R14), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS (R8), Y3
+	VMOVUPS 32(R8), Y4
+	VMOVUPS 64(R8), Y5
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS Y0, (R8)
+	VMOVUPS Y1, 32(R8)
+	VMOVUPS Y2, 64(R8)
+	VMOVUPS 96(DI), Y0
+	VMOVUPS 128(DI), Y1
+	VMOVUPS 160(DI), Y2
+	VMOVUPS 96(CX), Y3
 	VMOVUPS 128(CX), Y4
 	VMOVUPS 160(CX), Y5
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 128(R14), Y6
-	VSUBPS  Y4, Y6, Y6
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 160(R14), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  128(R11), Y6, Y6
-	VMULPS  160(R11), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMULPS  128(R12), Y0, Y6
-	VMULPS  160(R12), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
+	VMOVUPS 96(R11), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 128(R11), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 160(R11), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  96(R9), Y6, Y6
+	VMULPS  128(R9), Y7, Y7
+	VMULPS  160(R9), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  96(R10), Y0, Y6
+	VMULPS  128(R10), Y1, Y7
+	VMULPS  160(R10), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, 96(CX)
 	VMOVUPS Y4, 128(CX)
 	VMOVUPS Y5, 160(CX)
-	VSUBPS  Y2, Y4, Y2
-	VSUBPS  Y3, Y5, Y3
-	VMOVUPS 128(DX), Y4
-	VMOVUPS 160(DX), Y5
+	VMOVUPS 96(DX), Y6
+	VMOVUPS 128(DX), Y7
+	VMOVUPS 160(DX), Y8
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 96(R14), Y9
+	VSUBPS  Y6, Y9, Y9
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 128(R14), Y10
+	VSUBPS  Y7, Y10, Y10
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 160(R14), Y11
+	VSUBPS  Y8, Y11, Y11
+	VMULPS  96(R12), Y9, Y9
+	VMULPS  128(R12), Y10, Y10
+	VMULPS  160(R12), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  96(R14), Y0, Y9
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  128(R14), Y1, Y10
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  160(R14), Y2, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMOVUPS Y6, 96(DX)
+	VMOVUPS Y7, 128(DX)
+	VMOVUPS Y8, 160(DX)
+	VSUBPS  Y3, Y6, Y3
+	VMOVUPS Y3, 96(AX)
+	VSUBPS  Y4, Y7, Y3
+	VMOVUPS Y3, 128(AX)
+	VSUBPS  Y5, Y8, Y3
+	VMOVUPS Y3, 160(AX)
+	VMOVUPS 96(BX), Y3
+	VMOVUPS 128(BX), Y4
+	VMOVUPS 160(BX), Y5
 	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 128(R14), Y6
-	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 96(R14), Y6
+	VSUBPS  Y3, Y6, Y6
 	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 160(R14), Y7
-	VSUBPS  Y5, Y7, Y7
+	VMOVUPS 128(R14), Y7
+	VSUBPS  Y4, Y7, Y7
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 160(R14), Y8
+	VSUBPS  Y5, Y8, Y8
 	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  128(R14), Y6, Y6
 	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  160(R14), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
+	VMULPS  96(R14), Y6, Y6
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  128(R14), Y7, Y7
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  160(R14), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
 	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  128(R14), Y0, Y6
 	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  160(R14), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMOVUPS Y4, 128(DX)
-	VMOVUPS Y5, 160(DX)
-	VMOVUPS 128(BX), Y6
-	VMOVUPS 160(BX), Y7
+	VMULPS  96(R14), Y0, Y6
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  128(R14), Y1, Y7
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  160(R14), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, 96(BX)
+	VMOVUPS Y4, 128(BX)
+	VMOVUPS Y5, 160(BX)
+	VMOVUPS 96(SI), Y6
+	VMOVUPS 128(SI), Y7
+	VMOVUPS 160(SI), Y8
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 128(R14), Y8
-	VSUBPS  Y6, Y8, Y8
+	VMOVUPS 96(R14), Y9
+	VSUBPS  Y6, Y9, Y9
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 160(R14), Y9
-	VSUBPS  Y7, Y9, Y9
+	VMOVUPS 128(R14), Y10
+	VSUBPS  Y7, Y10, Y10
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 160(R14), Y11
+	VSUBPS  Y8, Y11, Y11
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  128(R14), Y8, Y8
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  160(R14), Y9, Y9
-	VADDPS  Y8, Y6, Y6
-	VADDPS  Y9, Y7, Y7
+	VMULPS  96(R14), Y9, Y9
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  128(R14), Y10, Y10
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  160(R14), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
 	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  128(R14), Y0, Y0
 	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  160(R14), Y1, Y1
+	VMULPS  96(R14), Y0, Y0
+	MOVQ    cSlowDecay+128(FP), R14
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  128(R14), Y1, Y1
+	MOVQ    cSlowDecay+128(FP), R14
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  160(R14), Y2, Y2
 	VADDPS  Y0, Y6, Y0
 	VADDPS  Y1, Y7, Y1
-	VMOVUPS Y0, 128(BX)
-	VMOVUPS Y1, 160(BX)
-	VSUBPS  Y4, Y0, Y0
-	VSUBPS  Y5, Y1, Y1
+	VADDPS  Y2, Y8, Y2
+	VMOVUPS Y0, 96(SI)
+	VMOVUPS Y1, 128(SI)
+	VMOVUPS Y2, 160(SI)
+	VSUBPS  Y3, Y0, Y0
+	VSUBPS  Y4, Y1, Y1
+	VSUBPS  Y5, Y2, Y2
 	MOVQ    alpha+144(FP), R14
-	VMULPS  128(R14), Y2, Y2
 	MOVQ    alpha+144(FP), R14
-	VMULPS  160(R14), Y3, Y3
+	VMOVUPS 96(AX), Y3
+	VMULPS  96(R14), Y3, Y3
+	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 128(AX), Y4
+	VMULPS  128(R14), Y4, Y4
+	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 160(AX), Y5
+	VMULPS  160(R14), Y5, Y5
 	MOVQ    alpha1+152(FP), R14
-	VMULPS  128(R14), Y0, Y0
 	MOVQ    alpha1+152(FP), R14
-	VMULPS  160(R14), Y1, Y1
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
-	VMOVUPS 128(DI), Y2
-	VMOVUPS 160(DI), Y3
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
-	VMOVUPS Y0, 128(DI)
-	VMOVUPS Y1, 160(DI)
-	VMOVUPS 192(SI), Y0
-	VMOVUPS 224(SI), Y1
-	VMOVUPS 192(AX), Y2
-	VMOVUPS 224(AX), Y3
-	VMOVUPS 192(R10), Y4
+	VMULPS  96(R14), Y0, Y0
+	MOVQ    alpha1+152(FP), R14
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  128(R14), Y1, Y1
+	MOVQ    alpha1+152(FP), R14
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  160(R14), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS 96(R8), Y3
+	VMOVUPS 128(R8), Y4
+	VMOVUPS 160(R8), Y5
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS Y0, 96(R8)
+	VMOVUPS Y1, 128(R8)
+	VMOVUPS Y2, 160(R8)
+	VMOVUPS 192(DI), Y0
+	VMOVUPS 224(DI), Y1
+	VMOVUPS 192(CX), Y2
+	VMOVUPS 224(CX), Y3
+	VMOVUPS 192(R11), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 224(R10), Y5
+	VMOVUPS 224(R11), Y5
 	VSUBPS  Y3, Y5, Y5
-	VMULPS  192(R8), Y4, Y4
-	VMULPS  224(R8), Y5, Y5
+	VMULPS  192(R9), Y4, Y4
+	VMULPS  224(R9), Y5, Y5
 	VADDPS  Y4, Y2, Y2
 	VADDPS  Y5, Y3, Y3
-	VMULPS  192(R9), Y0, Y4
-	VMULPS  224(R9), Y1, Y5
+	VMULPS  192(R10), Y0, Y4
+	VMULPS  224(R10), Y1, Y5
 	VADDPS  Y4, Y2, Y2
 	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 192(AX)
-	VMOVUPS Y3, 224(AX)
-	VMOVUPS 192(CX), Y4
-	VMOVUPS 224(CX), Y5
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 192(R14), Y6
-	VSUBPS  Y4, Y6, Y6
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 224(R14), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  192(R11), Y6, Y6
-	VMULPS  224(R11), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMULPS  192(R12), Y0, Y6
-	VMULPS  224(R12), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMOVUPS Y4, 192(CX)
-	VMOVUPS Y5, 224(CX)
-	VSUBPS  Y2, Y4, Y2
-	VSUBPS  Y3, Y5, Y3
+	VMOVUPS Y2, 192(CX)
+	VMOVUPS Y3, 224(CX)
 	VMOVUPS 192(DX), Y4
 	VMOVUPS 224(DX), Y5
-	MOVQ    bSlowRise+112(FP), R14
+	MOVQ    bFastDecay+88(FP), R14
 	VMOVUPS 192(R14), Y6
 	VSUBPS  Y4, Y6, Y6
-	MOVQ    bSlowRise+112(FP), R14
+	MOVQ    bFastDecay+88(FP), R14
 	VMOVUPS 224(R14), Y7
 	VSUBPS  Y5, Y7, Y7
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  192(R14), Y6, Y6
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  224(R14), Y7, Y7
+	VMULPS  192(R12), Y6, Y6
+	VMULPS  224(R12), Y7, Y7
 	VADDPS  Y6, Y4, Y4
 	VADDPS  Y7, Y5, Y5
-	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
 	VMULPS  192(R14), Y0, Y6
-	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
 	VMULPS  224(R14), Y1, Y7
 	VADDPS  Y6, Y4, Y4
 	VADDPS  Y7, Y5, Y5
 	VMOVUPS Y4, 192(DX)
 	VMOVUPS Y5, 224(DX)
-	VMOVUPS 192(BX), Y6
-	VMOVUPS 224(BX), Y7
+	VSUBPS  Y2, Y4, Y2
+	VMOVUPS Y2, 192(AX)
+	VSUBPS  Y3, Y5, Y2
+	VMOVUPS Y2, 224(AX)
+	VMOVUPS 192(BX), Y2
+	VMOVUPS 224(BX), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 192(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 224(R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  192(R14), Y4, Y4
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  224(R14), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  192(R14), Y0, Y4
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  224(R14), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 192(BX)
+	VMOVUPS Y3, 224(BX)
+	VMOVUPS 192(SI), Y4
+	VMOVUPS 224(SI), Y5
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 192(R14), Y8
-	VSUBPS  Y6, Y8, Y8
+	VMOVUPS 192(R14), Y6
+	VSUBPS  Y4, Y6, Y6
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 224(R14), Y9
-	VSUBPS  Y7, Y9, Y9
+	VMOVUPS 224(R14), Y7
+	VSUBPS  Y5, Y7, Y7
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  192(R14), Y8, Y8
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  224(R14), Y9, Y9
-	VADDPS  Y8, Y6, Y6
-	VADDPS  Y9, Y7, Y7
+	VMULPS  192(R14), Y6, Y6
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  224(R14), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	MOVQ    cSlowDecay+128(FP), R14
 	MOVQ    cSlowDecay+128(FP), R14
 	VMULPS  192(R14), Y0, Y0
 	MOVQ    cSlowDecay+128(FP), R14
+	MOVQ    cSlowDecay+128(FP), R14
 	VMULPS  224(R14), Y1, Y1
-	VADDPS  Y0, Y6, Y0
-	VADDPS  Y1, Y7, Y1
-	VMOVUPS Y0, 192(BX)
-	VMOVUPS Y1, 224(BX)
-	VSUBPS  Y4, Y0, Y0
-	VSUBPS  Y5, Y1, Y1
+	VADDPS  Y0, Y4, Y0
+	VADDPS  Y1, Y5, Y1
+	VMOVUPS Y0, 192(SI)
+	VMOVUPS Y1, 224(SI)
+	VSUBPS  Y2, Y0, Y0
+	VSUBPS  Y3, Y1, Y1
 	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 192(AX), Y2
 	VMULPS  192(R14), Y2, Y2
 	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 224(AX), Y3
 	VMULPS  224(R14), Y3, Y3
 	MOVQ    alpha1+152(FP), R14
+	MOVQ    alpha1+152(FP), R14
 	VMULPS  192(R14), Y0, Y0
+	MOVQ    alpha1+152(FP), R14
 	MOVQ    alpha1+152(FP), R14
 	VMULPS  224(R14), Y1, Y1
 	VADDPS  Y0, Y2, Y0
 	VADDPS  Y1, Y3, Y1
-	VMOVUPS 192(DI), Y2
-	VMOVUPS 224(DI), Y3
+	VMOVUPS 192(R8), Y2
+	VMOVUPS 224(R8), Y3
 	VADDPS  Y0, Y2, Y0
 	VADDPS  Y1, Y3, Y1
-	VMOVUPS Y0, 192(DI)
-	VMOVUPS Y1, 224(DI)
-	ADDQ    $0x00000100, AX
+	VMOVUPS Y0, 192(R8)
+	VMOVUPS Y1, 224(R8)
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
 	ADDQ    $0x00000100, BX
 	ADDQ    $0x00000100, SI
 	ADDQ    $0x00000100, DI
-	ADDQ    lFastRiseStride+160(FP), R8
-	ADDQ    cFastRiseStride+168(FP), R9
-	ADDQ    bFastRiseStride+176(FP), R10
-	ADDQ    lFastDecayStride+184(FP), R11
-	ADDQ    cFastDecayStride+192(FP), R12
+	ADDQ    $0x00000100, R8
+	ADDQ    lFastRiseStride+160(FP), R9
+	ADDQ    cFastRiseStride+168(FP), R10
+	ADDQ    bFastRiseStride+176(FP), R11
+	ADDQ    lFastDecayStride+184(FP), R12
+	MOVQ    cFastDecayStride+192(FP), R14
+	ADDQ    R14, cFastDecay+80(FP)
 	MOVQ    bFastDecayStride+200(FP), R14
 	ADDQ    R14, bFastDecay+88(FP)
 	MOVQ    lSlowRiseStride+208(FP), R14
@@ -16169,7 +15855,7 @@ RFSTracerAddAVX2_done:
 // func rFSTracerAddUniformAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·rFSTracerAddUniformAVX512(SB), NOSPLIT, $0-112
-	// 4 scalars held in registers, 10 broadcast where used; vectors interleaved 4 at a time.
+	// 4 scalars held in registers, 10 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -16363,388 +16049,404 @@ RFSTracerAddUniformAVX512_done:
 
 // func rFSTracerAddUniformAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
 // Requires: AVX, AVX2
-TEXT ·rFSTracerAddUniformAVX2(SB), NOSPLIT, $0-112
-	// 7 scalars held in registers, 7 broadcast where used; vectors interleaved 1 at a time.
+TEXT ·rFSTracerAddUniformAVX2(SB), $768-112
+	// 0 scalars held in registers, 14 read from memory where used; vectors interleaved 3 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS alpha+96(FP), Y0
+	VMOVUPS      Y0, (AX)
+	VBROADCASTSS alpha1+100(FP), Y0
+	VMOVUPS      Y0, 32(AX)
+	VBROADCASTSS bFastDecay+68(FP), Y0
+	VMOVUPS      Y0, 64(AX)
+	VBROADCASTSS bFastRise+56(FP), Y0
+	VMOVUPS      Y0, 96(AX)
+	VBROADCASTSS bSlowDecay+92(FP), Y0
+	VMOVUPS      Y0, 128(AX)
+	VBROADCASTSS bSlowRise+80(FP), Y0
+	VMOVUPS      Y0, 160(AX)
+	VBROADCASTSS cFastDecay+64(FP), Y0
+	VMOVUPS      Y0, 192(AX)
+	VBROADCASTSS cFastRise+52(FP), Y0
+	VMOVUPS      Y0, 224(AX)
+	VBROADCASTSS cSlowDecay+88(FP), Y0
+	VMOVUPS      Y0, 256(AX)
+	VBROADCASTSS cSlowRise+76(FP), Y0
+	VMOVUPS      Y0, 288(AX)
+	VBROADCASTSS lFastDecay+60(FP), Y0
+	VMOVUPS      Y0, 320(AX)
 	VBROADCASTSS lFastRise+48(FP), Y0
-	VBROADCASTSS bFastRise+56(FP), Y1
-	VBROADCASTSS cFastRise+52(FP), Y2
-	VBROADCASTSS lFastDecay+60(FP), Y3
-	VBROADCASTSS bFastDecay+68(FP), Y4
-	VBROADCASTSS cFastDecay+64(FP), Y5
-	VBROADCASTSS lSlowRise+72(FP), Y6
-	MOVQ         fastRise+0(FP), AX
-	MOVQ         fastDecay+8(FP), CX
-	MOVQ         slowRise+16(FP), DX
-	MOVQ         slowDecay+24(FP), BX
-	MOVQ         x+32(FP), SI
-	MOVQ         out+40(FP), DI
-	MOVQ         blocks+104(FP), R8
-	TESTQ        R8, R8
+	VMOVUPS      Y0, 352(AX)
+	VBROADCASTSS lSlowDecay+84(FP), Y0
+	VMOVUPS      Y0, 384(AX)
+	VBROADCASTSS lSlowRise+72(FP), Y0
+	VMOVUPS      Y0, 416(AX)
+	MOVQ         fastRise+0(FP), CX
+	MOVQ         fastDecay+8(FP), DX
+	MOVQ         slowRise+16(FP), BX
+	MOVQ         slowDecay+24(FP), SI
+	MOVQ         x+32(FP), DI
+	MOVQ         out+40(FP), R8
+	MOVQ         blocks+104(FP), R9
+	TESTQ        R9, R9
 	JZ           RFSTracerAddUniformAVX2_done
 
 RFSTracerAddUniformAVX2_block:
-	VMOVUPS      (SI), Y7
-	VMOVUPS      (AX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y0, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VMOVUPS      Y8, (AX)
-	VMOVUPS      (CX), Y9
-	VSUBPS       Y9, Y4, Y10
-	VMULPS       Y10, Y3, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y5, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, (CX)
-	VSUBPS       Y8, Y9, Y8
-	VMOVUPS      (DX), Y9
-	VBROADCASTSS bSlowRise+80(FP), Y10
-	VSUBPS       Y9, Y10, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VBROADCASTSS cSlowRise+76(FP), Y10
-	VMULPS       Y7, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, (DX)
-	VMOVUPS      (BX), Y10
-	VBROADCASTSS lSlowDecay+84(FP), Y11
-	VBROADCASTSS bSlowDecay+92(FP), Y12
-	VSUBPS       Y10, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VADDPS       Y11, Y10, Y10
-	VBROADCASTSS cSlowDecay+88(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VADDPS       Y7, Y10, Y7
-	VMOVUPS      Y7, (BX)
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS alpha+96(FP), Y9
-	VMULPS       Y8, Y9, Y8
-	VBROADCASTSS alpha1+100(FP), Y9
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      (DI), Y8
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, (DI)
-	VMOVUPS      32(SI), Y7
-	VMOVUPS      32(AX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y0, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 32(AX)
-	VMOVUPS      32(CX), Y9
-	VSUBPS       Y9, Y4, Y10
-	VMULPS       Y10, Y3, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y5, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 32(CX)
-	VSUBPS       Y8, Y9, Y8
-	VMOVUPS      32(DX), Y9
-	VBROADCASTSS bSlowRise+80(FP), Y10
-	VSUBPS       Y9, Y10, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VBROADCASTSS cSlowRise+76(FP), Y10
-	VMULPS       Y7, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 32(DX)
-	VMOVUPS      32(BX), Y10
-	VBROADCASTSS lSlowDecay+84(FP), Y11
-	VBROADCASTSS bSlowDecay+92(FP), Y12
-	VSUBPS       Y10, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VADDPS       Y11, Y10, Y10
-	VBROADCASTSS cSlowDecay+88(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VADDPS       Y7, Y10, Y7
-	VMOVUPS      Y7, 32(BX)
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS alpha+96(FP), Y9
-	VMULPS       Y8, Y9, Y8
-	VBROADCASTSS alpha1+100(FP), Y9
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      32(DI), Y8
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 32(DI)
-	VMOVUPS      64(SI), Y7
-	VMOVUPS      64(AX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y0, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 64(AX)
-	VMOVUPS      64(CX), Y9
-	VSUBPS       Y9, Y4, Y10
-	VMULPS       Y10, Y3, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y5, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 64(CX)
-	VSUBPS       Y8, Y9, Y8
-	VMOVUPS      64(DX), Y9
-	VBROADCASTSS bSlowRise+80(FP), Y10
-	VSUBPS       Y9, Y10, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VBROADCASTSS cSlowRise+76(FP), Y10
-	VMULPS       Y7, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 64(DX)
-	VMOVUPS      64(BX), Y10
-	VBROADCASTSS lSlowDecay+84(FP), Y11
-	VBROADCASTSS bSlowDecay+92(FP), Y12
-	VSUBPS       Y10, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VADDPS       Y11, Y10, Y10
-	VBROADCASTSS cSlowDecay+88(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VADDPS       Y7, Y10, Y7
-	VMOVUPS      Y7, 64(BX)
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS alpha+96(FP), Y9
-	VMULPS       Y8, Y9, Y8
-	VBROADCASTSS alpha1+100(FP), Y9
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      64(DI), Y8
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 64(DI)
-	VMOVUPS      96(SI), Y7
-	VMOVUPS      96(AX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y0, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 96(AX)
-	VMOVUPS      96(CX), Y9
-	VSUBPS       Y9, Y4, Y10
-	VMULPS       Y10, Y3, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y5, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 96(CX)
-	VSUBPS       Y8, Y9, Y8
-	VMOVUPS      96(DX), Y9
-	VBROADCASTSS bSlowRise+80(FP), Y10
-	VSUBPS       Y9, Y10, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VBROADCASTSS cSlowRise+76(FP), Y10
-	VMULPS       Y7, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 96(DX)
-	VMOVUPS      96(BX), Y10
-	VBROADCASTSS lSlowDecay+84(FP), Y11
-	VBROADCASTSS bSlowDecay+92(FP), Y12
-	VSUBPS       Y10, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VADDPS       Y11, Y10, Y10
-	VBROADCASTSS cSlowDecay+88(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VADDPS       Y7, Y10, Y7
-	VMOVUPS      Y7, 96(BX)
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS alpha+96(FP), Y9
-	VMULPS       Y8, Y9, Y8
-	VBROADCASTSS alpha1+100(FP), Y9
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      96(DI), Y8
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 96(DI)
-	VMOVUPS      128(SI), Y7
-	VMOVUPS      128(AX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y0, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 128(AX)
-	VMOVUPS      128(CX), Y9
-	VSUBPS       Y9, Y4, Y10
-	VMULPS       Y10, Y3, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y5, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 128(CX)
-	VSUBPS       Y8, Y9, Y8
-	VMOVUPS      128(DX), Y9
-	VBROADCASTSS bSlowRise+80(FP), Y10
-	VSUBPS       Y9, Y10, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VBROADCASTSS cSlowRise+76(FP), Y10
-	VMULPS       Y7, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 128(DX)
-	VMOVUPS      128(BX), Y10
-	VBROADCASTSS lSlowDecay+84(FP), Y11
-	VBROADCASTSS bSlowDecay+92(FP), Y12
-	VSUBPS       Y10, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VADDPS       Y11, Y10, Y10
-	VBROADCASTSS cSlowDecay+88(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VADDPS       Y7, Y10, Y7
-	VMOVUPS      Y7, 128(BX)
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS alpha+96(FP), Y9
-	VMULPS       Y8, Y9, Y8
-	VBROADCASTSS alpha1+100(FP), Y9
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      128(DI), Y8
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 128(DI)
-	VMOVUPS      160(SI), Y7
-	VMOVUPS      160(AX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y0, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 160(AX)
-	VMOVUPS      160(CX), Y9
-	VSUBPS       Y9, Y4, Y10
-	VMULPS       Y10, Y3, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y5, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 160(CX)
-	VSUBPS       Y8, Y9, Y8
-	VMOVUPS      160(DX), Y9
-	VBROADCASTSS bSlowRise+80(FP), Y10
-	VSUBPS       Y9, Y10, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VBROADCASTSS cSlowRise+76(FP), Y10
-	VMULPS       Y7, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 160(DX)
-	VMOVUPS      160(BX), Y10
-	VBROADCASTSS lSlowDecay+84(FP), Y11
-	VBROADCASTSS bSlowDecay+92(FP), Y12
-	VSUBPS       Y10, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VADDPS       Y11, Y10, Y10
-	VBROADCASTSS cSlowDecay+88(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VADDPS       Y7, Y10, Y7
-	VMOVUPS      Y7, 160(BX)
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS alpha+96(FP), Y9
-	VMULPS       Y8, Y9, Y8
-	VBROADCASTSS alpha1+100(FP), Y9
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      160(DI), Y8
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 160(DI)
-	VMOVUPS      192(SI), Y7
-	VMOVUPS      192(AX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y0, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 192(AX)
-	VMOVUPS      192(CX), Y9
-	VSUBPS       Y9, Y4, Y10
-	VMULPS       Y10, Y3, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y5, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 192(CX)
-	VSUBPS       Y8, Y9, Y8
-	VMOVUPS      192(DX), Y9
-	VBROADCASTSS bSlowRise+80(FP), Y10
-	VSUBPS       Y9, Y10, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VBROADCASTSS cSlowRise+76(FP), Y10
-	VMULPS       Y7, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 192(DX)
-	VMOVUPS      192(BX), Y10
-	VBROADCASTSS lSlowDecay+84(FP), Y11
-	VBROADCASTSS bSlowDecay+92(FP), Y12
-	VSUBPS       Y10, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VADDPS       Y11, Y10, Y10
-	VBROADCASTSS cSlowDecay+88(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VADDPS       Y7, Y10, Y7
-	VMOVUPS      Y7, 192(BX)
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS alpha+96(FP), Y9
-	VMULPS       Y8, Y9, Y8
-	VBROADCASTSS alpha1+100(FP), Y9
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      192(DI), Y8
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 192(DI)
-	VMOVUPS      224(SI), Y7
-	VMOVUPS      224(AX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y0, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 224(AX)
-	VMOVUPS      224(CX), Y9
-	VSUBPS       Y9, Y4, Y10
-	VMULPS       Y10, Y3, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y5, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 224(CX)
-	VSUBPS       Y8, Y9, Y8
-	VMOVUPS      224(DX), Y9
-	VBROADCASTSS bSlowRise+80(FP), Y10
-	VSUBPS       Y9, Y10, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VBROADCASTSS cSlowRise+76(FP), Y10
-	VMULPS       Y7, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 224(DX)
-	VMOVUPS      224(BX), Y10
-	VBROADCASTSS lSlowDecay+84(FP), Y11
-	VBROADCASTSS bSlowDecay+92(FP), Y12
-	VSUBPS       Y10, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VADDPS       Y11, Y10, Y10
-	VBROADCASTSS cSlowDecay+88(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VADDPS       Y7, Y10, Y7
-	VMOVUPS      Y7, 224(BX)
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS alpha+96(FP), Y9
-	VMULPS       Y8, Y9, Y8
-	VBROADCASTSS alpha1+100(FP), Y9
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      224(DI), Y8
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 224(DI)
-	ADDQ         $0x00000100, AX
-	ADDQ         $0x00000100, CX
-	ADDQ         $0x00000100, DX
-	ADDQ         $0x00000100, BX
-	ADDQ         $0x00000100, SI
-	ADDQ         $0x00000100, DI
-	DECQ         R8
-	JNZ          RFSTracerAddUniformAVX2_block
+	VMOVUPS (DI), Y0
+	VMOVUPS 32(DI), Y1
+	VMOVUPS 64(DI), Y2
+	VMOVUPS (CX), Y3
+	VMOVUPS 32(CX), Y4
+	VMOVUPS 64(CX), Y5
+	VMOVUPS 96(AX), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 96(AX), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 96(AX), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  352(AX), Y6, Y6
+	VMULPS  352(AX), Y7, Y7
+	VMULPS  352(AX), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  224(AX), Y0, Y6
+	VMULPS  224(AX), Y1, Y7
+	VMULPS  224(AX), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, (CX)
+	VMOVUPS Y4, 32(CX)
+	VMOVUPS Y5, 64(CX)
+	VMOVUPS (DX), Y6
+	VMOVUPS 32(DX), Y7
+	VMOVUPS 64(DX), Y8
+	VMOVUPS 64(AX), Y9
+	VSUBPS  Y6, Y9, Y9
+	VMOVUPS 64(AX), Y10
+	VSUBPS  Y7, Y10, Y10
+	VMOVUPS 64(AX), Y11
+	VSUBPS  Y8, Y11, Y11
+	VMULPS  320(AX), Y9, Y9
+	VMULPS  320(AX), Y10, Y10
+	VMULPS  320(AX), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMULPS  192(AX), Y0, Y9
+	VMULPS  192(AX), Y1, Y10
+	VMULPS  192(AX), Y2, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMOVUPS Y6, (DX)
+	VMOVUPS Y7, 32(DX)
+	VMOVUPS Y8, 64(DX)
+	VSUBPS  Y3, Y6, Y3
+	VMOVUPS Y3, 448(AX)
+	VSUBPS  Y4, Y7, Y3
+	VMOVUPS Y3, 480(AX)
+	VSUBPS  Y5, Y8, Y3
+	VMOVUPS Y3, 512(AX)
+	VMOVUPS (BX), Y3
+	VMOVUPS 32(BX), Y4
+	VMOVUPS 64(BX), Y5
+	VMOVUPS 160(AX), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 160(AX), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 160(AX), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  416(AX), Y6, Y6
+	VMULPS  416(AX), Y7, Y7
+	VMULPS  416(AX), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  288(AX), Y0, Y6
+	VMULPS  288(AX), Y1, Y7
+	VMULPS  288(AX), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, (BX)
+	VMOVUPS Y4, 32(BX)
+	VMOVUPS Y5, 64(BX)
+	VMOVUPS (SI), Y6
+	VMOVUPS 32(SI), Y7
+	VMOVUPS 64(SI), Y8
+	VMOVUPS 128(AX), Y9
+	VSUBPS  Y6, Y9, Y9
+	VMOVUPS 128(AX), Y10
+	VSUBPS  Y7, Y10, Y10
+	VMOVUPS 128(AX), Y11
+	VSUBPS  Y8, Y11, Y11
+	VMULPS  384(AX), Y9, Y9
+	VMULPS  384(AX), Y10, Y10
+	VMULPS  384(AX), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMULPS  256(AX), Y0, Y0
+	VMULPS  256(AX), Y1, Y1
+	VMULPS  256(AX), Y2, Y2
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
+	VADDPS  Y2, Y8, Y2
+	VMOVUPS Y0, (SI)
+	VMOVUPS Y1, 32(SI)
+	VMOVUPS Y2, 64(SI)
+	VSUBPS  Y3, Y0, Y0
+	VSUBPS  Y4, Y1, Y1
+	VSUBPS  Y5, Y2, Y2
+	VMOVUPS 448(AX), Y3
+	VMULPS  (AX), Y3, Y3
+	VMOVUPS 480(AX), Y4
+	VMULPS  (AX), Y4, Y4
+	VMOVUPS 512(AX), Y5
+	VMULPS  (AX), Y5, Y5
+	VMULPS  32(AX), Y0, Y0
+	VMULPS  32(AX), Y1, Y1
+	VMULPS  32(AX), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS (R8), Y3
+	VMOVUPS 32(R8), Y4
+	VMOVUPS 64(R8), Y5
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS Y0, (R8)
+	VMOVUPS Y1, 32(R8)
+	VMOVUPS Y2, 64(R8)
+	VMOVUPS 96(DI), Y0
+	VMOVUPS 128(DI), Y1
+	VMOVUPS 160(DI), Y2
+	VMOVUPS 96(CX), Y3
+	VMOVUPS 128(CX), Y4
+	VMOVUPS 160(CX), Y5
+	VMOVUPS 96(AX), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 96(AX), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 96(AX), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  352(AX), Y6, Y6
+	VMULPS  352(AX), Y7, Y7
+	VMULPS  352(AX), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  224(AX), Y0, Y6
+	VMULPS  224(AX), Y1, Y7
+	VMULPS  224(AX), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, 96(CX)
+	VMOVUPS Y4, 128(CX)
+	VMOVUPS Y5, 160(CX)
+	VMOVUPS 96(DX), Y6
+	VMOVUPS 128(DX), Y7
+	VMOVUPS 160(DX), Y8
+	VMOVUPS 64(AX), Y9
+	VSUBPS  Y6, Y9, Y9
+	VMOVUPS 64(AX), Y10
+	VSUBPS  Y7, Y10, Y10
+	VMOVUPS 64(AX), Y11
+	VSUBPS  Y8, Y11, Y11
+	VMULPS  320(AX), Y9, Y9
+	VMULPS  320(AX), Y10, Y10
+	VMULPS  320(AX), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMULPS  192(AX), Y0, Y9
+	VMULPS  192(AX), Y1, Y10
+	VMULPS  192(AX), Y2, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMOVUPS Y6, 96(DX)
+	VMOVUPS Y7, 128(DX)
+	VMOVUPS Y8, 160(DX)
+	VSUBPS  Y3, Y6, Y3
+	VMOVUPS Y3, 544(AX)
+	VSUBPS  Y4, Y7, Y3
+	VMOVUPS Y3, 576(AX)
+	VSUBPS  Y5, Y8, Y3
+	VMOVUPS Y3, 608(AX)
+	VMOVUPS 96(BX), Y3
+	VMOVUPS 128(BX), Y4
+	VMOVUPS 160(BX), Y5
+	VMOVUPS 160(AX), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 160(AX), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 160(AX), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  416(AX), Y6, Y6
+	VMULPS  416(AX), Y7, Y7
+	VMULPS  416(AX), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  288(AX), Y0, Y6
+	VMULPS  288(AX), Y1, Y7
+	VMULPS  288(AX), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, 96(BX)
+	VMOVUPS Y4, 128(BX)
+	VMOVUPS Y5, 160(BX)
+	VMOVUPS 96(SI), Y6
+	VMOVUPS 128(SI), Y7
+	VMOVUPS 160(SI), Y8
+	VMOVUPS 128(AX), Y9
+	VSUBPS  Y6, Y9, Y9
+	VMOVUPS 128(AX), Y10
+	VSUBPS  Y7, Y10, Y10
+	VMOVUPS 128(AX), Y11
+	VSUBPS  Y8, Y11, Y11
+	VMULPS  384(AX), Y9, Y9
+	VMULPS  384(AX), Y10, Y10
+	VMULPS  384(AX), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMULPS  256(AX), Y0, Y0
+	VMULPS  256(AX), Y1, Y1
+	VMULPS  256(AX), Y2, Y2
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
+	VADDPS  Y2, Y8, Y2
+	VMOVUPS Y0, 96(SI)
+	VMOVUPS Y1, 128(SI)
+	VMOVUPS Y2, 160(SI)
+	VSUBPS  Y3, Y0, Y0
+	VSUBPS  Y4, Y1, Y1
+	VSUBPS  Y5, Y2, Y2
+	VMOVUPS 544(AX), Y3
+	VMULPS  (AX), Y3, Y3
+	VMOVUPS 576(AX), Y4
+	VMULPS  (AX), Y4, Y4
+	VMOVUPS 608(AX), Y5
+	VMULPS  (AX), Y5, Y5
+	VMULPS  32(AX), Y0, Y0
+	VMULPS  32(AX), Y1, Y1
+	VMULPS  32(AX), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS 96(R8), Y3
+	VMOVUPS 128(R8), Y4
+	VMOVUPS 160(R8), Y5
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS Y0, 96(R8)
+	VMOVUPS Y1, 128(R8)
+	VMOVUPS Y2, 160(R8)
+	VMOVUPS 192(DI), Y0
+	VMOVUPS 224(DI), Y1
+	VMOVUPS 192(CX), Y2
+	VMOVUPS 224(CX), Y3
+	VMOVUPS 96(AX), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMOVUPS 96(AX), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  352(AX), Y4, Y4
+	VMULPS  352(AX), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  224(AX), Y0, Y4
+	VMULPS  224(AX), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 192(CX)
+	VMOVUPS Y3, 224(CX)
+	VMOVUPS 192(DX), Y4
+	VMOVUPS 224(DX), Y5
+	VMOVUPS 64(AX), Y6
+	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 64(AX), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  320(AX), Y6, Y6
+	VMULPS  320(AX), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  192(AX), Y0, Y6
+	VMULPS  192(AX), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, 192(DX)
+	VMOVUPS Y5, 224(DX)
+	VSUBPS  Y2, Y4, Y2
+	VMOVUPS Y2, 640(AX)
+	VSUBPS  Y3, Y5, Y2
+	VMOVUPS Y2, 672(AX)
+	VMOVUPS 192(BX), Y2
+	VMOVUPS 224(BX), Y3
+	VMOVUPS 160(AX), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMOVUPS 160(AX), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  416(AX), Y4, Y4
+	VMULPS  416(AX), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  288(AX), Y0, Y4
+	VMULPS  288(AX), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 192(BX)
+	VMOVUPS Y3, 224(BX)
+	VMOVUPS 192(SI), Y4
+	VMOVUPS 224(SI), Y5
+	VMOVUPS 128(AX), Y6
+	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 128(AX), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  384(AX), Y6, Y6
+	VMULPS  384(AX), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  256(AX), Y0, Y0
+	VMULPS  256(AX), Y1, Y1
+	VADDPS  Y0, Y4, Y0
+	VADDPS  Y1, Y5, Y1
+	VMOVUPS Y0, 192(SI)
+	VMOVUPS Y1, 224(SI)
+	VSUBPS  Y2, Y0, Y0
+	VSUBPS  Y3, Y1, Y1
+	VMOVUPS 640(AX), Y2
+	VMULPS  (AX), Y2, Y2
+	VMOVUPS 672(AX), Y3
+	VMULPS  (AX), Y3, Y3
+	VMULPS  32(AX), Y0, Y0
+	VMULPS  32(AX), Y1, Y1
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
+	VMOVUPS 192(R8), Y2
+	VMOVUPS 224(R8), Y3
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
+	VMOVUPS Y0, 192(R8)
+	VMOVUPS Y1, 224(R8)
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	ADDQ    $0x00000100, SI
+	ADDQ    $0x00000100, DI
+	ADDQ    $0x00000100, R8
+	DECQ    R9
+	JNZ     RFSTracerAddUniformAVX2_block
 
 RFSTracerAddUniformAVX2_done:
 	VZEROUPPER
@@ -16753,7 +16455,7 @@ RFSTracerAddUniformAVX2_done:
 // func rFSTracerDrainAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·rFSTracerDrainAVX512(SB), NOSPLIT, $0-280
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -17011,437 +16713,520 @@ RFSTracerDrainAVX512_done:
 
 // func rFSTracerDrainAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
 // Requires: AVX, AVX2
-TEXT ·rFSTracerDrainAVX2(SB), NOSPLIT, $0-280
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 2 at a time.
+TEXT ·rFSTracerDrainAVX2(SB), NOSPLIT, $320-280
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
+	LEAQ     (SP), AX
+	ADDQ     $0x3f, AX
+	ANDQ     $-64, AX
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
-	MOVQ     fastRise+0(FP), AX
-	MOVQ     fastDecay+8(FP), CX
-	MOVQ     slowRise+16(FP), DX
-	MOVQ     slowDecay+24(FP), BX
-	MOVQ     x+32(FP), SI
-	MOVQ     out+40(FP), DI
-	MOVQ     lFastRise+48(FP), R8
-	MOVQ     cFastRise+56(FP), R9
-	MOVQ     bFastRise+64(FP), R10
-	MOVQ     lFastDecay+72(FP), R11
-	MOVQ     cFastDecay+80(FP), R12
+	MOVQ     fastRise+0(FP), CX
+	MOVQ     fastDecay+8(FP), DX
+	MOVQ     slowRise+16(FP), BX
+	MOVQ     slowDecay+24(FP), SI
+	MOVQ     x+32(FP), DI
+	MOVQ     out+40(FP), R8
+	MOVQ     lFastRise+48(FP), R9
+	MOVQ     cFastRise+56(FP), R10
+	MOVQ     bFastRise+64(FP), R11
+	MOVQ     lFastDecay+72(FP), R12
 	MOVQ     blocks+272(FP), R13
 	TESTQ    R13, R13
 	JZ       RFSTracerDrainAVX2_done
 
 RFSTracerDrainAVX2_block:
-	VMOVUPS (SI), Y0
-	VMOVUPS 32(SI), Y1
-	VMOVUPS (AX), Y2
-	VMOVUPS 32(AX), Y3
-	VMOVUPS (R10), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 32(R10), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  (R8), Y4, Y4
-	VMULPS  32(R8), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  (R9), Y0, Y4
-	VMULPS  32(R9), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, (AX)
+	VMOVUPS (DI), Y0
+	VMOVUPS 32(DI), Y1
+	VMOVUPS 64(DI), Y2
+	VMOVUPS (CX), Y3
+	VMOVUPS 32(CX), Y4
+	VMOVUPS 64(CX), Y5
+	VMOVUPS (R11), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 32(R11), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 64(R11), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  (R9), Y6, Y6
+	VMULPS  32(R9), Y7, Y7
+	VMULPS  64(R9), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  (R10), Y0, Y6
+	VMULPS  32(R10), Y1, Y7
+	VMULPS  64(R10), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, (CX)
+	VMOVUPS Y4, 32(CX)
+	VMOVUPS Y5, 64(CX)
+	VMOVUPS (DX), Y6
+	VMOVUPS 32(DX), Y7
+	VMOVUPS 64(DX), Y8
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS (R14), Y9
+	VSUBPS  Y6, Y9, Y9
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 32(R14), Y10
+	VSUBPS  Y7, Y10, Y10
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 64(R14), Y11
+	VSUBPS  Y8, Y11, Y11
+	VMULPS  (R12), Y9, Y9
+	VMULPS  32(R12), Y10, Y10
+	VMULPS  64(R12), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  (R14), Y0, Y9
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  32(R14), Y1, Y10
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  64(R14), Y2, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMOVUPS Y6, (DX)
+	VMOVUPS Y7, 32(DX)
+	VMOVUPS Y8, 64(DX)
+	VSUBPS  Y3, Y6, Y3
+	VMOVUPS Y3, (AX)
+	VSUBPS  Y4, Y7, Y3
 	VMOVUPS Y3, 32(AX)
-	VMOVUPS (CX), Y4
-	VMOVUPS 32(CX), Y5
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS (R14), Y6
-	VSUBPS  Y4, Y6, Y6
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 32(R14), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  (R11), Y6, Y6
-	VMULPS  32(R11), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMULPS  (R12), Y0, Y6
-	VMULPS  32(R12), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMOVUPS Y4, (CX)
-	VMOVUPS Y5, 32(CX)
-	VSUBPS  Y2, Y4, Y2
-	VSUBPS  Y3, Y5, Y3
-	VMOVUPS (DX), Y4
-	VMOVUPS 32(DX), Y5
+	VSUBPS  Y5, Y8, Y3
+	VMOVUPS Y3, 64(AX)
+	VMOVUPS (BX), Y3
+	VMOVUPS 32(BX), Y4
+	VMOVUPS 64(BX), Y5
 	MOVQ    bSlowRise+112(FP), R14
 	VMOVUPS (R14), Y6
-	VSUBPS  Y4, Y6, Y6
+	VSUBPS  Y3, Y6, Y6
 	MOVQ    bSlowRise+112(FP), R14
 	VMOVUPS 32(R14), Y7
-	VSUBPS  Y5, Y7, Y7
+	VSUBPS  Y4, Y7, Y7
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 64(R14), Y8
+	VSUBPS  Y5, Y8, Y8
+	MOVQ    lSlowRise+96(FP), R14
 	MOVQ    lSlowRise+96(FP), R14
 	VMULPS  (R14), Y6, Y6
 	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
 	VMULPS  32(R14), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  64(R14), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	MOVQ    cSlowRise+104(FP), R14
 	MOVQ    cSlowRise+104(FP), R14
 	VMULPS  (R14), Y0, Y6
 	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
 	VMULPS  32(R14), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMOVUPS Y4, (DX)
-	VMOVUPS Y5, 32(DX)
-	VMOVUPS (BX), Y6
-	VMOVUPS 32(BX), Y7
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  64(R14), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, (BX)
+	VMOVUPS Y4, 32(BX)
+	VMOVUPS Y5, 64(BX)
+	VMOVUPS (SI), Y6
+	VMOVUPS 32(SI), Y7
+	VMOVUPS 64(SI), Y8
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS (R14), Y8
-	VSUBPS  Y6, Y8, Y8
+	VMOVUPS (R14), Y9
+	VSUBPS  Y6, Y9, Y9
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 32(R14), Y9
-	VSUBPS  Y7, Y9, Y9
+	VMOVUPS 32(R14), Y10
+	VSUBPS  Y7, Y10, Y10
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 64(R14), Y11
+	VSUBPS  Y8, Y11, Y11
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  (R14), Y8, Y8
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  32(R14), Y9, Y9
-	VADDPS  Y8, Y6, Y6
-	VADDPS  Y9, Y7, Y7
+	VMULPS  (R14), Y9, Y9
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  32(R14), Y10, Y10
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  64(R14), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	MOVQ    cSlowDecay+128(FP), R14
 	MOVQ    cSlowDecay+128(FP), R14
 	VMULPS  (R14), Y0, Y0
 	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  32(R14), Y1, Y1
-	VADDPS  Y0, Y6, Y0
-	VADDPS  Y1, Y7, Y1
-	VMOVUPS Y0, (BX)
-	VMOVUPS Y1, 32(BX)
-	VSUBPS  Y4, Y0, Y0
-	VSUBPS  Y5, Y1, Y1
-	MOVQ    alpha+144(FP), R14
-	VMULPS  (R14), Y2, Y2
-	MOVQ    alpha+144(FP), R14
-	VMULPS  32(R14), Y3, Y3
-	MOVQ    alpha1+152(FP), R14
-	VMULPS  (R14), Y0, Y0
-	MOVQ    alpha1+152(FP), R14
-	VMULPS  32(R14), Y1, Y1
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
-	VMOVUPS Y0, (DI)
-	VMOVUPS Y1, 32(DI)
-	VXORPS  Y0, Y0, Y0
-	VMOVUPS Y0, (SI)
-	VXORPS  Y0, Y0, Y0
-	VMOVUPS Y0, 32(SI)
-	VMOVUPS 64(SI), Y0
-	VMOVUPS 96(SI), Y1
-	VMOVUPS 64(AX), Y2
-	VMOVUPS 96(AX), Y3
-	VMOVUPS 64(R10), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 96(R10), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  64(R8), Y4, Y4
-	VMULPS  96(R8), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  64(R9), Y0, Y4
-	VMULPS  96(R9), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 64(AX)
-	VMOVUPS Y3, 96(AX)
-	VMOVUPS 64(CX), Y4
-	VMOVUPS 96(CX), Y5
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 64(R14), Y6
-	VSUBPS  Y4, Y6, Y6
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 96(R14), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  64(R11), Y6, Y6
-	VMULPS  96(R11), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMULPS  64(R12), Y0, Y6
-	VMULPS  96(R12), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMOVUPS Y4, 64(CX)
-	VMOVUPS Y5, 96(CX)
-	VSUBPS  Y2, Y4, Y2
-	VSUBPS  Y3, Y5, Y3
-	VMOVUPS 64(DX), Y4
-	VMOVUPS 96(DX), Y5
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 64(R14), Y6
-	VSUBPS  Y4, Y6, Y6
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 96(R14), Y7
-	VSUBPS  Y5, Y7, Y7
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  64(R14), Y6, Y6
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  96(R14), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  64(R14), Y0, Y6
-	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  96(R14), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMOVUPS Y4, 64(DX)
-	VMOVUPS Y5, 96(DX)
-	VMOVUPS 64(BX), Y6
-	VMOVUPS 96(BX), Y7
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 64(R14), Y8
-	VSUBPS  Y6, Y8, Y8
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 96(R14), Y9
-	VSUBPS  Y7, Y9, Y9
-	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  64(R14), Y8, Y8
-	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  96(R14), Y9, Y9
-	VADDPS  Y8, Y6, Y6
-	VADDPS  Y9, Y7, Y7
 	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  64(R14), Y0, Y0
+	VMULPS  32(R14), Y1, Y1
 	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  96(R14), Y1, Y1
-	VADDPS  Y0, Y6, Y0
-	VADDPS  Y1, Y7, Y1
-	VMOVUPS Y0, 64(BX)
-	VMOVUPS Y1, 96(BX)
-	VSUBPS  Y4, Y0, Y0
-	VSUBPS  Y5, Y1, Y1
-	MOVQ    alpha+144(FP), R14
+	MOVQ    cSlowDecay+128(FP), R14
 	VMULPS  64(R14), Y2, Y2
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
+	VADDPS  Y2, Y8, Y2
+	VMOVUPS Y0, (SI)
+	VMOVUPS Y1, 32(SI)
+	VMOVUPS Y2, 64(SI)
+	VSUBPS  Y3, Y0, Y0
+	VSUBPS  Y4, Y1, Y1
+	VSUBPS  Y5, Y2, Y2
 	MOVQ    alpha+144(FP), R14
-	VMULPS  96(R14), Y3, Y3
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS (AX), Y3
+	VMULPS  (R14), Y3, Y3
+	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 32(AX), Y4
+	VMULPS  32(R14), Y4, Y4
+	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 64(AX), Y5
+	VMULPS  64(R14), Y5, Y5
 	MOVQ    alpha1+152(FP), R14
-	VMULPS  64(R14), Y0, Y0
 	MOVQ    alpha1+152(FP), R14
-	VMULPS  96(R14), Y1, Y1
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
+	VMULPS  (R14), Y0, Y0
+	MOVQ    alpha1+152(FP), R14
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  32(R14), Y1, Y1
+	MOVQ    alpha1+152(FP), R14
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  64(R14), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS Y0, (R8)
+	VMOVUPS Y1, 32(R8)
+	VMOVUPS Y2, 64(R8)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, (DI)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 32(DI)
+	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 64(DI)
-	VMOVUPS Y1, 96(DI)
-	VXORPS  Y0, Y0, Y0
-	VMOVUPS Y0, 64(SI)
-	VXORPS  Y0, Y0, Y0
-	VMOVUPS Y0, 96(SI)
-	VMOVUPS 128(SI), Y0
-	VMOVUPS 160(SI), Y1
-	VMOVUPS 128(AX), Y2
-	VMOVUPS 160(AX), Y3
-	VMOVUPS 128(R10), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 160(R10), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  128(R8), Y4, Y4
-	VMULPS  160(R8), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  128(R9), Y0, Y4
-	VMULPS  160(R9), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 128(AX)
-	VMOVUPS Y3, 160(AX)
+	VMOVUPS 96(DI), Y0
+	VMOVUPS 128(DI), Y1
+	VMOVUPS 160(DI), Y2
+	VMOVUPS 96(CX), Y3
 	VMOVUPS 128(CX), Y4
 	VMOVUPS 160(CX), Y5
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 128(R14), Y6
-	VSUBPS  Y4, Y6, Y6
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 160(R14), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  128(R11), Y6, Y6
-	VMULPS  160(R11), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMULPS  128(R12), Y0, Y6
-	VMULPS  160(R12), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
+	VMOVUPS 96(R11), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 128(R11), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 160(R11), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  96(R9), Y6, Y6
+	VMULPS  128(R9), Y7, Y7
+	VMULPS  160(R9), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  96(R10), Y0, Y6
+	VMULPS  128(R10), Y1, Y7
+	VMULPS  160(R10), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, 96(CX)
 	VMOVUPS Y4, 128(CX)
 	VMOVUPS Y5, 160(CX)
-	VSUBPS  Y2, Y4, Y2
-	VSUBPS  Y3, Y5, Y3
-	VMOVUPS 128(DX), Y4
-	VMOVUPS 160(DX), Y5
+	VMOVUPS 96(DX), Y6
+	VMOVUPS 128(DX), Y7
+	VMOVUPS 160(DX), Y8
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 96(R14), Y9
+	VSUBPS  Y6, Y9, Y9
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 128(R14), Y10
+	VSUBPS  Y7, Y10, Y10
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 160(R14), Y11
+	VSUBPS  Y8, Y11, Y11
+	VMULPS  96(R12), Y9, Y9
+	VMULPS  128(R12), Y10, Y10
+	VMULPS  160(R12), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  96(R14), Y0, Y9
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  128(R14), Y1, Y10
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  160(R14), Y2, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMOVUPS Y6, 96(DX)
+	VMOVUPS Y7, 128(DX)
+	VMOVUPS Y8, 160(DX)
+	VSUBPS  Y3, Y6, Y3
+	VMOVUPS Y3, 96(AX)
+	VSUBPS  Y4, Y7, Y3
+	VMOVUPS Y3, 128(AX)
+	VSUBPS  Y5, Y8, Y3
+	VMOVUPS Y3, 160(AX)
+	VMOVUPS 96(BX), Y3
+	VMOVUPS 128(BX), Y4
+	VMOVUPS 160(BX), Y5
 	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 128(R14), Y6
-	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 96(R14), Y6
+	VSUBPS  Y3, Y6, Y6
 	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 160(R14), Y7
-	VSUBPS  Y5, Y7, Y7
+	VMOVUPS 128(R14), Y7
+	VSUBPS  Y4, Y7, Y7
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 160(R14), Y8
+	VSUBPS  Y5, Y8, Y8
 	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  128(R14), Y6, Y6
 	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  160(R14), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
+	VMULPS  96(R14), Y6, Y6
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  128(R14), Y7, Y7
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  160(R14), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
 	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  128(R14), Y0, Y6
 	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  160(R14), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMOVUPS Y4, 128(DX)
-	VMOVUPS Y5, 160(DX)
-	VMOVUPS 128(BX), Y6
-	VMOVUPS 160(BX), Y7
+	VMULPS  96(R14), Y0, Y6
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  128(R14), Y1, Y7
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  160(R14), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, 96(BX)
+	VMOVUPS Y4, 128(BX)
+	VMOVUPS Y5, 160(BX)
+	VMOVUPS 96(SI), Y6
+	VMOVUPS 128(SI), Y7
+	VMOVUPS 160(SI), Y8
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 128(R14), Y8
-	VSUBPS  Y6, Y8, Y8
+	VMOVUPS 96(R14), Y9
+	VSUBPS  Y6, Y9, Y9
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 160(R14), Y9
-	VSUBPS  Y7, Y9, Y9
+	VMOVUPS 128(R14), Y10
+	VSUBPS  Y7, Y10, Y10
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 160(R14), Y11
+	VSUBPS  Y8, Y11, Y11
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  128(R14), Y8, Y8
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  160(R14), Y9, Y9
-	VADDPS  Y8, Y6, Y6
-	VADDPS  Y9, Y7, Y7
+	VMULPS  96(R14), Y9, Y9
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  128(R14), Y10, Y10
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  160(R14), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
 	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  128(R14), Y0, Y0
 	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  160(R14), Y1, Y1
+	VMULPS  96(R14), Y0, Y0
+	MOVQ    cSlowDecay+128(FP), R14
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  128(R14), Y1, Y1
+	MOVQ    cSlowDecay+128(FP), R14
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  160(R14), Y2, Y2
 	VADDPS  Y0, Y6, Y0
 	VADDPS  Y1, Y7, Y1
-	VMOVUPS Y0, 128(BX)
-	VMOVUPS Y1, 160(BX)
-	VSUBPS  Y4, Y0, Y0
-	VSUBPS  Y5, Y1, Y1
+	VADDPS  Y2, Y8, Y2
+	VMOVUPS Y0, 96(SI)
+	VMOVUPS Y1, 128(SI)
+	VMOVUPS Y2, 160(SI)
+	VSUBPS  Y3, Y0, Y0
+	VSUBPS  Y4, Y1, Y1
+	VSUBPS  Y5, Y2, Y2
 	MOVQ    alpha+144(FP), R14
-	VMULPS  128(R14), Y2, Y2
 	MOVQ    alpha+144(FP), R14
-	VMULPS  160(R14), Y3, Y3
+	VMOVUPS 96(AX), Y3
+	VMULPS  96(R14), Y3, Y3
+	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 128(AX), Y4
+	VMULPS  128(R14), Y4, Y4
+	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 160(AX), Y5
+	VMULPS  160(R14), Y5, Y5
 	MOVQ    alpha1+152(FP), R14
-	VMULPS  128(R14), Y0, Y0
 	MOVQ    alpha1+152(FP), R14
-	VMULPS  160(R14), Y1, Y1
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
+	VMULPS  96(R14), Y0, Y0
+	MOVQ    alpha1+152(FP), R14
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  128(R14), Y1, Y1
+	MOVQ    alpha1+152(FP), R14
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  160(R14), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS Y0, 96(R8)
+	VMOVUPS Y1, 128(R8)
+	VMOVUPS Y2, 160(R8)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 96(DI)
+	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 128(DI)
-	VMOVUPS Y1, 160(DI)
 	VXORPS  Y0, Y0, Y0
-	VMOVUPS Y0, 128(SI)
-	VXORPS  Y0, Y0, Y0
-	VMOVUPS Y0, 160(SI)
-	VMOVUPS 192(SI), Y0
-	VMOVUPS 224(SI), Y1
-	VMOVUPS 192(AX), Y2
-	VMOVUPS 224(AX), Y3
-	VMOVUPS 192(R10), Y4
+	VMOVUPS Y0, 160(DI)
+	VMOVUPS 192(DI), Y0
+	VMOVUPS 224(DI), Y1
+	VMOVUPS 192(CX), Y2
+	VMOVUPS 224(CX), Y3
+	VMOVUPS 192(R11), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 224(R10), Y5
+	VMOVUPS 224(R11), Y5
 	VSUBPS  Y3, Y5, Y5
-	VMULPS  192(R8), Y4, Y4
-	VMULPS  224(R8), Y5, Y5
+	VMULPS  192(R9), Y4, Y4
+	VMULPS  224(R9), Y5, Y5
 	VADDPS  Y4, Y2, Y2
 	VADDPS  Y5, Y3, Y3
-	VMULPS  192(R9), Y0, Y4
-	VMULPS  224(R9), Y1, Y5
+	VMULPS  192(R10), Y0, Y4
+	VMULPS  224(R10), Y1, Y5
 	VADDPS  Y4, Y2, Y2
 	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 192(AX)
-	VMOVUPS Y3, 224(AX)
-	VMOVUPS 192(CX), Y4
-	VMOVUPS 224(CX), Y5
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 192(R14), Y6
-	VSUBPS  Y4, Y6, Y6
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 224(R14), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  192(R11), Y6, Y6
-	VMULPS  224(R11), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMULPS  192(R12), Y0, Y6
-	VMULPS  224(R12), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMOVUPS Y4, 192(CX)
-	VMOVUPS Y5, 224(CX)
-	VSUBPS  Y2, Y4, Y2
-	VSUBPS  Y3, Y5, Y3
+	VMOVUPS Y2, 192(CX)
+	VMOVUPS Y3, 224(CX)
 	VMOVUPS 192(DX), Y4
 	VMOVUPS 224(DX), Y5
-	MOVQ    bSlowRise+112(FP), R14
+	MOVQ    bFastDecay+88(FP), R14
 	VMOVUPS 192(R14), Y6
 	VSUBPS  Y4, Y6, Y6
-	MOVQ    bSlowRise+112(FP), R14
+	MOVQ    bFastDecay+88(FP), R14
 	VMOVUPS 224(R14), Y7
 	VSUBPS  Y5, Y7, Y7
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  192(R14), Y6, Y6
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  224(R14), Y7, Y7
+	VMULPS  192(R12), Y6, Y6
+	VMULPS  224(R12), Y7, Y7
 	VADDPS  Y6, Y4, Y4
 	VADDPS  Y7, Y5, Y5
-	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
 	VMULPS  192(R14), Y0, Y6
-	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
 	VMULPS  224(R14), Y1, Y7
 	VADDPS  Y6, Y4, Y4
 	VADDPS  Y7, Y5, Y5
 	VMOVUPS Y4, 192(DX)
 	VMOVUPS Y5, 224(DX)
-	VMOVUPS 192(BX), Y6
-	VMOVUPS 224(BX), Y7
+	VSUBPS  Y2, Y4, Y2
+	VMOVUPS Y2, 192(AX)
+	VSUBPS  Y3, Y5, Y2
+	VMOVUPS Y2, 224(AX)
+	VMOVUPS 192(BX), Y2
+	VMOVUPS 224(BX), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 192(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 224(R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  192(R14), Y4, Y4
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  224(R14), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  192(R14), Y0, Y4
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  224(R14), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 192(BX)
+	VMOVUPS Y3, 224(BX)
+	VMOVUPS 192(SI), Y4
+	VMOVUPS 224(SI), Y5
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 192(R14), Y8
-	VSUBPS  Y6, Y8, Y8
+	VMOVUPS 192(R14), Y6
+	VSUBPS  Y4, Y6, Y6
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 224(R14), Y9
-	VSUBPS  Y7, Y9, Y9
+	VMOVUPS 224(R14), Y7
+	VSUBPS  Y5, Y7, Y7
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  192(R14), Y8, Y8
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  224(R14), Y9, Y9
-	VADDPS  Y8, Y6, Y6
-	VADDPS  Y9, Y7, Y7
+	VMULPS  192(R14), Y6, Y6
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  224(R14), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	MOVQ    cSlowDecay+128(FP), R14
 	MOVQ    cSlowDecay+128(FP), R14
 	VMULPS  192(R14), Y0, Y0
+	MOVQ    cSlowDecay+128(FP), R14
 	MOVQ    cSlowDecay+128(FP), R14
 	VMULPS  224(R14), Y1, Y1
-	VADDPS  Y0, Y6, Y0
-	VADDPS  Y1, Y7, Y1
-	VMOVUPS Y0, 192(BX)
-	VMOVUPS Y1, 224(BX)
-	VSUBPS  Y4, Y0, Y0
-	VSUBPS  Y5, Y1, Y1
+	VADDPS  Y0, Y4, Y0
+	VADDPS  Y1, Y5, Y1
+	VMOVUPS Y0, 192(SI)
+	VMOVUPS Y1, 224(SI)
+	VSUBPS  Y2, Y0, Y0
+	VSUBPS  Y3, Y1, Y1
 	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 192(AX), Y2
 	VMULPS  192(R14), Y2, Y2
 	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 224(AX), Y3
 	VMULPS  224(R14), Y3, Y3
 	MOVQ    alpha1+152(FP), R14
+	MOVQ    alpha1+152(FP), R14
 	VMULPS  192(R14), Y0, Y0
+	MOVQ    alpha1+152(FP), R14
 	MOVQ    alpha1+152(FP), R14
 	VMULPS  224(R14), Y1, Y1
 	VADDPS  Y0, Y2, Y0
 	VADDPS  Y1, Y3, Y1
+	VMOVUPS Y0, 192(R8)
+	VMOVUPS Y1, 224(R8)
+	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 192(DI)
-	VMOVUPS Y1, 224(DI)
 	VXORPS  Y0, Y0, Y0
-	VMOVUPS Y0, 192(SI)
-	VXORPS  Y0, Y0, Y0
-	VMOVUPS Y0, 224(SI)
-	ADDQ    $0x00000100, AX
+	VMOVUPS Y0, 224(DI)
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
 	ADDQ    $0x00000100, BX
 	ADDQ    $0x00000100, SI
 	ADDQ    $0x00000100, DI
-	ADDQ    lFastRiseStride+160(FP), R8
-	ADDQ    cFastRiseStride+168(FP), R9
-	ADDQ    bFastRiseStride+176(FP), R10
-	ADDQ    lFastDecayStride+184(FP), R11
-	ADDQ    cFastDecayStride+192(FP), R12
+	ADDQ    $0x00000100, R8
+	ADDQ    lFastRiseStride+160(FP), R9
+	ADDQ    cFastRiseStride+168(FP), R10
+	ADDQ    bFastRiseStride+176(FP), R11
+	ADDQ    lFastDecayStride+184(FP), R12
+	MOVQ    cFastDecayStride+192(FP), R14
+	ADDQ    R14, cFastDecay+80(FP)
 	MOVQ    bFastDecayStride+200(FP), R14
 	ADDQ    R14, bFastDecay+88(FP)
 	MOVQ    lSlowRiseStride+208(FP), R14
@@ -17470,7 +17255,7 @@ RFSTracerDrainAVX2_done:
 // func rFSTracerDrainUniformAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·rFSTracerDrainUniformAVX512(SB), NOSPLIT, $0-112
-	// 4 scalars held in registers, 10 broadcast where used; vectors interleaved 4 at a time.
+	// 4 scalars held in registers, 10 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -17664,388 +17449,404 @@ RFSTracerDrainUniformAVX512_done:
 
 // func rFSTracerDrainUniformAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
 // Requires: AVX, AVX2
-TEXT ·rFSTracerDrainUniformAVX2(SB), NOSPLIT, $0-112
-	// 7 scalars held in registers, 7 broadcast where used; vectors interleaved 1 at a time.
+TEXT ·rFSTracerDrainUniformAVX2(SB), $768-112
+	// 0 scalars held in registers, 14 read from memory where used; vectors interleaved 3 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS alpha+96(FP), Y0
+	VMOVUPS      Y0, (AX)
+	VBROADCASTSS alpha1+100(FP), Y0
+	VMOVUPS      Y0, 32(AX)
+	VBROADCASTSS bFastDecay+68(FP), Y0
+	VMOVUPS      Y0, 64(AX)
+	VBROADCASTSS bFastRise+56(FP), Y0
+	VMOVUPS      Y0, 96(AX)
+	VBROADCASTSS bSlowDecay+92(FP), Y0
+	VMOVUPS      Y0, 128(AX)
+	VBROADCASTSS bSlowRise+80(FP), Y0
+	VMOVUPS      Y0, 160(AX)
+	VBROADCASTSS cFastDecay+64(FP), Y0
+	VMOVUPS      Y0, 192(AX)
+	VBROADCASTSS cFastRise+52(FP), Y0
+	VMOVUPS      Y0, 224(AX)
+	VBROADCASTSS cSlowDecay+88(FP), Y0
+	VMOVUPS      Y0, 256(AX)
+	VBROADCASTSS cSlowRise+76(FP), Y0
+	VMOVUPS      Y0, 288(AX)
+	VBROADCASTSS lFastDecay+60(FP), Y0
+	VMOVUPS      Y0, 320(AX)
 	VBROADCASTSS lFastRise+48(FP), Y0
-	VBROADCASTSS bFastRise+56(FP), Y1
-	VBROADCASTSS cFastRise+52(FP), Y2
-	VBROADCASTSS lFastDecay+60(FP), Y3
-	VBROADCASTSS bFastDecay+68(FP), Y4
-	VBROADCASTSS cFastDecay+64(FP), Y5
-	VBROADCASTSS lSlowRise+72(FP), Y6
-	MOVQ         fastRise+0(FP), AX
-	MOVQ         fastDecay+8(FP), CX
-	MOVQ         slowRise+16(FP), DX
-	MOVQ         slowDecay+24(FP), BX
-	MOVQ         x+32(FP), SI
-	MOVQ         out+40(FP), DI
-	MOVQ         blocks+104(FP), R8
-	TESTQ        R8, R8
+	VMOVUPS      Y0, 352(AX)
+	VBROADCASTSS lSlowDecay+84(FP), Y0
+	VMOVUPS      Y0, 384(AX)
+	VBROADCASTSS lSlowRise+72(FP), Y0
+	VMOVUPS      Y0, 416(AX)
+	MOVQ         fastRise+0(FP), CX
+	MOVQ         fastDecay+8(FP), DX
+	MOVQ         slowRise+16(FP), BX
+	MOVQ         slowDecay+24(FP), SI
+	MOVQ         x+32(FP), DI
+	MOVQ         out+40(FP), R8
+	MOVQ         blocks+104(FP), R9
+	TESTQ        R9, R9
 	JZ           RFSTracerDrainUniformAVX2_done
 
 RFSTracerDrainUniformAVX2_block:
-	VMOVUPS      (SI), Y7
-	VMOVUPS      (AX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y0, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VMOVUPS      Y8, (AX)
-	VMOVUPS      (CX), Y9
-	VSUBPS       Y9, Y4, Y10
-	VMULPS       Y10, Y3, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y5, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, (CX)
-	VSUBPS       Y8, Y9, Y8
-	VMOVUPS      (DX), Y9
-	VBROADCASTSS bSlowRise+80(FP), Y10
-	VSUBPS       Y9, Y10, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VBROADCASTSS cSlowRise+76(FP), Y10
-	VMULPS       Y7, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, (DX)
-	VMOVUPS      (BX), Y10
-	VBROADCASTSS lSlowDecay+84(FP), Y11
-	VBROADCASTSS bSlowDecay+92(FP), Y12
-	VSUBPS       Y10, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VADDPS       Y11, Y10, Y10
-	VBROADCASTSS cSlowDecay+88(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VADDPS       Y7, Y10, Y7
-	VMOVUPS      Y7, (BX)
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS alpha+96(FP), Y9
-	VMULPS       Y8, Y9, Y8
-	VBROADCASTSS alpha1+100(FP), Y9
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, (DI)
-	VXORPS       Y7, Y7, Y7
-	VMOVUPS      Y7, (SI)
-	VMOVUPS      32(SI), Y7
-	VMOVUPS      32(AX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y0, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 32(AX)
-	VMOVUPS      32(CX), Y9
-	VSUBPS       Y9, Y4, Y10
-	VMULPS       Y10, Y3, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y5, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 32(CX)
-	VSUBPS       Y8, Y9, Y8
-	VMOVUPS      32(DX), Y9
-	VBROADCASTSS bSlowRise+80(FP), Y10
-	VSUBPS       Y9, Y10, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VBROADCASTSS cSlowRise+76(FP), Y10
-	VMULPS       Y7, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 32(DX)
-	VMOVUPS      32(BX), Y10
-	VBROADCASTSS lSlowDecay+84(FP), Y11
-	VBROADCASTSS bSlowDecay+92(FP), Y12
-	VSUBPS       Y10, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VADDPS       Y11, Y10, Y10
-	VBROADCASTSS cSlowDecay+88(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VADDPS       Y7, Y10, Y7
-	VMOVUPS      Y7, 32(BX)
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS alpha+96(FP), Y9
-	VMULPS       Y8, Y9, Y8
-	VBROADCASTSS alpha1+100(FP), Y9
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 32(DI)
-	VXORPS       Y7, Y7, Y7
-	VMOVUPS      Y7, 32(SI)
-	VMOVUPS      64(SI), Y7
-	VMOVUPS      64(AX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y0, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 64(AX)
-	VMOVUPS      64(CX), Y9
-	VSUBPS       Y9, Y4, Y10
-	VMULPS       Y10, Y3, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y5, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 64(CX)
-	VSUBPS       Y8, Y9, Y8
-	VMOVUPS      64(DX), Y9
-	VBROADCASTSS bSlowRise+80(FP), Y10
-	VSUBPS       Y9, Y10, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VBROADCASTSS cSlowRise+76(FP), Y10
-	VMULPS       Y7, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 64(DX)
-	VMOVUPS      64(BX), Y10
-	VBROADCASTSS lSlowDecay+84(FP), Y11
-	VBROADCASTSS bSlowDecay+92(FP), Y12
-	VSUBPS       Y10, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VADDPS       Y11, Y10, Y10
-	VBROADCASTSS cSlowDecay+88(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VADDPS       Y7, Y10, Y7
-	VMOVUPS      Y7, 64(BX)
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS alpha+96(FP), Y9
-	VMULPS       Y8, Y9, Y8
-	VBROADCASTSS alpha1+100(FP), Y9
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 64(DI)
-	VXORPS       Y7, Y7, Y7
-	VMOVUPS      Y7, 64(SI)
-	VMOVUPS      96(SI), Y7
-	VMOVUPS      96(AX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y0, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 96(AX)
-	VMOVUPS      96(CX), Y9
-	VSUBPS       Y9, Y4, Y10
-	VMULPS       Y10, Y3, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y5, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 96(CX)
-	VSUBPS       Y8, Y9, Y8
-	VMOVUPS      96(DX), Y9
-	VBROADCASTSS bSlowRise+80(FP), Y10
-	VSUBPS       Y9, Y10, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VBROADCASTSS cSlowRise+76(FP), Y10
-	VMULPS       Y7, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 96(DX)
-	VMOVUPS      96(BX), Y10
-	VBROADCASTSS lSlowDecay+84(FP), Y11
-	VBROADCASTSS bSlowDecay+92(FP), Y12
-	VSUBPS       Y10, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VADDPS       Y11, Y10, Y10
-	VBROADCASTSS cSlowDecay+88(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VADDPS       Y7, Y10, Y7
-	VMOVUPS      Y7, 96(BX)
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS alpha+96(FP), Y9
-	VMULPS       Y8, Y9, Y8
-	VBROADCASTSS alpha1+100(FP), Y9
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 96(DI)
-	VXORPS       Y7, Y7, Y7
-	VMOVUPS      Y7, 96(SI)
-	VMOVUPS      128(SI), Y7
-	VMOVUPS      128(AX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y0, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 128(AX)
-	VMOVUPS      128(CX), Y9
-	VSUBPS       Y9, Y4, Y10
-	VMULPS       Y10, Y3, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y5, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 128(CX)
-	VSUBPS       Y8, Y9, Y8
-	VMOVUPS      128(DX), Y9
-	VBROADCASTSS bSlowRise+80(FP), Y10
-	VSUBPS       Y9, Y10, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VBROADCASTSS cSlowRise+76(FP), Y10
-	VMULPS       Y7, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 128(DX)
-	VMOVUPS      128(BX), Y10
-	VBROADCASTSS lSlowDecay+84(FP), Y11
-	VBROADCASTSS bSlowDecay+92(FP), Y12
-	VSUBPS       Y10, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VADDPS       Y11, Y10, Y10
-	VBROADCASTSS cSlowDecay+88(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VADDPS       Y7, Y10, Y7
-	VMOVUPS      Y7, 128(BX)
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS alpha+96(FP), Y9
-	VMULPS       Y8, Y9, Y8
-	VBROADCASTSS alpha1+100(FP), Y9
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 128(DI)
-	VXORPS       Y7, Y7, Y7
-	VMOVUPS      Y7, 128(SI)
-	VMOVUPS      160(SI), Y7
-	VMOVUPS      160(AX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y0, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 160(AX)
-	VMOVUPS      160(CX), Y9
-	VSUBPS       Y9, Y4, Y10
-	VMULPS       Y10, Y3, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y5, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 160(CX)
-	VSUBPS       Y8, Y9, Y8
-	VMOVUPS      160(DX), Y9
-	VBROADCASTSS bSlowRise+80(FP), Y10
-	VSUBPS       Y9, Y10, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VBROADCASTSS cSlowRise+76(FP), Y10
-	VMULPS       Y7, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 160(DX)
-	VMOVUPS      160(BX), Y10
-	VBROADCASTSS lSlowDecay+84(FP), Y11
-	VBROADCASTSS bSlowDecay+92(FP), Y12
-	VSUBPS       Y10, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VADDPS       Y11, Y10, Y10
-	VBROADCASTSS cSlowDecay+88(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VADDPS       Y7, Y10, Y7
-	VMOVUPS      Y7, 160(BX)
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS alpha+96(FP), Y9
-	VMULPS       Y8, Y9, Y8
-	VBROADCASTSS alpha1+100(FP), Y9
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 160(DI)
-	VXORPS       Y7, Y7, Y7
-	VMOVUPS      Y7, 160(SI)
-	VMOVUPS      192(SI), Y7
-	VMOVUPS      192(AX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y0, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 192(AX)
-	VMOVUPS      192(CX), Y9
-	VSUBPS       Y9, Y4, Y10
-	VMULPS       Y10, Y3, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y5, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 192(CX)
-	VSUBPS       Y8, Y9, Y8
-	VMOVUPS      192(DX), Y9
-	VBROADCASTSS bSlowRise+80(FP), Y10
-	VSUBPS       Y9, Y10, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VBROADCASTSS cSlowRise+76(FP), Y10
-	VMULPS       Y7, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 192(DX)
-	VMOVUPS      192(BX), Y10
-	VBROADCASTSS lSlowDecay+84(FP), Y11
-	VBROADCASTSS bSlowDecay+92(FP), Y12
-	VSUBPS       Y10, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VADDPS       Y11, Y10, Y10
-	VBROADCASTSS cSlowDecay+88(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VADDPS       Y7, Y10, Y7
-	VMOVUPS      Y7, 192(BX)
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS alpha+96(FP), Y9
-	VMULPS       Y8, Y9, Y8
-	VBROADCASTSS alpha1+100(FP), Y9
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 192(DI)
-	VXORPS       Y7, Y7, Y7
-	VMOVUPS      Y7, 192(SI)
-	VMOVUPS      224(SI), Y7
-	VMOVUPS      224(AX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y0, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 224(AX)
-	VMOVUPS      224(CX), Y9
-	VSUBPS       Y9, Y4, Y10
-	VMULPS       Y10, Y3, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y5, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 224(CX)
-	VSUBPS       Y8, Y9, Y8
-	VMOVUPS      224(DX), Y9
-	VBROADCASTSS bSlowRise+80(FP), Y10
-	VSUBPS       Y9, Y10, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VBROADCASTSS cSlowRise+76(FP), Y10
-	VMULPS       Y7, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 224(DX)
-	VMOVUPS      224(BX), Y10
-	VBROADCASTSS lSlowDecay+84(FP), Y11
-	VBROADCASTSS bSlowDecay+92(FP), Y12
-	VSUBPS       Y10, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VADDPS       Y11, Y10, Y10
-	VBROADCASTSS cSlowDecay+88(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VADDPS       Y7, Y10, Y7
-	VMOVUPS      Y7, 224(BX)
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS alpha+96(FP), Y9
-	VMULPS       Y8, Y9, Y8
-	VBROADCASTSS alpha1+100(FP), Y9
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 224(DI)
-	VXORPS       Y7, Y7, Y7
-	VMOVUPS      Y7, 224(SI)
-	ADDQ         $0x00000100, AX
-	ADDQ         $0x00000100, CX
-	ADDQ         $0x00000100, DX
-	ADDQ         $0x00000100, BX
-	ADDQ         $0x00000100, SI
-	ADDQ         $0x00000100, DI
-	DECQ         R8
-	JNZ          RFSTracerDrainUniformAVX2_block
+	VMOVUPS (DI), Y0
+	VMOVUPS 32(DI), Y1
+	VMOVUPS 64(DI), Y2
+	VMOVUPS (CX), Y3
+	VMOVUPS 32(CX), Y4
+	VMOVUPS 64(CX), Y5
+	VMOVUPS 96(AX), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 96(AX), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 96(AX), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  352(AX), Y6, Y6
+	VMULPS  352(AX), Y7, Y7
+	VMULPS  352(AX), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  224(AX), Y0, Y6
+	VMULPS  224(AX), Y1, Y7
+	VMULPS  224(AX), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, (CX)
+	VMOVUPS Y4, 32(CX)
+	VMOVUPS Y5, 64(CX)
+	VMOVUPS (DX), Y6
+	VMOVUPS 32(DX), Y7
+	VMOVUPS 64(DX), Y8
+	VMOVUPS 64(AX), Y9
+	VSUBPS  Y6, Y9, Y9
+	VMOVUPS 64(AX), Y10
+	VSUBPS  Y7, Y10, Y10
+	VMOVUPS 64(AX), Y11
+	VSUBPS  Y8, Y11, Y11
+	VMULPS  320(AX), Y9, Y9
+	VMULPS  320(AX), Y10, Y10
+	VMULPS  320(AX), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMULPS  192(AX), Y0, Y9
+	VMULPS  192(AX), Y1, Y10
+	VMULPS  192(AX), Y2, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMOVUPS Y6, (DX)
+	VMOVUPS Y7, 32(DX)
+	VMOVUPS Y8, 64(DX)
+	VSUBPS  Y3, Y6, Y3
+	VMOVUPS Y3, 448(AX)
+	VSUBPS  Y4, Y7, Y3
+	VMOVUPS Y3, 480(AX)
+	VSUBPS  Y5, Y8, Y3
+	VMOVUPS Y3, 512(AX)
+	VMOVUPS (BX), Y3
+	VMOVUPS 32(BX), Y4
+	VMOVUPS 64(BX), Y5
+	VMOVUPS 160(AX), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 160(AX), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 160(AX), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  416(AX), Y6, Y6
+	VMULPS  416(AX), Y7, Y7
+	VMULPS  416(AX), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  288(AX), Y0, Y6
+	VMULPS  288(AX), Y1, Y7
+	VMULPS  288(AX), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, (BX)
+	VMOVUPS Y4, 32(BX)
+	VMOVUPS Y5, 64(BX)
+	VMOVUPS (SI), Y6
+	VMOVUPS 32(SI), Y7
+	VMOVUPS 64(SI), Y8
+	VMOVUPS 128(AX), Y9
+	VSUBPS  Y6, Y9, Y9
+	VMOVUPS 128(AX), Y10
+	VSUBPS  Y7, Y10, Y10
+	VMOVUPS 128(AX), Y11
+	VSUBPS  Y8, Y11, Y11
+	VMULPS  384(AX), Y9, Y9
+	VMULPS  384(AX), Y10, Y10
+	VMULPS  384(AX), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMULPS  256(AX), Y0, Y0
+	VMULPS  256(AX), Y1, Y1
+	VMULPS  256(AX), Y2, Y2
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
+	VADDPS  Y2, Y8, Y2
+	VMOVUPS Y0, (SI)
+	VMOVUPS Y1, 32(SI)
+	VMOVUPS Y2, 64(SI)
+	VSUBPS  Y3, Y0, Y0
+	VSUBPS  Y4, Y1, Y1
+	VSUBPS  Y5, Y2, Y2
+	VMOVUPS 448(AX), Y3
+	VMULPS  (AX), Y3, Y3
+	VMOVUPS 480(AX), Y4
+	VMULPS  (AX), Y4, Y4
+	VMOVUPS 512(AX), Y5
+	VMULPS  (AX), Y5, Y5
+	VMULPS  32(AX), Y0, Y0
+	VMULPS  32(AX), Y1, Y1
+	VMULPS  32(AX), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS Y0, (R8)
+	VMOVUPS Y1, 32(R8)
+	VMOVUPS Y2, 64(R8)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, (DI)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 32(DI)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 64(DI)
+	VMOVUPS 96(DI), Y0
+	VMOVUPS 128(DI), Y1
+	VMOVUPS 160(DI), Y2
+	VMOVUPS 96(CX), Y3
+	VMOVUPS 128(CX), Y4
+	VMOVUPS 160(CX), Y5
+	VMOVUPS 96(AX), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 96(AX), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 96(AX), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  352(AX), Y6, Y6
+	VMULPS  352(AX), Y7, Y7
+	VMULPS  352(AX), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  224(AX), Y0, Y6
+	VMULPS  224(AX), Y1, Y7
+	VMULPS  224(AX), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, 96(CX)
+	VMOVUPS Y4, 128(CX)
+	VMOVUPS Y5, 160(CX)
+	VMOVUPS 96(DX), Y6
+	VMOVUPS 128(DX), Y7
+	VMOVUPS 160(DX), Y8
+	VMOVUPS 64(AX), Y9
+	VSUBPS  Y6, Y9, Y9
+	VMOVUPS 64(AX), Y10
+	VSUBPS  Y7, Y10, Y10
+	VMOVUPS 64(AX), Y11
+	VSUBPS  Y8, Y11, Y11
+	VMULPS  320(AX), Y9, Y9
+	VMULPS  320(AX), Y10, Y10
+	VMULPS  320(AX), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMULPS  192(AX), Y0, Y9
+	VMULPS  192(AX), Y1, Y10
+	VMULPS  192(AX), Y2, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMOVUPS Y6, 96(DX)
+	VMOVUPS Y7, 128(DX)
+	VMOVUPS Y8, 160(DX)
+	VSUBPS  Y3, Y6, Y3
+	VMOVUPS Y3, 544(AX)
+	VSUBPS  Y4, Y7, Y3
+	VMOVUPS Y3, 576(AX)
+	VSUBPS  Y5, Y8, Y3
+	VMOVUPS Y3, 608(AX)
+	VMOVUPS 96(BX), Y3
+	VMOVUPS 128(BX), Y4
+	VMOVUPS 160(BX), Y5
+	VMOVUPS 160(AX), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 160(AX), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 160(AX), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  416(AX), Y6, Y6
+	VMULPS  416(AX), Y7, Y7
+	VMULPS  416(AX), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  288(AX), Y0, Y6
+	VMULPS  288(AX), Y1, Y7
+	VMULPS  288(AX), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, 96(BX)
+	VMOVUPS Y4, 128(BX)
+	VMOVUPS Y5, 160(BX)
+	VMOVUPS 96(SI), Y6
+	VMOVUPS 128(SI), Y7
+	VMOVUPS 160(SI), Y8
+	VMOVUPS 128(AX), Y9
+	VSUBPS  Y6, Y9, Y9
+	VMOVUPS 128(AX), Y10
+	VSUBPS  Y7, Y10, Y10
+	VMOVUPS 128(AX), Y11
+	VSUBPS  Y8, Y11, Y11
+	VMULPS  384(AX), Y9, Y9
+	VMULPS  384(AX), Y10, Y10
+	VMULPS  384(AX), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMULPS  256(AX), Y0, Y0
+	VMULPS  256(AX), Y1, Y1
+	VMULPS  256(AX), Y2, Y2
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
+	VADDPS  Y2, Y8, Y2
+	VMOVUPS Y0, 96(SI)
+	VMOVUPS Y1, 128(SI)
+	VMOVUPS Y2, 160(SI)
+	VSUBPS  Y3, Y0, Y0
+	VSUBPS  Y4, Y1, Y1
+	VSUBPS  Y5, Y2, Y2
+	VMOVUPS 544(AX), Y3
+	VMULPS  (AX), Y3, Y3
+	VMOVUPS 576(AX), Y4
+	VMULPS  (AX), Y4, Y4
+	VMOVUPS 608(AX), Y5
+	VMULPS  (AX), Y5, Y5
+	VMULPS  32(AX), Y0, Y0
+	VMULPS  32(AX), Y1, Y1
+	VMULPS  32(AX), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS Y0, 96(R8)
+	VMOVUPS Y1, 128(R8)
+	VMOVUPS Y2, 160(R8)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 96(DI)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 128(DI)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 160(DI)
+	VMOVUPS 192(DI), Y0
+	VMOVUPS 224(DI), Y1
+	VMOVUPS 192(CX), Y2
+	VMOVUPS 224(CX), Y3
+	VMOVUPS 96(AX), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMOVUPS 96(AX), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  352(AX), Y4, Y4
+	VMULPS  352(AX), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  224(AX), Y0, Y4
+	VMULPS  224(AX), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 192(CX)
+	VMOVUPS Y3, 224(CX)
+	VMOVUPS 192(DX), Y4
+	VMOVUPS 224(DX), Y5
+	VMOVUPS 64(AX), Y6
+	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 64(AX), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  320(AX), Y6, Y6
+	VMULPS  320(AX), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  192(AX), Y0, Y6
+	VMULPS  192(AX), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, 192(DX)
+	VMOVUPS Y5, 224(DX)
+	VSUBPS  Y2, Y4, Y2
+	VMOVUPS Y2, 640(AX)
+	VSUBPS  Y3, Y5, Y2
+	VMOVUPS Y2, 672(AX)
+	VMOVUPS 192(BX), Y2
+	VMOVUPS 224(BX), Y3
+	VMOVUPS 160(AX), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMOVUPS 160(AX), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  416(AX), Y4, Y4
+	VMULPS  416(AX), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  288(AX), Y0, Y4
+	VMULPS  288(AX), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 192(BX)
+	VMOVUPS Y3, 224(BX)
+	VMOVUPS 192(SI), Y4
+	VMOVUPS 224(SI), Y5
+	VMOVUPS 128(AX), Y6
+	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 128(AX), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  384(AX), Y6, Y6
+	VMULPS  384(AX), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  256(AX), Y0, Y0
+	VMULPS  256(AX), Y1, Y1
+	VADDPS  Y0, Y4, Y0
+	VADDPS  Y1, Y5, Y1
+	VMOVUPS Y0, 192(SI)
+	VMOVUPS Y1, 224(SI)
+	VSUBPS  Y2, Y0, Y0
+	VSUBPS  Y3, Y1, Y1
+	VMOVUPS 640(AX), Y2
+	VMULPS  (AX), Y2, Y2
+	VMOVUPS 672(AX), Y3
+	VMULPS  (AX), Y3, Y3
+	VMULPS  32(AX), Y0, Y0
+	VMULPS  32(AX), Y1, Y1
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
+	VMOVUPS Y0, 192(R8)
+	VMOVUPS Y1, 224(R8)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 192(DI)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 224(DI)
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	ADDQ    $0x00000100, SI
+	ADDQ    $0x00000100, DI
+	ADDQ    $0x00000100, R8
+	DECQ    R9
+	JNZ     RFSTracerDrainUniformAVX2_block
 
 RFSTracerDrainUniformAVX2_done:
 	VZEROUPPER
@@ -18054,7 +17855,7 @@ RFSTracerDrainUniformAVX2_done:
 // func rFSTracerDrainAddAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·rFSTracerDrainAddAVX512(SB), NOSPLIT, $0-280
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -18320,453 +18121,536 @@ RFSTracerDrainAddAVX512_done:
 
 // func rFSTracerDrainAddAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
 // Requires: AVX, AVX2
-TEXT ·rFSTracerDrainAddAVX2(SB), NOSPLIT, $0-280
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 2 at a time.
+TEXT ·rFSTracerDrainAddAVX2(SB), NOSPLIT, $320-280
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
+	LEAQ     (SP), AX
+	ADDQ     $0x3f, AX
+	ANDQ     $-64, AX
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
-	MOVQ     fastRise+0(FP), AX
-	MOVQ     fastDecay+8(FP), CX
-	MOVQ     slowRise+16(FP), DX
-	MOVQ     slowDecay+24(FP), BX
-	MOVQ     x+32(FP), SI
-	MOVQ     out+40(FP), DI
-	MOVQ     lFastRise+48(FP), R8
-	MOVQ     cFastRise+56(FP), R9
-	MOVQ     bFastRise+64(FP), R10
-	MOVQ     lFastDecay+72(FP), R11
-	MOVQ     cFastDecay+80(FP), R12
+	MOVQ     fastRise+0(FP), CX
+	MOVQ     fastDecay+8(FP), DX
+	MOVQ     slowRise+16(FP), BX
+	MOVQ     slowDecay+24(FP), SI
+	MOVQ     x+32(FP), DI
+	MOVQ     out+40(FP), R8
+	MOVQ     lFastRise+48(FP), R9
+	MOVQ     cFastRise+56(FP), R10
+	MOVQ     bFastRise+64(FP), R11
+	MOVQ     lFastDecay+72(FP), R12
 	MOVQ     blocks+272(FP), R13
 	TESTQ    R13, R13
 	JZ       RFSTracerDrainAddAVX2_done
 
 RFSTracerDrainAddAVX2_block:
-	VMOVUPS (SI), Y0
-	VMOVUPS 32(SI), Y1
-	VMOVUPS (AX), Y2
-	VMOVUPS 32(AX), Y3
-	VMOVUPS (R10), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 32(R10), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  (R8), Y4, Y4
-	VMULPS  32(R8), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  (R9), Y0, Y4
-	VMULPS  32(R9), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, (AX)
+	VMOVUPS (DI), Y0
+	VMOVUPS 32(DI), Y1
+	VMOVUPS 64(DI), Y2
+	VMOVUPS (CX), Y3
+	VMOVUPS 32(CX), Y4
+	VMOVUPS 64(CX), Y5
+	VMOVUPS (R11), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 32(R11), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 64(R11), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  (R9), Y6, Y6
+	VMULPS  32(R9), Y7, Y7
+	VMULPS  64(R9), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  (R10), Y0, Y6
+	VMULPS  32(R10), Y1, Y7
+	VMULPS  64(R10), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, (CX)
+	VMOVUPS Y4, 32(CX)
+	VMOVUPS Y5, 64(CX)
+	VMOVUPS (DX), Y6
+	VMOVUPS 32(DX), Y7
+	VMOVUPS 64(DX), Y8
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS (R14), Y9
+	VSUBPS  Y6, Y9, Y9
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 32(R14), Y10
+	VSUBPS  Y7, Y10, Y10
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 64(R14), Y11
+	VSUBPS  Y8, Y11, Y11
+	VMULPS  (R12), Y9, Y9
+	VMULPS  32(R12), Y10, Y10
+	VMULPS  64(R12), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  (R14), Y0, Y9
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  32(R14), Y1, Y10
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  64(R14), Y2, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMOVUPS Y6, (DX)
+	VMOVUPS Y7, 32(DX)
+	VMOVUPS Y8, 64(DX)
+	VSUBPS  Y3, Y6, Y3
+	VMOVUPS Y3, (AX)
+	VSUBPS  Y4, Y7, Y3
 	VMOVUPS Y3, 32(AX)
-	VMOVUPS (CX), Y4
-	VMOVUPS 32(CX), Y5
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS (R14), Y6
-	VSUBPS  Y4, Y6, Y6
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 32(R14), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  (R11), Y6, Y6
-	VMULPS  32(R11), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMULPS  (R12), Y0, Y6
-	VMULPS  32(R12), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMOVUPS Y4, (CX)
-	VMOVUPS Y5, 32(CX)
-	VSUBPS  Y2, Y4, Y2
-	VSUBPS  Y3, Y5, Y3
-	VMOVUPS (DX), Y4
-	VMOVUPS 32(DX), Y5
+	VSUBPS  Y5, Y8, Y3
+	VMOVUPS Y3, 64(AX)
+	VMOVUPS (BX), Y3
+	VMOVUPS 32(BX), Y4
+	VMOVUPS 64(BX), Y5
 	MOVQ    bSlowRise+112(FP), R14
 	VMOVUPS (R14), Y6
-	VSUBPS  Y4, Y6, Y6
+	VSUBPS  Y3, Y6, Y6
 	MOVQ    bSlowRise+112(FP), R14
 	VMOVUPS 32(R14), Y7
-	VSUBPS  Y5, Y7, Y7
+	VSUBPS  Y4, Y7, Y7
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 64(R14), Y8
+	VSUBPS  Y5, Y8, Y8
+	MOVQ    lSlowRise+96(FP), R14
 	MOVQ    lSlowRise+96(FP), R14
 	VMULPS  (R14), Y6, Y6
 	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
 	VMULPS  32(R14), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  64(R14), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	MOVQ    cSlowRise+104(FP), R14
 	MOVQ    cSlowRise+104(FP), R14
 	VMULPS  (R14), Y0, Y6
 	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
 	VMULPS  32(R14), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMOVUPS Y4, (DX)
-	VMOVUPS Y5, 32(DX)
-	VMOVUPS (BX), Y6
-	VMOVUPS 32(BX), Y7
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  64(R14), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, (BX)
+	VMOVUPS Y4, 32(BX)
+	VMOVUPS Y5, 64(BX)
+	VMOVUPS (SI), Y6
+	VMOVUPS 32(SI), Y7
+	VMOVUPS 64(SI), Y8
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS (R14), Y8
-	VSUBPS  Y6, Y8, Y8
+	VMOVUPS (R14), Y9
+	VSUBPS  Y6, Y9, Y9
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 32(R14), Y9
-	VSUBPS  Y7, Y9, Y9
+	VMOVUPS 32(R14), Y10
+	VSUBPS  Y7, Y10, Y10
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 64(R14), Y11
+	VSUBPS  Y8, Y11, Y11
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  (R14), Y8, Y8
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  32(R14), Y9, Y9
-	VADDPS  Y8, Y6, Y6
-	VADDPS  Y9, Y7, Y7
+	VMULPS  (R14), Y9, Y9
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  32(R14), Y10, Y10
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  64(R14), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	MOVQ    cSlowDecay+128(FP), R14
 	MOVQ    cSlowDecay+128(FP), R14
 	VMULPS  (R14), Y0, Y0
 	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  32(R14), Y1, Y1
-	VADDPS  Y0, Y6, Y0
-	VADDPS  Y1, Y7, Y1
-	VMOVUPS Y0, (BX)
-	VMOVUPS Y1, 32(BX)
-	VSUBPS  Y4, Y0, Y0
-	VSUBPS  Y5, Y1, Y1
-	MOVQ    alpha+144(FP), R14
-	VMULPS  (R14), Y2, Y2
-	MOVQ    alpha+144(FP), R14
-	VMULPS  32(R14), Y3, Y3
-	MOVQ    alpha1+152(FP), R14
-	VMULPS  (R14), Y0, Y0
-	MOVQ    alpha1+152(FP), R14
-	VMULPS  32(R14), Y1, Y1
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
-	VMOVUPS (DI), Y2
-	VMOVUPS 32(DI), Y3
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
-	VMOVUPS Y0, (DI)
-	VMOVUPS Y1, 32(DI)
-	VXORPS  Y0, Y0, Y0
-	VMOVUPS Y0, (SI)
-	VXORPS  Y0, Y0, Y0
-	VMOVUPS Y0, 32(SI)
-	VMOVUPS 64(SI), Y0
-	VMOVUPS 96(SI), Y1
-	VMOVUPS 64(AX), Y2
-	VMOVUPS 96(AX), Y3
-	VMOVUPS 64(R10), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 96(R10), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  64(R8), Y4, Y4
-	VMULPS  96(R8), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  64(R9), Y0, Y4
-	VMULPS  96(R9), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 64(AX)
-	VMOVUPS Y3, 96(AX)
-	VMOVUPS 64(CX), Y4
-	VMOVUPS 96(CX), Y5
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 64(R14), Y6
-	VSUBPS  Y4, Y6, Y6
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 96(R14), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  64(R11), Y6, Y6
-	VMULPS  96(R11), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMULPS  64(R12), Y0, Y6
-	VMULPS  96(R12), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMOVUPS Y4, 64(CX)
-	VMOVUPS Y5, 96(CX)
-	VSUBPS  Y2, Y4, Y2
-	VSUBPS  Y3, Y5, Y3
-	VMOVUPS 64(DX), Y4
-	VMOVUPS 96(DX), Y5
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 64(R14), Y6
-	VSUBPS  Y4, Y6, Y6
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 96(R14), Y7
-	VSUBPS  Y5, Y7, Y7
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  64(R14), Y6, Y6
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  96(R14), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  64(R14), Y0, Y6
-	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  96(R14), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMOVUPS Y4, 64(DX)
-	VMOVUPS Y5, 96(DX)
-	VMOVUPS 64(BX), Y6
-	VMOVUPS 96(BX), Y7
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 64(R14), Y8
-	VSUBPS  Y6, Y8, Y8
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 96(R14), Y9
-	VSUBPS  Y7, Y9, Y9
-	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  64(R14), Y8, Y8
-	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  96(R14), Y9, Y9
-	VADDPS  Y8, Y6, Y6
-	VADDPS  Y9, Y7, Y7
 	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  64(R14), Y0, Y0
+	VMULPS  32(R14), Y1, Y1
 	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  96(R14), Y1, Y1
-	VADDPS  Y0, Y6, Y0
-	VADDPS  Y1, Y7, Y1
-	VMOVUPS Y0, 64(BX)
-	VMOVUPS Y1, 96(BX)
-	VSUBPS  Y4, Y0, Y0
-	VSUBPS  Y5, Y1, Y1
-	MOVQ    alpha+144(FP), R14
+	MOVQ    cSlowDecay+128(FP), R14
 	VMULPS  64(R14), Y2, Y2
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
+	VADDPS  Y2, Y8, Y2
+	VMOVUPS Y0, (SI)
+	VMOVUPS Y1, 32(SI)
+	VMOVUPS Y2, 64(SI)
+	VSUBPS  Y3, Y0, Y0
+	VSUBPS  Y4, Y1, Y1
+	VSUBPS  Y5, Y2, Y2
 	MOVQ    alpha+144(FP), R14
-	VMULPS  96(R14), Y3, Y3
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS (AX), Y3
+	VMULPS  (R14), Y3, Y3
+	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 32(AX), Y4
+	VMULPS  32(R14), Y4, Y4
+	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 64(AX), Y5
+	VMULPS  64(R14), Y5, Y5
 	MOVQ    alpha1+152(FP), R14
-	VMULPS  64(R14), Y0, Y0
 	MOVQ    alpha1+152(FP), R14
-	VMULPS  96(R14), Y1, Y1
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
-	VMOVUPS 64(DI), Y2
-	VMOVUPS 96(DI), Y3
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
+	VMULPS  (R14), Y0, Y0
+	MOVQ    alpha1+152(FP), R14
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  32(R14), Y1, Y1
+	MOVQ    alpha1+152(FP), R14
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  64(R14), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS (R8), Y3
+	VMOVUPS 32(R8), Y4
+	VMOVUPS 64(R8), Y5
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS Y0, (R8)
+	VMOVUPS Y1, 32(R8)
+	VMOVUPS Y2, 64(R8)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, (DI)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 32(DI)
+	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 64(DI)
-	VMOVUPS Y1, 96(DI)
-	VXORPS  Y0, Y0, Y0
-	VMOVUPS Y0, 64(SI)
-	VXORPS  Y0, Y0, Y0
-	VMOVUPS Y0, 96(SI)
-	VMOVUPS 128(SI), Y0
-	VMOVUPS 160(SI), Y1
-	VMOVUPS 128(AX), Y2
-	VMOVUPS 160(AX), Y3
-	VMOVUPS 128(R10), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 160(R10), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  128(R8), Y4, Y4
-	VMULPS  160(R8), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  128(R9), Y0, Y4
-	VMULPS  160(R9), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 128(AX)
-	VMOVUPS Y3, 160(AX)
+	VMOVUPS 96(DI), Y0
+	VMOVUPS 128(DI), Y1
+	VMOVUPS 160(DI), Y2
+	VMOVUPS 96(CX), Y3
 	VMOVUPS 128(CX), Y4
 	VMOVUPS 160(CX), Y5
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 128(R14), Y6
-	VSUBPS  Y4, Y6, Y6
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 160(R14), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  128(R11), Y6, Y6
-	VMULPS  160(R11), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMULPS  128(R12), Y0, Y6
-	VMULPS  160(R12), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
+	VMOVUPS 96(R11), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 128(R11), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 160(R11), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  96(R9), Y6, Y6
+	VMULPS  128(R9), Y7, Y7
+	VMULPS  160(R9), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  96(R10), Y0, Y6
+	VMULPS  128(R10), Y1, Y7
+	VMULPS  160(R10), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, 96(CX)
 	VMOVUPS Y4, 128(CX)
 	VMOVUPS Y5, 160(CX)
-	VSUBPS  Y2, Y4, Y2
-	VSUBPS  Y3, Y5, Y3
-	VMOVUPS 128(DX), Y4
-	VMOVUPS 160(DX), Y5
+	VMOVUPS 96(DX), Y6
+	VMOVUPS 128(DX), Y7
+	VMOVUPS 160(DX), Y8
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 96(R14), Y9
+	VSUBPS  Y6, Y9, Y9
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 128(R14), Y10
+	VSUBPS  Y7, Y10, Y10
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 160(R14), Y11
+	VSUBPS  Y8, Y11, Y11
+	VMULPS  96(R12), Y9, Y9
+	VMULPS  128(R12), Y10, Y10
+	VMULPS  160(R12), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  96(R14), Y0, Y9
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  128(R14), Y1, Y10
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  160(R14), Y2, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMOVUPS Y6, 96(DX)
+	VMOVUPS Y7, 128(DX)
+	VMOVUPS Y8, 160(DX)
+	VSUBPS  Y3, Y6, Y3
+	VMOVUPS Y3, 96(AX)
+	VSUBPS  Y4, Y7, Y3
+	VMOVUPS Y3, 128(AX)
+	VSUBPS  Y5, Y8, Y3
+	VMOVUPS Y3, 160(AX)
+	VMOVUPS 96(BX), Y3
+	VMOVUPS 128(BX), Y4
+	VMOVUPS 160(BX), Y5
 	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 128(R14), Y6
-	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 96(R14), Y6
+	VSUBPS  Y3, Y6, Y6
 	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 160(R14), Y7
-	VSUBPS  Y5, Y7, Y7
+	VMOVUPS 128(R14), Y7
+	VSUBPS  Y4, Y7, Y7
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 160(R14), Y8
+	VSUBPS  Y5, Y8, Y8
 	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  128(R14), Y6, Y6
 	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  160(R14), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
+	VMULPS  96(R14), Y6, Y6
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  128(R14), Y7, Y7
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  160(R14), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
 	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  128(R14), Y0, Y6
 	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  160(R14), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMOVUPS Y4, 128(DX)
-	VMOVUPS Y5, 160(DX)
-	VMOVUPS 128(BX), Y6
-	VMOVUPS 160(BX), Y7
+	VMULPS  96(R14), Y0, Y6
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  128(R14), Y1, Y7
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  160(R14), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, 96(BX)
+	VMOVUPS Y4, 128(BX)
+	VMOVUPS Y5, 160(BX)
+	VMOVUPS 96(SI), Y6
+	VMOVUPS 128(SI), Y7
+	VMOVUPS 160(SI), Y8
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 128(R14), Y8
-	VSUBPS  Y6, Y8, Y8
+	VMOVUPS 96(R14), Y9
+	VSUBPS  Y6, Y9, Y9
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 160(R14), Y9
-	VSUBPS  Y7, Y9, Y9
+	VMOVUPS 128(R14), Y10
+	VSUBPS  Y7, Y10, Y10
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 160(R14), Y11
+	VSUBPS  Y8, Y11, Y11
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  128(R14), Y8, Y8
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  160(R14), Y9, Y9
-	VADDPS  Y8, Y6, Y6
-	VADDPS  Y9, Y7, Y7
+	VMULPS  96(R14), Y9, Y9
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  128(R14), Y10, Y10
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  160(R14), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
 	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  128(R14), Y0, Y0
 	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  160(R14), Y1, Y1
+	VMULPS  96(R14), Y0, Y0
+	MOVQ    cSlowDecay+128(FP), R14
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  128(R14), Y1, Y1
+	MOVQ    cSlowDecay+128(FP), R14
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  160(R14), Y2, Y2
 	VADDPS  Y0, Y6, Y0
 	VADDPS  Y1, Y7, Y1
-	VMOVUPS Y0, 128(BX)
-	VMOVUPS Y1, 160(BX)
-	VSUBPS  Y4, Y0, Y0
-	VSUBPS  Y5, Y1, Y1
+	VADDPS  Y2, Y8, Y2
+	VMOVUPS Y0, 96(SI)
+	VMOVUPS Y1, 128(SI)
+	VMOVUPS Y2, 160(SI)
+	VSUBPS  Y3, Y0, Y0
+	VSUBPS  Y4, Y1, Y1
+	VSUBPS  Y5, Y2, Y2
 	MOVQ    alpha+144(FP), R14
-	VMULPS  128(R14), Y2, Y2
 	MOVQ    alpha+144(FP), R14
-	VMULPS  160(R14), Y3, Y3
+	VMOVUPS 96(AX), Y3
+	VMULPS  96(R14), Y3, Y3
+	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 128(AX), Y4
+	VMULPS  128(R14), Y4, Y4
+	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 160(AX), Y5
+	VMULPS  160(R14), Y5, Y5
 	MOVQ    alpha1+152(FP), R14
-	VMULPS  128(R14), Y0, Y0
 	MOVQ    alpha1+152(FP), R14
-	VMULPS  160(R14), Y1, Y1
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
-	VMOVUPS 128(DI), Y2
-	VMOVUPS 160(DI), Y3
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
+	VMULPS  96(R14), Y0, Y0
+	MOVQ    alpha1+152(FP), R14
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  128(R14), Y1, Y1
+	MOVQ    alpha1+152(FP), R14
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  160(R14), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS 96(R8), Y3
+	VMOVUPS 128(R8), Y4
+	VMOVUPS 160(R8), Y5
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS Y0, 96(R8)
+	VMOVUPS Y1, 128(R8)
+	VMOVUPS Y2, 160(R8)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 96(DI)
+	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 128(DI)
-	VMOVUPS Y1, 160(DI)
 	VXORPS  Y0, Y0, Y0
-	VMOVUPS Y0, 128(SI)
-	VXORPS  Y0, Y0, Y0
-	VMOVUPS Y0, 160(SI)
-	VMOVUPS 192(SI), Y0
-	VMOVUPS 224(SI), Y1
-	VMOVUPS 192(AX), Y2
-	VMOVUPS 224(AX), Y3
-	VMOVUPS 192(R10), Y4
+	VMOVUPS Y0, 160(DI)
+	VMOVUPS 192(DI), Y0
+	VMOVUPS 224(DI), Y1
+	VMOVUPS 192(CX), Y2
+	VMOVUPS 224(CX), Y3
+	VMOVUPS 192(R11), Y4
 	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 224(R10), Y5
+	VMOVUPS 224(R11), Y5
 	VSUBPS  Y3, Y5, Y5
-	VMULPS  192(R8), Y4, Y4
-	VMULPS  224(R8), Y5, Y5
+	VMULPS  192(R9), Y4, Y4
+	VMULPS  224(R9), Y5, Y5
 	VADDPS  Y4, Y2, Y2
 	VADDPS  Y5, Y3, Y3
-	VMULPS  192(R9), Y0, Y4
-	VMULPS  224(R9), Y1, Y5
+	VMULPS  192(R10), Y0, Y4
+	VMULPS  224(R10), Y1, Y5
 	VADDPS  Y4, Y2, Y2
 	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 192(AX)
-	VMOVUPS Y3, 224(AX)
-	VMOVUPS 192(CX), Y4
-	VMOVUPS 224(CX), Y5
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 192(R14), Y6
-	VSUBPS  Y4, Y6, Y6
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 224(R14), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  192(R11), Y6, Y6
-	VMULPS  224(R11), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMULPS  192(R12), Y0, Y6
-	VMULPS  224(R12), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMOVUPS Y4, 192(CX)
-	VMOVUPS Y5, 224(CX)
-	VSUBPS  Y2, Y4, Y2
-	VSUBPS  Y3, Y5, Y3
+	VMOVUPS Y2, 192(CX)
+	VMOVUPS Y3, 224(CX)
 	VMOVUPS 192(DX), Y4
 	VMOVUPS 224(DX), Y5
-	MOVQ    bSlowRise+112(FP), R14
+	MOVQ    bFastDecay+88(FP), R14
 	VMOVUPS 192(R14), Y6
 	VSUBPS  Y4, Y6, Y6
-	MOVQ    bSlowRise+112(FP), R14
+	MOVQ    bFastDecay+88(FP), R14
 	VMOVUPS 224(R14), Y7
 	VSUBPS  Y5, Y7, Y7
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  192(R14), Y6, Y6
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  224(R14), Y7, Y7
+	VMULPS  192(R12), Y6, Y6
+	VMULPS  224(R12), Y7, Y7
 	VADDPS  Y6, Y4, Y4
 	VADDPS  Y7, Y5, Y5
-	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
 	VMULPS  192(R14), Y0, Y6
-	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
 	VMULPS  224(R14), Y1, Y7
 	VADDPS  Y6, Y4, Y4
 	VADDPS  Y7, Y5, Y5
 	VMOVUPS Y4, 192(DX)
 	VMOVUPS Y5, 224(DX)
-	VMOVUPS 192(BX), Y6
-	VMOVUPS 224(BX), Y7
+	VSUBPS  Y2, Y4, Y2
+	VMOVUPS Y2, 192(AX)
+	VSUBPS  Y3, Y5, Y2
+	VMOVUPS Y2, 224(AX)
+	VMOVUPS 192(BX), Y2
+	VMOVUPS 224(BX), Y3
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 192(R14), Y4
+	VSUBPS  Y2, Y4, Y4
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 224(R14), Y5
+	VSUBPS  Y3, Y5, Y5
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  192(R14), Y4, Y4
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  224(R14), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  192(R14), Y0, Y4
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  224(R14), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 192(BX)
+	VMOVUPS Y3, 224(BX)
+	VMOVUPS 192(SI), Y4
+	VMOVUPS 224(SI), Y5
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 192(R14), Y8
-	VSUBPS  Y6, Y8, Y8
+	VMOVUPS 192(R14), Y6
+	VSUBPS  Y4, Y6, Y6
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 224(R14), Y9
-	VSUBPS  Y7, Y9, Y9
+	VMOVUPS 224(R14), Y7
+	VSUBPS  Y5, Y7, Y7
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  192(R14), Y8, Y8
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  224(R14), Y9, Y9
-	VADDPS  Y8, Y6, Y6
-	VADDPS  Y9, Y7, Y7
+	VMULPS  192(R14), Y6, Y6
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  224(R14), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	MOVQ    cSlowDecay+128(FP), R14
 	MOVQ    cSlowDecay+128(FP), R14
 	VMULPS  192(R14), Y0, Y0
 	MOVQ    cSlowDecay+128(FP), R14
+	MOVQ    cSlowDecay+128(FP), R14
 	VMULPS  224(R14), Y1, Y1
-	VADDPS  Y0, Y6, Y0
-	VADDPS  Y1, Y7, Y1
-	VMOVUPS Y0, 192(BX)
-	VMOVUPS Y1, 224(BX)
-	VSUBPS  Y4, Y0, Y0
-	VSUBPS  Y5, Y1, Y1
+	VADDPS  Y0, Y4, Y0
+	VADDPS  Y1, Y5, Y1
+	VMOVUPS Y0, 192(SI)
+	VMOVUPS Y1, 224(SI)
+	VSUBPS  Y2, Y0, Y0
+	VSUBPS  Y3, Y1, Y1
 	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 192(AX), Y2
 	VMULPS  192(R14), Y2, Y2
 	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 224(AX), Y3
 	VMULPS  224(R14), Y3, Y3
 	MOVQ    alpha1+152(FP), R14
+	MOVQ    alpha1+152(FP), R14
 	VMULPS  192(R14), Y0, Y0
+	MOVQ    alpha1+152(FP), R14
 	MOVQ    alpha1+152(FP), R14
 	VMULPS  224(R14), Y1, Y1
 	VADDPS  Y0, Y2, Y0
 	VADDPS  Y1, Y3, Y1
-	VMOVUPS 192(DI), Y2
-	VMOVUPS 224(DI), Y3
+	VMOVUPS 192(R8), Y2
+	VMOVUPS 224(R8), Y3
 	VADDPS  Y0, Y2, Y0
 	VADDPS  Y1, Y3, Y1
+	VMOVUPS Y0, 192(R8)
+	VMOVUPS Y1, 224(R8)
+	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 192(DI)
-	VMOVUPS Y1, 224(DI)
 	VXORPS  Y0, Y0, Y0
-	VMOVUPS Y0, 192(SI)
-	VXORPS  Y0, Y0, Y0
-	VMOVUPS Y0, 224(SI)
-	ADDQ    $0x00000100, AX
+	VMOVUPS Y0, 224(DI)
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
 	ADDQ    $0x00000100, BX
 	ADDQ    $0x00000100, SI
 	ADDQ    $0x00000100, DI
-	ADDQ    lFastRiseStride+160(FP), R8
-	ADDQ    cFastRiseStride+168(FP), R9
-	ADDQ    bFastRiseStride+176(FP), R10
-	ADDQ    lFastDecayStride+184(FP), R11
-	ADDQ    cFastDecayStride+192(FP), R12
+	ADDQ    $0x00000100, R8
+	ADDQ    lFastRiseStride+160(FP), R9
+	ADDQ    cFastRiseStride+168(FP), R10
+	ADDQ    bFastRiseStride+176(FP), R11
+	ADDQ    lFastDecayStride+184(FP), R12
+	MOVQ    cFastDecayStride+192(FP), R14
+	ADDQ    R14, cFastDecay+80(FP)
 	MOVQ    bFastDecayStride+200(FP), R14
 	ADDQ    R14, bFastDecay+88(FP)
 	MOVQ    lSlowRiseStride+208(FP), R14
@@ -18795,7 +18679,7 @@ RFSTracerDrainAddAVX2_done:
 // func rFSTracerDrainAddUniformAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·rFSTracerDrainAddUniformAVX512(SB), NOSPLIT, $0-112
-	// 4 scalars held in registers, 10 broadcast where used; vectors interleaved 4 at a time.
+	// 4 scalars held in registers, 10 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -18997,404 +18881,420 @@ RFSTracerDrainAddUniformAVX512_done:
 
 // func rFSTracerDrainAddUniformAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
 // Requires: AVX, AVX2
-TEXT ·rFSTracerDrainAddUniformAVX2(SB), NOSPLIT, $0-112
-	// 7 scalars held in registers, 7 broadcast where used; vectors interleaved 1 at a time.
+TEXT ·rFSTracerDrainAddUniformAVX2(SB), $768-112
+	// 0 scalars held in registers, 14 read from memory where used; vectors interleaved 3 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS alpha+96(FP), Y0
+	VMOVUPS      Y0, (AX)
+	VBROADCASTSS alpha1+100(FP), Y0
+	VMOVUPS      Y0, 32(AX)
+	VBROADCASTSS bFastDecay+68(FP), Y0
+	VMOVUPS      Y0, 64(AX)
+	VBROADCASTSS bFastRise+56(FP), Y0
+	VMOVUPS      Y0, 96(AX)
+	VBROADCASTSS bSlowDecay+92(FP), Y0
+	VMOVUPS      Y0, 128(AX)
+	VBROADCASTSS bSlowRise+80(FP), Y0
+	VMOVUPS      Y0, 160(AX)
+	VBROADCASTSS cFastDecay+64(FP), Y0
+	VMOVUPS      Y0, 192(AX)
+	VBROADCASTSS cFastRise+52(FP), Y0
+	VMOVUPS      Y0, 224(AX)
+	VBROADCASTSS cSlowDecay+88(FP), Y0
+	VMOVUPS      Y0, 256(AX)
+	VBROADCASTSS cSlowRise+76(FP), Y0
+	VMOVUPS      Y0, 288(AX)
+	VBROADCASTSS lFastDecay+60(FP), Y0
+	VMOVUPS      Y0, 320(AX)
 	VBROADCASTSS lFastRise+48(FP), Y0
-	VBROADCASTSS bFastRise+56(FP), Y1
-	VBROADCASTSS cFastRise+52(FP), Y2
-	VBROADCASTSS lFastDecay+60(FP), Y3
-	VBROADCASTSS bFastDecay+68(FP), Y4
-	VBROADCASTSS cFastDecay+64(FP), Y5
-	VBROADCASTSS lSlowRise+72(FP), Y6
-	MOVQ         fastRise+0(FP), AX
-	MOVQ         fastDecay+8(FP), CX
-	MOVQ         slowRise+16(FP), DX
-	MOVQ         slowDecay+24(FP), BX
-	MOVQ         x+32(FP), SI
-	MOVQ         out+40(FP), DI
-	MOVQ         blocks+104(FP), R8
-	TESTQ        R8, R8
+	VMOVUPS      Y0, 352(AX)
+	VBROADCASTSS lSlowDecay+84(FP), Y0
+	VMOVUPS      Y0, 384(AX)
+	VBROADCASTSS lSlowRise+72(FP), Y0
+	VMOVUPS      Y0, 416(AX)
+	MOVQ         fastRise+0(FP), CX
+	MOVQ         fastDecay+8(FP), DX
+	MOVQ         slowRise+16(FP), BX
+	MOVQ         slowDecay+24(FP), SI
+	MOVQ         x+32(FP), DI
+	MOVQ         out+40(FP), R8
+	MOVQ         blocks+104(FP), R9
+	TESTQ        R9, R9
 	JZ           RFSTracerDrainAddUniformAVX2_done
 
 RFSTracerDrainAddUniformAVX2_block:
-	VMOVUPS      (SI), Y7
-	VMOVUPS      (AX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y0, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VMOVUPS      Y8, (AX)
-	VMOVUPS      (CX), Y9
-	VSUBPS       Y9, Y4, Y10
-	VMULPS       Y10, Y3, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y5, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, (CX)
-	VSUBPS       Y8, Y9, Y8
-	VMOVUPS      (DX), Y9
-	VBROADCASTSS bSlowRise+80(FP), Y10
-	VSUBPS       Y9, Y10, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VBROADCASTSS cSlowRise+76(FP), Y10
-	VMULPS       Y7, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, (DX)
-	VMOVUPS      (BX), Y10
-	VBROADCASTSS lSlowDecay+84(FP), Y11
-	VBROADCASTSS bSlowDecay+92(FP), Y12
-	VSUBPS       Y10, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VADDPS       Y11, Y10, Y10
-	VBROADCASTSS cSlowDecay+88(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VADDPS       Y7, Y10, Y7
-	VMOVUPS      Y7, (BX)
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS alpha+96(FP), Y9
-	VMULPS       Y8, Y9, Y8
-	VBROADCASTSS alpha1+100(FP), Y9
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      (DI), Y8
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, (DI)
-	VXORPS       Y7, Y7, Y7
-	VMOVUPS      Y7, (SI)
-	VMOVUPS      32(SI), Y7
-	VMOVUPS      32(AX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y0, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 32(AX)
-	VMOVUPS      32(CX), Y9
-	VSUBPS       Y9, Y4, Y10
-	VMULPS       Y10, Y3, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y5, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 32(CX)
-	VSUBPS       Y8, Y9, Y8
-	VMOVUPS      32(DX), Y9
-	VBROADCASTSS bSlowRise+80(FP), Y10
-	VSUBPS       Y9, Y10, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VBROADCASTSS cSlowRise+76(FP), Y10
-	VMULPS       Y7, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 32(DX)
-	VMOVUPS      32(BX), Y10
-	VBROADCASTSS lSlowDecay+84(FP), Y11
-	VBROADCASTSS bSlowDecay+92(FP), Y12
-	VSUBPS       Y10, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VADDPS       Y11, Y10, Y10
-	VBROADCASTSS cSlowDecay+88(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VADDPS       Y7, Y10, Y7
-	VMOVUPS      Y7, 32(BX)
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS alpha+96(FP), Y9
-	VMULPS       Y8, Y9, Y8
-	VBROADCASTSS alpha1+100(FP), Y9
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      32(DI), Y8
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 32(DI)
-	VXORPS       Y7, Y7, Y7
-	VMOVUPS      Y7, 32(SI)
-	VMOVUPS      64(SI), Y7
-	VMOVUPS      64(AX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y0, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 64(AX)
-	VMOVUPS      64(CX), Y9
-	VSUBPS       Y9, Y4, Y10
-	VMULPS       Y10, Y3, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y5, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 64(CX)
-	VSUBPS       Y8, Y9, Y8
-	VMOVUPS      64(DX), Y9
-	VBROADCASTSS bSlowRise+80(FP), Y10
-	VSUBPS       Y9, Y10, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VBROADCASTSS cSlowRise+76(FP), Y10
-	VMULPS       Y7, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 64(DX)
-	VMOVUPS      64(BX), Y10
-	VBROADCASTSS lSlowDecay+84(FP), Y11
-	VBROADCASTSS bSlowDecay+92(FP), Y12
-	VSUBPS       Y10, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VADDPS       Y11, Y10, Y10
-	VBROADCASTSS cSlowDecay+88(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VADDPS       Y7, Y10, Y7
-	VMOVUPS      Y7, 64(BX)
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS alpha+96(FP), Y9
-	VMULPS       Y8, Y9, Y8
-	VBROADCASTSS alpha1+100(FP), Y9
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      64(DI), Y8
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 64(DI)
-	VXORPS       Y7, Y7, Y7
-	VMOVUPS      Y7, 64(SI)
-	VMOVUPS      96(SI), Y7
-	VMOVUPS      96(AX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y0, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 96(AX)
-	VMOVUPS      96(CX), Y9
-	VSUBPS       Y9, Y4, Y10
-	VMULPS       Y10, Y3, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y5, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 96(CX)
-	VSUBPS       Y8, Y9, Y8
-	VMOVUPS      96(DX), Y9
-	VBROADCASTSS bSlowRise+80(FP), Y10
-	VSUBPS       Y9, Y10, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VBROADCASTSS cSlowRise+76(FP), Y10
-	VMULPS       Y7, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 96(DX)
-	VMOVUPS      96(BX), Y10
-	VBROADCASTSS lSlowDecay+84(FP), Y11
-	VBROADCASTSS bSlowDecay+92(FP), Y12
-	VSUBPS       Y10, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VADDPS       Y11, Y10, Y10
-	VBROADCASTSS cSlowDecay+88(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VADDPS       Y7, Y10, Y7
-	VMOVUPS      Y7, 96(BX)
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS alpha+96(FP), Y9
-	VMULPS       Y8, Y9, Y8
-	VBROADCASTSS alpha1+100(FP), Y9
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      96(DI), Y8
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 96(DI)
-	VXORPS       Y7, Y7, Y7
-	VMOVUPS      Y7, 96(SI)
-	VMOVUPS      128(SI), Y7
-	VMOVUPS      128(AX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y0, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 128(AX)
-	VMOVUPS      128(CX), Y9
-	VSUBPS       Y9, Y4, Y10
-	VMULPS       Y10, Y3, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y5, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 128(CX)
-	VSUBPS       Y8, Y9, Y8
-	VMOVUPS      128(DX), Y9
-	VBROADCASTSS bSlowRise+80(FP), Y10
-	VSUBPS       Y9, Y10, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VBROADCASTSS cSlowRise+76(FP), Y10
-	VMULPS       Y7, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 128(DX)
-	VMOVUPS      128(BX), Y10
-	VBROADCASTSS lSlowDecay+84(FP), Y11
-	VBROADCASTSS bSlowDecay+92(FP), Y12
-	VSUBPS       Y10, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VADDPS       Y11, Y10, Y10
-	VBROADCASTSS cSlowDecay+88(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VADDPS       Y7, Y10, Y7
-	VMOVUPS      Y7, 128(BX)
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS alpha+96(FP), Y9
-	VMULPS       Y8, Y9, Y8
-	VBROADCASTSS alpha1+100(FP), Y9
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      128(DI), Y8
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 128(DI)
-	VXORPS       Y7, Y7, Y7
-	VMOVUPS      Y7, 128(SI)
-	VMOVUPS      160(SI), Y7
-	VMOVUPS      160(AX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y0, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 160(AX)
-	VMOVUPS      160(CX), Y9
-	VSUBPS       Y9, Y4, Y10
-	VMULPS       Y10, Y3, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y5, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 160(CX)
-	VSUBPS       Y8, Y9, Y8
-	VMOVUPS      160(DX), Y9
-	VBROADCASTSS bSlowRise+80(FP), Y10
-	VSUBPS       Y9, Y10, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VBROADCASTSS cSlowRise+76(FP), Y10
-	VMULPS       Y7, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 160(DX)
-	VMOVUPS      160(BX), Y10
-	VBROADCASTSS lSlowDecay+84(FP), Y11
-	VBROADCASTSS bSlowDecay+92(FP), Y12
-	VSUBPS       Y10, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VADDPS       Y11, Y10, Y10
-	VBROADCASTSS cSlowDecay+88(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VADDPS       Y7, Y10, Y7
-	VMOVUPS      Y7, 160(BX)
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS alpha+96(FP), Y9
-	VMULPS       Y8, Y9, Y8
-	VBROADCASTSS alpha1+100(FP), Y9
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      160(DI), Y8
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 160(DI)
-	VXORPS       Y7, Y7, Y7
-	VMOVUPS      Y7, 160(SI)
-	VMOVUPS      192(SI), Y7
-	VMOVUPS      192(AX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y0, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 192(AX)
-	VMOVUPS      192(CX), Y9
-	VSUBPS       Y9, Y4, Y10
-	VMULPS       Y10, Y3, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y5, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 192(CX)
-	VSUBPS       Y8, Y9, Y8
-	VMOVUPS      192(DX), Y9
-	VBROADCASTSS bSlowRise+80(FP), Y10
-	VSUBPS       Y9, Y10, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VBROADCASTSS cSlowRise+76(FP), Y10
-	VMULPS       Y7, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 192(DX)
-	VMOVUPS      192(BX), Y10
-	VBROADCASTSS lSlowDecay+84(FP), Y11
-	VBROADCASTSS bSlowDecay+92(FP), Y12
-	VSUBPS       Y10, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VADDPS       Y11, Y10, Y10
-	VBROADCASTSS cSlowDecay+88(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VADDPS       Y7, Y10, Y7
-	VMOVUPS      Y7, 192(BX)
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS alpha+96(FP), Y9
-	VMULPS       Y8, Y9, Y8
-	VBROADCASTSS alpha1+100(FP), Y9
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      192(DI), Y8
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 192(DI)
-	VXORPS       Y7, Y7, Y7
-	VMOVUPS      Y7, 192(SI)
-	VMOVUPS      224(SI), Y7
-	VMOVUPS      224(AX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y0, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y2, Y9
-	VADDPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 224(AX)
-	VMOVUPS      224(CX), Y9
-	VSUBPS       Y9, Y4, Y10
-	VMULPS       Y10, Y3, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y7, Y5, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 224(CX)
-	VSUBPS       Y8, Y9, Y8
-	VMOVUPS      224(DX), Y9
-	VBROADCASTSS bSlowRise+80(FP), Y10
-	VSUBPS       Y9, Y10, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VBROADCASTSS cSlowRise+76(FP), Y10
-	VMULPS       Y7, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 224(DX)
-	VMOVUPS      224(BX), Y10
-	VBROADCASTSS lSlowDecay+84(FP), Y11
-	VBROADCASTSS bSlowDecay+92(FP), Y12
-	VSUBPS       Y10, Y12, Y12
-	VMULPS       Y12, Y11, Y11
-	VADDPS       Y11, Y10, Y10
-	VBROADCASTSS cSlowDecay+88(FP), Y11
-	VMULPS       Y7, Y11, Y7
-	VADDPS       Y7, Y10, Y7
-	VMOVUPS      Y7, 224(BX)
-	VSUBPS       Y9, Y7, Y7
-	VBROADCASTSS alpha+96(FP), Y9
-	VMULPS       Y8, Y9, Y8
-	VBROADCASTSS alpha1+100(FP), Y9
-	VMULPS       Y7, Y9, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      224(DI), Y8
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 224(DI)
-	VXORPS       Y7, Y7, Y7
-	VMOVUPS      Y7, 224(SI)
-	ADDQ         $0x00000100, AX
-	ADDQ         $0x00000100, CX
-	ADDQ         $0x00000100, DX
-	ADDQ         $0x00000100, BX
-	ADDQ         $0x00000100, SI
-	ADDQ         $0x00000100, DI
-	DECQ         R8
-	JNZ          RFSTracerDrainAddUniformAVX2_block
+	VMOVUPS (DI), Y0
+	VMOVUPS 32(DI), Y1
+	VMOVUPS 64(DI), Y2
+	VMOVUPS (CX), Y3
+	VMOVUPS 32(CX), Y4
+	VMOVUPS 64(CX), Y5
+	VMOVUPS 96(AX), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 96(AX), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 96(AX), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  352(AX), Y6, Y6
+	VMULPS  352(AX), Y7, Y7
+	VMULPS  352(AX), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  224(AX), Y0, Y6
+	VMULPS  224(AX), Y1, Y7
+	VMULPS  224(AX), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, (CX)
+	VMOVUPS Y4, 32(CX)
+	VMOVUPS Y5, 64(CX)
+	VMOVUPS (DX), Y6
+	VMOVUPS 32(DX), Y7
+	VMOVUPS 64(DX), Y8
+	VMOVUPS 64(AX), Y9
+	VSUBPS  Y6, Y9, Y9
+	VMOVUPS 64(AX), Y10
+	VSUBPS  Y7, Y10, Y10
+	VMOVUPS 64(AX), Y11
+	VSUBPS  Y8, Y11, Y11
+	VMULPS  320(AX), Y9, Y9
+	VMULPS  320(AX), Y10, Y10
+	VMULPS  320(AX), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMULPS  192(AX), Y0, Y9
+	VMULPS  192(AX), Y1, Y10
+	VMULPS  192(AX), Y2, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMOVUPS Y6, (DX)
+	VMOVUPS Y7, 32(DX)
+	VMOVUPS Y8, 64(DX)
+	VSUBPS  Y3, Y6, Y3
+	VMOVUPS Y3, 448(AX)
+	VSUBPS  Y4, Y7, Y3
+	VMOVUPS Y3, 480(AX)
+	VSUBPS  Y5, Y8, Y3
+	VMOVUPS Y3, 512(AX)
+	VMOVUPS (BX), Y3
+	VMOVUPS 32(BX), Y4
+	VMOVUPS 64(BX), Y5
+	VMOVUPS 160(AX), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 160(AX), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 160(AX), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  416(AX), Y6, Y6
+	VMULPS  416(AX), Y7, Y7
+	VMULPS  416(AX), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  288(AX), Y0, Y6
+	VMULPS  288(AX), Y1, Y7
+	VMULPS  288(AX), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, (BX)
+	VMOVUPS Y4, 32(BX)
+	VMOVUPS Y5, 64(BX)
+	VMOVUPS (SI), Y6
+	VMOVUPS 32(SI), Y7
+	VMOVUPS 64(SI), Y8
+	VMOVUPS 128(AX), Y9
+	VSUBPS  Y6, Y9, Y9
+	VMOVUPS 128(AX), Y10
+	VSUBPS  Y7, Y10, Y10
+	VMOVUPS 128(AX), Y11
+	VSUBPS  Y8, Y11, Y11
+	VMULPS  384(AX), Y9, Y9
+	VMULPS  384(AX), Y10, Y10
+	VMULPS  384(AX), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMULPS  256(AX), Y0, Y0
+	VMULPS  256(AX), Y1, Y1
+	VMULPS  256(AX), Y2, Y2
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
+	VADDPS  Y2, Y8, Y2
+	VMOVUPS Y0, (SI)
+	VMOVUPS Y1, 32(SI)
+	VMOVUPS Y2, 64(SI)
+	VSUBPS  Y3, Y0, Y0
+	VSUBPS  Y4, Y1, Y1
+	VSUBPS  Y5, Y2, Y2
+	VMOVUPS 448(AX), Y3
+	VMULPS  (AX), Y3, Y3
+	VMOVUPS 480(AX), Y4
+	VMULPS  (AX), Y4, Y4
+	VMOVUPS 512(AX), Y5
+	VMULPS  (AX), Y5, Y5
+	VMULPS  32(AX), Y0, Y0
+	VMULPS  32(AX), Y1, Y1
+	VMULPS  32(AX), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS (R8), Y3
+	VMOVUPS 32(R8), Y4
+	VMOVUPS 64(R8), Y5
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS Y0, (R8)
+	VMOVUPS Y1, 32(R8)
+	VMOVUPS Y2, 64(R8)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, (DI)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 32(DI)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 64(DI)
+	VMOVUPS 96(DI), Y0
+	VMOVUPS 128(DI), Y1
+	VMOVUPS 160(DI), Y2
+	VMOVUPS 96(CX), Y3
+	VMOVUPS 128(CX), Y4
+	VMOVUPS 160(CX), Y5
+	VMOVUPS 96(AX), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 96(AX), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 96(AX), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  352(AX), Y6, Y6
+	VMULPS  352(AX), Y7, Y7
+	VMULPS  352(AX), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  224(AX), Y0, Y6
+	VMULPS  224(AX), Y1, Y7
+	VMULPS  224(AX), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, 96(CX)
+	VMOVUPS Y4, 128(CX)
+	VMOVUPS Y5, 160(CX)
+	VMOVUPS 96(DX), Y6
+	VMOVUPS 128(DX), Y7
+	VMOVUPS 160(DX), Y8
+	VMOVUPS 64(AX), Y9
+	VSUBPS  Y6, Y9, Y9
+	VMOVUPS 64(AX), Y10
+	VSUBPS  Y7, Y10, Y10
+	VMOVUPS 64(AX), Y11
+	VSUBPS  Y8, Y11, Y11
+	VMULPS  320(AX), Y9, Y9
+	VMULPS  320(AX), Y10, Y10
+	VMULPS  320(AX), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMULPS  192(AX), Y0, Y9
+	VMULPS  192(AX), Y1, Y10
+	VMULPS  192(AX), Y2, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMOVUPS Y6, 96(DX)
+	VMOVUPS Y7, 128(DX)
+	VMOVUPS Y8, 160(DX)
+	VSUBPS  Y3, Y6, Y3
+	VMOVUPS Y3, 544(AX)
+	VSUBPS  Y4, Y7, Y3
+	VMOVUPS Y3, 576(AX)
+	VSUBPS  Y5, Y8, Y3
+	VMOVUPS Y3, 608(AX)
+	VMOVUPS 96(BX), Y3
+	VMOVUPS 128(BX), Y4
+	VMOVUPS 160(BX), Y5
+	VMOVUPS 160(AX), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 160(AX), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 160(AX), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  416(AX), Y6, Y6
+	VMULPS  416(AX), Y7, Y7
+	VMULPS  416(AX), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  288(AX), Y0, Y6
+	VMULPS  288(AX), Y1, Y7
+	VMULPS  288(AX), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, 96(BX)
+	VMOVUPS Y4, 128(BX)
+	VMOVUPS Y5, 160(BX)
+	VMOVUPS 96(SI), Y6
+	VMOVUPS 128(SI), Y7
+	VMOVUPS 160(SI), Y8
+	VMOVUPS 128(AX), Y9
+	VSUBPS  Y6, Y9, Y9
+	VMOVUPS 128(AX), Y10
+	VSUBPS  Y7, Y10, Y10
+	VMOVUPS 128(AX), Y11
+	VSUBPS  Y8, Y11, Y11
+	VMULPS  384(AX), Y9, Y9
+	VMULPS  384(AX), Y10, Y10
+	VMULPS  384(AX), Y11, Y11
+	VADDPS  Y9, Y6, Y6
+	VADDPS  Y10, Y7, Y7
+	VADDPS  Y11, Y8, Y8
+	VMULPS  256(AX), Y0, Y0
+	VMULPS  256(AX), Y1, Y1
+	VMULPS  256(AX), Y2, Y2
+	VADDPS  Y0, Y6, Y0
+	VADDPS  Y1, Y7, Y1
+	VADDPS  Y2, Y8, Y2
+	VMOVUPS Y0, 96(SI)
+	VMOVUPS Y1, 128(SI)
+	VMOVUPS Y2, 160(SI)
+	VSUBPS  Y3, Y0, Y0
+	VSUBPS  Y4, Y1, Y1
+	VSUBPS  Y5, Y2, Y2
+	VMOVUPS 544(AX), Y3
+	VMULPS  (AX), Y3, Y3
+	VMOVUPS 576(AX), Y4
+	VMULPS  (AX), Y4, Y4
+	VMOVUPS 608(AX), Y5
+	VMULPS  (AX), Y5, Y5
+	VMULPS  32(AX), Y0, Y0
+	VMULPS  32(AX), Y1, Y1
+	VMULPS  32(AX), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS 96(R8), Y3
+	VMOVUPS 128(R8), Y4
+	VMOVUPS 160(R8), Y5
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS Y0, 96(R8)
+	VMOVUPS Y1, 128(R8)
+	VMOVUPS Y2, 160(R8)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 96(DI)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 128(DI)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 160(DI)
+	VMOVUPS 192(DI), Y0
+	VMOVUPS 224(DI), Y1
+	VMOVUPS 192(CX), Y2
+	VMOVUPS 224(CX), Y3
+	VMOVUPS 96(AX), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMOVUPS 96(AX), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  352(AX), Y4, Y4
+	VMULPS  352(AX), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  224(AX), Y0, Y4
+	VMULPS  224(AX), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 192(CX)
+	VMOVUPS Y3, 224(CX)
+	VMOVUPS 192(DX), Y4
+	VMOVUPS 224(DX), Y5
+	VMOVUPS 64(AX), Y6
+	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 64(AX), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  320(AX), Y6, Y6
+	VMULPS  320(AX), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  192(AX), Y0, Y6
+	VMULPS  192(AX), Y1, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMOVUPS Y4, 192(DX)
+	VMOVUPS Y5, 224(DX)
+	VSUBPS  Y2, Y4, Y2
+	VMOVUPS Y2, 640(AX)
+	VSUBPS  Y3, Y5, Y2
+	VMOVUPS Y2, 672(AX)
+	VMOVUPS 192(BX), Y2
+	VMOVUPS 224(BX), Y3
+	VMOVUPS 160(AX), Y4
+	VSUBPS  Y2, Y4, Y4
+	VMOVUPS 160(AX), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  416(AX), Y4, Y4
+	VMULPS  416(AX), Y5, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMULPS  288(AX), Y0, Y4
+	VMULPS  288(AX), Y1, Y5
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y5, Y3, Y3
+	VMOVUPS Y2, 192(BX)
+	VMOVUPS Y3, 224(BX)
+	VMOVUPS 192(SI), Y4
+	VMOVUPS 224(SI), Y5
+	VMOVUPS 128(AX), Y6
+	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 128(AX), Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  384(AX), Y6, Y6
+	VMULPS  384(AX), Y7, Y7
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VMULPS  256(AX), Y0, Y0
+	VMULPS  256(AX), Y1, Y1
+	VADDPS  Y0, Y4, Y0
+	VADDPS  Y1, Y5, Y1
+	VMOVUPS Y0, 192(SI)
+	VMOVUPS Y1, 224(SI)
+	VSUBPS  Y2, Y0, Y0
+	VSUBPS  Y3, Y1, Y1
+	VMOVUPS 640(AX), Y2
+	VMULPS  (AX), Y2, Y2
+	VMOVUPS 672(AX), Y3
+	VMULPS  (AX), Y3, Y3
+	VMULPS  32(AX), Y0, Y0
+	VMULPS  32(AX), Y1, Y1
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
+	VMOVUPS 192(R8), Y2
+	VMOVUPS 224(R8), Y3
+	VADDPS  Y0, Y2, Y0
+	VADDPS  Y1, Y3, Y1
+	VMOVUPS Y0, 192(R8)
+	VMOVUPS Y1, 224(R8)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 192(DI)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 224(DI)
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, BX
+	ADDQ    $0x00000100, SI
+	ADDQ    $0x00000100, DI
+	ADDQ    $0x00000100, R8
+	DECQ    R9
+	JNZ     RFSTracerDrainAddUniformAVX2_block
 
 RFSTracerDrainAddUniformAVX2_done:
 	VZEROUPPER
@@ -19403,7 +19303,7 @@ RFSTracerDrainAddUniformAVX2_done:
 // func doubleTracerAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·doubleTracerAVX512(SB), NOSPLIT, $0-136
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -19514,7 +19414,7 @@ DoubleTracerAVX512_done:
 // func doubleTracerAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
 // Requires: AVX, AVX2
 TEXT ·doubleTracerAVX2(SB), NOSPLIT, $0-136
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 3 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
 	MOVQ     t1+0(FP), AX
@@ -19696,7 +19596,7 @@ DoubleTracerAVX2_done:
 // func doubleTracerUniformAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·doubleTracerUniformAVX512(SB), NOSPLIT, $0-64
-	// 6 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
+	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -19793,15 +19693,15 @@ DoubleTracerUniformAVX512_done:
 // func doubleTracerUniformAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
 // Requires: AVX, AVX2
 TEXT ·doubleTracerUniformAVX2(SB), NOSPLIT, $0-64
-	// 6 scalars held in registers, 0 broadcast where used; vectors interleaved 1 at a time.
+	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
-	VBROADCASTSS lT1+32(FP), Y0
-	VBROADCASTSS bT1+40(FP), Y1
+	VBROADCASTSS bT1+40(FP), Y0
+	VBROADCASTSS bT2+52(FP), Y1
 	VBROADCASTSS cT1+36(FP), Y2
-	VBROADCASTSS lT2+44(FP), Y3
-	VBROADCASTSS bT2+52(FP), Y4
-	VBROADCASTSS cT2+48(FP), Y5
+	VBROADCASTSS cT2+48(FP), Y3
+	VBROADCASTSS lT1+32(FP), Y4
+	VBROADCASTSS lT2+44(FP), Y5
 	MOVQ         t1+0(FP), AX
 	MOVQ         t2+8(FP), CX
 	MOVQ         x+16(FP), DX
@@ -19812,133 +19712,133 @@ TEXT ·doubleTracerUniformAVX2(SB), NOSPLIT, $0-64
 
 DoubleTracerUniformAVX2_block:
 	VMOVUPS (DX), Y6
-	VMOVUPS (AX), Y7
-	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
-	VADDPS  Y8, Y7, Y7
+	VMOVUPS 32(DX), Y7
+	VMOVUPS (AX), Y8
+	VMOVUPS 32(AX), Y9
+	VSUBPS  Y8, Y0, Y10
+	VSUBPS  Y9, Y0, Y11
+	VMULPS  Y10, Y4, Y10
+	VMULPS  Y11, Y4, Y11
+	VADDPS  Y10, Y8, Y8
+	VADDPS  Y11, Y9, Y9
 	VMULPS  Y6, Y2, Y6
-	VADDPS  Y6, Y7, Y6
+	VMULPS  Y7, Y2, Y7
+	VADDPS  Y6, Y8, Y6
+	VADDPS  Y7, Y9, Y7
 	VMOVUPS Y6, (AX)
-	VMOVUPS (CX), Y7
-	VSUBPS  Y7, Y4, Y8
-	VMULPS  Y8, Y3, Y8
-	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y5, Y6
-	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y7, 32(AX)
+	VMOVUPS (CX), Y8
+	VMOVUPS 32(CX), Y9
+	VSUBPS  Y8, Y1, Y10
+	VSUBPS  Y9, Y1, Y11
+	VMULPS  Y10, Y5, Y10
+	VMULPS  Y11, Y5, Y11
+	VADDPS  Y10, Y8, Y8
+	VADDPS  Y11, Y9, Y9
+	VMULPS  Y6, Y3, Y6
+	VMULPS  Y7, Y3, Y7
+	VADDPS  Y6, Y8, Y6
+	VADDPS  Y7, Y9, Y7
 	VMOVUPS Y6, (CX)
+	VMOVUPS Y7, 32(CX)
 	VMOVUPS Y6, (BX)
-	VMOVUPS 32(DX), Y6
-	VMOVUPS 32(AX), Y7
-	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
-	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y6
-	VADDPS  Y6, Y7, Y6
-	VMOVUPS Y6, 32(AX)
-	VMOVUPS 32(CX), Y7
-	VSUBPS  Y7, Y4, Y8
-	VMULPS  Y8, Y3, Y8
-	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y5, Y6
-	VADDPS  Y6, Y7, Y6
-	VMOVUPS Y6, 32(CX)
-	VMOVUPS Y6, 32(BX)
+	VMOVUPS Y7, 32(BX)
 	VMOVUPS 64(DX), Y6
-	VMOVUPS 64(AX), Y7
-	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
-	VADDPS  Y8, Y7, Y7
+	VMOVUPS 96(DX), Y7
+	VMOVUPS 64(AX), Y8
+	VMOVUPS 96(AX), Y9
+	VSUBPS  Y8, Y0, Y10
+	VSUBPS  Y9, Y0, Y11
+	VMULPS  Y10, Y4, Y10
+	VMULPS  Y11, Y4, Y11
+	VADDPS  Y10, Y8, Y8
+	VADDPS  Y11, Y9, Y9
 	VMULPS  Y6, Y2, Y6
-	VADDPS  Y6, Y7, Y6
+	VMULPS  Y7, Y2, Y7
+	VADDPS  Y6, Y8, Y6
+	VADDPS  Y7, Y9, Y7
 	VMOVUPS Y6, 64(AX)
-	VMOVUPS 64(CX), Y7
-	VSUBPS  Y7, Y4, Y8
-	VMULPS  Y8, Y3, Y8
-	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y5, Y6
-	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y7, 96(AX)
+	VMOVUPS 64(CX), Y8
+	VMOVUPS 96(CX), Y9
+	VSUBPS  Y8, Y1, Y10
+	VSUBPS  Y9, Y1, Y11
+	VMULPS  Y10, Y5, Y10
+	VMULPS  Y11, Y5, Y11
+	VADDPS  Y10, Y8, Y8
+	VADDPS  Y11, Y9, Y9
+	VMULPS  Y6, Y3, Y6
+	VMULPS  Y7, Y3, Y7
+	VADDPS  Y6, Y8, Y6
+	VADDPS  Y7, Y9, Y7
 	VMOVUPS Y6, 64(CX)
+	VMOVUPS Y7, 96(CX)
 	VMOVUPS Y6, 64(BX)
-	VMOVUPS 96(DX), Y6
-	VMOVUPS 96(AX), Y7
-	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
-	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y6
-	VADDPS  Y6, Y7, Y6
-	VMOVUPS Y6, 96(AX)
-	VMOVUPS 96(CX), Y7
-	VSUBPS  Y7, Y4, Y8
-	VMULPS  Y8, Y3, Y8
-	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y5, Y6
-	VADDPS  Y6, Y7, Y6
-	VMOVUPS Y6, 96(CX)
-	VMOVUPS Y6, 96(BX)
+	VMOVUPS Y7, 96(BX)
 	VMOVUPS 128(DX), Y6
-	VMOVUPS 128(AX), Y7
-	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
-	VADDPS  Y8, Y7, Y7
+	VMOVUPS 160(DX), Y7
+	VMOVUPS 128(AX), Y8
+	VMOVUPS 160(AX), Y9
+	VSUBPS  Y8, Y0, Y10
+	VSUBPS  Y9, Y0, Y11
+	VMULPS  Y10, Y4, Y10
+	VMULPS  Y11, Y4, Y11
+	VADDPS  Y10, Y8, Y8
+	VADDPS  Y11, Y9, Y9
 	VMULPS  Y6, Y2, Y6
-	VADDPS  Y6, Y7, Y6
+	VMULPS  Y7, Y2, Y7
+	VADDPS  Y6, Y8, Y6
+	VADDPS  Y7, Y9, Y7
 	VMOVUPS Y6, 128(AX)
-	VMOVUPS 128(CX), Y7
-	VSUBPS  Y7, Y4, Y8
-	VMULPS  Y8, Y3, Y8
-	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y5, Y6
-	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y7, 160(AX)
+	VMOVUPS 128(CX), Y8
+	VMOVUPS 160(CX), Y9
+	VSUBPS  Y8, Y1, Y10
+	VSUBPS  Y9, Y1, Y11
+	VMULPS  Y10, Y5, Y10
+	VMULPS  Y11, Y5, Y11
+	VADDPS  Y10, Y8, Y8
+	VADDPS  Y11, Y9, Y9
+	VMULPS  Y6, Y3, Y6
+	VMULPS  Y7, Y3, Y7
+	VADDPS  Y6, Y8, Y6
+	VADDPS  Y7, Y9, Y7
 	VMOVUPS Y6, 128(CX)
+	VMOVUPS Y7, 160(CX)
 	VMOVUPS Y6, 128(BX)
-	VMOVUPS 160(DX), Y6
-	VMOVUPS 160(AX), Y7
-	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
-	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y6
-	VADDPS  Y6, Y7, Y6
-	VMOVUPS Y6, 160(AX)
-	VMOVUPS 160(CX), Y7
-	VSUBPS  Y7, Y4, Y8
-	VMULPS  Y8, Y3, Y8
-	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y5, Y6
-	VADDPS  Y6, Y7, Y6
-	VMOVUPS Y6, 160(CX)
-	VMOVUPS Y6, 160(BX)
+	VMOVUPS Y7, 160(BX)
 	VMOVUPS 192(DX), Y6
-	VMOVUPS 192(AX), Y7
-	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
-	VADDPS  Y8, Y7, Y7
+	VMOVUPS 224(DX), Y7
+	VMOVUPS 192(AX), Y8
+	VMOVUPS 224(AX), Y9
+	VSUBPS  Y8, Y0, Y10
+	VSUBPS  Y9, Y0, Y11
+	VMULPS  Y10, Y4, Y10
+	VMULPS  Y11, Y4, Y11
+	VADDPS  Y10, Y8, Y8
+	VADDPS  Y11, Y9, Y9
 	VMULPS  Y6, Y2, Y6
-	VADDPS  Y6, Y7, Y6
+	VMULPS  Y7, Y2, Y7
+	VADDPS  Y6, Y8, Y6
+	VADDPS  Y7, Y9, Y7
 	VMOVUPS Y6, 192(AX)
-	VMOVUPS 192(CX), Y7
-	VSUBPS  Y7, Y4, Y8
-	VMULPS  Y8, Y3, Y8
-	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y5, Y6
-	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y7, 224(AX)
+	VMOVUPS 192(CX), Y8
+	VMOVUPS 224(CX), Y9
+	VSUBPS  Y8, Y1, Y10
+	VSUBPS  Y9, Y1, Y11
+	VMULPS  Y10, Y5, Y10
+	VMULPS  Y11, Y5, Y11
+	VADDPS  Y10, Y8, Y8
+	VADDPS  Y11, Y9, Y9
+	VMULPS  Y6, Y3, Y6
+	VMULPS  Y7, Y3, Y7
+	VADDPS  Y6, Y8, Y6
+	VADDPS  Y7, Y9, Y7
 	VMOVUPS Y6, 192(CX)
+	VMOVUPS Y7, 224(CX)
 	VMOVUPS Y6, 192(BX)
-	VMOVUPS 224(DX), Y6
-	VMOVUPS 224(AX), Y7
-	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
-	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y6
-	VADDPS  Y6, Y7, Y6
-	VMOVUPS Y6, 224(AX)
-	VMOVUPS 224(CX), Y7
-	VSUBPS  Y7, Y4, Y8
-	VMULPS  Y8, Y3, Y8
-	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y5, Y6
-	VADDPS  Y6, Y7, Y6
-	VMOVUPS Y6, 224(CX)
-	VMOVUPS Y6, 224(BX)
+	VMOVUPS Y7, 224(BX)
 	ADDQ    $0x00000100, AX
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
@@ -19953,7 +19853,7 @@ DoubleTracerUniformAVX2_done:
 // func doubleTracerAddAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·doubleTracerAddAVX512(SB), NOSPLIT, $0-136
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -20072,7 +19972,7 @@ DoubleTracerAddAVX512_done:
 // func doubleTracerAddAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
 // Requires: AVX, AVX2
 TEXT ·doubleTracerAddAVX2(SB), NOSPLIT, $0-136
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 3 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
 	MOVQ     t1+0(FP), AX
@@ -20270,7 +20170,7 @@ DoubleTracerAddAVX2_done:
 // func doubleTracerAddUniformAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·doubleTracerAddUniformAVX512(SB), NOSPLIT, $0-64
-	// 6 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
+	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -20375,15 +20275,15 @@ DoubleTracerAddUniformAVX512_done:
 // func doubleTracerAddUniformAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
 // Requires: AVX, AVX2
 TEXT ·doubleTracerAddUniformAVX2(SB), NOSPLIT, $0-64
-	// 6 scalars held in registers, 0 broadcast where used; vectors interleaved 1 at a time.
+	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
-	VBROADCASTSS lT1+32(FP), Y0
-	VBROADCASTSS bT1+40(FP), Y1
+	VBROADCASTSS bT1+40(FP), Y0
+	VBROADCASTSS bT2+52(FP), Y1
 	VBROADCASTSS cT1+36(FP), Y2
-	VBROADCASTSS lT2+44(FP), Y3
-	VBROADCASTSS bT2+52(FP), Y4
-	VBROADCASTSS cT2+48(FP), Y5
+	VBROADCASTSS cT2+48(FP), Y3
+	VBROADCASTSS lT1+32(FP), Y4
+	VBROADCASTSS lT2+44(FP), Y5
 	MOVQ         t1+0(FP), AX
 	MOVQ         t2+8(FP), CX
 	MOVQ         x+16(FP), DX
@@ -20394,149 +20294,149 @@ TEXT ·doubleTracerAddUniformAVX2(SB), NOSPLIT, $0-64
 
 DoubleTracerAddUniformAVX2_block:
 	VMOVUPS (DX), Y6
-	VMOVUPS (AX), Y7
-	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
-	VADDPS  Y8, Y7, Y7
+	VMOVUPS 32(DX), Y7
+	VMOVUPS (AX), Y8
+	VMOVUPS 32(AX), Y9
+	VSUBPS  Y8, Y0, Y10
+	VSUBPS  Y9, Y0, Y11
+	VMULPS  Y10, Y4, Y10
+	VMULPS  Y11, Y4, Y11
+	VADDPS  Y10, Y8, Y8
+	VADDPS  Y11, Y9, Y9
 	VMULPS  Y6, Y2, Y6
-	VADDPS  Y6, Y7, Y6
+	VMULPS  Y7, Y2, Y7
+	VADDPS  Y6, Y8, Y6
+	VADDPS  Y7, Y9, Y7
 	VMOVUPS Y6, (AX)
-	VMOVUPS (CX), Y7
-	VSUBPS  Y7, Y4, Y8
-	VMULPS  Y8, Y3, Y8
-	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y5, Y6
-	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y7, 32(AX)
+	VMOVUPS (CX), Y8
+	VMOVUPS 32(CX), Y9
+	VSUBPS  Y8, Y1, Y10
+	VSUBPS  Y9, Y1, Y11
+	VMULPS  Y10, Y5, Y10
+	VMULPS  Y11, Y5, Y11
+	VADDPS  Y10, Y8, Y8
+	VADDPS  Y11, Y9, Y9
+	VMULPS  Y6, Y3, Y6
+	VMULPS  Y7, Y3, Y7
+	VADDPS  Y6, Y8, Y6
+	VADDPS  Y7, Y9, Y7
 	VMOVUPS Y6, (CX)
-	VMOVUPS (BX), Y7
-	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y7, 32(CX)
+	VMOVUPS (BX), Y8
+	VMOVUPS 32(BX), Y9
+	VADDPS  Y6, Y8, Y6
+	VADDPS  Y7, Y9, Y7
 	VMOVUPS Y6, (BX)
-	VMOVUPS 32(DX), Y6
-	VMOVUPS 32(AX), Y7
-	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
-	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y6
-	VADDPS  Y6, Y7, Y6
-	VMOVUPS Y6, 32(AX)
-	VMOVUPS 32(CX), Y7
-	VSUBPS  Y7, Y4, Y8
-	VMULPS  Y8, Y3, Y8
-	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y5, Y6
-	VADDPS  Y6, Y7, Y6
-	VMOVUPS Y6, 32(CX)
-	VMOVUPS 32(BX), Y7
-	VADDPS  Y6, Y7, Y6
-	VMOVUPS Y6, 32(BX)
+	VMOVUPS Y7, 32(BX)
 	VMOVUPS 64(DX), Y6
-	VMOVUPS 64(AX), Y7
-	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
-	VADDPS  Y8, Y7, Y7
+	VMOVUPS 96(DX), Y7
+	VMOVUPS 64(AX), Y8
+	VMOVUPS 96(AX), Y9
+	VSUBPS  Y8, Y0, Y10
+	VSUBPS  Y9, Y0, Y11
+	VMULPS  Y10, Y4, Y10
+	VMULPS  Y11, Y4, Y11
+	VADDPS  Y10, Y8, Y8
+	VADDPS  Y11, Y9, Y9
 	VMULPS  Y6, Y2, Y6
-	VADDPS  Y6, Y7, Y6
+	VMULPS  Y7, Y2, Y7
+	VADDPS  Y6, Y8, Y6
+	VADDPS  Y7, Y9, Y7
 	VMOVUPS Y6, 64(AX)
-	VMOVUPS 64(CX), Y7
-	VSUBPS  Y7, Y4, Y8
-	VMULPS  Y8, Y3, Y8
-	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y5, Y6
-	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y7, 96(AX)
+	VMOVUPS 64(CX), Y8
+	VMOVUPS 96(CX), Y9
+	VSUBPS  Y8, Y1, Y10
+	VSUBPS  Y9, Y1, Y11
+	VMULPS  Y10, Y5, Y10
+	VMULPS  Y11, Y5, Y11
+	VADDPS  Y10, Y8, Y8
+	VADDPS  Y11, Y9, Y9
+	VMULPS  Y6, Y3, Y6
+	VMULPS  Y7, Y3, Y7
+	VADDPS  Y6, Y8, Y6
+	VADDPS  Y7, Y9, Y7
 	VMOVUPS Y6, 64(CX)
-	VMOVUPS 64(BX), Y7
-	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y7, 96(CX)
+	VMOVUPS 64(BX), Y8
+	VMOVUPS 96(BX), Y9
+	VADDPS  Y6, Y8, Y6
+	VADDPS  Y7, Y9, Y7
 	VMOVUPS Y6, 64(BX)
-	VMOVUPS 96(DX), Y6
-	VMOVUPS 96(AX), Y7
-	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
-	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y6
-	VADDPS  Y6, Y7, Y6
-	VMOVUPS Y6, 96(AX)
-	VMOVUPS 96(CX), Y7
-	VSUBPS  Y7, Y4, Y8
-	VMULPS  Y8, Y3, Y8
-	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y5, Y6
-	VADDPS  Y6, Y7, Y6
-	VMOVUPS Y6, 96(CX)
-	VMOVUPS 96(BX), Y7
-	VADDPS  Y6, Y7, Y6
-	VMOVUPS Y6, 96(BX)
+	VMOVUPS Y7, 96(BX)
 	VMOVUPS 128(DX), Y6
-	VMOVUPS 128(AX), Y7
-	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
-	VADDPS  Y8, Y7, Y7
+	VMOVUPS 160(DX), Y7
+	VMOVUPS 128(AX), Y8
+	VMOVUPS 160(AX), Y9
+	VSUBPS  Y8, Y0, Y10
+	VSUBPS  Y9, Y0, Y11
+	VMULPS  Y10, Y4, Y10
+	VMULPS  Y11, Y4, Y11
+	VADDPS  Y10, Y8, Y8
+	VADDPS  Y11, Y9, Y9
 	VMULPS  Y6, Y2, Y6
-	VADDPS  Y6, Y7, Y6
+	VMULPS  Y7, Y2, Y7
+	VADDPS  Y6, Y8, Y6
+	VADDPS  Y7, Y9, Y7
 	VMOVUPS Y6, 128(AX)
-	VMOVUPS 128(CX), Y7
-	VSUBPS  Y7, Y4, Y8
-	VMULPS  Y8, Y3, Y8
-	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y5, Y6
-	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y7, 160(AX)
+	VMOVUPS 128(CX), Y8
+	VMOVUPS 160(CX), Y9
+	VSUBPS  Y8, Y1, Y10
+	VSUBPS  Y9, Y1, Y11
+	VMULPS  Y10, Y5, Y10
+	VMULPS  Y11, Y5, Y11
+	VADDPS  Y10, Y8, Y8
+	VADDPS  Y11, Y9, Y9
+	VMULPS  Y6, Y3, Y6
+	VMULPS  Y7, Y3, Y7
+	VADDPS  Y6, Y8, Y6
+	VADDPS  Y7, Y9, Y7
 	VMOVUPS Y6, 128(CX)
-	VMOVUPS 128(BX), Y7
-	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y7, 160(CX)
+	VMOVUPS 128(BX), Y8
+	VMOVUPS 160(BX), Y9
+	VADDPS  Y6, Y8, Y6
+	VADDPS  Y7, Y9, Y7
 	VMOVUPS Y6, 128(BX)
-	VMOVUPS 160(DX), Y6
-	VMOVUPS 160(AX), Y7
-	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
-	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y6
-	VADDPS  Y6, Y7, Y6
-	VMOVUPS Y6, 160(AX)
-	VMOVUPS 160(CX), Y7
-	VSUBPS  Y7, Y4, Y8
-	VMULPS  Y8, Y3, Y8
-	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y5, Y6
-	VADDPS  Y6, Y7, Y6
-	VMOVUPS Y6, 160(CX)
-	VMOVUPS 160(BX), Y7
-	VADDPS  Y6, Y7, Y6
-	VMOVUPS Y6, 160(BX)
+	VMOVUPS Y7, 160(BX)
 	VMOVUPS 192(DX), Y6
-	VMOVUPS 192(AX), Y7
-	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
-	VADDPS  Y8, Y7, Y7
+	VMOVUPS 224(DX), Y7
+	VMOVUPS 192(AX), Y8
+	VMOVUPS 224(AX), Y9
+	VSUBPS  Y8, Y0, Y10
+	VSUBPS  Y9, Y0, Y11
+	VMULPS  Y10, Y4, Y10
+	VMULPS  Y11, Y4, Y11
+	VADDPS  Y10, Y8, Y8
+	VADDPS  Y11, Y9, Y9
 	VMULPS  Y6, Y2, Y6
-	VADDPS  Y6, Y7, Y6
+	VMULPS  Y7, Y2, Y7
+	VADDPS  Y6, Y8, Y6
+	VADDPS  Y7, Y9, Y7
 	VMOVUPS Y6, 192(AX)
-	VMOVUPS 192(CX), Y7
-	VSUBPS  Y7, Y4, Y8
-	VMULPS  Y8, Y3, Y8
-	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y5, Y6
-	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y7, 224(AX)
+	VMOVUPS 192(CX), Y8
+	VMOVUPS 224(CX), Y9
+	VSUBPS  Y8, Y1, Y10
+	VSUBPS  Y9, Y1, Y11
+	VMULPS  Y10, Y5, Y10
+	VMULPS  Y11, Y5, Y11
+	VADDPS  Y10, Y8, Y8
+	VADDPS  Y11, Y9, Y9
+	VMULPS  Y6, Y3, Y6
+	VMULPS  Y7, Y3, Y7
+	VADDPS  Y6, Y8, Y6
+	VADDPS  Y7, Y9, Y7
 	VMOVUPS Y6, 192(CX)
-	VMOVUPS 192(BX), Y7
-	VADDPS  Y6, Y7, Y6
+	VMOVUPS Y7, 224(CX)
+	VMOVUPS 192(BX), Y8
+	VMOVUPS 224(BX), Y9
+	VADDPS  Y6, Y8, Y6
+	VADDPS  Y7, Y9, Y7
 	VMOVUPS Y6, 192(BX)
-	VMOVUPS 224(DX), Y6
-	VMOVUPS 224(AX), Y7
-	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
-	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y2, Y6
-	VADDPS  Y6, Y7, Y6
-	VMOVUPS Y6, 224(AX)
-	VMOVUPS 224(CX), Y7
-	VSUBPS  Y7, Y4, Y8
-	VMULPS  Y8, Y3, Y8
-	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y5, Y6
-	VADDPS  Y6, Y7, Y6
-	VMOVUPS Y6, 224(CX)
-	VMOVUPS 224(BX), Y7
-	VADDPS  Y6, Y7, Y6
-	VMOVUPS Y6, 224(BX)
+	VMOVUPS Y7, 224(BX)
 	ADDQ    $0x00000100, AX
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
@@ -20551,7 +20451,7 @@ DoubleTracerAddUniformAVX2_done:
 // func doubleTracerDrainAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·doubleTracerDrainAVX512(SB), NOSPLIT, $0-136
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -20670,7 +20570,7 @@ DoubleTracerDrainAVX512_done:
 // func doubleTracerDrainAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
 // Requires: AVX, AVX2
 TEXT ·doubleTracerDrainAVX2(SB), NOSPLIT, $0-136
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 3 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
 	MOVQ     t1+0(FP), AX
@@ -20868,7 +20768,7 @@ DoubleTracerDrainAVX2_done:
 // func doubleTracerDrainUniformAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·doubleTracerDrainUniformAVX512(SB), NOSPLIT, $0-64
-	// 6 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
+	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -20973,15 +20873,15 @@ DoubleTracerDrainUniformAVX512_done:
 // func doubleTracerDrainUniformAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
 // Requires: AVX, AVX2
 TEXT ·doubleTracerDrainUniformAVX2(SB), NOSPLIT, $0-64
-	// 6 scalars held in registers, 0 broadcast where used; vectors interleaved 1 at a time.
+	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
-	VBROADCASTSS lT1+32(FP), Y0
-	VBROADCASTSS bT1+40(FP), Y1
+	VBROADCASTSS bT1+40(FP), Y0
+	VBROADCASTSS bT2+52(FP), Y1
 	VBROADCASTSS cT1+36(FP), Y2
-	VBROADCASTSS lT2+44(FP), Y3
-	VBROADCASTSS bT2+52(FP), Y4
-	VBROADCASTSS cT2+48(FP), Y5
+	VBROADCASTSS cT2+48(FP), Y3
+	VBROADCASTSS lT1+32(FP), Y4
+	VBROADCASTSS lT2+44(FP), Y5
 	MOVQ         t1+0(FP), AX
 	MOVQ         t2+8(FP), CX
 	MOVQ         x+16(FP), DX
@@ -20993,17 +20893,17 @@ TEXT ·doubleTracerDrainUniformAVX2(SB), NOSPLIT, $0-64
 DoubleTracerDrainUniformAVX2_block:
 	VMOVUPS (DX), Y6
 	VMOVUPS (AX), Y7
-	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VSUBPS  Y7, Y0, Y8
+	VMULPS  Y8, Y4, Y8
 	VADDPS  Y8, Y7, Y7
 	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y7, Y6
 	VMOVUPS Y6, (AX)
 	VMOVUPS (CX), Y7
-	VSUBPS  Y7, Y4, Y8
-	VMULPS  Y8, Y3, Y8
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y3, Y6
 	VADDPS  Y6, Y7, Y6
 	VMOVUPS Y6, (CX)
 	VMOVUPS Y6, (BX)
@@ -21011,17 +20911,17 @@ DoubleTracerDrainUniformAVX2_block:
 	VMOVUPS Y6, (DX)
 	VMOVUPS 32(DX), Y6
 	VMOVUPS 32(AX), Y7
-	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VSUBPS  Y7, Y0, Y8
+	VMULPS  Y8, Y4, Y8
 	VADDPS  Y8, Y7, Y7
 	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y7, Y6
 	VMOVUPS Y6, 32(AX)
 	VMOVUPS 32(CX), Y7
-	VSUBPS  Y7, Y4, Y8
-	VMULPS  Y8, Y3, Y8
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y3, Y6
 	VADDPS  Y6, Y7, Y6
 	VMOVUPS Y6, 32(CX)
 	VMOVUPS Y6, 32(BX)
@@ -21029,17 +20929,17 @@ DoubleTracerDrainUniformAVX2_block:
 	VMOVUPS Y6, 32(DX)
 	VMOVUPS 64(DX), Y6
 	VMOVUPS 64(AX), Y7
-	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VSUBPS  Y7, Y0, Y8
+	VMULPS  Y8, Y4, Y8
 	VADDPS  Y8, Y7, Y7
 	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y7, Y6
 	VMOVUPS Y6, 64(AX)
 	VMOVUPS 64(CX), Y7
-	VSUBPS  Y7, Y4, Y8
-	VMULPS  Y8, Y3, Y8
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y3, Y6
 	VADDPS  Y6, Y7, Y6
 	VMOVUPS Y6, 64(CX)
 	VMOVUPS Y6, 64(BX)
@@ -21047,17 +20947,17 @@ DoubleTracerDrainUniformAVX2_block:
 	VMOVUPS Y6, 64(DX)
 	VMOVUPS 96(DX), Y6
 	VMOVUPS 96(AX), Y7
-	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VSUBPS  Y7, Y0, Y8
+	VMULPS  Y8, Y4, Y8
 	VADDPS  Y8, Y7, Y7
 	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y7, Y6
 	VMOVUPS Y6, 96(AX)
 	VMOVUPS 96(CX), Y7
-	VSUBPS  Y7, Y4, Y8
-	VMULPS  Y8, Y3, Y8
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y3, Y6
 	VADDPS  Y6, Y7, Y6
 	VMOVUPS Y6, 96(CX)
 	VMOVUPS Y6, 96(BX)
@@ -21065,17 +20965,17 @@ DoubleTracerDrainUniformAVX2_block:
 	VMOVUPS Y6, 96(DX)
 	VMOVUPS 128(DX), Y6
 	VMOVUPS 128(AX), Y7
-	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VSUBPS  Y7, Y0, Y8
+	VMULPS  Y8, Y4, Y8
 	VADDPS  Y8, Y7, Y7
 	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y7, Y6
 	VMOVUPS Y6, 128(AX)
 	VMOVUPS 128(CX), Y7
-	VSUBPS  Y7, Y4, Y8
-	VMULPS  Y8, Y3, Y8
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y3, Y6
 	VADDPS  Y6, Y7, Y6
 	VMOVUPS Y6, 128(CX)
 	VMOVUPS Y6, 128(BX)
@@ -21083,17 +20983,17 @@ DoubleTracerDrainUniformAVX2_block:
 	VMOVUPS Y6, 128(DX)
 	VMOVUPS 160(DX), Y6
 	VMOVUPS 160(AX), Y7
-	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VSUBPS  Y7, Y0, Y8
+	VMULPS  Y8, Y4, Y8
 	VADDPS  Y8, Y7, Y7
 	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y7, Y6
 	VMOVUPS Y6, 160(AX)
 	VMOVUPS 160(CX), Y7
-	VSUBPS  Y7, Y4, Y8
-	VMULPS  Y8, Y3, Y8
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y3, Y6
 	VADDPS  Y6, Y7, Y6
 	VMOVUPS Y6, 160(CX)
 	VMOVUPS Y6, 160(BX)
@@ -21101,17 +21001,17 @@ DoubleTracerDrainUniformAVX2_block:
 	VMOVUPS Y6, 160(DX)
 	VMOVUPS 192(DX), Y6
 	VMOVUPS 192(AX), Y7
-	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VSUBPS  Y7, Y0, Y8
+	VMULPS  Y8, Y4, Y8
 	VADDPS  Y8, Y7, Y7
 	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y7, Y6
 	VMOVUPS Y6, 192(AX)
 	VMOVUPS 192(CX), Y7
-	VSUBPS  Y7, Y4, Y8
-	VMULPS  Y8, Y3, Y8
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y3, Y6
 	VADDPS  Y6, Y7, Y6
 	VMOVUPS Y6, 192(CX)
 	VMOVUPS Y6, 192(BX)
@@ -21119,17 +21019,17 @@ DoubleTracerDrainUniformAVX2_block:
 	VMOVUPS Y6, 192(DX)
 	VMOVUPS 224(DX), Y6
 	VMOVUPS 224(AX), Y7
-	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VSUBPS  Y7, Y0, Y8
+	VMULPS  Y8, Y4, Y8
 	VADDPS  Y8, Y7, Y7
 	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y7, Y6
 	VMOVUPS Y6, 224(AX)
 	VMOVUPS 224(CX), Y7
-	VSUBPS  Y7, Y4, Y8
-	VMULPS  Y8, Y3, Y8
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y3, Y6
 	VADDPS  Y6, Y7, Y6
 	VMOVUPS Y6, 224(CX)
 	VMOVUPS Y6, 224(BX)
@@ -21149,7 +21049,7 @@ DoubleTracerDrainUniformAVX2_done:
 // func doubleTracerDrainAddAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·doubleTracerDrainAddAVX512(SB), NOSPLIT, $0-136
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
 	VPXORD   Z1, Z1, Z1
@@ -21276,7 +21176,7 @@ DoubleTracerDrainAddAVX512_done:
 // func doubleTracerDrainAddAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
 // Requires: AVX, AVX2
 TEXT ·doubleTracerDrainAddAVX2(SB), NOSPLIT, $0-136
-	// 0 scalars held in registers, 0 broadcast where used; vectors interleaved 3 at a time.
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
 	MOVQ     t1+0(FP), AX
@@ -21490,7 +21390,7 @@ DoubleTracerDrainAddAVX2_done:
 // func doubleTracerDrainAddUniformAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·doubleTracerDrainAddUniformAVX512(SB), NOSPLIT, $0-64
-	// 6 scalars held in registers, 0 broadcast where used; vectors interleaved 4 at a time.
+	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -21603,15 +21503,15 @@ DoubleTracerDrainAddUniformAVX512_done:
 // func doubleTracerDrainAddUniformAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
 // Requires: AVX, AVX2
 TEXT ·doubleTracerDrainAddUniformAVX2(SB), NOSPLIT, $0-64
-	// 6 scalars held in registers, 0 broadcast where used; vectors interleaved 1 at a time.
+	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
-	VBROADCASTSS lT1+32(FP), Y0
-	VBROADCASTSS bT1+40(FP), Y1
+	VBROADCASTSS bT1+40(FP), Y0
+	VBROADCASTSS bT2+52(FP), Y1
 	VBROADCASTSS cT1+36(FP), Y2
-	VBROADCASTSS lT2+44(FP), Y3
-	VBROADCASTSS bT2+52(FP), Y4
-	VBROADCASTSS cT2+48(FP), Y5
+	VBROADCASTSS cT2+48(FP), Y3
+	VBROADCASTSS lT1+32(FP), Y4
+	VBROADCASTSS lT2+44(FP), Y5
 	MOVQ         t1+0(FP), AX
 	MOVQ         t2+8(FP), CX
 	MOVQ         x+16(FP), DX
@@ -21623,17 +21523,17 @@ TEXT ·doubleTracerDrainAddUniformAVX2(SB), NOSPLIT, $0-64
 DoubleTracerDrainAddUniformAVX2_block:
 	VMOVUPS (DX), Y6
 	VMOVUPS (AX), Y7
-	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VSUBPS  Y7, Y0, Y8
+	VMULPS  Y8, Y4, Y8
 	VADDPS  Y8, Y7, Y7
 	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y7, Y6
 	VMOVUPS Y6, (AX)
 	VMOVUPS (CX), Y7
-	VSUBPS  Y7, Y4, Y8
-	VMULPS  Y8, Y3, Y8
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y3, Y6
 	VADDPS  Y6, Y7, Y6
 	VMOVUPS Y6, (CX)
 	VMOVUPS (BX), Y7
@@ -21643,17 +21543,17 @@ DoubleTracerDrainAddUniformAVX2_block:
 	VMOVUPS Y6, (DX)
 	VMOVUPS 32(DX), Y6
 	VMOVUPS 32(AX), Y7
-	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VSUBPS  Y7, Y0, Y8
+	VMULPS  Y8, Y4, Y8
 	VADDPS  Y8, Y7, Y7
 	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y7, Y6
 	VMOVUPS Y6, 32(AX)
 	VMOVUPS 32(CX), Y7
-	VSUBPS  Y7, Y4, Y8
-	VMULPS  Y8, Y3, Y8
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y3, Y6
 	VADDPS  Y6, Y7, Y6
 	VMOVUPS Y6, 32(CX)
 	VMOVUPS 32(BX), Y7
@@ -21663,17 +21563,17 @@ DoubleTracerDrainAddUniformAVX2_block:
 	VMOVUPS Y6, 32(DX)
 	VMOVUPS 64(DX), Y6
 	VMOVUPS 64(AX), Y7
-	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VSUBPS  Y7, Y0, Y8
+	VMULPS  Y8, Y4, Y8
 	VADDPS  Y8, Y7, Y7
 	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y7, Y6
 	VMOVUPS Y6, 64(AX)
 	VMOVUPS 64(CX), Y7
-	VSUBPS  Y7, Y4, Y8
-	VMULPS  Y8, Y3, Y8
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y3, Y6
 	VADDPS  Y6, Y7, Y6
 	VMOVUPS Y6, 64(CX)
 	VMOVUPS 64(BX), Y7
@@ -21683,17 +21583,17 @@ DoubleTracerDrainAddUniformAVX2_block:
 	VMOVUPS Y6, 64(DX)
 	VMOVUPS 96(DX), Y6
 	VMOVUPS 96(AX), Y7
-	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VSUBPS  Y7, Y0, Y8
+	VMULPS  Y8, Y4, Y8
 	VADDPS  Y8, Y7, Y7
 	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y7, Y6
 	VMOVUPS Y6, 96(AX)
 	VMOVUPS 96(CX), Y7
-	VSUBPS  Y7, Y4, Y8
-	VMULPS  Y8, Y3, Y8
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y3, Y6
 	VADDPS  Y6, Y7, Y6
 	VMOVUPS Y6, 96(CX)
 	VMOVUPS 96(BX), Y7
@@ -21703,17 +21603,17 @@ DoubleTracerDrainAddUniformAVX2_block:
 	VMOVUPS Y6, 96(DX)
 	VMOVUPS 128(DX), Y6
 	VMOVUPS 128(AX), Y7
-	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VSUBPS  Y7, Y0, Y8
+	VMULPS  Y8, Y4, Y8
 	VADDPS  Y8, Y7, Y7
 	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y7, Y6
 	VMOVUPS Y6, 128(AX)
 	VMOVUPS 128(CX), Y7
-	VSUBPS  Y7, Y4, Y8
-	VMULPS  Y8, Y3, Y8
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y3, Y6
 	VADDPS  Y6, Y7, Y6
 	VMOVUPS Y6, 128(CX)
 	VMOVUPS 128(BX), Y7
@@ -21723,17 +21623,17 @@ DoubleTracerDrainAddUniformAVX2_block:
 	VMOVUPS Y6, 128(DX)
 	VMOVUPS 160(DX), Y6
 	VMOVUPS 160(AX), Y7
-	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VSUBPS  Y7, Y0, Y8
+	VMULPS  Y8, Y4, Y8
 	VADDPS  Y8, Y7, Y7
 	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y7, Y6
 	VMOVUPS Y6, 160(AX)
 	VMOVUPS 160(CX), Y7
-	VSUBPS  Y7, Y4, Y8
-	VMULPS  Y8, Y3, Y8
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y3, Y6
 	VADDPS  Y6, Y7, Y6
 	VMOVUPS Y6, 160(CX)
 	VMOVUPS 160(BX), Y7
@@ -21743,17 +21643,17 @@ DoubleTracerDrainAddUniformAVX2_block:
 	VMOVUPS Y6, 160(DX)
 	VMOVUPS 192(DX), Y6
 	VMOVUPS 192(AX), Y7
-	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VSUBPS  Y7, Y0, Y8
+	VMULPS  Y8, Y4, Y8
 	VADDPS  Y8, Y7, Y7
 	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y7, Y6
 	VMOVUPS Y6, 192(AX)
 	VMOVUPS 192(CX), Y7
-	VSUBPS  Y7, Y4, Y8
-	VMULPS  Y8, Y3, Y8
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y3, Y6
 	VADDPS  Y6, Y7, Y6
 	VMOVUPS Y6, 192(CX)
 	VMOVUPS 192(BX), Y7
@@ -21763,17 +21663,17 @@ DoubleTracerDrainAddUniformAVX2_block:
 	VMOVUPS Y6, 192(DX)
 	VMOVUPS 224(DX), Y6
 	VMOVUPS 224(AX), Y7
-	VSUBPS  Y7, Y1, Y8
-	VMULPS  Y8, Y0, Y8
+	VSUBPS  Y7, Y0, Y8
+	VMULPS  Y8, Y4, Y8
 	VADDPS  Y8, Y7, Y7
 	VMULPS  Y6, Y2, Y6
 	VADDPS  Y6, Y7, Y6
 	VMOVUPS Y6, 224(AX)
 	VMOVUPS 224(CX), Y7
-	VSUBPS  Y7, Y4, Y8
-	VMULPS  Y8, Y3, Y8
+	VSUBPS  Y7, Y1, Y8
+	VMULPS  Y8, Y5, Y8
 	VADDPS  Y8, Y7, Y7
-	VMULPS  Y6, Y5, Y6
+	VMULPS  Y6, Y3, Y6
 	VADDPS  Y6, Y7, Y6
 	VMOVUPS Y6, 224(CX)
 	VMOVUPS 224(BX), Y7
@@ -21795,7 +21695,7 @@ DoubleTracerDrainAddUniformAVX2_done:
 // func expAVX512(x *float32, out *float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·expAVX512(SB), NOSPLIT, $0-24
-	// 8 scalars held in registers, 4 broadcast where used; vectors interleaved 4 at a time.
+	// 8 scalars held in registers, 4 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -21926,17 +21826,19 @@ ExpAVX512_done:
 // func expAVX2(x *float32, out *float32, blocks int)
 // Requires: AVX, AVX2
 TEXT ·expAVX2(SB), NOSPLIT, $0-24
-	// 8 scalars held in registers, 4 broadcast where used; vectors interleaved 1 at a time.
+	// 10 scalars held in registers, 2 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
-	VBROADCASTSS constc2d00000<>+0(SB), Y0
-	VBROADCASTSS const42b20000<>+0(SB), Y1
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Y2
-	VBROADCASTSS const3f318000<>+0(SB), Y3
-	VBROADCASTSS constb95e8083<>+0(SB), Y4
-	VBROADCASTSS const39500d01<>+0(SB), Y5
-	VBROADCASTSS const3ab60b61<>+0(SB), Y6
-	VBROADCASTSS const3c088889<>+0(SB), Y7
+	VBROADCASTSS const39500d01<>+0(SB), Y0
+	VBROADCASTSS const3ab60b61<>+0(SB), Y1
+	VBROADCASTSS const3c088889<>+0(SB), Y2
+	VBROADCASTSS const3d2aaaab<>+0(SB), Y3
+	VBROADCASTSS const3e2aaaab<>+0(SB), Y4
+	VBROADCASTSS const3f318000<>+0(SB), Y5
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Y6
+	VBROADCASTSS const42b20000<>+0(SB), Y7
+	VBROADCASTSS constb95e8083<>+0(SB), Y8
+	VBROADCASTSS constc2d00000<>+0(SB), Y9
 	MOVQ         x+0(FP), AX
 	MOVQ         out+8(FP), CX
 	MOVQ         blocks+16(FP), DX
@@ -21944,322 +21846,274 @@ TEXT ·expAVX2(SB), NOSPLIT, $0-24
 	JZ           ExpAVX2_done
 
 ExpAVX2_block:
-	VMOVUPS      (AX), Y8
-	VMAXPS       Y8, Y0, Y8
-	VMINPS       Y8, Y1, Y8
-	VMULPS       Y2, Y8, Y9
-	VROUNDPS     $0x00, Y9, Y9
-	VMULPS       Y3, Y9, Y10
-	VSUBPS       Y10, Y8, Y8
-	VMULPS       Y4, Y9, Y10
-	VSUBPS       Y10, Y8, Y8
-	VMULPS       Y8, Y5, Y10
-	VADDPS       Y6, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VADDPS       Y7, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3f000000<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y8, Y11
-	VMULPS       Y10, Y11, Y10
-	VADDPS       Y8, Y10, Y8
-	VBROADCASTSS const3f800000<>+0(SB), Y10
-	VADDPS       Y10, Y8, Y8
-	VCVTTPS2DQ   Y9, Y9
-	VPSRAD       $0x01, Y9, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y11
-	VPSLLD       $0x17, Y11, Y11
-	VMULPS       Y11, Y8, Y8
-	VPSUBD       Y10, Y9, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y8, Y8
-	VMOVUPS      Y8, (CX)
-	VMOVUPS      32(AX), Y8
-	VMAXPS       Y8, Y0, Y8
-	VMINPS       Y8, Y1, Y8
-	VMULPS       Y2, Y8, Y9
-	VROUNDPS     $0x00, Y9, Y9
-	VMULPS       Y3, Y9, Y10
-	VSUBPS       Y10, Y8, Y8
-	VMULPS       Y4, Y9, Y10
-	VSUBPS       Y10, Y8, Y8
-	VMULPS       Y8, Y5, Y10
-	VADDPS       Y6, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VADDPS       Y7, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3f000000<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y8, Y11
-	VMULPS       Y10, Y11, Y10
-	VADDPS       Y8, Y10, Y8
-	VBROADCASTSS const3f800000<>+0(SB), Y10
-	VADDPS       Y10, Y8, Y8
-	VCVTTPS2DQ   Y9, Y9
-	VPSRAD       $0x01, Y9, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y11
-	VPSLLD       $0x17, Y11, Y11
-	VMULPS       Y11, Y8, Y8
-	VPSUBD       Y10, Y9, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 32(CX)
-	VMOVUPS      64(AX), Y8
-	VMAXPS       Y8, Y0, Y8
-	VMINPS       Y8, Y1, Y8
-	VMULPS       Y2, Y8, Y9
-	VROUNDPS     $0x00, Y9, Y9
-	VMULPS       Y3, Y9, Y10
-	VSUBPS       Y10, Y8, Y8
-	VMULPS       Y4, Y9, Y10
-	VSUBPS       Y10, Y8, Y8
-	VMULPS       Y8, Y5, Y10
-	VADDPS       Y6, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VADDPS       Y7, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3f000000<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y8, Y11
-	VMULPS       Y10, Y11, Y10
-	VADDPS       Y8, Y10, Y8
-	VBROADCASTSS const3f800000<>+0(SB), Y10
-	VADDPS       Y10, Y8, Y8
-	VCVTTPS2DQ   Y9, Y9
-	VPSRAD       $0x01, Y9, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y11
-	VPSLLD       $0x17, Y11, Y11
-	VMULPS       Y11, Y8, Y8
-	VPSUBD       Y10, Y9, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 64(CX)
-	VMOVUPS      96(AX), Y8
-	VMAXPS       Y8, Y0, Y8
-	VMINPS       Y8, Y1, Y8
-	VMULPS       Y2, Y8, Y9
-	VROUNDPS     $0x00, Y9, Y9
-	VMULPS       Y3, Y9, Y10
-	VSUBPS       Y10, Y8, Y8
-	VMULPS       Y4, Y9, Y10
-	VSUBPS       Y10, Y8, Y8
-	VMULPS       Y8, Y5, Y10
-	VADDPS       Y6, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VADDPS       Y7, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3f000000<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y8, Y11
-	VMULPS       Y10, Y11, Y10
-	VADDPS       Y8, Y10, Y8
-	VBROADCASTSS const3f800000<>+0(SB), Y10
-	VADDPS       Y10, Y8, Y8
-	VCVTTPS2DQ   Y9, Y9
-	VPSRAD       $0x01, Y9, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y11
-	VPSLLD       $0x17, Y11, Y11
-	VMULPS       Y11, Y8, Y8
-	VPSUBD       Y10, Y9, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 96(CX)
-	VMOVUPS      128(AX), Y8
-	VMAXPS       Y8, Y0, Y8
-	VMINPS       Y8, Y1, Y8
-	VMULPS       Y2, Y8, Y9
-	VROUNDPS     $0x00, Y9, Y9
-	VMULPS       Y3, Y9, Y10
-	VSUBPS       Y10, Y8, Y8
-	VMULPS       Y4, Y9, Y10
-	VSUBPS       Y10, Y8, Y8
-	VMULPS       Y8, Y5, Y10
-	VADDPS       Y6, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VADDPS       Y7, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3f000000<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y8, Y11
-	VMULPS       Y10, Y11, Y10
-	VADDPS       Y8, Y10, Y8
-	VBROADCASTSS const3f800000<>+0(SB), Y10
-	VADDPS       Y10, Y8, Y8
-	VCVTTPS2DQ   Y9, Y9
-	VPSRAD       $0x01, Y9, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y11
-	VPSLLD       $0x17, Y11, Y11
-	VMULPS       Y11, Y8, Y8
-	VPSUBD       Y10, Y9, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 128(CX)
-	VMOVUPS      160(AX), Y8
-	VMAXPS       Y8, Y0, Y8
-	VMINPS       Y8, Y1, Y8
-	VMULPS       Y2, Y8, Y9
-	VROUNDPS     $0x00, Y9, Y9
-	VMULPS       Y3, Y9, Y10
-	VSUBPS       Y10, Y8, Y8
-	VMULPS       Y4, Y9, Y10
-	VSUBPS       Y10, Y8, Y8
-	VMULPS       Y8, Y5, Y10
-	VADDPS       Y6, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VADDPS       Y7, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3f000000<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y8, Y11
-	VMULPS       Y10, Y11, Y10
-	VADDPS       Y8, Y10, Y8
-	VBROADCASTSS const3f800000<>+0(SB), Y10
-	VADDPS       Y10, Y8, Y8
-	VCVTTPS2DQ   Y9, Y9
-	VPSRAD       $0x01, Y9, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y11
-	VPSLLD       $0x17, Y11, Y11
-	VMULPS       Y11, Y8, Y8
-	VPSUBD       Y10, Y9, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 160(CX)
-	VMOVUPS      192(AX), Y8
-	VMAXPS       Y8, Y0, Y8
-	VMINPS       Y8, Y1, Y8
-	VMULPS       Y2, Y8, Y9
-	VROUNDPS     $0x00, Y9, Y9
-	VMULPS       Y3, Y9, Y10
-	VSUBPS       Y10, Y8, Y8
-	VMULPS       Y4, Y9, Y10
-	VSUBPS       Y10, Y8, Y8
-	VMULPS       Y8, Y5, Y10
-	VADDPS       Y6, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VADDPS       Y7, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3f000000<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y8, Y11
-	VMULPS       Y10, Y11, Y10
-	VADDPS       Y8, Y10, Y8
-	VBROADCASTSS const3f800000<>+0(SB), Y10
-	VADDPS       Y10, Y8, Y8
-	VCVTTPS2DQ   Y9, Y9
-	VPSRAD       $0x01, Y9, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y11
-	VPSLLD       $0x17, Y11, Y11
-	VMULPS       Y11, Y8, Y8
-	VPSUBD       Y10, Y9, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 192(CX)
-	VMOVUPS      224(AX), Y8
-	VMAXPS       Y8, Y0, Y8
-	VMINPS       Y8, Y1, Y8
-	VMULPS       Y2, Y8, Y9
-	VROUNDPS     $0x00, Y9, Y9
-	VMULPS       Y3, Y9, Y10
-	VSUBPS       Y10, Y8, Y8
-	VMULPS       Y4, Y9, Y10
-	VSUBPS       Y10, Y8, Y8
-	VMULPS       Y8, Y5, Y10
-	VADDPS       Y6, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VADDPS       Y7, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3d2aaaab<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3e2aaaab<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y10, Y10
-	VBROADCASTSS const3f000000<>+0(SB), Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y8, Y8, Y11
-	VMULPS       Y10, Y11, Y10
-	VADDPS       Y8, Y10, Y8
-	VBROADCASTSS const3f800000<>+0(SB), Y10
-	VADDPS       Y10, Y8, Y8
-	VCVTTPS2DQ   Y9, Y9
-	VPSRAD       $0x01, Y9, Y10
-	VBROADCASTSS const0000007f<>+0(SB), Y11
-	VPADDD       Y11, Y10, Y11
-	VPSLLD       $0x17, Y11, Y11
-	VMULPS       Y11, Y8, Y8
-	VPSUBD       Y10, Y9, Y9
-	VBROADCASTSS const0000007f<>+0(SB), Y10
-	VPADDD       Y10, Y9, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y8, Y8
-	VMOVUPS      Y8, 224(CX)
-	ADDQ         $0x00000100, AX
-	ADDQ         $0x00000100, CX
-	DECQ         DX
-	JNZ          ExpAVX2_block
+	VMOVUPS    (AX), Y10
+	VMAXPS     Y10, Y9, Y10
+	VMINPS     Y10, Y7, Y10
+	VMULPS     Y6, Y10, Y11
+	VROUNDPS   $0x00, Y11, Y11
+	VMULPS     Y5, Y11, Y12
+	VSUBPS     Y12, Y10, Y10
+	VMULPS     Y8, Y11, Y12
+	VSUBPS     Y12, Y10, Y10
+	VMULPS     Y10, Y0, Y12
+	VADDPS     Y1, Y12, Y12
+	VMULPS     Y10, Y12, Y12
+	VADDPS     Y2, Y12, Y12
+	VMULPS     Y10, Y12, Y12
+	VADDPS     Y3, Y12, Y12
+	VMULPS     Y10, Y12, Y12
+	VADDPS     Y4, Y12, Y12
+	VMULPS     Y10, Y12, Y12
+	VADDPS     vconst3f000000<>+0(SB), Y12, Y12
+	VMULPS     Y10, Y10, Y13
+	VMULPS     Y12, Y13, Y12
+	VADDPS     Y10, Y12, Y10
+	VADDPS     vconst3f800000<>+0(SB), Y10, Y10
+	VCVTTPS2DQ Y11, Y11
+	VPSRAD     $0x01, Y11, Y12
+	VPADDD     vconst0000007f<>+0(SB), Y12, Y13
+	VPSLLD     $0x17, Y13, Y13
+	VMULPS     Y13, Y10, Y10
+	VPSUBD     Y12, Y11, Y11
+	VPADDD     vconst0000007f<>+0(SB), Y11, Y11
+	VPSLLD     $0x17, Y11, Y11
+	VMULPS     Y11, Y10, Y10
+	VMOVUPS    Y10, (CX)
+	VMOVUPS    32(AX), Y10
+	VMAXPS     Y10, Y9, Y10
+	VMINPS     Y10, Y7, Y10
+	VMULPS     Y6, Y10, Y11
+	VROUNDPS   $0x00, Y11, Y11
+	VMULPS     Y5, Y11, Y12
+	VSUBPS     Y12, Y10, Y10
+	VMULPS     Y8, Y11, Y12
+	VSUBPS     Y12, Y10, Y10
+	VMULPS     Y10, Y0, Y12
+	VADDPS     Y1, Y12, Y12
+	VMULPS     Y10, Y12, Y12
+	VADDPS     Y2, Y12, Y12
+	VMULPS     Y10, Y12, Y12
+	VADDPS     Y3, Y12, Y12
+	VMULPS     Y10, Y12, Y12
+	VADDPS     Y4, Y12, Y12
+	VMULPS     Y10, Y12, Y12
+	VADDPS     vconst3f000000<>+0(SB), Y12, Y12
+	VMULPS     Y10, Y10, Y13
+	VMULPS     Y12, Y13, Y12
+	VADDPS     Y10, Y12, Y10
+	VADDPS     vconst3f800000<>+0(SB), Y10, Y10
+	VCVTTPS2DQ Y11, Y11
+	VPSRAD     $0x01, Y11, Y12
+	VPADDD     vconst0000007f<>+0(SB), Y12, Y13
+	VPSLLD     $0x17, Y13, Y13
+	VMULPS     Y13, Y10, Y10
+	VPSUBD     Y12, Y11, Y11
+	VPADDD     vconst0000007f<>+0(SB), Y11, Y11
+	VPSLLD     $0x17, Y11, Y11
+	VMULPS     Y11, Y10, Y10
+	VMOVUPS    Y10, 32(CX)
+	VMOVUPS    64(AX), Y10
+	VMAXPS     Y10, Y9, Y10
+	VMINPS     Y10, Y7, Y10
+	VMULPS     Y6, Y10, Y11
+	VROUNDPS   $0x00, Y11, Y11
+	VMULPS     Y5, Y11, Y12
+	VSUBPS     Y12, Y10, Y10
+	VMULPS     Y8, Y11, Y12
+	VSUBPS     Y12, Y10, Y10
+	VMULPS     Y10, Y0, Y12
+	VADDPS     Y1, Y12, Y12
+	VMULPS     Y10, Y12, Y12
+	VADDPS     Y2, Y12, Y12
+	VMULPS     Y10, Y12, Y12
+	VADDPS     Y3, Y12, Y12
+	VMULPS     Y10, Y12, Y12
+	VADDPS     Y4, Y12, Y12
+	VMULPS     Y10, Y12, Y12
+	VADDPS     vconst3f000000<>+0(SB), Y12, Y12
+	VMULPS     Y10, Y10, Y13
+	VMULPS     Y12, Y13, Y12
+	VADDPS     Y10, Y12, Y10
+	VADDPS     vconst3f800000<>+0(SB), Y10, Y10
+	VCVTTPS2DQ Y11, Y11
+	VPSRAD     $0x01, Y11, Y12
+	VPADDD     vconst0000007f<>+0(SB), Y12, Y13
+	VPSLLD     $0x17, Y13, Y13
+	VMULPS     Y13, Y10, Y10
+	VPSUBD     Y12, Y11, Y11
+	VPADDD     vconst0000007f<>+0(SB), Y11, Y11
+	VPSLLD     $0x17, Y11, Y11
+	VMULPS     Y11, Y10, Y10
+	VMOVUPS    Y10, 64(CX)
+	VMOVUPS    96(AX), Y10
+	VMAXPS     Y10, Y9, Y10
+	VMINPS     Y10, Y7, Y10
+	VMULPS     Y6, Y10, Y11
+	VROUNDPS   $0x00, Y11, Y11
+	VMULPS     Y5, Y11, Y12
+	VSUBPS     Y12, Y10, Y10
+	VMULPS     Y8, Y11, Y12
+	VSUBPS     Y12, Y10, Y10
+	VMULPS     Y10, Y0, Y12
+	VADDPS     Y1, Y12, Y12
+	VMULPS     Y10, Y12, Y12
+	VADDPS     Y2, Y12, Y12
+	VMULPS     Y10, Y12, Y12
+	VADDPS     Y3, Y12, Y12
+	VMULPS     Y10, Y12, Y12
+	VADDPS     Y4, Y12, Y12
+	VMULPS     Y10, Y12, Y12
+	VADDPS     vconst3f000000<>+0(SB), Y12, Y12
+	VMULPS     Y10, Y10, Y13
+	VMULPS     Y12, Y13, Y12
+	VADDPS     Y10, Y12, Y10
+	VADDPS     vconst3f800000<>+0(SB), Y10, Y10
+	VCVTTPS2DQ Y11, Y11
+	VPSRAD     $0x01, Y11, Y12
+	VPADDD     vconst0000007f<>+0(SB), Y12, Y13
+	VPSLLD     $0x17, Y13, Y13
+	VMULPS     Y13, Y10, Y10
+	VPSUBD     Y12, Y11, Y11
+	VPADDD     vconst0000007f<>+0(SB), Y11, Y11
+	VPSLLD     $0x17, Y11, Y11
+	VMULPS     Y11, Y10, Y10
+	VMOVUPS    Y10, 96(CX)
+	VMOVUPS    128(AX), Y10
+	VMAXPS     Y10, Y9, Y10
+	VMINPS     Y10, Y7, Y10
+	VMULPS     Y6, Y10, Y11
+	VROUNDPS   $0x00, Y11, Y11
+	VMULPS     Y5, Y11, Y12
+	VSUBPS     Y12, Y10, Y10
+	VMULPS     Y8, Y11, Y12
+	VSUBPS     Y12, Y10, Y10
+	VMULPS     Y10, Y0, Y12
+	VADDPS     Y1, Y12, Y12
+	VMULPS     Y10, Y12, Y12
+	VADDPS     Y2, Y12, Y12
+	VMULPS     Y10, Y12, Y12
+	VADDPS     Y3, Y12, Y12
+	VMULPS     Y10, Y12, Y12
+	VADDPS     Y4, Y12, Y12
+	VMULPS     Y10, Y12, Y12
+	VADDPS     vconst3f000000<>+0(SB), Y12, Y12
+	VMULPS     Y10, Y10, Y13
+	VMULPS     Y12, Y13, Y12
+	VADDPS     Y10, Y12, Y10
+	VADDPS     vconst3f800000<>+0(SB), Y10, Y10
+	VCVTTPS2DQ Y11, Y11
+	VPSRAD     $0x01, Y11, Y12
+	VPADDD     vconst0000007f<>+0(SB), Y12, Y13
+	VPSLLD     $0x17, Y13, Y13
+	VMULPS     Y13, Y10, Y10
+	VPSUBD     Y12, Y11, Y11
+	VPADDD     vconst0000007f<>+0(SB), Y11, Y11
+	VPSLLD     $0x17, Y11, Y11
+	VMULPS     Y11, Y10, Y10
+	VMOVUPS    Y10, 128(CX)
+	VMOVUPS    160(AX), Y10
+	VMAXPS     Y10, Y9, Y10
+	VMINPS     Y10, Y7, Y10
+	VMULPS     Y6, Y10, Y11
+	VROUNDPS   $0x00, Y11, Y11
+	VMULPS     Y5, Y11, Y12
+	VSUBPS     Y12, Y10, Y10
+	VMULPS     Y8, Y11, Y12
+	VSUBPS     Y12, Y10, Y10
+	VMULPS     Y10, Y0, Y12
+	VADDPS     Y1, Y12, Y12
+	VMULPS     Y10, Y12, Y12
+	VADDPS     Y2, Y12, Y12
+	VMULPS     Y10, Y12, Y12
+	VADDPS     Y3, Y12, Y12
+	VMULPS     Y10, Y12, Y12
+	VADDPS     Y4, Y12, Y12
+	VMULPS     Y10, Y12, Y12
+	VADDPS     vconst3f000000<>+0(SB), Y12, Y12
+	VMULPS     Y10, Y10, Y13
+	VMULPS     Y12, Y13, Y12
+	VADDPS     Y10, Y12, Y10
+	VADDPS     vconst3f800000<>+0(SB), Y10, Y10
+	VCVTTPS2DQ Y11, Y11
+	VPSRAD     $0x01, Y11, Y12
+	VPADDD     vconst0000007f<>+0(SB), Y12, Y13
+	VPSLLD     $0x17, Y13, Y13
+	VMULPS     Y13, Y10, Y10
+	VPSUBD     Y12, Y11, Y11
+	VPADDD     vconst0000007f<>+0(SB), Y11, Y11
+	VPSLLD     $0x17, Y11, Y11
+	VMULPS     Y11, Y10, Y10
+	VMOVUPS    Y10, 160(CX)
+	VMOVUPS    192(AX), Y10
+	VMAXPS     Y10, Y9, Y10
+	VMINPS     Y10, Y7, Y10
+	VMULPS     Y6, Y10, Y11
+	VROUNDPS   $0x00, Y11, Y11
+	VMULPS     Y5, Y11, Y12
+	VSUBPS     Y12, Y10, Y10
+	VMULPS     Y8, Y11, Y12
+	VSUBPS     Y12, Y10, Y10
+	VMULPS     Y10, Y0, Y12
+	VADDPS     Y1, Y12, Y12
+	VMULPS     Y10, Y12, Y12
+	VADDPS     Y2, Y12, Y12
+	VMULPS     Y10, Y12, Y12
+	VADDPS     Y3, Y12, Y12
+	VMULPS     Y10, Y12, Y12
+	VADDPS     Y4, Y12, Y12
+	VMULPS     Y10, Y12, Y12
+	VADDPS     vconst3f000000<>+0(SB), Y12, Y12
+	VMULPS     Y10, Y10, Y13
+	VMULPS     Y12, Y13, Y12
+	VADDPS     Y10, Y12, Y10
+	VADDPS     vconst3f800000<>+0(SB), Y10, Y10
+	VCVTTPS2DQ Y11, Y11
+	VPSRAD     $0x01, Y11, Y12
+	VPADDD     vconst0000007f<>+0(SB), Y12, Y13
+	VPSLLD     $0x17, Y13, Y13
+	VMULPS     Y13, Y10, Y10
+	VPSUBD     Y12, Y11, Y11
+	VPADDD     vconst0000007f<>+0(SB), Y11, Y11
+	VPSLLD     $0x17, Y11, Y11
+	VMULPS     Y11, Y10, Y10
+	VMOVUPS    Y10, 192(CX)
+	VMOVUPS    224(AX), Y10
+	VMAXPS     Y10, Y9, Y10
+	VMINPS     Y10, Y7, Y10
+	VMULPS     Y6, Y10, Y11
+	VROUNDPS   $0x00, Y11, Y11
+	VMULPS     Y5, Y11, Y12
+	VSUBPS     Y12, Y10, Y10
+	VMULPS     Y8, Y11, Y12
+	VSUBPS     Y12, Y10, Y10
+	VMULPS     Y10, Y0, Y12
+	VADDPS     Y1, Y12, Y12
+	VMULPS     Y10, Y12, Y12
+	VADDPS     Y2, Y12, Y12
+	VMULPS     Y10, Y12, Y12
+	VADDPS     Y3, Y12, Y12
+	VMULPS     Y10, Y12, Y12
+	VADDPS     Y4, Y12, Y12
+	VMULPS     Y10, Y12, Y12
+	VADDPS     vconst3f000000<>+0(SB), Y12, Y12
+	VMULPS     Y10, Y10, Y13
+	VMULPS     Y12, Y13, Y12
+	VADDPS     Y10, Y12, Y10
+	VADDPS     vconst3f800000<>+0(SB), Y10, Y10
+	VCVTTPS2DQ Y11, Y11
+	VPSRAD     $0x01, Y11, Y12
+	VPADDD     vconst0000007f<>+0(SB), Y12, Y13
+	VPSLLD     $0x17, Y13, Y13
+	VMULPS     Y13, Y10, Y10
+	VPSUBD     Y12, Y11, Y11
+	VPADDD     vconst0000007f<>+0(SB), Y11, Y11
+	VPSLLD     $0x17, Y11, Y11
+	VMULPS     Y11, Y10, Y10
+	VMOVUPS    Y10, 224(CX)
+	ADDQ       $0x00000100, AX
+	ADDQ       $0x00000100, CX
+	DECQ       DX
+	JNZ        ExpAVX2_block
 
 ExpAVX2_done:
 	VZEROUPPER

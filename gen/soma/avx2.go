@@ -1,7 +1,10 @@
 package main
 
 import (
+	"fmt"
+	"maps"
 	"math"
+	"slices"
 
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
@@ -11,12 +14,36 @@ import (
 // avx2 lowers a model to AVX2: 8 float32 (or int32) lanes in a YMM
 // register; the 8 matching uint16 counters widened to 32-bit lanes, so that
 // they line up with the floats; masks as YMM registers of all-ones lanes.
-// A scalar that is not held in a register is broadcast from memory where
-// it is used.
+// A scalar that is not held in a register is a whole vector in memory (a
+// constant in read-only data, a parameter broadcast once into the stack),
+// an instruction's memory operand where it is used: AVX2 has no broadcast
+// operand, and a broadcast load per use would take an instruction and a
+// register.
 type avx2 struct {
 	frame
 	minus1, max16 reg.VecVirtual         // 8 × int32 −1 and 65535
 	spikes        map[int]reg.VecVirtual // each vector's spike mask
+	vectors       map[string]vmem        // the scalars not held
+}
+
+// vmem is a scalar laid out as a whole vector in memory.
+type vmem struct{ m Mem }
+
+// vconstants are the constants laid out as vectors, one symbol per value.
+var vconstants = map[uint32]Mem{}
+
+// vconstant returns the vector of a constant, adding its data to the file
+// the first time.
+func vconstant(bits uint32) Mem {
+	m, ok := vconstants[bits]
+	if !ok {
+		m = GLOBL(fmt.Sprintf("vconst%08x", bits), RODATA|NOPTR)
+		for i := range 8 {
+			DATA(4*i, U32(bits))
+		}
+		vconstants[bits] = m
+	}
+	return m
 }
 
 func newAVX2() *avx2 { return &avx2{} }
@@ -25,25 +52,60 @@ func (b *avx2) name() string { return "AVX2" }
 func (b *avx2) lanes() int   { return 8 }
 
 // budget interleaves as many of a block's 8 vectors as the 16 vector
-// registers hold, masks included, after 3 for the kernel's own constants
-// and the momentary and up to 6 for held scalars, and holds as many
-// scalars as remain. A scalar not held is broadcast where it is used.
+// registers hold, masks included, after one for the momentary, two for the
+// counters' constants where the body has counters and, in a short body, up
+// to 6 for held scalars; it holds as many scalars as remain. A long body
+// interleaves first: its dependency chain is what bounds it, and a scalar
+// not held costs only a broadcast load where it is used. (Measured: a short
+// body runs faster with its scalars held than interleaved further.)
 func (b *avx2) budget(p pressure, n int) (held, group int) {
-	const vecs, reserve, scalars = 16, 3, 6
-	live := max(p.vecs+p.masks, 1)
-	group = max(1, min(8, (vecs-reserve-min(n, scalars))/live))
+	const vecs = 16
+	reserve := 1
+	if p.counters {
+		reserve += 2
+	}
+	scalars := 0
+	if !p.long {
+		scalars = min(n, 6)
+	}
+	live := max(p.all, 1)
+	group = max(1, min(8, (vecs-reserve-scalars)/live))
 	return max(0, min(n, vecs-reserve-group*live)), group
 }
+
 func (b *avx2) emitter() emitter { return b }
 func (b *avx2) end()             { VZEROUPPER() }
 
-func (b *avx2) setup(sc scalars, held []string) {
+// localBytes is a vector for each parameter passed by value and not held.
+func (b *avx2) localBytes(sc scalars, held []string) int {
+	n := 0
+	for k, s := range sc {
+		if !s.constant && !slices.Contains(held, k) {
+			n += 32
+		}
+	}
+	return n
+}
+
+func (b *avx2) setup(sc scalars, held []string, area *locals) {
 	b.start(sc)
 	b.minus1, b.max16 = YMM(), YMM()
 	VPCMPEQD(b.minus1, b.minus1, b.minus1)
 	VPSRLD(U8(16), b.minus1, b.max16)
-	for _, k := range held {
-		b.fixed[k] = b.broadcast(sc[k])
+	b.vectors = map[string]vmem{}
+	keys := slices.Sorted(maps.Keys(sc))
+	for _, k := range keys {
+		s := sc[k]
+		switch {
+		case slices.Contains(held, k):
+			b.fixed[k] = b.broadcast(s)
+		case s.constant:
+			b.vectors[k] = vmem{vconstant(s.bits)}
+		default:
+			m := Mem{Base: area.base, Disp: area.alloc(32)}
+			VMOVUPS(b.broadcast(s), m)
+			b.vectors[k] = vmem{m}
+		}
 	}
 }
 
@@ -66,13 +128,22 @@ func (b *avx2) broadcast(s scalar) reg.VecVirtual {
 	return x
 }
 
-// value returns a scalar by key in a register: held, or broadcast here
-// (a load, which takes no arithmetic port).
+// value returns a scalar by key: its register or its vector in memory (a
+// constant that only the lowering uses, which the census did not see,
+// laid out here).
 func (b *avx2) value(key string) interface{} {
 	if x, ok := b.fixed[key]; ok {
 		return x
 	}
-	return b.broadcast(b.sc[key])
+	if x, ok := b.vectors[key]; ok {
+		return x
+	}
+	s := b.sc[key]
+	if !s.constant {
+		panic("scalar " + key + " not laid out")
+	}
+	b.vectors[key] = vmem{vconstant(s.bits)}
+	return b.vectors[key]
 }
 
 func (b *avx2) F(name string) vec { return b.float(name, 8, b.value, YMM) }
@@ -90,20 +161,31 @@ func (b *avx2) U(name string) uvec {
 func (b *avx2) Const(x float32) vec { return b.value(b.sc.constant(math.Float32bits(x))) }
 func (b *avx2) IConst(k int32) ivec { return b.value(b.sc.constant(uint32(k))) }
 
-// reg returns x in a register, loading a memvec.
+// reg returns x in a register, loading it from memory.
 func (b *avx2) reg(x interface{}) reg.VecVirtual {
-	if m, ok := x.(memvec); ok {
+	if m, ok := b.memory(x); ok {
 		z := YMM()
-		VMOVUPS(b.mem(m), z)
+		VMOVUPS(m, z)
 		return z
 	}
 	return x.(reg.VecVirtual)
 }
 
+// memory returns the address of x, if it is in memory.
+func (b *avx2) memory(x interface{}) (Mem, bool) {
+	switch x := x.(type) {
+	case memvec:
+		return b.mem(x), true
+	case vmem:
+		return x.m, true
+	}
+	return Mem{}, false
+}
+
 // rm returns x as an instruction's register-or-memory operand.
 func (b *avx2) rm(x interface{}) Op {
-	if m, ok := x.(memvec); ok {
-		return b.mem(m)
+	if m, ok := b.memory(x); ok {
+		return m
 	}
 	return x.(reg.VecVirtual)
 }
@@ -118,7 +200,7 @@ func (b *avx2) binary(op func(...Op), x, y interface{}) reg.VecVirtual {
 // commuting is binary for an operation that commutes: x, rather than y,
 // may be the memory operand.
 func (b *avx2) commuting(op func(...Op), x, y interface{}) reg.VecVirtual {
-	if _, ok := x.(memvec); ok {
+	if _, ok := b.memory(x); ok {
 		x, y = y, x
 	}
 	return b.binary(op, x, y)
@@ -199,13 +281,13 @@ func (b *avx2) ISub(x, y ivec) ivec { return b.binary(VPSUBD, x, y) }
 
 func (b *avx2) ISar(x ivec, k int) ivec {
 	z := YMM()
-	VPSRAD(U8(k), x.(reg.VecVirtual), z)
+	VPSRAD(U8(k), b.reg(x), z)
 	return z
 }
 
 func (b *avx2) IShl(x ivec, k int) ivec {
 	z := YMM()
-	VPSLLD(U8(k), x.(reg.VecVirtual), z)
+	VPSLLD(U8(k), b.reg(x), z)
 	return z
 }
 

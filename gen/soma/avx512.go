@@ -36,7 +36,9 @@ func (b *avx512) budget(p pressure, n int) (held, group int) {
 func (b *avx512) emitter() emitter { return b }
 func (b *avx512) end()             { VZEROUPPER() }
 
-func (b *avx512) setup(sc scalars, held []string) {
+func (b *avx512) localBytes(scalars, []string) int { return 0 }
+
+func (b *avx512) setup(sc scalars, held []string, _ *locals) {
 	b.start(sc)
 	b.ones = YMM()
 	VPCMPEQW(b.ones, b.ones, b.ones) // all ones

@@ -14,7 +14,6 @@ package main
 import (
 	"cmp"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 
@@ -119,8 +118,10 @@ type backend interface {
 	// scalars to hold in registers and how many vectors to interleave.
 	budget(p pressure, n int) (held, group int)
 	// setup starts a kernel: its own constants, and the scalars held in
-	// registers for the whole call (the others are broadcast where used).
-	setup(sc scalars, held []string)
+	// registers for the whole call (the others are broadcast where used,
+	// or put in area, of the size localBytes asked for).
+	setup(sc scalars, held []string, area *locals)
+	localBytes(sc scalars, held []string) int
 	begin(p ptrs)             // start a group of vectors
 	vector(v int)             // lower vector v of the block from here on
 	emitter() emitter         // the current vector's
@@ -136,6 +137,9 @@ type (
 	scalar struct {
 		m   Mem
 		u16 bool
+
+		constant bool   // a constant, of these bits (else a parameter)
+		bits     uint32 // (which a backend may lay out as a whole vector)
 	}
 	scalars map[string]scalar
 )
@@ -156,7 +160,7 @@ func (sc scalars) constant(bits uint32) string {
 			m = ConstData(fmt.Sprintf("const%08x", bits), U32(bits))
 			constants[bits] = m
 		}
-		sc[key] = scalar{m: m}
+		sc[key] = scalar{m: m, constant: true, bits: bits}
 	}
 	return key
 }
@@ -198,6 +202,7 @@ type ptrs map[string]pointer
 
 type pointer struct {
 	r     reg.Register // the address, or nil
+	off   int          // added to r
 	slot  Mem          // the argument holding the address when r is nil
 	param bool         // a parameter stream: read only, its vectors left in memory until used
 }
@@ -250,7 +255,7 @@ func (p ptrs) at(name string, disp int) Mem {
 		panic("no stream " + name)
 	}
 	if q.r != nil {
-		return Mem{Base: q.r, Disp: disp}
+		return Mem{Base: q.r, Disp: q.off + disp}
 	}
 	t := GP64()
 	MOVQ(q.slot, t)
@@ -331,24 +336,43 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 			sc[s.name] = scalar{m: arg(s.name), u16: s.u16()}
 		}
 	}
-	held, group := plan(m, sc, b, uniform)
-	Comment(fmt.Sprintf("%d scalars held in registers, %d broadcast where used; vectors interleaved %d at a time.",
-		len(held), len(sc)-len(held), group))
-	b.setup(sc, held)
+	pl := makePlan(m, sc, b, uniform)
+	Comment(fmt.Sprintf("%d scalars held in registers, %d read from memory where used; vectors interleaved %d at a time%s.",
+		len(pl.held), len(sc)-len(pl.held), pl.group, pl.describe()))
+	// The stack area, 64-byte aligned: the backend's scalar vectors, then
+	// the spill slots.
+	p := ptrs{}
+	registers := pointerRegisters
+	var area locals
+	if n := b.localBytes(sc, pl.held) + pl.slots*blockUnits*4; n > 0 {
+		area = newLocals(n)
+		registers--
+	}
+	b.setup(sc, pl.held, &area)
+	for k := range pl.slots {
+		p[spill{slot: k}.name()] = pointer{r: area.base, off: area.alloc(blockUnits * 4), param: true}
+	}
 	// The addresses: the state, input and output streams first, then the
 	// parameters, in registers while they last.
-	p := ptrs{}
 	order := slices.Clone(m.streams)
 	slices.SortStableFunc(order, func(x, y stream) int { return cmp.Compare(b2i(x.param()), b2i(y.param())) })
 	for _, s := range order {
 		if s.byValue(uniform) {
 			continue
 		}
-		if len(p) < pointerRegisters {
+		if len(p)-pl.slots < registers {
 			p[s.name] = pointer{r: Load(Param(s.name), GP64()), param: s.param()}
 			continue
 		}
 		p[s.name] = pointer{slot: arg(s.name), param: s.param()}
+	}
+	// The streams that spilled values are reloaded from, read only.
+	for _, s := range pl.spills {
+		if s.stream != "" {
+			q := p[s.stream]
+			q.param = true
+			p[s.name()] = q
+		}
 	}
 	// The strides stay in the argument frame: a kernel has more streams
 	// than there are spare general registers.
@@ -373,14 +397,14 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 		XORQ(word, word)
 	}
 	vectors := blockUnits / b.lanes()
-	for g := 0; g < vectors; g += group {
+	for g := 0; g < vectors; g += pl.group {
 		b.begin(p)
-		vs := interleaved{b: b}
-		for v := g; v < min(g+group, vectors); v++ {
-			vs.vs = append(vs.vs, v)
+		var vs []int
+		for v := g; v < min(g+pl.group, vectors); v++ {
+			vs = append(vs, v)
 		}
-		m.body(vs)
-		for _, v := range vs.vs {
+		m.body(newInterleaved(b, vs, newCensus(m, sc, uniform), pl))
+		for _, v := range vs {
 			b.vector(v)
 			for _, s := range m.streams {
 				if s.kind == drainF32 {
@@ -418,6 +442,32 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 	return wrapper(m, b, uniform, name, raw, strings.Join(sig, ", "))
 }
 
+// locals is a kernel's area on the stack, 64-byte aligned (no vector in
+// it straddles a cache line), addressed from one register.
+type locals struct {
+	base reg.GPVirtual
+	used int
+}
+
+// newLocals allocates an area of n bytes and its base register.
+func newLocals(n int) locals {
+	if n > 256 {
+		Attributes(0) // more than a nosplit function may take
+	}
+	base := GP64()
+	LEAQ(AllocLocal(n+64), base) // the frame stays 8-byte aligned
+	ADDQ(U8(63), base)
+	ANDQ(I8(-64), base)
+	return locals{base: base}
+}
+
+// alloc returns the offset of n more bytes of the area.
+func (l *locals) alloc(n int) int {
+	off := l.used
+	l.used += n
+	return off
+}
+
 // arg is the argument frame's slot of a parameter of the kernel.
 func arg(name string) Mem {
 	a, err := Param(name).Resolve()
@@ -433,143 +483,6 @@ func b2i(b bool) int {
 	}
 	return 0
 }
-
-// plan decides how b lowers m: which scalars to hold in registers for the
-// whole call (the most used) and how many vectors to interleave, from what
-// a census of the body counts: each scalar's uses, and the registers one
-// vector keeps live at most.
-func plan(m model, sc scalars, b backend, uniform bool) ([]string, int) {
-	c := &census{sc: sc, uses: map[string]int{}, first: map[string]int{}, memory: map[string]bool{}}
-	for _, s := range m.streams {
-		c.memory[s.name] = s.kind == paramF32 && !uniform // a memvec until used
-	}
-	m.body(c)
-	if c.spikes != nil {
-		c.op(false, false, c.spikes) // read after the body, for the word
-	}
-	keys := make([]string, 0, len(c.uses))
-	for k := range c.uses {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(x, y string) int {
-		if d := cmp.Compare(c.uses[y], c.uses[x]); d != 0 {
-			return d
-		}
-		return cmp.Compare(c.first[x], c.first[y])
-	})
-	n, group := b.budget(c.pressure(), len(keys))
-	return keys[:n], group
-}
-
-// pressure is what one vector of a body keeps in registers at most at
-// once: vectors (float32, int32 or counter lanes) and masks.
-type pressure struct{ vecs, masks int }
-
-// census is an emitter that emits nothing: it counts the uses of each
-// scalar of a body, adding its constants to sc, and follows the values it
-// computes to find the body's register pressure.
-type census struct {
-	sc     scalars
-	uses   map[string]int
-	first  map[string]int
-	memory map[string]bool // streams left in memory (parameters, streamed)
-
-	masks  []bool // by value: whether it is a mask
-	def    []int  // by value: the operation that computes it
-	last   []int  // by value: the last operation that reads it
-	ops    int
-	spikes interface{}
-}
-
-// cval is a census value: its index, or −1 for none in a register.
-type cval int
-
-func (c *census) use(key string) bool {
-	if _, ok := c.sc[key]; !ok {
-		return false
-	}
-	if _, ok := c.first[key]; !ok {
-		c.first[key] = len(c.first)
-	}
-	c.uses[key]++
-	return true
-}
-
-// op records an operation reading ins and, unless out is −1, computing a
-// value (a mask if mask).
-func (c *census) op(mask bool, out bool, ins ...interface{}) interface{} {
-	for _, in := range ins {
-		if v := in.(cval); v >= 0 {
-			c.last[v] = c.ops
-		}
-	}
-	c.ops++
-	if !out {
-		return cval(-1)
-	}
-	c.masks = append(c.masks, mask)
-	c.def = append(c.def, c.ops-1)
-	c.last = append(c.last, c.ops-1)
-	return cval(len(c.masks) - 1)
-}
-
-// pressure returns the most values of each kind live at once: a value is
-// live from the operation that computes it to the last that reads it, both
-// included (which counts an operation's result and its last-read inputs
-// together, one more than a register allocator may need).
-func (c *census) pressure() pressure {
-	var p pressure
-	for at := 0; at < c.ops; at++ {
-		var q pressure
-		for v := range c.masks {
-			if c.def[v] <= at && at <= c.last[v] {
-				if c.masks[v] {
-					q.masks++
-				} else {
-					q.vecs++
-				}
-			}
-		}
-		p.vecs, p.masks = max(p.vecs, q.vecs), max(p.masks, q.masks)
-	}
-	return p
-}
-
-func (c *census) load(name string) interface{} {
-	if c.use(name) || c.memory[name] {
-		return cval(-1)
-	}
-	return c.op(false, true)
-}
-
-func (c *census) F(name string) vec   { return c.load(name) }
-func (c *census) U(name string) uvec  { return c.load(name) }
-func (c *census) Const(x float32) vec { c.use(c.sc.constant(math.Float32bits(x))); return cval(-1) }
-func (c *census) IConst(k int32) ivec { c.use(c.sc.constant(uint32(k))); return cval(-1) }
-
-func (c *census) Mul(a, b vec) vec                 { return c.op(false, true, a, b) }
-func (c *census) Div(a, b vec) vec                 { return c.op(false, true, a, b) }
-func (c *census) Add(a, b vec) vec                 { return c.op(false, true, a, b) }
-func (c *census) Sub(a, b vec) vec                 { return c.op(false, true, a, b) }
-func (c *census) Clamp(a, lo, hi vec) vec          { return c.op(false, true, a, lo, hi) }
-func (c *census) Round(a vec) vec                  { return c.op(false, true, a) }
-func (c *census) Scale(p, n vec) vec               { return c.op(false, true, p, n) }
-func (c *census) GT(a, b vec) mask                 { return c.op(true, true, a, b) }
-func (c *census) UGT(a, b uvec) mask               { return c.op(true, true, a, b) }
-func (c *census) UGE(a, b uvec) mask               { return c.op(true, true, a, b) }
-func (c *census) And(a, b mask) mask               { return c.op(true, true, a, b) }
-func (c *census) GTIf(m mask, a, b vec) mask       { return c.op(true, true, m, a, b) }
-func (c *census) Gate(m mask, a vec) vec           { return c.op(false, true, m, a) }
-func (c *census) Select(m mask, a, b vec) vec      { return c.op(false, true, m, a, b) }
-func (c *census) Store(name string, v vec)         { c.op(false, false, v) }
-func (c *census) Tick(name string, r uvec, s mask) { c.op(false, false, r, s) }
-func (c *census) Spikes(m mask)                    { c.spikes = m }
-func (c *census) Trunc(a vec) ivec                 { return c.op(false, true, a) }
-func (c *census) IAdd(a, b ivec) ivec              { return c.op(false, true, a, b) }
-func (c *census) ISub(a, b ivec) ivec              { return c.op(false, true, a, b) }
-func (c *census) ISar(a ivec, k int) ivec          { return c.op(false, true, a) }
-func (c *census) IShl(a ivec, k int) ivec          { return c.op(false, true, a) }
-func (c *census) Bits(a ivec) vec                  { return a }
 
 func main() {
 	ConstraintExpr("amd64,!purego")
@@ -589,112 +502,4 @@ func main() {
 	}
 	Generate()
 	gowrap.Generate(gowrap.Files{Pkg: "asm", Imports: []string{"unsafe"}, Funcs: funcs, NoAsm: "purego || !amd64"})
-}
-
-// interleaved is the emitter of a group of vectors: each operation runs on
-// every vector of the group in turn, so that the independent instructions
-// of the vectors lie side by side for the out-of-order core, rather than a
-// whole dependency chain (the exponential's is some thirty operations long)
-// after another. Its values hold one backend value per vector.
-type interleaved struct {
-	b  backend
-	vs []int
-}
-
-type multi []interface{}
-
-// each runs f on every vector of the group, with the backend's emitter
-// set to it, and collects the results.
-func (g interleaved) each(f func(e emitter, i int) interface{}) multi {
-	out := make(multi, len(g.vs))
-	for i, v := range g.vs {
-		g.b.vector(v)
-		out[i] = f(g.b.emitter(), i)
-	}
-	return out
-}
-
-// at is vector i's value of x.
-func at(x interface{}, i int) interface{} { return x.(multi)[i] }
-
-func (g interleaved) F(name string) vec {
-	return g.each(func(e emitter, _ int) interface{} { return e.F(name) })
-}
-func (g interleaved) U(name string) uvec {
-	return g.each(func(e emitter, _ int) interface{} { return e.U(name) })
-}
-func (g interleaved) Const(x float32) vec {
-	return g.each(func(e emitter, _ int) interface{} { return e.Const(x) })
-}
-func (g interleaved) IConst(k int32) ivec {
-	return g.each(func(e emitter, _ int) interface{} { return e.IConst(k) })
-}
-func (g interleaved) Mul(a, b vec) vec {
-	return g.each(func(e emitter, i int) interface{} { return e.Mul(at(a, i), at(b, i)) })
-}
-func (g interleaved) Div(a, b vec) vec {
-	return g.each(func(e emitter, i int) interface{} { return e.Div(at(a, i), at(b, i)) })
-}
-func (g interleaved) Add(a, b vec) vec {
-	return g.each(func(e emitter, i int) interface{} { return e.Add(at(a, i), at(b, i)) })
-}
-func (g interleaved) Sub(a, b vec) vec {
-	return g.each(func(e emitter, i int) interface{} { return e.Sub(at(a, i), at(b, i)) })
-}
-func (g interleaved) Clamp(a, lo, hi vec) vec {
-	return g.each(func(e emitter, i int) interface{} { return e.Clamp(at(a, i), at(lo, i), at(hi, i)) })
-}
-func (g interleaved) Round(a vec) vec {
-	return g.each(func(e emitter, i int) interface{} { return e.Round(at(a, i)) })
-}
-func (g interleaved) Scale(p, n vec) vec {
-	return g.each(func(e emitter, i int) interface{} { return e.Scale(at(p, i), at(n, i)) })
-}
-func (g interleaved) GT(a, b vec) mask {
-	return g.each(func(e emitter, i int) interface{} { return e.GT(at(a, i), at(b, i)) })
-}
-func (g interleaved) UGT(a, b uvec) mask {
-	return g.each(func(e emitter, i int) interface{} { return e.UGT(at(a, i), at(b, i)) })
-}
-func (g interleaved) UGE(a, b uvec) mask {
-	return g.each(func(e emitter, i int) interface{} { return e.UGE(at(a, i), at(b, i)) })
-}
-func (g interleaved) And(a, b mask) mask {
-	return g.each(func(e emitter, i int) interface{} { return e.And(at(a, i), at(b, i)) })
-}
-func (g interleaved) GTIf(m mask, a, b vec) mask {
-	return g.each(func(e emitter, i int) interface{} { return e.GTIf(at(m, i), at(a, i), at(b, i)) })
-}
-func (g interleaved) Gate(m mask, a vec) vec {
-	return g.each(func(e emitter, i int) interface{} { return e.Gate(at(m, i), at(a, i)) })
-}
-func (g interleaved) Select(m mask, a, b vec) vec {
-	return g.each(func(e emitter, i int) interface{} { return e.Select(at(m, i), at(a, i), at(b, i)) })
-}
-func (g interleaved) Store(name string, v vec) {
-	g.each(func(e emitter, i int) interface{} { e.Store(name, at(v, i)); return nil })
-}
-func (g interleaved) Tick(name string, r uvec, s mask) {
-	g.each(func(e emitter, i int) interface{} { e.Tick(name, at(r, i), at(s, i)); return nil })
-}
-func (g interleaved) Spikes(m mask) {
-	g.each(func(e emitter, i int) interface{} { e.Spikes(at(m, i)); return nil })
-}
-func (g interleaved) Trunc(a vec) ivec {
-	return g.each(func(e emitter, i int) interface{} { return e.Trunc(at(a, i)) })
-}
-func (g interleaved) IAdd(a, b ivec) ivec {
-	return g.each(func(e emitter, i int) interface{} { return e.IAdd(at(a, i), at(b, i)) })
-}
-func (g interleaved) ISub(a, b ivec) ivec {
-	return g.each(func(e emitter, i int) interface{} { return e.ISub(at(a, i), at(b, i)) })
-}
-func (g interleaved) ISar(a ivec, k int) ivec {
-	return g.each(func(e emitter, i int) interface{} { return e.ISar(at(a, i), k) })
-}
-func (g interleaved) IShl(a ivec, k int) ivec {
-	return g.each(func(e emitter, i int) interface{} { return e.IShl(at(a, i), k) })
-}
-func (g interleaved) Bits(a ivec) vec {
-	return g.each(func(e emitter, i int) interface{} { return e.Bits(at(a, i)) })
 }

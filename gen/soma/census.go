@@ -1,0 +1,342 @@
+package main
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+)
+
+// A plan is how a backend lowers a model: the scalars it holds in
+// registers for the whole call, how many vectors it interleaves, and the
+// values it spills.
+type plan struct {
+	held   []string
+	group  int
+	spills map[cval]spill
+	slots  int // the stack slots the spills take
+}
+
+// describe says what p spills, for the kernel's comment.
+func (p plan) describe() string {
+	var streams, slots int
+	for _, s := range p.spills {
+		if s.stream != "" {
+			streams++
+		} else {
+			slots++
+		}
+	}
+	if streams+slots == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; between distant reads, %d values reloaded from their streams, %d kept on the stack", streams, slots)
+}
+
+// A spill is a value that leaves its register between two of its reads:
+// the reads from operation from on take it from memory, from the stream it
+// was loaded from (which the body has not stored yet) or from a stack slot
+// that the operation computing it stores it to. Each read is then an
+// instruction's memory operand, or a load just before it; either costs a
+// load port, which is idle in these kernels, rather than a register, which
+// would keep a whole vector from being interleaved.
+type spill struct {
+	from   int
+	stream string // the stream it was loaded from; "" for a slot
+	u16    bool   // the stream holds counters
+	slot   int    // the slot, when stream is ""
+}
+
+// name is the pointer that addresses the spilled value: the stream's
+// read-only alias or the slot.
+func (s spill) name() string {
+	if s.stream != "" {
+		return s.stream + "'"
+	}
+	return fmt.Sprintf("$slot%d", s.slot)
+}
+
+// longBody is the fewest operations of a body whose values are worth
+// spilling: a shorter one's dependency chain is short enough for the
+// out-of-order core to overlap the next block's, however many vectors the
+// kernel interleaves (measured: the leaky family and Izhikevich run no
+// faster interleaved further, and slower with their counters reloaded).
+const longBody = 32
+
+// minGap is the fewest operations between two reads of a value for which
+// spilling it is worth a store and a load.
+const minGap = 8
+
+// makePlan decides how b lowers m, from what a census of the body counts:
+// each scalar's uses (the most used are held), and the registers one
+// vector keeps live at once. It interleaves as many vectors as the backend
+// allows, spilling the values with the longest gaps between reads (the
+// potential, read first and last; the exponent of 2^n, read by the
+// reduction and by the final scaling) where that lets it interleave more.
+func makePlan(m model, sc scalars, b backend, uniform bool) plan {
+	c := newCensus(m, sc, uniform)
+	m.body(c)
+	c.finish(m)
+	keys := make([]string, 0, len(c.uses))
+	for k := range c.uses {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(x, y string) int {
+		if d := cmp.Compare(c.uses[y], c.uses[x]); d != 0 {
+			return d
+		}
+		return cmp.Compare(c.first[x], c.first[y])
+	})
+	var gaps []gap
+	if c.ops >= longBody {
+		gaps = c.gaps()
+	}
+	var best plan
+	for k := 0; k <= len(gaps); k++ {
+		p := plan{spills: map[cval]spill{}}
+		for _, g := range gaps[:k] {
+			s := spill{from: g.to, stream: g.stream, u16: g.u16}
+			if s.stream == "" {
+				s.slot = p.slots
+				p.slots++
+			}
+			p.spills[g.v] = s
+		}
+		n, group := b.budget(c.pressure(p.spills), len(keys))
+		p.held, p.group = keys[:n], group
+		if k == 0 || group > best.group {
+			best = p
+		}
+	}
+	return best
+}
+
+// pressure is what one vector of a body keeps in registers at most at
+// once: vectors (float32, int32 or counter lanes) and masks.
+type pressure struct {
+	vecs, masks int
+	all         int  // both together, for a backend whose masks are vectors
+	counters    bool // the body has counters (which take the backend constants)
+	long        bool // the body is long (see longBody)
+}
+
+// census is an emitter that emits nothing: it counts the uses of each
+// scalar of a body, adding its constants to sc, and follows the values it
+// computes to find the body's register pressure and the gaps between their
+// reads. The interleaved emitter runs one alongside the backend, so that
+// the values it emits carry the census's numbers.
+type census struct {
+	sc     scalars
+	uses   map[string]int
+	first  map[string]int
+	kinds  map[string]kind // the streams'
+	memory map[string]bool // streams left in memory (parameters, streamed)
+	loads  map[string]cval // the value of each stream loaded
+	stored map[string]int  // the operation that stores each stream
+
+	masks    []bool   // by value: whether it is a mask
+	def      []int    // by value: the operation that computes it
+	reads    [][]int  // by value: the operations that read it
+	origin   []string // by value: the stream it was loaded from
+	ops      int
+	spikes   interface{}
+	counters bool // whether the body loads counters
+}
+
+func newCensus(m model, sc scalars, uniform bool) *census {
+	c := &census{sc: sc, uses: map[string]int{}, first: map[string]int{}, kinds: map[string]kind{},
+		memory: map[string]bool{}, loads: map[string]cval{}, stored: map[string]int{}}
+	for _, s := range m.streams {
+		c.kinds[s.name] = s.kind
+		c.memory[s.name] = s.kind == paramF32 && !uniform // a memvec until used
+	}
+	return c
+}
+
+// finish counts the reads after the body: the spike masks, for the word,
+// and the drained streams' vectors, which the backend may test.
+func (c *census) finish(m model) {
+	if c.spikes != nil {
+		c.op(false, false, c.spikes)
+	}
+	for _, s := range m.streams {
+		if x, ok := c.loads[s.name]; ok && s.kind == drainF32 {
+			c.op(false, false, x)
+		}
+	}
+}
+
+// cval is a census value: its index, or −1 for none in a register.
+type cval int
+
+func (c *census) use(key string) bool {
+	if _, ok := c.sc[key]; !ok {
+		return false
+	}
+	if _, ok := c.first[key]; !ok {
+		c.first[key] = len(c.first)
+	}
+	c.uses[key]++
+	return true
+}
+
+// op records an operation reading ins and, unless out is false, computing
+// a value (a mask if mask).
+func (c *census) op(mask bool, out bool, ins ...interface{}) interface{} {
+	for _, in := range ins {
+		if v := in.(cval); v >= 0 {
+			c.reads[v] = append(c.reads[v], c.ops)
+		}
+	}
+	c.ops++
+	if !out {
+		return cval(-1)
+	}
+	c.masks = append(c.masks, mask)
+	c.def = append(c.def, c.ops-1)
+	c.reads = append(c.reads, nil)
+	c.origin = append(c.origin, "")
+	return cval(len(c.masks) - 1)
+}
+
+// last is the last operation that reads v (or computes it), with the
+// spills.
+func (c *census) last(v int, spills map[cval]spill) int {
+	end := c.def[v]
+	for _, r := range c.reads[v] {
+		if s, ok := spills[cval(v)]; ok && r >= s.from {
+			break
+		}
+		end = r
+	}
+	return end
+}
+
+// pressure returns the most registers of each kind that one vector needs
+// at once, with the spills: during an operation, the values live through
+// it (computed before, read after from a register), and its result and its
+// inputs read for the last time. For masks, only the result or the inputs,
+// whichever are more: the result takes an input's register. For vectors,
+// both, which leaves each vector of a group one register for what the
+// backend needs for a moment (a broadcast scalar, a clamp's middle value).
+func (c *census) pressure(spills map[cval]spill) pressure {
+	var p pressure
+	for at := 0; at < c.ops; at++ {
+		var through, dying, out pressure
+		for v := range c.masks {
+			q := &through
+			switch last := c.last(v, spills); {
+			case c.def[v] == at:
+				q = &out
+			case c.def[v] > at || last < at:
+				continue
+			case last == at:
+				q = &dying
+			}
+			if c.masks[v] {
+				q.masks++
+			} else {
+				q.vecs++
+			}
+		}
+		p.vecs = max(p.vecs, through.vecs+dying.vecs+out.vecs)
+		p.masks = max(p.masks, through.masks+max(dying.masks, out.masks))
+		p.all = max(p.all, through.vecs+through.masks+dying.vecs+dying.masks+out.vecs+out.masks)
+	}
+	p.counters, p.long = c.counters, c.ops >= longBody
+	return p
+}
+
+// A gap is where a value could leave its register: after the read at from,
+// to the read at to.
+type gap struct {
+	v        cval
+	from, to int
+	stream   string // the stream to reload it from, if it can be
+	u16      bool
+}
+
+// gaps returns, for each vector value (not a mask, not a drained stream's,
+// which the backend reads after the body), its longest gap between reads if
+// it is at least minGap, longest first.
+func (c *census) gaps() []gap {
+	var gs []gap
+	for v := range c.masks {
+		if c.masks[v] || c.kinds[c.origin[v]] == drainF32 {
+			continue
+		}
+		at := append([]int{c.def[v]}, c.reads[v]...)
+		g := gap{v: cval(v)}
+		for i := 1; i < len(at); i++ {
+			if at[i]-at[i-1] > g.to-g.from {
+				g.from, g.to = at[i-1], at[i]
+			}
+		}
+		if g.to-g.from < minGap {
+			continue
+		}
+		// A stream is reloaded only where the body has not stored it
+		// before its last read (a store in that read's operation comes
+		// after the load).
+		if o := c.origin[v]; o != "" {
+			if st, ok := c.stored[o]; !ok || st >= c.reads[v][len(c.reads[v])-1] {
+				g.stream, g.u16 = o, c.kinds[o] == stateU16
+			}
+		}
+		gs = append(gs, g)
+	}
+	slices.SortStableFunc(gs, func(x, y gap) int { return cmp.Compare(y.to-y.from, x.to-x.from) })
+	return gs
+}
+
+// load is a stream's vector: none for a scalar or a stream left in memory,
+// else one value per stream however often the body loads it (the backend
+// loads it once per vector).
+func (c *census) load(name string) interface{} {
+	if c.use(name) || c.memory[name] {
+		return cval(-1)
+	}
+	if x, ok := c.loads[name]; ok {
+		return x
+	}
+	x := c.op(false, true).(cval)
+	c.origin[x] = name
+	c.loads[name] = x
+	return x
+}
+
+func (c *census) store(name string, ins ...interface{}) {
+	if _, ok := c.stored[name]; !ok {
+		c.stored[name] = c.ops
+	}
+	c.op(false, false, ins...)
+}
+
+func (c *census) F(name string) vec   { return c.load(name) }
+func (c *census) U(name string) uvec  { c.counters = true; return c.load(name) }
+func (c *census) Const(x float32) vec { c.use(c.sc.constant(math.Float32bits(x))); return cval(-1) }
+func (c *census) IConst(k int32) ivec { c.use(c.sc.constant(uint32(k))); return cval(-1) }
+
+func (c *census) Mul(a, b vec) vec                 { return c.op(false, true, a, b) }
+func (c *census) Div(a, b vec) vec                 { return c.op(false, true, a, b) }
+func (c *census) Add(a, b vec) vec                 { return c.op(false, true, a, b) }
+func (c *census) Sub(a, b vec) vec                 { return c.op(false, true, a, b) }
+func (c *census) Clamp(a, lo, hi vec) vec          { return c.op(false, true, a, lo, hi) }
+func (c *census) Round(a vec) vec                  { return c.op(false, true, a) }
+func (c *census) Scale(p, n vec) vec               { return c.op(false, true, p, n) }
+func (c *census) GT(a, b vec) mask                 { return c.op(true, true, a, b) }
+func (c *census) UGT(a, b uvec) mask               { return c.op(true, true, a, b) }
+func (c *census) UGE(a, b uvec) mask               { return c.op(true, true, a, b) }
+func (c *census) And(a, b mask) mask               { return c.op(true, true, a, b) }
+func (c *census) GTIf(m mask, a, b vec) mask       { return c.op(true, true, m, a, b) }
+func (c *census) Gate(m mask, a vec) vec           { return c.op(false, true, m, a) }
+func (c *census) Select(m mask, a, b vec) vec      { return c.op(false, true, m, a, b) }
+func (c *census) Store(name string, v vec)         { c.store(name, v) }
+func (c *census) Tick(name string, r uvec, s mask) { c.store(name, r, s) }
+func (c *census) Spikes(m mask)                    { c.spikes = m }
+func (c *census) Trunc(a vec) ivec                 { return c.op(false, true, a) }
+func (c *census) IAdd(a, b ivec) ivec              { return c.op(false, true, a, b) }
+func (c *census) ISub(a, b ivec) ivec              { return c.op(false, true, a, b) }
+func (c *census) ISar(a ivec, k int) ivec          { return c.op(false, true, a) }
+func (c *census) IShl(a ivec, k int) ivec          { return c.op(false, true, a) }
+func (c *census) Bits(a ivec) vec                  { return a }
