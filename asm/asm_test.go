@@ -36,7 +36,9 @@ type arg struct {
 	out        bool
 }
 
-func kernels() []kernel { return slices.Concat(somaKernels, rowsKernels, scatterKernels, f16Kernels) }
+func kernels() []kernel {
+	return slices.Concat(somaKernels, rowsKernels, scatterKernels, f16Kernels, vecKernels)
+}
 
 // runs reports whether this build and CPU run k.
 func (k kernel) runs() bool {
@@ -155,10 +157,10 @@ func (c *call) run() (panicked any) {
 
 // snapshot copies the memory of every slice argument.
 func (c *call) snapshot() [][]byte {
-	var s [][]byte
-	for _, a := range c.args {
+	s := make([][]byte, len(c.args)) // nil for a value argument
+	for i, a := range c.args {
 		if a.Kind() == reflect.Slice {
-			s = append(s, slices.Clone(bytesOf(a)))
+			s[i] = slices.Clone(bytesOf(a))
 		}
 	}
 	return s

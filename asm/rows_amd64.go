@@ -24,26 +24,6 @@ func addRowF16AVX2(acc []float32, row []uint16)
 //go:noescape
 func addRowF16AVX512(acc []float32, row []uint16)
 
-// maskedSumF32AVX2 is the kernel of MaskedSumF32AVX2, unchecked.
-//
-//go:noescape
-func maskedSumF32AVX2(row []float32, x []uint64) float32
-
-// maskedSumF32AVX512 is the kernel of MaskedSumF32AVX512, unchecked.
-//
-//go:noescape
-func maskedSumF32AVX512(row []float32, x []uint64) float32
-
-// maskedSumF16AVX2 is the kernel of MaskedSumF16AVX2, unchecked.
-//
-//go:noescape
-func maskedSumF16AVX2(row []uint16, x []uint64) float32
-
-// maskedSumF16AVX512 is the kernel of MaskedSumF16AVX512, unchecked.
-//
-//go:noescape
-func maskedSumF16AVX512(row []uint16, x []uint64) float32
-
 // selectF32AVX2 is the kernel of SelectF32AVX2, unchecked.
 //
 //go:noescape

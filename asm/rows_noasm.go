@@ -20,22 +20,6 @@ func addRowF16AVX512(acc []float32, row []uint16) {
 	panic("asm.addRowF16AVX512: no assembly in this build")
 }
 
-func maskedSumF32AVX2(row []float32, x []uint64) float32 {
-	panic("asm.maskedSumF32AVX2: no assembly in this build")
-}
-
-func maskedSumF32AVX512(row []float32, x []uint64) float32 {
-	panic("asm.maskedSumF32AVX512: no assembly in this build")
-}
-
-func maskedSumF16AVX2(row []uint16, x []uint64) float32 {
-	panic("asm.maskedSumF16AVX2: no assembly in this build")
-}
-
-func maskedSumF16AVX512(row []uint16, x []uint64) float32 {
-	panic("asm.maskedSumF16AVX512: no assembly in this build")
-}
-
 func selectF32AVX2(d []float32, row []float32, x []uint64) {
 	panic("asm.selectF32AVX2: no assembly in this build")
 }

@@ -25,7 +25,7 @@ var (
 		maskedSum16: func(row []float16.Float16, x []uint64) float32 {
 			return asm.MaskedSumF16AVX2(halves(row), x)
 		},
-		maskedSum32: asm.MaskedSumF32AVX2,
+		maskedSum32: asm.MaskedSumAVX2,
 		select16: func(d []float32, row []float16.Float16, x []uint64) {
 			asm.SelectF16AVX2(d, halves(row), x)
 		},
@@ -45,7 +45,7 @@ var (
 		maskedSum16: func(row []float16.Float16, x []uint64) float32 {
 			return asm.MaskedSumF16AVX512(halves(row), x)
 		},
-		maskedSum32: asm.MaskedSumF32AVX512,
+		maskedSum32: asm.MaskedSumAVX512,
 		select16: func(d []float32, row []float16.Float16, x []uint64) {
 			asm.SelectF16AVX512(d, halves(row), x)
 		},

@@ -32,13 +32,13 @@ func addRow16Generic(acc []float32, row []float16.Float16, buf []float32) {
 }
 
 // maskedSum32Generic and maskedSum16Generic sum in ref.MaskedSum's order:
-// sixteen partial sums over the columns j ≡ k (mod 16), reduced by halves.
+// ref.SumLanes partial sums over the columns j ≡ k (mod 64), reduced by halves.
 func maskedSum32Generic(row []float32, x []uint64) float32 {
-	var lane [ref.MaskedSumLanes]float32
+	var lane [ref.SumLanes]float32
 	for k, word := range x {
 		for word != 0 {
 			j := k*64 + bits.TrailingZeros64(word)
-			lane[j%ref.MaskedSumLanes] += row[j]
+			lane[j%ref.SumLanes] += row[j]
 			word &= word - 1
 		}
 	}
@@ -46,26 +46,18 @@ func maskedSum32Generic(row []float32, x []uint64) float32 {
 }
 
 func maskedSum16Generic(row []float16.Float16, x []uint64) float32 {
-	var lane [ref.MaskedSumLanes]float32
+	var lane [ref.SumLanes]float32
 	for k, word := range x {
 		for word != 0 {
 			j := k*64 + bits.TrailingZeros64(word)
-			lane[j%ref.MaskedSumLanes] += row[j].Float32()
+			lane[j%ref.SumLanes] += row[j].Float32()
 			word &= word - 1
 		}
 	}
 	return reduce(&lane)
 }
 
-// reduce adds the partial sums by halves, as ref.MaskedSum does.
-func reduce(lane *[ref.MaskedSumLanes]float32) float32 {
-	for h := ref.MaskedSumLanes / 2; h >= 1; h /= 2 {
-		for k := range h {
-			lane[k] += lane[k+h]
-		}
-	}
-	return lane[0]
-}
+func reduce(lane *[ref.SumLanes]float32) float32 { return ref.Reduce(lane) }
 
 func select32Generic(d []float32, row []float32, x []uint64) {
 	row = row[:len(d)]

@@ -196,25 +196,15 @@ func (m *Synapses) step(st [][]float32, x func(i, j int) bool, async bool, curre
 	}
 }
 
-// MaskedSumLanes is the number of partial sums of MaskedSum.
-const MaskedSumLanes = 16
-
 // MaskedSum returns the float32 sum of the terms w(j) for j in [0, n) where
-// w's second result holds, in the order every path takes: sixteen partial
-// sums, lane k summing the terms j ≡ k (mod 16) in increasing j from +0,
-// then reduced by halves: lane k += lane k + 8 for k < 8, then k + 4, k + 2
-// and k + 1.
+// w's second result holds, in the order of every sum of the library (see
+// SumLanes): lane j mod 64 adds term j.
 func MaskedSum(n int, w func(j int) (float32, bool)) float32 {
-	var lane [MaskedSumLanes]float32
+	var lane [SumLanes]float32
 	for j := range n {
 		if v, ok := w(j); ok {
-			lane[j%MaskedSumLanes] += v
+			lane[j%SumLanes] += v
 		}
 	}
-	for h := MaskedSumLanes / 2; h >= 1; h /= 2 {
-		for k := range h {
-			lane[k] += lane[k+h]
-		}
-	}
-	return lane[0]
+	return Reduce(&lane)
 }

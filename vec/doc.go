@@ -1,0 +1,71 @@
+// Package vec is the library's slice kernels for simulators that keep their
+// own arrays: dot products and sums, axpy, and the synaptic sums of
+// binary16 weights against float32 activations or spike bits. Each runs the
+// best path the CPU has (AVX-512, AVX2 or portable Go; SPARK_PATH chooses
+// another, as for the rest of the library) and every path gives the same
+// bits.
+//
+// # Kernels
+//
+//	Dot(x, y)                      Σ x[j]·y[j]
+//	Sum(x)                         Σ x[j]
+//	Axpy(y, a, x)                  y[j] += a·x[j]
+//	Scale(x, a)                    x[j] = a·x[j]
+//	Add(y, x)                      y[j] += x[j]
+//	DotF16(w, x)                   Σ w[j]·x[j], w binary16
+//	AxpyF16(y, a, w)               y[j] += a·w[j]
+//	AddF16(y, w)                   y[j] += w[j]
+//	MatVec(y, w, rows, cols, x)    y[i] = Dot(row i of w, x), w row-major
+//	MatVecF16(y, w, rows, cols, x) the same, w binary16
+//	MaskedSum(w, x)                Σ w[j] over the bits j of x set
+//	MaskedSumF16(w, x)             the same, w binary16
+//	Select(d, w, x)                d[j] = bit j of x set ? w[j] : 0
+//	SelectF16(d, w, x)             the same, w binary16
+//
+// Binary16 weights are [float16.Float16] of github.com/x448/float16, each
+// converted exactly to float32 before it is used. Bulk conversions are in
+// package f16: f16.ToFloat32 and f16.FromFloat32. Spike bits are
+// [spark.Spikes]: bit j%64 of word j/64 for element j.
+//
+// # Arithmetic
+//
+// No kernel fuses a multiplication and an addition: each product is
+// rounded to float32 on its own, then added. Every sum (Dot, DotF16, Sum,
+// MatVec, MatVecF16, MaskedSum, MaskedSumF16) adds in one order, on every
+// path: 64 partial sums, lane k adding the terms j ≡ k (mod 64) in
+// increasing j, each starting from +0, then the lanes added by halves
+// (lane k += lane k+32 for k < 32, then k+16, 8, 4, 2 and 1). It is the
+// order of
+//
+//	var lane [64]float32
+//	for j := range x {
+//		lane[j%64] += x[j] * y[j] // the product rounded first
+//	}
+//	for h := 32; h >= 1; h /= 2 {
+//		for k := range h {
+//			lane[k] += lane[k+h]
+//		}
+//	}
+//	return lane[0]
+//
+// which keeps a SIMD path's registers independent (four chains of 16
+// lanes on AVX-512, eight of 8 on AVX2) and so fast. The result can differ
+// from a loop that sums in increasing j by rounding; NaN and ±Inf propagate
+// as IEEE arithmetic says (which of two NaNs' payloads survives is not
+// specified).
+//
+// A masked sum with few bits set runs the terms of the set bits only, one
+// at a time in the same lanes (the same bits): when at most one bit in 16
+// is set (sparseRatio), which is where that measured faster than the
+// dense vector kernel.
+//
+// # Checks
+//
+// Every function checks its arguments before it touches anything and
+// panics with a message naming the function and the rule broken: the
+// slices of one call hold the same number of elements (the spike words,
+// at least one bit per element; a matrix, rows·cols), and rows and cols
+// are not negative. No kernel reads or writes outside the slices it is
+// given. Under the race detector, each call reports what it reads and
+// writes, assembly included.
+package vec

@@ -1,0 +1,6 @@
+//go:build purego || !amd64
+
+package vec
+
+// archKernels returns the assembly implementations: none in this build.
+func archKernels() []*kernels { return nil }

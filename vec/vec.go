@@ -1,0 +1,164 @@
+package vec
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+
+	"github.com/x448/float16"
+
+	"github.com/sparkgo/spark"
+)
+
+// Dot returns Σ x[j]·y[j], in the package's order of summation. x and y
+// have the same length.
+func Dot(x, y []float32) float32 {
+	same("Dot", "x", len(x), "y", len(y))
+	return impl.dot(x, y)
+}
+
+// DotF16 returns Σ w[j]·x[j] of the binary16 weights w, each converted
+// exactly, and the float32 activations x, in the package's order of
+// summation: the synaptic input of one unit from the activations (rates,
+// traces) of the units that feed it. w and x have the same length.
+func DotF16(w []float16.Float16, x []float32) float32 {
+	same("DotF16", "w", len(w), "x", len(x))
+	return impl.dotF16(w, x)
+}
+
+// Sum returns Σ x[j], in the package's order of summation.
+func Sum(x []float32) float32 { return impl.sum(x) }
+
+// Axpy adds a·x[j] to y[j], each product rounded on its own. y and x have
+// the same length.
+func Axpy(y []float32, a float32, x []float32) {
+	same("Axpy", "y", len(y), "x", len(x))
+	impl.axpy(y, a, x)
+}
+
+// AxpyF16 adds a·w[j] to y[j] for the binary16 weights w: the event-driven
+// update of the units fed by a unit whose output is a. y and w have the
+// same length.
+func AxpyF16(y []float32, a float32, w []float16.Float16) {
+	same("AxpyF16", "y", len(y), "w", len(w))
+	impl.axpyF16(y, a, w)
+}
+
+// Scale multiplies every x[j] by a.
+func Scale(x []float32, a float32) { impl.scale(x, a) }
+
+// Add adds x[j] to y[j]. y and x have the same length.
+func Add(y, x []float32) {
+	same("Add", "y", len(y), "x", len(x))
+	impl.add(y, x)
+}
+
+// AddF16 adds the binary16 weights w[j] to y[j]: the event-driven update
+// of the units fed by one that spiked. y and w have the same length.
+func AddF16(y []float32, w []float16.Float16) {
+	same("AddF16", "y", len(y), "w", len(w))
+	impl.addF16(y, w)
+}
+
+// MatVec sets y[i] = Dot(w[i·cols:(i+1)·cols], x) for i < rows: the
+// product of the row-major rows × cols matrix w and x. len(y) is rows,
+// len(w) rows·cols and len(x) cols.
+func MatVec(y, w []float32, rows, cols int, x []float32) {
+	shape("MatVec", len(y), len(w), rows, cols, len(x))
+	for i := range rows {
+		y[i] = impl.dot(w[i*cols:(i+1)*cols], x)
+	}
+}
+
+// MatVecF16 is MatVec of binary16 weights: y[i] = DotF16(row i of w, x),
+// the dense synaptic input of rows units from cols activations.
+func MatVecF16(y []float32, w []float16.Float16, rows, cols int, x []float32) {
+	shape("MatVecF16", len(y), len(w), rows, cols, len(x))
+	for i := range rows {
+		y[i] = impl.dotF16(w[i*cols:(i+1)*cols], x)
+	}
+}
+
+// MaskedSum returns the sum of the w[j] whose bit j in x is set, in the
+// package's order of summation: the input of one unit from the spikes of
+// the units that feed it. x holds spark.SpikeWords(len(w)) words; bits past
+// len(w) are ignored.
+func MaskedSum(w []float32, x spark.Spikes) float32 {
+	spikeWords("MaskedSum", len(w), len(x))
+	if sparse(x, len(w)) {
+		return maskedSumGeneric(w, x)
+	}
+	return impl.maskedSum(w, x)
+}
+
+// MaskedSumF16 is MaskedSum of binary16 weights.
+func MaskedSumF16(w []float16.Float16, x spark.Spikes) float32 {
+	spikeWords("MaskedSumF16", len(w), len(x))
+	if sparse(x, len(w)) {
+		return maskedSumF16Generic(w, x)
+	}
+	return impl.maskedSumF16(w, x)
+}
+
+// sparseRatio: a masked sum adds its terms one at a time when at most one
+// bit in sparseRatio is set, and runs the dense vector kernel otherwise.
+// Both give the same bits; the rule only picks the faster.
+const sparseRatio = 16
+
+// sparse reports whether the masked sum of n elements over x takes the
+// sparse form.
+func sparse(x []uint64, n int) bool {
+	if impl == &generic {
+		return false // the portable kernel is the sparse form
+	}
+	set := 0
+	for _, word := range x {
+		set += bits.OnesCount64(word)
+	}
+	return set*sparseRatio <= n
+}
+
+// Select sets d[j] to w[j] where bit j of x is set and to +0 elsewhere:
+// the drive of one unit's per-synapse traces from its inputs' spikes. d
+// and w have the same length; x holds spark.SpikeWords(len(d)) words.
+func Select(d, w []float32, x spark.Spikes) {
+	same("Select", "d", len(d), "w", len(w))
+	spikeWords("Select", len(d), len(x))
+	impl.select32(d, w, x)
+}
+
+// SelectF16 is Select of binary16 weights.
+func SelectF16(d []float32, w []float16.Float16, x spark.Spikes) {
+	same("SelectF16", "d", len(d), "w", len(w))
+	spikeWords("SelectF16", len(d), len(x))
+	impl.select16(d, w, x)
+}
+
+// The checks. Each panics with a message naming the function.
+
+func same(fn, a string, na int, b string, nb int) {
+	if na != nb {
+		panic(fmt.Sprintf("vec.%s: len(%s) = %d, len(%s) = %d: want the same length", fn, a, na, b, nb))
+	}
+}
+
+func spikeWords(fn string, n, words int) {
+	if want := spark.SpikeWords(n); words != want {
+		panic(fmt.Sprintf("vec.%s: len(x) = %d spike words, want spark.SpikeWords(%d) = %d", fn, words, n, want))
+	}
+}
+
+func shape(fn string, ny, nw, rows, cols, nx int) {
+	switch {
+	case rows < 0 || cols < 0:
+		panic(fmt.Sprintf("vec.%s: rows = %d, cols = %d: want both ≥ 0", fn, rows, cols))
+	case cols > 0 && rows > math.MaxInt/cols:
+		panic(fmt.Sprintf("vec.%s: rows·cols = %d·%d overflows int", fn, rows, cols))
+	case ny != rows:
+		panic(fmt.Sprintf("vec.%s: len(y) = %d, want rows = %d", fn, ny, rows))
+	case nw != rows*cols:
+		panic(fmt.Sprintf("vec.%s: len(w) = %d, want rows·cols = %d", fn, nw, rows*cols))
+	case nx != cols:
+		panic(fmt.Sprintf("vec.%s: len(x) = %d, want cols = %d", fn, nx, cols))
+	}
+}

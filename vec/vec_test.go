@@ -1,0 +1,317 @@
+package vec
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/x448/float16"
+
+	"github.com/sparkgo/spark"
+	"github.com/sparkgo/spark/internal/ref"
+	"github.com/sparkgo/spark/internal/testutil"
+)
+
+func paths() []*kernels { return all }
+
+// using makes k the implementation every call runs, for the rest of t.
+func using(t testing.TB, k *kernels) { testutil.Set(t, &impl, k) }
+
+type rng = testutil.Rng
+
+// lengths are the lengths every kernel is tested on: each from 0 to 300
+// (every tail of a block of 64, on both sides of every step), and longer.
+func lengths() []int {
+	var ns []int
+	for n := range 301 {
+		ns = append(ns, n)
+	}
+	return append(ns, 511, 512, 513, 1000, 4096, 4099)
+}
+
+// value32 draws a float32: mostly ordinary values, with ±0, subnormals and
+// values near the top of the range (whose sums overflow); special adds
+// ±Inf and NaNs.
+func value32(r *rng, special bool) float32 {
+	switch v := r.Intn(24); {
+	case v == 0:
+		return math.Float32frombits(uint32(r.Next()) & 0x8000_0000) // ±0
+	case v == 1:
+		return math.Float32frombits(uint32(r.Next()) & 0x807f_ffff) // subnormal
+	case v == 2:
+		return float32(1-2*r.Intn(2)) * r.Uniform(1e37, 3e38)
+	case v == 3 && special:
+		return float32(math.Inf(1 - 2*r.Intn(2)))
+	case v == 4 && special:
+		return math.Float32frombits(uint32(r.Next()) | 0x7f80_0001) // NaN, any sign and payload
+	}
+	return r.Uniform(-100, 100)
+}
+
+// value16 draws binary16 bits: any; without special, none with the
+// all-ones exponent (±Inf, NaN).
+func value16(r *rng, special bool) float16.Float16 {
+	h := uint16(r.Next())
+	if !special && h&0x7c00 == 0x7c00 {
+		h &^= 0x4000
+	}
+	return float16.Float16(h)
+}
+
+// at returns a slice of n elements starting off elements into a fresh
+// allocation: every misalignment of a vector.
+func at[T any](n, off int) []T { return make([]T, n+off+1)[off : off+n] }
+
+func fill32(r *rng, x []float32, special bool) []float32 {
+	for j := range x {
+		x[j] = value32(r, special)
+	}
+	return x
+}
+
+func fill16(r *rng, w []float16.Float16, special bool) []float16.Float16 {
+	for j := range w {
+		w[j] = value16(r, special)
+	}
+	return w
+}
+
+// densities are the spike patterns of the masked tests: none, 1 in 64 and 1
+// in 8 (sparse; the second on both sides of sparseRatio), half, all.
+var densities = []struct {
+	name string
+	bits func(r *rng) uint64
+}{
+	{"none", func(*rng) uint64 { return 0 }},
+	{"1/64", func(r *rng) uint64 { return r.Next() & r.Next() & r.Next() & r.Next() & r.Next() & r.Next() }},
+	{"1/16", func(r *rng) uint64 { return r.Next() & r.Next() & r.Next() & r.Next() }},
+	{"1/8", func(r *rng) uint64 { return r.Next() & r.Next() & r.Next() }},
+	{"1/2", func(r *rng) uint64 { return r.Next() }},
+	{"all", func(*rng) uint64 { return ^uint64(0) }},
+}
+
+func spikes(r *rng, n int, bits func(*rng) uint64) spark.Spikes {
+	x := spark.NewSpikes(n)
+	for k := range x {
+		x[k] = bits(r) // bits past n set too: they must be ignored
+	}
+	return x
+}
+
+// sameBits reports whether a and b have the same bits, any NaN being the
+// same as any other (no path keeps a NaN's payload in a set order).
+func sameBits(a, b float32) bool {
+	return math.Float32bits(a) == math.Float32bits(b) || a != a && b != b
+}
+
+func sameAll(a, b []float32) int {
+	for j := range a {
+		if !sameBits(a[j], b[j]) {
+			return j
+		}
+	}
+	return -1
+}
+
+// each runs f on every path, every length, both without and with ±Inf
+// and NaN inputs, at a misalignment that varies with the length.
+func each(t *testing.T, f func(t *testing.T, r *rng, n, off int, special bool)) {
+	for _, k := range paths() {
+		t.Run(k.name, func(t *testing.T) {
+			using(t, k)
+			r := rng(0x5eed)
+			for _, n := range lengths() {
+				for _, special := range []bool{false, true} {
+					f(t, &r, n, n%17, special)
+				}
+			}
+		})
+	}
+}
+
+func TestSums(t *testing.T) {
+	each(t, func(t *testing.T, r *rng, n, off int, special bool) {
+		x, y := fill32(r, at[float32](n, off), special), fill32(r, at[float32](n, off/2), special)
+		w := fill16(r, at[float16.Float16](n, off), special)
+		for _, c := range []struct {
+			name      string
+			got, want float32
+		}{
+			{"Dot", Dot(x, y), ref.Dot(x, y)},
+			{"DotF16", DotF16(w, y), ref.DotF16(w, y)},
+			{"Sum", Sum(x), ref.Sum(x)},
+		} {
+			if !sameBits(c.got, c.want) {
+				t.Fatalf("%s n=%d special=%v: %v (%#08x), reference %v (%#08x)", c.name, n, special,
+					c.got, math.Float32bits(c.got), c.want, math.Float32bits(c.want))
+			}
+		}
+	})
+}
+
+func TestMaps(t *testing.T) {
+	each(t, func(t *testing.T, r *rng, n, off int, special bool) {
+		x := fill32(r, at[float32](n, off), special)
+		w := fill16(r, at[float16.Float16](n, off/3), special)
+		a := value32(r, special)
+		y0 := fill32(r, at[float32](n, off/2), special)
+		for _, c := range []struct {
+			name     string
+			got, ref func(y []float32)
+		}{
+			{"Axpy", func(y []float32) { Axpy(y, a, x) }, func(y []float32) { ref.Axpy(y, a, x) }},
+			{"AxpyF16", func(y []float32) { AxpyF16(y, a, w) }, func(y []float32) { ref.AxpyF16(y, a, w) }},
+			{"Scale", func(y []float32) { Scale(y, a) }, func(y []float32) { ref.Scale(y, a) }},
+			{"Add", func(y []float32) { Add(y, x) }, func(y []float32) { ref.Add(y, x) }},
+			{"AddF16", func(y []float32) { AddF16(y, w) }, func(y []float32) { ref.AddF16(y, w) }},
+		} {
+			got, want := append(at[float32](0, off), y0...), append([]float32(nil), y0...)
+			c.got(got)
+			c.ref(want)
+			if j := sameAll(got, want); j >= 0 {
+				t.Fatalf("%s n=%d special=%v: [%d] = %#08x, reference %#08x", c.name, n, special, j,
+					math.Float32bits(got[j]), math.Float32bits(want[j]))
+			}
+		}
+	})
+}
+
+func TestMasked(t *testing.T) {
+	each(t, func(t *testing.T, r *rng, n, off int, special bool) {
+		w32 := fill32(r, at[float32](n, off), special)
+		w16 := fill16(r, at[float16.Float16](n, off), special)
+		for _, d := range densities {
+			x := spikes(r, n, d.bits)
+			if got, want := MaskedSum(w32, x), ref.MaskedSumOf(w32, x); !sameBits(got, want) {
+				t.Fatalf("MaskedSum n=%d %s special=%v: %#08x, reference %#08x", n, d.name, special, math.Float32bits(got), math.Float32bits(want))
+			}
+			if got, want := MaskedSumF16(w16, x), ref.MaskedSumF16(w16, x); !sameBits(got, want) {
+				t.Fatalf("MaskedSumF16 n=%d %s special=%v: %#08x, reference %#08x", n, d.name, special, math.Float32bits(got), math.Float32bits(want))
+			}
+			// The dense kernel alone, whatever the density.
+			if got, want := impl.maskedSum(w32, x), ref.MaskedSumOf(w32, x); !sameBits(got, want) {
+				t.Fatalf("dense maskedSum n=%d %s special=%v: %#08x, reference %#08x", n, d.name, special, math.Float32bits(got), math.Float32bits(want))
+			}
+			if got, want := impl.maskedSumF16(w16, x), ref.MaskedSumF16(w16, x); !sameBits(got, want) {
+				t.Fatalf("dense maskedSumF16 n=%d %s special=%v: %#08x, reference %#08x", n, d.name, special, math.Float32bits(got), math.Float32bits(want))
+			}
+			got, want := at[float32](n, off/2), make([]float32, n)
+			Select(got, w32, x)
+			ref.Select(want, w32, x)
+			if j := sameAll(got, want); j >= 0 {
+				t.Fatalf("Select n=%d %s: [%d] = %#08x, reference %#08x", n, d.name, j, math.Float32bits(got[j]), math.Float32bits(want[j]))
+			}
+			SelectF16(got, w16, x)
+			ref.SelectF16(want, w16, x)
+			if j := sameAll(got, want); j >= 0 {
+				t.Fatalf("SelectF16 n=%d %s: [%d] = %#08x, reference %#08x", n, d.name, j, math.Float32bits(got[j]), math.Float32bits(want[j]))
+			}
+		}
+	})
+}
+
+func TestMatVec(t *testing.T) {
+	for _, k := range paths() {
+		t.Run(k.name, func(t *testing.T) {
+			using(t, k)
+			r := new(rng)
+			*r = 7
+			for _, shape := range [][2]int{{0, 0}, {0, 5}, {5, 0}, {1, 1}, {3, 63}, {7, 64}, {5, 65}, {17, 130}, {64, 300}, {9, 4099}} {
+				rows, cols := shape[0], shape[1]
+				for _, special := range []bool{false, true} {
+					w := fill32(r, make([]float32, rows*cols), special)
+					h := fill16(r, make([]float16.Float16, rows*cols), special)
+					x := fill32(r, make([]float32, cols), special)
+					got, want := make([]float32, rows), make([]float32, rows)
+					MatVec(got, w, rows, cols, x)
+					ref.MatVec(want, w, rows, cols, x)
+					if j := sameAll(got, want); j >= 0 {
+						t.Fatalf("MatVec %d×%d: y[%d] = %#08x, reference %#08x", rows, cols, j, math.Float32bits(got[j]), math.Float32bits(want[j]))
+					}
+					MatVecF16(got, h, rows, cols, x)
+					ref.MatVecF16(want, h, rows, cols, x)
+					if j := sameAll(got, want); j >= 0 {
+						t.Fatalf("MatVecF16 %d×%d: y[%d] = %#08x, reference %#08x", rows, cols, j, math.Float32bits(got[j]), math.Float32bits(want[j]))
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestOrder: the sums add in the documented order, not in increasing j: a
+// case where the two differ.
+func TestOrder(t *testing.T) {
+	x := make([]float32, 65)
+	x[0], x[1], x[64] = 1<<24, 1, 1 // in order: 2^24+1 rounds to 2^24 twice; by lanes: lane 0 gets 2^24+1 → 2^24, lane 1 gets 1
+	ones := make([]float32, 65)
+	for j := range ones {
+		ones[j] = 1
+	}
+	for _, k := range paths() {
+		using(t, k)
+		if got := Sum(x); got != 1<<24+2 && got != 1<<24 {
+			t.Fatalf("%s: Sum = %v", k.name, got)
+		}
+		if got, want := Dot(x, ones), ref.Dot(x, ones); !sameBits(got, want) {
+			t.Fatalf("%s: Dot = %v, reference %v", k.name, got, want)
+		}
+	}
+	// 2^24 + 1 + 1 in lanes: lane 0 = 2^24 + 1 (x[0], x[64]) = 2^24; then
+	// lane 1 = 1 joins at the last halving: 2^24 + 1 = 2^24 again. In
+	// increasing j it is 2^24 as well; a case that tells them apart:
+	y := make([]float32, 66)
+	y[0], y[1], y[65] = 1<<24, 1, 1 // lanes: lane 1 = 2, then 2^24 + 2 exactly
+	if got := ref.Sum(y); got != 1<<24+2 {
+		t.Fatalf("ref.Sum = %v, want 2^24+2 (lane order)", got)
+	}
+	for _, k := range paths() {
+		using(t, k)
+		if got := Sum(y); got != 1<<24+2 {
+			t.Fatalf("%s: Sum = %v, want 2^24+2 (lane order; in increasing j it is 2^24)", k.name, got)
+		}
+	}
+}
+
+// TestChecks: every rule broken panics with a message naming the function,
+// before anything is written.
+func TestChecks(t *testing.T) {
+	f, h, s := make([]float32, 10), make([]float16.Float16, 10), spark.NewSpikes(10)
+	for _, c := range []struct {
+		name string
+		call func()
+		want string
+	}{
+		{"Dot", func() { Dot(f, f[:9]) }, "vec.Dot: len(x) = 10, len(y) = 9"},
+		{"DotF16", func() { DotF16(h[:9], f) }, "vec.DotF16: len(w) = 9, len(x) = 10"},
+		{"Axpy", func() { Axpy(f, 2, f[:3]) }, "vec.Axpy: len(y) = 10, len(x) = 3"},
+		{"AxpyF16", func() { AxpyF16(f[:3], 2, h) }, "vec.AxpyF16: len(y) = 3, len(w) = 10"},
+		{"Add", func() { Add(f, f[:0]) }, "vec.Add: len(y) = 10, len(x) = 0"},
+		{"AddF16", func() { AddF16(f, h[:1]) }, "vec.AddF16: len(y) = 10, len(w) = 1"},
+		{"MaskedSum", func() { MaskedSum(make([]float32, 65), s) }, "vec.MaskedSum: len(x) = 1 spike words, want spark.SpikeWords(65) = 2"},
+		{"MaskedSumF16", func() { MaskedSumF16(h, spark.NewSpikes(200)) }, "vec.MaskedSumF16: len(x) = 4 spike words"},
+		{"Select", func() { Select(f, f[:9], s) }, "vec.Select: len(d) = 10, len(w) = 9"},
+		{"SelectF16", func() { SelectF16(f, h, nil) }, "vec.SelectF16: len(x) = 0 spike words"},
+		{"MatVec rows", func() { MatVec(f, f, -1, 2, f) }, "vec.MatVec: rows = -1"},
+		{"MatVec y", func() { MatVec(f, f, 5, 2, f[:2]) }, "vec.MatVec: len(y) = 10, want rows = 5"},
+		{"MatVec w", func() { MatVec(f[:2], f, 2, 2, f[:2]) }, "vec.MatVec: len(w) = 10, want rows·cols = 4"},
+		{"MatVec x", func() { MatVec(f[:2], f, 2, 5, f[:4]) }, "vec.MatVec: len(x) = 4, want cols = 5"},
+		{"MatVecF16 overflow", func() { MatVecF16(f, h, math.MaxInt/2, 3, f) }, "vec.MatVecF16: rows·cols"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			before := fmt.Sprint(f, h)
+			defer func() {
+				p := recover()
+				msg, _ := p.(string)
+				if !strings.HasPrefix(msg, c.want) {
+					t.Fatalf("panic %q, want one starting %q", p, c.want)
+				}
+				if fmt.Sprint(f, h) != before {
+					t.Fatal("written before the panic")
+				}
+			}()
+			c.call()
+		})
+	}
+}
