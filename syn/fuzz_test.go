@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"github.com/sparkgo/spark/internal/testutil"
+	"github.com/sparkgo/spark/vec"
 	"math"
 	"slices"
 	"testing"
@@ -11,7 +12,6 @@ import (
 	"github.com/x448/float16"
 
 	"github.com/sparkgo/spark"
-	"github.com/sparkgo/spark/internal/cpu"
 	"github.com/sparkgo/spark/internal/ref"
 )
 
@@ -48,9 +48,9 @@ const (
 	rowsLong    = 1 << 18  // 300 to 1100 weights instead of 0 to 300
 )
 
-// FuzzRows runs the row kernels (addRow, maskedSum, select and scatter, on
-// binary16 and float32 weights) of every path against the portable ones,
-// and the portable ones against plain loops and ref.MaskedSum: bit for bit,
+// FuzzRows runs the row kernels (package vec's Add, MaskedSum and Select,
+// this package's scatters, on binary16 and float32 weights) of every path
+// against the reference (the scatters against plain loops): bit for bit,
 // any NaN matching any NaN where a sum is computed (as TestRowKernels),
 // exactly for select. Weights and accumulators are raw bits (binary16 any
 // bits, NaN and Inf included), spike bits any, with bits set past the
@@ -165,56 +165,41 @@ func fuzzRows(t *testing.T, length uint16, flags uint32, seed uint64, data []byt
 		return all[accOff : accOff+m], all
 	}
 
-	// The portable kernels against plain loops and the reference.
+	// The reference, and the portable scatters against plain loops.
 	buf := make([]float32, min(n, chunk))
 	wantAdd32, wantAdd16 := slices.Clone(acc0), slices.Clone(acc0)
-	addRow32Generic(wantAdd32, w32)
-	addRow16Generic(wantAdd16, w16, buf)
+	ref.Add(wantAdd32, w32)
+	ref.AddF16(wantAdd16, w16)
 	wantSel32, wantSel16 := make([]float32, n), make([]float32, n)
-	select32Generic(wantSel32, w32, x)
-	select16Generic(wantSel16, w16, x)
+	ref.Select(wantSel32, w32, x)
+	ref.SelectF16(wantSel16, w16, x)
 	wantSc32, wantSc16 := slices.Clone(post0), slices.Clone(post0)
 	scatter32Generic(wantSc32, idx, w32)
 	scatter16Generic(wantSc16, idx, w16, buf)
-	wantSum32, wantSum16 := maskedSum32Generic(w32, x), maskedSum16Generic(w16, x)
+	wantSum32, wantSum16 := ref.MaskedSumOf(w32, x), ref.MaskedSumF16(w16, x)
 	for i := range n {
-		spiked := x[i/64]>>(i%64)&1 != 0
 		for _, c := range []struct {
 			what      string
 			got, want float32
-			exact     bool
 		}{
-			{"addRow32", wantAdd32[i], acc0[i] + w32[i], false},
-			{"addRow16", wantAdd16[i], acc0[i] + w16[i].Float32(), false},
-			{"select32", wantSel32[i], selectOne(spiked, w32[i]), true},
-			{"select16", wantSel16[i], selectOne(spiked, w16[i].Float32()), true},
-			{"scatter32", wantSc32[idx[i]], post0[idx[i]] + w32[i], false},
-			{"scatter16", wantSc16[idx[i]], post0[idx[i]] + w16[i].Float32(), false},
+			{"scatter32", wantSc32[idx[i]], post0[idx[i]] + w32[i]},
+			{"scatter16", wantSc16[idx[i]], post0[idx[i]] + w16[i].Float32()},
 		} {
-			if c.exact && math.Float32bits(c.got) != math.Float32bits(c.want) || !same(c.got, c.want) {
+			if !same(c.got, c.want) {
 				t.Fatalf("n=%d: portable %s gives %#08x at %d, want %#08x", n, c.what, math.Float32bits(c.got), i, math.Float32bits(c.want))
 			}
 		}
 	}
-	mask := func(j int) bool { return x[j/64]>>(j%64)&1 != 0 }
-	if r := ref.MaskedSum(n, func(j int) (float32, bool) { return w32[j], mask(j) }); !same(wantSum32, r) {
-		t.Fatalf("n=%d: portable maskedSum32 %#08x, ref.MaskedSum %#08x", n, math.Float32bits(wantSum32), math.Float32bits(r))
-	}
-	if r := ref.MaskedSum(n, func(j int) (float32, bool) { return w16[j].Float32(), mask(j) }); !same(wantSum16, r) {
-		t.Fatalf("n=%d: portable maskedSum16 %#08x, ref.MaskedSum %#08x", n, math.Float32bits(wantSum16), math.Float32bits(r))
-	}
 
-	// Every path against the portable kernels.
+	// Every path against the reference: the row kernels through package
+	// vec (which runs the path using selects), the scatters this package's.
 	for _, k := range paths() {
+		using(t, k)
 		where := func(what string) string {
 			return fmt.Sprintf("path %s, n=%d rowOff=%d accOff=%d page=%v gap=%d: %s", k.name, n, rowOff, accOff, page, gap, what)
 		}
-		// The assembly kernels ignore the bits past the row's end; the
-		// portable ones require them clear.
-		copy(xs, x)
-		if k.path != cpu.Generic {
-			copy(xs, dirty)
-		}
+		// Every kernel ignores the bits past the row's end.
+		copy(xs, dirty)
 		xKeep := slices.Clone(allX)
 		for _, half := range []bool{false, true} {
 			kind := "32"
@@ -226,19 +211,19 @@ func fuzzRows(t *testing.T, length uint16, flags uint32, seed uint64, data []byt
 			copy(acc, acc0)
 			want := wantAdd32
 			if half {
-				k.addRow16(acc, row16, buf)
+				vec.AddF16(acc, row16)
 				want = wantAdd16
 			} else {
-				k.addRow32(acc, row32)
+				vec.Add(acc, row32)
 			}
 			sameSlices(t, where("addRow"+kind), acc, want)
 			checkOutside(t, where("addRow"+kind), all, acc)
 
 			var got, wantSum float32
 			if half {
-				got, wantSum = k.maskedSum16(row16, xs), wantSum16
+				got, wantSum = vec.MaskedSumF16(row16, xs), wantSum16
 			} else {
-				got, wantSum = k.maskedSum32(row32, xs), wantSum32
+				got, wantSum = vec.MaskedSum(row32, xs), wantSum32
 			}
 			if !same(got, wantSum) {
 				t.Fatalf("%s = %v (%#08x), want %v (%#08x)", where("maskedSum"+kind), got, math.Float32bits(got), wantSum, math.Float32bits(wantSum))
@@ -250,10 +235,10 @@ func fuzzRows(t *testing.T, length uint16, flags uint32, seed uint64, data []byt
 			}
 			want = wantSel32
 			if half {
-				k.select16(d, row16, xs)
+				vec.SelectF16(d, row16, xs)
 				want = wantSel16
 			} else {
-				k.select32(d, row32, xs)
+				vec.Select(d, row32, xs)
 			}
 			for i := range d {
 				if math.Float32bits(d[i]) != math.Float32bits(want[i]) {

@@ -42,7 +42,7 @@ func sameFloats(what string, got, want []float32) string {
 	return ""
 }
 
-// TestGuardPagesRows runs every row kernel of every path with each of its
+// TestGuardPagesScatter runs every scatter and prefetch of every path with each of its
 // slice arguments against a guard page at its end and at its start
 // (testutil.Region), in every combination, on every length from 0 to 300
 // and a few larger (fewer with -short): a kernel that reads or writes an
@@ -53,14 +53,14 @@ func sameFloats(what string, got, want []float32) string {
 // unchanged. The binary16 kernels' scratch buffer is guarded at the length
 // the callers promise, min(n, chunk). prefetch cannot fault (a prefetch of
 // an inaccessible line is dropped), so its calls only show that it runs.
-func TestGuardPagesRows(t *testing.T) {
+// (The row kernels are package vec's, guarded there.)
+func TestGuardPagesScatter(t *testing.T) {
 	sizes := testutil.GuardLengths(0)
 	maxN := slices.Max(sizes)
 	acc := testutil.NewRegion[float32](t, maxN) // acc, d
 	f32 := testutil.NewRegion[float32](t, maxN) // row, w
 	buf := testutil.NewRegion[float32](t, chunk)
 	f16 := testutil.NewRegion[float16.Float16](t, maxN)
-	xs := testutil.NewRegion[uint64](t, spark.SpikeWords(maxN))
 	idx := testutil.NewRegion[int32](t, maxN)
 	raw := testutil.NewRegion[byte](t, 4*maxN)
 	var calls, faults, mismatches int
@@ -93,95 +93,9 @@ func TestGuardPagesRows(t *testing.T) {
 				}
 				plain := make([]float32, chunk)
 
-				want := slices.Clone(c.acc)
-				addRow32Generic(want, c.w32)
-				for _, pl := range testutil.Placements(2) {
-					a, w := acc.Copy(c.acc, pl[0]), f32.Copy(c.w32, pl[1])
-					check("addRow32(acc, row)", n, pl, func() { k.addRow32(a, w) }, func() string {
-						if !sameMemory(w, c.w32) {
-							return "wrote to row"
-						}
-						return sameFloats("acc", a, want)
-					})
-				}
-
-				want = slices.Clone(c.acc)
-				addRow16Generic(want, c.w16, plain)
-				for _, pl := range testutil.Placements(3) {
-					a, w, b := acc.Copy(c.acc, pl[0]), f16.Copy(c.w16, pl[1]), buf.Slice(nb, pl[2])
-					check("addRow16(acc, row, buf)", n, pl, func() { k.addRow16(a, w, b) }, func() string {
-						if !sameMemory(w, c.w16) {
-							return "wrote to row"
-						}
-						return sameFloats("acc", a, want)
-					})
-				}
-
-				for _, half := range []bool{false, true} {
-					var sum float32
-					name := "maskedSum32(row, x)"
-					if half {
-						sum, name = maskedSum16Generic(c.w16, c.x), "maskedSum16(row, x)"
-					} else {
-						sum = maskedSum32Generic(c.w32, c.x)
-					}
-					for _, pl := range testutil.Placements(2) {
-						x := xs.Copy(c.x, pl[1])
-						var got float32
-						var call func()
-						if half {
-							w := f16.Copy(c.w16, pl[0])
-							call = func() { got = k.maskedSum16(w, x) }
-						} else {
-							w := f32.Copy(c.w32, pl[0])
-							call = func() { got = k.maskedSum32(w, x) }
-						}
-						check(name, n, pl, call, func() string {
-							if !sameMemory(x, c.x) {
-								return "wrote to x"
-							}
-							return sameFloats("sum", []float32{got}, []float32{sum})
-						})
-					}
-
-					want = make([]float32, n)
-					name = "select32(d, row, x)"
-					if half {
-						select16Generic(want, c.w16, c.x)
-						name = "select16(d, row, x)"
-					} else {
-						select32Generic(want, c.w32, c.x)
-					}
-					for _, pl := range testutil.Placements(3) {
-						d, x := acc.Slice(n, pl[0]), xs.Copy(c.x, pl[2])
-						for i := range d {
-							d[i] = math.Float32frombits(sentinel) // select writes every element
-						}
-						var call func()
-						if half {
-							w := f16.Copy(c.w16, pl[1])
-							call = func() { k.select16(d, w, x) }
-						} else {
-							w := f32.Copy(c.w32, pl[1])
-							call = func() { k.select32(d, w, x) }
-						}
-						check(name, n, pl, call, func() string {
-							if !sameMemory(x, c.x) {
-								return "wrote to x"
-							}
-							for j := range want {
-								if math.Float32bits(d[j]) != math.Float32bits(want[j]) {
-									return fmt.Sprintf("d[%d] = %#x, want %#x", j, math.Float32bits(d[j]), math.Float32bits(want[j]))
-								}
-							}
-							return ""
-						})
-					}
-				}
-
 				// scatter: the row's indices are every one of the
 				// accumulator's, so that both of its ends are written.
-				want = slices.Clone(c.acc)
+				want := slices.Clone(c.acc)
 				scatter32Generic(want, perm32, c.w32)
 				for _, pl := range testutil.Placements(3) {
 					a, ix, w := acc.Copy(c.acc, pl[0]), idx.Copy(perm32, pl[1]), f32.Copy(c.w32, pl[2])

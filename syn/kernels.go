@@ -6,27 +6,15 @@ import (
 	"github.com/sparkgo/spark/internal/cpu"
 )
 
-// kernels is one implementation of the synaptic building blocks. Rows hold
-// weights with their signs folded in; spike words are a row's bits, bit j%64
-// of word j/64 for column j. Every implementation sums in the same order
-// (ref.MaskedSum's), so that all give the same bits.
+// kernels is one implementation of the sparse synaptic kernels: the
+// scatters of event-driven rows on sparse storage. (The dense sums and row
+// operations are package vec's: syn calls vec.Add, vec.AddF16,
+// vec.MaskedSum, vec.MaskedSumF16, vec.Select and vec.SelectF16, which run
+// the path vec selects, the same as this package's.)
 type kernels struct {
 	path cpu.Path
 	name string
 
-	// addRow adds row to acc element-wise: acc[i] += row[i]. It is the
-	// event-driven update of one synchronous spike. addRow16 may use buf,
-	// of at least min(len(acc), chunk) values, as scratch.
-	addRow16 func(acc []float32, row []float16.Float16, buf []float32)
-	addRow32 func(acc []float32, row []float32)
-	// maskedSum returns Σ row[j] over the bits of x set, in the order of
-	// ref.MaskedSum: one post unit's input from asynchronous spikes.
-	maskedSum16 func(row []float16.Float16, x []uint64) float32
-	maskedSum32 func(row []float32, x []uint64) float32
-	// select sets d[j] to row[j] where bit j of x is set and to 0
-	// elsewhere: the drive of one post unit's per-synapse traces.
-	select16 func(d []float32, row []float16.Float16, x []uint64)
-	select32 func(d []float32, row []float32, x []uint64)
 	// scatter adds w[k] to acc[idx[k]] for every k: the event-driven
 	// update of one synchronous spike on sparse storage (the indices of a
 	// row increase strictly, as package asm's scatters require). scatter16
@@ -41,17 +29,11 @@ type kernels struct {
 // generic is the portable implementation, plain Go on every platform
 // (kernels_generic.go).
 var generic = kernels{
-	path:        cpu.Generic,
-	name:        "generic",
-	addRow16:    addRow16Generic,
-	addRow32:    addRow32Generic,
-	maskedSum16: maskedSum16Generic,
-	maskedSum32: maskedSum32Generic,
-	select16:    select16Generic,
-	select32:    select32Generic,
-	scatter16:   scatter16Generic,
-	scatter32:   scatter32Generic,
-	prefetch:    func([]byte) {}, // portable Go has no prefetch
+	path:      cpu.Generic,
+	name:      "generic",
+	scatter16: scatter16Generic,
+	scatter32: scatter32Generic,
+	prefetch:  func([]byte) {}, // portable Go has no prefetch
 }
 
 // impl is the implementation every call runs: the one place where the

@@ -53,6 +53,7 @@ import (
 	"github.com/sparkgo/spark/internal/config"
 	"github.com/sparkgo/spark/internal/ref"
 	"github.com/sparkgo/spark/internal/tracer"
+	"github.com/sparkgo/spark/vec"
 )
 
 // Synapses is what every synapse model does.
@@ -336,8 +337,8 @@ func (s *synapses[T]) init(cfg *LinearSynapsesConfig, dt float64, fields []confi
 		size = nnz
 	}
 	s.f32 = cfg.Float32
-	if !cfg.Float32 {
-		s.buf = make([]float32, chunk) // the f16 row kernels' scratch
+	if !cfg.Float32 && s.sparse {
+		s.buf = make([]float32, chunk) // the portable f16 scatter's scratch
 	}
 	if s.sparse {
 		s.storeSparse(w, nnz)
@@ -835,7 +836,7 @@ func (s *synapses[T]) step(spikes spark.Spikes, currents []float32, add bool) {
 		// No trace that adds its output in the same pass: step into
 		// scratch, then add.
 		s.step(spikes, s.scratch(), false)
-		impl.addRow32(currents, s.sum)
+		vec.Add(currents, s.sum)
 		return
 	}
 	if s.perConn {
@@ -860,7 +861,7 @@ func (s *synapses[T]) stepRows(rows []int, currents []float32, add bool) {
 		// No trace that adds its output in the same pass: step into
 		// scratch, then add.
 		s.stepRows(rows, s.scratch(), false)
-		impl.addRow32(currents, s.sum)
+		vec.Add(currents, s.sum)
 		return
 	}
 	// From here on, add means that the trace adds its output.
@@ -960,18 +961,18 @@ func (s *synapses[T]) addRow(acc []float32, j int) {
 		return
 	}
 	if s.f32 {
-		impl.addRow32(acc, s.w32[j*s.post:(j+1)*s.post])
+		vec.Add(acc, s.w32[j*s.post:(j+1)*s.post])
 	} else {
-		impl.addRow16(acc, s.w16[j*s.post:(j+1)*s.post], s.buf)
+		vec.AddF16(acc, s.w16[j*s.post:(j+1)*s.post])
 	}
 }
 
 // maskedSum returns Σ_j σ[j]·W[i,j] over the bits of x, in increasing j.
 func (s *synapses[T]) maskedSum(i int, x []uint64) float32 {
 	if s.f32 {
-		return impl.maskedSum32(s.w32[i*s.pre:(i+1)*s.pre], x)
+		return vec.MaskedSum(s.w32[i*s.pre:(i+1)*s.pre], x)
 	}
-	return impl.maskedSum16(s.w16[i*s.pre:(i+1)*s.pre], x)
+	return vec.MaskedSumF16(s.w16[i*s.pre:(i+1)*s.pre], x)
 }
 
 // stepPerConnection drives every synapse's trace with σ[j]·W[i,j]·x[i,j]
@@ -984,9 +985,9 @@ func (s *synapses[T]) stepPerConnection(spikes spark.Spikes, currents []float32)
 		}
 		d := s.drive[i*s.pre : (i+1)*s.pre]
 		if s.f32 {
-			impl.select32(d, s.w32[i*s.pre:(i+1)*s.pre], x)
+			vec.Select(d, s.w32[i*s.pre:(i+1)*s.pre], x)
 		} else {
-			impl.select16(d, s.w16[i*s.pre:(i+1)*s.pre], x)
+			vec.SelectF16(d, s.w16[i*s.pre:(i+1)*s.pre], x)
 		}
 	}
 	s.tr.StepUnchecked(s.drive, s.out)

@@ -2,6 +2,7 @@ package syn
 
 import (
 	"fmt"
+	"github.com/sparkgo/spark/internal/cpu"
 	"math"
 	"testing"
 
@@ -17,8 +18,13 @@ import (
 // paths are the implementations this machine can run.
 func paths() []*kernels { return all }
 
-// using makes the rest of the test run the kernels k.
-func using(t testing.TB, k *kernels) { testutil.Set(t, &impl, k) }
+// using makes the rest of the test run the path of the kernels k, in this
+// package and in those it calls (vec's row kernels).
+func using(t testing.TB, k *kernels) {
+	old := cpu.Selected
+	cpu.Use(k.path)
+	t.Cleanup(func() { cpu.Use(old) })
+}
 
 // rng is the tests' generator, the same sequence everywhere.
 type rng = testutil.Rng

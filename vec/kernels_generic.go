@@ -32,17 +32,17 @@ func dotGeneric(x, y []float32) float32 {
 }
 
 func dotF16Generic(w []float16.Float16, x []float32) float32 {
-	var lane, buf [lanes]float32
+	var lane [lanes]float32
 	x = x[:len(w)]
-	for len(w) > 0 {
-		m := min(len(w), lanes)
-		b := buf[:m]
-		f16.ToFloat32(b, w[:m])
-		xs := x[:m]
-		for k := range b {
-			lane[k] += float32(b[k] * xs[k])
+	for len(w) >= lanes {
+		ws, xs := w[:lanes], x[:lanes]
+		for k := range lanes {
+			lane[k] += float32(ws[k].Float32() * xs[k])
 		}
-		w, x = w[m:], x[m:]
+		w, x = w[lanes:], x[lanes:]
+	}
+	for k := range w {
+		lane[k] += float32(w[k].Float32() * x[k])
 	}
 	return reduce(&lane)
 }
@@ -79,19 +79,14 @@ func axpyGeneric(y []float32, a float32, x []float32) {
 	}
 }
 
-// chunk is how many binary16 weights the portable kernels convert at a
-// time, into a buffer on the stack.
-const chunk = 256
+// The portable binary16 kernels convert each weight with x448's Float32
+// where they use it: a buffer on the stack handed to f16.ToFloat32, a call
+// through a function value, would escape and allocate on every call.
 
 func axpyF16Generic(y []float32, a float32, w []float16.Float16) {
-	var buf [chunk]float32
-	for lo := 0; lo < len(y); lo += chunk {
-		ys := y[lo:min(lo+chunk, len(y))]
-		b := buf[:len(ys)]
-		f16.ToFloat32(b, w[lo:lo+len(ys)])
-		for j, v := range b {
-			ys[j] += float32(a * v)
-		}
+	w = w[:len(y)]
+	for j, v := range w {
+		y[j] += float32(a * v.Float32())
 	}
 }
 
@@ -109,14 +104,9 @@ func addGeneric(y, x []float32) {
 }
 
 func addF16Generic(y []float32, w []float16.Float16) {
-	var buf [chunk]float32
-	for lo := 0; lo < len(y); lo += chunk {
-		ys := y[lo:min(lo+chunk, len(y))]
-		b := buf[:len(ys)]
-		f16.ToFloat32(b, w[lo:lo+len(ys)])
-		for j, v := range b {
-			ys[j] += v
-		}
+	w = w[:len(y)]
+	for j, v := range w {
+		y[j] += v.Float32()
 	}
 }
 

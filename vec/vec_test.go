@@ -315,3 +315,42 @@ func TestChecks(t *testing.T) {
 		})
 	}
 }
+
+// TestNoAllocs: no function allocates, on any path.
+func TestNoAllocs(t *testing.T) {
+	const n = 300
+	r := new(rng)
+	*r = 11
+	x, y := fill32(r, make([]float32, n), false), fill32(r, make([]float32, n), false)
+	w := fill16(r, make([]float16.Float16, n), false)
+	s := spikes(r, n, densities[4].bits)
+	sparseSpikes := spikes(r, n, densities[1].bits)
+	m := fill32(r, make([]float32, 3*n), false)
+	h := fill16(r, make([]float16.Float16, 3*n), false)
+	out := make([]float32, 3)
+	for _, k := range paths() {
+		using(t, k)
+		var sink float32
+		for name, f := range map[string]func(){
+			"Dot":          func() { sink += Dot(x, y) },
+			"DotF16":       func() { sink += DotF16(w, x) },
+			"Sum":          func() { sink += Sum(x) },
+			"Axpy":         func() { Axpy(y, 0.5, x) },
+			"AxpyF16":      func() { AxpyF16(y, 0.5, w) },
+			"Scale":        func() { Scale(y, 0.5) },
+			"Add":          func() { Add(y, x) },
+			"AddF16":       func() { AddF16(y, w) },
+			"MatVec":       func() { MatVec(out, m, 3, n, x) },
+			"MatVecF16":    func() { MatVecF16(out, h, 3, n, x) },
+			"MaskedSum":    func() { sink += MaskedSum(x, s) + MaskedSum(x, sparseSpikes) },
+			"MaskedSumF16": func() { sink += MaskedSumF16(w, s) + MaskedSumF16(w, sparseSpikes) },
+			"Select":       func() { Select(y, x, s) },
+			"SelectF16":    func() { SelectF16(y, w, s) },
+		} {
+			if a := testing.AllocsPerRun(10, f); a != 0 {
+				t.Errorf("%s: %s: %v allocations per call", k.name, name, a)
+			}
+		}
+		_ = sink
+	}
+}
