@@ -589,7 +589,7 @@ func traceKernel(m tracer.Model) kernelRef {
 	return kernelRef{module + "internal/tracer.kernels", fmt.Sprintf("step[%d][0]", m)}
 }
 
-func synKernel(field string) kernelRef { return kernelRef{module + "syn.kernels", field} }
+func vecKernel(field string) kernelRef { return kernelRef{module + "vec.kernels", field} }
 func f16Kernel(field string) kernelRef { return kernelRef{module + "f16.kernels", field} }
 
 // caseKernels maps each case of the table to the kernels its step runs: a
@@ -611,10 +611,10 @@ var caseKernels = map[string][]kernelRef{
 	// Dense synapses, synchronous spikes: each spiking unit's row added,
 	// then the trace; asynchronous: each post unit's masked sum, then the
 	// trace.
-	"TracedSynapses sync f16":  {synKernel("addRow16"), traceKernel(tracer.Single)},
-	"TracedSynapses sync f32":  {synKernel("addRow32"), traceKernel(tracer.Single)},
-	"TracedSynapses async f16": {synKernel("maskedSum16"), traceKernel(tracer.Single)},
-	"TracedSynapses async f32": {synKernel("maskedSum32"), traceKernel(tracer.Single)},
+	"TracedSynapses sync f16":  {vecKernel("addF16"), traceKernel(tracer.Single)},
+	"TracedSynapses sync f32":  {vecKernel("add"), traceKernel(tracer.Single)},
+	"TracedSynapses async f16": {vecKernel("maskedSumF16"), traceKernel(tracer.Single)},
+	"TracedSynapses async f32": {vecKernel("maskedSum"), traceKernel(tracer.Single)},
 	"ToFloat32":                {f16Kernel("toFloat32")},
 	"FromFloat32":              {f16Kernel("fromFloat32")},
 }
