@@ -39,7 +39,7 @@ DATA vecshifts<>+124(SB)/4, $0x00000000
 GLOBL vecshifts<>(SB), RODATA|NOPTR, $128
 
 // func dotAVX2(x []float32, y []float32) float32
-// Requires: AVX, CMOV, SSE
+// Requires: AVX, CMOV, MMX+, SSE
 TEXT ·dotAVX2(SB), NOSPLIT, $512-52
 	MOVQ    x_base+0(FP), AX
 	MOVQ    y_base+24(FP), CX
@@ -61,35 +61,37 @@ TEXT ·dotAVX2(SB), NOSPLIT, $512-52
 	JLT  DotAVX2_tail
 
 DotAVX2_loop:
-	VMOVUPS (CX), Y8
-	VMULPS  (AX), Y8, Y8
-	VADDPS  Y8, Y0, Y0
-	VMOVUPS 32(CX), Y8
-	VMULPS  32(AX), Y8, Y8
-	VADDPS  Y8, Y1, Y1
-	VMOVUPS 64(CX), Y8
-	VMULPS  64(AX), Y8, Y8
-	VADDPS  Y8, Y2, Y2
-	VMOVUPS 96(CX), Y8
-	VMULPS  96(AX), Y8, Y8
-	VADDPS  Y8, Y3, Y3
-	VMOVUPS 128(CX), Y8
-	VMULPS  128(AX), Y8, Y8
-	VADDPS  Y8, Y4, Y4
-	VMOVUPS 160(CX), Y8
-	VMULPS  160(AX), Y8, Y8
-	VADDPS  Y8, Y5, Y5
-	VMOVUPS 192(CX), Y8
-	VMULPS  192(AX), Y8, Y8
-	VADDPS  Y8, Y6, Y6
-	VMOVUPS 224(CX), Y8
-	VMULPS  224(AX), Y8, Y8
-	VADDPS  Y8, Y7, Y7
-	ADDQ    $0x00000100, AX
-	ADDQ    $0x00000100, CX
-	SUBQ    $0x00000040, DX
-	CMPQ    DX, $0x00000040
-	JGE     DotAVX2_loop
+	PREFETCHT0 4096(AX)
+	PREFETCHT0 4096(CX)
+	VMOVUPS    (CX), Y8
+	VMULPS     (AX), Y8, Y8
+	VADDPS     Y8, Y0, Y0
+	VMOVUPS    32(CX), Y8
+	VMULPS     32(AX), Y8, Y8
+	VADDPS     Y8, Y1, Y1
+	VMOVUPS    64(CX), Y8
+	VMULPS     64(AX), Y8, Y8
+	VADDPS     Y8, Y2, Y2
+	VMOVUPS    96(CX), Y8
+	VMULPS     96(AX), Y8, Y8
+	VADDPS     Y8, Y3, Y3
+	VMOVUPS    128(CX), Y8
+	VMULPS     128(AX), Y8, Y8
+	VADDPS     Y8, Y4, Y4
+	VMOVUPS    160(CX), Y8
+	VMULPS     160(AX), Y8, Y8
+	VADDPS     Y8, Y5, Y5
+	VMOVUPS    192(CX), Y8
+	VMULPS     192(AX), Y8, Y8
+	VADDPS     Y8, Y6, Y6
+	VMOVUPS    224(CX), Y8
+	VMULPS     224(AX), Y8, Y8
+	VADDPS     Y8, Y7, Y7
+	ADDQ       $0x00000100, AX
+	ADDQ       $0x00000100, CX
+	SUBQ       $0x00000040, DX
+	CMPQ       DX, $0x00000040
+	JGE        DotAVX2_loop
 
 	// The last n < 64 elements from zeroed copies on the stack.
 DotAVX2_tail:
@@ -174,7 +176,7 @@ DotAVX2_reduce:
 	RET
 
 // func dotAVX512(x []float32, y []float32) float32
-// Requires: AVX, AVX512DQ, AVX512F, CMOV, SSE
+// Requires: AVX, AVX512DQ, AVX512F, CMOV, MMX+, SSE
 TEXT ·dotAVX512(SB), NOSPLIT, $512-52
 	MOVQ    x_base+0(FP), AX
 	MOVQ    y_base+24(FP), CX
@@ -192,23 +194,25 @@ TEXT ·dotAVX512(SB), NOSPLIT, $512-52
 	JLT  DotAVX512_tail
 
 DotAVX512_loop:
-	VMOVUPS (CX), Z4
-	VMULPS  (AX), Z4, Z4
-	VADDPS  Z4, Z0, Z0
-	VMOVUPS 64(CX), Z4
-	VMULPS  64(AX), Z4, Z4
-	VADDPS  Z4, Z1, Z1
-	VMOVUPS 128(CX), Z4
-	VMULPS  128(AX), Z4, Z4
-	VADDPS  Z4, Z2, Z2
-	VMOVUPS 192(CX), Z4
-	VMULPS  192(AX), Z4, Z4
-	VADDPS  Z4, Z3, Z3
-	ADDQ    $0x00000100, AX
-	ADDQ    $0x00000100, CX
-	SUBQ    $0x00000040, DX
-	CMPQ    DX, $0x00000040
-	JGE     DotAVX512_loop
+	PREFETCHT0 4096(AX)
+	PREFETCHT0 4096(CX)
+	VMOVUPS    (CX), Z4
+	VMULPS     (AX), Z4, Z4
+	VADDPS     Z4, Z0, Z0
+	VMOVUPS    64(CX), Z4
+	VMULPS     64(AX), Z4, Z4
+	VADDPS     Z4, Z1, Z1
+	VMOVUPS    128(CX), Z4
+	VMULPS     128(AX), Z4, Z4
+	VADDPS     Z4, Z2, Z2
+	VMOVUPS    192(CX), Z4
+	VMULPS     192(AX), Z4, Z4
+	VADDPS     Z4, Z3, Z3
+	ADDQ       $0x00000100, AX
+	ADDQ       $0x00000100, CX
+	SUBQ       $0x00000040, DX
+	CMPQ       DX, $0x00000040
+	JGE        DotAVX512_loop
 
 	// The last n < 64 elements from zeroed copies on the stack.
 DotAVX512_tail:
@@ -279,7 +283,7 @@ DotAVX512_reduce:
 	RET
 
 // func dotF16AVX2(w []uint16, x []float32) float32
-// Requires: AVX, CMOV, F16C, SSE
+// Requires: AVX, CMOV, F16C, MMX+, SSE
 TEXT ·dotF16AVX2(SB), NOSPLIT, $384-52
 	MOVQ    w_base+0(FP), AX
 	MOVQ    x_base+24(FP), CX
@@ -301,35 +305,37 @@ TEXT ·dotF16AVX2(SB), NOSPLIT, $384-52
 	JLT  DotF16AVX2_tail
 
 DotF16AVX2_loop:
-	VCVTPH2PS (AX), Y8
-	VMULPS    (CX), Y8, Y8
-	VADDPS    Y8, Y0, Y0
-	VCVTPH2PS 16(AX), Y8
-	VMULPS    32(CX), Y8, Y8
-	VADDPS    Y8, Y1, Y1
-	VCVTPH2PS 32(AX), Y8
-	VMULPS    64(CX), Y8, Y8
-	VADDPS    Y8, Y2, Y2
-	VCVTPH2PS 48(AX), Y8
-	VMULPS    96(CX), Y8, Y8
-	VADDPS    Y8, Y3, Y3
-	VCVTPH2PS 64(AX), Y8
-	VMULPS    128(CX), Y8, Y8
-	VADDPS    Y8, Y4, Y4
-	VCVTPH2PS 80(AX), Y8
-	VMULPS    160(CX), Y8, Y8
-	VADDPS    Y8, Y5, Y5
-	VCVTPH2PS 96(AX), Y8
-	VMULPS    192(CX), Y8, Y8
-	VADDPS    Y8, Y6, Y6
-	VCVTPH2PS 112(AX), Y8
-	VMULPS    224(CX), Y8, Y8
-	VADDPS    Y8, Y7, Y7
-	ADDQ      $0x00000080, AX
-	ADDQ      $0x00000100, CX
-	SUBQ      $0x00000040, DX
-	CMPQ      DX, $0x00000040
-	JGE       DotF16AVX2_loop
+	PREFETCHT0 4096(AX)
+	PREFETCHT0 4096(CX)
+	VCVTPH2PS  (AX), Y8
+	VMULPS     (CX), Y8, Y8
+	VADDPS     Y8, Y0, Y0
+	VCVTPH2PS  16(AX), Y8
+	VMULPS     32(CX), Y8, Y8
+	VADDPS     Y8, Y1, Y1
+	VCVTPH2PS  32(AX), Y8
+	VMULPS     64(CX), Y8, Y8
+	VADDPS     Y8, Y2, Y2
+	VCVTPH2PS  48(AX), Y8
+	VMULPS     96(CX), Y8, Y8
+	VADDPS     Y8, Y3, Y3
+	VCVTPH2PS  64(AX), Y8
+	VMULPS     128(CX), Y8, Y8
+	VADDPS     Y8, Y4, Y4
+	VCVTPH2PS  80(AX), Y8
+	VMULPS     160(CX), Y8, Y8
+	VADDPS     Y8, Y5, Y5
+	VCVTPH2PS  96(AX), Y8
+	VMULPS     192(CX), Y8, Y8
+	VADDPS     Y8, Y6, Y6
+	VCVTPH2PS  112(AX), Y8
+	VMULPS     224(CX), Y8, Y8
+	VADDPS     Y8, Y7, Y7
+	ADDQ       $0x00000080, AX
+	ADDQ       $0x00000100, CX
+	SUBQ       $0x00000040, DX
+	CMPQ       DX, $0x00000040
+	JGE        DotF16AVX2_loop
 
 	// The last n < 64 elements from zeroed copies on the stack.
 DotF16AVX2_tail:
@@ -410,7 +416,7 @@ DotF16AVX2_reduce:
 	RET
 
 // func dotF16AVX512(w []uint16, x []float32) float32
-// Requires: AVX, AVX512DQ, AVX512F, CMOV, SSE
+// Requires: AVX, AVX512DQ, AVX512F, CMOV, MMX+, SSE
 TEXT ·dotF16AVX512(SB), NOSPLIT, $384-52
 	MOVQ    w_base+0(FP), AX
 	MOVQ    x_base+24(FP), CX
@@ -428,23 +434,25 @@ TEXT ·dotF16AVX512(SB), NOSPLIT, $384-52
 	JLT  DotF16AVX512_tail
 
 DotF16AVX512_loop:
-	VCVTPH2PS (AX), Z4
-	VMULPS    (CX), Z4, Z4
-	VADDPS    Z4, Z0, Z0
-	VCVTPH2PS 32(AX), Z4
-	VMULPS    64(CX), Z4, Z4
-	VADDPS    Z4, Z1, Z1
-	VCVTPH2PS 64(AX), Z4
-	VMULPS    128(CX), Z4, Z4
-	VADDPS    Z4, Z2, Z2
-	VCVTPH2PS 96(AX), Z4
-	VMULPS    192(CX), Z4, Z4
-	VADDPS    Z4, Z3, Z3
-	ADDQ      $0x00000080, AX
-	ADDQ      $0x00000100, CX
-	SUBQ      $0x00000040, DX
-	CMPQ      DX, $0x00000040
-	JGE       DotF16AVX512_loop
+	PREFETCHT0 4096(AX)
+	PREFETCHT0 4096(CX)
+	VCVTPH2PS  (AX), Z4
+	VMULPS     (CX), Z4, Z4
+	VADDPS     Z4, Z0, Z0
+	VCVTPH2PS  32(AX), Z4
+	VMULPS     64(CX), Z4, Z4
+	VADDPS     Z4, Z1, Z1
+	VCVTPH2PS  64(AX), Z4
+	VMULPS     128(CX), Z4, Z4
+	VADDPS     Z4, Z2, Z2
+	VCVTPH2PS  96(AX), Z4
+	VMULPS     192(CX), Z4, Z4
+	VADDPS     Z4, Z3, Z3
+	ADDQ       $0x00000080, AX
+	ADDQ       $0x00000100, CX
+	SUBQ       $0x00000040, DX
+	CMPQ       DX, $0x00000040
+	JGE        DotF16AVX512_loop
 
 	// The last n < 64 elements from zeroed copies on the stack.
 DotF16AVX512_tail:
@@ -511,7 +519,7 @@ DotF16AVX512_reduce:
 	RET
 
 // func sumAVX2(x []float32) float32
-// Requires: AVX, SSE
+// Requires: AVX, MMX+, SSE
 TEXT ·sumAVX2(SB), NOSPLIT, $256-28
 	MOVQ   x_base+0(FP), AX
 	MOVQ   x_len+8(FP), CX
@@ -529,18 +537,19 @@ TEXT ·sumAVX2(SB), NOSPLIT, $256-28
 	JLT  SumAVX2_tail
 
 SumAVX2_loop:
-	VADDPS (AX), Y0, Y0
-	VADDPS 32(AX), Y1, Y1
-	VADDPS 64(AX), Y2, Y2
-	VADDPS 96(AX), Y3, Y3
-	VADDPS 128(AX), Y4, Y4
-	VADDPS 160(AX), Y5, Y5
-	VADDPS 192(AX), Y6, Y6
-	VADDPS 224(AX), Y7, Y7
-	ADDQ   $0x00000100, AX
-	SUBQ   $0x00000040, CX
-	CMPQ   CX, $0x00000040
-	JGE    SumAVX2_loop
+	PREFETCHT0 4096(AX)
+	VADDPS     (AX), Y0, Y0
+	VADDPS     32(AX), Y1, Y1
+	VADDPS     64(AX), Y2, Y2
+	VADDPS     96(AX), Y3, Y3
+	VADDPS     128(AX), Y4, Y4
+	VADDPS     160(AX), Y5, Y5
+	VADDPS     192(AX), Y6, Y6
+	VADDPS     224(AX), Y7, Y7
+	ADDQ       $0x00000100, AX
+	SUBQ       $0x00000040, CX
+	CMPQ       CX, $0x00000040
+	JGE        SumAVX2_loop
 
 	// The last n < 64 elements from zeroed copies on the stack.
 SumAVX2_tail:
@@ -592,7 +601,7 @@ SumAVX2_reduce:
 	RET
 
 // func sumAVX512(x []float32) float32
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F, MMX+, SSE
 TEXT ·sumAVX512(SB), NOSPLIT, $256-28
 	MOVQ   x_base+0(FP), AX
 	MOVQ   x_len+8(FP), CX
@@ -606,14 +615,15 @@ TEXT ·sumAVX512(SB), NOSPLIT, $256-28
 	JLT  SumAVX512_tail
 
 SumAVX512_loop:
-	VADDPS (AX), Z0, Z0
-	VADDPS 64(AX), Z1, Z1
-	VADDPS 128(AX), Z2, Z2
-	VADDPS 192(AX), Z3, Z3
-	ADDQ   $0x00000100, AX
-	SUBQ   $0x00000040, CX
-	CMPQ   CX, $0x00000040
-	JGE    SumAVX512_loop
+	PREFETCHT0 4096(AX)
+	VADDPS     (AX), Z0, Z0
+	VADDPS     64(AX), Z1, Z1
+	VADDPS     128(AX), Z2, Z2
+	VADDPS     192(AX), Z3, Z3
+	ADDQ       $0x00000100, AX
+	SUBQ       $0x00000040, CX
+	CMPQ       CX, $0x00000040
+	JGE        SumAVX512_loop
 
 	// The last n < 64 elements from zeroed copies on the stack.
 SumAVX512_tail:
@@ -659,7 +669,7 @@ SumAVX512_reduce:
 	RET
 
 // func maskedSumAVX2(w []float32, x []uint64) float32
-// Requires: AVX, AVX2, CMOV, SSE
+// Requires: AVX, AVX2, CMOV, MMX+, SSE
 TEXT ·maskedSumAVX2(SB), NOSPLIT, $256-52
 	MOVQ    w_base+0(FP), AX
 	MOVQ    x_base+24(FP), CX
@@ -686,6 +696,7 @@ TEXT ·maskedSumAVX2(SB), NOSPLIT, $256-52
 	JLT  MaskedSumAVX2_tail
 
 MaskedSumAVX2_loop:
+	PREFETCHT0   4096(AX)
 	VPBROADCASTD (CX), Y12
 	VPSLLVD      Y8, Y12, Y12
 	VXORPS       Y13, Y13, Y13
@@ -814,7 +825,7 @@ MaskedSumAVX2_reduce:
 	RET
 
 // func maskedSumAVX512(w []float32, x []uint64) float32
-// Requires: AVX, AVX512DQ, AVX512F, CMOV, SSE
+// Requires: AVX, AVX512DQ, AVX512F, CMOV, MMX+, SSE
 TEXT ·maskedSumAVX512(SB), NOSPLIT, $256-52
 	MOVQ    w_base+0(FP), AX
 	MOVQ    x_base+24(FP), CX
@@ -833,19 +844,20 @@ TEXT ·maskedSumAVX512(SB), NOSPLIT, $256-52
 	JLT  MaskedSumAVX512_tail
 
 MaskedSumAVX512_loop:
-	KMOVW  (CX), K1
-	VADDPS (AX), Z0, K1, Z0
-	KMOVW  2(CX), K1
-	VADDPS 64(AX), Z1, K1, Z1
-	KMOVW  4(CX), K1
-	VADDPS 128(AX), Z2, K1, Z2
-	KMOVW  6(CX), K1
-	VADDPS 192(AX), Z3, K1, Z3
-	ADDQ   $0x00000100, AX
-	ADDQ   $0x00000008, CX
-	SUBQ   $0x00000040, DX
-	CMPQ   DX, $0x00000040
-	JGE    MaskedSumAVX512_loop
+	PREFETCHT0 4096(AX)
+	KMOVW      (CX), K1
+	VADDPS     (AX), Z0, K1, Z0
+	KMOVW      2(CX), K1
+	VADDPS     64(AX), Z1, K1, Z1
+	KMOVW      4(CX), K1
+	VADDPS     128(AX), Z2, K1, Z2
+	KMOVW      6(CX), K1
+	VADDPS     192(AX), Z3, K1, Z3
+	ADDQ       $0x00000100, AX
+	ADDQ       $0x00000008, CX
+	SUBQ       $0x00000040, DX
+	CMPQ       DX, $0x00000040
+	JGE        MaskedSumAVX512_loop
 
 	// The last n < 64 elements from zeroed copies on the stack.
 MaskedSumAVX512_tail:
@@ -895,7 +907,7 @@ MaskedSumAVX512_reduce:
 	RET
 
 // func maskedSumF16AVX2(w []uint16, x []uint64) float32
-// Requires: AVX, AVX2, CMOV, F16C, SSE
+// Requires: AVX, AVX2, CMOV, F16C, MMX+, SSE
 TEXT ·maskedSumF16AVX2(SB), NOSPLIT, $128-52
 	MOVQ    w_base+0(FP), AX
 	MOVQ    x_base+24(FP), CX
@@ -922,6 +934,7 @@ TEXT ·maskedSumF16AVX2(SB), NOSPLIT, $128-52
 	JLT  MaskedSumF16AVX2_tail
 
 MaskedSumF16AVX2_loop:
+	PREFETCHT0   4096(AX)
 	VCVTPH2PS    (AX), Y12
 	VPBROADCASTD (CX), Y13
 	VPSLLVD      Y8, Y13, Y13
@@ -1062,7 +1075,7 @@ MaskedSumF16AVX2_reduce:
 	RET
 
 // func maskedSumF16AVX512(w []uint16, x []uint64) float32
-// Requires: AVX, AVX512DQ, AVX512F, CMOV, SSE
+// Requires: AVX, AVX512DQ, AVX512F, CMOV, MMX+, SSE
 TEXT ·maskedSumF16AVX512(SB), NOSPLIT, $128-52
 	MOVQ    w_base+0(FP), AX
 	MOVQ    x_base+24(FP), CX
@@ -1081,23 +1094,24 @@ TEXT ·maskedSumF16AVX512(SB), NOSPLIT, $128-52
 	JLT  MaskedSumF16AVX512_tail
 
 MaskedSumF16AVX512_loop:
-	VCVTPH2PS (AX), Z4
-	KMOVW     (CX), K1
-	VADDPS    Z4, Z0, K1, Z0
-	VCVTPH2PS 32(AX), Z4
-	KMOVW     2(CX), K1
-	VADDPS    Z4, Z1, K1, Z1
-	VCVTPH2PS 64(AX), Z4
-	KMOVW     4(CX), K1
-	VADDPS    Z4, Z2, K1, Z2
-	VCVTPH2PS 96(AX), Z4
-	KMOVW     6(CX), K1
-	VADDPS    Z4, Z3, K1, Z3
-	ADDQ      $0x00000080, AX
-	ADDQ      $0x00000008, CX
-	SUBQ      $0x00000040, DX
-	CMPQ      DX, $0x00000040
-	JGE       MaskedSumF16AVX512_loop
+	PREFETCHT0 4096(AX)
+	VCVTPH2PS  (AX), Z4
+	KMOVW      (CX), K1
+	VADDPS     Z4, Z0, K1, Z0
+	VCVTPH2PS  32(AX), Z4
+	KMOVW      2(CX), K1
+	VADDPS     Z4, Z1, K1, Z1
+	VCVTPH2PS  64(AX), Z4
+	KMOVW      4(CX), K1
+	VADDPS     Z4, Z2, K1, Z2
+	VCVTPH2PS  96(AX), Z4
+	KMOVW      6(CX), K1
+	VADDPS     Z4, Z3, K1, Z3
+	ADDQ       $0x00000080, AX
+	ADDQ       $0x00000008, CX
+	SUBQ       $0x00000040, DX
+	CMPQ       DX, $0x00000040
+	JGE        MaskedSumF16AVX512_loop
 
 	// The last n < 64 elements from zeroed copies on the stack.
 MaskedSumF16AVX512_tail:

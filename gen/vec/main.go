@@ -66,6 +66,14 @@ var isas = []isa{
 // sumLanes is internal/ref.SumLanes: the partial sums of every sum.
 const sumLanes = 64
 
+// prefetchAhead is how far ahead of each step a sum asks for its streams'
+// cache lines (PREFETCHT0, which never faults, past a slice's end
+// included). A sum over a DRAM-sized matrix otherwise waits on the
+// hardware prefetcher: measured on a 16384 × 4096 MatVecF16, 4.2–4.6 G
+// weights/s without, 5.5–5.9 with 4 KiB (1 KiB: 4.3; 8 KiB: 5.1; 16 KiB:
+// 4.7), float32 3.0 → 3.3; in L1 the prefetches cost little.
+const prefetchAhead = 4096
+
 // A stream is one slice argument of a kernel.
 type stream struct {
 	name string
@@ -319,6 +327,9 @@ func (s sum) generate(i isa) {
 	CMPQ(n, U32(64))
 	JLT(LabelRef(lb("tail")))
 	Label(lb("loop"))
+	for k := range s.streams {
+		PREFETCHT0(ptr[k].Offset(prefetchAhead))
+	}
 	step(ptr, words)
 	for k, st := range s.streams {
 		ADDQ(U32(64*st.e.size), ptr[k].Base)
