@@ -55,9 +55,9 @@
 // specified).
 //
 // A masked sum with few bits set runs the terms of the set bits only, one
-// at a time in the same lanes (the same bits): when at most one bit in 16
-// is set (sparseRatio), which is where that measured faster than the
-// dense vector kernel.
+// at a time in the same lanes (the same bits): when at most one bit in 256
+// is set, which is where that measured faster than the dense vector
+// kernel (whose time does not depend on the density).
 //
 // # Checks
 //

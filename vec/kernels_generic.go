@@ -62,14 +62,24 @@ func sumGeneric(x []float32) float32 {
 	return reduce(&lane)
 }
 
-// reduce adds the lanes by halves and returns the sum.
-func reduce(lane *[lanes]float32) float32 {
-	for h := lanes / 2; h >= 1; h /= 2 {
-		for k := range h {
-			lane[k] += lane[k+h]
-		}
+// reduce adds the lanes by halves and returns the sum. (Constant bounds:
+// no bounds checks.)
+func reduce(l *[lanes]float32) float32 {
+	for k := range 32 {
+		l[k] += l[k+32]
 	}
-	return lane[0]
+	for k := range 16 {
+		l[k] += l[k+16]
+	}
+	for k := range 8 {
+		l[k] += l[k+8]
+	}
+	for k := range 4 {
+		l[k] += l[k+4]
+	}
+	l[0] += l[2]
+	l[1] += l[3]
+	return l[0] + l[1]
 }
 
 func axpyGeneric(y []float32, a float32, x []float32) {
@@ -111,15 +121,26 @@ func addF16Generic(y []float32, w []float16.Float16) {
 }
 
 // maskedSumGeneric and maskedSumF16Generic add the weights of the set bits
-// one at a time, each into its lane (bit b of a word is element j with
-// j mod 64 = b): portable Go has no cheaper dense form.
+// one at a time, each into its lane (bit b of word k is element 64k + b,
+// whose lane is b): the sparse form of the masked sums, and portable Go's
+// only one. The lanes are independent, so that a row of few spikes costs
+// little more than a plain loop over its set bits (one chain of additions).
 func maskedSumGeneric(w []float32, x []uint64) float32 {
 	var lane [lanes]float32
-	for k, word := range words(x, len(w)) {
+	full := len(w) / 64
+	for k, word := range x[:full] {
+		row := (*[64]float32)(w[k*64:])
 		for word != 0 {
-			b := bits.TrailingZeros64(word)
-			lane[b] += w[k*64+b]
+			b := bits.TrailingZeros64(word) & 63
+			lane[b] += row[b]
 			word &= word - 1
+		}
+	}
+	if r := len(w) % 64; r != 0 {
+		row := w[full*64:]
+		for word := x[full] & (1<<r - 1); word != 0; word &= word - 1 {
+			b := bits.TrailingZeros64(word)
+			lane[b&63] += row[b]
 		}
 	}
 	return reduce(&lane)
@@ -127,30 +148,23 @@ func maskedSumGeneric(w []float32, x []uint64) float32 {
 
 func maskedSumF16Generic(w []float16.Float16, x []uint64) float32 {
 	var lane [lanes]float32
-	for k, word := range words(x, len(w)) {
+	full := len(w) / 64
+	for k, word := range x[:full] {
+		row := (*[64]float16.Float16)(w[k*64:])
 		for word != 0 {
-			b := bits.TrailingZeros64(word)
-			lane[b] += w[k*64+b].Float32()
+			b := bits.TrailingZeros64(word) & 63
+			lane[b] += row[b].Float32()
 			word &= word - 1
 		}
 	}
-	return reduce(&lane)
-}
-
-// words returns the spike words of n elements as an iterator's source:
-// x[:⌈n/64⌉] with the bits past n cleared in a copy of the last word.
-func words(x []uint64, n int) func(yield func(int, uint64) bool) {
-	return func(yield func(int, uint64) bool) {
-		full := n / 64
-		for k, word := range x[:full] {
-			if !yield(k, word) {
-				return
-			}
-		}
-		if r := n % 64; r != 0 {
-			yield(full, x[full]&(1<<r-1))
+	if r := len(w) % 64; r != 0 {
+		row := w[full*64:]
+		for word := x[full] & (1<<r - 1); word != 0; word &= word - 1 {
+			b := bits.TrailingZeros64(word)
+			lane[b&63] += row[b].Float32()
 		}
 	}
+	return reduce(&lane)
 }
 
 func selectGeneric(d, w []float32, x []uint64) {

@@ -77,13 +77,17 @@ func fill16(r *rng, w []float16.Float16, special bool) []float16.Float16 {
 	return w
 }
 
-// densities are the spike patterns of the masked tests: none, 1 in 64 and 1
-// in 8 (sparse; the second on both sides of sparseRatio), half, all.
+// densities are the spike patterns of the masked tests: none and 1 in 512
+// (the sparse form, which sparseRatio picks below 1 in 256), then denser,
+// half, all.
 var densities = []struct {
 	name string
 	bits func(r *rng) uint64
 }{
 	{"none", func(*rng) uint64 { return 0 }},
+	{"1/512", func(r *rng) uint64 {
+		return r.Next() & r.Next() & r.Next() & r.Next() & r.Next() & r.Next() & r.Next() & r.Next() & r.Next()
+	}},
 	{"1/64", func(r *rng) uint64 { return r.Next() & r.Next() & r.Next() & r.Next() & r.Next() & r.Next() }},
 	{"1/16", func(r *rng) uint64 { return r.Next() & r.Next() & r.Next() & r.Next() }},
 	{"1/8", func(r *rng) uint64 { return r.Next() & r.Next() & r.Next() }},
@@ -323,8 +327,8 @@ func TestNoAllocs(t *testing.T) {
 	*r = 11
 	x, y := fill32(r, make([]float32, n), false), fill32(r, make([]float32, n), false)
 	w := fill16(r, make([]float16.Float16, n), false)
-	s := spikes(r, n, densities[4].bits)
-	sparseSpikes := spikes(r, n, densities[1].bits)
+	s := spikes(r, n, densities[5].bits)
+	sparseSpikes := spikes(r, n, densities[1].bits) // the sparse form
 	m := fill32(r, make([]float32, 3*n), false)
 	h := fill16(r, make([]float16.Float16, 3*n), false)
 	out := make([]float32, 3)
