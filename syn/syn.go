@@ -10,9 +10,9 @@
 // with x[i,j] = s[j] for synchronous spikes (one per presynaptic unit) and
 // the spike of connection (i, j) for asynchronous ones. The sum is taken in
 // float32 over the spiking j, whose terms are exact: in increasing j for
-// synchronous spikes, and for asynchronous ones in sixteen interleaved
-// partial sums reduced by halves, the order of a SIMD row sum (SPEC terms:
-// internal/ref.MaskedSum).
+// synchronous spikes, and for asynchronous ones in the order of every sum of
+// package vec (vec.MaskedSum: 64 interleaved partial sums reduced by
+// halves).
 // [LinearSynapses] output y. The traced models filter it through their
 // trace (package trace), one per post unit, driven by y, with every base
 // multiplied by Pre. When a trace parameter varies along the presynaptic
