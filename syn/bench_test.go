@@ -2,6 +2,7 @@ package syn
 
 import (
 	"fmt"
+	"math/bits"
 	"testing"
 
 	"github.com/x448/float16"
@@ -124,5 +125,79 @@ func BenchmarkScatter(b *testing.B) {
 			}
 			b.ReportMetric(float64(len(idx))*float64(b.N)/b.Elapsed().Seconds(), "elements/s")
 		})
+	}
+}
+
+// BenchmarkAsyncDensity times the asynchronous dense step of
+// LinearSynapses (256 post units × 4096 connections each, float32 and
+// binary16 weights) against a plain Go loop over each post unit's set bits
+// (in increasing j: the loop a simulator would write), at spike densities
+// from 1% to 100%. The spikes change from step to step (16 patterns in
+// turn), as they do in a simulation, so that no branch predictor learns
+// them:
+//
+//	go test ./syn -run '^$' -bench AsyncDensity
+//
+// "synapses/s" counts the connections of a step per second.
+func BenchmarkAsyncDensity(b *testing.B) {
+	const post, pre, patterns = 256, 4096, 16
+	words := spark.SpikeWords(pre)
+	r := rng(5)
+	for _, pct := range []int{1, 2, 5, 10, 25, 50, 100} {
+		spikes := make([]spark.Spikes, patterns)
+		for p := range spikes {
+			spikes[p] = AsyncSpikes(post, pre)
+			for i := range post {
+				for j := range pre {
+					if r.Intn(1000) < 10*pct {
+						spikes[p][i*words+j/64] |= 1 << (j % 64)
+					}
+				}
+			}
+		}
+		cur := make([]float32, post)
+		for _, f32 := range []bool{true, false} {
+			kind := "f16"
+			if f32 {
+				kind = "f32"
+			}
+			s, err := NewLinearSynapses(LinearSynapsesConfig{Post: post, Pre: pre, Init: Uniform(-10, 10, 1), Float32: f32, AsyncSpikes: true})
+			if err != nil {
+				b.Fatal(err)
+			}
+			w := s.Kernel(nil)
+			w16 := make([]float16.Float16, len(w))
+			for k, v := range w {
+				w16[k] = float16.Fromfloat32(v)
+			}
+			run := func(name string, step func(x spark.Spikes)) {
+				b.Run(fmt.Sprintf("%d%%/%s/%s", pct, kind, name), func(b *testing.B) {
+					p := 0
+					for b.Loop() {
+						step(spikes[p])
+						p = (p + 1) % patterns
+					}
+					b.ReportMetric(float64(post*pre)*float64(b.N)/b.Elapsed().Seconds(), "synapses/s")
+				})
+			}
+			run("LinearSynapses", func(x spark.Spikes) { s.Step(x, cur) })
+			run("plain", func(x spark.Spikes) {
+				for i := range post {
+					var sum float32
+					for k, word := range x[i*words : (i+1)*words] {
+						for word != 0 {
+							j := k*64 + bits.TrailingZeros64(word)
+							if f32 {
+								sum += w[i*pre+j]
+							} else {
+								sum += w16[i*pre+j].Float32()
+							}
+							word &= word - 1
+						}
+					}
+					cur[i] = sum
+				}
+			})
+		}
 	}
 }
