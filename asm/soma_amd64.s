@@ -3926,244 +3926,14 @@ ExponentialUniformAVX2_done:
 // func refractoryExponentialAVX512(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·refractoryExponentialAVX512(SB), NOSPLIT, $0-152
-	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 4 at a time.
-	VPCMPEQW Y0, Y0, Y0
-	VPSRLW   $0x0f, Y0, Y0
-	VPXORD   Z1, Z1, Z1
-	MOVQ     v+0(FP), AX
-	MOVQ     r+8(FP), CX
-	MOVQ     cur+16(FP), DX
-	MOVQ     c+24(FP), BX
-	MOVQ     k+32(FP), SI
-	MOVQ     delta+40(FP), DI
-	MOVQ     rh+48(FP), R8
-	MOVQ     res+56(FP), R9
-	MOVQ     thr+64(FP), R10
-	MOVQ     reset+72(FP), R11
-	MOVQ     spikes+136(FP), R12
-	MOVQ     blocks+144(FP), R13
-	TESTQ    R13, R13
-	JZ       RefractoryExponentialAVX512_done
-
-RefractoryExponentialAVX512_block:
-	XORQ         R14, R14
-	VMOVDQU16    (CX), Y2
-	VMOVDQU16    32(CX), Y3
-	VMOVDQU16    64(CX), Y4
-	VMOVDQU16    96(CX), Y5
-	VMOVUPS      (AX), Z6
-	VMOVUPS      64(AX), Z7
-	VMOVUPS      128(AX), Z8
-	VMOVUPS      192(AX), Z9
-	VMOVDQU16    (BX), Y10
-	VMOVDQU16    32(BX), Y11
-	VMOVDQU16    64(BX), Y12
-	VMOVDQU16    96(BX), Y13
-	VPCMPUW      $0x06, Y10, Y2, K1
-	VPCMPUW      $0x06, Y11, Y3, K2
-	VPCMPUW      $0x06, Y12, Y4, K3
-	VPCMPUW      $0x06, Y13, Y5, K4
-	VSUBPS       (R8), Z6, Z10
-	VSUBPS       64(R8), Z7, Z11
-	VSUBPS       128(R8), Z8, Z12
-	VSUBPS       192(R8), Z9, Z13
-	VDIVPS       (DI), Z10, Z10
-	VDIVPS       64(DI), Z11, Z11
-	VDIVPS       128(DI), Z12, Z12
-	VDIVPS       192(DI), Z13, Z13
-	VBROADCASTSS constc2d00000<>+0(SB), Z18
-	VMAXPS       Z10, Z18, Z10
-	VBROADCASTSS const42b20000<>+0(SB), Z18
-	VMINPS       Z10, Z18, Z10
-	VBROADCASTSS constc2d00000<>+0(SB), Z18
-	VMAXPS       Z11, Z18, Z11
-	VBROADCASTSS const42b20000<>+0(SB), Z18
-	VMINPS       Z11, Z18, Z11
-	VBROADCASTSS constc2d00000<>+0(SB), Z18
-	VMAXPS       Z12, Z18, Z12
-	VBROADCASTSS const42b20000<>+0(SB), Z18
-	VMINPS       Z12, Z18, Z12
-	VBROADCASTSS constc2d00000<>+0(SB), Z18
-	VMAXPS       Z13, Z18, Z13
-	VBROADCASTSS const42b20000<>+0(SB), Z18
-	VMINPS       Z13, Z18, Z13
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z10, Z18
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z11, Z19
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z12, Z20
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z13, Z21
-	VRNDSCALEPS  $0x00, Z18, Z18
-	VRNDSCALEPS  $0x00, Z19, Z19
-	VRNDSCALEPS  $0x00, Z20, Z20
-	VRNDSCALEPS  $0x00, Z21, Z21
-	VMULPS.BCST  const3f318000<>+0(SB), Z18, Z22
-	VMULPS.BCST  const3f318000<>+0(SB), Z19, Z23
-	VMULPS.BCST  const3f318000<>+0(SB), Z20, Z24
-	VMULPS.BCST  const3f318000<>+0(SB), Z21, Z25
-	VSUBPS       Z22, Z10, Z10
-	VSUBPS       Z23, Z11, Z11
-	VSUBPS       Z24, Z12, Z12
-	VSUBPS       Z25, Z13, Z13
-	VMULPS.BCST  constb95e8083<>+0(SB), Z18, Z22
-	VMULPS.BCST  constb95e8083<>+0(SB), Z19, Z23
-	VMULPS.BCST  constb95e8083<>+0(SB), Z20, Z24
-	VMULPS.BCST  constb95e8083<>+0(SB), Z21, Z25
-	VSUBPS       Z22, Z10, Z10
-	VSUBPS       Z23, Z11, Z11
-	VSUBPS       Z24, Z12, Z12
-	VSUBPS       Z25, Z13, Z13
-	VMULPS.BCST  const39500d01<>+0(SB), Z10, Z22
-	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z23
-	VMULPS.BCST  const39500d01<>+0(SB), Z12, Z24
-	VMULPS.BCST  const39500d01<>+0(SB), Z13, Z25
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z23, Z23
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z24, Z24
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z25, Z25
-	VMULPS       Z10, Z22, Z22
-	VMULPS       Z11, Z23, Z23
-	VMULPS       Z12, Z24, Z24
-	VMULPS       Z13, Z25, Z25
-	VADDPS.BCST  const3c088889<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3c088889<>+0(SB), Z23, Z23
-	VADDPS.BCST  const3c088889<>+0(SB), Z24, Z24
-	VADDPS.BCST  const3c088889<>+0(SB), Z25, Z25
-	VMULPS       Z10, Z22, Z22
-	VMULPS       Z11, Z23, Z23
-	VMULPS       Z12, Z24, Z24
-	VMULPS       Z13, Z25, Z25
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z23, Z23
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z24, Z24
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z25, Z25
-	VMULPS       Z10, Z22, Z22
-	VMULPS       Z11, Z23, Z23
-	VMULPS       Z12, Z24, Z24
-	VMULPS       Z13, Z25, Z25
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z23, Z23
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z24, Z24
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z25, Z25
-	VMULPS       Z10, Z22, Z22
-	VMULPS       Z11, Z23, Z23
-	VMULPS       Z12, Z24, Z24
-	VMULPS       Z13, Z25, Z25
-	VADDPS.BCST  const3f000000<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3f000000<>+0(SB), Z23, Z23
-	VADDPS.BCST  const3f000000<>+0(SB), Z24, Z24
-	VADDPS.BCST  const3f000000<>+0(SB), Z25, Z25
-	VMULPS       Z10, Z10, Z26
-	VMULPS       Z11, Z11, Z27
-	VMULPS       Z12, Z12, Z28
-	VMULPS       Z13, Z13, Z29
-	VMULPS       Z22, Z26, Z22
-	VMULPS       Z23, Z27, Z23
-	VMULPS       Z24, Z28, Z24
-	VMULPS       Z25, Z29, Z25
-	VADDPS       Z10, Z22, Z10
-	VADDPS       Z11, Z23, Z11
-	VADDPS       Z12, Z24, Z12
-	VADDPS       Z13, Z25, Z13
-	VADDPS.BCST  const3f800000<>+0(SB), Z10, Z10
-	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
-	VADDPS.BCST  const3f800000<>+0(SB), Z12, Z12
-	VADDPS.BCST  const3f800000<>+0(SB), Z13, Z13
-	VSCALEFPS    Z18, Z10, Z10
-	VSCALEFPS    Z19, Z11, Z11
-	VSCALEFPS    Z20, Z12, Z12
-	VSCALEFPS    Z21, Z13, Z13
-	VMULPS       (DI), Z10, Z10
-	VMULPS       64(DI), Z11, Z11
-	VMULPS       128(DI), Z12, Z12
-	VMULPS       192(DI), Z13, Z13
-	VSUBPS       Z6, Z10, Z10
-	VSUBPS       Z7, Z11, Z11
-	VSUBPS       Z8, Z12, Z12
-	VSUBPS       Z9, Z13, Z13
-	VMOVUPS      (DX), Z18
-	VMOVUPS      64(DX), Z19
-	VMOVUPS      128(DX), Z20
-	VMOVUPS      192(DX), Z21
-	VMULPS       (R9), Z18, Z18
-	VMULPS       64(R9), Z19, Z19
-	VMULPS       128(R9), Z20, Z20
-	VMULPS       192(R9), Z21, Z21
-	VMOVUPS.Z    Z18, K1, Z18
-	VMOVUPS.Z    Z19, K2, Z19
-	VMOVUPS.Z    Z20, K3, Z20
-	VMOVUPS.Z    Z21, K4, Z21
-	VADDPS       Z18, Z10, Z10
-	VADDPS       Z19, Z11, Z11
-	VADDPS       Z20, Z12, Z12
-	VADDPS       Z21, Z13, Z13
-	VMULPS       (SI), Z10, Z10
-	VMULPS       64(SI), Z11, Z11
-	VMULPS       128(SI), Z12, Z12
-	VMULPS       192(SI), Z13, Z13
-	VADDPS       Z10, Z6, Z6
-	VADDPS       Z11, Z7, Z7
-	VADDPS       Z12, Z8, Z8
-	VADDPS       Z13, Z9, Z9
-	VCMPPS       $0x1e, (R10), Z6, K1, K1
-	VCMPPS       $0x1e, 64(R10), Z7, K2, K2
-	VCMPPS       $0x1e, 128(R10), Z8, K3, K3
-	VCMPPS       $0x1e, 192(R10), Z9, K4, K4
-	VBLENDMPS    (R11), Z6, K1, Z14
-	VBLENDMPS    64(R11), Z7, K2, Z15
-	VBLENDMPS    128(R11), Z8, K3, Z16
-	VBLENDMPS    192(R11), Z9, K4, Z17
-	VMOVUPS      Z14, (AX)
-	VMOVUPS      Z15, 64(AX)
-	VMOVUPS      Z16, 128(AX)
-	VMOVUPS      Z17, 192(AX)
-	VPADDUSW     Y0, Y2, Y2
-	VMOVDQU16    Y1, K1, Y2
-	VMOVDQU16    Y2, (CX)
-	VPADDUSW     Y0, Y3, Y2
-	VMOVDQU16    Y1, K2, Y2
-	VMOVDQU16    Y2, 32(CX)
-	VPADDUSW     Y0, Y4, Y2
-	VMOVDQU16    Y1, K3, Y2
-	VMOVDQU16    Y2, 64(CX)
-	VPADDUSW     Y0, Y5, Y2
-	VMOVDQU16    Y1, K4, Y2
-	VMOVDQU16    Y2, 96(CX)
-	KMOVW        K1, R15
-	ORQ          R15, R14
-	KMOVW        K2, R15
-	SHLQ         $0x10, R15
-	ORQ          R15, R14
-	KMOVW        K3, R15
-	SHLQ         $0x20, R15
-	ORQ          R15, R14
-	KMOVW        K4, R15
-	SHLQ         $0x30, R15
-	ORQ          R15, R14
-	MOVQ         R14, (R12)
-	ADDQ         $0x08, R12
-	ADDQ         $0x00000100, AX
-	ADDQ         $0x00000080, CX
-	ADDQ         $0x00000100, DX
-	ADDQ         cStride+80(FP), BX
-	ADDQ         kStride+88(FP), SI
-	ADDQ         deltaStride+96(FP), DI
-	ADDQ         rhStride+104(FP), R8
-	ADDQ         resStride+112(FP), R9
-	ADDQ         thrStride+120(FP), R10
-	ADDQ         resetStride+128(FP), R11
-	DECQ         R13
-	JNZ          RefractoryExponentialAVX512_block
-
-RefractoryExponentialAVX512_done:
-	VZEROUPPER
-	RET
-
-// func refractoryExponentialAVX2(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
-TEXT ·refractoryExponentialAVX2(SB), NOSPLIT, $0-152
-	// 1 scalars held in registers, 11 read from memory where used; vectors interleaved 2 at a time; between distant reads, 2 values reloaded from their streams, 0 kept on the stack.
-	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y1
-	VBROADCASTSS constc2d00000<>+0(SB), Y2
+	// 4 scalars held in registers, 8 read from memory where used; vectors interleaved 4 at a time.
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS constc2d00000<>+0(SB), Z2
+	VBROADCASTSS const42b20000<>+0(SB), Z3
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Z4
+	VBROADCASTSS const3f318000<>+0(SB), Z5
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         cur+16(FP), DX
@@ -4177,502 +3947,739 @@ TEXT ·refractoryExponentialAVX2(SB), NOSPLIT, $0-152
 	MOVQ         spikes+136(FP), R12
 	MOVQ         blocks+144(FP), R13
 	TESTQ        R13, R13
+	JZ           RefractoryExponentialAVX512_done
+
+RefractoryExponentialAVX512_block:
+	XORQ        R14, R14
+	VMOVUPS     (AX), Z6
+	VMOVUPS     64(AX), Z7
+	VMOVUPS     128(AX), Z8
+	VMOVUPS     192(AX), Z9
+	VSUBPS      (R8), Z6, Z10
+	VSUBPS      64(R8), Z7, Z11
+	VSUBPS      128(R8), Z8, Z12
+	VSUBPS      192(R8), Z9, Z13
+	VDIVPS      (DI), Z10, Z10
+	VDIVPS      64(DI), Z11, Z11
+	VDIVPS      128(DI), Z12, Z12
+	VDIVPS      192(DI), Z13, Z13
+	VMAXPS      Z10, Z2, Z10
+	VMINPS      Z10, Z3, Z10
+	VMAXPS      Z11, Z2, Z11
+	VMINPS      Z11, Z3, Z11
+	VMAXPS      Z12, Z2, Z12
+	VMINPS      Z12, Z3, Z12
+	VMAXPS      Z13, Z2, Z13
+	VMINPS      Z13, Z3, Z13
+	VMULPS      Z4, Z10, Z18
+	VMULPS      Z4, Z11, Z19
+	VMULPS      Z4, Z12, Z20
+	VMULPS      Z4, Z13, Z21
+	VRNDSCALEPS $0x00, Z18, Z18
+	VRNDSCALEPS $0x00, Z19, Z19
+	VRNDSCALEPS $0x00, Z20, Z20
+	VRNDSCALEPS $0x00, Z21, Z21
+	VMULPS      Z5, Z18, Z22
+	VMULPS      Z5, Z19, Z23
+	VMULPS      Z5, Z20, Z24
+	VMULPS      Z5, Z21, Z25
+	VSUBPS      Z22, Z10, Z10
+	VSUBPS      Z23, Z11, Z11
+	VSUBPS      Z24, Z12, Z12
+	VSUBPS      Z25, Z13, Z13
+	VMULPS.BCST constb95e8083<>+0(SB), Z18, Z22
+	VMULPS.BCST constb95e8083<>+0(SB), Z19, Z23
+	VMULPS.BCST constb95e8083<>+0(SB), Z20, Z24
+	VMULPS.BCST constb95e8083<>+0(SB), Z21, Z25
+	VSUBPS      Z22, Z10, Z10
+	VSUBPS      Z23, Z11, Z11
+	VSUBPS      Z24, Z12, Z12
+	VSUBPS      Z25, Z13, Z13
+	VMULPS.BCST const39500d01<>+0(SB), Z10, Z22
+	VMULPS.BCST const39500d01<>+0(SB), Z11, Z23
+	VMULPS.BCST const39500d01<>+0(SB), Z12, Z24
+	VMULPS.BCST const39500d01<>+0(SB), Z13, Z25
+	VADDPS.BCST const3ab60b61<>+0(SB), Z22, Z22
+	VADDPS.BCST const3ab60b61<>+0(SB), Z23, Z23
+	VADDPS.BCST const3ab60b61<>+0(SB), Z24, Z24
+	VADDPS.BCST const3ab60b61<>+0(SB), Z25, Z25
+	VMULPS      Z10, Z22, Z22
+	VMULPS      Z11, Z23, Z23
+	VMULPS      Z12, Z24, Z24
+	VMULPS      Z13, Z25, Z25
+	VADDPS.BCST const3c088889<>+0(SB), Z22, Z22
+	VADDPS.BCST const3c088889<>+0(SB), Z23, Z23
+	VADDPS.BCST const3c088889<>+0(SB), Z24, Z24
+	VADDPS.BCST const3c088889<>+0(SB), Z25, Z25
+	VMULPS      Z10, Z22, Z22
+	VMULPS      Z11, Z23, Z23
+	VMULPS      Z12, Z24, Z24
+	VMULPS      Z13, Z25, Z25
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z22, Z22
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z23, Z23
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z24, Z24
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z25, Z25
+	VMULPS      Z10, Z22, Z22
+	VMULPS      Z11, Z23, Z23
+	VMULPS      Z12, Z24, Z24
+	VMULPS      Z13, Z25, Z25
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z22, Z22
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z23, Z23
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z24, Z24
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z25, Z25
+	VMULPS      Z10, Z22, Z22
+	VMULPS      Z11, Z23, Z23
+	VMULPS      Z12, Z24, Z24
+	VMULPS      Z13, Z25, Z25
+	VADDPS.BCST const3f000000<>+0(SB), Z22, Z22
+	VADDPS.BCST const3f000000<>+0(SB), Z23, Z23
+	VADDPS.BCST const3f000000<>+0(SB), Z24, Z24
+	VADDPS.BCST const3f000000<>+0(SB), Z25, Z25
+	VMULPS      Z10, Z10, Z26
+	VMULPS      Z11, Z11, Z27
+	VMULPS      Z12, Z12, Z28
+	VMULPS      Z13, Z13, Z29
+	VMULPS      Z22, Z26, Z22
+	VMULPS      Z23, Z27, Z23
+	VMULPS      Z24, Z28, Z24
+	VMULPS      Z25, Z29, Z25
+	VADDPS      Z10, Z22, Z10
+	VADDPS      Z11, Z23, Z11
+	VADDPS      Z12, Z24, Z12
+	VADDPS      Z13, Z25, Z13
+	VADDPS.BCST const3f800000<>+0(SB), Z10, Z10
+	VADDPS.BCST const3f800000<>+0(SB), Z11, Z11
+	VADDPS.BCST const3f800000<>+0(SB), Z12, Z12
+	VADDPS.BCST const3f800000<>+0(SB), Z13, Z13
+	VSCALEFPS   Z18, Z10, Z10
+	VSCALEFPS   Z19, Z11, Z11
+	VSCALEFPS   Z20, Z12, Z12
+	VSCALEFPS   Z21, Z13, Z13
+	VMULPS      (DI), Z10, Z10
+	VMULPS      64(DI), Z11, Z11
+	VMULPS      128(DI), Z12, Z12
+	VMULPS      192(DI), Z13, Z13
+	VSUBPS      Z6, Z10, Z10
+	VSUBPS      Z7, Z11, Z11
+	VSUBPS      Z8, Z12, Z12
+	VSUBPS      Z9, Z13, Z13
+	VMOVDQU16   (CX), Y18
+	VMOVDQU16   32(CX), Y19
+	VMOVDQU16   64(CX), Y20
+	VMOVDQU16   96(CX), Y21
+	VMOVDQU16   (BX), Y22
+	VMOVDQU16   32(BX), Y23
+	VMOVDQU16   64(BX), Y24
+	VMOVDQU16   96(BX), Y25
+	VPCMPUW     $0x06, Y22, Y18, K1
+	VPCMPUW     $0x06, Y23, Y19, K2
+	VPCMPUW     $0x06, Y24, Y20, K3
+	VPCMPUW     $0x06, Y25, Y21, K4
+	VMOVUPS     (DX), Z22
+	VMOVUPS     64(DX), Z23
+	VMOVUPS     128(DX), Z24
+	VMOVUPS     192(DX), Z25
+	VMULPS      (R9), Z22, Z22
+	VMULPS      64(R9), Z23, Z23
+	VMULPS      128(R9), Z24, Z24
+	VMULPS      192(R9), Z25, Z25
+	VMOVUPS.Z   Z22, K1, Z22
+	VMOVUPS.Z   Z23, K2, Z23
+	VMOVUPS.Z   Z24, K3, Z24
+	VMOVUPS.Z   Z25, K4, Z25
+	VADDPS      Z22, Z10, Z10
+	VADDPS      Z23, Z11, Z11
+	VADDPS      Z24, Z12, Z12
+	VADDPS      Z25, Z13, Z13
+	VMULPS      (SI), Z10, Z10
+	VMULPS      64(SI), Z11, Z11
+	VMULPS      128(SI), Z12, Z12
+	VMULPS      192(SI), Z13, Z13
+	VADDPS      Z10, Z6, Z6
+	VADDPS      Z11, Z7, Z7
+	VADDPS      Z12, Z8, Z8
+	VADDPS      Z13, Z9, Z9
+	VCMPPS      $0x1e, (R10), Z6, K1, K1
+	VCMPPS      $0x1e, 64(R10), Z7, K2, K2
+	VCMPPS      $0x1e, 128(R10), Z8, K3, K3
+	VCMPPS      $0x1e, 192(R10), Z9, K4, K4
+	VBLENDMPS   (R11), Z6, K1, Z14
+	VBLENDMPS   64(R11), Z7, K2, Z15
+	VBLENDMPS   128(R11), Z8, K3, Z16
+	VBLENDMPS   192(R11), Z9, K4, Z17
+	VMOVUPS     Z14, (AX)
+	VMOVUPS     Z15, 64(AX)
+	VMOVUPS     Z16, 128(AX)
+	VMOVUPS     Z17, 192(AX)
+	VPADDUSW    Y0, Y18, Y6
+	VMOVDQU16   Y1, K1, Y6
+	VMOVDQU16   Y6, (CX)
+	VPADDUSW    Y0, Y19, Y6
+	VMOVDQU16   Y1, K2, Y6
+	VMOVDQU16   Y6, 32(CX)
+	VPADDUSW    Y0, Y20, Y6
+	VMOVDQU16   Y1, K3, Y6
+	VMOVDQU16   Y6, 64(CX)
+	VPADDUSW    Y0, Y21, Y6
+	VMOVDQU16   Y1, K4, Y6
+	VMOVDQU16   Y6, 96(CX)
+	KMOVW       K1, R15
+	ORQ         R15, R14
+	KMOVW       K2, R15
+	SHLQ        $0x10, R15
+	ORQ         R15, R14
+	KMOVW       K3, R15
+	SHLQ        $0x20, R15
+	ORQ         R15, R14
+	KMOVW       K4, R15
+	SHLQ        $0x30, R15
+	ORQ         R15, R14
+	MOVQ        R14, (R12)
+	ADDQ        $0x08, R12
+	ADDQ        $0x00000100, AX
+	ADDQ        $0x00000080, CX
+	ADDQ        $0x00000100, DX
+	ADDQ        cStride+80(FP), BX
+	ADDQ        kStride+88(FP), SI
+	ADDQ        deltaStride+96(FP), DI
+	ADDQ        rhStride+104(FP), R8
+	ADDQ        resStride+112(FP), R9
+	ADDQ        thrStride+120(FP), R10
+	ADDQ        resetStride+128(FP), R11
+	DECQ        R13
+	JNZ         RefractoryExponentialAVX512_block
+
+RefractoryExponentialAVX512_done:
+	VZEROUPPER
+	RET
+
+// func refractoryExponentialAVX2(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·refractoryExponentialAVX2(SB), NOSPLIT, $320-152
+	// 1 scalars held in registers, 11 read from memory where used; vectors interleaved 3 at a time; between distant reads, 2 values reloaded from their streams, 1 kept on the stack.
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y1
+	VBROADCASTSS constc2d00000<>+0(SB), Y2
+	MOVQ         v+0(FP), CX
+	MOVQ         r+8(FP), DX
+	MOVQ         cur+16(FP), BX
+	MOVQ         c+24(FP), SI
+	MOVQ         k+32(FP), DI
+	MOVQ         delta+40(FP), R8
+	MOVQ         rh+48(FP), R9
+	MOVQ         res+56(FP), R10
+	MOVQ         thr+64(FP), R11
+	MOVQ         reset+72(FP), R12
+	MOVQ         spikes+136(FP), R13
+	MOVQ         blocks+144(FP), R14
+	TESTQ        R14, R14
 	JZ           RefractoryExponentialAVX2_done
 
 RefractoryExponentialAVX2_block:
-	XORQ         R14, R14
-	VPMOVZXWD    (CX), Y3
-	VPMOVZXWD    16(CX), Y4
-	VMOVUPS      (AX), Y5
-	VMOVUPS      32(AX), Y6
-	VPMOVZXWD    (BX), Y7
-	VPMOVZXWD    16(BX), Y8
-	VPCMPGTD     Y7, Y3, Y3
-	VPCMPGTD     Y8, Y4, Y4
-	VSUBPS       (R8), Y5, Y5
-	VSUBPS       32(R8), Y6, Y6
-	VDIVPS       (DI), Y5, Y5
-	VDIVPS       32(DI), Y6, Y6
+	XORQ         R15, R15
+	VMOVUPS      (CX), Y3
+	VMOVUPS      32(CX), Y4
+	VMOVUPS      64(CX), Y5
+	VSUBPS       (R9), Y3, Y3
+	VSUBPS       32(R9), Y4, Y4
+	VSUBPS       64(R9), Y5, Y5
+	VDIVPS       (R8), Y3, Y3
+	VDIVPS       32(R8), Y4, Y4
+	VDIVPS       64(R8), Y5, Y5
+	VMAXPS       Y3, Y2, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y3, Y6, Y3
+	VMAXPS       Y4, Y2, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y4
 	VMAXPS       Y5, Y2, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y5
-	VMAXPS       Y6, Y2, Y6
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y8
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y8
+	VROUNDPS     $0x00, Y6, Y6
+	VMOVUPS      Y6, (AX)
 	VROUNDPS     $0x00, Y7, Y7
+	VMOVUPS      Y7, 32(AX)
 	VROUNDPS     $0x00, Y8, Y8
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y9
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y10
-	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
-	VMULPS       vconstb95e8083<>+0(SB), Y7, Y9
-	VMULPS       vconstb95e8083<>+0(SB), Y8, Y10
-	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
-	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMOVUPS      Y8, 64(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y9
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y10
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y11
+	VSUBPS       Y9, Y3, Y3
+	VSUBPS       Y10, Y4, Y4
+	VSUBPS       Y11, Y5, Y5
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
+	VSUBPS       Y6, Y3, Y3
+	VSUBPS       Y7, Y4, Y4
+	VSUBPS       Y8, Y5, Y5
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
 	VMULPS       Y5, Y5, Y11
-	VMULPS       Y6, Y6, Y12
-	VMULPS       Y9, Y11, Y9
-	VMULPS       Y10, Y12, Y10
-	VADDPS       Y5, Y9, Y5
-	VADDPS       Y6, Y10, Y6
+	VMULPS       Y6, Y9, Y6
+	VMULPS       Y7, Y10, Y7
+	VMULPS       Y8, Y11, Y8
+	VADDPS       Y3, Y6, Y3
+	VADDPS       Y4, Y7, Y4
+	VADDPS       Y5, Y8, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
-	VCVTTPS2DQ   Y7, Y7
-	VPSRAD       $0x01, Y7, Y9
-	VPADDD       vconst0000007f<>+0(SB), Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y5, Y5
-	VPSUBD       Y9, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y5, Y5
-	VCVTTPS2DQ   Y8, Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y6, Y6
-	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y6, Y6
-	VMULPS       (DI), Y5, Y5
-	VMULPS       32(DI), Y6, Y6
-	VSUBPS       (AX), Y5, Y5
-	VSUBPS       32(AX), Y6, Y6
-	VMOVUPS      (DX), Y7
-	VMOVUPS      32(DX), Y8
-	VMULPS       (R9), Y7, Y7
-	VMULPS       32(R9), Y8, Y8
-	VANDPS       Y3, Y7, Y7
-	VANDPS       Y4, Y8, Y8
-	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
-	VMULPS       (SI), Y5, Y5
-	VMULPS       32(SI), Y6, Y6
-	VADDPS       (AX), Y5, Y5
-	VADDPS       32(AX), Y6, Y6
-	VCMPPS       $0x1e, (R10), Y5, Y7
-	VANDPS       Y7, Y3, Y3
-	VCMPPS       $0x1e, 32(R10), Y6, Y7
-	VANDPS       Y7, Y4, Y4
-	VBLENDVPS    Y3, (R11), Y5, Y5
-	VBLENDVPS    Y4, 32(R11), Y6, Y6
-	VMOVUPS      Y5, (AX)
-	VMOVUPS      Y6, 32(AX)
-	VPMOVZXWD    (CX), Y5
-	VPSUBD       Y0, Y5, Y5
-	VPMINUD      Y1, Y5, Y5
-	VPANDN       Y5, Y3, Y5
-	VEXTRACTI128 $0x01, Y5, X6
-	VPACKUSDW    X6, X5, X5
-	VMOVDQU      X5, (CX)
-	VPMOVZXWD    16(CX), Y5
-	VPSUBD       Y0, Y5, Y5
-	VPMINUD      Y1, Y5, Y5
-	VPANDN       Y5, Y4, Y5
-	VEXTRACTI128 $0x01, Y5, X6
-	VPACKUSDW    X6, X5, X5
-	VMOVDQU      X5, 16(CX)
-	VMOVMSKPS    Y3, R15
-	ORQ          R15, R14
-	VMOVMSKPS    Y4, R15
-	SHLQ         $0x08, R15
-	ORQ          R15, R14
-	VPMOVZXWD    32(CX), Y3
-	VPMOVZXWD    48(CX), Y4
-	VMOVUPS      64(AX), Y5
-	VMOVUPS      96(AX), Y6
-	VPMOVZXWD    32(BX), Y7
-	VPMOVZXWD    48(BX), Y8
-	VPCMPGTD     Y7, Y3, Y3
-	VPCMPGTD     Y8, Y4, Y4
-	VSUBPS       64(R8), Y5, Y5
-	VSUBPS       96(R8), Y6, Y6
-	VDIVPS       64(DI), Y5, Y5
-	VDIVPS       96(DI), Y6, Y6
-	VMAXPS       Y5, Y2, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y5
-	VMAXPS       Y6, Y2, Y6
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y8
-	VROUNDPS     $0x00, Y7, Y7
-	VROUNDPS     $0x00, Y8, Y8
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y9
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y10
-	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
-	VMULPS       vconstb95e8083<>+0(SB), Y7, Y9
-	VMULPS       vconstb95e8083<>+0(SB), Y8, Y10
-	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
-	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y5, Y11
-	VMULPS       Y6, Y6, Y12
-	VMULPS       Y9, Y11, Y9
-	VMULPS       Y10, Y12, Y10
-	VADDPS       Y5, Y9, Y5
-	VADDPS       Y6, Y10, Y6
-	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
-	VCVTTPS2DQ   Y7, Y7
-	VPSRAD       $0x01, Y7, Y9
-	VPADDD       vconst0000007f<>+0(SB), Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y5, Y5
-	VPSUBD       Y9, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y5, Y5
-	VCVTTPS2DQ   Y8, Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y6, Y6
-	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y6, Y6
+	VCVTTPS2DQ   (AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y3, Y3
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VCVTTPS2DQ   32(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y4, Y4
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y4, Y4
+	VCVTTPS2DQ   64(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y5, Y5
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VMULPS       (R8), Y3, Y3
+	VMULPS       32(R8), Y4, Y4
+	VMULPS       64(R8), Y5, Y5
+	VSUBPS       (CX), Y3, Y3
+	VSUBPS       32(CX), Y4, Y4
+	VSUBPS       64(CX), Y5, Y5
+	VPMOVZXWD    (DX), Y6
+	VPMOVZXWD    16(DX), Y7
+	VPMOVZXWD    32(DX), Y8
+	VPMOVZXWD    (SI), Y9
+	VPMOVZXWD    16(SI), Y10
+	VPMOVZXWD    32(SI), Y11
+	VPCMPGTD     Y9, Y6, Y6
+	VPCMPGTD     Y10, Y7, Y7
+	VPCMPGTD     Y11, Y8, Y8
+	VMOVUPS      (BX), Y9
+	VMOVUPS      32(BX), Y10
+	VMOVUPS      64(BX), Y11
+	VMULPS       (R10), Y9, Y9
+	VMULPS       32(R10), Y10, Y10
+	VMULPS       64(R10), Y11, Y11
+	VANDPS       Y6, Y9, Y9
+	VANDPS       Y7, Y10, Y10
+	VANDPS       Y8, Y11, Y11
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VADDPS       Y11, Y5, Y5
+	VMULPS       (DI), Y3, Y3
+	VMULPS       32(DI), Y4, Y4
 	VMULPS       64(DI), Y5, Y5
-	VMULPS       96(DI), Y6, Y6
-	VSUBPS       64(AX), Y5, Y5
-	VSUBPS       96(AX), Y6, Y6
-	VMOVUPS      64(DX), Y7
-	VMOVUPS      96(DX), Y8
-	VMULPS       64(R9), Y7, Y7
-	VMULPS       96(R9), Y8, Y8
-	VANDPS       Y3, Y7, Y7
-	VANDPS       Y4, Y8, Y8
-	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
-	VMULPS       64(SI), Y5, Y5
-	VMULPS       96(SI), Y6, Y6
-	VADDPS       64(AX), Y5, Y5
-	VADDPS       96(AX), Y6, Y6
-	VCMPPS       $0x1e, 64(R10), Y5, Y7
-	VANDPS       Y7, Y3, Y3
-	VCMPPS       $0x1e, 96(R10), Y6, Y7
-	VANDPS       Y7, Y4, Y4
-	VBLENDVPS    Y3, 64(R11), Y5, Y5
-	VBLENDVPS    Y4, 96(R11), Y6, Y6
-	VMOVUPS      Y5, 64(AX)
+	VADDPS       (CX), Y3, Y3
+	VADDPS       32(CX), Y4, Y4
+	VADDPS       64(CX), Y5, Y5
+	VCMPPS       $0x1e, (R11), Y3, Y9
+	VANDPS       Y9, Y6, Y6
+	VCMPPS       $0x1e, 32(R11), Y4, Y9
+	VANDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, 64(R11), Y5, Y9
+	VANDPS       Y9, Y8, Y8
+	VBLENDVPS    Y6, (R12), Y3, Y3
+	VBLENDVPS    Y7, 32(R12), Y4, Y4
+	VBLENDVPS    Y8, 64(R12), Y5, Y5
+	VMOVUPS      Y3, (CX)
+	VMOVUPS      Y4, 32(CX)
+	VMOVUPS      Y5, 64(CX)
+	VPMOVZXWD    (DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y6, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, (DX)
+	VPMOVZXWD    16(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 16(DX)
+	VPMOVZXWD    32(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 32(DX)
+	VMOVMSKPS    Y6, BP
+	ORQ          BP, R15
+	VMOVMSKPS    Y7, BP
+	SHLQ         $0x08, BP
+	ORQ          BP, R15
+	VMOVMSKPS    Y8, BP
+	SHLQ         $0x10, BP
+	ORQ          BP, R15
+	VMOVUPS      96(CX), Y3
+	VMOVUPS      128(CX), Y4
+	VMOVUPS      160(CX), Y5
+	VSUBPS       96(R9), Y3, Y3
+	VSUBPS       128(R9), Y4, Y4
+	VSUBPS       160(R9), Y5, Y5
+	VDIVPS       96(R8), Y3, Y3
+	VDIVPS       128(R8), Y4, Y4
+	VDIVPS       160(R8), Y5, Y5
+	VMAXPS       Y3, Y2, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y3, Y6, Y3
+	VMAXPS       Y4, Y2, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y4
+	VMAXPS       Y5, Y2, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y8
+	VROUNDPS     $0x00, Y6, Y6
 	VMOVUPS      Y6, 96(AX)
-	VPMOVZXWD    32(CX), Y5
-	VPSUBD       Y0, Y5, Y5
-	VPMINUD      Y1, Y5, Y5
-	VPANDN       Y5, Y3, Y5
-	VEXTRACTI128 $0x01, Y5, X6
-	VPACKUSDW    X6, X5, X5
-	VMOVDQU      X5, 32(CX)
-	VPMOVZXWD    48(CX), Y5
-	VPSUBD       Y0, Y5, Y5
-	VPMINUD      Y1, Y5, Y5
-	VPANDN       Y5, Y4, Y5
-	VEXTRACTI128 $0x01, Y5, X6
-	VPACKUSDW    X6, X5, X5
-	VMOVDQU      X5, 48(CX)
-	VMOVMSKPS    Y3, R15
-	SHLQ         $0x10, R15
-	ORQ          R15, R14
-	VMOVMSKPS    Y4, R15
-	SHLQ         $0x18, R15
-	ORQ          R15, R14
-	VPMOVZXWD    64(CX), Y3
-	VPMOVZXWD    80(CX), Y4
-	VMOVUPS      128(AX), Y5
-	VMOVUPS      160(AX), Y6
-	VPMOVZXWD    64(BX), Y7
-	VPMOVZXWD    80(BX), Y8
-	VPCMPGTD     Y7, Y3, Y3
-	VPCMPGTD     Y8, Y4, Y4
-	VSUBPS       128(R8), Y5, Y5
-	VSUBPS       160(R8), Y6, Y6
-	VDIVPS       128(DI), Y5, Y5
-	VDIVPS       160(DI), Y6, Y6
-	VMAXPS       Y5, Y2, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y5
-	VMAXPS       Y6, Y2, Y6
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y8
 	VROUNDPS     $0x00, Y7, Y7
+	VMOVUPS      Y7, 128(AX)
 	VROUNDPS     $0x00, Y8, Y8
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y9
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y10
-	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
-	VMULPS       vconstb95e8083<>+0(SB), Y7, Y9
-	VMULPS       vconstb95e8083<>+0(SB), Y8, Y10
-	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
-	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMOVUPS      Y8, 160(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y9
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y10
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y11
+	VSUBPS       Y9, Y3, Y3
+	VSUBPS       Y10, Y4, Y4
+	VSUBPS       Y11, Y5, Y5
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
+	VSUBPS       Y6, Y3, Y3
+	VSUBPS       Y7, Y4, Y4
+	VSUBPS       Y8, Y5, Y5
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
 	VMULPS       Y5, Y5, Y11
-	VMULPS       Y6, Y6, Y12
-	VMULPS       Y9, Y11, Y9
-	VMULPS       Y10, Y12, Y10
-	VADDPS       Y5, Y9, Y5
-	VADDPS       Y6, Y10, Y6
+	VMULPS       Y6, Y9, Y6
+	VMULPS       Y7, Y10, Y7
+	VMULPS       Y8, Y11, Y8
+	VADDPS       Y3, Y6, Y3
+	VADDPS       Y4, Y7, Y4
+	VADDPS       Y5, Y8, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
-	VCVTTPS2DQ   Y7, Y7
-	VPSRAD       $0x01, Y7, Y9
-	VPADDD       vconst0000007f<>+0(SB), Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y5, Y5
-	VPSUBD       Y9, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y5, Y5
-	VCVTTPS2DQ   Y8, Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y6, Y6
-	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y6, Y6
-	VMULPS       128(DI), Y5, Y5
-	VMULPS       160(DI), Y6, Y6
-	VSUBPS       128(AX), Y5, Y5
-	VSUBPS       160(AX), Y6, Y6
-	VMOVUPS      128(DX), Y7
-	VMOVUPS      160(DX), Y8
-	VMULPS       128(R9), Y7, Y7
-	VMULPS       160(R9), Y8, Y8
-	VANDPS       Y3, Y7, Y7
-	VANDPS       Y4, Y8, Y8
-	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
-	VMULPS       128(SI), Y5, Y5
-	VMULPS       160(SI), Y6, Y6
-	VADDPS       128(AX), Y5, Y5
-	VADDPS       160(AX), Y6, Y6
-	VCMPPS       $0x1e, 128(R10), Y5, Y7
-	VANDPS       Y7, Y3, Y3
-	VCMPPS       $0x1e, 160(R10), Y6, Y7
-	VANDPS       Y7, Y4, Y4
-	VBLENDVPS    Y3, 128(R11), Y5, Y5
-	VBLENDVPS    Y4, 160(R11), Y6, Y6
-	VMOVUPS      Y5, 128(AX)
-	VMOVUPS      Y6, 160(AX)
-	VPMOVZXWD    64(CX), Y5
-	VPSUBD       Y0, Y5, Y5
-	VPMINUD      Y1, Y5, Y5
-	VPANDN       Y5, Y3, Y5
-	VEXTRACTI128 $0x01, Y5, X6
-	VPACKUSDW    X6, X5, X5
-	VMOVDQU      X5, 64(CX)
-	VPMOVZXWD    80(CX), Y5
-	VPSUBD       Y0, Y5, Y5
-	VPMINUD      Y1, Y5, Y5
-	VPANDN       Y5, Y4, Y5
-	VEXTRACTI128 $0x01, Y5, X6
-	VPACKUSDW    X6, X5, X5
-	VMOVDQU      X5, 80(CX)
-	VMOVMSKPS    Y3, R15
-	SHLQ         $0x20, R15
-	ORQ          R15, R14
-	VMOVMSKPS    Y4, R15
-	SHLQ         $0x28, R15
-	ORQ          R15, R14
-	VPMOVZXWD    96(CX), Y3
-	VPMOVZXWD    112(CX), Y4
-	VMOVUPS      192(AX), Y5
-	VMOVUPS      224(AX), Y6
-	VPMOVZXWD    96(BX), Y7
-	VPMOVZXWD    112(BX), Y8
-	VPCMPGTD     Y7, Y3, Y3
-	VPCMPGTD     Y8, Y4, Y4
-	VSUBPS       192(R8), Y5, Y5
-	VSUBPS       224(R8), Y6, Y6
-	VDIVPS       192(DI), Y5, Y5
-	VDIVPS       224(DI), Y6, Y6
-	VMAXPS       Y5, Y2, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y5
-	VMAXPS       Y6, Y2, Y6
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y8
-	VROUNDPS     $0x00, Y7, Y7
-	VROUNDPS     $0x00, Y8, Y8
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y9
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y10
-	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
-	VMULPS       vconstb95e8083<>+0(SB), Y7, Y9
-	VMULPS       vconstb95e8083<>+0(SB), Y8, Y10
-	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
-	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y5, Y11
-	VMULPS       Y6, Y6, Y12
-	VMULPS       Y9, Y11, Y9
-	VMULPS       Y10, Y12, Y10
-	VADDPS       Y5, Y9, Y5
-	VADDPS       Y6, Y10, Y6
-	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
-	VCVTTPS2DQ   Y7, Y7
-	VPSRAD       $0x01, Y7, Y9
-	VPADDD       vconst0000007f<>+0(SB), Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y5, Y5
-	VPSUBD       Y9, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y5, Y5
-	VCVTTPS2DQ   Y8, Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y6, Y6
-	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y6, Y6
-	VMULPS       192(DI), Y5, Y5
-	VMULPS       224(DI), Y6, Y6
-	VSUBPS       192(AX), Y5, Y5
-	VSUBPS       224(AX), Y6, Y6
-	VMOVUPS      192(DX), Y7
-	VMOVUPS      224(DX), Y8
-	VMULPS       192(R9), Y7, Y7
-	VMULPS       224(R9), Y8, Y8
-	VANDPS       Y3, Y7, Y7
-	VANDPS       Y4, Y8, Y8
-	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
-	VMULPS       192(SI), Y5, Y5
-	VMULPS       224(SI), Y6, Y6
-	VADDPS       192(AX), Y5, Y5
-	VADDPS       224(AX), Y6, Y6
-	VCMPPS       $0x1e, 192(R10), Y5, Y7
-	VANDPS       Y7, Y3, Y3
-	VCMPPS       $0x1e, 224(R10), Y6, Y7
-	VANDPS       Y7, Y4, Y4
-	VBLENDVPS    Y3, 192(R11), Y5, Y5
-	VBLENDVPS    Y4, 224(R11), Y6, Y6
+	VCVTTPS2DQ   96(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y3, Y3
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VCVTTPS2DQ   128(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y4, Y4
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y4, Y4
+	VCVTTPS2DQ   160(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y5, Y5
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VMULPS       96(R8), Y3, Y3
+	VMULPS       128(R8), Y4, Y4
+	VMULPS       160(R8), Y5, Y5
+	VSUBPS       96(CX), Y3, Y3
+	VSUBPS       128(CX), Y4, Y4
+	VSUBPS       160(CX), Y5, Y5
+	VPMOVZXWD    48(DX), Y6
+	VPMOVZXWD    64(DX), Y7
+	VPMOVZXWD    80(DX), Y8
+	VPMOVZXWD    48(SI), Y9
+	VPMOVZXWD    64(SI), Y10
+	VPMOVZXWD    80(SI), Y11
+	VPCMPGTD     Y9, Y6, Y6
+	VPCMPGTD     Y10, Y7, Y7
+	VPCMPGTD     Y11, Y8, Y8
+	VMOVUPS      96(BX), Y9
+	VMOVUPS      128(BX), Y10
+	VMOVUPS      160(BX), Y11
+	VMULPS       96(R10), Y9, Y9
+	VMULPS       128(R10), Y10, Y10
+	VMULPS       160(R10), Y11, Y11
+	VANDPS       Y6, Y9, Y9
+	VANDPS       Y7, Y10, Y10
+	VANDPS       Y8, Y11, Y11
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VADDPS       Y11, Y5, Y5
+	VMULPS       96(DI), Y3, Y3
+	VMULPS       128(DI), Y4, Y4
+	VMULPS       160(DI), Y5, Y5
+	VADDPS       96(CX), Y3, Y3
+	VADDPS       128(CX), Y4, Y4
+	VADDPS       160(CX), Y5, Y5
+	VCMPPS       $0x1e, 96(R11), Y3, Y9
+	VANDPS       Y9, Y6, Y6
+	VCMPPS       $0x1e, 128(R11), Y4, Y9
+	VANDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, 160(R11), Y5, Y9
+	VANDPS       Y9, Y8, Y8
+	VBLENDVPS    Y6, 96(R12), Y3, Y3
+	VBLENDVPS    Y7, 128(R12), Y4, Y4
+	VBLENDVPS    Y8, 160(R12), Y5, Y5
+	VMOVUPS      Y3, 96(CX)
+	VMOVUPS      Y4, 128(CX)
+	VMOVUPS      Y5, 160(CX)
+	VPMOVZXWD    48(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y6, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 48(DX)
+	VPMOVZXWD    64(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 64(DX)
+	VPMOVZXWD    80(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 80(DX)
+	VMOVMSKPS    Y6, BP
+	SHLQ         $0x18, BP
+	ORQ          BP, R15
+	VMOVMSKPS    Y7, BP
+	SHLQ         $0x20, BP
+	ORQ          BP, R15
+	VMOVMSKPS    Y8, BP
+	SHLQ         $0x28, BP
+	ORQ          BP, R15
+	VMOVUPS      192(CX), Y3
+	VMOVUPS      224(CX), Y4
+	VSUBPS       192(R9), Y3, Y3
+	VSUBPS       224(R9), Y4, Y4
+	VDIVPS       192(R8), Y3, Y3
+	VDIVPS       224(R8), Y4, Y4
+	VMAXPS       Y3, Y2, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMAXPS       Y4, Y2, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VROUNDPS     $0x00, Y5, Y5
 	VMOVUPS      Y5, 192(AX)
+	VROUNDPS     $0x00, Y6, Y6
 	VMOVUPS      Y6, 224(AX)
-	VPMOVZXWD    96(CX), Y5
-	VPSUBD       Y0, Y5, Y5
-	VPMINUD      Y1, Y5, Y5
-	VPANDN       Y5, Y3, Y5
-	VEXTRACTI128 $0x01, Y5, X6
-	VPACKUSDW    X6, X5, X5
-	VMOVDQU      X5, 96(CX)
-	VPMOVZXWD    112(CX), Y5
-	VPSUBD       Y0, Y5, Y5
-	VPMINUD      Y1, Y5, Y5
-	VPANDN       Y5, Y4, Y5
-	VEXTRACTI128 $0x01, Y5, X6
-	VPACKUSDW    X6, X5, X5
-	VMOVDQU      X5, 112(CX)
-	VMOVMSKPS    Y3, R15
-	SHLQ         $0x30, R15
-	ORQ          R15, R14
-	VMOVMSKPS    Y4, R15
-	SHLQ         $0x38, R15
-	ORQ          R15, R14
-	MOVQ         R14, (R12)
-	ADDQ         $0x08, R12
-	ADDQ         $0x00000100, AX
-	ADDQ         $0x00000080, CX
-	ADDQ         $0x00000100, DX
-	ADDQ         cStride+80(FP), BX
-	ADDQ         kStride+88(FP), SI
-	ADDQ         deltaStride+96(FP), DI
-	ADDQ         rhStride+104(FP), R8
-	ADDQ         resStride+112(FP), R9
-	ADDQ         thrStride+120(FP), R10
-	ADDQ         resetStride+128(FP), R11
-	DECQ         R13
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y5
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VSUBPS       Y5, Y3, Y3
+	VSUBPS       Y6, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y5
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y5, Y5
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y5, Y5
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y5, Y5
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y5, Y5
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y6, Y6
+	VADDPS       vconst3f000000<>+0(SB), Y5, Y5
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y3, Y3, Y7
+	VMULPS       Y4, Y4, Y8
+	VMULPS       Y5, Y7, Y5
+	VMULPS       Y6, Y8, Y6
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ   192(AX), Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y3, Y3
+	VPSUBD       Y6, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VCVTTPS2DQ   224(AX), Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y4, Y4
+	VPSUBD       Y6, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       192(R8), Y3, Y3
+	VMULPS       224(R8), Y4, Y4
+	VSUBPS       192(CX), Y3, Y3
+	VSUBPS       224(CX), Y4, Y4
+	VPMOVZXWD    96(DX), Y5
+	VPMOVZXWD    112(DX), Y6
+	VPMOVZXWD    96(SI), Y7
+	VPMOVZXWD    112(SI), Y8
+	VPCMPGTD     Y7, Y5, Y5
+	VPCMPGTD     Y8, Y6, Y6
+	VMOVUPS      192(BX), Y7
+	VMOVUPS      224(BX), Y8
+	VMULPS       192(R10), Y7, Y7
+	VMULPS       224(R10), Y8, Y8
+	VANDPS       Y5, Y7, Y7
+	VANDPS       Y6, Y8, Y8
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y8, Y4, Y4
+	VMULPS       192(DI), Y3, Y3
+	VMULPS       224(DI), Y4, Y4
+	VADDPS       192(CX), Y3, Y3
+	VADDPS       224(CX), Y4, Y4
+	VCMPPS       $0x1e, 192(R11), Y3, Y7
+	VANDPS       Y7, Y5, Y5
+	VCMPPS       $0x1e, 224(R11), Y4, Y7
+	VANDPS       Y7, Y6, Y6
+	VBLENDVPS    Y5, 192(R12), Y3, Y3
+	VBLENDVPS    Y6, 224(R12), Y4, Y4
+	VMOVUPS      Y3, 192(CX)
+	VMOVUPS      Y4, 224(CX)
+	VPMOVZXWD    96(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y5, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 96(DX)
+	VPMOVZXWD    112(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y6, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 112(DX)
+	VMOVMSKPS    Y5, BP
+	SHLQ         $0x30, BP
+	ORQ          BP, R15
+	VMOVMSKPS    Y6, BP
+	SHLQ         $0x38, BP
+	ORQ          BP, R15
+	MOVQ         R15, (R13)
+	ADDQ         $0x08, R13
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         cStride+80(FP), SI
+	ADDQ         kStride+88(FP), DI
+	ADDQ         deltaStride+96(FP), R8
+	ADDQ         rhStride+104(FP), R9
+	ADDQ         resStride+112(FP), R10
+	ADDQ         thrStride+120(FP), R11
+	ADDQ         resetStride+128(FP), R12
+	DECQ         R14
 	JNZ          RefractoryExponentialAVX2_block
 
 RefractoryExponentialAVX2_done:
@@ -4682,60 +4689,44 @@ RefractoryExponentialAVX2_done:
 // func refractoryExponentialUniformAVX512(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·refractoryExponentialUniformAVX512(SB), NOSPLIT, $0-72
-	// 0 scalars held in registers, 19 read from memory where used; vectors interleaved 4 at a time.
-	VPCMPEQW Y0, Y0, Y0
-	VPSRLW   $0x0f, Y0, Y0
-	VPXORD   Z1, Z1, Z1
-	MOVQ     v+0(FP), AX
-	MOVQ     r+8(FP), CX
-	MOVQ     cur+16(FP), DX
-	MOVQ     spikes+56(FP), BX
-	MOVQ     blocks+64(FP), SI
-	TESTQ    SI, SI
-	JZ       RefractoryExponentialUniformAVX512_done
+	// 4 scalars held in registers, 15 read from memory where used; vectors interleaved 4 at a time.
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS delta+32(FP), Z2
+	VBROADCASTSS rh+36(FP), Z3
+	VBROADCASTSS constc2d00000<>+0(SB), Z4
+	VBROADCASTSS const42b20000<>+0(SB), Z5
+	MOVQ         v+0(FP), AX
+	MOVQ         r+8(FP), CX
+	MOVQ         cur+16(FP), DX
+	MOVQ         spikes+56(FP), BX
+	MOVQ         blocks+64(FP), SI
+	TESTQ        SI, SI
+	JZ           RefractoryExponentialUniformAVX512_done
 
 RefractoryExponentialUniformAVX512_block:
 	XORQ         DI, DI
-	VMOVDQU16    (CX), Y2
-	VMOVDQU16    32(CX), Y3
-	VMOVDQU16    64(CX), Y4
-	VMOVDQU16    96(CX), Y5
 	VMOVUPS      (AX), Z6
 	VMOVUPS      64(AX), Z7
 	VMOVUPS      128(AX), Z8
 	VMOVUPS      192(AX), Z9
-	VPBROADCASTW c+24(FP), Y10
-	VPBROADCASTW c+24(FP), Y11
-	VPBROADCASTW c+24(FP), Y12
-	VPBROADCASTW c+24(FP), Y13
-	VPCMPUW      $0x06, Y10, Y2, K1
-	VPCMPUW      $0x06, Y11, Y3, K2
-	VPCMPUW      $0x06, Y12, Y4, K3
-	VPCMPUW      $0x06, Y13, Y5, K4
-	VSUBPS.BCST  rh+36(FP), Z6, Z10
-	VSUBPS.BCST  rh+36(FP), Z7, Z11
-	VSUBPS.BCST  rh+36(FP), Z8, Z12
-	VSUBPS.BCST  rh+36(FP), Z9, Z13
-	VDIVPS.BCST  delta+32(FP), Z10, Z10
-	VDIVPS.BCST  delta+32(FP), Z11, Z11
-	VDIVPS.BCST  delta+32(FP), Z12, Z12
-	VDIVPS.BCST  delta+32(FP), Z13, Z13
-	VBROADCASTSS constc2d00000<>+0(SB), Z18
-	VMAXPS       Z10, Z18, Z10
-	VBROADCASTSS const42b20000<>+0(SB), Z18
-	VMINPS       Z10, Z18, Z10
-	VBROADCASTSS constc2d00000<>+0(SB), Z18
-	VMAXPS       Z11, Z18, Z11
-	VBROADCASTSS const42b20000<>+0(SB), Z18
-	VMINPS       Z11, Z18, Z11
-	VBROADCASTSS constc2d00000<>+0(SB), Z18
-	VMAXPS       Z12, Z18, Z12
-	VBROADCASTSS const42b20000<>+0(SB), Z18
-	VMINPS       Z12, Z18, Z12
-	VBROADCASTSS constc2d00000<>+0(SB), Z18
-	VMAXPS       Z13, Z18, Z13
-	VBROADCASTSS const42b20000<>+0(SB), Z18
-	VMINPS       Z13, Z18, Z13
+	VSUBPS       Z3, Z6, Z10
+	VSUBPS       Z3, Z7, Z11
+	VSUBPS       Z3, Z8, Z12
+	VSUBPS       Z3, Z9, Z13
+	VDIVPS       Z2, Z10, Z10
+	VDIVPS       Z2, Z11, Z11
+	VDIVPS       Z2, Z12, Z12
+	VDIVPS       Z2, Z13, Z13
+	VMAXPS       Z10, Z4, Z10
+	VMINPS       Z10, Z5, Z10
+	VMAXPS       Z11, Z4, Z11
+	VMINPS       Z11, Z5, Z11
+	VMAXPS       Z12, Z4, Z12
+	VMINPS       Z12, Z5, Z12
+	VMAXPS       Z13, Z4, Z13
+	VMINPS       Z13, Z5, Z13
 	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z10, Z18
 	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z11, Z19
 	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z12, Z20
@@ -4820,30 +4811,42 @@ RefractoryExponentialUniformAVX512_block:
 	VSCALEFPS    Z19, Z11, Z11
 	VSCALEFPS    Z20, Z12, Z12
 	VSCALEFPS    Z21, Z13, Z13
-	VMULPS.BCST  delta+32(FP), Z10, Z10
-	VMULPS.BCST  delta+32(FP), Z11, Z11
-	VMULPS.BCST  delta+32(FP), Z12, Z12
-	VMULPS.BCST  delta+32(FP), Z13, Z13
+	VMULPS       Z10, Z2, Z10
+	VMULPS       Z11, Z2, Z11
+	VMULPS       Z12, Z2, Z12
+	VMULPS       Z13, Z2, Z13
 	VSUBPS       Z6, Z10, Z10
 	VSUBPS       Z7, Z11, Z11
 	VSUBPS       Z8, Z12, Z12
 	VSUBPS       Z9, Z13, Z13
-	VMOVUPS      (DX), Z18
-	VMOVUPS      64(DX), Z19
-	VMOVUPS      128(DX), Z20
-	VMOVUPS      192(DX), Z21
-	VMULPS.BCST  res+40(FP), Z18, Z18
-	VMULPS.BCST  res+40(FP), Z19, Z19
-	VMULPS.BCST  res+40(FP), Z20, Z20
-	VMULPS.BCST  res+40(FP), Z21, Z21
-	VMOVUPS.Z    Z18, K1, Z18
-	VMOVUPS.Z    Z19, K2, Z19
-	VMOVUPS.Z    Z20, K3, Z20
-	VMOVUPS.Z    Z21, K4, Z21
-	VADDPS       Z18, Z10, Z10
-	VADDPS       Z19, Z11, Z11
-	VADDPS       Z20, Z12, Z12
-	VADDPS       Z21, Z13, Z13
+	VMOVDQU16    (CX), Y18
+	VMOVDQU16    32(CX), Y19
+	VMOVDQU16    64(CX), Y20
+	VMOVDQU16    96(CX), Y21
+	VPBROADCASTW c+24(FP), Y22
+	VPBROADCASTW c+24(FP), Y23
+	VPBROADCASTW c+24(FP), Y24
+	VPBROADCASTW c+24(FP), Y25
+	VPCMPUW      $0x06, Y22, Y18, K1
+	VPCMPUW      $0x06, Y23, Y19, K2
+	VPCMPUW      $0x06, Y24, Y20, K3
+	VPCMPUW      $0x06, Y25, Y21, K4
+	VMOVUPS      (DX), Z22
+	VMOVUPS      64(DX), Z23
+	VMOVUPS      128(DX), Z24
+	VMOVUPS      192(DX), Z25
+	VMULPS.BCST  res+40(FP), Z22, Z22
+	VMULPS.BCST  res+40(FP), Z23, Z23
+	VMULPS.BCST  res+40(FP), Z24, Z24
+	VMULPS.BCST  res+40(FP), Z25, Z25
+	VMOVUPS.Z    Z22, K1, Z22
+	VMOVUPS.Z    Z23, K2, Z23
+	VMOVUPS.Z    Z24, K3, Z24
+	VMOVUPS.Z    Z25, K4, Z25
+	VADDPS       Z22, Z10, Z10
+	VADDPS       Z23, Z11, Z11
+	VADDPS       Z24, Z12, Z12
+	VADDPS       Z25, Z13, Z13
 	VMULPS.BCST  k+28(FP), Z10, Z10
 	VMULPS.BCST  k+28(FP), Z11, Z11
 	VMULPS.BCST  k+28(FP), Z12, Z12
@@ -4872,18 +4875,18 @@ RefractoryExponentialUniformAVX512_block:
 	VMOVUPS      Z15, 64(AX)
 	VMOVUPS      Z16, 128(AX)
 	VMOVUPS      Z17, 192(AX)
-	VPADDUSW     Y0, Y2, Y2
-	VMOVDQU16    Y1, K1, Y2
-	VMOVDQU16    Y2, (CX)
-	VPADDUSW     Y0, Y3, Y2
-	VMOVDQU16    Y1, K2, Y2
-	VMOVDQU16    Y2, 32(CX)
-	VPADDUSW     Y0, Y4, Y2
-	VMOVDQU16    Y1, K3, Y2
-	VMOVDQU16    Y2, 64(CX)
-	VPADDUSW     Y0, Y5, Y2
-	VMOVDQU16    Y1, K4, Y2
-	VMOVDQU16    Y2, 96(CX)
+	VPADDUSW     Y0, Y18, Y6
+	VMOVDQU16    Y1, K1, Y6
+	VMOVDQU16    Y6, (CX)
+	VPADDUSW     Y0, Y19, Y6
+	VMOVDQU16    Y1, K2, Y6
+	VMOVDQU16    Y6, 32(CX)
+	VPADDUSW     Y0, Y20, Y6
+	VMOVDQU16    Y1, K3, Y6
+	VMOVDQU16    Y6, 64(CX)
+	VPADDUSW     Y0, Y21, Y6
+	VMOVDQU16    Y1, K4, Y6
+	VMOVDQU16    Y6, 96(CX)
 	KMOVW        K1, R8
 	ORQ          R8, DI
 	KMOVW        K2, R8
@@ -4909,8 +4912,8 @@ RefractoryExponentialUniformAVX512_done:
 
 // func refractoryExponentialUniformAVX2(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·refractoryExponentialUniformAVX2(SB), NOSPLIT, $256-72
-	// 1 scalars held in registers, 18 read from memory where used; vectors interleaved 2 at a time; between distant reads, 2 values reloaded from their streams, 0 kept on the stack.
+TEXT ·refractoryExponentialUniformAVX2(SB), $512-72
+	// 1 scalars held in registers, 18 read from memory where used; vectors interleaved 3 at a time; between distant reads, 2 values reloaded from their streams, 1 kept on the stack.
 	LEAQ         (SP), AX
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
@@ -4918,8 +4921,8 @@ TEXT ·refractoryExponentialUniformAVX2(SB), NOSPLIT, $256-72
 	VPSRLD       $0x10, Y0, Y1
 	VPBROADCASTW c+24(FP), X2
 	VPMOVZXWD    X2, Y2
-	VBROADCASTSS delta+32(FP), Y3
-	VMOVUPS      Y3, (AX)
+	VMOVUPS      Y2, (AX)
+	VBROADCASTSS delta+32(FP), Y2
 	VBROADCASTSS k+28(FP), Y3
 	VMOVUPS      Y3, 32(AX)
 	VBROADCASTSS res+40(FP), Y3
@@ -4940,483 +4943,491 @@ TEXT ·refractoryExponentialUniformAVX2(SB), NOSPLIT, $256-72
 
 RefractoryExponentialUniformAVX2_block:
 	XORQ         R8, R8
-	VPMOVZXWD    (DX), Y3
-	VPMOVZXWD    16(DX), Y4
-	VMOVUPS      (CX), Y5
-	VMOVUPS      32(CX), Y6
-	VPCMPGTD     Y2, Y3, Y3
-	VPCMPGTD     Y2, Y4, Y4
+	VMOVUPS      (CX), Y3
+	VMOVUPS      32(CX), Y4
+	VMOVUPS      64(CX), Y5
+	VSUBPS       128(AX), Y3, Y3
+	VSUBPS       128(AX), Y4, Y4
 	VSUBPS       128(AX), Y5, Y5
-	VSUBPS       128(AX), Y6, Y6
-	VDIVPS       (AX), Y5, Y5
-	VDIVPS       (AX), Y6, Y6
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y5, Y7, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y5
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y8
+	VDIVPS       Y2, Y3, Y3
+	VDIVPS       Y2, Y4, Y4
+	VDIVPS       Y2, Y5, Y5
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y3, Y6, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y3, Y6, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y8
+	VROUNDPS     $0x00, Y6, Y6
+	VMOVUPS      Y6, 192(AX)
 	VROUNDPS     $0x00, Y7, Y7
+	VMOVUPS      Y7, 224(AX)
 	VROUNDPS     $0x00, Y8, Y8
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y9
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y10
-	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
-	VMULPS       vconstb95e8083<>+0(SB), Y7, Y9
-	VMULPS       vconstb95e8083<>+0(SB), Y8, Y10
-	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
-	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMOVUPS      Y8, 256(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y9
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y10
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y11
+	VSUBPS       Y9, Y3, Y3
+	VSUBPS       Y10, Y4, Y4
+	VSUBPS       Y11, Y5, Y5
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
+	VSUBPS       Y6, Y3, Y3
+	VSUBPS       Y7, Y4, Y4
+	VSUBPS       Y8, Y5, Y5
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
 	VMULPS       Y5, Y5, Y11
-	VMULPS       Y6, Y6, Y12
-	VMULPS       Y9, Y11, Y9
-	VMULPS       Y10, Y12, Y10
-	VADDPS       Y5, Y9, Y5
-	VADDPS       Y6, Y10, Y6
+	VMULPS       Y6, Y9, Y6
+	VMULPS       Y7, Y10, Y7
+	VMULPS       Y8, Y11, Y8
+	VADDPS       Y3, Y6, Y3
+	VADDPS       Y4, Y7, Y4
+	VADDPS       Y5, Y8, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
-	VCVTTPS2DQ   Y7, Y7
-	VPSRAD       $0x01, Y7, Y9
-	VPADDD       vconst0000007f<>+0(SB), Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y5, Y5
-	VPSUBD       Y9, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y5, Y5
-	VCVTTPS2DQ   Y8, Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y6, Y6
-	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y6, Y6
-	VMULPS       (AX), Y5, Y5
-	VMULPS       (AX), Y6, Y6
-	VSUBPS       (CX), Y5, Y5
-	VSUBPS       32(CX), Y6, Y6
-	VMOVUPS      (BX), Y7
-	VMOVUPS      32(BX), Y8
-	VMULPS       64(AX), Y7, Y7
-	VMULPS       64(AX), Y8, Y8
-	VANDPS       Y3, Y7, Y7
-	VANDPS       Y4, Y8, Y8
-	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
+	VCVTTPS2DQ   192(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y3, Y3
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VCVTTPS2DQ   224(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y4, Y4
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y4, Y4
+	VCVTTPS2DQ   256(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y5, Y5
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VMULPS       Y3, Y2, Y3
+	VMULPS       Y4, Y2, Y4
+	VMULPS       Y5, Y2, Y5
+	VSUBPS       (CX), Y3, Y3
+	VSUBPS       32(CX), Y4, Y4
+	VSUBPS       64(CX), Y5, Y5
+	VPMOVZXWD    (DX), Y6
+	VPMOVZXWD    16(DX), Y7
+	VPMOVZXWD    32(DX), Y8
+	VPCMPGTD     (AX), Y6, Y6
+	VPCMPGTD     (AX), Y7, Y7
+	VPCMPGTD     (AX), Y8, Y8
+	VMOVUPS      (BX), Y9
+	VMOVUPS      32(BX), Y10
+	VMOVUPS      64(BX), Y11
+	VMULPS       64(AX), Y9, Y9
+	VMULPS       64(AX), Y10, Y10
+	VMULPS       64(AX), Y11, Y11
+	VANDPS       Y6, Y9, Y9
+	VANDPS       Y7, Y10, Y10
+	VANDPS       Y8, Y11, Y11
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VADDPS       Y11, Y5, Y5
+	VMULPS       32(AX), Y3, Y3
+	VMULPS       32(AX), Y4, Y4
 	VMULPS       32(AX), Y5, Y5
-	VMULPS       32(AX), Y6, Y6
-	VADDPS       (CX), Y5, Y5
-	VADDPS       32(CX), Y6, Y6
-	VCMPPS       $0x1e, 160(AX), Y5, Y7
-	VANDPS       Y7, Y3, Y3
-	VCMPPS       $0x1e, 160(AX), Y6, Y7
-	VANDPS       Y7, Y4, Y4
-	VBLENDVPS    Y3, 96(AX), Y5, Y5
-	VBLENDVPS    Y4, 96(AX), Y6, Y6
-	VMOVUPS      Y5, (CX)
-	VMOVUPS      Y6, 32(CX)
-	VPMOVZXWD    (DX), Y5
-	VPSUBD       Y0, Y5, Y5
-	VPMINUD      Y1, Y5, Y5
-	VPANDN       Y5, Y3, Y5
-	VEXTRACTI128 $0x01, Y5, X6
-	VPACKUSDW    X6, X5, X5
-	VMOVDQU      X5, (DX)
-	VPMOVZXWD    16(DX), Y5
-	VPSUBD       Y0, Y5, Y5
-	VPMINUD      Y1, Y5, Y5
-	VPANDN       Y5, Y4, Y5
-	VEXTRACTI128 $0x01, Y5, X6
-	VPACKUSDW    X6, X5, X5
-	VMOVDQU      X5, 16(DX)
-	VMOVMSKPS    Y3, R9
+	VADDPS       (CX), Y3, Y3
+	VADDPS       32(CX), Y4, Y4
+	VADDPS       64(CX), Y5, Y5
+	VCMPPS       $0x1e, 160(AX), Y3, Y9
+	VANDPS       Y9, Y6, Y6
+	VCMPPS       $0x1e, 160(AX), Y4, Y9
+	VANDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, 160(AX), Y5, Y9
+	VANDPS       Y9, Y8, Y8
+	VBLENDVPS    Y6, 96(AX), Y3, Y3
+	VBLENDVPS    Y7, 96(AX), Y4, Y4
+	VBLENDVPS    Y8, 96(AX), Y5, Y5
+	VMOVUPS      Y3, (CX)
+	VMOVUPS      Y4, 32(CX)
+	VMOVUPS      Y5, 64(CX)
+	VPMOVZXWD    (DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y6, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, (DX)
+	VPMOVZXWD    16(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 16(DX)
+	VPMOVZXWD    32(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 32(DX)
+	VMOVMSKPS    Y6, R9
 	ORQ          R9, R8
-	VMOVMSKPS    Y4, R9
+	VMOVMSKPS    Y7, R9
 	SHLQ         $0x08, R9
 	ORQ          R9, R8
-	VPMOVZXWD    32(DX), Y3
-	VPMOVZXWD    48(DX), Y4
-	VMOVUPS      64(CX), Y5
-	VMOVUPS      96(CX), Y6
-	VPCMPGTD     Y2, Y3, Y3
-	VPCMPGTD     Y2, Y4, Y4
-	VSUBPS       128(AX), Y5, Y5
-	VSUBPS       128(AX), Y6, Y6
-	VDIVPS       (AX), Y5, Y5
-	VDIVPS       (AX), Y6, Y6
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y5, Y7, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y5
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y8
-	VROUNDPS     $0x00, Y7, Y7
-	VROUNDPS     $0x00, Y8, Y8
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y9
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y10
-	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
-	VMULPS       vconstb95e8083<>+0(SB), Y7, Y9
-	VMULPS       vconstb95e8083<>+0(SB), Y8, Y10
-	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
-	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y5, Y11
-	VMULPS       Y6, Y6, Y12
-	VMULPS       Y9, Y11, Y9
-	VMULPS       Y10, Y12, Y10
-	VADDPS       Y5, Y9, Y5
-	VADDPS       Y6, Y10, Y6
-	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
-	VCVTTPS2DQ   Y7, Y7
-	VPSRAD       $0x01, Y7, Y9
-	VPADDD       vconst0000007f<>+0(SB), Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y5, Y5
-	VPSUBD       Y9, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y5, Y5
-	VCVTTPS2DQ   Y8, Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y6, Y6
-	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y6, Y6
-	VMULPS       (AX), Y5, Y5
-	VMULPS       (AX), Y6, Y6
-	VSUBPS       64(CX), Y5, Y5
-	VSUBPS       96(CX), Y6, Y6
-	VMOVUPS      64(BX), Y7
-	VMOVUPS      96(BX), Y8
-	VMULPS       64(AX), Y7, Y7
-	VMULPS       64(AX), Y8, Y8
-	VANDPS       Y3, Y7, Y7
-	VANDPS       Y4, Y8, Y8
-	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
-	VMULPS       32(AX), Y5, Y5
-	VMULPS       32(AX), Y6, Y6
-	VADDPS       64(CX), Y5, Y5
-	VADDPS       96(CX), Y6, Y6
-	VCMPPS       $0x1e, 160(AX), Y5, Y7
-	VANDPS       Y7, Y3, Y3
-	VCMPPS       $0x1e, 160(AX), Y6, Y7
-	VANDPS       Y7, Y4, Y4
-	VBLENDVPS    Y3, 96(AX), Y5, Y5
-	VBLENDVPS    Y4, 96(AX), Y6, Y6
-	VMOVUPS      Y5, 64(CX)
-	VMOVUPS      Y6, 96(CX)
-	VPMOVZXWD    32(DX), Y5
-	VPSUBD       Y0, Y5, Y5
-	VPMINUD      Y1, Y5, Y5
-	VPANDN       Y5, Y3, Y5
-	VEXTRACTI128 $0x01, Y5, X6
-	VPACKUSDW    X6, X5, X5
-	VMOVDQU      X5, 32(DX)
-	VPMOVZXWD    48(DX), Y5
-	VPSUBD       Y0, Y5, Y5
-	VPMINUD      Y1, Y5, Y5
-	VPANDN       Y5, Y4, Y5
-	VEXTRACTI128 $0x01, Y5, X6
-	VPACKUSDW    X6, X5, X5
-	VMOVDQU      X5, 48(DX)
-	VMOVMSKPS    Y3, R9
+	VMOVMSKPS    Y8, R9
 	SHLQ         $0x10, R9
 	ORQ          R9, R8
-	VMOVMSKPS    Y4, R9
+	VMOVUPS      96(CX), Y3
+	VMOVUPS      128(CX), Y4
+	VMOVUPS      160(CX), Y5
+	VSUBPS       128(AX), Y3, Y3
+	VSUBPS       128(AX), Y4, Y4
+	VSUBPS       128(AX), Y5, Y5
+	VDIVPS       Y2, Y3, Y3
+	VDIVPS       Y2, Y4, Y4
+	VDIVPS       Y2, Y5, Y5
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y3, Y6, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y3, Y6, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y8
+	VROUNDPS     $0x00, Y6, Y6
+	VMOVUPS      Y6, 288(AX)
+	VROUNDPS     $0x00, Y7, Y7
+	VMOVUPS      Y7, 320(AX)
+	VROUNDPS     $0x00, Y8, Y8
+	VMOVUPS      Y8, 352(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y9
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y10
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y11
+	VSUBPS       Y9, Y3, Y3
+	VSUBPS       Y10, Y4, Y4
+	VSUBPS       Y11, Y5, Y5
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
+	VSUBPS       Y6, Y3, Y3
+	VSUBPS       Y7, Y4, Y4
+	VSUBPS       Y8, Y5, Y5
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y5, Y5, Y11
+	VMULPS       Y6, Y9, Y6
+	VMULPS       Y7, Y10, Y7
+	VMULPS       Y8, Y11, Y8
+	VADDPS       Y3, Y6, Y3
+	VADDPS       Y4, Y7, Y4
+	VADDPS       Y5, Y8, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
+	VCVTTPS2DQ   288(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y3, Y3
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VCVTTPS2DQ   320(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y4, Y4
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y4, Y4
+	VCVTTPS2DQ   352(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y5, Y5
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VMULPS       Y3, Y2, Y3
+	VMULPS       Y4, Y2, Y4
+	VMULPS       Y5, Y2, Y5
+	VSUBPS       96(CX), Y3, Y3
+	VSUBPS       128(CX), Y4, Y4
+	VSUBPS       160(CX), Y5, Y5
+	VPMOVZXWD    48(DX), Y6
+	VPMOVZXWD    64(DX), Y7
+	VPMOVZXWD    80(DX), Y8
+	VPCMPGTD     (AX), Y6, Y6
+	VPCMPGTD     (AX), Y7, Y7
+	VPCMPGTD     (AX), Y8, Y8
+	VMOVUPS      96(BX), Y9
+	VMOVUPS      128(BX), Y10
+	VMOVUPS      160(BX), Y11
+	VMULPS       64(AX), Y9, Y9
+	VMULPS       64(AX), Y10, Y10
+	VMULPS       64(AX), Y11, Y11
+	VANDPS       Y6, Y9, Y9
+	VANDPS       Y7, Y10, Y10
+	VANDPS       Y8, Y11, Y11
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VADDPS       Y11, Y5, Y5
+	VMULPS       32(AX), Y3, Y3
+	VMULPS       32(AX), Y4, Y4
+	VMULPS       32(AX), Y5, Y5
+	VADDPS       96(CX), Y3, Y3
+	VADDPS       128(CX), Y4, Y4
+	VADDPS       160(CX), Y5, Y5
+	VCMPPS       $0x1e, 160(AX), Y3, Y9
+	VANDPS       Y9, Y6, Y6
+	VCMPPS       $0x1e, 160(AX), Y4, Y9
+	VANDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, 160(AX), Y5, Y9
+	VANDPS       Y9, Y8, Y8
+	VBLENDVPS    Y6, 96(AX), Y3, Y3
+	VBLENDVPS    Y7, 96(AX), Y4, Y4
+	VBLENDVPS    Y8, 96(AX), Y5, Y5
+	VMOVUPS      Y3, 96(CX)
+	VMOVUPS      Y4, 128(CX)
+	VMOVUPS      Y5, 160(CX)
+	VPMOVZXWD    48(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y6, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 48(DX)
+	VPMOVZXWD    64(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 64(DX)
+	VPMOVZXWD    80(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 80(DX)
+	VMOVMSKPS    Y6, R9
 	SHLQ         $0x18, R9
 	ORQ          R9, R8
-	VPMOVZXWD    64(DX), Y3
-	VPMOVZXWD    80(DX), Y4
-	VMOVUPS      128(CX), Y5
-	VMOVUPS      160(CX), Y6
-	VPCMPGTD     Y2, Y3, Y3
-	VPCMPGTD     Y2, Y4, Y4
-	VSUBPS       128(AX), Y5, Y5
-	VSUBPS       128(AX), Y6, Y6
-	VDIVPS       (AX), Y5, Y5
-	VDIVPS       (AX), Y6, Y6
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y5, Y7, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y5
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y8
-	VROUNDPS     $0x00, Y7, Y7
-	VROUNDPS     $0x00, Y8, Y8
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y9
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y10
-	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
-	VMULPS       vconstb95e8083<>+0(SB), Y7, Y9
-	VMULPS       vconstb95e8083<>+0(SB), Y8, Y10
-	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
-	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y5, Y11
-	VMULPS       Y6, Y6, Y12
-	VMULPS       Y9, Y11, Y9
-	VMULPS       Y10, Y12, Y10
-	VADDPS       Y5, Y9, Y5
-	VADDPS       Y6, Y10, Y6
-	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
-	VCVTTPS2DQ   Y7, Y7
-	VPSRAD       $0x01, Y7, Y9
-	VPADDD       vconst0000007f<>+0(SB), Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y5, Y5
-	VPSUBD       Y9, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y5, Y5
-	VCVTTPS2DQ   Y8, Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y6, Y6
-	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y6, Y6
-	VMULPS       (AX), Y5, Y5
-	VMULPS       (AX), Y6, Y6
-	VSUBPS       128(CX), Y5, Y5
-	VSUBPS       160(CX), Y6, Y6
-	VMOVUPS      128(BX), Y7
-	VMOVUPS      160(BX), Y8
-	VMULPS       64(AX), Y7, Y7
-	VMULPS       64(AX), Y8, Y8
-	VANDPS       Y3, Y7, Y7
-	VANDPS       Y4, Y8, Y8
-	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
-	VMULPS       32(AX), Y5, Y5
-	VMULPS       32(AX), Y6, Y6
-	VADDPS       128(CX), Y5, Y5
-	VADDPS       160(CX), Y6, Y6
-	VCMPPS       $0x1e, 160(AX), Y5, Y7
-	VANDPS       Y7, Y3, Y3
-	VCMPPS       $0x1e, 160(AX), Y6, Y7
-	VANDPS       Y7, Y4, Y4
-	VBLENDVPS    Y3, 96(AX), Y5, Y5
-	VBLENDVPS    Y4, 96(AX), Y6, Y6
-	VMOVUPS      Y5, 128(CX)
-	VMOVUPS      Y6, 160(CX)
-	VPMOVZXWD    64(DX), Y5
-	VPSUBD       Y0, Y5, Y5
-	VPMINUD      Y1, Y5, Y5
-	VPANDN       Y5, Y3, Y5
-	VEXTRACTI128 $0x01, Y5, X6
-	VPACKUSDW    X6, X5, X5
-	VMOVDQU      X5, 64(DX)
-	VPMOVZXWD    80(DX), Y5
-	VPSUBD       Y0, Y5, Y5
-	VPMINUD      Y1, Y5, Y5
-	VPANDN       Y5, Y4, Y5
-	VEXTRACTI128 $0x01, Y5, X6
-	VPACKUSDW    X6, X5, X5
-	VMOVDQU      X5, 80(DX)
-	VMOVMSKPS    Y3, R9
+	VMOVMSKPS    Y7, R9
 	SHLQ         $0x20, R9
 	ORQ          R9, R8
-	VMOVMSKPS    Y4, R9
+	VMOVMSKPS    Y8, R9
 	SHLQ         $0x28, R9
 	ORQ          R9, R8
-	VPMOVZXWD    96(DX), Y3
-	VPMOVZXWD    112(DX), Y4
-	VMOVUPS      192(CX), Y5
-	VMOVUPS      224(CX), Y6
-	VPCMPGTD     Y2, Y3, Y3
-	VPCMPGTD     Y2, Y4, Y4
-	VSUBPS       128(AX), Y5, Y5
-	VSUBPS       128(AX), Y6, Y6
-	VDIVPS       (AX), Y5, Y5
-	VDIVPS       (AX), Y6, Y6
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y5, Y7, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y5
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y8
-	VROUNDPS     $0x00, Y7, Y7
-	VROUNDPS     $0x00, Y8, Y8
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y9
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y10
-	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
-	VMULPS       vconstb95e8083<>+0(SB), Y7, Y9
-	VMULPS       vconstb95e8083<>+0(SB), Y8, Y10
-	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
-	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y5, Y11
-	VMULPS       Y6, Y6, Y12
-	VMULPS       Y9, Y11, Y9
-	VMULPS       Y10, Y12, Y10
-	VADDPS       Y5, Y9, Y5
-	VADDPS       Y6, Y10, Y6
-	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
-	VCVTTPS2DQ   Y7, Y7
-	VPSRAD       $0x01, Y7, Y9
-	VPADDD       vconst0000007f<>+0(SB), Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y5, Y5
-	VPSUBD       Y9, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VMOVUPS      192(CX), Y3
+	VMOVUPS      224(CX), Y4
+	VSUBPS       128(AX), Y3, Y3
+	VSUBPS       128(AX), Y4, Y4
+	VDIVPS       Y2, Y3, Y3
+	VDIVPS       Y2, Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VROUNDPS     $0x00, Y5, Y5
+	VMOVUPS      Y5, 384(AX)
+	VROUNDPS     $0x00, Y6, Y6
+	VMOVUPS      Y6, 416(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y5
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VSUBPS       Y5, Y3, Y3
+	VSUBPS       Y6, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y5
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y5, Y5
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y5, Y5
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y5, Y5
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y5, Y5
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y6, Y6
+	VADDPS       vconst3f000000<>+0(SB), Y5, Y5
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y3, Y3, Y7
+	VMULPS       Y4, Y4, Y8
+	VMULPS       Y5, Y7, Y5
+	VMULPS       Y6, Y8, Y6
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ   384(AX), Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y7
 	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y5, Y5
-	VCVTTPS2DQ   Y8, Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y6, Y6
-	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VMULPS       Y7, Y3, Y3
+	VPSUBD       Y6, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VCVTTPS2DQ   416(AX), Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y7
 	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y6, Y6
-	VMULPS       (AX), Y5, Y5
-	VMULPS       (AX), Y6, Y6
-	VSUBPS       192(CX), Y5, Y5
-	VSUBPS       224(CX), Y6, Y6
+	VMULPS       Y7, Y4, Y4
+	VPSUBD       Y6, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       Y3, Y2, Y3
+	VMULPS       Y4, Y2, Y4
+	VSUBPS       192(CX), Y3, Y3
+	VSUBPS       224(CX), Y4, Y4
+	VPMOVZXWD    96(DX), Y5
+	VPMOVZXWD    112(DX), Y6
+	VPCMPGTD     (AX), Y5, Y5
+	VPCMPGTD     (AX), Y6, Y6
 	VMOVUPS      192(BX), Y7
 	VMOVUPS      224(BX), Y8
 	VMULPS       64(AX), Y7, Y7
 	VMULPS       64(AX), Y8, Y8
-	VANDPS       Y3, Y7, Y7
-	VANDPS       Y4, Y8, Y8
-	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
-	VMULPS       32(AX), Y5, Y5
-	VMULPS       32(AX), Y6, Y6
-	VADDPS       192(CX), Y5, Y5
-	VADDPS       224(CX), Y6, Y6
-	VCMPPS       $0x1e, 160(AX), Y5, Y7
-	VANDPS       Y7, Y3, Y3
-	VCMPPS       $0x1e, 160(AX), Y6, Y7
-	VANDPS       Y7, Y4, Y4
-	VBLENDVPS    Y3, 96(AX), Y5, Y5
-	VBLENDVPS    Y4, 96(AX), Y6, Y6
-	VMOVUPS      Y5, 192(CX)
-	VMOVUPS      Y6, 224(CX)
-	VPMOVZXWD    96(DX), Y5
-	VPSUBD       Y0, Y5, Y5
-	VPMINUD      Y1, Y5, Y5
-	VPANDN       Y5, Y3, Y5
-	VEXTRACTI128 $0x01, Y5, X6
-	VPACKUSDW    X6, X5, X5
-	VMOVDQU      X5, 96(DX)
-	VPMOVZXWD    112(DX), Y5
-	VPSUBD       Y0, Y5, Y5
-	VPMINUD      Y1, Y5, Y5
-	VPANDN       Y5, Y4, Y5
-	VEXTRACTI128 $0x01, Y5, X6
-	VPACKUSDW    X6, X5, X5
-	VMOVDQU      X5, 112(DX)
-	VMOVMSKPS    Y3, R9
+	VANDPS       Y5, Y7, Y7
+	VANDPS       Y6, Y8, Y8
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y8, Y4, Y4
+	VMULPS       32(AX), Y3, Y3
+	VMULPS       32(AX), Y4, Y4
+	VADDPS       192(CX), Y3, Y3
+	VADDPS       224(CX), Y4, Y4
+	VCMPPS       $0x1e, 160(AX), Y3, Y7
+	VANDPS       Y7, Y5, Y5
+	VCMPPS       $0x1e, 160(AX), Y4, Y7
+	VANDPS       Y7, Y6, Y6
+	VBLENDVPS    Y5, 96(AX), Y3, Y3
+	VBLENDVPS    Y6, 96(AX), Y4, Y4
+	VMOVUPS      Y3, 192(CX)
+	VMOVUPS      Y4, 224(CX)
+	VPMOVZXWD    96(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y5, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 96(DX)
+	VPMOVZXWD    112(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y6, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 112(DX)
+	VMOVMSKPS    Y5, R9
 	SHLQ         $0x30, R9
 	ORQ          R9, R8
-	VMOVMSKPS    Y4, R9
+	VMOVMSKPS    Y6, R9
 	SHLQ         $0x38, R9
 	ORQ          R9, R8
 	MOVQ         R8, (SI)
@@ -6981,290 +6992,14 @@ AdaptiveExponentialUniformAVX2_done:
 // func simplifiedAdaptiveExponentialAVX512(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·simplifiedAdaptiveExponentialAVX512(SB), NOSPLIT, $8-192
-	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 4 at a time.
-	VPCMPEQW Y0, Y0, Y0
-	VPSRLW   $0x0f, Y0, Y0
-	VPXORD   Z1, Z1, Z1
-	MOVQ     v+0(FP), AX
-	MOVQ     r+8(FP), CX
-	MOVQ     theta+16(FP), DX
-	MOVQ     cur+24(FP), BX
-	MOVQ     c+32(FP), SI
-	MOVQ     k+40(FP), DI
-	MOVQ     delta+48(FP), R8
-	MOVQ     rh+56(FP), R9
-	MOVQ     res+64(FP), R10
-	MOVQ     thr+72(FP), R11
-	MOVQ     reset+80(FP), R12
-	MOVQ     spikes+176(FP), R13
-	MOVQ     blocks+184(FP), R14
-	TESTQ    R14, R14
-	JZ       SimplifiedAdaptiveExponentialAVX512_done
-
-SimplifiedAdaptiveExponentialAVX512_block:
-	XORQ         R15, R15
-	VMOVDQU16    (CX), Y2
-	VMOVDQU16    32(CX), Y3
-	VMOVDQU16    64(CX), Y4
-	VMOVDQU16    96(CX), Y5
-	VMOVUPS      (AX), Z6
-	VMOVUPS      64(AX), Z7
-	VMOVUPS      128(AX), Z8
-	VMOVUPS      192(AX), Z9
-	VMOVDQU16    (SI), Y10
-	VMOVDQU16    32(SI), Y11
-	VMOVDQU16    64(SI), Y12
-	VMOVDQU16    96(SI), Y13
-	VPCMPUW      $0x06, Y10, Y2, K1
-	VPCMPUW      $0x06, Y11, Y3, K2
-	VPCMPUW      $0x06, Y12, Y4, K3
-	VPCMPUW      $0x06, Y13, Y5, K4
-	VSUBPS       (R9), Z6, Z10
-	VSUBPS       64(R9), Z7, Z11
-	VSUBPS       128(R9), Z8, Z12
-	VSUBPS       192(R9), Z9, Z13
-	VDIVPS       (R8), Z10, Z10
-	VDIVPS       64(R8), Z11, Z11
-	VDIVPS       128(R8), Z12, Z12
-	VDIVPS       192(R8), Z13, Z13
-	VBROADCASTSS constc2d00000<>+0(SB), Z18
-	VMAXPS       Z10, Z18, Z10
-	VBROADCASTSS const42b20000<>+0(SB), Z18
-	VMINPS       Z10, Z18, Z10
-	VBROADCASTSS constc2d00000<>+0(SB), Z18
-	VMAXPS       Z11, Z18, Z11
-	VBROADCASTSS const42b20000<>+0(SB), Z18
-	VMINPS       Z11, Z18, Z11
-	VBROADCASTSS constc2d00000<>+0(SB), Z18
-	VMAXPS       Z12, Z18, Z12
-	VBROADCASTSS const42b20000<>+0(SB), Z18
-	VMINPS       Z12, Z18, Z12
-	VBROADCASTSS constc2d00000<>+0(SB), Z18
-	VMAXPS       Z13, Z18, Z13
-	VBROADCASTSS const42b20000<>+0(SB), Z18
-	VMINPS       Z13, Z18, Z13
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z10, Z18
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z11, Z19
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z12, Z20
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z13, Z21
-	VRNDSCALEPS  $0x00, Z18, Z18
-	VRNDSCALEPS  $0x00, Z19, Z19
-	VRNDSCALEPS  $0x00, Z20, Z20
-	VRNDSCALEPS  $0x00, Z21, Z21
-	VMULPS.BCST  const3f318000<>+0(SB), Z18, Z22
-	VMULPS.BCST  const3f318000<>+0(SB), Z19, Z23
-	VMULPS.BCST  const3f318000<>+0(SB), Z20, Z24
-	VMULPS.BCST  const3f318000<>+0(SB), Z21, Z25
-	VSUBPS       Z22, Z10, Z10
-	VSUBPS       Z23, Z11, Z11
-	VSUBPS       Z24, Z12, Z12
-	VSUBPS       Z25, Z13, Z13
-	VMULPS.BCST  constb95e8083<>+0(SB), Z18, Z22
-	VMULPS.BCST  constb95e8083<>+0(SB), Z19, Z23
-	VMULPS.BCST  constb95e8083<>+0(SB), Z20, Z24
-	VMULPS.BCST  constb95e8083<>+0(SB), Z21, Z25
-	VSUBPS       Z22, Z10, Z10
-	VSUBPS       Z23, Z11, Z11
-	VSUBPS       Z24, Z12, Z12
-	VSUBPS       Z25, Z13, Z13
-	VMULPS.BCST  const39500d01<>+0(SB), Z10, Z22
-	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z23
-	VMULPS.BCST  const39500d01<>+0(SB), Z12, Z24
-	VMULPS.BCST  const39500d01<>+0(SB), Z13, Z25
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z23, Z23
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z24, Z24
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z25, Z25
-	VMULPS       Z10, Z22, Z22
-	VMULPS       Z11, Z23, Z23
-	VMULPS       Z12, Z24, Z24
-	VMULPS       Z13, Z25, Z25
-	VADDPS.BCST  const3c088889<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3c088889<>+0(SB), Z23, Z23
-	VADDPS.BCST  const3c088889<>+0(SB), Z24, Z24
-	VADDPS.BCST  const3c088889<>+0(SB), Z25, Z25
-	VMULPS       Z10, Z22, Z22
-	VMULPS       Z11, Z23, Z23
-	VMULPS       Z12, Z24, Z24
-	VMULPS       Z13, Z25, Z25
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z23, Z23
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z24, Z24
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z25, Z25
-	VMULPS       Z10, Z22, Z22
-	VMULPS       Z11, Z23, Z23
-	VMULPS       Z12, Z24, Z24
-	VMULPS       Z13, Z25, Z25
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z23, Z23
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z24, Z24
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z25, Z25
-	VMULPS       Z10, Z22, Z22
-	VMULPS       Z11, Z23, Z23
-	VMULPS       Z12, Z24, Z24
-	VMULPS       Z13, Z25, Z25
-	VADDPS.BCST  const3f000000<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3f000000<>+0(SB), Z23, Z23
-	VADDPS.BCST  const3f000000<>+0(SB), Z24, Z24
-	VADDPS.BCST  const3f000000<>+0(SB), Z25, Z25
-	VMULPS       Z10, Z10, Z26
-	VMULPS       Z11, Z11, Z27
-	VMULPS       Z12, Z12, Z28
-	VMULPS       Z13, Z13, Z29
-	VMULPS       Z22, Z26, Z22
-	VMULPS       Z23, Z27, Z23
-	VMULPS       Z24, Z28, Z24
-	VMULPS       Z25, Z29, Z25
-	VADDPS       Z10, Z22, Z10
-	VADDPS       Z11, Z23, Z11
-	VADDPS       Z12, Z24, Z12
-	VADDPS       Z13, Z25, Z13
-	VADDPS.BCST  const3f800000<>+0(SB), Z10, Z10
-	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
-	VADDPS.BCST  const3f800000<>+0(SB), Z12, Z12
-	VADDPS.BCST  const3f800000<>+0(SB), Z13, Z13
-	VSCALEFPS    Z18, Z10, Z10
-	VSCALEFPS    Z19, Z11, Z11
-	VSCALEFPS    Z20, Z12, Z12
-	VSCALEFPS    Z21, Z13, Z13
-	VMULPS       (R8), Z10, Z10
-	VMULPS       64(R8), Z11, Z11
-	VMULPS       128(R8), Z12, Z12
-	VMULPS       192(R8), Z13, Z13
-	VSUBPS       Z6, Z10, Z10
-	VSUBPS       Z7, Z11, Z11
-	VSUBPS       Z8, Z12, Z12
-	VSUBPS       Z9, Z13, Z13
-	VMOVUPS      (BX), Z18
-	VMOVUPS      64(BX), Z19
-	VMOVUPS      128(BX), Z20
-	VMOVUPS      192(BX), Z21
-	VMULPS       (R10), Z18, Z18
-	VMULPS       64(R10), Z19, Z19
-	VMULPS       128(R10), Z20, Z20
-	VMULPS       192(R10), Z21, Z21
-	VMOVUPS.Z    Z18, K1, Z18
-	VMOVUPS.Z    Z19, K2, Z19
-	VMOVUPS.Z    Z20, K3, Z20
-	VMOVUPS.Z    Z21, K4, Z21
-	VADDPS       Z18, Z10, Z10
-	VADDPS       Z19, Z11, Z11
-	VADDPS       Z20, Z12, Z12
-	VADDPS       Z21, Z13, Z13
-	VMULPS       (DI), Z10, Z10
-	VMULPS       64(DI), Z11, Z11
-	VMULPS       128(DI), Z12, Z12
-	VMULPS       192(DI), Z13, Z13
-	VADDPS       Z10, Z6, Z6
-	VADDPS       Z11, Z7, Z7
-	VADDPS       Z12, Z8, Z8
-	VADDPS       Z13, Z9, Z9
-	VMOVUPS      (DX), Z10
-	VMOVUPS      64(DX), Z11
-	VMOVUPS      128(DX), Z12
-	VMOVUPS      192(DX), Z13
-	VCMPPS       $0x1e, Z10, Z6, K1, K1
-	VCMPPS       $0x1e, Z11, Z7, K2, K2
-	VCMPPS       $0x1e, Z12, Z8, K3, K3
-	VCMPPS       $0x1e, Z13, Z9, K4, K4
-	VBLENDMPS    (R12), Z6, K1, Z14
-	VBLENDMPS    64(R12), Z7, K2, Z15
-	VBLENDMPS    128(R12), Z8, K3, Z16
-	VBLENDMPS    192(R12), Z9, K4, Z17
-	VMOVUPS      Z14, (AX)
-	VMOVUPS      Z15, 64(AX)
-	VMOVUPS      Z16, 128(AX)
-	VMOVUPS      Z17, 192(AX)
-	VPADDUSW     Y0, Y2, Y2
-	VMOVDQU16    Y1, K1, Y2
-	VMOVDQU16    Y2, (CX)
-	VPADDUSW     Y0, Y3, Y2
-	VMOVDQU16    Y1, K2, Y2
-	VMOVDQU16    Y2, 32(CX)
-	VPADDUSW     Y0, Y4, Y2
-	VMOVDQU16    Y1, K3, Y2
-	VMOVDQU16    Y2, 64(CX)
-	VPADDUSW     Y0, Y5, Y2
-	VMOVDQU16    Y1, K4, Y2
-	VMOVDQU16    Y2, 96(CX)
-	VMOVUPS      (R11), Z2
-	VSUBPS       Z10, Z2, Z2
-	VMOVUPS      64(R11), Z3
-	VSUBPS       Z11, Z3, Z3
-	VMOVUPS      128(R11), Z4
-	VSUBPS       Z12, Z4, Z4
-	VMOVUPS      192(R11), Z5
-	VSUBPS       Z13, Z5, Z5
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       (BP), Z2, Z2
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       64(BP), Z3, Z3
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       128(BP), Z4, Z4
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       192(BP), Z5, Z5
-	VADDPS       Z2, Z10, Z2
-	VADDPS       Z3, Z11, Z3
-	VADDPS       Z4, Z12, Z4
-	VADDPS       Z5, Z13, Z5
-	MOVQ         dtheta+96(FP), BP
-	VMOVUPS.Z    (BP), K1, Z6
-	MOVQ         dtheta+96(FP), BP
-	VMOVUPS.Z    64(BP), K2, Z7
-	MOVQ         dtheta+96(FP), BP
-	VMOVUPS.Z    128(BP), K3, Z8
-	MOVQ         dtheta+96(FP), BP
-	VMOVUPS.Z    192(BP), K4, Z9
-	VADDPS       Z6, Z2, Z2
-	VADDPS       Z7, Z3, Z3
-	VADDPS       Z8, Z4, Z4
-	VADDPS       Z9, Z5, Z5
-	VMOVUPS      Z2, (DX)
-	VMOVUPS      Z3, 64(DX)
-	VMOVUPS      Z4, 128(DX)
-	VMOVUPS      Z5, 192(DX)
-	KMOVW        K1, BP
-	ORQ          BP, R15
-	KMOVW        K2, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
-	KMOVW        K3, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
-	KMOVW        K4, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
-	ADDQ         $0x08, R13
-	ADDQ         $0x00000100, AX
-	ADDQ         $0x00000080, CX
-	ADDQ         $0x00000100, DX
-	ADDQ         $0x00000100, BX
-	ADDQ         cStride+104(FP), SI
-	ADDQ         kStride+112(FP), DI
-	ADDQ         deltaStride+120(FP), R8
-	ADDQ         rhStride+128(FP), R9
-	ADDQ         resStride+136(FP), R10
-	ADDQ         thrStride+144(FP), R11
-	ADDQ         resetStride+152(FP), R12
-	MOVQ         lthetaStride+160(FP), R15
-	ADDQ         R15, ltheta+88(FP)
-	MOVQ         dthetaStride+168(FP), R15
-	ADDQ         R15, dtheta+96(FP)
-	DECQ         R14
-	JNZ          SimplifiedAdaptiveExponentialAVX512_block
-
-SimplifiedAdaptiveExponentialAVX512_done:
-	VZEROUPPER
-	RET
-
-// func simplifiedAdaptiveExponentialAVX2(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
-TEXT ·simplifiedAdaptiveExponentialAVX2(SB), NOSPLIT, $8-192
-	// 1 scalars held in registers, 11 read from memory where used; vectors interleaved 2 at a time; between distant reads, 2 values reloaded from their streams, 0 kept on the stack.
-	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y1
-	VBROADCASTSS constc2d00000<>+0(SB), Y2
+	// 4 scalars held in registers, 8 read from memory where used; vectors interleaved 4 at a time.
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS constc2d00000<>+0(SB), Z2
+	VBROADCASTSS const42b20000<>+0(SB), Z3
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Z4
+	VBROADCASTSS const3f318000<>+0(SB), Z5
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         theta+16(FP), DX
@@ -7279,598 +7014,889 @@ TEXT ·simplifiedAdaptiveExponentialAVX2(SB), NOSPLIT, $8-192
 	MOVQ         spikes+176(FP), R13
 	MOVQ         blocks+184(FP), R14
 	TESTQ        R14, R14
+	JZ           SimplifiedAdaptiveExponentialAVX512_done
+
+SimplifiedAdaptiveExponentialAVX512_block:
+	XORQ        R15, R15
+	VMOVUPS     (AX), Z6
+	VMOVUPS     64(AX), Z7
+	VMOVUPS     128(AX), Z8
+	VMOVUPS     192(AX), Z9
+	VSUBPS      (R9), Z6, Z10
+	VSUBPS      64(R9), Z7, Z11
+	VSUBPS      128(R9), Z8, Z12
+	VSUBPS      192(R9), Z9, Z13
+	VDIVPS      (R8), Z10, Z10
+	VDIVPS      64(R8), Z11, Z11
+	VDIVPS      128(R8), Z12, Z12
+	VDIVPS      192(R8), Z13, Z13
+	VMAXPS      Z10, Z2, Z10
+	VMINPS      Z10, Z3, Z10
+	VMAXPS      Z11, Z2, Z11
+	VMINPS      Z11, Z3, Z11
+	VMAXPS      Z12, Z2, Z12
+	VMINPS      Z12, Z3, Z12
+	VMAXPS      Z13, Z2, Z13
+	VMINPS      Z13, Z3, Z13
+	VMULPS      Z4, Z10, Z18
+	VMULPS      Z4, Z11, Z19
+	VMULPS      Z4, Z12, Z20
+	VMULPS      Z4, Z13, Z21
+	VRNDSCALEPS $0x00, Z18, Z18
+	VRNDSCALEPS $0x00, Z19, Z19
+	VRNDSCALEPS $0x00, Z20, Z20
+	VRNDSCALEPS $0x00, Z21, Z21
+	VMULPS      Z5, Z18, Z22
+	VMULPS      Z5, Z19, Z23
+	VMULPS      Z5, Z20, Z24
+	VMULPS      Z5, Z21, Z25
+	VSUBPS      Z22, Z10, Z10
+	VSUBPS      Z23, Z11, Z11
+	VSUBPS      Z24, Z12, Z12
+	VSUBPS      Z25, Z13, Z13
+	VMULPS.BCST constb95e8083<>+0(SB), Z18, Z22
+	VMULPS.BCST constb95e8083<>+0(SB), Z19, Z23
+	VMULPS.BCST constb95e8083<>+0(SB), Z20, Z24
+	VMULPS.BCST constb95e8083<>+0(SB), Z21, Z25
+	VSUBPS      Z22, Z10, Z10
+	VSUBPS      Z23, Z11, Z11
+	VSUBPS      Z24, Z12, Z12
+	VSUBPS      Z25, Z13, Z13
+	VMULPS.BCST const39500d01<>+0(SB), Z10, Z22
+	VMULPS.BCST const39500d01<>+0(SB), Z11, Z23
+	VMULPS.BCST const39500d01<>+0(SB), Z12, Z24
+	VMULPS.BCST const39500d01<>+0(SB), Z13, Z25
+	VADDPS.BCST const3ab60b61<>+0(SB), Z22, Z22
+	VADDPS.BCST const3ab60b61<>+0(SB), Z23, Z23
+	VADDPS.BCST const3ab60b61<>+0(SB), Z24, Z24
+	VADDPS.BCST const3ab60b61<>+0(SB), Z25, Z25
+	VMULPS      Z10, Z22, Z22
+	VMULPS      Z11, Z23, Z23
+	VMULPS      Z12, Z24, Z24
+	VMULPS      Z13, Z25, Z25
+	VADDPS.BCST const3c088889<>+0(SB), Z22, Z22
+	VADDPS.BCST const3c088889<>+0(SB), Z23, Z23
+	VADDPS.BCST const3c088889<>+0(SB), Z24, Z24
+	VADDPS.BCST const3c088889<>+0(SB), Z25, Z25
+	VMULPS      Z10, Z22, Z22
+	VMULPS      Z11, Z23, Z23
+	VMULPS      Z12, Z24, Z24
+	VMULPS      Z13, Z25, Z25
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z22, Z22
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z23, Z23
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z24, Z24
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z25, Z25
+	VMULPS      Z10, Z22, Z22
+	VMULPS      Z11, Z23, Z23
+	VMULPS      Z12, Z24, Z24
+	VMULPS      Z13, Z25, Z25
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z22, Z22
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z23, Z23
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z24, Z24
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z25, Z25
+	VMULPS      Z10, Z22, Z22
+	VMULPS      Z11, Z23, Z23
+	VMULPS      Z12, Z24, Z24
+	VMULPS      Z13, Z25, Z25
+	VADDPS.BCST const3f000000<>+0(SB), Z22, Z22
+	VADDPS.BCST const3f000000<>+0(SB), Z23, Z23
+	VADDPS.BCST const3f000000<>+0(SB), Z24, Z24
+	VADDPS.BCST const3f000000<>+0(SB), Z25, Z25
+	VMULPS      Z10, Z10, Z26
+	VMULPS      Z11, Z11, Z27
+	VMULPS      Z12, Z12, Z28
+	VMULPS      Z13, Z13, Z29
+	VMULPS      Z22, Z26, Z22
+	VMULPS      Z23, Z27, Z23
+	VMULPS      Z24, Z28, Z24
+	VMULPS      Z25, Z29, Z25
+	VADDPS      Z10, Z22, Z10
+	VADDPS      Z11, Z23, Z11
+	VADDPS      Z12, Z24, Z12
+	VADDPS      Z13, Z25, Z13
+	VADDPS.BCST const3f800000<>+0(SB), Z10, Z10
+	VADDPS.BCST const3f800000<>+0(SB), Z11, Z11
+	VADDPS.BCST const3f800000<>+0(SB), Z12, Z12
+	VADDPS.BCST const3f800000<>+0(SB), Z13, Z13
+	VSCALEFPS   Z18, Z10, Z10
+	VSCALEFPS   Z19, Z11, Z11
+	VSCALEFPS   Z20, Z12, Z12
+	VSCALEFPS   Z21, Z13, Z13
+	VMULPS      (R8), Z10, Z10
+	VMULPS      64(R8), Z11, Z11
+	VMULPS      128(R8), Z12, Z12
+	VMULPS      192(R8), Z13, Z13
+	VSUBPS      Z6, Z10, Z10
+	VSUBPS      Z7, Z11, Z11
+	VSUBPS      Z8, Z12, Z12
+	VSUBPS      Z9, Z13, Z13
+	VMOVDQU16   (CX), Y18
+	VMOVDQU16   32(CX), Y19
+	VMOVDQU16   64(CX), Y20
+	VMOVDQU16   96(CX), Y21
+	VMOVDQU16   (SI), Y22
+	VMOVDQU16   32(SI), Y23
+	VMOVDQU16   64(SI), Y24
+	VMOVDQU16   96(SI), Y25
+	VPCMPUW     $0x06, Y22, Y18, K1
+	VPCMPUW     $0x06, Y23, Y19, K2
+	VPCMPUW     $0x06, Y24, Y20, K3
+	VPCMPUW     $0x06, Y25, Y21, K4
+	VMOVUPS     (BX), Z22
+	VMOVUPS     64(BX), Z23
+	VMOVUPS     128(BX), Z24
+	VMOVUPS     192(BX), Z25
+	VMULPS      (R10), Z22, Z22
+	VMULPS      64(R10), Z23, Z23
+	VMULPS      128(R10), Z24, Z24
+	VMULPS      192(R10), Z25, Z25
+	VMOVUPS.Z   Z22, K1, Z22
+	VMOVUPS.Z   Z23, K2, Z23
+	VMOVUPS.Z   Z24, K3, Z24
+	VMOVUPS.Z   Z25, K4, Z25
+	VADDPS      Z22, Z10, Z10
+	VADDPS      Z23, Z11, Z11
+	VADDPS      Z24, Z12, Z12
+	VADDPS      Z25, Z13, Z13
+	VMULPS      (DI), Z10, Z10
+	VMULPS      64(DI), Z11, Z11
+	VMULPS      128(DI), Z12, Z12
+	VMULPS      192(DI), Z13, Z13
+	VADDPS      Z10, Z6, Z6
+	VADDPS      Z11, Z7, Z7
+	VADDPS      Z12, Z8, Z8
+	VADDPS      Z13, Z9, Z9
+	VMOVUPS     (DX), Z10
+	VMOVUPS     64(DX), Z11
+	VMOVUPS     128(DX), Z12
+	VMOVUPS     192(DX), Z13
+	VCMPPS      $0x1e, Z10, Z6, K1, K1
+	VCMPPS      $0x1e, Z11, Z7, K2, K2
+	VCMPPS      $0x1e, Z12, Z8, K3, K3
+	VCMPPS      $0x1e, Z13, Z9, K4, K4
+	VBLENDMPS   (R12), Z6, K1, Z14
+	VBLENDMPS   64(R12), Z7, K2, Z15
+	VBLENDMPS   128(R12), Z8, K3, Z16
+	VBLENDMPS   192(R12), Z9, K4, Z17
+	VMOVUPS     Z14, (AX)
+	VMOVUPS     Z15, 64(AX)
+	VMOVUPS     Z16, 128(AX)
+	VMOVUPS     Z17, 192(AX)
+	VPADDUSW    Y0, Y18, Y6
+	VMOVDQU16   Y1, K1, Y6
+	VMOVDQU16   Y6, (CX)
+	VPADDUSW    Y0, Y19, Y6
+	VMOVDQU16   Y1, K2, Y6
+	VMOVDQU16   Y6, 32(CX)
+	VPADDUSW    Y0, Y20, Y6
+	VMOVDQU16   Y1, K3, Y6
+	VMOVDQU16   Y6, 64(CX)
+	VPADDUSW    Y0, Y21, Y6
+	VMOVDQU16   Y1, K4, Y6
+	VMOVDQU16   Y6, 96(CX)
+	VMOVUPS     (R11), Z6
+	VSUBPS      Z10, Z6, Z6
+	VMOVUPS     64(R11), Z7
+	VSUBPS      Z11, Z7, Z7
+	VMOVUPS     128(R11), Z8
+	VSUBPS      Z12, Z8, Z8
+	VMOVUPS     192(R11), Z9
+	VSUBPS      Z13, Z9, Z9
+	MOVQ        ltheta+88(FP), BP
+	VMULPS      (BP), Z6, Z6
+	MOVQ        ltheta+88(FP), BP
+	VMULPS      64(BP), Z7, Z7
+	MOVQ        ltheta+88(FP), BP
+	VMULPS      128(BP), Z8, Z8
+	MOVQ        ltheta+88(FP), BP
+	VMULPS      192(BP), Z9, Z9
+	VADDPS      Z6, Z10, Z6
+	VADDPS      Z7, Z11, Z7
+	VADDPS      Z8, Z12, Z8
+	VADDPS      Z9, Z13, Z9
+	MOVQ        dtheta+96(FP), BP
+	VMOVUPS.Z   (BP), K1, Z10
+	MOVQ        dtheta+96(FP), BP
+	VMOVUPS.Z   64(BP), K2, Z11
+	MOVQ        dtheta+96(FP), BP
+	VMOVUPS.Z   128(BP), K3, Z12
+	MOVQ        dtheta+96(FP), BP
+	VMOVUPS.Z   192(BP), K4, Z13
+	VADDPS      Z10, Z6, Z6
+	VADDPS      Z11, Z7, Z7
+	VADDPS      Z12, Z8, Z8
+	VADDPS      Z13, Z9, Z9
+	VMOVUPS     Z6, (DX)
+	VMOVUPS     Z7, 64(DX)
+	VMOVUPS     Z8, 128(DX)
+	VMOVUPS     Z9, 192(DX)
+	KMOVW       K1, BP
+	ORQ         BP, R15
+	KMOVW       K2, BP
+	SHLQ        $0x10, BP
+	ORQ         BP, R15
+	KMOVW       K3, BP
+	SHLQ        $0x20, BP
+	ORQ         BP, R15
+	KMOVW       K4, BP
+	SHLQ        $0x30, BP
+	ORQ         BP, R15
+	MOVQ        R15, (R13)
+	ADDQ        $0x08, R13
+	ADDQ        $0x00000100, AX
+	ADDQ        $0x00000080, CX
+	ADDQ        $0x00000100, DX
+	ADDQ        $0x00000100, BX
+	ADDQ        cStride+104(FP), SI
+	ADDQ        kStride+112(FP), DI
+	ADDQ        deltaStride+120(FP), R8
+	ADDQ        rhStride+128(FP), R9
+	ADDQ        resStride+136(FP), R10
+	ADDQ        thrStride+144(FP), R11
+	ADDQ        resetStride+152(FP), R12
+	MOVQ        lthetaStride+160(FP), R15
+	ADDQ        R15, ltheta+88(FP)
+	MOVQ        dthetaStride+168(FP), R15
+	ADDQ        R15, dtheta+96(FP)
+	DECQ        R14
+	JNZ         SimplifiedAdaptiveExponentialAVX512_block
+
+SimplifiedAdaptiveExponentialAVX512_done:
+	VZEROUPPER
+	RET
+
+// func simplifiedAdaptiveExponentialAVX2(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·simplifiedAdaptiveExponentialAVX2(SB), NOSPLIT, $320-192
+	// 1 scalars held in registers, 11 read from memory where used; vectors interleaved 3 at a time; between distant reads, 2 values reloaded from their streams, 1 kept on the stack.
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y1
+	VBROADCASTSS constc2d00000<>+0(SB), Y2
+	MOVQ         v+0(FP), CX
+	MOVQ         r+8(FP), DX
+	MOVQ         theta+16(FP), BX
+	MOVQ         cur+24(FP), SI
+	MOVQ         c+32(FP), DI
+	MOVQ         k+40(FP), R8
+	MOVQ         delta+48(FP), R9
+	MOVQ         rh+56(FP), R10
+	MOVQ         res+64(FP), R11
+	MOVQ         thr+72(FP), R12
+	MOVQ         spikes+176(FP), R13
+	MOVQ         blocks+184(FP), R14
+	TESTQ        R14, R14
 	JZ           SimplifiedAdaptiveExponentialAVX2_done
 
 SimplifiedAdaptiveExponentialAVX2_block:
 	XORQ         R15, R15
-	VPMOVZXWD    (CX), Y3
-	VPMOVZXWD    16(CX), Y4
-	VMOVUPS      (AX), Y5
-	VMOVUPS      32(AX), Y6
-	VPMOVZXWD    (SI), Y7
-	VPMOVZXWD    16(SI), Y8
-	VPCMPGTD     Y7, Y3, Y3
-	VPCMPGTD     Y8, Y4, Y4
-	VSUBPS       (R9), Y5, Y5
-	VSUBPS       32(R9), Y6, Y6
-	VDIVPS       (R8), Y5, Y5
-	VDIVPS       32(R8), Y6, Y6
+	VMOVUPS      (CX), Y3
+	VMOVUPS      32(CX), Y4
+	VMOVUPS      64(CX), Y5
+	VSUBPS       (R10), Y3, Y3
+	VSUBPS       32(R10), Y4, Y4
+	VSUBPS       64(R10), Y5, Y5
+	VDIVPS       (R9), Y3, Y3
+	VDIVPS       32(R9), Y4, Y4
+	VDIVPS       64(R9), Y5, Y5
+	VMAXPS       Y3, Y2, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y3, Y6, Y3
+	VMAXPS       Y4, Y2, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y4
 	VMAXPS       Y5, Y2, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y5
-	VMAXPS       Y6, Y2, Y6
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y8
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y8
+	VROUNDPS     $0x00, Y6, Y6
+	VMOVUPS      Y6, (AX)
 	VROUNDPS     $0x00, Y7, Y7
+	VMOVUPS      Y7, 32(AX)
 	VROUNDPS     $0x00, Y8, Y8
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y9
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y10
-	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
-	VMULPS       vconstb95e8083<>+0(SB), Y7, Y9
-	VMULPS       vconstb95e8083<>+0(SB), Y8, Y10
-	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
-	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMOVUPS      Y8, 64(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y9
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y10
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y11
+	VSUBPS       Y9, Y3, Y3
+	VSUBPS       Y10, Y4, Y4
+	VSUBPS       Y11, Y5, Y5
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
+	VSUBPS       Y6, Y3, Y3
+	VSUBPS       Y7, Y4, Y4
+	VSUBPS       Y8, Y5, Y5
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
 	VMULPS       Y5, Y5, Y11
-	VMULPS       Y6, Y6, Y12
-	VMULPS       Y9, Y11, Y9
-	VMULPS       Y10, Y12, Y10
-	VADDPS       Y5, Y9, Y5
-	VADDPS       Y6, Y10, Y6
+	VMULPS       Y6, Y9, Y6
+	VMULPS       Y7, Y10, Y7
+	VMULPS       Y8, Y11, Y8
+	VADDPS       Y3, Y6, Y3
+	VADDPS       Y4, Y7, Y4
+	VADDPS       Y5, Y8, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
-	VCVTTPS2DQ   Y7, Y7
-	VPSRAD       $0x01, Y7, Y9
-	VPADDD       vconst0000007f<>+0(SB), Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y5, Y5
-	VPSUBD       Y9, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y5, Y5
-	VCVTTPS2DQ   Y8, Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y6, Y6
-	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y6, Y6
-	VMULPS       (R8), Y5, Y5
-	VMULPS       32(R8), Y6, Y6
-	VSUBPS       (AX), Y5, Y5
-	VSUBPS       32(AX), Y6, Y6
-	VMOVUPS      (BX), Y7
-	VMOVUPS      32(BX), Y8
-	VMULPS       (R10), Y7, Y7
-	VMULPS       32(R10), Y8, Y8
-	VANDPS       Y3, Y7, Y7
-	VANDPS       Y4, Y8, Y8
-	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
-	VMULPS       (DI), Y5, Y5
-	VMULPS       32(DI), Y6, Y6
-	VADDPS       (AX), Y5, Y5
-	VADDPS       32(AX), Y6, Y6
-	VMOVUPS      (DX), Y7
-	VMOVUPS      32(DX), Y8
-	VCMPPS       $0x1e, Y7, Y5, Y9
-	VANDPS       Y9, Y3, Y3
-	VCMPPS       $0x1e, Y8, Y6, Y9
-	VANDPS       Y9, Y4, Y4
-	VBLENDVPS    Y3, (R12), Y5, Y5
-	VBLENDVPS    Y4, 32(R12), Y6, Y6
-	VMOVUPS      Y5, (AX)
-	VMOVUPS      Y6, 32(AX)
-	VPMOVZXWD    (CX), Y5
-	VPSUBD       Y0, Y5, Y5
-	VPMINUD      Y1, Y5, Y5
-	VPANDN       Y5, Y3, Y5
-	VEXTRACTI128 $0x01, Y5, X6
-	VPACKUSDW    X6, X5, X5
-	VMOVDQU      X5, (CX)
-	VPMOVZXWD    16(CX), Y5
-	VPSUBD       Y0, Y5, Y5
-	VPMINUD      Y1, Y5, Y5
-	VPANDN       Y5, Y4, Y5
-	VEXTRACTI128 $0x01, Y5, X6
-	VPACKUSDW    X6, X5, X5
-	VMOVDQU      X5, 16(CX)
-	VMOVUPS      (R11), Y5
-	VSUBPS       Y7, Y5, Y5
-	VMOVUPS      32(R11), Y6
-	VSUBPS       Y8, Y6, Y6
-	MOVQ         ltheta+88(FP), BP
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       (BP), Y5, Y5
-	MOVQ         ltheta+88(FP), BP
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       32(BP), Y6, Y6
-	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	MOVQ         dtheta+96(FP), BP
-	MOVQ         dtheta+96(FP), BP
-	VANDPS       (BP), Y3, Y7
-	MOVQ         dtheta+96(FP), BP
-	MOVQ         dtheta+96(FP), BP
-	VANDPS       32(BP), Y4, Y8
-	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
-	VMOVUPS      Y5, (DX)
-	VMOVUPS      Y6, 32(DX)
-	VMOVMSKPS    Y3, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y4, BP
-	SHLQ         $0x08, BP
-	ORQ          BP, R15
-	VPMOVZXWD    32(CX), Y3
-	VPMOVZXWD    48(CX), Y4
-	VMOVUPS      64(AX), Y5
-	VMOVUPS      96(AX), Y6
-	VPMOVZXWD    32(SI), Y7
-	VPMOVZXWD    48(SI), Y8
-	VPCMPGTD     Y7, Y3, Y3
-	VPCMPGTD     Y8, Y4, Y4
-	VSUBPS       64(R9), Y5, Y5
-	VSUBPS       96(R9), Y6, Y6
-	VDIVPS       64(R8), Y5, Y5
-	VDIVPS       96(R8), Y6, Y6
-	VMAXPS       Y5, Y2, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y5
-	VMAXPS       Y6, Y2, Y6
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y8
-	VROUNDPS     $0x00, Y7, Y7
-	VROUNDPS     $0x00, Y8, Y8
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y9
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y10
-	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
-	VMULPS       vconstb95e8083<>+0(SB), Y7, Y9
-	VMULPS       vconstb95e8083<>+0(SB), Y8, Y10
-	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
-	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y5, Y11
-	VMULPS       Y6, Y6, Y12
-	VMULPS       Y9, Y11, Y9
-	VMULPS       Y10, Y12, Y10
-	VADDPS       Y5, Y9, Y5
-	VADDPS       Y6, Y10, Y6
-	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
-	VCVTTPS2DQ   Y7, Y7
-	VPSRAD       $0x01, Y7, Y9
-	VPADDD       vconst0000007f<>+0(SB), Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y5, Y5
-	VPSUBD       Y9, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y5, Y5
-	VCVTTPS2DQ   Y8, Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y6, Y6
-	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y6, Y6
+	VCVTTPS2DQ   (AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y3, Y3
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VCVTTPS2DQ   32(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y4, Y4
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y4, Y4
+	VCVTTPS2DQ   64(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y5, Y5
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VMULPS       (R9), Y3, Y3
+	VMULPS       32(R9), Y4, Y4
+	VMULPS       64(R9), Y5, Y5
+	VSUBPS       (CX), Y3, Y3
+	VSUBPS       32(CX), Y4, Y4
+	VSUBPS       64(CX), Y5, Y5
+	VPMOVZXWD    (DX), Y6
+	VPMOVZXWD    16(DX), Y7
+	VPMOVZXWD    32(DX), Y8
+	VPMOVZXWD    (DI), Y9
+	VPMOVZXWD    16(DI), Y10
+	VPMOVZXWD    32(DI), Y11
+	VPCMPGTD     Y9, Y6, Y6
+	VPCMPGTD     Y10, Y7, Y7
+	VPCMPGTD     Y11, Y8, Y8
+	VMOVUPS      (SI), Y9
+	VMOVUPS      32(SI), Y10
+	VMOVUPS      64(SI), Y11
+	VMULPS       (R11), Y9, Y9
+	VMULPS       32(R11), Y10, Y10
+	VMULPS       64(R11), Y11, Y11
+	VANDPS       Y6, Y9, Y9
+	VANDPS       Y7, Y10, Y10
+	VANDPS       Y8, Y11, Y11
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VADDPS       Y11, Y5, Y5
+	VMULPS       (R8), Y3, Y3
+	VMULPS       32(R8), Y4, Y4
 	VMULPS       64(R8), Y5, Y5
-	VMULPS       96(R8), Y6, Y6
-	VSUBPS       64(AX), Y5, Y5
-	VSUBPS       96(AX), Y6, Y6
-	VMOVUPS      64(BX), Y7
-	VMOVUPS      96(BX), Y8
-	VMULPS       64(R10), Y7, Y7
-	VMULPS       96(R10), Y8, Y8
-	VANDPS       Y3, Y7, Y7
-	VANDPS       Y4, Y8, Y8
-	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
-	VMULPS       64(DI), Y5, Y5
-	VMULPS       96(DI), Y6, Y6
-	VADDPS       64(AX), Y5, Y5
-	VADDPS       96(AX), Y6, Y6
-	VMOVUPS      64(DX), Y7
-	VMOVUPS      96(DX), Y8
-	VCMPPS       $0x1e, Y7, Y5, Y9
-	VANDPS       Y9, Y3, Y3
-	VCMPPS       $0x1e, Y8, Y6, Y9
-	VANDPS       Y9, Y4, Y4
-	VBLENDVPS    Y3, 64(R12), Y5, Y5
-	VBLENDVPS    Y4, 96(R12), Y6, Y6
-	VMOVUPS      Y5, 64(AX)
-	VMOVUPS      Y6, 96(AX)
-	VPMOVZXWD    32(CX), Y5
-	VPSUBD       Y0, Y5, Y5
-	VPMINUD      Y1, Y5, Y5
-	VPANDN       Y5, Y3, Y5
-	VEXTRACTI128 $0x01, Y5, X6
-	VPACKUSDW    X6, X5, X5
-	VMOVDQU      X5, 32(CX)
-	VPMOVZXWD    48(CX), Y5
-	VPSUBD       Y0, Y5, Y5
-	VPMINUD      Y1, Y5, Y5
-	VPANDN       Y5, Y4, Y5
-	VEXTRACTI128 $0x01, Y5, X6
-	VPACKUSDW    X6, X5, X5
-	VMOVDQU      X5, 48(CX)
-	VMOVUPS      64(R11), Y5
-	VSUBPS       Y7, Y5, Y5
-	VMOVUPS      96(R11), Y6
-	VSUBPS       Y8, Y6, Y6
+	VADDPS       (CX), Y3, Y3
+	VADDPS       32(CX), Y4, Y4
+	VADDPS       64(CX), Y5, Y5
+	VMOVUPS      (BX), Y9
+	VMOVUPS      32(BX), Y10
+	VMOVUPS      64(BX), Y11
+	VCMPPS       $0x1e, Y9, Y3, Y12
+	VANDPS       Y12, Y6, Y6
+	VCMPPS       $0x1e, Y10, Y4, Y12
+	VANDPS       Y12, Y7, Y7
+	VCMPPS       $0x1e, Y11, Y5, Y12
+	VANDPS       Y12, Y8, Y8
+	MOVQ         reset+80(FP), BP
+	VBLENDVPS    Y6, (BP), Y3, Y3
+	MOVQ         reset+80(FP), BP
+	VBLENDVPS    Y7, 32(BP), Y4, Y4
+	MOVQ         reset+80(FP), BP
+	VBLENDVPS    Y8, 64(BP), Y5, Y5
+	VMOVUPS      Y3, (CX)
+	VMOVUPS      Y4, 32(CX)
+	VMOVUPS      Y5, 64(CX)
+	VPMOVZXWD    (DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y6, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, (DX)
+	VPMOVZXWD    16(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 16(DX)
+	VPMOVZXWD    32(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 32(DX)
+	VMOVUPS      (R12), Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      32(R12), Y4
+	VSUBPS       Y10, Y4, Y4
+	VMOVUPS      64(R12), Y5
+	VSUBPS       Y11, Y5, Y5
+	MOVQ         ltheta+88(FP), BP
+	MOVQ         ltheta+88(FP), BP
+	VMULPS       (BP), Y3, Y3
+	MOVQ         ltheta+88(FP), BP
+	MOVQ         ltheta+88(FP), BP
+	VMULPS       32(BP), Y4, Y4
 	MOVQ         ltheta+88(FP), BP
 	MOVQ         ltheta+88(FP), BP
 	VMULPS       64(BP), Y5, Y5
-	MOVQ         ltheta+88(FP), BP
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       96(BP), Y6, Y6
-	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
+	VADDPS       Y3, Y9, Y3
+	VADDPS       Y4, Y10, Y4
+	VADDPS       Y5, Y11, Y5
 	MOVQ         dtheta+96(FP), BP
 	MOVQ         dtheta+96(FP), BP
-	VANDPS       64(BP), Y3, Y7
+	VANDPS       (BP), Y6, Y9
 	MOVQ         dtheta+96(FP), BP
 	MOVQ         dtheta+96(FP), BP
-	VANDPS       96(BP), Y4, Y8
-	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
-	VMOVUPS      Y5, 64(DX)
-	VMOVUPS      Y6, 96(DX)
-	VMOVMSKPS    Y3, BP
+	VANDPS       32(BP), Y7, Y10
+	MOVQ         dtheta+96(FP), BP
+	MOVQ         dtheta+96(FP), BP
+	VANDPS       64(BP), Y8, Y11
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VADDPS       Y11, Y5, Y5
+	VMOVUPS      Y3, (BX)
+	VMOVUPS      Y4, 32(BX)
+	VMOVUPS      Y5, 64(BX)
+	VMOVMSKPS    Y6, BP
+	ORQ          BP, R15
+	VMOVMSKPS    Y7, BP
+	SHLQ         $0x08, BP
+	ORQ          BP, R15
+	VMOVMSKPS    Y8, BP
 	SHLQ         $0x10, BP
 	ORQ          BP, R15
-	VMOVMSKPS    Y4, BP
+	VMOVUPS      96(CX), Y3
+	VMOVUPS      128(CX), Y4
+	VMOVUPS      160(CX), Y5
+	VSUBPS       96(R10), Y3, Y3
+	VSUBPS       128(R10), Y4, Y4
+	VSUBPS       160(R10), Y5, Y5
+	VDIVPS       96(R9), Y3, Y3
+	VDIVPS       128(R9), Y4, Y4
+	VDIVPS       160(R9), Y5, Y5
+	VMAXPS       Y3, Y2, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y3, Y6, Y3
+	VMAXPS       Y4, Y2, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y4
+	VMAXPS       Y5, Y2, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y8
+	VROUNDPS     $0x00, Y6, Y6
+	VMOVUPS      Y6, 96(AX)
+	VROUNDPS     $0x00, Y7, Y7
+	VMOVUPS      Y7, 128(AX)
+	VROUNDPS     $0x00, Y8, Y8
+	VMOVUPS      Y8, 160(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y9
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y10
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y11
+	VSUBPS       Y9, Y3, Y3
+	VSUBPS       Y10, Y4, Y4
+	VSUBPS       Y11, Y5, Y5
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
+	VSUBPS       Y6, Y3, Y3
+	VSUBPS       Y7, Y4, Y4
+	VSUBPS       Y8, Y5, Y5
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y5, Y5, Y11
+	VMULPS       Y6, Y9, Y6
+	VMULPS       Y7, Y10, Y7
+	VMULPS       Y8, Y11, Y8
+	VADDPS       Y3, Y6, Y3
+	VADDPS       Y4, Y7, Y4
+	VADDPS       Y5, Y8, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
+	VCVTTPS2DQ   96(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y3, Y3
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VCVTTPS2DQ   128(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y4, Y4
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y4, Y4
+	VCVTTPS2DQ   160(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y5, Y5
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VMULPS       96(R9), Y3, Y3
+	VMULPS       128(R9), Y4, Y4
+	VMULPS       160(R9), Y5, Y5
+	VSUBPS       96(CX), Y3, Y3
+	VSUBPS       128(CX), Y4, Y4
+	VSUBPS       160(CX), Y5, Y5
+	VPMOVZXWD    48(DX), Y6
+	VPMOVZXWD    64(DX), Y7
+	VPMOVZXWD    80(DX), Y8
+	VPMOVZXWD    48(DI), Y9
+	VPMOVZXWD    64(DI), Y10
+	VPMOVZXWD    80(DI), Y11
+	VPCMPGTD     Y9, Y6, Y6
+	VPCMPGTD     Y10, Y7, Y7
+	VPCMPGTD     Y11, Y8, Y8
+	VMOVUPS      96(SI), Y9
+	VMOVUPS      128(SI), Y10
+	VMOVUPS      160(SI), Y11
+	VMULPS       96(R11), Y9, Y9
+	VMULPS       128(R11), Y10, Y10
+	VMULPS       160(R11), Y11, Y11
+	VANDPS       Y6, Y9, Y9
+	VANDPS       Y7, Y10, Y10
+	VANDPS       Y8, Y11, Y11
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VADDPS       Y11, Y5, Y5
+	VMULPS       96(R8), Y3, Y3
+	VMULPS       128(R8), Y4, Y4
+	VMULPS       160(R8), Y5, Y5
+	VADDPS       96(CX), Y3, Y3
+	VADDPS       128(CX), Y4, Y4
+	VADDPS       160(CX), Y5, Y5
+	VMOVUPS      96(BX), Y9
+	VMOVUPS      128(BX), Y10
+	VMOVUPS      160(BX), Y11
+	VCMPPS       $0x1e, Y9, Y3, Y12
+	VANDPS       Y12, Y6, Y6
+	VCMPPS       $0x1e, Y10, Y4, Y12
+	VANDPS       Y12, Y7, Y7
+	VCMPPS       $0x1e, Y11, Y5, Y12
+	VANDPS       Y12, Y8, Y8
+	MOVQ         reset+80(FP), BP
+	VBLENDVPS    Y6, 96(BP), Y3, Y3
+	MOVQ         reset+80(FP), BP
+	VBLENDVPS    Y7, 128(BP), Y4, Y4
+	MOVQ         reset+80(FP), BP
+	VBLENDVPS    Y8, 160(BP), Y5, Y5
+	VMOVUPS      Y3, 96(CX)
+	VMOVUPS      Y4, 128(CX)
+	VMOVUPS      Y5, 160(CX)
+	VPMOVZXWD    48(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y6, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 48(DX)
+	VPMOVZXWD    64(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 64(DX)
+	VPMOVZXWD    80(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 80(DX)
+	VMOVUPS      96(R12), Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      128(R12), Y4
+	VSUBPS       Y10, Y4, Y4
+	VMOVUPS      160(R12), Y5
+	VSUBPS       Y11, Y5, Y5
+	MOVQ         ltheta+88(FP), BP
+	MOVQ         ltheta+88(FP), BP
+	VMULPS       96(BP), Y3, Y3
+	MOVQ         ltheta+88(FP), BP
+	MOVQ         ltheta+88(FP), BP
+	VMULPS       128(BP), Y4, Y4
+	MOVQ         ltheta+88(FP), BP
+	MOVQ         ltheta+88(FP), BP
+	VMULPS       160(BP), Y5, Y5
+	VADDPS       Y3, Y9, Y3
+	VADDPS       Y4, Y10, Y4
+	VADDPS       Y5, Y11, Y5
+	MOVQ         dtheta+96(FP), BP
+	MOVQ         dtheta+96(FP), BP
+	VANDPS       96(BP), Y6, Y9
+	MOVQ         dtheta+96(FP), BP
+	MOVQ         dtheta+96(FP), BP
+	VANDPS       128(BP), Y7, Y10
+	MOVQ         dtheta+96(FP), BP
+	MOVQ         dtheta+96(FP), BP
+	VANDPS       160(BP), Y8, Y11
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VADDPS       Y11, Y5, Y5
+	VMOVUPS      Y3, 96(BX)
+	VMOVUPS      Y4, 128(BX)
+	VMOVUPS      Y5, 160(BX)
+	VMOVMSKPS    Y6, BP
 	SHLQ         $0x18, BP
 	ORQ          BP, R15
-	VPMOVZXWD    64(CX), Y3
-	VPMOVZXWD    80(CX), Y4
-	VMOVUPS      128(AX), Y5
-	VMOVUPS      160(AX), Y6
-	VPMOVZXWD    64(SI), Y7
-	VPMOVZXWD    80(SI), Y8
-	VPCMPGTD     Y7, Y3, Y3
-	VPCMPGTD     Y8, Y4, Y4
-	VSUBPS       128(R9), Y5, Y5
-	VSUBPS       160(R9), Y6, Y6
-	VDIVPS       128(R8), Y5, Y5
-	VDIVPS       160(R8), Y6, Y6
-	VMAXPS       Y5, Y2, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y5
-	VMAXPS       Y6, Y2, Y6
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y8
-	VROUNDPS     $0x00, Y7, Y7
-	VROUNDPS     $0x00, Y8, Y8
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y9
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y10
-	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
-	VMULPS       vconstb95e8083<>+0(SB), Y7, Y9
-	VMULPS       vconstb95e8083<>+0(SB), Y8, Y10
-	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
-	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y5, Y11
-	VMULPS       Y6, Y6, Y12
-	VMULPS       Y9, Y11, Y9
-	VMULPS       Y10, Y12, Y10
-	VADDPS       Y5, Y9, Y5
-	VADDPS       Y6, Y10, Y6
-	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
-	VCVTTPS2DQ   Y7, Y7
-	VPSRAD       $0x01, Y7, Y9
-	VPADDD       vconst0000007f<>+0(SB), Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y5, Y5
-	VPSUBD       Y9, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y5, Y5
-	VCVTTPS2DQ   Y8, Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y6, Y6
-	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y6, Y6
-	VMULPS       128(R8), Y5, Y5
-	VMULPS       160(R8), Y6, Y6
-	VSUBPS       128(AX), Y5, Y5
-	VSUBPS       160(AX), Y6, Y6
-	VMOVUPS      128(BX), Y7
-	VMOVUPS      160(BX), Y8
-	VMULPS       128(R10), Y7, Y7
-	VMULPS       160(R10), Y8, Y8
-	VANDPS       Y3, Y7, Y7
-	VANDPS       Y4, Y8, Y8
-	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
-	VMULPS       128(DI), Y5, Y5
-	VMULPS       160(DI), Y6, Y6
-	VADDPS       128(AX), Y5, Y5
-	VADDPS       160(AX), Y6, Y6
-	VMOVUPS      128(DX), Y7
-	VMOVUPS      160(DX), Y8
-	VCMPPS       $0x1e, Y7, Y5, Y9
-	VANDPS       Y9, Y3, Y3
-	VCMPPS       $0x1e, Y8, Y6, Y9
-	VANDPS       Y9, Y4, Y4
-	VBLENDVPS    Y3, 128(R12), Y5, Y5
-	VBLENDVPS    Y4, 160(R12), Y6, Y6
-	VMOVUPS      Y5, 128(AX)
-	VMOVUPS      Y6, 160(AX)
-	VPMOVZXWD    64(CX), Y5
-	VPSUBD       Y0, Y5, Y5
-	VPMINUD      Y1, Y5, Y5
-	VPANDN       Y5, Y3, Y5
-	VEXTRACTI128 $0x01, Y5, X6
-	VPACKUSDW    X6, X5, X5
-	VMOVDQU      X5, 64(CX)
-	VPMOVZXWD    80(CX), Y5
-	VPSUBD       Y0, Y5, Y5
-	VPMINUD      Y1, Y5, Y5
-	VPANDN       Y5, Y4, Y5
-	VEXTRACTI128 $0x01, Y5, X6
-	VPACKUSDW    X6, X5, X5
-	VMOVDQU      X5, 80(CX)
-	VMOVUPS      128(R11), Y5
-	VSUBPS       Y7, Y5, Y5
-	VMOVUPS      160(R11), Y6
-	VSUBPS       Y8, Y6, Y6
-	MOVQ         ltheta+88(FP), BP
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       128(BP), Y5, Y5
-	MOVQ         ltheta+88(FP), BP
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       160(BP), Y6, Y6
-	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	MOVQ         dtheta+96(FP), BP
-	MOVQ         dtheta+96(FP), BP
-	VANDPS       128(BP), Y3, Y7
-	MOVQ         dtheta+96(FP), BP
-	MOVQ         dtheta+96(FP), BP
-	VANDPS       160(BP), Y4, Y8
-	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
-	VMOVUPS      Y5, 128(DX)
-	VMOVUPS      Y6, 160(DX)
-	VMOVMSKPS    Y3, BP
+	VMOVMSKPS    Y7, BP
 	SHLQ         $0x20, BP
 	ORQ          BP, R15
-	VMOVMSKPS    Y4, BP
+	VMOVMSKPS    Y8, BP
 	SHLQ         $0x28, BP
 	ORQ          BP, R15
-	VPMOVZXWD    96(CX), Y3
-	VPMOVZXWD    112(CX), Y4
-	VMOVUPS      192(AX), Y5
-	VMOVUPS      224(AX), Y6
-	VPMOVZXWD    96(SI), Y7
-	VPMOVZXWD    112(SI), Y8
-	VPCMPGTD     Y7, Y3, Y3
-	VPCMPGTD     Y8, Y4, Y4
-	VSUBPS       192(R9), Y5, Y5
-	VSUBPS       224(R9), Y6, Y6
-	VDIVPS       192(R8), Y5, Y5
-	VDIVPS       224(R8), Y6, Y6
-	VMAXPS       Y5, Y2, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y5
-	VMAXPS       Y6, Y2, Y6
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y8
-	VROUNDPS     $0x00, Y7, Y7
-	VROUNDPS     $0x00, Y8, Y8
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y9
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y10
-	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
-	VMULPS       vconstb95e8083<>+0(SB), Y7, Y9
-	VMULPS       vconstb95e8083<>+0(SB), Y8, Y10
-	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
-	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y5, Y11
-	VMULPS       Y6, Y6, Y12
-	VMULPS       Y9, Y11, Y9
-	VMULPS       Y10, Y12, Y10
-	VADDPS       Y5, Y9, Y5
-	VADDPS       Y6, Y10, Y6
-	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
-	VCVTTPS2DQ   Y7, Y7
-	VPSRAD       $0x01, Y7, Y9
-	VPADDD       vconst0000007f<>+0(SB), Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y5, Y5
-	VPSUBD       Y9, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VMOVUPS      192(CX), Y3
+	VMOVUPS      224(CX), Y4
+	VSUBPS       192(R10), Y3, Y3
+	VSUBPS       224(R10), Y4, Y4
+	VDIVPS       192(R9), Y3, Y3
+	VDIVPS       224(R9), Y4, Y4
+	VMAXPS       Y3, Y2, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMAXPS       Y4, Y2, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VROUNDPS     $0x00, Y5, Y5
+	VMOVUPS      Y5, 192(AX)
+	VROUNDPS     $0x00, Y6, Y6
+	VMOVUPS      Y6, 224(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y5
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VSUBPS       Y5, Y3, Y3
+	VSUBPS       Y6, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y5
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y5, Y5
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y5, Y5
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y5, Y5
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y5, Y5
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y6, Y6
+	VADDPS       vconst3f000000<>+0(SB), Y5, Y5
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y3, Y3, Y7
+	VMULPS       Y4, Y4, Y8
+	VMULPS       Y5, Y7, Y5
+	VMULPS       Y6, Y8, Y6
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ   192(AX), Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y7
 	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y5, Y5
-	VCVTTPS2DQ   Y8, Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y6, Y6
-	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VMULPS       Y7, Y3, Y3
+	VPSUBD       Y6, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VCVTTPS2DQ   224(AX), Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y7
 	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y6, Y6
-	VMULPS       192(R8), Y5, Y5
-	VMULPS       224(R8), Y6, Y6
-	VSUBPS       192(AX), Y5, Y5
-	VSUBPS       224(AX), Y6, Y6
+	VMULPS       Y7, Y4, Y4
+	VPSUBD       Y6, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       192(R9), Y3, Y3
+	VMULPS       224(R9), Y4, Y4
+	VSUBPS       192(CX), Y3, Y3
+	VSUBPS       224(CX), Y4, Y4
+	VPMOVZXWD    96(DX), Y5
+	VPMOVZXWD    112(DX), Y6
+	VPMOVZXWD    96(DI), Y7
+	VPMOVZXWD    112(DI), Y8
+	VPCMPGTD     Y7, Y5, Y5
+	VPCMPGTD     Y8, Y6, Y6
+	VMOVUPS      192(SI), Y7
+	VMOVUPS      224(SI), Y8
+	VMULPS       192(R11), Y7, Y7
+	VMULPS       224(R11), Y8, Y8
+	VANDPS       Y5, Y7, Y7
+	VANDPS       Y6, Y8, Y8
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y8, Y4, Y4
+	VMULPS       192(R8), Y3, Y3
+	VMULPS       224(R8), Y4, Y4
+	VADDPS       192(CX), Y3, Y3
+	VADDPS       224(CX), Y4, Y4
 	VMOVUPS      192(BX), Y7
 	VMOVUPS      224(BX), Y8
-	VMULPS       192(R10), Y7, Y7
-	VMULPS       224(R10), Y8, Y8
-	VANDPS       Y3, Y7, Y7
-	VANDPS       Y4, Y8, Y8
-	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
-	VMULPS       192(DI), Y5, Y5
-	VMULPS       224(DI), Y6, Y6
-	VADDPS       192(AX), Y5, Y5
-	VADDPS       224(AX), Y6, Y6
-	VMOVUPS      192(DX), Y7
-	VMOVUPS      224(DX), Y8
-	VCMPPS       $0x1e, Y7, Y5, Y9
-	VANDPS       Y9, Y3, Y3
-	VCMPPS       $0x1e, Y8, Y6, Y9
-	VANDPS       Y9, Y4, Y4
-	VBLENDVPS    Y3, 192(R12), Y5, Y5
-	VBLENDVPS    Y4, 224(R12), Y6, Y6
-	VMOVUPS      Y5, 192(AX)
-	VMOVUPS      Y6, 224(AX)
-	VPMOVZXWD    96(CX), Y5
-	VPSUBD       Y0, Y5, Y5
-	VPMINUD      Y1, Y5, Y5
-	VPANDN       Y5, Y3, Y5
-	VEXTRACTI128 $0x01, Y5, X6
-	VPACKUSDW    X6, X5, X5
-	VMOVDQU      X5, 96(CX)
-	VPMOVZXWD    112(CX), Y5
-	VPSUBD       Y0, Y5, Y5
-	VPMINUD      Y1, Y5, Y5
-	VPANDN       Y5, Y4, Y5
-	VEXTRACTI128 $0x01, Y5, X6
-	VPACKUSDW    X6, X5, X5
-	VMOVDQU      X5, 112(CX)
-	VMOVUPS      192(R11), Y5
-	VSUBPS       Y7, Y5, Y5
-	VMOVUPS      224(R11), Y6
-	VSUBPS       Y8, Y6, Y6
+	VCMPPS       $0x1e, Y7, Y3, Y9
+	VANDPS       Y9, Y5, Y5
+	VCMPPS       $0x1e, Y8, Y4, Y9
+	VANDPS       Y9, Y6, Y6
+	MOVQ         reset+80(FP), BP
+	VBLENDVPS    Y5, 192(BP), Y3, Y3
+	MOVQ         reset+80(FP), BP
+	VBLENDVPS    Y6, 224(BP), Y4, Y4
+	VMOVUPS      Y3, 192(CX)
+	VMOVUPS      Y4, 224(CX)
+	VPMOVZXWD    96(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y5, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 96(DX)
+	VPMOVZXWD    112(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y6, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 112(DX)
+	VMOVUPS      192(R12), Y3
+	VSUBPS       Y7, Y3, Y3
+	VMOVUPS      224(R12), Y4
+	VSUBPS       Y8, Y4, Y4
 	MOVQ         ltheta+88(FP), BP
 	MOVQ         ltheta+88(FP), BP
-	VMULPS       192(BP), Y5, Y5
+	VMULPS       192(BP), Y3, Y3
 	MOVQ         ltheta+88(FP), BP
 	MOVQ         ltheta+88(FP), BP
-	VMULPS       224(BP), Y6, Y6
-	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
+	VMULPS       224(BP), Y4, Y4
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
 	MOVQ         dtheta+96(FP), BP
 	MOVQ         dtheta+96(FP), BP
-	VANDPS       192(BP), Y3, Y7
+	VANDPS       192(BP), Y5, Y7
 	MOVQ         dtheta+96(FP), BP
 	MOVQ         dtheta+96(FP), BP
-	VANDPS       224(BP), Y4, Y8
-	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
-	VMOVUPS      Y5, 192(DX)
-	VMOVUPS      Y6, 224(DX)
-	VMOVMSKPS    Y3, BP
+	VANDPS       224(BP), Y6, Y8
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y8, Y4, Y4
+	VMOVUPS      Y3, 192(BX)
+	VMOVUPS      Y4, 224(BX)
+	VMOVMSKPS    Y5, BP
 	SHLQ         $0x30, BP
 	ORQ          BP, R15
-	VMOVMSKPS    Y4, BP
+	VMOVMSKPS    Y6, BP
 	SHLQ         $0x38, BP
 	ORQ          BP, R15
 	MOVQ         R15, (R13)
 	ADDQ         $0x08, R13
-	ADDQ         $0x00000100, AX
-	ADDQ         $0x00000080, CX
-	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
 	ADDQ         $0x00000100, BX
-	ADDQ         cStride+104(FP), SI
-	ADDQ         kStride+112(FP), DI
-	ADDQ         deltaStride+120(FP), R8
-	ADDQ         rhStride+128(FP), R9
-	ADDQ         resStride+136(FP), R10
-	ADDQ         thrStride+144(FP), R11
-	ADDQ         resetStride+152(FP), R12
+	ADDQ         $0x00000100, SI
+	ADDQ         cStride+104(FP), DI
+	ADDQ         kStride+112(FP), R8
+	ADDQ         deltaStride+120(FP), R9
+	ADDQ         rhStride+128(FP), R10
+	ADDQ         resStride+136(FP), R11
+	ADDQ         thrStride+144(FP), R12
+	MOVQ         resetStride+152(FP), R15
+	ADDQ         R15, reset+80(FP)
 	MOVQ         lthetaStride+160(FP), R15
 	ADDQ         R15, ltheta+88(FP)
 	MOVQ         dthetaStride+168(FP), R15
@@ -7885,61 +7911,45 @@ SimplifiedAdaptiveExponentialAVX2_done:
 // func simplifiedAdaptiveExponentialUniformAVX512(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·simplifiedAdaptiveExponentialUniformAVX512(SB), NOSPLIT, $0-88
-	// 0 scalars held in registers, 21 read from memory where used; vectors interleaved 4 at a time.
-	VPCMPEQW Y0, Y0, Y0
-	VPSRLW   $0x0f, Y0, Y0
-	VPXORD   Z1, Z1, Z1
-	MOVQ     v+0(FP), AX
-	MOVQ     r+8(FP), CX
-	MOVQ     theta+16(FP), DX
-	MOVQ     cur+24(FP), BX
-	MOVQ     spikes+72(FP), SI
-	MOVQ     blocks+80(FP), DI
-	TESTQ    DI, DI
-	JZ       SimplifiedAdaptiveExponentialUniformAVX512_done
+	// 4 scalars held in registers, 17 read from memory where used; vectors interleaved 4 at a time.
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS delta+40(FP), Z2
+	VBROADCASTSS rh+44(FP), Z3
+	VBROADCASTSS constc2d00000<>+0(SB), Z4
+	VBROADCASTSS const42b20000<>+0(SB), Z5
+	MOVQ         v+0(FP), AX
+	MOVQ         r+8(FP), CX
+	MOVQ         theta+16(FP), DX
+	MOVQ         cur+24(FP), BX
+	MOVQ         spikes+72(FP), SI
+	MOVQ         blocks+80(FP), DI
+	TESTQ        DI, DI
+	JZ           SimplifiedAdaptiveExponentialUniformAVX512_done
 
 SimplifiedAdaptiveExponentialUniformAVX512_block:
 	XORQ         R8, R8
-	VMOVDQU16    (CX), Y2
-	VMOVDQU16    32(CX), Y3
-	VMOVDQU16    64(CX), Y4
-	VMOVDQU16    96(CX), Y5
 	VMOVUPS      (AX), Z6
 	VMOVUPS      64(AX), Z7
 	VMOVUPS      128(AX), Z8
 	VMOVUPS      192(AX), Z9
-	VPBROADCASTW c+32(FP), Y10
-	VPBROADCASTW c+32(FP), Y11
-	VPBROADCASTW c+32(FP), Y12
-	VPBROADCASTW c+32(FP), Y13
-	VPCMPUW      $0x06, Y10, Y2, K1
-	VPCMPUW      $0x06, Y11, Y3, K2
-	VPCMPUW      $0x06, Y12, Y4, K3
-	VPCMPUW      $0x06, Y13, Y5, K4
-	VSUBPS.BCST  rh+44(FP), Z6, Z10
-	VSUBPS.BCST  rh+44(FP), Z7, Z11
-	VSUBPS.BCST  rh+44(FP), Z8, Z12
-	VSUBPS.BCST  rh+44(FP), Z9, Z13
-	VDIVPS.BCST  delta+40(FP), Z10, Z10
-	VDIVPS.BCST  delta+40(FP), Z11, Z11
-	VDIVPS.BCST  delta+40(FP), Z12, Z12
-	VDIVPS.BCST  delta+40(FP), Z13, Z13
-	VBROADCASTSS constc2d00000<>+0(SB), Z18
-	VMAXPS       Z10, Z18, Z10
-	VBROADCASTSS const42b20000<>+0(SB), Z18
-	VMINPS       Z10, Z18, Z10
-	VBROADCASTSS constc2d00000<>+0(SB), Z18
-	VMAXPS       Z11, Z18, Z11
-	VBROADCASTSS const42b20000<>+0(SB), Z18
-	VMINPS       Z11, Z18, Z11
-	VBROADCASTSS constc2d00000<>+0(SB), Z18
-	VMAXPS       Z12, Z18, Z12
-	VBROADCASTSS const42b20000<>+0(SB), Z18
-	VMINPS       Z12, Z18, Z12
-	VBROADCASTSS constc2d00000<>+0(SB), Z18
-	VMAXPS       Z13, Z18, Z13
-	VBROADCASTSS const42b20000<>+0(SB), Z18
-	VMINPS       Z13, Z18, Z13
+	VSUBPS       Z3, Z6, Z10
+	VSUBPS       Z3, Z7, Z11
+	VSUBPS       Z3, Z8, Z12
+	VSUBPS       Z3, Z9, Z13
+	VDIVPS       Z2, Z10, Z10
+	VDIVPS       Z2, Z11, Z11
+	VDIVPS       Z2, Z12, Z12
+	VDIVPS       Z2, Z13, Z13
+	VMAXPS       Z10, Z4, Z10
+	VMINPS       Z10, Z5, Z10
+	VMAXPS       Z11, Z4, Z11
+	VMINPS       Z11, Z5, Z11
+	VMAXPS       Z12, Z4, Z12
+	VMINPS       Z12, Z5, Z12
+	VMAXPS       Z13, Z4, Z13
+	VMINPS       Z13, Z5, Z13
 	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z10, Z18
 	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z11, Z19
 	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z12, Z20
@@ -8024,30 +8034,42 @@ SimplifiedAdaptiveExponentialUniformAVX512_block:
 	VSCALEFPS    Z19, Z11, Z11
 	VSCALEFPS    Z20, Z12, Z12
 	VSCALEFPS    Z21, Z13, Z13
-	VMULPS.BCST  delta+40(FP), Z10, Z10
-	VMULPS.BCST  delta+40(FP), Z11, Z11
-	VMULPS.BCST  delta+40(FP), Z12, Z12
-	VMULPS.BCST  delta+40(FP), Z13, Z13
+	VMULPS       Z10, Z2, Z10
+	VMULPS       Z11, Z2, Z11
+	VMULPS       Z12, Z2, Z12
+	VMULPS       Z13, Z2, Z13
 	VSUBPS       Z6, Z10, Z10
 	VSUBPS       Z7, Z11, Z11
 	VSUBPS       Z8, Z12, Z12
 	VSUBPS       Z9, Z13, Z13
-	VMOVUPS      (BX), Z18
-	VMOVUPS      64(BX), Z19
-	VMOVUPS      128(BX), Z20
-	VMOVUPS      192(BX), Z21
-	VMULPS.BCST  res+48(FP), Z18, Z18
-	VMULPS.BCST  res+48(FP), Z19, Z19
-	VMULPS.BCST  res+48(FP), Z20, Z20
-	VMULPS.BCST  res+48(FP), Z21, Z21
-	VMOVUPS.Z    Z18, K1, Z18
-	VMOVUPS.Z    Z19, K2, Z19
-	VMOVUPS.Z    Z20, K3, Z20
-	VMOVUPS.Z    Z21, K4, Z21
-	VADDPS       Z18, Z10, Z10
-	VADDPS       Z19, Z11, Z11
-	VADDPS       Z20, Z12, Z12
-	VADDPS       Z21, Z13, Z13
+	VMOVDQU16    (CX), Y18
+	VMOVDQU16    32(CX), Y19
+	VMOVDQU16    64(CX), Y20
+	VMOVDQU16    96(CX), Y21
+	VPBROADCASTW c+32(FP), Y22
+	VPBROADCASTW c+32(FP), Y23
+	VPBROADCASTW c+32(FP), Y24
+	VPBROADCASTW c+32(FP), Y25
+	VPCMPUW      $0x06, Y22, Y18, K1
+	VPCMPUW      $0x06, Y23, Y19, K2
+	VPCMPUW      $0x06, Y24, Y20, K3
+	VPCMPUW      $0x06, Y25, Y21, K4
+	VMOVUPS      (BX), Z22
+	VMOVUPS      64(BX), Z23
+	VMOVUPS      128(BX), Z24
+	VMOVUPS      192(BX), Z25
+	VMULPS.BCST  res+48(FP), Z22, Z22
+	VMULPS.BCST  res+48(FP), Z23, Z23
+	VMULPS.BCST  res+48(FP), Z24, Z24
+	VMULPS.BCST  res+48(FP), Z25, Z25
+	VMOVUPS.Z    Z22, K1, Z22
+	VMOVUPS.Z    Z23, K2, Z23
+	VMOVUPS.Z    Z24, K3, Z24
+	VMOVUPS.Z    Z25, K4, Z25
+	VADDPS       Z22, Z10, Z10
+	VADDPS       Z23, Z11, Z11
+	VADDPS       Z24, Z12, Z12
+	VADDPS       Z25, Z13, Z13
 	VMULPS.BCST  k+36(FP), Z10, Z10
 	VMULPS.BCST  k+36(FP), Z11, Z11
 	VMULPS.BCST  k+36(FP), Z12, Z12
@@ -8064,8 +8086,8 @@ SimplifiedAdaptiveExponentialUniformAVX512_block:
 	VCMPPS       $0x1e, Z11, Z7, K2, K2
 	VCMPPS       $0x1e, Z12, Z8, K3, K3
 	VCMPPS       $0x1e, Z13, Z9, K4, K4
-	VBROADCASTSS reset+56(FP), Z18
-	VBLENDMPS    Z18, Z6, K1, Z14
+	VBROADCASTSS reset+56(FP), Z22
+	VBLENDMPS    Z22, Z6, K1, Z14
 	VBROADCASTSS reset+56(FP), Z6
 	VBLENDMPS    Z6, Z7, K2, Z15
 	VBROADCASTSS reset+56(FP), Z6
@@ -8076,50 +8098,50 @@ SimplifiedAdaptiveExponentialUniformAVX512_block:
 	VMOVUPS      Z15, 64(AX)
 	VMOVUPS      Z16, 128(AX)
 	VMOVUPS      Z17, 192(AX)
-	VPADDUSW     Y0, Y2, Y2
-	VMOVDQU16    Y1, K1, Y2
-	VMOVDQU16    Y2, (CX)
-	VPADDUSW     Y0, Y3, Y2
-	VMOVDQU16    Y1, K2, Y2
-	VMOVDQU16    Y2, 32(CX)
-	VPADDUSW     Y0, Y4, Y2
-	VMOVDQU16    Y1, K3, Y2
-	VMOVDQU16    Y2, 64(CX)
-	VPADDUSW     Y0, Y5, Y2
-	VMOVDQU16    Y1, K4, Y2
-	VMOVDQU16    Y2, 96(CX)
-	VBROADCASTSS thr+52(FP), Z2
-	VSUBPS       Z10, Z2, Z2
-	VBROADCASTSS thr+52(FP), Z3
-	VSUBPS       Z11, Z3, Z3
-	VBROADCASTSS thr+52(FP), Z4
-	VSUBPS       Z12, Z4, Z4
-	VBROADCASTSS thr+52(FP), Z5
-	VSUBPS       Z13, Z5, Z5
-	VMULPS.BCST  ltheta+60(FP), Z2, Z2
-	VMULPS.BCST  ltheta+60(FP), Z3, Z3
-	VMULPS.BCST  ltheta+60(FP), Z4, Z4
-	VMULPS.BCST  ltheta+60(FP), Z5, Z5
-	VADDPS       Z2, Z10, Z2
-	VADDPS       Z3, Z11, Z3
-	VADDPS       Z4, Z12, Z4
-	VADDPS       Z5, Z13, Z5
-	VBROADCASTSS dtheta+64(FP), Z6
-	VMOVUPS.Z    Z6, K1, Z6
-	VBROADCASTSS dtheta+64(FP), Z7
-	VMOVUPS.Z    Z7, K2, Z7
-	VBROADCASTSS dtheta+64(FP), Z8
-	VMOVUPS.Z    Z8, K3, Z8
-	VBROADCASTSS dtheta+64(FP), Z9
-	VMOVUPS.Z    Z9, K4, Z9
-	VADDPS       Z6, Z2, Z2
-	VADDPS       Z7, Z3, Z3
-	VADDPS       Z8, Z4, Z4
-	VADDPS       Z9, Z5, Z5
-	VMOVUPS      Z2, (DX)
-	VMOVUPS      Z3, 64(DX)
-	VMOVUPS      Z4, 128(DX)
-	VMOVUPS      Z5, 192(DX)
+	VPADDUSW     Y0, Y18, Y6
+	VMOVDQU16    Y1, K1, Y6
+	VMOVDQU16    Y6, (CX)
+	VPADDUSW     Y0, Y19, Y6
+	VMOVDQU16    Y1, K2, Y6
+	VMOVDQU16    Y6, 32(CX)
+	VPADDUSW     Y0, Y20, Y6
+	VMOVDQU16    Y1, K3, Y6
+	VMOVDQU16    Y6, 64(CX)
+	VPADDUSW     Y0, Y21, Y6
+	VMOVDQU16    Y1, K4, Y6
+	VMOVDQU16    Y6, 96(CX)
+	VBROADCASTSS thr+52(FP), Z6
+	VSUBPS       Z10, Z6, Z6
+	VBROADCASTSS thr+52(FP), Z7
+	VSUBPS       Z11, Z7, Z7
+	VBROADCASTSS thr+52(FP), Z8
+	VSUBPS       Z12, Z8, Z8
+	VBROADCASTSS thr+52(FP), Z9
+	VSUBPS       Z13, Z9, Z9
+	VMULPS.BCST  ltheta+60(FP), Z6, Z6
+	VMULPS.BCST  ltheta+60(FP), Z7, Z7
+	VMULPS.BCST  ltheta+60(FP), Z8, Z8
+	VMULPS.BCST  ltheta+60(FP), Z9, Z9
+	VADDPS       Z6, Z10, Z6
+	VADDPS       Z7, Z11, Z7
+	VADDPS       Z8, Z12, Z8
+	VADDPS       Z9, Z13, Z9
+	VBROADCASTSS dtheta+64(FP), Z10
+	VMOVUPS.Z    Z10, K1, Z10
+	VBROADCASTSS dtheta+64(FP), Z11
+	VMOVUPS.Z    Z11, K2, Z11
+	VBROADCASTSS dtheta+64(FP), Z12
+	VMOVUPS.Z    Z12, K3, Z12
+	VBROADCASTSS dtheta+64(FP), Z13
+	VMOVUPS.Z    Z13, K4, Z13
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VADDPS       Z13, Z9, Z9
+	VMOVUPS      Z6, (DX)
+	VMOVUPS      Z7, 64(DX)
+	VMOVUPS      Z8, 128(DX)
+	VMOVUPS      Z9, 192(DX)
 	KMOVW        K1, R9
 	ORQ          R9, R8
 	KMOVW        K2, R9
@@ -8146,8 +8168,8 @@ SimplifiedAdaptiveExponentialUniformAVX512_done:
 
 // func simplifiedAdaptiveExponentialUniformAVX2(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·simplifiedAdaptiveExponentialUniformAVX2(SB), NOSPLIT, $320-88
-	// 1 scalars held in registers, 20 read from memory where used; vectors interleaved 2 at a time; between distant reads, 2 values reloaded from their streams, 0 kept on the stack.
+TEXT ·simplifiedAdaptiveExponentialUniformAVX2(SB), $576-88
+	// 1 scalars held in registers, 20 read from memory where used; vectors interleaved 3 at a time; between distant reads, 2 values reloaded from their streams, 1 kept on the stack.
 	LEAQ         (SP), AX
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
@@ -8155,8 +8177,8 @@ TEXT ·simplifiedAdaptiveExponentialUniformAVX2(SB), NOSPLIT, $320-88
 	VPSRLD       $0x10, Y0, Y1
 	VPBROADCASTW c+32(FP), X2
 	VPMOVZXWD    X2, Y2
-	VBROADCASTSS delta+40(FP), Y3
-	VMOVUPS      Y3, (AX)
+	VMOVUPS      Y2, (AX)
+	VBROADCASTSS delta+40(FP), Y2
 	VBROADCASTSS dtheta+64(FP), Y3
 	VMOVUPS      Y3, 32(AX)
 	VBROADCASTSS k+36(FP), Y3
@@ -8182,547 +8204,555 @@ TEXT ·simplifiedAdaptiveExponentialUniformAVX2(SB), NOSPLIT, $320-88
 
 SimplifiedAdaptiveExponentialUniformAVX2_block:
 	XORQ         R9, R9
-	VPMOVZXWD    (DX), Y3
-	VPMOVZXWD    16(DX), Y4
-	VMOVUPS      (CX), Y5
-	VMOVUPS      32(CX), Y6
-	VPCMPGTD     Y2, Y3, Y3
-	VPCMPGTD     Y2, Y4, Y4
+	VMOVUPS      (CX), Y3
+	VMOVUPS      32(CX), Y4
+	VMOVUPS      64(CX), Y5
+	VSUBPS       192(AX), Y3, Y3
+	VSUBPS       192(AX), Y4, Y4
 	VSUBPS       192(AX), Y5, Y5
-	VSUBPS       192(AX), Y6, Y6
-	VDIVPS       (AX), Y5, Y5
-	VDIVPS       (AX), Y6, Y6
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y5, Y7, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y5
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y8
+	VDIVPS       Y2, Y3, Y3
+	VDIVPS       Y2, Y4, Y4
+	VDIVPS       Y2, Y5, Y5
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y3, Y6, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y3, Y6, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y8
+	VROUNDPS     $0x00, Y6, Y6
+	VMOVUPS      Y6, 256(AX)
 	VROUNDPS     $0x00, Y7, Y7
+	VMOVUPS      Y7, 288(AX)
 	VROUNDPS     $0x00, Y8, Y8
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y9
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y10
-	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
-	VMULPS       vconstb95e8083<>+0(SB), Y7, Y9
-	VMULPS       vconstb95e8083<>+0(SB), Y8, Y10
-	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
-	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMOVUPS      Y8, 320(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y9
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y10
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y11
+	VSUBPS       Y9, Y3, Y3
+	VSUBPS       Y10, Y4, Y4
+	VSUBPS       Y11, Y5, Y5
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
+	VSUBPS       Y6, Y3, Y3
+	VSUBPS       Y7, Y4, Y4
+	VSUBPS       Y8, Y5, Y5
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
 	VMULPS       Y5, Y5, Y11
-	VMULPS       Y6, Y6, Y12
-	VMULPS       Y9, Y11, Y9
-	VMULPS       Y10, Y12, Y10
-	VADDPS       Y5, Y9, Y5
-	VADDPS       Y6, Y10, Y6
+	VMULPS       Y6, Y9, Y6
+	VMULPS       Y7, Y10, Y7
+	VMULPS       Y8, Y11, Y8
+	VADDPS       Y3, Y6, Y3
+	VADDPS       Y4, Y7, Y4
+	VADDPS       Y5, Y8, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
-	VCVTTPS2DQ   Y7, Y7
-	VPSRAD       $0x01, Y7, Y9
-	VPADDD       vconst0000007f<>+0(SB), Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y5, Y5
-	VPSUBD       Y9, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y5, Y5
-	VCVTTPS2DQ   Y8, Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y6, Y6
-	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y6, Y6
-	VMULPS       (AX), Y5, Y5
-	VMULPS       (AX), Y6, Y6
-	VSUBPS       (CX), Y5, Y5
-	VSUBPS       32(CX), Y6, Y6
-	VMOVUPS      (SI), Y7
-	VMOVUPS      32(SI), Y8
-	VMULPS       128(AX), Y7, Y7
-	VMULPS       128(AX), Y8, Y8
-	VANDPS       Y3, Y7, Y7
-	VANDPS       Y4, Y8, Y8
-	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
+	VCVTTPS2DQ   256(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y3, Y3
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VCVTTPS2DQ   288(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y4, Y4
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y4, Y4
+	VCVTTPS2DQ   320(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y5, Y5
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VMULPS       Y3, Y2, Y3
+	VMULPS       Y4, Y2, Y4
+	VMULPS       Y5, Y2, Y5
+	VSUBPS       (CX), Y3, Y3
+	VSUBPS       32(CX), Y4, Y4
+	VSUBPS       64(CX), Y5, Y5
+	VPMOVZXWD    (DX), Y6
+	VPMOVZXWD    16(DX), Y7
+	VPMOVZXWD    32(DX), Y8
+	VPCMPGTD     (AX), Y6, Y6
+	VPCMPGTD     (AX), Y7, Y7
+	VPCMPGTD     (AX), Y8, Y8
+	VMOVUPS      (SI), Y9
+	VMOVUPS      32(SI), Y10
+	VMOVUPS      64(SI), Y11
+	VMULPS       128(AX), Y9, Y9
+	VMULPS       128(AX), Y10, Y10
+	VMULPS       128(AX), Y11, Y11
+	VANDPS       Y6, Y9, Y9
+	VANDPS       Y7, Y10, Y10
+	VANDPS       Y8, Y11, Y11
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VADDPS       Y11, Y5, Y5
+	VMULPS       64(AX), Y3, Y3
+	VMULPS       64(AX), Y4, Y4
 	VMULPS       64(AX), Y5, Y5
-	VMULPS       64(AX), Y6, Y6
-	VADDPS       (CX), Y5, Y5
-	VADDPS       32(CX), Y6, Y6
-	VMOVUPS      (BX), Y7
-	VMOVUPS      32(BX), Y8
-	VCMPPS       $0x1e, Y7, Y5, Y9
-	VANDPS       Y9, Y3, Y3
-	VCMPPS       $0x1e, Y8, Y6, Y9
-	VANDPS       Y9, Y4, Y4
-	VBLENDVPS    Y3, 160(AX), Y5, Y5
-	VBLENDVPS    Y4, 160(AX), Y6, Y6
-	VMOVUPS      Y5, (CX)
-	VMOVUPS      Y6, 32(CX)
-	VPMOVZXWD    (DX), Y5
-	VPSUBD       Y0, Y5, Y5
-	VPMINUD      Y1, Y5, Y5
-	VPANDN       Y5, Y3, Y5
-	VEXTRACTI128 $0x01, Y5, X6
-	VPACKUSDW    X6, X5, X5
-	VMOVDQU      X5, (DX)
-	VPMOVZXWD    16(DX), Y5
-	VPSUBD       Y0, Y5, Y5
-	VPMINUD      Y1, Y5, Y5
-	VPANDN       Y5, Y4, Y5
-	VEXTRACTI128 $0x01, Y5, X6
-	VPACKUSDW    X6, X5, X5
-	VMOVDQU      X5, 16(DX)
+	VADDPS       (CX), Y3, Y3
+	VADDPS       32(CX), Y4, Y4
+	VADDPS       64(CX), Y5, Y5
+	VMOVUPS      (BX), Y9
+	VMOVUPS      32(BX), Y10
+	VMOVUPS      64(BX), Y11
+	VCMPPS       $0x1e, Y9, Y3, Y12
+	VANDPS       Y12, Y6, Y6
+	VCMPPS       $0x1e, Y10, Y4, Y12
+	VANDPS       Y12, Y7, Y7
+	VCMPPS       $0x1e, Y11, Y5, Y12
+	VANDPS       Y12, Y8, Y8
+	VBLENDVPS    Y6, 160(AX), Y3, Y3
+	VBLENDVPS    Y7, 160(AX), Y4, Y4
+	VBLENDVPS    Y8, 160(AX), Y5, Y5
+	VMOVUPS      Y3, (CX)
+	VMOVUPS      Y4, 32(CX)
+	VMOVUPS      Y5, 64(CX)
+	VPMOVZXWD    (DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y6, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, (DX)
+	VPMOVZXWD    16(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 16(DX)
+	VPMOVZXWD    32(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 32(DX)
+	VMOVUPS      224(AX), Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      224(AX), Y4
+	VSUBPS       Y10, Y4, Y4
 	VMOVUPS      224(AX), Y5
-	VSUBPS       Y7, Y5, Y5
-	VMOVUPS      224(AX), Y6
-	VSUBPS       Y8, Y6, Y6
+	VSUBPS       Y11, Y5, Y5
+	VMULPS       96(AX), Y3, Y3
+	VMULPS       96(AX), Y4, Y4
 	VMULPS       96(AX), Y5, Y5
-	VMULPS       96(AX), Y6, Y6
-	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	VANDPS       32(AX), Y3, Y7
-	VANDPS       32(AX), Y4, Y8
-	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
-	VMOVUPS      Y5, (BX)
-	VMOVUPS      Y6, 32(BX)
-	VMOVMSKPS    Y3, R10
+	VADDPS       Y3, Y9, Y3
+	VADDPS       Y4, Y10, Y4
+	VADDPS       Y5, Y11, Y5
+	VANDPS       32(AX), Y6, Y9
+	VANDPS       32(AX), Y7, Y10
+	VANDPS       32(AX), Y8, Y11
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VADDPS       Y11, Y5, Y5
+	VMOVUPS      Y3, (BX)
+	VMOVUPS      Y4, 32(BX)
+	VMOVUPS      Y5, 64(BX)
+	VMOVMSKPS    Y6, R10
 	ORQ          R10, R9
-	VMOVMSKPS    Y4, R10
+	VMOVMSKPS    Y7, R10
 	SHLQ         $0x08, R10
 	ORQ          R10, R9
-	VPMOVZXWD    32(DX), Y3
-	VPMOVZXWD    48(DX), Y4
-	VMOVUPS      64(CX), Y5
-	VMOVUPS      96(CX), Y6
-	VPCMPGTD     Y2, Y3, Y3
-	VPCMPGTD     Y2, Y4, Y4
-	VSUBPS       192(AX), Y5, Y5
-	VSUBPS       192(AX), Y6, Y6
-	VDIVPS       (AX), Y5, Y5
-	VDIVPS       (AX), Y6, Y6
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y5, Y7, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y5
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y8
-	VROUNDPS     $0x00, Y7, Y7
-	VROUNDPS     $0x00, Y8, Y8
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y9
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y10
-	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
-	VMULPS       vconstb95e8083<>+0(SB), Y7, Y9
-	VMULPS       vconstb95e8083<>+0(SB), Y8, Y10
-	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
-	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y5, Y11
-	VMULPS       Y6, Y6, Y12
-	VMULPS       Y9, Y11, Y9
-	VMULPS       Y10, Y12, Y10
-	VADDPS       Y5, Y9, Y5
-	VADDPS       Y6, Y10, Y6
-	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
-	VCVTTPS2DQ   Y7, Y7
-	VPSRAD       $0x01, Y7, Y9
-	VPADDD       vconst0000007f<>+0(SB), Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y5, Y5
-	VPSUBD       Y9, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y5, Y5
-	VCVTTPS2DQ   Y8, Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y6, Y6
-	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y6, Y6
-	VMULPS       (AX), Y5, Y5
-	VMULPS       (AX), Y6, Y6
-	VSUBPS       64(CX), Y5, Y5
-	VSUBPS       96(CX), Y6, Y6
-	VMOVUPS      64(SI), Y7
-	VMOVUPS      96(SI), Y8
-	VMULPS       128(AX), Y7, Y7
-	VMULPS       128(AX), Y8, Y8
-	VANDPS       Y3, Y7, Y7
-	VANDPS       Y4, Y8, Y8
-	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
-	VMULPS       64(AX), Y5, Y5
-	VMULPS       64(AX), Y6, Y6
-	VADDPS       64(CX), Y5, Y5
-	VADDPS       96(CX), Y6, Y6
-	VMOVUPS      64(BX), Y7
-	VMOVUPS      96(BX), Y8
-	VCMPPS       $0x1e, Y7, Y5, Y9
-	VANDPS       Y9, Y3, Y3
-	VCMPPS       $0x1e, Y8, Y6, Y9
-	VANDPS       Y9, Y4, Y4
-	VBLENDVPS    Y3, 160(AX), Y5, Y5
-	VBLENDVPS    Y4, 160(AX), Y6, Y6
-	VMOVUPS      Y5, 64(CX)
-	VMOVUPS      Y6, 96(CX)
-	VPMOVZXWD    32(DX), Y5
-	VPSUBD       Y0, Y5, Y5
-	VPMINUD      Y1, Y5, Y5
-	VPANDN       Y5, Y3, Y5
-	VEXTRACTI128 $0x01, Y5, X6
-	VPACKUSDW    X6, X5, X5
-	VMOVDQU      X5, 32(DX)
-	VPMOVZXWD    48(DX), Y5
-	VPSUBD       Y0, Y5, Y5
-	VPMINUD      Y1, Y5, Y5
-	VPANDN       Y5, Y4, Y5
-	VEXTRACTI128 $0x01, Y5, X6
-	VPACKUSDW    X6, X5, X5
-	VMOVDQU      X5, 48(DX)
-	VMOVUPS      224(AX), Y5
-	VSUBPS       Y7, Y5, Y5
-	VMOVUPS      224(AX), Y6
-	VSUBPS       Y8, Y6, Y6
-	VMULPS       96(AX), Y5, Y5
-	VMULPS       96(AX), Y6, Y6
-	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	VANDPS       32(AX), Y3, Y7
-	VANDPS       32(AX), Y4, Y8
-	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
-	VMOVUPS      Y5, 64(BX)
-	VMOVUPS      Y6, 96(BX)
-	VMOVMSKPS    Y3, R10
+	VMOVMSKPS    Y8, R10
 	SHLQ         $0x10, R10
 	ORQ          R10, R9
-	VMOVMSKPS    Y4, R10
+	VMOVUPS      96(CX), Y3
+	VMOVUPS      128(CX), Y4
+	VMOVUPS      160(CX), Y5
+	VSUBPS       192(AX), Y3, Y3
+	VSUBPS       192(AX), Y4, Y4
+	VSUBPS       192(AX), Y5, Y5
+	VDIVPS       Y2, Y3, Y3
+	VDIVPS       Y2, Y4, Y4
+	VDIVPS       Y2, Y5, Y5
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y3, Y6, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y3, Y6, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y8
+	VROUNDPS     $0x00, Y6, Y6
+	VMOVUPS      Y6, 352(AX)
+	VROUNDPS     $0x00, Y7, Y7
+	VMOVUPS      Y7, 384(AX)
+	VROUNDPS     $0x00, Y8, Y8
+	VMOVUPS      Y8, 416(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y9
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y10
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y11
+	VSUBPS       Y9, Y3, Y3
+	VSUBPS       Y10, Y4, Y4
+	VSUBPS       Y11, Y5, Y5
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
+	VSUBPS       Y6, Y3, Y3
+	VSUBPS       Y7, Y4, Y4
+	VSUBPS       Y8, Y5, Y5
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y5, Y5, Y11
+	VMULPS       Y6, Y9, Y6
+	VMULPS       Y7, Y10, Y7
+	VMULPS       Y8, Y11, Y8
+	VADDPS       Y3, Y6, Y3
+	VADDPS       Y4, Y7, Y4
+	VADDPS       Y5, Y8, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
+	VCVTTPS2DQ   352(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y3, Y3
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VCVTTPS2DQ   384(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y4, Y4
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y4, Y4
+	VCVTTPS2DQ   416(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y5, Y5
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VMULPS       Y3, Y2, Y3
+	VMULPS       Y4, Y2, Y4
+	VMULPS       Y5, Y2, Y5
+	VSUBPS       96(CX), Y3, Y3
+	VSUBPS       128(CX), Y4, Y4
+	VSUBPS       160(CX), Y5, Y5
+	VPMOVZXWD    48(DX), Y6
+	VPMOVZXWD    64(DX), Y7
+	VPMOVZXWD    80(DX), Y8
+	VPCMPGTD     (AX), Y6, Y6
+	VPCMPGTD     (AX), Y7, Y7
+	VPCMPGTD     (AX), Y8, Y8
+	VMOVUPS      96(SI), Y9
+	VMOVUPS      128(SI), Y10
+	VMOVUPS      160(SI), Y11
+	VMULPS       128(AX), Y9, Y9
+	VMULPS       128(AX), Y10, Y10
+	VMULPS       128(AX), Y11, Y11
+	VANDPS       Y6, Y9, Y9
+	VANDPS       Y7, Y10, Y10
+	VANDPS       Y8, Y11, Y11
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VADDPS       Y11, Y5, Y5
+	VMULPS       64(AX), Y3, Y3
+	VMULPS       64(AX), Y4, Y4
+	VMULPS       64(AX), Y5, Y5
+	VADDPS       96(CX), Y3, Y3
+	VADDPS       128(CX), Y4, Y4
+	VADDPS       160(CX), Y5, Y5
+	VMOVUPS      96(BX), Y9
+	VMOVUPS      128(BX), Y10
+	VMOVUPS      160(BX), Y11
+	VCMPPS       $0x1e, Y9, Y3, Y12
+	VANDPS       Y12, Y6, Y6
+	VCMPPS       $0x1e, Y10, Y4, Y12
+	VANDPS       Y12, Y7, Y7
+	VCMPPS       $0x1e, Y11, Y5, Y12
+	VANDPS       Y12, Y8, Y8
+	VBLENDVPS    Y6, 160(AX), Y3, Y3
+	VBLENDVPS    Y7, 160(AX), Y4, Y4
+	VBLENDVPS    Y8, 160(AX), Y5, Y5
+	VMOVUPS      Y3, 96(CX)
+	VMOVUPS      Y4, 128(CX)
+	VMOVUPS      Y5, 160(CX)
+	VPMOVZXWD    48(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y6, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 48(DX)
+	VPMOVZXWD    64(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 64(DX)
+	VPMOVZXWD    80(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 80(DX)
+	VMOVUPS      224(AX), Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      224(AX), Y4
+	VSUBPS       Y10, Y4, Y4
+	VMOVUPS      224(AX), Y5
+	VSUBPS       Y11, Y5, Y5
+	VMULPS       96(AX), Y3, Y3
+	VMULPS       96(AX), Y4, Y4
+	VMULPS       96(AX), Y5, Y5
+	VADDPS       Y3, Y9, Y3
+	VADDPS       Y4, Y10, Y4
+	VADDPS       Y5, Y11, Y5
+	VANDPS       32(AX), Y6, Y9
+	VANDPS       32(AX), Y7, Y10
+	VANDPS       32(AX), Y8, Y11
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VADDPS       Y11, Y5, Y5
+	VMOVUPS      Y3, 96(BX)
+	VMOVUPS      Y4, 128(BX)
+	VMOVUPS      Y5, 160(BX)
+	VMOVMSKPS    Y6, R10
 	SHLQ         $0x18, R10
 	ORQ          R10, R9
-	VPMOVZXWD    64(DX), Y3
-	VPMOVZXWD    80(DX), Y4
-	VMOVUPS      128(CX), Y5
-	VMOVUPS      160(CX), Y6
-	VPCMPGTD     Y2, Y3, Y3
-	VPCMPGTD     Y2, Y4, Y4
-	VSUBPS       192(AX), Y5, Y5
-	VSUBPS       192(AX), Y6, Y6
-	VDIVPS       (AX), Y5, Y5
-	VDIVPS       (AX), Y6, Y6
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y5, Y7, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y5
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y8
-	VROUNDPS     $0x00, Y7, Y7
-	VROUNDPS     $0x00, Y8, Y8
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y9
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y10
-	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
-	VMULPS       vconstb95e8083<>+0(SB), Y7, Y9
-	VMULPS       vconstb95e8083<>+0(SB), Y8, Y10
-	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
-	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y5, Y11
-	VMULPS       Y6, Y6, Y12
-	VMULPS       Y9, Y11, Y9
-	VMULPS       Y10, Y12, Y10
-	VADDPS       Y5, Y9, Y5
-	VADDPS       Y6, Y10, Y6
-	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
-	VCVTTPS2DQ   Y7, Y7
-	VPSRAD       $0x01, Y7, Y9
-	VPADDD       vconst0000007f<>+0(SB), Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y5, Y5
-	VPSUBD       Y9, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y5, Y5
-	VCVTTPS2DQ   Y8, Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y6, Y6
-	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y6, Y6
-	VMULPS       (AX), Y5, Y5
-	VMULPS       (AX), Y6, Y6
-	VSUBPS       128(CX), Y5, Y5
-	VSUBPS       160(CX), Y6, Y6
-	VMOVUPS      128(SI), Y7
-	VMOVUPS      160(SI), Y8
-	VMULPS       128(AX), Y7, Y7
-	VMULPS       128(AX), Y8, Y8
-	VANDPS       Y3, Y7, Y7
-	VANDPS       Y4, Y8, Y8
-	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
-	VMULPS       64(AX), Y5, Y5
-	VMULPS       64(AX), Y6, Y6
-	VADDPS       128(CX), Y5, Y5
-	VADDPS       160(CX), Y6, Y6
-	VMOVUPS      128(BX), Y7
-	VMOVUPS      160(BX), Y8
-	VCMPPS       $0x1e, Y7, Y5, Y9
-	VANDPS       Y9, Y3, Y3
-	VCMPPS       $0x1e, Y8, Y6, Y9
-	VANDPS       Y9, Y4, Y4
-	VBLENDVPS    Y3, 160(AX), Y5, Y5
-	VBLENDVPS    Y4, 160(AX), Y6, Y6
-	VMOVUPS      Y5, 128(CX)
-	VMOVUPS      Y6, 160(CX)
-	VPMOVZXWD    64(DX), Y5
-	VPSUBD       Y0, Y5, Y5
-	VPMINUD      Y1, Y5, Y5
-	VPANDN       Y5, Y3, Y5
-	VEXTRACTI128 $0x01, Y5, X6
-	VPACKUSDW    X6, X5, X5
-	VMOVDQU      X5, 64(DX)
-	VPMOVZXWD    80(DX), Y5
-	VPSUBD       Y0, Y5, Y5
-	VPMINUD      Y1, Y5, Y5
-	VPANDN       Y5, Y4, Y5
-	VEXTRACTI128 $0x01, Y5, X6
-	VPACKUSDW    X6, X5, X5
-	VMOVDQU      X5, 80(DX)
-	VMOVUPS      224(AX), Y5
-	VSUBPS       Y7, Y5, Y5
-	VMOVUPS      224(AX), Y6
-	VSUBPS       Y8, Y6, Y6
-	VMULPS       96(AX), Y5, Y5
-	VMULPS       96(AX), Y6, Y6
-	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	VANDPS       32(AX), Y3, Y7
-	VANDPS       32(AX), Y4, Y8
-	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
-	VMOVUPS      Y5, 128(BX)
-	VMOVUPS      Y6, 160(BX)
-	VMOVMSKPS    Y3, R10
+	VMOVMSKPS    Y7, R10
 	SHLQ         $0x20, R10
 	ORQ          R10, R9
-	VMOVMSKPS    Y4, R10
+	VMOVMSKPS    Y8, R10
 	SHLQ         $0x28, R10
 	ORQ          R10, R9
-	VPMOVZXWD    96(DX), Y3
-	VPMOVZXWD    112(DX), Y4
-	VMOVUPS      192(CX), Y5
-	VMOVUPS      224(CX), Y6
-	VPCMPGTD     Y2, Y3, Y3
-	VPCMPGTD     Y2, Y4, Y4
-	VSUBPS       192(AX), Y5, Y5
-	VSUBPS       192(AX), Y6, Y6
-	VDIVPS       (AX), Y5, Y5
-	VDIVPS       (AX), Y6, Y6
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y5, Y7, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y5
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y8
-	VROUNDPS     $0x00, Y7, Y7
-	VROUNDPS     $0x00, Y8, Y8
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y9
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y10
-	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
-	VMULPS       vconstb95e8083<>+0(SB), Y7, Y9
-	VMULPS       vconstb95e8083<>+0(SB), Y8, Y10
-	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
-	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
-	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
-	VMULPS       Y5, Y5, Y11
-	VMULPS       Y6, Y6, Y12
-	VMULPS       Y9, Y11, Y9
-	VMULPS       Y10, Y12, Y10
-	VADDPS       Y5, Y9, Y5
-	VADDPS       Y6, Y10, Y6
-	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
-	VCVTTPS2DQ   Y7, Y7
-	VPSRAD       $0x01, Y7, Y9
-	VPADDD       vconst0000007f<>+0(SB), Y9, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VMULPS       Y10, Y5, Y5
-	VPSUBD       Y9, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VMOVUPS      192(CX), Y3
+	VMOVUPS      224(CX), Y4
+	VSUBPS       192(AX), Y3, Y3
+	VSUBPS       192(AX), Y4, Y4
+	VDIVPS       Y2, Y3, Y3
+	VDIVPS       Y2, Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VROUNDPS     $0x00, Y5, Y5
+	VMOVUPS      Y5, 448(AX)
+	VROUNDPS     $0x00, Y6, Y6
+	VMOVUPS      Y6, 480(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y5
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VSUBPS       Y5, Y3, Y3
+	VSUBPS       Y6, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y5
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y5, Y5
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y5, Y5
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y5, Y5
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y5, Y5
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y6, Y6
+	VADDPS       vconst3f000000<>+0(SB), Y5, Y5
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y3, Y3, Y7
+	VMULPS       Y4, Y4, Y8
+	VMULPS       Y5, Y7, Y5
+	VMULPS       Y6, Y8, Y6
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ   448(AX), Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y7
 	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y5, Y5
-	VCVTTPS2DQ   Y8, Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y6, Y6
-	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VMULPS       Y7, Y3, Y3
+	VPSUBD       Y6, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VCVTTPS2DQ   480(AX), Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y7
 	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y6, Y6
-	VMULPS       (AX), Y5, Y5
-	VMULPS       (AX), Y6, Y6
-	VSUBPS       192(CX), Y5, Y5
-	VSUBPS       224(CX), Y6, Y6
+	VMULPS       Y7, Y4, Y4
+	VPSUBD       Y6, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       Y3, Y2, Y3
+	VMULPS       Y4, Y2, Y4
+	VSUBPS       192(CX), Y3, Y3
+	VSUBPS       224(CX), Y4, Y4
+	VPMOVZXWD    96(DX), Y5
+	VPMOVZXWD    112(DX), Y6
+	VPCMPGTD     (AX), Y5, Y5
+	VPCMPGTD     (AX), Y6, Y6
 	VMOVUPS      192(SI), Y7
 	VMOVUPS      224(SI), Y8
 	VMULPS       128(AX), Y7, Y7
 	VMULPS       128(AX), Y8, Y8
-	VANDPS       Y3, Y7, Y7
-	VANDPS       Y4, Y8, Y8
-	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
-	VMULPS       64(AX), Y5, Y5
-	VMULPS       64(AX), Y6, Y6
-	VADDPS       192(CX), Y5, Y5
-	VADDPS       224(CX), Y6, Y6
+	VANDPS       Y5, Y7, Y7
+	VANDPS       Y6, Y8, Y8
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y8, Y4, Y4
+	VMULPS       64(AX), Y3, Y3
+	VMULPS       64(AX), Y4, Y4
+	VADDPS       192(CX), Y3, Y3
+	VADDPS       224(CX), Y4, Y4
 	VMOVUPS      192(BX), Y7
 	VMOVUPS      224(BX), Y8
-	VCMPPS       $0x1e, Y7, Y5, Y9
-	VANDPS       Y9, Y3, Y3
-	VCMPPS       $0x1e, Y8, Y6, Y9
-	VANDPS       Y9, Y4, Y4
-	VBLENDVPS    Y3, 160(AX), Y5, Y5
-	VBLENDVPS    Y4, 160(AX), Y6, Y6
-	VMOVUPS      Y5, 192(CX)
-	VMOVUPS      Y6, 224(CX)
-	VPMOVZXWD    96(DX), Y5
-	VPSUBD       Y0, Y5, Y5
-	VPMINUD      Y1, Y5, Y5
-	VPANDN       Y5, Y3, Y5
-	VEXTRACTI128 $0x01, Y5, X6
-	VPACKUSDW    X6, X5, X5
-	VMOVDQU      X5, 96(DX)
-	VPMOVZXWD    112(DX), Y5
-	VPSUBD       Y0, Y5, Y5
-	VPMINUD      Y1, Y5, Y5
-	VPANDN       Y5, Y4, Y5
-	VEXTRACTI128 $0x01, Y5, X6
-	VPACKUSDW    X6, X5, X5
-	VMOVDQU      X5, 112(DX)
-	VMOVUPS      224(AX), Y5
-	VSUBPS       Y7, Y5, Y5
-	VMOVUPS      224(AX), Y6
-	VSUBPS       Y8, Y6, Y6
-	VMULPS       96(AX), Y5, Y5
-	VMULPS       96(AX), Y6, Y6
-	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	VANDPS       32(AX), Y3, Y7
-	VANDPS       32(AX), Y4, Y8
-	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
-	VMOVUPS      Y5, 192(BX)
-	VMOVUPS      Y6, 224(BX)
-	VMOVMSKPS    Y3, R10
+	VCMPPS       $0x1e, Y7, Y3, Y9
+	VANDPS       Y9, Y5, Y5
+	VCMPPS       $0x1e, Y8, Y4, Y9
+	VANDPS       Y9, Y6, Y6
+	VBLENDVPS    Y5, 160(AX), Y3, Y3
+	VBLENDVPS    Y6, 160(AX), Y4, Y4
+	VMOVUPS      Y3, 192(CX)
+	VMOVUPS      Y4, 224(CX)
+	VPMOVZXWD    96(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y5, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 96(DX)
+	VPMOVZXWD    112(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y6, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 112(DX)
+	VMOVUPS      224(AX), Y3
+	VSUBPS       Y7, Y3, Y3
+	VMOVUPS      224(AX), Y4
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       96(AX), Y3, Y3
+	VMULPS       96(AX), Y4, Y4
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VANDPS       32(AX), Y5, Y7
+	VANDPS       32(AX), Y6, Y8
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y8, Y4, Y4
+	VMOVUPS      Y3, 192(BX)
+	VMOVUPS      Y4, 224(BX)
+	VMOVMSKPS    Y5, R10
 	SHLQ         $0x30, R10
 	ORQ          R10, R9
-	VMOVMSKPS    Y4, R10
+	VMOVMSKPS    Y6, R10
 	SHLQ         $0x38, R10
 	ORQ          R10, R9
 	MOVQ         R9, (DI)

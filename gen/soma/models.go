@@ -143,9 +143,13 @@ var exponentialModels = []model{
 		},
 		streams: append([]stream{{"v", stateF32}, {"r", stateU16}, {"cur", inputF32}, {"c", paramU16}}, exponentialParams...),
 		body: func(e emitter) {
-			r, v := e.U("r"), e.F("v")
+			// The counter and its test after the exponential: nothing of
+			// theirs is live through it.
+			v := e.F("v")
+			d := drive(e, v)
+			r := e.U("r")
 			ready := e.UGT(r, e.U("c"))
-			x := e.Add(v, e.Mul(e.F("k"), e.Add(drive(e, v), e.Gate(ready, e.Mul(e.F("res"), e.F("cur"))))))
+			x := e.Add(v, e.Mul(e.F("k"), e.Add(d, e.Gate(ready, e.Mul(e.F("res"), e.F("cur"))))))
 			s := e.GTIf(ready, x, e.F("thr"))
 			e.Store("v", e.Select(s, e.F("reset"), x))
 			e.Tick("r", r, s)
@@ -187,9 +191,11 @@ var exponentialModels = []model{
 		streams: append(append([]stream{{"v", stateF32}, {"r", stateU16}, {"theta", stateF32}, {"cur", inputF32}, {"c", paramU16}},
 			exponentialParams...), stream{"ltheta", paramF32}, stream{"dtheta", paramF32}),
 		body: func(e emitter) {
-			r, v := e.U("r"), e.F("v")
+			v := e.F("v")
+			d := drive(e, v) // before the counter, as in RefractoryExponential
+			r := e.U("r")
 			ready := e.UGT(r, e.U("c"))
-			x := e.Add(v, e.Mul(e.F("k"), e.Add(drive(e, v), e.Gate(ready, e.Mul(e.F("res"), e.F("cur"))))))
+			x := e.Add(v, e.Mul(e.F("k"), e.Add(d, e.Gate(ready, e.Mul(e.F("res"), e.F("cur"))))))
 			t := e.F("theta")
 			s := e.GTIf(ready, x, t)
 			e.Store("v", e.Select(s, e.F("reset"), x))
