@@ -1,0 +1,205 @@
+package vec
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/x448/float16"
+
+	"github.com/sparkgo/spark"
+)
+
+// The benchmarks time every kernel on every path at an L1-resident size
+// (4096 elements) and at a DRAM size (dramN), and MatVec at 4096 × 4096:
+//
+//	go test ./vec -run '^$' -bench .
+//
+// (-short: the 4096 sizes only.) Each reports "elements/s" (elements, or
+// weights, per second) and, through b.SetBytes, MB/s of the bytes a call
+// must move: every weight, every element of y read and written (axpy:
+// 4 + 8 bytes, 2 + 8 for binary16), one spike bit per weight; at the DRAM
+// size, the shared activations x once per call.
+//
+// At the DRAM size Dot and DotF16 are the synaptic case: rows of
+// benchCols weights, each dotted against one shared x that stays in cache
+// while the weights stream from memory, so that DotF16 moves half the
+// weight bytes of Dot.
+
+// benchCols is the row length of the DRAM-size dot products and MatVec.
+const benchCols = 4096
+
+// dramN is the DRAM size in elements: 256 MB of float32 weights, 128 MB of
+// binary16. Smaller arrays do not leave the cache on every machine: a
+// 2-core VM of a Xeon with a 260 MB L3 read 64 MB at twice the speed of
+// 128 MB and more (vec.Sum, 27 against 14 GB/s).
+const dramN = 1 << 26
+
+func benchSizes() []int {
+	if testing.Short() {
+		return []int{4096}
+	}
+	return []int{4096, dramN}
+}
+
+// benchData is the inputs, drawn once at the largest size and shared; each
+// benchmark takes a prefix.
+var benchData = sync.OnceValue(func() (d struct {
+	w32, x32, y32 []float32
+	w16           []float16.Float16
+}) {
+	n := benchCols
+	for _, m := range benchSizes() {
+		n = max(n, m)
+	}
+	r := rng(0xbe7c4)
+	d.w32, d.x32, d.y32 = make([]float32, n), make([]float32, n), make([]float32, n)
+	d.w16 = make([]float16.Float16, n)
+	for j := range n {
+		d.w32[j] = r.Uniform(-1, 1)
+		d.x32[j] = r.Uniform(-1, 1)
+		d.y32[j] = r.Uniform(-1, 1)
+		d.w16[j] = float16.Fromfloat32(r.Uniform(-1, 1))
+	}
+	return d
+})
+
+// sink keeps results alive.
+var sink float32
+
+// onPaths runs f as sub-benchmark name/path on every path, reporting
+// elems elements per call and SetBytes(bytes).
+func onPaths(b *testing.B, name string, elems, bytes int, f func()) {
+	for _, k := range paths() {
+		b.Run(name+"/"+k.name, func(b *testing.B) {
+			using(b, k)
+			b.SetBytes(int64(bytes))
+			for b.Loop() {
+				f()
+			}
+			b.ReportMetric(float64(elems)*float64(b.N)/b.Elapsed().Seconds(), "elements/s")
+		})
+	}
+}
+
+// rows returns the row length and count of the dot products at n: one
+// row of n, or rows of benchCols.
+func rows(n int) (cols, count int) {
+	if n <= benchCols {
+		return n, 1
+	}
+	return benchCols, n / benchCols
+}
+
+func BenchmarkDot(b *testing.B) {
+	d := benchData()
+	for _, n := range benchSizes() {
+		cols, count := rows(n)
+		w, x := d.w32[:n], d.x32[:cols]
+		onPaths(b, fmt.Sprintf("n=%d", n), n, 4*n+4*cols, func() {
+			for i := range count {
+				sink += Dot(w[i*cols:(i+1)*cols], x)
+			}
+		})
+	}
+}
+
+func BenchmarkDotF16(b *testing.B) {
+	d := benchData()
+	for _, n := range benchSizes() {
+		cols, count := rows(n)
+		w, x := d.w16[:n], d.x32[:cols]
+		onPaths(b, fmt.Sprintf("n=%d", n), n, 2*n+4*cols, func() {
+			for i := range count {
+				sink += DotF16(w[i*cols:(i+1)*cols], x)
+			}
+		})
+	}
+}
+
+func BenchmarkSum(b *testing.B) {
+	d := benchData()
+	for _, n := range benchSizes() {
+		x := d.w32[:n]
+		onPaths(b, fmt.Sprintf("n=%d", n), n, 4*n, func() { sink += Sum(x) })
+	}
+}
+
+// The axpy benchmarks add a small multiple of values in [−1, 1) to y again
+// and again: y stays far from overflow and from the subnormals.
+const benchA = 0x1p-12
+
+func BenchmarkAxpy(b *testing.B) {
+	d := benchData()
+	for _, n := range benchSizes() {
+		y, x := d.y32[:n], d.x32[:n]
+		onPaths(b, fmt.Sprintf("n=%d", n), n, 12*n, func() { Axpy(y, benchA, x) })
+	}
+}
+
+func BenchmarkAxpyF16(b *testing.B) {
+	d := benchData()
+	for _, n := range benchSizes() {
+		y, w := d.y32[:n], d.w16[:n]
+		onPaths(b, fmt.Sprintf("n=%d", n), n, 10*n, func() { AxpyF16(y, benchA, w) })
+	}
+}
+
+// BenchmarkMatVec is the 4096 × 4096 product, float32 and binary16
+// weights: 64 and 32 MB.
+func BenchmarkMatVec(b *testing.B) {
+	d := benchData()
+	const r, c = 4096, benchCols
+	if len(d.w32) < r*c {
+		b.Skip("-short: no 4096 × 4096 matrix")
+	}
+	y, x := make([]float32, r), d.x32[:c]
+	w32, w16 := d.w32[:r*c], d.w16[:r*c]
+	onPaths(b, "f32/4096x4096", r*c, 4*r*c+4*c+4*r, func() { MatVec(y, w32, r, c, x) })
+	onPaths(b, "f16/4096x4096", r*c, 2*r*c+4*c+4*r, func() { MatVecF16(y, w16, r, c, x) })
+}
+
+// benchDensities are the masked sums' spike densities, in percent.
+var benchDensities = []int{1, 10, 50, 100}
+
+// spikesAt returns n spike bits, each set with probability pct/100.
+func spikesAt(n, pct int) spark.Spikes {
+	x := spark.NewSpikes(n)
+	r := rng(uint64(0x5b1 + pct))
+	for j := range n {
+		if pct == 100 || int(r.Next()%100) < pct {
+			x.Set(j)
+		}
+	}
+	return x
+}
+
+// The masked sums' bytes count every weight and spike bit, as the dense
+// kernel reads them; a sparse sum (at most one bit in sparseRatio set)
+// touches only the set bits' weights. The "dense" sub-benchmarks time the
+// path's dense kernel alone at every density, the one MaskedSum runs above
+// the sparse threshold: where it beats the public call below the
+// threshold, sparseRatio picks the slower form.
+func BenchmarkMaskedSum(b *testing.B) {
+	d := benchData()
+	for _, n := range benchSizes() {
+		w := d.w32[:n]
+		for _, pct := range benchDensities {
+			x := spikesAt(n, pct)
+			onPaths(b, fmt.Sprintf("n=%d/%d%%", n, pct), n, 4*n+n/8, func() { sink += MaskedSum(w, x) })
+			onPaths(b, fmt.Sprintf("n=%d/%d%%/dense", n, pct), n, 4*n+n/8, func() { sink += impl.maskedSum(w, x) })
+		}
+	}
+}
+
+func BenchmarkMaskedSumF16(b *testing.B) {
+	d := benchData()
+	for _, n := range benchSizes() {
+		w := d.w16[:n]
+		for _, pct := range benchDensities {
+			x := spikesAt(n, pct)
+			onPaths(b, fmt.Sprintf("n=%d/%d%%", n, pct), n, 2*n+n/8, func() { sink += MaskedSumF16(w, x) })
+			onPaths(b, fmt.Sprintf("n=%d/%d%%/dense", n, pct), n, 2*n+n/8, func() { sink += impl.maskedSumF16(w, x) })
+		}
+	}
+}
