@@ -122,7 +122,13 @@ type PeerRow struct {
 	Peer        string  `json:"peer"`
 	PeerNs      float64 `json:"peer_ns_per_step"`
 	PeerPerS    float64 `json:"peer_per_s"`
-	Speedup     float64 `json:"speedup"` // peer time / library time
+	Speedup     float64 `json:"speedup"` // peer time / library time; bytes rows: library / peer bytes per second
+	// Unit is "" where library_per_s and peer_per_s count elements per
+	// second, and "bytes" where they count bytes per second: a row that
+	// compares a kernel's bandwidth with a bandwidth measured in the same
+	// race, pct_of_peer the kernel's as a percentage of the peer's.
+	Unit      string  `json:"unit,omitempty"`
+	PctOfPeer float64 `json:"pct_of_peer,omitempty"`
 }
 
 // PortableCase is a case of the table, and the paths whose rows were left
@@ -137,6 +143,7 @@ type kernelConfig struct {
 	l1, dram  int
 	sweep     []int         // more sizes for the chart's kernels
 	memElems  int           // float32 elements per bandwidth array
+	readElems int           // float32 elements of the vec peers' read-bandwidth array
 	target    time.Duration // per contender in cache: three timings of target/3
 	dramRep   time.Duration // per timing at DRAM size
 	slow      time.Duration // a contender slower than a timing gets samples ≈ this long in all (2 at least)
@@ -152,10 +159,10 @@ func kernelConfigFor(o options) kernelConfig {
 		return *testKernelConfig
 	}
 	if o.quick {
-		return kernelConfig{l1: 4096, dram: 1 << 16, memElems: 1 << 24, target: 12 * time.Millisecond,
+		return kernelConfig{l1: 4096, dram: 1 << 16, memElems: 1 << 24, readElems: 1 << 24, target: 12 * time.Millisecond,
 			dramRep: 4 * time.Millisecond, slow: 20 * time.Millisecond, memTarget: 15 * time.Millisecond, reps: 3}
 	}
-	return kernelConfig{l1: 4096, dram: 1 << 24, sweep: []int{1 << 15, 1 << 18, 1 << 21}, memElems: 1 << 24,
+	return kernelConfig{l1: 4096, dram: 1 << 24, sweep: []int{1 << 15, 1 << 18, 1 << 21}, memElems: 1 << 24, readElems: 1 << 26,
 		target: 45 * time.Millisecond, dramRep: 20 * time.Millisecond, slow: 150 * time.Millisecond,
 		memTarget: 120 * time.Millisecond, reps: 3}
 }
@@ -760,7 +767,7 @@ func runKernels(o options) *KernelReport {
 		strings.Join(r.Paths, ", "), count(cfg.l1), count(cfg.dram))
 
 	cases := kernelCases()
-	total := 2 * (3 + 3 + 2 + 2) // the peers' contenders
+	total := 2*(3+3+2+2) + vecPeerContenders(false) + vecPeerContenders(true) // the peers' contenders
 	if cpeer.Available {
 		total += 2 * 2 * len(cPeerModels)
 	}
@@ -892,23 +899,16 @@ func (t *timer) kernelRows(c kernelCase, size string, n int, dram bool, paths []
 // peers times the library (on path p) against other implementations of
 // the same work at both sizes: plain Go loops, gonum's float32 BLAS, and,
 // in builds with cgo, the exponential somas and Izhikevich in C compiled
-// with gcc -O3 -march=native -ffast-math (bench/internal/cpeer). The f16
-// conversions' peer, x448 one element at a time, is the table's reference
-// row.
+// with gcc -O3 -march=native -ffast-math (bench/internal/cpeer); and
+// package vec's dot products, axpy and matrix-vector products against
+// gonum, viterin/vek and plain Go loops, with MatVecF16's bandwidth against
+// a read of a DRAM-sized array (vecpeers.go). The f16 conversions' peer,
+// x448 one element at a time, is the table's reference row.
 func (t *timer) peers(cfg kernelConfig, p cpu.Path) []PeerRow {
 	var out []PeerRow
 	use := func() { cpu.Use(p) }
 	add := func(op string, n int, shape, lib string, l *contender, peers ...*contender) {
-		for _, q := range peers {
-			row := PeerRow{Operation: op, N: n, Shape: shape, Library: lib + ", " + p.String(), LibraryNs: l.ns(),
-				Peer: q.label, PeerNs: q.ns()}
-			if row.LibraryNs > 0 && row.PeerNs > 0 {
-				row.LibraryPerS = float64(n) / row.LibraryNs * 1e9
-				row.PeerPerS = float64(n) / row.PeerNs * 1e9
-				row.Speedup = row.PeerNs / row.LibraryNs
-			}
-			out = append(out, row)
-		}
+		out = append(out, peerRows(op, n, shape, lib, p, l, peers...)...)
 	}
 	for _, sz := range []struct {
 		n    int
@@ -1032,6 +1032,24 @@ func (t *timer) peers(cfg kernelConfig, p cpu.Path) []PeerRow {
 			t.race(fmt.Sprintf("%s vs C n=%s", name, count(n)), t.perRep(sz.dram, false), lib, peer)
 			add(name+" update", n, "", api+".Step", lib, peer)
 		}
+		out = append(out, t.vecPeers(cfg, p, n, sz.dram)...)
+	}
+	return out
+}
+
+// peerRows are the rows of library contender l (lib, on path p) against
+// each of peers, n elements per step.
+func peerRows(op string, n int, shape, lib string, p cpu.Path, l *contender, peers ...*contender) []PeerRow {
+	var out []PeerRow
+	for _, q := range peers {
+		row := PeerRow{Operation: op, N: n, Shape: shape, Library: lib + ", " + p.String(), LibraryNs: l.ns(),
+			Peer: q.label, PeerNs: q.ns()}
+		if row.LibraryNs > 0 && row.PeerNs > 0 {
+			row.LibraryPerS = float64(n) / row.LibraryNs * 1e9
+			row.PeerPerS = float64(n) / row.PeerNs * 1e9
+			row.Speedup = row.PeerNs / row.LibraryNs
+		}
+		out = append(out, row)
 	}
 	return out
 }
@@ -1192,8 +1210,12 @@ func printKernels(r *KernelReport) {
 	w = tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(w, "operation\tn\tlibrary M/s\tpeer\tpeer M/s\tlibrary speed-up\t")
 	for _, p := range r.Peers {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t\n", p.Operation, count(p.N), fmtRate(p.LibraryPerS), p.Peer,
-			fmtRate(p.PeerPerS), fmtRatio(p.Speedup))
+		lib, peer, speedup := fmtRate(p.LibraryPerS), fmtRate(p.PeerPerS), fmtRatio(p.Speedup)
+		if p.Unit == "bytes" {
+			lib, peer = fmt.Sprintf("%.1f GB/s", p.LibraryPerS/1e9), fmt.Sprintf("%.1f GB/s", p.PeerPerS/1e9)
+			speedup = fmt.Sprintf("%.0f%% of peer", p.PctOfPeer)
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t\n", p.Operation, count(p.N), lib, p.Peer, peer, speedup)
 	}
 	w.Flush()
 	for _, c := range r.Charts {

@@ -22,7 +22,7 @@ import (
 // figure is there, finite and positive, that the report survives a JSON
 // round trip, that the chart is written, and that the path is restored.
 func TestKernels(t *testing.T) {
-	testKernelConfig = &kernelConfig{l1: 256, dram: 2048, sweep: []int{1024}, memElems: 1 << 16,
+	testKernelConfig = &kernelConfig{l1: 256, dram: 2048, sweep: []int{1024}, memElems: 1 << 16, readElems: 1 << 16,
 		target: 3 * time.Millisecond, dramRep: time.Millisecond, slow: 2 * time.Millisecond,
 		memTarget: time.Millisecond, reps: 3}
 	t.Cleanup(func() { testKernelConfig = nil })
@@ -83,9 +83,11 @@ func TestKernels(t *testing.T) {
 	}
 	// Per size: row add and dense sum against gonum and plain Go, the leaky
 	// update and the trace against plain Go, with cgo the exponential
-	// somas and Izhikevich against C; then the f16 conversions against
+	// somas and Izhikevich against C; package vec's Dot (3 peers), DotF16
+	// (4) and Axpy (3), at the DRAM size MatVec (2), MatVecF16 (3) and its
+	// bandwidth against two reads (2); then the f16 conversions against
 	// x448 at both sizes.
-	want := 2*(2+2+1+1) + 2*2
+	want := 2*(2+2+1+1) + 2*(3+4+3) + 2 + 3 + 2 + 2*2
 	if cpeer.Available {
 		want += 2 * len(cPeerModels)
 	}
@@ -102,6 +104,23 @@ func TestKernels(t *testing.T) {
 		if got, want := cRows[name+" update"], map[bool]int{true: 2, false: 0}[cpeer.Available]; got != want {
 			t.Errorf("%d peer rows of %s against C, want %d (cgo: %v)", got, name, want, cpeer.Available)
 		}
+	}
+	vecRows := map[string]int{}
+	for _, p := range r.Peers {
+		if strings.HasPrefix(p.Operation, "vec ") {
+			vecRows[strings.Fields(p.Operation)[1]]++
+		}
+		if p.Unit == "bytes" {
+			positive(p.Operation+" pct_of_peer", p.PctOfPeer)
+			if math.Abs(p.PctOfPeer-100*p.LibraryPerS/p.PeerPerS) > 1e-9*p.PctOfPeer {
+				t.Errorf("%s: pct_of_peer %v, want 100·%v/%v", p.Operation, p.PctOfPeer, p.LibraryPerS, p.PeerPerS)
+			}
+		} else if p.Unit != "" || p.PctOfPeer != 0 {
+			t.Errorf("%s vs %s: unit %q, pct_of_peer %v", p.Operation, p.Peer, p.Unit, p.PctOfPeer)
+		}
+	}
+	if want := map[string]int{"Dot": 6, "DotF16": 8, "Axpy": 6, "MatVec": 2, "MatVecF16": 5}; !reflect.DeepEqual(vecRows, want) {
+		t.Errorf("vec peer rows %v, want %v", vecRows, want)
 	}
 	for _, p := range r.Peers {
 		positive(p.Operation+" vs "+p.Peer+" speedup", p.Speedup)
