@@ -175,11 +175,11 @@ func spikesAt(n, pct int) spark.Spikes {
 }
 
 // The masked sums' bytes count every weight and spike bit, as the dense
-// kernel reads them; a sparse sum (at most one bit in sparseRatio set)
+// kernel reads them; a sparse sum (see sparse: few bits on a long row)
 // touches only the set bits' weights. The "dense" sub-benchmarks time the
-// path's dense kernel alone at every density, the one MaskedSum runs above
-// the sparse threshold: where it beats the public call below the
-// threshold, sparseRatio picks the slower form.
+// path's dense kernel alone at every density, the one MaskedSum runs where
+// the rule says dense: where it beats the public call that took the sparse
+// form, the rule picked the slower form.
 func BenchmarkMaskedSum(b *testing.B) {
 	d := benchData()
 	for _, n := range benchSizes() {

@@ -78,8 +78,8 @@ func fill16(r *rng, w []float16.Float16, special bool) []float16.Float16 {
 }
 
 // densities are the spike patterns of the masked tests: none and 1 in 512
-// (the sparse form, which sparseRatio picks below 1 in 256), then denser,
-// half, all.
+// (the sparse form, which the rule picks on rows of 3072 elements or more),
+// then denser, half, all.
 var densities = []struct {
 	name string
 	bits func(r *rng) uint64
