@@ -353,16 +353,6 @@ func TestRoundTrip(t *testing.T) {
 	})
 }
 
-// TestHalfToFloat32Bits checks the function that fills the table directly,
-// so that a table built from it cannot hide a mistake in it.
-func TestHalfToFloat32Bits(t *testing.T) {
-	for h := range 1 << 16 {
-		if g, w := halfToFloat32Bits(uint16(h)), want32(uint16(h)); g != w {
-			t.Fatalf("halfToFloat32Bits(%#04x) = %#08x, x448 gives %#08x", h, g, w)
-		}
-	}
-}
-
 // TestX448NaN pins the x448 behaviour the package documents, so that an
 // upgrade of x448 that changes it is noticed.
 func TestX448NaN(t *testing.T) {

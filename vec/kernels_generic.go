@@ -1,11 +1,13 @@
 package vec
 
 import (
+	"math"
 	"math/bits"
 
 	"github.com/x448/float16"
 
 	"github.com/sparkgo/spark/f16"
+	"github.com/sparkgo/spark/internal/half"
 )
 
 // lanes is the number of partial sums of every sum (internal/ref.SumLanes).
@@ -33,16 +35,17 @@ func dotGeneric(x, y []float32) float32 {
 
 func dotF16Generic(w []float16.Float16, x []float32) float32 {
 	var lane [lanes]float32
+	t := half.Table()
 	x = x[:len(w)]
 	for len(w) >= lanes {
 		ws, xs := w[:lanes], x[:lanes]
 		for k := range lanes {
-			lane[k] += float32(ws[k].Float32() * xs[k])
+			lane[k] += float32(math.Float32frombits(t[ws[k]]) * xs[k])
 		}
 		w, x = w[lanes:], x[lanes:]
 	}
 	for k := range w {
-		lane[k] += float32(w[k].Float32() * x[k])
+		lane[k] += float32(math.Float32frombits(t[w[k]]) * x[k])
 	}
 	return reduce(&lane)
 }
@@ -89,14 +92,16 @@ func axpyGeneric(y []float32, a float32, x []float32) {
 	}
 }
 
-// The portable binary16 kernels convert each weight with x448's Float32
-// where they use it: a buffer on the stack handed to f16.ToFloat32, a call
+// The portable binary16 kernels convert each weight where they use it, by
+// the table f16's portable conversion uses (x448's bits, 3–4× faster than
+// x448's Float32): a buffer on the stack handed to f16.ToFloat32, a call
 // through a function value, would escape and allocate on every call.
 
 func axpyF16Generic(y []float32, a float32, w []float16.Float16) {
+	t := half.Table()
 	w = w[:len(y)]
 	for j, v := range w {
-		y[j] += float32(a * v.Float32())
+		y[j] += float32(a * math.Float32frombits(t[v]))
 	}
 }
 
@@ -114,9 +119,10 @@ func addGeneric(y, x []float32) {
 }
 
 func addF16Generic(y []float32, w []float16.Float16) {
+	t := half.Table()
 	w = w[:len(y)]
 	for j, v := range w {
-		y[j] += v.Float32()
+		y[j] += math.Float32frombits(t[v])
 	}
 }
 
@@ -148,12 +154,13 @@ func maskedSumGeneric(w []float32, x []uint64) float32 {
 
 func maskedSumF16Generic(w []float16.Float16, x []uint64) float32 {
 	var lane [lanes]float32
+	t := half.Table()
 	full := len(w) / 64
 	for k, word := range x[:full] {
 		row := (*[64]float16.Float16)(w[k*64:])
 		for word != 0 {
 			b := bits.TrailingZeros64(word) & 63
-			lane[b] += row[b].Float32()
+			lane[b] += math.Float32frombits(t[row[b]])
 			word &= word - 1
 		}
 	}
@@ -161,7 +168,7 @@ func maskedSumF16Generic(w []float16.Float16, x []uint64) float32 {
 		row := w[full*64:]
 		for word := x[full] & (1<<r - 1); word != 0; word &= word - 1 {
 			b := bits.TrailingZeros64(word)
-			lane[b&63] += row[b].Float32()
+			lane[b&63] += math.Float32frombits(t[row[b]])
 		}
 	}
 	return reduce(&lane)
