@@ -34,6 +34,48 @@ func DotAVX512(x []float32, y []float32) float32 {
 	return dotAVX512(x, y)
 }
 
+// DotStreamAVX2 returns the sum over j < n = min(len(x), len(y)) of
+//
+//	s += x[j]·y[j]
+//
+// in the order of internal/ref.SumLanes: 64 partial sums, lane j mod 64
+// adding term j, reduced by halves. Each product is rounded on its own.
+//
+// It asks for its slices' cache lines 4 KiB ahead of each step (PREFETCHT0,
+// which never faults): for slices that come from DRAM, as a large
+// matrix's rows do; on slices in cache the DotAVX2 kernel, which does
+// not, is faster.
+//
+// It panics, before reading or writing anything, when this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func DotStreamAVX2(x []float32, y []float32) float32 {
+	requireAVX2("DotStreamAVX2")
+	n := min(len(x), len(y))
+	raceRead(x[:n])
+	raceRead(y[:n])
+	return dotStreamAVX2(x, y)
+}
+
+// DotStreamAVX512 returns the sum over j < n = min(len(x), len(y)) of
+//
+//	s += x[j]·y[j]
+//
+// in the order of internal/ref.SumLanes: 64 partial sums, lane j mod 64
+// adding term j, reduced by halves. Each product is rounded on its own.
+//
+// It asks for its slices' cache lines 4 KiB ahead of each step (PREFETCHT0,
+// which never faults): for slices that come from DRAM, as a large
+// matrix's rows do; on slices in cache the DotAVX512 kernel, which does
+// not, is faster.
+//
+// It panics, before reading or writing anything, when this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see HasAVX512).
+func DotStreamAVX512(x []float32, y []float32) float32 {
+	requireAVX512("DotStreamAVX512")
+	n := min(len(x), len(y))
+	raceRead(x[:n])
+	raceRead(y[:n])
+	return dotStreamAVX512(x, y)
+}
+
 // DotF16AVX2 returns the sum over j < n = min(len(w), len(x)) of
 //
 //	s += float32(w[j])·x[j]
@@ -66,6 +108,48 @@ func DotF16AVX512(w []uint16, x []float32) float32 {
 	return dotF16AVX512(w, x)
 }
 
+// DotF16StreamAVX2 returns the sum over j < n = min(len(w), len(x)) of
+//
+//	s += float32(w[j])·x[j]
+//
+// in the order of internal/ref.SumLanes: 64 partial sums, lane j mod 64
+// adding term j, reduced by halves. Each product is rounded on its own.
+//
+// It asks for its slices' cache lines 4 KiB ahead of each step (PREFETCHT0,
+// which never faults): for slices that come from DRAM, as a large
+// matrix's rows do; on slices in cache the DotF16AVX2 kernel, which does
+// not, is faster.
+//
+// It panics, before reading or writing anything, when this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func DotF16StreamAVX2(w []uint16, x []float32) float32 {
+	requireAVX2("DotF16StreamAVX2")
+	n := min(len(w), len(x))
+	raceRead(w[:n])
+	raceRead(x[:n])
+	return dotF16StreamAVX2(w, x)
+}
+
+// DotF16StreamAVX512 returns the sum over j < n = min(len(w), len(x)) of
+//
+//	s += float32(w[j])·x[j]
+//
+// in the order of internal/ref.SumLanes: 64 partial sums, lane j mod 64
+// adding term j, reduced by halves. Each product is rounded on its own.
+//
+// It asks for its slices' cache lines 4 KiB ahead of each step (PREFETCHT0,
+// which never faults): for slices that come from DRAM, as a large
+// matrix's rows do; on slices in cache the DotF16AVX512 kernel, which does
+// not, is faster.
+//
+// It panics, before reading or writing anything, when this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see HasAVX512).
+func DotF16StreamAVX512(w []uint16, x []float32) float32 {
+	requireAVX512("DotF16StreamAVX512")
+	n := min(len(w), len(x))
+	raceRead(w[:n])
+	raceRead(x[:n])
+	return dotF16StreamAVX512(w, x)
+}
+
 // SumAVX2 returns the sum over j < len(x) of
 //
 //	s += x[j]
@@ -94,6 +178,46 @@ func SumAVX512(x []float32) float32 {
 	n := len(x)
 	raceRead(x[:n])
 	return sumAVX512(x)
+}
+
+// SumStreamAVX2 returns the sum over j < len(x) of
+//
+//	s += x[j]
+//
+// in the order of internal/ref.SumLanes: 64 partial sums, lane j mod 64
+// adding term j, reduced by halves. Each product is rounded on its own.
+//
+// It asks for its slices' cache lines 4 KiB ahead of each step (PREFETCHT0,
+// which never faults): for slices that come from DRAM, as a large
+// matrix's rows do; on slices in cache the SumAVX2 kernel, which does
+// not, is faster.
+//
+// It panics, before reading or writing anything, when this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func SumStreamAVX2(x []float32) float32 {
+	requireAVX2("SumStreamAVX2")
+	n := len(x)
+	raceRead(x[:n])
+	return sumStreamAVX2(x)
+}
+
+// SumStreamAVX512 returns the sum over j < len(x) of
+//
+//	s += x[j]
+//
+// in the order of internal/ref.SumLanes: 64 partial sums, lane j mod 64
+// adding term j, reduced by halves. Each product is rounded on its own.
+//
+// It asks for its slices' cache lines 4 KiB ahead of each step (PREFETCHT0,
+// which never faults): for slices that come from DRAM, as a large
+// matrix's rows do; on slices in cache the SumAVX512 kernel, which does
+// not, is faster.
+//
+// It panics, before reading or writing anything, when this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see HasAVX512).
+func SumStreamAVX512(x []float32) float32 {
+	requireAVX512("SumStreamAVX512")
+	n := len(x)
+	raceRead(x[:n])
+	return sumStreamAVX512(x)
 }
 
 // MaskedSumAVX2 returns the sum over j < n = min(len(w), 64*len(x)) of

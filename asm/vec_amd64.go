@@ -14,6 +14,16 @@ func dotAVX2(x []float32, y []float32) float32
 //go:noescape
 func dotAVX512(x []float32, y []float32) float32
 
+// dotStreamAVX2 is the kernel of DotStreamAVX2, unchecked.
+//
+//go:noescape
+func dotStreamAVX2(x []float32, y []float32) float32
+
+// dotStreamAVX512 is the kernel of DotStreamAVX512, unchecked.
+//
+//go:noescape
+func dotStreamAVX512(x []float32, y []float32) float32
+
 // dotF16AVX2 is the kernel of DotF16AVX2, unchecked.
 //
 //go:noescape
@@ -24,6 +34,16 @@ func dotF16AVX2(w []uint16, x []float32) float32
 //go:noescape
 func dotF16AVX512(w []uint16, x []float32) float32
 
+// dotF16StreamAVX2 is the kernel of DotF16StreamAVX2, unchecked.
+//
+//go:noescape
+func dotF16StreamAVX2(w []uint16, x []float32) float32
+
+// dotF16StreamAVX512 is the kernel of DotF16StreamAVX512, unchecked.
+//
+//go:noescape
+func dotF16StreamAVX512(w []uint16, x []float32) float32
+
 // sumAVX2 is the kernel of SumAVX2, unchecked.
 //
 //go:noescape
@@ -33,6 +53,16 @@ func sumAVX2(x []float32) float32
 //
 //go:noescape
 func sumAVX512(x []float32) float32
+
+// sumStreamAVX2 is the kernel of SumStreamAVX2, unchecked.
+//
+//go:noescape
+func sumStreamAVX2(x []float32) float32
+
+// sumStreamAVX512 is the kernel of SumStreamAVX512, unchecked.
+//
+//go:noescape
+func sumStreamAVX512(x []float32) float32
 
 // maskedSumAVX2 is the kernel of MaskedSumAVX2, unchecked.
 //

@@ -39,7 +39,7 @@ DATA vecshifts<>+124(SB)/4, $0x00000000
 GLOBL vecshifts<>(SB), RODATA|NOPTR, $128
 
 // func dotAVX2(x []float32, y []float32) float32
-// Requires: AVX, CMOV, MMX+, SSE
+// Requires: AVX, CMOV, SSE
 TEXT ·dotAVX2(SB), NOSPLIT, $512-52
 	MOVQ    x_base+0(FP), AX
 	MOVQ    y_base+24(FP), CX
@@ -61,37 +61,35 @@ TEXT ·dotAVX2(SB), NOSPLIT, $512-52
 	JLT  DotAVX2_tail
 
 DotAVX2_loop:
-	PREFETCHT0 4096(AX)
-	PREFETCHT0 4096(CX)
-	VMOVUPS    (CX), Y8
-	VMULPS     (AX), Y8, Y8
-	VADDPS     Y8, Y0, Y0
-	VMOVUPS    32(CX), Y8
-	VMULPS     32(AX), Y8, Y8
-	VADDPS     Y8, Y1, Y1
-	VMOVUPS    64(CX), Y8
-	VMULPS     64(AX), Y8, Y8
-	VADDPS     Y8, Y2, Y2
-	VMOVUPS    96(CX), Y8
-	VMULPS     96(AX), Y8, Y8
-	VADDPS     Y8, Y3, Y3
-	VMOVUPS    128(CX), Y8
-	VMULPS     128(AX), Y8, Y8
-	VADDPS     Y8, Y4, Y4
-	VMOVUPS    160(CX), Y8
-	VMULPS     160(AX), Y8, Y8
-	VADDPS     Y8, Y5, Y5
-	VMOVUPS    192(CX), Y8
-	VMULPS     192(AX), Y8, Y8
-	VADDPS     Y8, Y6, Y6
-	VMOVUPS    224(CX), Y8
-	VMULPS     224(AX), Y8, Y8
-	VADDPS     Y8, Y7, Y7
-	ADDQ       $0x00000100, AX
-	ADDQ       $0x00000100, CX
-	SUBQ       $0x00000040, DX
-	CMPQ       DX, $0x00000040
-	JGE        DotAVX2_loop
+	VMOVUPS (CX), Y8
+	VMULPS  (AX), Y8, Y8
+	VADDPS  Y8, Y0, Y0
+	VMOVUPS 32(CX), Y8
+	VMULPS  32(AX), Y8, Y8
+	VADDPS  Y8, Y1, Y1
+	VMOVUPS 64(CX), Y8
+	VMULPS  64(AX), Y8, Y8
+	VADDPS  Y8, Y2, Y2
+	VMOVUPS 96(CX), Y8
+	VMULPS  96(AX), Y8, Y8
+	VADDPS  Y8, Y3, Y3
+	VMOVUPS 128(CX), Y8
+	VMULPS  128(AX), Y8, Y8
+	VADDPS  Y8, Y4, Y4
+	VMOVUPS 160(CX), Y8
+	VMULPS  160(AX), Y8, Y8
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS 192(CX), Y8
+	VMULPS  192(AX), Y8, Y8
+	VADDPS  Y8, Y6, Y6
+	VMOVUPS 224(CX), Y8
+	VMULPS  224(AX), Y8, Y8
+	VADDPS  Y8, Y7, Y7
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	SUBQ    $0x00000040, DX
+	CMPQ    DX, $0x00000040
+	JGE     DotAVX2_loop
 
 	// The last n < 64 elements from zeroed copies on the stack.
 DotAVX2_tail:
@@ -176,7 +174,7 @@ DotAVX2_reduce:
 	RET
 
 // func dotAVX512(x []float32, y []float32) float32
-// Requires: AVX, AVX512DQ, AVX512F, CMOV, MMX+, SSE
+// Requires: AVX, AVX512DQ, AVX512F, CMOV, SSE
 TEXT ·dotAVX512(SB), NOSPLIT, $512-52
 	MOVQ    x_base+0(FP), AX
 	MOVQ    y_base+24(FP), CX
@@ -194,25 +192,23 @@ TEXT ·dotAVX512(SB), NOSPLIT, $512-52
 	JLT  DotAVX512_tail
 
 DotAVX512_loop:
-	PREFETCHT0 4096(AX)
-	PREFETCHT0 4096(CX)
-	VMOVUPS    (CX), Z4
-	VMULPS     (AX), Z4, Z4
-	VADDPS     Z4, Z0, Z0
-	VMOVUPS    64(CX), Z4
-	VMULPS     64(AX), Z4, Z4
-	VADDPS     Z4, Z1, Z1
-	VMOVUPS    128(CX), Z4
-	VMULPS     128(AX), Z4, Z4
-	VADDPS     Z4, Z2, Z2
-	VMOVUPS    192(CX), Z4
-	VMULPS     192(AX), Z4, Z4
-	VADDPS     Z4, Z3, Z3
-	ADDQ       $0x00000100, AX
-	ADDQ       $0x00000100, CX
-	SUBQ       $0x00000040, DX
-	CMPQ       DX, $0x00000040
-	JGE        DotAVX512_loop
+	VMOVUPS (CX), Z4
+	VMULPS  (AX), Z4, Z4
+	VADDPS  Z4, Z0, Z0
+	VMOVUPS 64(CX), Z4
+	VMULPS  64(AX), Z4, Z4
+	VADDPS  Z4, Z1, Z1
+	VMOVUPS 128(CX), Z4
+	VMULPS  128(AX), Z4, Z4
+	VADDPS  Z4, Z2, Z2
+	VMOVUPS 192(CX), Z4
+	VMULPS  192(AX), Z4, Z4
+	VADDPS  Z4, Z3, Z3
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	SUBQ    $0x00000040, DX
+	CMPQ    DX, $0x00000040
+	JGE     DotAVX512_loop
 
 	// The last n < 64 elements from zeroed copies on the stack.
 DotAVX512_tail:
@@ -282,8 +278,252 @@ DotAVX512_reduce:
 	MOVSS         X0, ret+48(FP)
 	RET
 
+// func dotStreamAVX2(x []float32, y []float32) float32
+// Requires: AVX, CMOV, MMX+, SSE
+TEXT ·dotStreamAVX2(SB), NOSPLIT, $512-52
+	MOVQ    x_base+0(FP), AX
+	MOVQ    y_base+24(FP), CX
+	MOVQ    x_len+8(FP), DX
+	MOVQ    y_len+32(FP), BX
+	CMPQ    BX, DX
+	CMOVQLT BX, DX
+	VXORPS  Y0, Y0, Y0
+	VXORPS  Y1, Y1, Y1
+	VXORPS  Y2, Y2, Y2
+	VXORPS  Y3, Y3, Y3
+	VXORPS  Y4, Y4, Y4
+	VXORPS  Y5, Y5, Y5
+	VXORPS  Y6, Y6, Y6
+	VXORPS  Y7, Y7, Y7
+
+	// 64 elements a step, one vector to each partial-sum register
+	CMPQ DX, $0x00000040
+	JLT  DotStreamAVX2_tail
+
+DotStreamAVX2_loop:
+	PREFETCHT0 4096(AX)
+	PREFETCHT0 4096(CX)
+	VMOVUPS    (CX), Y8
+	VMULPS     (AX), Y8, Y8
+	VADDPS     Y8, Y0, Y0
+	VMOVUPS    32(CX), Y8
+	VMULPS     32(AX), Y8, Y8
+	VADDPS     Y8, Y1, Y1
+	VMOVUPS    64(CX), Y8
+	VMULPS     64(AX), Y8, Y8
+	VADDPS     Y8, Y2, Y2
+	VMOVUPS    96(CX), Y8
+	VMULPS     96(AX), Y8, Y8
+	VADDPS     Y8, Y3, Y3
+	VMOVUPS    128(CX), Y8
+	VMULPS     128(AX), Y8, Y8
+	VADDPS     Y8, Y4, Y4
+	VMOVUPS    160(CX), Y8
+	VMULPS     160(AX), Y8, Y8
+	VADDPS     Y8, Y5, Y5
+	VMOVUPS    192(CX), Y8
+	VMULPS     192(AX), Y8, Y8
+	VADDPS     Y8, Y6, Y6
+	VMOVUPS    224(CX), Y8
+	VMULPS     224(AX), Y8, Y8
+	VADDPS     Y8, Y7, Y7
+	ADDQ       $0x00000100, AX
+	ADDQ       $0x00000100, CX
+	SUBQ       $0x00000040, DX
+	CMPQ       DX, $0x00000040
+	JGE        DotStreamAVX2_loop
+
+	// The last n < 64 elements from zeroed copies on the stack.
+DotStreamAVX2_tail:
+	TESTQ   DX, DX
+	JZ      DotStreamAVX2_reduce
+	VXORPS  Y8, Y8, Y8
+	VMOVDQU Y8, (SP)
+	VMOVDQU Y8, 32(SP)
+	VMOVDQU Y8, 64(SP)
+	VMOVDQU Y8, 96(SP)
+	VMOVDQU Y8, 128(SP)
+	VMOVDQU Y8, 160(SP)
+	VMOVDQU Y8, 192(SP)
+	VMOVDQU Y8, 224(SP)
+	XORQ    BX, BX
+
+DotStreamAVX2_copy0:
+	MOVL    (AX)(BX*4), SI
+	MOVL    SI, (SP)(BX*4)
+	INCQ    BX
+	CMPQ    BX, DX
+	JLT     DotStreamAVX2_copy0
+	VXORPS  Y8, Y8, Y8
+	VMOVDQU Y8, 256(SP)
+	VMOVDQU Y8, 288(SP)
+	VMOVDQU Y8, 320(SP)
+	VMOVDQU Y8, 352(SP)
+	VMOVDQU Y8, 384(SP)
+	VMOVDQU Y8, 416(SP)
+	VMOVDQU Y8, 448(SP)
+	VMOVDQU Y8, 480(SP)
+	XORQ    AX, AX
+
+DotStreamAVX2_copy1:
+	MOVL    (CX)(AX*4), BX
+	MOVL    BX, 256(SP)(AX*4)
+	INCQ    AX
+	CMPQ    AX, DX
+	JLT     DotStreamAVX2_copy1
+	VMOVUPS 256(SP), Y8
+	VMULPS  (SP), Y8, Y8
+	VADDPS  Y8, Y0, Y0
+	VMOVUPS 288(SP), Y8
+	VMULPS  32(SP), Y8, Y8
+	VADDPS  Y8, Y1, Y1
+	VMOVUPS 320(SP), Y8
+	VMULPS  64(SP), Y8, Y8
+	VADDPS  Y8, Y2, Y2
+	VMOVUPS 352(SP), Y8
+	VMULPS  96(SP), Y8, Y8
+	VADDPS  Y8, Y3, Y3
+	VMOVUPS 384(SP), Y8
+	VMULPS  128(SP), Y8, Y8
+	VADDPS  Y8, Y4, Y4
+	VMOVUPS 416(SP), Y8
+	VMULPS  160(SP), Y8, Y8
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS 448(SP), Y8
+	VMULPS  192(SP), Y8, Y8
+	VADDPS  Y8, Y6, Y6
+	VMOVUPS 480(SP), Y8
+	VMULPS  224(SP), Y8, Y8
+	VADDPS  Y8, Y7, Y7
+
+DotStreamAVX2_reduce:
+	// By halves: the registers, then the lanes of the last
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+48(FP)
+	RET
+
+// func dotStreamAVX512(x []float32, y []float32) float32
+// Requires: AVX, AVX512DQ, AVX512F, CMOV, MMX+, SSE
+TEXT ·dotStreamAVX512(SB), NOSPLIT, $512-52
+	MOVQ    x_base+0(FP), AX
+	MOVQ    y_base+24(FP), CX
+	MOVQ    x_len+8(FP), DX
+	MOVQ    y_len+32(FP), BX
+	CMPQ    BX, DX
+	CMOVQLT BX, DX
+	VXORPS  Z0, Z0, Z0
+	VXORPS  Z1, Z1, Z1
+	VXORPS  Z2, Z2, Z2
+	VXORPS  Z3, Z3, Z3
+
+	// 64 elements a step, one vector to each partial-sum register
+	CMPQ DX, $0x00000040
+	JLT  DotStreamAVX512_tail
+
+DotStreamAVX512_loop:
+	PREFETCHT0 4096(AX)
+	PREFETCHT0 4096(CX)
+	VMOVUPS    (CX), Z4
+	VMULPS     (AX), Z4, Z4
+	VADDPS     Z4, Z0, Z0
+	VMOVUPS    64(CX), Z4
+	VMULPS     64(AX), Z4, Z4
+	VADDPS     Z4, Z1, Z1
+	VMOVUPS    128(CX), Z4
+	VMULPS     128(AX), Z4, Z4
+	VADDPS     Z4, Z2, Z2
+	VMOVUPS    192(CX), Z4
+	VMULPS     192(AX), Z4, Z4
+	VADDPS     Z4, Z3, Z3
+	ADDQ       $0x00000100, AX
+	ADDQ       $0x00000100, CX
+	SUBQ       $0x00000040, DX
+	CMPQ       DX, $0x00000040
+	JGE        DotStreamAVX512_loop
+
+	// The last n < 64 elements from zeroed copies on the stack.
+DotStreamAVX512_tail:
+	TESTQ   DX, DX
+	JZ      DotStreamAVX512_reduce
+	VXORPS  Y4, Y4, Y4
+	VMOVDQU Y4, (SP)
+	VMOVDQU Y4, 32(SP)
+	VMOVDQU Y4, 64(SP)
+	VMOVDQU Y4, 96(SP)
+	VMOVDQU Y4, 128(SP)
+	VMOVDQU Y4, 160(SP)
+	VMOVDQU Y4, 192(SP)
+	VMOVDQU Y4, 224(SP)
+	XORQ    BX, BX
+
+DotStreamAVX512_copy0:
+	MOVL    (AX)(BX*4), SI
+	MOVL    SI, (SP)(BX*4)
+	INCQ    BX
+	CMPQ    BX, DX
+	JLT     DotStreamAVX512_copy0
+	VXORPS  Y4, Y4, Y4
+	VMOVDQU Y4, 256(SP)
+	VMOVDQU Y4, 288(SP)
+	VMOVDQU Y4, 320(SP)
+	VMOVDQU Y4, 352(SP)
+	VMOVDQU Y4, 384(SP)
+	VMOVDQU Y4, 416(SP)
+	VMOVDQU Y4, 448(SP)
+	VMOVDQU Y4, 480(SP)
+	XORQ    AX, AX
+
+DotStreamAVX512_copy1:
+	MOVL    (CX)(AX*4), BX
+	MOVL    BX, 256(SP)(AX*4)
+	INCQ    AX
+	CMPQ    AX, DX
+	JLT     DotStreamAVX512_copy1
+	VMOVUPS 256(SP), Z4
+	VMULPS  (SP), Z4, Z4
+	VADDPS  Z4, Z0, Z0
+	VMOVUPS 320(SP), Z4
+	VMULPS  64(SP), Z4, Z4
+	VADDPS  Z4, Z1, Z1
+	VMOVUPS 384(SP), Z4
+	VMULPS  128(SP), Z4, Z4
+	VADDPS  Z4, Z2, Z2
+	VMOVUPS 448(SP), Z4
+	VMULPS  192(SP), Z4, Z4
+	VADDPS  Z4, Z3, Z3
+
+DotStreamAVX512_reduce:
+	// By halves: the registers, then the lanes of the last
+	VADDPS        Z2, Z0, Z0
+	VADDPS        Z3, Z1, Z1
+	VADDPS        Z1, Z0, Z0
+	VEXTRACTF64X4 $0x01, Z0, Y1
+	VADDPS        Y1, Y0, Y0
+	VEXTRACTF128  $0x01, Y0, X1
+	VADDPS        X1, X0, X0
+	VMOVHLPS      X0, X0, X1
+	VADDPS        X1, X0, X0
+	VMOVSHDUP     X0, X1
+	VADDSS        X1, X0, X0
+	VZEROUPPER
+	MOVSS         X0, ret+48(FP)
+	RET
+
 // func dotF16AVX2(w []uint16, x []float32) float32
-// Requires: AVX, CMOV, F16C, MMX+, SSE
+// Requires: AVX, CMOV, F16C, SSE
 TEXT ·dotF16AVX2(SB), NOSPLIT, $384-52
 	MOVQ    w_base+0(FP), AX
 	MOVQ    x_base+24(FP), CX
@@ -305,37 +545,35 @@ TEXT ·dotF16AVX2(SB), NOSPLIT, $384-52
 	JLT  DotF16AVX2_tail
 
 DotF16AVX2_loop:
-	PREFETCHT0 4096(AX)
-	PREFETCHT0 4096(CX)
-	VCVTPH2PS  (AX), Y8
-	VMULPS     (CX), Y8, Y8
-	VADDPS     Y8, Y0, Y0
-	VCVTPH2PS  16(AX), Y8
-	VMULPS     32(CX), Y8, Y8
-	VADDPS     Y8, Y1, Y1
-	VCVTPH2PS  32(AX), Y8
-	VMULPS     64(CX), Y8, Y8
-	VADDPS     Y8, Y2, Y2
-	VCVTPH2PS  48(AX), Y8
-	VMULPS     96(CX), Y8, Y8
-	VADDPS     Y8, Y3, Y3
-	VCVTPH2PS  64(AX), Y8
-	VMULPS     128(CX), Y8, Y8
-	VADDPS     Y8, Y4, Y4
-	VCVTPH2PS  80(AX), Y8
-	VMULPS     160(CX), Y8, Y8
-	VADDPS     Y8, Y5, Y5
-	VCVTPH2PS  96(AX), Y8
-	VMULPS     192(CX), Y8, Y8
-	VADDPS     Y8, Y6, Y6
-	VCVTPH2PS  112(AX), Y8
-	VMULPS     224(CX), Y8, Y8
-	VADDPS     Y8, Y7, Y7
-	ADDQ       $0x00000080, AX
-	ADDQ       $0x00000100, CX
-	SUBQ       $0x00000040, DX
-	CMPQ       DX, $0x00000040
-	JGE        DotF16AVX2_loop
+	VCVTPH2PS (AX), Y8
+	VMULPS    (CX), Y8, Y8
+	VADDPS    Y8, Y0, Y0
+	VCVTPH2PS 16(AX), Y8
+	VMULPS    32(CX), Y8, Y8
+	VADDPS    Y8, Y1, Y1
+	VCVTPH2PS 32(AX), Y8
+	VMULPS    64(CX), Y8, Y8
+	VADDPS    Y8, Y2, Y2
+	VCVTPH2PS 48(AX), Y8
+	VMULPS    96(CX), Y8, Y8
+	VADDPS    Y8, Y3, Y3
+	VCVTPH2PS 64(AX), Y8
+	VMULPS    128(CX), Y8, Y8
+	VADDPS    Y8, Y4, Y4
+	VCVTPH2PS 80(AX), Y8
+	VMULPS    160(CX), Y8, Y8
+	VADDPS    Y8, Y5, Y5
+	VCVTPH2PS 96(AX), Y8
+	VMULPS    192(CX), Y8, Y8
+	VADDPS    Y8, Y6, Y6
+	VCVTPH2PS 112(AX), Y8
+	VMULPS    224(CX), Y8, Y8
+	VADDPS    Y8, Y7, Y7
+	ADDQ      $0x00000080, AX
+	ADDQ      $0x00000100, CX
+	SUBQ      $0x00000040, DX
+	CMPQ      DX, $0x00000040
+	JGE       DotF16AVX2_loop
 
 	// The last n < 64 elements from zeroed copies on the stack.
 DotF16AVX2_tail:
@@ -416,7 +654,7 @@ DotF16AVX2_reduce:
 	RET
 
 // func dotF16AVX512(w []uint16, x []float32) float32
-// Requires: AVX, AVX512DQ, AVX512F, CMOV, MMX+, SSE
+// Requires: AVX, AVX512DQ, AVX512F, CMOV, SSE
 TEXT ·dotF16AVX512(SB), NOSPLIT, $384-52
 	MOVQ    w_base+0(FP), AX
 	MOVQ    x_base+24(FP), CX
@@ -434,25 +672,23 @@ TEXT ·dotF16AVX512(SB), NOSPLIT, $384-52
 	JLT  DotF16AVX512_tail
 
 DotF16AVX512_loop:
-	PREFETCHT0 4096(AX)
-	PREFETCHT0 4096(CX)
-	VCVTPH2PS  (AX), Z4
-	VMULPS     (CX), Z4, Z4
-	VADDPS     Z4, Z0, Z0
-	VCVTPH2PS  32(AX), Z4
-	VMULPS     64(CX), Z4, Z4
-	VADDPS     Z4, Z1, Z1
-	VCVTPH2PS  64(AX), Z4
-	VMULPS     128(CX), Z4, Z4
-	VADDPS     Z4, Z2, Z2
-	VCVTPH2PS  96(AX), Z4
-	VMULPS     192(CX), Z4, Z4
-	VADDPS     Z4, Z3, Z3
-	ADDQ       $0x00000080, AX
-	ADDQ       $0x00000100, CX
-	SUBQ       $0x00000040, DX
-	CMPQ       DX, $0x00000040
-	JGE        DotF16AVX512_loop
+	VCVTPH2PS (AX), Z4
+	VMULPS    (CX), Z4, Z4
+	VADDPS    Z4, Z0, Z0
+	VCVTPH2PS 32(AX), Z4
+	VMULPS    64(CX), Z4, Z4
+	VADDPS    Z4, Z1, Z1
+	VCVTPH2PS 64(AX), Z4
+	VMULPS    128(CX), Z4, Z4
+	VADDPS    Z4, Z2, Z2
+	VCVTPH2PS 96(AX), Z4
+	VMULPS    192(CX), Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	ADDQ      $0x00000080, AX
+	ADDQ      $0x00000100, CX
+	SUBQ      $0x00000040, DX
+	CMPQ      DX, $0x00000040
+	JGE       DotF16AVX512_loop
 
 	// The last n < 64 elements from zeroed copies on the stack.
 DotF16AVX512_tail:
@@ -518,8 +754,244 @@ DotF16AVX512_reduce:
 	MOVSS         X0, ret+48(FP)
 	RET
 
+// func dotF16StreamAVX2(w []uint16, x []float32) float32
+// Requires: AVX, CMOV, F16C, MMX+, SSE
+TEXT ·dotF16StreamAVX2(SB), NOSPLIT, $384-52
+	MOVQ    w_base+0(FP), AX
+	MOVQ    x_base+24(FP), CX
+	MOVQ    w_len+8(FP), DX
+	MOVQ    x_len+32(FP), BX
+	CMPQ    BX, DX
+	CMOVQLT BX, DX
+	VXORPS  Y0, Y0, Y0
+	VXORPS  Y1, Y1, Y1
+	VXORPS  Y2, Y2, Y2
+	VXORPS  Y3, Y3, Y3
+	VXORPS  Y4, Y4, Y4
+	VXORPS  Y5, Y5, Y5
+	VXORPS  Y6, Y6, Y6
+	VXORPS  Y7, Y7, Y7
+
+	// 64 elements a step, one vector to each partial-sum register
+	CMPQ DX, $0x00000040
+	JLT  DotF16StreamAVX2_tail
+
+DotF16StreamAVX2_loop:
+	PREFETCHT0 4096(AX)
+	PREFETCHT0 4096(CX)
+	VCVTPH2PS  (AX), Y8
+	VMULPS     (CX), Y8, Y8
+	VADDPS     Y8, Y0, Y0
+	VCVTPH2PS  16(AX), Y8
+	VMULPS     32(CX), Y8, Y8
+	VADDPS     Y8, Y1, Y1
+	VCVTPH2PS  32(AX), Y8
+	VMULPS     64(CX), Y8, Y8
+	VADDPS     Y8, Y2, Y2
+	VCVTPH2PS  48(AX), Y8
+	VMULPS     96(CX), Y8, Y8
+	VADDPS     Y8, Y3, Y3
+	VCVTPH2PS  64(AX), Y8
+	VMULPS     128(CX), Y8, Y8
+	VADDPS     Y8, Y4, Y4
+	VCVTPH2PS  80(AX), Y8
+	VMULPS     160(CX), Y8, Y8
+	VADDPS     Y8, Y5, Y5
+	VCVTPH2PS  96(AX), Y8
+	VMULPS     192(CX), Y8, Y8
+	VADDPS     Y8, Y6, Y6
+	VCVTPH2PS  112(AX), Y8
+	VMULPS     224(CX), Y8, Y8
+	VADDPS     Y8, Y7, Y7
+	ADDQ       $0x00000080, AX
+	ADDQ       $0x00000100, CX
+	SUBQ       $0x00000040, DX
+	CMPQ       DX, $0x00000040
+	JGE        DotF16StreamAVX2_loop
+
+	// The last n < 64 elements from zeroed copies on the stack.
+DotF16StreamAVX2_tail:
+	TESTQ   DX, DX
+	JZ      DotF16StreamAVX2_reduce
+	VXORPS  Y8, Y8, Y8
+	VMOVDQU Y8, (SP)
+	VMOVDQU Y8, 32(SP)
+	VMOVDQU Y8, 64(SP)
+	VMOVDQU Y8, 96(SP)
+	XORQ    BX, BX
+
+DotF16StreamAVX2_copy0:
+	MOVW    (AX)(BX*2), SI
+	MOVW    SI, (SP)(BX*2)
+	INCQ    BX
+	CMPQ    BX, DX
+	JLT     DotF16StreamAVX2_copy0
+	VXORPS  Y8, Y8, Y8
+	VMOVDQU Y8, 128(SP)
+	VMOVDQU Y8, 160(SP)
+	VMOVDQU Y8, 192(SP)
+	VMOVDQU Y8, 224(SP)
+	VMOVDQU Y8, 256(SP)
+	VMOVDQU Y8, 288(SP)
+	VMOVDQU Y8, 320(SP)
+	VMOVDQU Y8, 352(SP)
+	XORQ    AX, AX
+
+DotF16StreamAVX2_copy1:
+	MOVL      (CX)(AX*4), BX
+	MOVL      BX, 128(SP)(AX*4)
+	INCQ      AX
+	CMPQ      AX, DX
+	JLT       DotF16StreamAVX2_copy1
+	VCVTPH2PS (SP), Y8
+	VMULPS    128(SP), Y8, Y8
+	VADDPS    Y8, Y0, Y0
+	VCVTPH2PS 16(SP), Y8
+	VMULPS    160(SP), Y8, Y8
+	VADDPS    Y8, Y1, Y1
+	VCVTPH2PS 32(SP), Y8
+	VMULPS    192(SP), Y8, Y8
+	VADDPS    Y8, Y2, Y2
+	VCVTPH2PS 48(SP), Y8
+	VMULPS    224(SP), Y8, Y8
+	VADDPS    Y8, Y3, Y3
+	VCVTPH2PS 64(SP), Y8
+	VMULPS    256(SP), Y8, Y8
+	VADDPS    Y8, Y4, Y4
+	VCVTPH2PS 80(SP), Y8
+	VMULPS    288(SP), Y8, Y8
+	VADDPS    Y8, Y5, Y5
+	VCVTPH2PS 96(SP), Y8
+	VMULPS    320(SP), Y8, Y8
+	VADDPS    Y8, Y6, Y6
+	VCVTPH2PS 112(SP), Y8
+	VMULPS    352(SP), Y8, Y8
+	VADDPS    Y8, Y7, Y7
+
+DotF16StreamAVX2_reduce:
+	// By halves: the registers, then the lanes of the last
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+48(FP)
+	RET
+
+// func dotF16StreamAVX512(w []uint16, x []float32) float32
+// Requires: AVX, AVX512DQ, AVX512F, CMOV, MMX+, SSE
+TEXT ·dotF16StreamAVX512(SB), NOSPLIT, $384-52
+	MOVQ    w_base+0(FP), AX
+	MOVQ    x_base+24(FP), CX
+	MOVQ    w_len+8(FP), DX
+	MOVQ    x_len+32(FP), BX
+	CMPQ    BX, DX
+	CMOVQLT BX, DX
+	VXORPS  Z0, Z0, Z0
+	VXORPS  Z1, Z1, Z1
+	VXORPS  Z2, Z2, Z2
+	VXORPS  Z3, Z3, Z3
+
+	// 64 elements a step, one vector to each partial-sum register
+	CMPQ DX, $0x00000040
+	JLT  DotF16StreamAVX512_tail
+
+DotF16StreamAVX512_loop:
+	PREFETCHT0 4096(AX)
+	PREFETCHT0 4096(CX)
+	VCVTPH2PS  (AX), Z4
+	VMULPS     (CX), Z4, Z4
+	VADDPS     Z4, Z0, Z0
+	VCVTPH2PS  32(AX), Z4
+	VMULPS     64(CX), Z4, Z4
+	VADDPS     Z4, Z1, Z1
+	VCVTPH2PS  64(AX), Z4
+	VMULPS     128(CX), Z4, Z4
+	VADDPS     Z4, Z2, Z2
+	VCVTPH2PS  96(AX), Z4
+	VMULPS     192(CX), Z4, Z4
+	VADDPS     Z4, Z3, Z3
+	ADDQ       $0x00000080, AX
+	ADDQ       $0x00000100, CX
+	SUBQ       $0x00000040, DX
+	CMPQ       DX, $0x00000040
+	JGE        DotF16StreamAVX512_loop
+
+	// The last n < 64 elements from zeroed copies on the stack.
+DotF16StreamAVX512_tail:
+	TESTQ   DX, DX
+	JZ      DotF16StreamAVX512_reduce
+	VXORPS  Y4, Y4, Y4
+	VMOVDQU Y4, (SP)
+	VMOVDQU Y4, 32(SP)
+	VMOVDQU Y4, 64(SP)
+	VMOVDQU Y4, 96(SP)
+	XORQ    BX, BX
+
+DotF16StreamAVX512_copy0:
+	MOVW    (AX)(BX*2), SI
+	MOVW    SI, (SP)(BX*2)
+	INCQ    BX
+	CMPQ    BX, DX
+	JLT     DotF16StreamAVX512_copy0
+	VXORPS  Y4, Y4, Y4
+	VMOVDQU Y4, 128(SP)
+	VMOVDQU Y4, 160(SP)
+	VMOVDQU Y4, 192(SP)
+	VMOVDQU Y4, 224(SP)
+	VMOVDQU Y4, 256(SP)
+	VMOVDQU Y4, 288(SP)
+	VMOVDQU Y4, 320(SP)
+	VMOVDQU Y4, 352(SP)
+	XORQ    AX, AX
+
+DotF16StreamAVX512_copy1:
+	MOVL      (CX)(AX*4), BX
+	MOVL      BX, 128(SP)(AX*4)
+	INCQ      AX
+	CMPQ      AX, DX
+	JLT       DotF16StreamAVX512_copy1
+	VCVTPH2PS (SP), Z4
+	VMULPS    128(SP), Z4, Z4
+	VADDPS    Z4, Z0, Z0
+	VCVTPH2PS 32(SP), Z4
+	VMULPS    192(SP), Z4, Z4
+	VADDPS    Z4, Z1, Z1
+	VCVTPH2PS 64(SP), Z4
+	VMULPS    256(SP), Z4, Z4
+	VADDPS    Z4, Z2, Z2
+	VCVTPH2PS 96(SP), Z4
+	VMULPS    320(SP), Z4, Z4
+	VADDPS    Z4, Z3, Z3
+
+DotF16StreamAVX512_reduce:
+	// By halves: the registers, then the lanes of the last
+	VADDPS        Z2, Z0, Z0
+	VADDPS        Z3, Z1, Z1
+	VADDPS        Z1, Z0, Z0
+	VEXTRACTF64X4 $0x01, Z0, Y1
+	VADDPS        Y1, Y0, Y0
+	VEXTRACTF128  $0x01, Y0, X1
+	VADDPS        X1, X0, X0
+	VMOVHLPS      X0, X0, X1
+	VADDPS        X1, X0, X0
+	VMOVSHDUP     X0, X1
+	VADDSS        X1, X0, X0
+	VZEROUPPER
+	MOVSS         X0, ret+48(FP)
+	RET
+
 // func sumAVX2(x []float32) float32
-// Requires: AVX, MMX+, SSE
+// Requires: AVX, SSE
 TEXT ·sumAVX2(SB), NOSPLIT, $256-28
 	MOVQ   x_base+0(FP), AX
 	MOVQ   x_len+8(FP), CX
@@ -537,19 +1009,18 @@ TEXT ·sumAVX2(SB), NOSPLIT, $256-28
 	JLT  SumAVX2_tail
 
 SumAVX2_loop:
-	PREFETCHT0 4096(AX)
-	VADDPS     (AX), Y0, Y0
-	VADDPS     32(AX), Y1, Y1
-	VADDPS     64(AX), Y2, Y2
-	VADDPS     96(AX), Y3, Y3
-	VADDPS     128(AX), Y4, Y4
-	VADDPS     160(AX), Y5, Y5
-	VADDPS     192(AX), Y6, Y6
-	VADDPS     224(AX), Y7, Y7
-	ADDQ       $0x00000100, AX
-	SUBQ       $0x00000040, CX
-	CMPQ       CX, $0x00000040
-	JGE        SumAVX2_loop
+	VADDPS (AX), Y0, Y0
+	VADDPS 32(AX), Y1, Y1
+	VADDPS 64(AX), Y2, Y2
+	VADDPS 96(AX), Y3, Y3
+	VADDPS 128(AX), Y4, Y4
+	VADDPS 160(AX), Y5, Y5
+	VADDPS 192(AX), Y6, Y6
+	VADDPS 224(AX), Y7, Y7
+	ADDQ   $0x00000100, AX
+	SUBQ   $0x00000040, CX
+	CMPQ   CX, $0x00000040
+	JGE    SumAVX2_loop
 
 	// The last n < 64 elements from zeroed copies on the stack.
 SumAVX2_tail:
@@ -601,7 +1072,7 @@ SumAVX2_reduce:
 	RET
 
 // func sumAVX512(x []float32) float32
-// Requires: AVX, AVX512DQ, AVX512F, MMX+, SSE
+// Requires: AVX, AVX512DQ, AVX512F, SSE
 TEXT ·sumAVX512(SB), NOSPLIT, $256-28
 	MOVQ   x_base+0(FP), AX
 	MOVQ   x_len+8(FP), CX
@@ -615,15 +1086,14 @@ TEXT ·sumAVX512(SB), NOSPLIT, $256-28
 	JLT  SumAVX512_tail
 
 SumAVX512_loop:
-	PREFETCHT0 4096(AX)
-	VADDPS     (AX), Z0, Z0
-	VADDPS     64(AX), Z1, Z1
-	VADDPS     128(AX), Z2, Z2
-	VADDPS     192(AX), Z3, Z3
-	ADDQ       $0x00000100, AX
-	SUBQ       $0x00000040, CX
-	CMPQ       CX, $0x00000040
-	JGE        SumAVX512_loop
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Z1, Z1
+	VADDPS 128(AX), Z2, Z2
+	VADDPS 192(AX), Z3, Z3
+	ADDQ   $0x00000100, AX
+	SUBQ   $0x00000040, CX
+	CMPQ   CX, $0x00000040
+	JGE    SumAVX512_loop
 
 	// The last n < 64 elements from zeroed copies on the stack.
 SumAVX512_tail:
@@ -668,8 +1138,158 @@ SumAVX512_reduce:
 	MOVSS         X0, ret+24(FP)
 	RET
 
+// func sumStreamAVX2(x []float32) float32
+// Requires: AVX, MMX+, SSE
+TEXT ·sumStreamAVX2(SB), NOSPLIT, $256-28
+	MOVQ   x_base+0(FP), AX
+	MOVQ   x_len+8(FP), CX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+
+	// 64 elements a step, one vector to each partial-sum register
+	CMPQ CX, $0x00000040
+	JLT  SumStreamAVX2_tail
+
+SumStreamAVX2_loop:
+	PREFETCHT0 4096(AX)
+	VADDPS     (AX), Y0, Y0
+	VADDPS     32(AX), Y1, Y1
+	VADDPS     64(AX), Y2, Y2
+	VADDPS     96(AX), Y3, Y3
+	VADDPS     128(AX), Y4, Y4
+	VADDPS     160(AX), Y5, Y5
+	VADDPS     192(AX), Y6, Y6
+	VADDPS     224(AX), Y7, Y7
+	ADDQ       $0x00000100, AX
+	SUBQ       $0x00000040, CX
+	CMPQ       CX, $0x00000040
+	JGE        SumStreamAVX2_loop
+
+	// The last n < 64 elements from zeroed copies on the stack.
+SumStreamAVX2_tail:
+	TESTQ   CX, CX
+	JZ      SumStreamAVX2_reduce
+	VXORPS  Y8, Y8, Y8
+	VMOVDQU Y8, (SP)
+	VMOVDQU Y8, 32(SP)
+	VMOVDQU Y8, 64(SP)
+	VMOVDQU Y8, 96(SP)
+	VMOVDQU Y8, 128(SP)
+	VMOVDQU Y8, 160(SP)
+	VMOVDQU Y8, 192(SP)
+	VMOVDQU Y8, 224(SP)
+	XORQ    DX, DX
+
+SumStreamAVX2_copy0:
+	MOVL   (AX)(DX*4), BX
+	MOVL   BX, (SP)(DX*4)
+	INCQ   DX
+	CMPQ   DX, CX
+	JLT    SumStreamAVX2_copy0
+	VADDPS (SP), Y0, Y0
+	VADDPS 32(SP), Y1, Y1
+	VADDPS 64(SP), Y2, Y2
+	VADDPS 96(SP), Y3, Y3
+	VADDPS 128(SP), Y4, Y4
+	VADDPS 160(SP), Y5, Y5
+	VADDPS 192(SP), Y6, Y6
+	VADDPS 224(SP), Y7, Y7
+
+SumStreamAVX2_reduce:
+	// By halves: the registers, then the lanes of the last
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+24(FP)
+	RET
+
+// func sumStreamAVX512(x []float32) float32
+// Requires: AVX, AVX512DQ, AVX512F, MMX+, SSE
+TEXT ·sumStreamAVX512(SB), NOSPLIT, $256-28
+	MOVQ   x_base+0(FP), AX
+	MOVQ   x_len+8(FP), CX
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+
+	// 64 elements a step, one vector to each partial-sum register
+	CMPQ CX, $0x00000040
+	JLT  SumStreamAVX512_tail
+
+SumStreamAVX512_loop:
+	PREFETCHT0 4096(AX)
+	VADDPS     (AX), Z0, Z0
+	VADDPS     64(AX), Z1, Z1
+	VADDPS     128(AX), Z2, Z2
+	VADDPS     192(AX), Z3, Z3
+	ADDQ       $0x00000100, AX
+	SUBQ       $0x00000040, CX
+	CMPQ       CX, $0x00000040
+	JGE        SumStreamAVX512_loop
+
+	// The last n < 64 elements from zeroed copies on the stack.
+SumStreamAVX512_tail:
+	TESTQ   CX, CX
+	JZ      SumStreamAVX512_reduce
+	VXORPS  Y4, Y4, Y4
+	VMOVDQU Y4, (SP)
+	VMOVDQU Y4, 32(SP)
+	VMOVDQU Y4, 64(SP)
+	VMOVDQU Y4, 96(SP)
+	VMOVDQU Y4, 128(SP)
+	VMOVDQU Y4, 160(SP)
+	VMOVDQU Y4, 192(SP)
+	VMOVDQU Y4, 224(SP)
+	XORQ    DX, DX
+
+SumStreamAVX512_copy0:
+	MOVL   (AX)(DX*4), BX
+	MOVL   BX, (SP)(DX*4)
+	INCQ   DX
+	CMPQ   DX, CX
+	JLT    SumStreamAVX512_copy0
+	VADDPS (SP), Z0, Z0
+	VADDPS 64(SP), Z1, Z1
+	VADDPS 128(SP), Z2, Z2
+	VADDPS 192(SP), Z3, Z3
+
+SumStreamAVX512_reduce:
+	// By halves: the registers, then the lanes of the last
+	VADDPS        Z2, Z0, Z0
+	VADDPS        Z3, Z1, Z1
+	VADDPS        Z1, Z0, Z0
+	VEXTRACTF64X4 $0x01, Z0, Y1
+	VADDPS        Y1, Y0, Y0
+	VEXTRACTF128  $0x01, Y0, X1
+	VADDPS        X1, X0, X0
+	VMOVHLPS      X0, X0, X1
+	VADDPS        X1, X0, X0
+	VMOVSHDUP     X0, X1
+	VADDSS        X1, X0, X0
+	VZEROUPPER
+	MOVSS         X0, ret+24(FP)
+	RET
+
 // func maskedSumAVX2(w []float32, x []uint64) float32
-// Requires: AVX, AVX2, CMOV, MMX+, SSE
+// Requires: AVX, AVX2, CMOV, SSE
 TEXT ·maskedSumAVX2(SB), NOSPLIT, $256-52
 	MOVQ    w_base+0(FP), AX
 	MOVQ    x_base+24(FP), CX
@@ -696,7 +1316,6 @@ TEXT ·maskedSumAVX2(SB), NOSPLIT, $256-52
 	JLT  MaskedSumAVX2_tail
 
 MaskedSumAVX2_loop:
-	PREFETCHT0   4096(AX)
 	VPBROADCASTD (CX), Y12
 	VPSLLVD      Y8, Y12, Y12
 	VXORPS       Y13, Y13, Y13
@@ -825,7 +1444,7 @@ MaskedSumAVX2_reduce:
 	RET
 
 // func maskedSumAVX512(w []float32, x []uint64) float32
-// Requires: AVX, AVX512DQ, AVX512F, CMOV, MMX+, SSE
+// Requires: AVX, AVX512DQ, AVX512F, CMOV, SSE
 TEXT ·maskedSumAVX512(SB), NOSPLIT, $256-52
 	MOVQ    w_base+0(FP), AX
 	MOVQ    x_base+24(FP), CX
@@ -844,20 +1463,19 @@ TEXT ·maskedSumAVX512(SB), NOSPLIT, $256-52
 	JLT  MaskedSumAVX512_tail
 
 MaskedSumAVX512_loop:
-	PREFETCHT0 4096(AX)
-	KMOVW      (CX), K1
-	VADDPS     (AX), Z0, K1, Z0
-	KMOVW      2(CX), K1
-	VADDPS     64(AX), Z1, K1, Z1
-	KMOVW      4(CX), K1
-	VADDPS     128(AX), Z2, K1, Z2
-	KMOVW      6(CX), K1
-	VADDPS     192(AX), Z3, K1, Z3
-	ADDQ       $0x00000100, AX
-	ADDQ       $0x00000008, CX
-	SUBQ       $0x00000040, DX
-	CMPQ       DX, $0x00000040
-	JGE        MaskedSumAVX512_loop
+	KMOVW  (CX), K1
+	VADDPS (AX), Z0, K1, Z0
+	KMOVW  2(CX), K1
+	VADDPS 64(AX), Z1, K1, Z1
+	KMOVW  4(CX), K1
+	VADDPS 128(AX), Z2, K1, Z2
+	KMOVW  6(CX), K1
+	VADDPS 192(AX), Z3, K1, Z3
+	ADDQ   $0x00000100, AX
+	ADDQ   $0x00000008, CX
+	SUBQ   $0x00000040, DX
+	CMPQ   DX, $0x00000040
+	JGE    MaskedSumAVX512_loop
 
 	// The last n < 64 elements from zeroed copies on the stack.
 MaskedSumAVX512_tail:
@@ -907,7 +1525,7 @@ MaskedSumAVX512_reduce:
 	RET
 
 // func maskedSumF16AVX2(w []uint16, x []uint64) float32
-// Requires: AVX, AVX2, CMOV, F16C, MMX+, SSE
+// Requires: AVX, AVX2, CMOV, F16C, SSE
 TEXT ·maskedSumF16AVX2(SB), NOSPLIT, $128-52
 	MOVQ    w_base+0(FP), AX
 	MOVQ    x_base+24(FP), CX
@@ -934,7 +1552,6 @@ TEXT ·maskedSumF16AVX2(SB), NOSPLIT, $128-52
 	JLT  MaskedSumF16AVX2_tail
 
 MaskedSumF16AVX2_loop:
-	PREFETCHT0   4096(AX)
 	VCVTPH2PS    (AX), Y12
 	VPBROADCASTD (CX), Y13
 	VPSLLVD      Y8, Y13, Y13
@@ -1075,7 +1692,7 @@ MaskedSumF16AVX2_reduce:
 	RET
 
 // func maskedSumF16AVX512(w []uint16, x []uint64) float32
-// Requires: AVX, AVX512DQ, AVX512F, CMOV, MMX+, SSE
+// Requires: AVX, AVX512DQ, AVX512F, CMOV, SSE
 TEXT ·maskedSumF16AVX512(SB), NOSPLIT, $128-52
 	MOVQ    w_base+0(FP), AX
 	MOVQ    x_base+24(FP), CX
@@ -1094,24 +1711,23 @@ TEXT ·maskedSumF16AVX512(SB), NOSPLIT, $128-52
 	JLT  MaskedSumF16AVX512_tail
 
 MaskedSumF16AVX512_loop:
-	PREFETCHT0 4096(AX)
-	VCVTPH2PS  (AX), Z4
-	KMOVW      (CX), K1
-	VADDPS     Z4, Z0, K1, Z0
-	VCVTPH2PS  32(AX), Z4
-	KMOVW      2(CX), K1
-	VADDPS     Z4, Z1, K1, Z1
-	VCVTPH2PS  64(AX), Z4
-	KMOVW      4(CX), K1
-	VADDPS     Z4, Z2, K1, Z2
-	VCVTPH2PS  96(AX), Z4
-	KMOVW      6(CX), K1
-	VADDPS     Z4, Z3, K1, Z3
-	ADDQ       $0x00000080, AX
-	ADDQ       $0x00000008, CX
-	SUBQ       $0x00000040, DX
-	CMPQ       DX, $0x00000040
-	JGE        MaskedSumF16AVX512_loop
+	VCVTPH2PS (AX), Z4
+	KMOVW     (CX), K1
+	VADDPS    Z4, Z0, K1, Z0
+	VCVTPH2PS 32(AX), Z4
+	KMOVW     2(CX), K1
+	VADDPS    Z4, Z1, K1, Z1
+	VCVTPH2PS 64(AX), Z4
+	KMOVW     4(CX), K1
+	VADDPS    Z4, Z2, K1, Z2
+	VCVTPH2PS 96(AX), Z4
+	KMOVW     6(CX), K1
+	VADDPS    Z4, Z3, K1, Z3
+	ADDQ      $0x00000080, AX
+	ADDQ      $0x00000008, CX
+	SUBQ      $0x00000040, DX
+	CMPQ      DX, $0x00000040
+	JGE       MaskedSumF16AVX512_loop
 
 	// The last n < 64 elements from zeroed copies on the stack.
 MaskedSumF16AVX512_tail:

@@ -12,6 +12,14 @@ func dotAVX512(x []float32, y []float32) float32 {
 	panic("asm.dotAVX512: no assembly in this build")
 }
 
+func dotStreamAVX2(x []float32, y []float32) float32 {
+	panic("asm.dotStreamAVX2: no assembly in this build")
+}
+
+func dotStreamAVX512(x []float32, y []float32) float32 {
+	panic("asm.dotStreamAVX512: no assembly in this build")
+}
+
 func dotF16AVX2(w []uint16, x []float32) float32 {
 	panic("asm.dotF16AVX2: no assembly in this build")
 }
@@ -20,12 +28,28 @@ func dotF16AVX512(w []uint16, x []float32) float32 {
 	panic("asm.dotF16AVX512: no assembly in this build")
 }
 
+func dotF16StreamAVX2(w []uint16, x []float32) float32 {
+	panic("asm.dotF16StreamAVX2: no assembly in this build")
+}
+
+func dotF16StreamAVX512(w []uint16, x []float32) float32 {
+	panic("asm.dotF16StreamAVX512: no assembly in this build")
+}
+
 func sumAVX2(x []float32) float32 {
 	panic("asm.sumAVX2: no assembly in this build")
 }
 
 func sumAVX512(x []float32) float32 {
 	panic("asm.sumAVX512: no assembly in this build")
+}
+
+func sumStreamAVX2(x []float32) float32 {
+	panic("asm.sumStreamAVX2: no assembly in this build")
+}
+
+func sumStreamAVX512(x []float32) float32 {
+	panic("asm.sumStreamAVX512: no assembly in this build")
 }
 
 func maskedSumAVX2(w []float32, x []uint64) float32 {

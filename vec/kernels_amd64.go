@@ -21,6 +21,11 @@ var (
 		dot:       asm.DotAVX2,
 		dotF16:    func(w []float16.Float16, x []float32) float32 { return asm.DotF16AVX2(halves(w), x) },
 		sum:       asm.SumAVX2,
+		dotStream: asm.DotStreamAVX2,
+		dotF16Stream: func(w []float16.Float16, x []float32) float32 {
+			return asm.DotF16StreamAVX2(halves(w), x)
+		},
+		sumStream: asm.SumStreamAVX2,
 		axpy:      asm.AxpyAVX2,
 		axpyF16:   func(y []float32, a float32, w []float16.Float16) { asm.AxpyF16AVX2(y, a, halves(w)) },
 		scale:     asm.ScaleAVX2,
@@ -39,6 +44,11 @@ var (
 		dot:       asm.DotAVX512,
 		dotF16:    func(w []float16.Float16, x []float32) float32 { return asm.DotF16AVX512(halves(w), x) },
 		sum:       asm.SumAVX512,
+		dotStream: asm.DotStreamAVX512,
+		dotF16Stream: func(w []float16.Float16, x []float32) float32 {
+			return asm.DotF16StreamAVX512(halves(w), x)
+		},
+		sumStream: asm.SumStreamAVX512,
 		axpy:      asm.AxpyAVX512,
 		axpyF16:   func(y []float32, a float32, w []float16.Float16) { asm.AxpyF16AVX512(y, a, halves(w)) },
 		scale:     asm.ScaleAVX512,

@@ -145,6 +145,11 @@ func TestSums(t *testing.T) {
 			{"Dot", Dot(x, y), ref.Dot(x, y)},
 			{"DotF16", DotF16(w, y), ref.DotF16(w, y)},
 			{"Sum", Sum(x), ref.Sum(x)},
+			// The streaming kernels, which the functions run on inputs
+			// longer than these.
+			{"dotStream", impl.dotStream(x, y), ref.Dot(x, y)},
+			{"dotF16Stream", impl.dotF16Stream(w, y), ref.DotF16(w, y)},
+			{"sumStream", impl.sumStream(x), ref.Sum(x)},
 		} {
 			if !sameBits(c.got, c.want) {
 				t.Fatalf("%s n=%d special=%v: %v (%#08x), reference %v (%#08x)", c.name, n, special,
@@ -356,5 +361,40 @@ func TestNoAllocs(t *testing.T) {
 			}
 		}
 		_ = sink
+	}
+}
+
+// TestStreams: inputs of streamMin elements and more run the streaming
+// kernels, and give the reference's bits.
+func TestStreams(t *testing.T) {
+	n := streamMin + 77
+	r := new(rng)
+	*r = 13
+	x, y := fill32(r, make([]float32, n), false), fill32(r, make([]float32, n), false)
+	w := fill16(r, make([]float16.Float16, n), false)
+	for _, k := range paths() {
+		using(t, k)
+		if got, want := Dot(x, y), ref.Dot(x, y); !sameBits(got, want) {
+			t.Fatalf("%s: Dot = %v, reference %v", k.name, got, want)
+		}
+		if got, want := DotF16(w, y), ref.DotF16(w, y); !sameBits(got, want) {
+			t.Fatalf("%s: DotF16 = %v, reference %v", k.name, got, want)
+		}
+		if got, want := Sum(x), ref.Sum(x); !sameBits(got, want) {
+			t.Fatalf("%s: Sum = %v, reference %v", k.name, got, want)
+		}
+		cols := 1000
+		rows := n / cols
+		got, want := make([]float32, rows), make([]float32, rows)
+		MatVecF16(got, w[:rows*cols], rows, cols, y[:cols])
+		ref.MatVecF16(want, w[:rows*cols], rows, cols, y[:cols])
+		if j := sameAll(got, want); j >= 0 {
+			t.Fatalf("%s: MatVecF16 y[%d] = %v, reference %v", k.name, j, got[j], want[j])
+		}
+		MatVec(got, x[:rows*cols], rows, cols, y[:cols])
+		ref.MatVec(want, x[:rows*cols], rows, cols, y[:cols])
+		if j := sameAll(got, want); j >= 0 {
+			t.Fatalf("%s: MatVec y[%d] = %v, reference %v", k.name, j, got[j], want[j])
+		}
 	}
 }
