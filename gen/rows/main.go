@@ -28,6 +28,7 @@ import (
 	. "github.com/mmcloughlin/avo/reg"
 
 	"github.com/sparkgo/spark/gen/internal/gowrap"
+	"github.com/sparkgo/spark/gen/internal/tails"
 )
 
 // elem describes the weights of a row: float32, or binary16 converted with
@@ -195,13 +196,6 @@ func main() {
 // slice returns a slice parameter's data pointer as a memory operand.
 func slice(p string) Mem { return Mem{Base: Load(Param(p).Base(), GP64())} }
 
-// minLen sets n to min(n, len of the slice parameter p).
-func minLen(n Register, p string) {
-	m := Load(Param(p).Len(), GP64())
-	CMPQ(m, n)
-	CMOVQLT(m, n)
-}
-
 // minBits sets n to min(n, 64·len(x)).
 func minBits(n Register) {
 	m := Load(Param("x").Len(), GP64())
@@ -228,34 +222,6 @@ func crossesPage(m Mem, size int, slow string) {
 	ANDQ(U32(4095), t)
 	CMPQ(t, U32(4096-size))
 	JA(LabelRef(slow))
-}
-
-// copyElems copies the n ≥ 1 elements at src to dst.
-func copyElems(e elem, src, dst Mem, n Register, label string) {
-	i := GP64()
-	XORQ(i, i)
-	Label(label)
-	if e.half() {
-		t := GP16()
-		MOVW(src.Idx(i, 2), t)
-		MOVW(t, dst.Idx(i, 2))
-	} else {
-		t := GP32()
-		MOVL(src.Idx(i, 4), t)
-		MOVL(t, dst.Idx(i, 4))
-	}
-	INCQ(i)
-	CMPQ(i, n)
-	JLT(LabelRef(label))
-}
-
-// zeroLocal clears size bytes (a multiple of 32) of the stack at m.
-func zeroLocal(m Mem, size int) {
-	z := YMM()
-	VXORPS(z, z, z)
-	for off := 0; off < size; off += 32 {
-		VMOVDQU(z, m.Offset(off))
-	}
 }
 
 // scalarAdd adds the n ≥ 1 weights at row to the float32s at acc, one at a
@@ -373,7 +339,7 @@ func addRowAVX2(e elem) {
 
 	acc, row := slice("acc"), slice("row")
 	n := Load(Param("acc").Len(), GP64())
-	minLen(n, "row")
+	tails.MinLen(n, "row")
 
 	// load8 returns 8 weights at m as float32s: a new register, or m
 	// itself for a float32 row.
@@ -436,7 +402,7 @@ func addRowAVX512(e elem) {
 
 	acc, row := slice("acc"), slice("row")
 	n := Load(Param("acc").Len(), GP64())
-	minLen(n, "row")
+	tails.MinLen(n, "row")
 
 	Comment("64 elements a step, in four registers")
 	CMPQ(n, U32(64))
@@ -527,7 +493,7 @@ func selectAVX2(e elem) {
 
 	d, row, x := slice("d"), slice("row"), slice("x")
 	n := Load(Param("d").Len(), GP64())
-	minLen(n, "row")
+	tails.MinLen(n, "row")
 	minBits(n)
 	zero := YMM()
 	VXORPS(zero, zero, zero)
@@ -594,7 +560,7 @@ func selectAVX512(e elem) {
 
 	d, row, x := slice("d"), slice("row"), slice("x")
 	n := Load(Param("d").Len(), GP64())
-	minLen(n, "row")
+	tails.MinLen(n, "row")
 	minBits(n)
 
 	// group stores at dm the 16 weights at rm selected by the opmask of

@@ -34,6 +34,7 @@ import (
 	. "github.com/mmcloughlin/avo/reg"
 
 	"github.com/sparkgo/spark/gen/internal/gowrap"
+	"github.com/sparkgo/spark/gen/internal/tails"
 )
 
 // elem is the type of a stream's elements: float32, or binary16 converted
@@ -287,7 +288,7 @@ func (s sum) generate(i isa, stream bool) {
 	}
 	n := Load(Param(first).Len(), GP64())
 	for _, st := range s.streams[1:] {
-		minLen(n, st.name)
+		tails.MinLen(n, st.name)
 	}
 	if s.masked {
 		m := Load(Param("x").Len(), GP64())
@@ -366,8 +367,8 @@ func (s sum) generate(i isa, stream bool) {
 	bufs := make([]Mem, len(s.streams))
 	for k, st := range s.streams {
 		bufs[k] = AllocLocal(64 * st.e.size)
-		zeroLocal(bufs[k], 64*st.e.size)
-		copyElems(st.e, ptr[k], bufs[k], n, lb(fmt.Sprintf("copy%d", k)))
+		tails.Zero(bufs[k], 64*st.e.size)
+		tails.Copy(st.e.size, ptr[k], bufs[k], n, lb(fmt.Sprintf("copy%d", k)))
 	}
 	step(bufs, words)
 
@@ -437,7 +438,7 @@ func (m mapping) generate(i isa) {
 	}
 	n := Load(Param(first).Len(), GP64())
 	for _, st := range m.streams[1:] {
-		minLen(n, st.name)
+		tails.MinLen(n, st.name)
 	}
 	a := i.reg()
 	aa, err := Param("a").Resolve()
@@ -534,39 +535,4 @@ func declare(name, params, result string, doc []string, i isa, body []string) {
 		Raw:  raw, RawParams: params, RawResult: result,
 		ISA: strings.ToLower(i.name), Args: args,
 	})
-}
-
-// minLen sets n to min(n, len of the slice parameter p).
-func minLen(n Register, p string) {
-	m := Load(Param(p).Len(), GP64())
-	CMPQ(m, n)
-	CMOVQLT(m, n)
-}
-
-// copyElems copies the n ≥ 1 elements at src to dst.
-func copyElems(e elem, src, dst Mem, n Register, label string) {
-	j := GP64()
-	XORQ(j, j)
-	Label(label)
-	if e == f16 {
-		t := GP16()
-		MOVW(src.Idx(j, 2), t)
-		MOVW(t, dst.Idx(j, 2))
-	} else {
-		t := GP32()
-		MOVL(src.Idx(j, 4), t)
-		MOVL(t, dst.Idx(j, 4))
-	}
-	INCQ(j)
-	CMPQ(j, n)
-	JLT(LabelRef(label))
-}
-
-// zeroLocal clears size bytes (a multiple of 32) of the stack at m.
-func zeroLocal(m Mem, size int) {
-	z := YMM()
-	VXORPS(z, z, z)
-	for off := 0; off < size; off += 32 {
-		VMOVDQU(z, m.Offset(off))
-	}
 }
