@@ -3,12 +3,11 @@
 package syn
 
 import (
-	"unsafe"
-
 	"github.com/x448/float16"
 
 	"github.com/sparkgo/spark/asm"
 	"github.com/sparkgo/spark/internal/cpu"
+	"github.com/sparkgo/spark/internal/half"
 )
 
 // avx2 and avx512 are the assembly scatters (../asm/scatter_amd64.s,
@@ -28,17 +27,12 @@ var (
 		path: cpu.AVX512,
 		name: "avx512",
 		scatter16: func(acc []float32, idx []int32, w []float16.Float16, _ []float32) {
-			asm.ScatterAddF16AVX512(acc, idx, halves(w))
+			asm.ScatterAddF16AVX512(acc, idx, half.Bits(w))
 		},
 		scatter32: asm.ScatterAddF32AVX512,
 		prefetch:  asm.Prefetch,
 	}
 )
-
-// halves views binary16 weights as their bits, the form the kernels take.
-func halves(h []float16.Float16) []uint16 {
-	return unsafe.Slice((*uint16)(unsafe.SliceData(h)), len(h))
-}
 
 // archKernels returns the assembly implementations; cpu.Dispatch keeps
 // those the CPU can run.

@@ -1,11 +1,22 @@
-// Package half holds the portable code's binary16 → float32 table, shared by
-// package f16's portable conversion and package vec's portable kernels.
+// Package half holds what several packages do with binary16 values: the
+// portable code's binary16 → float32 table, shared by package f16's
+// portable conversion and package vec's portable kernels, and the view of
+// a slice of them as bits for the assembly kernels.
 package half
 
 import (
 	"math"
 	"sync"
+	"unsafe"
+
+	"github.com/x448/float16"
 )
+
+// Bits views binary16 values as their bits, the form package asm's kernels
+// take.
+func Bits(h []float16.Float16) []uint16 {
+	return unsafe.Slice((*uint16)(unsafe.SliceData(h)), len(h))
+}
 
 // half → float32: a 64K-entry table.
 //
