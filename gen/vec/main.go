@@ -242,19 +242,7 @@ func (s sum) generate(i isa, stream bool) {
 		params = append(params, "x []uint64")
 	}
 	first := s.streams[0].name
-	lens := make([]string, 0, len(s.streams)+1)
-	for _, st := range s.streams {
-		lens = append(lens, "len("+st.name+")")
-	}
-	if s.masked {
-		lens = append(lens, "64*len(x)")
-	}
-	nDoc := "len(" + first + ")"
-	body := []string{"n := " + lens[0]}
-	if len(lens) > 1 {
-		nDoc = "n = min(" + strings.Join(lens, ", ") + ")"
-		body[0] = "n := min(" + strings.Join(lens, ", ") + ")"
-	}
+	nDoc, body := shortest(s.streams, s.masked)
 	for _, st := range s.streams {
 		body = append(body, "raceRead("+st.name+"[:n])")
 	}
@@ -409,16 +397,7 @@ func (m mapping) generate(i isa) {
 	for _, st := range m.streams[1:] {
 		params = append(params, st.name+" []"+st.e.gotype)
 	}
-	lens := make([]string, 0, len(m.streams))
-	for _, st := range m.streams {
-		lens = append(lens, "len("+st.name+")")
-	}
-	nDoc := "len(" + first + ")"
-	body := []string{"n := " + lens[0]}
-	if len(lens) > 1 {
-		nDoc = "n = min(" + strings.Join(lens, ", ") + ")"
-		body[0] = "n := min(" + strings.Join(lens, ", ") + ")"
-	}
+	nDoc, body := shortest(m.streams, false)
 	body = append(body, "raceWrite("+first+"[:n])")
 	for _, st := range m.streams[1:] {
 		body = append(body, "raceRead("+st.name+"[:n])")
@@ -496,6 +475,24 @@ func (m mapping) generate(i isa) {
 }
 
 // ---------------------------------------------------------------- helpers
+
+// shortest returns how the doc comment writes n, the elements a kernel of
+// these streams (and, masked, spike words x) runs on, the shortest of its
+// slices, and the checked function's statement that computes it.
+func shortest(streams []stream, masked bool) (doc string, body []string) {
+	lens := make([]string, 0, len(streams)+1)
+	for _, st := range streams {
+		lens = append(lens, "len("+st.name+")")
+	}
+	if masked {
+		lens = append(lens, "64*len(x)")
+	}
+	if len(lens) == 1 {
+		return lens[0], []string{"n := " + lens[0]}
+	}
+	n := "min(" + strings.Join(lens, ", ") + ")"
+	return "n = " + n, []string{"n := " + n}
+}
 
 // funcs are the checked kernels users call, one per raw kernel written.
 var funcs []gowrap.Func
