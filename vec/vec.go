@@ -76,24 +76,23 @@ func AddF16(y []float32, w []float16.Float16) {
 // len(w) rows·cols and len(x) cols.
 func MatVec(y, w []float32, rows, cols int, x []float32) {
 	shape("MatVec", len(y), len(w), rows, cols, len(x))
-	dot := impl.dot
-	if streams(len(w)) {
-		dot = impl.dotStream
-	}
-	for i := range rows {
-		y[i] = dot(w[i*cols:(i+1)*cols], x)
-	}
+	matVec(y, w, cols, x, impl.dot, impl.dotStream)
 }
 
 // MatVecF16 is MatVec of binary16 weights: y[i] = DotF16(row i of w, x),
 // the dense synaptic input of rows units from cols activations.
 func MatVecF16(y []float32, w []float16.Float16, rows, cols int, x []float32) {
 	shape("MatVecF16", len(y), len(w), rows, cols, len(x))
-	dot := impl.dotF16
+	matVec(y, w, cols, x, impl.dotF16, impl.dotF16Stream)
+}
+
+// matVec sets y[i] to the dot product of row i of w and x, by the
+// streaming kernel when the matrix is large enough (see streamMin).
+func matVec[W any](y []float32, w []W, cols int, x []float32, dot, stream func([]W, []float32) float32) {
 	if streams(len(w)) {
-		dot = impl.dotF16Stream
+		dot = stream
 	}
-	for i := range rows {
+	for i := range y {
 		y[i] = dot(w[i*cols:(i+1)*cols], x)
 	}
 }
