@@ -8,6 +8,7 @@ import (
 	"github.com/x448/float16"
 
 	"github.com/sparkgo/spark"
+	"github.com/sparkgo/spark/internal/testutil"
 )
 
 // sentinel fills the memory around the slices the row kernels write: a NaN
@@ -27,35 +28,6 @@ var rowDensities = []struct {
 	{"1/8", func(r *rng) uint64 { return r.Next() & r.Next() & r.Next() }},
 	{"1/2", func(r *rng) uint64 { return r.Next() }},
 	{"all", func(*rng) uint64 { return ^uint64(0) }},
-}
-
-// weight32 draws a float32 weight: mostly ordinary values, with ±0,
-// subnormals and values near the top of the range (whose sums overflow);
-// special adds ±Inf and NaNs.
-func weight32(r *rng, special bool) float32 {
-	switch v := r.Intn(20); {
-	case v == 0:
-		return math.Float32frombits(uint32(r.Next()) & 0x8000_0000) // ±0
-	case v == 1:
-		return math.Float32frombits(uint32(r.Next()) & 0x807f_ffff) // subnormal
-	case v == 2:
-		return float32(1-2*r.Intn(2)) * r.Uniform(1e38, 3e38)
-	case v == 3 && special:
-		return float32(math.Inf(1 - 2*r.Intn(2)))
-	case v == 4 && special:
-		return math.Float32frombits(uint32(r.Next()) | 0x7f80_0001) // NaN, any sign, payload
-	}
-	return r.Uniform(-100, 100)
-}
-
-// weight16 draws a binary16 weight: any bits; without special, none with
-// the all-ones exponent (±Inf, NaN).
-func weight16(r *rng, special bool) float16.Float16 {
-	h := uint16(r.Next())
-	if !special && h&0x7c00 == 0x7c00 {
-		h &^= 0x4000
-	}
-	return float16.Frombits(h)
 }
 
 // same reports whether a and b have the same bits, or are both NaN.
@@ -88,7 +60,7 @@ func newRowCase(r *rng, n, off int, bits func(*rng) uint64, special bool) *rowCa
 	}
 	c.w32, c.w16 = all32[off:off+n], all16[off:off+n]
 	for i := range n {
-		c.w32[i], c.w16[i] = weight32(r, special), weight16(r, special)
+		c.w32[i], c.w16[i] = testutil.Value32(r, special), testutil.Value16(r, special)
 	}
 	words := spark.SpikeWords(n)
 	c.x, c.dirty = make([]uint64, words), make([]uint64, words)
@@ -102,7 +74,7 @@ func newRowCase(r *rng, n, off int, bits func(*rng) uint64, special bool) *rowCa
 	}
 	c.acc = make([]float32, n)
 	for i := range c.acc {
-		c.acc[i] = weight32(r, special)
+		c.acc[i] = testutil.Value32(r, special)
 	}
 	return c
 }

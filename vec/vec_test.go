@@ -30,49 +30,20 @@ func lengths() []int {
 	return append(ns, 511, 512, 513, 1000, 4096, 4099)
 }
 
-// value32 draws a float32: mostly ordinary values, with ±0, subnormals and
-// values near the top of the range (whose sums overflow); special adds
-// ±Inf and NaNs.
-func value32(r *rng, special bool) float32 {
-	switch v := r.Intn(24); {
-	case v == 0:
-		return math.Float32frombits(uint32(r.Next()) & 0x8000_0000) // ±0
-	case v == 1:
-		return math.Float32frombits(uint32(r.Next()) & 0x807f_ffff) // subnormal
-	case v == 2:
-		return float32(1-2*r.Intn(2)) * r.Uniform(1e37, 3e38)
-	case v == 3 && special:
-		return float32(math.Inf(1 - 2*r.Intn(2)))
-	case v == 4 && special:
-		return math.Float32frombits(uint32(r.Next()) | 0x7f80_0001) // NaN, any sign and payload
-	}
-	return r.Uniform(-100, 100)
-}
-
-// value16 draws binary16 bits: any; without special, none with the
-// all-ones exponent (±Inf, NaN).
-func value16(r *rng, special bool) float16.Float16 {
-	h := uint16(r.Next())
-	if !special && h&0x7c00 == 0x7c00 {
-		h &^= 0x4000
-	}
-	return float16.Float16(h)
-}
-
 // at returns a slice of n elements starting off elements into a fresh
 // allocation: every misalignment of a vector.
 func at[T any](n, off int) []T { return make([]T, n+off+1)[off : off+n] }
 
 func fill32(r *rng, x []float32, special bool) []float32 {
 	for j := range x {
-		x[j] = value32(r, special)
+		x[j] = testutil.Value32(r, special)
 	}
 	return x
 }
 
 func fill16(r *rng, w []float16.Float16, special bool) []float16.Float16 {
 	for j := range w {
-		w[j] = value16(r, special)
+		w[j] = testutil.Value16(r, special)
 	}
 	return w
 }
@@ -163,7 +134,7 @@ func TestMaps(t *testing.T) {
 	each(t, func(t *testing.T, r *rng, n, off int, special bool) {
 		x := fill32(r, at[float32](n, off), special)
 		w := fill16(r, at[float16.Float16](n, off/3), special)
-		a := value32(r, special)
+		a := testutil.Value32(r, special)
 		y0 := fill32(r, at[float32](n, off/2), special)
 		for _, c := range []struct {
 			name     string
