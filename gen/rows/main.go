@@ -62,15 +62,6 @@ func (e elem) rowDoc() string {
 	return ""
 }
 
-// isa is what a kernel needs: its name, the name of its check in package
-// asm, and the sentence its doc comment ends with.
-type isa struct{ name, require, doc string }
-
-var (
-	avx2Req   = isa{"avx2", "requireAVX2", "It panics, before reading or writing anything, when this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2)."}
-	avx512Req = isa{"avx512", "requireAVX512", "It panics, before reading or writing anything, when this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see HasAVX512)."}
-)
-
 // funcs are the checked kernels users call, one per raw kernel written.
 var funcs []gowrap.Func
 
@@ -78,7 +69,7 @@ var funcs []gowrap.Func
 // whose parameters and result are given, and records the checked function
 // that calls it: the ISA check, then the statements of race (what the
 // kernel reads and writes), then the call.
-func kernel(name, params, result string, doc []string, req isa, race ...string) {
+func kernel(name, params, result string, doc []string, req gowrap.ISA, race ...string) {
 	raw := gowrap.Lower(name)
 	sig := "func(" + params + ")"
 	names, _, err := gowrap.Params(params)
@@ -102,10 +93,10 @@ func kernel(name, params, result string, doc []string, req isa, race ...string) 
 	Pragma("noescape")
 	Doc(raw + " is the kernel of " + name + ", unchecked.")
 	funcs = append(funcs, gowrap.Func{
-		Name: name, Doc: append(doc, "", req.doc), Params: params, Results: result,
-		Body: append(append([]string{fmt.Sprintf("%s(%q)", req.require, name)}, race...), call),
+		Name: name, Doc: append(doc, "", req.Doc), Params: params, Results: result,
+		Body: append(append([]string{fmt.Sprintf("%s(%q)", req.Require, name)}, race...), call),
 		Raw:  raw, RawParams: params, RawResult: result,
-		ISA: req.name, Args: args,
+		ISA: req.Name, Args: args,
 	})
 }
 
@@ -320,7 +311,7 @@ func ret() {
 // ---------------------------------------------------------------- addRow
 
 // addRowKernel starts an addRow kernel.
-func addRowKernel(name string, e elem, req isa) {
+func addRowKernel(name string, e elem, req gowrap.ISA) {
 	kernel(name, fmt.Sprintf("acc []float32, row []%s", e.gotype), "", doc(
 		name+" computes",
 		"\tfor i := range min(len(acc), len(row)) {\n\t\tacc[i] += "+e.conv("i")+"\n\t}",
@@ -334,7 +325,7 @@ func addRowKernel(name string, e elem, req isa) {
 
 func addRowAVX2(e elem) {
 	name := "AddRow" + e.name + "AVX2"
-	addRowKernel(name, e, avx2Req)
+	addRowKernel(name, e, gowrap.AVX2)
 	l := &labels{fn: name}
 
 	acc, row := slice("acc"), slice("row")
@@ -396,7 +387,7 @@ func addRowAVX2(e elem) {
 
 func addRowAVX512(e elem) {
 	name := "AddRow" + e.name + "AVX512"
-	addRowKernel(name, e, avx512Req)
+	addRowKernel(name, e, gowrap.AVX512)
 	l := &labels{fn: name}
 	var ool outOfLine
 
@@ -473,7 +464,7 @@ func addRowAVX512(e elem) {
 // ---------------------------------------------------------------- select
 
 // selectKernel starts a select kernel.
-func selectKernel(name string, e elem, req isa) {
+func selectKernel(name string, e elem, req gowrap.ISA) {
 	kernel(name, fmt.Sprintf("d []float32, row []%s, x []uint64", e.gotype), "", doc(
 		name+" computes",
 		"\tfor j := range min(len(d), len(row), 64*len(x)) {\n\t\tif x[j/64]>>(j%64)&1 != 0 {\n\t\t\td[j] = "+e.conv("j")+"\n\t\t} else {\n\t\t\td[j] = 0\n\t\t}\n\t}",
@@ -488,7 +479,7 @@ func selectKernel(name string, e elem, req isa) {
 
 func selectAVX2(e elem) {
 	name := "Select" + e.name + "AVX2"
-	selectKernel(name, e, avx2Req)
+	selectKernel(name, e, gowrap.AVX2)
 	l := &labels{fn: name}
 
 	d, row, x := slice("d"), slice("row"), slice("x")
@@ -554,7 +545,7 @@ func selectAVX2(e elem) {
 
 func selectAVX512(e elem) {
 	name := "Select" + e.name + "AVX512"
-	selectKernel(name, e, avx512Req)
+	selectKernel(name, e, gowrap.AVX512)
 	l := &labels{fn: name}
 	var ool outOfLine
 

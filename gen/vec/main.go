@@ -49,20 +49,16 @@ var (
 	f16 = elem{"uint16", 2}
 )
 
-// isa is one lowering: its vector width and registers, and the check and
-// doc sentence of its kernels.
+// isa is one lowering: its vector width and registers, and what its
+// kernels need.
 type isa struct {
-	name    string // in kernel names
-	lanes   int    // float32 lanes per vector
-	reg     func() VecVirtual
-	require string
-	doc     string
+	name  string // in kernel names
+	lanes int    // float32 lanes per vector
+	reg   func() VecVirtual
+	gowrap.ISA
 }
 
-var isas = []isa{
-	{"AVX2", 8, YMM, "requireAVX2", "It panics, before reading or writing anything, when this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2)."},
-	{"AVX512", 16, ZMM, "requireAVX512", "It panics, before reading or writing anything, when this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see HasAVX512)."},
-}
+var isas = []isa{{"AVX2", 8, YMM, gowrap.AVX2}, {"AVX512", 16, ZMM, gowrap.AVX512}}
 
 // sumLanes is internal/ref.SumLanes: the partial sums of every sum.
 const sumLanes = 64
@@ -527,9 +523,9 @@ func declare(name, params, result string, doc []string, i isa, body []string) {
 	Pragma("noescape")
 	Doc(raw + " is the kernel of " + name + ", unchecked.")
 	funcs = append(funcs, gowrap.Func{
-		Name: name, Doc: append(doc, "", i.doc), Params: params, Results: result,
-		Body: append(append([]string{fmt.Sprintf("%s(%q)", i.require, name)}, body...), call),
+		Name: name, Doc: append(doc, "", i.Doc), Params: params, Results: result,
+		Body: append(append([]string{fmt.Sprintf("%s(%q)", i.Require, name)}, body...), call),
 		Raw:  raw, RawParams: params, RawResult: result,
-		ISA: strings.ToLower(i.name), Args: args,
+		ISA: i.ISA.Name, Args: args,
 	})
 }

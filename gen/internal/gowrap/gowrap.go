@@ -46,6 +46,17 @@ func Generate(fs Files) {
 	}
 }
 
+// An ISA is what a kernel needs: its name for the tests, the check in
+// package asm that its checked function makes first, and the sentence its
+// doc comment ends with.
+type ISA struct{ Name, Require, Doc string }
+
+// The ISAs of the kernels.
+var (
+	AVX2   = ISA{"avx2", "requireAVX2", "It panics, before reading or writing anything, when this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2)."}
+	AVX512 = ISA{"avx512", "requireAVX512", "It panics, before reading or writing anything, when this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see HasAVX512)."}
+)
+
 // Func is one public kernel.
 type Func struct {
 	Name    string   // the exported function, e.g. "LeakyAVX512"
