@@ -3295,13 +3295,16 @@ GLOBL vconst0000007f<>(SB), RODATA|NOPTR, $32
 
 // func exponentialUniformAVX512(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512F
-TEXT ·exponentialUniformAVX512(SB), NOSPLIT, $0-56
+TEXT ·exponentialUniformAVX512(SB), NOSPLIT, $8-56
 	// 4 scalars held in registers, 14 read from memory where used; vectors interleaved 4 at a time.
+	VMOVSS       const3f800000<>+0(SB), X0
+	VDIVSS       delta+20(FP), X0, X0
+	VMOVSS       X0, (SP)
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
-	VBROADCASTSS k+16(FP), Z0
-	VBROADCASTSS delta+20(FP), Z1
+	VBROADCASTSS delta+20(FP), Z0
+	VBROADCASTSS k+16(FP), Z1
 	VBROADCASTSS rh+24(FP), Z6
 	VBROADCASTSS constc2d00000<>+0(SB), Z7
 	MOVQ         v+0(FP), AX
@@ -3310,6 +3313,18 @@ TEXT ·exponentialUniformAVX512(SB), NOSPLIT, $0-56
 	MOVQ         blocks+48(FP), BX
 	TESTQ        BX, BX
 	JZ           ExponentialUniformAVX512_done
+
+	// The loop for divisors that are ±2^k with a normal reciprocal:
+	// multiplying by the reciprocal gives the division's bits.
+	MOVL  delta+20(FP), SI
+	TESTL $0x007fffff, SI
+	JNZ   ExponentialUniformAVX512_block
+	SHRL  $0x17, SI
+	ANDL  $0x000000ff, SI
+	DECL  SI
+	CMPL  SI, $0x000000fc
+	JA    ExponentialUniformAVX512_block
+	JMP   ExponentialUniformAVX512_reciprocal_block
 
 ExponentialUniformAVX512_block:
 	XORQ         SI, SI
@@ -3321,10 +3336,10 @@ ExponentialUniformAVX512_block:
 	VSUBPS       Z6, Z9, Z13
 	VSUBPS       Z6, Z10, Z14
 	VSUBPS       Z6, Z11, Z15
-	VDIVPS       Z1, Z12, Z12
-	VDIVPS       Z1, Z13, Z13
-	VDIVPS       Z1, Z14, Z14
-	VDIVPS       Z1, Z15, Z15
+	VDIVPS       Z0, Z12, Z12
+	VDIVPS       Z0, Z13, Z13
+	VDIVPS       Z0, Z14, Z14
+	VDIVPS       Z0, Z15, Z15
 	VMAXPS       Z12, Z7, Z12
 	VBROADCASTSS const42b20000<>+0(SB), Z16
 	VMINPS       Z12, Z16, Z12
@@ -3421,10 +3436,10 @@ ExponentialUniformAVX512_block:
 	VSCALEFPS    Z17, Z13, Z13
 	VSCALEFPS    Z18, Z14, Z14
 	VSCALEFPS    Z19, Z15, Z15
-	VMULPS       Z12, Z1, Z12
-	VMULPS       Z13, Z1, Z13
-	VMULPS       Z14, Z1, Z14
-	VMULPS       Z15, Z1, Z15
+	VMULPS       Z12, Z0, Z12
+	VMULPS       Z13, Z0, Z13
+	VMULPS       Z14, Z0, Z14
+	VMULPS       Z15, Z0, Z15
 	VSUBPS       Z8, Z12, Z12
 	VSUBPS       Z9, Z13, Z13
 	VSUBPS       Z10, Z14, Z14
@@ -3441,10 +3456,10 @@ ExponentialUniformAVX512_block:
 	VADDPS       Z17, Z13, Z13
 	VADDPS       Z18, Z14, Z14
 	VADDPS       Z19, Z15, Z15
-	VMULPS       Z12, Z0, Z12
-	VMULPS       Z13, Z0, Z13
-	VMULPS       Z14, Z0, Z14
-	VMULPS       Z15, Z0, Z15
+	VMULPS       Z12, Z1, Z12
+	VMULPS       Z13, Z1, Z13
+	VMULPS       Z14, Z1, Z14
+	VMULPS       Z15, Z1, Z15
 	VADDPS       Z12, Z8, Z8
 	VADDPS       Z13, Z9, Z9
 	VADDPS       Z14, Z10, Z10
@@ -3486,6 +3501,183 @@ ExponentialUniformAVX512_block:
 	ADDQ         $0x00000100, CX
 	DECQ         BX
 	JNZ          ExponentialUniformAVX512_block
+	JMP          ExponentialUniformAVX512_done
+
+ExponentialUniformAVX512_reciprocal_block:
+	XORQ         SI, SI
+	VMOVUPS      (AX), Z2
+	VMOVUPS      64(AX), Z3
+	VMOVUPS      128(AX), Z4
+	VMOVUPS      192(AX), Z5
+	VSUBPS       Z6, Z2, Z8
+	VSUBPS       Z6, Z3, Z9
+	VSUBPS       Z6, Z4, Z10
+	VSUBPS       Z6, Z5, Z11
+	VMULPS.BCST  (SP), Z8, Z8
+	VMULPS.BCST  (SP), Z9, Z9
+	VMULPS.BCST  (SP), Z10, Z10
+	VMULPS.BCST  (SP), Z11, Z11
+	VMAXPS       Z8, Z7, Z8
+	VBROADCASTSS const42b20000<>+0(SB), Z16
+	VMINPS       Z8, Z16, Z8
+	VMAXPS       Z9, Z7, Z9
+	VBROADCASTSS const42b20000<>+0(SB), Z16
+	VMINPS       Z9, Z16, Z9
+	VMAXPS       Z10, Z7, Z10
+	VBROADCASTSS const42b20000<>+0(SB), Z16
+	VMINPS       Z10, Z16, Z10
+	VMAXPS       Z11, Z7, Z11
+	VBROADCASTSS const42b20000<>+0(SB), Z16
+	VMINPS       Z11, Z16, Z11
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z8, Z16
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z9, Z17
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z10, Z18
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z11, Z19
+	VRNDSCALEPS  $0x00, Z16, Z16
+	VRNDSCALEPS  $0x00, Z17, Z17
+	VRNDSCALEPS  $0x00, Z18, Z18
+	VRNDSCALEPS  $0x00, Z19, Z19
+	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z20
+	VMULPS.BCST  const3f318000<>+0(SB), Z17, Z21
+	VMULPS.BCST  const3f318000<>+0(SB), Z18, Z22
+	VMULPS.BCST  const3f318000<>+0(SB), Z19, Z23
+	VSUBPS       Z20, Z8, Z8
+	VSUBPS       Z21, Z9, Z9
+	VSUBPS       Z22, Z10, Z10
+	VSUBPS       Z23, Z11, Z11
+	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z20
+	VMULPS.BCST  constb95e8083<>+0(SB), Z17, Z21
+	VMULPS.BCST  constb95e8083<>+0(SB), Z18, Z22
+	VMULPS.BCST  constb95e8083<>+0(SB), Z19, Z23
+	VSUBPS       Z20, Z8, Z8
+	VSUBPS       Z21, Z9, Z9
+	VSUBPS       Z22, Z10, Z10
+	VSUBPS       Z23, Z11, Z11
+	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z20
+	VMULPS.BCST  const39500d01<>+0(SB), Z9, Z21
+	VMULPS.BCST  const39500d01<>+0(SB), Z10, Z22
+	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z23
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z21, Z21
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z23, Z23
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VMULPS       Z10, Z22, Z22
+	VMULPS       Z11, Z23, Z23
+	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3c088889<>+0(SB), Z21, Z21
+	VADDPS.BCST  const3c088889<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3c088889<>+0(SB), Z23, Z23
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VMULPS       Z10, Z22, Z22
+	VMULPS       Z11, Z23, Z23
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z21, Z21
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z23, Z23
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VMULPS       Z10, Z22, Z22
+	VMULPS       Z11, Z23, Z23
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z21, Z21
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z23, Z23
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VMULPS       Z10, Z22, Z22
+	VMULPS       Z11, Z23, Z23
+	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3f000000<>+0(SB), Z21, Z21
+	VADDPS.BCST  const3f000000<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3f000000<>+0(SB), Z23, Z23
+	VMULPS       Z8, Z8, Z24
+	VMULPS       Z9, Z9, Z25
+	VMULPS       Z10, Z10, Z26
+	VMULPS       Z11, Z11, Z27
+	VMULPS       Z20, Z24, Z20
+	VMULPS       Z21, Z25, Z21
+	VMULPS       Z22, Z26, Z22
+	VMULPS       Z23, Z27, Z23
+	VADDPS       Z8, Z20, Z8
+	VADDPS       Z9, Z21, Z9
+	VADDPS       Z10, Z22, Z10
+	VADDPS       Z11, Z23, Z11
+	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3f800000<>+0(SB), Z9, Z9
+	VADDPS.BCST  const3f800000<>+0(SB), Z10, Z10
+	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
+	VSCALEFPS    Z16, Z8, Z8
+	VSCALEFPS    Z17, Z9, Z9
+	VSCALEFPS    Z18, Z10, Z10
+	VSCALEFPS    Z19, Z11, Z11
+	VMULPS       Z8, Z0, Z8
+	VMULPS       Z9, Z0, Z9
+	VMULPS       Z10, Z0, Z10
+	VMULPS       Z11, Z0, Z11
+	VSUBPS       Z2, Z8, Z8
+	VSUBPS       Z3, Z9, Z9
+	VSUBPS       Z4, Z10, Z10
+	VSUBPS       Z5, Z11, Z11
+	VMOVUPS      (CX), Z16
+	VMOVUPS      64(CX), Z17
+	VMOVUPS      128(CX), Z18
+	VMOVUPS      192(CX), Z19
+	VMULPS.BCST  res+28(FP), Z16, Z16
+	VMULPS.BCST  res+28(FP), Z17, Z17
+	VMULPS.BCST  res+28(FP), Z18, Z18
+	VMULPS.BCST  res+28(FP), Z19, Z19
+	VADDPS       Z16, Z8, Z8
+	VADDPS       Z17, Z9, Z9
+	VADDPS       Z18, Z10, Z10
+	VADDPS       Z19, Z11, Z11
+	VMULPS       Z8, Z1, Z8
+	VMULPS       Z9, Z1, Z9
+	VMULPS       Z10, Z1, Z10
+	VMULPS       Z11, Z1, Z11
+	VADDPS       Z8, Z2, Z2
+	VADDPS       Z9, Z3, Z3
+	VADDPS       Z10, Z4, Z4
+	VADDPS       Z11, Z5, Z5
+	VBROADCASTSS thr+32(FP), Z8
+	VCMPPS       $0x1e, Z8, Z2, K1
+	VBROADCASTSS thr+32(FP), Z8
+	VCMPPS       $0x1e, Z8, Z3, K2
+	VBROADCASTSS thr+32(FP), Z8
+	VCMPPS       $0x1e, Z8, Z4, K3
+	VBROADCASTSS thr+32(FP), Z8
+	VCMPPS       $0x1e, Z8, Z5, K4
+	VBROADCASTSS reset+36(FP), Z8
+	VBLENDMPS    Z8, Z2, K1, Z12
+	VBROADCASTSS reset+36(FP), Z2
+	VBLENDMPS    Z2, Z3, K2, Z13
+	VBROADCASTSS reset+36(FP), Z2
+	VBLENDMPS    Z2, Z4, K3, Z14
+	VBROADCASTSS reset+36(FP), Z2
+	VBLENDMPS    Z2, Z5, K4, Z15
+	VMOVUPS      Z12, (AX)
+	VMOVUPS      Z13, 64(AX)
+	VMOVUPS      Z14, 128(AX)
+	VMOVUPS      Z15, 192(AX)
+	KMOVW        K1, DI
+	ORQ          DI, SI
+	KMOVW        K2, DI
+	SHLQ         $0x10, DI
+	ORQ          DI, SI
+	KMOVW        K3, DI
+	SHLQ         $0x20, DI
+	ORQ          DI, SI
+	KMOVW        K4, DI
+	SHLQ         $0x30, DI
+	ORQ          DI, SI
+	MOVQ         SI, (DX)
+	ADDQ         $0x08, DX
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000100, CX
+	DECQ         BX
+	JNZ          ExponentialUniformAVX512_reciprocal_block
 
 ExponentialUniformAVX512_done:
 	VZEROUPPER
@@ -3493,25 +3685,30 @@ ExponentialUniformAVX512_done:
 
 // func exponentialUniformAVX2(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·exponentialUniformAVX2(SB), NOSPLIT, $256-56
+TEXT ·exponentialUniformAVX2(SB), NOSPLIT, $296-56
 	// 0 scalars held in registers, 18 read from memory where used; vectors interleaved 3 at a time; between distant reads, 1 values reloaded from their streams, 0 kept on the stack.
-	LEAQ         (SP), AX
+	VMOVSS       const3f800000<>+0(SB), X0
+	VDIVSS       delta+20(FP), X0, X0
+	VMOVSS       X0, (SP)
+	LEAQ         8(SP), AX
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
-	VBROADCASTSS delta+20(FP), Y0
+	VBROADCASTSS (SP), Y0
 	VMOVUPS      Y0, (AX)
-	VBROADCASTSS k+16(FP), Y0
+	VBROADCASTSS delta+20(FP), Y0
 	VMOVUPS      Y0, 32(AX)
-	VBROADCASTSS res+28(FP), Y0
+	VBROADCASTSS k+16(FP), Y0
 	VMOVUPS      Y0, 64(AX)
-	VBROADCASTSS reset+36(FP), Y0
+	VBROADCASTSS res+28(FP), Y0
 	VMOVUPS      Y0, 96(AX)
-	VBROADCASTSS rh+24(FP), Y0
+	VBROADCASTSS reset+36(FP), Y0
 	VMOVUPS      Y0, 128(AX)
-	VBROADCASTSS thr+32(FP), Y0
+	VBROADCASTSS rh+24(FP), Y0
 	VMOVUPS      Y0, 160(AX)
+	VBROADCASTSS thr+32(FP), Y0
+	VMOVUPS      Y0, 192(AX)
 	MOVQ         v+0(FP), CX
 	MOVQ         cur+8(FP), DX
 	MOVQ         spikes+40(FP), BX
@@ -3519,17 +3716,29 @@ TEXT ·exponentialUniformAVX2(SB), NOSPLIT, $256-56
 	TESTQ        SI, SI
 	JZ           ExponentialUniformAVX2_done
 
+	// The loop for divisors that are ±2^k with a normal reciprocal:
+	// multiplying by the reciprocal gives the division's bits.
+	MOVL  delta+20(FP), DI
+	TESTL $0x007fffff, DI
+	JNZ   ExponentialUniformAVX2_block
+	SHRL  $0x17, DI
+	ANDL  $0x000000ff, DI
+	DECL  DI
+	CMPL  DI, $0x000000fc
+	JA    ExponentialUniformAVX2_block
+	JMP   ExponentialUniformAVX2_reciprocal_block
+
 ExponentialUniformAVX2_block:
 	XORQ       DI, DI
 	VMOVUPS    (CX), Y0
 	VMOVUPS    32(CX), Y1
 	VMOVUPS    64(CX), Y2
-	VSUBPS     128(AX), Y0, Y0
-	VSUBPS     128(AX), Y1, Y1
-	VSUBPS     128(AX), Y2, Y2
-	VDIVPS     (AX), Y0, Y0
-	VDIVPS     (AX), Y1, Y1
-	VDIVPS     (AX), Y2, Y2
+	VSUBPS     160(AX), Y0, Y0
+	VSUBPS     160(AX), Y1, Y1
+	VSUBPS     160(AX), Y2, Y2
+	VDIVPS     32(AX), Y0, Y0
+	VDIVPS     32(AX), Y1, Y1
+	VDIVPS     32(AX), Y2, Y2
 	VMOVUPS    vconstc2d00000<>+0(SB), Y3
 	VMAXPS     Y0, Y3, Y0
 	VMOVUPS    vconst42b20000<>+0(SB), Y3
@@ -3629,33 +3838,33 @@ ExponentialUniformAVX2_block:
 	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
 	VPSLLD     $0x17, Y3, Y3
 	VMULPS     Y3, Y2, Y2
-	VMULPS     (AX), Y0, Y0
-	VMULPS     (AX), Y1, Y1
-	VMULPS     (AX), Y2, Y2
+	VMULPS     32(AX), Y0, Y0
+	VMULPS     32(AX), Y1, Y1
+	VMULPS     32(AX), Y2, Y2
 	VSUBPS     (CX), Y0, Y0
 	VSUBPS     32(CX), Y1, Y1
 	VSUBPS     64(CX), Y2, Y2
 	VMOVUPS    (DX), Y3
 	VMOVUPS    32(DX), Y4
 	VMOVUPS    64(DX), Y5
-	VMULPS     64(AX), Y3, Y3
-	VMULPS     64(AX), Y4, Y4
-	VMULPS     64(AX), Y5, Y5
+	VMULPS     96(AX), Y3, Y3
+	VMULPS     96(AX), Y4, Y4
+	VMULPS     96(AX), Y5, Y5
 	VADDPS     Y3, Y0, Y0
 	VADDPS     Y4, Y1, Y1
 	VADDPS     Y5, Y2, Y2
-	VMULPS     32(AX), Y0, Y0
-	VMULPS     32(AX), Y1, Y1
-	VMULPS     32(AX), Y2, Y2
+	VMULPS     64(AX), Y0, Y0
+	VMULPS     64(AX), Y1, Y1
+	VMULPS     64(AX), Y2, Y2
 	VADDPS     (CX), Y0, Y0
 	VADDPS     32(CX), Y1, Y1
 	VADDPS     64(CX), Y2, Y2
-	VCMPPS     $0x1e, 160(AX), Y0, Y3
-	VCMPPS     $0x1e, 160(AX), Y1, Y4
-	VCMPPS     $0x1e, 160(AX), Y2, Y5
-	VBLENDVPS  Y3, 96(AX), Y0, Y0
-	VBLENDVPS  Y4, 96(AX), Y1, Y1
-	VBLENDVPS  Y5, 96(AX), Y2, Y2
+	VCMPPS     $0x1e, 192(AX), Y0, Y3
+	VCMPPS     $0x1e, 192(AX), Y1, Y4
+	VCMPPS     $0x1e, 192(AX), Y2, Y5
+	VBLENDVPS  Y3, 128(AX), Y0, Y0
+	VBLENDVPS  Y4, 128(AX), Y1, Y1
+	VBLENDVPS  Y5, 128(AX), Y2, Y2
 	VMOVUPS    Y0, (CX)
 	VMOVUPS    Y1, 32(CX)
 	VMOVUPS    Y2, 64(CX)
@@ -3670,12 +3879,12 @@ ExponentialUniformAVX2_block:
 	VMOVUPS    96(CX), Y0
 	VMOVUPS    128(CX), Y1
 	VMOVUPS    160(CX), Y2
-	VSUBPS     128(AX), Y0, Y0
-	VSUBPS     128(AX), Y1, Y1
-	VSUBPS     128(AX), Y2, Y2
-	VDIVPS     (AX), Y0, Y0
-	VDIVPS     (AX), Y1, Y1
-	VDIVPS     (AX), Y2, Y2
+	VSUBPS     160(AX), Y0, Y0
+	VSUBPS     160(AX), Y1, Y1
+	VSUBPS     160(AX), Y2, Y2
+	VDIVPS     32(AX), Y0, Y0
+	VDIVPS     32(AX), Y1, Y1
+	VDIVPS     32(AX), Y2, Y2
 	VMOVUPS    vconstc2d00000<>+0(SB), Y3
 	VMAXPS     Y0, Y3, Y0
 	VMOVUPS    vconst42b20000<>+0(SB), Y3
@@ -3775,33 +3984,33 @@ ExponentialUniformAVX2_block:
 	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
 	VPSLLD     $0x17, Y3, Y3
 	VMULPS     Y3, Y2, Y2
-	VMULPS     (AX), Y0, Y0
-	VMULPS     (AX), Y1, Y1
-	VMULPS     (AX), Y2, Y2
+	VMULPS     32(AX), Y0, Y0
+	VMULPS     32(AX), Y1, Y1
+	VMULPS     32(AX), Y2, Y2
 	VSUBPS     96(CX), Y0, Y0
 	VSUBPS     128(CX), Y1, Y1
 	VSUBPS     160(CX), Y2, Y2
 	VMOVUPS    96(DX), Y3
 	VMOVUPS    128(DX), Y4
 	VMOVUPS    160(DX), Y5
-	VMULPS     64(AX), Y3, Y3
-	VMULPS     64(AX), Y4, Y4
-	VMULPS     64(AX), Y5, Y5
+	VMULPS     96(AX), Y3, Y3
+	VMULPS     96(AX), Y4, Y4
+	VMULPS     96(AX), Y5, Y5
 	VADDPS     Y3, Y0, Y0
 	VADDPS     Y4, Y1, Y1
 	VADDPS     Y5, Y2, Y2
-	VMULPS     32(AX), Y0, Y0
-	VMULPS     32(AX), Y1, Y1
-	VMULPS     32(AX), Y2, Y2
+	VMULPS     64(AX), Y0, Y0
+	VMULPS     64(AX), Y1, Y1
+	VMULPS     64(AX), Y2, Y2
 	VADDPS     96(CX), Y0, Y0
 	VADDPS     128(CX), Y1, Y1
 	VADDPS     160(CX), Y2, Y2
-	VCMPPS     $0x1e, 160(AX), Y0, Y3
-	VCMPPS     $0x1e, 160(AX), Y1, Y4
-	VCMPPS     $0x1e, 160(AX), Y2, Y5
-	VBLENDVPS  Y3, 96(AX), Y0, Y0
-	VBLENDVPS  Y4, 96(AX), Y1, Y1
-	VBLENDVPS  Y5, 96(AX), Y2, Y2
+	VCMPPS     $0x1e, 192(AX), Y0, Y3
+	VCMPPS     $0x1e, 192(AX), Y1, Y4
+	VCMPPS     $0x1e, 192(AX), Y2, Y5
+	VBLENDVPS  Y3, 128(AX), Y0, Y0
+	VBLENDVPS  Y4, 128(AX), Y1, Y1
+	VBLENDVPS  Y5, 128(AX), Y2, Y2
 	VMOVUPS    Y0, 96(CX)
 	VMOVUPS    Y1, 128(CX)
 	VMOVUPS    Y2, 160(CX)
@@ -3816,10 +4025,10 @@ ExponentialUniformAVX2_block:
 	ORQ        R8, DI
 	VMOVUPS    192(CX), Y0
 	VMOVUPS    224(CX), Y1
-	VSUBPS     128(AX), Y0, Y0
-	VSUBPS     128(AX), Y1, Y1
-	VDIVPS     (AX), Y0, Y0
-	VDIVPS     (AX), Y1, Y1
+	VSUBPS     160(AX), Y0, Y0
+	VSUBPS     160(AX), Y1, Y1
+	VDIVPS     32(AX), Y0, Y0
+	VDIVPS     32(AX), Y1, Y1
 	VMOVUPS    vconstc2d00000<>+0(SB), Y2
 	VMAXPS     Y0, Y2, Y0
 	VMOVUPS    vconst42b20000<>+0(SB), Y2
@@ -3886,24 +4095,24 @@ ExponentialUniformAVX2_block:
 	VPADDD     vconst0000007f<>+0(SB), Y2, Y2
 	VPSLLD     $0x17, Y2, Y2
 	VMULPS     Y2, Y1, Y1
-	VMULPS     (AX), Y0, Y0
-	VMULPS     (AX), Y1, Y1
+	VMULPS     32(AX), Y0, Y0
+	VMULPS     32(AX), Y1, Y1
 	VSUBPS     192(CX), Y0, Y0
 	VSUBPS     224(CX), Y1, Y1
 	VMOVUPS    192(DX), Y2
 	VMOVUPS    224(DX), Y3
-	VMULPS     64(AX), Y2, Y2
-	VMULPS     64(AX), Y3, Y3
+	VMULPS     96(AX), Y2, Y2
+	VMULPS     96(AX), Y3, Y3
 	VADDPS     Y2, Y0, Y0
 	VADDPS     Y3, Y1, Y1
-	VMULPS     32(AX), Y0, Y0
-	VMULPS     32(AX), Y1, Y1
+	VMULPS     64(AX), Y0, Y0
+	VMULPS     64(AX), Y1, Y1
 	VADDPS     192(CX), Y0, Y0
 	VADDPS     224(CX), Y1, Y1
-	VCMPPS     $0x1e, 160(AX), Y0, Y2
-	VCMPPS     $0x1e, 160(AX), Y1, Y3
-	VBLENDVPS  Y2, 96(AX), Y0, Y0
-	VBLENDVPS  Y3, 96(AX), Y1, Y1
+	VCMPPS     $0x1e, 192(AX), Y0, Y2
+	VCMPPS     $0x1e, 192(AX), Y1, Y3
+	VBLENDVPS  Y2, 128(AX), Y0, Y0
+	VBLENDVPS  Y3, 128(AX), Y1, Y1
 	VMOVUPS    Y0, 192(CX)
 	VMOVUPS    Y1, 224(CX)
 	VMOVMSKPS  Y2, R8
@@ -3918,6 +4127,407 @@ ExponentialUniformAVX2_block:
 	ADDQ       $0x00000100, DX
 	DECQ       SI
 	JNZ        ExponentialUniformAVX2_block
+	JMP        ExponentialUniformAVX2_done
+
+ExponentialUniformAVX2_reciprocal_block:
+	XORQ       DI, DI
+	VMOVUPS    (CX), Y0
+	VMOVUPS    32(CX), Y1
+	VMOVUPS    64(CX), Y2
+	VSUBPS     160(AX), Y0, Y0
+	VSUBPS     160(AX), Y1, Y1
+	VSUBPS     160(AX), Y2, Y2
+	VMULPS     (AX), Y0, Y0
+	VMULPS     (AX), Y1, Y1
+	VMULPS     (AX), Y2, Y2
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y0, Y3, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y0, Y3, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y1, Y3, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y1, Y3, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y2, Y3, Y2
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y2, Y3, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VROUNDPS   $0x00, Y3, Y3
+	VROUNDPS   $0x00, Y4, Y4
+	VROUNDPS   $0x00, Y5, Y5
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y6
+	VMULPS     vconstb95e8083<>+0(SB), Y4, Y7
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y6
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y7
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y8
+	VADDPS     vconst3ab60b61<>+0(SB), Y6, Y6
+	VADDPS     vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS     vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS     vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS     vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS     vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS     vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS     vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS     vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS     vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS     vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y0, Y9
+	VMULPS     Y1, Y1, Y10
+	VMULPS     Y2, Y2, Y11
+	VMULPS     Y6, Y9, Y6
+	VMULPS     Y7, Y10, Y7
+	VMULPS     Y8, Y11, Y8
+	VADDPS     Y0, Y6, Y0
+	VADDPS     Y1, Y7, Y1
+	VADDPS     Y2, Y8, Y2
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
+	VCVTTPS2DQ Y3, Y3
+	VPSRAD     $0x01, Y3, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y0, Y0
+	VPSUBD     Y6, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y0, Y0
+	VCVTTPS2DQ Y4, Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y6
+	VPSLLD     $0x17, Y6, Y6
+	VMULPS     Y6, Y1, Y1
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y1, Y1
+	VCVTTPS2DQ Y5, Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y2, Y2
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y2, Y2
+	VMULPS     32(AX), Y0, Y0
+	VMULPS     32(AX), Y1, Y1
+	VMULPS     32(AX), Y2, Y2
+	VSUBPS     (CX), Y0, Y0
+	VSUBPS     32(CX), Y1, Y1
+	VSUBPS     64(CX), Y2, Y2
+	VMOVUPS    (DX), Y3
+	VMOVUPS    32(DX), Y4
+	VMOVUPS    64(DX), Y5
+	VMULPS     96(AX), Y3, Y3
+	VMULPS     96(AX), Y4, Y4
+	VMULPS     96(AX), Y5, Y5
+	VADDPS     Y3, Y0, Y0
+	VADDPS     Y4, Y1, Y1
+	VADDPS     Y5, Y2, Y2
+	VMULPS     64(AX), Y0, Y0
+	VMULPS     64(AX), Y1, Y1
+	VMULPS     64(AX), Y2, Y2
+	VADDPS     (CX), Y0, Y0
+	VADDPS     32(CX), Y1, Y1
+	VADDPS     64(CX), Y2, Y2
+	VCMPPS     $0x1e, 192(AX), Y0, Y3
+	VCMPPS     $0x1e, 192(AX), Y1, Y4
+	VCMPPS     $0x1e, 192(AX), Y2, Y5
+	VBLENDVPS  Y3, 128(AX), Y0, Y0
+	VBLENDVPS  Y4, 128(AX), Y1, Y1
+	VBLENDVPS  Y5, 128(AX), Y2, Y2
+	VMOVUPS    Y0, (CX)
+	VMOVUPS    Y1, 32(CX)
+	VMOVUPS    Y2, 64(CX)
+	VMOVMSKPS  Y3, R8
+	ORQ        R8, DI
+	VMOVMSKPS  Y4, R8
+	SHLQ       $0x08, R8
+	ORQ        R8, DI
+	VMOVMSKPS  Y5, R8
+	SHLQ       $0x10, R8
+	ORQ        R8, DI
+	VMOVUPS    96(CX), Y0
+	VMOVUPS    128(CX), Y1
+	VMOVUPS    160(CX), Y2
+	VSUBPS     160(AX), Y0, Y0
+	VSUBPS     160(AX), Y1, Y1
+	VSUBPS     160(AX), Y2, Y2
+	VMULPS     (AX), Y0, Y0
+	VMULPS     (AX), Y1, Y1
+	VMULPS     (AX), Y2, Y2
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y0, Y3, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y0, Y3, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y1, Y3, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y1, Y3, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y2, Y3, Y2
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y2, Y3, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VROUNDPS   $0x00, Y3, Y3
+	VROUNDPS   $0x00, Y4, Y4
+	VROUNDPS   $0x00, Y5, Y5
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y6
+	VMULPS     vconstb95e8083<>+0(SB), Y4, Y7
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y6
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y7
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y8
+	VADDPS     vconst3ab60b61<>+0(SB), Y6, Y6
+	VADDPS     vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS     vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS     vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS     vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS     vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS     vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS     vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS     vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS     vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS     vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y0, Y9
+	VMULPS     Y1, Y1, Y10
+	VMULPS     Y2, Y2, Y11
+	VMULPS     Y6, Y9, Y6
+	VMULPS     Y7, Y10, Y7
+	VMULPS     Y8, Y11, Y8
+	VADDPS     Y0, Y6, Y0
+	VADDPS     Y1, Y7, Y1
+	VADDPS     Y2, Y8, Y2
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
+	VCVTTPS2DQ Y3, Y3
+	VPSRAD     $0x01, Y3, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y0, Y0
+	VPSUBD     Y6, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y0, Y0
+	VCVTTPS2DQ Y4, Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y6
+	VPSLLD     $0x17, Y6, Y6
+	VMULPS     Y6, Y1, Y1
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y1, Y1
+	VCVTTPS2DQ Y5, Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y2, Y2
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y2, Y2
+	VMULPS     32(AX), Y0, Y0
+	VMULPS     32(AX), Y1, Y1
+	VMULPS     32(AX), Y2, Y2
+	VSUBPS     96(CX), Y0, Y0
+	VSUBPS     128(CX), Y1, Y1
+	VSUBPS     160(CX), Y2, Y2
+	VMOVUPS    96(DX), Y3
+	VMOVUPS    128(DX), Y4
+	VMOVUPS    160(DX), Y5
+	VMULPS     96(AX), Y3, Y3
+	VMULPS     96(AX), Y4, Y4
+	VMULPS     96(AX), Y5, Y5
+	VADDPS     Y3, Y0, Y0
+	VADDPS     Y4, Y1, Y1
+	VADDPS     Y5, Y2, Y2
+	VMULPS     64(AX), Y0, Y0
+	VMULPS     64(AX), Y1, Y1
+	VMULPS     64(AX), Y2, Y2
+	VADDPS     96(CX), Y0, Y0
+	VADDPS     128(CX), Y1, Y1
+	VADDPS     160(CX), Y2, Y2
+	VCMPPS     $0x1e, 192(AX), Y0, Y3
+	VCMPPS     $0x1e, 192(AX), Y1, Y4
+	VCMPPS     $0x1e, 192(AX), Y2, Y5
+	VBLENDVPS  Y3, 128(AX), Y0, Y0
+	VBLENDVPS  Y4, 128(AX), Y1, Y1
+	VBLENDVPS  Y5, 128(AX), Y2, Y2
+	VMOVUPS    Y0, 96(CX)
+	VMOVUPS    Y1, 128(CX)
+	VMOVUPS    Y2, 160(CX)
+	VMOVMSKPS  Y3, R8
+	SHLQ       $0x18, R8
+	ORQ        R8, DI
+	VMOVMSKPS  Y4, R8
+	SHLQ       $0x20, R8
+	ORQ        R8, DI
+	VMOVMSKPS  Y5, R8
+	SHLQ       $0x28, R8
+	ORQ        R8, DI
+	VMOVUPS    192(CX), Y0
+	VMOVUPS    224(CX), Y1
+	VSUBPS     160(AX), Y0, Y0
+	VSUBPS     160(AX), Y1, Y1
+	VMULPS     (AX), Y0, Y0
+	VMULPS     (AX), Y1, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y2
+	VMAXPS     Y0, Y2, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y2
+	VMINPS     Y0, Y2, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y2
+	VMAXPS     Y1, Y2, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y2
+	VMINPS     Y1, Y2, Y1
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y3
+	VROUNDPS   $0x00, Y2, Y2
+	VROUNDPS   $0x00, Y3, Y3
+	VMULPS     vconst3f318000<>+0(SB), Y2, Y4
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y5
+	VSUBPS     Y4, Y0, Y0
+	VSUBPS     Y5, Y1, Y1
+	VMULPS     vconstb95e8083<>+0(SB), Y2, Y4
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y5
+	VSUBPS     Y4, Y0, Y0
+	VSUBPS     Y5, Y1, Y1
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y4
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y5
+	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y4, Y4
+	VMULPS     Y1, Y5, Y5
+	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y4, Y4
+	VMULPS     Y1, Y5, Y5
+	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y4, Y4
+	VMULPS     Y1, Y5, Y5
+	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y4, Y4
+	VMULPS     Y1, Y5, Y5
+	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y0, Y6
+	VMULPS     Y1, Y1, Y7
+	VMULPS     Y4, Y6, Y4
+	VMULPS     Y5, Y7, Y5
+	VADDPS     Y0, Y4, Y0
+	VADDPS     Y1, Y5, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VCVTTPS2DQ Y2, Y2
+	VPSRAD     $0x01, Y2, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y0, Y0
+	VPSUBD     Y4, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y2, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VMULPS     Y2, Y0, Y0
+	VCVTTPS2DQ Y3, Y2
+	VPSRAD     $0x01, Y2, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y4
+	VPSLLD     $0x17, Y4, Y4
+	VMULPS     Y4, Y1, Y1
+	VPSUBD     Y3, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y2, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VMULPS     Y2, Y1, Y1
+	VMULPS     32(AX), Y0, Y0
+	VMULPS     32(AX), Y1, Y1
+	VSUBPS     192(CX), Y0, Y0
+	VSUBPS     224(CX), Y1, Y1
+	VMOVUPS    192(DX), Y2
+	VMOVUPS    224(DX), Y3
+	VMULPS     96(AX), Y2, Y2
+	VMULPS     96(AX), Y3, Y3
+	VADDPS     Y2, Y0, Y0
+	VADDPS     Y3, Y1, Y1
+	VMULPS     64(AX), Y0, Y0
+	VMULPS     64(AX), Y1, Y1
+	VADDPS     192(CX), Y0, Y0
+	VADDPS     224(CX), Y1, Y1
+	VCMPPS     $0x1e, 192(AX), Y0, Y2
+	VCMPPS     $0x1e, 192(AX), Y1, Y3
+	VBLENDVPS  Y2, 128(AX), Y0, Y0
+	VBLENDVPS  Y3, 128(AX), Y1, Y1
+	VMOVUPS    Y0, 192(CX)
+	VMOVUPS    Y1, 224(CX)
+	VMOVMSKPS  Y2, R8
+	SHLQ       $0x30, R8
+	ORQ        R8, DI
+	VMOVMSKPS  Y3, R8
+	SHLQ       $0x38, R8
+	ORQ        R8, DI
+	MOVQ       DI, (BX)
+	ADDQ       $0x08, BX
+	ADDQ       $0x00000100, CX
+	ADDQ       $0x00000100, DX
+	DECQ       SI
+	JNZ        ExponentialUniformAVX2_reciprocal_block
 
 ExponentialUniformAVX2_done:
 	VZEROUPPER
@@ -4688,15 +5298,18 @@ RefractoryExponentialAVX2_done:
 
 // func refractoryExponentialUniformAVX512(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
-TEXT ·refractoryExponentialUniformAVX512(SB), NOSPLIT, $0-72
+TEXT ·refractoryExponentialUniformAVX512(SB), NOSPLIT, $8-72
 	// 4 scalars held in registers, 15 read from memory where used; vectors interleaved 4 at a time.
+	VMOVSS       const3f800000<>+0(SB), X0
+	VDIVSS       delta+32(FP), X0, X0
+	VMOVSS       X0, (SP)
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
-	VBROADCASTSS delta+32(FP), Z2
-	VBROADCASTSS rh+36(FP), Z3
-	VBROADCASTSS constc2d00000<>+0(SB), Z4
-	VBROADCASTSS const42b20000<>+0(SB), Z5
+	VBROADCASTSS delta+32(FP), Z6
+	VBROADCASTSS rh+36(FP), Z7
+	VBROADCASTSS constc2d00000<>+0(SB), Z8
+	VBROADCASTSS const42b20000<>+0(SB), Z9
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         cur+16(FP), DX
@@ -4705,28 +5318,242 @@ TEXT ·refractoryExponentialUniformAVX512(SB), NOSPLIT, $0-72
 	TESTQ        SI, SI
 	JZ           RefractoryExponentialUniformAVX512_done
 
+	// The loop for divisors that are ±2^k with a normal reciprocal:
+	// multiplying by the reciprocal gives the division's bits.
+	MOVL  delta+32(FP), DI
+	TESTL $0x007fffff, DI
+	JNZ   RefractoryExponentialUniformAVX512_block
+	SHRL  $0x17, DI
+	ANDL  $0x000000ff, DI
+	DECL  DI
+	CMPL  DI, $0x000000fc
+	JA    RefractoryExponentialUniformAVX512_block
+	JMP   RefractoryExponentialUniformAVX512_reciprocal_block
+
 RefractoryExponentialUniformAVX512_block:
 	XORQ         DI, DI
-	VMOVUPS      (AX), Z6
-	VMOVUPS      64(AX), Z7
-	VMOVUPS      128(AX), Z8
-	VMOVUPS      192(AX), Z9
-	VSUBPS       Z3, Z6, Z10
-	VSUBPS       Z3, Z7, Z11
-	VSUBPS       Z3, Z8, Z12
-	VSUBPS       Z3, Z9, Z13
-	VDIVPS       Z2, Z10, Z10
-	VDIVPS       Z2, Z11, Z11
-	VDIVPS       Z2, Z12, Z12
-	VDIVPS       Z2, Z13, Z13
-	VMAXPS       Z10, Z4, Z10
-	VMINPS       Z10, Z5, Z10
-	VMAXPS       Z11, Z4, Z11
-	VMINPS       Z11, Z5, Z11
-	VMAXPS       Z12, Z4, Z12
-	VMINPS       Z12, Z5, Z12
-	VMAXPS       Z13, Z4, Z13
-	VMINPS       Z13, Z5, Z13
+	VMOVUPS      (AX), Z10
+	VMOVUPS      64(AX), Z11
+	VMOVUPS      128(AX), Z12
+	VMOVUPS      192(AX), Z13
+	VSUBPS       Z7, Z10, Z14
+	VSUBPS       Z7, Z11, Z15
+	VSUBPS       Z7, Z12, Z16
+	VSUBPS       Z7, Z13, Z17
+	VDIVPS       Z6, Z14, Z14
+	VDIVPS       Z6, Z15, Z15
+	VDIVPS       Z6, Z16, Z16
+	VDIVPS       Z6, Z17, Z17
+	VMAXPS       Z14, Z8, Z14
+	VMINPS       Z14, Z9, Z14
+	VMAXPS       Z15, Z8, Z15
+	VMINPS       Z15, Z9, Z15
+	VMAXPS       Z16, Z8, Z16
+	VMINPS       Z16, Z9, Z16
+	VMAXPS       Z17, Z8, Z17
+	VMINPS       Z17, Z9, Z17
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z14, Z18
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z15, Z19
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z16, Z20
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z17, Z21
+	VRNDSCALEPS  $0x00, Z18, Z18
+	VRNDSCALEPS  $0x00, Z19, Z19
+	VRNDSCALEPS  $0x00, Z20, Z20
+	VRNDSCALEPS  $0x00, Z21, Z21
+	VMULPS.BCST  const3f318000<>+0(SB), Z18, Z22
+	VMULPS.BCST  const3f318000<>+0(SB), Z19, Z23
+	VMULPS.BCST  const3f318000<>+0(SB), Z20, Z24
+	VMULPS.BCST  const3f318000<>+0(SB), Z21, Z25
+	VSUBPS       Z22, Z14, Z14
+	VSUBPS       Z23, Z15, Z15
+	VSUBPS       Z24, Z16, Z16
+	VSUBPS       Z25, Z17, Z17
+	VMULPS.BCST  constb95e8083<>+0(SB), Z18, Z22
+	VMULPS.BCST  constb95e8083<>+0(SB), Z19, Z23
+	VMULPS.BCST  constb95e8083<>+0(SB), Z20, Z24
+	VMULPS.BCST  constb95e8083<>+0(SB), Z21, Z25
+	VSUBPS       Z22, Z14, Z14
+	VSUBPS       Z23, Z15, Z15
+	VSUBPS       Z24, Z16, Z16
+	VSUBPS       Z25, Z17, Z17
+	VMULPS.BCST  const39500d01<>+0(SB), Z14, Z22
+	VMULPS.BCST  const39500d01<>+0(SB), Z15, Z23
+	VMULPS.BCST  const39500d01<>+0(SB), Z16, Z24
+	VMULPS.BCST  const39500d01<>+0(SB), Z17, Z25
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z23, Z23
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z24, Z24
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z25, Z25
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z15, Z23, Z23
+	VMULPS       Z16, Z24, Z24
+	VMULPS       Z17, Z25, Z25
+	VADDPS.BCST  const3c088889<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3c088889<>+0(SB), Z23, Z23
+	VADDPS.BCST  const3c088889<>+0(SB), Z24, Z24
+	VADDPS.BCST  const3c088889<>+0(SB), Z25, Z25
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z15, Z23, Z23
+	VMULPS       Z16, Z24, Z24
+	VMULPS       Z17, Z25, Z25
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z23, Z23
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z24, Z24
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z25, Z25
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z15, Z23, Z23
+	VMULPS       Z16, Z24, Z24
+	VMULPS       Z17, Z25, Z25
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z23, Z23
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z24, Z24
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z25, Z25
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z15, Z23, Z23
+	VMULPS       Z16, Z24, Z24
+	VMULPS       Z17, Z25, Z25
+	VADDPS.BCST  const3f000000<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3f000000<>+0(SB), Z23, Z23
+	VADDPS.BCST  const3f000000<>+0(SB), Z24, Z24
+	VADDPS.BCST  const3f000000<>+0(SB), Z25, Z25
+	VMULPS       Z14, Z14, Z26
+	VMULPS       Z15, Z15, Z27
+	VMULPS       Z16, Z16, Z28
+	VMULPS       Z17, Z17, Z29
+	VMULPS       Z22, Z26, Z22
+	VMULPS       Z23, Z27, Z23
+	VMULPS       Z24, Z28, Z24
+	VMULPS       Z25, Z29, Z25
+	VADDPS       Z14, Z22, Z14
+	VADDPS       Z15, Z23, Z15
+	VADDPS       Z16, Z24, Z16
+	VADDPS       Z17, Z25, Z17
+	VADDPS.BCST  const3f800000<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3f800000<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3f800000<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3f800000<>+0(SB), Z17, Z17
+	VSCALEFPS    Z18, Z14, Z14
+	VSCALEFPS    Z19, Z15, Z15
+	VSCALEFPS    Z20, Z16, Z16
+	VSCALEFPS    Z21, Z17, Z17
+	VMULPS       Z14, Z6, Z14
+	VMULPS       Z15, Z6, Z15
+	VMULPS       Z16, Z6, Z16
+	VMULPS       Z17, Z6, Z17
+	VSUBPS       Z10, Z14, Z14
+	VSUBPS       Z11, Z15, Z15
+	VSUBPS       Z12, Z16, Z16
+	VSUBPS       Z13, Z17, Z17
+	VMOVDQU16    (CX), Y18
+	VMOVDQU16    32(CX), Y19
+	VMOVDQU16    64(CX), Y20
+	VMOVDQU16    96(CX), Y21
+	VPBROADCASTW c+24(FP), Y22
+	VPBROADCASTW c+24(FP), Y23
+	VPBROADCASTW c+24(FP), Y24
+	VPBROADCASTW c+24(FP), Y25
+	VPCMPUW      $0x06, Y22, Y18, K1
+	VPCMPUW      $0x06, Y23, Y19, K2
+	VPCMPUW      $0x06, Y24, Y20, K3
+	VPCMPUW      $0x06, Y25, Y21, K4
+	VMOVUPS      (DX), Z22
+	VMOVUPS      64(DX), Z23
+	VMOVUPS      128(DX), Z24
+	VMOVUPS      192(DX), Z25
+	VMULPS.BCST  res+40(FP), Z22, Z22
+	VMULPS.BCST  res+40(FP), Z23, Z23
+	VMULPS.BCST  res+40(FP), Z24, Z24
+	VMULPS.BCST  res+40(FP), Z25, Z25
+	VMOVUPS.Z    Z22, K1, Z22
+	VMOVUPS.Z    Z23, K2, Z23
+	VMOVUPS.Z    Z24, K3, Z24
+	VMOVUPS.Z    Z25, K4, Z25
+	VADDPS       Z22, Z14, Z14
+	VADDPS       Z23, Z15, Z15
+	VADDPS       Z24, Z16, Z16
+	VADDPS       Z25, Z17, Z17
+	VMULPS.BCST  k+28(FP), Z14, Z14
+	VMULPS.BCST  k+28(FP), Z15, Z15
+	VMULPS.BCST  k+28(FP), Z16, Z16
+	VMULPS.BCST  k+28(FP), Z17, Z17
+	VADDPS       Z14, Z10, Z10
+	VADDPS       Z15, Z11, Z11
+	VADDPS       Z16, Z12, Z12
+	VADDPS       Z17, Z13, Z13
+	VBROADCASTSS thr+44(FP), Z14
+	VCMPPS       $0x1e, Z14, Z10, K1, K1
+	VBROADCASTSS thr+44(FP), Z14
+	VCMPPS       $0x1e, Z14, Z11, K2, K2
+	VBROADCASTSS thr+44(FP), Z14
+	VCMPPS       $0x1e, Z14, Z12, K3, K3
+	VBROADCASTSS thr+44(FP), Z14
+	VCMPPS       $0x1e, Z14, Z13, K4, K4
+	VBROADCASTSS reset+48(FP), Z14
+	VBLENDMPS    Z14, Z10, K1, Z2
+	VBROADCASTSS reset+48(FP), Z10
+	VBLENDMPS    Z10, Z11, K2, Z3
+	VBROADCASTSS reset+48(FP), Z10
+	VBLENDMPS    Z10, Z12, K3, Z4
+	VBROADCASTSS reset+48(FP), Z10
+	VBLENDMPS    Z10, Z13, K4, Z5
+	VMOVUPS      Z2, (AX)
+	VMOVUPS      Z3, 64(AX)
+	VMOVUPS      Z4, 128(AX)
+	VMOVUPS      Z5, 192(AX)
+	VPADDUSW     Y0, Y18, Y10
+	VMOVDQU16    Y1, K1, Y10
+	VMOVDQU16    Y10, (CX)
+	VPADDUSW     Y0, Y19, Y10
+	VMOVDQU16    Y1, K2, Y10
+	VMOVDQU16    Y10, 32(CX)
+	VPADDUSW     Y0, Y20, Y10
+	VMOVDQU16    Y1, K3, Y10
+	VMOVDQU16    Y10, 64(CX)
+	VPADDUSW     Y0, Y21, Y10
+	VMOVDQU16    Y1, K4, Y10
+	VMOVDQU16    Y10, 96(CX)
+	KMOVW        K1, R8
+	ORQ          R8, DI
+	KMOVW        K2, R8
+	SHLQ         $0x10, R8
+	ORQ          R8, DI
+	KMOVW        K3, R8
+	SHLQ         $0x20, R8
+	ORQ          R8, DI
+	KMOVW        K4, R8
+	SHLQ         $0x30, R8
+	ORQ          R8, DI
+	MOVQ         DI, (BX)
+	ADDQ         $0x08, BX
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000100, DX
+	DECQ         SI
+	JNZ          RefractoryExponentialUniformAVX512_block
+	JMP          RefractoryExponentialUniformAVX512_done
+
+RefractoryExponentialUniformAVX512_reciprocal_block:
+	XORQ         DI, DI
+	VMOVUPS      (AX), Z2
+	VMOVUPS      64(AX), Z3
+	VMOVUPS      128(AX), Z4
+	VMOVUPS      192(AX), Z5
+	VSUBPS       Z7, Z2, Z10
+	VSUBPS       Z7, Z3, Z11
+	VSUBPS       Z7, Z4, Z12
+	VSUBPS       Z7, Z5, Z13
+	VMULPS.BCST  (SP), Z10, Z10
+	VMULPS.BCST  (SP), Z11, Z11
+	VMULPS.BCST  (SP), Z12, Z12
+	VMULPS.BCST  (SP), Z13, Z13
+	VMAXPS       Z10, Z8, Z10
+	VMINPS       Z10, Z9, Z10
+	VMAXPS       Z11, Z8, Z11
+	VMINPS       Z11, Z9, Z11
+	VMAXPS       Z12, Z8, Z12
+	VMINPS       Z12, Z9, Z12
+	VMAXPS       Z13, Z8, Z13
+	VMINPS       Z13, Z9, Z13
 	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z10, Z18
 	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z11, Z19
 	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z12, Z20
@@ -4811,14 +5638,14 @@ RefractoryExponentialUniformAVX512_block:
 	VSCALEFPS    Z19, Z11, Z11
 	VSCALEFPS    Z20, Z12, Z12
 	VSCALEFPS    Z21, Z13, Z13
-	VMULPS       Z10, Z2, Z10
-	VMULPS       Z11, Z2, Z11
-	VMULPS       Z12, Z2, Z12
-	VMULPS       Z13, Z2, Z13
-	VSUBPS       Z6, Z10, Z10
-	VSUBPS       Z7, Z11, Z11
-	VSUBPS       Z8, Z12, Z12
-	VSUBPS       Z9, Z13, Z13
+	VMULPS       Z10, Z6, Z10
+	VMULPS       Z11, Z6, Z11
+	VMULPS       Z12, Z6, Z12
+	VMULPS       Z13, Z6, Z13
+	VSUBPS       Z2, Z10, Z10
+	VSUBPS       Z3, Z11, Z11
+	VSUBPS       Z4, Z12, Z12
+	VSUBPS       Z5, Z13, Z13
 	VMOVDQU16    (CX), Y18
 	VMOVDQU16    32(CX), Y19
 	VMOVDQU16    64(CX), Y20
@@ -4851,42 +5678,42 @@ RefractoryExponentialUniformAVX512_block:
 	VMULPS.BCST  k+28(FP), Z11, Z11
 	VMULPS.BCST  k+28(FP), Z12, Z12
 	VMULPS.BCST  k+28(FP), Z13, Z13
-	VADDPS       Z10, Z6, Z6
-	VADDPS       Z11, Z7, Z7
-	VADDPS       Z12, Z8, Z8
-	VADDPS       Z13, Z9, Z9
+	VADDPS       Z10, Z2, Z2
+	VADDPS       Z11, Z3, Z3
+	VADDPS       Z12, Z4, Z4
+	VADDPS       Z13, Z5, Z5
 	VBROADCASTSS thr+44(FP), Z10
-	VCMPPS       $0x1e, Z10, Z6, K1, K1
+	VCMPPS       $0x1e, Z10, Z2, K1, K1
 	VBROADCASTSS thr+44(FP), Z10
-	VCMPPS       $0x1e, Z10, Z7, K2, K2
+	VCMPPS       $0x1e, Z10, Z3, K2, K2
 	VBROADCASTSS thr+44(FP), Z10
-	VCMPPS       $0x1e, Z10, Z8, K3, K3
+	VCMPPS       $0x1e, Z10, Z4, K3, K3
 	VBROADCASTSS thr+44(FP), Z10
-	VCMPPS       $0x1e, Z10, Z9, K4, K4
+	VCMPPS       $0x1e, Z10, Z5, K4, K4
 	VBROADCASTSS reset+48(FP), Z10
-	VBLENDMPS    Z10, Z6, K1, Z14
-	VBROADCASTSS reset+48(FP), Z6
-	VBLENDMPS    Z6, Z7, K2, Z15
-	VBROADCASTSS reset+48(FP), Z6
-	VBLENDMPS    Z6, Z8, K3, Z16
-	VBROADCASTSS reset+48(FP), Z6
-	VBLENDMPS    Z6, Z9, K4, Z17
+	VBLENDMPS    Z10, Z2, K1, Z14
+	VBROADCASTSS reset+48(FP), Z2
+	VBLENDMPS    Z2, Z3, K2, Z15
+	VBROADCASTSS reset+48(FP), Z2
+	VBLENDMPS    Z2, Z4, K3, Z16
+	VBROADCASTSS reset+48(FP), Z2
+	VBLENDMPS    Z2, Z5, K4, Z17
 	VMOVUPS      Z14, (AX)
 	VMOVUPS      Z15, 64(AX)
 	VMOVUPS      Z16, 128(AX)
 	VMOVUPS      Z17, 192(AX)
-	VPADDUSW     Y0, Y18, Y6
-	VMOVDQU16    Y1, K1, Y6
-	VMOVDQU16    Y6, (CX)
-	VPADDUSW     Y0, Y19, Y6
-	VMOVDQU16    Y1, K2, Y6
-	VMOVDQU16    Y6, 32(CX)
-	VPADDUSW     Y0, Y20, Y6
-	VMOVDQU16    Y1, K3, Y6
-	VMOVDQU16    Y6, 64(CX)
-	VPADDUSW     Y0, Y21, Y6
-	VMOVDQU16    Y1, K4, Y6
-	VMOVDQU16    Y6, 96(CX)
+	VPADDUSW     Y0, Y18, Y2
+	VMOVDQU16    Y1, K1, Y2
+	VMOVDQU16    Y2, (CX)
+	VPADDUSW     Y0, Y19, Y2
+	VMOVDQU16    Y1, K2, Y2
+	VMOVDQU16    Y2, 32(CX)
+	VPADDUSW     Y0, Y20, Y2
+	VMOVDQU16    Y1, K3, Y2
+	VMOVDQU16    Y2, 64(CX)
+	VPADDUSW     Y0, Y21, Y2
+	VMOVDQU16    Y1, K4, Y2
+	VMOVDQU16    Y2, 96(CX)
 	KMOVW        K1, R8
 	ORQ          R8, DI
 	KMOVW        K2, R8
@@ -4904,7 +5731,7 @@ RefractoryExponentialUniformAVX512_block:
 	ADDQ         $0x00000080, CX
 	ADDQ         $0x00000100, DX
 	DECQ         SI
-	JNZ          RefractoryExponentialUniformAVX512_block
+	JNZ          RefractoryExponentialUniformAVX512_reciprocal_block
 
 RefractoryExponentialUniformAVX512_done:
 	VZEROUPPER
@@ -4912,27 +5739,32 @@ RefractoryExponentialUniformAVX512_done:
 
 // func refractoryExponentialUniformAVX2(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·refractoryExponentialUniformAVX2(SB), $512-72
+TEXT ·refractoryExponentialUniformAVX2(SB), $552-72
 	// 1 scalars held in registers, 18 read from memory where used; vectors interleaved 3 at a time; between distant reads, 2 values reloaded from their streams, 1 kept on the stack.
-	LEAQ         (SP), AX
+	VMOVSS       const3f800000<>+0(SB), X0
+	VDIVSS       delta+32(FP), X0, X0
+	VMOVSS       X0, (SP)
+	LEAQ         8(SP), AX
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y1
+	VBROADCASTSS (SP), Y2
+	VMOVUPS      Y2, (AX)
 	VPBROADCASTW c+24(FP), X2
 	VPMOVZXWD    X2, Y2
-	VMOVUPS      Y2, (AX)
+	VMOVUPS      Y2, 32(AX)
 	VBROADCASTSS delta+32(FP), Y2
 	VBROADCASTSS k+28(FP), Y3
-	VMOVUPS      Y3, 32(AX)
-	VBROADCASTSS res+40(FP), Y3
 	VMOVUPS      Y3, 64(AX)
-	VBROADCASTSS reset+48(FP), Y3
+	VBROADCASTSS res+40(FP), Y3
 	VMOVUPS      Y3, 96(AX)
-	VBROADCASTSS rh+36(FP), Y3
+	VBROADCASTSS reset+48(FP), Y3
 	VMOVUPS      Y3, 128(AX)
-	VBROADCASTSS thr+44(FP), Y3
+	VBROADCASTSS rh+36(FP), Y3
 	VMOVUPS      Y3, 160(AX)
+	VBROADCASTSS thr+44(FP), Y3
+	VMOVUPS      Y3, 192(AX)
 	MOVQ         v+0(FP), CX
 	MOVQ         r+8(FP), DX
 	MOVQ         cur+16(FP), BX
@@ -4941,14 +5773,26 @@ TEXT ·refractoryExponentialUniformAVX2(SB), $512-72
 	TESTQ        DI, DI
 	JZ           RefractoryExponentialUniformAVX2_done
 
+	// The loop for divisors that are ±2^k with a normal reciprocal:
+	// multiplying by the reciprocal gives the division's bits.
+	MOVL  delta+32(FP), R8
+	TESTL $0x007fffff, R8
+	JNZ   RefractoryExponentialUniformAVX2_block
+	SHRL  $0x17, R8
+	ANDL  $0x000000ff, R8
+	DECL  R8
+	CMPL  R8, $0x000000fc
+	JA    RefractoryExponentialUniformAVX2_block
+	JMP   RefractoryExponentialUniformAVX2_reciprocal_block
+
 RefractoryExponentialUniformAVX2_block:
 	XORQ         R8, R8
 	VMOVUPS      (CX), Y3
 	VMOVUPS      32(CX), Y4
 	VMOVUPS      64(CX), Y5
-	VSUBPS       128(AX), Y3, Y3
-	VSUBPS       128(AX), Y4, Y4
-	VSUBPS       128(AX), Y5, Y5
+	VSUBPS       160(AX), Y3, Y3
+	VSUBPS       160(AX), Y4, Y4
+	VSUBPS       160(AX), Y5, Y5
 	VDIVPS       Y2, Y3, Y3
 	VDIVPS       Y2, Y4, Y4
 	VDIVPS       Y2, Y5, Y5
@@ -4968,11 +5812,11 @@ RefractoryExponentialUniformAVX2_block:
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y7
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y8
 	VROUNDPS     $0x00, Y6, Y6
-	VMOVUPS      Y6, 192(AX)
+	VMOVUPS      Y6, 224(AX)
 	VROUNDPS     $0x00, Y7, Y7
-	VMOVUPS      Y7, 224(AX)
+	VMOVUPS      Y7, 256(AX)
 	VROUNDPS     $0x00, Y8, Y8
-	VMOVUPS      Y8, 256(AX)
+	VMOVUPS      Y8, 288(AX)
 	VMULPS       vconst3f318000<>+0(SB), Y6, Y9
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y10
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y11
@@ -5027,7 +5871,7 @@ RefractoryExponentialUniformAVX2_block:
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VCVTTPS2DQ   192(AX), Y6
+	VCVTTPS2DQ   224(AX), Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
 	VPSLLD       $0x17, Y8, Y8
@@ -5036,7 +5880,7 @@ RefractoryExponentialUniformAVX2_block:
 	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y3, Y3
-	VCVTTPS2DQ   224(AX), Y6
+	VCVTTPS2DQ   256(AX), Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
 	VPSLLD       $0x17, Y8, Y8
@@ -5045,7 +5889,7 @@ RefractoryExponentialUniformAVX2_block:
 	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y4, Y4
-	VCVTTPS2DQ   256(AX), Y6
+	VCVTTPS2DQ   288(AX), Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
 	VPSLLD       $0x17, Y8, Y8
@@ -5063,36 +5907,36 @@ RefractoryExponentialUniformAVX2_block:
 	VPMOVZXWD    (DX), Y6
 	VPMOVZXWD    16(DX), Y7
 	VPMOVZXWD    32(DX), Y8
-	VPCMPGTD     (AX), Y6, Y6
-	VPCMPGTD     (AX), Y7, Y7
-	VPCMPGTD     (AX), Y8, Y8
+	VPCMPGTD     32(AX), Y6, Y6
+	VPCMPGTD     32(AX), Y7, Y7
+	VPCMPGTD     32(AX), Y8, Y8
 	VMOVUPS      (BX), Y9
 	VMOVUPS      32(BX), Y10
 	VMOVUPS      64(BX), Y11
-	VMULPS       64(AX), Y9, Y9
-	VMULPS       64(AX), Y10, Y10
-	VMULPS       64(AX), Y11, Y11
+	VMULPS       96(AX), Y9, Y9
+	VMULPS       96(AX), Y10, Y10
+	VMULPS       96(AX), Y11, Y11
 	VANDPS       Y6, Y9, Y9
 	VANDPS       Y7, Y10, Y10
 	VANDPS       Y8, Y11, Y11
 	VADDPS       Y9, Y3, Y3
 	VADDPS       Y10, Y4, Y4
 	VADDPS       Y11, Y5, Y5
-	VMULPS       32(AX), Y3, Y3
-	VMULPS       32(AX), Y4, Y4
-	VMULPS       32(AX), Y5, Y5
+	VMULPS       64(AX), Y3, Y3
+	VMULPS       64(AX), Y4, Y4
+	VMULPS       64(AX), Y5, Y5
 	VADDPS       (CX), Y3, Y3
 	VADDPS       32(CX), Y4, Y4
 	VADDPS       64(CX), Y5, Y5
-	VCMPPS       $0x1e, 160(AX), Y3, Y9
+	VCMPPS       $0x1e, 192(AX), Y3, Y9
 	VANDPS       Y9, Y6, Y6
-	VCMPPS       $0x1e, 160(AX), Y4, Y9
+	VCMPPS       $0x1e, 192(AX), Y4, Y9
 	VANDPS       Y9, Y7, Y7
-	VCMPPS       $0x1e, 160(AX), Y5, Y9
+	VCMPPS       $0x1e, 192(AX), Y5, Y9
 	VANDPS       Y9, Y8, Y8
-	VBLENDVPS    Y6, 96(AX), Y3, Y3
-	VBLENDVPS    Y7, 96(AX), Y4, Y4
-	VBLENDVPS    Y8, 96(AX), Y5, Y5
+	VBLENDVPS    Y6, 128(AX), Y3, Y3
+	VBLENDVPS    Y7, 128(AX), Y4, Y4
+	VBLENDVPS    Y8, 128(AX), Y5, Y5
 	VMOVUPS      Y3, (CX)
 	VMOVUPS      Y4, 32(CX)
 	VMOVUPS      Y5, 64(CX)
@@ -5128,9 +5972,9 @@ RefractoryExponentialUniformAVX2_block:
 	VMOVUPS      96(CX), Y3
 	VMOVUPS      128(CX), Y4
 	VMOVUPS      160(CX), Y5
-	VSUBPS       128(AX), Y3, Y3
-	VSUBPS       128(AX), Y4, Y4
-	VSUBPS       128(AX), Y5, Y5
+	VSUBPS       160(AX), Y3, Y3
+	VSUBPS       160(AX), Y4, Y4
+	VSUBPS       160(AX), Y5, Y5
 	VDIVPS       Y2, Y3, Y3
 	VDIVPS       Y2, Y4, Y4
 	VDIVPS       Y2, Y5, Y5
@@ -5150,11 +5994,11 @@ RefractoryExponentialUniformAVX2_block:
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y7
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y8
 	VROUNDPS     $0x00, Y6, Y6
-	VMOVUPS      Y6, 288(AX)
+	VMOVUPS      Y6, 320(AX)
 	VROUNDPS     $0x00, Y7, Y7
-	VMOVUPS      Y7, 320(AX)
+	VMOVUPS      Y7, 352(AX)
 	VROUNDPS     $0x00, Y8, Y8
-	VMOVUPS      Y8, 352(AX)
+	VMOVUPS      Y8, 384(AX)
 	VMULPS       vconst3f318000<>+0(SB), Y6, Y9
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y10
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y11
@@ -5209,7 +6053,7 @@ RefractoryExponentialUniformAVX2_block:
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VCVTTPS2DQ   288(AX), Y6
+	VCVTTPS2DQ   320(AX), Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
 	VPSLLD       $0x17, Y8, Y8
@@ -5218,7 +6062,7 @@ RefractoryExponentialUniformAVX2_block:
 	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y3, Y3
-	VCVTTPS2DQ   320(AX), Y6
+	VCVTTPS2DQ   352(AX), Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
 	VPSLLD       $0x17, Y8, Y8
@@ -5227,7 +6071,7 @@ RefractoryExponentialUniformAVX2_block:
 	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y4, Y4
-	VCVTTPS2DQ   352(AX), Y6
+	VCVTTPS2DQ   384(AX), Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
 	VPSLLD       $0x17, Y8, Y8
@@ -5245,36 +6089,36 @@ RefractoryExponentialUniformAVX2_block:
 	VPMOVZXWD    48(DX), Y6
 	VPMOVZXWD    64(DX), Y7
 	VPMOVZXWD    80(DX), Y8
-	VPCMPGTD     (AX), Y6, Y6
-	VPCMPGTD     (AX), Y7, Y7
-	VPCMPGTD     (AX), Y8, Y8
+	VPCMPGTD     32(AX), Y6, Y6
+	VPCMPGTD     32(AX), Y7, Y7
+	VPCMPGTD     32(AX), Y8, Y8
 	VMOVUPS      96(BX), Y9
 	VMOVUPS      128(BX), Y10
 	VMOVUPS      160(BX), Y11
-	VMULPS       64(AX), Y9, Y9
-	VMULPS       64(AX), Y10, Y10
-	VMULPS       64(AX), Y11, Y11
+	VMULPS       96(AX), Y9, Y9
+	VMULPS       96(AX), Y10, Y10
+	VMULPS       96(AX), Y11, Y11
 	VANDPS       Y6, Y9, Y9
 	VANDPS       Y7, Y10, Y10
 	VANDPS       Y8, Y11, Y11
 	VADDPS       Y9, Y3, Y3
 	VADDPS       Y10, Y4, Y4
 	VADDPS       Y11, Y5, Y5
-	VMULPS       32(AX), Y3, Y3
-	VMULPS       32(AX), Y4, Y4
-	VMULPS       32(AX), Y5, Y5
+	VMULPS       64(AX), Y3, Y3
+	VMULPS       64(AX), Y4, Y4
+	VMULPS       64(AX), Y5, Y5
 	VADDPS       96(CX), Y3, Y3
 	VADDPS       128(CX), Y4, Y4
 	VADDPS       160(CX), Y5, Y5
-	VCMPPS       $0x1e, 160(AX), Y3, Y9
+	VCMPPS       $0x1e, 192(AX), Y3, Y9
 	VANDPS       Y9, Y6, Y6
-	VCMPPS       $0x1e, 160(AX), Y4, Y9
+	VCMPPS       $0x1e, 192(AX), Y4, Y9
 	VANDPS       Y9, Y7, Y7
-	VCMPPS       $0x1e, 160(AX), Y5, Y9
+	VCMPPS       $0x1e, 192(AX), Y5, Y9
 	VANDPS       Y9, Y8, Y8
-	VBLENDVPS    Y6, 96(AX), Y3, Y3
-	VBLENDVPS    Y7, 96(AX), Y4, Y4
-	VBLENDVPS    Y8, 96(AX), Y5, Y5
+	VBLENDVPS    Y6, 128(AX), Y3, Y3
+	VBLENDVPS    Y7, 128(AX), Y4, Y4
+	VBLENDVPS    Y8, 128(AX), Y5, Y5
 	VMOVUPS      Y3, 96(CX)
 	VMOVUPS      Y4, 128(CX)
 	VMOVUPS      Y5, 160(CX)
@@ -5310,8 +6154,8 @@ RefractoryExponentialUniformAVX2_block:
 	ORQ          R9, R8
 	VMOVUPS      192(CX), Y3
 	VMOVUPS      224(CX), Y4
-	VSUBPS       128(AX), Y3, Y3
-	VSUBPS       128(AX), Y4, Y4
+	VSUBPS       160(AX), Y3, Y3
+	VSUBPS       160(AX), Y4, Y4
 	VDIVPS       Y2, Y3, Y3
 	VDIVPS       Y2, Y4, Y4
 	VMOVUPS      vconstc2d00000<>+0(SB), Y5
@@ -5325,9 +6169,9 @@ RefractoryExponentialUniformAVX2_block:
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
 	VROUNDPS     $0x00, Y5, Y5
-	VMOVUPS      Y5, 384(AX)
+	VMOVUPS      Y5, 416(AX)
 	VROUNDPS     $0x00, Y6, Y6
-	VMOVUPS      Y6, 416(AX)
+	VMOVUPS      Y6, 448(AX)
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
 	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
@@ -5364,7 +6208,7 @@ RefractoryExponentialUniformAVX2_block:
 	VADDPS       Y4, Y6, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   384(AX), Y5
+	VCVTTPS2DQ   416(AX), Y5
 	VPSRAD       $0x01, Y5, Y6
 	VPADDD       vconst0000007f<>+0(SB), Y6, Y7
 	VPSLLD       $0x17, Y7, Y7
@@ -5373,7 +6217,7 @@ RefractoryExponentialUniformAVX2_block:
 	VPADDD       vconst0000007f<>+0(SB), Y5, Y5
 	VPSLLD       $0x17, Y5, Y5
 	VMULPS       Y5, Y3, Y3
-	VCVTTPS2DQ   416(AX), Y5
+	VCVTTPS2DQ   448(AX), Y5
 	VPSRAD       $0x01, Y5, Y6
 	VPADDD       vconst0000007f<>+0(SB), Y6, Y7
 	VPSLLD       $0x17, Y7, Y7
@@ -5388,26 +6232,26 @@ RefractoryExponentialUniformAVX2_block:
 	VSUBPS       224(CX), Y4, Y4
 	VPMOVZXWD    96(DX), Y5
 	VPMOVZXWD    112(DX), Y6
-	VPCMPGTD     (AX), Y5, Y5
-	VPCMPGTD     (AX), Y6, Y6
+	VPCMPGTD     32(AX), Y5, Y5
+	VPCMPGTD     32(AX), Y6, Y6
 	VMOVUPS      192(BX), Y7
 	VMOVUPS      224(BX), Y8
-	VMULPS       64(AX), Y7, Y7
-	VMULPS       64(AX), Y8, Y8
+	VMULPS       96(AX), Y7, Y7
+	VMULPS       96(AX), Y8, Y8
 	VANDPS       Y5, Y7, Y7
 	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y3, Y3
 	VADDPS       Y8, Y4, Y4
-	VMULPS       32(AX), Y3, Y3
-	VMULPS       32(AX), Y4, Y4
+	VMULPS       64(AX), Y3, Y3
+	VMULPS       64(AX), Y4, Y4
 	VADDPS       192(CX), Y3, Y3
 	VADDPS       224(CX), Y4, Y4
-	VCMPPS       $0x1e, 160(AX), Y3, Y7
+	VCMPPS       $0x1e, 192(AX), Y3, Y7
 	VANDPS       Y7, Y5, Y5
-	VCMPPS       $0x1e, 160(AX), Y4, Y7
+	VCMPPS       $0x1e, 192(AX), Y4, Y7
 	VANDPS       Y7, Y6, Y6
-	VBLENDVPS    Y5, 96(AX), Y3, Y3
-	VBLENDVPS    Y6, 96(AX), Y4, Y4
+	VBLENDVPS    Y5, 128(AX), Y3, Y3
+	VBLENDVPS    Y6, 128(AX), Y4, Y4
 	VMOVUPS      Y3, 192(CX)
 	VMOVUPS      Y4, 224(CX)
 	VPMOVZXWD    96(DX), Y3
@@ -5437,6 +6281,504 @@ RefractoryExponentialUniformAVX2_block:
 	ADDQ         $0x00000100, BX
 	DECQ         DI
 	JNZ          RefractoryExponentialUniformAVX2_block
+	JMP          RefractoryExponentialUniformAVX2_done
+
+RefractoryExponentialUniformAVX2_reciprocal_block:
+	XORQ         R8, R8
+	VMOVUPS      (CX), Y3
+	VMOVUPS      32(CX), Y4
+	VMOVUPS      64(CX), Y5
+	VSUBPS       160(AX), Y3, Y3
+	VSUBPS       160(AX), Y4, Y4
+	VSUBPS       160(AX), Y5, Y5
+	VMULPS       (AX), Y3, Y3
+	VMULPS       (AX), Y4, Y4
+	VMULPS       (AX), Y5, Y5
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y3, Y6, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y3, Y6, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y8
+	VROUNDPS     $0x00, Y6, Y6
+	VMOVUPS      Y6, 224(AX)
+	VROUNDPS     $0x00, Y7, Y7
+	VMOVUPS      Y7, 256(AX)
+	VROUNDPS     $0x00, Y8, Y8
+	VMOVUPS      Y8, 288(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y9
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y10
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y11
+	VSUBPS       Y9, Y3, Y3
+	VSUBPS       Y10, Y4, Y4
+	VSUBPS       Y11, Y5, Y5
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
+	VSUBPS       Y6, Y3, Y3
+	VSUBPS       Y7, Y4, Y4
+	VSUBPS       Y8, Y5, Y5
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y5, Y5, Y11
+	VMULPS       Y6, Y9, Y6
+	VMULPS       Y7, Y10, Y7
+	VMULPS       Y8, Y11, Y8
+	VADDPS       Y3, Y6, Y3
+	VADDPS       Y4, Y7, Y4
+	VADDPS       Y5, Y8, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
+	VCVTTPS2DQ   224(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y3, Y3
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VCVTTPS2DQ   256(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y4, Y4
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y4, Y4
+	VCVTTPS2DQ   288(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y5, Y5
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VMULPS       Y3, Y2, Y3
+	VMULPS       Y4, Y2, Y4
+	VMULPS       Y5, Y2, Y5
+	VSUBPS       (CX), Y3, Y3
+	VSUBPS       32(CX), Y4, Y4
+	VSUBPS       64(CX), Y5, Y5
+	VPMOVZXWD    (DX), Y6
+	VPMOVZXWD    16(DX), Y7
+	VPMOVZXWD    32(DX), Y8
+	VPCMPGTD     32(AX), Y6, Y6
+	VPCMPGTD     32(AX), Y7, Y7
+	VPCMPGTD     32(AX), Y8, Y8
+	VMOVUPS      (BX), Y9
+	VMOVUPS      32(BX), Y10
+	VMOVUPS      64(BX), Y11
+	VMULPS       96(AX), Y9, Y9
+	VMULPS       96(AX), Y10, Y10
+	VMULPS       96(AX), Y11, Y11
+	VANDPS       Y6, Y9, Y9
+	VANDPS       Y7, Y10, Y10
+	VANDPS       Y8, Y11, Y11
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VADDPS       Y11, Y5, Y5
+	VMULPS       64(AX), Y3, Y3
+	VMULPS       64(AX), Y4, Y4
+	VMULPS       64(AX), Y5, Y5
+	VADDPS       (CX), Y3, Y3
+	VADDPS       32(CX), Y4, Y4
+	VADDPS       64(CX), Y5, Y5
+	VCMPPS       $0x1e, 192(AX), Y3, Y9
+	VANDPS       Y9, Y6, Y6
+	VCMPPS       $0x1e, 192(AX), Y4, Y9
+	VANDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, 192(AX), Y5, Y9
+	VANDPS       Y9, Y8, Y8
+	VBLENDVPS    Y6, 128(AX), Y3, Y3
+	VBLENDVPS    Y7, 128(AX), Y4, Y4
+	VBLENDVPS    Y8, 128(AX), Y5, Y5
+	VMOVUPS      Y3, (CX)
+	VMOVUPS      Y4, 32(CX)
+	VMOVUPS      Y5, 64(CX)
+	VPMOVZXWD    (DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y6, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, (DX)
+	VPMOVZXWD    16(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 16(DX)
+	VPMOVZXWD    32(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 32(DX)
+	VMOVMSKPS    Y6, R9
+	ORQ          R9, R8
+	VMOVMSKPS    Y7, R9
+	SHLQ         $0x08, R9
+	ORQ          R9, R8
+	VMOVMSKPS    Y8, R9
+	SHLQ         $0x10, R9
+	ORQ          R9, R8
+	VMOVUPS      96(CX), Y3
+	VMOVUPS      128(CX), Y4
+	VMOVUPS      160(CX), Y5
+	VSUBPS       160(AX), Y3, Y3
+	VSUBPS       160(AX), Y4, Y4
+	VSUBPS       160(AX), Y5, Y5
+	VMULPS       (AX), Y3, Y3
+	VMULPS       (AX), Y4, Y4
+	VMULPS       (AX), Y5, Y5
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y3, Y6, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y3, Y6, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y8
+	VROUNDPS     $0x00, Y6, Y6
+	VMOVUPS      Y6, 320(AX)
+	VROUNDPS     $0x00, Y7, Y7
+	VMOVUPS      Y7, 352(AX)
+	VROUNDPS     $0x00, Y8, Y8
+	VMOVUPS      Y8, 384(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y9
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y10
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y11
+	VSUBPS       Y9, Y3, Y3
+	VSUBPS       Y10, Y4, Y4
+	VSUBPS       Y11, Y5, Y5
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
+	VSUBPS       Y6, Y3, Y3
+	VSUBPS       Y7, Y4, Y4
+	VSUBPS       Y8, Y5, Y5
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y5, Y5, Y11
+	VMULPS       Y6, Y9, Y6
+	VMULPS       Y7, Y10, Y7
+	VMULPS       Y8, Y11, Y8
+	VADDPS       Y3, Y6, Y3
+	VADDPS       Y4, Y7, Y4
+	VADDPS       Y5, Y8, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
+	VCVTTPS2DQ   320(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y3, Y3
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VCVTTPS2DQ   352(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y4, Y4
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y4, Y4
+	VCVTTPS2DQ   384(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y5, Y5
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VMULPS       Y3, Y2, Y3
+	VMULPS       Y4, Y2, Y4
+	VMULPS       Y5, Y2, Y5
+	VSUBPS       96(CX), Y3, Y3
+	VSUBPS       128(CX), Y4, Y4
+	VSUBPS       160(CX), Y5, Y5
+	VPMOVZXWD    48(DX), Y6
+	VPMOVZXWD    64(DX), Y7
+	VPMOVZXWD    80(DX), Y8
+	VPCMPGTD     32(AX), Y6, Y6
+	VPCMPGTD     32(AX), Y7, Y7
+	VPCMPGTD     32(AX), Y8, Y8
+	VMOVUPS      96(BX), Y9
+	VMOVUPS      128(BX), Y10
+	VMOVUPS      160(BX), Y11
+	VMULPS       96(AX), Y9, Y9
+	VMULPS       96(AX), Y10, Y10
+	VMULPS       96(AX), Y11, Y11
+	VANDPS       Y6, Y9, Y9
+	VANDPS       Y7, Y10, Y10
+	VANDPS       Y8, Y11, Y11
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VADDPS       Y11, Y5, Y5
+	VMULPS       64(AX), Y3, Y3
+	VMULPS       64(AX), Y4, Y4
+	VMULPS       64(AX), Y5, Y5
+	VADDPS       96(CX), Y3, Y3
+	VADDPS       128(CX), Y4, Y4
+	VADDPS       160(CX), Y5, Y5
+	VCMPPS       $0x1e, 192(AX), Y3, Y9
+	VANDPS       Y9, Y6, Y6
+	VCMPPS       $0x1e, 192(AX), Y4, Y9
+	VANDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, 192(AX), Y5, Y9
+	VANDPS       Y9, Y8, Y8
+	VBLENDVPS    Y6, 128(AX), Y3, Y3
+	VBLENDVPS    Y7, 128(AX), Y4, Y4
+	VBLENDVPS    Y8, 128(AX), Y5, Y5
+	VMOVUPS      Y3, 96(CX)
+	VMOVUPS      Y4, 128(CX)
+	VMOVUPS      Y5, 160(CX)
+	VPMOVZXWD    48(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y6, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 48(DX)
+	VPMOVZXWD    64(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 64(DX)
+	VPMOVZXWD    80(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 80(DX)
+	VMOVMSKPS    Y6, R9
+	SHLQ         $0x18, R9
+	ORQ          R9, R8
+	VMOVMSKPS    Y7, R9
+	SHLQ         $0x20, R9
+	ORQ          R9, R8
+	VMOVMSKPS    Y8, R9
+	SHLQ         $0x28, R9
+	ORQ          R9, R8
+	VMOVUPS      192(CX), Y3
+	VMOVUPS      224(CX), Y4
+	VSUBPS       160(AX), Y3, Y3
+	VSUBPS       160(AX), Y4, Y4
+	VMULPS       (AX), Y3, Y3
+	VMULPS       (AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VROUNDPS     $0x00, Y5, Y5
+	VMOVUPS      Y5, 416(AX)
+	VROUNDPS     $0x00, Y6, Y6
+	VMOVUPS      Y6, 448(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y5
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VSUBPS       Y5, Y3, Y3
+	VSUBPS       Y6, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y5
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y5, Y5
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y5, Y5
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y5, Y5
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y5, Y5
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y6, Y6
+	VADDPS       vconst3f000000<>+0(SB), Y5, Y5
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y3, Y3, Y7
+	VMULPS       Y4, Y4, Y8
+	VMULPS       Y5, Y7, Y5
+	VMULPS       Y6, Y8, Y6
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ   416(AX), Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y3, Y3
+	VPSUBD       Y6, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VCVTTPS2DQ   448(AX), Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y4, Y4
+	VPSUBD       Y6, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       Y3, Y2, Y3
+	VMULPS       Y4, Y2, Y4
+	VSUBPS       192(CX), Y3, Y3
+	VSUBPS       224(CX), Y4, Y4
+	VPMOVZXWD    96(DX), Y5
+	VPMOVZXWD    112(DX), Y6
+	VPCMPGTD     32(AX), Y5, Y5
+	VPCMPGTD     32(AX), Y6, Y6
+	VMOVUPS      192(BX), Y7
+	VMOVUPS      224(BX), Y8
+	VMULPS       96(AX), Y7, Y7
+	VMULPS       96(AX), Y8, Y8
+	VANDPS       Y5, Y7, Y7
+	VANDPS       Y6, Y8, Y8
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y8, Y4, Y4
+	VMULPS       64(AX), Y3, Y3
+	VMULPS       64(AX), Y4, Y4
+	VADDPS       192(CX), Y3, Y3
+	VADDPS       224(CX), Y4, Y4
+	VCMPPS       $0x1e, 192(AX), Y3, Y7
+	VANDPS       Y7, Y5, Y5
+	VCMPPS       $0x1e, 192(AX), Y4, Y7
+	VANDPS       Y7, Y6, Y6
+	VBLENDVPS    Y5, 128(AX), Y3, Y3
+	VBLENDVPS    Y6, 128(AX), Y4, Y4
+	VMOVUPS      Y3, 192(CX)
+	VMOVUPS      Y4, 224(CX)
+	VPMOVZXWD    96(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y5, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 96(DX)
+	VPMOVZXWD    112(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y6, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 112(DX)
+	VMOVMSKPS    Y5, R9
+	SHLQ         $0x30, R9
+	ORQ          R9, R8
+	VMOVMSKPS    Y6, R9
+	SHLQ         $0x38, R9
+	ORQ          R9, R8
+	MOVQ         R8, (SI)
+	ADDQ         $0x08, SI
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+	DECQ         DI
+	JNZ          RefractoryExponentialUniformAVX2_reciprocal_block
 
 RefractoryExponentialUniformAVX2_done:
 	VZEROUPPER
@@ -6227,13 +7569,16 @@ AdaptiveExponentialAVX2_done:
 
 // func adaptiveExponentialUniformAVX512(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512F
-TEXT ·adaptiveExponentialUniformAVX512(SB), NOSPLIT, $0-80
+TEXT ·adaptiveExponentialUniformAVX512(SB), NOSPLIT, $8-80
 	// 4 scalars held in registers, 17 read from memory where used; vectors interleaved 4 at a time.
+	VMOVSS       const3f800000<>+0(SB), X0
+	VDIVSS       delta+28(FP), X0, X0
+	VMOVSS       X0, (SP)
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
-	VBROADCASTSS res+36(FP), Z0
-	VBROADCASTSS delta+28(FP), Z1
+	VBROADCASTSS delta+28(FP), Z0
+	VBROADCASTSS res+36(FP), Z1
 	VBROADCASTSS rh+32(FP), Z6
 	VBROADCASTSS constc2d00000<>+0(SB), Z7
 	MOVQ         v+0(FP), AX
@@ -6243,6 +7588,18 @@ TEXT ·adaptiveExponentialUniformAVX512(SB), NOSPLIT, $0-80
 	MOVQ         blocks+72(FP), SI
 	TESTQ        SI, SI
 	JZ           AdaptiveExponentialUniformAVX512_done
+
+	// The loop for divisors that are ±2^k with a normal reciprocal:
+	// multiplying by the reciprocal gives the division's bits.
+	MOVL  delta+28(FP), DI
+	TESTL $0x007fffff, DI
+	JNZ   AdaptiveExponentialUniformAVX512_block
+	SHRL  $0x17, DI
+	ANDL  $0x000000ff, DI
+	DECL  DI
+	CMPL  DI, $0x000000fc
+	JA    AdaptiveExponentialUniformAVX512_block
+	JMP   AdaptiveExponentialUniformAVX512_reciprocal_block
 
 AdaptiveExponentialUniformAVX512_block:
 	XORQ         DI, DI
@@ -6254,10 +7611,10 @@ AdaptiveExponentialUniformAVX512_block:
 	VSUBPS       Z6, Z9, Z13
 	VSUBPS       Z6, Z10, Z14
 	VSUBPS       Z6, Z11, Z15
-	VDIVPS       Z1, Z12, Z12
-	VDIVPS       Z1, Z13, Z13
-	VDIVPS       Z1, Z14, Z14
-	VDIVPS       Z1, Z15, Z15
+	VDIVPS       Z0, Z12, Z12
+	VDIVPS       Z0, Z13, Z13
+	VDIVPS       Z0, Z14, Z14
+	VDIVPS       Z0, Z15, Z15
 	VMAXPS       Z12, Z7, Z12
 	VBROADCASTSS const42b20000<>+0(SB), Z16
 	VMINPS       Z12, Z16, Z12
@@ -6354,10 +7711,10 @@ AdaptiveExponentialUniformAVX512_block:
 	VSCALEFPS    Z17, Z13, Z13
 	VSCALEFPS    Z18, Z14, Z14
 	VSCALEFPS    Z19, Z15, Z15
-	VMULPS       Z12, Z1, Z12
-	VMULPS       Z13, Z1, Z13
-	VMULPS       Z14, Z1, Z14
-	VMULPS       Z15, Z1, Z15
+	VMULPS       Z12, Z0, Z12
+	VMULPS       Z13, Z0, Z13
+	VMULPS       Z14, Z0, Z14
+	VMULPS       Z15, Z0, Z15
 	VSUBPS       Z8, Z12, Z12
 	VSUBPS       Z9, Z13, Z13
 	VSUBPS       Z10, Z14, Z14
@@ -6366,10 +7723,10 @@ AdaptiveExponentialUniformAVX512_block:
 	VMOVUPS      64(CX), Z17
 	VMOVUPS      128(CX), Z18
 	VMOVUPS      192(CX), Z19
-	VMULPS       Z16, Z0, Z20
-	VMULPS       Z17, Z0, Z21
-	VMULPS       Z18, Z0, Z22
-	VMULPS       Z19, Z0, Z23
+	VMULPS       Z16, Z1, Z20
+	VMULPS       Z17, Z1, Z21
+	VMULPS       Z18, Z1, Z22
+	VMULPS       Z19, Z1, Z23
 	VSUBPS       Z20, Z12, Z12
 	VSUBPS       Z21, Z13, Z13
 	VSUBPS       Z22, Z14, Z14
@@ -6378,10 +7735,10 @@ AdaptiveExponentialUniformAVX512_block:
 	VMOVUPS      64(DX), Z21
 	VMOVUPS      128(DX), Z22
 	VMOVUPS      192(DX), Z23
-	VMULPS       Z20, Z0, Z20
-	VMULPS       Z21, Z0, Z21
-	VMULPS       Z22, Z0, Z22
-	VMULPS       Z23, Z0, Z23
+	VMULPS       Z20, Z1, Z20
+	VMULPS       Z21, Z1, Z21
+	VMULPS       Z22, Z1, Z22
+	VMULPS       Z23, Z1, Z23
 	VADDPS       Z20, Z12, Z12
 	VADDPS       Z21, Z13, Z13
 	VADDPS       Z22, Z14, Z14
@@ -6464,6 +7821,228 @@ AdaptiveExponentialUniformAVX512_block:
 	ADDQ         $0x00000100, DX
 	DECQ         SI
 	JNZ          AdaptiveExponentialUniformAVX512_block
+	JMP          AdaptiveExponentialUniformAVX512_done
+
+AdaptiveExponentialUniformAVX512_reciprocal_block:
+	XORQ         DI, DI
+	VMOVUPS      (AX), Z2
+	VMOVUPS      64(AX), Z3
+	VMOVUPS      128(AX), Z4
+	VMOVUPS      192(AX), Z5
+	VSUBPS       Z6, Z2, Z8
+	VSUBPS       Z6, Z3, Z9
+	VSUBPS       Z6, Z4, Z10
+	VSUBPS       Z6, Z5, Z11
+	VMULPS.BCST  (SP), Z8, Z8
+	VMULPS.BCST  (SP), Z9, Z9
+	VMULPS.BCST  (SP), Z10, Z10
+	VMULPS.BCST  (SP), Z11, Z11
+	VMAXPS       Z8, Z7, Z8
+	VBROADCASTSS const42b20000<>+0(SB), Z16
+	VMINPS       Z8, Z16, Z8
+	VMAXPS       Z9, Z7, Z9
+	VBROADCASTSS const42b20000<>+0(SB), Z16
+	VMINPS       Z9, Z16, Z9
+	VMAXPS       Z10, Z7, Z10
+	VBROADCASTSS const42b20000<>+0(SB), Z16
+	VMINPS       Z10, Z16, Z10
+	VMAXPS       Z11, Z7, Z11
+	VBROADCASTSS const42b20000<>+0(SB), Z16
+	VMINPS       Z11, Z16, Z11
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z8, Z16
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z9, Z17
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z10, Z18
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z11, Z19
+	VRNDSCALEPS  $0x00, Z16, Z16
+	VRNDSCALEPS  $0x00, Z17, Z17
+	VRNDSCALEPS  $0x00, Z18, Z18
+	VRNDSCALEPS  $0x00, Z19, Z19
+	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z20
+	VMULPS.BCST  const3f318000<>+0(SB), Z17, Z21
+	VMULPS.BCST  const3f318000<>+0(SB), Z18, Z22
+	VMULPS.BCST  const3f318000<>+0(SB), Z19, Z23
+	VSUBPS       Z20, Z8, Z8
+	VSUBPS       Z21, Z9, Z9
+	VSUBPS       Z22, Z10, Z10
+	VSUBPS       Z23, Z11, Z11
+	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z20
+	VMULPS.BCST  constb95e8083<>+0(SB), Z17, Z21
+	VMULPS.BCST  constb95e8083<>+0(SB), Z18, Z22
+	VMULPS.BCST  constb95e8083<>+0(SB), Z19, Z23
+	VSUBPS       Z20, Z8, Z8
+	VSUBPS       Z21, Z9, Z9
+	VSUBPS       Z22, Z10, Z10
+	VSUBPS       Z23, Z11, Z11
+	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z20
+	VMULPS.BCST  const39500d01<>+0(SB), Z9, Z21
+	VMULPS.BCST  const39500d01<>+0(SB), Z10, Z22
+	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z23
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z21, Z21
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z23, Z23
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VMULPS       Z10, Z22, Z22
+	VMULPS       Z11, Z23, Z23
+	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3c088889<>+0(SB), Z21, Z21
+	VADDPS.BCST  const3c088889<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3c088889<>+0(SB), Z23, Z23
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VMULPS       Z10, Z22, Z22
+	VMULPS       Z11, Z23, Z23
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z21, Z21
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z23, Z23
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VMULPS       Z10, Z22, Z22
+	VMULPS       Z11, Z23, Z23
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z21, Z21
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z23, Z23
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VMULPS       Z10, Z22, Z22
+	VMULPS       Z11, Z23, Z23
+	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3f000000<>+0(SB), Z21, Z21
+	VADDPS.BCST  const3f000000<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3f000000<>+0(SB), Z23, Z23
+	VMULPS       Z8, Z8, Z24
+	VMULPS       Z9, Z9, Z25
+	VMULPS       Z10, Z10, Z26
+	VMULPS       Z11, Z11, Z27
+	VMULPS       Z20, Z24, Z20
+	VMULPS       Z21, Z25, Z21
+	VMULPS       Z22, Z26, Z22
+	VMULPS       Z23, Z27, Z23
+	VADDPS       Z8, Z20, Z8
+	VADDPS       Z9, Z21, Z9
+	VADDPS       Z10, Z22, Z10
+	VADDPS       Z11, Z23, Z11
+	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3f800000<>+0(SB), Z9, Z9
+	VADDPS.BCST  const3f800000<>+0(SB), Z10, Z10
+	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
+	VSCALEFPS    Z16, Z8, Z8
+	VSCALEFPS    Z17, Z9, Z9
+	VSCALEFPS    Z18, Z10, Z10
+	VSCALEFPS    Z19, Z11, Z11
+	VMULPS       Z8, Z0, Z8
+	VMULPS       Z9, Z0, Z9
+	VMULPS       Z10, Z0, Z10
+	VMULPS       Z11, Z0, Z11
+	VSUBPS       Z2, Z8, Z8
+	VSUBPS       Z3, Z9, Z9
+	VSUBPS       Z4, Z10, Z10
+	VSUBPS       Z5, Z11, Z11
+	VMOVUPS      (CX), Z16
+	VMOVUPS      64(CX), Z17
+	VMOVUPS      128(CX), Z18
+	VMOVUPS      192(CX), Z19
+	VMULPS       Z16, Z1, Z20
+	VMULPS       Z17, Z1, Z21
+	VMULPS       Z18, Z1, Z22
+	VMULPS       Z19, Z1, Z23
+	VSUBPS       Z20, Z8, Z8
+	VSUBPS       Z21, Z9, Z9
+	VSUBPS       Z22, Z10, Z10
+	VSUBPS       Z23, Z11, Z11
+	VMOVUPS      (DX), Z20
+	VMOVUPS      64(DX), Z21
+	VMOVUPS      128(DX), Z22
+	VMOVUPS      192(DX), Z23
+	VMULPS       Z20, Z1, Z20
+	VMULPS       Z21, Z1, Z21
+	VMULPS       Z22, Z1, Z22
+	VMULPS       Z23, Z1, Z23
+	VADDPS       Z20, Z8, Z8
+	VADDPS       Z21, Z9, Z9
+	VADDPS       Z22, Z10, Z10
+	VADDPS       Z23, Z11, Z11
+	VMULPS.BCST  k+24(FP), Z8, Z8
+	VMULPS.BCST  k+24(FP), Z9, Z9
+	VMULPS.BCST  k+24(FP), Z10, Z10
+	VMULPS.BCST  k+24(FP), Z11, Z11
+	VADDPS       Z8, Z2, Z2
+	VADDPS       Z9, Z3, Z3
+	VADDPS       Z10, Z4, Z4
+	VADDPS       Z11, Z5, Z5
+	VBROADCASTSS thr+40(FP), Z8
+	VCMPPS       $0x1e, Z8, Z2, K1
+	VBROADCASTSS thr+40(FP), Z8
+	VCMPPS       $0x1e, Z8, Z3, K2
+	VBROADCASTSS thr+40(FP), Z8
+	VCMPPS       $0x1e, Z8, Z4, K3
+	VBROADCASTSS thr+40(FP), Z8
+	VCMPPS       $0x1e, Z8, Z5, K4
+	VBROADCASTSS reset+44(FP), Z8
+	VBLENDMPS    Z8, Z2, K1, Z12
+	VBROADCASTSS reset+44(FP), Z2
+	VBLENDMPS    Z2, Z3, K2, Z13
+	VBROADCASTSS reset+44(FP), Z2
+	VBLENDMPS    Z2, Z4, K3, Z14
+	VBROADCASTSS reset+44(FP), Z2
+	VBLENDMPS    Z2, Z5, K4, Z15
+	VMOVUPS      Z12, (AX)
+	VMOVUPS      Z13, 64(AX)
+	VMOVUPS      Z14, 128(AX)
+	VMOVUPS      Z15, 192(AX)
+	VMULPS.BCST  a+52(FP), Z12, Z2
+	VMULPS.BCST  a+52(FP), Z13, Z3
+	VMULPS.BCST  a+52(FP), Z14, Z4
+	VMULPS.BCST  a+52(FP), Z15, Z5
+	VSUBPS       Z16, Z2, Z2
+	VSUBPS       Z17, Z3, Z3
+	VSUBPS       Z18, Z4, Z4
+	VSUBPS       Z19, Z5, Z5
+	VMULPS.BCST  kw+48(FP), Z2, Z2
+	VMULPS.BCST  kw+48(FP), Z3, Z3
+	VMULPS.BCST  kw+48(FP), Z4, Z4
+	VMULPS.BCST  kw+48(FP), Z5, Z5
+	VADDPS       Z2, Z16, Z2
+	VADDPS       Z3, Z17, Z3
+	VADDPS       Z4, Z18, Z4
+	VADDPS       Z5, Z19, Z5
+	VBROADCASTSS b+56(FP), Z8
+	VMOVUPS.Z    Z8, K1, Z8
+	VBROADCASTSS b+56(FP), Z9
+	VMOVUPS.Z    Z9, K2, Z9
+	VBROADCASTSS b+56(FP), Z10
+	VMOVUPS.Z    Z10, K3, Z10
+	VBROADCASTSS b+56(FP), Z11
+	VMOVUPS.Z    Z11, K4, Z11
+	VADDPS       Z8, Z2, Z2
+	VADDPS       Z9, Z3, Z3
+	VADDPS       Z10, Z4, Z4
+	VADDPS       Z11, Z5, Z5
+	VMOVUPS      Z2, (CX)
+	VMOVUPS      Z3, 64(CX)
+	VMOVUPS      Z4, 128(CX)
+	VMOVUPS      Z5, 192(CX)
+	KMOVW        K1, R8
+	ORQ          R8, DI
+	KMOVW        K2, R8
+	SHLQ         $0x10, R8
+	ORQ          R8, DI
+	KMOVW        K3, R8
+	SHLQ         $0x20, R8
+	ORQ          R8, DI
+	KMOVW        K4, R8
+	SHLQ         $0x30, R8
+	ORQ          R8, DI
+	MOVQ         DI, (BX)
+	ADDQ         $0x08, BX
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000100, DX
+	DECQ         SI
+	JNZ          AdaptiveExponentialUniformAVX512_reciprocal_block
 
 AdaptiveExponentialUniformAVX512_done:
 	VZEROUPPER
@@ -6471,31 +8050,36 @@ AdaptiveExponentialUniformAVX512_done:
 
 // func adaptiveExponentialUniformAVX2(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·adaptiveExponentialUniformAVX2(SB), $352-80
+TEXT ·adaptiveExponentialUniformAVX2(SB), $392-80
 	// 0 scalars held in registers, 21 read from memory where used; vectors interleaved 3 at a time; between distant reads, 1 values reloaded from their streams, 0 kept on the stack.
-	LEAQ         (SP), AX
+	VMOVSS       const3f800000<>+0(SB), X0
+	VDIVSS       delta+28(FP), X0, X0
+	VMOVSS       X0, (SP)
+	LEAQ         8(SP), AX
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y0
-	VBROADCASTSS a+52(FP), Y0
+	VBROADCASTSS (SP), Y0
 	VMOVUPS      Y0, (AX)
-	VBROADCASTSS b+56(FP), Y0
+	VBROADCASTSS a+52(FP), Y0
 	VMOVUPS      Y0, 32(AX)
-	VBROADCASTSS delta+28(FP), Y0
+	VBROADCASTSS b+56(FP), Y0
 	VMOVUPS      Y0, 64(AX)
-	VBROADCASTSS k+24(FP), Y0
+	VBROADCASTSS delta+28(FP), Y0
 	VMOVUPS      Y0, 96(AX)
-	VBROADCASTSS kw+48(FP), Y0
+	VBROADCASTSS k+24(FP), Y0
 	VMOVUPS      Y0, 128(AX)
-	VBROADCASTSS res+36(FP), Y0
+	VBROADCASTSS kw+48(FP), Y0
 	VMOVUPS      Y0, 160(AX)
-	VBROADCASTSS reset+44(FP), Y0
+	VBROADCASTSS res+36(FP), Y0
 	VMOVUPS      Y0, 192(AX)
-	VBROADCASTSS rh+32(FP), Y0
+	VBROADCASTSS reset+44(FP), Y0
 	VMOVUPS      Y0, 224(AX)
-	VBROADCASTSS thr+40(FP), Y0
+	VBROADCASTSS rh+32(FP), Y0
 	VMOVUPS      Y0, 256(AX)
+	VBROADCASTSS thr+40(FP), Y0
+	VMOVUPS      Y0, 288(AX)
 	MOVQ         v+0(FP), CX
 	MOVQ         w+8(FP), DX
 	MOVQ         cur+16(FP), BX
@@ -6504,17 +8088,29 @@ TEXT ·adaptiveExponentialUniformAVX2(SB), $352-80
 	TESTQ        DI, DI
 	JZ           AdaptiveExponentialUniformAVX2_done
 
+	// The loop for divisors that are ±2^k with a normal reciprocal:
+	// multiplying by the reciprocal gives the division's bits.
+	MOVL  delta+28(FP), R8
+	TESTL $0x007fffff, R8
+	JNZ   AdaptiveExponentialUniformAVX2_block
+	SHRL  $0x17, R8
+	ANDL  $0x000000ff, R8
+	DECL  R8
+	CMPL  R8, $0x000000fc
+	JA    AdaptiveExponentialUniformAVX2_block
+	JMP   AdaptiveExponentialUniformAVX2_reciprocal_block
+
 AdaptiveExponentialUniformAVX2_block:
 	XORQ       R8, R8
 	VMOVUPS    (CX), Y0
 	VMOVUPS    32(CX), Y1
 	VMOVUPS    64(CX), Y2
-	VSUBPS     224(AX), Y0, Y0
-	VSUBPS     224(AX), Y1, Y1
-	VSUBPS     224(AX), Y2, Y2
-	VDIVPS     64(AX), Y0, Y0
-	VDIVPS     64(AX), Y1, Y1
-	VDIVPS     64(AX), Y2, Y2
+	VSUBPS     256(AX), Y0, Y0
+	VSUBPS     256(AX), Y1, Y1
+	VSUBPS     256(AX), Y2, Y2
+	VDIVPS     96(AX), Y0, Y0
+	VDIVPS     96(AX), Y1, Y1
+	VDIVPS     96(AX), Y2, Y2
 	VMOVUPS    vconstc2d00000<>+0(SB), Y3
 	VMAXPS     Y0, Y3, Y0
 	VMOVUPS    vconst42b20000<>+0(SB), Y3
@@ -6614,60 +8210,60 @@ AdaptiveExponentialUniformAVX2_block:
 	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
 	VPSLLD     $0x17, Y3, Y3
 	VMULPS     Y3, Y2, Y2
-	VMULPS     64(AX), Y0, Y0
-	VMULPS     64(AX), Y1, Y1
-	VMULPS     64(AX), Y2, Y2
+	VMULPS     96(AX), Y0, Y0
+	VMULPS     96(AX), Y1, Y1
+	VMULPS     96(AX), Y2, Y2
 	VSUBPS     (CX), Y0, Y0
 	VSUBPS     32(CX), Y1, Y1
 	VSUBPS     64(CX), Y2, Y2
 	VMOVUPS    (DX), Y3
 	VMOVUPS    32(DX), Y4
 	VMOVUPS    64(DX), Y5
-	VMULPS     160(AX), Y3, Y6
-	VMULPS     160(AX), Y4, Y7
-	VMULPS     160(AX), Y5, Y8
+	VMULPS     192(AX), Y3, Y6
+	VMULPS     192(AX), Y4, Y7
+	VMULPS     192(AX), Y5, Y8
 	VSUBPS     Y6, Y0, Y0
 	VSUBPS     Y7, Y1, Y1
 	VSUBPS     Y8, Y2, Y2
 	VMOVUPS    (BX), Y6
 	VMOVUPS    32(BX), Y7
 	VMOVUPS    64(BX), Y8
-	VMULPS     160(AX), Y6, Y6
-	VMULPS     160(AX), Y7, Y7
-	VMULPS     160(AX), Y8, Y8
+	VMULPS     192(AX), Y6, Y6
+	VMULPS     192(AX), Y7, Y7
+	VMULPS     192(AX), Y8, Y8
 	VADDPS     Y6, Y0, Y0
 	VADDPS     Y7, Y1, Y1
 	VADDPS     Y8, Y2, Y2
-	VMULPS     96(AX), Y0, Y0
-	VMULPS     96(AX), Y1, Y1
-	VMULPS     96(AX), Y2, Y2
-	VADDPS     (CX), Y0, Y0
-	VADDPS     32(CX), Y1, Y1
-	VADDPS     64(CX), Y2, Y2
-	VCMPPS     $0x1e, 256(AX), Y0, Y6
-	VCMPPS     $0x1e, 256(AX), Y1, Y7
-	VCMPPS     $0x1e, 256(AX), Y2, Y8
-	VBLENDVPS  Y6, 192(AX), Y0, Y0
-	VBLENDVPS  Y7, 192(AX), Y1, Y1
-	VBLENDVPS  Y8, 192(AX), Y2, Y2
-	VMOVUPS    Y0, (CX)
-	VMOVUPS    Y1, 32(CX)
-	VMOVUPS    Y2, 64(CX)
-	VMULPS     (AX), Y0, Y0
-	VMULPS     (AX), Y1, Y1
-	VMULPS     (AX), Y2, Y2
-	VSUBPS     Y3, Y0, Y0
-	VSUBPS     Y4, Y1, Y1
-	VSUBPS     Y5, Y2, Y2
 	VMULPS     128(AX), Y0, Y0
 	VMULPS     128(AX), Y1, Y1
 	VMULPS     128(AX), Y2, Y2
+	VADDPS     (CX), Y0, Y0
+	VADDPS     32(CX), Y1, Y1
+	VADDPS     64(CX), Y2, Y2
+	VCMPPS     $0x1e, 288(AX), Y0, Y6
+	VCMPPS     $0x1e, 288(AX), Y1, Y7
+	VCMPPS     $0x1e, 288(AX), Y2, Y8
+	VBLENDVPS  Y6, 224(AX), Y0, Y0
+	VBLENDVPS  Y7, 224(AX), Y1, Y1
+	VBLENDVPS  Y8, 224(AX), Y2, Y2
+	VMOVUPS    Y0, (CX)
+	VMOVUPS    Y1, 32(CX)
+	VMOVUPS    Y2, 64(CX)
+	VMULPS     32(AX), Y0, Y0
+	VMULPS     32(AX), Y1, Y1
+	VMULPS     32(AX), Y2, Y2
+	VSUBPS     Y3, Y0, Y0
+	VSUBPS     Y4, Y1, Y1
+	VSUBPS     Y5, Y2, Y2
+	VMULPS     160(AX), Y0, Y0
+	VMULPS     160(AX), Y1, Y1
+	VMULPS     160(AX), Y2, Y2
 	VADDPS     Y0, Y3, Y0
 	VADDPS     Y1, Y4, Y1
 	VADDPS     Y2, Y5, Y2
-	VANDPS     32(AX), Y6, Y3
-	VANDPS     32(AX), Y7, Y4
-	VANDPS     32(AX), Y8, Y5
+	VANDPS     64(AX), Y6, Y3
+	VANDPS     64(AX), Y7, Y4
+	VANDPS     64(AX), Y8, Y5
 	VADDPS     Y3, Y0, Y0
 	VADDPS     Y4, Y1, Y1
 	VADDPS     Y5, Y2, Y2
@@ -6685,12 +8281,12 @@ AdaptiveExponentialUniformAVX2_block:
 	VMOVUPS    96(CX), Y0
 	VMOVUPS    128(CX), Y1
 	VMOVUPS    160(CX), Y2
-	VSUBPS     224(AX), Y0, Y0
-	VSUBPS     224(AX), Y1, Y1
-	VSUBPS     224(AX), Y2, Y2
-	VDIVPS     64(AX), Y0, Y0
-	VDIVPS     64(AX), Y1, Y1
-	VDIVPS     64(AX), Y2, Y2
+	VSUBPS     256(AX), Y0, Y0
+	VSUBPS     256(AX), Y1, Y1
+	VSUBPS     256(AX), Y2, Y2
+	VDIVPS     96(AX), Y0, Y0
+	VDIVPS     96(AX), Y1, Y1
+	VDIVPS     96(AX), Y2, Y2
 	VMOVUPS    vconstc2d00000<>+0(SB), Y3
 	VMAXPS     Y0, Y3, Y0
 	VMOVUPS    vconst42b20000<>+0(SB), Y3
@@ -6790,60 +8386,60 @@ AdaptiveExponentialUniformAVX2_block:
 	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
 	VPSLLD     $0x17, Y3, Y3
 	VMULPS     Y3, Y2, Y2
-	VMULPS     64(AX), Y0, Y0
-	VMULPS     64(AX), Y1, Y1
-	VMULPS     64(AX), Y2, Y2
+	VMULPS     96(AX), Y0, Y0
+	VMULPS     96(AX), Y1, Y1
+	VMULPS     96(AX), Y2, Y2
 	VSUBPS     96(CX), Y0, Y0
 	VSUBPS     128(CX), Y1, Y1
 	VSUBPS     160(CX), Y2, Y2
 	VMOVUPS    96(DX), Y3
 	VMOVUPS    128(DX), Y4
 	VMOVUPS    160(DX), Y5
-	VMULPS     160(AX), Y3, Y6
-	VMULPS     160(AX), Y4, Y7
-	VMULPS     160(AX), Y5, Y8
+	VMULPS     192(AX), Y3, Y6
+	VMULPS     192(AX), Y4, Y7
+	VMULPS     192(AX), Y5, Y8
 	VSUBPS     Y6, Y0, Y0
 	VSUBPS     Y7, Y1, Y1
 	VSUBPS     Y8, Y2, Y2
 	VMOVUPS    96(BX), Y6
 	VMOVUPS    128(BX), Y7
 	VMOVUPS    160(BX), Y8
-	VMULPS     160(AX), Y6, Y6
-	VMULPS     160(AX), Y7, Y7
-	VMULPS     160(AX), Y8, Y8
+	VMULPS     192(AX), Y6, Y6
+	VMULPS     192(AX), Y7, Y7
+	VMULPS     192(AX), Y8, Y8
 	VADDPS     Y6, Y0, Y0
 	VADDPS     Y7, Y1, Y1
 	VADDPS     Y8, Y2, Y2
-	VMULPS     96(AX), Y0, Y0
-	VMULPS     96(AX), Y1, Y1
-	VMULPS     96(AX), Y2, Y2
-	VADDPS     96(CX), Y0, Y0
-	VADDPS     128(CX), Y1, Y1
-	VADDPS     160(CX), Y2, Y2
-	VCMPPS     $0x1e, 256(AX), Y0, Y6
-	VCMPPS     $0x1e, 256(AX), Y1, Y7
-	VCMPPS     $0x1e, 256(AX), Y2, Y8
-	VBLENDVPS  Y6, 192(AX), Y0, Y0
-	VBLENDVPS  Y7, 192(AX), Y1, Y1
-	VBLENDVPS  Y8, 192(AX), Y2, Y2
-	VMOVUPS    Y0, 96(CX)
-	VMOVUPS    Y1, 128(CX)
-	VMOVUPS    Y2, 160(CX)
-	VMULPS     (AX), Y0, Y0
-	VMULPS     (AX), Y1, Y1
-	VMULPS     (AX), Y2, Y2
-	VSUBPS     Y3, Y0, Y0
-	VSUBPS     Y4, Y1, Y1
-	VSUBPS     Y5, Y2, Y2
 	VMULPS     128(AX), Y0, Y0
 	VMULPS     128(AX), Y1, Y1
 	VMULPS     128(AX), Y2, Y2
+	VADDPS     96(CX), Y0, Y0
+	VADDPS     128(CX), Y1, Y1
+	VADDPS     160(CX), Y2, Y2
+	VCMPPS     $0x1e, 288(AX), Y0, Y6
+	VCMPPS     $0x1e, 288(AX), Y1, Y7
+	VCMPPS     $0x1e, 288(AX), Y2, Y8
+	VBLENDVPS  Y6, 224(AX), Y0, Y0
+	VBLENDVPS  Y7, 224(AX), Y1, Y1
+	VBLENDVPS  Y8, 224(AX), Y2, Y2
+	VMOVUPS    Y0, 96(CX)
+	VMOVUPS    Y1, 128(CX)
+	VMOVUPS    Y2, 160(CX)
+	VMULPS     32(AX), Y0, Y0
+	VMULPS     32(AX), Y1, Y1
+	VMULPS     32(AX), Y2, Y2
+	VSUBPS     Y3, Y0, Y0
+	VSUBPS     Y4, Y1, Y1
+	VSUBPS     Y5, Y2, Y2
+	VMULPS     160(AX), Y0, Y0
+	VMULPS     160(AX), Y1, Y1
+	VMULPS     160(AX), Y2, Y2
 	VADDPS     Y0, Y3, Y0
 	VADDPS     Y1, Y4, Y1
 	VADDPS     Y2, Y5, Y2
-	VANDPS     32(AX), Y6, Y3
-	VANDPS     32(AX), Y7, Y4
-	VANDPS     32(AX), Y8, Y5
+	VANDPS     64(AX), Y6, Y3
+	VANDPS     64(AX), Y7, Y4
+	VANDPS     64(AX), Y8, Y5
 	VADDPS     Y3, Y0, Y0
 	VADDPS     Y4, Y1, Y1
 	VADDPS     Y5, Y2, Y2
@@ -6861,10 +8457,10 @@ AdaptiveExponentialUniformAVX2_block:
 	ORQ        R9, R8
 	VMOVUPS    192(CX), Y0
 	VMOVUPS    224(CX), Y1
-	VSUBPS     224(AX), Y0, Y0
-	VSUBPS     224(AX), Y1, Y1
-	VDIVPS     64(AX), Y0, Y0
-	VDIVPS     64(AX), Y1, Y1
+	VSUBPS     256(AX), Y0, Y0
+	VSUBPS     256(AX), Y1, Y1
+	VDIVPS     96(AX), Y0, Y0
+	VDIVPS     96(AX), Y1, Y1
 	VMOVUPS    vconstc2d00000<>+0(SB), Y2
 	VMAXPS     Y0, Y2, Y0
 	VMOVUPS    vconst42b20000<>+0(SB), Y2
@@ -6931,42 +8527,42 @@ AdaptiveExponentialUniformAVX2_block:
 	VPADDD     vconst0000007f<>+0(SB), Y2, Y2
 	VPSLLD     $0x17, Y2, Y2
 	VMULPS     Y2, Y1, Y1
-	VMULPS     64(AX), Y0, Y0
-	VMULPS     64(AX), Y1, Y1
+	VMULPS     96(AX), Y0, Y0
+	VMULPS     96(AX), Y1, Y1
 	VSUBPS     192(CX), Y0, Y0
 	VSUBPS     224(CX), Y1, Y1
 	VMOVUPS    192(DX), Y2
 	VMOVUPS    224(DX), Y3
-	VMULPS     160(AX), Y2, Y4
-	VMULPS     160(AX), Y3, Y5
+	VMULPS     192(AX), Y2, Y4
+	VMULPS     192(AX), Y3, Y5
 	VSUBPS     Y4, Y0, Y0
 	VSUBPS     Y5, Y1, Y1
 	VMOVUPS    192(BX), Y4
 	VMOVUPS    224(BX), Y5
-	VMULPS     160(AX), Y4, Y4
-	VMULPS     160(AX), Y5, Y5
+	VMULPS     192(AX), Y4, Y4
+	VMULPS     192(AX), Y5, Y5
 	VADDPS     Y4, Y0, Y0
 	VADDPS     Y5, Y1, Y1
-	VMULPS     96(AX), Y0, Y0
-	VMULPS     96(AX), Y1, Y1
-	VADDPS     192(CX), Y0, Y0
-	VADDPS     224(CX), Y1, Y1
-	VCMPPS     $0x1e, 256(AX), Y0, Y4
-	VCMPPS     $0x1e, 256(AX), Y1, Y5
-	VBLENDVPS  Y4, 192(AX), Y0, Y0
-	VBLENDVPS  Y5, 192(AX), Y1, Y1
-	VMOVUPS    Y0, 192(CX)
-	VMOVUPS    Y1, 224(CX)
-	VMULPS     (AX), Y0, Y0
-	VMULPS     (AX), Y1, Y1
-	VSUBPS     Y2, Y0, Y0
-	VSUBPS     Y3, Y1, Y1
 	VMULPS     128(AX), Y0, Y0
 	VMULPS     128(AX), Y1, Y1
+	VADDPS     192(CX), Y0, Y0
+	VADDPS     224(CX), Y1, Y1
+	VCMPPS     $0x1e, 288(AX), Y0, Y4
+	VCMPPS     $0x1e, 288(AX), Y1, Y5
+	VBLENDVPS  Y4, 224(AX), Y0, Y0
+	VBLENDVPS  Y5, 224(AX), Y1, Y1
+	VMOVUPS    Y0, 192(CX)
+	VMOVUPS    Y1, 224(CX)
+	VMULPS     32(AX), Y0, Y0
+	VMULPS     32(AX), Y1, Y1
+	VSUBPS     Y2, Y0, Y0
+	VSUBPS     Y3, Y1, Y1
+	VMULPS     160(AX), Y0, Y0
+	VMULPS     160(AX), Y1, Y1
 	VADDPS     Y0, Y2, Y0
 	VADDPS     Y1, Y3, Y1
-	VANDPS     32(AX), Y4, Y2
-	VANDPS     32(AX), Y5, Y3
+	VANDPS     64(AX), Y4, Y2
+	VANDPS     64(AX), Y5, Y3
 	VADDPS     Y2, Y0, Y0
 	VADDPS     Y3, Y1, Y1
 	VMOVUPS    Y0, 192(DX)
@@ -6984,6 +8580,488 @@ AdaptiveExponentialUniformAVX2_block:
 	ADDQ       $0x00000100, BX
 	DECQ       DI
 	JNZ        AdaptiveExponentialUniformAVX2_block
+	JMP        AdaptiveExponentialUniformAVX2_done
+
+AdaptiveExponentialUniformAVX2_reciprocal_block:
+	XORQ       R8, R8
+	VMOVUPS    (CX), Y0
+	VMOVUPS    32(CX), Y1
+	VMOVUPS    64(CX), Y2
+	VSUBPS     256(AX), Y0, Y0
+	VSUBPS     256(AX), Y1, Y1
+	VSUBPS     256(AX), Y2, Y2
+	VMULPS     (AX), Y0, Y0
+	VMULPS     (AX), Y1, Y1
+	VMULPS     (AX), Y2, Y2
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y0, Y3, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y0, Y3, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y1, Y3, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y1, Y3, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y2, Y3, Y2
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y2, Y3, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VROUNDPS   $0x00, Y3, Y3
+	VROUNDPS   $0x00, Y4, Y4
+	VROUNDPS   $0x00, Y5, Y5
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y6
+	VMULPS     vconstb95e8083<>+0(SB), Y4, Y7
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y6
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y7
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y8
+	VADDPS     vconst3ab60b61<>+0(SB), Y6, Y6
+	VADDPS     vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS     vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS     vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS     vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS     vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS     vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS     vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS     vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS     vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS     vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y0, Y9
+	VMULPS     Y1, Y1, Y10
+	VMULPS     Y2, Y2, Y11
+	VMULPS     Y6, Y9, Y6
+	VMULPS     Y7, Y10, Y7
+	VMULPS     Y8, Y11, Y8
+	VADDPS     Y0, Y6, Y0
+	VADDPS     Y1, Y7, Y1
+	VADDPS     Y2, Y8, Y2
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
+	VCVTTPS2DQ Y3, Y3
+	VPSRAD     $0x01, Y3, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y0, Y0
+	VPSUBD     Y6, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y0, Y0
+	VCVTTPS2DQ Y4, Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y6
+	VPSLLD     $0x17, Y6, Y6
+	VMULPS     Y6, Y1, Y1
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y1, Y1
+	VCVTTPS2DQ Y5, Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y2, Y2
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y2, Y2
+	VMULPS     96(AX), Y0, Y0
+	VMULPS     96(AX), Y1, Y1
+	VMULPS     96(AX), Y2, Y2
+	VSUBPS     (CX), Y0, Y0
+	VSUBPS     32(CX), Y1, Y1
+	VSUBPS     64(CX), Y2, Y2
+	VMOVUPS    (DX), Y3
+	VMOVUPS    32(DX), Y4
+	VMOVUPS    64(DX), Y5
+	VMULPS     192(AX), Y3, Y6
+	VMULPS     192(AX), Y4, Y7
+	VMULPS     192(AX), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMOVUPS    (BX), Y6
+	VMOVUPS    32(BX), Y7
+	VMOVUPS    64(BX), Y8
+	VMULPS     192(AX), Y6, Y6
+	VMULPS     192(AX), Y7, Y7
+	VMULPS     192(AX), Y8, Y8
+	VADDPS     Y6, Y0, Y0
+	VADDPS     Y7, Y1, Y1
+	VADDPS     Y8, Y2, Y2
+	VMULPS     128(AX), Y0, Y0
+	VMULPS     128(AX), Y1, Y1
+	VMULPS     128(AX), Y2, Y2
+	VADDPS     (CX), Y0, Y0
+	VADDPS     32(CX), Y1, Y1
+	VADDPS     64(CX), Y2, Y2
+	VCMPPS     $0x1e, 288(AX), Y0, Y6
+	VCMPPS     $0x1e, 288(AX), Y1, Y7
+	VCMPPS     $0x1e, 288(AX), Y2, Y8
+	VBLENDVPS  Y6, 224(AX), Y0, Y0
+	VBLENDVPS  Y7, 224(AX), Y1, Y1
+	VBLENDVPS  Y8, 224(AX), Y2, Y2
+	VMOVUPS    Y0, (CX)
+	VMOVUPS    Y1, 32(CX)
+	VMOVUPS    Y2, 64(CX)
+	VMULPS     32(AX), Y0, Y0
+	VMULPS     32(AX), Y1, Y1
+	VMULPS     32(AX), Y2, Y2
+	VSUBPS     Y3, Y0, Y0
+	VSUBPS     Y4, Y1, Y1
+	VSUBPS     Y5, Y2, Y2
+	VMULPS     160(AX), Y0, Y0
+	VMULPS     160(AX), Y1, Y1
+	VMULPS     160(AX), Y2, Y2
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VANDPS     64(AX), Y6, Y3
+	VANDPS     64(AX), Y7, Y4
+	VANDPS     64(AX), Y8, Y5
+	VADDPS     Y3, Y0, Y0
+	VADDPS     Y4, Y1, Y1
+	VADDPS     Y5, Y2, Y2
+	VMOVUPS    Y0, (DX)
+	VMOVUPS    Y1, 32(DX)
+	VMOVUPS    Y2, 64(DX)
+	VMOVMSKPS  Y6, R9
+	ORQ        R9, R8
+	VMOVMSKPS  Y7, R9
+	SHLQ       $0x08, R9
+	ORQ        R9, R8
+	VMOVMSKPS  Y8, R9
+	SHLQ       $0x10, R9
+	ORQ        R9, R8
+	VMOVUPS    96(CX), Y0
+	VMOVUPS    128(CX), Y1
+	VMOVUPS    160(CX), Y2
+	VSUBPS     256(AX), Y0, Y0
+	VSUBPS     256(AX), Y1, Y1
+	VSUBPS     256(AX), Y2, Y2
+	VMULPS     (AX), Y0, Y0
+	VMULPS     (AX), Y1, Y1
+	VMULPS     (AX), Y2, Y2
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y0, Y3, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y0, Y3, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y1, Y3, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y1, Y3, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y2, Y3, Y2
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y2, Y3, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VROUNDPS   $0x00, Y3, Y3
+	VROUNDPS   $0x00, Y4, Y4
+	VROUNDPS   $0x00, Y5, Y5
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y6
+	VMULPS     vconstb95e8083<>+0(SB), Y4, Y7
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y6
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y7
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y8
+	VADDPS     vconst3ab60b61<>+0(SB), Y6, Y6
+	VADDPS     vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS     vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS     vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS     vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS     vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS     vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS     vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS     vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y6, Y6
+	VMULPS     Y1, Y7, Y7
+	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS     vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS     vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS     Y0, Y0, Y9
+	VMULPS     Y1, Y1, Y10
+	VMULPS     Y2, Y2, Y11
+	VMULPS     Y6, Y9, Y6
+	VMULPS     Y7, Y10, Y7
+	VMULPS     Y8, Y11, Y8
+	VADDPS     Y0, Y6, Y0
+	VADDPS     Y1, Y7, Y1
+	VADDPS     Y2, Y8, Y2
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
+	VCVTTPS2DQ Y3, Y3
+	VPSRAD     $0x01, Y3, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y0, Y0
+	VPSUBD     Y6, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y0, Y0
+	VCVTTPS2DQ Y4, Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y6
+	VPSLLD     $0x17, Y6, Y6
+	VMULPS     Y6, Y1, Y1
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y1, Y1
+	VCVTTPS2DQ Y5, Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y2, Y2
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y2, Y2
+	VMULPS     96(AX), Y0, Y0
+	VMULPS     96(AX), Y1, Y1
+	VMULPS     96(AX), Y2, Y2
+	VSUBPS     96(CX), Y0, Y0
+	VSUBPS     128(CX), Y1, Y1
+	VSUBPS     160(CX), Y2, Y2
+	VMOVUPS    96(DX), Y3
+	VMOVUPS    128(DX), Y4
+	VMOVUPS    160(DX), Y5
+	VMULPS     192(AX), Y3, Y6
+	VMULPS     192(AX), Y4, Y7
+	VMULPS     192(AX), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMOVUPS    96(BX), Y6
+	VMOVUPS    128(BX), Y7
+	VMOVUPS    160(BX), Y8
+	VMULPS     192(AX), Y6, Y6
+	VMULPS     192(AX), Y7, Y7
+	VMULPS     192(AX), Y8, Y8
+	VADDPS     Y6, Y0, Y0
+	VADDPS     Y7, Y1, Y1
+	VADDPS     Y8, Y2, Y2
+	VMULPS     128(AX), Y0, Y0
+	VMULPS     128(AX), Y1, Y1
+	VMULPS     128(AX), Y2, Y2
+	VADDPS     96(CX), Y0, Y0
+	VADDPS     128(CX), Y1, Y1
+	VADDPS     160(CX), Y2, Y2
+	VCMPPS     $0x1e, 288(AX), Y0, Y6
+	VCMPPS     $0x1e, 288(AX), Y1, Y7
+	VCMPPS     $0x1e, 288(AX), Y2, Y8
+	VBLENDVPS  Y6, 224(AX), Y0, Y0
+	VBLENDVPS  Y7, 224(AX), Y1, Y1
+	VBLENDVPS  Y8, 224(AX), Y2, Y2
+	VMOVUPS    Y0, 96(CX)
+	VMOVUPS    Y1, 128(CX)
+	VMOVUPS    Y2, 160(CX)
+	VMULPS     32(AX), Y0, Y0
+	VMULPS     32(AX), Y1, Y1
+	VMULPS     32(AX), Y2, Y2
+	VSUBPS     Y3, Y0, Y0
+	VSUBPS     Y4, Y1, Y1
+	VSUBPS     Y5, Y2, Y2
+	VMULPS     160(AX), Y0, Y0
+	VMULPS     160(AX), Y1, Y1
+	VMULPS     160(AX), Y2, Y2
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VANDPS     64(AX), Y6, Y3
+	VANDPS     64(AX), Y7, Y4
+	VANDPS     64(AX), Y8, Y5
+	VADDPS     Y3, Y0, Y0
+	VADDPS     Y4, Y1, Y1
+	VADDPS     Y5, Y2, Y2
+	VMOVUPS    Y0, 96(DX)
+	VMOVUPS    Y1, 128(DX)
+	VMOVUPS    Y2, 160(DX)
+	VMOVMSKPS  Y6, R9
+	SHLQ       $0x18, R9
+	ORQ        R9, R8
+	VMOVMSKPS  Y7, R9
+	SHLQ       $0x20, R9
+	ORQ        R9, R8
+	VMOVMSKPS  Y8, R9
+	SHLQ       $0x28, R9
+	ORQ        R9, R8
+	VMOVUPS    192(CX), Y0
+	VMOVUPS    224(CX), Y1
+	VSUBPS     256(AX), Y0, Y0
+	VSUBPS     256(AX), Y1, Y1
+	VMULPS     (AX), Y0, Y0
+	VMULPS     (AX), Y1, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y2
+	VMAXPS     Y0, Y2, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y2
+	VMINPS     Y0, Y2, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y2
+	VMAXPS     Y1, Y2, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y2
+	VMINPS     Y1, Y2, Y1
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y3
+	VROUNDPS   $0x00, Y2, Y2
+	VROUNDPS   $0x00, Y3, Y3
+	VMULPS     vconst3f318000<>+0(SB), Y2, Y4
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y5
+	VSUBPS     Y4, Y0, Y0
+	VSUBPS     Y5, Y1, Y1
+	VMULPS     vconstb95e8083<>+0(SB), Y2, Y4
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y5
+	VSUBPS     Y4, Y0, Y0
+	VSUBPS     Y5, Y1, Y1
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y4
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y5
+	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y4, Y4
+	VMULPS     Y1, Y5, Y5
+	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y4, Y4
+	VMULPS     Y1, Y5, Y5
+	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y4, Y4
+	VMULPS     Y1, Y5, Y5
+	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y4, Y4
+	VMULPS     Y1, Y5, Y5
+	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y0, Y6
+	VMULPS     Y1, Y1, Y7
+	VMULPS     Y4, Y6, Y4
+	VMULPS     Y5, Y7, Y5
+	VADDPS     Y0, Y4, Y0
+	VADDPS     Y1, Y5, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VCVTTPS2DQ Y2, Y2
+	VPSRAD     $0x01, Y2, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y0, Y0
+	VPSUBD     Y4, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y2, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VMULPS     Y2, Y0, Y0
+	VCVTTPS2DQ Y3, Y2
+	VPSRAD     $0x01, Y2, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y4
+	VPSLLD     $0x17, Y4, Y4
+	VMULPS     Y4, Y1, Y1
+	VPSUBD     Y3, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y2, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VMULPS     Y2, Y1, Y1
+	VMULPS     96(AX), Y0, Y0
+	VMULPS     96(AX), Y1, Y1
+	VSUBPS     192(CX), Y0, Y0
+	VSUBPS     224(CX), Y1, Y1
+	VMOVUPS    192(DX), Y2
+	VMOVUPS    224(DX), Y3
+	VMULPS     192(AX), Y2, Y4
+	VMULPS     192(AX), Y3, Y5
+	VSUBPS     Y4, Y0, Y0
+	VSUBPS     Y5, Y1, Y1
+	VMOVUPS    192(BX), Y4
+	VMOVUPS    224(BX), Y5
+	VMULPS     192(AX), Y4, Y4
+	VMULPS     192(AX), Y5, Y5
+	VADDPS     Y4, Y0, Y0
+	VADDPS     Y5, Y1, Y1
+	VMULPS     128(AX), Y0, Y0
+	VMULPS     128(AX), Y1, Y1
+	VADDPS     192(CX), Y0, Y0
+	VADDPS     224(CX), Y1, Y1
+	VCMPPS     $0x1e, 288(AX), Y0, Y4
+	VCMPPS     $0x1e, 288(AX), Y1, Y5
+	VBLENDVPS  Y4, 224(AX), Y0, Y0
+	VBLENDVPS  Y5, 224(AX), Y1, Y1
+	VMOVUPS    Y0, 192(CX)
+	VMOVUPS    Y1, 224(CX)
+	VMULPS     32(AX), Y0, Y0
+	VMULPS     32(AX), Y1, Y1
+	VSUBPS     Y2, Y0, Y0
+	VSUBPS     Y3, Y1, Y1
+	VMULPS     160(AX), Y0, Y0
+	VMULPS     160(AX), Y1, Y1
+	VADDPS     Y0, Y2, Y0
+	VADDPS     Y1, Y3, Y1
+	VANDPS     64(AX), Y4, Y2
+	VANDPS     64(AX), Y5, Y3
+	VADDPS     Y2, Y0, Y0
+	VADDPS     Y3, Y1, Y1
+	VMOVUPS    Y0, 192(DX)
+	VMOVUPS    Y1, 224(DX)
+	VMOVMSKPS  Y4, R9
+	SHLQ       $0x30, R9
+	ORQ        R9, R8
+	VMOVMSKPS  Y5, R9
+	SHLQ       $0x38, R9
+	ORQ        R9, R8
+	MOVQ       R8, (SI)
+	ADDQ       $0x08, SI
+	ADDQ       $0x00000100, CX
+	ADDQ       $0x00000100, DX
+	ADDQ       $0x00000100, BX
+	DECQ       DI
+	JNZ        AdaptiveExponentialUniformAVX2_reciprocal_block
 
 AdaptiveExponentialUniformAVX2_done:
 	VZEROUPPER
@@ -7910,15 +9988,18 @@ SimplifiedAdaptiveExponentialAVX2_done:
 
 // func simplifiedAdaptiveExponentialUniformAVX512(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
-TEXT ·simplifiedAdaptiveExponentialUniformAVX512(SB), NOSPLIT, $0-88
+TEXT ·simplifiedAdaptiveExponentialUniformAVX512(SB), NOSPLIT, $8-88
 	// 4 scalars held in registers, 17 read from memory where used; vectors interleaved 4 at a time.
+	VMOVSS       const3f800000<>+0(SB), X0
+	VDIVSS       delta+40(FP), X0, X0
+	VMOVSS       X0, (SP)
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
-	VBROADCASTSS delta+40(FP), Z2
-	VBROADCASTSS rh+44(FP), Z3
-	VBROADCASTSS constc2d00000<>+0(SB), Z4
-	VBROADCASTSS const42b20000<>+0(SB), Z5
+	VBROADCASTSS delta+40(FP), Z6
+	VBROADCASTSS rh+44(FP), Z7
+	VBROADCASTSS constc2d00000<>+0(SB), Z8
+	VBROADCASTSS const42b20000<>+0(SB), Z9
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         theta+16(FP), DX
@@ -7928,28 +10009,275 @@ TEXT ·simplifiedAdaptiveExponentialUniformAVX512(SB), NOSPLIT, $0-88
 	TESTQ        DI, DI
 	JZ           SimplifiedAdaptiveExponentialUniformAVX512_done
 
+	// The loop for divisors that are ±2^k with a normal reciprocal:
+	// multiplying by the reciprocal gives the division's bits.
+	MOVL  delta+40(FP), R8
+	TESTL $0x007fffff, R8
+	JNZ   SimplifiedAdaptiveExponentialUniformAVX512_block
+	SHRL  $0x17, R8
+	ANDL  $0x000000ff, R8
+	DECL  R8
+	CMPL  R8, $0x000000fc
+	JA    SimplifiedAdaptiveExponentialUniformAVX512_block
+	JMP   SimplifiedAdaptiveExponentialUniformAVX512_reciprocal_block
+
 SimplifiedAdaptiveExponentialUniformAVX512_block:
 	XORQ         R8, R8
-	VMOVUPS      (AX), Z6
-	VMOVUPS      64(AX), Z7
-	VMOVUPS      128(AX), Z8
-	VMOVUPS      192(AX), Z9
-	VSUBPS       Z3, Z6, Z10
-	VSUBPS       Z3, Z7, Z11
-	VSUBPS       Z3, Z8, Z12
-	VSUBPS       Z3, Z9, Z13
-	VDIVPS       Z2, Z10, Z10
-	VDIVPS       Z2, Z11, Z11
-	VDIVPS       Z2, Z12, Z12
-	VDIVPS       Z2, Z13, Z13
-	VMAXPS       Z10, Z4, Z10
-	VMINPS       Z10, Z5, Z10
-	VMAXPS       Z11, Z4, Z11
-	VMINPS       Z11, Z5, Z11
-	VMAXPS       Z12, Z4, Z12
-	VMINPS       Z12, Z5, Z12
-	VMAXPS       Z13, Z4, Z13
-	VMINPS       Z13, Z5, Z13
+	VMOVUPS      (AX), Z10
+	VMOVUPS      64(AX), Z11
+	VMOVUPS      128(AX), Z12
+	VMOVUPS      192(AX), Z13
+	VSUBPS       Z7, Z10, Z14
+	VSUBPS       Z7, Z11, Z15
+	VSUBPS       Z7, Z12, Z16
+	VSUBPS       Z7, Z13, Z17
+	VDIVPS       Z6, Z14, Z14
+	VDIVPS       Z6, Z15, Z15
+	VDIVPS       Z6, Z16, Z16
+	VDIVPS       Z6, Z17, Z17
+	VMAXPS       Z14, Z8, Z14
+	VMINPS       Z14, Z9, Z14
+	VMAXPS       Z15, Z8, Z15
+	VMINPS       Z15, Z9, Z15
+	VMAXPS       Z16, Z8, Z16
+	VMINPS       Z16, Z9, Z16
+	VMAXPS       Z17, Z8, Z17
+	VMINPS       Z17, Z9, Z17
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z14, Z18
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z15, Z19
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z16, Z20
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z17, Z21
+	VRNDSCALEPS  $0x00, Z18, Z18
+	VRNDSCALEPS  $0x00, Z19, Z19
+	VRNDSCALEPS  $0x00, Z20, Z20
+	VRNDSCALEPS  $0x00, Z21, Z21
+	VMULPS.BCST  const3f318000<>+0(SB), Z18, Z22
+	VMULPS.BCST  const3f318000<>+0(SB), Z19, Z23
+	VMULPS.BCST  const3f318000<>+0(SB), Z20, Z24
+	VMULPS.BCST  const3f318000<>+0(SB), Z21, Z25
+	VSUBPS       Z22, Z14, Z14
+	VSUBPS       Z23, Z15, Z15
+	VSUBPS       Z24, Z16, Z16
+	VSUBPS       Z25, Z17, Z17
+	VMULPS.BCST  constb95e8083<>+0(SB), Z18, Z22
+	VMULPS.BCST  constb95e8083<>+0(SB), Z19, Z23
+	VMULPS.BCST  constb95e8083<>+0(SB), Z20, Z24
+	VMULPS.BCST  constb95e8083<>+0(SB), Z21, Z25
+	VSUBPS       Z22, Z14, Z14
+	VSUBPS       Z23, Z15, Z15
+	VSUBPS       Z24, Z16, Z16
+	VSUBPS       Z25, Z17, Z17
+	VMULPS.BCST  const39500d01<>+0(SB), Z14, Z22
+	VMULPS.BCST  const39500d01<>+0(SB), Z15, Z23
+	VMULPS.BCST  const39500d01<>+0(SB), Z16, Z24
+	VMULPS.BCST  const39500d01<>+0(SB), Z17, Z25
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z23, Z23
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z24, Z24
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z25, Z25
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z15, Z23, Z23
+	VMULPS       Z16, Z24, Z24
+	VMULPS       Z17, Z25, Z25
+	VADDPS.BCST  const3c088889<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3c088889<>+0(SB), Z23, Z23
+	VADDPS.BCST  const3c088889<>+0(SB), Z24, Z24
+	VADDPS.BCST  const3c088889<>+0(SB), Z25, Z25
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z15, Z23, Z23
+	VMULPS       Z16, Z24, Z24
+	VMULPS       Z17, Z25, Z25
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z23, Z23
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z24, Z24
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z25, Z25
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z15, Z23, Z23
+	VMULPS       Z16, Z24, Z24
+	VMULPS       Z17, Z25, Z25
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z23, Z23
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z24, Z24
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z25, Z25
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z15, Z23, Z23
+	VMULPS       Z16, Z24, Z24
+	VMULPS       Z17, Z25, Z25
+	VADDPS.BCST  const3f000000<>+0(SB), Z22, Z22
+	VADDPS.BCST  const3f000000<>+0(SB), Z23, Z23
+	VADDPS.BCST  const3f000000<>+0(SB), Z24, Z24
+	VADDPS.BCST  const3f000000<>+0(SB), Z25, Z25
+	VMULPS       Z14, Z14, Z26
+	VMULPS       Z15, Z15, Z27
+	VMULPS       Z16, Z16, Z28
+	VMULPS       Z17, Z17, Z29
+	VMULPS       Z22, Z26, Z22
+	VMULPS       Z23, Z27, Z23
+	VMULPS       Z24, Z28, Z24
+	VMULPS       Z25, Z29, Z25
+	VADDPS       Z14, Z22, Z14
+	VADDPS       Z15, Z23, Z15
+	VADDPS       Z16, Z24, Z16
+	VADDPS       Z17, Z25, Z17
+	VADDPS.BCST  const3f800000<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3f800000<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3f800000<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3f800000<>+0(SB), Z17, Z17
+	VSCALEFPS    Z18, Z14, Z14
+	VSCALEFPS    Z19, Z15, Z15
+	VSCALEFPS    Z20, Z16, Z16
+	VSCALEFPS    Z21, Z17, Z17
+	VMULPS       Z14, Z6, Z14
+	VMULPS       Z15, Z6, Z15
+	VMULPS       Z16, Z6, Z16
+	VMULPS       Z17, Z6, Z17
+	VSUBPS       Z10, Z14, Z14
+	VSUBPS       Z11, Z15, Z15
+	VSUBPS       Z12, Z16, Z16
+	VSUBPS       Z13, Z17, Z17
+	VMOVDQU16    (CX), Y18
+	VMOVDQU16    32(CX), Y19
+	VMOVDQU16    64(CX), Y20
+	VMOVDQU16    96(CX), Y21
+	VPBROADCASTW c+32(FP), Y22
+	VPBROADCASTW c+32(FP), Y23
+	VPBROADCASTW c+32(FP), Y24
+	VPBROADCASTW c+32(FP), Y25
+	VPCMPUW      $0x06, Y22, Y18, K1
+	VPCMPUW      $0x06, Y23, Y19, K2
+	VPCMPUW      $0x06, Y24, Y20, K3
+	VPCMPUW      $0x06, Y25, Y21, K4
+	VMOVUPS      (BX), Z22
+	VMOVUPS      64(BX), Z23
+	VMOVUPS      128(BX), Z24
+	VMOVUPS      192(BX), Z25
+	VMULPS.BCST  res+48(FP), Z22, Z22
+	VMULPS.BCST  res+48(FP), Z23, Z23
+	VMULPS.BCST  res+48(FP), Z24, Z24
+	VMULPS.BCST  res+48(FP), Z25, Z25
+	VMOVUPS.Z    Z22, K1, Z22
+	VMOVUPS.Z    Z23, K2, Z23
+	VMOVUPS.Z    Z24, K3, Z24
+	VMOVUPS.Z    Z25, K4, Z25
+	VADDPS       Z22, Z14, Z14
+	VADDPS       Z23, Z15, Z15
+	VADDPS       Z24, Z16, Z16
+	VADDPS       Z25, Z17, Z17
+	VMULPS.BCST  k+36(FP), Z14, Z14
+	VMULPS.BCST  k+36(FP), Z15, Z15
+	VMULPS.BCST  k+36(FP), Z16, Z16
+	VMULPS.BCST  k+36(FP), Z17, Z17
+	VADDPS       Z14, Z10, Z10
+	VADDPS       Z15, Z11, Z11
+	VADDPS       Z16, Z12, Z12
+	VADDPS       Z17, Z13, Z13
+	VMOVUPS      (DX), Z14
+	VMOVUPS      64(DX), Z15
+	VMOVUPS      128(DX), Z16
+	VMOVUPS      192(DX), Z17
+	VCMPPS       $0x1e, Z14, Z10, K1, K1
+	VCMPPS       $0x1e, Z15, Z11, K2, K2
+	VCMPPS       $0x1e, Z16, Z12, K3, K3
+	VCMPPS       $0x1e, Z17, Z13, K4, K4
+	VBROADCASTSS reset+56(FP), Z22
+	VBLENDMPS    Z22, Z10, K1, Z2
+	VBROADCASTSS reset+56(FP), Z10
+	VBLENDMPS    Z10, Z11, K2, Z3
+	VBROADCASTSS reset+56(FP), Z10
+	VBLENDMPS    Z10, Z12, K3, Z4
+	VBROADCASTSS reset+56(FP), Z10
+	VBLENDMPS    Z10, Z13, K4, Z5
+	VMOVUPS      Z2, (AX)
+	VMOVUPS      Z3, 64(AX)
+	VMOVUPS      Z4, 128(AX)
+	VMOVUPS      Z5, 192(AX)
+	VPADDUSW     Y0, Y18, Y10
+	VMOVDQU16    Y1, K1, Y10
+	VMOVDQU16    Y10, (CX)
+	VPADDUSW     Y0, Y19, Y10
+	VMOVDQU16    Y1, K2, Y10
+	VMOVDQU16    Y10, 32(CX)
+	VPADDUSW     Y0, Y20, Y10
+	VMOVDQU16    Y1, K3, Y10
+	VMOVDQU16    Y10, 64(CX)
+	VPADDUSW     Y0, Y21, Y10
+	VMOVDQU16    Y1, K4, Y10
+	VMOVDQU16    Y10, 96(CX)
+	VBROADCASTSS thr+52(FP), Z10
+	VSUBPS       Z14, Z10, Z10
+	VBROADCASTSS thr+52(FP), Z11
+	VSUBPS       Z15, Z11, Z11
+	VBROADCASTSS thr+52(FP), Z12
+	VSUBPS       Z16, Z12, Z12
+	VBROADCASTSS thr+52(FP), Z13
+	VSUBPS       Z17, Z13, Z13
+	VMULPS.BCST  ltheta+60(FP), Z10, Z10
+	VMULPS.BCST  ltheta+60(FP), Z11, Z11
+	VMULPS.BCST  ltheta+60(FP), Z12, Z12
+	VMULPS.BCST  ltheta+60(FP), Z13, Z13
+	VADDPS       Z10, Z14, Z10
+	VADDPS       Z11, Z15, Z11
+	VADDPS       Z12, Z16, Z12
+	VADDPS       Z13, Z17, Z13
+	VBROADCASTSS dtheta+64(FP), Z14
+	VMOVUPS.Z    Z14, K1, Z14
+	VBROADCASTSS dtheta+64(FP), Z15
+	VMOVUPS.Z    Z15, K2, Z15
+	VBROADCASTSS dtheta+64(FP), Z16
+	VMOVUPS.Z    Z16, K3, Z16
+	VBROADCASTSS dtheta+64(FP), Z17
+	VMOVUPS.Z    Z17, K4, Z17
+	VADDPS       Z14, Z10, Z10
+	VADDPS       Z15, Z11, Z11
+	VADDPS       Z16, Z12, Z12
+	VADDPS       Z17, Z13, Z13
+	VMOVUPS      Z10, (DX)
+	VMOVUPS      Z11, 64(DX)
+	VMOVUPS      Z12, 128(DX)
+	VMOVUPS      Z13, 192(DX)
+	KMOVW        K1, R9
+	ORQ          R9, R8
+	KMOVW        K2, R9
+	SHLQ         $0x10, R9
+	ORQ          R9, R8
+	KMOVW        K3, R9
+	SHLQ         $0x20, R9
+	ORQ          R9, R8
+	KMOVW        K4, R9
+	SHLQ         $0x30, R9
+	ORQ          R9, R8
+	MOVQ         R8, (SI)
+	ADDQ         $0x08, SI
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	DECQ         DI
+	JNZ          SimplifiedAdaptiveExponentialUniformAVX512_block
+	JMP          SimplifiedAdaptiveExponentialUniformAVX512_done
+
+SimplifiedAdaptiveExponentialUniformAVX512_reciprocal_block:
+	XORQ         R8, R8
+	VMOVUPS      (AX), Z2
+	VMOVUPS      64(AX), Z3
+	VMOVUPS      128(AX), Z4
+	VMOVUPS      192(AX), Z5
+	VSUBPS       Z7, Z2, Z10
+	VSUBPS       Z7, Z3, Z11
+	VSUBPS       Z7, Z4, Z12
+	VSUBPS       Z7, Z5, Z13
+	VMULPS.BCST  (SP), Z10, Z10
+	VMULPS.BCST  (SP), Z11, Z11
+	VMULPS.BCST  (SP), Z12, Z12
+	VMULPS.BCST  (SP), Z13, Z13
+	VMAXPS       Z10, Z8, Z10
+	VMINPS       Z10, Z9, Z10
+	VMAXPS       Z11, Z8, Z11
+	VMINPS       Z11, Z9, Z11
+	VMAXPS       Z12, Z8, Z12
+	VMINPS       Z12, Z9, Z12
+	VMAXPS       Z13, Z8, Z13
+	VMINPS       Z13, Z9, Z13
 	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z10, Z18
 	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z11, Z19
 	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z12, Z20
@@ -8034,14 +10362,14 @@ SimplifiedAdaptiveExponentialUniformAVX512_block:
 	VSCALEFPS    Z19, Z11, Z11
 	VSCALEFPS    Z20, Z12, Z12
 	VSCALEFPS    Z21, Z13, Z13
-	VMULPS       Z10, Z2, Z10
-	VMULPS       Z11, Z2, Z11
-	VMULPS       Z12, Z2, Z12
-	VMULPS       Z13, Z2, Z13
-	VSUBPS       Z6, Z10, Z10
-	VSUBPS       Z7, Z11, Z11
-	VSUBPS       Z8, Z12, Z12
-	VSUBPS       Z9, Z13, Z13
+	VMULPS       Z10, Z6, Z10
+	VMULPS       Z11, Z6, Z11
+	VMULPS       Z12, Z6, Z12
+	VMULPS       Z13, Z6, Z13
+	VSUBPS       Z2, Z10, Z10
+	VSUBPS       Z3, Z11, Z11
+	VSUBPS       Z4, Z12, Z12
+	VSUBPS       Z5, Z13, Z13
 	VMOVDQU16    (CX), Y18
 	VMOVDQU16    32(CX), Y19
 	VMOVDQU16    64(CX), Y20
@@ -8074,58 +10402,58 @@ SimplifiedAdaptiveExponentialUniformAVX512_block:
 	VMULPS.BCST  k+36(FP), Z11, Z11
 	VMULPS.BCST  k+36(FP), Z12, Z12
 	VMULPS.BCST  k+36(FP), Z13, Z13
-	VADDPS       Z10, Z6, Z6
-	VADDPS       Z11, Z7, Z7
-	VADDPS       Z12, Z8, Z8
-	VADDPS       Z13, Z9, Z9
+	VADDPS       Z10, Z2, Z2
+	VADDPS       Z11, Z3, Z3
+	VADDPS       Z12, Z4, Z4
+	VADDPS       Z13, Z5, Z5
 	VMOVUPS      (DX), Z10
 	VMOVUPS      64(DX), Z11
 	VMOVUPS      128(DX), Z12
 	VMOVUPS      192(DX), Z13
-	VCMPPS       $0x1e, Z10, Z6, K1, K1
-	VCMPPS       $0x1e, Z11, Z7, K2, K2
-	VCMPPS       $0x1e, Z12, Z8, K3, K3
-	VCMPPS       $0x1e, Z13, Z9, K4, K4
+	VCMPPS       $0x1e, Z10, Z2, K1, K1
+	VCMPPS       $0x1e, Z11, Z3, K2, K2
+	VCMPPS       $0x1e, Z12, Z4, K3, K3
+	VCMPPS       $0x1e, Z13, Z5, K4, K4
 	VBROADCASTSS reset+56(FP), Z22
-	VBLENDMPS    Z22, Z6, K1, Z14
-	VBROADCASTSS reset+56(FP), Z6
-	VBLENDMPS    Z6, Z7, K2, Z15
-	VBROADCASTSS reset+56(FP), Z6
-	VBLENDMPS    Z6, Z8, K3, Z16
-	VBROADCASTSS reset+56(FP), Z6
-	VBLENDMPS    Z6, Z9, K4, Z17
+	VBLENDMPS    Z22, Z2, K1, Z14
+	VBROADCASTSS reset+56(FP), Z2
+	VBLENDMPS    Z2, Z3, K2, Z15
+	VBROADCASTSS reset+56(FP), Z2
+	VBLENDMPS    Z2, Z4, K3, Z16
+	VBROADCASTSS reset+56(FP), Z2
+	VBLENDMPS    Z2, Z5, K4, Z17
 	VMOVUPS      Z14, (AX)
 	VMOVUPS      Z15, 64(AX)
 	VMOVUPS      Z16, 128(AX)
 	VMOVUPS      Z17, 192(AX)
-	VPADDUSW     Y0, Y18, Y6
-	VMOVDQU16    Y1, K1, Y6
-	VMOVDQU16    Y6, (CX)
-	VPADDUSW     Y0, Y19, Y6
-	VMOVDQU16    Y1, K2, Y6
-	VMOVDQU16    Y6, 32(CX)
-	VPADDUSW     Y0, Y20, Y6
-	VMOVDQU16    Y1, K3, Y6
-	VMOVDQU16    Y6, 64(CX)
-	VPADDUSW     Y0, Y21, Y6
-	VMOVDQU16    Y1, K4, Y6
-	VMOVDQU16    Y6, 96(CX)
-	VBROADCASTSS thr+52(FP), Z6
-	VSUBPS       Z10, Z6, Z6
-	VBROADCASTSS thr+52(FP), Z7
-	VSUBPS       Z11, Z7, Z7
-	VBROADCASTSS thr+52(FP), Z8
-	VSUBPS       Z12, Z8, Z8
-	VBROADCASTSS thr+52(FP), Z9
-	VSUBPS       Z13, Z9, Z9
-	VMULPS.BCST  ltheta+60(FP), Z6, Z6
-	VMULPS.BCST  ltheta+60(FP), Z7, Z7
-	VMULPS.BCST  ltheta+60(FP), Z8, Z8
-	VMULPS.BCST  ltheta+60(FP), Z9, Z9
-	VADDPS       Z6, Z10, Z6
-	VADDPS       Z7, Z11, Z7
-	VADDPS       Z8, Z12, Z8
-	VADDPS       Z9, Z13, Z9
+	VPADDUSW     Y0, Y18, Y2
+	VMOVDQU16    Y1, K1, Y2
+	VMOVDQU16    Y2, (CX)
+	VPADDUSW     Y0, Y19, Y2
+	VMOVDQU16    Y1, K2, Y2
+	VMOVDQU16    Y2, 32(CX)
+	VPADDUSW     Y0, Y20, Y2
+	VMOVDQU16    Y1, K3, Y2
+	VMOVDQU16    Y2, 64(CX)
+	VPADDUSW     Y0, Y21, Y2
+	VMOVDQU16    Y1, K4, Y2
+	VMOVDQU16    Y2, 96(CX)
+	VBROADCASTSS thr+52(FP), Z2
+	VSUBPS       Z10, Z2, Z2
+	VBROADCASTSS thr+52(FP), Z3
+	VSUBPS       Z11, Z3, Z3
+	VBROADCASTSS thr+52(FP), Z4
+	VSUBPS       Z12, Z4, Z4
+	VBROADCASTSS thr+52(FP), Z5
+	VSUBPS       Z13, Z5, Z5
+	VMULPS.BCST  ltheta+60(FP), Z2, Z2
+	VMULPS.BCST  ltheta+60(FP), Z3, Z3
+	VMULPS.BCST  ltheta+60(FP), Z4, Z4
+	VMULPS.BCST  ltheta+60(FP), Z5, Z5
+	VADDPS       Z2, Z10, Z2
+	VADDPS       Z3, Z11, Z3
+	VADDPS       Z4, Z12, Z4
+	VADDPS       Z5, Z13, Z5
 	VBROADCASTSS dtheta+64(FP), Z10
 	VMOVUPS.Z    Z10, K1, Z10
 	VBROADCASTSS dtheta+64(FP), Z11
@@ -8134,14 +10462,14 @@ SimplifiedAdaptiveExponentialUniformAVX512_block:
 	VMOVUPS.Z    Z12, K3, Z12
 	VBROADCASTSS dtheta+64(FP), Z13
 	VMOVUPS.Z    Z13, K4, Z13
-	VADDPS       Z10, Z6, Z6
-	VADDPS       Z11, Z7, Z7
-	VADDPS       Z12, Z8, Z8
-	VADDPS       Z13, Z9, Z9
-	VMOVUPS      Z6, (DX)
-	VMOVUPS      Z7, 64(DX)
-	VMOVUPS      Z8, 128(DX)
-	VMOVUPS      Z9, 192(DX)
+	VADDPS       Z10, Z2, Z2
+	VADDPS       Z11, Z3, Z3
+	VADDPS       Z12, Z4, Z4
+	VADDPS       Z13, Z5, Z5
+	VMOVUPS      Z2, (DX)
+	VMOVUPS      Z3, 64(DX)
+	VMOVUPS      Z4, 128(DX)
+	VMOVUPS      Z5, 192(DX)
 	KMOVW        K1, R9
 	ORQ          R9, R8
 	KMOVW        K2, R9
@@ -8160,7 +10488,7 @@ SimplifiedAdaptiveExponentialUniformAVX512_block:
 	ADDQ         $0x00000100, DX
 	ADDQ         $0x00000100, BX
 	DECQ         DI
-	JNZ          SimplifiedAdaptiveExponentialUniformAVX512_block
+	JNZ          SimplifiedAdaptiveExponentialUniformAVX512_reciprocal_block
 
 SimplifiedAdaptiveExponentialUniformAVX512_done:
 	VZEROUPPER
@@ -8168,31 +10496,36 @@ SimplifiedAdaptiveExponentialUniformAVX512_done:
 
 // func simplifiedAdaptiveExponentialUniformAVX2(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·simplifiedAdaptiveExponentialUniformAVX2(SB), $576-88
+TEXT ·simplifiedAdaptiveExponentialUniformAVX2(SB), $616-88
 	// 1 scalars held in registers, 20 read from memory where used; vectors interleaved 3 at a time; between distant reads, 2 values reloaded from their streams, 1 kept on the stack.
-	LEAQ         (SP), AX
+	VMOVSS       const3f800000<>+0(SB), X0
+	VDIVSS       delta+40(FP), X0, X0
+	VMOVSS       X0, (SP)
+	LEAQ         8(SP), AX
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLD       $0x10, Y0, Y1
+	VBROADCASTSS (SP), Y2
+	VMOVUPS      Y2, (AX)
 	VPBROADCASTW c+32(FP), X2
 	VPMOVZXWD    X2, Y2
-	VMOVUPS      Y2, (AX)
+	VMOVUPS      Y2, 32(AX)
 	VBROADCASTSS delta+40(FP), Y2
 	VBROADCASTSS dtheta+64(FP), Y3
-	VMOVUPS      Y3, 32(AX)
-	VBROADCASTSS k+36(FP), Y3
 	VMOVUPS      Y3, 64(AX)
-	VBROADCASTSS ltheta+60(FP), Y3
+	VBROADCASTSS k+36(FP), Y3
 	VMOVUPS      Y3, 96(AX)
-	VBROADCASTSS res+48(FP), Y3
+	VBROADCASTSS ltheta+60(FP), Y3
 	VMOVUPS      Y3, 128(AX)
-	VBROADCASTSS reset+56(FP), Y3
+	VBROADCASTSS res+48(FP), Y3
 	VMOVUPS      Y3, 160(AX)
-	VBROADCASTSS rh+44(FP), Y3
+	VBROADCASTSS reset+56(FP), Y3
 	VMOVUPS      Y3, 192(AX)
-	VBROADCASTSS thr+52(FP), Y3
+	VBROADCASTSS rh+44(FP), Y3
 	VMOVUPS      Y3, 224(AX)
+	VBROADCASTSS thr+52(FP), Y3
+	VMOVUPS      Y3, 256(AX)
 	MOVQ         v+0(FP), CX
 	MOVQ         r+8(FP), DX
 	MOVQ         theta+16(FP), BX
@@ -8202,14 +10535,26 @@ TEXT ·simplifiedAdaptiveExponentialUniformAVX2(SB), $576-88
 	TESTQ        R8, R8
 	JZ           SimplifiedAdaptiveExponentialUniformAVX2_done
 
+	// The loop for divisors that are ±2^k with a normal reciprocal:
+	// multiplying by the reciprocal gives the division's bits.
+	MOVL  delta+40(FP), R9
+	TESTL $0x007fffff, R9
+	JNZ   SimplifiedAdaptiveExponentialUniformAVX2_block
+	SHRL  $0x17, R9
+	ANDL  $0x000000ff, R9
+	DECL  R9
+	CMPL  R9, $0x000000fc
+	JA    SimplifiedAdaptiveExponentialUniformAVX2_block
+	JMP   SimplifiedAdaptiveExponentialUniformAVX2_reciprocal_block
+
 SimplifiedAdaptiveExponentialUniformAVX2_block:
 	XORQ         R9, R9
 	VMOVUPS      (CX), Y3
 	VMOVUPS      32(CX), Y4
 	VMOVUPS      64(CX), Y5
-	VSUBPS       192(AX), Y3, Y3
-	VSUBPS       192(AX), Y4, Y4
-	VSUBPS       192(AX), Y5, Y5
+	VSUBPS       224(AX), Y3, Y3
+	VSUBPS       224(AX), Y4, Y4
+	VSUBPS       224(AX), Y5, Y5
 	VDIVPS       Y2, Y3, Y3
 	VDIVPS       Y2, Y4, Y4
 	VDIVPS       Y2, Y5, Y5
@@ -8229,11 +10574,11 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y7
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y8
 	VROUNDPS     $0x00, Y6, Y6
-	VMOVUPS      Y6, 256(AX)
+	VMOVUPS      Y6, 288(AX)
 	VROUNDPS     $0x00, Y7, Y7
-	VMOVUPS      Y7, 288(AX)
+	VMOVUPS      Y7, 320(AX)
 	VROUNDPS     $0x00, Y8, Y8
-	VMOVUPS      Y8, 320(AX)
+	VMOVUPS      Y8, 352(AX)
 	VMULPS       vconst3f318000<>+0(SB), Y6, Y9
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y10
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y11
@@ -8288,7 +10633,7 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VCVTTPS2DQ   256(AX), Y6
+	VCVTTPS2DQ   288(AX), Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
 	VPSLLD       $0x17, Y8, Y8
@@ -8297,7 +10642,7 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y3, Y3
-	VCVTTPS2DQ   288(AX), Y6
+	VCVTTPS2DQ   320(AX), Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
 	VPSLLD       $0x17, Y8, Y8
@@ -8306,7 +10651,7 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y4, Y4
-	VCVTTPS2DQ   320(AX), Y6
+	VCVTTPS2DQ   352(AX), Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
 	VPSLLD       $0x17, Y8, Y8
@@ -8324,24 +10669,24 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VPMOVZXWD    (DX), Y6
 	VPMOVZXWD    16(DX), Y7
 	VPMOVZXWD    32(DX), Y8
-	VPCMPGTD     (AX), Y6, Y6
-	VPCMPGTD     (AX), Y7, Y7
-	VPCMPGTD     (AX), Y8, Y8
+	VPCMPGTD     32(AX), Y6, Y6
+	VPCMPGTD     32(AX), Y7, Y7
+	VPCMPGTD     32(AX), Y8, Y8
 	VMOVUPS      (SI), Y9
 	VMOVUPS      32(SI), Y10
 	VMOVUPS      64(SI), Y11
-	VMULPS       128(AX), Y9, Y9
-	VMULPS       128(AX), Y10, Y10
-	VMULPS       128(AX), Y11, Y11
+	VMULPS       160(AX), Y9, Y9
+	VMULPS       160(AX), Y10, Y10
+	VMULPS       160(AX), Y11, Y11
 	VANDPS       Y6, Y9, Y9
 	VANDPS       Y7, Y10, Y10
 	VANDPS       Y8, Y11, Y11
 	VADDPS       Y9, Y3, Y3
 	VADDPS       Y10, Y4, Y4
 	VADDPS       Y11, Y5, Y5
-	VMULPS       64(AX), Y3, Y3
-	VMULPS       64(AX), Y4, Y4
-	VMULPS       64(AX), Y5, Y5
+	VMULPS       96(AX), Y3, Y3
+	VMULPS       96(AX), Y4, Y4
+	VMULPS       96(AX), Y5, Y5
 	VADDPS       (CX), Y3, Y3
 	VADDPS       32(CX), Y4, Y4
 	VADDPS       64(CX), Y5, Y5
@@ -8354,9 +10699,9 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VANDPS       Y12, Y7, Y7
 	VCMPPS       $0x1e, Y11, Y5, Y12
 	VANDPS       Y12, Y8, Y8
-	VBLENDVPS    Y6, 160(AX), Y3, Y3
-	VBLENDVPS    Y7, 160(AX), Y4, Y4
-	VBLENDVPS    Y8, 160(AX), Y5, Y5
+	VBLENDVPS    Y6, 192(AX), Y3, Y3
+	VBLENDVPS    Y7, 192(AX), Y4, Y4
+	VBLENDVPS    Y8, 192(AX), Y5, Y5
 	VMOVUPS      Y3, (CX)
 	VMOVUPS      Y4, 32(CX)
 	VMOVUPS      Y5, 64(CX)
@@ -8381,21 +10726,21 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 32(DX)
-	VMOVUPS      224(AX), Y3
+	VMOVUPS      256(AX), Y3
 	VSUBPS       Y9, Y3, Y3
-	VMOVUPS      224(AX), Y4
+	VMOVUPS      256(AX), Y4
 	VSUBPS       Y10, Y4, Y4
-	VMOVUPS      224(AX), Y5
+	VMOVUPS      256(AX), Y5
 	VSUBPS       Y11, Y5, Y5
-	VMULPS       96(AX), Y3, Y3
-	VMULPS       96(AX), Y4, Y4
-	VMULPS       96(AX), Y5, Y5
+	VMULPS       128(AX), Y3, Y3
+	VMULPS       128(AX), Y4, Y4
+	VMULPS       128(AX), Y5, Y5
 	VADDPS       Y3, Y9, Y3
 	VADDPS       Y4, Y10, Y4
 	VADDPS       Y5, Y11, Y5
-	VANDPS       32(AX), Y6, Y9
-	VANDPS       32(AX), Y7, Y10
-	VANDPS       32(AX), Y8, Y11
+	VANDPS       64(AX), Y6, Y9
+	VANDPS       64(AX), Y7, Y10
+	VANDPS       64(AX), Y8, Y11
 	VADDPS       Y9, Y3, Y3
 	VADDPS       Y10, Y4, Y4
 	VADDPS       Y11, Y5, Y5
@@ -8413,9 +10758,9 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VMOVUPS      96(CX), Y3
 	VMOVUPS      128(CX), Y4
 	VMOVUPS      160(CX), Y5
-	VSUBPS       192(AX), Y3, Y3
-	VSUBPS       192(AX), Y4, Y4
-	VSUBPS       192(AX), Y5, Y5
+	VSUBPS       224(AX), Y3, Y3
+	VSUBPS       224(AX), Y4, Y4
+	VSUBPS       224(AX), Y5, Y5
 	VDIVPS       Y2, Y3, Y3
 	VDIVPS       Y2, Y4, Y4
 	VDIVPS       Y2, Y5, Y5
@@ -8435,11 +10780,11 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y7
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y8
 	VROUNDPS     $0x00, Y6, Y6
-	VMOVUPS      Y6, 352(AX)
+	VMOVUPS      Y6, 384(AX)
 	VROUNDPS     $0x00, Y7, Y7
-	VMOVUPS      Y7, 384(AX)
+	VMOVUPS      Y7, 416(AX)
 	VROUNDPS     $0x00, Y8, Y8
-	VMOVUPS      Y8, 416(AX)
+	VMOVUPS      Y8, 448(AX)
 	VMULPS       vconst3f318000<>+0(SB), Y6, Y9
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y10
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y11
@@ -8494,7 +10839,7 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VCVTTPS2DQ   352(AX), Y6
+	VCVTTPS2DQ   384(AX), Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
 	VPSLLD       $0x17, Y8, Y8
@@ -8503,7 +10848,7 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y3, Y3
-	VCVTTPS2DQ   384(AX), Y6
+	VCVTTPS2DQ   416(AX), Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
 	VPSLLD       $0x17, Y8, Y8
@@ -8512,7 +10857,7 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y4, Y4
-	VCVTTPS2DQ   416(AX), Y6
+	VCVTTPS2DQ   448(AX), Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
 	VPSLLD       $0x17, Y8, Y8
@@ -8530,24 +10875,24 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VPMOVZXWD    48(DX), Y6
 	VPMOVZXWD    64(DX), Y7
 	VPMOVZXWD    80(DX), Y8
-	VPCMPGTD     (AX), Y6, Y6
-	VPCMPGTD     (AX), Y7, Y7
-	VPCMPGTD     (AX), Y8, Y8
+	VPCMPGTD     32(AX), Y6, Y6
+	VPCMPGTD     32(AX), Y7, Y7
+	VPCMPGTD     32(AX), Y8, Y8
 	VMOVUPS      96(SI), Y9
 	VMOVUPS      128(SI), Y10
 	VMOVUPS      160(SI), Y11
-	VMULPS       128(AX), Y9, Y9
-	VMULPS       128(AX), Y10, Y10
-	VMULPS       128(AX), Y11, Y11
+	VMULPS       160(AX), Y9, Y9
+	VMULPS       160(AX), Y10, Y10
+	VMULPS       160(AX), Y11, Y11
 	VANDPS       Y6, Y9, Y9
 	VANDPS       Y7, Y10, Y10
 	VANDPS       Y8, Y11, Y11
 	VADDPS       Y9, Y3, Y3
 	VADDPS       Y10, Y4, Y4
 	VADDPS       Y11, Y5, Y5
-	VMULPS       64(AX), Y3, Y3
-	VMULPS       64(AX), Y4, Y4
-	VMULPS       64(AX), Y5, Y5
+	VMULPS       96(AX), Y3, Y3
+	VMULPS       96(AX), Y4, Y4
+	VMULPS       96(AX), Y5, Y5
 	VADDPS       96(CX), Y3, Y3
 	VADDPS       128(CX), Y4, Y4
 	VADDPS       160(CX), Y5, Y5
@@ -8560,9 +10905,9 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VANDPS       Y12, Y7, Y7
 	VCMPPS       $0x1e, Y11, Y5, Y12
 	VANDPS       Y12, Y8, Y8
-	VBLENDVPS    Y6, 160(AX), Y3, Y3
-	VBLENDVPS    Y7, 160(AX), Y4, Y4
-	VBLENDVPS    Y8, 160(AX), Y5, Y5
+	VBLENDVPS    Y6, 192(AX), Y3, Y3
+	VBLENDVPS    Y7, 192(AX), Y4, Y4
+	VBLENDVPS    Y8, 192(AX), Y5, Y5
 	VMOVUPS      Y3, 96(CX)
 	VMOVUPS      Y4, 128(CX)
 	VMOVUPS      Y5, 160(CX)
@@ -8587,21 +10932,21 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 80(DX)
-	VMOVUPS      224(AX), Y3
+	VMOVUPS      256(AX), Y3
 	VSUBPS       Y9, Y3, Y3
-	VMOVUPS      224(AX), Y4
+	VMOVUPS      256(AX), Y4
 	VSUBPS       Y10, Y4, Y4
-	VMOVUPS      224(AX), Y5
+	VMOVUPS      256(AX), Y5
 	VSUBPS       Y11, Y5, Y5
-	VMULPS       96(AX), Y3, Y3
-	VMULPS       96(AX), Y4, Y4
-	VMULPS       96(AX), Y5, Y5
+	VMULPS       128(AX), Y3, Y3
+	VMULPS       128(AX), Y4, Y4
+	VMULPS       128(AX), Y5, Y5
 	VADDPS       Y3, Y9, Y3
 	VADDPS       Y4, Y10, Y4
 	VADDPS       Y5, Y11, Y5
-	VANDPS       32(AX), Y6, Y9
-	VANDPS       32(AX), Y7, Y10
-	VANDPS       32(AX), Y8, Y11
+	VANDPS       64(AX), Y6, Y9
+	VANDPS       64(AX), Y7, Y10
+	VANDPS       64(AX), Y8, Y11
 	VADDPS       Y9, Y3, Y3
 	VADDPS       Y10, Y4, Y4
 	VADDPS       Y11, Y5, Y5
@@ -8619,8 +10964,8 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	ORQ          R10, R9
 	VMOVUPS      192(CX), Y3
 	VMOVUPS      224(CX), Y4
-	VSUBPS       192(AX), Y3, Y3
-	VSUBPS       192(AX), Y4, Y4
+	VSUBPS       224(AX), Y3, Y3
+	VSUBPS       224(AX), Y4, Y4
 	VDIVPS       Y2, Y3, Y3
 	VDIVPS       Y2, Y4, Y4
 	VMOVUPS      vconstc2d00000<>+0(SB), Y5
@@ -8634,9 +10979,9 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
 	VROUNDPS     $0x00, Y5, Y5
-	VMOVUPS      Y5, 448(AX)
+	VMOVUPS      Y5, 480(AX)
 	VROUNDPS     $0x00, Y6, Y6
-	VMOVUPS      Y6, 480(AX)
+	VMOVUPS      Y6, 512(AX)
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
 	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
@@ -8673,7 +11018,7 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VADDPS       Y4, Y6, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   448(AX), Y5
+	VCVTTPS2DQ   480(AX), Y5
 	VPSRAD       $0x01, Y5, Y6
 	VPADDD       vconst0000007f<>+0(SB), Y6, Y7
 	VPSLLD       $0x17, Y7, Y7
@@ -8682,7 +11027,7 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VPADDD       vconst0000007f<>+0(SB), Y5, Y5
 	VPSLLD       $0x17, Y5, Y5
 	VMULPS       Y5, Y3, Y3
-	VCVTTPS2DQ   480(AX), Y5
+	VCVTTPS2DQ   512(AX), Y5
 	VPSRAD       $0x01, Y5, Y6
 	VPADDD       vconst0000007f<>+0(SB), Y6, Y7
 	VPSLLD       $0x17, Y7, Y7
@@ -8697,18 +11042,18 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VSUBPS       224(CX), Y4, Y4
 	VPMOVZXWD    96(DX), Y5
 	VPMOVZXWD    112(DX), Y6
-	VPCMPGTD     (AX), Y5, Y5
-	VPCMPGTD     (AX), Y6, Y6
+	VPCMPGTD     32(AX), Y5, Y5
+	VPCMPGTD     32(AX), Y6, Y6
 	VMOVUPS      192(SI), Y7
 	VMOVUPS      224(SI), Y8
-	VMULPS       128(AX), Y7, Y7
-	VMULPS       128(AX), Y8, Y8
+	VMULPS       160(AX), Y7, Y7
+	VMULPS       160(AX), Y8, Y8
 	VANDPS       Y5, Y7, Y7
 	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y3, Y3
 	VADDPS       Y8, Y4, Y4
-	VMULPS       64(AX), Y3, Y3
-	VMULPS       64(AX), Y4, Y4
+	VMULPS       96(AX), Y3, Y3
+	VMULPS       96(AX), Y4, Y4
 	VADDPS       192(CX), Y3, Y3
 	VADDPS       224(CX), Y4, Y4
 	VMOVUPS      192(BX), Y7
@@ -8717,8 +11062,8 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VANDPS       Y9, Y5, Y5
 	VCMPPS       $0x1e, Y8, Y4, Y9
 	VANDPS       Y9, Y6, Y6
-	VBLENDVPS    Y5, 160(AX), Y3, Y3
-	VBLENDVPS    Y6, 160(AX), Y4, Y4
+	VBLENDVPS    Y5, 192(AX), Y3, Y3
+	VBLENDVPS    Y6, 192(AX), Y4, Y4
 	VMOVUPS      Y3, 192(CX)
 	VMOVUPS      Y4, 224(CX)
 	VPMOVZXWD    96(DX), Y3
@@ -8735,16 +11080,16 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 112(DX)
-	VMOVUPS      224(AX), Y3
+	VMOVUPS      256(AX), Y3
 	VSUBPS       Y7, Y3, Y3
-	VMOVUPS      224(AX), Y4
+	VMOVUPS      256(AX), Y4
 	VSUBPS       Y8, Y4, Y4
-	VMULPS       96(AX), Y3, Y3
-	VMULPS       96(AX), Y4, Y4
+	VMULPS       128(AX), Y3, Y3
+	VMULPS       128(AX), Y4, Y4
 	VADDPS       Y3, Y7, Y3
 	VADDPS       Y4, Y8, Y4
-	VANDPS       32(AX), Y5, Y7
-	VANDPS       32(AX), Y6, Y8
+	VANDPS       64(AX), Y5, Y7
+	VANDPS       64(AX), Y6, Y8
 	VADDPS       Y7, Y3, Y3
 	VADDPS       Y8, Y4, Y4
 	VMOVUPS      Y3, 192(BX)
@@ -8763,6 +11108,569 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	ADDQ         $0x00000100, SI
 	DECQ         R8
 	JNZ          SimplifiedAdaptiveExponentialUniformAVX2_block
+	JMP          SimplifiedAdaptiveExponentialUniformAVX2_done
+
+SimplifiedAdaptiveExponentialUniformAVX2_reciprocal_block:
+	XORQ         R9, R9
+	VMOVUPS      (CX), Y3
+	VMOVUPS      32(CX), Y4
+	VMOVUPS      64(CX), Y5
+	VSUBPS       224(AX), Y3, Y3
+	VSUBPS       224(AX), Y4, Y4
+	VSUBPS       224(AX), Y5, Y5
+	VMULPS       (AX), Y3, Y3
+	VMULPS       (AX), Y4, Y4
+	VMULPS       (AX), Y5, Y5
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y3, Y6, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y3, Y6, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y8
+	VROUNDPS     $0x00, Y6, Y6
+	VMOVUPS      Y6, 288(AX)
+	VROUNDPS     $0x00, Y7, Y7
+	VMOVUPS      Y7, 320(AX)
+	VROUNDPS     $0x00, Y8, Y8
+	VMOVUPS      Y8, 352(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y9
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y10
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y11
+	VSUBPS       Y9, Y3, Y3
+	VSUBPS       Y10, Y4, Y4
+	VSUBPS       Y11, Y5, Y5
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
+	VSUBPS       Y6, Y3, Y3
+	VSUBPS       Y7, Y4, Y4
+	VSUBPS       Y8, Y5, Y5
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y5, Y5, Y11
+	VMULPS       Y6, Y9, Y6
+	VMULPS       Y7, Y10, Y7
+	VMULPS       Y8, Y11, Y8
+	VADDPS       Y3, Y6, Y3
+	VADDPS       Y4, Y7, Y4
+	VADDPS       Y5, Y8, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
+	VCVTTPS2DQ   288(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y3, Y3
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VCVTTPS2DQ   320(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y4, Y4
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y4, Y4
+	VCVTTPS2DQ   352(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y5, Y5
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VMULPS       Y3, Y2, Y3
+	VMULPS       Y4, Y2, Y4
+	VMULPS       Y5, Y2, Y5
+	VSUBPS       (CX), Y3, Y3
+	VSUBPS       32(CX), Y4, Y4
+	VSUBPS       64(CX), Y5, Y5
+	VPMOVZXWD    (DX), Y6
+	VPMOVZXWD    16(DX), Y7
+	VPMOVZXWD    32(DX), Y8
+	VPCMPGTD     32(AX), Y6, Y6
+	VPCMPGTD     32(AX), Y7, Y7
+	VPCMPGTD     32(AX), Y8, Y8
+	VMOVUPS      (SI), Y9
+	VMOVUPS      32(SI), Y10
+	VMOVUPS      64(SI), Y11
+	VMULPS       160(AX), Y9, Y9
+	VMULPS       160(AX), Y10, Y10
+	VMULPS       160(AX), Y11, Y11
+	VANDPS       Y6, Y9, Y9
+	VANDPS       Y7, Y10, Y10
+	VANDPS       Y8, Y11, Y11
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VADDPS       Y11, Y5, Y5
+	VMULPS       96(AX), Y3, Y3
+	VMULPS       96(AX), Y4, Y4
+	VMULPS       96(AX), Y5, Y5
+	VADDPS       (CX), Y3, Y3
+	VADDPS       32(CX), Y4, Y4
+	VADDPS       64(CX), Y5, Y5
+	VMOVUPS      (BX), Y9
+	VMOVUPS      32(BX), Y10
+	VMOVUPS      64(BX), Y11
+	VCMPPS       $0x1e, Y9, Y3, Y12
+	VANDPS       Y12, Y6, Y6
+	VCMPPS       $0x1e, Y10, Y4, Y12
+	VANDPS       Y12, Y7, Y7
+	VCMPPS       $0x1e, Y11, Y5, Y12
+	VANDPS       Y12, Y8, Y8
+	VBLENDVPS    Y6, 192(AX), Y3, Y3
+	VBLENDVPS    Y7, 192(AX), Y4, Y4
+	VBLENDVPS    Y8, 192(AX), Y5, Y5
+	VMOVUPS      Y3, (CX)
+	VMOVUPS      Y4, 32(CX)
+	VMOVUPS      Y5, 64(CX)
+	VPMOVZXWD    (DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y6, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, (DX)
+	VPMOVZXWD    16(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 16(DX)
+	VPMOVZXWD    32(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 32(DX)
+	VMOVUPS      256(AX), Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      256(AX), Y4
+	VSUBPS       Y10, Y4, Y4
+	VMOVUPS      256(AX), Y5
+	VSUBPS       Y11, Y5, Y5
+	VMULPS       128(AX), Y3, Y3
+	VMULPS       128(AX), Y4, Y4
+	VMULPS       128(AX), Y5, Y5
+	VADDPS       Y3, Y9, Y3
+	VADDPS       Y4, Y10, Y4
+	VADDPS       Y5, Y11, Y5
+	VANDPS       64(AX), Y6, Y9
+	VANDPS       64(AX), Y7, Y10
+	VANDPS       64(AX), Y8, Y11
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VADDPS       Y11, Y5, Y5
+	VMOVUPS      Y3, (BX)
+	VMOVUPS      Y4, 32(BX)
+	VMOVUPS      Y5, 64(BX)
+	VMOVMSKPS    Y6, R10
+	ORQ          R10, R9
+	VMOVMSKPS    Y7, R10
+	SHLQ         $0x08, R10
+	ORQ          R10, R9
+	VMOVMSKPS    Y8, R10
+	SHLQ         $0x10, R10
+	ORQ          R10, R9
+	VMOVUPS      96(CX), Y3
+	VMOVUPS      128(CX), Y4
+	VMOVUPS      160(CX), Y5
+	VSUBPS       224(AX), Y3, Y3
+	VSUBPS       224(AX), Y4, Y4
+	VSUBPS       224(AX), Y5, Y5
+	VMULPS       (AX), Y3, Y3
+	VMULPS       (AX), Y4, Y4
+	VMULPS       (AX), Y5, Y5
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y3, Y6, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y3, Y6, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y8
+	VROUNDPS     $0x00, Y6, Y6
+	VMOVUPS      Y6, 384(AX)
+	VROUNDPS     $0x00, Y7, Y7
+	VMOVUPS      Y7, 416(AX)
+	VROUNDPS     $0x00, Y8, Y8
+	VMOVUPS      Y8, 448(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y9
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y10
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y11
+	VSUBPS       Y9, Y3, Y3
+	VSUBPS       Y10, Y4, Y4
+	VSUBPS       Y11, Y5, Y5
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
+	VSUBPS       Y6, Y3, Y3
+	VSUBPS       Y7, Y4, Y4
+	VSUBPS       Y8, Y5, Y5
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y6, Y6
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y5, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y5, Y5, Y11
+	VMULPS       Y6, Y9, Y6
+	VMULPS       Y7, Y10, Y7
+	VMULPS       Y8, Y11, Y8
+	VADDPS       Y3, Y6, Y3
+	VADDPS       Y4, Y7, Y4
+	VADDPS       Y5, Y8, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
+	VCVTTPS2DQ   384(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y3, Y3
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VCVTTPS2DQ   416(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y4, Y4
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y4, Y4
+	VCVTTPS2DQ   448(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y5, Y5
+	VPSUBD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VMULPS       Y3, Y2, Y3
+	VMULPS       Y4, Y2, Y4
+	VMULPS       Y5, Y2, Y5
+	VSUBPS       96(CX), Y3, Y3
+	VSUBPS       128(CX), Y4, Y4
+	VSUBPS       160(CX), Y5, Y5
+	VPMOVZXWD    48(DX), Y6
+	VPMOVZXWD    64(DX), Y7
+	VPMOVZXWD    80(DX), Y8
+	VPCMPGTD     32(AX), Y6, Y6
+	VPCMPGTD     32(AX), Y7, Y7
+	VPCMPGTD     32(AX), Y8, Y8
+	VMOVUPS      96(SI), Y9
+	VMOVUPS      128(SI), Y10
+	VMOVUPS      160(SI), Y11
+	VMULPS       160(AX), Y9, Y9
+	VMULPS       160(AX), Y10, Y10
+	VMULPS       160(AX), Y11, Y11
+	VANDPS       Y6, Y9, Y9
+	VANDPS       Y7, Y10, Y10
+	VANDPS       Y8, Y11, Y11
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VADDPS       Y11, Y5, Y5
+	VMULPS       96(AX), Y3, Y3
+	VMULPS       96(AX), Y4, Y4
+	VMULPS       96(AX), Y5, Y5
+	VADDPS       96(CX), Y3, Y3
+	VADDPS       128(CX), Y4, Y4
+	VADDPS       160(CX), Y5, Y5
+	VMOVUPS      96(BX), Y9
+	VMOVUPS      128(BX), Y10
+	VMOVUPS      160(BX), Y11
+	VCMPPS       $0x1e, Y9, Y3, Y12
+	VANDPS       Y12, Y6, Y6
+	VCMPPS       $0x1e, Y10, Y4, Y12
+	VANDPS       Y12, Y7, Y7
+	VCMPPS       $0x1e, Y11, Y5, Y12
+	VANDPS       Y12, Y8, Y8
+	VBLENDVPS    Y6, 192(AX), Y3, Y3
+	VBLENDVPS    Y7, 192(AX), Y4, Y4
+	VBLENDVPS    Y8, 192(AX), Y5, Y5
+	VMOVUPS      Y3, 96(CX)
+	VMOVUPS      Y4, 128(CX)
+	VMOVUPS      Y5, 160(CX)
+	VPMOVZXWD    48(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y6, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 48(DX)
+	VPMOVZXWD    64(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 64(DX)
+	VPMOVZXWD    80(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 80(DX)
+	VMOVUPS      256(AX), Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      256(AX), Y4
+	VSUBPS       Y10, Y4, Y4
+	VMOVUPS      256(AX), Y5
+	VSUBPS       Y11, Y5, Y5
+	VMULPS       128(AX), Y3, Y3
+	VMULPS       128(AX), Y4, Y4
+	VMULPS       128(AX), Y5, Y5
+	VADDPS       Y3, Y9, Y3
+	VADDPS       Y4, Y10, Y4
+	VADDPS       Y5, Y11, Y5
+	VANDPS       64(AX), Y6, Y9
+	VANDPS       64(AX), Y7, Y10
+	VANDPS       64(AX), Y8, Y11
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VADDPS       Y11, Y5, Y5
+	VMOVUPS      Y3, 96(BX)
+	VMOVUPS      Y4, 128(BX)
+	VMOVUPS      Y5, 160(BX)
+	VMOVMSKPS    Y6, R10
+	SHLQ         $0x18, R10
+	ORQ          R10, R9
+	VMOVMSKPS    Y7, R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R9
+	VMOVMSKPS    Y8, R10
+	SHLQ         $0x28, R10
+	ORQ          R10, R9
+	VMOVUPS      192(CX), Y3
+	VMOVUPS      224(CX), Y4
+	VSUBPS       224(AX), Y3, Y3
+	VSUBPS       224(AX), Y4, Y4
+	VMULPS       (AX), Y3, Y3
+	VMULPS       (AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VROUNDPS     $0x00, Y5, Y5
+	VMOVUPS      Y5, 480(AX)
+	VROUNDPS     $0x00, Y6, Y6
+	VMOVUPS      Y6, 512(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y5
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VSUBPS       Y5, Y3, Y3
+	VSUBPS       Y6, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y5
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y5, Y5
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y5, Y5
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y5, Y5
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y5, Y5
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y3, Y5, Y5
+	VMULPS       Y4, Y6, Y6
+	VADDPS       vconst3f000000<>+0(SB), Y5, Y5
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y3, Y3, Y7
+	VMULPS       Y4, Y4, Y8
+	VMULPS       Y5, Y7, Y5
+	VMULPS       Y6, Y8, Y6
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ   480(AX), Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y3, Y3
+	VPSUBD       Y6, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VCVTTPS2DQ   512(AX), Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y4, Y4
+	VPSUBD       Y6, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       Y3, Y2, Y3
+	VMULPS       Y4, Y2, Y4
+	VSUBPS       192(CX), Y3, Y3
+	VSUBPS       224(CX), Y4, Y4
+	VPMOVZXWD    96(DX), Y5
+	VPMOVZXWD    112(DX), Y6
+	VPCMPGTD     32(AX), Y5, Y5
+	VPCMPGTD     32(AX), Y6, Y6
+	VMOVUPS      192(SI), Y7
+	VMOVUPS      224(SI), Y8
+	VMULPS       160(AX), Y7, Y7
+	VMULPS       160(AX), Y8, Y8
+	VANDPS       Y5, Y7, Y7
+	VANDPS       Y6, Y8, Y8
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y8, Y4, Y4
+	VMULPS       96(AX), Y3, Y3
+	VMULPS       96(AX), Y4, Y4
+	VADDPS       192(CX), Y3, Y3
+	VADDPS       224(CX), Y4, Y4
+	VMOVUPS      192(BX), Y7
+	VMOVUPS      224(BX), Y8
+	VCMPPS       $0x1e, Y7, Y3, Y9
+	VANDPS       Y9, Y5, Y5
+	VCMPPS       $0x1e, Y8, Y4, Y9
+	VANDPS       Y9, Y6, Y6
+	VBLENDVPS    Y5, 192(AX), Y3, Y3
+	VBLENDVPS    Y6, 192(AX), Y4, Y4
+	VMOVUPS      Y3, 192(CX)
+	VMOVUPS      Y4, 224(CX)
+	VPMOVZXWD    96(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y5, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 96(DX)
+	VPMOVZXWD    112(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y6, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 112(DX)
+	VMOVUPS      256(AX), Y3
+	VSUBPS       Y7, Y3, Y3
+	VMOVUPS      256(AX), Y4
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       128(AX), Y3, Y3
+	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VANDPS       64(AX), Y5, Y7
+	VANDPS       64(AX), Y6, Y8
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y8, Y4, Y4
+	VMOVUPS      Y3, 192(BX)
+	VMOVUPS      Y4, 224(BX)
+	VMOVMSKPS    Y5, R10
+	SHLQ         $0x30, R10
+	ORQ          R10, R9
+	VMOVMSKPS    Y6, R10
+	SHLQ         $0x38, R10
+	ORQ          R10, R9
+	MOVQ         R9, (DI)
+	ADDQ         $0x08, DI
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	DECQ         R8
+	JNZ          SimplifiedAdaptiveExponentialUniformAVX2_reciprocal_block
 
 SimplifiedAdaptiveExponentialUniformAVX2_done:
 	VZEROUPPER

@@ -124,3 +124,44 @@ func TestExpArgumentsReachTheirCases(t *testing.T) {
 		t.Errorf("+Inf %d, 0 %d, subnormal %d, 1 %d, NaN %d: the potentials miss cases", inf, zero, subnormal, one, nan)
 	}
 }
+
+// TestSpikeSlopeLoops: a uniform spike slope that is a power of two runs
+// the kernels' second loop, which multiplies by its reciprocal instead of
+// dividing; every other runs the first. Both must give the reference's
+// bits: slopes that are powers of two (down to the smallest whose
+// reciprocal is normal), and slopes just off them, on every path, with
+// random states (NaN, ±Inf and subnormal values among them).
+func TestSpikeSlopeLoops(t *testing.T) {
+	slopes := []float32{2, 0.5, 1, 4, 0x1p-20, 0x1p20, 0x1p-126, 0x1p126, 0x1p127,
+		3, 1.5, 0.3, math.Nextafter32(2, 3), math.Nextafter32(2, 1), 0x1p-127}
+	for _, class := range expClasses {
+		m := modelOf(t, class)
+		for _, k := range paths() {
+			t.Run(class+"/"+k.name, func(t *testing.T) {
+				using(t, k)
+				r := rng(0x51093)
+				for _, slope := range slopes {
+					for _, n := range []int{64, 100, 300} {
+						s, rm := mustBuild(t, m, n, 0.1, map[string]spark.Param{"spike_slope": spark.Uniform(slope)})
+						got := stateOf(s)
+						scramble(&r, got)
+						want := cloneState(got, n)
+						cur := make([]float32, n)
+						spikes, wantSpikes := spark.NewSpikes(n), make([]bool, n)
+						for step := range 3 {
+							currents(&r, cur)
+							s.Step(cur, spikes)
+							rm.Step(want, cur, wantSpikes)
+							if d := diffState(got, want); d != "" {
+								t.Fatalf("slope %v n=%d step %d: %s", slope, n, step, d)
+							}
+							if d := diffSpikes(spikes, wantSpikes); d != "" {
+								t.Fatalf("slope %v n=%d step %d: %s", slope, n, step, d)
+							}
+						}
+					}
+				}
+			})
+		}
+	}
+}

@@ -23,7 +23,7 @@ type avx2 struct {
 	frame
 	minus1, max16 reg.VecVirtual         // 8 × int32 −1 and 65535
 	spikes        map[int]reg.VecVirtual // each vector's spike mask
-	vectors       map[string]vmem        // the scalars not held
+	vmems         map[string]vmem        // the scalars not held
 }
 
 // vmem is a scalar laid out as a whole vector in memory.
@@ -92,7 +92,7 @@ func (b *avx2) setup(sc scalars, held []string, area *locals) {
 	b.minus1, b.max16 = YMM(), YMM()
 	VPCMPEQD(b.minus1, b.minus1, b.minus1)
 	VPSRLD(U8(16), b.minus1, b.max16)
-	b.vectors = map[string]vmem{}
+	b.vmems = map[string]vmem{}
 	keys := slices.Sorted(maps.Keys(sc))
 	for _, k := range keys {
 		s := sc[k]
@@ -100,11 +100,11 @@ func (b *avx2) setup(sc scalars, held []string, area *locals) {
 		case slices.Contains(held, k):
 			b.fixed[k] = b.broadcast(s)
 		case s.constant:
-			b.vectors[k] = vmem{vconstant(s.bits)}
+			b.vmems[k] = vmem{vconstant(s.bits)}
 		default:
 			m := Mem{Base: area.base, Disp: area.alloc(32)}
 			VMOVUPS(b.broadcast(s), m)
-			b.vectors[k] = vmem{m}
+			b.vmems[k] = vmem{m}
 		}
 	}
 }
@@ -135,15 +135,15 @@ func (b *avx2) value(key string) interface{} {
 	if x, ok := b.fixed[key]; ok {
 		return x
 	}
-	if x, ok := b.vectors[key]; ok {
+	if x, ok := b.vmems[key]; ok {
 		return x
 	}
 	s := b.sc[key]
 	if !s.constant {
 		panic("scalar " + key + " not laid out")
 	}
-	b.vectors[key] = vmem{vconstant(s.bits)}
-	return b.vectors[key]
+	b.vmems[key] = vmem{vconstant(s.bits)}
+	return b.vmems[key]
 }
 
 func (b *avx2) F(name string) vec { return b.float(name, 8, b.value, YMM) }
@@ -208,6 +208,15 @@ func (b *avx2) commuting(op func(...Op), x, y interface{}) reg.VecVirtual {
 
 func (b *avx2) Mul(x, y vec) vec { return b.commuting(VMULPS, x, y) }
 func (b *avx2) Div(x, y vec) vec { return b.binary(VDIVPS, x, y) }
+
+// Quot divides by the parameter, or multiplies by its reciprocal in the
+// loop for a power of two (see frame.reciprocals).
+func (b *avx2) Quot(x vec, name string) vec {
+	if b.reciprocals {
+		return b.Mul(x, b.value(reciprocalKey(name)))
+	}
+	return b.Div(x, b.F(name))
+}
 func (b *avx2) Add(x, y vec) vec { return b.commuting(VADDPS, x, y) }
 func (b *avx2) Sub(x, y vec) vec { return b.binary(VSUBPS, x, y) }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 )
@@ -11,10 +12,11 @@ import (
 // registers for the whole call, how many vectors it interleaves, and the
 // values it spills.
 type plan struct {
-	held   []string
-	group  int
-	spills map[cval]spill
-	slots  int // the stack slots the spills take
+	held      []string
+	group     int
+	spills    map[cval]spill
+	slots     int      // the stack slots the spills take
+	quotients []string // the parameters the body divides by (Quot), sorted
 }
 
 // describe says what p spills, for the kernel's comment.
@@ -108,6 +110,7 @@ func makePlan(m model, sc scalars, b backend, uniform bool) plan {
 			best = p
 		}
 	}
+	best.quotients = slices.Sorted(maps.Keys(c.quotients))
 	return best
 }
 
@@ -134,13 +137,14 @@ type census struct {
 	loads  map[string]cval // the value of each stream loaded
 	stored map[string]int  // the operation that stores each stream
 
-	masks    []bool   // by value: whether it is a mask
-	def      []int    // by value: the operation that computes it
-	reads    [][]int  // by value: the operations that read it
-	origin   []string // by value: the stream it was loaded from
-	ops      int
-	spikes   interface{}
-	counters bool // whether the body loads counters
+	masks     []bool   // by value: whether it is a mask
+	def       []int    // by value: the operation that computes it
+	reads     [][]int  // by value: the operations that read it
+	origin    []string // by value: the stream it was loaded from
+	ops       int
+	spikes    interface{}
+	counters  bool            // whether the body loads counters
+	quotients map[string]bool // the parameters the body divides by (Quot)
 }
 
 func newCensus(m model, sc scalars, uniform bool) *census {
@@ -317,8 +321,15 @@ func (c *census) U(name string) uvec  { c.counters = true; return c.load(name) }
 func (c *census) Const(x float32) vec { c.use(c.sc.constant(math.Float32bits(x))); return cval(-1) }
 func (c *census) IConst(k int32) ivec { c.use(c.sc.constant(uint32(k))); return cval(-1) }
 
-func (c *census) Mul(a, b vec) vec                 { return c.op(false, true, a, b) }
-func (c *census) Div(a, b vec) vec                 { return c.op(false, true, a, b) }
+func (c *census) Mul(a, b vec) vec { return c.op(false, true, a, b) }
+func (c *census) Div(a, b vec) vec { return c.op(false, true, a, b) }
+func (c *census) Quot(a vec, name string) vec {
+	if c.quotients == nil {
+		c.quotients = map[string]bool{}
+	}
+	c.quotients[name] = true
+	return c.op(false, true, a, c.load(name))
+}
 func (c *census) Add(a, b vec) vec                 { return c.op(false, true, a, b) }
 func (c *census) Sub(a, b vec) vec                 { return c.op(false, true, a, b) }
 func (c *census) Clamp(a, lo, hi vec) vec          { return c.op(false, true, a, lo, hi) }

@@ -80,6 +80,9 @@ func (g interleaved) Mul(a, b vec) vec {
 func (g interleaved) Div(a, b vec) vec {
 	return g.each(g.c.Div(id(a), id(b)), func(e emitter, i int) interface{} { return e.Div(g.at(a, i), g.at(b, i)) })
 }
+func (g interleaved) Quot(a vec, name string) vec {
+	return g.each(g.c.Quot(id(a), name), func(e emitter, i int) interface{} { return e.Quot(g.at(a, i), name) })
+}
 func (g interleaved) Add(a, b vec) vec {
 	return g.each(g.c.Add(id(a), id(b)), func(e emitter, i int) interface{} { return e.Add(g.at(a, i), g.at(b, i)) })
 }

@@ -14,6 +14,7 @@ package main
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -79,11 +80,16 @@ type (
 
 // emitter is what a model's description may do with one vector of units.
 type emitter interface {
-	F(name string) vec                // load a float32 stream
-	U(name string) uvec               // load a uint16 stream
-	Const(x float32) vec              // x in every lane
-	Mul(a, b vec) vec                 // a·b, rounded (no FMA: the reference rounds each product)
-	Div(a, b vec) vec                 // a/b, rounded
+	F(name string) vec   // load a float32 stream
+	U(name string) uvec  // load a uint16 stream
+	Const(x float32) vec // x in every lane
+	Mul(a, b vec) vec    // a·b, rounded (no FMA: the reference rounds each product)
+	Div(a, b vec) vec    // a/b, rounded
+	// Quot is a divided by the parameter name: Div(a, F(name)), which a
+	// uniform kernel computes as a·(1/name) where name is ±2^k with a
+	// normal reciprocal, the same bits (both round the same real number
+	// once), without the division's latency and throughput.
+	Quot(a vec, name string) vec
 	Add(a, b vec) vec                 // a + b
 	Sub(a, b vec) vec                 // a − b
 	Clamp(a, lo, hi vec) vec          // min(max(a, lo), hi); NaN stays NaN
@@ -128,6 +134,7 @@ type backend interface {
 	spikeBits() reg.GPVirtual // the vector's spike bits, after the body
 	drain(name string)        // leave the drain stream's vector, loaded by the body, zero
 	end()                     // after the kernel, before RET
+	setReciprocals(on bool)   // lower Quot as a multiplication by the reciprocal from here on
 }
 
 // A scalar is one value that every lane takes: a parameter passed by value
@@ -174,7 +181,16 @@ type frame struct {
 	fixed   map[string]reg.VecVirtual         // scalars held for the whole call
 	loaded  map[string]reg.VecVirtual         // the streams loaded for the current vector
 	vectors map[int]map[string]reg.VecVirtual // loaded, by vector
+	// reciprocals: the loop being lowered is the one for divisors that
+	// are powers of two, where Quot multiplies by reciprocalKey's scalar.
+	reciprocals bool
 }
+
+func (f *frame) setReciprocals(on bool) { f.reciprocals = on }
+
+// reciprocalKey is the key of the scalar 1/name, which no stream's name
+// can be.
+func reciprocalKey(name string) string { return "1/" + name }
 
 func (f *frame) start(sc scalars) {
 	f.sc, f.fixed = sc, map[string]reg.VecVirtual{}
@@ -343,6 +359,21 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 	// the spill slots.
 	p := ptrs{}
 	registers := pointerRegisters
+	// A uniform kernel that divides by a parameter has a second loop for
+	// divisors that are powers of two, which multiplies by the reciprocal
+	// (see Quot): computed here, once per call.
+	reciprocal := uniform && len(pl.quotients) > 0
+	if reciprocal {
+		one := sc[sc.constant(math.Float32bits(1))].m
+		for _, q := range pl.quotients {
+			slot := AllocLocal(8)
+			r := XMM()
+			VMOVSS(one, r)
+			VDIVSS(arg(q), r, r) // 1/q
+			VMOVSS(r, slot)
+			sc[reciprocalKey(q)] = scalar{m: slot}
+		}
+	}
 	var area locals
 	if n := b.localBytes(sc, pl.held) + pl.slots*blockUnits*4; n > 0 {
 		area = newLocals(n)
@@ -390,52 +421,79 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 
 	TESTQ(blocks, blocks)
 	JZ(LabelRef(name + "_done"))
-	Label(name + "_block")
-	var word reg.GPVirtual
-	if !m.noSpikes {
-		word = GP64()
-		XORQ(word, word)
-	}
-	vectors := blockUnits / b.lanes()
-	for g := 0; g < vectors; g += pl.group {
-		b.begin(p)
-		var vs []int
-		for v := g; v < min(g+pl.group, vectors); v++ {
-			vs = append(vs, v)
+	if reciprocal {
+		Comment("The loop for divisors that are ±2^k with a normal reciprocal:",
+			"multiplying by the reciprocal gives the division's bits.")
+		for _, q := range pl.quotients {
+			bits, e := GP32(), GP32()
+			MOVL(arg(q), bits)
+			TESTL(U32(0x7fffff), bits) // a fraction: not a power of two
+			JNZ(LabelRef(name + "_block"))
+			MOVL(bits, e)
+			SHRL(U8(23), e)
+			ANDL(U32(0xff), e)
+			DECL(e)
+			CMPL(e, U32(252)) // biased exponent in [1, 253]: q and 1/q normal
+			JA(LabelRef(name + "_block"))
 		}
-		m.body(newInterleaved(b, vs, newCensus(m, sc, uniform), pl))
-		for _, v := range vs {
-			b.vector(v)
-			for _, s := range m.streams {
-				if s.kind == drainF32 {
-					b.drain(s.name)
+		JMP(LabelRef(name + "_reciprocal_block"))
+	}
+	// loop emits the block loop at label.
+	loop := func(label string) {
+		Label(label)
+		var word reg.GPVirtual
+		if !m.noSpikes {
+			word = GP64()
+			XORQ(word, word)
+		}
+		vectors := blockUnits / b.lanes()
+		for g := 0; g < vectors; g += pl.group {
+			b.begin(p)
+			var vs []int
+			for v := g; v < min(g+pl.group, vectors); v++ {
+				vs = append(vs, v)
+			}
+			m.body(newInterleaved(b, vs, newCensus(m, sc, uniform), pl))
+			for _, v := range vs {
+				b.vector(v)
+				for _, s := range m.streams {
+					if s.kind == drainF32 {
+						b.drain(s.name)
+					}
 				}
+				if m.noSpikes {
+					continue
+				}
+				bitsReg := b.spikeBits()
+				if v > 0 {
+					SHLQ(U8(v*b.lanes()), bitsReg.As64())
+				}
+				ORQ(bitsReg.As64(), word)
 			}
-			if m.noSpikes {
-				continue
-			}
-			bitsReg := b.spikeBits()
-			if v > 0 {
-				SHLQ(U8(v*b.lanes()), bitsReg.As64())
-			}
-			ORQ(bitsReg.As64(), word)
 		}
-	}
-	if !m.noSpikes {
-		MOVQ(word, Mem{Base: spikes})
-		ADDQ(U8(8), spikes)
-	}
-	for _, s := range m.streams {
-		switch {
-		case s.byValue(uniform):
-		case s.param():
-			p.advance(s.name, stride[s.name])
-		default:
-			p.advance(s.name, U32(blockUnits*s.size()))
+		if !m.noSpikes {
+			MOVQ(word, Mem{Base: spikes})
+			ADDQ(U8(8), spikes)
 		}
+		for _, s := range m.streams {
+			switch {
+			case s.byValue(uniform):
+			case s.param():
+				p.advance(s.name, stride[s.name])
+			default:
+				p.advance(s.name, U32(blockUnits*s.size()))
+			}
+		}
+		DECQ(blocks)
+		JNZ(LabelRef(label))
 	}
-	DECQ(blocks)
-	JNZ(LabelRef(name + "_block"))
+	loop(name + "_block")
+	if reciprocal {
+		JMP(LabelRef(name + "_done"))
+		b.setReciprocals(true)
+		loop(name + "_reciprocal_block")
+		b.setReciprocals(false)
+	}
 	Label(name + "_done")
 	b.end()
 	RET()

@@ -107,7 +107,7 @@ var exponentialParams = []stream{{"k", paramF32}, {"delta", paramF32}, {"rh", pa
 // current, as y − V (the same bits: IEEE addition commutes).
 func drive(e emitter, v vec) vec {
 	delta := e.F("delta")
-	return e.Sub(e.Mul(delta, exp(e, e.Div(e.Sub(v, e.F("rh")), delta))), v)
+	return e.Sub(e.Mul(delta, exp(e, e.Quot(e.Sub(v, e.F("rh")), "delta"))), v)
 }
 
 // advanceTheta stores the adaptive threshold's update.
