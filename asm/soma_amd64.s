@@ -3314,8 +3314,8 @@ TEXT ·exponentialUniformAVX512(SB), NOSPLIT, $8-56
 	TESTQ        BX, BX
 	JZ           ExponentialUniformAVX512_done
 
-	// The loop for divisors that are ±2^k with a normal reciprocal:
-	// multiplying by the reciprocal gives the division's bits.
+	// Which loop: the second if every divisor is ±2^k with a normal
+	// reciprocal, by which it multiplies (the division's bits).
 	MOVL  delta+20(FP), SI
 	TESTL $0x007fffff, SI
 	JNZ   ExponentialUniformAVX512_block
@@ -3716,8 +3716,8 @@ TEXT ·exponentialUniformAVX2(SB), NOSPLIT, $296-56
 	TESTQ        SI, SI
 	JZ           ExponentialUniformAVX2_done
 
-	// The loop for divisors that are ±2^k with a normal reciprocal:
-	// multiplying by the reciprocal gives the division's bits.
+	// Which loop: the second if every divisor is ±2^k with a normal
+	// reciprocal, by which it multiplies (the division's bits).
 	MOVL  delta+20(FP), DI
 	TESTL $0x007fffff, DI
 	JNZ   ExponentialUniformAVX2_block
@@ -5318,8 +5318,8 @@ TEXT ·refractoryExponentialUniformAVX512(SB), NOSPLIT, $8-72
 	TESTQ        SI, SI
 	JZ           RefractoryExponentialUniformAVX512_done
 
-	// The loop for divisors that are ±2^k with a normal reciprocal:
-	// multiplying by the reciprocal gives the division's bits.
+	// Which loop: the second if every divisor is ±2^k with a normal
+	// reciprocal, by which it multiplies (the division's bits).
 	MOVL  delta+32(FP), DI
 	TESTL $0x007fffff, DI
 	JNZ   RefractoryExponentialUniformAVX512_block
@@ -5773,8 +5773,8 @@ TEXT ·refractoryExponentialUniformAVX2(SB), $552-72
 	TESTQ        DI, DI
 	JZ           RefractoryExponentialUniformAVX2_done
 
-	// The loop for divisors that are ±2^k with a normal reciprocal:
-	// multiplying by the reciprocal gives the division's bits.
+	// Which loop: the second if every divisor is ±2^k with a normal
+	// reciprocal, by which it multiplies (the division's bits).
 	MOVL  delta+32(FP), R8
 	TESTL $0x007fffff, R8
 	JNZ   RefractoryExponentialUniformAVX2_block
@@ -7589,8 +7589,8 @@ TEXT ·adaptiveExponentialUniformAVX512(SB), NOSPLIT, $8-80
 	TESTQ        SI, SI
 	JZ           AdaptiveExponentialUniformAVX512_done
 
-	// The loop for divisors that are ±2^k with a normal reciprocal:
-	// multiplying by the reciprocal gives the division's bits.
+	// Which loop: the second if every divisor is ±2^k with a normal
+	// reciprocal, by which it multiplies (the division's bits).
 	MOVL  delta+28(FP), DI
 	TESTL $0x007fffff, DI
 	JNZ   AdaptiveExponentialUniformAVX512_block
@@ -8088,8 +8088,8 @@ TEXT ·adaptiveExponentialUniformAVX2(SB), $392-80
 	TESTQ        DI, DI
 	JZ           AdaptiveExponentialUniformAVX2_done
 
-	// The loop for divisors that are ±2^k with a normal reciprocal:
-	// multiplying by the reciprocal gives the division's bits.
+	// Which loop: the second if every divisor is ±2^k with a normal
+	// reciprocal, by which it multiplies (the division's bits).
 	MOVL  delta+28(FP), R8
 	TESTL $0x007fffff, R8
 	JNZ   AdaptiveExponentialUniformAVX2_block
@@ -10009,8 +10009,8 @@ TEXT ·simplifiedAdaptiveExponentialUniformAVX512(SB), NOSPLIT, $8-88
 	TESTQ        DI, DI
 	JZ           SimplifiedAdaptiveExponentialUniformAVX512_done
 
-	// The loop for divisors that are ±2^k with a normal reciprocal:
-	// multiplying by the reciprocal gives the division's bits.
+	// Which loop: the second if every divisor is ±2^k with a normal
+	// reciprocal, by which it multiplies (the division's bits).
 	MOVL  delta+40(FP), R8
 	TESTL $0x007fffff, R8
 	JNZ   SimplifiedAdaptiveExponentialUniformAVX512_block
@@ -10535,8 +10535,8 @@ TEXT ·simplifiedAdaptiveExponentialUniformAVX2(SB), $616-88
 	TESTQ        R8, R8
 	JZ           SimplifiedAdaptiveExponentialUniformAVX2_done
 
-	// The loop for divisors that are ±2^k with a normal reciprocal:
-	// multiplying by the reciprocal gives the division's bits.
+	// Which loop: the second if every divisor is ±2^k with a normal
+	// reciprocal, by which it multiplies (the division's bits).
 	MOVL  delta+40(FP), R9
 	TESTL $0x007fffff, R9
 	JNZ   SimplifiedAdaptiveExponentialUniformAVX2_block

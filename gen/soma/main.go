@@ -422,8 +422,8 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 	TESTQ(blocks, blocks)
 	JZ(LabelRef(name + "_done"))
 	if reciprocal {
-		Comment("The loop for divisors that are ±2^k with a normal reciprocal:",
-			"multiplying by the reciprocal gives the division's bits.")
+		Comment("Which loop: the second if every divisor is ±2^k with a normal",
+			"reciprocal, by which it multiplies (the division's bits).")
 		for _, q := range pl.quotients {
 			bits, e := GP32(), GP32()
 			MOVL(arg(q), bits)
