@@ -70,34 +70,17 @@ var funcs []gowrap.Func
 // that calls it: the ISA check, then the statements of race (what the
 // kernel reads and writes), then the call.
 func kernel(name, params, result string, doc []string, req gowrap.ISA, race ...string) {
-	raw := gowrap.Lower(name)
-	sig := "func(" + params + ")"
-	names, _, err := gowrap.Params(params)
-	if err != nil {
-		panic(err)
-	}
-	call := raw + "(" + strings.Join(names, ", ") + ")"
-	var args []gowrap.Arg
-	for _, name := range names {
-		a := gowrap.Arg{Name: name, Kind: "n", Out: name == "acc" || name == "d"} // what addRow and select write
-		if name == "x" {
-			a.Kind = "bits" // a row's spike bits
+	funcs = append(funcs, gowrap.Declare(name, params, result, doc, req, race, func(names []string) []gowrap.Arg {
+		var args []gowrap.Arg
+		for _, name := range names {
+			a := gowrap.Arg{Name: name, Kind: "n", Out: name == "acc" || name == "d"} // what addRow and select write
+			if name == "x" {
+				a.Kind = "bits" // a row's spike bits
+			}
+			args = append(args, a)
 		}
-		args = append(args, a)
-	}
-	if result != "" {
-		sig += " " + result
-		call = "return " + call
-	}
-	TEXT(raw, NOSPLIT, sig)
-	Pragma("noescape")
-	Doc(raw + " is the kernel of " + name + ", unchecked.")
-	funcs = append(funcs, gowrap.Func{
-		Name: name, Doc: append(doc, "", req.Doc), Params: params, Results: result,
-		Body: append(append([]string{fmt.Sprintf("%s(%q)", req.Require, name)}, race...), call),
-		Raw:  raw, RawParams: params, RawResult: result,
-		ISA: req.Name, Args: args,
-	})
+		return args
+	}))
 }
 
 // doc returns a doc comment from paragraphs, wrapped at 76 columns; a

@@ -497,35 +497,18 @@ var funcs []gowrap.Func
 // and records the checked function: the ISA check, the statements of body
 // (length checks and race annotations), then the call.
 func declare(name, params, result string, doc []string, i isa, body []string) {
-	raw := gowrap.Lower(name)
-	sig := "func(" + params + ")"
-	names, _, err := gowrap.Params(params)
-	if err != nil {
-		panic(err)
-	}
-	call := raw + "(" + strings.Join(names, ", ") + ")"
-	if result != "" {
-		sig += " " + result
-		call = "return " + call
-	}
-	var args []gowrap.Arg
-	for k, nm := range names {
-		a := gowrap.Arg{Name: nm, Kind: "n", Out: k == 0 && result == ""}
-		switch {
-		case nm == "a":
-			a.Kind = "value"
-		case nm == "x" && strings.Contains(params, "x []uint64"):
-			a.Kind = "bits"
+	funcs = append(funcs, gowrap.Declare(name, params, result, doc, i.ISA, body, func(names []string) []gowrap.Arg {
+		var args []gowrap.Arg
+		for k, nm := range names {
+			a := gowrap.Arg{Name: nm, Kind: "n", Out: k == 0 && result == ""} // a map writes its first slice
+			switch {
+			case nm == "a":
+				a.Kind = "value"
+			case nm == "x" && strings.Contains(params, "x []uint64"):
+				a.Kind = "bits"
+			}
+			args = append(args, a)
 		}
-		args = append(args, a)
-	}
-	TEXT(raw, NOSPLIT, sig)
-	Pragma("noescape")
-	Doc(raw + " is the kernel of " + name + ", unchecked.")
-	funcs = append(funcs, gowrap.Func{
-		Name: name, Doc: append(doc, "", i.Doc), Params: params, Results: result,
-		Body: append(append([]string{fmt.Sprintf("%s(%q)", i.Require, name)}, body...), call),
-		Raw:  raw, RawParams: params, RawResult: result,
-		ISA: i.ISA.Name, Args: args,
-	})
+		return args
+	}))
 }

@@ -6,8 +6,9 @@
 // compiles on every GOARCH and with the purego tag.
 //
 // A generator describes each kernel once (its streams, its signature) and
-// builds the checks from that description; this package only lays the
-// functions out in files.
+// builds the checks from that description; this package lays the functions
+// out in files, and Declare starts a raw kernel and its checked function
+// the way the slice generators share.
 package gowrap
 
 import (
@@ -23,6 +24,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/mmcloughlin/avo/attr"
+	"github.com/mmcloughlin/avo/build"
 )
 
 // The generators' flags, parsed with avo's by build.Generate.
@@ -56,6 +60,34 @@ var (
 	AVX2   = ISA{"avx2", "requireAVX2", "It panics, before reading or writing anything, when this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2)."}
 	AVX512 = ISA{"avx512", "requireAVX512", "It panics, before reading or writing anything, when this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see HasAVX512)."}
 )
+
+// Declare starts the raw (lower-case) assembly function of the checked
+// kernel name, whose parameters and result are given, and returns the
+// checked function: isa's check, the statements of body (length checks,
+// race annotations), then the call of the raw function. args says what
+// each parameter, by name, is, for the tests.
+func Declare(name, params, result string, doc []string, isa ISA, body []string, args func(names []string) []Arg) Func {
+	raw := Lower(name)
+	sig := "func(" + params + ")"
+	names, _, err := Params(params)
+	if err != nil {
+		panic(err)
+	}
+	call := raw + "(" + strings.Join(names, ", ") + ")"
+	if result != "" {
+		sig += " " + result
+		call = "return " + call
+	}
+	build.TEXT(raw, attr.NOSPLIT, sig)
+	build.Pragma("noescape")
+	build.Doc(raw + " is the kernel of " + name + ", unchecked.")
+	return Func{
+		Name: name, Doc: append(doc, "", isa.Doc), Params: params, Results: result,
+		Body: append(append([]string{fmt.Sprintf("%s(%q)", isa.Require, name)}, body...), call),
+		Raw:  raw, RawParams: params, RawResult: result,
+		ISA: isa.Name, Args: args(names),
+	}
+}
 
 // Func is one public kernel.
 type Func struct {
