@@ -209,14 +209,7 @@ func (b *avx2) commuting(op func(...Op), x, y interface{}) reg.VecVirtual {
 func (b *avx2) Mul(x, y vec) vec { return b.commuting(VMULPS, x, y) }
 func (b *avx2) Div(x, y vec) vec { return b.binary(VDIVPS, x, y) }
 
-// Quot divides by the parameter, or multiplies by its reciprocal in the
-// loop for a power of two (see frame.reciprocals).
-func (b *avx2) Quot(x vec, name string) vec {
-	if b.reciprocals {
-		return b.Mul(x, b.value(reciprocalKey(name)))
-	}
-	return b.Div(x, b.F(name))
-}
+func (b *avx2) Quot(x vec, name string) vec { return quot(b, b.reciprocals, x, name) }
 func (b *avx2) Add(x, y vec) vec { return b.commuting(VADDPS, x, y) }
 func (b *avx2) Sub(x, y vec) vec { return b.binary(VSUBPS, x, y) }
 

@@ -140,14 +140,7 @@ func (b *avx512) IConst(k int32) ivec { return b.value(b.sc.constant(uint32(k)))
 func (b *avx512) Mul(x, y vec) vec { return b.binary(VMULPS, VMULPS_BCST, x, y, true) }
 func (b *avx512) Div(x, y vec) vec { return b.binary(VDIVPS, VDIVPS_BCST, x, y, false) }
 
-// Quot divides by the parameter, or multiplies by its reciprocal in the
-// loop for a power of two (see frame.reciprocals).
-func (b *avx512) Quot(x vec, name string) vec {
-	if b.reciprocals {
-		return b.Mul(x, b.value(reciprocalKey(name)))
-	}
-	return b.Div(x, b.F(name))
-}
+func (b *avx512) Quot(x vec, name string) vec { return quot(b, b.reciprocals, x, name) }
 func (b *avx512) Add(x, y vec) vec { return b.binary(VADDPS, VADDPS_BCST, x, y, true) }
 func (b *avx512) Sub(x, y vec) vec { return b.binary(VSUBPS, VSUBPS_BCST, x, y, false) }
 

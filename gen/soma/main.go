@@ -188,6 +188,15 @@ type frame struct {
 
 func (f *frame) setReciprocals(on bool) { f.reciprocals = on }
 
+// quot is a backend's Quot: it divides by the parameter, or, in the loop
+// for a power of two, multiplies by its reciprocal.
+func quot(e emitter, reciprocals bool, x vec, name string) vec {
+	if reciprocals {
+		return e.Mul(x, e.F(reciprocalKey(name)))
+	}
+	return e.Div(x, e.F(name))
+}
+
 // reciprocalKey is the key of the scalar 1/name, which no stream's name
 // can be.
 func reciprocalKey(name string) string { return "1/" + name }
