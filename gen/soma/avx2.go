@@ -210,8 +210,8 @@ func (b *avx2) Mul(x, y vec) vec { return b.commuting(VMULPS, x, y) }
 func (b *avx2) Div(x, y vec) vec { return b.binary(VDIVPS, x, y) }
 
 func (b *avx2) Quot(x vec, name string) vec { return quot(b, b.reciprocals, x, name) }
-func (b *avx2) Add(x, y vec) vec { return b.commuting(VADDPS, x, y) }
-func (b *avx2) Sub(x, y vec) vec { return b.binary(VSUBPS, x, y) }
+func (b *avx2) Add(x, y vec) vec            { return b.commuting(VADDPS, x, y) }
+func (b *avx2) Sub(x, y vec) vec            { return b.binary(VSUBPS, x, y) }
 
 // Clamp takes x as the second source of MAXPS and MINPS, which return it
 // when either source is NaN.

@@ -141,8 +141,8 @@ func (b *avx512) Mul(x, y vec) vec { return b.binary(VMULPS, VMULPS_BCST, x, y, 
 func (b *avx512) Div(x, y vec) vec { return b.binary(VDIVPS, VDIVPS_BCST, x, y, false) }
 
 func (b *avx512) Quot(x vec, name string) vec { return quot(b, b.reciprocals, x, name) }
-func (b *avx512) Add(x, y vec) vec { return b.binary(VADDPS, VADDPS_BCST, x, y, true) }
-func (b *avx512) Sub(x, y vec) vec { return b.binary(VSUBPS, VSUBPS_BCST, x, y, false) }
+func (b *avx512) Add(x, y vec) vec            { return b.binary(VADDPS, VADDPS_BCST, x, y, true) }
+func (b *avx512) Sub(x, y vec) vec            { return b.binary(VSUBPS, VSUBPS_BCST, x, y, false) }
 
 // Clamp takes x as the second source of MAXPS and MINPS, which return it
 // when either source is NaN.
