@@ -5,7 +5,7 @@
 #include "textflag.h"
 
 // func leakyAVX512(v *float32, cur *float32, d *float32, gr *float32, thr *float32, reset *float32, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512DQ, AVX512F
 TEXT ·leakyAVX512(SB), NOSPLIT, $0-96
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -26,36 +26,40 @@ LeakyAVX512_block:
 	XORQ      R10, R10
 	VMOVUPS   (AX), Z0
 	VMOVUPS   64(AX), Z1
-	VMOVUPS   128(AX), Z6
-	VMOVUPS   192(AX), Z7
+	VMOVUPS   128(AX), Z2
+	VMOVUPS   192(AX), Z3
 	VMULPS    (DX), Z0, Z0
 	VMULPS    64(DX), Z1, Z1
-	VMULPS    128(DX), Z6, Z6
-	VMULPS    192(DX), Z7, Z7
-	VMOVUPS   (CX), Z8
-	VMOVUPS   64(CX), Z9
-	VMOVUPS   128(CX), Z10
-	VMOVUPS   192(CX), Z11
-	VMULPS    (BX), Z8, Z8
-	VMULPS    64(BX), Z9, Z9
-	VMULPS    128(BX), Z10, Z10
-	VMULPS    192(BX), Z11, Z11
-	VADDPS    Z8, Z0, Z0
-	VADDPS    Z9, Z1, Z1
-	VADDPS    Z10, Z6, Z6
-	VADDPS    Z11, Z7, Z7
+	VMULPS    128(DX), Z2, Z2
+	VMULPS    192(DX), Z3, Z3
+	VMOVUPS   (CX), Z4
+	VMOVUPS   64(CX), Z5
+	VMOVUPS   128(CX), Z6
+	VMOVUPS   192(CX), Z7
+	VMULPS    (BX), Z4, Z4
+	VMULPS    64(BX), Z5, Z5
+	VMULPS    128(BX), Z6, Z6
+	VMULPS    192(BX), Z7, Z7
+	VADDPS    Z4, Z0, Z0
+	VADDPS    Z5, Z1, Z1
+	VADDPS    Z6, Z2, Z2
+	VADDPS    Z7, Z3, Z3
 	VCMPPS    $0x1e, (SI), Z0, K1
 	VCMPPS    $0x1e, 64(SI), Z1, K2
-	VCMPPS    $0x1e, 128(SI), Z6, K3
-	VCMPPS    $0x1e, 192(SI), Z7, K4
-	VBLENDMPS (DI), Z0, K1, Z2
-	VBLENDMPS 64(DI), Z1, K2, Z3
-	VBLENDMPS 128(DI), Z6, K3, Z4
-	VBLENDMPS 192(DI), Z7, K4, Z5
-	VMOVUPS   Z2, (AX)
-	VMOVUPS   Z3, 64(AX)
-	VMOVUPS   Z4, 128(AX)
-	VMOVUPS   Z5, 192(AX)
+	VCMPPS    $0x1e, 128(SI), Z2, K3
+	VCMPPS    $0x1e, 192(SI), Z3, K4
+	VXORPS    Z4, Z4, Z4
+	VBLENDMPS (DI), Z0, K1, Z4
+	VXORPS    Z0, Z0, Z0
+	VBLENDMPS 64(DI), Z1, K2, Z0
+	VXORPS    Z1, Z1, Z1
+	VBLENDMPS 128(DI), Z2, K3, Z1
+	VXORPS    Z2, Z2, Z2
+	VBLENDMPS 192(DI), Z3, K4, Z2
+	VMOVUPS   Z4, (AX)
+	VMOVUPS   Z0, 64(AX)
+	VMOVUPS   Z1, 128(AX)
+	VMOVUPS   Z2, 192(AX)
 	KMOVW     K1, R11
 	ORQ       R11, R10
 	KMOVW     K2, R11
@@ -204,7 +208,7 @@ LeakyAVX2_done:
 	RET
 
 // func leakyUniformAVX512(v *float32, cur *float32, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512DQ, AVX512F
 TEXT ·leakyUniformAVX512(SB), NOSPLIT, $0-48
 	// 4 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -212,8 +216,8 @@ TEXT ·leakyUniformAVX512(SB), NOSPLIT, $0-48
 	VPXORD       Z1, Z1, Z1
 	VBROADCASTSS d+16(FP), Z0
 	VBROADCASTSS gr+20(FP), Z1
-	VBROADCASTSS thr+24(FP), Z6
-	VBROADCASTSS reset+28(FP), Z7
+	VBROADCASTSS thr+24(FP), Z2
+	VBROADCASTSS reset+28(FP), Z3
 	MOVQ         v+0(FP), AX
 	MOVQ         cur+8(FP), CX
 	MOVQ         spikes+32(FP), DX
@@ -223,38 +227,42 @@ TEXT ·leakyUniformAVX512(SB), NOSPLIT, $0-48
 
 LeakyUniformAVX512_block:
 	XORQ      SI, SI
-	VMOVUPS   (AX), Z8
-	VMOVUPS   64(AX), Z9
-	VMOVUPS   128(AX), Z10
-	VMOVUPS   192(AX), Z11
-	VMULPS    Z8, Z0, Z8
-	VMULPS    Z9, Z0, Z9
-	VMULPS    Z10, Z0, Z10
-	VMULPS    Z11, Z0, Z11
-	VMOVUPS   (CX), Z12
-	VMOVUPS   64(CX), Z13
-	VMOVUPS   128(CX), Z14
-	VMOVUPS   192(CX), Z15
-	VMULPS    Z12, Z1, Z12
-	VMULPS    Z13, Z1, Z13
-	VMULPS    Z14, Z1, Z14
-	VMULPS    Z15, Z1, Z15
-	VADDPS    Z12, Z8, Z8
-	VADDPS    Z13, Z9, Z9
-	VADDPS    Z14, Z10, Z10
-	VADDPS    Z15, Z11, Z11
-	VCMPPS    $0x1e, Z6, Z8, K1
-	VCMPPS    $0x1e, Z6, Z9, K2
-	VCMPPS    $0x1e, Z6, Z10, K3
-	VCMPPS    $0x1e, Z6, Z11, K4
-	VBLENDMPS Z7, Z8, K1, Z2
-	VBLENDMPS Z7, Z9, K2, Z3
-	VBLENDMPS Z7, Z10, K3, Z4
-	VBLENDMPS Z7, Z11, K4, Z5
-	VMOVUPS   Z2, (AX)
-	VMOVUPS   Z3, 64(AX)
-	VMOVUPS   Z4, 128(AX)
-	VMOVUPS   Z5, 192(AX)
+	VMOVUPS   (AX), Z4
+	VMOVUPS   64(AX), Z5
+	VMOVUPS   128(AX), Z6
+	VMOVUPS   192(AX), Z7
+	VMULPS    Z4, Z0, Z4
+	VMULPS    Z5, Z0, Z5
+	VMULPS    Z6, Z0, Z6
+	VMULPS    Z7, Z0, Z7
+	VMOVUPS   (CX), Z8
+	VMOVUPS   64(CX), Z9
+	VMOVUPS   128(CX), Z10
+	VMOVUPS   192(CX), Z11
+	VMULPS    Z8, Z1, Z8
+	VMULPS    Z9, Z1, Z9
+	VMULPS    Z10, Z1, Z10
+	VMULPS    Z11, Z1, Z11
+	VADDPS    Z8, Z4, Z4
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VCMPPS    $0x1e, Z2, Z4, K1
+	VCMPPS    $0x1e, Z2, Z5, K2
+	VCMPPS    $0x1e, Z2, Z6, K3
+	VCMPPS    $0x1e, Z2, Z7, K4
+	VXORPS    Z8, Z8, Z8
+	VBLENDMPS Z3, Z4, K1, Z8
+	VXORPS    Z4, Z4, Z4
+	VBLENDMPS Z3, Z5, K2, Z4
+	VXORPS    Z5, Z5, Z5
+	VBLENDMPS Z3, Z6, K3, Z5
+	VXORPS    Z6, Z6, Z6
+	VBLENDMPS Z3, Z7, K4, Z6
+	VMOVUPS   Z8, (AX)
+	VMOVUPS   Z4, 64(AX)
+	VMOVUPS   Z5, 128(AX)
+	VMOVUPS   Z6, 192(AX)
 	KMOVW     K1, DI
 	ORQ       DI, SI
 	KMOVW     K2, DI
@@ -395,7 +403,7 @@ LeakyUniformAVX2_done:
 	RET
 
 // func refractoryLeakyAVX512(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
 TEXT ·refractoryLeakyAVX512(SB), NOSPLIT, $0-120
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -436,34 +444,38 @@ RefractoryLeakyAVX512_block:
 	VMULPS    64(SI), Z7, Z7
 	VMULPS    128(SI), Z8, Z8
 	VMULPS    192(SI), Z9, Z9
-	VMOVUPS   (DX), Z14
-	VMOVUPS   64(DX), Z15
-	VMOVUPS   128(DX), Z16
-	VMOVUPS   192(DX), Z17
-	VMULPS    (DI), Z14, Z14
-	VMULPS    64(DI), Z15, Z15
-	VMULPS    128(DI), Z16, Z16
-	VMULPS    192(DI), Z17, Z17
-	VMOVUPS.Z Z14, K1, Z14
-	VMOVUPS.Z Z15, K2, Z15
-	VMOVUPS.Z Z16, K3, Z16
-	VMOVUPS.Z Z17, K4, Z17
-	VADDPS    Z14, Z6, Z6
-	VADDPS    Z15, Z7, Z7
-	VADDPS    Z16, Z8, Z8
-	VADDPS    Z17, Z9, Z9
+	VMOVUPS   (DX), Z10
+	VMOVUPS   64(DX), Z11
+	VMOVUPS   128(DX), Z12
+	VMOVUPS   192(DX), Z13
+	VMULPS    (DI), Z10, Z10
+	VMULPS    64(DI), Z11, Z11
+	VMULPS    128(DI), Z12, Z12
+	VMULPS    192(DI), Z13, Z13
+	VMOVUPS.Z Z10, K1, Z10
+	VMOVUPS.Z Z11, K2, Z11
+	VMOVUPS.Z Z12, K3, Z12
+	VMOVUPS.Z Z13, K4, Z13
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VADDPS    Z13, Z9, Z9
 	VCMPPS    $0x1e, (R8), Z6, K1, K1
 	VCMPPS    $0x1e, 64(R8), Z7, K2, K2
 	VCMPPS    $0x1e, 128(R8), Z8, K3, K3
 	VCMPPS    $0x1e, 192(R8), Z9, K4, K4
+	VXORPS    Z10, Z10, Z10
 	VBLENDMPS (R9), Z6, K1, Z10
-	VBLENDMPS 64(R9), Z7, K2, Z11
-	VBLENDMPS 128(R9), Z8, K3, Z12
-	VBLENDMPS 192(R9), Z9, K4, Z13
+	VXORPS    Z6, Z6, Z6
+	VBLENDMPS 64(R9), Z7, K2, Z6
+	VXORPS    Z7, Z7, Z7
+	VBLENDMPS 128(R9), Z8, K3, Z7
+	VXORPS    Z8, Z8, Z8
+	VBLENDMPS 192(R9), Z9, K4, Z8
 	VMOVUPS   Z10, (AX)
-	VMOVUPS   Z11, 64(AX)
-	VMOVUPS   Z12, 128(AX)
-	VMOVUPS   Z13, 192(AX)
+	VMOVUPS   Z6, 64(AX)
+	VMOVUPS   Z7, 128(AX)
+	VMOVUPS   Z8, 192(AX)
 	VPADDUSW  Y0, Y2, Y2
 	VMOVDQU16 Y1, K1, Y2
 	VMOVDQU16 Y2, (CX)
@@ -718,7 +730,7 @@ RefractoryLeakyAVX2_done:
 	RET
 
 // func refractoryLeakyUniformAVX512(v *float32, r *uint16, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
 TEXT ·refractoryLeakyUniformAVX512(SB), NOSPLIT, $0-64
 	// 5 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -755,34 +767,38 @@ RefractoryLeakyUniformAVX512_block:
 	VMULPS    Z12, Z3, Z12
 	VMULPS    Z13, Z3, Z13
 	VMULPS    Z14, Z3, Z14
-	VMOVUPS   (DX), Z19
-	VMOVUPS   64(DX), Z20
-	VMOVUPS   128(DX), Z21
-	VMOVUPS   192(DX), Z22
-	VMULPS    Z19, Z4, Z19
-	VMULPS    Z20, Z4, Z20
-	VMULPS    Z21, Z4, Z21
-	VMULPS    Z22, Z4, Z22
-	VMOVUPS.Z Z19, K1, Z19
-	VMOVUPS.Z Z20, K2, Z20
-	VMOVUPS.Z Z21, K3, Z21
-	VMOVUPS.Z Z22, K4, Z22
-	VADDPS    Z19, Z11, Z11
-	VADDPS    Z20, Z12, Z12
-	VADDPS    Z21, Z13, Z13
-	VADDPS    Z22, Z14, Z14
+	VMOVUPS   (DX), Z15
+	VMOVUPS   64(DX), Z16
+	VMOVUPS   128(DX), Z17
+	VMOVUPS   192(DX), Z18
+	VMULPS    Z15, Z4, Z15
+	VMULPS    Z16, Z4, Z16
+	VMULPS    Z17, Z4, Z17
+	VMULPS    Z18, Z4, Z18
+	VMOVUPS.Z Z15, K1, Z15
+	VMOVUPS.Z Z16, K2, Z16
+	VMOVUPS.Z Z17, K3, Z17
+	VMOVUPS.Z Z18, K4, Z18
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z16, Z12, Z12
+	VADDPS    Z17, Z13, Z13
+	VADDPS    Z18, Z14, Z14
 	VCMPPS    $0x1e, Z5, Z11, K1, K1
 	VCMPPS    $0x1e, Z5, Z12, K2, K2
 	VCMPPS    $0x1e, Z5, Z13, K3, K3
 	VCMPPS    $0x1e, Z5, Z14, K4, K4
+	VXORPS    Z15, Z15, Z15
 	VBLENDMPS Z6, Z11, K1, Z15
-	VBLENDMPS Z6, Z12, K2, Z16
-	VBLENDMPS Z6, Z13, K3, Z17
-	VBLENDMPS Z6, Z14, K4, Z18
+	VXORPS    Z11, Z11, Z11
+	VBLENDMPS Z6, Z12, K2, Z11
+	VXORPS    Z12, Z12, Z12
+	VBLENDMPS Z6, Z13, K3, Z12
+	VXORPS    Z13, Z13, Z13
+	VBLENDMPS Z6, Z14, K4, Z13
 	VMOVUPS   Z15, (AX)
-	VMOVUPS   Z16, 64(AX)
-	VMOVUPS   Z17, 128(AX)
-	VMOVUPS   Z18, 192(AX)
+	VMOVUPS   Z11, 64(AX)
+	VMOVUPS   Z12, 128(AX)
+	VMOVUPS   Z13, 192(AX)
 	VPADDUSW  Y0, Y7, Y7
 	VMOVDQU16 Y1, K1, Y7
 	VMOVDQU16 Y7, (CX)
@@ -1020,7 +1036,7 @@ RefractoryLeakyUniformAVX2_done:
 	RET
 
 // func strictRefractoryLeakyAVX512(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
 TEXT ·strictRefractoryLeakyAVX512(SB), NOSPLIT, $0-120
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -1056,30 +1072,36 @@ StrictRefractoryLeakyAVX512_block:
 	VMULPS    (SI), Z5, Z5
 	VMULPS    64(SI), Z6, Z6
 	VMULPS    128(SI), Z7, Z7
-	VMOVUPS   (DX), Z16
-	VMOVUPS   64(DX), Z17
-	VMOVUPS   128(DX), Z18
-	VMULPS    (DI), Z16, Z16
-	VMULPS    64(DI), Z17, Z17
-	VMULPS    128(DI), Z18, Z18
-	VADDPS    Z16, Z5, Z5
-	VADDPS    Z17, Z6, Z6
-	VADDPS    Z18, Z7, Z7
+	VMOVUPS   (DX), Z8
+	VMOVUPS   64(DX), Z9
+	VMOVUPS   128(DX), Z10
+	VMULPS    (DI), Z8, Z8
+	VMULPS    64(DI), Z9, Z9
+	VMULPS    128(DI), Z10, Z10
+	VADDPS    Z8, Z5, Z5
+	VADDPS    Z9, Z6, Z6
+	VADDPS    Z10, Z7, Z7
 	VCMPPS    $0x1e, (R8), Z5, K1, K4
 	VCMPPS    $0x1e, 64(R8), Z6, K2, K5
 	VCMPPS    $0x1e, 128(R8), Z7, K3, K6
 	KNOTW     K1, K1
+	VXORPS    Z8, Z8, Z8
 	VBLENDMPS (R9), Z5, K1, Z8
 	KNOTW     K2, K1
-	VBLENDMPS 64(R9), Z6, K1, Z9
+	VXORPS    Z5, Z5, Z5
+	VBLENDMPS 64(R9), Z6, K1, Z5
 	KNOTW     K3, K1
-	VBLENDMPS 128(R9), Z7, K1, Z10
-	VBLENDMPS (R9), Z8, K4, Z11
-	VBLENDMPS 64(R9), Z9, K5, Z12
-	VBLENDMPS 128(R9), Z10, K6, Z13
-	VMOVUPS   Z11, (AX)
-	VMOVUPS   Z12, 64(AX)
-	VMOVUPS   Z13, 128(AX)
+	VXORPS    Z6, Z6, Z6
+	VBLENDMPS 128(R9), Z7, K1, Z6
+	VXORPS    Z7, Z7, Z7
+	VBLENDMPS (R9), Z8, K4, Z7
+	VXORPS    Z8, Z8, Z8
+	VBLENDMPS 64(R9), Z5, K5, Z8
+	VXORPS    Z5, Z5, Z5
+	VBLENDMPS 128(R9), Z6, K6, Z5
+	VMOVUPS   Z7, (AX)
+	VMOVUPS   Z8, 64(AX)
+	VMOVUPS   Z5, 128(AX)
 	VPADDUSW  Y0, Y2, Y2
 	VMOVDQU16 Y1, K4, Y2
 	VMOVDQU16 Y2, (CX)
@@ -1107,9 +1129,11 @@ StrictRefractoryLeakyAVX512_block:
 	VADDPS    Z4, Z3, Z3
 	VCMPPS    $0x1e, 192(R8), Z3, K1, K2
 	KNOTW     K1, K1
-	VBLENDMPS 192(R9), Z3, K1, Z14
-	VBLENDMPS 192(R9), Z14, K2, Z15
-	VMOVUPS   Z15, 192(AX)
+	VXORPS    Z4, Z4, Z4
+	VBLENDMPS 192(R9), Z3, K1, Z4
+	VXORPS    Z3, Z3, Z3
+	VBLENDMPS 192(R9), Z4, K2, Z3
+	VMOVUPS   Z3, 192(AX)
 	VPADDUSW  Y0, Y2, Y2
 	VMOVDQU16 Y1, K2, Y2
 	VMOVDQU16 Y2, 96(CX)
@@ -1363,7 +1387,7 @@ StrictRefractoryLeakyAVX2_done:
 	RET
 
 // func strictRefractoryLeakyUniformAVX512(v *float32, r *uint16, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
 TEXT ·strictRefractoryLeakyUniformAVX512(SB), NOSPLIT, $0-64
 	// 5 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -1396,27 +1420,33 @@ StrictRefractoryLeakyUniformAVX512_block:
 	VMULPS    Z10, Z3, Z10
 	VMULPS    Z11, Z3, Z11
 	VMULPS    Z12, Z3, Z12
-	VMOVUPS   (DX), Z21
-	VMOVUPS   64(DX), Z22
-	VMOVUPS   128(DX), Z23
-	VMULPS    Z21, Z4, Z21
-	VMULPS    Z22, Z4, Z22
-	VMULPS    Z23, Z4, Z23
-	VADDPS    Z21, Z10, Z10
-	VADDPS    Z22, Z11, Z11
-	VADDPS    Z23, Z12, Z12
+	VMOVUPS   (DX), Z13
+	VMOVUPS   64(DX), Z14
+	VMOVUPS   128(DX), Z15
+	VMULPS    Z13, Z4, Z13
+	VMULPS    Z14, Z4, Z14
+	VMULPS    Z15, Z4, Z15
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z14, Z11, Z11
+	VADDPS    Z15, Z12, Z12
 	VCMPPS    $0x1e, Z5, Z10, K1, K4
 	VCMPPS    $0x1e, Z5, Z11, K2, K5
 	VCMPPS    $0x1e, Z5, Z12, K3, K6
+	VXORPS    Z13, Z13, Z13
 	VBLENDMPS Z10, Z6, K1, Z13
-	VBLENDMPS Z11, Z6, K2, Z14
-	VBLENDMPS Z12, Z6, K3, Z15
-	VBLENDMPS Z6, Z13, K4, Z16
-	VBLENDMPS Z6, Z14, K5, Z17
-	VBLENDMPS Z6, Z15, K6, Z18
-	VMOVUPS   Z16, (AX)
-	VMOVUPS   Z17, 64(AX)
-	VMOVUPS   Z18, 128(AX)
+	VXORPS    Z10, Z10, Z10
+	VBLENDMPS Z11, Z6, K2, Z10
+	VXORPS    Z11, Z11, Z11
+	VBLENDMPS Z12, Z6, K3, Z11
+	VXORPS    Z12, Z12, Z12
+	VBLENDMPS Z6, Z13, K4, Z12
+	VXORPS    Z13, Z13, Z13
+	VBLENDMPS Z6, Z10, K5, Z13
+	VXORPS    Z10, Z10, Z10
+	VBLENDMPS Z6, Z11, K6, Z10
+	VMOVUPS   Z12, (AX)
+	VMOVUPS   Z13, 64(AX)
+	VMOVUPS   Z10, 128(AX)
 	VPADDUSW  Y0, Y7, Y7
 	VMOVDQU16 Y1, K4, Y7
 	VMOVDQU16 Y7, (CX)
@@ -1442,9 +1472,11 @@ StrictRefractoryLeakyUniformAVX512_block:
 	VMULPS    Z9, Z4, Z9
 	VADDPS    Z9, Z8, Z8
 	VCMPPS    $0x1e, Z5, Z8, K1, K2
-	VBLENDMPS Z8, Z6, K1, Z19
-	VBLENDMPS Z6, Z19, K2, Z20
-	VMOVUPS   Z20, 192(AX)
+	VXORPS    Z9, Z9, Z9
+	VBLENDMPS Z8, Z6, K1, Z9
+	VXORPS    Z8, Z8, Z8
+	VBLENDMPS Z6, Z9, K2, Z8
+	VMOVUPS   Z8, 192(AX)
 	VPADDUSW  Y0, Y7, Y7
 	VMOVDQU16 Y1, K2, Y7
 	VMOVDQU16 Y7, 96(CX)
@@ -1673,7 +1705,7 @@ StrictRefractoryLeakyUniformAVX2_done:
 	RET
 
 // func adaptiveLeakyAVX512(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
 TEXT ·adaptiveLeakyAVX512(SB), NOSPLIT, $8-160
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -1717,38 +1749,42 @@ AdaptiveLeakyAVX512_block:
 	VMULPS    64(DI), Z7, Z7
 	VMULPS    128(DI), Z8, Z8
 	VMULPS    192(DI), Z9, Z9
-	VMOVUPS   (BX), Z14
-	VMOVUPS   64(BX), Z15
-	VMOVUPS   128(BX), Z16
-	VMOVUPS   192(BX), Z17
-	VMULPS    (R8), Z14, Z14
-	VMULPS    64(R8), Z15, Z15
-	VMULPS    128(R8), Z16, Z16
-	VMULPS    192(R8), Z17, Z17
-	VMOVUPS.Z Z14, K1, Z14
-	VMOVUPS.Z Z15, K2, Z15
-	VMOVUPS.Z Z16, K3, Z16
-	VMOVUPS.Z Z17, K4, Z17
-	VADDPS    Z14, Z6, Z6
-	VADDPS    Z15, Z7, Z7
-	VADDPS    Z16, Z8, Z8
-	VADDPS    Z17, Z9, Z9
-	VMOVUPS   (DX), Z14
-	VMOVUPS   64(DX), Z15
-	VMOVUPS   128(DX), Z16
-	VMOVUPS   192(DX), Z17
-	VCMPPS    $0x1e, Z14, Z6, K1, K1
-	VCMPPS    $0x1e, Z15, Z7, K2, K2
-	VCMPPS    $0x1e, Z16, Z8, K3, K3
-	VCMPPS    $0x1e, Z17, Z9, K4, K4
-	VBLENDMPS (R10), Z6, K1, Z10
-	VBLENDMPS 64(R10), Z7, K2, Z11
-	VBLENDMPS 128(R10), Z8, K3, Z12
-	VBLENDMPS 192(R10), Z9, K4, Z13
-	VMOVUPS   Z10, (AX)
-	VMOVUPS   Z11, 64(AX)
-	VMOVUPS   Z12, 128(AX)
-	VMOVUPS   Z13, 192(AX)
+	VMOVUPS   (BX), Z10
+	VMOVUPS   64(BX), Z11
+	VMOVUPS   128(BX), Z12
+	VMOVUPS   192(BX), Z13
+	VMULPS    (R8), Z10, Z10
+	VMULPS    64(R8), Z11, Z11
+	VMULPS    128(R8), Z12, Z12
+	VMULPS    192(R8), Z13, Z13
+	VMOVUPS.Z Z10, K1, Z10
+	VMOVUPS.Z Z11, K2, Z11
+	VMOVUPS.Z Z12, K3, Z12
+	VMOVUPS.Z Z13, K4, Z13
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VADDPS    Z13, Z9, Z9
+	VMOVUPS   (DX), Z10
+	VMOVUPS   64(DX), Z11
+	VMOVUPS   128(DX), Z12
+	VMOVUPS   192(DX), Z13
+	VCMPPS    $0x1e, Z10, Z6, K1, K1
+	VCMPPS    $0x1e, Z11, Z7, K2, K2
+	VCMPPS    $0x1e, Z12, Z8, K3, K3
+	VCMPPS    $0x1e, Z13, Z9, K4, K4
+	VXORPS    Z14, Z14, Z14
+	VBLENDMPS (R10), Z6, K1, Z14
+	VXORPS    Z6, Z6, Z6
+	VBLENDMPS 64(R10), Z7, K2, Z6
+	VXORPS    Z7, Z7, Z7
+	VBLENDMPS 128(R10), Z8, K3, Z7
+	VXORPS    Z8, Z8, Z8
+	VBLENDMPS 192(R10), Z9, K4, Z8
+	VMOVUPS   Z14, (AX)
+	VMOVUPS   Z6, 64(AX)
+	VMOVUPS   Z7, 128(AX)
+	VMOVUPS   Z8, 192(AX)
 	VPADDUSW  Y0, Y2, Y2
 	VMOVDQU16 Y1, K1, Y2
 	VMOVDQU16 Y2, (CX)
@@ -1762,21 +1798,21 @@ AdaptiveLeakyAVX512_block:
 	VMOVDQU16 Y1, K4, Y2
 	VMOVDQU16 Y2, 96(CX)
 	VMOVUPS   (R9), Z2
-	VSUBPS    Z14, Z2, Z2
+	VSUBPS    Z10, Z2, Z2
 	VMOVUPS   64(R9), Z3
-	VSUBPS    Z15, Z3, Z3
+	VSUBPS    Z11, Z3, Z3
 	VMOVUPS   128(R9), Z4
-	VSUBPS    Z16, Z4, Z4
+	VSUBPS    Z12, Z4, Z4
 	VMOVUPS   192(R9), Z5
-	VSUBPS    Z17, Z5, Z5
+	VSUBPS    Z13, Z5, Z5
 	VMULPS    (R11), Z2, Z2
 	VMULPS    64(R11), Z3, Z3
 	VMULPS    128(R11), Z4, Z4
 	VMULPS    192(R11), Z5, Z5
-	VADDPS    Z2, Z14, Z2
-	VADDPS    Z3, Z15, Z3
-	VADDPS    Z4, Z16, Z4
-	VADDPS    Z5, Z17, Z5
+	VADDPS    Z2, Z10, Z2
+	VADDPS    Z3, Z11, Z3
+	VADDPS    Z4, Z12, Z4
+	VADDPS    Z5, Z13, Z5
 	VMOVUPS.Z (R12), K1, Z6
 	VMOVUPS.Z 64(R12), K2, Z7
 	VMOVUPS.Z 128(R12), K3, Z8
@@ -2104,7 +2140,7 @@ AdaptiveLeakyAVX2_done:
 	RET
 
 // func adaptiveLeakyUniformAVX512(v *float32, r *uint16, theta *float32, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
 TEXT ·adaptiveLeakyUniformAVX512(SB), NOSPLIT, $0-80
 	// 7 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -2144,38 +2180,42 @@ AdaptiveLeakyUniformAVX512_block:
 	VMULPS    Z14, Z3, Z14
 	VMULPS    Z15, Z3, Z15
 	VMULPS    Z16, Z3, Z16
-	VMOVUPS   (BX), Z21
-	VMOVUPS   64(BX), Z22
-	VMOVUPS   128(BX), Z23
-	VMOVUPS   192(BX), Z24
-	VMULPS    Z21, Z4, Z21
-	VMULPS    Z22, Z4, Z22
-	VMULPS    Z23, Z4, Z23
-	VMULPS    Z24, Z4, Z24
-	VMOVUPS.Z Z21, K1, Z21
-	VMOVUPS.Z Z22, K2, Z22
-	VMOVUPS.Z Z23, K3, Z23
-	VMOVUPS.Z Z24, K4, Z24
-	VADDPS    Z21, Z13, Z13
-	VADDPS    Z22, Z14, Z14
-	VADDPS    Z23, Z15, Z15
-	VADDPS    Z24, Z16, Z16
-	VMOVUPS   (DX), Z21
-	VMOVUPS   64(DX), Z22
-	VMOVUPS   128(DX), Z23
-	VMOVUPS   192(DX), Z24
-	VCMPPS    $0x1e, Z21, Z13, K1, K1
-	VCMPPS    $0x1e, Z22, Z14, K2, K2
-	VCMPPS    $0x1e, Z23, Z15, K3, K3
-	VCMPPS    $0x1e, Z24, Z16, K4, K4
-	VBLENDMPS Z5, Z13, K1, Z17
-	VBLENDMPS Z5, Z14, K2, Z18
-	VBLENDMPS Z5, Z15, K3, Z19
-	VBLENDMPS Z5, Z16, K4, Z20
-	VMOVUPS   Z17, (AX)
-	VMOVUPS   Z18, 64(AX)
-	VMOVUPS   Z19, 128(AX)
-	VMOVUPS   Z20, 192(AX)
+	VMOVUPS   (BX), Z17
+	VMOVUPS   64(BX), Z18
+	VMOVUPS   128(BX), Z19
+	VMOVUPS   192(BX), Z20
+	VMULPS    Z17, Z4, Z17
+	VMULPS    Z18, Z4, Z18
+	VMULPS    Z19, Z4, Z19
+	VMULPS    Z20, Z4, Z20
+	VMOVUPS.Z Z17, K1, Z17
+	VMOVUPS.Z Z18, K2, Z18
+	VMOVUPS.Z Z19, K3, Z19
+	VMOVUPS.Z Z20, K4, Z20
+	VADDPS    Z17, Z13, Z13
+	VADDPS    Z18, Z14, Z14
+	VADDPS    Z19, Z15, Z15
+	VADDPS    Z20, Z16, Z16
+	VMOVUPS   (DX), Z17
+	VMOVUPS   64(DX), Z18
+	VMOVUPS   128(DX), Z19
+	VMOVUPS   192(DX), Z20
+	VCMPPS    $0x1e, Z17, Z13, K1, K1
+	VCMPPS    $0x1e, Z18, Z14, K2, K2
+	VCMPPS    $0x1e, Z19, Z15, K3, K3
+	VCMPPS    $0x1e, Z20, Z16, K4, K4
+	VXORPS    Z21, Z21, Z21
+	VBLENDMPS Z5, Z13, K1, Z21
+	VXORPS    Z13, Z13, Z13
+	VBLENDMPS Z5, Z14, K2, Z13
+	VXORPS    Z14, Z14, Z14
+	VBLENDMPS Z5, Z15, K3, Z14
+	VXORPS    Z15, Z15, Z15
+	VBLENDMPS Z5, Z16, K4, Z15
+	VMOVUPS   Z21, (AX)
+	VMOVUPS   Z13, 64(AX)
+	VMOVUPS   Z14, 128(AX)
+	VMOVUPS   Z15, 192(AX)
 	VPADDUSW  Y0, Y9, Y9
 	VMOVDQU16 Y1, K1, Y9
 	VMOVDQU16 Y9, (CX)
@@ -2188,18 +2228,18 @@ AdaptiveLeakyUniformAVX512_block:
 	VPADDUSW  Y0, Y12, Y9
 	VMOVDQU16 Y1, K4, Y9
 	VMOVDQU16 Y9, 96(CX)
-	VSUBPS    Z21, Z7, Z9
-	VSUBPS    Z22, Z7, Z10
-	VSUBPS    Z23, Z7, Z11
-	VSUBPS    Z24, Z7, Z12
+	VSUBPS    Z17, Z7, Z9
+	VSUBPS    Z18, Z7, Z10
+	VSUBPS    Z19, Z7, Z11
+	VSUBPS    Z20, Z7, Z12
 	VMULPS    Z9, Z6, Z9
 	VMULPS    Z10, Z6, Z10
 	VMULPS    Z11, Z6, Z11
 	VMULPS    Z12, Z6, Z12
-	VADDPS    Z9, Z21, Z9
-	VADDPS    Z10, Z22, Z10
-	VADDPS    Z11, Z23, Z11
-	VADDPS    Z12, Z24, Z12
+	VADDPS    Z9, Z17, Z9
+	VADDPS    Z10, Z18, Z10
+	VADDPS    Z11, Z19, Z11
+	VADDPS    Z12, Z20, Z12
 	VMOVUPS.Z Z8, K1, Z13
 	VMOVUPS.Z Z8, K2, Z14
 	VMOVUPS.Z Z8, K3, Z15
@@ -2498,7 +2538,7 @@ AdaptiveLeakyUniformAVX2_done:
 	RET
 
 // func exponentialAVX512(v *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512DQ, AVX512F
 TEXT ·exponentialAVX512(SB), NOSPLIT, $0-128
 	// 4 scalars held in registers, 8 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -2506,8 +2546,8 @@ TEXT ·exponentialAVX512(SB), NOSPLIT, $0-128
 	VPXORD       Z1, Z1, Z1
 	VBROADCASTSS constc2d00000<>+0(SB), Z0
 	VBROADCASTSS const42b20000<>+0(SB), Z1
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Z6
-	VBROADCASTSS const3f318000<>+0(SB), Z7
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Z2
+	VBROADCASTSS const3f318000<>+0(SB), Z3
 	MOVQ         v+0(FP), AX
 	MOVQ         cur+8(FP), CX
 	MOVQ         k+16(FP), DX
@@ -2523,150 +2563,154 @@ TEXT ·exponentialAVX512(SB), NOSPLIT, $0-128
 
 ExponentialAVX512_block:
 	XORQ        R12, R12
-	VMOVUPS     (AX), Z8
-	VMOVUPS     64(AX), Z9
-	VMOVUPS     128(AX), Z10
-	VMOVUPS     192(AX), Z11
-	VSUBPS      (SI), Z8, Z12
-	VSUBPS      64(SI), Z9, Z13
-	VSUBPS      128(SI), Z10, Z14
-	VSUBPS      192(SI), Z11, Z15
-	VDIVPS      (BX), Z12, Z12
-	VDIVPS      64(BX), Z13, Z13
-	VDIVPS      128(BX), Z14, Z14
-	VDIVPS      192(BX), Z15, Z15
-	VMAXPS      Z12, Z0, Z12
-	VMINPS      Z12, Z1, Z12
-	VMAXPS      Z13, Z0, Z13
-	VMINPS      Z13, Z1, Z13
-	VMAXPS      Z14, Z0, Z14
-	VMINPS      Z14, Z1, Z14
-	VMAXPS      Z15, Z0, Z15
-	VMINPS      Z15, Z1, Z15
-	VMULPS      Z6, Z12, Z16
-	VMULPS      Z6, Z13, Z17
-	VMULPS      Z6, Z14, Z18
-	VMULPS      Z6, Z15, Z19
-	VRNDSCALEPS $0x00, Z16, Z16
-	VRNDSCALEPS $0x00, Z17, Z17
-	VRNDSCALEPS $0x00, Z18, Z18
-	VRNDSCALEPS $0x00, Z19, Z19
-	VMULPS      Z7, Z16, Z20
-	VMULPS      Z7, Z17, Z21
-	VMULPS      Z7, Z18, Z22
-	VMULPS      Z7, Z19, Z23
-	VSUBPS      Z20, Z12, Z12
-	VSUBPS      Z21, Z13, Z13
-	VSUBPS      Z22, Z14, Z14
-	VSUBPS      Z23, Z15, Z15
-	VMULPS.BCST constb95e8083<>+0(SB), Z16, Z20
-	VMULPS.BCST constb95e8083<>+0(SB), Z17, Z21
-	VMULPS.BCST constb95e8083<>+0(SB), Z18, Z22
-	VMULPS.BCST constb95e8083<>+0(SB), Z19, Z23
-	VSUBPS      Z20, Z12, Z12
-	VSUBPS      Z21, Z13, Z13
-	VSUBPS      Z22, Z14, Z14
-	VSUBPS      Z23, Z15, Z15
-	VMULPS.BCST const39500d01<>+0(SB), Z12, Z20
-	VMULPS.BCST const39500d01<>+0(SB), Z13, Z21
-	VMULPS.BCST const39500d01<>+0(SB), Z14, Z22
-	VMULPS.BCST const39500d01<>+0(SB), Z15, Z23
-	VADDPS.BCST const3ab60b61<>+0(SB), Z20, Z20
-	VADDPS.BCST const3ab60b61<>+0(SB), Z21, Z21
-	VADDPS.BCST const3ab60b61<>+0(SB), Z22, Z22
-	VADDPS.BCST const3ab60b61<>+0(SB), Z23, Z23
-	VMULPS      Z12, Z20, Z20
-	VMULPS      Z13, Z21, Z21
-	VMULPS      Z14, Z22, Z22
-	VMULPS      Z15, Z23, Z23
-	VADDPS.BCST const3c088889<>+0(SB), Z20, Z20
-	VADDPS.BCST const3c088889<>+0(SB), Z21, Z21
-	VADDPS.BCST const3c088889<>+0(SB), Z22, Z22
-	VADDPS.BCST const3c088889<>+0(SB), Z23, Z23
-	VMULPS      Z12, Z20, Z20
-	VMULPS      Z13, Z21, Z21
-	VMULPS      Z14, Z22, Z22
-	VMULPS      Z15, Z23, Z23
-	VADDPS.BCST const3d2aaaab<>+0(SB), Z20, Z20
-	VADDPS.BCST const3d2aaaab<>+0(SB), Z21, Z21
-	VADDPS.BCST const3d2aaaab<>+0(SB), Z22, Z22
-	VADDPS.BCST const3d2aaaab<>+0(SB), Z23, Z23
-	VMULPS      Z12, Z20, Z20
-	VMULPS      Z13, Z21, Z21
-	VMULPS      Z14, Z22, Z22
-	VMULPS      Z15, Z23, Z23
-	VADDPS.BCST const3e2aaaab<>+0(SB), Z20, Z20
-	VADDPS.BCST const3e2aaaab<>+0(SB), Z21, Z21
-	VADDPS.BCST const3e2aaaab<>+0(SB), Z22, Z22
-	VADDPS.BCST const3e2aaaab<>+0(SB), Z23, Z23
-	VMULPS      Z12, Z20, Z20
-	VMULPS      Z13, Z21, Z21
-	VMULPS      Z14, Z22, Z22
-	VMULPS      Z15, Z23, Z23
-	VADDPS.BCST const3f000000<>+0(SB), Z20, Z20
-	VADDPS.BCST const3f000000<>+0(SB), Z21, Z21
-	VADDPS.BCST const3f000000<>+0(SB), Z22, Z22
-	VADDPS.BCST const3f000000<>+0(SB), Z23, Z23
-	VMULPS      Z12, Z12, Z24
-	VMULPS      Z13, Z13, Z25
-	VMULPS      Z14, Z14, Z26
-	VMULPS      Z15, Z15, Z27
-	VMULPS      Z20, Z24, Z20
-	VMULPS      Z21, Z25, Z21
-	VMULPS      Z22, Z26, Z22
-	VMULPS      Z23, Z27, Z23
-	VADDPS      Z12, Z20, Z12
-	VADDPS      Z13, Z21, Z13
-	VADDPS      Z14, Z22, Z14
-	VADDPS      Z15, Z23, Z15
-	VADDPS.BCST const3f800000<>+0(SB), Z12, Z12
-	VADDPS.BCST const3f800000<>+0(SB), Z13, Z13
-	VADDPS.BCST const3f800000<>+0(SB), Z14, Z14
-	VADDPS.BCST const3f800000<>+0(SB), Z15, Z15
-	VSCALEFPS   Z16, Z12, Z12
-	VSCALEFPS   Z17, Z13, Z13
-	VSCALEFPS   Z18, Z14, Z14
-	VSCALEFPS   Z19, Z15, Z15
-	VMULPS      (BX), Z12, Z12
-	VMULPS      64(BX), Z13, Z13
-	VMULPS      128(BX), Z14, Z14
-	VMULPS      192(BX), Z15, Z15
-	VSUBPS      Z8, Z12, Z12
-	VSUBPS      Z9, Z13, Z13
-	VSUBPS      Z10, Z14, Z14
-	VSUBPS      Z11, Z15, Z15
-	VMOVUPS     (CX), Z16
-	VMOVUPS     64(CX), Z17
-	VMOVUPS     128(CX), Z18
-	VMOVUPS     192(CX), Z19
-	VMULPS      (DI), Z16, Z16
-	VMULPS      64(DI), Z17, Z17
-	VMULPS      128(DI), Z18, Z18
-	VMULPS      192(DI), Z19, Z19
-	VADDPS      Z16, Z12, Z12
-	VADDPS      Z17, Z13, Z13
-	VADDPS      Z18, Z14, Z14
-	VADDPS      Z19, Z15, Z15
-	VMULPS      (DX), Z12, Z12
-	VMULPS      64(DX), Z13, Z13
-	VMULPS      128(DX), Z14, Z14
-	VMULPS      192(DX), Z15, Z15
+	VMOVUPS     (AX), Z4
+	VMOVUPS     64(AX), Z5
+	VMOVUPS     128(AX), Z6
+	VMOVUPS     192(AX), Z7
+	VSUBPS      (SI), Z4, Z8
+	VSUBPS      64(SI), Z5, Z9
+	VSUBPS      128(SI), Z6, Z10
+	VSUBPS      192(SI), Z7, Z11
+	VDIVPS      (BX), Z8, Z8
+	VDIVPS      64(BX), Z9, Z9
+	VDIVPS      128(BX), Z10, Z10
+	VDIVPS      192(BX), Z11, Z11
+	VMAXPS      Z8, Z0, Z8
+	VMINPS      Z8, Z1, Z8
+	VMAXPS      Z9, Z0, Z9
+	VMINPS      Z9, Z1, Z9
+	VMAXPS      Z10, Z0, Z10
+	VMINPS      Z10, Z1, Z10
+	VMAXPS      Z11, Z0, Z11
+	VMINPS      Z11, Z1, Z11
+	VMULPS      Z2, Z8, Z12
+	VMULPS      Z2, Z9, Z13
+	VMULPS      Z2, Z10, Z14
+	VMULPS      Z2, Z11, Z15
+	VRNDSCALEPS $0x00, Z12, Z12
+	VRNDSCALEPS $0x00, Z13, Z13
+	VRNDSCALEPS $0x00, Z14, Z14
+	VRNDSCALEPS $0x00, Z15, Z15
+	VMULPS      Z3, Z12, Z16
+	VMULPS      Z3, Z13, Z17
+	VMULPS      Z3, Z14, Z18
+	VMULPS      Z3, Z15, Z19
+	VSUBPS      Z16, Z8, Z8
+	VSUBPS      Z17, Z9, Z9
+	VSUBPS      Z18, Z10, Z10
+	VSUBPS      Z19, Z11, Z11
+	VMULPS.BCST constb95e8083<>+0(SB), Z12, Z16
+	VMULPS.BCST constb95e8083<>+0(SB), Z13, Z17
+	VMULPS.BCST constb95e8083<>+0(SB), Z14, Z18
+	VMULPS.BCST constb95e8083<>+0(SB), Z15, Z19
+	VSUBPS      Z16, Z8, Z8
+	VSUBPS      Z17, Z9, Z9
+	VSUBPS      Z18, Z10, Z10
+	VSUBPS      Z19, Z11, Z11
+	VMULPS.BCST const39500d01<>+0(SB), Z8, Z16
+	VMULPS.BCST const39500d01<>+0(SB), Z9, Z17
+	VMULPS.BCST const39500d01<>+0(SB), Z10, Z18
+	VMULPS.BCST const39500d01<>+0(SB), Z11, Z19
+	VADDPS.BCST const3ab60b61<>+0(SB), Z16, Z16
+	VADDPS.BCST const3ab60b61<>+0(SB), Z17, Z17
+	VADDPS.BCST const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST const3ab60b61<>+0(SB), Z19, Z19
+	VMULPS      Z8, Z16, Z16
+	VMULPS      Z9, Z17, Z17
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VADDPS.BCST const3c088889<>+0(SB), Z16, Z16
+	VADDPS.BCST const3c088889<>+0(SB), Z17, Z17
+	VADDPS.BCST const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST const3c088889<>+0(SB), Z19, Z19
+	VMULPS      Z8, Z16, Z16
+	VMULPS      Z9, Z17, Z17
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z19, Z19
+	VMULPS      Z8, Z16, Z16
+	VMULPS      Z9, Z17, Z17
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z19, Z19
+	VMULPS      Z8, Z16, Z16
+	VMULPS      Z9, Z17, Z17
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VADDPS.BCST const3f000000<>+0(SB), Z16, Z16
+	VADDPS.BCST const3f000000<>+0(SB), Z17, Z17
+	VADDPS.BCST const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST const3f000000<>+0(SB), Z19, Z19
+	VMULPS      Z8, Z8, Z20
+	VMULPS      Z9, Z9, Z21
+	VMULPS      Z10, Z10, Z22
+	VMULPS      Z11, Z11, Z23
+	VMULPS      Z16, Z20, Z16
+	VMULPS      Z17, Z21, Z17
+	VMULPS      Z18, Z22, Z18
+	VMULPS      Z19, Z23, Z19
+	VADDPS      Z8, Z16, Z8
+	VADDPS      Z9, Z17, Z9
+	VADDPS      Z10, Z18, Z10
+	VADDPS      Z11, Z19, Z11
+	VADDPS.BCST const3f800000<>+0(SB), Z8, Z8
+	VADDPS.BCST const3f800000<>+0(SB), Z9, Z9
+	VADDPS.BCST const3f800000<>+0(SB), Z10, Z10
+	VADDPS.BCST const3f800000<>+0(SB), Z11, Z11
+	VSCALEFPS   Z12, Z8, Z8
+	VSCALEFPS   Z13, Z9, Z9
+	VSCALEFPS   Z14, Z10, Z10
+	VSCALEFPS   Z15, Z11, Z11
+	VMULPS      (BX), Z8, Z8
+	VMULPS      64(BX), Z9, Z9
+	VMULPS      128(BX), Z10, Z10
+	VMULPS      192(BX), Z11, Z11
+	VSUBPS      Z4, Z8, Z8
+	VSUBPS      Z5, Z9, Z9
+	VSUBPS      Z6, Z10, Z10
+	VSUBPS      Z7, Z11, Z11
+	VMOVUPS     (CX), Z12
+	VMOVUPS     64(CX), Z13
+	VMOVUPS     128(CX), Z14
+	VMOVUPS     192(CX), Z15
+	VMULPS      (DI), Z12, Z12
+	VMULPS      64(DI), Z13, Z13
+	VMULPS      128(DI), Z14, Z14
+	VMULPS      192(DI), Z15, Z15
 	VADDPS      Z12, Z8, Z8
 	VADDPS      Z13, Z9, Z9
 	VADDPS      Z14, Z10, Z10
 	VADDPS      Z15, Z11, Z11
-	VCMPPS      $0x1e, (R8), Z8, K1
-	VCMPPS      $0x1e, 64(R8), Z9, K2
-	VCMPPS      $0x1e, 128(R8), Z10, K3
-	VCMPPS      $0x1e, 192(R8), Z11, K4
-	VBLENDMPS   (R9), Z8, K1, Z2
-	VBLENDMPS   64(R9), Z9, K2, Z3
-	VBLENDMPS   128(R9), Z10, K3, Z4
-	VBLENDMPS   192(R9), Z11, K4, Z5
-	VMOVUPS     Z2, (AX)
-	VMOVUPS     Z3, 64(AX)
-	VMOVUPS     Z4, 128(AX)
-	VMOVUPS     Z5, 192(AX)
+	VMULPS      (DX), Z8, Z8
+	VMULPS      64(DX), Z9, Z9
+	VMULPS      128(DX), Z10, Z10
+	VMULPS      192(DX), Z11, Z11
+	VADDPS      Z8, Z4, Z4
+	VADDPS      Z9, Z5, Z5
+	VADDPS      Z10, Z6, Z6
+	VADDPS      Z11, Z7, Z7
+	VCMPPS      $0x1e, (R8), Z4, K1
+	VCMPPS      $0x1e, 64(R8), Z5, K2
+	VCMPPS      $0x1e, 128(R8), Z6, K3
+	VCMPPS      $0x1e, 192(R8), Z7, K4
+	VXORPS      Z8, Z8, Z8
+	VBLENDMPS   (R9), Z4, K1, Z8
+	VXORPS      Z4, Z4, Z4
+	VBLENDMPS   64(R9), Z5, K2, Z4
+	VXORPS      Z5, Z5, Z5
+	VBLENDMPS   128(R9), Z6, K3, Z5
+	VXORPS      Z6, Z6, Z6
+	VBLENDMPS   192(R9), Z7, K4, Z6
+	VMOVUPS     Z8, (AX)
+	VMOVUPS     Z4, 64(AX)
+	VMOVUPS     Z5, 128(AX)
+	VMOVUPS     Z6, 192(AX)
 	KMOVW       K1, R13
 	ORQ         R13, R12
 	KMOVW       K2, R13
@@ -3294,391 +3338,1120 @@ DATA vconst0000007f<>+28(SB)/4, $0x0000007f
 GLOBL vconst0000007f<>(SB), RODATA|NOPTR, $32
 
 // func exponentialUniformAVX512(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512F
-TEXT ·exponentialUniformAVX512(SB), NOSPLIT, $8-56
-	// 4 scalars held in registers, 14 read from memory where used; vectors interleaved 4 at a time.
+// Requires: AVX, AVX2, AVX512DQ, AVX512F
+TEXT ·exponentialUniformAVX512(SB), $584-56
+	// 5 scalars held in registers, 13 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	VMOVSS       const3f800000<>+0(SB), X0
 	VDIVSS       delta+20(FP), X0, X0
 	VMOVSS       X0, (SP)
+	LEAQ         8(SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
 	VBROADCASTSS delta+20(FP), Z0
 	VBROADCASTSS k+16(FP), Z1
-	VBROADCASTSS rh+24(FP), Z6
-	VBROADCASTSS constc2d00000<>+0(SB), Z7
-	MOVQ         v+0(FP), AX
-	MOVQ         cur+8(FP), CX
-	MOVQ         spikes+40(FP), DX
-	MOVQ         blocks+48(FP), BX
-	TESTQ        BX, BX
+	VBROADCASTSS rh+24(FP), Z2
+	VBROADCASTSS constc2d00000<>+0(SB), Z3
+	VBROADCASTSS const42b20000<>+0(SB), Z4
+	MOVQ         v+0(FP), CX
+	MOVQ         cur+8(FP), DX
+	MOVQ         spikes+40(FP), BX
+	MOVQ         blocks+48(FP), SI
+	TESTQ        SI, SI
 	JZ           ExponentialUniformAVX512_done
 
 	// Which loop: the second if every divisor is ±2^k with a normal
 	// reciprocal, by which it multiplies (the division's bits).
-	MOVL  delta+20(FP), SI
-	TESTL $0x007fffff, SI
+	MOVL  delta+20(FP), DI
+	TESTL $0x007fffff, DI
 	JNZ   ExponentialUniformAVX512_block
-	SHRL  $0x17, SI
-	ANDL  $0x000000ff, SI
-	DECL  SI
-	CMPL  SI, $0x000000fc
+	SHRL  $0x17, DI
+	ANDL  $0x000000ff, DI
+	DECL  DI
+	CMPL  DI, $0x000000fc
 	JA    ExponentialUniformAVX512_block
 	JMP   ExponentialUniformAVX512_reciprocal_block
 
 ExponentialUniformAVX512_block:
-	XORQ         SI, SI
-	VMOVUPS      (AX), Z8
-	VMOVUPS      64(AX), Z9
-	VMOVUPS      128(AX), Z10
-	VMOVUPS      192(AX), Z11
-	VSUBPS       Z6, Z8, Z12
-	VSUBPS       Z6, Z9, Z13
-	VSUBPS       Z6, Z10, Z14
-	VSUBPS       Z6, Z11, Z15
-	VDIVPS       Z0, Z12, Z12
-	VDIVPS       Z0, Z13, Z13
-	VDIVPS       Z0, Z14, Z14
-	VDIVPS       Z0, Z15, Z15
-	VMAXPS       Z12, Z7, Z12
-	VBROADCASTSS const42b20000<>+0(SB), Z16
-	VMINPS       Z12, Z16, Z12
-	VMAXPS       Z13, Z7, Z13
-	VBROADCASTSS const42b20000<>+0(SB), Z16
-	VMINPS       Z13, Z16, Z13
-	VMAXPS       Z14, Z7, Z14
-	VBROADCASTSS const42b20000<>+0(SB), Z16
-	VMINPS       Z14, Z16, Z14
-	VMAXPS       Z15, Z7, Z15
-	VBROADCASTSS const42b20000<>+0(SB), Z16
-	VMINPS       Z15, Z16, Z15
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z12, Z16
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z13, Z17
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z14, Z18
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z15, Z19
-	VRNDSCALEPS  $0x00, Z16, Z16
-	VRNDSCALEPS  $0x00, Z17, Z17
-	VRNDSCALEPS  $0x00, Z18, Z18
-	VRNDSCALEPS  $0x00, Z19, Z19
-	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z20
-	VMULPS.BCST  const3f318000<>+0(SB), Z17, Z21
-	VMULPS.BCST  const3f318000<>+0(SB), Z18, Z22
-	VMULPS.BCST  const3f318000<>+0(SB), Z19, Z23
-	VSUBPS       Z20, Z12, Z12
-	VSUBPS       Z21, Z13, Z13
-	VSUBPS       Z22, Z14, Z14
-	VSUBPS       Z23, Z15, Z15
-	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z20
-	VMULPS.BCST  constb95e8083<>+0(SB), Z17, Z21
-	VMULPS.BCST  constb95e8083<>+0(SB), Z18, Z22
-	VMULPS.BCST  constb95e8083<>+0(SB), Z19, Z23
-	VSUBPS       Z20, Z12, Z12
-	VSUBPS       Z21, Z13, Z13
-	VSUBPS       Z22, Z14, Z14
-	VSUBPS       Z23, Z15, Z15
-	VMULPS.BCST  const39500d01<>+0(SB), Z12, Z20
-	VMULPS.BCST  const39500d01<>+0(SB), Z13, Z21
-	VMULPS.BCST  const39500d01<>+0(SB), Z14, Z22
-	VMULPS.BCST  const39500d01<>+0(SB), Z15, Z23
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z21, Z21
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z23, Z23
-	VMULPS       Z12, Z20, Z20
-	VMULPS       Z13, Z21, Z21
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z15, Z23, Z23
-	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
-	VADDPS.BCST  const3c088889<>+0(SB), Z21, Z21
-	VADDPS.BCST  const3c088889<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3c088889<>+0(SB), Z23, Z23
-	VMULPS       Z12, Z20, Z20
-	VMULPS       Z13, Z21, Z21
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z15, Z23, Z23
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z21, Z21
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z23, Z23
-	VMULPS       Z12, Z20, Z20
-	VMULPS       Z13, Z21, Z21
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z15, Z23, Z23
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z21, Z21
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z23, Z23
-	VMULPS       Z12, Z20, Z20
-	VMULPS       Z13, Z21, Z21
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z15, Z23, Z23
-	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
-	VADDPS.BCST  const3f000000<>+0(SB), Z21, Z21
-	VADDPS.BCST  const3f000000<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3f000000<>+0(SB), Z23, Z23
-	VMULPS       Z12, Z12, Z24
-	VMULPS       Z13, Z13, Z25
-	VMULPS       Z14, Z14, Z26
-	VMULPS       Z15, Z15, Z27
-	VMULPS       Z20, Z24, Z20
-	VMULPS       Z21, Z25, Z21
-	VMULPS       Z22, Z26, Z22
-	VMULPS       Z23, Z27, Z23
-	VADDPS       Z12, Z20, Z12
-	VADDPS       Z13, Z21, Z13
-	VADDPS       Z14, Z22, Z14
-	VADDPS       Z15, Z23, Z15
-	VADDPS.BCST  const3f800000<>+0(SB), Z12, Z12
-	VADDPS.BCST  const3f800000<>+0(SB), Z13, Z13
-	VADDPS.BCST  const3f800000<>+0(SB), Z14, Z14
-	VADDPS.BCST  const3f800000<>+0(SB), Z15, Z15
-	VSCALEFPS    Z16, Z12, Z12
-	VSCALEFPS    Z17, Z13, Z13
-	VSCALEFPS    Z18, Z14, Z14
-	VSCALEFPS    Z19, Z15, Z15
-	VMULPS       Z12, Z0, Z12
-	VMULPS       Z13, Z0, Z13
-	VMULPS       Z14, Z0, Z14
-	VMULPS       Z15, Z0, Z15
-	VSUBPS       Z8, Z12, Z12
-	VSUBPS       Z9, Z13, Z13
-	VSUBPS       Z10, Z14, Z14
-	VSUBPS       Z11, Z15, Z15
-	VMOVUPS      (CX), Z16
-	VMOVUPS      64(CX), Z17
-	VMOVUPS      128(CX), Z18
-	VMOVUPS      192(CX), Z19
-	VMULPS.BCST  res+28(FP), Z16, Z16
-	VMULPS.BCST  res+28(FP), Z17, Z17
-	VMULPS.BCST  res+28(FP), Z18, Z18
-	VMULPS.BCST  res+28(FP), Z19, Z19
-	VADDPS       Z16, Z12, Z12
-	VADDPS       Z17, Z13, Z13
-	VADDPS       Z18, Z14, Z14
-	VADDPS       Z19, Z15, Z15
-	VMULPS       Z12, Z1, Z12
-	VMULPS       Z13, Z1, Z13
-	VMULPS       Z14, Z1, Z14
-	VMULPS       Z15, Z1, Z15
-	VADDPS       Z12, Z8, Z8
-	VADDPS       Z13, Z9, Z9
-	VADDPS       Z14, Z10, Z10
-	VADDPS       Z15, Z11, Z11
-	VBROADCASTSS thr+32(FP), Z12
-	VCMPPS       $0x1e, Z12, Z8, K1
-	VBROADCASTSS thr+32(FP), Z12
-	VCMPPS       $0x1e, Z12, Z9, K2
-	VBROADCASTSS thr+32(FP), Z12
-	VCMPPS       $0x1e, Z12, Z10, K3
-	VBROADCASTSS thr+32(FP), Z12
-	VCMPPS       $0x1e, Z12, Z11, K4
-	VBROADCASTSS reset+36(FP), Z12
-	VBLENDMPS    Z12, Z8, K1, Z2
-	VBROADCASTSS reset+36(FP), Z8
-	VBLENDMPS    Z8, Z9, K2, Z3
-	VBROADCASTSS reset+36(FP), Z8
-	VBLENDMPS    Z8, Z10, K3, Z4
-	VBROADCASTSS reset+36(FP), Z8
-	VBLENDMPS    Z8, Z11, K4, Z5
-	VMOVUPS      Z2, (AX)
-	VMOVUPS      Z3, 64(AX)
-	VMOVUPS      Z4, 128(AX)
-	VMOVUPS      Z5, 192(AX)
-	KMOVW        K1, DI
-	ORQ          DI, SI
-	KMOVW        K2, DI
-	SHLQ         $0x10, DI
-	ORQ          DI, SI
-	KMOVW        K3, DI
-	SHLQ         $0x20, DI
-	ORQ          DI, SI
-	KMOVW        K4, DI
-	SHLQ         $0x30, DI
-	ORQ          DI, SI
-	MOVQ         SI, (DX)
-	ADDQ         $0x08, DX
-	ADDQ         $0x00000100, AX
-	ADDQ         $0x00000100, CX
-	DECQ         BX
-	JNZ          ExponentialUniformAVX512_block
-	JMP          ExponentialUniformAVX512_done
+	SUBQ $0x02, SI
+	JCS  ExponentialUniformAVX512_block_last
 
-ExponentialUniformAVX512_reciprocal_block:
-	XORQ         SI, SI
-	VMOVUPS      (AX), Z2
-	VMOVUPS      64(AX), Z3
-	VMOVUPS      128(AX), Z4
-	VMOVUPS      192(AX), Z5
-	VSUBPS       Z6, Z2, Z8
-	VSUBPS       Z6, Z3, Z9
-	VSUBPS       Z6, Z4, Z10
-	VSUBPS       Z6, Z5, Z11
-	VMULPS.BCST  (SP), Z8, Z8
-	VMULPS.BCST  (SP), Z9, Z9
-	VMULPS.BCST  (SP), Z10, Z10
-	VMULPS.BCST  (SP), Z11, Z11
-	VMAXPS       Z8, Z7, Z8
-	VBROADCASTSS const42b20000<>+0(SB), Z16
-	VMINPS       Z8, Z16, Z8
-	VMAXPS       Z9, Z7, Z9
-	VBROADCASTSS const42b20000<>+0(SB), Z16
-	VMINPS       Z9, Z16, Z9
-	VMAXPS       Z10, Z7, Z10
-	VBROADCASTSS const42b20000<>+0(SB), Z16
-	VMINPS       Z10, Z16, Z10
-	VMAXPS       Z11, Z7, Z11
-	VBROADCASTSS const42b20000<>+0(SB), Z16
-	VMINPS       Z11, Z16, Z11
+ExponentialUniformAVX512_block_pair:
+	XORQ         DI, DI
+	XORQ         R8, R8
+	VMOVUPS      (CX), Z5
+	VMOVUPS      64(CX), Z6
+	VMOVUPS      128(CX), Z7
+	VMOVUPS      192(CX), Z8
+	VMOVUPS      256(CX), Z9
+	VMOVUPS      320(CX), Z10
+	VMOVUPS      384(CX), Z11
+	VMOVUPS      448(CX), Z12
+	VSUBPS       Z2, Z5, Z5
+	VSUBPS       Z2, Z6, Z6
+	VSUBPS       Z2, Z7, Z7
+	VSUBPS       Z2, Z8, Z8
+	VSUBPS       Z2, Z9, Z9
+	VSUBPS       Z2, Z10, Z10
+	VSUBPS       Z2, Z11, Z11
+	VSUBPS       Z2, Z12, Z12
+	VDIVPS       Z0, Z5, Z5
+	VDIVPS       Z0, Z6, Z6
+	VDIVPS       Z0, Z7, Z7
+	VDIVPS       Z0, Z8, Z8
+	VDIVPS       Z0, Z9, Z9
+	VDIVPS       Z0, Z10, Z10
+	VDIVPS       Z0, Z11, Z11
+	VDIVPS       Z0, Z12, Z12
+	VMAXPS       Z5, Z3, Z5
+	VMINPS       Z5, Z4, Z5
+	VMAXPS       Z6, Z3, Z6
+	VMINPS       Z6, Z4, Z6
+	VMAXPS       Z7, Z3, Z7
+	VMINPS       Z7, Z4, Z7
+	VMAXPS       Z8, Z3, Z8
+	VMINPS       Z8, Z4, Z8
+	VMAXPS       Z9, Z3, Z9
+	VMINPS       Z9, Z4, Z9
+	VMAXPS       Z10, Z3, Z10
+	VMINPS       Z10, Z4, Z10
+	VMAXPS       Z11, Z3, Z11
+	VMINPS       Z11, Z4, Z11
+	VMAXPS       Z12, Z3, Z12
+	VMINPS       Z12, Z4, Z12
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z5, Z13
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z6, Z14
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z7, Z15
 	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z8, Z16
 	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z9, Z17
 	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z10, Z18
 	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z11, Z19
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z12, Z20
+	VRNDSCALEPS  $0x00, Z13, Z13
+	VMOVUPS      Z13, (AX)
+	VRNDSCALEPS  $0x00, Z14, Z14
+	VMOVUPS      Z14, 64(AX)
+	VRNDSCALEPS  $0x00, Z15, Z15
+	VMOVUPS      Z15, 128(AX)
 	VRNDSCALEPS  $0x00, Z16, Z16
+	VMOVUPS      Z16, 192(AX)
 	VRNDSCALEPS  $0x00, Z17, Z17
+	VMOVUPS      Z17, 256(AX)
 	VRNDSCALEPS  $0x00, Z18, Z18
+	VMOVUPS      Z18, 320(AX)
 	VRNDSCALEPS  $0x00, Z19, Z19
-	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z20
-	VMULPS.BCST  const3f318000<>+0(SB), Z17, Z21
-	VMULPS.BCST  const3f318000<>+0(SB), Z18, Z22
-	VMULPS.BCST  const3f318000<>+0(SB), Z19, Z23
-	VSUBPS       Z20, Z8, Z8
-	VSUBPS       Z21, Z9, Z9
-	VSUBPS       Z22, Z10, Z10
-	VSUBPS       Z23, Z11, Z11
-	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z20
-	VMULPS.BCST  constb95e8083<>+0(SB), Z17, Z21
-	VMULPS.BCST  constb95e8083<>+0(SB), Z18, Z22
-	VMULPS.BCST  constb95e8083<>+0(SB), Z19, Z23
-	VSUBPS       Z20, Z8, Z8
-	VSUBPS       Z21, Z9, Z9
-	VSUBPS       Z22, Z10, Z10
-	VSUBPS       Z23, Z11, Z11
-	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z20
-	VMULPS.BCST  const39500d01<>+0(SB), Z9, Z21
-	VMULPS.BCST  const39500d01<>+0(SB), Z10, Z22
-	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z23
+	VMOVUPS      Z19, 384(AX)
+	VRNDSCALEPS  $0x00, Z20, Z20
+	VMOVUPS      Z20, 448(AX)
+	VMULPS.BCST  const3f318000<>+0(SB), Z13, Z21
+	VMULPS.BCST  const3f318000<>+0(SB), Z14, Z22
+	VMULPS.BCST  const3f318000<>+0(SB), Z15, Z23
+	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z24
+	VMULPS.BCST  const3f318000<>+0(SB), Z17, Z25
+	VMULPS.BCST  const3f318000<>+0(SB), Z18, Z26
+	VMULPS.BCST  const3f318000<>+0(SB), Z19, Z27
+	VMULPS.BCST  const3f318000<>+0(SB), Z20, Z28
+	VSUBPS       Z21, Z5, Z5
+	VSUBPS       Z22, Z6, Z6
+	VSUBPS       Z23, Z7, Z7
+	VSUBPS       Z24, Z8, Z8
+	VSUBPS       Z25, Z9, Z9
+	VSUBPS       Z26, Z10, Z10
+	VSUBPS       Z27, Z11, Z11
+	VSUBPS       Z28, Z12, Z12
+	VMULPS.BCST  constb95e8083<>+0(SB), Z13, Z13
+	VMULPS.BCST  constb95e8083<>+0(SB), Z14, Z14
+	VMULPS.BCST  constb95e8083<>+0(SB), Z15, Z15
+	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z16
+	VMULPS.BCST  constb95e8083<>+0(SB), Z17, Z17
+	VMULPS.BCST  constb95e8083<>+0(SB), Z18, Z18
+	VMULPS.BCST  constb95e8083<>+0(SB), Z19, Z19
+	VMULPS.BCST  constb95e8083<>+0(SB), Z20, Z20
+	VSUBPS       Z13, Z5, Z5
+	VSUBPS       Z14, Z6, Z6
+	VSUBPS       Z15, Z7, Z7
+	VSUBPS       Z16, Z8, Z8
+	VSUBPS       Z17, Z9, Z9
+	VSUBPS       Z18, Z10, Z10
+	VSUBPS       Z19, Z11, Z11
+	VSUBPS       Z20, Z12, Z12
+	VMULPS.BCST  const39500d01<>+0(SB), Z5, Z13
+	VMULPS.BCST  const39500d01<>+0(SB), Z6, Z14
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z15
+	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z16
+	VMULPS.BCST  const39500d01<>+0(SB), Z9, Z17
+	VMULPS.BCST  const39500d01<>+0(SB), Z10, Z18
+	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z19
+	VMULPS.BCST  const39500d01<>+0(SB), Z12, Z20
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z19, Z19
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z21, Z21
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z23, Z23
-	VMULPS       Z8, Z20, Z20
-	VMULPS       Z9, Z21, Z21
-	VMULPS       Z10, Z22, Z22
-	VMULPS       Z11, Z23, Z23
+	VMULPS       Z5, Z13, Z13
+	VMULPS       Z6, Z14, Z14
+	VMULPS       Z7, Z15, Z15
+	VMULPS       Z8, Z16, Z16
+	VMULPS       Z9, Z17, Z17
+	VMULPS       Z10, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VMULPS       Z12, Z20, Z20
+	VADDPS.BCST  const3c088889<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3c088889<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3c088889<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3c088889<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3c088889<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3c088889<>+0(SB), Z19, Z19
 	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
-	VADDPS.BCST  const3c088889<>+0(SB), Z21, Z21
-	VADDPS.BCST  const3c088889<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3c088889<>+0(SB), Z23, Z23
-	VMULPS       Z8, Z20, Z20
-	VMULPS       Z9, Z21, Z21
-	VMULPS       Z10, Z22, Z22
-	VMULPS       Z11, Z23, Z23
+	VMULPS       Z5, Z13, Z13
+	VMULPS       Z6, Z14, Z14
+	VMULPS       Z7, Z15, Z15
+	VMULPS       Z8, Z16, Z16
+	VMULPS       Z9, Z17, Z17
+	VMULPS       Z10, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VMULPS       Z12, Z20, Z20
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z19, Z19
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z21, Z21
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z23, Z23
-	VMULPS       Z8, Z20, Z20
-	VMULPS       Z9, Z21, Z21
-	VMULPS       Z10, Z22, Z22
-	VMULPS       Z11, Z23, Z23
+	VMULPS       Z5, Z13, Z13
+	VMULPS       Z6, Z14, Z14
+	VMULPS       Z7, Z15, Z15
+	VMULPS       Z8, Z16, Z16
+	VMULPS       Z9, Z17, Z17
+	VMULPS       Z10, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VMULPS       Z12, Z20, Z20
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z19, Z19
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z21, Z21
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z23, Z23
-	VMULPS       Z8, Z20, Z20
-	VMULPS       Z9, Z21, Z21
-	VMULPS       Z10, Z22, Z22
-	VMULPS       Z11, Z23, Z23
+	VMULPS       Z5, Z13, Z13
+	VMULPS       Z6, Z14, Z14
+	VMULPS       Z7, Z15, Z15
+	VMULPS       Z8, Z16, Z16
+	VMULPS       Z9, Z17, Z17
+	VMULPS       Z10, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VMULPS       Z12, Z20, Z20
+	VADDPS.BCST  const3f000000<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3f000000<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3f000000<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3f000000<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3f000000<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3f000000<>+0(SB), Z19, Z19
 	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
-	VADDPS.BCST  const3f000000<>+0(SB), Z21, Z21
-	VADDPS.BCST  const3f000000<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3f000000<>+0(SB), Z23, Z23
+	VMULPS       Z5, Z5, Z21
+	VMULPS       Z6, Z6, Z22
+	VMULPS       Z7, Z7, Z23
 	VMULPS       Z8, Z8, Z24
 	VMULPS       Z9, Z9, Z25
 	VMULPS       Z10, Z10, Z26
 	VMULPS       Z11, Z11, Z27
-	VMULPS       Z20, Z24, Z20
-	VMULPS       Z21, Z25, Z21
-	VMULPS       Z22, Z26, Z22
-	VMULPS       Z23, Z27, Z23
-	VADDPS       Z8, Z20, Z8
-	VADDPS       Z9, Z21, Z9
-	VADDPS       Z10, Z22, Z10
-	VADDPS       Z11, Z23, Z11
+	VMULPS       Z12, Z12, Z28
+	VMULPS       Z13, Z21, Z13
+	VMULPS       Z14, Z22, Z14
+	VMULPS       Z15, Z23, Z15
+	VMULPS       Z16, Z24, Z16
+	VMULPS       Z17, Z25, Z17
+	VMULPS       Z18, Z26, Z18
+	VMULPS       Z19, Z27, Z19
+	VMULPS       Z20, Z28, Z20
+	VADDPS       Z5, Z13, Z5
+	VADDPS       Z6, Z14, Z6
+	VADDPS       Z7, Z15, Z7
+	VADDPS       Z8, Z16, Z8
+	VADDPS       Z9, Z17, Z9
+	VADDPS       Z10, Z18, Z10
+	VADDPS       Z11, Z19, Z11
+	VADDPS       Z12, Z20, Z12
+	VADDPS.BCST  const3f800000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f800000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f800000<>+0(SB), Z7, Z7
 	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
 	VADDPS.BCST  const3f800000<>+0(SB), Z9, Z9
 	VADDPS.BCST  const3f800000<>+0(SB), Z10, Z10
 	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
-	VSCALEFPS    Z16, Z8, Z8
-	VSCALEFPS    Z17, Z9, Z9
-	VSCALEFPS    Z18, Z10, Z10
-	VSCALEFPS    Z19, Z11, Z11
+	VADDPS.BCST  const3f800000<>+0(SB), Z12, Z12
+	VSCALEFPS    (AX), Z5, Z5
+	VSCALEFPS    64(AX), Z6, Z6
+	VSCALEFPS    128(AX), Z7, Z7
+	VSCALEFPS    192(AX), Z8, Z8
+	VSCALEFPS    256(AX), Z9, Z9
+	VSCALEFPS    320(AX), Z10, Z10
+	VSCALEFPS    384(AX), Z11, Z11
+	VSCALEFPS    448(AX), Z12, Z12
+	VMULPS       Z5, Z0, Z5
+	VMULPS       Z6, Z0, Z6
+	VMULPS       Z7, Z0, Z7
 	VMULPS       Z8, Z0, Z8
 	VMULPS       Z9, Z0, Z9
 	VMULPS       Z10, Z0, Z10
 	VMULPS       Z11, Z0, Z11
-	VSUBPS       Z2, Z8, Z8
-	VSUBPS       Z3, Z9, Z9
-	VSUBPS       Z4, Z10, Z10
-	VSUBPS       Z5, Z11, Z11
-	VMOVUPS      (CX), Z16
-	VMOVUPS      64(CX), Z17
-	VMOVUPS      128(CX), Z18
-	VMOVUPS      192(CX), Z19
+	VMULPS       Z12, Z0, Z12
+	VSUBPS       (CX), Z5, Z5
+	VSUBPS       64(CX), Z6, Z6
+	VSUBPS       128(CX), Z7, Z7
+	VSUBPS       192(CX), Z8, Z8
+	VSUBPS       256(CX), Z9, Z9
+	VSUBPS       320(CX), Z10, Z10
+	VSUBPS       384(CX), Z11, Z11
+	VSUBPS       448(CX), Z12, Z12
+	VMOVUPS      (DX), Z13
+	VMOVUPS      64(DX), Z14
+	VMOVUPS      128(DX), Z15
+	VMOVUPS      192(DX), Z16
+	VMOVUPS      256(DX), Z17
+	VMOVUPS      320(DX), Z18
+	VMOVUPS      384(DX), Z19
+	VMOVUPS      448(DX), Z20
+	VMULPS.BCST  res+28(FP), Z13, Z13
+	VMULPS.BCST  res+28(FP), Z14, Z14
+	VMULPS.BCST  res+28(FP), Z15, Z15
 	VMULPS.BCST  res+28(FP), Z16, Z16
 	VMULPS.BCST  res+28(FP), Z17, Z17
 	VMULPS.BCST  res+28(FP), Z18, Z18
 	VMULPS.BCST  res+28(FP), Z19, Z19
+	VMULPS.BCST  res+28(FP), Z20, Z20
+	VADDPS       Z13, Z5, Z5
+	VADDPS       Z14, Z6, Z6
+	VADDPS       Z15, Z7, Z7
 	VADDPS       Z16, Z8, Z8
 	VADDPS       Z17, Z9, Z9
 	VADDPS       Z18, Z10, Z10
 	VADDPS       Z19, Z11, Z11
+	VADDPS       Z20, Z12, Z12
+	VMULPS       Z5, Z1, Z5
+	VMULPS       Z6, Z1, Z6
+	VMULPS       Z7, Z1, Z7
 	VMULPS       Z8, Z1, Z8
 	VMULPS       Z9, Z1, Z9
 	VMULPS       Z10, Z1, Z10
 	VMULPS       Z11, Z1, Z11
-	VADDPS       Z8, Z2, Z2
-	VADDPS       Z9, Z3, Z3
-	VADDPS       Z10, Z4, Z4
-	VADDPS       Z11, Z5, Z5
-	VBROADCASTSS thr+32(FP), Z8
-	VCMPPS       $0x1e, Z8, Z2, K1
-	VBROADCASTSS thr+32(FP), Z8
-	VCMPPS       $0x1e, Z8, Z3, K2
-	VBROADCASTSS thr+32(FP), Z8
-	VCMPPS       $0x1e, Z8, Z4, K3
-	VBROADCASTSS thr+32(FP), Z8
-	VCMPPS       $0x1e, Z8, Z5, K4
+	VMULPS       Z12, Z1, Z12
+	VADDPS       (CX), Z5, Z5
+	VADDPS       64(CX), Z6, Z6
+	VADDPS       128(CX), Z7, Z7
+	VADDPS       192(CX), Z8, Z8
+	VADDPS       256(CX), Z9, Z9
+	VADDPS       320(CX), Z10, Z10
+	VADDPS       384(CX), Z11, Z11
+	VADDPS       448(CX), Z12, Z12
+	VBROADCASTSS thr+32(FP), Z13
+	VCMPPS       $0x1e, Z13, Z5, K1
+	VBROADCASTSS thr+32(FP), Z13
+	VCMPPS       $0x1e, Z13, Z6, K2
+	VBROADCASTSS thr+32(FP), Z13
+	VCMPPS       $0x1e, Z13, Z7, K3
+	VBROADCASTSS thr+32(FP), Z13
+	VCMPPS       $0x1e, Z13, Z8, K4
+	VXORPS       Z13, Z13, Z13
+	VBROADCASTSS reset+36(FP), Z14
+	VBLENDMPS    Z14, Z5, K1, Z13
+	VXORPS       Z5, Z5, Z5
+	VBROADCASTSS reset+36(FP), Z14
+	VBLENDMPS    Z14, Z6, K2, Z5
+	VXORPS       Z6, Z6, Z6
+	VBROADCASTSS reset+36(FP), Z14
+	VBLENDMPS    Z14, Z7, K3, Z6
+	VXORPS       Z7, Z7, Z7
+	VBROADCASTSS reset+36(FP), Z14
+	VBLENDMPS    Z14, Z8, K4, Z7
+	VMOVUPS      Z13, (CX)
+	VMOVUPS      Z5, 64(CX)
+	VMOVUPS      Z6, 128(CX)
+	VMOVUPS      Z7, 192(CX)
+	KMOVW        K1, R9
+	ORQ          R9, DI
+	KMOVW        K2, R9
+	SHLQ         $0x10, R9
+	ORQ          R9, DI
+	KMOVW        K3, R9
+	SHLQ         $0x20, R9
+	ORQ          R9, DI
+	KMOVW        K4, R9
+	SHLQ         $0x30, R9
+	ORQ          R9, DI
+	VBROADCASTSS thr+32(FP), Z5
+	VCMPPS       $0x1e, Z5, Z9, K1
+	VBROADCASTSS thr+32(FP), Z5
+	VCMPPS       $0x1e, Z5, Z10, K2
+	VBROADCASTSS thr+32(FP), Z5
+	VCMPPS       $0x1e, Z5, Z11, K3
+	VBROADCASTSS thr+32(FP), Z5
+	VCMPPS       $0x1e, Z5, Z12, K4
+	VXORPS       Z5, Z5, Z5
+	VBROADCASTSS reset+36(FP), Z6
+	VBLENDMPS    Z6, Z9, K1, Z5
+	VXORPS       Z6, Z6, Z6
+	VBROADCASTSS reset+36(FP), Z7
+	VBLENDMPS    Z7, Z10, K2, Z6
+	VXORPS       Z7, Z7, Z7
 	VBROADCASTSS reset+36(FP), Z8
-	VBLENDMPS    Z8, Z2, K1, Z12
-	VBROADCASTSS reset+36(FP), Z2
-	VBLENDMPS    Z2, Z3, K2, Z13
-	VBROADCASTSS reset+36(FP), Z2
-	VBLENDMPS    Z2, Z4, K3, Z14
-	VBROADCASTSS reset+36(FP), Z2
-	VBLENDMPS    Z2, Z5, K4, Z15
-	VMOVUPS      Z12, (AX)
-	VMOVUPS      Z13, 64(AX)
-	VMOVUPS      Z14, 128(AX)
-	VMOVUPS      Z15, 192(AX)
-	KMOVW        K1, DI
-	ORQ          DI, SI
-	KMOVW        K2, DI
-	SHLQ         $0x10, DI
-	ORQ          DI, SI
-	KMOVW        K3, DI
-	SHLQ         $0x20, DI
-	ORQ          DI, SI
-	KMOVW        K4, DI
-	SHLQ         $0x30, DI
-	ORQ          DI, SI
-	MOVQ         SI, (DX)
-	ADDQ         $0x08, DX
-	ADDQ         $0x00000100, AX
-	ADDQ         $0x00000100, CX
-	DECQ         BX
-	JNZ          ExponentialUniformAVX512_reciprocal_block
+	VBLENDMPS    Z8, Z11, K3, Z7
+	VXORPS       Z8, Z8, Z8
+	VBROADCASTSS reset+36(FP), Z9
+	VBLENDMPS    Z9, Z12, K4, Z8
+	VMOVUPS      Z5, 256(CX)
+	VMOVUPS      Z6, 320(CX)
+	VMOVUPS      Z7, 384(CX)
+	VMOVUPS      Z8, 448(CX)
+	KMOVW        K1, R9
+	ORQ          R9, R8
+	KMOVW        K2, R9
+	SHLQ         $0x10, R9
+	ORQ          R9, R8
+	KMOVW        K3, R9
+	SHLQ         $0x20, R9
+	ORQ          R9, R8
+	KMOVW        K4, R9
+	SHLQ         $0x30, R9
+	ORQ          R9, R8
+	MOVQ         DI, (BX)
+	MOVQ         R8, 8(BX)
+	ADDQ         $0x10, BX
+	ADDQ         $0x00000200, CX
+	ADDQ         $0x00000200, DX
+	SUBQ         $0x02, SI
+	JCC          ExponentialUniformAVX512_block_pair
 
+ExponentialUniformAVX512_block_last:
+	TESTQ        $0x00000001, SI
+	JZ           ExponentialUniformAVX512_block_end
+	XORQ         SI, SI
+	VMOVUPS      (CX), Z5
+	VMOVUPS      64(CX), Z6
+	VMOVUPS      128(CX), Z7
+	VMOVUPS      192(CX), Z8
+	VSUBPS       Z2, Z5, Z5
+	VSUBPS       Z2, Z6, Z6
+	VSUBPS       Z2, Z7, Z7
+	VSUBPS       Z2, Z8, Z2
+	VDIVPS       Z0, Z5, Z5
+	VDIVPS       Z0, Z6, Z6
+	VDIVPS       Z0, Z7, Z7
+	VDIVPS       Z0, Z2, Z2
+	VMAXPS       Z5, Z3, Z5
+	VMINPS       Z5, Z4, Z5
+	VMAXPS       Z6, Z3, Z6
+	VMINPS       Z6, Z4, Z6
+	VMAXPS       Z7, Z3, Z7
+	VMINPS       Z7, Z4, Z7
+	VMAXPS       Z2, Z3, Z2
+	VMINPS       Z2, Z4, Z2
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z5, Z3
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z6, Z4
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z7, Z8
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z2, Z9
+	VRNDSCALEPS  $0x00, Z3, Z3
+	VMOVUPS      Z3, (AX)
+	VRNDSCALEPS  $0x00, Z4, Z4
+	VMOVUPS      Z4, 64(AX)
+	VRNDSCALEPS  $0x00, Z8, Z8
+	VMOVUPS      Z8, 128(AX)
+	VRNDSCALEPS  $0x00, Z9, Z9
+	VMOVUPS      Z9, 192(AX)
+	VMULPS.BCST  const3f318000<>+0(SB), Z3, Z10
+	VMULPS.BCST  const3f318000<>+0(SB), Z4, Z11
+	VMULPS.BCST  const3f318000<>+0(SB), Z8, Z12
+	VMULPS.BCST  const3f318000<>+0(SB), Z9, Z13
+	VSUBPS       Z10, Z5, Z5
+	VSUBPS       Z11, Z6, Z6
+	VSUBPS       Z12, Z7, Z7
+	VSUBPS       Z13, Z2, Z2
+	VMULPS.BCST  constb95e8083<>+0(SB), Z3, Z3
+	VMULPS.BCST  constb95e8083<>+0(SB), Z4, Z4
+	VMULPS.BCST  constb95e8083<>+0(SB), Z8, Z8
+	VMULPS.BCST  constb95e8083<>+0(SB), Z9, Z9
+	VSUBPS       Z3, Z5, Z3
+	VSUBPS       Z4, Z6, Z4
+	VSUBPS       Z8, Z7, Z5
+	VSUBPS       Z9, Z2, Z2
+	VMULPS.BCST  const39500d01<>+0(SB), Z3, Z6
+	VMULPS.BCST  const39500d01<>+0(SB), Z4, Z7
+	VMULPS.BCST  const39500d01<>+0(SB), Z5, Z8
+	VMULPS.BCST  const39500d01<>+0(SB), Z2, Z9
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z9, Z9
+	VMULPS       Z3, Z6, Z6
+	VMULPS       Z4, Z7, Z7
+	VMULPS       Z5, Z8, Z8
+	VMULPS       Z2, Z9, Z9
+	VADDPS.BCST  const3c088889<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3c088889<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3c088889<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3c088889<>+0(SB), Z9, Z9
+	VMULPS       Z3, Z6, Z6
+	VMULPS       Z4, Z7, Z7
+	VMULPS       Z5, Z8, Z8
+	VMULPS       Z2, Z9, Z9
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z9, Z9
+	VMULPS       Z3, Z6, Z6
+	VMULPS       Z4, Z7, Z7
+	VMULPS       Z5, Z8, Z8
+	VMULPS       Z2, Z9, Z9
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z9, Z9
+	VMULPS       Z3, Z6, Z6
+	VMULPS       Z4, Z7, Z7
+	VMULPS       Z5, Z8, Z8
+	VMULPS       Z2, Z9, Z9
+	VADDPS.BCST  const3f000000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f000000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f000000<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3f000000<>+0(SB), Z9, Z9
+	VMULPS       Z3, Z3, Z10
+	VMULPS       Z4, Z4, Z11
+	VMULPS       Z5, Z5, Z12
+	VMULPS       Z2, Z2, Z13
+	VMULPS       Z6, Z10, Z6
+	VMULPS       Z7, Z11, Z7
+	VMULPS       Z8, Z12, Z8
+	VMULPS       Z9, Z13, Z9
+	VADDPS       Z3, Z6, Z3
+	VADDPS       Z4, Z7, Z4
+	VADDPS       Z5, Z8, Z5
+	VADDPS       Z2, Z9, Z2
+	VADDPS.BCST  const3f800000<>+0(SB), Z3, Z3
+	VADDPS.BCST  const3f800000<>+0(SB), Z4, Z4
+	VADDPS.BCST  const3f800000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f800000<>+0(SB), Z2, Z2
+	VSCALEFPS    (AX), Z3, Z3
+	VSCALEFPS    64(AX), Z4, Z4
+	VSCALEFPS    128(AX), Z5, Z5
+	VSCALEFPS    192(AX), Z2, Z2
+	VMULPS       Z3, Z0, Z3
+	VMULPS       Z4, Z0, Z4
+	VMULPS       Z5, Z0, Z5
+	VMULPS       Z2, Z0, Z0
+	VSUBPS       (CX), Z3, Z2
+	VSUBPS       64(CX), Z4, Z3
+	VSUBPS       128(CX), Z5, Z4
+	VSUBPS       192(CX), Z0, Z0
+	VMOVUPS      (DX), Z5
+	VMOVUPS      64(DX), Z6
+	VMOVUPS      128(DX), Z7
+	VMOVUPS      192(DX), Z8
+	VMULPS.BCST  res+28(FP), Z5, Z5
+	VMULPS.BCST  res+28(FP), Z6, Z6
+	VMULPS.BCST  res+28(FP), Z7, Z7
+	VMULPS.BCST  res+28(FP), Z8, Z8
+	VADDPS       Z5, Z2, Z2
+	VADDPS       Z6, Z3, Z3
+	VADDPS       Z7, Z4, Z4
+	VADDPS       Z8, Z0, Z0
+	VMULPS       Z2, Z1, Z2
+	VMULPS       Z3, Z1, Z3
+	VMULPS       Z4, Z1, Z4
+	VMULPS       Z0, Z1, Z0
+	VADDPS       (CX), Z2, Z1
+	VADDPS       64(CX), Z3, Z2
+	VADDPS       128(CX), Z4, Z3
+	VADDPS       192(CX), Z0, Z0
+	VBROADCASTSS thr+32(FP), Z4
+	VCMPPS       $0x1e, Z4, Z1, K1
+	VBROADCASTSS thr+32(FP), Z4
+	VCMPPS       $0x1e, Z4, Z2, K2
+	VBROADCASTSS thr+32(FP), Z4
+	VCMPPS       $0x1e, Z4, Z3, K3
+	VBROADCASTSS thr+32(FP), Z4
+	VCMPPS       $0x1e, Z4, Z0, K4
+	VXORPS       Z4, Z4, Z4
+	VBROADCASTSS reset+36(FP), Z5
+	VBLENDMPS    Z5, Z1, K1, Z4
+	VXORPS       Z1, Z1, Z1
+	VBROADCASTSS reset+36(FP), Z5
+	VBLENDMPS    Z5, Z2, K2, Z1
+	VXORPS       Z2, Z2, Z2
+	VBROADCASTSS reset+36(FP), Z5
+	VBLENDMPS    Z5, Z3, K3, Z2
+	VXORPS       Z3, Z3, Z3
+	VBROADCASTSS reset+36(FP), Z5
+	VBLENDMPS    Z5, Z0, K4, Z3
+	VMOVUPS      Z4, (CX)
+	VMOVUPS      Z1, 64(CX)
+	VMOVUPS      Z2, 128(CX)
+	VMOVUPS      Z3, 192(CX)
+	KMOVW        K1, AX
+	ORQ          AX, SI
+	KMOVW        K2, AX
+	SHLQ         $0x10, AX
+	ORQ          AX, SI
+	KMOVW        K3, AX
+	SHLQ         $0x20, AX
+	ORQ          AX, SI
+	KMOVW        K4, AX
+	SHLQ         $0x30, AX
+	ORQ          AX, SI
+	MOVQ         SI, (BX)
+	ADDQ         $0x08, BX
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000100, DX
+
+ExponentialUniformAVX512_block_end:
+	JMP ExponentialUniformAVX512_done
+
+ExponentialUniformAVX512_reciprocal_block:
+	SUBQ $0x02, SI
+	JCS  ExponentialUniformAVX512_reciprocal_block_last
+
+ExponentialUniformAVX512_reciprocal_block_pair:
+	XORQ         DI, DI
+	XORQ         R8, R8
+	VMOVUPS      (CX), Z5
+	VMOVUPS      64(CX), Z6
+	VMOVUPS      128(CX), Z7
+	VMOVUPS      192(CX), Z8
+	VMOVUPS      256(CX), Z9
+	VMOVUPS      320(CX), Z10
+	VMOVUPS      384(CX), Z11
+	VMOVUPS      448(CX), Z12
+	VSUBPS       Z2, Z5, Z5
+	VSUBPS       Z2, Z6, Z6
+	VSUBPS       Z2, Z7, Z7
+	VSUBPS       Z2, Z8, Z8
+	VSUBPS       Z2, Z9, Z9
+	VSUBPS       Z2, Z10, Z10
+	VSUBPS       Z2, Z11, Z11
+	VSUBPS       Z2, Z12, Z12
+	VMULPS.BCST  (SP), Z5, Z5
+	VMULPS.BCST  (SP), Z6, Z6
+	VMULPS.BCST  (SP), Z7, Z7
+	VMULPS.BCST  (SP), Z8, Z8
+	VMULPS.BCST  (SP), Z9, Z9
+	VMULPS.BCST  (SP), Z10, Z10
+	VMULPS.BCST  (SP), Z11, Z11
+	VMULPS.BCST  (SP), Z12, Z12
+	VMAXPS       Z5, Z3, Z5
+	VMINPS       Z5, Z4, Z5
+	VMAXPS       Z6, Z3, Z6
+	VMINPS       Z6, Z4, Z6
+	VMAXPS       Z7, Z3, Z7
+	VMINPS       Z7, Z4, Z7
+	VMAXPS       Z8, Z3, Z8
+	VMINPS       Z8, Z4, Z8
+	VMAXPS       Z9, Z3, Z9
+	VMINPS       Z9, Z4, Z9
+	VMAXPS       Z10, Z3, Z10
+	VMINPS       Z10, Z4, Z10
+	VMAXPS       Z11, Z3, Z11
+	VMINPS       Z11, Z4, Z11
+	VMAXPS       Z12, Z3, Z12
+	VMINPS       Z12, Z4, Z12
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z5, Z13
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z6, Z14
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z7, Z15
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z8, Z16
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z9, Z17
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z10, Z18
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z11, Z19
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z12, Z20
+	VRNDSCALEPS  $0x00, Z13, Z13
+	VMOVUPS      Z13, (AX)
+	VRNDSCALEPS  $0x00, Z14, Z14
+	VMOVUPS      Z14, 64(AX)
+	VRNDSCALEPS  $0x00, Z15, Z15
+	VMOVUPS      Z15, 128(AX)
+	VRNDSCALEPS  $0x00, Z16, Z16
+	VMOVUPS      Z16, 192(AX)
+	VRNDSCALEPS  $0x00, Z17, Z17
+	VMOVUPS      Z17, 256(AX)
+	VRNDSCALEPS  $0x00, Z18, Z18
+	VMOVUPS      Z18, 320(AX)
+	VRNDSCALEPS  $0x00, Z19, Z19
+	VMOVUPS      Z19, 384(AX)
+	VRNDSCALEPS  $0x00, Z20, Z20
+	VMOVUPS      Z20, 448(AX)
+	VMULPS.BCST  const3f318000<>+0(SB), Z13, Z21
+	VMULPS.BCST  const3f318000<>+0(SB), Z14, Z22
+	VMULPS.BCST  const3f318000<>+0(SB), Z15, Z23
+	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z24
+	VMULPS.BCST  const3f318000<>+0(SB), Z17, Z25
+	VMULPS.BCST  const3f318000<>+0(SB), Z18, Z26
+	VMULPS.BCST  const3f318000<>+0(SB), Z19, Z27
+	VMULPS.BCST  const3f318000<>+0(SB), Z20, Z28
+	VSUBPS       Z21, Z5, Z5
+	VSUBPS       Z22, Z6, Z6
+	VSUBPS       Z23, Z7, Z7
+	VSUBPS       Z24, Z8, Z8
+	VSUBPS       Z25, Z9, Z9
+	VSUBPS       Z26, Z10, Z10
+	VSUBPS       Z27, Z11, Z11
+	VSUBPS       Z28, Z12, Z12
+	VMULPS.BCST  constb95e8083<>+0(SB), Z13, Z13
+	VMULPS.BCST  constb95e8083<>+0(SB), Z14, Z14
+	VMULPS.BCST  constb95e8083<>+0(SB), Z15, Z15
+	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z16
+	VMULPS.BCST  constb95e8083<>+0(SB), Z17, Z17
+	VMULPS.BCST  constb95e8083<>+0(SB), Z18, Z18
+	VMULPS.BCST  constb95e8083<>+0(SB), Z19, Z19
+	VMULPS.BCST  constb95e8083<>+0(SB), Z20, Z20
+	VSUBPS       Z13, Z5, Z5
+	VSUBPS       Z14, Z6, Z6
+	VSUBPS       Z15, Z7, Z7
+	VSUBPS       Z16, Z8, Z8
+	VSUBPS       Z17, Z9, Z9
+	VSUBPS       Z18, Z10, Z10
+	VSUBPS       Z19, Z11, Z11
+	VSUBPS       Z20, Z12, Z12
+	VMULPS.BCST  const39500d01<>+0(SB), Z5, Z13
+	VMULPS.BCST  const39500d01<>+0(SB), Z6, Z14
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z15
+	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z16
+	VMULPS.BCST  const39500d01<>+0(SB), Z9, Z17
+	VMULPS.BCST  const39500d01<>+0(SB), Z10, Z18
+	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z19
+	VMULPS.BCST  const39500d01<>+0(SB), Z12, Z20
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z13, Z13
+	VMULPS       Z6, Z14, Z14
+	VMULPS       Z7, Z15, Z15
+	VMULPS       Z8, Z16, Z16
+	VMULPS       Z9, Z17, Z17
+	VMULPS       Z10, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VMULPS       Z12, Z20, Z20
+	VADDPS.BCST  const3c088889<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3c088889<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3c088889<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3c088889<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3c088889<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3c088889<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z13, Z13
+	VMULPS       Z6, Z14, Z14
+	VMULPS       Z7, Z15, Z15
+	VMULPS       Z8, Z16, Z16
+	VMULPS       Z9, Z17, Z17
+	VMULPS       Z10, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VMULPS       Z12, Z20, Z20
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z13, Z13
+	VMULPS       Z6, Z14, Z14
+	VMULPS       Z7, Z15, Z15
+	VMULPS       Z8, Z16, Z16
+	VMULPS       Z9, Z17, Z17
+	VMULPS       Z10, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VMULPS       Z12, Z20, Z20
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z13, Z13
+	VMULPS       Z6, Z14, Z14
+	VMULPS       Z7, Z15, Z15
+	VMULPS       Z8, Z16, Z16
+	VMULPS       Z9, Z17, Z17
+	VMULPS       Z10, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VMULPS       Z12, Z20, Z20
+	VADDPS.BCST  const3f000000<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3f000000<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3f000000<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3f000000<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3f000000<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3f000000<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z5, Z21
+	VMULPS       Z6, Z6, Z22
+	VMULPS       Z7, Z7, Z23
+	VMULPS       Z8, Z8, Z24
+	VMULPS       Z9, Z9, Z25
+	VMULPS       Z10, Z10, Z26
+	VMULPS       Z11, Z11, Z27
+	VMULPS       Z12, Z12, Z28
+	VMULPS       Z13, Z21, Z13
+	VMULPS       Z14, Z22, Z14
+	VMULPS       Z15, Z23, Z15
+	VMULPS       Z16, Z24, Z16
+	VMULPS       Z17, Z25, Z17
+	VMULPS       Z18, Z26, Z18
+	VMULPS       Z19, Z27, Z19
+	VMULPS       Z20, Z28, Z20
+	VADDPS       Z5, Z13, Z5
+	VADDPS       Z6, Z14, Z6
+	VADDPS       Z7, Z15, Z7
+	VADDPS       Z8, Z16, Z8
+	VADDPS       Z9, Z17, Z9
+	VADDPS       Z10, Z18, Z10
+	VADDPS       Z11, Z19, Z11
+	VADDPS       Z12, Z20, Z12
+	VADDPS.BCST  const3f800000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f800000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f800000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3f800000<>+0(SB), Z9, Z9
+	VADDPS.BCST  const3f800000<>+0(SB), Z10, Z10
+	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
+	VADDPS.BCST  const3f800000<>+0(SB), Z12, Z12
+	VSCALEFPS    (AX), Z5, Z5
+	VSCALEFPS    64(AX), Z6, Z6
+	VSCALEFPS    128(AX), Z7, Z7
+	VSCALEFPS    192(AX), Z8, Z8
+	VSCALEFPS    256(AX), Z9, Z9
+	VSCALEFPS    320(AX), Z10, Z10
+	VSCALEFPS    384(AX), Z11, Z11
+	VSCALEFPS    448(AX), Z12, Z12
+	VMULPS       Z5, Z0, Z5
+	VMULPS       Z6, Z0, Z6
+	VMULPS       Z7, Z0, Z7
+	VMULPS       Z8, Z0, Z8
+	VMULPS       Z9, Z0, Z9
+	VMULPS       Z10, Z0, Z10
+	VMULPS       Z11, Z0, Z11
+	VMULPS       Z12, Z0, Z12
+	VSUBPS       (CX), Z5, Z5
+	VSUBPS       64(CX), Z6, Z6
+	VSUBPS       128(CX), Z7, Z7
+	VSUBPS       192(CX), Z8, Z8
+	VSUBPS       256(CX), Z9, Z9
+	VSUBPS       320(CX), Z10, Z10
+	VSUBPS       384(CX), Z11, Z11
+	VSUBPS       448(CX), Z12, Z12
+	VMOVUPS      (DX), Z13
+	VMOVUPS      64(DX), Z14
+	VMOVUPS      128(DX), Z15
+	VMOVUPS      192(DX), Z16
+	VMOVUPS      256(DX), Z17
+	VMOVUPS      320(DX), Z18
+	VMOVUPS      384(DX), Z19
+	VMOVUPS      448(DX), Z20
+	VMULPS.BCST  res+28(FP), Z13, Z13
+	VMULPS.BCST  res+28(FP), Z14, Z14
+	VMULPS.BCST  res+28(FP), Z15, Z15
+	VMULPS.BCST  res+28(FP), Z16, Z16
+	VMULPS.BCST  res+28(FP), Z17, Z17
+	VMULPS.BCST  res+28(FP), Z18, Z18
+	VMULPS.BCST  res+28(FP), Z19, Z19
+	VMULPS.BCST  res+28(FP), Z20, Z20
+	VADDPS       Z13, Z5, Z5
+	VADDPS       Z14, Z6, Z6
+	VADDPS       Z15, Z7, Z7
+	VADDPS       Z16, Z8, Z8
+	VADDPS       Z17, Z9, Z9
+	VADDPS       Z18, Z10, Z10
+	VADDPS       Z19, Z11, Z11
+	VADDPS       Z20, Z12, Z12
+	VMULPS       Z5, Z1, Z5
+	VMULPS       Z6, Z1, Z6
+	VMULPS       Z7, Z1, Z7
+	VMULPS       Z8, Z1, Z8
+	VMULPS       Z9, Z1, Z9
+	VMULPS       Z10, Z1, Z10
+	VMULPS       Z11, Z1, Z11
+	VMULPS       Z12, Z1, Z12
+	VADDPS       (CX), Z5, Z5
+	VADDPS       64(CX), Z6, Z6
+	VADDPS       128(CX), Z7, Z7
+	VADDPS       192(CX), Z8, Z8
+	VADDPS       256(CX), Z9, Z9
+	VADDPS       320(CX), Z10, Z10
+	VADDPS       384(CX), Z11, Z11
+	VADDPS       448(CX), Z12, Z12
+	VBROADCASTSS thr+32(FP), Z13
+	VCMPPS       $0x1e, Z13, Z5, K1
+	VBROADCASTSS thr+32(FP), Z13
+	VCMPPS       $0x1e, Z13, Z6, K2
+	VBROADCASTSS thr+32(FP), Z13
+	VCMPPS       $0x1e, Z13, Z7, K3
+	VBROADCASTSS thr+32(FP), Z13
+	VCMPPS       $0x1e, Z13, Z8, K4
+	VXORPS       Z13, Z13, Z13
+	VBROADCASTSS reset+36(FP), Z14
+	VBLENDMPS    Z14, Z5, K1, Z13
+	VXORPS       Z5, Z5, Z5
+	VBROADCASTSS reset+36(FP), Z14
+	VBLENDMPS    Z14, Z6, K2, Z5
+	VXORPS       Z6, Z6, Z6
+	VBROADCASTSS reset+36(FP), Z14
+	VBLENDMPS    Z14, Z7, K3, Z6
+	VXORPS       Z7, Z7, Z7
+	VBROADCASTSS reset+36(FP), Z14
+	VBLENDMPS    Z14, Z8, K4, Z7
+	VMOVUPS      Z13, (CX)
+	VMOVUPS      Z5, 64(CX)
+	VMOVUPS      Z6, 128(CX)
+	VMOVUPS      Z7, 192(CX)
+	KMOVW        K1, R9
+	ORQ          R9, DI
+	KMOVW        K2, R9
+	SHLQ         $0x10, R9
+	ORQ          R9, DI
+	KMOVW        K3, R9
+	SHLQ         $0x20, R9
+	ORQ          R9, DI
+	KMOVW        K4, R9
+	SHLQ         $0x30, R9
+	ORQ          R9, DI
+	VBROADCASTSS thr+32(FP), Z5
+	VCMPPS       $0x1e, Z5, Z9, K1
+	VBROADCASTSS thr+32(FP), Z5
+	VCMPPS       $0x1e, Z5, Z10, K2
+	VBROADCASTSS thr+32(FP), Z5
+	VCMPPS       $0x1e, Z5, Z11, K3
+	VBROADCASTSS thr+32(FP), Z5
+	VCMPPS       $0x1e, Z5, Z12, K4
+	VXORPS       Z5, Z5, Z5
+	VBROADCASTSS reset+36(FP), Z6
+	VBLENDMPS    Z6, Z9, K1, Z5
+	VXORPS       Z6, Z6, Z6
+	VBROADCASTSS reset+36(FP), Z7
+	VBLENDMPS    Z7, Z10, K2, Z6
+	VXORPS       Z7, Z7, Z7
+	VBROADCASTSS reset+36(FP), Z8
+	VBLENDMPS    Z8, Z11, K3, Z7
+	VXORPS       Z8, Z8, Z8
+	VBROADCASTSS reset+36(FP), Z9
+	VBLENDMPS    Z9, Z12, K4, Z8
+	VMOVUPS      Z5, 256(CX)
+	VMOVUPS      Z6, 320(CX)
+	VMOVUPS      Z7, 384(CX)
+	VMOVUPS      Z8, 448(CX)
+	KMOVW        K1, R9
+	ORQ          R9, R8
+	KMOVW        K2, R9
+	SHLQ         $0x10, R9
+	ORQ          R9, R8
+	KMOVW        K3, R9
+	SHLQ         $0x20, R9
+	ORQ          R9, R8
+	KMOVW        K4, R9
+	SHLQ         $0x30, R9
+	ORQ          R9, R8
+	MOVQ         DI, (BX)
+	MOVQ         R8, 8(BX)
+	ADDQ         $0x10, BX
+	ADDQ         $0x00000200, CX
+	ADDQ         $0x00000200, DX
+	SUBQ         $0x02, SI
+	JCC          ExponentialUniformAVX512_reciprocal_block_pair
+
+ExponentialUniformAVX512_reciprocal_block_last:
+	TESTQ        $0x00000001, SI
+	JZ           ExponentialUniformAVX512_reciprocal_block_end
+	XORQ         SI, SI
+	VMOVUPS      (CX), Z5
+	VMOVUPS      64(CX), Z6
+	VMOVUPS      128(CX), Z7
+	VMOVUPS      192(CX), Z8
+	VSUBPS       Z2, Z5, Z5
+	VSUBPS       Z2, Z6, Z6
+	VSUBPS       Z2, Z7, Z7
+	VSUBPS       Z2, Z8, Z2
+	VMULPS.BCST  (SP), Z5, Z5
+	VMULPS.BCST  (SP), Z6, Z6
+	VMULPS.BCST  (SP), Z7, Z7
+	VMULPS.BCST  (SP), Z2, Z2
+	VMAXPS       Z5, Z3, Z5
+	VMINPS       Z5, Z4, Z5
+	VMAXPS       Z6, Z3, Z6
+	VMINPS       Z6, Z4, Z6
+	VMAXPS       Z7, Z3, Z7
+	VMINPS       Z7, Z4, Z7
+	VMAXPS       Z2, Z3, Z2
+	VMINPS       Z2, Z4, Z2
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z5, Z3
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z6, Z4
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z7, Z8
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z2, Z9
+	VRNDSCALEPS  $0x00, Z3, Z3
+	VMOVUPS      Z3, (AX)
+	VRNDSCALEPS  $0x00, Z4, Z4
+	VMOVUPS      Z4, 64(AX)
+	VRNDSCALEPS  $0x00, Z8, Z8
+	VMOVUPS      Z8, 128(AX)
+	VRNDSCALEPS  $0x00, Z9, Z9
+	VMOVUPS      Z9, 192(AX)
+	VMULPS.BCST  const3f318000<>+0(SB), Z3, Z10
+	VMULPS.BCST  const3f318000<>+0(SB), Z4, Z11
+	VMULPS.BCST  const3f318000<>+0(SB), Z8, Z12
+	VMULPS.BCST  const3f318000<>+0(SB), Z9, Z13
+	VSUBPS       Z10, Z5, Z5
+	VSUBPS       Z11, Z6, Z6
+	VSUBPS       Z12, Z7, Z7
+	VSUBPS       Z13, Z2, Z2
+	VMULPS.BCST  constb95e8083<>+0(SB), Z3, Z3
+	VMULPS.BCST  constb95e8083<>+0(SB), Z4, Z4
+	VMULPS.BCST  constb95e8083<>+0(SB), Z8, Z8
+	VMULPS.BCST  constb95e8083<>+0(SB), Z9, Z9
+	VSUBPS       Z3, Z5, Z3
+	VSUBPS       Z4, Z6, Z4
+	VSUBPS       Z8, Z7, Z5
+	VSUBPS       Z9, Z2, Z2
+	VMULPS.BCST  const39500d01<>+0(SB), Z3, Z6
+	VMULPS.BCST  const39500d01<>+0(SB), Z4, Z7
+	VMULPS.BCST  const39500d01<>+0(SB), Z5, Z8
+	VMULPS.BCST  const39500d01<>+0(SB), Z2, Z9
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z9, Z9
+	VMULPS       Z3, Z6, Z6
+	VMULPS       Z4, Z7, Z7
+	VMULPS       Z5, Z8, Z8
+	VMULPS       Z2, Z9, Z9
+	VADDPS.BCST  const3c088889<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3c088889<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3c088889<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3c088889<>+0(SB), Z9, Z9
+	VMULPS       Z3, Z6, Z6
+	VMULPS       Z4, Z7, Z7
+	VMULPS       Z5, Z8, Z8
+	VMULPS       Z2, Z9, Z9
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z9, Z9
+	VMULPS       Z3, Z6, Z6
+	VMULPS       Z4, Z7, Z7
+	VMULPS       Z5, Z8, Z8
+	VMULPS       Z2, Z9, Z9
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z9, Z9
+	VMULPS       Z3, Z6, Z6
+	VMULPS       Z4, Z7, Z7
+	VMULPS       Z5, Z8, Z8
+	VMULPS       Z2, Z9, Z9
+	VADDPS.BCST  const3f000000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f000000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f000000<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3f000000<>+0(SB), Z9, Z9
+	VMULPS       Z3, Z3, Z10
+	VMULPS       Z4, Z4, Z11
+	VMULPS       Z5, Z5, Z12
+	VMULPS       Z2, Z2, Z13
+	VMULPS       Z6, Z10, Z6
+	VMULPS       Z7, Z11, Z7
+	VMULPS       Z8, Z12, Z8
+	VMULPS       Z9, Z13, Z9
+	VADDPS       Z3, Z6, Z3
+	VADDPS       Z4, Z7, Z4
+	VADDPS       Z5, Z8, Z5
+	VADDPS       Z2, Z9, Z2
+	VADDPS.BCST  const3f800000<>+0(SB), Z3, Z3
+	VADDPS.BCST  const3f800000<>+0(SB), Z4, Z4
+	VADDPS.BCST  const3f800000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f800000<>+0(SB), Z2, Z2
+	VSCALEFPS    (AX), Z3, Z3
+	VSCALEFPS    64(AX), Z4, Z4
+	VSCALEFPS    128(AX), Z5, Z5
+	VSCALEFPS    192(AX), Z2, Z2
+	VMULPS       Z3, Z0, Z3
+	VMULPS       Z4, Z0, Z4
+	VMULPS       Z5, Z0, Z5
+	VMULPS       Z2, Z0, Z0
+	VSUBPS       (CX), Z3, Z2
+	VSUBPS       64(CX), Z4, Z3
+	VSUBPS       128(CX), Z5, Z4
+	VSUBPS       192(CX), Z0, Z0
+	VMOVUPS      (DX), Z5
+	VMOVUPS      64(DX), Z6
+	VMOVUPS      128(DX), Z7
+	VMOVUPS      192(DX), Z8
+	VMULPS.BCST  res+28(FP), Z5, Z5
+	VMULPS.BCST  res+28(FP), Z6, Z6
+	VMULPS.BCST  res+28(FP), Z7, Z7
+	VMULPS.BCST  res+28(FP), Z8, Z8
+	VADDPS       Z5, Z2, Z2
+	VADDPS       Z6, Z3, Z3
+	VADDPS       Z7, Z4, Z4
+	VADDPS       Z8, Z0, Z0
+	VMULPS       Z2, Z1, Z2
+	VMULPS       Z3, Z1, Z3
+	VMULPS       Z4, Z1, Z4
+	VMULPS       Z0, Z1, Z0
+	VADDPS       (CX), Z2, Z1
+	VADDPS       64(CX), Z3, Z2
+	VADDPS       128(CX), Z4, Z3
+	VADDPS       192(CX), Z0, Z0
+	VBROADCASTSS thr+32(FP), Z4
+	VCMPPS       $0x1e, Z4, Z1, K1
+	VBROADCASTSS thr+32(FP), Z4
+	VCMPPS       $0x1e, Z4, Z2, K2
+	VBROADCASTSS thr+32(FP), Z4
+	VCMPPS       $0x1e, Z4, Z3, K3
+	VBROADCASTSS thr+32(FP), Z4
+	VCMPPS       $0x1e, Z4, Z0, K4
+	VXORPS       Z4, Z4, Z4
+	VBROADCASTSS reset+36(FP), Z5
+	VBLENDMPS    Z5, Z1, K1, Z4
+	VXORPS       Z1, Z1, Z1
+	VBROADCASTSS reset+36(FP), Z5
+	VBLENDMPS    Z5, Z2, K2, Z1
+	VXORPS       Z2, Z2, Z2
+	VBROADCASTSS reset+36(FP), Z5
+	VBLENDMPS    Z5, Z3, K3, Z2
+	VXORPS       Z3, Z3, Z3
+	VBROADCASTSS reset+36(FP), Z5
+	VBLENDMPS    Z5, Z0, K4, Z3
+	VMOVUPS      Z4, (CX)
+	VMOVUPS      Z1, 64(CX)
+	VMOVUPS      Z2, 128(CX)
+	VMOVUPS      Z3, 192(CX)
+	KMOVW        K1, AX
+	ORQ          AX, SI
+	KMOVW        K2, AX
+	SHLQ         $0x10, AX
+	ORQ          AX, SI
+	KMOVW        K3, AX
+	SHLQ         $0x20, AX
+	ORQ          AX, SI
+	KMOVW        K4, AX
+	SHLQ         $0x30, AX
+	ORQ          AX, SI
+	MOVQ         SI, (BX)
+	ADDQ         $0x08, BX
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000100, DX
+
+ExponentialUniformAVX512_reciprocal_block_end:
 ExponentialUniformAVX512_done:
 	VZEROUPPER
 	RET
@@ -4534,7 +5307,7 @@ ExponentialUniformAVX2_done:
 	RET
 
 // func refractoryExponentialAVX512(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
 TEXT ·refractoryExponentialAVX512(SB), NOSPLIT, $0-152
 	// 4 scalars held in registers, 8 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -4581,90 +5354,90 @@ RefractoryExponentialAVX512_block:
 	VMINPS      Z12, Z3, Z12
 	VMAXPS      Z13, Z2, Z13
 	VMINPS      Z13, Z3, Z13
-	VMULPS      Z4, Z10, Z18
-	VMULPS      Z4, Z11, Z19
-	VMULPS      Z4, Z12, Z20
-	VMULPS      Z4, Z13, Z21
-	VRNDSCALEPS $0x00, Z18, Z18
-	VRNDSCALEPS $0x00, Z19, Z19
-	VRNDSCALEPS $0x00, Z20, Z20
-	VRNDSCALEPS $0x00, Z21, Z21
-	VMULPS      Z5, Z18, Z22
-	VMULPS      Z5, Z19, Z23
-	VMULPS      Z5, Z20, Z24
-	VMULPS      Z5, Z21, Z25
-	VSUBPS      Z22, Z10, Z10
-	VSUBPS      Z23, Z11, Z11
-	VSUBPS      Z24, Z12, Z12
-	VSUBPS      Z25, Z13, Z13
-	VMULPS.BCST constb95e8083<>+0(SB), Z18, Z22
-	VMULPS.BCST constb95e8083<>+0(SB), Z19, Z23
-	VMULPS.BCST constb95e8083<>+0(SB), Z20, Z24
-	VMULPS.BCST constb95e8083<>+0(SB), Z21, Z25
-	VSUBPS      Z22, Z10, Z10
-	VSUBPS      Z23, Z11, Z11
-	VSUBPS      Z24, Z12, Z12
-	VSUBPS      Z25, Z13, Z13
-	VMULPS.BCST const39500d01<>+0(SB), Z10, Z22
-	VMULPS.BCST const39500d01<>+0(SB), Z11, Z23
-	VMULPS.BCST const39500d01<>+0(SB), Z12, Z24
-	VMULPS.BCST const39500d01<>+0(SB), Z13, Z25
-	VADDPS.BCST const3ab60b61<>+0(SB), Z22, Z22
-	VADDPS.BCST const3ab60b61<>+0(SB), Z23, Z23
-	VADDPS.BCST const3ab60b61<>+0(SB), Z24, Z24
-	VADDPS.BCST const3ab60b61<>+0(SB), Z25, Z25
-	VMULPS      Z10, Z22, Z22
-	VMULPS      Z11, Z23, Z23
-	VMULPS      Z12, Z24, Z24
-	VMULPS      Z13, Z25, Z25
-	VADDPS.BCST const3c088889<>+0(SB), Z22, Z22
-	VADDPS.BCST const3c088889<>+0(SB), Z23, Z23
-	VADDPS.BCST const3c088889<>+0(SB), Z24, Z24
-	VADDPS.BCST const3c088889<>+0(SB), Z25, Z25
-	VMULPS      Z10, Z22, Z22
-	VMULPS      Z11, Z23, Z23
-	VMULPS      Z12, Z24, Z24
-	VMULPS      Z13, Z25, Z25
-	VADDPS.BCST const3d2aaaab<>+0(SB), Z22, Z22
-	VADDPS.BCST const3d2aaaab<>+0(SB), Z23, Z23
-	VADDPS.BCST const3d2aaaab<>+0(SB), Z24, Z24
-	VADDPS.BCST const3d2aaaab<>+0(SB), Z25, Z25
-	VMULPS      Z10, Z22, Z22
-	VMULPS      Z11, Z23, Z23
-	VMULPS      Z12, Z24, Z24
-	VMULPS      Z13, Z25, Z25
-	VADDPS.BCST const3e2aaaab<>+0(SB), Z22, Z22
-	VADDPS.BCST const3e2aaaab<>+0(SB), Z23, Z23
-	VADDPS.BCST const3e2aaaab<>+0(SB), Z24, Z24
-	VADDPS.BCST const3e2aaaab<>+0(SB), Z25, Z25
-	VMULPS      Z10, Z22, Z22
-	VMULPS      Z11, Z23, Z23
-	VMULPS      Z12, Z24, Z24
-	VMULPS      Z13, Z25, Z25
-	VADDPS.BCST const3f000000<>+0(SB), Z22, Z22
-	VADDPS.BCST const3f000000<>+0(SB), Z23, Z23
-	VADDPS.BCST const3f000000<>+0(SB), Z24, Z24
-	VADDPS.BCST const3f000000<>+0(SB), Z25, Z25
-	VMULPS      Z10, Z10, Z26
-	VMULPS      Z11, Z11, Z27
-	VMULPS      Z12, Z12, Z28
-	VMULPS      Z13, Z13, Z29
-	VMULPS      Z22, Z26, Z22
-	VMULPS      Z23, Z27, Z23
-	VMULPS      Z24, Z28, Z24
-	VMULPS      Z25, Z29, Z25
-	VADDPS      Z10, Z22, Z10
-	VADDPS      Z11, Z23, Z11
-	VADDPS      Z12, Z24, Z12
-	VADDPS      Z13, Z25, Z13
+	VMULPS      Z4, Z10, Z14
+	VMULPS      Z4, Z11, Z15
+	VMULPS      Z4, Z12, Z16
+	VMULPS      Z4, Z13, Z17
+	VRNDSCALEPS $0x00, Z14, Z14
+	VRNDSCALEPS $0x00, Z15, Z15
+	VRNDSCALEPS $0x00, Z16, Z16
+	VRNDSCALEPS $0x00, Z17, Z17
+	VMULPS      Z5, Z14, Z18
+	VMULPS      Z5, Z15, Z19
+	VMULPS      Z5, Z16, Z20
+	VMULPS      Z5, Z17, Z21
+	VSUBPS      Z18, Z10, Z10
+	VSUBPS      Z19, Z11, Z11
+	VSUBPS      Z20, Z12, Z12
+	VSUBPS      Z21, Z13, Z13
+	VMULPS.BCST constb95e8083<>+0(SB), Z14, Z18
+	VMULPS.BCST constb95e8083<>+0(SB), Z15, Z19
+	VMULPS.BCST constb95e8083<>+0(SB), Z16, Z20
+	VMULPS.BCST constb95e8083<>+0(SB), Z17, Z21
+	VSUBPS      Z18, Z10, Z10
+	VSUBPS      Z19, Z11, Z11
+	VSUBPS      Z20, Z12, Z12
+	VSUBPS      Z21, Z13, Z13
+	VMULPS.BCST const39500d01<>+0(SB), Z10, Z18
+	VMULPS.BCST const39500d01<>+0(SB), Z11, Z19
+	VMULPS.BCST const39500d01<>+0(SB), Z12, Z20
+	VMULPS.BCST const39500d01<>+0(SB), Z13, Z21
+	VADDPS.BCST const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST const3ab60b61<>+0(SB), Z19, Z19
+	VADDPS.BCST const3ab60b61<>+0(SB), Z20, Z20
+	VADDPS.BCST const3ab60b61<>+0(SB), Z21, Z21
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VADDPS.BCST const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST const3c088889<>+0(SB), Z19, Z19
+	VADDPS.BCST const3c088889<>+0(SB), Z20, Z20
+	VADDPS.BCST const3c088889<>+0(SB), Z21, Z21
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z21, Z21
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z21, Z21
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VADDPS.BCST const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST const3f000000<>+0(SB), Z19, Z19
+	VADDPS.BCST const3f000000<>+0(SB), Z20, Z20
+	VADDPS.BCST const3f000000<>+0(SB), Z21, Z21
+	VMULPS      Z10, Z10, Z22
+	VMULPS      Z11, Z11, Z23
+	VMULPS      Z12, Z12, Z24
+	VMULPS      Z13, Z13, Z25
+	VMULPS      Z18, Z22, Z18
+	VMULPS      Z19, Z23, Z19
+	VMULPS      Z20, Z24, Z20
+	VMULPS      Z21, Z25, Z21
+	VADDPS      Z10, Z18, Z10
+	VADDPS      Z11, Z19, Z11
+	VADDPS      Z12, Z20, Z12
+	VADDPS      Z13, Z21, Z13
 	VADDPS.BCST const3f800000<>+0(SB), Z10, Z10
 	VADDPS.BCST const3f800000<>+0(SB), Z11, Z11
 	VADDPS.BCST const3f800000<>+0(SB), Z12, Z12
 	VADDPS.BCST const3f800000<>+0(SB), Z13, Z13
-	VSCALEFPS   Z18, Z10, Z10
-	VSCALEFPS   Z19, Z11, Z11
-	VSCALEFPS   Z20, Z12, Z12
-	VSCALEFPS   Z21, Z13, Z13
+	VSCALEFPS   Z14, Z10, Z10
+	VSCALEFPS   Z15, Z11, Z11
+	VSCALEFPS   Z16, Z12, Z12
+	VSCALEFPS   Z17, Z13, Z13
 	VMULPS      (DI), Z10, Z10
 	VMULPS      64(DI), Z11, Z11
 	VMULPS      128(DI), Z12, Z12
@@ -4673,34 +5446,34 @@ RefractoryExponentialAVX512_block:
 	VSUBPS      Z7, Z11, Z11
 	VSUBPS      Z8, Z12, Z12
 	VSUBPS      Z9, Z13, Z13
-	VMOVDQU16   (CX), Y18
-	VMOVDQU16   32(CX), Y19
-	VMOVDQU16   64(CX), Y20
-	VMOVDQU16   96(CX), Y21
-	VMOVDQU16   (BX), Y22
-	VMOVDQU16   32(BX), Y23
-	VMOVDQU16   64(BX), Y24
-	VMOVDQU16   96(BX), Y25
-	VPCMPUW     $0x06, Y22, Y18, K1
-	VPCMPUW     $0x06, Y23, Y19, K2
-	VPCMPUW     $0x06, Y24, Y20, K3
-	VPCMPUW     $0x06, Y25, Y21, K4
-	VMOVUPS     (DX), Z22
-	VMOVUPS     64(DX), Z23
-	VMOVUPS     128(DX), Z24
-	VMOVUPS     192(DX), Z25
-	VMULPS      (R9), Z22, Z22
-	VMULPS      64(R9), Z23, Z23
-	VMULPS      128(R9), Z24, Z24
-	VMULPS      192(R9), Z25, Z25
-	VMOVUPS.Z   Z22, K1, Z22
-	VMOVUPS.Z   Z23, K2, Z23
-	VMOVUPS.Z   Z24, K3, Z24
-	VMOVUPS.Z   Z25, K4, Z25
-	VADDPS      Z22, Z10, Z10
-	VADDPS      Z23, Z11, Z11
-	VADDPS      Z24, Z12, Z12
-	VADDPS      Z25, Z13, Z13
+	VMOVDQU16   (CX), Y14
+	VMOVDQU16   32(CX), Y15
+	VMOVDQU16   64(CX), Y16
+	VMOVDQU16   96(CX), Y17
+	VMOVDQU16   (BX), Y18
+	VMOVDQU16   32(BX), Y19
+	VMOVDQU16   64(BX), Y20
+	VMOVDQU16   96(BX), Y21
+	VPCMPUW     $0x06, Y18, Y14, K1
+	VPCMPUW     $0x06, Y19, Y15, K2
+	VPCMPUW     $0x06, Y20, Y16, K3
+	VPCMPUW     $0x06, Y21, Y17, K4
+	VMOVUPS     (DX), Z18
+	VMOVUPS     64(DX), Z19
+	VMOVUPS     128(DX), Z20
+	VMOVUPS     192(DX), Z21
+	VMULPS      (R9), Z18, Z18
+	VMULPS      64(R9), Z19, Z19
+	VMULPS      128(R9), Z20, Z20
+	VMULPS      192(R9), Z21, Z21
+	VMOVUPS.Z   Z18, K1, Z18
+	VMOVUPS.Z   Z19, K2, Z19
+	VMOVUPS.Z   Z20, K3, Z20
+	VMOVUPS.Z   Z21, K4, Z21
+	VADDPS      Z18, Z10, Z10
+	VADDPS      Z19, Z11, Z11
+	VADDPS      Z20, Z12, Z12
+	VADDPS      Z21, Z13, Z13
 	VMULPS      (SI), Z10, Z10
 	VMULPS      64(SI), Z11, Z11
 	VMULPS      128(SI), Z12, Z12
@@ -4713,24 +5486,28 @@ RefractoryExponentialAVX512_block:
 	VCMPPS      $0x1e, 64(R10), Z7, K2, K2
 	VCMPPS      $0x1e, 128(R10), Z8, K3, K3
 	VCMPPS      $0x1e, 192(R10), Z9, K4, K4
-	VBLENDMPS   (R11), Z6, K1, Z14
-	VBLENDMPS   64(R11), Z7, K2, Z15
-	VBLENDMPS   128(R11), Z8, K3, Z16
-	VBLENDMPS   192(R11), Z9, K4, Z17
-	VMOVUPS     Z14, (AX)
-	VMOVUPS     Z15, 64(AX)
-	VMOVUPS     Z16, 128(AX)
-	VMOVUPS     Z17, 192(AX)
-	VPADDUSW    Y0, Y18, Y6
+	VXORPS      Z10, Z10, Z10
+	VBLENDMPS   (R11), Z6, K1, Z10
+	VXORPS      Z6, Z6, Z6
+	VBLENDMPS   64(R11), Z7, K2, Z6
+	VXORPS      Z7, Z7, Z7
+	VBLENDMPS   128(R11), Z8, K3, Z7
+	VXORPS      Z8, Z8, Z8
+	VBLENDMPS   192(R11), Z9, K4, Z8
+	VMOVUPS     Z10, (AX)
+	VMOVUPS     Z6, 64(AX)
+	VMOVUPS     Z7, 128(AX)
+	VMOVUPS     Z8, 192(AX)
+	VPADDUSW    Y0, Y14, Y6
 	VMOVDQU16   Y1, K1, Y6
 	VMOVDQU16   Y6, (CX)
-	VPADDUSW    Y0, Y19, Y6
+	VPADDUSW    Y0, Y15, Y6
 	VMOVDQU16   Y1, K2, Y6
 	VMOVDQU16   Y6, 32(CX)
-	VPADDUSW    Y0, Y20, Y6
+	VPADDUSW    Y0, Y16, Y6
 	VMOVDQU16   Y1, K3, Y6
 	VMOVDQU16   Y6, 64(CX)
-	VPADDUSW    Y0, Y21, Y6
+	VPADDUSW    Y0, Y17, Y6
 	VMOVDQU16   Y1, K4, Y6
 	VMOVDQU16   Y6, 96(CX)
 	KMOVW       K1, R15
@@ -5297,442 +6074,1293 @@ RefractoryExponentialAVX2_done:
 	RET
 
 // func refractoryExponentialUniformAVX512(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
-TEXT ·refractoryExponentialUniformAVX512(SB), NOSPLIT, $8-72
-	// 4 scalars held in registers, 15 read from memory where used; vectors interleaved 4 at a time.
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+TEXT ·refractoryExponentialUniformAVX512(SB), $584-72
+	// 5 scalars held in registers, 14 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	VMOVSS       const3f800000<>+0(SB), X0
 	VDIVSS       delta+32(FP), X0, X0
 	VMOVSS       X0, (SP)
+	LEAQ         8(SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
-	VBROADCASTSS delta+32(FP), Z6
-	VBROADCASTSS rh+36(FP), Z7
-	VBROADCASTSS constc2d00000<>+0(SB), Z8
-	VBROADCASTSS const42b20000<>+0(SB), Z9
-	MOVQ         v+0(FP), AX
-	MOVQ         r+8(FP), CX
-	MOVQ         cur+16(FP), DX
-	MOVQ         spikes+56(FP), BX
-	MOVQ         blocks+64(FP), SI
-	TESTQ        SI, SI
+	VBROADCASTSS delta+32(FP), Z2
+	VBROADCASTSS rh+36(FP), Z3
+	VBROADCASTSS constc2d00000<>+0(SB), Z4
+	VBROADCASTSS const42b20000<>+0(SB), Z5
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Z6
+	MOVQ         v+0(FP), CX
+	MOVQ         r+8(FP), DX
+	MOVQ         cur+16(FP), BX
+	MOVQ         spikes+56(FP), SI
+	MOVQ         blocks+64(FP), DI
+	TESTQ        DI, DI
 	JZ           RefractoryExponentialUniformAVX512_done
 
 	// Which loop: the second if every divisor is ±2^k with a normal
 	// reciprocal, by which it multiplies (the division's bits).
-	MOVL  delta+32(FP), DI
-	TESTL $0x007fffff, DI
+	MOVL  delta+32(FP), R8
+	TESTL $0x007fffff, R8
 	JNZ   RefractoryExponentialUniformAVX512_block
-	SHRL  $0x17, DI
-	ANDL  $0x000000ff, DI
-	DECL  DI
-	CMPL  DI, $0x000000fc
+	SHRL  $0x17, R8
+	ANDL  $0x000000ff, R8
+	DECL  R8
+	CMPL  R8, $0x000000fc
 	JA    RefractoryExponentialUniformAVX512_block
 	JMP   RefractoryExponentialUniformAVX512_reciprocal_block
 
 RefractoryExponentialUniformAVX512_block:
-	XORQ         DI, DI
-	VMOVUPS      (AX), Z10
-	VMOVUPS      64(AX), Z11
-	VMOVUPS      128(AX), Z12
-	VMOVUPS      192(AX), Z13
-	VSUBPS       Z7, Z10, Z14
-	VSUBPS       Z7, Z11, Z15
-	VSUBPS       Z7, Z12, Z16
-	VSUBPS       Z7, Z13, Z17
-	VDIVPS       Z6, Z14, Z14
-	VDIVPS       Z6, Z15, Z15
-	VDIVPS       Z6, Z16, Z16
-	VDIVPS       Z6, Z17, Z17
-	VMAXPS       Z14, Z8, Z14
-	VMINPS       Z14, Z9, Z14
-	VMAXPS       Z15, Z8, Z15
-	VMINPS       Z15, Z9, Z15
-	VMAXPS       Z16, Z8, Z16
-	VMINPS       Z16, Z9, Z16
-	VMAXPS       Z17, Z8, Z17
-	VMINPS       Z17, Z9, Z17
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z14, Z18
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z15, Z19
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z16, Z20
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z17, Z21
-	VRNDSCALEPS  $0x00, Z18, Z18
-	VRNDSCALEPS  $0x00, Z19, Z19
-	VRNDSCALEPS  $0x00, Z20, Z20
-	VRNDSCALEPS  $0x00, Z21, Z21
-	VMULPS.BCST  const3f318000<>+0(SB), Z18, Z22
-	VMULPS.BCST  const3f318000<>+0(SB), Z19, Z23
-	VMULPS.BCST  const3f318000<>+0(SB), Z20, Z24
-	VMULPS.BCST  const3f318000<>+0(SB), Z21, Z25
-	VSUBPS       Z22, Z14, Z14
-	VSUBPS       Z23, Z15, Z15
-	VSUBPS       Z24, Z16, Z16
-	VSUBPS       Z25, Z17, Z17
-	VMULPS.BCST  constb95e8083<>+0(SB), Z18, Z22
-	VMULPS.BCST  constb95e8083<>+0(SB), Z19, Z23
-	VMULPS.BCST  constb95e8083<>+0(SB), Z20, Z24
-	VMULPS.BCST  constb95e8083<>+0(SB), Z21, Z25
-	VSUBPS       Z22, Z14, Z14
-	VSUBPS       Z23, Z15, Z15
-	VSUBPS       Z24, Z16, Z16
-	VSUBPS       Z25, Z17, Z17
-	VMULPS.BCST  const39500d01<>+0(SB), Z14, Z22
-	VMULPS.BCST  const39500d01<>+0(SB), Z15, Z23
-	VMULPS.BCST  const39500d01<>+0(SB), Z16, Z24
-	VMULPS.BCST  const39500d01<>+0(SB), Z17, Z25
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z23, Z23
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z24, Z24
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z25, Z25
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z15, Z23, Z23
-	VMULPS       Z16, Z24, Z24
-	VMULPS       Z17, Z25, Z25
-	VADDPS.BCST  const3c088889<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3c088889<>+0(SB), Z23, Z23
-	VADDPS.BCST  const3c088889<>+0(SB), Z24, Z24
-	VADDPS.BCST  const3c088889<>+0(SB), Z25, Z25
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z15, Z23, Z23
-	VMULPS       Z16, Z24, Z24
-	VMULPS       Z17, Z25, Z25
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z23, Z23
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z24, Z24
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z25, Z25
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z15, Z23, Z23
-	VMULPS       Z16, Z24, Z24
-	VMULPS       Z17, Z25, Z25
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z23, Z23
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z24, Z24
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z25, Z25
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z15, Z23, Z23
-	VMULPS       Z16, Z24, Z24
-	VMULPS       Z17, Z25, Z25
-	VADDPS.BCST  const3f000000<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3f000000<>+0(SB), Z23, Z23
-	VADDPS.BCST  const3f000000<>+0(SB), Z24, Z24
-	VADDPS.BCST  const3f000000<>+0(SB), Z25, Z25
-	VMULPS       Z14, Z14, Z26
-	VMULPS       Z15, Z15, Z27
-	VMULPS       Z16, Z16, Z28
-	VMULPS       Z17, Z17, Z29
-	VMULPS       Z22, Z26, Z22
-	VMULPS       Z23, Z27, Z23
-	VMULPS       Z24, Z28, Z24
-	VMULPS       Z25, Z29, Z25
-	VADDPS       Z14, Z22, Z14
-	VADDPS       Z15, Z23, Z15
-	VADDPS       Z16, Z24, Z16
-	VADDPS       Z17, Z25, Z17
-	VADDPS.BCST  const3f800000<>+0(SB), Z14, Z14
-	VADDPS.BCST  const3f800000<>+0(SB), Z15, Z15
-	VADDPS.BCST  const3f800000<>+0(SB), Z16, Z16
-	VADDPS.BCST  const3f800000<>+0(SB), Z17, Z17
-	VSCALEFPS    Z18, Z14, Z14
-	VSCALEFPS    Z19, Z15, Z15
-	VSCALEFPS    Z20, Z16, Z16
-	VSCALEFPS    Z21, Z17, Z17
-	VMULPS       Z14, Z6, Z14
-	VMULPS       Z15, Z6, Z15
-	VMULPS       Z16, Z6, Z16
-	VMULPS       Z17, Z6, Z17
-	VSUBPS       Z10, Z14, Z14
-	VSUBPS       Z11, Z15, Z15
-	VSUBPS       Z12, Z16, Z16
-	VSUBPS       Z13, Z17, Z17
-	VMOVDQU16    (CX), Y18
-	VMOVDQU16    32(CX), Y19
-	VMOVDQU16    64(CX), Y20
-	VMOVDQU16    96(CX), Y21
-	VPBROADCASTW c+24(FP), Y22
-	VPBROADCASTW c+24(FP), Y23
-	VPBROADCASTW c+24(FP), Y24
-	VPBROADCASTW c+24(FP), Y25
-	VPCMPUW      $0x06, Y22, Y18, K1
-	VPCMPUW      $0x06, Y23, Y19, K2
-	VPCMPUW      $0x06, Y24, Y20, K3
-	VPCMPUW      $0x06, Y25, Y21, K4
-	VMOVUPS      (DX), Z22
-	VMOVUPS      64(DX), Z23
-	VMOVUPS      128(DX), Z24
-	VMOVUPS      192(DX), Z25
-	VMULPS.BCST  res+40(FP), Z22, Z22
-	VMULPS.BCST  res+40(FP), Z23, Z23
-	VMULPS.BCST  res+40(FP), Z24, Z24
-	VMULPS.BCST  res+40(FP), Z25, Z25
-	VMOVUPS.Z    Z22, K1, Z22
-	VMOVUPS.Z    Z23, K2, Z23
-	VMOVUPS.Z    Z24, K3, Z24
-	VMOVUPS.Z    Z25, K4, Z25
-	VADDPS       Z22, Z14, Z14
-	VADDPS       Z23, Z15, Z15
-	VADDPS       Z24, Z16, Z16
-	VADDPS       Z25, Z17, Z17
-	VMULPS.BCST  k+28(FP), Z14, Z14
-	VMULPS.BCST  k+28(FP), Z15, Z15
-	VMULPS.BCST  k+28(FP), Z16, Z16
-	VMULPS.BCST  k+28(FP), Z17, Z17
-	VADDPS       Z14, Z10, Z10
-	VADDPS       Z15, Z11, Z11
-	VADDPS       Z16, Z12, Z12
-	VADDPS       Z17, Z13, Z13
-	VBROADCASTSS thr+44(FP), Z14
-	VCMPPS       $0x1e, Z14, Z10, K1, K1
-	VBROADCASTSS thr+44(FP), Z14
-	VCMPPS       $0x1e, Z14, Z11, K2, K2
-	VBROADCASTSS thr+44(FP), Z14
-	VCMPPS       $0x1e, Z14, Z12, K3, K3
-	VBROADCASTSS thr+44(FP), Z14
-	VCMPPS       $0x1e, Z14, Z13, K4, K4
-	VBROADCASTSS reset+48(FP), Z14
-	VBLENDMPS    Z14, Z10, K1, Z2
-	VBROADCASTSS reset+48(FP), Z10
-	VBLENDMPS    Z10, Z11, K2, Z3
-	VBROADCASTSS reset+48(FP), Z10
-	VBLENDMPS    Z10, Z12, K3, Z4
-	VBROADCASTSS reset+48(FP), Z10
-	VBLENDMPS    Z10, Z13, K4, Z5
-	VMOVUPS      Z2, (AX)
-	VMOVUPS      Z3, 64(AX)
-	VMOVUPS      Z4, 128(AX)
-	VMOVUPS      Z5, 192(AX)
-	VPADDUSW     Y0, Y18, Y10
-	VMOVDQU16    Y1, K1, Y10
-	VMOVDQU16    Y10, (CX)
-	VPADDUSW     Y0, Y19, Y10
-	VMOVDQU16    Y1, K2, Y10
-	VMOVDQU16    Y10, 32(CX)
-	VPADDUSW     Y0, Y20, Y10
-	VMOVDQU16    Y1, K3, Y10
-	VMOVDQU16    Y10, 64(CX)
-	VPADDUSW     Y0, Y21, Y10
-	VMOVDQU16    Y1, K4, Y10
-	VMOVDQU16    Y10, 96(CX)
-	KMOVW        K1, R8
-	ORQ          R8, DI
-	KMOVW        K2, R8
-	SHLQ         $0x10, R8
-	ORQ          R8, DI
-	KMOVW        K3, R8
-	SHLQ         $0x20, R8
-	ORQ          R8, DI
-	KMOVW        K4, R8
-	SHLQ         $0x30, R8
-	ORQ          R8, DI
-	MOVQ         DI, (BX)
-	ADDQ         $0x08, BX
-	ADDQ         $0x00000100, AX
-	ADDQ         $0x00000080, CX
-	ADDQ         $0x00000100, DX
-	DECQ         SI
-	JNZ          RefractoryExponentialUniformAVX512_block
-	JMP          RefractoryExponentialUniformAVX512_done
+	SUBQ $0x02, DI
+	JCS  RefractoryExponentialUniformAVX512_block_last
 
-RefractoryExponentialUniformAVX512_reciprocal_block:
-	XORQ         DI, DI
-	VMOVUPS      (AX), Z2
-	VMOVUPS      64(AX), Z3
-	VMOVUPS      128(AX), Z4
-	VMOVUPS      192(AX), Z5
-	VSUBPS       Z7, Z2, Z10
-	VSUBPS       Z7, Z3, Z11
-	VSUBPS       Z7, Z4, Z12
-	VSUBPS       Z7, Z5, Z13
-	VMULPS.BCST  (SP), Z10, Z10
-	VMULPS.BCST  (SP), Z11, Z11
-	VMULPS.BCST  (SP), Z12, Z12
-	VMULPS.BCST  (SP), Z13, Z13
-	VMAXPS       Z10, Z8, Z10
-	VMINPS       Z10, Z9, Z10
-	VMAXPS       Z11, Z8, Z11
-	VMINPS       Z11, Z9, Z11
-	VMAXPS       Z12, Z8, Z12
-	VMINPS       Z12, Z9, Z12
-	VMAXPS       Z13, Z8, Z13
-	VMINPS       Z13, Z9, Z13
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z10, Z18
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z11, Z19
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z12, Z20
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z13, Z21
+RefractoryExponentialUniformAVX512_block_pair:
+	XORQ         R8, R8
+	XORQ         R9, R9
+	VMOVUPS      (CX), Z7
+	VMOVUPS      64(CX), Z8
+	VMOVUPS      128(CX), Z9
+	VMOVUPS      192(CX), Z10
+	VMOVUPS      256(CX), Z11
+	VMOVUPS      320(CX), Z12
+	VMOVUPS      384(CX), Z13
+	VMOVUPS      448(CX), Z14
+	VSUBPS       Z3, Z7, Z7
+	VSUBPS       Z3, Z8, Z8
+	VSUBPS       Z3, Z9, Z9
+	VSUBPS       Z3, Z10, Z10
+	VSUBPS       Z3, Z11, Z11
+	VSUBPS       Z3, Z12, Z12
+	VSUBPS       Z3, Z13, Z13
+	VSUBPS       Z3, Z14, Z14
+	VDIVPS       Z2, Z7, Z7
+	VDIVPS       Z2, Z8, Z8
+	VDIVPS       Z2, Z9, Z9
+	VDIVPS       Z2, Z10, Z10
+	VDIVPS       Z2, Z11, Z11
+	VDIVPS       Z2, Z12, Z12
+	VDIVPS       Z2, Z13, Z13
+	VDIVPS       Z2, Z14, Z14
+	VMAXPS       Z7, Z4, Z7
+	VMINPS       Z7, Z5, Z7
+	VMAXPS       Z8, Z4, Z8
+	VMINPS       Z8, Z5, Z8
+	VMAXPS       Z9, Z4, Z9
+	VMINPS       Z9, Z5, Z9
+	VMAXPS       Z10, Z4, Z10
+	VMINPS       Z10, Z5, Z10
+	VMAXPS       Z11, Z4, Z11
+	VMINPS       Z11, Z5, Z11
+	VMAXPS       Z12, Z4, Z12
+	VMINPS       Z12, Z5, Z12
+	VMAXPS       Z13, Z4, Z13
+	VMINPS       Z13, Z5, Z13
+	VMAXPS       Z14, Z4, Z14
+	VMINPS       Z14, Z5, Z14
+	VMULPS       Z6, Z7, Z15
+	VMULPS       Z6, Z8, Z16
+	VMULPS       Z6, Z9, Z17
+	VMULPS       Z6, Z10, Z18
+	VMULPS       Z6, Z11, Z19
+	VMULPS       Z6, Z12, Z20
+	VMULPS       Z6, Z13, Z21
+	VMULPS       Z6, Z14, Z22
+	VRNDSCALEPS  $0x00, Z15, Z15
+	VMOVUPS      Z15, (AX)
+	VRNDSCALEPS  $0x00, Z16, Z16
+	VMOVUPS      Z16, 64(AX)
+	VRNDSCALEPS  $0x00, Z17, Z17
+	VMOVUPS      Z17, 128(AX)
 	VRNDSCALEPS  $0x00, Z18, Z18
+	VMOVUPS      Z18, 192(AX)
 	VRNDSCALEPS  $0x00, Z19, Z19
+	VMOVUPS      Z19, 256(AX)
 	VRNDSCALEPS  $0x00, Z20, Z20
+	VMOVUPS      Z20, 320(AX)
 	VRNDSCALEPS  $0x00, Z21, Z21
-	VMULPS.BCST  const3f318000<>+0(SB), Z18, Z22
-	VMULPS.BCST  const3f318000<>+0(SB), Z19, Z23
-	VMULPS.BCST  const3f318000<>+0(SB), Z20, Z24
-	VMULPS.BCST  const3f318000<>+0(SB), Z21, Z25
-	VSUBPS       Z22, Z10, Z10
-	VSUBPS       Z23, Z11, Z11
-	VSUBPS       Z24, Z12, Z12
-	VSUBPS       Z25, Z13, Z13
-	VMULPS.BCST  constb95e8083<>+0(SB), Z18, Z22
-	VMULPS.BCST  constb95e8083<>+0(SB), Z19, Z23
-	VMULPS.BCST  constb95e8083<>+0(SB), Z20, Z24
-	VMULPS.BCST  constb95e8083<>+0(SB), Z21, Z25
-	VSUBPS       Z22, Z10, Z10
-	VSUBPS       Z23, Z11, Z11
-	VSUBPS       Z24, Z12, Z12
-	VSUBPS       Z25, Z13, Z13
-	VMULPS.BCST  const39500d01<>+0(SB), Z10, Z22
-	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z23
-	VMULPS.BCST  const39500d01<>+0(SB), Z12, Z24
-	VMULPS.BCST  const39500d01<>+0(SB), Z13, Z25
+	VMOVUPS      Z21, 384(AX)
+	VRNDSCALEPS  $0x00, Z22, Z22
+	VMOVUPS      Z22, 448(AX)
+	VMULPS.BCST  const3f318000<>+0(SB), Z15, Z23
+	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z24
+	VMULPS.BCST  const3f318000<>+0(SB), Z17, Z25
+	VMULPS.BCST  const3f318000<>+0(SB), Z18, Z26
+	VMULPS.BCST  const3f318000<>+0(SB), Z19, Z27
+	VMULPS.BCST  const3f318000<>+0(SB), Z20, Z28
+	VMULPS.BCST  const3f318000<>+0(SB), Z21, Z29
+	VMULPS.BCST  const3f318000<>+0(SB), Z22, Z30
+	VSUBPS       Z23, Z7, Z7
+	VSUBPS       Z24, Z8, Z8
+	VSUBPS       Z25, Z9, Z9
+	VSUBPS       Z26, Z10, Z10
+	VSUBPS       Z27, Z11, Z11
+	VSUBPS       Z28, Z12, Z12
+	VSUBPS       Z29, Z13, Z13
+	VSUBPS       Z30, Z14, Z14
+	VMULPS.BCST  constb95e8083<>+0(SB), Z15, Z15
+	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z16
+	VMULPS.BCST  constb95e8083<>+0(SB), Z17, Z17
+	VMULPS.BCST  constb95e8083<>+0(SB), Z18, Z18
+	VMULPS.BCST  constb95e8083<>+0(SB), Z19, Z19
+	VMULPS.BCST  constb95e8083<>+0(SB), Z20, Z20
+	VMULPS.BCST  constb95e8083<>+0(SB), Z21, Z21
+	VMULPS.BCST  constb95e8083<>+0(SB), Z22, Z22
+	VSUBPS       Z15, Z7, Z7
+	VSUBPS       Z16, Z8, Z8
+	VSUBPS       Z17, Z9, Z9
+	VSUBPS       Z18, Z10, Z10
+	VSUBPS       Z19, Z11, Z11
+	VSUBPS       Z20, Z12, Z12
+	VSUBPS       Z21, Z13, Z13
+	VSUBPS       Z22, Z14, Z14
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z15
+	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z16
+	VMULPS.BCST  const39500d01<>+0(SB), Z9, Z17
+	VMULPS.BCST  const39500d01<>+0(SB), Z10, Z18
+	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z19
+	VMULPS.BCST  const39500d01<>+0(SB), Z12, Z20
+	VMULPS.BCST  const39500d01<>+0(SB), Z13, Z21
+	VMULPS.BCST  const39500d01<>+0(SB), Z14, Z22
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z21, Z21
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z23, Z23
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z24, Z24
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z25, Z25
-	VMULPS       Z10, Z22, Z22
-	VMULPS       Z11, Z23, Z23
-	VMULPS       Z12, Z24, Z24
-	VMULPS       Z13, Z25, Z25
+	VMULPS       Z7, Z15, Z15
+	VMULPS       Z8, Z16, Z16
+	VMULPS       Z9, Z17, Z17
+	VMULPS       Z10, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VMULPS       Z12, Z20, Z20
+	VMULPS       Z13, Z21, Z21
+	VMULPS       Z14, Z22, Z22
+	VADDPS.BCST  const3c088889<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3c088889<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3c088889<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3c088889<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3c088889<>+0(SB), Z21, Z21
 	VADDPS.BCST  const3c088889<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3c088889<>+0(SB), Z23, Z23
-	VADDPS.BCST  const3c088889<>+0(SB), Z24, Z24
-	VADDPS.BCST  const3c088889<>+0(SB), Z25, Z25
-	VMULPS       Z10, Z22, Z22
-	VMULPS       Z11, Z23, Z23
-	VMULPS       Z12, Z24, Z24
-	VMULPS       Z13, Z25, Z25
+	VMULPS       Z7, Z15, Z15
+	VMULPS       Z8, Z16, Z16
+	VMULPS       Z9, Z17, Z17
+	VMULPS       Z10, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VMULPS       Z12, Z20, Z20
+	VMULPS       Z13, Z21, Z21
+	VMULPS       Z14, Z22, Z22
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z21, Z21
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z23, Z23
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z24, Z24
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z25, Z25
-	VMULPS       Z10, Z22, Z22
-	VMULPS       Z11, Z23, Z23
-	VMULPS       Z12, Z24, Z24
-	VMULPS       Z13, Z25, Z25
+	VMULPS       Z7, Z15, Z15
+	VMULPS       Z8, Z16, Z16
+	VMULPS       Z9, Z17, Z17
+	VMULPS       Z10, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VMULPS       Z12, Z20, Z20
+	VMULPS       Z13, Z21, Z21
+	VMULPS       Z14, Z22, Z22
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z21, Z21
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z23, Z23
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z24, Z24
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z25, Z25
-	VMULPS       Z10, Z22, Z22
-	VMULPS       Z11, Z23, Z23
-	VMULPS       Z12, Z24, Z24
-	VMULPS       Z13, Z25, Z25
+	VMULPS       Z7, Z15, Z15
+	VMULPS       Z8, Z16, Z16
+	VMULPS       Z9, Z17, Z17
+	VMULPS       Z10, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VMULPS       Z12, Z20, Z20
+	VMULPS       Z13, Z21, Z21
+	VMULPS       Z14, Z22, Z22
+	VADDPS.BCST  const3f000000<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3f000000<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3f000000<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3f000000<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3f000000<>+0(SB), Z21, Z21
 	VADDPS.BCST  const3f000000<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3f000000<>+0(SB), Z23, Z23
-	VADDPS.BCST  const3f000000<>+0(SB), Z24, Z24
-	VADDPS.BCST  const3f000000<>+0(SB), Z25, Z25
+	VMULPS       Z7, Z7, Z23
+	VMULPS       Z8, Z8, Z24
+	VMULPS       Z9, Z9, Z25
 	VMULPS       Z10, Z10, Z26
 	VMULPS       Z11, Z11, Z27
 	VMULPS       Z12, Z12, Z28
 	VMULPS       Z13, Z13, Z29
-	VMULPS       Z22, Z26, Z22
-	VMULPS       Z23, Z27, Z23
-	VMULPS       Z24, Z28, Z24
-	VMULPS       Z25, Z29, Z25
-	VADDPS       Z10, Z22, Z10
-	VADDPS       Z11, Z23, Z11
-	VADDPS       Z12, Z24, Z12
-	VADDPS       Z13, Z25, Z13
+	VMULPS       Z14, Z14, Z30
+	VMULPS       Z15, Z23, Z15
+	VMULPS       Z16, Z24, Z16
+	VMULPS       Z17, Z25, Z17
+	VMULPS       Z18, Z26, Z18
+	VMULPS       Z19, Z27, Z19
+	VMULPS       Z20, Z28, Z20
+	VMULPS       Z21, Z29, Z21
+	VMULPS       Z22, Z30, Z22
+	VADDPS       Z7, Z15, Z7
+	VADDPS       Z8, Z16, Z8
+	VADDPS       Z9, Z17, Z9
+	VADDPS       Z10, Z18, Z10
+	VADDPS       Z11, Z19, Z11
+	VADDPS       Z12, Z20, Z12
+	VADDPS       Z13, Z21, Z13
+	VADDPS       Z14, Z22, Z14
+	VADDPS.BCST  const3f800000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3f800000<>+0(SB), Z9, Z9
 	VADDPS.BCST  const3f800000<>+0(SB), Z10, Z10
 	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
 	VADDPS.BCST  const3f800000<>+0(SB), Z12, Z12
 	VADDPS.BCST  const3f800000<>+0(SB), Z13, Z13
-	VSCALEFPS    Z18, Z10, Z10
-	VSCALEFPS    Z19, Z11, Z11
-	VSCALEFPS    Z20, Z12, Z12
-	VSCALEFPS    Z21, Z13, Z13
-	VMULPS       Z10, Z6, Z10
-	VMULPS       Z11, Z6, Z11
-	VMULPS       Z12, Z6, Z12
-	VMULPS       Z13, Z6, Z13
-	VSUBPS       Z2, Z10, Z10
-	VSUBPS       Z3, Z11, Z11
-	VSUBPS       Z4, Z12, Z12
-	VSUBPS       Z5, Z13, Z13
-	VMOVDQU16    (CX), Y18
-	VMOVDQU16    32(CX), Y19
-	VMOVDQU16    64(CX), Y20
-	VMOVDQU16    96(CX), Y21
-	VPBROADCASTW c+24(FP), Y22
+	VADDPS.BCST  const3f800000<>+0(SB), Z14, Z14
+	VSCALEFPS    (AX), Z7, Z7
+	VSCALEFPS    64(AX), Z8, Z8
+	VSCALEFPS    128(AX), Z9, Z9
+	VSCALEFPS    192(AX), Z10, Z10
+	VSCALEFPS    256(AX), Z11, Z11
+	VSCALEFPS    320(AX), Z12, Z12
+	VSCALEFPS    384(AX), Z13, Z13
+	VSCALEFPS    448(AX), Z14, Z14
+	VMULPS       Z7, Z2, Z7
+	VMULPS       Z8, Z2, Z8
+	VMULPS       Z9, Z2, Z9
+	VMULPS       Z10, Z2, Z10
+	VMULPS       Z11, Z2, Z11
+	VMULPS       Z12, Z2, Z12
+	VMULPS       Z13, Z2, Z13
+	VMULPS       Z14, Z2, Z14
+	VSUBPS       (CX), Z7, Z7
+	VSUBPS       64(CX), Z8, Z8
+	VSUBPS       128(CX), Z9, Z9
+	VSUBPS       192(CX), Z10, Z10
+	VSUBPS       256(CX), Z11, Z11
+	VSUBPS       320(CX), Z12, Z12
+	VSUBPS       384(CX), Z13, Z13
+	VSUBPS       448(CX), Z14, Z14
+	VMOVDQU16    (DX), Y15
+	VMOVDQU16    32(DX), Y16
+	VMOVDQU16    64(DX), Y17
+	VMOVDQU16    96(DX), Y18
+	VMOVDQU16    128(DX), Y19
+	VMOVDQU16    160(DX), Y20
+	VMOVDQU16    192(DX), Y21
+	VMOVDQU16    224(DX), Y22
 	VPBROADCASTW c+24(FP), Y23
 	VPBROADCASTW c+24(FP), Y24
 	VPBROADCASTW c+24(FP), Y25
-	VPCMPUW      $0x06, Y22, Y18, K1
-	VPCMPUW      $0x06, Y23, Y19, K2
-	VPCMPUW      $0x06, Y24, Y20, K3
-	VPCMPUW      $0x06, Y25, Y21, K4
-	VMOVUPS      (DX), Z22
-	VMOVUPS      64(DX), Z23
-	VMOVUPS      128(DX), Z24
-	VMOVUPS      192(DX), Z25
-	VMULPS.BCST  res+40(FP), Z22, Z22
+	VPBROADCASTW c+24(FP), Y26
+	VPCMPUW      $0x06, Y23, Y15, K1
+	VPCMPUW      $0x06, Y24, Y16, K2
+	VPCMPUW      $0x06, Y25, Y17, K3
+	VPCMPUW      $0x06, Y26, Y18, K4
+	VMOVUPS      (BX), Z23
+	VMOVUPS      64(BX), Z24
+	VMOVUPS      128(BX), Z25
+	VMOVUPS      192(BX), Z26
 	VMULPS.BCST  res+40(FP), Z23, Z23
 	VMULPS.BCST  res+40(FP), Z24, Z24
 	VMULPS.BCST  res+40(FP), Z25, Z25
-	VMOVUPS.Z    Z22, K1, Z22
-	VMOVUPS.Z    Z23, K2, Z23
-	VMOVUPS.Z    Z24, K3, Z24
-	VMOVUPS.Z    Z25, K4, Z25
-	VADDPS       Z22, Z10, Z10
-	VADDPS       Z23, Z11, Z11
-	VADDPS       Z24, Z12, Z12
-	VADDPS       Z25, Z13, Z13
+	VMULPS.BCST  res+40(FP), Z26, Z26
+	VMOVUPS.Z    Z23, K1, Z23
+	VMOVUPS.Z    Z24, K2, Z24
+	VMOVUPS.Z    Z25, K3, Z25
+	VMOVUPS.Z    Z26, K4, Z26
+	VADDPS       Z23, Z7, Z7
+	VADDPS       Z24, Z8, Z8
+	VADDPS       Z25, Z9, Z9
+	VADDPS       Z26, Z10, Z10
+	VMULPS.BCST  k+28(FP), Z7, Z7
+	VMULPS.BCST  k+28(FP), Z8, Z8
+	VMULPS.BCST  k+28(FP), Z9, Z9
 	VMULPS.BCST  k+28(FP), Z10, Z10
-	VMULPS.BCST  k+28(FP), Z11, Z11
-	VMULPS.BCST  k+28(FP), Z12, Z12
-	VMULPS.BCST  k+28(FP), Z13, Z13
-	VADDPS       Z10, Z2, Z2
-	VADDPS       Z11, Z3, Z3
-	VADDPS       Z12, Z4, Z4
-	VADDPS       Z13, Z5, Z5
-	VBROADCASTSS thr+44(FP), Z10
-	VCMPPS       $0x1e, Z10, Z2, K1, K1
-	VBROADCASTSS thr+44(FP), Z10
-	VCMPPS       $0x1e, Z10, Z3, K2, K2
-	VBROADCASTSS thr+44(FP), Z10
-	VCMPPS       $0x1e, Z10, Z4, K3, K3
-	VBROADCASTSS thr+44(FP), Z10
-	VCMPPS       $0x1e, Z10, Z5, K4, K4
-	VBROADCASTSS reset+48(FP), Z10
-	VBLENDMPS    Z10, Z2, K1, Z14
-	VBROADCASTSS reset+48(FP), Z2
-	VBLENDMPS    Z2, Z3, K2, Z15
-	VBROADCASTSS reset+48(FP), Z2
-	VBLENDMPS    Z2, Z4, K3, Z16
-	VBROADCASTSS reset+48(FP), Z2
-	VBLENDMPS    Z2, Z5, K4, Z17
-	VMOVUPS      Z14, (AX)
-	VMOVUPS      Z15, 64(AX)
-	VMOVUPS      Z16, 128(AX)
-	VMOVUPS      Z17, 192(AX)
-	VPADDUSW     Y0, Y18, Y2
-	VMOVDQU16    Y1, K1, Y2
-	VMOVDQU16    Y2, (CX)
-	VPADDUSW     Y0, Y19, Y2
-	VMOVDQU16    Y1, K2, Y2
-	VMOVDQU16    Y2, 32(CX)
-	VPADDUSW     Y0, Y20, Y2
-	VMOVDQU16    Y1, K3, Y2
-	VMOVDQU16    Y2, 64(CX)
-	VPADDUSW     Y0, Y21, Y2
-	VMOVDQU16    Y1, K4, Y2
-	VMOVDQU16    Y2, 96(CX)
-	KMOVW        K1, R8
-	ORQ          R8, DI
-	KMOVW        K2, R8
-	SHLQ         $0x10, R8
-	ORQ          R8, DI
-	KMOVW        K3, R8
-	SHLQ         $0x20, R8
-	ORQ          R8, DI
-	KMOVW        K4, R8
-	SHLQ         $0x30, R8
-	ORQ          R8, DI
-	MOVQ         DI, (BX)
-	ADDQ         $0x08, BX
-	ADDQ         $0x00000100, AX
-	ADDQ         $0x00000080, CX
+	VADDPS       (CX), Z7, Z7
+	VADDPS       64(CX), Z8, Z8
+	VADDPS       128(CX), Z9, Z9
+	VADDPS       192(CX), Z10, Z10
+	VBROADCASTSS thr+44(FP), Z23
+	VCMPPS       $0x1e, Z23, Z7, K1, K1
+	VBROADCASTSS thr+44(FP), Z23
+	VCMPPS       $0x1e, Z23, Z8, K2, K2
+	VBROADCASTSS thr+44(FP), Z23
+	VCMPPS       $0x1e, Z23, Z9, K3, K3
+	VBROADCASTSS thr+44(FP), Z23
+	VCMPPS       $0x1e, Z23, Z10, K4, K4
+	VXORPS       Z23, Z23, Z23
+	VBROADCASTSS reset+48(FP), Z24
+	VBLENDMPS    Z24, Z7, K1, Z23
+	VXORPS       Z7, Z7, Z7
+	VBROADCASTSS reset+48(FP), Z24
+	VBLENDMPS    Z24, Z8, K2, Z7
+	VXORPS       Z8, Z8, Z8
+	VBROADCASTSS reset+48(FP), Z24
+	VBLENDMPS    Z24, Z9, K3, Z8
+	VXORPS       Z9, Z9, Z9
+	VBROADCASTSS reset+48(FP), Z24
+	VBLENDMPS    Z24, Z10, K4, Z9
+	VMOVUPS      Z23, (CX)
+	VMOVUPS      Z7, 64(CX)
+	VMOVUPS      Z8, 128(CX)
+	VMOVUPS      Z9, 192(CX)
+	VPADDUSW     Y0, Y15, Y7
+	VMOVDQU16    Y1, K1, Y7
+	VMOVDQU16    Y7, (DX)
+	VPADDUSW     Y0, Y16, Y7
+	VMOVDQU16    Y1, K2, Y7
+	VMOVDQU16    Y7, 32(DX)
+	VPADDUSW     Y0, Y17, Y7
+	VMOVDQU16    Y1, K3, Y7
+	VMOVDQU16    Y7, 64(DX)
+	VPADDUSW     Y0, Y18, Y7
+	VMOVDQU16    Y1, K4, Y7
+	VMOVDQU16    Y7, 96(DX)
+	KMOVW        K1, R10
+	ORQ          R10, R8
+	KMOVW        K2, R10
+	SHLQ         $0x10, R10
+	ORQ          R10, R8
+	KMOVW        K3, R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R8
+	KMOVW        K4, R10
+	SHLQ         $0x30, R10
+	ORQ          R10, R8
+	VPBROADCASTW c+24(FP), Y7
+	VPBROADCASTW c+24(FP), Y8
+	VPBROADCASTW c+24(FP), Y9
+	VPBROADCASTW c+24(FP), Y10
+	VPCMPUW      $0x06, Y7, Y19, K1
+	VPCMPUW      $0x06, Y8, Y20, K2
+	VPCMPUW      $0x06, Y9, Y21, K3
+	VPCMPUW      $0x06, Y10, Y22, K4
+	VMOVUPS      256(BX), Z7
+	VMOVUPS      320(BX), Z8
+	VMOVUPS      384(BX), Z9
+	VMOVUPS      448(BX), Z10
+	VMULPS.BCST  res+40(FP), Z7, Z7
+	VMULPS.BCST  res+40(FP), Z8, Z8
+	VMULPS.BCST  res+40(FP), Z9, Z9
+	VMULPS.BCST  res+40(FP), Z10, Z10
+	VMOVUPS.Z    Z7, K1, Z7
+	VMOVUPS.Z    Z8, K2, Z8
+	VMOVUPS.Z    Z9, K3, Z9
+	VMOVUPS.Z    Z10, K4, Z10
+	VADDPS       Z7, Z11, Z7
+	VADDPS       Z8, Z12, Z8
+	VADDPS       Z9, Z13, Z9
+	VADDPS       Z10, Z14, Z10
+	VMULPS.BCST  k+28(FP), Z7, Z7
+	VMULPS.BCST  k+28(FP), Z8, Z8
+	VMULPS.BCST  k+28(FP), Z9, Z9
+	VMULPS.BCST  k+28(FP), Z10, Z10
+	VADDPS       256(CX), Z7, Z7
+	VADDPS       320(CX), Z8, Z8
+	VADDPS       384(CX), Z9, Z9
+	VADDPS       448(CX), Z10, Z10
+	VBROADCASTSS thr+44(FP), Z11
+	VCMPPS       $0x1e, Z11, Z7, K1, K1
+	VBROADCASTSS thr+44(FP), Z11
+	VCMPPS       $0x1e, Z11, Z8, K2, K2
+	VBROADCASTSS thr+44(FP), Z11
+	VCMPPS       $0x1e, Z11, Z9, K3, K3
+	VBROADCASTSS thr+44(FP), Z11
+	VCMPPS       $0x1e, Z11, Z10, K4, K4
+	VXORPS       Z11, Z11, Z11
+	VBROADCASTSS reset+48(FP), Z12
+	VBLENDMPS    Z12, Z7, K1, Z11
+	VXORPS       Z7, Z7, Z7
+	VBROADCASTSS reset+48(FP), Z12
+	VBLENDMPS    Z12, Z8, K2, Z7
+	VXORPS       Z8, Z8, Z8
+	VBROADCASTSS reset+48(FP), Z12
+	VBLENDMPS    Z12, Z9, K3, Z8
+	VXORPS       Z9, Z9, Z9
+	VBROADCASTSS reset+48(FP), Z12
+	VBLENDMPS    Z12, Z10, K4, Z9
+	VMOVUPS      Z11, 256(CX)
+	VMOVUPS      Z7, 320(CX)
+	VMOVUPS      Z8, 384(CX)
+	VMOVUPS      Z9, 448(CX)
+	VPADDUSW     Y0, Y19, Y7
+	VMOVDQU16    Y1, K1, Y7
+	VMOVDQU16    Y7, 128(DX)
+	VPADDUSW     Y0, Y20, Y7
+	VMOVDQU16    Y1, K2, Y7
+	VMOVDQU16    Y7, 160(DX)
+	VPADDUSW     Y0, Y21, Y7
+	VMOVDQU16    Y1, K3, Y7
+	VMOVDQU16    Y7, 192(DX)
+	VPADDUSW     Y0, Y22, Y7
+	VMOVDQU16    Y1, K4, Y7
+	VMOVDQU16    Y7, 224(DX)
+	KMOVW        K1, R10
+	ORQ          R10, R9
+	KMOVW        K2, R10
+	SHLQ         $0x10, R10
+	ORQ          R10, R9
+	KMOVW        K3, R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R9
+	KMOVW        K4, R10
+	SHLQ         $0x30, R10
+	ORQ          R10, R9
+	MOVQ         R8, (SI)
+	MOVQ         R9, 8(SI)
+	ADDQ         $0x10, SI
+	ADDQ         $0x00000200, CX
 	ADDQ         $0x00000100, DX
-	DECQ         SI
-	JNZ          RefractoryExponentialUniformAVX512_reciprocal_block
+	ADDQ         $0x00000200, BX
+	SUBQ         $0x02, DI
+	JCC          RefractoryExponentialUniformAVX512_block_pair
 
+RefractoryExponentialUniformAVX512_block_last:
+	TESTQ        $0x00000001, DI
+	JZ           RefractoryExponentialUniformAVX512_block_end
+	XORQ         DI, DI
+	VMOVUPS      (CX), Z7
+	VMOVUPS      64(CX), Z8
+	VMOVUPS      128(CX), Z9
+	VMOVUPS      192(CX), Z10
+	VSUBPS       Z3, Z7, Z7
+	VSUBPS       Z3, Z8, Z8
+	VSUBPS       Z3, Z9, Z9
+	VSUBPS       Z3, Z10, Z3
+	VDIVPS       Z2, Z7, Z7
+	VDIVPS       Z2, Z8, Z8
+	VDIVPS       Z2, Z9, Z9
+	VDIVPS       Z2, Z3, Z3
+	VMAXPS       Z7, Z4, Z7
+	VMINPS       Z7, Z5, Z7
+	VMAXPS       Z8, Z4, Z8
+	VMINPS       Z8, Z5, Z8
+	VMAXPS       Z9, Z4, Z9
+	VMINPS       Z9, Z5, Z9
+	VMAXPS       Z3, Z4, Z3
+	VMINPS       Z3, Z5, Z3
+	VMULPS       Z6, Z7, Z4
+	VMULPS       Z6, Z8, Z5
+	VMULPS       Z6, Z9, Z10
+	VMULPS       Z6, Z3, Z6
+	VRNDSCALEPS  $0x00, Z4, Z4
+	VMOVUPS      Z4, (AX)
+	VRNDSCALEPS  $0x00, Z5, Z5
+	VMOVUPS      Z5, 64(AX)
+	VRNDSCALEPS  $0x00, Z10, Z10
+	VMOVUPS      Z10, 128(AX)
+	VRNDSCALEPS  $0x00, Z6, Z6
+	VMOVUPS      Z6, 192(AX)
+	VMULPS.BCST  const3f318000<>+0(SB), Z4, Z11
+	VMULPS.BCST  const3f318000<>+0(SB), Z5, Z12
+	VMULPS.BCST  const3f318000<>+0(SB), Z10, Z13
+	VMULPS.BCST  const3f318000<>+0(SB), Z6, Z14
+	VSUBPS       Z11, Z7, Z7
+	VSUBPS       Z12, Z8, Z8
+	VSUBPS       Z13, Z9, Z9
+	VSUBPS       Z14, Z3, Z3
+	VMULPS.BCST  constb95e8083<>+0(SB), Z4, Z4
+	VMULPS.BCST  constb95e8083<>+0(SB), Z5, Z5
+	VMULPS.BCST  constb95e8083<>+0(SB), Z10, Z10
+	VMULPS.BCST  constb95e8083<>+0(SB), Z6, Z6
+	VSUBPS       Z4, Z7, Z4
+	VSUBPS       Z5, Z8, Z5
+	VSUBPS       Z10, Z9, Z7
+	VSUBPS       Z6, Z3, Z3
+	VMULPS.BCST  const39500d01<>+0(SB), Z4, Z6
+	VMULPS.BCST  const39500d01<>+0(SB), Z5, Z8
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z9
+	VMULPS.BCST  const39500d01<>+0(SB), Z3, Z10
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z9, Z9
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z10, Z10
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z5, Z8, Z8
+	VMULPS       Z7, Z9, Z9
+	VMULPS       Z3, Z10, Z10
+	VADDPS.BCST  const3c088889<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3c088889<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3c088889<>+0(SB), Z9, Z9
+	VADDPS.BCST  const3c088889<>+0(SB), Z10, Z10
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z5, Z8, Z8
+	VMULPS       Z7, Z9, Z9
+	VMULPS       Z3, Z10, Z10
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z9, Z9
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z10, Z10
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z5, Z8, Z8
+	VMULPS       Z7, Z9, Z9
+	VMULPS       Z3, Z10, Z10
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z9, Z9
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z10, Z10
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z5, Z8, Z8
+	VMULPS       Z7, Z9, Z9
+	VMULPS       Z3, Z10, Z10
+	VADDPS.BCST  const3f000000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f000000<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3f000000<>+0(SB), Z9, Z9
+	VADDPS.BCST  const3f000000<>+0(SB), Z10, Z10
+	VMULPS       Z4, Z4, Z11
+	VMULPS       Z5, Z5, Z12
+	VMULPS       Z7, Z7, Z13
+	VMULPS       Z3, Z3, Z14
+	VMULPS       Z6, Z11, Z6
+	VMULPS       Z8, Z12, Z8
+	VMULPS       Z9, Z13, Z9
+	VMULPS       Z10, Z14, Z10
+	VADDPS       Z4, Z6, Z4
+	VADDPS       Z5, Z8, Z5
+	VADDPS       Z7, Z9, Z6
+	VADDPS       Z3, Z10, Z3
+	VADDPS.BCST  const3f800000<>+0(SB), Z4, Z4
+	VADDPS.BCST  const3f800000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f800000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f800000<>+0(SB), Z3, Z3
+	VSCALEFPS    (AX), Z4, Z4
+	VSCALEFPS    64(AX), Z5, Z5
+	VSCALEFPS    128(AX), Z6, Z6
+	VSCALEFPS    192(AX), Z3, Z3
+	VMULPS       Z4, Z2, Z4
+	VMULPS       Z5, Z2, Z5
+	VMULPS       Z6, Z2, Z6
+	VMULPS       Z3, Z2, Z2
+	VSUBPS       (CX), Z4, Z3
+	VSUBPS       64(CX), Z5, Z4
+	VSUBPS       128(CX), Z6, Z5
+	VSUBPS       192(CX), Z2, Z2
+	VMOVDQU16    (DX), Y6
+	VMOVDQU16    32(DX), Y7
+	VMOVDQU16    64(DX), Y8
+	VMOVDQU16    96(DX), Y9
+	VPBROADCASTW c+24(FP), Y10
+	VPBROADCASTW c+24(FP), Y11
+	VPBROADCASTW c+24(FP), Y12
+	VPBROADCASTW c+24(FP), Y13
+	VPCMPUW      $0x06, Y10, Y6, K1
+	VPCMPUW      $0x06, Y11, Y7, K2
+	VPCMPUW      $0x06, Y12, Y8, K3
+	VPCMPUW      $0x06, Y13, Y9, K4
+	VMOVUPS      (BX), Z10
+	VMOVUPS      64(BX), Z11
+	VMOVUPS      128(BX), Z12
+	VMOVUPS      192(BX), Z13
+	VMULPS.BCST  res+40(FP), Z10, Z10
+	VMULPS.BCST  res+40(FP), Z11, Z11
+	VMULPS.BCST  res+40(FP), Z12, Z12
+	VMULPS.BCST  res+40(FP), Z13, Z13
+	VMOVUPS.Z    Z10, K1, Z10
+	VMOVUPS.Z    Z11, K2, Z11
+	VMOVUPS.Z    Z12, K3, Z12
+	VMOVUPS.Z    Z13, K4, Z13
+	VADDPS       Z10, Z3, Z3
+	VADDPS       Z11, Z4, Z4
+	VADDPS       Z12, Z5, Z5
+	VADDPS       Z13, Z2, Z2
+	VMULPS.BCST  k+28(FP), Z3, Z3
+	VMULPS.BCST  k+28(FP), Z4, Z4
+	VMULPS.BCST  k+28(FP), Z5, Z5
+	VMULPS.BCST  k+28(FP), Z2, Z2
+	VADDPS       (CX), Z3, Z3
+	VADDPS       64(CX), Z4, Z4
+	VADDPS       128(CX), Z5, Z5
+	VADDPS       192(CX), Z2, Z2
+	VBROADCASTSS thr+44(FP), Z10
+	VCMPPS       $0x1e, Z10, Z3, K1, K1
+	VBROADCASTSS thr+44(FP), Z10
+	VCMPPS       $0x1e, Z10, Z4, K2, K2
+	VBROADCASTSS thr+44(FP), Z10
+	VCMPPS       $0x1e, Z10, Z5, K3, K3
+	VBROADCASTSS thr+44(FP), Z10
+	VCMPPS       $0x1e, Z10, Z2, K4, K4
+	VXORPS       Z10, Z10, Z10
+	VBROADCASTSS reset+48(FP), Z11
+	VBLENDMPS    Z11, Z3, K1, Z10
+	VXORPS       Z3, Z3, Z3
+	VBROADCASTSS reset+48(FP), Z11
+	VBLENDMPS    Z11, Z4, K2, Z3
+	VXORPS       Z4, Z4, Z4
+	VBROADCASTSS reset+48(FP), Z11
+	VBLENDMPS    Z11, Z5, K3, Z4
+	VXORPS       Z5, Z5, Z5
+	VBROADCASTSS reset+48(FP), Z11
+	VBLENDMPS    Z11, Z2, K4, Z5
+	VMOVUPS      Z10, (CX)
+	VMOVUPS      Z3, 64(CX)
+	VMOVUPS      Z4, 128(CX)
+	VMOVUPS      Z5, 192(CX)
+	VPADDUSW     Y0, Y6, Y2
+	VMOVDQU16    Y1, K1, Y2
+	VMOVDQU16    Y2, (DX)
+	VPADDUSW     Y0, Y7, Y2
+	VMOVDQU16    Y1, K2, Y2
+	VMOVDQU16    Y2, 32(DX)
+	VPADDUSW     Y0, Y8, Y2
+	VMOVDQU16    Y1, K3, Y2
+	VMOVDQU16    Y2, 64(DX)
+	VPADDUSW     Y0, Y9, Y0
+	VMOVDQU16    Y1, K4, Y0
+	VMOVDQU16    Y0, 96(DX)
+	KMOVW        K1, AX
+	ORQ          AX, DI
+	KMOVW        K2, AX
+	SHLQ         $0x10, AX
+	ORQ          AX, DI
+	KMOVW        K3, AX
+	SHLQ         $0x20, AX
+	ORQ          AX, DI
+	KMOVW        K4, AX
+	SHLQ         $0x30, AX
+	ORQ          AX, DI
+	MOVQ         DI, (SI)
+	ADDQ         $0x08, SI
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+
+RefractoryExponentialUniformAVX512_block_end:
+	JMP RefractoryExponentialUniformAVX512_done
+
+RefractoryExponentialUniformAVX512_reciprocal_block:
+	SUBQ $0x02, DI
+	JCS  RefractoryExponentialUniformAVX512_reciprocal_block_last
+
+RefractoryExponentialUniformAVX512_reciprocal_block_pair:
+	XORQ         R8, R8
+	XORQ         R9, R9
+	VMOVUPS      (CX), Z7
+	VMOVUPS      64(CX), Z8
+	VMOVUPS      128(CX), Z9
+	VMOVUPS      192(CX), Z10
+	VMOVUPS      256(CX), Z11
+	VMOVUPS      320(CX), Z12
+	VMOVUPS      384(CX), Z13
+	VMOVUPS      448(CX), Z14
+	VSUBPS       Z3, Z7, Z7
+	VSUBPS       Z3, Z8, Z8
+	VSUBPS       Z3, Z9, Z9
+	VSUBPS       Z3, Z10, Z10
+	VSUBPS       Z3, Z11, Z11
+	VSUBPS       Z3, Z12, Z12
+	VSUBPS       Z3, Z13, Z13
+	VSUBPS       Z3, Z14, Z14
+	VMULPS.BCST  (SP), Z7, Z7
+	VMULPS.BCST  (SP), Z8, Z8
+	VMULPS.BCST  (SP), Z9, Z9
+	VMULPS.BCST  (SP), Z10, Z10
+	VMULPS.BCST  (SP), Z11, Z11
+	VMULPS.BCST  (SP), Z12, Z12
+	VMULPS.BCST  (SP), Z13, Z13
+	VMULPS.BCST  (SP), Z14, Z14
+	VMAXPS       Z7, Z4, Z7
+	VMINPS       Z7, Z5, Z7
+	VMAXPS       Z8, Z4, Z8
+	VMINPS       Z8, Z5, Z8
+	VMAXPS       Z9, Z4, Z9
+	VMINPS       Z9, Z5, Z9
+	VMAXPS       Z10, Z4, Z10
+	VMINPS       Z10, Z5, Z10
+	VMAXPS       Z11, Z4, Z11
+	VMINPS       Z11, Z5, Z11
+	VMAXPS       Z12, Z4, Z12
+	VMINPS       Z12, Z5, Z12
+	VMAXPS       Z13, Z4, Z13
+	VMINPS       Z13, Z5, Z13
+	VMAXPS       Z14, Z4, Z14
+	VMINPS       Z14, Z5, Z14
+	VMULPS       Z6, Z7, Z15
+	VMULPS       Z6, Z8, Z16
+	VMULPS       Z6, Z9, Z17
+	VMULPS       Z6, Z10, Z18
+	VMULPS       Z6, Z11, Z19
+	VMULPS       Z6, Z12, Z20
+	VMULPS       Z6, Z13, Z21
+	VMULPS       Z6, Z14, Z22
+	VRNDSCALEPS  $0x00, Z15, Z15
+	VMOVUPS      Z15, (AX)
+	VRNDSCALEPS  $0x00, Z16, Z16
+	VMOVUPS      Z16, 64(AX)
+	VRNDSCALEPS  $0x00, Z17, Z17
+	VMOVUPS      Z17, 128(AX)
+	VRNDSCALEPS  $0x00, Z18, Z18
+	VMOVUPS      Z18, 192(AX)
+	VRNDSCALEPS  $0x00, Z19, Z19
+	VMOVUPS      Z19, 256(AX)
+	VRNDSCALEPS  $0x00, Z20, Z20
+	VMOVUPS      Z20, 320(AX)
+	VRNDSCALEPS  $0x00, Z21, Z21
+	VMOVUPS      Z21, 384(AX)
+	VRNDSCALEPS  $0x00, Z22, Z22
+	VMOVUPS      Z22, 448(AX)
+	VMULPS.BCST  const3f318000<>+0(SB), Z15, Z23
+	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z24
+	VMULPS.BCST  const3f318000<>+0(SB), Z17, Z25
+	VMULPS.BCST  const3f318000<>+0(SB), Z18, Z26
+	VMULPS.BCST  const3f318000<>+0(SB), Z19, Z27
+	VMULPS.BCST  const3f318000<>+0(SB), Z20, Z28
+	VMULPS.BCST  const3f318000<>+0(SB), Z21, Z29
+	VMULPS.BCST  const3f318000<>+0(SB), Z22, Z30
+	VSUBPS       Z23, Z7, Z7
+	VSUBPS       Z24, Z8, Z8
+	VSUBPS       Z25, Z9, Z9
+	VSUBPS       Z26, Z10, Z10
+	VSUBPS       Z27, Z11, Z11
+	VSUBPS       Z28, Z12, Z12
+	VSUBPS       Z29, Z13, Z13
+	VSUBPS       Z30, Z14, Z14
+	VMULPS.BCST  constb95e8083<>+0(SB), Z15, Z15
+	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z16
+	VMULPS.BCST  constb95e8083<>+0(SB), Z17, Z17
+	VMULPS.BCST  constb95e8083<>+0(SB), Z18, Z18
+	VMULPS.BCST  constb95e8083<>+0(SB), Z19, Z19
+	VMULPS.BCST  constb95e8083<>+0(SB), Z20, Z20
+	VMULPS.BCST  constb95e8083<>+0(SB), Z21, Z21
+	VMULPS.BCST  constb95e8083<>+0(SB), Z22, Z22
+	VSUBPS       Z15, Z7, Z7
+	VSUBPS       Z16, Z8, Z8
+	VSUBPS       Z17, Z9, Z9
+	VSUBPS       Z18, Z10, Z10
+	VSUBPS       Z19, Z11, Z11
+	VSUBPS       Z20, Z12, Z12
+	VSUBPS       Z21, Z13, Z13
+	VSUBPS       Z22, Z14, Z14
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z15
+	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z16
+	VMULPS.BCST  const39500d01<>+0(SB), Z9, Z17
+	VMULPS.BCST  const39500d01<>+0(SB), Z10, Z18
+	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z19
+	VMULPS.BCST  const39500d01<>+0(SB), Z12, Z20
+	VMULPS.BCST  const39500d01<>+0(SB), Z13, Z21
+	VMULPS.BCST  const39500d01<>+0(SB), Z14, Z22
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z21, Z21
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z22, Z22
+	VMULPS       Z7, Z15, Z15
+	VMULPS       Z8, Z16, Z16
+	VMULPS       Z9, Z17, Z17
+	VMULPS       Z10, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VMULPS       Z12, Z20, Z20
+	VMULPS       Z13, Z21, Z21
+	VMULPS       Z14, Z22, Z22
+	VADDPS.BCST  const3c088889<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3c088889<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3c088889<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3c088889<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3c088889<>+0(SB), Z21, Z21
+	VADDPS.BCST  const3c088889<>+0(SB), Z22, Z22
+	VMULPS       Z7, Z15, Z15
+	VMULPS       Z8, Z16, Z16
+	VMULPS       Z9, Z17, Z17
+	VMULPS       Z10, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VMULPS       Z12, Z20, Z20
+	VMULPS       Z13, Z21, Z21
+	VMULPS       Z14, Z22, Z22
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z21, Z21
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z22, Z22
+	VMULPS       Z7, Z15, Z15
+	VMULPS       Z8, Z16, Z16
+	VMULPS       Z9, Z17, Z17
+	VMULPS       Z10, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VMULPS       Z12, Z20, Z20
+	VMULPS       Z13, Z21, Z21
+	VMULPS       Z14, Z22, Z22
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z21, Z21
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z22, Z22
+	VMULPS       Z7, Z15, Z15
+	VMULPS       Z8, Z16, Z16
+	VMULPS       Z9, Z17, Z17
+	VMULPS       Z10, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VMULPS       Z12, Z20, Z20
+	VMULPS       Z13, Z21, Z21
+	VMULPS       Z14, Z22, Z22
+	VADDPS.BCST  const3f000000<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3f000000<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3f000000<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3f000000<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3f000000<>+0(SB), Z21, Z21
+	VADDPS.BCST  const3f000000<>+0(SB), Z22, Z22
+	VMULPS       Z7, Z7, Z23
+	VMULPS       Z8, Z8, Z24
+	VMULPS       Z9, Z9, Z25
+	VMULPS       Z10, Z10, Z26
+	VMULPS       Z11, Z11, Z27
+	VMULPS       Z12, Z12, Z28
+	VMULPS       Z13, Z13, Z29
+	VMULPS       Z14, Z14, Z30
+	VMULPS       Z15, Z23, Z15
+	VMULPS       Z16, Z24, Z16
+	VMULPS       Z17, Z25, Z17
+	VMULPS       Z18, Z26, Z18
+	VMULPS       Z19, Z27, Z19
+	VMULPS       Z20, Z28, Z20
+	VMULPS       Z21, Z29, Z21
+	VMULPS       Z22, Z30, Z22
+	VADDPS       Z7, Z15, Z7
+	VADDPS       Z8, Z16, Z8
+	VADDPS       Z9, Z17, Z9
+	VADDPS       Z10, Z18, Z10
+	VADDPS       Z11, Z19, Z11
+	VADDPS       Z12, Z20, Z12
+	VADDPS       Z13, Z21, Z13
+	VADDPS       Z14, Z22, Z14
+	VADDPS.BCST  const3f800000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3f800000<>+0(SB), Z9, Z9
+	VADDPS.BCST  const3f800000<>+0(SB), Z10, Z10
+	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
+	VADDPS.BCST  const3f800000<>+0(SB), Z12, Z12
+	VADDPS.BCST  const3f800000<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3f800000<>+0(SB), Z14, Z14
+	VSCALEFPS    (AX), Z7, Z7
+	VSCALEFPS    64(AX), Z8, Z8
+	VSCALEFPS    128(AX), Z9, Z9
+	VSCALEFPS    192(AX), Z10, Z10
+	VSCALEFPS    256(AX), Z11, Z11
+	VSCALEFPS    320(AX), Z12, Z12
+	VSCALEFPS    384(AX), Z13, Z13
+	VSCALEFPS    448(AX), Z14, Z14
+	VMULPS       Z7, Z2, Z7
+	VMULPS       Z8, Z2, Z8
+	VMULPS       Z9, Z2, Z9
+	VMULPS       Z10, Z2, Z10
+	VMULPS       Z11, Z2, Z11
+	VMULPS       Z12, Z2, Z12
+	VMULPS       Z13, Z2, Z13
+	VMULPS       Z14, Z2, Z14
+	VSUBPS       (CX), Z7, Z7
+	VSUBPS       64(CX), Z8, Z8
+	VSUBPS       128(CX), Z9, Z9
+	VSUBPS       192(CX), Z10, Z10
+	VSUBPS       256(CX), Z11, Z11
+	VSUBPS       320(CX), Z12, Z12
+	VSUBPS       384(CX), Z13, Z13
+	VSUBPS       448(CX), Z14, Z14
+	VMOVDQU16    (DX), Y15
+	VMOVDQU16    32(DX), Y16
+	VMOVDQU16    64(DX), Y17
+	VMOVDQU16    96(DX), Y18
+	VMOVDQU16    128(DX), Y19
+	VMOVDQU16    160(DX), Y20
+	VMOVDQU16    192(DX), Y21
+	VMOVDQU16    224(DX), Y22
+	VPBROADCASTW c+24(FP), Y23
+	VPBROADCASTW c+24(FP), Y24
+	VPBROADCASTW c+24(FP), Y25
+	VPBROADCASTW c+24(FP), Y26
+	VPCMPUW      $0x06, Y23, Y15, K1
+	VPCMPUW      $0x06, Y24, Y16, K2
+	VPCMPUW      $0x06, Y25, Y17, K3
+	VPCMPUW      $0x06, Y26, Y18, K4
+	VMOVUPS      (BX), Z23
+	VMOVUPS      64(BX), Z24
+	VMOVUPS      128(BX), Z25
+	VMOVUPS      192(BX), Z26
+	VMULPS.BCST  res+40(FP), Z23, Z23
+	VMULPS.BCST  res+40(FP), Z24, Z24
+	VMULPS.BCST  res+40(FP), Z25, Z25
+	VMULPS.BCST  res+40(FP), Z26, Z26
+	VMOVUPS.Z    Z23, K1, Z23
+	VMOVUPS.Z    Z24, K2, Z24
+	VMOVUPS.Z    Z25, K3, Z25
+	VMOVUPS.Z    Z26, K4, Z26
+	VADDPS       Z23, Z7, Z7
+	VADDPS       Z24, Z8, Z8
+	VADDPS       Z25, Z9, Z9
+	VADDPS       Z26, Z10, Z10
+	VMULPS.BCST  k+28(FP), Z7, Z7
+	VMULPS.BCST  k+28(FP), Z8, Z8
+	VMULPS.BCST  k+28(FP), Z9, Z9
+	VMULPS.BCST  k+28(FP), Z10, Z10
+	VADDPS       (CX), Z7, Z7
+	VADDPS       64(CX), Z8, Z8
+	VADDPS       128(CX), Z9, Z9
+	VADDPS       192(CX), Z10, Z10
+	VBROADCASTSS thr+44(FP), Z23
+	VCMPPS       $0x1e, Z23, Z7, K1, K1
+	VBROADCASTSS thr+44(FP), Z23
+	VCMPPS       $0x1e, Z23, Z8, K2, K2
+	VBROADCASTSS thr+44(FP), Z23
+	VCMPPS       $0x1e, Z23, Z9, K3, K3
+	VBROADCASTSS thr+44(FP), Z23
+	VCMPPS       $0x1e, Z23, Z10, K4, K4
+	VXORPS       Z23, Z23, Z23
+	VBROADCASTSS reset+48(FP), Z24
+	VBLENDMPS    Z24, Z7, K1, Z23
+	VXORPS       Z7, Z7, Z7
+	VBROADCASTSS reset+48(FP), Z24
+	VBLENDMPS    Z24, Z8, K2, Z7
+	VXORPS       Z8, Z8, Z8
+	VBROADCASTSS reset+48(FP), Z24
+	VBLENDMPS    Z24, Z9, K3, Z8
+	VXORPS       Z9, Z9, Z9
+	VBROADCASTSS reset+48(FP), Z24
+	VBLENDMPS    Z24, Z10, K4, Z9
+	VMOVUPS      Z23, (CX)
+	VMOVUPS      Z7, 64(CX)
+	VMOVUPS      Z8, 128(CX)
+	VMOVUPS      Z9, 192(CX)
+	VPADDUSW     Y0, Y15, Y7
+	VMOVDQU16    Y1, K1, Y7
+	VMOVDQU16    Y7, (DX)
+	VPADDUSW     Y0, Y16, Y7
+	VMOVDQU16    Y1, K2, Y7
+	VMOVDQU16    Y7, 32(DX)
+	VPADDUSW     Y0, Y17, Y7
+	VMOVDQU16    Y1, K3, Y7
+	VMOVDQU16    Y7, 64(DX)
+	VPADDUSW     Y0, Y18, Y7
+	VMOVDQU16    Y1, K4, Y7
+	VMOVDQU16    Y7, 96(DX)
+	KMOVW        K1, R10
+	ORQ          R10, R8
+	KMOVW        K2, R10
+	SHLQ         $0x10, R10
+	ORQ          R10, R8
+	KMOVW        K3, R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R8
+	KMOVW        K4, R10
+	SHLQ         $0x30, R10
+	ORQ          R10, R8
+	VPBROADCASTW c+24(FP), Y7
+	VPBROADCASTW c+24(FP), Y8
+	VPBROADCASTW c+24(FP), Y9
+	VPBROADCASTW c+24(FP), Y10
+	VPCMPUW      $0x06, Y7, Y19, K1
+	VPCMPUW      $0x06, Y8, Y20, K2
+	VPCMPUW      $0x06, Y9, Y21, K3
+	VPCMPUW      $0x06, Y10, Y22, K4
+	VMOVUPS      256(BX), Z7
+	VMOVUPS      320(BX), Z8
+	VMOVUPS      384(BX), Z9
+	VMOVUPS      448(BX), Z10
+	VMULPS.BCST  res+40(FP), Z7, Z7
+	VMULPS.BCST  res+40(FP), Z8, Z8
+	VMULPS.BCST  res+40(FP), Z9, Z9
+	VMULPS.BCST  res+40(FP), Z10, Z10
+	VMOVUPS.Z    Z7, K1, Z7
+	VMOVUPS.Z    Z8, K2, Z8
+	VMOVUPS.Z    Z9, K3, Z9
+	VMOVUPS.Z    Z10, K4, Z10
+	VADDPS       Z7, Z11, Z7
+	VADDPS       Z8, Z12, Z8
+	VADDPS       Z9, Z13, Z9
+	VADDPS       Z10, Z14, Z10
+	VMULPS.BCST  k+28(FP), Z7, Z7
+	VMULPS.BCST  k+28(FP), Z8, Z8
+	VMULPS.BCST  k+28(FP), Z9, Z9
+	VMULPS.BCST  k+28(FP), Z10, Z10
+	VADDPS       256(CX), Z7, Z7
+	VADDPS       320(CX), Z8, Z8
+	VADDPS       384(CX), Z9, Z9
+	VADDPS       448(CX), Z10, Z10
+	VBROADCASTSS thr+44(FP), Z11
+	VCMPPS       $0x1e, Z11, Z7, K1, K1
+	VBROADCASTSS thr+44(FP), Z11
+	VCMPPS       $0x1e, Z11, Z8, K2, K2
+	VBROADCASTSS thr+44(FP), Z11
+	VCMPPS       $0x1e, Z11, Z9, K3, K3
+	VBROADCASTSS thr+44(FP), Z11
+	VCMPPS       $0x1e, Z11, Z10, K4, K4
+	VXORPS       Z11, Z11, Z11
+	VBROADCASTSS reset+48(FP), Z12
+	VBLENDMPS    Z12, Z7, K1, Z11
+	VXORPS       Z7, Z7, Z7
+	VBROADCASTSS reset+48(FP), Z12
+	VBLENDMPS    Z12, Z8, K2, Z7
+	VXORPS       Z8, Z8, Z8
+	VBROADCASTSS reset+48(FP), Z12
+	VBLENDMPS    Z12, Z9, K3, Z8
+	VXORPS       Z9, Z9, Z9
+	VBROADCASTSS reset+48(FP), Z12
+	VBLENDMPS    Z12, Z10, K4, Z9
+	VMOVUPS      Z11, 256(CX)
+	VMOVUPS      Z7, 320(CX)
+	VMOVUPS      Z8, 384(CX)
+	VMOVUPS      Z9, 448(CX)
+	VPADDUSW     Y0, Y19, Y7
+	VMOVDQU16    Y1, K1, Y7
+	VMOVDQU16    Y7, 128(DX)
+	VPADDUSW     Y0, Y20, Y7
+	VMOVDQU16    Y1, K2, Y7
+	VMOVDQU16    Y7, 160(DX)
+	VPADDUSW     Y0, Y21, Y7
+	VMOVDQU16    Y1, K3, Y7
+	VMOVDQU16    Y7, 192(DX)
+	VPADDUSW     Y0, Y22, Y7
+	VMOVDQU16    Y1, K4, Y7
+	VMOVDQU16    Y7, 224(DX)
+	KMOVW        K1, R10
+	ORQ          R10, R9
+	KMOVW        K2, R10
+	SHLQ         $0x10, R10
+	ORQ          R10, R9
+	KMOVW        K3, R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R9
+	KMOVW        K4, R10
+	SHLQ         $0x30, R10
+	ORQ          R10, R9
+	MOVQ         R8, (SI)
+	MOVQ         R9, 8(SI)
+	ADDQ         $0x10, SI
+	ADDQ         $0x00000200, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000200, BX
+	SUBQ         $0x02, DI
+	JCC          RefractoryExponentialUniformAVX512_reciprocal_block_pair
+
+RefractoryExponentialUniformAVX512_reciprocal_block_last:
+	TESTQ        $0x00000001, DI
+	JZ           RefractoryExponentialUniformAVX512_reciprocal_block_end
+	XORQ         DI, DI
+	VMOVUPS      (CX), Z7
+	VMOVUPS      64(CX), Z8
+	VMOVUPS      128(CX), Z9
+	VMOVUPS      192(CX), Z10
+	VSUBPS       Z3, Z7, Z7
+	VSUBPS       Z3, Z8, Z8
+	VSUBPS       Z3, Z9, Z9
+	VSUBPS       Z3, Z10, Z3
+	VMULPS.BCST  (SP), Z7, Z7
+	VMULPS.BCST  (SP), Z8, Z8
+	VMULPS.BCST  (SP), Z9, Z9
+	VMULPS.BCST  (SP), Z3, Z3
+	VMAXPS       Z7, Z4, Z7
+	VMINPS       Z7, Z5, Z7
+	VMAXPS       Z8, Z4, Z8
+	VMINPS       Z8, Z5, Z8
+	VMAXPS       Z9, Z4, Z9
+	VMINPS       Z9, Z5, Z9
+	VMAXPS       Z3, Z4, Z3
+	VMINPS       Z3, Z5, Z3
+	VMULPS       Z6, Z7, Z4
+	VMULPS       Z6, Z8, Z5
+	VMULPS       Z6, Z9, Z10
+	VMULPS       Z6, Z3, Z6
+	VRNDSCALEPS  $0x00, Z4, Z4
+	VMOVUPS      Z4, (AX)
+	VRNDSCALEPS  $0x00, Z5, Z5
+	VMOVUPS      Z5, 64(AX)
+	VRNDSCALEPS  $0x00, Z10, Z10
+	VMOVUPS      Z10, 128(AX)
+	VRNDSCALEPS  $0x00, Z6, Z6
+	VMOVUPS      Z6, 192(AX)
+	VMULPS.BCST  const3f318000<>+0(SB), Z4, Z11
+	VMULPS.BCST  const3f318000<>+0(SB), Z5, Z12
+	VMULPS.BCST  const3f318000<>+0(SB), Z10, Z13
+	VMULPS.BCST  const3f318000<>+0(SB), Z6, Z14
+	VSUBPS       Z11, Z7, Z7
+	VSUBPS       Z12, Z8, Z8
+	VSUBPS       Z13, Z9, Z9
+	VSUBPS       Z14, Z3, Z3
+	VMULPS.BCST  constb95e8083<>+0(SB), Z4, Z4
+	VMULPS.BCST  constb95e8083<>+0(SB), Z5, Z5
+	VMULPS.BCST  constb95e8083<>+0(SB), Z10, Z10
+	VMULPS.BCST  constb95e8083<>+0(SB), Z6, Z6
+	VSUBPS       Z4, Z7, Z4
+	VSUBPS       Z5, Z8, Z5
+	VSUBPS       Z10, Z9, Z7
+	VSUBPS       Z6, Z3, Z3
+	VMULPS.BCST  const39500d01<>+0(SB), Z4, Z6
+	VMULPS.BCST  const39500d01<>+0(SB), Z5, Z8
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z9
+	VMULPS.BCST  const39500d01<>+0(SB), Z3, Z10
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z9, Z9
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z10, Z10
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z5, Z8, Z8
+	VMULPS       Z7, Z9, Z9
+	VMULPS       Z3, Z10, Z10
+	VADDPS.BCST  const3c088889<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3c088889<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3c088889<>+0(SB), Z9, Z9
+	VADDPS.BCST  const3c088889<>+0(SB), Z10, Z10
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z5, Z8, Z8
+	VMULPS       Z7, Z9, Z9
+	VMULPS       Z3, Z10, Z10
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z9, Z9
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z10, Z10
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z5, Z8, Z8
+	VMULPS       Z7, Z9, Z9
+	VMULPS       Z3, Z10, Z10
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z9, Z9
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z10, Z10
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z5, Z8, Z8
+	VMULPS       Z7, Z9, Z9
+	VMULPS       Z3, Z10, Z10
+	VADDPS.BCST  const3f000000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f000000<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3f000000<>+0(SB), Z9, Z9
+	VADDPS.BCST  const3f000000<>+0(SB), Z10, Z10
+	VMULPS       Z4, Z4, Z11
+	VMULPS       Z5, Z5, Z12
+	VMULPS       Z7, Z7, Z13
+	VMULPS       Z3, Z3, Z14
+	VMULPS       Z6, Z11, Z6
+	VMULPS       Z8, Z12, Z8
+	VMULPS       Z9, Z13, Z9
+	VMULPS       Z10, Z14, Z10
+	VADDPS       Z4, Z6, Z4
+	VADDPS       Z5, Z8, Z5
+	VADDPS       Z7, Z9, Z6
+	VADDPS       Z3, Z10, Z3
+	VADDPS.BCST  const3f800000<>+0(SB), Z4, Z4
+	VADDPS.BCST  const3f800000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f800000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f800000<>+0(SB), Z3, Z3
+	VSCALEFPS    (AX), Z4, Z4
+	VSCALEFPS    64(AX), Z5, Z5
+	VSCALEFPS    128(AX), Z6, Z6
+	VSCALEFPS    192(AX), Z3, Z3
+	VMULPS       Z4, Z2, Z4
+	VMULPS       Z5, Z2, Z5
+	VMULPS       Z6, Z2, Z6
+	VMULPS       Z3, Z2, Z2
+	VSUBPS       (CX), Z4, Z3
+	VSUBPS       64(CX), Z5, Z4
+	VSUBPS       128(CX), Z6, Z5
+	VSUBPS       192(CX), Z2, Z2
+	VMOVDQU16    (DX), Y6
+	VMOVDQU16    32(DX), Y7
+	VMOVDQU16    64(DX), Y8
+	VMOVDQU16    96(DX), Y9
+	VPBROADCASTW c+24(FP), Y10
+	VPBROADCASTW c+24(FP), Y11
+	VPBROADCASTW c+24(FP), Y12
+	VPBROADCASTW c+24(FP), Y13
+	VPCMPUW      $0x06, Y10, Y6, K1
+	VPCMPUW      $0x06, Y11, Y7, K2
+	VPCMPUW      $0x06, Y12, Y8, K3
+	VPCMPUW      $0x06, Y13, Y9, K4
+	VMOVUPS      (BX), Z10
+	VMOVUPS      64(BX), Z11
+	VMOVUPS      128(BX), Z12
+	VMOVUPS      192(BX), Z13
+	VMULPS.BCST  res+40(FP), Z10, Z10
+	VMULPS.BCST  res+40(FP), Z11, Z11
+	VMULPS.BCST  res+40(FP), Z12, Z12
+	VMULPS.BCST  res+40(FP), Z13, Z13
+	VMOVUPS.Z    Z10, K1, Z10
+	VMOVUPS.Z    Z11, K2, Z11
+	VMOVUPS.Z    Z12, K3, Z12
+	VMOVUPS.Z    Z13, K4, Z13
+	VADDPS       Z10, Z3, Z3
+	VADDPS       Z11, Z4, Z4
+	VADDPS       Z12, Z5, Z5
+	VADDPS       Z13, Z2, Z2
+	VMULPS.BCST  k+28(FP), Z3, Z3
+	VMULPS.BCST  k+28(FP), Z4, Z4
+	VMULPS.BCST  k+28(FP), Z5, Z5
+	VMULPS.BCST  k+28(FP), Z2, Z2
+	VADDPS       (CX), Z3, Z3
+	VADDPS       64(CX), Z4, Z4
+	VADDPS       128(CX), Z5, Z5
+	VADDPS       192(CX), Z2, Z2
+	VBROADCASTSS thr+44(FP), Z10
+	VCMPPS       $0x1e, Z10, Z3, K1, K1
+	VBROADCASTSS thr+44(FP), Z10
+	VCMPPS       $0x1e, Z10, Z4, K2, K2
+	VBROADCASTSS thr+44(FP), Z10
+	VCMPPS       $0x1e, Z10, Z5, K3, K3
+	VBROADCASTSS thr+44(FP), Z10
+	VCMPPS       $0x1e, Z10, Z2, K4, K4
+	VXORPS       Z10, Z10, Z10
+	VBROADCASTSS reset+48(FP), Z11
+	VBLENDMPS    Z11, Z3, K1, Z10
+	VXORPS       Z3, Z3, Z3
+	VBROADCASTSS reset+48(FP), Z11
+	VBLENDMPS    Z11, Z4, K2, Z3
+	VXORPS       Z4, Z4, Z4
+	VBROADCASTSS reset+48(FP), Z11
+	VBLENDMPS    Z11, Z5, K3, Z4
+	VXORPS       Z5, Z5, Z5
+	VBROADCASTSS reset+48(FP), Z11
+	VBLENDMPS    Z11, Z2, K4, Z5
+	VMOVUPS      Z10, (CX)
+	VMOVUPS      Z3, 64(CX)
+	VMOVUPS      Z4, 128(CX)
+	VMOVUPS      Z5, 192(CX)
+	VPADDUSW     Y0, Y6, Y2
+	VMOVDQU16    Y1, K1, Y2
+	VMOVDQU16    Y2, (DX)
+	VPADDUSW     Y0, Y7, Y2
+	VMOVDQU16    Y1, K2, Y2
+	VMOVDQU16    Y2, 32(DX)
+	VPADDUSW     Y0, Y8, Y2
+	VMOVDQU16    Y1, K3, Y2
+	VMOVDQU16    Y2, 64(DX)
+	VPADDUSW     Y0, Y9, Y0
+	VMOVDQU16    Y1, K4, Y0
+	VMOVDQU16    Y0, 96(DX)
+	KMOVW        K1, AX
+	ORQ          AX, DI
+	KMOVW        K2, AX
+	SHLQ         $0x10, AX
+	ORQ          AX, DI
+	KMOVW        K3, AX
+	SHLQ         $0x20, AX
+	ORQ          AX, DI
+	KMOVW        K4, AX
+	SHLQ         $0x30, AX
+	ORQ          AX, DI
+	MOVQ         DI, (SI)
+	ADDQ         $0x08, SI
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+
+RefractoryExponentialUniformAVX512_reciprocal_block_end:
 RefractoryExponentialUniformAVX512_done:
 	VZEROUPPER
 	RET
@@ -6785,7 +8413,7 @@ RefractoryExponentialUniformAVX2_done:
 	RET
 
 // func adaptiveExponentialAVX512(v *float32, w *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, kwStride int, aStride int, bStride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512DQ, AVX512F
 TEXT ·adaptiveExponentialAVX512(SB), NOSPLIT, $8-184
 	// 4 scalars held in registers, 8 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -6793,8 +8421,8 @@ TEXT ·adaptiveExponentialAVX512(SB), NOSPLIT, $8-184
 	VPXORD       Z1, Z1, Z1
 	VBROADCASTSS constc2d00000<>+0(SB), Z0
 	VBROADCASTSS const42b20000<>+0(SB), Z1
-	VBROADCASTSS const3fb8aa3b<>+0(SB), Z6
-	VBROADCASTSS const3f318000<>+0(SB), Z7
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Z2
+	VBROADCASTSS const3f318000<>+0(SB), Z3
 	MOVQ         v+0(FP), AX
 	MOVQ         w+8(FP), CX
 	MOVQ         cur+16(FP), DX
@@ -6813,194 +8441,198 @@ TEXT ·adaptiveExponentialAVX512(SB), NOSPLIT, $8-184
 
 AdaptiveExponentialAVX512_block:
 	XORQ        R15, R15
-	VMOVUPS     (AX), Z8
-	VMOVUPS     64(AX), Z9
-	VMOVUPS     128(AX), Z10
-	VMOVUPS     192(AX), Z11
-	VSUBPS      (DI), Z8, Z12
-	VSUBPS      64(DI), Z9, Z13
-	VSUBPS      128(DI), Z10, Z14
-	VSUBPS      192(DI), Z11, Z15
-	VDIVPS      (SI), Z12, Z12
-	VDIVPS      64(SI), Z13, Z13
-	VDIVPS      128(SI), Z14, Z14
-	VDIVPS      192(SI), Z15, Z15
-	VMAXPS      Z12, Z0, Z12
-	VMINPS      Z12, Z1, Z12
-	VMAXPS      Z13, Z0, Z13
-	VMINPS      Z13, Z1, Z13
-	VMAXPS      Z14, Z0, Z14
-	VMINPS      Z14, Z1, Z14
-	VMAXPS      Z15, Z0, Z15
-	VMINPS      Z15, Z1, Z15
-	VMULPS      Z6, Z12, Z16
-	VMULPS      Z6, Z13, Z17
-	VMULPS      Z6, Z14, Z18
-	VMULPS      Z6, Z15, Z19
-	VRNDSCALEPS $0x00, Z16, Z16
-	VRNDSCALEPS $0x00, Z17, Z17
-	VRNDSCALEPS $0x00, Z18, Z18
-	VRNDSCALEPS $0x00, Z19, Z19
-	VMULPS      Z7, Z16, Z20
-	VMULPS      Z7, Z17, Z21
-	VMULPS      Z7, Z18, Z22
-	VMULPS      Z7, Z19, Z23
-	VSUBPS      Z20, Z12, Z12
-	VSUBPS      Z21, Z13, Z13
-	VSUBPS      Z22, Z14, Z14
-	VSUBPS      Z23, Z15, Z15
-	VMULPS.BCST constb95e8083<>+0(SB), Z16, Z20
-	VMULPS.BCST constb95e8083<>+0(SB), Z17, Z21
-	VMULPS.BCST constb95e8083<>+0(SB), Z18, Z22
-	VMULPS.BCST constb95e8083<>+0(SB), Z19, Z23
-	VSUBPS      Z20, Z12, Z12
-	VSUBPS      Z21, Z13, Z13
-	VSUBPS      Z22, Z14, Z14
-	VSUBPS      Z23, Z15, Z15
-	VMULPS.BCST const39500d01<>+0(SB), Z12, Z20
-	VMULPS.BCST const39500d01<>+0(SB), Z13, Z21
-	VMULPS.BCST const39500d01<>+0(SB), Z14, Z22
-	VMULPS.BCST const39500d01<>+0(SB), Z15, Z23
-	VADDPS.BCST const3ab60b61<>+0(SB), Z20, Z20
-	VADDPS.BCST const3ab60b61<>+0(SB), Z21, Z21
-	VADDPS.BCST const3ab60b61<>+0(SB), Z22, Z22
-	VADDPS.BCST const3ab60b61<>+0(SB), Z23, Z23
-	VMULPS      Z12, Z20, Z20
-	VMULPS      Z13, Z21, Z21
-	VMULPS      Z14, Z22, Z22
-	VMULPS      Z15, Z23, Z23
-	VADDPS.BCST const3c088889<>+0(SB), Z20, Z20
-	VADDPS.BCST const3c088889<>+0(SB), Z21, Z21
-	VADDPS.BCST const3c088889<>+0(SB), Z22, Z22
-	VADDPS.BCST const3c088889<>+0(SB), Z23, Z23
-	VMULPS      Z12, Z20, Z20
-	VMULPS      Z13, Z21, Z21
-	VMULPS      Z14, Z22, Z22
-	VMULPS      Z15, Z23, Z23
-	VADDPS.BCST const3d2aaaab<>+0(SB), Z20, Z20
-	VADDPS.BCST const3d2aaaab<>+0(SB), Z21, Z21
-	VADDPS.BCST const3d2aaaab<>+0(SB), Z22, Z22
-	VADDPS.BCST const3d2aaaab<>+0(SB), Z23, Z23
-	VMULPS      Z12, Z20, Z20
-	VMULPS      Z13, Z21, Z21
-	VMULPS      Z14, Z22, Z22
-	VMULPS      Z15, Z23, Z23
-	VADDPS.BCST const3e2aaaab<>+0(SB), Z20, Z20
-	VADDPS.BCST const3e2aaaab<>+0(SB), Z21, Z21
-	VADDPS.BCST const3e2aaaab<>+0(SB), Z22, Z22
-	VADDPS.BCST const3e2aaaab<>+0(SB), Z23, Z23
-	VMULPS      Z12, Z20, Z20
-	VMULPS      Z13, Z21, Z21
-	VMULPS      Z14, Z22, Z22
-	VMULPS      Z15, Z23, Z23
-	VADDPS.BCST const3f000000<>+0(SB), Z20, Z20
-	VADDPS.BCST const3f000000<>+0(SB), Z21, Z21
-	VADDPS.BCST const3f000000<>+0(SB), Z22, Z22
-	VADDPS.BCST const3f000000<>+0(SB), Z23, Z23
-	VMULPS      Z12, Z12, Z24
-	VMULPS      Z13, Z13, Z25
-	VMULPS      Z14, Z14, Z26
-	VMULPS      Z15, Z15, Z27
-	VMULPS      Z20, Z24, Z20
-	VMULPS      Z21, Z25, Z21
-	VMULPS      Z22, Z26, Z22
-	VMULPS      Z23, Z27, Z23
-	VADDPS      Z12, Z20, Z12
-	VADDPS      Z13, Z21, Z13
-	VADDPS      Z14, Z22, Z14
-	VADDPS      Z15, Z23, Z15
-	VADDPS.BCST const3f800000<>+0(SB), Z12, Z12
-	VADDPS.BCST const3f800000<>+0(SB), Z13, Z13
-	VADDPS.BCST const3f800000<>+0(SB), Z14, Z14
-	VADDPS.BCST const3f800000<>+0(SB), Z15, Z15
-	VSCALEFPS   Z16, Z12, Z12
-	VSCALEFPS   Z17, Z13, Z13
-	VSCALEFPS   Z18, Z14, Z14
-	VSCALEFPS   Z19, Z15, Z15
-	VMULPS      (SI), Z12, Z12
-	VMULPS      64(SI), Z13, Z13
-	VMULPS      128(SI), Z14, Z14
-	VMULPS      192(SI), Z15, Z15
-	VSUBPS      Z8, Z12, Z12
-	VSUBPS      Z9, Z13, Z13
-	VSUBPS      Z10, Z14, Z14
-	VSUBPS      Z11, Z15, Z15
-	VMOVUPS     (CX), Z16
-	VMOVUPS     64(CX), Z17
-	VMOVUPS     128(CX), Z18
-	VMOVUPS     192(CX), Z19
-	VMULPS      (R8), Z16, Z20
-	VMULPS      64(R8), Z17, Z21
-	VMULPS      128(R8), Z18, Z22
-	VMULPS      192(R8), Z19, Z23
-	VSUBPS      Z20, Z12, Z12
-	VSUBPS      Z21, Z13, Z13
-	VSUBPS      Z22, Z14, Z14
-	VSUBPS      Z23, Z15, Z15
-	VMOVUPS     (DX), Z20
-	VMOVUPS     64(DX), Z21
-	VMOVUPS     128(DX), Z22
-	VMOVUPS     192(DX), Z23
-	VMULPS      (R8), Z20, Z20
-	VMULPS      64(R8), Z21, Z21
-	VMULPS      128(R8), Z22, Z22
-	VMULPS      192(R8), Z23, Z23
-	VADDPS      Z20, Z12, Z12
-	VADDPS      Z21, Z13, Z13
-	VADDPS      Z22, Z14, Z14
-	VADDPS      Z23, Z15, Z15
-	VMULPS      (BX), Z12, Z12
-	VMULPS      64(BX), Z13, Z13
-	VMULPS      128(BX), Z14, Z14
-	VMULPS      192(BX), Z15, Z15
-	VADDPS      Z12, Z8, Z8
-	VADDPS      Z13, Z9, Z9
-	VADDPS      Z14, Z10, Z10
-	VADDPS      Z15, Z11, Z11
-	VCMPPS      $0x1e, (R9), Z8, K1
-	VCMPPS      $0x1e, 64(R9), Z9, K2
-	VCMPPS      $0x1e, 128(R9), Z10, K3
-	VCMPPS      $0x1e, 192(R9), Z11, K4
-	VBLENDMPS   (R10), Z8, K1, Z2
-	VBLENDMPS   64(R10), Z9, K2, Z3
-	VBLENDMPS   128(R10), Z10, K3, Z4
-	VBLENDMPS   192(R10), Z11, K4, Z5
-	VMOVUPS     Z2, (AX)
-	VMOVUPS     Z3, 64(AX)
-	VMOVUPS     Z4, 128(AX)
-	VMOVUPS     Z5, 192(AX)
-	VMULPS      (R12), Z2, Z8
-	VMULPS      64(R12), Z3, Z9
-	VMULPS      128(R12), Z4, Z10
-	VMULPS      192(R12), Z5, Z11
+	VMOVUPS     (AX), Z4
+	VMOVUPS     64(AX), Z5
+	VMOVUPS     128(AX), Z6
+	VMOVUPS     192(AX), Z7
+	VSUBPS      (DI), Z4, Z8
+	VSUBPS      64(DI), Z5, Z9
+	VSUBPS      128(DI), Z6, Z10
+	VSUBPS      192(DI), Z7, Z11
+	VDIVPS      (SI), Z8, Z8
+	VDIVPS      64(SI), Z9, Z9
+	VDIVPS      128(SI), Z10, Z10
+	VDIVPS      192(SI), Z11, Z11
+	VMAXPS      Z8, Z0, Z8
+	VMINPS      Z8, Z1, Z8
+	VMAXPS      Z9, Z0, Z9
+	VMINPS      Z9, Z1, Z9
+	VMAXPS      Z10, Z0, Z10
+	VMINPS      Z10, Z1, Z10
+	VMAXPS      Z11, Z0, Z11
+	VMINPS      Z11, Z1, Z11
+	VMULPS      Z2, Z8, Z12
+	VMULPS      Z2, Z9, Z13
+	VMULPS      Z2, Z10, Z14
+	VMULPS      Z2, Z11, Z15
+	VRNDSCALEPS $0x00, Z12, Z12
+	VRNDSCALEPS $0x00, Z13, Z13
+	VRNDSCALEPS $0x00, Z14, Z14
+	VRNDSCALEPS $0x00, Z15, Z15
+	VMULPS      Z3, Z12, Z16
+	VMULPS      Z3, Z13, Z17
+	VMULPS      Z3, Z14, Z18
+	VMULPS      Z3, Z15, Z19
 	VSUBPS      Z16, Z8, Z8
 	VSUBPS      Z17, Z9, Z9
 	VSUBPS      Z18, Z10, Z10
 	VSUBPS      Z19, Z11, Z11
-	VMULPS      (R11), Z8, Z8
-	VMULPS      64(R11), Z9, Z9
-	VMULPS      128(R11), Z10, Z10
-	VMULPS      192(R11), Z11, Z11
+	VMULPS.BCST constb95e8083<>+0(SB), Z12, Z16
+	VMULPS.BCST constb95e8083<>+0(SB), Z13, Z17
+	VMULPS.BCST constb95e8083<>+0(SB), Z14, Z18
+	VMULPS.BCST constb95e8083<>+0(SB), Z15, Z19
+	VSUBPS      Z16, Z8, Z8
+	VSUBPS      Z17, Z9, Z9
+	VSUBPS      Z18, Z10, Z10
+	VSUBPS      Z19, Z11, Z11
+	VMULPS.BCST const39500d01<>+0(SB), Z8, Z16
+	VMULPS.BCST const39500d01<>+0(SB), Z9, Z17
+	VMULPS.BCST const39500d01<>+0(SB), Z10, Z18
+	VMULPS.BCST const39500d01<>+0(SB), Z11, Z19
+	VADDPS.BCST const3ab60b61<>+0(SB), Z16, Z16
+	VADDPS.BCST const3ab60b61<>+0(SB), Z17, Z17
+	VADDPS.BCST const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST const3ab60b61<>+0(SB), Z19, Z19
+	VMULPS      Z8, Z16, Z16
+	VMULPS      Z9, Z17, Z17
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VADDPS.BCST const3c088889<>+0(SB), Z16, Z16
+	VADDPS.BCST const3c088889<>+0(SB), Z17, Z17
+	VADDPS.BCST const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST const3c088889<>+0(SB), Z19, Z19
+	VMULPS      Z8, Z16, Z16
+	VMULPS      Z9, Z17, Z17
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z19, Z19
+	VMULPS      Z8, Z16, Z16
+	VMULPS      Z9, Z17, Z17
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z19, Z19
+	VMULPS      Z8, Z16, Z16
+	VMULPS      Z9, Z17, Z17
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VADDPS.BCST const3f000000<>+0(SB), Z16, Z16
+	VADDPS.BCST const3f000000<>+0(SB), Z17, Z17
+	VADDPS.BCST const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST const3f000000<>+0(SB), Z19, Z19
+	VMULPS      Z8, Z8, Z20
+	VMULPS      Z9, Z9, Z21
+	VMULPS      Z10, Z10, Z22
+	VMULPS      Z11, Z11, Z23
+	VMULPS      Z16, Z20, Z16
+	VMULPS      Z17, Z21, Z17
+	VMULPS      Z18, Z22, Z18
+	VMULPS      Z19, Z23, Z19
 	VADDPS      Z8, Z16, Z8
 	VADDPS      Z9, Z17, Z9
 	VADDPS      Z10, Z18, Z10
 	VADDPS      Z11, Z19, Z11
+	VADDPS.BCST const3f800000<>+0(SB), Z8, Z8
+	VADDPS.BCST const3f800000<>+0(SB), Z9, Z9
+	VADDPS.BCST const3f800000<>+0(SB), Z10, Z10
+	VADDPS.BCST const3f800000<>+0(SB), Z11, Z11
+	VSCALEFPS   Z12, Z8, Z8
+	VSCALEFPS   Z13, Z9, Z9
+	VSCALEFPS   Z14, Z10, Z10
+	VSCALEFPS   Z15, Z11, Z11
+	VMULPS      (SI), Z8, Z8
+	VMULPS      64(SI), Z9, Z9
+	VMULPS      128(SI), Z10, Z10
+	VMULPS      192(SI), Z11, Z11
+	VSUBPS      Z4, Z8, Z8
+	VSUBPS      Z5, Z9, Z9
+	VSUBPS      Z6, Z10, Z10
+	VSUBPS      Z7, Z11, Z11
+	VMOVUPS     (CX), Z12
+	VMOVUPS     64(CX), Z13
+	VMOVUPS     128(CX), Z14
+	VMOVUPS     192(CX), Z15
+	VMULPS      (R8), Z12, Z16
+	VMULPS      64(R8), Z13, Z17
+	VMULPS      128(R8), Z14, Z18
+	VMULPS      192(R8), Z15, Z19
+	VSUBPS      Z16, Z8, Z8
+	VSUBPS      Z17, Z9, Z9
+	VSUBPS      Z18, Z10, Z10
+	VSUBPS      Z19, Z11, Z11
+	VMOVUPS     (DX), Z16
+	VMOVUPS     64(DX), Z17
+	VMOVUPS     128(DX), Z18
+	VMOVUPS     192(DX), Z19
+	VMULPS      (R8), Z16, Z16
+	VMULPS      64(R8), Z17, Z17
+	VMULPS      128(R8), Z18, Z18
+	VMULPS      192(R8), Z19, Z19
+	VADDPS      Z16, Z8, Z8
+	VADDPS      Z17, Z9, Z9
+	VADDPS      Z18, Z10, Z10
+	VADDPS      Z19, Z11, Z11
+	VMULPS      (BX), Z8, Z8
+	VMULPS      64(BX), Z9, Z9
+	VMULPS      128(BX), Z10, Z10
+	VMULPS      192(BX), Z11, Z11
+	VADDPS      Z8, Z4, Z4
+	VADDPS      Z9, Z5, Z5
+	VADDPS      Z10, Z6, Z6
+	VADDPS      Z11, Z7, Z7
+	VCMPPS      $0x1e, (R9), Z4, K1
+	VCMPPS      $0x1e, 64(R9), Z5, K2
+	VCMPPS      $0x1e, 128(R9), Z6, K3
+	VCMPPS      $0x1e, 192(R9), Z7, K4
+	VXORPS      Z8, Z8, Z8
+	VBLENDMPS   (R10), Z4, K1, Z8
+	VXORPS      Z4, Z4, Z4
+	VBLENDMPS   64(R10), Z5, K2, Z4
+	VXORPS      Z5, Z5, Z5
+	VBLENDMPS   128(R10), Z6, K3, Z5
+	VXORPS      Z6, Z6, Z6
+	VBLENDMPS   192(R10), Z7, K4, Z6
+	VMOVUPS     Z8, (AX)
+	VMOVUPS     Z4, 64(AX)
+	VMOVUPS     Z5, 128(AX)
+	VMOVUPS     Z6, 192(AX)
+	VMULPS      (R12), Z8, Z7
+	VMULPS      64(R12), Z4, Z4
+	VMULPS      128(R12), Z5, Z5
+	VMULPS      192(R12), Z6, Z6
+	VSUBPS      Z12, Z7, Z7
+	VSUBPS      Z13, Z4, Z4
+	VSUBPS      Z14, Z5, Z5
+	VSUBPS      Z15, Z6, Z6
+	VMULPS      (R11), Z7, Z7
+	VMULPS      64(R11), Z4, Z4
+	VMULPS      128(R11), Z5, Z5
+	VMULPS      192(R11), Z6, Z6
+	VADDPS      Z7, Z12, Z7
+	VADDPS      Z4, Z13, Z4
+	VADDPS      Z5, Z14, Z5
+	VADDPS      Z6, Z15, Z6
 	MOVQ        b+88(FP), BP
-	VMOVUPS.Z   (BP), K1, Z12
+	VMOVUPS.Z   (BP), K1, Z8
 	MOVQ        b+88(FP), BP
-	VMOVUPS.Z   64(BP), K2, Z13
+	VMOVUPS.Z   64(BP), K2, Z9
 	MOVQ        b+88(FP), BP
-	VMOVUPS.Z   128(BP), K3, Z14
+	VMOVUPS.Z   128(BP), K3, Z10
 	MOVQ        b+88(FP), BP
-	VMOVUPS.Z   192(BP), K4, Z15
-	VADDPS      Z12, Z8, Z8
-	VADDPS      Z13, Z9, Z9
-	VADDPS      Z14, Z10, Z10
-	VADDPS      Z15, Z11, Z11
-	VMOVUPS     Z8, (CX)
-	VMOVUPS     Z9, 64(CX)
-	VMOVUPS     Z10, 128(CX)
-	VMOVUPS     Z11, 192(CX)
+	VMOVUPS.Z   192(BP), K4, Z11
+	VADDPS      Z8, Z7, Z7
+	VADDPS      Z9, Z4, Z4
+	VADDPS      Z10, Z5, Z5
+	VADDPS      Z11, Z6, Z6
+	VMOVUPS     Z7, (CX)
+	VMOVUPS     Z4, 64(CX)
+	VMOVUPS     Z5, 128(CX)
+	VMOVUPS     Z6, 192(CX)
 	KMOVW       K1, BP
 	ORQ         BP, R15
 	KMOVW       K2, BP
@@ -7568,482 +9200,1389 @@ AdaptiveExponentialAVX2_done:
 	RET
 
 // func adaptiveExponentialUniformAVX512(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512F
-TEXT ·adaptiveExponentialUniformAVX512(SB), NOSPLIT, $8-80
-	// 4 scalars held in registers, 17 read from memory where used; vectors interleaved 4 at a time.
+// Requires: AVX, AVX2, AVX512DQ, AVX512F
+TEXT ·adaptiveExponentialUniformAVX512(SB), $584-80
+	// 5 scalars held in registers, 16 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	VMOVSS       const3f800000<>+0(SB), X0
 	VDIVSS       delta+28(FP), X0, X0
 	VMOVSS       X0, (SP)
+	LEAQ         8(SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
 	VBROADCASTSS delta+28(FP), Z0
 	VBROADCASTSS res+36(FP), Z1
-	VBROADCASTSS rh+32(FP), Z6
-	VBROADCASTSS constc2d00000<>+0(SB), Z7
-	MOVQ         v+0(FP), AX
-	MOVQ         w+8(FP), CX
-	MOVQ         cur+16(FP), DX
-	MOVQ         spikes+64(FP), BX
-	MOVQ         blocks+72(FP), SI
-	TESTQ        SI, SI
+	VBROADCASTSS rh+32(FP), Z2
+	VBROADCASTSS constc2d00000<>+0(SB), Z3
+	VBROADCASTSS const42b20000<>+0(SB), Z4
+	MOVQ         v+0(FP), CX
+	MOVQ         w+8(FP), DX
+	MOVQ         cur+16(FP), BX
+	MOVQ         spikes+64(FP), SI
+	MOVQ         blocks+72(FP), DI
+	TESTQ        DI, DI
 	JZ           AdaptiveExponentialUniformAVX512_done
 
 	// Which loop: the second if every divisor is ±2^k with a normal
 	// reciprocal, by which it multiplies (the division's bits).
-	MOVL  delta+28(FP), DI
-	TESTL $0x007fffff, DI
+	MOVL  delta+28(FP), R8
+	TESTL $0x007fffff, R8
 	JNZ   AdaptiveExponentialUniformAVX512_block
-	SHRL  $0x17, DI
-	ANDL  $0x000000ff, DI
-	DECL  DI
-	CMPL  DI, $0x000000fc
+	SHRL  $0x17, R8
+	ANDL  $0x000000ff, R8
+	DECL  R8
+	CMPL  R8, $0x000000fc
 	JA    AdaptiveExponentialUniformAVX512_block
 	JMP   AdaptiveExponentialUniformAVX512_reciprocal_block
 
 AdaptiveExponentialUniformAVX512_block:
-	XORQ         DI, DI
-	VMOVUPS      (AX), Z8
-	VMOVUPS      64(AX), Z9
-	VMOVUPS      128(AX), Z10
-	VMOVUPS      192(AX), Z11
-	VSUBPS       Z6, Z8, Z12
-	VSUBPS       Z6, Z9, Z13
-	VSUBPS       Z6, Z10, Z14
-	VSUBPS       Z6, Z11, Z15
-	VDIVPS       Z0, Z12, Z12
-	VDIVPS       Z0, Z13, Z13
-	VDIVPS       Z0, Z14, Z14
-	VDIVPS       Z0, Z15, Z15
-	VMAXPS       Z12, Z7, Z12
-	VBROADCASTSS const42b20000<>+0(SB), Z16
-	VMINPS       Z12, Z16, Z12
-	VMAXPS       Z13, Z7, Z13
-	VBROADCASTSS const42b20000<>+0(SB), Z16
-	VMINPS       Z13, Z16, Z13
-	VMAXPS       Z14, Z7, Z14
-	VBROADCASTSS const42b20000<>+0(SB), Z16
-	VMINPS       Z14, Z16, Z14
-	VMAXPS       Z15, Z7, Z15
-	VBROADCASTSS const42b20000<>+0(SB), Z16
-	VMINPS       Z15, Z16, Z15
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z12, Z16
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z13, Z17
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z14, Z18
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z15, Z19
-	VRNDSCALEPS  $0x00, Z16, Z16
-	VRNDSCALEPS  $0x00, Z17, Z17
-	VRNDSCALEPS  $0x00, Z18, Z18
-	VRNDSCALEPS  $0x00, Z19, Z19
-	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z20
-	VMULPS.BCST  const3f318000<>+0(SB), Z17, Z21
-	VMULPS.BCST  const3f318000<>+0(SB), Z18, Z22
-	VMULPS.BCST  const3f318000<>+0(SB), Z19, Z23
-	VSUBPS       Z20, Z12, Z12
-	VSUBPS       Z21, Z13, Z13
-	VSUBPS       Z22, Z14, Z14
-	VSUBPS       Z23, Z15, Z15
-	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z20
-	VMULPS.BCST  constb95e8083<>+0(SB), Z17, Z21
-	VMULPS.BCST  constb95e8083<>+0(SB), Z18, Z22
-	VMULPS.BCST  constb95e8083<>+0(SB), Z19, Z23
-	VSUBPS       Z20, Z12, Z12
-	VSUBPS       Z21, Z13, Z13
-	VSUBPS       Z22, Z14, Z14
-	VSUBPS       Z23, Z15, Z15
-	VMULPS.BCST  const39500d01<>+0(SB), Z12, Z20
-	VMULPS.BCST  const39500d01<>+0(SB), Z13, Z21
-	VMULPS.BCST  const39500d01<>+0(SB), Z14, Z22
-	VMULPS.BCST  const39500d01<>+0(SB), Z15, Z23
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z21, Z21
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z23, Z23
-	VMULPS       Z12, Z20, Z20
-	VMULPS       Z13, Z21, Z21
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z15, Z23, Z23
-	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
-	VADDPS.BCST  const3c088889<>+0(SB), Z21, Z21
-	VADDPS.BCST  const3c088889<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3c088889<>+0(SB), Z23, Z23
-	VMULPS       Z12, Z20, Z20
-	VMULPS       Z13, Z21, Z21
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z15, Z23, Z23
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z21, Z21
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z23, Z23
-	VMULPS       Z12, Z20, Z20
-	VMULPS       Z13, Z21, Z21
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z15, Z23, Z23
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z21, Z21
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z23, Z23
-	VMULPS       Z12, Z20, Z20
-	VMULPS       Z13, Z21, Z21
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z15, Z23, Z23
-	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
-	VADDPS.BCST  const3f000000<>+0(SB), Z21, Z21
-	VADDPS.BCST  const3f000000<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3f000000<>+0(SB), Z23, Z23
-	VMULPS       Z12, Z12, Z24
-	VMULPS       Z13, Z13, Z25
-	VMULPS       Z14, Z14, Z26
-	VMULPS       Z15, Z15, Z27
-	VMULPS       Z20, Z24, Z20
-	VMULPS       Z21, Z25, Z21
-	VMULPS       Z22, Z26, Z22
-	VMULPS       Z23, Z27, Z23
-	VADDPS       Z12, Z20, Z12
-	VADDPS       Z13, Z21, Z13
-	VADDPS       Z14, Z22, Z14
-	VADDPS       Z15, Z23, Z15
-	VADDPS.BCST  const3f800000<>+0(SB), Z12, Z12
-	VADDPS.BCST  const3f800000<>+0(SB), Z13, Z13
-	VADDPS.BCST  const3f800000<>+0(SB), Z14, Z14
-	VADDPS.BCST  const3f800000<>+0(SB), Z15, Z15
-	VSCALEFPS    Z16, Z12, Z12
-	VSCALEFPS    Z17, Z13, Z13
-	VSCALEFPS    Z18, Z14, Z14
-	VSCALEFPS    Z19, Z15, Z15
-	VMULPS       Z12, Z0, Z12
-	VMULPS       Z13, Z0, Z13
-	VMULPS       Z14, Z0, Z14
-	VMULPS       Z15, Z0, Z15
-	VSUBPS       Z8, Z12, Z12
-	VSUBPS       Z9, Z13, Z13
-	VSUBPS       Z10, Z14, Z14
-	VSUBPS       Z11, Z15, Z15
-	VMOVUPS      (CX), Z16
-	VMOVUPS      64(CX), Z17
-	VMOVUPS      128(CX), Z18
-	VMOVUPS      192(CX), Z19
-	VMULPS       Z16, Z1, Z20
-	VMULPS       Z17, Z1, Z21
-	VMULPS       Z18, Z1, Z22
-	VMULPS       Z19, Z1, Z23
-	VSUBPS       Z20, Z12, Z12
-	VSUBPS       Z21, Z13, Z13
-	VSUBPS       Z22, Z14, Z14
-	VSUBPS       Z23, Z15, Z15
-	VMOVUPS      (DX), Z20
-	VMOVUPS      64(DX), Z21
-	VMOVUPS      128(DX), Z22
-	VMOVUPS      192(DX), Z23
-	VMULPS       Z20, Z1, Z20
-	VMULPS       Z21, Z1, Z21
-	VMULPS       Z22, Z1, Z22
-	VMULPS       Z23, Z1, Z23
-	VADDPS       Z20, Z12, Z12
-	VADDPS       Z21, Z13, Z13
-	VADDPS       Z22, Z14, Z14
-	VADDPS       Z23, Z15, Z15
-	VMULPS.BCST  k+24(FP), Z12, Z12
-	VMULPS.BCST  k+24(FP), Z13, Z13
-	VMULPS.BCST  k+24(FP), Z14, Z14
-	VMULPS.BCST  k+24(FP), Z15, Z15
-	VADDPS       Z12, Z8, Z8
-	VADDPS       Z13, Z9, Z9
-	VADDPS       Z14, Z10, Z10
-	VADDPS       Z15, Z11, Z11
-	VBROADCASTSS thr+40(FP), Z12
-	VCMPPS       $0x1e, Z12, Z8, K1
-	VBROADCASTSS thr+40(FP), Z12
-	VCMPPS       $0x1e, Z12, Z9, K2
-	VBROADCASTSS thr+40(FP), Z12
-	VCMPPS       $0x1e, Z12, Z10, K3
-	VBROADCASTSS thr+40(FP), Z12
-	VCMPPS       $0x1e, Z12, Z11, K4
-	VBROADCASTSS reset+44(FP), Z12
-	VBLENDMPS    Z12, Z8, K1, Z2
-	VBROADCASTSS reset+44(FP), Z8
-	VBLENDMPS    Z8, Z9, K2, Z3
-	VBROADCASTSS reset+44(FP), Z8
-	VBLENDMPS    Z8, Z10, K3, Z4
-	VBROADCASTSS reset+44(FP), Z8
-	VBLENDMPS    Z8, Z11, K4, Z5
-	VMOVUPS      Z2, (AX)
-	VMOVUPS      Z3, 64(AX)
-	VMOVUPS      Z4, 128(AX)
-	VMOVUPS      Z5, 192(AX)
-	VMULPS.BCST  a+52(FP), Z2, Z8
-	VMULPS.BCST  a+52(FP), Z3, Z9
-	VMULPS.BCST  a+52(FP), Z4, Z10
-	VMULPS.BCST  a+52(FP), Z5, Z11
-	VSUBPS       Z16, Z8, Z8
-	VSUBPS       Z17, Z9, Z9
-	VSUBPS       Z18, Z10, Z10
-	VSUBPS       Z19, Z11, Z11
-	VMULPS.BCST  kw+48(FP), Z8, Z8
-	VMULPS.BCST  kw+48(FP), Z9, Z9
-	VMULPS.BCST  kw+48(FP), Z10, Z10
-	VMULPS.BCST  kw+48(FP), Z11, Z11
-	VADDPS       Z8, Z16, Z8
-	VADDPS       Z9, Z17, Z9
-	VADDPS       Z10, Z18, Z10
-	VADDPS       Z11, Z19, Z11
-	VBROADCASTSS b+56(FP), Z12
-	VMOVUPS.Z    Z12, K1, Z12
-	VBROADCASTSS b+56(FP), Z13
-	VMOVUPS.Z    Z13, K2, Z13
-	VBROADCASTSS b+56(FP), Z14
-	VMOVUPS.Z    Z14, K3, Z14
-	VBROADCASTSS b+56(FP), Z15
-	VMOVUPS.Z    Z15, K4, Z15
-	VADDPS       Z12, Z8, Z8
-	VADDPS       Z13, Z9, Z9
-	VADDPS       Z14, Z10, Z10
-	VADDPS       Z15, Z11, Z11
-	VMOVUPS      Z8, (CX)
-	VMOVUPS      Z9, 64(CX)
-	VMOVUPS      Z10, 128(CX)
-	VMOVUPS      Z11, 192(CX)
-	KMOVW        K1, R8
-	ORQ          R8, DI
-	KMOVW        K2, R8
-	SHLQ         $0x10, R8
-	ORQ          R8, DI
-	KMOVW        K3, R8
-	SHLQ         $0x20, R8
-	ORQ          R8, DI
-	KMOVW        K4, R8
-	SHLQ         $0x30, R8
-	ORQ          R8, DI
-	MOVQ         DI, (BX)
-	ADDQ         $0x08, BX
-	ADDQ         $0x00000100, AX
-	ADDQ         $0x00000100, CX
-	ADDQ         $0x00000100, DX
-	DECQ         SI
-	JNZ          AdaptiveExponentialUniformAVX512_block
-	JMP          AdaptiveExponentialUniformAVX512_done
+	SUBQ $0x02, DI
+	JCS  AdaptiveExponentialUniformAVX512_block_last
 
-AdaptiveExponentialUniformAVX512_reciprocal_block:
-	XORQ         DI, DI
-	VMOVUPS      (AX), Z2
-	VMOVUPS      64(AX), Z3
-	VMOVUPS      128(AX), Z4
-	VMOVUPS      192(AX), Z5
-	VSUBPS       Z6, Z2, Z8
-	VSUBPS       Z6, Z3, Z9
-	VSUBPS       Z6, Z4, Z10
-	VSUBPS       Z6, Z5, Z11
-	VMULPS.BCST  (SP), Z8, Z8
-	VMULPS.BCST  (SP), Z9, Z9
-	VMULPS.BCST  (SP), Z10, Z10
-	VMULPS.BCST  (SP), Z11, Z11
-	VMAXPS       Z8, Z7, Z8
-	VBROADCASTSS const42b20000<>+0(SB), Z16
-	VMINPS       Z8, Z16, Z8
-	VMAXPS       Z9, Z7, Z9
-	VBROADCASTSS const42b20000<>+0(SB), Z16
-	VMINPS       Z9, Z16, Z9
-	VMAXPS       Z10, Z7, Z10
-	VBROADCASTSS const42b20000<>+0(SB), Z16
-	VMINPS       Z10, Z16, Z10
-	VMAXPS       Z11, Z7, Z11
-	VBROADCASTSS const42b20000<>+0(SB), Z16
-	VMINPS       Z11, Z16, Z11
+AdaptiveExponentialUniformAVX512_block_pair:
+	XORQ         R8, R8
+	XORQ         R9, R9
+	VMOVUPS      (CX), Z5
+	VMOVUPS      64(CX), Z6
+	VMOVUPS      128(CX), Z7
+	VMOVUPS      192(CX), Z8
+	VMOVUPS      256(CX), Z9
+	VMOVUPS      320(CX), Z10
+	VMOVUPS      384(CX), Z11
+	VMOVUPS      448(CX), Z12
+	VSUBPS       Z2, Z5, Z5
+	VSUBPS       Z2, Z6, Z6
+	VSUBPS       Z2, Z7, Z7
+	VSUBPS       Z2, Z8, Z8
+	VSUBPS       Z2, Z9, Z9
+	VSUBPS       Z2, Z10, Z10
+	VSUBPS       Z2, Z11, Z11
+	VSUBPS       Z2, Z12, Z12
+	VDIVPS       Z0, Z5, Z5
+	VDIVPS       Z0, Z6, Z6
+	VDIVPS       Z0, Z7, Z7
+	VDIVPS       Z0, Z8, Z8
+	VDIVPS       Z0, Z9, Z9
+	VDIVPS       Z0, Z10, Z10
+	VDIVPS       Z0, Z11, Z11
+	VDIVPS       Z0, Z12, Z12
+	VMAXPS       Z5, Z3, Z5
+	VMINPS       Z5, Z4, Z5
+	VMAXPS       Z6, Z3, Z6
+	VMINPS       Z6, Z4, Z6
+	VMAXPS       Z7, Z3, Z7
+	VMINPS       Z7, Z4, Z7
+	VMAXPS       Z8, Z3, Z8
+	VMINPS       Z8, Z4, Z8
+	VMAXPS       Z9, Z3, Z9
+	VMINPS       Z9, Z4, Z9
+	VMAXPS       Z10, Z3, Z10
+	VMINPS       Z10, Z4, Z10
+	VMAXPS       Z11, Z3, Z11
+	VMINPS       Z11, Z4, Z11
+	VMAXPS       Z12, Z3, Z12
+	VMINPS       Z12, Z4, Z12
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z5, Z13
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z6, Z14
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z7, Z15
 	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z8, Z16
 	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z9, Z17
 	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z10, Z18
 	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z11, Z19
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z12, Z20
+	VRNDSCALEPS  $0x00, Z13, Z13
+	VMOVUPS      Z13, (AX)
+	VRNDSCALEPS  $0x00, Z14, Z14
+	VMOVUPS      Z14, 64(AX)
+	VRNDSCALEPS  $0x00, Z15, Z15
+	VMOVUPS      Z15, 128(AX)
 	VRNDSCALEPS  $0x00, Z16, Z16
+	VMOVUPS      Z16, 192(AX)
 	VRNDSCALEPS  $0x00, Z17, Z17
+	VMOVUPS      Z17, 256(AX)
 	VRNDSCALEPS  $0x00, Z18, Z18
+	VMOVUPS      Z18, 320(AX)
 	VRNDSCALEPS  $0x00, Z19, Z19
-	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z20
-	VMULPS.BCST  const3f318000<>+0(SB), Z17, Z21
-	VMULPS.BCST  const3f318000<>+0(SB), Z18, Z22
-	VMULPS.BCST  const3f318000<>+0(SB), Z19, Z23
-	VSUBPS       Z20, Z8, Z8
-	VSUBPS       Z21, Z9, Z9
-	VSUBPS       Z22, Z10, Z10
-	VSUBPS       Z23, Z11, Z11
-	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z20
-	VMULPS.BCST  constb95e8083<>+0(SB), Z17, Z21
-	VMULPS.BCST  constb95e8083<>+0(SB), Z18, Z22
-	VMULPS.BCST  constb95e8083<>+0(SB), Z19, Z23
-	VSUBPS       Z20, Z8, Z8
-	VSUBPS       Z21, Z9, Z9
-	VSUBPS       Z22, Z10, Z10
-	VSUBPS       Z23, Z11, Z11
-	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z20
-	VMULPS.BCST  const39500d01<>+0(SB), Z9, Z21
-	VMULPS.BCST  const39500d01<>+0(SB), Z10, Z22
-	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z23
+	VMOVUPS      Z19, 384(AX)
+	VRNDSCALEPS  $0x00, Z20, Z20
+	VMOVUPS      Z20, 448(AX)
+	VMULPS.BCST  const3f318000<>+0(SB), Z13, Z21
+	VMULPS.BCST  const3f318000<>+0(SB), Z14, Z22
+	VMULPS.BCST  const3f318000<>+0(SB), Z15, Z23
+	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z24
+	VMULPS.BCST  const3f318000<>+0(SB), Z17, Z25
+	VMULPS.BCST  const3f318000<>+0(SB), Z18, Z26
+	VMULPS.BCST  const3f318000<>+0(SB), Z19, Z27
+	VMULPS.BCST  const3f318000<>+0(SB), Z20, Z28
+	VSUBPS       Z21, Z5, Z5
+	VSUBPS       Z22, Z6, Z6
+	VSUBPS       Z23, Z7, Z7
+	VSUBPS       Z24, Z8, Z8
+	VSUBPS       Z25, Z9, Z9
+	VSUBPS       Z26, Z10, Z10
+	VSUBPS       Z27, Z11, Z11
+	VSUBPS       Z28, Z12, Z12
+	VMULPS.BCST  constb95e8083<>+0(SB), Z13, Z13
+	VMULPS.BCST  constb95e8083<>+0(SB), Z14, Z14
+	VMULPS.BCST  constb95e8083<>+0(SB), Z15, Z15
+	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z16
+	VMULPS.BCST  constb95e8083<>+0(SB), Z17, Z17
+	VMULPS.BCST  constb95e8083<>+0(SB), Z18, Z18
+	VMULPS.BCST  constb95e8083<>+0(SB), Z19, Z19
+	VMULPS.BCST  constb95e8083<>+0(SB), Z20, Z20
+	VSUBPS       Z13, Z5, Z5
+	VSUBPS       Z14, Z6, Z6
+	VSUBPS       Z15, Z7, Z7
+	VSUBPS       Z16, Z8, Z8
+	VSUBPS       Z17, Z9, Z9
+	VSUBPS       Z18, Z10, Z10
+	VSUBPS       Z19, Z11, Z11
+	VSUBPS       Z20, Z12, Z12
+	VMULPS.BCST  const39500d01<>+0(SB), Z5, Z13
+	VMULPS.BCST  const39500d01<>+0(SB), Z6, Z14
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z15
+	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z16
+	VMULPS.BCST  const39500d01<>+0(SB), Z9, Z17
+	VMULPS.BCST  const39500d01<>+0(SB), Z10, Z18
+	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z19
+	VMULPS.BCST  const39500d01<>+0(SB), Z12, Z20
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z19, Z19
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z21, Z21
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z23, Z23
-	VMULPS       Z8, Z20, Z20
-	VMULPS       Z9, Z21, Z21
-	VMULPS       Z10, Z22, Z22
-	VMULPS       Z11, Z23, Z23
+	VMULPS       Z5, Z13, Z13
+	VMULPS       Z6, Z14, Z14
+	VMULPS       Z7, Z15, Z15
+	VMULPS       Z8, Z16, Z16
+	VMULPS       Z9, Z17, Z17
+	VMULPS       Z10, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VMULPS       Z12, Z20, Z20
+	VADDPS.BCST  const3c088889<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3c088889<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3c088889<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3c088889<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3c088889<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3c088889<>+0(SB), Z19, Z19
 	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
-	VADDPS.BCST  const3c088889<>+0(SB), Z21, Z21
-	VADDPS.BCST  const3c088889<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3c088889<>+0(SB), Z23, Z23
-	VMULPS       Z8, Z20, Z20
-	VMULPS       Z9, Z21, Z21
-	VMULPS       Z10, Z22, Z22
-	VMULPS       Z11, Z23, Z23
+	VMULPS       Z5, Z13, Z13
+	VMULPS       Z6, Z14, Z14
+	VMULPS       Z7, Z15, Z15
+	VMULPS       Z8, Z16, Z16
+	VMULPS       Z9, Z17, Z17
+	VMULPS       Z10, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VMULPS       Z12, Z20, Z20
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z19, Z19
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z21, Z21
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z23, Z23
-	VMULPS       Z8, Z20, Z20
-	VMULPS       Z9, Z21, Z21
-	VMULPS       Z10, Z22, Z22
-	VMULPS       Z11, Z23, Z23
+	VMULPS       Z5, Z13, Z13
+	VMULPS       Z6, Z14, Z14
+	VMULPS       Z7, Z15, Z15
+	VMULPS       Z8, Z16, Z16
+	VMULPS       Z9, Z17, Z17
+	VMULPS       Z10, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VMULPS       Z12, Z20, Z20
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z19, Z19
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z21, Z21
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z23, Z23
-	VMULPS       Z8, Z20, Z20
-	VMULPS       Z9, Z21, Z21
-	VMULPS       Z10, Z22, Z22
-	VMULPS       Z11, Z23, Z23
+	VMULPS       Z5, Z13, Z13
+	VMULPS       Z6, Z14, Z14
+	VMULPS       Z7, Z15, Z15
+	VMULPS       Z8, Z16, Z16
+	VMULPS       Z9, Z17, Z17
+	VMULPS       Z10, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VMULPS       Z12, Z20, Z20
+	VADDPS.BCST  const3f000000<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3f000000<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3f000000<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3f000000<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3f000000<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3f000000<>+0(SB), Z19, Z19
 	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
-	VADDPS.BCST  const3f000000<>+0(SB), Z21, Z21
-	VADDPS.BCST  const3f000000<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3f000000<>+0(SB), Z23, Z23
+	VMULPS       Z5, Z5, Z21
+	VMULPS       Z6, Z6, Z22
+	VMULPS       Z7, Z7, Z23
 	VMULPS       Z8, Z8, Z24
 	VMULPS       Z9, Z9, Z25
 	VMULPS       Z10, Z10, Z26
 	VMULPS       Z11, Z11, Z27
-	VMULPS       Z20, Z24, Z20
-	VMULPS       Z21, Z25, Z21
-	VMULPS       Z22, Z26, Z22
-	VMULPS       Z23, Z27, Z23
-	VADDPS       Z8, Z20, Z8
-	VADDPS       Z9, Z21, Z9
-	VADDPS       Z10, Z22, Z10
-	VADDPS       Z11, Z23, Z11
+	VMULPS       Z12, Z12, Z28
+	VMULPS       Z13, Z21, Z13
+	VMULPS       Z14, Z22, Z14
+	VMULPS       Z15, Z23, Z15
+	VMULPS       Z16, Z24, Z16
+	VMULPS       Z17, Z25, Z17
+	VMULPS       Z18, Z26, Z18
+	VMULPS       Z19, Z27, Z19
+	VMULPS       Z20, Z28, Z20
+	VADDPS       Z5, Z13, Z5
+	VADDPS       Z6, Z14, Z6
+	VADDPS       Z7, Z15, Z7
+	VADDPS       Z8, Z16, Z8
+	VADDPS       Z9, Z17, Z9
+	VADDPS       Z10, Z18, Z10
+	VADDPS       Z11, Z19, Z11
+	VADDPS       Z12, Z20, Z12
+	VADDPS.BCST  const3f800000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f800000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f800000<>+0(SB), Z7, Z7
 	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
 	VADDPS.BCST  const3f800000<>+0(SB), Z9, Z9
 	VADDPS.BCST  const3f800000<>+0(SB), Z10, Z10
 	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
-	VSCALEFPS    Z16, Z8, Z8
-	VSCALEFPS    Z17, Z9, Z9
-	VSCALEFPS    Z18, Z10, Z10
-	VSCALEFPS    Z19, Z11, Z11
+	VADDPS.BCST  const3f800000<>+0(SB), Z12, Z12
+	VSCALEFPS    (AX), Z5, Z5
+	VSCALEFPS    64(AX), Z6, Z6
+	VSCALEFPS    128(AX), Z7, Z7
+	VSCALEFPS    192(AX), Z8, Z8
+	VSCALEFPS    256(AX), Z9, Z9
+	VSCALEFPS    320(AX), Z10, Z10
+	VSCALEFPS    384(AX), Z11, Z11
+	VSCALEFPS    448(AX), Z12, Z12
+	VMULPS       Z5, Z0, Z5
+	VMULPS       Z6, Z0, Z6
+	VMULPS       Z7, Z0, Z7
 	VMULPS       Z8, Z0, Z8
 	VMULPS       Z9, Z0, Z9
 	VMULPS       Z10, Z0, Z10
 	VMULPS       Z11, Z0, Z11
-	VSUBPS       Z2, Z8, Z8
-	VSUBPS       Z3, Z9, Z9
-	VSUBPS       Z4, Z10, Z10
-	VSUBPS       Z5, Z11, Z11
-	VMOVUPS      (CX), Z16
-	VMOVUPS      64(CX), Z17
-	VMOVUPS      128(CX), Z18
-	VMOVUPS      192(CX), Z19
-	VMULPS       Z16, Z1, Z20
-	VMULPS       Z17, Z1, Z21
-	VMULPS       Z18, Z1, Z22
-	VMULPS       Z19, Z1, Z23
-	VSUBPS       Z20, Z8, Z8
-	VSUBPS       Z21, Z9, Z9
-	VSUBPS       Z22, Z10, Z10
-	VSUBPS       Z23, Z11, Z11
-	VMOVUPS      (DX), Z20
-	VMOVUPS      64(DX), Z21
-	VMOVUPS      128(DX), Z22
-	VMOVUPS      192(DX), Z23
-	VMULPS       Z20, Z1, Z20
+	VMULPS       Z12, Z0, Z12
+	VSUBPS       (CX), Z5, Z5
+	VSUBPS       64(CX), Z6, Z6
+	VSUBPS       128(CX), Z7, Z7
+	VSUBPS       192(CX), Z8, Z8
+	VSUBPS       256(CX), Z9, Z9
+	VSUBPS       320(CX), Z10, Z10
+	VSUBPS       384(CX), Z11, Z11
+	VSUBPS       448(CX), Z12, Z12
+	VMOVUPS      (DX), Z13
+	VMOVUPS      64(DX), Z14
+	VMOVUPS      128(DX), Z15
+	VMOVUPS      192(DX), Z16
+	VMOVUPS      256(DX), Z17
+	VMOVUPS      320(DX), Z18
+	VMOVUPS      384(DX), Z19
+	VMOVUPS      448(DX), Z20
+	VMULPS       Z13, Z1, Z21
+	VMULPS       Z14, Z1, Z22
+	VMULPS       Z15, Z1, Z23
+	VMULPS       Z16, Z1, Z24
+	VMULPS       Z17, Z1, Z25
+	VMULPS       Z18, Z1, Z26
+	VMULPS       Z19, Z1, Z27
+	VMULPS       Z20, Z1, Z28
+	VSUBPS       Z21, Z5, Z5
+	VSUBPS       Z22, Z6, Z6
+	VSUBPS       Z23, Z7, Z7
+	VSUBPS       Z24, Z8, Z8
+	VSUBPS       Z25, Z9, Z9
+	VSUBPS       Z26, Z10, Z10
+	VSUBPS       Z27, Z11, Z11
+	VSUBPS       Z28, Z12, Z12
+	VMOVUPS      (BX), Z21
+	VMOVUPS      64(BX), Z22
+	VMOVUPS      128(BX), Z23
+	VMOVUPS      192(BX), Z24
+	VMOVUPS      256(BX), Z25
+	VMOVUPS      320(BX), Z26
+	VMOVUPS      384(BX), Z27
+	VMOVUPS      448(BX), Z28
 	VMULPS       Z21, Z1, Z21
 	VMULPS       Z22, Z1, Z22
 	VMULPS       Z23, Z1, Z23
-	VADDPS       Z20, Z8, Z8
-	VADDPS       Z21, Z9, Z9
-	VADDPS       Z22, Z10, Z10
-	VADDPS       Z23, Z11, Z11
+	VMULPS       Z24, Z1, Z24
+	VMULPS       Z25, Z1, Z25
+	VMULPS       Z26, Z1, Z26
+	VMULPS       Z27, Z1, Z27
+	VMULPS       Z28, Z1, Z28
+	VADDPS       Z21, Z5, Z5
+	VADDPS       Z22, Z6, Z6
+	VADDPS       Z23, Z7, Z7
+	VADDPS       Z24, Z8, Z8
+	VADDPS       Z25, Z9, Z9
+	VADDPS       Z26, Z10, Z10
+	VADDPS       Z27, Z11, Z11
+	VADDPS       Z28, Z12, Z12
+	VMULPS.BCST  k+24(FP), Z5, Z5
+	VMULPS.BCST  k+24(FP), Z6, Z6
+	VMULPS.BCST  k+24(FP), Z7, Z7
 	VMULPS.BCST  k+24(FP), Z8, Z8
 	VMULPS.BCST  k+24(FP), Z9, Z9
 	VMULPS.BCST  k+24(FP), Z10, Z10
 	VMULPS.BCST  k+24(FP), Z11, Z11
-	VADDPS       Z8, Z2, Z2
-	VADDPS       Z9, Z3, Z3
-	VADDPS       Z10, Z4, Z4
-	VADDPS       Z11, Z5, Z5
-	VBROADCASTSS thr+40(FP), Z8
-	VCMPPS       $0x1e, Z8, Z2, K1
-	VBROADCASTSS thr+40(FP), Z8
-	VCMPPS       $0x1e, Z8, Z3, K2
-	VBROADCASTSS thr+40(FP), Z8
-	VCMPPS       $0x1e, Z8, Z4, K3
-	VBROADCASTSS thr+40(FP), Z8
-	VCMPPS       $0x1e, Z8, Z5, K4
+	VMULPS.BCST  k+24(FP), Z12, Z12
+	VADDPS       (CX), Z5, Z5
+	VADDPS       64(CX), Z6, Z6
+	VADDPS       128(CX), Z7, Z7
+	VADDPS       192(CX), Z8, Z8
+	VADDPS       256(CX), Z9, Z9
+	VADDPS       320(CX), Z10, Z10
+	VADDPS       384(CX), Z11, Z11
+	VADDPS       448(CX), Z12, Z12
+	VBROADCASTSS thr+40(FP), Z21
+	VCMPPS       $0x1e, Z21, Z5, K1
+	VBROADCASTSS thr+40(FP), Z21
+	VCMPPS       $0x1e, Z21, Z6, K2
+	VBROADCASTSS thr+40(FP), Z21
+	VCMPPS       $0x1e, Z21, Z7, K3
+	VBROADCASTSS thr+40(FP), Z21
+	VCMPPS       $0x1e, Z21, Z8, K4
+	VXORPS       Z21, Z21, Z21
+	VBROADCASTSS reset+44(FP), Z22
+	VBLENDMPS    Z22, Z5, K1, Z21
+	VXORPS       Z5, Z5, Z5
+	VBROADCASTSS reset+44(FP), Z22
+	VBLENDMPS    Z22, Z6, K2, Z5
+	VXORPS       Z6, Z6, Z6
+	VBROADCASTSS reset+44(FP), Z22
+	VBLENDMPS    Z22, Z7, K3, Z6
+	VXORPS       Z7, Z7, Z7
+	VBROADCASTSS reset+44(FP), Z22
+	VBLENDMPS    Z22, Z8, K4, Z7
+	VMOVUPS      Z21, (CX)
+	VMOVUPS      Z5, 64(CX)
+	VMOVUPS      Z6, 128(CX)
+	VMOVUPS      Z7, 192(CX)
+	VMULPS.BCST  a+52(FP), Z21, Z8
+	VMULPS.BCST  a+52(FP), Z5, Z5
+	VMULPS.BCST  a+52(FP), Z6, Z6
+	VMULPS.BCST  a+52(FP), Z7, Z7
+	VSUBPS       Z13, Z8, Z8
+	VSUBPS       Z14, Z5, Z5
+	VSUBPS       Z15, Z6, Z6
+	VSUBPS       Z16, Z7, Z7
+	VMULPS.BCST  kw+48(FP), Z8, Z8
+	VMULPS.BCST  kw+48(FP), Z5, Z5
+	VMULPS.BCST  kw+48(FP), Z6, Z6
+	VMULPS.BCST  kw+48(FP), Z7, Z7
+	VADDPS       Z8, Z13, Z8
+	VADDPS       Z5, Z14, Z5
+	VADDPS       Z6, Z15, Z6
+	VADDPS       Z7, Z16, Z7
+	VBROADCASTSS b+56(FP), Z13
+	VMOVUPS.Z    Z13, K1, Z13
+	VBROADCASTSS b+56(FP), Z14
+	VMOVUPS.Z    Z14, K2, Z14
+	VBROADCASTSS b+56(FP), Z15
+	VMOVUPS.Z    Z15, K3, Z15
+	VBROADCASTSS b+56(FP), Z16
+	VMOVUPS.Z    Z16, K4, Z16
+	VADDPS       Z13, Z8, Z8
+	VADDPS       Z14, Z5, Z5
+	VADDPS       Z15, Z6, Z6
+	VADDPS       Z16, Z7, Z7
+	VMOVUPS      Z8, (DX)
+	VMOVUPS      Z5, 64(DX)
+	VMOVUPS      Z6, 128(DX)
+	VMOVUPS      Z7, 192(DX)
+	KMOVW        K1, R10
+	ORQ          R10, R8
+	KMOVW        K2, R10
+	SHLQ         $0x10, R10
+	ORQ          R10, R8
+	KMOVW        K3, R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R8
+	KMOVW        K4, R10
+	SHLQ         $0x30, R10
+	ORQ          R10, R8
+	VBROADCASTSS thr+40(FP), Z5
+	VCMPPS       $0x1e, Z5, Z9, K1
+	VBROADCASTSS thr+40(FP), Z5
+	VCMPPS       $0x1e, Z5, Z10, K2
+	VBROADCASTSS thr+40(FP), Z5
+	VCMPPS       $0x1e, Z5, Z11, K3
+	VBROADCASTSS thr+40(FP), Z5
+	VCMPPS       $0x1e, Z5, Z12, K4
+	VXORPS       Z5, Z5, Z5
+	VBROADCASTSS reset+44(FP), Z6
+	VBLENDMPS    Z6, Z9, K1, Z5
+	VXORPS       Z6, Z6, Z6
+	VBROADCASTSS reset+44(FP), Z7
+	VBLENDMPS    Z7, Z10, K2, Z6
+	VXORPS       Z7, Z7, Z7
 	VBROADCASTSS reset+44(FP), Z8
-	VBLENDMPS    Z8, Z2, K1, Z12
-	VBROADCASTSS reset+44(FP), Z2
-	VBLENDMPS    Z2, Z3, K2, Z13
-	VBROADCASTSS reset+44(FP), Z2
-	VBLENDMPS    Z2, Z4, K3, Z14
-	VBROADCASTSS reset+44(FP), Z2
-	VBLENDMPS    Z2, Z5, K4, Z15
-	VMOVUPS      Z12, (AX)
-	VMOVUPS      Z13, 64(AX)
-	VMOVUPS      Z14, 128(AX)
-	VMOVUPS      Z15, 192(AX)
-	VMULPS.BCST  a+52(FP), Z12, Z2
-	VMULPS.BCST  a+52(FP), Z13, Z3
-	VMULPS.BCST  a+52(FP), Z14, Z4
-	VMULPS.BCST  a+52(FP), Z15, Z5
-	VSUBPS       Z16, Z2, Z2
-	VSUBPS       Z17, Z3, Z3
-	VSUBPS       Z18, Z4, Z4
-	VSUBPS       Z19, Z5, Z5
+	VBLENDMPS    Z8, Z11, K3, Z7
+	VXORPS       Z8, Z8, Z8
+	VBROADCASTSS reset+44(FP), Z9
+	VBLENDMPS    Z9, Z12, K4, Z8
+	VMOVUPS      Z5, 256(CX)
+	VMOVUPS      Z6, 320(CX)
+	VMOVUPS      Z7, 384(CX)
+	VMOVUPS      Z8, 448(CX)
+	VMULPS.BCST  a+52(FP), Z5, Z5
+	VMULPS.BCST  a+52(FP), Z6, Z6
+	VMULPS.BCST  a+52(FP), Z7, Z7
+	VMULPS.BCST  a+52(FP), Z8, Z8
+	VSUBPS       Z17, Z5, Z5
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VMULPS.BCST  kw+48(FP), Z5, Z5
+	VMULPS.BCST  kw+48(FP), Z6, Z6
+	VMULPS.BCST  kw+48(FP), Z7, Z7
+	VMULPS.BCST  kw+48(FP), Z8, Z8
+	VADDPS       Z5, Z17, Z5
+	VADDPS       Z6, Z18, Z6
+	VADDPS       Z7, Z19, Z7
+	VADDPS       Z8, Z20, Z8
+	VBROADCASTSS b+56(FP), Z9
+	VMOVUPS.Z    Z9, K1, Z9
+	VBROADCASTSS b+56(FP), Z10
+	VMOVUPS.Z    Z10, K2, Z10
+	VBROADCASTSS b+56(FP), Z11
+	VMOVUPS.Z    Z11, K3, Z11
+	VBROADCASTSS b+56(FP), Z12
+	VMOVUPS.Z    Z12, K4, Z12
+	VADDPS       Z9, Z5, Z5
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VMOVUPS      Z5, 256(DX)
+	VMOVUPS      Z6, 320(DX)
+	VMOVUPS      Z7, 384(DX)
+	VMOVUPS      Z8, 448(DX)
+	KMOVW        K1, R10
+	ORQ          R10, R9
+	KMOVW        K2, R10
+	SHLQ         $0x10, R10
+	ORQ          R10, R9
+	KMOVW        K3, R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R9
+	KMOVW        K4, R10
+	SHLQ         $0x30, R10
+	ORQ          R10, R9
+	MOVQ         R8, (SI)
+	MOVQ         R9, 8(SI)
+	ADDQ         $0x10, SI
+	ADDQ         $0x00000200, CX
+	ADDQ         $0x00000200, DX
+	ADDQ         $0x00000200, BX
+	SUBQ         $0x02, DI
+	JCC          AdaptiveExponentialUniformAVX512_block_pair
+
+AdaptiveExponentialUniformAVX512_block_last:
+	TESTQ        $0x00000001, DI
+	JZ           AdaptiveExponentialUniformAVX512_block_end
+	XORQ         DI, DI
+	VMOVUPS      (CX), Z5
+	VMOVUPS      64(CX), Z6
+	VMOVUPS      128(CX), Z7
+	VMOVUPS      192(CX), Z8
+	VSUBPS       Z2, Z5, Z5
+	VSUBPS       Z2, Z6, Z6
+	VSUBPS       Z2, Z7, Z7
+	VSUBPS       Z2, Z8, Z2
+	VDIVPS       Z0, Z5, Z5
+	VDIVPS       Z0, Z6, Z6
+	VDIVPS       Z0, Z7, Z7
+	VDIVPS       Z0, Z2, Z2
+	VMAXPS       Z5, Z3, Z5
+	VMINPS       Z5, Z4, Z5
+	VMAXPS       Z6, Z3, Z6
+	VMINPS       Z6, Z4, Z6
+	VMAXPS       Z7, Z3, Z7
+	VMINPS       Z7, Z4, Z7
+	VMAXPS       Z2, Z3, Z2
+	VMINPS       Z2, Z4, Z2
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z5, Z3
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z6, Z4
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z7, Z8
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z2, Z9
+	VRNDSCALEPS  $0x00, Z3, Z3
+	VMOVUPS      Z3, (AX)
+	VRNDSCALEPS  $0x00, Z4, Z4
+	VMOVUPS      Z4, 64(AX)
+	VRNDSCALEPS  $0x00, Z8, Z8
+	VMOVUPS      Z8, 128(AX)
+	VRNDSCALEPS  $0x00, Z9, Z9
+	VMOVUPS      Z9, 192(AX)
+	VMULPS.BCST  const3f318000<>+0(SB), Z3, Z10
+	VMULPS.BCST  const3f318000<>+0(SB), Z4, Z11
+	VMULPS.BCST  const3f318000<>+0(SB), Z8, Z12
+	VMULPS.BCST  const3f318000<>+0(SB), Z9, Z13
+	VSUBPS       Z10, Z5, Z5
+	VSUBPS       Z11, Z6, Z6
+	VSUBPS       Z12, Z7, Z7
+	VSUBPS       Z13, Z2, Z2
+	VMULPS.BCST  constb95e8083<>+0(SB), Z3, Z3
+	VMULPS.BCST  constb95e8083<>+0(SB), Z4, Z4
+	VMULPS.BCST  constb95e8083<>+0(SB), Z8, Z8
+	VMULPS.BCST  constb95e8083<>+0(SB), Z9, Z9
+	VSUBPS       Z3, Z5, Z3
+	VSUBPS       Z4, Z6, Z4
+	VSUBPS       Z8, Z7, Z5
+	VSUBPS       Z9, Z2, Z2
+	VMULPS.BCST  const39500d01<>+0(SB), Z3, Z6
+	VMULPS.BCST  const39500d01<>+0(SB), Z4, Z7
+	VMULPS.BCST  const39500d01<>+0(SB), Z5, Z8
+	VMULPS.BCST  const39500d01<>+0(SB), Z2, Z9
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z9, Z9
+	VMULPS       Z3, Z6, Z6
+	VMULPS       Z4, Z7, Z7
+	VMULPS       Z5, Z8, Z8
+	VMULPS       Z2, Z9, Z9
+	VADDPS.BCST  const3c088889<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3c088889<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3c088889<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3c088889<>+0(SB), Z9, Z9
+	VMULPS       Z3, Z6, Z6
+	VMULPS       Z4, Z7, Z7
+	VMULPS       Z5, Z8, Z8
+	VMULPS       Z2, Z9, Z9
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z9, Z9
+	VMULPS       Z3, Z6, Z6
+	VMULPS       Z4, Z7, Z7
+	VMULPS       Z5, Z8, Z8
+	VMULPS       Z2, Z9, Z9
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z9, Z9
+	VMULPS       Z3, Z6, Z6
+	VMULPS       Z4, Z7, Z7
+	VMULPS       Z5, Z8, Z8
+	VMULPS       Z2, Z9, Z9
+	VADDPS.BCST  const3f000000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f000000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f000000<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3f000000<>+0(SB), Z9, Z9
+	VMULPS       Z3, Z3, Z10
+	VMULPS       Z4, Z4, Z11
+	VMULPS       Z5, Z5, Z12
+	VMULPS       Z2, Z2, Z13
+	VMULPS       Z6, Z10, Z6
+	VMULPS       Z7, Z11, Z7
+	VMULPS       Z8, Z12, Z8
+	VMULPS       Z9, Z13, Z9
+	VADDPS       Z3, Z6, Z3
+	VADDPS       Z4, Z7, Z4
+	VADDPS       Z5, Z8, Z5
+	VADDPS       Z2, Z9, Z2
+	VADDPS.BCST  const3f800000<>+0(SB), Z3, Z3
+	VADDPS.BCST  const3f800000<>+0(SB), Z4, Z4
+	VADDPS.BCST  const3f800000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f800000<>+0(SB), Z2, Z2
+	VSCALEFPS    (AX), Z3, Z3
+	VSCALEFPS    64(AX), Z4, Z4
+	VSCALEFPS    128(AX), Z5, Z5
+	VSCALEFPS    192(AX), Z2, Z2
+	VMULPS       Z3, Z0, Z3
+	VMULPS       Z4, Z0, Z4
+	VMULPS       Z5, Z0, Z5
+	VMULPS       Z2, Z0, Z0
+	VSUBPS       (CX), Z3, Z2
+	VSUBPS       64(CX), Z4, Z3
+	VSUBPS       128(CX), Z5, Z4
+	VSUBPS       192(CX), Z0, Z0
+	VMOVUPS      (DX), Z5
+	VMOVUPS      64(DX), Z6
+	VMOVUPS      128(DX), Z7
+	VMOVUPS      192(DX), Z8
+	VMULPS       Z5, Z1, Z9
+	VMULPS       Z6, Z1, Z10
+	VMULPS       Z7, Z1, Z11
+	VMULPS       Z8, Z1, Z12
+	VSUBPS       Z9, Z2, Z2
+	VSUBPS       Z10, Z3, Z3
+	VSUBPS       Z11, Z4, Z4
+	VSUBPS       Z12, Z0, Z0
+	VMOVUPS      (BX), Z9
+	VMOVUPS      64(BX), Z10
+	VMOVUPS      128(BX), Z11
+	VMOVUPS      192(BX), Z12
+	VMULPS       Z9, Z1, Z9
+	VMULPS       Z10, Z1, Z10
+	VMULPS       Z11, Z1, Z11
+	VMULPS       Z12, Z1, Z1
+	VADDPS       Z9, Z2, Z2
+	VADDPS       Z10, Z3, Z3
+	VADDPS       Z11, Z4, Z4
+	VADDPS       Z1, Z0, Z0
+	VMULPS.BCST  k+24(FP), Z2, Z1
+	VMULPS.BCST  k+24(FP), Z3, Z2
+	VMULPS.BCST  k+24(FP), Z4, Z3
+	VMULPS.BCST  k+24(FP), Z0, Z0
+	VADDPS       (CX), Z1, Z1
+	VADDPS       64(CX), Z2, Z2
+	VADDPS       128(CX), Z3, Z3
+	VADDPS       192(CX), Z0, Z0
+	VBROADCASTSS thr+40(FP), Z4
+	VCMPPS       $0x1e, Z4, Z1, K1
+	VBROADCASTSS thr+40(FP), Z4
+	VCMPPS       $0x1e, Z4, Z2, K2
+	VBROADCASTSS thr+40(FP), Z4
+	VCMPPS       $0x1e, Z4, Z3, K3
+	VBROADCASTSS thr+40(FP), Z4
+	VCMPPS       $0x1e, Z4, Z0, K4
+	VXORPS       Z4, Z4, Z4
+	VBROADCASTSS reset+44(FP), Z9
+	VBLENDMPS    Z9, Z1, K1, Z4
+	VXORPS       Z1, Z1, Z1
+	VBROADCASTSS reset+44(FP), Z9
+	VBLENDMPS    Z9, Z2, K2, Z1
+	VXORPS       Z2, Z2, Z2
+	VBROADCASTSS reset+44(FP), Z9
+	VBLENDMPS    Z9, Z3, K3, Z2
+	VXORPS       Z3, Z3, Z3
+	VBROADCASTSS reset+44(FP), Z9
+	VBLENDMPS    Z9, Z0, K4, Z3
+	VMOVUPS      Z4, (CX)
+	VMOVUPS      Z1, 64(CX)
+	VMOVUPS      Z2, 128(CX)
+	VMOVUPS      Z3, 192(CX)
+	VMULPS.BCST  a+52(FP), Z4, Z0
+	VMULPS.BCST  a+52(FP), Z1, Z1
+	VMULPS.BCST  a+52(FP), Z2, Z2
+	VMULPS.BCST  a+52(FP), Z3, Z3
+	VSUBPS       Z5, Z0, Z0
+	VSUBPS       Z6, Z1, Z1
+	VSUBPS       Z7, Z2, Z2
+	VSUBPS       Z8, Z3, Z3
+	VMULPS.BCST  kw+48(FP), Z0, Z0
+	VMULPS.BCST  kw+48(FP), Z1, Z1
 	VMULPS.BCST  kw+48(FP), Z2, Z2
 	VMULPS.BCST  kw+48(FP), Z3, Z3
-	VMULPS.BCST  kw+48(FP), Z4, Z4
-	VMULPS.BCST  kw+48(FP), Z5, Z5
-	VADDPS       Z2, Z16, Z2
-	VADDPS       Z3, Z17, Z3
-	VADDPS       Z4, Z18, Z4
-	VADDPS       Z5, Z19, Z5
-	VBROADCASTSS b+56(FP), Z8
-	VMOVUPS.Z    Z8, K1, Z8
-	VBROADCASTSS b+56(FP), Z9
-	VMOVUPS.Z    Z9, K2, Z9
-	VBROADCASTSS b+56(FP), Z10
-	VMOVUPS.Z    Z10, K3, Z10
-	VBROADCASTSS b+56(FP), Z11
-	VMOVUPS.Z    Z11, K4, Z11
-	VADDPS       Z8, Z2, Z2
-	VADDPS       Z9, Z3, Z3
-	VADDPS       Z10, Z4, Z4
-	VADDPS       Z11, Z5, Z5
-	VMOVUPS      Z2, (CX)
-	VMOVUPS      Z3, 64(CX)
-	VMOVUPS      Z4, 128(CX)
-	VMOVUPS      Z5, 192(CX)
-	KMOVW        K1, R8
-	ORQ          R8, DI
-	KMOVW        K2, R8
-	SHLQ         $0x10, R8
-	ORQ          R8, DI
-	KMOVW        K3, R8
-	SHLQ         $0x20, R8
-	ORQ          R8, DI
-	KMOVW        K4, R8
-	SHLQ         $0x30, R8
-	ORQ          R8, DI
-	MOVQ         DI, (BX)
-	ADDQ         $0x08, BX
-	ADDQ         $0x00000100, AX
+	VADDPS       Z0, Z5, Z0
+	VADDPS       Z1, Z6, Z1
+	VADDPS       Z2, Z7, Z2
+	VADDPS       Z3, Z8, Z3
+	VBROADCASTSS b+56(FP), Z4
+	VMOVUPS.Z    Z4, K1, Z4
+	VBROADCASTSS b+56(FP), Z5
+	VMOVUPS.Z    Z5, K2, Z5
+	VBROADCASTSS b+56(FP), Z6
+	VMOVUPS.Z    Z6, K3, Z6
+	VBROADCASTSS b+56(FP), Z7
+	VMOVUPS.Z    Z7, K4, Z7
+	VADDPS       Z4, Z0, Z0
+	VADDPS       Z5, Z1, Z1
+	VADDPS       Z6, Z2, Z2
+	VADDPS       Z7, Z3, Z3
+	VMOVUPS      Z0, (DX)
+	VMOVUPS      Z1, 64(DX)
+	VMOVUPS      Z2, 128(DX)
+	VMOVUPS      Z3, 192(DX)
+	KMOVW        K1, AX
+	ORQ          AX, DI
+	KMOVW        K2, AX
+	SHLQ         $0x10, AX
+	ORQ          AX, DI
+	KMOVW        K3, AX
+	SHLQ         $0x20, AX
+	ORQ          AX, DI
+	KMOVW        K4, AX
+	SHLQ         $0x30, AX
+	ORQ          AX, DI
+	MOVQ         DI, (SI)
+	ADDQ         $0x08, SI
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000100, DX
-	DECQ         SI
-	JNZ          AdaptiveExponentialUniformAVX512_reciprocal_block
+	ADDQ         $0x00000100, BX
 
+AdaptiveExponentialUniformAVX512_block_end:
+	JMP AdaptiveExponentialUniformAVX512_done
+
+AdaptiveExponentialUniformAVX512_reciprocal_block:
+	SUBQ $0x02, DI
+	JCS  AdaptiveExponentialUniformAVX512_reciprocal_block_last
+
+AdaptiveExponentialUniformAVX512_reciprocal_block_pair:
+	XORQ         R8, R8
+	XORQ         R9, R9
+	VMOVUPS      (CX), Z5
+	VMOVUPS      64(CX), Z6
+	VMOVUPS      128(CX), Z7
+	VMOVUPS      192(CX), Z8
+	VMOVUPS      256(CX), Z9
+	VMOVUPS      320(CX), Z10
+	VMOVUPS      384(CX), Z11
+	VMOVUPS      448(CX), Z12
+	VSUBPS       Z2, Z5, Z5
+	VSUBPS       Z2, Z6, Z6
+	VSUBPS       Z2, Z7, Z7
+	VSUBPS       Z2, Z8, Z8
+	VSUBPS       Z2, Z9, Z9
+	VSUBPS       Z2, Z10, Z10
+	VSUBPS       Z2, Z11, Z11
+	VSUBPS       Z2, Z12, Z12
+	VMULPS.BCST  (SP), Z5, Z5
+	VMULPS.BCST  (SP), Z6, Z6
+	VMULPS.BCST  (SP), Z7, Z7
+	VMULPS.BCST  (SP), Z8, Z8
+	VMULPS.BCST  (SP), Z9, Z9
+	VMULPS.BCST  (SP), Z10, Z10
+	VMULPS.BCST  (SP), Z11, Z11
+	VMULPS.BCST  (SP), Z12, Z12
+	VMAXPS       Z5, Z3, Z5
+	VMINPS       Z5, Z4, Z5
+	VMAXPS       Z6, Z3, Z6
+	VMINPS       Z6, Z4, Z6
+	VMAXPS       Z7, Z3, Z7
+	VMINPS       Z7, Z4, Z7
+	VMAXPS       Z8, Z3, Z8
+	VMINPS       Z8, Z4, Z8
+	VMAXPS       Z9, Z3, Z9
+	VMINPS       Z9, Z4, Z9
+	VMAXPS       Z10, Z3, Z10
+	VMINPS       Z10, Z4, Z10
+	VMAXPS       Z11, Z3, Z11
+	VMINPS       Z11, Z4, Z11
+	VMAXPS       Z12, Z3, Z12
+	VMINPS       Z12, Z4, Z12
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z5, Z13
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z6, Z14
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z7, Z15
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z8, Z16
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z9, Z17
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z10, Z18
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z11, Z19
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z12, Z20
+	VRNDSCALEPS  $0x00, Z13, Z13
+	VMOVUPS      Z13, (AX)
+	VRNDSCALEPS  $0x00, Z14, Z14
+	VMOVUPS      Z14, 64(AX)
+	VRNDSCALEPS  $0x00, Z15, Z15
+	VMOVUPS      Z15, 128(AX)
+	VRNDSCALEPS  $0x00, Z16, Z16
+	VMOVUPS      Z16, 192(AX)
+	VRNDSCALEPS  $0x00, Z17, Z17
+	VMOVUPS      Z17, 256(AX)
+	VRNDSCALEPS  $0x00, Z18, Z18
+	VMOVUPS      Z18, 320(AX)
+	VRNDSCALEPS  $0x00, Z19, Z19
+	VMOVUPS      Z19, 384(AX)
+	VRNDSCALEPS  $0x00, Z20, Z20
+	VMOVUPS      Z20, 448(AX)
+	VMULPS.BCST  const3f318000<>+0(SB), Z13, Z21
+	VMULPS.BCST  const3f318000<>+0(SB), Z14, Z22
+	VMULPS.BCST  const3f318000<>+0(SB), Z15, Z23
+	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z24
+	VMULPS.BCST  const3f318000<>+0(SB), Z17, Z25
+	VMULPS.BCST  const3f318000<>+0(SB), Z18, Z26
+	VMULPS.BCST  const3f318000<>+0(SB), Z19, Z27
+	VMULPS.BCST  const3f318000<>+0(SB), Z20, Z28
+	VSUBPS       Z21, Z5, Z5
+	VSUBPS       Z22, Z6, Z6
+	VSUBPS       Z23, Z7, Z7
+	VSUBPS       Z24, Z8, Z8
+	VSUBPS       Z25, Z9, Z9
+	VSUBPS       Z26, Z10, Z10
+	VSUBPS       Z27, Z11, Z11
+	VSUBPS       Z28, Z12, Z12
+	VMULPS.BCST  constb95e8083<>+0(SB), Z13, Z13
+	VMULPS.BCST  constb95e8083<>+0(SB), Z14, Z14
+	VMULPS.BCST  constb95e8083<>+0(SB), Z15, Z15
+	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z16
+	VMULPS.BCST  constb95e8083<>+0(SB), Z17, Z17
+	VMULPS.BCST  constb95e8083<>+0(SB), Z18, Z18
+	VMULPS.BCST  constb95e8083<>+0(SB), Z19, Z19
+	VMULPS.BCST  constb95e8083<>+0(SB), Z20, Z20
+	VSUBPS       Z13, Z5, Z5
+	VSUBPS       Z14, Z6, Z6
+	VSUBPS       Z15, Z7, Z7
+	VSUBPS       Z16, Z8, Z8
+	VSUBPS       Z17, Z9, Z9
+	VSUBPS       Z18, Z10, Z10
+	VSUBPS       Z19, Z11, Z11
+	VSUBPS       Z20, Z12, Z12
+	VMULPS.BCST  const39500d01<>+0(SB), Z5, Z13
+	VMULPS.BCST  const39500d01<>+0(SB), Z6, Z14
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z15
+	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z16
+	VMULPS.BCST  const39500d01<>+0(SB), Z9, Z17
+	VMULPS.BCST  const39500d01<>+0(SB), Z10, Z18
+	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z19
+	VMULPS.BCST  const39500d01<>+0(SB), Z12, Z20
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z13, Z13
+	VMULPS       Z6, Z14, Z14
+	VMULPS       Z7, Z15, Z15
+	VMULPS       Z8, Z16, Z16
+	VMULPS       Z9, Z17, Z17
+	VMULPS       Z10, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VMULPS       Z12, Z20, Z20
+	VADDPS.BCST  const3c088889<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3c088889<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3c088889<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3c088889<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3c088889<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3c088889<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z13, Z13
+	VMULPS       Z6, Z14, Z14
+	VMULPS       Z7, Z15, Z15
+	VMULPS       Z8, Z16, Z16
+	VMULPS       Z9, Z17, Z17
+	VMULPS       Z10, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VMULPS       Z12, Z20, Z20
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z13, Z13
+	VMULPS       Z6, Z14, Z14
+	VMULPS       Z7, Z15, Z15
+	VMULPS       Z8, Z16, Z16
+	VMULPS       Z9, Z17, Z17
+	VMULPS       Z10, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VMULPS       Z12, Z20, Z20
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z13, Z13
+	VMULPS       Z6, Z14, Z14
+	VMULPS       Z7, Z15, Z15
+	VMULPS       Z8, Z16, Z16
+	VMULPS       Z9, Z17, Z17
+	VMULPS       Z10, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VMULPS       Z12, Z20, Z20
+	VADDPS.BCST  const3f000000<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3f000000<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3f000000<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3f000000<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3f000000<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3f000000<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z5, Z21
+	VMULPS       Z6, Z6, Z22
+	VMULPS       Z7, Z7, Z23
+	VMULPS       Z8, Z8, Z24
+	VMULPS       Z9, Z9, Z25
+	VMULPS       Z10, Z10, Z26
+	VMULPS       Z11, Z11, Z27
+	VMULPS       Z12, Z12, Z28
+	VMULPS       Z13, Z21, Z13
+	VMULPS       Z14, Z22, Z14
+	VMULPS       Z15, Z23, Z15
+	VMULPS       Z16, Z24, Z16
+	VMULPS       Z17, Z25, Z17
+	VMULPS       Z18, Z26, Z18
+	VMULPS       Z19, Z27, Z19
+	VMULPS       Z20, Z28, Z20
+	VADDPS       Z5, Z13, Z5
+	VADDPS       Z6, Z14, Z6
+	VADDPS       Z7, Z15, Z7
+	VADDPS       Z8, Z16, Z8
+	VADDPS       Z9, Z17, Z9
+	VADDPS       Z10, Z18, Z10
+	VADDPS       Z11, Z19, Z11
+	VADDPS       Z12, Z20, Z12
+	VADDPS.BCST  const3f800000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f800000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f800000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3f800000<>+0(SB), Z9, Z9
+	VADDPS.BCST  const3f800000<>+0(SB), Z10, Z10
+	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
+	VADDPS.BCST  const3f800000<>+0(SB), Z12, Z12
+	VSCALEFPS    (AX), Z5, Z5
+	VSCALEFPS    64(AX), Z6, Z6
+	VSCALEFPS    128(AX), Z7, Z7
+	VSCALEFPS    192(AX), Z8, Z8
+	VSCALEFPS    256(AX), Z9, Z9
+	VSCALEFPS    320(AX), Z10, Z10
+	VSCALEFPS    384(AX), Z11, Z11
+	VSCALEFPS    448(AX), Z12, Z12
+	VMULPS       Z5, Z0, Z5
+	VMULPS       Z6, Z0, Z6
+	VMULPS       Z7, Z0, Z7
+	VMULPS       Z8, Z0, Z8
+	VMULPS       Z9, Z0, Z9
+	VMULPS       Z10, Z0, Z10
+	VMULPS       Z11, Z0, Z11
+	VMULPS       Z12, Z0, Z12
+	VSUBPS       (CX), Z5, Z5
+	VSUBPS       64(CX), Z6, Z6
+	VSUBPS       128(CX), Z7, Z7
+	VSUBPS       192(CX), Z8, Z8
+	VSUBPS       256(CX), Z9, Z9
+	VSUBPS       320(CX), Z10, Z10
+	VSUBPS       384(CX), Z11, Z11
+	VSUBPS       448(CX), Z12, Z12
+	VMOVUPS      (DX), Z13
+	VMOVUPS      64(DX), Z14
+	VMOVUPS      128(DX), Z15
+	VMOVUPS      192(DX), Z16
+	VMOVUPS      256(DX), Z17
+	VMOVUPS      320(DX), Z18
+	VMOVUPS      384(DX), Z19
+	VMOVUPS      448(DX), Z20
+	VMULPS       Z13, Z1, Z21
+	VMULPS       Z14, Z1, Z22
+	VMULPS       Z15, Z1, Z23
+	VMULPS       Z16, Z1, Z24
+	VMULPS       Z17, Z1, Z25
+	VMULPS       Z18, Z1, Z26
+	VMULPS       Z19, Z1, Z27
+	VMULPS       Z20, Z1, Z28
+	VSUBPS       Z21, Z5, Z5
+	VSUBPS       Z22, Z6, Z6
+	VSUBPS       Z23, Z7, Z7
+	VSUBPS       Z24, Z8, Z8
+	VSUBPS       Z25, Z9, Z9
+	VSUBPS       Z26, Z10, Z10
+	VSUBPS       Z27, Z11, Z11
+	VSUBPS       Z28, Z12, Z12
+	VMOVUPS      (BX), Z21
+	VMOVUPS      64(BX), Z22
+	VMOVUPS      128(BX), Z23
+	VMOVUPS      192(BX), Z24
+	VMOVUPS      256(BX), Z25
+	VMOVUPS      320(BX), Z26
+	VMOVUPS      384(BX), Z27
+	VMOVUPS      448(BX), Z28
+	VMULPS       Z21, Z1, Z21
+	VMULPS       Z22, Z1, Z22
+	VMULPS       Z23, Z1, Z23
+	VMULPS       Z24, Z1, Z24
+	VMULPS       Z25, Z1, Z25
+	VMULPS       Z26, Z1, Z26
+	VMULPS       Z27, Z1, Z27
+	VMULPS       Z28, Z1, Z28
+	VADDPS       Z21, Z5, Z5
+	VADDPS       Z22, Z6, Z6
+	VADDPS       Z23, Z7, Z7
+	VADDPS       Z24, Z8, Z8
+	VADDPS       Z25, Z9, Z9
+	VADDPS       Z26, Z10, Z10
+	VADDPS       Z27, Z11, Z11
+	VADDPS       Z28, Z12, Z12
+	VMULPS.BCST  k+24(FP), Z5, Z5
+	VMULPS.BCST  k+24(FP), Z6, Z6
+	VMULPS.BCST  k+24(FP), Z7, Z7
+	VMULPS.BCST  k+24(FP), Z8, Z8
+	VMULPS.BCST  k+24(FP), Z9, Z9
+	VMULPS.BCST  k+24(FP), Z10, Z10
+	VMULPS.BCST  k+24(FP), Z11, Z11
+	VMULPS.BCST  k+24(FP), Z12, Z12
+	VADDPS       (CX), Z5, Z5
+	VADDPS       64(CX), Z6, Z6
+	VADDPS       128(CX), Z7, Z7
+	VADDPS       192(CX), Z8, Z8
+	VADDPS       256(CX), Z9, Z9
+	VADDPS       320(CX), Z10, Z10
+	VADDPS       384(CX), Z11, Z11
+	VADDPS       448(CX), Z12, Z12
+	VBROADCASTSS thr+40(FP), Z21
+	VCMPPS       $0x1e, Z21, Z5, K1
+	VBROADCASTSS thr+40(FP), Z21
+	VCMPPS       $0x1e, Z21, Z6, K2
+	VBROADCASTSS thr+40(FP), Z21
+	VCMPPS       $0x1e, Z21, Z7, K3
+	VBROADCASTSS thr+40(FP), Z21
+	VCMPPS       $0x1e, Z21, Z8, K4
+	VXORPS       Z21, Z21, Z21
+	VBROADCASTSS reset+44(FP), Z22
+	VBLENDMPS    Z22, Z5, K1, Z21
+	VXORPS       Z5, Z5, Z5
+	VBROADCASTSS reset+44(FP), Z22
+	VBLENDMPS    Z22, Z6, K2, Z5
+	VXORPS       Z6, Z6, Z6
+	VBROADCASTSS reset+44(FP), Z22
+	VBLENDMPS    Z22, Z7, K3, Z6
+	VXORPS       Z7, Z7, Z7
+	VBROADCASTSS reset+44(FP), Z22
+	VBLENDMPS    Z22, Z8, K4, Z7
+	VMOVUPS      Z21, (CX)
+	VMOVUPS      Z5, 64(CX)
+	VMOVUPS      Z6, 128(CX)
+	VMOVUPS      Z7, 192(CX)
+	VMULPS.BCST  a+52(FP), Z21, Z8
+	VMULPS.BCST  a+52(FP), Z5, Z5
+	VMULPS.BCST  a+52(FP), Z6, Z6
+	VMULPS.BCST  a+52(FP), Z7, Z7
+	VSUBPS       Z13, Z8, Z8
+	VSUBPS       Z14, Z5, Z5
+	VSUBPS       Z15, Z6, Z6
+	VSUBPS       Z16, Z7, Z7
+	VMULPS.BCST  kw+48(FP), Z8, Z8
+	VMULPS.BCST  kw+48(FP), Z5, Z5
+	VMULPS.BCST  kw+48(FP), Z6, Z6
+	VMULPS.BCST  kw+48(FP), Z7, Z7
+	VADDPS       Z8, Z13, Z8
+	VADDPS       Z5, Z14, Z5
+	VADDPS       Z6, Z15, Z6
+	VADDPS       Z7, Z16, Z7
+	VBROADCASTSS b+56(FP), Z13
+	VMOVUPS.Z    Z13, K1, Z13
+	VBROADCASTSS b+56(FP), Z14
+	VMOVUPS.Z    Z14, K2, Z14
+	VBROADCASTSS b+56(FP), Z15
+	VMOVUPS.Z    Z15, K3, Z15
+	VBROADCASTSS b+56(FP), Z16
+	VMOVUPS.Z    Z16, K4, Z16
+	VADDPS       Z13, Z8, Z8
+	VADDPS       Z14, Z5, Z5
+	VADDPS       Z15, Z6, Z6
+	VADDPS       Z16, Z7, Z7
+	VMOVUPS      Z8, (DX)
+	VMOVUPS      Z5, 64(DX)
+	VMOVUPS      Z6, 128(DX)
+	VMOVUPS      Z7, 192(DX)
+	KMOVW        K1, R10
+	ORQ          R10, R8
+	KMOVW        K2, R10
+	SHLQ         $0x10, R10
+	ORQ          R10, R8
+	KMOVW        K3, R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R8
+	KMOVW        K4, R10
+	SHLQ         $0x30, R10
+	ORQ          R10, R8
+	VBROADCASTSS thr+40(FP), Z5
+	VCMPPS       $0x1e, Z5, Z9, K1
+	VBROADCASTSS thr+40(FP), Z5
+	VCMPPS       $0x1e, Z5, Z10, K2
+	VBROADCASTSS thr+40(FP), Z5
+	VCMPPS       $0x1e, Z5, Z11, K3
+	VBROADCASTSS thr+40(FP), Z5
+	VCMPPS       $0x1e, Z5, Z12, K4
+	VXORPS       Z5, Z5, Z5
+	VBROADCASTSS reset+44(FP), Z6
+	VBLENDMPS    Z6, Z9, K1, Z5
+	VXORPS       Z6, Z6, Z6
+	VBROADCASTSS reset+44(FP), Z7
+	VBLENDMPS    Z7, Z10, K2, Z6
+	VXORPS       Z7, Z7, Z7
+	VBROADCASTSS reset+44(FP), Z8
+	VBLENDMPS    Z8, Z11, K3, Z7
+	VXORPS       Z8, Z8, Z8
+	VBROADCASTSS reset+44(FP), Z9
+	VBLENDMPS    Z9, Z12, K4, Z8
+	VMOVUPS      Z5, 256(CX)
+	VMOVUPS      Z6, 320(CX)
+	VMOVUPS      Z7, 384(CX)
+	VMOVUPS      Z8, 448(CX)
+	VMULPS.BCST  a+52(FP), Z5, Z5
+	VMULPS.BCST  a+52(FP), Z6, Z6
+	VMULPS.BCST  a+52(FP), Z7, Z7
+	VMULPS.BCST  a+52(FP), Z8, Z8
+	VSUBPS       Z17, Z5, Z5
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VMULPS.BCST  kw+48(FP), Z5, Z5
+	VMULPS.BCST  kw+48(FP), Z6, Z6
+	VMULPS.BCST  kw+48(FP), Z7, Z7
+	VMULPS.BCST  kw+48(FP), Z8, Z8
+	VADDPS       Z5, Z17, Z5
+	VADDPS       Z6, Z18, Z6
+	VADDPS       Z7, Z19, Z7
+	VADDPS       Z8, Z20, Z8
+	VBROADCASTSS b+56(FP), Z9
+	VMOVUPS.Z    Z9, K1, Z9
+	VBROADCASTSS b+56(FP), Z10
+	VMOVUPS.Z    Z10, K2, Z10
+	VBROADCASTSS b+56(FP), Z11
+	VMOVUPS.Z    Z11, K3, Z11
+	VBROADCASTSS b+56(FP), Z12
+	VMOVUPS.Z    Z12, K4, Z12
+	VADDPS       Z9, Z5, Z5
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VMOVUPS      Z5, 256(DX)
+	VMOVUPS      Z6, 320(DX)
+	VMOVUPS      Z7, 384(DX)
+	VMOVUPS      Z8, 448(DX)
+	KMOVW        K1, R10
+	ORQ          R10, R9
+	KMOVW        K2, R10
+	SHLQ         $0x10, R10
+	ORQ          R10, R9
+	KMOVW        K3, R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R9
+	KMOVW        K4, R10
+	SHLQ         $0x30, R10
+	ORQ          R10, R9
+	MOVQ         R8, (SI)
+	MOVQ         R9, 8(SI)
+	ADDQ         $0x10, SI
+	ADDQ         $0x00000200, CX
+	ADDQ         $0x00000200, DX
+	ADDQ         $0x00000200, BX
+	SUBQ         $0x02, DI
+	JCC          AdaptiveExponentialUniformAVX512_reciprocal_block_pair
+
+AdaptiveExponentialUniformAVX512_reciprocal_block_last:
+	TESTQ        $0x00000001, DI
+	JZ           AdaptiveExponentialUniformAVX512_reciprocal_block_end
+	XORQ         DI, DI
+	VMOVUPS      (CX), Z5
+	VMOVUPS      64(CX), Z6
+	VMOVUPS      128(CX), Z7
+	VMOVUPS      192(CX), Z8
+	VSUBPS       Z2, Z5, Z5
+	VSUBPS       Z2, Z6, Z6
+	VSUBPS       Z2, Z7, Z7
+	VSUBPS       Z2, Z8, Z2
+	VMULPS.BCST  (SP), Z5, Z5
+	VMULPS.BCST  (SP), Z6, Z6
+	VMULPS.BCST  (SP), Z7, Z7
+	VMULPS.BCST  (SP), Z2, Z2
+	VMAXPS       Z5, Z3, Z5
+	VMINPS       Z5, Z4, Z5
+	VMAXPS       Z6, Z3, Z6
+	VMINPS       Z6, Z4, Z6
+	VMAXPS       Z7, Z3, Z7
+	VMINPS       Z7, Z4, Z7
+	VMAXPS       Z2, Z3, Z2
+	VMINPS       Z2, Z4, Z2
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z5, Z3
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z6, Z4
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z7, Z8
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z2, Z9
+	VRNDSCALEPS  $0x00, Z3, Z3
+	VMOVUPS      Z3, (AX)
+	VRNDSCALEPS  $0x00, Z4, Z4
+	VMOVUPS      Z4, 64(AX)
+	VRNDSCALEPS  $0x00, Z8, Z8
+	VMOVUPS      Z8, 128(AX)
+	VRNDSCALEPS  $0x00, Z9, Z9
+	VMOVUPS      Z9, 192(AX)
+	VMULPS.BCST  const3f318000<>+0(SB), Z3, Z10
+	VMULPS.BCST  const3f318000<>+0(SB), Z4, Z11
+	VMULPS.BCST  const3f318000<>+0(SB), Z8, Z12
+	VMULPS.BCST  const3f318000<>+0(SB), Z9, Z13
+	VSUBPS       Z10, Z5, Z5
+	VSUBPS       Z11, Z6, Z6
+	VSUBPS       Z12, Z7, Z7
+	VSUBPS       Z13, Z2, Z2
+	VMULPS.BCST  constb95e8083<>+0(SB), Z3, Z3
+	VMULPS.BCST  constb95e8083<>+0(SB), Z4, Z4
+	VMULPS.BCST  constb95e8083<>+0(SB), Z8, Z8
+	VMULPS.BCST  constb95e8083<>+0(SB), Z9, Z9
+	VSUBPS       Z3, Z5, Z3
+	VSUBPS       Z4, Z6, Z4
+	VSUBPS       Z8, Z7, Z5
+	VSUBPS       Z9, Z2, Z2
+	VMULPS.BCST  const39500d01<>+0(SB), Z3, Z6
+	VMULPS.BCST  const39500d01<>+0(SB), Z4, Z7
+	VMULPS.BCST  const39500d01<>+0(SB), Z5, Z8
+	VMULPS.BCST  const39500d01<>+0(SB), Z2, Z9
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z9, Z9
+	VMULPS       Z3, Z6, Z6
+	VMULPS       Z4, Z7, Z7
+	VMULPS       Z5, Z8, Z8
+	VMULPS       Z2, Z9, Z9
+	VADDPS.BCST  const3c088889<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3c088889<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3c088889<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3c088889<>+0(SB), Z9, Z9
+	VMULPS       Z3, Z6, Z6
+	VMULPS       Z4, Z7, Z7
+	VMULPS       Z5, Z8, Z8
+	VMULPS       Z2, Z9, Z9
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z9, Z9
+	VMULPS       Z3, Z6, Z6
+	VMULPS       Z4, Z7, Z7
+	VMULPS       Z5, Z8, Z8
+	VMULPS       Z2, Z9, Z9
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z9, Z9
+	VMULPS       Z3, Z6, Z6
+	VMULPS       Z4, Z7, Z7
+	VMULPS       Z5, Z8, Z8
+	VMULPS       Z2, Z9, Z9
+	VADDPS.BCST  const3f000000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f000000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f000000<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3f000000<>+0(SB), Z9, Z9
+	VMULPS       Z3, Z3, Z10
+	VMULPS       Z4, Z4, Z11
+	VMULPS       Z5, Z5, Z12
+	VMULPS       Z2, Z2, Z13
+	VMULPS       Z6, Z10, Z6
+	VMULPS       Z7, Z11, Z7
+	VMULPS       Z8, Z12, Z8
+	VMULPS       Z9, Z13, Z9
+	VADDPS       Z3, Z6, Z3
+	VADDPS       Z4, Z7, Z4
+	VADDPS       Z5, Z8, Z5
+	VADDPS       Z2, Z9, Z2
+	VADDPS.BCST  const3f800000<>+0(SB), Z3, Z3
+	VADDPS.BCST  const3f800000<>+0(SB), Z4, Z4
+	VADDPS.BCST  const3f800000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f800000<>+0(SB), Z2, Z2
+	VSCALEFPS    (AX), Z3, Z3
+	VSCALEFPS    64(AX), Z4, Z4
+	VSCALEFPS    128(AX), Z5, Z5
+	VSCALEFPS    192(AX), Z2, Z2
+	VMULPS       Z3, Z0, Z3
+	VMULPS       Z4, Z0, Z4
+	VMULPS       Z5, Z0, Z5
+	VMULPS       Z2, Z0, Z0
+	VSUBPS       (CX), Z3, Z2
+	VSUBPS       64(CX), Z4, Z3
+	VSUBPS       128(CX), Z5, Z4
+	VSUBPS       192(CX), Z0, Z0
+	VMOVUPS      (DX), Z5
+	VMOVUPS      64(DX), Z6
+	VMOVUPS      128(DX), Z7
+	VMOVUPS      192(DX), Z8
+	VMULPS       Z5, Z1, Z9
+	VMULPS       Z6, Z1, Z10
+	VMULPS       Z7, Z1, Z11
+	VMULPS       Z8, Z1, Z12
+	VSUBPS       Z9, Z2, Z2
+	VSUBPS       Z10, Z3, Z3
+	VSUBPS       Z11, Z4, Z4
+	VSUBPS       Z12, Z0, Z0
+	VMOVUPS      (BX), Z9
+	VMOVUPS      64(BX), Z10
+	VMOVUPS      128(BX), Z11
+	VMOVUPS      192(BX), Z12
+	VMULPS       Z9, Z1, Z9
+	VMULPS       Z10, Z1, Z10
+	VMULPS       Z11, Z1, Z11
+	VMULPS       Z12, Z1, Z1
+	VADDPS       Z9, Z2, Z2
+	VADDPS       Z10, Z3, Z3
+	VADDPS       Z11, Z4, Z4
+	VADDPS       Z1, Z0, Z0
+	VMULPS.BCST  k+24(FP), Z2, Z1
+	VMULPS.BCST  k+24(FP), Z3, Z2
+	VMULPS.BCST  k+24(FP), Z4, Z3
+	VMULPS.BCST  k+24(FP), Z0, Z0
+	VADDPS       (CX), Z1, Z1
+	VADDPS       64(CX), Z2, Z2
+	VADDPS       128(CX), Z3, Z3
+	VADDPS       192(CX), Z0, Z0
+	VBROADCASTSS thr+40(FP), Z4
+	VCMPPS       $0x1e, Z4, Z1, K1
+	VBROADCASTSS thr+40(FP), Z4
+	VCMPPS       $0x1e, Z4, Z2, K2
+	VBROADCASTSS thr+40(FP), Z4
+	VCMPPS       $0x1e, Z4, Z3, K3
+	VBROADCASTSS thr+40(FP), Z4
+	VCMPPS       $0x1e, Z4, Z0, K4
+	VXORPS       Z4, Z4, Z4
+	VBROADCASTSS reset+44(FP), Z9
+	VBLENDMPS    Z9, Z1, K1, Z4
+	VXORPS       Z1, Z1, Z1
+	VBROADCASTSS reset+44(FP), Z9
+	VBLENDMPS    Z9, Z2, K2, Z1
+	VXORPS       Z2, Z2, Z2
+	VBROADCASTSS reset+44(FP), Z9
+	VBLENDMPS    Z9, Z3, K3, Z2
+	VXORPS       Z3, Z3, Z3
+	VBROADCASTSS reset+44(FP), Z9
+	VBLENDMPS    Z9, Z0, K4, Z3
+	VMOVUPS      Z4, (CX)
+	VMOVUPS      Z1, 64(CX)
+	VMOVUPS      Z2, 128(CX)
+	VMOVUPS      Z3, 192(CX)
+	VMULPS.BCST  a+52(FP), Z4, Z0
+	VMULPS.BCST  a+52(FP), Z1, Z1
+	VMULPS.BCST  a+52(FP), Z2, Z2
+	VMULPS.BCST  a+52(FP), Z3, Z3
+	VSUBPS       Z5, Z0, Z0
+	VSUBPS       Z6, Z1, Z1
+	VSUBPS       Z7, Z2, Z2
+	VSUBPS       Z8, Z3, Z3
+	VMULPS.BCST  kw+48(FP), Z0, Z0
+	VMULPS.BCST  kw+48(FP), Z1, Z1
+	VMULPS.BCST  kw+48(FP), Z2, Z2
+	VMULPS.BCST  kw+48(FP), Z3, Z3
+	VADDPS       Z0, Z5, Z0
+	VADDPS       Z1, Z6, Z1
+	VADDPS       Z2, Z7, Z2
+	VADDPS       Z3, Z8, Z3
+	VBROADCASTSS b+56(FP), Z4
+	VMOVUPS.Z    Z4, K1, Z4
+	VBROADCASTSS b+56(FP), Z5
+	VMOVUPS.Z    Z5, K2, Z5
+	VBROADCASTSS b+56(FP), Z6
+	VMOVUPS.Z    Z6, K3, Z6
+	VBROADCASTSS b+56(FP), Z7
+	VMOVUPS.Z    Z7, K4, Z7
+	VADDPS       Z4, Z0, Z0
+	VADDPS       Z5, Z1, Z1
+	VADDPS       Z6, Z2, Z2
+	VADDPS       Z7, Z3, Z3
+	VMOVUPS      Z0, (DX)
+	VMOVUPS      Z1, 64(DX)
+	VMOVUPS      Z2, 128(DX)
+	VMOVUPS      Z3, 192(DX)
+	KMOVW        K1, AX
+	ORQ          AX, DI
+	KMOVW        K2, AX
+	SHLQ         $0x10, AX
+	ORQ          AX, DI
+	KMOVW        K3, AX
+	SHLQ         $0x20, AX
+	ORQ          AX, DI
+	KMOVW        K4, AX
+	SHLQ         $0x30, AX
+	ORQ          AX, DI
+	MOVQ         DI, (SI)
+	ADDQ         $0x08, SI
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+
+AdaptiveExponentialUniformAVX512_reciprocal_block_end:
 AdaptiveExponentialUniformAVX512_done:
 	VZEROUPPER
 	RET
@@ -9068,7 +11607,7 @@ AdaptiveExponentialUniformAVX2_done:
 	RET
 
 // func simplifiedAdaptiveExponentialAVX512(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
 TEXT ·simplifiedAdaptiveExponentialAVX512(SB), NOSPLIT, $8-192
 	// 4 scalars held in registers, 8 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -9116,90 +11655,90 @@ SimplifiedAdaptiveExponentialAVX512_block:
 	VMINPS      Z12, Z3, Z12
 	VMAXPS      Z13, Z2, Z13
 	VMINPS      Z13, Z3, Z13
-	VMULPS      Z4, Z10, Z18
-	VMULPS      Z4, Z11, Z19
-	VMULPS      Z4, Z12, Z20
-	VMULPS      Z4, Z13, Z21
-	VRNDSCALEPS $0x00, Z18, Z18
-	VRNDSCALEPS $0x00, Z19, Z19
-	VRNDSCALEPS $0x00, Z20, Z20
-	VRNDSCALEPS $0x00, Z21, Z21
-	VMULPS      Z5, Z18, Z22
-	VMULPS      Z5, Z19, Z23
-	VMULPS      Z5, Z20, Z24
-	VMULPS      Z5, Z21, Z25
-	VSUBPS      Z22, Z10, Z10
-	VSUBPS      Z23, Z11, Z11
-	VSUBPS      Z24, Z12, Z12
-	VSUBPS      Z25, Z13, Z13
-	VMULPS.BCST constb95e8083<>+0(SB), Z18, Z22
-	VMULPS.BCST constb95e8083<>+0(SB), Z19, Z23
-	VMULPS.BCST constb95e8083<>+0(SB), Z20, Z24
-	VMULPS.BCST constb95e8083<>+0(SB), Z21, Z25
-	VSUBPS      Z22, Z10, Z10
-	VSUBPS      Z23, Z11, Z11
-	VSUBPS      Z24, Z12, Z12
-	VSUBPS      Z25, Z13, Z13
-	VMULPS.BCST const39500d01<>+0(SB), Z10, Z22
-	VMULPS.BCST const39500d01<>+0(SB), Z11, Z23
-	VMULPS.BCST const39500d01<>+0(SB), Z12, Z24
-	VMULPS.BCST const39500d01<>+0(SB), Z13, Z25
-	VADDPS.BCST const3ab60b61<>+0(SB), Z22, Z22
-	VADDPS.BCST const3ab60b61<>+0(SB), Z23, Z23
-	VADDPS.BCST const3ab60b61<>+0(SB), Z24, Z24
-	VADDPS.BCST const3ab60b61<>+0(SB), Z25, Z25
-	VMULPS      Z10, Z22, Z22
-	VMULPS      Z11, Z23, Z23
-	VMULPS      Z12, Z24, Z24
-	VMULPS      Z13, Z25, Z25
-	VADDPS.BCST const3c088889<>+0(SB), Z22, Z22
-	VADDPS.BCST const3c088889<>+0(SB), Z23, Z23
-	VADDPS.BCST const3c088889<>+0(SB), Z24, Z24
-	VADDPS.BCST const3c088889<>+0(SB), Z25, Z25
-	VMULPS      Z10, Z22, Z22
-	VMULPS      Z11, Z23, Z23
-	VMULPS      Z12, Z24, Z24
-	VMULPS      Z13, Z25, Z25
-	VADDPS.BCST const3d2aaaab<>+0(SB), Z22, Z22
-	VADDPS.BCST const3d2aaaab<>+0(SB), Z23, Z23
-	VADDPS.BCST const3d2aaaab<>+0(SB), Z24, Z24
-	VADDPS.BCST const3d2aaaab<>+0(SB), Z25, Z25
-	VMULPS      Z10, Z22, Z22
-	VMULPS      Z11, Z23, Z23
-	VMULPS      Z12, Z24, Z24
-	VMULPS      Z13, Z25, Z25
-	VADDPS.BCST const3e2aaaab<>+0(SB), Z22, Z22
-	VADDPS.BCST const3e2aaaab<>+0(SB), Z23, Z23
-	VADDPS.BCST const3e2aaaab<>+0(SB), Z24, Z24
-	VADDPS.BCST const3e2aaaab<>+0(SB), Z25, Z25
-	VMULPS      Z10, Z22, Z22
-	VMULPS      Z11, Z23, Z23
-	VMULPS      Z12, Z24, Z24
-	VMULPS      Z13, Z25, Z25
-	VADDPS.BCST const3f000000<>+0(SB), Z22, Z22
-	VADDPS.BCST const3f000000<>+0(SB), Z23, Z23
-	VADDPS.BCST const3f000000<>+0(SB), Z24, Z24
-	VADDPS.BCST const3f000000<>+0(SB), Z25, Z25
-	VMULPS      Z10, Z10, Z26
-	VMULPS      Z11, Z11, Z27
-	VMULPS      Z12, Z12, Z28
-	VMULPS      Z13, Z13, Z29
-	VMULPS      Z22, Z26, Z22
-	VMULPS      Z23, Z27, Z23
-	VMULPS      Z24, Z28, Z24
-	VMULPS      Z25, Z29, Z25
-	VADDPS      Z10, Z22, Z10
-	VADDPS      Z11, Z23, Z11
-	VADDPS      Z12, Z24, Z12
-	VADDPS      Z13, Z25, Z13
+	VMULPS      Z4, Z10, Z14
+	VMULPS      Z4, Z11, Z15
+	VMULPS      Z4, Z12, Z16
+	VMULPS      Z4, Z13, Z17
+	VRNDSCALEPS $0x00, Z14, Z14
+	VRNDSCALEPS $0x00, Z15, Z15
+	VRNDSCALEPS $0x00, Z16, Z16
+	VRNDSCALEPS $0x00, Z17, Z17
+	VMULPS      Z5, Z14, Z18
+	VMULPS      Z5, Z15, Z19
+	VMULPS      Z5, Z16, Z20
+	VMULPS      Z5, Z17, Z21
+	VSUBPS      Z18, Z10, Z10
+	VSUBPS      Z19, Z11, Z11
+	VSUBPS      Z20, Z12, Z12
+	VSUBPS      Z21, Z13, Z13
+	VMULPS.BCST constb95e8083<>+0(SB), Z14, Z18
+	VMULPS.BCST constb95e8083<>+0(SB), Z15, Z19
+	VMULPS.BCST constb95e8083<>+0(SB), Z16, Z20
+	VMULPS.BCST constb95e8083<>+0(SB), Z17, Z21
+	VSUBPS      Z18, Z10, Z10
+	VSUBPS      Z19, Z11, Z11
+	VSUBPS      Z20, Z12, Z12
+	VSUBPS      Z21, Z13, Z13
+	VMULPS.BCST const39500d01<>+0(SB), Z10, Z18
+	VMULPS.BCST const39500d01<>+0(SB), Z11, Z19
+	VMULPS.BCST const39500d01<>+0(SB), Z12, Z20
+	VMULPS.BCST const39500d01<>+0(SB), Z13, Z21
+	VADDPS.BCST const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST const3ab60b61<>+0(SB), Z19, Z19
+	VADDPS.BCST const3ab60b61<>+0(SB), Z20, Z20
+	VADDPS.BCST const3ab60b61<>+0(SB), Z21, Z21
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VADDPS.BCST const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST const3c088889<>+0(SB), Z19, Z19
+	VADDPS.BCST const3c088889<>+0(SB), Z20, Z20
+	VADDPS.BCST const3c088889<>+0(SB), Z21, Z21
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z21, Z21
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z21, Z21
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VADDPS.BCST const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST const3f000000<>+0(SB), Z19, Z19
+	VADDPS.BCST const3f000000<>+0(SB), Z20, Z20
+	VADDPS.BCST const3f000000<>+0(SB), Z21, Z21
+	VMULPS      Z10, Z10, Z22
+	VMULPS      Z11, Z11, Z23
+	VMULPS      Z12, Z12, Z24
+	VMULPS      Z13, Z13, Z25
+	VMULPS      Z18, Z22, Z18
+	VMULPS      Z19, Z23, Z19
+	VMULPS      Z20, Z24, Z20
+	VMULPS      Z21, Z25, Z21
+	VADDPS      Z10, Z18, Z10
+	VADDPS      Z11, Z19, Z11
+	VADDPS      Z12, Z20, Z12
+	VADDPS      Z13, Z21, Z13
 	VADDPS.BCST const3f800000<>+0(SB), Z10, Z10
 	VADDPS.BCST const3f800000<>+0(SB), Z11, Z11
 	VADDPS.BCST const3f800000<>+0(SB), Z12, Z12
 	VADDPS.BCST const3f800000<>+0(SB), Z13, Z13
-	VSCALEFPS   Z18, Z10, Z10
-	VSCALEFPS   Z19, Z11, Z11
-	VSCALEFPS   Z20, Z12, Z12
-	VSCALEFPS   Z21, Z13, Z13
+	VSCALEFPS   Z14, Z10, Z10
+	VSCALEFPS   Z15, Z11, Z11
+	VSCALEFPS   Z16, Z12, Z12
+	VSCALEFPS   Z17, Z13, Z13
 	VMULPS      (R8), Z10, Z10
 	VMULPS      64(R8), Z11, Z11
 	VMULPS      128(R8), Z12, Z12
@@ -9208,34 +11747,34 @@ SimplifiedAdaptiveExponentialAVX512_block:
 	VSUBPS      Z7, Z11, Z11
 	VSUBPS      Z8, Z12, Z12
 	VSUBPS      Z9, Z13, Z13
-	VMOVDQU16   (CX), Y18
-	VMOVDQU16   32(CX), Y19
-	VMOVDQU16   64(CX), Y20
-	VMOVDQU16   96(CX), Y21
-	VMOVDQU16   (SI), Y22
-	VMOVDQU16   32(SI), Y23
-	VMOVDQU16   64(SI), Y24
-	VMOVDQU16   96(SI), Y25
-	VPCMPUW     $0x06, Y22, Y18, K1
-	VPCMPUW     $0x06, Y23, Y19, K2
-	VPCMPUW     $0x06, Y24, Y20, K3
-	VPCMPUW     $0x06, Y25, Y21, K4
-	VMOVUPS     (BX), Z22
-	VMOVUPS     64(BX), Z23
-	VMOVUPS     128(BX), Z24
-	VMOVUPS     192(BX), Z25
-	VMULPS      (R10), Z22, Z22
-	VMULPS      64(R10), Z23, Z23
-	VMULPS      128(R10), Z24, Z24
-	VMULPS      192(R10), Z25, Z25
-	VMOVUPS.Z   Z22, K1, Z22
-	VMOVUPS.Z   Z23, K2, Z23
-	VMOVUPS.Z   Z24, K3, Z24
-	VMOVUPS.Z   Z25, K4, Z25
-	VADDPS      Z22, Z10, Z10
-	VADDPS      Z23, Z11, Z11
-	VADDPS      Z24, Z12, Z12
-	VADDPS      Z25, Z13, Z13
+	VMOVDQU16   (CX), Y14
+	VMOVDQU16   32(CX), Y15
+	VMOVDQU16   64(CX), Y16
+	VMOVDQU16   96(CX), Y17
+	VMOVDQU16   (SI), Y18
+	VMOVDQU16   32(SI), Y19
+	VMOVDQU16   64(SI), Y20
+	VMOVDQU16   96(SI), Y21
+	VPCMPUW     $0x06, Y18, Y14, K1
+	VPCMPUW     $0x06, Y19, Y15, K2
+	VPCMPUW     $0x06, Y20, Y16, K3
+	VPCMPUW     $0x06, Y21, Y17, K4
+	VMOVUPS     (BX), Z18
+	VMOVUPS     64(BX), Z19
+	VMOVUPS     128(BX), Z20
+	VMOVUPS     192(BX), Z21
+	VMULPS      (R10), Z18, Z18
+	VMULPS      64(R10), Z19, Z19
+	VMULPS      128(R10), Z20, Z20
+	VMULPS      192(R10), Z21, Z21
+	VMOVUPS.Z   Z18, K1, Z18
+	VMOVUPS.Z   Z19, K2, Z19
+	VMOVUPS.Z   Z20, K3, Z20
+	VMOVUPS.Z   Z21, K4, Z21
+	VADDPS      Z18, Z10, Z10
+	VADDPS      Z19, Z11, Z11
+	VADDPS      Z20, Z12, Z12
+	VADDPS      Z21, Z13, Z13
 	VMULPS      (DI), Z10, Z10
 	VMULPS      64(DI), Z11, Z11
 	VMULPS      128(DI), Z12, Z12
@@ -9252,24 +11791,28 @@ SimplifiedAdaptiveExponentialAVX512_block:
 	VCMPPS      $0x1e, Z11, Z7, K2, K2
 	VCMPPS      $0x1e, Z12, Z8, K3, K3
 	VCMPPS      $0x1e, Z13, Z9, K4, K4
-	VBLENDMPS   (R12), Z6, K1, Z14
-	VBLENDMPS   64(R12), Z7, K2, Z15
-	VBLENDMPS   128(R12), Z8, K3, Z16
-	VBLENDMPS   192(R12), Z9, K4, Z17
-	VMOVUPS     Z14, (AX)
-	VMOVUPS     Z15, 64(AX)
-	VMOVUPS     Z16, 128(AX)
-	VMOVUPS     Z17, 192(AX)
-	VPADDUSW    Y0, Y18, Y6
+	VXORPS      Z18, Z18, Z18
+	VBLENDMPS   (R12), Z6, K1, Z18
+	VXORPS      Z6, Z6, Z6
+	VBLENDMPS   64(R12), Z7, K2, Z6
+	VXORPS      Z7, Z7, Z7
+	VBLENDMPS   128(R12), Z8, K3, Z7
+	VXORPS      Z8, Z8, Z8
+	VBLENDMPS   192(R12), Z9, K4, Z8
+	VMOVUPS     Z18, (AX)
+	VMOVUPS     Z6, 64(AX)
+	VMOVUPS     Z7, 128(AX)
+	VMOVUPS     Z8, 192(AX)
+	VPADDUSW    Y0, Y14, Y6
 	VMOVDQU16   Y1, K1, Y6
 	VMOVDQU16   Y6, (CX)
-	VPADDUSW    Y0, Y19, Y6
+	VPADDUSW    Y0, Y15, Y6
 	VMOVDQU16   Y1, K2, Y6
 	VMOVDQU16   Y6, 32(CX)
-	VPADDUSW    Y0, Y20, Y6
+	VPADDUSW    Y0, Y16, Y6
 	VMOVDQU16   Y1, K3, Y6
 	VMOVDQU16   Y6, 64(CX)
-	VPADDUSW    Y0, Y21, Y6
+	VPADDUSW    Y0, Y17, Y6
 	VMOVDQU16   Y1, K4, Y6
 	VMOVDQU16   Y6, 96(CX)
 	VMOVUPS     (R11), Z6
@@ -9987,509 +12530,1490 @@ SimplifiedAdaptiveExponentialAVX2_done:
 	RET
 
 // func simplifiedAdaptiveExponentialUniformAVX512(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
-TEXT ·simplifiedAdaptiveExponentialUniformAVX512(SB), NOSPLIT, $8-88
-	// 4 scalars held in registers, 17 read from memory where used; vectors interleaved 4 at a time.
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+TEXT ·simplifiedAdaptiveExponentialUniformAVX512(SB), $584-88
+	// 5 scalars held in registers, 16 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	VMOVSS       const3f800000<>+0(SB), X0
 	VDIVSS       delta+40(FP), X0, X0
 	VMOVSS       X0, (SP)
+	LEAQ         8(SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
-	VBROADCASTSS delta+40(FP), Z6
-	VBROADCASTSS rh+44(FP), Z7
-	VBROADCASTSS constc2d00000<>+0(SB), Z8
-	VBROADCASTSS const42b20000<>+0(SB), Z9
-	MOVQ         v+0(FP), AX
-	MOVQ         r+8(FP), CX
-	MOVQ         theta+16(FP), DX
-	MOVQ         cur+24(FP), BX
-	MOVQ         spikes+72(FP), SI
-	MOVQ         blocks+80(FP), DI
-	TESTQ        DI, DI
+	VBROADCASTSS delta+40(FP), Z2
+	VBROADCASTSS rh+44(FP), Z3
+	VBROADCASTSS constc2d00000<>+0(SB), Z4
+	VBROADCASTSS const42b20000<>+0(SB), Z5
+	VBROADCASTSS const3fb8aa3b<>+0(SB), Z6
+	MOVQ         v+0(FP), CX
+	MOVQ         r+8(FP), DX
+	MOVQ         theta+16(FP), BX
+	MOVQ         cur+24(FP), SI
+	MOVQ         spikes+72(FP), DI
+	MOVQ         blocks+80(FP), R8
+	TESTQ        R8, R8
 	JZ           SimplifiedAdaptiveExponentialUniformAVX512_done
 
 	// Which loop: the second if every divisor is ±2^k with a normal
 	// reciprocal, by which it multiplies (the division's bits).
-	MOVL  delta+40(FP), R8
-	TESTL $0x007fffff, R8
+	MOVL  delta+40(FP), R9
+	TESTL $0x007fffff, R9
 	JNZ   SimplifiedAdaptiveExponentialUniformAVX512_block
-	SHRL  $0x17, R8
-	ANDL  $0x000000ff, R8
-	DECL  R8
-	CMPL  R8, $0x000000fc
+	SHRL  $0x17, R9
+	ANDL  $0x000000ff, R9
+	DECL  R9
+	CMPL  R9, $0x000000fc
 	JA    SimplifiedAdaptiveExponentialUniformAVX512_block
 	JMP   SimplifiedAdaptiveExponentialUniformAVX512_reciprocal_block
 
 SimplifiedAdaptiveExponentialUniformAVX512_block:
-	XORQ         R8, R8
-	VMOVUPS      (AX), Z10
-	VMOVUPS      64(AX), Z11
-	VMOVUPS      128(AX), Z12
-	VMOVUPS      192(AX), Z13
-	VSUBPS       Z7, Z10, Z14
-	VSUBPS       Z7, Z11, Z15
-	VSUBPS       Z7, Z12, Z16
-	VSUBPS       Z7, Z13, Z17
-	VDIVPS       Z6, Z14, Z14
-	VDIVPS       Z6, Z15, Z15
-	VDIVPS       Z6, Z16, Z16
-	VDIVPS       Z6, Z17, Z17
-	VMAXPS       Z14, Z8, Z14
-	VMINPS       Z14, Z9, Z14
-	VMAXPS       Z15, Z8, Z15
-	VMINPS       Z15, Z9, Z15
-	VMAXPS       Z16, Z8, Z16
-	VMINPS       Z16, Z9, Z16
-	VMAXPS       Z17, Z8, Z17
-	VMINPS       Z17, Z9, Z17
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z14, Z18
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z15, Z19
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z16, Z20
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z17, Z21
-	VRNDSCALEPS  $0x00, Z18, Z18
-	VRNDSCALEPS  $0x00, Z19, Z19
-	VRNDSCALEPS  $0x00, Z20, Z20
-	VRNDSCALEPS  $0x00, Z21, Z21
-	VMULPS.BCST  const3f318000<>+0(SB), Z18, Z22
-	VMULPS.BCST  const3f318000<>+0(SB), Z19, Z23
-	VMULPS.BCST  const3f318000<>+0(SB), Z20, Z24
-	VMULPS.BCST  const3f318000<>+0(SB), Z21, Z25
-	VSUBPS       Z22, Z14, Z14
-	VSUBPS       Z23, Z15, Z15
-	VSUBPS       Z24, Z16, Z16
-	VSUBPS       Z25, Z17, Z17
-	VMULPS.BCST  constb95e8083<>+0(SB), Z18, Z22
-	VMULPS.BCST  constb95e8083<>+0(SB), Z19, Z23
-	VMULPS.BCST  constb95e8083<>+0(SB), Z20, Z24
-	VMULPS.BCST  constb95e8083<>+0(SB), Z21, Z25
-	VSUBPS       Z22, Z14, Z14
-	VSUBPS       Z23, Z15, Z15
-	VSUBPS       Z24, Z16, Z16
-	VSUBPS       Z25, Z17, Z17
-	VMULPS.BCST  const39500d01<>+0(SB), Z14, Z22
-	VMULPS.BCST  const39500d01<>+0(SB), Z15, Z23
-	VMULPS.BCST  const39500d01<>+0(SB), Z16, Z24
-	VMULPS.BCST  const39500d01<>+0(SB), Z17, Z25
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z23, Z23
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z24, Z24
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z25, Z25
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z15, Z23, Z23
-	VMULPS       Z16, Z24, Z24
-	VMULPS       Z17, Z25, Z25
-	VADDPS.BCST  const3c088889<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3c088889<>+0(SB), Z23, Z23
-	VADDPS.BCST  const3c088889<>+0(SB), Z24, Z24
-	VADDPS.BCST  const3c088889<>+0(SB), Z25, Z25
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z15, Z23, Z23
-	VMULPS       Z16, Z24, Z24
-	VMULPS       Z17, Z25, Z25
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z23, Z23
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z24, Z24
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z25, Z25
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z15, Z23, Z23
-	VMULPS       Z16, Z24, Z24
-	VMULPS       Z17, Z25, Z25
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z23, Z23
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z24, Z24
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z25, Z25
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z15, Z23, Z23
-	VMULPS       Z16, Z24, Z24
-	VMULPS       Z17, Z25, Z25
-	VADDPS.BCST  const3f000000<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3f000000<>+0(SB), Z23, Z23
-	VADDPS.BCST  const3f000000<>+0(SB), Z24, Z24
-	VADDPS.BCST  const3f000000<>+0(SB), Z25, Z25
-	VMULPS       Z14, Z14, Z26
-	VMULPS       Z15, Z15, Z27
-	VMULPS       Z16, Z16, Z28
-	VMULPS       Z17, Z17, Z29
-	VMULPS       Z22, Z26, Z22
-	VMULPS       Z23, Z27, Z23
-	VMULPS       Z24, Z28, Z24
-	VMULPS       Z25, Z29, Z25
-	VADDPS       Z14, Z22, Z14
-	VADDPS       Z15, Z23, Z15
-	VADDPS       Z16, Z24, Z16
-	VADDPS       Z17, Z25, Z17
-	VADDPS.BCST  const3f800000<>+0(SB), Z14, Z14
-	VADDPS.BCST  const3f800000<>+0(SB), Z15, Z15
-	VADDPS.BCST  const3f800000<>+0(SB), Z16, Z16
-	VADDPS.BCST  const3f800000<>+0(SB), Z17, Z17
-	VSCALEFPS    Z18, Z14, Z14
-	VSCALEFPS    Z19, Z15, Z15
-	VSCALEFPS    Z20, Z16, Z16
-	VSCALEFPS    Z21, Z17, Z17
-	VMULPS       Z14, Z6, Z14
-	VMULPS       Z15, Z6, Z15
-	VMULPS       Z16, Z6, Z16
-	VMULPS       Z17, Z6, Z17
-	VSUBPS       Z10, Z14, Z14
-	VSUBPS       Z11, Z15, Z15
-	VSUBPS       Z12, Z16, Z16
-	VSUBPS       Z13, Z17, Z17
-	VMOVDQU16    (CX), Y18
-	VMOVDQU16    32(CX), Y19
-	VMOVDQU16    64(CX), Y20
-	VMOVDQU16    96(CX), Y21
-	VPBROADCASTW c+32(FP), Y22
-	VPBROADCASTW c+32(FP), Y23
-	VPBROADCASTW c+32(FP), Y24
-	VPBROADCASTW c+32(FP), Y25
-	VPCMPUW      $0x06, Y22, Y18, K1
-	VPCMPUW      $0x06, Y23, Y19, K2
-	VPCMPUW      $0x06, Y24, Y20, K3
-	VPCMPUW      $0x06, Y25, Y21, K4
-	VMOVUPS      (BX), Z22
-	VMOVUPS      64(BX), Z23
-	VMOVUPS      128(BX), Z24
-	VMOVUPS      192(BX), Z25
-	VMULPS.BCST  res+48(FP), Z22, Z22
-	VMULPS.BCST  res+48(FP), Z23, Z23
-	VMULPS.BCST  res+48(FP), Z24, Z24
-	VMULPS.BCST  res+48(FP), Z25, Z25
-	VMOVUPS.Z    Z22, K1, Z22
-	VMOVUPS.Z    Z23, K2, Z23
-	VMOVUPS.Z    Z24, K3, Z24
-	VMOVUPS.Z    Z25, K4, Z25
-	VADDPS       Z22, Z14, Z14
-	VADDPS       Z23, Z15, Z15
-	VADDPS       Z24, Z16, Z16
-	VADDPS       Z25, Z17, Z17
-	VMULPS.BCST  k+36(FP), Z14, Z14
-	VMULPS.BCST  k+36(FP), Z15, Z15
-	VMULPS.BCST  k+36(FP), Z16, Z16
-	VMULPS.BCST  k+36(FP), Z17, Z17
-	VADDPS       Z14, Z10, Z10
-	VADDPS       Z15, Z11, Z11
-	VADDPS       Z16, Z12, Z12
-	VADDPS       Z17, Z13, Z13
-	VMOVUPS      (DX), Z14
-	VMOVUPS      64(DX), Z15
-	VMOVUPS      128(DX), Z16
-	VMOVUPS      192(DX), Z17
-	VCMPPS       $0x1e, Z14, Z10, K1, K1
-	VCMPPS       $0x1e, Z15, Z11, K2, K2
-	VCMPPS       $0x1e, Z16, Z12, K3, K3
-	VCMPPS       $0x1e, Z17, Z13, K4, K4
-	VBROADCASTSS reset+56(FP), Z22
-	VBLENDMPS    Z22, Z10, K1, Z2
-	VBROADCASTSS reset+56(FP), Z10
-	VBLENDMPS    Z10, Z11, K2, Z3
-	VBROADCASTSS reset+56(FP), Z10
-	VBLENDMPS    Z10, Z12, K3, Z4
-	VBROADCASTSS reset+56(FP), Z10
-	VBLENDMPS    Z10, Z13, K4, Z5
-	VMOVUPS      Z2, (AX)
-	VMOVUPS      Z3, 64(AX)
-	VMOVUPS      Z4, 128(AX)
-	VMOVUPS      Z5, 192(AX)
-	VPADDUSW     Y0, Y18, Y10
-	VMOVDQU16    Y1, K1, Y10
-	VMOVDQU16    Y10, (CX)
-	VPADDUSW     Y0, Y19, Y10
-	VMOVDQU16    Y1, K2, Y10
-	VMOVDQU16    Y10, 32(CX)
-	VPADDUSW     Y0, Y20, Y10
-	VMOVDQU16    Y1, K3, Y10
-	VMOVDQU16    Y10, 64(CX)
-	VPADDUSW     Y0, Y21, Y10
-	VMOVDQU16    Y1, K4, Y10
-	VMOVDQU16    Y10, 96(CX)
-	VBROADCASTSS thr+52(FP), Z10
-	VSUBPS       Z14, Z10, Z10
-	VBROADCASTSS thr+52(FP), Z11
-	VSUBPS       Z15, Z11, Z11
-	VBROADCASTSS thr+52(FP), Z12
-	VSUBPS       Z16, Z12, Z12
-	VBROADCASTSS thr+52(FP), Z13
-	VSUBPS       Z17, Z13, Z13
-	VMULPS.BCST  ltheta+60(FP), Z10, Z10
-	VMULPS.BCST  ltheta+60(FP), Z11, Z11
-	VMULPS.BCST  ltheta+60(FP), Z12, Z12
-	VMULPS.BCST  ltheta+60(FP), Z13, Z13
-	VADDPS       Z10, Z14, Z10
-	VADDPS       Z11, Z15, Z11
-	VADDPS       Z12, Z16, Z12
-	VADDPS       Z13, Z17, Z13
-	VBROADCASTSS dtheta+64(FP), Z14
-	VMOVUPS.Z    Z14, K1, Z14
-	VBROADCASTSS dtheta+64(FP), Z15
-	VMOVUPS.Z    Z15, K2, Z15
-	VBROADCASTSS dtheta+64(FP), Z16
-	VMOVUPS.Z    Z16, K3, Z16
-	VBROADCASTSS dtheta+64(FP), Z17
-	VMOVUPS.Z    Z17, K4, Z17
-	VADDPS       Z14, Z10, Z10
-	VADDPS       Z15, Z11, Z11
-	VADDPS       Z16, Z12, Z12
-	VADDPS       Z17, Z13, Z13
-	VMOVUPS      Z10, (DX)
-	VMOVUPS      Z11, 64(DX)
-	VMOVUPS      Z12, 128(DX)
-	VMOVUPS      Z13, 192(DX)
-	KMOVW        K1, R9
-	ORQ          R9, R8
-	KMOVW        K2, R9
-	SHLQ         $0x10, R9
-	ORQ          R9, R8
-	KMOVW        K3, R9
-	SHLQ         $0x20, R9
-	ORQ          R9, R8
-	KMOVW        K4, R9
-	SHLQ         $0x30, R9
-	ORQ          R9, R8
-	MOVQ         R8, (SI)
-	ADDQ         $0x08, SI
-	ADDQ         $0x00000100, AX
-	ADDQ         $0x00000080, CX
-	ADDQ         $0x00000100, DX
-	ADDQ         $0x00000100, BX
-	DECQ         DI
-	JNZ          SimplifiedAdaptiveExponentialUniformAVX512_block
-	JMP          SimplifiedAdaptiveExponentialUniformAVX512_done
+	SUBQ $0x02, R8
+	JCS  SimplifiedAdaptiveExponentialUniformAVX512_block_last
 
-SimplifiedAdaptiveExponentialUniformAVX512_reciprocal_block:
-	XORQ         R8, R8
-	VMOVUPS      (AX), Z2
-	VMOVUPS      64(AX), Z3
-	VMOVUPS      128(AX), Z4
-	VMOVUPS      192(AX), Z5
-	VSUBPS       Z7, Z2, Z10
-	VSUBPS       Z7, Z3, Z11
-	VSUBPS       Z7, Z4, Z12
-	VSUBPS       Z7, Z5, Z13
-	VMULPS.BCST  (SP), Z10, Z10
-	VMULPS.BCST  (SP), Z11, Z11
-	VMULPS.BCST  (SP), Z12, Z12
-	VMULPS.BCST  (SP), Z13, Z13
-	VMAXPS       Z10, Z8, Z10
-	VMINPS       Z10, Z9, Z10
-	VMAXPS       Z11, Z8, Z11
-	VMINPS       Z11, Z9, Z11
-	VMAXPS       Z12, Z8, Z12
-	VMINPS       Z12, Z9, Z12
-	VMAXPS       Z13, Z8, Z13
-	VMINPS       Z13, Z9, Z13
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z10, Z18
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z11, Z19
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z12, Z20
-	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z13, Z21
+SimplifiedAdaptiveExponentialUniformAVX512_block_pair:
+	XORQ         R9, R9
+	XORQ         R10, R10
+	VMOVUPS      (CX), Z7
+	VMOVUPS      64(CX), Z8
+	VMOVUPS      128(CX), Z9
+	VMOVUPS      192(CX), Z10
+	VMOVUPS      256(CX), Z11
+	VMOVUPS      320(CX), Z12
+	VMOVUPS      384(CX), Z13
+	VMOVUPS      448(CX), Z14
+	VSUBPS       Z3, Z7, Z7
+	VSUBPS       Z3, Z8, Z8
+	VSUBPS       Z3, Z9, Z9
+	VSUBPS       Z3, Z10, Z10
+	VSUBPS       Z3, Z11, Z11
+	VSUBPS       Z3, Z12, Z12
+	VSUBPS       Z3, Z13, Z13
+	VSUBPS       Z3, Z14, Z14
+	VDIVPS       Z2, Z7, Z7
+	VDIVPS       Z2, Z8, Z8
+	VDIVPS       Z2, Z9, Z9
+	VDIVPS       Z2, Z10, Z10
+	VDIVPS       Z2, Z11, Z11
+	VDIVPS       Z2, Z12, Z12
+	VDIVPS       Z2, Z13, Z13
+	VDIVPS       Z2, Z14, Z14
+	VMAXPS       Z7, Z4, Z7
+	VMINPS       Z7, Z5, Z7
+	VMAXPS       Z8, Z4, Z8
+	VMINPS       Z8, Z5, Z8
+	VMAXPS       Z9, Z4, Z9
+	VMINPS       Z9, Z5, Z9
+	VMAXPS       Z10, Z4, Z10
+	VMINPS       Z10, Z5, Z10
+	VMAXPS       Z11, Z4, Z11
+	VMINPS       Z11, Z5, Z11
+	VMAXPS       Z12, Z4, Z12
+	VMINPS       Z12, Z5, Z12
+	VMAXPS       Z13, Z4, Z13
+	VMINPS       Z13, Z5, Z13
+	VMAXPS       Z14, Z4, Z14
+	VMINPS       Z14, Z5, Z14
+	VMULPS       Z6, Z7, Z15
+	VMULPS       Z6, Z8, Z16
+	VMULPS       Z6, Z9, Z17
+	VMULPS       Z6, Z10, Z18
+	VMULPS       Z6, Z11, Z19
+	VMULPS       Z6, Z12, Z20
+	VMULPS       Z6, Z13, Z21
+	VMULPS       Z6, Z14, Z22
+	VRNDSCALEPS  $0x00, Z15, Z15
+	VMOVUPS      Z15, (AX)
+	VRNDSCALEPS  $0x00, Z16, Z16
+	VMOVUPS      Z16, 64(AX)
+	VRNDSCALEPS  $0x00, Z17, Z17
+	VMOVUPS      Z17, 128(AX)
 	VRNDSCALEPS  $0x00, Z18, Z18
+	VMOVUPS      Z18, 192(AX)
 	VRNDSCALEPS  $0x00, Z19, Z19
+	VMOVUPS      Z19, 256(AX)
 	VRNDSCALEPS  $0x00, Z20, Z20
+	VMOVUPS      Z20, 320(AX)
 	VRNDSCALEPS  $0x00, Z21, Z21
-	VMULPS.BCST  const3f318000<>+0(SB), Z18, Z22
-	VMULPS.BCST  const3f318000<>+0(SB), Z19, Z23
-	VMULPS.BCST  const3f318000<>+0(SB), Z20, Z24
-	VMULPS.BCST  const3f318000<>+0(SB), Z21, Z25
-	VSUBPS       Z22, Z10, Z10
-	VSUBPS       Z23, Z11, Z11
-	VSUBPS       Z24, Z12, Z12
-	VSUBPS       Z25, Z13, Z13
-	VMULPS.BCST  constb95e8083<>+0(SB), Z18, Z22
-	VMULPS.BCST  constb95e8083<>+0(SB), Z19, Z23
-	VMULPS.BCST  constb95e8083<>+0(SB), Z20, Z24
-	VMULPS.BCST  constb95e8083<>+0(SB), Z21, Z25
-	VSUBPS       Z22, Z10, Z10
-	VSUBPS       Z23, Z11, Z11
-	VSUBPS       Z24, Z12, Z12
-	VSUBPS       Z25, Z13, Z13
-	VMULPS.BCST  const39500d01<>+0(SB), Z10, Z22
-	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z23
-	VMULPS.BCST  const39500d01<>+0(SB), Z12, Z24
-	VMULPS.BCST  const39500d01<>+0(SB), Z13, Z25
+	VMOVUPS      Z21, 384(AX)
+	VRNDSCALEPS  $0x00, Z22, Z22
+	VMOVUPS      Z22, 448(AX)
+	VMULPS.BCST  const3f318000<>+0(SB), Z15, Z23
+	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z24
+	VMULPS.BCST  const3f318000<>+0(SB), Z17, Z25
+	VMULPS.BCST  const3f318000<>+0(SB), Z18, Z26
+	VMULPS.BCST  const3f318000<>+0(SB), Z19, Z27
+	VMULPS.BCST  const3f318000<>+0(SB), Z20, Z28
+	VMULPS.BCST  const3f318000<>+0(SB), Z21, Z29
+	VMULPS.BCST  const3f318000<>+0(SB), Z22, Z30
+	VSUBPS       Z23, Z7, Z7
+	VSUBPS       Z24, Z8, Z8
+	VSUBPS       Z25, Z9, Z9
+	VSUBPS       Z26, Z10, Z10
+	VSUBPS       Z27, Z11, Z11
+	VSUBPS       Z28, Z12, Z12
+	VSUBPS       Z29, Z13, Z13
+	VSUBPS       Z30, Z14, Z14
+	VMULPS.BCST  constb95e8083<>+0(SB), Z15, Z15
+	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z16
+	VMULPS.BCST  constb95e8083<>+0(SB), Z17, Z17
+	VMULPS.BCST  constb95e8083<>+0(SB), Z18, Z18
+	VMULPS.BCST  constb95e8083<>+0(SB), Z19, Z19
+	VMULPS.BCST  constb95e8083<>+0(SB), Z20, Z20
+	VMULPS.BCST  constb95e8083<>+0(SB), Z21, Z21
+	VMULPS.BCST  constb95e8083<>+0(SB), Z22, Z22
+	VSUBPS       Z15, Z7, Z7
+	VSUBPS       Z16, Z8, Z8
+	VSUBPS       Z17, Z9, Z9
+	VSUBPS       Z18, Z10, Z10
+	VSUBPS       Z19, Z11, Z11
+	VSUBPS       Z20, Z12, Z12
+	VSUBPS       Z21, Z13, Z13
+	VSUBPS       Z22, Z14, Z14
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z15
+	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z16
+	VMULPS.BCST  const39500d01<>+0(SB), Z9, Z17
+	VMULPS.BCST  const39500d01<>+0(SB), Z10, Z18
+	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z19
+	VMULPS.BCST  const39500d01<>+0(SB), Z12, Z20
+	VMULPS.BCST  const39500d01<>+0(SB), Z13, Z21
+	VMULPS.BCST  const39500d01<>+0(SB), Z14, Z22
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z21, Z21
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z23, Z23
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z24, Z24
-	VADDPS.BCST  const3ab60b61<>+0(SB), Z25, Z25
-	VMULPS       Z10, Z22, Z22
-	VMULPS       Z11, Z23, Z23
-	VMULPS       Z12, Z24, Z24
-	VMULPS       Z13, Z25, Z25
+	VMULPS       Z7, Z15, Z15
+	VMULPS       Z8, Z16, Z16
+	VMULPS       Z9, Z17, Z17
+	VMULPS       Z10, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VMULPS       Z12, Z20, Z20
+	VMULPS       Z13, Z21, Z21
+	VMULPS       Z14, Z22, Z22
+	VADDPS.BCST  const3c088889<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3c088889<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3c088889<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3c088889<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3c088889<>+0(SB), Z21, Z21
 	VADDPS.BCST  const3c088889<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3c088889<>+0(SB), Z23, Z23
-	VADDPS.BCST  const3c088889<>+0(SB), Z24, Z24
-	VADDPS.BCST  const3c088889<>+0(SB), Z25, Z25
-	VMULPS       Z10, Z22, Z22
-	VMULPS       Z11, Z23, Z23
-	VMULPS       Z12, Z24, Z24
-	VMULPS       Z13, Z25, Z25
+	VMULPS       Z7, Z15, Z15
+	VMULPS       Z8, Z16, Z16
+	VMULPS       Z9, Z17, Z17
+	VMULPS       Z10, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VMULPS       Z12, Z20, Z20
+	VMULPS       Z13, Z21, Z21
+	VMULPS       Z14, Z22, Z22
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z21, Z21
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z23, Z23
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z24, Z24
-	VADDPS.BCST  const3d2aaaab<>+0(SB), Z25, Z25
-	VMULPS       Z10, Z22, Z22
-	VMULPS       Z11, Z23, Z23
-	VMULPS       Z12, Z24, Z24
-	VMULPS       Z13, Z25, Z25
+	VMULPS       Z7, Z15, Z15
+	VMULPS       Z8, Z16, Z16
+	VMULPS       Z9, Z17, Z17
+	VMULPS       Z10, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VMULPS       Z12, Z20, Z20
+	VMULPS       Z13, Z21, Z21
+	VMULPS       Z14, Z22, Z22
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z21, Z21
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z23, Z23
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z24, Z24
-	VADDPS.BCST  const3e2aaaab<>+0(SB), Z25, Z25
-	VMULPS       Z10, Z22, Z22
-	VMULPS       Z11, Z23, Z23
-	VMULPS       Z12, Z24, Z24
-	VMULPS       Z13, Z25, Z25
+	VMULPS       Z7, Z15, Z15
+	VMULPS       Z8, Z16, Z16
+	VMULPS       Z9, Z17, Z17
+	VMULPS       Z10, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VMULPS       Z12, Z20, Z20
+	VMULPS       Z13, Z21, Z21
+	VMULPS       Z14, Z22, Z22
+	VADDPS.BCST  const3f000000<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3f000000<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3f000000<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3f000000<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3f000000<>+0(SB), Z21, Z21
 	VADDPS.BCST  const3f000000<>+0(SB), Z22, Z22
-	VADDPS.BCST  const3f000000<>+0(SB), Z23, Z23
-	VADDPS.BCST  const3f000000<>+0(SB), Z24, Z24
-	VADDPS.BCST  const3f000000<>+0(SB), Z25, Z25
+	VMULPS       Z7, Z7, Z23
+	VMULPS       Z8, Z8, Z24
+	VMULPS       Z9, Z9, Z25
 	VMULPS       Z10, Z10, Z26
 	VMULPS       Z11, Z11, Z27
 	VMULPS       Z12, Z12, Z28
 	VMULPS       Z13, Z13, Z29
-	VMULPS       Z22, Z26, Z22
-	VMULPS       Z23, Z27, Z23
-	VMULPS       Z24, Z28, Z24
-	VMULPS       Z25, Z29, Z25
-	VADDPS       Z10, Z22, Z10
-	VADDPS       Z11, Z23, Z11
-	VADDPS       Z12, Z24, Z12
-	VADDPS       Z13, Z25, Z13
+	VMULPS       Z14, Z14, Z30
+	VMULPS       Z15, Z23, Z15
+	VMULPS       Z16, Z24, Z16
+	VMULPS       Z17, Z25, Z17
+	VMULPS       Z18, Z26, Z18
+	VMULPS       Z19, Z27, Z19
+	VMULPS       Z20, Z28, Z20
+	VMULPS       Z21, Z29, Z21
+	VMULPS       Z22, Z30, Z22
+	VADDPS       Z7, Z15, Z7
+	VADDPS       Z8, Z16, Z8
+	VADDPS       Z9, Z17, Z9
+	VADDPS       Z10, Z18, Z10
+	VADDPS       Z11, Z19, Z11
+	VADDPS       Z12, Z20, Z12
+	VADDPS       Z13, Z21, Z13
+	VADDPS       Z14, Z22, Z14
+	VADDPS.BCST  const3f800000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3f800000<>+0(SB), Z9, Z9
 	VADDPS.BCST  const3f800000<>+0(SB), Z10, Z10
 	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
 	VADDPS.BCST  const3f800000<>+0(SB), Z12, Z12
 	VADDPS.BCST  const3f800000<>+0(SB), Z13, Z13
-	VSCALEFPS    Z18, Z10, Z10
-	VSCALEFPS    Z19, Z11, Z11
-	VSCALEFPS    Z20, Z12, Z12
-	VSCALEFPS    Z21, Z13, Z13
-	VMULPS       Z10, Z6, Z10
-	VMULPS       Z11, Z6, Z11
-	VMULPS       Z12, Z6, Z12
-	VMULPS       Z13, Z6, Z13
-	VSUBPS       Z2, Z10, Z10
-	VSUBPS       Z3, Z11, Z11
-	VSUBPS       Z4, Z12, Z12
-	VSUBPS       Z5, Z13, Z13
-	VMOVDQU16    (CX), Y18
-	VMOVDQU16    32(CX), Y19
-	VMOVDQU16    64(CX), Y20
-	VMOVDQU16    96(CX), Y21
-	VPBROADCASTW c+32(FP), Y22
+	VADDPS.BCST  const3f800000<>+0(SB), Z14, Z14
+	VSCALEFPS    (AX), Z7, Z7
+	VSCALEFPS    64(AX), Z8, Z8
+	VSCALEFPS    128(AX), Z9, Z9
+	VSCALEFPS    192(AX), Z10, Z10
+	VSCALEFPS    256(AX), Z11, Z11
+	VSCALEFPS    320(AX), Z12, Z12
+	VSCALEFPS    384(AX), Z13, Z13
+	VSCALEFPS    448(AX), Z14, Z14
+	VMULPS       Z7, Z2, Z7
+	VMULPS       Z8, Z2, Z8
+	VMULPS       Z9, Z2, Z9
+	VMULPS       Z10, Z2, Z10
+	VMULPS       Z11, Z2, Z11
+	VMULPS       Z12, Z2, Z12
+	VMULPS       Z13, Z2, Z13
+	VMULPS       Z14, Z2, Z14
+	VSUBPS       (CX), Z7, Z7
+	VSUBPS       64(CX), Z8, Z8
+	VSUBPS       128(CX), Z9, Z9
+	VSUBPS       192(CX), Z10, Z10
+	VSUBPS       256(CX), Z11, Z11
+	VSUBPS       320(CX), Z12, Z12
+	VSUBPS       384(CX), Z13, Z13
+	VSUBPS       448(CX), Z14, Z14
+	VMOVDQU16    (DX), Y15
+	VMOVDQU16    32(DX), Y16
+	VMOVDQU16    64(DX), Y17
+	VMOVDQU16    96(DX), Y18
+	VMOVDQU16    128(DX), Y19
+	VMOVDQU16    160(DX), Y20
+	VMOVDQU16    192(DX), Y21
+	VMOVDQU16    224(DX), Y22
 	VPBROADCASTW c+32(FP), Y23
 	VPBROADCASTW c+32(FP), Y24
 	VPBROADCASTW c+32(FP), Y25
-	VPCMPUW      $0x06, Y22, Y18, K1
-	VPCMPUW      $0x06, Y23, Y19, K2
-	VPCMPUW      $0x06, Y24, Y20, K3
-	VPCMPUW      $0x06, Y25, Y21, K4
-	VMOVUPS      (BX), Z22
-	VMOVUPS      64(BX), Z23
-	VMOVUPS      128(BX), Z24
-	VMOVUPS      192(BX), Z25
-	VMULPS.BCST  res+48(FP), Z22, Z22
+	VPBROADCASTW c+32(FP), Y26
+	VPCMPUW      $0x06, Y23, Y15, K1
+	VPCMPUW      $0x06, Y24, Y16, K2
+	VPCMPUW      $0x06, Y25, Y17, K3
+	VPCMPUW      $0x06, Y26, Y18, K4
+	VMOVUPS      (SI), Z23
+	VMOVUPS      64(SI), Z24
+	VMOVUPS      128(SI), Z25
+	VMOVUPS      192(SI), Z26
 	VMULPS.BCST  res+48(FP), Z23, Z23
 	VMULPS.BCST  res+48(FP), Z24, Z24
 	VMULPS.BCST  res+48(FP), Z25, Z25
-	VMOVUPS.Z    Z22, K1, Z22
-	VMOVUPS.Z    Z23, K2, Z23
-	VMOVUPS.Z    Z24, K3, Z24
-	VMOVUPS.Z    Z25, K4, Z25
-	VADDPS       Z22, Z10, Z10
-	VADDPS       Z23, Z11, Z11
-	VADDPS       Z24, Z12, Z12
-	VADDPS       Z25, Z13, Z13
+	VMULPS.BCST  res+48(FP), Z26, Z26
+	VMOVUPS.Z    Z23, K1, Z23
+	VMOVUPS.Z    Z24, K2, Z24
+	VMOVUPS.Z    Z25, K3, Z25
+	VMOVUPS.Z    Z26, K4, Z26
+	VADDPS       Z23, Z7, Z7
+	VADDPS       Z24, Z8, Z8
+	VADDPS       Z25, Z9, Z9
+	VADDPS       Z26, Z10, Z10
+	VMULPS.BCST  k+36(FP), Z7, Z7
+	VMULPS.BCST  k+36(FP), Z8, Z8
+	VMULPS.BCST  k+36(FP), Z9, Z9
 	VMULPS.BCST  k+36(FP), Z10, Z10
-	VMULPS.BCST  k+36(FP), Z11, Z11
-	VMULPS.BCST  k+36(FP), Z12, Z12
-	VMULPS.BCST  k+36(FP), Z13, Z13
-	VADDPS       Z10, Z2, Z2
-	VADDPS       Z11, Z3, Z3
-	VADDPS       Z12, Z4, Z4
-	VADDPS       Z13, Z5, Z5
-	VMOVUPS      (DX), Z10
-	VMOVUPS      64(DX), Z11
-	VMOVUPS      128(DX), Z12
-	VMOVUPS      192(DX), Z13
-	VCMPPS       $0x1e, Z10, Z2, K1, K1
-	VCMPPS       $0x1e, Z11, Z3, K2, K2
-	VCMPPS       $0x1e, Z12, Z4, K3, K3
-	VCMPPS       $0x1e, Z13, Z5, K4, K4
-	VBROADCASTSS reset+56(FP), Z22
-	VBLENDMPS    Z22, Z2, K1, Z14
-	VBROADCASTSS reset+56(FP), Z2
-	VBLENDMPS    Z2, Z3, K2, Z15
-	VBROADCASTSS reset+56(FP), Z2
-	VBLENDMPS    Z2, Z4, K3, Z16
-	VBROADCASTSS reset+56(FP), Z2
-	VBLENDMPS    Z2, Z5, K4, Z17
-	VMOVUPS      Z14, (AX)
-	VMOVUPS      Z15, 64(AX)
-	VMOVUPS      Z16, 128(AX)
-	VMOVUPS      Z17, 192(AX)
-	VPADDUSW     Y0, Y18, Y2
+	VADDPS       (CX), Z7, Z7
+	VADDPS       64(CX), Z8, Z8
+	VADDPS       128(CX), Z9, Z9
+	VADDPS       192(CX), Z10, Z10
+	VMOVUPS      (BX), Z23
+	VMOVUPS      64(BX), Z24
+	VMOVUPS      128(BX), Z25
+	VMOVUPS      192(BX), Z26
+	VCMPPS       $0x1e, Z23, Z7, K1, K1
+	VCMPPS       $0x1e, Z24, Z8, K2, K2
+	VCMPPS       $0x1e, Z25, Z9, K3, K3
+	VCMPPS       $0x1e, Z26, Z10, K4, K4
+	VXORPS       Z27, Z27, Z27
+	VBROADCASTSS reset+56(FP), Z28
+	VBLENDMPS    Z28, Z7, K1, Z27
+	VXORPS       Z7, Z7, Z7
+	VBROADCASTSS reset+56(FP), Z28
+	VBLENDMPS    Z28, Z8, K2, Z7
+	VXORPS       Z8, Z8, Z8
+	VBROADCASTSS reset+56(FP), Z28
+	VBLENDMPS    Z28, Z9, K3, Z8
+	VXORPS       Z9, Z9, Z9
+	VBROADCASTSS reset+56(FP), Z28
+	VBLENDMPS    Z28, Z10, K4, Z9
+	VMOVUPS      Z27, (CX)
+	VMOVUPS      Z7, 64(CX)
+	VMOVUPS      Z8, 128(CX)
+	VMOVUPS      Z9, 192(CX)
+	VPADDUSW     Y0, Y15, Y7
+	VMOVDQU16    Y1, K1, Y7
+	VMOVDQU16    Y7, (DX)
+	VPADDUSW     Y0, Y16, Y7
+	VMOVDQU16    Y1, K2, Y7
+	VMOVDQU16    Y7, 32(DX)
+	VPADDUSW     Y0, Y17, Y7
+	VMOVDQU16    Y1, K3, Y7
+	VMOVDQU16    Y7, 64(DX)
+	VPADDUSW     Y0, Y18, Y7
+	VMOVDQU16    Y1, K4, Y7
+	VMOVDQU16    Y7, 96(DX)
+	VBROADCASTSS thr+52(FP), Z7
+	VSUBPS       Z23, Z7, Z7
+	VBROADCASTSS thr+52(FP), Z8
+	VSUBPS       Z24, Z8, Z8
+	VBROADCASTSS thr+52(FP), Z9
+	VSUBPS       Z25, Z9, Z9
+	VBROADCASTSS thr+52(FP), Z10
+	VSUBPS       Z26, Z10, Z10
+	VMULPS.BCST  ltheta+60(FP), Z7, Z7
+	VMULPS.BCST  ltheta+60(FP), Z8, Z8
+	VMULPS.BCST  ltheta+60(FP), Z9, Z9
+	VMULPS.BCST  ltheta+60(FP), Z10, Z10
+	VADDPS       Z7, Z23, Z7
+	VADDPS       Z8, Z24, Z8
+	VADDPS       Z9, Z25, Z9
+	VADDPS       Z10, Z26, Z10
+	VBROADCASTSS dtheta+64(FP), Z15
+	VMOVUPS.Z    Z15, K1, Z15
+	VBROADCASTSS dtheta+64(FP), Z16
+	VMOVUPS.Z    Z16, K2, Z16
+	VBROADCASTSS dtheta+64(FP), Z17
+	VMOVUPS.Z    Z17, K3, Z17
+	VBROADCASTSS dtheta+64(FP), Z18
+	VMOVUPS.Z    Z18, K4, Z18
+	VADDPS       Z15, Z7, Z7
+	VADDPS       Z16, Z8, Z8
+	VADDPS       Z17, Z9, Z9
+	VADDPS       Z18, Z10, Z10
+	VMOVUPS      Z7, (BX)
+	VMOVUPS      Z8, 64(BX)
+	VMOVUPS      Z9, 128(BX)
+	VMOVUPS      Z10, 192(BX)
+	KMOVW        K1, R11
+	ORQ          R11, R9
+	KMOVW        K2, R11
+	SHLQ         $0x10, R11
+	ORQ          R11, R9
+	KMOVW        K3, R11
+	SHLQ         $0x20, R11
+	ORQ          R11, R9
+	KMOVW        K4, R11
+	SHLQ         $0x30, R11
+	ORQ          R11, R9
+	VPBROADCASTW c+32(FP), Y7
+	VPBROADCASTW c+32(FP), Y8
+	VPBROADCASTW c+32(FP), Y9
+	VPBROADCASTW c+32(FP), Y10
+	VPCMPUW      $0x06, Y7, Y19, K1
+	VPCMPUW      $0x06, Y8, Y20, K2
+	VPCMPUW      $0x06, Y9, Y21, K3
+	VPCMPUW      $0x06, Y10, Y22, K4
+	VMOVUPS      256(SI), Z7
+	VMOVUPS      320(SI), Z8
+	VMOVUPS      384(SI), Z9
+	VMOVUPS      448(SI), Z10
+	VMULPS.BCST  res+48(FP), Z7, Z7
+	VMULPS.BCST  res+48(FP), Z8, Z8
+	VMULPS.BCST  res+48(FP), Z9, Z9
+	VMULPS.BCST  res+48(FP), Z10, Z10
+	VMOVUPS.Z    Z7, K1, Z7
+	VMOVUPS.Z    Z8, K2, Z8
+	VMOVUPS.Z    Z9, K3, Z9
+	VMOVUPS.Z    Z10, K4, Z10
+	VADDPS       Z7, Z11, Z7
+	VADDPS       Z8, Z12, Z8
+	VADDPS       Z9, Z13, Z9
+	VADDPS       Z10, Z14, Z10
+	VMULPS.BCST  k+36(FP), Z7, Z7
+	VMULPS.BCST  k+36(FP), Z8, Z8
+	VMULPS.BCST  k+36(FP), Z9, Z9
+	VMULPS.BCST  k+36(FP), Z10, Z10
+	VADDPS       256(CX), Z7, Z7
+	VADDPS       320(CX), Z8, Z8
+	VADDPS       384(CX), Z9, Z9
+	VADDPS       448(CX), Z10, Z10
+	VMOVUPS      256(BX), Z11
+	VMOVUPS      320(BX), Z12
+	VMOVUPS      384(BX), Z13
+	VMOVUPS      448(BX), Z14
+	VCMPPS       $0x1e, Z11, Z7, K1, K1
+	VCMPPS       $0x1e, Z12, Z8, K2, K2
+	VCMPPS       $0x1e, Z13, Z9, K3, K3
+	VCMPPS       $0x1e, Z14, Z10, K4, K4
+	VXORPS       Z15, Z15, Z15
+	VBROADCASTSS reset+56(FP), Z16
+	VBLENDMPS    Z16, Z7, K1, Z15
+	VXORPS       Z7, Z7, Z7
+	VBROADCASTSS reset+56(FP), Z16
+	VBLENDMPS    Z16, Z8, K2, Z7
+	VXORPS       Z8, Z8, Z8
+	VBROADCASTSS reset+56(FP), Z16
+	VBLENDMPS    Z16, Z9, K3, Z8
+	VXORPS       Z9, Z9, Z9
+	VBROADCASTSS reset+56(FP), Z16
+	VBLENDMPS    Z16, Z10, K4, Z9
+	VMOVUPS      Z15, 256(CX)
+	VMOVUPS      Z7, 320(CX)
+	VMOVUPS      Z8, 384(CX)
+	VMOVUPS      Z9, 448(CX)
+	VPADDUSW     Y0, Y19, Y7
+	VMOVDQU16    Y1, K1, Y7
+	VMOVDQU16    Y7, 128(DX)
+	VPADDUSW     Y0, Y20, Y7
+	VMOVDQU16    Y1, K2, Y7
+	VMOVDQU16    Y7, 160(DX)
+	VPADDUSW     Y0, Y21, Y7
+	VMOVDQU16    Y1, K3, Y7
+	VMOVDQU16    Y7, 192(DX)
+	VPADDUSW     Y0, Y22, Y7
+	VMOVDQU16    Y1, K4, Y7
+	VMOVDQU16    Y7, 224(DX)
+	VBROADCASTSS thr+52(FP), Z7
+	VSUBPS       Z11, Z7, Z7
+	VBROADCASTSS thr+52(FP), Z8
+	VSUBPS       Z12, Z8, Z8
+	VBROADCASTSS thr+52(FP), Z9
+	VSUBPS       Z13, Z9, Z9
+	VBROADCASTSS thr+52(FP), Z10
+	VSUBPS       Z14, Z10, Z10
+	VMULPS.BCST  ltheta+60(FP), Z7, Z7
+	VMULPS.BCST  ltheta+60(FP), Z8, Z8
+	VMULPS.BCST  ltheta+60(FP), Z9, Z9
+	VMULPS.BCST  ltheta+60(FP), Z10, Z10
+	VADDPS       Z7, Z11, Z7
+	VADDPS       Z8, Z12, Z8
+	VADDPS       Z9, Z13, Z9
+	VADDPS       Z10, Z14, Z10
+	VBROADCASTSS dtheta+64(FP), Z11
+	VMOVUPS.Z    Z11, K1, Z11
+	VBROADCASTSS dtheta+64(FP), Z12
+	VMOVUPS.Z    Z12, K2, Z12
+	VBROADCASTSS dtheta+64(FP), Z13
+	VMOVUPS.Z    Z13, K3, Z13
+	VBROADCASTSS dtheta+64(FP), Z14
+	VMOVUPS.Z    Z14, K4, Z14
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VADDPS       Z13, Z9, Z9
+	VADDPS       Z14, Z10, Z10
+	VMOVUPS      Z7, 256(BX)
+	VMOVUPS      Z8, 320(BX)
+	VMOVUPS      Z9, 384(BX)
+	VMOVUPS      Z10, 448(BX)
+	KMOVW        K1, R11
+	ORQ          R11, R10
+	KMOVW        K2, R11
+	SHLQ         $0x10, R11
+	ORQ          R11, R10
+	KMOVW        K3, R11
+	SHLQ         $0x20, R11
+	ORQ          R11, R10
+	KMOVW        K4, R11
+	SHLQ         $0x30, R11
+	ORQ          R11, R10
+	MOVQ         R9, (DI)
+	MOVQ         R10, 8(DI)
+	ADDQ         $0x10, DI
+	ADDQ         $0x00000200, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000200, BX
+	ADDQ         $0x00000200, SI
+	SUBQ         $0x02, R8
+	JCC          SimplifiedAdaptiveExponentialUniformAVX512_block_pair
+
+SimplifiedAdaptiveExponentialUniformAVX512_block_last:
+	TESTQ        $0x00000001, R8
+	JZ           SimplifiedAdaptiveExponentialUniformAVX512_block_end
+	XORQ         R8, R8
+	VMOVUPS      (CX), Z7
+	VMOVUPS      64(CX), Z8
+	VMOVUPS      128(CX), Z9
+	VMOVUPS      192(CX), Z10
+	VSUBPS       Z3, Z7, Z7
+	VSUBPS       Z3, Z8, Z8
+	VSUBPS       Z3, Z9, Z9
+	VSUBPS       Z3, Z10, Z3
+	VDIVPS       Z2, Z7, Z7
+	VDIVPS       Z2, Z8, Z8
+	VDIVPS       Z2, Z9, Z9
+	VDIVPS       Z2, Z3, Z3
+	VMAXPS       Z7, Z4, Z7
+	VMINPS       Z7, Z5, Z7
+	VMAXPS       Z8, Z4, Z8
+	VMINPS       Z8, Z5, Z8
+	VMAXPS       Z9, Z4, Z9
+	VMINPS       Z9, Z5, Z9
+	VMAXPS       Z3, Z4, Z3
+	VMINPS       Z3, Z5, Z3
+	VMULPS       Z6, Z7, Z4
+	VMULPS       Z6, Z8, Z5
+	VMULPS       Z6, Z9, Z10
+	VMULPS       Z6, Z3, Z6
+	VRNDSCALEPS  $0x00, Z4, Z4
+	VMOVUPS      Z4, (AX)
+	VRNDSCALEPS  $0x00, Z5, Z5
+	VMOVUPS      Z5, 64(AX)
+	VRNDSCALEPS  $0x00, Z10, Z10
+	VMOVUPS      Z10, 128(AX)
+	VRNDSCALEPS  $0x00, Z6, Z6
+	VMOVUPS      Z6, 192(AX)
+	VMULPS.BCST  const3f318000<>+0(SB), Z4, Z11
+	VMULPS.BCST  const3f318000<>+0(SB), Z5, Z12
+	VMULPS.BCST  const3f318000<>+0(SB), Z10, Z13
+	VMULPS.BCST  const3f318000<>+0(SB), Z6, Z14
+	VSUBPS       Z11, Z7, Z7
+	VSUBPS       Z12, Z8, Z8
+	VSUBPS       Z13, Z9, Z9
+	VSUBPS       Z14, Z3, Z3
+	VMULPS.BCST  constb95e8083<>+0(SB), Z4, Z4
+	VMULPS.BCST  constb95e8083<>+0(SB), Z5, Z5
+	VMULPS.BCST  constb95e8083<>+0(SB), Z10, Z10
+	VMULPS.BCST  constb95e8083<>+0(SB), Z6, Z6
+	VSUBPS       Z4, Z7, Z4
+	VSUBPS       Z5, Z8, Z5
+	VSUBPS       Z10, Z9, Z7
+	VSUBPS       Z6, Z3, Z3
+	VMULPS.BCST  const39500d01<>+0(SB), Z4, Z6
+	VMULPS.BCST  const39500d01<>+0(SB), Z5, Z8
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z9
+	VMULPS.BCST  const39500d01<>+0(SB), Z3, Z10
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z9, Z9
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z10, Z10
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z5, Z8, Z8
+	VMULPS       Z7, Z9, Z9
+	VMULPS       Z3, Z10, Z10
+	VADDPS.BCST  const3c088889<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3c088889<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3c088889<>+0(SB), Z9, Z9
+	VADDPS.BCST  const3c088889<>+0(SB), Z10, Z10
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z5, Z8, Z8
+	VMULPS       Z7, Z9, Z9
+	VMULPS       Z3, Z10, Z10
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z9, Z9
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z10, Z10
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z5, Z8, Z8
+	VMULPS       Z7, Z9, Z9
+	VMULPS       Z3, Z10, Z10
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z9, Z9
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z10, Z10
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z5, Z8, Z8
+	VMULPS       Z7, Z9, Z9
+	VMULPS       Z3, Z10, Z10
+	VADDPS.BCST  const3f000000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f000000<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3f000000<>+0(SB), Z9, Z9
+	VADDPS.BCST  const3f000000<>+0(SB), Z10, Z10
+	VMULPS       Z4, Z4, Z11
+	VMULPS       Z5, Z5, Z12
+	VMULPS       Z7, Z7, Z13
+	VMULPS       Z3, Z3, Z14
+	VMULPS       Z6, Z11, Z6
+	VMULPS       Z8, Z12, Z8
+	VMULPS       Z9, Z13, Z9
+	VMULPS       Z10, Z14, Z10
+	VADDPS       Z4, Z6, Z4
+	VADDPS       Z5, Z8, Z5
+	VADDPS       Z7, Z9, Z6
+	VADDPS       Z3, Z10, Z3
+	VADDPS.BCST  const3f800000<>+0(SB), Z4, Z4
+	VADDPS.BCST  const3f800000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f800000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f800000<>+0(SB), Z3, Z3
+	VSCALEFPS    (AX), Z4, Z4
+	VSCALEFPS    64(AX), Z5, Z5
+	VSCALEFPS    128(AX), Z6, Z6
+	VSCALEFPS    192(AX), Z3, Z3
+	VMULPS       Z4, Z2, Z4
+	VMULPS       Z5, Z2, Z5
+	VMULPS       Z6, Z2, Z6
+	VMULPS       Z3, Z2, Z2
+	VSUBPS       (CX), Z4, Z3
+	VSUBPS       64(CX), Z5, Z4
+	VSUBPS       128(CX), Z6, Z5
+	VSUBPS       192(CX), Z2, Z2
+	VMOVDQU16    (DX), Y6
+	VMOVDQU16    32(DX), Y7
+	VMOVDQU16    64(DX), Y8
+	VMOVDQU16    96(DX), Y9
+	VPBROADCASTW c+32(FP), Y10
+	VPBROADCASTW c+32(FP), Y11
+	VPBROADCASTW c+32(FP), Y12
+	VPBROADCASTW c+32(FP), Y13
+	VPCMPUW      $0x06, Y10, Y6, K1
+	VPCMPUW      $0x06, Y11, Y7, K2
+	VPCMPUW      $0x06, Y12, Y8, K3
+	VPCMPUW      $0x06, Y13, Y9, K4
+	VMOVUPS      (SI), Z10
+	VMOVUPS      64(SI), Z11
+	VMOVUPS      128(SI), Z12
+	VMOVUPS      192(SI), Z13
+	VMULPS.BCST  res+48(FP), Z10, Z10
+	VMULPS.BCST  res+48(FP), Z11, Z11
+	VMULPS.BCST  res+48(FP), Z12, Z12
+	VMULPS.BCST  res+48(FP), Z13, Z13
+	VMOVUPS.Z    Z10, K1, Z10
+	VMOVUPS.Z    Z11, K2, Z11
+	VMOVUPS.Z    Z12, K3, Z12
+	VMOVUPS.Z    Z13, K4, Z13
+	VADDPS       Z10, Z3, Z3
+	VADDPS       Z11, Z4, Z4
+	VADDPS       Z12, Z5, Z5
+	VADDPS       Z13, Z2, Z2
+	VMULPS.BCST  k+36(FP), Z3, Z3
+	VMULPS.BCST  k+36(FP), Z4, Z4
+	VMULPS.BCST  k+36(FP), Z5, Z5
+	VMULPS.BCST  k+36(FP), Z2, Z2
+	VADDPS       (CX), Z3, Z3
+	VADDPS       64(CX), Z4, Z4
+	VADDPS       128(CX), Z5, Z5
+	VADDPS       192(CX), Z2, Z2
+	VMOVUPS      (BX), Z10
+	VMOVUPS      64(BX), Z11
+	VMOVUPS      128(BX), Z12
+	VMOVUPS      192(BX), Z13
+	VCMPPS       $0x1e, Z10, Z3, K1, K1
+	VCMPPS       $0x1e, Z11, Z4, K2, K2
+	VCMPPS       $0x1e, Z12, Z5, K3, K3
+	VCMPPS       $0x1e, Z13, Z2, K4, K4
+	VXORPS       Z14, Z14, Z14
+	VBROADCASTSS reset+56(FP), Z15
+	VBLENDMPS    Z15, Z3, K1, Z14
+	VXORPS       Z3, Z3, Z3
+	VBROADCASTSS reset+56(FP), Z15
+	VBLENDMPS    Z15, Z4, K2, Z3
+	VXORPS       Z4, Z4, Z4
+	VBROADCASTSS reset+56(FP), Z15
+	VBLENDMPS    Z15, Z5, K3, Z4
+	VXORPS       Z5, Z5, Z5
+	VBROADCASTSS reset+56(FP), Z15
+	VBLENDMPS    Z15, Z2, K4, Z5
+	VMOVUPS      Z14, (CX)
+	VMOVUPS      Z3, 64(CX)
+	VMOVUPS      Z4, 128(CX)
+	VMOVUPS      Z5, 192(CX)
+	VPADDUSW     Y0, Y6, Y2
 	VMOVDQU16    Y1, K1, Y2
-	VMOVDQU16    Y2, (CX)
-	VPADDUSW     Y0, Y19, Y2
+	VMOVDQU16    Y2, (DX)
+	VPADDUSW     Y0, Y7, Y2
 	VMOVDQU16    Y1, K2, Y2
-	VMOVDQU16    Y2, 32(CX)
-	VPADDUSW     Y0, Y20, Y2
+	VMOVDQU16    Y2, 32(DX)
+	VPADDUSW     Y0, Y8, Y2
 	VMOVDQU16    Y1, K3, Y2
-	VMOVDQU16    Y2, 64(CX)
-	VPADDUSW     Y0, Y21, Y2
-	VMOVDQU16    Y1, K4, Y2
-	VMOVDQU16    Y2, 96(CX)
+	VMOVDQU16    Y2, 64(DX)
+	VPADDUSW     Y0, Y9, Y0
+	VMOVDQU16    Y1, K4, Y0
+	VMOVDQU16    Y0, 96(DX)
+	VBROADCASTSS thr+52(FP), Z0
+	VSUBPS       Z10, Z0, Z0
+	VBROADCASTSS thr+52(FP), Z1
+	VSUBPS       Z11, Z1, Z1
 	VBROADCASTSS thr+52(FP), Z2
-	VSUBPS       Z10, Z2, Z2
+	VSUBPS       Z12, Z2, Z2
 	VBROADCASTSS thr+52(FP), Z3
-	VSUBPS       Z11, Z3, Z3
-	VBROADCASTSS thr+52(FP), Z4
-	VSUBPS       Z12, Z4, Z4
-	VBROADCASTSS thr+52(FP), Z5
-	VSUBPS       Z13, Z5, Z5
+	VSUBPS       Z13, Z3, Z3
+	VMULPS.BCST  ltheta+60(FP), Z0, Z0
+	VMULPS.BCST  ltheta+60(FP), Z1, Z1
 	VMULPS.BCST  ltheta+60(FP), Z2, Z2
 	VMULPS.BCST  ltheta+60(FP), Z3, Z3
-	VMULPS.BCST  ltheta+60(FP), Z4, Z4
-	VMULPS.BCST  ltheta+60(FP), Z5, Z5
-	VADDPS       Z2, Z10, Z2
-	VADDPS       Z3, Z11, Z3
-	VADDPS       Z4, Z12, Z4
-	VADDPS       Z5, Z13, Z5
-	VBROADCASTSS dtheta+64(FP), Z10
-	VMOVUPS.Z    Z10, K1, Z10
-	VBROADCASTSS dtheta+64(FP), Z11
-	VMOVUPS.Z    Z11, K2, Z11
-	VBROADCASTSS dtheta+64(FP), Z12
-	VMOVUPS.Z    Z12, K3, Z12
-	VBROADCASTSS dtheta+64(FP), Z13
-	VMOVUPS.Z    Z13, K4, Z13
-	VADDPS       Z10, Z2, Z2
-	VADDPS       Z11, Z3, Z3
-	VADDPS       Z12, Z4, Z4
-	VADDPS       Z13, Z5, Z5
-	VMOVUPS      Z2, (DX)
-	VMOVUPS      Z3, 64(DX)
-	VMOVUPS      Z4, 128(DX)
-	VMOVUPS      Z5, 192(DX)
-	KMOVW        K1, R9
-	ORQ          R9, R8
-	KMOVW        K2, R9
-	SHLQ         $0x10, R9
-	ORQ          R9, R8
-	KMOVW        K3, R9
-	SHLQ         $0x20, R9
-	ORQ          R9, R8
-	KMOVW        K4, R9
-	SHLQ         $0x30, R9
-	ORQ          R9, R8
-	MOVQ         R8, (SI)
-	ADDQ         $0x08, SI
-	ADDQ         $0x00000100, AX
-	ADDQ         $0x00000080, CX
-	ADDQ         $0x00000100, DX
+	VADDPS       Z0, Z10, Z0
+	VADDPS       Z1, Z11, Z1
+	VADDPS       Z2, Z12, Z2
+	VADDPS       Z3, Z13, Z3
+	VBROADCASTSS dtheta+64(FP), Z4
+	VMOVUPS.Z    Z4, K1, Z4
+	VBROADCASTSS dtheta+64(FP), Z5
+	VMOVUPS.Z    Z5, K2, Z5
+	VBROADCASTSS dtheta+64(FP), Z6
+	VMOVUPS.Z    Z6, K3, Z6
+	VBROADCASTSS dtheta+64(FP), Z7
+	VMOVUPS.Z    Z7, K4, Z7
+	VADDPS       Z4, Z0, Z0
+	VADDPS       Z5, Z1, Z1
+	VADDPS       Z6, Z2, Z2
+	VADDPS       Z7, Z3, Z3
+	VMOVUPS      Z0, (BX)
+	VMOVUPS      Z1, 64(BX)
+	VMOVUPS      Z2, 128(BX)
+	VMOVUPS      Z3, 192(BX)
+	KMOVW        K1, AX
+	ORQ          AX, R8
+	KMOVW        K2, AX
+	SHLQ         $0x10, AX
+	ORQ          AX, R8
+	KMOVW        K3, AX
+	SHLQ         $0x20, AX
+	ORQ          AX, R8
+	KMOVW        K4, AX
+	SHLQ         $0x30, AX
+	ORQ          AX, R8
+	MOVQ         R8, (DI)
+	ADDQ         $0x08, DI
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
 	ADDQ         $0x00000100, BX
-	DECQ         DI
-	JNZ          SimplifiedAdaptiveExponentialUniformAVX512_reciprocal_block
+	ADDQ         $0x00000100, SI
 
+SimplifiedAdaptiveExponentialUniformAVX512_block_end:
+	JMP SimplifiedAdaptiveExponentialUniformAVX512_done
+
+SimplifiedAdaptiveExponentialUniformAVX512_reciprocal_block:
+	SUBQ $0x02, R8
+	JCS  SimplifiedAdaptiveExponentialUniformAVX512_reciprocal_block_last
+
+SimplifiedAdaptiveExponentialUniformAVX512_reciprocal_block_pair:
+	XORQ         R9, R9
+	XORQ         R10, R10
+	VMOVUPS      (CX), Z7
+	VMOVUPS      64(CX), Z8
+	VMOVUPS      128(CX), Z9
+	VMOVUPS      192(CX), Z10
+	VMOVUPS      256(CX), Z11
+	VMOVUPS      320(CX), Z12
+	VMOVUPS      384(CX), Z13
+	VMOVUPS      448(CX), Z14
+	VSUBPS       Z3, Z7, Z7
+	VSUBPS       Z3, Z8, Z8
+	VSUBPS       Z3, Z9, Z9
+	VSUBPS       Z3, Z10, Z10
+	VSUBPS       Z3, Z11, Z11
+	VSUBPS       Z3, Z12, Z12
+	VSUBPS       Z3, Z13, Z13
+	VSUBPS       Z3, Z14, Z14
+	VMULPS.BCST  (SP), Z7, Z7
+	VMULPS.BCST  (SP), Z8, Z8
+	VMULPS.BCST  (SP), Z9, Z9
+	VMULPS.BCST  (SP), Z10, Z10
+	VMULPS.BCST  (SP), Z11, Z11
+	VMULPS.BCST  (SP), Z12, Z12
+	VMULPS.BCST  (SP), Z13, Z13
+	VMULPS.BCST  (SP), Z14, Z14
+	VMAXPS       Z7, Z4, Z7
+	VMINPS       Z7, Z5, Z7
+	VMAXPS       Z8, Z4, Z8
+	VMINPS       Z8, Z5, Z8
+	VMAXPS       Z9, Z4, Z9
+	VMINPS       Z9, Z5, Z9
+	VMAXPS       Z10, Z4, Z10
+	VMINPS       Z10, Z5, Z10
+	VMAXPS       Z11, Z4, Z11
+	VMINPS       Z11, Z5, Z11
+	VMAXPS       Z12, Z4, Z12
+	VMINPS       Z12, Z5, Z12
+	VMAXPS       Z13, Z4, Z13
+	VMINPS       Z13, Z5, Z13
+	VMAXPS       Z14, Z4, Z14
+	VMINPS       Z14, Z5, Z14
+	VMULPS       Z6, Z7, Z15
+	VMULPS       Z6, Z8, Z16
+	VMULPS       Z6, Z9, Z17
+	VMULPS       Z6, Z10, Z18
+	VMULPS       Z6, Z11, Z19
+	VMULPS       Z6, Z12, Z20
+	VMULPS       Z6, Z13, Z21
+	VMULPS       Z6, Z14, Z22
+	VRNDSCALEPS  $0x00, Z15, Z15
+	VMOVUPS      Z15, (AX)
+	VRNDSCALEPS  $0x00, Z16, Z16
+	VMOVUPS      Z16, 64(AX)
+	VRNDSCALEPS  $0x00, Z17, Z17
+	VMOVUPS      Z17, 128(AX)
+	VRNDSCALEPS  $0x00, Z18, Z18
+	VMOVUPS      Z18, 192(AX)
+	VRNDSCALEPS  $0x00, Z19, Z19
+	VMOVUPS      Z19, 256(AX)
+	VRNDSCALEPS  $0x00, Z20, Z20
+	VMOVUPS      Z20, 320(AX)
+	VRNDSCALEPS  $0x00, Z21, Z21
+	VMOVUPS      Z21, 384(AX)
+	VRNDSCALEPS  $0x00, Z22, Z22
+	VMOVUPS      Z22, 448(AX)
+	VMULPS.BCST  const3f318000<>+0(SB), Z15, Z23
+	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z24
+	VMULPS.BCST  const3f318000<>+0(SB), Z17, Z25
+	VMULPS.BCST  const3f318000<>+0(SB), Z18, Z26
+	VMULPS.BCST  const3f318000<>+0(SB), Z19, Z27
+	VMULPS.BCST  const3f318000<>+0(SB), Z20, Z28
+	VMULPS.BCST  const3f318000<>+0(SB), Z21, Z29
+	VMULPS.BCST  const3f318000<>+0(SB), Z22, Z30
+	VSUBPS       Z23, Z7, Z7
+	VSUBPS       Z24, Z8, Z8
+	VSUBPS       Z25, Z9, Z9
+	VSUBPS       Z26, Z10, Z10
+	VSUBPS       Z27, Z11, Z11
+	VSUBPS       Z28, Z12, Z12
+	VSUBPS       Z29, Z13, Z13
+	VSUBPS       Z30, Z14, Z14
+	VMULPS.BCST  constb95e8083<>+0(SB), Z15, Z15
+	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z16
+	VMULPS.BCST  constb95e8083<>+0(SB), Z17, Z17
+	VMULPS.BCST  constb95e8083<>+0(SB), Z18, Z18
+	VMULPS.BCST  constb95e8083<>+0(SB), Z19, Z19
+	VMULPS.BCST  constb95e8083<>+0(SB), Z20, Z20
+	VMULPS.BCST  constb95e8083<>+0(SB), Z21, Z21
+	VMULPS.BCST  constb95e8083<>+0(SB), Z22, Z22
+	VSUBPS       Z15, Z7, Z7
+	VSUBPS       Z16, Z8, Z8
+	VSUBPS       Z17, Z9, Z9
+	VSUBPS       Z18, Z10, Z10
+	VSUBPS       Z19, Z11, Z11
+	VSUBPS       Z20, Z12, Z12
+	VSUBPS       Z21, Z13, Z13
+	VSUBPS       Z22, Z14, Z14
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z15
+	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z16
+	VMULPS.BCST  const39500d01<>+0(SB), Z9, Z17
+	VMULPS.BCST  const39500d01<>+0(SB), Z10, Z18
+	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z19
+	VMULPS.BCST  const39500d01<>+0(SB), Z12, Z20
+	VMULPS.BCST  const39500d01<>+0(SB), Z13, Z21
+	VMULPS.BCST  const39500d01<>+0(SB), Z14, Z22
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z21, Z21
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z22, Z22
+	VMULPS       Z7, Z15, Z15
+	VMULPS       Z8, Z16, Z16
+	VMULPS       Z9, Z17, Z17
+	VMULPS       Z10, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VMULPS       Z12, Z20, Z20
+	VMULPS       Z13, Z21, Z21
+	VMULPS       Z14, Z22, Z22
+	VADDPS.BCST  const3c088889<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3c088889<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3c088889<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3c088889<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3c088889<>+0(SB), Z21, Z21
+	VADDPS.BCST  const3c088889<>+0(SB), Z22, Z22
+	VMULPS       Z7, Z15, Z15
+	VMULPS       Z8, Z16, Z16
+	VMULPS       Z9, Z17, Z17
+	VMULPS       Z10, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VMULPS       Z12, Z20, Z20
+	VMULPS       Z13, Z21, Z21
+	VMULPS       Z14, Z22, Z22
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z21, Z21
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z22, Z22
+	VMULPS       Z7, Z15, Z15
+	VMULPS       Z8, Z16, Z16
+	VMULPS       Z9, Z17, Z17
+	VMULPS       Z10, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VMULPS       Z12, Z20, Z20
+	VMULPS       Z13, Z21, Z21
+	VMULPS       Z14, Z22, Z22
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z21, Z21
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z22, Z22
+	VMULPS       Z7, Z15, Z15
+	VMULPS       Z8, Z16, Z16
+	VMULPS       Z9, Z17, Z17
+	VMULPS       Z10, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VMULPS       Z12, Z20, Z20
+	VMULPS       Z13, Z21, Z21
+	VMULPS       Z14, Z22, Z22
+	VADDPS.BCST  const3f000000<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3f000000<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3f000000<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3f000000<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3f000000<>+0(SB), Z21, Z21
+	VADDPS.BCST  const3f000000<>+0(SB), Z22, Z22
+	VMULPS       Z7, Z7, Z23
+	VMULPS       Z8, Z8, Z24
+	VMULPS       Z9, Z9, Z25
+	VMULPS       Z10, Z10, Z26
+	VMULPS       Z11, Z11, Z27
+	VMULPS       Z12, Z12, Z28
+	VMULPS       Z13, Z13, Z29
+	VMULPS       Z14, Z14, Z30
+	VMULPS       Z15, Z23, Z15
+	VMULPS       Z16, Z24, Z16
+	VMULPS       Z17, Z25, Z17
+	VMULPS       Z18, Z26, Z18
+	VMULPS       Z19, Z27, Z19
+	VMULPS       Z20, Z28, Z20
+	VMULPS       Z21, Z29, Z21
+	VMULPS       Z22, Z30, Z22
+	VADDPS       Z7, Z15, Z7
+	VADDPS       Z8, Z16, Z8
+	VADDPS       Z9, Z17, Z9
+	VADDPS       Z10, Z18, Z10
+	VADDPS       Z11, Z19, Z11
+	VADDPS       Z12, Z20, Z12
+	VADDPS       Z13, Z21, Z13
+	VADDPS       Z14, Z22, Z14
+	VADDPS.BCST  const3f800000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3f800000<>+0(SB), Z9, Z9
+	VADDPS.BCST  const3f800000<>+0(SB), Z10, Z10
+	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
+	VADDPS.BCST  const3f800000<>+0(SB), Z12, Z12
+	VADDPS.BCST  const3f800000<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3f800000<>+0(SB), Z14, Z14
+	VSCALEFPS    (AX), Z7, Z7
+	VSCALEFPS    64(AX), Z8, Z8
+	VSCALEFPS    128(AX), Z9, Z9
+	VSCALEFPS    192(AX), Z10, Z10
+	VSCALEFPS    256(AX), Z11, Z11
+	VSCALEFPS    320(AX), Z12, Z12
+	VSCALEFPS    384(AX), Z13, Z13
+	VSCALEFPS    448(AX), Z14, Z14
+	VMULPS       Z7, Z2, Z7
+	VMULPS       Z8, Z2, Z8
+	VMULPS       Z9, Z2, Z9
+	VMULPS       Z10, Z2, Z10
+	VMULPS       Z11, Z2, Z11
+	VMULPS       Z12, Z2, Z12
+	VMULPS       Z13, Z2, Z13
+	VMULPS       Z14, Z2, Z14
+	VSUBPS       (CX), Z7, Z7
+	VSUBPS       64(CX), Z8, Z8
+	VSUBPS       128(CX), Z9, Z9
+	VSUBPS       192(CX), Z10, Z10
+	VSUBPS       256(CX), Z11, Z11
+	VSUBPS       320(CX), Z12, Z12
+	VSUBPS       384(CX), Z13, Z13
+	VSUBPS       448(CX), Z14, Z14
+	VMOVDQU16    (DX), Y15
+	VMOVDQU16    32(DX), Y16
+	VMOVDQU16    64(DX), Y17
+	VMOVDQU16    96(DX), Y18
+	VMOVDQU16    128(DX), Y19
+	VMOVDQU16    160(DX), Y20
+	VMOVDQU16    192(DX), Y21
+	VMOVDQU16    224(DX), Y22
+	VPBROADCASTW c+32(FP), Y23
+	VPBROADCASTW c+32(FP), Y24
+	VPBROADCASTW c+32(FP), Y25
+	VPBROADCASTW c+32(FP), Y26
+	VPCMPUW      $0x06, Y23, Y15, K1
+	VPCMPUW      $0x06, Y24, Y16, K2
+	VPCMPUW      $0x06, Y25, Y17, K3
+	VPCMPUW      $0x06, Y26, Y18, K4
+	VMOVUPS      (SI), Z23
+	VMOVUPS      64(SI), Z24
+	VMOVUPS      128(SI), Z25
+	VMOVUPS      192(SI), Z26
+	VMULPS.BCST  res+48(FP), Z23, Z23
+	VMULPS.BCST  res+48(FP), Z24, Z24
+	VMULPS.BCST  res+48(FP), Z25, Z25
+	VMULPS.BCST  res+48(FP), Z26, Z26
+	VMOVUPS.Z    Z23, K1, Z23
+	VMOVUPS.Z    Z24, K2, Z24
+	VMOVUPS.Z    Z25, K3, Z25
+	VMOVUPS.Z    Z26, K4, Z26
+	VADDPS       Z23, Z7, Z7
+	VADDPS       Z24, Z8, Z8
+	VADDPS       Z25, Z9, Z9
+	VADDPS       Z26, Z10, Z10
+	VMULPS.BCST  k+36(FP), Z7, Z7
+	VMULPS.BCST  k+36(FP), Z8, Z8
+	VMULPS.BCST  k+36(FP), Z9, Z9
+	VMULPS.BCST  k+36(FP), Z10, Z10
+	VADDPS       (CX), Z7, Z7
+	VADDPS       64(CX), Z8, Z8
+	VADDPS       128(CX), Z9, Z9
+	VADDPS       192(CX), Z10, Z10
+	VMOVUPS      (BX), Z23
+	VMOVUPS      64(BX), Z24
+	VMOVUPS      128(BX), Z25
+	VMOVUPS      192(BX), Z26
+	VCMPPS       $0x1e, Z23, Z7, K1, K1
+	VCMPPS       $0x1e, Z24, Z8, K2, K2
+	VCMPPS       $0x1e, Z25, Z9, K3, K3
+	VCMPPS       $0x1e, Z26, Z10, K4, K4
+	VXORPS       Z27, Z27, Z27
+	VBROADCASTSS reset+56(FP), Z28
+	VBLENDMPS    Z28, Z7, K1, Z27
+	VXORPS       Z7, Z7, Z7
+	VBROADCASTSS reset+56(FP), Z28
+	VBLENDMPS    Z28, Z8, K2, Z7
+	VXORPS       Z8, Z8, Z8
+	VBROADCASTSS reset+56(FP), Z28
+	VBLENDMPS    Z28, Z9, K3, Z8
+	VXORPS       Z9, Z9, Z9
+	VBROADCASTSS reset+56(FP), Z28
+	VBLENDMPS    Z28, Z10, K4, Z9
+	VMOVUPS      Z27, (CX)
+	VMOVUPS      Z7, 64(CX)
+	VMOVUPS      Z8, 128(CX)
+	VMOVUPS      Z9, 192(CX)
+	VPADDUSW     Y0, Y15, Y7
+	VMOVDQU16    Y1, K1, Y7
+	VMOVDQU16    Y7, (DX)
+	VPADDUSW     Y0, Y16, Y7
+	VMOVDQU16    Y1, K2, Y7
+	VMOVDQU16    Y7, 32(DX)
+	VPADDUSW     Y0, Y17, Y7
+	VMOVDQU16    Y1, K3, Y7
+	VMOVDQU16    Y7, 64(DX)
+	VPADDUSW     Y0, Y18, Y7
+	VMOVDQU16    Y1, K4, Y7
+	VMOVDQU16    Y7, 96(DX)
+	VBROADCASTSS thr+52(FP), Z7
+	VSUBPS       Z23, Z7, Z7
+	VBROADCASTSS thr+52(FP), Z8
+	VSUBPS       Z24, Z8, Z8
+	VBROADCASTSS thr+52(FP), Z9
+	VSUBPS       Z25, Z9, Z9
+	VBROADCASTSS thr+52(FP), Z10
+	VSUBPS       Z26, Z10, Z10
+	VMULPS.BCST  ltheta+60(FP), Z7, Z7
+	VMULPS.BCST  ltheta+60(FP), Z8, Z8
+	VMULPS.BCST  ltheta+60(FP), Z9, Z9
+	VMULPS.BCST  ltheta+60(FP), Z10, Z10
+	VADDPS       Z7, Z23, Z7
+	VADDPS       Z8, Z24, Z8
+	VADDPS       Z9, Z25, Z9
+	VADDPS       Z10, Z26, Z10
+	VBROADCASTSS dtheta+64(FP), Z15
+	VMOVUPS.Z    Z15, K1, Z15
+	VBROADCASTSS dtheta+64(FP), Z16
+	VMOVUPS.Z    Z16, K2, Z16
+	VBROADCASTSS dtheta+64(FP), Z17
+	VMOVUPS.Z    Z17, K3, Z17
+	VBROADCASTSS dtheta+64(FP), Z18
+	VMOVUPS.Z    Z18, K4, Z18
+	VADDPS       Z15, Z7, Z7
+	VADDPS       Z16, Z8, Z8
+	VADDPS       Z17, Z9, Z9
+	VADDPS       Z18, Z10, Z10
+	VMOVUPS      Z7, (BX)
+	VMOVUPS      Z8, 64(BX)
+	VMOVUPS      Z9, 128(BX)
+	VMOVUPS      Z10, 192(BX)
+	KMOVW        K1, R11
+	ORQ          R11, R9
+	KMOVW        K2, R11
+	SHLQ         $0x10, R11
+	ORQ          R11, R9
+	KMOVW        K3, R11
+	SHLQ         $0x20, R11
+	ORQ          R11, R9
+	KMOVW        K4, R11
+	SHLQ         $0x30, R11
+	ORQ          R11, R9
+	VPBROADCASTW c+32(FP), Y7
+	VPBROADCASTW c+32(FP), Y8
+	VPBROADCASTW c+32(FP), Y9
+	VPBROADCASTW c+32(FP), Y10
+	VPCMPUW      $0x06, Y7, Y19, K1
+	VPCMPUW      $0x06, Y8, Y20, K2
+	VPCMPUW      $0x06, Y9, Y21, K3
+	VPCMPUW      $0x06, Y10, Y22, K4
+	VMOVUPS      256(SI), Z7
+	VMOVUPS      320(SI), Z8
+	VMOVUPS      384(SI), Z9
+	VMOVUPS      448(SI), Z10
+	VMULPS.BCST  res+48(FP), Z7, Z7
+	VMULPS.BCST  res+48(FP), Z8, Z8
+	VMULPS.BCST  res+48(FP), Z9, Z9
+	VMULPS.BCST  res+48(FP), Z10, Z10
+	VMOVUPS.Z    Z7, K1, Z7
+	VMOVUPS.Z    Z8, K2, Z8
+	VMOVUPS.Z    Z9, K3, Z9
+	VMOVUPS.Z    Z10, K4, Z10
+	VADDPS       Z7, Z11, Z7
+	VADDPS       Z8, Z12, Z8
+	VADDPS       Z9, Z13, Z9
+	VADDPS       Z10, Z14, Z10
+	VMULPS.BCST  k+36(FP), Z7, Z7
+	VMULPS.BCST  k+36(FP), Z8, Z8
+	VMULPS.BCST  k+36(FP), Z9, Z9
+	VMULPS.BCST  k+36(FP), Z10, Z10
+	VADDPS       256(CX), Z7, Z7
+	VADDPS       320(CX), Z8, Z8
+	VADDPS       384(CX), Z9, Z9
+	VADDPS       448(CX), Z10, Z10
+	VMOVUPS      256(BX), Z11
+	VMOVUPS      320(BX), Z12
+	VMOVUPS      384(BX), Z13
+	VMOVUPS      448(BX), Z14
+	VCMPPS       $0x1e, Z11, Z7, K1, K1
+	VCMPPS       $0x1e, Z12, Z8, K2, K2
+	VCMPPS       $0x1e, Z13, Z9, K3, K3
+	VCMPPS       $0x1e, Z14, Z10, K4, K4
+	VXORPS       Z15, Z15, Z15
+	VBROADCASTSS reset+56(FP), Z16
+	VBLENDMPS    Z16, Z7, K1, Z15
+	VXORPS       Z7, Z7, Z7
+	VBROADCASTSS reset+56(FP), Z16
+	VBLENDMPS    Z16, Z8, K2, Z7
+	VXORPS       Z8, Z8, Z8
+	VBROADCASTSS reset+56(FP), Z16
+	VBLENDMPS    Z16, Z9, K3, Z8
+	VXORPS       Z9, Z9, Z9
+	VBROADCASTSS reset+56(FP), Z16
+	VBLENDMPS    Z16, Z10, K4, Z9
+	VMOVUPS      Z15, 256(CX)
+	VMOVUPS      Z7, 320(CX)
+	VMOVUPS      Z8, 384(CX)
+	VMOVUPS      Z9, 448(CX)
+	VPADDUSW     Y0, Y19, Y7
+	VMOVDQU16    Y1, K1, Y7
+	VMOVDQU16    Y7, 128(DX)
+	VPADDUSW     Y0, Y20, Y7
+	VMOVDQU16    Y1, K2, Y7
+	VMOVDQU16    Y7, 160(DX)
+	VPADDUSW     Y0, Y21, Y7
+	VMOVDQU16    Y1, K3, Y7
+	VMOVDQU16    Y7, 192(DX)
+	VPADDUSW     Y0, Y22, Y7
+	VMOVDQU16    Y1, K4, Y7
+	VMOVDQU16    Y7, 224(DX)
+	VBROADCASTSS thr+52(FP), Z7
+	VSUBPS       Z11, Z7, Z7
+	VBROADCASTSS thr+52(FP), Z8
+	VSUBPS       Z12, Z8, Z8
+	VBROADCASTSS thr+52(FP), Z9
+	VSUBPS       Z13, Z9, Z9
+	VBROADCASTSS thr+52(FP), Z10
+	VSUBPS       Z14, Z10, Z10
+	VMULPS.BCST  ltheta+60(FP), Z7, Z7
+	VMULPS.BCST  ltheta+60(FP), Z8, Z8
+	VMULPS.BCST  ltheta+60(FP), Z9, Z9
+	VMULPS.BCST  ltheta+60(FP), Z10, Z10
+	VADDPS       Z7, Z11, Z7
+	VADDPS       Z8, Z12, Z8
+	VADDPS       Z9, Z13, Z9
+	VADDPS       Z10, Z14, Z10
+	VBROADCASTSS dtheta+64(FP), Z11
+	VMOVUPS.Z    Z11, K1, Z11
+	VBROADCASTSS dtheta+64(FP), Z12
+	VMOVUPS.Z    Z12, K2, Z12
+	VBROADCASTSS dtheta+64(FP), Z13
+	VMOVUPS.Z    Z13, K3, Z13
+	VBROADCASTSS dtheta+64(FP), Z14
+	VMOVUPS.Z    Z14, K4, Z14
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VADDPS       Z13, Z9, Z9
+	VADDPS       Z14, Z10, Z10
+	VMOVUPS      Z7, 256(BX)
+	VMOVUPS      Z8, 320(BX)
+	VMOVUPS      Z9, 384(BX)
+	VMOVUPS      Z10, 448(BX)
+	KMOVW        K1, R11
+	ORQ          R11, R10
+	KMOVW        K2, R11
+	SHLQ         $0x10, R11
+	ORQ          R11, R10
+	KMOVW        K3, R11
+	SHLQ         $0x20, R11
+	ORQ          R11, R10
+	KMOVW        K4, R11
+	SHLQ         $0x30, R11
+	ORQ          R11, R10
+	MOVQ         R9, (DI)
+	MOVQ         R10, 8(DI)
+	ADDQ         $0x10, DI
+	ADDQ         $0x00000200, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000200, BX
+	ADDQ         $0x00000200, SI
+	SUBQ         $0x02, R8
+	JCC          SimplifiedAdaptiveExponentialUniformAVX512_reciprocal_block_pair
+
+SimplifiedAdaptiveExponentialUniformAVX512_reciprocal_block_last:
+	TESTQ        $0x00000001, R8
+	JZ           SimplifiedAdaptiveExponentialUniformAVX512_reciprocal_block_end
+	XORQ         R8, R8
+	VMOVUPS      (CX), Z7
+	VMOVUPS      64(CX), Z8
+	VMOVUPS      128(CX), Z9
+	VMOVUPS      192(CX), Z10
+	VSUBPS       Z3, Z7, Z7
+	VSUBPS       Z3, Z8, Z8
+	VSUBPS       Z3, Z9, Z9
+	VSUBPS       Z3, Z10, Z3
+	VMULPS.BCST  (SP), Z7, Z7
+	VMULPS.BCST  (SP), Z8, Z8
+	VMULPS.BCST  (SP), Z9, Z9
+	VMULPS.BCST  (SP), Z3, Z3
+	VMAXPS       Z7, Z4, Z7
+	VMINPS       Z7, Z5, Z7
+	VMAXPS       Z8, Z4, Z8
+	VMINPS       Z8, Z5, Z8
+	VMAXPS       Z9, Z4, Z9
+	VMINPS       Z9, Z5, Z9
+	VMAXPS       Z3, Z4, Z3
+	VMINPS       Z3, Z5, Z3
+	VMULPS       Z6, Z7, Z4
+	VMULPS       Z6, Z8, Z5
+	VMULPS       Z6, Z9, Z10
+	VMULPS       Z6, Z3, Z6
+	VRNDSCALEPS  $0x00, Z4, Z4
+	VMOVUPS      Z4, (AX)
+	VRNDSCALEPS  $0x00, Z5, Z5
+	VMOVUPS      Z5, 64(AX)
+	VRNDSCALEPS  $0x00, Z10, Z10
+	VMOVUPS      Z10, 128(AX)
+	VRNDSCALEPS  $0x00, Z6, Z6
+	VMOVUPS      Z6, 192(AX)
+	VMULPS.BCST  const3f318000<>+0(SB), Z4, Z11
+	VMULPS.BCST  const3f318000<>+0(SB), Z5, Z12
+	VMULPS.BCST  const3f318000<>+0(SB), Z10, Z13
+	VMULPS.BCST  const3f318000<>+0(SB), Z6, Z14
+	VSUBPS       Z11, Z7, Z7
+	VSUBPS       Z12, Z8, Z8
+	VSUBPS       Z13, Z9, Z9
+	VSUBPS       Z14, Z3, Z3
+	VMULPS.BCST  constb95e8083<>+0(SB), Z4, Z4
+	VMULPS.BCST  constb95e8083<>+0(SB), Z5, Z5
+	VMULPS.BCST  constb95e8083<>+0(SB), Z10, Z10
+	VMULPS.BCST  constb95e8083<>+0(SB), Z6, Z6
+	VSUBPS       Z4, Z7, Z4
+	VSUBPS       Z5, Z8, Z5
+	VSUBPS       Z10, Z9, Z7
+	VSUBPS       Z6, Z3, Z3
+	VMULPS.BCST  const39500d01<>+0(SB), Z4, Z6
+	VMULPS.BCST  const39500d01<>+0(SB), Z5, Z8
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z9
+	VMULPS.BCST  const39500d01<>+0(SB), Z3, Z10
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z9, Z9
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z10, Z10
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z5, Z8, Z8
+	VMULPS       Z7, Z9, Z9
+	VMULPS       Z3, Z10, Z10
+	VADDPS.BCST  const3c088889<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3c088889<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3c088889<>+0(SB), Z9, Z9
+	VADDPS.BCST  const3c088889<>+0(SB), Z10, Z10
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z5, Z8, Z8
+	VMULPS       Z7, Z9, Z9
+	VMULPS       Z3, Z10, Z10
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z9, Z9
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z10, Z10
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z5, Z8, Z8
+	VMULPS       Z7, Z9, Z9
+	VMULPS       Z3, Z10, Z10
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z9, Z9
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z10, Z10
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z5, Z8, Z8
+	VMULPS       Z7, Z9, Z9
+	VMULPS       Z3, Z10, Z10
+	VADDPS.BCST  const3f000000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f000000<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3f000000<>+0(SB), Z9, Z9
+	VADDPS.BCST  const3f000000<>+0(SB), Z10, Z10
+	VMULPS       Z4, Z4, Z11
+	VMULPS       Z5, Z5, Z12
+	VMULPS       Z7, Z7, Z13
+	VMULPS       Z3, Z3, Z14
+	VMULPS       Z6, Z11, Z6
+	VMULPS       Z8, Z12, Z8
+	VMULPS       Z9, Z13, Z9
+	VMULPS       Z10, Z14, Z10
+	VADDPS       Z4, Z6, Z4
+	VADDPS       Z5, Z8, Z5
+	VADDPS       Z7, Z9, Z6
+	VADDPS       Z3, Z10, Z3
+	VADDPS.BCST  const3f800000<>+0(SB), Z4, Z4
+	VADDPS.BCST  const3f800000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f800000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f800000<>+0(SB), Z3, Z3
+	VSCALEFPS    (AX), Z4, Z4
+	VSCALEFPS    64(AX), Z5, Z5
+	VSCALEFPS    128(AX), Z6, Z6
+	VSCALEFPS    192(AX), Z3, Z3
+	VMULPS       Z4, Z2, Z4
+	VMULPS       Z5, Z2, Z5
+	VMULPS       Z6, Z2, Z6
+	VMULPS       Z3, Z2, Z2
+	VSUBPS       (CX), Z4, Z3
+	VSUBPS       64(CX), Z5, Z4
+	VSUBPS       128(CX), Z6, Z5
+	VSUBPS       192(CX), Z2, Z2
+	VMOVDQU16    (DX), Y6
+	VMOVDQU16    32(DX), Y7
+	VMOVDQU16    64(DX), Y8
+	VMOVDQU16    96(DX), Y9
+	VPBROADCASTW c+32(FP), Y10
+	VPBROADCASTW c+32(FP), Y11
+	VPBROADCASTW c+32(FP), Y12
+	VPBROADCASTW c+32(FP), Y13
+	VPCMPUW      $0x06, Y10, Y6, K1
+	VPCMPUW      $0x06, Y11, Y7, K2
+	VPCMPUW      $0x06, Y12, Y8, K3
+	VPCMPUW      $0x06, Y13, Y9, K4
+	VMOVUPS      (SI), Z10
+	VMOVUPS      64(SI), Z11
+	VMOVUPS      128(SI), Z12
+	VMOVUPS      192(SI), Z13
+	VMULPS.BCST  res+48(FP), Z10, Z10
+	VMULPS.BCST  res+48(FP), Z11, Z11
+	VMULPS.BCST  res+48(FP), Z12, Z12
+	VMULPS.BCST  res+48(FP), Z13, Z13
+	VMOVUPS.Z    Z10, K1, Z10
+	VMOVUPS.Z    Z11, K2, Z11
+	VMOVUPS.Z    Z12, K3, Z12
+	VMOVUPS.Z    Z13, K4, Z13
+	VADDPS       Z10, Z3, Z3
+	VADDPS       Z11, Z4, Z4
+	VADDPS       Z12, Z5, Z5
+	VADDPS       Z13, Z2, Z2
+	VMULPS.BCST  k+36(FP), Z3, Z3
+	VMULPS.BCST  k+36(FP), Z4, Z4
+	VMULPS.BCST  k+36(FP), Z5, Z5
+	VMULPS.BCST  k+36(FP), Z2, Z2
+	VADDPS       (CX), Z3, Z3
+	VADDPS       64(CX), Z4, Z4
+	VADDPS       128(CX), Z5, Z5
+	VADDPS       192(CX), Z2, Z2
+	VMOVUPS      (BX), Z10
+	VMOVUPS      64(BX), Z11
+	VMOVUPS      128(BX), Z12
+	VMOVUPS      192(BX), Z13
+	VCMPPS       $0x1e, Z10, Z3, K1, K1
+	VCMPPS       $0x1e, Z11, Z4, K2, K2
+	VCMPPS       $0x1e, Z12, Z5, K3, K3
+	VCMPPS       $0x1e, Z13, Z2, K4, K4
+	VXORPS       Z14, Z14, Z14
+	VBROADCASTSS reset+56(FP), Z15
+	VBLENDMPS    Z15, Z3, K1, Z14
+	VXORPS       Z3, Z3, Z3
+	VBROADCASTSS reset+56(FP), Z15
+	VBLENDMPS    Z15, Z4, K2, Z3
+	VXORPS       Z4, Z4, Z4
+	VBROADCASTSS reset+56(FP), Z15
+	VBLENDMPS    Z15, Z5, K3, Z4
+	VXORPS       Z5, Z5, Z5
+	VBROADCASTSS reset+56(FP), Z15
+	VBLENDMPS    Z15, Z2, K4, Z5
+	VMOVUPS      Z14, (CX)
+	VMOVUPS      Z3, 64(CX)
+	VMOVUPS      Z4, 128(CX)
+	VMOVUPS      Z5, 192(CX)
+	VPADDUSW     Y0, Y6, Y2
+	VMOVDQU16    Y1, K1, Y2
+	VMOVDQU16    Y2, (DX)
+	VPADDUSW     Y0, Y7, Y2
+	VMOVDQU16    Y1, K2, Y2
+	VMOVDQU16    Y2, 32(DX)
+	VPADDUSW     Y0, Y8, Y2
+	VMOVDQU16    Y1, K3, Y2
+	VMOVDQU16    Y2, 64(DX)
+	VPADDUSW     Y0, Y9, Y0
+	VMOVDQU16    Y1, K4, Y0
+	VMOVDQU16    Y0, 96(DX)
+	VBROADCASTSS thr+52(FP), Z0
+	VSUBPS       Z10, Z0, Z0
+	VBROADCASTSS thr+52(FP), Z1
+	VSUBPS       Z11, Z1, Z1
+	VBROADCASTSS thr+52(FP), Z2
+	VSUBPS       Z12, Z2, Z2
+	VBROADCASTSS thr+52(FP), Z3
+	VSUBPS       Z13, Z3, Z3
+	VMULPS.BCST  ltheta+60(FP), Z0, Z0
+	VMULPS.BCST  ltheta+60(FP), Z1, Z1
+	VMULPS.BCST  ltheta+60(FP), Z2, Z2
+	VMULPS.BCST  ltheta+60(FP), Z3, Z3
+	VADDPS       Z0, Z10, Z0
+	VADDPS       Z1, Z11, Z1
+	VADDPS       Z2, Z12, Z2
+	VADDPS       Z3, Z13, Z3
+	VBROADCASTSS dtheta+64(FP), Z4
+	VMOVUPS.Z    Z4, K1, Z4
+	VBROADCASTSS dtheta+64(FP), Z5
+	VMOVUPS.Z    Z5, K2, Z5
+	VBROADCASTSS dtheta+64(FP), Z6
+	VMOVUPS.Z    Z6, K3, Z6
+	VBROADCASTSS dtheta+64(FP), Z7
+	VMOVUPS.Z    Z7, K4, Z7
+	VADDPS       Z4, Z0, Z0
+	VADDPS       Z5, Z1, Z1
+	VADDPS       Z6, Z2, Z2
+	VADDPS       Z7, Z3, Z3
+	VMOVUPS      Z0, (BX)
+	VMOVUPS      Z1, 64(BX)
+	VMOVUPS      Z2, 128(BX)
+	VMOVUPS      Z3, 192(BX)
+	KMOVW        K1, AX
+	ORQ          AX, R8
+	KMOVW        K2, AX
+	SHLQ         $0x10, AX
+	ORQ          AX, R8
+	KMOVW        K3, AX
+	SHLQ         $0x20, AX
+	ORQ          AX, R8
+	KMOVW        K4, AX
+	SHLQ         $0x30, AX
+	ORQ          AX, R8
+	MOVQ         R8, (DI)
+	ADDQ         $0x08, DI
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+
+SimplifiedAdaptiveExponentialUniformAVX512_reciprocal_block_end:
 SimplifiedAdaptiveExponentialUniformAVX512_done:
 	VZEROUPPER
 	RET
@@ -11677,7 +15201,7 @@ SimplifiedAdaptiveExponentialUniformAVX2_done:
 	RET
 
 // func izhikevichAVX512(v *float32, u *float32, cur *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, restStride int, resStride int, aStride int, bStride int, dStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512DQ, AVX512F
 TEXT ·izhikevichAVX512(SB), NOSPLIT, $0-160
 	// 4 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -11685,8 +15209,8 @@ TEXT ·izhikevichAVX512(SB), NOSPLIT, $0-160
 	VPXORD       Z1, Z1, Z1
 	VBROADCASTSS dt+80(FP), Z0
 	VBROADCASTSS const3d23d70a<>+0(SB), Z1
-	VBROADCASTSS const40a00000<>+0(SB), Z10
-	VBROADCASTSS const430c0000<>+0(SB), Z11
+	VBROADCASTSS const40a00000<>+0(SB), Z2
+	VBROADCASTSS const430c0000<>+0(SB), Z3
 	MOVQ         v+0(FP), AX
 	MOVQ         u+8(FP), CX
 	MOVQ         cur+16(FP), DX
@@ -11704,114 +15228,122 @@ TEXT ·izhikevichAVX512(SB), NOSPLIT, $0-160
 
 IzhikevichAVX512_block:
 	XORQ      R14, R14
-	VMOVUPS   (AX), Z12
-	VMOVUPS   64(AX), Z13
-	VMOVUPS   128(AX), Z14
-	VMOVUPS   192(AX), Z15
-	VMOVUPS   (CX), Z16
-	VMOVUPS   64(CX), Z17
-	VMOVUPS   128(CX), Z18
-	VMOVUPS   192(CX), Z19
-	VADDPS    (BX), Z12, Z20
-	VADDPS    64(BX), Z13, Z21
-	VADDPS    128(BX), Z14, Z22
-	VADDPS    192(BX), Z15, Z23
-	VMULPS    Z20, Z1, Z24
-	VMULPS    Z21, Z1, Z25
-	VMULPS    Z22, Z1, Z26
-	VMULPS    Z23, Z1, Z27
-	VMULPS    Z20, Z24, Z24
-	VMULPS    Z21, Z25, Z25
-	VMULPS    Z22, Z26, Z26
-	VMULPS    Z23, Z27, Z27
-	VMULPS    Z20, Z10, Z20
-	VMULPS    Z21, Z10, Z21
-	VMULPS    Z22, Z10, Z22
-	VMULPS    Z23, Z10, Z23
-	VADDPS    Z20, Z24, Z20
-	VADDPS    Z21, Z25, Z21
-	VADDPS    Z22, Z26, Z22
-	VADDPS    Z23, Z27, Z23
-	VADDPS    Z11, Z20, Z20
-	VADDPS    Z11, Z21, Z21
-	VADDPS    Z11, Z22, Z22
-	VADDPS    Z11, Z23, Z23
-	VMULPS    (SI), Z16, Z24
-	VMULPS    64(SI), Z17, Z25
-	VMULPS    128(SI), Z18, Z26
-	VMULPS    192(SI), Z19, Z27
-	VSUBPS    Z24, Z20, Z20
-	VSUBPS    Z25, Z21, Z21
-	VSUBPS    Z26, Z22, Z22
-	VSUBPS    Z27, Z23, Z23
-	VMOVUPS   (DX), Z24
-	VMOVUPS   64(DX), Z25
-	VMOVUPS   128(DX), Z26
-	VMOVUPS   192(DX), Z27
-	VMULPS    (SI), Z24, Z24
-	VMULPS    64(SI), Z25, Z25
-	VMULPS    128(SI), Z26, Z26
-	VMULPS    192(SI), Z27, Z27
-	VADDPS    Z24, Z20, Z20
-	VADDPS    Z25, Z21, Z21
-	VADDPS    Z26, Z22, Z22
-	VADDPS    Z27, Z23, Z23
-	VMULPS    Z20, Z0, Z20
-	VMULPS    Z21, Z0, Z21
-	VMULPS    Z22, Z0, Z22
-	VMULPS    Z23, Z0, Z23
-	VADDPS    Z20, Z12, Z12
-	VADDPS    Z21, Z13, Z13
-	VADDPS    Z22, Z14, Z14
-	VADDPS    Z23, Z15, Z15
-	VADDPS    (BX), Z12, Z20
-	VADDPS    64(BX), Z13, Z21
-	VADDPS    128(BX), Z14, Z22
-	VADDPS    192(BX), Z15, Z23
-	VMULPS    (R8), Z20, Z20
-	VMULPS    64(R8), Z21, Z21
-	VMULPS    128(R8), Z22, Z22
-	VMULPS    192(R8), Z23, Z23
-	VSUBPS    Z16, Z20, Z20
-	VSUBPS    Z17, Z21, Z21
-	VSUBPS    Z18, Z22, Z22
-	VSUBPS    Z19, Z23, Z23
-	VMULPS    (DI), Z20, Z20
-	VMULPS    64(DI), Z21, Z21
-	VMULPS    128(DI), Z22, Z22
-	VMULPS    192(DI), Z23, Z23
-	VMULPS    Z20, Z0, Z20
-	VMULPS    Z21, Z0, Z21
-	VMULPS    Z22, Z0, Z22
-	VMULPS    Z23, Z0, Z23
-	VADDPS    Z20, Z16, Z16
-	VADDPS    Z21, Z17, Z17
-	VADDPS    Z22, Z18, Z18
-	VADDPS    Z23, Z19, Z19
-	VCMPPS    $0x1e, (R10), Z12, K1
-	VCMPPS    $0x1e, 64(R10), Z13, K2
-	VCMPPS    $0x1e, 128(R10), Z14, K3
-	VCMPPS    $0x1e, 192(R10), Z15, K4
-	VBLENDMPS (R11), Z12, K1, Z2
-	VBLENDMPS 64(R11), Z13, K2, Z3
-	VBLENDMPS 128(R11), Z14, K3, Z4
-	VBLENDMPS 192(R11), Z15, K4, Z5
-	VMOVUPS   Z2, (AX)
-	VMOVUPS   Z3, 64(AX)
-	VMOVUPS   Z4, 128(AX)
-	VMOVUPS   Z5, 192(AX)
-	VADDPS    (R9), Z16, Z12
-	VADDPS    64(R9), Z17, Z13
-	VADDPS    128(R9), Z18, Z14
-	VADDPS    192(R9), Z19, Z15
-	VBLENDMPS Z12, Z16, K1, Z6
-	VBLENDMPS Z13, Z17, K2, Z7
-	VBLENDMPS Z14, Z18, K3, Z8
-	VBLENDMPS Z15, Z19, K4, Z9
-	VMOVUPS   Z6, (CX)
-	VMOVUPS   Z7, 64(CX)
-	VMOVUPS   Z8, 128(CX)
-	VMOVUPS   Z9, 192(CX)
+	VMOVUPS   (AX), Z4
+	VMOVUPS   64(AX), Z5
+	VMOVUPS   128(AX), Z6
+	VMOVUPS   192(AX), Z7
+	VMOVUPS   (CX), Z8
+	VMOVUPS   64(CX), Z9
+	VMOVUPS   128(CX), Z10
+	VMOVUPS   192(CX), Z11
+	VADDPS    (BX), Z4, Z12
+	VADDPS    64(BX), Z5, Z13
+	VADDPS    128(BX), Z6, Z14
+	VADDPS    192(BX), Z7, Z15
+	VMULPS    Z12, Z1, Z16
+	VMULPS    Z13, Z1, Z17
+	VMULPS    Z14, Z1, Z18
+	VMULPS    Z15, Z1, Z19
+	VMULPS    Z12, Z16, Z16
+	VMULPS    Z13, Z17, Z17
+	VMULPS    Z14, Z18, Z18
+	VMULPS    Z15, Z19, Z19
+	VMULPS    Z12, Z2, Z12
+	VMULPS    Z13, Z2, Z13
+	VMULPS    Z14, Z2, Z14
+	VMULPS    Z15, Z2, Z15
+	VADDPS    Z12, Z16, Z12
+	VADDPS    Z13, Z17, Z13
+	VADDPS    Z14, Z18, Z14
+	VADDPS    Z15, Z19, Z15
+	VADDPS    Z3, Z12, Z12
+	VADDPS    Z3, Z13, Z13
+	VADDPS    Z3, Z14, Z14
+	VADDPS    Z3, Z15, Z15
+	VMULPS    (SI), Z8, Z16
+	VMULPS    64(SI), Z9, Z17
+	VMULPS    128(SI), Z10, Z18
+	VMULPS    192(SI), Z11, Z19
+	VSUBPS    Z16, Z12, Z12
+	VSUBPS    Z17, Z13, Z13
+	VSUBPS    Z18, Z14, Z14
+	VSUBPS    Z19, Z15, Z15
+	VMOVUPS   (DX), Z16
+	VMOVUPS   64(DX), Z17
+	VMOVUPS   128(DX), Z18
+	VMOVUPS   192(DX), Z19
+	VMULPS    (SI), Z16, Z16
+	VMULPS    64(SI), Z17, Z17
+	VMULPS    128(SI), Z18, Z18
+	VMULPS    192(SI), Z19, Z19
+	VADDPS    Z16, Z12, Z12
+	VADDPS    Z17, Z13, Z13
+	VADDPS    Z18, Z14, Z14
+	VADDPS    Z19, Z15, Z15
+	VMULPS    Z12, Z0, Z12
+	VMULPS    Z13, Z0, Z13
+	VMULPS    Z14, Z0, Z14
+	VMULPS    Z15, Z0, Z15
+	VADDPS    Z12, Z4, Z4
+	VADDPS    Z13, Z5, Z5
+	VADDPS    Z14, Z6, Z6
+	VADDPS    Z15, Z7, Z7
+	VADDPS    (BX), Z4, Z12
+	VADDPS    64(BX), Z5, Z13
+	VADDPS    128(BX), Z6, Z14
+	VADDPS    192(BX), Z7, Z15
+	VMULPS    (R8), Z12, Z12
+	VMULPS    64(R8), Z13, Z13
+	VMULPS    128(R8), Z14, Z14
+	VMULPS    192(R8), Z15, Z15
+	VSUBPS    Z8, Z12, Z12
+	VSUBPS    Z9, Z13, Z13
+	VSUBPS    Z10, Z14, Z14
+	VSUBPS    Z11, Z15, Z15
+	VMULPS    (DI), Z12, Z12
+	VMULPS    64(DI), Z13, Z13
+	VMULPS    128(DI), Z14, Z14
+	VMULPS    192(DI), Z15, Z15
+	VMULPS    Z12, Z0, Z12
+	VMULPS    Z13, Z0, Z13
+	VMULPS    Z14, Z0, Z14
+	VMULPS    Z15, Z0, Z15
+	VADDPS    Z12, Z8, Z8
+	VADDPS    Z13, Z9, Z9
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VCMPPS    $0x1e, (R10), Z4, K1
+	VCMPPS    $0x1e, 64(R10), Z5, K2
+	VCMPPS    $0x1e, 128(R10), Z6, K3
+	VCMPPS    $0x1e, 192(R10), Z7, K4
+	VXORPS    Z12, Z12, Z12
+	VBLENDMPS (R11), Z4, K1, Z12
+	VXORPS    Z4, Z4, Z4
+	VBLENDMPS 64(R11), Z5, K2, Z4
+	VXORPS    Z5, Z5, Z5
+	VBLENDMPS 128(R11), Z6, K3, Z5
+	VXORPS    Z6, Z6, Z6
+	VBLENDMPS 192(R11), Z7, K4, Z6
+	VMOVUPS   Z12, (AX)
+	VMOVUPS   Z4, 64(AX)
+	VMOVUPS   Z5, 128(AX)
+	VMOVUPS   Z6, 192(AX)
+	VADDPS    (R9), Z8, Z4
+	VADDPS    64(R9), Z9, Z5
+	VADDPS    128(R9), Z10, Z6
+	VADDPS    192(R9), Z11, Z7
+	VXORPS    Z12, Z12, Z12
+	VBLENDMPS Z4, Z8, K1, Z12
+	VXORPS    Z4, Z4, Z4
+	VBLENDMPS Z5, Z9, K2, Z4
+	VXORPS    Z5, Z5, Z5
+	VBLENDMPS Z6, Z10, K3, Z5
+	VXORPS    Z6, Z6, Z6
+	VBLENDMPS Z7, Z11, K4, Z6
+	VMOVUPS   Z12, (CX)
+	VMOVUPS   Z4, 64(CX)
+	VMOVUPS   Z5, 128(CX)
+	VMOVUPS   Z6, 192(CX)
 	KMOVW     K1, R15
 	ORQ       R15, R14
 	KMOVW     K2, R15
@@ -12137,7 +15669,7 @@ IzhikevichAVX2_done:
 	RET
 
 // func izhikevichUniformAVX512(v *float32, u *float32, cur *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512DQ, AVX512F
 TEXT ·izhikevichUniformAVX512(SB), NOSPLIT, $0-72
 	// 8 scalars held in registers, 3 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -12145,12 +15677,12 @@ TEXT ·izhikevichUniformAVX512(SB), NOSPLIT, $0-72
 	VPXORD       Z1, Z1, Z1
 	VBROADCASTSS rest+24(FP), Z0
 	VBROADCASTSS res+28(FP), Z1
-	VBROADCASTSS dt+52(FP), Z10
-	VBROADCASTSS const3d23d70a<>+0(SB), Z11
-	VBROADCASTSS const40a00000<>+0(SB), Z12
-	VBROADCASTSS const430c0000<>+0(SB), Z13
-	VBROADCASTSS a+32(FP), Z14
-	VBROADCASTSS b+36(FP), Z15
+	VBROADCASTSS dt+52(FP), Z2
+	VBROADCASTSS const3d23d70a<>+0(SB), Z3
+	VBROADCASTSS const40a00000<>+0(SB), Z4
+	VBROADCASTSS const430c0000<>+0(SB), Z5
+	VBROADCASTSS a+32(FP), Z6
+	VBROADCASTSS b+36(FP), Z7
 	MOVQ         v+0(FP), AX
 	MOVQ         u+8(FP), CX
 	MOVQ         cur+16(FP), DX
@@ -12161,122 +15693,130 @@ TEXT ·izhikevichUniformAVX512(SB), NOSPLIT, $0-72
 
 IzhikevichUniformAVX512_block:
 	XORQ         DI, DI
-	VMOVUPS      (AX), Z16
-	VMOVUPS      64(AX), Z17
-	VMOVUPS      128(AX), Z18
-	VMOVUPS      192(AX), Z19
-	VMOVUPS      (CX), Z20
-	VMOVUPS      64(CX), Z21
-	VMOVUPS      128(CX), Z22
-	VMOVUPS      192(CX), Z23
-	VADDPS       Z0, Z16, Z24
-	VADDPS       Z0, Z17, Z25
-	VADDPS       Z0, Z18, Z26
-	VADDPS       Z0, Z19, Z27
-	VMULPS       Z24, Z11, Z28
-	VMULPS       Z25, Z11, Z29
-	VMULPS       Z26, Z11, Z30
-	VMULPS       Z27, Z11, Z31
-	VMULPS       Z24, Z28, Z28
-	VMULPS       Z25, Z29, Z29
-	VMULPS       Z26, Z30, Z30
-	VMULPS       Z27, Z31, Z31
-	VMULPS       Z24, Z12, Z24
-	VMULPS       Z25, Z12, Z25
-	VMULPS       Z26, Z12, Z26
-	VMULPS       Z27, Z12, Z27
-	VADDPS       Z24, Z28, Z24
-	VADDPS       Z25, Z29, Z25
-	VADDPS       Z26, Z30, Z26
-	VADDPS       Z27, Z31, Z27
-	VADDPS       Z13, Z24, Z24
-	VADDPS       Z13, Z25, Z25
-	VADDPS       Z13, Z26, Z26
-	VADDPS       Z13, Z27, Z27
-	VMULPS       Z20, Z1, Z28
-	VMULPS       Z21, Z1, Z29
-	VMULPS       Z22, Z1, Z30
-	VMULPS       Z23, Z1, Z31
-	VSUBPS       Z28, Z24, Z24
-	VSUBPS       Z29, Z25, Z25
-	VSUBPS       Z30, Z26, Z26
-	VSUBPS       Z31, Z27, Z27
-	VMOVUPS      (DX), Z28
-	VMOVUPS      64(DX), Z29
-	VMOVUPS      128(DX), Z30
-	VMOVUPS      192(DX), Z31
-	VMULPS       Z28, Z1, Z28
-	VMULPS       Z29, Z1, Z29
-	VMULPS       Z30, Z1, Z30
-	VMULPS       Z31, Z1, Z31
-	VADDPS       Z28, Z24, Z24
-	VADDPS       Z29, Z25, Z25
-	VADDPS       Z30, Z26, Z26
-	VADDPS       Z31, Z27, Z27
-	VMULPS       Z24, Z10, Z24
-	VMULPS       Z25, Z10, Z25
-	VMULPS       Z26, Z10, Z26
-	VMULPS       Z27, Z10, Z27
-	VADDPS       Z24, Z16, Z16
-	VADDPS       Z25, Z17, Z17
-	VADDPS       Z26, Z18, Z18
-	VADDPS       Z27, Z19, Z19
-	VADDPS       Z0, Z16, Z24
-	VADDPS       Z0, Z17, Z25
-	VADDPS       Z0, Z18, Z26
-	VADDPS       Z0, Z19, Z27
-	VMULPS       Z24, Z15, Z24
-	VMULPS       Z25, Z15, Z25
-	VMULPS       Z26, Z15, Z26
-	VMULPS       Z27, Z15, Z27
-	VSUBPS       Z20, Z24, Z24
-	VSUBPS       Z21, Z25, Z25
-	VSUBPS       Z22, Z26, Z26
-	VSUBPS       Z23, Z27, Z27
-	VMULPS       Z24, Z14, Z24
-	VMULPS       Z25, Z14, Z25
-	VMULPS       Z26, Z14, Z26
-	VMULPS       Z27, Z14, Z27
-	VMULPS       Z24, Z10, Z24
-	VMULPS       Z25, Z10, Z25
-	VMULPS       Z26, Z10, Z26
-	VMULPS       Z27, Z10, Z27
-	VADDPS       Z24, Z20, Z20
-	VADDPS       Z25, Z21, Z21
-	VADDPS       Z26, Z22, Z22
-	VADDPS       Z27, Z23, Z23
-	VBROADCASTSS thr+44(FP), Z24
-	VCMPPS       $0x1e, Z24, Z16, K1
-	VBROADCASTSS thr+44(FP), Z24
-	VCMPPS       $0x1e, Z24, Z17, K2
-	VBROADCASTSS thr+44(FP), Z24
-	VCMPPS       $0x1e, Z24, Z18, K3
-	VBROADCASTSS thr+44(FP), Z24
-	VCMPPS       $0x1e, Z24, Z19, K4
-	VBROADCASTSS reset+48(FP), Z24
-	VBLENDMPS    Z24, Z16, K1, Z2
-	VBROADCASTSS reset+48(FP), Z16
-	VBLENDMPS    Z16, Z17, K2, Z3
-	VBROADCASTSS reset+48(FP), Z16
-	VBLENDMPS    Z16, Z18, K3, Z4
-	VBROADCASTSS reset+48(FP), Z16
-	VBLENDMPS    Z16, Z19, K4, Z5
-	VMOVUPS      Z2, (AX)
-	VMOVUPS      Z3, 64(AX)
-	VMOVUPS      Z4, 128(AX)
-	VMOVUPS      Z5, 192(AX)
-	VADDPS.BCST  d+40(FP), Z20, Z16
-	VADDPS.BCST  d+40(FP), Z21, Z17
-	VADDPS.BCST  d+40(FP), Z22, Z18
-	VADDPS.BCST  d+40(FP), Z23, Z19
-	VBLENDMPS    Z16, Z20, K1, Z6
-	VBLENDMPS    Z17, Z21, K2, Z7
-	VBLENDMPS    Z18, Z22, K3, Z8
-	VBLENDMPS    Z19, Z23, K4, Z9
-	VMOVUPS      Z6, (CX)
-	VMOVUPS      Z7, 64(CX)
-	VMOVUPS      Z8, 128(CX)
-	VMOVUPS      Z9, 192(CX)
+	VMOVUPS      (AX), Z8
+	VMOVUPS      64(AX), Z9
+	VMOVUPS      128(AX), Z10
+	VMOVUPS      192(AX), Z11
+	VMOVUPS      (CX), Z12
+	VMOVUPS      64(CX), Z13
+	VMOVUPS      128(CX), Z14
+	VMOVUPS      192(CX), Z15
+	VADDPS       Z0, Z8, Z16
+	VADDPS       Z0, Z9, Z17
+	VADDPS       Z0, Z10, Z18
+	VADDPS       Z0, Z11, Z19
+	VMULPS       Z16, Z3, Z20
+	VMULPS       Z17, Z3, Z21
+	VMULPS       Z18, Z3, Z22
+	VMULPS       Z19, Z3, Z23
+	VMULPS       Z16, Z20, Z20
+	VMULPS       Z17, Z21, Z21
+	VMULPS       Z18, Z22, Z22
+	VMULPS       Z19, Z23, Z23
+	VMULPS       Z16, Z4, Z16
+	VMULPS       Z17, Z4, Z17
+	VMULPS       Z18, Z4, Z18
+	VMULPS       Z19, Z4, Z19
+	VADDPS       Z16, Z20, Z16
+	VADDPS       Z17, Z21, Z17
+	VADDPS       Z18, Z22, Z18
+	VADDPS       Z19, Z23, Z19
+	VADDPS       Z5, Z16, Z16
+	VADDPS       Z5, Z17, Z17
+	VADDPS       Z5, Z18, Z18
+	VADDPS       Z5, Z19, Z19
+	VMULPS       Z12, Z1, Z20
+	VMULPS       Z13, Z1, Z21
+	VMULPS       Z14, Z1, Z22
+	VMULPS       Z15, Z1, Z23
+	VSUBPS       Z20, Z16, Z16
+	VSUBPS       Z21, Z17, Z17
+	VSUBPS       Z22, Z18, Z18
+	VSUBPS       Z23, Z19, Z19
+	VMOVUPS      (DX), Z20
+	VMOVUPS      64(DX), Z21
+	VMOVUPS      128(DX), Z22
+	VMOVUPS      192(DX), Z23
+	VMULPS       Z20, Z1, Z20
+	VMULPS       Z21, Z1, Z21
+	VMULPS       Z22, Z1, Z22
+	VMULPS       Z23, Z1, Z23
+	VADDPS       Z20, Z16, Z16
+	VADDPS       Z21, Z17, Z17
+	VADDPS       Z22, Z18, Z18
+	VADDPS       Z23, Z19, Z19
+	VMULPS       Z16, Z2, Z16
+	VMULPS       Z17, Z2, Z17
+	VMULPS       Z18, Z2, Z18
+	VMULPS       Z19, Z2, Z19
+	VADDPS       Z16, Z8, Z8
+	VADDPS       Z17, Z9, Z9
+	VADDPS       Z18, Z10, Z10
+	VADDPS       Z19, Z11, Z11
+	VADDPS       Z0, Z8, Z16
+	VADDPS       Z0, Z9, Z17
+	VADDPS       Z0, Z10, Z18
+	VADDPS       Z0, Z11, Z19
+	VMULPS       Z16, Z7, Z16
+	VMULPS       Z17, Z7, Z17
+	VMULPS       Z18, Z7, Z18
+	VMULPS       Z19, Z7, Z19
+	VSUBPS       Z12, Z16, Z16
+	VSUBPS       Z13, Z17, Z17
+	VSUBPS       Z14, Z18, Z18
+	VSUBPS       Z15, Z19, Z19
+	VMULPS       Z16, Z6, Z16
+	VMULPS       Z17, Z6, Z17
+	VMULPS       Z18, Z6, Z18
+	VMULPS       Z19, Z6, Z19
+	VMULPS       Z16, Z2, Z16
+	VMULPS       Z17, Z2, Z17
+	VMULPS       Z18, Z2, Z18
+	VMULPS       Z19, Z2, Z19
+	VADDPS       Z16, Z12, Z12
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VBROADCASTSS thr+44(FP), Z16
+	VCMPPS       $0x1e, Z16, Z8, K1
+	VBROADCASTSS thr+44(FP), Z16
+	VCMPPS       $0x1e, Z16, Z9, K2
+	VBROADCASTSS thr+44(FP), Z16
+	VCMPPS       $0x1e, Z16, Z10, K3
+	VBROADCASTSS thr+44(FP), Z16
+	VCMPPS       $0x1e, Z16, Z11, K4
+	VXORPS       Z16, Z16, Z16
+	VBROADCASTSS reset+48(FP), Z17
+	VBLENDMPS    Z17, Z8, K1, Z16
+	VXORPS       Z8, Z8, Z8
+	VBROADCASTSS reset+48(FP), Z17
+	VBLENDMPS    Z17, Z9, K2, Z8
+	VXORPS       Z9, Z9, Z9
+	VBROADCASTSS reset+48(FP), Z17
+	VBLENDMPS    Z17, Z10, K3, Z9
+	VXORPS       Z10, Z10, Z10
+	VBROADCASTSS reset+48(FP), Z17
+	VBLENDMPS    Z17, Z11, K4, Z10
+	VMOVUPS      Z16, (AX)
+	VMOVUPS      Z8, 64(AX)
+	VMOVUPS      Z9, 128(AX)
+	VMOVUPS      Z10, 192(AX)
+	VADDPS.BCST  d+40(FP), Z12, Z8
+	VADDPS.BCST  d+40(FP), Z13, Z9
+	VADDPS.BCST  d+40(FP), Z14, Z10
+	VADDPS.BCST  d+40(FP), Z15, Z11
+	VXORPS       Z16, Z16, Z16
+	VBLENDMPS    Z8, Z12, K1, Z16
+	VXORPS       Z8, Z8, Z8
+	VBLENDMPS    Z9, Z13, K2, Z8
+	VXORPS       Z9, Z9, Z9
+	VBLENDMPS    Z10, Z14, K3, Z9
+	VXORPS       Z10, Z10, Z10
+	VBLENDMPS    Z11, Z15, K4, Z10
+	VMOVUPS      Z16, (CX)
+	VMOVUPS      Z8, 64(CX)
+	VMOVUPS      Z9, 128(CX)
+	VMOVUPS      Z10, 192(CX)
 	KMOVW        K1, R8
 	ORQ          R8, DI
 	KMOVW        K2, R8
@@ -17416,8 +20956,11 @@ RFSTracerAVX2_done:
 
 // func rFSTracerUniformAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
-TEXT ·rFSTracerUniformAVX512(SB), NOSPLIT, $0-112
-	// 4 scalars held in registers, 10 read from memory where used; vectors interleaved 4 at a time.
+TEXT ·rFSTracerUniformAVX512(SB), $1088-112
+	// 5 scalars held in registers, 9 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4; between distant reads, 1 values reloaded from their streams, 2 kept on the stack.
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -17425,178 +20968,544 @@ TEXT ·rFSTracerUniformAVX512(SB), NOSPLIT, $0-112
 	VBROADCASTSS bFastRise+56(FP), Z1
 	VBROADCASTSS cFastRise+52(FP), Z2
 	VBROADCASTSS lFastDecay+60(FP), Z3
-	MOVQ         fastRise+0(FP), AX
-	MOVQ         fastDecay+8(FP), CX
-	MOVQ         slowRise+16(FP), DX
-	MOVQ         slowDecay+24(FP), BX
-	MOVQ         x+32(FP), SI
-	MOVQ         out+40(FP), DI
-	MOVQ         blocks+104(FP), R8
-	TESTQ        R8, R8
+	VBROADCASTSS bFastDecay+68(FP), Z4
+	MOVQ         fastRise+0(FP), CX
+	MOVQ         fastDecay+8(FP), DX
+	MOVQ         slowRise+16(FP), BX
+	MOVQ         slowDecay+24(FP), SI
+	MOVQ         x+32(FP), DI
+	MOVQ         out+40(FP), R8
+	MOVQ         blocks+104(FP), R9
+	TESTQ        R9, R9
 	JZ           RFSTracerUniformAVX512_done
+	SUBQ         $0x02, R9
+	JCS          RFSTracerUniformAVX512_block_last
 
-RFSTracerUniformAVX512_block:
-	VMOVUPS      (SI), Z4
-	VMOVUPS      64(SI), Z5
-	VMOVUPS      128(SI), Z6
-	VMOVUPS      192(SI), Z7
-	VMOVUPS      (AX), Z8
-	VMOVUPS      64(AX), Z9
-	VMOVUPS      128(AX), Z10
-	VMOVUPS      192(AX), Z11
-	VSUBPS       Z8, Z1, Z12
-	VSUBPS       Z9, Z1, Z13
-	VSUBPS       Z10, Z1, Z14
-	VSUBPS       Z11, Z1, Z15
-	VMULPS       Z12, Z0, Z12
-	VMULPS       Z13, Z0, Z13
-	VMULPS       Z14, Z0, Z14
-	VMULPS       Z15, Z0, Z15
-	VADDPS       Z12, Z8, Z8
-	VADDPS       Z13, Z9, Z9
-	VADDPS       Z14, Z10, Z10
-	VADDPS       Z15, Z11, Z11
-	VMULPS       Z4, Z2, Z12
-	VMULPS       Z5, Z2, Z13
-	VMULPS       Z6, Z2, Z14
-	VMULPS       Z7, Z2, Z15
-	VADDPS       Z12, Z8, Z8
-	VADDPS       Z13, Z9, Z9
-	VADDPS       Z14, Z10, Z10
-	VADDPS       Z15, Z11, Z11
-	VMOVUPS      Z8, (AX)
-	VMOVUPS      Z9, 64(AX)
-	VMOVUPS      Z10, 128(AX)
-	VMOVUPS      Z11, 192(AX)
-	VMOVUPS      (CX), Z12
-	VMOVUPS      64(CX), Z13
-	VMOVUPS      128(CX), Z14
-	VMOVUPS      192(CX), Z15
-	VBROADCASTSS bFastDecay+68(FP), Z16
-	VSUBPS       Z12, Z16, Z16
-	VBROADCASTSS bFastDecay+68(FP), Z17
-	VSUBPS       Z13, Z17, Z17
-	VBROADCASTSS bFastDecay+68(FP), Z18
-	VSUBPS       Z14, Z18, Z18
-	VBROADCASTSS bFastDecay+68(FP), Z19
-	VSUBPS       Z15, Z19, Z19
-	VMULPS       Z16, Z3, Z16
-	VMULPS       Z17, Z3, Z17
-	VMULPS       Z18, Z3, Z18
-	VMULPS       Z19, Z3, Z19
-	VADDPS       Z16, Z12, Z12
-	VADDPS       Z17, Z13, Z13
-	VADDPS       Z18, Z14, Z14
-	VADDPS       Z19, Z15, Z15
-	VMULPS.BCST  cFastDecay+64(FP), Z4, Z16
-	VMULPS.BCST  cFastDecay+64(FP), Z5, Z17
-	VMULPS.BCST  cFastDecay+64(FP), Z6, Z18
-	VMULPS.BCST  cFastDecay+64(FP), Z7, Z19
-	VADDPS       Z16, Z12, Z12
-	VADDPS       Z17, Z13, Z13
-	VADDPS       Z18, Z14, Z14
-	VADDPS       Z19, Z15, Z15
-	VMOVUPS      Z12, (CX)
-	VMOVUPS      Z13, 64(CX)
-	VMOVUPS      Z14, 128(CX)
-	VMOVUPS      Z15, 192(CX)
-	VSUBPS       Z8, Z12, Z8
-	VSUBPS       Z9, Z13, Z9
-	VSUBPS       Z10, Z14, Z10
-	VSUBPS       Z11, Z15, Z11
-	VMOVUPS      (DX), Z12
-	VMOVUPS      64(DX), Z13
-	VMOVUPS      128(DX), Z14
-	VMOVUPS      192(DX), Z15
+RFSTracerUniformAVX512_block_pair:
+	VMOVUPS      (DI), Z5
+	VMOVUPS      64(DI), Z6
+	VMOVUPS      128(DI), Z7
+	VMOVUPS      192(DI), Z8
+	VMOVUPS      256(DI), Z9
+	VMOVUPS      320(DI), Z10
+	VMOVUPS      384(DI), Z11
+	VMOVUPS      448(DI), Z12
+	VMOVUPS      (CX), Z13
+	VMOVUPS      64(CX), Z14
+	VMOVUPS      128(CX), Z15
+	VMOVUPS      192(CX), Z16
+	VMOVUPS      256(CX), Z17
+	VMOVUPS      320(CX), Z18
+	VMOVUPS      384(CX), Z19
+	VMOVUPS      448(CX), Z20
+	VSUBPS       Z13, Z1, Z21
+	VSUBPS       Z14, Z1, Z22
+	VSUBPS       Z15, Z1, Z23
+	VSUBPS       Z16, Z1, Z24
+	VSUBPS       Z17, Z1, Z25
+	VSUBPS       Z18, Z1, Z26
+	VSUBPS       Z19, Z1, Z27
+	VSUBPS       Z20, Z1, Z28
+	VMULPS       Z21, Z0, Z21
+	VMULPS       Z22, Z0, Z22
+	VMULPS       Z23, Z0, Z23
+	VMULPS       Z24, Z0, Z24
+	VMULPS       Z25, Z0, Z25
+	VMULPS       Z26, Z0, Z26
+	VMULPS       Z27, Z0, Z27
+	VMULPS       Z28, Z0, Z28
+	VADDPS       Z21, Z13, Z13
+	VADDPS       Z22, Z14, Z14
+	VADDPS       Z23, Z15, Z15
+	VADDPS       Z24, Z16, Z16
+	VADDPS       Z25, Z17, Z17
+	VADDPS       Z26, Z18, Z18
+	VADDPS       Z27, Z19, Z19
+	VADDPS       Z28, Z20, Z20
+	VMULPS       Z5, Z2, Z21
+	VMULPS       Z6, Z2, Z22
+	VMULPS       Z7, Z2, Z23
+	VMULPS       Z8, Z2, Z24
+	VMULPS       Z9, Z2, Z25
+	VMULPS       Z10, Z2, Z26
+	VMULPS       Z11, Z2, Z27
+	VMULPS       Z12, Z2, Z28
+	VADDPS       Z21, Z13, Z13
+	VMOVUPS      Z13, 512(AX)
+	VADDPS       Z22, Z14, Z14
+	VMOVUPS      Z14, 576(AX)
+	VADDPS       Z23, Z15, Z15
+	VMOVUPS      Z15, 640(AX)
+	VADDPS       Z24, Z16, Z16
+	VMOVUPS      Z16, 704(AX)
+	VADDPS       Z25, Z17, Z17
+	VMOVUPS      Z17, 768(AX)
+	VADDPS       Z26, Z18, Z18
+	VMOVUPS      Z18, 832(AX)
+	VADDPS       Z27, Z19, Z19
+	VMOVUPS      Z19, 896(AX)
+	VADDPS       Z28, Z20, Z20
+	VMOVUPS      Z20, 960(AX)
+	VMOVUPS      Z13, (CX)
+	VMOVUPS      Z14, 64(CX)
+	VMOVUPS      Z15, 128(CX)
+	VMOVUPS      Z16, 192(CX)
+	VMOVUPS      Z17, 256(CX)
+	VMOVUPS      Z18, 320(CX)
+	VMOVUPS      Z19, 384(CX)
+	VMOVUPS      Z20, 448(CX)
+	VMOVUPS      (DX), Z13
+	VMOVUPS      64(DX), Z14
+	VMOVUPS      128(DX), Z15
+	VMOVUPS      192(DX), Z16
+	VMOVUPS      256(DX), Z17
+	VMOVUPS      320(DX), Z18
+	VMOVUPS      384(DX), Z19
+	VMOVUPS      448(DX), Z20
+	VSUBPS       Z13, Z4, Z21
+	VSUBPS       Z14, Z4, Z22
+	VSUBPS       Z15, Z4, Z23
+	VSUBPS       Z16, Z4, Z24
+	VSUBPS       Z17, Z4, Z25
+	VSUBPS       Z18, Z4, Z26
+	VSUBPS       Z19, Z4, Z27
+	VSUBPS       Z20, Z4, Z28
+	VMULPS       Z21, Z3, Z21
+	VMULPS       Z22, Z3, Z22
+	VMULPS       Z23, Z3, Z23
+	VMULPS       Z24, Z3, Z24
+	VMULPS       Z25, Z3, Z25
+	VMULPS       Z26, Z3, Z26
+	VMULPS       Z27, Z3, Z27
+	VMULPS       Z28, Z3, Z28
+	VADDPS       Z21, Z13, Z13
+	VADDPS       Z22, Z14, Z14
+	VADDPS       Z23, Z15, Z15
+	VADDPS       Z24, Z16, Z16
+	VADDPS       Z25, Z17, Z17
+	VADDPS       Z26, Z18, Z18
+	VADDPS       Z27, Z19, Z19
+	VADDPS       Z28, Z20, Z20
+	VMULPS.BCST  cFastDecay+64(FP), Z5, Z5
+	VMULPS.BCST  cFastDecay+64(FP), Z6, Z6
+	VMULPS.BCST  cFastDecay+64(FP), Z7, Z7
+	VMULPS.BCST  cFastDecay+64(FP), Z8, Z8
+	VMULPS.BCST  cFastDecay+64(FP), Z9, Z9
+	VMULPS.BCST  cFastDecay+64(FP), Z10, Z10
+	VMULPS.BCST  cFastDecay+64(FP), Z11, Z11
+	VMULPS.BCST  cFastDecay+64(FP), Z12, Z12
+	VADDPS       Z5, Z13, Z5
+	VADDPS       Z6, Z14, Z6
+	VADDPS       Z7, Z15, Z7
+	VADDPS       Z8, Z16, Z8
+	VADDPS       Z9, Z17, Z9
+	VADDPS       Z10, Z18, Z10
+	VADDPS       Z11, Z19, Z11
+	VADDPS       Z12, Z20, Z12
+	VMOVUPS      Z5, (DX)
+	VMOVUPS      Z6, 64(DX)
+	VMOVUPS      Z7, 128(DX)
+	VMOVUPS      Z8, 192(DX)
+	VMOVUPS      Z9, 256(DX)
+	VMOVUPS      Z10, 320(DX)
+	VMOVUPS      Z11, 384(DX)
+	VMOVUPS      Z12, 448(DX)
+	VSUBPS       512(AX), Z5, Z5
+	VMOVUPS      Z5, (AX)
+	VSUBPS       576(AX), Z6, Z5
+	VMOVUPS      Z5, 64(AX)
+	VSUBPS       640(AX), Z7, Z5
+	VMOVUPS      Z5, 128(AX)
+	VSUBPS       704(AX), Z8, Z5
+	VMOVUPS      Z5, 192(AX)
+	VSUBPS       768(AX), Z9, Z5
+	VMOVUPS      Z5, 256(AX)
+	VSUBPS       832(AX), Z10, Z5
+	VMOVUPS      Z5, 320(AX)
+	VSUBPS       896(AX), Z11, Z5
+	VMOVUPS      Z5, 384(AX)
+	VSUBPS       960(AX), Z12, Z5
+	VMOVUPS      Z5, 448(AX)
+	VMOVUPS      (BX), Z5
+	VMOVUPS      64(BX), Z6
+	VMOVUPS      128(BX), Z7
+	VMOVUPS      192(BX), Z8
+	VMOVUPS      256(BX), Z9
+	VMOVUPS      320(BX), Z10
+	VMOVUPS      384(BX), Z11
+	VMOVUPS      448(BX), Z12
+	VBROADCASTSS bSlowRise+80(FP), Z13
+	VSUBPS       Z5, Z13, Z13
+	VBROADCASTSS bSlowRise+80(FP), Z14
+	VSUBPS       Z6, Z14, Z14
+	VBROADCASTSS bSlowRise+80(FP), Z15
+	VSUBPS       Z7, Z15, Z15
 	VBROADCASTSS bSlowRise+80(FP), Z16
-	VSUBPS       Z12, Z16, Z16
+	VSUBPS       Z8, Z16, Z16
 	VBROADCASTSS bSlowRise+80(FP), Z17
-	VSUBPS       Z13, Z17, Z17
+	VSUBPS       Z9, Z17, Z17
 	VBROADCASTSS bSlowRise+80(FP), Z18
-	VSUBPS       Z14, Z18, Z18
+	VSUBPS       Z10, Z18, Z18
 	VBROADCASTSS bSlowRise+80(FP), Z19
-	VSUBPS       Z15, Z19, Z19
+	VSUBPS       Z11, Z19, Z19
+	VBROADCASTSS bSlowRise+80(FP), Z20
+	VSUBPS       Z12, Z20, Z20
+	VMULPS.BCST  lSlowRise+72(FP), Z13, Z13
+	VMULPS.BCST  lSlowRise+72(FP), Z14, Z14
+	VMULPS.BCST  lSlowRise+72(FP), Z15, Z15
 	VMULPS.BCST  lSlowRise+72(FP), Z16, Z16
 	VMULPS.BCST  lSlowRise+72(FP), Z17, Z17
 	VMULPS.BCST  lSlowRise+72(FP), Z18, Z18
 	VMULPS.BCST  lSlowRise+72(FP), Z19, Z19
-	VADDPS       Z16, Z12, Z12
-	VADDPS       Z17, Z13, Z13
-	VADDPS       Z18, Z14, Z14
-	VADDPS       Z19, Z15, Z15
-	VMULPS.BCST  cSlowRise+76(FP), Z4, Z16
-	VMULPS.BCST  cSlowRise+76(FP), Z5, Z17
-	VMULPS.BCST  cSlowRise+76(FP), Z6, Z18
-	VMULPS.BCST  cSlowRise+76(FP), Z7, Z19
-	VADDPS       Z16, Z12, Z12
-	VADDPS       Z17, Z13, Z13
-	VADDPS       Z18, Z14, Z14
-	VADDPS       Z19, Z15, Z15
-	VMOVUPS      Z12, (DX)
-	VMOVUPS      Z13, 64(DX)
-	VMOVUPS      Z14, 128(DX)
-	VMOVUPS      Z15, 192(DX)
-	VMOVUPS      (BX), Z16
-	VMOVUPS      64(BX), Z17
-	VMOVUPS      128(BX), Z18
-	VMOVUPS      192(BX), Z19
-	VBROADCASTSS bSlowDecay+92(FP), Z20
-	VSUBPS       Z16, Z20, Z20
+	VMULPS.BCST  lSlowRise+72(FP), Z20, Z20
+	VADDPS       Z13, Z5, Z5
+	VADDPS       Z14, Z6, Z6
+	VADDPS       Z15, Z7, Z7
+	VADDPS       Z16, Z8, Z8
+	VADDPS       Z17, Z9, Z9
+	VADDPS       Z18, Z10, Z10
+	VADDPS       Z19, Z11, Z11
+	VADDPS       Z20, Z12, Z12
+	VBROADCASTSS cSlowRise+76(FP), Z13
+	VMULPS       (DI), Z13, Z13
+	VBROADCASTSS cSlowRise+76(FP), Z14
+	VMULPS       64(DI), Z14, Z14
+	VBROADCASTSS cSlowRise+76(FP), Z15
+	VMULPS       128(DI), Z15, Z15
+	VBROADCASTSS cSlowRise+76(FP), Z16
+	VMULPS       192(DI), Z16, Z16
+	VBROADCASTSS cSlowRise+76(FP), Z17
+	VMULPS       256(DI), Z17, Z17
+	VBROADCASTSS cSlowRise+76(FP), Z18
+	VMULPS       320(DI), Z18, Z18
+	VBROADCASTSS cSlowRise+76(FP), Z19
+	VMULPS       384(DI), Z19, Z19
+	VBROADCASTSS cSlowRise+76(FP), Z20
+	VMULPS       448(DI), Z20, Z20
+	VADDPS       Z13, Z5, Z5
+	VADDPS       Z14, Z6, Z6
+	VADDPS       Z15, Z7, Z7
+	VADDPS       Z16, Z8, Z8
+	VADDPS       Z17, Z9, Z9
+	VADDPS       Z18, Z10, Z10
+	VADDPS       Z19, Z11, Z11
+	VADDPS       Z20, Z12, Z12
+	VMOVUPS      Z5, (BX)
+	VMOVUPS      Z6, 64(BX)
+	VMOVUPS      Z7, 128(BX)
+	VMOVUPS      Z8, 192(BX)
+	VMOVUPS      Z9, 256(BX)
+	VMOVUPS      Z10, 320(BX)
+	VMOVUPS      Z11, 384(BX)
+	VMOVUPS      Z12, 448(BX)
+	VMOVUPS      (SI), Z13
+	VMOVUPS      64(SI), Z14
+	VMOVUPS      128(SI), Z15
+	VMOVUPS      192(SI), Z16
+	VMOVUPS      256(SI), Z17
+	VMOVUPS      320(SI), Z18
+	VMOVUPS      384(SI), Z19
+	VMOVUPS      448(SI), Z20
 	VBROADCASTSS bSlowDecay+92(FP), Z21
-	VSUBPS       Z17, Z21, Z21
+	VSUBPS       Z13, Z21, Z21
 	VBROADCASTSS bSlowDecay+92(FP), Z22
-	VSUBPS       Z18, Z22, Z22
+	VSUBPS       Z14, Z22, Z22
 	VBROADCASTSS bSlowDecay+92(FP), Z23
-	VSUBPS       Z19, Z23, Z23
-	VMULPS.BCST  lSlowDecay+84(FP), Z20, Z20
+	VSUBPS       Z15, Z23, Z23
+	VBROADCASTSS bSlowDecay+92(FP), Z24
+	VSUBPS       Z16, Z24, Z24
+	VBROADCASTSS bSlowDecay+92(FP), Z25
+	VSUBPS       Z17, Z25, Z25
+	VBROADCASTSS bSlowDecay+92(FP), Z26
+	VSUBPS       Z18, Z26, Z26
+	VBROADCASTSS bSlowDecay+92(FP), Z27
+	VSUBPS       Z19, Z27, Z27
+	VBROADCASTSS bSlowDecay+92(FP), Z28
+	VSUBPS       Z20, Z28, Z28
 	VMULPS.BCST  lSlowDecay+84(FP), Z21, Z21
 	VMULPS.BCST  lSlowDecay+84(FP), Z22, Z22
 	VMULPS.BCST  lSlowDecay+84(FP), Z23, Z23
-	VADDPS       Z20, Z16, Z16
-	VADDPS       Z21, Z17, Z17
-	VADDPS       Z22, Z18, Z18
-	VADDPS       Z23, Z19, Z19
-	VMULPS.BCST  cSlowDecay+88(FP), Z4, Z4
-	VMULPS.BCST  cSlowDecay+88(FP), Z5, Z5
-	VMULPS.BCST  cSlowDecay+88(FP), Z6, Z6
-	VMULPS.BCST  cSlowDecay+88(FP), Z7, Z7
-	VADDPS       Z4, Z16, Z4
-	VADDPS       Z5, Z17, Z5
-	VADDPS       Z6, Z18, Z6
-	VADDPS       Z7, Z19, Z7
-	VMOVUPS      Z4, (BX)
-	VMOVUPS      Z5, 64(BX)
-	VMOVUPS      Z6, 128(BX)
-	VMOVUPS      Z7, 192(BX)
-	VSUBPS       Z12, Z4, Z4
-	VSUBPS       Z13, Z5, Z5
-	VSUBPS       Z14, Z6, Z6
-	VSUBPS       Z15, Z7, Z7
-	VMULPS.BCST  alpha+96(FP), Z8, Z8
-	VMULPS.BCST  alpha+96(FP), Z9, Z9
-	VMULPS.BCST  alpha+96(FP), Z10, Z10
-	VMULPS.BCST  alpha+96(FP), Z11, Z11
-	VMULPS.BCST  alpha1+100(FP), Z4, Z4
+	VMULPS.BCST  lSlowDecay+84(FP), Z24, Z24
+	VMULPS.BCST  lSlowDecay+84(FP), Z25, Z25
+	VMULPS.BCST  lSlowDecay+84(FP), Z26, Z26
+	VMULPS.BCST  lSlowDecay+84(FP), Z27, Z27
+	VMULPS.BCST  lSlowDecay+84(FP), Z28, Z28
+	VADDPS       Z21, Z13, Z13
+	VADDPS       Z22, Z14, Z14
+	VADDPS       Z23, Z15, Z15
+	VADDPS       Z24, Z16, Z16
+	VADDPS       Z25, Z17, Z17
+	VADDPS       Z26, Z18, Z18
+	VADDPS       Z27, Z19, Z19
+	VADDPS       Z28, Z20, Z20
+	VBROADCASTSS cSlowDecay+88(FP), Z21
+	VMULPS       (DI), Z21, Z21
+	VBROADCASTSS cSlowDecay+88(FP), Z22
+	VMULPS       64(DI), Z22, Z22
+	VBROADCASTSS cSlowDecay+88(FP), Z23
+	VMULPS       128(DI), Z23, Z23
+	VBROADCASTSS cSlowDecay+88(FP), Z24
+	VMULPS       192(DI), Z24, Z24
+	VBROADCASTSS cSlowDecay+88(FP), Z25
+	VMULPS       256(DI), Z25, Z25
+	VBROADCASTSS cSlowDecay+88(FP), Z26
+	VMULPS       320(DI), Z26, Z26
+	VBROADCASTSS cSlowDecay+88(FP), Z27
+	VMULPS       384(DI), Z27, Z27
+	VBROADCASTSS cSlowDecay+88(FP), Z28
+	VMULPS       448(DI), Z28, Z28
+	VADDPS       Z21, Z13, Z13
+	VADDPS       Z22, Z14, Z14
+	VADDPS       Z23, Z15, Z15
+	VADDPS       Z24, Z16, Z16
+	VADDPS       Z25, Z17, Z17
+	VADDPS       Z26, Z18, Z18
+	VADDPS       Z27, Z19, Z19
+	VADDPS       Z28, Z20, Z20
+	VMOVUPS      Z13, (SI)
+	VMOVUPS      Z14, 64(SI)
+	VMOVUPS      Z15, 128(SI)
+	VMOVUPS      Z16, 192(SI)
+	VMOVUPS      Z17, 256(SI)
+	VMOVUPS      Z18, 320(SI)
+	VMOVUPS      Z19, 384(SI)
+	VMOVUPS      Z20, 448(SI)
+	VSUBPS       Z5, Z13, Z5
+	VSUBPS       Z6, Z14, Z6
+	VSUBPS       Z7, Z15, Z7
+	VSUBPS       Z8, Z16, Z8
+	VSUBPS       Z9, Z17, Z9
+	VSUBPS       Z10, Z18, Z10
+	VSUBPS       Z11, Z19, Z11
+	VSUBPS       Z12, Z20, Z12
+	VBROADCASTSS alpha+96(FP), Z13
+	VMULPS       (AX), Z13, Z13
+	VBROADCASTSS alpha+96(FP), Z14
+	VMULPS       64(AX), Z14, Z14
+	VBROADCASTSS alpha+96(FP), Z15
+	VMULPS       128(AX), Z15, Z15
+	VBROADCASTSS alpha+96(FP), Z16
+	VMULPS       192(AX), Z16, Z16
+	VBROADCASTSS alpha+96(FP), Z17
+	VMULPS       256(AX), Z17, Z17
+	VBROADCASTSS alpha+96(FP), Z18
+	VMULPS       320(AX), Z18, Z18
+	VBROADCASTSS alpha+96(FP), Z19
+	VMULPS       384(AX), Z19, Z19
+	VBROADCASTSS alpha+96(FP), Z20
+	VMULPS       448(AX), Z20, Z20
 	VMULPS.BCST  alpha1+100(FP), Z5, Z5
 	VMULPS.BCST  alpha1+100(FP), Z6, Z6
 	VMULPS.BCST  alpha1+100(FP), Z7, Z7
-	VADDPS       Z4, Z8, Z4
-	VADDPS       Z5, Z9, Z5
-	VADDPS       Z6, Z10, Z6
-	VADDPS       Z7, Z11, Z7
-	VMOVUPS      Z4, (DI)
-	VMOVUPS      Z5, 64(DI)
-	VMOVUPS      Z6, 128(DI)
-	VMOVUPS      Z7, 192(DI)
-	ADDQ         $0x00000100, AX
+	VMULPS.BCST  alpha1+100(FP), Z8, Z8
+	VMULPS.BCST  alpha1+100(FP), Z9, Z9
+	VMULPS.BCST  alpha1+100(FP), Z10, Z10
+	VMULPS.BCST  alpha1+100(FP), Z11, Z11
+	VMULPS.BCST  alpha1+100(FP), Z12, Z12
+	VADDPS       Z5, Z13, Z5
+	VADDPS       Z6, Z14, Z6
+	VADDPS       Z7, Z15, Z7
+	VADDPS       Z8, Z16, Z8
+	VADDPS       Z9, Z17, Z9
+	VADDPS       Z10, Z18, Z10
+	VADDPS       Z11, Z19, Z11
+	VADDPS       Z12, Z20, Z12
+	VMOVUPS      Z5, (R8)
+	VMOVUPS      Z6, 64(R8)
+	VMOVUPS      Z7, 128(R8)
+	VMOVUPS      Z8, 192(R8)
+	VMOVUPS      Z9, 256(R8)
+	VMOVUPS      Z10, 320(R8)
+	VMOVUPS      Z11, 384(R8)
+	VMOVUPS      Z12, 448(R8)
+	ADDQ         $0x00000200, CX
+	ADDQ         $0x00000200, DX
+	ADDQ         $0x00000200, BX
+	ADDQ         $0x00000200, SI
+	ADDQ         $0x00000200, DI
+	ADDQ         $0x00000200, R8
+	SUBQ         $0x02, R9
+	JCC          RFSTracerUniformAVX512_block_pair
+
+RFSTracerUniformAVX512_block_last:
+	TESTQ        $0x00000001, R9
+	JZ           RFSTracerUniformAVX512_block_end
+	VMOVUPS      (DI), Z5
+	VMOVUPS      64(DI), Z6
+	VMOVUPS      128(DI), Z7
+	VMOVUPS      192(DI), Z8
+	VMOVUPS      (CX), Z9
+	VMOVUPS      64(CX), Z10
+	VMOVUPS      128(CX), Z11
+	VMOVUPS      192(CX), Z12
+	VSUBPS       Z9, Z1, Z13
+	VSUBPS       Z10, Z1, Z14
+	VSUBPS       Z11, Z1, Z15
+	VSUBPS       Z12, Z1, Z1
+	VMULPS       Z13, Z0, Z13
+	VMULPS       Z14, Z0, Z14
+	VMULPS       Z15, Z0, Z15
+	VMULPS       Z1, Z0, Z0
+	VADDPS       Z13, Z9, Z1
+	VADDPS       Z14, Z10, Z9
+	VADDPS       Z15, Z11, Z10
+	VADDPS       Z0, Z12, Z0
+	VMULPS       Z5, Z2, Z11
+	VMULPS       Z6, Z2, Z12
+	VMULPS       Z7, Z2, Z13
+	VMULPS       Z8, Z2, Z2
+	VADDPS       Z11, Z1, Z1
+	VMOVUPS      Z1, 512(AX)
+	VADDPS       Z12, Z9, Z9
+	VMOVUPS      Z9, 576(AX)
+	VADDPS       Z13, Z10, Z10
+	VMOVUPS      Z10, 640(AX)
+	VADDPS       Z2, Z0, Z0
+	VMOVUPS      Z0, 704(AX)
+	VMOVUPS      Z1, (CX)
+	VMOVUPS      Z9, 64(CX)
+	VMOVUPS      Z10, 128(CX)
+	VMOVUPS      Z0, 192(CX)
+	VMOVUPS      (DX), Z0
+	VMOVUPS      64(DX), Z1
+	VMOVUPS      128(DX), Z2
+	VMOVUPS      192(DX), Z9
+	VSUBPS       Z0, Z4, Z10
+	VSUBPS       Z1, Z4, Z11
+	VSUBPS       Z2, Z4, Z12
+	VSUBPS       Z9, Z4, Z4
+	VMULPS       Z10, Z3, Z10
+	VMULPS       Z11, Z3, Z11
+	VMULPS       Z12, Z3, Z12
+	VMULPS       Z4, Z3, Z3
+	VADDPS       Z10, Z0, Z0
+	VADDPS       Z11, Z1, Z1
+	VADDPS       Z12, Z2, Z2
+	VADDPS       Z3, Z9, Z3
+	VMULPS.BCST  cFastDecay+64(FP), Z5, Z4
+	VMULPS.BCST  cFastDecay+64(FP), Z6, Z5
+	VMULPS.BCST  cFastDecay+64(FP), Z7, Z6
+	VMULPS.BCST  cFastDecay+64(FP), Z8, Z7
+	VADDPS       Z4, Z0, Z0
+	VADDPS       Z5, Z1, Z1
+	VADDPS       Z6, Z2, Z2
+	VADDPS       Z7, Z3, Z3
+	VMOVUPS      Z0, (DX)
+	VMOVUPS      Z1, 64(DX)
+	VMOVUPS      Z2, 128(DX)
+	VMOVUPS      Z3, 192(DX)
+	VSUBPS       512(AX), Z0, Z0
+	VMOVUPS      Z0, (AX)
+	VSUBPS       576(AX), Z1, Z0
+	VMOVUPS      Z0, 64(AX)
+	VSUBPS       640(AX), Z2, Z0
+	VMOVUPS      Z0, 128(AX)
+	VSUBPS       704(AX), Z3, Z0
+	VMOVUPS      Z0, 192(AX)
+	VMOVUPS      (BX), Z0
+	VMOVUPS      64(BX), Z1
+	VMOVUPS      128(BX), Z2
+	VMOVUPS      192(BX), Z3
+	VBROADCASTSS bSlowRise+80(FP), Z4
+	VSUBPS       Z0, Z4, Z4
+	VBROADCASTSS bSlowRise+80(FP), Z5
+	VSUBPS       Z1, Z5, Z5
+	VBROADCASTSS bSlowRise+80(FP), Z6
+	VSUBPS       Z2, Z6, Z6
+	VBROADCASTSS bSlowRise+80(FP), Z7
+	VSUBPS       Z3, Z7, Z7
+	VMULPS.BCST  lSlowRise+72(FP), Z4, Z4
+	VMULPS.BCST  lSlowRise+72(FP), Z5, Z5
+	VMULPS.BCST  lSlowRise+72(FP), Z6, Z6
+	VMULPS.BCST  lSlowRise+72(FP), Z7, Z7
+	VADDPS       Z4, Z0, Z0
+	VADDPS       Z5, Z1, Z1
+	VADDPS       Z6, Z2, Z2
+	VADDPS       Z7, Z3, Z3
+	VBROADCASTSS cSlowRise+76(FP), Z4
+	VMULPS       (DI), Z4, Z4
+	VBROADCASTSS cSlowRise+76(FP), Z5
+	VMULPS       64(DI), Z5, Z5
+	VBROADCASTSS cSlowRise+76(FP), Z6
+	VMULPS       128(DI), Z6, Z6
+	VBROADCASTSS cSlowRise+76(FP), Z7
+	VMULPS       192(DI), Z7, Z7
+	VADDPS       Z4, Z0, Z0
+	VADDPS       Z5, Z1, Z1
+	VADDPS       Z6, Z2, Z2
+	VADDPS       Z7, Z3, Z3
+	VMOVUPS      Z0, (BX)
+	VMOVUPS      Z1, 64(BX)
+	VMOVUPS      Z2, 128(BX)
+	VMOVUPS      Z3, 192(BX)
+	VMOVUPS      (SI), Z4
+	VMOVUPS      64(SI), Z5
+	VMOVUPS      128(SI), Z6
+	VMOVUPS      192(SI), Z7
+	VBROADCASTSS bSlowDecay+92(FP), Z8
+	VSUBPS       Z4, Z8, Z8
+	VBROADCASTSS bSlowDecay+92(FP), Z9
+	VSUBPS       Z5, Z9, Z9
+	VBROADCASTSS bSlowDecay+92(FP), Z10
+	VSUBPS       Z6, Z10, Z10
+	VBROADCASTSS bSlowDecay+92(FP), Z11
+	VSUBPS       Z7, Z11, Z11
+	VMULPS.BCST  lSlowDecay+84(FP), Z8, Z8
+	VMULPS.BCST  lSlowDecay+84(FP), Z9, Z9
+	VMULPS.BCST  lSlowDecay+84(FP), Z10, Z10
+	VMULPS.BCST  lSlowDecay+84(FP), Z11, Z11
+	VADDPS       Z8, Z4, Z4
+	VADDPS       Z9, Z5, Z5
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VBROADCASTSS cSlowDecay+88(FP), Z8
+	VMULPS       (DI), Z8, Z8
+	VBROADCASTSS cSlowDecay+88(FP), Z9
+	VMULPS       64(DI), Z9, Z9
+	VBROADCASTSS cSlowDecay+88(FP), Z10
+	VMULPS       128(DI), Z10, Z10
+	VBROADCASTSS cSlowDecay+88(FP), Z11
+	VMULPS       192(DI), Z11, Z11
+	VADDPS       Z8, Z4, Z4
+	VADDPS       Z9, Z5, Z5
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VMOVUPS      Z4, (SI)
+	VMOVUPS      Z5, 64(SI)
+	VMOVUPS      Z6, 128(SI)
+	VMOVUPS      Z7, 192(SI)
+	VSUBPS       Z0, Z4, Z0
+	VSUBPS       Z1, Z5, Z1
+	VSUBPS       Z2, Z6, Z2
+	VSUBPS       Z3, Z7, Z3
+	VBROADCASTSS alpha+96(FP), Z4
+	VMULPS       (AX), Z4, Z4
+	VBROADCASTSS alpha+96(FP), Z5
+	VMULPS       64(AX), Z5, Z5
+	VBROADCASTSS alpha+96(FP), Z6
+	VMULPS       128(AX), Z6, Z6
+	VBROADCASTSS alpha+96(FP), Z7
+	VMULPS       192(AX), Z7, Z7
+	VMULPS.BCST  alpha1+100(FP), Z0, Z0
+	VMULPS.BCST  alpha1+100(FP), Z1, Z1
+	VMULPS.BCST  alpha1+100(FP), Z2, Z2
+	VMULPS.BCST  alpha1+100(FP), Z3, Z3
+	VADDPS       Z0, Z4, Z0
+	VADDPS       Z1, Z5, Z1
+	VADDPS       Z2, Z6, Z2
+	VADDPS       Z3, Z7, Z3
+	VMOVUPS      Z0, (R8)
+	VMOVUPS      Z1, 64(R8)
+	VMOVUPS      Z2, 128(R8)
+	VMOVUPS      Z3, 192(R8)
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000100, DX
 	ADDQ         $0x00000100, BX
 	ADDQ         $0x00000100, SI
 	ADDQ         $0x00000100, DI
-	DECQ         R8
-	JNZ          RFSTracerUniformAVX512_block
+	ADDQ         $0x00000100, R8
 
+RFSTracerUniformAVX512_block_end:
 RFSTracerUniformAVX512_done:
 	VZEROUPPER
 	RET
@@ -18792,8 +22701,11 @@ RFSTracerAddAVX2_done:
 
 // func rFSTracerAddUniformAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
-TEXT ·rFSTracerAddUniformAVX512(SB), NOSPLIT, $0-112
-	// 4 scalars held in registers, 10 read from memory where used; vectors interleaved 4 at a time.
+TEXT ·rFSTracerAddUniformAVX512(SB), $1088-112
+	// 5 scalars held in registers, 9 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4; between distant reads, 1 values reloaded from their streams, 2 kept on the stack.
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -18801,186 +22713,568 @@ TEXT ·rFSTracerAddUniformAVX512(SB), NOSPLIT, $0-112
 	VBROADCASTSS bFastRise+56(FP), Z1
 	VBROADCASTSS cFastRise+52(FP), Z2
 	VBROADCASTSS lFastDecay+60(FP), Z3
-	MOVQ         fastRise+0(FP), AX
-	MOVQ         fastDecay+8(FP), CX
-	MOVQ         slowRise+16(FP), DX
-	MOVQ         slowDecay+24(FP), BX
-	MOVQ         x+32(FP), SI
-	MOVQ         out+40(FP), DI
-	MOVQ         blocks+104(FP), R8
-	TESTQ        R8, R8
+	VBROADCASTSS bFastDecay+68(FP), Z4
+	MOVQ         fastRise+0(FP), CX
+	MOVQ         fastDecay+8(FP), DX
+	MOVQ         slowRise+16(FP), BX
+	MOVQ         slowDecay+24(FP), SI
+	MOVQ         x+32(FP), DI
+	MOVQ         out+40(FP), R8
+	MOVQ         blocks+104(FP), R9
+	TESTQ        R9, R9
 	JZ           RFSTracerAddUniformAVX512_done
+	SUBQ         $0x02, R9
+	JCS          RFSTracerAddUniformAVX512_block_last
 
-RFSTracerAddUniformAVX512_block:
-	VMOVUPS      (SI), Z4
-	VMOVUPS      64(SI), Z5
-	VMOVUPS      128(SI), Z6
-	VMOVUPS      192(SI), Z7
-	VMOVUPS      (AX), Z8
-	VMOVUPS      64(AX), Z9
-	VMOVUPS      128(AX), Z10
-	VMOVUPS      192(AX), Z11
-	VSUBPS       Z8, Z1, Z12
-	VSUBPS       Z9, Z1, Z13
-	VSUBPS       Z10, Z1, Z14
-	VSUBPS       Z11, Z1, Z15
-	VMULPS       Z12, Z0, Z12
-	VMULPS       Z13, Z0, Z13
-	VMULPS       Z14, Z0, Z14
-	VMULPS       Z15, Z0, Z15
-	VADDPS       Z12, Z8, Z8
-	VADDPS       Z13, Z9, Z9
-	VADDPS       Z14, Z10, Z10
-	VADDPS       Z15, Z11, Z11
-	VMULPS       Z4, Z2, Z12
-	VMULPS       Z5, Z2, Z13
-	VMULPS       Z6, Z2, Z14
-	VMULPS       Z7, Z2, Z15
-	VADDPS       Z12, Z8, Z8
-	VADDPS       Z13, Z9, Z9
-	VADDPS       Z14, Z10, Z10
-	VADDPS       Z15, Z11, Z11
-	VMOVUPS      Z8, (AX)
-	VMOVUPS      Z9, 64(AX)
-	VMOVUPS      Z10, 128(AX)
-	VMOVUPS      Z11, 192(AX)
-	VMOVUPS      (CX), Z12
-	VMOVUPS      64(CX), Z13
-	VMOVUPS      128(CX), Z14
-	VMOVUPS      192(CX), Z15
-	VBROADCASTSS bFastDecay+68(FP), Z16
-	VSUBPS       Z12, Z16, Z16
-	VBROADCASTSS bFastDecay+68(FP), Z17
-	VSUBPS       Z13, Z17, Z17
-	VBROADCASTSS bFastDecay+68(FP), Z18
-	VSUBPS       Z14, Z18, Z18
-	VBROADCASTSS bFastDecay+68(FP), Z19
-	VSUBPS       Z15, Z19, Z19
-	VMULPS       Z16, Z3, Z16
-	VMULPS       Z17, Z3, Z17
-	VMULPS       Z18, Z3, Z18
-	VMULPS       Z19, Z3, Z19
-	VADDPS       Z16, Z12, Z12
-	VADDPS       Z17, Z13, Z13
-	VADDPS       Z18, Z14, Z14
-	VADDPS       Z19, Z15, Z15
-	VMULPS.BCST  cFastDecay+64(FP), Z4, Z16
-	VMULPS.BCST  cFastDecay+64(FP), Z5, Z17
-	VMULPS.BCST  cFastDecay+64(FP), Z6, Z18
-	VMULPS.BCST  cFastDecay+64(FP), Z7, Z19
-	VADDPS       Z16, Z12, Z12
-	VADDPS       Z17, Z13, Z13
-	VADDPS       Z18, Z14, Z14
-	VADDPS       Z19, Z15, Z15
-	VMOVUPS      Z12, (CX)
-	VMOVUPS      Z13, 64(CX)
-	VMOVUPS      Z14, 128(CX)
-	VMOVUPS      Z15, 192(CX)
-	VSUBPS       Z8, Z12, Z8
-	VSUBPS       Z9, Z13, Z9
-	VSUBPS       Z10, Z14, Z10
-	VSUBPS       Z11, Z15, Z11
-	VMOVUPS      (DX), Z12
-	VMOVUPS      64(DX), Z13
-	VMOVUPS      128(DX), Z14
-	VMOVUPS      192(DX), Z15
+RFSTracerAddUniformAVX512_block_pair:
+	VMOVUPS      (DI), Z5
+	VMOVUPS      64(DI), Z6
+	VMOVUPS      128(DI), Z7
+	VMOVUPS      192(DI), Z8
+	VMOVUPS      256(DI), Z9
+	VMOVUPS      320(DI), Z10
+	VMOVUPS      384(DI), Z11
+	VMOVUPS      448(DI), Z12
+	VMOVUPS      (CX), Z13
+	VMOVUPS      64(CX), Z14
+	VMOVUPS      128(CX), Z15
+	VMOVUPS      192(CX), Z16
+	VMOVUPS      256(CX), Z17
+	VMOVUPS      320(CX), Z18
+	VMOVUPS      384(CX), Z19
+	VMOVUPS      448(CX), Z20
+	VSUBPS       Z13, Z1, Z21
+	VSUBPS       Z14, Z1, Z22
+	VSUBPS       Z15, Z1, Z23
+	VSUBPS       Z16, Z1, Z24
+	VSUBPS       Z17, Z1, Z25
+	VSUBPS       Z18, Z1, Z26
+	VSUBPS       Z19, Z1, Z27
+	VSUBPS       Z20, Z1, Z28
+	VMULPS       Z21, Z0, Z21
+	VMULPS       Z22, Z0, Z22
+	VMULPS       Z23, Z0, Z23
+	VMULPS       Z24, Z0, Z24
+	VMULPS       Z25, Z0, Z25
+	VMULPS       Z26, Z0, Z26
+	VMULPS       Z27, Z0, Z27
+	VMULPS       Z28, Z0, Z28
+	VADDPS       Z21, Z13, Z13
+	VADDPS       Z22, Z14, Z14
+	VADDPS       Z23, Z15, Z15
+	VADDPS       Z24, Z16, Z16
+	VADDPS       Z25, Z17, Z17
+	VADDPS       Z26, Z18, Z18
+	VADDPS       Z27, Z19, Z19
+	VADDPS       Z28, Z20, Z20
+	VMULPS       Z5, Z2, Z21
+	VMULPS       Z6, Z2, Z22
+	VMULPS       Z7, Z2, Z23
+	VMULPS       Z8, Z2, Z24
+	VMULPS       Z9, Z2, Z25
+	VMULPS       Z10, Z2, Z26
+	VMULPS       Z11, Z2, Z27
+	VMULPS       Z12, Z2, Z28
+	VADDPS       Z21, Z13, Z13
+	VMOVUPS      Z13, 512(AX)
+	VADDPS       Z22, Z14, Z14
+	VMOVUPS      Z14, 576(AX)
+	VADDPS       Z23, Z15, Z15
+	VMOVUPS      Z15, 640(AX)
+	VADDPS       Z24, Z16, Z16
+	VMOVUPS      Z16, 704(AX)
+	VADDPS       Z25, Z17, Z17
+	VMOVUPS      Z17, 768(AX)
+	VADDPS       Z26, Z18, Z18
+	VMOVUPS      Z18, 832(AX)
+	VADDPS       Z27, Z19, Z19
+	VMOVUPS      Z19, 896(AX)
+	VADDPS       Z28, Z20, Z20
+	VMOVUPS      Z20, 960(AX)
+	VMOVUPS      Z13, (CX)
+	VMOVUPS      Z14, 64(CX)
+	VMOVUPS      Z15, 128(CX)
+	VMOVUPS      Z16, 192(CX)
+	VMOVUPS      Z17, 256(CX)
+	VMOVUPS      Z18, 320(CX)
+	VMOVUPS      Z19, 384(CX)
+	VMOVUPS      Z20, 448(CX)
+	VMOVUPS      (DX), Z13
+	VMOVUPS      64(DX), Z14
+	VMOVUPS      128(DX), Z15
+	VMOVUPS      192(DX), Z16
+	VMOVUPS      256(DX), Z17
+	VMOVUPS      320(DX), Z18
+	VMOVUPS      384(DX), Z19
+	VMOVUPS      448(DX), Z20
+	VSUBPS       Z13, Z4, Z21
+	VSUBPS       Z14, Z4, Z22
+	VSUBPS       Z15, Z4, Z23
+	VSUBPS       Z16, Z4, Z24
+	VSUBPS       Z17, Z4, Z25
+	VSUBPS       Z18, Z4, Z26
+	VSUBPS       Z19, Z4, Z27
+	VSUBPS       Z20, Z4, Z28
+	VMULPS       Z21, Z3, Z21
+	VMULPS       Z22, Z3, Z22
+	VMULPS       Z23, Z3, Z23
+	VMULPS       Z24, Z3, Z24
+	VMULPS       Z25, Z3, Z25
+	VMULPS       Z26, Z3, Z26
+	VMULPS       Z27, Z3, Z27
+	VMULPS       Z28, Z3, Z28
+	VADDPS       Z21, Z13, Z13
+	VADDPS       Z22, Z14, Z14
+	VADDPS       Z23, Z15, Z15
+	VADDPS       Z24, Z16, Z16
+	VADDPS       Z25, Z17, Z17
+	VADDPS       Z26, Z18, Z18
+	VADDPS       Z27, Z19, Z19
+	VADDPS       Z28, Z20, Z20
+	VMULPS.BCST  cFastDecay+64(FP), Z5, Z5
+	VMULPS.BCST  cFastDecay+64(FP), Z6, Z6
+	VMULPS.BCST  cFastDecay+64(FP), Z7, Z7
+	VMULPS.BCST  cFastDecay+64(FP), Z8, Z8
+	VMULPS.BCST  cFastDecay+64(FP), Z9, Z9
+	VMULPS.BCST  cFastDecay+64(FP), Z10, Z10
+	VMULPS.BCST  cFastDecay+64(FP), Z11, Z11
+	VMULPS.BCST  cFastDecay+64(FP), Z12, Z12
+	VADDPS       Z5, Z13, Z5
+	VADDPS       Z6, Z14, Z6
+	VADDPS       Z7, Z15, Z7
+	VADDPS       Z8, Z16, Z8
+	VADDPS       Z9, Z17, Z9
+	VADDPS       Z10, Z18, Z10
+	VADDPS       Z11, Z19, Z11
+	VADDPS       Z12, Z20, Z12
+	VMOVUPS      Z5, (DX)
+	VMOVUPS      Z6, 64(DX)
+	VMOVUPS      Z7, 128(DX)
+	VMOVUPS      Z8, 192(DX)
+	VMOVUPS      Z9, 256(DX)
+	VMOVUPS      Z10, 320(DX)
+	VMOVUPS      Z11, 384(DX)
+	VMOVUPS      Z12, 448(DX)
+	VSUBPS       512(AX), Z5, Z5
+	VMOVUPS      Z5, (AX)
+	VSUBPS       576(AX), Z6, Z5
+	VMOVUPS      Z5, 64(AX)
+	VSUBPS       640(AX), Z7, Z5
+	VMOVUPS      Z5, 128(AX)
+	VSUBPS       704(AX), Z8, Z5
+	VMOVUPS      Z5, 192(AX)
+	VSUBPS       768(AX), Z9, Z5
+	VMOVUPS      Z5, 256(AX)
+	VSUBPS       832(AX), Z10, Z5
+	VMOVUPS      Z5, 320(AX)
+	VSUBPS       896(AX), Z11, Z5
+	VMOVUPS      Z5, 384(AX)
+	VSUBPS       960(AX), Z12, Z5
+	VMOVUPS      Z5, 448(AX)
+	VMOVUPS      (BX), Z5
+	VMOVUPS      64(BX), Z6
+	VMOVUPS      128(BX), Z7
+	VMOVUPS      192(BX), Z8
+	VMOVUPS      256(BX), Z9
+	VMOVUPS      320(BX), Z10
+	VMOVUPS      384(BX), Z11
+	VMOVUPS      448(BX), Z12
+	VBROADCASTSS bSlowRise+80(FP), Z13
+	VSUBPS       Z5, Z13, Z13
+	VBROADCASTSS bSlowRise+80(FP), Z14
+	VSUBPS       Z6, Z14, Z14
+	VBROADCASTSS bSlowRise+80(FP), Z15
+	VSUBPS       Z7, Z15, Z15
 	VBROADCASTSS bSlowRise+80(FP), Z16
-	VSUBPS       Z12, Z16, Z16
+	VSUBPS       Z8, Z16, Z16
 	VBROADCASTSS bSlowRise+80(FP), Z17
-	VSUBPS       Z13, Z17, Z17
+	VSUBPS       Z9, Z17, Z17
 	VBROADCASTSS bSlowRise+80(FP), Z18
-	VSUBPS       Z14, Z18, Z18
+	VSUBPS       Z10, Z18, Z18
 	VBROADCASTSS bSlowRise+80(FP), Z19
-	VSUBPS       Z15, Z19, Z19
+	VSUBPS       Z11, Z19, Z19
+	VBROADCASTSS bSlowRise+80(FP), Z20
+	VSUBPS       Z12, Z20, Z20
+	VMULPS.BCST  lSlowRise+72(FP), Z13, Z13
+	VMULPS.BCST  lSlowRise+72(FP), Z14, Z14
+	VMULPS.BCST  lSlowRise+72(FP), Z15, Z15
 	VMULPS.BCST  lSlowRise+72(FP), Z16, Z16
 	VMULPS.BCST  lSlowRise+72(FP), Z17, Z17
 	VMULPS.BCST  lSlowRise+72(FP), Z18, Z18
 	VMULPS.BCST  lSlowRise+72(FP), Z19, Z19
-	VADDPS       Z16, Z12, Z12
-	VADDPS       Z17, Z13, Z13
-	VADDPS       Z18, Z14, Z14
-	VADDPS       Z19, Z15, Z15
-	VMULPS.BCST  cSlowRise+76(FP), Z4, Z16
-	VMULPS.BCST  cSlowRise+76(FP), Z5, Z17
-	VMULPS.BCST  cSlowRise+76(FP), Z6, Z18
-	VMULPS.BCST  cSlowRise+76(FP), Z7, Z19
-	VADDPS       Z16, Z12, Z12
-	VADDPS       Z17, Z13, Z13
-	VADDPS       Z18, Z14, Z14
-	VADDPS       Z19, Z15, Z15
-	VMOVUPS      Z12, (DX)
-	VMOVUPS      Z13, 64(DX)
-	VMOVUPS      Z14, 128(DX)
-	VMOVUPS      Z15, 192(DX)
-	VMOVUPS      (BX), Z16
-	VMOVUPS      64(BX), Z17
-	VMOVUPS      128(BX), Z18
-	VMOVUPS      192(BX), Z19
-	VBROADCASTSS bSlowDecay+92(FP), Z20
-	VSUBPS       Z16, Z20, Z20
+	VMULPS.BCST  lSlowRise+72(FP), Z20, Z20
+	VADDPS       Z13, Z5, Z5
+	VADDPS       Z14, Z6, Z6
+	VADDPS       Z15, Z7, Z7
+	VADDPS       Z16, Z8, Z8
+	VADDPS       Z17, Z9, Z9
+	VADDPS       Z18, Z10, Z10
+	VADDPS       Z19, Z11, Z11
+	VADDPS       Z20, Z12, Z12
+	VBROADCASTSS cSlowRise+76(FP), Z13
+	VMULPS       (DI), Z13, Z13
+	VBROADCASTSS cSlowRise+76(FP), Z14
+	VMULPS       64(DI), Z14, Z14
+	VBROADCASTSS cSlowRise+76(FP), Z15
+	VMULPS       128(DI), Z15, Z15
+	VBROADCASTSS cSlowRise+76(FP), Z16
+	VMULPS       192(DI), Z16, Z16
+	VBROADCASTSS cSlowRise+76(FP), Z17
+	VMULPS       256(DI), Z17, Z17
+	VBROADCASTSS cSlowRise+76(FP), Z18
+	VMULPS       320(DI), Z18, Z18
+	VBROADCASTSS cSlowRise+76(FP), Z19
+	VMULPS       384(DI), Z19, Z19
+	VBROADCASTSS cSlowRise+76(FP), Z20
+	VMULPS       448(DI), Z20, Z20
+	VADDPS       Z13, Z5, Z5
+	VADDPS       Z14, Z6, Z6
+	VADDPS       Z15, Z7, Z7
+	VADDPS       Z16, Z8, Z8
+	VADDPS       Z17, Z9, Z9
+	VADDPS       Z18, Z10, Z10
+	VADDPS       Z19, Z11, Z11
+	VADDPS       Z20, Z12, Z12
+	VMOVUPS      Z5, (BX)
+	VMOVUPS      Z6, 64(BX)
+	VMOVUPS      Z7, 128(BX)
+	VMOVUPS      Z8, 192(BX)
+	VMOVUPS      Z9, 256(BX)
+	VMOVUPS      Z10, 320(BX)
+	VMOVUPS      Z11, 384(BX)
+	VMOVUPS      Z12, 448(BX)
+	VMOVUPS      (SI), Z13
+	VMOVUPS      64(SI), Z14
+	VMOVUPS      128(SI), Z15
+	VMOVUPS      192(SI), Z16
+	VMOVUPS      256(SI), Z17
+	VMOVUPS      320(SI), Z18
+	VMOVUPS      384(SI), Z19
+	VMOVUPS      448(SI), Z20
 	VBROADCASTSS bSlowDecay+92(FP), Z21
-	VSUBPS       Z17, Z21, Z21
+	VSUBPS       Z13, Z21, Z21
 	VBROADCASTSS bSlowDecay+92(FP), Z22
-	VSUBPS       Z18, Z22, Z22
+	VSUBPS       Z14, Z22, Z22
 	VBROADCASTSS bSlowDecay+92(FP), Z23
-	VSUBPS       Z19, Z23, Z23
-	VMULPS.BCST  lSlowDecay+84(FP), Z20, Z20
+	VSUBPS       Z15, Z23, Z23
+	VBROADCASTSS bSlowDecay+92(FP), Z24
+	VSUBPS       Z16, Z24, Z24
+	VBROADCASTSS bSlowDecay+92(FP), Z25
+	VSUBPS       Z17, Z25, Z25
+	VBROADCASTSS bSlowDecay+92(FP), Z26
+	VSUBPS       Z18, Z26, Z26
+	VBROADCASTSS bSlowDecay+92(FP), Z27
+	VSUBPS       Z19, Z27, Z27
+	VBROADCASTSS bSlowDecay+92(FP), Z28
+	VSUBPS       Z20, Z28, Z28
 	VMULPS.BCST  lSlowDecay+84(FP), Z21, Z21
 	VMULPS.BCST  lSlowDecay+84(FP), Z22, Z22
 	VMULPS.BCST  lSlowDecay+84(FP), Z23, Z23
-	VADDPS       Z20, Z16, Z16
-	VADDPS       Z21, Z17, Z17
-	VADDPS       Z22, Z18, Z18
-	VADDPS       Z23, Z19, Z19
-	VMULPS.BCST  cSlowDecay+88(FP), Z4, Z4
-	VMULPS.BCST  cSlowDecay+88(FP), Z5, Z5
-	VMULPS.BCST  cSlowDecay+88(FP), Z6, Z6
-	VMULPS.BCST  cSlowDecay+88(FP), Z7, Z7
-	VADDPS       Z4, Z16, Z4
-	VADDPS       Z5, Z17, Z5
-	VADDPS       Z6, Z18, Z6
-	VADDPS       Z7, Z19, Z7
-	VMOVUPS      Z4, (BX)
-	VMOVUPS      Z5, 64(BX)
-	VMOVUPS      Z6, 128(BX)
-	VMOVUPS      Z7, 192(BX)
-	VSUBPS       Z12, Z4, Z4
-	VSUBPS       Z13, Z5, Z5
-	VSUBPS       Z14, Z6, Z6
-	VSUBPS       Z15, Z7, Z7
-	VMULPS.BCST  alpha+96(FP), Z8, Z8
-	VMULPS.BCST  alpha+96(FP), Z9, Z9
-	VMULPS.BCST  alpha+96(FP), Z10, Z10
-	VMULPS.BCST  alpha+96(FP), Z11, Z11
-	VMULPS.BCST  alpha1+100(FP), Z4, Z4
+	VMULPS.BCST  lSlowDecay+84(FP), Z24, Z24
+	VMULPS.BCST  lSlowDecay+84(FP), Z25, Z25
+	VMULPS.BCST  lSlowDecay+84(FP), Z26, Z26
+	VMULPS.BCST  lSlowDecay+84(FP), Z27, Z27
+	VMULPS.BCST  lSlowDecay+84(FP), Z28, Z28
+	VADDPS       Z21, Z13, Z13
+	VADDPS       Z22, Z14, Z14
+	VADDPS       Z23, Z15, Z15
+	VADDPS       Z24, Z16, Z16
+	VADDPS       Z25, Z17, Z17
+	VADDPS       Z26, Z18, Z18
+	VADDPS       Z27, Z19, Z19
+	VADDPS       Z28, Z20, Z20
+	VBROADCASTSS cSlowDecay+88(FP), Z21
+	VMULPS       (DI), Z21, Z21
+	VBROADCASTSS cSlowDecay+88(FP), Z22
+	VMULPS       64(DI), Z22, Z22
+	VBROADCASTSS cSlowDecay+88(FP), Z23
+	VMULPS       128(DI), Z23, Z23
+	VBROADCASTSS cSlowDecay+88(FP), Z24
+	VMULPS       192(DI), Z24, Z24
+	VBROADCASTSS cSlowDecay+88(FP), Z25
+	VMULPS       256(DI), Z25, Z25
+	VBROADCASTSS cSlowDecay+88(FP), Z26
+	VMULPS       320(DI), Z26, Z26
+	VBROADCASTSS cSlowDecay+88(FP), Z27
+	VMULPS       384(DI), Z27, Z27
+	VBROADCASTSS cSlowDecay+88(FP), Z28
+	VMULPS       448(DI), Z28, Z28
+	VADDPS       Z21, Z13, Z13
+	VADDPS       Z22, Z14, Z14
+	VADDPS       Z23, Z15, Z15
+	VADDPS       Z24, Z16, Z16
+	VADDPS       Z25, Z17, Z17
+	VADDPS       Z26, Z18, Z18
+	VADDPS       Z27, Z19, Z19
+	VADDPS       Z28, Z20, Z20
+	VMOVUPS      Z13, (SI)
+	VMOVUPS      Z14, 64(SI)
+	VMOVUPS      Z15, 128(SI)
+	VMOVUPS      Z16, 192(SI)
+	VMOVUPS      Z17, 256(SI)
+	VMOVUPS      Z18, 320(SI)
+	VMOVUPS      Z19, 384(SI)
+	VMOVUPS      Z20, 448(SI)
+	VSUBPS       Z5, Z13, Z5
+	VSUBPS       Z6, Z14, Z6
+	VSUBPS       Z7, Z15, Z7
+	VSUBPS       Z8, Z16, Z8
+	VSUBPS       Z9, Z17, Z9
+	VSUBPS       Z10, Z18, Z10
+	VSUBPS       Z11, Z19, Z11
+	VSUBPS       Z12, Z20, Z12
+	VBROADCASTSS alpha+96(FP), Z13
+	VMULPS       (AX), Z13, Z13
+	VBROADCASTSS alpha+96(FP), Z14
+	VMULPS       64(AX), Z14, Z14
+	VBROADCASTSS alpha+96(FP), Z15
+	VMULPS       128(AX), Z15, Z15
+	VBROADCASTSS alpha+96(FP), Z16
+	VMULPS       192(AX), Z16, Z16
+	VBROADCASTSS alpha+96(FP), Z17
+	VMULPS       256(AX), Z17, Z17
+	VBROADCASTSS alpha+96(FP), Z18
+	VMULPS       320(AX), Z18, Z18
+	VBROADCASTSS alpha+96(FP), Z19
+	VMULPS       384(AX), Z19, Z19
+	VBROADCASTSS alpha+96(FP), Z20
+	VMULPS       448(AX), Z20, Z20
 	VMULPS.BCST  alpha1+100(FP), Z5, Z5
 	VMULPS.BCST  alpha1+100(FP), Z6, Z6
 	VMULPS.BCST  alpha1+100(FP), Z7, Z7
-	VADDPS       Z4, Z8, Z4
-	VADDPS       Z5, Z9, Z5
-	VADDPS       Z6, Z10, Z6
-	VADDPS       Z7, Z11, Z7
-	VMOVUPS      (DI), Z8
-	VMOVUPS      64(DI), Z9
-	VMOVUPS      128(DI), Z10
-	VMOVUPS      192(DI), Z11
-	VADDPS       Z4, Z8, Z4
-	VADDPS       Z5, Z9, Z5
-	VADDPS       Z6, Z10, Z6
-	VADDPS       Z7, Z11, Z7
-	VMOVUPS      Z4, (DI)
-	VMOVUPS      Z5, 64(DI)
-	VMOVUPS      Z6, 128(DI)
-	VMOVUPS      Z7, 192(DI)
-	ADDQ         $0x00000100, AX
+	VMULPS.BCST  alpha1+100(FP), Z8, Z8
+	VMULPS.BCST  alpha1+100(FP), Z9, Z9
+	VMULPS.BCST  alpha1+100(FP), Z10, Z10
+	VMULPS.BCST  alpha1+100(FP), Z11, Z11
+	VMULPS.BCST  alpha1+100(FP), Z12, Z12
+	VADDPS       Z5, Z13, Z5
+	VADDPS       Z6, Z14, Z6
+	VADDPS       Z7, Z15, Z7
+	VADDPS       Z8, Z16, Z8
+	VADDPS       Z9, Z17, Z9
+	VADDPS       Z10, Z18, Z10
+	VADDPS       Z11, Z19, Z11
+	VADDPS       Z12, Z20, Z12
+	VMOVUPS      (R8), Z13
+	VMOVUPS      64(R8), Z14
+	VMOVUPS      128(R8), Z15
+	VMOVUPS      192(R8), Z16
+	VMOVUPS      256(R8), Z17
+	VMOVUPS      320(R8), Z18
+	VMOVUPS      384(R8), Z19
+	VMOVUPS      448(R8), Z20
+	VADDPS       Z5, Z13, Z5
+	VADDPS       Z6, Z14, Z6
+	VADDPS       Z7, Z15, Z7
+	VADDPS       Z8, Z16, Z8
+	VADDPS       Z9, Z17, Z9
+	VADDPS       Z10, Z18, Z10
+	VADDPS       Z11, Z19, Z11
+	VADDPS       Z12, Z20, Z12
+	VMOVUPS      Z5, (R8)
+	VMOVUPS      Z6, 64(R8)
+	VMOVUPS      Z7, 128(R8)
+	VMOVUPS      Z8, 192(R8)
+	VMOVUPS      Z9, 256(R8)
+	VMOVUPS      Z10, 320(R8)
+	VMOVUPS      Z11, 384(R8)
+	VMOVUPS      Z12, 448(R8)
+	ADDQ         $0x00000200, CX
+	ADDQ         $0x00000200, DX
+	ADDQ         $0x00000200, BX
+	ADDQ         $0x00000200, SI
+	ADDQ         $0x00000200, DI
+	ADDQ         $0x00000200, R8
+	SUBQ         $0x02, R9
+	JCC          RFSTracerAddUniformAVX512_block_pair
+
+RFSTracerAddUniformAVX512_block_last:
+	TESTQ        $0x00000001, R9
+	JZ           RFSTracerAddUniformAVX512_block_end
+	VMOVUPS      (DI), Z5
+	VMOVUPS      64(DI), Z6
+	VMOVUPS      128(DI), Z7
+	VMOVUPS      192(DI), Z8
+	VMOVUPS      (CX), Z9
+	VMOVUPS      64(CX), Z10
+	VMOVUPS      128(CX), Z11
+	VMOVUPS      192(CX), Z12
+	VSUBPS       Z9, Z1, Z13
+	VSUBPS       Z10, Z1, Z14
+	VSUBPS       Z11, Z1, Z15
+	VSUBPS       Z12, Z1, Z1
+	VMULPS       Z13, Z0, Z13
+	VMULPS       Z14, Z0, Z14
+	VMULPS       Z15, Z0, Z15
+	VMULPS       Z1, Z0, Z0
+	VADDPS       Z13, Z9, Z1
+	VADDPS       Z14, Z10, Z9
+	VADDPS       Z15, Z11, Z10
+	VADDPS       Z0, Z12, Z0
+	VMULPS       Z5, Z2, Z11
+	VMULPS       Z6, Z2, Z12
+	VMULPS       Z7, Z2, Z13
+	VMULPS       Z8, Z2, Z2
+	VADDPS       Z11, Z1, Z1
+	VMOVUPS      Z1, 512(AX)
+	VADDPS       Z12, Z9, Z9
+	VMOVUPS      Z9, 576(AX)
+	VADDPS       Z13, Z10, Z10
+	VMOVUPS      Z10, 640(AX)
+	VADDPS       Z2, Z0, Z0
+	VMOVUPS      Z0, 704(AX)
+	VMOVUPS      Z1, (CX)
+	VMOVUPS      Z9, 64(CX)
+	VMOVUPS      Z10, 128(CX)
+	VMOVUPS      Z0, 192(CX)
+	VMOVUPS      (DX), Z0
+	VMOVUPS      64(DX), Z1
+	VMOVUPS      128(DX), Z2
+	VMOVUPS      192(DX), Z9
+	VSUBPS       Z0, Z4, Z10
+	VSUBPS       Z1, Z4, Z11
+	VSUBPS       Z2, Z4, Z12
+	VSUBPS       Z9, Z4, Z4
+	VMULPS       Z10, Z3, Z10
+	VMULPS       Z11, Z3, Z11
+	VMULPS       Z12, Z3, Z12
+	VMULPS       Z4, Z3, Z3
+	VADDPS       Z10, Z0, Z0
+	VADDPS       Z11, Z1, Z1
+	VADDPS       Z12, Z2, Z2
+	VADDPS       Z3, Z9, Z3
+	VMULPS.BCST  cFastDecay+64(FP), Z5, Z4
+	VMULPS.BCST  cFastDecay+64(FP), Z6, Z5
+	VMULPS.BCST  cFastDecay+64(FP), Z7, Z6
+	VMULPS.BCST  cFastDecay+64(FP), Z8, Z7
+	VADDPS       Z4, Z0, Z0
+	VADDPS       Z5, Z1, Z1
+	VADDPS       Z6, Z2, Z2
+	VADDPS       Z7, Z3, Z3
+	VMOVUPS      Z0, (DX)
+	VMOVUPS      Z1, 64(DX)
+	VMOVUPS      Z2, 128(DX)
+	VMOVUPS      Z3, 192(DX)
+	VSUBPS       512(AX), Z0, Z0
+	VMOVUPS      Z0, (AX)
+	VSUBPS       576(AX), Z1, Z0
+	VMOVUPS      Z0, 64(AX)
+	VSUBPS       640(AX), Z2, Z0
+	VMOVUPS      Z0, 128(AX)
+	VSUBPS       704(AX), Z3, Z0
+	VMOVUPS      Z0, 192(AX)
+	VMOVUPS      (BX), Z0
+	VMOVUPS      64(BX), Z1
+	VMOVUPS      128(BX), Z2
+	VMOVUPS      192(BX), Z3
+	VBROADCASTSS bSlowRise+80(FP), Z4
+	VSUBPS       Z0, Z4, Z4
+	VBROADCASTSS bSlowRise+80(FP), Z5
+	VSUBPS       Z1, Z5, Z5
+	VBROADCASTSS bSlowRise+80(FP), Z6
+	VSUBPS       Z2, Z6, Z6
+	VBROADCASTSS bSlowRise+80(FP), Z7
+	VSUBPS       Z3, Z7, Z7
+	VMULPS.BCST  lSlowRise+72(FP), Z4, Z4
+	VMULPS.BCST  lSlowRise+72(FP), Z5, Z5
+	VMULPS.BCST  lSlowRise+72(FP), Z6, Z6
+	VMULPS.BCST  lSlowRise+72(FP), Z7, Z7
+	VADDPS       Z4, Z0, Z0
+	VADDPS       Z5, Z1, Z1
+	VADDPS       Z6, Z2, Z2
+	VADDPS       Z7, Z3, Z3
+	VBROADCASTSS cSlowRise+76(FP), Z4
+	VMULPS       (DI), Z4, Z4
+	VBROADCASTSS cSlowRise+76(FP), Z5
+	VMULPS       64(DI), Z5, Z5
+	VBROADCASTSS cSlowRise+76(FP), Z6
+	VMULPS       128(DI), Z6, Z6
+	VBROADCASTSS cSlowRise+76(FP), Z7
+	VMULPS       192(DI), Z7, Z7
+	VADDPS       Z4, Z0, Z0
+	VADDPS       Z5, Z1, Z1
+	VADDPS       Z6, Z2, Z2
+	VADDPS       Z7, Z3, Z3
+	VMOVUPS      Z0, (BX)
+	VMOVUPS      Z1, 64(BX)
+	VMOVUPS      Z2, 128(BX)
+	VMOVUPS      Z3, 192(BX)
+	VMOVUPS      (SI), Z4
+	VMOVUPS      64(SI), Z5
+	VMOVUPS      128(SI), Z6
+	VMOVUPS      192(SI), Z7
+	VBROADCASTSS bSlowDecay+92(FP), Z8
+	VSUBPS       Z4, Z8, Z8
+	VBROADCASTSS bSlowDecay+92(FP), Z9
+	VSUBPS       Z5, Z9, Z9
+	VBROADCASTSS bSlowDecay+92(FP), Z10
+	VSUBPS       Z6, Z10, Z10
+	VBROADCASTSS bSlowDecay+92(FP), Z11
+	VSUBPS       Z7, Z11, Z11
+	VMULPS.BCST  lSlowDecay+84(FP), Z8, Z8
+	VMULPS.BCST  lSlowDecay+84(FP), Z9, Z9
+	VMULPS.BCST  lSlowDecay+84(FP), Z10, Z10
+	VMULPS.BCST  lSlowDecay+84(FP), Z11, Z11
+	VADDPS       Z8, Z4, Z4
+	VADDPS       Z9, Z5, Z5
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VBROADCASTSS cSlowDecay+88(FP), Z8
+	VMULPS       (DI), Z8, Z8
+	VBROADCASTSS cSlowDecay+88(FP), Z9
+	VMULPS       64(DI), Z9, Z9
+	VBROADCASTSS cSlowDecay+88(FP), Z10
+	VMULPS       128(DI), Z10, Z10
+	VBROADCASTSS cSlowDecay+88(FP), Z11
+	VMULPS       192(DI), Z11, Z11
+	VADDPS       Z8, Z4, Z4
+	VADDPS       Z9, Z5, Z5
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VMOVUPS      Z4, (SI)
+	VMOVUPS      Z5, 64(SI)
+	VMOVUPS      Z6, 128(SI)
+	VMOVUPS      Z7, 192(SI)
+	VSUBPS       Z0, Z4, Z0
+	VSUBPS       Z1, Z5, Z1
+	VSUBPS       Z2, Z6, Z2
+	VSUBPS       Z3, Z7, Z3
+	VBROADCASTSS alpha+96(FP), Z4
+	VMULPS       (AX), Z4, Z4
+	VBROADCASTSS alpha+96(FP), Z5
+	VMULPS       64(AX), Z5, Z5
+	VBROADCASTSS alpha+96(FP), Z6
+	VMULPS       128(AX), Z6, Z6
+	VBROADCASTSS alpha+96(FP), Z7
+	VMULPS       192(AX), Z7, Z7
+	VMULPS.BCST  alpha1+100(FP), Z0, Z0
+	VMULPS.BCST  alpha1+100(FP), Z1, Z1
+	VMULPS.BCST  alpha1+100(FP), Z2, Z2
+	VMULPS.BCST  alpha1+100(FP), Z3, Z3
+	VADDPS       Z0, Z4, Z0
+	VADDPS       Z1, Z5, Z1
+	VADDPS       Z2, Z6, Z2
+	VADDPS       Z3, Z7, Z3
+	VMOVUPS      (R8), Z4
+	VMOVUPS      64(R8), Z5
+	VMOVUPS      128(R8), Z6
+	VMOVUPS      192(R8), Z7
+	VADDPS       Z0, Z4, Z0
+	VADDPS       Z1, Z5, Z1
+	VADDPS       Z2, Z6, Z2
+	VADDPS       Z3, Z7, Z3
+	VMOVUPS      Z0, (R8)
+	VMOVUPS      Z1, 64(R8)
+	VMOVUPS      Z2, 128(R8)
+	VMOVUPS      Z3, 192(R8)
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000100, DX
 	ADDQ         $0x00000100, BX
 	ADDQ         $0x00000100, SI
 	ADDQ         $0x00000100, DI
-	DECQ         R8
-	JNZ          RFSTracerAddUniformAVX512_block
+	ADDQ         $0x00000100, R8
 
+RFSTracerAddUniformAVX512_block_end:
 RFSTracerAddUniformAVX512_done:
 	VZEROUPPER
 	RET
@@ -20192,8 +24486,11 @@ RFSTracerDrainAVX2_done:
 
 // func rFSTracerDrainUniformAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
-TEXT ·rFSTracerDrainUniformAVX512(SB), NOSPLIT, $0-112
-	// 4 scalars held in registers, 10 read from memory where used; vectors interleaved 4 at a time.
+TEXT ·rFSTracerDrainUniformAVX512(SB), $1600-112
+	// 5 scalars held in registers, 9 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4; between distant reads, 0 values reloaded from their streams, 3 kept on the stack.
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -20201,186 +24498,556 @@ TEXT ·rFSTracerDrainUniformAVX512(SB), NOSPLIT, $0-112
 	VBROADCASTSS bFastRise+56(FP), Z2
 	VBROADCASTSS cFastRise+52(FP), Z3
 	VBROADCASTSS lFastDecay+60(FP), Z4
-	MOVQ         fastRise+0(FP), AX
-	MOVQ         fastDecay+8(FP), CX
-	MOVQ         slowRise+16(FP), DX
-	MOVQ         slowDecay+24(FP), BX
-	MOVQ         x+32(FP), SI
-	MOVQ         out+40(FP), DI
-	MOVQ         blocks+104(FP), R8
-	TESTQ        R8, R8
+	VBROADCASTSS bFastDecay+68(FP), Z5
+	MOVQ         fastRise+0(FP), CX
+	MOVQ         fastDecay+8(FP), DX
+	MOVQ         slowRise+16(FP), BX
+	MOVQ         slowDecay+24(FP), SI
+	MOVQ         x+32(FP), DI
+	MOVQ         out+40(FP), R8
+	MOVQ         blocks+104(FP), R9
+	TESTQ        R9, R9
 	JZ           RFSTracerDrainUniformAVX512_done
+	SUBQ         $0x02, R9
+	JCS          RFSTracerDrainUniformAVX512_block_last
 
-RFSTracerDrainUniformAVX512_block:
-	VMOVUPS      (SI), Z5
-	VMOVUPS      64(SI), Z6
-	VMOVUPS      128(SI), Z7
-	VMOVUPS      192(SI), Z8
-	VMOVUPS      (AX), Z9
-	VMOVUPS      64(AX), Z10
-	VMOVUPS      128(AX), Z11
-	VMOVUPS      192(AX), Z12
-	VSUBPS       Z9, Z2, Z13
-	VSUBPS       Z10, Z2, Z14
-	VSUBPS       Z11, Z2, Z15
-	VSUBPS       Z12, Z2, Z16
-	VMULPS       Z13, Z0, Z13
-	VMULPS       Z14, Z0, Z14
-	VMULPS       Z15, Z0, Z15
-	VMULPS       Z16, Z0, Z16
-	VADDPS       Z13, Z9, Z9
-	VADDPS       Z14, Z10, Z10
-	VADDPS       Z15, Z11, Z11
-	VADDPS       Z16, Z12, Z12
-	VMULPS       Z5, Z3, Z13
-	VMULPS       Z6, Z3, Z14
-	VMULPS       Z7, Z3, Z15
-	VMULPS       Z8, Z3, Z16
-	VADDPS       Z13, Z9, Z9
-	VADDPS       Z14, Z10, Z10
-	VADDPS       Z15, Z11, Z11
-	VADDPS       Z16, Z12, Z12
-	VMOVUPS      Z9, (AX)
-	VMOVUPS      Z10, 64(AX)
-	VMOVUPS      Z11, 128(AX)
-	VMOVUPS      Z12, 192(AX)
-	VMOVUPS      (CX), Z13
-	VMOVUPS      64(CX), Z14
-	VMOVUPS      128(CX), Z15
-	VMOVUPS      192(CX), Z16
-	VBROADCASTSS bFastDecay+68(FP), Z17
-	VSUBPS       Z13, Z17, Z17
-	VBROADCASTSS bFastDecay+68(FP), Z18
-	VSUBPS       Z14, Z18, Z18
-	VBROADCASTSS bFastDecay+68(FP), Z19
-	VSUBPS       Z15, Z19, Z19
-	VBROADCASTSS bFastDecay+68(FP), Z20
-	VSUBPS       Z16, Z20, Z20
-	VMULPS       Z17, Z4, Z17
-	VMULPS       Z18, Z4, Z18
-	VMULPS       Z19, Z4, Z19
-	VMULPS       Z20, Z4, Z20
-	VADDPS       Z17, Z13, Z13
-	VADDPS       Z18, Z14, Z14
-	VADDPS       Z19, Z15, Z15
-	VADDPS       Z20, Z16, Z16
-	VMULPS.BCST  cFastDecay+64(FP), Z5, Z17
-	VMULPS.BCST  cFastDecay+64(FP), Z6, Z18
-	VMULPS.BCST  cFastDecay+64(FP), Z7, Z19
-	VMULPS.BCST  cFastDecay+64(FP), Z8, Z20
-	VADDPS       Z17, Z13, Z13
-	VADDPS       Z18, Z14, Z14
-	VADDPS       Z19, Z15, Z15
-	VADDPS       Z20, Z16, Z16
-	VMOVUPS      Z13, (CX)
-	VMOVUPS      Z14, 64(CX)
-	VMOVUPS      Z15, 128(CX)
-	VMOVUPS      Z16, 192(CX)
-	VSUBPS       Z9, Z13, Z9
-	VSUBPS       Z10, Z14, Z10
-	VSUBPS       Z11, Z15, Z11
-	VSUBPS       Z12, Z16, Z12
-	VMOVUPS      (DX), Z13
-	VMOVUPS      64(DX), Z14
-	VMOVUPS      128(DX), Z15
-	VMOVUPS      192(DX), Z16
-	VBROADCASTSS bSlowRise+80(FP), Z17
-	VSUBPS       Z13, Z17, Z17
-	VBROADCASTSS bSlowRise+80(FP), Z18
-	VSUBPS       Z14, Z18, Z18
-	VBROADCASTSS bSlowRise+80(FP), Z19
-	VSUBPS       Z15, Z19, Z19
-	VBROADCASTSS bSlowRise+80(FP), Z20
-	VSUBPS       Z16, Z20, Z20
-	VMULPS.BCST  lSlowRise+72(FP), Z17, Z17
-	VMULPS.BCST  lSlowRise+72(FP), Z18, Z18
-	VMULPS.BCST  lSlowRise+72(FP), Z19, Z19
-	VMULPS.BCST  lSlowRise+72(FP), Z20, Z20
-	VADDPS       Z17, Z13, Z13
-	VADDPS       Z18, Z14, Z14
-	VADDPS       Z19, Z15, Z15
-	VADDPS       Z20, Z16, Z16
-	VMULPS.BCST  cSlowRise+76(FP), Z5, Z17
-	VMULPS.BCST  cSlowRise+76(FP), Z6, Z18
-	VMULPS.BCST  cSlowRise+76(FP), Z7, Z19
-	VMULPS.BCST  cSlowRise+76(FP), Z8, Z20
-	VADDPS       Z17, Z13, Z13
-	VADDPS       Z18, Z14, Z14
-	VADDPS       Z19, Z15, Z15
-	VADDPS       Z20, Z16, Z16
-	VMOVUPS      Z13, (DX)
-	VMOVUPS      Z14, 64(DX)
-	VMOVUPS      Z15, 128(DX)
-	VMOVUPS      Z16, 192(DX)
-	VMOVUPS      (BX), Z17
-	VMOVUPS      64(BX), Z18
-	VMOVUPS      128(BX), Z19
-	VMOVUPS      192(BX), Z20
-	VBROADCASTSS bSlowDecay+92(FP), Z21
-	VSUBPS       Z17, Z21, Z21
+RFSTracerDrainUniformAVX512_block_pair:
+	VMOVUPS      (DI), Z6
+	VMOVUPS      64(DI), Z7
+	VMOVUPS      128(DI), Z8
+	VMOVUPS      192(DI), Z9
+	VMOVUPS      256(DI), Z10
+	VMOVUPS      320(DI), Z11
+	VMOVUPS      384(DI), Z12
+	VMOVUPS      448(DI), Z13
+	VMOVUPS      (CX), Z14
+	VMOVUPS      64(CX), Z15
+	VMOVUPS      128(CX), Z16
+	VMOVUPS      192(CX), Z17
+	VMOVUPS      256(CX), Z18
+	VMOVUPS      320(CX), Z19
+	VMOVUPS      384(CX), Z20
+	VMOVUPS      448(CX), Z21
+	VSUBPS       Z14, Z2, Z22
+	VSUBPS       Z15, Z2, Z23
+	VSUBPS       Z16, Z2, Z24
+	VSUBPS       Z17, Z2, Z25
+	VSUBPS       Z18, Z2, Z26
+	VSUBPS       Z19, Z2, Z27
+	VSUBPS       Z20, Z2, Z28
+	VSUBPS       Z21, Z2, Z29
+	VMULPS       Z22, Z0, Z22
+	VMULPS       Z23, Z0, Z23
+	VMULPS       Z24, Z0, Z24
+	VMULPS       Z25, Z0, Z25
+	VMULPS       Z26, Z0, Z26
+	VMULPS       Z27, Z0, Z27
+	VMULPS       Z28, Z0, Z28
+	VMULPS       Z29, Z0, Z29
+	VADDPS       Z22, Z14, Z14
+	VADDPS       Z23, Z15, Z15
+	VADDPS       Z24, Z16, Z16
+	VADDPS       Z25, Z17, Z17
+	VADDPS       Z26, Z18, Z18
+	VADDPS       Z27, Z19, Z19
+	VADDPS       Z28, Z20, Z20
+	VADDPS       Z29, Z21, Z21
+	VMULPS       Z6, Z3, Z22
+	VMULPS       Z7, Z3, Z23
+	VMULPS       Z8, Z3, Z24
+	VMULPS       Z9, Z3, Z25
+	VMULPS       Z10, Z3, Z26
+	VMULPS       Z11, Z3, Z27
+	VMULPS       Z12, Z3, Z28
+	VMULPS       Z13, Z3, Z29
+	VADDPS       Z22, Z14, Z14
+	VMOVUPS      Z14, 512(AX)
+	VADDPS       Z23, Z15, Z15
+	VMOVUPS      Z15, 576(AX)
+	VADDPS       Z24, Z16, Z16
+	VMOVUPS      Z16, 640(AX)
+	VADDPS       Z25, Z17, Z17
+	VMOVUPS      Z17, 704(AX)
+	VADDPS       Z26, Z18, Z18
+	VMOVUPS      Z18, 768(AX)
+	VADDPS       Z27, Z19, Z19
+	VMOVUPS      Z19, 832(AX)
+	VADDPS       Z28, Z20, Z20
+	VMOVUPS      Z20, 896(AX)
+	VADDPS       Z29, Z21, Z21
+	VMOVUPS      Z21, 960(AX)
+	VMOVUPS      Z14, (CX)
+	VMOVUPS      Z15, 64(CX)
+	VMOVUPS      Z16, 128(CX)
+	VMOVUPS      Z17, 192(CX)
+	VMOVUPS      Z18, 256(CX)
+	VMOVUPS      Z19, 320(CX)
+	VMOVUPS      Z20, 384(CX)
+	VMOVUPS      Z21, 448(CX)
+	VMOVUPS      (DX), Z14
+	VMOVUPS      64(DX), Z15
+	VMOVUPS      128(DX), Z16
+	VMOVUPS      192(DX), Z17
+	VMOVUPS      256(DX), Z18
+	VMOVUPS      320(DX), Z19
+	VMOVUPS      384(DX), Z20
+	VMOVUPS      448(DX), Z21
+	VSUBPS       Z14, Z5, Z22
+	VSUBPS       Z15, Z5, Z23
+	VSUBPS       Z16, Z5, Z24
+	VSUBPS       Z17, Z5, Z25
+	VSUBPS       Z18, Z5, Z26
+	VSUBPS       Z19, Z5, Z27
+	VSUBPS       Z20, Z5, Z28
+	VSUBPS       Z21, Z5, Z29
+	VMULPS       Z22, Z4, Z22
+	VMULPS       Z23, Z4, Z23
+	VMULPS       Z24, Z4, Z24
+	VMULPS       Z25, Z4, Z25
+	VMULPS       Z26, Z4, Z26
+	VMULPS       Z27, Z4, Z27
+	VMULPS       Z28, Z4, Z28
+	VMULPS       Z29, Z4, Z29
+	VADDPS       Z22, Z14, Z14
+	VADDPS       Z23, Z15, Z15
+	VADDPS       Z24, Z16, Z16
+	VADDPS       Z25, Z17, Z17
+	VADDPS       Z26, Z18, Z18
+	VADDPS       Z27, Z19, Z19
+	VADDPS       Z28, Z20, Z20
+	VADDPS       Z29, Z21, Z21
+	VMULPS.BCST  cFastDecay+64(FP), Z6, Z22
+	VMULPS.BCST  cFastDecay+64(FP), Z7, Z23
+	VMULPS.BCST  cFastDecay+64(FP), Z8, Z24
+	VMULPS.BCST  cFastDecay+64(FP), Z9, Z25
+	VMULPS.BCST  cFastDecay+64(FP), Z10, Z26
+	VMULPS.BCST  cFastDecay+64(FP), Z11, Z27
+	VMULPS.BCST  cFastDecay+64(FP), Z12, Z28
+	VMULPS.BCST  cFastDecay+64(FP), Z13, Z29
+	VADDPS       Z22, Z14, Z14
+	VADDPS       Z23, Z15, Z15
+	VADDPS       Z24, Z16, Z16
+	VADDPS       Z25, Z17, Z17
+	VADDPS       Z26, Z18, Z18
+	VADDPS       Z27, Z19, Z19
+	VADDPS       Z28, Z20, Z20
+	VADDPS       Z29, Z21, Z21
+	VMOVUPS      Z14, (DX)
+	VMOVUPS      Z15, 64(DX)
+	VMOVUPS      Z16, 128(DX)
+	VMOVUPS      Z17, 192(DX)
+	VMOVUPS      Z18, 256(DX)
+	VMOVUPS      Z19, 320(DX)
+	VMOVUPS      Z20, 384(DX)
+	VMOVUPS      Z21, 448(DX)
+	VSUBPS       512(AX), Z14, Z14
+	VMOVUPS      Z14, (AX)
+	VSUBPS       576(AX), Z15, Z14
+	VMOVUPS      Z14, 64(AX)
+	VSUBPS       640(AX), Z16, Z14
+	VMOVUPS      Z14, 128(AX)
+	VSUBPS       704(AX), Z17, Z14
+	VMOVUPS      Z14, 192(AX)
+	VSUBPS       768(AX), Z18, Z14
+	VMOVUPS      Z14, 256(AX)
+	VSUBPS       832(AX), Z19, Z14
+	VMOVUPS      Z14, 320(AX)
+	VSUBPS       896(AX), Z20, Z14
+	VMOVUPS      Z14, 384(AX)
+	VSUBPS       960(AX), Z21, Z14
+	VMOVUPS      Z14, 448(AX)
+	VMOVUPS      (BX), Z14
+	VMOVUPS      64(BX), Z15
+	VMOVUPS      128(BX), Z16
+	VMOVUPS      192(BX), Z17
+	VMOVUPS      256(BX), Z18
+	VMOVUPS      320(BX), Z19
+	VMOVUPS      384(BX), Z20
+	VMOVUPS      448(BX), Z21
+	VBROADCASTSS bSlowRise+80(FP), Z22
+	VSUBPS       Z14, Z22, Z22
+	VBROADCASTSS bSlowRise+80(FP), Z23
+	VSUBPS       Z15, Z23, Z23
+	VBROADCASTSS bSlowRise+80(FP), Z24
+	VSUBPS       Z16, Z24, Z24
+	VBROADCASTSS bSlowRise+80(FP), Z25
+	VSUBPS       Z17, Z25, Z25
+	VBROADCASTSS bSlowRise+80(FP), Z26
+	VSUBPS       Z18, Z26, Z26
+	VBROADCASTSS bSlowRise+80(FP), Z27
+	VSUBPS       Z19, Z27, Z27
+	VBROADCASTSS bSlowRise+80(FP), Z28
+	VSUBPS       Z20, Z28, Z28
+	VBROADCASTSS bSlowRise+80(FP), Z29
+	VSUBPS       Z21, Z29, Z29
+	VMULPS.BCST  lSlowRise+72(FP), Z22, Z22
+	VMULPS.BCST  lSlowRise+72(FP), Z23, Z23
+	VMULPS.BCST  lSlowRise+72(FP), Z24, Z24
+	VMULPS.BCST  lSlowRise+72(FP), Z25, Z25
+	VMULPS.BCST  lSlowRise+72(FP), Z26, Z26
+	VMULPS.BCST  lSlowRise+72(FP), Z27, Z27
+	VMULPS.BCST  lSlowRise+72(FP), Z28, Z28
+	VMULPS.BCST  lSlowRise+72(FP), Z29, Z29
+	VADDPS       Z22, Z14, Z14
+	VADDPS       Z23, Z15, Z15
+	VADDPS       Z24, Z16, Z16
+	VADDPS       Z25, Z17, Z17
+	VADDPS       Z26, Z18, Z18
+	VADDPS       Z27, Z19, Z19
+	VADDPS       Z28, Z20, Z20
+	VADDPS       Z29, Z21, Z21
+	VMULPS.BCST  cSlowRise+76(FP), Z6, Z22
+	VMULPS.BCST  cSlowRise+76(FP), Z7, Z23
+	VMULPS.BCST  cSlowRise+76(FP), Z8, Z24
+	VMULPS.BCST  cSlowRise+76(FP), Z9, Z25
+	VMULPS.BCST  cSlowRise+76(FP), Z10, Z26
+	VMULPS.BCST  cSlowRise+76(FP), Z11, Z27
+	VMULPS.BCST  cSlowRise+76(FP), Z12, Z28
+	VMULPS.BCST  cSlowRise+76(FP), Z13, Z29
+	VADDPS       Z22, Z14, Z14
+	VMOVUPS      Z14, 1024(AX)
+	VADDPS       Z23, Z15, Z15
+	VMOVUPS      Z15, 1088(AX)
+	VADDPS       Z24, Z16, Z16
+	VMOVUPS      Z16, 1152(AX)
+	VADDPS       Z25, Z17, Z17
+	VMOVUPS      Z17, 1216(AX)
+	VADDPS       Z26, Z18, Z18
+	VMOVUPS      Z18, 1280(AX)
+	VADDPS       Z27, Z19, Z19
+	VMOVUPS      Z19, 1344(AX)
+	VADDPS       Z28, Z20, Z20
+	VMOVUPS      Z20, 1408(AX)
+	VADDPS       Z29, Z21, Z21
+	VMOVUPS      Z21, 1472(AX)
+	VMOVUPS      Z14, (BX)
+	VMOVUPS      Z15, 64(BX)
+	VMOVUPS      Z16, 128(BX)
+	VMOVUPS      Z17, 192(BX)
+	VMOVUPS      Z18, 256(BX)
+	VMOVUPS      Z19, 320(BX)
+	VMOVUPS      Z20, 384(BX)
+	VMOVUPS      Z21, 448(BX)
+	VMOVUPS      (SI), Z14
+	VMOVUPS      64(SI), Z15
+	VMOVUPS      128(SI), Z16
+	VMOVUPS      192(SI), Z17
+	VMOVUPS      256(SI), Z18
+	VMOVUPS      320(SI), Z19
+	VMOVUPS      384(SI), Z20
+	VMOVUPS      448(SI), Z21
 	VBROADCASTSS bSlowDecay+92(FP), Z22
-	VSUBPS       Z18, Z22, Z22
+	VSUBPS       Z14, Z22, Z22
 	VBROADCASTSS bSlowDecay+92(FP), Z23
-	VSUBPS       Z19, Z23, Z23
+	VSUBPS       Z15, Z23, Z23
 	VBROADCASTSS bSlowDecay+92(FP), Z24
-	VSUBPS       Z20, Z24, Z24
-	VMULPS.BCST  lSlowDecay+84(FP), Z21, Z21
+	VSUBPS       Z16, Z24, Z24
+	VBROADCASTSS bSlowDecay+92(FP), Z25
+	VSUBPS       Z17, Z25, Z25
+	VBROADCASTSS bSlowDecay+92(FP), Z26
+	VSUBPS       Z18, Z26, Z26
+	VBROADCASTSS bSlowDecay+92(FP), Z27
+	VSUBPS       Z19, Z27, Z27
+	VBROADCASTSS bSlowDecay+92(FP), Z28
+	VSUBPS       Z20, Z28, Z28
+	VBROADCASTSS bSlowDecay+92(FP), Z29
+	VSUBPS       Z21, Z29, Z29
 	VMULPS.BCST  lSlowDecay+84(FP), Z22, Z22
 	VMULPS.BCST  lSlowDecay+84(FP), Z23, Z23
 	VMULPS.BCST  lSlowDecay+84(FP), Z24, Z24
-	VADDPS       Z21, Z17, Z17
-	VADDPS       Z22, Z18, Z18
-	VADDPS       Z23, Z19, Z19
-	VADDPS       Z24, Z20, Z20
-	VMULPS.BCST  cSlowDecay+88(FP), Z5, Z21
+	VMULPS.BCST  lSlowDecay+84(FP), Z25, Z25
+	VMULPS.BCST  lSlowDecay+84(FP), Z26, Z26
+	VMULPS.BCST  lSlowDecay+84(FP), Z27, Z27
+	VMULPS.BCST  lSlowDecay+84(FP), Z28, Z28
+	VMULPS.BCST  lSlowDecay+84(FP), Z29, Z29
+	VADDPS       Z22, Z14, Z14
+	VADDPS       Z23, Z15, Z15
+	VADDPS       Z24, Z16, Z16
+	VADDPS       Z25, Z17, Z17
+	VADDPS       Z26, Z18, Z18
+	VADDPS       Z27, Z19, Z19
+	VADDPS       Z28, Z20, Z20
+	VADDPS       Z29, Z21, Z21
 	VMULPS.BCST  cSlowDecay+88(FP), Z6, Z22
 	VMULPS.BCST  cSlowDecay+88(FP), Z7, Z23
 	VMULPS.BCST  cSlowDecay+88(FP), Z8, Z24
-	VADDPS       Z21, Z17, Z17
-	VADDPS       Z22, Z18, Z18
-	VADDPS       Z23, Z19, Z19
-	VADDPS       Z24, Z20, Z20
-	VMOVUPS      Z17, (BX)
-	VMOVUPS      Z18, 64(BX)
-	VMOVUPS      Z19, 128(BX)
-	VMOVUPS      Z20, 192(BX)
-	VSUBPS       Z13, Z17, Z13
-	VSUBPS       Z14, Z18, Z14
-	VSUBPS       Z15, Z19, Z15
-	VSUBPS       Z16, Z20, Z16
-	VMULPS.BCST  alpha+96(FP), Z9, Z9
-	VMULPS.BCST  alpha+96(FP), Z10, Z10
-	VMULPS.BCST  alpha+96(FP), Z11, Z11
-	VMULPS.BCST  alpha+96(FP), Z12, Z12
-	VMULPS.BCST  alpha1+100(FP), Z13, Z13
+	VMULPS.BCST  cSlowDecay+88(FP), Z9, Z25
+	VMULPS.BCST  cSlowDecay+88(FP), Z10, Z26
+	VMULPS.BCST  cSlowDecay+88(FP), Z11, Z27
+	VMULPS.BCST  cSlowDecay+88(FP), Z12, Z28
+	VMULPS.BCST  cSlowDecay+88(FP), Z13, Z29
+	VADDPS       Z22, Z14, Z14
+	VADDPS       Z23, Z15, Z15
+	VADDPS       Z24, Z16, Z16
+	VADDPS       Z25, Z17, Z17
+	VADDPS       Z26, Z18, Z18
+	VADDPS       Z27, Z19, Z19
+	VADDPS       Z28, Z20, Z20
+	VADDPS       Z29, Z21, Z21
+	VMOVUPS      Z14, (SI)
+	VMOVUPS      Z15, 64(SI)
+	VMOVUPS      Z16, 128(SI)
+	VMOVUPS      Z17, 192(SI)
+	VMOVUPS      Z18, 256(SI)
+	VMOVUPS      Z19, 320(SI)
+	VMOVUPS      Z20, 384(SI)
+	VMOVUPS      Z21, 448(SI)
+	VSUBPS       1024(AX), Z14, Z14
+	VSUBPS       1088(AX), Z15, Z15
+	VSUBPS       1152(AX), Z16, Z16
+	VSUBPS       1216(AX), Z17, Z17
+	VSUBPS       1280(AX), Z18, Z18
+	VSUBPS       1344(AX), Z19, Z19
+	VSUBPS       1408(AX), Z20, Z20
+	VSUBPS       1472(AX), Z21, Z21
+	VBROADCASTSS alpha+96(FP), Z22
+	VMULPS       (AX), Z22, Z22
+	VBROADCASTSS alpha+96(FP), Z23
+	VMULPS       64(AX), Z23, Z23
+	VBROADCASTSS alpha+96(FP), Z24
+	VMULPS       128(AX), Z24, Z24
+	VBROADCASTSS alpha+96(FP), Z25
+	VMULPS       192(AX), Z25, Z25
+	VBROADCASTSS alpha+96(FP), Z26
+	VMULPS       256(AX), Z26, Z26
+	VBROADCASTSS alpha+96(FP), Z27
+	VMULPS       320(AX), Z27, Z27
+	VBROADCASTSS alpha+96(FP), Z28
+	VMULPS       384(AX), Z28, Z28
+	VBROADCASTSS alpha+96(FP), Z29
+	VMULPS       448(AX), Z29, Z29
 	VMULPS.BCST  alpha1+100(FP), Z14, Z14
 	VMULPS.BCST  alpha1+100(FP), Z15, Z15
 	VMULPS.BCST  alpha1+100(FP), Z16, Z16
-	VADDPS       Z13, Z9, Z9
-	VADDPS       Z14, Z10, Z10
-	VADDPS       Z15, Z11, Z11
-	VADDPS       Z16, Z12, Z12
-	VMOVUPS      Z9, (DI)
-	VMOVUPS      Z10, 64(DI)
-	VMOVUPS      Z11, 128(DI)
-	VMOVUPS      Z12, 192(DI)
-	VPTESTMD     Z5, Z5, K1
-	VMOVDQU32    Z1, K1, (SI)
+	VMULPS.BCST  alpha1+100(FP), Z17, Z17
+	VMULPS.BCST  alpha1+100(FP), Z18, Z18
+	VMULPS.BCST  alpha1+100(FP), Z19, Z19
+	VMULPS.BCST  alpha1+100(FP), Z20, Z20
+	VMULPS.BCST  alpha1+100(FP), Z21, Z21
+	VADDPS       Z14, Z22, Z14
+	VADDPS       Z15, Z23, Z15
+	VADDPS       Z16, Z24, Z16
+	VADDPS       Z17, Z25, Z17
+	VADDPS       Z18, Z26, Z18
+	VADDPS       Z19, Z27, Z19
+	VADDPS       Z20, Z28, Z20
+	VADDPS       Z21, Z29, Z21
+	VMOVUPS      Z14, (R8)
+	VMOVUPS      Z15, 64(R8)
+	VMOVUPS      Z16, 128(R8)
+	VMOVUPS      Z17, 192(R8)
+	VMOVUPS      Z18, 256(R8)
+	VMOVUPS      Z19, 320(R8)
+	VMOVUPS      Z20, 384(R8)
+	VMOVUPS      Z21, 448(R8)
 	VPTESTMD     Z6, Z6, K1
-	VMOVDQU32    Z1, K1, 64(SI)
+	VMOVDQU32    Z1, K1, (DI)
 	VPTESTMD     Z7, Z7, K1
-	VMOVDQU32    Z1, K1, 128(SI)
+	VMOVDQU32    Z1, K1, 64(DI)
 	VPTESTMD     Z8, Z8, K1
-	VMOVDQU32    Z1, K1, 192(SI)
-	ADDQ         $0x00000100, AX
+	VMOVDQU32    Z1, K1, 128(DI)
+	VPTESTMD     Z9, Z9, K1
+	VMOVDQU32    Z1, K1, 192(DI)
+	VPTESTMD     Z10, Z10, K1
+	VMOVDQU32    Z1, K1, 256(DI)
+	VPTESTMD     Z11, Z11, K1
+	VMOVDQU32    Z1, K1, 320(DI)
+	VPTESTMD     Z12, Z12, K1
+	VMOVDQU32    Z1, K1, 384(DI)
+	VPTESTMD     Z13, Z13, K1
+	VMOVDQU32    Z1, K1, 448(DI)
+	ADDQ         $0x00000200, CX
+	ADDQ         $0x00000200, DX
+	ADDQ         $0x00000200, BX
+	ADDQ         $0x00000200, SI
+	ADDQ         $0x00000200, DI
+	ADDQ         $0x00000200, R8
+	SUBQ         $0x02, R9
+	JCC          RFSTracerDrainUniformAVX512_block_pair
+
+RFSTracerDrainUniformAVX512_block_last:
+	TESTQ        $0x00000001, R9
+	JZ           RFSTracerDrainUniformAVX512_block_end
+	VMOVUPS      (DI), Z6
+	VMOVUPS      64(DI), Z7
+	VMOVUPS      128(DI), Z8
+	VMOVUPS      192(DI), Z9
+	VMOVUPS      (CX), Z10
+	VMOVUPS      64(CX), Z11
+	VMOVUPS      128(CX), Z12
+	VMOVUPS      192(CX), Z13
+	VSUBPS       Z10, Z2, Z14
+	VSUBPS       Z11, Z2, Z15
+	VSUBPS       Z12, Z2, Z16
+	VSUBPS       Z13, Z2, Z2
+	VMULPS       Z14, Z0, Z14
+	VMULPS       Z15, Z0, Z15
+	VMULPS       Z16, Z0, Z16
+	VMULPS       Z2, Z0, Z0
+	VADDPS       Z14, Z10, Z2
+	VADDPS       Z15, Z11, Z10
+	VADDPS       Z16, Z12, Z11
+	VADDPS       Z0, Z13, Z0
+	VMULPS       Z6, Z3, Z12
+	VMULPS       Z7, Z3, Z13
+	VMULPS       Z8, Z3, Z14
+	VMULPS       Z9, Z3, Z3
+	VADDPS       Z12, Z2, Z2
+	VMOVUPS      Z2, 512(AX)
+	VADDPS       Z13, Z10, Z10
+	VMOVUPS      Z10, 576(AX)
+	VADDPS       Z14, Z11, Z11
+	VMOVUPS      Z11, 640(AX)
+	VADDPS       Z3, Z0, Z0
+	VMOVUPS      Z0, 704(AX)
+	VMOVUPS      Z2, (CX)
+	VMOVUPS      Z10, 64(CX)
+	VMOVUPS      Z11, 128(CX)
+	VMOVUPS      Z0, 192(CX)
+	VMOVUPS      (DX), Z0
+	VMOVUPS      64(DX), Z2
+	VMOVUPS      128(DX), Z3
+	VMOVUPS      192(DX), Z10
+	VSUBPS       Z0, Z5, Z11
+	VSUBPS       Z2, Z5, Z12
+	VSUBPS       Z3, Z5, Z13
+	VSUBPS       Z10, Z5, Z5
+	VMULPS       Z11, Z4, Z11
+	VMULPS       Z12, Z4, Z12
+	VMULPS       Z13, Z4, Z13
+	VMULPS       Z5, Z4, Z4
+	VADDPS       Z11, Z0, Z0
+	VADDPS       Z12, Z2, Z2
+	VADDPS       Z13, Z3, Z3
+	VADDPS       Z4, Z10, Z4
+	VMULPS.BCST  cFastDecay+64(FP), Z6, Z5
+	VMULPS.BCST  cFastDecay+64(FP), Z7, Z10
+	VMULPS.BCST  cFastDecay+64(FP), Z8, Z11
+	VMULPS.BCST  cFastDecay+64(FP), Z9, Z12
+	VADDPS       Z5, Z0, Z0
+	VADDPS       Z10, Z2, Z2
+	VADDPS       Z11, Z3, Z3
+	VADDPS       Z12, Z4, Z4
+	VMOVUPS      Z0, (DX)
+	VMOVUPS      Z2, 64(DX)
+	VMOVUPS      Z3, 128(DX)
+	VMOVUPS      Z4, 192(DX)
+	VSUBPS       512(AX), Z0, Z0
+	VMOVUPS      Z0, (AX)
+	VSUBPS       576(AX), Z2, Z0
+	VMOVUPS      Z0, 64(AX)
+	VSUBPS       640(AX), Z3, Z0
+	VMOVUPS      Z0, 128(AX)
+	VSUBPS       704(AX), Z4, Z0
+	VMOVUPS      Z0, 192(AX)
+	VMOVUPS      (BX), Z0
+	VMOVUPS      64(BX), Z2
+	VMOVUPS      128(BX), Z3
+	VMOVUPS      192(BX), Z4
+	VBROADCASTSS bSlowRise+80(FP), Z5
+	VSUBPS       Z0, Z5, Z5
+	VBROADCASTSS bSlowRise+80(FP), Z10
+	VSUBPS       Z2, Z10, Z10
+	VBROADCASTSS bSlowRise+80(FP), Z11
+	VSUBPS       Z3, Z11, Z11
+	VBROADCASTSS bSlowRise+80(FP), Z12
+	VSUBPS       Z4, Z12, Z12
+	VMULPS.BCST  lSlowRise+72(FP), Z5, Z5
+	VMULPS.BCST  lSlowRise+72(FP), Z10, Z10
+	VMULPS.BCST  lSlowRise+72(FP), Z11, Z11
+	VMULPS.BCST  lSlowRise+72(FP), Z12, Z12
+	VADDPS       Z5, Z0, Z0
+	VADDPS       Z10, Z2, Z2
+	VADDPS       Z11, Z3, Z3
+	VADDPS       Z12, Z4, Z4
+	VMULPS.BCST  cSlowRise+76(FP), Z6, Z5
+	VMULPS.BCST  cSlowRise+76(FP), Z7, Z10
+	VMULPS.BCST  cSlowRise+76(FP), Z8, Z11
+	VMULPS.BCST  cSlowRise+76(FP), Z9, Z12
+	VADDPS       Z5, Z0, Z0
+	VMOVUPS      Z0, 1024(AX)
+	VADDPS       Z10, Z2, Z2
+	VMOVUPS      Z2, 1088(AX)
+	VADDPS       Z11, Z3, Z3
+	VMOVUPS      Z3, 1152(AX)
+	VADDPS       Z12, Z4, Z4
+	VMOVUPS      Z4, 1216(AX)
+	VMOVUPS      Z0, (BX)
+	VMOVUPS      Z2, 64(BX)
+	VMOVUPS      Z3, 128(BX)
+	VMOVUPS      Z4, 192(BX)
+	VMOVUPS      (SI), Z0
+	VMOVUPS      64(SI), Z2
+	VMOVUPS      128(SI), Z3
+	VMOVUPS      192(SI), Z4
+	VBROADCASTSS bSlowDecay+92(FP), Z5
+	VSUBPS       Z0, Z5, Z5
+	VBROADCASTSS bSlowDecay+92(FP), Z10
+	VSUBPS       Z2, Z10, Z10
+	VBROADCASTSS bSlowDecay+92(FP), Z11
+	VSUBPS       Z3, Z11, Z11
+	VBROADCASTSS bSlowDecay+92(FP), Z12
+	VSUBPS       Z4, Z12, Z12
+	VMULPS.BCST  lSlowDecay+84(FP), Z5, Z5
+	VMULPS.BCST  lSlowDecay+84(FP), Z10, Z10
+	VMULPS.BCST  lSlowDecay+84(FP), Z11, Z11
+	VMULPS.BCST  lSlowDecay+84(FP), Z12, Z12
+	VADDPS       Z5, Z0, Z0
+	VADDPS       Z10, Z2, Z2
+	VADDPS       Z11, Z3, Z3
+	VADDPS       Z12, Z4, Z4
+	VMULPS.BCST  cSlowDecay+88(FP), Z6, Z5
+	VMULPS.BCST  cSlowDecay+88(FP), Z7, Z10
+	VMULPS.BCST  cSlowDecay+88(FP), Z8, Z11
+	VMULPS.BCST  cSlowDecay+88(FP), Z9, Z12
+	VADDPS       Z5, Z0, Z0
+	VADDPS       Z10, Z2, Z2
+	VADDPS       Z11, Z3, Z3
+	VADDPS       Z12, Z4, Z4
+	VMOVUPS      Z0, (SI)
+	VMOVUPS      Z2, 64(SI)
+	VMOVUPS      Z3, 128(SI)
+	VMOVUPS      Z4, 192(SI)
+	VSUBPS       1024(AX), Z0, Z0
+	VSUBPS       1088(AX), Z2, Z2
+	VSUBPS       1152(AX), Z3, Z3
+	VSUBPS       1216(AX), Z4, Z4
+	VBROADCASTSS alpha+96(FP), Z5
+	VMULPS       (AX), Z5, Z5
+	VBROADCASTSS alpha+96(FP), Z10
+	VMULPS       64(AX), Z10, Z10
+	VBROADCASTSS alpha+96(FP), Z11
+	VMULPS       128(AX), Z11, Z11
+	VBROADCASTSS alpha+96(FP), Z12
+	VMULPS       192(AX), Z12, Z12
+	VMULPS.BCST  alpha1+100(FP), Z0, Z0
+	VMULPS.BCST  alpha1+100(FP), Z2, Z2
+	VMULPS.BCST  alpha1+100(FP), Z3, Z3
+	VMULPS.BCST  alpha1+100(FP), Z4, Z4
+	VADDPS       Z0, Z5, Z0
+	VADDPS       Z2, Z10, Z2
+	VADDPS       Z3, Z11, Z3
+	VADDPS       Z4, Z12, Z4
+	VMOVUPS      Z0, (R8)
+	VMOVUPS      Z2, 64(R8)
+	VMOVUPS      Z3, 128(R8)
+	VMOVUPS      Z4, 192(R8)
+	VPTESTMD     Z6, Z6, K1
+	VMOVDQU32    Z1, K1, (DI)
+	VPTESTMD     Z7, Z7, K1
+	VMOVDQU32    Z1, K1, 64(DI)
+	VPTESTMD     Z8, Z8, K1
+	VMOVDQU32    Z1, K1, 128(DI)
+	VPTESTMD     Z9, Z9, K1
+	VMOVDQU32    Z1, K1, 192(DI)
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000100, DX
 	ADDQ         $0x00000100, BX
 	ADDQ         $0x00000100, SI
 	ADDQ         $0x00000100, DI
-	DECQ         R8
-	JNZ          RFSTracerDrainUniformAVX512_block
+	ADDQ         $0x00000100, R8
 
+RFSTracerDrainUniformAVX512_block_end:
 RFSTracerDrainUniformAVX512_done:
 	VZEROUPPER
 	RET
@@ -21616,8 +26283,11 @@ RFSTracerDrainAddAVX2_done:
 
 // func rFSTracerDrainAddUniformAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
-TEXT ·rFSTracerDrainAddUniformAVX512(SB), NOSPLIT, $0-112
-	// 4 scalars held in registers, 10 read from memory where used; vectors interleaved 4 at a time.
+TEXT ·rFSTracerDrainAddUniformAVX512(SB), $1600-112
+	// 5 scalars held in registers, 9 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4; between distant reads, 0 values reloaded from their streams, 3 kept on the stack.
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -21625,194 +26295,580 @@ TEXT ·rFSTracerDrainAddUniformAVX512(SB), NOSPLIT, $0-112
 	VBROADCASTSS bFastRise+56(FP), Z2
 	VBROADCASTSS cFastRise+52(FP), Z3
 	VBROADCASTSS lFastDecay+60(FP), Z4
-	MOVQ         fastRise+0(FP), AX
-	MOVQ         fastDecay+8(FP), CX
-	MOVQ         slowRise+16(FP), DX
-	MOVQ         slowDecay+24(FP), BX
-	MOVQ         x+32(FP), SI
-	MOVQ         out+40(FP), DI
-	MOVQ         blocks+104(FP), R8
-	TESTQ        R8, R8
+	VBROADCASTSS bFastDecay+68(FP), Z5
+	MOVQ         fastRise+0(FP), CX
+	MOVQ         fastDecay+8(FP), DX
+	MOVQ         slowRise+16(FP), BX
+	MOVQ         slowDecay+24(FP), SI
+	MOVQ         x+32(FP), DI
+	MOVQ         out+40(FP), R8
+	MOVQ         blocks+104(FP), R9
+	TESTQ        R9, R9
 	JZ           RFSTracerDrainAddUniformAVX512_done
+	SUBQ         $0x02, R9
+	JCS          RFSTracerDrainAddUniformAVX512_block_last
 
-RFSTracerDrainAddUniformAVX512_block:
-	VMOVUPS      (SI), Z5
-	VMOVUPS      64(SI), Z6
-	VMOVUPS      128(SI), Z7
-	VMOVUPS      192(SI), Z8
-	VMOVUPS      (AX), Z9
-	VMOVUPS      64(AX), Z10
-	VMOVUPS      128(AX), Z11
-	VMOVUPS      192(AX), Z12
-	VSUBPS       Z9, Z2, Z13
-	VSUBPS       Z10, Z2, Z14
-	VSUBPS       Z11, Z2, Z15
-	VSUBPS       Z12, Z2, Z16
-	VMULPS       Z13, Z0, Z13
-	VMULPS       Z14, Z0, Z14
-	VMULPS       Z15, Z0, Z15
-	VMULPS       Z16, Z0, Z16
-	VADDPS       Z13, Z9, Z9
-	VADDPS       Z14, Z10, Z10
-	VADDPS       Z15, Z11, Z11
-	VADDPS       Z16, Z12, Z12
-	VMULPS       Z5, Z3, Z13
-	VMULPS       Z6, Z3, Z14
-	VMULPS       Z7, Z3, Z15
-	VMULPS       Z8, Z3, Z16
-	VADDPS       Z13, Z9, Z9
-	VADDPS       Z14, Z10, Z10
-	VADDPS       Z15, Z11, Z11
-	VADDPS       Z16, Z12, Z12
-	VMOVUPS      Z9, (AX)
-	VMOVUPS      Z10, 64(AX)
-	VMOVUPS      Z11, 128(AX)
-	VMOVUPS      Z12, 192(AX)
-	VMOVUPS      (CX), Z13
-	VMOVUPS      64(CX), Z14
-	VMOVUPS      128(CX), Z15
-	VMOVUPS      192(CX), Z16
-	VBROADCASTSS bFastDecay+68(FP), Z17
-	VSUBPS       Z13, Z17, Z17
-	VBROADCASTSS bFastDecay+68(FP), Z18
-	VSUBPS       Z14, Z18, Z18
-	VBROADCASTSS bFastDecay+68(FP), Z19
-	VSUBPS       Z15, Z19, Z19
-	VBROADCASTSS bFastDecay+68(FP), Z20
-	VSUBPS       Z16, Z20, Z20
-	VMULPS       Z17, Z4, Z17
-	VMULPS       Z18, Z4, Z18
-	VMULPS       Z19, Z4, Z19
-	VMULPS       Z20, Z4, Z20
-	VADDPS       Z17, Z13, Z13
-	VADDPS       Z18, Z14, Z14
-	VADDPS       Z19, Z15, Z15
-	VADDPS       Z20, Z16, Z16
-	VMULPS.BCST  cFastDecay+64(FP), Z5, Z17
-	VMULPS.BCST  cFastDecay+64(FP), Z6, Z18
-	VMULPS.BCST  cFastDecay+64(FP), Z7, Z19
-	VMULPS.BCST  cFastDecay+64(FP), Z8, Z20
-	VADDPS       Z17, Z13, Z13
-	VADDPS       Z18, Z14, Z14
-	VADDPS       Z19, Z15, Z15
-	VADDPS       Z20, Z16, Z16
-	VMOVUPS      Z13, (CX)
-	VMOVUPS      Z14, 64(CX)
-	VMOVUPS      Z15, 128(CX)
-	VMOVUPS      Z16, 192(CX)
-	VSUBPS       Z9, Z13, Z9
-	VSUBPS       Z10, Z14, Z10
-	VSUBPS       Z11, Z15, Z11
-	VSUBPS       Z12, Z16, Z12
-	VMOVUPS      (DX), Z13
-	VMOVUPS      64(DX), Z14
-	VMOVUPS      128(DX), Z15
-	VMOVUPS      192(DX), Z16
-	VBROADCASTSS bSlowRise+80(FP), Z17
-	VSUBPS       Z13, Z17, Z17
-	VBROADCASTSS bSlowRise+80(FP), Z18
-	VSUBPS       Z14, Z18, Z18
-	VBROADCASTSS bSlowRise+80(FP), Z19
-	VSUBPS       Z15, Z19, Z19
-	VBROADCASTSS bSlowRise+80(FP), Z20
-	VSUBPS       Z16, Z20, Z20
-	VMULPS.BCST  lSlowRise+72(FP), Z17, Z17
-	VMULPS.BCST  lSlowRise+72(FP), Z18, Z18
-	VMULPS.BCST  lSlowRise+72(FP), Z19, Z19
-	VMULPS.BCST  lSlowRise+72(FP), Z20, Z20
-	VADDPS       Z17, Z13, Z13
-	VADDPS       Z18, Z14, Z14
-	VADDPS       Z19, Z15, Z15
-	VADDPS       Z20, Z16, Z16
-	VMULPS.BCST  cSlowRise+76(FP), Z5, Z17
-	VMULPS.BCST  cSlowRise+76(FP), Z6, Z18
-	VMULPS.BCST  cSlowRise+76(FP), Z7, Z19
-	VMULPS.BCST  cSlowRise+76(FP), Z8, Z20
-	VADDPS       Z17, Z13, Z13
-	VADDPS       Z18, Z14, Z14
-	VADDPS       Z19, Z15, Z15
-	VADDPS       Z20, Z16, Z16
-	VMOVUPS      Z13, (DX)
-	VMOVUPS      Z14, 64(DX)
-	VMOVUPS      Z15, 128(DX)
-	VMOVUPS      Z16, 192(DX)
-	VMOVUPS      (BX), Z17
-	VMOVUPS      64(BX), Z18
-	VMOVUPS      128(BX), Z19
-	VMOVUPS      192(BX), Z20
-	VBROADCASTSS bSlowDecay+92(FP), Z21
-	VSUBPS       Z17, Z21, Z21
+RFSTracerDrainAddUniformAVX512_block_pair:
+	VMOVUPS      (DI), Z6
+	VMOVUPS      64(DI), Z7
+	VMOVUPS      128(DI), Z8
+	VMOVUPS      192(DI), Z9
+	VMOVUPS      256(DI), Z10
+	VMOVUPS      320(DI), Z11
+	VMOVUPS      384(DI), Z12
+	VMOVUPS      448(DI), Z13
+	VMOVUPS      (CX), Z14
+	VMOVUPS      64(CX), Z15
+	VMOVUPS      128(CX), Z16
+	VMOVUPS      192(CX), Z17
+	VMOVUPS      256(CX), Z18
+	VMOVUPS      320(CX), Z19
+	VMOVUPS      384(CX), Z20
+	VMOVUPS      448(CX), Z21
+	VSUBPS       Z14, Z2, Z22
+	VSUBPS       Z15, Z2, Z23
+	VSUBPS       Z16, Z2, Z24
+	VSUBPS       Z17, Z2, Z25
+	VSUBPS       Z18, Z2, Z26
+	VSUBPS       Z19, Z2, Z27
+	VSUBPS       Z20, Z2, Z28
+	VSUBPS       Z21, Z2, Z29
+	VMULPS       Z22, Z0, Z22
+	VMULPS       Z23, Z0, Z23
+	VMULPS       Z24, Z0, Z24
+	VMULPS       Z25, Z0, Z25
+	VMULPS       Z26, Z0, Z26
+	VMULPS       Z27, Z0, Z27
+	VMULPS       Z28, Z0, Z28
+	VMULPS       Z29, Z0, Z29
+	VADDPS       Z22, Z14, Z14
+	VADDPS       Z23, Z15, Z15
+	VADDPS       Z24, Z16, Z16
+	VADDPS       Z25, Z17, Z17
+	VADDPS       Z26, Z18, Z18
+	VADDPS       Z27, Z19, Z19
+	VADDPS       Z28, Z20, Z20
+	VADDPS       Z29, Z21, Z21
+	VMULPS       Z6, Z3, Z22
+	VMULPS       Z7, Z3, Z23
+	VMULPS       Z8, Z3, Z24
+	VMULPS       Z9, Z3, Z25
+	VMULPS       Z10, Z3, Z26
+	VMULPS       Z11, Z3, Z27
+	VMULPS       Z12, Z3, Z28
+	VMULPS       Z13, Z3, Z29
+	VADDPS       Z22, Z14, Z14
+	VMOVUPS      Z14, 512(AX)
+	VADDPS       Z23, Z15, Z15
+	VMOVUPS      Z15, 576(AX)
+	VADDPS       Z24, Z16, Z16
+	VMOVUPS      Z16, 640(AX)
+	VADDPS       Z25, Z17, Z17
+	VMOVUPS      Z17, 704(AX)
+	VADDPS       Z26, Z18, Z18
+	VMOVUPS      Z18, 768(AX)
+	VADDPS       Z27, Z19, Z19
+	VMOVUPS      Z19, 832(AX)
+	VADDPS       Z28, Z20, Z20
+	VMOVUPS      Z20, 896(AX)
+	VADDPS       Z29, Z21, Z21
+	VMOVUPS      Z21, 960(AX)
+	VMOVUPS      Z14, (CX)
+	VMOVUPS      Z15, 64(CX)
+	VMOVUPS      Z16, 128(CX)
+	VMOVUPS      Z17, 192(CX)
+	VMOVUPS      Z18, 256(CX)
+	VMOVUPS      Z19, 320(CX)
+	VMOVUPS      Z20, 384(CX)
+	VMOVUPS      Z21, 448(CX)
+	VMOVUPS      (DX), Z14
+	VMOVUPS      64(DX), Z15
+	VMOVUPS      128(DX), Z16
+	VMOVUPS      192(DX), Z17
+	VMOVUPS      256(DX), Z18
+	VMOVUPS      320(DX), Z19
+	VMOVUPS      384(DX), Z20
+	VMOVUPS      448(DX), Z21
+	VSUBPS       Z14, Z5, Z22
+	VSUBPS       Z15, Z5, Z23
+	VSUBPS       Z16, Z5, Z24
+	VSUBPS       Z17, Z5, Z25
+	VSUBPS       Z18, Z5, Z26
+	VSUBPS       Z19, Z5, Z27
+	VSUBPS       Z20, Z5, Z28
+	VSUBPS       Z21, Z5, Z29
+	VMULPS       Z22, Z4, Z22
+	VMULPS       Z23, Z4, Z23
+	VMULPS       Z24, Z4, Z24
+	VMULPS       Z25, Z4, Z25
+	VMULPS       Z26, Z4, Z26
+	VMULPS       Z27, Z4, Z27
+	VMULPS       Z28, Z4, Z28
+	VMULPS       Z29, Z4, Z29
+	VADDPS       Z22, Z14, Z14
+	VADDPS       Z23, Z15, Z15
+	VADDPS       Z24, Z16, Z16
+	VADDPS       Z25, Z17, Z17
+	VADDPS       Z26, Z18, Z18
+	VADDPS       Z27, Z19, Z19
+	VADDPS       Z28, Z20, Z20
+	VADDPS       Z29, Z21, Z21
+	VMULPS.BCST  cFastDecay+64(FP), Z6, Z22
+	VMULPS.BCST  cFastDecay+64(FP), Z7, Z23
+	VMULPS.BCST  cFastDecay+64(FP), Z8, Z24
+	VMULPS.BCST  cFastDecay+64(FP), Z9, Z25
+	VMULPS.BCST  cFastDecay+64(FP), Z10, Z26
+	VMULPS.BCST  cFastDecay+64(FP), Z11, Z27
+	VMULPS.BCST  cFastDecay+64(FP), Z12, Z28
+	VMULPS.BCST  cFastDecay+64(FP), Z13, Z29
+	VADDPS       Z22, Z14, Z14
+	VADDPS       Z23, Z15, Z15
+	VADDPS       Z24, Z16, Z16
+	VADDPS       Z25, Z17, Z17
+	VADDPS       Z26, Z18, Z18
+	VADDPS       Z27, Z19, Z19
+	VADDPS       Z28, Z20, Z20
+	VADDPS       Z29, Z21, Z21
+	VMOVUPS      Z14, (DX)
+	VMOVUPS      Z15, 64(DX)
+	VMOVUPS      Z16, 128(DX)
+	VMOVUPS      Z17, 192(DX)
+	VMOVUPS      Z18, 256(DX)
+	VMOVUPS      Z19, 320(DX)
+	VMOVUPS      Z20, 384(DX)
+	VMOVUPS      Z21, 448(DX)
+	VSUBPS       512(AX), Z14, Z14
+	VMOVUPS      Z14, (AX)
+	VSUBPS       576(AX), Z15, Z14
+	VMOVUPS      Z14, 64(AX)
+	VSUBPS       640(AX), Z16, Z14
+	VMOVUPS      Z14, 128(AX)
+	VSUBPS       704(AX), Z17, Z14
+	VMOVUPS      Z14, 192(AX)
+	VSUBPS       768(AX), Z18, Z14
+	VMOVUPS      Z14, 256(AX)
+	VSUBPS       832(AX), Z19, Z14
+	VMOVUPS      Z14, 320(AX)
+	VSUBPS       896(AX), Z20, Z14
+	VMOVUPS      Z14, 384(AX)
+	VSUBPS       960(AX), Z21, Z14
+	VMOVUPS      Z14, 448(AX)
+	VMOVUPS      (BX), Z14
+	VMOVUPS      64(BX), Z15
+	VMOVUPS      128(BX), Z16
+	VMOVUPS      192(BX), Z17
+	VMOVUPS      256(BX), Z18
+	VMOVUPS      320(BX), Z19
+	VMOVUPS      384(BX), Z20
+	VMOVUPS      448(BX), Z21
+	VBROADCASTSS bSlowRise+80(FP), Z22
+	VSUBPS       Z14, Z22, Z22
+	VBROADCASTSS bSlowRise+80(FP), Z23
+	VSUBPS       Z15, Z23, Z23
+	VBROADCASTSS bSlowRise+80(FP), Z24
+	VSUBPS       Z16, Z24, Z24
+	VBROADCASTSS bSlowRise+80(FP), Z25
+	VSUBPS       Z17, Z25, Z25
+	VBROADCASTSS bSlowRise+80(FP), Z26
+	VSUBPS       Z18, Z26, Z26
+	VBROADCASTSS bSlowRise+80(FP), Z27
+	VSUBPS       Z19, Z27, Z27
+	VBROADCASTSS bSlowRise+80(FP), Z28
+	VSUBPS       Z20, Z28, Z28
+	VBROADCASTSS bSlowRise+80(FP), Z29
+	VSUBPS       Z21, Z29, Z29
+	VMULPS.BCST  lSlowRise+72(FP), Z22, Z22
+	VMULPS.BCST  lSlowRise+72(FP), Z23, Z23
+	VMULPS.BCST  lSlowRise+72(FP), Z24, Z24
+	VMULPS.BCST  lSlowRise+72(FP), Z25, Z25
+	VMULPS.BCST  lSlowRise+72(FP), Z26, Z26
+	VMULPS.BCST  lSlowRise+72(FP), Z27, Z27
+	VMULPS.BCST  lSlowRise+72(FP), Z28, Z28
+	VMULPS.BCST  lSlowRise+72(FP), Z29, Z29
+	VADDPS       Z22, Z14, Z14
+	VADDPS       Z23, Z15, Z15
+	VADDPS       Z24, Z16, Z16
+	VADDPS       Z25, Z17, Z17
+	VADDPS       Z26, Z18, Z18
+	VADDPS       Z27, Z19, Z19
+	VADDPS       Z28, Z20, Z20
+	VADDPS       Z29, Z21, Z21
+	VMULPS.BCST  cSlowRise+76(FP), Z6, Z22
+	VMULPS.BCST  cSlowRise+76(FP), Z7, Z23
+	VMULPS.BCST  cSlowRise+76(FP), Z8, Z24
+	VMULPS.BCST  cSlowRise+76(FP), Z9, Z25
+	VMULPS.BCST  cSlowRise+76(FP), Z10, Z26
+	VMULPS.BCST  cSlowRise+76(FP), Z11, Z27
+	VMULPS.BCST  cSlowRise+76(FP), Z12, Z28
+	VMULPS.BCST  cSlowRise+76(FP), Z13, Z29
+	VADDPS       Z22, Z14, Z14
+	VMOVUPS      Z14, 1024(AX)
+	VADDPS       Z23, Z15, Z15
+	VMOVUPS      Z15, 1088(AX)
+	VADDPS       Z24, Z16, Z16
+	VMOVUPS      Z16, 1152(AX)
+	VADDPS       Z25, Z17, Z17
+	VMOVUPS      Z17, 1216(AX)
+	VADDPS       Z26, Z18, Z18
+	VMOVUPS      Z18, 1280(AX)
+	VADDPS       Z27, Z19, Z19
+	VMOVUPS      Z19, 1344(AX)
+	VADDPS       Z28, Z20, Z20
+	VMOVUPS      Z20, 1408(AX)
+	VADDPS       Z29, Z21, Z21
+	VMOVUPS      Z21, 1472(AX)
+	VMOVUPS      Z14, (BX)
+	VMOVUPS      Z15, 64(BX)
+	VMOVUPS      Z16, 128(BX)
+	VMOVUPS      Z17, 192(BX)
+	VMOVUPS      Z18, 256(BX)
+	VMOVUPS      Z19, 320(BX)
+	VMOVUPS      Z20, 384(BX)
+	VMOVUPS      Z21, 448(BX)
+	VMOVUPS      (SI), Z14
+	VMOVUPS      64(SI), Z15
+	VMOVUPS      128(SI), Z16
+	VMOVUPS      192(SI), Z17
+	VMOVUPS      256(SI), Z18
+	VMOVUPS      320(SI), Z19
+	VMOVUPS      384(SI), Z20
+	VMOVUPS      448(SI), Z21
 	VBROADCASTSS bSlowDecay+92(FP), Z22
-	VSUBPS       Z18, Z22, Z22
+	VSUBPS       Z14, Z22, Z22
 	VBROADCASTSS bSlowDecay+92(FP), Z23
-	VSUBPS       Z19, Z23, Z23
+	VSUBPS       Z15, Z23, Z23
 	VBROADCASTSS bSlowDecay+92(FP), Z24
-	VSUBPS       Z20, Z24, Z24
-	VMULPS.BCST  lSlowDecay+84(FP), Z21, Z21
+	VSUBPS       Z16, Z24, Z24
+	VBROADCASTSS bSlowDecay+92(FP), Z25
+	VSUBPS       Z17, Z25, Z25
+	VBROADCASTSS bSlowDecay+92(FP), Z26
+	VSUBPS       Z18, Z26, Z26
+	VBROADCASTSS bSlowDecay+92(FP), Z27
+	VSUBPS       Z19, Z27, Z27
+	VBROADCASTSS bSlowDecay+92(FP), Z28
+	VSUBPS       Z20, Z28, Z28
+	VBROADCASTSS bSlowDecay+92(FP), Z29
+	VSUBPS       Z21, Z29, Z29
 	VMULPS.BCST  lSlowDecay+84(FP), Z22, Z22
 	VMULPS.BCST  lSlowDecay+84(FP), Z23, Z23
 	VMULPS.BCST  lSlowDecay+84(FP), Z24, Z24
-	VADDPS       Z21, Z17, Z17
-	VADDPS       Z22, Z18, Z18
-	VADDPS       Z23, Z19, Z19
-	VADDPS       Z24, Z20, Z20
-	VMULPS.BCST  cSlowDecay+88(FP), Z5, Z21
+	VMULPS.BCST  lSlowDecay+84(FP), Z25, Z25
+	VMULPS.BCST  lSlowDecay+84(FP), Z26, Z26
+	VMULPS.BCST  lSlowDecay+84(FP), Z27, Z27
+	VMULPS.BCST  lSlowDecay+84(FP), Z28, Z28
+	VMULPS.BCST  lSlowDecay+84(FP), Z29, Z29
+	VADDPS       Z22, Z14, Z14
+	VADDPS       Z23, Z15, Z15
+	VADDPS       Z24, Z16, Z16
+	VADDPS       Z25, Z17, Z17
+	VADDPS       Z26, Z18, Z18
+	VADDPS       Z27, Z19, Z19
+	VADDPS       Z28, Z20, Z20
+	VADDPS       Z29, Z21, Z21
 	VMULPS.BCST  cSlowDecay+88(FP), Z6, Z22
 	VMULPS.BCST  cSlowDecay+88(FP), Z7, Z23
 	VMULPS.BCST  cSlowDecay+88(FP), Z8, Z24
-	VADDPS       Z21, Z17, Z17
-	VADDPS       Z22, Z18, Z18
-	VADDPS       Z23, Z19, Z19
-	VADDPS       Z24, Z20, Z20
-	VMOVUPS      Z17, (BX)
-	VMOVUPS      Z18, 64(BX)
-	VMOVUPS      Z19, 128(BX)
-	VMOVUPS      Z20, 192(BX)
-	VSUBPS       Z13, Z17, Z13
-	VSUBPS       Z14, Z18, Z14
-	VSUBPS       Z15, Z19, Z15
-	VSUBPS       Z16, Z20, Z16
-	VMULPS.BCST  alpha+96(FP), Z9, Z9
-	VMULPS.BCST  alpha+96(FP), Z10, Z10
-	VMULPS.BCST  alpha+96(FP), Z11, Z11
-	VMULPS.BCST  alpha+96(FP), Z12, Z12
-	VMULPS.BCST  alpha1+100(FP), Z13, Z13
+	VMULPS.BCST  cSlowDecay+88(FP), Z9, Z25
+	VMULPS.BCST  cSlowDecay+88(FP), Z10, Z26
+	VMULPS.BCST  cSlowDecay+88(FP), Z11, Z27
+	VMULPS.BCST  cSlowDecay+88(FP), Z12, Z28
+	VMULPS.BCST  cSlowDecay+88(FP), Z13, Z29
+	VADDPS       Z22, Z14, Z14
+	VADDPS       Z23, Z15, Z15
+	VADDPS       Z24, Z16, Z16
+	VADDPS       Z25, Z17, Z17
+	VADDPS       Z26, Z18, Z18
+	VADDPS       Z27, Z19, Z19
+	VADDPS       Z28, Z20, Z20
+	VADDPS       Z29, Z21, Z21
+	VMOVUPS      Z14, (SI)
+	VMOVUPS      Z15, 64(SI)
+	VMOVUPS      Z16, 128(SI)
+	VMOVUPS      Z17, 192(SI)
+	VMOVUPS      Z18, 256(SI)
+	VMOVUPS      Z19, 320(SI)
+	VMOVUPS      Z20, 384(SI)
+	VMOVUPS      Z21, 448(SI)
+	VSUBPS       1024(AX), Z14, Z14
+	VSUBPS       1088(AX), Z15, Z15
+	VSUBPS       1152(AX), Z16, Z16
+	VSUBPS       1216(AX), Z17, Z17
+	VSUBPS       1280(AX), Z18, Z18
+	VSUBPS       1344(AX), Z19, Z19
+	VSUBPS       1408(AX), Z20, Z20
+	VSUBPS       1472(AX), Z21, Z21
+	VBROADCASTSS alpha+96(FP), Z22
+	VMULPS       (AX), Z22, Z22
+	VBROADCASTSS alpha+96(FP), Z23
+	VMULPS       64(AX), Z23, Z23
+	VBROADCASTSS alpha+96(FP), Z24
+	VMULPS       128(AX), Z24, Z24
+	VBROADCASTSS alpha+96(FP), Z25
+	VMULPS       192(AX), Z25, Z25
+	VBROADCASTSS alpha+96(FP), Z26
+	VMULPS       256(AX), Z26, Z26
+	VBROADCASTSS alpha+96(FP), Z27
+	VMULPS       320(AX), Z27, Z27
+	VBROADCASTSS alpha+96(FP), Z28
+	VMULPS       384(AX), Z28, Z28
+	VBROADCASTSS alpha+96(FP), Z29
+	VMULPS       448(AX), Z29, Z29
 	VMULPS.BCST  alpha1+100(FP), Z14, Z14
 	VMULPS.BCST  alpha1+100(FP), Z15, Z15
 	VMULPS.BCST  alpha1+100(FP), Z16, Z16
-	VADDPS       Z13, Z9, Z9
-	VADDPS       Z14, Z10, Z10
-	VADDPS       Z15, Z11, Z11
-	VADDPS       Z16, Z12, Z12
-	VMOVUPS      (DI), Z13
-	VMOVUPS      64(DI), Z14
-	VMOVUPS      128(DI), Z15
-	VMOVUPS      192(DI), Z16
-	VADDPS       Z9, Z13, Z9
-	VADDPS       Z10, Z14, Z10
-	VADDPS       Z11, Z15, Z11
-	VADDPS       Z12, Z16, Z12
-	VMOVUPS      Z9, (DI)
-	VMOVUPS      Z10, 64(DI)
-	VMOVUPS      Z11, 128(DI)
-	VMOVUPS      Z12, 192(DI)
-	VPTESTMD     Z5, Z5, K1
-	VMOVDQU32    Z1, K1, (SI)
+	VMULPS.BCST  alpha1+100(FP), Z17, Z17
+	VMULPS.BCST  alpha1+100(FP), Z18, Z18
+	VMULPS.BCST  alpha1+100(FP), Z19, Z19
+	VMULPS.BCST  alpha1+100(FP), Z20, Z20
+	VMULPS.BCST  alpha1+100(FP), Z21, Z21
+	VADDPS       Z14, Z22, Z14
+	VADDPS       Z15, Z23, Z15
+	VADDPS       Z16, Z24, Z16
+	VADDPS       Z17, Z25, Z17
+	VADDPS       Z18, Z26, Z18
+	VADDPS       Z19, Z27, Z19
+	VADDPS       Z20, Z28, Z20
+	VADDPS       Z21, Z29, Z21
+	VMOVUPS      (R8), Z22
+	VMOVUPS      64(R8), Z23
+	VMOVUPS      128(R8), Z24
+	VMOVUPS      192(R8), Z25
+	VMOVUPS      256(R8), Z26
+	VMOVUPS      320(R8), Z27
+	VMOVUPS      384(R8), Z28
+	VMOVUPS      448(R8), Z29
+	VADDPS       Z14, Z22, Z14
+	VADDPS       Z15, Z23, Z15
+	VADDPS       Z16, Z24, Z16
+	VADDPS       Z17, Z25, Z17
+	VADDPS       Z18, Z26, Z18
+	VADDPS       Z19, Z27, Z19
+	VADDPS       Z20, Z28, Z20
+	VADDPS       Z21, Z29, Z21
+	VMOVUPS      Z14, (R8)
+	VMOVUPS      Z15, 64(R8)
+	VMOVUPS      Z16, 128(R8)
+	VMOVUPS      Z17, 192(R8)
+	VMOVUPS      Z18, 256(R8)
+	VMOVUPS      Z19, 320(R8)
+	VMOVUPS      Z20, 384(R8)
+	VMOVUPS      Z21, 448(R8)
 	VPTESTMD     Z6, Z6, K1
-	VMOVDQU32    Z1, K1, 64(SI)
+	VMOVDQU32    Z1, K1, (DI)
 	VPTESTMD     Z7, Z7, K1
-	VMOVDQU32    Z1, K1, 128(SI)
+	VMOVDQU32    Z1, K1, 64(DI)
 	VPTESTMD     Z8, Z8, K1
-	VMOVDQU32    Z1, K1, 192(SI)
-	ADDQ         $0x00000100, AX
+	VMOVDQU32    Z1, K1, 128(DI)
+	VPTESTMD     Z9, Z9, K1
+	VMOVDQU32    Z1, K1, 192(DI)
+	VPTESTMD     Z10, Z10, K1
+	VMOVDQU32    Z1, K1, 256(DI)
+	VPTESTMD     Z11, Z11, K1
+	VMOVDQU32    Z1, K1, 320(DI)
+	VPTESTMD     Z12, Z12, K1
+	VMOVDQU32    Z1, K1, 384(DI)
+	VPTESTMD     Z13, Z13, K1
+	VMOVDQU32    Z1, K1, 448(DI)
+	ADDQ         $0x00000200, CX
+	ADDQ         $0x00000200, DX
+	ADDQ         $0x00000200, BX
+	ADDQ         $0x00000200, SI
+	ADDQ         $0x00000200, DI
+	ADDQ         $0x00000200, R8
+	SUBQ         $0x02, R9
+	JCC          RFSTracerDrainAddUniformAVX512_block_pair
+
+RFSTracerDrainAddUniformAVX512_block_last:
+	TESTQ        $0x00000001, R9
+	JZ           RFSTracerDrainAddUniformAVX512_block_end
+	VMOVUPS      (DI), Z6
+	VMOVUPS      64(DI), Z7
+	VMOVUPS      128(DI), Z8
+	VMOVUPS      192(DI), Z9
+	VMOVUPS      (CX), Z10
+	VMOVUPS      64(CX), Z11
+	VMOVUPS      128(CX), Z12
+	VMOVUPS      192(CX), Z13
+	VSUBPS       Z10, Z2, Z14
+	VSUBPS       Z11, Z2, Z15
+	VSUBPS       Z12, Z2, Z16
+	VSUBPS       Z13, Z2, Z2
+	VMULPS       Z14, Z0, Z14
+	VMULPS       Z15, Z0, Z15
+	VMULPS       Z16, Z0, Z16
+	VMULPS       Z2, Z0, Z0
+	VADDPS       Z14, Z10, Z2
+	VADDPS       Z15, Z11, Z10
+	VADDPS       Z16, Z12, Z11
+	VADDPS       Z0, Z13, Z0
+	VMULPS       Z6, Z3, Z12
+	VMULPS       Z7, Z3, Z13
+	VMULPS       Z8, Z3, Z14
+	VMULPS       Z9, Z3, Z3
+	VADDPS       Z12, Z2, Z2
+	VMOVUPS      Z2, 512(AX)
+	VADDPS       Z13, Z10, Z10
+	VMOVUPS      Z10, 576(AX)
+	VADDPS       Z14, Z11, Z11
+	VMOVUPS      Z11, 640(AX)
+	VADDPS       Z3, Z0, Z0
+	VMOVUPS      Z0, 704(AX)
+	VMOVUPS      Z2, (CX)
+	VMOVUPS      Z10, 64(CX)
+	VMOVUPS      Z11, 128(CX)
+	VMOVUPS      Z0, 192(CX)
+	VMOVUPS      (DX), Z0
+	VMOVUPS      64(DX), Z2
+	VMOVUPS      128(DX), Z3
+	VMOVUPS      192(DX), Z10
+	VSUBPS       Z0, Z5, Z11
+	VSUBPS       Z2, Z5, Z12
+	VSUBPS       Z3, Z5, Z13
+	VSUBPS       Z10, Z5, Z5
+	VMULPS       Z11, Z4, Z11
+	VMULPS       Z12, Z4, Z12
+	VMULPS       Z13, Z4, Z13
+	VMULPS       Z5, Z4, Z4
+	VADDPS       Z11, Z0, Z0
+	VADDPS       Z12, Z2, Z2
+	VADDPS       Z13, Z3, Z3
+	VADDPS       Z4, Z10, Z4
+	VMULPS.BCST  cFastDecay+64(FP), Z6, Z5
+	VMULPS.BCST  cFastDecay+64(FP), Z7, Z10
+	VMULPS.BCST  cFastDecay+64(FP), Z8, Z11
+	VMULPS.BCST  cFastDecay+64(FP), Z9, Z12
+	VADDPS       Z5, Z0, Z0
+	VADDPS       Z10, Z2, Z2
+	VADDPS       Z11, Z3, Z3
+	VADDPS       Z12, Z4, Z4
+	VMOVUPS      Z0, (DX)
+	VMOVUPS      Z2, 64(DX)
+	VMOVUPS      Z3, 128(DX)
+	VMOVUPS      Z4, 192(DX)
+	VSUBPS       512(AX), Z0, Z0
+	VMOVUPS      Z0, (AX)
+	VSUBPS       576(AX), Z2, Z0
+	VMOVUPS      Z0, 64(AX)
+	VSUBPS       640(AX), Z3, Z0
+	VMOVUPS      Z0, 128(AX)
+	VSUBPS       704(AX), Z4, Z0
+	VMOVUPS      Z0, 192(AX)
+	VMOVUPS      (BX), Z0
+	VMOVUPS      64(BX), Z2
+	VMOVUPS      128(BX), Z3
+	VMOVUPS      192(BX), Z4
+	VBROADCASTSS bSlowRise+80(FP), Z5
+	VSUBPS       Z0, Z5, Z5
+	VBROADCASTSS bSlowRise+80(FP), Z10
+	VSUBPS       Z2, Z10, Z10
+	VBROADCASTSS bSlowRise+80(FP), Z11
+	VSUBPS       Z3, Z11, Z11
+	VBROADCASTSS bSlowRise+80(FP), Z12
+	VSUBPS       Z4, Z12, Z12
+	VMULPS.BCST  lSlowRise+72(FP), Z5, Z5
+	VMULPS.BCST  lSlowRise+72(FP), Z10, Z10
+	VMULPS.BCST  lSlowRise+72(FP), Z11, Z11
+	VMULPS.BCST  lSlowRise+72(FP), Z12, Z12
+	VADDPS       Z5, Z0, Z0
+	VADDPS       Z10, Z2, Z2
+	VADDPS       Z11, Z3, Z3
+	VADDPS       Z12, Z4, Z4
+	VMULPS.BCST  cSlowRise+76(FP), Z6, Z5
+	VMULPS.BCST  cSlowRise+76(FP), Z7, Z10
+	VMULPS.BCST  cSlowRise+76(FP), Z8, Z11
+	VMULPS.BCST  cSlowRise+76(FP), Z9, Z12
+	VADDPS       Z5, Z0, Z0
+	VMOVUPS      Z0, 1024(AX)
+	VADDPS       Z10, Z2, Z2
+	VMOVUPS      Z2, 1088(AX)
+	VADDPS       Z11, Z3, Z3
+	VMOVUPS      Z3, 1152(AX)
+	VADDPS       Z12, Z4, Z4
+	VMOVUPS      Z4, 1216(AX)
+	VMOVUPS      Z0, (BX)
+	VMOVUPS      Z2, 64(BX)
+	VMOVUPS      Z3, 128(BX)
+	VMOVUPS      Z4, 192(BX)
+	VMOVUPS      (SI), Z0
+	VMOVUPS      64(SI), Z2
+	VMOVUPS      128(SI), Z3
+	VMOVUPS      192(SI), Z4
+	VBROADCASTSS bSlowDecay+92(FP), Z5
+	VSUBPS       Z0, Z5, Z5
+	VBROADCASTSS bSlowDecay+92(FP), Z10
+	VSUBPS       Z2, Z10, Z10
+	VBROADCASTSS bSlowDecay+92(FP), Z11
+	VSUBPS       Z3, Z11, Z11
+	VBROADCASTSS bSlowDecay+92(FP), Z12
+	VSUBPS       Z4, Z12, Z12
+	VMULPS.BCST  lSlowDecay+84(FP), Z5, Z5
+	VMULPS.BCST  lSlowDecay+84(FP), Z10, Z10
+	VMULPS.BCST  lSlowDecay+84(FP), Z11, Z11
+	VMULPS.BCST  lSlowDecay+84(FP), Z12, Z12
+	VADDPS       Z5, Z0, Z0
+	VADDPS       Z10, Z2, Z2
+	VADDPS       Z11, Z3, Z3
+	VADDPS       Z12, Z4, Z4
+	VMULPS.BCST  cSlowDecay+88(FP), Z6, Z5
+	VMULPS.BCST  cSlowDecay+88(FP), Z7, Z10
+	VMULPS.BCST  cSlowDecay+88(FP), Z8, Z11
+	VMULPS.BCST  cSlowDecay+88(FP), Z9, Z12
+	VADDPS       Z5, Z0, Z0
+	VADDPS       Z10, Z2, Z2
+	VADDPS       Z11, Z3, Z3
+	VADDPS       Z12, Z4, Z4
+	VMOVUPS      Z0, (SI)
+	VMOVUPS      Z2, 64(SI)
+	VMOVUPS      Z3, 128(SI)
+	VMOVUPS      Z4, 192(SI)
+	VSUBPS       1024(AX), Z0, Z0
+	VSUBPS       1088(AX), Z2, Z2
+	VSUBPS       1152(AX), Z3, Z3
+	VSUBPS       1216(AX), Z4, Z4
+	VBROADCASTSS alpha+96(FP), Z5
+	VMULPS       (AX), Z5, Z5
+	VBROADCASTSS alpha+96(FP), Z10
+	VMULPS       64(AX), Z10, Z10
+	VBROADCASTSS alpha+96(FP), Z11
+	VMULPS       128(AX), Z11, Z11
+	VBROADCASTSS alpha+96(FP), Z12
+	VMULPS       192(AX), Z12, Z12
+	VMULPS.BCST  alpha1+100(FP), Z0, Z0
+	VMULPS.BCST  alpha1+100(FP), Z2, Z2
+	VMULPS.BCST  alpha1+100(FP), Z3, Z3
+	VMULPS.BCST  alpha1+100(FP), Z4, Z4
+	VADDPS       Z0, Z5, Z0
+	VADDPS       Z2, Z10, Z2
+	VADDPS       Z3, Z11, Z3
+	VADDPS       Z4, Z12, Z4
+	VMOVUPS      (R8), Z5
+	VMOVUPS      64(R8), Z10
+	VMOVUPS      128(R8), Z11
+	VMOVUPS      192(R8), Z12
+	VADDPS       Z0, Z5, Z0
+	VADDPS       Z2, Z10, Z2
+	VADDPS       Z3, Z11, Z3
+	VADDPS       Z4, Z12, Z4
+	VMOVUPS      Z0, (R8)
+	VMOVUPS      Z2, 64(R8)
+	VMOVUPS      Z3, 128(R8)
+	VMOVUPS      Z4, 192(R8)
+	VPTESTMD     Z6, Z6, K1
+	VMOVDQU32    Z1, K1, (DI)
+	VPTESTMD     Z7, Z7, K1
+	VMOVDQU32    Z1, K1, 64(DI)
+	VPTESTMD     Z8, Z8, K1
+	VMOVDQU32    Z1, K1, 128(DI)
+	VPTESTMD     Z9, Z9, K1
+	VMOVDQU32    Z1, K1, 192(DI)
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000100, DX
 	ADDQ         $0x00000100, BX
 	ADDQ         $0x00000100, SI
 	ADDQ         $0x00000100, DI
-	DECQ         R8
-	JNZ          RFSTracerDrainAddUniformAVX512_block
+	ADDQ         $0x00000100, R8
 
+RFSTracerDrainAddUniformAVX512_block_end:
 RFSTracerDrainAddUniformAVX512_done:
 	VZEROUPPER
 	RET

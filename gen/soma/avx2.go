@@ -73,6 +73,9 @@ func (b *avx2) budget(p pressure, n int) (held, group int) {
 	return max(0, min(n, vecs-reserve-group*live)), group
 }
 
+// pairs: 16 registers hold no two blocks' vectors.
+func (b *avx2) pairs(pressure, pressure, int, int) (int, bool) { return 0, false }
+
 func (b *avx2) emitter() emitter { return b }
 func (b *avx2) end()             { VZEROUPPER() }
 

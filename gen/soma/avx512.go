@@ -33,6 +33,19 @@ func (b *avx512) budget(p pressure, n int) (held, group int) {
 	group = min(4, (vecs-reserve)/max(p.vecs, 1), masks/max(p.masks, 1))
 	return max(0, min(n, vecs-reserve-group*p.vecs)), max(group, 1)
 }
+
+// pairs counts an operation's result in one of its inputs' registers
+// (tight), which the allocator does, and keeps 3 registers for the
+// counters' ones, the zero and a momentary broadcast.
+func (b *avx512) pairs(pre, post pressure, across, n int) (int, bool) {
+	const vecs, masks, reserve, block = 32, 7, 3, 4
+	need := max(2*block*pre.tight, block*(post.tight+across))
+	if pre.masks > 0 || block*post.masks > masks || need > vecs-reserve {
+		return 0, false
+	}
+	return min(n, vecs-reserve-need), true
+}
+
 func (b *avx512) emitter() emitter { return b }
 func (b *avx512) end()             { VZEROUPPER() }
 
@@ -216,6 +229,11 @@ func (b *avx512) Select(m mask, x, y vec) vec {
 		KNOTW(m.(reg.Register), k)
 		m, x, y = k, y, x
 	}
+	// avo takes VBLENDMPS for a read of its destination too (its merging
+	// form), and would keep z's register live from the kernel's entry:
+	// z's zeroing idiom before it, which the core drops at renaming, ends
+	// that.
+	VXORPS(z, z, z)
 	VBLENDMPS(b.rm(x), b.reg(y), m.(reg.Register), z) // z = m ? x : y
 	return z
 }

@@ -12,8 +12,13 @@ import (
 // registers for the whole call, how many vectors it interleaves, and the
 // values it spills.
 type plan struct {
-	held      []string
-	group     int
+	held  []string
+	group int
+	// split, when the backend pairs blocks, is the first operation that
+	// computes a mask: the loop steps two blocks at a time, interleaving
+	// all their vectors up to split, then each block's from split on (see
+	// pairs). 0: one block at a time.
+	split     int
 	spills    map[cval]spill
 	slots     int      // the stack slots the spills take
 	quotients []string // the parameters the body divides by (Quot), sorted
@@ -95,29 +100,53 @@ func makePlan(m model, sc scalars, b backend, uniform bool) plan {
 	}
 	var best plan
 	for k := 0; k <= len(gaps); k++ {
-		p := plan{spills: map[cval]spill{}}
-		for _, g := range gaps[:k] {
-			s := spill{from: g.to, stream: g.stream, u16: g.u16}
-			if s.stream == "" {
-				s.slot = p.slots
-				p.slots++
-			}
-			p.spills[g.v] = s
-		}
+		p := spilling(gaps[:k])
 		n, group := b.budget(c.pressure(p.spills), len(keys))
 		p.held, p.group = keys[:n], group
 		if k == 0 || group > best.group {
 			best = p
 		}
 	}
+	// Pairing blocks, with the fewest spills that let it, where the part
+	// before the first mask is most of a long body: the exponential's
+	// chain of some thirty dependent operations, four cycles each, keeps
+	// the two vector ports busy only with eight chains side by side
+	// (measured on an Intel Xeon at 4096 units: the exponential somas
+	// 15–45% faster than interleaving one block's four vectors).
+	if split := c.firstMask(); uniform && c.ops >= longBody && 2*split >= c.ops {
+		for k := 0; k <= len(gaps); k++ {
+			p := spilling(gaps[:k])
+			pre, post := c.pressureIn(p.spills, 0, split), c.pressureIn(p.spills, split, c.ops)
+			if n, ok := b.pairs(pre, post, c.across(p.spills, split), len(keys)); ok {
+				p.held, p.group, p.split = keys[:n], blockUnits/b.lanes(), split
+				best = p
+				break
+			}
+		}
+	}
 	best.quotients = slices.Sorted(maps.Keys(c.quotients))
 	return best
+}
+
+// spilling is a plan that spills the values of gaps.
+func spilling(gaps []gap) plan {
+	p := plan{spills: map[cval]spill{}}
+	for _, g := range gaps {
+		s := spill{from: g.to, stream: g.stream, u16: g.u16}
+		if s.stream == "" {
+			s.slot = p.slots
+			p.slots++
+		}
+		p.spills[g.v] = s
+	}
+	return p
 }
 
 // pressure is what one vector of a body keeps in registers at most at
 // once: vectors (float32, int32 or counter lanes) and masks.
 type pressure struct {
 	vecs, masks int
+	tight       int  // vectors, an operation's result taking an input's register (as masks)
 	all         int  // both together, for a backend whose masks are vectors
 	counters    bool // the body has counters (which take the backend constants)
 	long        bool // the body is long (see longBody)
@@ -223,9 +252,35 @@ func (c *census) last(v int, spills map[cval]spill) int {
 // whichever are more: the result takes an input's register. For vectors,
 // both, which leaves each vector of a group one register for what the
 // backend needs for a moment (a broadcast scalar, a clamp's middle value).
-func (c *census) pressure(spills map[cval]spill) pressure {
+func (c *census) pressure(spills map[cval]spill) pressure { return c.pressureIn(spills, 0, c.ops) }
+
+// firstMask is the operation that computes the body's first mask (c.ops
+// if none).
+func (c *census) firstMask() int {
+	for v, m := range c.masks {
+		if m {
+			return c.def[v]
+		}
+	}
+	return c.ops
+}
+
+// across counts the vectors computed before operation at and read from a
+// register at or after it.
+func (c *census) across(spills map[cval]spill, at int) int {
+	n := 0
+	for v := range c.masks {
+		if c.def[v] < at && c.last(v, spills) >= at {
+			n++
+		}
+	}
+	return n
+}
+
+// pressureIn is pressure over the operations from lo up to hi.
+func (c *census) pressureIn(spills map[cval]spill, lo, hi int) pressure {
 	var p pressure
-	for at := 0; at < c.ops; at++ {
+	for at := lo; at < hi; at++ {
 		var through, dying, out pressure
 		for v := range c.masks {
 			q := &through
@@ -245,6 +300,7 @@ func (c *census) pressure(spills map[cval]spill) pressure {
 		}
 		p.vecs = max(p.vecs, through.vecs+dying.vecs+out.vecs)
 		p.masks = max(p.masks, through.masks+max(dying.masks, out.masks))
+		p.tight = max(p.tight, through.vecs+max(dying.vecs, out.vecs))
 		p.all = max(p.all, through.vecs+through.masks+dying.vecs+dying.masks+out.vecs+out.masks)
 	}
 	p.counters, p.long = c.counters, c.ops >= longBody

@@ -1,5 +1,7 @@
 package main
 
+import "math"
+
 // interleaved is the emitter of a group of vectors: each operation runs on
 // every vector of the group in turn, so that the independent instructions
 // of the vectors lie side by side for the out-of-order core, rather than a
@@ -8,16 +10,31 @@ package main
 // plan's census did, so that the plan's spills apply: a spilled value
 // computed here is stored to its slot, and its reads past the gap take it
 // from memory.
+//
+// A pass may emit a part of the body only, the operations from from up to
+// to: before from, it takes the values an earlier pass over these vectors
+// emitted and recorded (the vectors of two blocks up to a plan's split,
+// then each block's vectors from there); from to on, it emits nothing.
 type interleaved struct {
-	b      backend
-	vs     []int
-	c      *census
-	p      plan
-	stored map[cval]bool // the spilled values stored to their slots
+	b        backend
+	vs       []int
+	c        *census
+	p        plan
+	stored   map[cval]bool // the spilled values stored to their slots
+	from, to int
+	rec      map[cval]map[int]interface{} // the values of the passes, by vector
+	seen     *int                         // the census's operations at the last call
 }
 
 func newInterleaved(b backend, vs []int, c *census, p plan) interleaved {
-	return interleaved{b: b, vs: vs, c: c, p: p, stored: map[cval]bool{}}
+	return interleaved{b: b, vs: vs, c: c, p: p, stored: map[cval]bool{}, to: math.MaxInt, seen: new(int)}
+}
+
+// part is g emitting the operations from from up to to only, recording
+// and taking earlier passes' values in rec.
+func (g interleaved) part(from, to int, rec map[cval]map[int]interface{}) interleaved {
+	g.from, g.to, g.rec = from, to, rec
+	return g
 }
 
 // multi is a value of the group: its census number, and one backend value
@@ -32,6 +49,34 @@ type multi struct {
 // id's slot if it is spilled to one.
 func (g interleaved) each(id interface{}, f func(e emitter, i int) interface{}) multi {
 	out := multi{id: id.(cval), xs: make([]interface{}, len(g.vs))}
+	// The operation's place in the body: the census's last, if this call
+	// counted one; else the next (a value already loaded, a scalar).
+	at, counted := g.c.ops, g.c.ops > *g.seen
+	if counted {
+		at--
+	}
+	*g.seen = g.c.ops
+	if at >= g.to {
+		return out // a later pass's
+	}
+	if at < g.from && (counted || out.id >= 0) {
+		if out.id >= 0 { // an earlier pass's value
+			for i, v := range g.vs {
+				out.xs[i] = g.rec[out.id][v]
+			}
+		}
+		return out
+	}
+	defer func() {
+		if g.rec != nil && out.id >= 0 {
+			if g.rec[out.id] == nil {
+				g.rec[out.id] = map[int]interface{}{}
+			}
+			for i, v := range g.vs {
+				g.rec[out.id][v] = out.xs[i]
+			}
+		}
+	}()
 	s, slot := g.p.spills[out.id]
 	slot = slot && s.stream == "" && !g.stored[out.id]
 	for i, v := range g.vs {

@@ -123,6 +123,11 @@ type backend interface {
 	// budget says, for a body of pressure p with n scalars, how many
 	// scalars to hold in registers and how many vectors to interleave.
 	budget(p pressure, n int) (held, group int)
+	// pairs says whether two blocks fit the registers when their vectors
+	// are interleaved up to the first mask (pressure pre per vector), then
+	// each block's from there (post, while the other's across values
+	// wait), and how many scalars to hold in registers then.
+	pairs(pre, post pressure, across, n int) (held int, ok bool)
 	// setup starts a kernel: its own constants, and the scalars held in
 	// registers for the whole call (the others are broadcast where used,
 	// or put in area, of the size localBytes asked for).
@@ -362,8 +367,14 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 		}
 	}
 	pl := makePlan(m, sc, b, uniform)
-	Comment(fmt.Sprintf("%d scalars held in registers, %d read from memory where used; vectors interleaved %d at a time%s.",
-		len(pl.held), len(sc)-len(pl.held), pl.group, pl.describe()))
+	if pl.split > 0 {
+		Comment(fmt.Sprintf("%d scalars held in registers, %d read from memory where used; two blocks a step, their %d vectors"+
+			" interleaved up to the first mask, then each block's %d%s.",
+			len(pl.held), len(sc)-len(pl.held), 2*pl.group, pl.group, pl.describe()))
+	} else {
+		Comment(fmt.Sprintf("%d scalars held in registers, %d read from memory where used; vectors interleaved %d at a time%s.",
+			len(pl.held), len(sc)-len(pl.held), pl.group, pl.describe()))
+	}
 	// The stack area, 64-byte aligned: the backend's scalar vectors, then
 	// the spill slots.
 	p := ptrs{}
@@ -384,13 +395,17 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 		}
 	}
 	var area locals
-	if n := b.localBytes(sc, pl.held) + pl.slots*blockUnits*4; n > 0 {
+	perStep := 1 // blocks
+	if pl.split > 0 {
+		perStep = 2
+	}
+	if n := b.localBytes(sc, pl.held) + pl.slots*perStep*blockUnits*4; n > 0 {
 		area = newLocals(n)
 		registers--
 	}
 	b.setup(sc, pl.held, &area)
 	for k := range pl.slots {
-		p[spill{slot: k}.name()] = pointer{r: area.base, off: area.alloc(blockUnits * 4), param: true}
+		p[spill{slot: k}.name()] = pointer{r: area.base, off: area.alloc(perStep * blockUnits * 4), param: true}
 	}
 	// The addresses: the state, input and output streams first, then the
 	// parameters, in registers while they last.
@@ -447,22 +462,21 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 		}
 		JMP(LabelRef(name + "_reciprocal_block"))
 	}
-	// loop emits the block loop at label.
-	loop := func(label string) {
-		Label(label)
-		var word reg.GPVirtual
+	// step emits the body for n consecutive blocks: two when the plan
+	// pairs them, their vectors interleaved up to its split, then each
+	// block's; else one, its vectors interleaved pl.group at a time.
+	vectors := blockUnits / b.lanes()
+	step := func(n int) {
+		words := make([]reg.GPVirtual, n)
 		if !m.noSpikes {
-			word = GP64()
-			XORQ(word, word)
-		}
-		vectors := blockUnits / b.lanes()
-		for g := 0; g < vectors; g += pl.group {
-			b.begin(p)
-			var vs []int
-			for v := g; v < min(g+pl.group, vectors); v++ {
-				vs = append(vs, v)
+			for i := range words {
+				words[i] = GP64()
+				XORQ(words[i], words[i])
 			}
-			m.body(newInterleaved(b, vs, newCensus(m, sc, uniform), pl))
+		}
+		// finish drains the vectors vs of block k and adds their spikes
+		// to its word.
+		finish := func(k int, vs []int) {
 			for _, v := range vs {
 				b.vector(v)
 				for _, s := range m.streams {
@@ -474,27 +488,75 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 					continue
 				}
 				bitsReg := b.spikeBits()
-				if v > 0 {
-					SHLQ(U8(v*b.lanes()), bitsReg.As64())
+				if u := v - k*vectors; u > 0 {
+					SHLQ(U8(u*b.lanes()), bitsReg.As64())
 				}
-				ORQ(bitsReg.As64(), word)
+				ORQ(bitsReg.As64(), words[k])
+			}
+		}
+		span := func(from, to int) (vs []int) {
+			for v := from; v < to; v++ {
+				vs = append(vs, v)
+			}
+			return vs
+		}
+		if pl.split > 0 {
+			b.begin(p)
+			rec := map[cval]map[int]interface{}{}
+			m.body(newInterleaved(b, span(0, n*vectors), newCensus(m, sc, uniform), pl).part(0, pl.split, rec))
+			for k := range n {
+				vs := span(k*vectors, (k+1)*vectors)
+				m.body(newInterleaved(b, vs, newCensus(m, sc, uniform), pl).part(pl.split, math.MaxInt, rec))
+				finish(k, vs)
+			}
+		} else {
+			for g := 0; g < vectors; g += pl.group {
+				b.begin(p)
+				vs := span(g, min(g+pl.group, vectors))
+				m.body(newInterleaved(b, vs, newCensus(m, sc, uniform), pl))
+				finish(0, vs)
 			}
 		}
 		if !m.noSpikes {
-			MOVQ(word, Mem{Base: spikes})
-			ADDQ(U8(8), spikes)
+			for i, w := range words {
+				MOVQ(w, Mem{Base: spikes, Disp: 8 * i})
+			}
+			ADDQ(U8(8*n), spikes)
 		}
 		for _, s := range m.streams {
 			switch {
 			case s.byValue(uniform):
 			case s.param():
-				p.advance(s.name, stride[s.name])
+				for range n {
+					p.advance(s.name, stride[s.name])
+				}
 			default:
-				p.advance(s.name, U32(blockUnits*s.size()))
+				p.advance(s.name, U32(n*blockUnits*s.size()))
 			}
 		}
-		DECQ(blocks)
-		JNZ(LabelRef(label))
+	}
+	// loop emits the block loop at label: two blocks a step while two
+	// remain, if the plan pairs them, then the last.
+	loop := func(label string) {
+		if pl.split == 0 {
+			Label(label)
+			step(1)
+			DECQ(blocks)
+			JNZ(LabelRef(label))
+			return
+		}
+		Label(label)
+		SUBQ(U8(2), blocks)
+		JCS(LabelRef(label + "_last")) // fewer than two
+		Label(label + "_pair")
+		step(2)
+		SUBQ(U8(2), blocks)
+		JCC(LabelRef(label + "_pair"))
+		Label(label + "_last")
+		TESTQ(U32(1), blocks) // blocks − 2·(pairs + 1): −1 if one is left
+		JZ(LabelRef(label + "_end"))
+		step(1)
+		Label(label + "_end")
 	}
 	loop(name + "_block")
 	if reciprocal {
