@@ -210,7 +210,7 @@ LeakyAVX2_done:
 // func leakyUniformAVX512(v *float32, cur *float32, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512DQ, AVX512F
 TEXT ·leakyUniformAVX512(SB), NOSPLIT, $0-48
-	// 4 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
+	// 4 scalars held in registers, 0 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -224,9 +224,118 @@ TEXT ·leakyUniformAVX512(SB), NOSPLIT, $0-48
 	MOVQ         blocks+40(FP), BX
 	TESTQ        BX, BX
 	JZ           LeakyUniformAVX512_done
+	SUBQ         $0x02, BX
+	JCS          LeakyUniformAVX512_block_last
 
-LeakyUniformAVX512_block:
+LeakyUniformAVX512_block_pair:
 	XORQ      SI, SI
+	XORQ      DI, DI
+	VMOVUPS   (AX), Z4
+	VMOVUPS   64(AX), Z5
+	VMOVUPS   128(AX), Z6
+	VMOVUPS   192(AX), Z7
+	VMOVUPS   256(AX), Z8
+	VMOVUPS   320(AX), Z9
+	VMOVUPS   384(AX), Z10
+	VMOVUPS   448(AX), Z11
+	VMULPS    Z4, Z0, Z4
+	VMULPS    Z5, Z0, Z5
+	VMULPS    Z6, Z0, Z6
+	VMULPS    Z7, Z0, Z7
+	VMULPS    Z8, Z0, Z8
+	VMULPS    Z9, Z0, Z9
+	VMULPS    Z10, Z0, Z10
+	VMULPS    Z11, Z0, Z11
+	VMOVUPS   (CX), Z12
+	VMOVUPS   64(CX), Z13
+	VMOVUPS   128(CX), Z14
+	VMOVUPS   192(CX), Z15
+	VMOVUPS   256(CX), Z16
+	VMOVUPS   320(CX), Z17
+	VMOVUPS   384(CX), Z18
+	VMOVUPS   448(CX), Z19
+	VMULPS    Z12, Z1, Z12
+	VMULPS    Z13, Z1, Z13
+	VMULPS    Z14, Z1, Z14
+	VMULPS    Z15, Z1, Z15
+	VMULPS    Z16, Z1, Z16
+	VMULPS    Z17, Z1, Z17
+	VMULPS    Z18, Z1, Z18
+	VMULPS    Z19, Z1, Z19
+	VADDPS    Z12, Z4, Z4
+	VADDPS    Z13, Z5, Z5
+	VADDPS    Z14, Z6, Z6
+	VADDPS    Z15, Z7, Z7
+	VADDPS    Z16, Z8, Z8
+	VADDPS    Z17, Z9, Z9
+	VADDPS    Z18, Z10, Z10
+	VADDPS    Z19, Z11, Z11
+	VCMPPS    $0x1e, Z2, Z4, K1
+	VCMPPS    $0x1e, Z2, Z5, K2
+	VCMPPS    $0x1e, Z2, Z6, K3
+	VCMPPS    $0x1e, Z2, Z7, K4
+	VXORPS    Z12, Z12, Z12
+	VBLENDMPS Z3, Z4, K1, Z12
+	VXORPS    Z4, Z4, Z4
+	VBLENDMPS Z3, Z5, K2, Z4
+	VXORPS    Z5, Z5, Z5
+	VBLENDMPS Z3, Z6, K3, Z5
+	VXORPS    Z6, Z6, Z6
+	VBLENDMPS Z3, Z7, K4, Z6
+	VMOVUPS   Z12, (AX)
+	VMOVUPS   Z4, 64(AX)
+	VMOVUPS   Z5, 128(AX)
+	VMOVUPS   Z6, 192(AX)
+	KMOVW     K1, R8
+	ORQ       R8, SI
+	KMOVW     K2, R8
+	SHLQ      $0x10, R8
+	ORQ       R8, SI
+	KMOVW     K3, R8
+	SHLQ      $0x20, R8
+	ORQ       R8, SI
+	KMOVW     K4, R8
+	SHLQ      $0x30, R8
+	ORQ       R8, SI
+	VCMPPS    $0x1e, Z2, Z8, K1
+	VCMPPS    $0x1e, Z2, Z9, K2
+	VCMPPS    $0x1e, Z2, Z10, K3
+	VCMPPS    $0x1e, Z2, Z11, K4
+	VXORPS    Z4, Z4, Z4
+	VBLENDMPS Z3, Z8, K1, Z4
+	VXORPS    Z5, Z5, Z5
+	VBLENDMPS Z3, Z9, K2, Z5
+	VXORPS    Z6, Z6, Z6
+	VBLENDMPS Z3, Z10, K3, Z6
+	VXORPS    Z7, Z7, Z7
+	VBLENDMPS Z3, Z11, K4, Z7
+	VMOVUPS   Z4, 256(AX)
+	VMOVUPS   Z5, 320(AX)
+	VMOVUPS   Z6, 384(AX)
+	VMOVUPS   Z7, 448(AX)
+	KMOVW     K1, R8
+	ORQ       R8, DI
+	KMOVW     K2, R8
+	SHLQ      $0x10, R8
+	ORQ       R8, DI
+	KMOVW     K3, R8
+	SHLQ      $0x20, R8
+	ORQ       R8, DI
+	KMOVW     K4, R8
+	SHLQ      $0x30, R8
+	ORQ       R8, DI
+	MOVQ      SI, (DX)
+	MOVQ      DI, 8(DX)
+	ADDQ      $0x10, DX
+	ADDQ      $0x00000200, AX
+	ADDQ      $0x00000200, CX
+	SUBQ      $0x02, BX
+	JCC       LeakyUniformAVX512_block_pair
+
+LeakyUniformAVX512_block_last:
+	TESTQ     $0x00000001, BX
+	JZ        LeakyUniformAVX512_block_end
+	XORQ      BX, BX
 	VMOVUPS   (AX), Z4
 	VMOVUPS   64(AX), Z5
 	VMOVUPS   128(AX), Z6
@@ -234,53 +343,52 @@ LeakyUniformAVX512_block:
 	VMULPS    Z4, Z0, Z4
 	VMULPS    Z5, Z0, Z5
 	VMULPS    Z6, Z0, Z6
-	VMULPS    Z7, Z0, Z7
-	VMOVUPS   (CX), Z8
-	VMOVUPS   64(CX), Z9
-	VMOVUPS   128(CX), Z10
-	VMOVUPS   192(CX), Z11
+	VMULPS    Z7, Z0, Z0
+	VMOVUPS   (CX), Z7
+	VMOVUPS   64(CX), Z8
+	VMOVUPS   128(CX), Z9
+	VMOVUPS   192(CX), Z10
+	VMULPS    Z7, Z1, Z7
 	VMULPS    Z8, Z1, Z8
 	VMULPS    Z9, Z1, Z9
-	VMULPS    Z10, Z1, Z10
-	VMULPS    Z11, Z1, Z11
-	VADDPS    Z8, Z4, Z4
-	VADDPS    Z9, Z5, Z5
-	VADDPS    Z10, Z6, Z6
-	VADDPS    Z11, Z7, Z7
+	VMULPS    Z10, Z1, Z1
+	VADDPS    Z7, Z4, Z4
+	VADDPS    Z8, Z5, Z5
+	VADDPS    Z9, Z6, Z6
+	VADDPS    Z1, Z0, Z0
 	VCMPPS    $0x1e, Z2, Z4, K1
 	VCMPPS    $0x1e, Z2, Z5, K2
 	VCMPPS    $0x1e, Z2, Z6, K3
-	VCMPPS    $0x1e, Z2, Z7, K4
-	VXORPS    Z8, Z8, Z8
-	VBLENDMPS Z3, Z4, K1, Z8
+	VCMPPS    $0x1e, Z2, Z0, K4
+	VXORPS    Z1, Z1, Z1
+	VBLENDMPS Z3, Z4, K1, Z1
+	VXORPS    Z2, Z2, Z2
+	VBLENDMPS Z3, Z5, K2, Z2
 	VXORPS    Z4, Z4, Z4
-	VBLENDMPS Z3, Z5, K2, Z4
+	VBLENDMPS Z3, Z6, K3, Z4
 	VXORPS    Z5, Z5, Z5
-	VBLENDMPS Z3, Z6, K3, Z5
-	VXORPS    Z6, Z6, Z6
-	VBLENDMPS Z3, Z7, K4, Z6
-	VMOVUPS   Z8, (AX)
-	VMOVUPS   Z4, 64(AX)
-	VMOVUPS   Z5, 128(AX)
-	VMOVUPS   Z6, 192(AX)
-	KMOVW     K1, DI
-	ORQ       DI, SI
-	KMOVW     K2, DI
-	SHLQ      $0x10, DI
-	ORQ       DI, SI
-	KMOVW     K3, DI
-	SHLQ      $0x20, DI
-	ORQ       DI, SI
-	KMOVW     K4, DI
-	SHLQ      $0x30, DI
-	ORQ       DI, SI
-	MOVQ      SI, (DX)
+	VBLENDMPS Z3, Z0, K4, Z5
+	VMOVUPS   Z1, (AX)
+	VMOVUPS   Z2, 64(AX)
+	VMOVUPS   Z4, 128(AX)
+	VMOVUPS   Z5, 192(AX)
+	KMOVW     K1, SI
+	ORQ       SI, BX
+	KMOVW     K2, SI
+	SHLQ      $0x10, SI
+	ORQ       SI, BX
+	KMOVW     K3, SI
+	SHLQ      $0x20, SI
+	ORQ       SI, BX
+	KMOVW     K4, SI
+	SHLQ      $0x30, SI
+	ORQ       SI, BX
+	MOVQ      BX, (DX)
 	ADDQ      $0x08, DX
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000100, CX
-	DECQ      BX
-	JNZ       LeakyUniformAVX512_block
 
+LeakyUniformAVX512_block_end:
 LeakyUniformAVX512_done:
 	VZEROUPPER
 	RET
@@ -2777,180 +2885,286 @@ GLOBL const3f800000<>(SB), RODATA|NOPTR, $4
 
 // func exponentialAVX2(v *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·exponentialAVX2(SB), NOSPLIT, $0-128
-	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 3 at a time; between distant reads, 1 values reloaded from their streams, 0 kept on the stack.
+TEXT ·exponentialAVX2(SB), NOSPLIT, $320-128
+	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 5 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
+	LEAQ     (SP), AX
+	ADDQ     $0x3f, AX
+	ANDQ     $-64, AX
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
-	MOVQ     v+0(FP), AX
-	MOVQ     cur+8(FP), CX
-	MOVQ     k+16(FP), DX
-	MOVQ     delta+24(FP), BX
-	MOVQ     rh+32(FP), SI
-	MOVQ     res+40(FP), DI
-	MOVQ     thr+48(FP), R8
-	MOVQ     reset+56(FP), R9
-	MOVQ     spikes+112(FP), R10
-	MOVQ     blocks+120(FP), R11
-	TESTQ    R11, R11
+	MOVQ     v+0(FP), CX
+	MOVQ     cur+8(FP), DX
+	MOVQ     k+16(FP), BX
+	MOVQ     delta+24(FP), SI
+	MOVQ     rh+32(FP), DI
+	MOVQ     res+40(FP), R8
+	MOVQ     thr+48(FP), R9
+	MOVQ     reset+56(FP), R10
+	MOVQ     spikes+112(FP), R11
+	MOVQ     blocks+120(FP), R12
+	TESTQ    R12, R12
 	JZ       ExponentialAVX2_done
 
 ExponentialAVX2_block:
-	XORQ       R12, R12
-	VMOVUPS    (AX), Y0
-	VMOVUPS    32(AX), Y1
-	VMOVUPS    64(AX), Y2
-	VSUBPS     (SI), Y0, Y0
-	VSUBPS     32(SI), Y1, Y1
-	VSUBPS     64(SI), Y2, Y2
-	VDIVPS     (BX), Y0, Y0
-	VDIVPS     32(BX), Y1, Y1
-	VDIVPS     64(BX), Y2, Y2
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y0, Y3, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y0, Y3, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y1, Y3, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y1, Y3, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y2, Y3, Y2
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y2, Y3, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VROUNDPS   $0x00, Y3, Y3
-	VROUNDPS   $0x00, Y4, Y4
+	XORQ       R13, R13
+	VMOVUPS    (CX), Y0
+	VMOVUPS    32(CX), Y1
+	VMOVUPS    64(CX), Y2
+	VMOVUPS    96(CX), Y3
+	VMOVUPS    128(CX), Y4
+	VSUBPS     (DI), Y0, Y0
+	VSUBPS     32(DI), Y1, Y1
+	VSUBPS     64(DI), Y2, Y2
+	VSUBPS     96(DI), Y3, Y3
+	VSUBPS     128(DI), Y4, Y4
+	VDIVPS     (SI), Y0, Y0
+	VDIVPS     32(SI), Y1, Y1
+	VDIVPS     64(SI), Y2, Y2
+	VDIVPS     96(SI), Y3, Y3
+	VDIVPS     128(SI), Y4, Y4
+	VMOVUPS    vconstc2d00000<>+0(SB), Y5
+	VMAXPS     Y0, Y5, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y5
+	VMINPS     Y0, Y5, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y5
+	VMAXPS     Y1, Y5, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y5
+	VMINPS     Y1, Y5, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y5
+	VMAXPS     Y2, Y5, Y2
+	VMOVUPS    vconst42b20000<>+0(SB), Y5
+	VMINPS     Y2, Y5, Y2
+	VMOVUPS    vconstc2d00000<>+0(SB), Y5
+	VMAXPS     Y3, Y5, Y3
+	VMOVUPS    vconst42b20000<>+0(SB), Y5
+	VMINPS     Y3, Y5, Y3
+	VMOVUPS    vconstc2d00000<>+0(SB), Y5
+	VMAXPS     Y4, Y5, Y4
+	VMOVUPS    vconst42b20000<>+0(SB), Y5
+	VMINPS     Y4, Y5, Y4
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y5
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y6
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y7
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y3, Y8
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y4, Y9
 	VROUNDPS   $0x00, Y5, Y5
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
-	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
-	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y6
-	VMULPS     vconstb95e8083<>+0(SB), Y4, Y7
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y6
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y7
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y8
+	VMOVUPS    Y5, (AX)
+	VROUNDPS   $0x00, Y6, Y6
+	VMOVUPS    Y6, 32(AX)
+	VROUNDPS   $0x00, Y7, Y7
+	VMOVUPS    Y7, 64(AX)
+	VROUNDPS   $0x00, Y8, Y8
+	VMOVUPS    Y8, 96(AX)
+	VROUNDPS   $0x00, Y9, Y9
+	VMOVUPS    Y9, 128(AX)
+	VMULPS     vconst3f318000<>+0(SB), Y5, Y10
+	VMULPS     vconst3f318000<>+0(SB), Y6, Y11
+	VMULPS     vconst3f318000<>+0(SB), Y7, Y12
+	VMULPS     vconst3f318000<>+0(SB), Y8, Y13
+	VMULPS     vconst3f318000<>+0(SB), Y9, Y14
+	VSUBPS     Y10, Y0, Y0
+	VSUBPS     Y11, Y1, Y1
+	VSUBPS     Y12, Y2, Y2
+	VSUBPS     Y13, Y3, Y3
+	VSUBPS     Y14, Y4, Y4
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
+	VMULPS     vconstb95e8083<>+0(SB), Y6, Y6
+	VMULPS     vconstb95e8083<>+0(SB), Y7, Y7
+	VMULPS     vconstb95e8083<>+0(SB), Y8, Y8
+	VMULPS     vconstb95e8083<>+0(SB), Y9, Y9
+	VSUBPS     Y5, Y0, Y0
+	VSUBPS     Y6, Y1, Y1
+	VSUBPS     Y7, Y2, Y2
+	VSUBPS     Y8, Y3, Y3
+	VSUBPS     Y9, Y4, Y4
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y5
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y6
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y7
+	VMULPS     vconst39500d01<>+0(SB), Y3, Y8
+	VMULPS     vconst39500d01<>+0(SB), Y4, Y9
+	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
 	VADDPS     vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS     vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS     vconst3ab60b61<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3ab60b61<>+0(SB), Y9, Y9
+	VMULPS     Y0, Y5, Y5
+	VMULPS     Y1, Y6, Y6
+	VMULPS     Y2, Y7, Y7
+	VMULPS     Y3, Y8, Y8
+	VMULPS     Y4, Y9, Y9
+	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
 	VADDPS     vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS     vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS     vconst3c088889<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3c088889<>+0(SB), Y9, Y9
+	VMULPS     Y0, Y5, Y5
+	VMULPS     Y1, Y6, Y6
+	VMULPS     Y2, Y7, Y7
+	VMULPS     Y3, Y8, Y8
+	VMULPS     Y4, Y9, Y9
+	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
 	VADDPS     vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS     vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS     vconst3d2aaaab<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3d2aaaab<>+0(SB), Y9, Y9
+	VMULPS     Y0, Y5, Y5
+	VMULPS     Y1, Y6, Y6
+	VMULPS     Y2, Y7, Y7
+	VMULPS     Y3, Y8, Y8
+	VMULPS     Y4, Y9, Y9
+	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
 	VADDPS     vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS     vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS     vconst3e2aaaab<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3e2aaaab<>+0(SB), Y9, Y9
+	VMULPS     Y0, Y5, Y5
+	VMULPS     Y1, Y6, Y6
+	VMULPS     Y2, Y7, Y7
+	VMULPS     Y3, Y8, Y8
+	VMULPS     Y4, Y9, Y9
+	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
 	VADDPS     vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS     vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS     vconst3f000000<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y0, Y9
-	VMULPS     Y1, Y1, Y10
-	VMULPS     Y2, Y2, Y11
-	VMULPS     Y6, Y9, Y6
-	VMULPS     Y7, Y10, Y7
-	VMULPS     Y8, Y11, Y8
-	VADDPS     Y0, Y6, Y0
-	VADDPS     Y1, Y7, Y1
-	VADDPS     Y2, Y8, Y2
+	VADDPS     vconst3f000000<>+0(SB), Y9, Y9
+	VMULPS     Y0, Y0, Y10
+	VMULPS     Y1, Y1, Y11
+	VMULPS     Y2, Y2, Y12
+	VMULPS     Y3, Y3, Y13
+	VMULPS     Y4, Y4, Y14
+	VMULPS     Y5, Y10, Y5
+	VMULPS     Y6, Y11, Y6
+	VMULPS     Y7, Y12, Y7
+	VMULPS     Y8, Y13, Y8
+	VMULPS     Y9, Y14, Y9
+	VADDPS     Y0, Y5, Y0
+	VADDPS     Y1, Y6, Y1
+	VADDPS     Y2, Y7, Y2
+	VADDPS     Y3, Y8, Y3
+	VADDPS     Y4, Y9, Y4
 	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
 	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
 	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VCVTTPS2DQ Y3, Y3
-	VPSRAD     $0x01, Y3, Y6
+	VADDPS     vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS     vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ (AX), Y5
+	VPSRAD     $0x01, Y5, Y6
 	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
 	VPSLLD     $0x17, Y7, Y7
 	VMULPS     Y7, Y0, Y0
-	VPSUBD     Y6, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y0, Y0
-	VCVTTPS2DQ Y4, Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y6
-	VPSLLD     $0x17, Y6, Y6
-	VMULPS     Y6, Y1, Y1
-	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y1, Y1
-	VCVTTPS2DQ Y5, Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSUBD     Y6, Y5, Y5
+	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y0, Y0
+	VCVTTPS2DQ 32(AX), Y5
+	VPSRAD     $0x01, Y5, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y1, Y1
+	VPSUBD     Y6, Y5, Y5
+	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y1, Y1
+	VCVTTPS2DQ 64(AX), Y5
+	VPSRAD     $0x01, Y5, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y2, Y2
+	VPSUBD     Y6, Y5, Y5
+	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y2, Y2
-	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y2, Y2
+	VCVTTPS2DQ 96(AX), Y5
+	VPSRAD     $0x01, Y5, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y3, Y3
+	VPSUBD     Y6, Y5, Y5
+	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y3, Y3
+	VCVTTPS2DQ 128(AX), Y5
+	VPSRAD     $0x01, Y5, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y4, Y4
+	VPSUBD     Y6, Y5, Y5
+	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y4, Y4
+	VMULPS     (SI), Y0, Y0
+	VMULPS     32(SI), Y1, Y1
+	VMULPS     64(SI), Y2, Y2
+	VMULPS     96(SI), Y3, Y3
+	VMULPS     128(SI), Y4, Y4
+	VSUBPS     (CX), Y0, Y0
+	VSUBPS     32(CX), Y1, Y1
+	VSUBPS     64(CX), Y2, Y2
+	VSUBPS     96(CX), Y3, Y3
+	VSUBPS     128(CX), Y4, Y4
+	VMOVUPS    (DX), Y5
+	VMOVUPS    32(DX), Y6
+	VMOVUPS    64(DX), Y7
+	VMOVUPS    96(DX), Y8
+	VMOVUPS    128(DX), Y9
+	VMULPS     (R8), Y5, Y5
+	VMULPS     32(R8), Y6, Y6
+	VMULPS     64(R8), Y7, Y7
+	VMULPS     96(R8), Y8, Y8
+	VMULPS     128(R8), Y9, Y9
+	VADDPS     Y5, Y0, Y0
+	VADDPS     Y6, Y1, Y1
+	VADDPS     Y7, Y2, Y2
+	VADDPS     Y8, Y3, Y3
+	VADDPS     Y9, Y4, Y4
 	VMULPS     (BX), Y0, Y0
 	VMULPS     32(BX), Y1, Y1
 	VMULPS     64(BX), Y2, Y2
-	VSUBPS     (AX), Y0, Y0
-	VSUBPS     32(AX), Y1, Y1
-	VSUBPS     64(AX), Y2, Y2
-	VMOVUPS    (CX), Y3
-	VMOVUPS    32(CX), Y4
-	VMOVUPS    64(CX), Y5
-	VMULPS     (DI), Y3, Y3
-	VMULPS     32(DI), Y4, Y4
-	VMULPS     64(DI), Y5, Y5
-	VADDPS     Y3, Y0, Y0
-	VADDPS     Y4, Y1, Y1
-	VADDPS     Y5, Y2, Y2
-	VMULPS     (DX), Y0, Y0
-	VMULPS     32(DX), Y1, Y1
-	VMULPS     64(DX), Y2, Y2
-	VADDPS     (AX), Y0, Y0
-	VADDPS     32(AX), Y1, Y1
-	VADDPS     64(AX), Y2, Y2
-	VCMPPS     $0x1e, (R8), Y0, Y3
-	VCMPPS     $0x1e, 32(R8), Y1, Y4
-	VCMPPS     $0x1e, 64(R8), Y2, Y5
-	VBLENDVPS  Y3, (R9), Y0, Y0
-	VBLENDVPS  Y4, 32(R9), Y1, Y1
-	VBLENDVPS  Y5, 64(R9), Y2, Y2
-	VMOVUPS    Y0, (AX)
-	VMOVUPS    Y1, 32(AX)
-	VMOVUPS    Y2, 64(AX)
-	VMOVMSKPS  Y3, R13
-	ORQ        R13, R12
-	VMOVMSKPS  Y4, R13
-	SHLQ       $0x08, R13
-	ORQ        R13, R12
-	VMOVMSKPS  Y5, R13
-	SHLQ       $0x10, R13
-	ORQ        R13, R12
-	VMOVUPS    96(AX), Y0
-	VMOVUPS    128(AX), Y1
-	VMOVUPS    160(AX), Y2
-	VSUBPS     96(SI), Y0, Y0
-	VSUBPS     128(SI), Y1, Y1
-	VSUBPS     160(SI), Y2, Y2
-	VDIVPS     96(BX), Y0, Y0
-	VDIVPS     128(BX), Y1, Y1
-	VDIVPS     160(BX), Y2, Y2
+	VMULPS     96(BX), Y3, Y3
+	VMULPS     128(BX), Y4, Y4
+	VADDPS     (CX), Y0, Y0
+	VADDPS     32(CX), Y1, Y1
+	VADDPS     64(CX), Y2, Y2
+	VADDPS     96(CX), Y3, Y3
+	VADDPS     128(CX), Y4, Y4
+	VCMPPS     $0x1e, (R9), Y0, Y5
+	VCMPPS     $0x1e, 32(R9), Y1, Y6
+	VCMPPS     $0x1e, 64(R9), Y2, Y7
+	VCMPPS     $0x1e, 96(R9), Y3, Y8
+	VCMPPS     $0x1e, 128(R9), Y4, Y9
+	VBLENDVPS  Y5, (R10), Y0, Y0
+	VBLENDVPS  Y6, 32(R10), Y1, Y1
+	VBLENDVPS  Y7, 64(R10), Y2, Y2
+	VBLENDVPS  Y8, 96(R10), Y3, Y3
+	VBLENDVPS  Y9, 128(R10), Y4, Y4
+	VMOVUPS    Y0, (CX)
+	VMOVUPS    Y1, 32(CX)
+	VMOVUPS    Y2, 64(CX)
+	VMOVUPS    Y3, 96(CX)
+	VMOVUPS    Y4, 128(CX)
+	VMOVMSKPS  Y5, R14
+	ORQ        R14, R13
+	VMOVMSKPS  Y6, R14
+	SHLQ       $0x08, R14
+	ORQ        R14, R13
+	VMOVMSKPS  Y7, R14
+	SHLQ       $0x10, R14
+	ORQ        R14, R13
+	VMOVMSKPS  Y8, R14
+	SHLQ       $0x18, R14
+	ORQ        R14, R13
+	VMOVMSKPS  Y9, R14
+	SHLQ       $0x20, R14
+	ORQ        R14, R13
+	VMOVUPS    160(CX), Y0
+	VMOVUPS    192(CX), Y1
+	VMOVUPS    224(CX), Y2
+	VSUBPS     160(DI), Y0, Y0
+	VSUBPS     192(DI), Y1, Y1
+	VSUBPS     224(DI), Y2, Y2
+	VDIVPS     160(SI), Y0, Y0
+	VDIVPS     192(SI), Y1, Y1
+	VDIVPS     224(SI), Y2, Y2
 	VMOVUPS    vconstc2d00000<>+0(SB), Y3
 	VMAXPS     Y0, Y3, Y0
 	VMOVUPS    vconst42b20000<>+0(SB), Y3
@@ -2967,237 +3181,142 @@ ExponentialAVX2_block:
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
 	VROUNDPS   $0x00, Y3, Y3
+	VMOVUPS    Y3, 160(AX)
 	VROUNDPS   $0x00, Y4, Y4
+	VMOVUPS    Y4, 192(AX)
 	VROUNDPS   $0x00, Y5, Y5
+	VMOVUPS    Y5, 224(AX)
 	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
 	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
 	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
 	VSUBPS     Y6, Y0, Y0
 	VSUBPS     Y7, Y1, Y1
 	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y6
-	VMULPS     vconstb95e8083<>+0(SB), Y4, Y7
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y6
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y7
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y8
-	VADDPS     vconst3ab60b61<>+0(SB), Y6, Y6
-	VADDPS     vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS     vconst3ab60b61<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
-	VADDPS     vconst3c088889<>+0(SB), Y6, Y6
-	VADDPS     vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS     vconst3c088889<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
-	VADDPS     vconst3d2aaaab<>+0(SB), Y6, Y6
-	VADDPS     vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS     vconst3d2aaaab<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
-	VADDPS     vconst3e2aaaab<>+0(SB), Y6, Y6
-	VADDPS     vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS     vconst3e2aaaab<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
-	VADDPS     vconst3f000000<>+0(SB), Y6, Y6
-	VADDPS     vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS     vconst3f000000<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y0, Y9
-	VMULPS     Y1, Y1, Y10
-	VMULPS     Y2, Y2, Y11
-	VMULPS     Y6, Y9, Y6
-	VMULPS     Y7, Y10, Y7
-	VMULPS     Y8, Y11, Y8
-	VADDPS     Y0, Y6, Y0
-	VADDPS     Y1, Y7, Y1
-	VADDPS     Y2, Y8, Y2
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VCVTTPS2DQ Y3, Y3
-	VPSRAD     $0x01, Y3, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y0, Y0
-	VPSUBD     Y6, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y0, Y0
-	VCVTTPS2DQ Y4, Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y6
-	VPSLLD     $0x17, Y6, Y6
-	VMULPS     Y6, Y1, Y1
-	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y1, Y1
-	VCVTTPS2DQ Y5, Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y2, Y2
-	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y2, Y2
-	VMULPS     96(BX), Y0, Y0
-	VMULPS     128(BX), Y1, Y1
-	VMULPS     160(BX), Y2, Y2
-	VSUBPS     96(AX), Y0, Y0
-	VSUBPS     128(AX), Y1, Y1
-	VSUBPS     160(AX), Y2, Y2
-	VMOVUPS    96(CX), Y3
-	VMOVUPS    128(CX), Y4
-	VMOVUPS    160(CX), Y5
-	VMULPS     96(DI), Y3, Y3
-	VMULPS     128(DI), Y4, Y4
-	VMULPS     160(DI), Y5, Y5
-	VADDPS     Y3, Y0, Y0
-	VADDPS     Y4, Y1, Y1
-	VADDPS     Y5, Y2, Y2
-	VMULPS     96(DX), Y0, Y0
-	VMULPS     128(DX), Y1, Y1
-	VMULPS     160(DX), Y2, Y2
-	VADDPS     96(AX), Y0, Y0
-	VADDPS     128(AX), Y1, Y1
-	VADDPS     160(AX), Y2, Y2
-	VCMPPS     $0x1e, 96(R8), Y0, Y3
-	VCMPPS     $0x1e, 128(R8), Y1, Y4
-	VCMPPS     $0x1e, 160(R8), Y2, Y5
-	VBLENDVPS  Y3, 96(R9), Y0, Y0
-	VBLENDVPS  Y4, 128(R9), Y1, Y1
-	VBLENDVPS  Y5, 160(R9), Y2, Y2
-	VMOVUPS    Y0, 96(AX)
-	VMOVUPS    Y1, 128(AX)
-	VMOVUPS    Y2, 160(AX)
-	VMOVMSKPS  Y3, R13
-	SHLQ       $0x18, R13
-	ORQ        R13, R12
-	VMOVMSKPS  Y4, R13
-	SHLQ       $0x20, R13
-	ORQ        R13, R12
-	VMOVMSKPS  Y5, R13
-	SHLQ       $0x28, R13
-	ORQ        R13, R12
-	VMOVUPS    192(AX), Y0
-	VMOVUPS    224(AX), Y1
-	VSUBPS     192(SI), Y0, Y0
-	VSUBPS     224(SI), Y1, Y1
-	VDIVPS     192(BX), Y0, Y0
-	VDIVPS     224(BX), Y1, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y2
-	VMAXPS     Y0, Y2, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y2
-	VMINPS     Y0, Y2, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y2
-	VMAXPS     Y1, Y2, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y2
-	VMINPS     Y1, Y2, Y1
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y3
-	VROUNDPS   $0x00, Y2, Y2
-	VROUNDPS   $0x00, Y3, Y3
-	VMULPS     vconst3f318000<>+0(SB), Y2, Y4
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y5
-	VSUBPS     Y4, Y0, Y0
-	VSUBPS     Y5, Y1, Y1
-	VMULPS     vconstb95e8083<>+0(SB), Y2, Y4
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y5
-	VSUBPS     Y4, Y0, Y0
-	VSUBPS     Y5, Y1, Y1
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y4
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y5
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS     Y3, Y0, Y0
+	VSUBPS     Y4, Y1, Y1
+	VSUBPS     Y5, Y2, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
 	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
 	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y4, Y4
-	VMULPS     Y1, Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
 	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
 	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y4, Y4
-	VMULPS     Y1, Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
 	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
 	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y4, Y4
-	VMULPS     Y1, Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
 	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
 	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y4, Y4
-	VMULPS     Y1, Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
 	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
 	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
 	VMULPS     Y0, Y0, Y6
 	VMULPS     Y1, Y1, Y7
-	VMULPS     Y4, Y6, Y4
-	VMULPS     Y5, Y7, Y5
-	VADDPS     Y0, Y4, Y0
-	VADDPS     Y1, Y5, Y1
+	VMULPS     Y2, Y2, Y8
+	VMULPS     Y3, Y6, Y3
+	VMULPS     Y4, Y7, Y4
+	VMULPS     Y5, Y8, Y5
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
 	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
 	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VCVTTPS2DQ Y2, Y2
-	VPSRAD     $0x01, Y2, Y4
+	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
+	VCVTTPS2DQ 160(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
 	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y0, Y0
-	VPSUBD     Y4, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y2, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VMULPS     Y2, Y0, Y0
-	VCVTTPS2DQ Y3, Y2
-	VPSRAD     $0x01, Y2, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y4
-	VPSLLD     $0x17, Y4, Y4
-	VMULPS     Y4, Y1, Y1
-	VPSUBD     Y3, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y2, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VMULPS     Y2, Y1, Y1
-	VMULPS     192(BX), Y0, Y0
-	VMULPS     224(BX), Y1, Y1
-	VSUBPS     192(AX), Y0, Y0
-	VSUBPS     224(AX), Y1, Y1
-	VMOVUPS    192(CX), Y2
-	VMOVUPS    224(CX), Y3
-	VMULPS     192(DI), Y2, Y2
-	VMULPS     224(DI), Y3, Y3
-	VADDPS     Y2, Y0, Y0
-	VADDPS     Y3, Y1, Y1
-	VMULPS     192(DX), Y0, Y0
-	VMULPS     224(DX), Y1, Y1
-	VADDPS     192(AX), Y0, Y0
-	VADDPS     224(AX), Y1, Y1
-	VCMPPS     $0x1e, 192(R8), Y0, Y2
-	VCMPPS     $0x1e, 224(R8), Y1, Y3
-	VBLENDVPS  Y2, 192(R9), Y0, Y0
-	VBLENDVPS  Y3, 224(R9), Y1, Y1
-	VMOVUPS    Y0, 192(AX)
-	VMOVUPS    Y1, 224(AX)
-	VMOVMSKPS  Y2, R13
-	SHLQ       $0x30, R13
-	ORQ        R13, R12
-	VMOVMSKPS  Y3, R13
-	SHLQ       $0x38, R13
-	ORQ        R13, R12
-	MOVQ       R12, (R10)
-	ADDQ       $0x08, R10
-	ADDQ       $0x00000100, AX
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y0, Y0
+	VCVTTPS2DQ 192(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y1, Y1
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y1, Y1
+	VCVTTPS2DQ 224(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y2, Y2
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y2, Y2
+	VMULPS     160(SI), Y0, Y0
+	VMULPS     192(SI), Y1, Y1
+	VMULPS     224(SI), Y2, Y2
+	VSUBPS     160(CX), Y0, Y0
+	VSUBPS     192(CX), Y1, Y1
+	VSUBPS     224(CX), Y2, Y2
+	VMOVUPS    160(DX), Y3
+	VMOVUPS    192(DX), Y4
+	VMOVUPS    224(DX), Y5
+	VMULPS     160(R8), Y3, Y3
+	VMULPS     192(R8), Y4, Y4
+	VMULPS     224(R8), Y5, Y5
+	VADDPS     Y3, Y0, Y0
+	VADDPS     Y4, Y1, Y1
+	VADDPS     Y5, Y2, Y2
+	VMULPS     160(BX), Y0, Y0
+	VMULPS     192(BX), Y1, Y1
+	VMULPS     224(BX), Y2, Y2
+	VADDPS     160(CX), Y0, Y0
+	VADDPS     192(CX), Y1, Y1
+	VADDPS     224(CX), Y2, Y2
+	VCMPPS     $0x1e, 160(R9), Y0, Y3
+	VCMPPS     $0x1e, 192(R9), Y1, Y4
+	VCMPPS     $0x1e, 224(R9), Y2, Y5
+	VBLENDVPS  Y3, 160(R10), Y0, Y0
+	VBLENDVPS  Y4, 192(R10), Y1, Y1
+	VBLENDVPS  Y5, 224(R10), Y2, Y2
+	VMOVUPS    Y0, 160(CX)
+	VMOVUPS    Y1, 192(CX)
+	VMOVUPS    Y2, 224(CX)
+	VMOVMSKPS  Y3, R14
+	SHLQ       $0x28, R14
+	ORQ        R14, R13
+	VMOVMSKPS  Y4, R14
+	SHLQ       $0x30, R14
+	ORQ        R14, R13
+	VMOVMSKPS  Y5, R14
+	SHLQ       $0x38, R14
+	ORQ        R14, R13
+	MOVQ       R13, (R11)
+	ADDQ       $0x08, R11
 	ADDQ       $0x00000100, CX
-	ADDQ       kStride+64(FP), DX
-	ADDQ       deltaStride+72(FP), BX
-	ADDQ       rhStride+80(FP), SI
-	ADDQ       resStride+88(FP), DI
-	ADDQ       thrStride+96(FP), R8
-	ADDQ       resetStride+104(FP), R9
-	DECQ       R11
+	ADDQ       $0x00000100, DX
+	ADDQ       kStride+64(FP), BX
+	ADDQ       deltaStride+72(FP), SI
+	ADDQ       rhStride+80(FP), DI
+	ADDQ       resStride+88(FP), R8
+	ADDQ       thrStride+96(FP), R9
+	ADDQ       resetStride+104(FP), R10
+	DECQ       R12
 	JNZ        ExponentialAVX2_block
 
 ExponentialAVX2_done:
@@ -4458,8 +4577,8 @@ ExponentialUniformAVX512_done:
 
 // func exponentialUniformAVX2(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·exponentialUniformAVX2(SB), NOSPLIT, $296-56
-	// 0 scalars held in registers, 18 read from memory where used; vectors interleaved 3 at a time; between distant reads, 1 values reloaded from their streams, 0 kept on the stack.
+TEXT ·exponentialUniformAVX2(SB), $552-56
+	// 0 scalars held in registers, 18 read from memory where used; vectors interleaved 5 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	VMOVSS       const3f800000<>+0(SB), X0
 	VDIVSS       delta+20(FP), X0, X0
 	VMOVSS       X0, (SP)
@@ -4506,152 +4625,255 @@ ExponentialUniformAVX2_block:
 	VMOVUPS    (CX), Y0
 	VMOVUPS    32(CX), Y1
 	VMOVUPS    64(CX), Y2
+	VMOVUPS    96(CX), Y3
+	VMOVUPS    128(CX), Y4
 	VSUBPS     160(AX), Y0, Y0
 	VSUBPS     160(AX), Y1, Y1
 	VSUBPS     160(AX), Y2, Y2
+	VSUBPS     160(AX), Y3, Y3
+	VSUBPS     160(AX), Y4, Y4
 	VDIVPS     32(AX), Y0, Y0
 	VDIVPS     32(AX), Y1, Y1
 	VDIVPS     32(AX), Y2, Y2
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y0, Y3, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y0, Y3, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y1, Y3, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y1, Y3, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y2, Y3, Y2
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y2, Y3, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VROUNDPS   $0x00, Y3, Y3
-	VROUNDPS   $0x00, Y4, Y4
+	VDIVPS     32(AX), Y3, Y3
+	VDIVPS     32(AX), Y4, Y4
+	VMOVUPS    vconstc2d00000<>+0(SB), Y5
+	VMAXPS     Y0, Y5, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y5
+	VMINPS     Y0, Y5, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y5
+	VMAXPS     Y1, Y5, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y5
+	VMINPS     Y1, Y5, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y5
+	VMAXPS     Y2, Y5, Y2
+	VMOVUPS    vconst42b20000<>+0(SB), Y5
+	VMINPS     Y2, Y5, Y2
+	VMOVUPS    vconstc2d00000<>+0(SB), Y5
+	VMAXPS     Y3, Y5, Y3
+	VMOVUPS    vconst42b20000<>+0(SB), Y5
+	VMINPS     Y3, Y5, Y3
+	VMOVUPS    vconstc2d00000<>+0(SB), Y5
+	VMAXPS     Y4, Y5, Y4
+	VMOVUPS    vconst42b20000<>+0(SB), Y5
+	VMINPS     Y4, Y5, Y4
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y5
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y6
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y7
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y3, Y8
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y4, Y9
 	VROUNDPS   $0x00, Y5, Y5
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
-	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
-	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y6
-	VMULPS     vconstb95e8083<>+0(SB), Y4, Y7
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y6
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y7
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y8
+	VMOVUPS    Y5, 224(AX)
+	VROUNDPS   $0x00, Y6, Y6
+	VMOVUPS    Y6, 256(AX)
+	VROUNDPS   $0x00, Y7, Y7
+	VMOVUPS    Y7, 288(AX)
+	VROUNDPS   $0x00, Y8, Y8
+	VMOVUPS    Y8, 320(AX)
+	VROUNDPS   $0x00, Y9, Y9
+	VMOVUPS    Y9, 352(AX)
+	VMULPS     vconst3f318000<>+0(SB), Y5, Y10
+	VMULPS     vconst3f318000<>+0(SB), Y6, Y11
+	VMULPS     vconst3f318000<>+0(SB), Y7, Y12
+	VMULPS     vconst3f318000<>+0(SB), Y8, Y13
+	VMULPS     vconst3f318000<>+0(SB), Y9, Y14
+	VSUBPS     Y10, Y0, Y0
+	VSUBPS     Y11, Y1, Y1
+	VSUBPS     Y12, Y2, Y2
+	VSUBPS     Y13, Y3, Y3
+	VSUBPS     Y14, Y4, Y4
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
+	VMULPS     vconstb95e8083<>+0(SB), Y6, Y6
+	VMULPS     vconstb95e8083<>+0(SB), Y7, Y7
+	VMULPS     vconstb95e8083<>+0(SB), Y8, Y8
+	VMULPS     vconstb95e8083<>+0(SB), Y9, Y9
+	VSUBPS     Y5, Y0, Y0
+	VSUBPS     Y6, Y1, Y1
+	VSUBPS     Y7, Y2, Y2
+	VSUBPS     Y8, Y3, Y3
+	VSUBPS     Y9, Y4, Y4
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y5
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y6
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y7
+	VMULPS     vconst39500d01<>+0(SB), Y3, Y8
+	VMULPS     vconst39500d01<>+0(SB), Y4, Y9
+	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
 	VADDPS     vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS     vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS     vconst3ab60b61<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3ab60b61<>+0(SB), Y9, Y9
+	VMULPS     Y0, Y5, Y5
+	VMULPS     Y1, Y6, Y6
+	VMULPS     Y2, Y7, Y7
+	VMULPS     Y3, Y8, Y8
+	VMULPS     Y4, Y9, Y9
+	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
 	VADDPS     vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS     vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS     vconst3c088889<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3c088889<>+0(SB), Y9, Y9
+	VMULPS     Y0, Y5, Y5
+	VMULPS     Y1, Y6, Y6
+	VMULPS     Y2, Y7, Y7
+	VMULPS     Y3, Y8, Y8
+	VMULPS     Y4, Y9, Y9
+	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
 	VADDPS     vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS     vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS     vconst3d2aaaab<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3d2aaaab<>+0(SB), Y9, Y9
+	VMULPS     Y0, Y5, Y5
+	VMULPS     Y1, Y6, Y6
+	VMULPS     Y2, Y7, Y7
+	VMULPS     Y3, Y8, Y8
+	VMULPS     Y4, Y9, Y9
+	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
 	VADDPS     vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS     vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS     vconst3e2aaaab<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3e2aaaab<>+0(SB), Y9, Y9
+	VMULPS     Y0, Y5, Y5
+	VMULPS     Y1, Y6, Y6
+	VMULPS     Y2, Y7, Y7
+	VMULPS     Y3, Y8, Y8
+	VMULPS     Y4, Y9, Y9
+	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
 	VADDPS     vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS     vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS     vconst3f000000<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y0, Y9
-	VMULPS     Y1, Y1, Y10
-	VMULPS     Y2, Y2, Y11
-	VMULPS     Y6, Y9, Y6
-	VMULPS     Y7, Y10, Y7
-	VMULPS     Y8, Y11, Y8
-	VADDPS     Y0, Y6, Y0
-	VADDPS     Y1, Y7, Y1
-	VADDPS     Y2, Y8, Y2
+	VADDPS     vconst3f000000<>+0(SB), Y9, Y9
+	VMULPS     Y0, Y0, Y10
+	VMULPS     Y1, Y1, Y11
+	VMULPS     Y2, Y2, Y12
+	VMULPS     Y3, Y3, Y13
+	VMULPS     Y4, Y4, Y14
+	VMULPS     Y5, Y10, Y5
+	VMULPS     Y6, Y11, Y6
+	VMULPS     Y7, Y12, Y7
+	VMULPS     Y8, Y13, Y8
+	VMULPS     Y9, Y14, Y9
+	VADDPS     Y0, Y5, Y0
+	VADDPS     Y1, Y6, Y1
+	VADDPS     Y2, Y7, Y2
+	VADDPS     Y3, Y8, Y3
+	VADDPS     Y4, Y9, Y4
 	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
 	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
 	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VCVTTPS2DQ Y3, Y3
-	VPSRAD     $0x01, Y3, Y6
+	VADDPS     vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS     vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ 224(AX), Y5
+	VPSRAD     $0x01, Y5, Y6
 	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
 	VPSLLD     $0x17, Y7, Y7
 	VMULPS     Y7, Y0, Y0
-	VPSUBD     Y6, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y0, Y0
-	VCVTTPS2DQ Y4, Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y6
-	VPSLLD     $0x17, Y6, Y6
-	VMULPS     Y6, Y1, Y1
-	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y1, Y1
-	VCVTTPS2DQ Y5, Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSUBD     Y6, Y5, Y5
+	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y0, Y0
+	VCVTTPS2DQ 256(AX), Y5
+	VPSRAD     $0x01, Y5, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y1, Y1
+	VPSUBD     Y6, Y5, Y5
+	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y1, Y1
+	VCVTTPS2DQ 288(AX), Y5
+	VPSRAD     $0x01, Y5, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y2, Y2
+	VPSUBD     Y6, Y5, Y5
+	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y2, Y2
-	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y2, Y2
+	VCVTTPS2DQ 320(AX), Y5
+	VPSRAD     $0x01, Y5, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y3, Y3
+	VPSUBD     Y6, Y5, Y5
+	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y3, Y3
+	VCVTTPS2DQ 352(AX), Y5
+	VPSRAD     $0x01, Y5, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y4, Y4
+	VPSUBD     Y6, Y5, Y5
+	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y4, Y4
 	VMULPS     32(AX), Y0, Y0
 	VMULPS     32(AX), Y1, Y1
 	VMULPS     32(AX), Y2, Y2
+	VMULPS     32(AX), Y3, Y3
+	VMULPS     32(AX), Y4, Y4
 	VSUBPS     (CX), Y0, Y0
 	VSUBPS     32(CX), Y1, Y1
 	VSUBPS     64(CX), Y2, Y2
-	VMOVUPS    (DX), Y3
-	VMOVUPS    32(DX), Y4
-	VMOVUPS    64(DX), Y5
-	VMULPS     96(AX), Y3, Y3
-	VMULPS     96(AX), Y4, Y4
+	VSUBPS     96(CX), Y3, Y3
+	VSUBPS     128(CX), Y4, Y4
+	VMOVUPS    (DX), Y5
+	VMOVUPS    32(DX), Y6
+	VMOVUPS    64(DX), Y7
+	VMOVUPS    96(DX), Y8
+	VMOVUPS    128(DX), Y9
 	VMULPS     96(AX), Y5, Y5
-	VADDPS     Y3, Y0, Y0
-	VADDPS     Y4, Y1, Y1
-	VADDPS     Y5, Y2, Y2
+	VMULPS     96(AX), Y6, Y6
+	VMULPS     96(AX), Y7, Y7
+	VMULPS     96(AX), Y8, Y8
+	VMULPS     96(AX), Y9, Y9
+	VADDPS     Y5, Y0, Y0
+	VADDPS     Y6, Y1, Y1
+	VADDPS     Y7, Y2, Y2
+	VADDPS     Y8, Y3, Y3
+	VADDPS     Y9, Y4, Y4
 	VMULPS     64(AX), Y0, Y0
 	VMULPS     64(AX), Y1, Y1
 	VMULPS     64(AX), Y2, Y2
+	VMULPS     64(AX), Y3, Y3
+	VMULPS     64(AX), Y4, Y4
 	VADDPS     (CX), Y0, Y0
 	VADDPS     32(CX), Y1, Y1
 	VADDPS     64(CX), Y2, Y2
-	VCMPPS     $0x1e, 192(AX), Y0, Y3
-	VCMPPS     $0x1e, 192(AX), Y1, Y4
-	VCMPPS     $0x1e, 192(AX), Y2, Y5
-	VBLENDVPS  Y3, 128(AX), Y0, Y0
-	VBLENDVPS  Y4, 128(AX), Y1, Y1
-	VBLENDVPS  Y5, 128(AX), Y2, Y2
+	VADDPS     96(CX), Y3, Y3
+	VADDPS     128(CX), Y4, Y4
+	VCMPPS     $0x1e, 192(AX), Y0, Y5
+	VCMPPS     $0x1e, 192(AX), Y1, Y6
+	VCMPPS     $0x1e, 192(AX), Y2, Y7
+	VCMPPS     $0x1e, 192(AX), Y3, Y8
+	VCMPPS     $0x1e, 192(AX), Y4, Y9
+	VBLENDVPS  Y5, 128(AX), Y0, Y0
+	VBLENDVPS  Y6, 128(AX), Y1, Y1
+	VBLENDVPS  Y7, 128(AX), Y2, Y2
+	VBLENDVPS  Y8, 128(AX), Y3, Y3
+	VBLENDVPS  Y9, 128(AX), Y4, Y4
 	VMOVUPS    Y0, (CX)
 	VMOVUPS    Y1, 32(CX)
 	VMOVUPS    Y2, 64(CX)
-	VMOVMSKPS  Y3, R8
+	VMOVUPS    Y3, 96(CX)
+	VMOVUPS    Y4, 128(CX)
+	VMOVMSKPS  Y5, R8
 	ORQ        R8, DI
-	VMOVMSKPS  Y4, R8
+	VMOVMSKPS  Y6, R8
 	SHLQ       $0x08, R8
 	ORQ        R8, DI
-	VMOVMSKPS  Y5, R8
+	VMOVMSKPS  Y7, R8
 	SHLQ       $0x10, R8
 	ORQ        R8, DI
-	VMOVUPS    96(CX), Y0
-	VMOVUPS    128(CX), Y1
-	VMOVUPS    160(CX), Y2
+	VMOVMSKPS  Y8, R8
+	SHLQ       $0x18, R8
+	ORQ        R8, DI
+	VMOVMSKPS  Y9, R8
+	SHLQ       $0x20, R8
+	ORQ        R8, DI
+	VMOVUPS    160(CX), Y0
+	VMOVUPS    192(CX), Y1
+	VMOVUPS    224(CX), Y2
 	VSUBPS     160(AX), Y0, Y0
 	VSUBPS     160(AX), Y1, Y1
 	VSUBPS     160(AX), Y2, Y2
@@ -4674,224 +4896,129 @@ ExponentialUniformAVX2_block:
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
 	VROUNDPS   $0x00, Y3, Y3
+	VMOVUPS    Y3, 384(AX)
 	VROUNDPS   $0x00, Y4, Y4
+	VMOVUPS    Y4, 416(AX)
 	VROUNDPS   $0x00, Y5, Y5
+	VMOVUPS    Y5, 448(AX)
 	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
 	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
 	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
 	VSUBPS     Y6, Y0, Y0
 	VSUBPS     Y7, Y1, Y1
 	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y6
-	VMULPS     vconstb95e8083<>+0(SB), Y4, Y7
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y6
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y7
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y8
-	VADDPS     vconst3ab60b61<>+0(SB), Y6, Y6
-	VADDPS     vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS     vconst3ab60b61<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
-	VADDPS     vconst3c088889<>+0(SB), Y6, Y6
-	VADDPS     vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS     vconst3c088889<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
-	VADDPS     vconst3d2aaaab<>+0(SB), Y6, Y6
-	VADDPS     vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS     vconst3d2aaaab<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
-	VADDPS     vconst3e2aaaab<>+0(SB), Y6, Y6
-	VADDPS     vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS     vconst3e2aaaab<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
-	VADDPS     vconst3f000000<>+0(SB), Y6, Y6
-	VADDPS     vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS     vconst3f000000<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y0, Y9
-	VMULPS     Y1, Y1, Y10
-	VMULPS     Y2, Y2, Y11
-	VMULPS     Y6, Y9, Y6
-	VMULPS     Y7, Y10, Y7
-	VMULPS     Y8, Y11, Y8
-	VADDPS     Y0, Y6, Y0
-	VADDPS     Y1, Y7, Y1
-	VADDPS     Y2, Y8, Y2
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VCVTTPS2DQ Y3, Y3
-	VPSRAD     $0x01, Y3, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y0, Y0
-	VPSUBD     Y6, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y0, Y0
-	VCVTTPS2DQ Y4, Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y6
-	VPSLLD     $0x17, Y6, Y6
-	VMULPS     Y6, Y1, Y1
-	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y1, Y1
-	VCVTTPS2DQ Y5, Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y2, Y2
-	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y2, Y2
-	VMULPS     32(AX), Y0, Y0
-	VMULPS     32(AX), Y1, Y1
-	VMULPS     32(AX), Y2, Y2
-	VSUBPS     96(CX), Y0, Y0
-	VSUBPS     128(CX), Y1, Y1
-	VSUBPS     160(CX), Y2, Y2
-	VMOVUPS    96(DX), Y3
-	VMOVUPS    128(DX), Y4
-	VMOVUPS    160(DX), Y5
-	VMULPS     96(AX), Y3, Y3
-	VMULPS     96(AX), Y4, Y4
-	VMULPS     96(AX), Y5, Y5
-	VADDPS     Y3, Y0, Y0
-	VADDPS     Y4, Y1, Y1
-	VADDPS     Y5, Y2, Y2
-	VMULPS     64(AX), Y0, Y0
-	VMULPS     64(AX), Y1, Y1
-	VMULPS     64(AX), Y2, Y2
-	VADDPS     96(CX), Y0, Y0
-	VADDPS     128(CX), Y1, Y1
-	VADDPS     160(CX), Y2, Y2
-	VCMPPS     $0x1e, 192(AX), Y0, Y3
-	VCMPPS     $0x1e, 192(AX), Y1, Y4
-	VCMPPS     $0x1e, 192(AX), Y2, Y5
-	VBLENDVPS  Y3, 128(AX), Y0, Y0
-	VBLENDVPS  Y4, 128(AX), Y1, Y1
-	VBLENDVPS  Y5, 128(AX), Y2, Y2
-	VMOVUPS    Y0, 96(CX)
-	VMOVUPS    Y1, 128(CX)
-	VMOVUPS    Y2, 160(CX)
-	VMOVMSKPS  Y3, R8
-	SHLQ       $0x18, R8
-	ORQ        R8, DI
-	VMOVMSKPS  Y4, R8
-	SHLQ       $0x20, R8
-	ORQ        R8, DI
-	VMOVMSKPS  Y5, R8
-	SHLQ       $0x28, R8
-	ORQ        R8, DI
-	VMOVUPS    192(CX), Y0
-	VMOVUPS    224(CX), Y1
-	VSUBPS     160(AX), Y0, Y0
-	VSUBPS     160(AX), Y1, Y1
-	VDIVPS     32(AX), Y0, Y0
-	VDIVPS     32(AX), Y1, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y2
-	VMAXPS     Y0, Y2, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y2
-	VMINPS     Y0, Y2, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y2
-	VMAXPS     Y1, Y2, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y2
-	VMINPS     Y1, Y2, Y1
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y3
-	VROUNDPS   $0x00, Y2, Y2
-	VROUNDPS   $0x00, Y3, Y3
-	VMULPS     vconst3f318000<>+0(SB), Y2, Y4
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y5
-	VSUBPS     Y4, Y0, Y0
-	VSUBPS     Y5, Y1, Y1
-	VMULPS     vconstb95e8083<>+0(SB), Y2, Y4
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y5
-	VSUBPS     Y4, Y0, Y0
-	VSUBPS     Y5, Y1, Y1
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y4
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y5
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS     Y3, Y0, Y0
+	VSUBPS     Y4, Y1, Y1
+	VSUBPS     Y5, Y2, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
 	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
 	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y4, Y4
-	VMULPS     Y1, Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
 	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
 	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y4, Y4
-	VMULPS     Y1, Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
 	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
 	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y4, Y4
-	VMULPS     Y1, Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
 	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
 	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y4, Y4
-	VMULPS     Y1, Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
 	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
 	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
 	VMULPS     Y0, Y0, Y6
 	VMULPS     Y1, Y1, Y7
-	VMULPS     Y4, Y6, Y4
-	VMULPS     Y5, Y7, Y5
-	VADDPS     Y0, Y4, Y0
-	VADDPS     Y1, Y5, Y1
+	VMULPS     Y2, Y2, Y8
+	VMULPS     Y3, Y6, Y3
+	VMULPS     Y4, Y7, Y4
+	VMULPS     Y5, Y8, Y5
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
 	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
 	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VCVTTPS2DQ Y2, Y2
-	VPSRAD     $0x01, Y2, Y4
+	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
+	VCVTTPS2DQ 384(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
 	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y0, Y0
-	VPSUBD     Y4, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y2, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VMULPS     Y2, Y0, Y0
-	VCVTTPS2DQ Y3, Y2
-	VPSRAD     $0x01, Y2, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y4
-	VPSLLD     $0x17, Y4, Y4
-	VMULPS     Y4, Y1, Y1
-	VPSUBD     Y3, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y2, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VMULPS     Y2, Y1, Y1
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y0, Y0
+	VCVTTPS2DQ 416(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y1, Y1
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y1, Y1
+	VCVTTPS2DQ 448(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y2, Y2
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y2, Y2
 	VMULPS     32(AX), Y0, Y0
 	VMULPS     32(AX), Y1, Y1
-	VSUBPS     192(CX), Y0, Y0
-	VSUBPS     224(CX), Y1, Y1
-	VMOVUPS    192(DX), Y2
-	VMOVUPS    224(DX), Y3
-	VMULPS     96(AX), Y2, Y2
+	VMULPS     32(AX), Y2, Y2
+	VSUBPS     160(CX), Y0, Y0
+	VSUBPS     192(CX), Y1, Y1
+	VSUBPS     224(CX), Y2, Y2
+	VMOVUPS    160(DX), Y3
+	VMOVUPS    192(DX), Y4
+	VMOVUPS    224(DX), Y5
 	VMULPS     96(AX), Y3, Y3
-	VADDPS     Y2, Y0, Y0
-	VADDPS     Y3, Y1, Y1
+	VMULPS     96(AX), Y4, Y4
+	VMULPS     96(AX), Y5, Y5
+	VADDPS     Y3, Y0, Y0
+	VADDPS     Y4, Y1, Y1
+	VADDPS     Y5, Y2, Y2
 	VMULPS     64(AX), Y0, Y0
 	VMULPS     64(AX), Y1, Y1
-	VADDPS     192(CX), Y0, Y0
-	VADDPS     224(CX), Y1, Y1
-	VCMPPS     $0x1e, 192(AX), Y0, Y2
-	VCMPPS     $0x1e, 192(AX), Y1, Y3
-	VBLENDVPS  Y2, 128(AX), Y0, Y0
-	VBLENDVPS  Y3, 128(AX), Y1, Y1
-	VMOVUPS    Y0, 192(CX)
-	VMOVUPS    Y1, 224(CX)
-	VMOVMSKPS  Y2, R8
+	VMULPS     64(AX), Y2, Y2
+	VADDPS     160(CX), Y0, Y0
+	VADDPS     192(CX), Y1, Y1
+	VADDPS     224(CX), Y2, Y2
+	VCMPPS     $0x1e, 192(AX), Y0, Y3
+	VCMPPS     $0x1e, 192(AX), Y1, Y4
+	VCMPPS     $0x1e, 192(AX), Y2, Y5
+	VBLENDVPS  Y3, 128(AX), Y0, Y0
+	VBLENDVPS  Y4, 128(AX), Y1, Y1
+	VBLENDVPS  Y5, 128(AX), Y2, Y2
+	VMOVUPS    Y0, 160(CX)
+	VMOVUPS    Y1, 192(CX)
+	VMOVUPS    Y2, 224(CX)
+	VMOVMSKPS  Y3, R8
+	SHLQ       $0x28, R8
+	ORQ        R8, DI
+	VMOVMSKPS  Y4, R8
 	SHLQ       $0x30, R8
 	ORQ        R8, DI
-	VMOVMSKPS  Y3, R8
+	VMOVMSKPS  Y5, R8
 	SHLQ       $0x38, R8
 	ORQ        R8, DI
 	MOVQ       DI, (BX)
@@ -4907,152 +5034,255 @@ ExponentialUniformAVX2_reciprocal_block:
 	VMOVUPS    (CX), Y0
 	VMOVUPS    32(CX), Y1
 	VMOVUPS    64(CX), Y2
+	VMOVUPS    96(CX), Y3
+	VMOVUPS    128(CX), Y4
 	VSUBPS     160(AX), Y0, Y0
 	VSUBPS     160(AX), Y1, Y1
 	VSUBPS     160(AX), Y2, Y2
+	VSUBPS     160(AX), Y3, Y3
+	VSUBPS     160(AX), Y4, Y4
 	VMULPS     (AX), Y0, Y0
 	VMULPS     (AX), Y1, Y1
 	VMULPS     (AX), Y2, Y2
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y0, Y3, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y0, Y3, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y1, Y3, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y1, Y3, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y2, Y3, Y2
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y2, Y3, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VROUNDPS   $0x00, Y3, Y3
-	VROUNDPS   $0x00, Y4, Y4
+	VMULPS     (AX), Y3, Y3
+	VMULPS     (AX), Y4, Y4
+	VMOVUPS    vconstc2d00000<>+0(SB), Y5
+	VMAXPS     Y0, Y5, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y5
+	VMINPS     Y0, Y5, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y5
+	VMAXPS     Y1, Y5, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y5
+	VMINPS     Y1, Y5, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y5
+	VMAXPS     Y2, Y5, Y2
+	VMOVUPS    vconst42b20000<>+0(SB), Y5
+	VMINPS     Y2, Y5, Y2
+	VMOVUPS    vconstc2d00000<>+0(SB), Y5
+	VMAXPS     Y3, Y5, Y3
+	VMOVUPS    vconst42b20000<>+0(SB), Y5
+	VMINPS     Y3, Y5, Y3
+	VMOVUPS    vconstc2d00000<>+0(SB), Y5
+	VMAXPS     Y4, Y5, Y4
+	VMOVUPS    vconst42b20000<>+0(SB), Y5
+	VMINPS     Y4, Y5, Y4
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y5
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y6
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y7
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y3, Y8
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y4, Y9
 	VROUNDPS   $0x00, Y5, Y5
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
-	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
-	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y6
-	VMULPS     vconstb95e8083<>+0(SB), Y4, Y7
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y6
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y7
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y8
+	VMOVUPS    Y5, 224(AX)
+	VROUNDPS   $0x00, Y6, Y6
+	VMOVUPS    Y6, 256(AX)
+	VROUNDPS   $0x00, Y7, Y7
+	VMOVUPS    Y7, 288(AX)
+	VROUNDPS   $0x00, Y8, Y8
+	VMOVUPS    Y8, 320(AX)
+	VROUNDPS   $0x00, Y9, Y9
+	VMOVUPS    Y9, 352(AX)
+	VMULPS     vconst3f318000<>+0(SB), Y5, Y10
+	VMULPS     vconst3f318000<>+0(SB), Y6, Y11
+	VMULPS     vconst3f318000<>+0(SB), Y7, Y12
+	VMULPS     vconst3f318000<>+0(SB), Y8, Y13
+	VMULPS     vconst3f318000<>+0(SB), Y9, Y14
+	VSUBPS     Y10, Y0, Y0
+	VSUBPS     Y11, Y1, Y1
+	VSUBPS     Y12, Y2, Y2
+	VSUBPS     Y13, Y3, Y3
+	VSUBPS     Y14, Y4, Y4
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
+	VMULPS     vconstb95e8083<>+0(SB), Y6, Y6
+	VMULPS     vconstb95e8083<>+0(SB), Y7, Y7
+	VMULPS     vconstb95e8083<>+0(SB), Y8, Y8
+	VMULPS     vconstb95e8083<>+0(SB), Y9, Y9
+	VSUBPS     Y5, Y0, Y0
+	VSUBPS     Y6, Y1, Y1
+	VSUBPS     Y7, Y2, Y2
+	VSUBPS     Y8, Y3, Y3
+	VSUBPS     Y9, Y4, Y4
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y5
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y6
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y7
+	VMULPS     vconst39500d01<>+0(SB), Y3, Y8
+	VMULPS     vconst39500d01<>+0(SB), Y4, Y9
+	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
 	VADDPS     vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS     vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS     vconst3ab60b61<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3ab60b61<>+0(SB), Y9, Y9
+	VMULPS     Y0, Y5, Y5
+	VMULPS     Y1, Y6, Y6
+	VMULPS     Y2, Y7, Y7
+	VMULPS     Y3, Y8, Y8
+	VMULPS     Y4, Y9, Y9
+	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
 	VADDPS     vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS     vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS     vconst3c088889<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3c088889<>+0(SB), Y9, Y9
+	VMULPS     Y0, Y5, Y5
+	VMULPS     Y1, Y6, Y6
+	VMULPS     Y2, Y7, Y7
+	VMULPS     Y3, Y8, Y8
+	VMULPS     Y4, Y9, Y9
+	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
 	VADDPS     vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS     vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS     vconst3d2aaaab<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3d2aaaab<>+0(SB), Y9, Y9
+	VMULPS     Y0, Y5, Y5
+	VMULPS     Y1, Y6, Y6
+	VMULPS     Y2, Y7, Y7
+	VMULPS     Y3, Y8, Y8
+	VMULPS     Y4, Y9, Y9
+	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
 	VADDPS     vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS     vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS     vconst3e2aaaab<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3e2aaaab<>+0(SB), Y9, Y9
+	VMULPS     Y0, Y5, Y5
+	VMULPS     Y1, Y6, Y6
+	VMULPS     Y2, Y7, Y7
+	VMULPS     Y3, Y8, Y8
+	VMULPS     Y4, Y9, Y9
+	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
 	VADDPS     vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS     vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS     vconst3f000000<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y0, Y9
-	VMULPS     Y1, Y1, Y10
-	VMULPS     Y2, Y2, Y11
-	VMULPS     Y6, Y9, Y6
-	VMULPS     Y7, Y10, Y7
-	VMULPS     Y8, Y11, Y8
-	VADDPS     Y0, Y6, Y0
-	VADDPS     Y1, Y7, Y1
-	VADDPS     Y2, Y8, Y2
+	VADDPS     vconst3f000000<>+0(SB), Y9, Y9
+	VMULPS     Y0, Y0, Y10
+	VMULPS     Y1, Y1, Y11
+	VMULPS     Y2, Y2, Y12
+	VMULPS     Y3, Y3, Y13
+	VMULPS     Y4, Y4, Y14
+	VMULPS     Y5, Y10, Y5
+	VMULPS     Y6, Y11, Y6
+	VMULPS     Y7, Y12, Y7
+	VMULPS     Y8, Y13, Y8
+	VMULPS     Y9, Y14, Y9
+	VADDPS     Y0, Y5, Y0
+	VADDPS     Y1, Y6, Y1
+	VADDPS     Y2, Y7, Y2
+	VADDPS     Y3, Y8, Y3
+	VADDPS     Y4, Y9, Y4
 	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
 	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
 	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VCVTTPS2DQ Y3, Y3
-	VPSRAD     $0x01, Y3, Y6
+	VADDPS     vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS     vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ 224(AX), Y5
+	VPSRAD     $0x01, Y5, Y6
 	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
 	VPSLLD     $0x17, Y7, Y7
 	VMULPS     Y7, Y0, Y0
-	VPSUBD     Y6, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y0, Y0
-	VCVTTPS2DQ Y4, Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y6
-	VPSLLD     $0x17, Y6, Y6
-	VMULPS     Y6, Y1, Y1
-	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y1, Y1
-	VCVTTPS2DQ Y5, Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSUBD     Y6, Y5, Y5
+	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y0, Y0
+	VCVTTPS2DQ 256(AX), Y5
+	VPSRAD     $0x01, Y5, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y1, Y1
+	VPSUBD     Y6, Y5, Y5
+	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y1, Y1
+	VCVTTPS2DQ 288(AX), Y5
+	VPSRAD     $0x01, Y5, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y2, Y2
+	VPSUBD     Y6, Y5, Y5
+	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y2, Y2
-	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y2, Y2
+	VCVTTPS2DQ 320(AX), Y5
+	VPSRAD     $0x01, Y5, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y3, Y3
+	VPSUBD     Y6, Y5, Y5
+	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y3, Y3
+	VCVTTPS2DQ 352(AX), Y5
+	VPSRAD     $0x01, Y5, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y4, Y4
+	VPSUBD     Y6, Y5, Y5
+	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y4, Y4
 	VMULPS     32(AX), Y0, Y0
 	VMULPS     32(AX), Y1, Y1
 	VMULPS     32(AX), Y2, Y2
+	VMULPS     32(AX), Y3, Y3
+	VMULPS     32(AX), Y4, Y4
 	VSUBPS     (CX), Y0, Y0
 	VSUBPS     32(CX), Y1, Y1
 	VSUBPS     64(CX), Y2, Y2
-	VMOVUPS    (DX), Y3
-	VMOVUPS    32(DX), Y4
-	VMOVUPS    64(DX), Y5
-	VMULPS     96(AX), Y3, Y3
-	VMULPS     96(AX), Y4, Y4
+	VSUBPS     96(CX), Y3, Y3
+	VSUBPS     128(CX), Y4, Y4
+	VMOVUPS    (DX), Y5
+	VMOVUPS    32(DX), Y6
+	VMOVUPS    64(DX), Y7
+	VMOVUPS    96(DX), Y8
+	VMOVUPS    128(DX), Y9
 	VMULPS     96(AX), Y5, Y5
-	VADDPS     Y3, Y0, Y0
-	VADDPS     Y4, Y1, Y1
-	VADDPS     Y5, Y2, Y2
+	VMULPS     96(AX), Y6, Y6
+	VMULPS     96(AX), Y7, Y7
+	VMULPS     96(AX), Y8, Y8
+	VMULPS     96(AX), Y9, Y9
+	VADDPS     Y5, Y0, Y0
+	VADDPS     Y6, Y1, Y1
+	VADDPS     Y7, Y2, Y2
+	VADDPS     Y8, Y3, Y3
+	VADDPS     Y9, Y4, Y4
 	VMULPS     64(AX), Y0, Y0
 	VMULPS     64(AX), Y1, Y1
 	VMULPS     64(AX), Y2, Y2
+	VMULPS     64(AX), Y3, Y3
+	VMULPS     64(AX), Y4, Y4
 	VADDPS     (CX), Y0, Y0
 	VADDPS     32(CX), Y1, Y1
 	VADDPS     64(CX), Y2, Y2
-	VCMPPS     $0x1e, 192(AX), Y0, Y3
-	VCMPPS     $0x1e, 192(AX), Y1, Y4
-	VCMPPS     $0x1e, 192(AX), Y2, Y5
-	VBLENDVPS  Y3, 128(AX), Y0, Y0
-	VBLENDVPS  Y4, 128(AX), Y1, Y1
-	VBLENDVPS  Y5, 128(AX), Y2, Y2
+	VADDPS     96(CX), Y3, Y3
+	VADDPS     128(CX), Y4, Y4
+	VCMPPS     $0x1e, 192(AX), Y0, Y5
+	VCMPPS     $0x1e, 192(AX), Y1, Y6
+	VCMPPS     $0x1e, 192(AX), Y2, Y7
+	VCMPPS     $0x1e, 192(AX), Y3, Y8
+	VCMPPS     $0x1e, 192(AX), Y4, Y9
+	VBLENDVPS  Y5, 128(AX), Y0, Y0
+	VBLENDVPS  Y6, 128(AX), Y1, Y1
+	VBLENDVPS  Y7, 128(AX), Y2, Y2
+	VBLENDVPS  Y8, 128(AX), Y3, Y3
+	VBLENDVPS  Y9, 128(AX), Y4, Y4
 	VMOVUPS    Y0, (CX)
 	VMOVUPS    Y1, 32(CX)
 	VMOVUPS    Y2, 64(CX)
-	VMOVMSKPS  Y3, R8
+	VMOVUPS    Y3, 96(CX)
+	VMOVUPS    Y4, 128(CX)
+	VMOVMSKPS  Y5, R8
 	ORQ        R8, DI
-	VMOVMSKPS  Y4, R8
+	VMOVMSKPS  Y6, R8
 	SHLQ       $0x08, R8
 	ORQ        R8, DI
-	VMOVMSKPS  Y5, R8
+	VMOVMSKPS  Y7, R8
 	SHLQ       $0x10, R8
 	ORQ        R8, DI
-	VMOVUPS    96(CX), Y0
-	VMOVUPS    128(CX), Y1
-	VMOVUPS    160(CX), Y2
+	VMOVMSKPS  Y8, R8
+	SHLQ       $0x18, R8
+	ORQ        R8, DI
+	VMOVMSKPS  Y9, R8
+	SHLQ       $0x20, R8
+	ORQ        R8, DI
+	VMOVUPS    160(CX), Y0
+	VMOVUPS    192(CX), Y1
+	VMOVUPS    224(CX), Y2
 	VSUBPS     160(AX), Y0, Y0
 	VSUBPS     160(AX), Y1, Y1
 	VSUBPS     160(AX), Y2, Y2
@@ -5075,224 +5305,129 @@ ExponentialUniformAVX2_reciprocal_block:
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
 	VROUNDPS   $0x00, Y3, Y3
+	VMOVUPS    Y3, 384(AX)
 	VROUNDPS   $0x00, Y4, Y4
+	VMOVUPS    Y4, 416(AX)
 	VROUNDPS   $0x00, Y5, Y5
+	VMOVUPS    Y5, 448(AX)
 	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
 	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
 	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
 	VSUBPS     Y6, Y0, Y0
 	VSUBPS     Y7, Y1, Y1
 	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y6
-	VMULPS     vconstb95e8083<>+0(SB), Y4, Y7
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y6
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y7
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y8
-	VADDPS     vconst3ab60b61<>+0(SB), Y6, Y6
-	VADDPS     vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS     vconst3ab60b61<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
-	VADDPS     vconst3c088889<>+0(SB), Y6, Y6
-	VADDPS     vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS     vconst3c088889<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
-	VADDPS     vconst3d2aaaab<>+0(SB), Y6, Y6
-	VADDPS     vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS     vconst3d2aaaab<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
-	VADDPS     vconst3e2aaaab<>+0(SB), Y6, Y6
-	VADDPS     vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS     vconst3e2aaaab<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
-	VADDPS     vconst3f000000<>+0(SB), Y6, Y6
-	VADDPS     vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS     vconst3f000000<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y0, Y9
-	VMULPS     Y1, Y1, Y10
-	VMULPS     Y2, Y2, Y11
-	VMULPS     Y6, Y9, Y6
-	VMULPS     Y7, Y10, Y7
-	VMULPS     Y8, Y11, Y8
-	VADDPS     Y0, Y6, Y0
-	VADDPS     Y1, Y7, Y1
-	VADDPS     Y2, Y8, Y2
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VCVTTPS2DQ Y3, Y3
-	VPSRAD     $0x01, Y3, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y0, Y0
-	VPSUBD     Y6, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y0, Y0
-	VCVTTPS2DQ Y4, Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y6
-	VPSLLD     $0x17, Y6, Y6
-	VMULPS     Y6, Y1, Y1
-	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y1, Y1
-	VCVTTPS2DQ Y5, Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y2, Y2
-	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y2, Y2
-	VMULPS     32(AX), Y0, Y0
-	VMULPS     32(AX), Y1, Y1
-	VMULPS     32(AX), Y2, Y2
-	VSUBPS     96(CX), Y0, Y0
-	VSUBPS     128(CX), Y1, Y1
-	VSUBPS     160(CX), Y2, Y2
-	VMOVUPS    96(DX), Y3
-	VMOVUPS    128(DX), Y4
-	VMOVUPS    160(DX), Y5
-	VMULPS     96(AX), Y3, Y3
-	VMULPS     96(AX), Y4, Y4
-	VMULPS     96(AX), Y5, Y5
-	VADDPS     Y3, Y0, Y0
-	VADDPS     Y4, Y1, Y1
-	VADDPS     Y5, Y2, Y2
-	VMULPS     64(AX), Y0, Y0
-	VMULPS     64(AX), Y1, Y1
-	VMULPS     64(AX), Y2, Y2
-	VADDPS     96(CX), Y0, Y0
-	VADDPS     128(CX), Y1, Y1
-	VADDPS     160(CX), Y2, Y2
-	VCMPPS     $0x1e, 192(AX), Y0, Y3
-	VCMPPS     $0x1e, 192(AX), Y1, Y4
-	VCMPPS     $0x1e, 192(AX), Y2, Y5
-	VBLENDVPS  Y3, 128(AX), Y0, Y0
-	VBLENDVPS  Y4, 128(AX), Y1, Y1
-	VBLENDVPS  Y5, 128(AX), Y2, Y2
-	VMOVUPS    Y0, 96(CX)
-	VMOVUPS    Y1, 128(CX)
-	VMOVUPS    Y2, 160(CX)
-	VMOVMSKPS  Y3, R8
-	SHLQ       $0x18, R8
-	ORQ        R8, DI
-	VMOVMSKPS  Y4, R8
-	SHLQ       $0x20, R8
-	ORQ        R8, DI
-	VMOVMSKPS  Y5, R8
-	SHLQ       $0x28, R8
-	ORQ        R8, DI
-	VMOVUPS    192(CX), Y0
-	VMOVUPS    224(CX), Y1
-	VSUBPS     160(AX), Y0, Y0
-	VSUBPS     160(AX), Y1, Y1
-	VMULPS     (AX), Y0, Y0
-	VMULPS     (AX), Y1, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y2
-	VMAXPS     Y0, Y2, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y2
-	VMINPS     Y0, Y2, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y2
-	VMAXPS     Y1, Y2, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y2
-	VMINPS     Y1, Y2, Y1
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y3
-	VROUNDPS   $0x00, Y2, Y2
-	VROUNDPS   $0x00, Y3, Y3
-	VMULPS     vconst3f318000<>+0(SB), Y2, Y4
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y5
-	VSUBPS     Y4, Y0, Y0
-	VSUBPS     Y5, Y1, Y1
-	VMULPS     vconstb95e8083<>+0(SB), Y2, Y4
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y5
-	VSUBPS     Y4, Y0, Y0
-	VSUBPS     Y5, Y1, Y1
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y4
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y5
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS     Y3, Y0, Y0
+	VSUBPS     Y4, Y1, Y1
+	VSUBPS     Y5, Y2, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
 	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
 	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y4, Y4
-	VMULPS     Y1, Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
 	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
 	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y4, Y4
-	VMULPS     Y1, Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
 	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
 	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y4, Y4
-	VMULPS     Y1, Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
 	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
 	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y4, Y4
-	VMULPS     Y1, Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
 	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
 	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
 	VMULPS     Y0, Y0, Y6
 	VMULPS     Y1, Y1, Y7
-	VMULPS     Y4, Y6, Y4
-	VMULPS     Y5, Y7, Y5
-	VADDPS     Y0, Y4, Y0
-	VADDPS     Y1, Y5, Y1
+	VMULPS     Y2, Y2, Y8
+	VMULPS     Y3, Y6, Y3
+	VMULPS     Y4, Y7, Y4
+	VMULPS     Y5, Y8, Y5
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
 	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
 	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VCVTTPS2DQ Y2, Y2
-	VPSRAD     $0x01, Y2, Y4
+	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
+	VCVTTPS2DQ 384(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
 	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y0, Y0
-	VPSUBD     Y4, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y2, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VMULPS     Y2, Y0, Y0
-	VCVTTPS2DQ Y3, Y2
-	VPSRAD     $0x01, Y2, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y4
-	VPSLLD     $0x17, Y4, Y4
-	VMULPS     Y4, Y1, Y1
-	VPSUBD     Y3, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y2, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VMULPS     Y2, Y1, Y1
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y0, Y0
+	VCVTTPS2DQ 416(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y1, Y1
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y1, Y1
+	VCVTTPS2DQ 448(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y2, Y2
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y2, Y2
 	VMULPS     32(AX), Y0, Y0
 	VMULPS     32(AX), Y1, Y1
-	VSUBPS     192(CX), Y0, Y0
-	VSUBPS     224(CX), Y1, Y1
-	VMOVUPS    192(DX), Y2
-	VMOVUPS    224(DX), Y3
-	VMULPS     96(AX), Y2, Y2
+	VMULPS     32(AX), Y2, Y2
+	VSUBPS     160(CX), Y0, Y0
+	VSUBPS     192(CX), Y1, Y1
+	VSUBPS     224(CX), Y2, Y2
+	VMOVUPS    160(DX), Y3
+	VMOVUPS    192(DX), Y4
+	VMOVUPS    224(DX), Y5
 	VMULPS     96(AX), Y3, Y3
-	VADDPS     Y2, Y0, Y0
-	VADDPS     Y3, Y1, Y1
+	VMULPS     96(AX), Y4, Y4
+	VMULPS     96(AX), Y5, Y5
+	VADDPS     Y3, Y0, Y0
+	VADDPS     Y4, Y1, Y1
+	VADDPS     Y5, Y2, Y2
 	VMULPS     64(AX), Y0, Y0
 	VMULPS     64(AX), Y1, Y1
-	VADDPS     192(CX), Y0, Y0
-	VADDPS     224(CX), Y1, Y1
-	VCMPPS     $0x1e, 192(AX), Y0, Y2
-	VCMPPS     $0x1e, 192(AX), Y1, Y3
-	VBLENDVPS  Y2, 128(AX), Y0, Y0
-	VBLENDVPS  Y3, 128(AX), Y1, Y1
-	VMOVUPS    Y0, 192(CX)
-	VMOVUPS    Y1, 224(CX)
-	VMOVMSKPS  Y2, R8
+	VMULPS     64(AX), Y2, Y2
+	VADDPS     160(CX), Y0, Y0
+	VADDPS     192(CX), Y1, Y1
+	VADDPS     224(CX), Y2, Y2
+	VCMPPS     $0x1e, 192(AX), Y0, Y3
+	VCMPPS     $0x1e, 192(AX), Y1, Y4
+	VCMPPS     $0x1e, 192(AX), Y2, Y5
+	VBLENDVPS  Y3, 128(AX), Y0, Y0
+	VBLENDVPS  Y4, 128(AX), Y1, Y1
+	VBLENDVPS  Y5, 128(AX), Y2, Y2
+	VMOVUPS    Y0, 160(CX)
+	VMOVUPS    Y1, 192(CX)
+	VMOVUPS    Y2, 224(CX)
+	VMOVMSKPS  Y3, R8
+	SHLQ       $0x28, R8
+	ORQ        R8, DI
+	VMOVMSKPS  Y4, R8
 	SHLQ       $0x30, R8
 	ORQ        R8, DI
-	VMOVMSKPS  Y3, R8
+	VMOVMSKPS  Y5, R8
 	SHLQ       $0x38, R8
 	ORQ        R8, DI
 	MOVQ       DI, (BX)
@@ -5543,7 +5678,7 @@ RefractoryExponentialAVX512_done:
 // func refractoryExponentialAVX2(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·refractoryExponentialAVX2(SB), NOSPLIT, $320-152
-	// 1 scalars held in registers, 11 read from memory where used; vectors interleaved 3 at a time; between distant reads, 2 values reloaded from their streams, 1 kept on the stack.
+	// 1 scalars held in registers, 11 read from memory where used; vectors interleaved 4 at a time; between distant reads, 2 values reloaded from their streams, 1 kept on the stack.
 	LEAQ         (SP), AX
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
@@ -5570,345 +5705,450 @@ RefractoryExponentialAVX2_block:
 	VMOVUPS      (CX), Y3
 	VMOVUPS      32(CX), Y4
 	VMOVUPS      64(CX), Y5
+	VMOVUPS      96(CX), Y6
 	VSUBPS       (R9), Y3, Y3
 	VSUBPS       32(R9), Y4, Y4
 	VSUBPS       64(R9), Y5, Y5
+	VSUBPS       96(R9), Y6, Y6
 	VDIVPS       (R8), Y3, Y3
 	VDIVPS       32(R8), Y4, Y4
 	VDIVPS       64(R8), Y5, Y5
+	VDIVPS       96(R8), Y6, Y6
 	VMAXPS       Y3, Y2, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y3, Y7, Y3
 	VMAXPS       Y4, Y2, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y4, Y7, Y4
 	VMAXPS       Y5, Y2, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y8
-	VROUNDPS     $0x00, Y6, Y6
-	VMOVUPS      Y6, (AX)
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMAXPS       Y6, Y2, Y6
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
 	VROUNDPS     $0x00, Y7, Y7
-	VMOVUPS      Y7, 32(AX)
+	VMOVUPS      Y7, (AX)
 	VROUNDPS     $0x00, Y8, Y8
-	VMOVUPS      Y8, 64(AX)
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y9
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y10
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y11
-	VSUBPS       Y9, Y3, Y3
-	VSUBPS       Y10, Y4, Y4
-	VSUBPS       Y11, Y5, Y5
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VMOVUPS      Y8, 32(AX)
+	VROUNDPS     $0x00, Y9, Y9
+	VMOVUPS      Y9, 64(AX)
+	VROUNDPS     $0x00, Y10, Y10
+	VMOVUPS      Y10, 96(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
+	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
+	VMULPS       vconst3f318000<>+0(SB), Y10, Y14
+	VSUBPS       Y11, Y3, Y3
+	VSUBPS       Y12, Y4, Y4
+	VSUBPS       Y13, Y5, Y5
+	VSUBPS       Y14, Y6, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
 	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
-	VSUBPS       Y6, Y3, Y3
-	VSUBPS       Y7, Y4, Y4
-	VSUBPS       Y8, Y5, Y5
-	VMULPS       vconst39500d01<>+0(SB), Y3, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y8
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
+	VMULPS       vconstb95e8083<>+0(SB), Y10, Y10
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
-	VMULPS       Y5, Y5, Y11
-	VMULPS       Y6, Y9, Y6
-	VMULPS       Y7, Y10, Y7
-	VMULPS       Y8, Y11, Y8
-	VADDPS       Y3, Y6, Y3
-	VADDPS       Y4, Y7, Y4
-	VADDPS       Y5, Y8, Y5
+	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y3, Y11
+	VMULPS       Y4, Y4, Y12
+	VMULPS       Y5, Y5, Y13
+	VMULPS       Y6, Y6, Y14
+	VMULPS       Y7, Y11, Y7
+	VMULPS       Y8, Y12, Y8
+	VMULPS       Y9, Y13, Y9
+	VMULPS       Y10, Y14, Y10
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       Y5, Y9, Y5
+	VADDPS       Y6, Y10, Y6
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VCVTTPS2DQ   (AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y3, Y3
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y3, Y3
-	VCVTTPS2DQ   32(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y4, Y4
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y4, Y4
-	VCVTTPS2DQ   64(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y5, Y5
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y5, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VCVTTPS2DQ   (AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y3, Y3
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y3, Y3
+	VCVTTPS2DQ   32(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y4, Y4
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y4, Y4
+	VCVTTPS2DQ   64(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y5, Y5
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VCVTTPS2DQ   96(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y6, Y6
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
 	VMULPS       (R8), Y3, Y3
 	VMULPS       32(R8), Y4, Y4
 	VMULPS       64(R8), Y5, Y5
+	VMULPS       96(R8), Y6, Y6
 	VSUBPS       (CX), Y3, Y3
 	VSUBPS       32(CX), Y4, Y4
 	VSUBPS       64(CX), Y5, Y5
-	VPMOVZXWD    (DX), Y6
-	VPMOVZXWD    16(DX), Y7
-	VPMOVZXWD    32(DX), Y8
-	VPMOVZXWD    (SI), Y9
-	VPMOVZXWD    16(SI), Y10
-	VPMOVZXWD    32(SI), Y11
-	VPCMPGTD     Y9, Y6, Y6
-	VPCMPGTD     Y10, Y7, Y7
-	VPCMPGTD     Y11, Y8, Y8
-	VMOVUPS      (BX), Y9
-	VMOVUPS      32(BX), Y10
-	VMOVUPS      64(BX), Y11
-	VMULPS       (R10), Y9, Y9
-	VMULPS       32(R10), Y10, Y10
-	VMULPS       64(R10), Y11, Y11
-	VANDPS       Y6, Y9, Y9
-	VANDPS       Y7, Y10, Y10
-	VANDPS       Y8, Y11, Y11
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
-	VADDPS       Y11, Y5, Y5
+	VSUBPS       96(CX), Y6, Y6
+	VPMOVZXWD    (DX), Y7
+	VPMOVZXWD    16(DX), Y8
+	VPMOVZXWD    32(DX), Y9
+	VPMOVZXWD    48(DX), Y10
+	VPMOVZXWD    (SI), Y11
+	VPMOVZXWD    16(SI), Y12
+	VPMOVZXWD    32(SI), Y13
+	VPMOVZXWD    48(SI), Y14
+	VPCMPGTD     Y11, Y7, Y7
+	VPCMPGTD     Y12, Y8, Y8
+	VPCMPGTD     Y13, Y9, Y9
+	VPCMPGTD     Y14, Y10, Y10
+	VMOVUPS      (BX), Y11
+	VMOVUPS      32(BX), Y12
+	VMOVUPS      64(BX), Y13
+	VMOVUPS      96(BX), Y14
+	VMULPS       (R10), Y11, Y11
+	VMULPS       32(R10), Y12, Y12
+	VMULPS       64(R10), Y13, Y13
+	VMULPS       96(R10), Y14, Y14
+	VANDPS       Y7, Y11, Y11
+	VANDPS       Y8, Y12, Y12
+	VANDPS       Y9, Y13, Y13
+	VANDPS       Y10, Y14, Y14
+	VADDPS       Y11, Y3, Y3
+	VADDPS       Y12, Y4, Y4
+	VADDPS       Y13, Y5, Y5
+	VADDPS       Y14, Y6, Y6
 	VMULPS       (DI), Y3, Y3
 	VMULPS       32(DI), Y4, Y4
 	VMULPS       64(DI), Y5, Y5
+	VMULPS       96(DI), Y6, Y6
 	VADDPS       (CX), Y3, Y3
 	VADDPS       32(CX), Y4, Y4
 	VADDPS       64(CX), Y5, Y5
-	VCMPPS       $0x1e, (R11), Y3, Y9
-	VANDPS       Y9, Y6, Y6
-	VCMPPS       $0x1e, 32(R11), Y4, Y9
-	VANDPS       Y9, Y7, Y7
-	VCMPPS       $0x1e, 64(R11), Y5, Y9
-	VANDPS       Y9, Y8, Y8
-	VBLENDVPS    Y6, (R12), Y3, Y3
-	VBLENDVPS    Y7, 32(R12), Y4, Y4
-	VBLENDVPS    Y8, 64(R12), Y5, Y5
+	VADDPS       96(CX), Y6, Y6
+	VCMPPS       $0x1e, (R11), Y3, Y11
+	VANDPS       Y11, Y7, Y7
+	VCMPPS       $0x1e, 32(R11), Y4, Y11
+	VANDPS       Y11, Y8, Y8
+	VCMPPS       $0x1e, 64(R11), Y5, Y11
+	VANDPS       Y11, Y9, Y9
+	VCMPPS       $0x1e, 96(R11), Y6, Y11
+	VANDPS       Y11, Y10, Y10
+	VBLENDVPS    Y7, (R12), Y3, Y3
+	VBLENDVPS    Y8, 32(R12), Y4, Y4
+	VBLENDVPS    Y9, 64(R12), Y5, Y5
+	VBLENDVPS    Y10, 96(R12), Y6, Y6
 	VMOVUPS      Y3, (CX)
 	VMOVUPS      Y4, 32(CX)
 	VMOVUPS      Y5, 64(CX)
+	VMOVUPS      Y6, 96(CX)
 	VPMOVZXWD    (DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y6, Y3
+	VPANDN       Y3, Y7, Y3
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, (DX)
 	VPMOVZXWD    16(DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
+	VPANDN       Y3, Y8, Y3
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 16(DX)
 	VPMOVZXWD    32(DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
+	VPANDN       Y3, Y9, Y3
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 32(DX)
-	VMOVMSKPS    Y6, BP
-	ORQ          BP, R15
+	VPMOVZXWD    48(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y10, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 48(DX)
 	VMOVMSKPS    Y7, BP
-	SHLQ         $0x08, BP
 	ORQ          BP, R15
 	VMOVMSKPS    Y8, BP
+	SHLQ         $0x08, BP
+	ORQ          BP, R15
+	VMOVMSKPS    Y9, BP
 	SHLQ         $0x10, BP
 	ORQ          BP, R15
-	VMOVUPS      96(CX), Y3
-	VMOVUPS      128(CX), Y4
-	VMOVUPS      160(CX), Y5
-	VSUBPS       96(R9), Y3, Y3
-	VSUBPS       128(R9), Y4, Y4
-	VSUBPS       160(R9), Y5, Y5
-	VDIVPS       96(R8), Y3, Y3
-	VDIVPS       128(R8), Y4, Y4
-	VDIVPS       160(R8), Y5, Y5
+	VMOVMSKPS    Y10, BP
+	SHLQ         $0x18, BP
+	ORQ          BP, R15
+	VMOVUPS      128(CX), Y3
+	VMOVUPS      160(CX), Y4
+	VMOVUPS      192(CX), Y5
+	VMOVUPS      224(CX), Y6
+	VSUBPS       128(R9), Y3, Y3
+	VSUBPS       160(R9), Y4, Y4
+	VSUBPS       192(R9), Y5, Y5
+	VSUBPS       224(R9), Y6, Y6
+	VDIVPS       128(R8), Y3, Y3
+	VDIVPS       160(R8), Y4, Y4
+	VDIVPS       192(R8), Y5, Y5
+	VDIVPS       224(R8), Y6, Y6
 	VMAXPS       Y3, Y2, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y3, Y7, Y3
 	VMAXPS       Y4, Y2, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y4, Y7, Y4
 	VMAXPS       Y5, Y2, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y8
-	VROUNDPS     $0x00, Y6, Y6
-	VMOVUPS      Y6, 96(AX)
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMAXPS       Y6, Y2, Y6
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
 	VROUNDPS     $0x00, Y7, Y7
 	VMOVUPS      Y7, 128(AX)
 	VROUNDPS     $0x00, Y8, Y8
 	VMOVUPS      Y8, 160(AX)
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y9
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y10
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y11
-	VSUBPS       Y9, Y3, Y3
-	VSUBPS       Y10, Y4, Y4
-	VSUBPS       Y11, Y5, Y5
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VROUNDPS     $0x00, Y9, Y9
+	VMOVUPS      Y9, 192(AX)
+	VROUNDPS     $0x00, Y10, Y10
+	VMOVUPS      Y10, 224(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
+	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
+	VMULPS       vconst3f318000<>+0(SB), Y10, Y14
+	VSUBPS       Y11, Y3, Y3
+	VSUBPS       Y12, Y4, Y4
+	VSUBPS       Y13, Y5, Y5
+	VSUBPS       Y14, Y6, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
 	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
-	VSUBPS       Y6, Y3, Y3
-	VSUBPS       Y7, Y4, Y4
-	VSUBPS       Y8, Y5, Y5
-	VMULPS       vconst39500d01<>+0(SB), Y3, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y8
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
+	VMULPS       vconstb95e8083<>+0(SB), Y10, Y10
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
-	VMULPS       Y5, Y5, Y11
-	VMULPS       Y6, Y9, Y6
-	VMULPS       Y7, Y10, Y7
-	VMULPS       Y8, Y11, Y8
-	VADDPS       Y3, Y6, Y3
-	VADDPS       Y4, Y7, Y4
-	VADDPS       Y5, Y8, Y5
+	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y3, Y11
+	VMULPS       Y4, Y4, Y12
+	VMULPS       Y5, Y5, Y13
+	VMULPS       Y6, Y6, Y14
+	VMULPS       Y7, Y11, Y7
+	VMULPS       Y8, Y12, Y8
+	VMULPS       Y9, Y13, Y9
+	VMULPS       Y10, Y14, Y10
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       Y5, Y9, Y5
+	VADDPS       Y6, Y10, Y6
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VCVTTPS2DQ   96(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y3, Y3
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y3, Y3
-	VCVTTPS2DQ   128(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y4, Y4
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y4, Y4
-	VCVTTPS2DQ   160(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y5, Y5
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y5, Y5
-	VMULPS       96(R8), Y3, Y3
-	VMULPS       128(R8), Y4, Y4
-	VMULPS       160(R8), Y5, Y5
-	VSUBPS       96(CX), Y3, Y3
-	VSUBPS       128(CX), Y4, Y4
-	VSUBPS       160(CX), Y5, Y5
-	VPMOVZXWD    48(DX), Y6
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VCVTTPS2DQ   128(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y3, Y3
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y3, Y3
+	VCVTTPS2DQ   160(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y4, Y4
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y4, Y4
+	VCVTTPS2DQ   192(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y5, Y5
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VCVTTPS2DQ   224(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y6, Y6
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
+	VMULPS       128(R8), Y3, Y3
+	VMULPS       160(R8), Y4, Y4
+	VMULPS       192(R8), Y5, Y5
+	VMULPS       224(R8), Y6, Y6
+	VSUBPS       128(CX), Y3, Y3
+	VSUBPS       160(CX), Y4, Y4
+	VSUBPS       192(CX), Y5, Y5
+	VSUBPS       224(CX), Y6, Y6
 	VPMOVZXWD    64(DX), Y7
 	VPMOVZXWD    80(DX), Y8
-	VPMOVZXWD    48(SI), Y9
-	VPMOVZXWD    64(SI), Y10
-	VPMOVZXWD    80(SI), Y11
-	VPCMPGTD     Y9, Y6, Y6
-	VPCMPGTD     Y10, Y7, Y7
-	VPCMPGTD     Y11, Y8, Y8
-	VMOVUPS      96(BX), Y9
-	VMOVUPS      128(BX), Y10
-	VMOVUPS      160(BX), Y11
-	VMULPS       96(R10), Y9, Y9
-	VMULPS       128(R10), Y10, Y10
-	VMULPS       160(R10), Y11, Y11
-	VANDPS       Y6, Y9, Y9
-	VANDPS       Y7, Y10, Y10
-	VANDPS       Y8, Y11, Y11
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
-	VADDPS       Y11, Y5, Y5
-	VMULPS       96(DI), Y3, Y3
-	VMULPS       128(DI), Y4, Y4
-	VMULPS       160(DI), Y5, Y5
-	VADDPS       96(CX), Y3, Y3
-	VADDPS       128(CX), Y4, Y4
-	VADDPS       160(CX), Y5, Y5
-	VCMPPS       $0x1e, 96(R11), Y3, Y9
-	VANDPS       Y9, Y6, Y6
-	VCMPPS       $0x1e, 128(R11), Y4, Y9
-	VANDPS       Y9, Y7, Y7
-	VCMPPS       $0x1e, 160(R11), Y5, Y9
-	VANDPS       Y9, Y8, Y8
-	VBLENDVPS    Y6, 96(R12), Y3, Y3
-	VBLENDVPS    Y7, 128(R12), Y4, Y4
-	VBLENDVPS    Y8, 160(R12), Y5, Y5
-	VMOVUPS      Y3, 96(CX)
-	VMOVUPS      Y4, 128(CX)
-	VMOVUPS      Y5, 160(CX)
-	VPMOVZXWD    48(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y6, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 48(DX)
+	VPMOVZXWD    96(DX), Y9
+	VPMOVZXWD    112(DX), Y10
+	VPMOVZXWD    64(SI), Y11
+	VPMOVZXWD    80(SI), Y12
+	VPMOVZXWD    96(SI), Y13
+	VPMOVZXWD    112(SI), Y14
+	VPCMPGTD     Y11, Y7, Y7
+	VPCMPGTD     Y12, Y8, Y8
+	VPCMPGTD     Y13, Y9, Y9
+	VPCMPGTD     Y14, Y10, Y10
+	VMOVUPS      128(BX), Y11
+	VMOVUPS      160(BX), Y12
+	VMOVUPS      192(BX), Y13
+	VMOVUPS      224(BX), Y14
+	VMULPS       128(R10), Y11, Y11
+	VMULPS       160(R10), Y12, Y12
+	VMULPS       192(R10), Y13, Y13
+	VMULPS       224(R10), Y14, Y14
+	VANDPS       Y7, Y11, Y11
+	VANDPS       Y8, Y12, Y12
+	VANDPS       Y9, Y13, Y13
+	VANDPS       Y10, Y14, Y14
+	VADDPS       Y11, Y3, Y3
+	VADDPS       Y12, Y4, Y4
+	VADDPS       Y13, Y5, Y5
+	VADDPS       Y14, Y6, Y6
+	VMULPS       128(DI), Y3, Y3
+	VMULPS       160(DI), Y4, Y4
+	VMULPS       192(DI), Y5, Y5
+	VMULPS       224(DI), Y6, Y6
+	VADDPS       128(CX), Y3, Y3
+	VADDPS       160(CX), Y4, Y4
+	VADDPS       192(CX), Y5, Y5
+	VADDPS       224(CX), Y6, Y6
+	VCMPPS       $0x1e, 128(R11), Y3, Y11
+	VANDPS       Y11, Y7, Y7
+	VCMPPS       $0x1e, 160(R11), Y4, Y11
+	VANDPS       Y11, Y8, Y8
+	VCMPPS       $0x1e, 192(R11), Y5, Y11
+	VANDPS       Y11, Y9, Y9
+	VCMPPS       $0x1e, 224(R11), Y6, Y11
+	VANDPS       Y11, Y10, Y10
+	VBLENDVPS    Y7, 128(R12), Y3, Y3
+	VBLENDVPS    Y8, 160(R12), Y4, Y4
+	VBLENDVPS    Y9, 192(R12), Y5, Y5
+	VBLENDVPS    Y10, 224(R12), Y6, Y6
+	VMOVUPS      Y3, 128(CX)
+	VMOVUPS      Y4, 160(CX)
+	VMOVUPS      Y5, 192(CX)
+	VMOVUPS      Y6, 224(CX)
 	VPMOVZXWD    64(DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
@@ -5923,135 +6163,30 @@ RefractoryExponentialAVX2_block:
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 80(DX)
-	VMOVMSKPS    Y6, BP
-	SHLQ         $0x18, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y7, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y8, BP
-	SHLQ         $0x28, BP
-	ORQ          BP, R15
-	VMOVUPS      192(CX), Y3
-	VMOVUPS      224(CX), Y4
-	VSUBPS       192(R9), Y3, Y3
-	VSUBPS       224(R9), Y4, Y4
-	VDIVPS       192(R8), Y3, Y3
-	VDIVPS       224(R8), Y4, Y4
-	VMAXPS       Y3, Y2, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMAXPS       Y4, Y2, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
-	VROUNDPS     $0x00, Y5, Y5
-	VMOVUPS      Y5, 192(AX)
-	VROUNDPS     $0x00, Y6, Y6
-	VMOVUPS      Y6, 224(AX)
-	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
-	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
-	VMULPS       vconstb95e8083<>+0(SB), Y5, Y5
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
-	VSUBPS       Y5, Y3, Y3
-	VSUBPS       Y6, Y4, Y4
-	VMULPS       vconst39500d01<>+0(SB), Y3, Y5
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y6
-	VADDPS       vconst3ab60b61<>+0(SB), Y5, Y5
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y5, Y5
-	VMULPS       Y4, Y6, Y6
-	VADDPS       vconst3c088889<>+0(SB), Y5, Y5
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y5, Y5
-	VMULPS       Y4, Y6, Y6
-	VADDPS       vconst3d2aaaab<>+0(SB), Y5, Y5
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y5, Y5
-	VMULPS       Y4, Y6, Y6
-	VADDPS       vconst3e2aaaab<>+0(SB), Y5, Y5
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y5, Y5
-	VMULPS       Y4, Y6, Y6
-	VADDPS       vconst3f000000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y3, Y7
-	VMULPS       Y4, Y4, Y8
-	VMULPS       Y5, Y7, Y5
-	VMULPS       Y6, Y8, Y6
-	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   192(AX), Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y3, Y3
-	VPSUBD       Y6, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y3
-	VCVTTPS2DQ   224(AX), Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y4, Y4
-	VPSUBD       Y6, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y4, Y4
-	VMULPS       192(R8), Y3, Y3
-	VMULPS       224(R8), Y4, Y4
-	VSUBPS       192(CX), Y3, Y3
-	VSUBPS       224(CX), Y4, Y4
-	VPMOVZXWD    96(DX), Y5
-	VPMOVZXWD    112(DX), Y6
-	VPMOVZXWD    96(SI), Y7
-	VPMOVZXWD    112(SI), Y8
-	VPCMPGTD     Y7, Y5, Y5
-	VPCMPGTD     Y8, Y6, Y6
-	VMOVUPS      192(BX), Y7
-	VMOVUPS      224(BX), Y8
-	VMULPS       192(R10), Y7, Y7
-	VMULPS       224(R10), Y8, Y8
-	VANDPS       Y5, Y7, Y7
-	VANDPS       Y6, Y8, Y8
-	VADDPS       Y7, Y3, Y3
-	VADDPS       Y8, Y4, Y4
-	VMULPS       192(DI), Y3, Y3
-	VMULPS       224(DI), Y4, Y4
-	VADDPS       192(CX), Y3, Y3
-	VADDPS       224(CX), Y4, Y4
-	VCMPPS       $0x1e, 192(R11), Y3, Y7
-	VANDPS       Y7, Y5, Y5
-	VCMPPS       $0x1e, 224(R11), Y4, Y7
-	VANDPS       Y7, Y6, Y6
-	VBLENDVPS    Y5, 192(R12), Y3, Y3
-	VBLENDVPS    Y6, 224(R12), Y4, Y4
-	VMOVUPS      Y3, 192(CX)
-	VMOVUPS      Y4, 224(CX)
 	VPMOVZXWD    96(DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y5, Y3
+	VPANDN       Y3, Y9, Y3
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 96(DX)
 	VPMOVZXWD    112(DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y6, Y3
+	VPANDN       Y3, Y10, Y3
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 112(DX)
-	VMOVMSKPS    Y5, BP
+	VMOVMSKPS    Y7, BP
+	SHLQ         $0x20, BP
+	ORQ          BP, R15
+	VMOVMSKPS    Y8, BP
+	SHLQ         $0x28, BP
+	ORQ          BP, R15
+	VMOVMSKPS    Y9, BP
 	SHLQ         $0x30, BP
 	ORQ          BP, R15
-	VMOVMSKPS    Y6, BP
+	VMOVMSKPS    Y10, BP
 	SHLQ         $0x38, BP
 	ORQ          BP, R15
 	MOVQ         R15, (R13)
@@ -7368,7 +7503,7 @@ RefractoryExponentialUniformAVX512_done:
 // func refractoryExponentialUniformAVX2(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·refractoryExponentialUniformAVX2(SB), $552-72
-	// 1 scalars held in registers, 18 read from memory where used; vectors interleaved 3 at a time; between distant reads, 2 values reloaded from their streams, 1 kept on the stack.
+	// 1 scalars held in registers, 18 read from memory where used; vectors interleaved 4 at a time; between distant reads, 2 values reloaded from their streams, 1 kept on the stack.
 	VMOVSS       const3f800000<>+0(SB), X0
 	VDIVSS       delta+32(FP), X0, X0
 	VMOVSS       X0, (SP)
@@ -7418,345 +7553,450 @@ RefractoryExponentialUniformAVX2_block:
 	VMOVUPS      (CX), Y3
 	VMOVUPS      32(CX), Y4
 	VMOVUPS      64(CX), Y5
+	VMOVUPS      96(CX), Y6
 	VSUBPS       160(AX), Y3, Y3
 	VSUBPS       160(AX), Y4, Y4
 	VSUBPS       160(AX), Y5, Y5
+	VSUBPS       160(AX), Y6, Y6
 	VDIVPS       Y2, Y3, Y3
 	VDIVPS       Y2, Y4, Y4
 	VDIVPS       Y2, Y5, Y5
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y3, Y6, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y4, Y6, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y8
-	VROUNDPS     $0x00, Y6, Y6
-	VMOVUPS      Y6, 224(AX)
+	VDIVPS       Y2, Y6, Y6
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y3, Y7, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y3, Y7, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y4, Y7, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y4, Y7, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y5, Y7, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
 	VROUNDPS     $0x00, Y7, Y7
-	VMOVUPS      Y7, 256(AX)
+	VMOVUPS      Y7, 224(AX)
 	VROUNDPS     $0x00, Y8, Y8
-	VMOVUPS      Y8, 288(AX)
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y9
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y10
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y11
-	VSUBPS       Y9, Y3, Y3
-	VSUBPS       Y10, Y4, Y4
-	VSUBPS       Y11, Y5, Y5
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VMOVUPS      Y8, 256(AX)
+	VROUNDPS     $0x00, Y9, Y9
+	VMOVUPS      Y9, 288(AX)
+	VROUNDPS     $0x00, Y10, Y10
+	VMOVUPS      Y10, 320(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
+	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
+	VMULPS       vconst3f318000<>+0(SB), Y10, Y14
+	VSUBPS       Y11, Y3, Y3
+	VSUBPS       Y12, Y4, Y4
+	VSUBPS       Y13, Y5, Y5
+	VSUBPS       Y14, Y6, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
 	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
-	VSUBPS       Y6, Y3, Y3
-	VSUBPS       Y7, Y4, Y4
-	VSUBPS       Y8, Y5, Y5
-	VMULPS       vconst39500d01<>+0(SB), Y3, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y8
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
+	VMULPS       vconstb95e8083<>+0(SB), Y10, Y10
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
-	VMULPS       Y5, Y5, Y11
-	VMULPS       Y6, Y9, Y6
-	VMULPS       Y7, Y10, Y7
-	VMULPS       Y8, Y11, Y8
-	VADDPS       Y3, Y6, Y3
-	VADDPS       Y4, Y7, Y4
-	VADDPS       Y5, Y8, Y5
+	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y3, Y11
+	VMULPS       Y4, Y4, Y12
+	VMULPS       Y5, Y5, Y13
+	VMULPS       Y6, Y6, Y14
+	VMULPS       Y7, Y11, Y7
+	VMULPS       Y8, Y12, Y8
+	VMULPS       Y9, Y13, Y9
+	VMULPS       Y10, Y14, Y10
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       Y5, Y9, Y5
+	VADDPS       Y6, Y10, Y6
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VCVTTPS2DQ   224(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y3, Y3
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y3, Y3
-	VCVTTPS2DQ   256(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y4, Y4
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y4, Y4
-	VCVTTPS2DQ   288(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y5, Y5
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y5, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VCVTTPS2DQ   224(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y3, Y3
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y3, Y3
+	VCVTTPS2DQ   256(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y4, Y4
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y4, Y4
+	VCVTTPS2DQ   288(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y5, Y5
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VCVTTPS2DQ   320(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y6, Y6
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
 	VMULPS       Y3, Y2, Y3
 	VMULPS       Y4, Y2, Y4
 	VMULPS       Y5, Y2, Y5
+	VMULPS       Y6, Y2, Y6
 	VSUBPS       (CX), Y3, Y3
 	VSUBPS       32(CX), Y4, Y4
 	VSUBPS       64(CX), Y5, Y5
-	VPMOVZXWD    (DX), Y6
-	VPMOVZXWD    16(DX), Y7
-	VPMOVZXWD    32(DX), Y8
-	VPCMPGTD     32(AX), Y6, Y6
+	VSUBPS       96(CX), Y6, Y6
+	VPMOVZXWD    (DX), Y7
+	VPMOVZXWD    16(DX), Y8
+	VPMOVZXWD    32(DX), Y9
+	VPMOVZXWD    48(DX), Y10
 	VPCMPGTD     32(AX), Y7, Y7
 	VPCMPGTD     32(AX), Y8, Y8
-	VMOVUPS      (BX), Y9
-	VMOVUPS      32(BX), Y10
-	VMOVUPS      64(BX), Y11
-	VMULPS       96(AX), Y9, Y9
-	VMULPS       96(AX), Y10, Y10
+	VPCMPGTD     32(AX), Y9, Y9
+	VPCMPGTD     32(AX), Y10, Y10
+	VMOVUPS      (BX), Y11
+	VMOVUPS      32(BX), Y12
+	VMOVUPS      64(BX), Y13
+	VMOVUPS      96(BX), Y14
 	VMULPS       96(AX), Y11, Y11
-	VANDPS       Y6, Y9, Y9
-	VANDPS       Y7, Y10, Y10
-	VANDPS       Y8, Y11, Y11
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
-	VADDPS       Y11, Y5, Y5
+	VMULPS       96(AX), Y12, Y12
+	VMULPS       96(AX), Y13, Y13
+	VMULPS       96(AX), Y14, Y14
+	VANDPS       Y7, Y11, Y11
+	VANDPS       Y8, Y12, Y12
+	VANDPS       Y9, Y13, Y13
+	VANDPS       Y10, Y14, Y14
+	VADDPS       Y11, Y3, Y3
+	VADDPS       Y12, Y4, Y4
+	VADDPS       Y13, Y5, Y5
+	VADDPS       Y14, Y6, Y6
 	VMULPS       64(AX), Y3, Y3
 	VMULPS       64(AX), Y4, Y4
 	VMULPS       64(AX), Y5, Y5
+	VMULPS       64(AX), Y6, Y6
 	VADDPS       (CX), Y3, Y3
 	VADDPS       32(CX), Y4, Y4
 	VADDPS       64(CX), Y5, Y5
-	VCMPPS       $0x1e, 192(AX), Y3, Y9
-	VANDPS       Y9, Y6, Y6
-	VCMPPS       $0x1e, 192(AX), Y4, Y9
-	VANDPS       Y9, Y7, Y7
-	VCMPPS       $0x1e, 192(AX), Y5, Y9
-	VANDPS       Y9, Y8, Y8
-	VBLENDVPS    Y6, 128(AX), Y3, Y3
-	VBLENDVPS    Y7, 128(AX), Y4, Y4
-	VBLENDVPS    Y8, 128(AX), Y5, Y5
+	VADDPS       96(CX), Y6, Y6
+	VCMPPS       $0x1e, 192(AX), Y3, Y11
+	VANDPS       Y11, Y7, Y7
+	VCMPPS       $0x1e, 192(AX), Y4, Y11
+	VANDPS       Y11, Y8, Y8
+	VCMPPS       $0x1e, 192(AX), Y5, Y11
+	VANDPS       Y11, Y9, Y9
+	VCMPPS       $0x1e, 192(AX), Y6, Y11
+	VANDPS       Y11, Y10, Y10
+	VBLENDVPS    Y7, 128(AX), Y3, Y3
+	VBLENDVPS    Y8, 128(AX), Y4, Y4
+	VBLENDVPS    Y9, 128(AX), Y5, Y5
+	VBLENDVPS    Y10, 128(AX), Y6, Y6
 	VMOVUPS      Y3, (CX)
 	VMOVUPS      Y4, 32(CX)
 	VMOVUPS      Y5, 64(CX)
+	VMOVUPS      Y6, 96(CX)
 	VPMOVZXWD    (DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y6, Y3
+	VPANDN       Y3, Y7, Y3
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, (DX)
 	VPMOVZXWD    16(DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
+	VPANDN       Y3, Y8, Y3
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 16(DX)
 	VPMOVZXWD    32(DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
+	VPANDN       Y3, Y9, Y3
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 32(DX)
-	VMOVMSKPS    Y6, R9
-	ORQ          R9, R8
+	VPMOVZXWD    48(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y10, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 48(DX)
 	VMOVMSKPS    Y7, R9
-	SHLQ         $0x08, R9
 	ORQ          R9, R8
 	VMOVMSKPS    Y8, R9
+	SHLQ         $0x08, R9
+	ORQ          R9, R8
+	VMOVMSKPS    Y9, R9
 	SHLQ         $0x10, R9
 	ORQ          R9, R8
-	VMOVUPS      96(CX), Y3
-	VMOVUPS      128(CX), Y4
-	VMOVUPS      160(CX), Y5
+	VMOVMSKPS    Y10, R9
+	SHLQ         $0x18, R9
+	ORQ          R9, R8
+	VMOVUPS      128(CX), Y3
+	VMOVUPS      160(CX), Y4
+	VMOVUPS      192(CX), Y5
+	VMOVUPS      224(CX), Y6
 	VSUBPS       160(AX), Y3, Y3
 	VSUBPS       160(AX), Y4, Y4
 	VSUBPS       160(AX), Y5, Y5
+	VSUBPS       160(AX), Y6, Y6
 	VDIVPS       Y2, Y3, Y3
 	VDIVPS       Y2, Y4, Y4
 	VDIVPS       Y2, Y5, Y5
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y3, Y6, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y4, Y6, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y8
-	VROUNDPS     $0x00, Y6, Y6
-	VMOVUPS      Y6, 320(AX)
+	VDIVPS       Y2, Y6, Y6
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y3, Y7, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y3, Y7, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y4, Y7, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y4, Y7, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y5, Y7, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
 	VROUNDPS     $0x00, Y7, Y7
 	VMOVUPS      Y7, 352(AX)
 	VROUNDPS     $0x00, Y8, Y8
 	VMOVUPS      Y8, 384(AX)
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y9
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y10
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y11
-	VSUBPS       Y9, Y3, Y3
-	VSUBPS       Y10, Y4, Y4
-	VSUBPS       Y11, Y5, Y5
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VROUNDPS     $0x00, Y9, Y9
+	VMOVUPS      Y9, 416(AX)
+	VROUNDPS     $0x00, Y10, Y10
+	VMOVUPS      Y10, 448(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
+	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
+	VMULPS       vconst3f318000<>+0(SB), Y10, Y14
+	VSUBPS       Y11, Y3, Y3
+	VSUBPS       Y12, Y4, Y4
+	VSUBPS       Y13, Y5, Y5
+	VSUBPS       Y14, Y6, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
 	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
-	VSUBPS       Y6, Y3, Y3
-	VSUBPS       Y7, Y4, Y4
-	VSUBPS       Y8, Y5, Y5
-	VMULPS       vconst39500d01<>+0(SB), Y3, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y8
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
+	VMULPS       vconstb95e8083<>+0(SB), Y10, Y10
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
-	VMULPS       Y5, Y5, Y11
-	VMULPS       Y6, Y9, Y6
-	VMULPS       Y7, Y10, Y7
-	VMULPS       Y8, Y11, Y8
-	VADDPS       Y3, Y6, Y3
-	VADDPS       Y4, Y7, Y4
-	VADDPS       Y5, Y8, Y5
+	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y3, Y11
+	VMULPS       Y4, Y4, Y12
+	VMULPS       Y5, Y5, Y13
+	VMULPS       Y6, Y6, Y14
+	VMULPS       Y7, Y11, Y7
+	VMULPS       Y8, Y12, Y8
+	VMULPS       Y9, Y13, Y9
+	VMULPS       Y10, Y14, Y10
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       Y5, Y9, Y5
+	VADDPS       Y6, Y10, Y6
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VCVTTPS2DQ   320(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y3, Y3
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y3, Y3
-	VCVTTPS2DQ   352(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y4, Y4
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y4, Y4
-	VCVTTPS2DQ   384(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y5, Y5
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y5, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VCVTTPS2DQ   352(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y3, Y3
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y3, Y3
+	VCVTTPS2DQ   384(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y4, Y4
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y4, Y4
+	VCVTTPS2DQ   416(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y5, Y5
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VCVTTPS2DQ   448(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y6, Y6
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
 	VMULPS       Y3, Y2, Y3
 	VMULPS       Y4, Y2, Y4
 	VMULPS       Y5, Y2, Y5
-	VSUBPS       96(CX), Y3, Y3
-	VSUBPS       128(CX), Y4, Y4
-	VSUBPS       160(CX), Y5, Y5
-	VPMOVZXWD    48(DX), Y6
+	VMULPS       Y6, Y2, Y6
+	VSUBPS       128(CX), Y3, Y3
+	VSUBPS       160(CX), Y4, Y4
+	VSUBPS       192(CX), Y5, Y5
+	VSUBPS       224(CX), Y6, Y6
 	VPMOVZXWD    64(DX), Y7
 	VPMOVZXWD    80(DX), Y8
-	VPCMPGTD     32(AX), Y6, Y6
+	VPMOVZXWD    96(DX), Y9
+	VPMOVZXWD    112(DX), Y10
 	VPCMPGTD     32(AX), Y7, Y7
 	VPCMPGTD     32(AX), Y8, Y8
-	VMOVUPS      96(BX), Y9
-	VMOVUPS      128(BX), Y10
-	VMOVUPS      160(BX), Y11
-	VMULPS       96(AX), Y9, Y9
-	VMULPS       96(AX), Y10, Y10
+	VPCMPGTD     32(AX), Y9, Y9
+	VPCMPGTD     32(AX), Y10, Y10
+	VMOVUPS      128(BX), Y11
+	VMOVUPS      160(BX), Y12
+	VMOVUPS      192(BX), Y13
+	VMOVUPS      224(BX), Y14
 	VMULPS       96(AX), Y11, Y11
-	VANDPS       Y6, Y9, Y9
-	VANDPS       Y7, Y10, Y10
-	VANDPS       Y8, Y11, Y11
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
-	VADDPS       Y11, Y5, Y5
+	VMULPS       96(AX), Y12, Y12
+	VMULPS       96(AX), Y13, Y13
+	VMULPS       96(AX), Y14, Y14
+	VANDPS       Y7, Y11, Y11
+	VANDPS       Y8, Y12, Y12
+	VANDPS       Y9, Y13, Y13
+	VANDPS       Y10, Y14, Y14
+	VADDPS       Y11, Y3, Y3
+	VADDPS       Y12, Y4, Y4
+	VADDPS       Y13, Y5, Y5
+	VADDPS       Y14, Y6, Y6
 	VMULPS       64(AX), Y3, Y3
 	VMULPS       64(AX), Y4, Y4
 	VMULPS       64(AX), Y5, Y5
-	VADDPS       96(CX), Y3, Y3
-	VADDPS       128(CX), Y4, Y4
-	VADDPS       160(CX), Y5, Y5
-	VCMPPS       $0x1e, 192(AX), Y3, Y9
-	VANDPS       Y9, Y6, Y6
-	VCMPPS       $0x1e, 192(AX), Y4, Y9
-	VANDPS       Y9, Y7, Y7
-	VCMPPS       $0x1e, 192(AX), Y5, Y9
-	VANDPS       Y9, Y8, Y8
-	VBLENDVPS    Y6, 128(AX), Y3, Y3
-	VBLENDVPS    Y7, 128(AX), Y4, Y4
-	VBLENDVPS    Y8, 128(AX), Y5, Y5
-	VMOVUPS      Y3, 96(CX)
-	VMOVUPS      Y4, 128(CX)
-	VMOVUPS      Y5, 160(CX)
-	VPMOVZXWD    48(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y6, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 48(DX)
+	VMULPS       64(AX), Y6, Y6
+	VADDPS       128(CX), Y3, Y3
+	VADDPS       160(CX), Y4, Y4
+	VADDPS       192(CX), Y5, Y5
+	VADDPS       224(CX), Y6, Y6
+	VCMPPS       $0x1e, 192(AX), Y3, Y11
+	VANDPS       Y11, Y7, Y7
+	VCMPPS       $0x1e, 192(AX), Y4, Y11
+	VANDPS       Y11, Y8, Y8
+	VCMPPS       $0x1e, 192(AX), Y5, Y11
+	VANDPS       Y11, Y9, Y9
+	VCMPPS       $0x1e, 192(AX), Y6, Y11
+	VANDPS       Y11, Y10, Y10
+	VBLENDVPS    Y7, 128(AX), Y3, Y3
+	VBLENDVPS    Y8, 128(AX), Y4, Y4
+	VBLENDVPS    Y9, 128(AX), Y5, Y5
+	VBLENDVPS    Y10, 128(AX), Y6, Y6
+	VMOVUPS      Y3, 128(CX)
+	VMOVUPS      Y4, 160(CX)
+	VMOVUPS      Y5, 192(CX)
+	VMOVUPS      Y6, 224(CX)
 	VPMOVZXWD    64(DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
@@ -7771,135 +8011,30 @@ RefractoryExponentialUniformAVX2_block:
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 80(DX)
-	VMOVMSKPS    Y6, R9
-	SHLQ         $0x18, R9
-	ORQ          R9, R8
-	VMOVMSKPS    Y7, R9
-	SHLQ         $0x20, R9
-	ORQ          R9, R8
-	VMOVMSKPS    Y8, R9
-	SHLQ         $0x28, R9
-	ORQ          R9, R8
-	VMOVUPS      192(CX), Y3
-	VMOVUPS      224(CX), Y4
-	VSUBPS       160(AX), Y3, Y3
-	VSUBPS       160(AX), Y4, Y4
-	VDIVPS       Y2, Y3, Y3
-	VDIVPS       Y2, Y4, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
-	VROUNDPS     $0x00, Y5, Y5
-	VMOVUPS      Y5, 416(AX)
-	VROUNDPS     $0x00, Y6, Y6
-	VMOVUPS      Y6, 448(AX)
-	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
-	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
-	VMULPS       vconstb95e8083<>+0(SB), Y5, Y5
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
-	VSUBPS       Y5, Y3, Y3
-	VSUBPS       Y6, Y4, Y4
-	VMULPS       vconst39500d01<>+0(SB), Y3, Y5
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y6
-	VADDPS       vconst3ab60b61<>+0(SB), Y5, Y5
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y5, Y5
-	VMULPS       Y4, Y6, Y6
-	VADDPS       vconst3c088889<>+0(SB), Y5, Y5
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y5, Y5
-	VMULPS       Y4, Y6, Y6
-	VADDPS       vconst3d2aaaab<>+0(SB), Y5, Y5
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y5, Y5
-	VMULPS       Y4, Y6, Y6
-	VADDPS       vconst3e2aaaab<>+0(SB), Y5, Y5
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y5, Y5
-	VMULPS       Y4, Y6, Y6
-	VADDPS       vconst3f000000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y3, Y7
-	VMULPS       Y4, Y4, Y8
-	VMULPS       Y5, Y7, Y5
-	VMULPS       Y6, Y8, Y6
-	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   416(AX), Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y3, Y3
-	VPSUBD       Y6, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y3
-	VCVTTPS2DQ   448(AX), Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y4, Y4
-	VPSUBD       Y6, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y4, Y4
-	VMULPS       Y3, Y2, Y3
-	VMULPS       Y4, Y2, Y4
-	VSUBPS       192(CX), Y3, Y3
-	VSUBPS       224(CX), Y4, Y4
-	VPMOVZXWD    96(DX), Y5
-	VPMOVZXWD    112(DX), Y6
-	VPCMPGTD     32(AX), Y5, Y5
-	VPCMPGTD     32(AX), Y6, Y6
-	VMOVUPS      192(BX), Y7
-	VMOVUPS      224(BX), Y8
-	VMULPS       96(AX), Y7, Y7
-	VMULPS       96(AX), Y8, Y8
-	VANDPS       Y5, Y7, Y7
-	VANDPS       Y6, Y8, Y8
-	VADDPS       Y7, Y3, Y3
-	VADDPS       Y8, Y4, Y4
-	VMULPS       64(AX), Y3, Y3
-	VMULPS       64(AX), Y4, Y4
-	VADDPS       192(CX), Y3, Y3
-	VADDPS       224(CX), Y4, Y4
-	VCMPPS       $0x1e, 192(AX), Y3, Y7
-	VANDPS       Y7, Y5, Y5
-	VCMPPS       $0x1e, 192(AX), Y4, Y7
-	VANDPS       Y7, Y6, Y6
-	VBLENDVPS    Y5, 128(AX), Y3, Y3
-	VBLENDVPS    Y6, 128(AX), Y4, Y4
-	VMOVUPS      Y3, 192(CX)
-	VMOVUPS      Y4, 224(CX)
 	VPMOVZXWD    96(DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y5, Y3
+	VPANDN       Y3, Y9, Y3
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 96(DX)
 	VPMOVZXWD    112(DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y6, Y3
+	VPANDN       Y3, Y10, Y3
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 112(DX)
-	VMOVMSKPS    Y5, R9
+	VMOVMSKPS    Y7, R9
+	SHLQ         $0x20, R9
+	ORQ          R9, R8
+	VMOVMSKPS    Y8, R9
+	SHLQ         $0x28, R9
+	ORQ          R9, R8
+	VMOVMSKPS    Y9, R9
 	SHLQ         $0x30, R9
 	ORQ          R9, R8
-	VMOVMSKPS    Y6, R9
+	VMOVMSKPS    Y10, R9
 	SHLQ         $0x38, R9
 	ORQ          R9, R8
 	MOVQ         R8, (SI)
@@ -7916,345 +8051,450 @@ RefractoryExponentialUniformAVX2_reciprocal_block:
 	VMOVUPS      (CX), Y3
 	VMOVUPS      32(CX), Y4
 	VMOVUPS      64(CX), Y5
+	VMOVUPS      96(CX), Y6
 	VSUBPS       160(AX), Y3, Y3
 	VSUBPS       160(AX), Y4, Y4
 	VSUBPS       160(AX), Y5, Y5
+	VSUBPS       160(AX), Y6, Y6
 	VMULPS       (AX), Y3, Y3
 	VMULPS       (AX), Y4, Y4
 	VMULPS       (AX), Y5, Y5
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y3, Y6, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y4, Y6, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y8
-	VROUNDPS     $0x00, Y6, Y6
-	VMOVUPS      Y6, 224(AX)
+	VMULPS       (AX), Y6, Y6
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y3, Y7, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y3, Y7, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y4, Y7, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y4, Y7, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y5, Y7, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
 	VROUNDPS     $0x00, Y7, Y7
-	VMOVUPS      Y7, 256(AX)
+	VMOVUPS      Y7, 224(AX)
 	VROUNDPS     $0x00, Y8, Y8
-	VMOVUPS      Y8, 288(AX)
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y9
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y10
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y11
-	VSUBPS       Y9, Y3, Y3
-	VSUBPS       Y10, Y4, Y4
-	VSUBPS       Y11, Y5, Y5
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VMOVUPS      Y8, 256(AX)
+	VROUNDPS     $0x00, Y9, Y9
+	VMOVUPS      Y9, 288(AX)
+	VROUNDPS     $0x00, Y10, Y10
+	VMOVUPS      Y10, 320(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
+	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
+	VMULPS       vconst3f318000<>+0(SB), Y10, Y14
+	VSUBPS       Y11, Y3, Y3
+	VSUBPS       Y12, Y4, Y4
+	VSUBPS       Y13, Y5, Y5
+	VSUBPS       Y14, Y6, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
 	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
-	VSUBPS       Y6, Y3, Y3
-	VSUBPS       Y7, Y4, Y4
-	VSUBPS       Y8, Y5, Y5
-	VMULPS       vconst39500d01<>+0(SB), Y3, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y8
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
+	VMULPS       vconstb95e8083<>+0(SB), Y10, Y10
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
-	VMULPS       Y5, Y5, Y11
-	VMULPS       Y6, Y9, Y6
-	VMULPS       Y7, Y10, Y7
-	VMULPS       Y8, Y11, Y8
-	VADDPS       Y3, Y6, Y3
-	VADDPS       Y4, Y7, Y4
-	VADDPS       Y5, Y8, Y5
+	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y3, Y11
+	VMULPS       Y4, Y4, Y12
+	VMULPS       Y5, Y5, Y13
+	VMULPS       Y6, Y6, Y14
+	VMULPS       Y7, Y11, Y7
+	VMULPS       Y8, Y12, Y8
+	VMULPS       Y9, Y13, Y9
+	VMULPS       Y10, Y14, Y10
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       Y5, Y9, Y5
+	VADDPS       Y6, Y10, Y6
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VCVTTPS2DQ   224(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y3, Y3
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y3, Y3
-	VCVTTPS2DQ   256(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y4, Y4
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y4, Y4
-	VCVTTPS2DQ   288(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y5, Y5
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y5, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VCVTTPS2DQ   224(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y3, Y3
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y3, Y3
+	VCVTTPS2DQ   256(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y4, Y4
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y4, Y4
+	VCVTTPS2DQ   288(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y5, Y5
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VCVTTPS2DQ   320(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y6, Y6
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
 	VMULPS       Y3, Y2, Y3
 	VMULPS       Y4, Y2, Y4
 	VMULPS       Y5, Y2, Y5
+	VMULPS       Y6, Y2, Y6
 	VSUBPS       (CX), Y3, Y3
 	VSUBPS       32(CX), Y4, Y4
 	VSUBPS       64(CX), Y5, Y5
-	VPMOVZXWD    (DX), Y6
-	VPMOVZXWD    16(DX), Y7
-	VPMOVZXWD    32(DX), Y8
-	VPCMPGTD     32(AX), Y6, Y6
+	VSUBPS       96(CX), Y6, Y6
+	VPMOVZXWD    (DX), Y7
+	VPMOVZXWD    16(DX), Y8
+	VPMOVZXWD    32(DX), Y9
+	VPMOVZXWD    48(DX), Y10
 	VPCMPGTD     32(AX), Y7, Y7
 	VPCMPGTD     32(AX), Y8, Y8
-	VMOVUPS      (BX), Y9
-	VMOVUPS      32(BX), Y10
-	VMOVUPS      64(BX), Y11
-	VMULPS       96(AX), Y9, Y9
-	VMULPS       96(AX), Y10, Y10
+	VPCMPGTD     32(AX), Y9, Y9
+	VPCMPGTD     32(AX), Y10, Y10
+	VMOVUPS      (BX), Y11
+	VMOVUPS      32(BX), Y12
+	VMOVUPS      64(BX), Y13
+	VMOVUPS      96(BX), Y14
 	VMULPS       96(AX), Y11, Y11
-	VANDPS       Y6, Y9, Y9
-	VANDPS       Y7, Y10, Y10
-	VANDPS       Y8, Y11, Y11
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
-	VADDPS       Y11, Y5, Y5
+	VMULPS       96(AX), Y12, Y12
+	VMULPS       96(AX), Y13, Y13
+	VMULPS       96(AX), Y14, Y14
+	VANDPS       Y7, Y11, Y11
+	VANDPS       Y8, Y12, Y12
+	VANDPS       Y9, Y13, Y13
+	VANDPS       Y10, Y14, Y14
+	VADDPS       Y11, Y3, Y3
+	VADDPS       Y12, Y4, Y4
+	VADDPS       Y13, Y5, Y5
+	VADDPS       Y14, Y6, Y6
 	VMULPS       64(AX), Y3, Y3
 	VMULPS       64(AX), Y4, Y4
 	VMULPS       64(AX), Y5, Y5
+	VMULPS       64(AX), Y6, Y6
 	VADDPS       (CX), Y3, Y3
 	VADDPS       32(CX), Y4, Y4
 	VADDPS       64(CX), Y5, Y5
-	VCMPPS       $0x1e, 192(AX), Y3, Y9
-	VANDPS       Y9, Y6, Y6
-	VCMPPS       $0x1e, 192(AX), Y4, Y9
-	VANDPS       Y9, Y7, Y7
-	VCMPPS       $0x1e, 192(AX), Y5, Y9
-	VANDPS       Y9, Y8, Y8
-	VBLENDVPS    Y6, 128(AX), Y3, Y3
-	VBLENDVPS    Y7, 128(AX), Y4, Y4
-	VBLENDVPS    Y8, 128(AX), Y5, Y5
+	VADDPS       96(CX), Y6, Y6
+	VCMPPS       $0x1e, 192(AX), Y3, Y11
+	VANDPS       Y11, Y7, Y7
+	VCMPPS       $0x1e, 192(AX), Y4, Y11
+	VANDPS       Y11, Y8, Y8
+	VCMPPS       $0x1e, 192(AX), Y5, Y11
+	VANDPS       Y11, Y9, Y9
+	VCMPPS       $0x1e, 192(AX), Y6, Y11
+	VANDPS       Y11, Y10, Y10
+	VBLENDVPS    Y7, 128(AX), Y3, Y3
+	VBLENDVPS    Y8, 128(AX), Y4, Y4
+	VBLENDVPS    Y9, 128(AX), Y5, Y5
+	VBLENDVPS    Y10, 128(AX), Y6, Y6
 	VMOVUPS      Y3, (CX)
 	VMOVUPS      Y4, 32(CX)
 	VMOVUPS      Y5, 64(CX)
+	VMOVUPS      Y6, 96(CX)
 	VPMOVZXWD    (DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y6, Y3
+	VPANDN       Y3, Y7, Y3
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, (DX)
 	VPMOVZXWD    16(DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
+	VPANDN       Y3, Y8, Y3
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 16(DX)
 	VPMOVZXWD    32(DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
+	VPANDN       Y3, Y9, Y3
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 32(DX)
-	VMOVMSKPS    Y6, R9
-	ORQ          R9, R8
+	VPMOVZXWD    48(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y10, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 48(DX)
 	VMOVMSKPS    Y7, R9
-	SHLQ         $0x08, R9
 	ORQ          R9, R8
 	VMOVMSKPS    Y8, R9
+	SHLQ         $0x08, R9
+	ORQ          R9, R8
+	VMOVMSKPS    Y9, R9
 	SHLQ         $0x10, R9
 	ORQ          R9, R8
-	VMOVUPS      96(CX), Y3
-	VMOVUPS      128(CX), Y4
-	VMOVUPS      160(CX), Y5
+	VMOVMSKPS    Y10, R9
+	SHLQ         $0x18, R9
+	ORQ          R9, R8
+	VMOVUPS      128(CX), Y3
+	VMOVUPS      160(CX), Y4
+	VMOVUPS      192(CX), Y5
+	VMOVUPS      224(CX), Y6
 	VSUBPS       160(AX), Y3, Y3
 	VSUBPS       160(AX), Y4, Y4
 	VSUBPS       160(AX), Y5, Y5
+	VSUBPS       160(AX), Y6, Y6
 	VMULPS       (AX), Y3, Y3
 	VMULPS       (AX), Y4, Y4
 	VMULPS       (AX), Y5, Y5
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y3, Y6, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y4, Y6, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y8
-	VROUNDPS     $0x00, Y6, Y6
-	VMOVUPS      Y6, 320(AX)
+	VMULPS       (AX), Y6, Y6
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y3, Y7, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y3, Y7, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y4, Y7, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y4, Y7, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y5, Y7, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
 	VROUNDPS     $0x00, Y7, Y7
 	VMOVUPS      Y7, 352(AX)
 	VROUNDPS     $0x00, Y8, Y8
 	VMOVUPS      Y8, 384(AX)
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y9
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y10
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y11
-	VSUBPS       Y9, Y3, Y3
-	VSUBPS       Y10, Y4, Y4
-	VSUBPS       Y11, Y5, Y5
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VROUNDPS     $0x00, Y9, Y9
+	VMOVUPS      Y9, 416(AX)
+	VROUNDPS     $0x00, Y10, Y10
+	VMOVUPS      Y10, 448(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
+	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
+	VMULPS       vconst3f318000<>+0(SB), Y10, Y14
+	VSUBPS       Y11, Y3, Y3
+	VSUBPS       Y12, Y4, Y4
+	VSUBPS       Y13, Y5, Y5
+	VSUBPS       Y14, Y6, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
 	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
-	VSUBPS       Y6, Y3, Y3
-	VSUBPS       Y7, Y4, Y4
-	VSUBPS       Y8, Y5, Y5
-	VMULPS       vconst39500d01<>+0(SB), Y3, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y8
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
+	VMULPS       vconstb95e8083<>+0(SB), Y10, Y10
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
-	VMULPS       Y5, Y5, Y11
-	VMULPS       Y6, Y9, Y6
-	VMULPS       Y7, Y10, Y7
-	VMULPS       Y8, Y11, Y8
-	VADDPS       Y3, Y6, Y3
-	VADDPS       Y4, Y7, Y4
-	VADDPS       Y5, Y8, Y5
+	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y3, Y11
+	VMULPS       Y4, Y4, Y12
+	VMULPS       Y5, Y5, Y13
+	VMULPS       Y6, Y6, Y14
+	VMULPS       Y7, Y11, Y7
+	VMULPS       Y8, Y12, Y8
+	VMULPS       Y9, Y13, Y9
+	VMULPS       Y10, Y14, Y10
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       Y5, Y9, Y5
+	VADDPS       Y6, Y10, Y6
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VCVTTPS2DQ   320(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y3, Y3
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y3, Y3
-	VCVTTPS2DQ   352(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y4, Y4
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y4, Y4
-	VCVTTPS2DQ   384(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y5, Y5
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y5, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VCVTTPS2DQ   352(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y3, Y3
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y3, Y3
+	VCVTTPS2DQ   384(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y4, Y4
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y4, Y4
+	VCVTTPS2DQ   416(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y5, Y5
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VCVTTPS2DQ   448(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y6, Y6
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
 	VMULPS       Y3, Y2, Y3
 	VMULPS       Y4, Y2, Y4
 	VMULPS       Y5, Y2, Y5
-	VSUBPS       96(CX), Y3, Y3
-	VSUBPS       128(CX), Y4, Y4
-	VSUBPS       160(CX), Y5, Y5
-	VPMOVZXWD    48(DX), Y6
+	VMULPS       Y6, Y2, Y6
+	VSUBPS       128(CX), Y3, Y3
+	VSUBPS       160(CX), Y4, Y4
+	VSUBPS       192(CX), Y5, Y5
+	VSUBPS       224(CX), Y6, Y6
 	VPMOVZXWD    64(DX), Y7
 	VPMOVZXWD    80(DX), Y8
-	VPCMPGTD     32(AX), Y6, Y6
+	VPMOVZXWD    96(DX), Y9
+	VPMOVZXWD    112(DX), Y10
 	VPCMPGTD     32(AX), Y7, Y7
 	VPCMPGTD     32(AX), Y8, Y8
-	VMOVUPS      96(BX), Y9
-	VMOVUPS      128(BX), Y10
-	VMOVUPS      160(BX), Y11
-	VMULPS       96(AX), Y9, Y9
-	VMULPS       96(AX), Y10, Y10
+	VPCMPGTD     32(AX), Y9, Y9
+	VPCMPGTD     32(AX), Y10, Y10
+	VMOVUPS      128(BX), Y11
+	VMOVUPS      160(BX), Y12
+	VMOVUPS      192(BX), Y13
+	VMOVUPS      224(BX), Y14
 	VMULPS       96(AX), Y11, Y11
-	VANDPS       Y6, Y9, Y9
-	VANDPS       Y7, Y10, Y10
-	VANDPS       Y8, Y11, Y11
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
-	VADDPS       Y11, Y5, Y5
+	VMULPS       96(AX), Y12, Y12
+	VMULPS       96(AX), Y13, Y13
+	VMULPS       96(AX), Y14, Y14
+	VANDPS       Y7, Y11, Y11
+	VANDPS       Y8, Y12, Y12
+	VANDPS       Y9, Y13, Y13
+	VANDPS       Y10, Y14, Y14
+	VADDPS       Y11, Y3, Y3
+	VADDPS       Y12, Y4, Y4
+	VADDPS       Y13, Y5, Y5
+	VADDPS       Y14, Y6, Y6
 	VMULPS       64(AX), Y3, Y3
 	VMULPS       64(AX), Y4, Y4
 	VMULPS       64(AX), Y5, Y5
-	VADDPS       96(CX), Y3, Y3
-	VADDPS       128(CX), Y4, Y4
-	VADDPS       160(CX), Y5, Y5
-	VCMPPS       $0x1e, 192(AX), Y3, Y9
-	VANDPS       Y9, Y6, Y6
-	VCMPPS       $0x1e, 192(AX), Y4, Y9
-	VANDPS       Y9, Y7, Y7
-	VCMPPS       $0x1e, 192(AX), Y5, Y9
-	VANDPS       Y9, Y8, Y8
-	VBLENDVPS    Y6, 128(AX), Y3, Y3
-	VBLENDVPS    Y7, 128(AX), Y4, Y4
-	VBLENDVPS    Y8, 128(AX), Y5, Y5
-	VMOVUPS      Y3, 96(CX)
-	VMOVUPS      Y4, 128(CX)
-	VMOVUPS      Y5, 160(CX)
-	VPMOVZXWD    48(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y6, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 48(DX)
+	VMULPS       64(AX), Y6, Y6
+	VADDPS       128(CX), Y3, Y3
+	VADDPS       160(CX), Y4, Y4
+	VADDPS       192(CX), Y5, Y5
+	VADDPS       224(CX), Y6, Y6
+	VCMPPS       $0x1e, 192(AX), Y3, Y11
+	VANDPS       Y11, Y7, Y7
+	VCMPPS       $0x1e, 192(AX), Y4, Y11
+	VANDPS       Y11, Y8, Y8
+	VCMPPS       $0x1e, 192(AX), Y5, Y11
+	VANDPS       Y11, Y9, Y9
+	VCMPPS       $0x1e, 192(AX), Y6, Y11
+	VANDPS       Y11, Y10, Y10
+	VBLENDVPS    Y7, 128(AX), Y3, Y3
+	VBLENDVPS    Y8, 128(AX), Y4, Y4
+	VBLENDVPS    Y9, 128(AX), Y5, Y5
+	VBLENDVPS    Y10, 128(AX), Y6, Y6
+	VMOVUPS      Y3, 128(CX)
+	VMOVUPS      Y4, 160(CX)
+	VMOVUPS      Y5, 192(CX)
+	VMOVUPS      Y6, 224(CX)
 	VPMOVZXWD    64(DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
@@ -8269,135 +8509,30 @@ RefractoryExponentialUniformAVX2_reciprocal_block:
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 80(DX)
-	VMOVMSKPS    Y6, R9
-	SHLQ         $0x18, R9
-	ORQ          R9, R8
-	VMOVMSKPS    Y7, R9
-	SHLQ         $0x20, R9
-	ORQ          R9, R8
-	VMOVMSKPS    Y8, R9
-	SHLQ         $0x28, R9
-	ORQ          R9, R8
-	VMOVUPS      192(CX), Y3
-	VMOVUPS      224(CX), Y4
-	VSUBPS       160(AX), Y3, Y3
-	VSUBPS       160(AX), Y4, Y4
-	VMULPS       (AX), Y3, Y3
-	VMULPS       (AX), Y4, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
-	VROUNDPS     $0x00, Y5, Y5
-	VMOVUPS      Y5, 416(AX)
-	VROUNDPS     $0x00, Y6, Y6
-	VMOVUPS      Y6, 448(AX)
-	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
-	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
-	VMULPS       vconstb95e8083<>+0(SB), Y5, Y5
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
-	VSUBPS       Y5, Y3, Y3
-	VSUBPS       Y6, Y4, Y4
-	VMULPS       vconst39500d01<>+0(SB), Y3, Y5
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y6
-	VADDPS       vconst3ab60b61<>+0(SB), Y5, Y5
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y5, Y5
-	VMULPS       Y4, Y6, Y6
-	VADDPS       vconst3c088889<>+0(SB), Y5, Y5
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y5, Y5
-	VMULPS       Y4, Y6, Y6
-	VADDPS       vconst3d2aaaab<>+0(SB), Y5, Y5
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y5, Y5
-	VMULPS       Y4, Y6, Y6
-	VADDPS       vconst3e2aaaab<>+0(SB), Y5, Y5
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y5, Y5
-	VMULPS       Y4, Y6, Y6
-	VADDPS       vconst3f000000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y3, Y7
-	VMULPS       Y4, Y4, Y8
-	VMULPS       Y5, Y7, Y5
-	VMULPS       Y6, Y8, Y6
-	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   416(AX), Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y3, Y3
-	VPSUBD       Y6, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y3
-	VCVTTPS2DQ   448(AX), Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y4, Y4
-	VPSUBD       Y6, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y4, Y4
-	VMULPS       Y3, Y2, Y3
-	VMULPS       Y4, Y2, Y4
-	VSUBPS       192(CX), Y3, Y3
-	VSUBPS       224(CX), Y4, Y4
-	VPMOVZXWD    96(DX), Y5
-	VPMOVZXWD    112(DX), Y6
-	VPCMPGTD     32(AX), Y5, Y5
-	VPCMPGTD     32(AX), Y6, Y6
-	VMOVUPS      192(BX), Y7
-	VMOVUPS      224(BX), Y8
-	VMULPS       96(AX), Y7, Y7
-	VMULPS       96(AX), Y8, Y8
-	VANDPS       Y5, Y7, Y7
-	VANDPS       Y6, Y8, Y8
-	VADDPS       Y7, Y3, Y3
-	VADDPS       Y8, Y4, Y4
-	VMULPS       64(AX), Y3, Y3
-	VMULPS       64(AX), Y4, Y4
-	VADDPS       192(CX), Y3, Y3
-	VADDPS       224(CX), Y4, Y4
-	VCMPPS       $0x1e, 192(AX), Y3, Y7
-	VANDPS       Y7, Y5, Y5
-	VCMPPS       $0x1e, 192(AX), Y4, Y7
-	VANDPS       Y7, Y6, Y6
-	VBLENDVPS    Y5, 128(AX), Y3, Y3
-	VBLENDVPS    Y6, 128(AX), Y4, Y4
-	VMOVUPS      Y3, 192(CX)
-	VMOVUPS      Y4, 224(CX)
 	VPMOVZXWD    96(DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y5, Y3
+	VPANDN       Y3, Y9, Y3
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 96(DX)
 	VPMOVZXWD    112(DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y6, Y3
+	VPANDN       Y3, Y10, Y3
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 112(DX)
-	VMOVMSKPS    Y5, R9
+	VMOVMSKPS    Y7, R9
+	SHLQ         $0x20, R9
+	ORQ          R9, R8
+	VMOVMSKPS    Y8, R9
+	SHLQ         $0x28, R9
+	ORQ          R9, R8
+	VMOVMSKPS    Y9, R9
 	SHLQ         $0x30, R9
 	ORQ          R9, R8
-	VMOVMSKPS    Y6, R9
+	VMOVMSKPS    Y10, R9
 	SHLQ         $0x38, R9
 	ORQ          R9, R8
 	MOVQ         R8, (SI)
@@ -8668,21 +8803,23 @@ AdaptiveExponentialAVX512_done:
 
 // func adaptiveExponentialAVX2(v *float32, w *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, kwStride int, aStride int, bStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·adaptiveExponentialAVX2(SB), NOSPLIT, $8-184
-	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 3 at a time; between distant reads, 1 values reloaded from their streams, 0 kept on the stack.
+TEXT ·adaptiveExponentialAVX2(SB), NOSPLIT, $320-184
+	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 5 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
+	LEAQ     (SP), AX
+	ADDQ     $0x3f, AX
+	ANDQ     $-64, AX
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLD   $0x10, Y0, Y0
-	MOVQ     v+0(FP), AX
-	MOVQ     w+8(FP), CX
-	MOVQ     cur+16(FP), DX
-	MOVQ     k+24(FP), BX
-	MOVQ     delta+32(FP), SI
-	MOVQ     rh+40(FP), DI
-	MOVQ     res+48(FP), R8
-	MOVQ     thr+56(FP), R9
-	MOVQ     reset+64(FP), R10
-	MOVQ     kw+72(FP), R11
-	MOVQ     a+80(FP), R12
+	MOVQ     v+0(FP), CX
+	MOVQ     w+8(FP), DX
+	MOVQ     cur+16(FP), BX
+	MOVQ     k+24(FP), SI
+	MOVQ     delta+32(FP), DI
+	MOVQ     rh+40(FP), R8
+	MOVQ     res+48(FP), R9
+	MOVQ     thr+56(FP), R10
+	MOVQ     reset+64(FP), R11
+	MOVQ     kw+72(FP), R12
 	MOVQ     spikes+168(FP), R13
 	MOVQ     blocks+176(FP), R14
 	TESTQ    R14, R14
@@ -8690,197 +8827,334 @@ TEXT ·adaptiveExponentialAVX2(SB), NOSPLIT, $8-184
 
 AdaptiveExponentialAVX2_block:
 	XORQ       R15, R15
-	VMOVUPS    (AX), Y0
-	VMOVUPS    32(AX), Y1
-	VMOVUPS    64(AX), Y2
-	VSUBPS     (DI), Y0, Y0
-	VSUBPS     32(DI), Y1, Y1
-	VSUBPS     64(DI), Y2, Y2
-	VDIVPS     (SI), Y0, Y0
-	VDIVPS     32(SI), Y1, Y1
-	VDIVPS     64(SI), Y2, Y2
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y0, Y3, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y0, Y3, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y1, Y3, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y1, Y3, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y2, Y3, Y2
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y2, Y3, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VROUNDPS   $0x00, Y3, Y3
-	VROUNDPS   $0x00, Y4, Y4
+	VMOVUPS    (CX), Y0
+	VMOVUPS    32(CX), Y1
+	VMOVUPS    64(CX), Y2
+	VMOVUPS    96(CX), Y3
+	VMOVUPS    128(CX), Y4
+	VSUBPS     (R8), Y0, Y0
+	VSUBPS     32(R8), Y1, Y1
+	VSUBPS     64(R8), Y2, Y2
+	VSUBPS     96(R8), Y3, Y3
+	VSUBPS     128(R8), Y4, Y4
+	VDIVPS     (DI), Y0, Y0
+	VDIVPS     32(DI), Y1, Y1
+	VDIVPS     64(DI), Y2, Y2
+	VDIVPS     96(DI), Y3, Y3
+	VDIVPS     128(DI), Y4, Y4
+	VMOVUPS    vconstc2d00000<>+0(SB), Y5
+	VMAXPS     Y0, Y5, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y5
+	VMINPS     Y0, Y5, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y5
+	VMAXPS     Y1, Y5, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y5
+	VMINPS     Y1, Y5, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y5
+	VMAXPS     Y2, Y5, Y2
+	VMOVUPS    vconst42b20000<>+0(SB), Y5
+	VMINPS     Y2, Y5, Y2
+	VMOVUPS    vconstc2d00000<>+0(SB), Y5
+	VMAXPS     Y3, Y5, Y3
+	VMOVUPS    vconst42b20000<>+0(SB), Y5
+	VMINPS     Y3, Y5, Y3
+	VMOVUPS    vconstc2d00000<>+0(SB), Y5
+	VMAXPS     Y4, Y5, Y4
+	VMOVUPS    vconst42b20000<>+0(SB), Y5
+	VMINPS     Y4, Y5, Y4
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y5
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y6
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y7
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y3, Y8
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y4, Y9
 	VROUNDPS   $0x00, Y5, Y5
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
-	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
-	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y6
-	VMULPS     vconstb95e8083<>+0(SB), Y4, Y7
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y6
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y7
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y8
+	VMOVUPS    Y5, (AX)
+	VROUNDPS   $0x00, Y6, Y6
+	VMOVUPS    Y6, 32(AX)
+	VROUNDPS   $0x00, Y7, Y7
+	VMOVUPS    Y7, 64(AX)
+	VROUNDPS   $0x00, Y8, Y8
+	VMOVUPS    Y8, 96(AX)
+	VROUNDPS   $0x00, Y9, Y9
+	VMOVUPS    Y9, 128(AX)
+	VMULPS     vconst3f318000<>+0(SB), Y5, Y10
+	VMULPS     vconst3f318000<>+0(SB), Y6, Y11
+	VMULPS     vconst3f318000<>+0(SB), Y7, Y12
+	VMULPS     vconst3f318000<>+0(SB), Y8, Y13
+	VMULPS     vconst3f318000<>+0(SB), Y9, Y14
+	VSUBPS     Y10, Y0, Y0
+	VSUBPS     Y11, Y1, Y1
+	VSUBPS     Y12, Y2, Y2
+	VSUBPS     Y13, Y3, Y3
+	VSUBPS     Y14, Y4, Y4
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
+	VMULPS     vconstb95e8083<>+0(SB), Y6, Y6
+	VMULPS     vconstb95e8083<>+0(SB), Y7, Y7
+	VMULPS     vconstb95e8083<>+0(SB), Y8, Y8
+	VMULPS     vconstb95e8083<>+0(SB), Y9, Y9
+	VSUBPS     Y5, Y0, Y0
+	VSUBPS     Y6, Y1, Y1
+	VSUBPS     Y7, Y2, Y2
+	VSUBPS     Y8, Y3, Y3
+	VSUBPS     Y9, Y4, Y4
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y5
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y6
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y7
+	VMULPS     vconst39500d01<>+0(SB), Y3, Y8
+	VMULPS     vconst39500d01<>+0(SB), Y4, Y9
+	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
 	VADDPS     vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS     vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS     vconst3ab60b61<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3ab60b61<>+0(SB), Y9, Y9
+	VMULPS     Y0, Y5, Y5
+	VMULPS     Y1, Y6, Y6
+	VMULPS     Y2, Y7, Y7
+	VMULPS     Y3, Y8, Y8
+	VMULPS     Y4, Y9, Y9
+	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
 	VADDPS     vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS     vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS     vconst3c088889<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3c088889<>+0(SB), Y9, Y9
+	VMULPS     Y0, Y5, Y5
+	VMULPS     Y1, Y6, Y6
+	VMULPS     Y2, Y7, Y7
+	VMULPS     Y3, Y8, Y8
+	VMULPS     Y4, Y9, Y9
+	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
 	VADDPS     vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS     vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS     vconst3d2aaaab<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3d2aaaab<>+0(SB), Y9, Y9
+	VMULPS     Y0, Y5, Y5
+	VMULPS     Y1, Y6, Y6
+	VMULPS     Y2, Y7, Y7
+	VMULPS     Y3, Y8, Y8
+	VMULPS     Y4, Y9, Y9
+	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
 	VADDPS     vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS     vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS     vconst3e2aaaab<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3e2aaaab<>+0(SB), Y9, Y9
+	VMULPS     Y0, Y5, Y5
+	VMULPS     Y1, Y6, Y6
+	VMULPS     Y2, Y7, Y7
+	VMULPS     Y3, Y8, Y8
+	VMULPS     Y4, Y9, Y9
+	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
 	VADDPS     vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS     vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS     vconst3f000000<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y0, Y9
-	VMULPS     Y1, Y1, Y10
-	VMULPS     Y2, Y2, Y11
-	VMULPS     Y6, Y9, Y6
-	VMULPS     Y7, Y10, Y7
-	VMULPS     Y8, Y11, Y8
-	VADDPS     Y0, Y6, Y0
-	VADDPS     Y1, Y7, Y1
-	VADDPS     Y2, Y8, Y2
+	VADDPS     vconst3f000000<>+0(SB), Y9, Y9
+	VMULPS     Y0, Y0, Y10
+	VMULPS     Y1, Y1, Y11
+	VMULPS     Y2, Y2, Y12
+	VMULPS     Y3, Y3, Y13
+	VMULPS     Y4, Y4, Y14
+	VMULPS     Y5, Y10, Y5
+	VMULPS     Y6, Y11, Y6
+	VMULPS     Y7, Y12, Y7
+	VMULPS     Y8, Y13, Y8
+	VMULPS     Y9, Y14, Y9
+	VADDPS     Y0, Y5, Y0
+	VADDPS     Y1, Y6, Y1
+	VADDPS     Y2, Y7, Y2
+	VADDPS     Y3, Y8, Y3
+	VADDPS     Y4, Y9, Y4
 	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
 	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
 	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VCVTTPS2DQ Y3, Y3
-	VPSRAD     $0x01, Y3, Y6
+	VADDPS     vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS     vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ (AX), Y5
+	VPSRAD     $0x01, Y5, Y6
 	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
 	VPSLLD     $0x17, Y7, Y7
 	VMULPS     Y7, Y0, Y0
-	VPSUBD     Y6, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y0, Y0
-	VCVTTPS2DQ Y4, Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y6
-	VPSLLD     $0x17, Y6, Y6
-	VMULPS     Y6, Y1, Y1
-	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y1, Y1
-	VCVTTPS2DQ Y5, Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSUBD     Y6, Y5, Y5
+	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y0, Y0
+	VCVTTPS2DQ 32(AX), Y5
+	VPSRAD     $0x01, Y5, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y1, Y1
+	VPSUBD     Y6, Y5, Y5
+	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y1, Y1
+	VCVTTPS2DQ 64(AX), Y5
+	VPSRAD     $0x01, Y5, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y2, Y2
+	VPSUBD     Y6, Y5, Y5
+	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y2, Y2
-	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y2, Y2
+	VCVTTPS2DQ 96(AX), Y5
+	VPSRAD     $0x01, Y5, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y3, Y3
+	VPSUBD     Y6, Y5, Y5
+	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y3, Y3
+	VCVTTPS2DQ 128(AX), Y5
+	VPSRAD     $0x01, Y5, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y4, Y4
+	VPSUBD     Y6, Y5, Y5
+	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y4, Y4
+	VMULPS     (DI), Y0, Y0
+	VMULPS     32(DI), Y1, Y1
+	VMULPS     64(DI), Y2, Y2
+	VMULPS     96(DI), Y3, Y3
+	VMULPS     128(DI), Y4, Y4
+	VSUBPS     (CX), Y0, Y0
+	VSUBPS     32(CX), Y1, Y1
+	VSUBPS     64(CX), Y2, Y2
+	VSUBPS     96(CX), Y3, Y3
+	VSUBPS     128(CX), Y4, Y4
+	VMOVUPS    (DX), Y5
+	VMOVUPS    32(DX), Y6
+	VMOVUPS    64(DX), Y7
+	VMOVUPS    96(DX), Y8
+	VMOVUPS    128(DX), Y9
+	VMULPS     (R9), Y5, Y10
+	VMULPS     32(R9), Y6, Y11
+	VMULPS     64(R9), Y7, Y12
+	VMULPS     96(R9), Y8, Y13
+	VMULPS     128(R9), Y9, Y14
+	VSUBPS     Y10, Y0, Y0
+	VSUBPS     Y11, Y1, Y1
+	VSUBPS     Y12, Y2, Y2
+	VSUBPS     Y13, Y3, Y3
+	VSUBPS     Y14, Y4, Y4
+	VMOVUPS    (BX), Y10
+	VMOVUPS    32(BX), Y11
+	VMOVUPS    64(BX), Y12
+	VMOVUPS    96(BX), Y13
+	VMOVUPS    128(BX), Y14
+	VMULPS     (R9), Y10, Y10
+	VMULPS     32(R9), Y11, Y11
+	VMULPS     64(R9), Y12, Y12
+	VMULPS     96(R9), Y13, Y13
+	VMULPS     128(R9), Y14, Y14
+	VADDPS     Y10, Y0, Y0
+	VADDPS     Y11, Y1, Y1
+	VADDPS     Y12, Y2, Y2
+	VADDPS     Y13, Y3, Y3
+	VADDPS     Y14, Y4, Y4
 	VMULPS     (SI), Y0, Y0
 	VMULPS     32(SI), Y1, Y1
 	VMULPS     64(SI), Y2, Y2
-	VSUBPS     (AX), Y0, Y0
-	VSUBPS     32(AX), Y1, Y1
-	VSUBPS     64(AX), Y2, Y2
-	VMOVUPS    (CX), Y3
-	VMOVUPS    32(CX), Y4
-	VMOVUPS    64(CX), Y5
-	VMULPS     (R8), Y3, Y6
-	VMULPS     32(R8), Y4, Y7
-	VMULPS     64(R8), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMOVUPS    (DX), Y6
-	VMOVUPS    32(DX), Y7
-	VMOVUPS    64(DX), Y8
-	VMULPS     (R8), Y6, Y6
-	VMULPS     32(R8), Y7, Y7
-	VMULPS     64(R8), Y8, Y8
-	VADDPS     Y6, Y0, Y0
-	VADDPS     Y7, Y1, Y1
-	VADDPS     Y8, Y2, Y2
-	VMULPS     (BX), Y0, Y0
-	VMULPS     32(BX), Y1, Y1
-	VMULPS     64(BX), Y2, Y2
-	VADDPS     (AX), Y0, Y0
-	VADDPS     32(AX), Y1, Y1
-	VADDPS     64(AX), Y2, Y2
-	VCMPPS     $0x1e, (R9), Y0, Y6
-	VCMPPS     $0x1e, 32(R9), Y1, Y7
-	VCMPPS     $0x1e, 64(R9), Y2, Y8
-	VBLENDVPS  Y6, (R10), Y0, Y0
-	VBLENDVPS  Y7, 32(R10), Y1, Y1
-	VBLENDVPS  Y8, 64(R10), Y2, Y2
-	VMOVUPS    Y0, (AX)
-	VMOVUPS    Y1, 32(AX)
-	VMOVUPS    Y2, 64(AX)
-	VMULPS     (R12), Y0, Y0
-	VMULPS     32(R12), Y1, Y1
-	VMULPS     64(R12), Y2, Y2
-	VSUBPS     Y3, Y0, Y0
-	VSUBPS     Y4, Y1, Y1
-	VSUBPS     Y5, Y2, Y2
-	VMULPS     (R11), Y0, Y0
-	VMULPS     32(R11), Y1, Y1
-	VMULPS     64(R11), Y2, Y2
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	MOVQ       b+88(FP), BP
-	MOVQ       b+88(FP), BP
-	VANDPS     (BP), Y6, Y3
-	MOVQ       b+88(FP), BP
-	MOVQ       b+88(FP), BP
-	VANDPS     32(BP), Y7, Y4
-	MOVQ       b+88(FP), BP
-	MOVQ       b+88(FP), BP
-	VANDPS     64(BP), Y8, Y5
-	VADDPS     Y3, Y0, Y0
-	VADDPS     Y4, Y1, Y1
-	VADDPS     Y5, Y2, Y2
+	VMULPS     96(SI), Y3, Y3
+	VMULPS     128(SI), Y4, Y4
+	VADDPS     (CX), Y0, Y0
+	VADDPS     32(CX), Y1, Y1
+	VADDPS     64(CX), Y2, Y2
+	VADDPS     96(CX), Y3, Y3
+	VADDPS     128(CX), Y4, Y4
+	VCMPPS     $0x1e, (R10), Y0, Y10
+	VCMPPS     $0x1e, 32(R10), Y1, Y11
+	VCMPPS     $0x1e, 64(R10), Y2, Y12
+	VCMPPS     $0x1e, 96(R10), Y3, Y13
+	VCMPPS     $0x1e, 128(R10), Y4, Y14
+	VBLENDVPS  Y10, (R11), Y0, Y0
+	VBLENDVPS  Y11, 32(R11), Y1, Y1
+	VBLENDVPS  Y12, 64(R11), Y2, Y2
+	VBLENDVPS  Y13, 96(R11), Y3, Y3
+	VBLENDVPS  Y14, 128(R11), Y4, Y4
 	VMOVUPS    Y0, (CX)
 	VMOVUPS    Y1, 32(CX)
 	VMOVUPS    Y2, 64(CX)
-	VMOVMSKPS  Y6, BP
+	VMOVUPS    Y3, 96(CX)
+	VMOVUPS    Y4, 128(CX)
+	MOVQ       a+80(FP), BP
+	MOVQ       a+80(FP), BP
+	VMULPS     (BP), Y0, Y0
+	MOVQ       a+80(FP), BP
+	MOVQ       a+80(FP), BP
+	VMULPS     32(BP), Y1, Y1
+	MOVQ       a+80(FP), BP
+	MOVQ       a+80(FP), BP
+	VMULPS     64(BP), Y2, Y2
+	MOVQ       a+80(FP), BP
+	MOVQ       a+80(FP), BP
+	VMULPS     96(BP), Y3, Y3
+	MOVQ       a+80(FP), BP
+	MOVQ       a+80(FP), BP
+	VMULPS     128(BP), Y4, Y4
+	VSUBPS     Y5, Y0, Y0
+	VSUBPS     Y6, Y1, Y1
+	VSUBPS     Y7, Y2, Y2
+	VSUBPS     Y8, Y3, Y3
+	VSUBPS     Y9, Y4, Y4
+	VMULPS     (R12), Y0, Y0
+	VMULPS     32(R12), Y1, Y1
+	VMULPS     64(R12), Y2, Y2
+	VMULPS     96(R12), Y3, Y3
+	VMULPS     128(R12), Y4, Y4
+	VADDPS     Y0, Y5, Y0
+	VADDPS     Y1, Y6, Y1
+	VADDPS     Y2, Y7, Y2
+	VADDPS     Y3, Y8, Y3
+	VADDPS     Y4, Y9, Y4
+	MOVQ       b+88(FP), BP
+	MOVQ       b+88(FP), BP
+	VANDPS     (BP), Y10, Y5
+	MOVQ       b+88(FP), BP
+	MOVQ       b+88(FP), BP
+	VANDPS     32(BP), Y11, Y6
+	MOVQ       b+88(FP), BP
+	MOVQ       b+88(FP), BP
+	VANDPS     64(BP), Y12, Y7
+	MOVQ       b+88(FP), BP
+	MOVQ       b+88(FP), BP
+	VANDPS     96(BP), Y13, Y8
+	MOVQ       b+88(FP), BP
+	MOVQ       b+88(FP), BP
+	VANDPS     128(BP), Y14, Y9
+	VADDPS     Y5, Y0, Y0
+	VADDPS     Y6, Y1, Y1
+	VADDPS     Y7, Y2, Y2
+	VADDPS     Y8, Y3, Y3
+	VADDPS     Y9, Y4, Y4
+	VMOVUPS    Y0, (DX)
+	VMOVUPS    Y1, 32(DX)
+	VMOVUPS    Y2, 64(DX)
+	VMOVUPS    Y3, 96(DX)
+	VMOVUPS    Y4, 128(DX)
+	VMOVMSKPS  Y10, BP
 	ORQ        BP, R15
-	VMOVMSKPS  Y7, BP
+	VMOVMSKPS  Y11, BP
 	SHLQ       $0x08, BP
 	ORQ        BP, R15
-	VMOVMSKPS  Y8, BP
+	VMOVMSKPS  Y12, BP
 	SHLQ       $0x10, BP
 	ORQ        BP, R15
-	VMOVUPS    96(AX), Y0
-	VMOVUPS    128(AX), Y1
-	VMOVUPS    160(AX), Y2
-	VSUBPS     96(DI), Y0, Y0
-	VSUBPS     128(DI), Y1, Y1
-	VSUBPS     160(DI), Y2, Y2
-	VDIVPS     96(SI), Y0, Y0
-	VDIVPS     128(SI), Y1, Y1
-	VDIVPS     160(SI), Y2, Y2
+	VMOVMSKPS  Y13, BP
+	SHLQ       $0x18, BP
+	ORQ        BP, R15
+	VMOVMSKPS  Y14, BP
+	SHLQ       $0x20, BP
+	ORQ        BP, R15
+	VMOVUPS    160(CX), Y0
+	VMOVUPS    192(CX), Y1
+	VMOVUPS    224(CX), Y2
+	VSUBPS     160(R8), Y0, Y0
+	VSUBPS     192(R8), Y1, Y1
+	VSUBPS     224(R8), Y2, Y2
+	VDIVPS     160(DI), Y0, Y0
+	VDIVPS     192(DI), Y1, Y1
+	VDIVPS     224(DI), Y2, Y2
 	VMOVUPS    vconstc2d00000<>+0(SB), Y3
 	VMAXPS     Y0, Y3, Y0
 	VMOVUPS    vconst42b20000<>+0(SB), Y3
@@ -8897,299 +9171,187 @@ AdaptiveExponentialAVX2_block:
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
 	VROUNDPS   $0x00, Y3, Y3
+	VMOVUPS    Y3, 160(AX)
 	VROUNDPS   $0x00, Y4, Y4
+	VMOVUPS    Y4, 192(AX)
 	VROUNDPS   $0x00, Y5, Y5
+	VMOVUPS    Y5, 224(AX)
 	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
 	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
 	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
 	VSUBPS     Y6, Y0, Y0
 	VSUBPS     Y7, Y1, Y1
 	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y6
-	VMULPS     vconstb95e8083<>+0(SB), Y4, Y7
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y6
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y7
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y8
-	VADDPS     vconst3ab60b61<>+0(SB), Y6, Y6
-	VADDPS     vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS     vconst3ab60b61<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
-	VADDPS     vconst3c088889<>+0(SB), Y6, Y6
-	VADDPS     vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS     vconst3c088889<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
-	VADDPS     vconst3d2aaaab<>+0(SB), Y6, Y6
-	VADDPS     vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS     vconst3d2aaaab<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
-	VADDPS     vconst3e2aaaab<>+0(SB), Y6, Y6
-	VADDPS     vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS     vconst3e2aaaab<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
-	VADDPS     vconst3f000000<>+0(SB), Y6, Y6
-	VADDPS     vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS     vconst3f000000<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y0, Y9
-	VMULPS     Y1, Y1, Y10
-	VMULPS     Y2, Y2, Y11
-	VMULPS     Y6, Y9, Y6
-	VMULPS     Y7, Y10, Y7
-	VMULPS     Y8, Y11, Y8
-	VADDPS     Y0, Y6, Y0
-	VADDPS     Y1, Y7, Y1
-	VADDPS     Y2, Y8, Y2
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VCVTTPS2DQ Y3, Y3
-	VPSRAD     $0x01, Y3, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y0, Y0
-	VPSUBD     Y6, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y0, Y0
-	VCVTTPS2DQ Y4, Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y6
-	VPSLLD     $0x17, Y6, Y6
-	VMULPS     Y6, Y1, Y1
-	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y1, Y1
-	VCVTTPS2DQ Y5, Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y2, Y2
-	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y2, Y2
-	VMULPS     96(SI), Y0, Y0
-	VMULPS     128(SI), Y1, Y1
-	VMULPS     160(SI), Y2, Y2
-	VSUBPS     96(AX), Y0, Y0
-	VSUBPS     128(AX), Y1, Y1
-	VSUBPS     160(AX), Y2, Y2
-	VMOVUPS    96(CX), Y3
-	VMOVUPS    128(CX), Y4
-	VMOVUPS    160(CX), Y5
-	VMULPS     96(R8), Y3, Y6
-	VMULPS     128(R8), Y4, Y7
-	VMULPS     160(R8), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMOVUPS    96(DX), Y6
-	VMOVUPS    128(DX), Y7
-	VMOVUPS    160(DX), Y8
-	VMULPS     96(R8), Y6, Y6
-	VMULPS     128(R8), Y7, Y7
-	VMULPS     160(R8), Y8, Y8
-	VADDPS     Y6, Y0, Y0
-	VADDPS     Y7, Y1, Y1
-	VADDPS     Y8, Y2, Y2
-	VMULPS     96(BX), Y0, Y0
-	VMULPS     128(BX), Y1, Y1
-	VMULPS     160(BX), Y2, Y2
-	VADDPS     96(AX), Y0, Y0
-	VADDPS     128(AX), Y1, Y1
-	VADDPS     160(AX), Y2, Y2
-	VCMPPS     $0x1e, 96(R9), Y0, Y6
-	VCMPPS     $0x1e, 128(R9), Y1, Y7
-	VCMPPS     $0x1e, 160(R9), Y2, Y8
-	VBLENDVPS  Y6, 96(R10), Y0, Y0
-	VBLENDVPS  Y7, 128(R10), Y1, Y1
-	VBLENDVPS  Y8, 160(R10), Y2, Y2
-	VMOVUPS    Y0, 96(AX)
-	VMOVUPS    Y1, 128(AX)
-	VMOVUPS    Y2, 160(AX)
-	VMULPS     96(R12), Y0, Y0
-	VMULPS     128(R12), Y1, Y1
-	VMULPS     160(R12), Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
 	VSUBPS     Y3, Y0, Y0
 	VSUBPS     Y4, Y1, Y1
 	VSUBPS     Y5, Y2, Y2
-	VMULPS     96(R11), Y0, Y0
-	VMULPS     128(R11), Y1, Y1
-	VMULPS     160(R11), Y2, Y2
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	MOVQ       b+88(FP), BP
-	MOVQ       b+88(FP), BP
-	VANDPS     96(BP), Y6, Y3
-	MOVQ       b+88(FP), BP
-	MOVQ       b+88(FP), BP
-	VANDPS     128(BP), Y7, Y4
-	MOVQ       b+88(FP), BP
-	MOVQ       b+88(FP), BP
-	VANDPS     160(BP), Y8, Y5
-	VADDPS     Y3, Y0, Y0
-	VADDPS     Y4, Y1, Y1
-	VADDPS     Y5, Y2, Y2
-	VMOVUPS    Y0, 96(CX)
-	VMOVUPS    Y1, 128(CX)
-	VMOVUPS    Y2, 160(CX)
-	VMOVMSKPS  Y6, BP
-	SHLQ       $0x18, BP
-	ORQ        BP, R15
-	VMOVMSKPS  Y7, BP
-	SHLQ       $0x20, BP
-	ORQ        BP, R15
-	VMOVMSKPS  Y8, BP
-	SHLQ       $0x28, BP
-	ORQ        BP, R15
-	VMOVUPS    192(AX), Y0
-	VMOVUPS    224(AX), Y1
-	VSUBPS     192(DI), Y0, Y0
-	VSUBPS     224(DI), Y1, Y1
-	VDIVPS     192(SI), Y0, Y0
-	VDIVPS     224(SI), Y1, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y2
-	VMAXPS     Y0, Y2, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y2
-	VMINPS     Y0, Y2, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y2
-	VMAXPS     Y1, Y2, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y2
-	VMINPS     Y1, Y2, Y1
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y3
-	VROUNDPS   $0x00, Y2, Y2
-	VROUNDPS   $0x00, Y3, Y3
-	VMULPS     vconst3f318000<>+0(SB), Y2, Y4
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y5
-	VSUBPS     Y4, Y0, Y0
-	VSUBPS     Y5, Y1, Y1
-	VMULPS     vconstb95e8083<>+0(SB), Y2, Y4
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y5
-	VSUBPS     Y4, Y0, Y0
-	VSUBPS     Y5, Y1, Y1
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y4
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y5
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
 	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
 	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y4, Y4
-	VMULPS     Y1, Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
 	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
 	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y4, Y4
-	VMULPS     Y1, Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
 	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
 	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y4, Y4
-	VMULPS     Y1, Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
 	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
 	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y4, Y4
-	VMULPS     Y1, Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
 	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
 	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
 	VMULPS     Y0, Y0, Y6
 	VMULPS     Y1, Y1, Y7
-	VMULPS     Y4, Y6, Y4
-	VMULPS     Y5, Y7, Y5
-	VADDPS     Y0, Y4, Y0
-	VADDPS     Y1, Y5, Y1
+	VMULPS     Y2, Y2, Y8
+	VMULPS     Y3, Y6, Y3
+	VMULPS     Y4, Y7, Y4
+	VMULPS     Y5, Y8, Y5
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
 	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
 	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VCVTTPS2DQ Y2, Y2
-	VPSRAD     $0x01, Y2, Y4
+	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
+	VCVTTPS2DQ 160(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
 	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y0, Y0
-	VPSUBD     Y4, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y2, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VMULPS     Y2, Y0, Y0
-	VCVTTPS2DQ Y3, Y2
-	VPSRAD     $0x01, Y2, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y4
-	VPSLLD     $0x17, Y4, Y4
-	VMULPS     Y4, Y1, Y1
-	VPSUBD     Y3, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y2, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VMULPS     Y2, Y1, Y1
-	VMULPS     192(SI), Y0, Y0
-	VMULPS     224(SI), Y1, Y1
-	VSUBPS     192(AX), Y0, Y0
-	VSUBPS     224(AX), Y1, Y1
-	VMOVUPS    192(CX), Y2
-	VMOVUPS    224(CX), Y3
-	VMULPS     192(R8), Y2, Y4
-	VMULPS     224(R8), Y3, Y5
-	VSUBPS     Y4, Y0, Y0
-	VSUBPS     Y5, Y1, Y1
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y0, Y0
+	VCVTTPS2DQ 192(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y1, Y1
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y1, Y1
+	VCVTTPS2DQ 224(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y2, Y2
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y2, Y2
+	VMULPS     160(DI), Y0, Y0
+	VMULPS     192(DI), Y1, Y1
+	VMULPS     224(DI), Y2, Y2
+	VSUBPS     160(CX), Y0, Y0
+	VSUBPS     192(CX), Y1, Y1
+	VSUBPS     224(CX), Y2, Y2
+	VMOVUPS    160(DX), Y3
 	VMOVUPS    192(DX), Y4
 	VMOVUPS    224(DX), Y5
-	VMULPS     192(R8), Y4, Y4
-	VMULPS     224(R8), Y5, Y5
-	VADDPS     Y4, Y0, Y0
-	VADDPS     Y5, Y1, Y1
-	VMULPS     192(BX), Y0, Y0
-	VMULPS     224(BX), Y1, Y1
-	VADDPS     192(AX), Y0, Y0
-	VADDPS     224(AX), Y1, Y1
-	VCMPPS     $0x1e, 192(R9), Y0, Y4
-	VCMPPS     $0x1e, 224(R9), Y1, Y5
-	VBLENDVPS  Y4, 192(R10), Y0, Y0
-	VBLENDVPS  Y5, 224(R10), Y1, Y1
-	VMOVUPS    Y0, 192(AX)
-	VMOVUPS    Y1, 224(AX)
-	VMULPS     192(R12), Y0, Y0
-	VMULPS     224(R12), Y1, Y1
-	VSUBPS     Y2, Y0, Y0
-	VSUBPS     Y3, Y1, Y1
-	VMULPS     192(R11), Y0, Y0
-	VMULPS     224(R11), Y1, Y1
-	VADDPS     Y0, Y2, Y0
-	VADDPS     Y1, Y3, Y1
+	VMULPS     160(R9), Y3, Y6
+	VMULPS     192(R9), Y4, Y7
+	VMULPS     224(R9), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMOVUPS    160(BX), Y6
+	VMOVUPS    192(BX), Y7
+	VMOVUPS    224(BX), Y8
+	VMULPS     160(R9), Y6, Y6
+	VMULPS     192(R9), Y7, Y7
+	VMULPS     224(R9), Y8, Y8
+	VADDPS     Y6, Y0, Y0
+	VADDPS     Y7, Y1, Y1
+	VADDPS     Y8, Y2, Y2
+	VMULPS     160(SI), Y0, Y0
+	VMULPS     192(SI), Y1, Y1
+	VMULPS     224(SI), Y2, Y2
+	VADDPS     160(CX), Y0, Y0
+	VADDPS     192(CX), Y1, Y1
+	VADDPS     224(CX), Y2, Y2
+	VCMPPS     $0x1e, 160(R10), Y0, Y6
+	VCMPPS     $0x1e, 192(R10), Y1, Y7
+	VCMPPS     $0x1e, 224(R10), Y2, Y8
+	VBLENDVPS  Y6, 160(R11), Y0, Y0
+	VBLENDVPS  Y7, 192(R11), Y1, Y1
+	VBLENDVPS  Y8, 224(R11), Y2, Y2
+	VMOVUPS    Y0, 160(CX)
+	VMOVUPS    Y1, 192(CX)
+	VMOVUPS    Y2, 224(CX)
+	MOVQ       a+80(FP), BP
+	MOVQ       a+80(FP), BP
+	VMULPS     160(BP), Y0, Y0
+	MOVQ       a+80(FP), BP
+	MOVQ       a+80(FP), BP
+	VMULPS     192(BP), Y1, Y1
+	MOVQ       a+80(FP), BP
+	MOVQ       a+80(FP), BP
+	VMULPS     224(BP), Y2, Y2
+	VSUBPS     Y3, Y0, Y0
+	VSUBPS     Y4, Y1, Y1
+	VSUBPS     Y5, Y2, Y2
+	VMULPS     160(R12), Y0, Y0
+	VMULPS     192(R12), Y1, Y1
+	VMULPS     224(R12), Y2, Y2
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
 	MOVQ       b+88(FP), BP
 	MOVQ       b+88(FP), BP
-	VANDPS     192(BP), Y4, Y2
+	VANDPS     160(BP), Y6, Y3
 	MOVQ       b+88(FP), BP
 	MOVQ       b+88(FP), BP
-	VANDPS     224(BP), Y5, Y3
-	VADDPS     Y2, Y0, Y0
-	VADDPS     Y3, Y1, Y1
-	VMOVUPS    Y0, 192(CX)
-	VMOVUPS    Y1, 224(CX)
-	VMOVMSKPS  Y4, BP
+	VANDPS     192(BP), Y7, Y4
+	MOVQ       b+88(FP), BP
+	MOVQ       b+88(FP), BP
+	VANDPS     224(BP), Y8, Y5
+	VADDPS     Y3, Y0, Y0
+	VADDPS     Y4, Y1, Y1
+	VADDPS     Y5, Y2, Y2
+	VMOVUPS    Y0, 160(DX)
+	VMOVUPS    Y1, 192(DX)
+	VMOVUPS    Y2, 224(DX)
+	VMOVMSKPS  Y6, BP
+	SHLQ       $0x28, BP
+	ORQ        BP, R15
+	VMOVMSKPS  Y7, BP
 	SHLQ       $0x30, BP
 	ORQ        BP, R15
-	VMOVMSKPS  Y5, BP
+	VMOVMSKPS  Y8, BP
 	SHLQ       $0x38, BP
 	ORQ        BP, R15
 	MOVQ       R15, (R13)
 	ADDQ       $0x08, R13
-	ADDQ       $0x00000100, AX
 	ADDQ       $0x00000100, CX
 	ADDQ       $0x00000100, DX
-	ADDQ       kStride+96(FP), BX
-	ADDQ       deltaStride+104(FP), SI
-	ADDQ       rhStride+112(FP), DI
-	ADDQ       resStride+120(FP), R8
-	ADDQ       thrStride+128(FP), R9
-	ADDQ       resetStride+136(FP), R10
-	ADDQ       kwStride+144(FP), R11
-	ADDQ       aStride+152(FP), R12
+	ADDQ       $0x00000100, BX
+	ADDQ       kStride+96(FP), SI
+	ADDQ       deltaStride+104(FP), DI
+	ADDQ       rhStride+112(FP), R8
+	ADDQ       resStride+120(FP), R9
+	ADDQ       thrStride+128(FP), R10
+	ADDQ       resetStride+136(FP), R11
+	ADDQ       kwStride+144(FP), R12
+	MOVQ       aStride+152(FP), R15
+	ADDQ       R15, a+80(FP)
 	MOVQ       bStride+160(FP), R15
 	ADDQ       R15, b+88(FP)
 	DECQ       R14
@@ -10589,8 +10751,8 @@ AdaptiveExponentialUniformAVX512_done:
 
 // func adaptiveExponentialUniformAVX2(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·adaptiveExponentialUniformAVX2(SB), $392-80
-	// 0 scalars held in registers, 21 read from memory where used; vectors interleaved 3 at a time; between distant reads, 1 values reloaded from their streams, 0 kept on the stack.
+TEXT ·adaptiveExponentialUniformAVX2(SB), $648-80
+	// 0 scalars held in registers, 21 read from memory where used; vectors interleaved 5 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	VMOVSS       const3f800000<>+0(SB), X0
 	VDIVSS       delta+28(FP), X0, X0
 	VMOVSS       X0, (SP)
@@ -10644,182 +10806,305 @@ AdaptiveExponentialUniformAVX2_block:
 	VMOVUPS    (CX), Y0
 	VMOVUPS    32(CX), Y1
 	VMOVUPS    64(CX), Y2
+	VMOVUPS    96(CX), Y3
+	VMOVUPS    128(CX), Y4
 	VSUBPS     256(AX), Y0, Y0
 	VSUBPS     256(AX), Y1, Y1
 	VSUBPS     256(AX), Y2, Y2
+	VSUBPS     256(AX), Y3, Y3
+	VSUBPS     256(AX), Y4, Y4
 	VDIVPS     96(AX), Y0, Y0
 	VDIVPS     96(AX), Y1, Y1
 	VDIVPS     96(AX), Y2, Y2
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y0, Y3, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y0, Y3, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y1, Y3, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y1, Y3, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y2, Y3, Y2
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y2, Y3, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VROUNDPS   $0x00, Y3, Y3
-	VROUNDPS   $0x00, Y4, Y4
+	VDIVPS     96(AX), Y3, Y3
+	VDIVPS     96(AX), Y4, Y4
+	VMOVUPS    vconstc2d00000<>+0(SB), Y5
+	VMAXPS     Y0, Y5, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y5
+	VMINPS     Y0, Y5, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y5
+	VMAXPS     Y1, Y5, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y5
+	VMINPS     Y1, Y5, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y5
+	VMAXPS     Y2, Y5, Y2
+	VMOVUPS    vconst42b20000<>+0(SB), Y5
+	VMINPS     Y2, Y5, Y2
+	VMOVUPS    vconstc2d00000<>+0(SB), Y5
+	VMAXPS     Y3, Y5, Y3
+	VMOVUPS    vconst42b20000<>+0(SB), Y5
+	VMINPS     Y3, Y5, Y3
+	VMOVUPS    vconstc2d00000<>+0(SB), Y5
+	VMAXPS     Y4, Y5, Y4
+	VMOVUPS    vconst42b20000<>+0(SB), Y5
+	VMINPS     Y4, Y5, Y4
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y5
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y6
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y7
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y3, Y8
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y4, Y9
 	VROUNDPS   $0x00, Y5, Y5
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
-	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
-	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y6
-	VMULPS     vconstb95e8083<>+0(SB), Y4, Y7
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y6
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y7
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y8
+	VMOVUPS    Y5, 320(AX)
+	VROUNDPS   $0x00, Y6, Y6
+	VMOVUPS    Y6, 352(AX)
+	VROUNDPS   $0x00, Y7, Y7
+	VMOVUPS    Y7, 384(AX)
+	VROUNDPS   $0x00, Y8, Y8
+	VMOVUPS    Y8, 416(AX)
+	VROUNDPS   $0x00, Y9, Y9
+	VMOVUPS    Y9, 448(AX)
+	VMULPS     vconst3f318000<>+0(SB), Y5, Y10
+	VMULPS     vconst3f318000<>+0(SB), Y6, Y11
+	VMULPS     vconst3f318000<>+0(SB), Y7, Y12
+	VMULPS     vconst3f318000<>+0(SB), Y8, Y13
+	VMULPS     vconst3f318000<>+0(SB), Y9, Y14
+	VSUBPS     Y10, Y0, Y0
+	VSUBPS     Y11, Y1, Y1
+	VSUBPS     Y12, Y2, Y2
+	VSUBPS     Y13, Y3, Y3
+	VSUBPS     Y14, Y4, Y4
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
+	VMULPS     vconstb95e8083<>+0(SB), Y6, Y6
+	VMULPS     vconstb95e8083<>+0(SB), Y7, Y7
+	VMULPS     vconstb95e8083<>+0(SB), Y8, Y8
+	VMULPS     vconstb95e8083<>+0(SB), Y9, Y9
+	VSUBPS     Y5, Y0, Y0
+	VSUBPS     Y6, Y1, Y1
+	VSUBPS     Y7, Y2, Y2
+	VSUBPS     Y8, Y3, Y3
+	VSUBPS     Y9, Y4, Y4
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y5
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y6
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y7
+	VMULPS     vconst39500d01<>+0(SB), Y3, Y8
+	VMULPS     vconst39500d01<>+0(SB), Y4, Y9
+	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
 	VADDPS     vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS     vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS     vconst3ab60b61<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3ab60b61<>+0(SB), Y9, Y9
+	VMULPS     Y0, Y5, Y5
+	VMULPS     Y1, Y6, Y6
+	VMULPS     Y2, Y7, Y7
+	VMULPS     Y3, Y8, Y8
+	VMULPS     Y4, Y9, Y9
+	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
 	VADDPS     vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS     vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS     vconst3c088889<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3c088889<>+0(SB), Y9, Y9
+	VMULPS     Y0, Y5, Y5
+	VMULPS     Y1, Y6, Y6
+	VMULPS     Y2, Y7, Y7
+	VMULPS     Y3, Y8, Y8
+	VMULPS     Y4, Y9, Y9
+	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
 	VADDPS     vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS     vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS     vconst3d2aaaab<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3d2aaaab<>+0(SB), Y9, Y9
+	VMULPS     Y0, Y5, Y5
+	VMULPS     Y1, Y6, Y6
+	VMULPS     Y2, Y7, Y7
+	VMULPS     Y3, Y8, Y8
+	VMULPS     Y4, Y9, Y9
+	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
 	VADDPS     vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS     vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS     vconst3e2aaaab<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3e2aaaab<>+0(SB), Y9, Y9
+	VMULPS     Y0, Y5, Y5
+	VMULPS     Y1, Y6, Y6
+	VMULPS     Y2, Y7, Y7
+	VMULPS     Y3, Y8, Y8
+	VMULPS     Y4, Y9, Y9
+	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
 	VADDPS     vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS     vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS     vconst3f000000<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y0, Y9
-	VMULPS     Y1, Y1, Y10
-	VMULPS     Y2, Y2, Y11
-	VMULPS     Y6, Y9, Y6
-	VMULPS     Y7, Y10, Y7
-	VMULPS     Y8, Y11, Y8
-	VADDPS     Y0, Y6, Y0
-	VADDPS     Y1, Y7, Y1
-	VADDPS     Y2, Y8, Y2
+	VADDPS     vconst3f000000<>+0(SB), Y9, Y9
+	VMULPS     Y0, Y0, Y10
+	VMULPS     Y1, Y1, Y11
+	VMULPS     Y2, Y2, Y12
+	VMULPS     Y3, Y3, Y13
+	VMULPS     Y4, Y4, Y14
+	VMULPS     Y5, Y10, Y5
+	VMULPS     Y6, Y11, Y6
+	VMULPS     Y7, Y12, Y7
+	VMULPS     Y8, Y13, Y8
+	VMULPS     Y9, Y14, Y9
+	VADDPS     Y0, Y5, Y0
+	VADDPS     Y1, Y6, Y1
+	VADDPS     Y2, Y7, Y2
+	VADDPS     Y3, Y8, Y3
+	VADDPS     Y4, Y9, Y4
 	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
 	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
 	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VCVTTPS2DQ Y3, Y3
-	VPSRAD     $0x01, Y3, Y6
+	VADDPS     vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS     vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ 320(AX), Y5
+	VPSRAD     $0x01, Y5, Y6
 	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
 	VPSLLD     $0x17, Y7, Y7
 	VMULPS     Y7, Y0, Y0
-	VPSUBD     Y6, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y0, Y0
-	VCVTTPS2DQ Y4, Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y6
-	VPSLLD     $0x17, Y6, Y6
-	VMULPS     Y6, Y1, Y1
-	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y1, Y1
-	VCVTTPS2DQ Y5, Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSUBD     Y6, Y5, Y5
+	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y0, Y0
+	VCVTTPS2DQ 352(AX), Y5
+	VPSRAD     $0x01, Y5, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y1, Y1
+	VPSUBD     Y6, Y5, Y5
+	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y1, Y1
+	VCVTTPS2DQ 384(AX), Y5
+	VPSRAD     $0x01, Y5, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y2, Y2
+	VPSUBD     Y6, Y5, Y5
+	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y2, Y2
-	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y2, Y2
+	VCVTTPS2DQ 416(AX), Y5
+	VPSRAD     $0x01, Y5, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y3, Y3
+	VPSUBD     Y6, Y5, Y5
+	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y3, Y3
+	VCVTTPS2DQ 448(AX), Y5
+	VPSRAD     $0x01, Y5, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y4, Y4
+	VPSUBD     Y6, Y5, Y5
+	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y4, Y4
 	VMULPS     96(AX), Y0, Y0
 	VMULPS     96(AX), Y1, Y1
 	VMULPS     96(AX), Y2, Y2
+	VMULPS     96(AX), Y3, Y3
+	VMULPS     96(AX), Y4, Y4
 	VSUBPS     (CX), Y0, Y0
 	VSUBPS     32(CX), Y1, Y1
 	VSUBPS     64(CX), Y2, Y2
-	VMOVUPS    (DX), Y3
-	VMOVUPS    32(DX), Y4
-	VMOVUPS    64(DX), Y5
-	VMULPS     192(AX), Y3, Y6
-	VMULPS     192(AX), Y4, Y7
-	VMULPS     192(AX), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMOVUPS    (BX), Y6
-	VMOVUPS    32(BX), Y7
-	VMOVUPS    64(BX), Y8
-	VMULPS     192(AX), Y6, Y6
-	VMULPS     192(AX), Y7, Y7
-	VMULPS     192(AX), Y8, Y8
-	VADDPS     Y6, Y0, Y0
-	VADDPS     Y7, Y1, Y1
-	VADDPS     Y8, Y2, Y2
+	VSUBPS     96(CX), Y3, Y3
+	VSUBPS     128(CX), Y4, Y4
+	VMOVUPS    (DX), Y5
+	VMOVUPS    32(DX), Y6
+	VMOVUPS    64(DX), Y7
+	VMOVUPS    96(DX), Y8
+	VMOVUPS    128(DX), Y9
+	VMULPS     192(AX), Y5, Y10
+	VMULPS     192(AX), Y6, Y11
+	VMULPS     192(AX), Y7, Y12
+	VMULPS     192(AX), Y8, Y13
+	VMULPS     192(AX), Y9, Y14
+	VSUBPS     Y10, Y0, Y0
+	VSUBPS     Y11, Y1, Y1
+	VSUBPS     Y12, Y2, Y2
+	VSUBPS     Y13, Y3, Y3
+	VSUBPS     Y14, Y4, Y4
+	VMOVUPS    (BX), Y10
+	VMOVUPS    32(BX), Y11
+	VMOVUPS    64(BX), Y12
+	VMOVUPS    96(BX), Y13
+	VMOVUPS    128(BX), Y14
+	VMULPS     192(AX), Y10, Y10
+	VMULPS     192(AX), Y11, Y11
+	VMULPS     192(AX), Y12, Y12
+	VMULPS     192(AX), Y13, Y13
+	VMULPS     192(AX), Y14, Y14
+	VADDPS     Y10, Y0, Y0
+	VADDPS     Y11, Y1, Y1
+	VADDPS     Y12, Y2, Y2
+	VADDPS     Y13, Y3, Y3
+	VADDPS     Y14, Y4, Y4
 	VMULPS     128(AX), Y0, Y0
 	VMULPS     128(AX), Y1, Y1
 	VMULPS     128(AX), Y2, Y2
+	VMULPS     128(AX), Y3, Y3
+	VMULPS     128(AX), Y4, Y4
 	VADDPS     (CX), Y0, Y0
 	VADDPS     32(CX), Y1, Y1
 	VADDPS     64(CX), Y2, Y2
-	VCMPPS     $0x1e, 288(AX), Y0, Y6
-	VCMPPS     $0x1e, 288(AX), Y1, Y7
-	VCMPPS     $0x1e, 288(AX), Y2, Y8
-	VBLENDVPS  Y6, 224(AX), Y0, Y0
-	VBLENDVPS  Y7, 224(AX), Y1, Y1
-	VBLENDVPS  Y8, 224(AX), Y2, Y2
+	VADDPS     96(CX), Y3, Y3
+	VADDPS     128(CX), Y4, Y4
+	VCMPPS     $0x1e, 288(AX), Y0, Y10
+	VCMPPS     $0x1e, 288(AX), Y1, Y11
+	VCMPPS     $0x1e, 288(AX), Y2, Y12
+	VCMPPS     $0x1e, 288(AX), Y3, Y13
+	VCMPPS     $0x1e, 288(AX), Y4, Y14
+	VBLENDVPS  Y10, 224(AX), Y0, Y0
+	VBLENDVPS  Y11, 224(AX), Y1, Y1
+	VBLENDVPS  Y12, 224(AX), Y2, Y2
+	VBLENDVPS  Y13, 224(AX), Y3, Y3
+	VBLENDVPS  Y14, 224(AX), Y4, Y4
 	VMOVUPS    Y0, (CX)
 	VMOVUPS    Y1, 32(CX)
 	VMOVUPS    Y2, 64(CX)
+	VMOVUPS    Y3, 96(CX)
+	VMOVUPS    Y4, 128(CX)
 	VMULPS     32(AX), Y0, Y0
 	VMULPS     32(AX), Y1, Y1
 	VMULPS     32(AX), Y2, Y2
-	VSUBPS     Y3, Y0, Y0
-	VSUBPS     Y4, Y1, Y1
-	VSUBPS     Y5, Y2, Y2
+	VMULPS     32(AX), Y3, Y3
+	VMULPS     32(AX), Y4, Y4
+	VSUBPS     Y5, Y0, Y0
+	VSUBPS     Y6, Y1, Y1
+	VSUBPS     Y7, Y2, Y2
+	VSUBPS     Y8, Y3, Y3
+	VSUBPS     Y9, Y4, Y4
 	VMULPS     160(AX), Y0, Y0
 	VMULPS     160(AX), Y1, Y1
 	VMULPS     160(AX), Y2, Y2
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VANDPS     64(AX), Y6, Y3
-	VANDPS     64(AX), Y7, Y4
-	VANDPS     64(AX), Y8, Y5
-	VADDPS     Y3, Y0, Y0
-	VADDPS     Y4, Y1, Y1
-	VADDPS     Y5, Y2, Y2
+	VMULPS     160(AX), Y3, Y3
+	VMULPS     160(AX), Y4, Y4
+	VADDPS     Y0, Y5, Y0
+	VADDPS     Y1, Y6, Y1
+	VADDPS     Y2, Y7, Y2
+	VADDPS     Y3, Y8, Y3
+	VADDPS     Y4, Y9, Y4
+	VANDPS     64(AX), Y10, Y5
+	VANDPS     64(AX), Y11, Y6
+	VANDPS     64(AX), Y12, Y7
+	VANDPS     64(AX), Y13, Y8
+	VANDPS     64(AX), Y14, Y9
+	VADDPS     Y5, Y0, Y0
+	VADDPS     Y6, Y1, Y1
+	VADDPS     Y7, Y2, Y2
+	VADDPS     Y8, Y3, Y3
+	VADDPS     Y9, Y4, Y4
 	VMOVUPS    Y0, (DX)
 	VMOVUPS    Y1, 32(DX)
 	VMOVUPS    Y2, 64(DX)
-	VMOVMSKPS  Y6, R9
+	VMOVUPS    Y3, 96(DX)
+	VMOVUPS    Y4, 128(DX)
+	VMOVMSKPS  Y10, R9
 	ORQ        R9, R8
-	VMOVMSKPS  Y7, R9
+	VMOVMSKPS  Y11, R9
 	SHLQ       $0x08, R9
 	ORQ        R9, R8
-	VMOVMSKPS  Y8, R9
+	VMOVMSKPS  Y12, R9
 	SHLQ       $0x10, R9
 	ORQ        R9, R8
-	VMOVUPS    96(CX), Y0
-	VMOVUPS    128(CX), Y1
-	VMOVUPS    160(CX), Y2
+	VMOVMSKPS  Y13, R9
+	SHLQ       $0x18, R9
+	ORQ        R9, R8
+	VMOVMSKPS  Y14, R9
+	SHLQ       $0x20, R9
+	ORQ        R9, R8
+	VMOVUPS    160(CX), Y0
+	VMOVUPS    192(CX), Y1
+	VMOVUPS    224(CX), Y2
 	VSUBPS     256(AX), Y0, Y0
 	VSUBPS     256(AX), Y1, Y1
 	VSUBPS     256(AX), Y2, Y2
@@ -10842,274 +11127,159 @@ AdaptiveExponentialUniformAVX2_block:
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
 	VROUNDPS   $0x00, Y3, Y3
+	VMOVUPS    Y3, 480(AX)
 	VROUNDPS   $0x00, Y4, Y4
+	VMOVUPS    Y4, 512(AX)
 	VROUNDPS   $0x00, Y5, Y5
+	VMOVUPS    Y5, 544(AX)
 	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
 	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
 	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
 	VSUBPS     Y6, Y0, Y0
 	VSUBPS     Y7, Y1, Y1
 	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y6
-	VMULPS     vconstb95e8083<>+0(SB), Y4, Y7
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y6
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y7
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y8
-	VADDPS     vconst3ab60b61<>+0(SB), Y6, Y6
-	VADDPS     vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS     vconst3ab60b61<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
-	VADDPS     vconst3c088889<>+0(SB), Y6, Y6
-	VADDPS     vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS     vconst3c088889<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
-	VADDPS     vconst3d2aaaab<>+0(SB), Y6, Y6
-	VADDPS     vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS     vconst3d2aaaab<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
-	VADDPS     vconst3e2aaaab<>+0(SB), Y6, Y6
-	VADDPS     vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS     vconst3e2aaaab<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
-	VADDPS     vconst3f000000<>+0(SB), Y6, Y6
-	VADDPS     vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS     vconst3f000000<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y0, Y9
-	VMULPS     Y1, Y1, Y10
-	VMULPS     Y2, Y2, Y11
-	VMULPS     Y6, Y9, Y6
-	VMULPS     Y7, Y10, Y7
-	VMULPS     Y8, Y11, Y8
-	VADDPS     Y0, Y6, Y0
-	VADDPS     Y1, Y7, Y1
-	VADDPS     Y2, Y8, Y2
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VCVTTPS2DQ Y3, Y3
-	VPSRAD     $0x01, Y3, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y0, Y0
-	VPSUBD     Y6, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y0, Y0
-	VCVTTPS2DQ Y4, Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y6
-	VPSLLD     $0x17, Y6, Y6
-	VMULPS     Y6, Y1, Y1
-	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y1, Y1
-	VCVTTPS2DQ Y5, Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y2, Y2
-	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y2, Y2
-	VMULPS     96(AX), Y0, Y0
-	VMULPS     96(AX), Y1, Y1
-	VMULPS     96(AX), Y2, Y2
-	VSUBPS     96(CX), Y0, Y0
-	VSUBPS     128(CX), Y1, Y1
-	VSUBPS     160(CX), Y2, Y2
-	VMOVUPS    96(DX), Y3
-	VMOVUPS    128(DX), Y4
-	VMOVUPS    160(DX), Y5
-	VMULPS     192(AX), Y3, Y6
-	VMULPS     192(AX), Y4, Y7
-	VMULPS     192(AX), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMOVUPS    96(BX), Y6
-	VMOVUPS    128(BX), Y7
-	VMOVUPS    160(BX), Y8
-	VMULPS     192(AX), Y6, Y6
-	VMULPS     192(AX), Y7, Y7
-	VMULPS     192(AX), Y8, Y8
-	VADDPS     Y6, Y0, Y0
-	VADDPS     Y7, Y1, Y1
-	VADDPS     Y8, Y2, Y2
-	VMULPS     128(AX), Y0, Y0
-	VMULPS     128(AX), Y1, Y1
-	VMULPS     128(AX), Y2, Y2
-	VADDPS     96(CX), Y0, Y0
-	VADDPS     128(CX), Y1, Y1
-	VADDPS     160(CX), Y2, Y2
-	VCMPPS     $0x1e, 288(AX), Y0, Y6
-	VCMPPS     $0x1e, 288(AX), Y1, Y7
-	VCMPPS     $0x1e, 288(AX), Y2, Y8
-	VBLENDVPS  Y6, 224(AX), Y0, Y0
-	VBLENDVPS  Y7, 224(AX), Y1, Y1
-	VBLENDVPS  Y8, 224(AX), Y2, Y2
-	VMOVUPS    Y0, 96(CX)
-	VMOVUPS    Y1, 128(CX)
-	VMOVUPS    Y2, 160(CX)
-	VMULPS     32(AX), Y0, Y0
-	VMULPS     32(AX), Y1, Y1
-	VMULPS     32(AX), Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
 	VSUBPS     Y3, Y0, Y0
 	VSUBPS     Y4, Y1, Y1
 	VSUBPS     Y5, Y2, Y2
-	VMULPS     160(AX), Y0, Y0
-	VMULPS     160(AX), Y1, Y1
-	VMULPS     160(AX), Y2, Y2
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VANDPS     64(AX), Y6, Y3
-	VANDPS     64(AX), Y7, Y4
-	VANDPS     64(AX), Y8, Y5
-	VADDPS     Y3, Y0, Y0
-	VADDPS     Y4, Y1, Y1
-	VADDPS     Y5, Y2, Y2
-	VMOVUPS    Y0, 96(DX)
-	VMOVUPS    Y1, 128(DX)
-	VMOVUPS    Y2, 160(DX)
-	VMOVMSKPS  Y6, R9
-	SHLQ       $0x18, R9
-	ORQ        R9, R8
-	VMOVMSKPS  Y7, R9
-	SHLQ       $0x20, R9
-	ORQ        R9, R8
-	VMOVMSKPS  Y8, R9
-	SHLQ       $0x28, R9
-	ORQ        R9, R8
-	VMOVUPS    192(CX), Y0
-	VMOVUPS    224(CX), Y1
-	VSUBPS     256(AX), Y0, Y0
-	VSUBPS     256(AX), Y1, Y1
-	VDIVPS     96(AX), Y0, Y0
-	VDIVPS     96(AX), Y1, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y2
-	VMAXPS     Y0, Y2, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y2
-	VMINPS     Y0, Y2, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y2
-	VMAXPS     Y1, Y2, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y2
-	VMINPS     Y1, Y2, Y1
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y3
-	VROUNDPS   $0x00, Y2, Y2
-	VROUNDPS   $0x00, Y3, Y3
-	VMULPS     vconst3f318000<>+0(SB), Y2, Y4
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y5
-	VSUBPS     Y4, Y0, Y0
-	VSUBPS     Y5, Y1, Y1
-	VMULPS     vconstb95e8083<>+0(SB), Y2, Y4
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y5
-	VSUBPS     Y4, Y0, Y0
-	VSUBPS     Y5, Y1, Y1
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y4
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y5
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
 	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
 	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y4, Y4
-	VMULPS     Y1, Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
 	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
 	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y4, Y4
-	VMULPS     Y1, Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
 	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
 	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y4, Y4
-	VMULPS     Y1, Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
 	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
 	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y4, Y4
-	VMULPS     Y1, Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
 	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
 	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
 	VMULPS     Y0, Y0, Y6
 	VMULPS     Y1, Y1, Y7
-	VMULPS     Y4, Y6, Y4
-	VMULPS     Y5, Y7, Y5
-	VADDPS     Y0, Y4, Y0
-	VADDPS     Y1, Y5, Y1
+	VMULPS     Y2, Y2, Y8
+	VMULPS     Y3, Y6, Y3
+	VMULPS     Y4, Y7, Y4
+	VMULPS     Y5, Y8, Y5
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
 	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
 	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VCVTTPS2DQ Y2, Y2
-	VPSRAD     $0x01, Y2, Y4
+	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
+	VCVTTPS2DQ 480(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
 	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y0, Y0
-	VPSUBD     Y4, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y2, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VMULPS     Y2, Y0, Y0
-	VCVTTPS2DQ Y3, Y2
-	VPSRAD     $0x01, Y2, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y4
-	VPSLLD     $0x17, Y4, Y4
-	VMULPS     Y4, Y1, Y1
-	VPSUBD     Y3, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y2, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VMULPS     Y2, Y1, Y1
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y0, Y0
+	VCVTTPS2DQ 512(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y1, Y1
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y1, Y1
+	VCVTTPS2DQ 544(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y2, Y2
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y2, Y2
 	VMULPS     96(AX), Y0, Y0
 	VMULPS     96(AX), Y1, Y1
-	VSUBPS     192(CX), Y0, Y0
-	VSUBPS     224(CX), Y1, Y1
-	VMOVUPS    192(DX), Y2
-	VMOVUPS    224(DX), Y3
-	VMULPS     192(AX), Y2, Y4
-	VMULPS     192(AX), Y3, Y5
-	VSUBPS     Y4, Y0, Y0
-	VSUBPS     Y5, Y1, Y1
-	VMOVUPS    192(BX), Y4
-	VMOVUPS    224(BX), Y5
-	VMULPS     192(AX), Y4, Y4
-	VMULPS     192(AX), Y5, Y5
-	VADDPS     Y4, Y0, Y0
-	VADDPS     Y5, Y1, Y1
+	VMULPS     96(AX), Y2, Y2
+	VSUBPS     160(CX), Y0, Y0
+	VSUBPS     192(CX), Y1, Y1
+	VSUBPS     224(CX), Y2, Y2
+	VMOVUPS    160(DX), Y3
+	VMOVUPS    192(DX), Y4
+	VMOVUPS    224(DX), Y5
+	VMULPS     192(AX), Y3, Y6
+	VMULPS     192(AX), Y4, Y7
+	VMULPS     192(AX), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMOVUPS    160(BX), Y6
+	VMOVUPS    192(BX), Y7
+	VMOVUPS    224(BX), Y8
+	VMULPS     192(AX), Y6, Y6
+	VMULPS     192(AX), Y7, Y7
+	VMULPS     192(AX), Y8, Y8
+	VADDPS     Y6, Y0, Y0
+	VADDPS     Y7, Y1, Y1
+	VADDPS     Y8, Y2, Y2
 	VMULPS     128(AX), Y0, Y0
 	VMULPS     128(AX), Y1, Y1
-	VADDPS     192(CX), Y0, Y0
-	VADDPS     224(CX), Y1, Y1
-	VCMPPS     $0x1e, 288(AX), Y0, Y4
-	VCMPPS     $0x1e, 288(AX), Y1, Y5
-	VBLENDVPS  Y4, 224(AX), Y0, Y0
-	VBLENDVPS  Y5, 224(AX), Y1, Y1
-	VMOVUPS    Y0, 192(CX)
-	VMOVUPS    Y1, 224(CX)
+	VMULPS     128(AX), Y2, Y2
+	VADDPS     160(CX), Y0, Y0
+	VADDPS     192(CX), Y1, Y1
+	VADDPS     224(CX), Y2, Y2
+	VCMPPS     $0x1e, 288(AX), Y0, Y6
+	VCMPPS     $0x1e, 288(AX), Y1, Y7
+	VCMPPS     $0x1e, 288(AX), Y2, Y8
+	VBLENDVPS  Y6, 224(AX), Y0, Y0
+	VBLENDVPS  Y7, 224(AX), Y1, Y1
+	VBLENDVPS  Y8, 224(AX), Y2, Y2
+	VMOVUPS    Y0, 160(CX)
+	VMOVUPS    Y1, 192(CX)
+	VMOVUPS    Y2, 224(CX)
 	VMULPS     32(AX), Y0, Y0
 	VMULPS     32(AX), Y1, Y1
-	VSUBPS     Y2, Y0, Y0
-	VSUBPS     Y3, Y1, Y1
+	VMULPS     32(AX), Y2, Y2
+	VSUBPS     Y3, Y0, Y0
+	VSUBPS     Y4, Y1, Y1
+	VSUBPS     Y5, Y2, Y2
 	VMULPS     160(AX), Y0, Y0
 	VMULPS     160(AX), Y1, Y1
-	VADDPS     Y0, Y2, Y0
-	VADDPS     Y1, Y3, Y1
-	VANDPS     64(AX), Y4, Y2
-	VANDPS     64(AX), Y5, Y3
-	VADDPS     Y2, Y0, Y0
-	VADDPS     Y3, Y1, Y1
-	VMOVUPS    Y0, 192(DX)
-	VMOVUPS    Y1, 224(DX)
-	VMOVMSKPS  Y4, R9
+	VMULPS     160(AX), Y2, Y2
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VANDPS     64(AX), Y6, Y3
+	VANDPS     64(AX), Y7, Y4
+	VANDPS     64(AX), Y8, Y5
+	VADDPS     Y3, Y0, Y0
+	VADDPS     Y4, Y1, Y1
+	VADDPS     Y5, Y2, Y2
+	VMOVUPS    Y0, 160(DX)
+	VMOVUPS    Y1, 192(DX)
+	VMOVUPS    Y2, 224(DX)
+	VMOVMSKPS  Y6, R9
+	SHLQ       $0x28, R9
+	ORQ        R9, R8
+	VMOVMSKPS  Y7, R9
 	SHLQ       $0x30, R9
 	ORQ        R9, R8
-	VMOVMSKPS  Y5, R9
+	VMOVMSKPS  Y8, R9
 	SHLQ       $0x38, R9
 	ORQ        R9, R8
 	MOVQ       R8, (SI)
@@ -11126,182 +11296,305 @@ AdaptiveExponentialUniformAVX2_reciprocal_block:
 	VMOVUPS    (CX), Y0
 	VMOVUPS    32(CX), Y1
 	VMOVUPS    64(CX), Y2
+	VMOVUPS    96(CX), Y3
+	VMOVUPS    128(CX), Y4
 	VSUBPS     256(AX), Y0, Y0
 	VSUBPS     256(AX), Y1, Y1
 	VSUBPS     256(AX), Y2, Y2
+	VSUBPS     256(AX), Y3, Y3
+	VSUBPS     256(AX), Y4, Y4
 	VMULPS     (AX), Y0, Y0
 	VMULPS     (AX), Y1, Y1
 	VMULPS     (AX), Y2, Y2
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y0, Y3, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y0, Y3, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y1, Y3, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y1, Y3, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y2, Y3, Y2
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y2, Y3, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VROUNDPS   $0x00, Y3, Y3
-	VROUNDPS   $0x00, Y4, Y4
+	VMULPS     (AX), Y3, Y3
+	VMULPS     (AX), Y4, Y4
+	VMOVUPS    vconstc2d00000<>+0(SB), Y5
+	VMAXPS     Y0, Y5, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y5
+	VMINPS     Y0, Y5, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y5
+	VMAXPS     Y1, Y5, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y5
+	VMINPS     Y1, Y5, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y5
+	VMAXPS     Y2, Y5, Y2
+	VMOVUPS    vconst42b20000<>+0(SB), Y5
+	VMINPS     Y2, Y5, Y2
+	VMOVUPS    vconstc2d00000<>+0(SB), Y5
+	VMAXPS     Y3, Y5, Y3
+	VMOVUPS    vconst42b20000<>+0(SB), Y5
+	VMINPS     Y3, Y5, Y3
+	VMOVUPS    vconstc2d00000<>+0(SB), Y5
+	VMAXPS     Y4, Y5, Y4
+	VMOVUPS    vconst42b20000<>+0(SB), Y5
+	VMINPS     Y4, Y5, Y4
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y5
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y6
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y7
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y3, Y8
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y4, Y9
 	VROUNDPS   $0x00, Y5, Y5
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
-	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
-	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y6
-	VMULPS     vconstb95e8083<>+0(SB), Y4, Y7
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y6
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y7
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y8
+	VMOVUPS    Y5, 320(AX)
+	VROUNDPS   $0x00, Y6, Y6
+	VMOVUPS    Y6, 352(AX)
+	VROUNDPS   $0x00, Y7, Y7
+	VMOVUPS    Y7, 384(AX)
+	VROUNDPS   $0x00, Y8, Y8
+	VMOVUPS    Y8, 416(AX)
+	VROUNDPS   $0x00, Y9, Y9
+	VMOVUPS    Y9, 448(AX)
+	VMULPS     vconst3f318000<>+0(SB), Y5, Y10
+	VMULPS     vconst3f318000<>+0(SB), Y6, Y11
+	VMULPS     vconst3f318000<>+0(SB), Y7, Y12
+	VMULPS     vconst3f318000<>+0(SB), Y8, Y13
+	VMULPS     vconst3f318000<>+0(SB), Y9, Y14
+	VSUBPS     Y10, Y0, Y0
+	VSUBPS     Y11, Y1, Y1
+	VSUBPS     Y12, Y2, Y2
+	VSUBPS     Y13, Y3, Y3
+	VSUBPS     Y14, Y4, Y4
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
+	VMULPS     vconstb95e8083<>+0(SB), Y6, Y6
+	VMULPS     vconstb95e8083<>+0(SB), Y7, Y7
+	VMULPS     vconstb95e8083<>+0(SB), Y8, Y8
+	VMULPS     vconstb95e8083<>+0(SB), Y9, Y9
+	VSUBPS     Y5, Y0, Y0
+	VSUBPS     Y6, Y1, Y1
+	VSUBPS     Y7, Y2, Y2
+	VSUBPS     Y8, Y3, Y3
+	VSUBPS     Y9, Y4, Y4
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y5
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y6
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y7
+	VMULPS     vconst39500d01<>+0(SB), Y3, Y8
+	VMULPS     vconst39500d01<>+0(SB), Y4, Y9
+	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
 	VADDPS     vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS     vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS     vconst3ab60b61<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3ab60b61<>+0(SB), Y9, Y9
+	VMULPS     Y0, Y5, Y5
+	VMULPS     Y1, Y6, Y6
+	VMULPS     Y2, Y7, Y7
+	VMULPS     Y3, Y8, Y8
+	VMULPS     Y4, Y9, Y9
+	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
 	VADDPS     vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS     vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS     vconst3c088889<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3c088889<>+0(SB), Y9, Y9
+	VMULPS     Y0, Y5, Y5
+	VMULPS     Y1, Y6, Y6
+	VMULPS     Y2, Y7, Y7
+	VMULPS     Y3, Y8, Y8
+	VMULPS     Y4, Y9, Y9
+	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
 	VADDPS     vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS     vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS     vconst3d2aaaab<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3d2aaaab<>+0(SB), Y9, Y9
+	VMULPS     Y0, Y5, Y5
+	VMULPS     Y1, Y6, Y6
+	VMULPS     Y2, Y7, Y7
+	VMULPS     Y3, Y8, Y8
+	VMULPS     Y4, Y9, Y9
+	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
 	VADDPS     vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS     vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS     vconst3e2aaaab<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
+	VADDPS     vconst3e2aaaab<>+0(SB), Y9, Y9
+	VMULPS     Y0, Y5, Y5
+	VMULPS     Y1, Y6, Y6
+	VMULPS     Y2, Y7, Y7
+	VMULPS     Y3, Y8, Y8
+	VMULPS     Y4, Y9, Y9
+	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
 	VADDPS     vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS     vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS     vconst3f000000<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y0, Y9
-	VMULPS     Y1, Y1, Y10
-	VMULPS     Y2, Y2, Y11
-	VMULPS     Y6, Y9, Y6
-	VMULPS     Y7, Y10, Y7
-	VMULPS     Y8, Y11, Y8
-	VADDPS     Y0, Y6, Y0
-	VADDPS     Y1, Y7, Y1
-	VADDPS     Y2, Y8, Y2
+	VADDPS     vconst3f000000<>+0(SB), Y9, Y9
+	VMULPS     Y0, Y0, Y10
+	VMULPS     Y1, Y1, Y11
+	VMULPS     Y2, Y2, Y12
+	VMULPS     Y3, Y3, Y13
+	VMULPS     Y4, Y4, Y14
+	VMULPS     Y5, Y10, Y5
+	VMULPS     Y6, Y11, Y6
+	VMULPS     Y7, Y12, Y7
+	VMULPS     Y8, Y13, Y8
+	VMULPS     Y9, Y14, Y9
+	VADDPS     Y0, Y5, Y0
+	VADDPS     Y1, Y6, Y1
+	VADDPS     Y2, Y7, Y2
+	VADDPS     Y3, Y8, Y3
+	VADDPS     Y4, Y9, Y4
 	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
 	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
 	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VCVTTPS2DQ Y3, Y3
-	VPSRAD     $0x01, Y3, Y6
+	VADDPS     vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS     vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ 320(AX), Y5
+	VPSRAD     $0x01, Y5, Y6
 	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
 	VPSLLD     $0x17, Y7, Y7
 	VMULPS     Y7, Y0, Y0
-	VPSUBD     Y6, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y0, Y0
-	VCVTTPS2DQ Y4, Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y6
-	VPSLLD     $0x17, Y6, Y6
-	VMULPS     Y6, Y1, Y1
-	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y1, Y1
-	VCVTTPS2DQ Y5, Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSUBD     Y6, Y5, Y5
+	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y0, Y0
+	VCVTTPS2DQ 352(AX), Y5
+	VPSRAD     $0x01, Y5, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y1, Y1
+	VPSUBD     Y6, Y5, Y5
+	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y1, Y1
+	VCVTTPS2DQ 384(AX), Y5
+	VPSRAD     $0x01, Y5, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y2, Y2
+	VPSUBD     Y6, Y5, Y5
+	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y2, Y2
-	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y2, Y2
+	VCVTTPS2DQ 416(AX), Y5
+	VPSRAD     $0x01, Y5, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y3, Y3
+	VPSUBD     Y6, Y5, Y5
+	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y3, Y3
+	VCVTTPS2DQ 448(AX), Y5
+	VPSRAD     $0x01, Y5, Y6
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
+	VPSLLD     $0x17, Y7, Y7
+	VMULPS     Y7, Y4, Y4
+	VPSUBD     Y6, Y5, Y5
+	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y4, Y4
 	VMULPS     96(AX), Y0, Y0
 	VMULPS     96(AX), Y1, Y1
 	VMULPS     96(AX), Y2, Y2
+	VMULPS     96(AX), Y3, Y3
+	VMULPS     96(AX), Y4, Y4
 	VSUBPS     (CX), Y0, Y0
 	VSUBPS     32(CX), Y1, Y1
 	VSUBPS     64(CX), Y2, Y2
-	VMOVUPS    (DX), Y3
-	VMOVUPS    32(DX), Y4
-	VMOVUPS    64(DX), Y5
-	VMULPS     192(AX), Y3, Y6
-	VMULPS     192(AX), Y4, Y7
-	VMULPS     192(AX), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMOVUPS    (BX), Y6
-	VMOVUPS    32(BX), Y7
-	VMOVUPS    64(BX), Y8
-	VMULPS     192(AX), Y6, Y6
-	VMULPS     192(AX), Y7, Y7
-	VMULPS     192(AX), Y8, Y8
-	VADDPS     Y6, Y0, Y0
-	VADDPS     Y7, Y1, Y1
-	VADDPS     Y8, Y2, Y2
+	VSUBPS     96(CX), Y3, Y3
+	VSUBPS     128(CX), Y4, Y4
+	VMOVUPS    (DX), Y5
+	VMOVUPS    32(DX), Y6
+	VMOVUPS    64(DX), Y7
+	VMOVUPS    96(DX), Y8
+	VMOVUPS    128(DX), Y9
+	VMULPS     192(AX), Y5, Y10
+	VMULPS     192(AX), Y6, Y11
+	VMULPS     192(AX), Y7, Y12
+	VMULPS     192(AX), Y8, Y13
+	VMULPS     192(AX), Y9, Y14
+	VSUBPS     Y10, Y0, Y0
+	VSUBPS     Y11, Y1, Y1
+	VSUBPS     Y12, Y2, Y2
+	VSUBPS     Y13, Y3, Y3
+	VSUBPS     Y14, Y4, Y4
+	VMOVUPS    (BX), Y10
+	VMOVUPS    32(BX), Y11
+	VMOVUPS    64(BX), Y12
+	VMOVUPS    96(BX), Y13
+	VMOVUPS    128(BX), Y14
+	VMULPS     192(AX), Y10, Y10
+	VMULPS     192(AX), Y11, Y11
+	VMULPS     192(AX), Y12, Y12
+	VMULPS     192(AX), Y13, Y13
+	VMULPS     192(AX), Y14, Y14
+	VADDPS     Y10, Y0, Y0
+	VADDPS     Y11, Y1, Y1
+	VADDPS     Y12, Y2, Y2
+	VADDPS     Y13, Y3, Y3
+	VADDPS     Y14, Y4, Y4
 	VMULPS     128(AX), Y0, Y0
 	VMULPS     128(AX), Y1, Y1
 	VMULPS     128(AX), Y2, Y2
+	VMULPS     128(AX), Y3, Y3
+	VMULPS     128(AX), Y4, Y4
 	VADDPS     (CX), Y0, Y0
 	VADDPS     32(CX), Y1, Y1
 	VADDPS     64(CX), Y2, Y2
-	VCMPPS     $0x1e, 288(AX), Y0, Y6
-	VCMPPS     $0x1e, 288(AX), Y1, Y7
-	VCMPPS     $0x1e, 288(AX), Y2, Y8
-	VBLENDVPS  Y6, 224(AX), Y0, Y0
-	VBLENDVPS  Y7, 224(AX), Y1, Y1
-	VBLENDVPS  Y8, 224(AX), Y2, Y2
+	VADDPS     96(CX), Y3, Y3
+	VADDPS     128(CX), Y4, Y4
+	VCMPPS     $0x1e, 288(AX), Y0, Y10
+	VCMPPS     $0x1e, 288(AX), Y1, Y11
+	VCMPPS     $0x1e, 288(AX), Y2, Y12
+	VCMPPS     $0x1e, 288(AX), Y3, Y13
+	VCMPPS     $0x1e, 288(AX), Y4, Y14
+	VBLENDVPS  Y10, 224(AX), Y0, Y0
+	VBLENDVPS  Y11, 224(AX), Y1, Y1
+	VBLENDVPS  Y12, 224(AX), Y2, Y2
+	VBLENDVPS  Y13, 224(AX), Y3, Y3
+	VBLENDVPS  Y14, 224(AX), Y4, Y4
 	VMOVUPS    Y0, (CX)
 	VMOVUPS    Y1, 32(CX)
 	VMOVUPS    Y2, 64(CX)
+	VMOVUPS    Y3, 96(CX)
+	VMOVUPS    Y4, 128(CX)
 	VMULPS     32(AX), Y0, Y0
 	VMULPS     32(AX), Y1, Y1
 	VMULPS     32(AX), Y2, Y2
-	VSUBPS     Y3, Y0, Y0
-	VSUBPS     Y4, Y1, Y1
-	VSUBPS     Y5, Y2, Y2
+	VMULPS     32(AX), Y3, Y3
+	VMULPS     32(AX), Y4, Y4
+	VSUBPS     Y5, Y0, Y0
+	VSUBPS     Y6, Y1, Y1
+	VSUBPS     Y7, Y2, Y2
+	VSUBPS     Y8, Y3, Y3
+	VSUBPS     Y9, Y4, Y4
 	VMULPS     160(AX), Y0, Y0
 	VMULPS     160(AX), Y1, Y1
 	VMULPS     160(AX), Y2, Y2
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VANDPS     64(AX), Y6, Y3
-	VANDPS     64(AX), Y7, Y4
-	VANDPS     64(AX), Y8, Y5
-	VADDPS     Y3, Y0, Y0
-	VADDPS     Y4, Y1, Y1
-	VADDPS     Y5, Y2, Y2
+	VMULPS     160(AX), Y3, Y3
+	VMULPS     160(AX), Y4, Y4
+	VADDPS     Y0, Y5, Y0
+	VADDPS     Y1, Y6, Y1
+	VADDPS     Y2, Y7, Y2
+	VADDPS     Y3, Y8, Y3
+	VADDPS     Y4, Y9, Y4
+	VANDPS     64(AX), Y10, Y5
+	VANDPS     64(AX), Y11, Y6
+	VANDPS     64(AX), Y12, Y7
+	VANDPS     64(AX), Y13, Y8
+	VANDPS     64(AX), Y14, Y9
+	VADDPS     Y5, Y0, Y0
+	VADDPS     Y6, Y1, Y1
+	VADDPS     Y7, Y2, Y2
+	VADDPS     Y8, Y3, Y3
+	VADDPS     Y9, Y4, Y4
 	VMOVUPS    Y0, (DX)
 	VMOVUPS    Y1, 32(DX)
 	VMOVUPS    Y2, 64(DX)
-	VMOVMSKPS  Y6, R9
+	VMOVUPS    Y3, 96(DX)
+	VMOVUPS    Y4, 128(DX)
+	VMOVMSKPS  Y10, R9
 	ORQ        R9, R8
-	VMOVMSKPS  Y7, R9
+	VMOVMSKPS  Y11, R9
 	SHLQ       $0x08, R9
 	ORQ        R9, R8
-	VMOVMSKPS  Y8, R9
+	VMOVMSKPS  Y12, R9
 	SHLQ       $0x10, R9
 	ORQ        R9, R8
-	VMOVUPS    96(CX), Y0
-	VMOVUPS    128(CX), Y1
-	VMOVUPS    160(CX), Y2
+	VMOVMSKPS  Y13, R9
+	SHLQ       $0x18, R9
+	ORQ        R9, R8
+	VMOVMSKPS  Y14, R9
+	SHLQ       $0x20, R9
+	ORQ        R9, R8
+	VMOVUPS    160(CX), Y0
+	VMOVUPS    192(CX), Y1
+	VMOVUPS    224(CX), Y2
 	VSUBPS     256(AX), Y0, Y0
 	VSUBPS     256(AX), Y1, Y1
 	VSUBPS     256(AX), Y2, Y2
@@ -11324,274 +11617,159 @@ AdaptiveExponentialUniformAVX2_reciprocal_block:
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
 	VROUNDPS   $0x00, Y3, Y3
+	VMOVUPS    Y3, 480(AX)
 	VROUNDPS   $0x00, Y4, Y4
+	VMOVUPS    Y4, 512(AX)
 	VROUNDPS   $0x00, Y5, Y5
+	VMOVUPS    Y5, 544(AX)
 	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
 	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
 	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
 	VSUBPS     Y6, Y0, Y0
 	VSUBPS     Y7, Y1, Y1
 	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y6
-	VMULPS     vconstb95e8083<>+0(SB), Y4, Y7
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y6
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y7
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y8
-	VADDPS     vconst3ab60b61<>+0(SB), Y6, Y6
-	VADDPS     vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS     vconst3ab60b61<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
-	VADDPS     vconst3c088889<>+0(SB), Y6, Y6
-	VADDPS     vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS     vconst3c088889<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
-	VADDPS     vconst3d2aaaab<>+0(SB), Y6, Y6
-	VADDPS     vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS     vconst3d2aaaab<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
-	VADDPS     vconst3e2aaaab<>+0(SB), Y6, Y6
-	VADDPS     vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS     vconst3e2aaaab<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y6, Y6
-	VMULPS     Y1, Y7, Y7
-	VMULPS     Y2, Y8, Y8
-	VADDPS     vconst3f000000<>+0(SB), Y6, Y6
-	VADDPS     vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS     vconst3f000000<>+0(SB), Y8, Y8
-	VMULPS     Y0, Y0, Y9
-	VMULPS     Y1, Y1, Y10
-	VMULPS     Y2, Y2, Y11
-	VMULPS     Y6, Y9, Y6
-	VMULPS     Y7, Y10, Y7
-	VMULPS     Y8, Y11, Y8
-	VADDPS     Y0, Y6, Y0
-	VADDPS     Y1, Y7, Y1
-	VADDPS     Y2, Y8, Y2
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VCVTTPS2DQ Y3, Y3
-	VPSRAD     $0x01, Y3, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y0, Y0
-	VPSUBD     Y6, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y0, Y0
-	VCVTTPS2DQ Y4, Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y6
-	VPSLLD     $0x17, Y6, Y6
-	VMULPS     Y6, Y1, Y1
-	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y1, Y1
-	VCVTTPS2DQ Y5, Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y2, Y2
-	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y2, Y2
-	VMULPS     96(AX), Y0, Y0
-	VMULPS     96(AX), Y1, Y1
-	VMULPS     96(AX), Y2, Y2
-	VSUBPS     96(CX), Y0, Y0
-	VSUBPS     128(CX), Y1, Y1
-	VSUBPS     160(CX), Y2, Y2
-	VMOVUPS    96(DX), Y3
-	VMOVUPS    128(DX), Y4
-	VMOVUPS    160(DX), Y5
-	VMULPS     192(AX), Y3, Y6
-	VMULPS     192(AX), Y4, Y7
-	VMULPS     192(AX), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMOVUPS    96(BX), Y6
-	VMOVUPS    128(BX), Y7
-	VMOVUPS    160(BX), Y8
-	VMULPS     192(AX), Y6, Y6
-	VMULPS     192(AX), Y7, Y7
-	VMULPS     192(AX), Y8, Y8
-	VADDPS     Y6, Y0, Y0
-	VADDPS     Y7, Y1, Y1
-	VADDPS     Y8, Y2, Y2
-	VMULPS     128(AX), Y0, Y0
-	VMULPS     128(AX), Y1, Y1
-	VMULPS     128(AX), Y2, Y2
-	VADDPS     96(CX), Y0, Y0
-	VADDPS     128(CX), Y1, Y1
-	VADDPS     160(CX), Y2, Y2
-	VCMPPS     $0x1e, 288(AX), Y0, Y6
-	VCMPPS     $0x1e, 288(AX), Y1, Y7
-	VCMPPS     $0x1e, 288(AX), Y2, Y8
-	VBLENDVPS  Y6, 224(AX), Y0, Y0
-	VBLENDVPS  Y7, 224(AX), Y1, Y1
-	VBLENDVPS  Y8, 224(AX), Y2, Y2
-	VMOVUPS    Y0, 96(CX)
-	VMOVUPS    Y1, 128(CX)
-	VMOVUPS    Y2, 160(CX)
-	VMULPS     32(AX), Y0, Y0
-	VMULPS     32(AX), Y1, Y1
-	VMULPS     32(AX), Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
 	VSUBPS     Y3, Y0, Y0
 	VSUBPS     Y4, Y1, Y1
 	VSUBPS     Y5, Y2, Y2
-	VMULPS     160(AX), Y0, Y0
-	VMULPS     160(AX), Y1, Y1
-	VMULPS     160(AX), Y2, Y2
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VANDPS     64(AX), Y6, Y3
-	VANDPS     64(AX), Y7, Y4
-	VANDPS     64(AX), Y8, Y5
-	VADDPS     Y3, Y0, Y0
-	VADDPS     Y4, Y1, Y1
-	VADDPS     Y5, Y2, Y2
-	VMOVUPS    Y0, 96(DX)
-	VMOVUPS    Y1, 128(DX)
-	VMOVUPS    Y2, 160(DX)
-	VMOVMSKPS  Y6, R9
-	SHLQ       $0x18, R9
-	ORQ        R9, R8
-	VMOVMSKPS  Y7, R9
-	SHLQ       $0x20, R9
-	ORQ        R9, R8
-	VMOVMSKPS  Y8, R9
-	SHLQ       $0x28, R9
-	ORQ        R9, R8
-	VMOVUPS    192(CX), Y0
-	VMOVUPS    224(CX), Y1
-	VSUBPS     256(AX), Y0, Y0
-	VSUBPS     256(AX), Y1, Y1
-	VMULPS     (AX), Y0, Y0
-	VMULPS     (AX), Y1, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y2
-	VMAXPS     Y0, Y2, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y2
-	VMINPS     Y0, Y2, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y2
-	VMAXPS     Y1, Y2, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y2
-	VMINPS     Y1, Y2, Y1
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y3
-	VROUNDPS   $0x00, Y2, Y2
-	VROUNDPS   $0x00, Y3, Y3
-	VMULPS     vconst3f318000<>+0(SB), Y2, Y4
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y5
-	VSUBPS     Y4, Y0, Y0
-	VSUBPS     Y5, Y1, Y1
-	VMULPS     vconstb95e8083<>+0(SB), Y2, Y4
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y5
-	VSUBPS     Y4, Y0, Y0
-	VSUBPS     Y5, Y1, Y1
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y4
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y5
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
 	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
 	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y4, Y4
-	VMULPS     Y1, Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
 	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
 	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y4, Y4
-	VMULPS     Y1, Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
 	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
 	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y4, Y4
-	VMULPS     Y1, Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
 	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
 	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y4, Y4
-	VMULPS     Y1, Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
 	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
 	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
 	VMULPS     Y0, Y0, Y6
 	VMULPS     Y1, Y1, Y7
-	VMULPS     Y4, Y6, Y4
-	VMULPS     Y5, Y7, Y5
-	VADDPS     Y0, Y4, Y0
-	VADDPS     Y1, Y5, Y1
+	VMULPS     Y2, Y2, Y8
+	VMULPS     Y3, Y6, Y3
+	VMULPS     Y4, Y7, Y4
+	VMULPS     Y5, Y8, Y5
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
 	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
 	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VCVTTPS2DQ Y2, Y2
-	VPSRAD     $0x01, Y2, Y4
+	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
+	VCVTTPS2DQ 480(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
 	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y0, Y0
-	VPSUBD     Y4, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y2, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VMULPS     Y2, Y0, Y0
-	VCVTTPS2DQ Y3, Y2
-	VPSRAD     $0x01, Y2, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y4
-	VPSLLD     $0x17, Y4, Y4
-	VMULPS     Y4, Y1, Y1
-	VPSUBD     Y3, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y2, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VMULPS     Y2, Y1, Y1
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y0, Y0
+	VCVTTPS2DQ 512(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y1, Y1
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y1, Y1
+	VCVTTPS2DQ 544(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VMULPS     Y5, Y2, Y2
+	VPSUBD     Y4, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y2, Y2
 	VMULPS     96(AX), Y0, Y0
 	VMULPS     96(AX), Y1, Y1
-	VSUBPS     192(CX), Y0, Y0
-	VSUBPS     224(CX), Y1, Y1
-	VMOVUPS    192(DX), Y2
-	VMOVUPS    224(DX), Y3
-	VMULPS     192(AX), Y2, Y4
-	VMULPS     192(AX), Y3, Y5
-	VSUBPS     Y4, Y0, Y0
-	VSUBPS     Y5, Y1, Y1
-	VMOVUPS    192(BX), Y4
-	VMOVUPS    224(BX), Y5
-	VMULPS     192(AX), Y4, Y4
-	VMULPS     192(AX), Y5, Y5
-	VADDPS     Y4, Y0, Y0
-	VADDPS     Y5, Y1, Y1
+	VMULPS     96(AX), Y2, Y2
+	VSUBPS     160(CX), Y0, Y0
+	VSUBPS     192(CX), Y1, Y1
+	VSUBPS     224(CX), Y2, Y2
+	VMOVUPS    160(DX), Y3
+	VMOVUPS    192(DX), Y4
+	VMOVUPS    224(DX), Y5
+	VMULPS     192(AX), Y3, Y6
+	VMULPS     192(AX), Y4, Y7
+	VMULPS     192(AX), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMOVUPS    160(BX), Y6
+	VMOVUPS    192(BX), Y7
+	VMOVUPS    224(BX), Y8
+	VMULPS     192(AX), Y6, Y6
+	VMULPS     192(AX), Y7, Y7
+	VMULPS     192(AX), Y8, Y8
+	VADDPS     Y6, Y0, Y0
+	VADDPS     Y7, Y1, Y1
+	VADDPS     Y8, Y2, Y2
 	VMULPS     128(AX), Y0, Y0
 	VMULPS     128(AX), Y1, Y1
-	VADDPS     192(CX), Y0, Y0
-	VADDPS     224(CX), Y1, Y1
-	VCMPPS     $0x1e, 288(AX), Y0, Y4
-	VCMPPS     $0x1e, 288(AX), Y1, Y5
-	VBLENDVPS  Y4, 224(AX), Y0, Y0
-	VBLENDVPS  Y5, 224(AX), Y1, Y1
-	VMOVUPS    Y0, 192(CX)
-	VMOVUPS    Y1, 224(CX)
+	VMULPS     128(AX), Y2, Y2
+	VADDPS     160(CX), Y0, Y0
+	VADDPS     192(CX), Y1, Y1
+	VADDPS     224(CX), Y2, Y2
+	VCMPPS     $0x1e, 288(AX), Y0, Y6
+	VCMPPS     $0x1e, 288(AX), Y1, Y7
+	VCMPPS     $0x1e, 288(AX), Y2, Y8
+	VBLENDVPS  Y6, 224(AX), Y0, Y0
+	VBLENDVPS  Y7, 224(AX), Y1, Y1
+	VBLENDVPS  Y8, 224(AX), Y2, Y2
+	VMOVUPS    Y0, 160(CX)
+	VMOVUPS    Y1, 192(CX)
+	VMOVUPS    Y2, 224(CX)
 	VMULPS     32(AX), Y0, Y0
 	VMULPS     32(AX), Y1, Y1
-	VSUBPS     Y2, Y0, Y0
-	VSUBPS     Y3, Y1, Y1
+	VMULPS     32(AX), Y2, Y2
+	VSUBPS     Y3, Y0, Y0
+	VSUBPS     Y4, Y1, Y1
+	VSUBPS     Y5, Y2, Y2
 	VMULPS     160(AX), Y0, Y0
 	VMULPS     160(AX), Y1, Y1
-	VADDPS     Y0, Y2, Y0
-	VADDPS     Y1, Y3, Y1
-	VANDPS     64(AX), Y4, Y2
-	VANDPS     64(AX), Y5, Y3
-	VADDPS     Y2, Y0, Y0
-	VADDPS     Y3, Y1, Y1
-	VMOVUPS    Y0, 192(DX)
-	VMOVUPS    Y1, 224(DX)
-	VMOVMSKPS  Y4, R9
+	VMULPS     160(AX), Y2, Y2
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VANDPS     64(AX), Y6, Y3
+	VANDPS     64(AX), Y7, Y4
+	VANDPS     64(AX), Y8, Y5
+	VADDPS     Y3, Y0, Y0
+	VADDPS     Y4, Y1, Y1
+	VADDPS     Y5, Y2, Y2
+	VMOVUPS    Y0, 160(DX)
+	VMOVUPS    Y1, 192(DX)
+	VMOVUPS    Y2, 224(DX)
+	VMOVMSKPS  Y6, R9
+	SHLQ       $0x28, R9
+	ORQ        R9, R8
+	VMOVMSKPS  Y7, R9
 	SHLQ       $0x30, R9
 	ORQ        R9, R8
-	VMOVMSKPS  Y5, R9
+	VMOVMSKPS  Y8, R9
 	SHLQ       $0x38, R9
 	ORQ        R9, R8
 	MOVQ       R8, (SI)
@@ -11889,7 +12067,7 @@ SimplifiedAdaptiveExponentialAVX512_done:
 // func simplifiedAdaptiveExponentialAVX2(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·simplifiedAdaptiveExponentialAVX2(SB), NOSPLIT, $320-192
-	// 1 scalars held in registers, 11 read from memory where used; vectors interleaved 3 at a time; between distant reads, 2 values reloaded from their streams, 1 kept on the stack.
+	// 1 scalars held in registers, 11 read from memory where used; vectors interleaved 4 at a time; between distant reads, 2 values reloaded from their streams, 1 kept on the stack.
 	LEAQ         (SP), AX
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
@@ -11916,189 +12094,251 @@ SimplifiedAdaptiveExponentialAVX2_block:
 	VMOVUPS      (CX), Y3
 	VMOVUPS      32(CX), Y4
 	VMOVUPS      64(CX), Y5
+	VMOVUPS      96(CX), Y6
 	VSUBPS       (R10), Y3, Y3
 	VSUBPS       32(R10), Y4, Y4
 	VSUBPS       64(R10), Y5, Y5
+	VSUBPS       96(R10), Y6, Y6
 	VDIVPS       (R9), Y3, Y3
 	VDIVPS       32(R9), Y4, Y4
 	VDIVPS       64(R9), Y5, Y5
+	VDIVPS       96(R9), Y6, Y6
 	VMAXPS       Y3, Y2, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y3, Y7, Y3
 	VMAXPS       Y4, Y2, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y4, Y7, Y4
 	VMAXPS       Y5, Y2, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y8
-	VROUNDPS     $0x00, Y6, Y6
-	VMOVUPS      Y6, (AX)
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMAXPS       Y6, Y2, Y6
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
 	VROUNDPS     $0x00, Y7, Y7
-	VMOVUPS      Y7, 32(AX)
+	VMOVUPS      Y7, (AX)
 	VROUNDPS     $0x00, Y8, Y8
-	VMOVUPS      Y8, 64(AX)
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y9
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y10
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y11
-	VSUBPS       Y9, Y3, Y3
-	VSUBPS       Y10, Y4, Y4
-	VSUBPS       Y11, Y5, Y5
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VMOVUPS      Y8, 32(AX)
+	VROUNDPS     $0x00, Y9, Y9
+	VMOVUPS      Y9, 64(AX)
+	VROUNDPS     $0x00, Y10, Y10
+	VMOVUPS      Y10, 96(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
+	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
+	VMULPS       vconst3f318000<>+0(SB), Y10, Y14
+	VSUBPS       Y11, Y3, Y3
+	VSUBPS       Y12, Y4, Y4
+	VSUBPS       Y13, Y5, Y5
+	VSUBPS       Y14, Y6, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
 	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
-	VSUBPS       Y6, Y3, Y3
-	VSUBPS       Y7, Y4, Y4
-	VSUBPS       Y8, Y5, Y5
-	VMULPS       vconst39500d01<>+0(SB), Y3, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y8
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
+	VMULPS       vconstb95e8083<>+0(SB), Y10, Y10
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
-	VMULPS       Y5, Y5, Y11
-	VMULPS       Y6, Y9, Y6
-	VMULPS       Y7, Y10, Y7
-	VMULPS       Y8, Y11, Y8
-	VADDPS       Y3, Y6, Y3
-	VADDPS       Y4, Y7, Y4
-	VADDPS       Y5, Y8, Y5
+	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y3, Y11
+	VMULPS       Y4, Y4, Y12
+	VMULPS       Y5, Y5, Y13
+	VMULPS       Y6, Y6, Y14
+	VMULPS       Y7, Y11, Y7
+	VMULPS       Y8, Y12, Y8
+	VMULPS       Y9, Y13, Y9
+	VMULPS       Y10, Y14, Y10
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       Y5, Y9, Y5
+	VADDPS       Y6, Y10, Y6
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VCVTTPS2DQ   (AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y3, Y3
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y3, Y3
-	VCVTTPS2DQ   32(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y4, Y4
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y4, Y4
-	VCVTTPS2DQ   64(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y5, Y5
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y5, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VCVTTPS2DQ   (AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y3, Y3
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y3, Y3
+	VCVTTPS2DQ   32(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y4, Y4
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y4, Y4
+	VCVTTPS2DQ   64(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y5, Y5
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VCVTTPS2DQ   96(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y6, Y6
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
 	VMULPS       (R9), Y3, Y3
 	VMULPS       32(R9), Y4, Y4
 	VMULPS       64(R9), Y5, Y5
+	VMULPS       96(R9), Y6, Y6
 	VSUBPS       (CX), Y3, Y3
 	VSUBPS       32(CX), Y4, Y4
 	VSUBPS       64(CX), Y5, Y5
-	VPMOVZXWD    (DX), Y6
-	VPMOVZXWD    16(DX), Y7
-	VPMOVZXWD    32(DX), Y8
-	VPMOVZXWD    (DI), Y9
-	VPMOVZXWD    16(DI), Y10
-	VPMOVZXWD    32(DI), Y11
-	VPCMPGTD     Y9, Y6, Y6
-	VPCMPGTD     Y10, Y7, Y7
-	VPCMPGTD     Y11, Y8, Y8
-	VMOVUPS      (SI), Y9
-	VMOVUPS      32(SI), Y10
-	VMOVUPS      64(SI), Y11
-	VMULPS       (R11), Y9, Y9
-	VMULPS       32(R11), Y10, Y10
-	VMULPS       64(R11), Y11, Y11
-	VANDPS       Y6, Y9, Y9
-	VANDPS       Y7, Y10, Y10
-	VANDPS       Y8, Y11, Y11
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
-	VADDPS       Y11, Y5, Y5
+	VSUBPS       96(CX), Y6, Y6
+	VPMOVZXWD    (DX), Y7
+	VPMOVZXWD    16(DX), Y8
+	VPMOVZXWD    32(DX), Y9
+	VPMOVZXWD    48(DX), Y10
+	VPMOVZXWD    (DI), Y11
+	VPMOVZXWD    16(DI), Y12
+	VPMOVZXWD    32(DI), Y13
+	VPMOVZXWD    48(DI), Y14
+	VPCMPGTD     Y11, Y7, Y7
+	VPCMPGTD     Y12, Y8, Y8
+	VPCMPGTD     Y13, Y9, Y9
+	VPCMPGTD     Y14, Y10, Y10
+	VMOVUPS      (SI), Y11
+	VMOVUPS      32(SI), Y12
+	VMOVUPS      64(SI), Y13
+	VMOVUPS      96(SI), Y14
+	VMULPS       (R11), Y11, Y11
+	VMULPS       32(R11), Y12, Y12
+	VMULPS       64(R11), Y13, Y13
+	VMULPS       96(R11), Y14, Y14
+	VANDPS       Y7, Y11, Y11
+	VANDPS       Y8, Y12, Y12
+	VANDPS       Y9, Y13, Y13
+	VANDPS       Y10, Y14, Y14
+	VADDPS       Y11, Y3, Y3
+	VADDPS       Y12, Y4, Y4
+	VADDPS       Y13, Y5, Y5
+	VADDPS       Y14, Y6, Y6
 	VMULPS       (R8), Y3, Y3
 	VMULPS       32(R8), Y4, Y4
 	VMULPS       64(R8), Y5, Y5
+	VMULPS       96(R8), Y6, Y6
 	VADDPS       (CX), Y3, Y3
 	VADDPS       32(CX), Y4, Y4
 	VADDPS       64(CX), Y5, Y5
-	VMOVUPS      (BX), Y9
-	VMOVUPS      32(BX), Y10
-	VMOVUPS      64(BX), Y11
-	VCMPPS       $0x1e, Y9, Y3, Y12
-	VANDPS       Y12, Y6, Y6
-	VCMPPS       $0x1e, Y10, Y4, Y12
-	VANDPS       Y12, Y7, Y7
-	VCMPPS       $0x1e, Y11, Y5, Y12
-	VANDPS       Y12, Y8, Y8
+	VADDPS       96(CX), Y6, Y6
+	VMOVUPS      (BX), Y11
+	VMOVUPS      32(BX), Y12
+	VMOVUPS      64(BX), Y13
+	VMOVUPS      96(BX), Y14
+	VCMPPS       $0x1e, Y11, Y3, Y15
+	VANDPS       Y15, Y7, Y7
+	VCMPPS       $0x1e, Y12, Y4, Y15
+	VANDPS       Y15, Y8, Y8
+	VCMPPS       $0x1e, Y13, Y5, Y15
+	VANDPS       Y15, Y9, Y9
+	VCMPPS       $0x1e, Y14, Y6, Y15
+	VANDPS       Y15, Y10, Y10
 	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y6, (BP), Y3, Y3
+	VBLENDVPS    Y7, (BP), Y3, Y3
 	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y7, 32(BP), Y4, Y4
+	VBLENDVPS    Y8, 32(BP), Y4, Y4
 	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y8, 64(BP), Y5, Y5
+	VBLENDVPS    Y9, 64(BP), Y5, Y5
+	MOVQ         reset+80(FP), BP
+	VBLENDVPS    Y10, 96(BP), Y6, Y6
 	VMOVUPS      Y3, (CX)
 	VMOVUPS      Y4, 32(CX)
 	VMOVUPS      Y5, 64(CX)
+	VMOVUPS      Y6, 96(CX)
 	VPMOVZXWD    (DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y6, Y3
+	VPANDN       Y3, Y7, Y3
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, (DX)
 	VPMOVZXWD    16(DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
+	VPANDN       Y3, Y8, Y3
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 16(DX)
 	VPMOVZXWD    32(DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
+	VPANDN       Y3, Y9, Y3
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 32(DX)
+	VPMOVZXWD    48(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y10, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 48(DX)
 	VMOVUPS      (R12), Y3
-	VSUBPS       Y9, Y3, Y3
+	VSUBPS       Y11, Y3, Y3
 	VMOVUPS      32(R12), Y4
-	VSUBPS       Y10, Y4, Y4
+	VSUBPS       Y12, Y4, Y4
 	VMOVUPS      64(R12), Y5
-	VSUBPS       Y11, Y5, Y5
+	VSUBPS       Y13, Y5, Y5
+	VMOVUPS      96(R12), Y6
+	VSUBPS       Y14, Y6, Y6
 	MOVQ         ltheta+88(FP), BP
 	MOVQ         ltheta+88(FP), BP
 	VMULPS       (BP), Y3, Y3
@@ -12108,198 +12348,256 @@ SimplifiedAdaptiveExponentialAVX2_block:
 	MOVQ         ltheta+88(FP), BP
 	MOVQ         ltheta+88(FP), BP
 	VMULPS       64(BP), Y5, Y5
-	VADDPS       Y3, Y9, Y3
-	VADDPS       Y4, Y10, Y4
-	VADDPS       Y5, Y11, Y5
+	MOVQ         ltheta+88(FP), BP
+	MOVQ         ltheta+88(FP), BP
+	VMULPS       96(BP), Y6, Y6
+	VADDPS       Y3, Y11, Y3
+	VADDPS       Y4, Y12, Y4
+	VADDPS       Y5, Y13, Y5
+	VADDPS       Y6, Y14, Y6
 	MOVQ         dtheta+96(FP), BP
 	MOVQ         dtheta+96(FP), BP
-	VANDPS       (BP), Y6, Y9
+	VANDPS       (BP), Y7, Y11
 	MOVQ         dtheta+96(FP), BP
 	MOVQ         dtheta+96(FP), BP
-	VANDPS       32(BP), Y7, Y10
+	VANDPS       32(BP), Y8, Y12
 	MOVQ         dtheta+96(FP), BP
 	MOVQ         dtheta+96(FP), BP
-	VANDPS       64(BP), Y8, Y11
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
-	VADDPS       Y11, Y5, Y5
+	VANDPS       64(BP), Y9, Y13
+	MOVQ         dtheta+96(FP), BP
+	MOVQ         dtheta+96(FP), BP
+	VANDPS       96(BP), Y10, Y14
+	VADDPS       Y11, Y3, Y3
+	VADDPS       Y12, Y4, Y4
+	VADDPS       Y13, Y5, Y5
+	VADDPS       Y14, Y6, Y6
 	VMOVUPS      Y3, (BX)
 	VMOVUPS      Y4, 32(BX)
 	VMOVUPS      Y5, 64(BX)
-	VMOVMSKPS    Y6, BP
-	ORQ          BP, R15
+	VMOVUPS      Y6, 96(BX)
 	VMOVMSKPS    Y7, BP
-	SHLQ         $0x08, BP
 	ORQ          BP, R15
 	VMOVMSKPS    Y8, BP
+	SHLQ         $0x08, BP
+	ORQ          BP, R15
+	VMOVMSKPS    Y9, BP
 	SHLQ         $0x10, BP
 	ORQ          BP, R15
-	VMOVUPS      96(CX), Y3
-	VMOVUPS      128(CX), Y4
-	VMOVUPS      160(CX), Y5
-	VSUBPS       96(R10), Y3, Y3
-	VSUBPS       128(R10), Y4, Y4
-	VSUBPS       160(R10), Y5, Y5
-	VDIVPS       96(R9), Y3, Y3
-	VDIVPS       128(R9), Y4, Y4
-	VDIVPS       160(R9), Y5, Y5
+	VMOVMSKPS    Y10, BP
+	SHLQ         $0x18, BP
+	ORQ          BP, R15
+	VMOVUPS      128(CX), Y3
+	VMOVUPS      160(CX), Y4
+	VMOVUPS      192(CX), Y5
+	VMOVUPS      224(CX), Y6
+	VSUBPS       128(R10), Y3, Y3
+	VSUBPS       160(R10), Y4, Y4
+	VSUBPS       192(R10), Y5, Y5
+	VSUBPS       224(R10), Y6, Y6
+	VDIVPS       128(R9), Y3, Y3
+	VDIVPS       160(R9), Y4, Y4
+	VDIVPS       192(R9), Y5, Y5
+	VDIVPS       224(R9), Y6, Y6
 	VMAXPS       Y3, Y2, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y3, Y7, Y3
 	VMAXPS       Y4, Y2, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y4, Y7, Y4
 	VMAXPS       Y5, Y2, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y8
-	VROUNDPS     $0x00, Y6, Y6
-	VMOVUPS      Y6, 96(AX)
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMAXPS       Y6, Y2, Y6
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
 	VROUNDPS     $0x00, Y7, Y7
 	VMOVUPS      Y7, 128(AX)
 	VROUNDPS     $0x00, Y8, Y8
 	VMOVUPS      Y8, 160(AX)
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y9
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y10
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y11
-	VSUBPS       Y9, Y3, Y3
-	VSUBPS       Y10, Y4, Y4
-	VSUBPS       Y11, Y5, Y5
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VROUNDPS     $0x00, Y9, Y9
+	VMOVUPS      Y9, 192(AX)
+	VROUNDPS     $0x00, Y10, Y10
+	VMOVUPS      Y10, 224(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
+	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
+	VMULPS       vconst3f318000<>+0(SB), Y10, Y14
+	VSUBPS       Y11, Y3, Y3
+	VSUBPS       Y12, Y4, Y4
+	VSUBPS       Y13, Y5, Y5
+	VSUBPS       Y14, Y6, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
 	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
-	VSUBPS       Y6, Y3, Y3
-	VSUBPS       Y7, Y4, Y4
-	VSUBPS       Y8, Y5, Y5
-	VMULPS       vconst39500d01<>+0(SB), Y3, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y8
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
+	VMULPS       vconstb95e8083<>+0(SB), Y10, Y10
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
-	VMULPS       Y5, Y5, Y11
-	VMULPS       Y6, Y9, Y6
-	VMULPS       Y7, Y10, Y7
-	VMULPS       Y8, Y11, Y8
-	VADDPS       Y3, Y6, Y3
-	VADDPS       Y4, Y7, Y4
-	VADDPS       Y5, Y8, Y5
+	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y3, Y11
+	VMULPS       Y4, Y4, Y12
+	VMULPS       Y5, Y5, Y13
+	VMULPS       Y6, Y6, Y14
+	VMULPS       Y7, Y11, Y7
+	VMULPS       Y8, Y12, Y8
+	VMULPS       Y9, Y13, Y9
+	VMULPS       Y10, Y14, Y10
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       Y5, Y9, Y5
+	VADDPS       Y6, Y10, Y6
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VCVTTPS2DQ   96(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y3, Y3
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y3, Y3
-	VCVTTPS2DQ   128(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y4, Y4
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y4, Y4
-	VCVTTPS2DQ   160(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y5, Y5
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y5, Y5
-	VMULPS       96(R9), Y3, Y3
-	VMULPS       128(R9), Y4, Y4
-	VMULPS       160(R9), Y5, Y5
-	VSUBPS       96(CX), Y3, Y3
-	VSUBPS       128(CX), Y4, Y4
-	VSUBPS       160(CX), Y5, Y5
-	VPMOVZXWD    48(DX), Y6
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VCVTTPS2DQ   128(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y3, Y3
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y3, Y3
+	VCVTTPS2DQ   160(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y4, Y4
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y4, Y4
+	VCVTTPS2DQ   192(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y5, Y5
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VCVTTPS2DQ   224(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y6, Y6
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
+	VMULPS       128(R9), Y3, Y3
+	VMULPS       160(R9), Y4, Y4
+	VMULPS       192(R9), Y5, Y5
+	VMULPS       224(R9), Y6, Y6
+	VSUBPS       128(CX), Y3, Y3
+	VSUBPS       160(CX), Y4, Y4
+	VSUBPS       192(CX), Y5, Y5
+	VSUBPS       224(CX), Y6, Y6
 	VPMOVZXWD    64(DX), Y7
 	VPMOVZXWD    80(DX), Y8
-	VPMOVZXWD    48(DI), Y9
-	VPMOVZXWD    64(DI), Y10
-	VPMOVZXWD    80(DI), Y11
-	VPCMPGTD     Y9, Y6, Y6
-	VPCMPGTD     Y10, Y7, Y7
-	VPCMPGTD     Y11, Y8, Y8
-	VMOVUPS      96(SI), Y9
-	VMOVUPS      128(SI), Y10
-	VMOVUPS      160(SI), Y11
-	VMULPS       96(R11), Y9, Y9
-	VMULPS       128(R11), Y10, Y10
-	VMULPS       160(R11), Y11, Y11
-	VANDPS       Y6, Y9, Y9
-	VANDPS       Y7, Y10, Y10
-	VANDPS       Y8, Y11, Y11
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
-	VADDPS       Y11, Y5, Y5
-	VMULPS       96(R8), Y3, Y3
-	VMULPS       128(R8), Y4, Y4
-	VMULPS       160(R8), Y5, Y5
-	VADDPS       96(CX), Y3, Y3
-	VADDPS       128(CX), Y4, Y4
-	VADDPS       160(CX), Y5, Y5
-	VMOVUPS      96(BX), Y9
-	VMOVUPS      128(BX), Y10
-	VMOVUPS      160(BX), Y11
-	VCMPPS       $0x1e, Y9, Y3, Y12
-	VANDPS       Y12, Y6, Y6
-	VCMPPS       $0x1e, Y10, Y4, Y12
-	VANDPS       Y12, Y7, Y7
-	VCMPPS       $0x1e, Y11, Y5, Y12
-	VANDPS       Y12, Y8, Y8
+	VPMOVZXWD    96(DX), Y9
+	VPMOVZXWD    112(DX), Y10
+	VPMOVZXWD    64(DI), Y11
+	VPMOVZXWD    80(DI), Y12
+	VPMOVZXWD    96(DI), Y13
+	VPMOVZXWD    112(DI), Y14
+	VPCMPGTD     Y11, Y7, Y7
+	VPCMPGTD     Y12, Y8, Y8
+	VPCMPGTD     Y13, Y9, Y9
+	VPCMPGTD     Y14, Y10, Y10
+	VMOVUPS      128(SI), Y11
+	VMOVUPS      160(SI), Y12
+	VMOVUPS      192(SI), Y13
+	VMOVUPS      224(SI), Y14
+	VMULPS       128(R11), Y11, Y11
+	VMULPS       160(R11), Y12, Y12
+	VMULPS       192(R11), Y13, Y13
+	VMULPS       224(R11), Y14, Y14
+	VANDPS       Y7, Y11, Y11
+	VANDPS       Y8, Y12, Y12
+	VANDPS       Y9, Y13, Y13
+	VANDPS       Y10, Y14, Y14
+	VADDPS       Y11, Y3, Y3
+	VADDPS       Y12, Y4, Y4
+	VADDPS       Y13, Y5, Y5
+	VADDPS       Y14, Y6, Y6
+	VMULPS       128(R8), Y3, Y3
+	VMULPS       160(R8), Y4, Y4
+	VMULPS       192(R8), Y5, Y5
+	VMULPS       224(R8), Y6, Y6
+	VADDPS       128(CX), Y3, Y3
+	VADDPS       160(CX), Y4, Y4
+	VADDPS       192(CX), Y5, Y5
+	VADDPS       224(CX), Y6, Y6
+	VMOVUPS      128(BX), Y11
+	VMOVUPS      160(BX), Y12
+	VMOVUPS      192(BX), Y13
+	VMOVUPS      224(BX), Y14
+	VCMPPS       $0x1e, Y11, Y3, Y15
+	VANDPS       Y15, Y7, Y7
+	VCMPPS       $0x1e, Y12, Y4, Y15
+	VANDPS       Y15, Y8, Y8
+	VCMPPS       $0x1e, Y13, Y5, Y15
+	VANDPS       Y15, Y9, Y9
+	VCMPPS       $0x1e, Y14, Y6, Y15
+	VANDPS       Y15, Y10, Y10
 	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y6, 96(BP), Y3, Y3
+	VBLENDVPS    Y7, 128(BP), Y3, Y3
 	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y7, 128(BP), Y4, Y4
+	VBLENDVPS    Y8, 160(BP), Y4, Y4
 	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y8, 160(BP), Y5, Y5
-	VMOVUPS      Y3, 96(CX)
-	VMOVUPS      Y4, 128(CX)
-	VMOVUPS      Y5, 160(CX)
-	VPMOVZXWD    48(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y6, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 48(DX)
+	VBLENDVPS    Y9, 192(BP), Y5, Y5
+	MOVQ         reset+80(FP), BP
+	VBLENDVPS    Y10, 224(BP), Y6, Y6
+	VMOVUPS      Y3, 128(CX)
+	VMOVUPS      Y4, 160(CX)
+	VMOVUPS      Y5, 192(CX)
+	VMOVUPS      Y6, 224(CX)
 	VPMOVZXWD    64(DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
@@ -12314,194 +12612,74 @@ SimplifiedAdaptiveExponentialAVX2_block:
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 80(DX)
-	VMOVUPS      96(R12), Y3
-	VSUBPS       Y9, Y3, Y3
-	VMOVUPS      128(R12), Y4
-	VSUBPS       Y10, Y4, Y4
-	VMOVUPS      160(R12), Y5
-	VSUBPS       Y11, Y5, Y5
-	MOVQ         ltheta+88(FP), BP
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       96(BP), Y3, Y3
-	MOVQ         ltheta+88(FP), BP
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       128(BP), Y4, Y4
-	MOVQ         ltheta+88(FP), BP
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       160(BP), Y5, Y5
-	VADDPS       Y3, Y9, Y3
-	VADDPS       Y4, Y10, Y4
-	VADDPS       Y5, Y11, Y5
-	MOVQ         dtheta+96(FP), BP
-	MOVQ         dtheta+96(FP), BP
-	VANDPS       96(BP), Y6, Y9
-	MOVQ         dtheta+96(FP), BP
-	MOVQ         dtheta+96(FP), BP
-	VANDPS       128(BP), Y7, Y10
-	MOVQ         dtheta+96(FP), BP
-	MOVQ         dtheta+96(FP), BP
-	VANDPS       160(BP), Y8, Y11
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
-	VADDPS       Y11, Y5, Y5
-	VMOVUPS      Y3, 96(BX)
-	VMOVUPS      Y4, 128(BX)
-	VMOVUPS      Y5, 160(BX)
-	VMOVMSKPS    Y6, BP
-	SHLQ         $0x18, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y7, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y8, BP
-	SHLQ         $0x28, BP
-	ORQ          BP, R15
-	VMOVUPS      192(CX), Y3
-	VMOVUPS      224(CX), Y4
-	VSUBPS       192(R10), Y3, Y3
-	VSUBPS       224(R10), Y4, Y4
-	VDIVPS       192(R9), Y3, Y3
-	VDIVPS       224(R9), Y4, Y4
-	VMAXPS       Y3, Y2, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMAXPS       Y4, Y2, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
-	VROUNDPS     $0x00, Y5, Y5
-	VMOVUPS      Y5, 192(AX)
-	VROUNDPS     $0x00, Y6, Y6
-	VMOVUPS      Y6, 224(AX)
-	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
-	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
-	VMULPS       vconstb95e8083<>+0(SB), Y5, Y5
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
-	VSUBPS       Y5, Y3, Y3
-	VSUBPS       Y6, Y4, Y4
-	VMULPS       vconst39500d01<>+0(SB), Y3, Y5
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y6
-	VADDPS       vconst3ab60b61<>+0(SB), Y5, Y5
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y5, Y5
-	VMULPS       Y4, Y6, Y6
-	VADDPS       vconst3c088889<>+0(SB), Y5, Y5
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y5, Y5
-	VMULPS       Y4, Y6, Y6
-	VADDPS       vconst3d2aaaab<>+0(SB), Y5, Y5
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y5, Y5
-	VMULPS       Y4, Y6, Y6
-	VADDPS       vconst3e2aaaab<>+0(SB), Y5, Y5
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y5, Y5
-	VMULPS       Y4, Y6, Y6
-	VADDPS       vconst3f000000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y3, Y7
-	VMULPS       Y4, Y4, Y8
-	VMULPS       Y5, Y7, Y5
-	VMULPS       Y6, Y8, Y6
-	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   192(AX), Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y3, Y3
-	VPSUBD       Y6, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y3
-	VCVTTPS2DQ   224(AX), Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y4, Y4
-	VPSUBD       Y6, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y4, Y4
-	VMULPS       192(R9), Y3, Y3
-	VMULPS       224(R9), Y4, Y4
-	VSUBPS       192(CX), Y3, Y3
-	VSUBPS       224(CX), Y4, Y4
-	VPMOVZXWD    96(DX), Y5
-	VPMOVZXWD    112(DX), Y6
-	VPMOVZXWD    96(DI), Y7
-	VPMOVZXWD    112(DI), Y8
-	VPCMPGTD     Y7, Y5, Y5
-	VPCMPGTD     Y8, Y6, Y6
-	VMOVUPS      192(SI), Y7
-	VMOVUPS      224(SI), Y8
-	VMULPS       192(R11), Y7, Y7
-	VMULPS       224(R11), Y8, Y8
-	VANDPS       Y5, Y7, Y7
-	VANDPS       Y6, Y8, Y8
-	VADDPS       Y7, Y3, Y3
-	VADDPS       Y8, Y4, Y4
-	VMULPS       192(R8), Y3, Y3
-	VMULPS       224(R8), Y4, Y4
-	VADDPS       192(CX), Y3, Y3
-	VADDPS       224(CX), Y4, Y4
-	VMOVUPS      192(BX), Y7
-	VMOVUPS      224(BX), Y8
-	VCMPPS       $0x1e, Y7, Y3, Y9
-	VANDPS       Y9, Y5, Y5
-	VCMPPS       $0x1e, Y8, Y4, Y9
-	VANDPS       Y9, Y6, Y6
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y5, 192(BP), Y3, Y3
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y6, 224(BP), Y4, Y4
-	VMOVUPS      Y3, 192(CX)
-	VMOVUPS      Y4, 224(CX)
 	VPMOVZXWD    96(DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y5, Y3
+	VPANDN       Y3, Y9, Y3
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 96(DX)
 	VPMOVZXWD    112(DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y6, Y3
+	VPANDN       Y3, Y10, Y3
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 112(DX)
-	VMOVUPS      192(R12), Y3
-	VSUBPS       Y7, Y3, Y3
-	VMOVUPS      224(R12), Y4
-	VSUBPS       Y8, Y4, Y4
+	VMOVUPS      128(R12), Y3
+	VSUBPS       Y11, Y3, Y3
+	VMOVUPS      160(R12), Y4
+	VSUBPS       Y12, Y4, Y4
+	VMOVUPS      192(R12), Y5
+	VSUBPS       Y13, Y5, Y5
+	VMOVUPS      224(R12), Y6
+	VSUBPS       Y14, Y6, Y6
 	MOVQ         ltheta+88(FP), BP
 	MOVQ         ltheta+88(FP), BP
-	VMULPS       192(BP), Y3, Y3
+	VMULPS       128(BP), Y3, Y3
 	MOVQ         ltheta+88(FP), BP
 	MOVQ         ltheta+88(FP), BP
-	VMULPS       224(BP), Y4, Y4
-	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
+	VMULPS       160(BP), Y4, Y4
+	MOVQ         ltheta+88(FP), BP
+	MOVQ         ltheta+88(FP), BP
+	VMULPS       192(BP), Y5, Y5
+	MOVQ         ltheta+88(FP), BP
+	MOVQ         ltheta+88(FP), BP
+	VMULPS       224(BP), Y6, Y6
+	VADDPS       Y3, Y11, Y3
+	VADDPS       Y4, Y12, Y4
+	VADDPS       Y5, Y13, Y5
+	VADDPS       Y6, Y14, Y6
 	MOVQ         dtheta+96(FP), BP
 	MOVQ         dtheta+96(FP), BP
-	VANDPS       192(BP), Y5, Y7
+	VANDPS       128(BP), Y7, Y11
 	MOVQ         dtheta+96(FP), BP
 	MOVQ         dtheta+96(FP), BP
-	VANDPS       224(BP), Y6, Y8
-	VADDPS       Y7, Y3, Y3
-	VADDPS       Y8, Y4, Y4
-	VMOVUPS      Y3, 192(BX)
-	VMOVUPS      Y4, 224(BX)
-	VMOVMSKPS    Y5, BP
+	VANDPS       160(BP), Y8, Y12
+	MOVQ         dtheta+96(FP), BP
+	MOVQ         dtheta+96(FP), BP
+	VANDPS       192(BP), Y9, Y13
+	MOVQ         dtheta+96(FP), BP
+	MOVQ         dtheta+96(FP), BP
+	VANDPS       224(BP), Y10, Y14
+	VADDPS       Y11, Y3, Y3
+	VADDPS       Y12, Y4, Y4
+	VADDPS       Y13, Y5, Y5
+	VADDPS       Y14, Y6, Y6
+	VMOVUPS      Y3, 128(BX)
+	VMOVUPS      Y4, 160(BX)
+	VMOVUPS      Y5, 192(BX)
+	VMOVUPS      Y6, 224(BX)
+	VMOVMSKPS    Y7, BP
+	SHLQ         $0x20, BP
+	ORQ          BP, R15
+	VMOVMSKPS    Y8, BP
+	SHLQ         $0x28, BP
+	ORQ          BP, R15
+	VMOVMSKPS    Y9, BP
 	SHLQ         $0x30, BP
 	ORQ          BP, R15
-	VMOVMSKPS    Y6, BP
+	VMOVMSKPS    Y10, BP
 	SHLQ         $0x38, BP
 	ORQ          BP, R15
 	MOVQ         R15, (R13)
@@ -14021,7 +14199,7 @@ SimplifiedAdaptiveExponentialUniformAVX512_done:
 // func simplifiedAdaptiveExponentialUniformAVX2(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·simplifiedAdaptiveExponentialUniformAVX2(SB), $616-88
-	// 1 scalars held in registers, 20 read from memory where used; vectors interleaved 3 at a time; between distant reads, 2 values reloaded from their streams, 1 kept on the stack.
+	// 1 scalars held in registers, 20 read from memory where used; vectors interleaved 4 at a time; between distant reads, 2 values reloaded from their streams, 1 kept on the stack.
 	VMOVSS       const3f800000<>+0(SB), X0
 	VDIVSS       delta+40(FP), X0, X0
 	VMOVSS       X0, (SP)
@@ -14076,372 +14254,486 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VMOVUPS      (CX), Y3
 	VMOVUPS      32(CX), Y4
 	VMOVUPS      64(CX), Y5
+	VMOVUPS      96(CX), Y6
 	VSUBPS       224(AX), Y3, Y3
 	VSUBPS       224(AX), Y4, Y4
 	VSUBPS       224(AX), Y5, Y5
+	VSUBPS       224(AX), Y6, Y6
 	VDIVPS       Y2, Y3, Y3
 	VDIVPS       Y2, Y4, Y4
 	VDIVPS       Y2, Y5, Y5
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y3, Y6, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y4, Y6, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y8
-	VROUNDPS     $0x00, Y6, Y6
-	VMOVUPS      Y6, 288(AX)
+	VDIVPS       Y2, Y6, Y6
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y3, Y7, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y3, Y7, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y4, Y7, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y4, Y7, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y5, Y7, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
 	VROUNDPS     $0x00, Y7, Y7
-	VMOVUPS      Y7, 320(AX)
+	VMOVUPS      Y7, 288(AX)
 	VROUNDPS     $0x00, Y8, Y8
-	VMOVUPS      Y8, 352(AX)
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y9
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y10
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y11
-	VSUBPS       Y9, Y3, Y3
-	VSUBPS       Y10, Y4, Y4
-	VSUBPS       Y11, Y5, Y5
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VMOVUPS      Y8, 320(AX)
+	VROUNDPS     $0x00, Y9, Y9
+	VMOVUPS      Y9, 352(AX)
+	VROUNDPS     $0x00, Y10, Y10
+	VMOVUPS      Y10, 384(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
+	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
+	VMULPS       vconst3f318000<>+0(SB), Y10, Y14
+	VSUBPS       Y11, Y3, Y3
+	VSUBPS       Y12, Y4, Y4
+	VSUBPS       Y13, Y5, Y5
+	VSUBPS       Y14, Y6, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
 	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
-	VSUBPS       Y6, Y3, Y3
-	VSUBPS       Y7, Y4, Y4
-	VSUBPS       Y8, Y5, Y5
-	VMULPS       vconst39500d01<>+0(SB), Y3, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y8
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
+	VMULPS       vconstb95e8083<>+0(SB), Y10, Y10
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
-	VMULPS       Y5, Y5, Y11
-	VMULPS       Y6, Y9, Y6
-	VMULPS       Y7, Y10, Y7
-	VMULPS       Y8, Y11, Y8
-	VADDPS       Y3, Y6, Y3
-	VADDPS       Y4, Y7, Y4
-	VADDPS       Y5, Y8, Y5
+	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y3, Y11
+	VMULPS       Y4, Y4, Y12
+	VMULPS       Y5, Y5, Y13
+	VMULPS       Y6, Y6, Y14
+	VMULPS       Y7, Y11, Y7
+	VMULPS       Y8, Y12, Y8
+	VMULPS       Y9, Y13, Y9
+	VMULPS       Y10, Y14, Y10
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       Y5, Y9, Y5
+	VADDPS       Y6, Y10, Y6
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VCVTTPS2DQ   288(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y3, Y3
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y3, Y3
-	VCVTTPS2DQ   320(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y4, Y4
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y4, Y4
-	VCVTTPS2DQ   352(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y5, Y5
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y5, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VCVTTPS2DQ   288(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y3, Y3
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y3, Y3
+	VCVTTPS2DQ   320(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y4, Y4
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y4, Y4
+	VCVTTPS2DQ   352(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y5, Y5
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VCVTTPS2DQ   384(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y6, Y6
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
 	VMULPS       Y3, Y2, Y3
 	VMULPS       Y4, Y2, Y4
 	VMULPS       Y5, Y2, Y5
+	VMULPS       Y6, Y2, Y6
 	VSUBPS       (CX), Y3, Y3
 	VSUBPS       32(CX), Y4, Y4
 	VSUBPS       64(CX), Y5, Y5
-	VPMOVZXWD    (DX), Y6
-	VPMOVZXWD    16(DX), Y7
-	VPMOVZXWD    32(DX), Y8
-	VPCMPGTD     32(AX), Y6, Y6
+	VSUBPS       96(CX), Y6, Y6
+	VPMOVZXWD    (DX), Y7
+	VPMOVZXWD    16(DX), Y8
+	VPMOVZXWD    32(DX), Y9
+	VPMOVZXWD    48(DX), Y10
 	VPCMPGTD     32(AX), Y7, Y7
 	VPCMPGTD     32(AX), Y8, Y8
-	VMOVUPS      (SI), Y9
-	VMOVUPS      32(SI), Y10
-	VMOVUPS      64(SI), Y11
-	VMULPS       160(AX), Y9, Y9
-	VMULPS       160(AX), Y10, Y10
+	VPCMPGTD     32(AX), Y9, Y9
+	VPCMPGTD     32(AX), Y10, Y10
+	VMOVUPS      (SI), Y11
+	VMOVUPS      32(SI), Y12
+	VMOVUPS      64(SI), Y13
+	VMOVUPS      96(SI), Y14
 	VMULPS       160(AX), Y11, Y11
-	VANDPS       Y6, Y9, Y9
-	VANDPS       Y7, Y10, Y10
-	VANDPS       Y8, Y11, Y11
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
-	VADDPS       Y11, Y5, Y5
+	VMULPS       160(AX), Y12, Y12
+	VMULPS       160(AX), Y13, Y13
+	VMULPS       160(AX), Y14, Y14
+	VANDPS       Y7, Y11, Y11
+	VANDPS       Y8, Y12, Y12
+	VANDPS       Y9, Y13, Y13
+	VANDPS       Y10, Y14, Y14
+	VADDPS       Y11, Y3, Y3
+	VADDPS       Y12, Y4, Y4
+	VADDPS       Y13, Y5, Y5
+	VADDPS       Y14, Y6, Y6
 	VMULPS       96(AX), Y3, Y3
 	VMULPS       96(AX), Y4, Y4
 	VMULPS       96(AX), Y5, Y5
+	VMULPS       96(AX), Y6, Y6
 	VADDPS       (CX), Y3, Y3
 	VADDPS       32(CX), Y4, Y4
 	VADDPS       64(CX), Y5, Y5
-	VMOVUPS      (BX), Y9
-	VMOVUPS      32(BX), Y10
-	VMOVUPS      64(BX), Y11
-	VCMPPS       $0x1e, Y9, Y3, Y12
-	VANDPS       Y12, Y6, Y6
-	VCMPPS       $0x1e, Y10, Y4, Y12
-	VANDPS       Y12, Y7, Y7
-	VCMPPS       $0x1e, Y11, Y5, Y12
-	VANDPS       Y12, Y8, Y8
-	VBLENDVPS    Y6, 192(AX), Y3, Y3
-	VBLENDVPS    Y7, 192(AX), Y4, Y4
-	VBLENDVPS    Y8, 192(AX), Y5, Y5
+	VADDPS       96(CX), Y6, Y6
+	VMOVUPS      (BX), Y11
+	VMOVUPS      32(BX), Y12
+	VMOVUPS      64(BX), Y13
+	VMOVUPS      96(BX), Y14
+	VCMPPS       $0x1e, Y11, Y3, Y15
+	VANDPS       Y15, Y7, Y7
+	VCMPPS       $0x1e, Y12, Y4, Y15
+	VANDPS       Y15, Y8, Y8
+	VCMPPS       $0x1e, Y13, Y5, Y15
+	VANDPS       Y15, Y9, Y9
+	VCMPPS       $0x1e, Y14, Y6, Y15
+	VANDPS       Y15, Y10, Y10
+	VBLENDVPS    Y7, 192(AX), Y3, Y3
+	VBLENDVPS    Y8, 192(AX), Y4, Y4
+	VBLENDVPS    Y9, 192(AX), Y5, Y5
+	VBLENDVPS    Y10, 192(AX), Y6, Y6
 	VMOVUPS      Y3, (CX)
 	VMOVUPS      Y4, 32(CX)
 	VMOVUPS      Y5, 64(CX)
+	VMOVUPS      Y6, 96(CX)
 	VPMOVZXWD    (DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y6, Y3
+	VPANDN       Y3, Y7, Y3
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, (DX)
 	VPMOVZXWD    16(DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
+	VPANDN       Y3, Y8, Y3
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 16(DX)
 	VPMOVZXWD    32(DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
+	VPANDN       Y3, Y9, Y3
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 32(DX)
+	VPMOVZXWD    48(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y10, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 48(DX)
 	VMOVUPS      256(AX), Y3
-	VSUBPS       Y9, Y3, Y3
+	VSUBPS       Y11, Y3, Y3
 	VMOVUPS      256(AX), Y4
-	VSUBPS       Y10, Y4, Y4
+	VSUBPS       Y12, Y4, Y4
 	VMOVUPS      256(AX), Y5
-	VSUBPS       Y11, Y5, Y5
+	VSUBPS       Y13, Y5, Y5
+	VMOVUPS      256(AX), Y6
+	VSUBPS       Y14, Y6, Y6
 	VMULPS       128(AX), Y3, Y3
 	VMULPS       128(AX), Y4, Y4
 	VMULPS       128(AX), Y5, Y5
-	VADDPS       Y3, Y9, Y3
-	VADDPS       Y4, Y10, Y4
-	VADDPS       Y5, Y11, Y5
-	VANDPS       64(AX), Y6, Y9
-	VANDPS       64(AX), Y7, Y10
-	VANDPS       64(AX), Y8, Y11
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
-	VADDPS       Y11, Y5, Y5
+	VMULPS       128(AX), Y6, Y6
+	VADDPS       Y3, Y11, Y3
+	VADDPS       Y4, Y12, Y4
+	VADDPS       Y5, Y13, Y5
+	VADDPS       Y6, Y14, Y6
+	VANDPS       64(AX), Y7, Y11
+	VANDPS       64(AX), Y8, Y12
+	VANDPS       64(AX), Y9, Y13
+	VANDPS       64(AX), Y10, Y14
+	VADDPS       Y11, Y3, Y3
+	VADDPS       Y12, Y4, Y4
+	VADDPS       Y13, Y5, Y5
+	VADDPS       Y14, Y6, Y6
 	VMOVUPS      Y3, (BX)
 	VMOVUPS      Y4, 32(BX)
 	VMOVUPS      Y5, 64(BX)
-	VMOVMSKPS    Y6, R10
-	ORQ          R10, R9
+	VMOVUPS      Y6, 96(BX)
 	VMOVMSKPS    Y7, R10
-	SHLQ         $0x08, R10
 	ORQ          R10, R9
 	VMOVMSKPS    Y8, R10
+	SHLQ         $0x08, R10
+	ORQ          R10, R9
+	VMOVMSKPS    Y9, R10
 	SHLQ         $0x10, R10
 	ORQ          R10, R9
-	VMOVUPS      96(CX), Y3
-	VMOVUPS      128(CX), Y4
-	VMOVUPS      160(CX), Y5
+	VMOVMSKPS    Y10, R10
+	SHLQ         $0x18, R10
+	ORQ          R10, R9
+	VMOVUPS      128(CX), Y3
+	VMOVUPS      160(CX), Y4
+	VMOVUPS      192(CX), Y5
+	VMOVUPS      224(CX), Y6
 	VSUBPS       224(AX), Y3, Y3
 	VSUBPS       224(AX), Y4, Y4
 	VSUBPS       224(AX), Y5, Y5
+	VSUBPS       224(AX), Y6, Y6
 	VDIVPS       Y2, Y3, Y3
 	VDIVPS       Y2, Y4, Y4
 	VDIVPS       Y2, Y5, Y5
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y3, Y6, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y4, Y6, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y8
-	VROUNDPS     $0x00, Y6, Y6
-	VMOVUPS      Y6, 384(AX)
+	VDIVPS       Y2, Y6, Y6
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y3, Y7, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y3, Y7, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y4, Y7, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y4, Y7, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y5, Y7, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
 	VROUNDPS     $0x00, Y7, Y7
 	VMOVUPS      Y7, 416(AX)
 	VROUNDPS     $0x00, Y8, Y8
 	VMOVUPS      Y8, 448(AX)
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y9
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y10
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y11
-	VSUBPS       Y9, Y3, Y3
-	VSUBPS       Y10, Y4, Y4
-	VSUBPS       Y11, Y5, Y5
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VROUNDPS     $0x00, Y9, Y9
+	VMOVUPS      Y9, 480(AX)
+	VROUNDPS     $0x00, Y10, Y10
+	VMOVUPS      Y10, 512(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
+	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
+	VMULPS       vconst3f318000<>+0(SB), Y10, Y14
+	VSUBPS       Y11, Y3, Y3
+	VSUBPS       Y12, Y4, Y4
+	VSUBPS       Y13, Y5, Y5
+	VSUBPS       Y14, Y6, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
 	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
-	VSUBPS       Y6, Y3, Y3
-	VSUBPS       Y7, Y4, Y4
-	VSUBPS       Y8, Y5, Y5
-	VMULPS       vconst39500d01<>+0(SB), Y3, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y8
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
+	VMULPS       vconstb95e8083<>+0(SB), Y10, Y10
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
-	VMULPS       Y5, Y5, Y11
-	VMULPS       Y6, Y9, Y6
-	VMULPS       Y7, Y10, Y7
-	VMULPS       Y8, Y11, Y8
-	VADDPS       Y3, Y6, Y3
-	VADDPS       Y4, Y7, Y4
-	VADDPS       Y5, Y8, Y5
+	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y3, Y11
+	VMULPS       Y4, Y4, Y12
+	VMULPS       Y5, Y5, Y13
+	VMULPS       Y6, Y6, Y14
+	VMULPS       Y7, Y11, Y7
+	VMULPS       Y8, Y12, Y8
+	VMULPS       Y9, Y13, Y9
+	VMULPS       Y10, Y14, Y10
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       Y5, Y9, Y5
+	VADDPS       Y6, Y10, Y6
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VCVTTPS2DQ   384(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y3, Y3
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y3, Y3
-	VCVTTPS2DQ   416(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y4, Y4
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y4, Y4
-	VCVTTPS2DQ   448(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y5, Y5
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y5, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VCVTTPS2DQ   416(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y3, Y3
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y3, Y3
+	VCVTTPS2DQ   448(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y4, Y4
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y4, Y4
+	VCVTTPS2DQ   480(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y5, Y5
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VCVTTPS2DQ   512(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y6, Y6
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
 	VMULPS       Y3, Y2, Y3
 	VMULPS       Y4, Y2, Y4
 	VMULPS       Y5, Y2, Y5
-	VSUBPS       96(CX), Y3, Y3
-	VSUBPS       128(CX), Y4, Y4
-	VSUBPS       160(CX), Y5, Y5
-	VPMOVZXWD    48(DX), Y6
+	VMULPS       Y6, Y2, Y6
+	VSUBPS       128(CX), Y3, Y3
+	VSUBPS       160(CX), Y4, Y4
+	VSUBPS       192(CX), Y5, Y5
+	VSUBPS       224(CX), Y6, Y6
 	VPMOVZXWD    64(DX), Y7
 	VPMOVZXWD    80(DX), Y8
-	VPCMPGTD     32(AX), Y6, Y6
+	VPMOVZXWD    96(DX), Y9
+	VPMOVZXWD    112(DX), Y10
 	VPCMPGTD     32(AX), Y7, Y7
 	VPCMPGTD     32(AX), Y8, Y8
-	VMOVUPS      96(SI), Y9
-	VMOVUPS      128(SI), Y10
-	VMOVUPS      160(SI), Y11
-	VMULPS       160(AX), Y9, Y9
-	VMULPS       160(AX), Y10, Y10
+	VPCMPGTD     32(AX), Y9, Y9
+	VPCMPGTD     32(AX), Y10, Y10
+	VMOVUPS      128(SI), Y11
+	VMOVUPS      160(SI), Y12
+	VMOVUPS      192(SI), Y13
+	VMOVUPS      224(SI), Y14
 	VMULPS       160(AX), Y11, Y11
-	VANDPS       Y6, Y9, Y9
-	VANDPS       Y7, Y10, Y10
-	VANDPS       Y8, Y11, Y11
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
-	VADDPS       Y11, Y5, Y5
+	VMULPS       160(AX), Y12, Y12
+	VMULPS       160(AX), Y13, Y13
+	VMULPS       160(AX), Y14, Y14
+	VANDPS       Y7, Y11, Y11
+	VANDPS       Y8, Y12, Y12
+	VANDPS       Y9, Y13, Y13
+	VANDPS       Y10, Y14, Y14
+	VADDPS       Y11, Y3, Y3
+	VADDPS       Y12, Y4, Y4
+	VADDPS       Y13, Y5, Y5
+	VADDPS       Y14, Y6, Y6
 	VMULPS       96(AX), Y3, Y3
 	VMULPS       96(AX), Y4, Y4
 	VMULPS       96(AX), Y5, Y5
-	VADDPS       96(CX), Y3, Y3
-	VADDPS       128(CX), Y4, Y4
-	VADDPS       160(CX), Y5, Y5
-	VMOVUPS      96(BX), Y9
-	VMOVUPS      128(BX), Y10
-	VMOVUPS      160(BX), Y11
-	VCMPPS       $0x1e, Y9, Y3, Y12
-	VANDPS       Y12, Y6, Y6
-	VCMPPS       $0x1e, Y10, Y4, Y12
-	VANDPS       Y12, Y7, Y7
-	VCMPPS       $0x1e, Y11, Y5, Y12
-	VANDPS       Y12, Y8, Y8
-	VBLENDVPS    Y6, 192(AX), Y3, Y3
-	VBLENDVPS    Y7, 192(AX), Y4, Y4
-	VBLENDVPS    Y8, 192(AX), Y5, Y5
-	VMOVUPS      Y3, 96(CX)
-	VMOVUPS      Y4, 128(CX)
-	VMOVUPS      Y5, 160(CX)
-	VPMOVZXWD    48(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y6, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 48(DX)
+	VMULPS       96(AX), Y6, Y6
+	VADDPS       128(CX), Y3, Y3
+	VADDPS       160(CX), Y4, Y4
+	VADDPS       192(CX), Y5, Y5
+	VADDPS       224(CX), Y6, Y6
+	VMOVUPS      128(BX), Y11
+	VMOVUPS      160(BX), Y12
+	VMOVUPS      192(BX), Y13
+	VMOVUPS      224(BX), Y14
+	VCMPPS       $0x1e, Y11, Y3, Y15
+	VANDPS       Y15, Y7, Y7
+	VCMPPS       $0x1e, Y12, Y4, Y15
+	VANDPS       Y15, Y8, Y8
+	VCMPPS       $0x1e, Y13, Y5, Y15
+	VANDPS       Y15, Y9, Y9
+	VCMPPS       $0x1e, Y14, Y6, Y15
+	VANDPS       Y15, Y10, Y10
+	VBLENDVPS    Y7, 192(AX), Y3, Y3
+	VBLENDVPS    Y8, 192(AX), Y4, Y4
+	VBLENDVPS    Y9, 192(AX), Y5, Y5
+	VBLENDVPS    Y10, 192(AX), Y6, Y6
+	VMOVUPS      Y3, 128(CX)
+	VMOVUPS      Y4, 160(CX)
+	VMOVUPS      Y5, 192(CX)
+	VMOVUPS      Y6, 224(CX)
 	VPMOVZXWD    64(DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
@@ -14456,172 +14748,58 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 80(DX)
-	VMOVUPS      256(AX), Y3
-	VSUBPS       Y9, Y3, Y3
-	VMOVUPS      256(AX), Y4
-	VSUBPS       Y10, Y4, Y4
-	VMOVUPS      256(AX), Y5
-	VSUBPS       Y11, Y5, Y5
-	VMULPS       128(AX), Y3, Y3
-	VMULPS       128(AX), Y4, Y4
-	VMULPS       128(AX), Y5, Y5
-	VADDPS       Y3, Y9, Y3
-	VADDPS       Y4, Y10, Y4
-	VADDPS       Y5, Y11, Y5
-	VANDPS       64(AX), Y6, Y9
-	VANDPS       64(AX), Y7, Y10
-	VANDPS       64(AX), Y8, Y11
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
-	VADDPS       Y11, Y5, Y5
-	VMOVUPS      Y3, 96(BX)
-	VMOVUPS      Y4, 128(BX)
-	VMOVUPS      Y5, 160(BX)
-	VMOVMSKPS    Y6, R10
-	SHLQ         $0x18, R10
-	ORQ          R10, R9
-	VMOVMSKPS    Y7, R10
-	SHLQ         $0x20, R10
-	ORQ          R10, R9
-	VMOVMSKPS    Y8, R10
-	SHLQ         $0x28, R10
-	ORQ          R10, R9
-	VMOVUPS      192(CX), Y3
-	VMOVUPS      224(CX), Y4
-	VSUBPS       224(AX), Y3, Y3
-	VSUBPS       224(AX), Y4, Y4
-	VDIVPS       Y2, Y3, Y3
-	VDIVPS       Y2, Y4, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
-	VROUNDPS     $0x00, Y5, Y5
-	VMOVUPS      Y5, 480(AX)
-	VROUNDPS     $0x00, Y6, Y6
-	VMOVUPS      Y6, 512(AX)
-	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
-	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
-	VMULPS       vconstb95e8083<>+0(SB), Y5, Y5
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
-	VSUBPS       Y5, Y3, Y3
-	VSUBPS       Y6, Y4, Y4
-	VMULPS       vconst39500d01<>+0(SB), Y3, Y5
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y6
-	VADDPS       vconst3ab60b61<>+0(SB), Y5, Y5
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y5, Y5
-	VMULPS       Y4, Y6, Y6
-	VADDPS       vconst3c088889<>+0(SB), Y5, Y5
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y5, Y5
-	VMULPS       Y4, Y6, Y6
-	VADDPS       vconst3d2aaaab<>+0(SB), Y5, Y5
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y5, Y5
-	VMULPS       Y4, Y6, Y6
-	VADDPS       vconst3e2aaaab<>+0(SB), Y5, Y5
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y5, Y5
-	VMULPS       Y4, Y6, Y6
-	VADDPS       vconst3f000000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y3, Y7
-	VMULPS       Y4, Y4, Y8
-	VMULPS       Y5, Y7, Y5
-	VMULPS       Y6, Y8, Y6
-	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   480(AX), Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y3, Y3
-	VPSUBD       Y6, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y3
-	VCVTTPS2DQ   512(AX), Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y4, Y4
-	VPSUBD       Y6, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y4, Y4
-	VMULPS       Y3, Y2, Y3
-	VMULPS       Y4, Y2, Y4
-	VSUBPS       192(CX), Y3, Y3
-	VSUBPS       224(CX), Y4, Y4
-	VPMOVZXWD    96(DX), Y5
-	VPMOVZXWD    112(DX), Y6
-	VPCMPGTD     32(AX), Y5, Y5
-	VPCMPGTD     32(AX), Y6, Y6
-	VMOVUPS      192(SI), Y7
-	VMOVUPS      224(SI), Y8
-	VMULPS       160(AX), Y7, Y7
-	VMULPS       160(AX), Y8, Y8
-	VANDPS       Y5, Y7, Y7
-	VANDPS       Y6, Y8, Y8
-	VADDPS       Y7, Y3, Y3
-	VADDPS       Y8, Y4, Y4
-	VMULPS       96(AX), Y3, Y3
-	VMULPS       96(AX), Y4, Y4
-	VADDPS       192(CX), Y3, Y3
-	VADDPS       224(CX), Y4, Y4
-	VMOVUPS      192(BX), Y7
-	VMOVUPS      224(BX), Y8
-	VCMPPS       $0x1e, Y7, Y3, Y9
-	VANDPS       Y9, Y5, Y5
-	VCMPPS       $0x1e, Y8, Y4, Y9
-	VANDPS       Y9, Y6, Y6
-	VBLENDVPS    Y5, 192(AX), Y3, Y3
-	VBLENDVPS    Y6, 192(AX), Y4, Y4
-	VMOVUPS      Y3, 192(CX)
-	VMOVUPS      Y4, 224(CX)
 	VPMOVZXWD    96(DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y5, Y3
+	VPANDN       Y3, Y9, Y3
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 96(DX)
 	VPMOVZXWD    112(DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y6, Y3
+	VPANDN       Y3, Y10, Y3
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 112(DX)
 	VMOVUPS      256(AX), Y3
-	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y11, Y3, Y3
 	VMOVUPS      256(AX), Y4
-	VSUBPS       Y8, Y4, Y4
+	VSUBPS       Y12, Y4, Y4
+	VMOVUPS      256(AX), Y5
+	VSUBPS       Y13, Y5, Y5
+	VMOVUPS      256(AX), Y6
+	VSUBPS       Y14, Y6, Y6
 	VMULPS       128(AX), Y3, Y3
 	VMULPS       128(AX), Y4, Y4
-	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
-	VANDPS       64(AX), Y5, Y7
-	VANDPS       64(AX), Y6, Y8
-	VADDPS       Y7, Y3, Y3
-	VADDPS       Y8, Y4, Y4
-	VMOVUPS      Y3, 192(BX)
-	VMOVUPS      Y4, 224(BX)
-	VMOVMSKPS    Y5, R10
+	VMULPS       128(AX), Y5, Y5
+	VMULPS       128(AX), Y6, Y6
+	VADDPS       Y3, Y11, Y3
+	VADDPS       Y4, Y12, Y4
+	VADDPS       Y5, Y13, Y5
+	VADDPS       Y6, Y14, Y6
+	VANDPS       64(AX), Y7, Y11
+	VANDPS       64(AX), Y8, Y12
+	VANDPS       64(AX), Y9, Y13
+	VANDPS       64(AX), Y10, Y14
+	VADDPS       Y11, Y3, Y3
+	VADDPS       Y12, Y4, Y4
+	VADDPS       Y13, Y5, Y5
+	VADDPS       Y14, Y6, Y6
+	VMOVUPS      Y3, 128(BX)
+	VMOVUPS      Y4, 160(BX)
+	VMOVUPS      Y5, 192(BX)
+	VMOVUPS      Y6, 224(BX)
+	VMOVMSKPS    Y7, R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R9
+	VMOVMSKPS    Y8, R10
+	SHLQ         $0x28, R10
+	ORQ          R10, R9
+	VMOVMSKPS    Y9, R10
 	SHLQ         $0x30, R10
 	ORQ          R10, R9
-	VMOVMSKPS    Y6, R10
+	VMOVMSKPS    Y10, R10
 	SHLQ         $0x38, R10
 	ORQ          R10, R9
 	MOVQ         R9, (DI)
@@ -14639,372 +14817,486 @@ SimplifiedAdaptiveExponentialUniformAVX2_reciprocal_block:
 	VMOVUPS      (CX), Y3
 	VMOVUPS      32(CX), Y4
 	VMOVUPS      64(CX), Y5
+	VMOVUPS      96(CX), Y6
 	VSUBPS       224(AX), Y3, Y3
 	VSUBPS       224(AX), Y4, Y4
 	VSUBPS       224(AX), Y5, Y5
+	VSUBPS       224(AX), Y6, Y6
 	VMULPS       (AX), Y3, Y3
 	VMULPS       (AX), Y4, Y4
 	VMULPS       (AX), Y5, Y5
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y3, Y6, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y4, Y6, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y8
-	VROUNDPS     $0x00, Y6, Y6
-	VMOVUPS      Y6, 288(AX)
+	VMULPS       (AX), Y6, Y6
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y3, Y7, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y3, Y7, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y4, Y7, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y4, Y7, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y5, Y7, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
 	VROUNDPS     $0x00, Y7, Y7
-	VMOVUPS      Y7, 320(AX)
+	VMOVUPS      Y7, 288(AX)
 	VROUNDPS     $0x00, Y8, Y8
-	VMOVUPS      Y8, 352(AX)
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y9
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y10
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y11
-	VSUBPS       Y9, Y3, Y3
-	VSUBPS       Y10, Y4, Y4
-	VSUBPS       Y11, Y5, Y5
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VMOVUPS      Y8, 320(AX)
+	VROUNDPS     $0x00, Y9, Y9
+	VMOVUPS      Y9, 352(AX)
+	VROUNDPS     $0x00, Y10, Y10
+	VMOVUPS      Y10, 384(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
+	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
+	VMULPS       vconst3f318000<>+0(SB), Y10, Y14
+	VSUBPS       Y11, Y3, Y3
+	VSUBPS       Y12, Y4, Y4
+	VSUBPS       Y13, Y5, Y5
+	VSUBPS       Y14, Y6, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
 	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
-	VSUBPS       Y6, Y3, Y3
-	VSUBPS       Y7, Y4, Y4
-	VSUBPS       Y8, Y5, Y5
-	VMULPS       vconst39500d01<>+0(SB), Y3, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y8
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
+	VMULPS       vconstb95e8083<>+0(SB), Y10, Y10
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
-	VMULPS       Y5, Y5, Y11
-	VMULPS       Y6, Y9, Y6
-	VMULPS       Y7, Y10, Y7
-	VMULPS       Y8, Y11, Y8
-	VADDPS       Y3, Y6, Y3
-	VADDPS       Y4, Y7, Y4
-	VADDPS       Y5, Y8, Y5
+	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y3, Y11
+	VMULPS       Y4, Y4, Y12
+	VMULPS       Y5, Y5, Y13
+	VMULPS       Y6, Y6, Y14
+	VMULPS       Y7, Y11, Y7
+	VMULPS       Y8, Y12, Y8
+	VMULPS       Y9, Y13, Y9
+	VMULPS       Y10, Y14, Y10
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       Y5, Y9, Y5
+	VADDPS       Y6, Y10, Y6
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VCVTTPS2DQ   288(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y3, Y3
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y3, Y3
-	VCVTTPS2DQ   320(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y4, Y4
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y4, Y4
-	VCVTTPS2DQ   352(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y5, Y5
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y5, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VCVTTPS2DQ   288(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y3, Y3
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y3, Y3
+	VCVTTPS2DQ   320(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y4, Y4
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y4, Y4
+	VCVTTPS2DQ   352(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y5, Y5
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VCVTTPS2DQ   384(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y6, Y6
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
 	VMULPS       Y3, Y2, Y3
 	VMULPS       Y4, Y2, Y4
 	VMULPS       Y5, Y2, Y5
+	VMULPS       Y6, Y2, Y6
 	VSUBPS       (CX), Y3, Y3
 	VSUBPS       32(CX), Y4, Y4
 	VSUBPS       64(CX), Y5, Y5
-	VPMOVZXWD    (DX), Y6
-	VPMOVZXWD    16(DX), Y7
-	VPMOVZXWD    32(DX), Y8
-	VPCMPGTD     32(AX), Y6, Y6
+	VSUBPS       96(CX), Y6, Y6
+	VPMOVZXWD    (DX), Y7
+	VPMOVZXWD    16(DX), Y8
+	VPMOVZXWD    32(DX), Y9
+	VPMOVZXWD    48(DX), Y10
 	VPCMPGTD     32(AX), Y7, Y7
 	VPCMPGTD     32(AX), Y8, Y8
-	VMOVUPS      (SI), Y9
-	VMOVUPS      32(SI), Y10
-	VMOVUPS      64(SI), Y11
-	VMULPS       160(AX), Y9, Y9
-	VMULPS       160(AX), Y10, Y10
+	VPCMPGTD     32(AX), Y9, Y9
+	VPCMPGTD     32(AX), Y10, Y10
+	VMOVUPS      (SI), Y11
+	VMOVUPS      32(SI), Y12
+	VMOVUPS      64(SI), Y13
+	VMOVUPS      96(SI), Y14
 	VMULPS       160(AX), Y11, Y11
-	VANDPS       Y6, Y9, Y9
-	VANDPS       Y7, Y10, Y10
-	VANDPS       Y8, Y11, Y11
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
-	VADDPS       Y11, Y5, Y5
+	VMULPS       160(AX), Y12, Y12
+	VMULPS       160(AX), Y13, Y13
+	VMULPS       160(AX), Y14, Y14
+	VANDPS       Y7, Y11, Y11
+	VANDPS       Y8, Y12, Y12
+	VANDPS       Y9, Y13, Y13
+	VANDPS       Y10, Y14, Y14
+	VADDPS       Y11, Y3, Y3
+	VADDPS       Y12, Y4, Y4
+	VADDPS       Y13, Y5, Y5
+	VADDPS       Y14, Y6, Y6
 	VMULPS       96(AX), Y3, Y3
 	VMULPS       96(AX), Y4, Y4
 	VMULPS       96(AX), Y5, Y5
+	VMULPS       96(AX), Y6, Y6
 	VADDPS       (CX), Y3, Y3
 	VADDPS       32(CX), Y4, Y4
 	VADDPS       64(CX), Y5, Y5
-	VMOVUPS      (BX), Y9
-	VMOVUPS      32(BX), Y10
-	VMOVUPS      64(BX), Y11
-	VCMPPS       $0x1e, Y9, Y3, Y12
-	VANDPS       Y12, Y6, Y6
-	VCMPPS       $0x1e, Y10, Y4, Y12
-	VANDPS       Y12, Y7, Y7
-	VCMPPS       $0x1e, Y11, Y5, Y12
-	VANDPS       Y12, Y8, Y8
-	VBLENDVPS    Y6, 192(AX), Y3, Y3
-	VBLENDVPS    Y7, 192(AX), Y4, Y4
-	VBLENDVPS    Y8, 192(AX), Y5, Y5
+	VADDPS       96(CX), Y6, Y6
+	VMOVUPS      (BX), Y11
+	VMOVUPS      32(BX), Y12
+	VMOVUPS      64(BX), Y13
+	VMOVUPS      96(BX), Y14
+	VCMPPS       $0x1e, Y11, Y3, Y15
+	VANDPS       Y15, Y7, Y7
+	VCMPPS       $0x1e, Y12, Y4, Y15
+	VANDPS       Y15, Y8, Y8
+	VCMPPS       $0x1e, Y13, Y5, Y15
+	VANDPS       Y15, Y9, Y9
+	VCMPPS       $0x1e, Y14, Y6, Y15
+	VANDPS       Y15, Y10, Y10
+	VBLENDVPS    Y7, 192(AX), Y3, Y3
+	VBLENDVPS    Y8, 192(AX), Y4, Y4
+	VBLENDVPS    Y9, 192(AX), Y5, Y5
+	VBLENDVPS    Y10, 192(AX), Y6, Y6
 	VMOVUPS      Y3, (CX)
 	VMOVUPS      Y4, 32(CX)
 	VMOVUPS      Y5, 64(CX)
+	VMOVUPS      Y6, 96(CX)
 	VPMOVZXWD    (DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y6, Y3
+	VPANDN       Y3, Y7, Y3
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, (DX)
 	VPMOVZXWD    16(DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
+	VPANDN       Y3, Y8, Y3
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 16(DX)
 	VPMOVZXWD    32(DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
+	VPANDN       Y3, Y9, Y3
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 32(DX)
+	VPMOVZXWD    48(DX), Y3
+	VPSUBD       Y0, Y3, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y10, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 48(DX)
 	VMOVUPS      256(AX), Y3
-	VSUBPS       Y9, Y3, Y3
+	VSUBPS       Y11, Y3, Y3
 	VMOVUPS      256(AX), Y4
-	VSUBPS       Y10, Y4, Y4
+	VSUBPS       Y12, Y4, Y4
 	VMOVUPS      256(AX), Y5
-	VSUBPS       Y11, Y5, Y5
+	VSUBPS       Y13, Y5, Y5
+	VMOVUPS      256(AX), Y6
+	VSUBPS       Y14, Y6, Y6
 	VMULPS       128(AX), Y3, Y3
 	VMULPS       128(AX), Y4, Y4
 	VMULPS       128(AX), Y5, Y5
-	VADDPS       Y3, Y9, Y3
-	VADDPS       Y4, Y10, Y4
-	VADDPS       Y5, Y11, Y5
-	VANDPS       64(AX), Y6, Y9
-	VANDPS       64(AX), Y7, Y10
-	VANDPS       64(AX), Y8, Y11
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
-	VADDPS       Y11, Y5, Y5
+	VMULPS       128(AX), Y6, Y6
+	VADDPS       Y3, Y11, Y3
+	VADDPS       Y4, Y12, Y4
+	VADDPS       Y5, Y13, Y5
+	VADDPS       Y6, Y14, Y6
+	VANDPS       64(AX), Y7, Y11
+	VANDPS       64(AX), Y8, Y12
+	VANDPS       64(AX), Y9, Y13
+	VANDPS       64(AX), Y10, Y14
+	VADDPS       Y11, Y3, Y3
+	VADDPS       Y12, Y4, Y4
+	VADDPS       Y13, Y5, Y5
+	VADDPS       Y14, Y6, Y6
 	VMOVUPS      Y3, (BX)
 	VMOVUPS      Y4, 32(BX)
 	VMOVUPS      Y5, 64(BX)
-	VMOVMSKPS    Y6, R10
-	ORQ          R10, R9
+	VMOVUPS      Y6, 96(BX)
 	VMOVMSKPS    Y7, R10
-	SHLQ         $0x08, R10
 	ORQ          R10, R9
 	VMOVMSKPS    Y8, R10
+	SHLQ         $0x08, R10
+	ORQ          R10, R9
+	VMOVMSKPS    Y9, R10
 	SHLQ         $0x10, R10
 	ORQ          R10, R9
-	VMOVUPS      96(CX), Y3
-	VMOVUPS      128(CX), Y4
-	VMOVUPS      160(CX), Y5
+	VMOVMSKPS    Y10, R10
+	SHLQ         $0x18, R10
+	ORQ          R10, R9
+	VMOVUPS      128(CX), Y3
+	VMOVUPS      160(CX), Y4
+	VMOVUPS      192(CX), Y5
+	VMOVUPS      224(CX), Y6
 	VSUBPS       224(AX), Y3, Y3
 	VSUBPS       224(AX), Y4, Y4
 	VSUBPS       224(AX), Y5, Y5
+	VSUBPS       224(AX), Y6, Y6
 	VMULPS       (AX), Y3, Y3
 	VMULPS       (AX), Y4, Y4
 	VMULPS       (AX), Y5, Y5
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y3, Y6, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y4, Y6, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y8
-	VROUNDPS     $0x00, Y6, Y6
-	VMOVUPS      Y6, 384(AX)
+	VMULPS       (AX), Y6, Y6
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y3, Y7, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y3, Y7, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y4, Y7, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y4, Y7, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y5, Y7, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMOVUPS      vconstc2d00000<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      vconst42b20000<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
 	VROUNDPS     $0x00, Y7, Y7
 	VMOVUPS      Y7, 416(AX)
 	VROUNDPS     $0x00, Y8, Y8
 	VMOVUPS      Y8, 448(AX)
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y9
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y10
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y11
-	VSUBPS       Y9, Y3, Y3
-	VSUBPS       Y10, Y4, Y4
-	VSUBPS       Y11, Y5, Y5
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VROUNDPS     $0x00, Y9, Y9
+	VMOVUPS      Y9, 480(AX)
+	VROUNDPS     $0x00, Y10, Y10
+	VMOVUPS      Y10, 512(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
+	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
+	VMULPS       vconst3f318000<>+0(SB), Y10, Y14
+	VSUBPS       Y11, Y3, Y3
+	VSUBPS       Y12, Y4, Y4
+	VSUBPS       Y13, Y5, Y5
+	VSUBPS       Y14, Y6, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
 	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
-	VSUBPS       Y6, Y3, Y3
-	VSUBPS       Y7, Y4, Y4
-	VSUBPS       Y8, Y5, Y5
-	VMULPS       vconst39500d01<>+0(SB), Y3, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y8
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
+	VMULPS       vconstb95e8083<>+0(SB), Y10, Y10
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y5, Y8, Y8
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
-	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
-	VMULPS       Y5, Y5, Y11
-	VMULPS       Y6, Y9, Y6
-	VMULPS       Y7, Y10, Y7
-	VMULPS       Y8, Y11, Y8
-	VADDPS       Y3, Y6, Y3
-	VADDPS       Y4, Y7, Y4
-	VADDPS       Y5, Y8, Y5
+	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y3, Y11
+	VMULPS       Y4, Y4, Y12
+	VMULPS       Y5, Y5, Y13
+	VMULPS       Y6, Y6, Y14
+	VMULPS       Y7, Y11, Y7
+	VMULPS       Y8, Y12, Y8
+	VMULPS       Y9, Y13, Y9
+	VMULPS       Y10, Y14, Y10
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       Y5, Y9, Y5
+	VADDPS       Y6, Y10, Y6
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VCVTTPS2DQ   384(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y3, Y3
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y3, Y3
-	VCVTTPS2DQ   416(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y4, Y4
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y4, Y4
-	VCVTTPS2DQ   448(AX), Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VMULPS       Y8, Y5, Y5
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y5, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VCVTTPS2DQ   416(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y3, Y3
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y3, Y3
+	VCVTTPS2DQ   448(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y4, Y4
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y4, Y4
+	VCVTTPS2DQ   480(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y5, Y5
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VCVTTPS2DQ   512(AX), Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y6, Y6
+	VPSUBD       Y8, Y7, Y7
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
 	VMULPS       Y3, Y2, Y3
 	VMULPS       Y4, Y2, Y4
 	VMULPS       Y5, Y2, Y5
-	VSUBPS       96(CX), Y3, Y3
-	VSUBPS       128(CX), Y4, Y4
-	VSUBPS       160(CX), Y5, Y5
-	VPMOVZXWD    48(DX), Y6
+	VMULPS       Y6, Y2, Y6
+	VSUBPS       128(CX), Y3, Y3
+	VSUBPS       160(CX), Y4, Y4
+	VSUBPS       192(CX), Y5, Y5
+	VSUBPS       224(CX), Y6, Y6
 	VPMOVZXWD    64(DX), Y7
 	VPMOVZXWD    80(DX), Y8
-	VPCMPGTD     32(AX), Y6, Y6
+	VPMOVZXWD    96(DX), Y9
+	VPMOVZXWD    112(DX), Y10
 	VPCMPGTD     32(AX), Y7, Y7
 	VPCMPGTD     32(AX), Y8, Y8
-	VMOVUPS      96(SI), Y9
-	VMOVUPS      128(SI), Y10
-	VMOVUPS      160(SI), Y11
-	VMULPS       160(AX), Y9, Y9
-	VMULPS       160(AX), Y10, Y10
+	VPCMPGTD     32(AX), Y9, Y9
+	VPCMPGTD     32(AX), Y10, Y10
+	VMOVUPS      128(SI), Y11
+	VMOVUPS      160(SI), Y12
+	VMOVUPS      192(SI), Y13
+	VMOVUPS      224(SI), Y14
 	VMULPS       160(AX), Y11, Y11
-	VANDPS       Y6, Y9, Y9
-	VANDPS       Y7, Y10, Y10
-	VANDPS       Y8, Y11, Y11
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
-	VADDPS       Y11, Y5, Y5
+	VMULPS       160(AX), Y12, Y12
+	VMULPS       160(AX), Y13, Y13
+	VMULPS       160(AX), Y14, Y14
+	VANDPS       Y7, Y11, Y11
+	VANDPS       Y8, Y12, Y12
+	VANDPS       Y9, Y13, Y13
+	VANDPS       Y10, Y14, Y14
+	VADDPS       Y11, Y3, Y3
+	VADDPS       Y12, Y4, Y4
+	VADDPS       Y13, Y5, Y5
+	VADDPS       Y14, Y6, Y6
 	VMULPS       96(AX), Y3, Y3
 	VMULPS       96(AX), Y4, Y4
 	VMULPS       96(AX), Y5, Y5
-	VADDPS       96(CX), Y3, Y3
-	VADDPS       128(CX), Y4, Y4
-	VADDPS       160(CX), Y5, Y5
-	VMOVUPS      96(BX), Y9
-	VMOVUPS      128(BX), Y10
-	VMOVUPS      160(BX), Y11
-	VCMPPS       $0x1e, Y9, Y3, Y12
-	VANDPS       Y12, Y6, Y6
-	VCMPPS       $0x1e, Y10, Y4, Y12
-	VANDPS       Y12, Y7, Y7
-	VCMPPS       $0x1e, Y11, Y5, Y12
-	VANDPS       Y12, Y8, Y8
-	VBLENDVPS    Y6, 192(AX), Y3, Y3
-	VBLENDVPS    Y7, 192(AX), Y4, Y4
-	VBLENDVPS    Y8, 192(AX), Y5, Y5
-	VMOVUPS      Y3, 96(CX)
-	VMOVUPS      Y4, 128(CX)
-	VMOVUPS      Y5, 160(CX)
-	VPMOVZXWD    48(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y6, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 48(DX)
+	VMULPS       96(AX), Y6, Y6
+	VADDPS       128(CX), Y3, Y3
+	VADDPS       160(CX), Y4, Y4
+	VADDPS       192(CX), Y5, Y5
+	VADDPS       224(CX), Y6, Y6
+	VMOVUPS      128(BX), Y11
+	VMOVUPS      160(BX), Y12
+	VMOVUPS      192(BX), Y13
+	VMOVUPS      224(BX), Y14
+	VCMPPS       $0x1e, Y11, Y3, Y15
+	VANDPS       Y15, Y7, Y7
+	VCMPPS       $0x1e, Y12, Y4, Y15
+	VANDPS       Y15, Y8, Y8
+	VCMPPS       $0x1e, Y13, Y5, Y15
+	VANDPS       Y15, Y9, Y9
+	VCMPPS       $0x1e, Y14, Y6, Y15
+	VANDPS       Y15, Y10, Y10
+	VBLENDVPS    Y7, 192(AX), Y3, Y3
+	VBLENDVPS    Y8, 192(AX), Y4, Y4
+	VBLENDVPS    Y9, 192(AX), Y5, Y5
+	VBLENDVPS    Y10, 192(AX), Y6, Y6
+	VMOVUPS      Y3, 128(CX)
+	VMOVUPS      Y4, 160(CX)
+	VMOVUPS      Y5, 192(CX)
+	VMOVUPS      Y6, 224(CX)
 	VPMOVZXWD    64(DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
@@ -15019,172 +15311,58 @@ SimplifiedAdaptiveExponentialUniformAVX2_reciprocal_block:
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 80(DX)
-	VMOVUPS      256(AX), Y3
-	VSUBPS       Y9, Y3, Y3
-	VMOVUPS      256(AX), Y4
-	VSUBPS       Y10, Y4, Y4
-	VMOVUPS      256(AX), Y5
-	VSUBPS       Y11, Y5, Y5
-	VMULPS       128(AX), Y3, Y3
-	VMULPS       128(AX), Y4, Y4
-	VMULPS       128(AX), Y5, Y5
-	VADDPS       Y3, Y9, Y3
-	VADDPS       Y4, Y10, Y4
-	VADDPS       Y5, Y11, Y5
-	VANDPS       64(AX), Y6, Y9
-	VANDPS       64(AX), Y7, Y10
-	VANDPS       64(AX), Y8, Y11
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
-	VADDPS       Y11, Y5, Y5
-	VMOVUPS      Y3, 96(BX)
-	VMOVUPS      Y4, 128(BX)
-	VMOVUPS      Y5, 160(BX)
-	VMOVMSKPS    Y6, R10
-	SHLQ         $0x18, R10
-	ORQ          R10, R9
-	VMOVMSKPS    Y7, R10
-	SHLQ         $0x20, R10
-	ORQ          R10, R9
-	VMOVMSKPS    Y8, R10
-	SHLQ         $0x28, R10
-	ORQ          R10, R9
-	VMOVUPS      192(CX), Y3
-	VMOVUPS      224(CX), Y4
-	VSUBPS       224(AX), Y3, Y3
-	VSUBPS       224(AX), Y4, Y4
-	VMULPS       (AX), Y3, Y3
-	VMULPS       (AX), Y4, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
-	VROUNDPS     $0x00, Y5, Y5
-	VMOVUPS      Y5, 480(AX)
-	VROUNDPS     $0x00, Y6, Y6
-	VMOVUPS      Y6, 512(AX)
-	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
-	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
-	VMULPS       vconstb95e8083<>+0(SB), Y5, Y5
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
-	VSUBPS       Y5, Y3, Y3
-	VSUBPS       Y6, Y4, Y4
-	VMULPS       vconst39500d01<>+0(SB), Y3, Y5
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y6
-	VADDPS       vconst3ab60b61<>+0(SB), Y5, Y5
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y5, Y5
-	VMULPS       Y4, Y6, Y6
-	VADDPS       vconst3c088889<>+0(SB), Y5, Y5
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y5, Y5
-	VMULPS       Y4, Y6, Y6
-	VADDPS       vconst3d2aaaab<>+0(SB), Y5, Y5
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y5, Y5
-	VMULPS       Y4, Y6, Y6
-	VADDPS       vconst3e2aaaab<>+0(SB), Y5, Y5
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y5, Y5
-	VMULPS       Y4, Y6, Y6
-	VADDPS       vconst3f000000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y3, Y7
-	VMULPS       Y4, Y4, Y8
-	VMULPS       Y5, Y7, Y5
-	VMULPS       Y6, Y8, Y6
-	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   480(AX), Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y3, Y3
-	VPSUBD       Y6, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y3
-	VCVTTPS2DQ   512(AX), Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y4, Y4
-	VPSUBD       Y6, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y4, Y4
-	VMULPS       Y3, Y2, Y3
-	VMULPS       Y4, Y2, Y4
-	VSUBPS       192(CX), Y3, Y3
-	VSUBPS       224(CX), Y4, Y4
-	VPMOVZXWD    96(DX), Y5
-	VPMOVZXWD    112(DX), Y6
-	VPCMPGTD     32(AX), Y5, Y5
-	VPCMPGTD     32(AX), Y6, Y6
-	VMOVUPS      192(SI), Y7
-	VMOVUPS      224(SI), Y8
-	VMULPS       160(AX), Y7, Y7
-	VMULPS       160(AX), Y8, Y8
-	VANDPS       Y5, Y7, Y7
-	VANDPS       Y6, Y8, Y8
-	VADDPS       Y7, Y3, Y3
-	VADDPS       Y8, Y4, Y4
-	VMULPS       96(AX), Y3, Y3
-	VMULPS       96(AX), Y4, Y4
-	VADDPS       192(CX), Y3, Y3
-	VADDPS       224(CX), Y4, Y4
-	VMOVUPS      192(BX), Y7
-	VMOVUPS      224(BX), Y8
-	VCMPPS       $0x1e, Y7, Y3, Y9
-	VANDPS       Y9, Y5, Y5
-	VCMPPS       $0x1e, Y8, Y4, Y9
-	VANDPS       Y9, Y6, Y6
-	VBLENDVPS    Y5, 192(AX), Y3, Y3
-	VBLENDVPS    Y6, 192(AX), Y4, Y4
-	VMOVUPS      Y3, 192(CX)
-	VMOVUPS      Y4, 224(CX)
 	VPMOVZXWD    96(DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y5, Y3
+	VPANDN       Y3, Y9, Y3
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 96(DX)
 	VPMOVZXWD    112(DX), Y3
 	VPSUBD       Y0, Y3, Y3
 	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y6, Y3
+	VPANDN       Y3, Y10, Y3
 	VEXTRACTI128 $0x01, Y3, X4
 	VPACKUSDW    X4, X3, X3
 	VMOVDQU      X3, 112(DX)
 	VMOVUPS      256(AX), Y3
-	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y11, Y3, Y3
 	VMOVUPS      256(AX), Y4
-	VSUBPS       Y8, Y4, Y4
+	VSUBPS       Y12, Y4, Y4
+	VMOVUPS      256(AX), Y5
+	VSUBPS       Y13, Y5, Y5
+	VMOVUPS      256(AX), Y6
+	VSUBPS       Y14, Y6, Y6
 	VMULPS       128(AX), Y3, Y3
 	VMULPS       128(AX), Y4, Y4
-	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
-	VANDPS       64(AX), Y5, Y7
-	VANDPS       64(AX), Y6, Y8
-	VADDPS       Y7, Y3, Y3
-	VADDPS       Y8, Y4, Y4
-	VMOVUPS      Y3, 192(BX)
-	VMOVUPS      Y4, 224(BX)
-	VMOVMSKPS    Y5, R10
+	VMULPS       128(AX), Y5, Y5
+	VMULPS       128(AX), Y6, Y6
+	VADDPS       Y3, Y11, Y3
+	VADDPS       Y4, Y12, Y4
+	VADDPS       Y5, Y13, Y5
+	VADDPS       Y6, Y14, Y6
+	VANDPS       64(AX), Y7, Y11
+	VANDPS       64(AX), Y8, Y12
+	VANDPS       64(AX), Y9, Y13
+	VANDPS       64(AX), Y10, Y14
+	VADDPS       Y11, Y3, Y3
+	VADDPS       Y12, Y4, Y4
+	VADDPS       Y13, Y5, Y5
+	VADDPS       Y14, Y6, Y6
+	VMOVUPS      Y3, 128(BX)
+	VMOVUPS      Y4, 160(BX)
+	VMOVUPS      Y5, 192(BX)
+	VMOVUPS      Y6, 224(BX)
+	VMOVMSKPS    Y7, R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R9
+	VMOVMSKPS    Y8, R10
+	SHLQ         $0x28, R10
+	ORQ          R10, R9
+	VMOVMSKPS    Y9, R10
 	SHLQ         $0x30, R10
 	ORQ          R10, R9
-	VMOVMSKPS    Y6, R10
+	VMOVMSKPS    Y10, R10
 	SHLQ         $0x38, R10
 	ORQ          R10, R9
 	MOVQ         R9, (DI)
@@ -16306,7 +16484,7 @@ TracerAVX2_done:
 // func tracerUniformAVX512(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·tracerUniformAVX512(SB), NOSPLIT, $0-48
-	// 3 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
+	// 3 scalars held in registers, 0 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -16319,8 +16497,91 @@ TEXT ·tracerUniformAVX512(SB), NOSPLIT, $0-48
 	MOVQ         blocks+40(FP), BX
 	TESTQ        BX, BX
 	JZ           TracerUniformAVX512_done
+	SUBQ         $0x02, BX
+	JCS          TracerUniformAVX512_block_last
 
-TracerUniformAVX512_block:
+TracerUniformAVX512_block_pair:
+	VMOVUPS (CX), Z3
+	VMOVUPS 64(CX), Z4
+	VMOVUPS 128(CX), Z5
+	VMOVUPS 192(CX), Z6
+	VMOVUPS 256(CX), Z7
+	VMOVUPS 320(CX), Z8
+	VMOVUPS 384(CX), Z9
+	VMOVUPS 448(CX), Z10
+	VMOVUPS (AX), Z11
+	VMOVUPS 64(AX), Z12
+	VMOVUPS 128(AX), Z13
+	VMOVUPS 192(AX), Z14
+	VMOVUPS 256(AX), Z15
+	VMOVUPS 320(AX), Z16
+	VMOVUPS 384(AX), Z17
+	VMOVUPS 448(AX), Z18
+	VSUBPS  Z11, Z1, Z19
+	VSUBPS  Z12, Z1, Z20
+	VSUBPS  Z13, Z1, Z21
+	VSUBPS  Z14, Z1, Z22
+	VSUBPS  Z15, Z1, Z23
+	VSUBPS  Z16, Z1, Z24
+	VSUBPS  Z17, Z1, Z25
+	VSUBPS  Z18, Z1, Z26
+	VMULPS  Z19, Z0, Z19
+	VMULPS  Z20, Z0, Z20
+	VMULPS  Z21, Z0, Z21
+	VMULPS  Z22, Z0, Z22
+	VMULPS  Z23, Z0, Z23
+	VMULPS  Z24, Z0, Z24
+	VMULPS  Z25, Z0, Z25
+	VMULPS  Z26, Z0, Z26
+	VADDPS  Z19, Z11, Z11
+	VADDPS  Z20, Z12, Z12
+	VADDPS  Z21, Z13, Z13
+	VADDPS  Z22, Z14, Z14
+	VADDPS  Z23, Z15, Z15
+	VADDPS  Z24, Z16, Z16
+	VADDPS  Z25, Z17, Z17
+	VADDPS  Z26, Z18, Z18
+	VMULPS  Z3, Z2, Z3
+	VMULPS  Z4, Z2, Z4
+	VMULPS  Z5, Z2, Z5
+	VMULPS  Z6, Z2, Z6
+	VMULPS  Z7, Z2, Z7
+	VMULPS  Z8, Z2, Z8
+	VMULPS  Z9, Z2, Z9
+	VMULPS  Z10, Z2, Z10
+	VADDPS  Z3, Z11, Z3
+	VADDPS  Z4, Z12, Z4
+	VADDPS  Z5, Z13, Z5
+	VADDPS  Z6, Z14, Z6
+	VADDPS  Z7, Z15, Z7
+	VADDPS  Z8, Z16, Z8
+	VADDPS  Z9, Z17, Z9
+	VADDPS  Z10, Z18, Z10
+	VMOVUPS Z3, (AX)
+	VMOVUPS Z4, 64(AX)
+	VMOVUPS Z5, 128(AX)
+	VMOVUPS Z6, 192(AX)
+	VMOVUPS Z7, 256(AX)
+	VMOVUPS Z8, 320(AX)
+	VMOVUPS Z9, 384(AX)
+	VMOVUPS Z10, 448(AX)
+	VMOVUPS Z3, (DX)
+	VMOVUPS Z4, 64(DX)
+	VMOVUPS Z5, 128(DX)
+	VMOVUPS Z6, 192(DX)
+	VMOVUPS Z7, 256(DX)
+	VMOVUPS Z8, 320(DX)
+	VMOVUPS Z9, 384(DX)
+	VMOVUPS Z10, 448(DX)
+	ADDQ    $0x00000200, AX
+	ADDQ    $0x00000200, CX
+	ADDQ    $0x00000200, DX
+	SUBQ    $0x02, BX
+	JCC     TracerUniformAVX512_block_pair
+
+TracerUniformAVX512_block_last:
+	TESTQ   $0x00000001, BX
+	JZ      TracerUniformAVX512_block_end
 	VMOVUPS (CX), Z3
 	VMOVUPS 64(CX), Z4
 	VMOVUPS 128(CX), Z5
@@ -16332,37 +16593,36 @@ TracerUniformAVX512_block:
 	VSUBPS  Z7, Z1, Z11
 	VSUBPS  Z8, Z1, Z12
 	VSUBPS  Z9, Z1, Z13
-	VSUBPS  Z10, Z1, Z14
+	VSUBPS  Z10, Z1, Z1
 	VMULPS  Z11, Z0, Z11
 	VMULPS  Z12, Z0, Z12
 	VMULPS  Z13, Z0, Z13
-	VMULPS  Z14, Z0, Z14
-	VADDPS  Z11, Z7, Z7
-	VADDPS  Z12, Z8, Z8
-	VADDPS  Z13, Z9, Z9
-	VADDPS  Z14, Z10, Z10
+	VMULPS  Z1, Z0, Z0
+	VADDPS  Z11, Z7, Z1
+	VADDPS  Z12, Z8, Z7
+	VADDPS  Z13, Z9, Z8
+	VADDPS  Z0, Z10, Z0
 	VMULPS  Z3, Z2, Z3
 	VMULPS  Z4, Z2, Z4
 	VMULPS  Z5, Z2, Z5
-	VMULPS  Z6, Z2, Z6
-	VADDPS  Z3, Z7, Z3
-	VADDPS  Z4, Z8, Z4
-	VADDPS  Z5, Z9, Z5
-	VADDPS  Z6, Z10, Z6
-	VMOVUPS Z3, (AX)
-	VMOVUPS Z4, 64(AX)
-	VMOVUPS Z5, 128(AX)
-	VMOVUPS Z6, 192(AX)
-	VMOVUPS Z3, (DX)
-	VMOVUPS Z4, 64(DX)
-	VMOVUPS Z5, 128(DX)
-	VMOVUPS Z6, 192(DX)
+	VMULPS  Z6, Z2, Z2
+	VADDPS  Z3, Z1, Z1
+	VADDPS  Z4, Z7, Z3
+	VADDPS  Z5, Z8, Z4
+	VADDPS  Z2, Z0, Z0
+	VMOVUPS Z1, (AX)
+	VMOVUPS Z3, 64(AX)
+	VMOVUPS Z4, 128(AX)
+	VMOVUPS Z0, 192(AX)
+	VMOVUPS Z1, (DX)
+	VMOVUPS Z3, 64(DX)
+	VMOVUPS Z4, 128(DX)
+	VMOVUPS Z0, 192(DX)
 	ADDQ    $0x00000100, AX
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
-	DECQ    BX
-	JNZ     TracerUniformAVX512_block
 
+TracerUniformAVX512_block_end:
 TracerUniformAVX512_done:
 	VZEROUPPER
 	RET
@@ -16674,7 +16934,7 @@ TracerAddAVX2_done:
 // func tracerAddUniformAVX512(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·tracerAddUniformAVX512(SB), NOSPLIT, $0-48
-	// 3 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
+	// 3 scalars held in registers, 0 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -16687,8 +16947,107 @@ TEXT ·tracerAddUniformAVX512(SB), NOSPLIT, $0-48
 	MOVQ         blocks+40(FP), BX
 	TESTQ        BX, BX
 	JZ           TracerAddUniformAVX512_done
+	SUBQ         $0x02, BX
+	JCS          TracerAddUniformAVX512_block_last
 
-TracerAddUniformAVX512_block:
+TracerAddUniformAVX512_block_pair:
+	VMOVUPS (CX), Z3
+	VMOVUPS 64(CX), Z4
+	VMOVUPS 128(CX), Z5
+	VMOVUPS 192(CX), Z6
+	VMOVUPS 256(CX), Z7
+	VMOVUPS 320(CX), Z8
+	VMOVUPS 384(CX), Z9
+	VMOVUPS 448(CX), Z10
+	VMOVUPS (AX), Z11
+	VMOVUPS 64(AX), Z12
+	VMOVUPS 128(AX), Z13
+	VMOVUPS 192(AX), Z14
+	VMOVUPS 256(AX), Z15
+	VMOVUPS 320(AX), Z16
+	VMOVUPS 384(AX), Z17
+	VMOVUPS 448(AX), Z18
+	VSUBPS  Z11, Z1, Z19
+	VSUBPS  Z12, Z1, Z20
+	VSUBPS  Z13, Z1, Z21
+	VSUBPS  Z14, Z1, Z22
+	VSUBPS  Z15, Z1, Z23
+	VSUBPS  Z16, Z1, Z24
+	VSUBPS  Z17, Z1, Z25
+	VSUBPS  Z18, Z1, Z26
+	VMULPS  Z19, Z0, Z19
+	VMULPS  Z20, Z0, Z20
+	VMULPS  Z21, Z0, Z21
+	VMULPS  Z22, Z0, Z22
+	VMULPS  Z23, Z0, Z23
+	VMULPS  Z24, Z0, Z24
+	VMULPS  Z25, Z0, Z25
+	VMULPS  Z26, Z0, Z26
+	VADDPS  Z19, Z11, Z11
+	VADDPS  Z20, Z12, Z12
+	VADDPS  Z21, Z13, Z13
+	VADDPS  Z22, Z14, Z14
+	VADDPS  Z23, Z15, Z15
+	VADDPS  Z24, Z16, Z16
+	VADDPS  Z25, Z17, Z17
+	VADDPS  Z26, Z18, Z18
+	VMULPS  Z3, Z2, Z3
+	VMULPS  Z4, Z2, Z4
+	VMULPS  Z5, Z2, Z5
+	VMULPS  Z6, Z2, Z6
+	VMULPS  Z7, Z2, Z7
+	VMULPS  Z8, Z2, Z8
+	VMULPS  Z9, Z2, Z9
+	VMULPS  Z10, Z2, Z10
+	VADDPS  Z3, Z11, Z3
+	VADDPS  Z4, Z12, Z4
+	VADDPS  Z5, Z13, Z5
+	VADDPS  Z6, Z14, Z6
+	VADDPS  Z7, Z15, Z7
+	VADDPS  Z8, Z16, Z8
+	VADDPS  Z9, Z17, Z9
+	VADDPS  Z10, Z18, Z10
+	VMOVUPS Z3, (AX)
+	VMOVUPS Z4, 64(AX)
+	VMOVUPS Z5, 128(AX)
+	VMOVUPS Z6, 192(AX)
+	VMOVUPS Z7, 256(AX)
+	VMOVUPS Z8, 320(AX)
+	VMOVUPS Z9, 384(AX)
+	VMOVUPS Z10, 448(AX)
+	VMOVUPS (DX), Z11
+	VMOVUPS 64(DX), Z12
+	VMOVUPS 128(DX), Z13
+	VMOVUPS 192(DX), Z14
+	VMOVUPS 256(DX), Z15
+	VMOVUPS 320(DX), Z16
+	VMOVUPS 384(DX), Z17
+	VMOVUPS 448(DX), Z18
+	VADDPS  Z3, Z11, Z3
+	VADDPS  Z4, Z12, Z4
+	VADDPS  Z5, Z13, Z5
+	VADDPS  Z6, Z14, Z6
+	VADDPS  Z7, Z15, Z7
+	VADDPS  Z8, Z16, Z8
+	VADDPS  Z9, Z17, Z9
+	VADDPS  Z10, Z18, Z10
+	VMOVUPS Z3, (DX)
+	VMOVUPS Z4, 64(DX)
+	VMOVUPS Z5, 128(DX)
+	VMOVUPS Z6, 192(DX)
+	VMOVUPS Z7, 256(DX)
+	VMOVUPS Z8, 320(DX)
+	VMOVUPS Z9, 384(DX)
+	VMOVUPS Z10, 448(DX)
+	ADDQ    $0x00000200, AX
+	ADDQ    $0x00000200, CX
+	ADDQ    $0x00000200, DX
+	SUBQ    $0x02, BX
+	JCC     TracerAddUniformAVX512_block_pair
+
+TracerAddUniformAVX512_block_last:
+	TESTQ   $0x00000001, BX
+	JZ      TracerAddUniformAVX512_block_end
 	VMOVUPS (CX), Z3
 	VMOVUPS 64(CX), Z4
 	VMOVUPS 128(CX), Z5
@@ -16700,45 +17059,44 @@ TracerAddUniformAVX512_block:
 	VSUBPS  Z7, Z1, Z11
 	VSUBPS  Z8, Z1, Z12
 	VSUBPS  Z9, Z1, Z13
-	VSUBPS  Z10, Z1, Z14
+	VSUBPS  Z10, Z1, Z1
 	VMULPS  Z11, Z0, Z11
 	VMULPS  Z12, Z0, Z12
 	VMULPS  Z13, Z0, Z13
-	VMULPS  Z14, Z0, Z14
-	VADDPS  Z11, Z7, Z7
-	VADDPS  Z12, Z8, Z8
-	VADDPS  Z13, Z9, Z9
-	VADDPS  Z14, Z10, Z10
+	VMULPS  Z1, Z0, Z0
+	VADDPS  Z11, Z7, Z1
+	VADDPS  Z12, Z8, Z7
+	VADDPS  Z13, Z9, Z8
+	VADDPS  Z0, Z10, Z0
 	VMULPS  Z3, Z2, Z3
 	VMULPS  Z4, Z2, Z4
 	VMULPS  Z5, Z2, Z5
-	VMULPS  Z6, Z2, Z6
-	VADDPS  Z3, Z7, Z3
-	VADDPS  Z4, Z8, Z4
-	VADDPS  Z5, Z9, Z5
-	VADDPS  Z6, Z10, Z6
-	VMOVUPS Z3, (AX)
-	VMOVUPS Z4, 64(AX)
-	VMOVUPS Z5, 128(AX)
-	VMOVUPS Z6, 192(AX)
-	VMOVUPS (DX), Z7
-	VMOVUPS 64(DX), Z8
-	VMOVUPS 128(DX), Z9
-	VMOVUPS 192(DX), Z10
-	VADDPS  Z3, Z7, Z3
-	VADDPS  Z4, Z8, Z4
-	VADDPS  Z5, Z9, Z5
-	VADDPS  Z6, Z10, Z6
-	VMOVUPS Z3, (DX)
-	VMOVUPS Z4, 64(DX)
-	VMOVUPS Z5, 128(DX)
-	VMOVUPS Z6, 192(DX)
+	VMULPS  Z6, Z2, Z2
+	VADDPS  Z3, Z1, Z1
+	VADDPS  Z4, Z7, Z3
+	VADDPS  Z5, Z8, Z4
+	VADDPS  Z2, Z0, Z0
+	VMOVUPS Z1, (AX)
+	VMOVUPS Z3, 64(AX)
+	VMOVUPS Z4, 128(AX)
+	VMOVUPS Z0, 192(AX)
+	VMOVUPS (DX), Z2
+	VMOVUPS 64(DX), Z5
+	VMOVUPS 128(DX), Z6
+	VMOVUPS 192(DX), Z7
+	VADDPS  Z1, Z2, Z1
+	VADDPS  Z3, Z5, Z2
+	VADDPS  Z4, Z6, Z3
+	VADDPS  Z0, Z7, Z0
+	VMOVUPS Z1, (DX)
+	VMOVUPS Z2, 64(DX)
+	VMOVUPS Z3, 128(DX)
+	VMOVUPS Z0, 192(DX)
 	ADDQ    $0x00000100, AX
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
-	DECQ    BX
-	JNZ     TracerAddUniformAVX512_block
 
+TracerAddUniformAVX512_block_end:
 TracerAddUniformAVX512_done:
 	VZEROUPPER
 	RET
@@ -17066,7 +17424,7 @@ TracerDrainAVX2_done:
 // func tracerDrainUniformAVX512(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·tracerDrainUniformAVX512(SB), NOSPLIT, $0-48
-	// 3 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
+	// 3 scalars held in registers, 0 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -17079,8 +17437,107 @@ TEXT ·tracerDrainUniformAVX512(SB), NOSPLIT, $0-48
 	MOVQ         blocks+40(FP), BX
 	TESTQ        BX, BX
 	JZ           TracerDrainUniformAVX512_done
+	SUBQ         $0x02, BX
+	JCS          TracerDrainUniformAVX512_block_last
 
-TracerDrainUniformAVX512_block:
+TracerDrainUniformAVX512_block_pair:
+	VMOVUPS   (CX), Z4
+	VMOVUPS   64(CX), Z5
+	VMOVUPS   128(CX), Z6
+	VMOVUPS   192(CX), Z7
+	VMOVUPS   256(CX), Z8
+	VMOVUPS   320(CX), Z9
+	VMOVUPS   384(CX), Z10
+	VMOVUPS   448(CX), Z11
+	VMOVUPS   (AX), Z12
+	VMOVUPS   64(AX), Z13
+	VMOVUPS   128(AX), Z14
+	VMOVUPS   192(AX), Z15
+	VMOVUPS   256(AX), Z16
+	VMOVUPS   320(AX), Z17
+	VMOVUPS   384(AX), Z18
+	VMOVUPS   448(AX), Z19
+	VSUBPS    Z12, Z2, Z20
+	VSUBPS    Z13, Z2, Z21
+	VSUBPS    Z14, Z2, Z22
+	VSUBPS    Z15, Z2, Z23
+	VSUBPS    Z16, Z2, Z24
+	VSUBPS    Z17, Z2, Z25
+	VSUBPS    Z18, Z2, Z26
+	VSUBPS    Z19, Z2, Z27
+	VMULPS    Z20, Z0, Z20
+	VMULPS    Z21, Z0, Z21
+	VMULPS    Z22, Z0, Z22
+	VMULPS    Z23, Z0, Z23
+	VMULPS    Z24, Z0, Z24
+	VMULPS    Z25, Z0, Z25
+	VMULPS    Z26, Z0, Z26
+	VMULPS    Z27, Z0, Z27
+	VADDPS    Z20, Z12, Z12
+	VADDPS    Z21, Z13, Z13
+	VADDPS    Z22, Z14, Z14
+	VADDPS    Z23, Z15, Z15
+	VADDPS    Z24, Z16, Z16
+	VADDPS    Z25, Z17, Z17
+	VADDPS    Z26, Z18, Z18
+	VADDPS    Z27, Z19, Z19
+	VMULPS    Z4, Z3, Z20
+	VMULPS    Z5, Z3, Z21
+	VMULPS    Z6, Z3, Z22
+	VMULPS    Z7, Z3, Z23
+	VMULPS    Z8, Z3, Z24
+	VMULPS    Z9, Z3, Z25
+	VMULPS    Z10, Z3, Z26
+	VMULPS    Z11, Z3, Z27
+	VADDPS    Z20, Z12, Z12
+	VADDPS    Z21, Z13, Z13
+	VADDPS    Z22, Z14, Z14
+	VADDPS    Z23, Z15, Z15
+	VADDPS    Z24, Z16, Z16
+	VADDPS    Z25, Z17, Z17
+	VADDPS    Z26, Z18, Z18
+	VADDPS    Z27, Z19, Z19
+	VMOVUPS   Z12, (AX)
+	VMOVUPS   Z13, 64(AX)
+	VMOVUPS   Z14, 128(AX)
+	VMOVUPS   Z15, 192(AX)
+	VMOVUPS   Z16, 256(AX)
+	VMOVUPS   Z17, 320(AX)
+	VMOVUPS   Z18, 384(AX)
+	VMOVUPS   Z19, 448(AX)
+	VMOVUPS   Z12, (DX)
+	VMOVUPS   Z13, 64(DX)
+	VMOVUPS   Z14, 128(DX)
+	VMOVUPS   Z15, 192(DX)
+	VMOVUPS   Z16, 256(DX)
+	VMOVUPS   Z17, 320(DX)
+	VMOVUPS   Z18, 384(DX)
+	VMOVUPS   Z19, 448(DX)
+	VPTESTMD  Z4, Z4, K1
+	VMOVDQU32 Z1, K1, (CX)
+	VPTESTMD  Z5, Z5, K1
+	VMOVDQU32 Z1, K1, 64(CX)
+	VPTESTMD  Z6, Z6, K1
+	VMOVDQU32 Z1, K1, 128(CX)
+	VPTESTMD  Z7, Z7, K1
+	VMOVDQU32 Z1, K1, 192(CX)
+	VPTESTMD  Z8, Z8, K1
+	VMOVDQU32 Z1, K1, 256(CX)
+	VPTESTMD  Z9, Z9, K1
+	VMOVDQU32 Z1, K1, 320(CX)
+	VPTESTMD  Z10, Z10, K1
+	VMOVDQU32 Z1, K1, 384(CX)
+	VPTESTMD  Z11, Z11, K1
+	VMOVDQU32 Z1, K1, 448(CX)
+	ADDQ      $0x00000200, AX
+	ADDQ      $0x00000200, CX
+	ADDQ      $0x00000200, DX
+	SUBQ      $0x02, BX
+	JCC       TracerDrainUniformAVX512_block_pair
+
+TracerDrainUniformAVX512_block_last:
+	TESTQ     $0x00000001, BX
+	JZ        TracerDrainUniformAVX512_block_end
 	VMOVUPS   (CX), Z4
 	VMOVUPS   64(CX), Z5
 	VMOVUPS   128(CX), Z6
@@ -17092,31 +17549,31 @@ TracerDrainUniformAVX512_block:
 	VSUBPS    Z8, Z2, Z12
 	VSUBPS    Z9, Z2, Z13
 	VSUBPS    Z10, Z2, Z14
-	VSUBPS    Z11, Z2, Z15
+	VSUBPS    Z11, Z2, Z2
 	VMULPS    Z12, Z0, Z12
 	VMULPS    Z13, Z0, Z13
 	VMULPS    Z14, Z0, Z14
-	VMULPS    Z15, Z0, Z15
-	VADDPS    Z12, Z8, Z8
-	VADDPS    Z13, Z9, Z9
-	VADDPS    Z14, Z10, Z10
-	VADDPS    Z15, Z11, Z11
-	VMULPS    Z4, Z3, Z12
-	VMULPS    Z5, Z3, Z13
-	VMULPS    Z6, Z3, Z14
-	VMULPS    Z7, Z3, Z15
-	VADDPS    Z12, Z8, Z8
-	VADDPS    Z13, Z9, Z9
-	VADDPS    Z14, Z10, Z10
-	VADDPS    Z15, Z11, Z11
-	VMOVUPS   Z8, (AX)
-	VMOVUPS   Z9, 64(AX)
-	VMOVUPS   Z10, 128(AX)
-	VMOVUPS   Z11, 192(AX)
-	VMOVUPS   Z8, (DX)
-	VMOVUPS   Z9, 64(DX)
-	VMOVUPS   Z10, 128(DX)
-	VMOVUPS   Z11, 192(DX)
+	VMULPS    Z2, Z0, Z0
+	VADDPS    Z12, Z8, Z2
+	VADDPS    Z13, Z9, Z8
+	VADDPS    Z14, Z10, Z9
+	VADDPS    Z0, Z11, Z0
+	VMULPS    Z4, Z3, Z10
+	VMULPS    Z5, Z3, Z11
+	VMULPS    Z6, Z3, Z12
+	VMULPS    Z7, Z3, Z3
+	VADDPS    Z10, Z2, Z2
+	VADDPS    Z11, Z8, Z8
+	VADDPS    Z12, Z9, Z9
+	VADDPS    Z3, Z0, Z0
+	VMOVUPS   Z2, (AX)
+	VMOVUPS   Z8, 64(AX)
+	VMOVUPS   Z9, 128(AX)
+	VMOVUPS   Z0, 192(AX)
+	VMOVUPS   Z2, (DX)
+	VMOVUPS   Z8, 64(DX)
+	VMOVUPS   Z9, 128(DX)
+	VMOVUPS   Z0, 192(DX)
 	VPTESTMD  Z4, Z4, K1
 	VMOVDQU32 Z1, K1, (CX)
 	VPTESTMD  Z5, Z5, K1
@@ -17128,9 +17585,8 @@ TracerDrainUniformAVX512_block:
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000100, CX
 	ADDQ      $0x00000100, DX
-	DECQ      BX
-	JNZ       TracerDrainUniformAVX512_block
 
+TracerDrainUniformAVX512_block_end:
 TracerDrainUniformAVX512_done:
 	VZEROUPPER
 	RET
@@ -17482,7 +17938,7 @@ TracerDrainAddAVX2_done:
 // func tracerDrainAddUniformAVX512(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·tracerDrainAddUniformAVX512(SB), NOSPLIT, $0-48
-	// 3 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
+	// 3 scalars held in registers, 0 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -17495,8 +17951,123 @@ TEXT ·tracerDrainAddUniformAVX512(SB), NOSPLIT, $0-48
 	MOVQ         blocks+40(FP), BX
 	TESTQ        BX, BX
 	JZ           TracerDrainAddUniformAVX512_done
+	SUBQ         $0x02, BX
+	JCS          TracerDrainAddUniformAVX512_block_last
 
-TracerDrainAddUniformAVX512_block:
+TracerDrainAddUniformAVX512_block_pair:
+	VMOVUPS   (CX), Z4
+	VMOVUPS   64(CX), Z5
+	VMOVUPS   128(CX), Z6
+	VMOVUPS   192(CX), Z7
+	VMOVUPS   256(CX), Z8
+	VMOVUPS   320(CX), Z9
+	VMOVUPS   384(CX), Z10
+	VMOVUPS   448(CX), Z11
+	VMOVUPS   (AX), Z12
+	VMOVUPS   64(AX), Z13
+	VMOVUPS   128(AX), Z14
+	VMOVUPS   192(AX), Z15
+	VMOVUPS   256(AX), Z16
+	VMOVUPS   320(AX), Z17
+	VMOVUPS   384(AX), Z18
+	VMOVUPS   448(AX), Z19
+	VSUBPS    Z12, Z2, Z20
+	VSUBPS    Z13, Z2, Z21
+	VSUBPS    Z14, Z2, Z22
+	VSUBPS    Z15, Z2, Z23
+	VSUBPS    Z16, Z2, Z24
+	VSUBPS    Z17, Z2, Z25
+	VSUBPS    Z18, Z2, Z26
+	VSUBPS    Z19, Z2, Z27
+	VMULPS    Z20, Z0, Z20
+	VMULPS    Z21, Z0, Z21
+	VMULPS    Z22, Z0, Z22
+	VMULPS    Z23, Z0, Z23
+	VMULPS    Z24, Z0, Z24
+	VMULPS    Z25, Z0, Z25
+	VMULPS    Z26, Z0, Z26
+	VMULPS    Z27, Z0, Z27
+	VADDPS    Z20, Z12, Z12
+	VADDPS    Z21, Z13, Z13
+	VADDPS    Z22, Z14, Z14
+	VADDPS    Z23, Z15, Z15
+	VADDPS    Z24, Z16, Z16
+	VADDPS    Z25, Z17, Z17
+	VADDPS    Z26, Z18, Z18
+	VADDPS    Z27, Z19, Z19
+	VMULPS    Z4, Z3, Z20
+	VMULPS    Z5, Z3, Z21
+	VMULPS    Z6, Z3, Z22
+	VMULPS    Z7, Z3, Z23
+	VMULPS    Z8, Z3, Z24
+	VMULPS    Z9, Z3, Z25
+	VMULPS    Z10, Z3, Z26
+	VMULPS    Z11, Z3, Z27
+	VADDPS    Z20, Z12, Z12
+	VADDPS    Z21, Z13, Z13
+	VADDPS    Z22, Z14, Z14
+	VADDPS    Z23, Z15, Z15
+	VADDPS    Z24, Z16, Z16
+	VADDPS    Z25, Z17, Z17
+	VADDPS    Z26, Z18, Z18
+	VADDPS    Z27, Z19, Z19
+	VMOVUPS   Z12, (AX)
+	VMOVUPS   Z13, 64(AX)
+	VMOVUPS   Z14, 128(AX)
+	VMOVUPS   Z15, 192(AX)
+	VMOVUPS   Z16, 256(AX)
+	VMOVUPS   Z17, 320(AX)
+	VMOVUPS   Z18, 384(AX)
+	VMOVUPS   Z19, 448(AX)
+	VMOVUPS   (DX), Z20
+	VMOVUPS   64(DX), Z21
+	VMOVUPS   128(DX), Z22
+	VMOVUPS   192(DX), Z23
+	VMOVUPS   256(DX), Z24
+	VMOVUPS   320(DX), Z25
+	VMOVUPS   384(DX), Z26
+	VMOVUPS   448(DX), Z27
+	VADDPS    Z12, Z20, Z12
+	VADDPS    Z13, Z21, Z13
+	VADDPS    Z14, Z22, Z14
+	VADDPS    Z15, Z23, Z15
+	VADDPS    Z16, Z24, Z16
+	VADDPS    Z17, Z25, Z17
+	VADDPS    Z18, Z26, Z18
+	VADDPS    Z19, Z27, Z19
+	VMOVUPS   Z12, (DX)
+	VMOVUPS   Z13, 64(DX)
+	VMOVUPS   Z14, 128(DX)
+	VMOVUPS   Z15, 192(DX)
+	VMOVUPS   Z16, 256(DX)
+	VMOVUPS   Z17, 320(DX)
+	VMOVUPS   Z18, 384(DX)
+	VMOVUPS   Z19, 448(DX)
+	VPTESTMD  Z4, Z4, K1
+	VMOVDQU32 Z1, K1, (CX)
+	VPTESTMD  Z5, Z5, K1
+	VMOVDQU32 Z1, K1, 64(CX)
+	VPTESTMD  Z6, Z6, K1
+	VMOVDQU32 Z1, K1, 128(CX)
+	VPTESTMD  Z7, Z7, K1
+	VMOVDQU32 Z1, K1, 192(CX)
+	VPTESTMD  Z8, Z8, K1
+	VMOVDQU32 Z1, K1, 256(CX)
+	VPTESTMD  Z9, Z9, K1
+	VMOVDQU32 Z1, K1, 320(CX)
+	VPTESTMD  Z10, Z10, K1
+	VMOVDQU32 Z1, K1, 384(CX)
+	VPTESTMD  Z11, Z11, K1
+	VMOVDQU32 Z1, K1, 448(CX)
+	ADDQ      $0x00000200, AX
+	ADDQ      $0x00000200, CX
+	ADDQ      $0x00000200, DX
+	SUBQ      $0x02, BX
+	JCC       TracerDrainAddUniformAVX512_block_pair
+
+TracerDrainAddUniformAVX512_block_last:
+	TESTQ     $0x00000001, BX
+	JZ        TracerDrainAddUniformAVX512_block_end
 	VMOVUPS   (CX), Z4
 	VMOVUPS   64(CX), Z5
 	VMOVUPS   128(CX), Z6
@@ -17508,39 +18079,39 @@ TracerDrainAddUniformAVX512_block:
 	VSUBPS    Z8, Z2, Z12
 	VSUBPS    Z9, Z2, Z13
 	VSUBPS    Z10, Z2, Z14
-	VSUBPS    Z11, Z2, Z15
+	VSUBPS    Z11, Z2, Z2
 	VMULPS    Z12, Z0, Z12
 	VMULPS    Z13, Z0, Z13
 	VMULPS    Z14, Z0, Z14
-	VMULPS    Z15, Z0, Z15
-	VADDPS    Z12, Z8, Z8
-	VADDPS    Z13, Z9, Z9
-	VADDPS    Z14, Z10, Z10
-	VADDPS    Z15, Z11, Z11
-	VMULPS    Z4, Z3, Z12
-	VMULPS    Z5, Z3, Z13
-	VMULPS    Z6, Z3, Z14
-	VMULPS    Z7, Z3, Z15
-	VADDPS    Z12, Z8, Z8
-	VADDPS    Z13, Z9, Z9
-	VADDPS    Z14, Z10, Z10
-	VADDPS    Z15, Z11, Z11
-	VMOVUPS   Z8, (AX)
-	VMOVUPS   Z9, 64(AX)
-	VMOVUPS   Z10, 128(AX)
-	VMOVUPS   Z11, 192(AX)
-	VMOVUPS   (DX), Z12
-	VMOVUPS   64(DX), Z13
-	VMOVUPS   128(DX), Z14
-	VMOVUPS   192(DX), Z15
-	VADDPS    Z8, Z12, Z8
-	VADDPS    Z9, Z13, Z9
-	VADDPS    Z10, Z14, Z10
-	VADDPS    Z11, Z15, Z11
-	VMOVUPS   Z8, (DX)
-	VMOVUPS   Z9, 64(DX)
-	VMOVUPS   Z10, 128(DX)
-	VMOVUPS   Z11, 192(DX)
+	VMULPS    Z2, Z0, Z0
+	VADDPS    Z12, Z8, Z2
+	VADDPS    Z13, Z9, Z8
+	VADDPS    Z14, Z10, Z9
+	VADDPS    Z0, Z11, Z0
+	VMULPS    Z4, Z3, Z10
+	VMULPS    Z5, Z3, Z11
+	VMULPS    Z6, Z3, Z12
+	VMULPS    Z7, Z3, Z3
+	VADDPS    Z10, Z2, Z2
+	VADDPS    Z11, Z8, Z8
+	VADDPS    Z12, Z9, Z9
+	VADDPS    Z3, Z0, Z0
+	VMOVUPS   Z2, (AX)
+	VMOVUPS   Z8, 64(AX)
+	VMOVUPS   Z9, 128(AX)
+	VMOVUPS   Z0, 192(AX)
+	VMOVUPS   (DX), Z3
+	VMOVUPS   64(DX), Z10
+	VMOVUPS   128(DX), Z11
+	VMOVUPS   192(DX), Z12
+	VADDPS    Z2, Z3, Z2
+	VADDPS    Z8, Z10, Z3
+	VADDPS    Z9, Z11, Z8
+	VADDPS    Z0, Z12, Z0
+	VMOVUPS   Z2, (DX)
+	VMOVUPS   Z3, 64(DX)
+	VMOVUPS   Z8, 128(DX)
+	VMOVUPS   Z0, 192(DX)
 	VPTESTMD  Z4, Z4, K1
 	VMOVDQU32 Z1, K1, (CX)
 	VPTESTMD  Z5, Z5, K1
@@ -17552,9 +18123,8 @@ TracerDrainAddUniformAVX512_block:
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000100, CX
 	ADDQ      $0x00000100, DX
-	DECQ      BX
-	JNZ       TracerDrainAddUniformAVX512_block
 
+TracerDrainAddUniformAVX512_block_end:
 TracerDrainAddUniformAVX512_done:
 	VZEROUPPER
 	RET
@@ -20431,8 +21001,8 @@ RFSTracerAVX512_done:
 
 // func rFSTracerAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
 // Requires: AVX, AVX2
-TEXT ·rFSTracerAVX2(SB), NOSPLIT, $320-280
-	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
+TEXT ·rFSTracerAVX2(SB), $576-280
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 5 at a time; between distant reads, 1 values reloaded from their streams, 2 kept on the stack.
 	LEAQ     (SP), AX
 	ADDQ     $0x3f, AX
 	ANDQ     $-64, AX
@@ -20456,162 +21026,283 @@ RFSTracerAVX2_block:
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS 64(DI), Y2
-	VMOVUPS (CX), Y3
-	VMOVUPS 32(CX), Y4
-	VMOVUPS 64(CX), Y5
-	VMOVUPS (R11), Y6
-	VSUBPS  Y3, Y6, Y6
-	VMOVUPS 32(R11), Y7
-	VSUBPS  Y4, Y7, Y7
-	VMOVUPS 64(R11), Y8
-	VSUBPS  Y5, Y8, Y8
-	VMULPS  (R9), Y6, Y6
-	VMULPS  32(R9), Y7, Y7
-	VMULPS  64(R9), Y8, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMULPS  (R10), Y0, Y6
-	VMULPS  32(R10), Y1, Y7
-	VMULPS  64(R10), Y2, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMOVUPS Y3, (CX)
-	VMOVUPS Y4, 32(CX)
-	VMOVUPS Y5, 64(CX)
-	VMOVUPS (DX), Y6
-	VMOVUPS 32(DX), Y7
-	VMOVUPS 64(DX), Y8
+	VMOVUPS 96(DI), Y3
+	VMOVUPS 128(DI), Y4
+	VMOVUPS (CX), Y5
+	VMOVUPS 32(CX), Y6
+	VMOVUPS 64(CX), Y7
+	VMOVUPS 96(CX), Y8
+	VMOVUPS 128(CX), Y9
+	VMOVUPS (R11), Y10
+	VSUBPS  Y5, Y10, Y10
+	VMOVUPS 32(R11), Y11
+	VSUBPS  Y6, Y11, Y11
+	VMOVUPS 64(R11), Y12
+	VSUBPS  Y7, Y12, Y12
+	VMOVUPS 96(R11), Y13
+	VSUBPS  Y8, Y13, Y13
+	VMOVUPS 128(R11), Y14
+	VSUBPS  Y9, Y14, Y14
+	VMULPS  (R9), Y10, Y10
+	VMULPS  32(R9), Y11, Y11
+	VMULPS  64(R9), Y12, Y12
+	VMULPS  96(R9), Y13, Y13
+	VMULPS  128(R9), Y14, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
+	VMULPS  (R10), Y0, Y10
+	VMULPS  32(R10), Y1, Y11
+	VMULPS  64(R10), Y2, Y12
+	VMULPS  96(R10), Y3, Y13
+	VMULPS  128(R10), Y4, Y14
+	VADDPS  Y10, Y5, Y5
+	VMOVUPS Y5, 256(AX)
+	VADDPS  Y11, Y6, Y6
+	VMOVUPS Y6, 288(AX)
+	VADDPS  Y12, Y7, Y7
+	VMOVUPS Y7, 320(AX)
+	VADDPS  Y13, Y8, Y8
+	VMOVUPS Y8, 352(AX)
+	VADDPS  Y14, Y9, Y9
+	VMOVUPS Y9, 384(AX)
+	VMOVUPS Y5, (CX)
+	VMOVUPS Y6, 32(CX)
+	VMOVUPS Y7, 64(CX)
+	VMOVUPS Y8, 96(CX)
+	VMOVUPS Y9, 128(CX)
+	VMOVUPS (DX), Y5
+	VMOVUPS 32(DX), Y6
+	VMOVUPS 64(DX), Y7
+	VMOVUPS 96(DX), Y8
+	VMOVUPS 128(DX), Y9
 	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS (R14), Y9
-	VSUBPS  Y6, Y9, Y9
+	VMOVUPS (R14), Y10
+	VSUBPS  Y5, Y10, Y10
 	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 32(R14), Y10
-	VSUBPS  Y7, Y10, Y10
+	VMOVUPS 32(R14), Y11
+	VSUBPS  Y6, Y11, Y11
 	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 64(R14), Y11
-	VSUBPS  Y8, Y11, Y11
-	VMULPS  (R12), Y9, Y9
-	VMULPS  32(R12), Y10, Y10
-	VMULPS  64(R12), Y11, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
+	VMOVUPS 64(R14), Y12
+	VSUBPS  Y7, Y12, Y12
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 96(R14), Y13
+	VSUBPS  Y8, Y13, Y13
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 128(R14), Y14
+	VSUBPS  Y9, Y14, Y14
+	VMULPS  (R12), Y10, Y10
+	VMULPS  32(R12), Y11, Y11
+	VMULPS  64(R12), Y12, Y12
+	VMULPS  96(R12), Y13, Y13
+	VMULPS  128(R12), Y14, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
 	MOVQ    cFastDecay+80(FP), R14
 	MOVQ    cFastDecay+80(FP), R14
-	VMULPS  (R14), Y0, Y9
-	MOVQ    cFastDecay+80(FP), R14
-	MOVQ    cFastDecay+80(FP), R14
-	VMULPS  32(R14), Y1, Y10
-	MOVQ    cFastDecay+80(FP), R14
-	MOVQ    cFastDecay+80(FP), R14
-	VMULPS  64(R14), Y2, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	VMOVUPS Y6, (DX)
-	VMOVUPS Y7, 32(DX)
-	VMOVUPS Y8, 64(DX)
-	VSUBPS  Y3, Y6, Y3
-	VMOVUPS Y3, (AX)
-	VSUBPS  Y4, Y7, Y3
-	VMOVUPS Y3, 32(AX)
-	VSUBPS  Y5, Y8, Y3
-	VMOVUPS Y3, 64(AX)
-	VMOVUPS (BX), Y3
-	VMOVUPS 32(BX), Y4
-	VMOVUPS 64(BX), Y5
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS (R14), Y6
-	VSUBPS  Y3, Y6, Y6
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 32(R14), Y7
-	VSUBPS  Y4, Y7, Y7
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 64(R14), Y8
-	VSUBPS  Y5, Y8, Y8
-	MOVQ    lSlowRise+96(FP), R14
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  (R14), Y6, Y6
-	MOVQ    lSlowRise+96(FP), R14
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  32(R14), Y7, Y7
-	MOVQ    lSlowRise+96(FP), R14
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  64(R14), Y8, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	MOVQ    cSlowRise+104(FP), R14
-	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  (R14), Y0, Y6
-	MOVQ    cSlowRise+104(FP), R14
-	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  32(R14), Y1, Y7
-	MOVQ    cSlowRise+104(FP), R14
-	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  64(R14), Y2, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMOVUPS Y3, (BX)
-	VMOVUPS Y4, 32(BX)
-	VMOVUPS Y5, 64(BX)
-	VMOVUPS (SI), Y6
-	VMOVUPS 32(SI), Y7
-	VMOVUPS 64(SI), Y8
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS (R14), Y9
-	VSUBPS  Y6, Y9, Y9
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 32(R14), Y10
-	VSUBPS  Y7, Y10, Y10
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 64(R14), Y11
-	VSUBPS  Y8, Y11, Y11
-	MOVQ    lSlowDecay+120(FP), R14
-	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  (R14), Y9, Y9
-	MOVQ    lSlowDecay+120(FP), R14
-	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  32(R14), Y10, Y10
-	MOVQ    lSlowDecay+120(FP), R14
-	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  64(R14), Y11, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	MOVQ    cSlowDecay+128(FP), R14
-	MOVQ    cSlowDecay+128(FP), R14
 	VMULPS  (R14), Y0, Y0
-	MOVQ    cSlowDecay+128(FP), R14
-	MOVQ    cSlowDecay+128(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
 	VMULPS  32(R14), Y1, Y1
-	MOVQ    cSlowDecay+128(FP), R14
-	MOVQ    cSlowDecay+128(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
 	VMULPS  64(R14), Y2, Y2
-	VADDPS  Y0, Y6, Y0
-	VADDPS  Y1, Y7, Y1
-	VADDPS  Y2, Y8, Y2
-	VMOVUPS Y0, (SI)
-	VMOVUPS Y1, 32(SI)
-	VMOVUPS Y2, 64(SI)
-	VSUBPS  Y3, Y0, Y0
-	VSUBPS  Y4, Y1, Y1
-	VSUBPS  Y5, Y2, Y2
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  96(R14), Y3, Y3
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  128(R14), Y4, Y4
+	VADDPS  Y0, Y5, Y0
+	VADDPS  Y1, Y6, Y1
+	VADDPS  Y2, Y7, Y2
+	VADDPS  Y3, Y8, Y3
+	VADDPS  Y4, Y9, Y4
+	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y2, 64(DX)
+	VMOVUPS Y3, 96(DX)
+	VMOVUPS Y4, 128(DX)
+	VSUBPS  256(AX), Y0, Y0
+	VMOVUPS Y0, (AX)
+	VSUBPS  288(AX), Y1, Y0
+	VMOVUPS Y0, 32(AX)
+	VSUBPS  320(AX), Y2, Y0
+	VMOVUPS Y0, 64(AX)
+	VSUBPS  352(AX), Y3, Y0
+	VMOVUPS Y0, 96(AX)
+	VSUBPS  384(AX), Y4, Y0
+	VMOVUPS Y0, 128(AX)
+	VMOVUPS (BX), Y0
+	VMOVUPS 32(BX), Y1
+	VMOVUPS 64(BX), Y2
+	VMOVUPS 96(BX), Y3
+	VMOVUPS 128(BX), Y4
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS (R14), Y5
+	VSUBPS  Y0, Y5, Y5
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 32(R14), Y6
+	VSUBPS  Y1, Y6, Y6
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 64(R14), Y7
+	VSUBPS  Y2, Y7, Y7
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 96(R14), Y8
+	VSUBPS  Y3, Y8, Y8
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 128(R14), Y9
+	VSUBPS  Y4, Y9, Y9
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  (R14), Y5, Y5
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  32(R14), Y6, Y6
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  64(R14), Y7, Y7
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  96(R14), Y8, Y8
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  128(R14), Y9, Y9
+	VADDPS  Y5, Y0, Y0
+	VADDPS  Y6, Y1, Y1
+	VADDPS  Y7, Y2, Y2
+	VADDPS  Y8, Y3, Y3
+	VADDPS  Y9, Y4, Y4
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS (DI), Y5
+	VMULPS  (R14), Y5, Y5
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 32(DI), Y6
+	VMULPS  32(R14), Y6, Y6
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 64(DI), Y7
+	VMULPS  64(R14), Y7, Y7
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 96(DI), Y8
+	VMULPS  96(R14), Y8, Y8
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 128(DI), Y9
+	VMULPS  128(R14), Y9, Y9
+	VADDPS  Y5, Y0, Y0
+	VADDPS  Y6, Y1, Y1
+	VADDPS  Y7, Y2, Y2
+	VADDPS  Y8, Y3, Y3
+	VADDPS  Y9, Y4, Y4
+	VMOVUPS Y0, (BX)
+	VMOVUPS Y1, 32(BX)
+	VMOVUPS Y2, 64(BX)
+	VMOVUPS Y3, 96(BX)
+	VMOVUPS Y4, 128(BX)
+	VMOVUPS (SI), Y5
+	VMOVUPS 32(SI), Y6
+	VMOVUPS 64(SI), Y7
+	VMOVUPS 96(SI), Y8
+	VMOVUPS 128(SI), Y9
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS (R14), Y10
+	VSUBPS  Y5, Y10, Y10
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 32(R14), Y11
+	VSUBPS  Y6, Y11, Y11
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 64(R14), Y12
+	VSUBPS  Y7, Y12, Y12
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 96(R14), Y13
+	VSUBPS  Y8, Y13, Y13
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 128(R14), Y14
+	VSUBPS  Y9, Y14, Y14
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  (R14), Y10, Y10
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  32(R14), Y11, Y11
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  64(R14), Y12, Y12
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  96(R14), Y13, Y13
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  128(R14), Y14, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
+	MOVQ    cSlowDecay+128(FP), R14
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS (DI), Y10
+	VMULPS  (R14), Y10, Y10
+	MOVQ    cSlowDecay+128(FP), R14
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 32(DI), Y11
+	VMULPS  32(R14), Y11, Y11
+	MOVQ    cSlowDecay+128(FP), R14
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 64(DI), Y12
+	VMULPS  64(R14), Y12, Y12
+	MOVQ    cSlowDecay+128(FP), R14
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 96(DI), Y13
+	VMULPS  96(R14), Y13, Y13
+	MOVQ    cSlowDecay+128(FP), R14
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 128(DI), Y14
+	VMULPS  128(R14), Y14, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
+	VMOVUPS Y5, (SI)
+	VMOVUPS Y6, 32(SI)
+	VMOVUPS Y7, 64(SI)
+	VMOVUPS Y8, 96(SI)
+	VMOVUPS Y9, 128(SI)
+	VSUBPS  Y0, Y5, Y0
+	VSUBPS  Y1, Y6, Y1
+	VSUBPS  Y2, Y7, Y2
+	VSUBPS  Y3, Y8, Y3
+	VSUBPS  Y4, Y9, Y4
 	MOVQ    alpha+144(FP), R14
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS (AX), Y3
-	VMULPS  (R14), Y3, Y3
+	VMOVUPS (AX), Y5
+	VMULPS  (R14), Y5, Y5
 	MOVQ    alpha+144(FP), R14
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS 32(AX), Y4
-	VMULPS  32(R14), Y4, Y4
+	VMOVUPS 32(AX), Y6
+	VMULPS  32(R14), Y6, Y6
 	MOVQ    alpha+144(FP), R14
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS 64(AX), Y5
-	VMULPS  64(R14), Y5, Y5
+	VMOVUPS 64(AX), Y7
+	VMULPS  64(R14), Y7, Y7
+	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 96(AX), Y8
+	VMULPS  96(R14), Y8, Y8
+	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 128(AX), Y9
+	VMULPS  128(R14), Y9, Y9
 	MOVQ    alpha1+152(FP), R14
 	MOVQ    alpha1+152(FP), R14
 	VMULPS  (R14), Y0, Y0
@@ -20621,302 +21312,205 @@ RFSTracerAVX2_block:
 	MOVQ    alpha1+152(FP), R14
 	MOVQ    alpha1+152(FP), R14
 	VMULPS  64(R14), Y2, Y2
-	VADDPS  Y0, Y3, Y0
-	VADDPS  Y1, Y4, Y1
-	VADDPS  Y2, Y5, Y2
+	MOVQ    alpha1+152(FP), R14
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  96(R14), Y3, Y3
+	MOVQ    alpha1+152(FP), R14
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  128(R14), Y4, Y4
+	VADDPS  Y0, Y5, Y0
+	VADDPS  Y1, Y6, Y1
+	VADDPS  Y2, Y7, Y2
+	VADDPS  Y3, Y8, Y3
+	VADDPS  Y4, Y9, Y4
 	VMOVUPS Y0, (R8)
 	VMOVUPS Y1, 32(R8)
 	VMOVUPS Y2, 64(R8)
-	VMOVUPS 96(DI), Y0
-	VMOVUPS 128(DI), Y1
-	VMOVUPS 160(DI), Y2
-	VMOVUPS 96(CX), Y3
-	VMOVUPS 128(CX), Y4
-	VMOVUPS 160(CX), Y5
-	VMOVUPS 96(R11), Y6
+	VMOVUPS Y3, 96(R8)
+	VMOVUPS Y4, 128(R8)
+	VMOVUPS 160(DI), Y0
+	VMOVUPS 192(DI), Y1
+	VMOVUPS 224(DI), Y2
+	VMOVUPS 160(CX), Y3
+	VMOVUPS 192(CX), Y4
+	VMOVUPS 224(CX), Y5
+	VMOVUPS 160(R11), Y6
 	VSUBPS  Y3, Y6, Y6
-	VMOVUPS 128(R11), Y7
+	VMOVUPS 192(R11), Y7
 	VSUBPS  Y4, Y7, Y7
-	VMOVUPS 160(R11), Y8
+	VMOVUPS 224(R11), Y8
 	VSUBPS  Y5, Y8, Y8
-	VMULPS  96(R9), Y6, Y6
-	VMULPS  128(R9), Y7, Y7
-	VMULPS  160(R9), Y8, Y8
+	VMULPS  160(R9), Y6, Y6
+	VMULPS  192(R9), Y7, Y7
+	VMULPS  224(R9), Y8, Y8
 	VADDPS  Y6, Y3, Y3
 	VADDPS  Y7, Y4, Y4
 	VADDPS  Y8, Y5, Y5
-	VMULPS  96(R10), Y0, Y6
-	VMULPS  128(R10), Y1, Y7
-	VMULPS  160(R10), Y2, Y8
+	VMULPS  160(R10), Y0, Y6
+	VMULPS  192(R10), Y1, Y7
+	VMULPS  224(R10), Y2, Y8
 	VADDPS  Y6, Y3, Y3
+	VMOVUPS Y3, 416(AX)
 	VADDPS  Y7, Y4, Y4
+	VMOVUPS Y4, 448(AX)
 	VADDPS  Y8, Y5, Y5
-	VMOVUPS Y3, 96(CX)
-	VMOVUPS Y4, 128(CX)
-	VMOVUPS Y5, 160(CX)
-	VMOVUPS 96(DX), Y6
-	VMOVUPS 128(DX), Y7
-	VMOVUPS 160(DX), Y8
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 96(R14), Y9
-	VSUBPS  Y6, Y9, Y9
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 128(R14), Y10
-	VSUBPS  Y7, Y10, Y10
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 160(R14), Y11
-	VSUBPS  Y8, Y11, Y11
-	VMULPS  96(R12), Y9, Y9
-	VMULPS  128(R12), Y10, Y10
-	VMULPS  160(R12), Y11, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	MOVQ    cFastDecay+80(FP), R14
-	MOVQ    cFastDecay+80(FP), R14
-	VMULPS  96(R14), Y0, Y9
-	MOVQ    cFastDecay+80(FP), R14
-	MOVQ    cFastDecay+80(FP), R14
-	VMULPS  128(R14), Y1, Y10
-	MOVQ    cFastDecay+80(FP), R14
-	MOVQ    cFastDecay+80(FP), R14
-	VMULPS  160(R14), Y2, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	VMOVUPS Y6, 96(DX)
-	VMOVUPS Y7, 128(DX)
-	VMOVUPS Y8, 160(DX)
-	VSUBPS  Y3, Y6, Y3
-	VMOVUPS Y3, 96(AX)
-	VSUBPS  Y4, Y7, Y3
-	VMOVUPS Y3, 128(AX)
-	VSUBPS  Y5, Y8, Y3
-	VMOVUPS Y3, 160(AX)
-	VMOVUPS 96(BX), Y3
-	VMOVUPS 128(BX), Y4
-	VMOVUPS 160(BX), Y5
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 96(R14), Y6
-	VSUBPS  Y3, Y6, Y6
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 128(R14), Y7
-	VSUBPS  Y4, Y7, Y7
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 160(R14), Y8
-	VSUBPS  Y5, Y8, Y8
-	MOVQ    lSlowRise+96(FP), R14
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  96(R14), Y6, Y6
-	MOVQ    lSlowRise+96(FP), R14
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  128(R14), Y7, Y7
-	MOVQ    lSlowRise+96(FP), R14
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  160(R14), Y8, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	MOVQ    cSlowRise+104(FP), R14
-	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  96(R14), Y0, Y6
-	MOVQ    cSlowRise+104(FP), R14
-	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  128(R14), Y1, Y7
-	MOVQ    cSlowRise+104(FP), R14
-	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  160(R14), Y2, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMOVUPS Y3, 96(BX)
-	VMOVUPS Y4, 128(BX)
-	VMOVUPS Y5, 160(BX)
-	VMOVUPS 96(SI), Y6
-	VMOVUPS 128(SI), Y7
-	VMOVUPS 160(SI), Y8
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 96(R14), Y9
-	VSUBPS  Y6, Y9, Y9
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 128(R14), Y10
-	VSUBPS  Y7, Y10, Y10
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 160(R14), Y11
-	VSUBPS  Y8, Y11, Y11
-	MOVQ    lSlowDecay+120(FP), R14
-	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  96(R14), Y9, Y9
-	MOVQ    lSlowDecay+120(FP), R14
-	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  128(R14), Y10, Y10
-	MOVQ    lSlowDecay+120(FP), R14
-	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  160(R14), Y11, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	MOVQ    cSlowDecay+128(FP), R14
-	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  96(R14), Y0, Y0
-	MOVQ    cSlowDecay+128(FP), R14
-	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  128(R14), Y1, Y1
-	MOVQ    cSlowDecay+128(FP), R14
-	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  160(R14), Y2, Y2
-	VADDPS  Y0, Y6, Y0
-	VADDPS  Y1, Y7, Y1
-	VADDPS  Y2, Y8, Y2
-	VMOVUPS Y0, 96(SI)
-	VMOVUPS Y1, 128(SI)
-	VMOVUPS Y2, 160(SI)
-	VSUBPS  Y3, Y0, Y0
-	VSUBPS  Y4, Y1, Y1
-	VSUBPS  Y5, Y2, Y2
-	MOVQ    alpha+144(FP), R14
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 96(AX), Y3
-	VMULPS  96(R14), Y3, Y3
-	MOVQ    alpha+144(FP), R14
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 128(AX), Y4
-	VMULPS  128(R14), Y4, Y4
-	MOVQ    alpha+144(FP), R14
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 160(AX), Y5
-	VMULPS  160(R14), Y5, Y5
-	MOVQ    alpha1+152(FP), R14
-	MOVQ    alpha1+152(FP), R14
-	VMULPS  96(R14), Y0, Y0
-	MOVQ    alpha1+152(FP), R14
-	MOVQ    alpha1+152(FP), R14
-	VMULPS  128(R14), Y1, Y1
-	MOVQ    alpha1+152(FP), R14
-	MOVQ    alpha1+152(FP), R14
-	VMULPS  160(R14), Y2, Y2
-	VADDPS  Y0, Y3, Y0
-	VADDPS  Y1, Y4, Y1
-	VADDPS  Y2, Y5, Y2
-	VMOVUPS Y0, 96(R8)
-	VMOVUPS Y1, 128(R8)
-	VMOVUPS Y2, 160(R8)
-	VMOVUPS 192(DI), Y0
-	VMOVUPS 224(DI), Y1
-	VMOVUPS 192(CX), Y2
-	VMOVUPS 224(CX), Y3
-	VMOVUPS 192(R11), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 224(R11), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  192(R9), Y4, Y4
-	VMULPS  224(R9), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  192(R10), Y0, Y4
-	VMULPS  224(R10), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 192(CX)
-	VMOVUPS Y3, 224(CX)
+	VMOVUPS Y5, 480(AX)
+	VMOVUPS Y3, 160(CX)
+	VMOVUPS Y4, 192(CX)
+	VMOVUPS Y5, 224(CX)
+	VMOVUPS 160(DX), Y3
 	VMOVUPS 192(DX), Y4
 	VMOVUPS 224(DX), Y5
 	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 192(R14), Y6
-	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 160(R14), Y6
+	VSUBPS  Y3, Y6, Y6
 	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 224(R14), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  192(R12), Y6, Y6
-	VMULPS  224(R12), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
+	VMOVUPS 192(R14), Y7
+	VSUBPS  Y4, Y7, Y7
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 224(R14), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  160(R12), Y6, Y6
+	VMULPS  192(R12), Y7, Y7
+	VMULPS  224(R12), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
 	MOVQ    cFastDecay+80(FP), R14
 	MOVQ    cFastDecay+80(FP), R14
-	VMULPS  192(R14), Y0, Y6
+	VMULPS  160(R14), Y0, Y0
 	MOVQ    cFastDecay+80(FP), R14
 	MOVQ    cFastDecay+80(FP), R14
-	VMULPS  224(R14), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMOVUPS Y4, 192(DX)
-	VMOVUPS Y5, 224(DX)
-	VSUBPS  Y2, Y4, Y2
-	VMOVUPS Y2, 192(AX)
-	VSUBPS  Y3, Y5, Y2
-	VMOVUPS Y2, 224(AX)
-	VMOVUPS 192(BX), Y2
-	VMOVUPS 224(BX), Y3
+	VMULPS  192(R14), Y1, Y1
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  224(R14), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS Y0, 160(DX)
+	VMOVUPS Y1, 192(DX)
+	VMOVUPS Y2, 224(DX)
+	VSUBPS  416(AX), Y0, Y0
+	VMOVUPS Y0, 160(AX)
+	VSUBPS  448(AX), Y1, Y0
+	VMOVUPS Y0, 192(AX)
+	VSUBPS  480(AX), Y2, Y0
+	VMOVUPS Y0, 224(AX)
+	VMOVUPS 160(BX), Y0
+	VMOVUPS 192(BX), Y1
+	VMOVUPS 224(BX), Y2
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 160(R14), Y3
+	VSUBPS  Y0, Y3, Y3
 	MOVQ    bSlowRise+112(FP), R14
 	VMOVUPS 192(R14), Y4
-	VSUBPS  Y2, Y4, Y4
+	VSUBPS  Y1, Y4, Y4
 	MOVQ    bSlowRise+112(FP), R14
 	VMOVUPS 224(R14), Y5
-	VSUBPS  Y3, Y5, Y5
+	VSUBPS  Y2, Y5, Y5
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  160(R14), Y3, Y3
 	MOVQ    lSlowRise+96(FP), R14
 	MOVQ    lSlowRise+96(FP), R14
 	VMULPS  192(R14), Y4, Y4
 	MOVQ    lSlowRise+96(FP), R14
 	MOVQ    lSlowRise+96(FP), R14
 	VMULPS  224(R14), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
+	VADDPS  Y3, Y0, Y0
+	VADDPS  Y4, Y1, Y1
+	VADDPS  Y5, Y2, Y2
 	MOVQ    cSlowRise+104(FP), R14
 	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  192(R14), Y0, Y4
+	VMOVUPS 160(DI), Y3
+	VMULPS  160(R14), Y3, Y3
 	MOVQ    cSlowRise+104(FP), R14
 	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  224(R14), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 192(BX)
-	VMOVUPS Y3, 224(BX)
+	VMOVUPS 192(DI), Y4
+	VMULPS  192(R14), Y4, Y4
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 224(DI), Y5
+	VMULPS  224(R14), Y5, Y5
+	VADDPS  Y3, Y0, Y0
+	VADDPS  Y4, Y1, Y1
+	VADDPS  Y5, Y2, Y2
+	VMOVUPS Y0, 160(BX)
+	VMOVUPS Y1, 192(BX)
+	VMOVUPS Y2, 224(BX)
+	VMOVUPS 160(SI), Y3
 	VMOVUPS 192(SI), Y4
 	VMOVUPS 224(SI), Y5
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 192(R14), Y6
-	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 160(R14), Y6
+	VSUBPS  Y3, Y6, Y6
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 224(R14), Y7
-	VSUBPS  Y5, Y7, Y7
+	VMOVUPS 192(R14), Y7
+	VSUBPS  Y4, Y7, Y7
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 224(R14), Y8
+	VSUBPS  Y5, Y8, Y8
 	MOVQ    lSlowDecay+120(FP), R14
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  192(R14), Y6, Y6
+	VMULPS  160(R14), Y6, Y6
 	MOVQ    lSlowDecay+120(FP), R14
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  224(R14), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
+	VMULPS  192(R14), Y7, Y7
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  224(R14), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
 	MOVQ    cSlowDecay+128(FP), R14
 	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  192(R14), Y0, Y0
+	VMOVUPS 160(DI), Y6
+	VMULPS  160(R14), Y6, Y6
 	MOVQ    cSlowDecay+128(FP), R14
 	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  224(R14), Y1, Y1
-	VADDPS  Y0, Y4, Y0
-	VADDPS  Y1, Y5, Y1
-	VMOVUPS Y0, 192(SI)
-	VMOVUPS Y1, 224(SI)
-	VSUBPS  Y2, Y0, Y0
-	VSUBPS  Y3, Y1, Y1
+	VMOVUPS 192(DI), Y7
+	VMULPS  192(R14), Y7, Y7
+	MOVQ    cSlowDecay+128(FP), R14
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 224(DI), Y8
+	VMULPS  224(R14), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, 160(SI)
+	VMOVUPS Y4, 192(SI)
+	VMOVUPS Y5, 224(SI)
+	VSUBPS  Y0, Y3, Y0
+	VSUBPS  Y1, Y4, Y1
+	VSUBPS  Y2, Y5, Y2
 	MOVQ    alpha+144(FP), R14
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS 192(AX), Y2
-	VMULPS  192(R14), Y2, Y2
+	VMOVUPS 160(AX), Y3
+	VMULPS  160(R14), Y3, Y3
 	MOVQ    alpha+144(FP), R14
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS 224(AX), Y3
-	VMULPS  224(R14), Y3, Y3
+	VMOVUPS 192(AX), Y4
+	VMULPS  192(R14), Y4, Y4
+	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 224(AX), Y5
+	VMULPS  224(R14), Y5, Y5
 	MOVQ    alpha1+152(FP), R14
 	MOVQ    alpha1+152(FP), R14
-	VMULPS  192(R14), Y0, Y0
+	VMULPS  160(R14), Y0, Y0
 	MOVQ    alpha1+152(FP), R14
 	MOVQ    alpha1+152(FP), R14
-	VMULPS  224(R14), Y1, Y1
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
-	VMOVUPS Y0, 192(R8)
-	VMOVUPS Y1, 224(R8)
+	VMULPS  192(R14), Y1, Y1
+	MOVQ    alpha1+152(FP), R14
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  224(R14), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS Y0, 160(R8)
+	VMOVUPS Y1, 192(R8)
+	VMOVUPS Y2, 224(R8)
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
 	ADDQ    $0x00000100, BX
@@ -21512,8 +22106,8 @@ RFSTracerUniformAVX512_done:
 
 // func rFSTracerUniformAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
 // Requires: AVX, AVX2
-TEXT ·rFSTracerUniformAVX2(SB), $768-112
-	// 0 scalars held in registers, 14 read from memory where used; vectors interleaved 3 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
+TEXT ·rFSTracerUniformAVX2(SB), $1024-112
+	// 0 scalars held in registers, 14 read from memory where used; vectors interleaved 5 at a time; between distant reads, 1 values reloaded from their streams, 2 kept on the stack.
 	LEAQ         (SP), AX
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
@@ -21561,132 +22155,229 @@ RFSTracerUniformAVX2_block:
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS 64(DI), Y2
-	VMOVUPS (CX), Y3
-	VMOVUPS 32(CX), Y4
-	VMOVUPS 64(CX), Y5
-	VMOVUPS 96(AX), Y6
-	VSUBPS  Y3, Y6, Y6
-	VMOVUPS 96(AX), Y7
-	VSUBPS  Y4, Y7, Y7
-	VMOVUPS 96(AX), Y8
-	VSUBPS  Y5, Y8, Y8
-	VMULPS  352(AX), Y6, Y6
-	VMULPS  352(AX), Y7, Y7
-	VMULPS  352(AX), Y8, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMULPS  224(AX), Y0, Y6
-	VMULPS  224(AX), Y1, Y7
-	VMULPS  224(AX), Y2, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMOVUPS Y3, (CX)
-	VMOVUPS Y4, 32(CX)
-	VMOVUPS Y5, 64(CX)
-	VMOVUPS (DX), Y6
-	VMOVUPS 32(DX), Y7
-	VMOVUPS 64(DX), Y8
-	VMOVUPS 64(AX), Y9
-	VSUBPS  Y6, Y9, Y9
+	VMOVUPS 96(DI), Y3
+	VMOVUPS 128(DI), Y4
+	VMOVUPS (CX), Y5
+	VMOVUPS 32(CX), Y6
+	VMOVUPS 64(CX), Y7
+	VMOVUPS 96(CX), Y8
+	VMOVUPS 128(CX), Y9
+	VMOVUPS 96(AX), Y10
+	VSUBPS  Y5, Y10, Y10
+	VMOVUPS 96(AX), Y11
+	VSUBPS  Y6, Y11, Y11
+	VMOVUPS 96(AX), Y12
+	VSUBPS  Y7, Y12, Y12
+	VMOVUPS 96(AX), Y13
+	VSUBPS  Y8, Y13, Y13
+	VMOVUPS 96(AX), Y14
+	VSUBPS  Y9, Y14, Y14
+	VMULPS  352(AX), Y10, Y10
+	VMULPS  352(AX), Y11, Y11
+	VMULPS  352(AX), Y12, Y12
+	VMULPS  352(AX), Y13, Y13
+	VMULPS  352(AX), Y14, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
+	VMULPS  224(AX), Y0, Y10
+	VMULPS  224(AX), Y1, Y11
+	VMULPS  224(AX), Y2, Y12
+	VMULPS  224(AX), Y3, Y13
+	VMULPS  224(AX), Y4, Y14
+	VADDPS  Y10, Y5, Y5
+	VMOVUPS Y5, 704(AX)
+	VADDPS  Y11, Y6, Y6
+	VMOVUPS Y6, 736(AX)
+	VADDPS  Y12, Y7, Y7
+	VMOVUPS Y7, 768(AX)
+	VADDPS  Y13, Y8, Y8
+	VMOVUPS Y8, 800(AX)
+	VADDPS  Y14, Y9, Y9
+	VMOVUPS Y9, 832(AX)
+	VMOVUPS Y5, (CX)
+	VMOVUPS Y6, 32(CX)
+	VMOVUPS Y7, 64(CX)
+	VMOVUPS Y8, 96(CX)
+	VMOVUPS Y9, 128(CX)
+	VMOVUPS (DX), Y5
+	VMOVUPS 32(DX), Y6
+	VMOVUPS 64(DX), Y7
+	VMOVUPS 96(DX), Y8
+	VMOVUPS 128(DX), Y9
 	VMOVUPS 64(AX), Y10
-	VSUBPS  Y7, Y10, Y10
+	VSUBPS  Y5, Y10, Y10
 	VMOVUPS 64(AX), Y11
-	VSUBPS  Y8, Y11, Y11
-	VMULPS  320(AX), Y9, Y9
+	VSUBPS  Y6, Y11, Y11
+	VMOVUPS 64(AX), Y12
+	VSUBPS  Y7, Y12, Y12
+	VMOVUPS 64(AX), Y13
+	VSUBPS  Y8, Y13, Y13
+	VMOVUPS 64(AX), Y14
+	VSUBPS  Y9, Y14, Y14
 	VMULPS  320(AX), Y10, Y10
 	VMULPS  320(AX), Y11, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	VMULPS  192(AX), Y0, Y9
-	VMULPS  192(AX), Y1, Y10
-	VMULPS  192(AX), Y2, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	VMOVUPS Y6, (DX)
-	VMOVUPS Y7, 32(DX)
-	VMOVUPS Y8, 64(DX)
-	VSUBPS  Y3, Y6, Y3
-	VMOVUPS Y3, 448(AX)
-	VSUBPS  Y4, Y7, Y3
-	VMOVUPS Y3, 480(AX)
-	VSUBPS  Y5, Y8, Y3
-	VMOVUPS Y3, 512(AX)
-	VMOVUPS (BX), Y3
-	VMOVUPS 32(BX), Y4
-	VMOVUPS 64(BX), Y5
+	VMULPS  320(AX), Y12, Y12
+	VMULPS  320(AX), Y13, Y13
+	VMULPS  320(AX), Y14, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
+	VMULPS  192(AX), Y0, Y0
+	VMULPS  192(AX), Y1, Y1
+	VMULPS  192(AX), Y2, Y2
+	VMULPS  192(AX), Y3, Y3
+	VMULPS  192(AX), Y4, Y4
+	VADDPS  Y0, Y5, Y0
+	VADDPS  Y1, Y6, Y1
+	VADDPS  Y2, Y7, Y2
+	VADDPS  Y3, Y8, Y3
+	VADDPS  Y4, Y9, Y4
+	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y2, 64(DX)
+	VMOVUPS Y3, 96(DX)
+	VMOVUPS Y4, 128(DX)
+	VSUBPS  704(AX), Y0, Y0
+	VMOVUPS Y0, 448(AX)
+	VSUBPS  736(AX), Y1, Y0
+	VMOVUPS Y0, 480(AX)
+	VSUBPS  768(AX), Y2, Y0
+	VMOVUPS Y0, 512(AX)
+	VSUBPS  800(AX), Y3, Y0
+	VMOVUPS Y0, 544(AX)
+	VSUBPS  832(AX), Y4, Y0
+	VMOVUPS Y0, 576(AX)
+	VMOVUPS (BX), Y0
+	VMOVUPS 32(BX), Y1
+	VMOVUPS 64(BX), Y2
+	VMOVUPS 96(BX), Y3
+	VMOVUPS 128(BX), Y4
+	VMOVUPS 160(AX), Y5
+	VSUBPS  Y0, Y5, Y5
 	VMOVUPS 160(AX), Y6
-	VSUBPS  Y3, Y6, Y6
+	VSUBPS  Y1, Y6, Y6
 	VMOVUPS 160(AX), Y7
-	VSUBPS  Y4, Y7, Y7
+	VSUBPS  Y2, Y7, Y7
 	VMOVUPS 160(AX), Y8
-	VSUBPS  Y5, Y8, Y8
+	VSUBPS  Y3, Y8, Y8
+	VMOVUPS 160(AX), Y9
+	VSUBPS  Y4, Y9, Y9
+	VMULPS  416(AX), Y5, Y5
 	VMULPS  416(AX), Y6, Y6
 	VMULPS  416(AX), Y7, Y7
 	VMULPS  416(AX), Y8, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMULPS  288(AX), Y0, Y6
-	VMULPS  288(AX), Y1, Y7
-	VMULPS  288(AX), Y2, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMOVUPS Y3, (BX)
-	VMOVUPS Y4, 32(BX)
-	VMOVUPS Y5, 64(BX)
-	VMOVUPS (SI), Y6
-	VMOVUPS 32(SI), Y7
-	VMOVUPS 64(SI), Y8
-	VMOVUPS 128(AX), Y9
-	VSUBPS  Y6, Y9, Y9
+	VMULPS  416(AX), Y9, Y9
+	VADDPS  Y5, Y0, Y0
+	VADDPS  Y6, Y1, Y1
+	VADDPS  Y7, Y2, Y2
+	VADDPS  Y8, Y3, Y3
+	VADDPS  Y9, Y4, Y4
+	VMOVUPS (DI), Y5
+	VMULPS  288(AX), Y5, Y5
+	VMOVUPS 32(DI), Y6
+	VMULPS  288(AX), Y6, Y6
+	VMOVUPS 64(DI), Y7
+	VMULPS  288(AX), Y7, Y7
+	VMOVUPS 96(DI), Y8
+	VMULPS  288(AX), Y8, Y8
+	VMOVUPS 128(DI), Y9
+	VMULPS  288(AX), Y9, Y9
+	VADDPS  Y5, Y0, Y0
+	VADDPS  Y6, Y1, Y1
+	VADDPS  Y7, Y2, Y2
+	VADDPS  Y8, Y3, Y3
+	VADDPS  Y9, Y4, Y4
+	VMOVUPS Y0, (BX)
+	VMOVUPS Y1, 32(BX)
+	VMOVUPS Y2, 64(BX)
+	VMOVUPS Y3, 96(BX)
+	VMOVUPS Y4, 128(BX)
+	VMOVUPS (SI), Y5
+	VMOVUPS 32(SI), Y6
+	VMOVUPS 64(SI), Y7
+	VMOVUPS 96(SI), Y8
+	VMOVUPS 128(SI), Y9
 	VMOVUPS 128(AX), Y10
-	VSUBPS  Y7, Y10, Y10
+	VSUBPS  Y5, Y10, Y10
 	VMOVUPS 128(AX), Y11
-	VSUBPS  Y8, Y11, Y11
-	VMULPS  384(AX), Y9, Y9
+	VSUBPS  Y6, Y11, Y11
+	VMOVUPS 128(AX), Y12
+	VSUBPS  Y7, Y12, Y12
+	VMOVUPS 128(AX), Y13
+	VSUBPS  Y8, Y13, Y13
+	VMOVUPS 128(AX), Y14
+	VSUBPS  Y9, Y14, Y14
 	VMULPS  384(AX), Y10, Y10
 	VMULPS  384(AX), Y11, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	VMULPS  256(AX), Y0, Y0
-	VMULPS  256(AX), Y1, Y1
-	VMULPS  256(AX), Y2, Y2
-	VADDPS  Y0, Y6, Y0
-	VADDPS  Y1, Y7, Y1
-	VADDPS  Y2, Y8, Y2
-	VMOVUPS Y0, (SI)
-	VMOVUPS Y1, 32(SI)
-	VMOVUPS Y2, 64(SI)
-	VSUBPS  Y3, Y0, Y0
-	VSUBPS  Y4, Y1, Y1
-	VSUBPS  Y5, Y2, Y2
-	VMOVUPS 448(AX), Y3
-	VMULPS  (AX), Y3, Y3
-	VMOVUPS 480(AX), Y4
-	VMULPS  (AX), Y4, Y4
-	VMOVUPS 512(AX), Y5
+	VMULPS  384(AX), Y12, Y12
+	VMULPS  384(AX), Y13, Y13
+	VMULPS  384(AX), Y14, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
+	VMOVUPS (DI), Y10
+	VMULPS  256(AX), Y10, Y10
+	VMOVUPS 32(DI), Y11
+	VMULPS  256(AX), Y11, Y11
+	VMOVUPS 64(DI), Y12
+	VMULPS  256(AX), Y12, Y12
+	VMOVUPS 96(DI), Y13
+	VMULPS  256(AX), Y13, Y13
+	VMOVUPS 128(DI), Y14
+	VMULPS  256(AX), Y14, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
+	VMOVUPS Y5, (SI)
+	VMOVUPS Y6, 32(SI)
+	VMOVUPS Y7, 64(SI)
+	VMOVUPS Y8, 96(SI)
+	VMOVUPS Y9, 128(SI)
+	VSUBPS  Y0, Y5, Y0
+	VSUBPS  Y1, Y6, Y1
+	VSUBPS  Y2, Y7, Y2
+	VSUBPS  Y3, Y8, Y3
+	VSUBPS  Y4, Y9, Y4
+	VMOVUPS 448(AX), Y5
 	VMULPS  (AX), Y5, Y5
+	VMOVUPS 480(AX), Y6
+	VMULPS  (AX), Y6, Y6
+	VMOVUPS 512(AX), Y7
+	VMULPS  (AX), Y7, Y7
+	VMOVUPS 544(AX), Y8
+	VMULPS  (AX), Y8, Y8
+	VMOVUPS 576(AX), Y9
+	VMULPS  (AX), Y9, Y9
 	VMULPS  32(AX), Y0, Y0
 	VMULPS  32(AX), Y1, Y1
 	VMULPS  32(AX), Y2, Y2
-	VADDPS  Y0, Y3, Y0
-	VADDPS  Y1, Y4, Y1
-	VADDPS  Y2, Y5, Y2
+	VMULPS  32(AX), Y3, Y3
+	VMULPS  32(AX), Y4, Y4
+	VADDPS  Y0, Y5, Y0
+	VADDPS  Y1, Y6, Y1
+	VADDPS  Y2, Y7, Y2
+	VADDPS  Y3, Y8, Y3
+	VADDPS  Y4, Y9, Y4
 	VMOVUPS Y0, (R8)
 	VMOVUPS Y1, 32(R8)
 	VMOVUPS Y2, 64(R8)
-	VMOVUPS 96(DI), Y0
-	VMOVUPS 128(DI), Y1
-	VMOVUPS 160(DI), Y2
-	VMOVUPS 96(CX), Y3
-	VMOVUPS 128(CX), Y4
-	VMOVUPS 160(CX), Y5
+	VMOVUPS Y3, 96(R8)
+	VMOVUPS Y4, 128(R8)
+	VMOVUPS 160(DI), Y0
+	VMOVUPS 192(DI), Y1
+	VMOVUPS 224(DI), Y2
+	VMOVUPS 160(CX), Y3
+	VMOVUPS 192(CX), Y4
+	VMOVUPS 224(CX), Y5
 	VMOVUPS 96(AX), Y6
 	VSUBPS  Y3, Y6, Y6
 	VMOVUPS 96(AX), Y7
@@ -21703,97 +22394,106 @@ RFSTracerUniformAVX2_block:
 	VMULPS  224(AX), Y1, Y7
 	VMULPS  224(AX), Y2, Y8
 	VADDPS  Y6, Y3, Y3
+	VMOVUPS Y3, 864(AX)
 	VADDPS  Y7, Y4, Y4
+	VMOVUPS Y4, 896(AX)
 	VADDPS  Y8, Y5, Y5
-	VMOVUPS Y3, 96(CX)
-	VMOVUPS Y4, 128(CX)
-	VMOVUPS Y5, 160(CX)
-	VMOVUPS 96(DX), Y6
-	VMOVUPS 128(DX), Y7
-	VMOVUPS 160(DX), Y8
-	VMOVUPS 64(AX), Y9
-	VSUBPS  Y6, Y9, Y9
-	VMOVUPS 64(AX), Y10
-	VSUBPS  Y7, Y10, Y10
-	VMOVUPS 64(AX), Y11
-	VSUBPS  Y8, Y11, Y11
-	VMULPS  320(AX), Y9, Y9
-	VMULPS  320(AX), Y10, Y10
-	VMULPS  320(AX), Y11, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	VMULPS  192(AX), Y0, Y9
-	VMULPS  192(AX), Y1, Y10
-	VMULPS  192(AX), Y2, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	VMOVUPS Y6, 96(DX)
-	VMOVUPS Y7, 128(DX)
-	VMOVUPS Y8, 160(DX)
-	VSUBPS  Y3, Y6, Y3
-	VMOVUPS Y3, 544(AX)
-	VSUBPS  Y4, Y7, Y3
-	VMOVUPS Y3, 576(AX)
-	VSUBPS  Y5, Y8, Y3
-	VMOVUPS Y3, 608(AX)
-	VMOVUPS 96(BX), Y3
-	VMOVUPS 128(BX), Y4
-	VMOVUPS 160(BX), Y5
-	VMOVUPS 160(AX), Y6
+	VMOVUPS Y5, 928(AX)
+	VMOVUPS Y3, 160(CX)
+	VMOVUPS Y4, 192(CX)
+	VMOVUPS Y5, 224(CX)
+	VMOVUPS 160(DX), Y3
+	VMOVUPS 192(DX), Y4
+	VMOVUPS 224(DX), Y5
+	VMOVUPS 64(AX), Y6
 	VSUBPS  Y3, Y6, Y6
-	VMOVUPS 160(AX), Y7
+	VMOVUPS 64(AX), Y7
 	VSUBPS  Y4, Y7, Y7
-	VMOVUPS 160(AX), Y8
+	VMOVUPS 64(AX), Y8
 	VSUBPS  Y5, Y8, Y8
-	VMULPS  416(AX), Y6, Y6
-	VMULPS  416(AX), Y7, Y7
-	VMULPS  416(AX), Y8, Y8
+	VMULPS  320(AX), Y6, Y6
+	VMULPS  320(AX), Y7, Y7
+	VMULPS  320(AX), Y8, Y8
 	VADDPS  Y6, Y3, Y3
 	VADDPS  Y7, Y4, Y4
 	VADDPS  Y8, Y5, Y5
-	VMULPS  288(AX), Y0, Y6
-	VMULPS  288(AX), Y1, Y7
-	VMULPS  288(AX), Y2, Y8
+	VMULPS  192(AX), Y0, Y0
+	VMULPS  192(AX), Y1, Y1
+	VMULPS  192(AX), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS Y0, 160(DX)
+	VMOVUPS Y1, 192(DX)
+	VMOVUPS Y2, 224(DX)
+	VSUBPS  864(AX), Y0, Y0
+	VMOVUPS Y0, 608(AX)
+	VSUBPS  896(AX), Y1, Y0
+	VMOVUPS Y0, 640(AX)
+	VSUBPS  928(AX), Y2, Y0
+	VMOVUPS Y0, 672(AX)
+	VMOVUPS 160(BX), Y0
+	VMOVUPS 192(BX), Y1
+	VMOVUPS 224(BX), Y2
+	VMOVUPS 160(AX), Y3
+	VSUBPS  Y0, Y3, Y3
+	VMOVUPS 160(AX), Y4
+	VSUBPS  Y1, Y4, Y4
+	VMOVUPS 160(AX), Y5
+	VSUBPS  Y2, Y5, Y5
+	VMULPS  416(AX), Y3, Y3
+	VMULPS  416(AX), Y4, Y4
+	VMULPS  416(AX), Y5, Y5
+	VADDPS  Y3, Y0, Y0
+	VADDPS  Y4, Y1, Y1
+	VADDPS  Y5, Y2, Y2
+	VMOVUPS 160(DI), Y3
+	VMULPS  288(AX), Y3, Y3
+	VMOVUPS 192(DI), Y4
+	VMULPS  288(AX), Y4, Y4
+	VMOVUPS 224(DI), Y5
+	VMULPS  288(AX), Y5, Y5
+	VADDPS  Y3, Y0, Y0
+	VADDPS  Y4, Y1, Y1
+	VADDPS  Y5, Y2, Y2
+	VMOVUPS Y0, 160(BX)
+	VMOVUPS Y1, 192(BX)
+	VMOVUPS Y2, 224(BX)
+	VMOVUPS 160(SI), Y3
+	VMOVUPS 192(SI), Y4
+	VMOVUPS 224(SI), Y5
+	VMOVUPS 128(AX), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 128(AX), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 128(AX), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  384(AX), Y6, Y6
+	VMULPS  384(AX), Y7, Y7
+	VMULPS  384(AX), Y8, Y8
 	VADDPS  Y6, Y3, Y3
 	VADDPS  Y7, Y4, Y4
 	VADDPS  Y8, Y5, Y5
-	VMOVUPS Y3, 96(BX)
-	VMOVUPS Y4, 128(BX)
-	VMOVUPS Y5, 160(BX)
-	VMOVUPS 96(SI), Y6
-	VMOVUPS 128(SI), Y7
-	VMOVUPS 160(SI), Y8
-	VMOVUPS 128(AX), Y9
-	VSUBPS  Y6, Y9, Y9
-	VMOVUPS 128(AX), Y10
-	VSUBPS  Y7, Y10, Y10
-	VMOVUPS 128(AX), Y11
-	VSUBPS  Y8, Y11, Y11
-	VMULPS  384(AX), Y9, Y9
-	VMULPS  384(AX), Y10, Y10
-	VMULPS  384(AX), Y11, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	VMULPS  256(AX), Y0, Y0
-	VMULPS  256(AX), Y1, Y1
-	VMULPS  256(AX), Y2, Y2
-	VADDPS  Y0, Y6, Y0
-	VADDPS  Y1, Y7, Y1
-	VADDPS  Y2, Y8, Y2
-	VMOVUPS Y0, 96(SI)
-	VMOVUPS Y1, 128(SI)
-	VMOVUPS Y2, 160(SI)
-	VSUBPS  Y3, Y0, Y0
-	VSUBPS  Y4, Y1, Y1
-	VSUBPS  Y5, Y2, Y2
-	VMOVUPS 544(AX), Y3
+	VMOVUPS 160(DI), Y6
+	VMULPS  256(AX), Y6, Y6
+	VMOVUPS 192(DI), Y7
+	VMULPS  256(AX), Y7, Y7
+	VMOVUPS 224(DI), Y8
+	VMULPS  256(AX), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, 160(SI)
+	VMOVUPS Y4, 192(SI)
+	VMOVUPS Y5, 224(SI)
+	VSUBPS  Y0, Y3, Y0
+	VSUBPS  Y1, Y4, Y1
+	VSUBPS  Y2, Y5, Y2
+	VMOVUPS 608(AX), Y3
 	VMULPS  (AX), Y3, Y3
-	VMOVUPS 576(AX), Y4
+	VMOVUPS 640(AX), Y4
 	VMULPS  (AX), Y4, Y4
-	VMOVUPS 608(AX), Y5
+	VMOVUPS 672(AX), Y5
 	VMULPS  (AX), Y5, Y5
 	VMULPS  32(AX), Y0, Y0
 	VMULPS  32(AX), Y1, Y1
@@ -21801,91 +22501,9 @@ RFSTracerUniformAVX2_block:
 	VADDPS  Y0, Y3, Y0
 	VADDPS  Y1, Y4, Y1
 	VADDPS  Y2, Y5, Y2
-	VMOVUPS Y0, 96(R8)
-	VMOVUPS Y1, 128(R8)
-	VMOVUPS Y2, 160(R8)
-	VMOVUPS 192(DI), Y0
-	VMOVUPS 224(DI), Y1
-	VMOVUPS 192(CX), Y2
-	VMOVUPS 224(CX), Y3
-	VMOVUPS 96(AX), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 96(AX), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  352(AX), Y4, Y4
-	VMULPS  352(AX), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  224(AX), Y0, Y4
-	VMULPS  224(AX), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 192(CX)
-	VMOVUPS Y3, 224(CX)
-	VMOVUPS 192(DX), Y4
-	VMOVUPS 224(DX), Y5
-	VMOVUPS 64(AX), Y6
-	VSUBPS  Y4, Y6, Y6
-	VMOVUPS 64(AX), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  320(AX), Y6, Y6
-	VMULPS  320(AX), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMULPS  192(AX), Y0, Y6
-	VMULPS  192(AX), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMOVUPS Y4, 192(DX)
-	VMOVUPS Y5, 224(DX)
-	VSUBPS  Y2, Y4, Y2
-	VMOVUPS Y2, 640(AX)
-	VSUBPS  Y3, Y5, Y2
-	VMOVUPS Y2, 672(AX)
-	VMOVUPS 192(BX), Y2
-	VMOVUPS 224(BX), Y3
-	VMOVUPS 160(AX), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 160(AX), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  416(AX), Y4, Y4
-	VMULPS  416(AX), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  288(AX), Y0, Y4
-	VMULPS  288(AX), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 192(BX)
-	VMOVUPS Y3, 224(BX)
-	VMOVUPS 192(SI), Y4
-	VMOVUPS 224(SI), Y5
-	VMOVUPS 128(AX), Y6
-	VSUBPS  Y4, Y6, Y6
-	VMOVUPS 128(AX), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  384(AX), Y6, Y6
-	VMULPS  384(AX), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMULPS  256(AX), Y0, Y0
-	VMULPS  256(AX), Y1, Y1
-	VADDPS  Y0, Y4, Y0
-	VADDPS  Y1, Y5, Y1
-	VMOVUPS Y0, 192(SI)
-	VMOVUPS Y1, 224(SI)
-	VSUBPS  Y2, Y0, Y0
-	VSUBPS  Y3, Y1, Y1
-	VMOVUPS 640(AX), Y2
-	VMULPS  (AX), Y2, Y2
-	VMOVUPS 672(AX), Y3
-	VMULPS  (AX), Y3, Y3
-	VMULPS  32(AX), Y0, Y0
-	VMULPS  32(AX), Y1, Y1
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
-	VMOVUPS Y0, 192(R8)
-	VMOVUPS Y1, 224(R8)
+	VMOVUPS Y0, 160(R8)
+	VMOVUPS Y1, 192(R8)
+	VMOVUPS Y2, 224(R8)
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
 	ADDQ    $0x00000100, BX
@@ -22160,8 +22778,8 @@ RFSTracerAddAVX512_done:
 
 // func rFSTracerAddAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
 // Requires: AVX, AVX2
-TEXT ·rFSTracerAddAVX2(SB), NOSPLIT, $320-280
-	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
+TEXT ·rFSTracerAddAVX2(SB), $576-280
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 5 at a time; between distant reads, 1 values reloaded from their streams, 2 kept on the stack.
 	LEAQ     (SP), AX
 	ADDQ     $0x3f, AX
 	ANDQ     $-64, AX
@@ -22185,162 +22803,283 @@ RFSTracerAddAVX2_block:
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS 64(DI), Y2
-	VMOVUPS (CX), Y3
-	VMOVUPS 32(CX), Y4
-	VMOVUPS 64(CX), Y5
-	VMOVUPS (R11), Y6
-	VSUBPS  Y3, Y6, Y6
-	VMOVUPS 32(R11), Y7
-	VSUBPS  Y4, Y7, Y7
-	VMOVUPS 64(R11), Y8
-	VSUBPS  Y5, Y8, Y8
-	VMULPS  (R9), Y6, Y6
-	VMULPS  32(R9), Y7, Y7
-	VMULPS  64(R9), Y8, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMULPS  (R10), Y0, Y6
-	VMULPS  32(R10), Y1, Y7
-	VMULPS  64(R10), Y2, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMOVUPS Y3, (CX)
-	VMOVUPS Y4, 32(CX)
-	VMOVUPS Y5, 64(CX)
-	VMOVUPS (DX), Y6
-	VMOVUPS 32(DX), Y7
-	VMOVUPS 64(DX), Y8
+	VMOVUPS 96(DI), Y3
+	VMOVUPS 128(DI), Y4
+	VMOVUPS (CX), Y5
+	VMOVUPS 32(CX), Y6
+	VMOVUPS 64(CX), Y7
+	VMOVUPS 96(CX), Y8
+	VMOVUPS 128(CX), Y9
+	VMOVUPS (R11), Y10
+	VSUBPS  Y5, Y10, Y10
+	VMOVUPS 32(R11), Y11
+	VSUBPS  Y6, Y11, Y11
+	VMOVUPS 64(R11), Y12
+	VSUBPS  Y7, Y12, Y12
+	VMOVUPS 96(R11), Y13
+	VSUBPS  Y8, Y13, Y13
+	VMOVUPS 128(R11), Y14
+	VSUBPS  Y9, Y14, Y14
+	VMULPS  (R9), Y10, Y10
+	VMULPS  32(R9), Y11, Y11
+	VMULPS  64(R9), Y12, Y12
+	VMULPS  96(R9), Y13, Y13
+	VMULPS  128(R9), Y14, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
+	VMULPS  (R10), Y0, Y10
+	VMULPS  32(R10), Y1, Y11
+	VMULPS  64(R10), Y2, Y12
+	VMULPS  96(R10), Y3, Y13
+	VMULPS  128(R10), Y4, Y14
+	VADDPS  Y10, Y5, Y5
+	VMOVUPS Y5, 256(AX)
+	VADDPS  Y11, Y6, Y6
+	VMOVUPS Y6, 288(AX)
+	VADDPS  Y12, Y7, Y7
+	VMOVUPS Y7, 320(AX)
+	VADDPS  Y13, Y8, Y8
+	VMOVUPS Y8, 352(AX)
+	VADDPS  Y14, Y9, Y9
+	VMOVUPS Y9, 384(AX)
+	VMOVUPS Y5, (CX)
+	VMOVUPS Y6, 32(CX)
+	VMOVUPS Y7, 64(CX)
+	VMOVUPS Y8, 96(CX)
+	VMOVUPS Y9, 128(CX)
+	VMOVUPS (DX), Y5
+	VMOVUPS 32(DX), Y6
+	VMOVUPS 64(DX), Y7
+	VMOVUPS 96(DX), Y8
+	VMOVUPS 128(DX), Y9
 	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS (R14), Y9
-	VSUBPS  Y6, Y9, Y9
+	VMOVUPS (R14), Y10
+	VSUBPS  Y5, Y10, Y10
 	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 32(R14), Y10
-	VSUBPS  Y7, Y10, Y10
+	VMOVUPS 32(R14), Y11
+	VSUBPS  Y6, Y11, Y11
 	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 64(R14), Y11
-	VSUBPS  Y8, Y11, Y11
-	VMULPS  (R12), Y9, Y9
-	VMULPS  32(R12), Y10, Y10
-	VMULPS  64(R12), Y11, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
+	VMOVUPS 64(R14), Y12
+	VSUBPS  Y7, Y12, Y12
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 96(R14), Y13
+	VSUBPS  Y8, Y13, Y13
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 128(R14), Y14
+	VSUBPS  Y9, Y14, Y14
+	VMULPS  (R12), Y10, Y10
+	VMULPS  32(R12), Y11, Y11
+	VMULPS  64(R12), Y12, Y12
+	VMULPS  96(R12), Y13, Y13
+	VMULPS  128(R12), Y14, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
 	MOVQ    cFastDecay+80(FP), R14
 	MOVQ    cFastDecay+80(FP), R14
-	VMULPS  (R14), Y0, Y9
-	MOVQ    cFastDecay+80(FP), R14
-	MOVQ    cFastDecay+80(FP), R14
-	VMULPS  32(R14), Y1, Y10
-	MOVQ    cFastDecay+80(FP), R14
-	MOVQ    cFastDecay+80(FP), R14
-	VMULPS  64(R14), Y2, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	VMOVUPS Y6, (DX)
-	VMOVUPS Y7, 32(DX)
-	VMOVUPS Y8, 64(DX)
-	VSUBPS  Y3, Y6, Y3
-	VMOVUPS Y3, (AX)
-	VSUBPS  Y4, Y7, Y3
-	VMOVUPS Y3, 32(AX)
-	VSUBPS  Y5, Y8, Y3
-	VMOVUPS Y3, 64(AX)
-	VMOVUPS (BX), Y3
-	VMOVUPS 32(BX), Y4
-	VMOVUPS 64(BX), Y5
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS (R14), Y6
-	VSUBPS  Y3, Y6, Y6
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 32(R14), Y7
-	VSUBPS  Y4, Y7, Y7
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 64(R14), Y8
-	VSUBPS  Y5, Y8, Y8
-	MOVQ    lSlowRise+96(FP), R14
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  (R14), Y6, Y6
-	MOVQ    lSlowRise+96(FP), R14
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  32(R14), Y7, Y7
-	MOVQ    lSlowRise+96(FP), R14
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  64(R14), Y8, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	MOVQ    cSlowRise+104(FP), R14
-	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  (R14), Y0, Y6
-	MOVQ    cSlowRise+104(FP), R14
-	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  32(R14), Y1, Y7
-	MOVQ    cSlowRise+104(FP), R14
-	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  64(R14), Y2, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMOVUPS Y3, (BX)
-	VMOVUPS Y4, 32(BX)
-	VMOVUPS Y5, 64(BX)
-	VMOVUPS (SI), Y6
-	VMOVUPS 32(SI), Y7
-	VMOVUPS 64(SI), Y8
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS (R14), Y9
-	VSUBPS  Y6, Y9, Y9
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 32(R14), Y10
-	VSUBPS  Y7, Y10, Y10
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 64(R14), Y11
-	VSUBPS  Y8, Y11, Y11
-	MOVQ    lSlowDecay+120(FP), R14
-	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  (R14), Y9, Y9
-	MOVQ    lSlowDecay+120(FP), R14
-	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  32(R14), Y10, Y10
-	MOVQ    lSlowDecay+120(FP), R14
-	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  64(R14), Y11, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	MOVQ    cSlowDecay+128(FP), R14
-	MOVQ    cSlowDecay+128(FP), R14
 	VMULPS  (R14), Y0, Y0
-	MOVQ    cSlowDecay+128(FP), R14
-	MOVQ    cSlowDecay+128(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
 	VMULPS  32(R14), Y1, Y1
-	MOVQ    cSlowDecay+128(FP), R14
-	MOVQ    cSlowDecay+128(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
 	VMULPS  64(R14), Y2, Y2
-	VADDPS  Y0, Y6, Y0
-	VADDPS  Y1, Y7, Y1
-	VADDPS  Y2, Y8, Y2
-	VMOVUPS Y0, (SI)
-	VMOVUPS Y1, 32(SI)
-	VMOVUPS Y2, 64(SI)
-	VSUBPS  Y3, Y0, Y0
-	VSUBPS  Y4, Y1, Y1
-	VSUBPS  Y5, Y2, Y2
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  96(R14), Y3, Y3
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  128(R14), Y4, Y4
+	VADDPS  Y0, Y5, Y0
+	VADDPS  Y1, Y6, Y1
+	VADDPS  Y2, Y7, Y2
+	VADDPS  Y3, Y8, Y3
+	VADDPS  Y4, Y9, Y4
+	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y2, 64(DX)
+	VMOVUPS Y3, 96(DX)
+	VMOVUPS Y4, 128(DX)
+	VSUBPS  256(AX), Y0, Y0
+	VMOVUPS Y0, (AX)
+	VSUBPS  288(AX), Y1, Y0
+	VMOVUPS Y0, 32(AX)
+	VSUBPS  320(AX), Y2, Y0
+	VMOVUPS Y0, 64(AX)
+	VSUBPS  352(AX), Y3, Y0
+	VMOVUPS Y0, 96(AX)
+	VSUBPS  384(AX), Y4, Y0
+	VMOVUPS Y0, 128(AX)
+	VMOVUPS (BX), Y0
+	VMOVUPS 32(BX), Y1
+	VMOVUPS 64(BX), Y2
+	VMOVUPS 96(BX), Y3
+	VMOVUPS 128(BX), Y4
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS (R14), Y5
+	VSUBPS  Y0, Y5, Y5
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 32(R14), Y6
+	VSUBPS  Y1, Y6, Y6
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 64(R14), Y7
+	VSUBPS  Y2, Y7, Y7
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 96(R14), Y8
+	VSUBPS  Y3, Y8, Y8
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 128(R14), Y9
+	VSUBPS  Y4, Y9, Y9
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  (R14), Y5, Y5
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  32(R14), Y6, Y6
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  64(R14), Y7, Y7
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  96(R14), Y8, Y8
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  128(R14), Y9, Y9
+	VADDPS  Y5, Y0, Y0
+	VADDPS  Y6, Y1, Y1
+	VADDPS  Y7, Y2, Y2
+	VADDPS  Y8, Y3, Y3
+	VADDPS  Y9, Y4, Y4
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS (DI), Y5
+	VMULPS  (R14), Y5, Y5
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 32(DI), Y6
+	VMULPS  32(R14), Y6, Y6
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 64(DI), Y7
+	VMULPS  64(R14), Y7, Y7
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 96(DI), Y8
+	VMULPS  96(R14), Y8, Y8
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 128(DI), Y9
+	VMULPS  128(R14), Y9, Y9
+	VADDPS  Y5, Y0, Y0
+	VADDPS  Y6, Y1, Y1
+	VADDPS  Y7, Y2, Y2
+	VADDPS  Y8, Y3, Y3
+	VADDPS  Y9, Y4, Y4
+	VMOVUPS Y0, (BX)
+	VMOVUPS Y1, 32(BX)
+	VMOVUPS Y2, 64(BX)
+	VMOVUPS Y3, 96(BX)
+	VMOVUPS Y4, 128(BX)
+	VMOVUPS (SI), Y5
+	VMOVUPS 32(SI), Y6
+	VMOVUPS 64(SI), Y7
+	VMOVUPS 96(SI), Y8
+	VMOVUPS 128(SI), Y9
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS (R14), Y10
+	VSUBPS  Y5, Y10, Y10
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 32(R14), Y11
+	VSUBPS  Y6, Y11, Y11
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 64(R14), Y12
+	VSUBPS  Y7, Y12, Y12
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 96(R14), Y13
+	VSUBPS  Y8, Y13, Y13
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 128(R14), Y14
+	VSUBPS  Y9, Y14, Y14
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  (R14), Y10, Y10
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  32(R14), Y11, Y11
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  64(R14), Y12, Y12
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  96(R14), Y13, Y13
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  128(R14), Y14, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
+	MOVQ    cSlowDecay+128(FP), R14
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS (DI), Y10
+	VMULPS  (R14), Y10, Y10
+	MOVQ    cSlowDecay+128(FP), R14
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 32(DI), Y11
+	VMULPS  32(R14), Y11, Y11
+	MOVQ    cSlowDecay+128(FP), R14
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 64(DI), Y12
+	VMULPS  64(R14), Y12, Y12
+	MOVQ    cSlowDecay+128(FP), R14
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 96(DI), Y13
+	VMULPS  96(R14), Y13, Y13
+	MOVQ    cSlowDecay+128(FP), R14
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 128(DI), Y14
+	VMULPS  128(R14), Y14, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
+	VMOVUPS Y5, (SI)
+	VMOVUPS Y6, 32(SI)
+	VMOVUPS Y7, 64(SI)
+	VMOVUPS Y8, 96(SI)
+	VMOVUPS Y9, 128(SI)
+	VSUBPS  Y0, Y5, Y0
+	VSUBPS  Y1, Y6, Y1
+	VSUBPS  Y2, Y7, Y2
+	VSUBPS  Y3, Y8, Y3
+	VSUBPS  Y4, Y9, Y4
 	MOVQ    alpha+144(FP), R14
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS (AX), Y3
-	VMULPS  (R14), Y3, Y3
+	VMOVUPS (AX), Y5
+	VMULPS  (R14), Y5, Y5
 	MOVQ    alpha+144(FP), R14
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS 32(AX), Y4
-	VMULPS  32(R14), Y4, Y4
+	VMOVUPS 32(AX), Y6
+	VMULPS  32(R14), Y6, Y6
 	MOVQ    alpha+144(FP), R14
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS 64(AX), Y5
-	VMULPS  64(R14), Y5, Y5
+	VMOVUPS 64(AX), Y7
+	VMULPS  64(R14), Y7, Y7
+	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 96(AX), Y8
+	VMULPS  96(R14), Y8, Y8
+	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 128(AX), Y9
+	VMULPS  128(R14), Y9, Y9
 	MOVQ    alpha1+152(FP), R14
 	MOVQ    alpha1+152(FP), R14
 	VMULPS  (R14), Y0, Y0
@@ -22350,318 +23089,221 @@ RFSTracerAddAVX2_block:
 	MOVQ    alpha1+152(FP), R14
 	MOVQ    alpha1+152(FP), R14
 	VMULPS  64(R14), Y2, Y2
-	VADDPS  Y0, Y3, Y0
-	VADDPS  Y1, Y4, Y1
-	VADDPS  Y2, Y5, Y2
-	VMOVUPS (R8), Y3
-	VMOVUPS 32(R8), Y4
-	VMOVUPS 64(R8), Y5
-	VADDPS  Y0, Y3, Y0
-	VADDPS  Y1, Y4, Y1
-	VADDPS  Y2, Y5, Y2
+	MOVQ    alpha1+152(FP), R14
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  96(R14), Y3, Y3
+	MOVQ    alpha1+152(FP), R14
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  128(R14), Y4, Y4
+	VADDPS  Y0, Y5, Y0
+	VADDPS  Y1, Y6, Y1
+	VADDPS  Y2, Y7, Y2
+	VADDPS  Y3, Y8, Y3
+	VADDPS  Y4, Y9, Y4
+	VMOVUPS (R8), Y5
+	VMOVUPS 32(R8), Y6
+	VMOVUPS 64(R8), Y7
+	VMOVUPS 96(R8), Y8
+	VMOVUPS 128(R8), Y9
+	VADDPS  Y0, Y5, Y0
+	VADDPS  Y1, Y6, Y1
+	VADDPS  Y2, Y7, Y2
+	VADDPS  Y3, Y8, Y3
+	VADDPS  Y4, Y9, Y4
 	VMOVUPS Y0, (R8)
 	VMOVUPS Y1, 32(R8)
 	VMOVUPS Y2, 64(R8)
-	VMOVUPS 96(DI), Y0
-	VMOVUPS 128(DI), Y1
-	VMOVUPS 160(DI), Y2
-	VMOVUPS 96(CX), Y3
-	VMOVUPS 128(CX), Y4
-	VMOVUPS 160(CX), Y5
-	VMOVUPS 96(R11), Y6
+	VMOVUPS Y3, 96(R8)
+	VMOVUPS Y4, 128(R8)
+	VMOVUPS 160(DI), Y0
+	VMOVUPS 192(DI), Y1
+	VMOVUPS 224(DI), Y2
+	VMOVUPS 160(CX), Y3
+	VMOVUPS 192(CX), Y4
+	VMOVUPS 224(CX), Y5
+	VMOVUPS 160(R11), Y6
 	VSUBPS  Y3, Y6, Y6
-	VMOVUPS 128(R11), Y7
+	VMOVUPS 192(R11), Y7
 	VSUBPS  Y4, Y7, Y7
-	VMOVUPS 160(R11), Y8
+	VMOVUPS 224(R11), Y8
 	VSUBPS  Y5, Y8, Y8
-	VMULPS  96(R9), Y6, Y6
-	VMULPS  128(R9), Y7, Y7
-	VMULPS  160(R9), Y8, Y8
+	VMULPS  160(R9), Y6, Y6
+	VMULPS  192(R9), Y7, Y7
+	VMULPS  224(R9), Y8, Y8
 	VADDPS  Y6, Y3, Y3
 	VADDPS  Y7, Y4, Y4
 	VADDPS  Y8, Y5, Y5
-	VMULPS  96(R10), Y0, Y6
-	VMULPS  128(R10), Y1, Y7
-	VMULPS  160(R10), Y2, Y8
+	VMULPS  160(R10), Y0, Y6
+	VMULPS  192(R10), Y1, Y7
+	VMULPS  224(R10), Y2, Y8
 	VADDPS  Y6, Y3, Y3
+	VMOVUPS Y3, 416(AX)
 	VADDPS  Y7, Y4, Y4
+	VMOVUPS Y4, 448(AX)
 	VADDPS  Y8, Y5, Y5
-	VMOVUPS Y3, 96(CX)
-	VMOVUPS Y4, 128(CX)
-	VMOVUPS Y5, 160(CX)
-	VMOVUPS 96(DX), Y6
-	VMOVUPS 128(DX), Y7
-	VMOVUPS 160(DX), Y8
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 96(R14), Y9
-	VSUBPS  Y6, Y9, Y9
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 128(R14), Y10
-	VSUBPS  Y7, Y10, Y10
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 160(R14), Y11
-	VSUBPS  Y8, Y11, Y11
-	VMULPS  96(R12), Y9, Y9
-	VMULPS  128(R12), Y10, Y10
-	VMULPS  160(R12), Y11, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	MOVQ    cFastDecay+80(FP), R14
-	MOVQ    cFastDecay+80(FP), R14
-	VMULPS  96(R14), Y0, Y9
-	MOVQ    cFastDecay+80(FP), R14
-	MOVQ    cFastDecay+80(FP), R14
-	VMULPS  128(R14), Y1, Y10
-	MOVQ    cFastDecay+80(FP), R14
-	MOVQ    cFastDecay+80(FP), R14
-	VMULPS  160(R14), Y2, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	VMOVUPS Y6, 96(DX)
-	VMOVUPS Y7, 128(DX)
-	VMOVUPS Y8, 160(DX)
-	VSUBPS  Y3, Y6, Y3
-	VMOVUPS Y3, 96(AX)
-	VSUBPS  Y4, Y7, Y3
-	VMOVUPS Y3, 128(AX)
-	VSUBPS  Y5, Y8, Y3
-	VMOVUPS Y3, 160(AX)
-	VMOVUPS 96(BX), Y3
-	VMOVUPS 128(BX), Y4
-	VMOVUPS 160(BX), Y5
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 96(R14), Y6
-	VSUBPS  Y3, Y6, Y6
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 128(R14), Y7
-	VSUBPS  Y4, Y7, Y7
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 160(R14), Y8
-	VSUBPS  Y5, Y8, Y8
-	MOVQ    lSlowRise+96(FP), R14
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  96(R14), Y6, Y6
-	MOVQ    lSlowRise+96(FP), R14
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  128(R14), Y7, Y7
-	MOVQ    lSlowRise+96(FP), R14
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  160(R14), Y8, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	MOVQ    cSlowRise+104(FP), R14
-	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  96(R14), Y0, Y6
-	MOVQ    cSlowRise+104(FP), R14
-	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  128(R14), Y1, Y7
-	MOVQ    cSlowRise+104(FP), R14
-	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  160(R14), Y2, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMOVUPS Y3, 96(BX)
-	VMOVUPS Y4, 128(BX)
-	VMOVUPS Y5, 160(BX)
-	VMOVUPS 96(SI), Y6
-	VMOVUPS 128(SI), Y7
-	VMOVUPS 160(SI), Y8
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 96(R14), Y9
-	VSUBPS  Y6, Y9, Y9
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 128(R14), Y10
-	VSUBPS  Y7, Y10, Y10
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 160(R14), Y11
-	VSUBPS  Y8, Y11, Y11
-	MOVQ    lSlowDecay+120(FP), R14
-	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  96(R14), Y9, Y9
-	MOVQ    lSlowDecay+120(FP), R14
-	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  128(R14), Y10, Y10
-	MOVQ    lSlowDecay+120(FP), R14
-	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  160(R14), Y11, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	MOVQ    cSlowDecay+128(FP), R14
-	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  96(R14), Y0, Y0
-	MOVQ    cSlowDecay+128(FP), R14
-	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  128(R14), Y1, Y1
-	MOVQ    cSlowDecay+128(FP), R14
-	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  160(R14), Y2, Y2
-	VADDPS  Y0, Y6, Y0
-	VADDPS  Y1, Y7, Y1
-	VADDPS  Y2, Y8, Y2
-	VMOVUPS Y0, 96(SI)
-	VMOVUPS Y1, 128(SI)
-	VMOVUPS Y2, 160(SI)
-	VSUBPS  Y3, Y0, Y0
-	VSUBPS  Y4, Y1, Y1
-	VSUBPS  Y5, Y2, Y2
-	MOVQ    alpha+144(FP), R14
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 96(AX), Y3
-	VMULPS  96(R14), Y3, Y3
-	MOVQ    alpha+144(FP), R14
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 128(AX), Y4
-	VMULPS  128(R14), Y4, Y4
-	MOVQ    alpha+144(FP), R14
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 160(AX), Y5
-	VMULPS  160(R14), Y5, Y5
-	MOVQ    alpha1+152(FP), R14
-	MOVQ    alpha1+152(FP), R14
-	VMULPS  96(R14), Y0, Y0
-	MOVQ    alpha1+152(FP), R14
-	MOVQ    alpha1+152(FP), R14
-	VMULPS  128(R14), Y1, Y1
-	MOVQ    alpha1+152(FP), R14
-	MOVQ    alpha1+152(FP), R14
-	VMULPS  160(R14), Y2, Y2
-	VADDPS  Y0, Y3, Y0
-	VADDPS  Y1, Y4, Y1
-	VADDPS  Y2, Y5, Y2
-	VMOVUPS 96(R8), Y3
-	VMOVUPS 128(R8), Y4
-	VMOVUPS 160(R8), Y5
-	VADDPS  Y0, Y3, Y0
-	VADDPS  Y1, Y4, Y1
-	VADDPS  Y2, Y5, Y2
-	VMOVUPS Y0, 96(R8)
-	VMOVUPS Y1, 128(R8)
-	VMOVUPS Y2, 160(R8)
-	VMOVUPS 192(DI), Y0
-	VMOVUPS 224(DI), Y1
-	VMOVUPS 192(CX), Y2
-	VMOVUPS 224(CX), Y3
-	VMOVUPS 192(R11), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 224(R11), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  192(R9), Y4, Y4
-	VMULPS  224(R9), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  192(R10), Y0, Y4
-	VMULPS  224(R10), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 192(CX)
-	VMOVUPS Y3, 224(CX)
+	VMOVUPS Y5, 480(AX)
+	VMOVUPS Y3, 160(CX)
+	VMOVUPS Y4, 192(CX)
+	VMOVUPS Y5, 224(CX)
+	VMOVUPS 160(DX), Y3
 	VMOVUPS 192(DX), Y4
 	VMOVUPS 224(DX), Y5
 	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 192(R14), Y6
-	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 160(R14), Y6
+	VSUBPS  Y3, Y6, Y6
 	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 224(R14), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  192(R12), Y6, Y6
-	VMULPS  224(R12), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
+	VMOVUPS 192(R14), Y7
+	VSUBPS  Y4, Y7, Y7
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 224(R14), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  160(R12), Y6, Y6
+	VMULPS  192(R12), Y7, Y7
+	VMULPS  224(R12), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
 	MOVQ    cFastDecay+80(FP), R14
 	MOVQ    cFastDecay+80(FP), R14
-	VMULPS  192(R14), Y0, Y6
+	VMULPS  160(R14), Y0, Y0
 	MOVQ    cFastDecay+80(FP), R14
 	MOVQ    cFastDecay+80(FP), R14
-	VMULPS  224(R14), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMOVUPS Y4, 192(DX)
-	VMOVUPS Y5, 224(DX)
-	VSUBPS  Y2, Y4, Y2
-	VMOVUPS Y2, 192(AX)
-	VSUBPS  Y3, Y5, Y2
-	VMOVUPS Y2, 224(AX)
-	VMOVUPS 192(BX), Y2
-	VMOVUPS 224(BX), Y3
+	VMULPS  192(R14), Y1, Y1
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  224(R14), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS Y0, 160(DX)
+	VMOVUPS Y1, 192(DX)
+	VMOVUPS Y2, 224(DX)
+	VSUBPS  416(AX), Y0, Y0
+	VMOVUPS Y0, 160(AX)
+	VSUBPS  448(AX), Y1, Y0
+	VMOVUPS Y0, 192(AX)
+	VSUBPS  480(AX), Y2, Y0
+	VMOVUPS Y0, 224(AX)
+	VMOVUPS 160(BX), Y0
+	VMOVUPS 192(BX), Y1
+	VMOVUPS 224(BX), Y2
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 160(R14), Y3
+	VSUBPS  Y0, Y3, Y3
 	MOVQ    bSlowRise+112(FP), R14
 	VMOVUPS 192(R14), Y4
-	VSUBPS  Y2, Y4, Y4
+	VSUBPS  Y1, Y4, Y4
 	MOVQ    bSlowRise+112(FP), R14
 	VMOVUPS 224(R14), Y5
-	VSUBPS  Y3, Y5, Y5
+	VSUBPS  Y2, Y5, Y5
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  160(R14), Y3, Y3
 	MOVQ    lSlowRise+96(FP), R14
 	MOVQ    lSlowRise+96(FP), R14
 	VMULPS  192(R14), Y4, Y4
 	MOVQ    lSlowRise+96(FP), R14
 	MOVQ    lSlowRise+96(FP), R14
 	VMULPS  224(R14), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
+	VADDPS  Y3, Y0, Y0
+	VADDPS  Y4, Y1, Y1
+	VADDPS  Y5, Y2, Y2
 	MOVQ    cSlowRise+104(FP), R14
 	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  192(R14), Y0, Y4
+	VMOVUPS 160(DI), Y3
+	VMULPS  160(R14), Y3, Y3
 	MOVQ    cSlowRise+104(FP), R14
 	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  224(R14), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 192(BX)
-	VMOVUPS Y3, 224(BX)
+	VMOVUPS 192(DI), Y4
+	VMULPS  192(R14), Y4, Y4
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMOVUPS 224(DI), Y5
+	VMULPS  224(R14), Y5, Y5
+	VADDPS  Y3, Y0, Y0
+	VADDPS  Y4, Y1, Y1
+	VADDPS  Y5, Y2, Y2
+	VMOVUPS Y0, 160(BX)
+	VMOVUPS Y1, 192(BX)
+	VMOVUPS Y2, 224(BX)
+	VMOVUPS 160(SI), Y3
 	VMOVUPS 192(SI), Y4
 	VMOVUPS 224(SI), Y5
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 192(R14), Y6
-	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 160(R14), Y6
+	VSUBPS  Y3, Y6, Y6
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 224(R14), Y7
-	VSUBPS  Y5, Y7, Y7
+	VMOVUPS 192(R14), Y7
+	VSUBPS  Y4, Y7, Y7
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 224(R14), Y8
+	VSUBPS  Y5, Y8, Y8
 	MOVQ    lSlowDecay+120(FP), R14
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  192(R14), Y6, Y6
+	VMULPS  160(R14), Y6, Y6
 	MOVQ    lSlowDecay+120(FP), R14
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  224(R14), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
+	VMULPS  192(R14), Y7, Y7
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  224(R14), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
 	MOVQ    cSlowDecay+128(FP), R14
 	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  192(R14), Y0, Y0
+	VMOVUPS 160(DI), Y6
+	VMULPS  160(R14), Y6, Y6
 	MOVQ    cSlowDecay+128(FP), R14
 	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  224(R14), Y1, Y1
-	VADDPS  Y0, Y4, Y0
-	VADDPS  Y1, Y5, Y1
-	VMOVUPS Y0, 192(SI)
-	VMOVUPS Y1, 224(SI)
-	VSUBPS  Y2, Y0, Y0
-	VSUBPS  Y3, Y1, Y1
+	VMOVUPS 192(DI), Y7
+	VMULPS  192(R14), Y7, Y7
+	MOVQ    cSlowDecay+128(FP), R14
+	MOVQ    cSlowDecay+128(FP), R14
+	VMOVUPS 224(DI), Y8
+	VMULPS  224(R14), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, 160(SI)
+	VMOVUPS Y4, 192(SI)
+	VMOVUPS Y5, 224(SI)
+	VSUBPS  Y0, Y3, Y0
+	VSUBPS  Y1, Y4, Y1
+	VSUBPS  Y2, Y5, Y2
 	MOVQ    alpha+144(FP), R14
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS 192(AX), Y2
-	VMULPS  192(R14), Y2, Y2
+	VMOVUPS 160(AX), Y3
+	VMULPS  160(R14), Y3, Y3
 	MOVQ    alpha+144(FP), R14
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS 224(AX), Y3
-	VMULPS  224(R14), Y3, Y3
+	VMOVUPS 192(AX), Y4
+	VMULPS  192(R14), Y4, Y4
+	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 224(AX), Y5
+	VMULPS  224(R14), Y5, Y5
 	MOVQ    alpha1+152(FP), R14
 	MOVQ    alpha1+152(FP), R14
-	VMULPS  192(R14), Y0, Y0
+	VMULPS  160(R14), Y0, Y0
 	MOVQ    alpha1+152(FP), R14
 	MOVQ    alpha1+152(FP), R14
-	VMULPS  224(R14), Y1, Y1
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
-	VMOVUPS 192(R8), Y2
-	VMOVUPS 224(R8), Y3
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
-	VMOVUPS Y0, 192(R8)
-	VMOVUPS Y1, 224(R8)
+	VMULPS  192(R14), Y1, Y1
+	MOVQ    alpha1+152(FP), R14
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  224(R14), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS 160(R8), Y3
+	VMOVUPS 192(R8), Y4
+	VMOVUPS 224(R8), Y5
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS Y0, 160(R8)
+	VMOVUPS Y1, 192(R8)
+	VMOVUPS Y2, 224(R8)
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
 	ADDQ    $0x00000100, BX
@@ -23281,8 +23923,8 @@ RFSTracerAddUniformAVX512_done:
 
 // func rFSTracerAddUniformAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
 // Requires: AVX, AVX2
-TEXT ·rFSTracerAddUniformAVX2(SB), $768-112
-	// 0 scalars held in registers, 14 read from memory where used; vectors interleaved 3 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
+TEXT ·rFSTracerAddUniformAVX2(SB), $1024-112
+	// 0 scalars held in registers, 14 read from memory where used; vectors interleaved 5 at a time; between distant reads, 1 values reloaded from their streams, 2 kept on the stack.
 	LEAQ         (SP), AX
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
@@ -23330,138 +23972,239 @@ RFSTracerAddUniformAVX2_block:
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS 64(DI), Y2
-	VMOVUPS (CX), Y3
-	VMOVUPS 32(CX), Y4
-	VMOVUPS 64(CX), Y5
-	VMOVUPS 96(AX), Y6
-	VSUBPS  Y3, Y6, Y6
-	VMOVUPS 96(AX), Y7
-	VSUBPS  Y4, Y7, Y7
-	VMOVUPS 96(AX), Y8
-	VSUBPS  Y5, Y8, Y8
-	VMULPS  352(AX), Y6, Y6
-	VMULPS  352(AX), Y7, Y7
-	VMULPS  352(AX), Y8, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMULPS  224(AX), Y0, Y6
-	VMULPS  224(AX), Y1, Y7
-	VMULPS  224(AX), Y2, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMOVUPS Y3, (CX)
-	VMOVUPS Y4, 32(CX)
-	VMOVUPS Y5, 64(CX)
-	VMOVUPS (DX), Y6
-	VMOVUPS 32(DX), Y7
-	VMOVUPS 64(DX), Y8
-	VMOVUPS 64(AX), Y9
-	VSUBPS  Y6, Y9, Y9
+	VMOVUPS 96(DI), Y3
+	VMOVUPS 128(DI), Y4
+	VMOVUPS (CX), Y5
+	VMOVUPS 32(CX), Y6
+	VMOVUPS 64(CX), Y7
+	VMOVUPS 96(CX), Y8
+	VMOVUPS 128(CX), Y9
+	VMOVUPS 96(AX), Y10
+	VSUBPS  Y5, Y10, Y10
+	VMOVUPS 96(AX), Y11
+	VSUBPS  Y6, Y11, Y11
+	VMOVUPS 96(AX), Y12
+	VSUBPS  Y7, Y12, Y12
+	VMOVUPS 96(AX), Y13
+	VSUBPS  Y8, Y13, Y13
+	VMOVUPS 96(AX), Y14
+	VSUBPS  Y9, Y14, Y14
+	VMULPS  352(AX), Y10, Y10
+	VMULPS  352(AX), Y11, Y11
+	VMULPS  352(AX), Y12, Y12
+	VMULPS  352(AX), Y13, Y13
+	VMULPS  352(AX), Y14, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
+	VMULPS  224(AX), Y0, Y10
+	VMULPS  224(AX), Y1, Y11
+	VMULPS  224(AX), Y2, Y12
+	VMULPS  224(AX), Y3, Y13
+	VMULPS  224(AX), Y4, Y14
+	VADDPS  Y10, Y5, Y5
+	VMOVUPS Y5, 704(AX)
+	VADDPS  Y11, Y6, Y6
+	VMOVUPS Y6, 736(AX)
+	VADDPS  Y12, Y7, Y7
+	VMOVUPS Y7, 768(AX)
+	VADDPS  Y13, Y8, Y8
+	VMOVUPS Y8, 800(AX)
+	VADDPS  Y14, Y9, Y9
+	VMOVUPS Y9, 832(AX)
+	VMOVUPS Y5, (CX)
+	VMOVUPS Y6, 32(CX)
+	VMOVUPS Y7, 64(CX)
+	VMOVUPS Y8, 96(CX)
+	VMOVUPS Y9, 128(CX)
+	VMOVUPS (DX), Y5
+	VMOVUPS 32(DX), Y6
+	VMOVUPS 64(DX), Y7
+	VMOVUPS 96(DX), Y8
+	VMOVUPS 128(DX), Y9
 	VMOVUPS 64(AX), Y10
-	VSUBPS  Y7, Y10, Y10
+	VSUBPS  Y5, Y10, Y10
 	VMOVUPS 64(AX), Y11
-	VSUBPS  Y8, Y11, Y11
-	VMULPS  320(AX), Y9, Y9
+	VSUBPS  Y6, Y11, Y11
+	VMOVUPS 64(AX), Y12
+	VSUBPS  Y7, Y12, Y12
+	VMOVUPS 64(AX), Y13
+	VSUBPS  Y8, Y13, Y13
+	VMOVUPS 64(AX), Y14
+	VSUBPS  Y9, Y14, Y14
 	VMULPS  320(AX), Y10, Y10
 	VMULPS  320(AX), Y11, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	VMULPS  192(AX), Y0, Y9
-	VMULPS  192(AX), Y1, Y10
-	VMULPS  192(AX), Y2, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	VMOVUPS Y6, (DX)
-	VMOVUPS Y7, 32(DX)
-	VMOVUPS Y8, 64(DX)
-	VSUBPS  Y3, Y6, Y3
-	VMOVUPS Y3, 448(AX)
-	VSUBPS  Y4, Y7, Y3
-	VMOVUPS Y3, 480(AX)
-	VSUBPS  Y5, Y8, Y3
-	VMOVUPS Y3, 512(AX)
-	VMOVUPS (BX), Y3
-	VMOVUPS 32(BX), Y4
-	VMOVUPS 64(BX), Y5
+	VMULPS  320(AX), Y12, Y12
+	VMULPS  320(AX), Y13, Y13
+	VMULPS  320(AX), Y14, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
+	VMULPS  192(AX), Y0, Y0
+	VMULPS  192(AX), Y1, Y1
+	VMULPS  192(AX), Y2, Y2
+	VMULPS  192(AX), Y3, Y3
+	VMULPS  192(AX), Y4, Y4
+	VADDPS  Y0, Y5, Y0
+	VADDPS  Y1, Y6, Y1
+	VADDPS  Y2, Y7, Y2
+	VADDPS  Y3, Y8, Y3
+	VADDPS  Y4, Y9, Y4
+	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y2, 64(DX)
+	VMOVUPS Y3, 96(DX)
+	VMOVUPS Y4, 128(DX)
+	VSUBPS  704(AX), Y0, Y0
+	VMOVUPS Y0, 448(AX)
+	VSUBPS  736(AX), Y1, Y0
+	VMOVUPS Y0, 480(AX)
+	VSUBPS  768(AX), Y2, Y0
+	VMOVUPS Y0, 512(AX)
+	VSUBPS  800(AX), Y3, Y0
+	VMOVUPS Y0, 544(AX)
+	VSUBPS  832(AX), Y4, Y0
+	VMOVUPS Y0, 576(AX)
+	VMOVUPS (BX), Y0
+	VMOVUPS 32(BX), Y1
+	VMOVUPS 64(BX), Y2
+	VMOVUPS 96(BX), Y3
+	VMOVUPS 128(BX), Y4
+	VMOVUPS 160(AX), Y5
+	VSUBPS  Y0, Y5, Y5
 	VMOVUPS 160(AX), Y6
-	VSUBPS  Y3, Y6, Y6
+	VSUBPS  Y1, Y6, Y6
 	VMOVUPS 160(AX), Y7
-	VSUBPS  Y4, Y7, Y7
+	VSUBPS  Y2, Y7, Y7
 	VMOVUPS 160(AX), Y8
-	VSUBPS  Y5, Y8, Y8
+	VSUBPS  Y3, Y8, Y8
+	VMOVUPS 160(AX), Y9
+	VSUBPS  Y4, Y9, Y9
+	VMULPS  416(AX), Y5, Y5
 	VMULPS  416(AX), Y6, Y6
 	VMULPS  416(AX), Y7, Y7
 	VMULPS  416(AX), Y8, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMULPS  288(AX), Y0, Y6
-	VMULPS  288(AX), Y1, Y7
-	VMULPS  288(AX), Y2, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMOVUPS Y3, (BX)
-	VMOVUPS Y4, 32(BX)
-	VMOVUPS Y5, 64(BX)
-	VMOVUPS (SI), Y6
-	VMOVUPS 32(SI), Y7
-	VMOVUPS 64(SI), Y8
-	VMOVUPS 128(AX), Y9
-	VSUBPS  Y6, Y9, Y9
+	VMULPS  416(AX), Y9, Y9
+	VADDPS  Y5, Y0, Y0
+	VADDPS  Y6, Y1, Y1
+	VADDPS  Y7, Y2, Y2
+	VADDPS  Y8, Y3, Y3
+	VADDPS  Y9, Y4, Y4
+	VMOVUPS (DI), Y5
+	VMULPS  288(AX), Y5, Y5
+	VMOVUPS 32(DI), Y6
+	VMULPS  288(AX), Y6, Y6
+	VMOVUPS 64(DI), Y7
+	VMULPS  288(AX), Y7, Y7
+	VMOVUPS 96(DI), Y8
+	VMULPS  288(AX), Y8, Y8
+	VMOVUPS 128(DI), Y9
+	VMULPS  288(AX), Y9, Y9
+	VADDPS  Y5, Y0, Y0
+	VADDPS  Y6, Y1, Y1
+	VADDPS  Y7, Y2, Y2
+	VADDPS  Y8, Y3, Y3
+	VADDPS  Y9, Y4, Y4
+	VMOVUPS Y0, (BX)
+	VMOVUPS Y1, 32(BX)
+	VMOVUPS Y2, 64(BX)
+	VMOVUPS Y3, 96(BX)
+	VMOVUPS Y4, 128(BX)
+	VMOVUPS (SI), Y5
+	VMOVUPS 32(SI), Y6
+	VMOVUPS 64(SI), Y7
+	VMOVUPS 96(SI), Y8
+	VMOVUPS 128(SI), Y9
 	VMOVUPS 128(AX), Y10
-	VSUBPS  Y7, Y10, Y10
+	VSUBPS  Y5, Y10, Y10
 	VMOVUPS 128(AX), Y11
-	VSUBPS  Y8, Y11, Y11
-	VMULPS  384(AX), Y9, Y9
+	VSUBPS  Y6, Y11, Y11
+	VMOVUPS 128(AX), Y12
+	VSUBPS  Y7, Y12, Y12
+	VMOVUPS 128(AX), Y13
+	VSUBPS  Y8, Y13, Y13
+	VMOVUPS 128(AX), Y14
+	VSUBPS  Y9, Y14, Y14
 	VMULPS  384(AX), Y10, Y10
 	VMULPS  384(AX), Y11, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	VMULPS  256(AX), Y0, Y0
-	VMULPS  256(AX), Y1, Y1
-	VMULPS  256(AX), Y2, Y2
-	VADDPS  Y0, Y6, Y0
-	VADDPS  Y1, Y7, Y1
-	VADDPS  Y2, Y8, Y2
-	VMOVUPS Y0, (SI)
-	VMOVUPS Y1, 32(SI)
-	VMOVUPS Y2, 64(SI)
-	VSUBPS  Y3, Y0, Y0
-	VSUBPS  Y4, Y1, Y1
-	VSUBPS  Y5, Y2, Y2
-	VMOVUPS 448(AX), Y3
-	VMULPS  (AX), Y3, Y3
-	VMOVUPS 480(AX), Y4
-	VMULPS  (AX), Y4, Y4
-	VMOVUPS 512(AX), Y5
+	VMULPS  384(AX), Y12, Y12
+	VMULPS  384(AX), Y13, Y13
+	VMULPS  384(AX), Y14, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
+	VMOVUPS (DI), Y10
+	VMULPS  256(AX), Y10, Y10
+	VMOVUPS 32(DI), Y11
+	VMULPS  256(AX), Y11, Y11
+	VMOVUPS 64(DI), Y12
+	VMULPS  256(AX), Y12, Y12
+	VMOVUPS 96(DI), Y13
+	VMULPS  256(AX), Y13, Y13
+	VMOVUPS 128(DI), Y14
+	VMULPS  256(AX), Y14, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
+	VMOVUPS Y5, (SI)
+	VMOVUPS Y6, 32(SI)
+	VMOVUPS Y7, 64(SI)
+	VMOVUPS Y8, 96(SI)
+	VMOVUPS Y9, 128(SI)
+	VSUBPS  Y0, Y5, Y0
+	VSUBPS  Y1, Y6, Y1
+	VSUBPS  Y2, Y7, Y2
+	VSUBPS  Y3, Y8, Y3
+	VSUBPS  Y4, Y9, Y4
+	VMOVUPS 448(AX), Y5
 	VMULPS  (AX), Y5, Y5
+	VMOVUPS 480(AX), Y6
+	VMULPS  (AX), Y6, Y6
+	VMOVUPS 512(AX), Y7
+	VMULPS  (AX), Y7, Y7
+	VMOVUPS 544(AX), Y8
+	VMULPS  (AX), Y8, Y8
+	VMOVUPS 576(AX), Y9
+	VMULPS  (AX), Y9, Y9
 	VMULPS  32(AX), Y0, Y0
 	VMULPS  32(AX), Y1, Y1
 	VMULPS  32(AX), Y2, Y2
-	VADDPS  Y0, Y3, Y0
-	VADDPS  Y1, Y4, Y1
-	VADDPS  Y2, Y5, Y2
-	VMOVUPS (R8), Y3
-	VMOVUPS 32(R8), Y4
-	VMOVUPS 64(R8), Y5
-	VADDPS  Y0, Y3, Y0
-	VADDPS  Y1, Y4, Y1
-	VADDPS  Y2, Y5, Y2
+	VMULPS  32(AX), Y3, Y3
+	VMULPS  32(AX), Y4, Y4
+	VADDPS  Y0, Y5, Y0
+	VADDPS  Y1, Y6, Y1
+	VADDPS  Y2, Y7, Y2
+	VADDPS  Y3, Y8, Y3
+	VADDPS  Y4, Y9, Y4
+	VMOVUPS (R8), Y5
+	VMOVUPS 32(R8), Y6
+	VMOVUPS 64(R8), Y7
+	VMOVUPS 96(R8), Y8
+	VMOVUPS 128(R8), Y9
+	VADDPS  Y0, Y5, Y0
+	VADDPS  Y1, Y6, Y1
+	VADDPS  Y2, Y7, Y2
+	VADDPS  Y3, Y8, Y3
+	VADDPS  Y4, Y9, Y4
 	VMOVUPS Y0, (R8)
 	VMOVUPS Y1, 32(R8)
 	VMOVUPS Y2, 64(R8)
-	VMOVUPS 96(DI), Y0
-	VMOVUPS 128(DI), Y1
-	VMOVUPS 160(DI), Y2
-	VMOVUPS 96(CX), Y3
-	VMOVUPS 128(CX), Y4
-	VMOVUPS 160(CX), Y5
+	VMOVUPS Y3, 96(R8)
+	VMOVUPS Y4, 128(R8)
+	VMOVUPS 160(DI), Y0
+	VMOVUPS 192(DI), Y1
+	VMOVUPS 224(DI), Y2
+	VMOVUPS 160(CX), Y3
+	VMOVUPS 192(CX), Y4
+	VMOVUPS 224(CX), Y5
 	VMOVUPS 96(AX), Y6
 	VSUBPS  Y3, Y6, Y6
 	VMOVUPS 96(AX), Y7
@@ -23478,97 +24221,106 @@ RFSTracerAddUniformAVX2_block:
 	VMULPS  224(AX), Y1, Y7
 	VMULPS  224(AX), Y2, Y8
 	VADDPS  Y6, Y3, Y3
+	VMOVUPS Y3, 864(AX)
 	VADDPS  Y7, Y4, Y4
+	VMOVUPS Y4, 896(AX)
 	VADDPS  Y8, Y5, Y5
-	VMOVUPS Y3, 96(CX)
-	VMOVUPS Y4, 128(CX)
-	VMOVUPS Y5, 160(CX)
-	VMOVUPS 96(DX), Y6
-	VMOVUPS 128(DX), Y7
-	VMOVUPS 160(DX), Y8
-	VMOVUPS 64(AX), Y9
-	VSUBPS  Y6, Y9, Y9
-	VMOVUPS 64(AX), Y10
-	VSUBPS  Y7, Y10, Y10
-	VMOVUPS 64(AX), Y11
-	VSUBPS  Y8, Y11, Y11
-	VMULPS  320(AX), Y9, Y9
-	VMULPS  320(AX), Y10, Y10
-	VMULPS  320(AX), Y11, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	VMULPS  192(AX), Y0, Y9
-	VMULPS  192(AX), Y1, Y10
-	VMULPS  192(AX), Y2, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	VMOVUPS Y6, 96(DX)
-	VMOVUPS Y7, 128(DX)
-	VMOVUPS Y8, 160(DX)
-	VSUBPS  Y3, Y6, Y3
-	VMOVUPS Y3, 544(AX)
-	VSUBPS  Y4, Y7, Y3
-	VMOVUPS Y3, 576(AX)
-	VSUBPS  Y5, Y8, Y3
-	VMOVUPS Y3, 608(AX)
-	VMOVUPS 96(BX), Y3
-	VMOVUPS 128(BX), Y4
-	VMOVUPS 160(BX), Y5
-	VMOVUPS 160(AX), Y6
+	VMOVUPS Y5, 928(AX)
+	VMOVUPS Y3, 160(CX)
+	VMOVUPS Y4, 192(CX)
+	VMOVUPS Y5, 224(CX)
+	VMOVUPS 160(DX), Y3
+	VMOVUPS 192(DX), Y4
+	VMOVUPS 224(DX), Y5
+	VMOVUPS 64(AX), Y6
 	VSUBPS  Y3, Y6, Y6
-	VMOVUPS 160(AX), Y7
+	VMOVUPS 64(AX), Y7
 	VSUBPS  Y4, Y7, Y7
-	VMOVUPS 160(AX), Y8
+	VMOVUPS 64(AX), Y8
 	VSUBPS  Y5, Y8, Y8
-	VMULPS  416(AX), Y6, Y6
-	VMULPS  416(AX), Y7, Y7
-	VMULPS  416(AX), Y8, Y8
+	VMULPS  320(AX), Y6, Y6
+	VMULPS  320(AX), Y7, Y7
+	VMULPS  320(AX), Y8, Y8
 	VADDPS  Y6, Y3, Y3
 	VADDPS  Y7, Y4, Y4
 	VADDPS  Y8, Y5, Y5
-	VMULPS  288(AX), Y0, Y6
-	VMULPS  288(AX), Y1, Y7
-	VMULPS  288(AX), Y2, Y8
+	VMULPS  192(AX), Y0, Y0
+	VMULPS  192(AX), Y1, Y1
+	VMULPS  192(AX), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS Y0, 160(DX)
+	VMOVUPS Y1, 192(DX)
+	VMOVUPS Y2, 224(DX)
+	VSUBPS  864(AX), Y0, Y0
+	VMOVUPS Y0, 608(AX)
+	VSUBPS  896(AX), Y1, Y0
+	VMOVUPS Y0, 640(AX)
+	VSUBPS  928(AX), Y2, Y0
+	VMOVUPS Y0, 672(AX)
+	VMOVUPS 160(BX), Y0
+	VMOVUPS 192(BX), Y1
+	VMOVUPS 224(BX), Y2
+	VMOVUPS 160(AX), Y3
+	VSUBPS  Y0, Y3, Y3
+	VMOVUPS 160(AX), Y4
+	VSUBPS  Y1, Y4, Y4
+	VMOVUPS 160(AX), Y5
+	VSUBPS  Y2, Y5, Y5
+	VMULPS  416(AX), Y3, Y3
+	VMULPS  416(AX), Y4, Y4
+	VMULPS  416(AX), Y5, Y5
+	VADDPS  Y3, Y0, Y0
+	VADDPS  Y4, Y1, Y1
+	VADDPS  Y5, Y2, Y2
+	VMOVUPS 160(DI), Y3
+	VMULPS  288(AX), Y3, Y3
+	VMOVUPS 192(DI), Y4
+	VMULPS  288(AX), Y4, Y4
+	VMOVUPS 224(DI), Y5
+	VMULPS  288(AX), Y5, Y5
+	VADDPS  Y3, Y0, Y0
+	VADDPS  Y4, Y1, Y1
+	VADDPS  Y5, Y2, Y2
+	VMOVUPS Y0, 160(BX)
+	VMOVUPS Y1, 192(BX)
+	VMOVUPS Y2, 224(BX)
+	VMOVUPS 160(SI), Y3
+	VMOVUPS 192(SI), Y4
+	VMOVUPS 224(SI), Y5
+	VMOVUPS 128(AX), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 128(AX), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 128(AX), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  384(AX), Y6, Y6
+	VMULPS  384(AX), Y7, Y7
+	VMULPS  384(AX), Y8, Y8
 	VADDPS  Y6, Y3, Y3
 	VADDPS  Y7, Y4, Y4
 	VADDPS  Y8, Y5, Y5
-	VMOVUPS Y3, 96(BX)
-	VMOVUPS Y4, 128(BX)
-	VMOVUPS Y5, 160(BX)
-	VMOVUPS 96(SI), Y6
-	VMOVUPS 128(SI), Y7
-	VMOVUPS 160(SI), Y8
-	VMOVUPS 128(AX), Y9
-	VSUBPS  Y6, Y9, Y9
-	VMOVUPS 128(AX), Y10
-	VSUBPS  Y7, Y10, Y10
-	VMOVUPS 128(AX), Y11
-	VSUBPS  Y8, Y11, Y11
-	VMULPS  384(AX), Y9, Y9
-	VMULPS  384(AX), Y10, Y10
-	VMULPS  384(AX), Y11, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	VMULPS  256(AX), Y0, Y0
-	VMULPS  256(AX), Y1, Y1
-	VMULPS  256(AX), Y2, Y2
-	VADDPS  Y0, Y6, Y0
-	VADDPS  Y1, Y7, Y1
-	VADDPS  Y2, Y8, Y2
-	VMOVUPS Y0, 96(SI)
-	VMOVUPS Y1, 128(SI)
-	VMOVUPS Y2, 160(SI)
-	VSUBPS  Y3, Y0, Y0
-	VSUBPS  Y4, Y1, Y1
-	VSUBPS  Y5, Y2, Y2
-	VMOVUPS 544(AX), Y3
+	VMOVUPS 160(DI), Y6
+	VMULPS  256(AX), Y6, Y6
+	VMOVUPS 192(DI), Y7
+	VMULPS  256(AX), Y7, Y7
+	VMOVUPS 224(DI), Y8
+	VMULPS  256(AX), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, 160(SI)
+	VMOVUPS Y4, 192(SI)
+	VMOVUPS Y5, 224(SI)
+	VSUBPS  Y0, Y3, Y0
+	VSUBPS  Y1, Y4, Y1
+	VSUBPS  Y2, Y5, Y2
+	VMOVUPS 608(AX), Y3
 	VMULPS  (AX), Y3, Y3
-	VMOVUPS 576(AX), Y4
+	VMOVUPS 640(AX), Y4
 	VMULPS  (AX), Y4, Y4
-	VMOVUPS 608(AX), Y5
+	VMOVUPS 672(AX), Y5
 	VMULPS  (AX), Y5, Y5
 	VMULPS  32(AX), Y0, Y0
 	VMULPS  32(AX), Y1, Y1
@@ -23576,101 +24328,15 @@ RFSTracerAddUniformAVX2_block:
 	VADDPS  Y0, Y3, Y0
 	VADDPS  Y1, Y4, Y1
 	VADDPS  Y2, Y5, Y2
-	VMOVUPS 96(R8), Y3
-	VMOVUPS 128(R8), Y4
-	VMOVUPS 160(R8), Y5
+	VMOVUPS 160(R8), Y3
+	VMOVUPS 192(R8), Y4
+	VMOVUPS 224(R8), Y5
 	VADDPS  Y0, Y3, Y0
 	VADDPS  Y1, Y4, Y1
 	VADDPS  Y2, Y5, Y2
-	VMOVUPS Y0, 96(R8)
-	VMOVUPS Y1, 128(R8)
-	VMOVUPS Y2, 160(R8)
-	VMOVUPS 192(DI), Y0
-	VMOVUPS 224(DI), Y1
-	VMOVUPS 192(CX), Y2
-	VMOVUPS 224(CX), Y3
-	VMOVUPS 96(AX), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 96(AX), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  352(AX), Y4, Y4
-	VMULPS  352(AX), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  224(AX), Y0, Y4
-	VMULPS  224(AX), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 192(CX)
-	VMOVUPS Y3, 224(CX)
-	VMOVUPS 192(DX), Y4
-	VMOVUPS 224(DX), Y5
-	VMOVUPS 64(AX), Y6
-	VSUBPS  Y4, Y6, Y6
-	VMOVUPS 64(AX), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  320(AX), Y6, Y6
-	VMULPS  320(AX), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMULPS  192(AX), Y0, Y6
-	VMULPS  192(AX), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMOVUPS Y4, 192(DX)
-	VMOVUPS Y5, 224(DX)
-	VSUBPS  Y2, Y4, Y2
-	VMOVUPS Y2, 640(AX)
-	VSUBPS  Y3, Y5, Y2
-	VMOVUPS Y2, 672(AX)
-	VMOVUPS 192(BX), Y2
-	VMOVUPS 224(BX), Y3
-	VMOVUPS 160(AX), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 160(AX), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  416(AX), Y4, Y4
-	VMULPS  416(AX), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  288(AX), Y0, Y4
-	VMULPS  288(AX), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 192(BX)
-	VMOVUPS Y3, 224(BX)
-	VMOVUPS 192(SI), Y4
-	VMOVUPS 224(SI), Y5
-	VMOVUPS 128(AX), Y6
-	VSUBPS  Y4, Y6, Y6
-	VMOVUPS 128(AX), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  384(AX), Y6, Y6
-	VMULPS  384(AX), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMULPS  256(AX), Y0, Y0
-	VMULPS  256(AX), Y1, Y1
-	VADDPS  Y0, Y4, Y0
-	VADDPS  Y1, Y5, Y1
-	VMOVUPS Y0, 192(SI)
-	VMOVUPS Y1, 224(SI)
-	VSUBPS  Y2, Y0, Y0
-	VSUBPS  Y3, Y1, Y1
-	VMOVUPS 640(AX), Y2
-	VMULPS  (AX), Y2, Y2
-	VMOVUPS 672(AX), Y3
-	VMULPS  (AX), Y3, Y3
-	VMULPS  32(AX), Y0, Y0
-	VMULPS  32(AX), Y1, Y1
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
-	VMOVUPS 192(R8), Y2
-	VMOVUPS 224(R8), Y3
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
-	VMOVUPS Y0, 192(R8)
-	VMOVUPS Y1, 224(R8)
+	VMOVUPS Y0, 160(R8)
+	VMOVUPS Y1, 192(R8)
+	VMOVUPS Y2, 224(R8)
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
 	ADDQ    $0x00000100, BX
@@ -23945,8 +24611,8 @@ RFSTracerDrainAVX512_done:
 
 // func rFSTracerDrainAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
 // Requires: AVX, AVX2
-TEXT ·rFSTracerDrainAVX2(SB), NOSPLIT, $320-280
-	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
+TEXT ·rFSTracerDrainAVX2(SB), $832-280
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 5 at a time; between distant reads, 0 values reloaded from their streams, 3 kept on the stack.
 	LEAQ     (SP), AX
 	ADDQ     $0x3f, AX
 	ANDQ     $-64, AX
@@ -23970,132 +24636,228 @@ RFSTracerDrainAVX2_block:
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS 64(DI), Y2
-	VMOVUPS (CX), Y3
-	VMOVUPS 32(CX), Y4
-	VMOVUPS 64(CX), Y5
-	VMOVUPS (R11), Y6
-	VSUBPS  Y3, Y6, Y6
-	VMOVUPS 32(R11), Y7
-	VSUBPS  Y4, Y7, Y7
-	VMOVUPS 64(R11), Y8
-	VSUBPS  Y5, Y8, Y8
-	VMULPS  (R9), Y6, Y6
-	VMULPS  32(R9), Y7, Y7
-	VMULPS  64(R9), Y8, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMULPS  (R10), Y0, Y6
-	VMULPS  32(R10), Y1, Y7
-	VMULPS  64(R10), Y2, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMOVUPS Y3, (CX)
-	VMOVUPS Y4, 32(CX)
-	VMOVUPS Y5, 64(CX)
-	VMOVUPS (DX), Y6
-	VMOVUPS 32(DX), Y7
-	VMOVUPS 64(DX), Y8
+	VMOVUPS 96(DI), Y3
+	VMOVUPS 128(DI), Y4
+	VMOVUPS (CX), Y5
+	VMOVUPS 32(CX), Y6
+	VMOVUPS 64(CX), Y7
+	VMOVUPS 96(CX), Y8
+	VMOVUPS 128(CX), Y9
+	VMOVUPS (R11), Y10
+	VSUBPS  Y5, Y10, Y10
+	VMOVUPS 32(R11), Y11
+	VSUBPS  Y6, Y11, Y11
+	VMOVUPS 64(R11), Y12
+	VSUBPS  Y7, Y12, Y12
+	VMOVUPS 96(R11), Y13
+	VSUBPS  Y8, Y13, Y13
+	VMOVUPS 128(R11), Y14
+	VSUBPS  Y9, Y14, Y14
+	VMULPS  (R9), Y10, Y10
+	VMULPS  32(R9), Y11, Y11
+	VMULPS  64(R9), Y12, Y12
+	VMULPS  96(R9), Y13, Y13
+	VMULPS  128(R9), Y14, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
+	VMULPS  (R10), Y0, Y10
+	VMULPS  32(R10), Y1, Y11
+	VMULPS  64(R10), Y2, Y12
+	VMULPS  96(R10), Y3, Y13
+	VMULPS  128(R10), Y4, Y14
+	VADDPS  Y10, Y5, Y5
+	VMOVUPS Y5, 256(AX)
+	VADDPS  Y11, Y6, Y6
+	VMOVUPS Y6, 288(AX)
+	VADDPS  Y12, Y7, Y7
+	VMOVUPS Y7, 320(AX)
+	VADDPS  Y13, Y8, Y8
+	VMOVUPS Y8, 352(AX)
+	VADDPS  Y14, Y9, Y9
+	VMOVUPS Y9, 384(AX)
+	VMOVUPS Y5, (CX)
+	VMOVUPS Y6, 32(CX)
+	VMOVUPS Y7, 64(CX)
+	VMOVUPS Y8, 96(CX)
+	VMOVUPS Y9, 128(CX)
+	VMOVUPS (DX), Y5
+	VMOVUPS 32(DX), Y6
+	VMOVUPS 64(DX), Y7
+	VMOVUPS 96(DX), Y8
+	VMOVUPS 128(DX), Y9
 	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS (R14), Y9
-	VSUBPS  Y6, Y9, Y9
+	VMOVUPS (R14), Y10
+	VSUBPS  Y5, Y10, Y10
 	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 32(R14), Y10
-	VSUBPS  Y7, Y10, Y10
+	VMOVUPS 32(R14), Y11
+	VSUBPS  Y6, Y11, Y11
 	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 64(R14), Y11
-	VSUBPS  Y8, Y11, Y11
-	VMULPS  (R12), Y9, Y9
-	VMULPS  32(R12), Y10, Y10
-	VMULPS  64(R12), Y11, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
+	VMOVUPS 64(R14), Y12
+	VSUBPS  Y7, Y12, Y12
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 96(R14), Y13
+	VSUBPS  Y8, Y13, Y13
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 128(R14), Y14
+	VSUBPS  Y9, Y14, Y14
+	VMULPS  (R12), Y10, Y10
+	VMULPS  32(R12), Y11, Y11
+	VMULPS  64(R12), Y12, Y12
+	VMULPS  96(R12), Y13, Y13
+	VMULPS  128(R12), Y14, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
 	MOVQ    cFastDecay+80(FP), R14
 	MOVQ    cFastDecay+80(FP), R14
-	VMULPS  (R14), Y0, Y9
+	VMULPS  (R14), Y0, Y10
 	MOVQ    cFastDecay+80(FP), R14
 	MOVQ    cFastDecay+80(FP), R14
-	VMULPS  32(R14), Y1, Y10
+	VMULPS  32(R14), Y1, Y11
 	MOVQ    cFastDecay+80(FP), R14
 	MOVQ    cFastDecay+80(FP), R14
-	VMULPS  64(R14), Y2, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	VMOVUPS Y6, (DX)
-	VMOVUPS Y7, 32(DX)
-	VMOVUPS Y8, 64(DX)
-	VSUBPS  Y3, Y6, Y3
-	VMOVUPS Y3, (AX)
-	VSUBPS  Y4, Y7, Y3
-	VMOVUPS Y3, 32(AX)
-	VSUBPS  Y5, Y8, Y3
-	VMOVUPS Y3, 64(AX)
-	VMOVUPS (BX), Y3
-	VMOVUPS 32(BX), Y4
-	VMOVUPS 64(BX), Y5
+	VMULPS  64(R14), Y2, Y12
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  96(R14), Y3, Y13
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  128(R14), Y4, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
+	VMOVUPS Y5, (DX)
+	VMOVUPS Y6, 32(DX)
+	VMOVUPS Y7, 64(DX)
+	VMOVUPS Y8, 96(DX)
+	VMOVUPS Y9, 128(DX)
+	VSUBPS  256(AX), Y5, Y5
+	VMOVUPS Y5, (AX)
+	VSUBPS  288(AX), Y6, Y5
+	VMOVUPS Y5, 32(AX)
+	VSUBPS  320(AX), Y7, Y5
+	VMOVUPS Y5, 64(AX)
+	VSUBPS  352(AX), Y8, Y5
+	VMOVUPS Y5, 96(AX)
+	VSUBPS  384(AX), Y9, Y5
+	VMOVUPS Y5, 128(AX)
+	VMOVUPS (BX), Y5
+	VMOVUPS 32(BX), Y6
+	VMOVUPS 64(BX), Y7
+	VMOVUPS 96(BX), Y8
+	VMOVUPS 128(BX), Y9
 	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS (R14), Y6
-	VSUBPS  Y3, Y6, Y6
+	VMOVUPS (R14), Y10
+	VSUBPS  Y5, Y10, Y10
 	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 32(R14), Y7
-	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 32(R14), Y11
+	VSUBPS  Y6, Y11, Y11
 	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 64(R14), Y8
-	VSUBPS  Y5, Y8, Y8
+	VMOVUPS 64(R14), Y12
+	VSUBPS  Y7, Y12, Y12
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 96(R14), Y13
+	VSUBPS  Y8, Y13, Y13
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 128(R14), Y14
+	VSUBPS  Y9, Y14, Y14
 	MOVQ    lSlowRise+96(FP), R14
 	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  (R14), Y6, Y6
+	VMULPS  (R14), Y10, Y10
 	MOVQ    lSlowRise+96(FP), R14
 	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  32(R14), Y7, Y7
+	VMULPS  32(R14), Y11, Y11
 	MOVQ    lSlowRise+96(FP), R14
 	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  64(R14), Y8, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
+	VMULPS  64(R14), Y12, Y12
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  96(R14), Y13, Y13
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  128(R14), Y14, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
 	MOVQ    cSlowRise+104(FP), R14
 	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  (R14), Y0, Y6
+	VMULPS  (R14), Y0, Y10
 	MOVQ    cSlowRise+104(FP), R14
 	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  32(R14), Y1, Y7
+	VMULPS  32(R14), Y1, Y11
 	MOVQ    cSlowRise+104(FP), R14
 	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  64(R14), Y2, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMOVUPS Y3, (BX)
-	VMOVUPS Y4, 32(BX)
-	VMOVUPS Y5, 64(BX)
-	VMOVUPS (SI), Y6
-	VMOVUPS 32(SI), Y7
-	VMOVUPS 64(SI), Y8
+	VMULPS  64(R14), Y2, Y12
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  96(R14), Y3, Y13
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  128(R14), Y4, Y14
+	VADDPS  Y10, Y5, Y5
+	VMOVUPS Y5, 512(AX)
+	VADDPS  Y11, Y6, Y6
+	VMOVUPS Y6, 544(AX)
+	VADDPS  Y12, Y7, Y7
+	VMOVUPS Y7, 576(AX)
+	VADDPS  Y13, Y8, Y8
+	VMOVUPS Y8, 608(AX)
+	VADDPS  Y14, Y9, Y9
+	VMOVUPS Y9, 640(AX)
+	VMOVUPS Y5, (BX)
+	VMOVUPS Y6, 32(BX)
+	VMOVUPS Y7, 64(BX)
+	VMOVUPS Y8, 96(BX)
+	VMOVUPS Y9, 128(BX)
+	VMOVUPS (SI), Y5
+	VMOVUPS 32(SI), Y6
+	VMOVUPS 64(SI), Y7
+	VMOVUPS 96(SI), Y8
+	VMOVUPS 128(SI), Y9
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS (R14), Y9
-	VSUBPS  Y6, Y9, Y9
+	VMOVUPS (R14), Y10
+	VSUBPS  Y5, Y10, Y10
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 32(R14), Y10
-	VSUBPS  Y7, Y10, Y10
+	VMOVUPS 32(R14), Y11
+	VSUBPS  Y6, Y11, Y11
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 64(R14), Y11
-	VSUBPS  Y8, Y11, Y11
+	VMOVUPS 64(R14), Y12
+	VSUBPS  Y7, Y12, Y12
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 96(R14), Y13
+	VSUBPS  Y8, Y13, Y13
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 128(R14), Y14
+	VSUBPS  Y9, Y14, Y14
 	MOVQ    lSlowDecay+120(FP), R14
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  (R14), Y9, Y9
+	VMULPS  (R14), Y10, Y10
 	MOVQ    lSlowDecay+120(FP), R14
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  32(R14), Y10, Y10
+	VMULPS  32(R14), Y11, Y11
 	MOVQ    lSlowDecay+120(FP), R14
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  64(R14), Y11, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
+	VMULPS  64(R14), Y12, Y12
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  96(R14), Y13, Y13
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  128(R14), Y14, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
 	MOVQ    cSlowDecay+128(FP), R14
 	MOVQ    cSlowDecay+128(FP), R14
 	VMULPS  (R14), Y0, Y0
@@ -24105,27 +24867,47 @@ RFSTracerDrainAVX2_block:
 	MOVQ    cSlowDecay+128(FP), R14
 	MOVQ    cSlowDecay+128(FP), R14
 	VMULPS  64(R14), Y2, Y2
-	VADDPS  Y0, Y6, Y0
-	VADDPS  Y1, Y7, Y1
-	VADDPS  Y2, Y8, Y2
+	MOVQ    cSlowDecay+128(FP), R14
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  96(R14), Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  128(R14), Y4, Y4
+	VADDPS  Y0, Y5, Y0
+	VADDPS  Y1, Y6, Y1
+	VADDPS  Y2, Y7, Y2
+	VADDPS  Y3, Y8, Y3
+	VADDPS  Y4, Y9, Y4
 	VMOVUPS Y0, (SI)
 	VMOVUPS Y1, 32(SI)
 	VMOVUPS Y2, 64(SI)
-	VSUBPS  Y3, Y0, Y0
-	VSUBPS  Y4, Y1, Y1
-	VSUBPS  Y5, Y2, Y2
+	VMOVUPS Y3, 96(SI)
+	VMOVUPS Y4, 128(SI)
+	VSUBPS  512(AX), Y0, Y0
+	VSUBPS  544(AX), Y1, Y1
+	VSUBPS  576(AX), Y2, Y2
+	VSUBPS  608(AX), Y3, Y3
+	VSUBPS  640(AX), Y4, Y4
 	MOVQ    alpha+144(FP), R14
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS (AX), Y3
-	VMULPS  (R14), Y3, Y3
+	VMOVUPS (AX), Y5
+	VMULPS  (R14), Y5, Y5
 	MOVQ    alpha+144(FP), R14
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS 32(AX), Y4
-	VMULPS  32(R14), Y4, Y4
+	VMOVUPS 32(AX), Y6
+	VMULPS  32(R14), Y6, Y6
 	MOVQ    alpha+144(FP), R14
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS 64(AX), Y5
-	VMULPS  64(R14), Y5, Y5
+	VMOVUPS 64(AX), Y7
+	VMULPS  64(R14), Y7, Y7
+	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 96(AX), Y8
+	VMULPS  96(R14), Y8, Y8
+	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 128(AX), Y9
+	VMULPS  128(R14), Y9, Y9
 	MOVQ    alpha1+152(FP), R14
 	MOVQ    alpha1+152(FP), R14
 	VMULPS  (R14), Y0, Y0
@@ -24135,314 +24917,214 @@ RFSTracerDrainAVX2_block:
 	MOVQ    alpha1+152(FP), R14
 	MOVQ    alpha1+152(FP), R14
 	VMULPS  64(R14), Y2, Y2
-	VADDPS  Y0, Y3, Y0
-	VADDPS  Y1, Y4, Y1
-	VADDPS  Y2, Y5, Y2
+	MOVQ    alpha1+152(FP), R14
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  96(R14), Y3, Y3
+	MOVQ    alpha1+152(FP), R14
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  128(R14), Y4, Y4
+	VADDPS  Y0, Y5, Y0
+	VADDPS  Y1, Y6, Y1
+	VADDPS  Y2, Y7, Y2
+	VADDPS  Y3, Y8, Y3
+	VADDPS  Y4, Y9, Y4
 	VMOVUPS Y0, (R8)
 	VMOVUPS Y1, 32(R8)
 	VMOVUPS Y2, 64(R8)
+	VMOVUPS Y3, 96(R8)
+	VMOVUPS Y4, 128(R8)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, (DI)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 32(DI)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 64(DI)
-	VMOVUPS 96(DI), Y0
-	VMOVUPS 128(DI), Y1
-	VMOVUPS 160(DI), Y2
-	VMOVUPS 96(CX), Y3
-	VMOVUPS 128(CX), Y4
-	VMOVUPS 160(CX), Y5
-	VMOVUPS 96(R11), Y6
-	VSUBPS  Y3, Y6, Y6
-	VMOVUPS 128(R11), Y7
-	VSUBPS  Y4, Y7, Y7
-	VMOVUPS 160(R11), Y8
-	VSUBPS  Y5, Y8, Y8
-	VMULPS  96(R9), Y6, Y6
-	VMULPS  128(R9), Y7, Y7
-	VMULPS  160(R9), Y8, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMULPS  96(R10), Y0, Y6
-	VMULPS  128(R10), Y1, Y7
-	VMULPS  160(R10), Y2, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMOVUPS Y3, 96(CX)
-	VMOVUPS Y4, 128(CX)
-	VMOVUPS Y5, 160(CX)
-	VMOVUPS 96(DX), Y6
-	VMOVUPS 128(DX), Y7
-	VMOVUPS 160(DX), Y8
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 96(R14), Y9
-	VSUBPS  Y6, Y9, Y9
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 128(R14), Y10
-	VSUBPS  Y7, Y10, Y10
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 160(R14), Y11
-	VSUBPS  Y8, Y11, Y11
-	VMULPS  96(R12), Y9, Y9
-	VMULPS  128(R12), Y10, Y10
-	VMULPS  160(R12), Y11, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	MOVQ    cFastDecay+80(FP), R14
-	MOVQ    cFastDecay+80(FP), R14
-	VMULPS  96(R14), Y0, Y9
-	MOVQ    cFastDecay+80(FP), R14
-	MOVQ    cFastDecay+80(FP), R14
-	VMULPS  128(R14), Y1, Y10
-	MOVQ    cFastDecay+80(FP), R14
-	MOVQ    cFastDecay+80(FP), R14
-	VMULPS  160(R14), Y2, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	VMOVUPS Y6, 96(DX)
-	VMOVUPS Y7, 128(DX)
-	VMOVUPS Y8, 160(DX)
-	VSUBPS  Y3, Y6, Y3
-	VMOVUPS Y3, 96(AX)
-	VSUBPS  Y4, Y7, Y3
-	VMOVUPS Y3, 128(AX)
-	VSUBPS  Y5, Y8, Y3
-	VMOVUPS Y3, 160(AX)
-	VMOVUPS 96(BX), Y3
-	VMOVUPS 128(BX), Y4
-	VMOVUPS 160(BX), Y5
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 96(R14), Y6
-	VSUBPS  Y3, Y6, Y6
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 128(R14), Y7
-	VSUBPS  Y4, Y7, Y7
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 160(R14), Y8
-	VSUBPS  Y5, Y8, Y8
-	MOVQ    lSlowRise+96(FP), R14
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  96(R14), Y6, Y6
-	MOVQ    lSlowRise+96(FP), R14
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  128(R14), Y7, Y7
-	MOVQ    lSlowRise+96(FP), R14
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  160(R14), Y8, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	MOVQ    cSlowRise+104(FP), R14
-	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  96(R14), Y0, Y6
-	MOVQ    cSlowRise+104(FP), R14
-	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  128(R14), Y1, Y7
-	MOVQ    cSlowRise+104(FP), R14
-	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  160(R14), Y2, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMOVUPS Y3, 96(BX)
-	VMOVUPS Y4, 128(BX)
-	VMOVUPS Y5, 160(BX)
-	VMOVUPS 96(SI), Y6
-	VMOVUPS 128(SI), Y7
-	VMOVUPS 160(SI), Y8
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 96(R14), Y9
-	VSUBPS  Y6, Y9, Y9
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 128(R14), Y10
-	VSUBPS  Y7, Y10, Y10
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 160(R14), Y11
-	VSUBPS  Y8, Y11, Y11
-	MOVQ    lSlowDecay+120(FP), R14
-	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  96(R14), Y9, Y9
-	MOVQ    lSlowDecay+120(FP), R14
-	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  128(R14), Y10, Y10
-	MOVQ    lSlowDecay+120(FP), R14
-	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  160(R14), Y11, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	MOVQ    cSlowDecay+128(FP), R14
-	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  96(R14), Y0, Y0
-	MOVQ    cSlowDecay+128(FP), R14
-	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  128(R14), Y1, Y1
-	MOVQ    cSlowDecay+128(FP), R14
-	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  160(R14), Y2, Y2
-	VADDPS  Y0, Y6, Y0
-	VADDPS  Y1, Y7, Y1
-	VADDPS  Y2, Y8, Y2
-	VMOVUPS Y0, 96(SI)
-	VMOVUPS Y1, 128(SI)
-	VMOVUPS Y2, 160(SI)
-	VSUBPS  Y3, Y0, Y0
-	VSUBPS  Y4, Y1, Y1
-	VSUBPS  Y5, Y2, Y2
-	MOVQ    alpha+144(FP), R14
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 96(AX), Y3
-	VMULPS  96(R14), Y3, Y3
-	MOVQ    alpha+144(FP), R14
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 128(AX), Y4
-	VMULPS  128(R14), Y4, Y4
-	MOVQ    alpha+144(FP), R14
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 160(AX), Y5
-	VMULPS  160(R14), Y5, Y5
-	MOVQ    alpha1+152(FP), R14
-	MOVQ    alpha1+152(FP), R14
-	VMULPS  96(R14), Y0, Y0
-	MOVQ    alpha1+152(FP), R14
-	MOVQ    alpha1+152(FP), R14
-	VMULPS  128(R14), Y1, Y1
-	MOVQ    alpha1+152(FP), R14
-	MOVQ    alpha1+152(FP), R14
-	VMULPS  160(R14), Y2, Y2
-	VADDPS  Y0, Y3, Y0
-	VADDPS  Y1, Y4, Y1
-	VADDPS  Y2, Y5, Y2
-	VMOVUPS Y0, 96(R8)
-	VMOVUPS Y1, 128(R8)
-	VMOVUPS Y2, 160(R8)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 96(DI)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 128(DI)
-	VXORPS  Y0, Y0, Y0
-	VMOVUPS Y0, 160(DI)
-	VMOVUPS 192(DI), Y0
-	VMOVUPS 224(DI), Y1
-	VMOVUPS 192(CX), Y2
-	VMOVUPS 224(CX), Y3
-	VMOVUPS 192(R11), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 224(R11), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  192(R9), Y4, Y4
-	VMULPS  224(R9), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  192(R10), Y0, Y4
-	VMULPS  224(R10), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 192(CX)
-	VMOVUPS Y3, 224(CX)
+	VMOVUPS 160(DI), Y0
+	VMOVUPS 192(DI), Y1
+	VMOVUPS 224(DI), Y2
+	VMOVUPS 160(CX), Y3
+	VMOVUPS 192(CX), Y4
+	VMOVUPS 224(CX), Y5
+	VMOVUPS 160(R11), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 192(R11), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 224(R11), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  160(R9), Y6, Y6
+	VMULPS  192(R9), Y7, Y7
+	VMULPS  224(R9), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  160(R10), Y0, Y6
+	VMULPS  192(R10), Y1, Y7
+	VMULPS  224(R10), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VMOVUPS Y3, 416(AX)
+	VADDPS  Y7, Y4, Y4
+	VMOVUPS Y4, 448(AX)
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y5, 480(AX)
+	VMOVUPS Y3, 160(CX)
+	VMOVUPS Y4, 192(CX)
+	VMOVUPS Y5, 224(CX)
+	VMOVUPS 160(DX), Y3
 	VMOVUPS 192(DX), Y4
 	VMOVUPS 224(DX), Y5
 	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 192(R14), Y6
-	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 160(R14), Y6
+	VSUBPS  Y3, Y6, Y6
 	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 224(R14), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  192(R12), Y6, Y6
-	VMULPS  224(R12), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
+	VMOVUPS 192(R14), Y7
+	VSUBPS  Y4, Y7, Y7
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 224(R14), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  160(R12), Y6, Y6
+	VMULPS  192(R12), Y7, Y7
+	VMULPS  224(R12), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
 	MOVQ    cFastDecay+80(FP), R14
 	MOVQ    cFastDecay+80(FP), R14
-	VMULPS  192(R14), Y0, Y6
+	VMULPS  160(R14), Y0, Y6
 	MOVQ    cFastDecay+80(FP), R14
 	MOVQ    cFastDecay+80(FP), R14
-	VMULPS  224(R14), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
+	VMULPS  192(R14), Y1, Y7
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  224(R14), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, 160(DX)
 	VMOVUPS Y4, 192(DX)
 	VMOVUPS Y5, 224(DX)
-	VSUBPS  Y2, Y4, Y2
-	VMOVUPS Y2, 192(AX)
-	VSUBPS  Y3, Y5, Y2
-	VMOVUPS Y2, 224(AX)
-	VMOVUPS 192(BX), Y2
-	VMOVUPS 224(BX), Y3
+	VSUBPS  416(AX), Y3, Y3
+	VMOVUPS Y3, 160(AX)
+	VSUBPS  448(AX), Y4, Y3
+	VMOVUPS Y3, 192(AX)
+	VSUBPS  480(AX), Y5, Y3
+	VMOVUPS Y3, 224(AX)
+	VMOVUPS 160(BX), Y3
+	VMOVUPS 192(BX), Y4
+	VMOVUPS 224(BX), Y5
 	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 192(R14), Y4
-	VSUBPS  Y2, Y4, Y4
+	VMOVUPS 160(R14), Y6
+	VSUBPS  Y3, Y6, Y6
 	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 224(R14), Y5
-	VSUBPS  Y3, Y5, Y5
+	VMOVUPS 192(R14), Y7
+	VSUBPS  Y4, Y7, Y7
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 224(R14), Y8
+	VSUBPS  Y5, Y8, Y8
 	MOVQ    lSlowRise+96(FP), R14
 	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  192(R14), Y4, Y4
+	VMULPS  160(R14), Y6, Y6
 	MOVQ    lSlowRise+96(FP), R14
 	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  224(R14), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
+	VMULPS  192(R14), Y7, Y7
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  224(R14), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
 	MOVQ    cSlowRise+104(FP), R14
 	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  192(R14), Y0, Y4
+	VMULPS  160(R14), Y0, Y6
 	MOVQ    cSlowRise+104(FP), R14
 	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  224(R14), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 192(BX)
-	VMOVUPS Y3, 224(BX)
+	VMULPS  192(R14), Y1, Y7
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  224(R14), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VMOVUPS Y3, 672(AX)
+	VADDPS  Y7, Y4, Y4
+	VMOVUPS Y4, 704(AX)
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y5, 736(AX)
+	VMOVUPS Y3, 160(BX)
+	VMOVUPS Y4, 192(BX)
+	VMOVUPS Y5, 224(BX)
+	VMOVUPS 160(SI), Y3
 	VMOVUPS 192(SI), Y4
 	VMOVUPS 224(SI), Y5
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 192(R14), Y6
-	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 160(R14), Y6
+	VSUBPS  Y3, Y6, Y6
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 224(R14), Y7
-	VSUBPS  Y5, Y7, Y7
+	VMOVUPS 192(R14), Y7
+	VSUBPS  Y4, Y7, Y7
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 224(R14), Y8
+	VSUBPS  Y5, Y8, Y8
 	MOVQ    lSlowDecay+120(FP), R14
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  192(R14), Y6, Y6
+	VMULPS  160(R14), Y6, Y6
 	MOVQ    lSlowDecay+120(FP), R14
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  224(R14), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
+	VMULPS  192(R14), Y7, Y7
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  224(R14), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
 	MOVQ    cSlowDecay+128(FP), R14
 	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  192(R14), Y0, Y0
+	VMULPS  160(R14), Y0, Y0
 	MOVQ    cSlowDecay+128(FP), R14
 	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  224(R14), Y1, Y1
-	VADDPS  Y0, Y4, Y0
-	VADDPS  Y1, Y5, Y1
-	VMOVUPS Y0, 192(SI)
-	VMOVUPS Y1, 224(SI)
-	VSUBPS  Y2, Y0, Y0
-	VSUBPS  Y3, Y1, Y1
+	VMULPS  192(R14), Y1, Y1
+	MOVQ    cSlowDecay+128(FP), R14
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  224(R14), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS Y0, 160(SI)
+	VMOVUPS Y1, 192(SI)
+	VMOVUPS Y2, 224(SI)
+	VSUBPS  672(AX), Y0, Y0
+	VSUBPS  704(AX), Y1, Y1
+	VSUBPS  736(AX), Y2, Y2
 	MOVQ    alpha+144(FP), R14
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS 192(AX), Y2
-	VMULPS  192(R14), Y2, Y2
+	VMOVUPS 160(AX), Y3
+	VMULPS  160(R14), Y3, Y3
 	MOVQ    alpha+144(FP), R14
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS 224(AX), Y3
-	VMULPS  224(R14), Y3, Y3
+	VMOVUPS 192(AX), Y4
+	VMULPS  192(R14), Y4, Y4
+	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 224(AX), Y5
+	VMULPS  224(R14), Y5, Y5
 	MOVQ    alpha1+152(FP), R14
 	MOVQ    alpha1+152(FP), R14
-	VMULPS  192(R14), Y0, Y0
+	VMULPS  160(R14), Y0, Y0
 	MOVQ    alpha1+152(FP), R14
 	MOVQ    alpha1+152(FP), R14
-	VMULPS  224(R14), Y1, Y1
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
-	VMOVUPS Y0, 192(R8)
-	VMOVUPS Y1, 224(R8)
+	VMULPS  192(R14), Y1, Y1
+	MOVQ    alpha1+152(FP), R14
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  224(R14), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS Y0, 160(R8)
+	VMOVUPS Y1, 192(R8)
+	VMOVUPS Y2, 224(R8)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 160(DI)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 192(DI)
 	VXORPS  Y0, Y0, Y0
@@ -25054,8 +25736,8 @@ RFSTracerDrainUniformAVX512_done:
 
 // func rFSTracerDrainUniformAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
 // Requires: AVX, AVX2
-TEXT ·rFSTracerDrainUniformAVX2(SB), $768-112
-	// 0 scalars held in registers, 14 read from memory where used; vectors interleaved 3 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
+TEXT ·rFSTracerDrainUniformAVX2(SB), $1280-112
+	// 0 scalars held in registers, 14 read from memory where used; vectors interleaved 5 at a time; between distant reads, 0 values reloaded from their streams, 3 kept on the stack.
 	LEAQ         (SP), AX
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
@@ -25103,138 +25785,234 @@ RFSTracerDrainUniformAVX2_block:
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS 64(DI), Y2
-	VMOVUPS (CX), Y3
-	VMOVUPS 32(CX), Y4
-	VMOVUPS 64(CX), Y5
-	VMOVUPS 96(AX), Y6
-	VSUBPS  Y3, Y6, Y6
-	VMOVUPS 96(AX), Y7
-	VSUBPS  Y4, Y7, Y7
-	VMOVUPS 96(AX), Y8
-	VSUBPS  Y5, Y8, Y8
-	VMULPS  352(AX), Y6, Y6
-	VMULPS  352(AX), Y7, Y7
-	VMULPS  352(AX), Y8, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMULPS  224(AX), Y0, Y6
-	VMULPS  224(AX), Y1, Y7
-	VMULPS  224(AX), Y2, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMOVUPS Y3, (CX)
-	VMOVUPS Y4, 32(CX)
-	VMOVUPS Y5, 64(CX)
-	VMOVUPS (DX), Y6
-	VMOVUPS 32(DX), Y7
-	VMOVUPS 64(DX), Y8
-	VMOVUPS 64(AX), Y9
-	VSUBPS  Y6, Y9, Y9
+	VMOVUPS 96(DI), Y3
+	VMOVUPS 128(DI), Y4
+	VMOVUPS (CX), Y5
+	VMOVUPS 32(CX), Y6
+	VMOVUPS 64(CX), Y7
+	VMOVUPS 96(CX), Y8
+	VMOVUPS 128(CX), Y9
+	VMOVUPS 96(AX), Y10
+	VSUBPS  Y5, Y10, Y10
+	VMOVUPS 96(AX), Y11
+	VSUBPS  Y6, Y11, Y11
+	VMOVUPS 96(AX), Y12
+	VSUBPS  Y7, Y12, Y12
+	VMOVUPS 96(AX), Y13
+	VSUBPS  Y8, Y13, Y13
+	VMOVUPS 96(AX), Y14
+	VSUBPS  Y9, Y14, Y14
+	VMULPS  352(AX), Y10, Y10
+	VMULPS  352(AX), Y11, Y11
+	VMULPS  352(AX), Y12, Y12
+	VMULPS  352(AX), Y13, Y13
+	VMULPS  352(AX), Y14, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
+	VMULPS  224(AX), Y0, Y10
+	VMULPS  224(AX), Y1, Y11
+	VMULPS  224(AX), Y2, Y12
+	VMULPS  224(AX), Y3, Y13
+	VMULPS  224(AX), Y4, Y14
+	VADDPS  Y10, Y5, Y5
+	VMOVUPS Y5, 704(AX)
+	VADDPS  Y11, Y6, Y6
+	VMOVUPS Y6, 736(AX)
+	VADDPS  Y12, Y7, Y7
+	VMOVUPS Y7, 768(AX)
+	VADDPS  Y13, Y8, Y8
+	VMOVUPS Y8, 800(AX)
+	VADDPS  Y14, Y9, Y9
+	VMOVUPS Y9, 832(AX)
+	VMOVUPS Y5, (CX)
+	VMOVUPS Y6, 32(CX)
+	VMOVUPS Y7, 64(CX)
+	VMOVUPS Y8, 96(CX)
+	VMOVUPS Y9, 128(CX)
+	VMOVUPS (DX), Y5
+	VMOVUPS 32(DX), Y6
+	VMOVUPS 64(DX), Y7
+	VMOVUPS 96(DX), Y8
+	VMOVUPS 128(DX), Y9
 	VMOVUPS 64(AX), Y10
-	VSUBPS  Y7, Y10, Y10
+	VSUBPS  Y5, Y10, Y10
 	VMOVUPS 64(AX), Y11
-	VSUBPS  Y8, Y11, Y11
-	VMULPS  320(AX), Y9, Y9
+	VSUBPS  Y6, Y11, Y11
+	VMOVUPS 64(AX), Y12
+	VSUBPS  Y7, Y12, Y12
+	VMOVUPS 64(AX), Y13
+	VSUBPS  Y8, Y13, Y13
+	VMOVUPS 64(AX), Y14
+	VSUBPS  Y9, Y14, Y14
 	VMULPS  320(AX), Y10, Y10
 	VMULPS  320(AX), Y11, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	VMULPS  192(AX), Y0, Y9
-	VMULPS  192(AX), Y1, Y10
-	VMULPS  192(AX), Y2, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	VMOVUPS Y6, (DX)
-	VMOVUPS Y7, 32(DX)
-	VMOVUPS Y8, 64(DX)
-	VSUBPS  Y3, Y6, Y3
-	VMOVUPS Y3, 448(AX)
-	VSUBPS  Y4, Y7, Y3
-	VMOVUPS Y3, 480(AX)
-	VSUBPS  Y5, Y8, Y3
-	VMOVUPS Y3, 512(AX)
-	VMOVUPS (BX), Y3
-	VMOVUPS 32(BX), Y4
-	VMOVUPS 64(BX), Y5
-	VMOVUPS 160(AX), Y6
-	VSUBPS  Y3, Y6, Y6
-	VMOVUPS 160(AX), Y7
-	VSUBPS  Y4, Y7, Y7
-	VMOVUPS 160(AX), Y8
-	VSUBPS  Y5, Y8, Y8
-	VMULPS  416(AX), Y6, Y6
-	VMULPS  416(AX), Y7, Y7
-	VMULPS  416(AX), Y8, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMULPS  288(AX), Y0, Y6
-	VMULPS  288(AX), Y1, Y7
-	VMULPS  288(AX), Y2, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMOVUPS Y3, (BX)
-	VMOVUPS Y4, 32(BX)
-	VMOVUPS Y5, 64(BX)
-	VMOVUPS (SI), Y6
-	VMOVUPS 32(SI), Y7
-	VMOVUPS 64(SI), Y8
-	VMOVUPS 128(AX), Y9
-	VSUBPS  Y6, Y9, Y9
+	VMULPS  320(AX), Y12, Y12
+	VMULPS  320(AX), Y13, Y13
+	VMULPS  320(AX), Y14, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
+	VMULPS  192(AX), Y0, Y10
+	VMULPS  192(AX), Y1, Y11
+	VMULPS  192(AX), Y2, Y12
+	VMULPS  192(AX), Y3, Y13
+	VMULPS  192(AX), Y4, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
+	VMOVUPS Y5, (DX)
+	VMOVUPS Y6, 32(DX)
+	VMOVUPS Y7, 64(DX)
+	VMOVUPS Y8, 96(DX)
+	VMOVUPS Y9, 128(DX)
+	VSUBPS  704(AX), Y5, Y5
+	VMOVUPS Y5, 448(AX)
+	VSUBPS  736(AX), Y6, Y5
+	VMOVUPS Y5, 480(AX)
+	VSUBPS  768(AX), Y7, Y5
+	VMOVUPS Y5, 512(AX)
+	VSUBPS  800(AX), Y8, Y5
+	VMOVUPS Y5, 544(AX)
+	VSUBPS  832(AX), Y9, Y5
+	VMOVUPS Y5, 576(AX)
+	VMOVUPS (BX), Y5
+	VMOVUPS 32(BX), Y6
+	VMOVUPS 64(BX), Y7
+	VMOVUPS 96(BX), Y8
+	VMOVUPS 128(BX), Y9
+	VMOVUPS 160(AX), Y10
+	VSUBPS  Y5, Y10, Y10
+	VMOVUPS 160(AX), Y11
+	VSUBPS  Y6, Y11, Y11
+	VMOVUPS 160(AX), Y12
+	VSUBPS  Y7, Y12, Y12
+	VMOVUPS 160(AX), Y13
+	VSUBPS  Y8, Y13, Y13
+	VMOVUPS 160(AX), Y14
+	VSUBPS  Y9, Y14, Y14
+	VMULPS  416(AX), Y10, Y10
+	VMULPS  416(AX), Y11, Y11
+	VMULPS  416(AX), Y12, Y12
+	VMULPS  416(AX), Y13, Y13
+	VMULPS  416(AX), Y14, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
+	VMULPS  288(AX), Y0, Y10
+	VMULPS  288(AX), Y1, Y11
+	VMULPS  288(AX), Y2, Y12
+	VMULPS  288(AX), Y3, Y13
+	VMULPS  288(AX), Y4, Y14
+	VADDPS  Y10, Y5, Y5
+	VMOVUPS Y5, 960(AX)
+	VADDPS  Y11, Y6, Y6
+	VMOVUPS Y6, 992(AX)
+	VADDPS  Y12, Y7, Y7
+	VMOVUPS Y7, 1024(AX)
+	VADDPS  Y13, Y8, Y8
+	VMOVUPS Y8, 1056(AX)
+	VADDPS  Y14, Y9, Y9
+	VMOVUPS Y9, 1088(AX)
+	VMOVUPS Y5, (BX)
+	VMOVUPS Y6, 32(BX)
+	VMOVUPS Y7, 64(BX)
+	VMOVUPS Y8, 96(BX)
+	VMOVUPS Y9, 128(BX)
+	VMOVUPS (SI), Y5
+	VMOVUPS 32(SI), Y6
+	VMOVUPS 64(SI), Y7
+	VMOVUPS 96(SI), Y8
+	VMOVUPS 128(SI), Y9
 	VMOVUPS 128(AX), Y10
-	VSUBPS  Y7, Y10, Y10
+	VSUBPS  Y5, Y10, Y10
 	VMOVUPS 128(AX), Y11
-	VSUBPS  Y8, Y11, Y11
-	VMULPS  384(AX), Y9, Y9
+	VSUBPS  Y6, Y11, Y11
+	VMOVUPS 128(AX), Y12
+	VSUBPS  Y7, Y12, Y12
+	VMOVUPS 128(AX), Y13
+	VSUBPS  Y8, Y13, Y13
+	VMOVUPS 128(AX), Y14
+	VSUBPS  Y9, Y14, Y14
 	VMULPS  384(AX), Y10, Y10
 	VMULPS  384(AX), Y11, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
+	VMULPS  384(AX), Y12, Y12
+	VMULPS  384(AX), Y13, Y13
+	VMULPS  384(AX), Y14, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
 	VMULPS  256(AX), Y0, Y0
 	VMULPS  256(AX), Y1, Y1
 	VMULPS  256(AX), Y2, Y2
-	VADDPS  Y0, Y6, Y0
-	VADDPS  Y1, Y7, Y1
-	VADDPS  Y2, Y8, Y2
+	VMULPS  256(AX), Y3, Y3
+	VMULPS  256(AX), Y4, Y4
+	VADDPS  Y0, Y5, Y0
+	VADDPS  Y1, Y6, Y1
+	VADDPS  Y2, Y7, Y2
+	VADDPS  Y3, Y8, Y3
+	VADDPS  Y4, Y9, Y4
 	VMOVUPS Y0, (SI)
 	VMOVUPS Y1, 32(SI)
 	VMOVUPS Y2, 64(SI)
-	VSUBPS  Y3, Y0, Y0
-	VSUBPS  Y4, Y1, Y1
-	VSUBPS  Y5, Y2, Y2
-	VMOVUPS 448(AX), Y3
-	VMULPS  (AX), Y3, Y3
-	VMOVUPS 480(AX), Y4
-	VMULPS  (AX), Y4, Y4
-	VMOVUPS 512(AX), Y5
+	VMOVUPS Y3, 96(SI)
+	VMOVUPS Y4, 128(SI)
+	VSUBPS  960(AX), Y0, Y0
+	VSUBPS  992(AX), Y1, Y1
+	VSUBPS  1024(AX), Y2, Y2
+	VSUBPS  1056(AX), Y3, Y3
+	VSUBPS  1088(AX), Y4, Y4
+	VMOVUPS 448(AX), Y5
 	VMULPS  (AX), Y5, Y5
+	VMOVUPS 480(AX), Y6
+	VMULPS  (AX), Y6, Y6
+	VMOVUPS 512(AX), Y7
+	VMULPS  (AX), Y7, Y7
+	VMOVUPS 544(AX), Y8
+	VMULPS  (AX), Y8, Y8
+	VMOVUPS 576(AX), Y9
+	VMULPS  (AX), Y9, Y9
 	VMULPS  32(AX), Y0, Y0
 	VMULPS  32(AX), Y1, Y1
 	VMULPS  32(AX), Y2, Y2
-	VADDPS  Y0, Y3, Y0
-	VADDPS  Y1, Y4, Y1
-	VADDPS  Y2, Y5, Y2
+	VMULPS  32(AX), Y3, Y3
+	VMULPS  32(AX), Y4, Y4
+	VADDPS  Y0, Y5, Y0
+	VADDPS  Y1, Y6, Y1
+	VADDPS  Y2, Y7, Y2
+	VADDPS  Y3, Y8, Y3
+	VADDPS  Y4, Y9, Y4
 	VMOVUPS Y0, (R8)
 	VMOVUPS Y1, 32(R8)
 	VMOVUPS Y2, 64(R8)
+	VMOVUPS Y3, 96(R8)
+	VMOVUPS Y4, 128(R8)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, (DI)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 32(DI)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 64(DI)
-	VMOVUPS 96(DI), Y0
-	VMOVUPS 128(DI), Y1
-	VMOVUPS 160(DI), Y2
-	VMOVUPS 96(CX), Y3
-	VMOVUPS 128(CX), Y4
-	VMOVUPS 160(CX), Y5
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 96(DI)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 128(DI)
+	VMOVUPS 160(DI), Y0
+	VMOVUPS 192(DI), Y1
+	VMOVUPS 224(DI), Y2
+	VMOVUPS 160(CX), Y3
+	VMOVUPS 192(CX), Y4
+	VMOVUPS 224(CX), Y5
 	VMOVUPS 96(AX), Y6
 	VSUBPS  Y3, Y6, Y6
 	VMOVUPS 96(AX), Y7
@@ -25251,44 +26029,47 @@ RFSTracerDrainUniformAVX2_block:
 	VMULPS  224(AX), Y1, Y7
 	VMULPS  224(AX), Y2, Y8
 	VADDPS  Y6, Y3, Y3
+	VMOVUPS Y3, 864(AX)
+	VADDPS  Y7, Y4, Y4
+	VMOVUPS Y4, 896(AX)
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y5, 928(AX)
+	VMOVUPS Y3, 160(CX)
+	VMOVUPS Y4, 192(CX)
+	VMOVUPS Y5, 224(CX)
+	VMOVUPS 160(DX), Y3
+	VMOVUPS 192(DX), Y4
+	VMOVUPS 224(DX), Y5
+	VMOVUPS 64(AX), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 64(AX), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 64(AX), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  320(AX), Y6, Y6
+	VMULPS  320(AX), Y7, Y7
+	VMULPS  320(AX), Y8, Y8
+	VADDPS  Y6, Y3, Y3
 	VADDPS  Y7, Y4, Y4
 	VADDPS  Y8, Y5, Y5
-	VMOVUPS Y3, 96(CX)
-	VMOVUPS Y4, 128(CX)
-	VMOVUPS Y5, 160(CX)
-	VMOVUPS 96(DX), Y6
-	VMOVUPS 128(DX), Y7
-	VMOVUPS 160(DX), Y8
-	VMOVUPS 64(AX), Y9
-	VSUBPS  Y6, Y9, Y9
-	VMOVUPS 64(AX), Y10
-	VSUBPS  Y7, Y10, Y10
-	VMOVUPS 64(AX), Y11
-	VSUBPS  Y8, Y11, Y11
-	VMULPS  320(AX), Y9, Y9
-	VMULPS  320(AX), Y10, Y10
-	VMULPS  320(AX), Y11, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	VMULPS  192(AX), Y0, Y9
-	VMULPS  192(AX), Y1, Y10
-	VMULPS  192(AX), Y2, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	VMOVUPS Y6, 96(DX)
-	VMOVUPS Y7, 128(DX)
-	VMOVUPS Y8, 160(DX)
-	VSUBPS  Y3, Y6, Y3
-	VMOVUPS Y3, 544(AX)
-	VSUBPS  Y4, Y7, Y3
-	VMOVUPS Y3, 576(AX)
-	VSUBPS  Y5, Y8, Y3
+	VMULPS  192(AX), Y0, Y6
+	VMULPS  192(AX), Y1, Y7
+	VMULPS  192(AX), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, 160(DX)
+	VMOVUPS Y4, 192(DX)
+	VMOVUPS Y5, 224(DX)
+	VSUBPS  864(AX), Y3, Y3
 	VMOVUPS Y3, 608(AX)
-	VMOVUPS 96(BX), Y3
-	VMOVUPS 128(BX), Y4
-	VMOVUPS 160(BX), Y5
+	VSUBPS  896(AX), Y4, Y3
+	VMOVUPS Y3, 640(AX)
+	VSUBPS  928(AX), Y5, Y3
+	VMOVUPS Y3, 672(AX)
+	VMOVUPS 160(BX), Y3
+	VMOVUPS 192(BX), Y4
+	VMOVUPS 224(BX), Y5
 	VMOVUPS 160(AX), Y6
 	VSUBPS  Y3, Y6, Y6
 	VMOVUPS 160(AX), Y7
@@ -25305,43 +26086,46 @@ RFSTracerDrainUniformAVX2_block:
 	VMULPS  288(AX), Y1, Y7
 	VMULPS  288(AX), Y2, Y8
 	VADDPS  Y6, Y3, Y3
+	VMOVUPS Y3, 1120(AX)
+	VADDPS  Y7, Y4, Y4
+	VMOVUPS Y4, 1152(AX)
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y5, 1184(AX)
+	VMOVUPS Y3, 160(BX)
+	VMOVUPS Y4, 192(BX)
+	VMOVUPS Y5, 224(BX)
+	VMOVUPS 160(SI), Y3
+	VMOVUPS 192(SI), Y4
+	VMOVUPS 224(SI), Y5
+	VMOVUPS 128(AX), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 128(AX), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 128(AX), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  384(AX), Y6, Y6
+	VMULPS  384(AX), Y7, Y7
+	VMULPS  384(AX), Y8, Y8
+	VADDPS  Y6, Y3, Y3
 	VADDPS  Y7, Y4, Y4
 	VADDPS  Y8, Y5, Y5
-	VMOVUPS Y3, 96(BX)
-	VMOVUPS Y4, 128(BX)
-	VMOVUPS Y5, 160(BX)
-	VMOVUPS 96(SI), Y6
-	VMOVUPS 128(SI), Y7
-	VMOVUPS 160(SI), Y8
-	VMOVUPS 128(AX), Y9
-	VSUBPS  Y6, Y9, Y9
-	VMOVUPS 128(AX), Y10
-	VSUBPS  Y7, Y10, Y10
-	VMOVUPS 128(AX), Y11
-	VSUBPS  Y8, Y11, Y11
-	VMULPS  384(AX), Y9, Y9
-	VMULPS  384(AX), Y10, Y10
-	VMULPS  384(AX), Y11, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
 	VMULPS  256(AX), Y0, Y0
 	VMULPS  256(AX), Y1, Y1
 	VMULPS  256(AX), Y2, Y2
-	VADDPS  Y0, Y6, Y0
-	VADDPS  Y1, Y7, Y1
-	VADDPS  Y2, Y8, Y2
-	VMOVUPS Y0, 96(SI)
-	VMOVUPS Y1, 128(SI)
-	VMOVUPS Y2, 160(SI)
-	VSUBPS  Y3, Y0, Y0
-	VSUBPS  Y4, Y1, Y1
-	VSUBPS  Y5, Y2, Y2
-	VMOVUPS 544(AX), Y3
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS Y0, 160(SI)
+	VMOVUPS Y1, 192(SI)
+	VMOVUPS Y2, 224(SI)
+	VSUBPS  1120(AX), Y0, Y0
+	VSUBPS  1152(AX), Y1, Y1
+	VSUBPS  1184(AX), Y2, Y2
+	VMOVUPS 608(AX), Y3
 	VMULPS  (AX), Y3, Y3
-	VMOVUPS 576(AX), Y4
+	VMOVUPS 640(AX), Y4
 	VMULPS  (AX), Y4, Y4
-	VMOVUPS 608(AX), Y5
+	VMOVUPS 672(AX), Y5
 	VMULPS  (AX), Y5, Y5
 	VMULPS  32(AX), Y0, Y0
 	VMULPS  32(AX), Y1, Y1
@@ -25349,97 +26133,11 @@ RFSTracerDrainUniformAVX2_block:
 	VADDPS  Y0, Y3, Y0
 	VADDPS  Y1, Y4, Y1
 	VADDPS  Y2, Y5, Y2
-	VMOVUPS Y0, 96(R8)
-	VMOVUPS Y1, 128(R8)
-	VMOVUPS Y2, 160(R8)
-	VXORPS  Y0, Y0, Y0
-	VMOVUPS Y0, 96(DI)
-	VXORPS  Y0, Y0, Y0
-	VMOVUPS Y0, 128(DI)
+	VMOVUPS Y0, 160(R8)
+	VMOVUPS Y1, 192(R8)
+	VMOVUPS Y2, 224(R8)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 160(DI)
-	VMOVUPS 192(DI), Y0
-	VMOVUPS 224(DI), Y1
-	VMOVUPS 192(CX), Y2
-	VMOVUPS 224(CX), Y3
-	VMOVUPS 96(AX), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 96(AX), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  352(AX), Y4, Y4
-	VMULPS  352(AX), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  224(AX), Y0, Y4
-	VMULPS  224(AX), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 192(CX)
-	VMOVUPS Y3, 224(CX)
-	VMOVUPS 192(DX), Y4
-	VMOVUPS 224(DX), Y5
-	VMOVUPS 64(AX), Y6
-	VSUBPS  Y4, Y6, Y6
-	VMOVUPS 64(AX), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  320(AX), Y6, Y6
-	VMULPS  320(AX), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMULPS  192(AX), Y0, Y6
-	VMULPS  192(AX), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMOVUPS Y4, 192(DX)
-	VMOVUPS Y5, 224(DX)
-	VSUBPS  Y2, Y4, Y2
-	VMOVUPS Y2, 640(AX)
-	VSUBPS  Y3, Y5, Y2
-	VMOVUPS Y2, 672(AX)
-	VMOVUPS 192(BX), Y2
-	VMOVUPS 224(BX), Y3
-	VMOVUPS 160(AX), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 160(AX), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  416(AX), Y4, Y4
-	VMULPS  416(AX), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  288(AX), Y0, Y4
-	VMULPS  288(AX), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 192(BX)
-	VMOVUPS Y3, 224(BX)
-	VMOVUPS 192(SI), Y4
-	VMOVUPS 224(SI), Y5
-	VMOVUPS 128(AX), Y6
-	VSUBPS  Y4, Y6, Y6
-	VMOVUPS 128(AX), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  384(AX), Y6, Y6
-	VMULPS  384(AX), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMULPS  256(AX), Y0, Y0
-	VMULPS  256(AX), Y1, Y1
-	VADDPS  Y0, Y4, Y0
-	VADDPS  Y1, Y5, Y1
-	VMOVUPS Y0, 192(SI)
-	VMOVUPS Y1, 224(SI)
-	VSUBPS  Y2, Y0, Y0
-	VSUBPS  Y3, Y1, Y1
-	VMOVUPS 640(AX), Y2
-	VMULPS  (AX), Y2, Y2
-	VMOVUPS 672(AX), Y3
-	VMULPS  (AX), Y3, Y3
-	VMULPS  32(AX), Y0, Y0
-	VMULPS  32(AX), Y1, Y1
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
-	VMOVUPS Y0, 192(R8)
-	VMOVUPS Y1, 224(R8)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 192(DI)
 	VXORPS  Y0, Y0, Y0
@@ -25726,8 +26424,8 @@ RFSTracerDrainAddAVX512_done:
 
 // func rFSTracerDrainAddAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
 // Requires: AVX, AVX2
-TEXT ·rFSTracerDrainAddAVX2(SB), NOSPLIT, $320-280
-	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
+TEXT ·rFSTracerDrainAddAVX2(SB), $832-280
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 5 at a time; between distant reads, 0 values reloaded from their streams, 3 kept on the stack.
 	LEAQ     (SP), AX
 	ADDQ     $0x3f, AX
 	ANDQ     $-64, AX
@@ -25751,132 +26449,228 @@ RFSTracerDrainAddAVX2_block:
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS 64(DI), Y2
-	VMOVUPS (CX), Y3
-	VMOVUPS 32(CX), Y4
-	VMOVUPS 64(CX), Y5
-	VMOVUPS (R11), Y6
-	VSUBPS  Y3, Y6, Y6
-	VMOVUPS 32(R11), Y7
-	VSUBPS  Y4, Y7, Y7
-	VMOVUPS 64(R11), Y8
-	VSUBPS  Y5, Y8, Y8
-	VMULPS  (R9), Y6, Y6
-	VMULPS  32(R9), Y7, Y7
-	VMULPS  64(R9), Y8, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMULPS  (R10), Y0, Y6
-	VMULPS  32(R10), Y1, Y7
-	VMULPS  64(R10), Y2, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMOVUPS Y3, (CX)
-	VMOVUPS Y4, 32(CX)
-	VMOVUPS Y5, 64(CX)
-	VMOVUPS (DX), Y6
-	VMOVUPS 32(DX), Y7
-	VMOVUPS 64(DX), Y8
+	VMOVUPS 96(DI), Y3
+	VMOVUPS 128(DI), Y4
+	VMOVUPS (CX), Y5
+	VMOVUPS 32(CX), Y6
+	VMOVUPS 64(CX), Y7
+	VMOVUPS 96(CX), Y8
+	VMOVUPS 128(CX), Y9
+	VMOVUPS (R11), Y10
+	VSUBPS  Y5, Y10, Y10
+	VMOVUPS 32(R11), Y11
+	VSUBPS  Y6, Y11, Y11
+	VMOVUPS 64(R11), Y12
+	VSUBPS  Y7, Y12, Y12
+	VMOVUPS 96(R11), Y13
+	VSUBPS  Y8, Y13, Y13
+	VMOVUPS 128(R11), Y14
+	VSUBPS  Y9, Y14, Y14
+	VMULPS  (R9), Y10, Y10
+	VMULPS  32(R9), Y11, Y11
+	VMULPS  64(R9), Y12, Y12
+	VMULPS  96(R9), Y13, Y13
+	VMULPS  128(R9), Y14, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
+	VMULPS  (R10), Y0, Y10
+	VMULPS  32(R10), Y1, Y11
+	VMULPS  64(R10), Y2, Y12
+	VMULPS  96(R10), Y3, Y13
+	VMULPS  128(R10), Y4, Y14
+	VADDPS  Y10, Y5, Y5
+	VMOVUPS Y5, 256(AX)
+	VADDPS  Y11, Y6, Y6
+	VMOVUPS Y6, 288(AX)
+	VADDPS  Y12, Y7, Y7
+	VMOVUPS Y7, 320(AX)
+	VADDPS  Y13, Y8, Y8
+	VMOVUPS Y8, 352(AX)
+	VADDPS  Y14, Y9, Y9
+	VMOVUPS Y9, 384(AX)
+	VMOVUPS Y5, (CX)
+	VMOVUPS Y6, 32(CX)
+	VMOVUPS Y7, 64(CX)
+	VMOVUPS Y8, 96(CX)
+	VMOVUPS Y9, 128(CX)
+	VMOVUPS (DX), Y5
+	VMOVUPS 32(DX), Y6
+	VMOVUPS 64(DX), Y7
+	VMOVUPS 96(DX), Y8
+	VMOVUPS 128(DX), Y9
 	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS (R14), Y9
-	VSUBPS  Y6, Y9, Y9
+	VMOVUPS (R14), Y10
+	VSUBPS  Y5, Y10, Y10
 	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 32(R14), Y10
-	VSUBPS  Y7, Y10, Y10
+	VMOVUPS 32(R14), Y11
+	VSUBPS  Y6, Y11, Y11
 	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 64(R14), Y11
-	VSUBPS  Y8, Y11, Y11
-	VMULPS  (R12), Y9, Y9
-	VMULPS  32(R12), Y10, Y10
-	VMULPS  64(R12), Y11, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
+	VMOVUPS 64(R14), Y12
+	VSUBPS  Y7, Y12, Y12
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 96(R14), Y13
+	VSUBPS  Y8, Y13, Y13
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 128(R14), Y14
+	VSUBPS  Y9, Y14, Y14
+	VMULPS  (R12), Y10, Y10
+	VMULPS  32(R12), Y11, Y11
+	VMULPS  64(R12), Y12, Y12
+	VMULPS  96(R12), Y13, Y13
+	VMULPS  128(R12), Y14, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
 	MOVQ    cFastDecay+80(FP), R14
 	MOVQ    cFastDecay+80(FP), R14
-	VMULPS  (R14), Y0, Y9
+	VMULPS  (R14), Y0, Y10
 	MOVQ    cFastDecay+80(FP), R14
 	MOVQ    cFastDecay+80(FP), R14
-	VMULPS  32(R14), Y1, Y10
+	VMULPS  32(R14), Y1, Y11
 	MOVQ    cFastDecay+80(FP), R14
 	MOVQ    cFastDecay+80(FP), R14
-	VMULPS  64(R14), Y2, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	VMOVUPS Y6, (DX)
-	VMOVUPS Y7, 32(DX)
-	VMOVUPS Y8, 64(DX)
-	VSUBPS  Y3, Y6, Y3
-	VMOVUPS Y3, (AX)
-	VSUBPS  Y4, Y7, Y3
-	VMOVUPS Y3, 32(AX)
-	VSUBPS  Y5, Y8, Y3
-	VMOVUPS Y3, 64(AX)
-	VMOVUPS (BX), Y3
-	VMOVUPS 32(BX), Y4
-	VMOVUPS 64(BX), Y5
+	VMULPS  64(R14), Y2, Y12
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  96(R14), Y3, Y13
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  128(R14), Y4, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
+	VMOVUPS Y5, (DX)
+	VMOVUPS Y6, 32(DX)
+	VMOVUPS Y7, 64(DX)
+	VMOVUPS Y8, 96(DX)
+	VMOVUPS Y9, 128(DX)
+	VSUBPS  256(AX), Y5, Y5
+	VMOVUPS Y5, (AX)
+	VSUBPS  288(AX), Y6, Y5
+	VMOVUPS Y5, 32(AX)
+	VSUBPS  320(AX), Y7, Y5
+	VMOVUPS Y5, 64(AX)
+	VSUBPS  352(AX), Y8, Y5
+	VMOVUPS Y5, 96(AX)
+	VSUBPS  384(AX), Y9, Y5
+	VMOVUPS Y5, 128(AX)
+	VMOVUPS (BX), Y5
+	VMOVUPS 32(BX), Y6
+	VMOVUPS 64(BX), Y7
+	VMOVUPS 96(BX), Y8
+	VMOVUPS 128(BX), Y9
 	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS (R14), Y6
-	VSUBPS  Y3, Y6, Y6
+	VMOVUPS (R14), Y10
+	VSUBPS  Y5, Y10, Y10
 	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 32(R14), Y7
-	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 32(R14), Y11
+	VSUBPS  Y6, Y11, Y11
 	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 64(R14), Y8
-	VSUBPS  Y5, Y8, Y8
+	VMOVUPS 64(R14), Y12
+	VSUBPS  Y7, Y12, Y12
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 96(R14), Y13
+	VSUBPS  Y8, Y13, Y13
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 128(R14), Y14
+	VSUBPS  Y9, Y14, Y14
 	MOVQ    lSlowRise+96(FP), R14
 	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  (R14), Y6, Y6
+	VMULPS  (R14), Y10, Y10
 	MOVQ    lSlowRise+96(FP), R14
 	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  32(R14), Y7, Y7
+	VMULPS  32(R14), Y11, Y11
 	MOVQ    lSlowRise+96(FP), R14
 	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  64(R14), Y8, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
+	VMULPS  64(R14), Y12, Y12
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  96(R14), Y13, Y13
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  128(R14), Y14, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
 	MOVQ    cSlowRise+104(FP), R14
 	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  (R14), Y0, Y6
+	VMULPS  (R14), Y0, Y10
 	MOVQ    cSlowRise+104(FP), R14
 	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  32(R14), Y1, Y7
+	VMULPS  32(R14), Y1, Y11
 	MOVQ    cSlowRise+104(FP), R14
 	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  64(R14), Y2, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMOVUPS Y3, (BX)
-	VMOVUPS Y4, 32(BX)
-	VMOVUPS Y5, 64(BX)
-	VMOVUPS (SI), Y6
-	VMOVUPS 32(SI), Y7
-	VMOVUPS 64(SI), Y8
+	VMULPS  64(R14), Y2, Y12
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  96(R14), Y3, Y13
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  128(R14), Y4, Y14
+	VADDPS  Y10, Y5, Y5
+	VMOVUPS Y5, 512(AX)
+	VADDPS  Y11, Y6, Y6
+	VMOVUPS Y6, 544(AX)
+	VADDPS  Y12, Y7, Y7
+	VMOVUPS Y7, 576(AX)
+	VADDPS  Y13, Y8, Y8
+	VMOVUPS Y8, 608(AX)
+	VADDPS  Y14, Y9, Y9
+	VMOVUPS Y9, 640(AX)
+	VMOVUPS Y5, (BX)
+	VMOVUPS Y6, 32(BX)
+	VMOVUPS Y7, 64(BX)
+	VMOVUPS Y8, 96(BX)
+	VMOVUPS Y9, 128(BX)
+	VMOVUPS (SI), Y5
+	VMOVUPS 32(SI), Y6
+	VMOVUPS 64(SI), Y7
+	VMOVUPS 96(SI), Y8
+	VMOVUPS 128(SI), Y9
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS (R14), Y9
-	VSUBPS  Y6, Y9, Y9
+	VMOVUPS (R14), Y10
+	VSUBPS  Y5, Y10, Y10
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 32(R14), Y10
-	VSUBPS  Y7, Y10, Y10
+	VMOVUPS 32(R14), Y11
+	VSUBPS  Y6, Y11, Y11
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 64(R14), Y11
-	VSUBPS  Y8, Y11, Y11
+	VMOVUPS 64(R14), Y12
+	VSUBPS  Y7, Y12, Y12
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 96(R14), Y13
+	VSUBPS  Y8, Y13, Y13
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 128(R14), Y14
+	VSUBPS  Y9, Y14, Y14
 	MOVQ    lSlowDecay+120(FP), R14
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  (R14), Y9, Y9
+	VMULPS  (R14), Y10, Y10
 	MOVQ    lSlowDecay+120(FP), R14
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  32(R14), Y10, Y10
+	VMULPS  32(R14), Y11, Y11
 	MOVQ    lSlowDecay+120(FP), R14
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  64(R14), Y11, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
+	VMULPS  64(R14), Y12, Y12
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  96(R14), Y13, Y13
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  128(R14), Y14, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
 	MOVQ    cSlowDecay+128(FP), R14
 	MOVQ    cSlowDecay+128(FP), R14
 	VMULPS  (R14), Y0, Y0
@@ -25886,27 +26680,47 @@ RFSTracerDrainAddAVX2_block:
 	MOVQ    cSlowDecay+128(FP), R14
 	MOVQ    cSlowDecay+128(FP), R14
 	VMULPS  64(R14), Y2, Y2
-	VADDPS  Y0, Y6, Y0
-	VADDPS  Y1, Y7, Y1
-	VADDPS  Y2, Y8, Y2
+	MOVQ    cSlowDecay+128(FP), R14
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  96(R14), Y3, Y3
+	MOVQ    cSlowDecay+128(FP), R14
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  128(R14), Y4, Y4
+	VADDPS  Y0, Y5, Y0
+	VADDPS  Y1, Y6, Y1
+	VADDPS  Y2, Y7, Y2
+	VADDPS  Y3, Y8, Y3
+	VADDPS  Y4, Y9, Y4
 	VMOVUPS Y0, (SI)
 	VMOVUPS Y1, 32(SI)
 	VMOVUPS Y2, 64(SI)
-	VSUBPS  Y3, Y0, Y0
-	VSUBPS  Y4, Y1, Y1
-	VSUBPS  Y5, Y2, Y2
+	VMOVUPS Y3, 96(SI)
+	VMOVUPS Y4, 128(SI)
+	VSUBPS  512(AX), Y0, Y0
+	VSUBPS  544(AX), Y1, Y1
+	VSUBPS  576(AX), Y2, Y2
+	VSUBPS  608(AX), Y3, Y3
+	VSUBPS  640(AX), Y4, Y4
 	MOVQ    alpha+144(FP), R14
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS (AX), Y3
-	VMULPS  (R14), Y3, Y3
+	VMOVUPS (AX), Y5
+	VMULPS  (R14), Y5, Y5
 	MOVQ    alpha+144(FP), R14
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS 32(AX), Y4
-	VMULPS  32(R14), Y4, Y4
+	VMOVUPS 32(AX), Y6
+	VMULPS  32(R14), Y6, Y6
 	MOVQ    alpha+144(FP), R14
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS 64(AX), Y5
-	VMULPS  64(R14), Y5, Y5
+	VMOVUPS 64(AX), Y7
+	VMULPS  64(R14), Y7, Y7
+	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 96(AX), Y8
+	VMULPS  96(R14), Y8, Y8
+	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 128(AX), Y9
+	VMULPS  128(R14), Y9, Y9
 	MOVQ    alpha1+152(FP), R14
 	MOVQ    alpha1+152(FP), R14
 	VMULPS  (R14), Y0, Y0
@@ -25916,330 +26730,230 @@ RFSTracerDrainAddAVX2_block:
 	MOVQ    alpha1+152(FP), R14
 	MOVQ    alpha1+152(FP), R14
 	VMULPS  64(R14), Y2, Y2
-	VADDPS  Y0, Y3, Y0
-	VADDPS  Y1, Y4, Y1
-	VADDPS  Y2, Y5, Y2
-	VMOVUPS (R8), Y3
-	VMOVUPS 32(R8), Y4
-	VMOVUPS 64(R8), Y5
-	VADDPS  Y0, Y3, Y0
-	VADDPS  Y1, Y4, Y1
-	VADDPS  Y2, Y5, Y2
+	MOVQ    alpha1+152(FP), R14
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  96(R14), Y3, Y3
+	MOVQ    alpha1+152(FP), R14
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  128(R14), Y4, Y4
+	VADDPS  Y0, Y5, Y0
+	VADDPS  Y1, Y6, Y1
+	VADDPS  Y2, Y7, Y2
+	VADDPS  Y3, Y8, Y3
+	VADDPS  Y4, Y9, Y4
+	VMOVUPS (R8), Y5
+	VMOVUPS 32(R8), Y6
+	VMOVUPS 64(R8), Y7
+	VMOVUPS 96(R8), Y8
+	VMOVUPS 128(R8), Y9
+	VADDPS  Y0, Y5, Y0
+	VADDPS  Y1, Y6, Y1
+	VADDPS  Y2, Y7, Y2
+	VADDPS  Y3, Y8, Y3
+	VADDPS  Y4, Y9, Y4
 	VMOVUPS Y0, (R8)
 	VMOVUPS Y1, 32(R8)
 	VMOVUPS Y2, 64(R8)
+	VMOVUPS Y3, 96(R8)
+	VMOVUPS Y4, 128(R8)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, (DI)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 32(DI)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 64(DI)
-	VMOVUPS 96(DI), Y0
-	VMOVUPS 128(DI), Y1
-	VMOVUPS 160(DI), Y2
-	VMOVUPS 96(CX), Y3
-	VMOVUPS 128(CX), Y4
-	VMOVUPS 160(CX), Y5
-	VMOVUPS 96(R11), Y6
-	VSUBPS  Y3, Y6, Y6
-	VMOVUPS 128(R11), Y7
-	VSUBPS  Y4, Y7, Y7
-	VMOVUPS 160(R11), Y8
-	VSUBPS  Y5, Y8, Y8
-	VMULPS  96(R9), Y6, Y6
-	VMULPS  128(R9), Y7, Y7
-	VMULPS  160(R9), Y8, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMULPS  96(R10), Y0, Y6
-	VMULPS  128(R10), Y1, Y7
-	VMULPS  160(R10), Y2, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMOVUPS Y3, 96(CX)
-	VMOVUPS Y4, 128(CX)
-	VMOVUPS Y5, 160(CX)
-	VMOVUPS 96(DX), Y6
-	VMOVUPS 128(DX), Y7
-	VMOVUPS 160(DX), Y8
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 96(R14), Y9
-	VSUBPS  Y6, Y9, Y9
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 128(R14), Y10
-	VSUBPS  Y7, Y10, Y10
-	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 160(R14), Y11
-	VSUBPS  Y8, Y11, Y11
-	VMULPS  96(R12), Y9, Y9
-	VMULPS  128(R12), Y10, Y10
-	VMULPS  160(R12), Y11, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	MOVQ    cFastDecay+80(FP), R14
-	MOVQ    cFastDecay+80(FP), R14
-	VMULPS  96(R14), Y0, Y9
-	MOVQ    cFastDecay+80(FP), R14
-	MOVQ    cFastDecay+80(FP), R14
-	VMULPS  128(R14), Y1, Y10
-	MOVQ    cFastDecay+80(FP), R14
-	MOVQ    cFastDecay+80(FP), R14
-	VMULPS  160(R14), Y2, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	VMOVUPS Y6, 96(DX)
-	VMOVUPS Y7, 128(DX)
-	VMOVUPS Y8, 160(DX)
-	VSUBPS  Y3, Y6, Y3
-	VMOVUPS Y3, 96(AX)
-	VSUBPS  Y4, Y7, Y3
-	VMOVUPS Y3, 128(AX)
-	VSUBPS  Y5, Y8, Y3
-	VMOVUPS Y3, 160(AX)
-	VMOVUPS 96(BX), Y3
-	VMOVUPS 128(BX), Y4
-	VMOVUPS 160(BX), Y5
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 96(R14), Y6
-	VSUBPS  Y3, Y6, Y6
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 128(R14), Y7
-	VSUBPS  Y4, Y7, Y7
-	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 160(R14), Y8
-	VSUBPS  Y5, Y8, Y8
-	MOVQ    lSlowRise+96(FP), R14
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  96(R14), Y6, Y6
-	MOVQ    lSlowRise+96(FP), R14
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  128(R14), Y7, Y7
-	MOVQ    lSlowRise+96(FP), R14
-	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  160(R14), Y8, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	MOVQ    cSlowRise+104(FP), R14
-	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  96(R14), Y0, Y6
-	MOVQ    cSlowRise+104(FP), R14
-	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  128(R14), Y1, Y7
-	MOVQ    cSlowRise+104(FP), R14
-	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  160(R14), Y2, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMOVUPS Y3, 96(BX)
-	VMOVUPS Y4, 128(BX)
-	VMOVUPS Y5, 160(BX)
-	VMOVUPS 96(SI), Y6
-	VMOVUPS 128(SI), Y7
-	VMOVUPS 160(SI), Y8
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 96(R14), Y9
-	VSUBPS  Y6, Y9, Y9
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 128(R14), Y10
-	VSUBPS  Y7, Y10, Y10
-	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 160(R14), Y11
-	VSUBPS  Y8, Y11, Y11
-	MOVQ    lSlowDecay+120(FP), R14
-	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  96(R14), Y9, Y9
-	MOVQ    lSlowDecay+120(FP), R14
-	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  128(R14), Y10, Y10
-	MOVQ    lSlowDecay+120(FP), R14
-	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  160(R14), Y11, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	MOVQ    cSlowDecay+128(FP), R14
-	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  96(R14), Y0, Y0
-	MOVQ    cSlowDecay+128(FP), R14
-	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  128(R14), Y1, Y1
-	MOVQ    cSlowDecay+128(FP), R14
-	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  160(R14), Y2, Y2
-	VADDPS  Y0, Y6, Y0
-	VADDPS  Y1, Y7, Y1
-	VADDPS  Y2, Y8, Y2
-	VMOVUPS Y0, 96(SI)
-	VMOVUPS Y1, 128(SI)
-	VMOVUPS Y2, 160(SI)
-	VSUBPS  Y3, Y0, Y0
-	VSUBPS  Y4, Y1, Y1
-	VSUBPS  Y5, Y2, Y2
-	MOVQ    alpha+144(FP), R14
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 96(AX), Y3
-	VMULPS  96(R14), Y3, Y3
-	MOVQ    alpha+144(FP), R14
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 128(AX), Y4
-	VMULPS  128(R14), Y4, Y4
-	MOVQ    alpha+144(FP), R14
-	MOVQ    alpha+144(FP), R14
-	VMOVUPS 160(AX), Y5
-	VMULPS  160(R14), Y5, Y5
-	MOVQ    alpha1+152(FP), R14
-	MOVQ    alpha1+152(FP), R14
-	VMULPS  96(R14), Y0, Y0
-	MOVQ    alpha1+152(FP), R14
-	MOVQ    alpha1+152(FP), R14
-	VMULPS  128(R14), Y1, Y1
-	MOVQ    alpha1+152(FP), R14
-	MOVQ    alpha1+152(FP), R14
-	VMULPS  160(R14), Y2, Y2
-	VADDPS  Y0, Y3, Y0
-	VADDPS  Y1, Y4, Y1
-	VADDPS  Y2, Y5, Y2
-	VMOVUPS 96(R8), Y3
-	VMOVUPS 128(R8), Y4
-	VMOVUPS 160(R8), Y5
-	VADDPS  Y0, Y3, Y0
-	VADDPS  Y1, Y4, Y1
-	VADDPS  Y2, Y5, Y2
-	VMOVUPS Y0, 96(R8)
-	VMOVUPS Y1, 128(R8)
-	VMOVUPS Y2, 160(R8)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 96(DI)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 128(DI)
-	VXORPS  Y0, Y0, Y0
-	VMOVUPS Y0, 160(DI)
-	VMOVUPS 192(DI), Y0
-	VMOVUPS 224(DI), Y1
-	VMOVUPS 192(CX), Y2
-	VMOVUPS 224(CX), Y3
-	VMOVUPS 192(R11), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 224(R11), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  192(R9), Y4, Y4
-	VMULPS  224(R9), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  192(R10), Y0, Y4
-	VMULPS  224(R10), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 192(CX)
-	VMOVUPS Y3, 224(CX)
+	VMOVUPS 160(DI), Y0
+	VMOVUPS 192(DI), Y1
+	VMOVUPS 224(DI), Y2
+	VMOVUPS 160(CX), Y3
+	VMOVUPS 192(CX), Y4
+	VMOVUPS 224(CX), Y5
+	VMOVUPS 160(R11), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 192(R11), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 224(R11), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  160(R9), Y6, Y6
+	VMULPS  192(R9), Y7, Y7
+	VMULPS  224(R9), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMULPS  160(R10), Y0, Y6
+	VMULPS  192(R10), Y1, Y7
+	VMULPS  224(R10), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VMOVUPS Y3, 416(AX)
+	VADDPS  Y7, Y4, Y4
+	VMOVUPS Y4, 448(AX)
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y5, 480(AX)
+	VMOVUPS Y3, 160(CX)
+	VMOVUPS Y4, 192(CX)
+	VMOVUPS Y5, 224(CX)
+	VMOVUPS 160(DX), Y3
 	VMOVUPS 192(DX), Y4
 	VMOVUPS 224(DX), Y5
 	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 192(R14), Y6
-	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 160(R14), Y6
+	VSUBPS  Y3, Y6, Y6
 	MOVQ    bFastDecay+88(FP), R14
-	VMOVUPS 224(R14), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  192(R12), Y6, Y6
-	VMULPS  224(R12), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
+	VMOVUPS 192(R14), Y7
+	VSUBPS  Y4, Y7, Y7
+	MOVQ    bFastDecay+88(FP), R14
+	VMOVUPS 224(R14), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  160(R12), Y6, Y6
+	VMULPS  192(R12), Y7, Y7
+	VMULPS  224(R12), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
 	MOVQ    cFastDecay+80(FP), R14
 	MOVQ    cFastDecay+80(FP), R14
-	VMULPS  192(R14), Y0, Y6
+	VMULPS  160(R14), Y0, Y6
 	MOVQ    cFastDecay+80(FP), R14
 	MOVQ    cFastDecay+80(FP), R14
-	VMULPS  224(R14), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
+	VMULPS  192(R14), Y1, Y7
+	MOVQ    cFastDecay+80(FP), R14
+	MOVQ    cFastDecay+80(FP), R14
+	VMULPS  224(R14), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, 160(DX)
 	VMOVUPS Y4, 192(DX)
 	VMOVUPS Y5, 224(DX)
-	VSUBPS  Y2, Y4, Y2
-	VMOVUPS Y2, 192(AX)
-	VSUBPS  Y3, Y5, Y2
-	VMOVUPS Y2, 224(AX)
-	VMOVUPS 192(BX), Y2
-	VMOVUPS 224(BX), Y3
+	VSUBPS  416(AX), Y3, Y3
+	VMOVUPS Y3, 160(AX)
+	VSUBPS  448(AX), Y4, Y3
+	VMOVUPS Y3, 192(AX)
+	VSUBPS  480(AX), Y5, Y3
+	VMOVUPS Y3, 224(AX)
+	VMOVUPS 160(BX), Y3
+	VMOVUPS 192(BX), Y4
+	VMOVUPS 224(BX), Y5
 	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 192(R14), Y4
-	VSUBPS  Y2, Y4, Y4
+	VMOVUPS 160(R14), Y6
+	VSUBPS  Y3, Y6, Y6
 	MOVQ    bSlowRise+112(FP), R14
-	VMOVUPS 224(R14), Y5
-	VSUBPS  Y3, Y5, Y5
+	VMOVUPS 192(R14), Y7
+	VSUBPS  Y4, Y7, Y7
+	MOVQ    bSlowRise+112(FP), R14
+	VMOVUPS 224(R14), Y8
+	VSUBPS  Y5, Y8, Y8
 	MOVQ    lSlowRise+96(FP), R14
 	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  192(R14), Y4, Y4
+	VMULPS  160(R14), Y6, Y6
 	MOVQ    lSlowRise+96(FP), R14
 	MOVQ    lSlowRise+96(FP), R14
-	VMULPS  224(R14), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
+	VMULPS  192(R14), Y7, Y7
+	MOVQ    lSlowRise+96(FP), R14
+	MOVQ    lSlowRise+96(FP), R14
+	VMULPS  224(R14), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
 	MOVQ    cSlowRise+104(FP), R14
 	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  192(R14), Y0, Y4
+	VMULPS  160(R14), Y0, Y6
 	MOVQ    cSlowRise+104(FP), R14
 	MOVQ    cSlowRise+104(FP), R14
-	VMULPS  224(R14), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 192(BX)
-	VMOVUPS Y3, 224(BX)
+	VMULPS  192(R14), Y1, Y7
+	MOVQ    cSlowRise+104(FP), R14
+	MOVQ    cSlowRise+104(FP), R14
+	VMULPS  224(R14), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VMOVUPS Y3, 672(AX)
+	VADDPS  Y7, Y4, Y4
+	VMOVUPS Y4, 704(AX)
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y5, 736(AX)
+	VMOVUPS Y3, 160(BX)
+	VMOVUPS Y4, 192(BX)
+	VMOVUPS Y5, 224(BX)
+	VMOVUPS 160(SI), Y3
 	VMOVUPS 192(SI), Y4
 	VMOVUPS 224(SI), Y5
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 192(R14), Y6
-	VSUBPS  Y4, Y6, Y6
+	VMOVUPS 160(R14), Y6
+	VSUBPS  Y3, Y6, Y6
 	MOVQ    bSlowDecay+136(FP), R14
-	VMOVUPS 224(R14), Y7
-	VSUBPS  Y5, Y7, Y7
+	VMOVUPS 192(R14), Y7
+	VSUBPS  Y4, Y7, Y7
+	MOVQ    bSlowDecay+136(FP), R14
+	VMOVUPS 224(R14), Y8
+	VSUBPS  Y5, Y8, Y8
 	MOVQ    lSlowDecay+120(FP), R14
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  192(R14), Y6, Y6
+	VMULPS  160(R14), Y6, Y6
 	MOVQ    lSlowDecay+120(FP), R14
 	MOVQ    lSlowDecay+120(FP), R14
-	VMULPS  224(R14), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
+	VMULPS  192(R14), Y7, Y7
+	MOVQ    lSlowDecay+120(FP), R14
+	MOVQ    lSlowDecay+120(FP), R14
+	VMULPS  224(R14), Y8, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
 	MOVQ    cSlowDecay+128(FP), R14
 	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  192(R14), Y0, Y0
+	VMULPS  160(R14), Y0, Y0
 	MOVQ    cSlowDecay+128(FP), R14
 	MOVQ    cSlowDecay+128(FP), R14
-	VMULPS  224(R14), Y1, Y1
-	VADDPS  Y0, Y4, Y0
-	VADDPS  Y1, Y5, Y1
-	VMOVUPS Y0, 192(SI)
-	VMOVUPS Y1, 224(SI)
-	VSUBPS  Y2, Y0, Y0
-	VSUBPS  Y3, Y1, Y1
+	VMULPS  192(R14), Y1, Y1
+	MOVQ    cSlowDecay+128(FP), R14
+	MOVQ    cSlowDecay+128(FP), R14
+	VMULPS  224(R14), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS Y0, 160(SI)
+	VMOVUPS Y1, 192(SI)
+	VMOVUPS Y2, 224(SI)
+	VSUBPS  672(AX), Y0, Y0
+	VSUBPS  704(AX), Y1, Y1
+	VSUBPS  736(AX), Y2, Y2
 	MOVQ    alpha+144(FP), R14
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS 192(AX), Y2
-	VMULPS  192(R14), Y2, Y2
+	VMOVUPS 160(AX), Y3
+	VMULPS  160(R14), Y3, Y3
 	MOVQ    alpha+144(FP), R14
 	MOVQ    alpha+144(FP), R14
-	VMOVUPS 224(AX), Y3
-	VMULPS  224(R14), Y3, Y3
+	VMOVUPS 192(AX), Y4
+	VMULPS  192(R14), Y4, Y4
+	MOVQ    alpha+144(FP), R14
+	MOVQ    alpha+144(FP), R14
+	VMOVUPS 224(AX), Y5
+	VMULPS  224(R14), Y5, Y5
 	MOVQ    alpha1+152(FP), R14
 	MOVQ    alpha1+152(FP), R14
-	VMULPS  192(R14), Y0, Y0
+	VMULPS  160(R14), Y0, Y0
 	MOVQ    alpha1+152(FP), R14
 	MOVQ    alpha1+152(FP), R14
-	VMULPS  224(R14), Y1, Y1
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
-	VMOVUPS 192(R8), Y2
-	VMOVUPS 224(R8), Y3
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
-	VMOVUPS Y0, 192(R8)
-	VMOVUPS Y1, 224(R8)
+	VMULPS  192(R14), Y1, Y1
+	MOVQ    alpha1+152(FP), R14
+	MOVQ    alpha1+152(FP), R14
+	VMULPS  224(R14), Y2, Y2
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS 160(R8), Y3
+	VMOVUPS 192(R8), Y4
+	VMOVUPS 224(R8), Y5
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS Y0, 160(R8)
+	VMOVUPS Y1, 192(R8)
+	VMOVUPS Y2, 224(R8)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 160(DI)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 192(DI)
 	VXORPS  Y0, Y0, Y0
@@ -26875,8 +27589,8 @@ RFSTracerDrainAddUniformAVX512_done:
 
 // func rFSTracerDrainAddUniformAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
 // Requires: AVX, AVX2
-TEXT ·rFSTracerDrainAddUniformAVX2(SB), $768-112
-	// 0 scalars held in registers, 14 read from memory where used; vectors interleaved 3 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
+TEXT ·rFSTracerDrainAddUniformAVX2(SB), $1280-112
+	// 0 scalars held in registers, 14 read from memory where used; vectors interleaved 5 at a time; between distant reads, 0 values reloaded from their streams, 3 kept on the stack.
 	LEAQ         (SP), AX
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
@@ -26924,144 +27638,244 @@ RFSTracerDrainAddUniformAVX2_block:
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS 64(DI), Y2
-	VMOVUPS (CX), Y3
-	VMOVUPS 32(CX), Y4
-	VMOVUPS 64(CX), Y5
-	VMOVUPS 96(AX), Y6
-	VSUBPS  Y3, Y6, Y6
-	VMOVUPS 96(AX), Y7
-	VSUBPS  Y4, Y7, Y7
-	VMOVUPS 96(AX), Y8
-	VSUBPS  Y5, Y8, Y8
-	VMULPS  352(AX), Y6, Y6
-	VMULPS  352(AX), Y7, Y7
-	VMULPS  352(AX), Y8, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMULPS  224(AX), Y0, Y6
-	VMULPS  224(AX), Y1, Y7
-	VMULPS  224(AX), Y2, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMOVUPS Y3, (CX)
-	VMOVUPS Y4, 32(CX)
-	VMOVUPS Y5, 64(CX)
-	VMOVUPS (DX), Y6
-	VMOVUPS 32(DX), Y7
-	VMOVUPS 64(DX), Y8
-	VMOVUPS 64(AX), Y9
-	VSUBPS  Y6, Y9, Y9
+	VMOVUPS 96(DI), Y3
+	VMOVUPS 128(DI), Y4
+	VMOVUPS (CX), Y5
+	VMOVUPS 32(CX), Y6
+	VMOVUPS 64(CX), Y7
+	VMOVUPS 96(CX), Y8
+	VMOVUPS 128(CX), Y9
+	VMOVUPS 96(AX), Y10
+	VSUBPS  Y5, Y10, Y10
+	VMOVUPS 96(AX), Y11
+	VSUBPS  Y6, Y11, Y11
+	VMOVUPS 96(AX), Y12
+	VSUBPS  Y7, Y12, Y12
+	VMOVUPS 96(AX), Y13
+	VSUBPS  Y8, Y13, Y13
+	VMOVUPS 96(AX), Y14
+	VSUBPS  Y9, Y14, Y14
+	VMULPS  352(AX), Y10, Y10
+	VMULPS  352(AX), Y11, Y11
+	VMULPS  352(AX), Y12, Y12
+	VMULPS  352(AX), Y13, Y13
+	VMULPS  352(AX), Y14, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
+	VMULPS  224(AX), Y0, Y10
+	VMULPS  224(AX), Y1, Y11
+	VMULPS  224(AX), Y2, Y12
+	VMULPS  224(AX), Y3, Y13
+	VMULPS  224(AX), Y4, Y14
+	VADDPS  Y10, Y5, Y5
+	VMOVUPS Y5, 704(AX)
+	VADDPS  Y11, Y6, Y6
+	VMOVUPS Y6, 736(AX)
+	VADDPS  Y12, Y7, Y7
+	VMOVUPS Y7, 768(AX)
+	VADDPS  Y13, Y8, Y8
+	VMOVUPS Y8, 800(AX)
+	VADDPS  Y14, Y9, Y9
+	VMOVUPS Y9, 832(AX)
+	VMOVUPS Y5, (CX)
+	VMOVUPS Y6, 32(CX)
+	VMOVUPS Y7, 64(CX)
+	VMOVUPS Y8, 96(CX)
+	VMOVUPS Y9, 128(CX)
+	VMOVUPS (DX), Y5
+	VMOVUPS 32(DX), Y6
+	VMOVUPS 64(DX), Y7
+	VMOVUPS 96(DX), Y8
+	VMOVUPS 128(DX), Y9
 	VMOVUPS 64(AX), Y10
-	VSUBPS  Y7, Y10, Y10
+	VSUBPS  Y5, Y10, Y10
 	VMOVUPS 64(AX), Y11
-	VSUBPS  Y8, Y11, Y11
-	VMULPS  320(AX), Y9, Y9
+	VSUBPS  Y6, Y11, Y11
+	VMOVUPS 64(AX), Y12
+	VSUBPS  Y7, Y12, Y12
+	VMOVUPS 64(AX), Y13
+	VSUBPS  Y8, Y13, Y13
+	VMOVUPS 64(AX), Y14
+	VSUBPS  Y9, Y14, Y14
 	VMULPS  320(AX), Y10, Y10
 	VMULPS  320(AX), Y11, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	VMULPS  192(AX), Y0, Y9
-	VMULPS  192(AX), Y1, Y10
-	VMULPS  192(AX), Y2, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	VMOVUPS Y6, (DX)
-	VMOVUPS Y7, 32(DX)
-	VMOVUPS Y8, 64(DX)
-	VSUBPS  Y3, Y6, Y3
-	VMOVUPS Y3, 448(AX)
-	VSUBPS  Y4, Y7, Y3
-	VMOVUPS Y3, 480(AX)
-	VSUBPS  Y5, Y8, Y3
-	VMOVUPS Y3, 512(AX)
-	VMOVUPS (BX), Y3
-	VMOVUPS 32(BX), Y4
-	VMOVUPS 64(BX), Y5
-	VMOVUPS 160(AX), Y6
-	VSUBPS  Y3, Y6, Y6
-	VMOVUPS 160(AX), Y7
-	VSUBPS  Y4, Y7, Y7
-	VMOVUPS 160(AX), Y8
-	VSUBPS  Y5, Y8, Y8
-	VMULPS  416(AX), Y6, Y6
-	VMULPS  416(AX), Y7, Y7
-	VMULPS  416(AX), Y8, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMULPS  288(AX), Y0, Y6
-	VMULPS  288(AX), Y1, Y7
-	VMULPS  288(AX), Y2, Y8
-	VADDPS  Y6, Y3, Y3
-	VADDPS  Y7, Y4, Y4
-	VADDPS  Y8, Y5, Y5
-	VMOVUPS Y3, (BX)
-	VMOVUPS Y4, 32(BX)
-	VMOVUPS Y5, 64(BX)
-	VMOVUPS (SI), Y6
-	VMOVUPS 32(SI), Y7
-	VMOVUPS 64(SI), Y8
-	VMOVUPS 128(AX), Y9
-	VSUBPS  Y6, Y9, Y9
+	VMULPS  320(AX), Y12, Y12
+	VMULPS  320(AX), Y13, Y13
+	VMULPS  320(AX), Y14, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
+	VMULPS  192(AX), Y0, Y10
+	VMULPS  192(AX), Y1, Y11
+	VMULPS  192(AX), Y2, Y12
+	VMULPS  192(AX), Y3, Y13
+	VMULPS  192(AX), Y4, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
+	VMOVUPS Y5, (DX)
+	VMOVUPS Y6, 32(DX)
+	VMOVUPS Y7, 64(DX)
+	VMOVUPS Y8, 96(DX)
+	VMOVUPS Y9, 128(DX)
+	VSUBPS  704(AX), Y5, Y5
+	VMOVUPS Y5, 448(AX)
+	VSUBPS  736(AX), Y6, Y5
+	VMOVUPS Y5, 480(AX)
+	VSUBPS  768(AX), Y7, Y5
+	VMOVUPS Y5, 512(AX)
+	VSUBPS  800(AX), Y8, Y5
+	VMOVUPS Y5, 544(AX)
+	VSUBPS  832(AX), Y9, Y5
+	VMOVUPS Y5, 576(AX)
+	VMOVUPS (BX), Y5
+	VMOVUPS 32(BX), Y6
+	VMOVUPS 64(BX), Y7
+	VMOVUPS 96(BX), Y8
+	VMOVUPS 128(BX), Y9
+	VMOVUPS 160(AX), Y10
+	VSUBPS  Y5, Y10, Y10
+	VMOVUPS 160(AX), Y11
+	VSUBPS  Y6, Y11, Y11
+	VMOVUPS 160(AX), Y12
+	VSUBPS  Y7, Y12, Y12
+	VMOVUPS 160(AX), Y13
+	VSUBPS  Y8, Y13, Y13
+	VMOVUPS 160(AX), Y14
+	VSUBPS  Y9, Y14, Y14
+	VMULPS  416(AX), Y10, Y10
+	VMULPS  416(AX), Y11, Y11
+	VMULPS  416(AX), Y12, Y12
+	VMULPS  416(AX), Y13, Y13
+	VMULPS  416(AX), Y14, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
+	VMULPS  288(AX), Y0, Y10
+	VMULPS  288(AX), Y1, Y11
+	VMULPS  288(AX), Y2, Y12
+	VMULPS  288(AX), Y3, Y13
+	VMULPS  288(AX), Y4, Y14
+	VADDPS  Y10, Y5, Y5
+	VMOVUPS Y5, 960(AX)
+	VADDPS  Y11, Y6, Y6
+	VMOVUPS Y6, 992(AX)
+	VADDPS  Y12, Y7, Y7
+	VMOVUPS Y7, 1024(AX)
+	VADDPS  Y13, Y8, Y8
+	VMOVUPS Y8, 1056(AX)
+	VADDPS  Y14, Y9, Y9
+	VMOVUPS Y9, 1088(AX)
+	VMOVUPS Y5, (BX)
+	VMOVUPS Y6, 32(BX)
+	VMOVUPS Y7, 64(BX)
+	VMOVUPS Y8, 96(BX)
+	VMOVUPS Y9, 128(BX)
+	VMOVUPS (SI), Y5
+	VMOVUPS 32(SI), Y6
+	VMOVUPS 64(SI), Y7
+	VMOVUPS 96(SI), Y8
+	VMOVUPS 128(SI), Y9
 	VMOVUPS 128(AX), Y10
-	VSUBPS  Y7, Y10, Y10
+	VSUBPS  Y5, Y10, Y10
 	VMOVUPS 128(AX), Y11
-	VSUBPS  Y8, Y11, Y11
-	VMULPS  384(AX), Y9, Y9
+	VSUBPS  Y6, Y11, Y11
+	VMOVUPS 128(AX), Y12
+	VSUBPS  Y7, Y12, Y12
+	VMOVUPS 128(AX), Y13
+	VSUBPS  Y8, Y13, Y13
+	VMOVUPS 128(AX), Y14
+	VSUBPS  Y9, Y14, Y14
 	VMULPS  384(AX), Y10, Y10
 	VMULPS  384(AX), Y11, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
+	VMULPS  384(AX), Y12, Y12
+	VMULPS  384(AX), Y13, Y13
+	VMULPS  384(AX), Y14, Y14
+	VADDPS  Y10, Y5, Y5
+	VADDPS  Y11, Y6, Y6
+	VADDPS  Y12, Y7, Y7
+	VADDPS  Y13, Y8, Y8
+	VADDPS  Y14, Y9, Y9
 	VMULPS  256(AX), Y0, Y0
 	VMULPS  256(AX), Y1, Y1
 	VMULPS  256(AX), Y2, Y2
-	VADDPS  Y0, Y6, Y0
-	VADDPS  Y1, Y7, Y1
-	VADDPS  Y2, Y8, Y2
+	VMULPS  256(AX), Y3, Y3
+	VMULPS  256(AX), Y4, Y4
+	VADDPS  Y0, Y5, Y0
+	VADDPS  Y1, Y6, Y1
+	VADDPS  Y2, Y7, Y2
+	VADDPS  Y3, Y8, Y3
+	VADDPS  Y4, Y9, Y4
 	VMOVUPS Y0, (SI)
 	VMOVUPS Y1, 32(SI)
 	VMOVUPS Y2, 64(SI)
-	VSUBPS  Y3, Y0, Y0
-	VSUBPS  Y4, Y1, Y1
-	VSUBPS  Y5, Y2, Y2
-	VMOVUPS 448(AX), Y3
-	VMULPS  (AX), Y3, Y3
-	VMOVUPS 480(AX), Y4
-	VMULPS  (AX), Y4, Y4
-	VMOVUPS 512(AX), Y5
+	VMOVUPS Y3, 96(SI)
+	VMOVUPS Y4, 128(SI)
+	VSUBPS  960(AX), Y0, Y0
+	VSUBPS  992(AX), Y1, Y1
+	VSUBPS  1024(AX), Y2, Y2
+	VSUBPS  1056(AX), Y3, Y3
+	VSUBPS  1088(AX), Y4, Y4
+	VMOVUPS 448(AX), Y5
 	VMULPS  (AX), Y5, Y5
+	VMOVUPS 480(AX), Y6
+	VMULPS  (AX), Y6, Y6
+	VMOVUPS 512(AX), Y7
+	VMULPS  (AX), Y7, Y7
+	VMOVUPS 544(AX), Y8
+	VMULPS  (AX), Y8, Y8
+	VMOVUPS 576(AX), Y9
+	VMULPS  (AX), Y9, Y9
 	VMULPS  32(AX), Y0, Y0
 	VMULPS  32(AX), Y1, Y1
 	VMULPS  32(AX), Y2, Y2
-	VADDPS  Y0, Y3, Y0
-	VADDPS  Y1, Y4, Y1
-	VADDPS  Y2, Y5, Y2
-	VMOVUPS (R8), Y3
-	VMOVUPS 32(R8), Y4
-	VMOVUPS 64(R8), Y5
-	VADDPS  Y0, Y3, Y0
-	VADDPS  Y1, Y4, Y1
-	VADDPS  Y2, Y5, Y2
+	VMULPS  32(AX), Y3, Y3
+	VMULPS  32(AX), Y4, Y4
+	VADDPS  Y0, Y5, Y0
+	VADDPS  Y1, Y6, Y1
+	VADDPS  Y2, Y7, Y2
+	VADDPS  Y3, Y8, Y3
+	VADDPS  Y4, Y9, Y4
+	VMOVUPS (R8), Y5
+	VMOVUPS 32(R8), Y6
+	VMOVUPS 64(R8), Y7
+	VMOVUPS 96(R8), Y8
+	VMOVUPS 128(R8), Y9
+	VADDPS  Y0, Y5, Y0
+	VADDPS  Y1, Y6, Y1
+	VADDPS  Y2, Y7, Y2
+	VADDPS  Y3, Y8, Y3
+	VADDPS  Y4, Y9, Y4
 	VMOVUPS Y0, (R8)
 	VMOVUPS Y1, 32(R8)
 	VMOVUPS Y2, 64(R8)
+	VMOVUPS Y3, 96(R8)
+	VMOVUPS Y4, 128(R8)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, (DI)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 32(DI)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 64(DI)
-	VMOVUPS 96(DI), Y0
-	VMOVUPS 128(DI), Y1
-	VMOVUPS 160(DI), Y2
-	VMOVUPS 96(CX), Y3
-	VMOVUPS 128(CX), Y4
-	VMOVUPS 160(CX), Y5
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 96(DI)
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 128(DI)
+	VMOVUPS 160(DI), Y0
+	VMOVUPS 192(DI), Y1
+	VMOVUPS 224(DI), Y2
+	VMOVUPS 160(CX), Y3
+	VMOVUPS 192(CX), Y4
+	VMOVUPS 224(CX), Y5
 	VMOVUPS 96(AX), Y6
 	VSUBPS  Y3, Y6, Y6
 	VMOVUPS 96(AX), Y7
@@ -27078,44 +27892,47 @@ RFSTracerDrainAddUniformAVX2_block:
 	VMULPS  224(AX), Y1, Y7
 	VMULPS  224(AX), Y2, Y8
 	VADDPS  Y6, Y3, Y3
+	VMOVUPS Y3, 864(AX)
+	VADDPS  Y7, Y4, Y4
+	VMOVUPS Y4, 896(AX)
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y5, 928(AX)
+	VMOVUPS Y3, 160(CX)
+	VMOVUPS Y4, 192(CX)
+	VMOVUPS Y5, 224(CX)
+	VMOVUPS 160(DX), Y3
+	VMOVUPS 192(DX), Y4
+	VMOVUPS 224(DX), Y5
+	VMOVUPS 64(AX), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 64(AX), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 64(AX), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  320(AX), Y6, Y6
+	VMULPS  320(AX), Y7, Y7
+	VMULPS  320(AX), Y8, Y8
+	VADDPS  Y6, Y3, Y3
 	VADDPS  Y7, Y4, Y4
 	VADDPS  Y8, Y5, Y5
-	VMOVUPS Y3, 96(CX)
-	VMOVUPS Y4, 128(CX)
-	VMOVUPS Y5, 160(CX)
-	VMOVUPS 96(DX), Y6
-	VMOVUPS 128(DX), Y7
-	VMOVUPS 160(DX), Y8
-	VMOVUPS 64(AX), Y9
-	VSUBPS  Y6, Y9, Y9
-	VMOVUPS 64(AX), Y10
-	VSUBPS  Y7, Y10, Y10
-	VMOVUPS 64(AX), Y11
-	VSUBPS  Y8, Y11, Y11
-	VMULPS  320(AX), Y9, Y9
-	VMULPS  320(AX), Y10, Y10
-	VMULPS  320(AX), Y11, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	VMULPS  192(AX), Y0, Y9
-	VMULPS  192(AX), Y1, Y10
-	VMULPS  192(AX), Y2, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
-	VMOVUPS Y6, 96(DX)
-	VMOVUPS Y7, 128(DX)
-	VMOVUPS Y8, 160(DX)
-	VSUBPS  Y3, Y6, Y3
-	VMOVUPS Y3, 544(AX)
-	VSUBPS  Y4, Y7, Y3
-	VMOVUPS Y3, 576(AX)
-	VSUBPS  Y5, Y8, Y3
+	VMULPS  192(AX), Y0, Y6
+	VMULPS  192(AX), Y1, Y7
+	VMULPS  192(AX), Y2, Y8
+	VADDPS  Y6, Y3, Y3
+	VADDPS  Y7, Y4, Y4
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y3, 160(DX)
+	VMOVUPS Y4, 192(DX)
+	VMOVUPS Y5, 224(DX)
+	VSUBPS  864(AX), Y3, Y3
 	VMOVUPS Y3, 608(AX)
-	VMOVUPS 96(BX), Y3
-	VMOVUPS 128(BX), Y4
-	VMOVUPS 160(BX), Y5
+	VSUBPS  896(AX), Y4, Y3
+	VMOVUPS Y3, 640(AX)
+	VSUBPS  928(AX), Y5, Y3
+	VMOVUPS Y3, 672(AX)
+	VMOVUPS 160(BX), Y3
+	VMOVUPS 192(BX), Y4
+	VMOVUPS 224(BX), Y5
 	VMOVUPS 160(AX), Y6
 	VSUBPS  Y3, Y6, Y6
 	VMOVUPS 160(AX), Y7
@@ -27132,43 +27949,46 @@ RFSTracerDrainAddUniformAVX2_block:
 	VMULPS  288(AX), Y1, Y7
 	VMULPS  288(AX), Y2, Y8
 	VADDPS  Y6, Y3, Y3
+	VMOVUPS Y3, 1120(AX)
+	VADDPS  Y7, Y4, Y4
+	VMOVUPS Y4, 1152(AX)
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS Y5, 1184(AX)
+	VMOVUPS Y3, 160(BX)
+	VMOVUPS Y4, 192(BX)
+	VMOVUPS Y5, 224(BX)
+	VMOVUPS 160(SI), Y3
+	VMOVUPS 192(SI), Y4
+	VMOVUPS 224(SI), Y5
+	VMOVUPS 128(AX), Y6
+	VSUBPS  Y3, Y6, Y6
+	VMOVUPS 128(AX), Y7
+	VSUBPS  Y4, Y7, Y7
+	VMOVUPS 128(AX), Y8
+	VSUBPS  Y5, Y8, Y8
+	VMULPS  384(AX), Y6, Y6
+	VMULPS  384(AX), Y7, Y7
+	VMULPS  384(AX), Y8, Y8
+	VADDPS  Y6, Y3, Y3
 	VADDPS  Y7, Y4, Y4
 	VADDPS  Y8, Y5, Y5
-	VMOVUPS Y3, 96(BX)
-	VMOVUPS Y4, 128(BX)
-	VMOVUPS Y5, 160(BX)
-	VMOVUPS 96(SI), Y6
-	VMOVUPS 128(SI), Y7
-	VMOVUPS 160(SI), Y8
-	VMOVUPS 128(AX), Y9
-	VSUBPS  Y6, Y9, Y9
-	VMOVUPS 128(AX), Y10
-	VSUBPS  Y7, Y10, Y10
-	VMOVUPS 128(AX), Y11
-	VSUBPS  Y8, Y11, Y11
-	VMULPS  384(AX), Y9, Y9
-	VMULPS  384(AX), Y10, Y10
-	VMULPS  384(AX), Y11, Y11
-	VADDPS  Y9, Y6, Y6
-	VADDPS  Y10, Y7, Y7
-	VADDPS  Y11, Y8, Y8
 	VMULPS  256(AX), Y0, Y0
 	VMULPS  256(AX), Y1, Y1
 	VMULPS  256(AX), Y2, Y2
-	VADDPS  Y0, Y6, Y0
-	VADDPS  Y1, Y7, Y1
-	VADDPS  Y2, Y8, Y2
-	VMOVUPS Y0, 96(SI)
-	VMOVUPS Y1, 128(SI)
-	VMOVUPS Y2, 160(SI)
-	VSUBPS  Y3, Y0, Y0
-	VSUBPS  Y4, Y1, Y1
-	VSUBPS  Y5, Y2, Y2
-	VMOVUPS 544(AX), Y3
+	VADDPS  Y0, Y3, Y0
+	VADDPS  Y1, Y4, Y1
+	VADDPS  Y2, Y5, Y2
+	VMOVUPS Y0, 160(SI)
+	VMOVUPS Y1, 192(SI)
+	VMOVUPS Y2, 224(SI)
+	VSUBPS  1120(AX), Y0, Y0
+	VSUBPS  1152(AX), Y1, Y1
+	VSUBPS  1184(AX), Y2, Y2
+	VMOVUPS 608(AX), Y3
 	VMULPS  (AX), Y3, Y3
-	VMOVUPS 576(AX), Y4
+	VMOVUPS 640(AX), Y4
 	VMULPS  (AX), Y4, Y4
-	VMOVUPS 608(AX), Y5
+	VMOVUPS 672(AX), Y5
 	VMULPS  (AX), Y5, Y5
 	VMULPS  32(AX), Y0, Y0
 	VMULPS  32(AX), Y1, Y1
@@ -27176,107 +27996,17 @@ RFSTracerDrainAddUniformAVX2_block:
 	VADDPS  Y0, Y3, Y0
 	VADDPS  Y1, Y4, Y1
 	VADDPS  Y2, Y5, Y2
-	VMOVUPS 96(R8), Y3
-	VMOVUPS 128(R8), Y4
-	VMOVUPS 160(R8), Y5
+	VMOVUPS 160(R8), Y3
+	VMOVUPS 192(R8), Y4
+	VMOVUPS 224(R8), Y5
 	VADDPS  Y0, Y3, Y0
 	VADDPS  Y1, Y4, Y1
 	VADDPS  Y2, Y5, Y2
-	VMOVUPS Y0, 96(R8)
-	VMOVUPS Y1, 128(R8)
-	VMOVUPS Y2, 160(R8)
-	VXORPS  Y0, Y0, Y0
-	VMOVUPS Y0, 96(DI)
-	VXORPS  Y0, Y0, Y0
-	VMOVUPS Y0, 128(DI)
+	VMOVUPS Y0, 160(R8)
+	VMOVUPS Y1, 192(R8)
+	VMOVUPS Y2, 224(R8)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 160(DI)
-	VMOVUPS 192(DI), Y0
-	VMOVUPS 224(DI), Y1
-	VMOVUPS 192(CX), Y2
-	VMOVUPS 224(CX), Y3
-	VMOVUPS 96(AX), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 96(AX), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  352(AX), Y4, Y4
-	VMULPS  352(AX), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  224(AX), Y0, Y4
-	VMULPS  224(AX), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 192(CX)
-	VMOVUPS Y3, 224(CX)
-	VMOVUPS 192(DX), Y4
-	VMOVUPS 224(DX), Y5
-	VMOVUPS 64(AX), Y6
-	VSUBPS  Y4, Y6, Y6
-	VMOVUPS 64(AX), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  320(AX), Y6, Y6
-	VMULPS  320(AX), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMULPS  192(AX), Y0, Y6
-	VMULPS  192(AX), Y1, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMOVUPS Y4, 192(DX)
-	VMOVUPS Y5, 224(DX)
-	VSUBPS  Y2, Y4, Y2
-	VMOVUPS Y2, 640(AX)
-	VSUBPS  Y3, Y5, Y2
-	VMOVUPS Y2, 672(AX)
-	VMOVUPS 192(BX), Y2
-	VMOVUPS 224(BX), Y3
-	VMOVUPS 160(AX), Y4
-	VSUBPS  Y2, Y4, Y4
-	VMOVUPS 160(AX), Y5
-	VSUBPS  Y3, Y5, Y5
-	VMULPS  416(AX), Y4, Y4
-	VMULPS  416(AX), Y5, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMULPS  288(AX), Y0, Y4
-	VMULPS  288(AX), Y1, Y5
-	VADDPS  Y4, Y2, Y2
-	VADDPS  Y5, Y3, Y3
-	VMOVUPS Y2, 192(BX)
-	VMOVUPS Y3, 224(BX)
-	VMOVUPS 192(SI), Y4
-	VMOVUPS 224(SI), Y5
-	VMOVUPS 128(AX), Y6
-	VSUBPS  Y4, Y6, Y6
-	VMOVUPS 128(AX), Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  384(AX), Y6, Y6
-	VMULPS  384(AX), Y7, Y7
-	VADDPS  Y6, Y4, Y4
-	VADDPS  Y7, Y5, Y5
-	VMULPS  256(AX), Y0, Y0
-	VMULPS  256(AX), Y1, Y1
-	VADDPS  Y0, Y4, Y0
-	VADDPS  Y1, Y5, Y1
-	VMOVUPS Y0, 192(SI)
-	VMOVUPS Y1, 224(SI)
-	VSUBPS  Y2, Y0, Y0
-	VSUBPS  Y3, Y1, Y1
-	VMOVUPS 640(AX), Y2
-	VMULPS  (AX), Y2, Y2
-	VMOVUPS 672(AX), Y3
-	VMULPS  (AX), Y3, Y3
-	VMULPS  32(AX), Y0, Y0
-	VMULPS  32(AX), Y1, Y1
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
-	VMOVUPS 192(R8), Y2
-	VMOVUPS 224(R8), Y3
-	VADDPS  Y0, Y2, Y0
-	VADDPS  Y1, Y3, Y1
-	VMOVUPS Y0, 192(R8)
-	VMOVUPS Y1, 224(R8)
 	VXORPS  Y0, Y0, Y0
 	VMOVUPS Y0, 192(DI)
 	VXORPS  Y0, Y0, Y0
@@ -27590,7 +28320,7 @@ DoubleTracerAVX2_done:
 // func doubleTracerUniformAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·doubleTracerUniformAVX512(SB), NOSPLIT, $0-64
-	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
+	// 5 scalars held in registers, 1 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -27599,7 +28329,6 @@ TEXT ·doubleTracerUniformAVX512(SB), NOSPLIT, $0-64
 	VBROADCASTSS cT1+36(FP), Z2
 	VBROADCASTSS lT2+44(FP), Z3
 	VBROADCASTSS bT2+52(FP), Z4
-	VBROADCASTSS cT2+48(FP), Z5
 	MOVQ         t1+0(FP), AX
 	MOVQ         t2+8(FP), CX
 	MOVQ         x+16(FP), DX
@@ -27607,79 +28336,218 @@ TEXT ·doubleTracerUniformAVX512(SB), NOSPLIT, $0-64
 	MOVQ         blocks+56(FP), SI
 	TESTQ        SI, SI
 	JZ           DoubleTracerUniformAVX512_done
+	SUBQ         $0x02, SI
+	JCS          DoubleTracerUniformAVX512_block_last
 
-DoubleTracerUniformAVX512_block:
-	VMOVUPS (DX), Z6
-	VMOVUPS 64(DX), Z7
-	VMOVUPS 128(DX), Z8
-	VMOVUPS 192(DX), Z9
-	VMOVUPS (AX), Z10
-	VMOVUPS 64(AX), Z11
-	VMOVUPS 128(AX), Z12
-	VMOVUPS 192(AX), Z13
-	VSUBPS  Z10, Z1, Z14
-	VSUBPS  Z11, Z1, Z15
-	VSUBPS  Z12, Z1, Z16
-	VSUBPS  Z13, Z1, Z17
-	VMULPS  Z14, Z0, Z14
-	VMULPS  Z15, Z0, Z15
-	VMULPS  Z16, Z0, Z16
-	VMULPS  Z17, Z0, Z17
-	VADDPS  Z14, Z10, Z10
-	VADDPS  Z15, Z11, Z11
-	VADDPS  Z16, Z12, Z12
-	VADDPS  Z17, Z13, Z13
-	VMULPS  Z6, Z2, Z6
-	VMULPS  Z7, Z2, Z7
-	VMULPS  Z8, Z2, Z8
-	VMULPS  Z9, Z2, Z9
-	VADDPS  Z6, Z10, Z6
-	VADDPS  Z7, Z11, Z7
-	VADDPS  Z8, Z12, Z8
-	VADDPS  Z9, Z13, Z9
-	VMOVUPS Z6, (AX)
-	VMOVUPS Z7, 64(AX)
-	VMOVUPS Z8, 128(AX)
-	VMOVUPS Z9, 192(AX)
-	VMOVUPS (CX), Z10
-	VMOVUPS 64(CX), Z11
-	VMOVUPS 128(CX), Z12
-	VMOVUPS 192(CX), Z13
-	VSUBPS  Z10, Z4, Z14
-	VSUBPS  Z11, Z4, Z15
-	VSUBPS  Z12, Z4, Z16
-	VSUBPS  Z13, Z4, Z17
-	VMULPS  Z14, Z3, Z14
-	VMULPS  Z15, Z3, Z15
-	VMULPS  Z16, Z3, Z16
-	VMULPS  Z17, Z3, Z17
-	VADDPS  Z14, Z10, Z10
-	VADDPS  Z15, Z11, Z11
-	VADDPS  Z16, Z12, Z12
-	VADDPS  Z17, Z13, Z13
-	VMULPS  Z6, Z5, Z6
-	VMULPS  Z7, Z5, Z7
-	VMULPS  Z8, Z5, Z8
-	VMULPS  Z9, Z5, Z9
-	VADDPS  Z6, Z10, Z6
-	VADDPS  Z7, Z11, Z7
-	VADDPS  Z8, Z12, Z8
-	VADDPS  Z9, Z13, Z9
-	VMOVUPS Z6, (CX)
-	VMOVUPS Z7, 64(CX)
-	VMOVUPS Z8, 128(CX)
-	VMOVUPS Z9, 192(CX)
-	VMOVUPS Z6, (BX)
-	VMOVUPS Z7, 64(BX)
-	VMOVUPS Z8, 128(BX)
-	VMOVUPS Z9, 192(BX)
-	ADDQ    $0x00000100, AX
-	ADDQ    $0x00000100, CX
-	ADDQ    $0x00000100, DX
-	ADDQ    $0x00000100, BX
-	DECQ    SI
-	JNZ     DoubleTracerUniformAVX512_block
+DoubleTracerUniformAVX512_block_pair:
+	VMOVUPS     (DX), Z5
+	VMOVUPS     64(DX), Z6
+	VMOVUPS     128(DX), Z7
+	VMOVUPS     192(DX), Z8
+	VMOVUPS     256(DX), Z9
+	VMOVUPS     320(DX), Z10
+	VMOVUPS     384(DX), Z11
+	VMOVUPS     448(DX), Z12
+	VMOVUPS     (AX), Z13
+	VMOVUPS     64(AX), Z14
+	VMOVUPS     128(AX), Z15
+	VMOVUPS     192(AX), Z16
+	VMOVUPS     256(AX), Z17
+	VMOVUPS     320(AX), Z18
+	VMOVUPS     384(AX), Z19
+	VMOVUPS     448(AX), Z20
+	VSUBPS      Z13, Z1, Z21
+	VSUBPS      Z14, Z1, Z22
+	VSUBPS      Z15, Z1, Z23
+	VSUBPS      Z16, Z1, Z24
+	VSUBPS      Z17, Z1, Z25
+	VSUBPS      Z18, Z1, Z26
+	VSUBPS      Z19, Z1, Z27
+	VSUBPS      Z20, Z1, Z28
+	VMULPS      Z21, Z0, Z21
+	VMULPS      Z22, Z0, Z22
+	VMULPS      Z23, Z0, Z23
+	VMULPS      Z24, Z0, Z24
+	VMULPS      Z25, Z0, Z25
+	VMULPS      Z26, Z0, Z26
+	VMULPS      Z27, Z0, Z27
+	VMULPS      Z28, Z0, Z28
+	VADDPS      Z21, Z13, Z13
+	VADDPS      Z22, Z14, Z14
+	VADDPS      Z23, Z15, Z15
+	VADDPS      Z24, Z16, Z16
+	VADDPS      Z25, Z17, Z17
+	VADDPS      Z26, Z18, Z18
+	VADDPS      Z27, Z19, Z19
+	VADDPS      Z28, Z20, Z20
+	VMULPS      Z5, Z2, Z5
+	VMULPS      Z6, Z2, Z6
+	VMULPS      Z7, Z2, Z7
+	VMULPS      Z8, Z2, Z8
+	VMULPS      Z9, Z2, Z9
+	VMULPS      Z10, Z2, Z10
+	VMULPS      Z11, Z2, Z11
+	VMULPS      Z12, Z2, Z12
+	VADDPS      Z5, Z13, Z5
+	VADDPS      Z6, Z14, Z6
+	VADDPS      Z7, Z15, Z7
+	VADDPS      Z8, Z16, Z8
+	VADDPS      Z9, Z17, Z9
+	VADDPS      Z10, Z18, Z10
+	VADDPS      Z11, Z19, Z11
+	VADDPS      Z12, Z20, Z12
+	VMOVUPS     Z5, (AX)
+	VMOVUPS     Z6, 64(AX)
+	VMOVUPS     Z7, 128(AX)
+	VMOVUPS     Z8, 192(AX)
+	VMOVUPS     Z9, 256(AX)
+	VMOVUPS     Z10, 320(AX)
+	VMOVUPS     Z11, 384(AX)
+	VMOVUPS     Z12, 448(AX)
+	VMOVUPS     (CX), Z13
+	VMOVUPS     64(CX), Z14
+	VMOVUPS     128(CX), Z15
+	VMOVUPS     192(CX), Z16
+	VMOVUPS     256(CX), Z17
+	VMOVUPS     320(CX), Z18
+	VMOVUPS     384(CX), Z19
+	VMOVUPS     448(CX), Z20
+	VSUBPS      Z13, Z4, Z21
+	VSUBPS      Z14, Z4, Z22
+	VSUBPS      Z15, Z4, Z23
+	VSUBPS      Z16, Z4, Z24
+	VSUBPS      Z17, Z4, Z25
+	VSUBPS      Z18, Z4, Z26
+	VSUBPS      Z19, Z4, Z27
+	VSUBPS      Z20, Z4, Z28
+	VMULPS      Z21, Z3, Z21
+	VMULPS      Z22, Z3, Z22
+	VMULPS      Z23, Z3, Z23
+	VMULPS      Z24, Z3, Z24
+	VMULPS      Z25, Z3, Z25
+	VMULPS      Z26, Z3, Z26
+	VMULPS      Z27, Z3, Z27
+	VMULPS      Z28, Z3, Z28
+	VADDPS      Z21, Z13, Z13
+	VADDPS      Z22, Z14, Z14
+	VADDPS      Z23, Z15, Z15
+	VADDPS      Z24, Z16, Z16
+	VADDPS      Z25, Z17, Z17
+	VADDPS      Z26, Z18, Z18
+	VADDPS      Z27, Z19, Z19
+	VADDPS      Z28, Z20, Z20
+	VMULPS.BCST cT2+48(FP), Z5, Z5
+	VMULPS.BCST cT2+48(FP), Z6, Z6
+	VMULPS.BCST cT2+48(FP), Z7, Z7
+	VMULPS.BCST cT2+48(FP), Z8, Z8
+	VMULPS.BCST cT2+48(FP), Z9, Z9
+	VMULPS.BCST cT2+48(FP), Z10, Z10
+	VMULPS.BCST cT2+48(FP), Z11, Z11
+	VMULPS.BCST cT2+48(FP), Z12, Z12
+	VADDPS      Z5, Z13, Z5
+	VADDPS      Z6, Z14, Z6
+	VADDPS      Z7, Z15, Z7
+	VADDPS      Z8, Z16, Z8
+	VADDPS      Z9, Z17, Z9
+	VADDPS      Z10, Z18, Z10
+	VADDPS      Z11, Z19, Z11
+	VADDPS      Z12, Z20, Z12
+	VMOVUPS     Z5, (CX)
+	VMOVUPS     Z6, 64(CX)
+	VMOVUPS     Z7, 128(CX)
+	VMOVUPS     Z8, 192(CX)
+	VMOVUPS     Z9, 256(CX)
+	VMOVUPS     Z10, 320(CX)
+	VMOVUPS     Z11, 384(CX)
+	VMOVUPS     Z12, 448(CX)
+	VMOVUPS     Z5, (BX)
+	VMOVUPS     Z6, 64(BX)
+	VMOVUPS     Z7, 128(BX)
+	VMOVUPS     Z8, 192(BX)
+	VMOVUPS     Z9, 256(BX)
+	VMOVUPS     Z10, 320(BX)
+	VMOVUPS     Z11, 384(BX)
+	VMOVUPS     Z12, 448(BX)
+	ADDQ        $0x00000200, AX
+	ADDQ        $0x00000200, CX
+	ADDQ        $0x00000200, DX
+	ADDQ        $0x00000200, BX
+	SUBQ        $0x02, SI
+	JCC         DoubleTracerUniformAVX512_block_pair
 
+DoubleTracerUniformAVX512_block_last:
+	TESTQ       $0x00000001, SI
+	JZ          DoubleTracerUniformAVX512_block_end
+	VMOVUPS     (DX), Z5
+	VMOVUPS     64(DX), Z6
+	VMOVUPS     128(DX), Z7
+	VMOVUPS     192(DX), Z8
+	VMOVUPS     (AX), Z9
+	VMOVUPS     64(AX), Z10
+	VMOVUPS     128(AX), Z11
+	VMOVUPS     192(AX), Z12
+	VSUBPS      Z9, Z1, Z13
+	VSUBPS      Z10, Z1, Z14
+	VSUBPS      Z11, Z1, Z15
+	VSUBPS      Z12, Z1, Z1
+	VMULPS      Z13, Z0, Z13
+	VMULPS      Z14, Z0, Z14
+	VMULPS      Z15, Z0, Z15
+	VMULPS      Z1, Z0, Z0
+	VADDPS      Z13, Z9, Z1
+	VADDPS      Z14, Z10, Z9
+	VADDPS      Z15, Z11, Z10
+	VADDPS      Z0, Z12, Z0
+	VMULPS      Z5, Z2, Z5
+	VMULPS      Z6, Z2, Z6
+	VMULPS      Z7, Z2, Z7
+	VMULPS      Z8, Z2, Z2
+	VADDPS      Z5, Z1, Z1
+	VADDPS      Z6, Z9, Z5
+	VADDPS      Z7, Z10, Z6
+	VADDPS      Z2, Z0, Z0
+	VMOVUPS     Z1, (AX)
+	VMOVUPS     Z5, 64(AX)
+	VMOVUPS     Z6, 128(AX)
+	VMOVUPS     Z0, 192(AX)
+	VMOVUPS     (CX), Z2
+	VMOVUPS     64(CX), Z7
+	VMOVUPS     128(CX), Z8
+	VMOVUPS     192(CX), Z9
+	VSUBPS      Z2, Z4, Z10
+	VSUBPS      Z7, Z4, Z11
+	VSUBPS      Z8, Z4, Z12
+	VSUBPS      Z9, Z4, Z4
+	VMULPS      Z10, Z3, Z10
+	VMULPS      Z11, Z3, Z11
+	VMULPS      Z12, Z3, Z12
+	VMULPS      Z4, Z3, Z3
+	VADDPS      Z10, Z2, Z2
+	VADDPS      Z11, Z7, Z4
+	VADDPS      Z12, Z8, Z7
+	VADDPS      Z3, Z9, Z3
+	VMULPS.BCST cT2+48(FP), Z1, Z1
+	VMULPS.BCST cT2+48(FP), Z5, Z5
+	VMULPS.BCST cT2+48(FP), Z6, Z6
+	VMULPS.BCST cT2+48(FP), Z0, Z0
+	VADDPS      Z1, Z2, Z1
+	VADDPS      Z5, Z4, Z2
+	VADDPS      Z6, Z7, Z4
+	VADDPS      Z0, Z3, Z0
+	VMOVUPS     Z1, (CX)
+	VMOVUPS     Z2, 64(CX)
+	VMOVUPS     Z4, 128(CX)
+	VMOVUPS     Z0, 192(CX)
+	VMOVUPS     Z1, (BX)
+	VMOVUPS     Z2, 64(BX)
+	VMOVUPS     Z4, 128(BX)
+	VMOVUPS     Z0, 192(BX)
+	ADDQ        $0x00000100, AX
+	ADDQ        $0x00000100, CX
+	ADDQ        $0x00000100, DX
+	ADDQ        $0x00000100, BX
+
+DoubleTracerUniformAVX512_block_end:
 DoubleTracerUniformAVX512_done:
 	VZEROUPPER
 	RET
@@ -28164,7 +29032,7 @@ DoubleTracerAddAVX2_done:
 // func doubleTracerAddUniformAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·doubleTracerAddUniformAVX512(SB), NOSPLIT, $0-64
-	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
+	// 5 scalars held in registers, 1 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -28173,7 +29041,6 @@ TEXT ·doubleTracerAddUniformAVX512(SB), NOSPLIT, $0-64
 	VBROADCASTSS cT1+36(FP), Z2
 	VBROADCASTSS lT2+44(FP), Z3
 	VBROADCASTSS bT2+52(FP), Z4
-	VBROADCASTSS cT2+48(FP), Z5
 	MOVQ         t1+0(FP), AX
 	MOVQ         t2+8(FP), CX
 	MOVQ         x+16(FP), DX
@@ -28181,87 +29048,242 @@ TEXT ·doubleTracerAddUniformAVX512(SB), NOSPLIT, $0-64
 	MOVQ         blocks+56(FP), SI
 	TESTQ        SI, SI
 	JZ           DoubleTracerAddUniformAVX512_done
+	SUBQ         $0x02, SI
+	JCS          DoubleTracerAddUniformAVX512_block_last
 
-DoubleTracerAddUniformAVX512_block:
-	VMOVUPS (DX), Z6
-	VMOVUPS 64(DX), Z7
-	VMOVUPS 128(DX), Z8
-	VMOVUPS 192(DX), Z9
-	VMOVUPS (AX), Z10
-	VMOVUPS 64(AX), Z11
-	VMOVUPS 128(AX), Z12
-	VMOVUPS 192(AX), Z13
-	VSUBPS  Z10, Z1, Z14
-	VSUBPS  Z11, Z1, Z15
-	VSUBPS  Z12, Z1, Z16
-	VSUBPS  Z13, Z1, Z17
-	VMULPS  Z14, Z0, Z14
-	VMULPS  Z15, Z0, Z15
-	VMULPS  Z16, Z0, Z16
-	VMULPS  Z17, Z0, Z17
-	VADDPS  Z14, Z10, Z10
-	VADDPS  Z15, Z11, Z11
-	VADDPS  Z16, Z12, Z12
-	VADDPS  Z17, Z13, Z13
-	VMULPS  Z6, Z2, Z6
-	VMULPS  Z7, Z2, Z7
-	VMULPS  Z8, Z2, Z8
-	VMULPS  Z9, Z2, Z9
-	VADDPS  Z6, Z10, Z6
-	VADDPS  Z7, Z11, Z7
-	VADDPS  Z8, Z12, Z8
-	VADDPS  Z9, Z13, Z9
-	VMOVUPS Z6, (AX)
-	VMOVUPS Z7, 64(AX)
-	VMOVUPS Z8, 128(AX)
-	VMOVUPS Z9, 192(AX)
-	VMOVUPS (CX), Z10
-	VMOVUPS 64(CX), Z11
-	VMOVUPS 128(CX), Z12
-	VMOVUPS 192(CX), Z13
-	VSUBPS  Z10, Z4, Z14
-	VSUBPS  Z11, Z4, Z15
-	VSUBPS  Z12, Z4, Z16
-	VSUBPS  Z13, Z4, Z17
-	VMULPS  Z14, Z3, Z14
-	VMULPS  Z15, Z3, Z15
-	VMULPS  Z16, Z3, Z16
-	VMULPS  Z17, Z3, Z17
-	VADDPS  Z14, Z10, Z10
-	VADDPS  Z15, Z11, Z11
-	VADDPS  Z16, Z12, Z12
-	VADDPS  Z17, Z13, Z13
-	VMULPS  Z6, Z5, Z6
-	VMULPS  Z7, Z5, Z7
-	VMULPS  Z8, Z5, Z8
-	VMULPS  Z9, Z5, Z9
-	VADDPS  Z6, Z10, Z6
-	VADDPS  Z7, Z11, Z7
-	VADDPS  Z8, Z12, Z8
-	VADDPS  Z9, Z13, Z9
-	VMOVUPS Z6, (CX)
-	VMOVUPS Z7, 64(CX)
-	VMOVUPS Z8, 128(CX)
-	VMOVUPS Z9, 192(CX)
-	VMOVUPS (BX), Z10
-	VMOVUPS 64(BX), Z11
-	VMOVUPS 128(BX), Z12
-	VMOVUPS 192(BX), Z13
-	VADDPS  Z6, Z10, Z6
-	VADDPS  Z7, Z11, Z7
-	VADDPS  Z8, Z12, Z8
-	VADDPS  Z9, Z13, Z9
-	VMOVUPS Z6, (BX)
-	VMOVUPS Z7, 64(BX)
-	VMOVUPS Z8, 128(BX)
-	VMOVUPS Z9, 192(BX)
-	ADDQ    $0x00000100, AX
-	ADDQ    $0x00000100, CX
-	ADDQ    $0x00000100, DX
-	ADDQ    $0x00000100, BX
-	DECQ    SI
-	JNZ     DoubleTracerAddUniformAVX512_block
+DoubleTracerAddUniformAVX512_block_pair:
+	VMOVUPS     (DX), Z5
+	VMOVUPS     64(DX), Z6
+	VMOVUPS     128(DX), Z7
+	VMOVUPS     192(DX), Z8
+	VMOVUPS     256(DX), Z9
+	VMOVUPS     320(DX), Z10
+	VMOVUPS     384(DX), Z11
+	VMOVUPS     448(DX), Z12
+	VMOVUPS     (AX), Z13
+	VMOVUPS     64(AX), Z14
+	VMOVUPS     128(AX), Z15
+	VMOVUPS     192(AX), Z16
+	VMOVUPS     256(AX), Z17
+	VMOVUPS     320(AX), Z18
+	VMOVUPS     384(AX), Z19
+	VMOVUPS     448(AX), Z20
+	VSUBPS      Z13, Z1, Z21
+	VSUBPS      Z14, Z1, Z22
+	VSUBPS      Z15, Z1, Z23
+	VSUBPS      Z16, Z1, Z24
+	VSUBPS      Z17, Z1, Z25
+	VSUBPS      Z18, Z1, Z26
+	VSUBPS      Z19, Z1, Z27
+	VSUBPS      Z20, Z1, Z28
+	VMULPS      Z21, Z0, Z21
+	VMULPS      Z22, Z0, Z22
+	VMULPS      Z23, Z0, Z23
+	VMULPS      Z24, Z0, Z24
+	VMULPS      Z25, Z0, Z25
+	VMULPS      Z26, Z0, Z26
+	VMULPS      Z27, Z0, Z27
+	VMULPS      Z28, Z0, Z28
+	VADDPS      Z21, Z13, Z13
+	VADDPS      Z22, Z14, Z14
+	VADDPS      Z23, Z15, Z15
+	VADDPS      Z24, Z16, Z16
+	VADDPS      Z25, Z17, Z17
+	VADDPS      Z26, Z18, Z18
+	VADDPS      Z27, Z19, Z19
+	VADDPS      Z28, Z20, Z20
+	VMULPS      Z5, Z2, Z5
+	VMULPS      Z6, Z2, Z6
+	VMULPS      Z7, Z2, Z7
+	VMULPS      Z8, Z2, Z8
+	VMULPS      Z9, Z2, Z9
+	VMULPS      Z10, Z2, Z10
+	VMULPS      Z11, Z2, Z11
+	VMULPS      Z12, Z2, Z12
+	VADDPS      Z5, Z13, Z5
+	VADDPS      Z6, Z14, Z6
+	VADDPS      Z7, Z15, Z7
+	VADDPS      Z8, Z16, Z8
+	VADDPS      Z9, Z17, Z9
+	VADDPS      Z10, Z18, Z10
+	VADDPS      Z11, Z19, Z11
+	VADDPS      Z12, Z20, Z12
+	VMOVUPS     Z5, (AX)
+	VMOVUPS     Z6, 64(AX)
+	VMOVUPS     Z7, 128(AX)
+	VMOVUPS     Z8, 192(AX)
+	VMOVUPS     Z9, 256(AX)
+	VMOVUPS     Z10, 320(AX)
+	VMOVUPS     Z11, 384(AX)
+	VMOVUPS     Z12, 448(AX)
+	VMOVUPS     (CX), Z13
+	VMOVUPS     64(CX), Z14
+	VMOVUPS     128(CX), Z15
+	VMOVUPS     192(CX), Z16
+	VMOVUPS     256(CX), Z17
+	VMOVUPS     320(CX), Z18
+	VMOVUPS     384(CX), Z19
+	VMOVUPS     448(CX), Z20
+	VSUBPS      Z13, Z4, Z21
+	VSUBPS      Z14, Z4, Z22
+	VSUBPS      Z15, Z4, Z23
+	VSUBPS      Z16, Z4, Z24
+	VSUBPS      Z17, Z4, Z25
+	VSUBPS      Z18, Z4, Z26
+	VSUBPS      Z19, Z4, Z27
+	VSUBPS      Z20, Z4, Z28
+	VMULPS      Z21, Z3, Z21
+	VMULPS      Z22, Z3, Z22
+	VMULPS      Z23, Z3, Z23
+	VMULPS      Z24, Z3, Z24
+	VMULPS      Z25, Z3, Z25
+	VMULPS      Z26, Z3, Z26
+	VMULPS      Z27, Z3, Z27
+	VMULPS      Z28, Z3, Z28
+	VADDPS      Z21, Z13, Z13
+	VADDPS      Z22, Z14, Z14
+	VADDPS      Z23, Z15, Z15
+	VADDPS      Z24, Z16, Z16
+	VADDPS      Z25, Z17, Z17
+	VADDPS      Z26, Z18, Z18
+	VADDPS      Z27, Z19, Z19
+	VADDPS      Z28, Z20, Z20
+	VMULPS.BCST cT2+48(FP), Z5, Z5
+	VMULPS.BCST cT2+48(FP), Z6, Z6
+	VMULPS.BCST cT2+48(FP), Z7, Z7
+	VMULPS.BCST cT2+48(FP), Z8, Z8
+	VMULPS.BCST cT2+48(FP), Z9, Z9
+	VMULPS.BCST cT2+48(FP), Z10, Z10
+	VMULPS.BCST cT2+48(FP), Z11, Z11
+	VMULPS.BCST cT2+48(FP), Z12, Z12
+	VADDPS      Z5, Z13, Z5
+	VADDPS      Z6, Z14, Z6
+	VADDPS      Z7, Z15, Z7
+	VADDPS      Z8, Z16, Z8
+	VADDPS      Z9, Z17, Z9
+	VADDPS      Z10, Z18, Z10
+	VADDPS      Z11, Z19, Z11
+	VADDPS      Z12, Z20, Z12
+	VMOVUPS     Z5, (CX)
+	VMOVUPS     Z6, 64(CX)
+	VMOVUPS     Z7, 128(CX)
+	VMOVUPS     Z8, 192(CX)
+	VMOVUPS     Z9, 256(CX)
+	VMOVUPS     Z10, 320(CX)
+	VMOVUPS     Z11, 384(CX)
+	VMOVUPS     Z12, 448(CX)
+	VMOVUPS     (BX), Z13
+	VMOVUPS     64(BX), Z14
+	VMOVUPS     128(BX), Z15
+	VMOVUPS     192(BX), Z16
+	VMOVUPS     256(BX), Z17
+	VMOVUPS     320(BX), Z18
+	VMOVUPS     384(BX), Z19
+	VMOVUPS     448(BX), Z20
+	VADDPS      Z5, Z13, Z5
+	VADDPS      Z6, Z14, Z6
+	VADDPS      Z7, Z15, Z7
+	VADDPS      Z8, Z16, Z8
+	VADDPS      Z9, Z17, Z9
+	VADDPS      Z10, Z18, Z10
+	VADDPS      Z11, Z19, Z11
+	VADDPS      Z12, Z20, Z12
+	VMOVUPS     Z5, (BX)
+	VMOVUPS     Z6, 64(BX)
+	VMOVUPS     Z7, 128(BX)
+	VMOVUPS     Z8, 192(BX)
+	VMOVUPS     Z9, 256(BX)
+	VMOVUPS     Z10, 320(BX)
+	VMOVUPS     Z11, 384(BX)
+	VMOVUPS     Z12, 448(BX)
+	ADDQ        $0x00000200, AX
+	ADDQ        $0x00000200, CX
+	ADDQ        $0x00000200, DX
+	ADDQ        $0x00000200, BX
+	SUBQ        $0x02, SI
+	JCC         DoubleTracerAddUniformAVX512_block_pair
 
+DoubleTracerAddUniformAVX512_block_last:
+	TESTQ       $0x00000001, SI
+	JZ          DoubleTracerAddUniformAVX512_block_end
+	VMOVUPS     (DX), Z5
+	VMOVUPS     64(DX), Z6
+	VMOVUPS     128(DX), Z7
+	VMOVUPS     192(DX), Z8
+	VMOVUPS     (AX), Z9
+	VMOVUPS     64(AX), Z10
+	VMOVUPS     128(AX), Z11
+	VMOVUPS     192(AX), Z12
+	VSUBPS      Z9, Z1, Z13
+	VSUBPS      Z10, Z1, Z14
+	VSUBPS      Z11, Z1, Z15
+	VSUBPS      Z12, Z1, Z1
+	VMULPS      Z13, Z0, Z13
+	VMULPS      Z14, Z0, Z14
+	VMULPS      Z15, Z0, Z15
+	VMULPS      Z1, Z0, Z0
+	VADDPS      Z13, Z9, Z1
+	VADDPS      Z14, Z10, Z9
+	VADDPS      Z15, Z11, Z10
+	VADDPS      Z0, Z12, Z0
+	VMULPS      Z5, Z2, Z5
+	VMULPS      Z6, Z2, Z6
+	VMULPS      Z7, Z2, Z7
+	VMULPS      Z8, Z2, Z2
+	VADDPS      Z5, Z1, Z1
+	VADDPS      Z6, Z9, Z5
+	VADDPS      Z7, Z10, Z6
+	VADDPS      Z2, Z0, Z0
+	VMOVUPS     Z1, (AX)
+	VMOVUPS     Z5, 64(AX)
+	VMOVUPS     Z6, 128(AX)
+	VMOVUPS     Z0, 192(AX)
+	VMOVUPS     (CX), Z2
+	VMOVUPS     64(CX), Z7
+	VMOVUPS     128(CX), Z8
+	VMOVUPS     192(CX), Z9
+	VSUBPS      Z2, Z4, Z10
+	VSUBPS      Z7, Z4, Z11
+	VSUBPS      Z8, Z4, Z12
+	VSUBPS      Z9, Z4, Z4
+	VMULPS      Z10, Z3, Z10
+	VMULPS      Z11, Z3, Z11
+	VMULPS      Z12, Z3, Z12
+	VMULPS      Z4, Z3, Z3
+	VADDPS      Z10, Z2, Z2
+	VADDPS      Z11, Z7, Z4
+	VADDPS      Z12, Z8, Z7
+	VADDPS      Z3, Z9, Z3
+	VMULPS.BCST cT2+48(FP), Z1, Z1
+	VMULPS.BCST cT2+48(FP), Z5, Z5
+	VMULPS.BCST cT2+48(FP), Z6, Z6
+	VMULPS.BCST cT2+48(FP), Z0, Z0
+	VADDPS      Z1, Z2, Z1
+	VADDPS      Z5, Z4, Z2
+	VADDPS      Z6, Z7, Z4
+	VADDPS      Z0, Z3, Z0
+	VMOVUPS     Z1, (CX)
+	VMOVUPS     Z2, 64(CX)
+	VMOVUPS     Z4, 128(CX)
+	VMOVUPS     Z0, 192(CX)
+	VMOVUPS     (BX), Z3
+	VMOVUPS     64(BX), Z5
+	VMOVUPS     128(BX), Z6
+	VMOVUPS     192(BX), Z7
+	VADDPS      Z1, Z3, Z1
+	VADDPS      Z2, Z5, Z2
+	VADDPS      Z4, Z6, Z3
+	VADDPS      Z0, Z7, Z0
+	VMOVUPS     Z1, (BX)
+	VMOVUPS     Z2, 64(BX)
+	VMOVUPS     Z3, 128(BX)
+	VMOVUPS     Z0, 192(BX)
+	ADDQ        $0x00000100, AX
+	ADDQ        $0x00000100, CX
+	ADDQ        $0x00000100, DX
+	ADDQ        $0x00000100, BX
+
+DoubleTracerAddUniformAVX512_block_end:
 DoubleTracerAddUniformAVX512_done:
 	VZEROUPPER
 	RET
