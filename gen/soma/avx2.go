@@ -129,11 +129,11 @@ func (b *avx2) broadcast(s scalar) reg.VecVirtual {
 	x := YMM()
 	if s.u16 {
 		w := XMM()
-		VPBROADCASTW(s.m, w)
+		VPBROADCASTW(s.m(), w)
 		VPMOVZXWD(w, x)
 		return x
 	}
-	VBROADCASTSS(s.m, x)
+	VBROADCASTSS(s.m(), x)
 	return x
 }
 

@@ -75,11 +75,11 @@ func (b *avx512) begin(p ptrs) {
 func (b *avx512) broadcast(s scalar) reg.VecVirtual {
 	if s.u16 {
 		x := YMM()
-		VPBROADCASTW(s.m, x)
+		VPBROADCASTW(s.m(), x)
 		return x
 	}
 	x := ZMM()
-	VBROADCASTSS(s.m, x)
+	VBROADCASTSS(s.m(), x)
 	return x
 }
 
@@ -129,7 +129,7 @@ func (b *avx512) binary(op, bcst func(...Op), x, y interface{}, commutes bool) r
 		x, y = y, x
 	}
 	if s, ok := y.(scalar); ok {
-		bcst(s.m, b.reg(x), z)
+		bcst(s.m(), b.reg(x), z)
 		return z
 	}
 	op(b.rm(y), b.reg(x), z)

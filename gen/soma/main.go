@@ -147,8 +147,9 @@ type backend interface {
 // stream's name, or constKey of its bits.
 type (
 	scalar struct {
-		m   Mem
-		u16 bool
+		name string // the argument, for a parameter
+		at   Mem    // where an amd64 kernel keeps it, if not its argument (a reciprocal)
+		u16  bool
 
 		constant bool   // a constant, of these bits (else a parameter)
 		bits     uint32 // (which a backend may lay out as a whole vector)
@@ -156,23 +157,35 @@ type (
 	scalars map[string]scalar
 )
 
+// m is the scalar's memory operand in an amd64 kernel: its argument, its
+// slot or its read-only data (added to the file the first time).
+func (s scalar) m() Mem {
+	switch {
+	case s.constant:
+		m, ok := constants[s.bits]
+		if !ok {
+			m = ConstData(fmt.Sprintf("const%08x", s.bits), U32(s.bits))
+			constants[s.bits] = m
+		}
+		return m
+	case s.name != "":
+		return arg(s.name)
+	}
+	return s.at
+}
+
 // constKey is the key of a constant, which no stream's name can be.
 func constKey(bits uint32) string { return fmt.Sprintf("$%08x", bits) }
 
 // constants are the read-only data of the file, one symbol per value.
 var constants = map[uint32]Mem{}
 
-// constant returns the scalar of a constant, adding its data to the file
+// constant returns the key of the scalar of a constant, adding it to sc
 // the first time.
 func (sc scalars) constant(bits uint32) string {
 	key := constKey(bits)
 	if _, ok := sc[key]; !ok {
-		m, ok := constants[bits]
-		if !ok {
-			m = ConstData(fmt.Sprintf("const%08x", bits), U32(bits))
-			constants[bits] = m
-		}
-		sc[key] = scalar{m: m, constant: true, bits: bits}
+		sc[key] = scalar{constant: true, bits: bits}
 	}
 	return key
 }
@@ -363,7 +376,7 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 	sc := scalars{}
 	for _, s := range m.streams {
 		if s.byValue(uniform) {
-			sc[s.name] = scalar{m: arg(s.name), u16: s.u16()}
+			sc[s.name] = scalar{name: s.name, u16: s.u16()}
 		}
 	}
 	pl := makePlan(m, sc, b, uniform)
@@ -384,14 +397,14 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 	// (see Quot): computed here, once per call.
 	reciprocal := uniform && len(pl.quotients) > 0
 	if reciprocal {
-		one := sc[sc.constant(math.Float32bits(1))].m
+		one := sc[sc.constant(math.Float32bits(1))].m()
 		for _, q := range pl.quotients {
 			slot := AllocLocal(8)
 			r := XMM()
 			VMOVSS(one, r)
 			VDIVSS(arg(q), r, r) // 1/q
 			VMOVSS(r, slot)
-			sc[reciprocalKey(q)] = scalar{m: slot}
+			sc[reciprocalKey(q)] = scalar{at: slot}
 		}
 	}
 	var area locals
