@@ -80,7 +80,7 @@ const minGap = 8
 // allows, spilling the values with the longest gaps between reads (the
 // potential, read first and last; the exponent of 2^n, read by the
 // reduction and by the final scaling) where that lets it interleave more.
-func makePlan(m model, sc scalars, b backend, uniform bool) plan {
+func makePlan(m model, sc scalars, b lowering, uniform bool) plan {
 	c := newCensus(m, sc, uniform)
 	m.body(c)
 	c.finish(m)

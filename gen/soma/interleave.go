@@ -16,7 +16,7 @@ import "math"
 // emitted and recorded (the vectors of two blocks up to a plan's split,
 // then each block's vectors from there); from to on, it emits nothing.
 type interleaved struct {
-	b        backend
+	b        lowering
 	vs       []int
 	c        *census
 	p        plan
@@ -26,7 +26,7 @@ type interleaved struct {
 	seen     *int                         // the census's operations at the last call
 }
 
-func newInterleaved(b backend, vs []int, c *census, p plan) interleaved {
+func newInterleaved(b lowering, vs []int, c *census, p plan) interleaved {
 	return interleaved{b: b, vs: vs, c: c, p: p, stored: map[cval]bool{}, to: math.MaxInt, seen: new(int)}
 }
 

@@ -116,9 +116,10 @@ type emitter interface {
 	Bits(a ivec) vec         // the float32 whose bits are a
 }
 
-// backend lowers the operations to one ISA.
-type backend interface {
-	name() string // "AVX2", "AVX512"
+// lowering is what the ISA-neutral machinery (the plan, the interleaving
+// emitter, the checked wrapper) needs of an ISA's backend.
+type lowering interface {
+	name() string // "AVX2", "AVX512", "NEON"
 	lanes() int   // float32 lanes per vector
 	// budget says, for a body of pressure p with n scalars, how many
 	// scalars to hold in registers and how many vectors to interleave.
@@ -128,14 +129,19 @@ type backend interface {
 	// each block's from there (post, while the other's across values
 	// wait), and how many scalars to hold in registers then.
 	pairs(pre, post pressure, across, n int) (held int, ok bool)
+	vector(v int)     // lower vector v of the block from here on
+	emitter() emitter // the current vector's
+}
+
+// backend lowers the operations to one amd64 ISA, with avo.
+type backend interface {
+	lowering
 	// setup starts a kernel: its own constants, and the scalars held in
 	// registers for the whole call (the others are broadcast where used,
 	// or put in area, of the size localBytes asked for).
 	setup(sc scalars, held []string, area *locals)
 	localBytes(sc scalars, held []string) int
 	begin(p ptrs)             // start a group of vectors
-	vector(v int)             // lower vector v of the block from here on
-	emitter() emitter         // the current vector's
 	spikeBits() reg.GPVirtual // the vector's spike bits, after the body
 	drain(name string)        // leave the drain stream's vector, loaded by the body, zero
 	end()                     // after the kernel, before RET

@@ -17,7 +17,7 @@ import (
 // number of blocks of 64; a streamed parameter holds n values (one per
 // unit) or 64 (one block that every block reuses: stride 0); the spike
 // words are n/64. A uniform kernel takes each parameter by value.
-func wrapper(m model, b backend, uniform bool, name, raw, rawSig string) gowrap.Func {
+func wrapper(m model, b lowering, uniform bool, name, raw, rawSig string) gowrap.Func {
 	first := m.streams[0].name
 	var params [][2]string
 	var kinds []gowrap.Arg
@@ -130,8 +130,11 @@ func wrapper(m model, b backend, uniform bool, name, raw, rawSig string) gowrap.
 }
 
 // requires names what a backend's kernels need.
-func requires(b backend) string {
-	if b.name() == "AVX512" {
+func requires(b lowering) string {
+	switch b.name() {
+	case "NEON":
+		return "arm64 with NEON: see HasNEON"
+	case "AVX512":
 		return "AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see HasAVX512"
 	}
 	return "AVX2, FMA and F16C: see HasAVX2"
