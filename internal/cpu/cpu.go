@@ -2,19 +2,26 @@
 // fastest one that both this build and this CPU support, unless the
 // SPARK_PATH environment variable names another.
 //
-// The paths, best first: AVX512 (AVX-512 F, VL, BW and DQ, with AVX2, FMA
-// and F16C), AVX2 (AVX2, FMA and F16C), and Generic, the portable Go code
-// every build has. A build with the purego tag, or for an architecture
-// without assembly kernels, has only Generic.
+// The paths: Generic, the portable Go code every build has; on amd64, best
+// first, AVX512 (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C) and AVX2
+// (AVX2, FMA and F16C); on arm64, NEON (Advanced SIMD, ASIMD, with FP),
+// whose kernels are being written: a package without NEON kernels runs its
+// portable ones there. A path runs only on its own architecture, and a
+// package without a kernel for the selected path runs the best one it has
+// below it on that architecture, or the portable one. A build with the
+// purego tag, or for an architecture without assembly kernels, has only
+// Generic.
 //
-// SPARK_PATH=generic, avx2 or avx512 forces a path; a path the CPU cannot
-// run is refused with a panic at start-up rather than crashing later on an
-// illegal instruction.
+// SPARK_PATH=generic, avx2, avx512 or neon forces a path; a path this build
+// or CPU cannot run (avx2 on arm64, neon on amd64, any but generic with
+// purego) is refused with a panic at start-up rather than crashing later
+// on an illegal instruction.
 package cpu
 
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 
 	"github.com/klauspost/cpuid/v2"
@@ -27,18 +34,46 @@ const (
 	Generic Path = iota // portable Go
 	AVX2                // AVX2 + FMA + F16C, 8 float32 lanes
 	AVX512              // AVX-512 F/VL/BW/DQ, 16 float32 lanes, opmasks
+	NEON                // arm64 Advanced SIMD (ASIMD) and FP, 4 float32 lanes
+
+	numPaths = iota // the number of paths; a new one goes above
 )
 
-var names = [...]string{Generic: "generic", AVX2: "avx2", AVX512: "avx512"}
+var names = [numPaths]string{Generic: "generic", AVX2: "avx2", AVX512: "avx512", NEON: "neon"}
 
-func (p Path) String() string { return names[p] }
+func (p Path) String() string {
+	if p < 0 || p >= numPaths {
+		return fmt.Sprintf("Path(%d)", int(p))
+	}
+	return names[p]
+}
 
-// Supported reports whether this build and this CPU can run path p.
-func Supported(p Path) bool { return hasAsm && HasFeatures(p) || p == Generic }
+// arch is the GOARCH whose instructions path p's kernels are, "" for the
+// portable code. Within one architecture a later path is a better one.
+func (p Path) arch() string {
+	switch p {
+	case AVX2, AVX512:
+		return "amd64"
+	case NEON:
+		return "arm64"
+	}
+	return ""
+}
+
+// Supported reports whether this build and this CPU can run path p: the
+// portable code always; an assembly path in a build with assembly kernels
+// (amd64 or arm64, without the purego tag) for its own architecture, on a
+// CPU with its features.
+func Supported(p Path) bool { return p == Generic || hasAsm && HasFeatures(p) }
 
 // HasFeatures reports whether the CPU has the features path p needs,
-// whatever this build: what CI checks every path it tests against.
+// whatever this build (purego included): what CI checks every path it
+// tests against. A path of another architecture than this program's
+// (GOARCH) is never one the CPU has.
 func HasFeatures(p Path) bool {
+	if p != Generic && p.arch() != runtime.GOARCH {
+		return false
+	}
 	switch p {
 	case Generic:
 		return true
@@ -46,17 +81,23 @@ func HasFeatures(p Path) bool {
 		return cpuid.CPU.Supports(cpuid.AVX, cpuid.AVX2, cpuid.FMA3, cpuid.F16C)
 	case AVX512:
 		return HasFeatures(AVX2) && cpuid.CPU.Supports(cpuid.AVX512F, cpuid.AVX512VL, cpuid.AVX512BW, cpuid.AVX512DQ)
+	case NEON:
+		// On Linux cpuid reads the kernel's HWCAP bits (the auxiliary
+		// vector, which qemu-user emulates too); on Darwin, sysctl.
+		return cpuid.CPU.Supports(cpuid.ASIMD, cpuid.FP)
 	}
 	return false
 }
 
-// Names returns the names of the paths, best last.
+// Names returns the names of the paths, in Path order: generic first, then
+// each architecture's paths, best last within it.
 func Names() []string { return names[:] }
 
-// Paths lists the paths this build and CPU support, best last.
+// Paths lists the paths this build and CPU support, best last: generic,
+// then those of this build's architecture.
 func Paths() []Path {
 	var ps []Path
-	for p := Generic; p <= AVX512; p++ {
+	for p := Generic; p < numPaths; p++ {
 		if Supported(p) {
 			ps = append(ps, p)
 		}
@@ -113,11 +154,13 @@ func Dispatch[K any](impl **K, path func(*K) Path, candidates ...*K) []*K {
 }
 
 // pick returns which of the implementations of paths (the portable one
-// first) runs on path p: p's own, or the best below it.
+// first) runs on path p: p's own, or the best below it on p's
+// architecture, or the portable one (never a path of another
+// architecture: on NEON, not AVX-512's, which is below it in Path order).
 func pick(paths []Path, p Path) int {
 	run := 0
 	for i, q := range paths {
-		if q <= p && q > paths[run] {
+		if q <= p && q > paths[run] && q.arch() == p.arch() {
 			run = i
 		}
 	}

@@ -23,6 +23,7 @@ type fakeKernels struct {
 func ownGeneric(x int) int     { return x + 1 }
 func ownAVX2(x int) int        { return x + 2 }
 func ownAVX512(x int) int      { return x + 3 }
+func ownNEON(x int) int        { return x + 4 }
 func sharedGeneric(x int) int  { return x * 2 }
 func partialGeneric(x int) int { return x * 3 }
 func partialAVX512(x int) int  { return x * 4 }
@@ -44,6 +45,8 @@ var (
 		factory: adder(2)}
 	fakeAVX512 = fakeKernels{path: AVX512, name: "avx512", own: ownAVX512, shared: sharedGeneric, partial: partialAVX512,
 		added: addedAsm, table: [2][2]func() int{{cellGeneric, cellGeneric}, {cellGeneric, cellGeneric}}, factory: adder(3)}
+	fakeNEON = fakeKernels{path: NEON, name: "neon", own: ownNEON, shared: sharedGeneric, partial: partialGeneric,
+		table: [2][2]func() int{{cellGeneric, cellGeneric}, {cellGeneric, cellGeneric}}, factory: adder(4)}
 )
 
 const fakeName = "github.com/sparkgo/spark/internal/cpu.fakeKernels"
@@ -78,6 +81,11 @@ func TestPortable(t *testing.T) {
 				t.Errorf("%s on %v: portable %v, want %v", kernel, p, got, want[p])
 			}
 		}
+		// No NEON implementation: NEON runs the portable one, not
+		// AVX-512's (another architecture's) although it is below it.
+		if got, err := Portable(fakeName, kernel, NEON); err != nil || !got {
+			t.Errorf("%s on neon without NEON kernels: portable %v (%v), want true", kernel, got, err)
+		}
 	}
 	for _, bad := range []struct{ kernels, kernel, err string }{
 		{fakeName, "path", "no kernel"}, // not a function
@@ -108,7 +116,7 @@ func TestPortable(t *testing.T) {
 // Portable answers for the paths this CPU runs as their kernels are.
 func TestDispatchRegisters(t *testing.T) {
 	var impl *fakeKernels
-	Dispatch(&impl, fakePath, &fakeGeneric, &fakeAVX2, &fakeAVX512)
+	Dispatch(&impl, fakePath, &fakeGeneric, &fakeAVX2, &fakeAVX512, &fakeNEON)
 	t.Cleanup(func() { delete(registry, fakeName) })
 	for _, p := range Paths() {
 		own, err := Portable(fakeName, "own", p)
