@@ -8,12 +8,14 @@ import (
 	"math"
 	"os"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"unsafe"
 
+	"github.com/sparkgo/spark/internal/cpu"
 	"github.com/sparkgo/spark/internal/testutil"
 )
 
@@ -21,7 +23,7 @@ import (
 // describe it: enough to build its arguments for any number of units.
 type kernel struct {
 	name   string
-	isa    string // "avx2", "avx512", or "" for a kernel every build runs
+	isa    string // "avx2", "avx512", "neon", or "" for a kernel every build runs
 	blocks bool   // lengths are whole blocks of 64 units
 	fn     any
 	args   []arg
@@ -47,8 +49,24 @@ func (k kernel) runs() bool {
 		return hasAVX2
 	case "avx512":
 		return hasAVX512
+	case "neon":
+		return hasNEON
 	}
 	return true
+}
+
+// hasName is the function that reports whether this build and CPU run
+// the kernels of an isa.
+var hasName = map[string]string{"avx2": "HasAVX2", "avx512": "HasAVX512", "neon": "HasNEON"}
+
+// TestISAs: every listed kernel's isa is one runs knows, so that none is
+// run where it cannot (or never run where it can).
+func TestISAs(t *testing.T) {
+	for _, k := range kernels() {
+		if k.isa != "" && hasName[k.isa] == "" {
+			t.Errorf("%s: isa %q, which the tests do not know", k.name, k.isa)
+		}
+	}
 }
 
 // length is the length an argument of kind has for n units; perUnit picks
@@ -167,8 +185,8 @@ func (c *call) snapshot() [][]byte {
 }
 
 // TestEveryKernelListed: the generated lists hold every exported function
-// of the package but HasAVX2 and HasAVX512, so that the tests below cover
-// every kernel.
+// of the package but HasAVX2, HasAVX512 and HasNEON, so that the tests
+// below cover every kernel.
 func TestEveryKernelListed(t *testing.T) {
 	pkgs, err := parser.ParseDir(token.NewFileSet(), ".", func(fi os.FileInfo) bool {
 		return !strings.HasSuffix(fi.Name(), "_test.go")
@@ -186,6 +204,7 @@ func TestEveryKernelListed(t *testing.T) {
 	}
 	delete(exported, "HasAVX2")
 	delete(exported, "HasAVX512")
+	delete(exported, "HasNEON")
 	for _, k := range kernels() {
 		if !exported[k.name] {
 			t.Errorf("%s is listed but not an exported function", k.name)
@@ -361,7 +380,8 @@ func TestScatterIndices(t *testing.T) {
 // (NaNs as NaNs) from the same random bits, on every length to 300: each
 // is tested against the reference through its package, and this checks
 // the two against each other where the package's dispatch does not reach
-// (both forms of every parameter, raw-bit inputs).
+// (both forms of every parameter, raw-bit inputs). A NEON kernel has no
+// twin that runs on the same CPU; only its package's tests check it.
 func TestTwins(t *testing.T) {
 	byName := map[string]kernel{}
 	for _, k := range kernels() {
@@ -417,10 +437,12 @@ func sameBits(a, b reflect.Value) bool {
 // TestRequiresISA: a kernel this build or CPU cannot run panics, naming
 // itself and what it needs, before touching anything, instead of stopping
 // on an illegal instruction. The check is forced off here; on builds
-// without the assembly (purego, arm64) it is off for real.
+// without the ISA's assembly (purego, the other architecture) it is off
+// for real.
 func TestRequiresISA(t *testing.T) {
 	testutil.Set(t, &hasAVX2, false)
 	testutil.Set(t, &hasAVX512, false)
+	testutil.Set(t, &hasNEON, false)
 	r := rng(3)
 	for _, k := range kernels() {
 		if k.isa == "" {
@@ -429,13 +451,34 @@ func TestRequiresISA(t *testing.T) {
 		c := newCall(k, 128, true, nil, plain, &r)
 		before := c.snapshot()
 		p, _ := c.run().(string)
-		if !strings.HasPrefix(p, "asm."+k.name+": needs") || !strings.Contains(p, "HasAVX") {
+		if !strings.HasPrefix(p, "asm."+k.name+": needs") || !strings.Contains(p, "(see "+hasName[k.isa]+")") {
 			t.Errorf("%s without its ISA: panic %q", k.name, p)
 		}
 		if !slices.EqualFunc(c.snapshot(), before, slices.Equal) {
 			t.Errorf("%s without its ISA: wrote before panicking", k.name)
 		}
 	}
+}
+
+// TestRequireNEON: the check every NEON kernel makes, before any NEON
+// kernel exists, and HasNEON: true exactly in arm64 builds without purego
+// on a CPU with NEON.
+func TestRequireNEON(t *testing.T) {
+	if HasNEON() != cpu.Supported(cpu.NEON) || HasNEON() && runtime.GOARCH != "arm64" {
+		t.Errorf("GOARCH=%s: HasNEON() = %v, cpu.Supported(cpu.NEON) = %v", runtime.GOARCH, HasNEON(), cpu.Supported(cpu.NEON))
+	}
+	testutil.Set(t, &hasNEON, false)
+	p := func() (p any) {
+		defer func() { p = recover() }()
+		requireNEON("LeakyNEON")
+		return nil
+	}()
+	want := "asm.LeakyNEON: needs an arm64 build without the purego tag and a CPU with NEON (ASIMD); this build or CPU has not (see HasNEON)"
+	if p != want {
+		t.Errorf("requireNEON without NEON: panic %q, want %q", p, want)
+	}
+	hasNEON = true
+	requireNEON("LeakyNEON") // no panic
 }
 
 // TestRaceConcurrentKernel: two goroutines calling a kernel on the same

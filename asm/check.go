@@ -15,9 +15,15 @@ func HasAVX2() bool { return hasAVX2 }
 // end in AVX512: HasAVX2, and AVX-512 F, VL, BW and DQ.
 func HasAVX512() bool { return hasAVX512 }
 
+// HasNEON reports whether this build and CPU run the kernels whose names
+// end in NEON: an arm64 build without the purego tag, on a CPU with NEON
+// (Advanced SIMD, ASIMD, and FP).
+func HasNEON() bool { return hasNEON }
+
 var (
 	hasAVX2   = cpu.Supported(cpu.AVX2)
 	hasAVX512 = cpu.Supported(cpu.AVX512)
+	hasNEON   = cpu.Supported(cpu.NEON)
 )
 
 // The checks every kernel makes before it touches anything. Each panics
@@ -32,6 +38,12 @@ func requireAVX2(fn string) {
 func requireAVX512(fn string) {
 	if !hasAVX512 {
 		panic(fmt.Sprintf("asm.%s: needs an amd64 build without the purego tag and a CPU with AVX-512 F, VL, BW and DQ; this build or CPU has not (see HasAVX512)", fn))
+	}
+}
+
+func requireNEON(fn string) {
+	if !hasNEON {
+		panic(fmt.Sprintf("asm.%s: needs an arm64 build without the purego tag and a CPU with NEON (ASIMD); this build or CPU has not (see HasNEON)", fn))
 	}
 }
 
