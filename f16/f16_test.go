@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -33,21 +32,14 @@ func forEachPath(t *testing.T, f func(t *testing.T)) {
 	}
 }
 
-// TestPathsCovered fails when this build and CPU run a path the package has
-// no kernels for, which the tests would then not run, and checks that every
-// conversion runs the path the cpu package selected.
+// TestPathsCovered fails when this build and CPU run a path whose kernels
+// f16 lists but its tests would not run, or a path f16 has assembly kernels
+// of this architecture for but none of that path, and checks that every
+// conversion runs the path the cpu package selected (the portable kernels
+// where f16 has none of it: on arm64 until its NEON kernels are listed).
+// See testutil.CoverPaths.
 func TestPathsCovered(t *testing.T) {
-	for _, p := range cpu.Paths() {
-		if !slices.ContainsFunc(all, func(k *kernels) bool { return k.path == p }) {
-			t.Errorf("this build and CPU run path %v, but f16 has no kernels for it: its tests would not run it", p)
-		}
-	}
-	if impl.path != cpu.Selected {
-		t.Errorf("conversions run path %v (%s), cpu.Selected is %v", impl.path, impl.name, cpu.Selected)
-	}
-	for _, k := range paths() {
-		t.Logf("path=%s", k.name)
-	}
+	testutil.CoverPaths(t, "f16", func(k *kernels) cpu.Path { return k.path }, archKernels(), paths(), impl)
 }
 
 // rng is the tests' generator, the same sequence everywhere.

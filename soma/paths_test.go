@@ -8,6 +8,7 @@ import (
 
 	"github.com/sparkgo/spark"
 	"github.com/sparkgo/spark/internal/config"
+	"github.com/sparkgo/spark/internal/cpu"
 	"github.com/sparkgo/spark/internal/ref"
 	"github.com/sparkgo/spark/internal/testutil"
 )
@@ -15,6 +16,16 @@ import (
 // paths are the implementations this machine can run, each tested against
 // the reference. The portable kernels run everywhere.
 func paths() []*kernels { return all }
+
+// TestPathsCovered fails when this build and CPU run a path whose kernels
+// soma lists but its tests would not run, or a path soma has assembly
+// kernels of this architecture for but none of that path, and checks that
+// every call runs the path the cpu package selected (the portable kernels
+// where soma has none of it: on arm64 until its NEON kernels are listed).
+// See testutil.CoverPaths.
+func TestPathsCovered(t *testing.T) {
+	testutil.CoverPaths(t, "soma", func(k *kernels) cpu.Path { return k.path }, archKernels(), paths(), impl)
+}
 
 // using makes the rest of the test run the kernels k.
 func using(t testing.TB, k *kernels) { testutil.Set(t, &impl, k) }

@@ -18,6 +18,16 @@ import (
 // paths are the implementations this machine can run.
 func paths() []*kernels { return all }
 
+// TestPathsCovered fails when this build and CPU run a path whose kernels
+// syn lists but its tests would not run, or a path syn has assembly
+// kernels of this architecture for but none of that path, and checks that
+// every call runs the path the cpu package selected (the portable kernels
+// where syn has none of it: on arm64 until its NEON kernels are listed).
+// See testutil.CoverPaths.
+func TestPathsCovered(t *testing.T) {
+	testutil.CoverPaths(t, "syn", func(k *kernels) cpu.Path { return k.path }, archKernels(), paths(), impl)
+}
+
 // using makes the rest of the test run the path of the kernels k, in this
 // package and in those it calls (vec's row kernels).
 func using(t testing.TB, k *kernels) {

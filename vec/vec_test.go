@@ -9,11 +9,22 @@ import (
 	"github.com/x448/float16"
 
 	"github.com/sparkgo/spark"
+	"github.com/sparkgo/spark/internal/cpu"
 	"github.com/sparkgo/spark/internal/ref"
 	"github.com/sparkgo/spark/internal/testutil"
 )
 
 func paths() []*kernels { return all }
+
+// TestPathsCovered fails when this build and CPU run a path whose kernels
+// vec lists but its tests would not run, or a path vec has assembly
+// kernels of this architecture for but none of that path, and checks that
+// every call runs the path the cpu package selected (the portable kernels
+// where vec has none of it: on arm64 until its NEON kernels are listed).
+// See testutil.CoverPaths.
+func TestPathsCovered(t *testing.T) {
+	testutil.CoverPaths(t, "vec", func(k *kernels) cpu.Path { return k.path }, archKernels(), paths(), impl)
+}
 
 // using makes k the implementation every call runs, for the rest of t.
 func using(t testing.TB, k *kernels) { testutil.Set(t, &impl, k) }

@@ -48,9 +48,9 @@ func (p Path) String() string {
 	return names[p]
 }
 
-// arch is the GOARCH whose instructions path p's kernels are, "" for the
+// Arch is the GOARCH whose instructions path p's kernels are, "" for the
 // portable code. Within one architecture a later path is a better one.
-func (p Path) arch() string {
+func (p Path) Arch() string {
 	switch p {
 	case AVX2, AVX512:
 		return "amd64"
@@ -71,7 +71,7 @@ func Supported(p Path) bool { return p == Generic || hasAsm && HasFeatures(p) }
 // tests against. A path of another architecture than this program's
 // (GOARCH) is never one the CPU has.
 func HasFeatures(p Path) bool {
-	if p != Generic && p.arch() != runtime.GOARCH {
+	if p != Generic && p.Arch() != runtime.GOARCH {
 		return false
 	}
 	switch p {
@@ -160,7 +160,7 @@ func Dispatch[K any](impl **K, path func(*K) Path, candidates ...*K) []*K {
 func pick(paths []Path, p Path) int {
 	run := 0
 	for i, q := range paths {
-		if q <= p && q > paths[run] && q.arch() == p.arch() {
+		if q <= p && q > paths[run] && q.Arch() == p.Arch() {
 			run = i
 		}
 	}

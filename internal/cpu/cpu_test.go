@@ -120,8 +120,8 @@ func TestNames(t *testing.T) {
 		}
 		seen[name] = true
 	}
-	if NEON.String() != "neon" || NEON.arch() != "arm64" || AVX512.arch() != "amd64" || Generic.arch() != "" {
-		t.Errorf("neon: %q on %q", NEON, NEON.arch())
+	if NEON.String() != "neon" || NEON.Arch() != "arm64" || AVX512.Arch() != "amd64" || Generic.Arch() != "" {
+		t.Errorf("neon: %q on %q", NEON, NEON.Arch())
 	}
 }
 

@@ -6,12 +6,23 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/sparkgo/spark/internal/cpu"
 	"github.com/sparkgo/spark/internal/ref"
 	"github.com/sparkgo/spark/internal/testutil"
 )
 
 // paths are the implementations this machine can run.
 func paths() []*kernels { return all }
+
+// TestPathsCovered fails when this build and CPU run a path whose kernels
+// tracer lists but its tests would not run, or a path tracer has assembly
+// kernels of this architecture for but none of that path, and checks that
+// every call runs the path the cpu package selected (the portable kernels
+// where tracer has none of it: on arm64 until its NEON kernels are listed).
+// See testutil.CoverPaths.
+func TestPathsCovered(t *testing.T) {
+	testutil.CoverPaths(t, "tracer", func(k *kernels) cpu.Path { return k.path }, archKernels(), paths(), impl)
+}
 
 // using makes the rest of the test run the kernels k.
 func using(t testing.TB, k *kernels) { testutil.Set(t, &impl, k) }
