@@ -118,6 +118,7 @@ func (e *ConfigError) Error() string {
 }
 
 // Path returns the name of the kernel path every model runs: "avx512",
-// "avx2" or "generic", the best this CPU and build support unless the
-// SPARK_PATH environment variable names another.
+// "avx2" or "generic" on amd64, "neon" or "generic" on arm64, the best
+// this CPU and build support unless the SPARK_PATH environment variable
+// names another.
 func Path() string { return cpu.Selected.String() }

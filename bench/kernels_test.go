@@ -209,8 +209,8 @@ func TestCaseKernels(t *testing.T) {
 		if len(caseKernels[c.model]) == 0 {
 			t.Errorf("case %s: no entry in caseKernels", c.model)
 		}
-		for _, p := range []cpu.Path{cpu.Generic, cpu.AVX2, cpu.AVX512} {
-			if _, err := portableOn(c.model, p); err != nil {
+		for p := range cpu.Names() {
+			if _, err := portableOn(c.model, cpu.Path(p)); err != nil {
 				t.Errorf("case %s on %v: %v", c.model, p, err)
 			}
 		}
@@ -242,7 +242,8 @@ func TestPortableRows(t *testing.T) {
 	generic := &fakeKernels{path: cpu.Generic, own: fakeGeneric, shared: fakeGeneric}
 	avx2 := &fakeKernels{path: cpu.AVX2, own: fakeAsm, shared: fakeGeneric}
 	avx512 := &fakeKernels{path: cpu.AVX512, own: fakeAsm, shared: fakeGeneric}
-	cpu.Dispatch(&impl, func(k *fakeKernels) cpu.Path { return k.path }, generic, avx2, avx512)
+	neon := &fakeKernels{path: cpu.NEON, own: fakeAsm, shared: fakeGeneric}
+	cpu.Dispatch(&impl, func(k *fakeKernels) cpu.Path { return k.path }, generic, avx2, avx512, neon)
 	orig := cpu.Selected
 	defer cpu.Use(orig)
 	typ := reflect.TypeFor[fakeKernels]()

@@ -76,7 +76,7 @@ func main() {
 	flag.Uint64Var(&o.seed, "seed", 1, "seed of inputs and connectivity")
 	flag.IntVar(&o.size, "size", 4000, "cuba: number of units (80 synapses per unit at any size)")
 	flag.IntVar(&o.threads, "threads", 1, "cuba: goroutines sharing the work")
-	flag.StringVar(&o.path, "path", "", "kernel path for somas and cuba: generic, avx2 or avx512 (default: the best)")
+	flag.StringVar(&o.path, "path", "", "kernel path for somas and cuba: generic, avx2, avx512 or neon (default: the best)")
 	flag.BoolVar(&o.quick, "quick", false, "kernels: fewer sizes and shorter timings")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	flag.Parse()
@@ -134,9 +134,9 @@ func machine() Machine {
 }
 
 func pathNamed(name string) (cpu.Path, bool) {
-	for _, p := range []cpu.Path{cpu.Generic, cpu.AVX2, cpu.AVX512} {
-		if strings.EqualFold(p.String(), name) {
-			return p, true
+	for p, n := range cpu.Names() {
+		if strings.EqualFold(n, name) {
+			return cpu.Path(p), true
 		}
 	}
 	return 0, false
