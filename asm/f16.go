@@ -63,3 +63,32 @@ func FromFloat32AVX512(dst []uint16, src []float32) {
 	raceRead(src[:n])
 	fromFloat32AVX512(dst, src)
 }
+
+// ToFloat32NEON sets dst[i] to the float32 value of the IEEE binary16 value with
+// bits src[i], for every i < min(len(dst), len(src)), as
+// float16.Float16(src[i]).Float32() of github.com/x448/float16 does: exactly;
+// a NaN keeps its sign and payload and gets its quiet bit set.
+//
+// It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func ToFloat32NEON(dst []float32, src []uint16) {
+	requireNEON("ToFloat32NEON")
+	n := min(len(dst), len(src))
+	raceWrite(dst[:n])
+	raceRead(src[:n])
+	toFloat32NEON(dst, src)
+}
+
+// FromFloat32NEON sets dst[i] to the bits of the IEEE binary16 value nearest to
+// src[i], ties to even, for every i < min(len(dst), len(src)), as
+// float16.Fromfloat32(src[i]) of github.com/x448/float16 does: finite values
+// of magnitude 65520 or more give ±Inf, subnormal halves are kept, and a NaN
+// keeps its sign and the top 10 bits of its payload and gets its quiet bit set.
+//
+// It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func FromFloat32NEON(dst []uint16, src []float32) {
+	requireNEON("FromFloat32NEON")
+	n := min(len(dst), len(src))
+	raceWrite(dst[:n])
+	raceRead(src[:n])
+	fromFloat32NEON(dst, src)
+}

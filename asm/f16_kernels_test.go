@@ -8,4 +8,6 @@ var f16Kernels = []kernel{
 	{name: "FromFloat32AVX2", isa: "avx2", blocks: false, fn: FromFloat32AVX2, args: []arg{{"dst", "n", true}, {"src", "n", false}}, call: func(a []any) any { FromFloat32AVX2(a[0].([]uint16), a[1].([]float32)); return nil }},
 	{name: "ToFloat32AVX512", isa: "avx512", blocks: false, fn: ToFloat32AVX512, args: []arg{{"dst", "n", true}, {"src", "n", false}}, call: func(a []any) any { ToFloat32AVX512(a[0].([]float32), a[1].([]uint16)); return nil }},
 	{name: "FromFloat32AVX512", isa: "avx512", blocks: false, fn: FromFloat32AVX512, args: []arg{{"dst", "n", true}, {"src", "n", false}}, call: func(a []any) any { FromFloat32AVX512(a[0].([]uint16), a[1].([]float32)); return nil }},
+	{name: "ToFloat32NEON", isa: "neon", blocks: false, fn: ToFloat32NEON, args: []arg{{"dst", "n", true}, {"src", "n", false}}, call: func(a []any) any { ToFloat32NEON(a[0].([]float32), a[1].([]uint16)); return nil }},
+	{name: "FromFloat32NEON", isa: "neon", blocks: false, fn: FromFloat32NEON, args: []arg{{"dst", "n", true}, {"src", "n", false}}, call: func(a []any) any { FromFloat32NEON(a[0].([]uint16), a[1].([]float32)); return nil }},
 }

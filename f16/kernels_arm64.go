@@ -2,8 +2,34 @@
 
 package f16
 
-// archKernels returns the assembly implementations of arm64: the NEON
-// kernels are listed here (&neon, whose path is cpu.NEON), and cpu.Dispatch
-// keeps them where the CPU has NEON. None yet: on the NEON path the package
-// runs its portable kernels.
-func archKernels() []*kernels { return nil }
+import (
+	"unsafe"
+
+	"github.com/x448/float16"
+
+	"github.com/sparkgo/spark/asm"
+	"github.com/sparkgo/spark/internal/cpu"
+)
+
+// neon converts with FCVTL and FCVTN, 8 elements a vector
+// (asm.ToFloat32NEON, asm.FromFloat32NEON).
+var neon = kernels{
+	path: cpu.NEON,
+	name: "neon",
+	toFloat32: func(dst []float32, src []float16.Float16) {
+		asm.ToFloat32NEON(dst, halfBits(src))
+	},
+	fromFloat32: func(dst []float16.Float16, src []float32) {
+		asm.FromFloat32NEON(halfBits(dst), src)
+	},
+}
+
+// halfBits returns s as its bits, the same memory: float16.Float16 is a
+// uint16.
+func halfBits(s []float16.Float16) []uint16 {
+	return unsafe.Slice((*uint16)(unsafe.SliceData(s)), len(s))
+}
+
+// archKernels returns the assembly implementations; cpu.Dispatch keeps
+// those the CPU can run.
+func archKernels() []*kernels { return []*kernels{&neon} }

@@ -45,8 +45,11 @@ func main() {
 	toFloat32AVX512()
 	fromFloat32AVX512()
 
+	toFloat32NEON()
+	fromFloat32NEON()
+
 	Generate()
-	gowrap.Generate(gowrap.Files{Pkg: "asm", Funcs: funcs, NoAsm: "purego || !amd64"})
+	gowrap.Generate(gowrap.Files{Pkg: "asm", Funcs: funcs, NoAsm: "purego || !amd64", ARM64: &neon})
 }
 
 // funcs are the checked kernels users call, one per raw kernel written.

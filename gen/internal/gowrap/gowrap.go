@@ -27,6 +27,8 @@ import (
 
 	"github.com/mmcloughlin/avo/attr"
 	"github.com/mmcloughlin/avo/build"
+
+	"github.com/sparkgo/spark/gen/internal/arm64"
 )
 
 // The generators' flags, parsed with avo's by build.Generate.
@@ -44,7 +46,16 @@ func Generate(fs Files) {
 		log.Fatal("gowrap: -go, -noasm, -test and -family are required")
 	}
 	fs.Path, fs.NoAsmPath, fs.TestPath, fs.Family = *goOut, *noasmOut, *testOut, *family
-	fs.Command = "go run ./" + filepath.Base(os.Args[0]) + " " + strings.Join(os.Args[1:], " ")
+	if fs.ARM64 != nil {
+		dir := filepath.Dir(*goOut)
+		asm, decl := fs.ARM64.Write(fs.Command(), "arm64 && !purego", fs.Pkg)
+		if err := os.WriteFile(filepath.Join(dir, *family+"_arm64.s"), []byte(asm), 0o644); err != nil {
+			log.Fatal(err)
+		}
+		if err := write(filepath.Join(dir, *family+"_arm64.go"), []byte(decl)); err != nil {
+			log.Fatal(err)
+		}
+	}
 	if err := fs.Write(); err != nil {
 		log.Fatal(err)
 	}
@@ -59,6 +70,7 @@ type ISA struct{ Name, Require, Doc string }
 var (
 	AVX2   = ISA{"avx2", "requireAVX2", "It panics, before reading or writing anything, when this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2)."}
 	AVX512 = ISA{"avx512", "requireAVX512", "It panics, before reading or writing anything, when this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see HasAVX512)."}
+	NEON   = ISA{"neon", "requireNEON", "It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON: see HasNEON)."}
 )
 
 // Declare starts the raw (lower-case) assembly function of the checked
@@ -109,7 +121,7 @@ type Func struct {
 	// they build from this: the ISA ("avx2", "avx512" or "" for none),
 	// whether lengths are whole blocks of 64 units, and what each argument
 	// of the exported function is, in order.
-	ISA    string
+	ISA    string // "avx2", "avx512", "neon" or "" for none
 	Blocks bool
 	Args   []Arg
 }
@@ -133,7 +145,6 @@ type Arg struct {
 // Files is what a generator writes besides the assembly and avo's stubs.
 type Files struct {
 	Pkg     string   // the package, "asm"
-	Command string   // the go:generate command, for the headers
 	Imports []string // of the exported functions' file
 	Funcs   []Func
 
@@ -142,12 +153,23 @@ type Files struct {
 	NoAsm     string // its build constraint, e.g. "purego || !amd64"
 	TestPath  string // the list of the kernels, a _test.go file
 	Family    string // which names the list: <Family>Kernels
+
+	// ARM64 is the family's arm64 assembly, if it has any: its kernels
+	// (the Funcs of ISA NEON) are written to the files next to the amd64
+	// ones, <family>_arm64.s and <family>_arm64.go, and their stubs for
+	// other builds to <family>_noneon.go.
+	ARM64 *arm64.File
 }
 
-// Write writes both files.
+// Command is the go:generate command, for the headers.
+func (fs *Files) Command() string {
+	return "go run ./" + filepath.Base(os.Args[0]) + " " + strings.Join(os.Args[1:], " ")
+}
+
+// Write writes the files.
 func (fs *Files) Write() error {
 	var b bytes.Buffer
-	header(&b, fs.Command, "", fs.Pkg)
+	header(&b, fs.Command(), "", fs.Pkg)
 	if len(fs.Imports) > 0 {
 		b.WriteString("import (\n")
 		for _, i := range fs.Imports {
@@ -169,25 +191,38 @@ func (fs *Files) Write() error {
 		return err
 	}
 
-	b.Reset()
-	header(&b, fs.Command, fs.NoAsm, fs.Pkg)
-	for _, f := range fs.Funcs {
-		fmt.Fprintf(&b, "func %s(%s) %s {\n", f.Raw, f.RawParams, f.RawResult)
-		body := f.NoAsm
-		if body == nil {
-			body = []string{fmt.Sprintf("panic(%q)", "asm."+f.Raw+": no assembly in this build")}
+	// The raw kernels' stubs for the builds without their assembly: the
+	// amd64 ones, and the arm64 ones where the family has any.
+	stubs := func(path, constraint string, arm bool) error {
+		b.Reset()
+		header(&b, fs.Command(), constraint, fs.Pkg)
+		for _, f := range fs.Funcs {
+			if (f.ISA == NEON.Name) != arm {
+				continue
+			}
+			fmt.Fprintf(&b, "func %s(%s) %s {\n", f.Raw, f.RawParams, f.RawResult)
+			body := f.NoAsm
+			if body == nil {
+				body = []string{fmt.Sprintf("panic(%q)", "asm."+f.Raw+": no assembly in this build")}
+			}
+			for _, l := range body {
+				b.WriteString(l + "\n")
+			}
+			b.WriteString("}\n\n")
 		}
-		for _, l := range body {
-			b.WriteString(l + "\n")
-		}
-		b.WriteString("}\n\n")
+		return write(path, b.Bytes())
 	}
-	if err := write(fs.NoAsmPath, b.Bytes()); err != nil {
+	if err := stubs(fs.NoAsmPath, fs.NoAsm, false); err != nil {
 		return err
+	}
+	if fs.ARM64 != nil {
+		if err := stubs(filepath.Join(filepath.Dir(fs.NoAsmPath), fs.Family+"_noneon.go"), "purego || !arm64", true); err != nil {
+			return err
+		}
 	}
 
 	b.Reset()
-	header(&b, fs.Command, "", fs.Pkg)
+	header(&b, fs.Command(), "", fs.Pkg)
 	fmt.Fprintf(&b, "// %sKernels lists the kernels of %s, for the tests.\n", fs.Family, filepath.Base(fs.Path))
 	fmt.Fprintf(&b, "var %sKernels = []kernel{\n", fs.Family)
 	for _, f := range fs.Funcs {
