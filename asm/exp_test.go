@@ -26,6 +26,9 @@ func TestExpMatchesReference(t *testing.T) {
 	if HasAVX512() {
 		kernels, names = append(kernels, ExpAVX512), append(names, "ExpAVX512")
 	}
+	if HasNEON() {
+		kernels, names = append(kernels, ExpNEON), append(names, "ExpNEON")
+	}
 	if len(kernels) == 0 {
 		t.Skip("no ISA with the kernels here")
 	}

@@ -3736,3 +3736,1843 @@ func ExpAVX2(x, out []float32) {
 	raceWrite(out)
 	expAVX2(unsafe.SliceData(x), unsafe.SliceData(out), n/64)
 }
+
+// LeakyNEON runs Leaky's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	V ← d·V + gR·I
+//	s ← V > thr
+//	V ← s ? reset : V
+//
+// cur holds one value per unit, as v does. Each parameter (d, gr, thr and reset) holds one
+// value per unit, or the 64 values of one block, which every block then reads (a uniform
+// value repeated 64 times). The spikes are one word per block: bit j of word k for unit
+// 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func LeakyNEON(v, cur, d, gr, thr, reset []float32, spikes []uint64) {
+	requireNEON("LeakyNEON")
+	n := len(v)
+	checkBlocks("LeakyNEON", "v", n)
+	checkLen("LeakyNEON", "cur", len(cur), "len(v)", n)
+	checkParam("LeakyNEON", "d", len(d), n)
+	checkParam("LeakyNEON", "gr", len(gr), n)
+	checkParam("LeakyNEON", "thr", len(thr), n)
+	checkParam("LeakyNEON", "reset", len(reset), n)
+	checkLen("LeakyNEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceRead(cur)
+	raceRead(d)
+	raceRead(gr)
+	raceRead(thr)
+	raceRead(reset)
+	raceWrite(spikes)
+	leakyNEON(unsafe.SliceData(v), unsafe.SliceData(cur), unsafe.SliceData(d), unsafe.SliceData(gr), unsafe.SliceData(thr), unsafe.SliceData(reset), stride(len(d), n, 4), stride(len(gr), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// LeakyUniformNEON runs Leaky's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	V ← d·V + gR·I
+//	s ← V > thr
+//	V ← s ? reset : V
+//
+// cur holds one value per unit, as v does. Each parameter is one value for every unit. The
+// spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
+// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func LeakyUniformNEON(v, cur []float32, d, gr, thr, reset float32, spikes []uint64) {
+	requireNEON("LeakyUniformNEON")
+	n := len(v)
+	checkBlocks("LeakyUniformNEON", "v", n)
+	checkLen("LeakyUniformNEON", "cur", len(cur), "len(v)", n)
+	checkLen("LeakyUniformNEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceRead(cur)
+	raceWrite(spikes)
+	leakyUniformNEON(unsafe.SliceData(v), unsafe.SliceData(cur), d, gr, thr, reset, unsafe.SliceData(spikes), n/64)
+}
+
+// RefractoryLeakyNEON runs RefractoryLeaky's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r and cur hold one value per unit each, as v does. Each parameter (c, d, gr, thr and
+// reset) holds one value per unit, or the 64 values of one block, which every block then
+// reads (a uniform value repeated 64 times). The spikes are one word per block: bit j of
+// word k for unit 64·k + j. Products are rounded on their own (no FMA), as in internal/ref,
+// so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func RefractoryLeakyNEON(v []float32, r []uint16, cur []float32, c []uint16, d, gr, thr, reset []float32, spikes []uint64) {
+	requireNEON("RefractoryLeakyNEON")
+	n := len(v)
+	checkBlocks("RefractoryLeakyNEON", "v", n)
+	checkLen("RefractoryLeakyNEON", "r", len(r), "len(v)", n)
+	checkLen("RefractoryLeakyNEON", "cur", len(cur), "len(v)", n)
+	checkParam("RefractoryLeakyNEON", "c", len(c), n)
+	checkParam("RefractoryLeakyNEON", "d", len(d), n)
+	checkParam("RefractoryLeakyNEON", "gr", len(gr), n)
+	checkParam("RefractoryLeakyNEON", "thr", len(thr), n)
+	checkParam("RefractoryLeakyNEON", "reset", len(reset), n)
+	checkLen("RefractoryLeakyNEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceRead(cur)
+	raceRead(c)
+	raceRead(d)
+	raceRead(gr)
+	raceRead(thr)
+	raceRead(reset)
+	raceWrite(spikes)
+	refractoryLeakyNEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(cur), unsafe.SliceData(c), unsafe.SliceData(d), unsafe.SliceData(gr), unsafe.SliceData(thr), unsafe.SliceData(reset), stride(len(c), n, 2), stride(len(d), n, 4), stride(len(gr), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// RefractoryLeakyUniformNEON runs RefractoryLeaky's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r and cur hold one value per unit each, as v does. Each parameter is one value for every
+// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
+// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
+// bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func RefractoryLeakyUniformNEON(v []float32, r []uint16, cur []float32, c uint16, d, gr, thr, reset float32, spikes []uint64) {
+	requireNEON("RefractoryLeakyUniformNEON")
+	n := len(v)
+	checkBlocks("RefractoryLeakyUniformNEON", "v", n)
+	checkLen("RefractoryLeakyUniformNEON", "r", len(r), "len(v)", n)
+	checkLen("RefractoryLeakyUniformNEON", "cur", len(cur), "len(v)", n)
+	checkLen("RefractoryLeakyUniformNEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceRead(cur)
+	raceWrite(spikes)
+	refractoryLeakyUniformNEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(cur), c, d, gr, thr, reset, unsafe.SliceData(spikes), n/64)
+}
+
+// StrictRefractoryLeakyNEON runs StrictRefractoryLeaky's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	ready ← r ≥ c
+//	V ← ready ? d·V + gR·I : reset
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r and cur hold one value per unit each, as v does. Each parameter (c, d, gr, thr and
+// reset) holds one value per unit, or the 64 values of one block, which every block then
+// reads (a uniform value repeated 64 times). The spikes are one word per block: bit j of
+// word k for unit 64·k + j. Products are rounded on their own (no FMA), as in internal/ref,
+// so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func StrictRefractoryLeakyNEON(v []float32, r []uint16, cur []float32, c []uint16, d, gr, thr, reset []float32, spikes []uint64) {
+	requireNEON("StrictRefractoryLeakyNEON")
+	n := len(v)
+	checkBlocks("StrictRefractoryLeakyNEON", "v", n)
+	checkLen("StrictRefractoryLeakyNEON", "r", len(r), "len(v)", n)
+	checkLen("StrictRefractoryLeakyNEON", "cur", len(cur), "len(v)", n)
+	checkParam("StrictRefractoryLeakyNEON", "c", len(c), n)
+	checkParam("StrictRefractoryLeakyNEON", "d", len(d), n)
+	checkParam("StrictRefractoryLeakyNEON", "gr", len(gr), n)
+	checkParam("StrictRefractoryLeakyNEON", "thr", len(thr), n)
+	checkParam("StrictRefractoryLeakyNEON", "reset", len(reset), n)
+	checkLen("StrictRefractoryLeakyNEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceRead(cur)
+	raceRead(c)
+	raceRead(d)
+	raceRead(gr)
+	raceRead(thr)
+	raceRead(reset)
+	raceWrite(spikes)
+	strictRefractoryLeakyNEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(cur), unsafe.SliceData(c), unsafe.SliceData(d), unsafe.SliceData(gr), unsafe.SliceData(thr), unsafe.SliceData(reset), stride(len(c), n, 2), stride(len(d), n, 4), stride(len(gr), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// StrictRefractoryLeakyUniformNEON runs StrictRefractoryLeaky's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	ready ← r ≥ c
+//	V ← ready ? d·V + gR·I : reset
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r and cur hold one value per unit each, as v does. Each parameter is one value for every
+// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
+// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
+// bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func StrictRefractoryLeakyUniformNEON(v []float32, r []uint16, cur []float32, c uint16, d, gr, thr, reset float32, spikes []uint64) {
+	requireNEON("StrictRefractoryLeakyUniformNEON")
+	n := len(v)
+	checkBlocks("StrictRefractoryLeakyUniformNEON", "v", n)
+	checkLen("StrictRefractoryLeakyUniformNEON", "r", len(r), "len(v)", n)
+	checkLen("StrictRefractoryLeakyUniformNEON", "cur", len(cur), "len(v)", n)
+	checkLen("StrictRefractoryLeakyUniformNEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceRead(cur)
+	raceWrite(spikes)
+	strictRefractoryLeakyUniformNEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(cur), c, d, gr, thr, reset, unsafe.SliceData(spikes), n/64)
+}
+
+// AdaptiveLeakyNEON runs AdaptiveLeaky's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > θ
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
+//
+// r, theta and cur hold one value per unit each, as v does. Each parameter (c, d, gr, thr,
+// reset, ltheta and dtheta) holds one value per unit, or the 64 values of one block, which
+// every block then reads (a uniform value repeated 64 times). The spikes are one word per
+// block: bit j of word k for unit 64·k + j. Products are rounded on their own (no FMA), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func AdaptiveLeakyNEON(v []float32, r []uint16, theta, cur []float32, c []uint16, d, gr, thr, reset, ltheta, dtheta []float32, spikes []uint64) {
+	requireNEON("AdaptiveLeakyNEON")
+	n := len(v)
+	checkBlocks("AdaptiveLeakyNEON", "v", n)
+	checkLen("AdaptiveLeakyNEON", "r", len(r), "len(v)", n)
+	checkLen("AdaptiveLeakyNEON", "theta", len(theta), "len(v)", n)
+	checkLen("AdaptiveLeakyNEON", "cur", len(cur), "len(v)", n)
+	checkParam("AdaptiveLeakyNEON", "c", len(c), n)
+	checkParam("AdaptiveLeakyNEON", "d", len(d), n)
+	checkParam("AdaptiveLeakyNEON", "gr", len(gr), n)
+	checkParam("AdaptiveLeakyNEON", "thr", len(thr), n)
+	checkParam("AdaptiveLeakyNEON", "reset", len(reset), n)
+	checkParam("AdaptiveLeakyNEON", "ltheta", len(ltheta), n)
+	checkParam("AdaptiveLeakyNEON", "dtheta", len(dtheta), n)
+	checkLen("AdaptiveLeakyNEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(theta)
+	raceRead(cur)
+	raceRead(c)
+	raceRead(d)
+	raceRead(gr)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(ltheta)
+	raceRead(dtheta)
+	raceWrite(spikes)
+	adaptiveLeakyNEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(cur), unsafe.SliceData(c), unsafe.SliceData(d), unsafe.SliceData(gr), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(ltheta), unsafe.SliceData(dtheta), stride(len(c), n, 2), stride(len(d), n, 4), stride(len(gr), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(ltheta), n, 4), stride(len(dtheta), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// AdaptiveLeakyUniformNEON runs AdaptiveLeaky's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > θ
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
+//
+// r, theta and cur hold one value per unit each, as v does. Each parameter is one value for
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func AdaptiveLeakyUniformNEON(v []float32, r []uint16, theta, cur []float32, c uint16, d, gr, thr, reset, ltheta, dtheta float32, spikes []uint64) {
+	requireNEON("AdaptiveLeakyUniformNEON")
+	n := len(v)
+	checkBlocks("AdaptiveLeakyUniformNEON", "v", n)
+	checkLen("AdaptiveLeakyUniformNEON", "r", len(r), "len(v)", n)
+	checkLen("AdaptiveLeakyUniformNEON", "theta", len(theta), "len(v)", n)
+	checkLen("AdaptiveLeakyUniformNEON", "cur", len(cur), "len(v)", n)
+	checkLen("AdaptiveLeakyUniformNEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(theta)
+	raceRead(cur)
+	raceWrite(spikes)
+	adaptiveLeakyUniformNEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(cur), c, d, gr, thr, reset, ltheta, dtheta, unsafe.SliceData(spikes), n/64)
+}
+
+// ExponentialNEON runs Exponential's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + R·I)
+//	s ← V > thr
+//	V ← s ? reset : V
+//
+// cur holds one value per unit, as v does. Each parameter (k, delta, rh, res, thr and reset)
+// holds one value per unit, or the 64 values of one block, which every block then reads (a
+// uniform value repeated 64 times). The spikes are one word per block: bit j of word k for
+// unit 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func ExponentialNEON(v, cur, k, delta, rh, res, thr, reset []float32, spikes []uint64) {
+	requireNEON("ExponentialNEON")
+	n := len(v)
+	checkBlocks("ExponentialNEON", "v", n)
+	checkLen("ExponentialNEON", "cur", len(cur), "len(v)", n)
+	checkParam("ExponentialNEON", "k", len(k), n)
+	checkParam("ExponentialNEON", "delta", len(delta), n)
+	checkParam("ExponentialNEON", "rh", len(rh), n)
+	checkParam("ExponentialNEON", "res", len(res), n)
+	checkParam("ExponentialNEON", "thr", len(thr), n)
+	checkParam("ExponentialNEON", "reset", len(reset), n)
+	checkLen("ExponentialNEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceRead(cur)
+	raceRead(k)
+	raceRead(delta)
+	raceRead(rh)
+	raceRead(res)
+	raceRead(thr)
+	raceRead(reset)
+	raceWrite(spikes)
+	exponentialNEON(unsafe.SliceData(v), unsafe.SliceData(cur), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// ExponentialUniformNEON runs Exponential's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + R·I)
+//	s ← V > thr
+//	V ← s ? reset : V
+//
+// cur holds one value per unit, as v does. Each parameter is one value for every unit. The
+// spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
+// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func ExponentialUniformNEON(v, cur []float32, k, delta, rh, res, thr, reset float32, spikes []uint64) {
+	requireNEON("ExponentialUniformNEON")
+	n := len(v)
+	checkBlocks("ExponentialUniformNEON", "v", n)
+	checkLen("ExponentialUniformNEON", "cur", len(cur), "len(v)", n)
+	checkLen("ExponentialUniformNEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceRead(cur)
+	raceWrite(spikes)
+	exponentialUniformNEON(unsafe.SliceData(v), unsafe.SliceData(cur), k, delta, rh, res, thr, reset, unsafe.SliceData(spikes), n/64)
+}
+
+// RefractoryExponentialNEON runs RefractoryExponential's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	ready ← r > c
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + (ready ? R·I : 0))
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r and cur hold one value per unit each, as v does. Each parameter (c, k, delta, rh, res,
+// thr and reset) holds one value per unit, or the 64 values of one block, which every block
+// then reads (a uniform value repeated 64 times). The spikes are one word per block: bit j
+// of word k for unit 64·k + j. Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func RefractoryExponentialNEON(v []float32, r []uint16, cur []float32, c []uint16, k, delta, rh, res, thr, reset []float32, spikes []uint64) {
+	requireNEON("RefractoryExponentialNEON")
+	n := len(v)
+	checkBlocks("RefractoryExponentialNEON", "v", n)
+	checkLen("RefractoryExponentialNEON", "r", len(r), "len(v)", n)
+	checkLen("RefractoryExponentialNEON", "cur", len(cur), "len(v)", n)
+	checkParam("RefractoryExponentialNEON", "c", len(c), n)
+	checkParam("RefractoryExponentialNEON", "k", len(k), n)
+	checkParam("RefractoryExponentialNEON", "delta", len(delta), n)
+	checkParam("RefractoryExponentialNEON", "rh", len(rh), n)
+	checkParam("RefractoryExponentialNEON", "res", len(res), n)
+	checkParam("RefractoryExponentialNEON", "thr", len(thr), n)
+	checkParam("RefractoryExponentialNEON", "reset", len(reset), n)
+	checkLen("RefractoryExponentialNEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceRead(cur)
+	raceRead(c)
+	raceRead(k)
+	raceRead(delta)
+	raceRead(rh)
+	raceRead(res)
+	raceRead(thr)
+	raceRead(reset)
+	raceWrite(spikes)
+	refractoryExponentialNEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(cur), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// RefractoryExponentialUniformNEON runs RefractoryExponential's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	ready ← r > c
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + (ready ? R·I : 0))
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r and cur hold one value per unit each, as v does. Each parameter is one value for every
+// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
+// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
+// bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func RefractoryExponentialUniformNEON(v []float32, r []uint16, cur []float32, c uint16, k, delta, rh, res, thr, reset float32, spikes []uint64) {
+	requireNEON("RefractoryExponentialUniformNEON")
+	n := len(v)
+	checkBlocks("RefractoryExponentialUniformNEON", "v", n)
+	checkLen("RefractoryExponentialUniformNEON", "r", len(r), "len(v)", n)
+	checkLen("RefractoryExponentialUniformNEON", "cur", len(cur), "len(v)", n)
+	checkLen("RefractoryExponentialUniformNEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceRead(cur)
+	raceWrite(spikes)
+	refractoryExponentialUniformNEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(cur), c, k, delta, rh, res, thr, reset, unsafe.SliceData(spikes), n/64)
+}
+
+// AdaptiveExponentialNEON runs AdaptiveExponential's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) − R·w + R·I)
+//	s ← V > thr
+//	V ← s ? reset : V
+//	w ← (w + kw·(−w + a·V)) + (s ? b : 0)
+//
+// w and cur hold one value per unit each, as v does. Each parameter (k, delta, rh, res, thr,
+// reset, kw, a and b) holds one value per unit, or the 64 values of one block, which every
+// block then reads (a uniform value repeated 64 times). The spikes are one word per block:
+// bit j of word k for unit 64·k + j. Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func AdaptiveExponentialNEON(v, w, cur, k, delta, rh, res, thr, reset, kw, a, b []float32, spikes []uint64) {
+	requireNEON("AdaptiveExponentialNEON")
+	n := len(v)
+	checkBlocks("AdaptiveExponentialNEON", "v", n)
+	checkLen("AdaptiveExponentialNEON", "w", len(w), "len(v)", n)
+	checkLen("AdaptiveExponentialNEON", "cur", len(cur), "len(v)", n)
+	checkParam("AdaptiveExponentialNEON", "k", len(k), n)
+	checkParam("AdaptiveExponentialNEON", "delta", len(delta), n)
+	checkParam("AdaptiveExponentialNEON", "rh", len(rh), n)
+	checkParam("AdaptiveExponentialNEON", "res", len(res), n)
+	checkParam("AdaptiveExponentialNEON", "thr", len(thr), n)
+	checkParam("AdaptiveExponentialNEON", "reset", len(reset), n)
+	checkParam("AdaptiveExponentialNEON", "kw", len(kw), n)
+	checkParam("AdaptiveExponentialNEON", "a", len(a), n)
+	checkParam("AdaptiveExponentialNEON", "b", len(b), n)
+	checkLen("AdaptiveExponentialNEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(w)
+	raceRead(cur)
+	raceRead(k)
+	raceRead(delta)
+	raceRead(rh)
+	raceRead(res)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(kw)
+	raceRead(a)
+	raceRead(b)
+	raceWrite(spikes)
+	adaptiveExponentialNEON(unsafe.SliceData(v), unsafe.SliceData(w), unsafe.SliceData(cur), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(kw), unsafe.SliceData(a), unsafe.SliceData(b), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(kw), n, 4), stride(len(a), n, 4), stride(len(b), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// AdaptiveExponentialUniformNEON runs AdaptiveExponential's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) − R·w + R·I)
+//	s ← V > thr
+//	V ← s ? reset : V
+//	w ← (w + kw·(−w + a·V)) + (s ? b : 0)
+//
+// w and cur hold one value per unit each, as v does. Each parameter is one value for every
+// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
+// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
+// bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func AdaptiveExponentialUniformNEON(v, w, cur []float32, k, delta, rh, res, thr, reset, kw, a, b float32, spikes []uint64) {
+	requireNEON("AdaptiveExponentialUniformNEON")
+	n := len(v)
+	checkBlocks("AdaptiveExponentialUniformNEON", "v", n)
+	checkLen("AdaptiveExponentialUniformNEON", "w", len(w), "len(v)", n)
+	checkLen("AdaptiveExponentialUniformNEON", "cur", len(cur), "len(v)", n)
+	checkLen("AdaptiveExponentialUniformNEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(w)
+	raceRead(cur)
+	raceWrite(spikes)
+	adaptiveExponentialUniformNEON(unsafe.SliceData(v), unsafe.SliceData(w), unsafe.SliceData(cur), k, delta, rh, res, thr, reset, kw, a, b, unsafe.SliceData(spikes), n/64)
+}
+
+// SimplifiedAdaptiveExponentialNEON runs SimplifiedAdaptiveExponential's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	ready ← r > c
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + (ready ? R·I : 0))
+//	s ← ready ∧ V > θ
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
+//
+// r, theta and cur hold one value per unit each, as v does. Each parameter (c, k, delta, rh,
+// res, thr, reset, ltheta and dtheta) holds one value per unit, or the 64 values of one
+// block, which every block then reads (a uniform value repeated 64 times). The spikes are
+// one word per block: bit j of word k for unit 64·k + j. Products are rounded on their own
+// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func SimplifiedAdaptiveExponentialNEON(v []float32, r []uint16, theta, cur []float32, c []uint16, k, delta, rh, res, thr, reset, ltheta, dtheta []float32, spikes []uint64) {
+	requireNEON("SimplifiedAdaptiveExponentialNEON")
+	n := len(v)
+	checkBlocks("SimplifiedAdaptiveExponentialNEON", "v", n)
+	checkLen("SimplifiedAdaptiveExponentialNEON", "r", len(r), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialNEON", "theta", len(theta), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialNEON", "cur", len(cur), "len(v)", n)
+	checkParam("SimplifiedAdaptiveExponentialNEON", "c", len(c), n)
+	checkParam("SimplifiedAdaptiveExponentialNEON", "k", len(k), n)
+	checkParam("SimplifiedAdaptiveExponentialNEON", "delta", len(delta), n)
+	checkParam("SimplifiedAdaptiveExponentialNEON", "rh", len(rh), n)
+	checkParam("SimplifiedAdaptiveExponentialNEON", "res", len(res), n)
+	checkParam("SimplifiedAdaptiveExponentialNEON", "thr", len(thr), n)
+	checkParam("SimplifiedAdaptiveExponentialNEON", "reset", len(reset), n)
+	checkParam("SimplifiedAdaptiveExponentialNEON", "ltheta", len(ltheta), n)
+	checkParam("SimplifiedAdaptiveExponentialNEON", "dtheta", len(dtheta), n)
+	checkLen("SimplifiedAdaptiveExponentialNEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(theta)
+	raceRead(cur)
+	raceRead(c)
+	raceRead(k)
+	raceRead(delta)
+	raceRead(rh)
+	raceRead(res)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(ltheta)
+	raceRead(dtheta)
+	raceWrite(spikes)
+	simplifiedAdaptiveExponentialNEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(cur), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(ltheta), unsafe.SliceData(dtheta), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(ltheta), n, 4), stride(len(dtheta), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// SimplifiedAdaptiveExponentialUniformNEON runs SimplifiedAdaptiveExponential's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	ready ← r > c
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + (ready ? R·I : 0))
+//	s ← ready ∧ V > θ
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
+//
+// r, theta and cur hold one value per unit each, as v does. Each parameter is one value for
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func SimplifiedAdaptiveExponentialUniformNEON(v []float32, r []uint16, theta, cur []float32, c uint16, k, delta, rh, res, thr, reset, ltheta, dtheta float32, spikes []uint64) {
+	requireNEON("SimplifiedAdaptiveExponentialUniformNEON")
+	n := len(v)
+	checkBlocks("SimplifiedAdaptiveExponentialUniformNEON", "v", n)
+	checkLen("SimplifiedAdaptiveExponentialUniformNEON", "r", len(r), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialUniformNEON", "theta", len(theta), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialUniformNEON", "cur", len(cur), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialUniformNEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(theta)
+	raceRead(cur)
+	raceWrite(spikes)
+	simplifiedAdaptiveExponentialUniformNEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(cur), c, k, delta, rh, res, thr, reset, ltheta, dtheta, unsafe.SliceData(spikes), n/64)
+}
+
+// IzhikevichNEON runs Izhikevich's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	v ← V + rest
+//	V′ ← V + dt·((((0.04·v·v + 5·v) + 140) − R·u) + R·I)
+//	u ← u + dt·(a·(b·(V′ + rest) − u))
+//	s ← V′ > thr
+//	V ← s ? reset : V′
+//	u ← s ? u + d : u
+//
+// u and cur hold one value per unit each, as v does. Each parameter (rest, res, a, b, d, thr
+// and reset) holds one value per unit, or the 64 values of one block, which every block then
+// reads (a uniform value repeated 64 times). dt is one value for every unit. The spikes are
+// one word per block: bit j of word k for unit 64·k + j. Products are rounded on their own
+// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func IzhikevichNEON(v, u, cur, rest, res, a, b, d, thr, reset []float32, dt float32, spikes []uint64) {
+	requireNEON("IzhikevichNEON")
+	n := len(v)
+	checkBlocks("IzhikevichNEON", "v", n)
+	checkLen("IzhikevichNEON", "u", len(u), "len(v)", n)
+	checkLen("IzhikevichNEON", "cur", len(cur), "len(v)", n)
+	checkParam("IzhikevichNEON", "rest", len(rest), n)
+	checkParam("IzhikevichNEON", "res", len(res), n)
+	checkParam("IzhikevichNEON", "a", len(a), n)
+	checkParam("IzhikevichNEON", "b", len(b), n)
+	checkParam("IzhikevichNEON", "d", len(d), n)
+	checkParam("IzhikevichNEON", "thr", len(thr), n)
+	checkParam("IzhikevichNEON", "reset", len(reset), n)
+	checkLen("IzhikevichNEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(u)
+	raceRead(cur)
+	raceRead(rest)
+	raceRead(res)
+	raceRead(a)
+	raceRead(b)
+	raceRead(d)
+	raceRead(thr)
+	raceRead(reset)
+	raceWrite(spikes)
+	izhikevichNEON(unsafe.SliceData(v), unsafe.SliceData(u), unsafe.SliceData(cur), unsafe.SliceData(rest), unsafe.SliceData(res), unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(d), unsafe.SliceData(thr), unsafe.SliceData(reset), dt, stride(len(rest), n, 4), stride(len(res), n, 4), stride(len(a), n, 4), stride(len(b), n, 4), stride(len(d), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// IzhikevichUniformNEON runs Izhikevich's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	v ← V + rest
+//	V′ ← V + dt·((((0.04·v·v + 5·v) + 140) − R·u) + R·I)
+//	u ← u + dt·(a·(b·(V′ + rest) − u))
+//	s ← V′ > thr
+//	V ← s ? reset : V′
+//	u ← s ? u + d : u
+//
+// u and cur hold one value per unit each, as v does. Each parameter is one value for every
+// unit. dt is one value for every unit. The spikes are one word per block: bit j of word k
+// for unit 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func IzhikevichUniformNEON(v, u, cur []float32, rest, res, a, b, d, thr, reset, dt float32, spikes []uint64) {
+	requireNEON("IzhikevichUniformNEON")
+	n := len(v)
+	checkBlocks("IzhikevichUniformNEON", "v", n)
+	checkLen("IzhikevichUniformNEON", "u", len(u), "len(v)", n)
+	checkLen("IzhikevichUniformNEON", "cur", len(cur), "len(v)", n)
+	checkLen("IzhikevichUniformNEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(u)
+	raceRead(cur)
+	raceWrite(spikes)
+	izhikevichUniformNEON(unsafe.SliceData(v), unsafe.SliceData(u), unsafe.SliceData(cur), rest, res, a, b, d, thr, reset, dt, unsafe.SliceData(spikes), n/64)
+}
+
+// TracerNEON runs Tracer's update on the len(t) units of t, a whole number of blocks of 64:
+//
+//	T ← (T + λ·(b − T)) + c·x
+//	out ← T
+//
+// out may be x.
+//
+// x and out hold one value per unit each, as t does. Each parameter (l, c and b) holds one
+// value per unit, or the 64 values of one block, which every block then reads (a uniform
+// value repeated 64 times). Products are rounded on their own (no FMA), as in internal/ref,
+// so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func TracerNEON(t, x, out, l, c, b []float32) {
+	requireNEON("TracerNEON")
+	n := len(t)
+	checkBlocks("TracerNEON", "t", n)
+	checkLen("TracerNEON", "x", len(x), "len(t)", n)
+	checkLen("TracerNEON", "out", len(out), "len(t)", n)
+	checkParam("TracerNEON", "l", len(l), n)
+	checkParam("TracerNEON", "c", len(c), n)
+	checkParam("TracerNEON", "b", len(b), n)
+	raceWrite(t)
+	raceRead(x)
+	raceWrite(out)
+	raceRead(l)
+	raceRead(c)
+	raceRead(b)
+	tracerNEON(unsafe.SliceData(t), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(l), unsafe.SliceData(c), unsafe.SliceData(b), stride(len(l), n, 4), stride(len(c), n, 4), stride(len(b), n, 4), n/64)
+}
+
+// TracerUniformNEON runs Tracer's update on the len(t) units of t, a whole number of blocks of 64:
+//
+//	T ← (T + λ·(b − T)) + c·x
+//	out ← T
+//
+// out may be x.
+//
+// x and out hold one value per unit each, as t does. Each parameter is one value for every
+// unit. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
+// the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func TracerUniformNEON(t, x, out []float32, l, c, b float32) {
+	requireNEON("TracerUniformNEON")
+	n := len(t)
+	checkBlocks("TracerUniformNEON", "t", n)
+	checkLen("TracerUniformNEON", "x", len(x), "len(t)", n)
+	checkLen("TracerUniformNEON", "out", len(out), "len(t)", n)
+	raceWrite(t)
+	raceRead(x)
+	raceWrite(out)
+	tracerUniformNEON(unsafe.SliceData(t), unsafe.SliceData(x), unsafe.SliceData(out), l, c, b, n/64)
+}
+
+// TracerAddNEON runs TracerAdd's update on the len(t) units of t, a whole number of blocks of 64:
+//
+//	T ← (T + λ·(b − T)) + c·x
+//	out ← out + T
+//
+// The output is added to out (the synapses' StepAdd); out must not be x.
+//
+// x and out hold one value per unit each, as t does. Each parameter (l, c and b) holds one
+// value per unit, or the 64 values of one block, which every block then reads (a uniform
+// value repeated 64 times). Products are rounded on their own (no FMA), as in internal/ref,
+// so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func TracerAddNEON(t, x, out, l, c, b []float32) {
+	requireNEON("TracerAddNEON")
+	n := len(t)
+	checkBlocks("TracerAddNEON", "t", n)
+	checkLen("TracerAddNEON", "x", len(x), "len(t)", n)
+	checkLen("TracerAddNEON", "out", len(out), "len(t)", n)
+	checkParam("TracerAddNEON", "l", len(l), n)
+	checkParam("TracerAddNEON", "c", len(c), n)
+	checkParam("TracerAddNEON", "b", len(b), n)
+	raceWrite(t)
+	raceRead(x)
+	raceWrite(out)
+	raceRead(l)
+	raceRead(c)
+	raceRead(b)
+	tracerAddNEON(unsafe.SliceData(t), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(l), unsafe.SliceData(c), unsafe.SliceData(b), stride(len(l), n, 4), stride(len(c), n, 4), stride(len(b), n, 4), n/64)
+}
+
+// TracerAddUniformNEON runs TracerAdd's update on the len(t) units of t, a whole number of blocks of 64:
+//
+//	T ← (T + λ·(b − T)) + c·x
+//	out ← out + T
+//
+// The output is added to out (the synapses' StepAdd); out must not be x.
+//
+// x and out hold one value per unit each, as t does. Each parameter is one value for every
+// unit. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
+// the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func TracerAddUniformNEON(t, x, out []float32, l, c, b float32) {
+	requireNEON("TracerAddUniformNEON")
+	n := len(t)
+	checkBlocks("TracerAddUniformNEON", "t", n)
+	checkLen("TracerAddUniformNEON", "x", len(x), "len(t)", n)
+	checkLen("TracerAddUniformNEON", "out", len(out), "len(t)", n)
+	raceWrite(t)
+	raceRead(x)
+	raceWrite(out)
+	tracerAddUniformNEON(unsafe.SliceData(t), unsafe.SliceData(x), unsafe.SliceData(out), l, c, b, n/64)
+}
+
+// TracerDrainNEON runs TracerDrain's update on the len(t) units of t, a whole number of blocks of 64:
+//
+//	T ← (T + λ·(b − T)) + c·x
+//	out ← T
+//	x ← 0
+//
+// x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// x and out hold one value per unit each, as t does. Each parameter (l, c and b) holds one
+// value per unit, or the 64 values of one block, which every block then reads (a uniform
+// value repeated 64 times). Products are rounded on their own (no FMA), as in internal/ref,
+// so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func TracerDrainNEON(t, x, out, l, c, b []float32) {
+	requireNEON("TracerDrainNEON")
+	n := len(t)
+	checkBlocks("TracerDrainNEON", "t", n)
+	checkLen("TracerDrainNEON", "x", len(x), "len(t)", n)
+	checkLen("TracerDrainNEON", "out", len(out), "len(t)", n)
+	checkParam("TracerDrainNEON", "l", len(l), n)
+	checkParam("TracerDrainNEON", "c", len(c), n)
+	checkParam("TracerDrainNEON", "b", len(b), n)
+	raceWrite(t)
+	raceWrite(x)
+	raceWrite(out)
+	raceRead(l)
+	raceRead(c)
+	raceRead(b)
+	tracerDrainNEON(unsafe.SliceData(t), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(l), unsafe.SliceData(c), unsafe.SliceData(b), stride(len(l), n, 4), stride(len(c), n, 4), stride(len(b), n, 4), n/64)
+}
+
+// TracerDrainUniformNEON runs TracerDrain's update on the len(t) units of t, a whole number of blocks of 64:
+//
+//	T ← (T + λ·(b − T)) + c·x
+//	out ← T
+//	x ← 0
+//
+// x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// x and out hold one value per unit each, as t does. Each parameter is one value for every
+// unit. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
+// the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func TracerDrainUniformNEON(t, x, out []float32, l, c, b float32) {
+	requireNEON("TracerDrainUniformNEON")
+	n := len(t)
+	checkBlocks("TracerDrainUniformNEON", "t", n)
+	checkLen("TracerDrainUniformNEON", "x", len(x), "len(t)", n)
+	checkLen("TracerDrainUniformNEON", "out", len(out), "len(t)", n)
+	raceWrite(t)
+	raceWrite(x)
+	raceWrite(out)
+	tracerDrainUniformNEON(unsafe.SliceData(t), unsafe.SliceData(x), unsafe.SliceData(out), l, c, b, n/64)
+}
+
+// TracerDrainAddNEON runs TracerDrainAdd's update on the len(t) units of t, a whole number of blocks of 64:
+//
+//	T ← (T + λ·(b − T)) + c·x
+//	out ← out + T
+//	x ← 0
+//
+// The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// x and out hold one value per unit each, as t does. Each parameter (l, c and b) holds one
+// value per unit, or the 64 values of one block, which every block then reads (a uniform
+// value repeated 64 times). Products are rounded on their own (no FMA), as in internal/ref,
+// so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func TracerDrainAddNEON(t, x, out, l, c, b []float32) {
+	requireNEON("TracerDrainAddNEON")
+	n := len(t)
+	checkBlocks("TracerDrainAddNEON", "t", n)
+	checkLen("TracerDrainAddNEON", "x", len(x), "len(t)", n)
+	checkLen("TracerDrainAddNEON", "out", len(out), "len(t)", n)
+	checkParam("TracerDrainAddNEON", "l", len(l), n)
+	checkParam("TracerDrainAddNEON", "c", len(c), n)
+	checkParam("TracerDrainAddNEON", "b", len(b), n)
+	raceWrite(t)
+	raceWrite(x)
+	raceWrite(out)
+	raceRead(l)
+	raceRead(c)
+	raceRead(b)
+	tracerDrainAddNEON(unsafe.SliceData(t), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(l), unsafe.SliceData(c), unsafe.SliceData(b), stride(len(l), n, 4), stride(len(c), n, 4), stride(len(b), n, 4), n/64)
+}
+
+// TracerDrainAddUniformNEON runs TracerDrainAdd's update on the len(t) units of t, a whole number of blocks of 64:
+//
+//	T ← (T + λ·(b − T)) + c·x
+//	out ← out + T
+//	x ← 0
+//
+// The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// x and out hold one value per unit each, as t does. Each parameter is one value for every
+// unit. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
+// the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func TracerDrainAddUniformNEON(t, x, out []float32, l, c, b float32) {
+	requireNEON("TracerDrainAddUniformNEON")
+	n := len(t)
+	checkBlocks("TracerDrainAddUniformNEON", "t", n)
+	checkLen("TracerDrainAddUniformNEON", "x", len(x), "len(t)", n)
+	checkLen("TracerDrainAddUniformNEON", "out", len(out), "len(t)", n)
+	raceWrite(t)
+	raceWrite(x)
+	raceWrite(out)
+	tracerDrainAddUniformNEON(unsafe.SliceData(t), unsafe.SliceData(x), unsafe.SliceData(out), l, c, b, n/64)
+}
+
+// RDTracerNEON runs RDTracer's update on the len(rise) units of rise, a whole number of blocks of 64:
+//
+//	rise ← (rise + λRise·(bRise − rise)) + cRise·x
+//	decay ← (decay + λDecay·(bDecay − decay)) + cDecay·x
+//	out ← decay − rise
+//
+// out may be x.
+//
+// decay, x and out hold one value per unit each, as rise does. Each parameter (lRise, cRise,
+// bRise, lDecay, cDecay and bDecay) holds one value per unit, or the 64 values of one block,
+// which every block then reads (a uniform value repeated 64 times). Products are rounded on
+// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func RDTracerNEON(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDecay, bDecay []float32) {
+	requireNEON("RDTracerNEON")
+	n := len(rise)
+	checkBlocks("RDTracerNEON", "rise", n)
+	checkLen("RDTracerNEON", "decay", len(decay), "len(rise)", n)
+	checkLen("RDTracerNEON", "x", len(x), "len(rise)", n)
+	checkLen("RDTracerNEON", "out", len(out), "len(rise)", n)
+	checkParam("RDTracerNEON", "lRise", len(lRise), n)
+	checkParam("RDTracerNEON", "cRise", len(cRise), n)
+	checkParam("RDTracerNEON", "bRise", len(bRise), n)
+	checkParam("RDTracerNEON", "lDecay", len(lDecay), n)
+	checkParam("RDTracerNEON", "cDecay", len(cDecay), n)
+	checkParam("RDTracerNEON", "bDecay", len(bDecay), n)
+	raceWrite(rise)
+	raceWrite(decay)
+	raceRead(x)
+	raceWrite(out)
+	raceRead(lRise)
+	raceRead(cRise)
+	raceRead(bRise)
+	raceRead(lDecay)
+	raceRead(cDecay)
+	raceRead(bDecay)
+	rDTracerNEON(unsafe.SliceData(rise), unsafe.SliceData(decay), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lRise), unsafe.SliceData(cRise), unsafe.SliceData(bRise), unsafe.SliceData(lDecay), unsafe.SliceData(cDecay), unsafe.SliceData(bDecay), stride(len(lRise), n, 4), stride(len(cRise), n, 4), stride(len(bRise), n, 4), stride(len(lDecay), n, 4), stride(len(cDecay), n, 4), stride(len(bDecay), n, 4), n/64)
+}
+
+// RDTracerUniformNEON runs RDTracer's update on the len(rise) units of rise, a whole number of blocks of 64:
+//
+//	rise ← (rise + λRise·(bRise − rise)) + cRise·x
+//	decay ← (decay + λDecay·(bDecay − decay)) + cDecay·x
+//	out ← decay − rise
+//
+// out may be x.
+//
+// decay, x and out hold one value per unit each, as rise does. Each parameter is one value
+// for every unit. Products are rounded on their own (no FMA), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func RDTracerUniformNEON(rise, decay, x, out []float32, lRise, cRise, bRise, lDecay, cDecay, bDecay float32) {
+	requireNEON("RDTracerUniformNEON")
+	n := len(rise)
+	checkBlocks("RDTracerUniformNEON", "rise", n)
+	checkLen("RDTracerUniformNEON", "decay", len(decay), "len(rise)", n)
+	checkLen("RDTracerUniformNEON", "x", len(x), "len(rise)", n)
+	checkLen("RDTracerUniformNEON", "out", len(out), "len(rise)", n)
+	raceWrite(rise)
+	raceWrite(decay)
+	raceRead(x)
+	raceWrite(out)
+	rDTracerUniformNEON(unsafe.SliceData(rise), unsafe.SliceData(decay), unsafe.SliceData(x), unsafe.SliceData(out), lRise, cRise, bRise, lDecay, cDecay, bDecay, n/64)
+}
+
+// RDTracerAddNEON runs RDTracerAdd's update on the len(rise) units of rise, a whole number of blocks of 64:
+//
+//	rise ← (rise + λRise·(bRise − rise)) + cRise·x
+//	decay ← (decay + λDecay·(bDecay − decay)) + cDecay·x
+//	out ← out + decay − rise
+//
+// The output is added to out (the synapses' StepAdd); out must not be x.
+//
+// decay, x and out hold one value per unit each, as rise does. Each parameter (lRise, cRise,
+// bRise, lDecay, cDecay and bDecay) holds one value per unit, or the 64 values of one block,
+// which every block then reads (a uniform value repeated 64 times). Products are rounded on
+// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func RDTracerAddNEON(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDecay, bDecay []float32) {
+	requireNEON("RDTracerAddNEON")
+	n := len(rise)
+	checkBlocks("RDTracerAddNEON", "rise", n)
+	checkLen("RDTracerAddNEON", "decay", len(decay), "len(rise)", n)
+	checkLen("RDTracerAddNEON", "x", len(x), "len(rise)", n)
+	checkLen("RDTracerAddNEON", "out", len(out), "len(rise)", n)
+	checkParam("RDTracerAddNEON", "lRise", len(lRise), n)
+	checkParam("RDTracerAddNEON", "cRise", len(cRise), n)
+	checkParam("RDTracerAddNEON", "bRise", len(bRise), n)
+	checkParam("RDTracerAddNEON", "lDecay", len(lDecay), n)
+	checkParam("RDTracerAddNEON", "cDecay", len(cDecay), n)
+	checkParam("RDTracerAddNEON", "bDecay", len(bDecay), n)
+	raceWrite(rise)
+	raceWrite(decay)
+	raceRead(x)
+	raceWrite(out)
+	raceRead(lRise)
+	raceRead(cRise)
+	raceRead(bRise)
+	raceRead(lDecay)
+	raceRead(cDecay)
+	raceRead(bDecay)
+	rDTracerAddNEON(unsafe.SliceData(rise), unsafe.SliceData(decay), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lRise), unsafe.SliceData(cRise), unsafe.SliceData(bRise), unsafe.SliceData(lDecay), unsafe.SliceData(cDecay), unsafe.SliceData(bDecay), stride(len(lRise), n, 4), stride(len(cRise), n, 4), stride(len(bRise), n, 4), stride(len(lDecay), n, 4), stride(len(cDecay), n, 4), stride(len(bDecay), n, 4), n/64)
+}
+
+// RDTracerAddUniformNEON runs RDTracerAdd's update on the len(rise) units of rise, a whole number of blocks of 64:
+//
+//	rise ← (rise + λRise·(bRise − rise)) + cRise·x
+//	decay ← (decay + λDecay·(bDecay − decay)) + cDecay·x
+//	out ← out + decay − rise
+//
+// The output is added to out (the synapses' StepAdd); out must not be x.
+//
+// decay, x and out hold one value per unit each, as rise does. Each parameter is one value
+// for every unit. Products are rounded on their own (no FMA), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func RDTracerAddUniformNEON(rise, decay, x, out []float32, lRise, cRise, bRise, lDecay, cDecay, bDecay float32) {
+	requireNEON("RDTracerAddUniformNEON")
+	n := len(rise)
+	checkBlocks("RDTracerAddUniformNEON", "rise", n)
+	checkLen("RDTracerAddUniformNEON", "decay", len(decay), "len(rise)", n)
+	checkLen("RDTracerAddUniformNEON", "x", len(x), "len(rise)", n)
+	checkLen("RDTracerAddUniformNEON", "out", len(out), "len(rise)", n)
+	raceWrite(rise)
+	raceWrite(decay)
+	raceRead(x)
+	raceWrite(out)
+	rDTracerAddUniformNEON(unsafe.SliceData(rise), unsafe.SliceData(decay), unsafe.SliceData(x), unsafe.SliceData(out), lRise, cRise, bRise, lDecay, cDecay, bDecay, n/64)
+}
+
+// RDTracerDrainNEON runs RDTracerDrain's update on the len(rise) units of rise, a whole number of blocks of 64:
+//
+//	rise ← (rise + λRise·(bRise − rise)) + cRise·x
+//	decay ← (decay + λDecay·(bDecay − decay)) + cDecay·x
+//	out ← decay − rise
+//	x ← 0
+//
+// x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// decay, x and out hold one value per unit each, as rise does. Each parameter (lRise, cRise,
+// bRise, lDecay, cDecay and bDecay) holds one value per unit, or the 64 values of one block,
+// which every block then reads (a uniform value repeated 64 times). Products are rounded on
+// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func RDTracerDrainNEON(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDecay, bDecay []float32) {
+	requireNEON("RDTracerDrainNEON")
+	n := len(rise)
+	checkBlocks("RDTracerDrainNEON", "rise", n)
+	checkLen("RDTracerDrainNEON", "decay", len(decay), "len(rise)", n)
+	checkLen("RDTracerDrainNEON", "x", len(x), "len(rise)", n)
+	checkLen("RDTracerDrainNEON", "out", len(out), "len(rise)", n)
+	checkParam("RDTracerDrainNEON", "lRise", len(lRise), n)
+	checkParam("RDTracerDrainNEON", "cRise", len(cRise), n)
+	checkParam("RDTracerDrainNEON", "bRise", len(bRise), n)
+	checkParam("RDTracerDrainNEON", "lDecay", len(lDecay), n)
+	checkParam("RDTracerDrainNEON", "cDecay", len(cDecay), n)
+	checkParam("RDTracerDrainNEON", "bDecay", len(bDecay), n)
+	raceWrite(rise)
+	raceWrite(decay)
+	raceWrite(x)
+	raceWrite(out)
+	raceRead(lRise)
+	raceRead(cRise)
+	raceRead(bRise)
+	raceRead(lDecay)
+	raceRead(cDecay)
+	raceRead(bDecay)
+	rDTracerDrainNEON(unsafe.SliceData(rise), unsafe.SliceData(decay), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lRise), unsafe.SliceData(cRise), unsafe.SliceData(bRise), unsafe.SliceData(lDecay), unsafe.SliceData(cDecay), unsafe.SliceData(bDecay), stride(len(lRise), n, 4), stride(len(cRise), n, 4), stride(len(bRise), n, 4), stride(len(lDecay), n, 4), stride(len(cDecay), n, 4), stride(len(bDecay), n, 4), n/64)
+}
+
+// RDTracerDrainUniformNEON runs RDTracerDrain's update on the len(rise) units of rise, a whole number of blocks of 64:
+//
+//	rise ← (rise + λRise·(bRise − rise)) + cRise·x
+//	decay ← (decay + λDecay·(bDecay − decay)) + cDecay·x
+//	out ← decay − rise
+//	x ← 0
+//
+// x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// decay, x and out hold one value per unit each, as rise does. Each parameter is one value
+// for every unit. Products are rounded on their own (no FMA), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func RDTracerDrainUniformNEON(rise, decay, x, out []float32, lRise, cRise, bRise, lDecay, cDecay, bDecay float32) {
+	requireNEON("RDTracerDrainUniformNEON")
+	n := len(rise)
+	checkBlocks("RDTracerDrainUniformNEON", "rise", n)
+	checkLen("RDTracerDrainUniformNEON", "decay", len(decay), "len(rise)", n)
+	checkLen("RDTracerDrainUniformNEON", "x", len(x), "len(rise)", n)
+	checkLen("RDTracerDrainUniformNEON", "out", len(out), "len(rise)", n)
+	raceWrite(rise)
+	raceWrite(decay)
+	raceWrite(x)
+	raceWrite(out)
+	rDTracerDrainUniformNEON(unsafe.SliceData(rise), unsafe.SliceData(decay), unsafe.SliceData(x), unsafe.SliceData(out), lRise, cRise, bRise, lDecay, cDecay, bDecay, n/64)
+}
+
+// RDTracerDrainAddNEON runs RDTracerDrainAdd's update on the len(rise) units of rise, a whole number of blocks of 64:
+//
+//	rise ← (rise + λRise·(bRise − rise)) + cRise·x
+//	decay ← (decay + λDecay·(bDecay − decay)) + cDecay·x
+//	out ← out + decay − rise
+//	x ← 0
+//
+// The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// decay, x and out hold one value per unit each, as rise does. Each parameter (lRise, cRise,
+// bRise, lDecay, cDecay and bDecay) holds one value per unit, or the 64 values of one block,
+// which every block then reads (a uniform value repeated 64 times). Products are rounded on
+// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func RDTracerDrainAddNEON(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDecay, bDecay []float32) {
+	requireNEON("RDTracerDrainAddNEON")
+	n := len(rise)
+	checkBlocks("RDTracerDrainAddNEON", "rise", n)
+	checkLen("RDTracerDrainAddNEON", "decay", len(decay), "len(rise)", n)
+	checkLen("RDTracerDrainAddNEON", "x", len(x), "len(rise)", n)
+	checkLen("RDTracerDrainAddNEON", "out", len(out), "len(rise)", n)
+	checkParam("RDTracerDrainAddNEON", "lRise", len(lRise), n)
+	checkParam("RDTracerDrainAddNEON", "cRise", len(cRise), n)
+	checkParam("RDTracerDrainAddNEON", "bRise", len(bRise), n)
+	checkParam("RDTracerDrainAddNEON", "lDecay", len(lDecay), n)
+	checkParam("RDTracerDrainAddNEON", "cDecay", len(cDecay), n)
+	checkParam("RDTracerDrainAddNEON", "bDecay", len(bDecay), n)
+	raceWrite(rise)
+	raceWrite(decay)
+	raceWrite(x)
+	raceWrite(out)
+	raceRead(lRise)
+	raceRead(cRise)
+	raceRead(bRise)
+	raceRead(lDecay)
+	raceRead(cDecay)
+	raceRead(bDecay)
+	rDTracerDrainAddNEON(unsafe.SliceData(rise), unsafe.SliceData(decay), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lRise), unsafe.SliceData(cRise), unsafe.SliceData(bRise), unsafe.SliceData(lDecay), unsafe.SliceData(cDecay), unsafe.SliceData(bDecay), stride(len(lRise), n, 4), stride(len(cRise), n, 4), stride(len(bRise), n, 4), stride(len(lDecay), n, 4), stride(len(cDecay), n, 4), stride(len(bDecay), n, 4), n/64)
+}
+
+// RDTracerDrainAddUniformNEON runs RDTracerDrainAdd's update on the len(rise) units of rise, a whole number of blocks of 64:
+//
+//	rise ← (rise + λRise·(bRise − rise)) + cRise·x
+//	decay ← (decay + λDecay·(bDecay − decay)) + cDecay·x
+//	out ← out + decay − rise
+//	x ← 0
+//
+// The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// decay, x and out hold one value per unit each, as rise does. Each parameter is one value
+// for every unit. Products are rounded on their own (no FMA), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func RDTracerDrainAddUniformNEON(rise, decay, x, out []float32, lRise, cRise, bRise, lDecay, cDecay, bDecay float32) {
+	requireNEON("RDTracerDrainAddUniformNEON")
+	n := len(rise)
+	checkBlocks("RDTracerDrainAddUniformNEON", "rise", n)
+	checkLen("RDTracerDrainAddUniformNEON", "decay", len(decay), "len(rise)", n)
+	checkLen("RDTracerDrainAddUniformNEON", "x", len(x), "len(rise)", n)
+	checkLen("RDTracerDrainAddUniformNEON", "out", len(out), "len(rise)", n)
+	raceWrite(rise)
+	raceWrite(decay)
+	raceWrite(x)
+	raceWrite(out)
+	rDTracerDrainAddUniformNEON(unsafe.SliceData(rise), unsafe.SliceData(decay), unsafe.SliceData(x), unsafe.SliceData(out), lRise, cRise, bRise, lDecay, cDecay, bDecay, n/64)
+}
+
+// RFSTracerNEON runs RFSTracer's update on the len(fastRise) units of fastRise, a whole number of blocks of 64:
+//
+//	each of fastRise, fastDecay, slowRise and slowDecay:
+//	    T ← (T + λT·(bT − T)) + cT·x
+//	out ← α·(fastDecay − fastRise) + α′·(slowDecay − slowRise)
+//
+// out may be x.
+//
+// fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
+// Each parameter (lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay,
+// lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha and alpha1)
+// holds one value per unit, or the 64 values of one block, which every block then reads (a
+// uniform value repeated 64 times). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func RFSTracerNEON(fastRise, fastDecay, slowRise, slowDecay, x, out, lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1 []float32) {
+	requireNEON("RFSTracerNEON")
+	n := len(fastRise)
+	checkBlocks("RFSTracerNEON", "fastRise", n)
+	checkLen("RFSTracerNEON", "fastDecay", len(fastDecay), "len(fastRise)", n)
+	checkLen("RFSTracerNEON", "slowRise", len(slowRise), "len(fastRise)", n)
+	checkLen("RFSTracerNEON", "slowDecay", len(slowDecay), "len(fastRise)", n)
+	checkLen("RFSTracerNEON", "x", len(x), "len(fastRise)", n)
+	checkLen("RFSTracerNEON", "out", len(out), "len(fastRise)", n)
+	checkParam("RFSTracerNEON", "lFastRise", len(lFastRise), n)
+	checkParam("RFSTracerNEON", "cFastRise", len(cFastRise), n)
+	checkParam("RFSTracerNEON", "bFastRise", len(bFastRise), n)
+	checkParam("RFSTracerNEON", "lFastDecay", len(lFastDecay), n)
+	checkParam("RFSTracerNEON", "cFastDecay", len(cFastDecay), n)
+	checkParam("RFSTracerNEON", "bFastDecay", len(bFastDecay), n)
+	checkParam("RFSTracerNEON", "lSlowRise", len(lSlowRise), n)
+	checkParam("RFSTracerNEON", "cSlowRise", len(cSlowRise), n)
+	checkParam("RFSTracerNEON", "bSlowRise", len(bSlowRise), n)
+	checkParam("RFSTracerNEON", "lSlowDecay", len(lSlowDecay), n)
+	checkParam("RFSTracerNEON", "cSlowDecay", len(cSlowDecay), n)
+	checkParam("RFSTracerNEON", "bSlowDecay", len(bSlowDecay), n)
+	checkParam("RFSTracerNEON", "alpha", len(alpha), n)
+	checkParam("RFSTracerNEON", "alpha1", len(alpha1), n)
+	raceWrite(fastRise)
+	raceWrite(fastDecay)
+	raceWrite(slowRise)
+	raceWrite(slowDecay)
+	raceRead(x)
+	raceWrite(out)
+	raceRead(lFastRise)
+	raceRead(cFastRise)
+	raceRead(bFastRise)
+	raceRead(lFastDecay)
+	raceRead(cFastDecay)
+	raceRead(bFastDecay)
+	raceRead(lSlowRise)
+	raceRead(cSlowRise)
+	raceRead(bSlowRise)
+	raceRead(lSlowDecay)
+	raceRead(cSlowDecay)
+	raceRead(bSlowDecay)
+	raceRead(alpha)
+	raceRead(alpha1)
+	rFSTracerNEON(unsafe.SliceData(fastRise), unsafe.SliceData(fastDecay), unsafe.SliceData(slowRise), unsafe.SliceData(slowDecay), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lFastRise), unsafe.SliceData(cFastRise), unsafe.SliceData(bFastRise), unsafe.SliceData(lFastDecay), unsafe.SliceData(cFastDecay), unsafe.SliceData(bFastDecay), unsafe.SliceData(lSlowRise), unsafe.SliceData(cSlowRise), unsafe.SliceData(bSlowRise), unsafe.SliceData(lSlowDecay), unsafe.SliceData(cSlowDecay), unsafe.SliceData(bSlowDecay), unsafe.SliceData(alpha), unsafe.SliceData(alpha1), stride(len(lFastRise), n, 4), stride(len(cFastRise), n, 4), stride(len(bFastRise), n, 4), stride(len(lFastDecay), n, 4), stride(len(cFastDecay), n, 4), stride(len(bFastDecay), n, 4), stride(len(lSlowRise), n, 4), stride(len(cSlowRise), n, 4), stride(len(bSlowRise), n, 4), stride(len(lSlowDecay), n, 4), stride(len(cSlowDecay), n, 4), stride(len(bSlowDecay), n, 4), stride(len(alpha), n, 4), stride(len(alpha1), n, 4), n/64)
+}
+
+// RFSTracerUniformNEON runs RFSTracer's update on the len(fastRise) units of fastRise, a whole number of blocks of 64:
+//
+//	each of fastRise, fastDecay, slowRise and slowDecay:
+//	    T ← (T + λT·(bT − T)) + cT·x
+//	out ← α·(fastDecay − fastRise) + α′·(slowDecay − slowRise)
+//
+// out may be x.
+//
+// fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
+// Each parameter is one value for every unit. Products are rounded on their own (no FMA), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func RFSTracerUniformNEON(fastRise, fastDecay, slowRise, slowDecay, x, out []float32, lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1 float32) {
+	requireNEON("RFSTracerUniformNEON")
+	n := len(fastRise)
+	checkBlocks("RFSTracerUniformNEON", "fastRise", n)
+	checkLen("RFSTracerUniformNEON", "fastDecay", len(fastDecay), "len(fastRise)", n)
+	checkLen("RFSTracerUniformNEON", "slowRise", len(slowRise), "len(fastRise)", n)
+	checkLen("RFSTracerUniformNEON", "slowDecay", len(slowDecay), "len(fastRise)", n)
+	checkLen("RFSTracerUniformNEON", "x", len(x), "len(fastRise)", n)
+	checkLen("RFSTracerUniformNEON", "out", len(out), "len(fastRise)", n)
+	raceWrite(fastRise)
+	raceWrite(fastDecay)
+	raceWrite(slowRise)
+	raceWrite(slowDecay)
+	raceRead(x)
+	raceWrite(out)
+	rFSTracerUniformNEON(unsafe.SliceData(fastRise), unsafe.SliceData(fastDecay), unsafe.SliceData(slowRise), unsafe.SliceData(slowDecay), unsafe.SliceData(x), unsafe.SliceData(out), lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1, n/64)
+}
+
+// RFSTracerAddNEON runs RFSTracerAdd's update on the len(fastRise) units of fastRise, a whole number of blocks of 64:
+//
+//	each of fastRise, fastDecay, slowRise and slowDecay:
+//	    T ← (T + λT·(bT − T)) + cT·x
+//	out ← out + α·(fastDecay − fastRise) + α′·(slowDecay − slowRise)
+//
+// The output is added to out (the synapses' StepAdd); out must not be x.
+//
+// fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
+// Each parameter (lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay,
+// lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha and alpha1)
+// holds one value per unit, or the 64 values of one block, which every block then reads (a
+// uniform value repeated 64 times). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func RFSTracerAddNEON(fastRise, fastDecay, slowRise, slowDecay, x, out, lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1 []float32) {
+	requireNEON("RFSTracerAddNEON")
+	n := len(fastRise)
+	checkBlocks("RFSTracerAddNEON", "fastRise", n)
+	checkLen("RFSTracerAddNEON", "fastDecay", len(fastDecay), "len(fastRise)", n)
+	checkLen("RFSTracerAddNEON", "slowRise", len(slowRise), "len(fastRise)", n)
+	checkLen("RFSTracerAddNEON", "slowDecay", len(slowDecay), "len(fastRise)", n)
+	checkLen("RFSTracerAddNEON", "x", len(x), "len(fastRise)", n)
+	checkLen("RFSTracerAddNEON", "out", len(out), "len(fastRise)", n)
+	checkParam("RFSTracerAddNEON", "lFastRise", len(lFastRise), n)
+	checkParam("RFSTracerAddNEON", "cFastRise", len(cFastRise), n)
+	checkParam("RFSTracerAddNEON", "bFastRise", len(bFastRise), n)
+	checkParam("RFSTracerAddNEON", "lFastDecay", len(lFastDecay), n)
+	checkParam("RFSTracerAddNEON", "cFastDecay", len(cFastDecay), n)
+	checkParam("RFSTracerAddNEON", "bFastDecay", len(bFastDecay), n)
+	checkParam("RFSTracerAddNEON", "lSlowRise", len(lSlowRise), n)
+	checkParam("RFSTracerAddNEON", "cSlowRise", len(cSlowRise), n)
+	checkParam("RFSTracerAddNEON", "bSlowRise", len(bSlowRise), n)
+	checkParam("RFSTracerAddNEON", "lSlowDecay", len(lSlowDecay), n)
+	checkParam("RFSTracerAddNEON", "cSlowDecay", len(cSlowDecay), n)
+	checkParam("RFSTracerAddNEON", "bSlowDecay", len(bSlowDecay), n)
+	checkParam("RFSTracerAddNEON", "alpha", len(alpha), n)
+	checkParam("RFSTracerAddNEON", "alpha1", len(alpha1), n)
+	raceWrite(fastRise)
+	raceWrite(fastDecay)
+	raceWrite(slowRise)
+	raceWrite(slowDecay)
+	raceRead(x)
+	raceWrite(out)
+	raceRead(lFastRise)
+	raceRead(cFastRise)
+	raceRead(bFastRise)
+	raceRead(lFastDecay)
+	raceRead(cFastDecay)
+	raceRead(bFastDecay)
+	raceRead(lSlowRise)
+	raceRead(cSlowRise)
+	raceRead(bSlowRise)
+	raceRead(lSlowDecay)
+	raceRead(cSlowDecay)
+	raceRead(bSlowDecay)
+	raceRead(alpha)
+	raceRead(alpha1)
+	rFSTracerAddNEON(unsafe.SliceData(fastRise), unsafe.SliceData(fastDecay), unsafe.SliceData(slowRise), unsafe.SliceData(slowDecay), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lFastRise), unsafe.SliceData(cFastRise), unsafe.SliceData(bFastRise), unsafe.SliceData(lFastDecay), unsafe.SliceData(cFastDecay), unsafe.SliceData(bFastDecay), unsafe.SliceData(lSlowRise), unsafe.SliceData(cSlowRise), unsafe.SliceData(bSlowRise), unsafe.SliceData(lSlowDecay), unsafe.SliceData(cSlowDecay), unsafe.SliceData(bSlowDecay), unsafe.SliceData(alpha), unsafe.SliceData(alpha1), stride(len(lFastRise), n, 4), stride(len(cFastRise), n, 4), stride(len(bFastRise), n, 4), stride(len(lFastDecay), n, 4), stride(len(cFastDecay), n, 4), stride(len(bFastDecay), n, 4), stride(len(lSlowRise), n, 4), stride(len(cSlowRise), n, 4), stride(len(bSlowRise), n, 4), stride(len(lSlowDecay), n, 4), stride(len(cSlowDecay), n, 4), stride(len(bSlowDecay), n, 4), stride(len(alpha), n, 4), stride(len(alpha1), n, 4), n/64)
+}
+
+// RFSTracerAddUniformNEON runs RFSTracerAdd's update on the len(fastRise) units of fastRise, a whole number of blocks of 64:
+//
+//	each of fastRise, fastDecay, slowRise and slowDecay:
+//	    T ← (T + λT·(bT − T)) + cT·x
+//	out ← out + α·(fastDecay − fastRise) + α′·(slowDecay − slowRise)
+//
+// The output is added to out (the synapses' StepAdd); out must not be x.
+//
+// fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
+// Each parameter is one value for every unit. Products are rounded on their own (no FMA), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func RFSTracerAddUniformNEON(fastRise, fastDecay, slowRise, slowDecay, x, out []float32, lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1 float32) {
+	requireNEON("RFSTracerAddUniformNEON")
+	n := len(fastRise)
+	checkBlocks("RFSTracerAddUniformNEON", "fastRise", n)
+	checkLen("RFSTracerAddUniformNEON", "fastDecay", len(fastDecay), "len(fastRise)", n)
+	checkLen("RFSTracerAddUniformNEON", "slowRise", len(slowRise), "len(fastRise)", n)
+	checkLen("RFSTracerAddUniformNEON", "slowDecay", len(slowDecay), "len(fastRise)", n)
+	checkLen("RFSTracerAddUniformNEON", "x", len(x), "len(fastRise)", n)
+	checkLen("RFSTracerAddUniformNEON", "out", len(out), "len(fastRise)", n)
+	raceWrite(fastRise)
+	raceWrite(fastDecay)
+	raceWrite(slowRise)
+	raceWrite(slowDecay)
+	raceRead(x)
+	raceWrite(out)
+	rFSTracerAddUniformNEON(unsafe.SliceData(fastRise), unsafe.SliceData(fastDecay), unsafe.SliceData(slowRise), unsafe.SliceData(slowDecay), unsafe.SliceData(x), unsafe.SliceData(out), lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1, n/64)
+}
+
+// RFSTracerDrainNEON runs RFSTracerDrain's update on the len(fastRise) units of fastRise, a whole number of blocks of 64:
+//
+//	each of fastRise, fastDecay, slowRise and slowDecay:
+//	    T ← (T + λT·(bT − T)) + cT·x
+//	out ← α·(fastDecay − fastRise) + α′·(slowDecay − slowRise)
+//	x ← 0
+//
+// x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
+// Each parameter (lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay,
+// lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha and alpha1)
+// holds one value per unit, or the 64 values of one block, which every block then reads (a
+// uniform value repeated 64 times). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func RFSTracerDrainNEON(fastRise, fastDecay, slowRise, slowDecay, x, out, lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1 []float32) {
+	requireNEON("RFSTracerDrainNEON")
+	n := len(fastRise)
+	checkBlocks("RFSTracerDrainNEON", "fastRise", n)
+	checkLen("RFSTracerDrainNEON", "fastDecay", len(fastDecay), "len(fastRise)", n)
+	checkLen("RFSTracerDrainNEON", "slowRise", len(slowRise), "len(fastRise)", n)
+	checkLen("RFSTracerDrainNEON", "slowDecay", len(slowDecay), "len(fastRise)", n)
+	checkLen("RFSTracerDrainNEON", "x", len(x), "len(fastRise)", n)
+	checkLen("RFSTracerDrainNEON", "out", len(out), "len(fastRise)", n)
+	checkParam("RFSTracerDrainNEON", "lFastRise", len(lFastRise), n)
+	checkParam("RFSTracerDrainNEON", "cFastRise", len(cFastRise), n)
+	checkParam("RFSTracerDrainNEON", "bFastRise", len(bFastRise), n)
+	checkParam("RFSTracerDrainNEON", "lFastDecay", len(lFastDecay), n)
+	checkParam("RFSTracerDrainNEON", "cFastDecay", len(cFastDecay), n)
+	checkParam("RFSTracerDrainNEON", "bFastDecay", len(bFastDecay), n)
+	checkParam("RFSTracerDrainNEON", "lSlowRise", len(lSlowRise), n)
+	checkParam("RFSTracerDrainNEON", "cSlowRise", len(cSlowRise), n)
+	checkParam("RFSTracerDrainNEON", "bSlowRise", len(bSlowRise), n)
+	checkParam("RFSTracerDrainNEON", "lSlowDecay", len(lSlowDecay), n)
+	checkParam("RFSTracerDrainNEON", "cSlowDecay", len(cSlowDecay), n)
+	checkParam("RFSTracerDrainNEON", "bSlowDecay", len(bSlowDecay), n)
+	checkParam("RFSTracerDrainNEON", "alpha", len(alpha), n)
+	checkParam("RFSTracerDrainNEON", "alpha1", len(alpha1), n)
+	raceWrite(fastRise)
+	raceWrite(fastDecay)
+	raceWrite(slowRise)
+	raceWrite(slowDecay)
+	raceWrite(x)
+	raceWrite(out)
+	raceRead(lFastRise)
+	raceRead(cFastRise)
+	raceRead(bFastRise)
+	raceRead(lFastDecay)
+	raceRead(cFastDecay)
+	raceRead(bFastDecay)
+	raceRead(lSlowRise)
+	raceRead(cSlowRise)
+	raceRead(bSlowRise)
+	raceRead(lSlowDecay)
+	raceRead(cSlowDecay)
+	raceRead(bSlowDecay)
+	raceRead(alpha)
+	raceRead(alpha1)
+	rFSTracerDrainNEON(unsafe.SliceData(fastRise), unsafe.SliceData(fastDecay), unsafe.SliceData(slowRise), unsafe.SliceData(slowDecay), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lFastRise), unsafe.SliceData(cFastRise), unsafe.SliceData(bFastRise), unsafe.SliceData(lFastDecay), unsafe.SliceData(cFastDecay), unsafe.SliceData(bFastDecay), unsafe.SliceData(lSlowRise), unsafe.SliceData(cSlowRise), unsafe.SliceData(bSlowRise), unsafe.SliceData(lSlowDecay), unsafe.SliceData(cSlowDecay), unsafe.SliceData(bSlowDecay), unsafe.SliceData(alpha), unsafe.SliceData(alpha1), stride(len(lFastRise), n, 4), stride(len(cFastRise), n, 4), stride(len(bFastRise), n, 4), stride(len(lFastDecay), n, 4), stride(len(cFastDecay), n, 4), stride(len(bFastDecay), n, 4), stride(len(lSlowRise), n, 4), stride(len(cSlowRise), n, 4), stride(len(bSlowRise), n, 4), stride(len(lSlowDecay), n, 4), stride(len(cSlowDecay), n, 4), stride(len(bSlowDecay), n, 4), stride(len(alpha), n, 4), stride(len(alpha1), n, 4), n/64)
+}
+
+// RFSTracerDrainUniformNEON runs RFSTracerDrain's update on the len(fastRise) units of fastRise, a whole number of blocks of 64:
+//
+//	each of fastRise, fastDecay, slowRise and slowDecay:
+//	    T ← (T + λT·(bT − T)) + cT·x
+//	out ← α·(fastDecay − fastRise) + α′·(slowDecay − slowRise)
+//	x ← 0
+//
+// x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
+// Each parameter is one value for every unit. Products are rounded on their own (no FMA), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func RFSTracerDrainUniformNEON(fastRise, fastDecay, slowRise, slowDecay, x, out []float32, lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1 float32) {
+	requireNEON("RFSTracerDrainUniformNEON")
+	n := len(fastRise)
+	checkBlocks("RFSTracerDrainUniformNEON", "fastRise", n)
+	checkLen("RFSTracerDrainUniformNEON", "fastDecay", len(fastDecay), "len(fastRise)", n)
+	checkLen("RFSTracerDrainUniformNEON", "slowRise", len(slowRise), "len(fastRise)", n)
+	checkLen("RFSTracerDrainUniformNEON", "slowDecay", len(slowDecay), "len(fastRise)", n)
+	checkLen("RFSTracerDrainUniformNEON", "x", len(x), "len(fastRise)", n)
+	checkLen("RFSTracerDrainUniformNEON", "out", len(out), "len(fastRise)", n)
+	raceWrite(fastRise)
+	raceWrite(fastDecay)
+	raceWrite(slowRise)
+	raceWrite(slowDecay)
+	raceWrite(x)
+	raceWrite(out)
+	rFSTracerDrainUniformNEON(unsafe.SliceData(fastRise), unsafe.SliceData(fastDecay), unsafe.SliceData(slowRise), unsafe.SliceData(slowDecay), unsafe.SliceData(x), unsafe.SliceData(out), lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1, n/64)
+}
+
+// RFSTracerDrainAddNEON runs RFSTracerDrainAdd's update on the len(fastRise) units of fastRise, a whole number of blocks of 64:
+//
+//	each of fastRise, fastDecay, slowRise and slowDecay:
+//	    T ← (T + λT·(bT − T)) + cT·x
+//	out ← out + α·(fastDecay − fastRise) + α′·(slowDecay − slowRise)
+//	x ← 0
+//
+// The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
+// Each parameter (lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay,
+// lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha and alpha1)
+// holds one value per unit, or the 64 values of one block, which every block then reads (a
+// uniform value repeated 64 times). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func RFSTracerDrainAddNEON(fastRise, fastDecay, slowRise, slowDecay, x, out, lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1 []float32) {
+	requireNEON("RFSTracerDrainAddNEON")
+	n := len(fastRise)
+	checkBlocks("RFSTracerDrainAddNEON", "fastRise", n)
+	checkLen("RFSTracerDrainAddNEON", "fastDecay", len(fastDecay), "len(fastRise)", n)
+	checkLen("RFSTracerDrainAddNEON", "slowRise", len(slowRise), "len(fastRise)", n)
+	checkLen("RFSTracerDrainAddNEON", "slowDecay", len(slowDecay), "len(fastRise)", n)
+	checkLen("RFSTracerDrainAddNEON", "x", len(x), "len(fastRise)", n)
+	checkLen("RFSTracerDrainAddNEON", "out", len(out), "len(fastRise)", n)
+	checkParam("RFSTracerDrainAddNEON", "lFastRise", len(lFastRise), n)
+	checkParam("RFSTracerDrainAddNEON", "cFastRise", len(cFastRise), n)
+	checkParam("RFSTracerDrainAddNEON", "bFastRise", len(bFastRise), n)
+	checkParam("RFSTracerDrainAddNEON", "lFastDecay", len(lFastDecay), n)
+	checkParam("RFSTracerDrainAddNEON", "cFastDecay", len(cFastDecay), n)
+	checkParam("RFSTracerDrainAddNEON", "bFastDecay", len(bFastDecay), n)
+	checkParam("RFSTracerDrainAddNEON", "lSlowRise", len(lSlowRise), n)
+	checkParam("RFSTracerDrainAddNEON", "cSlowRise", len(cSlowRise), n)
+	checkParam("RFSTracerDrainAddNEON", "bSlowRise", len(bSlowRise), n)
+	checkParam("RFSTracerDrainAddNEON", "lSlowDecay", len(lSlowDecay), n)
+	checkParam("RFSTracerDrainAddNEON", "cSlowDecay", len(cSlowDecay), n)
+	checkParam("RFSTracerDrainAddNEON", "bSlowDecay", len(bSlowDecay), n)
+	checkParam("RFSTracerDrainAddNEON", "alpha", len(alpha), n)
+	checkParam("RFSTracerDrainAddNEON", "alpha1", len(alpha1), n)
+	raceWrite(fastRise)
+	raceWrite(fastDecay)
+	raceWrite(slowRise)
+	raceWrite(slowDecay)
+	raceWrite(x)
+	raceWrite(out)
+	raceRead(lFastRise)
+	raceRead(cFastRise)
+	raceRead(bFastRise)
+	raceRead(lFastDecay)
+	raceRead(cFastDecay)
+	raceRead(bFastDecay)
+	raceRead(lSlowRise)
+	raceRead(cSlowRise)
+	raceRead(bSlowRise)
+	raceRead(lSlowDecay)
+	raceRead(cSlowDecay)
+	raceRead(bSlowDecay)
+	raceRead(alpha)
+	raceRead(alpha1)
+	rFSTracerDrainAddNEON(unsafe.SliceData(fastRise), unsafe.SliceData(fastDecay), unsafe.SliceData(slowRise), unsafe.SliceData(slowDecay), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lFastRise), unsafe.SliceData(cFastRise), unsafe.SliceData(bFastRise), unsafe.SliceData(lFastDecay), unsafe.SliceData(cFastDecay), unsafe.SliceData(bFastDecay), unsafe.SliceData(lSlowRise), unsafe.SliceData(cSlowRise), unsafe.SliceData(bSlowRise), unsafe.SliceData(lSlowDecay), unsafe.SliceData(cSlowDecay), unsafe.SliceData(bSlowDecay), unsafe.SliceData(alpha), unsafe.SliceData(alpha1), stride(len(lFastRise), n, 4), stride(len(cFastRise), n, 4), stride(len(bFastRise), n, 4), stride(len(lFastDecay), n, 4), stride(len(cFastDecay), n, 4), stride(len(bFastDecay), n, 4), stride(len(lSlowRise), n, 4), stride(len(cSlowRise), n, 4), stride(len(bSlowRise), n, 4), stride(len(lSlowDecay), n, 4), stride(len(cSlowDecay), n, 4), stride(len(bSlowDecay), n, 4), stride(len(alpha), n, 4), stride(len(alpha1), n, 4), n/64)
+}
+
+// RFSTracerDrainAddUniformNEON runs RFSTracerDrainAdd's update on the len(fastRise) units of fastRise, a whole number of blocks of 64:
+//
+//	each of fastRise, fastDecay, slowRise and slowDecay:
+//	    T ← (T + λT·(bT − T)) + cT·x
+//	out ← out + α·(fastDecay − fastRise) + α′·(slowDecay − slowRise)
+//	x ← 0
+//
+// The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
+// Each parameter is one value for every unit. Products are rounded on their own (no FMA), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func RFSTracerDrainAddUniformNEON(fastRise, fastDecay, slowRise, slowDecay, x, out []float32, lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1 float32) {
+	requireNEON("RFSTracerDrainAddUniformNEON")
+	n := len(fastRise)
+	checkBlocks("RFSTracerDrainAddUniformNEON", "fastRise", n)
+	checkLen("RFSTracerDrainAddUniformNEON", "fastDecay", len(fastDecay), "len(fastRise)", n)
+	checkLen("RFSTracerDrainAddUniformNEON", "slowRise", len(slowRise), "len(fastRise)", n)
+	checkLen("RFSTracerDrainAddUniformNEON", "slowDecay", len(slowDecay), "len(fastRise)", n)
+	checkLen("RFSTracerDrainAddUniformNEON", "x", len(x), "len(fastRise)", n)
+	checkLen("RFSTracerDrainAddUniformNEON", "out", len(out), "len(fastRise)", n)
+	raceWrite(fastRise)
+	raceWrite(fastDecay)
+	raceWrite(slowRise)
+	raceWrite(slowDecay)
+	raceWrite(x)
+	raceWrite(out)
+	rFSTracerDrainAddUniformNEON(unsafe.SliceData(fastRise), unsafe.SliceData(fastDecay), unsafe.SliceData(slowRise), unsafe.SliceData(slowDecay), unsafe.SliceData(x), unsafe.SliceData(out), lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay, lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha, alpha1, n/64)
+}
+
+// DoubleTracerNEON runs DoubleTracer's update on the len(t1) units of t1, a whole number of blocks of 64:
+//
+//	t1 ← (t1 + λ1·(b1 − t1)) + c1·x
+//	t2 ← (t2 + λ2·(b2 − t2)) + c2·t1
+//	out ← t2
+//
+// out may be x.
+//
+// t2, x and out hold one value per unit each, as t1 does. Each parameter (lT1, cT1, bT1,
+// lT2, cT2 and bT2) holds one value per unit, or the 64 values of one block, which every
+// block then reads (a uniform value repeated 64 times). Products are rounded on their own
+// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func DoubleTracerNEON(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []float32) {
+	requireNEON("DoubleTracerNEON")
+	n := len(t1)
+	checkBlocks("DoubleTracerNEON", "t1", n)
+	checkLen("DoubleTracerNEON", "t2", len(t2), "len(t1)", n)
+	checkLen("DoubleTracerNEON", "x", len(x), "len(t1)", n)
+	checkLen("DoubleTracerNEON", "out", len(out), "len(t1)", n)
+	checkParam("DoubleTracerNEON", "lT1", len(lT1), n)
+	checkParam("DoubleTracerNEON", "cT1", len(cT1), n)
+	checkParam("DoubleTracerNEON", "bT1", len(bT1), n)
+	checkParam("DoubleTracerNEON", "lT2", len(lT2), n)
+	checkParam("DoubleTracerNEON", "cT2", len(cT2), n)
+	checkParam("DoubleTracerNEON", "bT2", len(bT2), n)
+	raceWrite(t1)
+	raceWrite(t2)
+	raceRead(x)
+	raceWrite(out)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	doubleTracerNEON(unsafe.SliceData(t1), unsafe.SliceData(t2), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), n/64)
+}
+
+// DoubleTracerUniformNEON runs DoubleTracer's update on the len(t1) units of t1, a whole number of blocks of 64:
+//
+//	t1 ← (t1 + λ1·(b1 − t1)) + c1·x
+//	t2 ← (t2 + λ2·(b2 − t2)) + c2·t1
+//	out ← t2
+//
+// out may be x.
+//
+// t2, x and out hold one value per unit each, as t1 does. Each parameter is one value for
+// every unit. Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func DoubleTracerUniformNEON(t1, t2, x, out []float32, lT1, cT1, bT1, lT2, cT2, bT2 float32) {
+	requireNEON("DoubleTracerUniformNEON")
+	n := len(t1)
+	checkBlocks("DoubleTracerUniformNEON", "t1", n)
+	checkLen("DoubleTracerUniformNEON", "t2", len(t2), "len(t1)", n)
+	checkLen("DoubleTracerUniformNEON", "x", len(x), "len(t1)", n)
+	checkLen("DoubleTracerUniformNEON", "out", len(out), "len(t1)", n)
+	raceWrite(t1)
+	raceWrite(t2)
+	raceRead(x)
+	raceWrite(out)
+	doubleTracerUniformNEON(unsafe.SliceData(t1), unsafe.SliceData(t2), unsafe.SliceData(x), unsafe.SliceData(out), lT1, cT1, bT1, lT2, cT2, bT2, n/64)
+}
+
+// DoubleTracerAddNEON runs DoubleTracerAdd's update on the len(t1) units of t1, a whole number of blocks of 64:
+//
+//	t1 ← (t1 + λ1·(b1 − t1)) + c1·x
+//	t2 ← (t2 + λ2·(b2 − t2)) + c2·t1
+//	out ← out + t2
+//
+// The output is added to out (the synapses' StepAdd); out must not be x.
+//
+// t2, x and out hold one value per unit each, as t1 does. Each parameter (lT1, cT1, bT1,
+// lT2, cT2 and bT2) holds one value per unit, or the 64 values of one block, which every
+// block then reads (a uniform value repeated 64 times). Products are rounded on their own
+// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func DoubleTracerAddNEON(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []float32) {
+	requireNEON("DoubleTracerAddNEON")
+	n := len(t1)
+	checkBlocks("DoubleTracerAddNEON", "t1", n)
+	checkLen("DoubleTracerAddNEON", "t2", len(t2), "len(t1)", n)
+	checkLen("DoubleTracerAddNEON", "x", len(x), "len(t1)", n)
+	checkLen("DoubleTracerAddNEON", "out", len(out), "len(t1)", n)
+	checkParam("DoubleTracerAddNEON", "lT1", len(lT1), n)
+	checkParam("DoubleTracerAddNEON", "cT1", len(cT1), n)
+	checkParam("DoubleTracerAddNEON", "bT1", len(bT1), n)
+	checkParam("DoubleTracerAddNEON", "lT2", len(lT2), n)
+	checkParam("DoubleTracerAddNEON", "cT2", len(cT2), n)
+	checkParam("DoubleTracerAddNEON", "bT2", len(bT2), n)
+	raceWrite(t1)
+	raceWrite(t2)
+	raceRead(x)
+	raceWrite(out)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	doubleTracerAddNEON(unsafe.SliceData(t1), unsafe.SliceData(t2), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), n/64)
+}
+
+// DoubleTracerAddUniformNEON runs DoubleTracerAdd's update on the len(t1) units of t1, a whole number of blocks of 64:
+//
+//	t1 ← (t1 + λ1·(b1 − t1)) + c1·x
+//	t2 ← (t2 + λ2·(b2 − t2)) + c2·t1
+//	out ← out + t2
+//
+// The output is added to out (the synapses' StepAdd); out must not be x.
+//
+// t2, x and out hold one value per unit each, as t1 does. Each parameter is one value for
+// every unit. Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func DoubleTracerAddUniformNEON(t1, t2, x, out []float32, lT1, cT1, bT1, lT2, cT2, bT2 float32) {
+	requireNEON("DoubleTracerAddUniformNEON")
+	n := len(t1)
+	checkBlocks("DoubleTracerAddUniformNEON", "t1", n)
+	checkLen("DoubleTracerAddUniformNEON", "t2", len(t2), "len(t1)", n)
+	checkLen("DoubleTracerAddUniformNEON", "x", len(x), "len(t1)", n)
+	checkLen("DoubleTracerAddUniformNEON", "out", len(out), "len(t1)", n)
+	raceWrite(t1)
+	raceWrite(t2)
+	raceRead(x)
+	raceWrite(out)
+	doubleTracerAddUniformNEON(unsafe.SliceData(t1), unsafe.SliceData(t2), unsafe.SliceData(x), unsafe.SliceData(out), lT1, cT1, bT1, lT2, cT2, bT2, n/64)
+}
+
+// DoubleTracerDrainNEON runs DoubleTracerDrain's update on the len(t1) units of t1, a whole number of blocks of 64:
+//
+//	t1 ← (t1 + λ1·(b1 − t1)) + c1·x
+//	t2 ← (t2 + λ2·(b2 − t2)) + c2·t1
+//	out ← t2
+//	x ← 0
+//
+// x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// t2, x and out hold one value per unit each, as t1 does. Each parameter (lT1, cT1, bT1,
+// lT2, cT2 and bT2) holds one value per unit, or the 64 values of one block, which every
+// block then reads (a uniform value repeated 64 times). Products are rounded on their own
+// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func DoubleTracerDrainNEON(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []float32) {
+	requireNEON("DoubleTracerDrainNEON")
+	n := len(t1)
+	checkBlocks("DoubleTracerDrainNEON", "t1", n)
+	checkLen("DoubleTracerDrainNEON", "t2", len(t2), "len(t1)", n)
+	checkLen("DoubleTracerDrainNEON", "x", len(x), "len(t1)", n)
+	checkLen("DoubleTracerDrainNEON", "out", len(out), "len(t1)", n)
+	checkParam("DoubleTracerDrainNEON", "lT1", len(lT1), n)
+	checkParam("DoubleTracerDrainNEON", "cT1", len(cT1), n)
+	checkParam("DoubleTracerDrainNEON", "bT1", len(bT1), n)
+	checkParam("DoubleTracerDrainNEON", "lT2", len(lT2), n)
+	checkParam("DoubleTracerDrainNEON", "cT2", len(cT2), n)
+	checkParam("DoubleTracerDrainNEON", "bT2", len(bT2), n)
+	raceWrite(t1)
+	raceWrite(t2)
+	raceWrite(x)
+	raceWrite(out)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	doubleTracerDrainNEON(unsafe.SliceData(t1), unsafe.SliceData(t2), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), n/64)
+}
+
+// DoubleTracerDrainUniformNEON runs DoubleTracerDrain's update on the len(t1) units of t1, a whole number of blocks of 64:
+//
+//	t1 ← (t1 + λ1·(b1 − t1)) + c1·x
+//	t2 ← (t2 + λ2·(b2 − t2)) + c2·t1
+//	out ← t2
+//	x ← 0
+//
+// x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// t2, x and out hold one value per unit each, as t1 does. Each parameter is one value for
+// every unit. Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func DoubleTracerDrainUniformNEON(t1, t2, x, out []float32, lT1, cT1, bT1, lT2, cT2, bT2 float32) {
+	requireNEON("DoubleTracerDrainUniformNEON")
+	n := len(t1)
+	checkBlocks("DoubleTracerDrainUniformNEON", "t1", n)
+	checkLen("DoubleTracerDrainUniformNEON", "t2", len(t2), "len(t1)", n)
+	checkLen("DoubleTracerDrainUniformNEON", "x", len(x), "len(t1)", n)
+	checkLen("DoubleTracerDrainUniformNEON", "out", len(out), "len(t1)", n)
+	raceWrite(t1)
+	raceWrite(t2)
+	raceWrite(x)
+	raceWrite(out)
+	doubleTracerDrainUniformNEON(unsafe.SliceData(t1), unsafe.SliceData(t2), unsafe.SliceData(x), unsafe.SliceData(out), lT1, cT1, bT1, lT2, cT2, bT2, n/64)
+}
+
+// DoubleTracerDrainAddNEON runs DoubleTracerDrainAdd's update on the len(t1) units of t1, a whole number of blocks of 64:
+//
+//	t1 ← (t1 + λ1·(b1 − t1)) + c1·x
+//	t2 ← (t2 + λ2·(b2 − t2)) + c2·t1
+//	out ← out + t2
+//	x ← 0
+//
+// The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// t2, x and out hold one value per unit each, as t1 does. Each parameter (lT1, cT1, bT1,
+// lT2, cT2 and bT2) holds one value per unit, or the 64 values of one block, which every
+// block then reads (a uniform value repeated 64 times). Products are rounded on their own
+// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func DoubleTracerDrainAddNEON(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []float32) {
+	requireNEON("DoubleTracerDrainAddNEON")
+	n := len(t1)
+	checkBlocks("DoubleTracerDrainAddNEON", "t1", n)
+	checkLen("DoubleTracerDrainAddNEON", "t2", len(t2), "len(t1)", n)
+	checkLen("DoubleTracerDrainAddNEON", "x", len(x), "len(t1)", n)
+	checkLen("DoubleTracerDrainAddNEON", "out", len(out), "len(t1)", n)
+	checkParam("DoubleTracerDrainAddNEON", "lT1", len(lT1), n)
+	checkParam("DoubleTracerDrainAddNEON", "cT1", len(cT1), n)
+	checkParam("DoubleTracerDrainAddNEON", "bT1", len(bT1), n)
+	checkParam("DoubleTracerDrainAddNEON", "lT2", len(lT2), n)
+	checkParam("DoubleTracerDrainAddNEON", "cT2", len(cT2), n)
+	checkParam("DoubleTracerDrainAddNEON", "bT2", len(bT2), n)
+	raceWrite(t1)
+	raceWrite(t2)
+	raceWrite(x)
+	raceWrite(out)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	doubleTracerDrainAddNEON(unsafe.SliceData(t1), unsafe.SliceData(t2), unsafe.SliceData(x), unsafe.SliceData(out), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), n/64)
+}
+
+// DoubleTracerDrainAddUniformNEON runs DoubleTracerDrainAdd's update on the len(t1) units of t1, a whole number of blocks of 64:
+//
+//	t1 ← (t1 + λ1·(b1 − t1)) + c1·x
+//	t2 ← (t2 + λ2·(b2 − t2)) + c2·t1
+//	out ← out + t2
+//	x ← 0
+//
+// The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
+//
+// t2, x and out hold one value per unit each, as t1 does. Each parameter is one value for
+// every unit. Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func DoubleTracerDrainAddUniformNEON(t1, t2, x, out []float32, lT1, cT1, bT1, lT2, cT2, bT2 float32) {
+	requireNEON("DoubleTracerDrainAddUniformNEON")
+	n := len(t1)
+	checkBlocks("DoubleTracerDrainAddUniformNEON", "t1", n)
+	checkLen("DoubleTracerDrainAddUniformNEON", "t2", len(t2), "len(t1)", n)
+	checkLen("DoubleTracerDrainAddUniformNEON", "x", len(x), "len(t1)", n)
+	checkLen("DoubleTracerDrainAddUniformNEON", "out", len(out), "len(t1)", n)
+	raceWrite(t1)
+	raceWrite(t2)
+	raceWrite(x)
+	raceWrite(out)
+	doubleTracerDrainAddUniformNEON(unsafe.SliceData(t1), unsafe.SliceData(t2), unsafe.SliceData(x), unsafe.SliceData(out), lT1, cT1, bT1, lT2, cT2, bT2, n/64)
+}
+
+// ExpNEON runs Exp's update on the len(x) units of x, a whole number of blocks of 64:
+//
+//	out ← exp(x)
+//
+// The library's one exponential (internal/ref.Exp), within 1 ULP of e^x; NaN gives NaN, x above about 88.72 +Inf, below about −103.9 0. out may be x.
+//
+// out holds one value per unit, as x does. Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func ExpNEON(x, out []float32) {
+	requireNEON("ExpNEON")
+	n := len(x)
+	checkBlocks("ExpNEON", "x", n)
+	checkLen("ExpNEON", "out", len(out), "len(x)", n)
+	raceRead(x)
+	raceWrite(out)
+	expNEON(unsafe.SliceData(x), unsafe.SliceData(out), n/64)
+}

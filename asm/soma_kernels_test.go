@@ -406,4 +406,205 @@ var somaKernels = []kernel{
 	}},
 	{name: "ExpAVX512", isa: "avx512", blocks: true, fn: ExpAVX512, args: []arg{{"x", "n", false}, {"out", "n", true}}, call: func(a []any) any { ExpAVX512(a[0].([]float32), a[1].([]float32)); return nil }},
 	{name: "ExpAVX2", isa: "avx2", blocks: true, fn: ExpAVX2, args: []arg{{"x", "n", false}, {"out", "n", true}}, call: func(a []any) any { ExpAVX2(a[0].([]float32), a[1].([]float32)); return nil }},
+	{name: "LeakyNEON", isa: "neon", blocks: true, fn: LeakyNEON, args: []arg{{"v", "n", true}, {"cur", "n", false}, {"d", "param", false}, {"gr", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		LeakyNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]uint64))
+		return nil
+	}},
+	{name: "LeakyUniformNEON", isa: "neon", blocks: true, fn: LeakyUniformNEON, args: []arg{{"v", "n", true}, {"cur", "n", false}, {"d", "value", false}, {"gr", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		LeakyUniformNEON(a[0].([]float32), a[1].([]float32), a[2].(float32), a[3].(float32), a[4].(float32), a[5].(float32), a[6].([]uint64))
+		return nil
+	}},
+	{name: "RefractoryLeakyNEON", isa: "neon", blocks: true, fn: RefractoryLeakyNEON, args: []arg{{"v", "n", true}, {"r", "n", true}, {"cur", "n", false}, {"c", "param", false}, {"d", "param", false}, {"gr", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		RefractoryLeakyNEON(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].([]uint16), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]uint64))
+		return nil
+	}},
+	{name: "RefractoryLeakyUniformNEON", isa: "neon", blocks: true, fn: RefractoryLeakyUniformNEON, args: []arg{{"v", "n", true}, {"r", "n", true}, {"cur", "n", false}, {"c", "value", false}, {"d", "value", false}, {"gr", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		RefractoryLeakyUniformNEON(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].(uint16), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].([]uint64))
+		return nil
+	}},
+	{name: "StrictRefractoryLeakyNEON", isa: "neon", blocks: true, fn: StrictRefractoryLeakyNEON, args: []arg{{"v", "n", true}, {"r", "n", true}, {"cur", "n", false}, {"c", "param", false}, {"d", "param", false}, {"gr", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		StrictRefractoryLeakyNEON(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].([]uint16), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]uint64))
+		return nil
+	}},
+	{name: "StrictRefractoryLeakyUniformNEON", isa: "neon", blocks: true, fn: StrictRefractoryLeakyUniformNEON, args: []arg{{"v", "n", true}, {"r", "n", true}, {"cur", "n", false}, {"c", "value", false}, {"d", "value", false}, {"gr", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		StrictRefractoryLeakyUniformNEON(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].(uint16), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].([]uint64))
+		return nil
+	}},
+	{name: "AdaptiveLeakyNEON", isa: "neon", blocks: true, fn: AdaptiveLeakyNEON, args: []arg{{"v", "n", true}, {"r", "n", true}, {"theta", "n", true}, {"cur", "n", false}, {"c", "param", false}, {"d", "param", false}, {"gr", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"ltheta", "param", false}, {"dtheta", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		AdaptiveLeakyNEON(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].([]float32), a[4].([]uint16), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]float32), a[11].([]uint64))
+		return nil
+	}},
+	{name: "AdaptiveLeakyUniformNEON", isa: "neon", blocks: true, fn: AdaptiveLeakyUniformNEON, args: []arg{{"v", "n", true}, {"r", "n", true}, {"theta", "n", true}, {"cur", "n", false}, {"c", "value", false}, {"d", "value", false}, {"gr", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"ltheta", "value", false}, {"dtheta", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		AdaptiveLeakyUniformNEON(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].([]float32), a[4].(uint16), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].([]uint64))
+		return nil
+	}},
+	{name: "ExponentialNEON", isa: "neon", blocks: true, fn: ExponentialNEON, args: []arg{{"v", "n", true}, {"cur", "n", false}, {"k", "param", false}, {"delta", "param", false}, {"rh", "param", false}, {"res", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		ExponentialNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]uint64))
+		return nil
+	}},
+	{name: "ExponentialUniformNEON", isa: "neon", blocks: true, fn: ExponentialUniformNEON, args: []arg{{"v", "n", true}, {"cur", "n", false}, {"k", "value", false}, {"delta", "value", false}, {"rh", "value", false}, {"res", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		ExponentialUniformNEON(a[0].([]float32), a[1].([]float32), a[2].(float32), a[3].(float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].([]uint64))
+		return nil
+	}},
+	{name: "RefractoryExponentialNEON", isa: "neon", blocks: true, fn: RefractoryExponentialNEON, args: []arg{{"v", "n", true}, {"r", "n", true}, {"cur", "n", false}, {"c", "param", false}, {"k", "param", false}, {"delta", "param", false}, {"rh", "param", false}, {"res", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		RefractoryExponentialNEON(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].([]uint16), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]uint64))
+		return nil
+	}},
+	{name: "RefractoryExponentialUniformNEON", isa: "neon", blocks: true, fn: RefractoryExponentialUniformNEON, args: []arg{{"v", "n", true}, {"r", "n", true}, {"cur", "n", false}, {"c", "value", false}, {"k", "value", false}, {"delta", "value", false}, {"rh", "value", false}, {"res", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		RefractoryExponentialUniformNEON(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].(uint16), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].([]uint64))
+		return nil
+	}},
+	{name: "AdaptiveExponentialNEON", isa: "neon", blocks: true, fn: AdaptiveExponentialNEON, args: []arg{{"v", "n", true}, {"w", "n", true}, {"cur", "n", false}, {"k", "param", false}, {"delta", "param", false}, {"rh", "param", false}, {"res", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"kw", "param", false}, {"a", "param", false}, {"b", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		AdaptiveExponentialNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]float32), a[11].([]float32), a[12].([]uint64))
+		return nil
+	}},
+	{name: "AdaptiveExponentialUniformNEON", isa: "neon", blocks: true, fn: AdaptiveExponentialUniformNEON, args: []arg{{"v", "n", true}, {"w", "n", true}, {"cur", "n", false}, {"k", "value", false}, {"delta", "value", false}, {"rh", "value", false}, {"res", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"kw", "value", false}, {"a", "value", false}, {"b", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		AdaptiveExponentialUniformNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].(float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].(float32), a[12].([]uint64))
+		return nil
+	}},
+	{name: "SimplifiedAdaptiveExponentialNEON", isa: "neon", blocks: true, fn: SimplifiedAdaptiveExponentialNEON, args: []arg{{"v", "n", true}, {"r", "n", true}, {"theta", "n", true}, {"cur", "n", false}, {"c", "param", false}, {"k", "param", false}, {"delta", "param", false}, {"rh", "param", false}, {"res", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"ltheta", "param", false}, {"dtheta", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		SimplifiedAdaptiveExponentialNEON(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].([]float32), a[4].([]uint16), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]float32), a[11].([]float32), a[12].([]float32), a[13].([]uint64))
+		return nil
+	}},
+	{name: "SimplifiedAdaptiveExponentialUniformNEON", isa: "neon", blocks: true, fn: SimplifiedAdaptiveExponentialUniformNEON, args: []arg{{"v", "n", true}, {"r", "n", true}, {"theta", "n", true}, {"cur", "n", false}, {"c", "value", false}, {"k", "value", false}, {"delta", "value", false}, {"rh", "value", false}, {"res", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"ltheta", "value", false}, {"dtheta", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		SimplifiedAdaptiveExponentialUniformNEON(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].([]float32), a[4].(uint16), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].(float32), a[12].(float32), a[13].([]uint64))
+		return nil
+	}},
+	{name: "IzhikevichNEON", isa: "neon", blocks: true, fn: IzhikevichNEON, args: []arg{{"v", "n", true}, {"u", "n", true}, {"cur", "n", false}, {"rest", "param", false}, {"res", "param", false}, {"a", "param", false}, {"b", "param", false}, {"d", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"dt", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		IzhikevichNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].(float32), a[11].([]uint64))
+		return nil
+	}},
+	{name: "IzhikevichUniformNEON", isa: "neon", blocks: true, fn: IzhikevichUniformNEON, args: []arg{{"v", "n", true}, {"u", "n", true}, {"cur", "n", false}, {"rest", "value", false}, {"res", "value", false}, {"a", "value", false}, {"b", "value", false}, {"d", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"dt", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		IzhikevichUniformNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].(float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].([]uint64))
+		return nil
+	}},
+	{name: "TracerNEON", isa: "neon", blocks: true, fn: TracerNEON, args: []arg{{"t", "n", true}, {"x", "n", false}, {"out", "n", true}, {"l", "param", false}, {"c", "param", false}, {"b", "param", false}}, call: func(a []any) any {
+		TracerNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32))
+		return nil
+	}},
+	{name: "TracerUniformNEON", isa: "neon", blocks: true, fn: TracerUniformNEON, args: []arg{{"t", "n", true}, {"x", "n", false}, {"out", "n", true}, {"l", "value", false}, {"c", "value", false}, {"b", "value", false}}, call: func(a []any) any {
+		TracerUniformNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].(float32), a[4].(float32), a[5].(float32))
+		return nil
+	}},
+	{name: "TracerAddNEON", isa: "neon", blocks: true, fn: TracerAddNEON, args: []arg{{"t", "n", true}, {"x", "n", false}, {"out", "n", true}, {"l", "param", false}, {"c", "param", false}, {"b", "param", false}}, call: func(a []any) any {
+		TracerAddNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32))
+		return nil
+	}},
+	{name: "TracerAddUniformNEON", isa: "neon", blocks: true, fn: TracerAddUniformNEON, args: []arg{{"t", "n", true}, {"x", "n", false}, {"out", "n", true}, {"l", "value", false}, {"c", "value", false}, {"b", "value", false}}, call: func(a []any) any {
+		TracerAddUniformNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].(float32), a[4].(float32), a[5].(float32))
+		return nil
+	}},
+	{name: "TracerDrainNEON", isa: "neon", blocks: true, fn: TracerDrainNEON, args: []arg{{"t", "n", true}, {"x", "n", true}, {"out", "n", true}, {"l", "param", false}, {"c", "param", false}, {"b", "param", false}}, call: func(a []any) any {
+		TracerDrainNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32))
+		return nil
+	}},
+	{name: "TracerDrainUniformNEON", isa: "neon", blocks: true, fn: TracerDrainUniformNEON, args: []arg{{"t", "n", true}, {"x", "n", true}, {"out", "n", true}, {"l", "value", false}, {"c", "value", false}, {"b", "value", false}}, call: func(a []any) any {
+		TracerDrainUniformNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].(float32), a[4].(float32), a[5].(float32))
+		return nil
+	}},
+	{name: "TracerDrainAddNEON", isa: "neon", blocks: true, fn: TracerDrainAddNEON, args: []arg{{"t", "n", true}, {"x", "n", true}, {"out", "n", true}, {"l", "param", false}, {"c", "param", false}, {"b", "param", false}}, call: func(a []any) any {
+		TracerDrainAddNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32))
+		return nil
+	}},
+	{name: "TracerDrainAddUniformNEON", isa: "neon", blocks: true, fn: TracerDrainAddUniformNEON, args: []arg{{"t", "n", true}, {"x", "n", true}, {"out", "n", true}, {"l", "value", false}, {"c", "value", false}, {"b", "value", false}}, call: func(a []any) any {
+		TracerDrainAddUniformNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].(float32), a[4].(float32), a[5].(float32))
+		return nil
+	}},
+	{name: "RDTracerNEON", isa: "neon", blocks: true, fn: RDTracerNEON, args: []arg{{"rise", "n", true}, {"decay", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lRise", "param", false}, {"cRise", "param", false}, {"bRise", "param", false}, {"lDecay", "param", false}, {"cDecay", "param", false}, {"bDecay", "param", false}}, call: func(a []any) any {
+		RDTracerNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32))
+		return nil
+	}},
+	{name: "RDTracerUniformNEON", isa: "neon", blocks: true, fn: RDTracerUniformNEON, args: []arg{{"rise", "n", true}, {"decay", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lRise", "value", false}, {"cRise", "value", false}, {"bRise", "value", false}, {"lDecay", "value", false}, {"cDecay", "value", false}, {"bDecay", "value", false}}, call: func(a []any) any {
+		RDTracerUniformNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32))
+		return nil
+	}},
+	{name: "RDTracerAddNEON", isa: "neon", blocks: true, fn: RDTracerAddNEON, args: []arg{{"rise", "n", true}, {"decay", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lRise", "param", false}, {"cRise", "param", false}, {"bRise", "param", false}, {"lDecay", "param", false}, {"cDecay", "param", false}, {"bDecay", "param", false}}, call: func(a []any) any {
+		RDTracerAddNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32))
+		return nil
+	}},
+	{name: "RDTracerAddUniformNEON", isa: "neon", blocks: true, fn: RDTracerAddUniformNEON, args: []arg{{"rise", "n", true}, {"decay", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lRise", "value", false}, {"cRise", "value", false}, {"bRise", "value", false}, {"lDecay", "value", false}, {"cDecay", "value", false}, {"bDecay", "value", false}}, call: func(a []any) any {
+		RDTracerAddUniformNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32))
+		return nil
+	}},
+	{name: "RDTracerDrainNEON", isa: "neon", blocks: true, fn: RDTracerDrainNEON, args: []arg{{"rise", "n", true}, {"decay", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lRise", "param", false}, {"cRise", "param", false}, {"bRise", "param", false}, {"lDecay", "param", false}, {"cDecay", "param", false}, {"bDecay", "param", false}}, call: func(a []any) any {
+		RDTracerDrainNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32))
+		return nil
+	}},
+	{name: "RDTracerDrainUniformNEON", isa: "neon", blocks: true, fn: RDTracerDrainUniformNEON, args: []arg{{"rise", "n", true}, {"decay", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lRise", "value", false}, {"cRise", "value", false}, {"bRise", "value", false}, {"lDecay", "value", false}, {"cDecay", "value", false}, {"bDecay", "value", false}}, call: func(a []any) any {
+		RDTracerDrainUniformNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32))
+		return nil
+	}},
+	{name: "RDTracerDrainAddNEON", isa: "neon", blocks: true, fn: RDTracerDrainAddNEON, args: []arg{{"rise", "n", true}, {"decay", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lRise", "param", false}, {"cRise", "param", false}, {"bRise", "param", false}, {"lDecay", "param", false}, {"cDecay", "param", false}, {"bDecay", "param", false}}, call: func(a []any) any {
+		RDTracerDrainAddNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32))
+		return nil
+	}},
+	{name: "RDTracerDrainAddUniformNEON", isa: "neon", blocks: true, fn: RDTracerDrainAddUniformNEON, args: []arg{{"rise", "n", true}, {"decay", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lRise", "value", false}, {"cRise", "value", false}, {"bRise", "value", false}, {"lDecay", "value", false}, {"cDecay", "value", false}, {"bDecay", "value", false}}, call: func(a []any) any {
+		RDTracerDrainAddUniformNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32))
+		return nil
+	}},
+	{name: "RFSTracerNEON", isa: "neon", blocks: true, fn: RFSTracerNEON, args: []arg{{"fastRise", "n", true}, {"fastDecay", "n", true}, {"slowRise", "n", true}, {"slowDecay", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lFastRise", "param", false}, {"cFastRise", "param", false}, {"bFastRise", "param", false}, {"lFastDecay", "param", false}, {"cFastDecay", "param", false}, {"bFastDecay", "param", false}, {"lSlowRise", "param", false}, {"cSlowRise", "param", false}, {"bSlowRise", "param", false}, {"lSlowDecay", "param", false}, {"cSlowDecay", "param", false}, {"bSlowDecay", "param", false}, {"alpha", "param", false}, {"alpha1", "param", false}}, call: func(a []any) any {
+		RFSTracerNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]float32), a[11].([]float32), a[12].([]float32), a[13].([]float32), a[14].([]float32), a[15].([]float32), a[16].([]float32), a[17].([]float32), a[18].([]float32), a[19].([]float32))
+		return nil
+	}},
+	{name: "RFSTracerUniformNEON", isa: "neon", blocks: true, fn: RFSTracerUniformNEON, args: []arg{{"fastRise", "n", true}, {"fastDecay", "n", true}, {"slowRise", "n", true}, {"slowDecay", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lFastRise", "value", false}, {"cFastRise", "value", false}, {"bFastRise", "value", false}, {"lFastDecay", "value", false}, {"cFastDecay", "value", false}, {"bFastDecay", "value", false}, {"lSlowRise", "value", false}, {"cSlowRise", "value", false}, {"bSlowRise", "value", false}, {"lSlowDecay", "value", false}, {"cSlowDecay", "value", false}, {"bSlowDecay", "value", false}, {"alpha", "value", false}, {"alpha1", "value", false}}, call: func(a []any) any {
+		RFSTracerUniformNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].(float32), a[12].(float32), a[13].(float32), a[14].(float32), a[15].(float32), a[16].(float32), a[17].(float32), a[18].(float32), a[19].(float32))
+		return nil
+	}},
+	{name: "RFSTracerAddNEON", isa: "neon", blocks: true, fn: RFSTracerAddNEON, args: []arg{{"fastRise", "n", true}, {"fastDecay", "n", true}, {"slowRise", "n", true}, {"slowDecay", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lFastRise", "param", false}, {"cFastRise", "param", false}, {"bFastRise", "param", false}, {"lFastDecay", "param", false}, {"cFastDecay", "param", false}, {"bFastDecay", "param", false}, {"lSlowRise", "param", false}, {"cSlowRise", "param", false}, {"bSlowRise", "param", false}, {"lSlowDecay", "param", false}, {"cSlowDecay", "param", false}, {"bSlowDecay", "param", false}, {"alpha", "param", false}, {"alpha1", "param", false}}, call: func(a []any) any {
+		RFSTracerAddNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]float32), a[11].([]float32), a[12].([]float32), a[13].([]float32), a[14].([]float32), a[15].([]float32), a[16].([]float32), a[17].([]float32), a[18].([]float32), a[19].([]float32))
+		return nil
+	}},
+	{name: "RFSTracerAddUniformNEON", isa: "neon", blocks: true, fn: RFSTracerAddUniformNEON, args: []arg{{"fastRise", "n", true}, {"fastDecay", "n", true}, {"slowRise", "n", true}, {"slowDecay", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lFastRise", "value", false}, {"cFastRise", "value", false}, {"bFastRise", "value", false}, {"lFastDecay", "value", false}, {"cFastDecay", "value", false}, {"bFastDecay", "value", false}, {"lSlowRise", "value", false}, {"cSlowRise", "value", false}, {"bSlowRise", "value", false}, {"lSlowDecay", "value", false}, {"cSlowDecay", "value", false}, {"bSlowDecay", "value", false}, {"alpha", "value", false}, {"alpha1", "value", false}}, call: func(a []any) any {
+		RFSTracerAddUniformNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].(float32), a[12].(float32), a[13].(float32), a[14].(float32), a[15].(float32), a[16].(float32), a[17].(float32), a[18].(float32), a[19].(float32))
+		return nil
+	}},
+	{name: "RFSTracerDrainNEON", isa: "neon", blocks: true, fn: RFSTracerDrainNEON, args: []arg{{"fastRise", "n", true}, {"fastDecay", "n", true}, {"slowRise", "n", true}, {"slowDecay", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lFastRise", "param", false}, {"cFastRise", "param", false}, {"bFastRise", "param", false}, {"lFastDecay", "param", false}, {"cFastDecay", "param", false}, {"bFastDecay", "param", false}, {"lSlowRise", "param", false}, {"cSlowRise", "param", false}, {"bSlowRise", "param", false}, {"lSlowDecay", "param", false}, {"cSlowDecay", "param", false}, {"bSlowDecay", "param", false}, {"alpha", "param", false}, {"alpha1", "param", false}}, call: func(a []any) any {
+		RFSTracerDrainNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]float32), a[11].([]float32), a[12].([]float32), a[13].([]float32), a[14].([]float32), a[15].([]float32), a[16].([]float32), a[17].([]float32), a[18].([]float32), a[19].([]float32))
+		return nil
+	}},
+	{name: "RFSTracerDrainUniformNEON", isa: "neon", blocks: true, fn: RFSTracerDrainUniformNEON, args: []arg{{"fastRise", "n", true}, {"fastDecay", "n", true}, {"slowRise", "n", true}, {"slowDecay", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lFastRise", "value", false}, {"cFastRise", "value", false}, {"bFastRise", "value", false}, {"lFastDecay", "value", false}, {"cFastDecay", "value", false}, {"bFastDecay", "value", false}, {"lSlowRise", "value", false}, {"cSlowRise", "value", false}, {"bSlowRise", "value", false}, {"lSlowDecay", "value", false}, {"cSlowDecay", "value", false}, {"bSlowDecay", "value", false}, {"alpha", "value", false}, {"alpha1", "value", false}}, call: func(a []any) any {
+		RFSTracerDrainUniformNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].(float32), a[12].(float32), a[13].(float32), a[14].(float32), a[15].(float32), a[16].(float32), a[17].(float32), a[18].(float32), a[19].(float32))
+		return nil
+	}},
+	{name: "RFSTracerDrainAddNEON", isa: "neon", blocks: true, fn: RFSTracerDrainAddNEON, args: []arg{{"fastRise", "n", true}, {"fastDecay", "n", true}, {"slowRise", "n", true}, {"slowDecay", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lFastRise", "param", false}, {"cFastRise", "param", false}, {"bFastRise", "param", false}, {"lFastDecay", "param", false}, {"cFastDecay", "param", false}, {"bFastDecay", "param", false}, {"lSlowRise", "param", false}, {"cSlowRise", "param", false}, {"bSlowRise", "param", false}, {"lSlowDecay", "param", false}, {"cSlowDecay", "param", false}, {"bSlowDecay", "param", false}, {"alpha", "param", false}, {"alpha1", "param", false}}, call: func(a []any) any {
+		RFSTracerDrainAddNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]float32), a[11].([]float32), a[12].([]float32), a[13].([]float32), a[14].([]float32), a[15].([]float32), a[16].([]float32), a[17].([]float32), a[18].([]float32), a[19].([]float32))
+		return nil
+	}},
+	{name: "RFSTracerDrainAddUniformNEON", isa: "neon", blocks: true, fn: RFSTracerDrainAddUniformNEON, args: []arg{{"fastRise", "n", true}, {"fastDecay", "n", true}, {"slowRise", "n", true}, {"slowDecay", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lFastRise", "value", false}, {"cFastRise", "value", false}, {"bFastRise", "value", false}, {"lFastDecay", "value", false}, {"cFastDecay", "value", false}, {"bFastDecay", "value", false}, {"lSlowRise", "value", false}, {"cSlowRise", "value", false}, {"bSlowRise", "value", false}, {"lSlowDecay", "value", false}, {"cSlowDecay", "value", false}, {"bSlowDecay", "value", false}, {"alpha", "value", false}, {"alpha1", "value", false}}, call: func(a []any) any {
+		RFSTracerDrainAddUniformNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].(float32), a[12].(float32), a[13].(float32), a[14].(float32), a[15].(float32), a[16].(float32), a[17].(float32), a[18].(float32), a[19].(float32))
+		return nil
+	}},
+	{name: "DoubleTracerNEON", isa: "neon", blocks: true, fn: DoubleTracerNEON, args: []arg{{"t1", "n", true}, {"t2", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lT1", "param", false}, {"cT1", "param", false}, {"bT1", "param", false}, {"lT2", "param", false}, {"cT2", "param", false}, {"bT2", "param", false}}, call: func(a []any) any {
+		DoubleTracerNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32))
+		return nil
+	}},
+	{name: "DoubleTracerUniformNEON", isa: "neon", blocks: true, fn: DoubleTracerUniformNEON, args: []arg{{"t1", "n", true}, {"t2", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lT1", "value", false}, {"cT1", "value", false}, {"bT1", "value", false}, {"lT2", "value", false}, {"cT2", "value", false}, {"bT2", "value", false}}, call: func(a []any) any {
+		DoubleTracerUniformNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32))
+		return nil
+	}},
+	{name: "DoubleTracerAddNEON", isa: "neon", blocks: true, fn: DoubleTracerAddNEON, args: []arg{{"t1", "n", true}, {"t2", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lT1", "param", false}, {"cT1", "param", false}, {"bT1", "param", false}, {"lT2", "param", false}, {"cT2", "param", false}, {"bT2", "param", false}}, call: func(a []any) any {
+		DoubleTracerAddNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32))
+		return nil
+	}},
+	{name: "DoubleTracerAddUniformNEON", isa: "neon", blocks: true, fn: DoubleTracerAddUniformNEON, args: []arg{{"t1", "n", true}, {"t2", "n", true}, {"x", "n", false}, {"out", "n", true}, {"lT1", "value", false}, {"cT1", "value", false}, {"bT1", "value", false}, {"lT2", "value", false}, {"cT2", "value", false}, {"bT2", "value", false}}, call: func(a []any) any {
+		DoubleTracerAddUniformNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32))
+		return nil
+	}},
+	{name: "DoubleTracerDrainNEON", isa: "neon", blocks: true, fn: DoubleTracerDrainNEON, args: []arg{{"t1", "n", true}, {"t2", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lT1", "param", false}, {"cT1", "param", false}, {"bT1", "param", false}, {"lT2", "param", false}, {"cT2", "param", false}, {"bT2", "param", false}}, call: func(a []any) any {
+		DoubleTracerDrainNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32))
+		return nil
+	}},
+	{name: "DoubleTracerDrainUniformNEON", isa: "neon", blocks: true, fn: DoubleTracerDrainUniformNEON, args: []arg{{"t1", "n", true}, {"t2", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lT1", "value", false}, {"cT1", "value", false}, {"bT1", "value", false}, {"lT2", "value", false}, {"cT2", "value", false}, {"bT2", "value", false}}, call: func(a []any) any {
+		DoubleTracerDrainUniformNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32))
+		return nil
+	}},
+	{name: "DoubleTracerDrainAddNEON", isa: "neon", blocks: true, fn: DoubleTracerDrainAddNEON, args: []arg{{"t1", "n", true}, {"t2", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lT1", "param", false}, {"cT1", "param", false}, {"bT1", "param", false}, {"lT2", "param", false}, {"cT2", "param", false}, {"bT2", "param", false}}, call: func(a []any) any {
+		DoubleTracerDrainAddNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32))
+		return nil
+	}},
+	{name: "DoubleTracerDrainAddUniformNEON", isa: "neon", blocks: true, fn: DoubleTracerDrainAddUniformNEON, args: []arg{{"t1", "n", true}, {"t2", "n", true}, {"x", "n", true}, {"out", "n", true}, {"lT1", "value", false}, {"cT1", "value", false}, {"bT1", "value", false}, {"lT2", "value", false}, {"cT2", "value", false}, {"bT2", "value", false}}, call: func(a []any) any {
+		DoubleTracerDrainAddUniformNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32))
+		return nil
+	}},
+	{name: "ExpNEON", isa: "neon", blocks: true, fn: ExpNEON, args: []arg{{"x", "n", false}, {"out", "n", true}}, call: func(a []any) any { ExpNEON(a[0].([]float32), a[1].([]float32)); return nil }},
 }

@@ -333,13 +333,9 @@ func (p ptrs) advance(name string, n Op) {
 // spilled address or a spike mask one more each while it is used.
 const pointerRegisters = 11
 
-// generate writes one model's kernel for one backend. The uniform variant
-// takes every parameter as one value, broadcast once into a register; the
-// streamed one reads a block of each parameter per block of units. The
-// kernel itself is raw (lower case, pointers and a block count, nothing
-// checked); what users call is the checked function that wrapper returns.
-func generate(m model, b backend, uniform bool) gowrap.Func {
-	var sig []string
+// signature returns the raw kernel's parameters of model m, and the name
+// of its checked function on backend b.
+func signature(m model, b lowering, uniform bool) (sig []string, name string) {
 	for _, s := range m.streams {
 		t := "*float32"
 		if s.u16() {
@@ -363,13 +359,23 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 		sig = append(sig, "spikes *uint64")
 	}
 	sig = append(sig, "blocks int")
-	name := m.name + b.name()
+	name = m.name + b.name()
 	if uniform {
 		name = m.name + "Uniform" + b.name()
 	}
 	if uniform && !slices.ContainsFunc(m.streams, stream.param) {
 		panic(m.name + " has no parameter: no uniform variant")
 	}
+	return sig, name
+}
+
+// generate writes one model's kernel for one backend. The uniform variant
+// takes every parameter as one value, broadcast once into a register; the
+// streamed one reads a block of each parameter per block of units. The
+// kernel itself is raw (lower case, pointers and a block count, nothing
+// checked); what users call is the checked function that wrapper returns.
+func generate(m model, b backend, uniform bool) gowrap.Func {
+	sig, name := signature(m, b, uniform)
 	raw := gowrap.Lower(name)
 	TEXT(raw, NOSPLIT, "func("+strings.Join(sig, ", ")+")")
 	Pragma("noescape")
@@ -648,6 +654,14 @@ func main() {
 			funcs = append(funcs, generate(m, newAVX512(), uniform), generate(m, newAVX2(), uniform))
 		}
 	}
+	for _, m := range all {
+		for _, uniform := range []bool{false, true} {
+			if uniform && !slices.ContainsFunc(m.streams, stream.param) {
+				continue
+			}
+			funcs = append(funcs, generateNEON(m, uniform))
+		}
+	}
 	Generate()
-	gowrap.Generate(gowrap.Files{Pkg: "asm", Imports: []string{"unsafe"}, Funcs: funcs, NoAsm: "purego || !amd64"})
+	gowrap.Generate(gowrap.Files{Pkg: "asm", Imports: []string{"unsafe"}, Funcs: funcs, NoAsm: "purego || !amd64", ARM64: &neonFile})
 }

@@ -1,0 +1,209 @@
+//go:build (amd64 || arm64) && !purego
+
+package soma
+
+import (
+	"github.com/sparkgo/spark/internal/mem"
+)
+
+// How the assembly kernels of every ISA (kernels_amd64.go, kernels_arm64.go)
+// are called: the adapters from a population's state to a kernel's slices.
+
+// blocks runs a kernel over a population of n units: call(b, nb, cur) runs
+// nb blocks from block b with the inputs cur (nb·64 of them), the last,
+// partial block through tail.
+func blocks(tail, current []float32, spikes []uint64, call func(b, nb int, cur []float32)) {
+	n := len(current)
+	full := n / mem.BlockLen
+	if full > 0 {
+		call(0, full, current[:full*mem.BlockLen])
+	}
+	if rem := n % mem.BlockLen; rem != 0 {
+		copy(tail, current[full*mem.BlockLen:])
+		clear(tail[rem:])
+		call(full, 1, tail[:mem.BlockLen])
+		spikes[full] &= 1<<rem - 1
+	}
+}
+
+// Each model has two kernels: one that streams a block of every parameter
+// per block of units, and one, for populations whose parameters are all
+// uniform, that holds them in registers. The states are passed whole
+// blocks of their padded storage (mem.Blocks), the parameters as their
+// streams hold them (mem.Stream.Blocks).
+
+type (
+	leakyFunc        = func(v, cur, d, gr, thr, reset []float32, spikes []uint64)
+	leakyUniformFunc = func(v, cur []float32, d, gr, thr, reset float32, spikes []uint64)
+)
+
+func (k *leakyConsts) uniform() bool {
+	return k.d.Uniform() && k.gR.Uniform() && k.thr.Uniform() && k.reset.Uniform()
+}
+
+func leakyAsm(f leakyFunc, u leakyUniformFunc) func(k *leakyConsts, v, current []float32, spikes []uint64) {
+	return func(k *leakyConsts, v, current []float32, spikes []uint64) {
+		uniform := k.uniform()
+		blocks(k.tail, current, spikes, func(b, nb int, cur []float32) {
+			vb, sb := mem.Blocks(v, b, nb), spikes[b:b+nb]
+			if uniform {
+				u(vb, cur, k.d.At(0), k.gR.At(0), k.thr.At(0), k.reset.At(0), sb)
+				return
+			}
+			f(vb, cur, k.d.Blocks(b, nb), k.gR.Blocks(b, nb), k.thr.Blocks(b, nb), k.reset.Blocks(b, nb), sb)
+		})
+	}
+}
+
+type (
+	refractoryFunc        = func(v []float32, r []uint16, cur []float32, c []uint16, d, gr, thr, reset []float32, spikes []uint64)
+	refractoryUniformFunc = func(v []float32, r []uint16, cur []float32, c uint16, d, gr, thr, reset float32, spikes []uint64)
+)
+
+func refractoryAsm(f refractoryFunc, u refractoryUniformFunc) func(k *leakyConsts, rf *refractory, v, current []float32, spikes []uint64) {
+	return func(k *leakyConsts, rf *refractory, v, current []float32, spikes []uint64) {
+		uniform := k.uniform() && rf.c.Uniform()
+		blocks(k.tail, current, spikes, func(b, nb int, cur []float32) {
+			vb, rb, sb := mem.Blocks(v, b, nb), mem.Blocks(rf.r, b, nb), spikes[b:b+nb]
+			if uniform {
+				u(vb, rb, cur, rf.c.At(0), k.d.At(0), k.gR.At(0), k.thr.At(0), k.reset.At(0), sb)
+				return
+			}
+			f(vb, rb, cur, rf.c.Blocks(b, nb), k.d.Blocks(b, nb), k.gR.Blocks(b, nb), k.thr.Blocks(b, nb), k.reset.Blocks(b, nb), sb)
+		})
+	}
+}
+
+type (
+	adaptiveFunc = func(v []float32, r []uint16, theta, cur []float32, c []uint16, d, gr, thr, reset, ltheta, dtheta []float32,
+		spikes []uint64)
+	adaptiveUniformFunc = func(v []float32, r []uint16, theta, cur []float32, c uint16, d, gr, thr, reset, ltheta, dtheta float32,
+		spikes []uint64)
+)
+
+func adaptiveAsm(f adaptiveFunc, u adaptiveUniformFunc) func(k *leakyConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64) {
+	return func(k *leakyConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64) {
+		uniform := k.uniform() && rf.c.Uniform() && th.lTheta.Uniform() && th.deltaTheta.Uniform()
+		blocks(k.tail, current, spikes, func(b, nb int, cur []float32) {
+			vb, rb, tb, sb := mem.Blocks(v, b, nb), mem.Blocks(rf.r, b, nb), mem.Blocks(th.theta, b, nb), spikes[b:b+nb]
+			if uniform {
+				u(vb, rb, tb, cur, rf.c.At(0), k.d.At(0), k.gR.At(0), k.thr.At(0), k.reset.At(0),
+					th.lTheta.At(0), th.deltaTheta.At(0), sb)
+				return
+			}
+			f(vb, rb, tb, cur, rf.c.Blocks(b, nb), k.d.Blocks(b, nb), k.gR.Blocks(b, nb), k.thr.Blocks(b, nb), k.reset.Blocks(b, nb),
+				th.lTheta.Blocks(b, nb), th.deltaTheta.Blocks(b, nb), sb)
+		})
+	}
+}
+
+type (
+	exponentialFunc        = func(v, cur, k, delta, rh, res, thr, reset []float32, spikes []uint64)
+	exponentialUniformFunc = func(v, cur []float32, k, delta, rh, res, thr, reset float32, spikes []uint64)
+)
+
+func (k *exponentialConsts) uniform() bool {
+	return k.k.Uniform() && k.delta.Uniform() && k.rh.Uniform() && k.r.Uniform() && k.thr.Uniform() && k.reset.Uniform()
+}
+
+func exponentialAsm(f exponentialFunc, u exponentialUniformFunc) func(k *exponentialConsts, v, current []float32, spikes []uint64) {
+	return func(k *exponentialConsts, v, current []float32, spikes []uint64) {
+		uniform := k.uniform()
+		blocks(k.tail, current, spikes, func(b, nb int, cur []float32) {
+			vb, sb := mem.Blocks(v, b, nb), spikes[b:b+nb]
+			if uniform {
+				u(vb, cur, k.k.At(0), k.delta.At(0), k.rh.At(0), k.r.At(0), k.thr.At(0), k.reset.At(0), sb)
+				return
+			}
+			f(vb, cur, k.k.Blocks(b, nb), k.delta.Blocks(b, nb), k.rh.Blocks(b, nb), k.r.Blocks(b, nb), k.thr.Blocks(b, nb),
+				k.reset.Blocks(b, nb), sb)
+		})
+	}
+}
+
+type (
+	refractoryExponentialFunc = func(v []float32, r []uint16, cur []float32, c []uint16, k, delta, rh, res, thr, reset []float32,
+		spikes []uint64)
+	refractoryExponentialUniformFunc = func(v []float32, r []uint16, cur []float32, c uint16, k, delta, rh, res, thr, reset float32,
+		spikes []uint64)
+)
+
+func refractoryExponentialAsm(f refractoryExponentialFunc, u refractoryExponentialUniformFunc) func(k *exponentialConsts, rf *refractory, v, current []float32, spikes []uint64) {
+	return func(k *exponentialConsts, rf *refractory, v, current []float32, spikes []uint64) {
+		uniform := k.uniform() && rf.c.Uniform()
+		blocks(k.tail, current, spikes, func(b, nb int, cur []float32) {
+			vb, rb, sb := mem.Blocks(v, b, nb), mem.Blocks(rf.r, b, nb), spikes[b:b+nb]
+			if uniform {
+				u(vb, rb, cur, rf.c.At(0), k.k.At(0), k.delta.At(0), k.rh.At(0), k.r.At(0), k.thr.At(0), k.reset.At(0), sb)
+				return
+			}
+			f(vb, rb, cur, rf.c.Blocks(b, nb), k.k.Blocks(b, nb), k.delta.Blocks(b, nb), k.rh.Blocks(b, nb), k.r.Blocks(b, nb),
+				k.thr.Blocks(b, nb), k.reset.Blocks(b, nb), sb)
+		})
+	}
+}
+
+type (
+	adaptiveExponentialFunc        = func(v, w, cur, k, delta, rh, res, thr, reset, kw, a, b []float32, spikes []uint64)
+	adaptiveExponentialUniformFunc = func(v, w, cur []float32, k, delta, rh, res, thr, reset, kw, a, b float32, spikes []uint64)
+)
+
+func adaptiveExponentialAsm(f adaptiveExponentialFunc, u adaptiveExponentialUniformFunc) func(k *exponentialConsts, ad *adaptation, v, current []float32, spikes []uint64) {
+	return func(k *exponentialConsts, ad *adaptation, v, current []float32, spikes []uint64) {
+		uniform := k.uniform() && ad.kw.Uniform() && ad.a.Uniform() && ad.b.Uniform()
+		blocks(k.tail, current, spikes, func(b, nb int, cur []float32) {
+			vb, wb, sb := mem.Blocks(v, b, nb), mem.Blocks(ad.w, b, nb), spikes[b:b+nb]
+			if uniform {
+				u(vb, wb, cur, k.k.At(0), k.delta.At(0), k.rh.At(0), k.r.At(0), k.thr.At(0), k.reset.At(0),
+					ad.kw.At(0), ad.a.At(0), ad.b.At(0), sb)
+				return
+			}
+			f(vb, wb, cur, k.k.Blocks(b, nb), k.delta.Blocks(b, nb), k.rh.Blocks(b, nb), k.r.Blocks(b, nb), k.thr.Blocks(b, nb),
+				k.reset.Blocks(b, nb), ad.kw.Blocks(b, nb), ad.a.Blocks(b, nb), ad.b.Blocks(b, nb), sb)
+		})
+	}
+}
+
+type (
+	simplifiedFunc = func(v []float32, r []uint16, theta, cur []float32, c []uint16, k, delta, rh, res, thr, reset, ltheta, dtheta []float32,
+		spikes []uint64)
+	simplifiedUniformFunc = func(v []float32, r []uint16, theta, cur []float32, c uint16, k, delta, rh, res, thr, reset, ltheta, dtheta float32,
+		spikes []uint64)
+)
+
+func simplifiedAsm(f simplifiedFunc, u simplifiedUniformFunc) func(k *exponentialConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64) {
+	return func(k *exponentialConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64) {
+		uniform := k.uniform() && rf.c.Uniform() && th.lTheta.Uniform() && th.deltaTheta.Uniform()
+		blocks(k.tail, current, spikes, func(b, nb int, cur []float32) {
+			vb, rb, tb, sb := mem.Blocks(v, b, nb), mem.Blocks(rf.r, b, nb), mem.Blocks(th.theta, b, nb), spikes[b:b+nb]
+			if uniform {
+				u(vb, rb, tb, cur, rf.c.At(0), k.k.At(0), k.delta.At(0), k.rh.At(0), k.r.At(0), k.thr.At(0), k.reset.At(0),
+					th.lTheta.At(0), th.deltaTheta.At(0), sb)
+				return
+			}
+			f(vb, rb, tb, cur, rf.c.Blocks(b, nb), k.k.Blocks(b, nb), k.delta.Blocks(b, nb), k.rh.Blocks(b, nb), k.r.Blocks(b, nb),
+				k.thr.Blocks(b, nb), k.reset.Blocks(b, nb), th.lTheta.Blocks(b, nb), th.deltaTheta.Blocks(b, nb), sb)
+		})
+	}
+}
+
+type (
+	izhikevichFunc        = func(v, u, cur, rest, res, a, b, d, thr, reset []float32, dt float32, spikes []uint64)
+	izhikevichUniformFunc = func(v, u, cur []float32, rest, res, a, b, d, thr, reset, dt float32, spikes []uint64)
+)
+
+func izhikevichAsm(f izhikevichFunc, uf izhikevichUniformFunc) func(k *izhikevichConsts, v, u, current []float32, spikes []uint64) {
+	return func(k *izhikevichConsts, v, u, current []float32, spikes []uint64) {
+		uniform := k.rest.Uniform() && k.r.Uniform() && k.a.Uniform() && k.b.Uniform() && k.d.Uniform() && k.thr.Uniform() &&
+			k.reset.Uniform()
+		blocks(k.tail, current, spikes, func(b, nb int, cur []float32) {
+			vb, ub, sb := mem.Blocks(v, b, nb), mem.Blocks(u, b, nb), spikes[b:b+nb]
+			if uniform {
+				uf(vb, ub, cur, k.rest.At(0), k.r.At(0), k.a.At(0), k.b.At(0), k.d.At(0), k.thr.At(0), k.reset.At(0), k.dt, sb)
+				return
+			}
+			f(vb, ub, cur, k.rest.Blocks(b, nb), k.r.Blocks(b, nb), k.a.Blocks(b, nb), k.b.Blocks(b, nb), k.d.Blocks(b, nb),
+				k.thr.Blocks(b, nb), k.reset.Blocks(b, nb), k.dt, sb)
+		})
+	}
+}
