@@ -27,8 +27,12 @@ func ExpectRace(t *testing.T, child string, env ...string) {
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^"+child+"$", "-test.count=1", "-test.v")
 	// The first report is all it takes: halting there keeps a child on
-	// Go code, where every element races, from reporting for seconds.
-	cmd.Env = append(append(os.Environ(), childEnv+"=1", "GORACE=halt_on_error=1"), env...)
+	// Go code, where every element races, from reporting for seconds. The
+	// detector reports a race only if it can still find the earlier
+	// access's stack in its history, which by default holds 32K events a
+	// goroutine: a step of 4096 units can outrun it (seen once in CI on
+	// the portable path, a loaded machine); the largest history keeps it.
+	cmd.Env = append(append(os.Environ(), childEnv+"=1", "GORACE=halt_on_error=1 history_size=7"), env...)
 	out, _ := cmd.CombinedOutput() // the child fails when it races: that is the point
 	if !strings.Contains(string(out), "WARNING: DATA RACE") {
 		t.Errorf("%s %v: the race detector reported no data race; output:\n%s", child, env, out)
