@@ -22,6 +22,7 @@ type plan struct {
 	spills    map[cval]spill
 	slots     int      // the stack slots the spills take
 	quotients []string // the parameters the body divides by (Quot), sorted
+	scales    bool     // the body scales by powers of two (Scale)
 }
 
 // describe says what p spills, for the kernel's comment.
@@ -126,6 +127,7 @@ func makePlan(m model, sc scalars, b lowering, uniform bool) plan {
 		}
 	}
 	best.quotients = slices.Sorted(maps.Keys(c.quotients))
+	best.scales = c.scales
 	return best
 }
 
@@ -176,6 +178,7 @@ type census struct {
 	spikes    interface{}
 	counters  bool            // whether the body loads counters
 	quotients map[string]bool // the parameters the body divides by (Quot)
+	scales    bool            // whether the body scales (Scale)
 }
 
 func newCensus(m model, sc scalars, uniform bool) *census {
@@ -393,7 +396,7 @@ func (c *census) Add(a, b vec) vec                 { return c.op(false, true, a,
 func (c *census) Sub(a, b vec) vec                 { return c.op(false, true, a, b) }
 func (c *census) Clamp(a, lo, hi vec) vec          { return c.op(false, true, a, lo, hi) }
 func (c *census) Round(a vec) vec                  { return c.op(false, true, a) }
-func (c *census) Scale(p, n vec) vec               { return c.op(false, true, p, n) }
+func (c *census) Scale(p, n vec) vec               { c.scales = true; return c.op(false, true, p, n) }
 func (c *census) GT(a, b vec) mask                 { return c.op(true, true, a, b) }
 func (c *census) UGT(a, b uvec) mask               { return c.op(true, true, a, b) }
 func (c *census) UGE(a, b uvec) mask               { return c.op(true, true, a, b) }

@@ -36,6 +36,7 @@ type neon struct {
 	quads  []arm64.Reg                  // the narrowed masks of the block's quads so far
 
 	reciprocals bool
+	weights     arm64.Reg // the bit weights of a spike word's bytes
 	zero, ones  arm64.Reg // +0; 1 in each lane (counters)
 	max16       arm64.Reg // 65535 in each lane (counters)
 	frame       int       // the stack bytes laid out so far, from 16(RSP)
@@ -134,11 +135,18 @@ func (b *neon) broadcast(key string) arm64.Reg {
 	return b.dup(r)
 }
 
-// setup lays out the scalars: held in registers, or copied to the stack.
-func (b *neon) setup(sc scalars, held []string, counters bool) {
+// setup lays out the scalars: held in registers, or copied to the stack;
+// and the kernel's own constants.
+func (b *neon) setup(sc scalars, held []string, counters, spikes bool) {
 	b.sc, b.fixed, b.copies = sc, map[string]arm64.Reg{}, map[string]int{}
 	b.zero = b.f.V()
 	b.ins("VMOVI $0, %v", []arm64.Reg{b.zero}, nil, arm64.Vec(b.zero, "B16"))
+	if spikes {
+		r := b.f.R()
+		b.ins("MOVD $0x8040201008040201, %v", []arm64.Reg{r}, nil, arm64.Gen(r))
+		b.weights = b.f.V()
+		b.ins("VDUP %v, %v", []arm64.Reg{b.weights}, []arm64.Reg{r}, arm64.Gen(r), arm64.Vec(b.weights, "D2"))
+	}
 	if counters {
 		b.ones, b.max16 = b.broadcast(b.sc.constant(1)), b.broadcast(b.sc.constant(65535))
 	}
@@ -308,13 +316,27 @@ func (b *neon) GTIf(m mask, x, y vec) mask {
 // Gate is x's bits where m, +0 elsewhere.
 func (b *neon) Gate(m mask, x vec) vec { return b.op3("and", x, m) }
 
-// Select copies the mask (BSL overwrites it) and selects into the copy.
+// Select inserts x into a copy of y where m (BIT), or y into a copy of x
+// where not m (BIF) when y is not in a register: the copy vanishes where
+// the value copied is not read after it, as the value a select replaces
+// (the potential before its reset) usually is not.
 func (b *neon) Select(m mask, x, y vec) vec {
-	mr, xr, yr := b.reg(m), b.reg(x), b.reg(y)
+	mr := b.reg(m)
 	d := b.f.V()
-	b.f.V3("orr", d, mr, mr) // mov d, m
-	b.f.V3("bsl", d, xr, yr) // d = m ? x : y
+	if _, ok := y.(arm64.Reg); ok || !isReg(x) {
+		b.f.Copy(d, b.reg(y))
+		b.f.V3("bit", d, b.reg(x), mr) // d = m ? x : d
+		return d
+	}
+	b.f.Copy(d, b.reg(x))
+	b.f.V3("bif", d, b.reg(y), mr) // d = m ? d : y
 	return d
+}
+
+// isReg says whether x is a value in a register, not in memory.
+func isReg(x interface{}) bool {
+	_, ok := x.(arm64.Reg)
+	return ok
 }
 
 func (b *neon) Store(name string, x vec) {
@@ -376,10 +398,7 @@ func (b *neon) quad(q int) {
 
 // word returns the block's spike word from its 4 quads.
 func (b *neon) word() arm64.Reg {
-	r := b.f.R()
-	b.ins("MOVD $0x8040201008040201, %v", []arm64.Reg{r}, nil, arm64.Gen(r))
-	w := b.f.V()
-	b.ins("VDUP %v, %v", []arm64.Reg{w}, []arm64.Reg{r}, arm64.Gen(r), arm64.Vec(w, "D2"))
+	w := b.weights
 	var q [4]arm64.Reg
 	for i := range q {
 		q[i] = b.f.V()
@@ -426,7 +445,13 @@ func generateNEON(m model, uniform bool) gowrap.Func {
 	for _, s := range m.streams {
 		counters = counters || s.u16()
 	}
-	b.setup(sc, pl.held, counters)
+	held := pl.held
+	if pl.scales {
+		// scale's exponent bias, which the census does not see: held, in
+		// place of the least used scalar.
+		held = append(held[:max(0, len(held)-1):max(0, len(held)-1)], sc.constant(127))
+	}
+	b.setup(sc, held, counters, !m.noSpikes)
 	// The reciprocals of the divisors, for the loop that multiplies:
 	// stack copies, as the scalars not held.
 	reciprocal := uniform && len(pl.quotients) > 0

@@ -64,6 +64,7 @@ type inst struct {
 	target     string // a branch to target
 	cond       bool   // a conditional branch: it also falls through
 	ret        bool
+	copyOf     *Reg // a copy of this register into defs[0]: nothing where both share one
 }
 
 // NewFunc starts function name of Go signature sig ("func(a []float32, n
@@ -204,6 +205,13 @@ func Vec(r Reg, arr string) Operand { return Operand{r: r, kind: "V." + arr} }
 func Text(s string) Operand         { return Operand{text: s} }
 func Int(k int) Operand             { return Operand{text: fmt.Sprint(k)} }
 
+// Copy appends d = a, a vector move, which vanishes where the allocator
+// gives d a's register (a is not read after it).
+func (f *Func) Copy(d, a Reg) {
+	f.V3("orr", d, a, a)
+	f.insts[len(f.insts)-1].copyOf = &a
+}
+
 // Label places a label.
 func (f *Func) Label(name string) {
 	if f.labels[name] {
@@ -322,6 +330,12 @@ func (f *Func) allocate() map[Reg]int {
 		interf[a][b], interf[b][a] = true, true
 	}
 	first := map[Reg]int{}
+	prefer := map[Reg]Reg{} // a copy's destination: its source's register, if free
+	for _, ins := range f.insts {
+		if ins.copyOf != nil {
+			prefer[ins.defs[0]] = *ins.copyOf
+		}
+	}
 	for i, ins := range f.insts {
 		for _, d := range ins.defs {
 			if _, ok := first[d]; !ok {
@@ -353,10 +367,17 @@ func (f *Func) allocate() map[Reg]int {
 			}
 		}
 		ok := false
+		if src, has := prefer[r]; has {
+			if p, done := phys[src]; done && !taken[p] {
+				phys[r], ok = p, true
+			}
+		}
 		for _, p := range pool {
+			if ok {
+				break
+			}
 			if !taken[p] {
 				phys[r], ok = p, true
-				break
 			}
 		}
 		if !ok {
@@ -402,6 +423,9 @@ func (f *Func) text(b *strings.Builder) {
 		if in.label != "" {
 			fmt.Fprintf(b, "\n%s:\n", in.label)
 			continue
+		}
+		if in.copyOf != nil && p(*in.copyOf) == p(in.defs[0]) {
+			continue // coalesced
 		}
 		fmt.Fprintf(b, "\t%s\n", in.text(p))
 	}
