@@ -8,7 +8,7 @@ import (
 
 // A simulator that keeps its own arrays steps 128 leaky units with the
 // widest kernel this build and CPU run, and falls back to its own loop
-// elsewhere (arm64, purego, an older CPU): the program builds everywhere.
+// elsewhere (purego, an older CPU): the program builds everywhere.
 func Example() {
 	const n = 128 // a whole number of blocks of 64 units
 	v, current := make([]float32, n), make([]float32, n)
@@ -23,6 +23,8 @@ func Example() {
 		asm.LeakyUniformAVX512(v, current, d, gR, thr, reset, spikes)
 	case asm.HasAVX2():
 		asm.LeakyUniformAVX2(v, current, d, gR, thr, reset, spikes)
+	case asm.HasNEON():
+		asm.LeakyUniformNEON(v, current, d, gR, thr, reset, spikes)
 	default:
 		for i := range v {
 			x := float32(d*v[i]) + float32(gR*current[i])
