@@ -12,4 +12,8 @@ var rowsKernels = []kernel{
 	{name: "SelectF32AVX512", isa: "avx512", blocks: false, fn: SelectF32AVX512, args: []arg{{"d", "n", true}, {"row", "n", false}, {"x", "bits", false}}, call: func(a []any) any { SelectF32AVX512(a[0].([]float32), a[1].([]float32), a[2].([]uint64)); return nil }},
 	{name: "SelectF16AVX2", isa: "avx2", blocks: false, fn: SelectF16AVX2, args: []arg{{"d", "n", true}, {"row", "n", false}, {"x", "bits", false}}, call: func(a []any) any { SelectF16AVX2(a[0].([]float32), a[1].([]uint16), a[2].([]uint64)); return nil }},
 	{name: "SelectF16AVX512", isa: "avx512", blocks: false, fn: SelectF16AVX512, args: []arg{{"d", "n", true}, {"row", "n", false}, {"x", "bits", false}}, call: func(a []any) any { SelectF16AVX512(a[0].([]float32), a[1].([]uint16), a[2].([]uint64)); return nil }},
+	{name: "AddRowF32NEON", isa: "neon", blocks: false, fn: AddRowF32NEON, args: []arg{{"acc", "n", true}, {"row", "n", false}}, call: func(a []any) any { AddRowF32NEON(a[0].([]float32), a[1].([]float32)); return nil }},
+	{name: "AddRowF16NEON", isa: "neon", blocks: false, fn: AddRowF16NEON, args: []arg{{"acc", "n", true}, {"row", "n", false}}, call: func(a []any) any { AddRowF16NEON(a[0].([]float32), a[1].([]uint16)); return nil }},
+	{name: "SelectF32NEON", isa: "neon", blocks: false, fn: SelectF32NEON, args: []arg{{"d", "n", true}, {"row", "n", false}, {"x", "bits", false}}, call: func(a []any) any { SelectF32NEON(a[0].([]float32), a[1].([]float32), a[2].([]uint64)); return nil }},
+	{name: "SelectF16NEON", isa: "neon", blocks: false, fn: SelectF16NEON, args: []arg{{"d", "n", true}, {"row", "n", false}, {"x", "bits", false}}, call: func(a []any) any { SelectF16NEON(a[0].([]float32), a[1].([]uint16), a[2].([]uint64)); return nil }},
 }

@@ -1,9 +1,20 @@
 // Command rows generates ../asm/rows_amd64.s and its Go declarations: the
 // row kernels of package syn (add a row of weights to an accumulator,
 // select a row by spike bits), for float32 and binary16 rows, in AVX2 and
-// AVX-512 versions:
+// AVX-512 versions; and, with package arm64, their NEON versions
+// (../asm/rows_arm64.s, neon.go):
 //
 //	go run ./rows -out ../asm/rows_amd64.s -stubs ../asm/rows_amd64.go -pkg asm
+//
+// What the ISAs share in code: each kernel's description (elem: the
+// weights' type, size and doc; addRowKernel and selectKernel: its
+// signature, doc, race annotations and ISA check, declared with
+// gowrap.Declare or gowrap.DeclareARM64). The lowerings are written per
+// ISA, as the AVX2 and AVX-512 ones already were, on the same plan (a wide
+// loop, narrower steps, then one element at a time): their tails differ
+// (opmasks, page checks, scalar loops) where NEON needs none of that, so
+// the NEON one is a single step function per kernel, lowered at 16, 4 and
+// 1 columns.
 //
 // Every kernel computes its scalar loop exactly: no fused or reassociated
 // arithmetic. (The sums over spike bits are package vec's, ../vec.)
@@ -27,6 +38,7 @@ import (
 	. "github.com/mmcloughlin/avo/operand"
 	. "github.com/mmcloughlin/avo/reg"
 
+	"github.com/sparkgo/spark/gen/internal/arm64"
 	"github.com/sparkgo/spark/gen/internal/gowrap"
 	"github.com/sparkgo/spark/gen/internal/tails"
 )
@@ -54,10 +66,14 @@ func (e elem) conv(i string) string {
 	return "row[" + i + "]"
 }
 
-// rowDoc says what a binary16 row holds.
-func (e elem) rowDoc() string {
+// rowDoc says what a binary16 row holds, and how a kernel of isa widens it.
+func (e elem) rowDoc(isa gowrap.ISA) string {
 	if e.half() {
-		return "The weights are binary16 bits; float32(row[i]) is their exact value (VCVTPH2PS, the same bits as github.com/x448/float16)."
+		cvt := "VCVTPH2PS"
+		if isa == gowrap.NEON {
+			cvt = "FCVTL"
+		}
+		return "The weights are binary16 bits; float32(row[i]) is their exact value (" + cvt + ", the same bits as github.com/x448/float16)."
 	}
 	return ""
 }
@@ -69,8 +85,10 @@ var funcs []gowrap.Func
 // whose parameters and result are given, and records the checked function
 // that calls it: the ISA check, then the statements of race (what the
 // kernel reads and writes), then the call.
-func kernel(name, params, result string, doc []string, req gowrap.ISA, race ...string) {
-	funcs = append(funcs, gowrap.Declare(name, params, result, doc, req, race, func(names []string) []gowrap.Arg {
+// A NEON kernel is declared the same way, and its arm64 function returned
+// (nil for avo's).
+func kernel(name, params, result string, doc []string, req gowrap.ISA, race ...string) *arm64.Func {
+	args := func(names []string) []gowrap.Arg {
 		var args []gowrap.Arg
 		for _, name := range names {
 			a := gowrap.Arg{Name: name, Kind: "n", Out: name == "acc" || name == "d"} // what addRow and select write
@@ -80,7 +98,14 @@ func kernel(name, params, result string, doc []string, req gowrap.ISA, race ...s
 			args = append(args, a)
 		}
 		return args
-	}))
+	}
+	if req == gowrap.NEON {
+		f, fn := gowrap.DeclareARM64(&neon, name, params, result, doc, req, race, args)
+		funcs = append(funcs, fn)
+		return f
+	}
+	funcs = append(funcs, gowrap.Declare(name, params, result, doc, req, race, args))
+	return nil
 }
 
 // doc returns a doc comment from paragraphs, wrapped at 76 columns; a
@@ -161,8 +186,15 @@ func main() {
 		selectAVX2(e)
 		selectAVX512(e)
 	}
+	neonBits()
+	for _, e := range []elem{f32, f16} {
+		addRowNEON(e)
+	}
+	for _, e := range []elem{f32, f16} {
+		selectNEON(e)
+	}
 	Generate()
-	gowrap.Generate(gowrap.Files{Pkg: "asm", Funcs: funcs, NoAsm: "purego || !amd64"})
+	gowrap.Generate(gowrap.Files{Pkg: "asm", Funcs: funcs, NoAsm: "purego || !amd64", ARM64: &neon})
 }
 
 // ---------------------------------------------------------------- helpers
@@ -293,12 +325,12 @@ func ret() {
 
 // ---------------------------------------------------------------- addRow
 
-// addRowKernel starts an addRow kernel.
-func addRowKernel(name string, e elem, req gowrap.ISA) {
-	kernel(name, fmt.Sprintf("acc []float32, row []%s", e.gotype), "", doc(
+// addRowKernel starts an addRow kernel (and returns a NEON one's function).
+func addRowKernel(name string, e elem, req gowrap.ISA) *arm64.Func {
+	return kernel(name, fmt.Sprintf("acc []float32, row []%s", e.gotype), "", doc(
 		name+" computes",
 		"\tfor i := range min(len(acc), len(row)) {\n\t\tacc[i] += "+e.conv("i")+"\n\t}",
-		"with one float32 addition per element, so its results equal the loop's bit for bit. "+e.rowDoc(),
+		"with one float32 addition per element, so its results equal the loop's bit for bit. "+e.rowDoc(req),
 	), req,
 		"n := min(len(acc), len(row))",
 		"raceWrite(acc[:n])",
@@ -446,12 +478,12 @@ func addRowAVX512(e elem) {
 
 // ---------------------------------------------------------------- select
 
-// selectKernel starts a select kernel.
-func selectKernel(name string, e elem, req gowrap.ISA) {
-	kernel(name, fmt.Sprintf("d []float32, row []%s, x []uint64", e.gotype), "", doc(
+// selectKernel starts a select kernel (and returns a NEON one's function).
+func selectKernel(name string, e elem, req gowrap.ISA) *arm64.Func {
+	return kernel(name, fmt.Sprintf("d []float32, row []%s, x []uint64", e.gotype), "", doc(
 		name+" computes",
 		"\tfor j := range min(len(d), len(row), 64*len(x)) {\n\t\tif x[j/64]>>(j%64)&1 != 0 {\n\t\t\td[j] = "+e.conv("j")+"\n\t\t} else {\n\t\t\td[j] = 0\n\t\t}\n\t}",
-		e.rowDoc(),
+		e.rowDoc(req),
 	), req,
 		"n := min(len(d), len(row), 64*len(x))",
 		"raceWrite(d[:n])",
