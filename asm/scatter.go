@@ -51,3 +51,53 @@ func ScatterAddF32AVX512(acc []float32, idx []int32, w []float32) {
 func Prefetch(b []byte) {
 	prefetch(b)
 }
+
+// ScatterAddF16NEON adds float32(w[k]) (binary16) to acc[idx[k]] for every k < min(len(idx), len(w)):
+// the event-driven update of one presynaptic spike on sparse storage. Each accumulator
+// takes one addition, so the result equals the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, unless the indices increase strictly
+// and lie in [0, len(acc)) (which makes them distinct), or when this build or CPU cannot
+// run it (arm64 with NEON: see HasNEON).
+func ScatterAddF16NEON(acc []float32, idx []int32, w []uint16) {
+	requireNEON("ScatterAddF16NEON")
+	n := min(len(idx), len(w))
+	raceRead(idx[:n])
+	raceRead(w[:n])
+	raceScatter("ScatterAddF16NEON", acc, idx[:n])
+	// The kernel checks the indices itself, 4 at a time, before it
+	// writes.
+	if scatterAddF16NEON(acc, idx, w) == 0 {
+		badIndices("ScatterAddF16NEON", idx[:n], len(acc))
+	}
+}
+
+// ScatterAddF32NEON adds w[k] to acc[idx[k]] for every k < min(len(idx), len(w)):
+// the event-driven update of one presynaptic spike on sparse storage. Each accumulator
+// takes one addition, so the result equals the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, unless the indices increase strictly
+// and lie in [0, len(acc)) (which makes them distinct), or when this build or CPU cannot
+// run it (arm64 with NEON: see HasNEON).
+func ScatterAddF32NEON(acc []float32, idx []int32, w []float32) {
+	requireNEON("ScatterAddF32NEON")
+	n := min(len(idx), len(w))
+	raceRead(idx[:n])
+	raceRead(w[:n])
+	raceScatter("ScatterAddF32NEON", acc, idx[:n])
+	// The kernel checks the indices itself, 4 at a time, before it
+	// writes.
+	if scatterAddF32NEON(acc, idx, w) == 0 {
+		badIndices("ScatterAddF32NEON", idx[:n], len(acc))
+	}
+}
+
+// PrefetchNEON is Prefetch on arm64: it asks for every 64-byte line that b spans to be brought
+// into the L1 cache (PRFM PLDL1KEEP), and returns without waiting for them. It reads
+// nothing and changes nothing.
+//
+// It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func PrefetchNEON(b []byte) {
+	requireNEON("PrefetchNEON")
+	prefetchNEON(b)
+}

@@ -3,7 +3,12 @@
 // which gather the accumulators a row's weights go to, add, and scatter them
 // back, 16 at a time (AVX2 has gathers but no scatter, so it has no
 // version); and Prefetch, which asks for the rows' cache lines before they
-// are added.
+// are added. Their NEON versions (asm/scatter_arm64.s, neon.go) share each
+// kernel's checked function (scatterFunc: the checks, the race annotations,
+// the doc, the panic on bad indices) and its raw kernel's contract (check
+// every index first; on a bad one return having written nothing); the lowering,
+// AVX-512's gathers and scatters or NEON's lane-by-lane adds, is written
+// per ISA.
 package main
 
 import (
@@ -16,53 +21,93 @@ import (
 	"github.com/sparkgo/spark/gen/internal/gowrap"
 )
 
-// scatterAdd writes one kernel; half says whether the weights are binary16.
-func scatterAdd(name string, half bool) {
-	wtype, wsize := "[]float32", 4
+// scatterFunc is the checked function of scatter kernel name, for a raw
+// kernel of isa that checks lanes indices at a time; half says whether the
+// weights are binary16. Both ISAs' kernels are declared by it: the same
+// checks, race annotations, doc and failure (badIndices).
+func scatterFunc(name string, half bool, isa gowrap.ISA, lanes int) gowrap.Func {
+	wtype := "[]float32"
 	if half {
-		wtype, wsize = "[]uint16", 2
+		wtype = "[]uint16"
 	}
 	raw := gowrap.Lower(name)
 	params := "acc []float32, idx []int32, w " + wtype
-	TEXT(raw, NOSPLIT, "func("+params+") bool")
-	Pragma("noescape")
-	Doc(raw+" is the kernel of "+name+". It first checks that the indices increase strictly",
-		"and lie in [0, len(acc)), and returns false, having written nothing, if they do not.")
 	conv := "w[k]"
 	if half {
 		conv = "float32(w[k]) (binary16)"
 	}
-	funcs = append(funcs, gowrap.Func{
-		Name: name,
-		Doc: []string{
-			name + " adds " + conv + " to acc[idx[k]] for every k < min(len(idx), len(w)):",
-			"the event-driven update of one presynaptic spike on sparse storage. Each accumulator",
-			"takes one addition, so the result equals the scalar loop bit for bit.",
-			"",
+	doc := []string{
+		name + " adds " + conv + " to acc[idx[k]] for every k < min(len(idx), len(w)):",
+		"the event-driven update of one presynaptic spike on sparse storage. Each accumulator",
+		"takes one addition, so the result equals the scalar loop bit for bit.",
+		"",
+	}
+	if isa == gowrap.AVX512 {
+		doc = append(doc,
 			"It panics, before reading or writing anything, unless the indices increase strictly",
 			"and lie in [0, len(acc)) (which makes them distinct, as the gathers and scatters of",
 			"one vector need), or when this build or CPU cannot run it (AVX-512 F, VL, BW and DQ,",
 			"with AVX2, FMA and F16C: see HasAVX512).",
-		},
+		)
+	} else {
+		doc = append(doc,
+			"It panics, before reading or writing anything, unless the indices increase strictly",
+			"and lie in [0, len(acc)) (which makes them distinct), or when this build or CPU cannot",
+			"run it (arm64 with NEON: see HasNEON).",
+		)
+	}
+	// The NEON kernel returns 1 or 0, an int: package arm64 lays a result
+	// of under 8 bytes out as 8, which go vet refuses.
+	result, failed := "bool", "!"+raw+"(acc, idx, w)"
+	if isa == gowrap.NEON {
+		result, failed = "int", raw+"(acc, idx, w) == 0"
+	}
+	why := "." // (the comparison with a Go loop was measured on amd64)
+	if isa == gowrap.AVX512 {
+		why = ": a Go loop over them cost more than the scatter."
+	}
+	return gowrap.Func{
+		Name:   name,
+		Doc:    doc,
 		Params: params,
 		Body: []string{
-			"requireAVX512(" + fmt.Sprintf("%q", name) + ")",
+			isa.Require + "(" + fmt.Sprintf("%q", name) + ")",
 			"n := min(len(idx), len(w))",
 			"raceRead(idx[:n])",
 			"raceRead(w[:n])",
 			"raceScatter(" + fmt.Sprintf("%q", name) + ", acc, idx[:n])",
-			"// The kernel checks the indices itself, 16 at a time, before it",
-			"// writes: a Go loop over them cost more than the scatter.",
-			"if !" + raw + "(acc, idx, w) {",
+			fmt.Sprintf("// The kernel checks the indices itself, %d at a time, before it", lanes),
+			"// writes" + why,
+			"if " + failed + " {",
 			"badIndices(" + fmt.Sprintf("%q", name) + ", idx[:n], len(acc))",
 			"}",
 		},
 		Raw:       raw,
 		RawParams: params,
-		RawResult: "bool",
-		ISA:       "avx512",
+		RawResult: result,
+		ISA:       isa.Name,
 		Args:      []gowrap.Arg{{Name: "acc", Kind: "n", Out: true}, {Name: "idx", Kind: "idx"}, {Name: "w", Kind: "n"}},
-	})
+	}
+}
+
+// rawDoc is the doc comment of scatter kernel name's raw kernel, which
+// returns no (false, 0) when the indices are bad.
+func rawDoc(name, no string) []string {
+	return []string{gowrap.Lower(name) + " is the kernel of " + name + ". It first checks that the indices increase strictly",
+		"and lie in [0, len(acc)), and returns " + no + ", having written nothing, if they do not."}
+}
+
+// scatterAdd writes one kernel; half says whether the weights are binary16.
+func scatterAdd(name string, half bool) {
+	wsize := 4
+	if half {
+		wsize = 2
+	}
+	fn := scatterFunc(name, half, gowrap.AVX512, 16)
+	funcs = append(funcs, fn)
+	TEXT(fn.Raw, NOSPLIT, "func("+fn.RawParams+") bool")
+	Pragma("noescape")
+	Doc(rawDoc(name, "false")...)
 	acc := Load(Param("acc").Base(), GP64())
 	idx := Load(Param("idx").Base(), GP64())
 	w := Load(Param("w").Base(), GP64())
@@ -233,8 +278,11 @@ func main() {
 	scatterAdd("ScatterAddF16AVX512", true)
 	scatterAdd("ScatterAddF32AVX512", false)
 	prefetch()
+	scatterAddNEON("ScatterAddF16NEON", true)
+	scatterAddNEON("ScatterAddF32NEON", false)
+	prefetchNEON()
 	Generate()
-	gowrap.Generate(gowrap.Files{Pkg: "asm", Funcs: funcs, NoAsm: "purego || !amd64"})
+	gowrap.Generate(gowrap.Files{Pkg: "asm", Funcs: funcs, NoAsm: "purego || !amd64", ARM64: &neon})
 }
 
 // funcs are the checked kernels users call, one per raw kernel written.
