@@ -17,20 +17,20 @@ TEXT ·toFloat32NEON(SB), NOSPLIT, $0-48
 	BLO ToFloat32NEON_loop32_end
 
 ToFloat32NEON_loop32:
-	FLDPQ 0(R1), (F1, F0)
-	FLDPQ 32(R1), (F3, F2)
-	WORD $0x0e217824 // fcvtl v4.4s, v1.4h
-	WORD $0x4e217821 // fcvtl2 v1.4s, v1.8h
-	WORD $0x0e217805 // fcvtl v5.4s, v0.4h
+	FLDPQ 0(R1), (F0, F1)
+	FLDPQ 32(R1), (F2, F3)
+	WORD $0x0e217804 // fcvtl v4.4s, v0.4h
 	WORD $0x4e217800 // fcvtl2 v0.4s, v0.8h
-	WORD $0x0e217866 // fcvtl v6.4s, v3.4h
-	WORD $0x4e217863 // fcvtl2 v3.4s, v3.8h
-	WORD $0x0e217847 // fcvtl v7.4s, v2.4h
+	WORD $0x0e217825 // fcvtl v5.4s, v1.4h
+	WORD $0x4e217821 // fcvtl2 v1.4s, v1.8h
+	WORD $0x0e217846 // fcvtl v6.4s, v2.4h
 	WORD $0x4e217842 // fcvtl2 v2.4s, v2.8h
-	FSTPQ (F4, F1), 0(R0)
-	FSTPQ (F5, F0), 32(R0)
-	FSTPQ (F6, F3), 64(R0)
-	FSTPQ (F7, F2), 96(R0)
+	WORD $0x0e217867 // fcvtl v7.4s, v3.4h
+	WORD $0x4e217863 // fcvtl2 v3.4s, v3.8h
+	FSTPQ (F4, F0), 0(R0)
+	FSTPQ (F5, F1), 32(R0)
+	FSTPQ (F6, F2), 64(R0)
+	FSTPQ (F7, F3), 96(R0)
 	ADD $64, R1
 	ADD $128, R0
 	SUB $32, R2
@@ -83,17 +83,17 @@ TEXT ·fromFloat32NEON(SB), NOSPLIT, $0-48
 
 FromFloat32NEON_loop32:
 	FLDPQ 0(R1), (F0, F1)
-	FLDPQ 32(R1), (F3, F2)
+	FLDPQ 32(R1), (F2, F3)
 	FLDPQ 64(R1), (F4, F5)
-	FLDPQ 96(R1), (F7, F6)
+	FLDPQ 96(R1), (F6, F7)
 	WORD $0x0e216800 // fcvtn v0.4h, v0.4s
 	WORD $0x4e216820 // fcvtn2 v0.8h, v1.4s
-	WORD $0x0e216861 // fcvtn v1.4h, v3.4s
-	WORD $0x4e216841 // fcvtn2 v1.8h, v2.4s
+	WORD $0x0e216841 // fcvtn v1.4h, v2.4s
+	WORD $0x4e216861 // fcvtn2 v1.8h, v3.4s
 	WORD $0x0e216882 // fcvtn v2.4h, v4.4s
 	WORD $0x4e2168a2 // fcvtn2 v2.8h, v5.4s
-	WORD $0x0e2168e3 // fcvtn v3.4h, v7.4s
-	WORD $0x4e2168c3 // fcvtn2 v3.8h, v6.4s
+	WORD $0x0e2168c3 // fcvtn v3.4h, v6.4s
+	WORD $0x4e2168e3 // fcvtn2 v3.8h, v7.4s
 	FSTPQ (F0, F1), 0(R0)
 	FSTPQ (F2, F3), 32(R0)
 	ADD $128, R1

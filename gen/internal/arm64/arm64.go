@@ -137,7 +137,6 @@ func (f *Func) layout() {
 			}
 			add(name, r.Type())
 		}
-		off = (off + 7) / 8 * 8
 	}
 	f.argSize = off
 }
@@ -353,7 +352,14 @@ func (f *Func) allocate() map[Reg]int {
 	for r := range first {
 		regs = append(regs, r)
 	}
-	sort.Slice(regs, func(i, j int) bool { return first[regs[i]] < first[regs[j]] })
+	// In the order of their first definition, those of one instruction by
+	// number: the same allocation on every run.
+	sort.Slice(regs, func(i, j int) bool {
+		if first[regs[i]] != first[regs[j]] {
+			return first[regs[i]] < first[regs[j]]
+		}
+		return regs[i].id < regs[j].id
+	})
 	phys := map[Reg]int{}
 	for _, r := range regs {
 		pool := gpRegs
