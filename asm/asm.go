@@ -10,9 +10,10 @@
 // given. It also panics, rather than stopping on an illegal instruction,
 // when this build or CPU cannot run it: a kernel whose name ends in AVX2
 // needs AVX2, FMA and F16C ([HasAVX2]), one ending in AVX512 AVX-512 F, VL,
-// BW and DQ as well ([HasAVX512]). The package builds on every GOARCH and
-// with the purego tag, where every kernel but [Prefetch] panics: a program
-// that names a kernel builds everywhere and asks HasAVX2 or HasAVX512
+// BW and DQ as well ([HasAVX512]), one ending in NEON an arm64 build with
+// Advanced SIMD ([HasNEON]). The package builds on every GOARCH and with
+// the purego tag, where every kernel but [Prefetch] panics: a program that
+// names a kernel builds everywhere and asks HasAVX2, HasAVX512 or HasNEON
 // which it may call.
 //
 // Why checked slices rather than the raw kernels' pointers and counts: a

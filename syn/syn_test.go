@@ -22,7 +22,7 @@ func paths() []*kernels { return all }
 // syn lists but its tests would not run, or a path syn has assembly
 // kernels of this architecture for but none of that path, and checks that
 // every call runs the path the cpu package selected (the portable kernels
-// where syn has none of it: on arm64 until its NEON kernels are listed).
+// where syn has none of it).
 // See testutil.CoverPaths.
 func TestPathsCovered(t *testing.T) {
 	testutil.CoverPaths(t, "syn", func(k *kernels) cpu.Path { return k.path }, archKernels(), paths(), impl)
