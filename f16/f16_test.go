@@ -36,7 +36,7 @@ func forEachPath(t *testing.T, f func(t *testing.T)) {
 // f16 lists but its tests would not run, or a path f16 has assembly kernels
 // of this architecture for but none of that path, and checks that every
 // conversion runs the path the cpu package selected (the portable kernels
-// where f16 has none of it: on arm64 until its NEON kernels are listed).
+// where f16 has none of it).
 // See testutil.CoverPaths.
 func TestPathsCovered(t *testing.T) {
 	testutil.CoverPaths(t, "f16", func(k *kernels) cpu.Path { return k.path }, archKernels(), paths(), impl)
