@@ -34,6 +34,22 @@ func DotAVX512(x []float32, y []float32) float32 {
 	return dotAVX512(x, y)
 }
 
+// DotNEON returns the sum over j < n = min(len(x), len(y)) of
+//
+//	s += x[j]·y[j]
+//
+// in the order of internal/ref.SumLanes: 64 partial sums, lane j mod 64
+// adding term j, reduced by halves. Each product is rounded on its own.
+//
+// It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func DotNEON(x []float32, y []float32) float32 {
+	requireNEON("DotNEON")
+	n := min(len(x), len(y))
+	raceRead(x[:n])
+	raceRead(y[:n])
+	return dotNEON(x, y)
+}
+
 // DotStreamAVX2 returns the sum over j < n = min(len(x), len(y)) of
 //
 //	s += x[j]·y[j]
@@ -76,6 +92,27 @@ func DotStreamAVX512(x []float32, y []float32) float32 {
 	return dotStreamAVX512(x, y)
 }
 
+// DotStreamNEON returns the sum over j < n = min(len(x), len(y)) of
+//
+//	s += x[j]·y[j]
+//
+// in the order of internal/ref.SumLanes: 64 partial sums, lane j mod 64
+// adding term j, reduced by halves. Each product is rounded on its own.
+//
+// It asks for its slices' cache lines 4 KiB ahead of each step (PRFM PLDL1KEEP,
+// which never faults): for slices that come from DRAM, as a large
+// matrix's rows do; on slices in cache the DotNEON kernel, which does
+// not, is faster.
+//
+// It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func DotStreamNEON(x []float32, y []float32) float32 {
+	requireNEON("DotStreamNEON")
+	n := min(len(x), len(y))
+	raceRead(x[:n])
+	raceRead(y[:n])
+	return dotStreamNEON(x, y)
+}
+
 // DotF16AVX2 returns the sum over j < n = min(len(w), len(x)) of
 //
 //	s += float32(w[j])·x[j]
@@ -106,6 +143,22 @@ func DotF16AVX512(w []uint16, x []float32) float32 {
 	raceRead(w[:n])
 	raceRead(x[:n])
 	return dotF16AVX512(w, x)
+}
+
+// DotF16NEON returns the sum over j < n = min(len(w), len(x)) of
+//
+//	s += float32(w[j])·x[j]
+//
+// in the order of internal/ref.SumLanes: 64 partial sums, lane j mod 64
+// adding term j, reduced by halves. Each product is rounded on its own.
+//
+// It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func DotF16NEON(w []uint16, x []float32) float32 {
+	requireNEON("DotF16NEON")
+	n := min(len(w), len(x))
+	raceRead(w[:n])
+	raceRead(x[:n])
+	return dotF16NEON(w, x)
 }
 
 // DotF16StreamAVX2 returns the sum over j < n = min(len(w), len(x)) of
@@ -150,6 +203,27 @@ func DotF16StreamAVX512(w []uint16, x []float32) float32 {
 	return dotF16StreamAVX512(w, x)
 }
 
+// DotF16StreamNEON returns the sum over j < n = min(len(w), len(x)) of
+//
+//	s += float32(w[j])·x[j]
+//
+// in the order of internal/ref.SumLanes: 64 partial sums, lane j mod 64
+// adding term j, reduced by halves. Each product is rounded on its own.
+//
+// It asks for its slices' cache lines 4 KiB ahead of each step (PRFM PLDL1KEEP,
+// which never faults): for slices that come from DRAM, as a large
+// matrix's rows do; on slices in cache the DotF16NEON kernel, which does
+// not, is faster.
+//
+// It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func DotF16StreamNEON(w []uint16, x []float32) float32 {
+	requireNEON("DotF16StreamNEON")
+	n := min(len(w), len(x))
+	raceRead(w[:n])
+	raceRead(x[:n])
+	return dotF16StreamNEON(w, x)
+}
+
 // SumAVX2 returns the sum over j < len(x) of
 //
 //	s += x[j]
@@ -178,6 +252,21 @@ func SumAVX512(x []float32) float32 {
 	n := len(x)
 	raceRead(x[:n])
 	return sumAVX512(x)
+}
+
+// SumNEON returns the sum over j < len(x) of
+//
+//	s += x[j]
+//
+// in the order of internal/ref.SumLanes: 64 partial sums, lane j mod 64
+// adding term j, reduced by halves. Each product is rounded on its own.
+//
+// It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func SumNEON(x []float32) float32 {
+	requireNEON("SumNEON")
+	n := len(x)
+	raceRead(x[:n])
+	return sumNEON(x)
 }
 
 // SumStreamAVX2 returns the sum over j < len(x) of
@@ -220,6 +309,26 @@ func SumStreamAVX512(x []float32) float32 {
 	return sumStreamAVX512(x)
 }
 
+// SumStreamNEON returns the sum over j < len(x) of
+//
+//	s += x[j]
+//
+// in the order of internal/ref.SumLanes: 64 partial sums, lane j mod 64
+// adding term j, reduced by halves. Each product is rounded on its own.
+//
+// It asks for its slices' cache lines 4 KiB ahead of each step (PRFM PLDL1KEEP,
+// which never faults): for slices that come from DRAM, as a large
+// matrix's rows do; on slices in cache the SumNEON kernel, which does
+// not, is faster.
+//
+// It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func SumStreamNEON(x []float32) float32 {
+	requireNEON("SumStreamNEON")
+	n := len(x)
+	raceRead(x[:n])
+	return sumStreamNEON(x)
+}
+
 // MaskedSumAVX2 returns the sum over j < n = min(len(w), 64*len(x)) of
 //
 //	if bit j of x is set { s += w[j] }
@@ -250,6 +359,22 @@ func MaskedSumAVX512(w []float32, x []uint64) float32 {
 	raceRead(w[:n])
 	raceRead(x[:(n+63)/64])
 	return maskedSumAVX512(w, x)
+}
+
+// MaskedSumNEON returns the sum over j < n = min(len(w), 64*len(x)) of
+//
+//	if bit j of x is set { s += w[j] }
+//
+// in the order of internal/ref.SumLanes: 64 partial sums, lane j mod 64
+// adding term j, reduced by halves. Each product is rounded on its own.
+//
+// It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func MaskedSumNEON(w []float32, x []uint64) float32 {
+	requireNEON("MaskedSumNEON")
+	n := min(len(w), 64*len(x))
+	raceRead(w[:n])
+	raceRead(x[:(n+63)/64])
+	return maskedSumNEON(w, x)
 }
 
 // MaskedSumF16AVX2 returns the sum over j < n = min(len(w), 64*len(x)) of
@@ -284,6 +409,22 @@ func MaskedSumF16AVX512(w []uint16, x []uint64) float32 {
 	return maskedSumF16AVX512(w, x)
 }
 
+// MaskedSumF16NEON returns the sum over j < n = min(len(w), 64*len(x)) of
+//
+//	if bit j of x is set { s += float32(w[j]) }
+//
+// in the order of internal/ref.SumLanes: 64 partial sums, lane j mod 64
+// adding term j, reduced by halves. Each product is rounded on its own.
+//
+// It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func MaskedSumF16NEON(w []uint16, x []uint64) float32 {
+	requireNEON("MaskedSumF16NEON")
+	n := min(len(w), 64*len(x))
+	raceRead(w[:n])
+	raceRead(x[:(n+63)/64])
+	return maskedSumF16NEON(w, x)
+}
+
 // AxpyAVX2 sets, for j < n = min(len(y), len(x)),
 //
 //	y[j] += a·x[j]
@@ -312,6 +453,21 @@ func AxpyAVX512(y []float32, a float32, x []float32) {
 	raceWrite(y[:n])
 	raceRead(x[:n])
 	axpyAVX512(y, a, x)
+}
+
+// AxpyNEON sets, for j < n = min(len(y), len(x)),
+//
+//	y[j] += a·x[j]
+//
+// each product rounded on its own.
+//
+// It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func AxpyNEON(y []float32, a float32, x []float32) {
+	requireNEON("AxpyNEON")
+	n := min(len(y), len(x))
+	raceWrite(y[:n])
+	raceRead(x[:n])
+	axpyNEON(y, a, x)
 }
 
 // AxpyF16AVX2 sets, for j < n = min(len(y), len(w)),
@@ -344,6 +500,21 @@ func AxpyF16AVX512(y []float32, a float32, w []uint16) {
 	axpyF16AVX512(y, a, w)
 }
 
+// AxpyF16NEON sets, for j < n = min(len(y), len(w)),
+//
+//	y[j] += a·float32(w[j])
+//
+// each product rounded on its own.
+//
+// It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func AxpyF16NEON(y []float32, a float32, w []uint16) {
+	requireNEON("AxpyF16NEON")
+	n := min(len(y), len(w))
+	raceWrite(y[:n])
+	raceRead(w[:n])
+	axpyF16NEON(y, a, w)
+}
+
 // ScaleAVX2 sets, for j < len(x),
 //
 //	x[j] = a·x[j]
@@ -370,4 +541,18 @@ func ScaleAVX512(x []float32, a float32) {
 	n := len(x)
 	raceWrite(x[:n])
 	scaleAVX512(x, a)
+}
+
+// ScaleNEON sets, for j < len(x),
+//
+//	x[j] = a·x[j]
+//
+// each product rounded on its own.
+//
+// It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func ScaleNEON(x []float32, a float32) {
+	requireNEON("ScaleNEON")
+	n := len(x)
+	raceWrite(x[:n])
+	scaleNEON(x, a)
 }

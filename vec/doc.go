@@ -1,9 +1,9 @@
 // Package vec is the library's slice kernels for simulators that keep their
 // own arrays: dot products and sums, axpy, and the synaptic sums of
 // binary16 weights against float32 activations or spike bits. Each runs the
-// best path the CPU has (AVX-512, AVX2 or portable Go; SPARK_PATH chooses
-// another, as for the rest of the library) and every path gives the same
-// bits.
+// best path the CPU has (AVX-512, AVX2, NEON or portable Go; SPARK_PATH
+// chooses another, as for the rest of the library) and every path gives the
+// same bits.
 //
 // # Kernels
 //
@@ -49,10 +49,10 @@
 //	return lane[0]
 //
 // which keeps a SIMD path's registers independent (four chains of 16
-// lanes on AVX-512, eight of 8 on AVX2) and so fast. The result can differ
-// from a loop that sums in increasing j by rounding; NaN and ±Inf propagate
-// as IEEE arithmetic says (which of two NaNs' payloads survives is not
-// specified).
+// lanes on AVX-512, eight of 8 on AVX2, sixteen of 4 on NEON) and so fast.
+// The result can differ from a loop that sums in increasing j by
+// rounding; NaN and ±Inf propagate as IEEE arithmetic says (which of two
+// NaNs' payloads survives is not specified).
 //
 // A masked sum with few bits set runs the terms of the set bits only, one
 // at a time in the same lanes (the same bits), where a cost model of the

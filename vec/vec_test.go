@@ -20,7 +20,7 @@ func paths() []*kernels { return all }
 // vec lists but its tests would not run, or a path vec has assembly
 // kernels of this architecture for but none of that path, and checks that
 // every call runs the path the cpu package selected (the portable kernels
-// where vec has none of it: on arm64 until its NEON kernels are listed).
+// where vec has none of it).
 // See testutil.CoverPaths.
 func TestPathsCovered(t *testing.T) {
 	testutil.CoverPaths(t, "vec", func(k *kernels) cpu.Path { return k.path }, archKernels(), paths(), impl)

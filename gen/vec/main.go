@@ -1,28 +1,36 @@
-// Command vec generates ../asm/vec_amd64.s and its Go declarations: the
-// slice kernels of package vec, for AVX2 and AVX-512:
+// Command vec generates the slice kernels of package vec: ../asm/vec_amd64.s
+// (AVX2 and AVX-512, written with avo), ../asm/vec_arm64.s (NEON, written
+// with gen/internal/arm64), their Go declarations and checked functions:
 //
 //	go run ./vec -out ../asm/vec_amd64.s -stubs ../asm/vec_amd64.go -pkg asm …
 //
 // Each kernel is described once, below, as what it does to one vector of
-// elements; an isa lowers the description to its registers. Two shapes:
+// elements (sums, mappings). A shape walks a kernel's slices and calls its
+// description on each vector; an isa lowers the shape and the description
+// to its registers and instructions: avx.go for AVX2 and AVX-512, neon.go
+// for NEON, three lowerings of the same descriptions and shapes. Two
+// shapes:
 //
 //   - a sum (Dot, DotF16, Sum, MaskedSum, MaskedSumF16) keeps the 64
 //     partial sums of internal/ref.SumLanes in 64/lanes registers, lane k
-//     of the sum adding the terms j ≡ k (mod 64) in increasing j from +0:
-//     each step adds the terms of 64 elements, one vector to each
-//     register, and the registers are independent chains of additions
-//     (four on AVX-512, eight on AVX2), enough to hide the adder's latency.
-//     The last n mod 64 elements go through a zeroed copy on the stack:
-//     their padding adds +0, which leaves a lane unchanged (a sum that
-//     starts at +0 never becomes −0). At the end the lanes are added by
-//     halves, as ref.Reduce does.
+//     of register r holding partial sum r·lanes + k, which adds the terms
+//     j ≡ r·lanes + k (mod 64) in increasing j from +0: each step adds the
+//     terms of 64 elements, one vector to each register, and the registers
+//     are independent chains of additions (four on AVX-512, eight on AVX2,
+//     sixteen on NEON), enough to hide the adder's latency. The last n mod
+//     64 elements go through a zeroed copy on the stack: their padding adds
+//     +0, which leaves a lane unchanged (a sum that starts at +0 never
+//     becomes −0). At the end the lanes are added by halves, as ref.Reduce
+//     does: the registers (lane k of register r += lane k of register
+//     r + h), then the lanes of the last (lane k += lane k + h).
 //   - a map (Axpy, AxpyF16, Scale) computes each element on its own: four
 //     vectors a step, then one, then the last elements one at a time with
 //     the scalar forms of the same instructions, which round alike.
 //
 // No kernel fuses a multiply and an add: each product is rounded on its
 // own, as in internal/ref, so that every path gives the reference's bits.
-// No kernel reads or writes outside its slices.
+// binary16 is converted exactly (VCVTPH2PS, FCVTL). No kernel reads or
+// writes outside its slices.
 package main
 
 import (
@@ -30,15 +38,12 @@ import (
 	"strings"
 
 	. "github.com/mmcloughlin/avo/build"
-	. "github.com/mmcloughlin/avo/operand"
-	. "github.com/mmcloughlin/avo/reg"
 
 	"github.com/sparkgo/spark/gen/internal/gowrap"
-	"github.com/sparkgo/spark/gen/internal/tails"
 )
 
 // elem is the type of a stream's elements: float32, or binary16 converted
-// exactly with VCVTPH2PS (the bits of github.com/x448/float16).
+// exactly (VCVTPH2PS, FCVTL: the bits of github.com/x448/float16).
 type elem struct {
 	gotype string
 	size   int
@@ -49,28 +54,18 @@ var (
 	f16 = elem{"uint16", 2}
 )
 
-// isa is one lowering: its vector width and registers, and what its
-// kernels need.
-type isa struct {
-	name  string // in kernel names
-	lanes int    // float32 lanes per vector
-	reg   func() VecVirtual
-	gowrap.ISA
-}
-
-var isas = []isa{{"AVX2", 8, YMM, gowrap.AVX2}, {"AVX512", 16, ZMM, gowrap.AVX512}}
-
 // sumLanes is internal/ref.SumLanes: the partial sums of every sum.
 const sumLanes = 64
 
 // prefetchAhead is how far ahead of each step a streaming sum (DotStream,
-// …) asks for its streams' cache lines (PREFETCHT0, which never faults,
-// past a slice's end included). A sum over a DRAM-sized matrix otherwise
-// waits on the hardware prefetcher: measured on a 16384 × 4096 MatVecF16,
-// 4.2–4.6 G weights/s without, 5.5–5.9 with 4 KiB (1 KiB: 4.3; 8 KiB: 5.1;
-// 16 KiB: 4.7), float32 3.0 → 3.3. In L1 the prefetches take load ports
-// that the sum needs (Dot of 4096: 31–34 G/s with, 31–37 without), so the
-// plain kernels do without, and package vec picks by size.
+// …) asks for its streams' cache lines (PREFETCHT0, PRFM, which never
+// fault, past a slice's end included). A sum over a DRAM-sized matrix
+// otherwise waits on the hardware prefetcher: measured with AVX-512 on a
+// 16384 × 4096 MatVecF16, 4.2–4.6 G weights/s without, 5.5–5.9 with 4 KiB
+// (1 KiB: 4.3; 8 KiB: 5.1; 16 KiB: 4.7), float32 3.0 → 3.3. In L1 the
+// prefetches take load ports that the sum needs (Dot of 4096: 31–34 G/s
+// with, 31–37 without), so the plain kernels do without, and package vec
+// picks by size. (NEON: the same distance, not measured on an arm64 CPU.)
 const prefetchAhead = 4096
 
 // A stream is one slice argument of a kernel.
@@ -87,7 +82,7 @@ type sum struct {
 	streams []stream
 	masked  bool
 	doc     string // the scalar loop
-	term    func(l lowering, in []Op) Op
+	term    func(l lowering, in []value) value
 }
 
 // mapping describes a map kernel: the streams (the first is written), the
@@ -96,37 +91,37 @@ type mapping struct {
 	name    string
 	streams []stream
 	doc     string
-	value   func(l lowering, a Op, in []Op) Op
+	value   func(l lowering, a value, in []value) value
 }
 
 var sums = []sum{
 	{"Dot", []stream{{"x", f32}, {"y", f32}}, false, "s += x[j]·y[j]",
-		func(l lowering, in []Op) Op { return l.mul(in[0], in[1]) }},
+		func(l lowering, in []value) value { return l.mul(in[0], in[1]) }},
 	{"DotF16", []stream{{"w", f16}, {"x", f32}}, false, "s += float32(w[j])·x[j]",
-		func(l lowering, in []Op) Op { return l.mul(in[0], in[1]) }},
+		func(l lowering, in []value) value { return l.mul(in[0], in[1]) }},
 	{"Sum", []stream{{"x", f32}}, false, "s += x[j]",
-		func(l lowering, in []Op) Op { return in[0] }},
+		func(l lowering, in []value) value { return in[0] }},
 	{"MaskedSum", []stream{{"w", f32}}, true, "if bit j of x is set { s += w[j] }",
-		func(l lowering, in []Op) Op { return in[0] }},
+		func(l lowering, in []value) value { return in[0] }},
 	{"MaskedSumF16", []stream{{"w", f16}}, true, "if bit j of x is set { s += float32(w[j]) }",
-		func(l lowering, in []Op) Op { return in[0] }},
+		func(l lowering, in []value) value { return in[0] }},
 }
 
 var mappings = []mapping{
 	{"Axpy", []stream{{"y", f32}, {"x", f32}}, "y[j] += a·x[j]",
-		func(l lowering, a Op, in []Op) Op { return l.add(in[0], l.mul(a, in[1])) }},
+		func(l lowering, a value, in []value) value { return l.add(in[0], l.mul(a, in[1])) }},
 	{"AxpyF16", []stream{{"y", f32}, {"w", f16}}, "y[j] += a·float32(w[j])",
-		func(l lowering, a Op, in []Op) Op { return l.add(in[0], l.mul(a, in[1])) }},
+		func(l lowering, a value, in []value) value { return l.add(in[0], l.mul(a, in[1])) }},
 	{"Scale", []stream{{"x", f32}}, "x[j] = a·x[j]",
-		func(l lowering, a Op, in []Op) Op { return l.mul(a, in[0]) }},
+		func(l lowering, a value, in []value) value { return l.mul(a, in[0]) }},
 }
+
+// isas are the lowerings, in the order of the kernels in each group.
+var isas = []isa{avx2, avx512, newNEON()}
 
 func main() {
 	ConstraintExpr("amd64,!purego")
-	shifts = GLOBL("vecshifts", RODATA|NOPTR)
-	for i := range 32 {
-		DATA(4*i, U32(31-i))
-	}
+	avxData()
 	for _, s := range sums {
 		for _, stream := range []bool{false, true} {
 			if stream && s.masked {
@@ -143,92 +138,88 @@ func main() {
 		}
 	}
 	Generate()
-	gowrap.Generate(gowrap.Files{Pkg: "asm", Funcs: funcs, NoAsm: "purego || !amd64"})
+	gowrap.Generate(gowrap.Files{Pkg: "asm", Funcs: funcs, NoAsm: "purego || !amd64", ARM64: &neonFile})
+	fixArgSizes()
 }
+
+// ---------------------------------------------------------------- lowerings
+
+// value is one vector of float32s (or, in a lowering of one element, one
+// float32) as an isa holds it: an avo operand (a register, or a memory
+// operand an instruction reads) on amd64, an arm64.Reg on arm64.
+type value any
+
+// addr is an element of a slice or of the stack as an isa addresses it: an
+// avo Mem on amd64, a neonAddr on arm64.
+type addr any
 
 // lowering is how a description's operations become instructions: on whole
 // vectors of an isa, or on one element (the scalar forms, for a map's last
-// elements).
-type lowering struct {
-	isa    isa
-	scalar bool
+// elements). A vector is lanes elements, one element in a lowering of one.
+type lowering interface {
+	mul(x, y value) value // x·y, rounded (never fused with an addition)
+	add(x, y value) value // x + y, rounded
+	// load returns the k consecutive vectors of elements e at m as float32s
+	// (binary16 converted exactly).
+	load(e elem, m addr, k int) []value
+	// store writes the float32 vectors xs to consecutive vectors from m.
+	store(xs []value, m addr)
 }
 
-func (l lowering) reg() VecVirtual {
-	if l.scalar {
-		return XMM()
-	}
-	return l.isa.reg()
-}
+// isa is one lowering of the shapes: what a sum or a map kernel does
+// besides its description, in one ISA's registers and instructions. Each
+// kernel keeps n, the elements left, in a register of the isa's.
+type isa interface {
+	name() string       // in kernel names: "AVX2", "AVX512", "NEON"
+	lanes() int         // float32 lanes per vector
+	group() int         // vectors of a stream loaded together (a pair where loads pair)
+	prefetchOp() string // the instruction a streaming sum asks for cache lines with, for its doc
 
-// load returns the elements at m as float32s: m itself as an operand for
-// float32, a register converted from binary16.
-func (l lowering) load(e elem, m Mem) Op {
-	if e == f32 {
-		return m
-	}
-	r := l.reg()
-	if l.scalar {
-		g := GP32()
-		MOVWLZX(m, g)
-		VMOVD(g, r)
-		VCVTPH2PS(r, r)
-		return r
-	}
-	VCVTPH2PS(m, r)
-	return r
-}
+	// kernel starts the raw (lower-case) kernel of the checked function
+	// name and records the checked function (gowrap.Declare, DeclareARM64:
+	// the ISA check, the statements of body, the call), and returns the
+	// kernel's lowerings: on whole vectors, on one element.
+	kernel(name, params, result string, doc, body []string) (vec, one lowering)
+	base(param string) addr        // the first element of slice param, its address in a register
+	offset(m addr, bytes int) addr // bytes past m
+	advance(m addr, bytes int)     // moves m's register bytes on
+	prefetch(m addr)               // asks for m's cache line
+	local(bytes int) addr          // a zeroed buffer of bytes (a multiple of 32) on the stack
 
-// inReg returns x in a register.
-func (l lowering) inReg(x Op) Register {
-	if m, ok := x.(Mem); ok {
-		r := l.reg()
-		if l.scalar {
-			VMOVSS(m, r)
-		} else {
-			VMOVUPS(m, r)
-		}
-		return r
-	}
-	return x.(Register)
-}
+	count(param string, shift int)           // n = len(param) << shift, the first time; then n = min(n, that)
+	consume(k int)                           // n -= k
+	branch(cond string, k int, label string) // goes to label if n < k ("<"), n ≥ k (">="), or n = 0 ("==", k = 0)
+	jump(label string)
+	label(name string)
+	comment(text string)
 
-// binary emits z = x ∘ y, x or y (which commute) a memory operand.
-func (l lowering) binary(vec, ss func(...Op), x, y Op) Op {
-	if _, ok := x.(Mem); ok {
-		x, y = y, x
-	}
-	z := l.reg()
-	op := vec
-	if l.scalar {
-		op = ss
-	}
-	op(y, l.inReg(x), z)
-	return z
-}
+	// Sums.
+	zero() value             // a new register of +0s
+	accumulate(acc, t value) // acc += t, in acc
+	// maskInit sets up, before the loop, what maskedAccumulate needs.
+	maskInit()
+	// maskedAccumulate adds t to acc in the lanes whose spike bit is set:
+	// acc is vector r of a step of 64 elements whose spike word is at
+	// words; the steps call it for r = 0, 1, … in order.
+	maskedAccumulate(acc, t value, words addr, r int)
+	// copyTail copies the n ≥ 1 elements of size bytes at src to dst,
+	// looping at label; it may move src's register (the shapes read it no
+	// more).
+	copyTail(size int, src, dst addr, label string)
+	halve(v value, h int) value // a vector whose lane k < h is v's lane k + lane k+h (h < lanes)
+	result(v value)             // returns v's lane 0, the kernel's end
 
-func (l lowering) mul(x, y Op) Op { return l.binary(VMULPS, VMULSS, x, y) }
-func (l lowering) add(x, y Op) Op { return l.binary(VADDPS, VADDSS, x, y) }
-
-// store writes x to m.
-func (l lowering) store(x Op, m Mem) {
-	if l.scalar {
-		VMOVSS(l.inReg(x), m)
-		return
-	}
-	VMOVUPS(l.inReg(x), m)
+	// Maps.
+	broadcast(param string) (vec, one value) // float32 param in every lane; as one element
+	end()                                    // the kernel's end
 }
 
 // ---------------------------------------------------------------- sums
 
-// shifts: lane i of group g (32 bytes each, g = 0..3) holds 31 − (8g + i),
-// the VPSLLVD count that moves bit 8g+i of a spike dword to lane i's sign.
-var shifts Mem
-
 func (s sum) generate(i isa, stream bool) {
-	name := s.name + i.name
+	name := s.name + i.name()
 	if stream {
-		name = s.name + "Stream" + i.name
+		name = s.name + "Stream" + i.name()
 	}
 	params := make([]string, 0, len(s.streams)+1)
 	for _, st := range s.streams {
@@ -237,7 +228,6 @@ func (s sum) generate(i isa, stream bool) {
 	if s.masked {
 		params = append(params, "x []uint64")
 	}
-	first := s.streams[0].name
 	nDoc, body := shortest(s.streams, s.masked)
 	for _, st := range s.streams {
 		body = append(body, "raceRead("+st.name+"[:n])")
@@ -254,140 +244,106 @@ func (s sum) generate(i isa, stream bool) {
 		"adding term j, reduced by halves. Each product is rounded on its own.",
 	}
 	if stream {
-		doc = append(doc, "", "It asks for its slices' cache lines 4 KiB ahead of each step (PREFETCHT0,",
+		doc = append(doc, "", "It asks for its slices' cache lines 4 KiB ahead of each step ("+i.prefetchOp()+",",
 			"which never faults): for slices that come from DRAM, as a large",
-			"matrix's rows do; on slices in cache the "+s.name+i.name+" kernel, which does",
+			"matrix's rows do; on slices in cache the "+s.name+i.name()+" kernel, which does",
 			"not, is faster.")
 	}
-	declare(name, strings.Join(params, ", "), "float32", doc, i, body)
+	vec, _ := i.kernel(name, strings.Join(params, ", "), "float32", doc, body)
 
-	l := lowering{isa: i}
-	ptr := make([]Mem, len(s.streams))
+	lanes := i.lanes()
+	ptr := make([]addr, len(s.streams))
 	for k, st := range s.streams {
-		ptr[k] = Mem{Base: Load(Param(st.name).Base(), GP64())}
+		ptr[k] = i.base(st.name)
 	}
-	var words Mem
+	var words addr
 	if s.masked {
-		words = Mem{Base: Load(Param("x").Base(), GP64())}
+		words = i.base("x")
 	}
-	n := Load(Param(first).Len(), GP64())
-	for _, st := range s.streams[1:] {
-		tails.MinLen(n, st.name)
+	for _, st := range s.streams {
+		i.count(st.name, 0)
 	}
 	if s.masked {
-		m := Load(Param("x").Len(), GP64())
-		SHLQ(U8(6), m)
-		CMPQ(m, n)
-		CMOVQLT(m, n)
+		i.count("x", 6)
 	}
-	regs := sumLanes / i.lanes
-	acc := make([]VecVirtual, regs)
+	regs := sumLanes / lanes
+	acc := make([]value, regs)
 	for k := range acc {
-		acc[k] = i.reg()
-		VXORPS(acc[k], acc[k], acc[k])
+		acc[k] = i.zero()
 	}
-	var sh []VecVirtual
-	if s.masked && i.lanes == 8 {
-		sh = make([]VecVirtual, 4)
-		for g := range sh {
-			sh[g] = YMM()
-			VMOVDQU(shifts.Offset(32*g), sh[g])
-		}
+	if s.masked {
+		i.maskInit()
 	}
 	// step adds the terms of the 64 elements at the streams' addresses
-	// in (whose spike word is at x).
-	step := func(in []Mem, x Mem) {
-		for r := range acc {
-			ops := make([]Op, len(s.streams))
+	// in (whose spike word is at x), vector r of them to register r.
+	step := func(in []addr, x addr) {
+		g := i.group()
+		for r0 := 0; r0 < regs; r0 += g {
+			loaded := make([][]value, len(s.streams))
 			for k, st := range s.streams {
-				ops[k] = l.load(st.e, in[k].Offset(r*i.lanes*st.e.size))
+				loaded[k] = vec.load(st.e, i.offset(in[k], r0*lanes*st.e.size), g)
 			}
-			t := s.term(l, ops)
-			if !s.masked {
-				VADDPS(t, acc[r], acc[r])
-				continue
+			for j := range g {
+				ops := make([]value, len(s.streams))
+				for k := range s.streams {
+					ops[k] = loaded[k][j]
+				}
+				t := s.term(vec, ops)
+				if s.masked {
+					i.maskedAccumulate(acc[r0+j], t, x, r0+j)
+				} else {
+					i.accumulate(acc[r0+j], t)
+				}
 			}
-			if i.lanes == 16 {
-				// Lanes whose bit is clear keep their sum: a merging add.
-				k := K()
-				KMOVW(x.Offset(2*r), k)
-				VADDPS(t, acc[r], k, acc[r])
-				continue
-			}
-			// Each lane's bit to its sign; the weight or +0 by it.
-			d, m, z := YMM(), YMM(), YMM()
-			VPBROADCASTD(x.Offset(4*(r/4)), d)
-			VPSLLVD(sh[r%4], d, m)
-			VXORPS(z, z, z)
-			VBLENDVPS(m, t, z, z)
-			VADDPS(z, acc[r], acc[r])
 		}
 	}
 	lb := func(s string) string { return name + "_" + s }
-	Comment("64 elements a step, one vector to each partial-sum register")
-	CMPQ(n, U32(64))
-	JLT(LabelRef(lb("tail")))
-	Label(lb("loop"))
+	i.comment("64 elements a step, one vector to each partial-sum register")
+	i.branch("<", 64, lb("tail"))
+	i.label(lb("loop"))
 	if stream {
 		for k := range s.streams {
-			PREFETCHT0(ptr[k].Offset(prefetchAhead))
+			i.prefetch(i.offset(ptr[k], prefetchAhead))
 		}
 	}
 	step(ptr, words)
 	for k, st := range s.streams {
-		ADDQ(U32(64*st.e.size), ptr[k].Base)
+		i.advance(ptr[k], 64*st.e.size)
 	}
 	if s.masked {
-		ADDQ(U32(8), words.Base)
+		i.advance(words, 8)
 	}
-	SUBQ(U32(64), n)
-	CMPQ(n, U32(64))
-	JGE(LabelRef(lb("loop")))
+	i.consume(64)
+	i.branch(">=", 64, lb("loop"))
 
-	Comment("The last n < 64 elements from zeroed copies on the stack.")
-	Label(lb("tail"))
-	TESTQ(n, n)
-	JZ(LabelRef(lb("reduce")))
-	bufs := make([]Mem, len(s.streams))
+	i.comment("The last n < 64 elements from zeroed copies on the stack.")
+	i.label(lb("tail"))
+	i.branch("==", 0, lb("reduce"))
+	bufs := make([]addr, len(s.streams))
 	for k, st := range s.streams {
-		bufs[k] = AllocLocal(64 * st.e.size)
-		tails.Zero(bufs[k], 64*st.e.size)
-		tails.Copy(st.e.size, ptr[k], bufs[k], n, lb(fmt.Sprintf("copy%d", k)))
+		bufs[k] = i.local(64 * st.e.size)
+		i.copyTail(st.e.size, ptr[k], bufs[k], lb(fmt.Sprintf("copy%d", k)))
 	}
 	step(bufs, words)
 
-	Label(lb("reduce"))
-	Comment("By halves: the registers, then the lanes of the last")
+	i.label(lb("reduce"))
+	i.comment("By halves: the registers, then the lanes of the last")
 	for h := regs / 2; h >= 1; h /= 2 {
 		for k := range h {
-			VADDPS(acc[k+h], acc[k], acc[k])
+			i.accumulate(acc[k], acc[k+h])
 		}
 	}
-	s8 := acc[0]
-	if i.lanes == 16 {
-		hi := YMM()
-		s8 = YMM()
-		VEXTRACTF64X4(U8(1), acc[0], hi)
-		VADDPS(hi, acc[0].AsY(), s8)
+	v := acc[0]
+	for h := lanes / 2; h >= 1; h /= 2 {
+		v = i.halve(v, h)
 	}
-	hi4, s4 := XMM(), XMM()
-	VEXTRACTF128(U8(1), s8, hi4)
-	VADDPS(hi4, s8.AsX(), s4)
-	hi2, s2 := XMM(), XMM()
-	VMOVHLPS(s4, s4, hi2)
-	VADDPS(hi2, s4, s2)
-	hi1, s1 := XMM(), XMM()
-	VMOVSHDUP(s2, hi1)
-	VADDSS(hi1, s2, s1)
-	VZEROUPPER()
-	Store(s1, ReturnIndex(0))
-	RET()
+	i.result(v)
 }
 
 // ---------------------------------------------------------------- maps
 
 func (m mapping) generate(i isa) {
-	name := m.name + i.name
+	name := m.name + i.name()
 	first := m.streams[0].name
 	params := []string{first + " []float32", "a float32"}
 	for _, st := range m.streams[1:] {
@@ -405,69 +361,59 @@ func (m mapping) generate(i isa) {
 		"",
 		"each product rounded on its own.",
 	}
-	declare(name, strings.Join(params, ", "), "", doc, i, body)
+	vec, one := i.kernel(name, strings.Join(params, ", "), "", doc, body)
 
-	ptr := make([]Mem, len(m.streams))
+	lanes := i.lanes()
+	ptr := make([]addr, len(m.streams))
 	for k, st := range m.streams {
-		ptr[k] = Mem{Base: Load(Param(st.name).Base(), GP64())}
+		ptr[k] = i.base(st.name)
 	}
-	n := Load(Param(first).Len(), GP64())
-	for _, st := range m.streams[1:] {
-		tails.MinLen(n, st.name)
+	for _, st := range m.streams {
+		i.count(st.name, 0)
 	}
-	a := i.reg()
-	aa, err := Param("a").Resolve()
-	if err != nil {
-		panic(err)
-	}
-	VBROADCASTSS(aa.Addr, a)
+	a, a1 := i.broadcast("a")
 	lb := func(s string) string { return name + "_" + s }
-	// run computes v vectors (or, scalar, one element) at the addresses.
-	run := func(l lowering, v int) {
-		width := i.lanes
-		if l.scalar {
-			width = 1
-		}
-		av := Op(a)
-		if l.scalar {
-			av = a.AsX()
-		}
-		out := make([]Op, v)
-		for r := range v {
-			in := make([]Op, len(m.streams))
+	// run computes v vectors of width elements (one, scalar) at the
+	// addresses, a being the lowering's a.
+	run := func(l lowering, a value, v, width int) {
+		g := min(i.group(), v)
+		out := make([]value, 0, v)
+		for r0 := 0; r0 < v; r0 += g {
+			loaded := make([][]value, len(m.streams))
 			for k, st := range m.streams {
-				in[k] = l.load(st.e, ptr[k].Offset(r*width*st.e.size))
+				loaded[k] = l.load(st.e, i.offset(ptr[k], r0*width*st.e.size), g)
 			}
-			out[r] = m.value(l, av, in)
+			for j := range g {
+				in := make([]value, len(m.streams))
+				for k := range m.streams {
+					in[k] = loaded[k][j]
+				}
+				out = append(out, m.value(l, a, in))
+			}
 		}
-		for r := range v {
-			l.store(out[r], ptr[0].Offset(r*width*4))
+		for r0 := 0; r0 < v; r0 += g {
+			l.store(out[r0:r0+g], i.offset(ptr[0], r0*width*4))
 		}
 		for k, st := range m.streams {
-			ADDQ(U32(v*width*st.e.size), ptr[k].Base)
+			i.advance(ptr[k], v*width*st.e.size)
 		}
-		SUBQ(U32(v*width), n)
+		i.consume(v * width)
 	}
-	vec, one := lowering{isa: i}, lowering{isa: i, scalar: true}
-	Comment(fmt.Sprintf("%d elements a step, then %d, then one", 4*i.lanes, i.lanes))
-	Label(lb("loop4"))
-	CMPQ(n, U32(4*i.lanes))
-	JLT(LabelRef(lb("loop1")))
-	run(vec, 4)
-	JMP(LabelRef(lb("loop4")))
-	Label(lb("loop1"))
-	CMPQ(n, U32(i.lanes))
-	JLT(LabelRef(lb("tail")))
-	run(vec, 1)
-	JMP(LabelRef(lb("loop1")))
-	Label(lb("tail"))
-	TESTQ(n, n)
-	JZ(LabelRef(lb("done")))
-	run(one, 1)
-	JMP(LabelRef(lb("tail")))
-	Label(lb("done"))
-	VZEROUPPER()
-	RET()
+	i.comment(fmt.Sprintf("%d elements a step, then %d, then one", 4*lanes, lanes))
+	i.label(lb("loop4"))
+	i.branch("<", 4*lanes, lb("loop1"))
+	run(vec, a, 4, lanes)
+	i.jump(lb("loop4"))
+	i.label(lb("loop1"))
+	i.branch("<", lanes, lb("tail"))
+	run(vec, a, 1, lanes)
+	i.jump(lb("loop1"))
+	i.label(lb("tail"))
+	i.branch("==", 0, lb("done"))
+	run(one, a1, 1, 1)
+	i.jump(lb("tail"))
+	i.label(lb("done"))
+	i.end()
 }
 
 // ---------------------------------------------------------------- helpers
@@ -493,14 +439,14 @@ func shortest(streams []stream, masked bool) (doc string, body []string) {
 // funcs are the checked kernels users call, one per raw kernel written.
 var funcs []gowrap.Func
 
-// declare starts the raw (lower-case) assembly of the checked kernel name
-// and records the checked function: the ISA check, the statements of body
-// (length checks and race annotations), then the call.
-func declare(name, params, result string, doc []string, i isa, body []string) {
-	funcs = append(funcs, gowrap.Declare(name, params, result, doc, i.ISA, body, func(names []string) []gowrap.Arg {
+// args says what each parameter of a kernel of params and result is, for
+// the tests: a map writes its first slice; a is a value; x []uint64, spike
+// bits.
+func args(params, result string) func(names []string) []gowrap.Arg {
+	return func(names []string) []gowrap.Arg {
 		var args []gowrap.Arg
 		for k, nm := range names {
-			a := gowrap.Arg{Name: nm, Kind: "n", Out: k == 0 && result == ""} // a map writes its first slice
+			a := gowrap.Arg{Name: nm, Kind: "n", Out: k == 0 && result == ""}
 			switch {
 			case nm == "a":
 				a.Kind = "value"
@@ -510,5 +456,5 @@ func declare(name, params, result string, doc []string, i isa, body []string) {
 			args = append(args, a)
 		}
 		return args
-	}))
+	}
 }
