@@ -139,7 +139,6 @@ func main() {
 	}
 	Generate()
 	gowrap.Generate(gowrap.Files{Pkg: "asm", Funcs: funcs, NoAsm: "purego || !amd64", ARM64: &neonFile})
-	fixArgSizes()
 }
 
 // ---------------------------------------------------------------- lowerings

@@ -1,14 +1,7 @@
 package main
 
 import (
-	"flag"
 	"fmt"
-	"log"
-	"os"
-	"path/filepath"
-	"regexp"
-	"strconv"
-	"strings"
 
 	"github.com/sparkgo/spark/gen/internal/arm64"
 	"github.com/sparkgo/spark/gen/internal/gowrap"
@@ -345,46 +338,3 @@ func (l neonLowering) binary(vec, scalar string, x, y value) value {
 
 func (l neonLowering) mul(x, y value) value { return l.binary("fmul", "FMULS", x, y) }
 func (l neonLowering) add(x, y value) value { return l.binary("fadd", "FADDS", x, y) }
-
-// fixArgSizes corrects the argument sizes of the TEXT lines in the written
-// vec_arm64.s of the functions without results: gen/internal/arm64 rounds
-// such a function's arguments up to 8 bytes, where go vet's asmdecl counts
-// to the end of the last parameter (scaleNEON(x []float32, a float32) is
-// $0-28, not $0-32). A no-op once the emitter counts as asmdecl does.
-func fixArgSizes() {
-	path := filepath.Join(filepath.Dir(flag.Lookup("go").Value.String()), "vec_arm64.s")
-	b, err := os.ReadFile(path)
-	if err != nil {
-		log.Fatal(err)
-	}
-	src := string(b)
-	for _, f := range neonFile.Funcs {
-		if !strings.HasSuffix(f.Sig, ")") {
-			continue // a result: the emitter's size is asmdecl's
-		}
-		_, types, err := gowrap.Params(strings.TrimSuffix(strings.TrimPrefix(f.Sig, "func("), ")"))
-		if err != nil {
-			log.Fatal(err)
-		}
-		size := 0
-		for _, t := range types {
-			sz, align := 24, 8 // a slice
-			switch t {
-			case "float32":
-				sz, align = 4, 4
-			case "int":
-				sz, align = 8, 8
-			default:
-				if !strings.HasPrefix(t, "[]") {
-					log.Fatalf("vec: the argument size of %s: a %s", f.Name, t)
-				}
-			}
-			size = (size+align-1)/align*align + sz
-		}
-		re := regexp.MustCompile(`(?m)^(TEXT ·` + f.Name + `\(SB\), [^$]*\$\d+-)\d+$`)
-		src = re.ReplaceAllString(src, "${1}"+strconv.Itoa(size))
-	}
-	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-		log.Fatal(err)
-	}
-}

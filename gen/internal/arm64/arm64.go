@@ -124,8 +124,8 @@ func (f *Func) layout() {
 		p := sig.Params().At(i)
 		add(p.Name(), p.Type())
 	}
-	off = (off + 7) / 8 * 8
 	if sig.Results().Len() > 0 {
+		off = (off + 7) / 8 * 8 // the results start at a word
 		for i := 0; i < sig.Results().Len(); i++ {
 			r := sig.Results().At(i)
 			name := r.Name()
