@@ -6,7 +6,7 @@ import "github.com/x448/float16"
 // (Dot, Sum, MatVec, MaskedSum, and their binary16 forms): lane k adds the
 // terms j ≡ k (mod 64) in increasing j, starting from +0, and Reduce adds
 // the lanes by halves. A SIMD path keeps the lanes in registers (four of
-// sixteen floats on AVX-512, eight of eight on AVX2), so that four or more
+// sixteen floats on AVX-512, eight of eight on AVX2, sixteen of four on NEON), so that four or more
 // independent chains of additions hide the adder's latency, and every path
 // gives the same bits. A lane that starts at +0 never becomes −0, so adding
 // +0 in place of a term that is not there (a tail, a spike bit not set)
