@@ -3,8 +3,6 @@
 package f16
 
 import (
-	"unsafe"
-
 	"github.com/x448/float16"
 
 	"github.com/sparkgo/spark/asm"
@@ -37,11 +35,6 @@ var avx512 = kernels{
 	},
 }
 
-// halfBits returns s as its bits, the same memory: float16.Float16 is a
-// uint16.
-func halfBits(s []float16.Float16) []uint16 {
-	return unsafe.Slice((*uint16)(unsafe.SliceData(s)), len(s))
-}
 
 // archKernels returns the assembly implementations; cpu.Dispatch keeps
 // those the CPU can run.

@@ -1,11 +1,6 @@
 package gowrap
 
-import (
-	"fmt"
-	"strings"
-
-	"github.com/sparkgo/spark/gen/internal/arm64"
-)
+import "github.com/sparkgo/spark/gen/internal/arm64"
 
 // DeclareARM64 is Declare for a kernel written with package arm64 rather
 // than avo: it starts the raw (lower-case) function of the checked kernel
@@ -15,23 +10,8 @@ import (
 // function is the one Declare writes for the same arguments, so a generator
 // describes a kernel once and declares it for each ISA it lowers it to.
 func DeclareARM64(fl *arm64.File, name, params, result string, doc []string, isa ISA, body []string, args func(names []string) []Arg) (*arm64.Func, Func) {
-	raw := Lower(name)
-	sig := "func(" + params + ")"
-	names, _, err := Params(params)
-	if err != nil {
-		panic(err)
-	}
-	call := raw + "(" + strings.Join(names, ", ") + ")"
-	if result != "" {
-		sig += " " + result
-		call = "return " + call
-	}
-	f := arm64.NewFunc(raw, sig, raw+" is the kernel of "+name+", unchecked.")
+	c, sig := Checked(name, params, result, doc, isa, body, args)
+	f := arm64.NewFunc(c.Raw, sig, c.Raw+" is the kernel of "+name+", unchecked.")
 	fl.Funcs = append(fl.Funcs, f)
-	return f, Func{
-		Name: name, Doc: append(doc, "", isa.Doc), Params: params, Results: result,
-		Body: append(append([]string{fmt.Sprintf("%s(%q)", isa.Require, name)}, body...), call),
-		Raw:  raw, RawParams: params, RawResult: result,
-		ISA: isa.Name, Args: args(names),
-	}
+	return f, c
 }

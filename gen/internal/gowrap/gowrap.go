@@ -79,6 +79,17 @@ var (
 // race annotations), then the call of the raw function. args says what
 // each parameter, by name, is, for the tests.
 func Declare(name, params, result string, doc []string, isa ISA, body []string, args func(names []string) []Arg) Func {
+	f, sig := Checked(name, params, result, doc, isa, body, args)
+	build.TEXT(f.Raw, attr.NOSPLIT, sig)
+	build.Pragma("noescape")
+	build.Doc(f.Raw + " is the kernel of " + name + ", unchecked.")
+	return f
+}
+
+// Checked returns the checked function of kernel name, as Declare
+// describes it, and the signature of its raw function, which the caller
+// starts with its ISA's assembler.
+func Checked(name, params, result string, doc []string, isa ISA, body []string, args func(names []string) []Arg) (Func, string) {
 	raw := Lower(name)
 	sig := "func(" + params + ")"
 	names, _, err := Params(params)
@@ -90,15 +101,12 @@ func Declare(name, params, result string, doc []string, isa ISA, body []string, 
 		sig += " " + result
 		call = "return " + call
 	}
-	build.TEXT(raw, attr.NOSPLIT, sig)
-	build.Pragma("noescape")
-	build.Doc(raw + " is the kernel of " + name + ", unchecked.")
 	return Func{
 		Name: name, Doc: append(doc, "", isa.Doc), Params: params, Results: result,
 		Body: append(append([]string{fmt.Sprintf("%s(%q)", isa.Require, name)}, body...), call),
 		Raw:  raw, RawParams: params, RawResult: result,
 		ISA: isa.Name, Args: args(names),
-	}
+	}, sig
 }
 
 // Func is one public kernel.
