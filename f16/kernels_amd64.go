@@ -35,7 +35,6 @@ var avx512 = kernels{
 	},
 }
 
-
 // archKernels returns the assembly implementations; cpu.Dispatch keeps
 // those the CPU can run.
 func archKernels() []*kernels { return []*kernels{&avx2, &avx512} }

@@ -22,7 +22,6 @@ var neon = kernels{
 	},
 }
 
-
 // archKernels returns the assembly implementations; cpu.Dispatch keeps
 // those the CPU can run.
 func archKernels() []*kernels { return []*kernels{&neon} }
