@@ -241,35 +241,27 @@ func (b *neon) ptr(name string) neonPtr {
 	return p
 }
 
-func (b *neon) F(name string) vec {
-	if _, ok := b.sc[name]; ok {
-		return b.value(name)
-	}
-	p := b.ptr(name)
-	if p.fresh {
-		return nmem{p: p, off: 16 * b.v, size: 16}
-	}
-	if x, ok := b.loaded[b.v][name]; ok {
-		return x
-	}
-	x := b.reg(nmem{p: p, off: 16 * b.v, size: 16})
-	b.loaded[b.v][name] = x
-	return x
-}
+func (b *neon) F(name string) vec { return b.vector16(name, 16) }
 
 // U loads 4 counters widened to 32-bit lanes.
-func (b *neon) U(name string) uvec {
+func (b *neon) U(name string) uvec { return b.vector16(name, 8) }
+
+// vector16 is F and U: a scalar's value, or the current vector of stream
+// name, size bytes (16 floats' or 8 counters'), loaded once per vector, or
+// left in memory for a stream read where used.
+func (b *neon) vector16(name string, size int) interface{} {
 	if _, ok := b.sc[name]; ok {
 		return b.value(name)
 	}
 	p := b.ptr(name)
+	m := nmem{p: p, off: size * b.v, size: size}
 	if p.fresh {
-		return nmem{p: p, off: 8 * b.v, size: 8}
+		return m
 	}
 	if x, ok := b.loaded[b.v][name]; ok {
 		return x
 	}
-	x := b.reg(nmem{p: p, off: 8 * b.v, size: 8})
+	x := b.reg(m)
 	b.loaded[b.v][name] = x
 	return x
 }
