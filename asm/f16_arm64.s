@@ -8,15 +8,15 @@
 TEXT ·toFloat32NEON(SB), NOSPLIT, $0-48
 	MOVD dst_base+0(FP), R0
 	MOVD src_base+24(FP), R1
-	MOVD src_len+32(FP), R2
-	MOVD dst_len+8(FP), R3
+	MOVD dst_len+8(FP), R2
+	MOVD src_len+32(FP), R3
 	CMP R3, R2
 	CSEL LT, R2, R3, R2
 	// 8 halves a vector, 4 vectors an iteration: loads first, then stores
 	CMP $32, R2
-	BLO ToFloat32NEON_loop32_end
+	BLO toFloat32NEON_loop32_end
 
-ToFloat32NEON_loop32:
+toFloat32NEON_loop32:
 	FLDPQ 0(R1), (F0, F1)
 	FLDPQ 32(R1), (F2, F3)
 	WORD $0x0e217804 // fcvtl v4.4s, v0.4h
@@ -31,57 +31,59 @@ ToFloat32NEON_loop32:
 	FSTPQ (F5, F1), 32(R0)
 	FSTPQ (F6, F2), 64(R0)
 	FSTPQ (F7, F3), 96(R0)
-	ADD $64, R1
 	ADD $128, R0
+	ADD $64, R1
 	SUB $32, R2
 	CMP $32, R2
-	BHS ToFloat32NEON_loop32
+	BHS toFloat32NEON_loop32
 
-ToFloat32NEON_loop32_end:
+toFloat32NEON_loop32_end:
 	// One vector at a time, then n < 8
 	CMP $8, R2
-	BLO ToFloat32NEON_loop8_end
+	BLO toFloat32NEON_loop8_end
 
-ToFloat32NEON_loop8:
+toFloat32NEON_loop8:
 	FMOVQ 0(R1), F0
 	WORD $0x0e217801 // fcvtl v1.4s, v0.4h
 	WORD $0x4e217800 // fcvtl2 v0.4s, v0.8h
 	FMOVQ F1, 0(R0)
 	FMOVQ F0, 16(R0)
-	ADD $16, R1
 	ADD $32, R0
+	ADD $16, R1
 	SUB $8, R2
 	CMP $8, R2
-	BHS ToFloat32NEON_loop8
+	BHS toFloat32NEON_loop8
 
-ToFloat32NEON_loop8_end:
+toFloat32NEON_loop8_end:
 	// The tail, n < 8: one element at a time, in lane 0
 
-ToFloat32NEON_tail:
-	CBZ R2, ToFloat32NEON_tail_end
+toFloat32NEON_tail:
+	CBZ R2, toFloat32NEON_tail_end
 	VMOVI $0, V0.B16
-	VLD1.P 2(R1), V0.H[0]
+	VLD1 (R1), V0.H[0]
 	WORD $0x0e217800 // fcvtl v0.4s, v0.4h
-	VST1.P V0.S[0], 4(R0)
+	VST1 V0.S[0], (R0)
+	ADD $4, R0
+	ADD $2, R1
 	SUB $1, R2
-	B ToFloat32NEON_tail
+	B toFloat32NEON_tail
 
-ToFloat32NEON_tail_end:
+toFloat32NEON_tail_end:
 	RET
 
 // func fromFloat32NEON(dst []uint16, src []float32)
 TEXT ·fromFloat32NEON(SB), NOSPLIT, $0-48
 	MOVD dst_base+0(FP), R0
 	MOVD src_base+24(FP), R1
-	MOVD src_len+32(FP), R2
-	MOVD dst_len+8(FP), R3
+	MOVD dst_len+8(FP), R2
+	MOVD src_len+32(FP), R3
 	CMP R3, R2
 	CSEL LT, R2, R3, R2
 	// 8 floats a vector of halves, 4 such an iteration: loads first, then stores
 	CMP $32, R2
-	BLO FromFloat32NEON_loop32_end
+	BLO fromFloat32NEON_loop32_end
 
-FromFloat32NEON_loop32:
+fromFloat32NEON_loop32:
 	FLDPQ 0(R1), (F0, F1)
 	FLDPQ 32(R1), (F2, F3)
 	FLDPQ 64(R1), (F4, F5)
@@ -96,41 +98,43 @@ FromFloat32NEON_loop32:
 	WORD $0x4e2168e3 // fcvtn2 v3.8h, v7.4s
 	FSTPQ (F0, F1), 0(R0)
 	FSTPQ (F2, F3), 32(R0)
-	ADD $128, R1
 	ADD $64, R0
+	ADD $128, R1
 	SUB $32, R2
 	CMP $32, R2
-	BHS FromFloat32NEON_loop32
+	BHS fromFloat32NEON_loop32
 
-FromFloat32NEON_loop32_end:
+fromFloat32NEON_loop32_end:
 	// One vector at a time, then n < 8
 	CMP $8, R2
-	BLO FromFloat32NEON_loop8_end
+	BLO fromFloat32NEON_loop8_end
 
-FromFloat32NEON_loop8:
+fromFloat32NEON_loop8:
 	FMOVQ 0(R1), F0
 	FMOVQ 16(R1), F1
 	WORD $0x0e216800 // fcvtn v0.4h, v0.4s
 	WORD $0x4e216820 // fcvtn2 v0.8h, v1.4s
 	FMOVQ F0, 0(R0)
-	ADD $32, R1
 	ADD $16, R0
+	ADD $32, R1
 	SUB $8, R2
 	CMP $8, R2
-	BHS FromFloat32NEON_loop8
+	BHS fromFloat32NEON_loop8
 
-FromFloat32NEON_loop8_end:
+fromFloat32NEON_loop8_end:
 	// The tail, n < 8: one element at a time, in lane 0
 
-FromFloat32NEON_tail:
-	CBZ R2, FromFloat32NEON_tail_end
+fromFloat32NEON_tail:
+	CBZ R2, fromFloat32NEON_tail_end
 	VMOVI $0, V0.B16
-	VLD1.P 4(R1), V0.S[0]
+	VLD1 (R1), V0.S[0]
 	WORD $0x0e216800 // fcvtn v0.4h, v0.4s
-	VST1.P V0.H[0], 2(R0)
+	VST1 V0.H[0], (R0)
+	ADD $2, R0
+	ADD $4, R1
 	SUB $1, R2
-	B FromFloat32NEON_tail
+	B fromFloat32NEON_tail
 
-FromFloat32NEON_tail_end:
+fromFloat32NEON_tail_end:
 	RET
 

@@ -30,76 +30,17 @@ func neonBits() {
 	neon.Data = append(neon.Data, "GLOBL rowbits<>(SB), RODATA|NOPTR, $128")
 }
 
-// nwalk is a NEON kernel's walk over its slices: a pointer into each,
-// advanced by the element's size a column, and n, the columns left.
+// nwalk is a row kernel's walk over its slices (arm64.Walk), with the
+// loads and stores of its steps.
 type nwalk struct {
-	f     *arm64.Func
-	name  string
-	ptrs  []arm64.Reg
-	sizes []int
-	n     arm64.Reg
+	*arm64.Walk
+	f *arm64.Func
 }
 
 // newWalk starts the walk of f over the slice parameters named, of
-// elements of sizes bytes: n is the shortest length.
+// elements of sizes bytes.
 func newWalk(f *arm64.Func, slices []string, sizes []int) *nwalk {
-	w := &nwalk{f: f, name: f.Name, sizes: sizes, n: f.R()}
-	for _, s := range slices {
-		p := f.R()
-		f.Inst("MOVD %v, %v", []arm64.Reg{p}, nil, arm64.Text(f.Param(s+"_base")), arm64.Gen(p))
-		w.ptrs = append(w.ptrs, p)
-	}
-	f.Inst("MOVD %v, %v", []arm64.Reg{w.n}, nil, arm64.Text(f.Param(slices[0]+"_len")), arm64.Gen(w.n))
-	for _, s := range slices[1:] {
-		w.atMost(s+"_len", 0)
-	}
-	return w
-}
-
-// atMost sets n to min(n, param << shift).
-func (w *nwalk) atMost(param string, shift int) {
-	f, m := w.f, w.f.R()
-	f.Inst("MOVD %v, %v", []arm64.Reg{m}, nil, arm64.Text(f.Param(param)), arm64.Gen(m))
-	if shift > 0 {
-		f.Inst("LSL $%v, %v", []arm64.Reg{m}, []arm64.Reg{m}, arm64.Int(shift), arm64.Gen(m))
-	}
-	f.Inst("CMP %v, %v", nil, []arm64.Reg{m, w.n}, arm64.Gen(m), arm64.Gen(w.n))
-	f.Inst("CSEL LT, %v, %v, %v", []arm64.Reg{w.n}, []arm64.Reg{m, w.n}, arm64.Gen(w.n), arm64.Gen(m), arm64.Gen(w.n))
-}
-
-// advance moves every pointer k columns on and takes k from n.
-func (w *nwalk) advance(k int) {
-	f := w.f
-	for i, p := range w.ptrs {
-		f.Inst("ADD $%v, %v", []arm64.Reg{p}, []arm64.Reg{p}, arm64.Int(k*w.sizes[i]), arm64.Gen(p))
-	}
-	f.Inst("SUB $%v, %v", []arm64.Reg{w.n}, []arm64.Reg{w.n}, arm64.Int(k), arm64.Gen(w.n))
-}
-
-// loop emits `for n >= k { body(); advance(k) }`.
-func (w *nwalk) loop(label string, k int, body func()) {
-	f := w.f
-	top, end := w.name+"_"+label, w.name+"_"+label+"_end"
-	f.Inst("CMP $%v, %v", nil, []arm64.Reg{w.n}, arm64.Int(k), arm64.Gen(w.n))
-	f.Branch("BLO", end)
-	f.Label(top)
-	body()
-	w.advance(k)
-	f.Inst("CMP $%v, %v", nil, []arm64.Reg{w.n}, arm64.Int(k), arm64.Gen(w.n))
-	f.Branch("BHS", top)
-	f.Label(end)
-}
-
-// each emits `for n > 0 { body(); advance(1) }`.
-func (w *nwalk) each(label string, body func()) {
-	f := w.f
-	top, end := w.name+"_"+label, w.name+"_"+label+"_end"
-	f.Label(top)
-	f.Branch("CBZ", end, w.n)
-	body()
-	w.advance(1)
-	f.Branch("", top)
-	f.Label(end)
+	return &nwalk{Walk: arm64.NewWalk(f, slices, sizes), f: f}
 }
 
 // load returns the cols (16, 4 or 1) elements of e at column col of the
@@ -168,7 +109,7 @@ func addRowNEON(e elem) {
 	name := "AddRow" + e.name + "NEON"
 	f := addRowKernel(name, e, gowrap.NEON)
 	w := newWalk(f, []string{"acc", "row"}, []int{4, e.size})
-	acc, row := w.ptrs[0], w.ptrs[1]
+	acc, row := w.Ptrs[0], w.Ptrs[1]
 	// step adds cols weights to their accumulators: FADD, the sum's
 	// operands in the scalar loop's order.
 	step := func(cols int) {
@@ -179,9 +120,9 @@ func addRowNEON(e elem) {
 		w.store(a, acc, 0, cols)
 	}
 	f.Comment("16 columns a step, then 4, then one at a time")
-	w.loop("loop16", 16, func() { step(16) })
-	w.loop("loop4", 4, func() { step(4) })
-	w.each("loop1", func() { step(1) })
+	w.Loop("loop16", 16, func() { step(16) })
+	w.Loop("loop4", 4, func() { step(4) })
+	w.Each("loop1", func() { step(1) })
 	f.Ret()
 }
 
@@ -189,8 +130,8 @@ func selectNEON(e elem) {
 	name := "Select" + e.name + "NEON"
 	f := selectKernel(name, e, gowrap.NEON)
 	w := newWalk(f, []string{"d", "row"}, []int{4, e.size})
-	w.atMost("x_len", 6)
-	d, row := w.ptrs[0], w.ptrs[1]
+	w.AtMost("x_len", 6)
+	d, row := w.Ptrs[0], w.Ptrs[1]
 	x, word := f.R(), f.R()
 	f.Inst("MOVD %v, %v", []arm64.Reg{x}, nil, arm64.Text(f.Param("x_base")), arm64.Gen(x))
 	t := f.R()
@@ -227,7 +168,7 @@ func selectNEON(e elem) {
 	}
 
 	f.Comment("64 columns (one spike word) a step")
-	w.loop("loop64", 64, func() {
+	w.Loop("loop64", 64, func() {
 		f.Inst("MOVD.P 8(%v), %v", []arm64.Reg{word, x}, []arm64.Reg{x}, arm64.Gen(x), arm64.Gen(word))
 		hi := f.R()
 		f.Inst("LSR $32, %v, %v", []arm64.Reg{hi}, []arm64.Reg{word}, arm64.Gen(word), arm64.Gen(hi))
@@ -241,13 +182,13 @@ func selectNEON(e elem) {
 		}
 	})
 	f.Comment("The last n < 64 columns from the word x points to: 4 a step, then one at a time")
-	f.Branch("CBZ", f.Name+"_done", w.n)
+	f.Branch("CBZ", f.Name+"_done", w.N)
 	f.Inst("MOVD (%v), %v", []arm64.Reg{word}, []arm64.Reg{x}, arm64.Gen(x), arm64.Gen(word))
-	w.loop("loop4", 4, func() {
+	w.Loop("loop4", 4, func() {
 		step(0, 4, []arm64.Reg{mask(dup(word), 0)})
 		shift(4)
 	})
-	w.each("loop1", func() {
+	w.Each("loop1", func() {
 		r, m := f.R(), f.V()
 		f.Inst("SBFX $0, %v, $1, %v", []arm64.Reg{r}, []arm64.Reg{word}, arm64.Gen(word), arm64.Gen(r)) // 0 or −1
 		f.Inst("FMOVS %v, %v", []arm64.Reg{m}, []arm64.Reg{r}, arm64.Gen(r), arm64.Fp(m))
