@@ -2947,15 +2947,20 @@ ExponentialAVX2_block:
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y7
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y3, Y8
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y4, Y9
-	VROUNDPS   $0x00, Y5, Y5
+	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
 	VMOVUPS    Y5, (AX)
-	VROUNDPS   $0x00, Y6, Y6
+	VADDPS     vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS     vconst4b400000<>+0(SB), Y6, Y6
 	VMOVUPS    Y6, 32(AX)
-	VROUNDPS   $0x00, Y7, Y7
+	VADDPS     vconst4b400000<>+0(SB), Y7, Y7
+	VSUBPS     vconst4b400000<>+0(SB), Y7, Y7
 	VMOVUPS    Y7, 64(AX)
-	VROUNDPS   $0x00, Y8, Y8
+	VADDPS     vconst4b400000<>+0(SB), Y8, Y8
+	VSUBPS     vconst4b400000<>+0(SB), Y8, Y8
 	VMOVUPS    Y8, 96(AX)
-	VROUNDPS   $0x00, Y9, Y9
+	VADDPS     vconst4b400000<>+0(SB), Y9, Y9
+	VSUBPS     vconst4b400000<>+0(SB), Y9, Y9
 	VMOVUPS    Y9, 128(AX)
 	VMULPS     vconst3f318000<>+0(SB), Y5, Y10
 	VMULPS     vconst3f318000<>+0(SB), Y6, Y11
@@ -3180,11 +3185,14 @@ ExponentialAVX2_block:
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VROUNDPS   $0x00, Y3, Y3
+	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
 	VMOVUPS    Y3, 160(AX)
-	VROUNDPS   $0x00, Y4, Y4
+	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
 	VMOVUPS    Y4, 192(AX)
-	VROUNDPS   $0x00, Y5, Y5
+	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
 	VMOVUPS    Y5, 224(AX)
 	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
 	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
@@ -3442,6 +3450,16 @@ DATA vconstc2d00000<>+20(SB)/4, $0xc2d00000
 DATA vconstc2d00000<>+24(SB)/4, $0xc2d00000
 DATA vconstc2d00000<>+28(SB)/4, $0xc2d00000
 GLOBL vconstc2d00000<>(SB), RODATA|NOPTR, $32
+
+DATA vconst4b400000<>+0(SB)/4, $0x4b400000
+DATA vconst4b400000<>+4(SB)/4, $0x4b400000
+DATA vconst4b400000<>+8(SB)/4, $0x4b400000
+DATA vconst4b400000<>+12(SB)/4, $0x4b400000
+DATA vconst4b400000<>+16(SB)/4, $0x4b400000
+DATA vconst4b400000<>+20(SB)/4, $0x4b400000
+DATA vconst4b400000<>+24(SB)/4, $0x4b400000
+DATA vconst4b400000<>+28(SB)/4, $0x4b400000
+GLOBL vconst4b400000<>(SB), RODATA|NOPTR, $32
 
 DATA vconst0000007f<>+0(SB)/4, $0x0000007f
 DATA vconst0000007f<>+4(SB)/4, $0x0000007f
@@ -4659,15 +4677,20 @@ ExponentialUniformAVX2_block:
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y7
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y3, Y8
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y4, Y9
-	VROUNDPS   $0x00, Y5, Y5
+	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
 	VMOVUPS    Y5, 224(AX)
-	VROUNDPS   $0x00, Y6, Y6
+	VADDPS     vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS     vconst4b400000<>+0(SB), Y6, Y6
 	VMOVUPS    Y6, 256(AX)
-	VROUNDPS   $0x00, Y7, Y7
+	VADDPS     vconst4b400000<>+0(SB), Y7, Y7
+	VSUBPS     vconst4b400000<>+0(SB), Y7, Y7
 	VMOVUPS    Y7, 288(AX)
-	VROUNDPS   $0x00, Y8, Y8
+	VADDPS     vconst4b400000<>+0(SB), Y8, Y8
+	VSUBPS     vconst4b400000<>+0(SB), Y8, Y8
 	VMOVUPS    Y8, 320(AX)
-	VROUNDPS   $0x00, Y9, Y9
+	VADDPS     vconst4b400000<>+0(SB), Y9, Y9
+	VSUBPS     vconst4b400000<>+0(SB), Y9, Y9
 	VMOVUPS    Y9, 352(AX)
 	VMULPS     vconst3f318000<>+0(SB), Y5, Y10
 	VMULPS     vconst3f318000<>+0(SB), Y6, Y11
@@ -4892,11 +4915,14 @@ ExponentialUniformAVX2_block:
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VROUNDPS   $0x00, Y3, Y3
+	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
 	VMOVUPS    Y3, 384(AX)
-	VROUNDPS   $0x00, Y4, Y4
+	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
 	VMOVUPS    Y4, 416(AX)
-	VROUNDPS   $0x00, Y5, Y5
+	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
 	VMOVUPS    Y5, 448(AX)
 	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
 	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
@@ -5068,15 +5094,20 @@ ExponentialUniformAVX2_reciprocal_block:
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y7
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y3, Y8
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y4, Y9
-	VROUNDPS   $0x00, Y5, Y5
+	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
 	VMOVUPS    Y5, 224(AX)
-	VROUNDPS   $0x00, Y6, Y6
+	VADDPS     vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS     vconst4b400000<>+0(SB), Y6, Y6
 	VMOVUPS    Y6, 256(AX)
-	VROUNDPS   $0x00, Y7, Y7
+	VADDPS     vconst4b400000<>+0(SB), Y7, Y7
+	VSUBPS     vconst4b400000<>+0(SB), Y7, Y7
 	VMOVUPS    Y7, 288(AX)
-	VROUNDPS   $0x00, Y8, Y8
+	VADDPS     vconst4b400000<>+0(SB), Y8, Y8
+	VSUBPS     vconst4b400000<>+0(SB), Y8, Y8
 	VMOVUPS    Y8, 320(AX)
-	VROUNDPS   $0x00, Y9, Y9
+	VADDPS     vconst4b400000<>+0(SB), Y9, Y9
+	VSUBPS     vconst4b400000<>+0(SB), Y9, Y9
 	VMOVUPS    Y9, 352(AX)
 	VMULPS     vconst3f318000<>+0(SB), Y5, Y10
 	VMULPS     vconst3f318000<>+0(SB), Y6, Y11
@@ -5301,11 +5332,14 @@ ExponentialUniformAVX2_reciprocal_block:
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VROUNDPS   $0x00, Y3, Y3
+	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
 	VMOVUPS    Y3, 384(AX)
-	VROUNDPS   $0x00, Y4, Y4
+	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
 	VMOVUPS    Y4, 416(AX)
-	VROUNDPS   $0x00, Y5, Y5
+	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
 	VMOVUPS    Y5, 448(AX)
 	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
 	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
@@ -5727,13 +5761,17 @@ RefractoryExponentialAVX2_block:
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
-	VROUNDPS     $0x00, Y7, Y7
+	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
+	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
 	VMOVUPS      Y7, (AX)
-	VROUNDPS     $0x00, Y8, Y8
+	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
+	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
 	VMOVUPS      Y8, 32(AX)
-	VROUNDPS     $0x00, Y9, Y9
+	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
+	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
 	VMOVUPS      Y9, 64(AX)
-	VROUNDPS     $0x00, Y10, Y10
+	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
+	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
 	VMOVUPS      Y10, 96(AX)
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
@@ -5970,13 +6008,17 @@ RefractoryExponentialAVX2_block:
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
-	VROUNDPS     $0x00, Y7, Y7
+	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
+	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
 	VMOVUPS      Y7, 128(AX)
-	VROUNDPS     $0x00, Y8, Y8
+	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
+	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
 	VMOVUPS      Y8, 160(AX)
-	VROUNDPS     $0x00, Y9, Y9
+	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
+	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
 	VMOVUPS      Y9, 192(AX)
-	VROUNDPS     $0x00, Y10, Y10
+	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
+	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
 	VMOVUPS      Y10, 224(AX)
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
@@ -7579,13 +7621,17 @@ RefractoryExponentialUniformAVX2_block:
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
-	VROUNDPS     $0x00, Y7, Y7
+	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
+	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
 	VMOVUPS      Y7, 224(AX)
-	VROUNDPS     $0x00, Y8, Y8
+	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
+	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
 	VMOVUPS      Y8, 256(AX)
-	VROUNDPS     $0x00, Y9, Y9
+	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
+	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
 	VMOVUPS      Y9, 288(AX)
-	VROUNDPS     $0x00, Y10, Y10
+	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
+	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
 	VMOVUPS      Y10, 320(AX)
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
@@ -7822,13 +7868,17 @@ RefractoryExponentialUniformAVX2_block:
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
-	VROUNDPS     $0x00, Y7, Y7
+	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
+	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
 	VMOVUPS      Y7, 352(AX)
-	VROUNDPS     $0x00, Y8, Y8
+	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
+	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
 	VMOVUPS      Y8, 384(AX)
-	VROUNDPS     $0x00, Y9, Y9
+	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
+	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
 	VMOVUPS      Y9, 416(AX)
-	VROUNDPS     $0x00, Y10, Y10
+	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
+	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
 	VMOVUPS      Y10, 448(AX)
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
@@ -8077,13 +8127,17 @@ RefractoryExponentialUniformAVX2_reciprocal_block:
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
-	VROUNDPS     $0x00, Y7, Y7
+	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
+	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
 	VMOVUPS      Y7, 224(AX)
-	VROUNDPS     $0x00, Y8, Y8
+	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
+	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
 	VMOVUPS      Y8, 256(AX)
-	VROUNDPS     $0x00, Y9, Y9
+	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
+	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
 	VMOVUPS      Y9, 288(AX)
-	VROUNDPS     $0x00, Y10, Y10
+	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
+	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
 	VMOVUPS      Y10, 320(AX)
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
@@ -8320,13 +8374,17 @@ RefractoryExponentialUniformAVX2_reciprocal_block:
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
-	VROUNDPS     $0x00, Y7, Y7
+	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
+	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
 	VMOVUPS      Y7, 352(AX)
-	VROUNDPS     $0x00, Y8, Y8
+	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
+	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
 	VMOVUPS      Y8, 384(AX)
-	VROUNDPS     $0x00, Y9, Y9
+	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
+	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
 	VMOVUPS      Y9, 416(AX)
-	VROUNDPS     $0x00, Y10, Y10
+	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
+	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
 	VMOVUPS      Y10, 448(AX)
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
@@ -8864,15 +8922,20 @@ AdaptiveExponentialAVX2_block:
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y7
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y3, Y8
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y4, Y9
-	VROUNDPS   $0x00, Y5, Y5
+	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
 	VMOVUPS    Y5, (AX)
-	VROUNDPS   $0x00, Y6, Y6
+	VADDPS     vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS     vconst4b400000<>+0(SB), Y6, Y6
 	VMOVUPS    Y6, 32(AX)
-	VROUNDPS   $0x00, Y7, Y7
+	VADDPS     vconst4b400000<>+0(SB), Y7, Y7
+	VSUBPS     vconst4b400000<>+0(SB), Y7, Y7
 	VMOVUPS    Y7, 64(AX)
-	VROUNDPS   $0x00, Y8, Y8
+	VADDPS     vconst4b400000<>+0(SB), Y8, Y8
+	VSUBPS     vconst4b400000<>+0(SB), Y8, Y8
 	VMOVUPS    Y8, 96(AX)
-	VROUNDPS   $0x00, Y9, Y9
+	VADDPS     vconst4b400000<>+0(SB), Y9, Y9
+	VSUBPS     vconst4b400000<>+0(SB), Y9, Y9
 	VMOVUPS    Y9, 128(AX)
 	VMULPS     vconst3f318000<>+0(SB), Y5, Y10
 	VMULPS     vconst3f318000<>+0(SB), Y6, Y11
@@ -9167,11 +9230,14 @@ AdaptiveExponentialAVX2_block:
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VROUNDPS   $0x00, Y3, Y3
+	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
 	VMOVUPS    Y3, 160(AX)
-	VROUNDPS   $0x00, Y4, Y4
+	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
 	VMOVUPS    Y4, 192(AX)
-	VROUNDPS   $0x00, Y5, Y5
+	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
 	VMOVUPS    Y5, 224(AX)
 	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
 	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
@@ -10840,15 +10906,20 @@ AdaptiveExponentialUniformAVX2_block:
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y7
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y3, Y8
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y4, Y9
-	VROUNDPS   $0x00, Y5, Y5
+	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
 	VMOVUPS    Y5, 320(AX)
-	VROUNDPS   $0x00, Y6, Y6
+	VADDPS     vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS     vconst4b400000<>+0(SB), Y6, Y6
 	VMOVUPS    Y6, 352(AX)
-	VROUNDPS   $0x00, Y7, Y7
+	VADDPS     vconst4b400000<>+0(SB), Y7, Y7
+	VSUBPS     vconst4b400000<>+0(SB), Y7, Y7
 	VMOVUPS    Y7, 384(AX)
-	VROUNDPS   $0x00, Y8, Y8
+	VADDPS     vconst4b400000<>+0(SB), Y8, Y8
+	VSUBPS     vconst4b400000<>+0(SB), Y8, Y8
 	VMOVUPS    Y8, 416(AX)
-	VROUNDPS   $0x00, Y9, Y9
+	VADDPS     vconst4b400000<>+0(SB), Y9, Y9
+	VSUBPS     vconst4b400000<>+0(SB), Y9, Y9
 	VMOVUPS    Y9, 448(AX)
 	VMULPS     vconst3f318000<>+0(SB), Y5, Y10
 	VMULPS     vconst3f318000<>+0(SB), Y6, Y11
@@ -11123,11 +11194,14 @@ AdaptiveExponentialUniformAVX2_block:
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VROUNDPS   $0x00, Y3, Y3
+	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
 	VMOVUPS    Y3, 480(AX)
-	VROUNDPS   $0x00, Y4, Y4
+	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
 	VMOVUPS    Y4, 512(AX)
-	VROUNDPS   $0x00, Y5, Y5
+	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
 	VMOVUPS    Y5, 544(AX)
 	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
 	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
@@ -11330,15 +11404,20 @@ AdaptiveExponentialUniformAVX2_reciprocal_block:
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y7
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y3, Y8
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y4, Y9
-	VROUNDPS   $0x00, Y5, Y5
+	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
 	VMOVUPS    Y5, 320(AX)
-	VROUNDPS   $0x00, Y6, Y6
+	VADDPS     vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS     vconst4b400000<>+0(SB), Y6, Y6
 	VMOVUPS    Y6, 352(AX)
-	VROUNDPS   $0x00, Y7, Y7
+	VADDPS     vconst4b400000<>+0(SB), Y7, Y7
+	VSUBPS     vconst4b400000<>+0(SB), Y7, Y7
 	VMOVUPS    Y7, 384(AX)
-	VROUNDPS   $0x00, Y8, Y8
+	VADDPS     vconst4b400000<>+0(SB), Y8, Y8
+	VSUBPS     vconst4b400000<>+0(SB), Y8, Y8
 	VMOVUPS    Y8, 416(AX)
-	VROUNDPS   $0x00, Y9, Y9
+	VADDPS     vconst4b400000<>+0(SB), Y9, Y9
+	VSUBPS     vconst4b400000<>+0(SB), Y9, Y9
 	VMOVUPS    Y9, 448(AX)
 	VMULPS     vconst3f318000<>+0(SB), Y5, Y10
 	VMULPS     vconst3f318000<>+0(SB), Y6, Y11
@@ -11613,11 +11692,14 @@ AdaptiveExponentialUniformAVX2_reciprocal_block:
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
 	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VROUNDPS   $0x00, Y3, Y3
+	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
 	VMOVUPS    Y3, 480(AX)
-	VROUNDPS   $0x00, Y4, Y4
+	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
 	VMOVUPS    Y4, 512(AX)
-	VROUNDPS   $0x00, Y5, Y5
+	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
 	VMOVUPS    Y5, 544(AX)
 	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
 	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
@@ -12116,13 +12198,17 @@ SimplifiedAdaptiveExponentialAVX2_block:
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
-	VROUNDPS     $0x00, Y7, Y7
+	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
+	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
 	VMOVUPS      Y7, (AX)
-	VROUNDPS     $0x00, Y8, Y8
+	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
+	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
 	VMOVUPS      Y8, 32(AX)
-	VROUNDPS     $0x00, Y9, Y9
+	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
+	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
 	VMOVUPS      Y9, 64(AX)
-	VROUNDPS     $0x00, Y10, Y10
+	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
+	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
 	VMOVUPS      Y10, 96(AX)
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
@@ -12411,13 +12497,17 @@ SimplifiedAdaptiveExponentialAVX2_block:
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
-	VROUNDPS     $0x00, Y7, Y7
+	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
+	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
 	VMOVUPS      Y7, 128(AX)
-	VROUNDPS     $0x00, Y8, Y8
+	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
+	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
 	VMOVUPS      Y8, 160(AX)
-	VROUNDPS     $0x00, Y9, Y9
+	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
+	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
 	VMOVUPS      Y9, 192(AX)
-	VROUNDPS     $0x00, Y10, Y10
+	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
+	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
 	VMOVUPS      Y10, 224(AX)
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
@@ -14280,13 +14370,17 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
-	VROUNDPS     $0x00, Y7, Y7
+	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
+	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
 	VMOVUPS      Y7, 288(AX)
-	VROUNDPS     $0x00, Y8, Y8
+	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
+	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
 	VMOVUPS      Y8, 320(AX)
-	VROUNDPS     $0x00, Y9, Y9
+	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
+	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
 	VMOVUPS      Y9, 352(AX)
-	VROUNDPS     $0x00, Y10, Y10
+	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
+	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
 	VMOVUPS      Y10, 384(AX)
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
@@ -14555,13 +14649,17 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
-	VROUNDPS     $0x00, Y7, Y7
+	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
+	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
 	VMOVUPS      Y7, 416(AX)
-	VROUNDPS     $0x00, Y8, Y8
+	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
+	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
 	VMOVUPS      Y8, 448(AX)
-	VROUNDPS     $0x00, Y9, Y9
+	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
+	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
 	VMOVUPS      Y9, 480(AX)
-	VROUNDPS     $0x00, Y10, Y10
+	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
+	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
 	VMOVUPS      Y10, 512(AX)
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
@@ -14843,13 +14941,17 @@ SimplifiedAdaptiveExponentialUniformAVX2_reciprocal_block:
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
-	VROUNDPS     $0x00, Y7, Y7
+	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
+	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
 	VMOVUPS      Y7, 288(AX)
-	VROUNDPS     $0x00, Y8, Y8
+	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
+	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
 	VMOVUPS      Y8, 320(AX)
-	VROUNDPS     $0x00, Y9, Y9
+	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
+	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
 	VMOVUPS      Y9, 352(AX)
-	VROUNDPS     $0x00, Y10, Y10
+	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
+	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
 	VMOVUPS      Y10, 384(AX)
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
@@ -15118,13 +15220,17 @@ SimplifiedAdaptiveExponentialUniformAVX2_reciprocal_block:
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
-	VROUNDPS     $0x00, Y7, Y7
+	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
+	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
 	VMOVUPS      Y7, 416(AX)
-	VROUNDPS     $0x00, Y8, Y8
+	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
+	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
 	VMOVUPS      Y8, 448(AX)
-	VROUNDPS     $0x00, Y9, Y9
+	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
+	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
 	VMOVUPS      Y9, 480(AX)
-	VROUNDPS     $0x00, Y10, Y10
+	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
+	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
 	VMOVUPS      Y10, 512(AX)
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
@@ -30863,7 +30969,8 @@ ExpAVX2_block:
 	VMAXPS     Y10, Y9, Y10
 	VMINPS     Y10, Y7, Y10
 	VMULPS     Y6, Y10, Y11
-	VROUNDPS   $0x00, Y11, Y11
+	VADDPS     vconst4b400000<>+0(SB), Y11, Y11
+	VSUBPS     vconst4b400000<>+0(SB), Y11, Y11
 	VMULPS     Y5, Y11, Y12
 	VSUBPS     Y12, Y10, Y10
 	VMULPS     Y8, Y11, Y12
@@ -30896,7 +31003,8 @@ ExpAVX2_block:
 	VMAXPS     Y10, Y9, Y10
 	VMINPS     Y10, Y7, Y10
 	VMULPS     Y6, Y10, Y11
-	VROUNDPS   $0x00, Y11, Y11
+	VADDPS     vconst4b400000<>+0(SB), Y11, Y11
+	VSUBPS     vconst4b400000<>+0(SB), Y11, Y11
 	VMULPS     Y5, Y11, Y12
 	VSUBPS     Y12, Y10, Y10
 	VMULPS     Y8, Y11, Y12
@@ -30929,7 +31037,8 @@ ExpAVX2_block:
 	VMAXPS     Y10, Y9, Y10
 	VMINPS     Y10, Y7, Y10
 	VMULPS     Y6, Y10, Y11
-	VROUNDPS   $0x00, Y11, Y11
+	VADDPS     vconst4b400000<>+0(SB), Y11, Y11
+	VSUBPS     vconst4b400000<>+0(SB), Y11, Y11
 	VMULPS     Y5, Y11, Y12
 	VSUBPS     Y12, Y10, Y10
 	VMULPS     Y8, Y11, Y12
@@ -30962,7 +31071,8 @@ ExpAVX2_block:
 	VMAXPS     Y10, Y9, Y10
 	VMINPS     Y10, Y7, Y10
 	VMULPS     Y6, Y10, Y11
-	VROUNDPS   $0x00, Y11, Y11
+	VADDPS     vconst4b400000<>+0(SB), Y11, Y11
+	VSUBPS     vconst4b400000<>+0(SB), Y11, Y11
 	VMULPS     Y5, Y11, Y12
 	VSUBPS     Y12, Y10, Y10
 	VMULPS     Y8, Y11, Y12
@@ -30995,7 +31105,8 @@ ExpAVX2_block:
 	VMAXPS     Y10, Y9, Y10
 	VMINPS     Y10, Y7, Y10
 	VMULPS     Y6, Y10, Y11
-	VROUNDPS   $0x00, Y11, Y11
+	VADDPS     vconst4b400000<>+0(SB), Y11, Y11
+	VSUBPS     vconst4b400000<>+0(SB), Y11, Y11
 	VMULPS     Y5, Y11, Y12
 	VSUBPS     Y12, Y10, Y10
 	VMULPS     Y8, Y11, Y12
@@ -31028,7 +31139,8 @@ ExpAVX2_block:
 	VMAXPS     Y10, Y9, Y10
 	VMINPS     Y10, Y7, Y10
 	VMULPS     Y6, Y10, Y11
-	VROUNDPS   $0x00, Y11, Y11
+	VADDPS     vconst4b400000<>+0(SB), Y11, Y11
+	VSUBPS     vconst4b400000<>+0(SB), Y11, Y11
 	VMULPS     Y5, Y11, Y12
 	VSUBPS     Y12, Y10, Y10
 	VMULPS     Y8, Y11, Y12
@@ -31061,7 +31173,8 @@ ExpAVX2_block:
 	VMAXPS     Y10, Y9, Y10
 	VMINPS     Y10, Y7, Y10
 	VMULPS     Y6, Y10, Y11
-	VROUNDPS   $0x00, Y11, Y11
+	VADDPS     vconst4b400000<>+0(SB), Y11, Y11
+	VSUBPS     vconst4b400000<>+0(SB), Y11, Y11
 	VMULPS     Y5, Y11, Y12
 	VSUBPS     Y12, Y10, Y10
 	VMULPS     Y8, Y11, Y12
@@ -31094,7 +31207,8 @@ ExpAVX2_block:
 	VMAXPS     Y10, Y9, Y10
 	VMINPS     Y10, Y7, Y10
 	VMULPS     Y6, Y10, Y11
-	VROUNDPS   $0x00, Y11, Y11
+	VADDPS     vconst4b400000<>+0(SB), Y11, Y11
+	VSUBPS     vconst4b400000<>+0(SB), Y11, Y11
 	VMULPS     Y5, Y11, Y12
 	VSUBPS     Y12, Y10, Y10
 	VMULPS     Y8, Y11, Y12

@@ -228,11 +228,11 @@ func (b *avx2) Clamp(x, lo, hi vec) vec {
 	return b.binary(VMINPS, hi, b.binary(VMAXPS, lo, x)) // hi < (lo > x ? lo : x) ? …
 }
 
-// Round rounds to nearest, ties to even (VROUNDPS, imm 0).
+// Round adds and subtracts 1.5·2^23, as the reference does: two additions
+// of latency 2–3 rather than VROUNDPS's two micro-operations of latency 8.
 func (b *avx2) Round(x vec) vec {
-	z := YMM()
-	VROUNDPS(U8(0), b.rm(x), z)
-	return z
+	const magic = 0x1.8p23
+	return b.Sub(b.Add(x, b.Const(magic)), b.Const(magic))
 }
 
 // Scale has no instruction before AVX-512: the reference's two products.
