@@ -15,6 +15,8 @@ import (
 	"testing"
 	"unsafe"
 
+	"github.com/klauspost/cpuid/v2"
+
 	"github.com/sparkgo/spark/internal/cpu"
 	"github.com/sparkgo/spark/internal/testutil"
 )
@@ -23,7 +25,7 @@ import (
 // describe it: enough to build its arguments for any number of units.
 type kernel struct {
 	name   string
-	isa    string // "avx2", "avx512", "neon", or "" for a kernel every build runs
+	isa    string // "avx2", "avx512", "neon", "fhm", or "" for a kernel every build runs
 	blocks bool   // lengths are whole blocks of 64 units
 	fn     any
 	args   []arg
@@ -51,13 +53,15 @@ func (k kernel) runs() bool {
 		return hasAVX512
 	case "neon":
 		return hasNEON
+	case "fhm":
+		return hasFHM
 	}
 	return true
 }
 
 // hasName is the function that reports whether this build and CPU run
 // the kernels of an isa.
-var hasName = map[string]string{"avx2": "HasAVX2", "avx512": "HasAVX512", "neon": "HasNEON"}
+var hasName = map[string]string{"avx2": "HasAVX2", "avx512": "HasAVX512", "neon": "HasNEON", "fhm": "HasFHM"}
 
 // TestISAs: every listed kernel's isa is one runs knows, so that none is
 // run where it cannot (or never run where it can).
@@ -205,6 +209,7 @@ func TestEveryKernelListed(t *testing.T) {
 	delete(exported, "HasAVX2")
 	delete(exported, "HasAVX512")
 	delete(exported, "HasNEON")
+	delete(exported, "HasFHM")
 	for _, k := range kernels() {
 		if !exported[k.name] {
 			t.Errorf("%s is listed but not an exported function", k.name)
@@ -443,6 +448,7 @@ func TestRequiresISA(t *testing.T) {
 	testutil.Set(t, &hasAVX2, false)
 	testutil.Set(t, &hasAVX512, false)
 	testutil.Set(t, &hasNEON, false)
+	testutil.Set(t, &hasFHM, false)
 	r := rng(3)
 	for _, k := range kernels() {
 		if k.isa == "" {
@@ -479,6 +485,17 @@ func TestRequireNEON(t *testing.T) {
 	}
 	hasNEON = true
 	requireNEON("LeakyNEON") // no panic
+}
+
+// TestHasFHM: the FHM kernels run only where the NEON ones do, and only
+// with cpuid's FEAT_FHM.
+func TestHasFHM(t *testing.T) {
+	if HasFHM() && !HasNEON() {
+		t.Error("HasFHM() without HasNEON()")
+	}
+	if HasFHM() != (HasNEON() && cpuid.CPU.Supports(cpuid.FHM)) {
+		t.Errorf("HasFHM() = %v; HasNEON() = %v, cpuid FHM = %v", HasFHM(), HasNEON(), cpuid.CPU.Supports(cpuid.FHM))
+	}
 }
 
 // TestRaceConcurrentKernel: two goroutines calling a kernel on the same

@@ -20,7 +20,13 @@ func HasAVX512() bool { return hasAVX512 }
 // (Advanced SIMD, ASIMD, and FP).
 func HasNEON() bool { return hasNEON }
 
+// HasFHM reports whether this build and CPU run the kernels whose names
+// end in FHM: HasNEON, and FEAT_FHM's half-precision multiply-add long
+// (FMLAL), which Neoverse V1 and later cores have and N1 has not.
+func HasFHM() bool { return hasFHM }
+
 var (
+	hasFHM    = cpu.FHM()
 	hasAVX2   = cpu.Supported(cpu.AVX2)
 	hasAVX512 = cpu.Supported(cpu.AVX512)
 	hasNEON   = cpu.Supported(cpu.NEON)
@@ -44,6 +50,12 @@ func requireAVX512(fn string) {
 func requireNEON(fn string) {
 	if !hasNEON {
 		panic(fmt.Sprintf("asm.%s: needs an arm64 build without the purego tag and a CPU with NEON (ASIMD); this build or CPU has not (see HasNEON)", fn))
+	}
+}
+
+func requireFHM(fn string) {
+	if !hasFHM {
+		panic(fmt.Sprintf("asm.%s: needs an arm64 build without the purego tag and a CPU with NEON and FEAT_FHM (FMLAL); this build or CPU has not (see HasFHM)", fn))
 	}
 }
 

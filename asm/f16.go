@@ -7,8 +7,7 @@ package asm
 // float16.Float16(src[i]).Float32() of github.com/x448/float16 does: exactly;
 // a NaN keeps its sign and payload and gets its quiet bit set.
 //
-// It panics, before reading or writing anything, when this build or CPU cannot run it
-// (AVX2, FMA and F16C: see HasAVX2).
+// It panics, before reading or writing anything, when this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
 func ToFloat32AVX2(dst []float32, src []uint16) {
 	requireAVX2("ToFloat32AVX2")
 	n := min(len(dst), len(src))
@@ -23,8 +22,7 @@ func ToFloat32AVX2(dst []float32, src []uint16) {
 // of magnitude 65520 or more give ±Inf, subnormal halves are kept, and a NaN
 // keeps its sign and the top 10 bits of its payload and gets its quiet bit set.
 //
-// It panics, before reading or writing anything, when this build or CPU cannot run it
-// (AVX2, FMA and F16C: see HasAVX2).
+// It panics, before reading or writing anything, when this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
 func FromFloat32AVX2(dst []uint16, src []float32) {
 	requireAVX2("FromFloat32AVX2")
 	n := min(len(dst), len(src))
@@ -38,8 +36,7 @@ func FromFloat32AVX2(dst []uint16, src []float32) {
 // float16.Float16(src[i]).Float32() of github.com/x448/float16 does: exactly;
 // a NaN keeps its sign and payload and gets its quiet bit set.
 //
-// It panics, before reading or writing anything, when this build or CPU cannot run it
-// (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see HasAVX512).
+// It panics, before reading or writing anything, when this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see HasAVX512).
 func ToFloat32AVX512(dst []float32, src []uint16) {
 	requireAVX512("ToFloat32AVX512")
 	n := min(len(dst), len(src))
@@ -54,8 +51,7 @@ func ToFloat32AVX512(dst []float32, src []uint16) {
 // of magnitude 65520 or more give ±Inf, subnormal halves are kept, and a NaN
 // keeps its sign and the top 10 bits of its payload and gets its quiet bit set.
 //
-// It panics, before reading or writing anything, when this build or CPU cannot run it
-// (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see HasAVX512).
+// It panics, before reading or writing anything, when this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see HasAVX512).
 func FromFloat32AVX512(dst []uint16, src []float32) {
 	requireAVX512("FromFloat32AVX512")
 	n := min(len(dst), len(src))
@@ -91,4 +87,18 @@ func FromFloat32NEON(dst []uint16, src []float32) {
 	raceWrite(dst[:n])
 	raceRead(src[:n])
 	fromFloat32NEON(dst, src)
+}
+
+// ToFloat32FHM sets dst[i] to the float32 value of the IEEE binary16 value with
+// bits src[i], for every i < min(len(dst), len(src)), as
+// float16.Float16(src[i]).Float32() of github.com/x448/float16 does: exactly;
+// a NaN keeps its sign and payload and gets its quiet bit set.
+//
+// It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON and FEAT_FHM's FMLAL: see HasFHM).
+func ToFloat32FHM(dst []float32, src []uint16) {
+	requireFHM("ToFloat32FHM")
+	n := min(len(dst), len(src))
+	raceWrite(dst[:n])
+	raceRead(src[:n])
+	toFloat32FHM(dst, src)
 }

@@ -4,22 +4,22 @@
 
 package asm
 
-// toFloat32AVX2 is the kernel of ToFloat32AVX2.
+// toFloat32AVX2 is the kernel of ToFloat32AVX2, unchecked.
 //
 //go:noescape
 func toFloat32AVX2(dst []float32, src []uint16)
 
-// fromFloat32AVX2 is the kernel of FromFloat32AVX2.
+// fromFloat32AVX2 is the kernel of FromFloat32AVX2, unchecked.
 //
 //go:noescape
 func fromFloat32AVX2(dst []uint16, src []float32)
 
-// toFloat32AVX512 is the kernel of ToFloat32AVX512.
+// toFloat32AVX512 is the kernel of ToFloat32AVX512, unchecked.
 //
 //go:noescape
 func toFloat32AVX512(dst []float32, src []uint16)
 
-// fromFloat32AVX512 is the kernel of FromFloat32AVX512.
+// fromFloat32AVX512 is the kernel of FromFloat32AVX512, unchecked.
 //
 //go:noescape
 func fromFloat32AVX512(dst []uint16, src []float32)

@@ -4,12 +4,17 @@
 
 package asm
 
-// toFloat32NEON is the kernel of ToFloat32NEON.
+// toFloat32NEON is the kernel of ToFloat32NEON, unchecked.
 //
 //go:noescape
 func toFloat32NEON(dst []float32, src []uint16)
 
-// fromFloat32NEON is the kernel of FromFloat32NEON.
+// fromFloat32NEON is the kernel of FromFloat32NEON, unchecked.
 //
 //go:noescape
 func fromFloat32NEON(dst []uint16, src []float32)
+
+// toFloat32FHM is the kernel of ToFloat32FHM, unchecked.
+//
+//go:noescape
+func toFloat32FHM(dst []float32, src []uint16)

@@ -46,8 +46,7 @@ toFloat32NEON_loop8:
 	FMOVQ 0(R1), F0
 	WORD $0x0e217801 // fcvtl v1.4s, v0.4h
 	WORD $0x4e217800 // fcvtl2 v0.4s, v0.8h
-	FMOVQ F1, 0(R0)
-	FMOVQ F0, 16(R0)
+	FSTPQ (F1, F0), 0(R0)
 	ADD $32, R0
 	ADD $16, R1
 	SUB $8, R2
@@ -79,7 +78,7 @@ TEXT ·fromFloat32NEON(SB), NOSPLIT, $0-48
 	MOVD src_len+32(FP), R3
 	CMP R3, R2
 	CSEL LT, R2, R3, R2
-	// 8 floats a vector of halves, 4 such an iteration: loads first, then stores
+	// 8 floats a vector, 4 vectors an iteration: loads first, then stores
 	CMP $32, R2
 	BLO fromFloat32NEON_loop32_end
 
@@ -110,8 +109,7 @@ fromFloat32NEON_loop32_end:
 	BLO fromFloat32NEON_loop8_end
 
 fromFloat32NEON_loop8:
-	FMOVQ 0(R1), F0
-	FMOVQ 16(R1), F1
+	FLDPQ 0(R1), (F0, F1)
 	WORD $0x0e216800 // fcvtn v0.4h, v0.4s
 	WORD $0x4e216820 // fcvtn2 v0.8h, v1.4s
 	FMOVQ F0, 0(R0)
@@ -136,5 +134,85 @@ fromFloat32NEON_tail:
 	B fromFloat32NEON_tail
 
 fromFloat32NEON_tail_end:
+	RET
+
+// func toFloat32FHM(dst []float32, src []uint16)
+TEXT ·toFloat32FHM(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R0
+	MOVD src_base+24(FP), R1
+	MOVD dst_len+8(FP), R2
+	MOVD src_len+32(FP), R3
+	CMP R3, R2
+	CSEL LT, R2, R3, R2
+	MOVD $15360, R3
+	VDUP R3, V0.H8
+	MOVD $2147483648, R3
+	VDUP R3, V1.S4
+	// 8 halves a vector, 4 vectors an iteration: loads first, then stores
+	CMP $32, R2
+	BLO toFloat32FHM_loop32_end
+
+toFloat32FHM_loop32:
+	FLDPQ 0(R1), (F2, F3)
+	FLDPQ 32(R1), (F4, F5)
+	WORD $0x4ea11c26 // orr v6.16b, v1.16b, v1.16b
+	WORD $0x4e20ec46 // fmlal v6.4s, v2.4h, v0.4h
+	WORD $0x4ea11c27 // orr v7.16b, v1.16b, v1.16b
+	WORD $0x6e20cc47 // fmlal2 v7.4s, v2.4h, v0.4h
+	WORD $0x4ea11c22 // orr v2.16b, v1.16b, v1.16b
+	WORD $0x4e20ec62 // fmlal v2.4s, v3.4h, v0.4h
+	WORD $0x4ea11c28 // orr v8.16b, v1.16b, v1.16b
+	WORD $0x6e20cc68 // fmlal2 v8.4s, v3.4h, v0.4h
+	WORD $0x4ea11c23 // orr v3.16b, v1.16b, v1.16b
+	WORD $0x4e20ec83 // fmlal v3.4s, v4.4h, v0.4h
+	WORD $0x4ea11c29 // orr v9.16b, v1.16b, v1.16b
+	WORD $0x6e20cc89 // fmlal2 v9.4s, v4.4h, v0.4h
+	WORD $0x4ea11c24 // orr v4.16b, v1.16b, v1.16b
+	WORD $0x4e20eca4 // fmlal v4.4s, v5.4h, v0.4h
+	WORD $0x4ea11c2a // orr v10.16b, v1.16b, v1.16b
+	WORD $0x6e20ccaa // fmlal2 v10.4s, v5.4h, v0.4h
+	FSTPQ (F6, F7), 0(R0)
+	FSTPQ (F2, F8), 32(R0)
+	FSTPQ (F3, F9), 64(R0)
+	FSTPQ (F4, F10), 96(R0)
+	ADD $128, R0
+	ADD $64, R1
+	SUB $32, R2
+	CMP $32, R2
+	BHS toFloat32FHM_loop32
+
+toFloat32FHM_loop32_end:
+	// One vector at a time, then n < 8
+	CMP $8, R2
+	BLO toFloat32FHM_loop8_end
+
+toFloat32FHM_loop8:
+	FMOVQ 0(R1), F2
+	WORD $0x4ea11c23 // orr v3.16b, v1.16b, v1.16b
+	WORD $0x4e20ec43 // fmlal v3.4s, v2.4h, v0.4h
+	WORD $0x4ea11c24 // orr v4.16b, v1.16b, v1.16b
+	WORD $0x6e20cc44 // fmlal2 v4.4s, v2.4h, v0.4h
+	FSTPQ (F3, F4), 0(R0)
+	ADD $32, R0
+	ADD $16, R1
+	SUB $8, R2
+	CMP $8, R2
+	BHS toFloat32FHM_loop8
+
+toFloat32FHM_loop8_end:
+	// The tail, n < 8: one element at a time, in lane 0
+
+toFloat32FHM_tail:
+	CBZ R2, toFloat32FHM_tail_end
+	VMOVI $0, V0.B16
+	VLD1 (R1), V0.H[0]
+	WORD $0x0e217800 // fcvtl v0.4s, v0.4h
+	VST1 V0.S[0], (R0)
+	ADD $4, R0
+	ADD $2, R1
+	SUB $1, R2
+	B toFloat32FHM_tail
+
+toFloat32FHM_tail_end:
 	RET
 

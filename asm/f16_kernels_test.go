@@ -10,4 +10,5 @@ var f16Kernels = []kernel{
 	{name: "FromFloat32AVX512", isa: "avx512", blocks: false, fn: FromFloat32AVX512, args: []arg{{"dst", "n", true}, {"src", "n", false}}, call: func(a []any) any { FromFloat32AVX512(a[0].([]uint16), a[1].([]float32)); return nil }},
 	{name: "ToFloat32NEON", isa: "neon", blocks: false, fn: ToFloat32NEON, args: []arg{{"dst", "n", true}, {"src", "n", false}}, call: func(a []any) any { ToFloat32NEON(a[0].([]float32), a[1].([]uint16)); return nil }},
 	{name: "FromFloat32NEON", isa: "neon", blocks: false, fn: FromFloat32NEON, args: []arg{{"dst", "n", true}, {"src", "n", false}}, call: func(a []any) any { FromFloat32NEON(a[0].([]uint16), a[1].([]float32)); return nil }},
+	{name: "ToFloat32FHM", isa: "fhm", blocks: false, fn: ToFloat32FHM, args: []arg{{"dst", "n", true}, {"src", "n", false}}, call: func(a []any) any { ToFloat32FHM(a[0].([]float32), a[1].([]uint16)); return nil }},
 }

@@ -11,3 +11,7 @@ func toFloat32NEON(dst []float32, src []uint16) {
 func fromFloat32NEON(dst []uint16, src []float32) {
 	panic("asm.fromFloat32NEON: no assembly in this build")
 }
+
+func toFloat32FHM(dst []float32, src []uint16) {
+	panic("asm.toFloat32FHM: no assembly in this build")
+}

@@ -66,6 +66,12 @@ func (p Path) Arch() string {
 // CPU with its features.
 func Supported(p Path) bool { return p == Generic || hasAsm && HasFeatures(p) }
 
+// FHM reports whether this build and CPU run the NEON path and the
+// half-precision multiply-add long (FMLAL, FEAT_FHM, an optional Armv8.2
+// feature: Neoverse V1 and later have it, N1 has not), which the f16
+// kernels widen halves with where they can.
+func FHM() bool { return Supported(NEON) && cpuid.CPU.Supports(cpuid.FHM) }
+
 // HasFeatures reports whether the CPU has the features path p needs,
 // whatever this build (purego included): what CI checks every path it
 // tests against. A path of another architecture than this program's

@@ -42,6 +42,10 @@ var forms = map[string]form{
 	"cmhs":  {base: 0x6ea03c00, arr: [3]string{"4s", "4s", "4s"}},
 	"umin":  {base: 0x6ea06c00, arr: [3]string{"4s", "4s", "4s"}},
 	"addp":  {base: 0x4e20bc00, arr: [3]string{"16b", "16b", "16b"}},
+	// d += n·m, the low (fmlal) or high (fmlal2) four halves of n and m
+	// widened to floats, one rounding: FEAT_FHM.
+	"fmlal":  {base: 0x4e20ec00, arr: [3]string{"4s", "4h", "4h"}, readsDst: true},
+	"fmlal2": {base: 0x6e20cc00, arr: [3]string{"4s", "4h", "4h"}, readsDst: true},
 
 	// Two registers: d = op n.
 	"frintn":   {base: 0x4e218800, arr: [3]string{"4s", "4s"}},

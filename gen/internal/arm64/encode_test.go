@@ -34,7 +34,7 @@ func assemble(t *testing.T, lines []string) []uint32 {
 	if err := os.WriteFile(src, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command(as, "-o", obj, src).CombinedOutput(); err != nil {
+	if out, err := exec.Command(as, "-march=armv8.2-a+fp16fml", "-o", obj, src).CombinedOutput(); err != nil {
 		t.Fatalf("%s: %v\n%s", as, err, out)
 	}
 	if out, err := exec.Command(objcopy, "-O", "binary", "-j", ".text", obj, bin).CombinedOutput(); err != nil {

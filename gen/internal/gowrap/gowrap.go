@@ -71,7 +71,11 @@ var (
 	AVX2   = ISA{"avx2", "requireAVX2", "It panics, before reading or writing anything, when this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2)."}
 	AVX512 = ISA{"avx512", "requireAVX512", "It panics, before reading or writing anything, when this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see HasAVX512)."}
 	NEON   = ISA{"neon", "requireNEON", "It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON: see HasNEON)."}
+	FHM    = ISA{"fhm", "requireFHM", "It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON and FEAT_FHM's FMLAL: see HasFHM)."}
 )
+
+// arm reports whether the kernels of ISA name are arm64 ones.
+func arm(name string) bool { return name == NEON.Name || name == FHM.Name }
 
 // Declare starts the raw (lower-case) assembly function of the checked
 // kernel name, whose parameters and result are given, and returns the
@@ -129,7 +133,7 @@ type Func struct {
 	// they build from this: the ISA ("avx2", "avx512" or "" for none),
 	// whether lengths are whole blocks of 64 units, and what each argument
 	// of the exported function is, in order.
-	ISA    string // "avx2", "avx512", "neon" or "" for none
+	ISA    string // "avx2", "avx512", "neon", "fhm" or "" for none
 	Blocks bool
 	Args   []Arg
 }
@@ -163,7 +167,7 @@ type Files struct {
 	Family    string // which names the list: <Family>Kernels
 
 	// ARM64 is the family's arm64 assembly, if it has any: its kernels
-	// (the Funcs of ISA NEON) are written to the files next to the amd64
+	// (the Funcs of ISA NEON or FHM) are written to the files next to the amd64
 	// ones, <family>_arm64.s and <family>_arm64.go, and their stubs for
 	// other builds to <family>_noneon.go.
 	ARM64 *arm64.File
@@ -201,11 +205,11 @@ func (fs *Files) Write() error {
 
 	// The raw kernels' stubs for the builds without their assembly: the
 	// amd64 ones, and the arm64 ones where the family has any.
-	stubs := func(path, constraint string, arm bool) error {
+	stubs := func(path, constraint string, onARM bool) error {
 		b.Reset()
 		header(&b, fs.Command(), constraint, fs.Pkg)
 		for _, f := range fs.Funcs {
-			if (f.ISA == NEON.Name) != arm {
+			if arm(f.ISA) != onARM {
 				continue
 			}
 			fmt.Fprintf(&b, "func %s(%s) %s {\n", f.Raw, f.RawParams, f.RawResult)
