@@ -8,7 +8,8 @@
 // are kept.
 //
 // NaNs follow x448 (and the F16C, AVX-512 and NEON conversions, which agree
-// with it):
+// with it; on arm64, halves widen with FMLAL, −0 + h·1, where the CPU has
+// FEAT_FHM, else with FCVTL, the same bits):
 //
 //   - half → float32 sets the quiet bit: a signalling half NaN becomes a quiet
 //     float32 NaN; the sign and the 10 payload bits are kept, in the top of the
