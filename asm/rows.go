@@ -38,6 +38,24 @@ func AddRowF32AVX512(acc []float32, row []float32) {
 	addRowF32AVX512(acc, row)
 }
 
+// AddRowF32NEON computes
+//
+//	for i := range min(len(acc), len(row)) {
+//		acc[i] += row[i]
+//	}
+//
+// with one float32 addition per element, so its results equal the loop's bit
+// for bit.
+//
+// It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func AddRowF32NEON(acc []float32, row []float32) {
+	requireNEON("AddRowF32NEON")
+	n := min(len(acc), len(row))
+	raceWrite(acc[:n])
+	raceRead(row[:n])
+	addRowF32NEON(acc, row)
+}
+
 // AddRowF16AVX2 computes
 //
 //	for i := range min(len(acc), len(row)) {
@@ -74,6 +92,25 @@ func AddRowF16AVX512(acc []float32, row []uint16) {
 	raceWrite(acc[:n])
 	raceRead(row[:n])
 	addRowF16AVX512(acc, row)
+}
+
+// AddRowF16NEON computes
+//
+//	for i := range min(len(acc), len(row)) {
+//		acc[i] += float32(row[i])
+//	}
+//
+// with one float32 addition per element, so its results equal the loop's bit
+// for bit. The weights are binary16 bits; float32(row[i]) is their exact value
+// (FCVTL, the same bits as github.com/x448/float16).
+//
+// It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func AddRowF16NEON(acc []float32, row []uint16) {
+	requireNEON("AddRowF16NEON")
+	n := min(len(acc), len(row))
+	raceWrite(acc[:n])
+	raceRead(row[:n])
+	addRowF16NEON(acc, row)
 }
 
 // SelectF32AVX2 computes
@@ -114,6 +151,26 @@ func SelectF32AVX512(d []float32, row []float32, x []uint64) {
 	raceRead(row[:n])
 	raceRead(x[:(n+63)/64])
 	selectF32AVX512(d, row, x)
+}
+
+// SelectF32NEON computes
+//
+//	for j := range min(len(d), len(row), 64*len(x)) {
+//		if x[j/64]>>(j%64)&1 != 0 {
+//			d[j] = row[j]
+//		} else {
+//			d[j] = 0
+//		}
+//	}
+//
+// It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func SelectF32NEON(d []float32, row []float32, x []uint64) {
+	requireNEON("SelectF32NEON")
+	n := min(len(d), len(row), 64*len(x))
+	raceWrite(d[:n])
+	raceRead(row[:n])
+	raceRead(x[:(n+63)/64])
+	selectF32NEON(d, row, x)
 }
 
 // SelectF16AVX2 computes
@@ -160,63 +217,6 @@ func SelectF16AVX512(d []float32, row []uint16, x []uint64) {
 	raceRead(row[:n])
 	raceRead(x[:(n+63)/64])
 	selectF16AVX512(d, row, x)
-}
-
-// AddRowF32NEON computes
-//
-//	for i := range min(len(acc), len(row)) {
-//		acc[i] += row[i]
-//	}
-//
-// with one float32 addition per element, so its results equal the loop's bit
-// for bit.
-//
-// It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
-func AddRowF32NEON(acc []float32, row []float32) {
-	requireNEON("AddRowF32NEON")
-	n := min(len(acc), len(row))
-	raceWrite(acc[:n])
-	raceRead(row[:n])
-	addRowF32NEON(acc, row)
-}
-
-// AddRowF16NEON computes
-//
-//	for i := range min(len(acc), len(row)) {
-//		acc[i] += float32(row[i])
-//	}
-//
-// with one float32 addition per element, so its results equal the loop's bit
-// for bit. The weights are binary16 bits; float32(row[i]) is their exact value
-// (FCVTL, the same bits as github.com/x448/float16).
-//
-// It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
-func AddRowF16NEON(acc []float32, row []uint16) {
-	requireNEON("AddRowF16NEON")
-	n := min(len(acc), len(row))
-	raceWrite(acc[:n])
-	raceRead(row[:n])
-	addRowF16NEON(acc, row)
-}
-
-// SelectF32NEON computes
-//
-//	for j := range min(len(d), len(row), 64*len(x)) {
-//		if x[j/64]>>(j%64)&1 != 0 {
-//			d[j] = row[j]
-//		} else {
-//			d[j] = 0
-//		}
-//	}
-//
-// It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
-func SelectF32NEON(d []float32, row []float32, x []uint64) {
-	requireNEON("SelectF32NEON")
-	n := min(len(d), len(row), 64*len(x))
-	raceWrite(d[:n])
-	raceRead(row[:n])
-	raceRead(x[:(n+63)/64])
-	selectF32NEON(d, row, x)
 }
 
 // SelectF16NEON computes

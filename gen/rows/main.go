@@ -9,9 +9,10 @@
 // What the ISAs share in code: each kernel's description (elem: the
 // weights' type, size and doc; addRowKernel and selectKernel: its
 // signature, doc, race annotations and ISA check, declared with
-// gowrap.Declare or gowrap.DeclareARM64). The lowerings are written per
-// ISA, as the AVX2 and AVX-512 ones already were, on the same plan (a wide
-// loop, narrower steps, then one element at a time): their tails differ
+// gowrap.Declare or gowrap.DeclareARM64). Each ISA is a lowering (the
+// interface of that name: AVX2, AVX-512, NEON), which main runs on every
+// kernel and element type; the lowerings follow one plan (a wide loop,
+// narrower steps, then one element at a time), but their tails differ
 // (opmasks, page checks, scalar loops) where NEON needs none of that, so
 // the NEON one is a single step function per kernel, lowered at 16, 4 and
 // 1 columns.
@@ -170,6 +171,25 @@ func (o outOfLine) emit() {
 // dword to the sign bit of lane i, which VBLENDVPS selects by.
 var shifts Mem
 
+// A lowering writes each row kernel for one ISA, from the kernel's
+// description (addRowKernel, selectKernel: its name, signature, doc, race
+// annotations and ISA check): AVX2 and AVX-512 here, NEON in neon.go. A
+// new ISA is a new lowering.
+type lowering interface {
+	addRow(e elem)    // acc[i] += row[i]
+	selectRow(e elem) // d[j] = bit j of the spike words x ? row[j] : 0
+}
+
+type (
+	avx2    struct{}
+	avx512  struct{}
+	neonISA struct{}
+)
+
+// kernels are the family's kernels, each lowered by every ISA for float32
+// and binary16 rows.
+var kernels = []func(lowering, elem){lowering.addRow, lowering.selectRow}
+
 func main() {
 	ConstraintExpr("amd64,!purego") // avo v0.5.0 parses only the "+build" syntax; it writes //go:build amd64 && !purego
 
@@ -178,20 +198,13 @@ func main() {
 		DATA(4*i, U32(31-i))
 	}
 
-	for _, e := range []elem{f32, f16} {
-		addRowAVX2(e)
-		addRowAVX512(e)
-	}
-	for _, e := range []elem{f32, f16} {
-		selectAVX2(e)
-		selectAVX512(e)
-	}
 	neonBits()
-	for _, e := range []elem{f32, f16} {
-		addRowNEON(e)
-	}
-	for _, e := range []elem{f32, f16} {
-		selectNEON(e)
+	for _, kernel := range kernels {
+		for _, e := range []elem{f32, f16} {
+			for _, l := range []lowering{avx2{}, avx512{}, neonISA{}} {
+				kernel(l, e)
+			}
+		}
 	}
 	Generate()
 	gowrap.Generate(gowrap.Files{Pkg: "asm", Funcs: funcs, NoAsm: "purego || !amd64", ARM64: &neon})
@@ -338,7 +351,7 @@ func addRowKernel(name string, e elem, req gowrap.ISA) *arm64.Func {
 	)
 }
 
-func addRowAVX2(e elem) {
+func (avx2) addRow(e elem) {
 	name := "AddRow" + e.name + "AVX2"
 	addRowKernel(name, e, gowrap.AVX2)
 	l := &labels{fn: name}
@@ -400,7 +413,7 @@ func addRowAVX2(e elem) {
 	ret()
 }
 
-func addRowAVX512(e elem) {
+func (avx512) addRow(e elem) {
 	name := "AddRow" + e.name + "AVX512"
 	addRowKernel(name, e, gowrap.AVX512)
 	l := &labels{fn: name}
@@ -492,7 +505,7 @@ func selectKernel(name string, e elem, req gowrap.ISA) *arm64.Func {
 	)
 }
 
-func selectAVX2(e elem) {
+func (avx2) selectRow(e elem) {
 	name := "Select" + e.name + "AVX2"
 	selectKernel(name, e, gowrap.AVX2)
 	l := &labels{fn: name}
@@ -558,7 +571,7 @@ func selectAVX2(e elem) {
 	ret()
 }
 
-func selectAVX512(e elem) {
+func (avx512) selectRow(e elem) {
 	name := "Select" + e.name + "AVX512"
 	selectKernel(name, e, gowrap.AVX512)
 	l := &labels{fn: name}

@@ -105,7 +105,7 @@ func (w *nwalk) store(vs []arm64.Reg, p arm64.Reg, col, cols int) {
 	}
 }
 
-func addRowNEON(e elem) {
+func (neonISA) addRow(e elem) {
 	name := "AddRow" + e.name + "NEON"
 	f := addRowKernel(name, e, gowrap.NEON)
 	w := newWalk(f, []string{"acc", "row"}, []int{4, e.size})
@@ -126,7 +126,7 @@ func addRowNEON(e elem) {
 	f.Ret()
 }
 
-func selectNEON(e elem) {
+func (neonISA) selectRow(e elem) {
 	name := "Select" + e.name + "NEON"
 	f := selectKernel(name, e, gowrap.NEON)
 	w := newWalk(f, []string{"d", "row"}, []int{4, e.size})
