@@ -6,10 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sync/atomic"
 	"time"
 
 	"github.com/sparkgo/spark"
+	"github.com/sparkgo/spark/lockstep"
 	"github.com/sparkgo/spark/soma"
 	"github.com/sparkgo/spark/syn"
 )
@@ -227,46 +227,15 @@ func (net *cubaNet) run(steps int) (tSyn, tSoma, tSpike time.Duration) {
 		}
 		return tSyn, tSoma, tSpike
 	}
-	// Workers stay alive across steps and spin between them: waking a
-	// parked goroutine costs tens of µs, more than a step. The main
-	// goroutine steps the first shard itself and waits for the others;
-	// that is the one barrier of a step: every shard finishes step t,
-	// and so has listed its spikes of step t and read every list of
-	// step t−1, before any shard starts step t+1, which reads the first
-	// lists and overwrites the second. A spinner yields only after 16K
-	// polls (tens of µs): a yield costs more than a barrier should.
-	const yieldEvery = 1 << 14
-	var epoch, done atomic.Int64
-	var stop atomic.Bool
-	for _, s := range net.shards[1:] {
-		go func() {
-			for t := 0; ; t++ {
-				for spins := 0; epoch.Load() == int64(t); spins++ {
-					if stop.Load() {
-						return
-					}
-					if spins%yieldEvery == yieldEvery-1 {
-						runtime.Gosched()
-					}
-				}
-				net.step(s, t)
-				done.Add(1)
-			}
-		}()
-	}
-	workers := int64(len(net.shards) - 1)
-	first := net.shards[0]
+	// One barrier a step, at its end (lockstep.Team): every shard
+	// finishes step t, and so has listed its spikes of step t and read
+	// every list of step t−1, before any shard starts step t+1, which
+	// reads the first lists and overwrites the second.
+	team := lockstep.New(len(net.shards), func(s, t int) { net.step(net.shards[s], t) })
+	defer team.Close()
 	for t := range steps {
-		done.Store(0)
-		epoch.Add(1)
-		net.step(first, t)
-		for spins := 0; done.Load() < workers; spins++ {
-			if spins%yieldEvery == yieldEvery-1 {
-				runtime.Gosched()
-			}
-		}
+		team.Step(t)
 	}
-	stop.Store(true)
 	return 0, 0, 0
 }
 

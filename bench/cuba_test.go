@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"runtime"
-	"runtime/debug"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -213,17 +212,8 @@ func barrierCheck(net *cubaNet, steps int) func() error {
 // detector (go test -race) see accesses the barrier leaves unordered,
 // overlapped or not. The latter is left out when the check has failed:
 // run with a broken barrier, it may crash in a kernel's input check.
-//
-// With 3 goroutines on 2 cores, a step waits for a spinner to yield,
-// every 16K polls: under the race detector, where each poll is a call,
-// that is a few ms a step, and the runs with 3 goroutines are cut to 100
-// steps.
 func TestCUBARunner(t *testing.T) {
 	const steps = 500
-	steps3 := steps
-	if raceEnabled() {
-		steps3 = 100
-	}
 	for _, n := range []int{1000, 333} {
 		build := func(t *testing.T, threads int) *cubaNet {
 			net, err := newCUBA(n, threads, 0.1, 7)
@@ -254,10 +244,6 @@ func TestCUBARunner(t *testing.T) {
 			sameRaster(t, "runner", cubaRaster(net), one)
 		})
 		for _, threads := range []int{2, 3} {
-			steps := steps
-			if threads == 3 {
-				steps = steps3
-			}
 			want := one[:cut(one, steps)]
 			checked := true
 			t.Run(fmt.Sprintf("n=%d/threads=%d/checked", n, threads), func(t *testing.T) {
@@ -292,16 +278,4 @@ func TestCUBARunner(t *testing.T) {
 func cut(raster []rasterSpike, steps int) int {
 	k, _ := slices.BinarySearchFunc(raster, int32(steps), func(r rasterSpike, step int32) int { return cmp.Compare(r.step, step) })
 	return k
-}
-
-// raceEnabled says whether the test binary was built with -race.
-func raceEnabled() bool {
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range bi.Settings {
-			if s.Key == "-race" {
-				return s.Value == "true"
-			}
-		}
-	}
-	return false
 }

@@ -75,7 +75,7 @@ func main() {
 	flag.Float64Var(&o.duration, "duration", 1, "somas and cuba: simulated time (s)")
 	flag.Uint64Var(&o.seed, "seed", 1, "seed of inputs and connectivity")
 	flag.IntVar(&o.size, "size", 4000, "cuba: number of units (80 synapses per unit at any size)")
-	flag.IntVar(&o.threads, "threads", 1, "cuba: goroutines sharing the work")
+	flag.IntVar(&o.threads, "threads", 1, "cuba: shards of the units, stepped on min(threads, GOMAXPROCS) goroutines")
 	flag.StringVar(&o.path, "path", "", "kernel path for somas and cuba: generic, avx2, avx512 or neon (default: the best)")
 	flag.BoolVar(&o.quick, "quick", false, "kernels: fewer sizes and shorter timings")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")

@@ -1,0 +1,159 @@
+package lockstep
+
+import (
+	"fmt"
+	"runtime"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// modes are the waits a team can use: polls then parking (New's), parking
+// at once, and a few polls then parking (in the tests, parking where the
+// polls run out in the middle of a step).
+var modes = []struct {
+	name string
+	spin int
+}{{"spin", Spin}, {"park", 0}, {"short-spin", 3}}
+
+// TestLockstep: no shard starts step t+1 before every shard has finished
+// step t, every shard runs every step once, with the step Step was given,
+// and Step returns only when all have finished; with teams of one shard,
+// a few, and four times GOMAXPROCS, on one goroutine a shard (some of them
+// more goroutines than GOMAXPROCS) and on fewer.
+func TestLockstep(t *testing.T) {
+	p := runtime.GOMAXPROCS(0)
+	for _, m := range modes {
+		for _, c := range [][2]int{{1, 1}, {2, 2}, {3, 3}, {8, 8}, {4 * p, 4 * p}, {8, 3}, {4 * p, p}} {
+			n, g := c[0], c[1]
+			t.Run(fmt.Sprintf("%s/n=%d/g=%d", m.name, n, g), func(t *testing.T) {
+				started := make([]atomic.Int64, n)
+				finished := make([]atomic.Int64, n)
+				runs := make([]atomic.Int64, n)
+				for s := range n {
+					started[s].Store(-1)
+					finished[s].Store(-1)
+				}
+				var bad atomic.Value
+				team := newTeam(n, g, m.spin, func(s, step int) {
+					started[s].Store(int64(step))
+					runs[s].Add(1)
+					for o := range n {
+						if f := finished[o].Load(); f < int64(step)-1 {
+							bad.CompareAndSwap(nil, fmt.Sprintf("shard %d started step %d while shard %d had finished only %d", s, step, o, f))
+						}
+						if st := started[o].Load(); st > int64(step) {
+							bad.CompareAndSwap(nil, fmt.Sprintf("shard %d in step %d while shard %d had started %d", s, step, o, st))
+						}
+					}
+					finished[s].Store(int64(step))
+				})
+				defer team.Close()
+				const steps = 300
+				for step := range steps {
+					team.Step(step)
+					for s := range n {
+						if f := finished[s].Load(); f != int64(step) {
+							t.Fatalf("Step(%d) returned with shard %d at step %d", step, s, f)
+						}
+					}
+				}
+				if b := bad.Load(); b != nil {
+					t.Fatal(b)
+				}
+				for s := range n {
+					if r := runs[s].Load(); r != steps {
+						t.Errorf("shard %d ran %d steps, want %d", s, r, steps)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestParkedWorkersWake: workers parked through a pause longer than their
+// polls still run the next step.
+func TestParkedWorkersWake(t *testing.T) {
+	var sum atomic.Int64
+	team := newTeam(4, 4, 100, func(s, step int) { sum.Add(int64(step)) })
+	defer team.Close()
+	for step := range 5 {
+		time.Sleep(2 * time.Millisecond) // every worker parks
+		team.Step(step)
+	}
+	if got, want := sum.Load(), int64(4*(0+1+2+3+4)); got != want {
+		t.Errorf("sum of the steps run = %d, want %d", got, want)
+	}
+}
+
+// TestClose: Close stops every worker, parked or polling, and may be called
+// twice; Step after it panics.
+func TestClose(t *testing.T) {
+	before := runtime.NumGoroutine()
+	for _, m := range modes {
+		team := newTeam(6, 6, m.spin, func(int, int) {})
+		team.Step(0)
+		team.Close()
+		team.Close()
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after Close, %d before the teams", n, before)
+	}
+	team := New(2, func(int, int) {})
+	team.Close()
+	defer func() {
+		if recover() == nil {
+			t.Error("Step after Close did not panic")
+		}
+	}()
+	team.Step(1)
+}
+
+// TestNewPanics: a team of no shard is an error.
+func TestNewPanics(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("New(0, …) did not panic")
+		}
+	}()
+	New(0, func(int, int) {})
+}
+
+// TestNewGoroutines: New runs no more goroutines than GOMAXPROCS, and
+// one a shard up to that.
+func TestNewGoroutines(t *testing.T) {
+	p := runtime.GOMAXPROCS(0)
+	for _, n := range []int{1, p, p + 1, 3 * p} {
+		team := New(n, func(int, int) {})
+		if want := min(n, p); team.goroutines != want {
+			t.Errorf("GOMAXPROCS %d: a team of %d shards on %d goroutines, want %d", p, n, team.goroutines, want)
+		}
+		team.Close()
+	}
+}
+
+// BenchmarkStep is the cost of an empty step: the barrier alone, for a
+// team of as many goroutines as GOMAXPROCS, polling and parking at once,
+// and of twice as many, parking at once (what a team of one goroutine a
+// shard would have to do).
+func BenchmarkStep(b *testing.B) {
+	p := runtime.GOMAXPROCS(0)
+	for _, g := range []int{p, 2 * p} {
+		for _, m := range modes[:2] {
+			if m.spin > 0 && g > p {
+				continue // a spinner would hold the core another needs
+			}
+			b.Run(fmt.Sprintf("goroutines=%d/%s", g, m.name), func(b *testing.B) {
+				team := newTeam(g, g, m.spin, func(int, int) {})
+				defer team.Close()
+				for i := 0; b.Loop(); i++ {
+					team.Step(i)
+				}
+			})
+		}
+	}
+}
