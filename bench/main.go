@@ -23,6 +23,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strings"
 
 	"github.com/klauspost/cpuid/v2"
@@ -65,6 +66,23 @@ type Machine struct {
 	Paths  []string `json:"paths"` // every path this CPU and build run
 }
 
+// sections are what -only picks from.
+var sections = []string{"somas", "cuba", "kernels"}
+
+// parseOnly returns the sections -only names, an error for a name that is
+// not one.
+func parseOnly(only string) (map[string]bool, error) {
+	m := map[string]bool{}
+	for _, s := range strings.Split(only, ",") {
+		s = strings.TrimSpace(s)
+		if !slices.Contains(sections, s) {
+			return nil, fmt.Errorf("-only %s: no section %q (the sections: %s)", only, s, strings.Join(sections, ", "))
+		}
+		m[s] = true
+	}
+	return m, nil
+}
+
 func main() {
 	var o options
 	only := flag.String("only", "somas,cuba,kernels", "sections to run, comma-separated: somas, cuba, kernels")
@@ -90,9 +108,9 @@ func main() {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	o.only = map[string]bool{}
-	for _, s := range strings.Split(*only, ",") {
-		o.only[strings.TrimSpace(s)] = true
+	var err error
+	if o.only, err = parseOnly(*only); err != nil {
+		fail(err.Error())
 	}
 	if o.n <= 0 || !(o.dt > 0) || !(o.duration > 0) || o.size <= 0 || o.threads <= 0 {
 		fail("-n, -dt, -duration, -size and -threads must be > 0")
