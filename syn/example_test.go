@@ -72,5 +72,5 @@ func Example_network() {
 	}
 	fmt.Printf("input %d spikes, layer 1 %d, layer 2 %d\n", n0, n1, n2)
 	// Output:
-	// input 4029 spikes, layer 1 737, layer 2 2420
+	// input 4029 spikes, layer 1 688, layer 2 286
 }

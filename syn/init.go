@@ -13,11 +13,14 @@ import (
 // kernel is the same on every run and machine, and for either storage: it
 // emits the non-zero weights, post unit by post unit, so that a sparse
 // kernel is drawn without a dense one. W[i, j] is the weight from
-// presynaptic unit j to post unit i.
+// presynaptic unit j to post unit i. Each post unit's row is drawn on its
+// own (a random initializer seeds a stream per row from its seed and the
+// row), so that a shard's rows ([Rows]) cost only their own draws.
 type Initializer interface {
-	// entries calls emit for each weight W[i, j] it sets, i increasing,
-	// then j increasing; every other weight is 0.
-	entries(post, pre int, emit func(i, j int, w float32))
+	// entries calls emit for each weight W[i, j] it sets in the rows
+	// lo ≤ i < hi, i increasing, then j increasing; every other weight
+	// is 0.
+	entries(lo, hi, pre int, emit func(i, j int, w float32))
 	// check returns the rule that keeps the initializer from drawing a
 	// kernel of post rows, and the offending value; "" when it can.
 	check(post int) (v float64, rule string)
@@ -29,7 +32,7 @@ func finite(v float32) bool { return !math.IsNaN(float64(v)) && !math.IsInf(floa
 // fill writes an initializer's kernel into w, post-major.
 func fill(in Initializer, w []float32, post, pre int) {
 	clear(w)
-	in.entries(post, pre, func(i, j int, v float32) { w[i*pre+j] = v })
+	in.entries(0, post, pre, func(i, j int, v float32) { w[i*pre+j] = v })
 }
 
 // Constant sets every weight to v (pA).
@@ -37,11 +40,11 @@ func Constant(v float32) Initializer { return constant(v) }
 
 type constant float32
 
-func (c constant) entries(post, pre int, emit func(i, j int, w float32)) {
+func (c constant) entries(lo, hi, pre int, emit func(i, j int, w float32)) {
 	if c == 0 {
 		return
 	}
-	for i := range post {
+	for i := lo; i < hi; i++ {
 		for j := range pre {
 			emit(i, j, float32(c))
 		}
@@ -91,16 +94,19 @@ type sparse struct {
 
 // entries draws each post unit's connections by geometric skips (the gap
 // to the next connected j is geometric with parameter density), so that
-// drawing costs the number of connections, not of pairs.
-func (s sparse) entries(post, pre int, emit func(i, j int, w float32)) {
+// drawing costs the number of connections, not of pairs; row i from a PCG
+// seeded with the seed and a hash of i.
+func (s sparse) entries(lo, hi, pre int, emit func(i, j int, w float32)) {
 	if !(s.density > 0) {
 		return
 	}
-	r := rand.New(rand.NewPCG(s.seed, 0x5ba4c))
+	var src rand.PCG
+	r := rand.New(&src)
 	logq := math.Log1p(-s.density) // log(1 − density); −Inf for density 1
 	var js []int
 	var ws []float32
-	for i := range post {
+	for i := lo; i < hi; i++ {
+		src.Seed(s.seed, rowHash(i))
 		js, ws = js[:0], ws[:0]
 		for j := -1; ; {
 			if s.density >= 1 {
@@ -122,6 +128,15 @@ func (s sparse) entries(post, pre int, emit func(i, j int, w float32)) {
 			emit(i, j, w)
 		}
 	}
+}
+
+// rowHash is SplitMix64's finalizer of row i: distant states of the PCG
+// for neighbouring rows.
+func rowHash(i int) uint64 {
+	z := uint64(i) + 0x9e3779b97f4a7c15
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	return z ^ z>>31
 }
 
 func (s sparse) check(int) (float64, string) {
@@ -163,12 +178,9 @@ type rows struct {
 	lo, hi, all int
 }
 
-func (r rows) entries(_, pre int, emit func(i, j int, w float32)) {
-	r.in.entries(r.all, pre, func(i, j int, w float32) {
-		if i >= r.lo && i < r.hi {
-			emit(i-r.lo, j, w)
-		}
-	})
+// entries draws rows r.lo+lo … r.lo+hi−1 of the whole kernel only.
+func (r rows) entries(lo, hi, pre int, emit func(i, j int, w float32)) {
+	r.in.entries(r.lo+lo, r.lo+hi, pre, func(i, j int, w float32) { emit(i-r.lo, j, w) })
 }
 
 func (r rows) check(post int) (float64, string) {

@@ -135,6 +135,29 @@ func TestRows(t *testing.T) {
 	if !slices.Equal(part, whole[10*40:30*40]) {
 		t.Error("Rows(10, 30) differs from rows 10 to 30 of the whole kernel")
 	}
+	// Every initializer, and rows of rows: each row is drawn on its own.
+	for _, in := range []Initializer{Constant(3), Uniform(-1, 1, 4), NormalizedSparseUniform(1, 2, 0.3, 5), SparseUniform(1, 2, 0.1, 9)} {
+		whole := make([]float32, 50*40)
+		fill(in, whole, 50, 40)
+		for _, c := range []struct {
+			in     Initializer
+			lo, hi int
+		}{{Rows(in, 0, 50, 50), 0, 50}, {Rows(in, 49, 50, 50), 49, 50}, {Rows(Rows(in, 10, 30, 50), 5, 12, 20), 15, 22}} {
+			part := make([]float32, (c.hi-c.lo)*40)
+			fill(c.in, part, c.hi-c.lo, 40)
+			if !slices.Equal(part, whole[c.lo*40:c.hi*40]) {
+				t.Errorf("%v differs from rows %d to %d of the whole kernel", c.in, c.lo, c.hi)
+			}
+		}
+	}
+	// Rows differ: no two rows of a random kernel are drawn alike.
+	u := make([]float32, 50*40)
+	fill(Uniform(0, 1, 7), u, 50, 40)
+	for i := 1; i < 50; i++ {
+		if slices.Equal(u[i*40:i*40+40], u[(i-1)*40:i*40]) || u[i*40] == u[(i-1)*40] {
+			t.Fatalf("rows %d and %d of Uniform begin alike", i-1, i)
+		}
+	}
 	s, _ := NewLinearSynapses(LinearSynapsesConfig{Post: 50, Pre: 40, Init: in, Storage: Sparse})
 	d, _ := NewLinearSynapses(LinearSynapsesConfig{Post: 50, Pre: 40, Init: in, Storage: Dense})
 	for j := range 40 {

@@ -494,7 +494,7 @@ func (c *LinearSynapsesConfig) kernel(name string) (*weights, error) {
 		if v, rule := c.Init.check(c.Post); rule != "" {
 			return nil, &spark.ConfigError{Config: name, Field: "Init", Index: -1, Value: v, Rule: rule}
 		}
-		c.Init.entries(c.Post, c.Pre, func(i, j int, v float32) {
+		c.Init.entries(0, c.Post, c.Pre, func(i, j int, v float32) {
 			w.entries = append(w.entries, entry{int32(i), int32(j), v})
 		})
 		for _, e := range w.entries {
