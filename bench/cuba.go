@@ -43,25 +43,26 @@ const (
 
 // CUBAResult is the CUBA network's run.
 type CUBAResult struct {
-	Units          int     `json:"units"`
-	Excitatory     int     `json:"excitatory"`
-	Synapses       int     `json:"synapses"`
-	Threads        int     `json:"threads"`
-	Dt             float64 `json:"dt_ms"`
-	Simulated      float64 `json:"simulated_s"`
-	Wall           float64 `json:"wall_s"`
-	WallPerSimSec  float64 `json:"wall_per_simulated_s"`
-	RealTimeFactor float64 `json:"real_time_factor"`
-	Spikes         int     `json:"spikes"`
-	RateHz         float64 `json:"mean_rate_hz"`
-	Events         int64   `json:"synaptic_events"`
-	EventsPerSec   float64 `json:"synaptic_events_per_wall_s"`
-	SomaFrac       float64 `json:"soma_fraction,omitempty"`    // one thread: share of the wall time
-	SynapseFrac    float64 `json:"synapse_fraction,omitempty"` // in the synapses' Step
-	SpikeFrac      float64 `json:"spike_handling_fraction,omitempty"`
-	Path           string  `json:"path"`
-	Storage        string  `json:"storage"`
-	BuildSeconds   float64 `json:"build_s"`
+	Units          int          `json:"units"`
+	Excitatory     int          `json:"excitatory"`
+	Synapses       int          `json:"synapses"`
+	Threads        int          `json:"threads"`
+	Dt             float64      `json:"dt_ms"`
+	Simulated      float64      `json:"simulated_s"`
+	Wall           float64      `json:"wall_s"`
+	WallPerSimSec  float64      `json:"wall_per_simulated_s"`
+	RealTimeFactor float64      `json:"real_time_factor"`
+	Spikes         int          `json:"spikes"`
+	RateHz         float64      `json:"mean_rate_hz"`
+	Events         int64        `json:"synaptic_events"`
+	EventsPerSec   float64      `json:"synaptic_events_per_wall_s"`
+	Brian2         []Brian2Peer `json:"brian2,omitempty"`           // -peers
+	SomaFrac       float64      `json:"soma_fraction,omitempty"`    // one thread: share of the wall time
+	SynapseFrac    float64      `json:"synapse_fraction,omitempty"` // in the synapses' Step
+	SpikeFrac      float64      `json:"spike_handling_fraction,omitempty"`
+	Path           string       `json:"path"`
+	Storage        string       `json:"storage"`
+	BuildSeconds   float64      `json:"build_s"`
 	raster         []rasterSpike
 }
 
@@ -294,6 +295,9 @@ func runCUBA(o options) *CUBAResult {
 		fmt.Printf("  time: synapses %.0f%%, somas %.0f%%, spike handling %.0f%%\n", 100*r.SynapseFrac, 100*r.SomaFrac, 100*r.SpikeFrac)
 	}
 	cubaCharts(o, r)
+	if o.peers {
+		r.Brian2 = runBrian2Peers(o)
+	}
 	return r
 }
 

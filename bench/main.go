@@ -43,6 +43,7 @@ type options struct {
 	seed     uint64
 	size     int
 	threads  int
+	peers    bool
 	path     string
 	quick    bool
 }
@@ -95,6 +96,7 @@ func main() {
 	flag.IntVar(&o.size, "size", 4000, "cuba: number of units (80 synapses per unit at any size)")
 	flag.IntVar(&o.threads, "threads", 1, "cuba: shards of the units, stepped on min(threads, GOMAXPROCS) goroutines")
 	flag.StringVar(&o.path, "path", "", "kernel path for somas and cuba: generic, avx2, avx512 or neon (default: the best)")
+	flag.BoolVar(&o.peers, "peers", false, "cuba: also run the network in Brian2's C++ standalone mode (python3-brian, g++), interleaved, at 4000 units and -size")
 	flag.BoolVar(&o.quick, "quick", false, "kernels: fewer sizes and shorter timings")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	flag.Parse()
