@@ -7,7 +7,7 @@
 // and, as they land, trace, syn and f16. Every model is a structure of arrays
 // updated in place by one fused kernel per time step; the kernel runs on the
 // fastest path the CPU offers and is tested against a plain scalar reference
-// (internal/ref) written straight from SPEC.md.
+// (internal/ref) written straight from the equations of docs/models.md.
 package spark
 
 import (

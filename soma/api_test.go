@@ -30,7 +30,7 @@ func configError(t *testing.T, m model, n int, dt float64, p map[string]spark.Pa
 
 // TestConfigErrors refuses, for every model and field, each bad value the
 // field's rule forbids, with an error naming the config, field, value and
-// rule (SPEC.md, "Bad input").
+// rule (docs/models.md, "Bad input").
 func TestConfigErrors(t *testing.T) {
 	const n = 3
 	nan, inf := float32(math.NaN()), float32(math.Inf(1))
@@ -207,7 +207,7 @@ func TestStepAllocates(t *testing.T) {
 }
 
 // TestReset: after Reset a population is as new, and a new population is as
-// SPEC.md starts it (V = 0, r = c, θ = thr, w = u = 0).
+// docs/models.md starts it (V = 0, r = c, θ = thr, w = u = 0).
 func TestReset(t *testing.T) {
 	const n = 77
 	for _, m := range models {

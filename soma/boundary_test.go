@@ -16,7 +16,7 @@ import (
 // cooldown, so a comparison turned from > into ≥ (or the reverse) in the
 // reference or in a kernel went unnoticed. These tests build such states on
 // purpose, at every lane position that a vector or block boundary makes
-// special, and assert what SPEC.md says in absolute terms, not only that a
+// special, and assert what docs/models.md says in absolute terms, not only that a
 // path agrees with the reference (which a mutated reference would fool).
 
 // boundarySizes are the population sizes of the boundary tests: one unit, a
@@ -126,7 +126,7 @@ func boundaryParamSets(t testing.TB, m model) []paramSet {
 	return sets
 }
 
-// rebased is x − rest in float32, as SPEC.md defines thr and reset.
+// rebased is x − rest in float32, as docs/models.md defines thr and reset.
 func (ps paramSet) rebased(name string) float32 { return ps[name] - ps["potential_rest"] }
 
 // adaptive reports whether the threshold of class is the state θ.
@@ -307,7 +307,7 @@ func cooldownOf(rm ref.Soma, i int) uint16 {
 // TestThresholdIsStrict: a unit whose potential lands exactly on its
 // threshold (the threshold parameter, or the state θ of the adaptive somas)
 // does not spike, one ulp above it spikes and resets, one ulp below it does
-// not, on every path, for every soma, at every lane position: SPEC.md says
+// not, on every path, for every soma, at every lane position: docs/models.md says
 // every comparison is strict. The states and currents that land exactly are
 // found with the reference for several parameter sets and both time steps;
 // populations have one parameter set, or a different one per unit.

@@ -8,7 +8,7 @@ import (
 // Every config has the population size, the time step and the model's
 // parameters. A parameter is a [spark.Param]: [spark.Uniform] for one value
 // for the whole population, [spark.PerUnit] for one value per unit, or unset
-// for the default (the JAX library's, SPEC.md). Potentials are absolute (mV);
+// for the default (the JAX library's, listed in docs/models.md). Potentials are absolute (mV);
 // the somas store them relative to the resting potential.
 //
 // A constructor refuses a config with Units ≤ 0 or above spark.MaxUnits,

@@ -33,7 +33,7 @@ func using(t testing.TB, k *kernels) { testutil.Set(t, &impl, k) }
 // rng is the tests' generator, the same sequence everywhere.
 type rng = testutil.Rng
 
-// specials are the inputs SPEC.md says propagate by IEEE rules, unit by unit.
+// specials are the inputs docs/models.md says propagate by IEEE rules, unit by unit.
 var specials = []float32{
 	float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)),
 	math.Float32frombits(1), -math.Float32frombits(0x007fffff), // subnormals

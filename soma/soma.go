@@ -1,4 +1,5 @@
-// Package soma holds the neuron models of Spark (SPEC.md, "Somas"): a
+// Package soma holds the neuron models of Spark (docs/models.md gives each
+// one's equations, units, defaults and the current that makes it spike): a
 // population of units, each with a potential, that Step advances by one
 // time step from its input currents (pA) to its spikes, one bit per unit
 // ([spark.Spikes]). Every model implements [Soma]; its constructor checks

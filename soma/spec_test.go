@@ -8,7 +8,7 @@ import (
 	"github.com/sparkgo/spark"
 )
 
-// What SPEC.md says in words, checked on every path.
+// What docs/models.md says in words, checked on every path.
 
 // spikeSteps runs s for steps steps with a constant current to every unit
 // and returns the steps at which unit 0 spiked.

@@ -1,4 +1,4 @@
-// Package syn holds the synapse models of Spark (SPEC.md, "Synapses"): a
+// Package syn holds the synapse models of Spark (docs/models.md, "Synapses"): a
 // population of Post units fed by Pre presynaptic units through a kernel of
 // weights W[i, j] (pA, post i, pre j), stored as binary16 by default.
 //

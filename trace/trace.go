@@ -1,4 +1,4 @@
-// Package trace holds the traces of Spark's tracers (SPEC.md, "Traces"):
+// Package trace holds the traces of Spark's tracers (docs/models.md, "Traces"):
 // exponential traces over float32 arrays, the low-pass filters that turn
 // spikes into synaptic currents. Each is a population of Units traces,
 // stepped with a drive x (one value per trace) into an output.

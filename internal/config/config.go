@@ -1,5 +1,5 @@
 // Package config turns the public configs into what internal/ref takes: it
-// fills in defaults and refuses bad values as SPEC.md "Bad input" says, with
+// fills in defaults and refuses bad values as docs/models.md, "Bad input", says, with
 // errors that name the field, the value and the rule.
 package config
 

@@ -2,7 +2,7 @@ package ref
 
 import "math"
 
-// The derived constants of SPEC.md. This is the only place they are computed:
+// The derived constants of docs/models.md. This is the only place they are computed:
 // the public packages call these. Those built from an exponential, decay and
 // rate, are computed in float64 and rounded once to float32; every other one
 // is float32 arithmetic on float32 values, with dt rounded to float32. That is

@@ -1,5 +1,5 @@
 // Package ref is the scalar reference of the library: plain float32 Go written
-// straight from SPEC.md, one unit at a time, with no concern for speed. Every
+// straight from docs/models.md, one unit at a time, with no concern for speed. Every
 // other path (portable Go, AVX2, AVX-512, NEON) is tested against it, so it
 // favours being obviously right over being fast.
 //
@@ -10,7 +10,7 @@
 // reference must give the same bits on every GOARCH and GOAMD64, so every
 // product is rounded on its own by [mul], whose explicit float32 conversion
 // the Go specification says forbids fusion. Sums are evaluated left to right
-// in the order SPEC.md writes them. The exponential is [Exp], a fixed
+// in the order docs/models.md writes them. The exponential is [Exp], a fixed
 // sequence of float32 operations, rather than math.Exp, whose assembly
 // versions differ between architectures.
 //

@@ -1,4 +1,4 @@
-// Package tracer implements the four trace models of SPEC.md ("Traces") over
+// Package tracer implements the four trace models of docs/models.md ("Traces") over
 // float32 arrays: the engine of the public trace package, and of the traced
 // synapses, which drive one trace per post unit or per connection.
 package tracer
