@@ -1,7 +1,6 @@
 package soma
 
 import (
-	"github.com/sparkgo/spark"
 	"github.com/sparkgo/spark/internal/config"
 	"github.com/sparkgo/spark/internal/mem"
 	"github.com/sparkgo/spark/internal/ref"
@@ -42,16 +41,15 @@ func NewExponential(cfg ExponentialConfig) (*Exponential, error) {
 	}
 	s := &Exponential{}
 	var b mem.Block
-	s.exponentialPopulation.plan(&b, cfg.Units, dt, p)
+	s.exponentialPopulation.plan(&b, cfg.Units, dt, p, s.run)
 	s.k.plan(&b, ref.NewExponential(dt, p))
 	b.Alloc()
 	return s, nil
 }
 
-// Step advances every unit by one time step; see [Soma].
-func (s *Exponential) Step(current []float32, spikes spark.Spikes) {
-	s.checkStep(current, spikes)
-	impl.exponential(&s.k, s.v, current, spikes)
+// run runs the kernel of impl on spike words w0 to w1−1.
+func (s *Exponential) run(current []float32, spikes []uint64, w0, w1 int) {
+	impl.exponential(&s.k, s.v, current, spikes, w0, w1)
 }
 
 // Reset sets every unit to rest.
@@ -88,7 +86,7 @@ func NewRefractoryExponential(cfg RefractoryExponentialConfig) (*RefractoryExpon
 	s := &RefractoryExponential{}
 	m := ref.NewRefractoryExponential(dt, p)
 	var b mem.Block
-	s.refractoryExponentialPopulation.plan(&b, cfg.Units, dt, p)
+	s.refractoryExponentialPopulation.plan(&b, cfg.Units, dt, p, s.run)
 	s.refractory.plan(&b, cfg.Units, m.C)
 	s.k.plan(&b, &m.Exponential)
 	b.Alloc()
@@ -96,10 +94,9 @@ func NewRefractoryExponential(cfg RefractoryExponentialConfig) (*RefractoryExpon
 	return s, nil
 }
 
-// Step advances every unit by one time step; see [Soma].
-func (s *RefractoryExponential) Step(current []float32, spikes spark.Spikes) {
-	s.checkStep(current, spikes)
-	impl.refractoryExponential(&s.k, &s.refractory, s.v, current, spikes)
+// run runs the kernel of impl on spike words w0 to w1−1.
+func (s *RefractoryExponential) run(current []float32, spikes []uint64, w0, w1 int) {
+	impl.refractoryExponential(&s.k, &s.refractory, s.v, current, spikes, w0, w1)
 }
 
 // Reset sets every unit to rest and its counter to the cooldown.
@@ -154,7 +151,7 @@ func NewAdaptiveExponential(cfg AdaptiveExponentialConfig) (*AdaptiveExponential
 	s := &AdaptiveExponential{}
 	m := ref.NewAdaptiveExponential(dt, p)
 	var b mem.Block
-	s.adaptiveExponentialPopulation.plan(&b, cfg.Units, dt, p)
+	s.adaptiveExponentialPopulation.plan(&b, cfg.Units, dt, p, s.run)
 	mem.Array(&b, &s.w, cfg.Units)
 	mem.PlanStream(&b, &s.adaptation.kw, m.KW)
 	mem.PlanStream(&b, &s.adaptation.a, m.A)
@@ -164,10 +161,9 @@ func NewAdaptiveExponential(cfg AdaptiveExponentialConfig) (*AdaptiveExponential
 	return s, nil
 }
 
-// Step advances every unit by one time step; see [Soma].
-func (s *AdaptiveExponential) Step(current []float32, spikes spark.Spikes) {
-	s.checkStep(current, spikes)
-	impl.adaptiveExponential(&s.k, &s.adaptation, s.v, current, spikes)
+// run runs the kernel of impl on spike words w0 to w1−1.
+func (s *AdaptiveExponential) run(current []float32, spikes []uint64, w0, w1 int) {
+	impl.adaptiveExponential(&s.k, &s.adaptation, s.v, current, spikes, w0, w1)
 }
 
 // Reset sets every unit to rest and its adaptation current to 0.
@@ -209,7 +205,7 @@ func NewSimplifiedAdaptiveExponential(cfg SimplifiedAdaptiveExponentialConfig) (
 	s := &SimplifiedAdaptiveExponential{}
 	m := ref.NewSimplifiedAdaptiveExponential(dt, p)
 	var b mem.Block
-	s.simplifiedAdaptiveExponentialPopulation.plan(&b, cfg.Units, dt, p)
+	s.simplifiedAdaptiveExponentialPopulation.plan(&b, cfg.Units, dt, p, s.run)
 	s.refractory.plan(&b, cfg.Units, m.C)
 	s.adaptiveThreshold.plan(&b, cfg.Units, m.Thr, &m.AdaptiveThreshold)
 	s.k.plan(&b, &m.Exponential)
@@ -218,10 +214,9 @@ func NewSimplifiedAdaptiveExponential(cfg SimplifiedAdaptiveExponentialConfig) (
 	return s, nil
 }
 
-// Step advances every unit by one time step; see [Soma].
-func (s *SimplifiedAdaptiveExponential) Step(current []float32, spikes spark.Spikes) {
-	s.checkStep(current, spikes)
-	impl.simplifiedAdaptiveExponential(&s.k, &s.refractory, &s.adaptiveThreshold, s.v, current, spikes)
+// run runs the kernel of impl on spike words w0 to w1−1.
+func (s *SimplifiedAdaptiveExponential) run(current []float32, spikes []uint64, w0, w1 int) {
+	impl.simplifiedAdaptiveExponential(&s.k, &s.refractory, &s.adaptiveThreshold, s.v, current, spikes, w0, w1)
 }
 
 // Reset sets every unit to rest, its counter to the cooldown and its

@@ -1,7 +1,6 @@
 package soma
 
 import (
-	"github.com/sparkgo/spark"
 	"github.com/sparkgo/spark/internal/config"
 	"github.com/sparkgo/spark/internal/mem"
 	"github.com/sparkgo/spark/internal/ref"
@@ -51,7 +50,7 @@ func NewIzhikevich(cfg IzhikevichConfig) (*Izhikevich, error) {
 	s := &Izhikevich{}
 	m := ref.NewIzhikevich(dt, p)
 	var b mem.Block
-	s.izhikevichPopulation.plan(&b, cfg.Units, dt, p)
+	s.izhikevichPopulation.plan(&b, cfg.Units, dt, p, s.run)
 	mem.Array(&b, &s.u, cfg.Units)
 	s.k.dt = m.Dt
 	mem.Array(&b, &s.k.tail, mem.BlockLen)
@@ -66,10 +65,9 @@ func NewIzhikevich(cfg IzhikevichConfig) (*Izhikevich, error) {
 	return s, nil
 }
 
-// Step advances every unit by one time step; see [Soma].
-func (s *Izhikevich) Step(current []float32, spikes spark.Spikes) {
-	s.checkStep(current, spikes)
-	impl.izhikevich(&s.k, s.v, s.u, current, spikes)
+// run runs the kernel of impl on spike words w0 to w1−1.
+func (s *Izhikevich) run(current []float32, spikes []uint64, w0, w1 int) {
+	impl.izhikevich(&s.k, s.v, s.u, current, spikes, w0, w1)
 }
 
 // Reset sets every unit to rest and its recovery variable to 0.

@@ -2,23 +2,26 @@ package soma
 
 import "github.com/sparkgo/spark/internal/cpu"
 
-// kernels is one implementation of every soma update. A kernel updates a
+// kernels is one implementation of every soma update. A kernel takes a
 // whole population: its constants, its state, the input currents and the
-// spike words, whose lengths Step has checked. Per-unit and uniform
-// constants reach it the same way, as streams.
+// spike words, whose lengths Step or StepRange has checked; it updates blocks w0 to
+// w1−1 only (the units of spike words w0 to w1−1), reading and writing
+// nothing of the other blocks, so that disjoint block ranges may run
+// concurrently (StepRange). Per-unit and uniform constants reach it the
+// same way, as streams.
 type kernels struct {
 	path cpu.Path
 	name string
 
-	leaky                         func(k *leakyConsts, v, current []float32, spikes []uint64)
-	refractoryLeaky               func(k *leakyConsts, rf *refractory, v, current []float32, spikes []uint64)
-	strictRefractoryLeaky         func(k *leakyConsts, rf *refractory, v, current []float32, spikes []uint64)
-	adaptiveLeaky                 func(k *leakyConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64)
-	exponential                   func(k *exponentialConsts, v, current []float32, spikes []uint64)
-	refractoryExponential         func(k *exponentialConsts, rf *refractory, v, current []float32, spikes []uint64)
-	adaptiveExponential           func(k *exponentialConsts, ad *adaptation, v, current []float32, spikes []uint64)
-	simplifiedAdaptiveExponential func(k *exponentialConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64)
-	izhikevich                    func(k *izhikevichConsts, v, u, current []float32, spikes []uint64)
+	leaky                         func(k *leakyConsts, v, current []float32, spikes []uint64, w0, w1 int)
+	refractoryLeaky               func(k *leakyConsts, rf *refractory, v, current []float32, spikes []uint64, w0, w1 int)
+	strictRefractoryLeaky         func(k *leakyConsts, rf *refractory, v, current []float32, spikes []uint64, w0, w1 int)
+	adaptiveLeaky                 func(k *leakyConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64, w0, w1 int)
+	exponential                   func(k *exponentialConsts, v, current []float32, spikes []uint64, w0, w1 int)
+	refractoryExponential         func(k *exponentialConsts, rf *refractory, v, current []float32, spikes []uint64, w0, w1 int)
+	adaptiveExponential           func(k *exponentialConsts, ad *adaptation, v, current []float32, spikes []uint64, w0, w1 int)
+	simplifiedAdaptiveExponential func(k *exponentialConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64, w0, w1 int)
+	izhikevich                    func(k *izhikevichConsts, v, u, current []float32, spikes []uint64, w0, w1 int)
 }
 
 // generic is the portable implementation, plain Go built on every platform

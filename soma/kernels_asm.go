@@ -9,16 +9,19 @@ import (
 // How the assembly kernels of every ISA (kernels_amd64.go, kernels_arm64.go)
 // are called: the adapters from a population's state to a kernel's slices.
 
-// blocks runs a kernel over a population of n units: call(b, nb, cur) runs
-// nb blocks from block b with the inputs cur (nb·64 of them), the last,
-// partial block through tail.
-func blocks(tail, current []float32, spikes []uint64, call func(b, nb int, cur []float32)) {
+// blocks runs a kernel over blocks w0 to w1−1 of a population of n =
+// len(current) units: call(b, nb, cur) runs nb blocks from block b with
+// the inputs cur (nb·64 of them), the last, partial block, if in range,
+// through tail. Only the range's blocks of the state, inputs and spike
+// words are passed on (and, for the race detector, annotated): disjoint
+// ranges touch disjoint memory, tail but by the range of the last block.
+func blocks(tail, current []float32, spikes []uint64, w0, w1 int, call func(b, nb int, cur []float32)) {
 	n := len(current)
 	full := n / mem.BlockLen
-	if full > 0 {
-		call(0, full, current[:full*mem.BlockLen])
+	if e := min(w1, full); e > w0 {
+		call(w0, e-w0, current[w0*mem.BlockLen:e*mem.BlockLen])
 	}
-	if rem := n % mem.BlockLen; rem != 0 {
+	if rem := n % mem.BlockLen; rem != 0 && w1 > full && w0 < w1 {
 		copy(tail, current[full*mem.BlockLen:])
 		clear(tail[rem:])
 		call(full, 1, tail[:mem.BlockLen])
@@ -41,10 +44,10 @@ func (k *leakyConsts) uniform() bool {
 	return k.d.Uniform() && k.gR.Uniform() && k.thr.Uniform() && k.reset.Uniform()
 }
 
-func leakyAsm(f leakyFunc, u leakyUniformFunc) func(k *leakyConsts, v, current []float32, spikes []uint64) {
-	return func(k *leakyConsts, v, current []float32, spikes []uint64) {
+func leakyAsm(f leakyFunc, u leakyUniformFunc) func(k *leakyConsts, v, current []float32, spikes []uint64, w0, w1 int) {
+	return func(k *leakyConsts, v, current []float32, spikes []uint64, w0, w1 int) {
 		uniform := k.uniform()
-		blocks(k.tail, current, spikes, func(b, nb int, cur []float32) {
+		blocks(k.tail, current, spikes, w0, w1, func(b, nb int, cur []float32) {
 			vb, sb := mem.Blocks(v, b, nb), spikes[b:b+nb]
 			if uniform {
 				u(vb, cur, k.d.At(0), k.gR.At(0), k.thr.At(0), k.reset.At(0), sb)
@@ -60,10 +63,10 @@ type (
 	refractoryUniformFunc = func(v []float32, r []uint16, cur []float32, c uint16, d, gr, thr, reset float32, spikes []uint64)
 )
 
-func refractoryAsm(f refractoryFunc, u refractoryUniformFunc) func(k *leakyConsts, rf *refractory, v, current []float32, spikes []uint64) {
-	return func(k *leakyConsts, rf *refractory, v, current []float32, spikes []uint64) {
+func refractoryAsm(f refractoryFunc, u refractoryUniformFunc) func(k *leakyConsts, rf *refractory, v, current []float32, spikes []uint64, w0, w1 int) {
+	return func(k *leakyConsts, rf *refractory, v, current []float32, spikes []uint64, w0, w1 int) {
 		uniform := k.uniform() && rf.c.Uniform()
-		blocks(k.tail, current, spikes, func(b, nb int, cur []float32) {
+		blocks(k.tail, current, spikes, w0, w1, func(b, nb int, cur []float32) {
 			vb, rb, sb := mem.Blocks(v, b, nb), mem.Blocks(rf.r, b, nb), spikes[b:b+nb]
 			if uniform {
 				u(vb, rb, cur, rf.c.At(0), k.d.At(0), k.gR.At(0), k.thr.At(0), k.reset.At(0), sb)
@@ -81,10 +84,10 @@ type (
 		spikes []uint64)
 )
 
-func adaptiveAsm(f adaptiveFunc, u adaptiveUniformFunc) func(k *leakyConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64) {
-	return func(k *leakyConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64) {
+func adaptiveAsm(f adaptiveFunc, u adaptiveUniformFunc) func(k *leakyConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64, w0, w1 int) {
+	return func(k *leakyConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64, w0, w1 int) {
 		uniform := k.uniform() && rf.c.Uniform() && th.lTheta.Uniform() && th.deltaTheta.Uniform()
-		blocks(k.tail, current, spikes, func(b, nb int, cur []float32) {
+		blocks(k.tail, current, spikes, w0, w1, func(b, nb int, cur []float32) {
 			vb, rb, tb, sb := mem.Blocks(v, b, nb), mem.Blocks(rf.r, b, nb), mem.Blocks(th.theta, b, nb), spikes[b:b+nb]
 			if uniform {
 				u(vb, rb, tb, cur, rf.c.At(0), k.d.At(0), k.gR.At(0), k.thr.At(0), k.reset.At(0),
@@ -106,10 +109,10 @@ func (k *exponentialConsts) uniform() bool {
 	return k.k.Uniform() && k.delta.Uniform() && k.rh.Uniform() && k.r.Uniform() && k.thr.Uniform() && k.reset.Uniform()
 }
 
-func exponentialAsm(f exponentialFunc, u exponentialUniformFunc) func(k *exponentialConsts, v, current []float32, spikes []uint64) {
-	return func(k *exponentialConsts, v, current []float32, spikes []uint64) {
+func exponentialAsm(f exponentialFunc, u exponentialUniformFunc) func(k *exponentialConsts, v, current []float32, spikes []uint64, w0, w1 int) {
+	return func(k *exponentialConsts, v, current []float32, spikes []uint64, w0, w1 int) {
 		uniform := k.uniform()
-		blocks(k.tail, current, spikes, func(b, nb int, cur []float32) {
+		blocks(k.tail, current, spikes, w0, w1, func(b, nb int, cur []float32) {
 			vb, sb := mem.Blocks(v, b, nb), spikes[b:b+nb]
 			if uniform {
 				u(vb, cur, k.k.At(0), k.delta.At(0), k.rh.At(0), k.r.At(0), k.thr.At(0), k.reset.At(0), sb)
@@ -128,10 +131,10 @@ type (
 		spikes []uint64)
 )
 
-func refractoryExponentialAsm(f refractoryExponentialFunc, u refractoryExponentialUniformFunc) func(k *exponentialConsts, rf *refractory, v, current []float32, spikes []uint64) {
-	return func(k *exponentialConsts, rf *refractory, v, current []float32, spikes []uint64) {
+func refractoryExponentialAsm(f refractoryExponentialFunc, u refractoryExponentialUniformFunc) func(k *exponentialConsts, rf *refractory, v, current []float32, spikes []uint64, w0, w1 int) {
+	return func(k *exponentialConsts, rf *refractory, v, current []float32, spikes []uint64, w0, w1 int) {
 		uniform := k.uniform() && rf.c.Uniform()
-		blocks(k.tail, current, spikes, func(b, nb int, cur []float32) {
+		blocks(k.tail, current, spikes, w0, w1, func(b, nb int, cur []float32) {
 			vb, rb, sb := mem.Blocks(v, b, nb), mem.Blocks(rf.r, b, nb), spikes[b:b+nb]
 			if uniform {
 				u(vb, rb, cur, rf.c.At(0), k.k.At(0), k.delta.At(0), k.rh.At(0), k.r.At(0), k.thr.At(0), k.reset.At(0), sb)
@@ -148,10 +151,10 @@ type (
 	adaptiveExponentialUniformFunc = func(v, w, cur []float32, k, delta, rh, res, thr, reset, kw, a, b float32, spikes []uint64)
 )
 
-func adaptiveExponentialAsm(f adaptiveExponentialFunc, u adaptiveExponentialUniformFunc) func(k *exponentialConsts, ad *adaptation, v, current []float32, spikes []uint64) {
-	return func(k *exponentialConsts, ad *adaptation, v, current []float32, spikes []uint64) {
+func adaptiveExponentialAsm(f adaptiveExponentialFunc, u adaptiveExponentialUniformFunc) func(k *exponentialConsts, ad *adaptation, v, current []float32, spikes []uint64, w0, w1 int) {
+	return func(k *exponentialConsts, ad *adaptation, v, current []float32, spikes []uint64, w0, w1 int) {
 		uniform := k.uniform() && ad.kw.Uniform() && ad.a.Uniform() && ad.b.Uniform()
-		blocks(k.tail, current, spikes, func(b, nb int, cur []float32) {
+		blocks(k.tail, current, spikes, w0, w1, func(b, nb int, cur []float32) {
 			vb, wb, sb := mem.Blocks(v, b, nb), mem.Blocks(ad.w, b, nb), spikes[b:b+nb]
 			if uniform {
 				u(vb, wb, cur, k.k.At(0), k.delta.At(0), k.rh.At(0), k.r.At(0), k.thr.At(0), k.reset.At(0),
@@ -171,10 +174,10 @@ type (
 		spikes []uint64)
 )
 
-func simplifiedAsm(f simplifiedFunc, u simplifiedUniformFunc) func(k *exponentialConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64) {
-	return func(k *exponentialConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64) {
+func simplifiedAsm(f simplifiedFunc, u simplifiedUniformFunc) func(k *exponentialConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64, w0, w1 int) {
+	return func(k *exponentialConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64, w0, w1 int) {
 		uniform := k.uniform() && rf.c.Uniform() && th.lTheta.Uniform() && th.deltaTheta.Uniform()
-		blocks(k.tail, current, spikes, func(b, nb int, cur []float32) {
+		blocks(k.tail, current, spikes, w0, w1, func(b, nb int, cur []float32) {
 			vb, rb, tb, sb := mem.Blocks(v, b, nb), mem.Blocks(rf.r, b, nb), mem.Blocks(th.theta, b, nb), spikes[b:b+nb]
 			if uniform {
 				u(vb, rb, tb, cur, rf.c.At(0), k.k.At(0), k.delta.At(0), k.rh.At(0), k.r.At(0), k.thr.At(0), k.reset.At(0),
@@ -192,11 +195,11 @@ type (
 	izhikevichUniformFunc = func(v, u, cur []float32, rest, res, a, b, d, thr, reset, dt float32, spikes []uint64)
 )
 
-func izhikevichAsm(f izhikevichFunc, uf izhikevichUniformFunc) func(k *izhikevichConsts, v, u, current []float32, spikes []uint64) {
-	return func(k *izhikevichConsts, v, u, current []float32, spikes []uint64) {
+func izhikevichAsm(f izhikevichFunc, uf izhikevichUniformFunc) func(k *izhikevichConsts, v, u, current []float32, spikes []uint64, w0, w1 int) {
+	return func(k *izhikevichConsts, v, u, current []float32, spikes []uint64, w0, w1 int) {
 		uniform := k.rest.Uniform() && k.r.Uniform() && k.a.Uniform() && k.b.Uniform() && k.d.Uniform() && k.thr.Uniform() &&
 			k.reset.Uniform()
-		blocks(k.tail, current, spikes, func(b, nb int, cur []float32) {
+		blocks(k.tail, current, spikes, w0, w1, func(b, nb int, cur []float32) {
 			vb, ub, sb := mem.Blocks(v, b, nb), mem.Blocks(u, b, nb), spikes[b:b+nb]
 			if uniform {
 				uf(vb, ub, cur, k.rest.At(0), k.r.At(0), k.a.At(0), k.b.At(0), k.d.At(0), k.thr.At(0), k.reset.At(0), k.dt, sb)

@@ -31,8 +31,8 @@ func gate(ready bool, x float32) float32 {
 	return 0
 }
 
-func leakyGeneric(k *leakyConsts, v, current []float32, spikes []uint64) {
-	for w := range spikes {
+func leakyGeneric(k *leakyConsts, v, current []float32, spikes []uint64, w0, w1 int) {
+	for w := w0; w < w1; w++ {
 		lo, hi := mem.Span(w, len(v))
 		vb := v[lo:hi]
 		n := len(vb)
@@ -51,8 +51,8 @@ func leakyGeneric(k *leakyConsts, v, current []float32, spikes []uint64) {
 	}
 }
 
-func refractoryLeakyGeneric(k *leakyConsts, rf *refractory, v, current []float32, spikes []uint64) {
-	for w := range spikes {
+func refractoryLeakyGeneric(k *leakyConsts, rf *refractory, v, current []float32, spikes []uint64, w0, w1 int) {
+	for w := w0; w < w1; w++ {
 		lo, hi := mem.Span(w, len(v))
 		vb := v[lo:hi]
 		n := len(vb)
@@ -74,8 +74,8 @@ func refractoryLeakyGeneric(k *leakyConsts, rf *refractory, v, current []float32
 	}
 }
 
-func strictRefractoryLeakyGeneric(k *leakyConsts, rf *refractory, v, current []float32, spikes []uint64) {
-	for w := range spikes {
+func strictRefractoryLeakyGeneric(k *leakyConsts, rf *refractory, v, current []float32, spikes []uint64, w0, w1 int) {
+	for w := w0; w < w1; w++ {
 		lo, hi := mem.Span(w, len(v))
 		vb := v[lo:hi]
 		n := len(vb)
@@ -100,8 +100,8 @@ func strictRefractoryLeakyGeneric(k *leakyConsts, rf *refractory, v, current []f
 	}
 }
 
-func adaptiveLeakyGeneric(k *leakyConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64) {
-	for w := range spikes {
+func adaptiveLeakyGeneric(k *leakyConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64, w0, w1 int) {
+	for w := w0; w < w1; w++ {
 		lo, hi := mem.Span(w, len(v))
 		vb := v[lo:hi]
 		n := len(vb)
@@ -132,8 +132,8 @@ func drive(x, delta, rh float32) float32 {
 	return -x + float32(delta*ref.Exp(float32((x-rh)/delta)))
 }
 
-func exponentialGeneric(k *exponentialConsts, v, current []float32, spikes []uint64) {
-	for w := range spikes {
+func exponentialGeneric(k *exponentialConsts, v, current []float32, spikes []uint64, w0, w1 int) {
+	for w := w0; w < w1; w++ {
 		lo, hi := mem.Span(w, len(v))
 		vb := v[lo:hi]
 		n := len(vb)
@@ -153,8 +153,8 @@ func exponentialGeneric(k *exponentialConsts, v, current []float32, spikes []uin
 	}
 }
 
-func refractoryExponentialGeneric(k *exponentialConsts, rf *refractory, v, current []float32, spikes []uint64) {
-	for w := range spikes {
+func refractoryExponentialGeneric(k *exponentialConsts, rf *refractory, v, current []float32, spikes []uint64, w0, w1 int) {
+	for w := w0; w < w1; w++ {
 		lo, hi := mem.Span(w, len(v))
 		vb := v[lo:hi]
 		n := len(vb)
@@ -177,8 +177,8 @@ func refractoryExponentialGeneric(k *exponentialConsts, rf *refractory, v, curre
 	}
 }
 
-func adaptiveExponentialGeneric(k *exponentialConsts, ad *adaptation, v, current []float32, spikes []uint64) {
-	for w := range spikes {
+func adaptiveExponentialGeneric(k *exponentialConsts, ad *adaptation, v, current []float32, spikes []uint64, w0, w1 int) {
+	for w := w0; w < w1; w++ {
 		lo, hi := mem.Span(w, len(v))
 		vb := v[lo:hi]
 		n := len(vb)
@@ -202,8 +202,8 @@ func adaptiveExponentialGeneric(k *exponentialConsts, ad *adaptation, v, current
 	}
 }
 
-func simplifiedAdaptiveExponentialGeneric(k *exponentialConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64) {
-	for w := range spikes {
+func simplifiedAdaptiveExponentialGeneric(k *exponentialConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64, w0, w1 int) {
+	for w := w0; w < w1; w++ {
 		lo, hi := mem.Span(w, len(v))
 		vb := v[lo:hi]
 		n := len(vb)
@@ -229,9 +229,9 @@ func simplifiedAdaptiveExponentialGeneric(k *exponentialConsts, rf *refractory, 
 	}
 }
 
-func izhikevichGeneric(k *izhikevichConsts, v, u, current []float32, spikes []uint64) {
+func izhikevichGeneric(k *izhikevichConsts, v, u, current []float32, spikes []uint64, w0, w1 int) {
 	dt := k.dt
-	for w := range spikes {
+	for w := w0; w < w1; w++ {
 		lo, hi := mem.Span(w, len(v))
 		vb := v[lo:hi]
 		n := len(vb)

@@ -1,7 +1,6 @@
 package soma
 
 import (
-	"github.com/sparkgo/spark"
 	"github.com/sparkgo/spark/internal/config"
 	"github.com/sparkgo/spark/internal/mem"
 	"github.com/sparkgo/spark/internal/ref"
@@ -36,16 +35,15 @@ func NewLeaky(cfg LeakyConfig) (*Leaky, error) {
 	}
 	s := &Leaky{}
 	var b mem.Block
-	s.leakyPopulation.plan(&b, cfg.Units, dt, p)
+	s.leakyPopulation.plan(&b, cfg.Units, dt, p, s.run)
 	s.k.plan(&b, ref.NewLeaky(dt, p))
 	b.Alloc()
 	return s, nil
 }
 
-// Step advances every unit by one time step; see [Soma].
-func (s *Leaky) Step(current []float32, spikes spark.Spikes) {
-	s.checkStep(current, spikes)
-	impl.leaky(&s.k, s.v, current, spikes)
+// run runs the kernel of impl on spike words w0 to w1−1.
+func (s *Leaky) run(current []float32, spikes []uint64, w0, w1 int) {
+	impl.leaky(&s.k, s.v, current, spikes, w0, w1)
 }
 
 // Reset sets every unit to rest.
@@ -83,20 +81,20 @@ type refractoryLeaky[T any] struct {
 // NewRefractoryLeaky returns a population at rest, or a *[spark.ConfigError].
 func NewRefractoryLeaky(cfg RefractoryLeakyConfig) (*RefractoryLeaky, error) {
 	s := &RefractoryLeaky{}
-	if err := s.init(cfg); err != nil {
+	if err := s.init(cfg, s.run); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
-func (s *refractoryLeaky[T]) init(cfg RefractoryLeakyConfig) error {
+func (s *refractoryLeaky[T]) init(cfg RefractoryLeakyConfig, run runFunc) error {
 	dt, p, err := config.Resolve("soma."+s.name()+"Config", cfg.Units, cfg.Dt, cfg.fields())
 	if err != nil {
 		return err
 	}
 	m := ref.NewRefractoryLeaky(dt, p)
 	var b mem.Block
-	s.population.plan(&b, cfg.Units, dt, p)
+	s.population.plan(&b, cfg.Units, dt, p, run)
 	s.refractory.plan(&b, cfg.Units, m.C)
 	s.k.plan(&b, &m.Leaky)
 	b.Alloc()
@@ -104,10 +102,9 @@ func (s *refractoryLeaky[T]) init(cfg RefractoryLeakyConfig) error {
 	return nil
 }
 
-// Step advances every unit by one time step; see [Soma].
-func (s *RefractoryLeaky) Step(current []float32, spikes spark.Spikes) {
-	s.checkStep(current, spikes)
-	impl.refractoryLeaky(&s.k, &s.refractory, s.v, current, spikes)
+// run runs the kernel of impl on spike words w0 to w1−1.
+func (s *RefractoryLeaky) run(current []float32, spikes []uint64, w0, w1 int) {
+	impl.refractoryLeaky(&s.k, &s.refractory, s.v, current, spikes, w0, w1)
 }
 
 // Reset sets every unit to rest and its counter to the cooldown.
@@ -139,16 +136,15 @@ type strictRefractoryLeakyBase = refractoryLeaky[StrictRefractoryLeaky]
 // NewStrictRefractoryLeaky returns a population at rest, or a *[spark.ConfigError].
 func NewStrictRefractoryLeaky(cfg StrictRefractoryLeakyConfig) (*StrictRefractoryLeaky, error) {
 	s := &StrictRefractoryLeaky{}
-	if err := s.init(RefractoryLeakyConfig(cfg)); err != nil {
+	if err := s.init(RefractoryLeakyConfig(cfg), s.run); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
-// Step advances every unit by one time step; see [Soma].
-func (s *StrictRefractoryLeaky) Step(current []float32, spikes spark.Spikes) {
-	s.checkStep(current, spikes)
-	impl.strictRefractoryLeaky(&s.k, &s.refractory, s.v, current, spikes)
+// run runs the kernel of impl on spike words w0 to w1−1.
+func (s *StrictRefractoryLeaky) run(current []float32, spikes []uint64, w0, w1 int) {
+	impl.strictRefractoryLeaky(&s.k, &s.refractory, s.v, current, spikes, w0, w1)
 }
 
 // AdaptiveLeaky is a refractory leaky population whose threshold θ rises by
@@ -186,7 +182,7 @@ func NewAdaptiveLeaky(cfg AdaptiveLeakyConfig) (*AdaptiveLeaky, error) {
 	s := &AdaptiveLeaky{}
 	m := ref.NewAdaptiveLeaky(dt, p)
 	var b mem.Block
-	s.adaptiveLeakyPopulation.plan(&b, cfg.Units, dt, p)
+	s.adaptiveLeakyPopulation.plan(&b, cfg.Units, dt, p, s.run)
 	s.refractory.plan(&b, cfg.Units, m.C)
 	s.adaptiveThreshold.plan(&b, cfg.Units, m.Thr, &m.AdaptiveThreshold)
 	s.k.plan(&b, &m.Leaky)
@@ -195,10 +191,9 @@ func NewAdaptiveLeaky(cfg AdaptiveLeakyConfig) (*AdaptiveLeaky, error) {
 	return s, nil
 }
 
-// Step advances every unit by one time step; see [Soma].
-func (s *AdaptiveLeaky) Step(current []float32, spikes spark.Spikes) {
-	s.checkStep(current, spikes)
-	impl.adaptiveLeaky(&s.k, &s.refractory, &s.adaptiveThreshold, s.v, current, spikes)
+// run runs the kernel of impl on spike words w0 to w1−1.
+func (s *AdaptiveLeaky) run(current []float32, spikes []uint64, w0, w1 int) {
+	impl.adaptiveLeaky(&s.k, &s.refractory, &s.adaptiveThreshold, s.v, current, spikes, w0, w1)
 }
 
 // Reset sets every unit to rest, its counter to the cooldown and its

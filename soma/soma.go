@@ -6,10 +6,33 @@
 // the config and returns a *[spark.ConfigError] for a bad one.
 //
 // A population is not safe for concurrent use: Step updates its state in
-// place. To step a large network on several cores, shard it: one
-// population per shard of units, each stepped by its own goroutine with its
-// own currents and spike words, and the synapses into the shard built with
-// syn.Rows for its units. bench/cuba.go does this.
+// place. To step a large network on several cores, cut its units into
+// shards, each stepped by its own goroutine in lockstep (package lockstep
+// runs them), with the synapses into a shard built with syn.Rows for its
+// units. A shard's somas are either
+//
+//   - a range of one population: StepRange(lo, hi, current, spikes) steps
+//     units lo to hi−1 only, lo and hi each a multiple of 64 or Units(),
+//     and reads and writes nothing of the other units, nor any
+//     other word of spikes. Goroutines may step disjoint ranges of one
+//     population at once, each on the population's full-length current and
+//     spikes, and the result is Step's bit for bit: a range runs Step's
+//     kernels on Step's blocks. The network keeps one population, one
+//     current and one spike set, which the accessors, a checkpoint and the
+//     synapses see whole: StepRange takes the full-length slices, not a
+//     view of them, for that, and allocates nothing. Use it to spread an
+//     existing network over cores without restructuring it; the ranges
+//     must start on 64-unit blocks.
+//   - one population per shard, with its own currents and spike words:
+//     the shards share no memory, not even the cache line of a boundary's
+//     spike words, and may be of any size, parameters and model. Use it
+//     when the shards differ or each keeps its own state anyway, as
+//     bench/cuba.go's do.
+//
+// The units of two shards never meet in a soma, but the synapses mix them:
+// a step's currents come from every shard's spikes of the step before, so
+// every shard's step t must finish before any shard's step t+1 starts, as
+// lockstep.Team's barrier ensures (see the package's example StepRange).
 //
 // A population comes from its constructor. The zero value (Leaky{}) has no
 // units: Units and Dt return 0, the state accessors nil and Reset does
@@ -39,6 +62,14 @@ type Soma interface {
 	// Units() and len(spikes) spark.SpikeWords(Units()); Step panics
 	// otherwise, before reading or writing anything.
 	Step(current []float32, spikes spark.Spikes)
+	// StepRange advances units lo to hi−1 by one time step, bit for bit as
+	// Step does, and touches no other unit nor any other word of spikes,
+	// so that goroutines may step disjoint ranges at once (see the package
+	// documentation). current and spikes are the population's, of Step's
+	// lengths; lo and hi must each be a multiple of 64 or Units(), and
+	// 0 ≤ lo ≤ hi ≤ Units(). StepRange panics otherwise, before reading or
+	// writing anything.
+	StepRange(lo, hi int, current []float32, spikes spark.Spikes)
 	// Reset restores every state to its initial value.
 	Reset()
 	// Potential returns the potential of every unit relative to the resting
@@ -75,10 +106,15 @@ type population[T any] struct {
 	dt   float64
 	v    []float32           // potential, rebased
 	rest mem.Stream[float32] // potential_rest, to convert to and from absolute potentials
+	run  runFunc             // the model's kernel call, for Step and StepRange
 }
 
-func (p *population[T]) plan(b *mem.Block, n int, dt float64, params ref.Params) {
-	p.n, p.dt = n, dt
+// runFunc runs a model's kernel (impl's, read at each call) on spike words
+// w0 to w1−1 of slices that Step or StepRange has checked.
+type runFunc = func(current []float32, spikes []uint64, w0, w1 int)
+
+func (p *population[T]) plan(b *mem.Block, n int, dt float64, params ref.Params, run runFunc) {
+	p.n, p.dt, p.run = n, dt, run
 	mem.Array(b, &p.v, n)
 	mem.PlanStream(b, &p.rest, params["potential_rest"])
 }
@@ -149,13 +185,34 @@ func (p *population[T]) checkLen(fn, arg string, n int) {
 	}
 }
 
+// Step advances every unit by one time step; see [Soma].
+func (p *population[T]) Step(current []float32, spikes spark.Spikes) {
+	p.checkStep("Step", current, spikes)
+	p.run(current, spikes, 0, len(spikes))
+}
+
+// StepRange advances units lo to hi−1 by one time step, as Step does them,
+// and leaves the others, and the other words of spikes, untouched; see
+// [Soma]. lo and hi must each be a multiple of 64 or Units().
+func (p *population[T]) StepRange(lo, hi int, current []float32, spikes spark.Spikes) {
+	p.checkStep("StepRange", current, spikes)
+	if lo < 0 || lo > hi || hi > p.n || !p.boundary(lo) || !p.boundary(hi) {
+		panic(fmt.Sprintf("soma: %s.StepRange: units [%d, %d): want 0 ≤ lo ≤ hi ≤ Units = %d, each a multiple of 64 or Units",
+			p.name(), lo, hi, p.n))
+	}
+	p.run(current, spikes, spark.SpikeWords(lo), spark.SpikeWords(hi))
+}
+
+// boundary reports whether unit i starts a block or ends the population.
+func (p *population[T]) boundary(i int) bool { return i%mem.BlockLen == 0 || i == p.n }
+
 // checkStep panics unless the population was made by its constructor and
-// Step's slices fit it.
-func (p *population[T]) checkStep(current []float32, spikes spark.Spikes) {
+// the slices of Step or StepRange (fn) fit it.
+func (p *population[T]) checkStep(fn string, current []float32, spikes spark.Spikes) {
 	if len(current) != p.n || len(spikes) != spark.SpikeWords(p.n) || p.n == 0 {
 		p.live()
-		panic(fmt.Sprintf("soma: %s.Step: len(current) = %d, len(spikes) = %d words; want %d and spark.SpikeWords(%d) = %d",
-			p.name(), len(current), len(spikes), p.n, p.n, spark.SpikeWords(p.n)))
+		panic(fmt.Sprintf("soma: %s.%s: len(current) = %d, len(spikes) = %d words; want %d and spark.SpikeWords(%d) = %d",
+			p.name(), fn, len(current), len(spikes), p.n, p.n, spark.SpikeWords(p.n)))
 	}
 }
 
