@@ -16,7 +16,7 @@ import (
 // Builds without cgo have no C peer and no such rows.
 
 // cPeerModels are the somas the C peer has.
-var cPeerModels = []string{"ExponentialSoma", "RefractoryExponentialSoma", "AdaptiveExponentialSoma",
+var cPeerModels = []string{"LeakySoma", "ExponentialSoma", "RefractoryExponentialSoma", "AdaptiveExponentialSoma",
 	"SimplifiedAdaptiveExponentialSoma", "IzhikevichSoma"}
 
 // cPeerLabel names the C peer of a model in the peers table.
@@ -69,6 +69,9 @@ func newCSoma(model string, rm ref.Soma, n int) *cSoma {
 	rm.Init(c.st)
 	st := c.st
 	switch m := rm.(type) {
+	case *ref.Leaky:
+		d, gr, thr, reset := uniformAt(m.D), uniformAt(m.GR), uniformAt(m.Thr), uniformAt(m.Reset)
+		c.step = func(cur []float32) { cpeer.Leaky(d, gr, thr, reset, st.V, cur, c.spikes) }
 	case *ref.Exponential:
 		p := cExp(m)
 		c.step = func(cur []float32) { cpeer.Exponential(p, st.V, cur, c.spikes) }

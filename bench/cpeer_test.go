@@ -53,6 +53,7 @@ func TestCPeerModels(t *testing.T) {
 	}
 	// perturb changes the distinctive constant of each model.
 	perturb := map[string]func(p ref.Params){
+		"LeakySoma":                         func(p ref.Params) { p["potential_tau"] = ref.P{22} },
 		"ExponentialSoma":                   func(p ref.Params) { p["spike_slope"] = ref.P{2.2} },
 		"RefractoryExponentialSoma":         func(p ref.Params) { p["cooldown"] = ref.P{2.1} },
 		"AdaptiveExponentialSoma":           func(p ref.Params) { p["adaptation_delta"] = ref.P{7.7} },

@@ -1015,9 +1015,10 @@ func (t *timer) peers(cfg kernelConfig, p cpu.Path) []PeerRow {
 			t.race(fmt.Sprintf("tracer n=%s", count(n)), t.perRep(sz.dram, false), lib, plain)
 			add("trace stage (Tracer)", n, "", "trace.Tracer.Step", lib, plain)
 		}
-		// The exponential somas and Izhikevich, through the public API,
-		// against the same updates in C compiled by gcc -O3 -march=native
-		// -ffast-math, which vectorizes them and their expf (libmvec): one
+		// The leaky soma, the exponential somas and Izhikevich, through
+		// the public API, against the same updates in C compiled by gcc -O3
+		// -march=native -ffast-math, which vectorizes them and their expf
+		// (libmvec): one
 		// cgo call per step, the constants internal/ref derives from the
 		// same defaults, the same currents as the table's.
 		for _, name := range cPeerModels {

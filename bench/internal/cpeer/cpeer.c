@@ -18,6 +18,17 @@
 
 #include "cpeer.h"
 
+// Leaky is LeakySoma: V ← d·V + gR·I; s ← V > thr; V ← s ? reset : V
+void leaky(int n, float *restrict v, const float *restrict cur, uint8_t *restrict spk, float d, float gr, float thr,
+	float reset) {
+	for (int i = 0; i < n; i++) {
+		float x = d * v[i] + gr * cur[i];
+		int s = x > thr;
+		v[i] = s ? reset : x;
+		spk[i] = s;
+	}
+}
+
 // Exponential is ExponentialSoma:
 //	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + R·I); s ← V > thr; V ← s ? reset : V
 void exponential(int n, float *restrict v, const float *restrict cur, uint8_t *restrict spk, exp_params p) {

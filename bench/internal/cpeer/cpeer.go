@@ -1,7 +1,7 @@
 //go:build cgo
 
-// Package cpeer is the benchmark's C peer: the exponential somas and
-// Izhikevich written as plain scalar C loops (cpeer.c) and compiled with
+// Package cpeer is the benchmark's C peer: the leaky soma, the exponential
+// somas and Izhikevich written as plain scalar C loops (cpeer.c) and compiled with
 // gcc -O3 -march=native -ffast-math, which vectorizes them and their expf
 // through glibc's libmvec. A build without cgo has a stub whose Available
 // is false.
@@ -53,6 +53,13 @@ func check(n int, lens ...int) {
 			panic("cpeer: slices of different lengths")
 		}
 	}
+}
+
+// Leaky steps LeakySoma: v the potentials, cur the currents, spikes one
+// flag per unit; d = decay(τ), gr = rate(τ)·R.
+func Leaky(d, gr, thr, reset float32, v, cur []float32, spikes []uint8) {
+	check(len(v), len(cur), len(spikes))
+	C.leaky(C.int(len(v)), f32(v), f32(cur), u8(spikes), C.float(d), C.float(gr), C.float(thr), C.float(reset))
 }
 
 // Exponential steps ExponentialSoma: v the potentials, cur the currents,

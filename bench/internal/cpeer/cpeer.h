@@ -10,6 +10,7 @@ typedef struct {
 	float rest, r, a, b, d, thr, reset, dt;
 } izh_params;
 
+void leaky(int n, float *v, const float *cur, uint8_t *spk, float d, float gr, float thr, float reset);
 void exponential(int n, float *v, const float *cur, uint8_t *spk, exp_params p);
 void refractory_exponential(int n, float *v, uint16_t *rc, const float *cur, uint8_t *spk, exp_params p, uint16_t c);
 void adaptive_exponential(int n, float *v, float *w, const float *cur, uint8_t *spk, exp_params p, float kw, float a,

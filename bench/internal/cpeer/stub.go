@@ -16,6 +16,7 @@ type Izh struct{ Rest, R, A, B, D, Thr, Reset, Dt float32 }
 
 const unavailable = "cpeer: the C peer needs cgo (this build has CGO_ENABLED=0)"
 
+func Leaky(float32, float32, float32, float32, []float32, []float32, []uint8)    { panic(unavailable) }
 func Exponential(Exp, []float32, []float32, []uint8)                             { panic(unavailable) }
 func RefractoryExponential(Exp, uint16, []float32, []uint16, []float32, []uint8) { panic(unavailable) }
 func AdaptiveExponential(Exp, float32, float32, float32, []float32, []float32, []float32, []uint8) {
