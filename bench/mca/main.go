@@ -61,6 +61,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -113,7 +114,7 @@ var twins = map[string]twin{
 
 // family returns the twin of the NEON kernel raw (asm.<raw>.abi0).
 func family(raw string) (twin, bool) {
-	base := strings.TrimSuffix(raw, "NEON")
+	base := strings.TrimSuffix(strings.TrimSuffix(raw, "NEON"), "FHM")
 	base = strings.TrimSuffix(base, "Uniform")
 	drain := false
 	for _, form := range []string{"DrainAdd", "Drain", "Add"} {
@@ -256,11 +257,16 @@ func estimate(w io.Writer, mcaFlag string, cpus []string, re *regexp.Regexp, ver
 		if !ok {
 			continue
 		}
+		// The NEON kernels, and the NEON+FEAT_FHM ones (…FHM).
+		isa := "NEON"
 		raw, ok = strings.CutSuffix(raw, "NEON.abi0")
 		if !ok {
-			continue
+			if raw, ok = strings.CutSuffix(raw, "FHM.abi0"); !ok {
+				continue
+			}
+			isa = "FHM"
 		}
-		raw += "NEON"
+		raw += isa
 		k := kernel{raw: raw}
 		if re != nil && !re.MatchString(k.name()) && !re.MatchString(raw) {
 			continue
@@ -327,6 +333,12 @@ func estimate(w io.Writer, mcaFlag string, cpus []string, re *regexp.Regexp, ver
 		var f figures
 		for _, c := range cpus {
 			r, err := runMCA(mca, c, text)
+			if errors.Is(err, errUnsupported) {
+				// An instruction this core lacks (FMLAL on an N1): the
+				// kernel does not run there.
+				f.cycles = append(f.cycles, math.NaN())
+				continue
+			}
 			if err != nil {
 				return figures{err: fmt.Errorf("%s: %v", fn, err)}
 			}
@@ -352,6 +364,7 @@ func estimate(w io.Writer, mcaFlag string, cpus []string, re *regexp.Regexp, ver
 	}
 	var rows [][]string
 	var footnotes []string
+	unsupported := false // a kernel whose instructions a core lacks
 	var failures []string
 	for _, k := range kernels {
 		nf := est(asmBin, module+"/asm."+k.raw+".abi0", neonLoop, k.twin.countUnit)
@@ -391,10 +404,15 @@ func estimate(w io.Writer, mcaFlag string, cpus []string, re *regexp.Regexp, ver
 			}
 		}
 		for i := range cpus {
+			if math.IsNaN(nf.cycles[i]) {
+				row = append(row, "—")
+				unsupported = true
+				continue
+			}
 			row = append(row, fmt.Sprintf("%.1f", nf.cycles[i]))
 		}
 		for i := range cpus {
-			if pf.cycles != nil {
+			if pf.cycles != nil && !math.IsNaN(nf.cycles[i]) {
 				row = append(row, fmt.Sprintf("%.1f×", pf.cycles[i]/nf.cycles[i]))
 			} else {
 				row = append(row, "—")
@@ -424,11 +442,14 @@ func estimate(w io.Writer, mcaFlag string, cpus []string, re *regexp.Regexp, ver
 	for _, r := range rows {
 		fmt.Fprintln(w, "| "+strings.Join(r, " | ")+" |")
 	}
-	if len(footnotes) > 0 || len(notes) > 0 || len(unknown) > 0 {
+	if len(footnotes) > 0 || len(notes) > 0 || len(unknown) > 0 || unsupported {
 		fmt.Fprintln(w)
 	}
 	for i, n := range footnotes {
 		fmt.Fprintf(w, "%s %s.\n", strings.Repeat("†", i+1), strings.ToUpper(n[:1])+n[1:])
+	}
+	if unsupported {
+		fmt.Fprintln(w, "—: the core lacks an instruction of the kernel (FEAT_FHM's FMLAL: Neoverse N1 has none; the library runs the FCVTL kernel there).")
 	}
 	for _, n := range notes {
 		fmt.Fprintln(w, "Note:", n)
@@ -474,6 +495,10 @@ var (
 	dispatchWidthRE = regexp.MustCompile(`(?m)^Dispatch Width:\s+([0-9.]+)`)
 )
 
+// errUnsupported is runMCA's error for a loop with an instruction the core
+// does not have.
+var errUnsupported = errors.New("an instruction the core lacks")
+
 // runMCA runs llvm-mca on the assembly text for cpu.
 func runMCA(mca, cpu, text string) (mcaResult, error) {
 	cmd := exec.Command(mca, "-mtriple=aarch64", "-mcpu="+cpu, fmt.Sprintf("-iterations=%d", iterations),
@@ -482,6 +507,9 @@ func runMCA(mca, cpu, text string) (mcaResult, error) {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
+		if strings.Contains(stderr.String(), "instruction requires:") {
+			return mcaResult{}, fmt.Errorf("llvm-mca -mcpu=%s: %w: %s", cpu, errUnsupported, firstLines(stderr.String(), 1))
+		}
 		return mcaResult{}, fmt.Errorf("llvm-mca -mcpu=%s: %v\n%s", cpu, err, firstLines(stderr.String(), 10))
 	}
 	if strings.Contains(stderr.String(), "is not a recognized processor") {

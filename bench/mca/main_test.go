@@ -20,6 +20,7 @@ func TestFamily(t *testing.T) {
 		{"doubleTracerDrainNEON", "doubleInto", 64, true},
 		{"expNEON", "", 64, false},
 		{"fromFloat32NEON", "fromFloat32Generic", 1, false},
+		{"toFloat32FHM", "toFloat32Generic", 1, false},
 	} {
 		tw, ok := family(c.raw)
 		if !ok || tw.fn != c.fn || tw.countUnit != c.unit || (tw.note != "") != c.drain {
