@@ -27,8 +27,19 @@ func TestFamily(t *testing.T) {
 			t.Errorf("family(%q) = %+v, %v; want fn %q, count unit %d, drain note %v", c.raw, tw, ok, c.fn, c.unit, c.drain)
 		}
 	}
-	if _, ok := family("dotNEON"); ok {
-		t.Error(`family("dotNEON") has a rule`)
+	if _, ok := family("noSuchKernelNEON"); ok {
+		t.Error(`family("noSuchKernelNEON") has a rule`)
+	}
+	// The slice kernels: their twins, and no ratio where the portable
+	// loop's cost is the spike density's.
+	if tw, ok := family("dotF16StreamNEON"); !ok || tw.pkg != "vec" || tw.fn != "dotF16Generic" || tw.note != streamNote {
+		t.Errorf(`family("dotF16StreamNEON") = %+v, %v`, tw, ok)
+	}
+	if tw, ok := family("maskedSumNEON"); !ok || tw.fn != "" || tw.note != maskedNote {
+		t.Errorf(`family("maskedSumNEON") = %+v, %v; want no portable twin, the masked note`, tw, ok)
+	}
+	if _, ok := notEstimated["prefetch"]; !ok {
+		t.Error("PrefetchNEON is neither estimated nor said why not")
 	}
 }
 
