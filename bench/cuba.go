@@ -10,6 +10,7 @@ import (
 
 	"github.com/sparkgo/spark"
 	"github.com/sparkgo/spark/lockstep"
+	"github.com/sparkgo/spark/record"
 	"github.com/sparkgo/spark/soma"
 	"github.com/sparkgo/spark/syn"
 )
@@ -43,32 +44,27 @@ const (
 
 // CUBAResult is the CUBA network's run.
 type CUBAResult struct {
-	Units          int          `json:"units"`
-	Excitatory     int          `json:"excitatory"`
-	Synapses       int          `json:"synapses"`
-	Threads        int          `json:"threads"`
-	Dt             float64      `json:"dt_ms"`
-	Simulated      float64      `json:"simulated_s"`
-	Wall           float64      `json:"wall_s"`
-	WallPerSimSec  float64      `json:"wall_per_simulated_s"`
-	RealTimeFactor float64      `json:"real_time_factor"`
-	Spikes         int          `json:"spikes"`
-	RateHz         float64      `json:"mean_rate_hz"`
-	Events         int64        `json:"synaptic_events"`
-	EventsPerSec   float64      `json:"synaptic_events_per_wall_s"`
-	Brian2         []Brian2Peer `json:"brian2,omitempty"`           // -peers
-	SomaFrac       float64      `json:"soma_fraction,omitempty"`    // one thread: share of the wall time
-	SynapseFrac    float64      `json:"synapse_fraction,omitempty"` // in the synapses' Step
-	SpikeFrac      float64      `json:"spike_handling_fraction,omitempty"`
-	Path           string       `json:"path"`
-	Storage        string       `json:"storage"`
-	BuildSeconds   float64      `json:"build_s"`
-	raster         []rasterSpike
-}
-
-type rasterSpike struct {
-	step int32
-	unit int32
+	Units          int            `json:"units"`
+	Excitatory     int            `json:"excitatory"`
+	Synapses       int            `json:"synapses"`
+	Threads        int            `json:"threads"`
+	Dt             float64        `json:"dt_ms"`
+	Simulated      float64        `json:"simulated_s"`
+	Wall           float64        `json:"wall_s"`
+	WallPerSimSec  float64        `json:"wall_per_simulated_s"`
+	RealTimeFactor float64        `json:"real_time_factor"`
+	Spikes         int            `json:"spikes"`
+	RateHz         float64        `json:"mean_rate_hz"`
+	Events         int64          `json:"synaptic_events"`
+	EventsPerSec   float64        `json:"synaptic_events_per_wall_s"`
+	Brian2         []Brian2Peer   `json:"brian2,omitempty"`           // -peers
+	SomaFrac       float64        `json:"soma_fraction,omitempty"`    // one thread: share of the wall time
+	SynapseFrac    float64        `json:"synapse_fraction,omitempty"` // in the synapses' Step
+	SpikeFrac      float64        `json:"spike_handling_fraction,omitempty"`
+	Path           string         `json:"path"`
+	Storage        string         `json:"storage"`
+	BuildSeconds   float64        `json:"build_s"`
+	raster         *record.Spikes // every spike, the shards' recorders merged
 }
 
 // shard is the post units [lo, hi) of the network, a multiple of 64 wide,
@@ -87,9 +83,9 @@ type shard struct {
 	// that spiked at step t: step t writes one list while the shards
 	// read step t−1's, so that a step needs one barrier, at its end.
 	fired  [2][]int
-	count  int   // spikes so far
-	events int64 // synaptic events so far: the spikes' out-degrees
-	raster []rasterSpike
+	count  int            // spikes so far
+	events int64          // synaptic events so far: the spikes' out-degrees
+	raster *record.Spikes // the shard's spikes so far, as network units
 }
 
 // cubaNet is the network.
@@ -127,7 +123,8 @@ func newCUBA(n, threads int, dt float64, seed uint64) (*cubaNet, error) {
 		if lo == hi {
 			continue
 		}
-		s := &shard{lo: lo, hi: hi, current: make([]float32, hi-lo), spikes: spark.NewSpikes(hi - lo)}
+		s := &shard{lo: lo, hi: hi, current: make([]float32, hi-lo), spikes: spark.NewSpikes(hi - lo),
+			raster: record.NewSpikes(hi-lo, lo)}
 		var err error
 		s.pop, err = soma.NewStrictRefractoryLeaky(soma.StrictRefractoryLeakyConfig{
 			Units: hi - lo, Dt: dt,
@@ -186,14 +183,14 @@ func (s *shard) somas() { s.pop.Step(s.current, s.spikes) }
 
 // record lists, counts and records the shard's spikes of step t.
 func (s *shard) record(net *cubaNet, t int) {
-	fired := s.spikes.AppendIndices(s.fired[t%2][:0])
-	for k, i := range fired {
-		j := s.lo + i
-		fired[k] = j
-		s.count++
+	fired := s.fired[t%2][:0]
+	spikes := s.raster.Record(t, s.spikes) // network units: lo + the shard's index
+	for _, sp := range spikes {
+		j := int(sp.Unit)
+		fired = append(fired, j)
 		s.events += net.outdeg[j]
-		s.raster = append(s.raster, rasterSpike{int32(t), int32(j)})
 	}
+	s.count += len(spikes)
 	s.fired[t%2] = fired
 }
 
@@ -274,12 +271,14 @@ func runCUBA(o options) *CUBAResult {
 	begin := time.Now()
 	tSyn, tSoma, tSpike := net.run(steps)
 	r.Wall = time.Since(begin).Seconds()
-	for _, s := range net.shards {
+	rasters := make([]*record.Spikes, len(net.shards))
+	for k, s := range net.shards {
 		r.Spikes += s.count
 		r.Events += s.events
-		r.raster = append(r.raster, s.raster...)
+		rasters[k] = s.raster
 	}
 	r.Wall = time.Since(begin).Seconds()
+	r.raster = record.Merge(rasters...) // after the clock: for the charts
 	r.WallPerSimSec = r.Wall / o.duration
 	r.RealTimeFactor = o.duration / r.Wall
 	r.RateHz = float64(r.Spikes) / float64(o.size) / o.duration
@@ -310,26 +309,23 @@ func cubaCharts(o options, r *CUBAResult) {
 	}
 	var times []float64
 	var units []int
-	counts := make([]float64, r.Units)
-	for _, s := range r.raster {
-		counts[s.unit]++
-		if s.unit < 500 {
-			times = append(times, float64(s.step)*r.Dt)
-			units = append(units, int(s.unit))
+	for _, s := range r.raster.All() {
+		if s.Unit < 500 {
+			times = append(times, float64(s.Step)*r.Dt)
+			units = append(units, int(s.Unit))
 		}
 	}
-	for i := range counts {
-		counts[i] /= r.Simulated
-	}
+	steps := int(r.Simulated*1000/r.Dt + 0.5)
+	rates := r.raster.Rates(nil, 0, steps, r.Dt) // Hz, per unit (the raster's offset is 0)
 	raster := filepath.Join(o.outDir, "cuba_raster.png")
-	rates := filepath.Join(o.outDir, "cuba_rates.png")
+	ratesPNG := filepath.Join(o.outDir, "cuba_rates.png")
 	if err := rasterPNG(raster, times, units, fmt.Sprintf("CUBA, %d units: spikes of units 0–499", r.Units)); err != nil {
 		fmt.Fprintln(os.Stderr, "bench: cuba raster:", err)
 		return
 	}
-	if err := histogramPNG(rates, counts, 40, fmt.Sprintf("CUBA, %d units: firing rates (mean %.2f Hz)", r.Units, r.RateHz), "rate (Hz)"); err != nil {
+	if err := histogramPNG(ratesPNG, rates, 40, fmt.Sprintf("CUBA, %d units: firing rates (mean %.2f Hz)", r.Units, r.RateHz), "rate (Hz)"); err != nil {
 		fmt.Fprintln(os.Stderr, "bench: cuba rates:", err)
 		return
 	}
-	fmt.Printf("  wrote %s, %s\n", raster, rates)
+	fmt.Printf("  wrote %s, %s\n", raster, ratesPNG)
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sparkgo/spark"
+	"github.com/sparkgo/spark/record"
 )
 
 // BenchmarkCUBA times one step of the 4000-unit CUBA network, one thread,
@@ -86,7 +87,7 @@ func TestCUBAThreads(t *testing.T) {
 	}
 	s := net.shards[0]
 	exc, inh := spark.NewSpikes(net.ne), spark.NewSpikes(net.ni)
-	var all []rasterSpike
+	var all []record.Spike
 	for step := range 500 {
 		s.ce.Step(exc, s.current)
 		s.ci.StepAdd(inh, s.current)
@@ -94,7 +95,7 @@ func TestCUBAThreads(t *testing.T) {
 		exc.Clear()
 		inh.Clear()
 		for _, j := range s.spikes.AppendIndices(nil) {
-			all = append(all, rasterSpike{int32(step), int32(j)})
+			all = append(all, record.Spike{Step: int32(step), Unit: int32(j)})
 			if j < net.ne {
 				exc.Set(j)
 			} else {
@@ -108,20 +109,17 @@ func TestCUBAThreads(t *testing.T) {
 }
 
 // cubaRaster is the spikes the network's shards recorded, ordered by step
-// and unit.
-func cubaRaster(net *cubaNet) []rasterSpike {
-	var all []rasterSpike
+// and unit (record.Merge).
+func cubaRaster(net *cubaNet) []record.Spike {
+	var parts []*record.Spikes
 	for _, s := range net.shards {
-		all = append(all, s.raster...)
+		parts = append(parts, s.raster)
 	}
-	slices.SortFunc(all, func(a, b rasterSpike) int {
-		return cmp.Or(cmp.Compare(a.step, b.step), cmp.Compare(a.unit, b.unit))
-	})
-	return all
+	return record.Merge(parts...).All()
 }
 
 // sameRaster fails t unless got is want, spike for spike.
-func sameRaster(t *testing.T, what string, got, want []rasterSpike) {
+func sameRaster(t *testing.T, what string, got, want []record.Spike) {
 	t.Helper()
 	if slices.Equal(got, want) {
 		return
@@ -130,9 +128,9 @@ func sameRaster(t *testing.T, what string, got, want []rasterSpike) {
 	for k < min(len(got), len(want)) && got[k] == want[k] {
 		k++
 	}
-	at := func(r []rasterSpike) string {
+	at := func(r []record.Spike) string {
 		if k < len(r) {
-			return fmt.Sprintf("step %d unit %d", r[k].step, r[k].unit)
+			return fmt.Sprintf("step %d unit %d", r[k].Step, r[k].Unit)
 		}
 		return "none"
 	}
@@ -225,7 +223,7 @@ func TestCUBARunner(t *testing.T) {
 			}
 			return net
 		}
-		serial := func(t *testing.T, threads, steps int) []rasterSpike {
+		serial := func(t *testing.T, threads, steps int) []record.Spike {
 			net := build(t, threads)
 			for step := range steps {
 				for _, s := range net.shards {
@@ -275,7 +273,7 @@ func TestCUBARunner(t *testing.T) {
 
 // cut is the number of spikes of raster, ordered by step, before step
 // steps.
-func cut(raster []rasterSpike, steps int) int {
-	k, _ := slices.BinarySearchFunc(raster, int32(steps), func(r rasterSpike, step int32) int { return cmp.Compare(r.step, step) })
+func cut(raster []record.Spike, steps int) int {
+	k, _ := slices.BinarySearchFunc(raster, int32(steps), func(r record.Spike, step int32) int { return cmp.Compare(r.Step, step) })
 	return k
 }
