@@ -39,8 +39,9 @@ func pathDashes(path string) []vg.Length {
 }
 
 // throughputChart draws the GB/s of the chart's kernels on every path
-// against the bytes a step moves (log-log), with the memory roof measured
-// in the same run and the CPU's cache sizes.
+// against the bytes a step moves (log-log), with the roof of each level of
+// the memory hierarchy (L1, L2, L3, DRAM; measured in the same run) drawn
+// over the sizes it applies to, and the cache sizes that bound them.
 func throughputChart(file string, r *KernelReport) error {
 	p := plot.New()
 	p.Title.Text = fmt.Sprintf("spark kernels: throughput vs bytes per step, one thread (%s)", cpuid.CPU.BrandName)
@@ -101,48 +102,73 @@ func throughputChart(file string, r *KernelReport) error {
 	if len(models) == 0 {
 		return fmt.Errorf("no kernel to chart")
 	}
-	// The roofs, as horizontal lines across the sizes.
-	xmin, xmax = xmin/2, xmax*2
-	roof := func(gbs float64, label string, c color.Color, dashes []vg.Length, width float64) error {
-		if gbs <= 0 {
-			return nil
+	// The roofs: each level's, measured in the same run, over the sizes it
+	// applies to. The axis reaches into every level's range, DRAM's
+	// included, so that all four are drawn. The STREAM triad (a DRAM
+	// figure of another loop) has no line of its own: its figure is in
+	// the DRAM roof's label.
+	if len(r.Roofs) > 0 {
+		if c := r.Roofs[0].Capacity; c > 0 {
+			xmin = min(xmin, float64(c))
 		}
-		l, err := plotter.NewLine(plotter.XYs{{X: xmin, Y: gbs}, {X: xmax, Y: gbs}})
+		if c := r.Roofs[len(r.Roofs)-1]; c.Capacity == 0 && len(r.Roofs) > 1 {
+			xmax = max(xmax, float64(r.Roofs[len(r.Roofs)-2].Capacity))
+		}
+	}
+	xmin, xmax = xmin/2, xmax*2
+	var roofLabels plotter.XYLabels
+	segs := roofSegments(r.Roofs, xmin, xmax)
+	for _, seg := range segs {
+		l, err := plotter.NewLine(plotter.XYs{{X: seg.x0, Y: seg.roof.GBs}, {X: seg.x1, Y: seg.roof.GBs}})
 		if err != nil {
 			return err
 		}
-		l.Color, l.Width, l.Dashes = c, vg.Points(width), dashes
+		l.Color, l.Width = color.Black, vg.Points(2.5)
 		p.Add(l)
-		p.Legend.Add(label, l)
-		ymin, ymax = min(ymin, gbs), max(ymax, gbs)
-		return nil
+		label := fmt.Sprintf("%s roof, %.1f GB/s", seg.roof.Level, seg.roof.GBs)
+		legend := label + " (in-place read-modify-write on " + byteLabel(float64(seg.roof.Bytes)) + ")"
+		if seg.roof.Level == "DRAM" && r.Memory.Triad.BestGBs > 0 {
+			legend += fmt.Sprintf("; STREAM triad %.1f GB/s", r.Memory.Triad.BestGBs)
+		}
+		p.Legend.Add(legend, l)
+		roofLabels.XYs = append(roofLabels.XYs, plotter.XY{X: seg.x0 * 1.08, Y: seg.roof.GBs * 1.06})
+		roofLabels.Labels = append(roofLabels.Labels, label)
+		ymin, ymax = min(ymin, seg.roof.GBs), max(ymax, seg.roof.GBs)
 	}
-	m := r.Memory
-	if err := roof(m.RoofGBs, fmt.Sprintf("roof: in-place read-modify-write, %.1f GB/s", m.RoofGBs), color.Black, nil, 2.5); err != nil {
-		return err
+	if len(roofLabels.XYs) > 0 {
+		labels, err := plotter.NewLabels(roofLabels)
+		if err != nil {
+			return err
+		}
+		for i := range labels.TextStyle {
+			labels.TextStyle[i].Font.Size = vg.Points(8)
+		}
+		// The last segment's label ends at its right end, inside the axis.
+		last := len(segs) - 1
+		labels.XYs[last].X = segs[last].x1 / 1.08
+		labels.TextStyle[last].XAlign = draw.XRight
+		p.Add(labels)
 	}
-	if err := roof(m.Triad.BestGBs, fmt.Sprintf("STREAM triad (plain Go), %.1f GB/s", m.Triad.BestGBs),
-		color.Gray{Y: 110}, []vg.Length{vg.Points(5), vg.Points(3)}, 1.5); err != nil {
-		return err
-	}
-	// The data caches, as vertical lines.
+	// The data caches' sizes, as vertical lines: the roofs' boundaries.
 	grey := color.Gray{Y: 150}
 	var marks plotter.XYLabels
-	for _, c := range []struct {
-		name string
-		size int
-	}{{"L1d", cpuid.CPU.Cache.L1D}, {"L2", cpuid.CPU.Cache.L2}, {"L3", cpuid.CPU.Cache.L3}} {
-		if c.size <= 0 || float64(c.size) < xmin || float64(c.size) > xmax {
+	for _, rf := range r.Roofs {
+		size := float64(rf.Capacity)
+		if size <= 0 || size < xmin || size > xmax {
 			continue
 		}
-		l, err := plotter.NewLine(plotter.XYs{{X: float64(c.size), Y: ymin / 2}, {X: float64(c.size), Y: ymax * 4}})
+		l, err := plotter.NewLine(plotter.XYs{{X: size, Y: ymin / 2}, {X: size, Y: ymax * 4}})
 		if err != nil {
 			return err
 		}
 		l.Color, l.Width, l.Dashes = grey, vg.Points(1), []vg.Length{vg.Points(1), vg.Points(3)}
 		p.Add(l)
-		marks.XYs = append(marks.XYs, plotter.XY{X: float64(c.size) * 1.08, Y: ymin / 1.6})
-		marks.Labels = append(marks.Labels, c.name+" "+byteLabel(float64(c.size)))
+		name := rf.Level
+		if name == "L1" {
+			name = "L1d"
+		}
+		marks.XYs = append(marks.XYs, plotter.XY{X: size * 1.08, Y: ymin / 1.6})
+		marks.Labels = append(marks.Labels, name+" "+byteLabel(size))
 	}
 	if len(marks.XYs) > 0 {
 		labels, err := plotter.NewLabels(marks)
@@ -158,6 +184,32 @@ func throughputChart(file string, r *KernelReport) error {
 	p.X.Min, p.X.Max = xmin, xmax
 	p.Y.Min, p.Y.Max = ymin/2, ymax*4 // room for the legend at the top
 	return p.Save(12*vg.Inch, 7.5*vg.Inch, file)
+}
+
+// roofSegment is a level's roof on the chart, from x0 to x1 bytes per step.
+type roofSegment struct {
+	roof   Roof
+	x0, x1 float64
+}
+
+// roofSegments returns each level's range of bytes per step (above the
+// capacity of the level below, up to its own; DRAM's without end: the
+// ranges roofFor picks from) clipped to [xmin, xmax]; a level outside it
+// or without a figure is left out.
+func roofSegments(roofs []Roof, xmin, xmax float64) []roofSegment {
+	var out []roofSegment
+	lo := 0.0
+	for _, r := range roofs {
+		hi := math.Inf(1)
+		if r.Capacity > 0 {
+			hi = float64(r.Capacity)
+		}
+		if x0, x1 := max(lo, xmin), min(hi, xmax); x0 < x1 && r.GBs > 0 {
+			out = append(out, roofSegment{r, x0, x1})
+		}
+		lo = hi
+	}
+	return out
 }
 
 // chartModel reports whether a model is drawn when no sweep was run.

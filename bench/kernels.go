@@ -58,8 +58,12 @@ import (
 //   - f16: the source and the destination (2 + 4).
 //
 // GB/s is bytes per unit × units per second; pct_of_roof divides it by the
-// in-place read-modify-write bandwidth measured in the same run (memory.go):
-// over 100% means the data came from a cache.
+// in-place read-modify-write bandwidth measured in the same run (memory.go)
+// at the level of the memory hierarchy the step's bytes (n × bytes per
+// unit) fall in: L1, L2 or L3 where they fit in its size, DRAM above
+// (roofFor; roof_level names it). Bytes moved count a value read and
+// written in place twice, so a step's footprint can be as little as half
+// its bytes: near a boundary a row may run from the level below.
 //
 // A path's rows appear only where the path has a kernel of its own for the
 // case: a path whose kernels for it are all the portable code (the
@@ -77,7 +81,8 @@ type KernelReport struct {
 	L1      int          `json:"l1_units"`
 	DRAM    int          `json:"dram_units"`
 	Memory  MemoryReport `json:"memory"`
-	RoofGBs float64      `json:"roof_gb_per_s"` // pct_of_roof's denominator: the read-modify-write roof
+	RoofGBs float64      `json:"roof_gb_per_s"` // the DRAM read-modify-write roof (memory.roof_gb_per_s)
+	Roofs   []Roof       `json:"roofs"`         // pct_of_roof's denominators: each level's roof, L1, L2, L3, DRAM
 	Rows    []KernelRow  `json:"rows"`
 	Sweep   []KernelRow  `json:"sweep,omitempty"` // the chart's kernels at more sizes
 	Peers   []PeerRow    `json:"peers"`
@@ -105,9 +110,10 @@ type KernelRow struct {
 	BytesPerUnit float64 `json:"bytes_per_unit"`
 	Bytes        string  `json:"bytes"` // how they are counted
 	GBPerS       float64 `json:"gb_per_s"`
-	PctOfRoof    float64 `json:"pct_of_roof"`
-	VsRef        float64 `json:"vs_ref"`     // reference time / this time (× faster)
-	VsGeneric    float64 `json:"vs_generic"` // generic path's time / this time
+	PctOfRoof    float64 `json:"pct_of_roof"` // GB/s against the roof of the level n × bytes_per_unit falls in
+	RoofLevel    string  `json:"roof_level"`  // that level: L1, L2, L3, DRAM
+	VsRef        float64 `json:"vs_ref"`      // reference time / this time (× faster)
+	VsGeneric    float64 `json:"vs_generic"`  // generic path's time / this time
 }
 
 // PeerRow compares the library with another implementation of the same
@@ -147,8 +153,9 @@ type kernelConfig struct {
 	target    time.Duration // per contender in cache: three timings of target/3
 	dramRep   time.Duration // per timing at DRAM size
 	slow      time.Duration // a contender slower than a timing gets samples ≈ this long in all (2 at least)
-	memTarget time.Duration // per bandwidth loop and run
+	memTarget time.Duration // per bandwidth loop and run (a quarter of it per cache level's roof)
 	reps      int
+	caches    [3]int // L1d, L2, L3 bytes for the roofs; zero: cpuid's (tests set them)
 }
 
 // testKernelConfig, when set, replaces the sizes (for tests).
@@ -791,6 +798,10 @@ func runKernels(o options) *KernelReport {
 	t.prog.show("memory bandwidth")
 	mb := newMemBench(cfg.memElems, cfg.memTarget)
 	mb.measure()
+	t.prog.show("cache roofs")
+	caches := cacheLevels(cfg.caches)
+	r.Roofs = measureRoofs(caches, 8*cfg.memElems, cfg.memTarget/4)
+	runtime.GC()
 
 	// The table: each case at both sizes, then the chart's sweep.
 	sizes := []struct {
@@ -819,10 +830,13 @@ func runKernels(o options) *KernelReport {
 	mb.measure()
 	r.Memory = mb.report()
 	r.RoofGBs = r.Memory.RoofGBs
+	r.Roofs = append(r.Roofs, dramRoof(r.Memory, caches))
 	for _, rows := range [][]KernelRow{r.Rows, r.Sweep} {
 		for i := range rows {
-			if r.RoofGBs > 0 {
-				rows[i].PctOfRoof = 100 * rows[i].GBPerS / r.RoofGBs
+			roof := roofFor(r.Roofs, float64(rows[i].N)*rows[i].BytesPerUnit)
+			rows[i].RoofLevel = roof.Level
+			if roof.GBs > 0 {
+				rows[i].PctOfRoof = 100 * rows[i].GBPerS / roof.GBs
 			}
 		}
 	}
@@ -845,6 +859,27 @@ func runKernels(o options) *KernelReport {
 	r.Seconds = time.Since(begin).Seconds()
 	printKernels(r)
 	return r
+}
+
+// printRoofs prints each level's read-modify-write roof.
+func printRoofs(roofs []Roof) {
+	fmt.Println("  roofs: in-place read-modify-write, one thread, best pass of the best loop, on half of each cache's size; DRAM the roof above:")
+	lo := 0
+	for _, r := range roofs {
+		span := "above " + byteLabel(float64(lo))
+		switch {
+		case r.Capacity > 0 && lo == 0:
+			span = "up to " + byteLabel(float64(r.Capacity))
+		case r.Capacity > 0:
+			span = fmt.Sprintf("of %s to %s", byteLabel(float64(lo)), byteLabel(float64(r.Capacity)))
+		}
+		note := ""
+		if r.Note != "" {
+			note = "; " + r.Note
+		}
+		fmt.Printf("    %-4s roof %6.1f GB/s on %-7s for steps %-18s (%s%s)\n", r.Level, r.GBs, byteLabel(float64(r.Bytes)), span, r.Method, note)
+		lo = r.Capacity
+	}
 }
 
 // kernelRows builds case c at n units and times it on every path that has
@@ -1171,18 +1206,20 @@ func printKernels(r *KernelReport) {
 		fmt.Printf("    %-27s %6.1f GB/s best, %6.1f median (before %.1f, after %.1f; in cache %.0f): %s\n",
 			b.name, b.bw.BestGBs, b.bw.MedianGBs, b.bw.BeforeGBs, b.bw.AfterGBs, b.bw.InCacheGBs, b.bw.Method)
 	}
-	fmt.Printf("  roof: %.1f GB/s (in-place read-modify-write, best pass); %% roof above 100 means the data came from a cache\n\n", r.RoofGBs)
+	printRoofs(r.Roofs)
+	fmt.Println("  % roof: GB/s against the roof of the level the step's bytes (n × B/unit) fall in (level)")
+	fmt.Println()
 
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(w, "kernel\tmodel\tn\tpath\ttime/step\tM/s\tB/unit\tGB/s\t% roof\t× ref\t× generic\t")
+	fmt.Fprintln(w, "kernel\tmodel\tn\tpath\ttime/step\tM/s\tB/unit\tGB/s\t% roof\tlevel\t× ref\t× generic\t")
 	last := ""
 	for _, row := range r.Rows {
 		if row.Model != last && last != "" {
-			fmt.Fprintln(w, "\t\t\t\t\t\t\t\t\t\t\t")
+			fmt.Fprintln(w, "\t\t\t\t\t\t\t\t\t\t\t\t")
 		}
 		last = row.Model
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.1f\t%.0f\t%s\t%s\t\n", row.Kernel, row.Model, count(row.N), row.Path,
-			fmtNs(row.NsPerStep), fmtRate(row.PerS), fmtBytes(row.BytesPerUnit), row.GBPerS, row.PctOfRoof,
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.1f\t%.0f\t%s\t%s\t%s\t\n", row.Kernel, row.Model, count(row.N), row.Path,
+			fmtNs(row.NsPerStep), fmtRate(row.PerS), fmtBytes(row.BytesPerUnit), row.GBPerS, row.PctOfRoof, row.RoofLevel,
 			fmtRatio(row.VsRef), fmtRatio(row.VsGeneric))
 	}
 	w.Flush()

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -24,7 +25,7 @@ import (
 func TestKernels(t *testing.T) {
 	testKernelConfig = &kernelConfig{l1: 256, dram: 2048, sweep: []int{1024}, memElems: 1 << 16, readElems: 1 << 16,
 		target: 3 * time.Millisecond, dramRep: time.Millisecond, slow: 2 * time.Millisecond,
-		memTarget: time.Millisecond, reps: 3}
+		memTarget: time.Millisecond, reps: 3, caches: [3]int{16 << 10, 128 << 10, 256 << 10}}
 	t.Cleanup(func() { testKernelConfig = nil })
 	orig := cpu.Selected
 	dir := filepath.Join(t.TempDir(), "charts")
@@ -75,6 +76,34 @@ func TestKernels(t *testing.T) {
 		if row.Path == "generic" && row.VsGeneric != 1 {
 			t.Errorf("%s: vs_generic = %v, want 1", id, row.VsGeneric)
 		}
+		roof := roofFor(r.Roofs, float64(row.N)*row.BytesPerUnit)
+		if row.RoofLevel != roof.Level || math.Abs(row.PctOfRoof-100*row.GBPerS/roof.GBs) > 1e-9*row.PctOfRoof {
+			t.Errorf("%s: %v%% of the %s roof, want %v%% of the %s roof (%v GB/s)", id, row.PctOfRoof, row.RoofLevel,
+				100*row.GBPerS/roof.GBs, roof.Level, roof.GBs)
+		}
+	}
+	// The roofs: every level, measured, on increasing working sets, each
+	// within half its level's size; DRAM's the memory roof.
+	var levels []string
+	for i, rf := range r.Roofs {
+		levels = append(levels, rf.Level)
+		positive("roof "+rf.Level, rf.GBs)
+		if rf.Level != "DRAM" && (rf.Capacity <= 0 || rf.Bytes > rf.Capacity/2) {
+			t.Errorf("%s roof: %d bytes measured for a %d-byte level", rf.Level, rf.Bytes, rf.Capacity)
+		}
+		if i > 0 && (rf.Bytes <= r.Roofs[i-1].Bytes || rf.Capacity != 0 && rf.Capacity <= r.Roofs[i-1].Capacity) {
+			t.Errorf("%s roof: %d bytes (level %d) after %d (%d)", rf.Level, rf.Bytes, rf.Capacity,
+				r.Roofs[i-1].Bytes, r.Roofs[i-1].Capacity)
+		}
+	}
+	if want := []string{"L1", "L2", "L3", "DRAM"}; !slices.Equal(levels, want) {
+		t.Fatalf("roofs of %v, want %v", levels, want)
+	}
+	if d := r.Roofs[3]; d.GBs != r.RoofGBs || d.Capacity != 0 || d.Bytes != 2*r.Memory.ArrayBytes {
+		t.Errorf("DRAM roof %+v, want %v GB/s on %d bytes", d, r.RoofGBs, 2*r.Memory.ArrayBytes)
+	}
+	if got := [3]int{r.Roofs[0].Capacity, r.Roofs[1].Capacity, r.Roofs[2].Capacity}; got != testKernelConfig.caches {
+		t.Errorf("roof levels of %v bytes, want the configured %v", got, testKernelConfig.caches)
 	}
 	m := r.Memory
 	for name, x := range map[string]float64{"copy": m.Copy.BestGBs, "triad": m.Triad.BestGBs, "rmw": m.RMW.BestGBs,
@@ -150,7 +179,7 @@ func TestKernels(t *testing.T) {
 		t.Fatal(err)
 	}
 	if back.Kernels == nil || len(back.Kernels.Rows) != len(r.Rows) || back.Kernels.Rows[0] != r.Rows[0] ||
-		len(back.Kernels.Peers) != len(r.Peers) || back.Kernels.Memory != r.Memory {
+		len(back.Kernels.Peers) != len(r.Peers) || back.Kernels.Memory != r.Memory || !reflect.DeepEqual(back.Kernels.Roofs, r.Roofs) {
 		t.Errorf("report changed in a JSON round trip")
 	}
 	var generic map[string]any
@@ -159,9 +188,146 @@ func TestKernels(t *testing.T) {
 	}
 	rows := generic["kernels"].(map[string]any)["rows"].([]any)
 	for _, field := range []string{"kernel", "model", "path", "n", "ns_per_step", "per_s", "bytes_per_unit", "gb_per_s",
-		"pct_of_roof", "vs_ref", "vs_generic"} {
+		"pct_of_roof", "roof_level", "vs_ref", "vs_generic"} {
 		if _, ok := rows[0].(map[string]any)[field]; !ok {
 			t.Errorf("row has no %q field", field)
+		}
+	}
+	roofs := generic["kernels"].(map[string]any)["roofs"].([]any)
+	for _, field := range []string{"level", "bytes", "capacity_bytes", "gb_per_s"} {
+		if _, ok := roofs[0].(map[string]any)[field]; !ok {
+			t.Errorf("roof has no %q field", field)
+		}
+	}
+}
+
+// testRoofs are four levels' roofs: caches of 100, 1000 and 10000 bytes.
+var testRoofs = []Roof{
+	{Level: "L1", Bytes: 50, Capacity: 100, GBs: 400},
+	{Level: "L2", Bytes: 500, Capacity: 1000, GBs: 200},
+	{Level: "L3", Bytes: 5000, Capacity: 10000, GBs: 100},
+	{Level: "DRAM", Bytes: 100000, GBs: 20},
+}
+
+// TestRoofFor checks the level picked for a step's bytes, at the
+// boundaries: a level holds up to its size, the next takes a byte more.
+func TestRoofFor(t *testing.T) {
+	for _, c := range []struct {
+		bytes float64
+		want  string
+	}{
+		{0, "L1"}, {1, "L1"}, {99.5, "L1"}, {100, "L1"}, {100.5, "L2"}, {101, "L2"}, {1000, "L2"},
+		{1001, "L3"}, {10000, "L3"}, {10000.01, "DRAM"}, {10001, "DRAM"}, {1e15, "DRAM"},
+	} {
+		if got := roofFor(testRoofs, c.bytes).Level; got != c.want {
+			t.Errorf("roofFor(%v bytes) = %s, want %s", c.bytes, got, c.want)
+		}
+	}
+	if got := roofFor(testRoofs[:2], 5000); got.Level != "L2" {
+		t.Errorf("roofFor beyond the last level = %s, want that level (L2)", got.Level)
+	}
+	if got := roofFor(nil, 1); got.GBs != 0 {
+		t.Errorf("roofFor(no roofs) = %+v", got)
+	}
+}
+
+// TestRoofSizes checks the cache sizes the roofs are measured on: cpuid's
+// or the fallback's, increasing, and the working sets half of each level's
+// size, each below the next one's and the DRAM figure's.
+func TestRoofSizes(t *testing.T) {
+	caches := cacheLevels([3]int{})
+	for i, c := range caches {
+		if c.size <= 0 || i > 0 && c.size < 2*caches[i-1].size {
+			t.Errorf("cache levels %+v: not increasing", caches)
+		}
+	}
+	if got := cacheLevelsOf([3]int{0, -1, 0}); got[0].size != 32<<10 || got[1].size != 1<<20 || got[2].size != 32<<20 ||
+		!got[0].assumed || !got[1].assumed || !got[2].assumed {
+		t.Errorf("unknown sizes give %+v, want 32 KiB, 1 MiB, 32 MiB assumed", got)
+	}
+	if got := cacheLevelsOf([3]int{48 << 10, 0, 1 << 20}); got[1].size != 1<<20 || !got[1].assumed || got[2].size != 2<<20 || got[2].assumed {
+		t.Errorf("sizes 48K, unknown, 1M give %+v, want L2 1 MiB assumed, L3 raised to 2 MiB", got)
+	}
+	for _, c := range []struct {
+		sizes [3]int
+		dram  int
+		want  []int
+	}{
+		{[3]int{48 << 10, 2 << 20, 32 << 20}, 128 << 20, []int{24 << 10, 1 << 20, 16 << 20}},
+		// An L3 larger than the DRAM figure's working set (a VM reporting
+		// its host's): measured on half of that.
+		{[3]int{48 << 10, 2 << 20, 260 << 20}, 128 << 20, []int{24 << 10, 1 << 20, 64 << 20}},
+		// A DRAM figure smaller still: every level below half the next.
+		{[3]int{48 << 10, 2 << 20, 32 << 20}, 1 << 20, []int{24 << 10, 256 << 10, 512 << 10}},
+	} {
+		if got := roofSizes(cacheLevelsOf(c.sizes), c.dram); !slices.Equal(got, c.want) {
+			t.Errorf("roofSizes(%v, %d) = %v, want %v", c.sizes, c.dram, got, c.want)
+		}
+	}
+}
+
+// TestMeasureRoofs measures tiny levels' roofs.
+func TestMeasureRoofs(t *testing.T) {
+	caches := cacheLevelsOf([3]int{16 << 10, 128 << 10, 1 << 20})
+	roofs := measureRoofs(caches, 4<<20, 500*time.Microsecond)
+	if len(roofs) != 3 {
+		t.Fatalf("%d roofs, want 3", len(roofs))
+	}
+	for i, rf := range roofs {
+		if rf.Level != caches[i].name || rf.Capacity != caches[i].size || rf.Bytes != caches[i].size/2 ||
+			!(rf.GBs > 0) || math.IsInf(rf.GBs, 0) || rf.Note != "" {
+			t.Errorf("roof %d: %+v", i, rf)
+		}
+	}
+}
+
+// TestRoofSegments checks the chart's roof segments: each level over its
+// range, clipped to the axis, meeting the next at the level's size.
+func TestRoofSegments(t *testing.T) {
+	segs := roofSegments(testRoofs, 10, 1e6)
+	want := []roofSegment{{testRoofs[0], 10, 100}, {testRoofs[1], 100, 1000}, {testRoofs[2], 1000, 10000}, {testRoofs[3], 10000, 1e6}}
+	if !reflect.DeepEqual(segs, want) {
+		t.Errorf("segments %+v, want %+v", segs, want)
+	}
+	if segs := roofSegments(testRoofs, 200, 5000); len(segs) != 2 || segs[0].x0 != 200 || segs[0].x1 != 1000 ||
+		segs[1].roof.Level != "L3" || segs[1].x1 != 5000 {
+		t.Errorf("clipped to 200..5000: %+v, want L2 from 200, L3 to 5000", segs)
+	}
+}
+
+// TestThroughputChart draws the chart from a report made up: points in
+// every level, and with the last cache beyond every point.
+func TestThroughputChart(t *testing.T) {
+	model := ""
+	for _, c := range kernelCases() {
+		if c.chart {
+			model = c.model
+			break
+		}
+	}
+	if model == "" {
+		t.Skip("no case in the chart")
+	}
+	dir := t.TempDir()
+	for i, maxN := range []int{1 << 12, 1 << 24} {
+		r := &KernelReport{Roofs: []Roof{
+			{Level: "L1", Bytes: 24 << 10, Capacity: 48 << 10, GBs: 180},
+			{Level: "L2", Bytes: 1 << 20, Capacity: 2 << 20, GBs: 90},
+			{Level: "L3", Bytes: 64 << 20, Capacity: 260 << 20, GBs: 40},
+			{Level: "DRAM", Bytes: 128 << 20, GBs: 20},
+		}}
+		r.Memory.Triad.BestGBs = 15
+		for n := 1 << 10; n <= maxN; n *= 8 {
+			for _, path := range []string{"generic", "avx2"} {
+				r.Rows = append(r.Rows, KernelRow{Model: model, Path: path, N: n, BytesPerUnit: 12, GBPerS: 100 / float64(len(path))})
+			}
+		}
+		file := filepath.Join(dir, fmt.Sprintf("chart%d.png", i))
+		if err := throughputChart(file, r); err != nil {
+			t.Fatal(err)
+		}
+		if png, err := os.ReadFile(file); err != nil || !bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")) {
+			t.Errorf("%s: not a PNG (%v)", file, err)
 		}
 	}
 }
