@@ -54,7 +54,12 @@ func brian2Run(py, script string, n int, o options, seed uint64) (float64, float
 	cmd := exec.Command(py, script, fmt.Sprint(n), fmt.Sprint(o.duration), fmt.Sprint(o.dt), fmt.Sprint(seed), dir)
 	out, err := cmd.Output()
 	if err != nil {
-		return 0, 0, fmt.Errorf("%s %s: %v", py, script, err)
+		var msg string
+		if ee, ok := err.(*exec.ExitError); ok { // Output kept its standard error
+			lines := strings.Split(strings.TrimSpace(string(ee.Stderr)), "\n")
+			msg = ": " + lines[len(lines)-1] // Python's exception, last
+		}
+		return 0, 0, fmt.Errorf("%s %s: %v%s", py, script, err, msg)
 	}
 	var r struct {
 		Loop float64 `json:"loop_s"`

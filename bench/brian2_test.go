@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -17,6 +18,11 @@ func TestBrian2Run(t *testing.T) {
 	loop, rate, err := brian2Run("sh", ok, 4000, options{duration: 0.5, dt: 0.1}, 1)
 	if err != nil || math.Abs(loop-0.5) > 1e-12 || rate != 5.5 {
 		t.Errorf("brian2Run = %v, %v, %v; want 0.5 s per simulated s, 5.5 Hz", loop, rate, err)
+	}
+	fails := filepath.Join(dir, "traceback.sh")
+	os.WriteFile(fails, []byte("echo 'Traceback …' >&2\necho 'ModuleNotFoundError: brian2' >&2\nexit 1\n"), 0o644)
+	if _, _, err := brian2Run("sh", fails, 4000, options{duration: 1, dt: 0.1}, 1); err == nil || !strings.Contains(err.Error(), "ModuleNotFoundError: brian2") {
+		t.Errorf("a failing script: error %v, want one ending with its exception", err)
 	}
 	for name, body := range map[string]string{"none.sh": "echo compiled\n", "fails.sh": "exit 3\n"} {
 		p := filepath.Join(dir, name)
