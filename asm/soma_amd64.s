@@ -3054,47 +3054,42 @@ ExponentialAVX2_block:
 	VADDPS     vconst3f800000<>+0(SB), Y4, Y4
 	VCVTTPS2DQ (AX), Y5
 	VPSRAD     $0x01, Y5, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y0, Y0
 	VPSUBD     Y6, Y5, Y5
-	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VPADDD     Y5, Y0, Y0
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y0, Y0
 	VCVTTPS2DQ 32(AX), Y5
 	VPSRAD     $0x01, Y5, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y1, Y1
 	VPSUBD     Y6, Y5, Y5
-	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VPADDD     Y5, Y1, Y1
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y1, Y1
 	VCVTTPS2DQ 64(AX), Y5
 	VPSRAD     $0x01, Y5, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y2, Y2
 	VPSUBD     Y6, Y5, Y5
-	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VPADDD     Y5, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y2, Y2
 	VCVTTPS2DQ 96(AX), Y5
 	VPSRAD     $0x01, Y5, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y3, Y3
 	VPSUBD     Y6, Y5, Y5
-	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VPADDD     Y5, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y3, Y3
 	VCVTTPS2DQ 128(AX), Y5
 	VPSRAD     $0x01, Y5, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y4, Y4
 	VPSUBD     Y6, Y5, Y5
-	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VPADDD     Y5, Y4, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y4, Y4
 	VMULPS     (SI), Y0, Y0
@@ -3250,29 +3245,26 @@ ExponentialAVX2_block:
 	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
 	VCVTTPS2DQ 160(AX), Y3
 	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y0, Y0
 	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y0, Y0
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
 	VPSLLD     $0x17, Y3, Y3
 	VMULPS     Y3, Y0, Y0
 	VCVTTPS2DQ 192(AX), Y3
 	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y1, Y1
 	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y1, Y1
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
 	VPSLLD     $0x17, Y3, Y3
 	VMULPS     Y3, Y1, Y1
 	VCVTTPS2DQ 224(AX), Y3
 	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y2, Y2
 	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
 	VPSLLD     $0x17, Y3, Y3
 	VMULPS     Y3, Y2, Y2
 	VMULPS     160(SI), Y0, Y0
@@ -4784,47 +4776,42 @@ ExponentialUniformAVX2_block:
 	VADDPS     vconst3f800000<>+0(SB), Y4, Y4
 	VCVTTPS2DQ 224(AX), Y5
 	VPSRAD     $0x01, Y5, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y0, Y0
 	VPSUBD     Y6, Y5, Y5
-	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VPADDD     Y5, Y0, Y0
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y0, Y0
 	VCVTTPS2DQ 256(AX), Y5
 	VPSRAD     $0x01, Y5, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y1, Y1
 	VPSUBD     Y6, Y5, Y5
-	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VPADDD     Y5, Y1, Y1
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y1, Y1
 	VCVTTPS2DQ 288(AX), Y5
 	VPSRAD     $0x01, Y5, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y2, Y2
 	VPSUBD     Y6, Y5, Y5
-	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VPADDD     Y5, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y2, Y2
 	VCVTTPS2DQ 320(AX), Y5
 	VPSRAD     $0x01, Y5, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y3, Y3
 	VPSUBD     Y6, Y5, Y5
-	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VPADDD     Y5, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y3, Y3
 	VCVTTPS2DQ 352(AX), Y5
 	VPSRAD     $0x01, Y5, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y4, Y4
 	VPSUBD     Y6, Y5, Y5
-	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VPADDD     Y5, Y4, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y4, Y4
 	VMULPS     32(AX), Y0, Y0
@@ -4980,29 +4967,26 @@ ExponentialUniformAVX2_block:
 	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
 	VCVTTPS2DQ 384(AX), Y3
 	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y0, Y0
 	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y0, Y0
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
 	VPSLLD     $0x17, Y3, Y3
 	VMULPS     Y3, Y0, Y0
 	VCVTTPS2DQ 416(AX), Y3
 	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y1, Y1
 	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y1, Y1
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
 	VPSLLD     $0x17, Y3, Y3
 	VMULPS     Y3, Y1, Y1
 	VCVTTPS2DQ 448(AX), Y3
 	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y2, Y2
 	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
 	VPSLLD     $0x17, Y3, Y3
 	VMULPS     Y3, Y2, Y2
 	VMULPS     32(AX), Y0, Y0
@@ -5201,47 +5185,42 @@ ExponentialUniformAVX2_reciprocal_block:
 	VADDPS     vconst3f800000<>+0(SB), Y4, Y4
 	VCVTTPS2DQ 224(AX), Y5
 	VPSRAD     $0x01, Y5, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y0, Y0
 	VPSUBD     Y6, Y5, Y5
-	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VPADDD     Y5, Y0, Y0
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y0, Y0
 	VCVTTPS2DQ 256(AX), Y5
 	VPSRAD     $0x01, Y5, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y1, Y1
 	VPSUBD     Y6, Y5, Y5
-	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VPADDD     Y5, Y1, Y1
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y1, Y1
 	VCVTTPS2DQ 288(AX), Y5
 	VPSRAD     $0x01, Y5, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y2, Y2
 	VPSUBD     Y6, Y5, Y5
-	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VPADDD     Y5, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y2, Y2
 	VCVTTPS2DQ 320(AX), Y5
 	VPSRAD     $0x01, Y5, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y3, Y3
 	VPSUBD     Y6, Y5, Y5
-	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VPADDD     Y5, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y3, Y3
 	VCVTTPS2DQ 352(AX), Y5
 	VPSRAD     $0x01, Y5, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y4, Y4
 	VPSUBD     Y6, Y5, Y5
-	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VPADDD     Y5, Y4, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y4, Y4
 	VMULPS     32(AX), Y0, Y0
@@ -5397,29 +5376,26 @@ ExponentialUniformAVX2_reciprocal_block:
 	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
 	VCVTTPS2DQ 384(AX), Y3
 	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y0, Y0
 	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y0, Y0
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
 	VPSLLD     $0x17, Y3, Y3
 	VMULPS     Y3, Y0, Y0
 	VCVTTPS2DQ 416(AX), Y3
 	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y1, Y1
 	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y1, Y1
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
 	VPSLLD     $0x17, Y3, Y3
 	VMULPS     Y3, Y1, Y1
 	VCVTTPS2DQ 448(AX), Y3
 	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y2, Y2
 	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
 	VPSLLD     $0x17, Y3, Y3
 	VMULPS     Y3, Y2, Y2
 	VMULPS     32(AX), Y0, Y0
@@ -5847,38 +5823,34 @@ RefractoryExponentialAVX2_block:
 	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
 	VCVTTPS2DQ   (AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y3, Y3
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y3, Y3
 	VCVTTPS2DQ   32(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y4, Y4
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y4, Y4
 	VCVTTPS2DQ   64(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y5, Y5
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y5, Y5
 	VCVTTPS2DQ   96(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y6, Y6
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y6, Y6
 	VMULPS       (R8), Y3, Y3
@@ -6094,38 +6066,34 @@ RefractoryExponentialAVX2_block:
 	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
 	VCVTTPS2DQ   128(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y3, Y3
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y3, Y3
 	VCVTTPS2DQ   160(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y4, Y4
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y4, Y4
 	VCVTTPS2DQ   192(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y5, Y5
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y5, Y5
 	VCVTTPS2DQ   224(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y6, Y6
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y6, Y6
 	VMULPS       128(R8), Y3, Y3
@@ -7707,38 +7675,34 @@ RefractoryExponentialUniformAVX2_block:
 	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
 	VCVTTPS2DQ   224(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y3, Y3
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y3, Y3
 	VCVTTPS2DQ   256(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y4, Y4
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y4, Y4
 	VCVTTPS2DQ   288(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y5, Y5
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y5, Y5
 	VCVTTPS2DQ   320(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y6, Y6
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y6, Y6
 	VMULPS       Y3, Y2, Y3
@@ -7954,38 +7918,34 @@ RefractoryExponentialUniformAVX2_block:
 	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
 	VCVTTPS2DQ   352(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y3, Y3
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y3, Y3
 	VCVTTPS2DQ   384(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y4, Y4
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y4, Y4
 	VCVTTPS2DQ   416(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y5, Y5
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y5, Y5
 	VCVTTPS2DQ   448(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y6, Y6
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y6, Y6
 	VMULPS       Y3, Y2, Y3
@@ -8213,38 +8173,34 @@ RefractoryExponentialUniformAVX2_reciprocal_block:
 	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
 	VCVTTPS2DQ   224(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y3, Y3
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y3, Y3
 	VCVTTPS2DQ   256(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y4, Y4
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y4, Y4
 	VCVTTPS2DQ   288(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y5, Y5
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y5, Y5
 	VCVTTPS2DQ   320(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y6, Y6
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y6, Y6
 	VMULPS       Y3, Y2, Y3
@@ -8460,38 +8416,34 @@ RefractoryExponentialUniformAVX2_reciprocal_block:
 	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
 	VCVTTPS2DQ   352(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y3, Y3
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y3, Y3
 	VCVTTPS2DQ   384(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y4, Y4
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y4, Y4
 	VCVTTPS2DQ   416(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y5, Y5
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y5, Y5
 	VCVTTPS2DQ   448(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y6, Y6
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y6, Y6
 	VMULPS       Y3, Y2, Y3
@@ -9029,47 +8981,42 @@ AdaptiveExponentialAVX2_block:
 	VADDPS     vconst3f800000<>+0(SB), Y4, Y4
 	VCVTTPS2DQ (AX), Y5
 	VPSRAD     $0x01, Y5, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y0, Y0
 	VPSUBD     Y6, Y5, Y5
-	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VPADDD     Y5, Y0, Y0
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y0, Y0
 	VCVTTPS2DQ 32(AX), Y5
 	VPSRAD     $0x01, Y5, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y1, Y1
 	VPSUBD     Y6, Y5, Y5
-	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VPADDD     Y5, Y1, Y1
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y1, Y1
 	VCVTTPS2DQ 64(AX), Y5
 	VPSRAD     $0x01, Y5, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y2, Y2
 	VPSUBD     Y6, Y5, Y5
-	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VPADDD     Y5, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y2, Y2
 	VCVTTPS2DQ 96(AX), Y5
 	VPSRAD     $0x01, Y5, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y3, Y3
 	VPSUBD     Y6, Y5, Y5
-	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VPADDD     Y5, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y3, Y3
 	VCVTTPS2DQ 128(AX), Y5
 	VPSRAD     $0x01, Y5, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y4, Y4
 	VPSUBD     Y6, Y5, Y5
-	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VPADDD     Y5, Y4, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y4, Y4
 	VMULPS     (DI), Y0, Y0
@@ -9295,29 +9242,26 @@ AdaptiveExponentialAVX2_block:
 	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
 	VCVTTPS2DQ 160(AX), Y3
 	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y0, Y0
 	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y0, Y0
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
 	VPSLLD     $0x17, Y3, Y3
 	VMULPS     Y3, Y0, Y0
 	VCVTTPS2DQ 192(AX), Y3
 	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y1, Y1
 	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y1, Y1
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
 	VPSLLD     $0x17, Y3, Y3
 	VMULPS     Y3, Y1, Y1
 	VCVTTPS2DQ 224(AX), Y3
 	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y2, Y2
 	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
 	VPSLLD     $0x17, Y3, Y3
 	VMULPS     Y3, Y2, Y2
 	VMULPS     160(DI), Y0, Y0
@@ -11013,47 +10957,42 @@ AdaptiveExponentialUniformAVX2_block:
 	VADDPS     vconst3f800000<>+0(SB), Y4, Y4
 	VCVTTPS2DQ 320(AX), Y5
 	VPSRAD     $0x01, Y5, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y0, Y0
 	VPSUBD     Y6, Y5, Y5
-	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VPADDD     Y5, Y0, Y0
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y0, Y0
 	VCVTTPS2DQ 352(AX), Y5
 	VPSRAD     $0x01, Y5, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y1, Y1
 	VPSUBD     Y6, Y5, Y5
-	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VPADDD     Y5, Y1, Y1
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y1, Y1
 	VCVTTPS2DQ 384(AX), Y5
 	VPSRAD     $0x01, Y5, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y2, Y2
 	VPSUBD     Y6, Y5, Y5
-	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VPADDD     Y5, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y2, Y2
 	VCVTTPS2DQ 416(AX), Y5
 	VPSRAD     $0x01, Y5, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y3, Y3
 	VPSUBD     Y6, Y5, Y5
-	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VPADDD     Y5, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y3, Y3
 	VCVTTPS2DQ 448(AX), Y5
 	VPSRAD     $0x01, Y5, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y4, Y4
 	VPSUBD     Y6, Y5, Y5
-	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VPADDD     Y5, Y4, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y4, Y4
 	VMULPS     96(AX), Y0, Y0
@@ -11259,29 +11198,26 @@ AdaptiveExponentialUniformAVX2_block:
 	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
 	VCVTTPS2DQ 480(AX), Y3
 	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y0, Y0
 	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y0, Y0
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
 	VPSLLD     $0x17, Y3, Y3
 	VMULPS     Y3, Y0, Y0
 	VCVTTPS2DQ 512(AX), Y3
 	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y1, Y1
 	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y1, Y1
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
 	VPSLLD     $0x17, Y3, Y3
 	VMULPS     Y3, Y1, Y1
 	VCVTTPS2DQ 544(AX), Y3
 	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y2, Y2
 	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
 	VPSLLD     $0x17, Y3, Y3
 	VMULPS     Y3, Y2, Y2
 	VMULPS     96(AX), Y0, Y0
@@ -11511,47 +11447,42 @@ AdaptiveExponentialUniformAVX2_reciprocal_block:
 	VADDPS     vconst3f800000<>+0(SB), Y4, Y4
 	VCVTTPS2DQ 320(AX), Y5
 	VPSRAD     $0x01, Y5, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y0, Y0
 	VPSUBD     Y6, Y5, Y5
-	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VPADDD     Y5, Y0, Y0
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y0, Y0
 	VCVTTPS2DQ 352(AX), Y5
 	VPSRAD     $0x01, Y5, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y1, Y1
 	VPSUBD     Y6, Y5, Y5
-	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VPADDD     Y5, Y1, Y1
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y1, Y1
 	VCVTTPS2DQ 384(AX), Y5
 	VPSRAD     $0x01, Y5, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y2, Y2
 	VPSUBD     Y6, Y5, Y5
-	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VPADDD     Y5, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y2, Y2
 	VCVTTPS2DQ 416(AX), Y5
 	VPSRAD     $0x01, Y5, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y3, Y3
 	VPSUBD     Y6, Y5, Y5
-	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VPADDD     Y5, Y3, Y3
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y3, Y3
 	VCVTTPS2DQ 448(AX), Y5
 	VPSRAD     $0x01, Y5, Y6
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y7
-	VPSLLD     $0x17, Y7, Y7
-	VMULPS     Y7, Y4, Y4
 	VPSUBD     Y6, Y5, Y5
-	VPADDD     vconst0000007f<>+0(SB), Y5, Y5
+	VPSLLD     $0x17, Y5, Y5
+	VPADDD     Y5, Y4, Y4
+	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
 	VPSLLD     $0x17, Y5, Y5
 	VMULPS     Y5, Y4, Y4
 	VMULPS     96(AX), Y0, Y0
@@ -11757,29 +11688,26 @@ AdaptiveExponentialUniformAVX2_reciprocal_block:
 	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
 	VCVTTPS2DQ 480(AX), Y3
 	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y0, Y0
 	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y0, Y0
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
 	VPSLLD     $0x17, Y3, Y3
 	VMULPS     Y3, Y0, Y0
 	VCVTTPS2DQ 512(AX), Y3
 	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y1, Y1
 	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y1, Y1
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
 	VPSLLD     $0x17, Y3, Y3
 	VMULPS     Y3, Y1, Y1
 	VCVTTPS2DQ 544(AX), Y3
 	VPSRAD     $0x01, Y3, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y2, Y2
 	VPSUBD     Y4, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
 	VPSLLD     $0x17, Y3, Y3
 	VMULPS     Y3, Y2, Y2
 	VMULPS     96(AX), Y0, Y0
@@ -12284,38 +12212,34 @@ SimplifiedAdaptiveExponentialAVX2_block:
 	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
 	VCVTTPS2DQ   (AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y3, Y3
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y3, Y3
 	VCVTTPS2DQ   32(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y4, Y4
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y4, Y4
 	VCVTTPS2DQ   64(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y5, Y5
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y5, Y5
 	VCVTTPS2DQ   96(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y6, Y6
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y6, Y6
 	VMULPS       (R9), Y3, Y3
@@ -12583,38 +12507,34 @@ SimplifiedAdaptiveExponentialAVX2_block:
 	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
 	VCVTTPS2DQ   128(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y3, Y3
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y3, Y3
 	VCVTTPS2DQ   160(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y4, Y4
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y4, Y4
 	VCVTTPS2DQ   192(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y5, Y5
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y5, Y5
 	VCVTTPS2DQ   224(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y6, Y6
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y6, Y6
 	VMULPS       128(R9), Y3, Y3
@@ -14456,38 +14376,34 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
 	VCVTTPS2DQ   288(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y3, Y3
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y3, Y3
 	VCVTTPS2DQ   320(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y4, Y4
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y4, Y4
 	VCVTTPS2DQ   352(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y5, Y5
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y5, Y5
 	VCVTTPS2DQ   384(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y6, Y6
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y6, Y6
 	VMULPS       Y3, Y2, Y3
@@ -14735,38 +14651,34 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
 	VCVTTPS2DQ   416(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y3, Y3
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y3, Y3
 	VCVTTPS2DQ   448(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y4, Y4
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y4, Y4
 	VCVTTPS2DQ   480(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y5, Y5
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y5, Y5
 	VCVTTPS2DQ   512(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y6, Y6
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y6, Y6
 	VMULPS       Y3, Y2, Y3
@@ -15027,38 +14939,34 @@ SimplifiedAdaptiveExponentialUniformAVX2_reciprocal_block:
 	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
 	VCVTTPS2DQ   288(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y3, Y3
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y3, Y3
 	VCVTTPS2DQ   320(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y4, Y4
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y4, Y4
 	VCVTTPS2DQ   352(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y5, Y5
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y5, Y5
 	VCVTTPS2DQ   384(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y6, Y6
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y6, Y6
 	VMULPS       Y3, Y2, Y3
@@ -15306,38 +15214,34 @@ SimplifiedAdaptiveExponentialUniformAVX2_reciprocal_block:
 	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
 	VCVTTPS2DQ   416(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y3, Y3
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y3, Y3
 	VCVTTPS2DQ   448(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y4, Y4
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y4, Y4
 	VCVTTPS2DQ   480(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y5, Y5
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y5, Y5
 	VCVTTPS2DQ   512(AX), Y7
 	VPSRAD       $0x01, Y7, Y8
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VMULPS       Y9, Y6, Y6
 	VPSUBD       Y8, Y7, Y7
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y6, Y6
 	VMULPS       Y3, Y2, Y3
@@ -30991,11 +30895,10 @@ ExpAVX2_block:
 	VADDPS     vconst3f800000<>+0(SB), Y10, Y10
 	VCVTTPS2DQ Y11, Y11
 	VPSRAD     $0x01, Y11, Y12
-	VPADDD     vconst0000007f<>+0(SB), Y12, Y13
-	VPSLLD     $0x17, Y13, Y13
-	VMULPS     Y13, Y10, Y10
 	VPSUBD     Y12, Y11, Y11
-	VPADDD     vconst0000007f<>+0(SB), Y11, Y11
+	VPSLLD     $0x17, Y11, Y11
+	VPADDD     Y11, Y10, Y10
+	VPADDD     vconst0000007f<>+0(SB), Y12, Y11
 	VPSLLD     $0x17, Y11, Y11
 	VMULPS     Y11, Y10, Y10
 	VMOVUPS    Y10, (CX)
@@ -31025,11 +30928,10 @@ ExpAVX2_block:
 	VADDPS     vconst3f800000<>+0(SB), Y10, Y10
 	VCVTTPS2DQ Y11, Y11
 	VPSRAD     $0x01, Y11, Y12
-	VPADDD     vconst0000007f<>+0(SB), Y12, Y13
-	VPSLLD     $0x17, Y13, Y13
-	VMULPS     Y13, Y10, Y10
 	VPSUBD     Y12, Y11, Y11
-	VPADDD     vconst0000007f<>+0(SB), Y11, Y11
+	VPSLLD     $0x17, Y11, Y11
+	VPADDD     Y11, Y10, Y10
+	VPADDD     vconst0000007f<>+0(SB), Y12, Y11
 	VPSLLD     $0x17, Y11, Y11
 	VMULPS     Y11, Y10, Y10
 	VMOVUPS    Y10, 32(CX)
@@ -31059,11 +30961,10 @@ ExpAVX2_block:
 	VADDPS     vconst3f800000<>+0(SB), Y10, Y10
 	VCVTTPS2DQ Y11, Y11
 	VPSRAD     $0x01, Y11, Y12
-	VPADDD     vconst0000007f<>+0(SB), Y12, Y13
-	VPSLLD     $0x17, Y13, Y13
-	VMULPS     Y13, Y10, Y10
 	VPSUBD     Y12, Y11, Y11
-	VPADDD     vconst0000007f<>+0(SB), Y11, Y11
+	VPSLLD     $0x17, Y11, Y11
+	VPADDD     Y11, Y10, Y10
+	VPADDD     vconst0000007f<>+0(SB), Y12, Y11
 	VPSLLD     $0x17, Y11, Y11
 	VMULPS     Y11, Y10, Y10
 	VMOVUPS    Y10, 64(CX)
@@ -31093,11 +30994,10 @@ ExpAVX2_block:
 	VADDPS     vconst3f800000<>+0(SB), Y10, Y10
 	VCVTTPS2DQ Y11, Y11
 	VPSRAD     $0x01, Y11, Y12
-	VPADDD     vconst0000007f<>+0(SB), Y12, Y13
-	VPSLLD     $0x17, Y13, Y13
-	VMULPS     Y13, Y10, Y10
 	VPSUBD     Y12, Y11, Y11
-	VPADDD     vconst0000007f<>+0(SB), Y11, Y11
+	VPSLLD     $0x17, Y11, Y11
+	VPADDD     Y11, Y10, Y10
+	VPADDD     vconst0000007f<>+0(SB), Y12, Y11
 	VPSLLD     $0x17, Y11, Y11
 	VMULPS     Y11, Y10, Y10
 	VMOVUPS    Y10, 96(CX)
@@ -31127,11 +31027,10 @@ ExpAVX2_block:
 	VADDPS     vconst3f800000<>+0(SB), Y10, Y10
 	VCVTTPS2DQ Y11, Y11
 	VPSRAD     $0x01, Y11, Y12
-	VPADDD     vconst0000007f<>+0(SB), Y12, Y13
-	VPSLLD     $0x17, Y13, Y13
-	VMULPS     Y13, Y10, Y10
 	VPSUBD     Y12, Y11, Y11
-	VPADDD     vconst0000007f<>+0(SB), Y11, Y11
+	VPSLLD     $0x17, Y11, Y11
+	VPADDD     Y11, Y10, Y10
+	VPADDD     vconst0000007f<>+0(SB), Y12, Y11
 	VPSLLD     $0x17, Y11, Y11
 	VMULPS     Y11, Y10, Y10
 	VMOVUPS    Y10, 128(CX)
@@ -31161,11 +31060,10 @@ ExpAVX2_block:
 	VADDPS     vconst3f800000<>+0(SB), Y10, Y10
 	VCVTTPS2DQ Y11, Y11
 	VPSRAD     $0x01, Y11, Y12
-	VPADDD     vconst0000007f<>+0(SB), Y12, Y13
-	VPSLLD     $0x17, Y13, Y13
-	VMULPS     Y13, Y10, Y10
 	VPSUBD     Y12, Y11, Y11
-	VPADDD     vconst0000007f<>+0(SB), Y11, Y11
+	VPSLLD     $0x17, Y11, Y11
+	VPADDD     Y11, Y10, Y10
+	VPADDD     vconst0000007f<>+0(SB), Y12, Y11
 	VPSLLD     $0x17, Y11, Y11
 	VMULPS     Y11, Y10, Y10
 	VMOVUPS    Y10, 160(CX)
@@ -31195,11 +31093,10 @@ ExpAVX2_block:
 	VADDPS     vconst3f800000<>+0(SB), Y10, Y10
 	VCVTTPS2DQ Y11, Y11
 	VPSRAD     $0x01, Y11, Y12
-	VPADDD     vconst0000007f<>+0(SB), Y12, Y13
-	VPSLLD     $0x17, Y13, Y13
-	VMULPS     Y13, Y10, Y10
 	VPSUBD     Y12, Y11, Y11
-	VPADDD     vconst0000007f<>+0(SB), Y11, Y11
+	VPSLLD     $0x17, Y11, Y11
+	VPADDD     Y11, Y10, Y10
+	VPADDD     vconst0000007f<>+0(SB), Y12, Y11
 	VPSLLD     $0x17, Y11, Y11
 	VMULPS     Y11, Y10, Y10
 	VMOVUPS    Y10, 192(CX)
@@ -31229,11 +31126,10 @@ ExpAVX2_block:
 	VADDPS     vconst3f800000<>+0(SB), Y10, Y10
 	VCVTTPS2DQ Y11, Y11
 	VPSRAD     $0x01, Y11, Y12
-	VPADDD     vconst0000007f<>+0(SB), Y12, Y13
-	VPSLLD     $0x17, Y13, Y13
-	VMULPS     Y13, Y10, Y10
 	VPSUBD     Y12, Y11, Y11
-	VPADDD     vconst0000007f<>+0(SB), Y11, Y11
+	VPSLLD     $0x17, Y11, Y11
+	VPADDD     Y11, Y10, Y10
+	VPADDD     vconst0000007f<>+0(SB), Y12, Y11
 	VPSLLD     $0x17, Y11, Y11
 	VMULPS     Y11, Y10, Y10
 	VMOVUPS    Y10, 224(CX)

@@ -3629,81 +3629,73 @@ ExponentialNEON_block:
 	FMOVQ 208(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdc42 // fmul v2.4s, v2.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8442 // add v2.4s, v2.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adc42 // fmul v2.4s, v2.4s, v10.4s
 	FMOVQ 224(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdc63 // fmul v3.4s, v3.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8463 // add v3.4s, v3.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adc63 // fmul v3.4s, v3.4s, v10.4s
 	FMOVQ 240(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8484 // add v4.4s, v4.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adc84 // fmul v4.4s, v4.4s, v10.4s
 	FMOVQ 256(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdca5 // fmul v5.4s, v5.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa84a5 // add v5.4s, v5.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adca5 // fmul v5.4s, v5.4s, v10.4s
 	FMOVQ 272(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdcc6 // fmul v6.4s, v6.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa84c6 // add v6.4s, v6.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
 	FMOVQ 288(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdce7 // fmul v7.4s, v7.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa84e7 // add v7.4s, v7.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adce7 // fmul v7.4s, v7.4s, v10.4s
 	FMOVQ 304(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8508 // add v8.4s, v8.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2add08 // fmul v8.4s, v8.4s, v10.4s
 	FMOVQ 320(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdd29 // fmul v9.4s, v9.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8529 // add v9.4s, v9.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
 	FMOVQ 0(R3), F10
@@ -4177,81 +4169,73 @@ ExponentialNEON_block:
 	FMOVQ 336(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edc84 // fmul v4.4s, v4.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac8484 // add v4.4s, v4.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
 	FMOVQ 352(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edca5 // fmul v5.4s, v5.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac84a5 // add v5.4s, v5.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdca5 // fmul v5.4s, v5.4s, v12.4s
 	FMOVQ 368(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edcc6 // fmul v6.4s, v6.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac84c6 // add v6.4s, v6.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdcc6 // fmul v6.4s, v6.4s, v12.4s
 	FMOVQ 384(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edce7 // fmul v7.4s, v7.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac84e7 // add v7.4s, v7.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdce7 // fmul v7.4s, v7.4s, v12.4s
 	FMOVQ 400(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edd08 // fmul v8.4s, v8.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac8508 // add v8.4s, v8.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
 	FMOVQ 416(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edd29 // fmul v9.4s, v9.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac8529 // add v9.4s, v9.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdd29 // fmul v9.4s, v9.4s, v12.4s
 	FMOVQ 432(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edd4a // fmul v10.4s, v10.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac854a // add v10.4s, v10.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdd4a // fmul v10.4s, v10.4s, v12.4s
 	FMOVQ 448(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edd6b // fmul v11.4s, v11.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac856b // add v11.4s, v11.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
 	FMOVQ 128(R3), F12
@@ -4839,81 +4823,73 @@ ExponentialUniformNEON_block:
 	FMOVQ 320(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdc42 // fmul v2.4s, v2.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8442 // add v2.4s, v2.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adc42 // fmul v2.4s, v2.4s, v10.4s
 	FMOVQ 336(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdc63 // fmul v3.4s, v3.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8463 // add v3.4s, v3.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adc63 // fmul v3.4s, v3.4s, v10.4s
 	FMOVQ 352(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8484 // add v4.4s, v4.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adc84 // fmul v4.4s, v4.4s, v10.4s
 	FMOVQ 368(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdca5 // fmul v5.4s, v5.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa84a5 // add v5.4s, v5.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adca5 // fmul v5.4s, v5.4s, v10.4s
 	FMOVQ 384(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdcc6 // fmul v6.4s, v6.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa84c6 // add v6.4s, v6.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
 	FMOVQ 400(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdce7 // fmul v7.4s, v7.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa84e7 // add v7.4s, v7.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adce7 // fmul v7.4s, v7.4s, v10.4s
 	FMOVQ 416(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8508 // add v8.4s, v8.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2add08 // fmul v8.4s, v8.4s, v10.4s
 	FMOVQ 432(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdd29 // fmul v9.4s, v9.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8529 // add v9.4s, v9.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
 	FMOVQ 208(RSP), F10
@@ -5387,81 +5363,73 @@ ExponentialUniformNEON_block:
 	FMOVQ 448(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edc84 // fmul v4.4s, v4.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac8484 // add v4.4s, v4.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
 	FMOVQ 464(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edca5 // fmul v5.4s, v5.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac84a5 // add v5.4s, v5.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdca5 // fmul v5.4s, v5.4s, v12.4s
 	FMOVQ 480(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edcc6 // fmul v6.4s, v6.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac84c6 // add v6.4s, v6.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdcc6 // fmul v6.4s, v6.4s, v12.4s
 	FMOVQ 496(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edce7 // fmul v7.4s, v7.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac84e7 // add v7.4s, v7.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdce7 // fmul v7.4s, v7.4s, v12.4s
 	FMOVQ 512(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edd08 // fmul v8.4s, v8.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac8508 // add v8.4s, v8.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
 	FMOVQ 528(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edd29 // fmul v9.4s, v9.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac8529 // add v9.4s, v9.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdd29 // fmul v9.4s, v9.4s, v12.4s
 	FMOVQ 544(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edd4a // fmul v10.4s, v10.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac854a // add v10.4s, v10.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdd4a // fmul v10.4s, v10.4s, v12.4s
 	FMOVQ 560(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edd6b // fmul v11.4s, v11.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac856b // add v11.4s, v11.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
 	FMOVQ 208(RSP), F12
@@ -5952,81 +5920,73 @@ ExponentialUniformNEON_reciprocal_block:
 	FMOVQ 320(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdc42 // fmul v2.4s, v2.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8442 // add v2.4s, v2.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adc42 // fmul v2.4s, v2.4s, v10.4s
 	FMOVQ 336(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdc63 // fmul v3.4s, v3.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8463 // add v3.4s, v3.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adc63 // fmul v3.4s, v3.4s, v10.4s
 	FMOVQ 352(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8484 // add v4.4s, v4.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adc84 // fmul v4.4s, v4.4s, v10.4s
 	FMOVQ 368(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdca5 // fmul v5.4s, v5.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa84a5 // add v5.4s, v5.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adca5 // fmul v5.4s, v5.4s, v10.4s
 	FMOVQ 384(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdcc6 // fmul v6.4s, v6.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa84c6 // add v6.4s, v6.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
 	FMOVQ 400(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdce7 // fmul v7.4s, v7.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa84e7 // add v7.4s, v7.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adce7 // fmul v7.4s, v7.4s, v10.4s
 	FMOVQ 416(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8508 // add v8.4s, v8.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2add08 // fmul v8.4s, v8.4s, v10.4s
 	FMOVQ 432(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdd29 // fmul v9.4s, v9.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8529 // add v9.4s, v9.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
 	FMOVQ 208(RSP), F10
@@ -6500,81 +6460,73 @@ ExponentialUniformNEON_reciprocal_block:
 	FMOVQ 448(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edc84 // fmul v4.4s, v4.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac8484 // add v4.4s, v4.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
 	FMOVQ 464(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edca5 // fmul v5.4s, v5.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac84a5 // add v5.4s, v5.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdca5 // fmul v5.4s, v5.4s, v12.4s
 	FMOVQ 480(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edcc6 // fmul v6.4s, v6.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac84c6 // add v6.4s, v6.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdcc6 // fmul v6.4s, v6.4s, v12.4s
 	FMOVQ 496(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edce7 // fmul v7.4s, v7.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac84e7 // add v7.4s, v7.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdce7 // fmul v7.4s, v7.4s, v12.4s
 	FMOVQ 512(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edd08 // fmul v8.4s, v8.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac8508 // add v8.4s, v8.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
 	FMOVQ 528(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edd29 // fmul v9.4s, v9.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac8529 // add v9.4s, v9.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdd29 // fmul v9.4s, v9.4s, v12.4s
 	FMOVQ 544(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edd4a // fmul v10.4s, v10.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac854a // add v10.4s, v10.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdd4a // fmul v10.4s, v10.4s, v12.4s
 	FMOVQ 560(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edd6b // fmul v11.4s, v11.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac856b // add v11.4s, v11.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
 	FMOVQ 208(RSP), F12
@@ -6960,38 +6912,34 @@ RefractoryExponentialNEON_block:
 	WORD $0x4e32d5ad // fadd v13.4s, v13.4s, v18.4s
 	WORD $0x4ea1b9ce // fcvtzs v14.4s, v14.4s
 	WORD $0x4f3f05d2 // sshr v18.4s, v14.4s, #1
-	WORD $0x4ea58653 // add v19.4s, v18.4s, v5.4s
-	WORD $0x4f375673 // shl v19.4s, v19.4s, #23
-	WORD $0x6e33dd4a // fmul v10.4s, v10.4s, v19.4s
 	WORD $0x6eb285ce // sub v14.4s, v14.4s, v18.4s
-	WORD $0x4ea585ce // add v14.4s, v14.4s, v5.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae854a // add v10.4s, v10.4s, v14.4s
+	WORD $0x4ea5864e // add v14.4s, v18.4s, v5.4s
 	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
 	WORD $0x6e2edd4a // fmul v10.4s, v10.4s, v14.4s
 	WORD $0x4ea1b9ee // fcvtzs v14.4s, v15.4s
 	WORD $0x4f3f05cf // sshr v15.4s, v14.4s, #1
-	WORD $0x4ea585f2 // add v18.4s, v15.4s, v5.4s
-	WORD $0x4f375652 // shl v18.4s, v18.4s, #23
-	WORD $0x6e32dd6b // fmul v11.4s, v11.4s, v18.4s
 	WORD $0x6eaf85ce // sub v14.4s, v14.4s, v15.4s
-	WORD $0x4ea585ce // add v14.4s, v14.4s, v5.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae856b // add v11.4s, v11.4s, v14.4s
+	WORD $0x4ea585ee // add v14.4s, v15.4s, v5.4s
 	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
 	WORD $0x6e2edd6b // fmul v11.4s, v11.4s, v14.4s
 	WORD $0x4ea1ba0e // fcvtzs v14.4s, v16.4s
 	WORD $0x4f3f05cf // sshr v15.4s, v14.4s, #1
-	WORD $0x4ea585f0 // add v16.4s, v15.4s, v5.4s
-	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
-	WORD $0x6e30dd8c // fmul v12.4s, v12.4s, v16.4s
 	WORD $0x6eaf85ce // sub v14.4s, v14.4s, v15.4s
-	WORD $0x4ea585ce // add v14.4s, v14.4s, v5.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae858c // add v12.4s, v12.4s, v14.4s
+	WORD $0x4ea585ee // add v14.4s, v15.4s, v5.4s
 	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
 	WORD $0x6e2edd8c // fmul v12.4s, v12.4s, v14.4s
 	WORD $0x4ea1ba2e // fcvtzs v14.4s, v17.4s
 	WORD $0x4f3f05cf // sshr v15.4s, v14.4s, #1
-	WORD $0x4ea585f0 // add v16.4s, v15.4s, v5.4s
-	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
-	WORD $0x6e30ddad // fmul v13.4s, v13.4s, v16.4s
 	WORD $0x6eaf85ce // sub v14.4s, v14.4s, v15.4s
-	WORD $0x4ea585ce // add v14.4s, v14.4s, v5.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae85ad // add v13.4s, v13.4s, v14.4s
+	WORD $0x4ea585ee // add v14.4s, v15.4s, v5.4s
 	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
 	WORD $0x6e2eddad // fmul v13.4s, v13.4s, v14.4s
 	FMOVQ 0(R5), F14
@@ -7258,38 +7206,34 @@ RefractoryExponentialNEON_block:
 	WORD $0x4e33d5ce // fadd v14.4s, v14.4s, v19.4s
 	WORD $0x4ea1b9ef // fcvtzs v15.4s, v15.4s
 	WORD $0x4f3f05f3 // sshr v19.4s, v15.4s, #1
-	WORD $0x4ea58674 // add v20.4s, v19.4s, v5.4s
-	WORD $0x4f375694 // shl v20.4s, v20.4s, #23
-	WORD $0x6e34dd6b // fmul v11.4s, v11.4s, v20.4s
 	WORD $0x6eb385ef // sub v15.4s, v15.4s, v19.4s
-	WORD $0x4ea585ef // add v15.4s, v15.4s, v5.4s
+	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
+	WORD $0x4eaf856b // add v11.4s, v11.4s, v15.4s
+	WORD $0x4ea5866f // add v15.4s, v19.4s, v5.4s
 	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
 	WORD $0x6e2fdd6b // fmul v11.4s, v11.4s, v15.4s
 	WORD $0x4ea1ba0f // fcvtzs v15.4s, v16.4s
 	WORD $0x4f3f05f0 // sshr v16.4s, v15.4s, #1
-	WORD $0x4ea58613 // add v19.4s, v16.4s, v5.4s
-	WORD $0x4f375673 // shl v19.4s, v19.4s, #23
-	WORD $0x6e33dd8c // fmul v12.4s, v12.4s, v19.4s
 	WORD $0x6eb085ef // sub v15.4s, v15.4s, v16.4s
-	WORD $0x4ea585ef // add v15.4s, v15.4s, v5.4s
+	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
+	WORD $0x4eaf858c // add v12.4s, v12.4s, v15.4s
+	WORD $0x4ea5860f // add v15.4s, v16.4s, v5.4s
 	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
 	WORD $0x6e2fdd8c // fmul v12.4s, v12.4s, v15.4s
 	WORD $0x4ea1ba2f // fcvtzs v15.4s, v17.4s
 	WORD $0x4f3f05f0 // sshr v16.4s, v15.4s, #1
-	WORD $0x4ea58611 // add v17.4s, v16.4s, v5.4s
-	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
-	WORD $0x6e31ddad // fmul v13.4s, v13.4s, v17.4s
 	WORD $0x6eb085ef // sub v15.4s, v15.4s, v16.4s
-	WORD $0x4ea585ef // add v15.4s, v15.4s, v5.4s
+	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
+	WORD $0x4eaf85ad // add v13.4s, v13.4s, v15.4s
+	WORD $0x4ea5860f // add v15.4s, v16.4s, v5.4s
 	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
 	WORD $0x6e2fddad // fmul v13.4s, v13.4s, v15.4s
 	WORD $0x4ea1ba4f // fcvtzs v15.4s, v18.4s
 	WORD $0x4f3f05f0 // sshr v16.4s, v15.4s, #1
-	WORD $0x4ea58611 // add v17.4s, v16.4s, v5.4s
-	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
-	WORD $0x6e31ddce // fmul v14.4s, v14.4s, v17.4s
 	WORD $0x6eb085ef // sub v15.4s, v15.4s, v16.4s
-	WORD $0x4ea585ef // add v15.4s, v15.4s, v5.4s
+	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
+	WORD $0x4eaf85ce // add v14.4s, v14.4s, v15.4s
+	WORD $0x4ea5860f // add v15.4s, v16.4s, v5.4s
 	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
 	WORD $0x6e2fddce // fmul v14.4s, v14.4s, v15.4s
 	FMOVQ 64(R5), F15
@@ -7556,38 +7500,34 @@ RefractoryExponentialNEON_block:
 	WORD $0x4e34d5ef // fadd v15.4s, v15.4s, v20.4s
 	WORD $0x4ea1ba10 // fcvtzs v16.4s, v16.4s
 	WORD $0x4f3f0614 // sshr v20.4s, v16.4s, #1
-	WORD $0x4ea58695 // add v21.4s, v20.4s, v5.4s
-	WORD $0x4f3756b5 // shl v21.4s, v21.4s, #23
-	WORD $0x6e35dd8c // fmul v12.4s, v12.4s, v21.4s
 	WORD $0x6eb48610 // sub v16.4s, v16.4s, v20.4s
-	WORD $0x4ea58610 // add v16.4s, v16.4s, v5.4s
+	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
+	WORD $0x4eb0858c // add v12.4s, v12.4s, v16.4s
+	WORD $0x4ea58690 // add v16.4s, v20.4s, v5.4s
 	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
 	WORD $0x6e30dd8c // fmul v12.4s, v12.4s, v16.4s
 	WORD $0x4ea1ba30 // fcvtzs v16.4s, v17.4s
 	WORD $0x4f3f0611 // sshr v17.4s, v16.4s, #1
-	WORD $0x4ea58634 // add v20.4s, v17.4s, v5.4s
-	WORD $0x4f375694 // shl v20.4s, v20.4s, #23
-	WORD $0x6e34ddad // fmul v13.4s, v13.4s, v20.4s
 	WORD $0x6eb18610 // sub v16.4s, v16.4s, v17.4s
-	WORD $0x4ea58610 // add v16.4s, v16.4s, v5.4s
+	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
+	WORD $0x4eb085ad // add v13.4s, v13.4s, v16.4s
+	WORD $0x4ea58630 // add v16.4s, v17.4s, v5.4s
 	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
 	WORD $0x6e30ddad // fmul v13.4s, v13.4s, v16.4s
 	WORD $0x4ea1ba50 // fcvtzs v16.4s, v18.4s
 	WORD $0x4f3f0611 // sshr v17.4s, v16.4s, #1
-	WORD $0x4ea58632 // add v18.4s, v17.4s, v5.4s
-	WORD $0x4f375652 // shl v18.4s, v18.4s, #23
-	WORD $0x6e32ddce // fmul v14.4s, v14.4s, v18.4s
 	WORD $0x6eb18610 // sub v16.4s, v16.4s, v17.4s
-	WORD $0x4ea58610 // add v16.4s, v16.4s, v5.4s
+	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
+	WORD $0x4eb085ce // add v14.4s, v14.4s, v16.4s
+	WORD $0x4ea58630 // add v16.4s, v17.4s, v5.4s
 	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
 	WORD $0x6e30ddce // fmul v14.4s, v14.4s, v16.4s
 	WORD $0x4ea1ba70 // fcvtzs v16.4s, v19.4s
 	WORD $0x4f3f0611 // sshr v17.4s, v16.4s, #1
-	WORD $0x4ea58632 // add v18.4s, v17.4s, v5.4s
-	WORD $0x4f375652 // shl v18.4s, v18.4s, #23
-	WORD $0x6e32ddef // fmul v15.4s, v15.4s, v18.4s
 	WORD $0x6eb18610 // sub v16.4s, v16.4s, v17.4s
-	WORD $0x4ea58610 // add v16.4s, v16.4s, v5.4s
+	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
+	WORD $0x4eb085ef // add v15.4s, v15.4s, v16.4s
+	WORD $0x4ea58630 // add v16.4s, v17.4s, v5.4s
 	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
 	WORD $0x6e30ddef // fmul v15.4s, v15.4s, v16.4s
 	FMOVQ 128(R5), F16
@@ -7854,38 +7794,34 @@ RefractoryExponentialNEON_block:
 	WORD $0x4e35d610 // fadd v16.4s, v16.4s, v21.4s
 	WORD $0x4ea1ba31 // fcvtzs v17.4s, v17.4s
 	WORD $0x4f3f0635 // sshr v21.4s, v17.4s, #1
-	WORD $0x4ea586b6 // add v22.4s, v21.4s, v5.4s
-	WORD $0x4f3756d6 // shl v22.4s, v22.4s, #23
-	WORD $0x6e36ddad // fmul v13.4s, v13.4s, v22.4s
 	WORD $0x6eb58631 // sub v17.4s, v17.4s, v21.4s
-	WORD $0x4ea58631 // add v17.4s, v17.4s, v5.4s
+	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
+	WORD $0x4eb185ad // add v13.4s, v13.4s, v17.4s
+	WORD $0x4ea586b1 // add v17.4s, v21.4s, v5.4s
 	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
 	WORD $0x6e31ddad // fmul v13.4s, v13.4s, v17.4s
 	WORD $0x4ea1ba51 // fcvtzs v17.4s, v18.4s
 	WORD $0x4f3f0632 // sshr v18.4s, v17.4s, #1
-	WORD $0x4ea58655 // add v21.4s, v18.4s, v5.4s
-	WORD $0x4f3756b5 // shl v21.4s, v21.4s, #23
-	WORD $0x6e35ddce // fmul v14.4s, v14.4s, v21.4s
 	WORD $0x6eb28631 // sub v17.4s, v17.4s, v18.4s
-	WORD $0x4ea58631 // add v17.4s, v17.4s, v5.4s
+	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
+	WORD $0x4eb185ce // add v14.4s, v14.4s, v17.4s
+	WORD $0x4ea58651 // add v17.4s, v18.4s, v5.4s
 	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
 	WORD $0x6e31ddce // fmul v14.4s, v14.4s, v17.4s
 	WORD $0x4ea1ba71 // fcvtzs v17.4s, v19.4s
 	WORD $0x4f3f0632 // sshr v18.4s, v17.4s, #1
-	WORD $0x4ea58653 // add v19.4s, v18.4s, v5.4s
-	WORD $0x4f375673 // shl v19.4s, v19.4s, #23
-	WORD $0x6e33ddef // fmul v15.4s, v15.4s, v19.4s
 	WORD $0x6eb28631 // sub v17.4s, v17.4s, v18.4s
-	WORD $0x4ea58631 // add v17.4s, v17.4s, v5.4s
+	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
+	WORD $0x4eb185ef // add v15.4s, v15.4s, v17.4s
+	WORD $0x4ea58651 // add v17.4s, v18.4s, v5.4s
 	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
 	WORD $0x6e31ddef // fmul v15.4s, v15.4s, v17.4s
 	WORD $0x4ea1ba91 // fcvtzs v17.4s, v20.4s
 	WORD $0x4f3f0632 // sshr v18.4s, v17.4s, #1
-	WORD $0x4ea58653 // add v19.4s, v18.4s, v5.4s
-	WORD $0x4f375673 // shl v19.4s, v19.4s, #23
-	WORD $0x6e33de10 // fmul v16.4s, v16.4s, v19.4s
 	WORD $0x6eb28631 // sub v17.4s, v17.4s, v18.4s
-	WORD $0x4ea58631 // add v17.4s, v17.4s, v5.4s
+	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
+	WORD $0x4eb18610 // add v16.4s, v16.4s, v17.4s
+	WORD $0x4ea58651 // add v17.4s, v18.4s, v5.4s
 	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
 	WORD $0x6e31de10 // fmul v16.4s, v16.4s, v17.4s
 	FMOVQ 192(R5), F17
@@ -8281,38 +8217,34 @@ RefractoryExponentialUniformNEON_block:
 	WORD $0x4e32d5ad // fadd v13.4s, v13.4s, v18.4s
 	WORD $0x4ea1b9ce // fcvtzs v14.4s, v14.4s
 	WORD $0x4f3f05d2 // sshr v18.4s, v14.4s, #1
-	WORD $0x4ea58653 // add v19.4s, v18.4s, v5.4s
-	WORD $0x4f375673 // shl v19.4s, v19.4s, #23
-	WORD $0x6e33dd4a // fmul v10.4s, v10.4s, v19.4s
 	WORD $0x6eb285ce // sub v14.4s, v14.4s, v18.4s
-	WORD $0x4ea585ce // add v14.4s, v14.4s, v5.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae854a // add v10.4s, v10.4s, v14.4s
+	WORD $0x4ea5864e // add v14.4s, v18.4s, v5.4s
 	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
 	WORD $0x6e2edd4a // fmul v10.4s, v10.4s, v14.4s
 	WORD $0x4ea1b9ee // fcvtzs v14.4s, v15.4s
 	WORD $0x4f3f05cf // sshr v15.4s, v14.4s, #1
-	WORD $0x4ea585f2 // add v18.4s, v15.4s, v5.4s
-	WORD $0x4f375652 // shl v18.4s, v18.4s, #23
-	WORD $0x6e32dd6b // fmul v11.4s, v11.4s, v18.4s
 	WORD $0x6eaf85ce // sub v14.4s, v14.4s, v15.4s
-	WORD $0x4ea585ce // add v14.4s, v14.4s, v5.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae856b // add v11.4s, v11.4s, v14.4s
+	WORD $0x4ea585ee // add v14.4s, v15.4s, v5.4s
 	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
 	WORD $0x6e2edd6b // fmul v11.4s, v11.4s, v14.4s
 	WORD $0x4ea1ba0e // fcvtzs v14.4s, v16.4s
 	WORD $0x4f3f05cf // sshr v15.4s, v14.4s, #1
-	WORD $0x4ea585f0 // add v16.4s, v15.4s, v5.4s
-	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
-	WORD $0x6e30dd8c // fmul v12.4s, v12.4s, v16.4s
 	WORD $0x6eaf85ce // sub v14.4s, v14.4s, v15.4s
-	WORD $0x4ea585ce // add v14.4s, v14.4s, v5.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae858c // add v12.4s, v12.4s, v14.4s
+	WORD $0x4ea585ee // add v14.4s, v15.4s, v5.4s
 	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
 	WORD $0x6e2edd8c // fmul v12.4s, v12.4s, v14.4s
 	WORD $0x4ea1ba2e // fcvtzs v14.4s, v17.4s
 	WORD $0x4f3f05cf // sshr v15.4s, v14.4s, #1
-	WORD $0x4ea585f0 // add v16.4s, v15.4s, v5.4s
-	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
-	WORD $0x6e30ddad // fmul v13.4s, v13.4s, v16.4s
 	WORD $0x6eaf85ce // sub v14.4s, v14.4s, v15.4s
-	WORD $0x4ea585ce // add v14.4s, v14.4s, v5.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae85ad // add v13.4s, v13.4s, v14.4s
+	WORD $0x4ea585ee // add v14.4s, v15.4s, v5.4s
 	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
 	WORD $0x6e2eddad // fmul v13.4s, v13.4s, v14.4s
 	WORD $0x6e2adc6a // fmul v10.4s, v3.4s, v10.4s
@@ -8571,38 +8503,34 @@ RefractoryExponentialUniformNEON_block:
 	WORD $0x4e33d5ce // fadd v14.4s, v14.4s, v19.4s
 	WORD $0x4ea1b9ef // fcvtzs v15.4s, v15.4s
 	WORD $0x4f3f05f3 // sshr v19.4s, v15.4s, #1
-	WORD $0x4ea58674 // add v20.4s, v19.4s, v5.4s
-	WORD $0x4f375694 // shl v20.4s, v20.4s, #23
-	WORD $0x6e34dd6b // fmul v11.4s, v11.4s, v20.4s
 	WORD $0x6eb385ef // sub v15.4s, v15.4s, v19.4s
-	WORD $0x4ea585ef // add v15.4s, v15.4s, v5.4s
+	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
+	WORD $0x4eaf856b // add v11.4s, v11.4s, v15.4s
+	WORD $0x4ea5866f // add v15.4s, v19.4s, v5.4s
 	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
 	WORD $0x6e2fdd6b // fmul v11.4s, v11.4s, v15.4s
 	WORD $0x4ea1ba0f // fcvtzs v15.4s, v16.4s
 	WORD $0x4f3f05f0 // sshr v16.4s, v15.4s, #1
-	WORD $0x4ea58613 // add v19.4s, v16.4s, v5.4s
-	WORD $0x4f375673 // shl v19.4s, v19.4s, #23
-	WORD $0x6e33dd8c // fmul v12.4s, v12.4s, v19.4s
 	WORD $0x6eb085ef // sub v15.4s, v15.4s, v16.4s
-	WORD $0x4ea585ef // add v15.4s, v15.4s, v5.4s
+	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
+	WORD $0x4eaf858c // add v12.4s, v12.4s, v15.4s
+	WORD $0x4ea5860f // add v15.4s, v16.4s, v5.4s
 	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
 	WORD $0x6e2fdd8c // fmul v12.4s, v12.4s, v15.4s
 	WORD $0x4ea1ba2f // fcvtzs v15.4s, v17.4s
 	WORD $0x4f3f05f0 // sshr v16.4s, v15.4s, #1
-	WORD $0x4ea58611 // add v17.4s, v16.4s, v5.4s
-	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
-	WORD $0x6e31ddad // fmul v13.4s, v13.4s, v17.4s
 	WORD $0x6eb085ef // sub v15.4s, v15.4s, v16.4s
-	WORD $0x4ea585ef // add v15.4s, v15.4s, v5.4s
+	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
+	WORD $0x4eaf85ad // add v13.4s, v13.4s, v15.4s
+	WORD $0x4ea5860f // add v15.4s, v16.4s, v5.4s
 	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
 	WORD $0x6e2fddad // fmul v13.4s, v13.4s, v15.4s
 	WORD $0x4ea1ba4f // fcvtzs v15.4s, v18.4s
 	WORD $0x4f3f05f0 // sshr v16.4s, v15.4s, #1
-	WORD $0x4ea58611 // add v17.4s, v16.4s, v5.4s
-	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
-	WORD $0x6e31ddce // fmul v14.4s, v14.4s, v17.4s
 	WORD $0x6eb085ef // sub v15.4s, v15.4s, v16.4s
-	WORD $0x4ea585ef // add v15.4s, v15.4s, v5.4s
+	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
+	WORD $0x4eaf85ce // add v14.4s, v14.4s, v15.4s
+	WORD $0x4ea5860f // add v15.4s, v16.4s, v5.4s
 	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
 	WORD $0x6e2fddce // fmul v14.4s, v14.4s, v15.4s
 	WORD $0x6e2bdc6b // fmul v11.4s, v3.4s, v11.4s
@@ -8861,38 +8789,34 @@ RefractoryExponentialUniformNEON_block:
 	WORD $0x4e34d5ef // fadd v15.4s, v15.4s, v20.4s
 	WORD $0x4ea1ba10 // fcvtzs v16.4s, v16.4s
 	WORD $0x4f3f0614 // sshr v20.4s, v16.4s, #1
-	WORD $0x4ea58695 // add v21.4s, v20.4s, v5.4s
-	WORD $0x4f3756b5 // shl v21.4s, v21.4s, #23
-	WORD $0x6e35dd8c // fmul v12.4s, v12.4s, v21.4s
 	WORD $0x6eb48610 // sub v16.4s, v16.4s, v20.4s
-	WORD $0x4ea58610 // add v16.4s, v16.4s, v5.4s
+	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
+	WORD $0x4eb0858c // add v12.4s, v12.4s, v16.4s
+	WORD $0x4ea58690 // add v16.4s, v20.4s, v5.4s
 	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
 	WORD $0x6e30dd8c // fmul v12.4s, v12.4s, v16.4s
 	WORD $0x4ea1ba30 // fcvtzs v16.4s, v17.4s
 	WORD $0x4f3f0611 // sshr v17.4s, v16.4s, #1
-	WORD $0x4ea58634 // add v20.4s, v17.4s, v5.4s
-	WORD $0x4f375694 // shl v20.4s, v20.4s, #23
-	WORD $0x6e34ddad // fmul v13.4s, v13.4s, v20.4s
 	WORD $0x6eb18610 // sub v16.4s, v16.4s, v17.4s
-	WORD $0x4ea58610 // add v16.4s, v16.4s, v5.4s
+	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
+	WORD $0x4eb085ad // add v13.4s, v13.4s, v16.4s
+	WORD $0x4ea58630 // add v16.4s, v17.4s, v5.4s
 	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
 	WORD $0x6e30ddad // fmul v13.4s, v13.4s, v16.4s
 	WORD $0x4ea1ba50 // fcvtzs v16.4s, v18.4s
 	WORD $0x4f3f0611 // sshr v17.4s, v16.4s, #1
-	WORD $0x4ea58632 // add v18.4s, v17.4s, v5.4s
-	WORD $0x4f375652 // shl v18.4s, v18.4s, #23
-	WORD $0x6e32ddce // fmul v14.4s, v14.4s, v18.4s
 	WORD $0x6eb18610 // sub v16.4s, v16.4s, v17.4s
-	WORD $0x4ea58610 // add v16.4s, v16.4s, v5.4s
+	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
+	WORD $0x4eb085ce // add v14.4s, v14.4s, v16.4s
+	WORD $0x4ea58630 // add v16.4s, v17.4s, v5.4s
 	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
 	WORD $0x6e30ddce // fmul v14.4s, v14.4s, v16.4s
 	WORD $0x4ea1ba70 // fcvtzs v16.4s, v19.4s
 	WORD $0x4f3f0611 // sshr v17.4s, v16.4s, #1
-	WORD $0x4ea58632 // add v18.4s, v17.4s, v5.4s
-	WORD $0x4f375652 // shl v18.4s, v18.4s, #23
-	WORD $0x6e32ddef // fmul v15.4s, v15.4s, v18.4s
 	WORD $0x6eb18610 // sub v16.4s, v16.4s, v17.4s
-	WORD $0x4ea58610 // add v16.4s, v16.4s, v5.4s
+	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
+	WORD $0x4eb085ef // add v15.4s, v15.4s, v16.4s
+	WORD $0x4ea58630 // add v16.4s, v17.4s, v5.4s
 	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
 	WORD $0x6e30ddef // fmul v15.4s, v15.4s, v16.4s
 	WORD $0x6e2cdc6c // fmul v12.4s, v3.4s, v12.4s
@@ -9151,38 +9075,34 @@ RefractoryExponentialUniformNEON_block:
 	WORD $0x4e35d610 // fadd v16.4s, v16.4s, v21.4s
 	WORD $0x4ea1ba31 // fcvtzs v17.4s, v17.4s
 	WORD $0x4f3f0635 // sshr v21.4s, v17.4s, #1
-	WORD $0x4ea586b6 // add v22.4s, v21.4s, v5.4s
-	WORD $0x4f3756d6 // shl v22.4s, v22.4s, #23
-	WORD $0x6e36ddad // fmul v13.4s, v13.4s, v22.4s
 	WORD $0x6eb58631 // sub v17.4s, v17.4s, v21.4s
-	WORD $0x4ea58631 // add v17.4s, v17.4s, v5.4s
+	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
+	WORD $0x4eb185ad // add v13.4s, v13.4s, v17.4s
+	WORD $0x4ea586b1 // add v17.4s, v21.4s, v5.4s
 	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
 	WORD $0x6e31ddad // fmul v13.4s, v13.4s, v17.4s
 	WORD $0x4ea1ba51 // fcvtzs v17.4s, v18.4s
 	WORD $0x4f3f0632 // sshr v18.4s, v17.4s, #1
-	WORD $0x4ea58655 // add v21.4s, v18.4s, v5.4s
-	WORD $0x4f3756b5 // shl v21.4s, v21.4s, #23
-	WORD $0x6e35ddce // fmul v14.4s, v14.4s, v21.4s
 	WORD $0x6eb28631 // sub v17.4s, v17.4s, v18.4s
-	WORD $0x4ea58631 // add v17.4s, v17.4s, v5.4s
+	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
+	WORD $0x4eb185ce // add v14.4s, v14.4s, v17.4s
+	WORD $0x4ea58651 // add v17.4s, v18.4s, v5.4s
 	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
 	WORD $0x6e31ddce // fmul v14.4s, v14.4s, v17.4s
 	WORD $0x4ea1ba71 // fcvtzs v17.4s, v19.4s
 	WORD $0x4f3f0632 // sshr v18.4s, v17.4s, #1
-	WORD $0x4ea58653 // add v19.4s, v18.4s, v5.4s
-	WORD $0x4f375673 // shl v19.4s, v19.4s, #23
-	WORD $0x6e33ddef // fmul v15.4s, v15.4s, v19.4s
 	WORD $0x6eb28631 // sub v17.4s, v17.4s, v18.4s
-	WORD $0x4ea58631 // add v17.4s, v17.4s, v5.4s
+	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
+	WORD $0x4eb185ef // add v15.4s, v15.4s, v17.4s
+	WORD $0x4ea58651 // add v17.4s, v18.4s, v5.4s
 	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
 	WORD $0x6e31ddef // fmul v15.4s, v15.4s, v17.4s
 	WORD $0x4ea1ba91 // fcvtzs v17.4s, v20.4s
 	WORD $0x4f3f0632 // sshr v18.4s, v17.4s, #1
-	WORD $0x4ea58653 // add v19.4s, v18.4s, v5.4s
-	WORD $0x4f375673 // shl v19.4s, v19.4s, #23
-	WORD $0x6e33de10 // fmul v16.4s, v16.4s, v19.4s
 	WORD $0x6eb28631 // sub v17.4s, v17.4s, v18.4s
-	WORD $0x4ea58631 // add v17.4s, v17.4s, v5.4s
+	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
+	WORD $0x4eb18610 // add v16.4s, v16.4s, v17.4s
+	WORD $0x4ea58651 // add v17.4s, v18.4s, v5.4s
 	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
 	WORD $0x6e31de10 // fmul v16.4s, v16.4s, v17.4s
 	WORD $0x6e2ddc6d // fmul v13.4s, v3.4s, v13.4s
@@ -9463,38 +9383,34 @@ RefractoryExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e32d5ad // fadd v13.4s, v13.4s, v18.4s
 	WORD $0x4ea1b9ce // fcvtzs v14.4s, v14.4s
 	WORD $0x4f3f05d2 // sshr v18.4s, v14.4s, #1
-	WORD $0x4ea58653 // add v19.4s, v18.4s, v5.4s
-	WORD $0x4f375673 // shl v19.4s, v19.4s, #23
-	WORD $0x6e33dd4a // fmul v10.4s, v10.4s, v19.4s
 	WORD $0x6eb285ce // sub v14.4s, v14.4s, v18.4s
-	WORD $0x4ea585ce // add v14.4s, v14.4s, v5.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae854a // add v10.4s, v10.4s, v14.4s
+	WORD $0x4ea5864e // add v14.4s, v18.4s, v5.4s
 	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
 	WORD $0x6e2edd4a // fmul v10.4s, v10.4s, v14.4s
 	WORD $0x4ea1b9ee // fcvtzs v14.4s, v15.4s
 	WORD $0x4f3f05cf // sshr v15.4s, v14.4s, #1
-	WORD $0x4ea585f2 // add v18.4s, v15.4s, v5.4s
-	WORD $0x4f375652 // shl v18.4s, v18.4s, #23
-	WORD $0x6e32dd6b // fmul v11.4s, v11.4s, v18.4s
 	WORD $0x6eaf85ce // sub v14.4s, v14.4s, v15.4s
-	WORD $0x4ea585ce // add v14.4s, v14.4s, v5.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae856b // add v11.4s, v11.4s, v14.4s
+	WORD $0x4ea585ee // add v14.4s, v15.4s, v5.4s
 	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
 	WORD $0x6e2edd6b // fmul v11.4s, v11.4s, v14.4s
 	WORD $0x4ea1ba0e // fcvtzs v14.4s, v16.4s
 	WORD $0x4f3f05cf // sshr v15.4s, v14.4s, #1
-	WORD $0x4ea585f0 // add v16.4s, v15.4s, v5.4s
-	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
-	WORD $0x6e30dd8c // fmul v12.4s, v12.4s, v16.4s
 	WORD $0x6eaf85ce // sub v14.4s, v14.4s, v15.4s
-	WORD $0x4ea585ce // add v14.4s, v14.4s, v5.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae858c // add v12.4s, v12.4s, v14.4s
+	WORD $0x4ea585ee // add v14.4s, v15.4s, v5.4s
 	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
 	WORD $0x6e2edd8c // fmul v12.4s, v12.4s, v14.4s
 	WORD $0x4ea1ba2e // fcvtzs v14.4s, v17.4s
 	WORD $0x4f3f05cf // sshr v15.4s, v14.4s, #1
-	WORD $0x4ea585f0 // add v16.4s, v15.4s, v5.4s
-	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
-	WORD $0x6e30ddad // fmul v13.4s, v13.4s, v16.4s
 	WORD $0x6eaf85ce // sub v14.4s, v14.4s, v15.4s
-	WORD $0x4ea585ce // add v14.4s, v14.4s, v5.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae85ad // add v13.4s, v13.4s, v14.4s
+	WORD $0x4ea585ee // add v14.4s, v15.4s, v5.4s
 	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
 	WORD $0x6e2eddad // fmul v13.4s, v13.4s, v14.4s
 	WORD $0x6e2adc6a // fmul v10.4s, v3.4s, v10.4s
@@ -9757,38 +9673,34 @@ RefractoryExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e33d5ce // fadd v14.4s, v14.4s, v19.4s
 	WORD $0x4ea1b9ef // fcvtzs v15.4s, v15.4s
 	WORD $0x4f3f05f3 // sshr v19.4s, v15.4s, #1
-	WORD $0x4ea58674 // add v20.4s, v19.4s, v5.4s
-	WORD $0x4f375694 // shl v20.4s, v20.4s, #23
-	WORD $0x6e34dd6b // fmul v11.4s, v11.4s, v20.4s
 	WORD $0x6eb385ef // sub v15.4s, v15.4s, v19.4s
-	WORD $0x4ea585ef // add v15.4s, v15.4s, v5.4s
+	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
+	WORD $0x4eaf856b // add v11.4s, v11.4s, v15.4s
+	WORD $0x4ea5866f // add v15.4s, v19.4s, v5.4s
 	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
 	WORD $0x6e2fdd6b // fmul v11.4s, v11.4s, v15.4s
 	WORD $0x4ea1ba0f // fcvtzs v15.4s, v16.4s
 	WORD $0x4f3f05f0 // sshr v16.4s, v15.4s, #1
-	WORD $0x4ea58613 // add v19.4s, v16.4s, v5.4s
-	WORD $0x4f375673 // shl v19.4s, v19.4s, #23
-	WORD $0x6e33dd8c // fmul v12.4s, v12.4s, v19.4s
 	WORD $0x6eb085ef // sub v15.4s, v15.4s, v16.4s
-	WORD $0x4ea585ef // add v15.4s, v15.4s, v5.4s
+	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
+	WORD $0x4eaf858c // add v12.4s, v12.4s, v15.4s
+	WORD $0x4ea5860f // add v15.4s, v16.4s, v5.4s
 	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
 	WORD $0x6e2fdd8c // fmul v12.4s, v12.4s, v15.4s
 	WORD $0x4ea1ba2f // fcvtzs v15.4s, v17.4s
 	WORD $0x4f3f05f0 // sshr v16.4s, v15.4s, #1
-	WORD $0x4ea58611 // add v17.4s, v16.4s, v5.4s
-	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
-	WORD $0x6e31ddad // fmul v13.4s, v13.4s, v17.4s
 	WORD $0x6eb085ef // sub v15.4s, v15.4s, v16.4s
-	WORD $0x4ea585ef // add v15.4s, v15.4s, v5.4s
+	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
+	WORD $0x4eaf85ad // add v13.4s, v13.4s, v15.4s
+	WORD $0x4ea5860f // add v15.4s, v16.4s, v5.4s
 	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
 	WORD $0x6e2fddad // fmul v13.4s, v13.4s, v15.4s
 	WORD $0x4ea1ba4f // fcvtzs v15.4s, v18.4s
 	WORD $0x4f3f05f0 // sshr v16.4s, v15.4s, #1
-	WORD $0x4ea58611 // add v17.4s, v16.4s, v5.4s
-	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
-	WORD $0x6e31ddce // fmul v14.4s, v14.4s, v17.4s
 	WORD $0x6eb085ef // sub v15.4s, v15.4s, v16.4s
-	WORD $0x4ea585ef // add v15.4s, v15.4s, v5.4s
+	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
+	WORD $0x4eaf85ce // add v14.4s, v14.4s, v15.4s
+	WORD $0x4ea5860f // add v15.4s, v16.4s, v5.4s
 	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
 	WORD $0x6e2fddce // fmul v14.4s, v14.4s, v15.4s
 	WORD $0x6e2bdc6b // fmul v11.4s, v3.4s, v11.4s
@@ -10051,38 +9963,34 @@ RefractoryExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e34d5ef // fadd v15.4s, v15.4s, v20.4s
 	WORD $0x4ea1ba10 // fcvtzs v16.4s, v16.4s
 	WORD $0x4f3f0614 // sshr v20.4s, v16.4s, #1
-	WORD $0x4ea58695 // add v21.4s, v20.4s, v5.4s
-	WORD $0x4f3756b5 // shl v21.4s, v21.4s, #23
-	WORD $0x6e35dd8c // fmul v12.4s, v12.4s, v21.4s
 	WORD $0x6eb48610 // sub v16.4s, v16.4s, v20.4s
-	WORD $0x4ea58610 // add v16.4s, v16.4s, v5.4s
+	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
+	WORD $0x4eb0858c // add v12.4s, v12.4s, v16.4s
+	WORD $0x4ea58690 // add v16.4s, v20.4s, v5.4s
 	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
 	WORD $0x6e30dd8c // fmul v12.4s, v12.4s, v16.4s
 	WORD $0x4ea1ba30 // fcvtzs v16.4s, v17.4s
 	WORD $0x4f3f0611 // sshr v17.4s, v16.4s, #1
-	WORD $0x4ea58634 // add v20.4s, v17.4s, v5.4s
-	WORD $0x4f375694 // shl v20.4s, v20.4s, #23
-	WORD $0x6e34ddad // fmul v13.4s, v13.4s, v20.4s
 	WORD $0x6eb18610 // sub v16.4s, v16.4s, v17.4s
-	WORD $0x4ea58610 // add v16.4s, v16.4s, v5.4s
+	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
+	WORD $0x4eb085ad // add v13.4s, v13.4s, v16.4s
+	WORD $0x4ea58630 // add v16.4s, v17.4s, v5.4s
 	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
 	WORD $0x6e30ddad // fmul v13.4s, v13.4s, v16.4s
 	WORD $0x4ea1ba50 // fcvtzs v16.4s, v18.4s
 	WORD $0x4f3f0611 // sshr v17.4s, v16.4s, #1
-	WORD $0x4ea58632 // add v18.4s, v17.4s, v5.4s
-	WORD $0x4f375652 // shl v18.4s, v18.4s, #23
-	WORD $0x6e32ddce // fmul v14.4s, v14.4s, v18.4s
 	WORD $0x6eb18610 // sub v16.4s, v16.4s, v17.4s
-	WORD $0x4ea58610 // add v16.4s, v16.4s, v5.4s
+	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
+	WORD $0x4eb085ce // add v14.4s, v14.4s, v16.4s
+	WORD $0x4ea58630 // add v16.4s, v17.4s, v5.4s
 	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
 	WORD $0x6e30ddce // fmul v14.4s, v14.4s, v16.4s
 	WORD $0x4ea1ba70 // fcvtzs v16.4s, v19.4s
 	WORD $0x4f3f0611 // sshr v17.4s, v16.4s, #1
-	WORD $0x4ea58632 // add v18.4s, v17.4s, v5.4s
-	WORD $0x4f375652 // shl v18.4s, v18.4s, #23
-	WORD $0x6e32ddef // fmul v15.4s, v15.4s, v18.4s
 	WORD $0x6eb18610 // sub v16.4s, v16.4s, v17.4s
-	WORD $0x4ea58610 // add v16.4s, v16.4s, v5.4s
+	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
+	WORD $0x4eb085ef // add v15.4s, v15.4s, v16.4s
+	WORD $0x4ea58630 // add v16.4s, v17.4s, v5.4s
 	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
 	WORD $0x6e30ddef // fmul v15.4s, v15.4s, v16.4s
 	WORD $0x6e2cdc6c // fmul v12.4s, v3.4s, v12.4s
@@ -10345,38 +10253,34 @@ RefractoryExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e35d610 // fadd v16.4s, v16.4s, v21.4s
 	WORD $0x4ea1ba31 // fcvtzs v17.4s, v17.4s
 	WORD $0x4f3f0635 // sshr v21.4s, v17.4s, #1
-	WORD $0x4ea586b6 // add v22.4s, v21.4s, v5.4s
-	WORD $0x4f3756d6 // shl v22.4s, v22.4s, #23
-	WORD $0x6e36ddad // fmul v13.4s, v13.4s, v22.4s
 	WORD $0x6eb58631 // sub v17.4s, v17.4s, v21.4s
-	WORD $0x4ea58631 // add v17.4s, v17.4s, v5.4s
+	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
+	WORD $0x4eb185ad // add v13.4s, v13.4s, v17.4s
+	WORD $0x4ea586b1 // add v17.4s, v21.4s, v5.4s
 	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
 	WORD $0x6e31ddad // fmul v13.4s, v13.4s, v17.4s
 	WORD $0x4ea1ba51 // fcvtzs v17.4s, v18.4s
 	WORD $0x4f3f0632 // sshr v18.4s, v17.4s, #1
-	WORD $0x4ea58655 // add v21.4s, v18.4s, v5.4s
-	WORD $0x4f3756b5 // shl v21.4s, v21.4s, #23
-	WORD $0x6e35ddce // fmul v14.4s, v14.4s, v21.4s
 	WORD $0x6eb28631 // sub v17.4s, v17.4s, v18.4s
-	WORD $0x4ea58631 // add v17.4s, v17.4s, v5.4s
+	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
+	WORD $0x4eb185ce // add v14.4s, v14.4s, v17.4s
+	WORD $0x4ea58651 // add v17.4s, v18.4s, v5.4s
 	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
 	WORD $0x6e31ddce // fmul v14.4s, v14.4s, v17.4s
 	WORD $0x4ea1ba71 // fcvtzs v17.4s, v19.4s
 	WORD $0x4f3f0632 // sshr v18.4s, v17.4s, #1
-	WORD $0x4ea58653 // add v19.4s, v18.4s, v5.4s
-	WORD $0x4f375673 // shl v19.4s, v19.4s, #23
-	WORD $0x6e33ddef // fmul v15.4s, v15.4s, v19.4s
 	WORD $0x6eb28631 // sub v17.4s, v17.4s, v18.4s
-	WORD $0x4ea58631 // add v17.4s, v17.4s, v5.4s
+	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
+	WORD $0x4eb185ef // add v15.4s, v15.4s, v17.4s
+	WORD $0x4ea58651 // add v17.4s, v18.4s, v5.4s
 	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
 	WORD $0x6e31ddef // fmul v15.4s, v15.4s, v17.4s
 	WORD $0x4ea1ba91 // fcvtzs v17.4s, v20.4s
 	WORD $0x4f3f0632 // sshr v18.4s, v17.4s, #1
-	WORD $0x4ea58653 // add v19.4s, v18.4s, v5.4s
-	WORD $0x4f375673 // shl v19.4s, v19.4s, #23
-	WORD $0x6e33de10 // fmul v16.4s, v16.4s, v19.4s
 	WORD $0x6eb28631 // sub v17.4s, v17.4s, v18.4s
-	WORD $0x4ea58631 // add v17.4s, v17.4s, v5.4s
+	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
+	WORD $0x4eb18610 // add v16.4s, v16.4s, v17.4s
+	WORD $0x4ea58651 // add v17.4s, v18.4s, v5.4s
 	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
 	WORD $0x6e31de10 // fmul v16.4s, v16.4s, v17.4s
 	WORD $0x6e2ddc6d // fmul v13.4s, v3.4s, v13.4s
@@ -10888,81 +10792,73 @@ AdaptiveExponentialNEON_block:
 	FMOVQ 208(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdc42 // fmul v2.4s, v2.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8442 // add v2.4s, v2.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adc42 // fmul v2.4s, v2.4s, v10.4s
 	FMOVQ 224(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdc63 // fmul v3.4s, v3.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8463 // add v3.4s, v3.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adc63 // fmul v3.4s, v3.4s, v10.4s
 	FMOVQ 240(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8484 // add v4.4s, v4.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adc84 // fmul v4.4s, v4.4s, v10.4s
 	FMOVQ 256(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdca5 // fmul v5.4s, v5.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa84a5 // add v5.4s, v5.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adca5 // fmul v5.4s, v5.4s, v10.4s
 	FMOVQ 272(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdcc6 // fmul v6.4s, v6.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa84c6 // add v6.4s, v6.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
 	FMOVQ 288(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdce7 // fmul v7.4s, v7.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa84e7 // add v7.4s, v7.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adce7 // fmul v7.4s, v7.4s, v10.4s
 	FMOVQ 304(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8508 // add v8.4s, v8.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2add08 // fmul v8.4s, v8.4s, v10.4s
 	FMOVQ 320(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdd29 // fmul v9.4s, v9.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8529 // add v9.4s, v9.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
 	FMOVQ 0(R4), F10
@@ -11548,81 +11444,73 @@ AdaptiveExponentialNEON_block:
 	FMOVQ 336(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edc84 // fmul v4.4s, v4.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac8484 // add v4.4s, v4.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
 	FMOVQ 352(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edca5 // fmul v5.4s, v5.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac84a5 // add v5.4s, v5.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdca5 // fmul v5.4s, v5.4s, v12.4s
 	FMOVQ 368(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edcc6 // fmul v6.4s, v6.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac84c6 // add v6.4s, v6.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdcc6 // fmul v6.4s, v6.4s, v12.4s
 	FMOVQ 384(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edce7 // fmul v7.4s, v7.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac84e7 // add v7.4s, v7.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdce7 // fmul v7.4s, v7.4s, v12.4s
 	FMOVQ 400(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edd08 // fmul v8.4s, v8.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac8508 // add v8.4s, v8.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
 	FMOVQ 416(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edd29 // fmul v9.4s, v9.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac8529 // add v9.4s, v9.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdd29 // fmul v9.4s, v9.4s, v12.4s
 	FMOVQ 432(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edd4a // fmul v10.4s, v10.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac854a // add v10.4s, v10.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdd4a // fmul v10.4s, v10.4s, v12.4s
 	FMOVQ 448(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edd6b // fmul v11.4s, v11.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac856b // add v11.4s, v11.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
 	FMOVQ 128(R4), F12
@@ -12339,81 +12227,73 @@ AdaptiveExponentialUniformNEON_block:
 	FMOVQ 368(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdc42 // fmul v2.4s, v2.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8442 // add v2.4s, v2.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adc42 // fmul v2.4s, v2.4s, v10.4s
 	FMOVQ 384(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdc63 // fmul v3.4s, v3.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8463 // add v3.4s, v3.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adc63 // fmul v3.4s, v3.4s, v10.4s
 	FMOVQ 400(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8484 // add v4.4s, v4.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adc84 // fmul v4.4s, v4.4s, v10.4s
 	FMOVQ 416(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdca5 // fmul v5.4s, v5.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa84a5 // add v5.4s, v5.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adca5 // fmul v5.4s, v5.4s, v10.4s
 	FMOVQ 432(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdcc6 // fmul v6.4s, v6.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa84c6 // add v6.4s, v6.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
 	FMOVQ 448(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdce7 // fmul v7.4s, v7.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa84e7 // add v7.4s, v7.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adce7 // fmul v7.4s, v7.4s, v10.4s
 	FMOVQ 464(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8508 // add v8.4s, v8.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2add08 // fmul v8.4s, v8.4s, v10.4s
 	FMOVQ 480(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdd29 // fmul v9.4s, v9.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8529 // add v9.4s, v9.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
 	FMOVQ 240(RSP), F10
@@ -12999,81 +12879,73 @@ AdaptiveExponentialUniformNEON_block:
 	FMOVQ 496(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edc84 // fmul v4.4s, v4.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac8484 // add v4.4s, v4.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
 	FMOVQ 512(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edca5 // fmul v5.4s, v5.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac84a5 // add v5.4s, v5.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdca5 // fmul v5.4s, v5.4s, v12.4s
 	FMOVQ 528(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edcc6 // fmul v6.4s, v6.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac84c6 // add v6.4s, v6.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdcc6 // fmul v6.4s, v6.4s, v12.4s
 	FMOVQ 544(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edce7 // fmul v7.4s, v7.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac84e7 // add v7.4s, v7.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdce7 // fmul v7.4s, v7.4s, v12.4s
 	FMOVQ 560(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edd08 // fmul v8.4s, v8.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac8508 // add v8.4s, v8.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
 	FMOVQ 576(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edd29 // fmul v9.4s, v9.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac8529 // add v9.4s, v9.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdd29 // fmul v9.4s, v9.4s, v12.4s
 	FMOVQ 592(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edd4a // fmul v10.4s, v10.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac854a // add v10.4s, v10.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdd4a // fmul v10.4s, v10.4s, v12.4s
 	FMOVQ 608(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edd6b // fmul v11.4s, v11.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac856b // add v11.4s, v11.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
 	FMOVQ 240(RSP), F12
@@ -13677,81 +13549,73 @@ AdaptiveExponentialUniformNEON_reciprocal_block:
 	FMOVQ 368(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdc42 // fmul v2.4s, v2.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8442 // add v2.4s, v2.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adc42 // fmul v2.4s, v2.4s, v10.4s
 	FMOVQ 384(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdc63 // fmul v3.4s, v3.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8463 // add v3.4s, v3.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adc63 // fmul v3.4s, v3.4s, v10.4s
 	FMOVQ 400(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8484 // add v4.4s, v4.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adc84 // fmul v4.4s, v4.4s, v10.4s
 	FMOVQ 416(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdca5 // fmul v5.4s, v5.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa84a5 // add v5.4s, v5.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adca5 // fmul v5.4s, v5.4s, v10.4s
 	FMOVQ 432(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdcc6 // fmul v6.4s, v6.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa84c6 // add v6.4s, v6.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
 	FMOVQ 448(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdce7 // fmul v7.4s, v7.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa84e7 // add v7.4s, v7.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adce7 // fmul v7.4s, v7.4s, v10.4s
 	FMOVQ 464(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8508 // add v8.4s, v8.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2add08 // fmul v8.4s, v8.4s, v10.4s
 	FMOVQ 480(RSP), F10
 	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x4ea1856c // add v12.4s, v11.4s, v1.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdd29 // fmul v9.4s, v9.4s, v12.4s
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4ea1854a // add v10.4s, v10.4s, v1.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8529 // add v9.4s, v9.4s, v10.4s
+	WORD $0x4ea1856a // add v10.4s, v11.4s, v1.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
 	FMOVQ 240(RSP), F10
@@ -14337,81 +14201,73 @@ AdaptiveExponentialUniformNEON_reciprocal_block:
 	FMOVQ 496(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edc84 // fmul v4.4s, v4.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac8484 // add v4.4s, v4.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
 	FMOVQ 512(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edca5 // fmul v5.4s, v5.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac84a5 // add v5.4s, v5.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdca5 // fmul v5.4s, v5.4s, v12.4s
 	FMOVQ 528(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edcc6 // fmul v6.4s, v6.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac84c6 // add v6.4s, v6.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdcc6 // fmul v6.4s, v6.4s, v12.4s
 	FMOVQ 544(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edce7 // fmul v7.4s, v7.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac84e7 // add v7.4s, v7.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdce7 // fmul v7.4s, v7.4s, v12.4s
 	FMOVQ 560(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edd08 // fmul v8.4s, v8.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac8508 // add v8.4s, v8.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
 	FMOVQ 576(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edd29 // fmul v9.4s, v9.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac8529 // add v9.4s, v9.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdd29 // fmul v9.4s, v9.4s, v12.4s
 	FMOVQ 592(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edd4a // fmul v10.4s, v10.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac854a // add v10.4s, v10.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdd4a // fmul v10.4s, v10.4s, v12.4s
 	FMOVQ 608(RSP), F12
 	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x4ea185ae // add v14.4s, v13.4s, v1.4s
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x6e2edd6b // fmul v11.4s, v11.4s, v14.4s
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4ea1858c // add v12.4s, v12.4s, v1.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac856b // add v11.4s, v11.4s, v12.4s
+	WORD $0x4ea185ac // add v12.4s, v13.4s, v1.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
 	FMOVQ 240(RSP), F12
@@ -14913,38 +14769,34 @@ SimplifiedAdaptiveExponentialNEON_block:
 	WORD $0x4e32d5ad // fadd v13.4s, v13.4s, v18.4s
 	WORD $0x4ea1b9ce // fcvtzs v14.4s, v14.4s
 	WORD $0x4f3f05d2 // sshr v18.4s, v14.4s, #1
-	WORD $0x4ea58653 // add v19.4s, v18.4s, v5.4s
-	WORD $0x4f375673 // shl v19.4s, v19.4s, #23
-	WORD $0x6e33dd4a // fmul v10.4s, v10.4s, v19.4s
 	WORD $0x6eb285ce // sub v14.4s, v14.4s, v18.4s
-	WORD $0x4ea585ce // add v14.4s, v14.4s, v5.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae854a // add v10.4s, v10.4s, v14.4s
+	WORD $0x4ea5864e // add v14.4s, v18.4s, v5.4s
 	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
 	WORD $0x6e2edd4a // fmul v10.4s, v10.4s, v14.4s
 	WORD $0x4ea1b9ee // fcvtzs v14.4s, v15.4s
 	WORD $0x4f3f05cf // sshr v15.4s, v14.4s, #1
-	WORD $0x4ea585f2 // add v18.4s, v15.4s, v5.4s
-	WORD $0x4f375652 // shl v18.4s, v18.4s, #23
-	WORD $0x6e32dd6b // fmul v11.4s, v11.4s, v18.4s
 	WORD $0x6eaf85ce // sub v14.4s, v14.4s, v15.4s
-	WORD $0x4ea585ce // add v14.4s, v14.4s, v5.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae856b // add v11.4s, v11.4s, v14.4s
+	WORD $0x4ea585ee // add v14.4s, v15.4s, v5.4s
 	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
 	WORD $0x6e2edd6b // fmul v11.4s, v11.4s, v14.4s
 	WORD $0x4ea1ba0e // fcvtzs v14.4s, v16.4s
 	WORD $0x4f3f05cf // sshr v15.4s, v14.4s, #1
-	WORD $0x4ea585f0 // add v16.4s, v15.4s, v5.4s
-	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
-	WORD $0x6e30dd8c // fmul v12.4s, v12.4s, v16.4s
 	WORD $0x6eaf85ce // sub v14.4s, v14.4s, v15.4s
-	WORD $0x4ea585ce // add v14.4s, v14.4s, v5.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae858c // add v12.4s, v12.4s, v14.4s
+	WORD $0x4ea585ee // add v14.4s, v15.4s, v5.4s
 	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
 	WORD $0x6e2edd8c // fmul v12.4s, v12.4s, v14.4s
 	WORD $0x4ea1ba2e // fcvtzs v14.4s, v17.4s
 	WORD $0x4f3f05cf // sshr v15.4s, v14.4s, #1
-	WORD $0x4ea585f0 // add v16.4s, v15.4s, v5.4s
-	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
-	WORD $0x6e30ddad // fmul v13.4s, v13.4s, v16.4s
 	WORD $0x6eaf85ce // sub v14.4s, v14.4s, v15.4s
-	WORD $0x4ea585ce // add v14.4s, v14.4s, v5.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae85ad // add v13.4s, v13.4s, v14.4s
+	WORD $0x4ea585ee // add v14.4s, v15.4s, v5.4s
 	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
 	WORD $0x6e2eddad // fmul v13.4s, v13.4s, v14.4s
 	FMOVQ 0(R6), F14
@@ -15247,38 +15099,34 @@ SimplifiedAdaptiveExponentialNEON_block:
 	WORD $0x4e33d5ce // fadd v14.4s, v14.4s, v19.4s
 	WORD $0x4ea1b9ef // fcvtzs v15.4s, v15.4s
 	WORD $0x4f3f05f3 // sshr v19.4s, v15.4s, #1
-	WORD $0x4ea58674 // add v20.4s, v19.4s, v5.4s
-	WORD $0x4f375694 // shl v20.4s, v20.4s, #23
-	WORD $0x6e34dd6b // fmul v11.4s, v11.4s, v20.4s
 	WORD $0x6eb385ef // sub v15.4s, v15.4s, v19.4s
-	WORD $0x4ea585ef // add v15.4s, v15.4s, v5.4s
+	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
+	WORD $0x4eaf856b // add v11.4s, v11.4s, v15.4s
+	WORD $0x4ea5866f // add v15.4s, v19.4s, v5.4s
 	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
 	WORD $0x6e2fdd6b // fmul v11.4s, v11.4s, v15.4s
 	WORD $0x4ea1ba0f // fcvtzs v15.4s, v16.4s
 	WORD $0x4f3f05f0 // sshr v16.4s, v15.4s, #1
-	WORD $0x4ea58613 // add v19.4s, v16.4s, v5.4s
-	WORD $0x4f375673 // shl v19.4s, v19.4s, #23
-	WORD $0x6e33dd8c // fmul v12.4s, v12.4s, v19.4s
 	WORD $0x6eb085ef // sub v15.4s, v15.4s, v16.4s
-	WORD $0x4ea585ef // add v15.4s, v15.4s, v5.4s
+	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
+	WORD $0x4eaf858c // add v12.4s, v12.4s, v15.4s
+	WORD $0x4ea5860f // add v15.4s, v16.4s, v5.4s
 	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
 	WORD $0x6e2fdd8c // fmul v12.4s, v12.4s, v15.4s
 	WORD $0x4ea1ba2f // fcvtzs v15.4s, v17.4s
 	WORD $0x4f3f05f0 // sshr v16.4s, v15.4s, #1
-	WORD $0x4ea58611 // add v17.4s, v16.4s, v5.4s
-	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
-	WORD $0x6e31ddad // fmul v13.4s, v13.4s, v17.4s
 	WORD $0x6eb085ef // sub v15.4s, v15.4s, v16.4s
-	WORD $0x4ea585ef // add v15.4s, v15.4s, v5.4s
+	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
+	WORD $0x4eaf85ad // add v13.4s, v13.4s, v15.4s
+	WORD $0x4ea5860f // add v15.4s, v16.4s, v5.4s
 	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
 	WORD $0x6e2fddad // fmul v13.4s, v13.4s, v15.4s
 	WORD $0x4ea1ba4f // fcvtzs v15.4s, v18.4s
 	WORD $0x4f3f05f0 // sshr v16.4s, v15.4s, #1
-	WORD $0x4ea58611 // add v17.4s, v16.4s, v5.4s
-	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
-	WORD $0x6e31ddce // fmul v14.4s, v14.4s, v17.4s
 	WORD $0x6eb085ef // sub v15.4s, v15.4s, v16.4s
-	WORD $0x4ea585ef // add v15.4s, v15.4s, v5.4s
+	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
+	WORD $0x4eaf85ce // add v14.4s, v14.4s, v15.4s
+	WORD $0x4ea5860f // add v15.4s, v16.4s, v5.4s
 	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
 	WORD $0x6e2fddce // fmul v14.4s, v14.4s, v15.4s
 	FMOVQ 64(R6), F15
@@ -15581,38 +15429,34 @@ SimplifiedAdaptiveExponentialNEON_block:
 	WORD $0x4e34d5ef // fadd v15.4s, v15.4s, v20.4s
 	WORD $0x4ea1ba10 // fcvtzs v16.4s, v16.4s
 	WORD $0x4f3f0614 // sshr v20.4s, v16.4s, #1
-	WORD $0x4ea58695 // add v21.4s, v20.4s, v5.4s
-	WORD $0x4f3756b5 // shl v21.4s, v21.4s, #23
-	WORD $0x6e35dd8c // fmul v12.4s, v12.4s, v21.4s
 	WORD $0x6eb48610 // sub v16.4s, v16.4s, v20.4s
-	WORD $0x4ea58610 // add v16.4s, v16.4s, v5.4s
+	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
+	WORD $0x4eb0858c // add v12.4s, v12.4s, v16.4s
+	WORD $0x4ea58690 // add v16.4s, v20.4s, v5.4s
 	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
 	WORD $0x6e30dd8c // fmul v12.4s, v12.4s, v16.4s
 	WORD $0x4ea1ba30 // fcvtzs v16.4s, v17.4s
 	WORD $0x4f3f0611 // sshr v17.4s, v16.4s, #1
-	WORD $0x4ea58634 // add v20.4s, v17.4s, v5.4s
-	WORD $0x4f375694 // shl v20.4s, v20.4s, #23
-	WORD $0x6e34ddad // fmul v13.4s, v13.4s, v20.4s
 	WORD $0x6eb18610 // sub v16.4s, v16.4s, v17.4s
-	WORD $0x4ea58610 // add v16.4s, v16.4s, v5.4s
+	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
+	WORD $0x4eb085ad // add v13.4s, v13.4s, v16.4s
+	WORD $0x4ea58630 // add v16.4s, v17.4s, v5.4s
 	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
 	WORD $0x6e30ddad // fmul v13.4s, v13.4s, v16.4s
 	WORD $0x4ea1ba50 // fcvtzs v16.4s, v18.4s
 	WORD $0x4f3f0611 // sshr v17.4s, v16.4s, #1
-	WORD $0x4ea58632 // add v18.4s, v17.4s, v5.4s
-	WORD $0x4f375652 // shl v18.4s, v18.4s, #23
-	WORD $0x6e32ddce // fmul v14.4s, v14.4s, v18.4s
 	WORD $0x6eb18610 // sub v16.4s, v16.4s, v17.4s
-	WORD $0x4ea58610 // add v16.4s, v16.4s, v5.4s
+	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
+	WORD $0x4eb085ce // add v14.4s, v14.4s, v16.4s
+	WORD $0x4ea58630 // add v16.4s, v17.4s, v5.4s
 	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
 	WORD $0x6e30ddce // fmul v14.4s, v14.4s, v16.4s
 	WORD $0x4ea1ba70 // fcvtzs v16.4s, v19.4s
 	WORD $0x4f3f0611 // sshr v17.4s, v16.4s, #1
-	WORD $0x4ea58632 // add v18.4s, v17.4s, v5.4s
-	WORD $0x4f375652 // shl v18.4s, v18.4s, #23
-	WORD $0x6e32ddef // fmul v15.4s, v15.4s, v18.4s
 	WORD $0x6eb18610 // sub v16.4s, v16.4s, v17.4s
-	WORD $0x4ea58610 // add v16.4s, v16.4s, v5.4s
+	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
+	WORD $0x4eb085ef // add v15.4s, v15.4s, v16.4s
+	WORD $0x4ea58630 // add v16.4s, v17.4s, v5.4s
 	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
 	WORD $0x6e30ddef // fmul v15.4s, v15.4s, v16.4s
 	FMOVQ 128(R6), F16
@@ -15915,38 +15759,34 @@ SimplifiedAdaptiveExponentialNEON_block:
 	WORD $0x4e35d610 // fadd v16.4s, v16.4s, v21.4s
 	WORD $0x4ea1ba31 // fcvtzs v17.4s, v17.4s
 	WORD $0x4f3f0635 // sshr v21.4s, v17.4s, #1
-	WORD $0x4ea586b6 // add v22.4s, v21.4s, v5.4s
-	WORD $0x4f3756d6 // shl v22.4s, v22.4s, #23
-	WORD $0x6e36ddad // fmul v13.4s, v13.4s, v22.4s
 	WORD $0x6eb58631 // sub v17.4s, v17.4s, v21.4s
-	WORD $0x4ea58631 // add v17.4s, v17.4s, v5.4s
+	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
+	WORD $0x4eb185ad // add v13.4s, v13.4s, v17.4s
+	WORD $0x4ea586b1 // add v17.4s, v21.4s, v5.4s
 	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
 	WORD $0x6e31ddad // fmul v13.4s, v13.4s, v17.4s
 	WORD $0x4ea1ba51 // fcvtzs v17.4s, v18.4s
 	WORD $0x4f3f0632 // sshr v18.4s, v17.4s, #1
-	WORD $0x4ea58655 // add v21.4s, v18.4s, v5.4s
-	WORD $0x4f3756b5 // shl v21.4s, v21.4s, #23
-	WORD $0x6e35ddce // fmul v14.4s, v14.4s, v21.4s
 	WORD $0x6eb28631 // sub v17.4s, v17.4s, v18.4s
-	WORD $0x4ea58631 // add v17.4s, v17.4s, v5.4s
+	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
+	WORD $0x4eb185ce // add v14.4s, v14.4s, v17.4s
+	WORD $0x4ea58651 // add v17.4s, v18.4s, v5.4s
 	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
 	WORD $0x6e31ddce // fmul v14.4s, v14.4s, v17.4s
 	WORD $0x4ea1ba71 // fcvtzs v17.4s, v19.4s
 	WORD $0x4f3f0632 // sshr v18.4s, v17.4s, #1
-	WORD $0x4ea58653 // add v19.4s, v18.4s, v5.4s
-	WORD $0x4f375673 // shl v19.4s, v19.4s, #23
-	WORD $0x6e33ddef // fmul v15.4s, v15.4s, v19.4s
 	WORD $0x6eb28631 // sub v17.4s, v17.4s, v18.4s
-	WORD $0x4ea58631 // add v17.4s, v17.4s, v5.4s
+	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
+	WORD $0x4eb185ef // add v15.4s, v15.4s, v17.4s
+	WORD $0x4ea58651 // add v17.4s, v18.4s, v5.4s
 	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
 	WORD $0x6e31ddef // fmul v15.4s, v15.4s, v17.4s
 	WORD $0x4ea1ba91 // fcvtzs v17.4s, v20.4s
 	WORD $0x4f3f0632 // sshr v18.4s, v17.4s, #1
-	WORD $0x4ea58653 // add v19.4s, v18.4s, v5.4s
-	WORD $0x4f375673 // shl v19.4s, v19.4s, #23
-	WORD $0x6e33de10 // fmul v16.4s, v16.4s, v19.4s
 	WORD $0x6eb28631 // sub v17.4s, v17.4s, v18.4s
-	WORD $0x4ea58631 // add v17.4s, v17.4s, v5.4s
+	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
+	WORD $0x4eb18610 // add v16.4s, v16.4s, v17.4s
+	WORD $0x4ea58651 // add v17.4s, v18.4s, v5.4s
 	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
 	WORD $0x6e31de10 // fmul v16.4s, v16.4s, v17.4s
 	FMOVQ 192(R6), F17
@@ -16390,38 +16230,34 @@ SimplifiedAdaptiveExponentialUniformNEON_block:
 	WORD $0x4e32d5ad // fadd v13.4s, v13.4s, v18.4s
 	WORD $0x4ea1b9ce // fcvtzs v14.4s, v14.4s
 	WORD $0x4f3f05d2 // sshr v18.4s, v14.4s, #1
-	WORD $0x4ea58653 // add v19.4s, v18.4s, v5.4s
-	WORD $0x4f375673 // shl v19.4s, v19.4s, #23
-	WORD $0x6e33dd4a // fmul v10.4s, v10.4s, v19.4s
 	WORD $0x6eb285ce // sub v14.4s, v14.4s, v18.4s
-	WORD $0x4ea585ce // add v14.4s, v14.4s, v5.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae854a // add v10.4s, v10.4s, v14.4s
+	WORD $0x4ea5864e // add v14.4s, v18.4s, v5.4s
 	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
 	WORD $0x6e2edd4a // fmul v10.4s, v10.4s, v14.4s
 	WORD $0x4ea1b9ee // fcvtzs v14.4s, v15.4s
 	WORD $0x4f3f05cf // sshr v15.4s, v14.4s, #1
-	WORD $0x4ea585f2 // add v18.4s, v15.4s, v5.4s
-	WORD $0x4f375652 // shl v18.4s, v18.4s, #23
-	WORD $0x6e32dd6b // fmul v11.4s, v11.4s, v18.4s
 	WORD $0x6eaf85ce // sub v14.4s, v14.4s, v15.4s
-	WORD $0x4ea585ce // add v14.4s, v14.4s, v5.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae856b // add v11.4s, v11.4s, v14.4s
+	WORD $0x4ea585ee // add v14.4s, v15.4s, v5.4s
 	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
 	WORD $0x6e2edd6b // fmul v11.4s, v11.4s, v14.4s
 	WORD $0x4ea1ba0e // fcvtzs v14.4s, v16.4s
 	WORD $0x4f3f05cf // sshr v15.4s, v14.4s, #1
-	WORD $0x4ea585f0 // add v16.4s, v15.4s, v5.4s
-	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
-	WORD $0x6e30dd8c // fmul v12.4s, v12.4s, v16.4s
 	WORD $0x6eaf85ce // sub v14.4s, v14.4s, v15.4s
-	WORD $0x4ea585ce // add v14.4s, v14.4s, v5.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae858c // add v12.4s, v12.4s, v14.4s
+	WORD $0x4ea585ee // add v14.4s, v15.4s, v5.4s
 	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
 	WORD $0x6e2edd8c // fmul v12.4s, v12.4s, v14.4s
 	WORD $0x4ea1ba2e // fcvtzs v14.4s, v17.4s
 	WORD $0x4f3f05cf // sshr v15.4s, v14.4s, #1
-	WORD $0x4ea585f0 // add v16.4s, v15.4s, v5.4s
-	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
-	WORD $0x6e30ddad // fmul v13.4s, v13.4s, v16.4s
 	WORD $0x6eaf85ce // sub v14.4s, v14.4s, v15.4s
-	WORD $0x4ea585ce // add v14.4s, v14.4s, v5.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae85ad // add v13.4s, v13.4s, v14.4s
+	WORD $0x4ea585ee // add v14.4s, v15.4s, v5.4s
 	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
 	WORD $0x6e2eddad // fmul v13.4s, v13.4s, v14.4s
 	WORD $0x6e2adc6a // fmul v10.4s, v3.4s, v10.4s
@@ -16716,38 +16552,34 @@ SimplifiedAdaptiveExponentialUniformNEON_block:
 	WORD $0x4e33d5ce // fadd v14.4s, v14.4s, v19.4s
 	WORD $0x4ea1b9ef // fcvtzs v15.4s, v15.4s
 	WORD $0x4f3f05f3 // sshr v19.4s, v15.4s, #1
-	WORD $0x4ea58674 // add v20.4s, v19.4s, v5.4s
-	WORD $0x4f375694 // shl v20.4s, v20.4s, #23
-	WORD $0x6e34dd6b // fmul v11.4s, v11.4s, v20.4s
 	WORD $0x6eb385ef // sub v15.4s, v15.4s, v19.4s
-	WORD $0x4ea585ef // add v15.4s, v15.4s, v5.4s
+	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
+	WORD $0x4eaf856b // add v11.4s, v11.4s, v15.4s
+	WORD $0x4ea5866f // add v15.4s, v19.4s, v5.4s
 	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
 	WORD $0x6e2fdd6b // fmul v11.4s, v11.4s, v15.4s
 	WORD $0x4ea1ba0f // fcvtzs v15.4s, v16.4s
 	WORD $0x4f3f05f0 // sshr v16.4s, v15.4s, #1
-	WORD $0x4ea58613 // add v19.4s, v16.4s, v5.4s
-	WORD $0x4f375673 // shl v19.4s, v19.4s, #23
-	WORD $0x6e33dd8c // fmul v12.4s, v12.4s, v19.4s
 	WORD $0x6eb085ef // sub v15.4s, v15.4s, v16.4s
-	WORD $0x4ea585ef // add v15.4s, v15.4s, v5.4s
+	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
+	WORD $0x4eaf858c // add v12.4s, v12.4s, v15.4s
+	WORD $0x4ea5860f // add v15.4s, v16.4s, v5.4s
 	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
 	WORD $0x6e2fdd8c // fmul v12.4s, v12.4s, v15.4s
 	WORD $0x4ea1ba2f // fcvtzs v15.4s, v17.4s
 	WORD $0x4f3f05f0 // sshr v16.4s, v15.4s, #1
-	WORD $0x4ea58611 // add v17.4s, v16.4s, v5.4s
-	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
-	WORD $0x6e31ddad // fmul v13.4s, v13.4s, v17.4s
 	WORD $0x6eb085ef // sub v15.4s, v15.4s, v16.4s
-	WORD $0x4ea585ef // add v15.4s, v15.4s, v5.4s
+	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
+	WORD $0x4eaf85ad // add v13.4s, v13.4s, v15.4s
+	WORD $0x4ea5860f // add v15.4s, v16.4s, v5.4s
 	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
 	WORD $0x6e2fddad // fmul v13.4s, v13.4s, v15.4s
 	WORD $0x4ea1ba4f // fcvtzs v15.4s, v18.4s
 	WORD $0x4f3f05f0 // sshr v16.4s, v15.4s, #1
-	WORD $0x4ea58611 // add v17.4s, v16.4s, v5.4s
-	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
-	WORD $0x6e31ddce // fmul v14.4s, v14.4s, v17.4s
 	WORD $0x6eb085ef // sub v15.4s, v15.4s, v16.4s
-	WORD $0x4ea585ef // add v15.4s, v15.4s, v5.4s
+	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
+	WORD $0x4eaf85ce // add v14.4s, v14.4s, v15.4s
+	WORD $0x4ea5860f // add v15.4s, v16.4s, v5.4s
 	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
 	WORD $0x6e2fddce // fmul v14.4s, v14.4s, v15.4s
 	WORD $0x6e2bdc6b // fmul v11.4s, v3.4s, v11.4s
@@ -17042,38 +16874,34 @@ SimplifiedAdaptiveExponentialUniformNEON_block:
 	WORD $0x4e34d5ef // fadd v15.4s, v15.4s, v20.4s
 	WORD $0x4ea1ba10 // fcvtzs v16.4s, v16.4s
 	WORD $0x4f3f0614 // sshr v20.4s, v16.4s, #1
-	WORD $0x4ea58695 // add v21.4s, v20.4s, v5.4s
-	WORD $0x4f3756b5 // shl v21.4s, v21.4s, #23
-	WORD $0x6e35dd8c // fmul v12.4s, v12.4s, v21.4s
 	WORD $0x6eb48610 // sub v16.4s, v16.4s, v20.4s
-	WORD $0x4ea58610 // add v16.4s, v16.4s, v5.4s
+	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
+	WORD $0x4eb0858c // add v12.4s, v12.4s, v16.4s
+	WORD $0x4ea58690 // add v16.4s, v20.4s, v5.4s
 	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
 	WORD $0x6e30dd8c // fmul v12.4s, v12.4s, v16.4s
 	WORD $0x4ea1ba30 // fcvtzs v16.4s, v17.4s
 	WORD $0x4f3f0611 // sshr v17.4s, v16.4s, #1
-	WORD $0x4ea58634 // add v20.4s, v17.4s, v5.4s
-	WORD $0x4f375694 // shl v20.4s, v20.4s, #23
-	WORD $0x6e34ddad // fmul v13.4s, v13.4s, v20.4s
 	WORD $0x6eb18610 // sub v16.4s, v16.4s, v17.4s
-	WORD $0x4ea58610 // add v16.4s, v16.4s, v5.4s
+	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
+	WORD $0x4eb085ad // add v13.4s, v13.4s, v16.4s
+	WORD $0x4ea58630 // add v16.4s, v17.4s, v5.4s
 	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
 	WORD $0x6e30ddad // fmul v13.4s, v13.4s, v16.4s
 	WORD $0x4ea1ba50 // fcvtzs v16.4s, v18.4s
 	WORD $0x4f3f0611 // sshr v17.4s, v16.4s, #1
-	WORD $0x4ea58632 // add v18.4s, v17.4s, v5.4s
-	WORD $0x4f375652 // shl v18.4s, v18.4s, #23
-	WORD $0x6e32ddce // fmul v14.4s, v14.4s, v18.4s
 	WORD $0x6eb18610 // sub v16.4s, v16.4s, v17.4s
-	WORD $0x4ea58610 // add v16.4s, v16.4s, v5.4s
+	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
+	WORD $0x4eb085ce // add v14.4s, v14.4s, v16.4s
+	WORD $0x4ea58630 // add v16.4s, v17.4s, v5.4s
 	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
 	WORD $0x6e30ddce // fmul v14.4s, v14.4s, v16.4s
 	WORD $0x4ea1ba70 // fcvtzs v16.4s, v19.4s
 	WORD $0x4f3f0611 // sshr v17.4s, v16.4s, #1
-	WORD $0x4ea58632 // add v18.4s, v17.4s, v5.4s
-	WORD $0x4f375652 // shl v18.4s, v18.4s, #23
-	WORD $0x6e32ddef // fmul v15.4s, v15.4s, v18.4s
 	WORD $0x6eb18610 // sub v16.4s, v16.4s, v17.4s
-	WORD $0x4ea58610 // add v16.4s, v16.4s, v5.4s
+	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
+	WORD $0x4eb085ef // add v15.4s, v15.4s, v16.4s
+	WORD $0x4ea58630 // add v16.4s, v17.4s, v5.4s
 	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
 	WORD $0x6e30ddef // fmul v15.4s, v15.4s, v16.4s
 	WORD $0x6e2cdc6c // fmul v12.4s, v3.4s, v12.4s
@@ -17368,38 +17196,34 @@ SimplifiedAdaptiveExponentialUniformNEON_block:
 	WORD $0x4e35d610 // fadd v16.4s, v16.4s, v21.4s
 	WORD $0x4ea1ba31 // fcvtzs v17.4s, v17.4s
 	WORD $0x4f3f0635 // sshr v21.4s, v17.4s, #1
-	WORD $0x4ea586b6 // add v22.4s, v21.4s, v5.4s
-	WORD $0x4f3756d6 // shl v22.4s, v22.4s, #23
-	WORD $0x6e36ddad // fmul v13.4s, v13.4s, v22.4s
 	WORD $0x6eb58631 // sub v17.4s, v17.4s, v21.4s
-	WORD $0x4ea58631 // add v17.4s, v17.4s, v5.4s
+	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
+	WORD $0x4eb185ad // add v13.4s, v13.4s, v17.4s
+	WORD $0x4ea586b1 // add v17.4s, v21.4s, v5.4s
 	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
 	WORD $0x6e31ddad // fmul v13.4s, v13.4s, v17.4s
 	WORD $0x4ea1ba51 // fcvtzs v17.4s, v18.4s
 	WORD $0x4f3f0632 // sshr v18.4s, v17.4s, #1
-	WORD $0x4ea58655 // add v21.4s, v18.4s, v5.4s
-	WORD $0x4f3756b5 // shl v21.4s, v21.4s, #23
-	WORD $0x6e35ddce // fmul v14.4s, v14.4s, v21.4s
 	WORD $0x6eb28631 // sub v17.4s, v17.4s, v18.4s
-	WORD $0x4ea58631 // add v17.4s, v17.4s, v5.4s
+	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
+	WORD $0x4eb185ce // add v14.4s, v14.4s, v17.4s
+	WORD $0x4ea58651 // add v17.4s, v18.4s, v5.4s
 	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
 	WORD $0x6e31ddce // fmul v14.4s, v14.4s, v17.4s
 	WORD $0x4ea1ba71 // fcvtzs v17.4s, v19.4s
 	WORD $0x4f3f0632 // sshr v18.4s, v17.4s, #1
-	WORD $0x4ea58653 // add v19.4s, v18.4s, v5.4s
-	WORD $0x4f375673 // shl v19.4s, v19.4s, #23
-	WORD $0x6e33ddef // fmul v15.4s, v15.4s, v19.4s
 	WORD $0x6eb28631 // sub v17.4s, v17.4s, v18.4s
-	WORD $0x4ea58631 // add v17.4s, v17.4s, v5.4s
+	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
+	WORD $0x4eb185ef // add v15.4s, v15.4s, v17.4s
+	WORD $0x4ea58651 // add v17.4s, v18.4s, v5.4s
 	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
 	WORD $0x6e31ddef // fmul v15.4s, v15.4s, v17.4s
 	WORD $0x4ea1ba91 // fcvtzs v17.4s, v20.4s
 	WORD $0x4f3f0632 // sshr v18.4s, v17.4s, #1
-	WORD $0x4ea58653 // add v19.4s, v18.4s, v5.4s
-	WORD $0x4f375673 // shl v19.4s, v19.4s, #23
-	WORD $0x6e33de10 // fmul v16.4s, v16.4s, v19.4s
 	WORD $0x6eb28631 // sub v17.4s, v17.4s, v18.4s
-	WORD $0x4ea58631 // add v17.4s, v17.4s, v5.4s
+	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
+	WORD $0x4eb18610 // add v16.4s, v16.4s, v17.4s
+	WORD $0x4ea58651 // add v17.4s, v18.4s, v5.4s
 	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
 	WORD $0x6e31de10 // fmul v16.4s, v16.4s, v17.4s
 	WORD $0x6e2ddc6d // fmul v13.4s, v3.4s, v13.4s
@@ -17717,38 +17541,34 @@ SimplifiedAdaptiveExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e32d5ad // fadd v13.4s, v13.4s, v18.4s
 	WORD $0x4ea1b9ce // fcvtzs v14.4s, v14.4s
 	WORD $0x4f3f05d2 // sshr v18.4s, v14.4s, #1
-	WORD $0x4ea58653 // add v19.4s, v18.4s, v5.4s
-	WORD $0x4f375673 // shl v19.4s, v19.4s, #23
-	WORD $0x6e33dd4a // fmul v10.4s, v10.4s, v19.4s
 	WORD $0x6eb285ce // sub v14.4s, v14.4s, v18.4s
-	WORD $0x4ea585ce // add v14.4s, v14.4s, v5.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae854a // add v10.4s, v10.4s, v14.4s
+	WORD $0x4ea5864e // add v14.4s, v18.4s, v5.4s
 	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
 	WORD $0x6e2edd4a // fmul v10.4s, v10.4s, v14.4s
 	WORD $0x4ea1b9ee // fcvtzs v14.4s, v15.4s
 	WORD $0x4f3f05cf // sshr v15.4s, v14.4s, #1
-	WORD $0x4ea585f2 // add v18.4s, v15.4s, v5.4s
-	WORD $0x4f375652 // shl v18.4s, v18.4s, #23
-	WORD $0x6e32dd6b // fmul v11.4s, v11.4s, v18.4s
 	WORD $0x6eaf85ce // sub v14.4s, v14.4s, v15.4s
-	WORD $0x4ea585ce // add v14.4s, v14.4s, v5.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae856b // add v11.4s, v11.4s, v14.4s
+	WORD $0x4ea585ee // add v14.4s, v15.4s, v5.4s
 	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
 	WORD $0x6e2edd6b // fmul v11.4s, v11.4s, v14.4s
 	WORD $0x4ea1ba0e // fcvtzs v14.4s, v16.4s
 	WORD $0x4f3f05cf // sshr v15.4s, v14.4s, #1
-	WORD $0x4ea585f0 // add v16.4s, v15.4s, v5.4s
-	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
-	WORD $0x6e30dd8c // fmul v12.4s, v12.4s, v16.4s
 	WORD $0x6eaf85ce // sub v14.4s, v14.4s, v15.4s
-	WORD $0x4ea585ce // add v14.4s, v14.4s, v5.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae858c // add v12.4s, v12.4s, v14.4s
+	WORD $0x4ea585ee // add v14.4s, v15.4s, v5.4s
 	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
 	WORD $0x6e2edd8c // fmul v12.4s, v12.4s, v14.4s
 	WORD $0x4ea1ba2e // fcvtzs v14.4s, v17.4s
 	WORD $0x4f3f05cf // sshr v15.4s, v14.4s, #1
-	WORD $0x4ea585f0 // add v16.4s, v15.4s, v5.4s
-	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
-	WORD $0x6e30ddad // fmul v13.4s, v13.4s, v16.4s
 	WORD $0x6eaf85ce // sub v14.4s, v14.4s, v15.4s
-	WORD $0x4ea585ce // add v14.4s, v14.4s, v5.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae85ad // add v13.4s, v13.4s, v14.4s
+	WORD $0x4ea585ee // add v14.4s, v15.4s, v5.4s
 	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
 	WORD $0x6e2eddad // fmul v13.4s, v13.4s, v14.4s
 	WORD $0x6e2adc6a // fmul v10.4s, v3.4s, v10.4s
@@ -18047,38 +17867,34 @@ SimplifiedAdaptiveExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e33d5ce // fadd v14.4s, v14.4s, v19.4s
 	WORD $0x4ea1b9ef // fcvtzs v15.4s, v15.4s
 	WORD $0x4f3f05f3 // sshr v19.4s, v15.4s, #1
-	WORD $0x4ea58674 // add v20.4s, v19.4s, v5.4s
-	WORD $0x4f375694 // shl v20.4s, v20.4s, #23
-	WORD $0x6e34dd6b // fmul v11.4s, v11.4s, v20.4s
 	WORD $0x6eb385ef // sub v15.4s, v15.4s, v19.4s
-	WORD $0x4ea585ef // add v15.4s, v15.4s, v5.4s
+	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
+	WORD $0x4eaf856b // add v11.4s, v11.4s, v15.4s
+	WORD $0x4ea5866f // add v15.4s, v19.4s, v5.4s
 	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
 	WORD $0x6e2fdd6b // fmul v11.4s, v11.4s, v15.4s
 	WORD $0x4ea1ba0f // fcvtzs v15.4s, v16.4s
 	WORD $0x4f3f05f0 // sshr v16.4s, v15.4s, #1
-	WORD $0x4ea58613 // add v19.4s, v16.4s, v5.4s
-	WORD $0x4f375673 // shl v19.4s, v19.4s, #23
-	WORD $0x6e33dd8c // fmul v12.4s, v12.4s, v19.4s
 	WORD $0x6eb085ef // sub v15.4s, v15.4s, v16.4s
-	WORD $0x4ea585ef // add v15.4s, v15.4s, v5.4s
+	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
+	WORD $0x4eaf858c // add v12.4s, v12.4s, v15.4s
+	WORD $0x4ea5860f // add v15.4s, v16.4s, v5.4s
 	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
 	WORD $0x6e2fdd8c // fmul v12.4s, v12.4s, v15.4s
 	WORD $0x4ea1ba2f // fcvtzs v15.4s, v17.4s
 	WORD $0x4f3f05f0 // sshr v16.4s, v15.4s, #1
-	WORD $0x4ea58611 // add v17.4s, v16.4s, v5.4s
-	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
-	WORD $0x6e31ddad // fmul v13.4s, v13.4s, v17.4s
 	WORD $0x6eb085ef // sub v15.4s, v15.4s, v16.4s
-	WORD $0x4ea585ef // add v15.4s, v15.4s, v5.4s
+	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
+	WORD $0x4eaf85ad // add v13.4s, v13.4s, v15.4s
+	WORD $0x4ea5860f // add v15.4s, v16.4s, v5.4s
 	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
 	WORD $0x6e2fddad // fmul v13.4s, v13.4s, v15.4s
 	WORD $0x4ea1ba4f // fcvtzs v15.4s, v18.4s
 	WORD $0x4f3f05f0 // sshr v16.4s, v15.4s, #1
-	WORD $0x4ea58611 // add v17.4s, v16.4s, v5.4s
-	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
-	WORD $0x6e31ddce // fmul v14.4s, v14.4s, v17.4s
 	WORD $0x6eb085ef // sub v15.4s, v15.4s, v16.4s
-	WORD $0x4ea585ef // add v15.4s, v15.4s, v5.4s
+	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
+	WORD $0x4eaf85ce // add v14.4s, v14.4s, v15.4s
+	WORD $0x4ea5860f // add v15.4s, v16.4s, v5.4s
 	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
 	WORD $0x6e2fddce // fmul v14.4s, v14.4s, v15.4s
 	WORD $0x6e2bdc6b // fmul v11.4s, v3.4s, v11.4s
@@ -18377,38 +18193,34 @@ SimplifiedAdaptiveExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e34d5ef // fadd v15.4s, v15.4s, v20.4s
 	WORD $0x4ea1ba10 // fcvtzs v16.4s, v16.4s
 	WORD $0x4f3f0614 // sshr v20.4s, v16.4s, #1
-	WORD $0x4ea58695 // add v21.4s, v20.4s, v5.4s
-	WORD $0x4f3756b5 // shl v21.4s, v21.4s, #23
-	WORD $0x6e35dd8c // fmul v12.4s, v12.4s, v21.4s
 	WORD $0x6eb48610 // sub v16.4s, v16.4s, v20.4s
-	WORD $0x4ea58610 // add v16.4s, v16.4s, v5.4s
+	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
+	WORD $0x4eb0858c // add v12.4s, v12.4s, v16.4s
+	WORD $0x4ea58690 // add v16.4s, v20.4s, v5.4s
 	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
 	WORD $0x6e30dd8c // fmul v12.4s, v12.4s, v16.4s
 	WORD $0x4ea1ba30 // fcvtzs v16.4s, v17.4s
 	WORD $0x4f3f0611 // sshr v17.4s, v16.4s, #1
-	WORD $0x4ea58634 // add v20.4s, v17.4s, v5.4s
-	WORD $0x4f375694 // shl v20.4s, v20.4s, #23
-	WORD $0x6e34ddad // fmul v13.4s, v13.4s, v20.4s
 	WORD $0x6eb18610 // sub v16.4s, v16.4s, v17.4s
-	WORD $0x4ea58610 // add v16.4s, v16.4s, v5.4s
+	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
+	WORD $0x4eb085ad // add v13.4s, v13.4s, v16.4s
+	WORD $0x4ea58630 // add v16.4s, v17.4s, v5.4s
 	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
 	WORD $0x6e30ddad // fmul v13.4s, v13.4s, v16.4s
 	WORD $0x4ea1ba50 // fcvtzs v16.4s, v18.4s
 	WORD $0x4f3f0611 // sshr v17.4s, v16.4s, #1
-	WORD $0x4ea58632 // add v18.4s, v17.4s, v5.4s
-	WORD $0x4f375652 // shl v18.4s, v18.4s, #23
-	WORD $0x6e32ddce // fmul v14.4s, v14.4s, v18.4s
 	WORD $0x6eb18610 // sub v16.4s, v16.4s, v17.4s
-	WORD $0x4ea58610 // add v16.4s, v16.4s, v5.4s
+	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
+	WORD $0x4eb085ce // add v14.4s, v14.4s, v16.4s
+	WORD $0x4ea58630 // add v16.4s, v17.4s, v5.4s
 	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
 	WORD $0x6e30ddce // fmul v14.4s, v14.4s, v16.4s
 	WORD $0x4ea1ba70 // fcvtzs v16.4s, v19.4s
 	WORD $0x4f3f0611 // sshr v17.4s, v16.4s, #1
-	WORD $0x4ea58632 // add v18.4s, v17.4s, v5.4s
-	WORD $0x4f375652 // shl v18.4s, v18.4s, #23
-	WORD $0x6e32ddef // fmul v15.4s, v15.4s, v18.4s
 	WORD $0x6eb18610 // sub v16.4s, v16.4s, v17.4s
-	WORD $0x4ea58610 // add v16.4s, v16.4s, v5.4s
+	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
+	WORD $0x4eb085ef // add v15.4s, v15.4s, v16.4s
+	WORD $0x4ea58630 // add v16.4s, v17.4s, v5.4s
 	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
 	WORD $0x6e30ddef // fmul v15.4s, v15.4s, v16.4s
 	WORD $0x6e2cdc6c // fmul v12.4s, v3.4s, v12.4s
@@ -18707,38 +18519,34 @@ SimplifiedAdaptiveExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e35d610 // fadd v16.4s, v16.4s, v21.4s
 	WORD $0x4ea1ba31 // fcvtzs v17.4s, v17.4s
 	WORD $0x4f3f0635 // sshr v21.4s, v17.4s, #1
-	WORD $0x4ea586b6 // add v22.4s, v21.4s, v5.4s
-	WORD $0x4f3756d6 // shl v22.4s, v22.4s, #23
-	WORD $0x6e36ddad // fmul v13.4s, v13.4s, v22.4s
 	WORD $0x6eb58631 // sub v17.4s, v17.4s, v21.4s
-	WORD $0x4ea58631 // add v17.4s, v17.4s, v5.4s
+	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
+	WORD $0x4eb185ad // add v13.4s, v13.4s, v17.4s
+	WORD $0x4ea586b1 // add v17.4s, v21.4s, v5.4s
 	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
 	WORD $0x6e31ddad // fmul v13.4s, v13.4s, v17.4s
 	WORD $0x4ea1ba51 // fcvtzs v17.4s, v18.4s
 	WORD $0x4f3f0632 // sshr v18.4s, v17.4s, #1
-	WORD $0x4ea58655 // add v21.4s, v18.4s, v5.4s
-	WORD $0x4f3756b5 // shl v21.4s, v21.4s, #23
-	WORD $0x6e35ddce // fmul v14.4s, v14.4s, v21.4s
 	WORD $0x6eb28631 // sub v17.4s, v17.4s, v18.4s
-	WORD $0x4ea58631 // add v17.4s, v17.4s, v5.4s
+	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
+	WORD $0x4eb185ce // add v14.4s, v14.4s, v17.4s
+	WORD $0x4ea58651 // add v17.4s, v18.4s, v5.4s
 	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
 	WORD $0x6e31ddce // fmul v14.4s, v14.4s, v17.4s
 	WORD $0x4ea1ba71 // fcvtzs v17.4s, v19.4s
 	WORD $0x4f3f0632 // sshr v18.4s, v17.4s, #1
-	WORD $0x4ea58653 // add v19.4s, v18.4s, v5.4s
-	WORD $0x4f375673 // shl v19.4s, v19.4s, #23
-	WORD $0x6e33ddef // fmul v15.4s, v15.4s, v19.4s
 	WORD $0x6eb28631 // sub v17.4s, v17.4s, v18.4s
-	WORD $0x4ea58631 // add v17.4s, v17.4s, v5.4s
+	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
+	WORD $0x4eb185ef // add v15.4s, v15.4s, v17.4s
+	WORD $0x4ea58651 // add v17.4s, v18.4s, v5.4s
 	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
 	WORD $0x6e31ddef // fmul v15.4s, v15.4s, v17.4s
 	WORD $0x4ea1ba91 // fcvtzs v17.4s, v20.4s
 	WORD $0x4f3f0632 // sshr v18.4s, v17.4s, #1
-	WORD $0x4ea58653 // add v19.4s, v18.4s, v5.4s
-	WORD $0x4f375673 // shl v19.4s, v19.4s, #23
-	WORD $0x6e33de10 // fmul v16.4s, v16.4s, v19.4s
 	WORD $0x6eb28631 // sub v17.4s, v17.4s, v18.4s
-	WORD $0x4ea58631 // add v17.4s, v17.4s, v5.4s
+	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
+	WORD $0x4eb18610 // add v16.4s, v16.4s, v17.4s
+	WORD $0x4ea58651 // add v17.4s, v18.4s, v5.4s
 	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
 	WORD $0x6e31de10 // fmul v16.4s, v16.4s, v17.4s
 	WORD $0x6e2ddc6d // fmul v13.4s, v3.4s, v13.4s
@@ -35998,38 +35806,34 @@ ExpNEON_block:
 	WORD $0x4e31d58c // fadd v12.4s, v12.4s, v17.4s
 	WORD $0x4ea1b9ad // fcvtzs v13.4s, v13.4s
 	WORD $0x4f3f05b1 // sshr v17.4s, v13.4s, #1
-	WORD $0x4ea88632 // add v18.4s, v17.4s, v8.4s
-	WORD $0x4f375652 // shl v18.4s, v18.4s, #23
-	WORD $0x6e32dd29 // fmul v9.4s, v9.4s, v18.4s
 	WORD $0x6eb185ad // sub v13.4s, v13.4s, v17.4s
-	WORD $0x4ea885ad // add v13.4s, v13.4s, v8.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x4ead8529 // add v9.4s, v9.4s, v13.4s
+	WORD $0x4ea8862d // add v13.4s, v17.4s, v8.4s
 	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
 	WORD $0x6e2ddd29 // fmul v9.4s, v9.4s, v13.4s
 	WORD $0x4ea1b9cd // fcvtzs v13.4s, v14.4s
 	WORD $0x4f3f05ae // sshr v14.4s, v13.4s, #1
-	WORD $0x4ea885d1 // add v17.4s, v14.4s, v8.4s
-	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
-	WORD $0x6e31dd4a // fmul v10.4s, v10.4s, v17.4s
 	WORD $0x6eae85ad // sub v13.4s, v13.4s, v14.4s
-	WORD $0x4ea885ad // add v13.4s, v13.4s, v8.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x4ead854a // add v10.4s, v10.4s, v13.4s
+	WORD $0x4ea885cd // add v13.4s, v14.4s, v8.4s
 	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
 	WORD $0x6e2ddd4a // fmul v10.4s, v10.4s, v13.4s
 	WORD $0x4ea1b9ed // fcvtzs v13.4s, v15.4s
 	WORD $0x4f3f05ae // sshr v14.4s, v13.4s, #1
-	WORD $0x4ea885cf // add v15.4s, v14.4s, v8.4s
-	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
-	WORD $0x6e2fdd6b // fmul v11.4s, v11.4s, v15.4s
 	WORD $0x6eae85ad // sub v13.4s, v13.4s, v14.4s
-	WORD $0x4ea885ad // add v13.4s, v13.4s, v8.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x4ead856b // add v11.4s, v11.4s, v13.4s
+	WORD $0x4ea885cd // add v13.4s, v14.4s, v8.4s
 	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
 	WORD $0x6e2ddd6b // fmul v11.4s, v11.4s, v13.4s
 	WORD $0x4ea1ba0d // fcvtzs v13.4s, v16.4s
 	WORD $0x4f3f05ae // sshr v14.4s, v13.4s, #1
-	WORD $0x4ea885cf // add v15.4s, v14.4s, v8.4s
-	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
-	WORD $0x6e2fdd8c // fmul v12.4s, v12.4s, v15.4s
 	WORD $0x6eae85ad // sub v13.4s, v13.4s, v14.4s
-	WORD $0x4ea885ad // add v13.4s, v13.4s, v8.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x4ead858c // add v12.4s, v12.4s, v13.4s
+	WORD $0x4ea885cd // add v13.4s, v14.4s, v8.4s
 	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
 	WORD $0x6e2ddd8c // fmul v12.4s, v12.4s, v13.4s
 	FMOVQ F9, 0(R1)
@@ -36146,38 +35950,34 @@ ExpNEON_block:
 	WORD $0x4e31d58c // fadd v12.4s, v12.4s, v17.4s
 	WORD $0x4ea1b9ad // fcvtzs v13.4s, v13.4s
 	WORD $0x4f3f05b1 // sshr v17.4s, v13.4s, #1
-	WORD $0x4ea88632 // add v18.4s, v17.4s, v8.4s
-	WORD $0x4f375652 // shl v18.4s, v18.4s, #23
-	WORD $0x6e32dd29 // fmul v9.4s, v9.4s, v18.4s
 	WORD $0x6eb185ad // sub v13.4s, v13.4s, v17.4s
-	WORD $0x4ea885ad // add v13.4s, v13.4s, v8.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x4ead8529 // add v9.4s, v9.4s, v13.4s
+	WORD $0x4ea8862d // add v13.4s, v17.4s, v8.4s
 	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
 	WORD $0x6e2ddd29 // fmul v9.4s, v9.4s, v13.4s
 	WORD $0x4ea1b9cd // fcvtzs v13.4s, v14.4s
 	WORD $0x4f3f05ae // sshr v14.4s, v13.4s, #1
-	WORD $0x4ea885d1 // add v17.4s, v14.4s, v8.4s
-	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
-	WORD $0x6e31dd4a // fmul v10.4s, v10.4s, v17.4s
 	WORD $0x6eae85ad // sub v13.4s, v13.4s, v14.4s
-	WORD $0x4ea885ad // add v13.4s, v13.4s, v8.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x4ead854a // add v10.4s, v10.4s, v13.4s
+	WORD $0x4ea885cd // add v13.4s, v14.4s, v8.4s
 	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
 	WORD $0x6e2ddd4a // fmul v10.4s, v10.4s, v13.4s
 	WORD $0x4ea1b9ed // fcvtzs v13.4s, v15.4s
 	WORD $0x4f3f05ae // sshr v14.4s, v13.4s, #1
-	WORD $0x4ea885cf // add v15.4s, v14.4s, v8.4s
-	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
-	WORD $0x6e2fdd6b // fmul v11.4s, v11.4s, v15.4s
 	WORD $0x6eae85ad // sub v13.4s, v13.4s, v14.4s
-	WORD $0x4ea885ad // add v13.4s, v13.4s, v8.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x4ead856b // add v11.4s, v11.4s, v13.4s
+	WORD $0x4ea885cd // add v13.4s, v14.4s, v8.4s
 	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
 	WORD $0x6e2ddd6b // fmul v11.4s, v11.4s, v13.4s
 	WORD $0x4ea1ba0d // fcvtzs v13.4s, v16.4s
 	WORD $0x4f3f05ae // sshr v14.4s, v13.4s, #1
-	WORD $0x4ea885cf // add v15.4s, v14.4s, v8.4s
-	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
-	WORD $0x6e2fdd8c // fmul v12.4s, v12.4s, v15.4s
 	WORD $0x6eae85ad // sub v13.4s, v13.4s, v14.4s
-	WORD $0x4ea885ad // add v13.4s, v13.4s, v8.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x4ead858c // add v12.4s, v12.4s, v13.4s
+	WORD $0x4ea885cd // add v13.4s, v14.4s, v8.4s
 	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
 	WORD $0x6e2ddd8c // fmul v12.4s, v12.4s, v13.4s
 	FMOVQ F9, 64(R1)
@@ -36294,38 +36094,34 @@ ExpNEON_block:
 	WORD $0x4e31d58c // fadd v12.4s, v12.4s, v17.4s
 	WORD $0x4ea1b9ad // fcvtzs v13.4s, v13.4s
 	WORD $0x4f3f05b1 // sshr v17.4s, v13.4s, #1
-	WORD $0x4ea88632 // add v18.4s, v17.4s, v8.4s
-	WORD $0x4f375652 // shl v18.4s, v18.4s, #23
-	WORD $0x6e32dd29 // fmul v9.4s, v9.4s, v18.4s
 	WORD $0x6eb185ad // sub v13.4s, v13.4s, v17.4s
-	WORD $0x4ea885ad // add v13.4s, v13.4s, v8.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x4ead8529 // add v9.4s, v9.4s, v13.4s
+	WORD $0x4ea8862d // add v13.4s, v17.4s, v8.4s
 	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
 	WORD $0x6e2ddd29 // fmul v9.4s, v9.4s, v13.4s
 	WORD $0x4ea1b9cd // fcvtzs v13.4s, v14.4s
 	WORD $0x4f3f05ae // sshr v14.4s, v13.4s, #1
-	WORD $0x4ea885d1 // add v17.4s, v14.4s, v8.4s
-	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
-	WORD $0x6e31dd4a // fmul v10.4s, v10.4s, v17.4s
 	WORD $0x6eae85ad // sub v13.4s, v13.4s, v14.4s
-	WORD $0x4ea885ad // add v13.4s, v13.4s, v8.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x4ead854a // add v10.4s, v10.4s, v13.4s
+	WORD $0x4ea885cd // add v13.4s, v14.4s, v8.4s
 	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
 	WORD $0x6e2ddd4a // fmul v10.4s, v10.4s, v13.4s
 	WORD $0x4ea1b9ed // fcvtzs v13.4s, v15.4s
 	WORD $0x4f3f05ae // sshr v14.4s, v13.4s, #1
-	WORD $0x4ea885cf // add v15.4s, v14.4s, v8.4s
-	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
-	WORD $0x6e2fdd6b // fmul v11.4s, v11.4s, v15.4s
 	WORD $0x6eae85ad // sub v13.4s, v13.4s, v14.4s
-	WORD $0x4ea885ad // add v13.4s, v13.4s, v8.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x4ead856b // add v11.4s, v11.4s, v13.4s
+	WORD $0x4ea885cd // add v13.4s, v14.4s, v8.4s
 	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
 	WORD $0x6e2ddd6b // fmul v11.4s, v11.4s, v13.4s
 	WORD $0x4ea1ba0d // fcvtzs v13.4s, v16.4s
 	WORD $0x4f3f05ae // sshr v14.4s, v13.4s, #1
-	WORD $0x4ea885cf // add v15.4s, v14.4s, v8.4s
-	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
-	WORD $0x6e2fdd8c // fmul v12.4s, v12.4s, v15.4s
 	WORD $0x6eae85ad // sub v13.4s, v13.4s, v14.4s
-	WORD $0x4ea885ad // add v13.4s, v13.4s, v8.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x4ead858c // add v12.4s, v12.4s, v13.4s
+	WORD $0x4ea885cd // add v13.4s, v14.4s, v8.4s
 	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
 	WORD $0x6e2ddd8c // fmul v12.4s, v12.4s, v13.4s
 	FMOVQ F9, 128(R1)
@@ -36442,38 +36238,34 @@ ExpNEON_block:
 	WORD $0x4e31d58c // fadd v12.4s, v12.4s, v17.4s
 	WORD $0x4ea1b9ad // fcvtzs v13.4s, v13.4s
 	WORD $0x4f3f05b1 // sshr v17.4s, v13.4s, #1
-	WORD $0x4ea88632 // add v18.4s, v17.4s, v8.4s
-	WORD $0x4f375652 // shl v18.4s, v18.4s, #23
-	WORD $0x6e32dd29 // fmul v9.4s, v9.4s, v18.4s
 	WORD $0x6eb185ad // sub v13.4s, v13.4s, v17.4s
-	WORD $0x4ea885ad // add v13.4s, v13.4s, v8.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x4ead8529 // add v9.4s, v9.4s, v13.4s
+	WORD $0x4ea8862d // add v13.4s, v17.4s, v8.4s
 	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
 	WORD $0x6e2ddd29 // fmul v9.4s, v9.4s, v13.4s
 	WORD $0x4ea1b9cd // fcvtzs v13.4s, v14.4s
 	WORD $0x4f3f05ae // sshr v14.4s, v13.4s, #1
-	WORD $0x4ea885d1 // add v17.4s, v14.4s, v8.4s
-	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
-	WORD $0x6e31dd4a // fmul v10.4s, v10.4s, v17.4s
 	WORD $0x6eae85ad // sub v13.4s, v13.4s, v14.4s
-	WORD $0x4ea885ad // add v13.4s, v13.4s, v8.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x4ead854a // add v10.4s, v10.4s, v13.4s
+	WORD $0x4ea885cd // add v13.4s, v14.4s, v8.4s
 	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
 	WORD $0x6e2ddd4a // fmul v10.4s, v10.4s, v13.4s
 	WORD $0x4ea1b9ed // fcvtzs v13.4s, v15.4s
 	WORD $0x4f3f05ae // sshr v14.4s, v13.4s, #1
-	WORD $0x4ea885cf // add v15.4s, v14.4s, v8.4s
-	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
-	WORD $0x6e2fdd6b // fmul v11.4s, v11.4s, v15.4s
 	WORD $0x6eae85ad // sub v13.4s, v13.4s, v14.4s
-	WORD $0x4ea885ad // add v13.4s, v13.4s, v8.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x4ead856b // add v11.4s, v11.4s, v13.4s
+	WORD $0x4ea885cd // add v13.4s, v14.4s, v8.4s
 	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
 	WORD $0x6e2ddd6b // fmul v11.4s, v11.4s, v13.4s
 	WORD $0x4ea1ba0d // fcvtzs v13.4s, v16.4s
 	WORD $0x4f3f05ae // sshr v14.4s, v13.4s, #1
-	WORD $0x4ea885cf // add v15.4s, v14.4s, v8.4s
-	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
-	WORD $0x6e2fdd8c // fmul v12.4s, v12.4s, v15.4s
 	WORD $0x6eae85ad // sub v13.4s, v13.4s, v14.4s
-	WORD $0x4ea885ad // add v13.4s, v13.4s, v8.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x4ead858c // add v12.4s, v12.4s, v13.4s
+	WORD $0x4ea885cd // add v13.4s, v14.4s, v8.4s
 	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
 	WORD $0x6e2ddd8c // fmul v12.4s, v12.4s, v13.4s
 	FMOVQ F9, 192(R1)

@@ -303,6 +303,7 @@ func (b *avx2) IShl(x ivec, k int) ivec {
 }
 
 func (b *avx2) Bits(x ivec) vec { return x }
+func (b *avx2) Int(x vec) ivec  { return x }
 
 // drain stores zeros over the vector: AVX2 has no cheap masked store, and
 // the line is in L1, just loaded.

@@ -271,6 +271,7 @@ func (b *avx512) IShl(x ivec, k int) ivec {
 }
 
 func (b *avx512) Bits(x ivec) vec { return x }
+func (b *avx512) Int(x vec) ivec  { return x }
 
 // drain zeroes the lanes that are not already +0, under a mask: a vector
 // with no input stores nothing, and the line is in L1, just loaded.

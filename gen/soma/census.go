@@ -413,3 +413,4 @@ func (c *census) ISub(a, b ivec) ivec              { return c.op(false, true, a,
 func (c *census) ISar(a ivec, k int) ivec          { return c.op(false, true, a) }
 func (c *census) IShl(a ivec, k int) ivec          { return c.op(false, true, a) }
 func (c *census) Bits(a ivec) vec                  { return a }
+func (c *census) Int(a vec) ivec                   { return a }

@@ -35,14 +35,18 @@ func exp(e emitter, x vec) vec {
 	return e.Scale(p, n)
 }
 
-// scale is p·2^n as the reference computes it, for a backend without an
-// instruction that scales by a power of two: two products by the powers
-// 2^⌊n/2⌋ and 2^(n−⌊n/2⌋), both normal, built from their exponent bits, so
-// that a product that overflows or is subnormal rounds once, in the last.
+// scale is p·2^n, rounded once as the reference's two products round it,
+// for a backend without an instruction that scales by a power of two: with
+// k = n, h = ⌊k/2⌋, p·2^(k−h) is exact and normal (p in [0.7, 1.42] and
+// k − h in [−75, 64]), so it is k − h added to p's exponent bits, one
+// integer addition where the reference multiplies; the product by 2^h, a
+// normal power built from its exponent bits, then rounds once, as the
+// reference's last product does. (A NaN p stays p: its k is 0x80000000,
+// whose k − h shifted by 23 is 0, and 2^h is then 1.)
 func scale(e emitter, p, n vec) vec {
 	k := e.Trunc(n)
 	h := e.ISar(k, 1)
-	return e.Mul(e.Mul(p, pow2(e, h)), pow2(e, e.ISub(k, h)))
+	return e.Mul(e.Bits(e.IAdd(e.Int(p), e.IShl(e.ISub(k, h), 23))), pow2(e, h))
 }
 
 // pow2 returns 2^k for k in [−126, 127]: the float32 of exponent k.

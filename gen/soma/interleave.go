@@ -197,6 +197,9 @@ func (g interleaved) ISar(a ivec, k int) ivec {
 func (g interleaved) IShl(a ivec, k int) ivec {
 	return g.each(g.c.IShl(id(a), k), func(e emitter, i int) interface{} { return e.IShl(g.at(a, i), k) })
 }
+func (g interleaved) Int(a vec) ivec {
+	return g.each(g.c.Int(id(a)), func(e emitter, i int) interface{} { return e.Int(g.at(a, i)) })
+}
 func (g interleaved) Bits(a ivec) vec {
 	return g.each(g.c.Bits(id(a)), func(e emitter, i int) interface{} { return e.Bits(g.at(a, i)) })
 }

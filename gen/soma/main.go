@@ -114,6 +114,7 @@ type emitter interface {
 	ISar(a ivec, k int) ivec // a >> k, arithmetic
 	IShl(a ivec, k int) ivec // a << k
 	Bits(a ivec) vec         // the float32 whose bits are a
+	Int(a vec) ivec          // the int32 of a's bits (Bits' inverse)
 }
 
 // lowering is what the ISA-neutral machinery (the plan, the interleaving

@@ -370,6 +370,7 @@ func (b *neon) IShl(x ivec, k int) ivec {
 }
 
 func (b *neon) Bits(x ivec) vec { return x }
+func (b *neon) Int(x vec) ivec  { return x }
 
 // drain zeroes the stream's current vector, which the body has read.
 func (b *neon) drain(name string) { b.store(b.ptr(name), 16*b.v, b.zero, 16) }
