@@ -21,12 +21,20 @@
 // on it for 200 iterations and prints a Markdown table: cycles per 64 units
 // = Total Cycles / 200 · 64 / units per iteration, which counts the
 // loop-carried dependencies. The NEON/portable pairs are a table in this
-// file (twins); a kernel without a portable twin gets the NEON figures only
-// (the masked sums: their portable loops visit the set bits only, a cost of
-// the spike density), notEstimated lists the kernels left out and why
-// (Prefetch, a hint), a kernel the tables do not know is listed as not
-// estimated, and a core that lacks one of a loop's instructions (FMLAL on
-// an N1) gets a dash.
+// file (twins); a kernel without a portable twin (Exp) gets the NEON
+// figures only, notEstimated lists the kernels left out and why (Prefetch,
+// a hint), a kernel the tables do not know is listed as not estimated, and
+// a core that lacks one of a loop's instructions (FMLAL on an N1) gets a
+// dash. A twin may add loops on either side, each run once over the same
+// units: on the portable side further functions' (also: the conversion
+// f16.ToFloat32's portable loop, which the portable binary16 select and
+// scatter run before their own), on the NEON side every loop with the most
+// units an iteration (phases: the scatters check a row's indices in a loop
+// before the adds' loop); the figures add, and the portable column names
+// each loop. Where the two sides count different units the row gives no
+// ratio (noRatio: the portable masked sums' loop visits the set bits of a
+// word, the NEON one every weight). Each row's notes are footnotes, marked
+// ¹, ², ….
 //
 // How it picks the loop. It splits the function into basic blocks, finds
 // the natural loops (a back edge u → h where h dominates u; loops with one
@@ -35,22 +43,27 @@
 // per iteration, the last of equals: for the soma and trace kernels that is
 // the last loop, <Name>_block, or <Name>_reciprocal_block in the uniform
 // kernels whose divisors are powers of two (the default parameters), for
-// the f16 ones <Name>_loop32. For a portable Go function it takes the
-// innermost loop with the most instructions, the loop over a block's
-// units. These loops are straight lines, bar the Go loops' ifs: of each if
-// the estimate takes the longer side (the longest path from the loop's
-// header round to it, so that what llvm-mca simulates is a path the loop
-// can run; for the somas the side where the unit spikes), and a call in the
-// loop to a leaf function without loops (internal/ref.Exp) is replaced by
-// that function's longest path to its return. -v prints every loop taken.
+// the f16 ones <Name>_loop32. For a portable Go function it takes, of
+// the innermost loops nested deepest, the one with the most instructions:
+// the loop over a block's units (in vec's sums the loop over a block of 64
+// terms, not the loop over the last, partial block, outside the loop over
+// the blocks, which has more bounds checks). These loops are straight
+// lines, bar the Go loops' ifs: of each if the estimate takes the longer
+// side (the longest path from the loop's header round to it, so that what
+// llvm-mca simulates is a path the loop can run; for the somas the side
+// where the unit spikes), and a call in the loop to a leaf function without
+// loops (internal/ref.Exp) is replaced by that function's longest path to
+// its return. -v prints every loop taken.
 //
 // Units per iteration come from the loop's counter: the register that a
 // compare steering the back edge or an exit reads (a CBZ/CBNZ/TBZ/TBNZ, or
 // the flags of a CMP or SUBS) and that the loop sets to a register (itself,
-// or its copy reloaded from the stack) plus a constant. The soma
-// and trace kernels count blocks of 64 units (SUBS $1), the f16 ones
-// elements (SUB $32); the Go loops count units, one an iteration (the Go
-// compiler does not unroll).
+// or its copy reloaded from the stack) plus a constant, or, tested by a
+// CBZ/CBNZ, a word whose lowest set bit the loop clears (x &= x-1: one set
+// bit an iteration). The soma and trace kernels count blocks of 64 units
+// (SUBS $1), the f16 and vec ones elements (SUB $32, $64, $16), the
+// scatters indices (SUB $4); the Go loops count units, one an iteration
+// (the Go compiler does not unroll), the masked sums' set bits.
 //
 // llvm-mca needs scheduling models of the cores: LLVM 17 and later have
 // Neoverse N1 and V1 ones, where older LLVM models them with other cores'
@@ -70,6 +83,7 @@ import (
 	"math"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -87,15 +101,32 @@ const (
 
 // twin is a NEON kernel family's portable loop and how the family counts.
 type twin struct {
-	pkg       string // the portable function's package, relative to the module
-	fn        string // its name, "" where the kernel has none
-	countUnit int    // units one step of the NEON loop's counter stands for
-	note      string // a footnote for the kernel's row
+	pkg string // the portable function's package, relative to the module
+	fn  string // its name, "" where the kernel has none
+	// also are further portable functions, "<package>.<name>" relative to
+	// the module, whose loops the portable path runs over the same units
+	// before or after fn's (the conversion of binary16 weights by
+	// f16.ToFloat32): their figures add to fn's.
+	also      []string
+	countUnit int // units one step of the NEON loop's counter stands for
+	// phases: the NEON kernel runs each of its loops with the most units
+	// an iteration once over all the units, one after the other (the
+	// scatters' index check, then their adds), so their figures add,
+	// where otherwise the last of them is taken.
+	phases bool
+	// noRatio: the portable loop's unit is not the NEON loop's (the note
+	// says what it is), so the row gives both figures and no ratio.
+	noRatio bool
+	notes   []string // footnotes for the kernel's row
 }
 
 const streamNote = "the Stream kernels prefetch ahead for DRAM-sized slices, which llvm-mca does not model; the portable path has no such variant"
 
-const maskedNote = "the portable masked sums visit only the set bits of each word, so their cost per 64 units is the spike density's, which one loop's static estimate cannot give; the NEON figure is for any density"
+const maskedNote = "the NEON masked sums' unit is a weight, spike or not; the portable ones' loop visits only the set bits, so their figure is per 64 set bits (per 64 weights at density 1): at density p a row costs about p times it, plus the word loop's few cycles per 64 weights, which is not counted; no ratio, which the density sets: the portable loop is the faster below a density of about NEON / portable"
+
+const convertNote = "the portable path converts the binary16 weights first (f16.ToFloat32, whose portable loop is toFloat32Generic), then runs this loop: the two loops' figures add"
+
+const scatterNote = "one unit is one destination element updated (an index of the row); the NEON kernel first checks the row's indices (increasing, in range) in a loop of its own, whose figure adds to the adds' loop's, where the portable loop bounds-checks each index as it goes"
 
 const drainNote = "the portable path has no draining kernel: it runs this loop, then clears x, which is not counted"
 
@@ -104,39 +135,39 @@ const drainNote = "the portable path has no draining kernel: it runs this loop, 
 // trace kernels' uniform forms run the same portable loop as the others,
 // on streams of 64 equal values.
 var twins = map[string]twin{
-	"leaky":                         {"soma", "leakyGeneric", 64, ""},
-	"refractoryLeaky":               {"soma", "refractoryLeakyGeneric", 64, ""},
-	"strictRefractoryLeaky":         {"soma", "strictRefractoryLeakyGeneric", 64, ""},
-	"adaptiveLeaky":                 {"soma", "adaptiveLeakyGeneric", 64, ""},
-	"exponential":                   {"soma", "exponentialGeneric", 64, ""},
-	"refractoryExponential":         {"soma", "refractoryExponentialGeneric", 64, ""},
-	"adaptiveExponential":           {"soma", "adaptiveExponentialGeneric", 64, ""},
-	"simplifiedAdaptiveExponential": {"soma", "simplifiedAdaptiveExponentialGeneric", 64, ""},
-	"izhikevich":                    {"soma", "izhikevichGeneric", 64, ""},
-	"tracer":                        {"internal/tracer", "singleInto", 64, ""},
-	"rDTracer":                      {"internal/tracer", "rdInto", 64, ""},
-	"rFSTracer":                     {"internal/tracer", "rfsInto", 64, ""},
-	"doubleTracer":                  {"internal/tracer", "doubleInto", 64, ""},
-	"exp":                           {"", "", 64, ""},
-	"toFloat32":                     {"f16", "toFloat32Generic", 1, ""},
-	"fromFloat32":                   {"f16", "fromFloat32Generic", 1, ""},
-	"dot":                           {"vec", "dotGeneric", 1, ""},
-	"dotStream":                     {"vec", "dotGeneric", 1, streamNote},
-	"dotF16":                        {"vec", "dotF16Generic", 1, ""},
-	"dotF16Stream":                  {"vec", "dotF16Generic", 1, streamNote},
-	"sum":                           {"vec", "sumGeneric", 1, ""},
-	"sumStream":                     {"vec", "sumGeneric", 1, streamNote},
-	"axpy":                          {"vec", "axpyGeneric", 1, ""},
-	"axpyF16":                       {"vec", "axpyF16Generic", 1, ""},
-	"scale":                         {"vec", "scaleGeneric", 1, ""},
-	"addRowF32":                     {"vec", "addGeneric", 1, ""},
-	"addRowF16":                     {"vec", "addF16Generic", 1, ""},
-	"maskedSum":                     {"", "", 1, maskedNote},
-	"maskedSumF16":                  {"", "", 1, maskedNote},
-	"selectF32":                     {"vec", "selectGeneric", 1, ""},
-	"selectF16":                     {"vec", "selectF16Generic", 1, ""},
-	"scatterAddF32":                 {"syn", "scatter32Generic", 1, ""},
-	"scatterAddF16":                 {"syn", "scatter16Generic", 1, ""},
+	"leaky":                         {pkg: "soma", fn: "leakyGeneric", countUnit: 64},
+	"refractoryLeaky":               {pkg: "soma", fn: "refractoryLeakyGeneric", countUnit: 64},
+	"strictRefractoryLeaky":         {pkg: "soma", fn: "strictRefractoryLeakyGeneric", countUnit: 64},
+	"adaptiveLeaky":                 {pkg: "soma", fn: "adaptiveLeakyGeneric", countUnit: 64},
+	"exponential":                   {pkg: "soma", fn: "exponentialGeneric", countUnit: 64},
+	"refractoryExponential":         {pkg: "soma", fn: "refractoryExponentialGeneric", countUnit: 64},
+	"adaptiveExponential":           {pkg: "soma", fn: "adaptiveExponentialGeneric", countUnit: 64},
+	"simplifiedAdaptiveExponential": {pkg: "soma", fn: "simplifiedAdaptiveExponentialGeneric", countUnit: 64},
+	"izhikevich":                    {pkg: "soma", fn: "izhikevichGeneric", countUnit: 64},
+	"tracer":                        {pkg: "internal/tracer", fn: "singleInto", countUnit: 64},
+	"rDTracer":                      {pkg: "internal/tracer", fn: "rdInto", countUnit: 64},
+	"rFSTracer":                     {pkg: "internal/tracer", fn: "rfsInto", countUnit: 64},
+	"doubleTracer":                  {pkg: "internal/tracer", fn: "doubleInto", countUnit: 64},
+	"exp":                           {countUnit: 64},
+	"toFloat32":                     {pkg: "f16", fn: "toFloat32Generic", countUnit: 1},
+	"fromFloat32":                   {pkg: "f16", fn: "fromFloat32Generic", countUnit: 1},
+	"dot":                           {pkg: "vec", fn: "dotGeneric", countUnit: 1},
+	"dotStream":                     {pkg: "vec", fn: "dotGeneric", countUnit: 1, notes: []string{streamNote}},
+	"dotF16":                        {pkg: "vec", fn: "dotF16Generic", countUnit: 1},
+	"dotF16Stream":                  {pkg: "vec", fn: "dotF16Generic", countUnit: 1, notes: []string{streamNote}},
+	"sum":                           {pkg: "vec", fn: "sumGeneric", countUnit: 1},
+	"sumStream":                     {pkg: "vec", fn: "sumGeneric", countUnit: 1, notes: []string{streamNote}},
+	"axpy":                          {pkg: "vec", fn: "axpyGeneric", countUnit: 1},
+	"axpyF16":                       {pkg: "vec", fn: "axpyF16Generic", countUnit: 1},
+	"scale":                         {pkg: "vec", fn: "scaleGeneric", countUnit: 1},
+	"addRowF32":                     {pkg: "vec", fn: "addGeneric", countUnit: 1},
+	"addRowF16":                     {pkg: "vec", fn: "addF16Generic", countUnit: 1},
+	"maskedSum":                     {pkg: "vec", fn: "maskedSumGeneric", countUnit: 1, noRatio: true, notes: []string{maskedNote}},
+	"maskedSumF16":                  {pkg: "vec", fn: "maskedSumF16Generic", countUnit: 1, noRatio: true, notes: []string{maskedNote}},
+	"selectF32":                     {pkg: "vec", fn: "selectGeneric", countUnit: 1},
+	"selectF16":                     {pkg: "vec", fn: "selectF16Generic", also: []string{"f16.toFloat32Generic"}, countUnit: 1, notes: []string{convertNote}},
+	"scatterAddF32":                 {pkg: "syn", fn: "scatter32Generic", countUnit: 1, phases: true, notes: []string{scatterNote}},
+	"scatterAddF16":                 {pkg: "syn", fn: "scatter16Generic", also: []string{"f16.toFloat32Generic"}, countUnit: 1, phases: true, notes: []string{scatterNote, convertNote}},
 }
 
 // notEstimated are the NEON kernels the table leaves out, by base name,
@@ -159,9 +190,30 @@ func family(raw string) (twin, bool) {
 	}
 	t, ok := twins[base]
 	if ok && drain && t.fn != "" {
-		t.note = drainNote
+		t.notes = append(slices.Clip(t.notes), drainNote)
 	}
 	return t, ok
+}
+
+// splitFunc splits "<package>.<name>" (the package relative to the
+// module, e.g. internal/tracer.rdInto) at the dot after its last slash.
+func splitFunc(q string) (pkg, name string) {
+	i := strings.LastIndex(q, "/") + 1
+	j := strings.Index(q[i:], ".")
+	if j < 0 {
+		return q, ""
+	}
+	return q[:i+j], q[i+j+1:]
+}
+
+// superscript writes n in superscript digits: a footnote's mark.
+func superscript(n int) string {
+	const digits = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+	var sb strings.Builder
+	for _, d := range strconv.Itoa(n) {
+		sb.WriteString(string([]rune(digits)[d-'0']))
+	}
+	return sb.String()
 }
 
 // binName is the test binary go test -c writes for package pkg.
@@ -323,8 +375,13 @@ func estimate(w io.Writer, mcaFlag string, cpus []string, re *regexp.Regexp, ver
 	// The portable twins' packages.
 	var pkgs []string
 	for _, k := range kernels {
-		if k.twin.fn != "" && !slices.Contains(pkgs, k.twin.pkg) {
-			pkgs = append(pkgs, k.twin.pkg)
+		if k.twin.fn == "" {
+			continue
+		}
+		for _, q := range append([]string{k.twin.pkg + "." + k.twin.fn}, k.twin.also...) {
+			if pkg, _ := splitFunc(q); !slices.Contains(pkgs, pkg) {
+				pkgs = append(pkgs, pkg)
+			}
 		}
 	}
 	bins := map[string]*binary{}
@@ -358,36 +415,44 @@ func estimate(w io.Writer, mcaFlag string, cpus []string, re *regexp.Regexp, ver
 		err    error
 	}
 	portable := map[string]figures{}
-	est := func(bin *binary, fn string, pick func([]*loop) *loop, countUnit int) figures {
-		l, err := extract(bin, fn, pick, countUnit)
+	// est estimates the loops pick takes of fn: their cycles per 64
+	// units, added.
+	est := func(bin *binary, fn string, pick func([]*loop) []*loop, countUnit int) figures {
+		ls, err := extract(bin, fn, pick, countUnit)
 		if err != nil {
 			return figures{err: err}
 		}
-		text := l.mcaText()
-		if verbose {
-			fmt.Fprintf(w, "### %s\n\n%s\n\n```\n%s```\n\n", fn, l.describe(), text)
-		}
-		var f figures
-		for _, c := range cpus {
-			r, err := runMCA(mca, c, text)
-			if errors.Is(err, errUnsupported) {
-				// An instruction this core lacks (FMLAL on an N1): the
-				// kernel does not run there.
-				f.cycles = append(f.cycles, math.NaN())
-				continue
-			}
-			if err != nil {
-				return figures{err: fmt.Errorf("%s: %v", fn, err)}
-			}
-			per := r.totalCycles / iterations
-			f.cycles = append(f.cycles, per*blockUnits/float64(l.units))
+		f := figures{cycles: make([]float64, len(cpus))}
+		for li, l := range ls {
+			text := l.mcaText()
 			if verbose {
-				fmt.Fprintf(w, "%s: %.2f cycles an iteration (Total Cycles / %d), Block RThroughput %.2f, %.2f cycles per 64 units\n",
-					c, per, iterations, r.blockRThroughput, per*blockUnits/float64(l.units))
+				title := fn
+				if len(ls) > 1 {
+					title += fmt.Sprintf(" (loop %d of %d, added)", li+1, len(ls))
+				}
+				fmt.Fprintf(w, "### %s\n\n%s\n\n```\n%s```\n\n", title, l.describe(), text)
 			}
-		}
-		if verbose {
-			fmt.Fprintln(w)
+			for i, c := range cpus {
+				r, err := runMCA(mca, c, text)
+				if errors.Is(err, errUnsupported) {
+					// An instruction this core lacks (FMLAL on an N1): the
+					// kernel does not run there.
+					f.cycles[i] = math.NaN()
+					continue
+				}
+				if err != nil {
+					return figures{err: fmt.Errorf("%s: %v", fn, err)}
+				}
+				per := r.totalCycles / iterations
+				f.cycles[i] += per * blockUnits / float64(l.units)
+				if verbose {
+					fmt.Fprintf(w, "%s: %.2f cycles an iteration (Total Cycles / %d), Block RThroughput %.2f, %.2f cycles per 64 units\n",
+						c, per, iterations, r.blockRThroughput, per*blockUnits/float64(l.units))
+				}
+			}
+			if verbose {
+				fmt.Fprintln(w)
+			}
 		}
 		return f
 	}
@@ -404,34 +469,57 @@ func estimate(w io.Writer, mcaFlag string, cpus []string, re *regexp.Regexp, ver
 	unsupported := false // a kernel whose instructions a core lacks
 	var failures []string
 	for _, k := range kernels {
-		nf := est(asmBin, module+"/asm."+k.raw+".abi0", neonLoop, k.twin.countUnit)
+		pickNEON := neonLoop
+		if k.twin.phases {
+			pickNEON = neonPhases
+		}
+		nf := est(asmBin, module+"/asm."+k.raw+".abi0", pickNEON, k.twin.countUnit)
 		if nf.err != nil {
 			failures = append(failures, fmt.Sprintf("%s: %v", k.name(), nf.err))
 			continue
 		}
 		name := k.name()
-		if k.twin.note != "" {
-			i := slices.Index(footnotes, k.twin.note)
+		var nums []int
+		for _, n := range k.twin.notes {
+			i := slices.Index(footnotes, n)
 			if i < 0 {
-				footnotes = append(footnotes, k.twin.note)
+				footnotes = append(footnotes, n)
 				i = len(footnotes) - 1
 			}
-			name += strings.Repeat("†", i+1)
+			nums = append(nums, i+1)
+		}
+		slices.Sort(nums)
+		for i, n := range nums {
+			if i > 0 {
+				name += "˒"
+			}
+			name += superscript(n)
 		}
 		row := []string{name, "—"}
 		var pf figures
 		if k.twin.fn != "" {
-			pkgPath := module + "/" + k.twin.pkg
-			fn := pkgPath + "." + k.twin.fn
-			var ok bool
-			if pf, ok = portable[fn]; !ok {
-				pf = est(bins[k.twin.pkg], fn, portableLoop, 1)
-				portable[fn] = pf
+			// The portable loops: fn's, and those of also, added.
+			var names []string
+			pf.cycles = make([]float64, len(cpus))
+			for _, q := range append([]string{k.twin.pkg + "." + k.twin.fn}, k.twin.also...) {
+				pkg, _ := splitFunc(q)
+				fn := module + "/" + q
+				f, ok := portable[fn]
+				if !ok {
+					f = est(bins[pkg], fn, portableLoop, 1)
+					portable[fn] = f
+				}
+				names = append(names, path.Base(q))
+				if f.err != nil {
+					failures = append(failures, fmt.Sprintf("%s (portable twin of %s): %v", fn, k.name(), f.err))
+					pf = figures{err: f.err}
+					break
+				}
+				for i := range cpus {
+					pf.cycles[i] += f.cycles[i]
+				}
 			}
-			row[1] = filepath.Base(pkgPath) + "." + k.twin.fn
-			if pf.err != nil {
-				failures = append(failures, fmt.Sprintf("%s (portable twin of %s): %v", fn, k.name(), pf.err))
-			}
+			row[1] = strings.Join(names, " + ")
 		}
 		for i := range cpus {
 			if pf.cycles != nil {
@@ -449,7 +537,7 @@ func estimate(w io.Writer, mcaFlag string, cpus []string, re *regexp.Regexp, ver
 			row = append(row, fmt.Sprintf("%.1f", nf.cycles[i]))
 		}
 		for i := range cpus {
-			if pf.cycles != nil && !math.IsNaN(nf.cycles[i]) {
+			if pf.cycles != nil && !math.IsNaN(nf.cycles[i]) && !k.twin.noRatio {
 				row = append(row, fmt.Sprintf("%.1f×", pf.cycles[i]/nf.cycles[i]))
 			} else {
 				row = append(row, "—")
@@ -483,7 +571,7 @@ func estimate(w io.Writer, mcaFlag string, cpus []string, re *regexp.Regexp, ver
 		fmt.Fprintln(w)
 	}
 	for i, n := range footnotes {
-		fmt.Fprintf(w, "%s %s.\n", strings.Repeat("†", i+1), strings.ToUpper(n[:1])+n[1:])
+		fmt.Fprintf(w, "%s %s.\n", superscript(i+1), strings.ToUpper(n[:1])+n[1:])
 	}
 	if unsupported {
 		fmt.Fprintln(w, "—: the core lacks an instruction of the kernel (FEAT_FHM's FMLAL: Neoverse N1 has none; the library runs the FCVTL kernel there).")
@@ -952,32 +1040,65 @@ func (g *cfg) loops() []*loop {
 
 // neonLoop picks a NEON kernel's loop: the innermost with the most units
 // per iteration, the last of equals.
-func neonLoop(ls []*loop) *loop {
-	var best *loop
+func neonLoop(ls []*loop) []*loop {
+	all := neonPhases(ls)
+	if len(all) == 0 {
+		return nil
+	}
+	return all[len(all)-1:]
+}
+
+// neonPhases picks every innermost loop of a NEON kernel with the most
+// units per iteration: the loops of a kernel that runs them one after the
+// other over the same units (twin.phases).
+func neonPhases(ls []*loop) []*loop {
+	var best []*loop
 	for _, l := range ls {
-		if l.innerMost && l.units > 0 && (best == nil || l.units >= best.units) {
-			best = l
+		if !l.innerMost || l.units == 0 {
+			continue
+		}
+		if len(best) > 0 && l.units > best[0].units {
+			best = best[:0]
+		}
+		if len(best) == 0 || l.units == best[0].units {
+			best = append(best, l)
 		}
 	}
 	return best
 }
 
-// portableLoop picks a Go function's loop: the innermost with the most
-// instructions.
-func portableLoop(ls []*loop) *loop {
+// portableLoop picks a Go function's loop: of the innermost loops nested
+// deepest, the one with the most instructions. (The portable sums add a
+// block of 64 terms at a time in a loop inside the loop over the blocks;
+// the loop over the last, partial block, outside it, has the bounds checks
+// the block loop does not.)
+func portableLoop(ls []*loop) []*loop {
 	var best *loop
+	bestDepth := -1
 	for _, l := range ls {
-		if l.innerMost && (best == nil || l.size() > best.size()) {
-			best = l
+		if !l.innerMost {
+			continue
+		}
+		depth := 0
+		for _, m := range ls {
+			if m != l && m.contains(l.header) {
+				depth++
+			}
+		}
+		if depth > bestDepth || (depth == bestDepth && l.size() > best.size()) {
+			best, bestDepth = l, depth
 		}
 	}
-	return best
+	if best == nil {
+		return nil
+	}
+	return []*loop{best}
 }
 
-// extract disassembles the function fn of bin and returns the loop pick
-// chooses, its counter found and its path laid out; the counter counts
-// countUnit units a step.
-func extract(bin *binary, fn string, pick func([]*loop) *loop, countUnit int) (*loop, error) {
+// extract disassembles the function fn of bin and returns the loops pick
+// chooses, each with its counter found and its path laid out; the
+// counters count countUnit units a step.
+func extract(bin *binary, fn string, pick func([]*loop) []*loop, countUnit int) ([]*loop, error) {
 	insts, err := bin.disasm(fn)
 	if err != nil {
 		return nil, err
@@ -992,19 +1113,21 @@ func extract(bin *binary, fn string, pick func([]*loop) *loop, countUnit int) (*
 			}
 		}
 	}
-	l := pick(ls)
-	if l == nil {
+	picked := pick(ls)
+	if len(picked) == 0 {
 		return nil, fmt.Errorf("%s: no loop with a counter found (%d loops)", fn, len(ls))
 	}
-	if l.units == 0 {
-		_, _, err := l.findCounter()
-		return nil, fmt.Errorf("%s: loop at %#x: %v", fn, insts[g.blocks[l.header].start].addr, err)
+	for _, l := range picked {
+		if l.units == 0 {
+			_, _, err := l.findCounter()
+			return nil, fmt.Errorf("%s: loop at %#x: %v", fn, insts[g.blocks[l.header].start].addr, err)
+		}
+		if l.path, err = l.longestPath(); err != nil {
+			return nil, fmt.Errorf("%s: %v", fn, err)
+		}
+		l.splice(bin)
 	}
-	if l.path, err = l.longestPath(); err != nil {
-		return nil, fmt.Errorf("%s: %v", fn, err)
-	}
-	l.splice(bin)
-	return l, nil
+	return picked, nil
 }
 
 // regNum returns the number of general register r (x3 or w3), or "".
@@ -1036,12 +1159,27 @@ var flagSetters = map[string]bool{
 // branch with an edge out of the loop or to its header tests and that the
 // loop sets to a register plus a constant (add, sub, adds or subs with an
 // immediate): itself, or, where a call in the loop makes Go spill the
-// counter, its copy reloaded from the stack.
+// counter, its copy reloaded from the stack. Failing that, a register that
+// a CBZ/CBNZ tests and that the loop sets to itself AND itself less one
+// (word &= word - 1) counts the word's set bits, one a step.
 func (l *loop) findCounter() (string, int, error) {
 	g := l.g
 	steps := map[string]int{}
+	minusOne := map[string]string{} // d → s for each d = s - 1
+	clears := map[string]bool{}     // the registers x = x & (x-1)
 	for _, b := range l.body {
 		for _, in := range g.insts[g.blocks[b].start:g.blocks[b].end] {
+			if in.op == "and" && len(in.args) == 3 {
+				d, a, c := regNum(in.args[0]), regNum(in.args[1]), regNum(in.args[2])
+				if d != "" && ((a == d && minusOne[c] == d) || (c == d && minusOne[a] == d)) {
+					clears[d] = true
+				}
+			}
+			if (in.op == "sub" || in.op == "subs") && len(in.args) == 3 && in.args[2] == "#0x1" {
+				if d, s := regNum(in.args[0]), regNum(in.args[1]); d != "" && s != "" {
+					minusOne[d] = s
+				}
+			}
 			switch in.op {
 			case "add", "sub", "adds", "subs":
 			default:
@@ -1103,6 +1241,10 @@ func (l *loop) findCounter() (string, int, error) {
 			r := regNum(f[0])
 			if s, ok := steps[r]; ok && s > 0 {
 				return "x" + r, s, nil
+			}
+			if clears[r] && (last.op == "cbz" || last.op == "cbnz") {
+				// a loop over the set bits of a word, one an iteration
+				return "x" + r, 1, nil
 			}
 		}
 	}
