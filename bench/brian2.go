@@ -7,10 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
-	"time"
 )
 
 // The CUBA peer: the same network in Brian2's C++ standalone mode
@@ -78,20 +76,12 @@ func brian2Run(py, script string, n int, o options, seed uint64) (float64, float
 // libraryRun is one run of the library's CUBA network of n units: its wall
 // time per simulated second and its mean rate.
 func libraryRun(n int, o options, seed uint64) (float64, float64) {
-	steps := int(o.duration*1000/o.dt + 0.5)
 	net, err := newCUBA(n, o.threads, o.dt, seed)
 	if err != nil {
 		fail(err.Error())
 	}
-	runtime.GC()
-	begin := time.Now()
-	net.run(steps)
-	wall := time.Since(begin).Seconds()
-	spikes := 0
-	for _, s := range net.shards {
-		spikes += s.count
-	}
-	return wall / o.duration, float64(spikes) / float64(n) / o.duration
+	wall, _, _, _ := net.timedRun(cubaSteps(o))
+	return wall / o.duration, float64(net.spikes()) / float64(n) / o.duration
 }
 
 // runBrian2Peers runs the peer at 4000 units and at -size, interleaved

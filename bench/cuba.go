@@ -249,8 +249,31 @@ func (net *cubaNet) step(s *shard, t int) {
 	net.onStep(s, t, true)
 }
 
+// timedRun runs the network for steps steps after collecting the build's
+// garbage (a collection that runs into the timed loop takes the second
+// core and preempts the stepping goroutine again and again to scan its
+// stack): the wall time in seconds and run's phase times.
+func (net *cubaNet) timedRun(steps int) (wall float64, tSyn, tSoma, tSpike time.Duration) {
+	runtime.GC()
+	begin := time.Now()
+	tSyn, tSoma, tSpike = net.run(steps)
+	return time.Since(begin).Seconds(), tSyn, tSoma, tSpike
+}
+
+// spikes is the number of spikes of every shard so far.
+func (net *cubaNet) spikes() int {
+	n := 0
+	for _, s := range net.shards {
+		n += s.count
+	}
+	return n
+}
+
+// cubaSteps is the number of steps of o's simulated time.
+func cubaSteps(o options) int { return int(o.duration*1000/o.dt + 0.5) }
+
 func runCUBA(o options) *CUBAResult {
-	steps := int(o.duration*1000/o.dt + 0.5)
+	steps := cubaSteps(o)
 	fmt.Printf("\ncuba: %d units (80%% excitatory), %d synapses per unit, dt %g ms, %g s simulated, %d thread(s), path %s\n",
 		o.size, cubaInDeg, o.dt, o.duration, o.threads, spark.Path())
 	start := time.Now()
@@ -264,20 +287,14 @@ func runCUBA(o options) *CUBAResult {
 		r.Synapses += int(d)
 	}
 
-	// Collect the build's garbage now: a collection that runs into the
-	// timed loop takes the second core and preempts the stepping
-	// goroutine again and again to scan its stack.
-	runtime.GC()
-	begin := time.Now()
-	tSyn, tSoma, tSpike := net.run(steps)
-	r.Wall = time.Since(begin).Seconds()
+	var tSyn, tSoma, tSpike time.Duration
+	r.Wall, tSyn, tSoma, tSpike = net.timedRun(steps)
+	r.Spikes = net.spikes()
 	rasters := make([]*record.Spikes, len(net.shards))
 	for k, s := range net.shards {
-		r.Spikes += s.count
 		r.Events += s.events
 		rasters[k] = s.raster
 	}
-	r.Wall = time.Since(begin).Seconds()
 	r.raster = record.Merge(rasters...) // after the clock: for the charts
 	r.WallPerSimSec = r.Wall / o.duration
 	r.RealTimeFactor = o.duration / r.Wall
