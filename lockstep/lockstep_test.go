@@ -157,3 +157,16 @@ func BenchmarkStep(b *testing.B) {
 		}
 	}
 }
+
+// TestStepAllocatesNothing: a step, the barrier included, allocates
+// nothing, polling or parking.
+func TestStepAllocatesNothing(t *testing.T) {
+	for _, m := range modes {
+		team := newTeam(3, 3, m.spin, func(int, int) {})
+		step := 0
+		if a := testing.AllocsPerRun(200, func() { team.Step(step); step++ }); a != 0 {
+			t.Errorf("%s: %v allocations a step", m.name, a)
+		}
+		team.Close()
+	}
+}
