@@ -1,6 +1,7 @@
 package soma
 
 import (
+	"github.com/sparkgo/spark/internal/ckpt"
 	"github.com/sparkgo/spark/internal/config"
 	"github.com/sparkgo/spark/internal/mem"
 	"github.com/sparkgo/spark/internal/ref"
@@ -41,7 +42,7 @@ func NewExponential(cfg ExponentialConfig) (*Exponential, error) {
 	}
 	s := &Exponential{}
 	var b mem.Block
-	s.exponentialPopulation.plan(&b, cfg.Units, dt, p, s.run)
+	s.exponentialPopulation.plan(&b, cfg.Units, dt, p, s.run, s.state)
 	s.k.plan(&b, ref.NewExponential(dt, p))
 	b.Alloc()
 	return s, nil
@@ -51,6 +52,8 @@ func NewExponential(cfg ExponentialConfig) (*Exponential, error) {
 func (s *Exponential) run(current []float32, spikes []uint64, w0, w1 int) {
 	impl.exponential(&s.k, s.v, current, spikes, w0, w1)
 }
+
+func (s *Exponential) state() []ckpt.Array { return []ckpt.Array{s.potential()} }
 
 // Reset sets every unit to rest.
 func (s *Exponential) Reset() { clear(s.v) }
@@ -86,7 +89,7 @@ func NewRefractoryExponential(cfg RefractoryExponentialConfig) (*RefractoryExpon
 	s := &RefractoryExponential{}
 	m := ref.NewRefractoryExponential(dt, p)
 	var b mem.Block
-	s.refractoryExponentialPopulation.plan(&b, cfg.Units, dt, p, s.run)
+	s.refractoryExponentialPopulation.plan(&b, cfg.Units, dt, p, s.run, s.state)
 	s.refractory.plan(&b, cfg.Units, m.C)
 	s.k.plan(&b, &m.Exponential)
 	b.Alloc()
@@ -97,6 +100,10 @@ func NewRefractoryExponential(cfg RefractoryExponentialConfig) (*RefractoryExpon
 // run runs the kernel of impl on spike words w0 to w1−1.
 func (s *RefractoryExponential) run(current []float32, spikes []uint64, w0, w1 int) {
 	impl.refractoryExponential(&s.k, &s.refractory, s.v, current, spikes, w0, w1)
+}
+
+func (s *RefractoryExponential) state() []ckpt.Array {
+	return []ckpt.Array{s.potential(), s.refractory.array()}
 }
 
 // Reset sets every unit to rest and its counter to the cooldown.
@@ -151,7 +158,7 @@ func NewAdaptiveExponential(cfg AdaptiveExponentialConfig) (*AdaptiveExponential
 	s := &AdaptiveExponential{}
 	m := ref.NewAdaptiveExponential(dt, p)
 	var b mem.Block
-	s.adaptiveExponentialPopulation.plan(&b, cfg.Units, dt, p, s.run)
+	s.adaptiveExponentialPopulation.plan(&b, cfg.Units, dt, p, s.run, s.state)
 	mem.Array(&b, &s.w, cfg.Units)
 	mem.PlanStream(&b, &s.adaptation.kw, m.KW)
 	mem.PlanStream(&b, &s.adaptation.a, m.A)
@@ -164,6 +171,10 @@ func NewAdaptiveExponential(cfg AdaptiveExponentialConfig) (*AdaptiveExponential
 // run runs the kernel of impl on spike words w0 to w1−1.
 func (s *AdaptiveExponential) run(current []float32, spikes []uint64, w0, w1 int) {
 	impl.adaptiveExponential(&s.k, &s.adaptation, s.v, current, spikes, w0, w1)
+}
+
+func (s *AdaptiveExponential) state() []ckpt.Array {
+	return []ckpt.Array{s.potential(), ckpt.Of("adaptation", s.w)}
 }
 
 // Reset sets every unit to rest and its adaptation current to 0.
@@ -205,7 +216,7 @@ func NewSimplifiedAdaptiveExponential(cfg SimplifiedAdaptiveExponentialConfig) (
 	s := &SimplifiedAdaptiveExponential{}
 	m := ref.NewSimplifiedAdaptiveExponential(dt, p)
 	var b mem.Block
-	s.simplifiedAdaptiveExponentialPopulation.plan(&b, cfg.Units, dt, p, s.run)
+	s.simplifiedAdaptiveExponentialPopulation.plan(&b, cfg.Units, dt, p, s.run, s.state)
 	s.refractory.plan(&b, cfg.Units, m.C)
 	s.adaptiveThreshold.plan(&b, cfg.Units, m.Thr, &m.AdaptiveThreshold)
 	s.k.plan(&b, &m.Exponential)
@@ -217,6 +228,10 @@ func NewSimplifiedAdaptiveExponential(cfg SimplifiedAdaptiveExponentialConfig) (
 // run runs the kernel of impl on spike words w0 to w1−1.
 func (s *SimplifiedAdaptiveExponential) run(current []float32, spikes []uint64, w0, w1 int) {
 	impl.simplifiedAdaptiveExponential(&s.k, &s.refractory, &s.adaptiveThreshold, s.v, current, spikes, w0, w1)
+}
+
+func (s *SimplifiedAdaptiveExponential) state() []ckpt.Array {
+	return []ckpt.Array{s.potential(), s.refractory.array(), s.adaptiveThreshold.array()}
 }
 
 // Reset sets every unit to rest, its counter to the cooldown and its

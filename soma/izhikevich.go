@@ -1,6 +1,7 @@
 package soma
 
 import (
+	"github.com/sparkgo/spark/internal/ckpt"
 	"github.com/sparkgo/spark/internal/config"
 	"github.com/sparkgo/spark/internal/mem"
 	"github.com/sparkgo/spark/internal/ref"
@@ -50,7 +51,7 @@ func NewIzhikevich(cfg IzhikevichConfig) (*Izhikevich, error) {
 	s := &Izhikevich{}
 	m := ref.NewIzhikevich(dt, p)
 	var b mem.Block
-	s.izhikevichPopulation.plan(&b, cfg.Units, dt, p, s.run)
+	s.izhikevichPopulation.plan(&b, cfg.Units, dt, p, s.run, s.state)
 	mem.Array(&b, &s.u, cfg.Units)
 	s.k.dt = m.Dt
 	mem.Array(&b, &s.k.tail, mem.BlockLen)
@@ -68,6 +69,10 @@ func NewIzhikevich(cfg IzhikevichConfig) (*Izhikevich, error) {
 // run runs the kernel of impl on spike words w0 to w1−1.
 func (s *Izhikevich) run(current []float32, spikes []uint64, w0, w1 int) {
 	impl.izhikevich(&s.k, s.v, s.u, current, spikes, w0, w1)
+}
+
+func (s *Izhikevich) state() []ckpt.Array {
+	return []ckpt.Array{s.potential(), ckpt.Of("recovery", s.u)}
 }
 
 // Reset sets every unit to rest and its recovery variable to 0.

@@ -1,6 +1,7 @@
 package soma
 
 import (
+	"github.com/sparkgo/spark/internal/ckpt"
 	"github.com/sparkgo/spark/internal/config"
 	"github.com/sparkgo/spark/internal/mem"
 	"github.com/sparkgo/spark/internal/ref"
@@ -35,7 +36,7 @@ func NewLeaky(cfg LeakyConfig) (*Leaky, error) {
 	}
 	s := &Leaky{}
 	var b mem.Block
-	s.leakyPopulation.plan(&b, cfg.Units, dt, p, s.run)
+	s.leakyPopulation.plan(&b, cfg.Units, dt, p, s.run, s.state)
 	s.k.plan(&b, ref.NewLeaky(dt, p))
 	b.Alloc()
 	return s, nil
@@ -45,6 +46,8 @@ func NewLeaky(cfg LeakyConfig) (*Leaky, error) {
 func (s *Leaky) run(current []float32, spikes []uint64, w0, w1 int) {
 	impl.leaky(&s.k, s.v, current, spikes, w0, w1)
 }
+
+func (s *Leaky) state() []ckpt.Array { return []ckpt.Array{s.potential()} }
 
 // Reset sets every unit to rest.
 func (s *Leaky) Reset() { clear(s.v) }
@@ -94,7 +97,7 @@ func (s *refractoryLeaky[T]) init(cfg RefractoryLeakyConfig, run runFunc) error 
 	}
 	m := ref.NewRefractoryLeaky(dt, p)
 	var b mem.Block
-	s.population.plan(&b, cfg.Units, dt, p, run)
+	s.population.plan(&b, cfg.Units, dt, p, run, s.state)
 	s.refractory.plan(&b, cfg.Units, m.C)
 	s.k.plan(&b, &m.Leaky)
 	b.Alloc()
@@ -105,6 +108,10 @@ func (s *refractoryLeaky[T]) init(cfg RefractoryLeakyConfig, run runFunc) error 
 // run runs the kernel of impl on spike words w0 to w1−1.
 func (s *RefractoryLeaky) run(current []float32, spikes []uint64, w0, w1 int) {
 	impl.refractoryLeaky(&s.k, &s.refractory, s.v, current, spikes, w0, w1)
+}
+
+func (s *refractoryLeaky[T]) state() []ckpt.Array {
+	return []ckpt.Array{s.potential(), s.refractory.array()}
 }
 
 // Reset sets every unit to rest and its counter to the cooldown.
@@ -182,7 +189,7 @@ func NewAdaptiveLeaky(cfg AdaptiveLeakyConfig) (*AdaptiveLeaky, error) {
 	s := &AdaptiveLeaky{}
 	m := ref.NewAdaptiveLeaky(dt, p)
 	var b mem.Block
-	s.adaptiveLeakyPopulation.plan(&b, cfg.Units, dt, p, s.run)
+	s.adaptiveLeakyPopulation.plan(&b, cfg.Units, dt, p, s.run, s.state)
 	s.refractory.plan(&b, cfg.Units, m.C)
 	s.adaptiveThreshold.plan(&b, cfg.Units, m.Thr, &m.AdaptiveThreshold)
 	s.k.plan(&b, &m.Leaky)
@@ -194,6 +201,10 @@ func NewAdaptiveLeaky(cfg AdaptiveLeakyConfig) (*AdaptiveLeaky, error) {
 // run runs the kernel of impl on spike words w0 to w1−1.
 func (s *AdaptiveLeaky) run(current []float32, spikes []uint64, w0, w1 int) {
 	impl.adaptiveLeaky(&s.k, &s.refractory, &s.adaptiveThreshold, s.v, current, spikes, w0, w1)
+}
+
+func (s *AdaptiveLeaky) state() []ckpt.Array {
+	return []ckpt.Array{s.potential(), s.refractory.array(), s.adaptiveThreshold.array()}
 }
 
 // Reset sets every unit to rest, its counter to the cooldown and its

@@ -41,10 +41,13 @@
 package soma
 
 import (
+	"encoding"
 	"fmt"
+	"io"
 	"reflect"
 
 	"github.com/sparkgo/spark"
+	"github.com/sparkgo/spark/internal/ckpt"
 	"github.com/sparkgo/spark/internal/config"
 	"github.com/sparkgo/spark/internal/mem"
 	"github.com/sparkgo/spark/internal/ref"
@@ -82,6 +85,20 @@ type Soma interface {
 	AbsolutePotential(dst []float32) []float32
 	// SetAbsolutePotential sets V = src − potential_rest for every unit.
 	SetAbsolutePotential(src []float32)
+
+	// WriteTo writes a checkpoint of the population to w (the model, its
+	// Units, Dt and parameters, and every state array) and returns the
+	// bytes written; MarshalBinary returns the same bytes. ReadFrom and
+	// UnmarshalBinary restore one into a population of the same model,
+	// Units, Dt and parameters, which then steps on bit for bit as the one
+	// that wrote it would have; they return a *[spark.CheckpointError],
+	// changing nothing, for any other. ReadFrom reads nothing past the
+	// checkpoint, so that a network's checkpoints may follow one another
+	// in one stream. docs/checkpoints.md describes the format.
+	io.WriterTo
+	io.ReaderFrom
+	encoding.BinaryMarshaler
+	encoding.BinaryUnmarshaler
 }
 
 var (
@@ -102,22 +119,32 @@ var (
 // through an unexported alias (leakyPopulation = population[Leaky]), which
 // go doc leaves out of the type's fields as it does not an instantiation.
 type population[T any] struct {
-	n    int
-	dt   float64
-	v    []float32           // potential, rebased
-	rest mem.Stream[float32] // potential_rest, to convert to and from absolute potentials
-	run  runFunc             // the model's kernel call, for Step and StepRange
+	n     int
+	dt    float64
+	v     []float32           // potential, rebased
+	rest  mem.Stream[float32] // potential_rest, to convert to and from absolute potentials
+	run   runFunc             // the model's kernel call, for Step and StepRange
+	state stateFunc           // the model's state arrays, for checkpoints
+	hdr   ckpt.Header         // what a checkpoint must match: model, Units, Dt, parameters
 }
 
 // runFunc runs a model's kernel (impl's, read at each call) on spike words
 // w0 to w1−1 of slices that Step or StepRange has checked.
 type runFunc = func(current []float32, spikes []uint64, w0, w1 int)
 
-func (p *population[T]) plan(b *mem.Block, n int, dt float64, params ref.Params, run runFunc) {
-	p.n, p.dt, p.run = n, dt, run
+// stateFunc returns a model's state arrays, as its checkpoint holds them.
+type stateFunc = func() []ckpt.Array
+
+func (p *population[T]) plan(b *mem.Block, n int, dt float64, params ref.Params, run runFunc, state stateFunc) {
+	p.n, p.dt, p.run, p.state = n, dt, run, state
+	p.hdr = ckpt.Header{Kind: "soma." + p.name(), Dt: dt,
+		Params: append([]ckpt.Param{ckpt.Int("units", n)}, ckpt.Params(params)...)}
 	mem.Array(b, &p.v, n)
 	mem.PlanStream(b, &p.rest, params["potential_rest"])
 }
+
+// potential is the potential's checkpoint array.
+func (p *population[T]) potential() ckpt.Array { return ckpt.Of("potential", p.v) }
 
 // capped returns a state array as the accessors hand it out: its capacity
 // cut to its length, so that an append copies it rather than writing into
@@ -203,6 +230,43 @@ func (p *population[T]) StepRange(lo, hi int, current []float32, spikes spark.Sp
 	p.run(current, spikes, spark.SpikeWords(lo), spark.SpikeWords(hi))
 }
 
+// WriteTo writes the population's checkpoint to w and returns the bytes
+// written: its model, Units, Dt and parameters, and its whole state, in the
+// format of docs/checkpoints.md; see [Soma].
+func (p *population[T]) WriteTo(w io.Writer) (int64, error) {
+	p.live()
+	return ckpt.Write(w, p.hdr, p.state()...)
+}
+
+// ReadFrom restores the population from a checkpoint that WriteTo wrote
+// and returns the bytes read; see [Soma].
+func (p *population[T]) ReadFrom(r io.Reader) (int64, error) {
+	p.live()
+	n, err := ckpt.Read(r, p.hdr, nil, p.state()...)
+	return n, p.refused(err)
+}
+
+// MarshalBinary returns the checkpoint that WriteTo writes.
+func (p *population[T]) MarshalBinary() ([]byte, error) {
+	p.live()
+	return ckpt.Marshal(p.hdr, p.state()...), nil
+}
+
+// UnmarshalBinary restores the population from data, which must hold one
+// checkpoint; see [Soma].
+func (p *population[T]) UnmarshalBinary(data []byte) error {
+	p.live()
+	return p.refused(ckpt.Unmarshal(data, p.hdr, nil, p.state()...))
+}
+
+// refused wraps the error of a checkpoint refused.
+func (p *population[T]) refused(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &spark.CheckpointError{Type: p.hdr.Kind, Err: err}
+}
+
 // boundary reports whether unit i starts a block or ends the population.
 func (p *population[T]) boundary(i int) bool { return i%mem.BlockLen == 0 || i == p.n }
 
@@ -235,6 +299,8 @@ func (rf *refractory) Refractory() []uint16 { return capped(rf.r) }
 
 func (rf *refractory) reset() { rf.c.Fill(rf.r) }
 
+func (rf *refractory) array() ckpt.Array { return ckpt.Of("refractory", rf.r) }
+
 // adaptiveThreshold is the moving threshold θ of the adaptive somas, with
 // its baseline thr, rate λθ = rate(threshold_tau) and jump threshold_delta.
 type adaptiveThreshold struct {
@@ -251,6 +317,8 @@ func (th *adaptiveThreshold) plan(b *mem.Block, n int, thr ref.P, m *ref.Adaptiv
 }
 
 func (th *adaptiveThreshold) reset() { th.thr.Fill(th.theta) }
+
+func (th *adaptiveThreshold) array() ckpt.Array { return ckpt.Of("threshold", th.theta) }
 
 // Threshold returns the threshold θ of every unit relative to the resting
 // potential (mV). The slice is the state itself.
