@@ -23,7 +23,11 @@
 package trace
 
 import (
+	"encoding"
+	"io"
+
 	"github.com/sparkgo/spark"
+	"github.com/sparkgo/spark/internal/ckpt"
 	"github.com/sparkgo/spark/internal/config"
 	"github.com/sparkgo/spark/internal/tracer"
 )
@@ -42,9 +46,21 @@ type Trace interface {
 	// Reset sets every stage to its base.
 	Reset()
 	// States returns the live state arrays, one per stage: writing to
-	// them changes the traces, so that a simulator can checkpoint and
-	// restore them.
+	// them changes the traces.
 	States() [][]float32
+
+	// WriteTo writes a checkpoint of the traces to w (the model, Units,
+	// Dt and parameters, and every stage's state) and returns the bytes
+	// written; MarshalBinary returns the same bytes. ReadFrom and
+	// UnmarshalBinary restore one into traces of the same model, Units,
+	// Dt and parameters, which then step on bit for bit as the ones that
+	// wrote it would have; they return a *[spark.CheckpointError],
+	// changing nothing, for any other. ReadFrom reads nothing past the
+	// checkpoint. docs/checkpoints.md describes the format.
+	io.WriterTo
+	io.ReaderFrom
+	encoding.BinaryMarshaler
+	encoding.BinaryUnmarshaler
 }
 
 var (
@@ -103,6 +119,40 @@ func (c core[T]) States() [][]float32 {
 		return nil
 	}
 	return capped(c.t.States())
+}
+
+// WriteTo writes a checkpoint of the traces to w; see [Trace].
+func (c core[T]) WriteTo(w io.Writer) (int64, error) {
+	c.live()
+	return ckpt.Write(w, c.t.Header(), c.t.Arrays()...)
+}
+
+// ReadFrom restores the traces from a checkpoint; see [Trace].
+func (c core[T]) ReadFrom(r io.Reader) (int64, error) {
+	c.live()
+	n, err := ckpt.Read(r, c.t.Header(), nil, c.t.Arrays()...)
+	return n, c.refused(err)
+}
+
+// MarshalBinary returns the checkpoint that WriteTo writes.
+func (c core[T]) MarshalBinary() ([]byte, error) {
+	c.live()
+	return ckpt.Marshal(c.t.Header(), c.t.Arrays()...), nil
+}
+
+// UnmarshalBinary restores the traces from data, which must hold one
+// checkpoint; see [Trace].
+func (c core[T]) UnmarshalBinary(data []byte) error {
+	c.live()
+	return c.refused(ckpt.Unmarshal(data, c.t.Header(), nil, c.t.Arrays()...))
+}
+
+// refused wraps the error of a checkpoint refused.
+func (c core[T]) refused(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &spark.CheckpointError{Type: c.t.Header().Kind, Err: err}
 }
 
 // state returns the live state of stage k; nil for a zero value.

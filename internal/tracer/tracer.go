@@ -6,6 +6,7 @@ package tracer
 import (
 	"fmt"
 
+	"github.com/sparkgo/spark/internal/ckpt"
 	"github.com/sparkgo/spark/internal/mem"
 	"github.com/sparkgo/spark/internal/ref"
 )
@@ -27,6 +28,15 @@ var ByName = map[string]Model{
 	"RDTracedSynapses":     RD,
 	"RFSTracedSynapses":    RFS,
 	"DoubleTracedSynapses": Double,
+}
+
+// stageNames are the names of each model's stages, as its checkpoint
+// names their state arrays.
+var stageNames = [models][]string{
+	Single: {"value"},
+	RD:     {"rise", "decay"},
+	RFS:    {"fast_rise", "fast_decay", "slow_rise", "slow_decay"},
+	Double: {"first", "second"},
 }
 
 // stage is the constants of one exponential stage: rate λ, scale c, base b.
@@ -55,6 +65,8 @@ type Trace struct {
 	// tail is the scratch through which the assembly kernels run the last,
 	// partial block: 2·mem.BlockLen values, the drive's and the output's.
 	tail []float32
+	// hdr is what a checkpoint of the traces must match.
+	hdr ckpt.Header
 }
 
 // New builds n traces of model m at time step dt (ms) from parameters by
@@ -62,6 +74,8 @@ type Trace struct {
 // for panics; euler selects the forward-Euler rate dt/τ (Double only).
 func New(name string, m Model, dt float64, n int, p ref.Params, euler bool) *Trace {
 	t := &Trace{name: name, model: m, n: n, dt: dt}
+	t.hdr = ckpt.Header{Kind: name, Dt: dt, Params: append([]ckpt.Param{ckpt.Int("units", n), ckpt.Flag("forward_euler", euler)},
+		ckpt.Params(p)...)}
 	var b mem.Block
 	var stages []*ref.Stage
 	switch m {
@@ -115,6 +129,20 @@ func (t *Trace) Reset() {
 // States returns the live state arrays, one per stage: the slices are the
 // state itself, so that a simulator can read, checkpoint and restore it.
 func (t *Trace) States() [][]float32 { return append([][]float32(nil), t.st...) }
+
+// Header returns what a checkpoint of the traces must match: their
+// public type, number, time step and parameters.
+func (t *Trace) Header() ckpt.Header { return t.hdr }
+
+// Arrays returns the state arrays, one per stage, as a checkpoint holds
+// them.
+func (t *Trace) Arrays() []ckpt.Array {
+	a := make([]ckpt.Array, len(t.st))
+	for k, st := range t.st {
+		a[k] = ckpt.Of(stageNames[t.model][k], st)
+	}
+	return a
+}
 
 // State returns the live state array of stage k.
 func (t *Trace) State(k int) []float32 { return t.st[k] }
