@@ -41,7 +41,9 @@
 package syn
 
 import (
+	"encoding"
 	"fmt"
+	"io"
 	"math"
 	"reflect"
 	"slices"
@@ -50,6 +52,7 @@ import (
 	"github.com/x448/float16"
 
 	"github.com/sparkgo/spark"
+	"github.com/sparkgo/spark/internal/ckpt"
 	"github.com/sparkgo/spark/internal/config"
 	"github.com/sparkgo/spark/internal/ref"
 	"github.com/sparkgo/spark/internal/tracer"
@@ -95,6 +98,21 @@ type Synapses interface {
 	// beyond 65504 in magnitude.
 	Weight(i, j int) float32
 	SetWeight(i, j int, w float32)
+
+	// WriteTo writes a checkpoint of the synapses to w (the model, its
+	// shape, storage, inhibitory units and trace parameters, the traces'
+	// states and the kernel, whose weights SetKernel and SetWeight may
+	// have changed) and returns the bytes written; MarshalBinary returns
+	// the same bytes. ReadFrom and UnmarshalBinary restore one into
+	// synapses built from the same config (the kernel aside), which then
+	// step on bit for bit as the ones that wrote it would have; they
+	// return a *[spark.CheckpointError], changing nothing, for any other.
+	// ReadFrom reads nothing past the checkpoint. docs/checkpoints.md
+	// describes the format.
+	io.WriterTo
+	io.ReaderFrom
+	encoding.BinaryMarshaler
+	encoding.BinaryUnmarshaler
 }
 
 var (
@@ -259,6 +277,7 @@ type synapses[T any] struct {
 	sum        []float32     // StepAdd's currents
 	y          []float32     // sparse, traced: the weighted input, zero between steps
 	rows       []int         // synchronous: the spiking rows of a Step, Pre at most
+	hdr        ckpt.Header   // what a checkpoint must match
 }
 
 // name is the model's name, for errors and panics.
@@ -295,10 +314,11 @@ func (s *synapses[T]) init(cfg *LinearSynapsesConfig, dt float64, fields []confi
 	if err != nil {
 		return err
 	}
+	var p ref.Params
+	defer func() { s.hdr = header(model, cfg, s.dt, s.perConn, s.sparse, p) }() // once the layout is settled
 	if fields != nil {
 		lengths := []int{cfg.Post, cfg.Post * cfg.Pre}
 		rule := fmt.Sprintf("needs one value per post unit (Post = %d) or per synapse (Post·Pre = %d)", cfg.Post, cfg.Post*cfg.Pre)
-		var p ref.Params
 		if s.dt, p, err = config.ResolveShape(name, dt, lengths, rule, fields); err != nil {
 			return err
 		}

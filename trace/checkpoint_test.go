@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/sparkgo/spark"
+	"github.com/sparkgo/spark/internal/cpu"
 )
 
 // tracers builds one of each model with n traces, parameters per trace, at
@@ -51,10 +52,22 @@ func drive(n, k int) []float32 {
 	return x
 }
 
-// TestCheckpointResumes stops every tracer after a few steps, restores its
-// checkpoint into fresh traces of the same config, and steps both on: they
-// must agree bit for bit at once and at every step after.
+// TestCheckpointResumes stops every tracer on every path after a few
+// steps, restores its checkpoint into fresh traces of the same config, and
+// steps both on: they must agree bit for bit at once and at every step
+// after.
 func TestCheckpointResumes(t *testing.T) {
+	for _, p := range cpu.Paths() {
+		t.Run(p.String(), func(t *testing.T) {
+			old := cpu.Selected
+			cpu.Use(p)
+			t.Cleanup(func() { cpu.Use(old) })
+			resumes(t)
+		})
+	}
+}
+
+func resumes(t *testing.T) {
 	for _, n := range []int{1, 64, 67, 1000} {
 		src, dst := tracers(t, n, 0.5), tracers(t, n, 0.5)
 		for i, a := range src {
