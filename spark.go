@@ -1,10 +1,15 @@
 // Package spark holds what every part of the library shares: [Param], a model
 // parameter given once for a whole population or once per unit; [Spikes], the
 // compact one-bit-per-unit form in which somas emit spikes and synapses take
-// them; and [ConfigError], the error every constructor returns for a bad config.
+// them; [ConfigError], the error every constructor returns for a bad config;
+// and [CheckpointError], the error of a checkpoint a population refuses to
+// restore (docs/checkpoints.md).
 //
 // The models themselves live in the subpackages: soma (the neuron models),
-// and, as they land, trace, syn and f16. Every model is a structure of arrays
+// trace (the traces), syn (the synapses, with float16 kernels), f16 (the
+// float16 conversions) and vec (slice-level kernels for other simulators);
+// lockstep steps shards of a network on several cores, and record records
+// its spikes and states. Every model is a structure of arrays
 // updated in place by one fused kernel per time step; the kernel runs on the
 // fastest path the CPU offers and is tested against a plain scalar reference
 // (internal/ref) written straight from the equations of docs/models.md.

@@ -189,3 +189,30 @@ func TestCheckpointStream(t *testing.T) {
 		t.Fatal("bytes left after the last checkpoint")
 	}
 }
+
+// BenchmarkCheckpoint writes and restores the checkpoint of a million
+// AdEx units (8 MB of state) through memory.
+func BenchmarkCheckpoint(b *testing.B) {
+	s, err := NewAdaptiveExponential(AdaptiveExponentialConfig{Units: 1 << 20})
+	if err != nil {
+		b.Fatal(err)
+	}
+	data, _ := s.MarshalBinary()
+	b.Run("write", func(b *testing.B) {
+		var buf bytes.Buffer
+		buf.Grow(len(data))
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			buf.Reset()
+			s.WriteTo(&buf)
+		}
+	})
+	b.Run("read", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			if _, err := s.ReadFrom(bytes.NewReader(data)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -34,6 +34,13 @@
 // every shard's step t must finish before any shard's step t+1 starts, as
 // lockstep.Team's barrier ensures (see the package's example StepRange).
 //
+// Every population saves its whole state with WriteTo or MarshalBinary and
+// restores it with ReadFrom or UnmarshalBinary, into a population of the same
+// model, size, time step and parameters, in another process if need be: it
+// then steps on bit for bit as the one that saved it would have.
+// docs/checkpoints.md describes what a checkpoint holds, its errors and its
+// format, and how a network saves itself (see the example Checkpoint).
+//
 // A population comes from its constructor. The zero value (Leaky{}) has no
 // units: Units and Dt return 0, the state accessors nil and Reset does
 // nothing; every other method panics with "soma.Leaky: zero value: use

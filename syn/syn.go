@@ -34,6 +34,11 @@
 // StepIndices the list of indices), so the shards may share them while
 // nothing writes them. bench/cuba.go does this.
 //
+// Synapses save their traces and their kernel, as SetKernel and SetWeight
+// left it, with WriteTo or MarshalBinary, and restore them with ReadFrom or
+// UnmarshalBinary into synapses built from a config of the same shape,
+// storage, inhibitory units and trace parameters (docs/checkpoints.md).
+//
 // Synapses come from their constructor. The zero value (TracedSynapses{})
 // has no units: Post, Pre, Dt, Async and PerConnection return 0 or false,
 // Traces nil and Reset does nothing; every other method panics with

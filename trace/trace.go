@@ -17,6 +17,10 @@
 // shard of units, each stepped by its own goroutine on its own part of the
 // drive and output.
 //
+// Every tracer saves its states with WriteTo or MarshalBinary and restores
+// them with ReadFrom or UnmarshalBinary into traces of the same config
+// (docs/checkpoints.md).
+//
 // A tracer comes from its constructor. The zero value (Tracer{}) has no
 // traces: Units and Dt return 0, the state accessors nil and Reset does
 // nothing; Step panics with "trace.Tracer: zero value: use NewTracer".
