@@ -140,6 +140,8 @@ const (
 	Sparse
 )
 
+// String returns the storage's name: "auto", "dense" or "sparse", or
+// "Storage(n)" for a value the package does not know.
 func (s Storage) String() string {
 	switch s {
 	case AutoStorage:

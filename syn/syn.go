@@ -174,7 +174,7 @@ func NewLinearSynapses(cfg LinearSynapsesConfig) (*LinearSynapses, error) {
 // shard them).
 type TracedSynapses struct{ tracedBase }
 
-type tracedBase = synapses[TracedSynapses]
+type tracedBase = withTraces[TracedSynapses]
 
 // NewTracedSynapses returns the synapses with every trace at its base, or
 // a *[spark.ConfigError].
@@ -195,7 +195,7 @@ func NewTracedSynapses(cfg TracedSynapsesConfig) (*TracedSynapses, error) {
 // shard them).
 type RDTracedSynapses struct{ rdTracedBase }
 
-type rdTracedBase = synapses[RDTracedSynapses]
+type rdTracedBase = withTraces[RDTracedSynapses]
 
 // NewRDTracedSynapses returns the synapses with every trace at its base, or
 // a *[spark.ConfigError].
@@ -216,7 +216,7 @@ func NewRDTracedSynapses(cfg RDTracedSynapsesConfig) (*RDTracedSynapses, error) 
 // shard them).
 type RFSTracedSynapses struct{ rfsTracedBase }
 
-type rfsTracedBase = synapses[RFSTracedSynapses]
+type rfsTracedBase = withTraces[RFSTracedSynapses]
 
 // NewRFSTracedSynapses returns the synapses with every trace at its base,
 // or a *[spark.ConfigError].
@@ -237,7 +237,7 @@ func NewRFSTracedSynapses(cfg RFSTracedSynapsesConfig) (*RFSTracedSynapses, erro
 // shard them).
 type DoubleTracedSynapses struct{ doubleTracedBase }
 
-type doubleTracedBase = synapses[DoubleTracedSynapses]
+type doubleTracedBase = withTraces[DoubleTracedSynapses]
 
 // NewDoubleTracedSynapses returns the synapses with every trace at its
 // base, or a *[spark.ConfigError].
@@ -645,19 +645,23 @@ func (s *synapses[T]) Pre() int { return s.pre }
 // Async reports whether Step takes one spike per connection.
 func (s *synapses[T]) Async() bool { return s.async }
 
-// Dt returns the time step (ms); 0 for LinearSynapses, which have none.
-func (s *synapses[T]) Dt() float64 { return s.dt }
+// withTraces is what the traced models add to the shared synapses: access
+// to their traces. T is the public type that embeds it.
+type withTraces[T any] struct{ synapses[T] }
+
+// Dt returns the time step (ms).
+func (s *withTraces[T]) Dt() float64 { return s.dt }
 
 // PerConnection reports whether the synapses keep one trace per synapse
 // rather than one per post unit.
-func (s *synapses[T]) PerConnection() bool { return s.perConn }
+func (s *withTraces[T]) PerConnection() bool { return s.perConn }
 
 // Traces returns the live trace states, one array per stage of the trace:
-// Post values each, or Post·Pre (post-major) per connection; nil for
-// LinearSynapses. Writing to them changes the traces.
-func (s *synapses[T]) Traces() [][]float32 {
+// Post values each, or Post·Pre (post-major) per connection. Writing to
+// them changes the traces.
+func (s *withTraces[T]) Traces() [][]float32 {
 	if s.tr == nil {
-		return nil
+		return nil // a zero value
 	}
 	states := s.tr.States() // a fresh slice of the arrays
 	for k, st := range states {
@@ -666,7 +670,7 @@ func (s *synapses[T]) Traces() [][]float32 {
 	return states
 }
 
-// Reset sets every trace to its base.
+// Reset restores the initial state: every trace at its base.
 func (s *synapses[T]) Reset() {
 	if s.tr != nil {
 		s.tr.Reset()

@@ -1,7 +1,7 @@
 // Package conformance reads the reference runs in testdata: runs of every
 // model computed by an independent float32 implementation (see
-// testdata/README.md). The files are copies of ../shared/conformance and are
-// never edited. Only tests import this package, so only test binaries embed
+// testdata/README.md). The files are copied as the project received them
+// and never edited. Only tests import this package, so only test binaries embed
 // the data.
 package conformance
 
