@@ -60,9 +60,10 @@ import (
 	"github.com/sparkgo/spark/internal/ref"
 )
 
-// Soma is what every model of the package does. Step takes the input current
-// of every unit (pA) and writes which units spiked; it updates the state in
-// place and allocates nothing.
+// Soma is what every model of the package does: Step takes the input
+// current of every unit (pA) and writes which units spiked; it updates the
+// state in place and allocates nothing. The models share these methods'
+// code, which go doc lists here rather than under each type.
 type Soma interface {
 	// Units returns the population size.
 	Units() int

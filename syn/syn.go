@@ -64,7 +64,9 @@ import (
 	"github.com/sparkgo/spark/vec"
 )
 
-// Synapses is what every synapse model does.
+// Synapses is what every synapse model does. The models share these
+// methods' code, which go doc lists here rather than under each type; the
+// traced models add those of [Traced].
 type Synapses interface {
 	// Post and Pre return the kernel's shape.
 	Post() int
@@ -120,12 +122,27 @@ type Synapses interface {
 	encoding.BinaryUnmarshaler
 }
 
+// Traced is what the traced models (all but LinearSynapses) add to
+// [Synapses].
+type Traced interface {
+	Synapses
+	// Dt returns the time step (ms).
+	Dt() float64
+	// PerConnection reports whether the synapses keep one trace per
+	// synapse rather than one per post unit.
+	PerConnection() bool
+	// Traces returns the live trace states, one array per stage of the
+	// trace: Post values each, or Post·Pre (post-major) per connection.
+	// Writing to them changes the traces.
+	Traces() [][]float32
+}
+
 var (
 	_ Synapses = (*LinearSynapses)(nil)
-	_ Synapses = (*TracedSynapses)(nil)
-	_ Synapses = (*RDTracedSynapses)(nil)
-	_ Synapses = (*RFSTracedSynapses)(nil)
-	_ Synapses = (*DoubleTracedSynapses)(nil)
+	_ Traced   = (*TracedSynapses)(nil)
+	_ Traced   = (*RDTracedSynapses)(nil)
+	_ Traced   = (*RFSTracedSynapses)(nil)
+	_ Traced   = (*DoubleTracedSynapses)(nil)
 )
 
 // AsyncSpikes returns an empty set of asynchronous spikes for post·pre

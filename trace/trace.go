@@ -36,7 +36,8 @@ import (
 	"github.com/sparkgo/spark/internal/tracer"
 )
 
-// Trace is what every tracer does.
+// Trace is what every tracer does. The tracers share these methods' code,
+// which go doc lists here rather than under each type.
 type Trace interface {
 	// Units returns the number of traces.
 	Units() int
