@@ -142,8 +142,8 @@ type IzhikevichConfig struct {
 	Resistance          spark.Param // input resistance (GΩ); default 0.1
 	Threshold           spark.Param // spike cut-off (mV); default 30
 	RecoveryTimescale   spark.Param // a, the rate of the recovery variable (1/ms); default 0.02
-	RecoverySensitivity spark.Param // b, the recovery's sensitivity to the potential; default 0.2
-	RecoveryUpdate      spark.Param // d, the recovery's increase per spike; default 2
+	RecoverySensitivity spark.Param // b, the recovery's sensitivity to the potential (nS, pA per mV); default 0.2
+	RecoveryUpdate      spark.Param // d, the recovery's increase per spike (pA); default 2
 }
 
 // The field tables: Go name, seed name, default and rule of every parameter.

@@ -81,6 +81,6 @@ func (s *Izhikevich) Reset() {
 	clear(s.u)
 }
 
-// Recovery returns the recovery variable u of every unit. The slice is the
-// state itself.
+// Recovery returns the recovery variable u of every unit (pA, entering
+// the potential's equation as R·u). The slice is the state itself.
 func (s *Izhikevich) Recovery() []float32 { return capped(s.u) }
