@@ -39,6 +39,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"strings"
 	"unsafe"
 )
 
@@ -125,18 +126,8 @@ func Params[P ~[]float32](params map[string]P) []Param {
 	for name, v := range params {
 		out = append(out, Values(name, v))
 	}
-	slices.SortFunc(out, func(a, b Param) int { return cmpString(a.Name, b.Name) })
+	slices.SortFunc(out, func(a, b Param) int { return strings.Compare(a.Name, b.Name) })
 	return out
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // Elem are the element types of an array.
