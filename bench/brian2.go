@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/klauspost/cpuid/v2"
 )
 
 // The CUBA peer: the same network in Brian2's C++ standalone mode
@@ -76,7 +78,7 @@ func brian2Run(py, script string, n int, o options, seed uint64) (float64, float
 // libraryRun is one run of the library's CUBA network of n units: its wall
 // time per simulated second and its mean rate.
 func libraryRun(n int, o options, seed uint64) (float64, float64) {
-	net, err := newCUBA(n, o.threads, o.dt, seed)
+	net, err := newCUBA(n, cubaShards(n, o.threads, cpuid.CPU.Cache.L2), o.dt, seed)
 	if err != nil {
 		fail(err.Error())
 	}

@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/klauspost/cpuid/v2"
+
 	"github.com/sparkgo/spark"
 	"github.com/sparkgo/spark/lockstep"
 	"github.com/sparkgo/spark/record"
@@ -42,12 +44,33 @@ const (
 	cubaInDeg = 80   // synapses per unit at any size (4000 × 0.02)
 )
 
+// cubaUnitBytes are the bytes a step reads or writes per unit outside the
+// synaptic rows: the potential (4) and refractory counter (2), the two
+// traces (4 each), their scattered inputs (4 each), the current (4).
+const cubaUnitBytes = 26
+
+// cubaShards returns how many shards the units of a network of n are cut
+// into for threads threads: one per goroutine (min(threads, GOMAXPROCS):
+// more shards than goroutines only add each shard's fixed costs), or, where
+// a goroutine's units would not fit half of the L2 cache (l2 bytes), as
+// many more as fit, the same number per goroutine: a step then makes its
+// passes (the synapses', the soma's) over a shard that stays in L2, rather
+// than over one that streams from L3 or memory, pass after pass. At most
+// one per spike word.
+func cubaShards(n, threads, l2 int) int {
+	g := min(threads, runtime.GOMAXPROCS(0))
+	fit := max(64, l2/2/cubaUnitBytes) // units per shard, a spike word at least
+	perGoroutine := max(1, (n+g*fit-1)/(g*fit))
+	return max(1, min(g*perGoroutine, spark.SpikeWords(n)))
+}
+
 // CUBAResult is the CUBA network's run.
 type CUBAResult struct {
 	Units          int            `json:"units"`
 	Excitatory     int            `json:"excitatory"`
 	Synapses       int            `json:"synapses"`
 	Threads        int            `json:"threads"`
+	Shards         int            `json:"shards"`
 	Dt             float64        `json:"dt_ms"`
 	Simulated      float64        `json:"simulated_s"`
 	Wall           float64        `json:"wall_s"`
@@ -277,11 +300,11 @@ func runCUBA(o options) *CUBAResult {
 	fmt.Printf("\ncuba: %d units (80%% excitatory), %d synapses per unit, dt %g ms, %g s simulated, %d thread(s), path %s\n",
 		o.size, cubaInDeg, o.dt, o.duration, o.threads, spark.Path())
 	start := time.Now()
-	net, err := newCUBA(o.size, o.threads, o.dt, o.seed)
+	net, err := newCUBA(o.size, cubaShards(o.size, o.threads, cpuid.CPU.Cache.L2), o.dt, o.seed)
 	if err != nil {
 		fail(err.Error())
 	}
-	r := &CUBAResult{Units: o.size, Excitatory: net.ne, Threads: o.threads, Dt: o.dt, Simulated: o.duration,
+	r := &CUBAResult{Units: o.size, Excitatory: net.ne, Threads: o.threads, Shards: len(net.shards), Dt: o.dt, Simulated: o.duration,
 		Path: spark.Path(), BuildSeconds: time.Since(start).Seconds(), Storage: "sparse"}
 	for _, d := range net.outdeg {
 		r.Synapses += int(d)
@@ -303,7 +326,7 @@ func runCUBA(o options) *CUBAResult {
 	if tot := (tSyn + tSoma + tSpike).Seconds(); tot > 0 {
 		r.SynapseFrac, r.SomaFrac, r.SpikeFrac = tSyn.Seconds()/tot, tSoma.Seconds()/tot, tSpike.Seconds()/tot
 	}
-	fmt.Printf("  %d synapses (%s storage), built in %.2f s\n", r.Synapses, r.Storage, r.BuildSeconds)
+	fmt.Printf("  %d synapses (%s storage), %d shard(s), built in %.2f s\n", r.Synapses, r.Storage, r.Shards, r.BuildSeconds)
 	fmt.Printf("  wall %.4f s for %g s simulated: %.4f s per simulated second, real-time factor %.1f\n",
 		r.Wall, o.duration, r.WallPerSimSec, r.RealTimeFactor)
 	fmt.Printf("  %d spikes, mean rate %.2f Hz, %d synaptic events (%.3g per wall second)\n", r.Spikes, r.RateHz, r.Events, r.EventsPerSec)
