@@ -187,6 +187,14 @@ func newCUBA(n, threads int, dt float64, seed uint64) (*cubaNet, error) {
 // synapses steps a shard's synapses on the spikes of step t−1, which
 // every shard listed: the currents its units receive, ge + gi.
 func (s *shard) synapses(net *cubaNet, t int) {
+	s.inputs(net, t)
+	s.ce.StepIndices(s.exc, s.current)
+	s.ci.StepAddIndices(s.inh, s.current)
+}
+
+// inputs gathers the shard's inputs of step t: the units every shard
+// listed at step t−1, split into excitatory and inhibitory.
+func (s *shard) inputs(net *cubaNet, t int) {
 	s.exc, s.inh = s.exc[:0], s.inh[:0]
 	for _, o := range net.shards { // in order: the lists increase
 		for _, j := range o.fired[(t+1)%2] {
@@ -197,8 +205,6 @@ func (s *shard) synapses(net *cubaNet, t int) {
 			}
 		}
 	}
-	s.ce.StepIndices(s.exc, s.current)
-	s.ci.StepAddIndices(s.inh, s.current)
 }
 
 // somas steps a shard's units.
