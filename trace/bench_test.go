@@ -41,3 +41,34 @@ func BenchmarkStep(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSubnormal times a Tracer of 4096 traces decaying without input
+// from normal values and from subnormal ones (which a trace reaches after
+// a long silence: a τ = 5 ms trace at dt = 0.1 ms falls from 1 below 2^-126
+// in about 4400 steps). The library computes subnormals as IEEE says, on
+// every path; Intel cores take microcode assists for them:
+//
+//	go test ./trace -run '^$' -bench Subnormal
+func BenchmarkSubnormal(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		v    float32
+	}{{"normal", 1}, {"subnormal", 1e-39}} {
+		b.Run(c.name, func(b *testing.B) {
+			const n = 4096
+			t, err := NewTracer(TracerConfig{Units: n, Dt: 0.1, Tau: spark.Uniform(5)})
+			if err != nil {
+				b.Fatal(err)
+			}
+			x, out, fill := make([]float32, n), make([]float32, n), make([]float32, n)
+			for i := range fill {
+				fill[i] = c.v
+			}
+			v := t.Value()
+			for b.Loop() {
+				copy(v, fill) // a trace stays subnormal for a few hundred steps: refill it each one
+				t.Step(x, out)
+			}
+		})
+	}
+}
