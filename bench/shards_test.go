@@ -17,7 +17,7 @@ func TestCUBAShards(t *testing.T) {
 		{40330, 1, 2},
 		{400000, 1, 10},
 		{4000, g, g},
-		{4000, 4 * g, g},        // more threads than GOMAXPROCS: one shard per goroutine
+		{4000, 4 * g, g}, // more threads than GOMAXPROCS: one shard per goroutine
 		{400000, g, g * ((400000 + g*40329 - 1) / (g * 40329))},
 		{100, 8 * g, min(g, 2)}, // two spike words
 	} {
