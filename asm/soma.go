@@ -1310,6 +1310,808 @@ func IzhikevichUniformAVX2(v, u, cur []float32, rest, res, a, b, d, thr, reset, 
 	izhikevichUniformAVX2(unsafe.SliceData(v), unsafe.SliceData(u), unsafe.SliceData(cur), rest, res, a, b, d, thr, reset, dt, unsafe.SliceData(spikes), n/64)
 }
 
+// LeakyTraced2AVX512 runs LeakyTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	V ← d·V + gR·I
+//	s ← V > thr
+//	V ← s ? reset : V
+//
+// t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (d, gr, thr,
+// reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64 values of one
+// block, which every block then reads (a uniform value repeated 64 times). The spikes are
+// one word per block: bit j of word k for unit 64·k + j. Products are rounded on their own
+// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func LeakyTraced2AVX512(v, t1, x1, t2, x2, d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64) {
+	requireAVX512("LeakyTraced2AVX512")
+	n := len(v)
+	checkBlocks("LeakyTraced2AVX512", "v", n)
+	checkLen("LeakyTraced2AVX512", "t1", len(t1), "len(v)", n)
+	checkLen("LeakyTraced2AVX512", "x1", len(x1), "len(v)", n)
+	checkLen("LeakyTraced2AVX512", "t2", len(t2), "len(v)", n)
+	checkLen("LeakyTraced2AVX512", "x2", len(x2), "len(v)", n)
+	checkParam("LeakyTraced2AVX512", "d", len(d), n)
+	checkParam("LeakyTraced2AVX512", "gr", len(gr), n)
+	checkParam("LeakyTraced2AVX512", "thr", len(thr), n)
+	checkParam("LeakyTraced2AVX512", "reset", len(reset), n)
+	checkParam("LeakyTraced2AVX512", "lT1", len(lT1), n)
+	checkParam("LeakyTraced2AVX512", "cT1", len(cT1), n)
+	checkParam("LeakyTraced2AVX512", "bT1", len(bT1), n)
+	checkParam("LeakyTraced2AVX512", "lT2", len(lT2), n)
+	checkParam("LeakyTraced2AVX512", "cT2", len(cT2), n)
+	checkParam("LeakyTraced2AVX512", "bT2", len(bT2), n)
+	checkLen("LeakyTraced2AVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceRead(d)
+	raceRead(gr)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	raceWrite(spikes)
+	leakyTraced2AVX512(unsafe.SliceData(v), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(d), unsafe.SliceData(gr), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(d), n, 4), stride(len(gr), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// LeakyTraced2AVX2 runs LeakyTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	V ← d·V + gR·I
+//	s ← V > thr
+//	V ← s ? reset : V
+//
+// t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (d, gr, thr,
+// reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64 values of one
+// block, which every block then reads (a uniform value repeated 64 times). The spikes are
+// one word per block: bit j of word k for unit 64·k + j. Products are rounded on their own
+// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func LeakyTraced2AVX2(v, t1, x1, t2, x2, d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64) {
+	requireAVX2("LeakyTraced2AVX2")
+	n := len(v)
+	checkBlocks("LeakyTraced2AVX2", "v", n)
+	checkLen("LeakyTraced2AVX2", "t1", len(t1), "len(v)", n)
+	checkLen("LeakyTraced2AVX2", "x1", len(x1), "len(v)", n)
+	checkLen("LeakyTraced2AVX2", "t2", len(t2), "len(v)", n)
+	checkLen("LeakyTraced2AVX2", "x2", len(x2), "len(v)", n)
+	checkParam("LeakyTraced2AVX2", "d", len(d), n)
+	checkParam("LeakyTraced2AVX2", "gr", len(gr), n)
+	checkParam("LeakyTraced2AVX2", "thr", len(thr), n)
+	checkParam("LeakyTraced2AVX2", "reset", len(reset), n)
+	checkParam("LeakyTraced2AVX2", "lT1", len(lT1), n)
+	checkParam("LeakyTraced2AVX2", "cT1", len(cT1), n)
+	checkParam("LeakyTraced2AVX2", "bT1", len(bT1), n)
+	checkParam("LeakyTraced2AVX2", "lT2", len(lT2), n)
+	checkParam("LeakyTraced2AVX2", "cT2", len(cT2), n)
+	checkParam("LeakyTraced2AVX2", "bT2", len(bT2), n)
+	checkLen("LeakyTraced2AVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceRead(d)
+	raceRead(gr)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	raceWrite(spikes)
+	leakyTraced2AVX2(unsafe.SliceData(v), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(d), unsafe.SliceData(gr), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(d), n, 4), stride(len(gr), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// LeakyTraced2UniformAVX512 runs LeakyTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	V ← d·V + gR·I
+//	s ← V > thr
+//	V ← s ? reset : V
+//
+// t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value for
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func LeakyTraced2UniformAVX512(v, t1, x1, t2, x2 []float32, d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64) {
+	requireAVX512("LeakyTraced2UniformAVX512")
+	n := len(v)
+	checkBlocks("LeakyTraced2UniformAVX512", "v", n)
+	checkLen("LeakyTraced2UniformAVX512", "t1", len(t1), "len(v)", n)
+	checkLen("LeakyTraced2UniformAVX512", "x1", len(x1), "len(v)", n)
+	checkLen("LeakyTraced2UniformAVX512", "t2", len(t2), "len(v)", n)
+	checkLen("LeakyTraced2UniformAVX512", "x2", len(x2), "len(v)", n)
+	checkLen("LeakyTraced2UniformAVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceWrite(spikes)
+	leakyTraced2UniformAVX512(unsafe.SliceData(v), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+}
+
+// LeakyTraced2UniformAVX2 runs LeakyTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	V ← d·V + gR·I
+//	s ← V > thr
+//	V ← s ? reset : V
+//
+// t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value for
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func LeakyTraced2UniformAVX2(v, t1, x1, t2, x2 []float32, d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64) {
+	requireAVX2("LeakyTraced2UniformAVX2")
+	n := len(v)
+	checkBlocks("LeakyTraced2UniformAVX2", "v", n)
+	checkLen("LeakyTraced2UniformAVX2", "t1", len(t1), "len(v)", n)
+	checkLen("LeakyTraced2UniformAVX2", "x1", len(x1), "len(v)", n)
+	checkLen("LeakyTraced2UniformAVX2", "t2", len(t2), "len(v)", n)
+	checkLen("LeakyTraced2UniformAVX2", "x2", len(x2), "len(v)", n)
+	checkLen("LeakyTraced2UniformAVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceWrite(spikes)
+	leakyTraced2UniformAVX2(unsafe.SliceData(v), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+}
+
+// RefractoryLeakyTraced2AVX512 runs RefractoryLeakyTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (c, d, gr,
+// thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64 values of
+// one block, which every block then reads (a uniform value repeated 64 times). The spikes
+// are one word per block: bit j of word k for unit 64·k + j. Products are rounded on their
+// own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func RefractoryLeakyTraced2AVX512(v []float32, r []uint16, t1, x1, t2, x2 []float32, c []uint16, d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64) {
+	requireAVX512("RefractoryLeakyTraced2AVX512")
+	n := len(v)
+	checkBlocks("RefractoryLeakyTraced2AVX512", "v", n)
+	checkLen("RefractoryLeakyTraced2AVX512", "r", len(r), "len(v)", n)
+	checkLen("RefractoryLeakyTraced2AVX512", "t1", len(t1), "len(v)", n)
+	checkLen("RefractoryLeakyTraced2AVX512", "x1", len(x1), "len(v)", n)
+	checkLen("RefractoryLeakyTraced2AVX512", "t2", len(t2), "len(v)", n)
+	checkLen("RefractoryLeakyTraced2AVX512", "x2", len(x2), "len(v)", n)
+	checkParam("RefractoryLeakyTraced2AVX512", "c", len(c), n)
+	checkParam("RefractoryLeakyTraced2AVX512", "d", len(d), n)
+	checkParam("RefractoryLeakyTraced2AVX512", "gr", len(gr), n)
+	checkParam("RefractoryLeakyTraced2AVX512", "thr", len(thr), n)
+	checkParam("RefractoryLeakyTraced2AVX512", "reset", len(reset), n)
+	checkParam("RefractoryLeakyTraced2AVX512", "lT1", len(lT1), n)
+	checkParam("RefractoryLeakyTraced2AVX512", "cT1", len(cT1), n)
+	checkParam("RefractoryLeakyTraced2AVX512", "bT1", len(bT1), n)
+	checkParam("RefractoryLeakyTraced2AVX512", "lT2", len(lT2), n)
+	checkParam("RefractoryLeakyTraced2AVX512", "cT2", len(cT2), n)
+	checkParam("RefractoryLeakyTraced2AVX512", "bT2", len(bT2), n)
+	checkLen("RefractoryLeakyTraced2AVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceRead(c)
+	raceRead(d)
+	raceRead(gr)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	raceWrite(spikes)
+	refractoryLeakyTraced2AVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(c), unsafe.SliceData(d), unsafe.SliceData(gr), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(c), n, 2), stride(len(d), n, 4), stride(len(gr), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// RefractoryLeakyTraced2AVX2 runs RefractoryLeakyTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (c, d, gr,
+// thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64 values of
+// one block, which every block then reads (a uniform value repeated 64 times). The spikes
+// are one word per block: bit j of word k for unit 64·k + j. Products are rounded on their
+// own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func RefractoryLeakyTraced2AVX2(v []float32, r []uint16, t1, x1, t2, x2 []float32, c []uint16, d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64) {
+	requireAVX2("RefractoryLeakyTraced2AVX2")
+	n := len(v)
+	checkBlocks("RefractoryLeakyTraced2AVX2", "v", n)
+	checkLen("RefractoryLeakyTraced2AVX2", "r", len(r), "len(v)", n)
+	checkLen("RefractoryLeakyTraced2AVX2", "t1", len(t1), "len(v)", n)
+	checkLen("RefractoryLeakyTraced2AVX2", "x1", len(x1), "len(v)", n)
+	checkLen("RefractoryLeakyTraced2AVX2", "t2", len(t2), "len(v)", n)
+	checkLen("RefractoryLeakyTraced2AVX2", "x2", len(x2), "len(v)", n)
+	checkParam("RefractoryLeakyTraced2AVX2", "c", len(c), n)
+	checkParam("RefractoryLeakyTraced2AVX2", "d", len(d), n)
+	checkParam("RefractoryLeakyTraced2AVX2", "gr", len(gr), n)
+	checkParam("RefractoryLeakyTraced2AVX2", "thr", len(thr), n)
+	checkParam("RefractoryLeakyTraced2AVX2", "reset", len(reset), n)
+	checkParam("RefractoryLeakyTraced2AVX2", "lT1", len(lT1), n)
+	checkParam("RefractoryLeakyTraced2AVX2", "cT1", len(cT1), n)
+	checkParam("RefractoryLeakyTraced2AVX2", "bT1", len(bT1), n)
+	checkParam("RefractoryLeakyTraced2AVX2", "lT2", len(lT2), n)
+	checkParam("RefractoryLeakyTraced2AVX2", "cT2", len(cT2), n)
+	checkParam("RefractoryLeakyTraced2AVX2", "bT2", len(bT2), n)
+	checkLen("RefractoryLeakyTraced2AVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceRead(c)
+	raceRead(d)
+	raceRead(gr)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	raceWrite(spikes)
+	refractoryLeakyTraced2AVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(c), unsafe.SliceData(d), unsafe.SliceData(gr), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(c), n, 2), stride(len(d), n, 4), stride(len(gr), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// RefractoryLeakyTraced2UniformAVX512 runs RefractoryLeakyTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
+// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func RefractoryLeakyTraced2UniformAVX512(v []float32, r []uint16, t1, x1, t2, x2 []float32, c uint16, d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64) {
+	requireAVX512("RefractoryLeakyTraced2UniformAVX512")
+	n := len(v)
+	checkBlocks("RefractoryLeakyTraced2UniformAVX512", "v", n)
+	checkLen("RefractoryLeakyTraced2UniformAVX512", "r", len(r), "len(v)", n)
+	checkLen("RefractoryLeakyTraced2UniformAVX512", "t1", len(t1), "len(v)", n)
+	checkLen("RefractoryLeakyTraced2UniformAVX512", "x1", len(x1), "len(v)", n)
+	checkLen("RefractoryLeakyTraced2UniformAVX512", "t2", len(t2), "len(v)", n)
+	checkLen("RefractoryLeakyTraced2UniformAVX512", "x2", len(x2), "len(v)", n)
+	checkLen("RefractoryLeakyTraced2UniformAVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceWrite(spikes)
+	refractoryLeakyTraced2UniformAVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), c, d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+}
+
+// RefractoryLeakyTraced2UniformAVX2 runs RefractoryLeakyTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
+// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func RefractoryLeakyTraced2UniformAVX2(v []float32, r []uint16, t1, x1, t2, x2 []float32, c uint16, d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64) {
+	requireAVX2("RefractoryLeakyTraced2UniformAVX2")
+	n := len(v)
+	checkBlocks("RefractoryLeakyTraced2UniformAVX2", "v", n)
+	checkLen("RefractoryLeakyTraced2UniformAVX2", "r", len(r), "len(v)", n)
+	checkLen("RefractoryLeakyTraced2UniformAVX2", "t1", len(t1), "len(v)", n)
+	checkLen("RefractoryLeakyTraced2UniformAVX2", "x1", len(x1), "len(v)", n)
+	checkLen("RefractoryLeakyTraced2UniformAVX2", "t2", len(t2), "len(v)", n)
+	checkLen("RefractoryLeakyTraced2UniformAVX2", "x2", len(x2), "len(v)", n)
+	checkLen("RefractoryLeakyTraced2UniformAVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceWrite(spikes)
+	refractoryLeakyTraced2UniformAVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), c, d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+}
+
+// StrictRefractoryLeakyTraced2AVX512 runs StrictRefractoryLeakyTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	ready ← r ≥ c
+//	V ← ready ? d·V + gR·I : reset
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (c, d, gr,
+// thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64 values of
+// one block, which every block then reads (a uniform value repeated 64 times). The spikes
+// are one word per block: bit j of word k for unit 64·k + j. Products are rounded on their
+// own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func StrictRefractoryLeakyTraced2AVX512(v []float32, r []uint16, t1, x1, t2, x2 []float32, c []uint16, d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64) {
+	requireAVX512("StrictRefractoryLeakyTraced2AVX512")
+	n := len(v)
+	checkBlocks("StrictRefractoryLeakyTraced2AVX512", "v", n)
+	checkLen("StrictRefractoryLeakyTraced2AVX512", "r", len(r), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced2AVX512", "t1", len(t1), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced2AVX512", "x1", len(x1), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced2AVX512", "t2", len(t2), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced2AVX512", "x2", len(x2), "len(v)", n)
+	checkParam("StrictRefractoryLeakyTraced2AVX512", "c", len(c), n)
+	checkParam("StrictRefractoryLeakyTraced2AVX512", "d", len(d), n)
+	checkParam("StrictRefractoryLeakyTraced2AVX512", "gr", len(gr), n)
+	checkParam("StrictRefractoryLeakyTraced2AVX512", "thr", len(thr), n)
+	checkParam("StrictRefractoryLeakyTraced2AVX512", "reset", len(reset), n)
+	checkParam("StrictRefractoryLeakyTraced2AVX512", "lT1", len(lT1), n)
+	checkParam("StrictRefractoryLeakyTraced2AVX512", "cT1", len(cT1), n)
+	checkParam("StrictRefractoryLeakyTraced2AVX512", "bT1", len(bT1), n)
+	checkParam("StrictRefractoryLeakyTraced2AVX512", "lT2", len(lT2), n)
+	checkParam("StrictRefractoryLeakyTraced2AVX512", "cT2", len(cT2), n)
+	checkParam("StrictRefractoryLeakyTraced2AVX512", "bT2", len(bT2), n)
+	checkLen("StrictRefractoryLeakyTraced2AVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceRead(c)
+	raceRead(d)
+	raceRead(gr)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	raceWrite(spikes)
+	strictRefractoryLeakyTraced2AVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(c), unsafe.SliceData(d), unsafe.SliceData(gr), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(c), n, 2), stride(len(d), n, 4), stride(len(gr), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// StrictRefractoryLeakyTraced2AVX2 runs StrictRefractoryLeakyTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	ready ← r ≥ c
+//	V ← ready ? d·V + gR·I : reset
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (c, d, gr,
+// thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64 values of
+// one block, which every block then reads (a uniform value repeated 64 times). The spikes
+// are one word per block: bit j of word k for unit 64·k + j. Products are rounded on their
+// own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func StrictRefractoryLeakyTraced2AVX2(v []float32, r []uint16, t1, x1, t2, x2 []float32, c []uint16, d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64) {
+	requireAVX2("StrictRefractoryLeakyTraced2AVX2")
+	n := len(v)
+	checkBlocks("StrictRefractoryLeakyTraced2AVX2", "v", n)
+	checkLen("StrictRefractoryLeakyTraced2AVX2", "r", len(r), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced2AVX2", "t1", len(t1), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced2AVX2", "x1", len(x1), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced2AVX2", "t2", len(t2), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced2AVX2", "x2", len(x2), "len(v)", n)
+	checkParam("StrictRefractoryLeakyTraced2AVX2", "c", len(c), n)
+	checkParam("StrictRefractoryLeakyTraced2AVX2", "d", len(d), n)
+	checkParam("StrictRefractoryLeakyTraced2AVX2", "gr", len(gr), n)
+	checkParam("StrictRefractoryLeakyTraced2AVX2", "thr", len(thr), n)
+	checkParam("StrictRefractoryLeakyTraced2AVX2", "reset", len(reset), n)
+	checkParam("StrictRefractoryLeakyTraced2AVX2", "lT1", len(lT1), n)
+	checkParam("StrictRefractoryLeakyTraced2AVX2", "cT1", len(cT1), n)
+	checkParam("StrictRefractoryLeakyTraced2AVX2", "bT1", len(bT1), n)
+	checkParam("StrictRefractoryLeakyTraced2AVX2", "lT2", len(lT2), n)
+	checkParam("StrictRefractoryLeakyTraced2AVX2", "cT2", len(cT2), n)
+	checkParam("StrictRefractoryLeakyTraced2AVX2", "bT2", len(bT2), n)
+	checkLen("StrictRefractoryLeakyTraced2AVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceRead(c)
+	raceRead(d)
+	raceRead(gr)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	raceWrite(spikes)
+	strictRefractoryLeakyTraced2AVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(c), unsafe.SliceData(d), unsafe.SliceData(gr), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(c), n, 2), stride(len(d), n, 4), stride(len(gr), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// StrictRefractoryLeakyTraced2UniformAVX512 runs StrictRefractoryLeakyTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	ready ← r ≥ c
+//	V ← ready ? d·V + gR·I : reset
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
+// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func StrictRefractoryLeakyTraced2UniformAVX512(v []float32, r []uint16, t1, x1, t2, x2 []float32, c uint16, d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64) {
+	requireAVX512("StrictRefractoryLeakyTraced2UniformAVX512")
+	n := len(v)
+	checkBlocks("StrictRefractoryLeakyTraced2UniformAVX512", "v", n)
+	checkLen("StrictRefractoryLeakyTraced2UniformAVX512", "r", len(r), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced2UniformAVX512", "t1", len(t1), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced2UniformAVX512", "x1", len(x1), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced2UniformAVX512", "t2", len(t2), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced2UniformAVX512", "x2", len(x2), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced2UniformAVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceWrite(spikes)
+	strictRefractoryLeakyTraced2UniformAVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), c, d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+}
+
+// StrictRefractoryLeakyTraced2UniformAVX2 runs StrictRefractoryLeakyTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	ready ← r ≥ c
+//	V ← ready ? d·V + gR·I : reset
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
+// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func StrictRefractoryLeakyTraced2UniformAVX2(v []float32, r []uint16, t1, x1, t2, x2 []float32, c uint16, d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64) {
+	requireAVX2("StrictRefractoryLeakyTraced2UniformAVX2")
+	n := len(v)
+	checkBlocks("StrictRefractoryLeakyTraced2UniformAVX2", "v", n)
+	checkLen("StrictRefractoryLeakyTraced2UniformAVX2", "r", len(r), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced2UniformAVX2", "t1", len(t1), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced2UniformAVX2", "x1", len(x1), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced2UniformAVX2", "t2", len(t2), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced2UniformAVX2", "x2", len(x2), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced2UniformAVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceWrite(spikes)
+	strictRefractoryLeakyTraced2UniformAVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), c, d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+}
+
+// AdaptiveLeakyTraced2AVX512 runs AdaptiveLeakyTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > θ
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
+//
+// r, theta, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (c, d,
+// gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit,
+// or the 64 values of one block, which every block then reads (a uniform value repeated 64
+// times). The spikes are one word per block: bit j of word k for unit 64·k + j. Products
+// are rounded on their own (no FMA), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func AdaptiveLeakyTraced2AVX512(v []float32, r []uint16, theta, t1, x1, t2, x2 []float32, c []uint16, d, gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64) {
+	requireAVX512("AdaptiveLeakyTraced2AVX512")
+	n := len(v)
+	checkBlocks("AdaptiveLeakyTraced2AVX512", "v", n)
+	checkLen("AdaptiveLeakyTraced2AVX512", "r", len(r), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2AVX512", "theta", len(theta), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2AVX512", "t1", len(t1), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2AVX512", "x1", len(x1), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2AVX512", "t2", len(t2), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2AVX512", "x2", len(x2), "len(v)", n)
+	checkParam("AdaptiveLeakyTraced2AVX512", "c", len(c), n)
+	checkParam("AdaptiveLeakyTraced2AVX512", "d", len(d), n)
+	checkParam("AdaptiveLeakyTraced2AVX512", "gr", len(gr), n)
+	checkParam("AdaptiveLeakyTraced2AVX512", "thr", len(thr), n)
+	checkParam("AdaptiveLeakyTraced2AVX512", "reset", len(reset), n)
+	checkParam("AdaptiveLeakyTraced2AVX512", "ltheta", len(ltheta), n)
+	checkParam("AdaptiveLeakyTraced2AVX512", "dtheta", len(dtheta), n)
+	checkParam("AdaptiveLeakyTraced2AVX512", "lT1", len(lT1), n)
+	checkParam("AdaptiveLeakyTraced2AVX512", "cT1", len(cT1), n)
+	checkParam("AdaptiveLeakyTraced2AVX512", "bT1", len(bT1), n)
+	checkParam("AdaptiveLeakyTraced2AVX512", "lT2", len(lT2), n)
+	checkParam("AdaptiveLeakyTraced2AVX512", "cT2", len(cT2), n)
+	checkParam("AdaptiveLeakyTraced2AVX512", "bT2", len(bT2), n)
+	checkLen("AdaptiveLeakyTraced2AVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(theta)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceRead(c)
+	raceRead(d)
+	raceRead(gr)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(ltheta)
+	raceRead(dtheta)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	raceWrite(spikes)
+	adaptiveLeakyTraced2AVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(c), unsafe.SliceData(d), unsafe.SliceData(gr), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(ltheta), unsafe.SliceData(dtheta), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(c), n, 2), stride(len(d), n, 4), stride(len(gr), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(ltheta), n, 4), stride(len(dtheta), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// AdaptiveLeakyTraced2AVX2 runs AdaptiveLeakyTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > θ
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
+//
+// r, theta, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (c, d,
+// gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit,
+// or the 64 values of one block, which every block then reads (a uniform value repeated 64
+// times). The spikes are one word per block: bit j of word k for unit 64·k + j. Products
+// are rounded on their own (no FMA), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func AdaptiveLeakyTraced2AVX2(v []float32, r []uint16, theta, t1, x1, t2, x2 []float32, c []uint16, d, gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64) {
+	requireAVX2("AdaptiveLeakyTraced2AVX2")
+	n := len(v)
+	checkBlocks("AdaptiveLeakyTraced2AVX2", "v", n)
+	checkLen("AdaptiveLeakyTraced2AVX2", "r", len(r), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2AVX2", "theta", len(theta), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2AVX2", "t1", len(t1), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2AVX2", "x1", len(x1), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2AVX2", "t2", len(t2), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2AVX2", "x2", len(x2), "len(v)", n)
+	checkParam("AdaptiveLeakyTraced2AVX2", "c", len(c), n)
+	checkParam("AdaptiveLeakyTraced2AVX2", "d", len(d), n)
+	checkParam("AdaptiveLeakyTraced2AVX2", "gr", len(gr), n)
+	checkParam("AdaptiveLeakyTraced2AVX2", "thr", len(thr), n)
+	checkParam("AdaptiveLeakyTraced2AVX2", "reset", len(reset), n)
+	checkParam("AdaptiveLeakyTraced2AVX2", "ltheta", len(ltheta), n)
+	checkParam("AdaptiveLeakyTraced2AVX2", "dtheta", len(dtheta), n)
+	checkParam("AdaptiveLeakyTraced2AVX2", "lT1", len(lT1), n)
+	checkParam("AdaptiveLeakyTraced2AVX2", "cT1", len(cT1), n)
+	checkParam("AdaptiveLeakyTraced2AVX2", "bT1", len(bT1), n)
+	checkParam("AdaptiveLeakyTraced2AVX2", "lT2", len(lT2), n)
+	checkParam("AdaptiveLeakyTraced2AVX2", "cT2", len(cT2), n)
+	checkParam("AdaptiveLeakyTraced2AVX2", "bT2", len(bT2), n)
+	checkLen("AdaptiveLeakyTraced2AVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(theta)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceRead(c)
+	raceRead(d)
+	raceRead(gr)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(ltheta)
+	raceRead(dtheta)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	raceWrite(spikes)
+	adaptiveLeakyTraced2AVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(c), unsafe.SliceData(d), unsafe.SliceData(gr), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(ltheta), unsafe.SliceData(dtheta), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(c), n, 2), stride(len(d), n, 4), stride(len(gr), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(ltheta), n, 4), stride(len(dtheta), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// AdaptiveLeakyTraced2UniformAVX512 runs AdaptiveLeakyTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > θ
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
+//
+// r, theta, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one
+// value for every unit. The spikes are one word per block: bit j of word k for unit 64·k +
+// j. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
+// the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func AdaptiveLeakyTraced2UniformAVX512(v []float32, r []uint16, theta, t1, x1, t2, x2 []float32, c uint16, d, gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64) {
+	requireAVX512("AdaptiveLeakyTraced2UniformAVX512")
+	n := len(v)
+	checkBlocks("AdaptiveLeakyTraced2UniformAVX512", "v", n)
+	checkLen("AdaptiveLeakyTraced2UniformAVX512", "r", len(r), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2UniformAVX512", "theta", len(theta), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2UniformAVX512", "t1", len(t1), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2UniformAVX512", "x1", len(x1), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2UniformAVX512", "t2", len(t2), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2UniformAVX512", "x2", len(x2), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2UniformAVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(theta)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceWrite(spikes)
+	adaptiveLeakyTraced2UniformAVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), c, d, gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+}
+
+// AdaptiveLeakyTraced2UniformAVX2 runs AdaptiveLeakyTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > θ
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
+//
+// r, theta, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one
+// value for every unit. The spikes are one word per block: bit j of word k for unit 64·k +
+// j. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
+// the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func AdaptiveLeakyTraced2UniformAVX2(v []float32, r []uint16, theta, t1, x1, t2, x2 []float32, c uint16, d, gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64) {
+	requireAVX2("AdaptiveLeakyTraced2UniformAVX2")
+	n := len(v)
+	checkBlocks("AdaptiveLeakyTraced2UniformAVX2", "v", n)
+	checkLen("AdaptiveLeakyTraced2UniformAVX2", "r", len(r), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2UniformAVX2", "theta", len(theta), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2UniformAVX2", "t1", len(t1), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2UniformAVX2", "x1", len(x1), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2UniformAVX2", "t2", len(t2), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2UniformAVX2", "x2", len(x2), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2UniformAVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(theta)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceWrite(spikes)
+	adaptiveLeakyTraced2UniformAVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), c, d, gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+}
+
 // TracerAVX512 runs Tracer's update on the len(t) units of t, a whole number of blocks of 64:
 //
 //	T ← (T + λ·(b − T)) + c·x
@@ -4378,6 +5180,403 @@ func IzhikevichUniformNEON(v, u, cur []float32, rest, res, a, b, d, thr, reset, 
 	raceRead(cur)
 	raceWrite(spikes)
 	izhikevichUniformNEON(unsafe.SliceData(v), unsafe.SliceData(u), unsafe.SliceData(cur), rest, res, a, b, d, thr, reset, dt, unsafe.SliceData(spikes), n/64)
+}
+
+// LeakyTraced2NEON runs LeakyTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	V ← d·V + gR·I
+//	s ← V > thr
+//	V ← s ? reset : V
+//
+// t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (d, gr, thr,
+// reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64 values of one
+// block, which every block then reads (a uniform value repeated 64 times). The spikes are
+// one word per block: bit j of word k for unit 64·k + j. Products are rounded on their own
+// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func LeakyTraced2NEON(v, t1, x1, t2, x2, d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64) {
+	requireNEON("LeakyTraced2NEON")
+	n := len(v)
+	checkBlocks("LeakyTraced2NEON", "v", n)
+	checkLen("LeakyTraced2NEON", "t1", len(t1), "len(v)", n)
+	checkLen("LeakyTraced2NEON", "x1", len(x1), "len(v)", n)
+	checkLen("LeakyTraced2NEON", "t2", len(t2), "len(v)", n)
+	checkLen("LeakyTraced2NEON", "x2", len(x2), "len(v)", n)
+	checkParam("LeakyTraced2NEON", "d", len(d), n)
+	checkParam("LeakyTraced2NEON", "gr", len(gr), n)
+	checkParam("LeakyTraced2NEON", "thr", len(thr), n)
+	checkParam("LeakyTraced2NEON", "reset", len(reset), n)
+	checkParam("LeakyTraced2NEON", "lT1", len(lT1), n)
+	checkParam("LeakyTraced2NEON", "cT1", len(cT1), n)
+	checkParam("LeakyTraced2NEON", "bT1", len(bT1), n)
+	checkParam("LeakyTraced2NEON", "lT2", len(lT2), n)
+	checkParam("LeakyTraced2NEON", "cT2", len(cT2), n)
+	checkParam("LeakyTraced2NEON", "bT2", len(bT2), n)
+	checkLen("LeakyTraced2NEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceRead(d)
+	raceRead(gr)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	raceWrite(spikes)
+	leakyTraced2NEON(unsafe.SliceData(v), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(d), unsafe.SliceData(gr), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(d), n, 4), stride(len(gr), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// LeakyTraced2UniformNEON runs LeakyTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	V ← d·V + gR·I
+//	s ← V > thr
+//	V ← s ? reset : V
+//
+// t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value for
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func LeakyTraced2UniformNEON(v, t1, x1, t2, x2 []float32, d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64) {
+	requireNEON("LeakyTraced2UniformNEON")
+	n := len(v)
+	checkBlocks("LeakyTraced2UniformNEON", "v", n)
+	checkLen("LeakyTraced2UniformNEON", "t1", len(t1), "len(v)", n)
+	checkLen("LeakyTraced2UniformNEON", "x1", len(x1), "len(v)", n)
+	checkLen("LeakyTraced2UniformNEON", "t2", len(t2), "len(v)", n)
+	checkLen("LeakyTraced2UniformNEON", "x2", len(x2), "len(v)", n)
+	checkLen("LeakyTraced2UniformNEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceWrite(spikes)
+	leakyTraced2UniformNEON(unsafe.SliceData(v), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+}
+
+// RefractoryLeakyTraced2NEON runs RefractoryLeakyTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (c, d, gr,
+// thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64 values of
+// one block, which every block then reads (a uniform value repeated 64 times). The spikes
+// are one word per block: bit j of word k for unit 64·k + j. Products are rounded on their
+// own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func RefractoryLeakyTraced2NEON(v []float32, r []uint16, t1, x1, t2, x2 []float32, c []uint16, d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64) {
+	requireNEON("RefractoryLeakyTraced2NEON")
+	n := len(v)
+	checkBlocks("RefractoryLeakyTraced2NEON", "v", n)
+	checkLen("RefractoryLeakyTraced2NEON", "r", len(r), "len(v)", n)
+	checkLen("RefractoryLeakyTraced2NEON", "t1", len(t1), "len(v)", n)
+	checkLen("RefractoryLeakyTraced2NEON", "x1", len(x1), "len(v)", n)
+	checkLen("RefractoryLeakyTraced2NEON", "t2", len(t2), "len(v)", n)
+	checkLen("RefractoryLeakyTraced2NEON", "x2", len(x2), "len(v)", n)
+	checkParam("RefractoryLeakyTraced2NEON", "c", len(c), n)
+	checkParam("RefractoryLeakyTraced2NEON", "d", len(d), n)
+	checkParam("RefractoryLeakyTraced2NEON", "gr", len(gr), n)
+	checkParam("RefractoryLeakyTraced2NEON", "thr", len(thr), n)
+	checkParam("RefractoryLeakyTraced2NEON", "reset", len(reset), n)
+	checkParam("RefractoryLeakyTraced2NEON", "lT1", len(lT1), n)
+	checkParam("RefractoryLeakyTraced2NEON", "cT1", len(cT1), n)
+	checkParam("RefractoryLeakyTraced2NEON", "bT1", len(bT1), n)
+	checkParam("RefractoryLeakyTraced2NEON", "lT2", len(lT2), n)
+	checkParam("RefractoryLeakyTraced2NEON", "cT2", len(cT2), n)
+	checkParam("RefractoryLeakyTraced2NEON", "bT2", len(bT2), n)
+	checkLen("RefractoryLeakyTraced2NEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceRead(c)
+	raceRead(d)
+	raceRead(gr)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	raceWrite(spikes)
+	refractoryLeakyTraced2NEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(c), unsafe.SliceData(d), unsafe.SliceData(gr), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(c), n, 2), stride(len(d), n, 4), stride(len(gr), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// RefractoryLeakyTraced2UniformNEON runs RefractoryLeakyTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
+// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func RefractoryLeakyTraced2UniformNEON(v []float32, r []uint16, t1, x1, t2, x2 []float32, c uint16, d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64) {
+	requireNEON("RefractoryLeakyTraced2UniformNEON")
+	n := len(v)
+	checkBlocks("RefractoryLeakyTraced2UniformNEON", "v", n)
+	checkLen("RefractoryLeakyTraced2UniformNEON", "r", len(r), "len(v)", n)
+	checkLen("RefractoryLeakyTraced2UniformNEON", "t1", len(t1), "len(v)", n)
+	checkLen("RefractoryLeakyTraced2UniformNEON", "x1", len(x1), "len(v)", n)
+	checkLen("RefractoryLeakyTraced2UniformNEON", "t2", len(t2), "len(v)", n)
+	checkLen("RefractoryLeakyTraced2UniformNEON", "x2", len(x2), "len(v)", n)
+	checkLen("RefractoryLeakyTraced2UniformNEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceWrite(spikes)
+	refractoryLeakyTraced2UniformNEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), c, d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+}
+
+// StrictRefractoryLeakyTraced2NEON runs StrictRefractoryLeakyTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	ready ← r ≥ c
+//	V ← ready ? d·V + gR·I : reset
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (c, d, gr,
+// thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64 values of
+// one block, which every block then reads (a uniform value repeated 64 times). The spikes
+// are one word per block: bit j of word k for unit 64·k + j. Products are rounded on their
+// own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func StrictRefractoryLeakyTraced2NEON(v []float32, r []uint16, t1, x1, t2, x2 []float32, c []uint16, d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64) {
+	requireNEON("StrictRefractoryLeakyTraced2NEON")
+	n := len(v)
+	checkBlocks("StrictRefractoryLeakyTraced2NEON", "v", n)
+	checkLen("StrictRefractoryLeakyTraced2NEON", "r", len(r), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced2NEON", "t1", len(t1), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced2NEON", "x1", len(x1), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced2NEON", "t2", len(t2), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced2NEON", "x2", len(x2), "len(v)", n)
+	checkParam("StrictRefractoryLeakyTraced2NEON", "c", len(c), n)
+	checkParam("StrictRefractoryLeakyTraced2NEON", "d", len(d), n)
+	checkParam("StrictRefractoryLeakyTraced2NEON", "gr", len(gr), n)
+	checkParam("StrictRefractoryLeakyTraced2NEON", "thr", len(thr), n)
+	checkParam("StrictRefractoryLeakyTraced2NEON", "reset", len(reset), n)
+	checkParam("StrictRefractoryLeakyTraced2NEON", "lT1", len(lT1), n)
+	checkParam("StrictRefractoryLeakyTraced2NEON", "cT1", len(cT1), n)
+	checkParam("StrictRefractoryLeakyTraced2NEON", "bT1", len(bT1), n)
+	checkParam("StrictRefractoryLeakyTraced2NEON", "lT2", len(lT2), n)
+	checkParam("StrictRefractoryLeakyTraced2NEON", "cT2", len(cT2), n)
+	checkParam("StrictRefractoryLeakyTraced2NEON", "bT2", len(bT2), n)
+	checkLen("StrictRefractoryLeakyTraced2NEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceRead(c)
+	raceRead(d)
+	raceRead(gr)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	raceWrite(spikes)
+	strictRefractoryLeakyTraced2NEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(c), unsafe.SliceData(d), unsafe.SliceData(gr), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(c), n, 2), stride(len(d), n, 4), stride(len(gr), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// StrictRefractoryLeakyTraced2UniformNEON runs StrictRefractoryLeakyTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	ready ← r ≥ c
+//	V ← ready ? d·V + gR·I : reset
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
+// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func StrictRefractoryLeakyTraced2UniformNEON(v []float32, r []uint16, t1, x1, t2, x2 []float32, c uint16, d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64) {
+	requireNEON("StrictRefractoryLeakyTraced2UniformNEON")
+	n := len(v)
+	checkBlocks("StrictRefractoryLeakyTraced2UniformNEON", "v", n)
+	checkLen("StrictRefractoryLeakyTraced2UniformNEON", "r", len(r), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced2UniformNEON", "t1", len(t1), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced2UniformNEON", "x1", len(x1), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced2UniformNEON", "t2", len(t2), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced2UniformNEON", "x2", len(x2), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced2UniformNEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceWrite(spikes)
+	strictRefractoryLeakyTraced2UniformNEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), c, d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+}
+
+// AdaptiveLeakyTraced2NEON runs AdaptiveLeakyTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > θ
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
+//
+// r, theta, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (c, d,
+// gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit,
+// or the 64 values of one block, which every block then reads (a uniform value repeated 64
+// times). The spikes are one word per block: bit j of word k for unit 64·k + j. Products
+// are rounded on their own (no FMA), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func AdaptiveLeakyTraced2NEON(v []float32, r []uint16, theta, t1, x1, t2, x2 []float32, c []uint16, d, gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64) {
+	requireNEON("AdaptiveLeakyTraced2NEON")
+	n := len(v)
+	checkBlocks("AdaptiveLeakyTraced2NEON", "v", n)
+	checkLen("AdaptiveLeakyTraced2NEON", "r", len(r), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2NEON", "theta", len(theta), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2NEON", "t1", len(t1), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2NEON", "x1", len(x1), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2NEON", "t2", len(t2), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2NEON", "x2", len(x2), "len(v)", n)
+	checkParam("AdaptiveLeakyTraced2NEON", "c", len(c), n)
+	checkParam("AdaptiveLeakyTraced2NEON", "d", len(d), n)
+	checkParam("AdaptiveLeakyTraced2NEON", "gr", len(gr), n)
+	checkParam("AdaptiveLeakyTraced2NEON", "thr", len(thr), n)
+	checkParam("AdaptiveLeakyTraced2NEON", "reset", len(reset), n)
+	checkParam("AdaptiveLeakyTraced2NEON", "ltheta", len(ltheta), n)
+	checkParam("AdaptiveLeakyTraced2NEON", "dtheta", len(dtheta), n)
+	checkParam("AdaptiveLeakyTraced2NEON", "lT1", len(lT1), n)
+	checkParam("AdaptiveLeakyTraced2NEON", "cT1", len(cT1), n)
+	checkParam("AdaptiveLeakyTraced2NEON", "bT1", len(bT1), n)
+	checkParam("AdaptiveLeakyTraced2NEON", "lT2", len(lT2), n)
+	checkParam("AdaptiveLeakyTraced2NEON", "cT2", len(cT2), n)
+	checkParam("AdaptiveLeakyTraced2NEON", "bT2", len(bT2), n)
+	checkLen("AdaptiveLeakyTraced2NEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(theta)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceRead(c)
+	raceRead(d)
+	raceRead(gr)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(ltheta)
+	raceRead(dtheta)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	raceWrite(spikes)
+	adaptiveLeakyTraced2NEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(c), unsafe.SliceData(d), unsafe.SliceData(gr), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(ltheta), unsafe.SliceData(dtheta), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(c), n, 2), stride(len(d), n, 4), stride(len(gr), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(ltheta), n, 4), stride(len(dtheta), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// AdaptiveLeakyTraced2UniformNEON runs AdaptiveLeakyTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > θ
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
+//
+// r, theta, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one
+// value for every unit. The spikes are one word per block: bit j of word k for unit 64·k +
+// j. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
+// the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func AdaptiveLeakyTraced2UniformNEON(v []float32, r []uint16, theta, t1, x1, t2, x2 []float32, c uint16, d, gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64) {
+	requireNEON("AdaptiveLeakyTraced2UniformNEON")
+	n := len(v)
+	checkBlocks("AdaptiveLeakyTraced2UniformNEON", "v", n)
+	checkLen("AdaptiveLeakyTraced2UniformNEON", "r", len(r), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2UniformNEON", "theta", len(theta), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2UniformNEON", "t1", len(t1), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2UniformNEON", "x1", len(x1), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2UniformNEON", "t2", len(t2), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2UniformNEON", "x2", len(x2), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced2UniformNEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(theta)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceWrite(spikes)
+	adaptiveLeakyTraced2UniformNEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), c, d, gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
 }
 
 // TracerNEON runs Tracer's update on the len(t) units of t, a whole number of blocks of 64:

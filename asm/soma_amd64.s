@@ -16307,6 +16307,5335 @@ IzhikevichUniformAVX2_done:
 	VZEROUPPER
 	RET
 
+// func leakyTraced2AVX512(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512DQ, AVX512F
+TEXT ·leakyTraced2AVX512(SB), NOSPLIT, $8-216
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     v+0(FP), AX
+	MOVQ     t1+8(FP), CX
+	MOVQ     x1+16(FP), DX
+	MOVQ     t2+24(FP), BX
+	MOVQ     x2+32(FP), SI
+	MOVQ     d+40(FP), DI
+	MOVQ     gr+48(FP), R8
+	MOVQ     thr+56(FP), R9
+	MOVQ     reset+64(FP), R10
+	MOVQ     lT1+72(FP), R11
+	MOVQ     cT1+80(FP), R12
+	MOVQ     spikes+200(FP), R13
+	MOVQ     blocks+208(FP), R14
+	TESTQ    R14, R14
+	JZ       LeakyTraced2AVX512_done
+
+LeakyTraced2AVX512_block:
+	XORQ      R15, R15
+	VMOVUPS   (DX), Z0
+	VMOVUPS   64(DX), Z2
+	VMOVUPS   128(DX), Z3
+	VMOVUPS   192(DX), Z4
+	VMOVUPS   (CX), Z5
+	VMOVUPS   64(CX), Z6
+	VMOVUPS   128(CX), Z7
+	VMOVUPS   192(CX), Z8
+	MOVQ      bT1+88(FP), BP
+	VMOVUPS   (BP), Z9
+	VSUBPS    Z5, Z9, Z9
+	MOVQ      bT1+88(FP), BP
+	VMOVUPS   64(BP), Z10
+	VSUBPS    Z6, Z10, Z10
+	MOVQ      bT1+88(FP), BP
+	VMOVUPS   128(BP), Z11
+	VSUBPS    Z7, Z11, Z11
+	MOVQ      bT1+88(FP), BP
+	VMOVUPS   192(BP), Z12
+	VSUBPS    Z8, Z12, Z12
+	VMULPS    (R11), Z9, Z9
+	VMULPS    64(R11), Z10, Z10
+	VMULPS    128(R11), Z11, Z11
+	VMULPS    192(R11), Z12, Z12
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VMULPS    (R12), Z0, Z9
+	VMULPS    64(R12), Z2, Z10
+	VMULPS    128(R12), Z3, Z11
+	VMULPS    192(R12), Z4, Z12
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VMOVUPS   Z5, (CX)
+	VMOVUPS   Z6, 64(CX)
+	VMOVUPS   Z7, 128(CX)
+	VMOVUPS   Z8, 192(CX)
+	VMOVUPS   (SI), Z9
+	VMOVUPS   64(SI), Z10
+	VMOVUPS   128(SI), Z11
+	VMOVUPS   192(SI), Z12
+	VMOVUPS   (BX), Z13
+	VMOVUPS   64(BX), Z14
+	VMOVUPS   128(BX), Z15
+	VMOVUPS   192(BX), Z16
+	MOVQ      bT2+112(FP), BP
+	VMOVUPS   (BP), Z17
+	VSUBPS    Z13, Z17, Z17
+	MOVQ      bT2+112(FP), BP
+	VMOVUPS   64(BP), Z18
+	VSUBPS    Z14, Z18, Z18
+	MOVQ      bT2+112(FP), BP
+	VMOVUPS   128(BP), Z19
+	VSUBPS    Z15, Z19, Z19
+	MOVQ      bT2+112(FP), BP
+	VMOVUPS   192(BP), Z20
+	VSUBPS    Z16, Z20, Z20
+	MOVQ      lT2+96(FP), BP
+	VMULPS    (BP), Z17, Z17
+	MOVQ      lT2+96(FP), BP
+	VMULPS    64(BP), Z18, Z18
+	MOVQ      lT2+96(FP), BP
+	VMULPS    128(BP), Z19, Z19
+	MOVQ      lT2+96(FP), BP
+	VMULPS    192(BP), Z20, Z20
+	VADDPS    Z17, Z13, Z13
+	VADDPS    Z18, Z14, Z14
+	VADDPS    Z19, Z15, Z15
+	VADDPS    Z20, Z16, Z16
+	MOVQ      cT2+104(FP), BP
+	VMULPS    (BP), Z9, Z17
+	MOVQ      cT2+104(FP), BP
+	VMULPS    64(BP), Z10, Z18
+	MOVQ      cT2+104(FP), BP
+	VMULPS    128(BP), Z11, Z19
+	MOVQ      cT2+104(FP), BP
+	VMULPS    192(BP), Z12, Z20
+	VADDPS    Z17, Z13, Z13
+	VADDPS    Z18, Z14, Z14
+	VADDPS    Z19, Z15, Z15
+	VADDPS    Z20, Z16, Z16
+	VMOVUPS   Z13, (BX)
+	VMOVUPS   Z14, 64(BX)
+	VMOVUPS   Z15, 128(BX)
+	VMOVUPS   Z16, 192(BX)
+	VADDPS    Z13, Z5, Z5
+	VADDPS    Z14, Z6, Z6
+	VADDPS    Z15, Z7, Z7
+	VADDPS    Z16, Z8, Z8
+	VMOVUPS   (AX), Z13
+	VMOVUPS   64(AX), Z14
+	VMOVUPS   128(AX), Z15
+	VMOVUPS   192(AX), Z16
+	VMULPS    (DI), Z13, Z13
+	VMULPS    64(DI), Z14, Z14
+	VMULPS    128(DI), Z15, Z15
+	VMULPS    192(DI), Z16, Z16
+	VMULPS    (R8), Z5, Z5
+	VMULPS    64(R8), Z6, Z6
+	VMULPS    128(R8), Z7, Z7
+	VMULPS    192(R8), Z8, Z8
+	VADDPS    Z5, Z13, Z5
+	VADDPS    Z6, Z14, Z6
+	VADDPS    Z7, Z15, Z7
+	VADDPS    Z8, Z16, Z8
+	VCMPPS    $0x1e, (R9), Z5, K1
+	VCMPPS    $0x1e, 64(R9), Z6, K2
+	VCMPPS    $0x1e, 128(R9), Z7, K3
+	VCMPPS    $0x1e, 192(R9), Z8, K4
+	VXORPS    Z13, Z13, Z13
+	VBLENDMPS (R10), Z5, K1, Z13
+	VXORPS    Z5, Z5, Z5
+	VBLENDMPS 64(R10), Z6, K2, Z5
+	VXORPS    Z6, Z6, Z6
+	VBLENDMPS 128(R10), Z7, K3, Z6
+	VXORPS    Z7, Z7, Z7
+	VBLENDMPS 192(R10), Z8, K4, Z7
+	VMOVUPS   Z13, (AX)
+	VMOVUPS   Z5, 64(AX)
+	VMOVUPS   Z6, 128(AX)
+	VMOVUPS   Z7, 192(AX)
+	VPTESTMD  Z0, Z0, K5
+	VMOVDQU32 Z1, K5, (DX)
+	VPTESTMD  Z9, Z9, K5
+	VMOVDQU32 Z1, K5, (SI)
+	KMOVW     K1, BP
+	ORQ       BP, R15
+	VPTESTMD  Z2, Z2, K1
+	VMOVDQU32 Z1, K1, 64(DX)
+	VPTESTMD  Z10, Z10, K1
+	VMOVDQU32 Z1, K1, 64(SI)
+	KMOVW     K2, BP
+	SHLQ      $0x10, BP
+	ORQ       BP, R15
+	VPTESTMD  Z3, Z3, K1
+	VMOVDQU32 Z1, K1, 128(DX)
+	VPTESTMD  Z11, Z11, K1
+	VMOVDQU32 Z1, K1, 128(SI)
+	KMOVW     K3, BP
+	SHLQ      $0x20, BP
+	ORQ       BP, R15
+	VPTESTMD  Z4, Z4, K1
+	VMOVDQU32 Z1, K1, 192(DX)
+	VPTESTMD  Z12, Z12, K1
+	VMOVDQU32 Z1, K1, 192(SI)
+	KMOVW     K4, BP
+	SHLQ      $0x30, BP
+	ORQ       BP, R15
+	MOVQ      R15, (R13)
+	ADDQ      $0x08, R13
+	ADDQ      $0x00000100, AX
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	ADDQ      $0x00000100, SI
+	ADDQ      dStride+120(FP), DI
+	ADDQ      grStride+128(FP), R8
+	ADDQ      thrStride+136(FP), R9
+	ADDQ      resetStride+144(FP), R10
+	ADDQ      lT1Stride+152(FP), R11
+	ADDQ      cT1Stride+160(FP), R12
+	MOVQ      bT1Stride+168(FP), R15
+	ADDQ      R15, bT1+88(FP)
+	MOVQ      lT2Stride+176(FP), R15
+	ADDQ      R15, lT2+96(FP)
+	MOVQ      cT2Stride+184(FP), R15
+	ADDQ      R15, cT2+104(FP)
+	MOVQ      bT2Stride+192(FP), R15
+	ADDQ      R15, bT2+112(FP)
+	DECQ      R14
+	JNZ       LeakyTraced2AVX512_block
+
+LeakyTraced2AVX512_done:
+	VZEROUPPER
+	RET
+
+// func leakyTraced2AVX2(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·leakyTraced2AVX2(SB), NOSPLIT, $8-216
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLD   $0x10, Y0, Y0
+	MOVQ     v+0(FP), AX
+	MOVQ     t1+8(FP), CX
+	MOVQ     x1+16(FP), DX
+	MOVQ     t2+24(FP), BX
+	MOVQ     x2+32(FP), SI
+	MOVQ     d+40(FP), DI
+	MOVQ     gr+48(FP), R8
+	MOVQ     thr+56(FP), R9
+	MOVQ     reset+64(FP), R10
+	MOVQ     lT1+72(FP), R11
+	MOVQ     cT1+80(FP), R12
+	MOVQ     spikes+200(FP), R13
+	MOVQ     blocks+208(FP), R14
+	TESTQ    R14, R14
+	JZ       LeakyTraced2AVX2_done
+
+LeakyTraced2AVX2_block:
+	XORQ      R15, R15
+	VMOVUPS   (DX), Y0
+	VMOVUPS   32(DX), Y1
+	VMOVUPS   (CX), Y2
+	VMOVUPS   32(CX), Y3
+	MOVQ      bT1+88(FP), BP
+	VMOVUPS   (BP), Y4
+	VSUBPS    Y2, Y4, Y4
+	MOVQ      bT1+88(FP), BP
+	VMOVUPS   32(BP), Y5
+	VSUBPS    Y3, Y5, Y5
+	VMULPS    (R11), Y4, Y4
+	VMULPS    32(R11), Y5, Y5
+	VADDPS    Y4, Y2, Y2
+	VADDPS    Y5, Y3, Y3
+	VMULPS    (R12), Y0, Y0
+	VMULPS    32(R12), Y1, Y1
+	VADDPS    Y0, Y2, Y0
+	VADDPS    Y1, Y3, Y1
+	VMOVUPS   Y0, (CX)
+	VMOVUPS   Y1, 32(CX)
+	VMOVUPS   (SI), Y2
+	VMOVUPS   32(SI), Y3
+	VMOVUPS   (BX), Y4
+	VMOVUPS   32(BX), Y5
+	MOVQ      bT2+112(FP), BP
+	VMOVUPS   (BP), Y6
+	VSUBPS    Y4, Y6, Y6
+	MOVQ      bT2+112(FP), BP
+	VMOVUPS   32(BP), Y7
+	VSUBPS    Y5, Y7, Y7
+	MOVQ      lT2+96(FP), BP
+	MOVQ      lT2+96(FP), BP
+	VMULPS    (BP), Y6, Y6
+	MOVQ      lT2+96(FP), BP
+	MOVQ      lT2+96(FP), BP
+	VMULPS    32(BP), Y7, Y7
+	VADDPS    Y6, Y4, Y4
+	VADDPS    Y7, Y5, Y5
+	MOVQ      cT2+104(FP), BP
+	MOVQ      cT2+104(FP), BP
+	VMULPS    (BP), Y2, Y2
+	MOVQ      cT2+104(FP), BP
+	MOVQ      cT2+104(FP), BP
+	VMULPS    32(BP), Y3, Y3
+	VADDPS    Y2, Y4, Y2
+	VADDPS    Y3, Y5, Y3
+	VMOVUPS   Y2, (BX)
+	VMOVUPS   Y3, 32(BX)
+	VADDPS    Y2, Y0, Y0
+	VADDPS    Y3, Y1, Y1
+	VMOVUPS   (AX), Y2
+	VMOVUPS   32(AX), Y3
+	VMULPS    (DI), Y2, Y2
+	VMULPS    32(DI), Y3, Y3
+	VMULPS    (R8), Y0, Y0
+	VMULPS    32(R8), Y1, Y1
+	VADDPS    Y0, Y2, Y0
+	VADDPS    Y1, Y3, Y1
+	VCMPPS    $0x1e, (R9), Y0, Y2
+	VCMPPS    $0x1e, 32(R9), Y1, Y3
+	VBLENDVPS Y2, (R10), Y0, Y0
+	VBLENDVPS Y3, 32(R10), Y1, Y1
+	VMOVUPS   Y0, (AX)
+	VMOVUPS   Y1, 32(AX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, (DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, (SI)
+	VMOVMSKPS Y2, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 32(DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 32(SI)
+	VMOVMSKPS Y3, BP
+	SHLQ      $0x08, BP
+	ORQ       BP, R15
+	VMOVUPS   64(DX), Y0
+	VMOVUPS   96(DX), Y1
+	VMOVUPS   64(CX), Y2
+	VMOVUPS   96(CX), Y3
+	MOVQ      bT1+88(FP), BP
+	VMOVUPS   64(BP), Y4
+	VSUBPS    Y2, Y4, Y4
+	MOVQ      bT1+88(FP), BP
+	VMOVUPS   96(BP), Y5
+	VSUBPS    Y3, Y5, Y5
+	VMULPS    64(R11), Y4, Y4
+	VMULPS    96(R11), Y5, Y5
+	VADDPS    Y4, Y2, Y2
+	VADDPS    Y5, Y3, Y3
+	VMULPS    64(R12), Y0, Y0
+	VMULPS    96(R12), Y1, Y1
+	VADDPS    Y0, Y2, Y0
+	VADDPS    Y1, Y3, Y1
+	VMOVUPS   Y0, 64(CX)
+	VMOVUPS   Y1, 96(CX)
+	VMOVUPS   64(SI), Y2
+	VMOVUPS   96(SI), Y3
+	VMOVUPS   64(BX), Y4
+	VMOVUPS   96(BX), Y5
+	MOVQ      bT2+112(FP), BP
+	VMOVUPS   64(BP), Y6
+	VSUBPS    Y4, Y6, Y6
+	MOVQ      bT2+112(FP), BP
+	VMOVUPS   96(BP), Y7
+	VSUBPS    Y5, Y7, Y7
+	MOVQ      lT2+96(FP), BP
+	MOVQ      lT2+96(FP), BP
+	VMULPS    64(BP), Y6, Y6
+	MOVQ      lT2+96(FP), BP
+	MOVQ      lT2+96(FP), BP
+	VMULPS    96(BP), Y7, Y7
+	VADDPS    Y6, Y4, Y4
+	VADDPS    Y7, Y5, Y5
+	MOVQ      cT2+104(FP), BP
+	MOVQ      cT2+104(FP), BP
+	VMULPS    64(BP), Y2, Y2
+	MOVQ      cT2+104(FP), BP
+	MOVQ      cT2+104(FP), BP
+	VMULPS    96(BP), Y3, Y3
+	VADDPS    Y2, Y4, Y2
+	VADDPS    Y3, Y5, Y3
+	VMOVUPS   Y2, 64(BX)
+	VMOVUPS   Y3, 96(BX)
+	VADDPS    Y2, Y0, Y0
+	VADDPS    Y3, Y1, Y1
+	VMOVUPS   64(AX), Y2
+	VMOVUPS   96(AX), Y3
+	VMULPS    64(DI), Y2, Y2
+	VMULPS    96(DI), Y3, Y3
+	VMULPS    64(R8), Y0, Y0
+	VMULPS    96(R8), Y1, Y1
+	VADDPS    Y0, Y2, Y0
+	VADDPS    Y1, Y3, Y1
+	VCMPPS    $0x1e, 64(R9), Y0, Y2
+	VCMPPS    $0x1e, 96(R9), Y1, Y3
+	VBLENDVPS Y2, 64(R10), Y0, Y0
+	VBLENDVPS Y3, 96(R10), Y1, Y1
+	VMOVUPS   Y0, 64(AX)
+	VMOVUPS   Y1, 96(AX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 64(DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 64(SI)
+	VMOVMSKPS Y2, BP
+	SHLQ      $0x10, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 96(DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 96(SI)
+	VMOVMSKPS Y3, BP
+	SHLQ      $0x18, BP
+	ORQ       BP, R15
+	VMOVUPS   128(DX), Y0
+	VMOVUPS   160(DX), Y1
+	VMOVUPS   128(CX), Y2
+	VMOVUPS   160(CX), Y3
+	MOVQ      bT1+88(FP), BP
+	VMOVUPS   128(BP), Y4
+	VSUBPS    Y2, Y4, Y4
+	MOVQ      bT1+88(FP), BP
+	VMOVUPS   160(BP), Y5
+	VSUBPS    Y3, Y5, Y5
+	VMULPS    128(R11), Y4, Y4
+	VMULPS    160(R11), Y5, Y5
+	VADDPS    Y4, Y2, Y2
+	VADDPS    Y5, Y3, Y3
+	VMULPS    128(R12), Y0, Y0
+	VMULPS    160(R12), Y1, Y1
+	VADDPS    Y0, Y2, Y0
+	VADDPS    Y1, Y3, Y1
+	VMOVUPS   Y0, 128(CX)
+	VMOVUPS   Y1, 160(CX)
+	VMOVUPS   128(SI), Y2
+	VMOVUPS   160(SI), Y3
+	VMOVUPS   128(BX), Y4
+	VMOVUPS   160(BX), Y5
+	MOVQ      bT2+112(FP), BP
+	VMOVUPS   128(BP), Y6
+	VSUBPS    Y4, Y6, Y6
+	MOVQ      bT2+112(FP), BP
+	VMOVUPS   160(BP), Y7
+	VSUBPS    Y5, Y7, Y7
+	MOVQ      lT2+96(FP), BP
+	MOVQ      lT2+96(FP), BP
+	VMULPS    128(BP), Y6, Y6
+	MOVQ      lT2+96(FP), BP
+	MOVQ      lT2+96(FP), BP
+	VMULPS    160(BP), Y7, Y7
+	VADDPS    Y6, Y4, Y4
+	VADDPS    Y7, Y5, Y5
+	MOVQ      cT2+104(FP), BP
+	MOVQ      cT2+104(FP), BP
+	VMULPS    128(BP), Y2, Y2
+	MOVQ      cT2+104(FP), BP
+	MOVQ      cT2+104(FP), BP
+	VMULPS    160(BP), Y3, Y3
+	VADDPS    Y2, Y4, Y2
+	VADDPS    Y3, Y5, Y3
+	VMOVUPS   Y2, 128(BX)
+	VMOVUPS   Y3, 160(BX)
+	VADDPS    Y2, Y0, Y0
+	VADDPS    Y3, Y1, Y1
+	VMOVUPS   128(AX), Y2
+	VMOVUPS   160(AX), Y3
+	VMULPS    128(DI), Y2, Y2
+	VMULPS    160(DI), Y3, Y3
+	VMULPS    128(R8), Y0, Y0
+	VMULPS    160(R8), Y1, Y1
+	VADDPS    Y0, Y2, Y0
+	VADDPS    Y1, Y3, Y1
+	VCMPPS    $0x1e, 128(R9), Y0, Y2
+	VCMPPS    $0x1e, 160(R9), Y1, Y3
+	VBLENDVPS Y2, 128(R10), Y0, Y0
+	VBLENDVPS Y3, 160(R10), Y1, Y1
+	VMOVUPS   Y0, 128(AX)
+	VMOVUPS   Y1, 160(AX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 128(DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 128(SI)
+	VMOVMSKPS Y2, BP
+	SHLQ      $0x20, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 160(DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 160(SI)
+	VMOVMSKPS Y3, BP
+	SHLQ      $0x28, BP
+	ORQ       BP, R15
+	VMOVUPS   192(DX), Y0
+	VMOVUPS   224(DX), Y1
+	VMOVUPS   192(CX), Y2
+	VMOVUPS   224(CX), Y3
+	MOVQ      bT1+88(FP), BP
+	VMOVUPS   192(BP), Y4
+	VSUBPS    Y2, Y4, Y4
+	MOVQ      bT1+88(FP), BP
+	VMOVUPS   224(BP), Y5
+	VSUBPS    Y3, Y5, Y5
+	VMULPS    192(R11), Y4, Y4
+	VMULPS    224(R11), Y5, Y5
+	VADDPS    Y4, Y2, Y2
+	VADDPS    Y5, Y3, Y3
+	VMULPS    192(R12), Y0, Y0
+	VMULPS    224(R12), Y1, Y1
+	VADDPS    Y0, Y2, Y0
+	VADDPS    Y1, Y3, Y1
+	VMOVUPS   Y0, 192(CX)
+	VMOVUPS   Y1, 224(CX)
+	VMOVUPS   192(SI), Y2
+	VMOVUPS   224(SI), Y3
+	VMOVUPS   192(BX), Y4
+	VMOVUPS   224(BX), Y5
+	MOVQ      bT2+112(FP), BP
+	VMOVUPS   192(BP), Y6
+	VSUBPS    Y4, Y6, Y6
+	MOVQ      bT2+112(FP), BP
+	VMOVUPS   224(BP), Y7
+	VSUBPS    Y5, Y7, Y7
+	MOVQ      lT2+96(FP), BP
+	MOVQ      lT2+96(FP), BP
+	VMULPS    192(BP), Y6, Y6
+	MOVQ      lT2+96(FP), BP
+	MOVQ      lT2+96(FP), BP
+	VMULPS    224(BP), Y7, Y7
+	VADDPS    Y6, Y4, Y4
+	VADDPS    Y7, Y5, Y5
+	MOVQ      cT2+104(FP), BP
+	MOVQ      cT2+104(FP), BP
+	VMULPS    192(BP), Y2, Y2
+	MOVQ      cT2+104(FP), BP
+	MOVQ      cT2+104(FP), BP
+	VMULPS    224(BP), Y3, Y3
+	VADDPS    Y2, Y4, Y2
+	VADDPS    Y3, Y5, Y3
+	VMOVUPS   Y2, 192(BX)
+	VMOVUPS   Y3, 224(BX)
+	VADDPS    Y2, Y0, Y0
+	VADDPS    Y3, Y1, Y1
+	VMOVUPS   192(AX), Y2
+	VMOVUPS   224(AX), Y3
+	VMULPS    192(DI), Y2, Y2
+	VMULPS    224(DI), Y3, Y3
+	VMULPS    192(R8), Y0, Y0
+	VMULPS    224(R8), Y1, Y1
+	VADDPS    Y0, Y2, Y0
+	VADDPS    Y1, Y3, Y1
+	VCMPPS    $0x1e, 192(R9), Y0, Y2
+	VCMPPS    $0x1e, 224(R9), Y1, Y3
+	VBLENDVPS Y2, 192(R10), Y0, Y0
+	VBLENDVPS Y3, 224(R10), Y1, Y1
+	VMOVUPS   Y0, 192(AX)
+	VMOVUPS   Y1, 224(AX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 192(DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 192(SI)
+	VMOVMSKPS Y2, BP
+	SHLQ      $0x30, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 224(DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 224(SI)
+	VMOVMSKPS Y3, BP
+	SHLQ      $0x38, BP
+	ORQ       BP, R15
+	MOVQ      R15, (R13)
+	ADDQ      $0x08, R13
+	ADDQ      $0x00000100, AX
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	ADDQ      $0x00000100, SI
+	ADDQ      dStride+120(FP), DI
+	ADDQ      grStride+128(FP), R8
+	ADDQ      thrStride+136(FP), R9
+	ADDQ      resetStride+144(FP), R10
+	ADDQ      lT1Stride+152(FP), R11
+	ADDQ      cT1Stride+160(FP), R12
+	MOVQ      bT1Stride+168(FP), R15
+	ADDQ      R15, bT1+88(FP)
+	MOVQ      lT2Stride+176(FP), R15
+	ADDQ      R15, lT2+96(FP)
+	MOVQ      cT2Stride+184(FP), R15
+	ADDQ      R15, cT2+104(FP)
+	MOVQ      bT2Stride+192(FP), R15
+	ADDQ      R15, bT2+112(FP)
+	DECQ      R14
+	JNZ       LeakyTraced2AVX2_block
+
+LeakyTraced2AVX2_done:
+	VZEROUPPER
+	RET
+
+// func leakyTraced2UniformAVX512(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512DQ, AVX512F
+TEXT ·leakyTraced2UniformAVX512(SB), NOSPLIT, $0-96
+	// 4 scalars held in registers, 6 read from memory where used; vectors interleaved 4 at a time.
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS lT1+56(FP), Z0
+	VBROADCASTSS bT1+64(FP), Z2
+	VBROADCASTSS cT1+60(FP), Z3
+	VBROADCASTSS lT2+68(FP), Z4
+	MOVQ         v+0(FP), AX
+	MOVQ         t1+8(FP), CX
+	MOVQ         x1+16(FP), DX
+	MOVQ         t2+24(FP), BX
+	MOVQ         x2+32(FP), SI
+	MOVQ         spikes+80(FP), DI
+	MOVQ         blocks+88(FP), R8
+	TESTQ        R8, R8
+	JZ           LeakyTraced2UniformAVX512_done
+
+LeakyTraced2UniformAVX512_block:
+	XORQ         R9, R9
+	VMOVUPS      (DX), Z5
+	VMOVUPS      64(DX), Z6
+	VMOVUPS      128(DX), Z7
+	VMOVUPS      192(DX), Z8
+	VMOVUPS      (CX), Z9
+	VMOVUPS      64(CX), Z10
+	VMOVUPS      128(CX), Z11
+	VMOVUPS      192(CX), Z12
+	VSUBPS       Z9, Z2, Z13
+	VSUBPS       Z10, Z2, Z14
+	VSUBPS       Z11, Z2, Z15
+	VSUBPS       Z12, Z2, Z16
+	VMULPS       Z13, Z0, Z13
+	VMULPS       Z14, Z0, Z14
+	VMULPS       Z15, Z0, Z15
+	VMULPS       Z16, Z0, Z16
+	VADDPS       Z13, Z9, Z9
+	VADDPS       Z14, Z10, Z10
+	VADDPS       Z15, Z11, Z11
+	VADDPS       Z16, Z12, Z12
+	VMULPS       Z5, Z3, Z13
+	VMULPS       Z6, Z3, Z14
+	VMULPS       Z7, Z3, Z15
+	VMULPS       Z8, Z3, Z16
+	VADDPS       Z13, Z9, Z9
+	VADDPS       Z14, Z10, Z10
+	VADDPS       Z15, Z11, Z11
+	VADDPS       Z16, Z12, Z12
+	VMOVUPS      Z9, (CX)
+	VMOVUPS      Z10, 64(CX)
+	VMOVUPS      Z11, 128(CX)
+	VMOVUPS      Z12, 192(CX)
+	VMOVUPS      (SI), Z13
+	VMOVUPS      64(SI), Z14
+	VMOVUPS      128(SI), Z15
+	VMOVUPS      192(SI), Z16
+	VMOVUPS      (BX), Z17
+	VMOVUPS      64(BX), Z18
+	VMOVUPS      128(BX), Z19
+	VMOVUPS      192(BX), Z20
+	VBROADCASTSS bT2+76(FP), Z21
+	VSUBPS       Z17, Z21, Z21
+	VBROADCASTSS bT2+76(FP), Z22
+	VSUBPS       Z18, Z22, Z22
+	VBROADCASTSS bT2+76(FP), Z23
+	VSUBPS       Z19, Z23, Z23
+	VBROADCASTSS bT2+76(FP), Z24
+	VSUBPS       Z20, Z24, Z24
+	VMULPS       Z21, Z4, Z21
+	VMULPS       Z22, Z4, Z22
+	VMULPS       Z23, Z4, Z23
+	VMULPS       Z24, Z4, Z24
+	VADDPS       Z21, Z17, Z17
+	VADDPS       Z22, Z18, Z18
+	VADDPS       Z23, Z19, Z19
+	VADDPS       Z24, Z20, Z20
+	VMULPS.BCST  cT2+72(FP), Z13, Z21
+	VMULPS.BCST  cT2+72(FP), Z14, Z22
+	VMULPS.BCST  cT2+72(FP), Z15, Z23
+	VMULPS.BCST  cT2+72(FP), Z16, Z24
+	VADDPS       Z21, Z17, Z17
+	VADDPS       Z22, Z18, Z18
+	VADDPS       Z23, Z19, Z19
+	VADDPS       Z24, Z20, Z20
+	VMOVUPS      Z17, (BX)
+	VMOVUPS      Z18, 64(BX)
+	VMOVUPS      Z19, 128(BX)
+	VMOVUPS      Z20, 192(BX)
+	VADDPS       Z17, Z9, Z9
+	VADDPS       Z18, Z10, Z10
+	VADDPS       Z19, Z11, Z11
+	VADDPS       Z20, Z12, Z12
+	VMOVUPS      (AX), Z17
+	VMOVUPS      64(AX), Z18
+	VMOVUPS      128(AX), Z19
+	VMOVUPS      192(AX), Z20
+	VMULPS.BCST  d+40(FP), Z17, Z17
+	VMULPS.BCST  d+40(FP), Z18, Z18
+	VMULPS.BCST  d+40(FP), Z19, Z19
+	VMULPS.BCST  d+40(FP), Z20, Z20
+	VMULPS.BCST  gr+44(FP), Z9, Z9
+	VMULPS.BCST  gr+44(FP), Z10, Z10
+	VMULPS.BCST  gr+44(FP), Z11, Z11
+	VMULPS.BCST  gr+44(FP), Z12, Z12
+	VADDPS       Z9, Z17, Z9
+	VADDPS       Z10, Z18, Z10
+	VADDPS       Z11, Z19, Z11
+	VADDPS       Z12, Z20, Z12
+	VBROADCASTSS thr+48(FP), Z17
+	VCMPPS       $0x1e, Z17, Z9, K1
+	VBROADCASTSS thr+48(FP), Z17
+	VCMPPS       $0x1e, Z17, Z10, K2
+	VBROADCASTSS thr+48(FP), Z17
+	VCMPPS       $0x1e, Z17, Z11, K3
+	VBROADCASTSS thr+48(FP), Z17
+	VCMPPS       $0x1e, Z17, Z12, K4
+	VXORPS       Z17, Z17, Z17
+	VBROADCASTSS reset+52(FP), Z18
+	VBLENDMPS    Z18, Z9, K1, Z17
+	VXORPS       Z9, Z9, Z9
+	VBROADCASTSS reset+52(FP), Z18
+	VBLENDMPS    Z18, Z10, K2, Z9
+	VXORPS       Z10, Z10, Z10
+	VBROADCASTSS reset+52(FP), Z18
+	VBLENDMPS    Z18, Z11, K3, Z10
+	VXORPS       Z11, Z11, Z11
+	VBROADCASTSS reset+52(FP), Z18
+	VBLENDMPS    Z18, Z12, K4, Z11
+	VMOVUPS      Z17, (AX)
+	VMOVUPS      Z9, 64(AX)
+	VMOVUPS      Z10, 128(AX)
+	VMOVUPS      Z11, 192(AX)
+	VPTESTMD     Z5, Z5, K5
+	VMOVDQU32    Z1, K5, (DX)
+	VPTESTMD     Z13, Z13, K5
+	VMOVDQU32    Z1, K5, (SI)
+	KMOVW        K1, R10
+	ORQ          R10, R9
+	VPTESTMD     Z6, Z6, K1
+	VMOVDQU32    Z1, K1, 64(DX)
+	VPTESTMD     Z14, Z14, K1
+	VMOVDQU32    Z1, K1, 64(SI)
+	KMOVW        K2, R10
+	SHLQ         $0x10, R10
+	ORQ          R10, R9
+	VPTESTMD     Z7, Z7, K1
+	VMOVDQU32    Z1, K1, 128(DX)
+	VPTESTMD     Z15, Z15, K1
+	VMOVDQU32    Z1, K1, 128(SI)
+	KMOVW        K3, R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R9
+	VPTESTMD     Z8, Z8, K1
+	VMOVDQU32    Z1, K1, 192(DX)
+	VPTESTMD     Z16, Z16, K1
+	VMOVDQU32    Z1, K1, 192(SI)
+	KMOVW        K4, R10
+	SHLQ         $0x30, R10
+	ORQ          R10, R9
+	MOVQ         R9, (DI)
+	ADDQ         $0x08, DI
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	DECQ         R8
+	JNZ          LeakyTraced2UniformAVX512_block
+
+LeakyTraced2UniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func leakyTraced2UniformAVX2(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·leakyTraced2UniformAVX2(SB), NOSPLIT, $96-96
+	// 9 scalars held in registers, 1 read from memory where used; vectors interleaved 1 at a time.
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS bT1+64(FP), Y0
+	VBROADCASTSS bT2+76(FP), Y1
+	VBROADCASTSS cT1+60(FP), Y2
+	VBROADCASTSS cT2+72(FP), Y3
+	VBROADCASTSS d+40(FP), Y4
+	VBROADCASTSS gr+44(FP), Y5
+	VBROADCASTSS lT1+56(FP), Y6
+	VBROADCASTSS lT2+68(FP), Y7
+	VBROADCASTSS reset+52(FP), Y8
+	VMOVUPS      Y8, (AX)
+	VBROADCASTSS thr+48(FP), Y8
+	MOVQ         v+0(FP), CX
+	MOVQ         t1+8(FP), DX
+	MOVQ         x1+16(FP), BX
+	MOVQ         t2+24(FP), SI
+	MOVQ         x2+32(FP), DI
+	MOVQ         spikes+80(FP), R8
+	MOVQ         blocks+88(FP), R9
+	TESTQ        R9, R9
+	JZ           LeakyTraced2UniformAVX2_done
+
+LeakyTraced2UniformAVX2_block:
+	XORQ      R10, R10
+	VMOVUPS   (BX), Y9
+	VMOVUPS   (DX), Y10
+	VSUBPS    Y10, Y0, Y11
+	VMULPS    Y11, Y6, Y11
+	VADDPS    Y11, Y10, Y10
+	VMULPS    Y9, Y2, Y9
+	VADDPS    Y9, Y10, Y9
+	VMOVUPS   Y9, (DX)
+	VMOVUPS   (DI), Y10
+	VMOVUPS   (SI), Y11
+	VSUBPS    Y11, Y1, Y12
+	VMULPS    Y12, Y7, Y12
+	VADDPS    Y12, Y11, Y11
+	VMULPS    Y10, Y3, Y10
+	VADDPS    Y10, Y11, Y10
+	VMOVUPS   Y10, (SI)
+	VADDPS    Y10, Y9, Y9
+	VMOVUPS   (CX), Y10
+	VMULPS    Y10, Y4, Y10
+	VMULPS    Y9, Y5, Y9
+	VADDPS    Y9, Y10, Y9
+	VCMPPS    $0x1e, Y8, Y9, Y10
+	VBLENDVPS Y10, (AX), Y9, Y9
+	VMOVUPS   Y9, (CX)
+	VXORPS    Y9, Y9, Y9
+	VMOVUPS   Y9, (BX)
+	VXORPS    Y9, Y9, Y9
+	VMOVUPS   Y9, (DI)
+	VMOVMSKPS Y10, R11
+	ORQ       R11, R10
+	VMOVUPS   32(BX), Y9
+	VMOVUPS   32(DX), Y10
+	VSUBPS    Y10, Y0, Y11
+	VMULPS    Y11, Y6, Y11
+	VADDPS    Y11, Y10, Y10
+	VMULPS    Y9, Y2, Y9
+	VADDPS    Y9, Y10, Y9
+	VMOVUPS   Y9, 32(DX)
+	VMOVUPS   32(DI), Y10
+	VMOVUPS   32(SI), Y11
+	VSUBPS    Y11, Y1, Y12
+	VMULPS    Y12, Y7, Y12
+	VADDPS    Y12, Y11, Y11
+	VMULPS    Y10, Y3, Y10
+	VADDPS    Y10, Y11, Y10
+	VMOVUPS   Y10, 32(SI)
+	VADDPS    Y10, Y9, Y9
+	VMOVUPS   32(CX), Y10
+	VMULPS    Y10, Y4, Y10
+	VMULPS    Y9, Y5, Y9
+	VADDPS    Y9, Y10, Y9
+	VCMPPS    $0x1e, Y8, Y9, Y10
+	VBLENDVPS Y10, (AX), Y9, Y9
+	VMOVUPS   Y9, 32(CX)
+	VXORPS    Y9, Y9, Y9
+	VMOVUPS   Y9, 32(BX)
+	VXORPS    Y9, Y9, Y9
+	VMOVUPS   Y9, 32(DI)
+	VMOVMSKPS Y10, R11
+	SHLQ      $0x08, R11
+	ORQ       R11, R10
+	VMOVUPS   64(BX), Y9
+	VMOVUPS   64(DX), Y10
+	VSUBPS    Y10, Y0, Y11
+	VMULPS    Y11, Y6, Y11
+	VADDPS    Y11, Y10, Y10
+	VMULPS    Y9, Y2, Y9
+	VADDPS    Y9, Y10, Y9
+	VMOVUPS   Y9, 64(DX)
+	VMOVUPS   64(DI), Y10
+	VMOVUPS   64(SI), Y11
+	VSUBPS    Y11, Y1, Y12
+	VMULPS    Y12, Y7, Y12
+	VADDPS    Y12, Y11, Y11
+	VMULPS    Y10, Y3, Y10
+	VADDPS    Y10, Y11, Y10
+	VMOVUPS   Y10, 64(SI)
+	VADDPS    Y10, Y9, Y9
+	VMOVUPS   64(CX), Y10
+	VMULPS    Y10, Y4, Y10
+	VMULPS    Y9, Y5, Y9
+	VADDPS    Y9, Y10, Y9
+	VCMPPS    $0x1e, Y8, Y9, Y10
+	VBLENDVPS Y10, (AX), Y9, Y9
+	VMOVUPS   Y9, 64(CX)
+	VXORPS    Y9, Y9, Y9
+	VMOVUPS   Y9, 64(BX)
+	VXORPS    Y9, Y9, Y9
+	VMOVUPS   Y9, 64(DI)
+	VMOVMSKPS Y10, R11
+	SHLQ      $0x10, R11
+	ORQ       R11, R10
+	VMOVUPS   96(BX), Y9
+	VMOVUPS   96(DX), Y10
+	VSUBPS    Y10, Y0, Y11
+	VMULPS    Y11, Y6, Y11
+	VADDPS    Y11, Y10, Y10
+	VMULPS    Y9, Y2, Y9
+	VADDPS    Y9, Y10, Y9
+	VMOVUPS   Y9, 96(DX)
+	VMOVUPS   96(DI), Y10
+	VMOVUPS   96(SI), Y11
+	VSUBPS    Y11, Y1, Y12
+	VMULPS    Y12, Y7, Y12
+	VADDPS    Y12, Y11, Y11
+	VMULPS    Y10, Y3, Y10
+	VADDPS    Y10, Y11, Y10
+	VMOVUPS   Y10, 96(SI)
+	VADDPS    Y10, Y9, Y9
+	VMOVUPS   96(CX), Y10
+	VMULPS    Y10, Y4, Y10
+	VMULPS    Y9, Y5, Y9
+	VADDPS    Y9, Y10, Y9
+	VCMPPS    $0x1e, Y8, Y9, Y10
+	VBLENDVPS Y10, (AX), Y9, Y9
+	VMOVUPS   Y9, 96(CX)
+	VXORPS    Y9, Y9, Y9
+	VMOVUPS   Y9, 96(BX)
+	VXORPS    Y9, Y9, Y9
+	VMOVUPS   Y9, 96(DI)
+	VMOVMSKPS Y10, R11
+	SHLQ      $0x18, R11
+	ORQ       R11, R10
+	VMOVUPS   128(BX), Y9
+	VMOVUPS   128(DX), Y10
+	VSUBPS    Y10, Y0, Y11
+	VMULPS    Y11, Y6, Y11
+	VADDPS    Y11, Y10, Y10
+	VMULPS    Y9, Y2, Y9
+	VADDPS    Y9, Y10, Y9
+	VMOVUPS   Y9, 128(DX)
+	VMOVUPS   128(DI), Y10
+	VMOVUPS   128(SI), Y11
+	VSUBPS    Y11, Y1, Y12
+	VMULPS    Y12, Y7, Y12
+	VADDPS    Y12, Y11, Y11
+	VMULPS    Y10, Y3, Y10
+	VADDPS    Y10, Y11, Y10
+	VMOVUPS   Y10, 128(SI)
+	VADDPS    Y10, Y9, Y9
+	VMOVUPS   128(CX), Y10
+	VMULPS    Y10, Y4, Y10
+	VMULPS    Y9, Y5, Y9
+	VADDPS    Y9, Y10, Y9
+	VCMPPS    $0x1e, Y8, Y9, Y10
+	VBLENDVPS Y10, (AX), Y9, Y9
+	VMOVUPS   Y9, 128(CX)
+	VXORPS    Y9, Y9, Y9
+	VMOVUPS   Y9, 128(BX)
+	VXORPS    Y9, Y9, Y9
+	VMOVUPS   Y9, 128(DI)
+	VMOVMSKPS Y10, R11
+	SHLQ      $0x20, R11
+	ORQ       R11, R10
+	VMOVUPS   160(BX), Y9
+	VMOVUPS   160(DX), Y10
+	VSUBPS    Y10, Y0, Y11
+	VMULPS    Y11, Y6, Y11
+	VADDPS    Y11, Y10, Y10
+	VMULPS    Y9, Y2, Y9
+	VADDPS    Y9, Y10, Y9
+	VMOVUPS   Y9, 160(DX)
+	VMOVUPS   160(DI), Y10
+	VMOVUPS   160(SI), Y11
+	VSUBPS    Y11, Y1, Y12
+	VMULPS    Y12, Y7, Y12
+	VADDPS    Y12, Y11, Y11
+	VMULPS    Y10, Y3, Y10
+	VADDPS    Y10, Y11, Y10
+	VMOVUPS   Y10, 160(SI)
+	VADDPS    Y10, Y9, Y9
+	VMOVUPS   160(CX), Y10
+	VMULPS    Y10, Y4, Y10
+	VMULPS    Y9, Y5, Y9
+	VADDPS    Y9, Y10, Y9
+	VCMPPS    $0x1e, Y8, Y9, Y10
+	VBLENDVPS Y10, (AX), Y9, Y9
+	VMOVUPS   Y9, 160(CX)
+	VXORPS    Y9, Y9, Y9
+	VMOVUPS   Y9, 160(BX)
+	VXORPS    Y9, Y9, Y9
+	VMOVUPS   Y9, 160(DI)
+	VMOVMSKPS Y10, R11
+	SHLQ      $0x28, R11
+	ORQ       R11, R10
+	VMOVUPS   192(BX), Y9
+	VMOVUPS   192(DX), Y10
+	VSUBPS    Y10, Y0, Y11
+	VMULPS    Y11, Y6, Y11
+	VADDPS    Y11, Y10, Y10
+	VMULPS    Y9, Y2, Y9
+	VADDPS    Y9, Y10, Y9
+	VMOVUPS   Y9, 192(DX)
+	VMOVUPS   192(DI), Y10
+	VMOVUPS   192(SI), Y11
+	VSUBPS    Y11, Y1, Y12
+	VMULPS    Y12, Y7, Y12
+	VADDPS    Y12, Y11, Y11
+	VMULPS    Y10, Y3, Y10
+	VADDPS    Y10, Y11, Y10
+	VMOVUPS   Y10, 192(SI)
+	VADDPS    Y10, Y9, Y9
+	VMOVUPS   192(CX), Y10
+	VMULPS    Y10, Y4, Y10
+	VMULPS    Y9, Y5, Y9
+	VADDPS    Y9, Y10, Y9
+	VCMPPS    $0x1e, Y8, Y9, Y10
+	VBLENDVPS Y10, (AX), Y9, Y9
+	VMOVUPS   Y9, 192(CX)
+	VXORPS    Y9, Y9, Y9
+	VMOVUPS   Y9, 192(BX)
+	VXORPS    Y9, Y9, Y9
+	VMOVUPS   Y9, 192(DI)
+	VMOVMSKPS Y10, R11
+	SHLQ      $0x30, R11
+	ORQ       R11, R10
+	VMOVUPS   224(BX), Y9
+	VMOVUPS   224(DX), Y10
+	VSUBPS    Y10, Y0, Y11
+	VMULPS    Y11, Y6, Y11
+	VADDPS    Y11, Y10, Y10
+	VMULPS    Y9, Y2, Y9
+	VADDPS    Y9, Y10, Y9
+	VMOVUPS   Y9, 224(DX)
+	VMOVUPS   224(DI), Y10
+	VMOVUPS   224(SI), Y11
+	VSUBPS    Y11, Y1, Y12
+	VMULPS    Y12, Y7, Y12
+	VADDPS    Y12, Y11, Y11
+	VMULPS    Y10, Y3, Y10
+	VADDPS    Y10, Y11, Y10
+	VMOVUPS   Y10, 224(SI)
+	VADDPS    Y10, Y9, Y9
+	VMOVUPS   224(CX), Y10
+	VMULPS    Y10, Y4, Y10
+	VMULPS    Y9, Y5, Y9
+	VADDPS    Y9, Y10, Y9
+	VCMPPS    $0x1e, Y8, Y9, Y10
+	VBLENDVPS Y10, (AX), Y9, Y9
+	VMOVUPS   Y9, 224(CX)
+	VXORPS    Y9, Y9, Y9
+	VMOVUPS   Y9, 224(BX)
+	VXORPS    Y9, Y9, Y9
+	VMOVUPS   Y9, 224(DI)
+	VMOVMSKPS Y10, R11
+	SHLQ      $0x38, R11
+	ORQ       R11, R10
+	MOVQ      R10, (R8)
+	ADDQ      $0x08, R8
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	ADDQ      $0x00000100, SI
+	ADDQ      $0x00000100, DI
+	DECQ      R9
+	JNZ       LeakyTraced2UniformAVX2_block
+
+LeakyTraced2UniformAVX2_done:
+	VZEROUPPER
+	RET
+
+// func refractoryLeakyTraced2AVX512(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+TEXT ·refractoryLeakyTraced2AVX512(SB), NOSPLIT, $8-240
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     v+0(FP), AX
+	MOVQ     r+8(FP), CX
+	MOVQ     t1+16(FP), DX
+	MOVQ     x1+24(FP), BX
+	MOVQ     t2+32(FP), SI
+	MOVQ     x2+40(FP), DI
+	MOVQ     c+48(FP), R8
+	MOVQ     d+56(FP), R9
+	MOVQ     gr+64(FP), R10
+	MOVQ     thr+72(FP), R11
+	MOVQ     reset+80(FP), R12
+	MOVQ     spikes+224(FP), R13
+	MOVQ     blocks+232(FP), R14
+	TESTQ    R14, R14
+	JZ       RefractoryLeakyTraced2AVX512_done
+
+RefractoryLeakyTraced2AVX512_block:
+	XORQ      R15, R15
+	VMOVUPS   (BX), Z2
+	VMOVUPS   64(BX), Z3
+	VMOVUPS   128(BX), Z4
+	VMOVUPS   192(BX), Z5
+	VMOVUPS   (DX), Z6
+	VMOVUPS   64(DX), Z7
+	VMOVUPS   128(DX), Z8
+	VMOVUPS   192(DX), Z9
+	MOVQ      bT1+104(FP), BP
+	VMOVUPS   (BP), Z10
+	VSUBPS    Z6, Z10, Z10
+	MOVQ      bT1+104(FP), BP
+	VMOVUPS   64(BP), Z11
+	VSUBPS    Z7, Z11, Z11
+	MOVQ      bT1+104(FP), BP
+	VMOVUPS   128(BP), Z12
+	VSUBPS    Z8, Z12, Z12
+	MOVQ      bT1+104(FP), BP
+	VMOVUPS   192(BP), Z13
+	VSUBPS    Z9, Z13, Z13
+	MOVQ      lT1+88(FP), BP
+	VMULPS    (BP), Z10, Z10
+	MOVQ      lT1+88(FP), BP
+	VMULPS    64(BP), Z11, Z11
+	MOVQ      lT1+88(FP), BP
+	VMULPS    128(BP), Z12, Z12
+	MOVQ      lT1+88(FP), BP
+	VMULPS    192(BP), Z13, Z13
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VADDPS    Z13, Z9, Z9
+	MOVQ      cT1+96(FP), BP
+	VMULPS    (BP), Z2, Z10
+	MOVQ      cT1+96(FP), BP
+	VMULPS    64(BP), Z3, Z11
+	MOVQ      cT1+96(FP), BP
+	VMULPS    128(BP), Z4, Z12
+	MOVQ      cT1+96(FP), BP
+	VMULPS    192(BP), Z5, Z13
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VADDPS    Z13, Z9, Z9
+	VMOVUPS   Z6, (DX)
+	VMOVUPS   Z7, 64(DX)
+	VMOVUPS   Z8, 128(DX)
+	VMOVUPS   Z9, 192(DX)
+	VMOVUPS   (DI), Z10
+	VMOVUPS   64(DI), Z11
+	VMOVUPS   128(DI), Z12
+	VMOVUPS   192(DI), Z13
+	VMOVUPS   (SI), Z14
+	VMOVUPS   64(SI), Z15
+	VMOVUPS   128(SI), Z16
+	VMOVUPS   192(SI), Z17
+	MOVQ      bT2+128(FP), BP
+	VMOVUPS   (BP), Z18
+	VSUBPS    Z14, Z18, Z18
+	MOVQ      bT2+128(FP), BP
+	VMOVUPS   64(BP), Z19
+	VSUBPS    Z15, Z19, Z19
+	MOVQ      bT2+128(FP), BP
+	VMOVUPS   128(BP), Z20
+	VSUBPS    Z16, Z20, Z20
+	MOVQ      bT2+128(FP), BP
+	VMOVUPS   192(BP), Z21
+	VSUBPS    Z17, Z21, Z21
+	MOVQ      lT2+112(FP), BP
+	VMULPS    (BP), Z18, Z18
+	MOVQ      lT2+112(FP), BP
+	VMULPS    64(BP), Z19, Z19
+	MOVQ      lT2+112(FP), BP
+	VMULPS    128(BP), Z20, Z20
+	MOVQ      lT2+112(FP), BP
+	VMULPS    192(BP), Z21, Z21
+	VADDPS    Z18, Z14, Z14
+	VADDPS    Z19, Z15, Z15
+	VADDPS    Z20, Z16, Z16
+	VADDPS    Z21, Z17, Z17
+	MOVQ      cT2+120(FP), BP
+	VMULPS    (BP), Z10, Z18
+	MOVQ      cT2+120(FP), BP
+	VMULPS    64(BP), Z11, Z19
+	MOVQ      cT2+120(FP), BP
+	VMULPS    128(BP), Z12, Z20
+	MOVQ      cT2+120(FP), BP
+	VMULPS    192(BP), Z13, Z21
+	VADDPS    Z18, Z14, Z14
+	VADDPS    Z19, Z15, Z15
+	VADDPS    Z20, Z16, Z16
+	VADDPS    Z21, Z17, Z17
+	VMOVUPS   Z14, (SI)
+	VMOVUPS   Z15, 64(SI)
+	VMOVUPS   Z16, 128(SI)
+	VMOVUPS   Z17, 192(SI)
+	VADDPS    Z14, Z6, Z6
+	VADDPS    Z15, Z7, Z7
+	VADDPS    Z16, Z8, Z8
+	VADDPS    Z17, Z9, Z9
+	VMOVDQU16 (CX), Y14
+	VMOVDQU16 32(CX), Y15
+	VMOVDQU16 64(CX), Y16
+	VMOVDQU16 96(CX), Y17
+	VMOVDQU16 (R8), Y18
+	VMOVDQU16 32(R8), Y19
+	VMOVDQU16 64(R8), Y20
+	VMOVDQU16 96(R8), Y21
+	VPCMPUW   $0x06, Y18, Y14, K1
+	VPCMPUW   $0x06, Y19, Y15, K2
+	VPCMPUW   $0x06, Y20, Y16, K3
+	VPCMPUW   $0x06, Y21, Y17, K4
+	VMOVUPS   (AX), Z18
+	VMOVUPS   64(AX), Z19
+	VMOVUPS   128(AX), Z20
+	VMOVUPS   192(AX), Z21
+	VMULPS    (R9), Z18, Z18
+	VMULPS    64(R9), Z19, Z19
+	VMULPS    128(R9), Z20, Z20
+	VMULPS    192(R9), Z21, Z21
+	VMULPS    (R10), Z6, Z6
+	VMULPS    64(R10), Z7, Z7
+	VMULPS    128(R10), Z8, Z8
+	VMULPS    192(R10), Z9, Z9
+	VMOVUPS.Z Z6, K1, Z6
+	VMOVUPS.Z Z7, K2, Z7
+	VMOVUPS.Z Z8, K3, Z8
+	VMOVUPS.Z Z9, K4, Z9
+	VADDPS    Z6, Z18, Z6
+	VADDPS    Z7, Z19, Z7
+	VADDPS    Z8, Z20, Z8
+	VADDPS    Z9, Z21, Z9
+	VCMPPS    $0x1e, (R11), Z6, K1, K1
+	VCMPPS    $0x1e, 64(R11), Z7, K2, K2
+	VCMPPS    $0x1e, 128(R11), Z8, K3, K3
+	VCMPPS    $0x1e, 192(R11), Z9, K4, K4
+	VXORPS    Z18, Z18, Z18
+	VBLENDMPS (R12), Z6, K1, Z18
+	VXORPS    Z6, Z6, Z6
+	VBLENDMPS 64(R12), Z7, K2, Z6
+	VXORPS    Z7, Z7, Z7
+	VBLENDMPS 128(R12), Z8, K3, Z7
+	VXORPS    Z8, Z8, Z8
+	VBLENDMPS 192(R12), Z9, K4, Z8
+	VMOVUPS   Z18, (AX)
+	VMOVUPS   Z6, 64(AX)
+	VMOVUPS   Z7, 128(AX)
+	VMOVUPS   Z8, 192(AX)
+	VPADDUSW  Y0, Y14, Y6
+	VMOVDQU16 Y1, K1, Y6
+	VMOVDQU16 Y6, (CX)
+	VPADDUSW  Y0, Y15, Y6
+	VMOVDQU16 Y1, K2, Y6
+	VMOVDQU16 Y6, 32(CX)
+	VPADDUSW  Y0, Y16, Y6
+	VMOVDQU16 Y1, K3, Y6
+	VMOVDQU16 Y6, 64(CX)
+	VPADDUSW  Y0, Y17, Y6
+	VMOVDQU16 Y1, K4, Y6
+	VMOVDQU16 Y6, 96(CX)
+	VPTESTMD  Z2, Z2, K5
+	VMOVDQU32 Z1, K5, (BX)
+	VPTESTMD  Z10, Z10, K5
+	VMOVDQU32 Z1, K5, (DI)
+	KMOVW     K1, BP
+	ORQ       BP, R15
+	VPTESTMD  Z3, Z3, K1
+	VMOVDQU32 Z1, K1, 64(BX)
+	VPTESTMD  Z11, Z11, K1
+	VMOVDQU32 Z1, K1, 64(DI)
+	KMOVW     K2, BP
+	SHLQ      $0x10, BP
+	ORQ       BP, R15
+	VPTESTMD  Z4, Z4, K1
+	VMOVDQU32 Z1, K1, 128(BX)
+	VPTESTMD  Z12, Z12, K1
+	VMOVDQU32 Z1, K1, 128(DI)
+	KMOVW     K3, BP
+	SHLQ      $0x20, BP
+	ORQ       BP, R15
+	VPTESTMD  Z5, Z5, K1
+	VMOVDQU32 Z1, K1, 192(BX)
+	VPTESTMD  Z13, Z13, K1
+	VMOVDQU32 Z1, K1, 192(DI)
+	KMOVW     K4, BP
+	SHLQ      $0x30, BP
+	ORQ       BP, R15
+	MOVQ      R15, (R13)
+	ADDQ      $0x08, R13
+	ADDQ      $0x00000100, AX
+	ADDQ      $0x00000080, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	ADDQ      $0x00000100, SI
+	ADDQ      $0x00000100, DI
+	ADDQ      cStride+136(FP), R8
+	ADDQ      dStride+144(FP), R9
+	ADDQ      grStride+152(FP), R10
+	ADDQ      thrStride+160(FP), R11
+	ADDQ      resetStride+168(FP), R12
+	MOVQ      lT1Stride+176(FP), R15
+	ADDQ      R15, lT1+88(FP)
+	MOVQ      cT1Stride+184(FP), R15
+	ADDQ      R15, cT1+96(FP)
+	MOVQ      bT1Stride+192(FP), R15
+	ADDQ      R15, bT1+104(FP)
+	MOVQ      lT2Stride+200(FP), R15
+	ADDQ      R15, lT2+112(FP)
+	MOVQ      cT2Stride+208(FP), R15
+	ADDQ      R15, cT2+120(FP)
+	MOVQ      bT2Stride+216(FP), R15
+	ADDQ      R15, bT2+128(FP)
+	DECQ      R14
+	JNZ       RefractoryLeakyTraced2AVX512_block
+
+RefractoryLeakyTraced2AVX512_done:
+	VZEROUPPER
+	RET
+
+// func refractoryLeakyTraced2AVX2(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·refractoryLeakyTraced2AVX2(SB), NOSPLIT, $8-240
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLD   $0x10, Y0, Y1
+	MOVQ     v+0(FP), AX
+	MOVQ     r+8(FP), CX
+	MOVQ     t1+16(FP), DX
+	MOVQ     x1+24(FP), BX
+	MOVQ     t2+32(FP), SI
+	MOVQ     x2+40(FP), DI
+	MOVQ     c+48(FP), R8
+	MOVQ     d+56(FP), R9
+	MOVQ     gr+64(FP), R10
+	MOVQ     thr+72(FP), R11
+	MOVQ     reset+80(FP), R12
+	MOVQ     spikes+224(FP), R13
+	MOVQ     blocks+232(FP), R14
+	TESTQ    R14, R14
+	JZ       RefractoryLeakyTraced2AVX2_done
+
+RefractoryLeakyTraced2AVX2_block:
+	XORQ         R15, R15
+	VMOVUPS      (BX), Y2
+	VMOVUPS      32(BX), Y3
+	VMOVUPS      (DX), Y4
+	VMOVUPS      32(DX), Y5
+	MOVQ         bT1+104(FP), BP
+	VMOVUPS      (BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         bT1+104(FP), BP
+	VMOVUPS      32(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         lT1+88(FP), BP
+	MOVQ         lT1+88(FP), BP
+	VMULPS       (BP), Y6, Y6
+	MOVQ         lT1+88(FP), BP
+	MOVQ         lT1+88(FP), BP
+	VMULPS       32(BP), Y7, Y7
+	VADDPS       Y6, Y4, Y4
+	VADDPS       Y7, Y5, Y5
+	MOVQ         cT1+96(FP), BP
+	MOVQ         cT1+96(FP), BP
+	VMULPS       (BP), Y2, Y2
+	MOVQ         cT1+96(FP), BP
+	MOVQ         cT1+96(FP), BP
+	VMULPS       32(BP), Y3, Y3
+	VADDPS       Y2, Y4, Y2
+	VADDPS       Y3, Y5, Y3
+	VMOVUPS      Y2, (DX)
+	VMOVUPS      Y3, 32(DX)
+	VMOVUPS      (DI), Y4
+	VMOVUPS      32(DI), Y5
+	VMOVUPS      (SI), Y6
+	VMOVUPS      32(SI), Y7
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      (BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      32(BP), Y9
+	VSUBPS       Y7, Y9, Y9
+	MOVQ         lT2+112(FP), BP
+	MOVQ         lT2+112(FP), BP
+	VMULPS       (BP), Y8, Y8
+	MOVQ         lT2+112(FP), BP
+	MOVQ         lT2+112(FP), BP
+	VMULPS       32(BP), Y9, Y9
+	VADDPS       Y8, Y6, Y6
+	VADDPS       Y9, Y7, Y7
+	MOVQ         cT2+120(FP), BP
+	MOVQ         cT2+120(FP), BP
+	VMULPS       (BP), Y4, Y4
+	MOVQ         cT2+120(FP), BP
+	MOVQ         cT2+120(FP), BP
+	VMULPS       32(BP), Y5, Y5
+	VADDPS       Y4, Y6, Y4
+	VADDPS       Y5, Y7, Y5
+	VMOVUPS      Y4, (SI)
+	VMOVUPS      Y5, 32(SI)
+	VADDPS       Y4, Y2, Y2
+	VADDPS       Y5, Y3, Y3
+	VPMOVZXWD    (CX), Y4
+	VPMOVZXWD    16(CX), Y5
+	VPMOVZXWD    (R8), Y6
+	VPMOVZXWD    16(R8), Y7
+	VPCMPGTD     Y6, Y4, Y6
+	VPCMPGTD     Y7, Y5, Y7
+	VMOVUPS      (AX), Y8
+	VMOVUPS      32(AX), Y9
+	VMULPS       (R9), Y8, Y8
+	VMULPS       32(R9), Y9, Y9
+	VMULPS       (R10), Y2, Y2
+	VMULPS       32(R10), Y3, Y3
+	VANDPS       Y6, Y2, Y2
+	VANDPS       Y7, Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	VCMPPS       $0x1e, (R11), Y2, Y8
+	VANDPS       Y8, Y6, Y6
+	VCMPPS       $0x1e, 32(R11), Y3, Y8
+	VANDPS       Y8, Y7, Y7
+	VBLENDVPS    Y6, (R12), Y2, Y2
+	VBLENDVPS    Y7, 32(R12), Y3, Y3
+	VMOVUPS      Y2, (AX)
+	VMOVUPS      Y3, 32(AX)
+	VPSUBD       Y0, Y4, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y6, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, (CX)
+	VPSUBD       Y0, Y5, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y7, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 16(CX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, (BX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, (DI)
+	VMOVMSKPS    Y6, BP
+	ORQ          BP, R15
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 32(BX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 32(DI)
+	VMOVMSKPS    Y7, BP
+	SHLQ         $0x08, BP
+	ORQ          BP, R15
+	VMOVUPS      64(BX), Y2
+	VMOVUPS      96(BX), Y3
+	VMOVUPS      64(DX), Y4
+	VMOVUPS      96(DX), Y5
+	MOVQ         bT1+104(FP), BP
+	VMOVUPS      64(BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         bT1+104(FP), BP
+	VMOVUPS      96(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         lT1+88(FP), BP
+	MOVQ         lT1+88(FP), BP
+	VMULPS       64(BP), Y6, Y6
+	MOVQ         lT1+88(FP), BP
+	MOVQ         lT1+88(FP), BP
+	VMULPS       96(BP), Y7, Y7
+	VADDPS       Y6, Y4, Y4
+	VADDPS       Y7, Y5, Y5
+	MOVQ         cT1+96(FP), BP
+	MOVQ         cT1+96(FP), BP
+	VMULPS       64(BP), Y2, Y2
+	MOVQ         cT1+96(FP), BP
+	MOVQ         cT1+96(FP), BP
+	VMULPS       96(BP), Y3, Y3
+	VADDPS       Y2, Y4, Y2
+	VADDPS       Y3, Y5, Y3
+	VMOVUPS      Y2, 64(DX)
+	VMOVUPS      Y3, 96(DX)
+	VMOVUPS      64(DI), Y4
+	VMOVUPS      96(DI), Y5
+	VMOVUPS      64(SI), Y6
+	VMOVUPS      96(SI), Y7
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      64(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      96(BP), Y9
+	VSUBPS       Y7, Y9, Y9
+	MOVQ         lT2+112(FP), BP
+	MOVQ         lT2+112(FP), BP
+	VMULPS       64(BP), Y8, Y8
+	MOVQ         lT2+112(FP), BP
+	MOVQ         lT2+112(FP), BP
+	VMULPS       96(BP), Y9, Y9
+	VADDPS       Y8, Y6, Y6
+	VADDPS       Y9, Y7, Y7
+	MOVQ         cT2+120(FP), BP
+	MOVQ         cT2+120(FP), BP
+	VMULPS       64(BP), Y4, Y4
+	MOVQ         cT2+120(FP), BP
+	MOVQ         cT2+120(FP), BP
+	VMULPS       96(BP), Y5, Y5
+	VADDPS       Y4, Y6, Y4
+	VADDPS       Y5, Y7, Y5
+	VMOVUPS      Y4, 64(SI)
+	VMOVUPS      Y5, 96(SI)
+	VADDPS       Y4, Y2, Y2
+	VADDPS       Y5, Y3, Y3
+	VPMOVZXWD    32(CX), Y4
+	VPMOVZXWD    48(CX), Y5
+	VPMOVZXWD    32(R8), Y6
+	VPMOVZXWD    48(R8), Y7
+	VPCMPGTD     Y6, Y4, Y6
+	VPCMPGTD     Y7, Y5, Y7
+	VMOVUPS      64(AX), Y8
+	VMOVUPS      96(AX), Y9
+	VMULPS       64(R9), Y8, Y8
+	VMULPS       96(R9), Y9, Y9
+	VMULPS       64(R10), Y2, Y2
+	VMULPS       96(R10), Y3, Y3
+	VANDPS       Y6, Y2, Y2
+	VANDPS       Y7, Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	VCMPPS       $0x1e, 64(R11), Y2, Y8
+	VANDPS       Y8, Y6, Y6
+	VCMPPS       $0x1e, 96(R11), Y3, Y8
+	VANDPS       Y8, Y7, Y7
+	VBLENDVPS    Y6, 64(R12), Y2, Y2
+	VBLENDVPS    Y7, 96(R12), Y3, Y3
+	VMOVUPS      Y2, 64(AX)
+	VMOVUPS      Y3, 96(AX)
+	VPSUBD       Y0, Y4, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y6, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 32(CX)
+	VPSUBD       Y0, Y5, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y7, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 48(CX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 64(BX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 64(DI)
+	VMOVMSKPS    Y6, BP
+	SHLQ         $0x10, BP
+	ORQ          BP, R15
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 96(BX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 96(DI)
+	VMOVMSKPS    Y7, BP
+	SHLQ         $0x18, BP
+	ORQ          BP, R15
+	VMOVUPS      128(BX), Y2
+	VMOVUPS      160(BX), Y3
+	VMOVUPS      128(DX), Y4
+	VMOVUPS      160(DX), Y5
+	MOVQ         bT1+104(FP), BP
+	VMOVUPS      128(BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         bT1+104(FP), BP
+	VMOVUPS      160(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         lT1+88(FP), BP
+	MOVQ         lT1+88(FP), BP
+	VMULPS       128(BP), Y6, Y6
+	MOVQ         lT1+88(FP), BP
+	MOVQ         lT1+88(FP), BP
+	VMULPS       160(BP), Y7, Y7
+	VADDPS       Y6, Y4, Y4
+	VADDPS       Y7, Y5, Y5
+	MOVQ         cT1+96(FP), BP
+	MOVQ         cT1+96(FP), BP
+	VMULPS       128(BP), Y2, Y2
+	MOVQ         cT1+96(FP), BP
+	MOVQ         cT1+96(FP), BP
+	VMULPS       160(BP), Y3, Y3
+	VADDPS       Y2, Y4, Y2
+	VADDPS       Y3, Y5, Y3
+	VMOVUPS      Y2, 128(DX)
+	VMOVUPS      Y3, 160(DX)
+	VMOVUPS      128(DI), Y4
+	VMOVUPS      160(DI), Y5
+	VMOVUPS      128(SI), Y6
+	VMOVUPS      160(SI), Y7
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      128(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      160(BP), Y9
+	VSUBPS       Y7, Y9, Y9
+	MOVQ         lT2+112(FP), BP
+	MOVQ         lT2+112(FP), BP
+	VMULPS       128(BP), Y8, Y8
+	MOVQ         lT2+112(FP), BP
+	MOVQ         lT2+112(FP), BP
+	VMULPS       160(BP), Y9, Y9
+	VADDPS       Y8, Y6, Y6
+	VADDPS       Y9, Y7, Y7
+	MOVQ         cT2+120(FP), BP
+	MOVQ         cT2+120(FP), BP
+	VMULPS       128(BP), Y4, Y4
+	MOVQ         cT2+120(FP), BP
+	MOVQ         cT2+120(FP), BP
+	VMULPS       160(BP), Y5, Y5
+	VADDPS       Y4, Y6, Y4
+	VADDPS       Y5, Y7, Y5
+	VMOVUPS      Y4, 128(SI)
+	VMOVUPS      Y5, 160(SI)
+	VADDPS       Y4, Y2, Y2
+	VADDPS       Y5, Y3, Y3
+	VPMOVZXWD    64(CX), Y4
+	VPMOVZXWD    80(CX), Y5
+	VPMOVZXWD    64(R8), Y6
+	VPMOVZXWD    80(R8), Y7
+	VPCMPGTD     Y6, Y4, Y6
+	VPCMPGTD     Y7, Y5, Y7
+	VMOVUPS      128(AX), Y8
+	VMOVUPS      160(AX), Y9
+	VMULPS       128(R9), Y8, Y8
+	VMULPS       160(R9), Y9, Y9
+	VMULPS       128(R10), Y2, Y2
+	VMULPS       160(R10), Y3, Y3
+	VANDPS       Y6, Y2, Y2
+	VANDPS       Y7, Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	VCMPPS       $0x1e, 128(R11), Y2, Y8
+	VANDPS       Y8, Y6, Y6
+	VCMPPS       $0x1e, 160(R11), Y3, Y8
+	VANDPS       Y8, Y7, Y7
+	VBLENDVPS    Y6, 128(R12), Y2, Y2
+	VBLENDVPS    Y7, 160(R12), Y3, Y3
+	VMOVUPS      Y2, 128(AX)
+	VMOVUPS      Y3, 160(AX)
+	VPSUBD       Y0, Y4, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y6, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 64(CX)
+	VPSUBD       Y0, Y5, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y7, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 80(CX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 128(BX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 128(DI)
+	VMOVMSKPS    Y6, BP
+	SHLQ         $0x20, BP
+	ORQ          BP, R15
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 160(BX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 160(DI)
+	VMOVMSKPS    Y7, BP
+	SHLQ         $0x28, BP
+	ORQ          BP, R15
+	VMOVUPS      192(BX), Y2
+	VMOVUPS      224(BX), Y3
+	VMOVUPS      192(DX), Y4
+	VMOVUPS      224(DX), Y5
+	MOVQ         bT1+104(FP), BP
+	VMOVUPS      192(BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         bT1+104(FP), BP
+	VMOVUPS      224(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         lT1+88(FP), BP
+	MOVQ         lT1+88(FP), BP
+	VMULPS       192(BP), Y6, Y6
+	MOVQ         lT1+88(FP), BP
+	MOVQ         lT1+88(FP), BP
+	VMULPS       224(BP), Y7, Y7
+	VADDPS       Y6, Y4, Y4
+	VADDPS       Y7, Y5, Y5
+	MOVQ         cT1+96(FP), BP
+	MOVQ         cT1+96(FP), BP
+	VMULPS       192(BP), Y2, Y2
+	MOVQ         cT1+96(FP), BP
+	MOVQ         cT1+96(FP), BP
+	VMULPS       224(BP), Y3, Y3
+	VADDPS       Y2, Y4, Y2
+	VADDPS       Y3, Y5, Y3
+	VMOVUPS      Y2, 192(DX)
+	VMOVUPS      Y3, 224(DX)
+	VMOVUPS      192(DI), Y4
+	VMOVUPS      224(DI), Y5
+	VMOVUPS      192(SI), Y6
+	VMOVUPS      224(SI), Y7
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      192(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      224(BP), Y9
+	VSUBPS       Y7, Y9, Y9
+	MOVQ         lT2+112(FP), BP
+	MOVQ         lT2+112(FP), BP
+	VMULPS       192(BP), Y8, Y8
+	MOVQ         lT2+112(FP), BP
+	MOVQ         lT2+112(FP), BP
+	VMULPS       224(BP), Y9, Y9
+	VADDPS       Y8, Y6, Y6
+	VADDPS       Y9, Y7, Y7
+	MOVQ         cT2+120(FP), BP
+	MOVQ         cT2+120(FP), BP
+	VMULPS       192(BP), Y4, Y4
+	MOVQ         cT2+120(FP), BP
+	MOVQ         cT2+120(FP), BP
+	VMULPS       224(BP), Y5, Y5
+	VADDPS       Y4, Y6, Y4
+	VADDPS       Y5, Y7, Y5
+	VMOVUPS      Y4, 192(SI)
+	VMOVUPS      Y5, 224(SI)
+	VADDPS       Y4, Y2, Y2
+	VADDPS       Y5, Y3, Y3
+	VPMOVZXWD    96(CX), Y4
+	VPMOVZXWD    112(CX), Y5
+	VPMOVZXWD    96(R8), Y6
+	VPMOVZXWD    112(R8), Y7
+	VPCMPGTD     Y6, Y4, Y6
+	VPCMPGTD     Y7, Y5, Y7
+	VMOVUPS      192(AX), Y8
+	VMOVUPS      224(AX), Y9
+	VMULPS       192(R9), Y8, Y8
+	VMULPS       224(R9), Y9, Y9
+	VMULPS       192(R10), Y2, Y2
+	VMULPS       224(R10), Y3, Y3
+	VANDPS       Y6, Y2, Y2
+	VANDPS       Y7, Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	VCMPPS       $0x1e, 192(R11), Y2, Y8
+	VANDPS       Y8, Y6, Y6
+	VCMPPS       $0x1e, 224(R11), Y3, Y8
+	VANDPS       Y8, Y7, Y7
+	VBLENDVPS    Y6, 192(R12), Y2, Y2
+	VBLENDVPS    Y7, 224(R12), Y3, Y3
+	VMOVUPS      Y2, 192(AX)
+	VMOVUPS      Y3, 224(AX)
+	VPSUBD       Y0, Y4, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y6, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 96(CX)
+	VPSUBD       Y0, Y5, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y7, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 112(CX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 192(BX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 192(DI)
+	VMOVMSKPS    Y6, BP
+	SHLQ         $0x30, BP
+	ORQ          BP, R15
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 224(BX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 224(DI)
+	VMOVMSKPS    Y7, BP
+	SHLQ         $0x38, BP
+	ORQ          BP, R15
+	MOVQ         R15, (R13)
+	ADDQ         $0x08, R13
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	ADDQ         cStride+136(FP), R8
+	ADDQ         dStride+144(FP), R9
+	ADDQ         grStride+152(FP), R10
+	ADDQ         thrStride+160(FP), R11
+	ADDQ         resetStride+168(FP), R12
+	MOVQ         lT1Stride+176(FP), R15
+	ADDQ         R15, lT1+88(FP)
+	MOVQ         cT1Stride+184(FP), R15
+	ADDQ         R15, cT1+96(FP)
+	MOVQ         bT1Stride+192(FP), R15
+	ADDQ         R15, bT1+104(FP)
+	MOVQ         lT2Stride+200(FP), R15
+	ADDQ         R15, lT2+112(FP)
+	MOVQ         cT2Stride+208(FP), R15
+	ADDQ         R15, cT2+120(FP)
+	MOVQ         bT2Stride+216(FP), R15
+	ADDQ         R15, bT2+128(FP)
+	DECQ         R14
+	JNZ          RefractoryLeakyTraced2AVX2_block
+
+RefractoryLeakyTraced2AVX2_done:
+	VZEROUPPER
+	RET
+
+// func refractoryLeakyTraced2UniformAVX512(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+TEXT ·refractoryLeakyTraced2UniformAVX512(SB), NOSPLIT, $0-112
+	// 4 scalars held in registers, 7 read from memory where used; vectors interleaved 4 at a time.
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS lT1+68(FP), Z2
+	VBROADCASTSS bT1+76(FP), Z3
+	VBROADCASTSS cT1+72(FP), Z4
+	VBROADCASTSS lT2+80(FP), Z5
+	MOVQ         v+0(FP), AX
+	MOVQ         r+8(FP), CX
+	MOVQ         t1+16(FP), DX
+	MOVQ         x1+24(FP), BX
+	MOVQ         t2+32(FP), SI
+	MOVQ         x2+40(FP), DI
+	MOVQ         spikes+96(FP), R8
+	MOVQ         blocks+104(FP), R9
+	TESTQ        R9, R9
+	JZ           RefractoryLeakyTraced2UniformAVX512_done
+
+RefractoryLeakyTraced2UniformAVX512_block:
+	XORQ         R10, R10
+	VMOVUPS      (BX), Z6
+	VMOVUPS      64(BX), Z7
+	VMOVUPS      128(BX), Z8
+	VMOVUPS      192(BX), Z9
+	VMOVUPS      (DX), Z10
+	VMOVUPS      64(DX), Z11
+	VMOVUPS      128(DX), Z12
+	VMOVUPS      192(DX), Z13
+	VSUBPS       Z10, Z3, Z14
+	VSUBPS       Z11, Z3, Z15
+	VSUBPS       Z12, Z3, Z16
+	VSUBPS       Z13, Z3, Z17
+	VMULPS       Z14, Z2, Z14
+	VMULPS       Z15, Z2, Z15
+	VMULPS       Z16, Z2, Z16
+	VMULPS       Z17, Z2, Z17
+	VADDPS       Z14, Z10, Z10
+	VADDPS       Z15, Z11, Z11
+	VADDPS       Z16, Z12, Z12
+	VADDPS       Z17, Z13, Z13
+	VMULPS       Z6, Z4, Z14
+	VMULPS       Z7, Z4, Z15
+	VMULPS       Z8, Z4, Z16
+	VMULPS       Z9, Z4, Z17
+	VADDPS       Z14, Z10, Z10
+	VADDPS       Z15, Z11, Z11
+	VADDPS       Z16, Z12, Z12
+	VADDPS       Z17, Z13, Z13
+	VMOVUPS      Z10, (DX)
+	VMOVUPS      Z11, 64(DX)
+	VMOVUPS      Z12, 128(DX)
+	VMOVUPS      Z13, 192(DX)
+	VMOVUPS      (DI), Z14
+	VMOVUPS      64(DI), Z15
+	VMOVUPS      128(DI), Z16
+	VMOVUPS      192(DI), Z17
+	VMOVUPS      (SI), Z18
+	VMOVUPS      64(SI), Z19
+	VMOVUPS      128(SI), Z20
+	VMOVUPS      192(SI), Z21
+	VBROADCASTSS bT2+88(FP), Z22
+	VSUBPS       Z18, Z22, Z22
+	VBROADCASTSS bT2+88(FP), Z23
+	VSUBPS       Z19, Z23, Z23
+	VBROADCASTSS bT2+88(FP), Z24
+	VSUBPS       Z20, Z24, Z24
+	VBROADCASTSS bT2+88(FP), Z25
+	VSUBPS       Z21, Z25, Z25
+	VMULPS       Z22, Z5, Z22
+	VMULPS       Z23, Z5, Z23
+	VMULPS       Z24, Z5, Z24
+	VMULPS       Z25, Z5, Z25
+	VADDPS       Z22, Z18, Z18
+	VADDPS       Z23, Z19, Z19
+	VADDPS       Z24, Z20, Z20
+	VADDPS       Z25, Z21, Z21
+	VMULPS.BCST  cT2+84(FP), Z14, Z22
+	VMULPS.BCST  cT2+84(FP), Z15, Z23
+	VMULPS.BCST  cT2+84(FP), Z16, Z24
+	VMULPS.BCST  cT2+84(FP), Z17, Z25
+	VADDPS       Z22, Z18, Z18
+	VADDPS       Z23, Z19, Z19
+	VADDPS       Z24, Z20, Z20
+	VADDPS       Z25, Z21, Z21
+	VMOVUPS      Z18, (SI)
+	VMOVUPS      Z19, 64(SI)
+	VMOVUPS      Z20, 128(SI)
+	VMOVUPS      Z21, 192(SI)
+	VADDPS       Z18, Z10, Z10
+	VADDPS       Z19, Z11, Z11
+	VADDPS       Z20, Z12, Z12
+	VADDPS       Z21, Z13, Z13
+	VMOVDQU16    (CX), Y18
+	VMOVDQU16    32(CX), Y19
+	VMOVDQU16    64(CX), Y20
+	VMOVDQU16    96(CX), Y21
+	VPBROADCASTW c+48(FP), Y22
+	VPBROADCASTW c+48(FP), Y23
+	VPBROADCASTW c+48(FP), Y24
+	VPBROADCASTW c+48(FP), Y25
+	VPCMPUW      $0x06, Y22, Y18, K1
+	VPCMPUW      $0x06, Y23, Y19, K2
+	VPCMPUW      $0x06, Y24, Y20, K3
+	VPCMPUW      $0x06, Y25, Y21, K4
+	VMOVUPS      (AX), Z22
+	VMOVUPS      64(AX), Z23
+	VMOVUPS      128(AX), Z24
+	VMOVUPS      192(AX), Z25
+	VMULPS.BCST  d+52(FP), Z22, Z22
+	VMULPS.BCST  d+52(FP), Z23, Z23
+	VMULPS.BCST  d+52(FP), Z24, Z24
+	VMULPS.BCST  d+52(FP), Z25, Z25
+	VMULPS.BCST  gr+56(FP), Z10, Z10
+	VMULPS.BCST  gr+56(FP), Z11, Z11
+	VMULPS.BCST  gr+56(FP), Z12, Z12
+	VMULPS.BCST  gr+56(FP), Z13, Z13
+	VMOVUPS.Z    Z10, K1, Z10
+	VMOVUPS.Z    Z11, K2, Z11
+	VMOVUPS.Z    Z12, K3, Z12
+	VMOVUPS.Z    Z13, K4, Z13
+	VADDPS       Z10, Z22, Z10
+	VADDPS       Z11, Z23, Z11
+	VADDPS       Z12, Z24, Z12
+	VADDPS       Z13, Z25, Z13
+	VBROADCASTSS thr+60(FP), Z22
+	VCMPPS       $0x1e, Z22, Z10, K1, K1
+	VBROADCASTSS thr+60(FP), Z22
+	VCMPPS       $0x1e, Z22, Z11, K2, K2
+	VBROADCASTSS thr+60(FP), Z22
+	VCMPPS       $0x1e, Z22, Z12, K3, K3
+	VBROADCASTSS thr+60(FP), Z22
+	VCMPPS       $0x1e, Z22, Z13, K4, K4
+	VXORPS       Z22, Z22, Z22
+	VBROADCASTSS reset+64(FP), Z23
+	VBLENDMPS    Z23, Z10, K1, Z22
+	VXORPS       Z10, Z10, Z10
+	VBROADCASTSS reset+64(FP), Z23
+	VBLENDMPS    Z23, Z11, K2, Z10
+	VXORPS       Z11, Z11, Z11
+	VBROADCASTSS reset+64(FP), Z23
+	VBLENDMPS    Z23, Z12, K3, Z11
+	VXORPS       Z12, Z12, Z12
+	VBROADCASTSS reset+64(FP), Z23
+	VBLENDMPS    Z23, Z13, K4, Z12
+	VMOVUPS      Z22, (AX)
+	VMOVUPS      Z10, 64(AX)
+	VMOVUPS      Z11, 128(AX)
+	VMOVUPS      Z12, 192(AX)
+	VPADDUSW     Y0, Y18, Y10
+	VMOVDQU16    Y1, K1, Y10
+	VMOVDQU16    Y10, (CX)
+	VPADDUSW     Y0, Y19, Y10
+	VMOVDQU16    Y1, K2, Y10
+	VMOVDQU16    Y10, 32(CX)
+	VPADDUSW     Y0, Y20, Y10
+	VMOVDQU16    Y1, K3, Y10
+	VMOVDQU16    Y10, 64(CX)
+	VPADDUSW     Y0, Y21, Y10
+	VMOVDQU16    Y1, K4, Y10
+	VMOVDQU16    Y10, 96(CX)
+	VPTESTMD     Z6, Z6, K5
+	VMOVDQU32    Z1, K5, (BX)
+	VPTESTMD     Z14, Z14, K5
+	VMOVDQU32    Z1, K5, (DI)
+	KMOVW        K1, R11
+	ORQ          R11, R10
+	VPTESTMD     Z7, Z7, K1
+	VMOVDQU32    Z1, K1, 64(BX)
+	VPTESTMD     Z15, Z15, K1
+	VMOVDQU32    Z1, K1, 64(DI)
+	KMOVW        K2, R11
+	SHLQ         $0x10, R11
+	ORQ          R11, R10
+	VPTESTMD     Z8, Z8, K1
+	VMOVDQU32    Z1, K1, 128(BX)
+	VPTESTMD     Z16, Z16, K1
+	VMOVDQU32    Z1, K1, 128(DI)
+	KMOVW        K3, R11
+	SHLQ         $0x20, R11
+	ORQ          R11, R10
+	VPTESTMD     Z9, Z9, K1
+	VMOVDQU32    Z1, K1, 192(BX)
+	VPTESTMD     Z17, Z17, K1
+	VMOVDQU32    Z1, K1, 192(DI)
+	KMOVW        K4, R11
+	SHLQ         $0x30, R11
+	ORQ          R11, R10
+	MOVQ         R10, (R8)
+	ADDQ         $0x08, R8
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	DECQ         R9
+	JNZ          RefractoryLeakyTraced2UniformAVX512_block
+
+RefractoryLeakyTraced2UniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func refractoryLeakyTraced2UniformAVX2(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·refractoryLeakyTraced2UniformAVX2(SB), NOSPLIT, $224-112
+	// 6 scalars held in registers, 5 read from memory where used; vectors interleaved 1 at a time.
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y1
+	VBROADCASTSS bT1+76(FP), Y2
+	VBROADCASTSS bT2+88(FP), Y3
+	VPBROADCASTW c+48(FP), X4
+	VPMOVZXWD    X4, Y4
+	VMOVUPS      Y4, (AX)
+	VBROADCASTSS cT1+72(FP), Y4
+	VBROADCASTSS cT2+84(FP), Y5
+	VBROADCASTSS d+52(FP), Y6
+	VMOVUPS      Y6, 32(AX)
+	VBROADCASTSS gr+56(FP), Y6
+	VMOVUPS      Y6, 64(AX)
+	VBROADCASTSS lT1+68(FP), Y6
+	VBROADCASTSS lT2+80(FP), Y7
+	VBROADCASTSS reset+64(FP), Y8
+	VMOVUPS      Y8, 96(AX)
+	VBROADCASTSS thr+60(FP), Y8
+	VMOVUPS      Y8, 128(AX)
+	MOVQ         v+0(FP), CX
+	MOVQ         r+8(FP), DX
+	MOVQ         t1+16(FP), BX
+	MOVQ         x1+24(FP), SI
+	MOVQ         t2+32(FP), DI
+	MOVQ         x2+40(FP), R8
+	MOVQ         spikes+96(FP), R9
+	MOVQ         blocks+104(FP), R10
+	TESTQ        R10, R10
+	JZ           RefractoryLeakyTraced2UniformAVX2_done
+
+RefractoryLeakyTraced2UniformAVX2_block:
+	XORQ         R11, R11
+	VMOVUPS      (SI), Y8
+	VMOVUPS      (BX), Y9
+	VSUBPS       Y9, Y2, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y8, Y4, Y8
+	VADDPS       Y8, Y9, Y8
+	VMOVUPS      Y8, (BX)
+	VMOVUPS      (R8), Y9
+	VMOVUPS      (DI), Y10
+	VSUBPS       Y10, Y3, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, (DI)
+	VADDPS       Y9, Y8, Y8
+	VPMOVZXWD    (DX), Y9
+	VPCMPGTD     (AX), Y9, Y10
+	VMOVUPS      (CX), Y11
+	VMULPS       32(AX), Y11, Y11
+	VMULPS       64(AX), Y8, Y8
+	VANDPS       Y10, Y8, Y8
+	VADDPS       Y8, Y11, Y8
+	VCMPPS       $0x1e, 128(AX), Y8, Y11
+	VANDPS       Y11, Y10, Y10
+	VBLENDVPS    Y10, 96(AX), Y8, Y8
+	VMOVUPS      Y8, (CX)
+	VPSUBD       Y0, Y9, Y8
+	VPMINUD      Y1, Y8, Y8
+	VPANDN       Y8, Y10, Y8
+	VEXTRACTI128 $0x01, Y8, X9
+	VPACKUSDW    X9, X8, X8
+	VMOVDQU      X8, (DX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, (SI)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, (R8)
+	VMOVMSKPS    Y10, R12
+	ORQ          R12, R11
+	VMOVUPS      32(SI), Y8
+	VMOVUPS      32(BX), Y9
+	VSUBPS       Y9, Y2, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y8, Y4, Y8
+	VADDPS       Y8, Y9, Y8
+	VMOVUPS      Y8, 32(BX)
+	VMOVUPS      32(R8), Y9
+	VMOVUPS      32(DI), Y10
+	VSUBPS       Y10, Y3, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 32(DI)
+	VADDPS       Y9, Y8, Y8
+	VPMOVZXWD    16(DX), Y9
+	VPCMPGTD     (AX), Y9, Y10
+	VMOVUPS      32(CX), Y11
+	VMULPS       32(AX), Y11, Y11
+	VMULPS       64(AX), Y8, Y8
+	VANDPS       Y10, Y8, Y8
+	VADDPS       Y8, Y11, Y8
+	VCMPPS       $0x1e, 128(AX), Y8, Y11
+	VANDPS       Y11, Y10, Y10
+	VBLENDVPS    Y10, 96(AX), Y8, Y8
+	VMOVUPS      Y8, 32(CX)
+	VPSUBD       Y0, Y9, Y8
+	VPMINUD      Y1, Y8, Y8
+	VPANDN       Y8, Y10, Y8
+	VEXTRACTI128 $0x01, Y8, X9
+	VPACKUSDW    X9, X8, X8
+	VMOVDQU      X8, 16(DX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 32(SI)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 32(R8)
+	VMOVMSKPS    Y10, R12
+	SHLQ         $0x08, R12
+	ORQ          R12, R11
+	VMOVUPS      64(SI), Y8
+	VMOVUPS      64(BX), Y9
+	VSUBPS       Y9, Y2, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y8, Y4, Y8
+	VADDPS       Y8, Y9, Y8
+	VMOVUPS      Y8, 64(BX)
+	VMOVUPS      64(R8), Y9
+	VMOVUPS      64(DI), Y10
+	VSUBPS       Y10, Y3, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 64(DI)
+	VADDPS       Y9, Y8, Y8
+	VPMOVZXWD    32(DX), Y9
+	VPCMPGTD     (AX), Y9, Y10
+	VMOVUPS      64(CX), Y11
+	VMULPS       32(AX), Y11, Y11
+	VMULPS       64(AX), Y8, Y8
+	VANDPS       Y10, Y8, Y8
+	VADDPS       Y8, Y11, Y8
+	VCMPPS       $0x1e, 128(AX), Y8, Y11
+	VANDPS       Y11, Y10, Y10
+	VBLENDVPS    Y10, 96(AX), Y8, Y8
+	VMOVUPS      Y8, 64(CX)
+	VPSUBD       Y0, Y9, Y8
+	VPMINUD      Y1, Y8, Y8
+	VPANDN       Y8, Y10, Y8
+	VEXTRACTI128 $0x01, Y8, X9
+	VPACKUSDW    X9, X8, X8
+	VMOVDQU      X8, 32(DX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 64(SI)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 64(R8)
+	VMOVMSKPS    Y10, R12
+	SHLQ         $0x10, R12
+	ORQ          R12, R11
+	VMOVUPS      96(SI), Y8
+	VMOVUPS      96(BX), Y9
+	VSUBPS       Y9, Y2, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y8, Y4, Y8
+	VADDPS       Y8, Y9, Y8
+	VMOVUPS      Y8, 96(BX)
+	VMOVUPS      96(R8), Y9
+	VMOVUPS      96(DI), Y10
+	VSUBPS       Y10, Y3, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 96(DI)
+	VADDPS       Y9, Y8, Y8
+	VPMOVZXWD    48(DX), Y9
+	VPCMPGTD     (AX), Y9, Y10
+	VMOVUPS      96(CX), Y11
+	VMULPS       32(AX), Y11, Y11
+	VMULPS       64(AX), Y8, Y8
+	VANDPS       Y10, Y8, Y8
+	VADDPS       Y8, Y11, Y8
+	VCMPPS       $0x1e, 128(AX), Y8, Y11
+	VANDPS       Y11, Y10, Y10
+	VBLENDVPS    Y10, 96(AX), Y8, Y8
+	VMOVUPS      Y8, 96(CX)
+	VPSUBD       Y0, Y9, Y8
+	VPMINUD      Y1, Y8, Y8
+	VPANDN       Y8, Y10, Y8
+	VEXTRACTI128 $0x01, Y8, X9
+	VPACKUSDW    X9, X8, X8
+	VMOVDQU      X8, 48(DX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 96(SI)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 96(R8)
+	VMOVMSKPS    Y10, R12
+	SHLQ         $0x18, R12
+	ORQ          R12, R11
+	VMOVUPS      128(SI), Y8
+	VMOVUPS      128(BX), Y9
+	VSUBPS       Y9, Y2, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y8, Y4, Y8
+	VADDPS       Y8, Y9, Y8
+	VMOVUPS      Y8, 128(BX)
+	VMOVUPS      128(R8), Y9
+	VMOVUPS      128(DI), Y10
+	VSUBPS       Y10, Y3, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 128(DI)
+	VADDPS       Y9, Y8, Y8
+	VPMOVZXWD    64(DX), Y9
+	VPCMPGTD     (AX), Y9, Y10
+	VMOVUPS      128(CX), Y11
+	VMULPS       32(AX), Y11, Y11
+	VMULPS       64(AX), Y8, Y8
+	VANDPS       Y10, Y8, Y8
+	VADDPS       Y8, Y11, Y8
+	VCMPPS       $0x1e, 128(AX), Y8, Y11
+	VANDPS       Y11, Y10, Y10
+	VBLENDVPS    Y10, 96(AX), Y8, Y8
+	VMOVUPS      Y8, 128(CX)
+	VPSUBD       Y0, Y9, Y8
+	VPMINUD      Y1, Y8, Y8
+	VPANDN       Y8, Y10, Y8
+	VEXTRACTI128 $0x01, Y8, X9
+	VPACKUSDW    X9, X8, X8
+	VMOVDQU      X8, 64(DX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 128(SI)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 128(R8)
+	VMOVMSKPS    Y10, R12
+	SHLQ         $0x20, R12
+	ORQ          R12, R11
+	VMOVUPS      160(SI), Y8
+	VMOVUPS      160(BX), Y9
+	VSUBPS       Y9, Y2, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y8, Y4, Y8
+	VADDPS       Y8, Y9, Y8
+	VMOVUPS      Y8, 160(BX)
+	VMOVUPS      160(R8), Y9
+	VMOVUPS      160(DI), Y10
+	VSUBPS       Y10, Y3, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 160(DI)
+	VADDPS       Y9, Y8, Y8
+	VPMOVZXWD    80(DX), Y9
+	VPCMPGTD     (AX), Y9, Y10
+	VMOVUPS      160(CX), Y11
+	VMULPS       32(AX), Y11, Y11
+	VMULPS       64(AX), Y8, Y8
+	VANDPS       Y10, Y8, Y8
+	VADDPS       Y8, Y11, Y8
+	VCMPPS       $0x1e, 128(AX), Y8, Y11
+	VANDPS       Y11, Y10, Y10
+	VBLENDVPS    Y10, 96(AX), Y8, Y8
+	VMOVUPS      Y8, 160(CX)
+	VPSUBD       Y0, Y9, Y8
+	VPMINUD      Y1, Y8, Y8
+	VPANDN       Y8, Y10, Y8
+	VEXTRACTI128 $0x01, Y8, X9
+	VPACKUSDW    X9, X8, X8
+	VMOVDQU      X8, 80(DX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 160(SI)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 160(R8)
+	VMOVMSKPS    Y10, R12
+	SHLQ         $0x28, R12
+	ORQ          R12, R11
+	VMOVUPS      192(SI), Y8
+	VMOVUPS      192(BX), Y9
+	VSUBPS       Y9, Y2, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y8, Y4, Y8
+	VADDPS       Y8, Y9, Y8
+	VMOVUPS      Y8, 192(BX)
+	VMOVUPS      192(R8), Y9
+	VMOVUPS      192(DI), Y10
+	VSUBPS       Y10, Y3, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 192(DI)
+	VADDPS       Y9, Y8, Y8
+	VPMOVZXWD    96(DX), Y9
+	VPCMPGTD     (AX), Y9, Y10
+	VMOVUPS      192(CX), Y11
+	VMULPS       32(AX), Y11, Y11
+	VMULPS       64(AX), Y8, Y8
+	VANDPS       Y10, Y8, Y8
+	VADDPS       Y8, Y11, Y8
+	VCMPPS       $0x1e, 128(AX), Y8, Y11
+	VANDPS       Y11, Y10, Y10
+	VBLENDVPS    Y10, 96(AX), Y8, Y8
+	VMOVUPS      Y8, 192(CX)
+	VPSUBD       Y0, Y9, Y8
+	VPMINUD      Y1, Y8, Y8
+	VPANDN       Y8, Y10, Y8
+	VEXTRACTI128 $0x01, Y8, X9
+	VPACKUSDW    X9, X8, X8
+	VMOVDQU      X8, 96(DX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 192(SI)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 192(R8)
+	VMOVMSKPS    Y10, R12
+	SHLQ         $0x30, R12
+	ORQ          R12, R11
+	VMOVUPS      224(SI), Y8
+	VMOVUPS      224(BX), Y9
+	VSUBPS       Y9, Y2, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y8, Y4, Y8
+	VADDPS       Y8, Y9, Y8
+	VMOVUPS      Y8, 224(BX)
+	VMOVUPS      224(R8), Y9
+	VMOVUPS      224(DI), Y10
+	VSUBPS       Y10, Y3, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 224(DI)
+	VADDPS       Y9, Y8, Y8
+	VPMOVZXWD    112(DX), Y9
+	VPCMPGTD     (AX), Y9, Y10
+	VMOVUPS      224(CX), Y11
+	VMULPS       32(AX), Y11, Y11
+	VMULPS       64(AX), Y8, Y8
+	VANDPS       Y10, Y8, Y8
+	VADDPS       Y8, Y11, Y8
+	VCMPPS       $0x1e, 128(AX), Y8, Y11
+	VANDPS       Y11, Y10, Y10
+	VBLENDVPS    Y10, 96(AX), Y8, Y8
+	VMOVUPS      Y8, 224(CX)
+	VPSUBD       Y0, Y9, Y8
+	VPMINUD      Y1, Y8, Y8
+	VPANDN       Y8, Y10, Y8
+	VEXTRACTI128 $0x01, Y8, X9
+	VPACKUSDW    X9, X8, X8
+	VMOVDQU      X8, 112(DX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 224(SI)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 224(R8)
+	VMOVMSKPS    Y10, R12
+	SHLQ         $0x38, R12
+	ORQ          R12, R11
+	MOVQ         R11, (R9)
+	ADDQ         $0x08, R9
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	ADDQ         $0x00000100, R8
+	DECQ         R10
+	JNZ          RefractoryLeakyTraced2UniformAVX2_block
+
+RefractoryLeakyTraced2UniformAVX2_done:
+	VZEROUPPER
+	RET
+
+// func strictRefractoryLeakyTraced2AVX512(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+TEXT ·strictRefractoryLeakyTraced2AVX512(SB), NOSPLIT, $8-240
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     v+0(FP), AX
+	MOVQ     r+8(FP), CX
+	MOVQ     t1+16(FP), DX
+	MOVQ     x1+24(FP), BX
+	MOVQ     t2+32(FP), SI
+	MOVQ     x2+40(FP), DI
+	MOVQ     c+48(FP), R8
+	MOVQ     d+56(FP), R9
+	MOVQ     gr+64(FP), R10
+	MOVQ     thr+72(FP), R11
+	MOVQ     reset+80(FP), R12
+	MOVQ     spikes+224(FP), R13
+	MOVQ     blocks+232(FP), R14
+	TESTQ    R14, R14
+	JZ       StrictRefractoryLeakyTraced2AVX512_done
+
+StrictRefractoryLeakyTraced2AVX512_block:
+	XORQ      R15, R15
+	VMOVUPS   (BX), Z2
+	VMOVUPS   64(BX), Z3
+	VMOVUPS   128(BX), Z4
+	VMOVUPS   (DX), Z5
+	VMOVUPS   64(DX), Z6
+	VMOVUPS   128(DX), Z7
+	MOVQ      bT1+104(FP), BP
+	VMOVUPS   (BP), Z8
+	VSUBPS    Z5, Z8, Z8
+	MOVQ      bT1+104(FP), BP
+	VMOVUPS   64(BP), Z9
+	VSUBPS    Z6, Z9, Z9
+	MOVQ      bT1+104(FP), BP
+	VMOVUPS   128(BP), Z10
+	VSUBPS    Z7, Z10, Z10
+	MOVQ      lT1+88(FP), BP
+	VMULPS    (BP), Z8, Z8
+	MOVQ      lT1+88(FP), BP
+	VMULPS    64(BP), Z9, Z9
+	MOVQ      lT1+88(FP), BP
+	VMULPS    128(BP), Z10, Z10
+	VADDPS    Z8, Z5, Z5
+	VADDPS    Z9, Z6, Z6
+	VADDPS    Z10, Z7, Z7
+	MOVQ      cT1+96(FP), BP
+	VMULPS    (BP), Z2, Z8
+	MOVQ      cT1+96(FP), BP
+	VMULPS    64(BP), Z3, Z9
+	MOVQ      cT1+96(FP), BP
+	VMULPS    128(BP), Z4, Z10
+	VADDPS    Z8, Z5, Z5
+	VADDPS    Z9, Z6, Z6
+	VADDPS    Z10, Z7, Z7
+	VMOVUPS   Z5, (DX)
+	VMOVUPS   Z6, 64(DX)
+	VMOVUPS   Z7, 128(DX)
+	VMOVUPS   (DI), Z8
+	VMOVUPS   64(DI), Z9
+	VMOVUPS   128(DI), Z10
+	VMOVUPS   (SI), Z11
+	VMOVUPS   64(SI), Z12
+	VMOVUPS   128(SI), Z13
+	MOVQ      bT2+128(FP), BP
+	VMOVUPS   (BP), Z14
+	VSUBPS    Z11, Z14, Z14
+	MOVQ      bT2+128(FP), BP
+	VMOVUPS   64(BP), Z15
+	VSUBPS    Z12, Z15, Z15
+	MOVQ      bT2+128(FP), BP
+	VMOVUPS   128(BP), Z16
+	VSUBPS    Z13, Z16, Z16
+	MOVQ      lT2+112(FP), BP
+	VMULPS    (BP), Z14, Z14
+	MOVQ      lT2+112(FP), BP
+	VMULPS    64(BP), Z15, Z15
+	MOVQ      lT2+112(FP), BP
+	VMULPS    128(BP), Z16, Z16
+	VADDPS    Z14, Z11, Z11
+	VADDPS    Z15, Z12, Z12
+	VADDPS    Z16, Z13, Z13
+	MOVQ      cT2+120(FP), BP
+	VMULPS    (BP), Z8, Z14
+	MOVQ      cT2+120(FP), BP
+	VMULPS    64(BP), Z9, Z15
+	MOVQ      cT2+120(FP), BP
+	VMULPS    128(BP), Z10, Z16
+	VADDPS    Z14, Z11, Z11
+	VADDPS    Z15, Z12, Z12
+	VADDPS    Z16, Z13, Z13
+	VMOVUPS   Z11, (SI)
+	VMOVUPS   Z12, 64(SI)
+	VMOVUPS   Z13, 128(SI)
+	VADDPS    Z11, Z5, Z5
+	VADDPS    Z12, Z6, Z6
+	VADDPS    Z13, Z7, Z7
+	VMOVDQU16 (CX), Y11
+	VMOVDQU16 32(CX), Y12
+	VMOVDQU16 64(CX), Y13
+	VMOVDQU16 (R8), Y14
+	VMOVDQU16 32(R8), Y15
+	VMOVDQU16 64(R8), Y16
+	VPCMPUW   $0x05, Y14, Y11, K1
+	VPCMPUW   $0x05, Y15, Y12, K2
+	VPCMPUW   $0x05, Y16, Y13, K3
+	VMOVUPS   (AX), Z14
+	VMOVUPS   64(AX), Z15
+	VMOVUPS   128(AX), Z16
+	VMULPS    (R9), Z14, Z14
+	VMULPS    64(R9), Z15, Z15
+	VMULPS    128(R9), Z16, Z16
+	VMULPS    (R10), Z5, Z5
+	VMULPS    64(R10), Z6, Z6
+	VMULPS    128(R10), Z7, Z7
+	VADDPS    Z5, Z14, Z5
+	VADDPS    Z6, Z15, Z6
+	VADDPS    Z7, Z16, Z7
+	VCMPPS    $0x1e, (R11), Z5, K1, K4
+	VCMPPS    $0x1e, 64(R11), Z6, K2, K5
+	VCMPPS    $0x1e, 128(R11), Z7, K3, K6
+	KNOTW     K1, K1
+	VXORPS    Z14, Z14, Z14
+	VBLENDMPS (R12), Z5, K1, Z14
+	KNOTW     K2, K1
+	VXORPS    Z5, Z5, Z5
+	VBLENDMPS 64(R12), Z6, K1, Z5
+	KNOTW     K3, K1
+	VXORPS    Z6, Z6, Z6
+	VBLENDMPS 128(R12), Z7, K1, Z6
+	VXORPS    Z7, Z7, Z7
+	VBLENDMPS (R12), Z14, K4, Z7
+	VXORPS    Z14, Z14, Z14
+	VBLENDMPS 64(R12), Z5, K5, Z14
+	VXORPS    Z5, Z5, Z5
+	VBLENDMPS 128(R12), Z6, K6, Z5
+	VMOVUPS   Z7, (AX)
+	VMOVUPS   Z14, 64(AX)
+	VMOVUPS   Z5, 128(AX)
+	VPADDUSW  Y0, Y11, Y5
+	VMOVDQU16 Y1, K4, Y5
+	VMOVDQU16 Y5, (CX)
+	VPADDUSW  Y0, Y12, Y5
+	VMOVDQU16 Y1, K5, Y5
+	VMOVDQU16 Y5, 32(CX)
+	VPADDUSW  Y0, Y13, Y5
+	VMOVDQU16 Y1, K6, Y5
+	VMOVDQU16 Y5, 64(CX)
+	VPTESTMD  Z2, Z2, K1
+	VMOVDQU32 Z1, K1, (BX)
+	VPTESTMD  Z8, Z8, K1
+	VMOVDQU32 Z1, K1, (DI)
+	KMOVW     K4, BP
+	ORQ       BP, R15
+	VPTESTMD  Z3, Z3, K1
+	VMOVDQU32 Z1, K1, 64(BX)
+	VPTESTMD  Z9, Z9, K1
+	VMOVDQU32 Z1, K1, 64(DI)
+	KMOVW     K5, BP
+	SHLQ      $0x10, BP
+	ORQ       BP, R15
+	VPTESTMD  Z4, Z4, K1
+	VMOVDQU32 Z1, K1, 128(BX)
+	VPTESTMD  Z10, Z10, K1
+	VMOVDQU32 Z1, K1, 128(DI)
+	KMOVW     K6, BP
+	SHLQ      $0x20, BP
+	ORQ       BP, R15
+	VMOVUPS   192(BX), Z2
+	VMOVUPS   192(DX), Z3
+	MOVQ      bT1+104(FP), BP
+	VMOVUPS   192(BP), Z4
+	VSUBPS    Z3, Z4, Z4
+	MOVQ      lT1+88(FP), BP
+	VMULPS    192(BP), Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	MOVQ      cT1+96(FP), BP
+	VMULPS    192(BP), Z2, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   Z3, 192(DX)
+	VMOVUPS   192(DI), Z4
+	VMOVUPS   192(SI), Z5
+	MOVQ      bT2+128(FP), BP
+	VMOVUPS   192(BP), Z6
+	VSUBPS    Z5, Z6, Z6
+	MOVQ      lT2+112(FP), BP
+	VMULPS    192(BP), Z6, Z6
+	VADDPS    Z6, Z5, Z5
+	MOVQ      cT2+120(FP), BP
+	VMULPS    192(BP), Z4, Z6
+	VADDPS    Z6, Z5, Z5
+	VMOVUPS   Z5, 192(SI)
+	VADDPS    Z5, Z3, Z3
+	VMOVDQU16 96(CX), Y5
+	VMOVDQU16 96(R8), Y6
+	VPCMPUW   $0x05, Y6, Y5, K1
+	VMOVUPS   192(AX), Z6
+	VMULPS    192(R9), Z6, Z6
+	VMULPS    192(R10), Z3, Z3
+	VADDPS    Z3, Z6, Z3
+	VCMPPS    $0x1e, 192(R11), Z3, K1, K2
+	KNOTW     K1, K1
+	VXORPS    Z6, Z6, Z6
+	VBLENDMPS 192(R12), Z3, K1, Z6
+	VXORPS    Z3, Z3, Z3
+	VBLENDMPS 192(R12), Z6, K2, Z3
+	VMOVUPS   Z3, 192(AX)
+	VPADDUSW  Y0, Y5, Y3
+	VMOVDQU16 Y1, K2, Y3
+	VMOVDQU16 Y3, 96(CX)
+	VPTESTMD  Z2, Z2, K1
+	VMOVDQU32 Z1, K1, 192(BX)
+	VPTESTMD  Z4, Z4, K1
+	VMOVDQU32 Z1, K1, 192(DI)
+	KMOVW     K2, BP
+	SHLQ      $0x30, BP
+	ORQ       BP, R15
+	MOVQ      R15, (R13)
+	ADDQ      $0x08, R13
+	ADDQ      $0x00000100, AX
+	ADDQ      $0x00000080, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	ADDQ      $0x00000100, SI
+	ADDQ      $0x00000100, DI
+	ADDQ      cStride+136(FP), R8
+	ADDQ      dStride+144(FP), R9
+	ADDQ      grStride+152(FP), R10
+	ADDQ      thrStride+160(FP), R11
+	ADDQ      resetStride+168(FP), R12
+	MOVQ      lT1Stride+176(FP), R15
+	ADDQ      R15, lT1+88(FP)
+	MOVQ      cT1Stride+184(FP), R15
+	ADDQ      R15, cT1+96(FP)
+	MOVQ      bT1Stride+192(FP), R15
+	ADDQ      R15, bT1+104(FP)
+	MOVQ      lT2Stride+200(FP), R15
+	ADDQ      R15, lT2+112(FP)
+	MOVQ      cT2Stride+208(FP), R15
+	ADDQ      R15, cT2+120(FP)
+	MOVQ      bT2Stride+216(FP), R15
+	ADDQ      R15, bT2+128(FP)
+	DECQ      R14
+	JNZ       StrictRefractoryLeakyTraced2AVX512_block
+
+StrictRefractoryLeakyTraced2AVX512_done:
+	VZEROUPPER
+	RET
+
+// func strictRefractoryLeakyTraced2AVX2(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·strictRefractoryLeakyTraced2AVX2(SB), NOSPLIT, $8-240
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLD   $0x10, Y0, Y1
+	MOVQ     v+0(FP), AX
+	MOVQ     r+8(FP), CX
+	MOVQ     t1+16(FP), DX
+	MOVQ     x1+24(FP), BX
+	MOVQ     t2+32(FP), SI
+	MOVQ     x2+40(FP), DI
+	MOVQ     c+48(FP), R8
+	MOVQ     d+56(FP), R9
+	MOVQ     gr+64(FP), R10
+	MOVQ     thr+72(FP), R11
+	MOVQ     reset+80(FP), R12
+	MOVQ     spikes+224(FP), R13
+	MOVQ     blocks+232(FP), R14
+	TESTQ    R14, R14
+	JZ       StrictRefractoryLeakyTraced2AVX2_done
+
+StrictRefractoryLeakyTraced2AVX2_block:
+	XORQ         R15, R15
+	VMOVUPS      (BX), Y2
+	VMOVUPS      32(BX), Y3
+	VMOVUPS      (DX), Y4
+	VMOVUPS      32(DX), Y5
+	MOVQ         bT1+104(FP), BP
+	VMOVUPS      (BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         bT1+104(FP), BP
+	VMOVUPS      32(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         lT1+88(FP), BP
+	MOVQ         lT1+88(FP), BP
+	VMULPS       (BP), Y6, Y6
+	MOVQ         lT1+88(FP), BP
+	MOVQ         lT1+88(FP), BP
+	VMULPS       32(BP), Y7, Y7
+	VADDPS       Y6, Y4, Y4
+	VADDPS       Y7, Y5, Y5
+	MOVQ         cT1+96(FP), BP
+	MOVQ         cT1+96(FP), BP
+	VMULPS       (BP), Y2, Y2
+	MOVQ         cT1+96(FP), BP
+	MOVQ         cT1+96(FP), BP
+	VMULPS       32(BP), Y3, Y3
+	VADDPS       Y2, Y4, Y2
+	VADDPS       Y3, Y5, Y3
+	VMOVUPS      Y2, (DX)
+	VMOVUPS      Y3, 32(DX)
+	VMOVUPS      (DI), Y4
+	VMOVUPS      32(DI), Y5
+	VMOVUPS      (SI), Y6
+	VMOVUPS      32(SI), Y7
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      (BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      32(BP), Y9
+	VSUBPS       Y7, Y9, Y9
+	MOVQ         lT2+112(FP), BP
+	MOVQ         lT2+112(FP), BP
+	VMULPS       (BP), Y8, Y8
+	MOVQ         lT2+112(FP), BP
+	MOVQ         lT2+112(FP), BP
+	VMULPS       32(BP), Y9, Y9
+	VADDPS       Y8, Y6, Y6
+	VADDPS       Y9, Y7, Y7
+	MOVQ         cT2+120(FP), BP
+	MOVQ         cT2+120(FP), BP
+	VMULPS       (BP), Y4, Y4
+	MOVQ         cT2+120(FP), BP
+	MOVQ         cT2+120(FP), BP
+	VMULPS       32(BP), Y5, Y5
+	VADDPS       Y4, Y6, Y4
+	VADDPS       Y5, Y7, Y5
+	VMOVUPS      Y4, (SI)
+	VMOVUPS      Y5, 32(SI)
+	VADDPS       Y4, Y2, Y2
+	VADDPS       Y5, Y3, Y3
+	VPMOVZXWD    (CX), Y4
+	VPMOVZXWD    16(CX), Y5
+	VPMOVZXWD    (R8), Y6
+	VPMOVZXWD    16(R8), Y7
+	VPADDD       Y0, Y6, Y6
+	VPCMPGTD     Y6, Y4, Y6
+	VPADDD       Y0, Y7, Y7
+	VPCMPGTD     Y7, Y5, Y7
+	VMOVUPS      (AX), Y8
+	VMOVUPS      32(AX), Y9
+	VMULPS       (R9), Y8, Y8
+	VMULPS       32(R9), Y9, Y9
+	VMULPS       (R10), Y2, Y2
+	VMULPS       32(R10), Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	VCMPPS       $0x1e, (R11), Y2, Y8
+	VANDPS       Y8, Y6, Y8
+	VCMPPS       $0x1e, 32(R11), Y3, Y9
+	VANDPS       Y9, Y7, Y9
+	VMOVUPS      (R12), Y10
+	VBLENDVPS    Y6, Y2, Y10, Y2
+	VMOVUPS      32(R12), Y6
+	VBLENDVPS    Y7, Y3, Y6, Y3
+	VBLENDVPS    Y8, (R12), Y2, Y2
+	VBLENDVPS    Y9, 32(R12), Y3, Y3
+	VMOVUPS      Y2, (AX)
+	VMOVUPS      Y3, 32(AX)
+	VPSUBD       Y0, Y4, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y8, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, (CX)
+	VPSUBD       Y0, Y5, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y9, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 16(CX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, (BX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, (DI)
+	VMOVMSKPS    Y8, BP
+	ORQ          BP, R15
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 32(BX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 32(DI)
+	VMOVMSKPS    Y9, BP
+	SHLQ         $0x08, BP
+	ORQ          BP, R15
+	VMOVUPS      64(BX), Y2
+	VMOVUPS      96(BX), Y3
+	VMOVUPS      64(DX), Y4
+	VMOVUPS      96(DX), Y5
+	MOVQ         bT1+104(FP), BP
+	VMOVUPS      64(BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         bT1+104(FP), BP
+	VMOVUPS      96(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         lT1+88(FP), BP
+	MOVQ         lT1+88(FP), BP
+	VMULPS       64(BP), Y6, Y6
+	MOVQ         lT1+88(FP), BP
+	MOVQ         lT1+88(FP), BP
+	VMULPS       96(BP), Y7, Y7
+	VADDPS       Y6, Y4, Y4
+	VADDPS       Y7, Y5, Y5
+	MOVQ         cT1+96(FP), BP
+	MOVQ         cT1+96(FP), BP
+	VMULPS       64(BP), Y2, Y2
+	MOVQ         cT1+96(FP), BP
+	MOVQ         cT1+96(FP), BP
+	VMULPS       96(BP), Y3, Y3
+	VADDPS       Y2, Y4, Y2
+	VADDPS       Y3, Y5, Y3
+	VMOVUPS      Y2, 64(DX)
+	VMOVUPS      Y3, 96(DX)
+	VMOVUPS      64(DI), Y4
+	VMOVUPS      96(DI), Y5
+	VMOVUPS      64(SI), Y6
+	VMOVUPS      96(SI), Y7
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      64(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      96(BP), Y9
+	VSUBPS       Y7, Y9, Y9
+	MOVQ         lT2+112(FP), BP
+	MOVQ         lT2+112(FP), BP
+	VMULPS       64(BP), Y8, Y8
+	MOVQ         lT2+112(FP), BP
+	MOVQ         lT2+112(FP), BP
+	VMULPS       96(BP), Y9, Y9
+	VADDPS       Y8, Y6, Y6
+	VADDPS       Y9, Y7, Y7
+	MOVQ         cT2+120(FP), BP
+	MOVQ         cT2+120(FP), BP
+	VMULPS       64(BP), Y4, Y4
+	MOVQ         cT2+120(FP), BP
+	MOVQ         cT2+120(FP), BP
+	VMULPS       96(BP), Y5, Y5
+	VADDPS       Y4, Y6, Y4
+	VADDPS       Y5, Y7, Y5
+	VMOVUPS      Y4, 64(SI)
+	VMOVUPS      Y5, 96(SI)
+	VADDPS       Y4, Y2, Y2
+	VADDPS       Y5, Y3, Y3
+	VPMOVZXWD    32(CX), Y4
+	VPMOVZXWD    48(CX), Y5
+	VPMOVZXWD    32(R8), Y6
+	VPMOVZXWD    48(R8), Y7
+	VPADDD       Y0, Y6, Y6
+	VPCMPGTD     Y6, Y4, Y6
+	VPADDD       Y0, Y7, Y7
+	VPCMPGTD     Y7, Y5, Y7
+	VMOVUPS      64(AX), Y8
+	VMOVUPS      96(AX), Y9
+	VMULPS       64(R9), Y8, Y8
+	VMULPS       96(R9), Y9, Y9
+	VMULPS       64(R10), Y2, Y2
+	VMULPS       96(R10), Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	VCMPPS       $0x1e, 64(R11), Y2, Y8
+	VANDPS       Y8, Y6, Y8
+	VCMPPS       $0x1e, 96(R11), Y3, Y9
+	VANDPS       Y9, Y7, Y9
+	VMOVUPS      64(R12), Y10
+	VBLENDVPS    Y6, Y2, Y10, Y2
+	VMOVUPS      96(R12), Y6
+	VBLENDVPS    Y7, Y3, Y6, Y3
+	VBLENDVPS    Y8, 64(R12), Y2, Y2
+	VBLENDVPS    Y9, 96(R12), Y3, Y3
+	VMOVUPS      Y2, 64(AX)
+	VMOVUPS      Y3, 96(AX)
+	VPSUBD       Y0, Y4, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y8, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 32(CX)
+	VPSUBD       Y0, Y5, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y9, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 48(CX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 64(BX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 64(DI)
+	VMOVMSKPS    Y8, BP
+	SHLQ         $0x10, BP
+	ORQ          BP, R15
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 96(BX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 96(DI)
+	VMOVMSKPS    Y9, BP
+	SHLQ         $0x18, BP
+	ORQ          BP, R15
+	VMOVUPS      128(BX), Y2
+	VMOVUPS      160(BX), Y3
+	VMOVUPS      128(DX), Y4
+	VMOVUPS      160(DX), Y5
+	MOVQ         bT1+104(FP), BP
+	VMOVUPS      128(BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         bT1+104(FP), BP
+	VMOVUPS      160(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         lT1+88(FP), BP
+	MOVQ         lT1+88(FP), BP
+	VMULPS       128(BP), Y6, Y6
+	MOVQ         lT1+88(FP), BP
+	MOVQ         lT1+88(FP), BP
+	VMULPS       160(BP), Y7, Y7
+	VADDPS       Y6, Y4, Y4
+	VADDPS       Y7, Y5, Y5
+	MOVQ         cT1+96(FP), BP
+	MOVQ         cT1+96(FP), BP
+	VMULPS       128(BP), Y2, Y2
+	MOVQ         cT1+96(FP), BP
+	MOVQ         cT1+96(FP), BP
+	VMULPS       160(BP), Y3, Y3
+	VADDPS       Y2, Y4, Y2
+	VADDPS       Y3, Y5, Y3
+	VMOVUPS      Y2, 128(DX)
+	VMOVUPS      Y3, 160(DX)
+	VMOVUPS      128(DI), Y4
+	VMOVUPS      160(DI), Y5
+	VMOVUPS      128(SI), Y6
+	VMOVUPS      160(SI), Y7
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      128(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      160(BP), Y9
+	VSUBPS       Y7, Y9, Y9
+	MOVQ         lT2+112(FP), BP
+	MOVQ         lT2+112(FP), BP
+	VMULPS       128(BP), Y8, Y8
+	MOVQ         lT2+112(FP), BP
+	MOVQ         lT2+112(FP), BP
+	VMULPS       160(BP), Y9, Y9
+	VADDPS       Y8, Y6, Y6
+	VADDPS       Y9, Y7, Y7
+	MOVQ         cT2+120(FP), BP
+	MOVQ         cT2+120(FP), BP
+	VMULPS       128(BP), Y4, Y4
+	MOVQ         cT2+120(FP), BP
+	MOVQ         cT2+120(FP), BP
+	VMULPS       160(BP), Y5, Y5
+	VADDPS       Y4, Y6, Y4
+	VADDPS       Y5, Y7, Y5
+	VMOVUPS      Y4, 128(SI)
+	VMOVUPS      Y5, 160(SI)
+	VADDPS       Y4, Y2, Y2
+	VADDPS       Y5, Y3, Y3
+	VPMOVZXWD    64(CX), Y4
+	VPMOVZXWD    80(CX), Y5
+	VPMOVZXWD    64(R8), Y6
+	VPMOVZXWD    80(R8), Y7
+	VPADDD       Y0, Y6, Y6
+	VPCMPGTD     Y6, Y4, Y6
+	VPADDD       Y0, Y7, Y7
+	VPCMPGTD     Y7, Y5, Y7
+	VMOVUPS      128(AX), Y8
+	VMOVUPS      160(AX), Y9
+	VMULPS       128(R9), Y8, Y8
+	VMULPS       160(R9), Y9, Y9
+	VMULPS       128(R10), Y2, Y2
+	VMULPS       160(R10), Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	VCMPPS       $0x1e, 128(R11), Y2, Y8
+	VANDPS       Y8, Y6, Y8
+	VCMPPS       $0x1e, 160(R11), Y3, Y9
+	VANDPS       Y9, Y7, Y9
+	VMOVUPS      128(R12), Y10
+	VBLENDVPS    Y6, Y2, Y10, Y2
+	VMOVUPS      160(R12), Y6
+	VBLENDVPS    Y7, Y3, Y6, Y3
+	VBLENDVPS    Y8, 128(R12), Y2, Y2
+	VBLENDVPS    Y9, 160(R12), Y3, Y3
+	VMOVUPS      Y2, 128(AX)
+	VMOVUPS      Y3, 160(AX)
+	VPSUBD       Y0, Y4, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y8, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 64(CX)
+	VPSUBD       Y0, Y5, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y9, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 80(CX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 128(BX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 128(DI)
+	VMOVMSKPS    Y8, BP
+	SHLQ         $0x20, BP
+	ORQ          BP, R15
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 160(BX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 160(DI)
+	VMOVMSKPS    Y9, BP
+	SHLQ         $0x28, BP
+	ORQ          BP, R15
+	VMOVUPS      192(BX), Y2
+	VMOVUPS      224(BX), Y3
+	VMOVUPS      192(DX), Y4
+	VMOVUPS      224(DX), Y5
+	MOVQ         bT1+104(FP), BP
+	VMOVUPS      192(BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         bT1+104(FP), BP
+	VMOVUPS      224(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         lT1+88(FP), BP
+	MOVQ         lT1+88(FP), BP
+	VMULPS       192(BP), Y6, Y6
+	MOVQ         lT1+88(FP), BP
+	MOVQ         lT1+88(FP), BP
+	VMULPS       224(BP), Y7, Y7
+	VADDPS       Y6, Y4, Y4
+	VADDPS       Y7, Y5, Y5
+	MOVQ         cT1+96(FP), BP
+	MOVQ         cT1+96(FP), BP
+	VMULPS       192(BP), Y2, Y2
+	MOVQ         cT1+96(FP), BP
+	MOVQ         cT1+96(FP), BP
+	VMULPS       224(BP), Y3, Y3
+	VADDPS       Y2, Y4, Y2
+	VADDPS       Y3, Y5, Y3
+	VMOVUPS      Y2, 192(DX)
+	VMOVUPS      Y3, 224(DX)
+	VMOVUPS      192(DI), Y4
+	VMOVUPS      224(DI), Y5
+	VMOVUPS      192(SI), Y6
+	VMOVUPS      224(SI), Y7
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      192(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      224(BP), Y9
+	VSUBPS       Y7, Y9, Y9
+	MOVQ         lT2+112(FP), BP
+	MOVQ         lT2+112(FP), BP
+	VMULPS       192(BP), Y8, Y8
+	MOVQ         lT2+112(FP), BP
+	MOVQ         lT2+112(FP), BP
+	VMULPS       224(BP), Y9, Y9
+	VADDPS       Y8, Y6, Y6
+	VADDPS       Y9, Y7, Y7
+	MOVQ         cT2+120(FP), BP
+	MOVQ         cT2+120(FP), BP
+	VMULPS       192(BP), Y4, Y4
+	MOVQ         cT2+120(FP), BP
+	MOVQ         cT2+120(FP), BP
+	VMULPS       224(BP), Y5, Y5
+	VADDPS       Y4, Y6, Y4
+	VADDPS       Y5, Y7, Y5
+	VMOVUPS      Y4, 192(SI)
+	VMOVUPS      Y5, 224(SI)
+	VADDPS       Y4, Y2, Y2
+	VADDPS       Y5, Y3, Y3
+	VPMOVZXWD    96(CX), Y4
+	VPMOVZXWD    112(CX), Y5
+	VPMOVZXWD    96(R8), Y6
+	VPMOVZXWD    112(R8), Y7
+	VPADDD       Y0, Y6, Y6
+	VPCMPGTD     Y6, Y4, Y6
+	VPADDD       Y0, Y7, Y7
+	VPCMPGTD     Y7, Y5, Y7
+	VMOVUPS      192(AX), Y8
+	VMOVUPS      224(AX), Y9
+	VMULPS       192(R9), Y8, Y8
+	VMULPS       224(R9), Y9, Y9
+	VMULPS       192(R10), Y2, Y2
+	VMULPS       224(R10), Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	VCMPPS       $0x1e, 192(R11), Y2, Y8
+	VANDPS       Y8, Y6, Y8
+	VCMPPS       $0x1e, 224(R11), Y3, Y9
+	VANDPS       Y9, Y7, Y9
+	VMOVUPS      192(R12), Y10
+	VBLENDVPS    Y6, Y2, Y10, Y2
+	VMOVUPS      224(R12), Y6
+	VBLENDVPS    Y7, Y3, Y6, Y3
+	VBLENDVPS    Y8, 192(R12), Y2, Y2
+	VBLENDVPS    Y9, 224(R12), Y3, Y3
+	VMOVUPS      Y2, 192(AX)
+	VMOVUPS      Y3, 224(AX)
+	VPSUBD       Y0, Y4, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y8, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 96(CX)
+	VPSUBD       Y0, Y5, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y9, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 112(CX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 192(BX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 192(DI)
+	VMOVMSKPS    Y8, BP
+	SHLQ         $0x30, BP
+	ORQ          BP, R15
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 224(BX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 224(DI)
+	VMOVMSKPS    Y9, BP
+	SHLQ         $0x38, BP
+	ORQ          BP, R15
+	MOVQ         R15, (R13)
+	ADDQ         $0x08, R13
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	ADDQ         cStride+136(FP), R8
+	ADDQ         dStride+144(FP), R9
+	ADDQ         grStride+152(FP), R10
+	ADDQ         thrStride+160(FP), R11
+	ADDQ         resetStride+168(FP), R12
+	MOVQ         lT1Stride+176(FP), R15
+	ADDQ         R15, lT1+88(FP)
+	MOVQ         cT1Stride+184(FP), R15
+	ADDQ         R15, cT1+96(FP)
+	MOVQ         bT1Stride+192(FP), R15
+	ADDQ         R15, bT1+104(FP)
+	MOVQ         lT2Stride+200(FP), R15
+	ADDQ         R15, lT2+112(FP)
+	MOVQ         cT2Stride+208(FP), R15
+	ADDQ         R15, cT2+120(FP)
+	MOVQ         bT2Stride+216(FP), R15
+	ADDQ         R15, bT2+128(FP)
+	DECQ         R14
+	JNZ          StrictRefractoryLeakyTraced2AVX2_block
+
+StrictRefractoryLeakyTraced2AVX2_done:
+	VZEROUPPER
+	RET
+
+// func strictRefractoryLeakyTraced2UniformAVX512(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+TEXT ·strictRefractoryLeakyTraced2UniformAVX512(SB), NOSPLIT, $0-112
+	// 10 scalars held in registers, 1 read from memory where used; vectors interleaved 3 at a time.
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS lT1+68(FP), Z2
+	VBROADCASTSS bT1+76(FP), Z3
+	VBROADCASTSS cT1+72(FP), Z4
+	VBROADCASTSS lT2+80(FP), Z5
+	VBROADCASTSS bT2+88(FP), Z6
+	VBROADCASTSS cT2+84(FP), Z7
+	VPBROADCASTW c+48(FP), Y8
+	VBROADCASTSS d+52(FP), Z9
+	VBROADCASTSS gr+56(FP), Z10
+	VBROADCASTSS thr+60(FP), Z11
+	MOVQ         v+0(FP), AX
+	MOVQ         r+8(FP), CX
+	MOVQ         t1+16(FP), DX
+	MOVQ         x1+24(FP), BX
+	MOVQ         t2+32(FP), SI
+	MOVQ         x2+40(FP), DI
+	MOVQ         spikes+96(FP), R8
+	MOVQ         blocks+104(FP), R9
+	TESTQ        R9, R9
+	JZ           StrictRefractoryLeakyTraced2UniformAVX512_done
+
+StrictRefractoryLeakyTraced2UniformAVX512_block:
+	XORQ         R10, R10
+	VMOVUPS      (BX), Z12
+	VMOVUPS      64(BX), Z13
+	VMOVUPS      128(BX), Z14
+	VMOVUPS      (DX), Z15
+	VMOVUPS      64(DX), Z16
+	VMOVUPS      128(DX), Z17
+	VSUBPS       Z15, Z3, Z18
+	VSUBPS       Z16, Z3, Z19
+	VSUBPS       Z17, Z3, Z20
+	VMULPS       Z18, Z2, Z18
+	VMULPS       Z19, Z2, Z19
+	VMULPS       Z20, Z2, Z20
+	VADDPS       Z18, Z15, Z15
+	VADDPS       Z19, Z16, Z16
+	VADDPS       Z20, Z17, Z17
+	VMULPS       Z12, Z4, Z18
+	VMULPS       Z13, Z4, Z19
+	VMULPS       Z14, Z4, Z20
+	VADDPS       Z18, Z15, Z15
+	VADDPS       Z19, Z16, Z16
+	VADDPS       Z20, Z17, Z17
+	VMOVUPS      Z15, (DX)
+	VMOVUPS      Z16, 64(DX)
+	VMOVUPS      Z17, 128(DX)
+	VMOVUPS      (DI), Z18
+	VMOVUPS      64(DI), Z19
+	VMOVUPS      128(DI), Z20
+	VMOVUPS      (SI), Z21
+	VMOVUPS      64(SI), Z22
+	VMOVUPS      128(SI), Z23
+	VSUBPS       Z21, Z6, Z24
+	VSUBPS       Z22, Z6, Z25
+	VSUBPS       Z23, Z6, Z26
+	VMULPS       Z24, Z5, Z24
+	VMULPS       Z25, Z5, Z25
+	VMULPS       Z26, Z5, Z26
+	VADDPS       Z24, Z21, Z21
+	VADDPS       Z25, Z22, Z22
+	VADDPS       Z26, Z23, Z23
+	VMULPS       Z18, Z7, Z24
+	VMULPS       Z19, Z7, Z25
+	VMULPS       Z20, Z7, Z26
+	VADDPS       Z24, Z21, Z21
+	VADDPS       Z25, Z22, Z22
+	VADDPS       Z26, Z23, Z23
+	VMOVUPS      Z21, (SI)
+	VMOVUPS      Z22, 64(SI)
+	VMOVUPS      Z23, 128(SI)
+	VADDPS       Z21, Z15, Z15
+	VADDPS       Z22, Z16, Z16
+	VADDPS       Z23, Z17, Z17
+	VMOVDQU16    (CX), Y21
+	VMOVDQU16    32(CX), Y22
+	VMOVDQU16    64(CX), Y23
+	VPCMPUW      $0x05, Y8, Y21, K1
+	VPCMPUW      $0x05, Y8, Y22, K2
+	VPCMPUW      $0x05, Y8, Y23, K3
+	VMOVUPS      (AX), Z24
+	VMOVUPS      64(AX), Z25
+	VMOVUPS      128(AX), Z26
+	VMULPS       Z24, Z9, Z24
+	VMULPS       Z25, Z9, Z25
+	VMULPS       Z26, Z9, Z26
+	VMULPS       Z15, Z10, Z15
+	VMULPS       Z16, Z10, Z16
+	VMULPS       Z17, Z10, Z17
+	VADDPS       Z15, Z24, Z15
+	VADDPS       Z16, Z25, Z16
+	VADDPS       Z17, Z26, Z17
+	VCMPPS       $0x1e, Z11, Z15, K1, K4
+	VCMPPS       $0x1e, Z11, Z16, K2, K5
+	VCMPPS       $0x1e, Z11, Z17, K3, K6
+	KNOTW        K1, K1
+	VXORPS       Z24, Z24, Z24
+	VBROADCASTSS reset+64(FP), Z25
+	VBLENDMPS    Z25, Z15, K1, Z24
+	KNOTW        K2, K1
+	VXORPS       Z15, Z15, Z15
+	VBROADCASTSS reset+64(FP), Z25
+	VBLENDMPS    Z25, Z16, K1, Z15
+	KNOTW        K3, K1
+	VXORPS       Z16, Z16, Z16
+	VBROADCASTSS reset+64(FP), Z25
+	VBLENDMPS    Z25, Z17, K1, Z16
+	VXORPS       Z17, Z17, Z17
+	VBROADCASTSS reset+64(FP), Z25
+	VBLENDMPS    Z25, Z24, K4, Z17
+	VXORPS       Z24, Z24, Z24
+	VBROADCASTSS reset+64(FP), Z25
+	VBLENDMPS    Z25, Z15, K5, Z24
+	VXORPS       Z15, Z15, Z15
+	VBROADCASTSS reset+64(FP), Z25
+	VBLENDMPS    Z25, Z16, K6, Z15
+	VMOVUPS      Z17, (AX)
+	VMOVUPS      Z24, 64(AX)
+	VMOVUPS      Z15, 128(AX)
+	VPADDUSW     Y0, Y21, Y15
+	VMOVDQU16    Y1, K4, Y15
+	VMOVDQU16    Y15, (CX)
+	VPADDUSW     Y0, Y22, Y15
+	VMOVDQU16    Y1, K5, Y15
+	VMOVDQU16    Y15, 32(CX)
+	VPADDUSW     Y0, Y23, Y15
+	VMOVDQU16    Y1, K6, Y15
+	VMOVDQU16    Y15, 64(CX)
+	VPTESTMD     Z12, Z12, K1
+	VMOVDQU32    Z1, K1, (BX)
+	VPTESTMD     Z18, Z18, K1
+	VMOVDQU32    Z1, K1, (DI)
+	KMOVW        K4, R11
+	ORQ          R11, R10
+	VPTESTMD     Z13, Z13, K1
+	VMOVDQU32    Z1, K1, 64(BX)
+	VPTESTMD     Z19, Z19, K1
+	VMOVDQU32    Z1, K1, 64(DI)
+	KMOVW        K5, R11
+	SHLQ         $0x10, R11
+	ORQ          R11, R10
+	VPTESTMD     Z14, Z14, K1
+	VMOVDQU32    Z1, K1, 128(BX)
+	VPTESTMD     Z20, Z20, K1
+	VMOVDQU32    Z1, K1, 128(DI)
+	KMOVW        K6, R11
+	SHLQ         $0x20, R11
+	ORQ          R11, R10
+	VMOVUPS      192(BX), Z12
+	VMOVUPS      192(DX), Z13
+	VSUBPS       Z13, Z3, Z14
+	VMULPS       Z14, Z2, Z14
+	VADDPS       Z14, Z13, Z13
+	VMULPS       Z12, Z4, Z14
+	VADDPS       Z14, Z13, Z13
+	VMOVUPS      Z13, 192(DX)
+	VMOVUPS      192(DI), Z14
+	VMOVUPS      192(SI), Z15
+	VSUBPS       Z15, Z6, Z16
+	VMULPS       Z16, Z5, Z16
+	VADDPS       Z16, Z15, Z15
+	VMULPS       Z14, Z7, Z16
+	VADDPS       Z16, Z15, Z15
+	VMOVUPS      Z15, 192(SI)
+	VADDPS       Z15, Z13, Z13
+	VMOVDQU16    96(CX), Y15
+	VPCMPUW      $0x05, Y8, Y15, K1
+	VMOVUPS      192(AX), Z16
+	VMULPS       Z16, Z9, Z16
+	VMULPS       Z13, Z10, Z13
+	VADDPS       Z13, Z16, Z13
+	VCMPPS       $0x1e, Z11, Z13, K1, K2
+	KNOTW        K1, K1
+	VXORPS       Z16, Z16, Z16
+	VBROADCASTSS reset+64(FP), Z17
+	VBLENDMPS    Z17, Z13, K1, Z16
+	VXORPS       Z13, Z13, Z13
+	VBROADCASTSS reset+64(FP), Z17
+	VBLENDMPS    Z17, Z16, K2, Z13
+	VMOVUPS      Z13, 192(AX)
+	VPADDUSW     Y0, Y15, Y13
+	VMOVDQU16    Y1, K2, Y13
+	VMOVDQU16    Y13, 96(CX)
+	VPTESTMD     Z12, Z12, K1
+	VMOVDQU32    Z1, K1, 192(BX)
+	VPTESTMD     Z14, Z14, K1
+	VMOVDQU32    Z1, K1, 192(DI)
+	KMOVW        K2, R11
+	SHLQ         $0x30, R11
+	ORQ          R11, R10
+	MOVQ         R10, (R8)
+	ADDQ         $0x08, R8
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	DECQ         R9
+	JNZ          StrictRefractoryLeakyTraced2UniformAVX512_block
+
+StrictRefractoryLeakyTraced2UniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func strictRefractoryLeakyTraced2UniformAVX2(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·strictRefractoryLeakyTraced2UniformAVX2(SB), NOSPLIT, $224-112
+	// 6 scalars held in registers, 5 read from memory where used; vectors interleaved 1 at a time.
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y1
+	VBROADCASTSS bT1+76(FP), Y2
+	VBROADCASTSS bT2+88(FP), Y3
+	VPBROADCASTW c+48(FP), X4
+	VPMOVZXWD    X4, Y4
+	VMOVUPS      Y4, (AX)
+	VBROADCASTSS cT1+72(FP), Y4
+	VBROADCASTSS cT2+84(FP), Y5
+	VBROADCASTSS d+52(FP), Y6
+	VMOVUPS      Y6, 32(AX)
+	VBROADCASTSS gr+56(FP), Y6
+	VMOVUPS      Y6, 64(AX)
+	VBROADCASTSS lT1+68(FP), Y6
+	VBROADCASTSS lT2+80(FP), Y7
+	VBROADCASTSS reset+64(FP), Y8
+	VMOVUPS      Y8, 96(AX)
+	VBROADCASTSS thr+60(FP), Y8
+	VMOVUPS      Y8, 128(AX)
+	MOVQ         v+0(FP), CX
+	MOVQ         r+8(FP), DX
+	MOVQ         t1+16(FP), BX
+	MOVQ         x1+24(FP), SI
+	MOVQ         t2+32(FP), DI
+	MOVQ         x2+40(FP), R8
+	MOVQ         spikes+96(FP), R9
+	MOVQ         blocks+104(FP), R10
+	TESTQ        R10, R10
+	JZ           StrictRefractoryLeakyTraced2UniformAVX2_done
+
+StrictRefractoryLeakyTraced2UniformAVX2_block:
+	XORQ         R11, R11
+	VMOVUPS      (SI), Y8
+	VMOVUPS      (BX), Y9
+	VSUBPS       Y9, Y2, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y8, Y4, Y8
+	VADDPS       Y8, Y9, Y8
+	VMOVUPS      Y8, (BX)
+	VMOVUPS      (R8), Y9
+	VMOVUPS      (DI), Y10
+	VSUBPS       Y10, Y3, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, (DI)
+	VADDPS       Y9, Y8, Y8
+	VPMOVZXWD    (DX), Y9
+	VMOVUPS      (AX), Y10
+	VPADDD       Y0, Y10, Y10
+	VPCMPGTD     Y10, Y9, Y10
+	VMOVUPS      (CX), Y11
+	VMULPS       32(AX), Y11, Y11
+	VMULPS       64(AX), Y8, Y8
+	VADDPS       Y8, Y11, Y8
+	VCMPPS       $0x1e, 128(AX), Y8, Y11
+	VANDPS       Y11, Y10, Y11
+	VMOVUPS      96(AX), Y12
+	VBLENDVPS    Y10, Y8, Y12, Y8
+	VBLENDVPS    Y11, 96(AX), Y8, Y8
+	VMOVUPS      Y8, (CX)
+	VPSUBD       Y0, Y9, Y8
+	VPMINUD      Y1, Y8, Y8
+	VPANDN       Y8, Y11, Y8
+	VEXTRACTI128 $0x01, Y8, X9
+	VPACKUSDW    X9, X8, X8
+	VMOVDQU      X8, (DX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, (SI)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, (R8)
+	VMOVMSKPS    Y11, R12
+	ORQ          R12, R11
+	VMOVUPS      32(SI), Y8
+	VMOVUPS      32(BX), Y9
+	VSUBPS       Y9, Y2, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y8, Y4, Y8
+	VADDPS       Y8, Y9, Y8
+	VMOVUPS      Y8, 32(BX)
+	VMOVUPS      32(R8), Y9
+	VMOVUPS      32(DI), Y10
+	VSUBPS       Y10, Y3, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 32(DI)
+	VADDPS       Y9, Y8, Y8
+	VPMOVZXWD    16(DX), Y9
+	VMOVUPS      (AX), Y10
+	VPADDD       Y0, Y10, Y10
+	VPCMPGTD     Y10, Y9, Y10
+	VMOVUPS      32(CX), Y11
+	VMULPS       32(AX), Y11, Y11
+	VMULPS       64(AX), Y8, Y8
+	VADDPS       Y8, Y11, Y8
+	VCMPPS       $0x1e, 128(AX), Y8, Y11
+	VANDPS       Y11, Y10, Y11
+	VMOVUPS      96(AX), Y12
+	VBLENDVPS    Y10, Y8, Y12, Y8
+	VBLENDVPS    Y11, 96(AX), Y8, Y8
+	VMOVUPS      Y8, 32(CX)
+	VPSUBD       Y0, Y9, Y8
+	VPMINUD      Y1, Y8, Y8
+	VPANDN       Y8, Y11, Y8
+	VEXTRACTI128 $0x01, Y8, X9
+	VPACKUSDW    X9, X8, X8
+	VMOVDQU      X8, 16(DX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 32(SI)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 32(R8)
+	VMOVMSKPS    Y11, R12
+	SHLQ         $0x08, R12
+	ORQ          R12, R11
+	VMOVUPS      64(SI), Y8
+	VMOVUPS      64(BX), Y9
+	VSUBPS       Y9, Y2, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y8, Y4, Y8
+	VADDPS       Y8, Y9, Y8
+	VMOVUPS      Y8, 64(BX)
+	VMOVUPS      64(R8), Y9
+	VMOVUPS      64(DI), Y10
+	VSUBPS       Y10, Y3, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 64(DI)
+	VADDPS       Y9, Y8, Y8
+	VPMOVZXWD    32(DX), Y9
+	VMOVUPS      (AX), Y10
+	VPADDD       Y0, Y10, Y10
+	VPCMPGTD     Y10, Y9, Y10
+	VMOVUPS      64(CX), Y11
+	VMULPS       32(AX), Y11, Y11
+	VMULPS       64(AX), Y8, Y8
+	VADDPS       Y8, Y11, Y8
+	VCMPPS       $0x1e, 128(AX), Y8, Y11
+	VANDPS       Y11, Y10, Y11
+	VMOVUPS      96(AX), Y12
+	VBLENDVPS    Y10, Y8, Y12, Y8
+	VBLENDVPS    Y11, 96(AX), Y8, Y8
+	VMOVUPS      Y8, 64(CX)
+	VPSUBD       Y0, Y9, Y8
+	VPMINUD      Y1, Y8, Y8
+	VPANDN       Y8, Y11, Y8
+	VEXTRACTI128 $0x01, Y8, X9
+	VPACKUSDW    X9, X8, X8
+	VMOVDQU      X8, 32(DX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 64(SI)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 64(R8)
+	VMOVMSKPS    Y11, R12
+	SHLQ         $0x10, R12
+	ORQ          R12, R11
+	VMOVUPS      96(SI), Y8
+	VMOVUPS      96(BX), Y9
+	VSUBPS       Y9, Y2, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y8, Y4, Y8
+	VADDPS       Y8, Y9, Y8
+	VMOVUPS      Y8, 96(BX)
+	VMOVUPS      96(R8), Y9
+	VMOVUPS      96(DI), Y10
+	VSUBPS       Y10, Y3, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 96(DI)
+	VADDPS       Y9, Y8, Y8
+	VPMOVZXWD    48(DX), Y9
+	VMOVUPS      (AX), Y10
+	VPADDD       Y0, Y10, Y10
+	VPCMPGTD     Y10, Y9, Y10
+	VMOVUPS      96(CX), Y11
+	VMULPS       32(AX), Y11, Y11
+	VMULPS       64(AX), Y8, Y8
+	VADDPS       Y8, Y11, Y8
+	VCMPPS       $0x1e, 128(AX), Y8, Y11
+	VANDPS       Y11, Y10, Y11
+	VMOVUPS      96(AX), Y12
+	VBLENDVPS    Y10, Y8, Y12, Y8
+	VBLENDVPS    Y11, 96(AX), Y8, Y8
+	VMOVUPS      Y8, 96(CX)
+	VPSUBD       Y0, Y9, Y8
+	VPMINUD      Y1, Y8, Y8
+	VPANDN       Y8, Y11, Y8
+	VEXTRACTI128 $0x01, Y8, X9
+	VPACKUSDW    X9, X8, X8
+	VMOVDQU      X8, 48(DX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 96(SI)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 96(R8)
+	VMOVMSKPS    Y11, R12
+	SHLQ         $0x18, R12
+	ORQ          R12, R11
+	VMOVUPS      128(SI), Y8
+	VMOVUPS      128(BX), Y9
+	VSUBPS       Y9, Y2, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y8, Y4, Y8
+	VADDPS       Y8, Y9, Y8
+	VMOVUPS      Y8, 128(BX)
+	VMOVUPS      128(R8), Y9
+	VMOVUPS      128(DI), Y10
+	VSUBPS       Y10, Y3, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 128(DI)
+	VADDPS       Y9, Y8, Y8
+	VPMOVZXWD    64(DX), Y9
+	VMOVUPS      (AX), Y10
+	VPADDD       Y0, Y10, Y10
+	VPCMPGTD     Y10, Y9, Y10
+	VMOVUPS      128(CX), Y11
+	VMULPS       32(AX), Y11, Y11
+	VMULPS       64(AX), Y8, Y8
+	VADDPS       Y8, Y11, Y8
+	VCMPPS       $0x1e, 128(AX), Y8, Y11
+	VANDPS       Y11, Y10, Y11
+	VMOVUPS      96(AX), Y12
+	VBLENDVPS    Y10, Y8, Y12, Y8
+	VBLENDVPS    Y11, 96(AX), Y8, Y8
+	VMOVUPS      Y8, 128(CX)
+	VPSUBD       Y0, Y9, Y8
+	VPMINUD      Y1, Y8, Y8
+	VPANDN       Y8, Y11, Y8
+	VEXTRACTI128 $0x01, Y8, X9
+	VPACKUSDW    X9, X8, X8
+	VMOVDQU      X8, 64(DX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 128(SI)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 128(R8)
+	VMOVMSKPS    Y11, R12
+	SHLQ         $0x20, R12
+	ORQ          R12, R11
+	VMOVUPS      160(SI), Y8
+	VMOVUPS      160(BX), Y9
+	VSUBPS       Y9, Y2, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y8, Y4, Y8
+	VADDPS       Y8, Y9, Y8
+	VMOVUPS      Y8, 160(BX)
+	VMOVUPS      160(R8), Y9
+	VMOVUPS      160(DI), Y10
+	VSUBPS       Y10, Y3, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 160(DI)
+	VADDPS       Y9, Y8, Y8
+	VPMOVZXWD    80(DX), Y9
+	VMOVUPS      (AX), Y10
+	VPADDD       Y0, Y10, Y10
+	VPCMPGTD     Y10, Y9, Y10
+	VMOVUPS      160(CX), Y11
+	VMULPS       32(AX), Y11, Y11
+	VMULPS       64(AX), Y8, Y8
+	VADDPS       Y8, Y11, Y8
+	VCMPPS       $0x1e, 128(AX), Y8, Y11
+	VANDPS       Y11, Y10, Y11
+	VMOVUPS      96(AX), Y12
+	VBLENDVPS    Y10, Y8, Y12, Y8
+	VBLENDVPS    Y11, 96(AX), Y8, Y8
+	VMOVUPS      Y8, 160(CX)
+	VPSUBD       Y0, Y9, Y8
+	VPMINUD      Y1, Y8, Y8
+	VPANDN       Y8, Y11, Y8
+	VEXTRACTI128 $0x01, Y8, X9
+	VPACKUSDW    X9, X8, X8
+	VMOVDQU      X8, 80(DX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 160(SI)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 160(R8)
+	VMOVMSKPS    Y11, R12
+	SHLQ         $0x28, R12
+	ORQ          R12, R11
+	VMOVUPS      192(SI), Y8
+	VMOVUPS      192(BX), Y9
+	VSUBPS       Y9, Y2, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y8, Y4, Y8
+	VADDPS       Y8, Y9, Y8
+	VMOVUPS      Y8, 192(BX)
+	VMOVUPS      192(R8), Y9
+	VMOVUPS      192(DI), Y10
+	VSUBPS       Y10, Y3, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 192(DI)
+	VADDPS       Y9, Y8, Y8
+	VPMOVZXWD    96(DX), Y9
+	VMOVUPS      (AX), Y10
+	VPADDD       Y0, Y10, Y10
+	VPCMPGTD     Y10, Y9, Y10
+	VMOVUPS      192(CX), Y11
+	VMULPS       32(AX), Y11, Y11
+	VMULPS       64(AX), Y8, Y8
+	VADDPS       Y8, Y11, Y8
+	VCMPPS       $0x1e, 128(AX), Y8, Y11
+	VANDPS       Y11, Y10, Y11
+	VMOVUPS      96(AX), Y12
+	VBLENDVPS    Y10, Y8, Y12, Y8
+	VBLENDVPS    Y11, 96(AX), Y8, Y8
+	VMOVUPS      Y8, 192(CX)
+	VPSUBD       Y0, Y9, Y8
+	VPMINUD      Y1, Y8, Y8
+	VPANDN       Y8, Y11, Y8
+	VEXTRACTI128 $0x01, Y8, X9
+	VPACKUSDW    X9, X8, X8
+	VMOVDQU      X8, 96(DX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 192(SI)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 192(R8)
+	VMOVMSKPS    Y11, R12
+	SHLQ         $0x30, R12
+	ORQ          R12, R11
+	VMOVUPS      224(SI), Y8
+	VMOVUPS      224(BX), Y9
+	VSUBPS       Y9, Y2, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y8, Y4, Y8
+	VADDPS       Y8, Y9, Y8
+	VMOVUPS      Y8, 224(BX)
+	VMOVUPS      224(R8), Y9
+	VMOVUPS      224(DI), Y10
+	VSUBPS       Y10, Y3, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 224(DI)
+	VADDPS       Y9, Y8, Y8
+	VPMOVZXWD    112(DX), Y9
+	VMOVUPS      (AX), Y10
+	VPADDD       Y0, Y10, Y10
+	VPCMPGTD     Y10, Y9, Y10
+	VMOVUPS      224(CX), Y11
+	VMULPS       32(AX), Y11, Y11
+	VMULPS       64(AX), Y8, Y8
+	VADDPS       Y8, Y11, Y8
+	VCMPPS       $0x1e, 128(AX), Y8, Y11
+	VANDPS       Y11, Y10, Y11
+	VMOVUPS      96(AX), Y12
+	VBLENDVPS    Y10, Y8, Y12, Y8
+	VBLENDVPS    Y11, 96(AX), Y8, Y8
+	VMOVUPS      Y8, 224(CX)
+	VPSUBD       Y0, Y9, Y8
+	VPMINUD      Y1, Y8, Y8
+	VPANDN       Y8, Y11, Y8
+	VEXTRACTI128 $0x01, Y8, X9
+	VPACKUSDW    X9, X8, X8
+	VMOVDQU      X8, 112(DX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 224(SI)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 224(R8)
+	VMOVMSKPS    Y11, R12
+	SHLQ         $0x38, R12
+	ORQ          R12, R11
+	MOVQ         R11, (R9)
+	ADDQ         $0x08, R9
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	ADDQ         $0x00000100, R8
+	DECQ         R10
+	JNZ          StrictRefractoryLeakyTraced2UniformAVX2_block
+
+StrictRefractoryLeakyTraced2UniformAVX2_done:
+	VZEROUPPER
+	RET
+
+// func adaptiveLeakyTraced2AVX512(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+TEXT ·adaptiveLeakyTraced2AVX512(SB), NOSPLIT, $8-280
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     v+0(FP), AX
+	MOVQ     r+8(FP), CX
+	MOVQ     theta+16(FP), DX
+	MOVQ     t1+24(FP), BX
+	MOVQ     x1+32(FP), SI
+	MOVQ     t2+40(FP), DI
+	MOVQ     x2+48(FP), R8
+	MOVQ     c+56(FP), R9
+	MOVQ     d+64(FP), R10
+	MOVQ     gr+72(FP), R11
+	MOVQ     thr+80(FP), R12
+	MOVQ     spikes+264(FP), R13
+	MOVQ     blocks+272(FP), R14
+	TESTQ    R14, R14
+	JZ       AdaptiveLeakyTraced2AVX512_done
+
+AdaptiveLeakyTraced2AVX512_block:
+	XORQ      R15, R15
+	VMOVUPS   (SI), Z2
+	VMOVUPS   64(SI), Z3
+	VMOVUPS   128(SI), Z4
+	VMOVUPS   192(SI), Z5
+	VMOVUPS   (BX), Z6
+	VMOVUPS   64(BX), Z7
+	VMOVUPS   128(BX), Z8
+	VMOVUPS   192(BX), Z9
+	MOVQ      bT1+128(FP), BP
+	VMOVUPS   (BP), Z10
+	VSUBPS    Z6, Z10, Z10
+	MOVQ      bT1+128(FP), BP
+	VMOVUPS   64(BP), Z11
+	VSUBPS    Z7, Z11, Z11
+	MOVQ      bT1+128(FP), BP
+	VMOVUPS   128(BP), Z12
+	VSUBPS    Z8, Z12, Z12
+	MOVQ      bT1+128(FP), BP
+	VMOVUPS   192(BP), Z13
+	VSUBPS    Z9, Z13, Z13
+	MOVQ      lT1+112(FP), BP
+	VMULPS    (BP), Z10, Z10
+	MOVQ      lT1+112(FP), BP
+	VMULPS    64(BP), Z11, Z11
+	MOVQ      lT1+112(FP), BP
+	VMULPS    128(BP), Z12, Z12
+	MOVQ      lT1+112(FP), BP
+	VMULPS    192(BP), Z13, Z13
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VADDPS    Z13, Z9, Z9
+	MOVQ      cT1+120(FP), BP
+	VMULPS    (BP), Z2, Z10
+	MOVQ      cT1+120(FP), BP
+	VMULPS    64(BP), Z3, Z11
+	MOVQ      cT1+120(FP), BP
+	VMULPS    128(BP), Z4, Z12
+	MOVQ      cT1+120(FP), BP
+	VMULPS    192(BP), Z5, Z13
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VADDPS    Z13, Z9, Z9
+	VMOVUPS   Z6, (BX)
+	VMOVUPS   Z7, 64(BX)
+	VMOVUPS   Z8, 128(BX)
+	VMOVUPS   Z9, 192(BX)
+	VMOVUPS   (R8), Z10
+	VMOVUPS   64(R8), Z11
+	VMOVUPS   128(R8), Z12
+	VMOVUPS   192(R8), Z13
+	VMOVUPS   (DI), Z14
+	VMOVUPS   64(DI), Z15
+	VMOVUPS   128(DI), Z16
+	VMOVUPS   192(DI), Z17
+	MOVQ      bT2+152(FP), BP
+	VMOVUPS   (BP), Z18
+	VSUBPS    Z14, Z18, Z18
+	MOVQ      bT2+152(FP), BP
+	VMOVUPS   64(BP), Z19
+	VSUBPS    Z15, Z19, Z19
+	MOVQ      bT2+152(FP), BP
+	VMOVUPS   128(BP), Z20
+	VSUBPS    Z16, Z20, Z20
+	MOVQ      bT2+152(FP), BP
+	VMOVUPS   192(BP), Z21
+	VSUBPS    Z17, Z21, Z21
+	MOVQ      lT2+136(FP), BP
+	VMULPS    (BP), Z18, Z18
+	MOVQ      lT2+136(FP), BP
+	VMULPS    64(BP), Z19, Z19
+	MOVQ      lT2+136(FP), BP
+	VMULPS    128(BP), Z20, Z20
+	MOVQ      lT2+136(FP), BP
+	VMULPS    192(BP), Z21, Z21
+	VADDPS    Z18, Z14, Z14
+	VADDPS    Z19, Z15, Z15
+	VADDPS    Z20, Z16, Z16
+	VADDPS    Z21, Z17, Z17
+	MOVQ      cT2+144(FP), BP
+	VMULPS    (BP), Z10, Z18
+	MOVQ      cT2+144(FP), BP
+	VMULPS    64(BP), Z11, Z19
+	MOVQ      cT2+144(FP), BP
+	VMULPS    128(BP), Z12, Z20
+	MOVQ      cT2+144(FP), BP
+	VMULPS    192(BP), Z13, Z21
+	VADDPS    Z18, Z14, Z14
+	VADDPS    Z19, Z15, Z15
+	VADDPS    Z20, Z16, Z16
+	VADDPS    Z21, Z17, Z17
+	VMOVUPS   Z14, (DI)
+	VMOVUPS   Z15, 64(DI)
+	VMOVUPS   Z16, 128(DI)
+	VMOVUPS   Z17, 192(DI)
+	VADDPS    Z14, Z6, Z6
+	VADDPS    Z15, Z7, Z7
+	VADDPS    Z16, Z8, Z8
+	VADDPS    Z17, Z9, Z9
+	VMOVDQU16 (CX), Y14
+	VMOVDQU16 32(CX), Y15
+	VMOVDQU16 64(CX), Y16
+	VMOVDQU16 96(CX), Y17
+	VMOVDQU16 (R9), Y18
+	VMOVDQU16 32(R9), Y19
+	VMOVDQU16 64(R9), Y20
+	VMOVDQU16 96(R9), Y21
+	VPCMPUW   $0x06, Y18, Y14, K1
+	VPCMPUW   $0x06, Y19, Y15, K2
+	VPCMPUW   $0x06, Y20, Y16, K3
+	VPCMPUW   $0x06, Y21, Y17, K4
+	VMOVUPS   (AX), Z18
+	VMOVUPS   64(AX), Z19
+	VMOVUPS   128(AX), Z20
+	VMOVUPS   192(AX), Z21
+	VMULPS    (R10), Z18, Z18
+	VMULPS    64(R10), Z19, Z19
+	VMULPS    128(R10), Z20, Z20
+	VMULPS    192(R10), Z21, Z21
+	VMULPS    (R11), Z6, Z6
+	VMULPS    64(R11), Z7, Z7
+	VMULPS    128(R11), Z8, Z8
+	VMULPS    192(R11), Z9, Z9
+	VMOVUPS.Z Z6, K1, Z6
+	VMOVUPS.Z Z7, K2, Z7
+	VMOVUPS.Z Z8, K3, Z8
+	VMOVUPS.Z Z9, K4, Z9
+	VADDPS    Z6, Z18, Z6
+	VADDPS    Z7, Z19, Z7
+	VADDPS    Z8, Z20, Z8
+	VADDPS    Z9, Z21, Z9
+	VMOVUPS   (DX), Z18
+	VMOVUPS   64(DX), Z19
+	VMOVUPS   128(DX), Z20
+	VMOVUPS   192(DX), Z21
+	VCMPPS    $0x1e, Z18, Z6, K1, K1
+	VCMPPS    $0x1e, Z19, Z7, K2, K2
+	VCMPPS    $0x1e, Z20, Z8, K3, K3
+	VCMPPS    $0x1e, Z21, Z9, K4, K4
+	VXORPS    Z22, Z22, Z22
+	MOVQ      reset+88(FP), BP
+	VBLENDMPS (BP), Z6, K1, Z22
+	VXORPS    Z6, Z6, Z6
+	MOVQ      reset+88(FP), BP
+	VBLENDMPS 64(BP), Z7, K2, Z6
+	VXORPS    Z7, Z7, Z7
+	MOVQ      reset+88(FP), BP
+	VBLENDMPS 128(BP), Z8, K3, Z7
+	VXORPS    Z8, Z8, Z8
+	MOVQ      reset+88(FP), BP
+	VBLENDMPS 192(BP), Z9, K4, Z8
+	VMOVUPS   Z22, (AX)
+	VMOVUPS   Z6, 64(AX)
+	VMOVUPS   Z7, 128(AX)
+	VMOVUPS   Z8, 192(AX)
+	VPADDUSW  Y0, Y14, Y6
+	VMOVDQU16 Y1, K1, Y6
+	VMOVDQU16 Y6, (CX)
+	VPADDUSW  Y0, Y15, Y6
+	VMOVDQU16 Y1, K2, Y6
+	VMOVDQU16 Y6, 32(CX)
+	VPADDUSW  Y0, Y16, Y6
+	VMOVDQU16 Y1, K3, Y6
+	VMOVDQU16 Y6, 64(CX)
+	VPADDUSW  Y0, Y17, Y6
+	VMOVDQU16 Y1, K4, Y6
+	VMOVDQU16 Y6, 96(CX)
+	VMOVUPS   (R12), Z6
+	VSUBPS    Z18, Z6, Z6
+	VMOVUPS   64(R12), Z7
+	VSUBPS    Z19, Z7, Z7
+	VMOVUPS   128(R12), Z8
+	VSUBPS    Z20, Z8, Z8
+	VMOVUPS   192(R12), Z9
+	VSUBPS    Z21, Z9, Z9
+	MOVQ      ltheta+96(FP), BP
+	VMULPS    (BP), Z6, Z6
+	MOVQ      ltheta+96(FP), BP
+	VMULPS    64(BP), Z7, Z7
+	MOVQ      ltheta+96(FP), BP
+	VMULPS    128(BP), Z8, Z8
+	MOVQ      ltheta+96(FP), BP
+	VMULPS    192(BP), Z9, Z9
+	VADDPS    Z6, Z18, Z6
+	VADDPS    Z7, Z19, Z7
+	VADDPS    Z8, Z20, Z8
+	VADDPS    Z9, Z21, Z9
+	MOVQ      dtheta+104(FP), BP
+	VMOVUPS.Z (BP), K1, Z14
+	MOVQ      dtheta+104(FP), BP
+	VMOVUPS.Z 64(BP), K2, Z15
+	MOVQ      dtheta+104(FP), BP
+	VMOVUPS.Z 128(BP), K3, Z16
+	MOVQ      dtheta+104(FP), BP
+	VMOVUPS.Z 192(BP), K4, Z17
+	VADDPS    Z14, Z6, Z6
+	VADDPS    Z15, Z7, Z7
+	VADDPS    Z16, Z8, Z8
+	VADDPS    Z17, Z9, Z9
+	VMOVUPS   Z6, (DX)
+	VMOVUPS   Z7, 64(DX)
+	VMOVUPS   Z8, 128(DX)
+	VMOVUPS   Z9, 192(DX)
+	VPTESTMD  Z2, Z2, K5
+	VMOVDQU32 Z1, K5, (SI)
+	VPTESTMD  Z10, Z10, K5
+	VMOVDQU32 Z1, K5, (R8)
+	KMOVW     K1, BP
+	ORQ       BP, R15
+	VPTESTMD  Z3, Z3, K1
+	VMOVDQU32 Z1, K1, 64(SI)
+	VPTESTMD  Z11, Z11, K1
+	VMOVDQU32 Z1, K1, 64(R8)
+	KMOVW     K2, BP
+	SHLQ      $0x10, BP
+	ORQ       BP, R15
+	VPTESTMD  Z4, Z4, K1
+	VMOVDQU32 Z1, K1, 128(SI)
+	VPTESTMD  Z12, Z12, K1
+	VMOVDQU32 Z1, K1, 128(R8)
+	KMOVW     K3, BP
+	SHLQ      $0x20, BP
+	ORQ       BP, R15
+	VPTESTMD  Z5, Z5, K1
+	VMOVDQU32 Z1, K1, 192(SI)
+	VPTESTMD  Z13, Z13, K1
+	VMOVDQU32 Z1, K1, 192(R8)
+	KMOVW     K4, BP
+	SHLQ      $0x30, BP
+	ORQ       BP, R15
+	MOVQ      R15, (R13)
+	ADDQ      $0x08, R13
+	ADDQ      $0x00000100, AX
+	ADDQ      $0x00000080, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	ADDQ      $0x00000100, SI
+	ADDQ      $0x00000100, DI
+	ADDQ      $0x00000100, R8
+	ADDQ      cStride+160(FP), R9
+	ADDQ      dStride+168(FP), R10
+	ADDQ      grStride+176(FP), R11
+	ADDQ      thrStride+184(FP), R12
+	MOVQ      resetStride+192(FP), R15
+	ADDQ      R15, reset+88(FP)
+	MOVQ      lthetaStride+200(FP), R15
+	ADDQ      R15, ltheta+96(FP)
+	MOVQ      dthetaStride+208(FP), R15
+	ADDQ      R15, dtheta+104(FP)
+	MOVQ      lT1Stride+216(FP), R15
+	ADDQ      R15, lT1+112(FP)
+	MOVQ      cT1Stride+224(FP), R15
+	ADDQ      R15, cT1+120(FP)
+	MOVQ      bT1Stride+232(FP), R15
+	ADDQ      R15, bT1+128(FP)
+	MOVQ      lT2Stride+240(FP), R15
+	ADDQ      R15, lT2+136(FP)
+	MOVQ      cT2Stride+248(FP), R15
+	ADDQ      R15, cT2+144(FP)
+	MOVQ      bT2Stride+256(FP), R15
+	ADDQ      R15, bT2+152(FP)
+	DECQ      R14
+	JNZ       AdaptiveLeakyTraced2AVX512_block
+
+AdaptiveLeakyTraced2AVX512_done:
+	VZEROUPPER
+	RET
+
+// func adaptiveLeakyTraced2AVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·adaptiveLeakyTraced2AVX2(SB), NOSPLIT, $8-280
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLD   $0x10, Y0, Y1
+	MOVQ     v+0(FP), AX
+	MOVQ     r+8(FP), CX
+	MOVQ     theta+16(FP), DX
+	MOVQ     t1+24(FP), BX
+	MOVQ     x1+32(FP), SI
+	MOVQ     t2+40(FP), DI
+	MOVQ     x2+48(FP), R8
+	MOVQ     c+56(FP), R9
+	MOVQ     d+64(FP), R10
+	MOVQ     gr+72(FP), R11
+	MOVQ     thr+80(FP), R12
+	MOVQ     spikes+264(FP), R13
+	MOVQ     blocks+272(FP), R14
+	TESTQ    R14, R14
+	JZ       AdaptiveLeakyTraced2AVX2_done
+
+AdaptiveLeakyTraced2AVX2_block:
+	XORQ         R15, R15
+	VMOVUPS      (SI), Y2
+	VMOVUPS      32(SI), Y3
+	VMOVUPS      (BX), Y4
+	VMOVUPS      32(BX), Y5
+	MOVQ         bT1+128(FP), BP
+	VMOVUPS      (BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         bT1+128(FP), BP
+	VMOVUPS      32(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         lT1+112(FP), BP
+	MOVQ         lT1+112(FP), BP
+	VMULPS       (BP), Y6, Y6
+	MOVQ         lT1+112(FP), BP
+	MOVQ         lT1+112(FP), BP
+	VMULPS       32(BP), Y7, Y7
+	VADDPS       Y6, Y4, Y4
+	VADDPS       Y7, Y5, Y5
+	MOVQ         cT1+120(FP), BP
+	MOVQ         cT1+120(FP), BP
+	VMULPS       (BP), Y2, Y2
+	MOVQ         cT1+120(FP), BP
+	MOVQ         cT1+120(FP), BP
+	VMULPS       32(BP), Y3, Y3
+	VADDPS       Y2, Y4, Y2
+	VADDPS       Y3, Y5, Y3
+	VMOVUPS      Y2, (BX)
+	VMOVUPS      Y3, 32(BX)
+	VMOVUPS      (R8), Y4
+	VMOVUPS      32(R8), Y5
+	VMOVUPS      (DI), Y6
+	VMOVUPS      32(DI), Y7
+	MOVQ         bT2+152(FP), BP
+	VMOVUPS      (BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         bT2+152(FP), BP
+	VMOVUPS      32(BP), Y9
+	VSUBPS       Y7, Y9, Y9
+	MOVQ         lT2+136(FP), BP
+	MOVQ         lT2+136(FP), BP
+	VMULPS       (BP), Y8, Y8
+	MOVQ         lT2+136(FP), BP
+	MOVQ         lT2+136(FP), BP
+	VMULPS       32(BP), Y9, Y9
+	VADDPS       Y8, Y6, Y6
+	VADDPS       Y9, Y7, Y7
+	MOVQ         cT2+144(FP), BP
+	MOVQ         cT2+144(FP), BP
+	VMULPS       (BP), Y4, Y4
+	MOVQ         cT2+144(FP), BP
+	MOVQ         cT2+144(FP), BP
+	VMULPS       32(BP), Y5, Y5
+	VADDPS       Y4, Y6, Y4
+	VADDPS       Y5, Y7, Y5
+	VMOVUPS      Y4, (DI)
+	VMOVUPS      Y5, 32(DI)
+	VADDPS       Y4, Y2, Y2
+	VADDPS       Y5, Y3, Y3
+	VPMOVZXWD    (CX), Y4
+	VPMOVZXWD    16(CX), Y5
+	VPMOVZXWD    (R9), Y6
+	VPMOVZXWD    16(R9), Y7
+	VPCMPGTD     Y6, Y4, Y6
+	VPCMPGTD     Y7, Y5, Y7
+	VMOVUPS      (AX), Y8
+	VMOVUPS      32(AX), Y9
+	VMULPS       (R10), Y8, Y8
+	VMULPS       32(R10), Y9, Y9
+	VMULPS       (R11), Y2, Y2
+	VMULPS       32(R11), Y3, Y3
+	VANDPS       Y6, Y2, Y2
+	VANDPS       Y7, Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	VMOVUPS      (DX), Y8
+	VMOVUPS      32(DX), Y9
+	VCMPPS       $0x1e, Y8, Y2, Y10
+	VANDPS       Y10, Y6, Y6
+	VCMPPS       $0x1e, Y9, Y3, Y10
+	VANDPS       Y10, Y7, Y7
+	MOVQ         reset+88(FP), BP
+	VBLENDVPS    Y6, (BP), Y2, Y2
+	MOVQ         reset+88(FP), BP
+	VBLENDVPS    Y7, 32(BP), Y3, Y3
+	VMOVUPS      Y2, (AX)
+	VMOVUPS      Y3, 32(AX)
+	VPSUBD       Y0, Y4, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y6, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, (CX)
+	VPSUBD       Y0, Y5, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y7, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 16(CX)
+	VMOVUPS      (R12), Y2
+	VSUBPS       Y8, Y2, Y2
+	VMOVUPS      32(R12), Y3
+	VSUBPS       Y9, Y3, Y3
+	MOVQ         ltheta+96(FP), BP
+	MOVQ         ltheta+96(FP), BP
+	VMULPS       (BP), Y2, Y2
+	MOVQ         ltheta+96(FP), BP
+	MOVQ         ltheta+96(FP), BP
+	VMULPS       32(BP), Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	MOVQ         dtheta+104(FP), BP
+	MOVQ         dtheta+104(FP), BP
+	VANDPS       (BP), Y6, Y4
+	MOVQ         dtheta+104(FP), BP
+	MOVQ         dtheta+104(FP), BP
+	VANDPS       32(BP), Y7, Y5
+	VADDPS       Y4, Y2, Y2
+	VADDPS       Y5, Y3, Y3
+	VMOVUPS      Y2, (DX)
+	VMOVUPS      Y3, 32(DX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, (SI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, (R8)
+	VMOVMSKPS    Y6, BP
+	ORQ          BP, R15
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 32(SI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 32(R8)
+	VMOVMSKPS    Y7, BP
+	SHLQ         $0x08, BP
+	ORQ          BP, R15
+	VMOVUPS      64(SI), Y2
+	VMOVUPS      96(SI), Y3
+	VMOVUPS      64(BX), Y4
+	VMOVUPS      96(BX), Y5
+	MOVQ         bT1+128(FP), BP
+	VMOVUPS      64(BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         bT1+128(FP), BP
+	VMOVUPS      96(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         lT1+112(FP), BP
+	MOVQ         lT1+112(FP), BP
+	VMULPS       64(BP), Y6, Y6
+	MOVQ         lT1+112(FP), BP
+	MOVQ         lT1+112(FP), BP
+	VMULPS       96(BP), Y7, Y7
+	VADDPS       Y6, Y4, Y4
+	VADDPS       Y7, Y5, Y5
+	MOVQ         cT1+120(FP), BP
+	MOVQ         cT1+120(FP), BP
+	VMULPS       64(BP), Y2, Y2
+	MOVQ         cT1+120(FP), BP
+	MOVQ         cT1+120(FP), BP
+	VMULPS       96(BP), Y3, Y3
+	VADDPS       Y2, Y4, Y2
+	VADDPS       Y3, Y5, Y3
+	VMOVUPS      Y2, 64(BX)
+	VMOVUPS      Y3, 96(BX)
+	VMOVUPS      64(R8), Y4
+	VMOVUPS      96(R8), Y5
+	VMOVUPS      64(DI), Y6
+	VMOVUPS      96(DI), Y7
+	MOVQ         bT2+152(FP), BP
+	VMOVUPS      64(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         bT2+152(FP), BP
+	VMOVUPS      96(BP), Y9
+	VSUBPS       Y7, Y9, Y9
+	MOVQ         lT2+136(FP), BP
+	MOVQ         lT2+136(FP), BP
+	VMULPS       64(BP), Y8, Y8
+	MOVQ         lT2+136(FP), BP
+	MOVQ         lT2+136(FP), BP
+	VMULPS       96(BP), Y9, Y9
+	VADDPS       Y8, Y6, Y6
+	VADDPS       Y9, Y7, Y7
+	MOVQ         cT2+144(FP), BP
+	MOVQ         cT2+144(FP), BP
+	VMULPS       64(BP), Y4, Y4
+	MOVQ         cT2+144(FP), BP
+	MOVQ         cT2+144(FP), BP
+	VMULPS       96(BP), Y5, Y5
+	VADDPS       Y4, Y6, Y4
+	VADDPS       Y5, Y7, Y5
+	VMOVUPS      Y4, 64(DI)
+	VMOVUPS      Y5, 96(DI)
+	VADDPS       Y4, Y2, Y2
+	VADDPS       Y5, Y3, Y3
+	VPMOVZXWD    32(CX), Y4
+	VPMOVZXWD    48(CX), Y5
+	VPMOVZXWD    32(R9), Y6
+	VPMOVZXWD    48(R9), Y7
+	VPCMPGTD     Y6, Y4, Y6
+	VPCMPGTD     Y7, Y5, Y7
+	VMOVUPS      64(AX), Y8
+	VMOVUPS      96(AX), Y9
+	VMULPS       64(R10), Y8, Y8
+	VMULPS       96(R10), Y9, Y9
+	VMULPS       64(R11), Y2, Y2
+	VMULPS       96(R11), Y3, Y3
+	VANDPS       Y6, Y2, Y2
+	VANDPS       Y7, Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	VMOVUPS      64(DX), Y8
+	VMOVUPS      96(DX), Y9
+	VCMPPS       $0x1e, Y8, Y2, Y10
+	VANDPS       Y10, Y6, Y6
+	VCMPPS       $0x1e, Y9, Y3, Y10
+	VANDPS       Y10, Y7, Y7
+	MOVQ         reset+88(FP), BP
+	VBLENDVPS    Y6, 64(BP), Y2, Y2
+	MOVQ         reset+88(FP), BP
+	VBLENDVPS    Y7, 96(BP), Y3, Y3
+	VMOVUPS      Y2, 64(AX)
+	VMOVUPS      Y3, 96(AX)
+	VPSUBD       Y0, Y4, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y6, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 32(CX)
+	VPSUBD       Y0, Y5, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y7, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 48(CX)
+	VMOVUPS      64(R12), Y2
+	VSUBPS       Y8, Y2, Y2
+	VMOVUPS      96(R12), Y3
+	VSUBPS       Y9, Y3, Y3
+	MOVQ         ltheta+96(FP), BP
+	MOVQ         ltheta+96(FP), BP
+	VMULPS       64(BP), Y2, Y2
+	MOVQ         ltheta+96(FP), BP
+	MOVQ         ltheta+96(FP), BP
+	VMULPS       96(BP), Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	MOVQ         dtheta+104(FP), BP
+	MOVQ         dtheta+104(FP), BP
+	VANDPS       64(BP), Y6, Y4
+	MOVQ         dtheta+104(FP), BP
+	MOVQ         dtheta+104(FP), BP
+	VANDPS       96(BP), Y7, Y5
+	VADDPS       Y4, Y2, Y2
+	VADDPS       Y5, Y3, Y3
+	VMOVUPS      Y2, 64(DX)
+	VMOVUPS      Y3, 96(DX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 64(SI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 64(R8)
+	VMOVMSKPS    Y6, BP
+	SHLQ         $0x10, BP
+	ORQ          BP, R15
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 96(SI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 96(R8)
+	VMOVMSKPS    Y7, BP
+	SHLQ         $0x18, BP
+	ORQ          BP, R15
+	VMOVUPS      128(SI), Y2
+	VMOVUPS      160(SI), Y3
+	VMOVUPS      128(BX), Y4
+	VMOVUPS      160(BX), Y5
+	MOVQ         bT1+128(FP), BP
+	VMOVUPS      128(BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         bT1+128(FP), BP
+	VMOVUPS      160(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         lT1+112(FP), BP
+	MOVQ         lT1+112(FP), BP
+	VMULPS       128(BP), Y6, Y6
+	MOVQ         lT1+112(FP), BP
+	MOVQ         lT1+112(FP), BP
+	VMULPS       160(BP), Y7, Y7
+	VADDPS       Y6, Y4, Y4
+	VADDPS       Y7, Y5, Y5
+	MOVQ         cT1+120(FP), BP
+	MOVQ         cT1+120(FP), BP
+	VMULPS       128(BP), Y2, Y2
+	MOVQ         cT1+120(FP), BP
+	MOVQ         cT1+120(FP), BP
+	VMULPS       160(BP), Y3, Y3
+	VADDPS       Y2, Y4, Y2
+	VADDPS       Y3, Y5, Y3
+	VMOVUPS      Y2, 128(BX)
+	VMOVUPS      Y3, 160(BX)
+	VMOVUPS      128(R8), Y4
+	VMOVUPS      160(R8), Y5
+	VMOVUPS      128(DI), Y6
+	VMOVUPS      160(DI), Y7
+	MOVQ         bT2+152(FP), BP
+	VMOVUPS      128(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         bT2+152(FP), BP
+	VMOVUPS      160(BP), Y9
+	VSUBPS       Y7, Y9, Y9
+	MOVQ         lT2+136(FP), BP
+	MOVQ         lT2+136(FP), BP
+	VMULPS       128(BP), Y8, Y8
+	MOVQ         lT2+136(FP), BP
+	MOVQ         lT2+136(FP), BP
+	VMULPS       160(BP), Y9, Y9
+	VADDPS       Y8, Y6, Y6
+	VADDPS       Y9, Y7, Y7
+	MOVQ         cT2+144(FP), BP
+	MOVQ         cT2+144(FP), BP
+	VMULPS       128(BP), Y4, Y4
+	MOVQ         cT2+144(FP), BP
+	MOVQ         cT2+144(FP), BP
+	VMULPS       160(BP), Y5, Y5
+	VADDPS       Y4, Y6, Y4
+	VADDPS       Y5, Y7, Y5
+	VMOVUPS      Y4, 128(DI)
+	VMOVUPS      Y5, 160(DI)
+	VADDPS       Y4, Y2, Y2
+	VADDPS       Y5, Y3, Y3
+	VPMOVZXWD    64(CX), Y4
+	VPMOVZXWD    80(CX), Y5
+	VPMOVZXWD    64(R9), Y6
+	VPMOVZXWD    80(R9), Y7
+	VPCMPGTD     Y6, Y4, Y6
+	VPCMPGTD     Y7, Y5, Y7
+	VMOVUPS      128(AX), Y8
+	VMOVUPS      160(AX), Y9
+	VMULPS       128(R10), Y8, Y8
+	VMULPS       160(R10), Y9, Y9
+	VMULPS       128(R11), Y2, Y2
+	VMULPS       160(R11), Y3, Y3
+	VANDPS       Y6, Y2, Y2
+	VANDPS       Y7, Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	VMOVUPS      128(DX), Y8
+	VMOVUPS      160(DX), Y9
+	VCMPPS       $0x1e, Y8, Y2, Y10
+	VANDPS       Y10, Y6, Y6
+	VCMPPS       $0x1e, Y9, Y3, Y10
+	VANDPS       Y10, Y7, Y7
+	MOVQ         reset+88(FP), BP
+	VBLENDVPS    Y6, 128(BP), Y2, Y2
+	MOVQ         reset+88(FP), BP
+	VBLENDVPS    Y7, 160(BP), Y3, Y3
+	VMOVUPS      Y2, 128(AX)
+	VMOVUPS      Y3, 160(AX)
+	VPSUBD       Y0, Y4, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y6, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 64(CX)
+	VPSUBD       Y0, Y5, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y7, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 80(CX)
+	VMOVUPS      128(R12), Y2
+	VSUBPS       Y8, Y2, Y2
+	VMOVUPS      160(R12), Y3
+	VSUBPS       Y9, Y3, Y3
+	MOVQ         ltheta+96(FP), BP
+	MOVQ         ltheta+96(FP), BP
+	VMULPS       128(BP), Y2, Y2
+	MOVQ         ltheta+96(FP), BP
+	MOVQ         ltheta+96(FP), BP
+	VMULPS       160(BP), Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	MOVQ         dtheta+104(FP), BP
+	MOVQ         dtheta+104(FP), BP
+	VANDPS       128(BP), Y6, Y4
+	MOVQ         dtheta+104(FP), BP
+	MOVQ         dtheta+104(FP), BP
+	VANDPS       160(BP), Y7, Y5
+	VADDPS       Y4, Y2, Y2
+	VADDPS       Y5, Y3, Y3
+	VMOVUPS      Y2, 128(DX)
+	VMOVUPS      Y3, 160(DX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 128(SI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 128(R8)
+	VMOVMSKPS    Y6, BP
+	SHLQ         $0x20, BP
+	ORQ          BP, R15
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 160(SI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 160(R8)
+	VMOVMSKPS    Y7, BP
+	SHLQ         $0x28, BP
+	ORQ          BP, R15
+	VMOVUPS      192(SI), Y2
+	VMOVUPS      224(SI), Y3
+	VMOVUPS      192(BX), Y4
+	VMOVUPS      224(BX), Y5
+	MOVQ         bT1+128(FP), BP
+	VMOVUPS      192(BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         bT1+128(FP), BP
+	VMOVUPS      224(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         lT1+112(FP), BP
+	MOVQ         lT1+112(FP), BP
+	VMULPS       192(BP), Y6, Y6
+	MOVQ         lT1+112(FP), BP
+	MOVQ         lT1+112(FP), BP
+	VMULPS       224(BP), Y7, Y7
+	VADDPS       Y6, Y4, Y4
+	VADDPS       Y7, Y5, Y5
+	MOVQ         cT1+120(FP), BP
+	MOVQ         cT1+120(FP), BP
+	VMULPS       192(BP), Y2, Y2
+	MOVQ         cT1+120(FP), BP
+	MOVQ         cT1+120(FP), BP
+	VMULPS       224(BP), Y3, Y3
+	VADDPS       Y2, Y4, Y2
+	VADDPS       Y3, Y5, Y3
+	VMOVUPS      Y2, 192(BX)
+	VMOVUPS      Y3, 224(BX)
+	VMOVUPS      192(R8), Y4
+	VMOVUPS      224(R8), Y5
+	VMOVUPS      192(DI), Y6
+	VMOVUPS      224(DI), Y7
+	MOVQ         bT2+152(FP), BP
+	VMOVUPS      192(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         bT2+152(FP), BP
+	VMOVUPS      224(BP), Y9
+	VSUBPS       Y7, Y9, Y9
+	MOVQ         lT2+136(FP), BP
+	MOVQ         lT2+136(FP), BP
+	VMULPS       192(BP), Y8, Y8
+	MOVQ         lT2+136(FP), BP
+	MOVQ         lT2+136(FP), BP
+	VMULPS       224(BP), Y9, Y9
+	VADDPS       Y8, Y6, Y6
+	VADDPS       Y9, Y7, Y7
+	MOVQ         cT2+144(FP), BP
+	MOVQ         cT2+144(FP), BP
+	VMULPS       192(BP), Y4, Y4
+	MOVQ         cT2+144(FP), BP
+	MOVQ         cT2+144(FP), BP
+	VMULPS       224(BP), Y5, Y5
+	VADDPS       Y4, Y6, Y4
+	VADDPS       Y5, Y7, Y5
+	VMOVUPS      Y4, 192(DI)
+	VMOVUPS      Y5, 224(DI)
+	VADDPS       Y4, Y2, Y2
+	VADDPS       Y5, Y3, Y3
+	VPMOVZXWD    96(CX), Y4
+	VPMOVZXWD    112(CX), Y5
+	VPMOVZXWD    96(R9), Y6
+	VPMOVZXWD    112(R9), Y7
+	VPCMPGTD     Y6, Y4, Y6
+	VPCMPGTD     Y7, Y5, Y7
+	VMOVUPS      192(AX), Y8
+	VMOVUPS      224(AX), Y9
+	VMULPS       192(R10), Y8, Y8
+	VMULPS       224(R10), Y9, Y9
+	VMULPS       192(R11), Y2, Y2
+	VMULPS       224(R11), Y3, Y3
+	VANDPS       Y6, Y2, Y2
+	VANDPS       Y7, Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	VMOVUPS      192(DX), Y8
+	VMOVUPS      224(DX), Y9
+	VCMPPS       $0x1e, Y8, Y2, Y10
+	VANDPS       Y10, Y6, Y6
+	VCMPPS       $0x1e, Y9, Y3, Y10
+	VANDPS       Y10, Y7, Y7
+	MOVQ         reset+88(FP), BP
+	VBLENDVPS    Y6, 192(BP), Y2, Y2
+	MOVQ         reset+88(FP), BP
+	VBLENDVPS    Y7, 224(BP), Y3, Y3
+	VMOVUPS      Y2, 192(AX)
+	VMOVUPS      Y3, 224(AX)
+	VPSUBD       Y0, Y4, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y6, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 96(CX)
+	VPSUBD       Y0, Y5, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y7, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 112(CX)
+	VMOVUPS      192(R12), Y2
+	VSUBPS       Y8, Y2, Y2
+	VMOVUPS      224(R12), Y3
+	VSUBPS       Y9, Y3, Y3
+	MOVQ         ltheta+96(FP), BP
+	MOVQ         ltheta+96(FP), BP
+	VMULPS       192(BP), Y2, Y2
+	MOVQ         ltheta+96(FP), BP
+	MOVQ         ltheta+96(FP), BP
+	VMULPS       224(BP), Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	MOVQ         dtheta+104(FP), BP
+	MOVQ         dtheta+104(FP), BP
+	VANDPS       192(BP), Y6, Y4
+	MOVQ         dtheta+104(FP), BP
+	MOVQ         dtheta+104(FP), BP
+	VANDPS       224(BP), Y7, Y5
+	VADDPS       Y4, Y2, Y2
+	VADDPS       Y5, Y3, Y3
+	VMOVUPS      Y2, 192(DX)
+	VMOVUPS      Y3, 224(DX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 192(SI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 192(R8)
+	VMOVMSKPS    Y6, BP
+	SHLQ         $0x30, BP
+	ORQ          BP, R15
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 224(SI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 224(R8)
+	VMOVMSKPS    Y7, BP
+	SHLQ         $0x38, BP
+	ORQ          BP, R15
+	MOVQ         R15, (R13)
+	ADDQ         $0x08, R13
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	ADDQ         $0x00000100, R8
+	ADDQ         cStride+160(FP), R9
+	ADDQ         dStride+168(FP), R10
+	ADDQ         grStride+176(FP), R11
+	ADDQ         thrStride+184(FP), R12
+	MOVQ         resetStride+192(FP), R15
+	ADDQ         R15, reset+88(FP)
+	MOVQ         lthetaStride+200(FP), R15
+	ADDQ         R15, ltheta+96(FP)
+	MOVQ         dthetaStride+208(FP), R15
+	ADDQ         R15, dtheta+104(FP)
+	MOVQ         lT1Stride+216(FP), R15
+	ADDQ         R15, lT1+112(FP)
+	MOVQ         cT1Stride+224(FP), R15
+	ADDQ         R15, cT1+120(FP)
+	MOVQ         bT1Stride+232(FP), R15
+	ADDQ         R15, bT1+128(FP)
+	MOVQ         lT2Stride+240(FP), R15
+	ADDQ         R15, lT2+136(FP)
+	MOVQ         cT2Stride+248(FP), R15
+	ADDQ         R15, cT2+144(FP)
+	MOVQ         bT2Stride+256(FP), R15
+	ADDQ         R15, bT2+152(FP)
+	DECQ         R14
+	JNZ          AdaptiveLeakyTraced2AVX2_block
+
+AdaptiveLeakyTraced2AVX2_done:
+	VZEROUPPER
+	RET
+
+// func adaptiveLeakyTraced2UniformAVX512(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+TEXT ·adaptiveLeakyTraced2UniformAVX512(SB), NOSPLIT, $0-128
+	// 4 scalars held in registers, 9 read from memory where used; vectors interleaved 4 at a time.
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS lT1+84(FP), Z2
+	VBROADCASTSS bT1+92(FP), Z3
+	VBROADCASTSS cT1+88(FP), Z4
+	VBROADCASTSS lT2+96(FP), Z5
+	MOVQ         v+0(FP), AX
+	MOVQ         r+8(FP), CX
+	MOVQ         theta+16(FP), DX
+	MOVQ         t1+24(FP), BX
+	MOVQ         x1+32(FP), SI
+	MOVQ         t2+40(FP), DI
+	MOVQ         x2+48(FP), R8
+	MOVQ         spikes+112(FP), R9
+	MOVQ         blocks+120(FP), R10
+	TESTQ        R10, R10
+	JZ           AdaptiveLeakyTraced2UniformAVX512_done
+
+AdaptiveLeakyTraced2UniformAVX512_block:
+	XORQ         R11, R11
+	VMOVUPS      (SI), Z6
+	VMOVUPS      64(SI), Z7
+	VMOVUPS      128(SI), Z8
+	VMOVUPS      192(SI), Z9
+	VMOVUPS      (BX), Z10
+	VMOVUPS      64(BX), Z11
+	VMOVUPS      128(BX), Z12
+	VMOVUPS      192(BX), Z13
+	VSUBPS       Z10, Z3, Z14
+	VSUBPS       Z11, Z3, Z15
+	VSUBPS       Z12, Z3, Z16
+	VSUBPS       Z13, Z3, Z17
+	VMULPS       Z14, Z2, Z14
+	VMULPS       Z15, Z2, Z15
+	VMULPS       Z16, Z2, Z16
+	VMULPS       Z17, Z2, Z17
+	VADDPS       Z14, Z10, Z10
+	VADDPS       Z15, Z11, Z11
+	VADDPS       Z16, Z12, Z12
+	VADDPS       Z17, Z13, Z13
+	VMULPS       Z6, Z4, Z14
+	VMULPS       Z7, Z4, Z15
+	VMULPS       Z8, Z4, Z16
+	VMULPS       Z9, Z4, Z17
+	VADDPS       Z14, Z10, Z10
+	VADDPS       Z15, Z11, Z11
+	VADDPS       Z16, Z12, Z12
+	VADDPS       Z17, Z13, Z13
+	VMOVUPS      Z10, (BX)
+	VMOVUPS      Z11, 64(BX)
+	VMOVUPS      Z12, 128(BX)
+	VMOVUPS      Z13, 192(BX)
+	VMOVUPS      (R8), Z14
+	VMOVUPS      64(R8), Z15
+	VMOVUPS      128(R8), Z16
+	VMOVUPS      192(R8), Z17
+	VMOVUPS      (DI), Z18
+	VMOVUPS      64(DI), Z19
+	VMOVUPS      128(DI), Z20
+	VMOVUPS      192(DI), Z21
+	VBROADCASTSS bT2+104(FP), Z22
+	VSUBPS       Z18, Z22, Z22
+	VBROADCASTSS bT2+104(FP), Z23
+	VSUBPS       Z19, Z23, Z23
+	VBROADCASTSS bT2+104(FP), Z24
+	VSUBPS       Z20, Z24, Z24
+	VBROADCASTSS bT2+104(FP), Z25
+	VSUBPS       Z21, Z25, Z25
+	VMULPS       Z22, Z5, Z22
+	VMULPS       Z23, Z5, Z23
+	VMULPS       Z24, Z5, Z24
+	VMULPS       Z25, Z5, Z25
+	VADDPS       Z22, Z18, Z18
+	VADDPS       Z23, Z19, Z19
+	VADDPS       Z24, Z20, Z20
+	VADDPS       Z25, Z21, Z21
+	VMULPS.BCST  cT2+100(FP), Z14, Z22
+	VMULPS.BCST  cT2+100(FP), Z15, Z23
+	VMULPS.BCST  cT2+100(FP), Z16, Z24
+	VMULPS.BCST  cT2+100(FP), Z17, Z25
+	VADDPS       Z22, Z18, Z18
+	VADDPS       Z23, Z19, Z19
+	VADDPS       Z24, Z20, Z20
+	VADDPS       Z25, Z21, Z21
+	VMOVUPS      Z18, (DI)
+	VMOVUPS      Z19, 64(DI)
+	VMOVUPS      Z20, 128(DI)
+	VMOVUPS      Z21, 192(DI)
+	VADDPS       Z18, Z10, Z10
+	VADDPS       Z19, Z11, Z11
+	VADDPS       Z20, Z12, Z12
+	VADDPS       Z21, Z13, Z13
+	VMOVDQU16    (CX), Y18
+	VMOVDQU16    32(CX), Y19
+	VMOVDQU16    64(CX), Y20
+	VMOVDQU16    96(CX), Y21
+	VPBROADCASTW c+56(FP), Y22
+	VPBROADCASTW c+56(FP), Y23
+	VPBROADCASTW c+56(FP), Y24
+	VPBROADCASTW c+56(FP), Y25
+	VPCMPUW      $0x06, Y22, Y18, K1
+	VPCMPUW      $0x06, Y23, Y19, K2
+	VPCMPUW      $0x06, Y24, Y20, K3
+	VPCMPUW      $0x06, Y25, Y21, K4
+	VMOVUPS      (AX), Z22
+	VMOVUPS      64(AX), Z23
+	VMOVUPS      128(AX), Z24
+	VMOVUPS      192(AX), Z25
+	VMULPS.BCST  d+60(FP), Z22, Z22
+	VMULPS.BCST  d+60(FP), Z23, Z23
+	VMULPS.BCST  d+60(FP), Z24, Z24
+	VMULPS.BCST  d+60(FP), Z25, Z25
+	VMULPS.BCST  gr+64(FP), Z10, Z10
+	VMULPS.BCST  gr+64(FP), Z11, Z11
+	VMULPS.BCST  gr+64(FP), Z12, Z12
+	VMULPS.BCST  gr+64(FP), Z13, Z13
+	VMOVUPS.Z    Z10, K1, Z10
+	VMOVUPS.Z    Z11, K2, Z11
+	VMOVUPS.Z    Z12, K3, Z12
+	VMOVUPS.Z    Z13, K4, Z13
+	VADDPS       Z10, Z22, Z10
+	VADDPS       Z11, Z23, Z11
+	VADDPS       Z12, Z24, Z12
+	VADDPS       Z13, Z25, Z13
+	VMOVUPS      (DX), Z22
+	VMOVUPS      64(DX), Z23
+	VMOVUPS      128(DX), Z24
+	VMOVUPS      192(DX), Z25
+	VCMPPS       $0x1e, Z22, Z10, K1, K1
+	VCMPPS       $0x1e, Z23, Z11, K2, K2
+	VCMPPS       $0x1e, Z24, Z12, K3, K3
+	VCMPPS       $0x1e, Z25, Z13, K4, K4
+	VXORPS       Z26, Z26, Z26
+	VBROADCASTSS reset+72(FP), Z27
+	VBLENDMPS    Z27, Z10, K1, Z26
+	VXORPS       Z10, Z10, Z10
+	VBROADCASTSS reset+72(FP), Z27
+	VBLENDMPS    Z27, Z11, K2, Z10
+	VXORPS       Z11, Z11, Z11
+	VBROADCASTSS reset+72(FP), Z27
+	VBLENDMPS    Z27, Z12, K3, Z11
+	VXORPS       Z12, Z12, Z12
+	VBROADCASTSS reset+72(FP), Z27
+	VBLENDMPS    Z27, Z13, K4, Z12
+	VMOVUPS      Z26, (AX)
+	VMOVUPS      Z10, 64(AX)
+	VMOVUPS      Z11, 128(AX)
+	VMOVUPS      Z12, 192(AX)
+	VPADDUSW     Y0, Y18, Y10
+	VMOVDQU16    Y1, K1, Y10
+	VMOVDQU16    Y10, (CX)
+	VPADDUSW     Y0, Y19, Y10
+	VMOVDQU16    Y1, K2, Y10
+	VMOVDQU16    Y10, 32(CX)
+	VPADDUSW     Y0, Y20, Y10
+	VMOVDQU16    Y1, K3, Y10
+	VMOVDQU16    Y10, 64(CX)
+	VPADDUSW     Y0, Y21, Y10
+	VMOVDQU16    Y1, K4, Y10
+	VMOVDQU16    Y10, 96(CX)
+	VBROADCASTSS thr+68(FP), Z10
+	VSUBPS       Z22, Z10, Z10
+	VBROADCASTSS thr+68(FP), Z11
+	VSUBPS       Z23, Z11, Z11
+	VBROADCASTSS thr+68(FP), Z12
+	VSUBPS       Z24, Z12, Z12
+	VBROADCASTSS thr+68(FP), Z13
+	VSUBPS       Z25, Z13, Z13
+	VMULPS.BCST  ltheta+76(FP), Z10, Z10
+	VMULPS.BCST  ltheta+76(FP), Z11, Z11
+	VMULPS.BCST  ltheta+76(FP), Z12, Z12
+	VMULPS.BCST  ltheta+76(FP), Z13, Z13
+	VADDPS       Z10, Z22, Z10
+	VADDPS       Z11, Z23, Z11
+	VADDPS       Z12, Z24, Z12
+	VADDPS       Z13, Z25, Z13
+	VBROADCASTSS dtheta+80(FP), Z18
+	VMOVUPS.Z    Z18, K1, Z18
+	VBROADCASTSS dtheta+80(FP), Z19
+	VMOVUPS.Z    Z19, K2, Z19
+	VBROADCASTSS dtheta+80(FP), Z20
+	VMOVUPS.Z    Z20, K3, Z20
+	VBROADCASTSS dtheta+80(FP), Z21
+	VMOVUPS.Z    Z21, K4, Z21
+	VADDPS       Z18, Z10, Z10
+	VADDPS       Z19, Z11, Z11
+	VADDPS       Z20, Z12, Z12
+	VADDPS       Z21, Z13, Z13
+	VMOVUPS      Z10, (DX)
+	VMOVUPS      Z11, 64(DX)
+	VMOVUPS      Z12, 128(DX)
+	VMOVUPS      Z13, 192(DX)
+	VPTESTMD     Z6, Z6, K5
+	VMOVDQU32    Z1, K5, (SI)
+	VPTESTMD     Z14, Z14, K5
+	VMOVDQU32    Z1, K5, (R8)
+	KMOVW        K1, R12
+	ORQ          R12, R11
+	VPTESTMD     Z7, Z7, K1
+	VMOVDQU32    Z1, K1, 64(SI)
+	VPTESTMD     Z15, Z15, K1
+	VMOVDQU32    Z1, K1, 64(R8)
+	KMOVW        K2, R12
+	SHLQ         $0x10, R12
+	ORQ          R12, R11
+	VPTESTMD     Z8, Z8, K1
+	VMOVDQU32    Z1, K1, 128(SI)
+	VPTESTMD     Z16, Z16, K1
+	VMOVDQU32    Z1, K1, 128(R8)
+	KMOVW        K3, R12
+	SHLQ         $0x20, R12
+	ORQ          R12, R11
+	VPTESTMD     Z9, Z9, K1
+	VMOVDQU32    Z1, K1, 192(SI)
+	VPTESTMD     Z17, Z17, K1
+	VMOVDQU32    Z1, K1, 192(R8)
+	KMOVW        K4, R12
+	SHLQ         $0x30, R12
+	ORQ          R12, R11
+	MOVQ         R11, (R9)
+	ADDQ         $0x08, R9
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	ADDQ         $0x00000100, R8
+	DECQ         R10
+	JNZ          AdaptiveLeakyTraced2UniformAVX512_block
+
+AdaptiveLeakyTraced2UniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func adaptiveLeakyTraced2UniformAVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·adaptiveLeakyTraced2UniformAVX2(SB), $448-128
+	// 1 scalars held in registers, 12 read from memory where used; vectors interleaved 2 at a time.
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y1
+	VBROADCASTSS bT1+92(FP), Y2
+	VMOVUPS      Y2, (AX)
+	VBROADCASTSS bT2+104(FP), Y2
+	VMOVUPS      Y2, 32(AX)
+	VPBROADCASTW c+56(FP), X2
+	VPMOVZXWD    X2, Y2
+	VMOVUPS      Y2, 64(AX)
+	VBROADCASTSS cT1+88(FP), Y2
+	VMOVUPS      Y2, 96(AX)
+	VBROADCASTSS cT2+100(FP), Y2
+	VMOVUPS      Y2, 128(AX)
+	VBROADCASTSS d+60(FP), Y2
+	VMOVUPS      Y2, 160(AX)
+	VBROADCASTSS dtheta+80(FP), Y2
+	VMOVUPS      Y2, 192(AX)
+	VBROADCASTSS gr+64(FP), Y2
+	VMOVUPS      Y2, 224(AX)
+	VBROADCASTSS lT1+84(FP), Y2
+	VBROADCASTSS lT2+96(FP), Y3
+	VMOVUPS      Y3, 256(AX)
+	VBROADCASTSS ltheta+76(FP), Y3
+	VMOVUPS      Y3, 288(AX)
+	VBROADCASTSS reset+72(FP), Y3
+	VMOVUPS      Y3, 320(AX)
+	VBROADCASTSS thr+68(FP), Y3
+	VMOVUPS      Y3, 352(AX)
+	MOVQ         v+0(FP), CX
+	MOVQ         r+8(FP), DX
+	MOVQ         theta+16(FP), BX
+	MOVQ         t1+24(FP), SI
+	MOVQ         x1+32(FP), DI
+	MOVQ         t2+40(FP), R8
+	MOVQ         x2+48(FP), R9
+	MOVQ         spikes+112(FP), R10
+	MOVQ         blocks+120(FP), R11
+	TESTQ        R11, R11
+	JZ           AdaptiveLeakyTraced2UniformAVX2_done
+
+AdaptiveLeakyTraced2UniformAVX2_block:
+	XORQ         R12, R12
+	VMOVUPS      (DI), Y3
+	VMOVUPS      32(DI), Y4
+	VMOVUPS      (SI), Y5
+	VMOVUPS      32(SI), Y6
+	VMOVUPS      (AX), Y7
+	VSUBPS       Y5, Y7, Y7
+	VMOVUPS      (AX), Y8
+	VSUBPS       Y6, Y8, Y8
+	VMULPS       Y7, Y2, Y7
+	VMULPS       Y8, Y2, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       96(AX), Y3, Y3
+	VMULPS       96(AX), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, (SI)
+	VMOVUPS      Y4, 32(SI)
+	VMOVUPS      (R9), Y5
+	VMOVUPS      32(R9), Y6
+	VMOVUPS      (R8), Y7
+	VMOVUPS      32(R8), Y8
+	VMOVUPS      32(AX), Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      32(AX), Y10
+	VSUBPS       Y8, Y10, Y10
+	VMULPS       256(AX), Y9, Y9
+	VMULPS       256(AX), Y10, Y10
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y10, Y8, Y8
+	VMULPS       128(AX), Y5, Y5
+	VMULPS       128(AX), Y6, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
+	VMOVUPS      Y5, (R8)
+	VMOVUPS      Y6, 32(R8)
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	VPMOVZXWD    (DX), Y5
+	VPMOVZXWD    16(DX), Y6
+	VPCMPGTD     64(AX), Y5, Y7
+	VPCMPGTD     64(AX), Y6, Y8
+	VMOVUPS      (CX), Y9
+	VMOVUPS      32(CX), Y10
+	VMULPS       160(AX), Y9, Y9
+	VMULPS       160(AX), Y10, Y10
+	VMULPS       224(AX), Y3, Y3
+	VMULPS       224(AX), Y4, Y4
+	VANDPS       Y7, Y3, Y3
+	VANDPS       Y8, Y4, Y4
+	VADDPS       Y3, Y9, Y3
+	VADDPS       Y4, Y10, Y4
+	VMOVUPS      (BX), Y9
+	VMOVUPS      32(BX), Y10
+	VCMPPS       $0x1e, Y9, Y3, Y11
+	VANDPS       Y11, Y7, Y7
+	VCMPPS       $0x1e, Y10, Y4, Y11
+	VANDPS       Y11, Y8, Y8
+	VBLENDVPS    Y7, 320(AX), Y3, Y3
+	VBLENDVPS    Y8, 320(AX), Y4, Y4
+	VMOVUPS      Y3, (CX)
+	VMOVUPS      Y4, 32(CX)
+	VPSUBD       Y0, Y5, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, (DX)
+	VPSUBD       Y0, Y6, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 16(DX)
+	VMOVUPS      352(AX), Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      352(AX), Y4
+	VSUBPS       Y10, Y4, Y4
+	VMULPS       288(AX), Y3, Y3
+	VMULPS       288(AX), Y4, Y4
+	VADDPS       Y3, Y9, Y3
+	VADDPS       Y4, Y10, Y4
+	VANDPS       192(AX), Y7, Y5
+	VANDPS       192(AX), Y8, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	VMOVUPS      Y3, (BX)
+	VMOVUPS      Y4, 32(BX)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, (DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, (R9)
+	VMOVMSKPS    Y7, R13
+	ORQ          R13, R12
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 32(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 32(R9)
+	VMOVMSKPS    Y8, R13
+	SHLQ         $0x08, R13
+	ORQ          R13, R12
+	VMOVUPS      64(DI), Y3
+	VMOVUPS      96(DI), Y4
+	VMOVUPS      64(SI), Y5
+	VMOVUPS      96(SI), Y6
+	VMOVUPS      (AX), Y7
+	VSUBPS       Y5, Y7, Y7
+	VMOVUPS      (AX), Y8
+	VSUBPS       Y6, Y8, Y8
+	VMULPS       Y7, Y2, Y7
+	VMULPS       Y8, Y2, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       96(AX), Y3, Y3
+	VMULPS       96(AX), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 64(SI)
+	VMOVUPS      Y4, 96(SI)
+	VMOVUPS      64(R9), Y5
+	VMOVUPS      96(R9), Y6
+	VMOVUPS      64(R8), Y7
+	VMOVUPS      96(R8), Y8
+	VMOVUPS      32(AX), Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      32(AX), Y10
+	VSUBPS       Y8, Y10, Y10
+	VMULPS       256(AX), Y9, Y9
+	VMULPS       256(AX), Y10, Y10
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y10, Y8, Y8
+	VMULPS       128(AX), Y5, Y5
+	VMULPS       128(AX), Y6, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
+	VMOVUPS      Y5, 64(R8)
+	VMOVUPS      Y6, 96(R8)
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	VPMOVZXWD    32(DX), Y5
+	VPMOVZXWD    48(DX), Y6
+	VPCMPGTD     64(AX), Y5, Y7
+	VPCMPGTD     64(AX), Y6, Y8
+	VMOVUPS      64(CX), Y9
+	VMOVUPS      96(CX), Y10
+	VMULPS       160(AX), Y9, Y9
+	VMULPS       160(AX), Y10, Y10
+	VMULPS       224(AX), Y3, Y3
+	VMULPS       224(AX), Y4, Y4
+	VANDPS       Y7, Y3, Y3
+	VANDPS       Y8, Y4, Y4
+	VADDPS       Y3, Y9, Y3
+	VADDPS       Y4, Y10, Y4
+	VMOVUPS      64(BX), Y9
+	VMOVUPS      96(BX), Y10
+	VCMPPS       $0x1e, Y9, Y3, Y11
+	VANDPS       Y11, Y7, Y7
+	VCMPPS       $0x1e, Y10, Y4, Y11
+	VANDPS       Y11, Y8, Y8
+	VBLENDVPS    Y7, 320(AX), Y3, Y3
+	VBLENDVPS    Y8, 320(AX), Y4, Y4
+	VMOVUPS      Y3, 64(CX)
+	VMOVUPS      Y4, 96(CX)
+	VPSUBD       Y0, Y5, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 32(DX)
+	VPSUBD       Y0, Y6, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 48(DX)
+	VMOVUPS      352(AX), Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      352(AX), Y4
+	VSUBPS       Y10, Y4, Y4
+	VMULPS       288(AX), Y3, Y3
+	VMULPS       288(AX), Y4, Y4
+	VADDPS       Y3, Y9, Y3
+	VADDPS       Y4, Y10, Y4
+	VANDPS       192(AX), Y7, Y5
+	VANDPS       192(AX), Y8, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	VMOVUPS      Y3, 64(BX)
+	VMOVUPS      Y4, 96(BX)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 64(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 64(R9)
+	VMOVMSKPS    Y7, R13
+	SHLQ         $0x10, R13
+	ORQ          R13, R12
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 96(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 96(R9)
+	VMOVMSKPS    Y8, R13
+	SHLQ         $0x18, R13
+	ORQ          R13, R12
+	VMOVUPS      128(DI), Y3
+	VMOVUPS      160(DI), Y4
+	VMOVUPS      128(SI), Y5
+	VMOVUPS      160(SI), Y6
+	VMOVUPS      (AX), Y7
+	VSUBPS       Y5, Y7, Y7
+	VMOVUPS      (AX), Y8
+	VSUBPS       Y6, Y8, Y8
+	VMULPS       Y7, Y2, Y7
+	VMULPS       Y8, Y2, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       96(AX), Y3, Y3
+	VMULPS       96(AX), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 128(SI)
+	VMOVUPS      Y4, 160(SI)
+	VMOVUPS      128(R9), Y5
+	VMOVUPS      160(R9), Y6
+	VMOVUPS      128(R8), Y7
+	VMOVUPS      160(R8), Y8
+	VMOVUPS      32(AX), Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      32(AX), Y10
+	VSUBPS       Y8, Y10, Y10
+	VMULPS       256(AX), Y9, Y9
+	VMULPS       256(AX), Y10, Y10
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y10, Y8, Y8
+	VMULPS       128(AX), Y5, Y5
+	VMULPS       128(AX), Y6, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
+	VMOVUPS      Y5, 128(R8)
+	VMOVUPS      Y6, 160(R8)
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	VPMOVZXWD    64(DX), Y5
+	VPMOVZXWD    80(DX), Y6
+	VPCMPGTD     64(AX), Y5, Y7
+	VPCMPGTD     64(AX), Y6, Y8
+	VMOVUPS      128(CX), Y9
+	VMOVUPS      160(CX), Y10
+	VMULPS       160(AX), Y9, Y9
+	VMULPS       160(AX), Y10, Y10
+	VMULPS       224(AX), Y3, Y3
+	VMULPS       224(AX), Y4, Y4
+	VANDPS       Y7, Y3, Y3
+	VANDPS       Y8, Y4, Y4
+	VADDPS       Y3, Y9, Y3
+	VADDPS       Y4, Y10, Y4
+	VMOVUPS      128(BX), Y9
+	VMOVUPS      160(BX), Y10
+	VCMPPS       $0x1e, Y9, Y3, Y11
+	VANDPS       Y11, Y7, Y7
+	VCMPPS       $0x1e, Y10, Y4, Y11
+	VANDPS       Y11, Y8, Y8
+	VBLENDVPS    Y7, 320(AX), Y3, Y3
+	VBLENDVPS    Y8, 320(AX), Y4, Y4
+	VMOVUPS      Y3, 128(CX)
+	VMOVUPS      Y4, 160(CX)
+	VPSUBD       Y0, Y5, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 64(DX)
+	VPSUBD       Y0, Y6, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 80(DX)
+	VMOVUPS      352(AX), Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      352(AX), Y4
+	VSUBPS       Y10, Y4, Y4
+	VMULPS       288(AX), Y3, Y3
+	VMULPS       288(AX), Y4, Y4
+	VADDPS       Y3, Y9, Y3
+	VADDPS       Y4, Y10, Y4
+	VANDPS       192(AX), Y7, Y5
+	VANDPS       192(AX), Y8, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	VMOVUPS      Y3, 128(BX)
+	VMOVUPS      Y4, 160(BX)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 128(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 128(R9)
+	VMOVMSKPS    Y7, R13
+	SHLQ         $0x20, R13
+	ORQ          R13, R12
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 160(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 160(R9)
+	VMOVMSKPS    Y8, R13
+	SHLQ         $0x28, R13
+	ORQ          R13, R12
+	VMOVUPS      192(DI), Y3
+	VMOVUPS      224(DI), Y4
+	VMOVUPS      192(SI), Y5
+	VMOVUPS      224(SI), Y6
+	VMOVUPS      (AX), Y7
+	VSUBPS       Y5, Y7, Y7
+	VMOVUPS      (AX), Y8
+	VSUBPS       Y6, Y8, Y8
+	VMULPS       Y7, Y2, Y7
+	VMULPS       Y8, Y2, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       96(AX), Y3, Y3
+	VMULPS       96(AX), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 192(SI)
+	VMOVUPS      Y4, 224(SI)
+	VMOVUPS      192(R9), Y5
+	VMOVUPS      224(R9), Y6
+	VMOVUPS      192(R8), Y7
+	VMOVUPS      224(R8), Y8
+	VMOVUPS      32(AX), Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      32(AX), Y10
+	VSUBPS       Y8, Y10, Y10
+	VMULPS       256(AX), Y9, Y9
+	VMULPS       256(AX), Y10, Y10
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y10, Y8, Y8
+	VMULPS       128(AX), Y5, Y5
+	VMULPS       128(AX), Y6, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
+	VMOVUPS      Y5, 192(R8)
+	VMOVUPS      Y6, 224(R8)
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	VPMOVZXWD    96(DX), Y5
+	VPMOVZXWD    112(DX), Y6
+	VPCMPGTD     64(AX), Y5, Y7
+	VPCMPGTD     64(AX), Y6, Y8
+	VMOVUPS      192(CX), Y9
+	VMOVUPS      224(CX), Y10
+	VMULPS       160(AX), Y9, Y9
+	VMULPS       160(AX), Y10, Y10
+	VMULPS       224(AX), Y3, Y3
+	VMULPS       224(AX), Y4, Y4
+	VANDPS       Y7, Y3, Y3
+	VANDPS       Y8, Y4, Y4
+	VADDPS       Y3, Y9, Y3
+	VADDPS       Y4, Y10, Y4
+	VMOVUPS      192(BX), Y9
+	VMOVUPS      224(BX), Y10
+	VCMPPS       $0x1e, Y9, Y3, Y11
+	VANDPS       Y11, Y7, Y7
+	VCMPPS       $0x1e, Y10, Y4, Y11
+	VANDPS       Y11, Y8, Y8
+	VBLENDVPS    Y7, 320(AX), Y3, Y3
+	VBLENDVPS    Y8, 320(AX), Y4, Y4
+	VMOVUPS      Y3, 192(CX)
+	VMOVUPS      Y4, 224(CX)
+	VPSUBD       Y0, Y5, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 96(DX)
+	VPSUBD       Y0, Y6, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 112(DX)
+	VMOVUPS      352(AX), Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      352(AX), Y4
+	VSUBPS       Y10, Y4, Y4
+	VMULPS       288(AX), Y3, Y3
+	VMULPS       288(AX), Y4, Y4
+	VADDPS       Y3, Y9, Y3
+	VADDPS       Y4, Y10, Y4
+	VANDPS       192(AX), Y7, Y5
+	VANDPS       192(AX), Y8, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	VMOVUPS      Y3, 192(BX)
+	VMOVUPS      Y4, 224(BX)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 192(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 192(R9)
+	VMOVMSKPS    Y7, R13
+	SHLQ         $0x30, R13
+	ORQ          R13, R12
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 224(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 224(R9)
+	VMOVMSKPS    Y8, R13
+	SHLQ         $0x38, R13
+	ORQ          R13, R12
+	MOVQ         R12, (R10)
+	ADDQ         $0x08, R10
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	ADDQ         $0x00000100, R8
+	ADDQ         $0x00000100, R9
+	DECQ         R11
+	JNZ          AdaptiveLeakyTraced2UniformAVX2_block
+
+AdaptiveLeakyTraced2UniformAVX2_done:
+	VZEROUPPER
+	RET
+
 // func tracerAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·tracerAVX512(SB), NOSPLIT, $0-80

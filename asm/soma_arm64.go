@@ -130,6 +130,62 @@ func izhikevichNEON(v *float32, u *float32, cur *float32, rest *float32, res *fl
 //go:noescape
 func izhikevichUniformNEON(v *float32, u *float32, cur *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, spikes *uint64, blocks int)
 
+// leakyTraced2NEON is the kernel of LeakyTraced2NEON on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that LeakyTraced2NEON checks its slices hold.
+//
+//go:noescape
+func leakyTraced2NEON(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, dStride, grStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int)
+
+// leakyTraced2UniformNEON is the kernel of LeakyTraced2UniformNEON on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that LeakyTraced2UniformNEON checks its slices hold.
+//
+//go:noescape
+func leakyTraced2UniformNEON(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+
+// refractoryLeakyTraced2NEON is the kernel of RefractoryLeakyTraced2NEON on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RefractoryLeakyTraced2NEON checks its slices hold.
+//
+//go:noescape
+func refractoryLeakyTraced2NEON(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride, dStride, grStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int)
+
+// refractoryLeakyTraced2UniformNEON is the kernel of RefractoryLeakyTraced2UniformNEON on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RefractoryLeakyTraced2UniformNEON checks its slices hold.
+//
+//go:noescape
+func refractoryLeakyTraced2UniformNEON(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+
+// strictRefractoryLeakyTraced2NEON is the kernel of StrictRefractoryLeakyTraced2NEON on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that StrictRefractoryLeakyTraced2NEON checks its slices hold.
+//
+//go:noescape
+func strictRefractoryLeakyTraced2NEON(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride, dStride, grStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int)
+
+// strictRefractoryLeakyTraced2UniformNEON is the kernel of StrictRefractoryLeakyTraced2UniformNEON on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that StrictRefractoryLeakyTraced2UniformNEON checks its slices hold.
+//
+//go:noescape
+func strictRefractoryLeakyTraced2UniformNEON(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+
+// adaptiveLeakyTraced2NEON is the kernel of AdaptiveLeakyTraced2NEON on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that AdaptiveLeakyTraced2NEON checks its slices hold.
+//
+//go:noescape
+func adaptiveLeakyTraced2NEON(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride, dStride, grStride, thrStride, resetStride, lthetaStride, dthetaStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int)
+
+// adaptiveLeakyTraced2UniformNEON is the kernel of AdaptiveLeakyTraced2UniformNEON on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that AdaptiveLeakyTraced2UniformNEON checks its slices hold.
+//
+//go:noescape
+func adaptiveLeakyTraced2UniformNEON(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+
 // tracerNEON is the kernel of TracerNEON on blocks·64 units, unchecked: every pointer must
 // address the blocks·64 values (64 per block for a parameter of stride 0, one for a
 // uniform kernel's parameters) that TracerNEON checks its slices hold.

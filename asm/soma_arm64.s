@@ -19918,6 +19918,6554 @@ IzhikevichUniformNEON_block:
 IzhikevichUniformNEON_done:
 	RET
 
+// func leakyTraced2NEON(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, dStride, grStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int)
+TEXT ·leakyTraced2NEON(SB), NOSPLIT, $0-216
+	// 0 scalars held in registers, 0 loaded from the stack where used; vectors interleaved 4 at a time.
+	VMOVI $0, V0.B16
+	MOVD $0x8040201008040201, R0
+	VDUP R0, V1.D2
+	MOVD v+0(FP), R0
+	MOVD t1+8(FP), R1
+	MOVD x1+16(FP), R2
+	MOVD t2+24(FP), R3
+	MOVD x2+32(FP), R4
+	MOVD d+40(FP), R5
+	MOVD gr+48(FP), R6
+	MOVD thr+56(FP), R7
+	MOVD reset+64(FP), R8
+	MOVD lT1+72(FP), R9
+	MOVD cT1+80(FP), R10
+	MOVD bT1+88(FP), R11
+	MOVD lT2+96(FP), R12
+	MOVD cT2+104(FP), R13
+	MOVD bT2+112(FP), R14
+	MOVD spikes+200(FP), R15
+	MOVD blocks+208(FP), R19
+	CBZ R19, LeakyTraced2NEON_done
+
+LeakyTraced2NEON_block:
+	FMOVQ 0(R2), F2
+	FMOVQ 16(R2), F3
+	FMOVQ 32(R2), F4
+	FMOVQ 48(R2), F5
+	FMOVQ 0(R1), F6
+	FMOVQ 16(R1), F7
+	FMOVQ 32(R1), F8
+	FMOVQ 48(R1), F9
+	FMOVQ 0(R11), F10
+	WORD $0x4ea6d54a // fsub v10.4s, v10.4s, v6.4s
+	FMOVQ 16(R11), F11
+	WORD $0x4ea7d56b // fsub v11.4s, v11.4s, v7.4s
+	FMOVQ 32(R11), F12
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	FMOVQ 48(R11), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 0(R9), F14
+	WORD $0x6e2addca // fmul v10.4s, v14.4s, v10.4s
+	FMOVQ 16(R9), F14
+	WORD $0x6e2bddcb // fmul v11.4s, v14.4s, v11.4s
+	FMOVQ 32(R9), F14
+	WORD $0x6e2cddcc // fmul v12.4s, v14.4s, v12.4s
+	FMOVQ 48(R9), F14
+	WORD $0x6e2dddcd // fmul v13.4s, v14.4s, v13.4s
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	FMOVQ 0(R10), F10
+	WORD $0x6e22dd42 // fmul v2.4s, v10.4s, v2.4s
+	FMOVQ 16(R10), F10
+	WORD $0x6e23dd43 // fmul v3.4s, v10.4s, v3.4s
+	FMOVQ 32(R10), F10
+	WORD $0x6e24dd44 // fmul v4.4s, v10.4s, v4.4s
+	FMOVQ 48(R10), F10
+	WORD $0x6e25dd45 // fmul v5.4s, v10.4s, v5.4s
+	WORD $0x4e22d4c2 // fadd v2.4s, v6.4s, v2.4s
+	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	FMOVQ F2, 0(R1)
+	FMOVQ F3, 16(R1)
+	FMOVQ F4, 32(R1)
+	FMOVQ F5, 48(R1)
+	FMOVQ 0(R4), F6
+	FMOVQ 16(R4), F7
+	FMOVQ 32(R4), F8
+	FMOVQ 48(R4), F9
+	FMOVQ 0(R3), F10
+	FMOVQ 16(R3), F11
+	FMOVQ 32(R3), F12
+	FMOVQ 48(R3), F13
+	FMOVQ 0(R14), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 16(R14), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 32(R14), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 48(R14), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 0(R12), F18
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	FMOVQ 16(R12), F18
+	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
+	FMOVQ 32(R12), F18
+	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
+	FMOVQ 48(R12), F18
+	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 0(R13), F14
+	WORD $0x6e26ddc6 // fmul v6.4s, v14.4s, v6.4s
+	FMOVQ 16(R13), F14
+	WORD $0x6e27ddc7 // fmul v7.4s, v14.4s, v7.4s
+	FMOVQ 32(R13), F14
+	WORD $0x6e28ddc8 // fmul v8.4s, v14.4s, v8.4s
+	FMOVQ 48(R13), F14
+	WORD $0x6e29ddc9 // fmul v9.4s, v14.4s, v9.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ F6, 0(R3)
+	FMOVQ F7, 16(R3)
+	FMOVQ F8, 32(R3)
+	FMOVQ F9, 48(R3)
+	WORD $0x4e26d442 // fadd v2.4s, v2.4s, v6.4s
+	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
+	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
+	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
+	FMOVQ 0(R0), F6
+	FMOVQ 16(R0), F7
+	FMOVQ 32(R0), F8
+	FMOVQ 48(R0), F9
+	FMOVQ 0(R5), F10
+	WORD $0x6e26dd46 // fmul v6.4s, v10.4s, v6.4s
+	FMOVQ 16(R5), F10
+	WORD $0x6e27dd47 // fmul v7.4s, v10.4s, v7.4s
+	FMOVQ 32(R5), F10
+	WORD $0x6e28dd48 // fmul v8.4s, v10.4s, v8.4s
+	FMOVQ 48(R5), F10
+	WORD $0x6e29dd49 // fmul v9.4s, v10.4s, v9.4s
+	FMOVQ 0(R6), F10
+	WORD $0x6e22dd42 // fmul v2.4s, v10.4s, v2.4s
+	FMOVQ 16(R6), F10
+	WORD $0x6e23dd43 // fmul v3.4s, v10.4s, v3.4s
+	FMOVQ 32(R6), F10
+	WORD $0x6e24dd44 // fmul v4.4s, v10.4s, v4.4s
+	FMOVQ 48(R6), F10
+	WORD $0x6e25dd45 // fmul v5.4s, v10.4s, v5.4s
+	WORD $0x4e22d4c2 // fadd v2.4s, v6.4s, v2.4s
+	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	FMOVQ 0(R7), F6
+	WORD $0x6ea6e446 // fcmgt v6.4s, v2.4s, v6.4s
+	FMOVQ 16(R7), F7
+	WORD $0x6ea7e467 // fcmgt v7.4s, v3.4s, v7.4s
+	FMOVQ 32(R7), F8
+	WORD $0x6ea8e488 // fcmgt v8.4s, v4.4s, v8.4s
+	FMOVQ 48(R7), F9
+	WORD $0x6ea9e4a9 // fcmgt v9.4s, v5.4s, v9.4s
+	FMOVQ 0(R8), F10
+	WORD $0x6ea61d42 // bit v2.16b, v10.16b, v6.16b
+	FMOVQ 16(R8), F10
+	WORD $0x6ea71d43 // bit v3.16b, v10.16b, v7.16b
+	FMOVQ 32(R8), F10
+	WORD $0x6ea81d44 // bit v4.16b, v10.16b, v8.16b
+	FMOVQ 48(R8), F10
+	WORD $0x6ea91d45 // bit v5.16b, v10.16b, v9.16b
+	FMOVQ F2, 0(R0)
+	FMOVQ F3, 16(R0)
+	FMOVQ F4, 32(R0)
+	FMOVQ F5, 48(R0)
+	FMOVQ F0, 0(R2)
+	FMOVQ F0, 0(R4)
+	FMOVQ F0, 16(R2)
+	FMOVQ F0, 16(R4)
+	FMOVQ F0, 32(R2)
+	FMOVQ F0, 32(R4)
+	FMOVQ F0, 48(R2)
+	FMOVQ F0, 48(R4)
+	WORD $0x0e6128c2 // xtn v2.4h, v6.4s
+	WORD $0x4e6128e2 // xtn2 v2.8h, v7.4s
+	WORD $0x0e612903 // xtn v3.4h, v8.4s
+	WORD $0x4e612923 // xtn2 v3.8h, v9.4s
+	WORD $0x0e212842 // xtn v2.8b, v2.8h
+	WORD $0x4e212862 // xtn2 v2.16b, v3.8h
+	FMOVQ 64(R2), F3
+	FMOVQ 80(R2), F4
+	FMOVQ 96(R2), F5
+	FMOVQ 112(R2), F6
+	FMOVQ 64(R1), F7
+	FMOVQ 80(R1), F8
+	FMOVQ 96(R1), F9
+	FMOVQ 112(R1), F10
+	FMOVQ 64(R11), F11
+	WORD $0x4ea7d56b // fsub v11.4s, v11.4s, v7.4s
+	FMOVQ 80(R11), F12
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	FMOVQ 96(R11), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 112(R11), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 64(R9), F15
+	WORD $0x6e2bddeb // fmul v11.4s, v15.4s, v11.4s
+	FMOVQ 80(R9), F15
+	WORD $0x6e2cddec // fmul v12.4s, v15.4s, v12.4s
+	FMOVQ 96(R9), F15
+	WORD $0x6e2ddded // fmul v13.4s, v15.4s, v13.4s
+	FMOVQ 112(R9), F15
+	WORD $0x6e2eddee // fmul v14.4s, v15.4s, v14.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	FMOVQ 64(R10), F11
+	WORD $0x6e23dd63 // fmul v3.4s, v11.4s, v3.4s
+	FMOVQ 80(R10), F11
+	WORD $0x6e24dd64 // fmul v4.4s, v11.4s, v4.4s
+	FMOVQ 96(R10), F11
+	WORD $0x6e25dd65 // fmul v5.4s, v11.4s, v5.4s
+	FMOVQ 112(R10), F11
+	WORD $0x6e26dd66 // fmul v6.4s, v11.4s, v6.4s
+	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ F3, 64(R1)
+	FMOVQ F4, 80(R1)
+	FMOVQ F5, 96(R1)
+	FMOVQ F6, 112(R1)
+	FMOVQ 64(R4), F7
+	FMOVQ 80(R4), F8
+	FMOVQ 96(R4), F9
+	FMOVQ 112(R4), F10
+	FMOVQ 64(R3), F11
+	FMOVQ 80(R3), F12
+	FMOVQ 96(R3), F13
+	FMOVQ 112(R3), F14
+	FMOVQ 64(R14), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 80(R14), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 96(R14), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 112(R14), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 64(R12), F19
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	FMOVQ 80(R12), F19
+	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
+	FMOVQ 96(R12), F19
+	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
+	FMOVQ 112(R12), F19
+	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 64(R13), F15
+	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
+	FMOVQ 80(R13), F15
+	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
+	FMOVQ 96(R13), F15
+	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
+	FMOVQ 112(R13), F15
+	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F7, 64(R3)
+	FMOVQ F8, 80(R3)
+	FMOVQ F9, 96(R3)
+	FMOVQ F10, 112(R3)
+	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
+	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
+	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	FMOVQ 64(R0), F7
+	FMOVQ 80(R0), F8
+	FMOVQ 96(R0), F9
+	FMOVQ 112(R0), F10
+	FMOVQ 64(R5), F11
+	WORD $0x6e27dd67 // fmul v7.4s, v11.4s, v7.4s
+	FMOVQ 80(R5), F11
+	WORD $0x6e28dd68 // fmul v8.4s, v11.4s, v8.4s
+	FMOVQ 96(R5), F11
+	WORD $0x6e29dd69 // fmul v9.4s, v11.4s, v9.4s
+	FMOVQ 112(R5), F11
+	WORD $0x6e2add6a // fmul v10.4s, v11.4s, v10.4s
+	FMOVQ 64(R6), F11
+	WORD $0x6e23dd63 // fmul v3.4s, v11.4s, v3.4s
+	FMOVQ 80(R6), F11
+	WORD $0x6e24dd64 // fmul v4.4s, v11.4s, v4.4s
+	FMOVQ 96(R6), F11
+	WORD $0x6e25dd65 // fmul v5.4s, v11.4s, v5.4s
+	FMOVQ 112(R6), F11
+	WORD $0x6e26dd66 // fmul v6.4s, v11.4s, v6.4s
+	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ 64(R7), F7
+	WORD $0x6ea7e467 // fcmgt v7.4s, v3.4s, v7.4s
+	FMOVQ 80(R7), F8
+	WORD $0x6ea8e488 // fcmgt v8.4s, v4.4s, v8.4s
+	FMOVQ 96(R7), F9
+	WORD $0x6ea9e4a9 // fcmgt v9.4s, v5.4s, v9.4s
+	FMOVQ 112(R7), F10
+	WORD $0x6eaae4ca // fcmgt v10.4s, v6.4s, v10.4s
+	FMOVQ 64(R8), F11
+	WORD $0x6ea71d63 // bit v3.16b, v11.16b, v7.16b
+	FMOVQ 80(R8), F11
+	WORD $0x6ea81d64 // bit v4.16b, v11.16b, v8.16b
+	FMOVQ 96(R8), F11
+	WORD $0x6ea91d65 // bit v5.16b, v11.16b, v9.16b
+	FMOVQ 112(R8), F11
+	WORD $0x6eaa1d66 // bit v6.16b, v11.16b, v10.16b
+	FMOVQ F3, 64(R0)
+	FMOVQ F4, 80(R0)
+	FMOVQ F5, 96(R0)
+	FMOVQ F6, 112(R0)
+	FMOVQ F0, 64(R2)
+	FMOVQ F0, 64(R4)
+	FMOVQ F0, 80(R2)
+	FMOVQ F0, 80(R4)
+	FMOVQ F0, 96(R2)
+	FMOVQ F0, 96(R4)
+	FMOVQ F0, 112(R2)
+	FMOVQ F0, 112(R4)
+	WORD $0x0e6128e3 // xtn v3.4h, v7.4s
+	WORD $0x4e612903 // xtn2 v3.8h, v8.4s
+	WORD $0x0e612924 // xtn v4.4h, v9.4s
+	WORD $0x4e612944 // xtn2 v4.8h, v10.4s
+	WORD $0x0e212863 // xtn v3.8b, v3.8h
+	WORD $0x4e212883 // xtn2 v3.16b, v4.8h
+	FMOVQ 128(R2), F4
+	FMOVQ 144(R2), F5
+	FMOVQ 160(R2), F6
+	FMOVQ 176(R2), F7
+	FMOVQ 128(R1), F8
+	FMOVQ 144(R1), F9
+	FMOVQ 160(R1), F10
+	FMOVQ 176(R1), F11
+	FMOVQ 128(R11), F12
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	FMOVQ 144(R11), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 160(R11), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 176(R11), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 128(R9), F16
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	FMOVQ 144(R9), F16
+	WORD $0x6e2dde0d // fmul v13.4s, v16.4s, v13.4s
+	FMOVQ 160(R9), F16
+	WORD $0x6e2ede0e // fmul v14.4s, v16.4s, v14.4s
+	FMOVQ 176(R9), F16
+	WORD $0x6e2fde0f // fmul v15.4s, v16.4s, v15.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 128(R10), F12
+	WORD $0x6e24dd84 // fmul v4.4s, v12.4s, v4.4s
+	FMOVQ 144(R10), F12
+	WORD $0x6e25dd85 // fmul v5.4s, v12.4s, v5.4s
+	FMOVQ 160(R10), F12
+	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
+	FMOVQ 176(R10), F12
+	WORD $0x6e27dd87 // fmul v7.4s, v12.4s, v7.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ F4, 128(R1)
+	FMOVQ F5, 144(R1)
+	FMOVQ F6, 160(R1)
+	FMOVQ F7, 176(R1)
+	FMOVQ 128(R4), F8
+	FMOVQ 144(R4), F9
+	FMOVQ 160(R4), F10
+	FMOVQ 176(R4), F11
+	FMOVQ 128(R3), F12
+	FMOVQ 144(R3), F13
+	FMOVQ 160(R3), F14
+	FMOVQ 176(R3), F15
+	FMOVQ 128(R14), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 144(R14), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 160(R14), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 176(R14), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 128(R12), F20
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	FMOVQ 144(R12), F20
+	WORD $0x6e31de91 // fmul v17.4s, v20.4s, v17.4s
+	FMOVQ 160(R12), F20
+	WORD $0x6e32de92 // fmul v18.4s, v20.4s, v18.4s
+	FMOVQ 176(R12), F20
+	WORD $0x6e33de93 // fmul v19.4s, v20.4s, v19.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	FMOVQ 128(R13), F16
+	WORD $0x6e28de08 // fmul v8.4s, v16.4s, v8.4s
+	FMOVQ 144(R13), F16
+	WORD $0x6e29de09 // fmul v9.4s, v16.4s, v9.4s
+	FMOVQ 160(R13), F16
+	WORD $0x6e2ade0a // fmul v10.4s, v16.4s, v10.4s
+	FMOVQ 176(R13), F16
+	WORD $0x6e2bde0b // fmul v11.4s, v16.4s, v11.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ F8, 128(R3)
+	FMOVQ F9, 144(R3)
+	FMOVQ F10, 160(R3)
+	FMOVQ F11, 176(R3)
+	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
+	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	FMOVQ 128(R0), F8
+	FMOVQ 144(R0), F9
+	FMOVQ 160(R0), F10
+	FMOVQ 176(R0), F11
+	FMOVQ 128(R5), F12
+	WORD $0x6e28dd88 // fmul v8.4s, v12.4s, v8.4s
+	FMOVQ 144(R5), F12
+	WORD $0x6e29dd89 // fmul v9.4s, v12.4s, v9.4s
+	FMOVQ 160(R5), F12
+	WORD $0x6e2add8a // fmul v10.4s, v12.4s, v10.4s
+	FMOVQ 176(R5), F12
+	WORD $0x6e2bdd8b // fmul v11.4s, v12.4s, v11.4s
+	FMOVQ 128(R6), F12
+	WORD $0x6e24dd84 // fmul v4.4s, v12.4s, v4.4s
+	FMOVQ 144(R6), F12
+	WORD $0x6e25dd85 // fmul v5.4s, v12.4s, v5.4s
+	FMOVQ 160(R6), F12
+	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
+	FMOVQ 176(R6), F12
+	WORD $0x6e27dd87 // fmul v7.4s, v12.4s, v7.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ 128(R7), F8
+	WORD $0x6ea8e488 // fcmgt v8.4s, v4.4s, v8.4s
+	FMOVQ 144(R7), F9
+	WORD $0x6ea9e4a9 // fcmgt v9.4s, v5.4s, v9.4s
+	FMOVQ 160(R7), F10
+	WORD $0x6eaae4ca // fcmgt v10.4s, v6.4s, v10.4s
+	FMOVQ 176(R7), F11
+	WORD $0x6eabe4eb // fcmgt v11.4s, v7.4s, v11.4s
+	FMOVQ 128(R8), F12
+	WORD $0x6ea81d84 // bit v4.16b, v12.16b, v8.16b
+	FMOVQ 144(R8), F12
+	WORD $0x6ea91d85 // bit v5.16b, v12.16b, v9.16b
+	FMOVQ 160(R8), F12
+	WORD $0x6eaa1d86 // bit v6.16b, v12.16b, v10.16b
+	FMOVQ 176(R8), F12
+	WORD $0x6eab1d87 // bit v7.16b, v12.16b, v11.16b
+	FMOVQ F4, 128(R0)
+	FMOVQ F5, 144(R0)
+	FMOVQ F6, 160(R0)
+	FMOVQ F7, 176(R0)
+	FMOVQ F0, 128(R2)
+	FMOVQ F0, 128(R4)
+	FMOVQ F0, 144(R2)
+	FMOVQ F0, 144(R4)
+	FMOVQ F0, 160(R2)
+	FMOVQ F0, 160(R4)
+	FMOVQ F0, 176(R2)
+	FMOVQ F0, 176(R4)
+	WORD $0x0e612904 // xtn v4.4h, v8.4s
+	WORD $0x4e612924 // xtn2 v4.8h, v9.4s
+	WORD $0x0e612945 // xtn v5.4h, v10.4s
+	WORD $0x4e612965 // xtn2 v5.8h, v11.4s
+	WORD $0x0e212884 // xtn v4.8b, v4.8h
+	WORD $0x4e2128a4 // xtn2 v4.16b, v5.8h
+	FMOVQ 192(R2), F5
+	FMOVQ 208(R2), F6
+	FMOVQ 224(R2), F7
+	FMOVQ 240(R2), F8
+	FMOVQ 192(R1), F9
+	FMOVQ 208(R1), F10
+	FMOVQ 224(R1), F11
+	FMOVQ 240(R1), F12
+	FMOVQ 192(R11), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 208(R11), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 224(R11), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 240(R11), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 192(R9), F17
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	FMOVQ 208(R9), F17
+	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
+	FMOVQ 224(R9), F17
+	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
+	FMOVQ 240(R9), F17
+	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 192(R10), F13
+	WORD $0x6e25dda5 // fmul v5.4s, v13.4s, v5.4s
+	FMOVQ 208(R10), F13
+	WORD $0x6e26dda6 // fmul v6.4s, v13.4s, v6.4s
+	FMOVQ 224(R10), F13
+	WORD $0x6e27dda7 // fmul v7.4s, v13.4s, v7.4s
+	FMOVQ 240(R10), F13
+	WORD $0x6e28dda8 // fmul v8.4s, v13.4s, v8.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ F5, 192(R1)
+	FMOVQ F6, 208(R1)
+	FMOVQ F7, 224(R1)
+	FMOVQ F8, 240(R1)
+	FMOVQ 192(R4), F9
+	FMOVQ 208(R4), F10
+	FMOVQ 224(R4), F11
+	FMOVQ 240(R4), F12
+	FMOVQ 192(R3), F13
+	FMOVQ 208(R3), F14
+	FMOVQ 224(R3), F15
+	FMOVQ 240(R3), F16
+	FMOVQ 192(R14), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 208(R14), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 224(R14), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 240(R14), F20
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	FMOVQ 192(R12), F21
+	WORD $0x6e31deb1 // fmul v17.4s, v21.4s, v17.4s
+	FMOVQ 208(R12), F21
+	WORD $0x6e32deb2 // fmul v18.4s, v21.4s, v18.4s
+	FMOVQ 224(R12), F21
+	WORD $0x6e33deb3 // fmul v19.4s, v21.4s, v19.4s
+	FMOVQ 240(R12), F21
+	WORD $0x6e34deb4 // fmul v20.4s, v21.4s, v20.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	FMOVQ 192(R13), F17
+	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
+	FMOVQ 208(R13), F17
+	WORD $0x6e2ade2a // fmul v10.4s, v17.4s, v10.4s
+	FMOVQ 224(R13), F17
+	WORD $0x6e2bde2b // fmul v11.4s, v17.4s, v11.4s
+	FMOVQ 240(R13), F17
+	WORD $0x6e2cde2c // fmul v12.4s, v17.4s, v12.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	FMOVQ F9, 192(R3)
+	FMOVQ F10, 208(R3)
+	FMOVQ F11, 224(R3)
+	FMOVQ F12, 240(R3)
+	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	FMOVQ 192(R0), F9
+	FMOVQ 208(R0), F10
+	FMOVQ 224(R0), F11
+	FMOVQ 240(R0), F12
+	FMOVQ 192(R5), F13
+	WORD $0x6e29dda9 // fmul v9.4s, v13.4s, v9.4s
+	FMOVQ 208(R5), F13
+	WORD $0x6e2addaa // fmul v10.4s, v13.4s, v10.4s
+	FMOVQ 224(R5), F13
+	WORD $0x6e2bddab // fmul v11.4s, v13.4s, v11.4s
+	FMOVQ 240(R5), F13
+	WORD $0x6e2cddac // fmul v12.4s, v13.4s, v12.4s
+	FMOVQ 192(R6), F13
+	WORD $0x6e25dda5 // fmul v5.4s, v13.4s, v5.4s
+	FMOVQ 208(R6), F13
+	WORD $0x6e26dda6 // fmul v6.4s, v13.4s, v6.4s
+	FMOVQ 224(R6), F13
+	WORD $0x6e27dda7 // fmul v7.4s, v13.4s, v7.4s
+	FMOVQ 240(R6), F13
+	WORD $0x6e28dda8 // fmul v8.4s, v13.4s, v8.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ 192(R7), F9
+	WORD $0x6ea9e4a9 // fcmgt v9.4s, v5.4s, v9.4s
+	FMOVQ 208(R7), F10
+	WORD $0x6eaae4ca // fcmgt v10.4s, v6.4s, v10.4s
+	FMOVQ 224(R7), F11
+	WORD $0x6eabe4eb // fcmgt v11.4s, v7.4s, v11.4s
+	FMOVQ 240(R7), F12
+	WORD $0x6eace50c // fcmgt v12.4s, v8.4s, v12.4s
+	FMOVQ 192(R8), F13
+	WORD $0x6ea91da5 // bit v5.16b, v13.16b, v9.16b
+	FMOVQ 208(R8), F13
+	WORD $0x6eaa1da6 // bit v6.16b, v13.16b, v10.16b
+	FMOVQ 224(R8), F13
+	WORD $0x6eab1da7 // bit v7.16b, v13.16b, v11.16b
+	FMOVQ 240(R8), F13
+	WORD $0x6eac1da8 // bit v8.16b, v13.16b, v12.16b
+	FMOVQ F5, 192(R0)
+	FMOVQ F6, 208(R0)
+	FMOVQ F7, 224(R0)
+	FMOVQ F8, 240(R0)
+	FMOVQ F0, 192(R2)
+	FMOVQ F0, 192(R4)
+	FMOVQ F0, 208(R2)
+	FMOVQ F0, 208(R4)
+	FMOVQ F0, 224(R2)
+	FMOVQ F0, 224(R4)
+	FMOVQ F0, 240(R2)
+	FMOVQ F0, 240(R4)
+	WORD $0x0e612925 // xtn v5.4h, v9.4s
+	WORD $0x4e612945 // xtn2 v5.8h, v10.4s
+	WORD $0x0e612966 // xtn v6.4h, v11.4s
+	WORD $0x4e612986 // xtn2 v6.8h, v12.4s
+	WORD $0x0e2128a5 // xtn v5.8b, v5.8h
+	WORD $0x4e2128c5 // xtn2 v5.16b, v6.8h
+	WORD $0x4e211c42 // and v2.16b, v2.16b, v1.16b
+	WORD $0x4e211c63 // and v3.16b, v3.16b, v1.16b
+	WORD $0x4e211c84 // and v4.16b, v4.16b, v1.16b
+	WORD $0x4e211ca5 // and v5.16b, v5.16b, v1.16b
+	WORD $0x4e23bc42 // addp v2.16b, v2.16b, v3.16b
+	WORD $0x4e25bc83 // addp v3.16b, v4.16b, v5.16b
+	WORD $0x4e23bc42 // addp v2.16b, v2.16b, v3.16b
+	WORD $0x4e22bc42 // addp v2.16b, v2.16b, v2.16b
+	FMOVD F2, R20
+	MOVD.P R20, 8(R15)
+	ADD $256, R0
+	ADD $256, R1
+	ADD $256, R2
+	ADD $256, R3
+	ADD $256, R4
+	MOVD dStride+120(FP), R20
+	ADD R20, R5
+	MOVD grStride+128(FP), R20
+	ADD R20, R6
+	MOVD thrStride+136(FP), R20
+	ADD R20, R7
+	MOVD resetStride+144(FP), R20
+	ADD R20, R8
+	MOVD lT1Stride+152(FP), R20
+	ADD R20, R9
+	MOVD cT1Stride+160(FP), R20
+	ADD R20, R10
+	MOVD bT1Stride+168(FP), R20
+	ADD R20, R11
+	MOVD lT2Stride+176(FP), R20
+	ADD R20, R12
+	MOVD cT2Stride+184(FP), R20
+	ADD R20, R13
+	MOVD bT2Stride+192(FP), R20
+	ADD R20, R14
+	SUBS $1, R19
+	BNE LeakyTraced2NEON_block
+
+LeakyTraced2NEON_done:
+	RET
+
+// func leakyTraced2UniformNEON(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+TEXT ·leakyTraced2UniformNEON(SB), NOSPLIT, $96-96
+	// 5 scalars held in registers, 5 loaded from the stack where used; vectors interleaved 4 at a time.
+	VMOVI $0, V0.B16
+	MOVD $0x8040201008040201, R0
+	VDUP R0, V1.D2
+	MOVWU lT1+56(FP), R0
+	VDUP R0, V2.S4
+	MOVWU bT1+64(FP), R0
+	VDUP R0, V3.S4
+	MOVWU cT1+60(FP), R0
+	VDUP R0, V4.S4
+	MOVWU lT2+68(FP), R0
+	VDUP R0, V5.S4
+	MOVWU bT2+76(FP), R0
+	VDUP R0, V6.S4
+	MOVWU cT2+72(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 16(RSP)
+	MOVWU d+40(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 32(RSP)
+	MOVWU gr+44(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 48(RSP)
+	MOVWU reset+52(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 64(RSP)
+	MOVWU thr+48(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 80(RSP)
+	MOVD v+0(FP), R0
+	MOVD t1+8(FP), R1
+	MOVD x1+16(FP), R2
+	MOVD t2+24(FP), R3
+	MOVD x2+32(FP), R4
+	MOVD spikes+80(FP), R5
+	MOVD blocks+88(FP), R6
+	CBZ R6, LeakyTraced2UniformNEON_done
+
+LeakyTraced2UniformNEON_block:
+	FMOVQ 0(R2), F7
+	FMOVQ 16(R2), F8
+	FMOVQ 32(R2), F9
+	FMOVQ 48(R2), F10
+	FMOVQ 0(R1), F11
+	FMOVQ 16(R1), F12
+	FMOVQ 32(R1), F13
+	FMOVQ 48(R1), F14
+	WORD $0x4eabd46f // fsub v15.4s, v3.4s, v11.4s
+	WORD $0x4eacd470 // fsub v16.4s, v3.4s, v12.4s
+	WORD $0x4eadd471 // fsub v17.4s, v3.4s, v13.4s
+	WORD $0x4eaed472 // fsub v18.4s, v3.4s, v14.4s
+	WORD $0x6e2fdc4f // fmul v15.4s, v2.4s, v15.4s
+	WORD $0x6e30dc50 // fmul v16.4s, v2.4s, v16.4s
+	WORD $0x6e31dc51 // fmul v17.4s, v2.4s, v17.4s
+	WORD $0x6e32dc52 // fmul v18.4s, v2.4s, v18.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x6e27dc87 // fmul v7.4s, v4.4s, v7.4s
+	WORD $0x6e28dc88 // fmul v8.4s, v4.4s, v8.4s
+	WORD $0x6e29dc89 // fmul v9.4s, v4.4s, v9.4s
+	WORD $0x6e2adc8a // fmul v10.4s, v4.4s, v10.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F7, 0(R1)
+	FMOVQ F8, 16(R1)
+	FMOVQ F9, 32(R1)
+	FMOVQ F10, 48(R1)
+	FMOVQ 0(R4), F11
+	FMOVQ 16(R4), F12
+	FMOVQ 32(R4), F13
+	FMOVQ 48(R4), F14
+	FMOVQ 0(R3), F15
+	FMOVQ 16(R3), F16
+	FMOVQ 32(R3), F17
+	FMOVQ 48(R3), F18
+	WORD $0x4eafd4d3 // fsub v19.4s, v6.4s, v15.4s
+	WORD $0x4eb0d4d4 // fsub v20.4s, v6.4s, v16.4s
+	WORD $0x4eb1d4d5 // fsub v21.4s, v6.4s, v17.4s
+	WORD $0x4eb2d4d6 // fsub v22.4s, v6.4s, v18.4s
+	WORD $0x6e33dcb3 // fmul v19.4s, v5.4s, v19.4s
+	WORD $0x6e34dcb4 // fmul v20.4s, v5.4s, v20.4s
+	WORD $0x6e35dcb5 // fmul v21.4s, v5.4s, v21.4s
+	WORD $0x6e36dcb6 // fmul v22.4s, v5.4s, v22.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	WORD $0x4e36d652 // fadd v18.4s, v18.4s, v22.4s
+	FMOVQ 16(RSP), F19
+	WORD $0x6e2bde6b // fmul v11.4s, v19.4s, v11.4s
+	FMOVQ 16(RSP), F19
+	WORD $0x6e2cde6c // fmul v12.4s, v19.4s, v12.4s
+	FMOVQ 16(RSP), F19
+	WORD $0x6e2dde6d // fmul v13.4s, v19.4s, v13.4s
+	FMOVQ 16(RSP), F19
+	WORD $0x6e2ede6e // fmul v14.4s, v19.4s, v14.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	WORD $0x4e2ed64e // fadd v14.4s, v18.4s, v14.4s
+	FMOVQ F11, 0(R3)
+	FMOVQ F12, 16(R3)
+	FMOVQ F13, 32(R3)
+	FMOVQ F14, 48(R3)
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	FMOVQ 0(R0), F11
+	FMOVQ 16(R0), F12
+	FMOVQ 32(R0), F13
+	FMOVQ 48(R0), F14
+	FMOVQ 32(RSP), F15
+	WORD $0x6e2bddeb // fmul v11.4s, v15.4s, v11.4s
+	FMOVQ 32(RSP), F15
+	WORD $0x6e2cddec // fmul v12.4s, v15.4s, v12.4s
+	FMOVQ 32(RSP), F15
+	WORD $0x6e2ddded // fmul v13.4s, v15.4s, v13.4s
+	FMOVQ 32(RSP), F15
+	WORD $0x6e2eddee // fmul v14.4s, v15.4s, v14.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ 80(RSP), F11
+	WORD $0x6eabe4eb // fcmgt v11.4s, v7.4s, v11.4s
+	FMOVQ 80(RSP), F12
+	WORD $0x6eace50c // fcmgt v12.4s, v8.4s, v12.4s
+	FMOVQ 80(RSP), F13
+	WORD $0x6eade52d // fcmgt v13.4s, v9.4s, v13.4s
+	FMOVQ 80(RSP), F14
+	WORD $0x6eaee54e // fcmgt v14.4s, v10.4s, v14.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x6eab1de7 // bit v7.16b, v15.16b, v11.16b
+	FMOVQ 64(RSP), F15
+	WORD $0x6eac1de8 // bit v8.16b, v15.16b, v12.16b
+	FMOVQ 64(RSP), F15
+	WORD $0x6ead1de9 // bit v9.16b, v15.16b, v13.16b
+	FMOVQ 64(RSP), F15
+	WORD $0x6eae1dea // bit v10.16b, v15.16b, v14.16b
+	FMOVQ F7, 0(R0)
+	FMOVQ F8, 16(R0)
+	FMOVQ F9, 32(R0)
+	FMOVQ F10, 48(R0)
+	FMOVQ F0, 0(R2)
+	FMOVQ F0, 0(R4)
+	FMOVQ F0, 16(R2)
+	FMOVQ F0, 16(R4)
+	FMOVQ F0, 32(R2)
+	FMOVQ F0, 32(R4)
+	FMOVQ F0, 48(R2)
+	FMOVQ F0, 48(R4)
+	WORD $0x0e612967 // xtn v7.4h, v11.4s
+	WORD $0x4e612987 // xtn2 v7.8h, v12.4s
+	WORD $0x0e6129a8 // xtn v8.4h, v13.4s
+	WORD $0x4e6129c8 // xtn2 v8.8h, v14.4s
+	WORD $0x0e2128e7 // xtn v7.8b, v7.8h
+	WORD $0x4e212907 // xtn2 v7.16b, v8.8h
+	FMOVQ 64(R2), F8
+	FMOVQ 80(R2), F9
+	FMOVQ 96(R2), F10
+	FMOVQ 112(R2), F11
+	FMOVQ 64(R1), F12
+	FMOVQ 80(R1), F13
+	FMOVQ 96(R1), F14
+	FMOVQ 112(R1), F15
+	WORD $0x4eacd470 // fsub v16.4s, v3.4s, v12.4s
+	WORD $0x4eadd471 // fsub v17.4s, v3.4s, v13.4s
+	WORD $0x4eaed472 // fsub v18.4s, v3.4s, v14.4s
+	WORD $0x4eafd473 // fsub v19.4s, v3.4s, v15.4s
+	WORD $0x6e30dc50 // fmul v16.4s, v2.4s, v16.4s
+	WORD $0x6e31dc51 // fmul v17.4s, v2.4s, v17.4s
+	WORD $0x6e32dc52 // fmul v18.4s, v2.4s, v18.4s
+	WORD $0x6e33dc53 // fmul v19.4s, v2.4s, v19.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x6e28dc88 // fmul v8.4s, v4.4s, v8.4s
+	WORD $0x6e29dc89 // fmul v9.4s, v4.4s, v9.4s
+	WORD $0x6e2adc8a // fmul v10.4s, v4.4s, v10.4s
+	WORD $0x6e2bdc8b // fmul v11.4s, v4.4s, v11.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ F8, 64(R1)
+	FMOVQ F9, 80(R1)
+	FMOVQ F10, 96(R1)
+	FMOVQ F11, 112(R1)
+	FMOVQ 64(R4), F12
+	FMOVQ 80(R4), F13
+	FMOVQ 96(R4), F14
+	FMOVQ 112(R4), F15
+	FMOVQ 64(R3), F16
+	FMOVQ 80(R3), F17
+	FMOVQ 96(R3), F18
+	FMOVQ 112(R3), F19
+	WORD $0x4eb0d4d4 // fsub v20.4s, v6.4s, v16.4s
+	WORD $0x4eb1d4d5 // fsub v21.4s, v6.4s, v17.4s
+	WORD $0x4eb2d4d6 // fsub v22.4s, v6.4s, v18.4s
+	WORD $0x4eb3d4d7 // fsub v23.4s, v6.4s, v19.4s
+	WORD $0x6e34dcb4 // fmul v20.4s, v5.4s, v20.4s
+	WORD $0x6e35dcb5 // fmul v21.4s, v5.4s, v21.4s
+	WORD $0x6e36dcb6 // fmul v22.4s, v5.4s, v22.4s
+	WORD $0x6e37dcb7 // fmul v23.4s, v5.4s, v23.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	WORD $0x4e36d652 // fadd v18.4s, v18.4s, v22.4s
+	WORD $0x4e37d673 // fadd v19.4s, v19.4s, v23.4s
+	FMOVQ 16(RSP), F20
+	WORD $0x6e2cde8c // fmul v12.4s, v20.4s, v12.4s
+	FMOVQ 16(RSP), F20
+	WORD $0x6e2dde8d // fmul v13.4s, v20.4s, v13.4s
+	FMOVQ 16(RSP), F20
+	WORD $0x6e2ede8e // fmul v14.4s, v20.4s, v14.4s
+	FMOVQ 16(RSP), F20
+	WORD $0x6e2fde8f // fmul v15.4s, v20.4s, v15.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	WORD $0x4e2ed64e // fadd v14.4s, v18.4s, v14.4s
+	WORD $0x4e2fd66f // fadd v15.4s, v19.4s, v15.4s
+	FMOVQ F12, 64(R3)
+	FMOVQ F13, 80(R3)
+	FMOVQ F14, 96(R3)
+	FMOVQ F15, 112(R3)
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 64(R0), F12
+	FMOVQ 80(R0), F13
+	FMOVQ 96(R0), F14
+	FMOVQ 112(R0), F15
+	FMOVQ 32(RSP), F16
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	FMOVQ 32(RSP), F16
+	WORD $0x6e2dde0d // fmul v13.4s, v16.4s, v13.4s
+	FMOVQ 32(RSP), F16
+	WORD $0x6e2ede0e // fmul v14.4s, v16.4s, v14.4s
+	FMOVQ 32(RSP), F16
+	WORD $0x6e2fde0f // fmul v15.4s, v16.4s, v15.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x6e28de08 // fmul v8.4s, v16.4s, v8.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x6e29de09 // fmul v9.4s, v16.4s, v9.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x6e2ade0a // fmul v10.4s, v16.4s, v10.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x6e2bde0b // fmul v11.4s, v16.4s, v11.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ 80(RSP), F12
+	WORD $0x6eace50c // fcmgt v12.4s, v8.4s, v12.4s
+	FMOVQ 80(RSP), F13
+	WORD $0x6eade52d // fcmgt v13.4s, v9.4s, v13.4s
+	FMOVQ 80(RSP), F14
+	WORD $0x6eaee54e // fcmgt v14.4s, v10.4s, v14.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x6eafe56f // fcmgt v15.4s, v11.4s, v15.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x6eac1e08 // bit v8.16b, v16.16b, v12.16b
+	FMOVQ 64(RSP), F16
+	WORD $0x6ead1e09 // bit v9.16b, v16.16b, v13.16b
+	FMOVQ 64(RSP), F16
+	WORD $0x6eae1e0a // bit v10.16b, v16.16b, v14.16b
+	FMOVQ 64(RSP), F16
+	WORD $0x6eaf1e0b // bit v11.16b, v16.16b, v15.16b
+	FMOVQ F8, 64(R0)
+	FMOVQ F9, 80(R0)
+	FMOVQ F10, 96(R0)
+	FMOVQ F11, 112(R0)
+	FMOVQ F0, 64(R2)
+	FMOVQ F0, 64(R4)
+	FMOVQ F0, 80(R2)
+	FMOVQ F0, 80(R4)
+	FMOVQ F0, 96(R2)
+	FMOVQ F0, 96(R4)
+	FMOVQ F0, 112(R2)
+	FMOVQ F0, 112(R4)
+	WORD $0x0e612988 // xtn v8.4h, v12.4s
+	WORD $0x4e6129a8 // xtn2 v8.8h, v13.4s
+	WORD $0x0e6129c9 // xtn v9.4h, v14.4s
+	WORD $0x4e6129e9 // xtn2 v9.8h, v15.4s
+	WORD $0x0e212908 // xtn v8.8b, v8.8h
+	WORD $0x4e212928 // xtn2 v8.16b, v9.8h
+	FMOVQ 128(R2), F9
+	FMOVQ 144(R2), F10
+	FMOVQ 160(R2), F11
+	FMOVQ 176(R2), F12
+	FMOVQ 128(R1), F13
+	FMOVQ 144(R1), F14
+	FMOVQ 160(R1), F15
+	FMOVQ 176(R1), F16
+	WORD $0x4eadd471 // fsub v17.4s, v3.4s, v13.4s
+	WORD $0x4eaed472 // fsub v18.4s, v3.4s, v14.4s
+	WORD $0x4eafd473 // fsub v19.4s, v3.4s, v15.4s
+	WORD $0x4eb0d474 // fsub v20.4s, v3.4s, v16.4s
+	WORD $0x6e31dc51 // fmul v17.4s, v2.4s, v17.4s
+	WORD $0x6e32dc52 // fmul v18.4s, v2.4s, v18.4s
+	WORD $0x6e33dc53 // fmul v19.4s, v2.4s, v19.4s
+	WORD $0x6e34dc54 // fmul v20.4s, v2.4s, v20.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x6e29dc89 // fmul v9.4s, v4.4s, v9.4s
+	WORD $0x6e2adc8a // fmul v10.4s, v4.4s, v10.4s
+	WORD $0x6e2bdc8b // fmul v11.4s, v4.4s, v11.4s
+	WORD $0x6e2cdc8c // fmul v12.4s, v4.4s, v12.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	FMOVQ F9, 128(R1)
+	FMOVQ F10, 144(R1)
+	FMOVQ F11, 160(R1)
+	FMOVQ F12, 176(R1)
+	FMOVQ 128(R4), F13
+	FMOVQ 144(R4), F14
+	FMOVQ 160(R4), F15
+	FMOVQ 176(R4), F16
+	FMOVQ 128(R3), F17
+	FMOVQ 144(R3), F18
+	FMOVQ 160(R3), F19
+	FMOVQ 176(R3), F20
+	WORD $0x4eb1d4d5 // fsub v21.4s, v6.4s, v17.4s
+	WORD $0x4eb2d4d6 // fsub v22.4s, v6.4s, v18.4s
+	WORD $0x4eb3d4d7 // fsub v23.4s, v6.4s, v19.4s
+	WORD $0x4eb4d4d8 // fsub v24.4s, v6.4s, v20.4s
+	WORD $0x6e35dcb5 // fmul v21.4s, v5.4s, v21.4s
+	WORD $0x6e36dcb6 // fmul v22.4s, v5.4s, v22.4s
+	WORD $0x6e37dcb7 // fmul v23.4s, v5.4s, v23.4s
+	WORD $0x6e38dcb8 // fmul v24.4s, v5.4s, v24.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	WORD $0x4e36d652 // fadd v18.4s, v18.4s, v22.4s
+	WORD $0x4e37d673 // fadd v19.4s, v19.4s, v23.4s
+	WORD $0x4e38d694 // fadd v20.4s, v20.4s, v24.4s
+	FMOVQ 16(RSP), F21
+	WORD $0x6e2ddead // fmul v13.4s, v21.4s, v13.4s
+	FMOVQ 16(RSP), F21
+	WORD $0x6e2edeae // fmul v14.4s, v21.4s, v14.4s
+	FMOVQ 16(RSP), F21
+	WORD $0x6e2fdeaf // fmul v15.4s, v21.4s, v15.4s
+	FMOVQ 16(RSP), F21
+	WORD $0x6e30deb0 // fmul v16.4s, v21.4s, v16.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	WORD $0x4e2ed64e // fadd v14.4s, v18.4s, v14.4s
+	WORD $0x4e2fd66f // fadd v15.4s, v19.4s, v15.4s
+	WORD $0x4e30d690 // fadd v16.4s, v20.4s, v16.4s
+	FMOVQ F13, 128(R3)
+	FMOVQ F14, 144(R3)
+	FMOVQ F15, 160(R3)
+	FMOVQ F16, 176(R3)
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 128(R0), F13
+	FMOVQ 144(R0), F14
+	FMOVQ 160(R0), F15
+	FMOVQ 176(R0), F16
+	FMOVQ 32(RSP), F17
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x6e2ade2a // fmul v10.4s, v17.4s, v10.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x6e2bde2b // fmul v11.4s, v17.4s, v11.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x6e2cde2c // fmul v12.4s, v17.4s, v12.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	FMOVQ 80(RSP), F13
+	WORD $0x6eade52d // fcmgt v13.4s, v9.4s, v13.4s
+	FMOVQ 80(RSP), F14
+	WORD $0x6eaee54e // fcmgt v14.4s, v10.4s, v14.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x6eafe56f // fcmgt v15.4s, v11.4s, v15.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x6eb0e590 // fcmgt v16.4s, v12.4s, v16.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x6ead1e29 // bit v9.16b, v17.16b, v13.16b
+	FMOVQ 64(RSP), F17
+	WORD $0x6eae1e2a // bit v10.16b, v17.16b, v14.16b
+	FMOVQ 64(RSP), F17
+	WORD $0x6eaf1e2b // bit v11.16b, v17.16b, v15.16b
+	FMOVQ 64(RSP), F17
+	WORD $0x6eb01e2c // bit v12.16b, v17.16b, v16.16b
+	FMOVQ F9, 128(R0)
+	FMOVQ F10, 144(R0)
+	FMOVQ F11, 160(R0)
+	FMOVQ F12, 176(R0)
+	FMOVQ F0, 128(R2)
+	FMOVQ F0, 128(R4)
+	FMOVQ F0, 144(R2)
+	FMOVQ F0, 144(R4)
+	FMOVQ F0, 160(R2)
+	FMOVQ F0, 160(R4)
+	FMOVQ F0, 176(R2)
+	FMOVQ F0, 176(R4)
+	WORD $0x0e6129a9 // xtn v9.4h, v13.4s
+	WORD $0x4e6129c9 // xtn2 v9.8h, v14.4s
+	WORD $0x0e6129ea // xtn v10.4h, v15.4s
+	WORD $0x4e612a0a // xtn2 v10.8h, v16.4s
+	WORD $0x0e212929 // xtn v9.8b, v9.8h
+	WORD $0x4e212949 // xtn2 v9.16b, v10.8h
+	FMOVQ 192(R2), F10
+	FMOVQ 208(R2), F11
+	FMOVQ 224(R2), F12
+	FMOVQ 240(R2), F13
+	FMOVQ 192(R1), F14
+	FMOVQ 208(R1), F15
+	FMOVQ 224(R1), F16
+	FMOVQ 240(R1), F17
+	WORD $0x4eaed472 // fsub v18.4s, v3.4s, v14.4s
+	WORD $0x4eafd473 // fsub v19.4s, v3.4s, v15.4s
+	WORD $0x4eb0d474 // fsub v20.4s, v3.4s, v16.4s
+	WORD $0x4eb1d475 // fsub v21.4s, v3.4s, v17.4s
+	WORD $0x6e32dc52 // fmul v18.4s, v2.4s, v18.4s
+	WORD $0x6e33dc53 // fmul v19.4s, v2.4s, v19.4s
+	WORD $0x6e34dc54 // fmul v20.4s, v2.4s, v20.4s
+	WORD $0x6e35dc55 // fmul v21.4s, v2.4s, v21.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	WORD $0x6e2adc8a // fmul v10.4s, v4.4s, v10.4s
+	WORD $0x6e2bdc8b // fmul v11.4s, v4.4s, v11.4s
+	WORD $0x6e2cdc8c // fmul v12.4s, v4.4s, v12.4s
+	WORD $0x6e2ddc8d // fmul v13.4s, v4.4s, v13.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	FMOVQ F10, 192(R1)
+	FMOVQ F11, 208(R1)
+	FMOVQ F12, 224(R1)
+	FMOVQ F13, 240(R1)
+	FMOVQ 192(R4), F14
+	FMOVQ 208(R4), F15
+	FMOVQ 224(R4), F16
+	FMOVQ 240(R4), F17
+	FMOVQ 192(R3), F18
+	FMOVQ 208(R3), F19
+	FMOVQ 224(R3), F20
+	FMOVQ 240(R3), F21
+	WORD $0x4eb2d4d6 // fsub v22.4s, v6.4s, v18.4s
+	WORD $0x4eb3d4d7 // fsub v23.4s, v6.4s, v19.4s
+	WORD $0x4eb4d4d8 // fsub v24.4s, v6.4s, v20.4s
+	WORD $0x4eb5d4d9 // fsub v25.4s, v6.4s, v21.4s
+	WORD $0x6e36dcb6 // fmul v22.4s, v5.4s, v22.4s
+	WORD $0x6e37dcb7 // fmul v23.4s, v5.4s, v23.4s
+	WORD $0x6e38dcb8 // fmul v24.4s, v5.4s, v24.4s
+	WORD $0x6e39dcb9 // fmul v25.4s, v5.4s, v25.4s
+	WORD $0x4e36d652 // fadd v18.4s, v18.4s, v22.4s
+	WORD $0x4e37d673 // fadd v19.4s, v19.4s, v23.4s
+	WORD $0x4e38d694 // fadd v20.4s, v20.4s, v24.4s
+	WORD $0x4e39d6b5 // fadd v21.4s, v21.4s, v25.4s
+	FMOVQ 16(RSP), F22
+	WORD $0x6e2edece // fmul v14.4s, v22.4s, v14.4s
+	FMOVQ 16(RSP), F22
+	WORD $0x6e2fdecf // fmul v15.4s, v22.4s, v15.4s
+	FMOVQ 16(RSP), F22
+	WORD $0x6e30ded0 // fmul v16.4s, v22.4s, v16.4s
+	FMOVQ 16(RSP), F22
+	WORD $0x6e31ded1 // fmul v17.4s, v22.4s, v17.4s
+	WORD $0x4e2ed64e // fadd v14.4s, v18.4s, v14.4s
+	WORD $0x4e2fd66f // fadd v15.4s, v19.4s, v15.4s
+	WORD $0x4e30d690 // fadd v16.4s, v20.4s, v16.4s
+	WORD $0x4e31d6b1 // fadd v17.4s, v21.4s, v17.4s
+	FMOVQ F14, 192(R3)
+	FMOVQ F15, 208(R3)
+	FMOVQ F16, 224(R3)
+	FMOVQ F17, 240(R3)
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 192(R0), F14
+	FMOVQ 208(R0), F15
+	FMOVQ 224(R0), F16
+	FMOVQ 240(R0), F17
+	FMOVQ 32(RSP), F18
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	FMOVQ 32(RSP), F18
+	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
+	FMOVQ 32(RSP), F18
+	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
+	FMOVQ 32(RSP), F18
+	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x6e2ade4a // fmul v10.4s, v18.4s, v10.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x6e2bde4b // fmul v11.4s, v18.4s, v11.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x6e2cde4c // fmul v12.4s, v18.4s, v12.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x6e2dde4d // fmul v13.4s, v18.4s, v13.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	FMOVQ 80(RSP), F14
+	WORD $0x6eaee54e // fcmgt v14.4s, v10.4s, v14.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x6eafe56f // fcmgt v15.4s, v11.4s, v15.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x6eb0e590 // fcmgt v16.4s, v12.4s, v16.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x6eb1e5b1 // fcmgt v17.4s, v13.4s, v17.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x6eae1e4a // bit v10.16b, v18.16b, v14.16b
+	FMOVQ 64(RSP), F18
+	WORD $0x6eaf1e4b // bit v11.16b, v18.16b, v15.16b
+	FMOVQ 64(RSP), F18
+	WORD $0x6eb01e4c // bit v12.16b, v18.16b, v16.16b
+	FMOVQ 64(RSP), F18
+	WORD $0x6eb11e4d // bit v13.16b, v18.16b, v17.16b
+	FMOVQ F10, 192(R0)
+	FMOVQ F11, 208(R0)
+	FMOVQ F12, 224(R0)
+	FMOVQ F13, 240(R0)
+	FMOVQ F0, 192(R2)
+	FMOVQ F0, 192(R4)
+	FMOVQ F0, 208(R2)
+	FMOVQ F0, 208(R4)
+	FMOVQ F0, 224(R2)
+	FMOVQ F0, 224(R4)
+	FMOVQ F0, 240(R2)
+	FMOVQ F0, 240(R4)
+	WORD $0x0e6129ca // xtn v10.4h, v14.4s
+	WORD $0x4e6129ea // xtn2 v10.8h, v15.4s
+	WORD $0x0e612a0b // xtn v11.4h, v16.4s
+	WORD $0x4e612a2b // xtn2 v11.8h, v17.4s
+	WORD $0x0e21294a // xtn v10.8b, v10.8h
+	WORD $0x4e21296a // xtn2 v10.16b, v11.8h
+	WORD $0x4e211ce7 // and v7.16b, v7.16b, v1.16b
+	WORD $0x4e211d08 // and v8.16b, v8.16b, v1.16b
+	WORD $0x4e211d29 // and v9.16b, v9.16b, v1.16b
+	WORD $0x4e211d4a // and v10.16b, v10.16b, v1.16b
+	WORD $0x4e28bce7 // addp v7.16b, v7.16b, v8.16b
+	WORD $0x4e2abd28 // addp v8.16b, v9.16b, v10.16b
+	WORD $0x4e28bce7 // addp v7.16b, v7.16b, v8.16b
+	WORD $0x4e27bce7 // addp v7.16b, v7.16b, v7.16b
+	FMOVD F7, R7
+	MOVD.P R7, 8(R5)
+	ADD $256, R0
+	ADD $256, R1
+	ADD $256, R2
+	ADD $256, R3
+	ADD $256, R4
+	SUBS $1, R6
+	BNE LeakyTraced2UniformNEON_block
+
+LeakyTraced2UniformNEON_done:
+	RET
+
+// func refractoryLeakyTraced2NEON(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride, dStride, grStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int)
+TEXT ·refractoryLeakyTraced2NEON(SB), 0, $304-240
+	// 0 scalars held in registers, 0 loaded from the stack where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
+	VMOVI $0, V0.B16
+	MOVD $0x8040201008040201, R0
+	VDUP R0, V1.D2
+	MOVW $0x00000001, R0
+	VDUP R0, V2.S4
+	MOVW $0x0000ffff, R0
+	VDUP R0, V3.S4
+	MOVW $0x00000001, R0
+	VDUP R0, V4.S4
+	FMOVQ F4, 16(RSP)
+	MOVW $0x0000ffff, R0
+	VDUP R0, V4.S4
+	FMOVQ F4, 32(RSP)
+	MOVD v+0(FP), R0
+	MOVD r+8(FP), R1
+	MOVD t1+16(FP), R2
+	MOVD x1+24(FP), R3
+	MOVD t2+32(FP), R4
+	MOVD x2+40(FP), R5
+	MOVD c+48(FP), R6
+	MOVD d+56(FP), R7
+	MOVD gr+64(FP), R8
+	MOVD thr+72(FP), R9
+	MOVD reset+80(FP), R10
+	MOVD lT1+88(FP), R11
+	MOVD cT1+96(FP), R12
+	MOVD bT1+104(FP), R13
+	MOVD lT2+112(FP), R14
+	MOVD cT2+120(FP), R15
+	MOVD bT2+128(FP), R19
+	MOVD spikes+224(FP), R20
+	MOVD blocks+232(FP), R21
+	CBZ R21, RefractoryLeakyTraced2NEON_done
+
+RefractoryLeakyTraced2NEON_block:
+	FMOVQ 0(R3), F4
+	FMOVQ 16(R3), F5
+	FMOVQ 32(R3), F6
+	FMOVQ 48(R3), F7
+	FMOVQ 0(R2), F8
+	FMOVQ 16(R2), F9
+	FMOVQ 32(R2), F10
+	FMOVQ 48(R2), F11
+	FMOVQ 0(R13), F12
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	FMOVQ 16(R13), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 32(R13), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 48(R13), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 0(R11), F16
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	FMOVQ 16(R11), F16
+	WORD $0x6e2dde0d // fmul v13.4s, v16.4s, v13.4s
+	FMOVQ 32(R11), F16
+	WORD $0x6e2ede0e // fmul v14.4s, v16.4s, v14.4s
+	FMOVQ 48(R11), F16
+	WORD $0x6e2fde0f // fmul v15.4s, v16.4s, v15.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 0(R12), F12
+	WORD $0x6e24dd84 // fmul v4.4s, v12.4s, v4.4s
+	FMOVQ 16(R12), F12
+	WORD $0x6e25dd85 // fmul v5.4s, v12.4s, v5.4s
+	FMOVQ 32(R12), F12
+	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
+	FMOVQ 48(R12), F12
+	WORD $0x6e27dd87 // fmul v7.4s, v12.4s, v7.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	FMOVQ F4, 48(RSP)
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	FMOVQ F5, 64(RSP)
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ F6, 80(RSP)
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ F7, 96(RSP)
+	FMOVQ F4, 0(R2)
+	FMOVQ F5, 16(R2)
+	FMOVQ F6, 32(R2)
+	FMOVQ F7, 48(R2)
+	FMOVQ 0(R5), F4
+	FMOVQ 16(R5), F5
+	FMOVQ 32(R5), F6
+	FMOVQ 48(R5), F7
+	FMOVQ 0(R4), F8
+	FMOVQ 16(R4), F9
+	FMOVQ 32(R4), F10
+	FMOVQ 48(R4), F11
+	FMOVQ 0(R19), F12
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	FMOVQ 16(R19), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 32(R19), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 48(R19), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 0(R14), F16
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	FMOVQ 16(R14), F16
+	WORD $0x6e2dde0d // fmul v13.4s, v16.4s, v13.4s
+	FMOVQ 32(R14), F16
+	WORD $0x6e2ede0e // fmul v14.4s, v16.4s, v14.4s
+	FMOVQ 48(R14), F16
+	WORD $0x6e2fde0f // fmul v15.4s, v16.4s, v15.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 0(R15), F12
+	WORD $0x6e24dd84 // fmul v4.4s, v12.4s, v4.4s
+	FMOVQ 16(R15), F12
+	WORD $0x6e25dd85 // fmul v5.4s, v12.4s, v5.4s
+	FMOVQ 32(R15), F12
+	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
+	FMOVQ 48(R15), F12
+	WORD $0x6e27dd87 // fmul v7.4s, v12.4s, v7.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ F4, 0(R4)
+	FMOVQ F5, 16(R4)
+	FMOVQ F6, 32(R4)
+	FMOVQ F7, 48(R4)
+	FMOVQ 48(RSP), F8
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	FMOVQ 64(RSP), F8
+	WORD $0x4e25d505 // fadd v5.4s, v8.4s, v5.4s
+	FMOVQ 80(RSP), F8
+	WORD $0x4e26d506 // fadd v6.4s, v8.4s, v6.4s
+	FMOVQ 96(RSP), F8
+	WORD $0x4e27d507 // fadd v7.4s, v8.4s, v7.4s
+	FMOVD 0(R1), F8
+	WORD $0x2f10a508 // uxtl v8.4s, v8.4h
+	FMOVD 8(R1), F9
+	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
+	FMOVD 16(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	FMOVD 24(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 0(R6), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	WORD $0x6eac3508 // cmhi v8.4s, v8.4s, v12.4s
+	FMOVD 8(R6), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	WORD $0x6eac3529 // cmhi v9.4s, v9.4s, v12.4s
+	FMOVD 16(R6), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	WORD $0x6eac354a // cmhi v10.4s, v10.4s, v12.4s
+	FMOVD 24(R6), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	WORD $0x6eac356b // cmhi v11.4s, v11.4s, v12.4s
+	FMOVQ 0(R0), F12
+	FMOVQ 16(R0), F13
+	FMOVQ 32(R0), F14
+	FMOVQ 48(R0), F15
+	FMOVQ 0(R7), F16
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	FMOVQ 16(R7), F16
+	WORD $0x6e2dde0d // fmul v13.4s, v16.4s, v13.4s
+	FMOVQ 32(R7), F16
+	WORD $0x6e2ede0e // fmul v14.4s, v16.4s, v14.4s
+	FMOVQ 48(R7), F16
+	WORD $0x6e2fde0f // fmul v15.4s, v16.4s, v15.4s
+	FMOVQ 0(R8), F16
+	WORD $0x6e24de04 // fmul v4.4s, v16.4s, v4.4s
+	FMOVQ 16(R8), F16
+	WORD $0x6e25de05 // fmul v5.4s, v16.4s, v5.4s
+	FMOVQ 32(R8), F16
+	WORD $0x6e26de06 // fmul v6.4s, v16.4s, v6.4s
+	FMOVQ 48(R8), F16
+	WORD $0x6e27de07 // fmul v7.4s, v16.4s, v7.4s
+	WORD $0x4e281c84 // and v4.16b, v4.16b, v8.16b
+	WORD $0x4e291ca5 // and v5.16b, v5.16b, v9.16b
+	WORD $0x4e2a1cc6 // and v6.16b, v6.16b, v10.16b
+	WORD $0x4e2b1ce7 // and v7.16b, v7.16b, v11.16b
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	FMOVQ 0(R9), F12
+	WORD $0x6eace48c // fcmgt v12.4s, v4.4s, v12.4s
+	WORD $0x4e2c1d08 // and v8.16b, v8.16b, v12.16b
+	FMOVQ 16(R9), F12
+	WORD $0x6eace4ac // fcmgt v12.4s, v5.4s, v12.4s
+	WORD $0x4e2c1d29 // and v9.16b, v9.16b, v12.16b
+	FMOVQ 32(R9), F12
+	WORD $0x6eace4cc // fcmgt v12.4s, v6.4s, v12.4s
+	WORD $0x4e2c1d4a // and v10.16b, v10.16b, v12.16b
+	FMOVQ 48(R9), F12
+	WORD $0x6eace4ec // fcmgt v12.4s, v7.4s, v12.4s
+	WORD $0x4e2c1d6b // and v11.16b, v11.16b, v12.16b
+	FMOVQ 0(R10), F12
+	WORD $0x6ea81d84 // bit v4.16b, v12.16b, v8.16b
+	FMOVQ 16(R10), F12
+	WORD $0x6ea91d85 // bit v5.16b, v12.16b, v9.16b
+	FMOVQ 32(R10), F12
+	WORD $0x6eaa1d86 // bit v6.16b, v12.16b, v10.16b
+	FMOVQ 48(R10), F12
+	WORD $0x6eab1d87 // bit v7.16b, v12.16b, v11.16b
+	FMOVQ F4, 0(R0)
+	FMOVQ F5, 16(R0)
+	FMOVQ F6, 32(R0)
+	FMOVQ F7, 48(R0)
+	FMOVD 0(R1), F4
+	WORD $0x2f10a484 // uxtl v4.4s, v4.4h
+	WORD $0x4ea28484 // add v4.4s, v4.4s, v2.4s
+	WORD $0x6ea36c84 // umin v4.4s, v4.4s, v3.4s
+	WORD $0x4e681c84 // bic v4.16b, v4.16b, v8.16b
+	WORD $0x0e612884 // xtn v4.4h, v4.4s
+	FMOVD F4, 0(R1)
+	FMOVD 8(R1), F4
+	WORD $0x2f10a484 // uxtl v4.4s, v4.4h
+	WORD $0x4ea28484 // add v4.4s, v4.4s, v2.4s
+	WORD $0x6ea36c84 // umin v4.4s, v4.4s, v3.4s
+	WORD $0x4e691c84 // bic v4.16b, v4.16b, v9.16b
+	WORD $0x0e612884 // xtn v4.4h, v4.4s
+	FMOVD F4, 8(R1)
+	FMOVD 16(R1), F4
+	WORD $0x2f10a484 // uxtl v4.4s, v4.4h
+	WORD $0x4ea28484 // add v4.4s, v4.4s, v2.4s
+	WORD $0x6ea36c84 // umin v4.4s, v4.4s, v3.4s
+	WORD $0x4e6a1c84 // bic v4.16b, v4.16b, v10.16b
+	WORD $0x0e612884 // xtn v4.4h, v4.4s
+	FMOVD F4, 16(R1)
+	FMOVD 24(R1), F4
+	WORD $0x2f10a484 // uxtl v4.4s, v4.4h
+	WORD $0x4ea28484 // add v4.4s, v4.4s, v2.4s
+	WORD $0x6ea36c84 // umin v4.4s, v4.4s, v3.4s
+	WORD $0x4e6b1c84 // bic v4.16b, v4.16b, v11.16b
+	WORD $0x0e612884 // xtn v4.4h, v4.4s
+	FMOVD F4, 24(R1)
+	FMOVQ F0, 0(R3)
+	FMOVQ F0, 0(R5)
+	FMOVQ F0, 16(R3)
+	FMOVQ F0, 16(R5)
+	FMOVQ F0, 32(R3)
+	FMOVQ F0, 32(R5)
+	FMOVQ F0, 48(R3)
+	FMOVQ F0, 48(R5)
+	WORD $0x0e612904 // xtn v4.4h, v8.4s
+	WORD $0x4e612924 // xtn2 v4.8h, v9.4s
+	WORD $0x0e612945 // xtn v5.4h, v10.4s
+	WORD $0x4e612965 // xtn2 v5.8h, v11.4s
+	WORD $0x0e212884 // xtn v4.8b, v4.8h
+	WORD $0x4e2128a4 // xtn2 v4.16b, v5.8h
+	FMOVQ 64(R3), F5
+	FMOVQ 80(R3), F6
+	FMOVQ 96(R3), F7
+	FMOVQ 112(R3), F8
+	FMOVQ 64(R2), F9
+	FMOVQ 80(R2), F10
+	FMOVQ 96(R2), F11
+	FMOVQ 112(R2), F12
+	FMOVQ 64(R13), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 80(R13), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 96(R13), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 112(R13), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 64(R11), F17
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	FMOVQ 80(R11), F17
+	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
+	FMOVQ 96(R11), F17
+	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
+	FMOVQ 112(R11), F17
+	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 64(R12), F13
+	WORD $0x6e25dda5 // fmul v5.4s, v13.4s, v5.4s
+	FMOVQ 80(R12), F13
+	WORD $0x6e26dda6 // fmul v6.4s, v13.4s, v6.4s
+	FMOVQ 96(R12), F13
+	WORD $0x6e27dda7 // fmul v7.4s, v13.4s, v7.4s
+	FMOVQ 112(R12), F13
+	WORD $0x6e28dda8 // fmul v8.4s, v13.4s, v8.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	FMOVQ F5, 112(RSP)
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ F6, 128(RSP)
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ F7, 144(RSP)
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ F8, 160(RSP)
+	FMOVQ F5, 64(R2)
+	FMOVQ F6, 80(R2)
+	FMOVQ F7, 96(R2)
+	FMOVQ F8, 112(R2)
+	FMOVQ 64(R5), F5
+	FMOVQ 80(R5), F6
+	FMOVQ 96(R5), F7
+	FMOVQ 112(R5), F8
+	FMOVQ 64(R4), F9
+	FMOVQ 80(R4), F10
+	FMOVQ 96(R4), F11
+	FMOVQ 112(R4), F12
+	FMOVQ 64(R19), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 80(R19), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 96(R19), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 112(R19), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 64(R14), F17
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	FMOVQ 80(R14), F17
+	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
+	FMOVQ 96(R14), F17
+	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
+	FMOVQ 112(R14), F17
+	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 64(R15), F13
+	WORD $0x6e25dda5 // fmul v5.4s, v13.4s, v5.4s
+	FMOVQ 80(R15), F13
+	WORD $0x6e26dda6 // fmul v6.4s, v13.4s, v6.4s
+	FMOVQ 96(R15), F13
+	WORD $0x6e27dda7 // fmul v7.4s, v13.4s, v7.4s
+	FMOVQ 112(R15), F13
+	WORD $0x6e28dda8 // fmul v8.4s, v13.4s, v8.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ F5, 64(R4)
+	FMOVQ F6, 80(R4)
+	FMOVQ F7, 96(R4)
+	FMOVQ F8, 112(R4)
+	FMOVQ 112(RSP), F9
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	FMOVQ 128(RSP), F9
+	WORD $0x4e26d526 // fadd v6.4s, v9.4s, v6.4s
+	FMOVQ 144(RSP), F9
+	WORD $0x4e27d527 // fadd v7.4s, v9.4s, v7.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4e28d528 // fadd v8.4s, v9.4s, v8.4s
+	FMOVD 32(R1), F9
+	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
+	FMOVD 40(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	FMOVD 48(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 56(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 32(R6), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	WORD $0x6ead3529 // cmhi v9.4s, v9.4s, v13.4s
+	FMOVD 40(R6), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	WORD $0x6ead354a // cmhi v10.4s, v10.4s, v13.4s
+	FMOVD 48(R6), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	WORD $0x6ead356b // cmhi v11.4s, v11.4s, v13.4s
+	FMOVD 56(R6), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	WORD $0x6ead358c // cmhi v12.4s, v12.4s, v13.4s
+	FMOVQ 64(R0), F13
+	FMOVQ 80(R0), F14
+	FMOVQ 96(R0), F15
+	FMOVQ 112(R0), F16
+	FMOVQ 64(R7), F17
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	FMOVQ 80(R7), F17
+	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
+	FMOVQ 96(R7), F17
+	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
+	FMOVQ 112(R7), F17
+	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
+	FMOVQ 64(R8), F17
+	WORD $0x6e25de25 // fmul v5.4s, v17.4s, v5.4s
+	FMOVQ 80(R8), F17
+	WORD $0x6e26de26 // fmul v6.4s, v17.4s, v6.4s
+	FMOVQ 96(R8), F17
+	WORD $0x6e27de27 // fmul v7.4s, v17.4s, v7.4s
+	FMOVQ 112(R8), F17
+	WORD $0x6e28de28 // fmul v8.4s, v17.4s, v8.4s
+	WORD $0x4e291ca5 // and v5.16b, v5.16b, v9.16b
+	WORD $0x4e2a1cc6 // and v6.16b, v6.16b, v10.16b
+	WORD $0x4e2b1ce7 // and v7.16b, v7.16b, v11.16b
+	WORD $0x4e2c1d08 // and v8.16b, v8.16b, v12.16b
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	FMOVQ 64(R9), F13
+	WORD $0x6eade4ad // fcmgt v13.4s, v5.4s, v13.4s
+	WORD $0x4e2d1d29 // and v9.16b, v9.16b, v13.16b
+	FMOVQ 80(R9), F13
+	WORD $0x6eade4cd // fcmgt v13.4s, v6.4s, v13.4s
+	WORD $0x4e2d1d4a // and v10.16b, v10.16b, v13.16b
+	FMOVQ 96(R9), F13
+	WORD $0x6eade4ed // fcmgt v13.4s, v7.4s, v13.4s
+	WORD $0x4e2d1d6b // and v11.16b, v11.16b, v13.16b
+	FMOVQ 112(R9), F13
+	WORD $0x6eade50d // fcmgt v13.4s, v8.4s, v13.4s
+	WORD $0x4e2d1d8c // and v12.16b, v12.16b, v13.16b
+	FMOVQ 64(R10), F13
+	WORD $0x6ea91da5 // bit v5.16b, v13.16b, v9.16b
+	FMOVQ 80(R10), F13
+	WORD $0x6eaa1da6 // bit v6.16b, v13.16b, v10.16b
+	FMOVQ 96(R10), F13
+	WORD $0x6eab1da7 // bit v7.16b, v13.16b, v11.16b
+	FMOVQ 112(R10), F13
+	WORD $0x6eac1da8 // bit v8.16b, v13.16b, v12.16b
+	FMOVQ F5, 64(R0)
+	FMOVQ F6, 80(R0)
+	FMOVQ F7, 96(R0)
+	FMOVQ F8, 112(R0)
+	FMOVD 32(R1), F5
+	WORD $0x2f10a4a5 // uxtl v5.4s, v5.4h
+	WORD $0x4ea284a5 // add v5.4s, v5.4s, v2.4s
+	WORD $0x6ea36ca5 // umin v5.4s, v5.4s, v3.4s
+	WORD $0x4e691ca5 // bic v5.16b, v5.16b, v9.16b
+	WORD $0x0e6128a5 // xtn v5.4h, v5.4s
+	FMOVD F5, 32(R1)
+	FMOVD 40(R1), F5
+	WORD $0x2f10a4a5 // uxtl v5.4s, v5.4h
+	WORD $0x4ea284a5 // add v5.4s, v5.4s, v2.4s
+	WORD $0x6ea36ca5 // umin v5.4s, v5.4s, v3.4s
+	WORD $0x4e6a1ca5 // bic v5.16b, v5.16b, v10.16b
+	WORD $0x0e6128a5 // xtn v5.4h, v5.4s
+	FMOVD F5, 40(R1)
+	FMOVD 48(R1), F5
+	WORD $0x2f10a4a5 // uxtl v5.4s, v5.4h
+	WORD $0x4ea284a5 // add v5.4s, v5.4s, v2.4s
+	WORD $0x6ea36ca5 // umin v5.4s, v5.4s, v3.4s
+	WORD $0x4e6b1ca5 // bic v5.16b, v5.16b, v11.16b
+	WORD $0x0e6128a5 // xtn v5.4h, v5.4s
+	FMOVD F5, 48(R1)
+	FMOVD 56(R1), F5
+	WORD $0x2f10a4a5 // uxtl v5.4s, v5.4h
+	WORD $0x4ea284a5 // add v5.4s, v5.4s, v2.4s
+	WORD $0x6ea36ca5 // umin v5.4s, v5.4s, v3.4s
+	WORD $0x4e6c1ca5 // bic v5.16b, v5.16b, v12.16b
+	WORD $0x0e6128a5 // xtn v5.4h, v5.4s
+	FMOVD F5, 56(R1)
+	FMOVQ F0, 64(R3)
+	FMOVQ F0, 64(R5)
+	FMOVQ F0, 80(R3)
+	FMOVQ F0, 80(R5)
+	FMOVQ F0, 96(R3)
+	FMOVQ F0, 96(R5)
+	FMOVQ F0, 112(R3)
+	FMOVQ F0, 112(R5)
+	WORD $0x0e612925 // xtn v5.4h, v9.4s
+	WORD $0x4e612945 // xtn2 v5.8h, v10.4s
+	WORD $0x0e612966 // xtn v6.4h, v11.4s
+	WORD $0x4e612986 // xtn2 v6.8h, v12.4s
+	WORD $0x0e2128a5 // xtn v5.8b, v5.8h
+	WORD $0x4e2128c5 // xtn2 v5.16b, v6.8h
+	FMOVQ 128(R3), F6
+	FMOVQ 144(R3), F7
+	FMOVQ 160(R3), F8
+	FMOVQ 176(R3), F9
+	FMOVQ 128(R2), F10
+	FMOVQ 144(R2), F11
+	FMOVQ 160(R2), F12
+	FMOVQ 176(R2), F13
+	FMOVQ 128(R13), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 144(R13), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 160(R13), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 176(R13), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 128(R11), F18
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	FMOVQ 144(R11), F18
+	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
+	FMOVQ 160(R11), F18
+	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
+	FMOVQ 176(R11), F18
+	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 128(R12), F14
+	WORD $0x6e26ddc6 // fmul v6.4s, v14.4s, v6.4s
+	FMOVQ 144(R12), F14
+	WORD $0x6e27ddc7 // fmul v7.4s, v14.4s, v7.4s
+	FMOVQ 160(R12), F14
+	WORD $0x6e28ddc8 // fmul v8.4s, v14.4s, v8.4s
+	FMOVQ 176(R12), F14
+	WORD $0x6e29ddc9 // fmul v9.4s, v14.4s, v9.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ F6, 176(RSP)
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ F7, 192(RSP)
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ F8, 208(RSP)
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ F9, 224(RSP)
+	FMOVQ F6, 128(R2)
+	FMOVQ F7, 144(R2)
+	FMOVQ F8, 160(R2)
+	FMOVQ F9, 176(R2)
+	FMOVQ 128(R5), F6
+	FMOVQ 144(R5), F7
+	FMOVQ 160(R5), F8
+	FMOVQ 176(R5), F9
+	FMOVQ 128(R4), F10
+	FMOVQ 144(R4), F11
+	FMOVQ 160(R4), F12
+	FMOVQ 176(R4), F13
+	FMOVQ 128(R19), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 144(R19), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 160(R19), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 176(R19), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 128(R14), F18
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	FMOVQ 144(R14), F18
+	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
+	FMOVQ 160(R14), F18
+	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
+	FMOVQ 176(R14), F18
+	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 128(R15), F14
+	WORD $0x6e26ddc6 // fmul v6.4s, v14.4s, v6.4s
+	FMOVQ 144(R15), F14
+	WORD $0x6e27ddc7 // fmul v7.4s, v14.4s, v7.4s
+	FMOVQ 160(R15), F14
+	WORD $0x6e28ddc8 // fmul v8.4s, v14.4s, v8.4s
+	FMOVQ 176(R15), F14
+	WORD $0x6e29ddc9 // fmul v9.4s, v14.4s, v9.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ F6, 128(R4)
+	FMOVQ F7, 144(R4)
+	FMOVQ F8, 160(R4)
+	FMOVQ F9, 176(R4)
+	FMOVQ 176(RSP), F10
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ 192(RSP), F10
+	WORD $0x4e27d547 // fadd v7.4s, v10.4s, v7.4s
+	FMOVQ 208(RSP), F10
+	WORD $0x4e28d548 // fadd v8.4s, v10.4s, v8.4s
+	FMOVQ 224(RSP), F10
+	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
+	FMOVD 64(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	FMOVD 72(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 80(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 88(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 64(R6), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	WORD $0x6eae354a // cmhi v10.4s, v10.4s, v14.4s
+	FMOVD 72(R6), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	WORD $0x6eae356b // cmhi v11.4s, v11.4s, v14.4s
+	FMOVD 80(R6), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	WORD $0x6eae358c // cmhi v12.4s, v12.4s, v14.4s
+	FMOVD 88(R6), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	WORD $0x6eae35ad // cmhi v13.4s, v13.4s, v14.4s
+	FMOVQ 128(R0), F14
+	FMOVQ 144(R0), F15
+	FMOVQ 160(R0), F16
+	FMOVQ 176(R0), F17
+	FMOVQ 128(R7), F18
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	FMOVQ 144(R7), F18
+	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
+	FMOVQ 160(R7), F18
+	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
+	FMOVQ 176(R7), F18
+	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
+	FMOVQ 128(R8), F18
+	WORD $0x6e26de46 // fmul v6.4s, v18.4s, v6.4s
+	FMOVQ 144(R8), F18
+	WORD $0x6e27de47 // fmul v7.4s, v18.4s, v7.4s
+	FMOVQ 160(R8), F18
+	WORD $0x6e28de48 // fmul v8.4s, v18.4s, v8.4s
+	FMOVQ 176(R8), F18
+	WORD $0x6e29de49 // fmul v9.4s, v18.4s, v9.4s
+	WORD $0x4e2a1cc6 // and v6.16b, v6.16b, v10.16b
+	WORD $0x4e2b1ce7 // and v7.16b, v7.16b, v11.16b
+	WORD $0x4e2c1d08 // and v8.16b, v8.16b, v12.16b
+	WORD $0x4e2d1d29 // and v9.16b, v9.16b, v13.16b
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	FMOVQ 128(R9), F14
+	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
+	WORD $0x4e2e1d4a // and v10.16b, v10.16b, v14.16b
+	FMOVQ 144(R9), F14
+	WORD $0x6eaee4ee // fcmgt v14.4s, v7.4s, v14.4s
+	WORD $0x4e2e1d6b // and v11.16b, v11.16b, v14.16b
+	FMOVQ 160(R9), F14
+	WORD $0x6eaee50e // fcmgt v14.4s, v8.4s, v14.4s
+	WORD $0x4e2e1d8c // and v12.16b, v12.16b, v14.16b
+	FMOVQ 176(R9), F14
+	WORD $0x6eaee52e // fcmgt v14.4s, v9.4s, v14.4s
+	WORD $0x4e2e1dad // and v13.16b, v13.16b, v14.16b
+	FMOVQ 128(R10), F14
+	WORD $0x6eaa1dc6 // bit v6.16b, v14.16b, v10.16b
+	FMOVQ 144(R10), F14
+	WORD $0x6eab1dc7 // bit v7.16b, v14.16b, v11.16b
+	FMOVQ 160(R10), F14
+	WORD $0x6eac1dc8 // bit v8.16b, v14.16b, v12.16b
+	FMOVQ 176(R10), F14
+	WORD $0x6ead1dc9 // bit v9.16b, v14.16b, v13.16b
+	FMOVQ F6, 128(R0)
+	FMOVQ F7, 144(R0)
+	FMOVQ F8, 160(R0)
+	FMOVQ F9, 176(R0)
+	FMOVD 64(R1), F6
+	WORD $0x2f10a4c6 // uxtl v6.4s, v6.4h
+	WORD $0x4ea284c6 // add v6.4s, v6.4s, v2.4s
+	WORD $0x6ea36cc6 // umin v6.4s, v6.4s, v3.4s
+	WORD $0x4e6a1cc6 // bic v6.16b, v6.16b, v10.16b
+	WORD $0x0e6128c6 // xtn v6.4h, v6.4s
+	FMOVD F6, 64(R1)
+	FMOVD 72(R1), F6
+	WORD $0x2f10a4c6 // uxtl v6.4s, v6.4h
+	WORD $0x4ea284c6 // add v6.4s, v6.4s, v2.4s
+	WORD $0x6ea36cc6 // umin v6.4s, v6.4s, v3.4s
+	WORD $0x4e6b1cc6 // bic v6.16b, v6.16b, v11.16b
+	WORD $0x0e6128c6 // xtn v6.4h, v6.4s
+	FMOVD F6, 72(R1)
+	FMOVD 80(R1), F6
+	WORD $0x2f10a4c6 // uxtl v6.4s, v6.4h
+	WORD $0x4ea284c6 // add v6.4s, v6.4s, v2.4s
+	WORD $0x6ea36cc6 // umin v6.4s, v6.4s, v3.4s
+	WORD $0x4e6c1cc6 // bic v6.16b, v6.16b, v12.16b
+	WORD $0x0e6128c6 // xtn v6.4h, v6.4s
+	FMOVD F6, 80(R1)
+	FMOVD 88(R1), F6
+	WORD $0x2f10a4c6 // uxtl v6.4s, v6.4h
+	WORD $0x4ea284c6 // add v6.4s, v6.4s, v2.4s
+	WORD $0x6ea36cc6 // umin v6.4s, v6.4s, v3.4s
+	WORD $0x4e6d1cc6 // bic v6.16b, v6.16b, v13.16b
+	WORD $0x0e6128c6 // xtn v6.4h, v6.4s
+	FMOVD F6, 88(R1)
+	FMOVQ F0, 128(R3)
+	FMOVQ F0, 128(R5)
+	FMOVQ F0, 144(R3)
+	FMOVQ F0, 144(R5)
+	FMOVQ F0, 160(R3)
+	FMOVQ F0, 160(R5)
+	FMOVQ F0, 176(R3)
+	FMOVQ F0, 176(R5)
+	WORD $0x0e612946 // xtn v6.4h, v10.4s
+	WORD $0x4e612966 // xtn2 v6.8h, v11.4s
+	WORD $0x0e612987 // xtn v7.4h, v12.4s
+	WORD $0x4e6129a7 // xtn2 v7.8h, v13.4s
+	WORD $0x0e2128c6 // xtn v6.8b, v6.8h
+	WORD $0x4e2128e6 // xtn2 v6.16b, v7.8h
+	FMOVQ 192(R3), F7
+	FMOVQ 208(R3), F8
+	FMOVQ 224(R3), F9
+	FMOVQ 240(R3), F10
+	FMOVQ 192(R2), F11
+	FMOVQ 208(R2), F12
+	FMOVQ 224(R2), F13
+	FMOVQ 240(R2), F14
+	FMOVQ 192(R13), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 208(R13), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 224(R13), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 240(R13), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 192(R11), F19
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	FMOVQ 208(R11), F19
+	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
+	FMOVQ 224(R11), F19
+	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
+	FMOVQ 240(R11), F19
+	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 192(R12), F15
+	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
+	FMOVQ 208(R12), F15
+	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
+	FMOVQ 224(R12), F15
+	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
+	FMOVQ 240(R12), F15
+	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ F7, 240(RSP)
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ F8, 256(RSP)
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ F9, 272(RSP)
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F10, 288(RSP)
+	FMOVQ F7, 192(R2)
+	FMOVQ F8, 208(R2)
+	FMOVQ F9, 224(R2)
+	FMOVQ F10, 240(R2)
+	FMOVQ 192(R5), F7
+	FMOVQ 208(R5), F8
+	FMOVQ 224(R5), F9
+	FMOVQ 240(R5), F10
+	FMOVQ 192(R4), F11
+	FMOVQ 208(R4), F12
+	FMOVQ 224(R4), F13
+	FMOVQ 240(R4), F14
+	FMOVQ 192(R19), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 208(R19), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 224(R19), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 240(R19), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 192(R14), F19
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	FMOVQ 208(R14), F19
+	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
+	FMOVQ 224(R14), F19
+	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
+	FMOVQ 240(R14), F19
+	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 192(R15), F15
+	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
+	FMOVQ 208(R15), F15
+	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
+	FMOVQ 224(R15), F15
+	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
+	FMOVQ 240(R15), F15
+	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F7, 192(R4)
+	FMOVQ F8, 208(R4)
+	FMOVQ F9, 224(R4)
+	FMOVQ F10, 240(R4)
+	FMOVQ 240(RSP), F11
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ 256(RSP), F11
+	WORD $0x4e28d568 // fadd v8.4s, v11.4s, v8.4s
+	FMOVQ 272(RSP), F11
+	WORD $0x4e29d569 // fadd v9.4s, v11.4s, v9.4s
+	FMOVQ 288(RSP), F11
+	WORD $0x4e2ad56a // fadd v10.4s, v11.4s, v10.4s
+	FMOVD 96(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 104(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 112(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 120(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVD 96(R6), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	WORD $0x6eaf356b // cmhi v11.4s, v11.4s, v15.4s
+	FMOVD 104(R6), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	WORD $0x6eaf358c // cmhi v12.4s, v12.4s, v15.4s
+	FMOVD 112(R6), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	WORD $0x6eaf35ad // cmhi v13.4s, v13.4s, v15.4s
+	FMOVD 120(R6), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	WORD $0x6eaf35ce // cmhi v14.4s, v14.4s, v15.4s
+	FMOVQ 192(R0), F15
+	FMOVQ 208(R0), F16
+	FMOVQ 224(R0), F17
+	FMOVQ 240(R0), F18
+	FMOVQ 192(R7), F19
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	FMOVQ 208(R7), F19
+	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
+	FMOVQ 224(R7), F19
+	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
+	FMOVQ 240(R7), F19
+	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
+	FMOVQ 192(R8), F19
+	WORD $0x6e27de67 // fmul v7.4s, v19.4s, v7.4s
+	FMOVQ 208(R8), F19
+	WORD $0x6e28de68 // fmul v8.4s, v19.4s, v8.4s
+	FMOVQ 224(R8), F19
+	WORD $0x6e29de69 // fmul v9.4s, v19.4s, v9.4s
+	FMOVQ 240(R8), F19
+	WORD $0x6e2ade6a // fmul v10.4s, v19.4s, v10.4s
+	WORD $0x4e2b1ce7 // and v7.16b, v7.16b, v11.16b
+	WORD $0x4e2c1d08 // and v8.16b, v8.16b, v12.16b
+	WORD $0x4e2d1d29 // and v9.16b, v9.16b, v13.16b
+	WORD $0x4e2e1d4a // and v10.16b, v10.16b, v14.16b
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	WORD $0x4e2ad64a // fadd v10.4s, v18.4s, v10.4s
+	FMOVQ 192(R9), F15
+	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
+	WORD $0x4e2f1d6b // and v11.16b, v11.16b, v15.16b
+	FMOVQ 208(R9), F15
+	WORD $0x6eafe50f // fcmgt v15.4s, v8.4s, v15.4s
+	WORD $0x4e2f1d8c // and v12.16b, v12.16b, v15.16b
+	FMOVQ 224(R9), F15
+	WORD $0x6eafe52f // fcmgt v15.4s, v9.4s, v15.4s
+	WORD $0x4e2f1dad // and v13.16b, v13.16b, v15.16b
+	FMOVQ 240(R9), F15
+	WORD $0x6eafe54f // fcmgt v15.4s, v10.4s, v15.4s
+	WORD $0x4e2f1dce // and v14.16b, v14.16b, v15.16b
+	FMOVQ 192(R10), F15
+	WORD $0x6eab1de7 // bit v7.16b, v15.16b, v11.16b
+	FMOVQ 208(R10), F15
+	WORD $0x6eac1de8 // bit v8.16b, v15.16b, v12.16b
+	FMOVQ 224(R10), F15
+	WORD $0x6ead1de9 // bit v9.16b, v15.16b, v13.16b
+	FMOVQ 240(R10), F15
+	WORD $0x6eae1dea // bit v10.16b, v15.16b, v14.16b
+	FMOVQ F7, 192(R0)
+	FMOVQ F8, 208(R0)
+	FMOVQ F9, 224(R0)
+	FMOVQ F10, 240(R0)
+	FMOVD 96(R1), F7
+	WORD $0x2f10a4e7 // uxtl v7.4s, v7.4h
+	WORD $0x4ea284e7 // add v7.4s, v7.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e6b1ce7 // bic v7.16b, v7.16b, v11.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 96(R1)
+	FMOVD 104(R1), F7
+	WORD $0x2f10a4e7 // uxtl v7.4s, v7.4h
+	WORD $0x4ea284e7 // add v7.4s, v7.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e6c1ce7 // bic v7.16b, v7.16b, v12.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 104(R1)
+	FMOVD 112(R1), F7
+	WORD $0x2f10a4e7 // uxtl v7.4s, v7.4h
+	WORD $0x4ea284e7 // add v7.4s, v7.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e6d1ce7 // bic v7.16b, v7.16b, v13.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 112(R1)
+	FMOVD 120(R1), F7
+	WORD $0x2f10a4e7 // uxtl v7.4s, v7.4h
+	WORD $0x4ea284e7 // add v7.4s, v7.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e6e1ce7 // bic v7.16b, v7.16b, v14.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 120(R1)
+	FMOVQ F0, 192(R3)
+	FMOVQ F0, 192(R5)
+	FMOVQ F0, 208(R3)
+	FMOVQ F0, 208(R5)
+	FMOVQ F0, 224(R3)
+	FMOVQ F0, 224(R5)
+	FMOVQ F0, 240(R3)
+	FMOVQ F0, 240(R5)
+	WORD $0x0e612967 // xtn v7.4h, v11.4s
+	WORD $0x4e612987 // xtn2 v7.8h, v12.4s
+	WORD $0x0e6129a8 // xtn v8.4h, v13.4s
+	WORD $0x4e6129c8 // xtn2 v8.8h, v14.4s
+	WORD $0x0e2128e7 // xtn v7.8b, v7.8h
+	WORD $0x4e212907 // xtn2 v7.16b, v8.8h
+	WORD $0x4e211c84 // and v4.16b, v4.16b, v1.16b
+	WORD $0x4e211ca5 // and v5.16b, v5.16b, v1.16b
+	WORD $0x4e211cc6 // and v6.16b, v6.16b, v1.16b
+	WORD $0x4e211ce7 // and v7.16b, v7.16b, v1.16b
+	WORD $0x4e25bc84 // addp v4.16b, v4.16b, v5.16b
+	WORD $0x4e27bcc5 // addp v5.16b, v6.16b, v7.16b
+	WORD $0x4e25bc84 // addp v4.16b, v4.16b, v5.16b
+	WORD $0x4e24bc84 // addp v4.16b, v4.16b, v4.16b
+	FMOVD F4, R22
+	MOVD.P R22, 8(R20)
+	ADD $256, R0
+	ADD $128, R1
+	ADD $256, R2
+	ADD $256, R3
+	ADD $256, R4
+	ADD $256, R5
+	MOVD cStride+136(FP), R22
+	ADD R22, R6
+	MOVD dStride+144(FP), R22
+	ADD R22, R7
+	MOVD grStride+152(FP), R22
+	ADD R22, R8
+	MOVD thrStride+160(FP), R22
+	ADD R22, R9
+	MOVD resetStride+168(FP), R22
+	ADD R22, R10
+	MOVD lT1Stride+176(FP), R22
+	ADD R22, R11
+	MOVD cT1Stride+184(FP), R22
+	ADD R22, R12
+	MOVD bT1Stride+192(FP), R22
+	ADD R22, R13
+	MOVD lT2Stride+200(FP), R22
+	ADD R22, R14
+	MOVD cT2Stride+208(FP), R22
+	ADD R22, R15
+	MOVD bT2Stride+216(FP), R22
+	ADD R22, R19
+	SUBS $1, R21
+	BNE RefractoryLeakyTraced2NEON_block
+
+RefractoryLeakyTraced2NEON_done:
+	RET
+
+// func refractoryLeakyTraced2UniformNEON(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+TEXT ·refractoryLeakyTraced2UniformNEON(SB), NOSPLIT, $48-112
+	// 11 scalars held in registers, 0 loaded from the stack where used; vectors interleaved 2 at a time.
+	VMOVI $0, V0.B16
+	MOVD $0x8040201008040201, R0
+	VDUP R0, V1.D2
+	MOVW $0x00000001, R0
+	VDUP R0, V2.S4
+	MOVW $0x0000ffff, R0
+	VDUP R0, V3.S4
+	MOVWU lT1+68(FP), R0
+	VDUP R0, V4.S4
+	MOVWU bT1+76(FP), R0
+	VDUP R0, V5.S4
+	MOVWU cT1+72(FP), R0
+	VDUP R0, V6.S4
+	MOVWU lT2+80(FP), R0
+	VDUP R0, V7.S4
+	MOVWU bT2+88(FP), R0
+	VDUP R0, V8.S4
+	MOVWU cT2+84(FP), R0
+	VDUP R0, V9.S4
+	MOVHU c+48(FP), R0
+	VDUP R0, V10.S4
+	MOVWU d+52(FP), R0
+	VDUP R0, V11.S4
+	MOVWU gr+56(FP), R0
+	VDUP R0, V12.S4
+	MOVWU thr+60(FP), R0
+	VDUP R0, V13.S4
+	MOVWU reset+64(FP), R0
+	VDUP R0, V14.S4
+	MOVW $0x00000001, R0
+	VDUP R0, V15.S4
+	FMOVQ F15, 16(RSP)
+	MOVW $0x0000ffff, R0
+	VDUP R0, V15.S4
+	FMOVQ F15, 32(RSP)
+	MOVD v+0(FP), R0
+	MOVD r+8(FP), R1
+	MOVD t1+16(FP), R2
+	MOVD x1+24(FP), R3
+	MOVD t2+32(FP), R4
+	MOVD x2+40(FP), R5
+	MOVD spikes+96(FP), R6
+	MOVD blocks+104(FP), R7
+	CBZ R7, RefractoryLeakyTraced2UniformNEON_done
+
+RefractoryLeakyTraced2UniformNEON_block:
+	FMOVQ 0(R3), F15
+	FMOVQ 16(R3), F16
+	FMOVQ 0(R2), F17
+	FMOVQ 16(R2), F18
+	WORD $0x4eb1d4b3 // fsub v19.4s, v5.4s, v17.4s
+	WORD $0x4eb2d4b4 // fsub v20.4s, v5.4s, v18.4s
+	WORD $0x6e33dc93 // fmul v19.4s, v4.4s, v19.4s
+	WORD $0x6e34dc94 // fmul v20.4s, v4.4s, v20.4s
+	WORD $0x4e33d631 // fadd v17.4s, v17.4s, v19.4s
+	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
+	WORD $0x6e2fdccf // fmul v15.4s, v6.4s, v15.4s
+	WORD $0x6e30dcd0 // fmul v16.4s, v6.4s, v16.4s
+	WORD $0x4e2fd62f // fadd v15.4s, v17.4s, v15.4s
+	WORD $0x4e30d650 // fadd v16.4s, v18.4s, v16.4s
+	FMOVQ F15, 0(R2)
+	FMOVQ F16, 16(R2)
+	FMOVQ 0(R5), F17
+	FMOVQ 16(R5), F18
+	FMOVQ 0(R4), F19
+	FMOVQ 16(R4), F20
+	WORD $0x4eb3d515 // fsub v21.4s, v8.4s, v19.4s
+	WORD $0x4eb4d516 // fsub v22.4s, v8.4s, v20.4s
+	WORD $0x6e35dcf5 // fmul v21.4s, v7.4s, v21.4s
+	WORD $0x6e36dcf6 // fmul v22.4s, v7.4s, v22.4s
+	WORD $0x4e35d673 // fadd v19.4s, v19.4s, v21.4s
+	WORD $0x4e36d694 // fadd v20.4s, v20.4s, v22.4s
+	WORD $0x6e31dd31 // fmul v17.4s, v9.4s, v17.4s
+	WORD $0x6e32dd32 // fmul v18.4s, v9.4s, v18.4s
+	WORD $0x4e31d671 // fadd v17.4s, v19.4s, v17.4s
+	WORD $0x4e32d692 // fadd v18.4s, v20.4s, v18.4s
+	FMOVQ F17, 0(R4)
+	FMOVQ F18, 16(R4)
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVD 0(R1), F17
+	WORD $0x2f10a631 // uxtl v17.4s, v17.4h
+	FMOVD 8(R1), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	WORD $0x6eaa3633 // cmhi v19.4s, v17.4s, v10.4s
+	WORD $0x6eaa3654 // cmhi v20.4s, v18.4s, v10.4s
+	FMOVQ 0(R0), F21
+	FMOVQ 16(R0), F22
+	WORD $0x6e35dd75 // fmul v21.4s, v11.4s, v21.4s
+	WORD $0x6e36dd76 // fmul v22.4s, v11.4s, v22.4s
+	WORD $0x6e2fdd8f // fmul v15.4s, v12.4s, v15.4s
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	WORD $0x4e331def // and v15.16b, v15.16b, v19.16b
+	WORD $0x4e341e10 // and v16.16b, v16.16b, v20.16b
+	WORD $0x4e2fd6af // fadd v15.4s, v21.4s, v15.4s
+	WORD $0x4e30d6d0 // fadd v16.4s, v22.4s, v16.4s
+	WORD $0x6eade5f5 // fcmgt v21.4s, v15.4s, v13.4s
+	WORD $0x4e351e73 // and v19.16b, v19.16b, v21.16b
+	WORD $0x6eade615 // fcmgt v21.4s, v16.4s, v13.4s
+	WORD $0x4e351e94 // and v20.16b, v20.16b, v21.16b
+	WORD $0x6eb31dcf // bit v15.16b, v14.16b, v19.16b
+	WORD $0x6eb41dd0 // bit v16.16b, v14.16b, v20.16b
+	FMOVQ F15, 0(R0)
+	FMOVQ F16, 16(R0)
+	WORD $0x4ea2862f // add v15.4s, v17.4s, v2.4s
+	WORD $0x6ea36def // umin v15.4s, v15.4s, v3.4s
+	WORD $0x4e731def // bic v15.16b, v15.16b, v19.16b
+	WORD $0x0e6129ef // xtn v15.4h, v15.4s
+	FMOVD F15, 0(R1)
+	WORD $0x4ea2864f // add v15.4s, v18.4s, v2.4s
+	WORD $0x6ea36def // umin v15.4s, v15.4s, v3.4s
+	WORD $0x4e741def // bic v15.16b, v15.16b, v20.16b
+	WORD $0x0e6129ef // xtn v15.4h, v15.4s
+	FMOVD F15, 8(R1)
+	FMOVQ F0, 0(R3)
+	FMOVQ F0, 0(R5)
+	FMOVQ F0, 16(R3)
+	FMOVQ F0, 16(R5)
+	FMOVQ 32(R3), F15
+	FMOVQ 48(R3), F16
+	FMOVQ 32(R2), F17
+	FMOVQ 48(R2), F18
+	WORD $0x4eb1d4b5 // fsub v21.4s, v5.4s, v17.4s
+	WORD $0x4eb2d4b6 // fsub v22.4s, v5.4s, v18.4s
+	WORD $0x6e35dc95 // fmul v21.4s, v4.4s, v21.4s
+	WORD $0x6e36dc96 // fmul v22.4s, v4.4s, v22.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	WORD $0x4e36d652 // fadd v18.4s, v18.4s, v22.4s
+	WORD $0x6e2fdccf // fmul v15.4s, v6.4s, v15.4s
+	WORD $0x6e30dcd0 // fmul v16.4s, v6.4s, v16.4s
+	WORD $0x4e2fd62f // fadd v15.4s, v17.4s, v15.4s
+	WORD $0x4e30d650 // fadd v16.4s, v18.4s, v16.4s
+	FMOVQ F15, 32(R2)
+	FMOVQ F16, 48(R2)
+	FMOVQ 32(R5), F17
+	FMOVQ 48(R5), F18
+	FMOVQ 32(R4), F21
+	FMOVQ 48(R4), F22
+	WORD $0x4eb5d517 // fsub v23.4s, v8.4s, v21.4s
+	WORD $0x4eb6d518 // fsub v24.4s, v8.4s, v22.4s
+	WORD $0x6e37dcf7 // fmul v23.4s, v7.4s, v23.4s
+	WORD $0x6e38dcf8 // fmul v24.4s, v7.4s, v24.4s
+	WORD $0x4e37d6b5 // fadd v21.4s, v21.4s, v23.4s
+	WORD $0x4e38d6d6 // fadd v22.4s, v22.4s, v24.4s
+	WORD $0x6e31dd31 // fmul v17.4s, v9.4s, v17.4s
+	WORD $0x6e32dd32 // fmul v18.4s, v9.4s, v18.4s
+	WORD $0x4e31d6b1 // fadd v17.4s, v21.4s, v17.4s
+	WORD $0x4e32d6d2 // fadd v18.4s, v22.4s, v18.4s
+	FMOVQ F17, 32(R4)
+	FMOVQ F18, 48(R4)
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVD 16(R1), F17
+	WORD $0x2f10a631 // uxtl v17.4s, v17.4h
+	FMOVD 24(R1), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	WORD $0x6eaa3635 // cmhi v21.4s, v17.4s, v10.4s
+	WORD $0x6eaa3656 // cmhi v22.4s, v18.4s, v10.4s
+	FMOVQ 32(R0), F23
+	FMOVQ 48(R0), F24
+	WORD $0x6e37dd77 // fmul v23.4s, v11.4s, v23.4s
+	WORD $0x6e38dd78 // fmul v24.4s, v11.4s, v24.4s
+	WORD $0x6e2fdd8f // fmul v15.4s, v12.4s, v15.4s
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	WORD $0x4e351def // and v15.16b, v15.16b, v21.16b
+	WORD $0x4e361e10 // and v16.16b, v16.16b, v22.16b
+	WORD $0x4e2fd6ef // fadd v15.4s, v23.4s, v15.4s
+	WORD $0x4e30d710 // fadd v16.4s, v24.4s, v16.4s
+	WORD $0x6eade5f7 // fcmgt v23.4s, v15.4s, v13.4s
+	WORD $0x4e371eb5 // and v21.16b, v21.16b, v23.16b
+	WORD $0x6eade617 // fcmgt v23.4s, v16.4s, v13.4s
+	WORD $0x4e371ed6 // and v22.16b, v22.16b, v23.16b
+	WORD $0x6eb51dcf // bit v15.16b, v14.16b, v21.16b
+	WORD $0x6eb61dd0 // bit v16.16b, v14.16b, v22.16b
+	FMOVQ F15, 32(R0)
+	FMOVQ F16, 48(R0)
+	WORD $0x4ea2862f // add v15.4s, v17.4s, v2.4s
+	WORD $0x6ea36def // umin v15.4s, v15.4s, v3.4s
+	WORD $0x4e751def // bic v15.16b, v15.16b, v21.16b
+	WORD $0x0e6129ef // xtn v15.4h, v15.4s
+	FMOVD F15, 16(R1)
+	WORD $0x4ea2864f // add v15.4s, v18.4s, v2.4s
+	WORD $0x6ea36def // umin v15.4s, v15.4s, v3.4s
+	WORD $0x4e761def // bic v15.16b, v15.16b, v22.16b
+	WORD $0x0e6129ef // xtn v15.4h, v15.4s
+	FMOVD F15, 24(R1)
+	FMOVQ F0, 32(R3)
+	FMOVQ F0, 32(R5)
+	FMOVQ F0, 48(R3)
+	FMOVQ F0, 48(R5)
+	WORD $0x0e612a6f // xtn v15.4h, v19.4s
+	WORD $0x4e612a8f // xtn2 v15.8h, v20.4s
+	WORD $0x0e612ab0 // xtn v16.4h, v21.4s
+	WORD $0x4e612ad0 // xtn2 v16.8h, v22.4s
+	WORD $0x0e2129ef // xtn v15.8b, v15.8h
+	WORD $0x4e212a0f // xtn2 v15.16b, v16.8h
+	FMOVQ 64(R3), F16
+	FMOVQ 80(R3), F17
+	FMOVQ 64(R2), F18
+	FMOVQ 80(R2), F19
+	WORD $0x4eb2d4b4 // fsub v20.4s, v5.4s, v18.4s
+	WORD $0x4eb3d4b5 // fsub v21.4s, v5.4s, v19.4s
+	WORD $0x6e34dc94 // fmul v20.4s, v4.4s, v20.4s
+	WORD $0x6e35dc95 // fmul v21.4s, v4.4s, v21.4s
+	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
+	WORD $0x4e35d673 // fadd v19.4s, v19.4s, v21.4s
+	WORD $0x6e30dcd0 // fmul v16.4s, v6.4s, v16.4s
+	WORD $0x6e31dcd1 // fmul v17.4s, v6.4s, v17.4s
+	WORD $0x4e30d650 // fadd v16.4s, v18.4s, v16.4s
+	WORD $0x4e31d671 // fadd v17.4s, v19.4s, v17.4s
+	FMOVQ F16, 64(R2)
+	FMOVQ F17, 80(R2)
+	FMOVQ 64(R5), F18
+	FMOVQ 80(R5), F19
+	FMOVQ 64(R4), F20
+	FMOVQ 80(R4), F21
+	WORD $0x4eb4d516 // fsub v22.4s, v8.4s, v20.4s
+	WORD $0x4eb5d517 // fsub v23.4s, v8.4s, v21.4s
+	WORD $0x6e36dcf6 // fmul v22.4s, v7.4s, v22.4s
+	WORD $0x6e37dcf7 // fmul v23.4s, v7.4s, v23.4s
+	WORD $0x4e36d694 // fadd v20.4s, v20.4s, v22.4s
+	WORD $0x4e37d6b5 // fadd v21.4s, v21.4s, v23.4s
+	WORD $0x6e32dd32 // fmul v18.4s, v9.4s, v18.4s
+	WORD $0x6e33dd33 // fmul v19.4s, v9.4s, v19.4s
+	WORD $0x4e32d692 // fadd v18.4s, v20.4s, v18.4s
+	WORD $0x4e33d6b3 // fadd v19.4s, v21.4s, v19.4s
+	FMOVQ F18, 64(R4)
+	FMOVQ F19, 80(R4)
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	WORD $0x4e33d631 // fadd v17.4s, v17.4s, v19.4s
+	FMOVD 32(R1), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	FMOVD 40(R1), F19
+	WORD $0x2f10a673 // uxtl v19.4s, v19.4h
+	WORD $0x6eaa3654 // cmhi v20.4s, v18.4s, v10.4s
+	WORD $0x6eaa3675 // cmhi v21.4s, v19.4s, v10.4s
+	FMOVQ 64(R0), F22
+	FMOVQ 80(R0), F23
+	WORD $0x6e36dd76 // fmul v22.4s, v11.4s, v22.4s
+	WORD $0x6e37dd77 // fmul v23.4s, v11.4s, v23.4s
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	WORD $0x6e31dd91 // fmul v17.4s, v12.4s, v17.4s
+	WORD $0x4e341e10 // and v16.16b, v16.16b, v20.16b
+	WORD $0x4e351e31 // and v17.16b, v17.16b, v21.16b
+	WORD $0x4e30d6d0 // fadd v16.4s, v22.4s, v16.4s
+	WORD $0x4e31d6f1 // fadd v17.4s, v23.4s, v17.4s
+	WORD $0x6eade616 // fcmgt v22.4s, v16.4s, v13.4s
+	WORD $0x4e361e94 // and v20.16b, v20.16b, v22.16b
+	WORD $0x6eade636 // fcmgt v22.4s, v17.4s, v13.4s
+	WORD $0x4e361eb5 // and v21.16b, v21.16b, v22.16b
+	WORD $0x6eb41dd0 // bit v16.16b, v14.16b, v20.16b
+	WORD $0x6eb51dd1 // bit v17.16b, v14.16b, v21.16b
+	FMOVQ F16, 64(R0)
+	FMOVQ F17, 80(R0)
+	WORD $0x4ea28650 // add v16.4s, v18.4s, v2.4s
+	WORD $0x6ea36e10 // umin v16.4s, v16.4s, v3.4s
+	WORD $0x4e741e10 // bic v16.16b, v16.16b, v20.16b
+	WORD $0x0e612a10 // xtn v16.4h, v16.4s
+	FMOVD F16, 32(R1)
+	WORD $0x4ea28670 // add v16.4s, v19.4s, v2.4s
+	WORD $0x6ea36e10 // umin v16.4s, v16.4s, v3.4s
+	WORD $0x4e751e10 // bic v16.16b, v16.16b, v21.16b
+	WORD $0x0e612a10 // xtn v16.4h, v16.4s
+	FMOVD F16, 40(R1)
+	FMOVQ F0, 64(R3)
+	FMOVQ F0, 64(R5)
+	FMOVQ F0, 80(R3)
+	FMOVQ F0, 80(R5)
+	FMOVQ 96(R3), F16
+	FMOVQ 112(R3), F17
+	FMOVQ 96(R2), F18
+	FMOVQ 112(R2), F19
+	WORD $0x4eb2d4b6 // fsub v22.4s, v5.4s, v18.4s
+	WORD $0x4eb3d4b7 // fsub v23.4s, v5.4s, v19.4s
+	WORD $0x6e36dc96 // fmul v22.4s, v4.4s, v22.4s
+	WORD $0x6e37dc97 // fmul v23.4s, v4.4s, v23.4s
+	WORD $0x4e36d652 // fadd v18.4s, v18.4s, v22.4s
+	WORD $0x4e37d673 // fadd v19.4s, v19.4s, v23.4s
+	WORD $0x6e30dcd0 // fmul v16.4s, v6.4s, v16.4s
+	WORD $0x6e31dcd1 // fmul v17.4s, v6.4s, v17.4s
+	WORD $0x4e30d650 // fadd v16.4s, v18.4s, v16.4s
+	WORD $0x4e31d671 // fadd v17.4s, v19.4s, v17.4s
+	FMOVQ F16, 96(R2)
+	FMOVQ F17, 112(R2)
+	FMOVQ 96(R5), F18
+	FMOVQ 112(R5), F19
+	FMOVQ 96(R4), F22
+	FMOVQ 112(R4), F23
+	WORD $0x4eb6d518 // fsub v24.4s, v8.4s, v22.4s
+	WORD $0x4eb7d519 // fsub v25.4s, v8.4s, v23.4s
+	WORD $0x6e38dcf8 // fmul v24.4s, v7.4s, v24.4s
+	WORD $0x6e39dcf9 // fmul v25.4s, v7.4s, v25.4s
+	WORD $0x4e38d6d6 // fadd v22.4s, v22.4s, v24.4s
+	WORD $0x4e39d6f7 // fadd v23.4s, v23.4s, v25.4s
+	WORD $0x6e32dd32 // fmul v18.4s, v9.4s, v18.4s
+	WORD $0x6e33dd33 // fmul v19.4s, v9.4s, v19.4s
+	WORD $0x4e32d6d2 // fadd v18.4s, v22.4s, v18.4s
+	WORD $0x4e33d6f3 // fadd v19.4s, v23.4s, v19.4s
+	FMOVQ F18, 96(R4)
+	FMOVQ F19, 112(R4)
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	WORD $0x4e33d631 // fadd v17.4s, v17.4s, v19.4s
+	FMOVD 48(R1), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	FMOVD 56(R1), F19
+	WORD $0x2f10a673 // uxtl v19.4s, v19.4h
+	WORD $0x6eaa3656 // cmhi v22.4s, v18.4s, v10.4s
+	WORD $0x6eaa3677 // cmhi v23.4s, v19.4s, v10.4s
+	FMOVQ 96(R0), F24
+	FMOVQ 112(R0), F25
+	WORD $0x6e38dd78 // fmul v24.4s, v11.4s, v24.4s
+	WORD $0x6e39dd79 // fmul v25.4s, v11.4s, v25.4s
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	WORD $0x6e31dd91 // fmul v17.4s, v12.4s, v17.4s
+	WORD $0x4e361e10 // and v16.16b, v16.16b, v22.16b
+	WORD $0x4e371e31 // and v17.16b, v17.16b, v23.16b
+	WORD $0x4e30d710 // fadd v16.4s, v24.4s, v16.4s
+	WORD $0x4e31d731 // fadd v17.4s, v25.4s, v17.4s
+	WORD $0x6eade618 // fcmgt v24.4s, v16.4s, v13.4s
+	WORD $0x4e381ed6 // and v22.16b, v22.16b, v24.16b
+	WORD $0x6eade638 // fcmgt v24.4s, v17.4s, v13.4s
+	WORD $0x4e381ef7 // and v23.16b, v23.16b, v24.16b
+	WORD $0x6eb61dd0 // bit v16.16b, v14.16b, v22.16b
+	WORD $0x6eb71dd1 // bit v17.16b, v14.16b, v23.16b
+	FMOVQ F16, 96(R0)
+	FMOVQ F17, 112(R0)
+	WORD $0x4ea28650 // add v16.4s, v18.4s, v2.4s
+	WORD $0x6ea36e10 // umin v16.4s, v16.4s, v3.4s
+	WORD $0x4e761e10 // bic v16.16b, v16.16b, v22.16b
+	WORD $0x0e612a10 // xtn v16.4h, v16.4s
+	FMOVD F16, 48(R1)
+	WORD $0x4ea28670 // add v16.4s, v19.4s, v2.4s
+	WORD $0x6ea36e10 // umin v16.4s, v16.4s, v3.4s
+	WORD $0x4e771e10 // bic v16.16b, v16.16b, v23.16b
+	WORD $0x0e612a10 // xtn v16.4h, v16.4s
+	FMOVD F16, 56(R1)
+	FMOVQ F0, 96(R3)
+	FMOVQ F0, 96(R5)
+	FMOVQ F0, 112(R3)
+	FMOVQ F0, 112(R5)
+	WORD $0x0e612a90 // xtn v16.4h, v20.4s
+	WORD $0x4e612ab0 // xtn2 v16.8h, v21.4s
+	WORD $0x0e612ad1 // xtn v17.4h, v22.4s
+	WORD $0x4e612af1 // xtn2 v17.8h, v23.4s
+	WORD $0x0e212a10 // xtn v16.8b, v16.8h
+	WORD $0x4e212a30 // xtn2 v16.16b, v17.8h
+	FMOVQ 128(R3), F17
+	FMOVQ 144(R3), F18
+	FMOVQ 128(R2), F19
+	FMOVQ 144(R2), F20
+	WORD $0x4eb3d4b5 // fsub v21.4s, v5.4s, v19.4s
+	WORD $0x4eb4d4b6 // fsub v22.4s, v5.4s, v20.4s
+	WORD $0x6e35dc95 // fmul v21.4s, v4.4s, v21.4s
+	WORD $0x6e36dc96 // fmul v22.4s, v4.4s, v22.4s
+	WORD $0x4e35d673 // fadd v19.4s, v19.4s, v21.4s
+	WORD $0x4e36d694 // fadd v20.4s, v20.4s, v22.4s
+	WORD $0x6e31dcd1 // fmul v17.4s, v6.4s, v17.4s
+	WORD $0x6e32dcd2 // fmul v18.4s, v6.4s, v18.4s
+	WORD $0x4e31d671 // fadd v17.4s, v19.4s, v17.4s
+	WORD $0x4e32d692 // fadd v18.4s, v20.4s, v18.4s
+	FMOVQ F17, 128(R2)
+	FMOVQ F18, 144(R2)
+	FMOVQ 128(R5), F19
+	FMOVQ 144(R5), F20
+	FMOVQ 128(R4), F21
+	FMOVQ 144(R4), F22
+	WORD $0x4eb5d517 // fsub v23.4s, v8.4s, v21.4s
+	WORD $0x4eb6d518 // fsub v24.4s, v8.4s, v22.4s
+	WORD $0x6e37dcf7 // fmul v23.4s, v7.4s, v23.4s
+	WORD $0x6e38dcf8 // fmul v24.4s, v7.4s, v24.4s
+	WORD $0x4e37d6b5 // fadd v21.4s, v21.4s, v23.4s
+	WORD $0x4e38d6d6 // fadd v22.4s, v22.4s, v24.4s
+	WORD $0x6e33dd33 // fmul v19.4s, v9.4s, v19.4s
+	WORD $0x6e34dd34 // fmul v20.4s, v9.4s, v20.4s
+	WORD $0x4e33d6b3 // fadd v19.4s, v21.4s, v19.4s
+	WORD $0x4e34d6d4 // fadd v20.4s, v22.4s, v20.4s
+	FMOVQ F19, 128(R4)
+	FMOVQ F20, 144(R4)
+	WORD $0x4e33d631 // fadd v17.4s, v17.4s, v19.4s
+	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
+	FMOVD 64(R1), F19
+	WORD $0x2f10a673 // uxtl v19.4s, v19.4h
+	FMOVD 72(R1), F20
+	WORD $0x2f10a694 // uxtl v20.4s, v20.4h
+	WORD $0x6eaa3675 // cmhi v21.4s, v19.4s, v10.4s
+	WORD $0x6eaa3696 // cmhi v22.4s, v20.4s, v10.4s
+	FMOVQ 128(R0), F23
+	FMOVQ 144(R0), F24
+	WORD $0x6e37dd77 // fmul v23.4s, v11.4s, v23.4s
+	WORD $0x6e38dd78 // fmul v24.4s, v11.4s, v24.4s
+	WORD $0x6e31dd91 // fmul v17.4s, v12.4s, v17.4s
+	WORD $0x6e32dd92 // fmul v18.4s, v12.4s, v18.4s
+	WORD $0x4e351e31 // and v17.16b, v17.16b, v21.16b
+	WORD $0x4e361e52 // and v18.16b, v18.16b, v22.16b
+	WORD $0x4e31d6f1 // fadd v17.4s, v23.4s, v17.4s
+	WORD $0x4e32d712 // fadd v18.4s, v24.4s, v18.4s
+	WORD $0x6eade637 // fcmgt v23.4s, v17.4s, v13.4s
+	WORD $0x4e371eb5 // and v21.16b, v21.16b, v23.16b
+	WORD $0x6eade657 // fcmgt v23.4s, v18.4s, v13.4s
+	WORD $0x4e371ed6 // and v22.16b, v22.16b, v23.16b
+	WORD $0x6eb51dd1 // bit v17.16b, v14.16b, v21.16b
+	WORD $0x6eb61dd2 // bit v18.16b, v14.16b, v22.16b
+	FMOVQ F17, 128(R0)
+	FMOVQ F18, 144(R0)
+	WORD $0x4ea28671 // add v17.4s, v19.4s, v2.4s
+	WORD $0x6ea36e31 // umin v17.4s, v17.4s, v3.4s
+	WORD $0x4e751e31 // bic v17.16b, v17.16b, v21.16b
+	WORD $0x0e612a31 // xtn v17.4h, v17.4s
+	FMOVD F17, 64(R1)
+	WORD $0x4ea28691 // add v17.4s, v20.4s, v2.4s
+	WORD $0x6ea36e31 // umin v17.4s, v17.4s, v3.4s
+	WORD $0x4e761e31 // bic v17.16b, v17.16b, v22.16b
+	WORD $0x0e612a31 // xtn v17.4h, v17.4s
+	FMOVD F17, 72(R1)
+	FMOVQ F0, 128(R3)
+	FMOVQ F0, 128(R5)
+	FMOVQ F0, 144(R3)
+	FMOVQ F0, 144(R5)
+	FMOVQ 160(R3), F17
+	FMOVQ 176(R3), F18
+	FMOVQ 160(R2), F19
+	FMOVQ 176(R2), F20
+	WORD $0x4eb3d4b7 // fsub v23.4s, v5.4s, v19.4s
+	WORD $0x4eb4d4b8 // fsub v24.4s, v5.4s, v20.4s
+	WORD $0x6e37dc97 // fmul v23.4s, v4.4s, v23.4s
+	WORD $0x6e38dc98 // fmul v24.4s, v4.4s, v24.4s
+	WORD $0x4e37d673 // fadd v19.4s, v19.4s, v23.4s
+	WORD $0x4e38d694 // fadd v20.4s, v20.4s, v24.4s
+	WORD $0x6e31dcd1 // fmul v17.4s, v6.4s, v17.4s
+	WORD $0x6e32dcd2 // fmul v18.4s, v6.4s, v18.4s
+	WORD $0x4e31d671 // fadd v17.4s, v19.4s, v17.4s
+	WORD $0x4e32d692 // fadd v18.4s, v20.4s, v18.4s
+	FMOVQ F17, 160(R2)
+	FMOVQ F18, 176(R2)
+	FMOVQ 160(R5), F19
+	FMOVQ 176(R5), F20
+	FMOVQ 160(R4), F23
+	FMOVQ 176(R4), F24
+	WORD $0x4eb7d519 // fsub v25.4s, v8.4s, v23.4s
+	WORD $0x4eb8d51a // fsub v26.4s, v8.4s, v24.4s
+	WORD $0x6e39dcf9 // fmul v25.4s, v7.4s, v25.4s
+	WORD $0x6e3adcfa // fmul v26.4s, v7.4s, v26.4s
+	WORD $0x4e39d6f7 // fadd v23.4s, v23.4s, v25.4s
+	WORD $0x4e3ad718 // fadd v24.4s, v24.4s, v26.4s
+	WORD $0x6e33dd33 // fmul v19.4s, v9.4s, v19.4s
+	WORD $0x6e34dd34 // fmul v20.4s, v9.4s, v20.4s
+	WORD $0x4e33d6f3 // fadd v19.4s, v23.4s, v19.4s
+	WORD $0x4e34d714 // fadd v20.4s, v24.4s, v20.4s
+	FMOVQ F19, 160(R4)
+	FMOVQ F20, 176(R4)
+	WORD $0x4e33d631 // fadd v17.4s, v17.4s, v19.4s
+	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
+	FMOVD 80(R1), F19
+	WORD $0x2f10a673 // uxtl v19.4s, v19.4h
+	FMOVD 88(R1), F20
+	WORD $0x2f10a694 // uxtl v20.4s, v20.4h
+	WORD $0x6eaa3677 // cmhi v23.4s, v19.4s, v10.4s
+	WORD $0x6eaa3698 // cmhi v24.4s, v20.4s, v10.4s
+	FMOVQ 160(R0), F25
+	FMOVQ 176(R0), F26
+	WORD $0x6e39dd79 // fmul v25.4s, v11.4s, v25.4s
+	WORD $0x6e3add7a // fmul v26.4s, v11.4s, v26.4s
+	WORD $0x6e31dd91 // fmul v17.4s, v12.4s, v17.4s
+	WORD $0x6e32dd92 // fmul v18.4s, v12.4s, v18.4s
+	WORD $0x4e371e31 // and v17.16b, v17.16b, v23.16b
+	WORD $0x4e381e52 // and v18.16b, v18.16b, v24.16b
+	WORD $0x4e31d731 // fadd v17.4s, v25.4s, v17.4s
+	WORD $0x4e32d752 // fadd v18.4s, v26.4s, v18.4s
+	WORD $0x6eade639 // fcmgt v25.4s, v17.4s, v13.4s
+	WORD $0x4e391ef7 // and v23.16b, v23.16b, v25.16b
+	WORD $0x6eade659 // fcmgt v25.4s, v18.4s, v13.4s
+	WORD $0x4e391f18 // and v24.16b, v24.16b, v25.16b
+	WORD $0x6eb71dd1 // bit v17.16b, v14.16b, v23.16b
+	WORD $0x6eb81dd2 // bit v18.16b, v14.16b, v24.16b
+	FMOVQ F17, 160(R0)
+	FMOVQ F18, 176(R0)
+	WORD $0x4ea28671 // add v17.4s, v19.4s, v2.4s
+	WORD $0x6ea36e31 // umin v17.4s, v17.4s, v3.4s
+	WORD $0x4e771e31 // bic v17.16b, v17.16b, v23.16b
+	WORD $0x0e612a31 // xtn v17.4h, v17.4s
+	FMOVD F17, 80(R1)
+	WORD $0x4ea28691 // add v17.4s, v20.4s, v2.4s
+	WORD $0x6ea36e31 // umin v17.4s, v17.4s, v3.4s
+	WORD $0x4e781e31 // bic v17.16b, v17.16b, v24.16b
+	WORD $0x0e612a31 // xtn v17.4h, v17.4s
+	FMOVD F17, 88(R1)
+	FMOVQ F0, 160(R3)
+	FMOVQ F0, 160(R5)
+	FMOVQ F0, 176(R3)
+	FMOVQ F0, 176(R5)
+	WORD $0x0e612ab1 // xtn v17.4h, v21.4s
+	WORD $0x4e612ad1 // xtn2 v17.8h, v22.4s
+	WORD $0x0e612af2 // xtn v18.4h, v23.4s
+	WORD $0x4e612b12 // xtn2 v18.8h, v24.4s
+	WORD $0x0e212a31 // xtn v17.8b, v17.8h
+	WORD $0x4e212a51 // xtn2 v17.16b, v18.8h
+	FMOVQ 192(R3), F18
+	FMOVQ 208(R3), F19
+	FMOVQ 192(R2), F20
+	FMOVQ 208(R2), F21
+	WORD $0x4eb4d4b6 // fsub v22.4s, v5.4s, v20.4s
+	WORD $0x4eb5d4b7 // fsub v23.4s, v5.4s, v21.4s
+	WORD $0x6e36dc96 // fmul v22.4s, v4.4s, v22.4s
+	WORD $0x6e37dc97 // fmul v23.4s, v4.4s, v23.4s
+	WORD $0x4e36d694 // fadd v20.4s, v20.4s, v22.4s
+	WORD $0x4e37d6b5 // fadd v21.4s, v21.4s, v23.4s
+	WORD $0x6e32dcd2 // fmul v18.4s, v6.4s, v18.4s
+	WORD $0x6e33dcd3 // fmul v19.4s, v6.4s, v19.4s
+	WORD $0x4e32d692 // fadd v18.4s, v20.4s, v18.4s
+	WORD $0x4e33d6b3 // fadd v19.4s, v21.4s, v19.4s
+	FMOVQ F18, 192(R2)
+	FMOVQ F19, 208(R2)
+	FMOVQ 192(R5), F20
+	FMOVQ 208(R5), F21
+	FMOVQ 192(R4), F22
+	FMOVQ 208(R4), F23
+	WORD $0x4eb6d518 // fsub v24.4s, v8.4s, v22.4s
+	WORD $0x4eb7d519 // fsub v25.4s, v8.4s, v23.4s
+	WORD $0x6e38dcf8 // fmul v24.4s, v7.4s, v24.4s
+	WORD $0x6e39dcf9 // fmul v25.4s, v7.4s, v25.4s
+	WORD $0x4e38d6d6 // fadd v22.4s, v22.4s, v24.4s
+	WORD $0x4e39d6f7 // fadd v23.4s, v23.4s, v25.4s
+	WORD $0x6e34dd34 // fmul v20.4s, v9.4s, v20.4s
+	WORD $0x6e35dd35 // fmul v21.4s, v9.4s, v21.4s
+	WORD $0x4e34d6d4 // fadd v20.4s, v22.4s, v20.4s
+	WORD $0x4e35d6f5 // fadd v21.4s, v23.4s, v21.4s
+	FMOVQ F20, 192(R4)
+	FMOVQ F21, 208(R4)
+	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
+	WORD $0x4e35d673 // fadd v19.4s, v19.4s, v21.4s
+	FMOVD 96(R1), F20
+	WORD $0x2f10a694 // uxtl v20.4s, v20.4h
+	FMOVD 104(R1), F21
+	WORD $0x2f10a6b5 // uxtl v21.4s, v21.4h
+	WORD $0x6eaa3696 // cmhi v22.4s, v20.4s, v10.4s
+	WORD $0x6eaa36b7 // cmhi v23.4s, v21.4s, v10.4s
+	FMOVQ 192(R0), F24
+	FMOVQ 208(R0), F25
+	WORD $0x6e38dd78 // fmul v24.4s, v11.4s, v24.4s
+	WORD $0x6e39dd79 // fmul v25.4s, v11.4s, v25.4s
+	WORD $0x6e32dd92 // fmul v18.4s, v12.4s, v18.4s
+	WORD $0x6e33dd93 // fmul v19.4s, v12.4s, v19.4s
+	WORD $0x4e361e52 // and v18.16b, v18.16b, v22.16b
+	WORD $0x4e371e73 // and v19.16b, v19.16b, v23.16b
+	WORD $0x4e32d712 // fadd v18.4s, v24.4s, v18.4s
+	WORD $0x4e33d733 // fadd v19.4s, v25.4s, v19.4s
+	WORD $0x6eade658 // fcmgt v24.4s, v18.4s, v13.4s
+	WORD $0x4e381ed6 // and v22.16b, v22.16b, v24.16b
+	WORD $0x6eade678 // fcmgt v24.4s, v19.4s, v13.4s
+	WORD $0x4e381ef7 // and v23.16b, v23.16b, v24.16b
+	WORD $0x6eb61dd2 // bit v18.16b, v14.16b, v22.16b
+	WORD $0x6eb71dd3 // bit v19.16b, v14.16b, v23.16b
+	FMOVQ F18, 192(R0)
+	FMOVQ F19, 208(R0)
+	WORD $0x4ea28692 // add v18.4s, v20.4s, v2.4s
+	WORD $0x6ea36e52 // umin v18.4s, v18.4s, v3.4s
+	WORD $0x4e761e52 // bic v18.16b, v18.16b, v22.16b
+	WORD $0x0e612a52 // xtn v18.4h, v18.4s
+	FMOVD F18, 96(R1)
+	WORD $0x4ea286b2 // add v18.4s, v21.4s, v2.4s
+	WORD $0x6ea36e52 // umin v18.4s, v18.4s, v3.4s
+	WORD $0x4e771e52 // bic v18.16b, v18.16b, v23.16b
+	WORD $0x0e612a52 // xtn v18.4h, v18.4s
+	FMOVD F18, 104(R1)
+	FMOVQ F0, 192(R3)
+	FMOVQ F0, 192(R5)
+	FMOVQ F0, 208(R3)
+	FMOVQ F0, 208(R5)
+	FMOVQ 224(R3), F18
+	FMOVQ 240(R3), F19
+	FMOVQ 224(R2), F20
+	FMOVQ 240(R2), F21
+	WORD $0x4eb4d4b8 // fsub v24.4s, v5.4s, v20.4s
+	WORD $0x4eb5d4b9 // fsub v25.4s, v5.4s, v21.4s
+	WORD $0x6e38dc98 // fmul v24.4s, v4.4s, v24.4s
+	WORD $0x6e39dc99 // fmul v25.4s, v4.4s, v25.4s
+	WORD $0x4e38d694 // fadd v20.4s, v20.4s, v24.4s
+	WORD $0x4e39d6b5 // fadd v21.4s, v21.4s, v25.4s
+	WORD $0x6e32dcd2 // fmul v18.4s, v6.4s, v18.4s
+	WORD $0x6e33dcd3 // fmul v19.4s, v6.4s, v19.4s
+	WORD $0x4e32d692 // fadd v18.4s, v20.4s, v18.4s
+	WORD $0x4e33d6b3 // fadd v19.4s, v21.4s, v19.4s
+	FMOVQ F18, 224(R2)
+	FMOVQ F19, 240(R2)
+	FMOVQ 224(R5), F20
+	FMOVQ 240(R5), F21
+	FMOVQ 224(R4), F24
+	FMOVQ 240(R4), F25
+	WORD $0x4eb8d51a // fsub v26.4s, v8.4s, v24.4s
+	WORD $0x4eb9d51b // fsub v27.4s, v8.4s, v25.4s
+	WORD $0x6e3adcfa // fmul v26.4s, v7.4s, v26.4s
+	WORD $0x6e3bdcfb // fmul v27.4s, v7.4s, v27.4s
+	WORD $0x4e3ad718 // fadd v24.4s, v24.4s, v26.4s
+	WORD $0x4e3bd739 // fadd v25.4s, v25.4s, v27.4s
+	WORD $0x6e34dd34 // fmul v20.4s, v9.4s, v20.4s
+	WORD $0x6e35dd35 // fmul v21.4s, v9.4s, v21.4s
+	WORD $0x4e34d714 // fadd v20.4s, v24.4s, v20.4s
+	WORD $0x4e35d735 // fadd v21.4s, v25.4s, v21.4s
+	FMOVQ F20, 224(R4)
+	FMOVQ F21, 240(R4)
+	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
+	WORD $0x4e35d673 // fadd v19.4s, v19.4s, v21.4s
+	FMOVD 112(R1), F20
+	WORD $0x2f10a694 // uxtl v20.4s, v20.4h
+	FMOVD 120(R1), F21
+	WORD $0x2f10a6b5 // uxtl v21.4s, v21.4h
+	WORD $0x6eaa3698 // cmhi v24.4s, v20.4s, v10.4s
+	WORD $0x6eaa36b9 // cmhi v25.4s, v21.4s, v10.4s
+	FMOVQ 224(R0), F26
+	FMOVQ 240(R0), F27
+	WORD $0x6e3add7a // fmul v26.4s, v11.4s, v26.4s
+	WORD $0x6e3bdd7b // fmul v27.4s, v11.4s, v27.4s
+	WORD $0x6e32dd92 // fmul v18.4s, v12.4s, v18.4s
+	WORD $0x6e33dd93 // fmul v19.4s, v12.4s, v19.4s
+	WORD $0x4e381e52 // and v18.16b, v18.16b, v24.16b
+	WORD $0x4e391e73 // and v19.16b, v19.16b, v25.16b
+	WORD $0x4e32d752 // fadd v18.4s, v26.4s, v18.4s
+	WORD $0x4e33d773 // fadd v19.4s, v27.4s, v19.4s
+	WORD $0x6eade65a // fcmgt v26.4s, v18.4s, v13.4s
+	WORD $0x4e3a1f18 // and v24.16b, v24.16b, v26.16b
+	WORD $0x6eade67a // fcmgt v26.4s, v19.4s, v13.4s
+	WORD $0x4e3a1f39 // and v25.16b, v25.16b, v26.16b
+	WORD $0x6eb81dd2 // bit v18.16b, v14.16b, v24.16b
+	WORD $0x6eb91dd3 // bit v19.16b, v14.16b, v25.16b
+	FMOVQ F18, 224(R0)
+	FMOVQ F19, 240(R0)
+	WORD $0x4ea28692 // add v18.4s, v20.4s, v2.4s
+	WORD $0x6ea36e52 // umin v18.4s, v18.4s, v3.4s
+	WORD $0x4e781e52 // bic v18.16b, v18.16b, v24.16b
+	WORD $0x0e612a52 // xtn v18.4h, v18.4s
+	FMOVD F18, 112(R1)
+	WORD $0x4ea286b2 // add v18.4s, v21.4s, v2.4s
+	WORD $0x6ea36e52 // umin v18.4s, v18.4s, v3.4s
+	WORD $0x4e791e52 // bic v18.16b, v18.16b, v25.16b
+	WORD $0x0e612a52 // xtn v18.4h, v18.4s
+	FMOVD F18, 120(R1)
+	FMOVQ F0, 224(R3)
+	FMOVQ F0, 224(R5)
+	FMOVQ F0, 240(R3)
+	FMOVQ F0, 240(R5)
+	WORD $0x0e612ad2 // xtn v18.4h, v22.4s
+	WORD $0x4e612af2 // xtn2 v18.8h, v23.4s
+	WORD $0x0e612b13 // xtn v19.4h, v24.4s
+	WORD $0x4e612b33 // xtn2 v19.8h, v25.4s
+	WORD $0x0e212a52 // xtn v18.8b, v18.8h
+	WORD $0x4e212a72 // xtn2 v18.16b, v19.8h
+	WORD $0x4e211def // and v15.16b, v15.16b, v1.16b
+	WORD $0x4e211e10 // and v16.16b, v16.16b, v1.16b
+	WORD $0x4e211e31 // and v17.16b, v17.16b, v1.16b
+	WORD $0x4e211e52 // and v18.16b, v18.16b, v1.16b
+	WORD $0x4e30bdef // addp v15.16b, v15.16b, v16.16b
+	WORD $0x4e32be30 // addp v16.16b, v17.16b, v18.16b
+	WORD $0x4e30bdef // addp v15.16b, v15.16b, v16.16b
+	WORD $0x4e2fbdef // addp v15.16b, v15.16b, v15.16b
+	FMOVD F15, R8
+	MOVD.P R8, 8(R6)
+	ADD $256, R0
+	ADD $128, R1
+	ADD $256, R2
+	ADD $256, R3
+	ADD $256, R4
+	ADD $256, R5
+	SUBS $1, R7
+	BNE RefractoryLeakyTraced2UniformNEON_block
+
+RefractoryLeakyTraced2UniformNEON_done:
+	RET
+
+// func strictRefractoryLeakyTraced2NEON(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride, dStride, grStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int)
+TEXT ·strictRefractoryLeakyTraced2NEON(SB), 0, $304-240
+	// 0 scalars held in registers, 0 loaded from the stack where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
+	VMOVI $0, V0.B16
+	MOVD $0x8040201008040201, R0
+	VDUP R0, V1.D2
+	MOVW $0x00000001, R0
+	VDUP R0, V2.S4
+	MOVW $0x0000ffff, R0
+	VDUP R0, V3.S4
+	MOVW $0x00000001, R0
+	VDUP R0, V4.S4
+	FMOVQ F4, 16(RSP)
+	MOVW $0x0000ffff, R0
+	VDUP R0, V4.S4
+	FMOVQ F4, 32(RSP)
+	MOVD v+0(FP), R0
+	MOVD r+8(FP), R1
+	MOVD t1+16(FP), R2
+	MOVD x1+24(FP), R3
+	MOVD t2+32(FP), R4
+	MOVD x2+40(FP), R5
+	MOVD c+48(FP), R6
+	MOVD d+56(FP), R7
+	MOVD gr+64(FP), R8
+	MOVD thr+72(FP), R9
+	MOVD reset+80(FP), R10
+	MOVD lT1+88(FP), R11
+	MOVD cT1+96(FP), R12
+	MOVD bT1+104(FP), R13
+	MOVD lT2+112(FP), R14
+	MOVD cT2+120(FP), R15
+	MOVD bT2+128(FP), R19
+	MOVD spikes+224(FP), R20
+	MOVD blocks+232(FP), R21
+	CBZ R21, StrictRefractoryLeakyTraced2NEON_done
+
+StrictRefractoryLeakyTraced2NEON_block:
+	FMOVQ 0(R3), F4
+	FMOVQ 16(R3), F5
+	FMOVQ 32(R3), F6
+	FMOVQ 48(R3), F7
+	FMOVQ 0(R2), F8
+	FMOVQ 16(R2), F9
+	FMOVQ 32(R2), F10
+	FMOVQ 48(R2), F11
+	FMOVQ 0(R13), F12
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	FMOVQ 16(R13), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 32(R13), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 48(R13), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 0(R11), F16
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	FMOVQ 16(R11), F16
+	WORD $0x6e2dde0d // fmul v13.4s, v16.4s, v13.4s
+	FMOVQ 32(R11), F16
+	WORD $0x6e2ede0e // fmul v14.4s, v16.4s, v14.4s
+	FMOVQ 48(R11), F16
+	WORD $0x6e2fde0f // fmul v15.4s, v16.4s, v15.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 0(R12), F12
+	WORD $0x6e24dd84 // fmul v4.4s, v12.4s, v4.4s
+	FMOVQ 16(R12), F12
+	WORD $0x6e25dd85 // fmul v5.4s, v12.4s, v5.4s
+	FMOVQ 32(R12), F12
+	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
+	FMOVQ 48(R12), F12
+	WORD $0x6e27dd87 // fmul v7.4s, v12.4s, v7.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	FMOVQ F4, 48(RSP)
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	FMOVQ F5, 64(RSP)
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ F6, 80(RSP)
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ F7, 96(RSP)
+	FMOVQ F4, 0(R2)
+	FMOVQ F5, 16(R2)
+	FMOVQ F6, 32(R2)
+	FMOVQ F7, 48(R2)
+	FMOVQ 0(R5), F4
+	FMOVQ 16(R5), F5
+	FMOVQ 32(R5), F6
+	FMOVQ 48(R5), F7
+	FMOVQ 0(R4), F8
+	FMOVQ 16(R4), F9
+	FMOVQ 32(R4), F10
+	FMOVQ 48(R4), F11
+	FMOVQ 0(R19), F12
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	FMOVQ 16(R19), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 32(R19), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 48(R19), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 0(R14), F16
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	FMOVQ 16(R14), F16
+	WORD $0x6e2dde0d // fmul v13.4s, v16.4s, v13.4s
+	FMOVQ 32(R14), F16
+	WORD $0x6e2ede0e // fmul v14.4s, v16.4s, v14.4s
+	FMOVQ 48(R14), F16
+	WORD $0x6e2fde0f // fmul v15.4s, v16.4s, v15.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 0(R15), F12
+	WORD $0x6e24dd84 // fmul v4.4s, v12.4s, v4.4s
+	FMOVQ 16(R15), F12
+	WORD $0x6e25dd85 // fmul v5.4s, v12.4s, v5.4s
+	FMOVQ 32(R15), F12
+	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
+	FMOVQ 48(R15), F12
+	WORD $0x6e27dd87 // fmul v7.4s, v12.4s, v7.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ F4, 0(R4)
+	FMOVQ F5, 16(R4)
+	FMOVQ F6, 32(R4)
+	FMOVQ F7, 48(R4)
+	FMOVQ 48(RSP), F8
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	FMOVQ 64(RSP), F8
+	WORD $0x4e25d505 // fadd v5.4s, v8.4s, v5.4s
+	FMOVQ 80(RSP), F8
+	WORD $0x4e26d506 // fadd v6.4s, v8.4s, v6.4s
+	FMOVQ 96(RSP), F8
+	WORD $0x4e27d507 // fadd v7.4s, v8.4s, v7.4s
+	FMOVD 0(R1), F8
+	WORD $0x2f10a508 // uxtl v8.4s, v8.4h
+	FMOVD 8(R1), F9
+	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
+	FMOVD 16(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	FMOVD 24(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 0(R6), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	WORD $0x6eac3d08 // cmhs v8.4s, v8.4s, v12.4s
+	FMOVD 8(R6), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	WORD $0x6eac3d29 // cmhs v9.4s, v9.4s, v12.4s
+	FMOVD 16(R6), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	WORD $0x6eac3d4a // cmhs v10.4s, v10.4s, v12.4s
+	FMOVD 24(R6), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	WORD $0x6eac3d6b // cmhs v11.4s, v11.4s, v12.4s
+	FMOVQ 0(R0), F12
+	FMOVQ 16(R0), F13
+	FMOVQ 32(R0), F14
+	FMOVQ 48(R0), F15
+	FMOVQ 0(R7), F16
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	FMOVQ 16(R7), F16
+	WORD $0x6e2dde0d // fmul v13.4s, v16.4s, v13.4s
+	FMOVQ 32(R7), F16
+	WORD $0x6e2ede0e // fmul v14.4s, v16.4s, v14.4s
+	FMOVQ 48(R7), F16
+	WORD $0x6e2fde0f // fmul v15.4s, v16.4s, v15.4s
+	FMOVQ 0(R8), F16
+	WORD $0x6e24de04 // fmul v4.4s, v16.4s, v4.4s
+	FMOVQ 16(R8), F16
+	WORD $0x6e25de05 // fmul v5.4s, v16.4s, v5.4s
+	FMOVQ 32(R8), F16
+	WORD $0x6e26de06 // fmul v6.4s, v16.4s, v6.4s
+	FMOVQ 48(R8), F16
+	WORD $0x6e27de07 // fmul v7.4s, v16.4s, v7.4s
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	FMOVQ 0(R9), F12
+	WORD $0x6eace48c // fcmgt v12.4s, v4.4s, v12.4s
+	WORD $0x4e2c1d0c // and v12.16b, v8.16b, v12.16b
+	FMOVQ 16(R9), F13
+	WORD $0x6eade4ad // fcmgt v13.4s, v5.4s, v13.4s
+	WORD $0x4e2d1d2d // and v13.16b, v9.16b, v13.16b
+	FMOVQ 32(R9), F14
+	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
+	WORD $0x4e2e1d4e // and v14.16b, v10.16b, v14.16b
+	FMOVQ 48(R9), F15
+	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
+	WORD $0x4e2f1d6f // and v15.16b, v11.16b, v15.16b
+	FMOVQ 0(R10), F16
+	WORD $0x6ee81e04 // bif v4.16b, v16.16b, v8.16b
+	FMOVQ 16(R10), F8
+	WORD $0x6ee91d05 // bif v5.16b, v8.16b, v9.16b
+	FMOVQ 32(R10), F8
+	WORD $0x6eea1d06 // bif v6.16b, v8.16b, v10.16b
+	FMOVQ 48(R10), F8
+	WORD $0x6eeb1d07 // bif v7.16b, v8.16b, v11.16b
+	FMOVQ 0(R10), F8
+	WORD $0x6eac1d04 // bit v4.16b, v8.16b, v12.16b
+	FMOVQ 16(R10), F8
+	WORD $0x6ead1d05 // bit v5.16b, v8.16b, v13.16b
+	FMOVQ 32(R10), F8
+	WORD $0x6eae1d06 // bit v6.16b, v8.16b, v14.16b
+	FMOVQ 48(R10), F8
+	WORD $0x6eaf1d07 // bit v7.16b, v8.16b, v15.16b
+	FMOVQ F4, 0(R0)
+	FMOVQ F5, 16(R0)
+	FMOVQ F6, 32(R0)
+	FMOVQ F7, 48(R0)
+	FMOVD 0(R1), F4
+	WORD $0x2f10a484 // uxtl v4.4s, v4.4h
+	WORD $0x4ea28484 // add v4.4s, v4.4s, v2.4s
+	WORD $0x6ea36c84 // umin v4.4s, v4.4s, v3.4s
+	WORD $0x4e6c1c84 // bic v4.16b, v4.16b, v12.16b
+	WORD $0x0e612884 // xtn v4.4h, v4.4s
+	FMOVD F4, 0(R1)
+	FMOVD 8(R1), F4
+	WORD $0x2f10a484 // uxtl v4.4s, v4.4h
+	WORD $0x4ea28484 // add v4.4s, v4.4s, v2.4s
+	WORD $0x6ea36c84 // umin v4.4s, v4.4s, v3.4s
+	WORD $0x4e6d1c84 // bic v4.16b, v4.16b, v13.16b
+	WORD $0x0e612884 // xtn v4.4h, v4.4s
+	FMOVD F4, 8(R1)
+	FMOVD 16(R1), F4
+	WORD $0x2f10a484 // uxtl v4.4s, v4.4h
+	WORD $0x4ea28484 // add v4.4s, v4.4s, v2.4s
+	WORD $0x6ea36c84 // umin v4.4s, v4.4s, v3.4s
+	WORD $0x4e6e1c84 // bic v4.16b, v4.16b, v14.16b
+	WORD $0x0e612884 // xtn v4.4h, v4.4s
+	FMOVD F4, 16(R1)
+	FMOVD 24(R1), F4
+	WORD $0x2f10a484 // uxtl v4.4s, v4.4h
+	WORD $0x4ea28484 // add v4.4s, v4.4s, v2.4s
+	WORD $0x6ea36c84 // umin v4.4s, v4.4s, v3.4s
+	WORD $0x4e6f1c84 // bic v4.16b, v4.16b, v15.16b
+	WORD $0x0e612884 // xtn v4.4h, v4.4s
+	FMOVD F4, 24(R1)
+	FMOVQ F0, 0(R3)
+	FMOVQ F0, 0(R5)
+	FMOVQ F0, 16(R3)
+	FMOVQ F0, 16(R5)
+	FMOVQ F0, 32(R3)
+	FMOVQ F0, 32(R5)
+	FMOVQ F0, 48(R3)
+	FMOVQ F0, 48(R5)
+	WORD $0x0e612984 // xtn v4.4h, v12.4s
+	WORD $0x4e6129a4 // xtn2 v4.8h, v13.4s
+	WORD $0x0e6129c5 // xtn v5.4h, v14.4s
+	WORD $0x4e6129e5 // xtn2 v5.8h, v15.4s
+	WORD $0x0e212884 // xtn v4.8b, v4.8h
+	WORD $0x4e2128a4 // xtn2 v4.16b, v5.8h
+	FMOVQ 64(R3), F5
+	FMOVQ 80(R3), F6
+	FMOVQ 96(R3), F7
+	FMOVQ 112(R3), F8
+	FMOVQ 64(R2), F9
+	FMOVQ 80(R2), F10
+	FMOVQ 96(R2), F11
+	FMOVQ 112(R2), F12
+	FMOVQ 64(R13), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 80(R13), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 96(R13), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 112(R13), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 64(R11), F17
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	FMOVQ 80(R11), F17
+	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
+	FMOVQ 96(R11), F17
+	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
+	FMOVQ 112(R11), F17
+	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 64(R12), F13
+	WORD $0x6e25dda5 // fmul v5.4s, v13.4s, v5.4s
+	FMOVQ 80(R12), F13
+	WORD $0x6e26dda6 // fmul v6.4s, v13.4s, v6.4s
+	FMOVQ 96(R12), F13
+	WORD $0x6e27dda7 // fmul v7.4s, v13.4s, v7.4s
+	FMOVQ 112(R12), F13
+	WORD $0x6e28dda8 // fmul v8.4s, v13.4s, v8.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	FMOVQ F5, 112(RSP)
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ F6, 128(RSP)
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ F7, 144(RSP)
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ F8, 160(RSP)
+	FMOVQ F5, 64(R2)
+	FMOVQ F6, 80(R2)
+	FMOVQ F7, 96(R2)
+	FMOVQ F8, 112(R2)
+	FMOVQ 64(R5), F5
+	FMOVQ 80(R5), F6
+	FMOVQ 96(R5), F7
+	FMOVQ 112(R5), F8
+	FMOVQ 64(R4), F9
+	FMOVQ 80(R4), F10
+	FMOVQ 96(R4), F11
+	FMOVQ 112(R4), F12
+	FMOVQ 64(R19), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 80(R19), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 96(R19), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 112(R19), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 64(R14), F17
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	FMOVQ 80(R14), F17
+	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
+	FMOVQ 96(R14), F17
+	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
+	FMOVQ 112(R14), F17
+	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 64(R15), F13
+	WORD $0x6e25dda5 // fmul v5.4s, v13.4s, v5.4s
+	FMOVQ 80(R15), F13
+	WORD $0x6e26dda6 // fmul v6.4s, v13.4s, v6.4s
+	FMOVQ 96(R15), F13
+	WORD $0x6e27dda7 // fmul v7.4s, v13.4s, v7.4s
+	FMOVQ 112(R15), F13
+	WORD $0x6e28dda8 // fmul v8.4s, v13.4s, v8.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ F5, 64(R4)
+	FMOVQ F6, 80(R4)
+	FMOVQ F7, 96(R4)
+	FMOVQ F8, 112(R4)
+	FMOVQ 112(RSP), F9
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	FMOVQ 128(RSP), F9
+	WORD $0x4e26d526 // fadd v6.4s, v9.4s, v6.4s
+	FMOVQ 144(RSP), F9
+	WORD $0x4e27d527 // fadd v7.4s, v9.4s, v7.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4e28d528 // fadd v8.4s, v9.4s, v8.4s
+	FMOVD 32(R1), F9
+	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
+	FMOVD 40(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	FMOVD 48(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 56(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 32(R6), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	WORD $0x6ead3d29 // cmhs v9.4s, v9.4s, v13.4s
+	FMOVD 40(R6), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	WORD $0x6ead3d4a // cmhs v10.4s, v10.4s, v13.4s
+	FMOVD 48(R6), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	WORD $0x6ead3d6b // cmhs v11.4s, v11.4s, v13.4s
+	FMOVD 56(R6), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	WORD $0x6ead3d8c // cmhs v12.4s, v12.4s, v13.4s
+	FMOVQ 64(R0), F13
+	FMOVQ 80(R0), F14
+	FMOVQ 96(R0), F15
+	FMOVQ 112(R0), F16
+	FMOVQ 64(R7), F17
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	FMOVQ 80(R7), F17
+	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
+	FMOVQ 96(R7), F17
+	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
+	FMOVQ 112(R7), F17
+	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
+	FMOVQ 64(R8), F17
+	WORD $0x6e25de25 // fmul v5.4s, v17.4s, v5.4s
+	FMOVQ 80(R8), F17
+	WORD $0x6e26de26 // fmul v6.4s, v17.4s, v6.4s
+	FMOVQ 96(R8), F17
+	WORD $0x6e27de27 // fmul v7.4s, v17.4s, v7.4s
+	FMOVQ 112(R8), F17
+	WORD $0x6e28de28 // fmul v8.4s, v17.4s, v8.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	FMOVQ 64(R9), F13
+	WORD $0x6eade4ad // fcmgt v13.4s, v5.4s, v13.4s
+	WORD $0x4e2d1d2d // and v13.16b, v9.16b, v13.16b
+	FMOVQ 80(R9), F14
+	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
+	WORD $0x4e2e1d4e // and v14.16b, v10.16b, v14.16b
+	FMOVQ 96(R9), F15
+	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
+	WORD $0x4e2f1d6f // and v15.16b, v11.16b, v15.16b
+	FMOVQ 112(R9), F16
+	WORD $0x6eb0e510 // fcmgt v16.4s, v8.4s, v16.4s
+	WORD $0x4e301d90 // and v16.16b, v12.16b, v16.16b
+	FMOVQ 64(R10), F17
+	WORD $0x6ee91e25 // bif v5.16b, v17.16b, v9.16b
+	FMOVQ 80(R10), F9
+	WORD $0x6eea1d26 // bif v6.16b, v9.16b, v10.16b
+	FMOVQ 96(R10), F9
+	WORD $0x6eeb1d27 // bif v7.16b, v9.16b, v11.16b
+	FMOVQ 112(R10), F9
+	WORD $0x6eec1d28 // bif v8.16b, v9.16b, v12.16b
+	FMOVQ 64(R10), F9
+	WORD $0x6ead1d25 // bit v5.16b, v9.16b, v13.16b
+	FMOVQ 80(R10), F9
+	WORD $0x6eae1d26 // bit v6.16b, v9.16b, v14.16b
+	FMOVQ 96(R10), F9
+	WORD $0x6eaf1d27 // bit v7.16b, v9.16b, v15.16b
+	FMOVQ 112(R10), F9
+	WORD $0x6eb01d28 // bit v8.16b, v9.16b, v16.16b
+	FMOVQ F5, 64(R0)
+	FMOVQ F6, 80(R0)
+	FMOVQ F7, 96(R0)
+	FMOVQ F8, 112(R0)
+	FMOVD 32(R1), F5
+	WORD $0x2f10a4a5 // uxtl v5.4s, v5.4h
+	WORD $0x4ea284a5 // add v5.4s, v5.4s, v2.4s
+	WORD $0x6ea36ca5 // umin v5.4s, v5.4s, v3.4s
+	WORD $0x4e6d1ca5 // bic v5.16b, v5.16b, v13.16b
+	WORD $0x0e6128a5 // xtn v5.4h, v5.4s
+	FMOVD F5, 32(R1)
+	FMOVD 40(R1), F5
+	WORD $0x2f10a4a5 // uxtl v5.4s, v5.4h
+	WORD $0x4ea284a5 // add v5.4s, v5.4s, v2.4s
+	WORD $0x6ea36ca5 // umin v5.4s, v5.4s, v3.4s
+	WORD $0x4e6e1ca5 // bic v5.16b, v5.16b, v14.16b
+	WORD $0x0e6128a5 // xtn v5.4h, v5.4s
+	FMOVD F5, 40(R1)
+	FMOVD 48(R1), F5
+	WORD $0x2f10a4a5 // uxtl v5.4s, v5.4h
+	WORD $0x4ea284a5 // add v5.4s, v5.4s, v2.4s
+	WORD $0x6ea36ca5 // umin v5.4s, v5.4s, v3.4s
+	WORD $0x4e6f1ca5 // bic v5.16b, v5.16b, v15.16b
+	WORD $0x0e6128a5 // xtn v5.4h, v5.4s
+	FMOVD F5, 48(R1)
+	FMOVD 56(R1), F5
+	WORD $0x2f10a4a5 // uxtl v5.4s, v5.4h
+	WORD $0x4ea284a5 // add v5.4s, v5.4s, v2.4s
+	WORD $0x6ea36ca5 // umin v5.4s, v5.4s, v3.4s
+	WORD $0x4e701ca5 // bic v5.16b, v5.16b, v16.16b
+	WORD $0x0e6128a5 // xtn v5.4h, v5.4s
+	FMOVD F5, 56(R1)
+	FMOVQ F0, 64(R3)
+	FMOVQ F0, 64(R5)
+	FMOVQ F0, 80(R3)
+	FMOVQ F0, 80(R5)
+	FMOVQ F0, 96(R3)
+	FMOVQ F0, 96(R5)
+	FMOVQ F0, 112(R3)
+	FMOVQ F0, 112(R5)
+	WORD $0x0e6129a5 // xtn v5.4h, v13.4s
+	WORD $0x4e6129c5 // xtn2 v5.8h, v14.4s
+	WORD $0x0e6129e6 // xtn v6.4h, v15.4s
+	WORD $0x4e612a06 // xtn2 v6.8h, v16.4s
+	WORD $0x0e2128a5 // xtn v5.8b, v5.8h
+	WORD $0x4e2128c5 // xtn2 v5.16b, v6.8h
+	FMOVQ 128(R3), F6
+	FMOVQ 144(R3), F7
+	FMOVQ 160(R3), F8
+	FMOVQ 176(R3), F9
+	FMOVQ 128(R2), F10
+	FMOVQ 144(R2), F11
+	FMOVQ 160(R2), F12
+	FMOVQ 176(R2), F13
+	FMOVQ 128(R13), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 144(R13), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 160(R13), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 176(R13), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 128(R11), F18
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	FMOVQ 144(R11), F18
+	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
+	FMOVQ 160(R11), F18
+	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
+	FMOVQ 176(R11), F18
+	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 128(R12), F14
+	WORD $0x6e26ddc6 // fmul v6.4s, v14.4s, v6.4s
+	FMOVQ 144(R12), F14
+	WORD $0x6e27ddc7 // fmul v7.4s, v14.4s, v7.4s
+	FMOVQ 160(R12), F14
+	WORD $0x6e28ddc8 // fmul v8.4s, v14.4s, v8.4s
+	FMOVQ 176(R12), F14
+	WORD $0x6e29ddc9 // fmul v9.4s, v14.4s, v9.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ F6, 176(RSP)
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ F7, 192(RSP)
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ F8, 208(RSP)
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ F9, 224(RSP)
+	FMOVQ F6, 128(R2)
+	FMOVQ F7, 144(R2)
+	FMOVQ F8, 160(R2)
+	FMOVQ F9, 176(R2)
+	FMOVQ 128(R5), F6
+	FMOVQ 144(R5), F7
+	FMOVQ 160(R5), F8
+	FMOVQ 176(R5), F9
+	FMOVQ 128(R4), F10
+	FMOVQ 144(R4), F11
+	FMOVQ 160(R4), F12
+	FMOVQ 176(R4), F13
+	FMOVQ 128(R19), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 144(R19), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 160(R19), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 176(R19), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 128(R14), F18
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	FMOVQ 144(R14), F18
+	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
+	FMOVQ 160(R14), F18
+	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
+	FMOVQ 176(R14), F18
+	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 128(R15), F14
+	WORD $0x6e26ddc6 // fmul v6.4s, v14.4s, v6.4s
+	FMOVQ 144(R15), F14
+	WORD $0x6e27ddc7 // fmul v7.4s, v14.4s, v7.4s
+	FMOVQ 160(R15), F14
+	WORD $0x6e28ddc8 // fmul v8.4s, v14.4s, v8.4s
+	FMOVQ 176(R15), F14
+	WORD $0x6e29ddc9 // fmul v9.4s, v14.4s, v9.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ F6, 128(R4)
+	FMOVQ F7, 144(R4)
+	FMOVQ F8, 160(R4)
+	FMOVQ F9, 176(R4)
+	FMOVQ 176(RSP), F10
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ 192(RSP), F10
+	WORD $0x4e27d547 // fadd v7.4s, v10.4s, v7.4s
+	FMOVQ 208(RSP), F10
+	WORD $0x4e28d548 // fadd v8.4s, v10.4s, v8.4s
+	FMOVQ 224(RSP), F10
+	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
+	FMOVD 64(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	FMOVD 72(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 80(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 88(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 64(R6), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	WORD $0x6eae3d4a // cmhs v10.4s, v10.4s, v14.4s
+	FMOVD 72(R6), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	WORD $0x6eae3d6b // cmhs v11.4s, v11.4s, v14.4s
+	FMOVD 80(R6), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	WORD $0x6eae3d8c // cmhs v12.4s, v12.4s, v14.4s
+	FMOVD 88(R6), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	WORD $0x6eae3dad // cmhs v13.4s, v13.4s, v14.4s
+	FMOVQ 128(R0), F14
+	FMOVQ 144(R0), F15
+	FMOVQ 160(R0), F16
+	FMOVQ 176(R0), F17
+	FMOVQ 128(R7), F18
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	FMOVQ 144(R7), F18
+	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
+	FMOVQ 160(R7), F18
+	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
+	FMOVQ 176(R7), F18
+	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
+	FMOVQ 128(R8), F18
+	WORD $0x6e26de46 // fmul v6.4s, v18.4s, v6.4s
+	FMOVQ 144(R8), F18
+	WORD $0x6e27de47 // fmul v7.4s, v18.4s, v7.4s
+	FMOVQ 160(R8), F18
+	WORD $0x6e28de48 // fmul v8.4s, v18.4s, v8.4s
+	FMOVQ 176(R8), F18
+	WORD $0x6e29de49 // fmul v9.4s, v18.4s, v9.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	FMOVQ 128(R9), F14
+	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
+	WORD $0x4e2e1d4e // and v14.16b, v10.16b, v14.16b
+	FMOVQ 144(R9), F15
+	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
+	WORD $0x4e2f1d6f // and v15.16b, v11.16b, v15.16b
+	FMOVQ 160(R9), F16
+	WORD $0x6eb0e510 // fcmgt v16.4s, v8.4s, v16.4s
+	WORD $0x4e301d90 // and v16.16b, v12.16b, v16.16b
+	FMOVQ 176(R9), F17
+	WORD $0x6eb1e531 // fcmgt v17.4s, v9.4s, v17.4s
+	WORD $0x4e311db1 // and v17.16b, v13.16b, v17.16b
+	FMOVQ 128(R10), F18
+	WORD $0x6eea1e46 // bif v6.16b, v18.16b, v10.16b
+	FMOVQ 144(R10), F10
+	WORD $0x6eeb1d47 // bif v7.16b, v10.16b, v11.16b
+	FMOVQ 160(R10), F10
+	WORD $0x6eec1d48 // bif v8.16b, v10.16b, v12.16b
+	FMOVQ 176(R10), F10
+	WORD $0x6eed1d49 // bif v9.16b, v10.16b, v13.16b
+	FMOVQ 128(R10), F10
+	WORD $0x6eae1d46 // bit v6.16b, v10.16b, v14.16b
+	FMOVQ 144(R10), F10
+	WORD $0x6eaf1d47 // bit v7.16b, v10.16b, v15.16b
+	FMOVQ 160(R10), F10
+	WORD $0x6eb01d48 // bit v8.16b, v10.16b, v16.16b
+	FMOVQ 176(R10), F10
+	WORD $0x6eb11d49 // bit v9.16b, v10.16b, v17.16b
+	FMOVQ F6, 128(R0)
+	FMOVQ F7, 144(R0)
+	FMOVQ F8, 160(R0)
+	FMOVQ F9, 176(R0)
+	FMOVD 64(R1), F6
+	WORD $0x2f10a4c6 // uxtl v6.4s, v6.4h
+	WORD $0x4ea284c6 // add v6.4s, v6.4s, v2.4s
+	WORD $0x6ea36cc6 // umin v6.4s, v6.4s, v3.4s
+	WORD $0x4e6e1cc6 // bic v6.16b, v6.16b, v14.16b
+	WORD $0x0e6128c6 // xtn v6.4h, v6.4s
+	FMOVD F6, 64(R1)
+	FMOVD 72(R1), F6
+	WORD $0x2f10a4c6 // uxtl v6.4s, v6.4h
+	WORD $0x4ea284c6 // add v6.4s, v6.4s, v2.4s
+	WORD $0x6ea36cc6 // umin v6.4s, v6.4s, v3.4s
+	WORD $0x4e6f1cc6 // bic v6.16b, v6.16b, v15.16b
+	WORD $0x0e6128c6 // xtn v6.4h, v6.4s
+	FMOVD F6, 72(R1)
+	FMOVD 80(R1), F6
+	WORD $0x2f10a4c6 // uxtl v6.4s, v6.4h
+	WORD $0x4ea284c6 // add v6.4s, v6.4s, v2.4s
+	WORD $0x6ea36cc6 // umin v6.4s, v6.4s, v3.4s
+	WORD $0x4e701cc6 // bic v6.16b, v6.16b, v16.16b
+	WORD $0x0e6128c6 // xtn v6.4h, v6.4s
+	FMOVD F6, 80(R1)
+	FMOVD 88(R1), F6
+	WORD $0x2f10a4c6 // uxtl v6.4s, v6.4h
+	WORD $0x4ea284c6 // add v6.4s, v6.4s, v2.4s
+	WORD $0x6ea36cc6 // umin v6.4s, v6.4s, v3.4s
+	WORD $0x4e711cc6 // bic v6.16b, v6.16b, v17.16b
+	WORD $0x0e6128c6 // xtn v6.4h, v6.4s
+	FMOVD F6, 88(R1)
+	FMOVQ F0, 128(R3)
+	FMOVQ F0, 128(R5)
+	FMOVQ F0, 144(R3)
+	FMOVQ F0, 144(R5)
+	FMOVQ F0, 160(R3)
+	FMOVQ F0, 160(R5)
+	FMOVQ F0, 176(R3)
+	FMOVQ F0, 176(R5)
+	WORD $0x0e6129c6 // xtn v6.4h, v14.4s
+	WORD $0x4e6129e6 // xtn2 v6.8h, v15.4s
+	WORD $0x0e612a07 // xtn v7.4h, v16.4s
+	WORD $0x4e612a27 // xtn2 v7.8h, v17.4s
+	WORD $0x0e2128c6 // xtn v6.8b, v6.8h
+	WORD $0x4e2128e6 // xtn2 v6.16b, v7.8h
+	FMOVQ 192(R3), F7
+	FMOVQ 208(R3), F8
+	FMOVQ 224(R3), F9
+	FMOVQ 240(R3), F10
+	FMOVQ 192(R2), F11
+	FMOVQ 208(R2), F12
+	FMOVQ 224(R2), F13
+	FMOVQ 240(R2), F14
+	FMOVQ 192(R13), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 208(R13), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 224(R13), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 240(R13), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 192(R11), F19
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	FMOVQ 208(R11), F19
+	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
+	FMOVQ 224(R11), F19
+	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
+	FMOVQ 240(R11), F19
+	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 192(R12), F15
+	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
+	FMOVQ 208(R12), F15
+	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
+	FMOVQ 224(R12), F15
+	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
+	FMOVQ 240(R12), F15
+	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ F7, 240(RSP)
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ F8, 256(RSP)
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ F9, 272(RSP)
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F10, 288(RSP)
+	FMOVQ F7, 192(R2)
+	FMOVQ F8, 208(R2)
+	FMOVQ F9, 224(R2)
+	FMOVQ F10, 240(R2)
+	FMOVQ 192(R5), F7
+	FMOVQ 208(R5), F8
+	FMOVQ 224(R5), F9
+	FMOVQ 240(R5), F10
+	FMOVQ 192(R4), F11
+	FMOVQ 208(R4), F12
+	FMOVQ 224(R4), F13
+	FMOVQ 240(R4), F14
+	FMOVQ 192(R19), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 208(R19), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 224(R19), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 240(R19), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 192(R14), F19
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	FMOVQ 208(R14), F19
+	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
+	FMOVQ 224(R14), F19
+	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
+	FMOVQ 240(R14), F19
+	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 192(R15), F15
+	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
+	FMOVQ 208(R15), F15
+	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
+	FMOVQ 224(R15), F15
+	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
+	FMOVQ 240(R15), F15
+	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F7, 192(R4)
+	FMOVQ F8, 208(R4)
+	FMOVQ F9, 224(R4)
+	FMOVQ F10, 240(R4)
+	FMOVQ 240(RSP), F11
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ 256(RSP), F11
+	WORD $0x4e28d568 // fadd v8.4s, v11.4s, v8.4s
+	FMOVQ 272(RSP), F11
+	WORD $0x4e29d569 // fadd v9.4s, v11.4s, v9.4s
+	FMOVQ 288(RSP), F11
+	WORD $0x4e2ad56a // fadd v10.4s, v11.4s, v10.4s
+	FMOVD 96(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 104(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 112(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 120(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVD 96(R6), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	WORD $0x6eaf3d6b // cmhs v11.4s, v11.4s, v15.4s
+	FMOVD 104(R6), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	WORD $0x6eaf3d8c // cmhs v12.4s, v12.4s, v15.4s
+	FMOVD 112(R6), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	WORD $0x6eaf3dad // cmhs v13.4s, v13.4s, v15.4s
+	FMOVD 120(R6), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	WORD $0x6eaf3dce // cmhs v14.4s, v14.4s, v15.4s
+	FMOVQ 192(R0), F15
+	FMOVQ 208(R0), F16
+	FMOVQ 224(R0), F17
+	FMOVQ 240(R0), F18
+	FMOVQ 192(R7), F19
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	FMOVQ 208(R7), F19
+	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
+	FMOVQ 224(R7), F19
+	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
+	FMOVQ 240(R7), F19
+	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
+	FMOVQ 192(R8), F19
+	WORD $0x6e27de67 // fmul v7.4s, v19.4s, v7.4s
+	FMOVQ 208(R8), F19
+	WORD $0x6e28de68 // fmul v8.4s, v19.4s, v8.4s
+	FMOVQ 224(R8), F19
+	WORD $0x6e29de69 // fmul v9.4s, v19.4s, v9.4s
+	FMOVQ 240(R8), F19
+	WORD $0x6e2ade6a // fmul v10.4s, v19.4s, v10.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	WORD $0x4e2ad64a // fadd v10.4s, v18.4s, v10.4s
+	FMOVQ 192(R9), F15
+	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
+	WORD $0x4e2f1d6f // and v15.16b, v11.16b, v15.16b
+	FMOVQ 208(R9), F16
+	WORD $0x6eb0e510 // fcmgt v16.4s, v8.4s, v16.4s
+	WORD $0x4e301d90 // and v16.16b, v12.16b, v16.16b
+	FMOVQ 224(R9), F17
+	WORD $0x6eb1e531 // fcmgt v17.4s, v9.4s, v17.4s
+	WORD $0x4e311db1 // and v17.16b, v13.16b, v17.16b
+	FMOVQ 240(R9), F18
+	WORD $0x6eb2e552 // fcmgt v18.4s, v10.4s, v18.4s
+	WORD $0x4e321dd2 // and v18.16b, v14.16b, v18.16b
+	FMOVQ 192(R10), F19
+	WORD $0x6eeb1e67 // bif v7.16b, v19.16b, v11.16b
+	FMOVQ 208(R10), F11
+	WORD $0x6eec1d68 // bif v8.16b, v11.16b, v12.16b
+	FMOVQ 224(R10), F11
+	WORD $0x6eed1d69 // bif v9.16b, v11.16b, v13.16b
+	FMOVQ 240(R10), F11
+	WORD $0x6eee1d6a // bif v10.16b, v11.16b, v14.16b
+	FMOVQ 192(R10), F11
+	WORD $0x6eaf1d67 // bit v7.16b, v11.16b, v15.16b
+	FMOVQ 208(R10), F11
+	WORD $0x6eb01d68 // bit v8.16b, v11.16b, v16.16b
+	FMOVQ 224(R10), F11
+	WORD $0x6eb11d69 // bit v9.16b, v11.16b, v17.16b
+	FMOVQ 240(R10), F11
+	WORD $0x6eb21d6a // bit v10.16b, v11.16b, v18.16b
+	FMOVQ F7, 192(R0)
+	FMOVQ F8, 208(R0)
+	FMOVQ F9, 224(R0)
+	FMOVQ F10, 240(R0)
+	FMOVD 96(R1), F7
+	WORD $0x2f10a4e7 // uxtl v7.4s, v7.4h
+	WORD $0x4ea284e7 // add v7.4s, v7.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e6f1ce7 // bic v7.16b, v7.16b, v15.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 96(R1)
+	FMOVD 104(R1), F7
+	WORD $0x2f10a4e7 // uxtl v7.4s, v7.4h
+	WORD $0x4ea284e7 // add v7.4s, v7.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e701ce7 // bic v7.16b, v7.16b, v16.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 104(R1)
+	FMOVD 112(R1), F7
+	WORD $0x2f10a4e7 // uxtl v7.4s, v7.4h
+	WORD $0x4ea284e7 // add v7.4s, v7.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e711ce7 // bic v7.16b, v7.16b, v17.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 112(R1)
+	FMOVD 120(R1), F7
+	WORD $0x2f10a4e7 // uxtl v7.4s, v7.4h
+	WORD $0x4ea284e7 // add v7.4s, v7.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e721ce7 // bic v7.16b, v7.16b, v18.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 120(R1)
+	FMOVQ F0, 192(R3)
+	FMOVQ F0, 192(R5)
+	FMOVQ F0, 208(R3)
+	FMOVQ F0, 208(R5)
+	FMOVQ F0, 224(R3)
+	FMOVQ F0, 224(R5)
+	FMOVQ F0, 240(R3)
+	FMOVQ F0, 240(R5)
+	WORD $0x0e6129e7 // xtn v7.4h, v15.4s
+	WORD $0x4e612a07 // xtn2 v7.8h, v16.4s
+	WORD $0x0e612a28 // xtn v8.4h, v17.4s
+	WORD $0x4e612a48 // xtn2 v8.8h, v18.4s
+	WORD $0x0e2128e7 // xtn v7.8b, v7.8h
+	WORD $0x4e212907 // xtn2 v7.16b, v8.8h
+	WORD $0x4e211c84 // and v4.16b, v4.16b, v1.16b
+	WORD $0x4e211ca5 // and v5.16b, v5.16b, v1.16b
+	WORD $0x4e211cc6 // and v6.16b, v6.16b, v1.16b
+	WORD $0x4e211ce7 // and v7.16b, v7.16b, v1.16b
+	WORD $0x4e25bc84 // addp v4.16b, v4.16b, v5.16b
+	WORD $0x4e27bcc5 // addp v5.16b, v6.16b, v7.16b
+	WORD $0x4e25bc84 // addp v4.16b, v4.16b, v5.16b
+	WORD $0x4e24bc84 // addp v4.16b, v4.16b, v4.16b
+	FMOVD F4, R22
+	MOVD.P R22, 8(R20)
+	ADD $256, R0
+	ADD $128, R1
+	ADD $256, R2
+	ADD $256, R3
+	ADD $256, R4
+	ADD $256, R5
+	MOVD cStride+136(FP), R22
+	ADD R22, R6
+	MOVD dStride+144(FP), R22
+	ADD R22, R7
+	MOVD grStride+152(FP), R22
+	ADD R22, R8
+	MOVD thrStride+160(FP), R22
+	ADD R22, R9
+	MOVD resetStride+168(FP), R22
+	ADD R22, R10
+	MOVD lT1Stride+176(FP), R22
+	ADD R22, R11
+	MOVD cT1Stride+184(FP), R22
+	ADD R22, R12
+	MOVD bT1Stride+192(FP), R22
+	ADD R22, R13
+	MOVD lT2Stride+200(FP), R22
+	ADD R22, R14
+	MOVD cT2Stride+208(FP), R22
+	ADD R22, R15
+	MOVD bT2Stride+216(FP), R22
+	ADD R22, R19
+	SUBS $1, R21
+	BNE StrictRefractoryLeakyTraced2NEON_block
+
+StrictRefractoryLeakyTraced2NEON_done:
+	RET
+
+// func strictRefractoryLeakyTraced2UniformNEON(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+TEXT ·strictRefractoryLeakyTraced2UniformNEON(SB), NOSPLIT, $48-112
+	// 11 scalars held in registers, 0 loaded from the stack where used; vectors interleaved 2 at a time.
+	VMOVI $0, V0.B16
+	MOVD $0x8040201008040201, R0
+	VDUP R0, V1.D2
+	MOVW $0x00000001, R0
+	VDUP R0, V2.S4
+	MOVW $0x0000ffff, R0
+	VDUP R0, V3.S4
+	MOVWU lT1+68(FP), R0
+	VDUP R0, V4.S4
+	MOVWU bT1+76(FP), R0
+	VDUP R0, V5.S4
+	MOVWU cT1+72(FP), R0
+	VDUP R0, V6.S4
+	MOVWU lT2+80(FP), R0
+	VDUP R0, V7.S4
+	MOVWU bT2+88(FP), R0
+	VDUP R0, V8.S4
+	MOVWU cT2+84(FP), R0
+	VDUP R0, V9.S4
+	MOVHU c+48(FP), R0
+	VDUP R0, V10.S4
+	MOVWU d+52(FP), R0
+	VDUP R0, V11.S4
+	MOVWU gr+56(FP), R0
+	VDUP R0, V12.S4
+	MOVWU thr+60(FP), R0
+	VDUP R0, V13.S4
+	MOVWU reset+64(FP), R0
+	VDUP R0, V14.S4
+	MOVW $0x00000001, R0
+	VDUP R0, V15.S4
+	FMOVQ F15, 16(RSP)
+	MOVW $0x0000ffff, R0
+	VDUP R0, V15.S4
+	FMOVQ F15, 32(RSP)
+	MOVD v+0(FP), R0
+	MOVD r+8(FP), R1
+	MOVD t1+16(FP), R2
+	MOVD x1+24(FP), R3
+	MOVD t2+32(FP), R4
+	MOVD x2+40(FP), R5
+	MOVD spikes+96(FP), R6
+	MOVD blocks+104(FP), R7
+	CBZ R7, StrictRefractoryLeakyTraced2UniformNEON_done
+
+StrictRefractoryLeakyTraced2UniformNEON_block:
+	FMOVQ 0(R3), F15
+	FMOVQ 16(R3), F16
+	FMOVQ 0(R2), F17
+	FMOVQ 16(R2), F18
+	WORD $0x4eb1d4b3 // fsub v19.4s, v5.4s, v17.4s
+	WORD $0x4eb2d4b4 // fsub v20.4s, v5.4s, v18.4s
+	WORD $0x6e33dc93 // fmul v19.4s, v4.4s, v19.4s
+	WORD $0x6e34dc94 // fmul v20.4s, v4.4s, v20.4s
+	WORD $0x4e33d631 // fadd v17.4s, v17.4s, v19.4s
+	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
+	WORD $0x6e2fdccf // fmul v15.4s, v6.4s, v15.4s
+	WORD $0x6e30dcd0 // fmul v16.4s, v6.4s, v16.4s
+	WORD $0x4e2fd62f // fadd v15.4s, v17.4s, v15.4s
+	WORD $0x4e30d650 // fadd v16.4s, v18.4s, v16.4s
+	FMOVQ F15, 0(R2)
+	FMOVQ F16, 16(R2)
+	FMOVQ 0(R5), F17
+	FMOVQ 16(R5), F18
+	FMOVQ 0(R4), F19
+	FMOVQ 16(R4), F20
+	WORD $0x4eb3d515 // fsub v21.4s, v8.4s, v19.4s
+	WORD $0x4eb4d516 // fsub v22.4s, v8.4s, v20.4s
+	WORD $0x6e35dcf5 // fmul v21.4s, v7.4s, v21.4s
+	WORD $0x6e36dcf6 // fmul v22.4s, v7.4s, v22.4s
+	WORD $0x4e35d673 // fadd v19.4s, v19.4s, v21.4s
+	WORD $0x4e36d694 // fadd v20.4s, v20.4s, v22.4s
+	WORD $0x6e31dd31 // fmul v17.4s, v9.4s, v17.4s
+	WORD $0x6e32dd32 // fmul v18.4s, v9.4s, v18.4s
+	WORD $0x4e31d671 // fadd v17.4s, v19.4s, v17.4s
+	WORD $0x4e32d692 // fadd v18.4s, v20.4s, v18.4s
+	FMOVQ F17, 0(R4)
+	FMOVQ F18, 16(R4)
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVD 0(R1), F17
+	WORD $0x2f10a631 // uxtl v17.4s, v17.4h
+	FMOVD 8(R1), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	WORD $0x6eaa3e33 // cmhs v19.4s, v17.4s, v10.4s
+	WORD $0x6eaa3e54 // cmhs v20.4s, v18.4s, v10.4s
+	FMOVQ 0(R0), F21
+	FMOVQ 16(R0), F22
+	WORD $0x6e35dd75 // fmul v21.4s, v11.4s, v21.4s
+	WORD $0x6e36dd76 // fmul v22.4s, v11.4s, v22.4s
+	WORD $0x6e2fdd8f // fmul v15.4s, v12.4s, v15.4s
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	WORD $0x4e2fd6af // fadd v15.4s, v21.4s, v15.4s
+	WORD $0x4e30d6d0 // fadd v16.4s, v22.4s, v16.4s
+	WORD $0x6eade5f5 // fcmgt v21.4s, v15.4s, v13.4s
+	WORD $0x4e351e75 // and v21.16b, v19.16b, v21.16b
+	WORD $0x6eade616 // fcmgt v22.4s, v16.4s, v13.4s
+	WORD $0x4e361e96 // and v22.16b, v20.16b, v22.16b
+	WORD $0x4eae1dd7 // orr v23.16b, v14.16b, v14.16b
+	WORD $0x6eb31df7 // bit v23.16b, v15.16b, v19.16b
+	WORD $0x4eae1dcf // orr v15.16b, v14.16b, v14.16b
+	WORD $0x6eb41e0f // bit v15.16b, v16.16b, v20.16b
+	WORD $0x6eb51dd7 // bit v23.16b, v14.16b, v21.16b
+	WORD $0x6eb61dcf // bit v15.16b, v14.16b, v22.16b
+	FMOVQ F23, 0(R0)
+	FMOVQ F15, 16(R0)
+	WORD $0x4ea2862f // add v15.4s, v17.4s, v2.4s
+	WORD $0x6ea36def // umin v15.4s, v15.4s, v3.4s
+	WORD $0x4e751def // bic v15.16b, v15.16b, v21.16b
+	WORD $0x0e6129ef // xtn v15.4h, v15.4s
+	FMOVD F15, 0(R1)
+	WORD $0x4ea2864f // add v15.4s, v18.4s, v2.4s
+	WORD $0x6ea36def // umin v15.4s, v15.4s, v3.4s
+	WORD $0x4e761def // bic v15.16b, v15.16b, v22.16b
+	WORD $0x0e6129ef // xtn v15.4h, v15.4s
+	FMOVD F15, 8(R1)
+	FMOVQ F0, 0(R3)
+	FMOVQ F0, 0(R5)
+	FMOVQ F0, 16(R3)
+	FMOVQ F0, 16(R5)
+	FMOVQ 32(R3), F15
+	FMOVQ 48(R3), F16
+	FMOVQ 32(R2), F17
+	FMOVQ 48(R2), F18
+	WORD $0x4eb1d4b3 // fsub v19.4s, v5.4s, v17.4s
+	WORD $0x4eb2d4b4 // fsub v20.4s, v5.4s, v18.4s
+	WORD $0x6e33dc93 // fmul v19.4s, v4.4s, v19.4s
+	WORD $0x6e34dc94 // fmul v20.4s, v4.4s, v20.4s
+	WORD $0x4e33d631 // fadd v17.4s, v17.4s, v19.4s
+	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
+	WORD $0x6e2fdccf // fmul v15.4s, v6.4s, v15.4s
+	WORD $0x6e30dcd0 // fmul v16.4s, v6.4s, v16.4s
+	WORD $0x4e2fd62f // fadd v15.4s, v17.4s, v15.4s
+	WORD $0x4e30d650 // fadd v16.4s, v18.4s, v16.4s
+	FMOVQ F15, 32(R2)
+	FMOVQ F16, 48(R2)
+	FMOVQ 32(R5), F17
+	FMOVQ 48(R5), F18
+	FMOVQ 32(R4), F19
+	FMOVQ 48(R4), F20
+	WORD $0x4eb3d517 // fsub v23.4s, v8.4s, v19.4s
+	WORD $0x4eb4d518 // fsub v24.4s, v8.4s, v20.4s
+	WORD $0x6e37dcf7 // fmul v23.4s, v7.4s, v23.4s
+	WORD $0x6e38dcf8 // fmul v24.4s, v7.4s, v24.4s
+	WORD $0x4e37d673 // fadd v19.4s, v19.4s, v23.4s
+	WORD $0x4e38d694 // fadd v20.4s, v20.4s, v24.4s
+	WORD $0x6e31dd31 // fmul v17.4s, v9.4s, v17.4s
+	WORD $0x6e32dd32 // fmul v18.4s, v9.4s, v18.4s
+	WORD $0x4e31d671 // fadd v17.4s, v19.4s, v17.4s
+	WORD $0x4e32d692 // fadd v18.4s, v20.4s, v18.4s
+	FMOVQ F17, 32(R4)
+	FMOVQ F18, 48(R4)
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVD 16(R1), F17
+	WORD $0x2f10a631 // uxtl v17.4s, v17.4h
+	FMOVD 24(R1), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	WORD $0x6eaa3e33 // cmhs v19.4s, v17.4s, v10.4s
+	WORD $0x6eaa3e54 // cmhs v20.4s, v18.4s, v10.4s
+	FMOVQ 32(R0), F23
+	FMOVQ 48(R0), F24
+	WORD $0x6e37dd77 // fmul v23.4s, v11.4s, v23.4s
+	WORD $0x6e38dd78 // fmul v24.4s, v11.4s, v24.4s
+	WORD $0x6e2fdd8f // fmul v15.4s, v12.4s, v15.4s
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	WORD $0x4e2fd6ef // fadd v15.4s, v23.4s, v15.4s
+	WORD $0x4e30d710 // fadd v16.4s, v24.4s, v16.4s
+	WORD $0x6eade5f7 // fcmgt v23.4s, v15.4s, v13.4s
+	WORD $0x4e371e77 // and v23.16b, v19.16b, v23.16b
+	WORD $0x6eade618 // fcmgt v24.4s, v16.4s, v13.4s
+	WORD $0x4e381e98 // and v24.16b, v20.16b, v24.16b
+	WORD $0x4eae1dd9 // orr v25.16b, v14.16b, v14.16b
+	WORD $0x6eb31df9 // bit v25.16b, v15.16b, v19.16b
+	WORD $0x4eae1dcf // orr v15.16b, v14.16b, v14.16b
+	WORD $0x6eb41e0f // bit v15.16b, v16.16b, v20.16b
+	WORD $0x6eb71dd9 // bit v25.16b, v14.16b, v23.16b
+	WORD $0x6eb81dcf // bit v15.16b, v14.16b, v24.16b
+	FMOVQ F25, 32(R0)
+	FMOVQ F15, 48(R0)
+	WORD $0x4ea2862f // add v15.4s, v17.4s, v2.4s
+	WORD $0x6ea36def // umin v15.4s, v15.4s, v3.4s
+	WORD $0x4e771def // bic v15.16b, v15.16b, v23.16b
+	WORD $0x0e6129ef // xtn v15.4h, v15.4s
+	FMOVD F15, 16(R1)
+	WORD $0x4ea2864f // add v15.4s, v18.4s, v2.4s
+	WORD $0x6ea36def // umin v15.4s, v15.4s, v3.4s
+	WORD $0x4e781def // bic v15.16b, v15.16b, v24.16b
+	WORD $0x0e6129ef // xtn v15.4h, v15.4s
+	FMOVD F15, 24(R1)
+	FMOVQ F0, 32(R3)
+	FMOVQ F0, 32(R5)
+	FMOVQ F0, 48(R3)
+	FMOVQ F0, 48(R5)
+	WORD $0x0e612aaf // xtn v15.4h, v21.4s
+	WORD $0x4e612acf // xtn2 v15.8h, v22.4s
+	WORD $0x0e612af0 // xtn v16.4h, v23.4s
+	WORD $0x4e612b10 // xtn2 v16.8h, v24.4s
+	WORD $0x0e2129ef // xtn v15.8b, v15.8h
+	WORD $0x4e212a0f // xtn2 v15.16b, v16.8h
+	FMOVQ 64(R3), F16
+	FMOVQ 80(R3), F17
+	FMOVQ 64(R2), F18
+	FMOVQ 80(R2), F19
+	WORD $0x4eb2d4b4 // fsub v20.4s, v5.4s, v18.4s
+	WORD $0x4eb3d4b5 // fsub v21.4s, v5.4s, v19.4s
+	WORD $0x6e34dc94 // fmul v20.4s, v4.4s, v20.4s
+	WORD $0x6e35dc95 // fmul v21.4s, v4.4s, v21.4s
+	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
+	WORD $0x4e35d673 // fadd v19.4s, v19.4s, v21.4s
+	WORD $0x6e30dcd0 // fmul v16.4s, v6.4s, v16.4s
+	WORD $0x6e31dcd1 // fmul v17.4s, v6.4s, v17.4s
+	WORD $0x4e30d650 // fadd v16.4s, v18.4s, v16.4s
+	WORD $0x4e31d671 // fadd v17.4s, v19.4s, v17.4s
+	FMOVQ F16, 64(R2)
+	FMOVQ F17, 80(R2)
+	FMOVQ 64(R5), F18
+	FMOVQ 80(R5), F19
+	FMOVQ 64(R4), F20
+	FMOVQ 80(R4), F21
+	WORD $0x4eb4d516 // fsub v22.4s, v8.4s, v20.4s
+	WORD $0x4eb5d517 // fsub v23.4s, v8.4s, v21.4s
+	WORD $0x6e36dcf6 // fmul v22.4s, v7.4s, v22.4s
+	WORD $0x6e37dcf7 // fmul v23.4s, v7.4s, v23.4s
+	WORD $0x4e36d694 // fadd v20.4s, v20.4s, v22.4s
+	WORD $0x4e37d6b5 // fadd v21.4s, v21.4s, v23.4s
+	WORD $0x6e32dd32 // fmul v18.4s, v9.4s, v18.4s
+	WORD $0x6e33dd33 // fmul v19.4s, v9.4s, v19.4s
+	WORD $0x4e32d692 // fadd v18.4s, v20.4s, v18.4s
+	WORD $0x4e33d6b3 // fadd v19.4s, v21.4s, v19.4s
+	FMOVQ F18, 64(R4)
+	FMOVQ F19, 80(R4)
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	WORD $0x4e33d631 // fadd v17.4s, v17.4s, v19.4s
+	FMOVD 32(R1), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	FMOVD 40(R1), F19
+	WORD $0x2f10a673 // uxtl v19.4s, v19.4h
+	WORD $0x6eaa3e54 // cmhs v20.4s, v18.4s, v10.4s
+	WORD $0x6eaa3e75 // cmhs v21.4s, v19.4s, v10.4s
+	FMOVQ 64(R0), F22
+	FMOVQ 80(R0), F23
+	WORD $0x6e36dd76 // fmul v22.4s, v11.4s, v22.4s
+	WORD $0x6e37dd77 // fmul v23.4s, v11.4s, v23.4s
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	WORD $0x6e31dd91 // fmul v17.4s, v12.4s, v17.4s
+	WORD $0x4e30d6d0 // fadd v16.4s, v22.4s, v16.4s
+	WORD $0x4e31d6f1 // fadd v17.4s, v23.4s, v17.4s
+	WORD $0x6eade616 // fcmgt v22.4s, v16.4s, v13.4s
+	WORD $0x4e361e96 // and v22.16b, v20.16b, v22.16b
+	WORD $0x6eade637 // fcmgt v23.4s, v17.4s, v13.4s
+	WORD $0x4e371eb7 // and v23.16b, v21.16b, v23.16b
+	WORD $0x4eae1dd8 // orr v24.16b, v14.16b, v14.16b
+	WORD $0x6eb41e18 // bit v24.16b, v16.16b, v20.16b
+	WORD $0x4eae1dd0 // orr v16.16b, v14.16b, v14.16b
+	WORD $0x6eb51e30 // bit v16.16b, v17.16b, v21.16b
+	WORD $0x6eb61dd8 // bit v24.16b, v14.16b, v22.16b
+	WORD $0x6eb71dd0 // bit v16.16b, v14.16b, v23.16b
+	FMOVQ F24, 64(R0)
+	FMOVQ F16, 80(R0)
+	WORD $0x4ea28650 // add v16.4s, v18.4s, v2.4s
+	WORD $0x6ea36e10 // umin v16.4s, v16.4s, v3.4s
+	WORD $0x4e761e10 // bic v16.16b, v16.16b, v22.16b
+	WORD $0x0e612a10 // xtn v16.4h, v16.4s
+	FMOVD F16, 32(R1)
+	WORD $0x4ea28670 // add v16.4s, v19.4s, v2.4s
+	WORD $0x6ea36e10 // umin v16.4s, v16.4s, v3.4s
+	WORD $0x4e771e10 // bic v16.16b, v16.16b, v23.16b
+	WORD $0x0e612a10 // xtn v16.4h, v16.4s
+	FMOVD F16, 40(R1)
+	FMOVQ F0, 64(R3)
+	FMOVQ F0, 64(R5)
+	FMOVQ F0, 80(R3)
+	FMOVQ F0, 80(R5)
+	FMOVQ 96(R3), F16
+	FMOVQ 112(R3), F17
+	FMOVQ 96(R2), F18
+	FMOVQ 112(R2), F19
+	WORD $0x4eb2d4b4 // fsub v20.4s, v5.4s, v18.4s
+	WORD $0x4eb3d4b5 // fsub v21.4s, v5.4s, v19.4s
+	WORD $0x6e34dc94 // fmul v20.4s, v4.4s, v20.4s
+	WORD $0x6e35dc95 // fmul v21.4s, v4.4s, v21.4s
+	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
+	WORD $0x4e35d673 // fadd v19.4s, v19.4s, v21.4s
+	WORD $0x6e30dcd0 // fmul v16.4s, v6.4s, v16.4s
+	WORD $0x6e31dcd1 // fmul v17.4s, v6.4s, v17.4s
+	WORD $0x4e30d650 // fadd v16.4s, v18.4s, v16.4s
+	WORD $0x4e31d671 // fadd v17.4s, v19.4s, v17.4s
+	FMOVQ F16, 96(R2)
+	FMOVQ F17, 112(R2)
+	FMOVQ 96(R5), F18
+	FMOVQ 112(R5), F19
+	FMOVQ 96(R4), F20
+	FMOVQ 112(R4), F21
+	WORD $0x4eb4d518 // fsub v24.4s, v8.4s, v20.4s
+	WORD $0x4eb5d519 // fsub v25.4s, v8.4s, v21.4s
+	WORD $0x6e38dcf8 // fmul v24.4s, v7.4s, v24.4s
+	WORD $0x6e39dcf9 // fmul v25.4s, v7.4s, v25.4s
+	WORD $0x4e38d694 // fadd v20.4s, v20.4s, v24.4s
+	WORD $0x4e39d6b5 // fadd v21.4s, v21.4s, v25.4s
+	WORD $0x6e32dd32 // fmul v18.4s, v9.4s, v18.4s
+	WORD $0x6e33dd33 // fmul v19.4s, v9.4s, v19.4s
+	WORD $0x4e32d692 // fadd v18.4s, v20.4s, v18.4s
+	WORD $0x4e33d6b3 // fadd v19.4s, v21.4s, v19.4s
+	FMOVQ F18, 96(R4)
+	FMOVQ F19, 112(R4)
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	WORD $0x4e33d631 // fadd v17.4s, v17.4s, v19.4s
+	FMOVD 48(R1), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	FMOVD 56(R1), F19
+	WORD $0x2f10a673 // uxtl v19.4s, v19.4h
+	WORD $0x6eaa3e54 // cmhs v20.4s, v18.4s, v10.4s
+	WORD $0x6eaa3e75 // cmhs v21.4s, v19.4s, v10.4s
+	FMOVQ 96(R0), F24
+	FMOVQ 112(R0), F25
+	WORD $0x6e38dd78 // fmul v24.4s, v11.4s, v24.4s
+	WORD $0x6e39dd79 // fmul v25.4s, v11.4s, v25.4s
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	WORD $0x6e31dd91 // fmul v17.4s, v12.4s, v17.4s
+	WORD $0x4e30d710 // fadd v16.4s, v24.4s, v16.4s
+	WORD $0x4e31d731 // fadd v17.4s, v25.4s, v17.4s
+	WORD $0x6eade618 // fcmgt v24.4s, v16.4s, v13.4s
+	WORD $0x4e381e98 // and v24.16b, v20.16b, v24.16b
+	WORD $0x6eade639 // fcmgt v25.4s, v17.4s, v13.4s
+	WORD $0x4e391eb9 // and v25.16b, v21.16b, v25.16b
+	WORD $0x4eae1dda // orr v26.16b, v14.16b, v14.16b
+	WORD $0x6eb41e1a // bit v26.16b, v16.16b, v20.16b
+	WORD $0x4eae1dd0 // orr v16.16b, v14.16b, v14.16b
+	WORD $0x6eb51e30 // bit v16.16b, v17.16b, v21.16b
+	WORD $0x6eb81dda // bit v26.16b, v14.16b, v24.16b
+	WORD $0x6eb91dd0 // bit v16.16b, v14.16b, v25.16b
+	FMOVQ F26, 96(R0)
+	FMOVQ F16, 112(R0)
+	WORD $0x4ea28650 // add v16.4s, v18.4s, v2.4s
+	WORD $0x6ea36e10 // umin v16.4s, v16.4s, v3.4s
+	WORD $0x4e781e10 // bic v16.16b, v16.16b, v24.16b
+	WORD $0x0e612a10 // xtn v16.4h, v16.4s
+	FMOVD F16, 48(R1)
+	WORD $0x4ea28670 // add v16.4s, v19.4s, v2.4s
+	WORD $0x6ea36e10 // umin v16.4s, v16.4s, v3.4s
+	WORD $0x4e791e10 // bic v16.16b, v16.16b, v25.16b
+	WORD $0x0e612a10 // xtn v16.4h, v16.4s
+	FMOVD F16, 56(R1)
+	FMOVQ F0, 96(R3)
+	FMOVQ F0, 96(R5)
+	FMOVQ F0, 112(R3)
+	FMOVQ F0, 112(R5)
+	WORD $0x0e612ad0 // xtn v16.4h, v22.4s
+	WORD $0x4e612af0 // xtn2 v16.8h, v23.4s
+	WORD $0x0e612b11 // xtn v17.4h, v24.4s
+	WORD $0x4e612b31 // xtn2 v17.8h, v25.4s
+	WORD $0x0e212a10 // xtn v16.8b, v16.8h
+	WORD $0x4e212a30 // xtn2 v16.16b, v17.8h
+	FMOVQ 128(R3), F17
+	FMOVQ 144(R3), F18
+	FMOVQ 128(R2), F19
+	FMOVQ 144(R2), F20
+	WORD $0x4eb3d4b5 // fsub v21.4s, v5.4s, v19.4s
+	WORD $0x4eb4d4b6 // fsub v22.4s, v5.4s, v20.4s
+	WORD $0x6e35dc95 // fmul v21.4s, v4.4s, v21.4s
+	WORD $0x6e36dc96 // fmul v22.4s, v4.4s, v22.4s
+	WORD $0x4e35d673 // fadd v19.4s, v19.4s, v21.4s
+	WORD $0x4e36d694 // fadd v20.4s, v20.4s, v22.4s
+	WORD $0x6e31dcd1 // fmul v17.4s, v6.4s, v17.4s
+	WORD $0x6e32dcd2 // fmul v18.4s, v6.4s, v18.4s
+	WORD $0x4e31d671 // fadd v17.4s, v19.4s, v17.4s
+	WORD $0x4e32d692 // fadd v18.4s, v20.4s, v18.4s
+	FMOVQ F17, 128(R2)
+	FMOVQ F18, 144(R2)
+	FMOVQ 128(R5), F19
+	FMOVQ 144(R5), F20
+	FMOVQ 128(R4), F21
+	FMOVQ 144(R4), F22
+	WORD $0x4eb5d517 // fsub v23.4s, v8.4s, v21.4s
+	WORD $0x4eb6d518 // fsub v24.4s, v8.4s, v22.4s
+	WORD $0x6e37dcf7 // fmul v23.4s, v7.4s, v23.4s
+	WORD $0x6e38dcf8 // fmul v24.4s, v7.4s, v24.4s
+	WORD $0x4e37d6b5 // fadd v21.4s, v21.4s, v23.4s
+	WORD $0x4e38d6d6 // fadd v22.4s, v22.4s, v24.4s
+	WORD $0x6e33dd33 // fmul v19.4s, v9.4s, v19.4s
+	WORD $0x6e34dd34 // fmul v20.4s, v9.4s, v20.4s
+	WORD $0x4e33d6b3 // fadd v19.4s, v21.4s, v19.4s
+	WORD $0x4e34d6d4 // fadd v20.4s, v22.4s, v20.4s
+	FMOVQ F19, 128(R4)
+	FMOVQ F20, 144(R4)
+	WORD $0x4e33d631 // fadd v17.4s, v17.4s, v19.4s
+	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
+	FMOVD 64(R1), F19
+	WORD $0x2f10a673 // uxtl v19.4s, v19.4h
+	FMOVD 72(R1), F20
+	WORD $0x2f10a694 // uxtl v20.4s, v20.4h
+	WORD $0x6eaa3e75 // cmhs v21.4s, v19.4s, v10.4s
+	WORD $0x6eaa3e96 // cmhs v22.4s, v20.4s, v10.4s
+	FMOVQ 128(R0), F23
+	FMOVQ 144(R0), F24
+	WORD $0x6e37dd77 // fmul v23.4s, v11.4s, v23.4s
+	WORD $0x6e38dd78 // fmul v24.4s, v11.4s, v24.4s
+	WORD $0x6e31dd91 // fmul v17.4s, v12.4s, v17.4s
+	WORD $0x6e32dd92 // fmul v18.4s, v12.4s, v18.4s
+	WORD $0x4e31d6f1 // fadd v17.4s, v23.4s, v17.4s
+	WORD $0x4e32d712 // fadd v18.4s, v24.4s, v18.4s
+	WORD $0x6eade637 // fcmgt v23.4s, v17.4s, v13.4s
+	WORD $0x4e371eb7 // and v23.16b, v21.16b, v23.16b
+	WORD $0x6eade658 // fcmgt v24.4s, v18.4s, v13.4s
+	WORD $0x4e381ed8 // and v24.16b, v22.16b, v24.16b
+	WORD $0x4eae1dd9 // orr v25.16b, v14.16b, v14.16b
+	WORD $0x6eb51e39 // bit v25.16b, v17.16b, v21.16b
+	WORD $0x4eae1dd1 // orr v17.16b, v14.16b, v14.16b
+	WORD $0x6eb61e51 // bit v17.16b, v18.16b, v22.16b
+	WORD $0x6eb71dd9 // bit v25.16b, v14.16b, v23.16b
+	WORD $0x6eb81dd1 // bit v17.16b, v14.16b, v24.16b
+	FMOVQ F25, 128(R0)
+	FMOVQ F17, 144(R0)
+	WORD $0x4ea28671 // add v17.4s, v19.4s, v2.4s
+	WORD $0x6ea36e31 // umin v17.4s, v17.4s, v3.4s
+	WORD $0x4e771e31 // bic v17.16b, v17.16b, v23.16b
+	WORD $0x0e612a31 // xtn v17.4h, v17.4s
+	FMOVD F17, 64(R1)
+	WORD $0x4ea28691 // add v17.4s, v20.4s, v2.4s
+	WORD $0x6ea36e31 // umin v17.4s, v17.4s, v3.4s
+	WORD $0x4e781e31 // bic v17.16b, v17.16b, v24.16b
+	WORD $0x0e612a31 // xtn v17.4h, v17.4s
+	FMOVD F17, 72(R1)
+	FMOVQ F0, 128(R3)
+	FMOVQ F0, 128(R5)
+	FMOVQ F0, 144(R3)
+	FMOVQ F0, 144(R5)
+	FMOVQ 160(R3), F17
+	FMOVQ 176(R3), F18
+	FMOVQ 160(R2), F19
+	FMOVQ 176(R2), F20
+	WORD $0x4eb3d4b5 // fsub v21.4s, v5.4s, v19.4s
+	WORD $0x4eb4d4b6 // fsub v22.4s, v5.4s, v20.4s
+	WORD $0x6e35dc95 // fmul v21.4s, v4.4s, v21.4s
+	WORD $0x6e36dc96 // fmul v22.4s, v4.4s, v22.4s
+	WORD $0x4e35d673 // fadd v19.4s, v19.4s, v21.4s
+	WORD $0x4e36d694 // fadd v20.4s, v20.4s, v22.4s
+	WORD $0x6e31dcd1 // fmul v17.4s, v6.4s, v17.4s
+	WORD $0x6e32dcd2 // fmul v18.4s, v6.4s, v18.4s
+	WORD $0x4e31d671 // fadd v17.4s, v19.4s, v17.4s
+	WORD $0x4e32d692 // fadd v18.4s, v20.4s, v18.4s
+	FMOVQ F17, 160(R2)
+	FMOVQ F18, 176(R2)
+	FMOVQ 160(R5), F19
+	FMOVQ 176(R5), F20
+	FMOVQ 160(R4), F21
+	FMOVQ 176(R4), F22
+	WORD $0x4eb5d519 // fsub v25.4s, v8.4s, v21.4s
+	WORD $0x4eb6d51a // fsub v26.4s, v8.4s, v22.4s
+	WORD $0x6e39dcf9 // fmul v25.4s, v7.4s, v25.4s
+	WORD $0x6e3adcfa // fmul v26.4s, v7.4s, v26.4s
+	WORD $0x4e39d6b5 // fadd v21.4s, v21.4s, v25.4s
+	WORD $0x4e3ad6d6 // fadd v22.4s, v22.4s, v26.4s
+	WORD $0x6e33dd33 // fmul v19.4s, v9.4s, v19.4s
+	WORD $0x6e34dd34 // fmul v20.4s, v9.4s, v20.4s
+	WORD $0x4e33d6b3 // fadd v19.4s, v21.4s, v19.4s
+	WORD $0x4e34d6d4 // fadd v20.4s, v22.4s, v20.4s
+	FMOVQ F19, 160(R4)
+	FMOVQ F20, 176(R4)
+	WORD $0x4e33d631 // fadd v17.4s, v17.4s, v19.4s
+	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
+	FMOVD 80(R1), F19
+	WORD $0x2f10a673 // uxtl v19.4s, v19.4h
+	FMOVD 88(R1), F20
+	WORD $0x2f10a694 // uxtl v20.4s, v20.4h
+	WORD $0x6eaa3e75 // cmhs v21.4s, v19.4s, v10.4s
+	WORD $0x6eaa3e96 // cmhs v22.4s, v20.4s, v10.4s
+	FMOVQ 160(R0), F25
+	FMOVQ 176(R0), F26
+	WORD $0x6e39dd79 // fmul v25.4s, v11.4s, v25.4s
+	WORD $0x6e3add7a // fmul v26.4s, v11.4s, v26.4s
+	WORD $0x6e31dd91 // fmul v17.4s, v12.4s, v17.4s
+	WORD $0x6e32dd92 // fmul v18.4s, v12.4s, v18.4s
+	WORD $0x4e31d731 // fadd v17.4s, v25.4s, v17.4s
+	WORD $0x4e32d752 // fadd v18.4s, v26.4s, v18.4s
+	WORD $0x6eade639 // fcmgt v25.4s, v17.4s, v13.4s
+	WORD $0x4e391eb9 // and v25.16b, v21.16b, v25.16b
+	WORD $0x6eade65a // fcmgt v26.4s, v18.4s, v13.4s
+	WORD $0x4e3a1eda // and v26.16b, v22.16b, v26.16b
+	WORD $0x4eae1ddb // orr v27.16b, v14.16b, v14.16b
+	WORD $0x6eb51e3b // bit v27.16b, v17.16b, v21.16b
+	WORD $0x4eae1dd1 // orr v17.16b, v14.16b, v14.16b
+	WORD $0x6eb61e51 // bit v17.16b, v18.16b, v22.16b
+	WORD $0x6eb91ddb // bit v27.16b, v14.16b, v25.16b
+	WORD $0x6eba1dd1 // bit v17.16b, v14.16b, v26.16b
+	FMOVQ F27, 160(R0)
+	FMOVQ F17, 176(R0)
+	WORD $0x4ea28671 // add v17.4s, v19.4s, v2.4s
+	WORD $0x6ea36e31 // umin v17.4s, v17.4s, v3.4s
+	WORD $0x4e791e31 // bic v17.16b, v17.16b, v25.16b
+	WORD $0x0e612a31 // xtn v17.4h, v17.4s
+	FMOVD F17, 80(R1)
+	WORD $0x4ea28691 // add v17.4s, v20.4s, v2.4s
+	WORD $0x6ea36e31 // umin v17.4s, v17.4s, v3.4s
+	WORD $0x4e7a1e31 // bic v17.16b, v17.16b, v26.16b
+	WORD $0x0e612a31 // xtn v17.4h, v17.4s
+	FMOVD F17, 88(R1)
+	FMOVQ F0, 160(R3)
+	FMOVQ F0, 160(R5)
+	FMOVQ F0, 176(R3)
+	FMOVQ F0, 176(R5)
+	WORD $0x0e612af1 // xtn v17.4h, v23.4s
+	WORD $0x4e612b11 // xtn2 v17.8h, v24.4s
+	WORD $0x0e612b32 // xtn v18.4h, v25.4s
+	WORD $0x4e612b52 // xtn2 v18.8h, v26.4s
+	WORD $0x0e212a31 // xtn v17.8b, v17.8h
+	WORD $0x4e212a51 // xtn2 v17.16b, v18.8h
+	FMOVQ 192(R3), F18
+	FMOVQ 208(R3), F19
+	FMOVQ 192(R2), F20
+	FMOVQ 208(R2), F21
+	WORD $0x4eb4d4b6 // fsub v22.4s, v5.4s, v20.4s
+	WORD $0x4eb5d4b7 // fsub v23.4s, v5.4s, v21.4s
+	WORD $0x6e36dc96 // fmul v22.4s, v4.4s, v22.4s
+	WORD $0x6e37dc97 // fmul v23.4s, v4.4s, v23.4s
+	WORD $0x4e36d694 // fadd v20.4s, v20.4s, v22.4s
+	WORD $0x4e37d6b5 // fadd v21.4s, v21.4s, v23.4s
+	WORD $0x6e32dcd2 // fmul v18.4s, v6.4s, v18.4s
+	WORD $0x6e33dcd3 // fmul v19.4s, v6.4s, v19.4s
+	WORD $0x4e32d692 // fadd v18.4s, v20.4s, v18.4s
+	WORD $0x4e33d6b3 // fadd v19.4s, v21.4s, v19.4s
+	FMOVQ F18, 192(R2)
+	FMOVQ F19, 208(R2)
+	FMOVQ 192(R5), F20
+	FMOVQ 208(R5), F21
+	FMOVQ 192(R4), F22
+	FMOVQ 208(R4), F23
+	WORD $0x4eb6d518 // fsub v24.4s, v8.4s, v22.4s
+	WORD $0x4eb7d519 // fsub v25.4s, v8.4s, v23.4s
+	WORD $0x6e38dcf8 // fmul v24.4s, v7.4s, v24.4s
+	WORD $0x6e39dcf9 // fmul v25.4s, v7.4s, v25.4s
+	WORD $0x4e38d6d6 // fadd v22.4s, v22.4s, v24.4s
+	WORD $0x4e39d6f7 // fadd v23.4s, v23.4s, v25.4s
+	WORD $0x6e34dd34 // fmul v20.4s, v9.4s, v20.4s
+	WORD $0x6e35dd35 // fmul v21.4s, v9.4s, v21.4s
+	WORD $0x4e34d6d4 // fadd v20.4s, v22.4s, v20.4s
+	WORD $0x4e35d6f5 // fadd v21.4s, v23.4s, v21.4s
+	FMOVQ F20, 192(R4)
+	FMOVQ F21, 208(R4)
+	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
+	WORD $0x4e35d673 // fadd v19.4s, v19.4s, v21.4s
+	FMOVD 96(R1), F20
+	WORD $0x2f10a694 // uxtl v20.4s, v20.4h
+	FMOVD 104(R1), F21
+	WORD $0x2f10a6b5 // uxtl v21.4s, v21.4h
+	WORD $0x6eaa3e96 // cmhs v22.4s, v20.4s, v10.4s
+	WORD $0x6eaa3eb7 // cmhs v23.4s, v21.4s, v10.4s
+	FMOVQ 192(R0), F24
+	FMOVQ 208(R0), F25
+	WORD $0x6e38dd78 // fmul v24.4s, v11.4s, v24.4s
+	WORD $0x6e39dd79 // fmul v25.4s, v11.4s, v25.4s
+	WORD $0x6e32dd92 // fmul v18.4s, v12.4s, v18.4s
+	WORD $0x6e33dd93 // fmul v19.4s, v12.4s, v19.4s
+	WORD $0x4e32d712 // fadd v18.4s, v24.4s, v18.4s
+	WORD $0x4e33d733 // fadd v19.4s, v25.4s, v19.4s
+	WORD $0x6eade658 // fcmgt v24.4s, v18.4s, v13.4s
+	WORD $0x4e381ed8 // and v24.16b, v22.16b, v24.16b
+	WORD $0x6eade679 // fcmgt v25.4s, v19.4s, v13.4s
+	WORD $0x4e391ef9 // and v25.16b, v23.16b, v25.16b
+	WORD $0x4eae1dda // orr v26.16b, v14.16b, v14.16b
+	WORD $0x6eb61e5a // bit v26.16b, v18.16b, v22.16b
+	WORD $0x4eae1dd2 // orr v18.16b, v14.16b, v14.16b
+	WORD $0x6eb71e72 // bit v18.16b, v19.16b, v23.16b
+	WORD $0x6eb81dda // bit v26.16b, v14.16b, v24.16b
+	WORD $0x6eb91dd2 // bit v18.16b, v14.16b, v25.16b
+	FMOVQ F26, 192(R0)
+	FMOVQ F18, 208(R0)
+	WORD $0x4ea28692 // add v18.4s, v20.4s, v2.4s
+	WORD $0x6ea36e52 // umin v18.4s, v18.4s, v3.4s
+	WORD $0x4e781e52 // bic v18.16b, v18.16b, v24.16b
+	WORD $0x0e612a52 // xtn v18.4h, v18.4s
+	FMOVD F18, 96(R1)
+	WORD $0x4ea286b2 // add v18.4s, v21.4s, v2.4s
+	WORD $0x6ea36e52 // umin v18.4s, v18.4s, v3.4s
+	WORD $0x4e791e52 // bic v18.16b, v18.16b, v25.16b
+	WORD $0x0e612a52 // xtn v18.4h, v18.4s
+	FMOVD F18, 104(R1)
+	FMOVQ F0, 192(R3)
+	FMOVQ F0, 192(R5)
+	FMOVQ F0, 208(R3)
+	FMOVQ F0, 208(R5)
+	FMOVQ 224(R3), F18
+	FMOVQ 240(R3), F19
+	FMOVQ 224(R2), F20
+	FMOVQ 240(R2), F21
+	WORD $0x4eb4d4b6 // fsub v22.4s, v5.4s, v20.4s
+	WORD $0x4eb5d4b7 // fsub v23.4s, v5.4s, v21.4s
+	WORD $0x6e36dc96 // fmul v22.4s, v4.4s, v22.4s
+	WORD $0x6e37dc97 // fmul v23.4s, v4.4s, v23.4s
+	WORD $0x4e36d694 // fadd v20.4s, v20.4s, v22.4s
+	WORD $0x4e37d6b5 // fadd v21.4s, v21.4s, v23.4s
+	WORD $0x6e32dcd2 // fmul v18.4s, v6.4s, v18.4s
+	WORD $0x6e33dcd3 // fmul v19.4s, v6.4s, v19.4s
+	WORD $0x4e32d692 // fadd v18.4s, v20.4s, v18.4s
+	WORD $0x4e33d6b3 // fadd v19.4s, v21.4s, v19.4s
+	FMOVQ F18, 224(R2)
+	FMOVQ F19, 240(R2)
+	FMOVQ 224(R5), F20
+	FMOVQ 240(R5), F21
+	FMOVQ 224(R4), F22
+	FMOVQ 240(R4), F23
+	WORD $0x4eb6d51a // fsub v26.4s, v8.4s, v22.4s
+	WORD $0x4eb7d51b // fsub v27.4s, v8.4s, v23.4s
+	WORD $0x6e3adcfa // fmul v26.4s, v7.4s, v26.4s
+	WORD $0x6e3bdcfb // fmul v27.4s, v7.4s, v27.4s
+	WORD $0x4e3ad6d6 // fadd v22.4s, v22.4s, v26.4s
+	WORD $0x4e3bd6f7 // fadd v23.4s, v23.4s, v27.4s
+	WORD $0x6e34dd34 // fmul v20.4s, v9.4s, v20.4s
+	WORD $0x6e35dd35 // fmul v21.4s, v9.4s, v21.4s
+	WORD $0x4e34d6d4 // fadd v20.4s, v22.4s, v20.4s
+	WORD $0x4e35d6f5 // fadd v21.4s, v23.4s, v21.4s
+	FMOVQ F20, 224(R4)
+	FMOVQ F21, 240(R4)
+	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
+	WORD $0x4e35d673 // fadd v19.4s, v19.4s, v21.4s
+	FMOVD 112(R1), F20
+	WORD $0x2f10a694 // uxtl v20.4s, v20.4h
+	FMOVD 120(R1), F21
+	WORD $0x2f10a6b5 // uxtl v21.4s, v21.4h
+	WORD $0x6eaa3e96 // cmhs v22.4s, v20.4s, v10.4s
+	WORD $0x6eaa3eb7 // cmhs v23.4s, v21.4s, v10.4s
+	FMOVQ 224(R0), F26
+	FMOVQ 240(R0), F27
+	WORD $0x6e3add7a // fmul v26.4s, v11.4s, v26.4s
+	WORD $0x6e3bdd7b // fmul v27.4s, v11.4s, v27.4s
+	WORD $0x6e32dd92 // fmul v18.4s, v12.4s, v18.4s
+	WORD $0x6e33dd93 // fmul v19.4s, v12.4s, v19.4s
+	WORD $0x4e32d752 // fadd v18.4s, v26.4s, v18.4s
+	WORD $0x4e33d773 // fadd v19.4s, v27.4s, v19.4s
+	WORD $0x6eade65a // fcmgt v26.4s, v18.4s, v13.4s
+	WORD $0x4e3a1eda // and v26.16b, v22.16b, v26.16b
+	WORD $0x6eade67b // fcmgt v27.4s, v19.4s, v13.4s
+	WORD $0x4e3b1efb // and v27.16b, v23.16b, v27.16b
+	WORD $0x4eae1ddc // orr v28.16b, v14.16b, v14.16b
+	WORD $0x6eb61e5c // bit v28.16b, v18.16b, v22.16b
+	WORD $0x4eae1dd2 // orr v18.16b, v14.16b, v14.16b
+	WORD $0x6eb71e72 // bit v18.16b, v19.16b, v23.16b
+	WORD $0x6eba1ddc // bit v28.16b, v14.16b, v26.16b
+	WORD $0x6ebb1dd2 // bit v18.16b, v14.16b, v27.16b
+	FMOVQ F28, 224(R0)
+	FMOVQ F18, 240(R0)
+	WORD $0x4ea28692 // add v18.4s, v20.4s, v2.4s
+	WORD $0x6ea36e52 // umin v18.4s, v18.4s, v3.4s
+	WORD $0x4e7a1e52 // bic v18.16b, v18.16b, v26.16b
+	WORD $0x0e612a52 // xtn v18.4h, v18.4s
+	FMOVD F18, 112(R1)
+	WORD $0x4ea286b2 // add v18.4s, v21.4s, v2.4s
+	WORD $0x6ea36e52 // umin v18.4s, v18.4s, v3.4s
+	WORD $0x4e7b1e52 // bic v18.16b, v18.16b, v27.16b
+	WORD $0x0e612a52 // xtn v18.4h, v18.4s
+	FMOVD F18, 120(R1)
+	FMOVQ F0, 224(R3)
+	FMOVQ F0, 224(R5)
+	FMOVQ F0, 240(R3)
+	FMOVQ F0, 240(R5)
+	WORD $0x0e612b12 // xtn v18.4h, v24.4s
+	WORD $0x4e612b32 // xtn2 v18.8h, v25.4s
+	WORD $0x0e612b53 // xtn v19.4h, v26.4s
+	WORD $0x4e612b73 // xtn2 v19.8h, v27.4s
+	WORD $0x0e212a52 // xtn v18.8b, v18.8h
+	WORD $0x4e212a72 // xtn2 v18.16b, v19.8h
+	WORD $0x4e211def // and v15.16b, v15.16b, v1.16b
+	WORD $0x4e211e10 // and v16.16b, v16.16b, v1.16b
+	WORD $0x4e211e31 // and v17.16b, v17.16b, v1.16b
+	WORD $0x4e211e52 // and v18.16b, v18.16b, v1.16b
+	WORD $0x4e30bdef // addp v15.16b, v15.16b, v16.16b
+	WORD $0x4e32be30 // addp v16.16b, v17.16b, v18.16b
+	WORD $0x4e30bdef // addp v15.16b, v15.16b, v16.16b
+	WORD $0x4e2fbdef // addp v15.16b, v15.16b, v15.16b
+	FMOVD F15, R8
+	MOVD.P R8, 8(R6)
+	ADD $256, R0
+	ADD $128, R1
+	ADD $256, R2
+	ADD $256, R3
+	ADD $256, R4
+	ADD $256, R5
+	SUBS $1, R7
+	BNE StrictRefractoryLeakyTraced2UniformNEON_block
+
+StrictRefractoryLeakyTraced2UniformNEON_done:
+	RET
+
+// func adaptiveLeakyTraced2NEON(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride, dStride, grStride, thrStride, resetStride, lthetaStride, dthetaStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int)
+TEXT ·adaptiveLeakyTraced2NEON(SB), NOSPLIT, $48-280
+	// 0 scalars held in registers, 0 loaded from the stack where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 0 kept on the stack.
+	VMOVI $0, V0.B16
+	MOVD $0x8040201008040201, R0
+	VDUP R0, V1.D2
+	MOVW $0x00000001, R0
+	VDUP R0, V2.S4
+	MOVW $0x0000ffff, R0
+	VDUP R0, V3.S4
+	MOVW $0x00000001, R0
+	VDUP R0, V4.S4
+	FMOVQ F4, 16(RSP)
+	MOVW $0x0000ffff, R0
+	VDUP R0, V4.S4
+	FMOVQ F4, 32(RSP)
+	MOVD v+0(FP), R0
+	MOVD r+8(FP), R1
+	MOVD theta+16(FP), R2
+	MOVD t1+24(FP), R3
+	MOVD x1+32(FP), R4
+	MOVD t2+40(FP), R5
+	MOVD x2+48(FP), R6
+	MOVD c+56(FP), R7
+	MOVD d+64(FP), R8
+	MOVD gr+72(FP), R9
+	MOVD thr+80(FP), R10
+	MOVD reset+88(FP), R11
+	MOVD ltheta+96(FP), R12
+	MOVD dtheta+104(FP), R13
+	MOVD lT1+112(FP), R14
+	MOVD cT1+120(FP), R15
+	MOVD bT1+128(FP), R19
+	MOVD lT2+136(FP), R20
+	MOVD cT2+144(FP), R21
+	MOVD bT2+152(FP), R22
+	MOVD spikes+264(FP), R23
+	MOVD blocks+272(FP), R24
+	CBZ R24, AdaptiveLeakyTraced2NEON_done
+
+AdaptiveLeakyTraced2NEON_block:
+	FMOVQ 0(R4), F4
+	FMOVQ 16(R4), F5
+	FMOVQ 32(R4), F6
+	FMOVQ 48(R4), F7
+	FMOVQ 0(R3), F8
+	FMOVQ 16(R3), F9
+	FMOVQ 32(R3), F10
+	FMOVQ 48(R3), F11
+	FMOVQ 0(R19), F12
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	FMOVQ 16(R19), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 32(R19), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 48(R19), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 0(R14), F16
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	FMOVQ 16(R14), F16
+	WORD $0x6e2dde0d // fmul v13.4s, v16.4s, v13.4s
+	FMOVQ 32(R14), F16
+	WORD $0x6e2ede0e // fmul v14.4s, v16.4s, v14.4s
+	FMOVQ 48(R14), F16
+	WORD $0x6e2fde0f // fmul v15.4s, v16.4s, v15.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 0(R15), F12
+	WORD $0x6e24dd84 // fmul v4.4s, v12.4s, v4.4s
+	FMOVQ 16(R15), F12
+	WORD $0x6e25dd85 // fmul v5.4s, v12.4s, v5.4s
+	FMOVQ 32(R15), F12
+	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
+	FMOVQ 48(R15), F12
+	WORD $0x6e27dd87 // fmul v7.4s, v12.4s, v7.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ F4, 0(R3)
+	FMOVQ F5, 16(R3)
+	FMOVQ F6, 32(R3)
+	FMOVQ F7, 48(R3)
+	FMOVQ 0(R6), F8
+	FMOVQ 16(R6), F9
+	FMOVQ 32(R6), F10
+	FMOVQ 48(R6), F11
+	FMOVQ 0(R5), F12
+	FMOVQ 16(R5), F13
+	FMOVQ 32(R5), F14
+	FMOVQ 48(R5), F15
+	FMOVQ 0(R22), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 16(R22), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 32(R22), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 48(R22), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 0(R20), F20
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	FMOVQ 16(R20), F20
+	WORD $0x6e31de91 // fmul v17.4s, v20.4s, v17.4s
+	FMOVQ 32(R20), F20
+	WORD $0x6e32de92 // fmul v18.4s, v20.4s, v18.4s
+	FMOVQ 48(R20), F20
+	WORD $0x6e33de93 // fmul v19.4s, v20.4s, v19.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	FMOVQ 0(R21), F16
+	WORD $0x6e28de08 // fmul v8.4s, v16.4s, v8.4s
+	FMOVQ 16(R21), F16
+	WORD $0x6e29de09 // fmul v9.4s, v16.4s, v9.4s
+	FMOVQ 32(R21), F16
+	WORD $0x6e2ade0a // fmul v10.4s, v16.4s, v10.4s
+	FMOVQ 48(R21), F16
+	WORD $0x6e2bde0b // fmul v11.4s, v16.4s, v11.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ F8, 0(R5)
+	FMOVQ F9, 16(R5)
+	FMOVQ F10, 32(R5)
+	FMOVQ F11, 48(R5)
+	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
+	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	FMOVD 0(R1), F8
+	WORD $0x2f10a508 // uxtl v8.4s, v8.4h
+	FMOVD 8(R1), F9
+	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
+	FMOVD 16(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	FMOVD 24(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 0(R7), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	WORD $0x6eac3508 // cmhi v8.4s, v8.4s, v12.4s
+	FMOVD 8(R7), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	WORD $0x6eac3529 // cmhi v9.4s, v9.4s, v12.4s
+	FMOVD 16(R7), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	WORD $0x6eac354a // cmhi v10.4s, v10.4s, v12.4s
+	FMOVD 24(R7), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	WORD $0x6eac356b // cmhi v11.4s, v11.4s, v12.4s
+	FMOVQ 0(R0), F12
+	FMOVQ 16(R0), F13
+	FMOVQ 32(R0), F14
+	FMOVQ 48(R0), F15
+	FMOVQ 0(R8), F16
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	FMOVQ 16(R8), F16
+	WORD $0x6e2dde0d // fmul v13.4s, v16.4s, v13.4s
+	FMOVQ 32(R8), F16
+	WORD $0x6e2ede0e // fmul v14.4s, v16.4s, v14.4s
+	FMOVQ 48(R8), F16
+	WORD $0x6e2fde0f // fmul v15.4s, v16.4s, v15.4s
+	FMOVQ 0(R9), F16
+	WORD $0x6e24de04 // fmul v4.4s, v16.4s, v4.4s
+	FMOVQ 16(R9), F16
+	WORD $0x6e25de05 // fmul v5.4s, v16.4s, v5.4s
+	FMOVQ 32(R9), F16
+	WORD $0x6e26de06 // fmul v6.4s, v16.4s, v6.4s
+	FMOVQ 48(R9), F16
+	WORD $0x6e27de07 // fmul v7.4s, v16.4s, v7.4s
+	WORD $0x4e281c84 // and v4.16b, v4.16b, v8.16b
+	WORD $0x4e291ca5 // and v5.16b, v5.16b, v9.16b
+	WORD $0x4e2a1cc6 // and v6.16b, v6.16b, v10.16b
+	WORD $0x4e2b1ce7 // and v7.16b, v7.16b, v11.16b
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	FMOVQ 0(R2), F12
+	FMOVQ 16(R2), F13
+	FMOVQ 32(R2), F14
+	FMOVQ 48(R2), F15
+	WORD $0x6eace490 // fcmgt v16.4s, v4.4s, v12.4s
+	WORD $0x4e301d08 // and v8.16b, v8.16b, v16.16b
+	WORD $0x6eade4b0 // fcmgt v16.4s, v5.4s, v13.4s
+	WORD $0x4e301d29 // and v9.16b, v9.16b, v16.16b
+	WORD $0x6eaee4d0 // fcmgt v16.4s, v6.4s, v14.4s
+	WORD $0x4e301d4a // and v10.16b, v10.16b, v16.16b
+	WORD $0x6eafe4f0 // fcmgt v16.4s, v7.4s, v15.4s
+	WORD $0x4e301d6b // and v11.16b, v11.16b, v16.16b
+	FMOVQ 0(R11), F16
+	WORD $0x6ea81e04 // bit v4.16b, v16.16b, v8.16b
+	FMOVQ 16(R11), F16
+	WORD $0x6ea91e05 // bit v5.16b, v16.16b, v9.16b
+	FMOVQ 32(R11), F16
+	WORD $0x6eaa1e06 // bit v6.16b, v16.16b, v10.16b
+	FMOVQ 48(R11), F16
+	WORD $0x6eab1e07 // bit v7.16b, v16.16b, v11.16b
+	FMOVQ F4, 0(R0)
+	FMOVQ F5, 16(R0)
+	FMOVQ F6, 32(R0)
+	FMOVQ F7, 48(R0)
+	FMOVD 0(R1), F4
+	WORD $0x2f10a484 // uxtl v4.4s, v4.4h
+	WORD $0x4ea28484 // add v4.4s, v4.4s, v2.4s
+	WORD $0x6ea36c84 // umin v4.4s, v4.4s, v3.4s
+	WORD $0x4e681c84 // bic v4.16b, v4.16b, v8.16b
+	WORD $0x0e612884 // xtn v4.4h, v4.4s
+	FMOVD F4, 0(R1)
+	FMOVD 8(R1), F4
+	WORD $0x2f10a484 // uxtl v4.4s, v4.4h
+	WORD $0x4ea28484 // add v4.4s, v4.4s, v2.4s
+	WORD $0x6ea36c84 // umin v4.4s, v4.4s, v3.4s
+	WORD $0x4e691c84 // bic v4.16b, v4.16b, v9.16b
+	WORD $0x0e612884 // xtn v4.4h, v4.4s
+	FMOVD F4, 8(R1)
+	FMOVD 16(R1), F4
+	WORD $0x2f10a484 // uxtl v4.4s, v4.4h
+	WORD $0x4ea28484 // add v4.4s, v4.4s, v2.4s
+	WORD $0x6ea36c84 // umin v4.4s, v4.4s, v3.4s
+	WORD $0x4e6a1c84 // bic v4.16b, v4.16b, v10.16b
+	WORD $0x0e612884 // xtn v4.4h, v4.4s
+	FMOVD F4, 16(R1)
+	FMOVD 24(R1), F4
+	WORD $0x2f10a484 // uxtl v4.4s, v4.4h
+	WORD $0x4ea28484 // add v4.4s, v4.4s, v2.4s
+	WORD $0x6ea36c84 // umin v4.4s, v4.4s, v3.4s
+	WORD $0x4e6b1c84 // bic v4.16b, v4.16b, v11.16b
+	WORD $0x0e612884 // xtn v4.4h, v4.4s
+	FMOVD F4, 24(R1)
+	FMOVQ 0(R10), F4
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	FMOVQ 16(R10), F5
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	FMOVQ 32(R10), F6
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	FMOVQ 48(R10), F7
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	FMOVQ 0(R12), F16
+	WORD $0x6e24de04 // fmul v4.4s, v16.4s, v4.4s
+	FMOVQ 16(R12), F16
+	WORD $0x6e25de05 // fmul v5.4s, v16.4s, v5.4s
+	FMOVQ 32(R12), F16
+	WORD $0x6e26de06 // fmul v6.4s, v16.4s, v6.4s
+	FMOVQ 48(R12), F16
+	WORD $0x6e27de07 // fmul v7.4s, v16.4s, v7.4s
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	FMOVQ 0(R13), F12
+	WORD $0x4e281d8c // and v12.16b, v12.16b, v8.16b
+	FMOVQ 16(R13), F13
+	WORD $0x4e291dad // and v13.16b, v13.16b, v9.16b
+	FMOVQ 32(R13), F14
+	WORD $0x4e2a1dce // and v14.16b, v14.16b, v10.16b
+	FMOVQ 48(R13), F15
+	WORD $0x4e2b1def // and v15.16b, v15.16b, v11.16b
+	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
+	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
+	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
+	FMOVQ F4, 0(R2)
+	FMOVQ F5, 16(R2)
+	FMOVQ F6, 32(R2)
+	FMOVQ F7, 48(R2)
+	FMOVQ F0, 0(R4)
+	FMOVQ F0, 0(R6)
+	FMOVQ F0, 16(R4)
+	FMOVQ F0, 16(R6)
+	FMOVQ F0, 32(R4)
+	FMOVQ F0, 32(R6)
+	FMOVQ F0, 48(R4)
+	FMOVQ F0, 48(R6)
+	WORD $0x0e612904 // xtn v4.4h, v8.4s
+	WORD $0x4e612924 // xtn2 v4.8h, v9.4s
+	WORD $0x0e612945 // xtn v5.4h, v10.4s
+	WORD $0x4e612965 // xtn2 v5.8h, v11.4s
+	WORD $0x0e212884 // xtn v4.8b, v4.8h
+	WORD $0x4e2128a4 // xtn2 v4.16b, v5.8h
+	FMOVQ 64(R4), F5
+	FMOVQ 80(R4), F6
+	FMOVQ 96(R4), F7
+	FMOVQ 112(R4), F8
+	FMOVQ 64(R3), F9
+	FMOVQ 80(R3), F10
+	FMOVQ 96(R3), F11
+	FMOVQ 112(R3), F12
+	FMOVQ 64(R19), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 80(R19), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 96(R19), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 112(R19), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 64(R14), F17
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	FMOVQ 80(R14), F17
+	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
+	FMOVQ 96(R14), F17
+	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
+	FMOVQ 112(R14), F17
+	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 64(R15), F13
+	WORD $0x6e25dda5 // fmul v5.4s, v13.4s, v5.4s
+	FMOVQ 80(R15), F13
+	WORD $0x6e26dda6 // fmul v6.4s, v13.4s, v6.4s
+	FMOVQ 96(R15), F13
+	WORD $0x6e27dda7 // fmul v7.4s, v13.4s, v7.4s
+	FMOVQ 112(R15), F13
+	WORD $0x6e28dda8 // fmul v8.4s, v13.4s, v8.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ F5, 64(R3)
+	FMOVQ F6, 80(R3)
+	FMOVQ F7, 96(R3)
+	FMOVQ F8, 112(R3)
+	FMOVQ 64(R6), F9
+	FMOVQ 80(R6), F10
+	FMOVQ 96(R6), F11
+	FMOVQ 112(R6), F12
+	FMOVQ 64(R5), F13
+	FMOVQ 80(R5), F14
+	FMOVQ 96(R5), F15
+	FMOVQ 112(R5), F16
+	FMOVQ 64(R22), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 80(R22), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 96(R22), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 112(R22), F20
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	FMOVQ 64(R20), F21
+	WORD $0x6e31deb1 // fmul v17.4s, v21.4s, v17.4s
+	FMOVQ 80(R20), F21
+	WORD $0x6e32deb2 // fmul v18.4s, v21.4s, v18.4s
+	FMOVQ 96(R20), F21
+	WORD $0x6e33deb3 // fmul v19.4s, v21.4s, v19.4s
+	FMOVQ 112(R20), F21
+	WORD $0x6e34deb4 // fmul v20.4s, v21.4s, v20.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	FMOVQ 64(R21), F17
+	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
+	FMOVQ 80(R21), F17
+	WORD $0x6e2ade2a // fmul v10.4s, v17.4s, v10.4s
+	FMOVQ 96(R21), F17
+	WORD $0x6e2bde2b // fmul v11.4s, v17.4s, v11.4s
+	FMOVQ 112(R21), F17
+	WORD $0x6e2cde2c // fmul v12.4s, v17.4s, v12.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	FMOVQ F9, 64(R5)
+	FMOVQ F10, 80(R5)
+	FMOVQ F11, 96(R5)
+	FMOVQ F12, 112(R5)
+	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	FMOVD 32(R1), F9
+	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
+	FMOVD 40(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	FMOVD 48(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 56(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 32(R7), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	WORD $0x6ead3529 // cmhi v9.4s, v9.4s, v13.4s
+	FMOVD 40(R7), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	WORD $0x6ead354a // cmhi v10.4s, v10.4s, v13.4s
+	FMOVD 48(R7), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	WORD $0x6ead356b // cmhi v11.4s, v11.4s, v13.4s
+	FMOVD 56(R7), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	WORD $0x6ead358c // cmhi v12.4s, v12.4s, v13.4s
+	FMOVQ 64(R0), F13
+	FMOVQ 80(R0), F14
+	FMOVQ 96(R0), F15
+	FMOVQ 112(R0), F16
+	FMOVQ 64(R8), F17
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	FMOVQ 80(R8), F17
+	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
+	FMOVQ 96(R8), F17
+	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
+	FMOVQ 112(R8), F17
+	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
+	FMOVQ 64(R9), F17
+	WORD $0x6e25de25 // fmul v5.4s, v17.4s, v5.4s
+	FMOVQ 80(R9), F17
+	WORD $0x6e26de26 // fmul v6.4s, v17.4s, v6.4s
+	FMOVQ 96(R9), F17
+	WORD $0x6e27de27 // fmul v7.4s, v17.4s, v7.4s
+	FMOVQ 112(R9), F17
+	WORD $0x6e28de28 // fmul v8.4s, v17.4s, v8.4s
+	WORD $0x4e291ca5 // and v5.16b, v5.16b, v9.16b
+	WORD $0x4e2a1cc6 // and v6.16b, v6.16b, v10.16b
+	WORD $0x4e2b1ce7 // and v7.16b, v7.16b, v11.16b
+	WORD $0x4e2c1d08 // and v8.16b, v8.16b, v12.16b
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	FMOVQ 64(R2), F13
+	FMOVQ 80(R2), F14
+	FMOVQ 96(R2), F15
+	FMOVQ 112(R2), F16
+	WORD $0x6eade4b1 // fcmgt v17.4s, v5.4s, v13.4s
+	WORD $0x4e311d29 // and v9.16b, v9.16b, v17.16b
+	WORD $0x6eaee4d1 // fcmgt v17.4s, v6.4s, v14.4s
+	WORD $0x4e311d4a // and v10.16b, v10.16b, v17.16b
+	WORD $0x6eafe4f1 // fcmgt v17.4s, v7.4s, v15.4s
+	WORD $0x4e311d6b // and v11.16b, v11.16b, v17.16b
+	WORD $0x6eb0e511 // fcmgt v17.4s, v8.4s, v16.4s
+	WORD $0x4e311d8c // and v12.16b, v12.16b, v17.16b
+	FMOVQ 64(R11), F17
+	WORD $0x6ea91e25 // bit v5.16b, v17.16b, v9.16b
+	FMOVQ 80(R11), F17
+	WORD $0x6eaa1e26 // bit v6.16b, v17.16b, v10.16b
+	FMOVQ 96(R11), F17
+	WORD $0x6eab1e27 // bit v7.16b, v17.16b, v11.16b
+	FMOVQ 112(R11), F17
+	WORD $0x6eac1e28 // bit v8.16b, v17.16b, v12.16b
+	FMOVQ F5, 64(R0)
+	FMOVQ F6, 80(R0)
+	FMOVQ F7, 96(R0)
+	FMOVQ F8, 112(R0)
+	FMOVD 32(R1), F5
+	WORD $0x2f10a4a5 // uxtl v5.4s, v5.4h
+	WORD $0x4ea284a5 // add v5.4s, v5.4s, v2.4s
+	WORD $0x6ea36ca5 // umin v5.4s, v5.4s, v3.4s
+	WORD $0x4e691ca5 // bic v5.16b, v5.16b, v9.16b
+	WORD $0x0e6128a5 // xtn v5.4h, v5.4s
+	FMOVD F5, 32(R1)
+	FMOVD 40(R1), F5
+	WORD $0x2f10a4a5 // uxtl v5.4s, v5.4h
+	WORD $0x4ea284a5 // add v5.4s, v5.4s, v2.4s
+	WORD $0x6ea36ca5 // umin v5.4s, v5.4s, v3.4s
+	WORD $0x4e6a1ca5 // bic v5.16b, v5.16b, v10.16b
+	WORD $0x0e6128a5 // xtn v5.4h, v5.4s
+	FMOVD F5, 40(R1)
+	FMOVD 48(R1), F5
+	WORD $0x2f10a4a5 // uxtl v5.4s, v5.4h
+	WORD $0x4ea284a5 // add v5.4s, v5.4s, v2.4s
+	WORD $0x6ea36ca5 // umin v5.4s, v5.4s, v3.4s
+	WORD $0x4e6b1ca5 // bic v5.16b, v5.16b, v11.16b
+	WORD $0x0e6128a5 // xtn v5.4h, v5.4s
+	FMOVD F5, 48(R1)
+	FMOVD 56(R1), F5
+	WORD $0x2f10a4a5 // uxtl v5.4s, v5.4h
+	WORD $0x4ea284a5 // add v5.4s, v5.4s, v2.4s
+	WORD $0x6ea36ca5 // umin v5.4s, v5.4s, v3.4s
+	WORD $0x4e6c1ca5 // bic v5.16b, v5.16b, v12.16b
+	WORD $0x0e6128a5 // xtn v5.4h, v5.4s
+	FMOVD F5, 56(R1)
+	FMOVQ 64(R10), F5
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	FMOVQ 80(R10), F6
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	FMOVQ 96(R10), F7
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	FMOVQ 112(R10), F8
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	FMOVQ 64(R12), F17
+	WORD $0x6e25de25 // fmul v5.4s, v17.4s, v5.4s
+	FMOVQ 80(R12), F17
+	WORD $0x6e26de26 // fmul v6.4s, v17.4s, v6.4s
+	FMOVQ 96(R12), F17
+	WORD $0x6e27de27 // fmul v7.4s, v17.4s, v7.4s
+	FMOVQ 112(R12), F17
+	WORD $0x6e28de28 // fmul v8.4s, v17.4s, v8.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	FMOVQ 64(R13), F13
+	WORD $0x4e291dad // and v13.16b, v13.16b, v9.16b
+	FMOVQ 80(R13), F14
+	WORD $0x4e2a1dce // and v14.16b, v14.16b, v10.16b
+	FMOVQ 96(R13), F15
+	WORD $0x4e2b1def // and v15.16b, v15.16b, v11.16b
+	FMOVQ 112(R13), F16
+	WORD $0x4e2c1e10 // and v16.16b, v16.16b, v12.16b
+	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
+	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	FMOVQ F5, 64(R2)
+	FMOVQ F6, 80(R2)
+	FMOVQ F7, 96(R2)
+	FMOVQ F8, 112(R2)
+	FMOVQ F0, 64(R4)
+	FMOVQ F0, 64(R6)
+	FMOVQ F0, 80(R4)
+	FMOVQ F0, 80(R6)
+	FMOVQ F0, 96(R4)
+	FMOVQ F0, 96(R6)
+	FMOVQ F0, 112(R4)
+	FMOVQ F0, 112(R6)
+	WORD $0x0e612925 // xtn v5.4h, v9.4s
+	WORD $0x4e612945 // xtn2 v5.8h, v10.4s
+	WORD $0x0e612966 // xtn v6.4h, v11.4s
+	WORD $0x4e612986 // xtn2 v6.8h, v12.4s
+	WORD $0x0e2128a5 // xtn v5.8b, v5.8h
+	WORD $0x4e2128c5 // xtn2 v5.16b, v6.8h
+	FMOVQ 128(R4), F6
+	FMOVQ 144(R4), F7
+	FMOVQ 160(R4), F8
+	FMOVQ 176(R4), F9
+	FMOVQ 128(R3), F10
+	FMOVQ 144(R3), F11
+	FMOVQ 160(R3), F12
+	FMOVQ 176(R3), F13
+	FMOVQ 128(R19), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 144(R19), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 160(R19), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 176(R19), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 128(R14), F18
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	FMOVQ 144(R14), F18
+	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
+	FMOVQ 160(R14), F18
+	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
+	FMOVQ 176(R14), F18
+	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 128(R15), F14
+	WORD $0x6e26ddc6 // fmul v6.4s, v14.4s, v6.4s
+	FMOVQ 144(R15), F14
+	WORD $0x6e27ddc7 // fmul v7.4s, v14.4s, v7.4s
+	FMOVQ 160(R15), F14
+	WORD $0x6e28ddc8 // fmul v8.4s, v14.4s, v8.4s
+	FMOVQ 176(R15), F14
+	WORD $0x6e29ddc9 // fmul v9.4s, v14.4s, v9.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ F6, 128(R3)
+	FMOVQ F7, 144(R3)
+	FMOVQ F8, 160(R3)
+	FMOVQ F9, 176(R3)
+	FMOVQ 128(R6), F10
+	FMOVQ 144(R6), F11
+	FMOVQ 160(R6), F12
+	FMOVQ 176(R6), F13
+	FMOVQ 128(R5), F14
+	FMOVQ 144(R5), F15
+	FMOVQ 160(R5), F16
+	FMOVQ 176(R5), F17
+	FMOVQ 128(R22), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 144(R22), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 160(R22), F20
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	FMOVQ 176(R22), F21
+	WORD $0x4eb1d6b5 // fsub v21.4s, v21.4s, v17.4s
+	FMOVQ 128(R20), F22
+	WORD $0x6e32ded2 // fmul v18.4s, v22.4s, v18.4s
+	FMOVQ 144(R20), F22
+	WORD $0x6e33ded3 // fmul v19.4s, v22.4s, v19.4s
+	FMOVQ 160(R20), F22
+	WORD $0x6e34ded4 // fmul v20.4s, v22.4s, v20.4s
+	FMOVQ 176(R20), F22
+	WORD $0x6e35ded5 // fmul v21.4s, v22.4s, v21.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	FMOVQ 128(R21), F18
+	WORD $0x6e2ade4a // fmul v10.4s, v18.4s, v10.4s
+	FMOVQ 144(R21), F18
+	WORD $0x6e2bde4b // fmul v11.4s, v18.4s, v11.4s
+	FMOVQ 160(R21), F18
+	WORD $0x6e2cde4c // fmul v12.4s, v18.4s, v12.4s
+	FMOVQ 176(R21), F18
+	WORD $0x6e2dde4d // fmul v13.4s, v18.4s, v13.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	FMOVQ F10, 128(R5)
+	FMOVQ F11, 144(R5)
+	FMOVQ F12, 160(R5)
+	FMOVQ F13, 176(R5)
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	FMOVD 64(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	FMOVD 72(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 80(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 88(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 64(R7), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	WORD $0x6eae354a // cmhi v10.4s, v10.4s, v14.4s
+	FMOVD 72(R7), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	WORD $0x6eae356b // cmhi v11.4s, v11.4s, v14.4s
+	FMOVD 80(R7), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	WORD $0x6eae358c // cmhi v12.4s, v12.4s, v14.4s
+	FMOVD 88(R7), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	WORD $0x6eae35ad // cmhi v13.4s, v13.4s, v14.4s
+	FMOVQ 128(R0), F14
+	FMOVQ 144(R0), F15
+	FMOVQ 160(R0), F16
+	FMOVQ 176(R0), F17
+	FMOVQ 128(R8), F18
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	FMOVQ 144(R8), F18
+	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
+	FMOVQ 160(R8), F18
+	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
+	FMOVQ 176(R8), F18
+	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
+	FMOVQ 128(R9), F18
+	WORD $0x6e26de46 // fmul v6.4s, v18.4s, v6.4s
+	FMOVQ 144(R9), F18
+	WORD $0x6e27de47 // fmul v7.4s, v18.4s, v7.4s
+	FMOVQ 160(R9), F18
+	WORD $0x6e28de48 // fmul v8.4s, v18.4s, v8.4s
+	FMOVQ 176(R9), F18
+	WORD $0x6e29de49 // fmul v9.4s, v18.4s, v9.4s
+	WORD $0x4e2a1cc6 // and v6.16b, v6.16b, v10.16b
+	WORD $0x4e2b1ce7 // and v7.16b, v7.16b, v11.16b
+	WORD $0x4e2c1d08 // and v8.16b, v8.16b, v12.16b
+	WORD $0x4e2d1d29 // and v9.16b, v9.16b, v13.16b
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	FMOVQ 128(R2), F14
+	FMOVQ 144(R2), F15
+	FMOVQ 160(R2), F16
+	FMOVQ 176(R2), F17
+	WORD $0x6eaee4d2 // fcmgt v18.4s, v6.4s, v14.4s
+	WORD $0x4e321d4a // and v10.16b, v10.16b, v18.16b
+	WORD $0x6eafe4f2 // fcmgt v18.4s, v7.4s, v15.4s
+	WORD $0x4e321d6b // and v11.16b, v11.16b, v18.16b
+	WORD $0x6eb0e512 // fcmgt v18.4s, v8.4s, v16.4s
+	WORD $0x4e321d8c // and v12.16b, v12.16b, v18.16b
+	WORD $0x6eb1e532 // fcmgt v18.4s, v9.4s, v17.4s
+	WORD $0x4e321dad // and v13.16b, v13.16b, v18.16b
+	FMOVQ 128(R11), F18
+	WORD $0x6eaa1e46 // bit v6.16b, v18.16b, v10.16b
+	FMOVQ 144(R11), F18
+	WORD $0x6eab1e47 // bit v7.16b, v18.16b, v11.16b
+	FMOVQ 160(R11), F18
+	WORD $0x6eac1e48 // bit v8.16b, v18.16b, v12.16b
+	FMOVQ 176(R11), F18
+	WORD $0x6ead1e49 // bit v9.16b, v18.16b, v13.16b
+	FMOVQ F6, 128(R0)
+	FMOVQ F7, 144(R0)
+	FMOVQ F8, 160(R0)
+	FMOVQ F9, 176(R0)
+	FMOVD 64(R1), F6
+	WORD $0x2f10a4c6 // uxtl v6.4s, v6.4h
+	WORD $0x4ea284c6 // add v6.4s, v6.4s, v2.4s
+	WORD $0x6ea36cc6 // umin v6.4s, v6.4s, v3.4s
+	WORD $0x4e6a1cc6 // bic v6.16b, v6.16b, v10.16b
+	WORD $0x0e6128c6 // xtn v6.4h, v6.4s
+	FMOVD F6, 64(R1)
+	FMOVD 72(R1), F6
+	WORD $0x2f10a4c6 // uxtl v6.4s, v6.4h
+	WORD $0x4ea284c6 // add v6.4s, v6.4s, v2.4s
+	WORD $0x6ea36cc6 // umin v6.4s, v6.4s, v3.4s
+	WORD $0x4e6b1cc6 // bic v6.16b, v6.16b, v11.16b
+	WORD $0x0e6128c6 // xtn v6.4h, v6.4s
+	FMOVD F6, 72(R1)
+	FMOVD 80(R1), F6
+	WORD $0x2f10a4c6 // uxtl v6.4s, v6.4h
+	WORD $0x4ea284c6 // add v6.4s, v6.4s, v2.4s
+	WORD $0x6ea36cc6 // umin v6.4s, v6.4s, v3.4s
+	WORD $0x4e6c1cc6 // bic v6.16b, v6.16b, v12.16b
+	WORD $0x0e6128c6 // xtn v6.4h, v6.4s
+	FMOVD F6, 80(R1)
+	FMOVD 88(R1), F6
+	WORD $0x2f10a4c6 // uxtl v6.4s, v6.4h
+	WORD $0x4ea284c6 // add v6.4s, v6.4s, v2.4s
+	WORD $0x6ea36cc6 // umin v6.4s, v6.4s, v3.4s
+	WORD $0x4e6d1cc6 // bic v6.16b, v6.16b, v13.16b
+	WORD $0x0e6128c6 // xtn v6.4h, v6.4s
+	FMOVD F6, 88(R1)
+	FMOVQ 128(R10), F6
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	FMOVQ 144(R10), F7
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	FMOVQ 160(R10), F8
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	FMOVQ 176(R10), F9
+	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	FMOVQ 128(R12), F18
+	WORD $0x6e26de46 // fmul v6.4s, v18.4s, v6.4s
+	FMOVQ 144(R12), F18
+	WORD $0x6e27de47 // fmul v7.4s, v18.4s, v7.4s
+	FMOVQ 160(R12), F18
+	WORD $0x6e28de48 // fmul v8.4s, v18.4s, v8.4s
+	FMOVQ 176(R12), F18
+	WORD $0x6e29de49 // fmul v9.4s, v18.4s, v9.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	FMOVQ 128(R13), F14
+	WORD $0x4e2a1dce // and v14.16b, v14.16b, v10.16b
+	FMOVQ 144(R13), F15
+	WORD $0x4e2b1def // and v15.16b, v15.16b, v11.16b
+	FMOVQ 160(R13), F16
+	WORD $0x4e2c1e10 // and v16.16b, v16.16b, v12.16b
+	FMOVQ 176(R13), F17
+	WORD $0x4e2d1e31 // and v17.16b, v17.16b, v13.16b
+	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	FMOVQ F6, 128(R2)
+	FMOVQ F7, 144(R2)
+	FMOVQ F8, 160(R2)
+	FMOVQ F9, 176(R2)
+	FMOVQ F0, 128(R4)
+	FMOVQ F0, 128(R6)
+	FMOVQ F0, 144(R4)
+	FMOVQ F0, 144(R6)
+	FMOVQ F0, 160(R4)
+	FMOVQ F0, 160(R6)
+	FMOVQ F0, 176(R4)
+	FMOVQ F0, 176(R6)
+	WORD $0x0e612946 // xtn v6.4h, v10.4s
+	WORD $0x4e612966 // xtn2 v6.8h, v11.4s
+	WORD $0x0e612987 // xtn v7.4h, v12.4s
+	WORD $0x4e6129a7 // xtn2 v7.8h, v13.4s
+	WORD $0x0e2128c6 // xtn v6.8b, v6.8h
+	WORD $0x4e2128e6 // xtn2 v6.16b, v7.8h
+	FMOVQ 192(R4), F7
+	FMOVQ 208(R4), F8
+	FMOVQ 224(R4), F9
+	FMOVQ 240(R4), F10
+	FMOVQ 192(R3), F11
+	FMOVQ 208(R3), F12
+	FMOVQ 224(R3), F13
+	FMOVQ 240(R3), F14
+	FMOVQ 192(R19), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 208(R19), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 224(R19), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 240(R19), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 192(R14), F19
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	FMOVQ 208(R14), F19
+	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
+	FMOVQ 224(R14), F19
+	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
+	FMOVQ 240(R14), F19
+	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 192(R15), F15
+	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
+	FMOVQ 208(R15), F15
+	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
+	FMOVQ 224(R15), F15
+	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
+	FMOVQ 240(R15), F15
+	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F7, 192(R3)
+	FMOVQ F8, 208(R3)
+	FMOVQ F9, 224(R3)
+	FMOVQ F10, 240(R3)
+	FMOVQ 192(R6), F11
+	FMOVQ 208(R6), F12
+	FMOVQ 224(R6), F13
+	FMOVQ 240(R6), F14
+	FMOVQ 192(R5), F15
+	FMOVQ 208(R5), F16
+	FMOVQ 224(R5), F17
+	FMOVQ 240(R5), F18
+	FMOVQ 192(R22), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 208(R22), F20
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	FMOVQ 224(R22), F21
+	WORD $0x4eb1d6b5 // fsub v21.4s, v21.4s, v17.4s
+	FMOVQ 240(R22), F22
+	WORD $0x4eb2d6d6 // fsub v22.4s, v22.4s, v18.4s
+	FMOVQ 192(R20), F23
+	WORD $0x6e33def3 // fmul v19.4s, v23.4s, v19.4s
+	FMOVQ 208(R20), F23
+	WORD $0x6e34def4 // fmul v20.4s, v23.4s, v20.4s
+	FMOVQ 224(R20), F23
+	WORD $0x6e35def5 // fmul v21.4s, v23.4s, v21.4s
+	FMOVQ 240(R20), F23
+	WORD $0x6e36def6 // fmul v22.4s, v23.4s, v22.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	WORD $0x4e36d652 // fadd v18.4s, v18.4s, v22.4s
+	FMOVQ 192(R21), F19
+	WORD $0x6e2bde6b // fmul v11.4s, v19.4s, v11.4s
+	FMOVQ 208(R21), F19
+	WORD $0x6e2cde6c // fmul v12.4s, v19.4s, v12.4s
+	FMOVQ 224(R21), F19
+	WORD $0x6e2dde6d // fmul v13.4s, v19.4s, v13.4s
+	FMOVQ 240(R21), F19
+	WORD $0x6e2ede6e // fmul v14.4s, v19.4s, v14.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	WORD $0x4e2ed64e // fadd v14.4s, v18.4s, v14.4s
+	FMOVQ F11, 192(R5)
+	FMOVQ F12, 208(R5)
+	FMOVQ F13, 224(R5)
+	FMOVQ F14, 240(R5)
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	FMOVD 96(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 104(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 112(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 120(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVD 96(R7), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	WORD $0x6eaf356b // cmhi v11.4s, v11.4s, v15.4s
+	FMOVD 104(R7), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	WORD $0x6eaf358c // cmhi v12.4s, v12.4s, v15.4s
+	FMOVD 112(R7), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	WORD $0x6eaf35ad // cmhi v13.4s, v13.4s, v15.4s
+	FMOVD 120(R7), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	WORD $0x6eaf35ce // cmhi v14.4s, v14.4s, v15.4s
+	FMOVQ 192(R0), F15
+	FMOVQ 208(R0), F16
+	FMOVQ 224(R0), F17
+	FMOVQ 240(R0), F18
+	FMOVQ 192(R8), F19
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	FMOVQ 208(R8), F19
+	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
+	FMOVQ 224(R8), F19
+	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
+	FMOVQ 240(R8), F19
+	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
+	FMOVQ 192(R9), F19
+	WORD $0x6e27de67 // fmul v7.4s, v19.4s, v7.4s
+	FMOVQ 208(R9), F19
+	WORD $0x6e28de68 // fmul v8.4s, v19.4s, v8.4s
+	FMOVQ 224(R9), F19
+	WORD $0x6e29de69 // fmul v9.4s, v19.4s, v9.4s
+	FMOVQ 240(R9), F19
+	WORD $0x6e2ade6a // fmul v10.4s, v19.4s, v10.4s
+	WORD $0x4e2b1ce7 // and v7.16b, v7.16b, v11.16b
+	WORD $0x4e2c1d08 // and v8.16b, v8.16b, v12.16b
+	WORD $0x4e2d1d29 // and v9.16b, v9.16b, v13.16b
+	WORD $0x4e2e1d4a // and v10.16b, v10.16b, v14.16b
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	WORD $0x4e2ad64a // fadd v10.4s, v18.4s, v10.4s
+	FMOVQ 192(R2), F15
+	FMOVQ 208(R2), F16
+	FMOVQ 224(R2), F17
+	FMOVQ 240(R2), F18
+	WORD $0x6eafe4f3 // fcmgt v19.4s, v7.4s, v15.4s
+	WORD $0x4e331d6b // and v11.16b, v11.16b, v19.16b
+	WORD $0x6eb0e513 // fcmgt v19.4s, v8.4s, v16.4s
+	WORD $0x4e331d8c // and v12.16b, v12.16b, v19.16b
+	WORD $0x6eb1e533 // fcmgt v19.4s, v9.4s, v17.4s
+	WORD $0x4e331dad // and v13.16b, v13.16b, v19.16b
+	WORD $0x6eb2e553 // fcmgt v19.4s, v10.4s, v18.4s
+	WORD $0x4e331dce // and v14.16b, v14.16b, v19.16b
+	FMOVQ 192(R11), F19
+	WORD $0x6eab1e67 // bit v7.16b, v19.16b, v11.16b
+	FMOVQ 208(R11), F19
+	WORD $0x6eac1e68 // bit v8.16b, v19.16b, v12.16b
+	FMOVQ 224(R11), F19
+	WORD $0x6ead1e69 // bit v9.16b, v19.16b, v13.16b
+	FMOVQ 240(R11), F19
+	WORD $0x6eae1e6a // bit v10.16b, v19.16b, v14.16b
+	FMOVQ F7, 192(R0)
+	FMOVQ F8, 208(R0)
+	FMOVQ F9, 224(R0)
+	FMOVQ F10, 240(R0)
+	FMOVD 96(R1), F7
+	WORD $0x2f10a4e7 // uxtl v7.4s, v7.4h
+	WORD $0x4ea284e7 // add v7.4s, v7.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e6b1ce7 // bic v7.16b, v7.16b, v11.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 96(R1)
+	FMOVD 104(R1), F7
+	WORD $0x2f10a4e7 // uxtl v7.4s, v7.4h
+	WORD $0x4ea284e7 // add v7.4s, v7.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e6c1ce7 // bic v7.16b, v7.16b, v12.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 104(R1)
+	FMOVD 112(R1), F7
+	WORD $0x2f10a4e7 // uxtl v7.4s, v7.4h
+	WORD $0x4ea284e7 // add v7.4s, v7.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e6d1ce7 // bic v7.16b, v7.16b, v13.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 112(R1)
+	FMOVD 120(R1), F7
+	WORD $0x2f10a4e7 // uxtl v7.4s, v7.4h
+	WORD $0x4ea284e7 // add v7.4s, v7.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e6e1ce7 // bic v7.16b, v7.16b, v14.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 120(R1)
+	FMOVQ 192(R10), F7
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	FMOVQ 208(R10), F8
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	FMOVQ 224(R10), F9
+	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	FMOVQ 240(R10), F10
+	WORD $0x4eb2d54a // fsub v10.4s, v10.4s, v18.4s
+	FMOVQ 192(R12), F19
+	WORD $0x6e27de67 // fmul v7.4s, v19.4s, v7.4s
+	FMOVQ 208(R12), F19
+	WORD $0x6e28de68 // fmul v8.4s, v19.4s, v8.4s
+	FMOVQ 224(R12), F19
+	WORD $0x6e29de69 // fmul v9.4s, v19.4s, v9.4s
+	FMOVQ 240(R12), F19
+	WORD $0x6e2ade6a // fmul v10.4s, v19.4s, v10.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	WORD $0x4e2ad64a // fadd v10.4s, v18.4s, v10.4s
+	FMOVQ 192(R13), F15
+	WORD $0x4e2b1def // and v15.16b, v15.16b, v11.16b
+	FMOVQ 208(R13), F16
+	WORD $0x4e2c1e10 // and v16.16b, v16.16b, v12.16b
+	FMOVQ 224(R13), F17
+	WORD $0x4e2d1e31 // and v17.16b, v17.16b, v13.16b
+	FMOVQ 240(R13), F18
+	WORD $0x4e2e1e52 // and v18.16b, v18.16b, v14.16b
+	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	FMOVQ F7, 192(R2)
+	FMOVQ F8, 208(R2)
+	FMOVQ F9, 224(R2)
+	FMOVQ F10, 240(R2)
+	FMOVQ F0, 192(R4)
+	FMOVQ F0, 192(R6)
+	FMOVQ F0, 208(R4)
+	FMOVQ F0, 208(R6)
+	FMOVQ F0, 224(R4)
+	FMOVQ F0, 224(R6)
+	FMOVQ F0, 240(R4)
+	FMOVQ F0, 240(R6)
+	WORD $0x0e612967 // xtn v7.4h, v11.4s
+	WORD $0x4e612987 // xtn2 v7.8h, v12.4s
+	WORD $0x0e6129a8 // xtn v8.4h, v13.4s
+	WORD $0x4e6129c8 // xtn2 v8.8h, v14.4s
+	WORD $0x0e2128e7 // xtn v7.8b, v7.8h
+	WORD $0x4e212907 // xtn2 v7.16b, v8.8h
+	WORD $0x4e211c84 // and v4.16b, v4.16b, v1.16b
+	WORD $0x4e211ca5 // and v5.16b, v5.16b, v1.16b
+	WORD $0x4e211cc6 // and v6.16b, v6.16b, v1.16b
+	WORD $0x4e211ce7 // and v7.16b, v7.16b, v1.16b
+	WORD $0x4e25bc84 // addp v4.16b, v4.16b, v5.16b
+	WORD $0x4e27bcc5 // addp v5.16b, v6.16b, v7.16b
+	WORD $0x4e25bc84 // addp v4.16b, v4.16b, v5.16b
+	WORD $0x4e24bc84 // addp v4.16b, v4.16b, v4.16b
+	FMOVD F4, R25
+	MOVD.P R25, 8(R23)
+	ADD $256, R0
+	ADD $128, R1
+	ADD $256, R2
+	ADD $256, R3
+	ADD $256, R4
+	ADD $256, R5
+	ADD $256, R6
+	MOVD cStride+160(FP), R25
+	ADD R25, R7
+	MOVD dStride+168(FP), R25
+	ADD R25, R8
+	MOVD grStride+176(FP), R25
+	ADD R25, R9
+	MOVD thrStride+184(FP), R25
+	ADD R25, R10
+	MOVD resetStride+192(FP), R25
+	ADD R25, R11
+	MOVD lthetaStride+200(FP), R25
+	ADD R25, R12
+	MOVD dthetaStride+208(FP), R25
+	ADD R25, R13
+	MOVD lT1Stride+216(FP), R25
+	ADD R25, R14
+	MOVD cT1Stride+224(FP), R25
+	ADD R25, R15
+	MOVD bT1Stride+232(FP), R25
+	ADD R25, R19
+	MOVD lT2Stride+240(FP), R25
+	ADD R25, R20
+	MOVD cT2Stride+248(FP), R25
+	ADD R25, R21
+	MOVD bT2Stride+256(FP), R25
+	ADD R25, R22
+	SUBS $1, R24
+	BNE AdaptiveLeakyTraced2NEON_block
+
+AdaptiveLeakyTraced2NEON_done:
+	RET
+
+// func adaptiveLeakyTraced2UniformNEON(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+TEXT ·adaptiveLeakyTraced2UniformNEON(SB), NOSPLIT, $208-128
+	// 3 scalars held in registers, 10 loaded from the stack where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 0 kept on the stack.
+	VMOVI $0, V0.B16
+	MOVD $0x8040201008040201, R0
+	VDUP R0, V1.D2
+	MOVW $0x00000001, R0
+	VDUP R0, V2.S4
+	MOVW $0x0000ffff, R0
+	VDUP R0, V3.S4
+	MOVWU lT1+84(FP), R0
+	VDUP R0, V4.S4
+	MOVWU bT1+92(FP), R0
+	VDUP R0, V5.S4
+	MOVWU cT1+88(FP), R0
+	VDUP R0, V6.S4
+	MOVW $0x00000001, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 16(RSP)
+	MOVW $0x0000ffff, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 32(RSP)
+	MOVWU bT2+104(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 48(RSP)
+	MOVHU c+56(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 64(RSP)
+	MOVWU cT2+100(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 80(RSP)
+	MOVWU d+60(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 96(RSP)
+	MOVWU dtheta+80(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 112(RSP)
+	MOVWU gr+64(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 128(RSP)
+	MOVWU lT2+96(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 144(RSP)
+	MOVWU ltheta+76(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 160(RSP)
+	MOVWU reset+72(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 176(RSP)
+	MOVWU thr+68(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 192(RSP)
+	MOVD v+0(FP), R0
+	MOVD r+8(FP), R1
+	MOVD theta+16(FP), R2
+	MOVD t1+24(FP), R3
+	MOVD x1+32(FP), R4
+	MOVD t2+40(FP), R5
+	MOVD x2+48(FP), R6
+	MOVD spikes+112(FP), R7
+	MOVD blocks+120(FP), R8
+	CBZ R8, AdaptiveLeakyTraced2UniformNEON_done
+
+AdaptiveLeakyTraced2UniformNEON_block:
+	FMOVQ 0(R4), F7
+	FMOVQ 16(R4), F8
+	FMOVQ 32(R4), F9
+	FMOVQ 48(R4), F10
+	FMOVQ 0(R3), F11
+	FMOVQ 16(R3), F12
+	FMOVQ 32(R3), F13
+	FMOVQ 48(R3), F14
+	WORD $0x4eabd4af // fsub v15.4s, v5.4s, v11.4s
+	WORD $0x4eacd4b0 // fsub v16.4s, v5.4s, v12.4s
+	WORD $0x4eadd4b1 // fsub v17.4s, v5.4s, v13.4s
+	WORD $0x4eaed4b2 // fsub v18.4s, v5.4s, v14.4s
+	WORD $0x6e2fdc8f // fmul v15.4s, v4.4s, v15.4s
+	WORD $0x6e30dc90 // fmul v16.4s, v4.4s, v16.4s
+	WORD $0x6e31dc91 // fmul v17.4s, v4.4s, v17.4s
+	WORD $0x6e32dc92 // fmul v18.4s, v4.4s, v18.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x6e27dcc7 // fmul v7.4s, v6.4s, v7.4s
+	WORD $0x6e28dcc8 // fmul v8.4s, v6.4s, v8.4s
+	WORD $0x6e29dcc9 // fmul v9.4s, v6.4s, v9.4s
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F7, 0(R3)
+	FMOVQ F8, 16(R3)
+	FMOVQ F9, 32(R3)
+	FMOVQ F10, 48(R3)
+	FMOVQ 0(R6), F11
+	FMOVQ 16(R6), F12
+	FMOVQ 32(R6), F13
+	FMOVQ 48(R6), F14
+	FMOVQ 0(R5), F15
+	FMOVQ 16(R5), F16
+	FMOVQ 32(R5), F17
+	FMOVQ 48(R5), F18
+	FMOVQ 48(RSP), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 48(RSP), F20
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	FMOVQ 48(RSP), F21
+	WORD $0x4eb1d6b5 // fsub v21.4s, v21.4s, v17.4s
+	FMOVQ 48(RSP), F22
+	WORD $0x4eb2d6d6 // fsub v22.4s, v22.4s, v18.4s
+	FMOVQ 144(RSP), F23
+	WORD $0x6e33def3 // fmul v19.4s, v23.4s, v19.4s
+	FMOVQ 144(RSP), F23
+	WORD $0x6e34def4 // fmul v20.4s, v23.4s, v20.4s
+	FMOVQ 144(RSP), F23
+	WORD $0x6e35def5 // fmul v21.4s, v23.4s, v21.4s
+	FMOVQ 144(RSP), F23
+	WORD $0x6e36def6 // fmul v22.4s, v23.4s, v22.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	WORD $0x4e36d652 // fadd v18.4s, v18.4s, v22.4s
+	FMOVQ 80(RSP), F19
+	WORD $0x6e2bde6b // fmul v11.4s, v19.4s, v11.4s
+	FMOVQ 80(RSP), F19
+	WORD $0x6e2cde6c // fmul v12.4s, v19.4s, v12.4s
+	FMOVQ 80(RSP), F19
+	WORD $0x6e2dde6d // fmul v13.4s, v19.4s, v13.4s
+	FMOVQ 80(RSP), F19
+	WORD $0x6e2ede6e // fmul v14.4s, v19.4s, v14.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	WORD $0x4e2ed64e // fadd v14.4s, v18.4s, v14.4s
+	FMOVQ F11, 0(R5)
+	FMOVQ F12, 16(R5)
+	FMOVQ F13, 32(R5)
+	FMOVQ F14, 48(R5)
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	FMOVD 0(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 8(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 16(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 24(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVQ 64(RSP), F15
+	WORD $0x6eaf356b // cmhi v11.4s, v11.4s, v15.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x6eaf358c // cmhi v12.4s, v12.4s, v15.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x6eaf35ad // cmhi v13.4s, v13.4s, v15.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x6eaf35ce // cmhi v14.4s, v14.4s, v15.4s
+	FMOVQ 0(R0), F15
+	FMOVQ 16(R0), F16
+	FMOVQ 32(R0), F17
+	FMOVQ 48(R0), F18
+	FMOVQ 96(RSP), F19
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	FMOVQ 96(RSP), F19
+	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
+	FMOVQ 96(RSP), F19
+	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
+	FMOVQ 96(RSP), F19
+	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
+	FMOVQ 128(RSP), F19
+	WORD $0x6e27de67 // fmul v7.4s, v19.4s, v7.4s
+	FMOVQ 128(RSP), F19
+	WORD $0x6e28de68 // fmul v8.4s, v19.4s, v8.4s
+	FMOVQ 128(RSP), F19
+	WORD $0x6e29de69 // fmul v9.4s, v19.4s, v9.4s
+	FMOVQ 128(RSP), F19
+	WORD $0x6e2ade6a // fmul v10.4s, v19.4s, v10.4s
+	WORD $0x4e2b1ce7 // and v7.16b, v7.16b, v11.16b
+	WORD $0x4e2c1d08 // and v8.16b, v8.16b, v12.16b
+	WORD $0x4e2d1d29 // and v9.16b, v9.16b, v13.16b
+	WORD $0x4e2e1d4a // and v10.16b, v10.16b, v14.16b
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	WORD $0x4e2ad64a // fadd v10.4s, v18.4s, v10.4s
+	FMOVQ 0(R2), F15
+	FMOVQ 16(R2), F16
+	FMOVQ 32(R2), F17
+	FMOVQ 48(R2), F18
+	WORD $0x6eafe4f3 // fcmgt v19.4s, v7.4s, v15.4s
+	WORD $0x4e331d6b // and v11.16b, v11.16b, v19.16b
+	WORD $0x6eb0e513 // fcmgt v19.4s, v8.4s, v16.4s
+	WORD $0x4e331d8c // and v12.16b, v12.16b, v19.16b
+	WORD $0x6eb1e533 // fcmgt v19.4s, v9.4s, v17.4s
+	WORD $0x4e331dad // and v13.16b, v13.16b, v19.16b
+	WORD $0x6eb2e553 // fcmgt v19.4s, v10.4s, v18.4s
+	WORD $0x4e331dce // and v14.16b, v14.16b, v19.16b
+	FMOVQ 176(RSP), F19
+	WORD $0x6eab1e67 // bit v7.16b, v19.16b, v11.16b
+	FMOVQ 176(RSP), F19
+	WORD $0x6eac1e68 // bit v8.16b, v19.16b, v12.16b
+	FMOVQ 176(RSP), F19
+	WORD $0x6ead1e69 // bit v9.16b, v19.16b, v13.16b
+	FMOVQ 176(RSP), F19
+	WORD $0x6eae1e6a // bit v10.16b, v19.16b, v14.16b
+	FMOVQ F7, 0(R0)
+	FMOVQ F8, 16(R0)
+	FMOVQ F9, 32(R0)
+	FMOVQ F10, 48(R0)
+	FMOVD 0(R1), F7
+	WORD $0x2f10a4e7 // uxtl v7.4s, v7.4h
+	WORD $0x4ea284e7 // add v7.4s, v7.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e6b1ce7 // bic v7.16b, v7.16b, v11.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 0(R1)
+	FMOVD 8(R1), F7
+	WORD $0x2f10a4e7 // uxtl v7.4s, v7.4h
+	WORD $0x4ea284e7 // add v7.4s, v7.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e6c1ce7 // bic v7.16b, v7.16b, v12.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 8(R1)
+	FMOVD 16(R1), F7
+	WORD $0x2f10a4e7 // uxtl v7.4s, v7.4h
+	WORD $0x4ea284e7 // add v7.4s, v7.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e6d1ce7 // bic v7.16b, v7.16b, v13.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 16(R1)
+	FMOVD 24(R1), F7
+	WORD $0x2f10a4e7 // uxtl v7.4s, v7.4h
+	WORD $0x4ea284e7 // add v7.4s, v7.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e6e1ce7 // bic v7.16b, v7.16b, v14.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 24(R1)
+	FMOVQ 192(RSP), F7
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	FMOVQ 192(RSP), F8
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	FMOVQ 192(RSP), F10
+	WORD $0x4eb2d54a // fsub v10.4s, v10.4s, v18.4s
+	FMOVQ 160(RSP), F19
+	WORD $0x6e27de67 // fmul v7.4s, v19.4s, v7.4s
+	FMOVQ 160(RSP), F19
+	WORD $0x6e28de68 // fmul v8.4s, v19.4s, v8.4s
+	FMOVQ 160(RSP), F19
+	WORD $0x6e29de69 // fmul v9.4s, v19.4s, v9.4s
+	FMOVQ 160(RSP), F19
+	WORD $0x6e2ade6a // fmul v10.4s, v19.4s, v10.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	WORD $0x4e2ad64a // fadd v10.4s, v18.4s, v10.4s
+	FMOVQ 112(RSP), F15
+	WORD $0x4e2b1def // and v15.16b, v15.16b, v11.16b
+	FMOVQ 112(RSP), F16
+	WORD $0x4e2c1e10 // and v16.16b, v16.16b, v12.16b
+	FMOVQ 112(RSP), F17
+	WORD $0x4e2d1e31 // and v17.16b, v17.16b, v13.16b
+	FMOVQ 112(RSP), F18
+	WORD $0x4e2e1e52 // and v18.16b, v18.16b, v14.16b
+	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	FMOVQ F7, 0(R2)
+	FMOVQ F8, 16(R2)
+	FMOVQ F9, 32(R2)
+	FMOVQ F10, 48(R2)
+	FMOVQ F0, 0(R4)
+	FMOVQ F0, 0(R6)
+	FMOVQ F0, 16(R4)
+	FMOVQ F0, 16(R6)
+	FMOVQ F0, 32(R4)
+	FMOVQ F0, 32(R6)
+	FMOVQ F0, 48(R4)
+	FMOVQ F0, 48(R6)
+	WORD $0x0e612967 // xtn v7.4h, v11.4s
+	WORD $0x4e612987 // xtn2 v7.8h, v12.4s
+	WORD $0x0e6129a8 // xtn v8.4h, v13.4s
+	WORD $0x4e6129c8 // xtn2 v8.8h, v14.4s
+	WORD $0x0e2128e7 // xtn v7.8b, v7.8h
+	WORD $0x4e212907 // xtn2 v7.16b, v8.8h
+	FMOVQ 64(R4), F8
+	FMOVQ 80(R4), F9
+	FMOVQ 96(R4), F10
+	FMOVQ 112(R4), F11
+	FMOVQ 64(R3), F12
+	FMOVQ 80(R3), F13
+	FMOVQ 96(R3), F14
+	FMOVQ 112(R3), F15
+	WORD $0x4eacd4b0 // fsub v16.4s, v5.4s, v12.4s
+	WORD $0x4eadd4b1 // fsub v17.4s, v5.4s, v13.4s
+	WORD $0x4eaed4b2 // fsub v18.4s, v5.4s, v14.4s
+	WORD $0x4eafd4b3 // fsub v19.4s, v5.4s, v15.4s
+	WORD $0x6e30dc90 // fmul v16.4s, v4.4s, v16.4s
+	WORD $0x6e31dc91 // fmul v17.4s, v4.4s, v17.4s
+	WORD $0x6e32dc92 // fmul v18.4s, v4.4s, v18.4s
+	WORD $0x6e33dc93 // fmul v19.4s, v4.4s, v19.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x6e28dcc8 // fmul v8.4s, v6.4s, v8.4s
+	WORD $0x6e29dcc9 // fmul v9.4s, v6.4s, v9.4s
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	WORD $0x6e2bdccb // fmul v11.4s, v6.4s, v11.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ F8, 64(R3)
+	FMOVQ F9, 80(R3)
+	FMOVQ F10, 96(R3)
+	FMOVQ F11, 112(R3)
+	FMOVQ 64(R6), F12
+	FMOVQ 80(R6), F13
+	FMOVQ 96(R6), F14
+	FMOVQ 112(R6), F15
+	FMOVQ 64(R5), F16
+	FMOVQ 80(R5), F17
+	FMOVQ 96(R5), F18
+	FMOVQ 112(R5), F19
+	FMOVQ 48(RSP), F20
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	FMOVQ 48(RSP), F21
+	WORD $0x4eb1d6b5 // fsub v21.4s, v21.4s, v17.4s
+	FMOVQ 48(RSP), F22
+	WORD $0x4eb2d6d6 // fsub v22.4s, v22.4s, v18.4s
+	FMOVQ 48(RSP), F23
+	WORD $0x4eb3d6f7 // fsub v23.4s, v23.4s, v19.4s
+	FMOVQ 144(RSP), F24
+	WORD $0x6e34df14 // fmul v20.4s, v24.4s, v20.4s
+	FMOVQ 144(RSP), F24
+	WORD $0x6e35df15 // fmul v21.4s, v24.4s, v21.4s
+	FMOVQ 144(RSP), F24
+	WORD $0x6e36df16 // fmul v22.4s, v24.4s, v22.4s
+	FMOVQ 144(RSP), F24
+	WORD $0x6e37df17 // fmul v23.4s, v24.4s, v23.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	WORD $0x4e36d652 // fadd v18.4s, v18.4s, v22.4s
+	WORD $0x4e37d673 // fadd v19.4s, v19.4s, v23.4s
+	FMOVQ 80(RSP), F20
+	WORD $0x6e2cde8c // fmul v12.4s, v20.4s, v12.4s
+	FMOVQ 80(RSP), F20
+	WORD $0x6e2dde8d // fmul v13.4s, v20.4s, v13.4s
+	FMOVQ 80(RSP), F20
+	WORD $0x6e2ede8e // fmul v14.4s, v20.4s, v14.4s
+	FMOVQ 80(RSP), F20
+	WORD $0x6e2fde8f // fmul v15.4s, v20.4s, v15.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	WORD $0x4e2ed64e // fadd v14.4s, v18.4s, v14.4s
+	WORD $0x4e2fd66f // fadd v15.4s, v19.4s, v15.4s
+	FMOVQ F12, 64(R5)
+	FMOVQ F13, 80(R5)
+	FMOVQ F14, 96(R5)
+	FMOVQ F15, 112(R5)
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVD 32(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 40(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 48(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVD 56(R1), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	FMOVQ 64(RSP), F16
+	WORD $0x6eb0358c // cmhi v12.4s, v12.4s, v16.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x6eb035ad // cmhi v13.4s, v13.4s, v16.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x6eb035ce // cmhi v14.4s, v14.4s, v16.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x6eb035ef // cmhi v15.4s, v15.4s, v16.4s
+	FMOVQ 64(R0), F16
+	FMOVQ 80(R0), F17
+	FMOVQ 96(R0), F18
+	FMOVQ 112(R0), F19
+	FMOVQ 96(RSP), F20
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	FMOVQ 96(RSP), F20
+	WORD $0x6e31de91 // fmul v17.4s, v20.4s, v17.4s
+	FMOVQ 96(RSP), F20
+	WORD $0x6e32de92 // fmul v18.4s, v20.4s, v18.4s
+	FMOVQ 96(RSP), F20
+	WORD $0x6e33de93 // fmul v19.4s, v20.4s, v19.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x6e28de88 // fmul v8.4s, v20.4s, v8.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x6e29de89 // fmul v9.4s, v20.4s, v9.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x6e2ade8a // fmul v10.4s, v20.4s, v10.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x6e2bde8b // fmul v11.4s, v20.4s, v11.4s
+	WORD $0x4e2c1d08 // and v8.16b, v8.16b, v12.16b
+	WORD $0x4e2d1d29 // and v9.16b, v9.16b, v13.16b
+	WORD $0x4e2e1d4a // and v10.16b, v10.16b, v14.16b
+	WORD $0x4e2f1d6b // and v11.16b, v11.16b, v15.16b
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	WORD $0x4e2ad64a // fadd v10.4s, v18.4s, v10.4s
+	WORD $0x4e2bd66b // fadd v11.4s, v19.4s, v11.4s
+	FMOVQ 64(R2), F16
+	FMOVQ 80(R2), F17
+	FMOVQ 96(R2), F18
+	FMOVQ 112(R2), F19
+	WORD $0x6eb0e514 // fcmgt v20.4s, v8.4s, v16.4s
+	WORD $0x4e341d8c // and v12.16b, v12.16b, v20.16b
+	WORD $0x6eb1e534 // fcmgt v20.4s, v9.4s, v17.4s
+	WORD $0x4e341dad // and v13.16b, v13.16b, v20.16b
+	WORD $0x6eb2e554 // fcmgt v20.4s, v10.4s, v18.4s
+	WORD $0x4e341dce // and v14.16b, v14.16b, v20.16b
+	WORD $0x6eb3e574 // fcmgt v20.4s, v11.4s, v19.4s
+	WORD $0x4e341def // and v15.16b, v15.16b, v20.16b
+	FMOVQ 176(RSP), F20
+	WORD $0x6eac1e88 // bit v8.16b, v20.16b, v12.16b
+	FMOVQ 176(RSP), F20
+	WORD $0x6ead1e89 // bit v9.16b, v20.16b, v13.16b
+	FMOVQ 176(RSP), F20
+	WORD $0x6eae1e8a // bit v10.16b, v20.16b, v14.16b
+	FMOVQ 176(RSP), F20
+	WORD $0x6eaf1e8b // bit v11.16b, v20.16b, v15.16b
+	FMOVQ F8, 64(R0)
+	FMOVQ F9, 80(R0)
+	FMOVQ F10, 96(R0)
+	FMOVQ F11, 112(R0)
+	FMOVD 32(R1), F8
+	WORD $0x2f10a508 // uxtl v8.4s, v8.4h
+	WORD $0x4ea28508 // add v8.4s, v8.4s, v2.4s
+	WORD $0x6ea36d08 // umin v8.4s, v8.4s, v3.4s
+	WORD $0x4e6c1d08 // bic v8.16b, v8.16b, v12.16b
+	WORD $0x0e612908 // xtn v8.4h, v8.4s
+	FMOVD F8, 32(R1)
+	FMOVD 40(R1), F8
+	WORD $0x2f10a508 // uxtl v8.4s, v8.4h
+	WORD $0x4ea28508 // add v8.4s, v8.4s, v2.4s
+	WORD $0x6ea36d08 // umin v8.4s, v8.4s, v3.4s
+	WORD $0x4e6d1d08 // bic v8.16b, v8.16b, v13.16b
+	WORD $0x0e612908 // xtn v8.4h, v8.4s
+	FMOVD F8, 40(R1)
+	FMOVD 48(R1), F8
+	WORD $0x2f10a508 // uxtl v8.4s, v8.4h
+	WORD $0x4ea28508 // add v8.4s, v8.4s, v2.4s
+	WORD $0x6ea36d08 // umin v8.4s, v8.4s, v3.4s
+	WORD $0x4e6e1d08 // bic v8.16b, v8.16b, v14.16b
+	WORD $0x0e612908 // xtn v8.4h, v8.4s
+	FMOVD F8, 48(R1)
+	FMOVD 56(R1), F8
+	WORD $0x2f10a508 // uxtl v8.4s, v8.4h
+	WORD $0x4ea28508 // add v8.4s, v8.4s, v2.4s
+	WORD $0x6ea36d08 // umin v8.4s, v8.4s, v3.4s
+	WORD $0x4e6f1d08 // bic v8.16b, v8.16b, v15.16b
+	WORD $0x0e612908 // xtn v8.4h, v8.4s
+	FMOVD F8, 56(R1)
+	FMOVQ 192(RSP), F8
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	FMOVQ 192(RSP), F10
+	WORD $0x4eb2d54a // fsub v10.4s, v10.4s, v18.4s
+	FMOVQ 192(RSP), F11
+	WORD $0x4eb3d56b // fsub v11.4s, v11.4s, v19.4s
+	FMOVQ 160(RSP), F20
+	WORD $0x6e28de88 // fmul v8.4s, v20.4s, v8.4s
+	FMOVQ 160(RSP), F20
+	WORD $0x6e29de89 // fmul v9.4s, v20.4s, v9.4s
+	FMOVQ 160(RSP), F20
+	WORD $0x6e2ade8a // fmul v10.4s, v20.4s, v10.4s
+	FMOVQ 160(RSP), F20
+	WORD $0x6e2bde8b // fmul v11.4s, v20.4s, v11.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	WORD $0x4e2ad64a // fadd v10.4s, v18.4s, v10.4s
+	WORD $0x4e2bd66b // fadd v11.4s, v19.4s, v11.4s
+	FMOVQ 112(RSP), F16
+	WORD $0x4e2c1e10 // and v16.16b, v16.16b, v12.16b
+	FMOVQ 112(RSP), F17
+	WORD $0x4e2d1e31 // and v17.16b, v17.16b, v13.16b
+	FMOVQ 112(RSP), F18
+	WORD $0x4e2e1e52 // and v18.16b, v18.16b, v14.16b
+	FMOVQ 112(RSP), F19
+	WORD $0x4e2f1e73 // and v19.16b, v19.16b, v15.16b
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	FMOVQ F8, 64(R2)
+	FMOVQ F9, 80(R2)
+	FMOVQ F10, 96(R2)
+	FMOVQ F11, 112(R2)
+	FMOVQ F0, 64(R4)
+	FMOVQ F0, 64(R6)
+	FMOVQ F0, 80(R4)
+	FMOVQ F0, 80(R6)
+	FMOVQ F0, 96(R4)
+	FMOVQ F0, 96(R6)
+	FMOVQ F0, 112(R4)
+	FMOVQ F0, 112(R6)
+	WORD $0x0e612988 // xtn v8.4h, v12.4s
+	WORD $0x4e6129a8 // xtn2 v8.8h, v13.4s
+	WORD $0x0e6129c9 // xtn v9.4h, v14.4s
+	WORD $0x4e6129e9 // xtn2 v9.8h, v15.4s
+	WORD $0x0e212908 // xtn v8.8b, v8.8h
+	WORD $0x4e212928 // xtn2 v8.16b, v9.8h
+	FMOVQ 128(R4), F9
+	FMOVQ 144(R4), F10
+	FMOVQ 160(R4), F11
+	FMOVQ 176(R4), F12
+	FMOVQ 128(R3), F13
+	FMOVQ 144(R3), F14
+	FMOVQ 160(R3), F15
+	FMOVQ 176(R3), F16
+	WORD $0x4eadd4b1 // fsub v17.4s, v5.4s, v13.4s
+	WORD $0x4eaed4b2 // fsub v18.4s, v5.4s, v14.4s
+	WORD $0x4eafd4b3 // fsub v19.4s, v5.4s, v15.4s
+	WORD $0x4eb0d4b4 // fsub v20.4s, v5.4s, v16.4s
+	WORD $0x6e31dc91 // fmul v17.4s, v4.4s, v17.4s
+	WORD $0x6e32dc92 // fmul v18.4s, v4.4s, v18.4s
+	WORD $0x6e33dc93 // fmul v19.4s, v4.4s, v19.4s
+	WORD $0x6e34dc94 // fmul v20.4s, v4.4s, v20.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x6e29dcc9 // fmul v9.4s, v6.4s, v9.4s
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	WORD $0x6e2bdccb // fmul v11.4s, v6.4s, v11.4s
+	WORD $0x6e2cdccc // fmul v12.4s, v6.4s, v12.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	FMOVQ F9, 128(R3)
+	FMOVQ F10, 144(R3)
+	FMOVQ F11, 160(R3)
+	FMOVQ F12, 176(R3)
+	FMOVQ 128(R6), F13
+	FMOVQ 144(R6), F14
+	FMOVQ 160(R6), F15
+	FMOVQ 176(R6), F16
+	FMOVQ 128(R5), F17
+	FMOVQ 144(R5), F18
+	FMOVQ 160(R5), F19
+	FMOVQ 176(R5), F20
+	FMOVQ 48(RSP), F21
+	WORD $0x4eb1d6b5 // fsub v21.4s, v21.4s, v17.4s
+	FMOVQ 48(RSP), F22
+	WORD $0x4eb2d6d6 // fsub v22.4s, v22.4s, v18.4s
+	FMOVQ 48(RSP), F23
+	WORD $0x4eb3d6f7 // fsub v23.4s, v23.4s, v19.4s
+	FMOVQ 48(RSP), F24
+	WORD $0x4eb4d718 // fsub v24.4s, v24.4s, v20.4s
+	FMOVQ 144(RSP), F25
+	WORD $0x6e35df35 // fmul v21.4s, v25.4s, v21.4s
+	FMOVQ 144(RSP), F25
+	WORD $0x6e36df36 // fmul v22.4s, v25.4s, v22.4s
+	FMOVQ 144(RSP), F25
+	WORD $0x6e37df37 // fmul v23.4s, v25.4s, v23.4s
+	FMOVQ 144(RSP), F25
+	WORD $0x6e38df38 // fmul v24.4s, v25.4s, v24.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	WORD $0x4e36d652 // fadd v18.4s, v18.4s, v22.4s
+	WORD $0x4e37d673 // fadd v19.4s, v19.4s, v23.4s
+	WORD $0x4e38d694 // fadd v20.4s, v20.4s, v24.4s
+	FMOVQ 80(RSP), F21
+	WORD $0x6e2ddead // fmul v13.4s, v21.4s, v13.4s
+	FMOVQ 80(RSP), F21
+	WORD $0x6e2edeae // fmul v14.4s, v21.4s, v14.4s
+	FMOVQ 80(RSP), F21
+	WORD $0x6e2fdeaf // fmul v15.4s, v21.4s, v15.4s
+	FMOVQ 80(RSP), F21
+	WORD $0x6e30deb0 // fmul v16.4s, v21.4s, v16.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	WORD $0x4e2ed64e // fadd v14.4s, v18.4s, v14.4s
+	WORD $0x4e2fd66f // fadd v15.4s, v19.4s, v15.4s
+	WORD $0x4e30d690 // fadd v16.4s, v20.4s, v16.4s
+	FMOVQ F13, 128(R5)
+	FMOVQ F14, 144(R5)
+	FMOVQ F15, 160(R5)
+	FMOVQ F16, 176(R5)
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVD 64(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 72(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVD 80(R1), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	FMOVD 88(R1), F16
+	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
+	FMOVQ 64(RSP), F17
+	WORD $0x6eb135ad // cmhi v13.4s, v13.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x6eb135ce // cmhi v14.4s, v14.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x6eb135ef // cmhi v15.4s, v15.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x6eb13610 // cmhi v16.4s, v16.4s, v17.4s
+	FMOVQ 128(R0), F17
+	FMOVQ 144(R0), F18
+	FMOVQ 160(R0), F19
+	FMOVQ 176(R0), F20
+	FMOVQ 96(RSP), F21
+	WORD $0x6e31deb1 // fmul v17.4s, v21.4s, v17.4s
+	FMOVQ 96(RSP), F21
+	WORD $0x6e32deb2 // fmul v18.4s, v21.4s, v18.4s
+	FMOVQ 96(RSP), F21
+	WORD $0x6e33deb3 // fmul v19.4s, v21.4s, v19.4s
+	FMOVQ 96(RSP), F21
+	WORD $0x6e34deb4 // fmul v20.4s, v21.4s, v20.4s
+	FMOVQ 128(RSP), F21
+	WORD $0x6e29dea9 // fmul v9.4s, v21.4s, v9.4s
+	FMOVQ 128(RSP), F21
+	WORD $0x6e2adeaa // fmul v10.4s, v21.4s, v10.4s
+	FMOVQ 128(RSP), F21
+	WORD $0x6e2bdeab // fmul v11.4s, v21.4s, v11.4s
+	FMOVQ 128(RSP), F21
+	WORD $0x6e2cdeac // fmul v12.4s, v21.4s, v12.4s
+	WORD $0x4e2d1d29 // and v9.16b, v9.16b, v13.16b
+	WORD $0x4e2e1d4a // and v10.16b, v10.16b, v14.16b
+	WORD $0x4e2f1d6b // and v11.16b, v11.16b, v15.16b
+	WORD $0x4e301d8c // and v12.16b, v12.16b, v16.16b
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	WORD $0x4e2ad64a // fadd v10.4s, v18.4s, v10.4s
+	WORD $0x4e2bd66b // fadd v11.4s, v19.4s, v11.4s
+	WORD $0x4e2cd68c // fadd v12.4s, v20.4s, v12.4s
+	FMOVQ 128(R2), F17
+	FMOVQ 144(R2), F18
+	FMOVQ 160(R2), F19
+	FMOVQ 176(R2), F20
+	WORD $0x6eb1e535 // fcmgt v21.4s, v9.4s, v17.4s
+	WORD $0x4e351dad // and v13.16b, v13.16b, v21.16b
+	WORD $0x6eb2e555 // fcmgt v21.4s, v10.4s, v18.4s
+	WORD $0x4e351dce // and v14.16b, v14.16b, v21.16b
+	WORD $0x6eb3e575 // fcmgt v21.4s, v11.4s, v19.4s
+	WORD $0x4e351def // and v15.16b, v15.16b, v21.16b
+	WORD $0x6eb4e595 // fcmgt v21.4s, v12.4s, v20.4s
+	WORD $0x4e351e10 // and v16.16b, v16.16b, v21.16b
+	FMOVQ 176(RSP), F21
+	WORD $0x6ead1ea9 // bit v9.16b, v21.16b, v13.16b
+	FMOVQ 176(RSP), F21
+	WORD $0x6eae1eaa // bit v10.16b, v21.16b, v14.16b
+	FMOVQ 176(RSP), F21
+	WORD $0x6eaf1eab // bit v11.16b, v21.16b, v15.16b
+	FMOVQ 176(RSP), F21
+	WORD $0x6eb01eac // bit v12.16b, v21.16b, v16.16b
+	FMOVQ F9, 128(R0)
+	FMOVQ F10, 144(R0)
+	FMOVQ F11, 160(R0)
+	FMOVQ F12, 176(R0)
+	FMOVD 64(R1), F9
+	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
+	WORD $0x4ea28529 // add v9.4s, v9.4s, v2.4s
+	WORD $0x6ea36d29 // umin v9.4s, v9.4s, v3.4s
+	WORD $0x4e6d1d29 // bic v9.16b, v9.16b, v13.16b
+	WORD $0x0e612929 // xtn v9.4h, v9.4s
+	FMOVD F9, 64(R1)
+	FMOVD 72(R1), F9
+	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
+	WORD $0x4ea28529 // add v9.4s, v9.4s, v2.4s
+	WORD $0x6ea36d29 // umin v9.4s, v9.4s, v3.4s
+	WORD $0x4e6e1d29 // bic v9.16b, v9.16b, v14.16b
+	WORD $0x0e612929 // xtn v9.4h, v9.4s
+	FMOVD F9, 72(R1)
+	FMOVD 80(R1), F9
+	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
+	WORD $0x4ea28529 // add v9.4s, v9.4s, v2.4s
+	WORD $0x6ea36d29 // umin v9.4s, v9.4s, v3.4s
+	WORD $0x4e6f1d29 // bic v9.16b, v9.16b, v15.16b
+	WORD $0x0e612929 // xtn v9.4h, v9.4s
+	FMOVD F9, 80(R1)
+	FMOVD 88(R1), F9
+	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
+	WORD $0x4ea28529 // add v9.4s, v9.4s, v2.4s
+	WORD $0x6ea36d29 // umin v9.4s, v9.4s, v3.4s
+	WORD $0x4e701d29 // bic v9.16b, v9.16b, v16.16b
+	WORD $0x0e612929 // xtn v9.4h, v9.4s
+	FMOVD F9, 88(R1)
+	FMOVQ 192(RSP), F9
+	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	FMOVQ 192(RSP), F10
+	WORD $0x4eb2d54a // fsub v10.4s, v10.4s, v18.4s
+	FMOVQ 192(RSP), F11
+	WORD $0x4eb3d56b // fsub v11.4s, v11.4s, v19.4s
+	FMOVQ 192(RSP), F12
+	WORD $0x4eb4d58c // fsub v12.4s, v12.4s, v20.4s
+	FMOVQ 160(RSP), F21
+	WORD $0x6e29dea9 // fmul v9.4s, v21.4s, v9.4s
+	FMOVQ 160(RSP), F21
+	WORD $0x6e2adeaa // fmul v10.4s, v21.4s, v10.4s
+	FMOVQ 160(RSP), F21
+	WORD $0x6e2bdeab // fmul v11.4s, v21.4s, v11.4s
+	FMOVQ 160(RSP), F21
+	WORD $0x6e2cdeac // fmul v12.4s, v21.4s, v12.4s
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	WORD $0x4e2ad64a // fadd v10.4s, v18.4s, v10.4s
+	WORD $0x4e2bd66b // fadd v11.4s, v19.4s, v11.4s
+	WORD $0x4e2cd68c // fadd v12.4s, v20.4s, v12.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4e2d1e31 // and v17.16b, v17.16b, v13.16b
+	FMOVQ 112(RSP), F18
+	WORD $0x4e2e1e52 // and v18.16b, v18.16b, v14.16b
+	FMOVQ 112(RSP), F19
+	WORD $0x4e2f1e73 // and v19.16b, v19.16b, v15.16b
+	FMOVQ 112(RSP), F20
+	WORD $0x4e301e94 // and v20.16b, v20.16b, v16.16b
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
+	FMOVQ F9, 128(R2)
+	FMOVQ F10, 144(R2)
+	FMOVQ F11, 160(R2)
+	FMOVQ F12, 176(R2)
+	FMOVQ F0, 128(R4)
+	FMOVQ F0, 128(R6)
+	FMOVQ F0, 144(R4)
+	FMOVQ F0, 144(R6)
+	FMOVQ F0, 160(R4)
+	FMOVQ F0, 160(R6)
+	FMOVQ F0, 176(R4)
+	FMOVQ F0, 176(R6)
+	WORD $0x0e6129a9 // xtn v9.4h, v13.4s
+	WORD $0x4e6129c9 // xtn2 v9.8h, v14.4s
+	WORD $0x0e6129ea // xtn v10.4h, v15.4s
+	WORD $0x4e612a0a // xtn2 v10.8h, v16.4s
+	WORD $0x0e212929 // xtn v9.8b, v9.8h
+	WORD $0x4e212949 // xtn2 v9.16b, v10.8h
+	FMOVQ 192(R4), F10
+	FMOVQ 208(R4), F11
+	FMOVQ 224(R4), F12
+	FMOVQ 240(R4), F13
+	FMOVQ 192(R3), F14
+	FMOVQ 208(R3), F15
+	FMOVQ 224(R3), F16
+	FMOVQ 240(R3), F17
+	WORD $0x4eaed4b2 // fsub v18.4s, v5.4s, v14.4s
+	WORD $0x4eafd4b3 // fsub v19.4s, v5.4s, v15.4s
+	WORD $0x4eb0d4b4 // fsub v20.4s, v5.4s, v16.4s
+	WORD $0x4eb1d4b5 // fsub v21.4s, v5.4s, v17.4s
+	WORD $0x6e32dc92 // fmul v18.4s, v4.4s, v18.4s
+	WORD $0x6e33dc93 // fmul v19.4s, v4.4s, v19.4s
+	WORD $0x6e34dc94 // fmul v20.4s, v4.4s, v20.4s
+	WORD $0x6e35dc95 // fmul v21.4s, v4.4s, v21.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	WORD $0x6e2bdccb // fmul v11.4s, v6.4s, v11.4s
+	WORD $0x6e2cdccc // fmul v12.4s, v6.4s, v12.4s
+	WORD $0x6e2ddccd // fmul v13.4s, v6.4s, v13.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	FMOVQ F10, 192(R3)
+	FMOVQ F11, 208(R3)
+	FMOVQ F12, 224(R3)
+	FMOVQ F13, 240(R3)
+	FMOVQ 192(R6), F14
+	FMOVQ 208(R6), F15
+	FMOVQ 224(R6), F16
+	FMOVQ 240(R6), F17
+	FMOVQ 192(R5), F18
+	FMOVQ 208(R5), F19
+	FMOVQ 224(R5), F20
+	FMOVQ 240(R5), F21
+	FMOVQ 48(RSP), F22
+	WORD $0x4eb2d6d6 // fsub v22.4s, v22.4s, v18.4s
+	FMOVQ 48(RSP), F23
+	WORD $0x4eb3d6f7 // fsub v23.4s, v23.4s, v19.4s
+	FMOVQ 48(RSP), F24
+	WORD $0x4eb4d718 // fsub v24.4s, v24.4s, v20.4s
+	FMOVQ 48(RSP), F25
+	WORD $0x4eb5d739 // fsub v25.4s, v25.4s, v21.4s
+	FMOVQ 144(RSP), F26
+	WORD $0x6e36df56 // fmul v22.4s, v26.4s, v22.4s
+	FMOVQ 144(RSP), F26
+	WORD $0x6e37df57 // fmul v23.4s, v26.4s, v23.4s
+	FMOVQ 144(RSP), F26
+	WORD $0x6e38df58 // fmul v24.4s, v26.4s, v24.4s
+	FMOVQ 144(RSP), F26
+	WORD $0x6e39df59 // fmul v25.4s, v26.4s, v25.4s
+	WORD $0x4e36d652 // fadd v18.4s, v18.4s, v22.4s
+	WORD $0x4e37d673 // fadd v19.4s, v19.4s, v23.4s
+	WORD $0x4e38d694 // fadd v20.4s, v20.4s, v24.4s
+	WORD $0x4e39d6b5 // fadd v21.4s, v21.4s, v25.4s
+	FMOVQ 80(RSP), F22
+	WORD $0x6e2edece // fmul v14.4s, v22.4s, v14.4s
+	FMOVQ 80(RSP), F22
+	WORD $0x6e2fdecf // fmul v15.4s, v22.4s, v15.4s
+	FMOVQ 80(RSP), F22
+	WORD $0x6e30ded0 // fmul v16.4s, v22.4s, v16.4s
+	FMOVQ 80(RSP), F22
+	WORD $0x6e31ded1 // fmul v17.4s, v22.4s, v17.4s
+	WORD $0x4e2ed64e // fadd v14.4s, v18.4s, v14.4s
+	WORD $0x4e2fd66f // fadd v15.4s, v19.4s, v15.4s
+	WORD $0x4e30d690 // fadd v16.4s, v20.4s, v16.4s
+	WORD $0x4e31d6b1 // fadd v17.4s, v21.4s, v17.4s
+	FMOVQ F14, 192(R5)
+	FMOVQ F15, 208(R5)
+	FMOVQ F16, 224(R5)
+	FMOVQ F17, 240(R5)
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVD 96(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVD 104(R1), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	FMOVD 112(R1), F16
+	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
+	FMOVD 120(R1), F17
+	WORD $0x2f10a631 // uxtl v17.4s, v17.4h
+	FMOVQ 64(RSP), F18
+	WORD $0x6eb235ce // cmhi v14.4s, v14.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x6eb235ef // cmhi v15.4s, v15.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x6eb23610 // cmhi v16.4s, v16.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x6eb23631 // cmhi v17.4s, v17.4s, v18.4s
+	FMOVQ 192(R0), F18
+	FMOVQ 208(R0), F19
+	FMOVQ 224(R0), F20
+	FMOVQ 240(R0), F21
+	FMOVQ 96(RSP), F22
+	WORD $0x6e32ded2 // fmul v18.4s, v22.4s, v18.4s
+	FMOVQ 96(RSP), F22
+	WORD $0x6e33ded3 // fmul v19.4s, v22.4s, v19.4s
+	FMOVQ 96(RSP), F22
+	WORD $0x6e34ded4 // fmul v20.4s, v22.4s, v20.4s
+	FMOVQ 96(RSP), F22
+	WORD $0x6e35ded5 // fmul v21.4s, v22.4s, v21.4s
+	FMOVQ 128(RSP), F22
+	WORD $0x6e2adeca // fmul v10.4s, v22.4s, v10.4s
+	FMOVQ 128(RSP), F22
+	WORD $0x6e2bdecb // fmul v11.4s, v22.4s, v11.4s
+	FMOVQ 128(RSP), F22
+	WORD $0x6e2cdecc // fmul v12.4s, v22.4s, v12.4s
+	FMOVQ 128(RSP), F22
+	WORD $0x6e2ddecd // fmul v13.4s, v22.4s, v13.4s
+	WORD $0x4e2e1d4a // and v10.16b, v10.16b, v14.16b
+	WORD $0x4e2f1d6b // and v11.16b, v11.16b, v15.16b
+	WORD $0x4e301d8c // and v12.16b, v12.16b, v16.16b
+	WORD $0x4e311dad // and v13.16b, v13.16b, v17.16b
+	WORD $0x4e2ad64a // fadd v10.4s, v18.4s, v10.4s
+	WORD $0x4e2bd66b // fadd v11.4s, v19.4s, v11.4s
+	WORD $0x4e2cd68c // fadd v12.4s, v20.4s, v12.4s
+	WORD $0x4e2dd6ad // fadd v13.4s, v21.4s, v13.4s
+	FMOVQ 192(R2), F18
+	FMOVQ 208(R2), F19
+	FMOVQ 224(R2), F20
+	FMOVQ 240(R2), F21
+	WORD $0x6eb2e556 // fcmgt v22.4s, v10.4s, v18.4s
+	WORD $0x4e361dce // and v14.16b, v14.16b, v22.16b
+	WORD $0x6eb3e576 // fcmgt v22.4s, v11.4s, v19.4s
+	WORD $0x4e361def // and v15.16b, v15.16b, v22.16b
+	WORD $0x6eb4e596 // fcmgt v22.4s, v12.4s, v20.4s
+	WORD $0x4e361e10 // and v16.16b, v16.16b, v22.16b
+	WORD $0x6eb5e5b6 // fcmgt v22.4s, v13.4s, v21.4s
+	WORD $0x4e361e31 // and v17.16b, v17.16b, v22.16b
+	FMOVQ 176(RSP), F22
+	WORD $0x6eae1eca // bit v10.16b, v22.16b, v14.16b
+	FMOVQ 176(RSP), F22
+	WORD $0x6eaf1ecb // bit v11.16b, v22.16b, v15.16b
+	FMOVQ 176(RSP), F22
+	WORD $0x6eb01ecc // bit v12.16b, v22.16b, v16.16b
+	FMOVQ 176(RSP), F22
+	WORD $0x6eb11ecd // bit v13.16b, v22.16b, v17.16b
+	FMOVQ F10, 192(R0)
+	FMOVQ F11, 208(R0)
+	FMOVQ F12, 224(R0)
+	FMOVQ F13, 240(R0)
+	FMOVD 96(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	WORD $0x4ea2854a // add v10.4s, v10.4s, v2.4s
+	WORD $0x6ea36d4a // umin v10.4s, v10.4s, v3.4s
+	WORD $0x4e6e1d4a // bic v10.16b, v10.16b, v14.16b
+	WORD $0x0e61294a // xtn v10.4h, v10.4s
+	FMOVD F10, 96(R1)
+	FMOVD 104(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	WORD $0x4ea2854a // add v10.4s, v10.4s, v2.4s
+	WORD $0x6ea36d4a // umin v10.4s, v10.4s, v3.4s
+	WORD $0x4e6f1d4a // bic v10.16b, v10.16b, v15.16b
+	WORD $0x0e61294a // xtn v10.4h, v10.4s
+	FMOVD F10, 104(R1)
+	FMOVD 112(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	WORD $0x4ea2854a // add v10.4s, v10.4s, v2.4s
+	WORD $0x6ea36d4a // umin v10.4s, v10.4s, v3.4s
+	WORD $0x4e701d4a // bic v10.16b, v10.16b, v16.16b
+	WORD $0x0e61294a // xtn v10.4h, v10.4s
+	FMOVD F10, 112(R1)
+	FMOVD 120(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	WORD $0x4ea2854a // add v10.4s, v10.4s, v2.4s
+	WORD $0x6ea36d4a // umin v10.4s, v10.4s, v3.4s
+	WORD $0x4e711d4a // bic v10.16b, v10.16b, v17.16b
+	WORD $0x0e61294a // xtn v10.4h, v10.4s
+	FMOVD F10, 120(R1)
+	FMOVQ 192(RSP), F10
+	WORD $0x4eb2d54a // fsub v10.4s, v10.4s, v18.4s
+	FMOVQ 192(RSP), F11
+	WORD $0x4eb3d56b // fsub v11.4s, v11.4s, v19.4s
+	FMOVQ 192(RSP), F12
+	WORD $0x4eb4d58c // fsub v12.4s, v12.4s, v20.4s
+	FMOVQ 192(RSP), F13
+	WORD $0x4eb5d5ad // fsub v13.4s, v13.4s, v21.4s
+	FMOVQ 160(RSP), F22
+	WORD $0x6e2adeca // fmul v10.4s, v22.4s, v10.4s
+	FMOVQ 160(RSP), F22
+	WORD $0x6e2bdecb // fmul v11.4s, v22.4s, v11.4s
+	FMOVQ 160(RSP), F22
+	WORD $0x6e2cdecc // fmul v12.4s, v22.4s, v12.4s
+	FMOVQ 160(RSP), F22
+	WORD $0x6e2ddecd // fmul v13.4s, v22.4s, v13.4s
+	WORD $0x4e2ad64a // fadd v10.4s, v18.4s, v10.4s
+	WORD $0x4e2bd66b // fadd v11.4s, v19.4s, v11.4s
+	WORD $0x4e2cd68c // fadd v12.4s, v20.4s, v12.4s
+	WORD $0x4e2dd6ad // fadd v13.4s, v21.4s, v13.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e2e1e52 // and v18.16b, v18.16b, v14.16b
+	FMOVQ 112(RSP), F19
+	WORD $0x4e2f1e73 // and v19.16b, v19.16b, v15.16b
+	FMOVQ 112(RSP), F20
+	WORD $0x4e301e94 // and v20.16b, v20.16b, v16.16b
+	FMOVQ 112(RSP), F21
+	WORD $0x4e311eb5 // and v21.16b, v21.16b, v17.16b
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
+	WORD $0x4e35d5ad // fadd v13.4s, v13.4s, v21.4s
+	FMOVQ F10, 192(R2)
+	FMOVQ F11, 208(R2)
+	FMOVQ F12, 224(R2)
+	FMOVQ F13, 240(R2)
+	FMOVQ F0, 192(R4)
+	FMOVQ F0, 192(R6)
+	FMOVQ F0, 208(R4)
+	FMOVQ F0, 208(R6)
+	FMOVQ F0, 224(R4)
+	FMOVQ F0, 224(R6)
+	FMOVQ F0, 240(R4)
+	FMOVQ F0, 240(R6)
+	WORD $0x0e6129ca // xtn v10.4h, v14.4s
+	WORD $0x4e6129ea // xtn2 v10.8h, v15.4s
+	WORD $0x0e612a0b // xtn v11.4h, v16.4s
+	WORD $0x4e612a2b // xtn2 v11.8h, v17.4s
+	WORD $0x0e21294a // xtn v10.8b, v10.8h
+	WORD $0x4e21296a // xtn2 v10.16b, v11.8h
+	WORD $0x4e211ce7 // and v7.16b, v7.16b, v1.16b
+	WORD $0x4e211d08 // and v8.16b, v8.16b, v1.16b
+	WORD $0x4e211d29 // and v9.16b, v9.16b, v1.16b
+	WORD $0x4e211d4a // and v10.16b, v10.16b, v1.16b
+	WORD $0x4e28bce7 // addp v7.16b, v7.16b, v8.16b
+	WORD $0x4e2abd28 // addp v8.16b, v9.16b, v10.16b
+	WORD $0x4e28bce7 // addp v7.16b, v7.16b, v8.16b
+	WORD $0x4e27bce7 // addp v7.16b, v7.16b, v7.16b
+	FMOVD F7, R9
+	MOVD.P R9, 8(R7)
+	ADD $256, R0
+	ADD $128, R1
+	ADD $256, R2
+	ADD $256, R3
+	ADD $256, R4
+	ADD $256, R5
+	ADD $256, R6
+	SUBS $1, R8
+	BNE AdaptiveLeakyTraced2UniformNEON_block
+
+AdaptiveLeakyTraced2UniformNEON_done:
+	RET
+
 // func tracerNEON(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride, cStride, bStride int, blocks int)
 TEXT ·tracerNEON(SB), NOSPLIT, $0-80
 	// 0 scalars held in registers, 0 loaded from the stack where used; vectors interleaved 8 at a time.

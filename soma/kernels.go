@@ -1,6 +1,9 @@
 package soma
 
-import "github.com/sparkgo/spark/internal/cpu"
+import (
+	"github.com/sparkgo/spark/internal/cpu"
+	"github.com/sparkgo/spark/internal/tracer"
+)
 
 // kernels is one implementation of every soma update. A kernel takes a
 // whole population: its constants, its state, the input currents and the
@@ -22,6 +25,15 @@ type kernels struct {
 	adaptiveExponential           func(k *exponentialConsts, ad *adaptation, v, current []float32, spikes []uint64, w0, w1 int)
 	simplifiedAdaptiveExponential func(k *exponentialConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64, w0, w1 int)
 	izhikevich                    func(k *izhikevichConsts, v, u, current []float32, spikes []uint64, w0, w1 int)
+
+	// The fused steps of a soma with the single-stage traces of two synapse
+	// populations (StepTraced), over the whole population; nil where a
+	// path has none, the portable one included: StepTraced then steps the
+	// traces, then the soma, which gives the same bits.
+	leakyTraced2                 func(k *leakyConsts, v []float32, in *[2]tracer.Drive, spikes []uint64)
+	refractoryLeakyTraced2       func(k *leakyConsts, rf *refractory, v []float32, in *[2]tracer.Drive, spikes []uint64)
+	strictRefractoryLeakyTraced2 func(k *leakyConsts, rf *refractory, v []float32, in *[2]tracer.Drive, spikes []uint64)
+	adaptiveLeakyTraced2         func(k *leakyConsts, rf *refractory, th *adaptiveThreshold, v []float32, in *[2]tracer.Drive, spikes []uint64)
 }
 
 // generic is the portable implementation, plain Go built on every platform

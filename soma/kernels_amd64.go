@@ -25,6 +25,11 @@ var avx2 = kernels{
 	adaptiveExponential:           adaptiveExponentialAsm(asm.AdaptiveExponentialAVX2, asm.AdaptiveExponentialUniformAVX2),
 	simplifiedAdaptiveExponential: simplifiedAsm(asm.SimplifiedAdaptiveExponentialAVX2, asm.SimplifiedAdaptiveExponentialUniformAVX2),
 	izhikevich:                    izhikevichAsm(asm.IzhikevichAVX2, asm.IzhikevichUniformAVX2),
+
+	leakyTraced2:                 leakyTraced2Asm(asm.LeakyTraced2AVX2, asm.LeakyTraced2UniformAVX2),
+	refractoryLeakyTraced2:       refractoryTraced2Asm(asm.RefractoryLeakyTraced2AVX2, asm.RefractoryLeakyTraced2UniformAVX2),
+	strictRefractoryLeakyTraced2: refractoryTraced2Asm(asm.StrictRefractoryLeakyTraced2AVX2, asm.StrictRefractoryLeakyTraced2UniformAVX2),
+	adaptiveLeakyTraced2:         adaptiveTraced2Asm(asm.AdaptiveLeakyTraced2AVX2, asm.AdaptiveLeakyTraced2UniformAVX2),
 }
 
 var avx512 = kernels{
@@ -39,6 +44,11 @@ var avx512 = kernels{
 	adaptiveExponential:           adaptiveExponentialAsm(asm.AdaptiveExponentialAVX512, asm.AdaptiveExponentialUniformAVX512),
 	simplifiedAdaptiveExponential: simplifiedAsm(asm.SimplifiedAdaptiveExponentialAVX512, asm.SimplifiedAdaptiveExponentialUniformAVX512),
 	izhikevich:                    izhikevichAsm(asm.IzhikevichAVX512, asm.IzhikevichUniformAVX512),
+
+	leakyTraced2:                 leakyTraced2Asm(asm.LeakyTraced2AVX512, asm.LeakyTraced2UniformAVX512),
+	refractoryLeakyTraced2:       refractoryTraced2Asm(asm.RefractoryLeakyTraced2AVX512, asm.RefractoryLeakyTraced2UniformAVX512),
+	strictRefractoryLeakyTraced2: refractoryTraced2Asm(asm.StrictRefractoryLeakyTraced2AVX512, asm.StrictRefractoryLeakyTraced2UniformAVX512),
+	adaptiveLeakyTraced2:         adaptiveTraced2Asm(asm.AdaptiveLeakyTraced2AVX512, asm.AdaptiveLeakyTraced2UniformAVX512),
 }
 
 // archKernels returns the assembly implementations; cpu.Dispatch keeps

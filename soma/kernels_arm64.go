@@ -23,6 +23,11 @@ var neon = kernels{
 	adaptiveExponential:           adaptiveExponentialAsm(asm.AdaptiveExponentialNEON, asm.AdaptiveExponentialUniformNEON),
 	simplifiedAdaptiveExponential: simplifiedAsm(asm.SimplifiedAdaptiveExponentialNEON, asm.SimplifiedAdaptiveExponentialUniformNEON),
 	izhikevich:                    izhikevichAsm(asm.IzhikevichNEON, asm.IzhikevichUniformNEON),
+
+	leakyTraced2:                 leakyTraced2Asm(asm.LeakyTraced2NEON, asm.LeakyTraced2UniformNEON),
+	refractoryLeakyTraced2:       refractoryTraced2Asm(asm.RefractoryLeakyTraced2NEON, asm.RefractoryLeakyTraced2UniformNEON),
+	strictRefractoryLeakyTraced2: refractoryTraced2Asm(asm.StrictRefractoryLeakyTraced2NEON, asm.StrictRefractoryLeakyTraced2UniformNEON),
+	adaptiveLeakyTraced2:         adaptiveTraced2Asm(asm.AdaptiveLeakyTraced2NEON, asm.AdaptiveLeakyTraced2UniformNEON),
 }
 
 // archKernels returns the assembly implementations; cpu.Dispatch keeps

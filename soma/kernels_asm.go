@@ -4,6 +4,7 @@ package soma
 
 import (
 	"github.com/sparkgo/spark/internal/mem"
+	"github.com/sparkgo/spark/internal/tracer"
 )
 
 // How the assembly kernels of every ISA (kernels_amd64.go, kernels_arm64.go)
@@ -208,5 +209,103 @@ func izhikevichAsm(f izhikevichFunc, uf izhikevichUniformFunc) func(k *izhikevic
 			f(vb, ub, cur, k.rest.Blocks(b, nb), k.r.Blocks(b, nb), k.a.Blocks(b, nb), k.b.Blocks(b, nb), k.d.Blocks(b, nb),
 				k.thr.Blocks(b, nb), k.reset.Blocks(b, nb), k.dt, sb)
 		})
+	}
+}
+
+// The fused kernels of a soma and the single-stage traces of two synapse
+// populations (StepTraced): they run the whole population, every block on
+// the padding of the state and of the synapses' accumulators (which the
+// kernel leaves zero), and the last spike word is cut to the population.
+
+// traced2 are the trace streams of two inputs, blocks 0 to nb−1.
+type traced2 struct {
+	t1, x1, t2, x2         []float32
+	l1, c1, b1, l2, c2, b2 *mem.Stream[float32]
+	nb                     int
+}
+
+func tracedBlocks(in *[2]tracer.Drive, nb int) traced2 {
+	var a traced2
+	var st1, st2 []float32
+	st1, a.l1, a.c1, a.b1 = in[0].Trace.Stage(0)
+	st2, a.l2, a.c2, a.b2 = in[1].Trace.Stage(0)
+	a.t1, a.x1 = mem.Blocks(st1, 0, nb), mem.Blocks(in[0].X, 0, nb)
+	a.t2, a.x2 = mem.Blocks(st2, 0, nb), mem.Blocks(in[1].X, 0, nb)
+	a.nb = nb
+	return a
+}
+
+func (a *traced2) uniform() bool {
+	return a.l1.Uniform() && a.c1.Uniform() && a.b1.Uniform() && a.l2.Uniform() && a.c2.Uniform() && a.b2.Uniform()
+}
+
+// cut clears the spike bits of the padding past the last of n units.
+func cut(spikes []uint64, n int) {
+	if rem := n % mem.BlockLen; rem != 0 {
+		spikes[len(spikes)-1] &= 1<<rem - 1
+	}
+}
+
+type (
+	leakyTraced2Func        = func(v, t1, x1, t2, x2, d, gr, thr, reset, l1, c1, b1, l2, c2, b2 []float32, spikes []uint64)
+	leakyTraced2UniformFunc = func(v, t1, x1, t2, x2 []float32, d, gr, thr, reset, l1, c1, b1, l2, c2, b2 float32, spikes []uint64)
+)
+
+func leakyTraced2Asm(f leakyTraced2Func, u leakyTraced2UniformFunc) func(k *leakyConsts, v []float32, in *[2]tracer.Drive, spikes []uint64) {
+	return func(k *leakyConsts, v []float32, in *[2]tracer.Drive, spikes []uint64) {
+		a := tracedBlocks(in, len(spikes))
+		nb := a.nb
+		vb := mem.Blocks(v, 0, nb)
+		if k.uniform() && a.uniform() {
+			u(vb, a.t1, a.x1, a.t2, a.x2, k.d.At(0), k.gR.At(0), k.thr.At(0), k.reset.At(0),
+				a.l1.At(0), a.c1.At(0), a.b1.At(0), a.l2.At(0), a.c2.At(0), a.b2.At(0), spikes)
+		} else {
+			f(vb, a.t1, a.x1, a.t2, a.x2, k.d.Blocks(0, nb), k.gR.Blocks(0, nb), k.thr.Blocks(0, nb), k.reset.Blocks(0, nb),
+				a.l1.Blocks(0, nb), a.c1.Blocks(0, nb), a.b1.Blocks(0, nb), a.l2.Blocks(0, nb), a.c2.Blocks(0, nb), a.b2.Blocks(0, nb), spikes)
+		}
+		cut(spikes, len(v))
+	}
+}
+
+type (
+	refractoryTraced2Func        = func(v []float32, r []uint16, t1, x1, t2, x2 []float32, c []uint16, d, gr, thr, reset, l1, c1, b1, l2, c2, b2 []float32, spikes []uint64)
+	refractoryTraced2UniformFunc = func(v []float32, r []uint16, t1, x1, t2, x2 []float32, c uint16, d, gr, thr, reset, l1, c1, b1, l2, c2, b2 float32, spikes []uint64)
+)
+
+func refractoryTraced2Asm(f refractoryTraced2Func, u refractoryTraced2UniformFunc) func(k *leakyConsts, rf *refractory, v []float32, in *[2]tracer.Drive, spikes []uint64) {
+	return func(k *leakyConsts, rf *refractory, v []float32, in *[2]tracer.Drive, spikes []uint64) {
+		a := tracedBlocks(in, len(spikes))
+		nb := a.nb
+		vb, rb := mem.Blocks(v, 0, nb), mem.Blocks(rf.r, 0, nb)
+		if k.uniform() && rf.c.Uniform() && a.uniform() {
+			u(vb, rb, a.t1, a.x1, a.t2, a.x2, rf.c.At(0), k.d.At(0), k.gR.At(0), k.thr.At(0), k.reset.At(0),
+				a.l1.At(0), a.c1.At(0), a.b1.At(0), a.l2.At(0), a.c2.At(0), a.b2.At(0), spikes)
+		} else {
+			f(vb, rb, a.t1, a.x1, a.t2, a.x2, rf.c.Blocks(0, nb), k.d.Blocks(0, nb), k.gR.Blocks(0, nb), k.thr.Blocks(0, nb), k.reset.Blocks(0, nb),
+				a.l1.Blocks(0, nb), a.c1.Blocks(0, nb), a.b1.Blocks(0, nb), a.l2.Blocks(0, nb), a.c2.Blocks(0, nb), a.b2.Blocks(0, nb), spikes)
+		}
+		cut(spikes, len(v))
+	}
+}
+
+type (
+	adaptiveTraced2Func        = func(v []float32, r []uint16, theta, t1, x1, t2, x2 []float32, c []uint16, d, gr, thr, reset, ltheta, dtheta, l1, c1, b1, l2, c2, b2 []float32, spikes []uint64)
+	adaptiveTraced2UniformFunc = func(v []float32, r []uint16, theta, t1, x1, t2, x2 []float32, c uint16, d, gr, thr, reset, ltheta, dtheta, l1, c1, b1, l2, c2, b2 float32, spikes []uint64)
+)
+
+func adaptiveTraced2Asm(f adaptiveTraced2Func, u adaptiveTraced2UniformFunc) func(k *leakyConsts, rf *refractory, th *adaptiveThreshold, v []float32, in *[2]tracer.Drive, spikes []uint64) {
+	return func(k *leakyConsts, rf *refractory, th *adaptiveThreshold, v []float32, in *[2]tracer.Drive, spikes []uint64) {
+		a := tracedBlocks(in, len(spikes))
+		nb := a.nb
+		vb, rb, tb := mem.Blocks(v, 0, nb), mem.Blocks(rf.r, 0, nb), mem.Blocks(th.theta, 0, nb)
+		if k.uniform() && rf.c.Uniform() && th.lTheta.Uniform() && th.deltaTheta.Uniform() && a.uniform() {
+			u(vb, rb, tb, a.t1, a.x1, a.t2, a.x2, rf.c.At(0), k.d.At(0), k.gR.At(0), k.thr.At(0), k.reset.At(0),
+				th.lTheta.At(0), th.deltaTheta.At(0), a.l1.At(0), a.c1.At(0), a.b1.At(0), a.l2.At(0), a.c2.At(0), a.b2.At(0), spikes)
+		} else {
+			f(vb, rb, tb, a.t1, a.x1, a.t2, a.x2, rf.c.Blocks(0, nb), k.d.Blocks(0, nb), k.gR.Blocks(0, nb), k.thr.Blocks(0, nb), k.reset.Blocks(0, nb),
+				th.lTheta.Blocks(0, nb), th.deltaTheta.Blocks(0, nb),
+				a.l1.Blocks(0, nb), a.c1.Blocks(0, nb), a.b1.Blocks(0, nb), a.l2.Blocks(0, nb), a.c2.Blocks(0, nb), a.b2.Blocks(0, nb), spikes)
+		}
+		cut(spikes, len(v))
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"github.com/sparkgo/spark/internal/config"
 	"github.com/sparkgo/spark/internal/mem"
 	"github.com/sparkgo/spark/internal/ref"
+	"github.com/sparkgo/spark/internal/tracer"
 )
 
 // Leaky is a population of leaky integrate-and-fire units (the seed's
@@ -39,7 +40,17 @@ func NewLeaky(cfg LeakyConfig) (*Leaky, error) {
 	s.leakyPopulation.plan(&b, cfg.Units, dt, p, s.run, s.state)
 	s.k.plan(&b, ref.NewLeaky(dt, p))
 	b.Alloc()
+	s.traced = s.runTraced
 	return s, nil
+}
+
+// runTraced runs the fused kernel of impl with two inputs, if it has one.
+func (s *Leaky) runTraced(in *[2]tracer.Drive, spikes []uint64) bool {
+	if impl.leakyTraced2 == nil {
+		return false
+	}
+	impl.leakyTraced2(&s.k, s.v, in, spikes)
+	return true
 }
 
 // run runs the kernel of impl on spike words w0 to w1−1.
@@ -87,6 +98,7 @@ func NewRefractoryLeaky(cfg RefractoryLeakyConfig) (*RefractoryLeaky, error) {
 	if err := s.init(cfg, s.run); err != nil {
 		return nil, err
 	}
+	s.traced = s.runTraced
 	return s, nil
 }
 
@@ -103,6 +115,15 @@ func (s *refractoryLeaky[T]) init(cfg RefractoryLeakyConfig, run runFunc) error 
 	b.Alloc()
 	s.Reset()
 	return nil
+}
+
+// runTraced runs the fused kernel of impl with two inputs, if it has one.
+func (s *RefractoryLeaky) runTraced(in *[2]tracer.Drive, spikes []uint64) bool {
+	if impl.refractoryLeakyTraced2 == nil {
+		return false
+	}
+	impl.refractoryLeakyTraced2(&s.k, &s.refractory, s.v, in, spikes)
+	return true
 }
 
 // run runs the kernel of impl on spike words w0 to w1−1.
@@ -146,7 +167,17 @@ func NewStrictRefractoryLeaky(cfg StrictRefractoryLeakyConfig) (*StrictRefractor
 	if err := s.init(RefractoryLeakyConfig(cfg), s.run); err != nil {
 		return nil, err
 	}
+	s.traced = s.runTraced
 	return s, nil
+}
+
+// runTraced runs the fused kernel of impl with two inputs, if it has one.
+func (s *StrictRefractoryLeaky) runTraced(in *[2]tracer.Drive, spikes []uint64) bool {
+	if impl.strictRefractoryLeakyTraced2 == nil {
+		return false
+	}
+	impl.strictRefractoryLeakyTraced2(&s.k, &s.refractory, s.v, in, spikes)
+	return true
 }
 
 // run runs the kernel of impl on spike words w0 to w1−1.
@@ -195,7 +226,17 @@ func NewAdaptiveLeaky(cfg AdaptiveLeakyConfig) (*AdaptiveLeaky, error) {
 	s.k.plan(&b, &m.Leaky)
 	b.Alloc()
 	s.Reset()
+	s.traced = s.runTraced
 	return s, nil
+}
+
+// runTraced runs the fused kernel of impl with two inputs, if it has one.
+func (s *AdaptiveLeaky) runTraced(in *[2]tracer.Drive, spikes []uint64) bool {
+	if impl.adaptiveLeakyTraced2 == nil {
+		return false
+	}
+	impl.adaptiveLeakyTraced2(&s.k, &s.refractory, &s.adaptiveThreshold, s.v, in, spikes)
+	return true
 }
 
 // run runs the kernel of impl on spike words w0 to w1−1.

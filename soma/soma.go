@@ -58,6 +58,7 @@ import (
 	"github.com/sparkgo/spark/internal/config"
 	"github.com/sparkgo/spark/internal/mem"
 	"github.com/sparkgo/spark/internal/ref"
+	"github.com/sparkgo/spark/syn"
 )
 
 // Soma is what every model of the package does: Step takes the input
@@ -73,6 +74,25 @@ type Soma interface {
 	// Units() and len(spikes) spark.SpikeWords(Units()); Step panics
 	// otherwise, before reading or writing anything.
 	Step(current []float32, spikes spark.Spikes)
+	// StepTraced advances every unit by one time step together with the
+	// traces of the synapse populations that feed it, which Deliver or
+	// DeliverIndices gave this step's spikes: bit for bit as
+	//
+	//	inputs[0].Step(…, current)  // the spikes Deliver took
+	//	inputs[1].StepAdd(…, current)
+	//	…
+	//	Step(current, spikes)
+	//
+	// would, but in one pass over the units where the model and path have
+	// a fused kernel for that many inputs (the leaky family, two inputs,
+	// on AVX2, AVX-512 and NEON: decay each trace, take and empty its
+	// input, sum the currents, update the unit, write its spike bit),
+	// without the currents between. Every input must have Post = Units,
+	// synchronous spikes and a trace per post unit; StepTraced panics
+	// otherwise, or on spikes of another length, before anything is
+	// touched. It allocates nothing (but, once, the currents of a
+	// population without a fused kernel).
+	StepTraced(spikes spark.Spikes, inputs ...*syn.TracedSynapses)
 	// StepRange advances units lo to hi−1 by one time step, bit for bit as
 	// Step does, and touches no other unit nor any other word of spikes,
 	// so that goroutines may step disjoint ranges at once (see the package
@@ -134,6 +154,9 @@ type population[T any] struct {
 	run   runFunc             // the model's kernel call, for Step and StepRange
 	state stateFunc           // the model's state arrays, for checkpoints
 	hdr   ckpt.Header         // what a checkpoint must match: model, Units, Dt, parameters
+
+	traced  tracedFunc // the model's fused step with two traced inputs, nil if it has none
+	current []float32  // StepTraced's currents, where it steps the traces on their own
 }
 
 // runFunc runs a model's kernel (impl's, read at each call) on spike words

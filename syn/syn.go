@@ -385,7 +385,7 @@ func (s *synapses[T]) init(cfg *LinearSynapsesConfig, dt float64, fields []confi
 	if s.sparse {
 		s.storeSparse(w, nnz)
 		if s.tr != nil {
-			s.y = make([]float32, cfg.Post)
+			s.y = padded(cfg.Post) // whole blocks: a soma's StepTraced runs over them
 		}
 		return nil
 	}

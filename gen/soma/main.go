@@ -642,7 +642,7 @@ func b2i(b bool) int {
 func main() {
 	ConstraintExpr("amd64,!purego")
 	var funcs []gowrap.Func
-	all := slices.Concat(models, exponentialModels, []model{izhikevich})
+	all := slices.Concat(models, exponentialModels, []model{izhikevich}, fusedModels())
 	for _, t := range traces {
 		all = append(all, t.model(false, false), t.model(true, false), t.model(false, true), t.model(true, true))
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -371,4 +372,79 @@ var expModel = model{
 	},
 	streams: []stream{{"x", inputF32}, {"out", outputF32}},
 	body:    func(e emitter) { e.Store("out", exp(e, e.F("x"))) },
+}
+
+// fused returns soma m stepped together with the single-stage traces of
+// inputs synapse populations, in one pass over the units: each trace
+// drained from its scattered input (the synapses' sparse accumulator, as
+// the Tracer's draining kernel takes it), their outputs summed into the
+// soma's current, in the order of the synapses' Step then StepAdd, so that
+// the pass gives the bits of the separate steps.
+func fused(m model, inputs int) model {
+	f := model{name: fmt.Sprintf("%sTraced%d", m.name, inputs)}
+	var sum []string
+	for i := 1; i <= inputs; i++ {
+		f.doc = append(f.doc, fmt.Sprintf("T%[1]d ← (T%[1]d + λ%[1]d·(b%[1]d − T%[1]d)) + c%[1]d·x%[1]d,  x%[1]d ← 0", i))
+		sum = append(sum, fmt.Sprintf("T%d", i))
+	}
+	f.doc = append(f.doc, "I ← "+strings.Join(sum, " + "))
+	f.doc = append(f.doc, m.doc...)
+	var params []stream
+	for _, s := range m.streams {
+		switch {
+		case s.name == "cur":
+		case s.param():
+			params = append(params, s)
+		default:
+			f.streams = append(f.streams, s)
+		}
+	}
+	for i := 1; i <= inputs; i++ {
+		f.streams = append(f.streams, stream{fmt.Sprintf("t%d", i), stateF32}, stream{fmt.Sprintf("x%d", i), drainF32})
+	}
+	f.streams = append(f.streams, params...)
+	for i := 1; i <= inputs; i++ {
+		sfx := suffix(fmt.Sprintf("t%d", i))
+		f.streams = append(f.streams, stream{"l" + sfx, paramF32}, stream{"c" + sfx, paramF32}, stream{"b" + sfx, paramF32})
+	}
+	f.body = func(e emitter) {
+		var cur vec
+		for i := 1; i <= inputs; i++ {
+			t := stage(e, fmt.Sprintf("t%d", i), e.F(fmt.Sprintf("x%d", i)))
+			if cur == nil {
+				cur = t
+			} else {
+				cur = e.Add(cur, t)
+			}
+		}
+		m.body(withCurrent{e, cur})
+	}
+	return f
+}
+
+// withCurrent is an emitter whose input current is a value the body
+// computed, not a stream.
+type withCurrent struct {
+	emitter
+	cur vec
+}
+
+func (w withCurrent) F(name string) vec {
+	if name == "cur" {
+		return w.cur
+	}
+	return w.emitter.F(name)
+}
+
+// fusedModels are the somas that have fused kernels with traced inputs:
+// the leaky family, with two inputs (an excitatory and an inhibitory
+// population, as in CUBA). Any other soma, or number of inputs, steps its
+// inputs' traces and itself one after the other (soma's StepTraced), with
+// the same bits.
+func fusedModels() []model {
+	var out []model
+	for _, m := range models {
+		out = append(out, fused(m, 2))
+	}
+	return out
 }

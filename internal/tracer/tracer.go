@@ -130,6 +130,46 @@ func (t *Trace) Reset() {
 // state itself, so that a simulator can read, checkpoint and restore it.
 func (t *Trace) States() [][]float32 { return append([][]float32(nil), t.st...) }
 
+// Stage returns stage k's state and constants: rate λ, scale c, base b.
+func (t *Trace) Stage(k int) (state []float32, l, c, b *mem.Stream[float32]) {
+	s := &t.stages[k]
+	return t.st[k], &s.l, &s.c, &s.b
+}
+
+// Single reports whether the traces have one stage (model Single).
+func (t *Trace) Single() bool { return t.model == Single }
+
+// StepDrain steps the traces on the sparse accumulator x and leaves it
+// zero, writing (add: adding) their output to out: StepDrainUnchecked
+// where the path has a draining kernel, else StepUnchecked or
+// StepAddUnchecked, then a clear, which give the same bits. out must not
+// overlap x.
+func (t *Trace) StepDrain(x, out []float32, add bool) {
+	switch {
+	case t.Drains():
+		t.StepDrainUnchecked(x, out, add)
+	case add:
+		t.StepAddUnchecked(x, out)
+		clear(x)
+	default:
+		t.StepUnchecked(x, out)
+		clear(x)
+	}
+}
+
+// Drive is a traced synapse population as a soma's StepTraced takes it:
+// its trace, one per post unit, and the scattered input that the trace
+// drains, padded to whole blocks (cap), zero but for what Deliver added.
+type Drive struct {
+	Trace *Trace
+	X     []float32
+}
+
+// DriveOf returns the Drive of a traced synapse population (a
+// *syn.TracedSynapses), or the reason it has none. Package syn sets it:
+// soma, which calls it, sees syn's types but not their fields.
+var DriveOf func(synapses any) (Drive, string)
+
 // Header returns what a checkpoint of the traces must match: their
 // public type, number, time step and parameters.
 func (t *Trace) Header() ckpt.Header { return t.hdr }

@@ -1,0 +1,129 @@
+package soma
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/sparkgo/spark"
+	"github.com/sparkgo/spark/syn"
+)
+
+// tracedInputs builds k synapse populations into n units, twice (one set
+// for each run), each with its own kernel (sparse or dense storage), some
+// inhibitory units, and trace parameters uniform or per post unit.
+func tracedInputs(t *testing.T, r *rng, n, k int, sparse, perUnit bool) (a, b []*syn.TracedSynapses) {
+	for i := range k {
+		pre := 20 + 30*i
+		cfg := syn.TracedSynapsesConfig{LinearSynapsesConfig: syn.LinearSynapsesConfig{Post: n, Pre: pre}, Dt: 0.5}
+		if sparse {
+			cfg.Init, cfg.Storage = syn.SparseUniform(-20, 60, 0.1, r.Next()), syn.Sparse
+		} else {
+			cfg.Init, cfg.Storage = syn.Uniform(-20, 60, r.Next()), syn.Dense
+		}
+		cfg.Inhibitory = make([]bool, pre)
+		for j := range pre {
+			cfg.Inhibitory[j] = j%4 == 3
+		}
+		cfg.Tau, cfg.Scale, cfg.Base = spark.Uniform(r.Uniform(2, 10)), spark.Uniform(r.Uniform(0.5, 2)), spark.Uniform(r.Uniform(-1, 1))
+		if perUnit {
+			tau, scale := make([]float32, n), make([]float32, n)
+			for u := range n {
+				tau[u], scale[u] = r.Uniform(2, 10), r.Uniform(0.5, 2)
+			}
+			cfg.Tau, cfg.Scale = spark.PerUnit(tau), spark.PerUnit(scale)
+		}
+		x, err := syn.NewTracedSynapses(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		y, _ := syn.NewTracedSynapses(cfg)
+		// The same random traces in both, a few special.
+		for st, v := range x.Traces() {
+			for u := range v {
+				v[u] = r.Uniform(-50, 50)
+				if r.Intn(30) == 0 {
+					v[u] = specials[r.Intn(len(specials))]
+				}
+			}
+			copy(y.Traces()[st], v)
+		}
+		a, b = append(a, x), append(b, y)
+	}
+	return a, b
+}
+
+// TestStepTracedMatchesSteps runs every soma on every path with one, two
+// and three traced inputs (two take the leaky family's fused kernels),
+// sparse and dense, with uniform and per-unit parameters, from random
+// states with NaN, ±Inf and subnormal values: Deliver then StepTraced must
+// give, bit for bit, the spikes, states and traces of the synapses' Step,
+// StepAdd… then the soma's Step.
+func TestStepTracedMatchesSteps(t *testing.T) {
+	sizes := []int{1, 63, 64, 65, 130, 300, 1000}
+	if testing.Short() {
+		sizes = []int{1, 65, 300}
+	}
+	for _, k := range paths() {
+		for _, m := range models {
+			t.Run(k.name+"/"+m.class, func(t *testing.T) {
+				using(t, k)
+				r := rng(0x7ace)
+				spiked := 0
+				for _, n := range sizes {
+					for _, inputs := range []int{1, 2, 3} {
+						for _, form := range []struct{ sparse, perUnit bool }{{true, false}, {false, true}} {
+							a, b := twins(t, &r, m, n, form.perUnit)
+							ia, ib := tracedInputs(t, &r, n, inputs, form.sparse, form.perUnit)
+							cur := make([]float32, n)
+							sa, sb := spark.NewSpikes(n), spark.NewSpikes(n)
+							for step := range 8 {
+								for i := range ia {
+									x := spark.NewSpikes(ia[i].Pre())
+									for j := range ia[i].Pre() {
+										if r.Intn(5) == 0 {
+											x.Set(j)
+										}
+									}
+									if i == 0 {
+										ia[i].Step(x, cur)
+									} else {
+										ia[i].StepAdd(x, cur)
+									}
+									if step%2 == 0 {
+										ib[i].Deliver(x)
+									} else {
+										ib[i].DeliverIndices(x.AppendIndices(nil))
+									}
+								}
+								a.Step(cur, sa)
+								sb[len(sb)-1] = math.MaxUint64 // StepTraced must write every bit
+								b.StepTraced(sb, ib...)
+								where := fmt.Sprintf("n=%d inputs=%d sparse=%v perUnit=%v step %d", n, inputs, form.sparse, form.perUnit, step)
+								if d := diffState(stateOf(b), stateOf(a)); d != "" {
+									t.Fatalf("%s: %s", where, d)
+								}
+								if !slices.Equal(sa, sb) {
+									t.Fatalf("%s: spikes %x, want %x", where, sb, sa)
+								}
+								for i := range ia {
+									for st, v := range ia[i].Traces() {
+										if !slices.EqualFunc(v, ib[i].Traces()[st], sameBits) {
+											t.Fatalf("%s: input %d's trace differs", where, i)
+										}
+									}
+								}
+								spiked += sa.Count()
+							}
+						}
+					}
+				}
+				if spiked == 0 {
+					t.Error("no spikes: the test draws no interesting dynamics")
+				}
+			})
+		}
+	}
+}
+
