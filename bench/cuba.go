@@ -81,8 +81,8 @@ type CUBAResult struct {
 	Events         int64          `json:"synaptic_events"`
 	EventsPerSec   float64        `json:"synaptic_events_per_wall_s"`
 	Brian2         []Brian2Peer   `json:"brian2,omitempty"`           // -peers
-	SomaFrac       float64        `json:"soma_fraction,omitempty"`    // one thread: share of the wall time
-	SynapseFrac    float64        `json:"synapse_fraction,omitempty"` // in the synapses' Step
+	SomaFrac       float64        `json:"soma_fraction,omitempty"`    // one thread: share of the wall time in the fused step of the traces and somas (StepTraced)
+	SynapseFrac    float64        `json:"synapse_fraction,omitempty"` // in the delivery of the synaptic events (DeliverIndices)
 	SpikeFrac      float64        `json:"spike_handling_fraction,omitempty"`
 	Path           string         `json:"path"`
 	Storage        string         `json:"storage"`
@@ -184,12 +184,13 @@ func newCUBA(n, threads int, dt float64, seed uint64) (*cubaNet, error) {
 	return net, nil
 }
 
-// synapses steps a shard's synapses on the spikes of step t−1, which
-// every shard listed: the currents its units receive, ge + gi.
+// synapses delivers to a shard's synapses the spikes of step t−1, which
+// every shard listed: the weighted input that their traces, ge and gi,
+// take in the shard's soma step.
 func (s *shard) synapses(net *cubaNet, t int) {
 	s.inputs(net, t)
-	s.ce.StepIndices(s.exc, s.current)
-	s.ci.StepAddIndices(s.inh, s.current)
+	s.ce.DeliverIndices(s.exc)
+	s.ci.DeliverIndices(s.inh)
 }
 
 // inputs gathers the shard's inputs of step t: the units every shard
@@ -207,8 +208,22 @@ func (s *shard) inputs(net *cubaNet, t int) {
 	}
 }
 
-// somas steps a shard's units.
-func (s *shard) somas() { s.pop.Step(s.current, s.spikes) }
+// somas steps a shard's units with the traces of its synapses, ge and gi,
+// in one pass (StepTraced): the bits of the synapses' StepIndices and
+// StepAddIndices into the currents, then the soma's Step, which unfused
+// does.
+func (s *shard) somas() { s.pop.StepTraced(s.spikes, s.ce, s.ci) }
+
+// unfused is the shard's step t as three passes: the synapses' steps into
+// the currents, then the soma's. The same bits as step; for the tests and
+// the benchmark's comparison.
+func (s *shard) unfused(net *cubaNet, t int) {
+	s.inputs(net, t)
+	s.ce.StepIndices(s.exc, s.current)
+	s.ci.StepAddIndices(s.inh, s.current)
+	s.pop.Step(s.current, s.spikes)
+	s.record(net, t)
+}
 
 // record lists, counts and records the shard's spikes of step t.
 func (s *shard) record(net *cubaNet, t int) {
@@ -337,7 +352,7 @@ func runCUBA(o options) *CUBAResult {
 		r.Wall, o.duration, r.WallPerSimSec, r.RealTimeFactor)
 	fmt.Printf("  %d spikes, mean rate %.2f Hz, %d synaptic events (%.3g per wall second)\n", r.Spikes, r.RateHz, r.Events, r.EventsPerSec)
 	if r.SomaFrac > 0 {
-		fmt.Printf("  time: synapses %.0f%%, somas %.0f%%, spike handling %.0f%%\n", 100*r.SynapseFrac, 100*r.SomaFrac, 100*r.SpikeFrac)
+		fmt.Printf("  time: synaptic events %.0f%%, traces and somas %.0f%%, spike handling %.0f%%\n", 100*r.SynapseFrac, 100*r.SomaFrac, 100*r.SpikeFrac)
 	}
 	cubaCharts(o, r)
 	if o.peers {

@@ -14,7 +14,9 @@ import (
 )
 
 // BenchmarkCUBA times one step of the 4000-unit CUBA network, one thread
-// (ns/op is per step): whole, and phase by phase, each phase timed inside
+// (ns/op is per step): whole, as the runner steps it (the traces and the
+// soma in one pass, StepTraced) and unfused (the synapses' steps into the
+// currents, then the soma's), and phase by phase, each phase timed inside
 // real steps and reported as ns per step. (Repeating one phase on one
 // step's inputs would not do: the traces of the units those spikes do not
 // reach decay, step after step, into subnormal values, whose arithmetic
@@ -37,14 +39,20 @@ func BenchmarkCUBA(b *testing.B) {
 			t++
 		}
 	})
+	b.Run("unfused", func(b *testing.B) {
+		for range b.N {
+			s.unfused(net, t)
+			t++
+		}
+	})
 	b.Run("phases", func(b *testing.B) {
 		var exc, inh, soma, spikes time.Duration
 		for range b.N {
 			t0 := time.Now()
 			s.inputs(net, t)
-			s.ce.StepIndices(s.exc, s.current)
+			s.ce.DeliverIndices(s.exc)
 			t1 := time.Now()
-			s.ci.StepAddIndices(s.inh, s.current)
+			s.ci.DeliverIndices(s.inh)
 			t2 := time.Now()
 			s.somas()
 			t3 := time.Now()
@@ -56,7 +64,7 @@ func BenchmarkCUBA(b *testing.B) {
 		n := float64(b.N)
 		b.ReportMetric(float64(exc.Nanoseconds())/n, "exc-ns/step")
 		b.ReportMetric(float64(inh.Nanoseconds())/n, "inh-ns/step")
-		b.ReportMetric(float64(soma.Nanoseconds())/n, "soma-ns/step")
+		b.ReportMetric(float64(soma.Nanoseconds())/n, "fused-ns/step")
 		b.ReportMetric(float64(spikes.Nanoseconds())/n, "spikes-ns/step")
 	})
 }
@@ -89,9 +97,9 @@ func TestCUBAThreads(t *testing.T) {
 		}
 	}
 
-	// The same network stepped without the shards' lists: each step's
-	// spike words split into the excitatory and inhibitory inputs of
-	// Step and StepAdd.
+	// The same network stepped without the shards' lists and unfused:
+	// each step's spike words split into the excitatory and inhibitory
+	// inputs of the synapses' Step and StepAdd, then the soma's Step.
 	net, err := newCUBA(1000, 1, 0.1, 7)
 	if err != nil {
 		t.Fatal(err)

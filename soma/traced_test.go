@@ -126,4 +126,3 @@ func TestStepTracedMatchesSteps(t *testing.T) {
 		}
 	}
 }
-
