@@ -58,6 +58,7 @@ import (
 	"github.com/sparkgo/spark/internal/config"
 	"github.com/sparkgo/spark/internal/mem"
 	"github.com/sparkgo/spark/internal/ref"
+	"github.com/sparkgo/spark/internal/tracer"
 	"github.com/sparkgo/spark/syn"
 )
 
@@ -155,8 +156,9 @@ type population[T any] struct {
 	state stateFunc           // the model's state arrays, for checkpoints
 	hdr   ckpt.Header         // what a checkpoint must match: model, Units, Dt, parameters
 
-	traced  tracedFunc // the model's fused step with two traced inputs, nil if it has none
-	current []float32  // StepTraced's currents, where it steps the traces on their own
+	traced  tracedFunc      // the model's fused step with two traced inputs, nil if it has none
+	drives  [2]tracer.Drive // StepTraced's inputs, for traced
+	current []float32       // StepTraced's currents, where it steps the traces on their own
 }
 
 // runFunc runs a model's kernel (impl's, read at each call) on spike words

@@ -21,15 +21,18 @@ func (p *population[T]) StepTraced(spikes spark.Spikes, inputs ...*syn.TracedSyn
 		panic(fmt.Sprintf("soma: %s.StepTraced: len(spikes) = %d words, %d inputs; want spark.SpikeWords(%d) = %d and at least one input",
 			p.name(), len(spikes), len(inputs), p.n, spark.SpikeWords(p.n)))
 	}
-	var in [2]tracer.Drive
+	// Every input is checked before anything is touched.
 	for i, s := range inputs {
-		d := p.drive(i, s)
-		if i < len(in) {
-			in[i] = d
-		}
+		p.drive(i, s)
 	}
-	if len(inputs) == 2 && p.traced != nil && p.traced(&in, spikes) {
-		return
+	if len(inputs) == 2 && p.traced != nil {
+		in := &p.drives // not a local: the kernel call would make it escape, an allocation a step
+		in[0], in[1] = p.drive(0, inputs[0]), p.drive(1, inputs[1])
+		ok := p.traced(in, spikes)
+		*in = [2]tracer.Drive{} // holds no synapses between steps
+		if ok {
+			return
+		}
 	}
 	// One after the other, as the synapses' Step, StepAdd… and the
 	// soma's Step would: the same bits.
@@ -37,10 +40,7 @@ func (p *population[T]) StepTraced(spikes spark.Spikes, inputs ...*syn.TracedSyn
 		p.current = make([]float32, p.n)
 	}
 	for i, s := range inputs {
-		d := in[min(i, len(in)-1)]
-		if i >= len(in) {
-			d = p.drive(i, s)
-		}
+		d := p.drive(i, s)
 		d.Trace.StepDrain(d.X, p.current, i > 0)
 	}
 	p.run(p.current, spikes, 0, len(spikes))

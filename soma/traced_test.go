@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/sparkgo/spark"
@@ -124,5 +125,71 @@ func TestStepTracedMatchesSteps(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestStepTracedAllocates: StepTraced allocates nothing, fused (two inputs
+// into a leaky soma) or not (one or three inputs; after the first call,
+// which makes the currents), nor do Deliver and DeliverIndices.
+func TestStepTracedAllocates(t *testing.T) {
+	r := rng(3)
+	for _, inputs := range []int{1, 2, 3} {
+		pop, err := NewStrictRefractoryLeaky(StrictRefractoryLeakyConfig{Units: 300})
+		if err != nil {
+			t.Fatal(err)
+		}
+		in, _ := tracedInputs(t, &r, 300, inputs, true, false)
+		spikes := spark.NewSpikes(300)
+		x := spark.NewSpikes(in[0].Pre())
+		x.Set(3)
+		idx := []int{1, 5}
+		step := func() {
+			in[0].Deliver(x)
+			for _, s := range in[1:] {
+				s.DeliverIndices(idx)
+			}
+			pop.StepTraced(spikes, in...)
+		}
+		step()
+		if n := testing.AllocsPerRun(50, step); n != 0 {
+			t.Errorf("%d inputs: %v allocations a step", inputs, n)
+		}
+	}
+}
+
+// TestStepTracedPanics: inputs StepTraced cannot take are refused, naming
+// the input and the reason, before anything is touched.
+func TestStepTracedPanics(t *testing.T) {
+	pop, _ := NewLeaky(LeakyConfig{Units: 100})
+	r := rng(4)
+	good, _ := tracedInputs(t, &r, 100, 1, true, false)
+	other, _ := tracedInputs(t, &r, 99, 1, true, false)
+	perSyn, err := syn.NewTracedSynapses(syn.TracedSynapsesConfig{
+		LinearSynapsesConfig: syn.LinearSynapsesConfig{Post: 100, Pre: 3, Init: syn.Uniform(0, 1, 1)},
+		Tau:                  spark.PerUnit(slices.Repeat([]float32{5, 6, 7}, 100)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spikes := spark.NewSpikes(100)
+	before := slices.Clone(pop.Potential())
+	for _, c := range []struct {
+		f    func()
+		want string
+	}{
+		{func() { pop.StepTraced(spikes) }, "soma: Leaky.StepTraced: len(spikes) = 2 words, 0 inputs; want spark.SpikeWords(100) = 2 and at least one input"},
+		{func() { pop.StepTraced(spikes[:1], good[0]) }, "len(spikes) = 1 words"},
+		{func() { pop.StepTraced(spikes, good[0], other[0]) }, "soma: Leaky.StepTraced: input 1: Post = 99, want Units = 100"},
+		{func() { pop.StepTraced(spikes, good[0], perSyn) }, "input 1: the synapses have a trace per synapse; StepTraced needs synchronous spikes and traces per post unit"},
+		{func() { pop.StepTraced(spikes, good[0], nil) }, "input 1: *syn.TracedSynapses is not a *syn.TracedSynapses"},
+		{func() { pop.StepTraced(spikes, &syn.TracedSynapses{}) }, "input 0: a zero syn.TracedSynapses: use NewTracedSynapses"},
+		{func() { perSyn.Deliver(spark.NewSpikes(3)) }, "syn: TracedSynapses.Deliver: needs synchronous spikes and traces per post unit (these have a trace per synapse)"},
+	} {
+		if msg := catch(c.f); !strings.Contains(msg, c.want) {
+			t.Errorf("panic %q, want %q", msg, c.want)
+		}
+	}
+	if !slices.Equal(pop.Potential(), before) {
+		t.Error("a refused StepTraced changed the population")
 	}
 }
