@@ -34,6 +34,11 @@
 // StepIndices the list of indices), so the shards may share them while
 // nothing writes them. bench/cuba.go does this.
 //
+// A soma may step the traces of the synapses that feed it together with
+// its units, in one pass (soma.Soma's StepTraced): the synapses then
+// Deliver the step's spikes, gathering their weighted input, rather than
+// Step.
+//
 // Synapses save their traces and their kernel, as SetKernel and SetWeight
 // left it, with WriteTo or MarshalBinary, and restore them with ReadFrom or
 // UnmarshalBinary into synapses built from a config of the same shape,

@@ -4,10 +4,11 @@
 // Each model is described once, in models.go, as the vector operations of
 // one vector of units over named streams: state and input arrays, and
 // parameters that are uniform or per unit; exp.go describes the vector
-// exponential the exponential somas share. A backend (avx2.go, avx512.go)
-// lowers the operations to its ISA and wraps them in the same loop: blocks
-// of 64 units, the units of one spike word, whose compare masks it packs
-// into the word. Only whole blocks: the caller runs the last, partial block
+// exponential the exponential somas share; a soma stepped with the traces
+// of its synapses (fused) composes the two descriptions. A backend
+// (avx2.go, avx512.go, neon.go) lowers the operations to its ISA and wraps
+// them in the same loop: blocks of 64 units, the units of one spike word,
+// whose compare masks it packs into the word. Only whole blocks: the caller runs the last, partial block
 // through a padded copy, so that every unit takes the same instructions.
 package main
 
