@@ -128,6 +128,8 @@ const convertNote = "the portable path converts the binary16 weights first (f16.
 
 const scatterNote = "one unit is one destination element updated (an index of the row); the NEON kernel first checks the row's indices (increasing, in range) in a loop of its own, whose figure adds to the adds' loop's, where the portable loop bounds-checks each index as it goes"
 
+const fusedNote = "the fused step of a soma and two single-stage traces (StepTraced): the portable path steps the two traces (singleInto twice, draining: the clear not counted), then the soma, each loop once over the units: the three figures add"
+
 const drainNote = "the portable path has no draining kernel: it runs this loop, then clears x, which is not counted"
 
 // twins maps a NEON kernel's base name (its symbol's, less NEON, Uniform
@@ -144,6 +146,10 @@ var twins = map[string]twin{
 	"adaptiveExponential":           {pkg: "soma", fn: "adaptiveExponentialGeneric", countUnit: 64},
 	"simplifiedAdaptiveExponential": {pkg: "soma", fn: "simplifiedAdaptiveExponentialGeneric", countUnit: 64},
 	"izhikevich":                    {pkg: "soma", fn: "izhikevichGeneric", countUnit: 64},
+	"leakyTraced2":                  fusedTwin("leakyGeneric"),
+	"refractoryLeakyTraced2":        fusedTwin("refractoryLeakyGeneric"),
+	"strictRefractoryLeakyTraced2":  fusedTwin("strictRefractoryLeakyGeneric"),
+	"adaptiveLeakyTraced2":          fusedTwin("adaptiveLeakyGeneric"),
 	"tracer":                        {pkg: "internal/tracer", fn: "singleInto", countUnit: 64},
 	"rDTracer":                      {pkg: "internal/tracer", fn: "rdInto", countUnit: 64},
 	"rFSTracer":                     {pkg: "internal/tracer", fn: "rfsInto", countUnit: 64},
@@ -168,6 +174,13 @@ var twins = map[string]twin{
 	"selectF16":                     {pkg: "vec", fn: "selectF16Generic", also: []string{"f16.toFloat32Generic"}, countUnit: 1, notes: []string{convertNote}},
 	"scatterAddF32":                 {pkg: "syn", fn: "scatter32Generic", countUnit: 1, phases: true, notes: []string{scatterNote}},
 	"scatterAddF16":                 {pkg: "syn", fn: "scatter16Generic", also: []string{"f16.toFloat32Generic"}, countUnit: 1, phases: true, notes: []string{scatterNote, convertNote}},
+}
+
+// fusedTwin is the twin of a soma's fused step with two traces, whose
+// portable soma loop is fn.
+func fusedTwin(fn string) twin {
+	return twin{pkg: "soma", fn: fn, also: []string{"internal/tracer.singleInto", "internal/tracer.singleInto"}, countUnit: 64,
+		notes: []string{fusedNote}}
 }
 
 // notEstimated are the NEON kernels the table leaves out, by base name,
