@@ -2112,6 +2112,1060 @@ func AdaptiveLeakyTraced2UniformAVX2(v []float32, r []uint16, theta, t1, x1, t2,
 	adaptiveLeakyTraced2UniformAVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), c, d, gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
 }
 
+// ExponentialTraced2AVX512 runs ExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + R·I)
+//	s ← V > thr
+//	V ← s ? reset : V
+//
+// t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (k, delta, rh,
+// res, thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64
+// values of one block, which every block then reads (a uniform value repeated 64 times). The
+// spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
+// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func ExponentialTraced2AVX512(v, t1, x1, t2, x2, k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64) {
+	requireAVX512("ExponentialTraced2AVX512")
+	n := len(v)
+	checkBlocks("ExponentialTraced2AVX512", "v", n)
+	checkLen("ExponentialTraced2AVX512", "t1", len(t1), "len(v)", n)
+	checkLen("ExponentialTraced2AVX512", "x1", len(x1), "len(v)", n)
+	checkLen("ExponentialTraced2AVX512", "t2", len(t2), "len(v)", n)
+	checkLen("ExponentialTraced2AVX512", "x2", len(x2), "len(v)", n)
+	checkParam("ExponentialTraced2AVX512", "k", len(k), n)
+	checkParam("ExponentialTraced2AVX512", "delta", len(delta), n)
+	checkParam("ExponentialTraced2AVX512", "rh", len(rh), n)
+	checkParam("ExponentialTraced2AVX512", "res", len(res), n)
+	checkParam("ExponentialTraced2AVX512", "thr", len(thr), n)
+	checkParam("ExponentialTraced2AVX512", "reset", len(reset), n)
+	checkParam("ExponentialTraced2AVX512", "lT1", len(lT1), n)
+	checkParam("ExponentialTraced2AVX512", "cT1", len(cT1), n)
+	checkParam("ExponentialTraced2AVX512", "bT1", len(bT1), n)
+	checkParam("ExponentialTraced2AVX512", "lT2", len(lT2), n)
+	checkParam("ExponentialTraced2AVX512", "cT2", len(cT2), n)
+	checkParam("ExponentialTraced2AVX512", "bT2", len(bT2), n)
+	checkLen("ExponentialTraced2AVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceRead(k)
+	raceRead(delta)
+	raceRead(rh)
+	raceRead(res)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	raceWrite(spikes)
+	exponentialTraced2AVX512(unsafe.SliceData(v), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// ExponentialTraced2AVX2 runs ExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + R·I)
+//	s ← V > thr
+//	V ← s ? reset : V
+//
+// t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (k, delta, rh,
+// res, thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64
+// values of one block, which every block then reads (a uniform value repeated 64 times). The
+// spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
+// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func ExponentialTraced2AVX2(v, t1, x1, t2, x2, k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64) {
+	requireAVX2("ExponentialTraced2AVX2")
+	n := len(v)
+	checkBlocks("ExponentialTraced2AVX2", "v", n)
+	checkLen("ExponentialTraced2AVX2", "t1", len(t1), "len(v)", n)
+	checkLen("ExponentialTraced2AVX2", "x1", len(x1), "len(v)", n)
+	checkLen("ExponentialTraced2AVX2", "t2", len(t2), "len(v)", n)
+	checkLen("ExponentialTraced2AVX2", "x2", len(x2), "len(v)", n)
+	checkParam("ExponentialTraced2AVX2", "k", len(k), n)
+	checkParam("ExponentialTraced2AVX2", "delta", len(delta), n)
+	checkParam("ExponentialTraced2AVX2", "rh", len(rh), n)
+	checkParam("ExponentialTraced2AVX2", "res", len(res), n)
+	checkParam("ExponentialTraced2AVX2", "thr", len(thr), n)
+	checkParam("ExponentialTraced2AVX2", "reset", len(reset), n)
+	checkParam("ExponentialTraced2AVX2", "lT1", len(lT1), n)
+	checkParam("ExponentialTraced2AVX2", "cT1", len(cT1), n)
+	checkParam("ExponentialTraced2AVX2", "bT1", len(bT1), n)
+	checkParam("ExponentialTraced2AVX2", "lT2", len(lT2), n)
+	checkParam("ExponentialTraced2AVX2", "cT2", len(cT2), n)
+	checkParam("ExponentialTraced2AVX2", "bT2", len(bT2), n)
+	checkLen("ExponentialTraced2AVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceRead(k)
+	raceRead(delta)
+	raceRead(rh)
+	raceRead(res)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	raceWrite(spikes)
+	exponentialTraced2AVX2(unsafe.SliceData(v), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// ExponentialTraced2UniformAVX512 runs ExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + R·I)
+//	s ← V > thr
+//	V ← s ? reset : V
+//
+// t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value for
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func ExponentialTraced2UniformAVX512(v, t1, x1, t2, x2 []float32, k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64) {
+	requireAVX512("ExponentialTraced2UniformAVX512")
+	n := len(v)
+	checkBlocks("ExponentialTraced2UniformAVX512", "v", n)
+	checkLen("ExponentialTraced2UniformAVX512", "t1", len(t1), "len(v)", n)
+	checkLen("ExponentialTraced2UniformAVX512", "x1", len(x1), "len(v)", n)
+	checkLen("ExponentialTraced2UniformAVX512", "t2", len(t2), "len(v)", n)
+	checkLen("ExponentialTraced2UniformAVX512", "x2", len(x2), "len(v)", n)
+	checkLen("ExponentialTraced2UniformAVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceWrite(spikes)
+	exponentialTraced2UniformAVX512(unsafe.SliceData(v), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+}
+
+// ExponentialTraced2UniformAVX2 runs ExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + R·I)
+//	s ← V > thr
+//	V ← s ? reset : V
+//
+// t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value for
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func ExponentialTraced2UniformAVX2(v, t1, x1, t2, x2 []float32, k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64) {
+	requireAVX2("ExponentialTraced2UniformAVX2")
+	n := len(v)
+	checkBlocks("ExponentialTraced2UniformAVX2", "v", n)
+	checkLen("ExponentialTraced2UniformAVX2", "t1", len(t1), "len(v)", n)
+	checkLen("ExponentialTraced2UniformAVX2", "x1", len(x1), "len(v)", n)
+	checkLen("ExponentialTraced2UniformAVX2", "t2", len(t2), "len(v)", n)
+	checkLen("ExponentialTraced2UniformAVX2", "x2", len(x2), "len(v)", n)
+	checkLen("ExponentialTraced2UniformAVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceWrite(spikes)
+	exponentialTraced2UniformAVX2(unsafe.SliceData(v), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+}
+
+// RefractoryExponentialTraced2AVX512 runs RefractoryExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	ready ← r > c
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + (ready ? R·I : 0))
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (c, k, delta,
+// rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64
+// values of one block, which every block then reads (a uniform value repeated 64 times). The
+// spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
+// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func RefractoryExponentialTraced2AVX512(v []float32, r []uint16, t1, x1, t2, x2 []float32, c []uint16, k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64) {
+	requireAVX512("RefractoryExponentialTraced2AVX512")
+	n := len(v)
+	checkBlocks("RefractoryExponentialTraced2AVX512", "v", n)
+	checkLen("RefractoryExponentialTraced2AVX512", "r", len(r), "len(v)", n)
+	checkLen("RefractoryExponentialTraced2AVX512", "t1", len(t1), "len(v)", n)
+	checkLen("RefractoryExponentialTraced2AVX512", "x1", len(x1), "len(v)", n)
+	checkLen("RefractoryExponentialTraced2AVX512", "t2", len(t2), "len(v)", n)
+	checkLen("RefractoryExponentialTraced2AVX512", "x2", len(x2), "len(v)", n)
+	checkParam("RefractoryExponentialTraced2AVX512", "c", len(c), n)
+	checkParam("RefractoryExponentialTraced2AVX512", "k", len(k), n)
+	checkParam("RefractoryExponentialTraced2AVX512", "delta", len(delta), n)
+	checkParam("RefractoryExponentialTraced2AVX512", "rh", len(rh), n)
+	checkParam("RefractoryExponentialTraced2AVX512", "res", len(res), n)
+	checkParam("RefractoryExponentialTraced2AVX512", "thr", len(thr), n)
+	checkParam("RefractoryExponentialTraced2AVX512", "reset", len(reset), n)
+	checkParam("RefractoryExponentialTraced2AVX512", "lT1", len(lT1), n)
+	checkParam("RefractoryExponentialTraced2AVX512", "cT1", len(cT1), n)
+	checkParam("RefractoryExponentialTraced2AVX512", "bT1", len(bT1), n)
+	checkParam("RefractoryExponentialTraced2AVX512", "lT2", len(lT2), n)
+	checkParam("RefractoryExponentialTraced2AVX512", "cT2", len(cT2), n)
+	checkParam("RefractoryExponentialTraced2AVX512", "bT2", len(bT2), n)
+	checkLen("RefractoryExponentialTraced2AVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceRead(c)
+	raceRead(k)
+	raceRead(delta)
+	raceRead(rh)
+	raceRead(res)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	raceWrite(spikes)
+	refractoryExponentialTraced2AVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// RefractoryExponentialTraced2AVX2 runs RefractoryExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	ready ← r > c
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + (ready ? R·I : 0))
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (c, k, delta,
+// rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64
+// values of one block, which every block then reads (a uniform value repeated 64 times). The
+// spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
+// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func RefractoryExponentialTraced2AVX2(v []float32, r []uint16, t1, x1, t2, x2 []float32, c []uint16, k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64) {
+	requireAVX2("RefractoryExponentialTraced2AVX2")
+	n := len(v)
+	checkBlocks("RefractoryExponentialTraced2AVX2", "v", n)
+	checkLen("RefractoryExponentialTraced2AVX2", "r", len(r), "len(v)", n)
+	checkLen("RefractoryExponentialTraced2AVX2", "t1", len(t1), "len(v)", n)
+	checkLen("RefractoryExponentialTraced2AVX2", "x1", len(x1), "len(v)", n)
+	checkLen("RefractoryExponentialTraced2AVX2", "t2", len(t2), "len(v)", n)
+	checkLen("RefractoryExponentialTraced2AVX2", "x2", len(x2), "len(v)", n)
+	checkParam("RefractoryExponentialTraced2AVX2", "c", len(c), n)
+	checkParam("RefractoryExponentialTraced2AVX2", "k", len(k), n)
+	checkParam("RefractoryExponentialTraced2AVX2", "delta", len(delta), n)
+	checkParam("RefractoryExponentialTraced2AVX2", "rh", len(rh), n)
+	checkParam("RefractoryExponentialTraced2AVX2", "res", len(res), n)
+	checkParam("RefractoryExponentialTraced2AVX2", "thr", len(thr), n)
+	checkParam("RefractoryExponentialTraced2AVX2", "reset", len(reset), n)
+	checkParam("RefractoryExponentialTraced2AVX2", "lT1", len(lT1), n)
+	checkParam("RefractoryExponentialTraced2AVX2", "cT1", len(cT1), n)
+	checkParam("RefractoryExponentialTraced2AVX2", "bT1", len(bT1), n)
+	checkParam("RefractoryExponentialTraced2AVX2", "lT2", len(lT2), n)
+	checkParam("RefractoryExponentialTraced2AVX2", "cT2", len(cT2), n)
+	checkParam("RefractoryExponentialTraced2AVX2", "bT2", len(bT2), n)
+	checkLen("RefractoryExponentialTraced2AVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceRead(c)
+	raceRead(k)
+	raceRead(delta)
+	raceRead(rh)
+	raceRead(res)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	raceWrite(spikes)
+	refractoryExponentialTraced2AVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// RefractoryExponentialTraced2UniformAVX512 runs RefractoryExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	ready ← r > c
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + (ready ? R·I : 0))
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
+// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func RefractoryExponentialTraced2UniformAVX512(v []float32, r []uint16, t1, x1, t2, x2 []float32, c uint16, k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64) {
+	requireAVX512("RefractoryExponentialTraced2UniformAVX512")
+	n := len(v)
+	checkBlocks("RefractoryExponentialTraced2UniformAVX512", "v", n)
+	checkLen("RefractoryExponentialTraced2UniformAVX512", "r", len(r), "len(v)", n)
+	checkLen("RefractoryExponentialTraced2UniformAVX512", "t1", len(t1), "len(v)", n)
+	checkLen("RefractoryExponentialTraced2UniformAVX512", "x1", len(x1), "len(v)", n)
+	checkLen("RefractoryExponentialTraced2UniformAVX512", "t2", len(t2), "len(v)", n)
+	checkLen("RefractoryExponentialTraced2UniformAVX512", "x2", len(x2), "len(v)", n)
+	checkLen("RefractoryExponentialTraced2UniformAVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceWrite(spikes)
+	refractoryExponentialTraced2UniformAVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), c, k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+}
+
+// RefractoryExponentialTraced2UniformAVX2 runs RefractoryExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	ready ← r > c
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + (ready ? R·I : 0))
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
+// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func RefractoryExponentialTraced2UniformAVX2(v []float32, r []uint16, t1, x1, t2, x2 []float32, c uint16, k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64) {
+	requireAVX2("RefractoryExponentialTraced2UniformAVX2")
+	n := len(v)
+	checkBlocks("RefractoryExponentialTraced2UniformAVX2", "v", n)
+	checkLen("RefractoryExponentialTraced2UniformAVX2", "r", len(r), "len(v)", n)
+	checkLen("RefractoryExponentialTraced2UniformAVX2", "t1", len(t1), "len(v)", n)
+	checkLen("RefractoryExponentialTraced2UniformAVX2", "x1", len(x1), "len(v)", n)
+	checkLen("RefractoryExponentialTraced2UniformAVX2", "t2", len(t2), "len(v)", n)
+	checkLen("RefractoryExponentialTraced2UniformAVX2", "x2", len(x2), "len(v)", n)
+	checkLen("RefractoryExponentialTraced2UniformAVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceWrite(spikes)
+	refractoryExponentialTraced2UniformAVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), c, k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+}
+
+// AdaptiveExponentialTraced2AVX512 runs AdaptiveExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) − R·w + R·I)
+//	s ← V > thr
+//	V ← s ? reset : V
+//	w ← (w + kw·(−w + a·V)) + (s ? b : 0)
+//
+// w, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (k, delta,
+// rh, res, thr, reset, kw, a, b, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit,
+// or the 64 values of one block, which every block then reads (a uniform value repeated 64
+// times). The spikes are one word per block: bit j of word k for unit 64·k + j. Products
+// are rounded on their own (no FMA), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func AdaptiveExponentialTraced2AVX512(v, w, t1, x1, t2, x2, k, delta, rh, res, thr, reset, kw, a, b, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64) {
+	requireAVX512("AdaptiveExponentialTraced2AVX512")
+	n := len(v)
+	checkBlocks("AdaptiveExponentialTraced2AVX512", "v", n)
+	checkLen("AdaptiveExponentialTraced2AVX512", "w", len(w), "len(v)", n)
+	checkLen("AdaptiveExponentialTraced2AVX512", "t1", len(t1), "len(v)", n)
+	checkLen("AdaptiveExponentialTraced2AVX512", "x1", len(x1), "len(v)", n)
+	checkLen("AdaptiveExponentialTraced2AVX512", "t2", len(t2), "len(v)", n)
+	checkLen("AdaptiveExponentialTraced2AVX512", "x2", len(x2), "len(v)", n)
+	checkParam("AdaptiveExponentialTraced2AVX512", "k", len(k), n)
+	checkParam("AdaptiveExponentialTraced2AVX512", "delta", len(delta), n)
+	checkParam("AdaptiveExponentialTraced2AVX512", "rh", len(rh), n)
+	checkParam("AdaptiveExponentialTraced2AVX512", "res", len(res), n)
+	checkParam("AdaptiveExponentialTraced2AVX512", "thr", len(thr), n)
+	checkParam("AdaptiveExponentialTraced2AVX512", "reset", len(reset), n)
+	checkParam("AdaptiveExponentialTraced2AVX512", "kw", len(kw), n)
+	checkParam("AdaptiveExponentialTraced2AVX512", "a", len(a), n)
+	checkParam("AdaptiveExponentialTraced2AVX512", "b", len(b), n)
+	checkParam("AdaptiveExponentialTraced2AVX512", "lT1", len(lT1), n)
+	checkParam("AdaptiveExponentialTraced2AVX512", "cT1", len(cT1), n)
+	checkParam("AdaptiveExponentialTraced2AVX512", "bT1", len(bT1), n)
+	checkParam("AdaptiveExponentialTraced2AVX512", "lT2", len(lT2), n)
+	checkParam("AdaptiveExponentialTraced2AVX512", "cT2", len(cT2), n)
+	checkParam("AdaptiveExponentialTraced2AVX512", "bT2", len(bT2), n)
+	checkLen("AdaptiveExponentialTraced2AVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(w)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceRead(k)
+	raceRead(delta)
+	raceRead(rh)
+	raceRead(res)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(kw)
+	raceRead(a)
+	raceRead(b)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	raceWrite(spikes)
+	adaptiveExponentialTraced2AVX512(unsafe.SliceData(v), unsafe.SliceData(w), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(kw), unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(kw), n, 4), stride(len(a), n, 4), stride(len(b), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// AdaptiveExponentialTraced2AVX2 runs AdaptiveExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) − R·w + R·I)
+//	s ← V > thr
+//	V ← s ? reset : V
+//	w ← (w + kw·(−w + a·V)) + (s ? b : 0)
+//
+// w, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (k, delta,
+// rh, res, thr, reset, kw, a, b, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit,
+// or the 64 values of one block, which every block then reads (a uniform value repeated 64
+// times). The spikes are one word per block: bit j of word k for unit 64·k + j. Products
+// are rounded on their own (no FMA), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func AdaptiveExponentialTraced2AVX2(v, w, t1, x1, t2, x2, k, delta, rh, res, thr, reset, kw, a, b, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64) {
+	requireAVX2("AdaptiveExponentialTraced2AVX2")
+	n := len(v)
+	checkBlocks("AdaptiveExponentialTraced2AVX2", "v", n)
+	checkLen("AdaptiveExponentialTraced2AVX2", "w", len(w), "len(v)", n)
+	checkLen("AdaptiveExponentialTraced2AVX2", "t1", len(t1), "len(v)", n)
+	checkLen("AdaptiveExponentialTraced2AVX2", "x1", len(x1), "len(v)", n)
+	checkLen("AdaptiveExponentialTraced2AVX2", "t2", len(t2), "len(v)", n)
+	checkLen("AdaptiveExponentialTraced2AVX2", "x2", len(x2), "len(v)", n)
+	checkParam("AdaptiveExponentialTraced2AVX2", "k", len(k), n)
+	checkParam("AdaptiveExponentialTraced2AVX2", "delta", len(delta), n)
+	checkParam("AdaptiveExponentialTraced2AVX2", "rh", len(rh), n)
+	checkParam("AdaptiveExponentialTraced2AVX2", "res", len(res), n)
+	checkParam("AdaptiveExponentialTraced2AVX2", "thr", len(thr), n)
+	checkParam("AdaptiveExponentialTraced2AVX2", "reset", len(reset), n)
+	checkParam("AdaptiveExponentialTraced2AVX2", "kw", len(kw), n)
+	checkParam("AdaptiveExponentialTraced2AVX2", "a", len(a), n)
+	checkParam("AdaptiveExponentialTraced2AVX2", "b", len(b), n)
+	checkParam("AdaptiveExponentialTraced2AVX2", "lT1", len(lT1), n)
+	checkParam("AdaptiveExponentialTraced2AVX2", "cT1", len(cT1), n)
+	checkParam("AdaptiveExponentialTraced2AVX2", "bT1", len(bT1), n)
+	checkParam("AdaptiveExponentialTraced2AVX2", "lT2", len(lT2), n)
+	checkParam("AdaptiveExponentialTraced2AVX2", "cT2", len(cT2), n)
+	checkParam("AdaptiveExponentialTraced2AVX2", "bT2", len(bT2), n)
+	checkLen("AdaptiveExponentialTraced2AVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(w)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceRead(k)
+	raceRead(delta)
+	raceRead(rh)
+	raceRead(res)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(kw)
+	raceRead(a)
+	raceRead(b)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	raceWrite(spikes)
+	adaptiveExponentialTraced2AVX2(unsafe.SliceData(v), unsafe.SliceData(w), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(kw), unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(kw), n, 4), stride(len(a), n, 4), stride(len(b), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// AdaptiveExponentialTraced2UniformAVX512 runs AdaptiveExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) − R·w + R·I)
+//	s ← V > thr
+//	V ← s ? reset : V
+//	w ← (w + kw·(−w + a·V)) + (s ? b : 0)
+//
+// w, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
+// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func AdaptiveExponentialTraced2UniformAVX512(v, w, t1, x1, t2, x2 []float32, k, delta, rh, res, thr, reset, kw, a, b, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64) {
+	requireAVX512("AdaptiveExponentialTraced2UniformAVX512")
+	n := len(v)
+	checkBlocks("AdaptiveExponentialTraced2UniformAVX512", "v", n)
+	checkLen("AdaptiveExponentialTraced2UniformAVX512", "w", len(w), "len(v)", n)
+	checkLen("AdaptiveExponentialTraced2UniformAVX512", "t1", len(t1), "len(v)", n)
+	checkLen("AdaptiveExponentialTraced2UniformAVX512", "x1", len(x1), "len(v)", n)
+	checkLen("AdaptiveExponentialTraced2UniformAVX512", "t2", len(t2), "len(v)", n)
+	checkLen("AdaptiveExponentialTraced2UniformAVX512", "x2", len(x2), "len(v)", n)
+	checkLen("AdaptiveExponentialTraced2UniformAVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(w)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceWrite(spikes)
+	adaptiveExponentialTraced2UniformAVX512(unsafe.SliceData(v), unsafe.SliceData(w), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), k, delta, rh, res, thr, reset, kw, a, b, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+}
+
+// AdaptiveExponentialTraced2UniformAVX2 runs AdaptiveExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) − R·w + R·I)
+//	s ← V > thr
+//	V ← s ? reset : V
+//	w ← (w + kw·(−w + a·V)) + (s ? b : 0)
+//
+// w, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
+// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func AdaptiveExponentialTraced2UniformAVX2(v, w, t1, x1, t2, x2 []float32, k, delta, rh, res, thr, reset, kw, a, b, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64) {
+	requireAVX2("AdaptiveExponentialTraced2UniformAVX2")
+	n := len(v)
+	checkBlocks("AdaptiveExponentialTraced2UniformAVX2", "v", n)
+	checkLen("AdaptiveExponentialTraced2UniformAVX2", "w", len(w), "len(v)", n)
+	checkLen("AdaptiveExponentialTraced2UniformAVX2", "t1", len(t1), "len(v)", n)
+	checkLen("AdaptiveExponentialTraced2UniformAVX2", "x1", len(x1), "len(v)", n)
+	checkLen("AdaptiveExponentialTraced2UniformAVX2", "t2", len(t2), "len(v)", n)
+	checkLen("AdaptiveExponentialTraced2UniformAVX2", "x2", len(x2), "len(v)", n)
+	checkLen("AdaptiveExponentialTraced2UniformAVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(w)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceWrite(spikes)
+	adaptiveExponentialTraced2UniformAVX2(unsafe.SliceData(v), unsafe.SliceData(w), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), k, delta, rh, res, thr, reset, kw, a, b, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+}
+
+// SimplifiedAdaptiveExponentialTraced2AVX512 runs SimplifiedAdaptiveExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	ready ← r > c
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + (ready ? R·I : 0))
+//	s ← ready ∧ V > θ
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
+//
+// r, theta, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (c, k,
+// delta, rh, res, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2 and bT2) holds one
+// value per unit, or the 64 values of one block, which every block then reads (a uniform
+// value repeated 64 times). The spikes are one word per block: bit j of word k for unit
+// 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func SimplifiedAdaptiveExponentialTraced2AVX512(v []float32, r []uint16, theta, t1, x1, t2, x2 []float32, c []uint16, k, delta, rh, res, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64) {
+	requireAVX512("SimplifiedAdaptiveExponentialTraced2AVX512")
+	n := len(v)
+	checkBlocks("SimplifiedAdaptiveExponentialTraced2AVX512", "v", n)
+	checkLen("SimplifiedAdaptiveExponentialTraced2AVX512", "r", len(r), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialTraced2AVX512", "theta", len(theta), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialTraced2AVX512", "t1", len(t1), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialTraced2AVX512", "x1", len(x1), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialTraced2AVX512", "t2", len(t2), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialTraced2AVX512", "x2", len(x2), "len(v)", n)
+	checkParam("SimplifiedAdaptiveExponentialTraced2AVX512", "c", len(c), n)
+	checkParam("SimplifiedAdaptiveExponentialTraced2AVX512", "k", len(k), n)
+	checkParam("SimplifiedAdaptiveExponentialTraced2AVX512", "delta", len(delta), n)
+	checkParam("SimplifiedAdaptiveExponentialTraced2AVX512", "rh", len(rh), n)
+	checkParam("SimplifiedAdaptiveExponentialTraced2AVX512", "res", len(res), n)
+	checkParam("SimplifiedAdaptiveExponentialTraced2AVX512", "thr", len(thr), n)
+	checkParam("SimplifiedAdaptiveExponentialTraced2AVX512", "reset", len(reset), n)
+	checkParam("SimplifiedAdaptiveExponentialTraced2AVX512", "ltheta", len(ltheta), n)
+	checkParam("SimplifiedAdaptiveExponentialTraced2AVX512", "dtheta", len(dtheta), n)
+	checkParam("SimplifiedAdaptiveExponentialTraced2AVX512", "lT1", len(lT1), n)
+	checkParam("SimplifiedAdaptiveExponentialTraced2AVX512", "cT1", len(cT1), n)
+	checkParam("SimplifiedAdaptiveExponentialTraced2AVX512", "bT1", len(bT1), n)
+	checkParam("SimplifiedAdaptiveExponentialTraced2AVX512", "lT2", len(lT2), n)
+	checkParam("SimplifiedAdaptiveExponentialTraced2AVX512", "cT2", len(cT2), n)
+	checkParam("SimplifiedAdaptiveExponentialTraced2AVX512", "bT2", len(bT2), n)
+	checkLen("SimplifiedAdaptiveExponentialTraced2AVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(theta)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceRead(c)
+	raceRead(k)
+	raceRead(delta)
+	raceRead(rh)
+	raceRead(res)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(ltheta)
+	raceRead(dtheta)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	raceWrite(spikes)
+	simplifiedAdaptiveExponentialTraced2AVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(ltheta), unsafe.SliceData(dtheta), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(ltheta), n, 4), stride(len(dtheta), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// SimplifiedAdaptiveExponentialTraced2AVX2 runs SimplifiedAdaptiveExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	ready ← r > c
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + (ready ? R·I : 0))
+//	s ← ready ∧ V > θ
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
+//
+// r, theta, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (c, k,
+// delta, rh, res, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2 and bT2) holds one
+// value per unit, or the 64 values of one block, which every block then reads (a uniform
+// value repeated 64 times). The spikes are one word per block: bit j of word k for unit
+// 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func SimplifiedAdaptiveExponentialTraced2AVX2(v []float32, r []uint16, theta, t1, x1, t2, x2 []float32, c []uint16, k, delta, rh, res, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64) {
+	requireAVX2("SimplifiedAdaptiveExponentialTraced2AVX2")
+	n := len(v)
+	checkBlocks("SimplifiedAdaptiveExponentialTraced2AVX2", "v", n)
+	checkLen("SimplifiedAdaptiveExponentialTraced2AVX2", "r", len(r), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialTraced2AVX2", "theta", len(theta), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialTraced2AVX2", "t1", len(t1), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialTraced2AVX2", "x1", len(x1), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialTraced2AVX2", "t2", len(t2), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialTraced2AVX2", "x2", len(x2), "len(v)", n)
+	checkParam("SimplifiedAdaptiveExponentialTraced2AVX2", "c", len(c), n)
+	checkParam("SimplifiedAdaptiveExponentialTraced2AVX2", "k", len(k), n)
+	checkParam("SimplifiedAdaptiveExponentialTraced2AVX2", "delta", len(delta), n)
+	checkParam("SimplifiedAdaptiveExponentialTraced2AVX2", "rh", len(rh), n)
+	checkParam("SimplifiedAdaptiveExponentialTraced2AVX2", "res", len(res), n)
+	checkParam("SimplifiedAdaptiveExponentialTraced2AVX2", "thr", len(thr), n)
+	checkParam("SimplifiedAdaptiveExponentialTraced2AVX2", "reset", len(reset), n)
+	checkParam("SimplifiedAdaptiveExponentialTraced2AVX2", "ltheta", len(ltheta), n)
+	checkParam("SimplifiedAdaptiveExponentialTraced2AVX2", "dtheta", len(dtheta), n)
+	checkParam("SimplifiedAdaptiveExponentialTraced2AVX2", "lT1", len(lT1), n)
+	checkParam("SimplifiedAdaptiveExponentialTraced2AVX2", "cT1", len(cT1), n)
+	checkParam("SimplifiedAdaptiveExponentialTraced2AVX2", "bT1", len(bT1), n)
+	checkParam("SimplifiedAdaptiveExponentialTraced2AVX2", "lT2", len(lT2), n)
+	checkParam("SimplifiedAdaptiveExponentialTraced2AVX2", "cT2", len(cT2), n)
+	checkParam("SimplifiedAdaptiveExponentialTraced2AVX2", "bT2", len(bT2), n)
+	checkLen("SimplifiedAdaptiveExponentialTraced2AVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(theta)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceRead(c)
+	raceRead(k)
+	raceRead(delta)
+	raceRead(rh)
+	raceRead(res)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(ltheta)
+	raceRead(dtheta)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	raceWrite(spikes)
+	simplifiedAdaptiveExponentialTraced2AVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(ltheta), unsafe.SliceData(dtheta), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(ltheta), n, 4), stride(len(dtheta), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// SimplifiedAdaptiveExponentialTraced2UniformAVX512 runs SimplifiedAdaptiveExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	ready ← r > c
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + (ready ? R·I : 0))
+//	s ← ready ∧ V > θ
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
+//
+// r, theta, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one
+// value for every unit. The spikes are one word per block: bit j of word k for unit 64·k +
+// j. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
+// the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func SimplifiedAdaptiveExponentialTraced2UniformAVX512(v []float32, r []uint16, theta, t1, x1, t2, x2 []float32, c uint16, k, delta, rh, res, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64) {
+	requireAVX512("SimplifiedAdaptiveExponentialTraced2UniformAVX512")
+	n := len(v)
+	checkBlocks("SimplifiedAdaptiveExponentialTraced2UniformAVX512", "v", n)
+	checkLen("SimplifiedAdaptiveExponentialTraced2UniformAVX512", "r", len(r), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialTraced2UniformAVX512", "theta", len(theta), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialTraced2UniformAVX512", "t1", len(t1), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialTraced2UniformAVX512", "x1", len(x1), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialTraced2UniformAVX512", "t2", len(t2), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialTraced2UniformAVX512", "x2", len(x2), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialTraced2UniformAVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(theta)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceWrite(spikes)
+	simplifiedAdaptiveExponentialTraced2UniformAVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), c, k, delta, rh, res, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+}
+
+// SimplifiedAdaptiveExponentialTraced2UniformAVX2 runs SimplifiedAdaptiveExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	ready ← r > c
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + (ready ? R·I : 0))
+//	s ← ready ∧ V > θ
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
+//
+// r, theta, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one
+// value for every unit. The spikes are one word per block: bit j of word k for unit 64·k +
+// j. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
+// the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func SimplifiedAdaptiveExponentialTraced2UniformAVX2(v []float32, r []uint16, theta, t1, x1, t2, x2 []float32, c uint16, k, delta, rh, res, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64) {
+	requireAVX2("SimplifiedAdaptiveExponentialTraced2UniformAVX2")
+	n := len(v)
+	checkBlocks("SimplifiedAdaptiveExponentialTraced2UniformAVX2", "v", n)
+	checkLen("SimplifiedAdaptiveExponentialTraced2UniformAVX2", "r", len(r), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialTraced2UniformAVX2", "theta", len(theta), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialTraced2UniformAVX2", "t1", len(t1), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialTraced2UniformAVX2", "x1", len(x1), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialTraced2UniformAVX2", "t2", len(t2), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialTraced2UniformAVX2", "x2", len(x2), "len(v)", n)
+	checkLen("SimplifiedAdaptiveExponentialTraced2UniformAVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(theta)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceWrite(spikes)
+	simplifiedAdaptiveExponentialTraced2UniformAVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), c, k, delta, rh, res, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+}
+
+// IzhikevichTraced2AVX512 runs IzhikevichTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	v ← V + rest
+//	V′ ← V + dt·((((0.04·v·v + 5·v) + 140) − R·u) + R·I)
+//	u ← u + dt·(a·(b·(V′ + rest) − u))
+//	s ← V′ > thr
+//	V ← s ? reset : V′
+//	u ← s ? u + d : u
+//
+// u, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (rest, res,
+// a, b, d, thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64
+// values of one block, which every block then reads (a uniform value repeated 64 times). dt
+// is one value for every unit. The spikes are one word per block: bit j of word k for unit
+// 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func IzhikevichTraced2AVX512(v, u, t1, x1, t2, x2, rest, res, a, b, d, thr, reset []float32, dt float32, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64) {
+	requireAVX512("IzhikevichTraced2AVX512")
+	n := len(v)
+	checkBlocks("IzhikevichTraced2AVX512", "v", n)
+	checkLen("IzhikevichTraced2AVX512", "u", len(u), "len(v)", n)
+	checkLen("IzhikevichTraced2AVX512", "t1", len(t1), "len(v)", n)
+	checkLen("IzhikevichTraced2AVX512", "x1", len(x1), "len(v)", n)
+	checkLen("IzhikevichTraced2AVX512", "t2", len(t2), "len(v)", n)
+	checkLen("IzhikevichTraced2AVX512", "x2", len(x2), "len(v)", n)
+	checkParam("IzhikevichTraced2AVX512", "rest", len(rest), n)
+	checkParam("IzhikevichTraced2AVX512", "res", len(res), n)
+	checkParam("IzhikevichTraced2AVX512", "a", len(a), n)
+	checkParam("IzhikevichTraced2AVX512", "b", len(b), n)
+	checkParam("IzhikevichTraced2AVX512", "d", len(d), n)
+	checkParam("IzhikevichTraced2AVX512", "thr", len(thr), n)
+	checkParam("IzhikevichTraced2AVX512", "reset", len(reset), n)
+	checkParam("IzhikevichTraced2AVX512", "lT1", len(lT1), n)
+	checkParam("IzhikevichTraced2AVX512", "cT1", len(cT1), n)
+	checkParam("IzhikevichTraced2AVX512", "bT1", len(bT1), n)
+	checkParam("IzhikevichTraced2AVX512", "lT2", len(lT2), n)
+	checkParam("IzhikevichTraced2AVX512", "cT2", len(cT2), n)
+	checkParam("IzhikevichTraced2AVX512", "bT2", len(bT2), n)
+	checkLen("IzhikevichTraced2AVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(u)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceRead(rest)
+	raceRead(res)
+	raceRead(a)
+	raceRead(b)
+	raceRead(d)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	raceWrite(spikes)
+	izhikevichTraced2AVX512(unsafe.SliceData(v), unsafe.SliceData(u), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(rest), unsafe.SliceData(res), unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(d), unsafe.SliceData(thr), unsafe.SliceData(reset), dt, unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(rest), n, 4), stride(len(res), n, 4), stride(len(a), n, 4), stride(len(b), n, 4), stride(len(d), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// IzhikevichTraced2AVX2 runs IzhikevichTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	v ← V + rest
+//	V′ ← V + dt·((((0.04·v·v + 5·v) + 140) − R·u) + R·I)
+//	u ← u + dt·(a·(b·(V′ + rest) − u))
+//	s ← V′ > thr
+//	V ← s ? reset : V′
+//	u ← s ? u + d : u
+//
+// u, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (rest, res,
+// a, b, d, thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64
+// values of one block, which every block then reads (a uniform value repeated 64 times). dt
+// is one value for every unit. The spikes are one word per block: bit j of word k for unit
+// 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func IzhikevichTraced2AVX2(v, u, t1, x1, t2, x2, rest, res, a, b, d, thr, reset []float32, dt float32, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64) {
+	requireAVX2("IzhikevichTraced2AVX2")
+	n := len(v)
+	checkBlocks("IzhikevichTraced2AVX2", "v", n)
+	checkLen("IzhikevichTraced2AVX2", "u", len(u), "len(v)", n)
+	checkLen("IzhikevichTraced2AVX2", "t1", len(t1), "len(v)", n)
+	checkLen("IzhikevichTraced2AVX2", "x1", len(x1), "len(v)", n)
+	checkLen("IzhikevichTraced2AVX2", "t2", len(t2), "len(v)", n)
+	checkLen("IzhikevichTraced2AVX2", "x2", len(x2), "len(v)", n)
+	checkParam("IzhikevichTraced2AVX2", "rest", len(rest), n)
+	checkParam("IzhikevichTraced2AVX2", "res", len(res), n)
+	checkParam("IzhikevichTraced2AVX2", "a", len(a), n)
+	checkParam("IzhikevichTraced2AVX2", "b", len(b), n)
+	checkParam("IzhikevichTraced2AVX2", "d", len(d), n)
+	checkParam("IzhikevichTraced2AVX2", "thr", len(thr), n)
+	checkParam("IzhikevichTraced2AVX2", "reset", len(reset), n)
+	checkParam("IzhikevichTraced2AVX2", "lT1", len(lT1), n)
+	checkParam("IzhikevichTraced2AVX2", "cT1", len(cT1), n)
+	checkParam("IzhikevichTraced2AVX2", "bT1", len(bT1), n)
+	checkParam("IzhikevichTraced2AVX2", "lT2", len(lT2), n)
+	checkParam("IzhikevichTraced2AVX2", "cT2", len(cT2), n)
+	checkParam("IzhikevichTraced2AVX2", "bT2", len(bT2), n)
+	checkLen("IzhikevichTraced2AVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(u)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceRead(rest)
+	raceRead(res)
+	raceRead(a)
+	raceRead(b)
+	raceRead(d)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	raceWrite(spikes)
+	izhikevichTraced2AVX2(unsafe.SliceData(v), unsafe.SliceData(u), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(rest), unsafe.SliceData(res), unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(d), unsafe.SliceData(thr), unsafe.SliceData(reset), dt, unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(rest), n, 4), stride(len(res), n, 4), stride(len(a), n, 4), stride(len(b), n, 4), stride(len(d), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// IzhikevichTraced2UniformAVX512 runs IzhikevichTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	v ← V + rest
+//	V′ ← V + dt·((((0.04·v·v + 5·v) + 140) − R·u) + R·I)
+//	u ← u + dt·(a·(b·(V′ + rest) − u))
+//	s ← V′ > thr
+//	V ← s ? reset : V′
+//	u ← s ? u + d : u
+//
+// u, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
+// for every unit. dt is one value for every unit. The spikes are one word per block: bit j
+// of word k for unit 64·k + j. Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func IzhikevichTraced2UniformAVX512(v, u, t1, x1, t2, x2 []float32, rest, res, a, b, d, thr, reset, dt, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64) {
+	requireAVX512("IzhikevichTraced2UniformAVX512")
+	n := len(v)
+	checkBlocks("IzhikevichTraced2UniformAVX512", "v", n)
+	checkLen("IzhikevichTraced2UniformAVX512", "u", len(u), "len(v)", n)
+	checkLen("IzhikevichTraced2UniformAVX512", "t1", len(t1), "len(v)", n)
+	checkLen("IzhikevichTraced2UniformAVX512", "x1", len(x1), "len(v)", n)
+	checkLen("IzhikevichTraced2UniformAVX512", "t2", len(t2), "len(v)", n)
+	checkLen("IzhikevichTraced2UniformAVX512", "x2", len(x2), "len(v)", n)
+	checkLen("IzhikevichTraced2UniformAVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(u)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceWrite(spikes)
+	izhikevichTraced2UniformAVX512(unsafe.SliceData(v), unsafe.SliceData(u), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), rest, res, a, b, d, thr, reset, dt, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+}
+
+// IzhikevichTraced2UniformAVX2 runs IzhikevichTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	v ← V + rest
+//	V′ ← V + dt·((((0.04·v·v + 5·v) + 140) − R·u) + R·I)
+//	u ← u + dt·(a·(b·(V′ + rest) − u))
+//	s ← V′ > thr
+//	V ← s ? reset : V′
+//	u ← s ? u + d : u
+//
+// u, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
+// for every unit. dt is one value for every unit. The spikes are one word per block: bit j
+// of word k for unit 64·k + j. Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func IzhikevichTraced2UniformAVX2(v, u, t1, x1, t2, x2 []float32, rest, res, a, b, d, thr, reset, dt, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64) {
+	requireAVX2("IzhikevichTraced2UniformAVX2")
+	n := len(v)
+	checkBlocks("IzhikevichTraced2UniformAVX2", "v", n)
+	checkLen("IzhikevichTraced2UniformAVX2", "u", len(u), "len(v)", n)
+	checkLen("IzhikevichTraced2UniformAVX2", "t1", len(t1), "len(v)", n)
+	checkLen("IzhikevichTraced2UniformAVX2", "x1", len(x1), "len(v)", n)
+	checkLen("IzhikevichTraced2UniformAVX2", "t2", len(t2), "len(v)", n)
+	checkLen("IzhikevichTraced2UniformAVX2", "x2", len(x2), "len(v)", n)
+	checkLen("IzhikevichTraced2UniformAVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(u)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceWrite(spikes)
+	izhikevichTraced2UniformAVX2(unsafe.SliceData(v), unsafe.SliceData(u), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), rest, res, a, b, d, thr, reset, dt, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+}
+
 // TracerAVX512 runs Tracer's update on the len(t) units of t, a whole number of blocks of 64:
 //
 //	T ← (T + λ·(b − T)) + c·x
@@ -5577,6 +6631,308 @@ func AdaptiveLeakyTraced2UniformNEON(v []float32, r []uint16, theta, t1, x1, t2,
 	raceWrite(x2)
 	raceWrite(spikes)
 	adaptiveLeakyTraced2UniformNEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), c, d, gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+}
+
+// ExponentialTraced2NEON runs ExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + R·I)
+//	s ← V > thr
+//	V ← s ? reset : V
+//
+// t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (k, delta, rh,
+// res, thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64
+// values of one block, which every block then reads (a uniform value repeated 64 times). The
+// spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
+// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func ExponentialTraced2NEON(v, t1, x1, t2, x2, k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64) {
+	requireNEON("ExponentialTraced2NEON")
+	n := len(v)
+	checkBlocks("ExponentialTraced2NEON", "v", n)
+	checkLen("ExponentialTraced2NEON", "t1", len(t1), "len(v)", n)
+	checkLen("ExponentialTraced2NEON", "x1", len(x1), "len(v)", n)
+	checkLen("ExponentialTraced2NEON", "t2", len(t2), "len(v)", n)
+	checkLen("ExponentialTraced2NEON", "x2", len(x2), "len(v)", n)
+	checkParam("ExponentialTraced2NEON", "k", len(k), n)
+	checkParam("ExponentialTraced2NEON", "delta", len(delta), n)
+	checkParam("ExponentialTraced2NEON", "rh", len(rh), n)
+	checkParam("ExponentialTraced2NEON", "res", len(res), n)
+	checkParam("ExponentialTraced2NEON", "thr", len(thr), n)
+	checkParam("ExponentialTraced2NEON", "reset", len(reset), n)
+	checkParam("ExponentialTraced2NEON", "lT1", len(lT1), n)
+	checkParam("ExponentialTraced2NEON", "cT1", len(cT1), n)
+	checkParam("ExponentialTraced2NEON", "bT1", len(bT1), n)
+	checkParam("ExponentialTraced2NEON", "lT2", len(lT2), n)
+	checkParam("ExponentialTraced2NEON", "cT2", len(cT2), n)
+	checkParam("ExponentialTraced2NEON", "bT2", len(bT2), n)
+	checkLen("ExponentialTraced2NEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceRead(k)
+	raceRead(delta)
+	raceRead(rh)
+	raceRead(res)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	raceWrite(spikes)
+	exponentialTraced2NEON(unsafe.SliceData(v), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// ExponentialTraced2UniformNEON runs ExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + R·I)
+//	s ← V > thr
+//	V ← s ? reset : V
+//
+// t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value for
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func ExponentialTraced2UniformNEON(v, t1, x1, t2, x2 []float32, k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64) {
+	requireNEON("ExponentialTraced2UniformNEON")
+	n := len(v)
+	checkBlocks("ExponentialTraced2UniformNEON", "v", n)
+	checkLen("ExponentialTraced2UniformNEON", "t1", len(t1), "len(v)", n)
+	checkLen("ExponentialTraced2UniformNEON", "x1", len(x1), "len(v)", n)
+	checkLen("ExponentialTraced2UniformNEON", "t2", len(t2), "len(v)", n)
+	checkLen("ExponentialTraced2UniformNEON", "x2", len(x2), "len(v)", n)
+	checkLen("ExponentialTraced2UniformNEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceWrite(spikes)
+	exponentialTraced2UniformNEON(unsafe.SliceData(v), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+}
+
+// RefractoryExponentialTraced2NEON runs RefractoryExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	ready ← r > c
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + (ready ? R·I : 0))
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (c, k, delta,
+// rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64
+// values of one block, which every block then reads (a uniform value repeated 64 times). The
+// spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
+// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func RefractoryExponentialTraced2NEON(v []float32, r []uint16, t1, x1, t2, x2 []float32, c []uint16, k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64) {
+	requireNEON("RefractoryExponentialTraced2NEON")
+	n := len(v)
+	checkBlocks("RefractoryExponentialTraced2NEON", "v", n)
+	checkLen("RefractoryExponentialTraced2NEON", "r", len(r), "len(v)", n)
+	checkLen("RefractoryExponentialTraced2NEON", "t1", len(t1), "len(v)", n)
+	checkLen("RefractoryExponentialTraced2NEON", "x1", len(x1), "len(v)", n)
+	checkLen("RefractoryExponentialTraced2NEON", "t2", len(t2), "len(v)", n)
+	checkLen("RefractoryExponentialTraced2NEON", "x2", len(x2), "len(v)", n)
+	checkParam("RefractoryExponentialTraced2NEON", "c", len(c), n)
+	checkParam("RefractoryExponentialTraced2NEON", "k", len(k), n)
+	checkParam("RefractoryExponentialTraced2NEON", "delta", len(delta), n)
+	checkParam("RefractoryExponentialTraced2NEON", "rh", len(rh), n)
+	checkParam("RefractoryExponentialTraced2NEON", "res", len(res), n)
+	checkParam("RefractoryExponentialTraced2NEON", "thr", len(thr), n)
+	checkParam("RefractoryExponentialTraced2NEON", "reset", len(reset), n)
+	checkParam("RefractoryExponentialTraced2NEON", "lT1", len(lT1), n)
+	checkParam("RefractoryExponentialTraced2NEON", "cT1", len(cT1), n)
+	checkParam("RefractoryExponentialTraced2NEON", "bT1", len(bT1), n)
+	checkParam("RefractoryExponentialTraced2NEON", "lT2", len(lT2), n)
+	checkParam("RefractoryExponentialTraced2NEON", "cT2", len(cT2), n)
+	checkParam("RefractoryExponentialTraced2NEON", "bT2", len(bT2), n)
+	checkLen("RefractoryExponentialTraced2NEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceRead(c)
+	raceRead(k)
+	raceRead(delta)
+	raceRead(rh)
+	raceRead(res)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	raceWrite(spikes)
+	refractoryExponentialTraced2NEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// RefractoryExponentialTraced2UniformNEON runs RefractoryExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	ready ← r > c
+//	V ← V + k·(−V + Δ·exp((V − rh)/Δ) + (ready ? R·I : 0))
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
+// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func RefractoryExponentialTraced2UniformNEON(v []float32, r []uint16, t1, x1, t2, x2 []float32, c uint16, k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64) {
+	requireNEON("RefractoryExponentialTraced2UniformNEON")
+	n := len(v)
+	checkBlocks("RefractoryExponentialTraced2UniformNEON", "v", n)
+	checkLen("RefractoryExponentialTraced2UniformNEON", "r", len(r), "len(v)", n)
+	checkLen("RefractoryExponentialTraced2UniformNEON", "t1", len(t1), "len(v)", n)
+	checkLen("RefractoryExponentialTraced2UniformNEON", "x1", len(x1), "len(v)", n)
+	checkLen("RefractoryExponentialTraced2UniformNEON", "t2", len(t2), "len(v)", n)
+	checkLen("RefractoryExponentialTraced2UniformNEON", "x2", len(x2), "len(v)", n)
+	checkLen("RefractoryExponentialTraced2UniformNEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceWrite(spikes)
+	refractoryExponentialTraced2UniformNEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), c, k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+}
+
+// IzhikevichTraced2NEON runs IzhikevichTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	v ← V + rest
+//	V′ ← V + dt·((((0.04·v·v + 5·v) + 140) − R·u) + R·I)
+//	u ← u + dt·(a·(b·(V′ + rest) − u))
+//	s ← V′ > thr
+//	V ← s ? reset : V′
+//	u ← s ? u + d : u
+//
+// u, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (rest, res,
+// a, b, d, thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64
+// values of one block, which every block then reads (a uniform value repeated 64 times). dt
+// is one value for every unit. The spikes are one word per block: bit j of word k for unit
+// 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func IzhikevichTraced2NEON(v, u, t1, x1, t2, x2, rest, res, a, b, d, thr, reset []float32, dt float32, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64) {
+	requireNEON("IzhikevichTraced2NEON")
+	n := len(v)
+	checkBlocks("IzhikevichTraced2NEON", "v", n)
+	checkLen("IzhikevichTraced2NEON", "u", len(u), "len(v)", n)
+	checkLen("IzhikevichTraced2NEON", "t1", len(t1), "len(v)", n)
+	checkLen("IzhikevichTraced2NEON", "x1", len(x1), "len(v)", n)
+	checkLen("IzhikevichTraced2NEON", "t2", len(t2), "len(v)", n)
+	checkLen("IzhikevichTraced2NEON", "x2", len(x2), "len(v)", n)
+	checkParam("IzhikevichTraced2NEON", "rest", len(rest), n)
+	checkParam("IzhikevichTraced2NEON", "res", len(res), n)
+	checkParam("IzhikevichTraced2NEON", "a", len(a), n)
+	checkParam("IzhikevichTraced2NEON", "b", len(b), n)
+	checkParam("IzhikevichTraced2NEON", "d", len(d), n)
+	checkParam("IzhikevichTraced2NEON", "thr", len(thr), n)
+	checkParam("IzhikevichTraced2NEON", "reset", len(reset), n)
+	checkParam("IzhikevichTraced2NEON", "lT1", len(lT1), n)
+	checkParam("IzhikevichTraced2NEON", "cT1", len(cT1), n)
+	checkParam("IzhikevichTraced2NEON", "bT1", len(bT1), n)
+	checkParam("IzhikevichTraced2NEON", "lT2", len(lT2), n)
+	checkParam("IzhikevichTraced2NEON", "cT2", len(cT2), n)
+	checkParam("IzhikevichTraced2NEON", "bT2", len(bT2), n)
+	checkLen("IzhikevichTraced2NEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(u)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceRead(rest)
+	raceRead(res)
+	raceRead(a)
+	raceRead(b)
+	raceRead(d)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceRead(lT2)
+	raceRead(cT2)
+	raceRead(bT2)
+	raceWrite(spikes)
+	izhikevichTraced2NEON(unsafe.SliceData(v), unsafe.SliceData(u), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(rest), unsafe.SliceData(res), unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(d), unsafe.SliceData(thr), unsafe.SliceData(reset), dt, unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(rest), n, 4), stride(len(res), n, 4), stride(len(a), n, 4), stride(len(b), n, 4), stride(len(d), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// IzhikevichTraced2UniformNEON runs IzhikevichTraced2's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	T2 ← (T2 + λ2·(b2 − T2)) + c2·x2,  x2 ← 0
+//	I ← T1 + T2
+//	v ← V + rest
+//	V′ ← V + dt·((((0.04·v·v + 5·v) + 140) − R·u) + R·I)
+//	u ← u + dt·(a·(b·(V′ + rest) − u))
+//	s ← V′ > thr
+//	V ← s ? reset : V′
+//	u ← s ? u + d : u
+//
+// u, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
+// for every unit. dt is one value for every unit. The spikes are one word per block: bit j
+// of word k for unit 64·k + j. Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func IzhikevichTraced2UniformNEON(v, u, t1, x1, t2, x2 []float32, rest, res, a, b, d, thr, reset, dt, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64) {
+	requireNEON("IzhikevichTraced2UniformNEON")
+	n := len(v)
+	checkBlocks("IzhikevichTraced2UniformNEON", "v", n)
+	checkLen("IzhikevichTraced2UniformNEON", "u", len(u), "len(v)", n)
+	checkLen("IzhikevichTraced2UniformNEON", "t1", len(t1), "len(v)", n)
+	checkLen("IzhikevichTraced2UniformNEON", "x1", len(x1), "len(v)", n)
+	checkLen("IzhikevichTraced2UniformNEON", "t2", len(t2), "len(v)", n)
+	checkLen("IzhikevichTraced2UniformNEON", "x2", len(x2), "len(v)", n)
+	checkLen("IzhikevichTraced2UniformNEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(u)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(t2)
+	raceWrite(x2)
+	raceWrite(spikes)
+	izhikevichTraced2UniformNEON(unsafe.SliceData(v), unsafe.SliceData(u), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), rest, res, a, b, d, thr, reset, dt, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
 }
 
 // TracerNEON runs Tracer's update on the len(t) units of t, a whole number of blocks of 64:

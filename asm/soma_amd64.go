@@ -368,6 +368,146 @@ func adaptiveLeakyTraced2UniformAVX512(v *float32, r *uint16, theta *float32, t1
 //go:noescape
 func adaptiveLeakyTraced2UniformAVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
 
+// exponentialTraced2AVX512 is the kernel of ExponentialTraced2AVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that ExponentialTraced2AVX512 checks its slices hold.
+//
+//go:noescape
+func exponentialTraced2AVX512(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+
+// exponentialTraced2AVX2 is the kernel of ExponentialTraced2AVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that ExponentialTraced2AVX2 checks its slices hold.
+//
+//go:noescape
+func exponentialTraced2AVX2(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+
+// exponentialTraced2UniformAVX512 is the kernel of ExponentialTraced2UniformAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that ExponentialTraced2UniformAVX512 checks its slices hold.
+//
+//go:noescape
+func exponentialTraced2UniformAVX512(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+
+// exponentialTraced2UniformAVX2 is the kernel of ExponentialTraced2UniformAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that ExponentialTraced2UniformAVX2 checks its slices hold.
+//
+//go:noescape
+func exponentialTraced2UniformAVX2(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+
+// refractoryExponentialTraced2AVX512 is the kernel of RefractoryExponentialTraced2AVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RefractoryExponentialTraced2AVX512 checks its slices hold.
+//
+//go:noescape
+func refractoryExponentialTraced2AVX512(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+
+// refractoryExponentialTraced2AVX2 is the kernel of RefractoryExponentialTraced2AVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RefractoryExponentialTraced2AVX2 checks its slices hold.
+//
+//go:noescape
+func refractoryExponentialTraced2AVX2(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+
+// refractoryExponentialTraced2UniformAVX512 is the kernel of RefractoryExponentialTraced2UniformAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RefractoryExponentialTraced2UniformAVX512 checks its slices hold.
+//
+//go:noescape
+func refractoryExponentialTraced2UniformAVX512(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+
+// refractoryExponentialTraced2UniformAVX2 is the kernel of RefractoryExponentialTraced2UniformAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RefractoryExponentialTraced2UniformAVX2 checks its slices hold.
+//
+//go:noescape
+func refractoryExponentialTraced2UniformAVX2(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+
+// adaptiveExponentialTraced2AVX512 is the kernel of AdaptiveExponentialTraced2AVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that AdaptiveExponentialTraced2AVX512 checks its slices hold.
+//
+//go:noescape
+func adaptiveExponentialTraced2AVX512(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, kwStride int, aStride int, bStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+
+// adaptiveExponentialTraced2AVX2 is the kernel of AdaptiveExponentialTraced2AVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that AdaptiveExponentialTraced2AVX2 checks its slices hold.
+//
+//go:noescape
+func adaptiveExponentialTraced2AVX2(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, kwStride int, aStride int, bStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+
+// adaptiveExponentialTraced2UniformAVX512 is the kernel of AdaptiveExponentialTraced2UniformAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that AdaptiveExponentialTraced2UniformAVX512 checks its slices hold.
+//
+//go:noescape
+func adaptiveExponentialTraced2UniformAVX512(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+
+// adaptiveExponentialTraced2UniformAVX2 is the kernel of AdaptiveExponentialTraced2UniformAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that AdaptiveExponentialTraced2UniformAVX2 checks its slices hold.
+//
+//go:noescape
+func adaptiveExponentialTraced2UniformAVX2(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+
+// simplifiedAdaptiveExponentialTraced2AVX512 is the kernel of SimplifiedAdaptiveExponentialTraced2AVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that SimplifiedAdaptiveExponentialTraced2AVX512 checks its slices hold.
+//
+//go:noescape
+func simplifiedAdaptiveExponentialTraced2AVX512(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+
+// simplifiedAdaptiveExponentialTraced2AVX2 is the kernel of SimplifiedAdaptiveExponentialTraced2AVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that SimplifiedAdaptiveExponentialTraced2AVX2 checks its slices hold.
+//
+//go:noescape
+func simplifiedAdaptiveExponentialTraced2AVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+
+// simplifiedAdaptiveExponentialTraced2UniformAVX512 is the kernel of SimplifiedAdaptiveExponentialTraced2UniformAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that SimplifiedAdaptiveExponentialTraced2UniformAVX512 checks its slices hold.
+//
+//go:noescape
+func simplifiedAdaptiveExponentialTraced2UniformAVX512(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+
+// simplifiedAdaptiveExponentialTraced2UniformAVX2 is the kernel of SimplifiedAdaptiveExponentialTraced2UniformAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that SimplifiedAdaptiveExponentialTraced2UniformAVX2 checks its slices hold.
+//
+//go:noescape
+func simplifiedAdaptiveExponentialTraced2UniformAVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+
+// izhikevichTraced2AVX512 is the kernel of IzhikevichTraced2AVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that IzhikevichTraced2AVX512 checks its slices hold.
+//
+//go:noescape
+func izhikevichTraced2AVX512(v *float32, u *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, restStride int, resStride int, aStride int, bStride int, dStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+
+// izhikevichTraced2AVX2 is the kernel of IzhikevichTraced2AVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that IzhikevichTraced2AVX2 checks its slices hold.
+//
+//go:noescape
+func izhikevichTraced2AVX2(v *float32, u *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, restStride int, resStride int, aStride int, bStride int, dStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+
+// izhikevichTraced2UniformAVX512 is the kernel of IzhikevichTraced2UniformAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that IzhikevichTraced2UniformAVX512 checks its slices hold.
+//
+//go:noescape
+func izhikevichTraced2UniformAVX512(v *float32, u *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+
+// izhikevichTraced2UniformAVX2 is the kernel of IzhikevichTraced2UniformAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that IzhikevichTraced2UniformAVX2 checks its slices hold.
+//
+//go:noescape
+func izhikevichTraced2UniformAVX2(v *float32, u *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+
 // tracerAVX512 is the kernel of TracerAVX512 on blocks·64 units, unchecked: every pointer must
 // address the blocks·64 values (64 per block for a parameter of stride 0, one for a
 // uniform kernel's parameters) that TracerAVX512 checks its slices hold.

@@ -21636,6 +21636,15116 @@ AdaptiveLeakyTraced2UniformAVX2_done:
 	VZEROUPPER
 	RET
 
+// func exponentialTraced2AVX512(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512DQ, AVX512F
+TEXT ·exponentialTraced2AVX512(SB), NOSPLIT, $320-248
+	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
+	LEAQ     (SP), AX
+	ADDQ     $0x3f, AX
+	ANDQ     $-64, AX
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     v+0(FP), CX
+	MOVQ     t1+8(FP), DX
+	MOVQ     x1+16(FP), BX
+	MOVQ     t2+24(FP), SI
+	MOVQ     x2+32(FP), DI
+	MOVQ     k+40(FP), R8
+	MOVQ     delta+48(FP), R9
+	MOVQ     rh+56(FP), R10
+	MOVQ     res+64(FP), R11
+	MOVQ     thr+72(FP), R12
+	MOVQ     spikes+232(FP), R13
+	MOVQ     blocks+240(FP), R14
+	TESTQ    R14, R14
+	JZ       ExponentialTraced2AVX512_done
+
+ExponentialTraced2AVX512_block:
+	XORQ         R15, R15
+	VMOVUPS      (BX), Z0
+	VMOVUPS      64(BX), Z2
+	VMOVUPS      128(BX), Z3
+	VMOVUPS      192(BX), Z4
+	VMOVUPS      (DX), Z5
+	VMOVUPS      64(DX), Z6
+	VMOVUPS      128(DX), Z7
+	VMOVUPS      192(DX), Z8
+	MOVQ         bT1+104(FP), BP
+	VMOVUPS      (BP), Z9
+	VSUBPS       Z5, Z9, Z9
+	MOVQ         bT1+104(FP), BP
+	VMOVUPS      64(BP), Z10
+	VSUBPS       Z6, Z10, Z10
+	MOVQ         bT1+104(FP), BP
+	VMOVUPS      128(BP), Z11
+	VSUBPS       Z7, Z11, Z11
+	MOVQ         bT1+104(FP), BP
+	VMOVUPS      192(BP), Z12
+	VSUBPS       Z8, Z12, Z12
+	MOVQ         lT1+88(FP), BP
+	VMULPS       (BP), Z9, Z9
+	MOVQ         lT1+88(FP), BP
+	VMULPS       64(BP), Z10, Z10
+	MOVQ         lT1+88(FP), BP
+	VMULPS       128(BP), Z11, Z11
+	MOVQ         lT1+88(FP), BP
+	VMULPS       192(BP), Z12, Z12
+	VADDPS       Z9, Z5, Z5
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	MOVQ         cT1+96(FP), BP
+	VMULPS       (BP), Z0, Z9
+	MOVQ         cT1+96(FP), BP
+	VMULPS       64(BP), Z2, Z10
+	MOVQ         cT1+96(FP), BP
+	VMULPS       128(BP), Z3, Z11
+	MOVQ         cT1+96(FP), BP
+	VMULPS       192(BP), Z4, Z12
+	VADDPS       Z9, Z5, Z5
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VMOVUPS      Z5, (DX)
+	VMOVUPS      Z6, 64(DX)
+	VMOVUPS      Z7, 128(DX)
+	VMOVUPS      Z8, 192(DX)
+	VMOVUPS      (DI), Z9
+	VMOVUPS      64(DI), Z10
+	VMOVUPS      128(DI), Z11
+	VMOVUPS      192(DI), Z12
+	VMOVUPS      (SI), Z13
+	VMOVUPS      64(SI), Z14
+	VMOVUPS      128(SI), Z15
+	VMOVUPS      192(SI), Z16
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      (BP), Z17
+	VSUBPS       Z13, Z17, Z17
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      64(BP), Z18
+	VSUBPS       Z14, Z18, Z18
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      128(BP), Z19
+	VSUBPS       Z15, Z19, Z19
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      192(BP), Z20
+	VSUBPS       Z16, Z20, Z20
+	MOVQ         lT2+112(FP), BP
+	VMULPS       (BP), Z17, Z17
+	MOVQ         lT2+112(FP), BP
+	VMULPS       64(BP), Z18, Z18
+	MOVQ         lT2+112(FP), BP
+	VMULPS       128(BP), Z19, Z19
+	MOVQ         lT2+112(FP), BP
+	VMULPS       192(BP), Z20, Z20
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	MOVQ         cT2+120(FP), BP
+	VMULPS       (BP), Z9, Z17
+	MOVQ         cT2+120(FP), BP
+	VMULPS       64(BP), Z10, Z18
+	MOVQ         cT2+120(FP), BP
+	VMULPS       128(BP), Z11, Z19
+	MOVQ         cT2+120(FP), BP
+	VMULPS       192(BP), Z12, Z20
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VMOVUPS      Z13, (SI)
+	VMOVUPS      Z14, 64(SI)
+	VMOVUPS      Z15, 128(SI)
+	VMOVUPS      Z16, 192(SI)
+	VADDPS       Z13, Z5, Z5
+	VMOVUPS      Z5, (AX)
+	VADDPS       Z14, Z6, Z5
+	VMOVUPS      Z5, 64(AX)
+	VADDPS       Z15, Z7, Z5
+	VMOVUPS      Z5, 128(AX)
+	VADDPS       Z16, Z8, Z5
+	VMOVUPS      Z5, 192(AX)
+	VMOVUPS      (CX), Z5
+	VMOVUPS      64(CX), Z6
+	VMOVUPS      128(CX), Z7
+	VMOVUPS      192(CX), Z8
+	VSUBPS       (R10), Z5, Z5
+	VSUBPS       64(R10), Z6, Z6
+	VSUBPS       128(R10), Z7, Z7
+	VSUBPS       192(R10), Z8, Z8
+	VDIVPS       (R9), Z5, Z5
+	VDIVPS       64(R9), Z6, Z6
+	VDIVPS       128(R9), Z7, Z7
+	VDIVPS       192(R9), Z8, Z8
+	VBROADCASTSS constc2d00000<>+0(SB), Z13
+	VMAXPS       Z5, Z13, Z5
+	VBROADCASTSS const42b20000<>+0(SB), Z13
+	VMINPS       Z5, Z13, Z5
+	VBROADCASTSS constc2d00000<>+0(SB), Z13
+	VMAXPS       Z6, Z13, Z6
+	VBROADCASTSS const42b20000<>+0(SB), Z13
+	VMINPS       Z6, Z13, Z6
+	VBROADCASTSS constc2d00000<>+0(SB), Z13
+	VMAXPS       Z7, Z13, Z7
+	VBROADCASTSS const42b20000<>+0(SB), Z13
+	VMINPS       Z7, Z13, Z7
+	VBROADCASTSS constc2d00000<>+0(SB), Z13
+	VMAXPS       Z8, Z13, Z8
+	VBROADCASTSS const42b20000<>+0(SB), Z13
+	VMINPS       Z8, Z13, Z8
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z5, Z13
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z6, Z14
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z7, Z15
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z8, Z16
+	VRNDSCALEPS  $0x00, Z13, Z13
+	VRNDSCALEPS  $0x00, Z14, Z14
+	VRNDSCALEPS  $0x00, Z15, Z15
+	VRNDSCALEPS  $0x00, Z16, Z16
+	VMULPS.BCST  const3f318000<>+0(SB), Z13, Z17
+	VMULPS.BCST  const3f318000<>+0(SB), Z14, Z18
+	VMULPS.BCST  const3f318000<>+0(SB), Z15, Z19
+	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z20
+	VSUBPS       Z17, Z5, Z5
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VMULPS.BCST  constb95e8083<>+0(SB), Z13, Z17
+	VMULPS.BCST  constb95e8083<>+0(SB), Z14, Z18
+	VMULPS.BCST  constb95e8083<>+0(SB), Z15, Z19
+	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z20
+	VSUBPS       Z17, Z5, Z5
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VMULPS.BCST  const39500d01<>+0(SB), Z5, Z17
+	VMULPS.BCST  const39500d01<>+0(SB), Z6, Z18
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z19
+	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z20
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z17, Z17
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VADDPS.BCST  const3c088889<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3c088889<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z17, Z17
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z17, Z17
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z17, Z17
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VADDPS.BCST  const3f000000<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3f000000<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z5, Z21
+	VMULPS       Z6, Z6, Z22
+	VMULPS       Z7, Z7, Z23
+	VMULPS       Z8, Z8, Z24
+	VMULPS       Z17, Z21, Z17
+	VMULPS       Z18, Z22, Z18
+	VMULPS       Z19, Z23, Z19
+	VMULPS       Z20, Z24, Z20
+	VADDPS       Z5, Z17, Z5
+	VADDPS       Z6, Z18, Z6
+	VADDPS       Z7, Z19, Z7
+	VADDPS       Z8, Z20, Z8
+	VADDPS.BCST  const3f800000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f800000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f800000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
+	VSCALEFPS    Z13, Z5, Z5
+	VSCALEFPS    Z14, Z6, Z6
+	VSCALEFPS    Z15, Z7, Z7
+	VSCALEFPS    Z16, Z8, Z8
+	VMULPS       (R9), Z5, Z5
+	VMULPS       64(R9), Z6, Z6
+	VMULPS       128(R9), Z7, Z7
+	VMULPS       192(R9), Z8, Z8
+	VSUBPS       (CX), Z5, Z5
+	VSUBPS       64(CX), Z6, Z6
+	VSUBPS       128(CX), Z7, Z7
+	VSUBPS       192(CX), Z8, Z8
+	VMOVUPS      (R11), Z13
+	VMULPS       (AX), Z13, Z13
+	VMOVUPS      64(R11), Z14
+	VMULPS       64(AX), Z14, Z14
+	VMOVUPS      128(R11), Z15
+	VMULPS       128(AX), Z15, Z15
+	VMOVUPS      192(R11), Z16
+	VMULPS       192(AX), Z16, Z16
+	VADDPS       Z13, Z5, Z5
+	VADDPS       Z14, Z6, Z6
+	VADDPS       Z15, Z7, Z7
+	VADDPS       Z16, Z8, Z8
+	VMULPS       (R8), Z5, Z5
+	VMULPS       64(R8), Z6, Z6
+	VMULPS       128(R8), Z7, Z7
+	VMULPS       192(R8), Z8, Z8
+	VADDPS       (CX), Z5, Z5
+	VADDPS       64(CX), Z6, Z6
+	VADDPS       128(CX), Z7, Z7
+	VADDPS       192(CX), Z8, Z8
+	VCMPPS       $0x1e, (R12), Z5, K1
+	VCMPPS       $0x1e, 64(R12), Z6, K2
+	VCMPPS       $0x1e, 128(R12), Z7, K3
+	VCMPPS       $0x1e, 192(R12), Z8, K4
+	VXORPS       Z13, Z13, Z13
+	MOVQ         reset+80(FP), BP
+	VBLENDMPS    (BP), Z5, K1, Z13
+	VXORPS       Z5, Z5, Z5
+	MOVQ         reset+80(FP), BP
+	VBLENDMPS    64(BP), Z6, K2, Z5
+	VXORPS       Z6, Z6, Z6
+	MOVQ         reset+80(FP), BP
+	VBLENDMPS    128(BP), Z7, K3, Z6
+	VXORPS       Z7, Z7, Z7
+	MOVQ         reset+80(FP), BP
+	VBLENDMPS    192(BP), Z8, K4, Z7
+	VMOVUPS      Z13, (CX)
+	VMOVUPS      Z5, 64(CX)
+	VMOVUPS      Z6, 128(CX)
+	VMOVUPS      Z7, 192(CX)
+	VPTESTMD     Z0, Z0, K5
+	VMOVDQU32    Z1, K5, (BX)
+	VPTESTMD     Z9, Z9, K5
+	VMOVDQU32    Z1, K5, (DI)
+	KMOVW        K1, BP
+	ORQ          BP, R15
+	VPTESTMD     Z2, Z2, K1
+	VMOVDQU32    Z1, K1, 64(BX)
+	VPTESTMD     Z10, Z10, K1
+	VMOVDQU32    Z1, K1, 64(DI)
+	KMOVW        K2, BP
+	SHLQ         $0x10, BP
+	ORQ          BP, R15
+	VPTESTMD     Z3, Z3, K1
+	VMOVDQU32    Z1, K1, 128(BX)
+	VPTESTMD     Z11, Z11, K1
+	VMOVDQU32    Z1, K1, 128(DI)
+	KMOVW        K3, BP
+	SHLQ         $0x20, BP
+	ORQ          BP, R15
+	VPTESTMD     Z4, Z4, K1
+	VMOVDQU32    Z1, K1, 192(BX)
+	VPTESTMD     Z12, Z12, K1
+	VMOVDQU32    Z1, K1, 192(DI)
+	KMOVW        K4, BP
+	SHLQ         $0x30, BP
+	ORQ          BP, R15
+	MOVQ         R15, (R13)
+	ADDQ         $0x08, R13
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	ADDQ         kStride+136(FP), R8
+	ADDQ         deltaStride+144(FP), R9
+	ADDQ         rhStride+152(FP), R10
+	ADDQ         resStride+160(FP), R11
+	ADDQ         thrStride+168(FP), R12
+	MOVQ         resetStride+176(FP), R15
+	ADDQ         R15, reset+80(FP)
+	MOVQ         lT1Stride+184(FP), R15
+	ADDQ         R15, lT1+88(FP)
+	MOVQ         cT1Stride+192(FP), R15
+	ADDQ         R15, cT1+96(FP)
+	MOVQ         bT1Stride+200(FP), R15
+	ADDQ         R15, bT1+104(FP)
+	MOVQ         lT2Stride+208(FP), R15
+	ADDQ         R15, lT2+112(FP)
+	MOVQ         cT2Stride+216(FP), R15
+	ADDQ         R15, cT2+120(FP)
+	MOVQ         bT2Stride+224(FP), R15
+	ADDQ         R15, bT2+128(FP)
+	DECQ         R14
+	JNZ          ExponentialTraced2AVX512_block
+
+ExponentialTraced2AVX512_done:
+	VZEROUPPER
+	RET
+
+// func exponentialTraced2AVX2(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·exponentialTraced2AVX2(SB), $576-248
+	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 3 at a time; between distant reads, 1 values reloaded from their streams, 2 kept on the stack.
+	LEAQ     (SP), AX
+	ADDQ     $0x3f, AX
+	ANDQ     $-64, AX
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLD   $0x10, Y0, Y0
+	MOVQ     v+0(FP), CX
+	MOVQ     t1+8(FP), DX
+	MOVQ     x1+16(FP), BX
+	MOVQ     t2+24(FP), SI
+	MOVQ     x2+32(FP), DI
+	MOVQ     k+40(FP), R8
+	MOVQ     delta+48(FP), R9
+	MOVQ     rh+56(FP), R10
+	MOVQ     res+64(FP), R11
+	MOVQ     thr+72(FP), R12
+	MOVQ     spikes+232(FP), R13
+	MOVQ     blocks+240(FP), R14
+	TESTQ    R14, R14
+	JZ       ExponentialTraced2AVX2_done
+
+ExponentialTraced2AVX2_block:
+	XORQ       R15, R15
+	VMOVUPS    (BX), Y0
+	VMOVUPS    32(BX), Y1
+	VMOVUPS    64(BX), Y2
+	VMOVUPS    (DX), Y3
+	VMOVUPS    32(DX), Y4
+	VMOVUPS    64(DX), Y5
+	MOVQ       bT1+104(FP), BP
+	VMOVUPS    (BP), Y6
+	VSUBPS     Y3, Y6, Y6
+	MOVQ       bT1+104(FP), BP
+	VMOVUPS    32(BP), Y7
+	VSUBPS     Y4, Y7, Y7
+	MOVQ       bT1+104(FP), BP
+	VMOVUPS    64(BP), Y8
+	VSUBPS     Y5, Y8, Y8
+	MOVQ       lT1+88(FP), BP
+	MOVQ       lT1+88(FP), BP
+	VMULPS     (BP), Y6, Y6
+	MOVQ       lT1+88(FP), BP
+	MOVQ       lT1+88(FP), BP
+	VMULPS     32(BP), Y7, Y7
+	MOVQ       lT1+88(FP), BP
+	MOVQ       lT1+88(FP), BP
+	VMULPS     64(BP), Y8, Y8
+	VADDPS     Y6, Y3, Y3
+	VADDPS     Y7, Y4, Y4
+	VADDPS     Y8, Y5, Y5
+	MOVQ       cT1+96(FP), BP
+	MOVQ       cT1+96(FP), BP
+	VMULPS     (BP), Y0, Y0
+	MOVQ       cT1+96(FP), BP
+	MOVQ       cT1+96(FP), BP
+	VMULPS     32(BP), Y1, Y1
+	MOVQ       cT1+96(FP), BP
+	MOVQ       cT1+96(FP), BP
+	VMULPS     64(BP), Y2, Y2
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VMOVUPS    Y0, (DX)
+	VMOVUPS    Y1, 32(DX)
+	VMOVUPS    Y2, 64(DX)
+	VMOVUPS    (DI), Y3
+	VMOVUPS    32(DI), Y4
+	VMOVUPS    64(DI), Y5
+	VMOVUPS    (SI), Y6
+	VMOVUPS    32(SI), Y7
+	VMOVUPS    64(SI), Y8
+	MOVQ       bT2+128(FP), BP
+	VMOVUPS    (BP), Y9
+	VSUBPS     Y6, Y9, Y9
+	MOVQ       bT2+128(FP), BP
+	VMOVUPS    32(BP), Y10
+	VSUBPS     Y7, Y10, Y10
+	MOVQ       bT2+128(FP), BP
+	VMOVUPS    64(BP), Y11
+	VSUBPS     Y8, Y11, Y11
+	MOVQ       lT2+112(FP), BP
+	MOVQ       lT2+112(FP), BP
+	VMULPS     (BP), Y9, Y9
+	MOVQ       lT2+112(FP), BP
+	MOVQ       lT2+112(FP), BP
+	VMULPS     32(BP), Y10, Y10
+	MOVQ       lT2+112(FP), BP
+	MOVQ       lT2+112(FP), BP
+	VMULPS     64(BP), Y11, Y11
+	VADDPS     Y9, Y6, Y6
+	VADDPS     Y10, Y7, Y7
+	VADDPS     Y11, Y8, Y8
+	MOVQ       cT2+120(FP), BP
+	MOVQ       cT2+120(FP), BP
+	VMULPS     (BP), Y3, Y3
+	MOVQ       cT2+120(FP), BP
+	MOVQ       cT2+120(FP), BP
+	VMULPS     32(BP), Y4, Y4
+	MOVQ       cT2+120(FP), BP
+	MOVQ       cT2+120(FP), BP
+	VMULPS     64(BP), Y5, Y5
+	VADDPS     Y3, Y6, Y3
+	VADDPS     Y4, Y7, Y4
+	VADDPS     Y5, Y8, Y5
+	VMOVUPS    Y3, (SI)
+	VMOVUPS    Y4, 32(SI)
+	VMOVUPS    Y5, 64(SI)
+	VADDPS     Y3, Y0, Y0
+	VMOVUPS    Y0, (AX)
+	VADDPS     Y4, Y1, Y0
+	VMOVUPS    Y0, 32(AX)
+	VADDPS     Y5, Y2, Y0
+	VMOVUPS    Y0, 64(AX)
+	VMOVUPS    (CX), Y0
+	VMOVUPS    32(CX), Y1
+	VMOVUPS    64(CX), Y2
+	VSUBPS     (R10), Y0, Y0
+	VSUBPS     32(R10), Y1, Y1
+	VSUBPS     64(R10), Y2, Y2
+	VDIVPS     (R9), Y0, Y0
+	VDIVPS     32(R9), Y1, Y1
+	VDIVPS     64(R9), Y2, Y2
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y0, Y3, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y0, Y3, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y1, Y3, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y1, Y3, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y2, Y3, Y2
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y2, Y3, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS    Y3, 256(AX)
+	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS    Y4, 288(AX)
+	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS    Y5, 320(AX)
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS     Y3, Y0, Y0
+	VSUBPS     Y4, Y1, Y1
+	VSUBPS     Y5, Y2, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y0, Y6
+	VMULPS     Y1, Y1, Y7
+	VMULPS     Y2, Y2, Y8
+	VMULPS     Y3, Y6, Y3
+	VMULPS     Y4, Y7, Y4
+	VMULPS     Y5, Y8, Y5
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
+	VCVTTPS2DQ 256(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y0, Y0
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y0, Y0
+	VCVTTPS2DQ 288(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y1, Y1
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y1, Y1
+	VCVTTPS2DQ 320(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y2, Y2
+	VMULPS     (R9), Y0, Y0
+	VMULPS     32(R9), Y1, Y1
+	VMULPS     64(R9), Y2, Y2
+	VSUBPS     (CX), Y0, Y0
+	VSUBPS     32(CX), Y1, Y1
+	VSUBPS     64(CX), Y2, Y2
+	VMOVUPS    (AX), Y3
+	VMULPS     (R11), Y3, Y3
+	VMOVUPS    32(AX), Y4
+	VMULPS     32(R11), Y4, Y4
+	VMOVUPS    64(AX), Y5
+	VMULPS     64(R11), Y5, Y5
+	VADDPS     Y3, Y0, Y0
+	VADDPS     Y4, Y1, Y1
+	VADDPS     Y5, Y2, Y2
+	VMULPS     (R8), Y0, Y0
+	VMULPS     32(R8), Y1, Y1
+	VMULPS     64(R8), Y2, Y2
+	VADDPS     (CX), Y0, Y0
+	VADDPS     32(CX), Y1, Y1
+	VADDPS     64(CX), Y2, Y2
+	VCMPPS     $0x1e, (R12), Y0, Y3
+	VCMPPS     $0x1e, 32(R12), Y1, Y4
+	VCMPPS     $0x1e, 64(R12), Y2, Y5
+	MOVQ       reset+80(FP), BP
+	VBLENDVPS  Y3, (BP), Y0, Y0
+	MOVQ       reset+80(FP), BP
+	VBLENDVPS  Y4, 32(BP), Y1, Y1
+	MOVQ       reset+80(FP), BP
+	VBLENDVPS  Y5, 64(BP), Y2, Y2
+	VMOVUPS    Y0, (CX)
+	VMOVUPS    Y1, 32(CX)
+	VMOVUPS    Y2, 64(CX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, (BX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, (DI)
+	VMOVMSKPS  Y3, BP
+	ORQ        BP, R15
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 32(BX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 32(DI)
+	VMOVMSKPS  Y4, BP
+	SHLQ       $0x08, BP
+	ORQ        BP, R15
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 64(BX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 64(DI)
+	VMOVMSKPS  Y5, BP
+	SHLQ       $0x10, BP
+	ORQ        BP, R15
+	VMOVUPS    96(BX), Y0
+	VMOVUPS    128(BX), Y1
+	VMOVUPS    160(BX), Y2
+	VMOVUPS    96(DX), Y3
+	VMOVUPS    128(DX), Y4
+	VMOVUPS    160(DX), Y5
+	MOVQ       bT1+104(FP), BP
+	VMOVUPS    96(BP), Y6
+	VSUBPS     Y3, Y6, Y6
+	MOVQ       bT1+104(FP), BP
+	VMOVUPS    128(BP), Y7
+	VSUBPS     Y4, Y7, Y7
+	MOVQ       bT1+104(FP), BP
+	VMOVUPS    160(BP), Y8
+	VSUBPS     Y5, Y8, Y8
+	MOVQ       lT1+88(FP), BP
+	MOVQ       lT1+88(FP), BP
+	VMULPS     96(BP), Y6, Y6
+	MOVQ       lT1+88(FP), BP
+	MOVQ       lT1+88(FP), BP
+	VMULPS     128(BP), Y7, Y7
+	MOVQ       lT1+88(FP), BP
+	MOVQ       lT1+88(FP), BP
+	VMULPS     160(BP), Y8, Y8
+	VADDPS     Y6, Y3, Y3
+	VADDPS     Y7, Y4, Y4
+	VADDPS     Y8, Y5, Y5
+	MOVQ       cT1+96(FP), BP
+	MOVQ       cT1+96(FP), BP
+	VMULPS     96(BP), Y0, Y0
+	MOVQ       cT1+96(FP), BP
+	MOVQ       cT1+96(FP), BP
+	VMULPS     128(BP), Y1, Y1
+	MOVQ       cT1+96(FP), BP
+	MOVQ       cT1+96(FP), BP
+	VMULPS     160(BP), Y2, Y2
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VMOVUPS    Y0, 96(DX)
+	VMOVUPS    Y1, 128(DX)
+	VMOVUPS    Y2, 160(DX)
+	VMOVUPS    96(DI), Y3
+	VMOVUPS    128(DI), Y4
+	VMOVUPS    160(DI), Y5
+	VMOVUPS    96(SI), Y6
+	VMOVUPS    128(SI), Y7
+	VMOVUPS    160(SI), Y8
+	MOVQ       bT2+128(FP), BP
+	VMOVUPS    96(BP), Y9
+	VSUBPS     Y6, Y9, Y9
+	MOVQ       bT2+128(FP), BP
+	VMOVUPS    128(BP), Y10
+	VSUBPS     Y7, Y10, Y10
+	MOVQ       bT2+128(FP), BP
+	VMOVUPS    160(BP), Y11
+	VSUBPS     Y8, Y11, Y11
+	MOVQ       lT2+112(FP), BP
+	MOVQ       lT2+112(FP), BP
+	VMULPS     96(BP), Y9, Y9
+	MOVQ       lT2+112(FP), BP
+	MOVQ       lT2+112(FP), BP
+	VMULPS     128(BP), Y10, Y10
+	MOVQ       lT2+112(FP), BP
+	MOVQ       lT2+112(FP), BP
+	VMULPS     160(BP), Y11, Y11
+	VADDPS     Y9, Y6, Y6
+	VADDPS     Y10, Y7, Y7
+	VADDPS     Y11, Y8, Y8
+	MOVQ       cT2+120(FP), BP
+	MOVQ       cT2+120(FP), BP
+	VMULPS     96(BP), Y3, Y3
+	MOVQ       cT2+120(FP), BP
+	MOVQ       cT2+120(FP), BP
+	VMULPS     128(BP), Y4, Y4
+	MOVQ       cT2+120(FP), BP
+	MOVQ       cT2+120(FP), BP
+	VMULPS     160(BP), Y5, Y5
+	VADDPS     Y3, Y6, Y3
+	VADDPS     Y4, Y7, Y4
+	VADDPS     Y5, Y8, Y5
+	VMOVUPS    Y3, 96(SI)
+	VMOVUPS    Y4, 128(SI)
+	VMOVUPS    Y5, 160(SI)
+	VADDPS     Y3, Y0, Y0
+	VMOVUPS    Y0, 96(AX)
+	VADDPS     Y4, Y1, Y0
+	VMOVUPS    Y0, 128(AX)
+	VADDPS     Y5, Y2, Y0
+	VMOVUPS    Y0, 160(AX)
+	VMOVUPS    96(CX), Y0
+	VMOVUPS    128(CX), Y1
+	VMOVUPS    160(CX), Y2
+	VSUBPS     96(R10), Y0, Y0
+	VSUBPS     128(R10), Y1, Y1
+	VSUBPS     160(R10), Y2, Y2
+	VDIVPS     96(R9), Y0, Y0
+	VDIVPS     128(R9), Y1, Y1
+	VDIVPS     160(R9), Y2, Y2
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y0, Y3, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y0, Y3, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y1, Y3, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y1, Y3, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y2, Y3, Y2
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y2, Y3, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS    Y3, 352(AX)
+	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS    Y4, 384(AX)
+	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS    Y5, 416(AX)
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS     Y3, Y0, Y0
+	VSUBPS     Y4, Y1, Y1
+	VSUBPS     Y5, Y2, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y0, Y6
+	VMULPS     Y1, Y1, Y7
+	VMULPS     Y2, Y2, Y8
+	VMULPS     Y3, Y6, Y3
+	VMULPS     Y4, Y7, Y4
+	VMULPS     Y5, Y8, Y5
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
+	VCVTTPS2DQ 352(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y0, Y0
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y0, Y0
+	VCVTTPS2DQ 384(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y1, Y1
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y1, Y1
+	VCVTTPS2DQ 416(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y2, Y2
+	VMULPS     96(R9), Y0, Y0
+	VMULPS     128(R9), Y1, Y1
+	VMULPS     160(R9), Y2, Y2
+	VSUBPS     96(CX), Y0, Y0
+	VSUBPS     128(CX), Y1, Y1
+	VSUBPS     160(CX), Y2, Y2
+	VMOVUPS    96(AX), Y3
+	VMULPS     96(R11), Y3, Y3
+	VMOVUPS    128(AX), Y4
+	VMULPS     128(R11), Y4, Y4
+	VMOVUPS    160(AX), Y5
+	VMULPS     160(R11), Y5, Y5
+	VADDPS     Y3, Y0, Y0
+	VADDPS     Y4, Y1, Y1
+	VADDPS     Y5, Y2, Y2
+	VMULPS     96(R8), Y0, Y0
+	VMULPS     128(R8), Y1, Y1
+	VMULPS     160(R8), Y2, Y2
+	VADDPS     96(CX), Y0, Y0
+	VADDPS     128(CX), Y1, Y1
+	VADDPS     160(CX), Y2, Y2
+	VCMPPS     $0x1e, 96(R12), Y0, Y3
+	VCMPPS     $0x1e, 128(R12), Y1, Y4
+	VCMPPS     $0x1e, 160(R12), Y2, Y5
+	MOVQ       reset+80(FP), BP
+	VBLENDVPS  Y3, 96(BP), Y0, Y0
+	MOVQ       reset+80(FP), BP
+	VBLENDVPS  Y4, 128(BP), Y1, Y1
+	MOVQ       reset+80(FP), BP
+	VBLENDVPS  Y5, 160(BP), Y2, Y2
+	VMOVUPS    Y0, 96(CX)
+	VMOVUPS    Y1, 128(CX)
+	VMOVUPS    Y2, 160(CX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 96(BX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 96(DI)
+	VMOVMSKPS  Y3, BP
+	SHLQ       $0x18, BP
+	ORQ        BP, R15
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 128(BX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 128(DI)
+	VMOVMSKPS  Y4, BP
+	SHLQ       $0x20, BP
+	ORQ        BP, R15
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 160(BX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 160(DI)
+	VMOVMSKPS  Y5, BP
+	SHLQ       $0x28, BP
+	ORQ        BP, R15
+	VMOVUPS    192(BX), Y0
+	VMOVUPS    224(BX), Y1
+	VMOVUPS    192(DX), Y2
+	VMOVUPS    224(DX), Y3
+	MOVQ       bT1+104(FP), BP
+	VMOVUPS    192(BP), Y4
+	VSUBPS     Y2, Y4, Y4
+	MOVQ       bT1+104(FP), BP
+	VMOVUPS    224(BP), Y5
+	VSUBPS     Y3, Y5, Y5
+	MOVQ       lT1+88(FP), BP
+	MOVQ       lT1+88(FP), BP
+	VMULPS     192(BP), Y4, Y4
+	MOVQ       lT1+88(FP), BP
+	MOVQ       lT1+88(FP), BP
+	VMULPS     224(BP), Y5, Y5
+	VADDPS     Y4, Y2, Y2
+	VADDPS     Y5, Y3, Y3
+	MOVQ       cT1+96(FP), BP
+	MOVQ       cT1+96(FP), BP
+	VMULPS     192(BP), Y0, Y0
+	MOVQ       cT1+96(FP), BP
+	MOVQ       cT1+96(FP), BP
+	VMULPS     224(BP), Y1, Y1
+	VADDPS     Y0, Y2, Y0
+	VADDPS     Y1, Y3, Y1
+	VMOVUPS    Y0, 192(DX)
+	VMOVUPS    Y1, 224(DX)
+	VMOVUPS    192(DI), Y2
+	VMOVUPS    224(DI), Y3
+	VMOVUPS    192(SI), Y4
+	VMOVUPS    224(SI), Y5
+	MOVQ       bT2+128(FP), BP
+	VMOVUPS    192(BP), Y6
+	VSUBPS     Y4, Y6, Y6
+	MOVQ       bT2+128(FP), BP
+	VMOVUPS    224(BP), Y7
+	VSUBPS     Y5, Y7, Y7
+	MOVQ       lT2+112(FP), BP
+	MOVQ       lT2+112(FP), BP
+	VMULPS     192(BP), Y6, Y6
+	MOVQ       lT2+112(FP), BP
+	MOVQ       lT2+112(FP), BP
+	VMULPS     224(BP), Y7, Y7
+	VADDPS     Y6, Y4, Y4
+	VADDPS     Y7, Y5, Y5
+	MOVQ       cT2+120(FP), BP
+	MOVQ       cT2+120(FP), BP
+	VMULPS     192(BP), Y2, Y2
+	MOVQ       cT2+120(FP), BP
+	MOVQ       cT2+120(FP), BP
+	VMULPS     224(BP), Y3, Y3
+	VADDPS     Y2, Y4, Y2
+	VADDPS     Y3, Y5, Y3
+	VMOVUPS    Y2, 192(SI)
+	VMOVUPS    Y3, 224(SI)
+	VADDPS     Y2, Y0, Y0
+	VMOVUPS    Y0, 192(AX)
+	VADDPS     Y3, Y1, Y0
+	VMOVUPS    Y0, 224(AX)
+	VMOVUPS    192(CX), Y0
+	VMOVUPS    224(CX), Y1
+	VSUBPS     192(R10), Y0, Y0
+	VSUBPS     224(R10), Y1, Y1
+	VDIVPS     192(R9), Y0, Y0
+	VDIVPS     224(R9), Y1, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y2
+	VMAXPS     Y0, Y2, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y2
+	VMINPS     Y0, Y2, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y2
+	VMAXPS     Y1, Y2, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y2
+	VMINPS     Y1, Y2, Y1
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y3
+	VADDPS     vconst4b400000<>+0(SB), Y2, Y2
+	VSUBPS     vconst4b400000<>+0(SB), Y2, Y2
+	VMOVUPS    Y2, 448(AX)
+	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS    Y3, 480(AX)
+	VMULPS     vconst3f318000<>+0(SB), Y2, Y4
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y5
+	VSUBPS     Y4, Y0, Y0
+	VSUBPS     Y5, Y1, Y1
+	VMULPS     vconstb95e8083<>+0(SB), Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
+	VSUBPS     Y2, Y0, Y0
+	VSUBPS     Y3, Y1, Y1
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y3
+	VADDPS     vconst3ab60b61<>+0(SB), Y2, Y2
+	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
+	VMULPS     Y0, Y2, Y2
+	VMULPS     Y1, Y3, Y3
+	VADDPS     vconst3c088889<>+0(SB), Y2, Y2
+	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
+	VMULPS     Y0, Y2, Y2
+	VMULPS     Y1, Y3, Y3
+	VADDPS     vconst3d2aaaab<>+0(SB), Y2, Y2
+	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
+	VMULPS     Y0, Y2, Y2
+	VMULPS     Y1, Y3, Y3
+	VADDPS     vconst3e2aaaab<>+0(SB), Y2, Y2
+	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
+	VMULPS     Y0, Y2, Y2
+	VMULPS     Y1, Y3, Y3
+	VADDPS     vconst3f000000<>+0(SB), Y2, Y2
+	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
+	VMULPS     Y0, Y0, Y4
+	VMULPS     Y1, Y1, Y5
+	VMULPS     Y2, Y4, Y2
+	VMULPS     Y3, Y5, Y3
+	VADDPS     Y0, Y2, Y0
+	VADDPS     Y1, Y3, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VCVTTPS2DQ 448(AX), Y2
+	VPSRAD     $0x01, Y2, Y3
+	VPSUBD     Y3, Y2, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VPADDD     Y2, Y0, Y0
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VMULPS     Y2, Y0, Y0
+	VCVTTPS2DQ 480(AX), Y2
+	VPSRAD     $0x01, Y2, Y3
+	VPSUBD     Y3, Y2, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VPADDD     Y2, Y1, Y1
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VMULPS     Y2, Y1, Y1
+	VMULPS     192(R9), Y0, Y0
+	VMULPS     224(R9), Y1, Y1
+	VSUBPS     192(CX), Y0, Y0
+	VSUBPS     224(CX), Y1, Y1
+	VMOVUPS    192(AX), Y2
+	VMULPS     192(R11), Y2, Y2
+	VMOVUPS    224(AX), Y3
+	VMULPS     224(R11), Y3, Y3
+	VADDPS     Y2, Y0, Y0
+	VADDPS     Y3, Y1, Y1
+	VMULPS     192(R8), Y0, Y0
+	VMULPS     224(R8), Y1, Y1
+	VADDPS     192(CX), Y0, Y0
+	VADDPS     224(CX), Y1, Y1
+	VCMPPS     $0x1e, 192(R12), Y0, Y2
+	VCMPPS     $0x1e, 224(R12), Y1, Y3
+	MOVQ       reset+80(FP), BP
+	VBLENDVPS  Y2, 192(BP), Y0, Y0
+	MOVQ       reset+80(FP), BP
+	VBLENDVPS  Y3, 224(BP), Y1, Y1
+	VMOVUPS    Y0, 192(CX)
+	VMOVUPS    Y1, 224(CX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 192(BX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 192(DI)
+	VMOVMSKPS  Y2, BP
+	SHLQ       $0x30, BP
+	ORQ        BP, R15
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 224(BX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 224(DI)
+	VMOVMSKPS  Y3, BP
+	SHLQ       $0x38, BP
+	ORQ        BP, R15
+	MOVQ       R15, (R13)
+	ADDQ       $0x08, R13
+	ADDQ       $0x00000100, CX
+	ADDQ       $0x00000100, DX
+	ADDQ       $0x00000100, BX
+	ADDQ       $0x00000100, SI
+	ADDQ       $0x00000100, DI
+	ADDQ       kStride+136(FP), R8
+	ADDQ       deltaStride+144(FP), R9
+	ADDQ       rhStride+152(FP), R10
+	ADDQ       resStride+160(FP), R11
+	ADDQ       thrStride+168(FP), R12
+	MOVQ       resetStride+176(FP), R15
+	ADDQ       R15, reset+80(FP)
+	MOVQ       lT1Stride+184(FP), R15
+	ADDQ       R15, lT1+88(FP)
+	MOVQ       cT1Stride+192(FP), R15
+	ADDQ       R15, cT1+96(FP)
+	MOVQ       bT1Stride+200(FP), R15
+	ADDQ       R15, bT1+104(FP)
+	MOVQ       lT2Stride+208(FP), R15
+	ADDQ       R15, lT2+112(FP)
+	MOVQ       cT2Stride+216(FP), R15
+	ADDQ       R15, cT2+120(FP)
+	MOVQ       bT2Stride+224(FP), R15
+	ADDQ       R15, bT2+128(FP)
+	DECQ       R14
+	JNZ        ExponentialTraced2AVX2_block
+
+ExponentialTraced2AVX2_done:
+	VZEROUPPER
+	RET
+
+// func exponentialTraced2UniformAVX512(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512DQ, AVX512F
+TEXT ·exponentialTraced2UniformAVX512(SB), NOSPLIT, $328-104
+	// 0 scalars held in registers, 24 read from memory where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
+	VMOVSS   const3f800000<>+0(SB), X0
+	VDIVSS   delta+44(FP), X0, X0
+	VMOVSS   X0, (SP)
+	LEAQ     8(SP), AX
+	ADDQ     $0x3f, AX
+	ANDQ     $-64, AX
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     v+0(FP), CX
+	MOVQ     t1+8(FP), DX
+	MOVQ     x1+16(FP), BX
+	MOVQ     t2+24(FP), SI
+	MOVQ     x2+32(FP), DI
+	MOVQ     spikes+88(FP), R8
+	MOVQ     blocks+96(FP), R9
+	TESTQ    R9, R9
+	JZ       ExponentialTraced2UniformAVX512_done
+
+	// Which loop: the second if every divisor is ±2^k with a normal
+	// reciprocal, by which it multiplies (the division's bits).
+	MOVL  delta+44(FP), R10
+	TESTL $0x007fffff, R10
+	JNZ   ExponentialTraced2UniformAVX512_block
+	SHRL  $0x17, R10
+	ANDL  $0x000000ff, R10
+	DECL  R10
+	CMPL  R10, $0x000000fc
+	JA    ExponentialTraced2UniformAVX512_block
+	JMP   ExponentialTraced2UniformAVX512_reciprocal_block
+
+ExponentialTraced2UniformAVX512_block:
+	XORQ         R10, R10
+	VMOVUPS      (BX), Z0
+	VMOVUPS      64(BX), Z2
+	VMOVUPS      128(BX), Z3
+	VMOVUPS      192(BX), Z4
+	VMOVUPS      (DX), Z5
+	VMOVUPS      64(DX), Z6
+	VMOVUPS      128(DX), Z7
+	VMOVUPS      192(DX), Z8
+	VBROADCASTSS bT1+72(FP), Z9
+	VSUBPS       Z5, Z9, Z9
+	VBROADCASTSS bT1+72(FP), Z10
+	VSUBPS       Z6, Z10, Z10
+	VBROADCASTSS bT1+72(FP), Z11
+	VSUBPS       Z7, Z11, Z11
+	VBROADCASTSS bT1+72(FP), Z12
+	VSUBPS       Z8, Z12, Z12
+	VMULPS.BCST  lT1+64(FP), Z9, Z9
+	VMULPS.BCST  lT1+64(FP), Z10, Z10
+	VMULPS.BCST  lT1+64(FP), Z11, Z11
+	VMULPS.BCST  lT1+64(FP), Z12, Z12
+	VADDPS       Z9, Z5, Z5
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VMULPS.BCST  cT1+68(FP), Z0, Z9
+	VMULPS.BCST  cT1+68(FP), Z2, Z10
+	VMULPS.BCST  cT1+68(FP), Z3, Z11
+	VMULPS.BCST  cT1+68(FP), Z4, Z12
+	VADDPS       Z9, Z5, Z5
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VMOVUPS      Z5, (DX)
+	VMOVUPS      Z6, 64(DX)
+	VMOVUPS      Z7, 128(DX)
+	VMOVUPS      Z8, 192(DX)
+	VMOVUPS      (DI), Z9
+	VMOVUPS      64(DI), Z10
+	VMOVUPS      128(DI), Z11
+	VMOVUPS      192(DI), Z12
+	VMOVUPS      (SI), Z13
+	VMOVUPS      64(SI), Z14
+	VMOVUPS      128(SI), Z15
+	VMOVUPS      192(SI), Z16
+	VBROADCASTSS bT2+84(FP), Z17
+	VSUBPS       Z13, Z17, Z17
+	VBROADCASTSS bT2+84(FP), Z18
+	VSUBPS       Z14, Z18, Z18
+	VBROADCASTSS bT2+84(FP), Z19
+	VSUBPS       Z15, Z19, Z19
+	VBROADCASTSS bT2+84(FP), Z20
+	VSUBPS       Z16, Z20, Z20
+	VMULPS.BCST  lT2+76(FP), Z17, Z17
+	VMULPS.BCST  lT2+76(FP), Z18, Z18
+	VMULPS.BCST  lT2+76(FP), Z19, Z19
+	VMULPS.BCST  lT2+76(FP), Z20, Z20
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VMULPS.BCST  cT2+80(FP), Z9, Z17
+	VMULPS.BCST  cT2+80(FP), Z10, Z18
+	VMULPS.BCST  cT2+80(FP), Z11, Z19
+	VMULPS.BCST  cT2+80(FP), Z12, Z20
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VMOVUPS      Z13, (SI)
+	VMOVUPS      Z14, 64(SI)
+	VMOVUPS      Z15, 128(SI)
+	VMOVUPS      Z16, 192(SI)
+	VADDPS       Z13, Z5, Z5
+	VMOVUPS      Z5, (AX)
+	VADDPS       Z14, Z6, Z5
+	VMOVUPS      Z5, 64(AX)
+	VADDPS       Z15, Z7, Z5
+	VMOVUPS      Z5, 128(AX)
+	VADDPS       Z16, Z8, Z5
+	VMOVUPS      Z5, 192(AX)
+	VMOVUPS      (CX), Z5
+	VMOVUPS      64(CX), Z6
+	VMOVUPS      128(CX), Z7
+	VMOVUPS      192(CX), Z8
+	VSUBPS.BCST  rh+48(FP), Z5, Z5
+	VSUBPS.BCST  rh+48(FP), Z6, Z6
+	VSUBPS.BCST  rh+48(FP), Z7, Z7
+	VSUBPS.BCST  rh+48(FP), Z8, Z8
+	VDIVPS.BCST  delta+44(FP), Z5, Z5
+	VDIVPS.BCST  delta+44(FP), Z6, Z6
+	VDIVPS.BCST  delta+44(FP), Z7, Z7
+	VDIVPS.BCST  delta+44(FP), Z8, Z8
+	VBROADCASTSS constc2d00000<>+0(SB), Z13
+	VMAXPS       Z5, Z13, Z5
+	VBROADCASTSS const42b20000<>+0(SB), Z13
+	VMINPS       Z5, Z13, Z5
+	VBROADCASTSS constc2d00000<>+0(SB), Z13
+	VMAXPS       Z6, Z13, Z6
+	VBROADCASTSS const42b20000<>+0(SB), Z13
+	VMINPS       Z6, Z13, Z6
+	VBROADCASTSS constc2d00000<>+0(SB), Z13
+	VMAXPS       Z7, Z13, Z7
+	VBROADCASTSS const42b20000<>+0(SB), Z13
+	VMINPS       Z7, Z13, Z7
+	VBROADCASTSS constc2d00000<>+0(SB), Z13
+	VMAXPS       Z8, Z13, Z8
+	VBROADCASTSS const42b20000<>+0(SB), Z13
+	VMINPS       Z8, Z13, Z8
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z5, Z13
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z6, Z14
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z7, Z15
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z8, Z16
+	VRNDSCALEPS  $0x00, Z13, Z13
+	VRNDSCALEPS  $0x00, Z14, Z14
+	VRNDSCALEPS  $0x00, Z15, Z15
+	VRNDSCALEPS  $0x00, Z16, Z16
+	VMULPS.BCST  const3f318000<>+0(SB), Z13, Z17
+	VMULPS.BCST  const3f318000<>+0(SB), Z14, Z18
+	VMULPS.BCST  const3f318000<>+0(SB), Z15, Z19
+	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z20
+	VSUBPS       Z17, Z5, Z5
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VMULPS.BCST  constb95e8083<>+0(SB), Z13, Z17
+	VMULPS.BCST  constb95e8083<>+0(SB), Z14, Z18
+	VMULPS.BCST  constb95e8083<>+0(SB), Z15, Z19
+	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z20
+	VSUBPS       Z17, Z5, Z5
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VMULPS.BCST  const39500d01<>+0(SB), Z5, Z17
+	VMULPS.BCST  const39500d01<>+0(SB), Z6, Z18
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z19
+	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z20
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z17, Z17
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VADDPS.BCST  const3c088889<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3c088889<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z17, Z17
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z17, Z17
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z17, Z17
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VADDPS.BCST  const3f000000<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3f000000<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z5, Z21
+	VMULPS       Z6, Z6, Z22
+	VMULPS       Z7, Z7, Z23
+	VMULPS       Z8, Z8, Z24
+	VMULPS       Z17, Z21, Z17
+	VMULPS       Z18, Z22, Z18
+	VMULPS       Z19, Z23, Z19
+	VMULPS       Z20, Z24, Z20
+	VADDPS       Z5, Z17, Z5
+	VADDPS       Z6, Z18, Z6
+	VADDPS       Z7, Z19, Z7
+	VADDPS       Z8, Z20, Z8
+	VADDPS.BCST  const3f800000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f800000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f800000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
+	VSCALEFPS    Z13, Z5, Z5
+	VSCALEFPS    Z14, Z6, Z6
+	VSCALEFPS    Z15, Z7, Z7
+	VSCALEFPS    Z16, Z8, Z8
+	VMULPS.BCST  delta+44(FP), Z5, Z5
+	VMULPS.BCST  delta+44(FP), Z6, Z6
+	VMULPS.BCST  delta+44(FP), Z7, Z7
+	VMULPS.BCST  delta+44(FP), Z8, Z8
+	VSUBPS       (CX), Z5, Z5
+	VSUBPS       64(CX), Z6, Z6
+	VSUBPS       128(CX), Z7, Z7
+	VSUBPS       192(CX), Z8, Z8
+	VBROADCASTSS res+52(FP), Z13
+	VMULPS       (AX), Z13, Z13
+	VBROADCASTSS res+52(FP), Z14
+	VMULPS       64(AX), Z14, Z14
+	VBROADCASTSS res+52(FP), Z15
+	VMULPS       128(AX), Z15, Z15
+	VBROADCASTSS res+52(FP), Z16
+	VMULPS       192(AX), Z16, Z16
+	VADDPS       Z13, Z5, Z5
+	VADDPS       Z14, Z6, Z6
+	VADDPS       Z15, Z7, Z7
+	VADDPS       Z16, Z8, Z8
+	VMULPS.BCST  k+40(FP), Z5, Z5
+	VMULPS.BCST  k+40(FP), Z6, Z6
+	VMULPS.BCST  k+40(FP), Z7, Z7
+	VMULPS.BCST  k+40(FP), Z8, Z8
+	VADDPS       (CX), Z5, Z5
+	VADDPS       64(CX), Z6, Z6
+	VADDPS       128(CX), Z7, Z7
+	VADDPS       192(CX), Z8, Z8
+	VBROADCASTSS thr+56(FP), Z13
+	VCMPPS       $0x1e, Z13, Z5, K1
+	VBROADCASTSS thr+56(FP), Z13
+	VCMPPS       $0x1e, Z13, Z6, K2
+	VBROADCASTSS thr+56(FP), Z13
+	VCMPPS       $0x1e, Z13, Z7, K3
+	VBROADCASTSS thr+56(FP), Z13
+	VCMPPS       $0x1e, Z13, Z8, K4
+	VXORPS       Z13, Z13, Z13
+	VBROADCASTSS reset+60(FP), Z14
+	VBLENDMPS    Z14, Z5, K1, Z13
+	VXORPS       Z5, Z5, Z5
+	VBROADCASTSS reset+60(FP), Z14
+	VBLENDMPS    Z14, Z6, K2, Z5
+	VXORPS       Z6, Z6, Z6
+	VBROADCASTSS reset+60(FP), Z14
+	VBLENDMPS    Z14, Z7, K3, Z6
+	VXORPS       Z7, Z7, Z7
+	VBROADCASTSS reset+60(FP), Z14
+	VBLENDMPS    Z14, Z8, K4, Z7
+	VMOVUPS      Z13, (CX)
+	VMOVUPS      Z5, 64(CX)
+	VMOVUPS      Z6, 128(CX)
+	VMOVUPS      Z7, 192(CX)
+	VPTESTMD     Z0, Z0, K5
+	VMOVDQU32    Z1, K5, (BX)
+	VPTESTMD     Z9, Z9, K5
+	VMOVDQU32    Z1, K5, (DI)
+	KMOVW        K1, R11
+	ORQ          R11, R10
+	VPTESTMD     Z2, Z2, K1
+	VMOVDQU32    Z1, K1, 64(BX)
+	VPTESTMD     Z10, Z10, K1
+	VMOVDQU32    Z1, K1, 64(DI)
+	KMOVW        K2, R11
+	SHLQ         $0x10, R11
+	ORQ          R11, R10
+	VPTESTMD     Z3, Z3, K1
+	VMOVDQU32    Z1, K1, 128(BX)
+	VPTESTMD     Z11, Z11, K1
+	VMOVDQU32    Z1, K1, 128(DI)
+	KMOVW        K3, R11
+	SHLQ         $0x20, R11
+	ORQ          R11, R10
+	VPTESTMD     Z4, Z4, K1
+	VMOVDQU32    Z1, K1, 192(BX)
+	VPTESTMD     Z12, Z12, K1
+	VMOVDQU32    Z1, K1, 192(DI)
+	KMOVW        K4, R11
+	SHLQ         $0x30, R11
+	ORQ          R11, R10
+	MOVQ         R10, (R8)
+	ADDQ         $0x08, R8
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	DECQ         R9
+	JNZ          ExponentialTraced2UniformAVX512_block
+	JMP          ExponentialTraced2UniformAVX512_done
+
+ExponentialTraced2UniformAVX512_reciprocal_block:
+	XORQ         R10, R10
+	VMOVUPS      (BX), Z0
+	VMOVUPS      64(BX), Z2
+	VMOVUPS      128(BX), Z3
+	VMOVUPS      192(BX), Z4
+	VMOVUPS      (DX), Z5
+	VMOVUPS      64(DX), Z6
+	VMOVUPS      128(DX), Z7
+	VMOVUPS      192(DX), Z8
+	VBROADCASTSS bT1+72(FP), Z9
+	VSUBPS       Z5, Z9, Z9
+	VBROADCASTSS bT1+72(FP), Z10
+	VSUBPS       Z6, Z10, Z10
+	VBROADCASTSS bT1+72(FP), Z11
+	VSUBPS       Z7, Z11, Z11
+	VBROADCASTSS bT1+72(FP), Z12
+	VSUBPS       Z8, Z12, Z12
+	VMULPS.BCST  lT1+64(FP), Z9, Z9
+	VMULPS.BCST  lT1+64(FP), Z10, Z10
+	VMULPS.BCST  lT1+64(FP), Z11, Z11
+	VMULPS.BCST  lT1+64(FP), Z12, Z12
+	VADDPS       Z9, Z5, Z5
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VMULPS.BCST  cT1+68(FP), Z0, Z9
+	VMULPS.BCST  cT1+68(FP), Z2, Z10
+	VMULPS.BCST  cT1+68(FP), Z3, Z11
+	VMULPS.BCST  cT1+68(FP), Z4, Z12
+	VADDPS       Z9, Z5, Z5
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VMOVUPS      Z5, (DX)
+	VMOVUPS      Z6, 64(DX)
+	VMOVUPS      Z7, 128(DX)
+	VMOVUPS      Z8, 192(DX)
+	VMOVUPS      (DI), Z9
+	VMOVUPS      64(DI), Z10
+	VMOVUPS      128(DI), Z11
+	VMOVUPS      192(DI), Z12
+	VMOVUPS      (SI), Z13
+	VMOVUPS      64(SI), Z14
+	VMOVUPS      128(SI), Z15
+	VMOVUPS      192(SI), Z16
+	VBROADCASTSS bT2+84(FP), Z17
+	VSUBPS       Z13, Z17, Z17
+	VBROADCASTSS bT2+84(FP), Z18
+	VSUBPS       Z14, Z18, Z18
+	VBROADCASTSS bT2+84(FP), Z19
+	VSUBPS       Z15, Z19, Z19
+	VBROADCASTSS bT2+84(FP), Z20
+	VSUBPS       Z16, Z20, Z20
+	VMULPS.BCST  lT2+76(FP), Z17, Z17
+	VMULPS.BCST  lT2+76(FP), Z18, Z18
+	VMULPS.BCST  lT2+76(FP), Z19, Z19
+	VMULPS.BCST  lT2+76(FP), Z20, Z20
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VMULPS.BCST  cT2+80(FP), Z9, Z17
+	VMULPS.BCST  cT2+80(FP), Z10, Z18
+	VMULPS.BCST  cT2+80(FP), Z11, Z19
+	VMULPS.BCST  cT2+80(FP), Z12, Z20
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VMOVUPS      Z13, (SI)
+	VMOVUPS      Z14, 64(SI)
+	VMOVUPS      Z15, 128(SI)
+	VMOVUPS      Z16, 192(SI)
+	VADDPS       Z13, Z5, Z5
+	VMOVUPS      Z5, (AX)
+	VADDPS       Z14, Z6, Z5
+	VMOVUPS      Z5, 64(AX)
+	VADDPS       Z15, Z7, Z5
+	VMOVUPS      Z5, 128(AX)
+	VADDPS       Z16, Z8, Z5
+	VMOVUPS      Z5, 192(AX)
+	VMOVUPS      (CX), Z5
+	VMOVUPS      64(CX), Z6
+	VMOVUPS      128(CX), Z7
+	VMOVUPS      192(CX), Z8
+	VSUBPS.BCST  rh+48(FP), Z5, Z5
+	VSUBPS.BCST  rh+48(FP), Z6, Z6
+	VSUBPS.BCST  rh+48(FP), Z7, Z7
+	VSUBPS.BCST  rh+48(FP), Z8, Z8
+	VMULPS.BCST  (SP), Z5, Z5
+	VMULPS.BCST  (SP), Z6, Z6
+	VMULPS.BCST  (SP), Z7, Z7
+	VMULPS.BCST  (SP), Z8, Z8
+	VBROADCASTSS constc2d00000<>+0(SB), Z13
+	VMAXPS       Z5, Z13, Z5
+	VBROADCASTSS const42b20000<>+0(SB), Z13
+	VMINPS       Z5, Z13, Z5
+	VBROADCASTSS constc2d00000<>+0(SB), Z13
+	VMAXPS       Z6, Z13, Z6
+	VBROADCASTSS const42b20000<>+0(SB), Z13
+	VMINPS       Z6, Z13, Z6
+	VBROADCASTSS constc2d00000<>+0(SB), Z13
+	VMAXPS       Z7, Z13, Z7
+	VBROADCASTSS const42b20000<>+0(SB), Z13
+	VMINPS       Z7, Z13, Z7
+	VBROADCASTSS constc2d00000<>+0(SB), Z13
+	VMAXPS       Z8, Z13, Z8
+	VBROADCASTSS const42b20000<>+0(SB), Z13
+	VMINPS       Z8, Z13, Z8
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z5, Z13
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z6, Z14
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z7, Z15
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z8, Z16
+	VRNDSCALEPS  $0x00, Z13, Z13
+	VRNDSCALEPS  $0x00, Z14, Z14
+	VRNDSCALEPS  $0x00, Z15, Z15
+	VRNDSCALEPS  $0x00, Z16, Z16
+	VMULPS.BCST  const3f318000<>+0(SB), Z13, Z17
+	VMULPS.BCST  const3f318000<>+0(SB), Z14, Z18
+	VMULPS.BCST  const3f318000<>+0(SB), Z15, Z19
+	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z20
+	VSUBPS       Z17, Z5, Z5
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VMULPS.BCST  constb95e8083<>+0(SB), Z13, Z17
+	VMULPS.BCST  constb95e8083<>+0(SB), Z14, Z18
+	VMULPS.BCST  constb95e8083<>+0(SB), Z15, Z19
+	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z20
+	VSUBPS       Z17, Z5, Z5
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VMULPS.BCST  const39500d01<>+0(SB), Z5, Z17
+	VMULPS.BCST  const39500d01<>+0(SB), Z6, Z18
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z19
+	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z20
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z17, Z17
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VADDPS.BCST  const3c088889<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3c088889<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z17, Z17
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z17, Z17
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z17, Z17
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VADDPS.BCST  const3f000000<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3f000000<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z5, Z21
+	VMULPS       Z6, Z6, Z22
+	VMULPS       Z7, Z7, Z23
+	VMULPS       Z8, Z8, Z24
+	VMULPS       Z17, Z21, Z17
+	VMULPS       Z18, Z22, Z18
+	VMULPS       Z19, Z23, Z19
+	VMULPS       Z20, Z24, Z20
+	VADDPS       Z5, Z17, Z5
+	VADDPS       Z6, Z18, Z6
+	VADDPS       Z7, Z19, Z7
+	VADDPS       Z8, Z20, Z8
+	VADDPS.BCST  const3f800000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f800000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f800000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
+	VSCALEFPS    Z13, Z5, Z5
+	VSCALEFPS    Z14, Z6, Z6
+	VSCALEFPS    Z15, Z7, Z7
+	VSCALEFPS    Z16, Z8, Z8
+	VMULPS.BCST  delta+44(FP), Z5, Z5
+	VMULPS.BCST  delta+44(FP), Z6, Z6
+	VMULPS.BCST  delta+44(FP), Z7, Z7
+	VMULPS.BCST  delta+44(FP), Z8, Z8
+	VSUBPS       (CX), Z5, Z5
+	VSUBPS       64(CX), Z6, Z6
+	VSUBPS       128(CX), Z7, Z7
+	VSUBPS       192(CX), Z8, Z8
+	VBROADCASTSS res+52(FP), Z13
+	VMULPS       (AX), Z13, Z13
+	VBROADCASTSS res+52(FP), Z14
+	VMULPS       64(AX), Z14, Z14
+	VBROADCASTSS res+52(FP), Z15
+	VMULPS       128(AX), Z15, Z15
+	VBROADCASTSS res+52(FP), Z16
+	VMULPS       192(AX), Z16, Z16
+	VADDPS       Z13, Z5, Z5
+	VADDPS       Z14, Z6, Z6
+	VADDPS       Z15, Z7, Z7
+	VADDPS       Z16, Z8, Z8
+	VMULPS.BCST  k+40(FP), Z5, Z5
+	VMULPS.BCST  k+40(FP), Z6, Z6
+	VMULPS.BCST  k+40(FP), Z7, Z7
+	VMULPS.BCST  k+40(FP), Z8, Z8
+	VADDPS       (CX), Z5, Z5
+	VADDPS       64(CX), Z6, Z6
+	VADDPS       128(CX), Z7, Z7
+	VADDPS       192(CX), Z8, Z8
+	VBROADCASTSS thr+56(FP), Z13
+	VCMPPS       $0x1e, Z13, Z5, K1
+	VBROADCASTSS thr+56(FP), Z13
+	VCMPPS       $0x1e, Z13, Z6, K2
+	VBROADCASTSS thr+56(FP), Z13
+	VCMPPS       $0x1e, Z13, Z7, K3
+	VBROADCASTSS thr+56(FP), Z13
+	VCMPPS       $0x1e, Z13, Z8, K4
+	VXORPS       Z13, Z13, Z13
+	VBROADCASTSS reset+60(FP), Z14
+	VBLENDMPS    Z14, Z5, K1, Z13
+	VXORPS       Z5, Z5, Z5
+	VBROADCASTSS reset+60(FP), Z14
+	VBLENDMPS    Z14, Z6, K2, Z5
+	VXORPS       Z6, Z6, Z6
+	VBROADCASTSS reset+60(FP), Z14
+	VBLENDMPS    Z14, Z7, K3, Z6
+	VXORPS       Z7, Z7, Z7
+	VBROADCASTSS reset+60(FP), Z14
+	VBLENDMPS    Z14, Z8, K4, Z7
+	VMOVUPS      Z13, (CX)
+	VMOVUPS      Z5, 64(CX)
+	VMOVUPS      Z6, 128(CX)
+	VMOVUPS      Z7, 192(CX)
+	VPTESTMD     Z0, Z0, K5
+	VMOVDQU32    Z1, K5, (BX)
+	VPTESTMD     Z9, Z9, K5
+	VMOVDQU32    Z1, K5, (DI)
+	KMOVW        K1, R11
+	ORQ          R11, R10
+	VPTESTMD     Z2, Z2, K1
+	VMOVDQU32    Z1, K1, 64(BX)
+	VPTESTMD     Z10, Z10, K1
+	VMOVDQU32    Z1, K1, 64(DI)
+	KMOVW        K2, R11
+	SHLQ         $0x10, R11
+	ORQ          R11, R10
+	VPTESTMD     Z3, Z3, K1
+	VMOVDQU32    Z1, K1, 128(BX)
+	VPTESTMD     Z11, Z11, K1
+	VMOVDQU32    Z1, K1, 128(DI)
+	KMOVW        K3, R11
+	SHLQ         $0x20, R11
+	ORQ          R11, R10
+	VPTESTMD     Z4, Z4, K1
+	VMOVDQU32    Z1, K1, 192(BX)
+	VPTESTMD     Z12, Z12, K1
+	VMOVDQU32    Z1, K1, 192(DI)
+	KMOVW        K4, R11
+	SHLQ         $0x30, R11
+	ORQ          R11, R10
+	MOVQ         R10, (R8)
+	ADDQ         $0x08, R8
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	DECQ         R9
+	JNZ          ExponentialTraced2UniformAVX512_reciprocal_block
+
+ExponentialTraced2UniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func exponentialTraced2UniformAVX2(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·exponentialTraced2UniformAVX2(SB), $1000-104
+	// 0 scalars held in registers, 24 read from memory where used; vectors interleaved 3 at a time; between distant reads, 1 values reloaded from their streams, 2 kept on the stack.
+	VMOVSS       const3f800000<>+0(SB), X0
+	VDIVSS       delta+44(FP), X0, X0
+	VMOVSS       X0, (SP)
+	LEAQ         8(SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS (SP), Y0
+	VMOVUPS      Y0, (AX)
+	VBROADCASTSS bT1+72(FP), Y0
+	VMOVUPS      Y0, 32(AX)
+	VBROADCASTSS bT2+84(FP), Y0
+	VMOVUPS      Y0, 64(AX)
+	VBROADCASTSS cT1+68(FP), Y0
+	VMOVUPS      Y0, 96(AX)
+	VBROADCASTSS cT2+80(FP), Y0
+	VMOVUPS      Y0, 128(AX)
+	VBROADCASTSS delta+44(FP), Y0
+	VMOVUPS      Y0, 160(AX)
+	VBROADCASTSS k+40(FP), Y0
+	VMOVUPS      Y0, 192(AX)
+	VBROADCASTSS lT1+64(FP), Y0
+	VMOVUPS      Y0, 224(AX)
+	VBROADCASTSS lT2+76(FP), Y0
+	VMOVUPS      Y0, 256(AX)
+	VBROADCASTSS res+52(FP), Y0
+	VMOVUPS      Y0, 288(AX)
+	VBROADCASTSS reset+60(FP), Y0
+	VMOVUPS      Y0, 320(AX)
+	VBROADCASTSS rh+48(FP), Y0
+	VMOVUPS      Y0, 352(AX)
+	VBROADCASTSS thr+56(FP), Y0
+	VMOVUPS      Y0, 384(AX)
+	MOVQ         v+0(FP), CX
+	MOVQ         t1+8(FP), DX
+	MOVQ         x1+16(FP), BX
+	MOVQ         t2+24(FP), SI
+	MOVQ         x2+32(FP), DI
+	MOVQ         spikes+88(FP), R8
+	MOVQ         blocks+96(FP), R9
+	TESTQ        R9, R9
+	JZ           ExponentialTraced2UniformAVX2_done
+
+	// Which loop: the second if every divisor is ±2^k with a normal
+	// reciprocal, by which it multiplies (the division's bits).
+	MOVL  delta+44(FP), R10
+	TESTL $0x007fffff, R10
+	JNZ   ExponentialTraced2UniformAVX2_block
+	SHRL  $0x17, R10
+	ANDL  $0x000000ff, R10
+	DECL  R10
+	CMPL  R10, $0x000000fc
+	JA    ExponentialTraced2UniformAVX2_block
+	JMP   ExponentialTraced2UniformAVX2_reciprocal_block
+
+ExponentialTraced2UniformAVX2_block:
+	XORQ       R10, R10
+	VMOVUPS    (BX), Y0
+	VMOVUPS    32(BX), Y1
+	VMOVUPS    64(BX), Y2
+	VMOVUPS    (DX), Y3
+	VMOVUPS    32(DX), Y4
+	VMOVUPS    64(DX), Y5
+	VMOVUPS    32(AX), Y6
+	VSUBPS     Y3, Y6, Y6
+	VMOVUPS    32(AX), Y7
+	VSUBPS     Y4, Y7, Y7
+	VMOVUPS    32(AX), Y8
+	VSUBPS     Y5, Y8, Y8
+	VMULPS     224(AX), Y6, Y6
+	VMULPS     224(AX), Y7, Y7
+	VMULPS     224(AX), Y8, Y8
+	VADDPS     Y6, Y3, Y3
+	VADDPS     Y7, Y4, Y4
+	VADDPS     Y8, Y5, Y5
+	VMULPS     96(AX), Y0, Y0
+	VMULPS     96(AX), Y1, Y1
+	VMULPS     96(AX), Y2, Y2
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VMOVUPS    Y0, (DX)
+	VMOVUPS    Y1, 32(DX)
+	VMOVUPS    Y2, 64(DX)
+	VMOVUPS    (DI), Y3
+	VMOVUPS    32(DI), Y4
+	VMOVUPS    64(DI), Y5
+	VMOVUPS    (SI), Y6
+	VMOVUPS    32(SI), Y7
+	VMOVUPS    64(SI), Y8
+	VMOVUPS    64(AX), Y9
+	VSUBPS     Y6, Y9, Y9
+	VMOVUPS    64(AX), Y10
+	VSUBPS     Y7, Y10, Y10
+	VMOVUPS    64(AX), Y11
+	VSUBPS     Y8, Y11, Y11
+	VMULPS     256(AX), Y9, Y9
+	VMULPS     256(AX), Y10, Y10
+	VMULPS     256(AX), Y11, Y11
+	VADDPS     Y9, Y6, Y6
+	VADDPS     Y10, Y7, Y7
+	VADDPS     Y11, Y8, Y8
+	VMULPS     128(AX), Y3, Y3
+	VMULPS     128(AX), Y4, Y4
+	VMULPS     128(AX), Y5, Y5
+	VADDPS     Y3, Y6, Y3
+	VADDPS     Y4, Y7, Y4
+	VADDPS     Y5, Y8, Y5
+	VMOVUPS    Y3, (SI)
+	VMOVUPS    Y4, 32(SI)
+	VMOVUPS    Y5, 64(SI)
+	VADDPS     Y3, Y0, Y0
+	VMOVUPS    Y0, 416(AX)
+	VADDPS     Y4, Y1, Y0
+	VMOVUPS    Y0, 448(AX)
+	VADDPS     Y5, Y2, Y0
+	VMOVUPS    Y0, 480(AX)
+	VMOVUPS    (CX), Y0
+	VMOVUPS    32(CX), Y1
+	VMOVUPS    64(CX), Y2
+	VSUBPS     352(AX), Y0, Y0
+	VSUBPS     352(AX), Y1, Y1
+	VSUBPS     352(AX), Y2, Y2
+	VDIVPS     160(AX), Y0, Y0
+	VDIVPS     160(AX), Y1, Y1
+	VDIVPS     160(AX), Y2, Y2
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y0, Y3, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y0, Y3, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y1, Y3, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y1, Y3, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y2, Y3, Y2
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y2, Y3, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS    Y3, 672(AX)
+	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS    Y4, 704(AX)
+	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS    Y5, 736(AX)
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS     Y3, Y0, Y0
+	VSUBPS     Y4, Y1, Y1
+	VSUBPS     Y5, Y2, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y0, Y6
+	VMULPS     Y1, Y1, Y7
+	VMULPS     Y2, Y2, Y8
+	VMULPS     Y3, Y6, Y3
+	VMULPS     Y4, Y7, Y4
+	VMULPS     Y5, Y8, Y5
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
+	VCVTTPS2DQ 672(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y0, Y0
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y0, Y0
+	VCVTTPS2DQ 704(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y1, Y1
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y1, Y1
+	VCVTTPS2DQ 736(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y2, Y2
+	VMULPS     160(AX), Y0, Y0
+	VMULPS     160(AX), Y1, Y1
+	VMULPS     160(AX), Y2, Y2
+	VSUBPS     (CX), Y0, Y0
+	VSUBPS     32(CX), Y1, Y1
+	VSUBPS     64(CX), Y2, Y2
+	VMOVUPS    416(AX), Y3
+	VMULPS     288(AX), Y3, Y3
+	VMOVUPS    448(AX), Y4
+	VMULPS     288(AX), Y4, Y4
+	VMOVUPS    480(AX), Y5
+	VMULPS     288(AX), Y5, Y5
+	VADDPS     Y3, Y0, Y0
+	VADDPS     Y4, Y1, Y1
+	VADDPS     Y5, Y2, Y2
+	VMULPS     192(AX), Y0, Y0
+	VMULPS     192(AX), Y1, Y1
+	VMULPS     192(AX), Y2, Y2
+	VADDPS     (CX), Y0, Y0
+	VADDPS     32(CX), Y1, Y1
+	VADDPS     64(CX), Y2, Y2
+	VCMPPS     $0x1e, 384(AX), Y0, Y3
+	VCMPPS     $0x1e, 384(AX), Y1, Y4
+	VCMPPS     $0x1e, 384(AX), Y2, Y5
+	VBLENDVPS  Y3, 320(AX), Y0, Y0
+	VBLENDVPS  Y4, 320(AX), Y1, Y1
+	VBLENDVPS  Y5, 320(AX), Y2, Y2
+	VMOVUPS    Y0, (CX)
+	VMOVUPS    Y1, 32(CX)
+	VMOVUPS    Y2, 64(CX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, (BX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, (DI)
+	VMOVMSKPS  Y3, R11
+	ORQ        R11, R10
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 32(BX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 32(DI)
+	VMOVMSKPS  Y4, R11
+	SHLQ       $0x08, R11
+	ORQ        R11, R10
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 64(BX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 64(DI)
+	VMOVMSKPS  Y5, R11
+	SHLQ       $0x10, R11
+	ORQ        R11, R10
+	VMOVUPS    96(BX), Y0
+	VMOVUPS    128(BX), Y1
+	VMOVUPS    160(BX), Y2
+	VMOVUPS    96(DX), Y3
+	VMOVUPS    128(DX), Y4
+	VMOVUPS    160(DX), Y5
+	VMOVUPS    32(AX), Y6
+	VSUBPS     Y3, Y6, Y6
+	VMOVUPS    32(AX), Y7
+	VSUBPS     Y4, Y7, Y7
+	VMOVUPS    32(AX), Y8
+	VSUBPS     Y5, Y8, Y8
+	VMULPS     224(AX), Y6, Y6
+	VMULPS     224(AX), Y7, Y7
+	VMULPS     224(AX), Y8, Y8
+	VADDPS     Y6, Y3, Y3
+	VADDPS     Y7, Y4, Y4
+	VADDPS     Y8, Y5, Y5
+	VMULPS     96(AX), Y0, Y0
+	VMULPS     96(AX), Y1, Y1
+	VMULPS     96(AX), Y2, Y2
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VMOVUPS    Y0, 96(DX)
+	VMOVUPS    Y1, 128(DX)
+	VMOVUPS    Y2, 160(DX)
+	VMOVUPS    96(DI), Y3
+	VMOVUPS    128(DI), Y4
+	VMOVUPS    160(DI), Y5
+	VMOVUPS    96(SI), Y6
+	VMOVUPS    128(SI), Y7
+	VMOVUPS    160(SI), Y8
+	VMOVUPS    64(AX), Y9
+	VSUBPS     Y6, Y9, Y9
+	VMOVUPS    64(AX), Y10
+	VSUBPS     Y7, Y10, Y10
+	VMOVUPS    64(AX), Y11
+	VSUBPS     Y8, Y11, Y11
+	VMULPS     256(AX), Y9, Y9
+	VMULPS     256(AX), Y10, Y10
+	VMULPS     256(AX), Y11, Y11
+	VADDPS     Y9, Y6, Y6
+	VADDPS     Y10, Y7, Y7
+	VADDPS     Y11, Y8, Y8
+	VMULPS     128(AX), Y3, Y3
+	VMULPS     128(AX), Y4, Y4
+	VMULPS     128(AX), Y5, Y5
+	VADDPS     Y3, Y6, Y3
+	VADDPS     Y4, Y7, Y4
+	VADDPS     Y5, Y8, Y5
+	VMOVUPS    Y3, 96(SI)
+	VMOVUPS    Y4, 128(SI)
+	VMOVUPS    Y5, 160(SI)
+	VADDPS     Y3, Y0, Y0
+	VMOVUPS    Y0, 512(AX)
+	VADDPS     Y4, Y1, Y0
+	VMOVUPS    Y0, 544(AX)
+	VADDPS     Y5, Y2, Y0
+	VMOVUPS    Y0, 576(AX)
+	VMOVUPS    96(CX), Y0
+	VMOVUPS    128(CX), Y1
+	VMOVUPS    160(CX), Y2
+	VSUBPS     352(AX), Y0, Y0
+	VSUBPS     352(AX), Y1, Y1
+	VSUBPS     352(AX), Y2, Y2
+	VDIVPS     160(AX), Y0, Y0
+	VDIVPS     160(AX), Y1, Y1
+	VDIVPS     160(AX), Y2, Y2
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y0, Y3, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y0, Y3, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y1, Y3, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y1, Y3, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y2, Y3, Y2
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y2, Y3, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS    Y3, 768(AX)
+	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS    Y4, 800(AX)
+	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS    Y5, 832(AX)
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS     Y3, Y0, Y0
+	VSUBPS     Y4, Y1, Y1
+	VSUBPS     Y5, Y2, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y0, Y6
+	VMULPS     Y1, Y1, Y7
+	VMULPS     Y2, Y2, Y8
+	VMULPS     Y3, Y6, Y3
+	VMULPS     Y4, Y7, Y4
+	VMULPS     Y5, Y8, Y5
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
+	VCVTTPS2DQ 768(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y0, Y0
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y0, Y0
+	VCVTTPS2DQ 800(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y1, Y1
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y1, Y1
+	VCVTTPS2DQ 832(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y2, Y2
+	VMULPS     160(AX), Y0, Y0
+	VMULPS     160(AX), Y1, Y1
+	VMULPS     160(AX), Y2, Y2
+	VSUBPS     96(CX), Y0, Y0
+	VSUBPS     128(CX), Y1, Y1
+	VSUBPS     160(CX), Y2, Y2
+	VMOVUPS    512(AX), Y3
+	VMULPS     288(AX), Y3, Y3
+	VMOVUPS    544(AX), Y4
+	VMULPS     288(AX), Y4, Y4
+	VMOVUPS    576(AX), Y5
+	VMULPS     288(AX), Y5, Y5
+	VADDPS     Y3, Y0, Y0
+	VADDPS     Y4, Y1, Y1
+	VADDPS     Y5, Y2, Y2
+	VMULPS     192(AX), Y0, Y0
+	VMULPS     192(AX), Y1, Y1
+	VMULPS     192(AX), Y2, Y2
+	VADDPS     96(CX), Y0, Y0
+	VADDPS     128(CX), Y1, Y1
+	VADDPS     160(CX), Y2, Y2
+	VCMPPS     $0x1e, 384(AX), Y0, Y3
+	VCMPPS     $0x1e, 384(AX), Y1, Y4
+	VCMPPS     $0x1e, 384(AX), Y2, Y5
+	VBLENDVPS  Y3, 320(AX), Y0, Y0
+	VBLENDVPS  Y4, 320(AX), Y1, Y1
+	VBLENDVPS  Y5, 320(AX), Y2, Y2
+	VMOVUPS    Y0, 96(CX)
+	VMOVUPS    Y1, 128(CX)
+	VMOVUPS    Y2, 160(CX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 96(BX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 96(DI)
+	VMOVMSKPS  Y3, R11
+	SHLQ       $0x18, R11
+	ORQ        R11, R10
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 128(BX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 128(DI)
+	VMOVMSKPS  Y4, R11
+	SHLQ       $0x20, R11
+	ORQ        R11, R10
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 160(BX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 160(DI)
+	VMOVMSKPS  Y5, R11
+	SHLQ       $0x28, R11
+	ORQ        R11, R10
+	VMOVUPS    192(BX), Y0
+	VMOVUPS    224(BX), Y1
+	VMOVUPS    192(DX), Y2
+	VMOVUPS    224(DX), Y3
+	VMOVUPS    32(AX), Y4
+	VSUBPS     Y2, Y4, Y4
+	VMOVUPS    32(AX), Y5
+	VSUBPS     Y3, Y5, Y5
+	VMULPS     224(AX), Y4, Y4
+	VMULPS     224(AX), Y5, Y5
+	VADDPS     Y4, Y2, Y2
+	VADDPS     Y5, Y3, Y3
+	VMULPS     96(AX), Y0, Y0
+	VMULPS     96(AX), Y1, Y1
+	VADDPS     Y0, Y2, Y0
+	VADDPS     Y1, Y3, Y1
+	VMOVUPS    Y0, 192(DX)
+	VMOVUPS    Y1, 224(DX)
+	VMOVUPS    192(DI), Y2
+	VMOVUPS    224(DI), Y3
+	VMOVUPS    192(SI), Y4
+	VMOVUPS    224(SI), Y5
+	VMOVUPS    64(AX), Y6
+	VSUBPS     Y4, Y6, Y6
+	VMOVUPS    64(AX), Y7
+	VSUBPS     Y5, Y7, Y7
+	VMULPS     256(AX), Y6, Y6
+	VMULPS     256(AX), Y7, Y7
+	VADDPS     Y6, Y4, Y4
+	VADDPS     Y7, Y5, Y5
+	VMULPS     128(AX), Y2, Y2
+	VMULPS     128(AX), Y3, Y3
+	VADDPS     Y2, Y4, Y2
+	VADDPS     Y3, Y5, Y3
+	VMOVUPS    Y2, 192(SI)
+	VMOVUPS    Y3, 224(SI)
+	VADDPS     Y2, Y0, Y0
+	VMOVUPS    Y0, 608(AX)
+	VADDPS     Y3, Y1, Y0
+	VMOVUPS    Y0, 640(AX)
+	VMOVUPS    192(CX), Y0
+	VMOVUPS    224(CX), Y1
+	VSUBPS     352(AX), Y0, Y0
+	VSUBPS     352(AX), Y1, Y1
+	VDIVPS     160(AX), Y0, Y0
+	VDIVPS     160(AX), Y1, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y2
+	VMAXPS     Y0, Y2, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y2
+	VMINPS     Y0, Y2, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y2
+	VMAXPS     Y1, Y2, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y2
+	VMINPS     Y1, Y2, Y1
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y3
+	VADDPS     vconst4b400000<>+0(SB), Y2, Y2
+	VSUBPS     vconst4b400000<>+0(SB), Y2, Y2
+	VMOVUPS    Y2, 864(AX)
+	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS    Y3, 896(AX)
+	VMULPS     vconst3f318000<>+0(SB), Y2, Y4
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y5
+	VSUBPS     Y4, Y0, Y0
+	VSUBPS     Y5, Y1, Y1
+	VMULPS     vconstb95e8083<>+0(SB), Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
+	VSUBPS     Y2, Y0, Y0
+	VSUBPS     Y3, Y1, Y1
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y3
+	VADDPS     vconst3ab60b61<>+0(SB), Y2, Y2
+	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
+	VMULPS     Y0, Y2, Y2
+	VMULPS     Y1, Y3, Y3
+	VADDPS     vconst3c088889<>+0(SB), Y2, Y2
+	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
+	VMULPS     Y0, Y2, Y2
+	VMULPS     Y1, Y3, Y3
+	VADDPS     vconst3d2aaaab<>+0(SB), Y2, Y2
+	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
+	VMULPS     Y0, Y2, Y2
+	VMULPS     Y1, Y3, Y3
+	VADDPS     vconst3e2aaaab<>+0(SB), Y2, Y2
+	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
+	VMULPS     Y0, Y2, Y2
+	VMULPS     Y1, Y3, Y3
+	VADDPS     vconst3f000000<>+0(SB), Y2, Y2
+	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
+	VMULPS     Y0, Y0, Y4
+	VMULPS     Y1, Y1, Y5
+	VMULPS     Y2, Y4, Y2
+	VMULPS     Y3, Y5, Y3
+	VADDPS     Y0, Y2, Y0
+	VADDPS     Y1, Y3, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VCVTTPS2DQ 864(AX), Y2
+	VPSRAD     $0x01, Y2, Y3
+	VPSUBD     Y3, Y2, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VPADDD     Y2, Y0, Y0
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VMULPS     Y2, Y0, Y0
+	VCVTTPS2DQ 896(AX), Y2
+	VPSRAD     $0x01, Y2, Y3
+	VPSUBD     Y3, Y2, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VPADDD     Y2, Y1, Y1
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VMULPS     Y2, Y1, Y1
+	VMULPS     160(AX), Y0, Y0
+	VMULPS     160(AX), Y1, Y1
+	VSUBPS     192(CX), Y0, Y0
+	VSUBPS     224(CX), Y1, Y1
+	VMOVUPS    608(AX), Y2
+	VMULPS     288(AX), Y2, Y2
+	VMOVUPS    640(AX), Y3
+	VMULPS     288(AX), Y3, Y3
+	VADDPS     Y2, Y0, Y0
+	VADDPS     Y3, Y1, Y1
+	VMULPS     192(AX), Y0, Y0
+	VMULPS     192(AX), Y1, Y1
+	VADDPS     192(CX), Y0, Y0
+	VADDPS     224(CX), Y1, Y1
+	VCMPPS     $0x1e, 384(AX), Y0, Y2
+	VCMPPS     $0x1e, 384(AX), Y1, Y3
+	VBLENDVPS  Y2, 320(AX), Y0, Y0
+	VBLENDVPS  Y3, 320(AX), Y1, Y1
+	VMOVUPS    Y0, 192(CX)
+	VMOVUPS    Y1, 224(CX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 192(BX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 192(DI)
+	VMOVMSKPS  Y2, R11
+	SHLQ       $0x30, R11
+	ORQ        R11, R10
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 224(BX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 224(DI)
+	VMOVMSKPS  Y3, R11
+	SHLQ       $0x38, R11
+	ORQ        R11, R10
+	MOVQ       R10, (R8)
+	ADDQ       $0x08, R8
+	ADDQ       $0x00000100, CX
+	ADDQ       $0x00000100, DX
+	ADDQ       $0x00000100, BX
+	ADDQ       $0x00000100, SI
+	ADDQ       $0x00000100, DI
+	DECQ       R9
+	JNZ        ExponentialTraced2UniformAVX2_block
+	JMP        ExponentialTraced2UniformAVX2_done
+
+ExponentialTraced2UniformAVX2_reciprocal_block:
+	XORQ       R10, R10
+	VMOVUPS    (BX), Y0
+	VMOVUPS    32(BX), Y1
+	VMOVUPS    64(BX), Y2
+	VMOVUPS    (DX), Y3
+	VMOVUPS    32(DX), Y4
+	VMOVUPS    64(DX), Y5
+	VMOVUPS    32(AX), Y6
+	VSUBPS     Y3, Y6, Y6
+	VMOVUPS    32(AX), Y7
+	VSUBPS     Y4, Y7, Y7
+	VMOVUPS    32(AX), Y8
+	VSUBPS     Y5, Y8, Y8
+	VMULPS     224(AX), Y6, Y6
+	VMULPS     224(AX), Y7, Y7
+	VMULPS     224(AX), Y8, Y8
+	VADDPS     Y6, Y3, Y3
+	VADDPS     Y7, Y4, Y4
+	VADDPS     Y8, Y5, Y5
+	VMULPS     96(AX), Y0, Y0
+	VMULPS     96(AX), Y1, Y1
+	VMULPS     96(AX), Y2, Y2
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VMOVUPS    Y0, (DX)
+	VMOVUPS    Y1, 32(DX)
+	VMOVUPS    Y2, 64(DX)
+	VMOVUPS    (DI), Y3
+	VMOVUPS    32(DI), Y4
+	VMOVUPS    64(DI), Y5
+	VMOVUPS    (SI), Y6
+	VMOVUPS    32(SI), Y7
+	VMOVUPS    64(SI), Y8
+	VMOVUPS    64(AX), Y9
+	VSUBPS     Y6, Y9, Y9
+	VMOVUPS    64(AX), Y10
+	VSUBPS     Y7, Y10, Y10
+	VMOVUPS    64(AX), Y11
+	VSUBPS     Y8, Y11, Y11
+	VMULPS     256(AX), Y9, Y9
+	VMULPS     256(AX), Y10, Y10
+	VMULPS     256(AX), Y11, Y11
+	VADDPS     Y9, Y6, Y6
+	VADDPS     Y10, Y7, Y7
+	VADDPS     Y11, Y8, Y8
+	VMULPS     128(AX), Y3, Y3
+	VMULPS     128(AX), Y4, Y4
+	VMULPS     128(AX), Y5, Y5
+	VADDPS     Y3, Y6, Y3
+	VADDPS     Y4, Y7, Y4
+	VADDPS     Y5, Y8, Y5
+	VMOVUPS    Y3, (SI)
+	VMOVUPS    Y4, 32(SI)
+	VMOVUPS    Y5, 64(SI)
+	VADDPS     Y3, Y0, Y0
+	VMOVUPS    Y0, 416(AX)
+	VADDPS     Y4, Y1, Y0
+	VMOVUPS    Y0, 448(AX)
+	VADDPS     Y5, Y2, Y0
+	VMOVUPS    Y0, 480(AX)
+	VMOVUPS    (CX), Y0
+	VMOVUPS    32(CX), Y1
+	VMOVUPS    64(CX), Y2
+	VSUBPS     352(AX), Y0, Y0
+	VSUBPS     352(AX), Y1, Y1
+	VSUBPS     352(AX), Y2, Y2
+	VMULPS     (AX), Y0, Y0
+	VMULPS     (AX), Y1, Y1
+	VMULPS     (AX), Y2, Y2
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y0, Y3, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y0, Y3, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y1, Y3, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y1, Y3, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y2, Y3, Y2
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y2, Y3, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS    Y3, 672(AX)
+	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS    Y4, 704(AX)
+	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS    Y5, 736(AX)
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS     Y3, Y0, Y0
+	VSUBPS     Y4, Y1, Y1
+	VSUBPS     Y5, Y2, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y0, Y6
+	VMULPS     Y1, Y1, Y7
+	VMULPS     Y2, Y2, Y8
+	VMULPS     Y3, Y6, Y3
+	VMULPS     Y4, Y7, Y4
+	VMULPS     Y5, Y8, Y5
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
+	VCVTTPS2DQ 672(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y0, Y0
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y0, Y0
+	VCVTTPS2DQ 704(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y1, Y1
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y1, Y1
+	VCVTTPS2DQ 736(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y2, Y2
+	VMULPS     160(AX), Y0, Y0
+	VMULPS     160(AX), Y1, Y1
+	VMULPS     160(AX), Y2, Y2
+	VSUBPS     (CX), Y0, Y0
+	VSUBPS     32(CX), Y1, Y1
+	VSUBPS     64(CX), Y2, Y2
+	VMOVUPS    416(AX), Y3
+	VMULPS     288(AX), Y3, Y3
+	VMOVUPS    448(AX), Y4
+	VMULPS     288(AX), Y4, Y4
+	VMOVUPS    480(AX), Y5
+	VMULPS     288(AX), Y5, Y5
+	VADDPS     Y3, Y0, Y0
+	VADDPS     Y4, Y1, Y1
+	VADDPS     Y5, Y2, Y2
+	VMULPS     192(AX), Y0, Y0
+	VMULPS     192(AX), Y1, Y1
+	VMULPS     192(AX), Y2, Y2
+	VADDPS     (CX), Y0, Y0
+	VADDPS     32(CX), Y1, Y1
+	VADDPS     64(CX), Y2, Y2
+	VCMPPS     $0x1e, 384(AX), Y0, Y3
+	VCMPPS     $0x1e, 384(AX), Y1, Y4
+	VCMPPS     $0x1e, 384(AX), Y2, Y5
+	VBLENDVPS  Y3, 320(AX), Y0, Y0
+	VBLENDVPS  Y4, 320(AX), Y1, Y1
+	VBLENDVPS  Y5, 320(AX), Y2, Y2
+	VMOVUPS    Y0, (CX)
+	VMOVUPS    Y1, 32(CX)
+	VMOVUPS    Y2, 64(CX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, (BX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, (DI)
+	VMOVMSKPS  Y3, R11
+	ORQ        R11, R10
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 32(BX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 32(DI)
+	VMOVMSKPS  Y4, R11
+	SHLQ       $0x08, R11
+	ORQ        R11, R10
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 64(BX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 64(DI)
+	VMOVMSKPS  Y5, R11
+	SHLQ       $0x10, R11
+	ORQ        R11, R10
+	VMOVUPS    96(BX), Y0
+	VMOVUPS    128(BX), Y1
+	VMOVUPS    160(BX), Y2
+	VMOVUPS    96(DX), Y3
+	VMOVUPS    128(DX), Y4
+	VMOVUPS    160(DX), Y5
+	VMOVUPS    32(AX), Y6
+	VSUBPS     Y3, Y6, Y6
+	VMOVUPS    32(AX), Y7
+	VSUBPS     Y4, Y7, Y7
+	VMOVUPS    32(AX), Y8
+	VSUBPS     Y5, Y8, Y8
+	VMULPS     224(AX), Y6, Y6
+	VMULPS     224(AX), Y7, Y7
+	VMULPS     224(AX), Y8, Y8
+	VADDPS     Y6, Y3, Y3
+	VADDPS     Y7, Y4, Y4
+	VADDPS     Y8, Y5, Y5
+	VMULPS     96(AX), Y0, Y0
+	VMULPS     96(AX), Y1, Y1
+	VMULPS     96(AX), Y2, Y2
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VMOVUPS    Y0, 96(DX)
+	VMOVUPS    Y1, 128(DX)
+	VMOVUPS    Y2, 160(DX)
+	VMOVUPS    96(DI), Y3
+	VMOVUPS    128(DI), Y4
+	VMOVUPS    160(DI), Y5
+	VMOVUPS    96(SI), Y6
+	VMOVUPS    128(SI), Y7
+	VMOVUPS    160(SI), Y8
+	VMOVUPS    64(AX), Y9
+	VSUBPS     Y6, Y9, Y9
+	VMOVUPS    64(AX), Y10
+	VSUBPS     Y7, Y10, Y10
+	VMOVUPS    64(AX), Y11
+	VSUBPS     Y8, Y11, Y11
+	VMULPS     256(AX), Y9, Y9
+	VMULPS     256(AX), Y10, Y10
+	VMULPS     256(AX), Y11, Y11
+	VADDPS     Y9, Y6, Y6
+	VADDPS     Y10, Y7, Y7
+	VADDPS     Y11, Y8, Y8
+	VMULPS     128(AX), Y3, Y3
+	VMULPS     128(AX), Y4, Y4
+	VMULPS     128(AX), Y5, Y5
+	VADDPS     Y3, Y6, Y3
+	VADDPS     Y4, Y7, Y4
+	VADDPS     Y5, Y8, Y5
+	VMOVUPS    Y3, 96(SI)
+	VMOVUPS    Y4, 128(SI)
+	VMOVUPS    Y5, 160(SI)
+	VADDPS     Y3, Y0, Y0
+	VMOVUPS    Y0, 512(AX)
+	VADDPS     Y4, Y1, Y0
+	VMOVUPS    Y0, 544(AX)
+	VADDPS     Y5, Y2, Y0
+	VMOVUPS    Y0, 576(AX)
+	VMOVUPS    96(CX), Y0
+	VMOVUPS    128(CX), Y1
+	VMOVUPS    160(CX), Y2
+	VSUBPS     352(AX), Y0, Y0
+	VSUBPS     352(AX), Y1, Y1
+	VSUBPS     352(AX), Y2, Y2
+	VMULPS     (AX), Y0, Y0
+	VMULPS     (AX), Y1, Y1
+	VMULPS     (AX), Y2, Y2
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y0, Y3, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y0, Y3, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y1, Y3, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y1, Y3, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y2, Y3, Y2
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y2, Y3, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS    Y3, 768(AX)
+	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS    Y4, 800(AX)
+	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS    Y5, 832(AX)
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS     Y3, Y0, Y0
+	VSUBPS     Y4, Y1, Y1
+	VSUBPS     Y5, Y2, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y0, Y6
+	VMULPS     Y1, Y1, Y7
+	VMULPS     Y2, Y2, Y8
+	VMULPS     Y3, Y6, Y3
+	VMULPS     Y4, Y7, Y4
+	VMULPS     Y5, Y8, Y5
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
+	VCVTTPS2DQ 768(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y0, Y0
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y0, Y0
+	VCVTTPS2DQ 800(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y1, Y1
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y1, Y1
+	VCVTTPS2DQ 832(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y2, Y2
+	VMULPS     160(AX), Y0, Y0
+	VMULPS     160(AX), Y1, Y1
+	VMULPS     160(AX), Y2, Y2
+	VSUBPS     96(CX), Y0, Y0
+	VSUBPS     128(CX), Y1, Y1
+	VSUBPS     160(CX), Y2, Y2
+	VMOVUPS    512(AX), Y3
+	VMULPS     288(AX), Y3, Y3
+	VMOVUPS    544(AX), Y4
+	VMULPS     288(AX), Y4, Y4
+	VMOVUPS    576(AX), Y5
+	VMULPS     288(AX), Y5, Y5
+	VADDPS     Y3, Y0, Y0
+	VADDPS     Y4, Y1, Y1
+	VADDPS     Y5, Y2, Y2
+	VMULPS     192(AX), Y0, Y0
+	VMULPS     192(AX), Y1, Y1
+	VMULPS     192(AX), Y2, Y2
+	VADDPS     96(CX), Y0, Y0
+	VADDPS     128(CX), Y1, Y1
+	VADDPS     160(CX), Y2, Y2
+	VCMPPS     $0x1e, 384(AX), Y0, Y3
+	VCMPPS     $0x1e, 384(AX), Y1, Y4
+	VCMPPS     $0x1e, 384(AX), Y2, Y5
+	VBLENDVPS  Y3, 320(AX), Y0, Y0
+	VBLENDVPS  Y4, 320(AX), Y1, Y1
+	VBLENDVPS  Y5, 320(AX), Y2, Y2
+	VMOVUPS    Y0, 96(CX)
+	VMOVUPS    Y1, 128(CX)
+	VMOVUPS    Y2, 160(CX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 96(BX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 96(DI)
+	VMOVMSKPS  Y3, R11
+	SHLQ       $0x18, R11
+	ORQ        R11, R10
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 128(BX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 128(DI)
+	VMOVMSKPS  Y4, R11
+	SHLQ       $0x20, R11
+	ORQ        R11, R10
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 160(BX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 160(DI)
+	VMOVMSKPS  Y5, R11
+	SHLQ       $0x28, R11
+	ORQ        R11, R10
+	VMOVUPS    192(BX), Y0
+	VMOVUPS    224(BX), Y1
+	VMOVUPS    192(DX), Y2
+	VMOVUPS    224(DX), Y3
+	VMOVUPS    32(AX), Y4
+	VSUBPS     Y2, Y4, Y4
+	VMOVUPS    32(AX), Y5
+	VSUBPS     Y3, Y5, Y5
+	VMULPS     224(AX), Y4, Y4
+	VMULPS     224(AX), Y5, Y5
+	VADDPS     Y4, Y2, Y2
+	VADDPS     Y5, Y3, Y3
+	VMULPS     96(AX), Y0, Y0
+	VMULPS     96(AX), Y1, Y1
+	VADDPS     Y0, Y2, Y0
+	VADDPS     Y1, Y3, Y1
+	VMOVUPS    Y0, 192(DX)
+	VMOVUPS    Y1, 224(DX)
+	VMOVUPS    192(DI), Y2
+	VMOVUPS    224(DI), Y3
+	VMOVUPS    192(SI), Y4
+	VMOVUPS    224(SI), Y5
+	VMOVUPS    64(AX), Y6
+	VSUBPS     Y4, Y6, Y6
+	VMOVUPS    64(AX), Y7
+	VSUBPS     Y5, Y7, Y7
+	VMULPS     256(AX), Y6, Y6
+	VMULPS     256(AX), Y7, Y7
+	VADDPS     Y6, Y4, Y4
+	VADDPS     Y7, Y5, Y5
+	VMULPS     128(AX), Y2, Y2
+	VMULPS     128(AX), Y3, Y3
+	VADDPS     Y2, Y4, Y2
+	VADDPS     Y3, Y5, Y3
+	VMOVUPS    Y2, 192(SI)
+	VMOVUPS    Y3, 224(SI)
+	VADDPS     Y2, Y0, Y0
+	VMOVUPS    Y0, 608(AX)
+	VADDPS     Y3, Y1, Y0
+	VMOVUPS    Y0, 640(AX)
+	VMOVUPS    192(CX), Y0
+	VMOVUPS    224(CX), Y1
+	VSUBPS     352(AX), Y0, Y0
+	VSUBPS     352(AX), Y1, Y1
+	VMULPS     (AX), Y0, Y0
+	VMULPS     (AX), Y1, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y2
+	VMAXPS     Y0, Y2, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y2
+	VMINPS     Y0, Y2, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y2
+	VMAXPS     Y1, Y2, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y2
+	VMINPS     Y1, Y2, Y1
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y3
+	VADDPS     vconst4b400000<>+0(SB), Y2, Y2
+	VSUBPS     vconst4b400000<>+0(SB), Y2, Y2
+	VMOVUPS    Y2, 864(AX)
+	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS    Y3, 896(AX)
+	VMULPS     vconst3f318000<>+0(SB), Y2, Y4
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y5
+	VSUBPS     Y4, Y0, Y0
+	VSUBPS     Y5, Y1, Y1
+	VMULPS     vconstb95e8083<>+0(SB), Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
+	VSUBPS     Y2, Y0, Y0
+	VSUBPS     Y3, Y1, Y1
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y3
+	VADDPS     vconst3ab60b61<>+0(SB), Y2, Y2
+	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
+	VMULPS     Y0, Y2, Y2
+	VMULPS     Y1, Y3, Y3
+	VADDPS     vconst3c088889<>+0(SB), Y2, Y2
+	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
+	VMULPS     Y0, Y2, Y2
+	VMULPS     Y1, Y3, Y3
+	VADDPS     vconst3d2aaaab<>+0(SB), Y2, Y2
+	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
+	VMULPS     Y0, Y2, Y2
+	VMULPS     Y1, Y3, Y3
+	VADDPS     vconst3e2aaaab<>+0(SB), Y2, Y2
+	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
+	VMULPS     Y0, Y2, Y2
+	VMULPS     Y1, Y3, Y3
+	VADDPS     vconst3f000000<>+0(SB), Y2, Y2
+	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
+	VMULPS     Y0, Y0, Y4
+	VMULPS     Y1, Y1, Y5
+	VMULPS     Y2, Y4, Y2
+	VMULPS     Y3, Y5, Y3
+	VADDPS     Y0, Y2, Y0
+	VADDPS     Y1, Y3, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VCVTTPS2DQ 864(AX), Y2
+	VPSRAD     $0x01, Y2, Y3
+	VPSUBD     Y3, Y2, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VPADDD     Y2, Y0, Y0
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VMULPS     Y2, Y0, Y0
+	VCVTTPS2DQ 896(AX), Y2
+	VPSRAD     $0x01, Y2, Y3
+	VPSUBD     Y3, Y2, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VPADDD     Y2, Y1, Y1
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VMULPS     Y2, Y1, Y1
+	VMULPS     160(AX), Y0, Y0
+	VMULPS     160(AX), Y1, Y1
+	VSUBPS     192(CX), Y0, Y0
+	VSUBPS     224(CX), Y1, Y1
+	VMOVUPS    608(AX), Y2
+	VMULPS     288(AX), Y2, Y2
+	VMOVUPS    640(AX), Y3
+	VMULPS     288(AX), Y3, Y3
+	VADDPS     Y2, Y0, Y0
+	VADDPS     Y3, Y1, Y1
+	VMULPS     192(AX), Y0, Y0
+	VMULPS     192(AX), Y1, Y1
+	VADDPS     192(CX), Y0, Y0
+	VADDPS     224(CX), Y1, Y1
+	VCMPPS     $0x1e, 384(AX), Y0, Y2
+	VCMPPS     $0x1e, 384(AX), Y1, Y3
+	VBLENDVPS  Y2, 320(AX), Y0, Y0
+	VBLENDVPS  Y3, 320(AX), Y1, Y1
+	VMOVUPS    Y0, 192(CX)
+	VMOVUPS    Y1, 224(CX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 192(BX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 192(DI)
+	VMOVMSKPS  Y2, R11
+	SHLQ       $0x30, R11
+	ORQ        R11, R10
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 224(BX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 224(DI)
+	VMOVMSKPS  Y3, R11
+	SHLQ       $0x38, R11
+	ORQ        R11, R10
+	MOVQ       R10, (R8)
+	ADDQ       $0x08, R8
+	ADDQ       $0x00000100, CX
+	ADDQ       $0x00000100, DX
+	ADDQ       $0x00000100, BX
+	ADDQ       $0x00000100, SI
+	ADDQ       $0x00000100, DI
+	DECQ       R9
+	JNZ        ExponentialTraced2UniformAVX2_reciprocal_block
+
+ExponentialTraced2UniformAVX2_done:
+	VZEROUPPER
+	RET
+
+// func refractoryExponentialTraced2AVX512(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+TEXT ·refractoryExponentialTraced2AVX512(SB), NOSPLIT, $320-272
+	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
+	LEAQ     (SP), AX
+	ADDQ     $0x3f, AX
+	ANDQ     $-64, AX
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     v+0(FP), CX
+	MOVQ     r+8(FP), DX
+	MOVQ     t1+16(FP), BX
+	MOVQ     x1+24(FP), SI
+	MOVQ     t2+32(FP), DI
+	MOVQ     x2+40(FP), R8
+	MOVQ     c+48(FP), R9
+	MOVQ     k+56(FP), R10
+	MOVQ     delta+64(FP), R11
+	MOVQ     rh+72(FP), R12
+	MOVQ     spikes+256(FP), R13
+	MOVQ     blocks+264(FP), R14
+	TESTQ    R14, R14
+	JZ       RefractoryExponentialTraced2AVX512_done
+
+RefractoryExponentialTraced2AVX512_block:
+	XORQ         R15, R15
+	VMOVUPS      (SI), Z2
+	VMOVUPS      64(SI), Z3
+	VMOVUPS      128(SI), Z4
+	VMOVUPS      192(SI), Z5
+	VMOVUPS      (BX), Z6
+	VMOVUPS      64(BX), Z7
+	VMOVUPS      128(BX), Z8
+	VMOVUPS      192(BX), Z9
+	MOVQ         bT1+120(FP), BP
+	VMOVUPS      (BP), Z10
+	VSUBPS       Z6, Z10, Z10
+	MOVQ         bT1+120(FP), BP
+	VMOVUPS      64(BP), Z11
+	VSUBPS       Z7, Z11, Z11
+	MOVQ         bT1+120(FP), BP
+	VMOVUPS      128(BP), Z12
+	VSUBPS       Z8, Z12, Z12
+	MOVQ         bT1+120(FP), BP
+	VMOVUPS      192(BP), Z13
+	VSUBPS       Z9, Z13, Z13
+	MOVQ         lT1+104(FP), BP
+	VMULPS       (BP), Z10, Z10
+	MOVQ         lT1+104(FP), BP
+	VMULPS       64(BP), Z11, Z11
+	MOVQ         lT1+104(FP), BP
+	VMULPS       128(BP), Z12, Z12
+	MOVQ         lT1+104(FP), BP
+	VMULPS       192(BP), Z13, Z13
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VADDPS       Z13, Z9, Z9
+	MOVQ         cT1+112(FP), BP
+	VMULPS       (BP), Z2, Z10
+	MOVQ         cT1+112(FP), BP
+	VMULPS       64(BP), Z3, Z11
+	MOVQ         cT1+112(FP), BP
+	VMULPS       128(BP), Z4, Z12
+	MOVQ         cT1+112(FP), BP
+	VMULPS       192(BP), Z5, Z13
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VADDPS       Z13, Z9, Z9
+	VMOVUPS      Z6, (BX)
+	VMOVUPS      Z7, 64(BX)
+	VMOVUPS      Z8, 128(BX)
+	VMOVUPS      Z9, 192(BX)
+	VMOVUPS      (R8), Z10
+	VMOVUPS      64(R8), Z11
+	VMOVUPS      128(R8), Z12
+	VMOVUPS      192(R8), Z13
+	VMOVUPS      (DI), Z14
+	VMOVUPS      64(DI), Z15
+	VMOVUPS      128(DI), Z16
+	VMOVUPS      192(DI), Z17
+	MOVQ         bT2+144(FP), BP
+	VMOVUPS      (BP), Z18
+	VSUBPS       Z14, Z18, Z18
+	MOVQ         bT2+144(FP), BP
+	VMOVUPS      64(BP), Z19
+	VSUBPS       Z15, Z19, Z19
+	MOVQ         bT2+144(FP), BP
+	VMOVUPS      128(BP), Z20
+	VSUBPS       Z16, Z20, Z20
+	MOVQ         bT2+144(FP), BP
+	VMOVUPS      192(BP), Z21
+	VSUBPS       Z17, Z21, Z21
+	MOVQ         lT2+128(FP), BP
+	VMULPS       (BP), Z18, Z18
+	MOVQ         lT2+128(FP), BP
+	VMULPS       64(BP), Z19, Z19
+	MOVQ         lT2+128(FP), BP
+	VMULPS       128(BP), Z20, Z20
+	MOVQ         lT2+128(FP), BP
+	VMULPS       192(BP), Z21, Z21
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VADDPS       Z21, Z17, Z17
+	MOVQ         cT2+136(FP), BP
+	VMULPS       (BP), Z10, Z18
+	MOVQ         cT2+136(FP), BP
+	VMULPS       64(BP), Z11, Z19
+	MOVQ         cT2+136(FP), BP
+	VMULPS       128(BP), Z12, Z20
+	MOVQ         cT2+136(FP), BP
+	VMULPS       192(BP), Z13, Z21
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VADDPS       Z21, Z17, Z17
+	VMOVUPS      Z14, (DI)
+	VMOVUPS      Z15, 64(DI)
+	VMOVUPS      Z16, 128(DI)
+	VMOVUPS      Z17, 192(DI)
+	VADDPS       Z14, Z6, Z6
+	VMOVUPS      Z6, (AX)
+	VADDPS       Z15, Z7, Z6
+	VMOVUPS      Z6, 64(AX)
+	VADDPS       Z16, Z8, Z6
+	VMOVUPS      Z6, 128(AX)
+	VADDPS       Z17, Z9, Z6
+	VMOVUPS      Z6, 192(AX)
+	VMOVUPS      (CX), Z6
+	VMOVUPS      64(CX), Z7
+	VMOVUPS      128(CX), Z8
+	VMOVUPS      192(CX), Z9
+	VSUBPS       (R12), Z6, Z6
+	VSUBPS       64(R12), Z7, Z7
+	VSUBPS       128(R12), Z8, Z8
+	VSUBPS       192(R12), Z9, Z9
+	VDIVPS       (R11), Z6, Z6
+	VDIVPS       64(R11), Z7, Z7
+	VDIVPS       128(R11), Z8, Z8
+	VDIVPS       192(R11), Z9, Z9
+	VBROADCASTSS constc2d00000<>+0(SB), Z14
+	VMAXPS       Z6, Z14, Z6
+	VBROADCASTSS const42b20000<>+0(SB), Z14
+	VMINPS       Z6, Z14, Z6
+	VBROADCASTSS constc2d00000<>+0(SB), Z14
+	VMAXPS       Z7, Z14, Z7
+	VBROADCASTSS const42b20000<>+0(SB), Z14
+	VMINPS       Z7, Z14, Z7
+	VBROADCASTSS constc2d00000<>+0(SB), Z14
+	VMAXPS       Z8, Z14, Z8
+	VBROADCASTSS const42b20000<>+0(SB), Z14
+	VMINPS       Z8, Z14, Z8
+	VBROADCASTSS constc2d00000<>+0(SB), Z14
+	VMAXPS       Z9, Z14, Z9
+	VBROADCASTSS const42b20000<>+0(SB), Z14
+	VMINPS       Z9, Z14, Z9
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z6, Z14
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z7, Z15
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z8, Z16
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z9, Z17
+	VRNDSCALEPS  $0x00, Z14, Z14
+	VRNDSCALEPS  $0x00, Z15, Z15
+	VRNDSCALEPS  $0x00, Z16, Z16
+	VRNDSCALEPS  $0x00, Z17, Z17
+	VMULPS.BCST  const3f318000<>+0(SB), Z14, Z18
+	VMULPS.BCST  const3f318000<>+0(SB), Z15, Z19
+	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z20
+	VMULPS.BCST  const3f318000<>+0(SB), Z17, Z21
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VSUBPS       Z21, Z9, Z9
+	VMULPS.BCST  constb95e8083<>+0(SB), Z14, Z18
+	VMULPS.BCST  constb95e8083<>+0(SB), Z15, Z19
+	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z20
+	VMULPS.BCST  constb95e8083<>+0(SB), Z17, Z21
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VSUBPS       Z21, Z9, Z9
+	VMULPS.BCST  const39500d01<>+0(SB), Z6, Z18
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z19
+	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z20
+	VMULPS.BCST  const39500d01<>+0(SB), Z9, Z21
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VADDPS.BCST  const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3c088889<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3c088889<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VADDPS.BCST  const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3f000000<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3f000000<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z6, Z22
+	VMULPS       Z7, Z7, Z23
+	VMULPS       Z8, Z8, Z24
+	VMULPS       Z9, Z9, Z25
+	VMULPS       Z18, Z22, Z18
+	VMULPS       Z19, Z23, Z19
+	VMULPS       Z20, Z24, Z20
+	VMULPS       Z21, Z25, Z21
+	VADDPS       Z6, Z18, Z6
+	VADDPS       Z7, Z19, Z7
+	VADDPS       Z8, Z20, Z8
+	VADDPS       Z9, Z21, Z9
+	VADDPS.BCST  const3f800000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f800000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3f800000<>+0(SB), Z9, Z9
+	VSCALEFPS    Z14, Z6, Z6
+	VSCALEFPS    Z15, Z7, Z7
+	VSCALEFPS    Z16, Z8, Z8
+	VSCALEFPS    Z17, Z9, Z9
+	VMULPS       (R11), Z6, Z6
+	VMULPS       64(R11), Z7, Z7
+	VMULPS       128(R11), Z8, Z8
+	VMULPS       192(R11), Z9, Z9
+	VSUBPS       (CX), Z6, Z6
+	VSUBPS       64(CX), Z7, Z7
+	VSUBPS       128(CX), Z8, Z8
+	VSUBPS       192(CX), Z9, Z9
+	VMOVDQU16    (DX), Y14
+	VMOVDQU16    32(DX), Y15
+	VMOVDQU16    64(DX), Y16
+	VMOVDQU16    96(DX), Y17
+	VMOVDQU16    (R9), Y18
+	VMOVDQU16    32(R9), Y19
+	VMOVDQU16    64(R9), Y20
+	VMOVDQU16    96(R9), Y21
+	VPCMPUW      $0x06, Y18, Y14, K1
+	VPCMPUW      $0x06, Y19, Y15, K2
+	VPCMPUW      $0x06, Y20, Y16, K3
+	VPCMPUW      $0x06, Y21, Y17, K4
+	MOVQ         res+80(FP), BP
+	VMOVUPS      (BP), Z18
+	VMULPS       (AX), Z18, Z18
+	MOVQ         res+80(FP), BP
+	VMOVUPS      64(BP), Z19
+	VMULPS       64(AX), Z19, Z19
+	MOVQ         res+80(FP), BP
+	VMOVUPS      128(BP), Z20
+	VMULPS       128(AX), Z20, Z20
+	MOVQ         res+80(FP), BP
+	VMOVUPS      192(BP), Z21
+	VMULPS       192(AX), Z21, Z21
+	VMOVUPS.Z    Z18, K1, Z18
+	VMOVUPS.Z    Z19, K2, Z19
+	VMOVUPS.Z    Z20, K3, Z20
+	VMOVUPS.Z    Z21, K4, Z21
+	VADDPS       Z18, Z6, Z6
+	VADDPS       Z19, Z7, Z7
+	VADDPS       Z20, Z8, Z8
+	VADDPS       Z21, Z9, Z9
+	VMULPS       (R10), Z6, Z6
+	VMULPS       64(R10), Z7, Z7
+	VMULPS       128(R10), Z8, Z8
+	VMULPS       192(R10), Z9, Z9
+	VADDPS       (CX), Z6, Z6
+	VADDPS       64(CX), Z7, Z7
+	VADDPS       128(CX), Z8, Z8
+	VADDPS       192(CX), Z9, Z9
+	MOVQ         thr+88(FP), BP
+	VCMPPS       $0x1e, (BP), Z6, K1, K1
+	MOVQ         thr+88(FP), BP
+	VCMPPS       $0x1e, 64(BP), Z7, K2, K2
+	MOVQ         thr+88(FP), BP
+	VCMPPS       $0x1e, 128(BP), Z8, K3, K3
+	MOVQ         thr+88(FP), BP
+	VCMPPS       $0x1e, 192(BP), Z9, K4, K4
+	VXORPS       Z18, Z18, Z18
+	MOVQ         reset+96(FP), BP
+	VBLENDMPS    (BP), Z6, K1, Z18
+	VXORPS       Z6, Z6, Z6
+	MOVQ         reset+96(FP), BP
+	VBLENDMPS    64(BP), Z7, K2, Z6
+	VXORPS       Z7, Z7, Z7
+	MOVQ         reset+96(FP), BP
+	VBLENDMPS    128(BP), Z8, K3, Z7
+	VXORPS       Z8, Z8, Z8
+	MOVQ         reset+96(FP), BP
+	VBLENDMPS    192(BP), Z9, K4, Z8
+	VMOVUPS      Z18, (CX)
+	VMOVUPS      Z6, 64(CX)
+	VMOVUPS      Z7, 128(CX)
+	VMOVUPS      Z8, 192(CX)
+	VPADDUSW     Y0, Y14, Y6
+	VMOVDQU16    Y1, K1, Y6
+	VMOVDQU16    Y6, (DX)
+	VPADDUSW     Y0, Y15, Y6
+	VMOVDQU16    Y1, K2, Y6
+	VMOVDQU16    Y6, 32(DX)
+	VPADDUSW     Y0, Y16, Y6
+	VMOVDQU16    Y1, K3, Y6
+	VMOVDQU16    Y6, 64(DX)
+	VPADDUSW     Y0, Y17, Y6
+	VMOVDQU16    Y1, K4, Y6
+	VMOVDQU16    Y6, 96(DX)
+	VPTESTMD     Z2, Z2, K5
+	VMOVDQU32    Z1, K5, (SI)
+	VPTESTMD     Z10, Z10, K5
+	VMOVDQU32    Z1, K5, (R8)
+	KMOVW        K1, BP
+	ORQ          BP, R15
+	VPTESTMD     Z3, Z3, K1
+	VMOVDQU32    Z1, K1, 64(SI)
+	VPTESTMD     Z11, Z11, K1
+	VMOVDQU32    Z1, K1, 64(R8)
+	KMOVW        K2, BP
+	SHLQ         $0x10, BP
+	ORQ          BP, R15
+	VPTESTMD     Z4, Z4, K1
+	VMOVDQU32    Z1, K1, 128(SI)
+	VPTESTMD     Z12, Z12, K1
+	VMOVDQU32    Z1, K1, 128(R8)
+	KMOVW        K3, BP
+	SHLQ         $0x20, BP
+	ORQ          BP, R15
+	VPTESTMD     Z5, Z5, K1
+	VMOVDQU32    Z1, K1, 192(SI)
+	VPTESTMD     Z13, Z13, K1
+	VMOVDQU32    Z1, K1, 192(R8)
+	KMOVW        K4, BP
+	SHLQ         $0x30, BP
+	ORQ          BP, R15
+	MOVQ         R15, (R13)
+	ADDQ         $0x08, R13
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	ADDQ         $0x00000100, R8
+	ADDQ         cStride+152(FP), R9
+	ADDQ         kStride+160(FP), R10
+	ADDQ         deltaStride+168(FP), R11
+	ADDQ         rhStride+176(FP), R12
+	MOVQ         resStride+184(FP), R15
+	ADDQ         R15, res+80(FP)
+	MOVQ         thrStride+192(FP), R15
+	ADDQ         R15, thr+88(FP)
+	MOVQ         resetStride+200(FP), R15
+	ADDQ         R15, reset+96(FP)
+	MOVQ         lT1Stride+208(FP), R15
+	ADDQ         R15, lT1+104(FP)
+	MOVQ         cT1Stride+216(FP), R15
+	ADDQ         R15, cT1+112(FP)
+	MOVQ         bT1Stride+224(FP), R15
+	ADDQ         R15, bT1+120(FP)
+	MOVQ         lT2Stride+232(FP), R15
+	ADDQ         R15, lT2+128(FP)
+	MOVQ         cT2Stride+240(FP), R15
+	ADDQ         R15, cT2+136(FP)
+	MOVQ         bT2Stride+248(FP), R15
+	ADDQ         R15, bT2+144(FP)
+	DECQ         R14
+	JNZ          RefractoryExponentialTraced2AVX512_block
+
+RefractoryExponentialTraced2AVX512_done:
+	VZEROUPPER
+	RET
+
+// func refractoryExponentialTraced2AVX2(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·refractoryExponentialTraced2AVX2(SB), NOSPLIT, $320-272
+	// 1 scalars held in registers, 11 read from memory where used; vectors interleaved 2 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y1
+	VBROADCASTSS constc2d00000<>+0(SB), Y2
+	MOVQ         v+0(FP), CX
+	MOVQ         r+8(FP), DX
+	MOVQ         t1+16(FP), BX
+	MOVQ         x1+24(FP), SI
+	MOVQ         t2+32(FP), DI
+	MOVQ         x2+40(FP), R8
+	MOVQ         c+48(FP), R9
+	MOVQ         k+56(FP), R10
+	MOVQ         delta+64(FP), R11
+	MOVQ         rh+72(FP), R12
+	MOVQ         spikes+256(FP), R13
+	MOVQ         blocks+264(FP), R14
+	TESTQ        R14, R14
+	JZ           RefractoryExponentialTraced2AVX2_done
+
+RefractoryExponentialTraced2AVX2_block:
+	XORQ         R15, R15
+	VMOVUPS      (SI), Y3
+	VMOVUPS      32(SI), Y4
+	VMOVUPS      (BX), Y5
+	VMOVUPS      32(BX), Y6
+	MOVQ         bT1+120(FP), BP
+	VMOVUPS      (BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT1+120(FP), BP
+	VMOVUPS      32(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         lT1+104(FP), BP
+	MOVQ         lT1+104(FP), BP
+	VMULPS       (BP), Y7, Y7
+	MOVQ         lT1+104(FP), BP
+	MOVQ         lT1+104(FP), BP
+	VMULPS       32(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	MOVQ         cT1+112(FP), BP
+	MOVQ         cT1+112(FP), BP
+	VMULPS       (BP), Y3, Y3
+	MOVQ         cT1+112(FP), BP
+	MOVQ         cT1+112(FP), BP
+	VMULPS       32(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, (BX)
+	VMOVUPS      Y4, 32(BX)
+	VMOVUPS      (R8), Y5
+	VMOVUPS      32(R8), Y6
+	VMOVUPS      (DI), Y7
+	VMOVUPS      32(DI), Y8
+	MOVQ         bT2+144(FP), BP
+	VMOVUPS      (BP), Y9
+	VSUBPS       Y7, Y9, Y9
+	MOVQ         bT2+144(FP), BP
+	VMOVUPS      32(BP), Y10
+	VSUBPS       Y8, Y10, Y10
+	MOVQ         lT2+128(FP), BP
+	MOVQ         lT2+128(FP), BP
+	VMULPS       (BP), Y9, Y9
+	MOVQ         lT2+128(FP), BP
+	MOVQ         lT2+128(FP), BP
+	VMULPS       32(BP), Y10, Y10
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y10, Y8, Y8
+	MOVQ         cT2+136(FP), BP
+	MOVQ         cT2+136(FP), BP
+	VMULPS       (BP), Y5, Y5
+	MOVQ         cT2+136(FP), BP
+	MOVQ         cT2+136(FP), BP
+	VMULPS       32(BP), Y6, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
+	VMOVUPS      Y5, (DI)
+	VMOVUPS      Y6, 32(DI)
+	VADDPS       Y5, Y3, Y3
+	VMOVUPS      Y3, (AX)
+	VADDPS       Y6, Y4, Y3
+	VMOVUPS      Y3, 32(AX)
+	VMOVUPS      (CX), Y3
+	VMOVUPS      32(CX), Y4
+	VSUBPS       (R12), Y3, Y3
+	VSUBPS       32(R12), Y4, Y4
+	VDIVPS       (R11), Y3, Y3
+	VDIVPS       32(R11), Y4, Y4
+	VMAXPS       Y3, Y2, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMAXPS       Y4, Y2, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y8, Y10, Y8
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ   Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VCVTTPS2DQ   Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       (R11), Y3, Y3
+	VMULPS       32(R11), Y4, Y4
+	VSUBPS       (CX), Y3, Y3
+	VSUBPS       32(CX), Y4, Y4
+	VPMOVZXWD    (DX), Y5
+	VPMOVZXWD    16(DX), Y6
+	VPMOVZXWD    (R9), Y7
+	VPMOVZXWD    16(R9), Y8
+	VPCMPGTD     Y7, Y5, Y7
+	VPCMPGTD     Y8, Y6, Y8
+	MOVQ         res+80(FP), BP
+	MOVQ         res+80(FP), BP
+	VMOVUPS      (AX), Y9
+	VMULPS       (BP), Y9, Y9
+	MOVQ         res+80(FP), BP
+	MOVQ         res+80(FP), BP
+	VMOVUPS      32(AX), Y10
+	VMULPS       32(BP), Y10, Y10
+	VANDPS       Y7, Y9, Y9
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VMULPS       (R10), Y3, Y3
+	VMULPS       32(R10), Y4, Y4
+	VADDPS       (CX), Y3, Y3
+	VADDPS       32(CX), Y4, Y4
+	MOVQ         thr+88(FP), BP
+	VCMPPS       $0x1e, (BP), Y3, Y9
+	VANDPS       Y9, Y7, Y7
+	MOVQ         thr+88(FP), BP
+	VCMPPS       $0x1e, 32(BP), Y4, Y9
+	VANDPS       Y9, Y8, Y8
+	MOVQ         reset+96(FP), BP
+	VBLENDVPS    Y7, (BP), Y3, Y3
+	MOVQ         reset+96(FP), BP
+	VBLENDVPS    Y8, 32(BP), Y4, Y4
+	VMOVUPS      Y3, (CX)
+	VMOVUPS      Y4, 32(CX)
+	VPSUBD       Y0, Y5, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, (DX)
+	VPSUBD       Y0, Y6, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 16(DX)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, (SI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, (R8)
+	VMOVMSKPS    Y7, BP
+	ORQ          BP, R15
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 32(SI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 32(R8)
+	VMOVMSKPS    Y8, BP
+	SHLQ         $0x08, BP
+	ORQ          BP, R15
+	VMOVUPS      64(SI), Y3
+	VMOVUPS      96(SI), Y4
+	VMOVUPS      64(BX), Y5
+	VMOVUPS      96(BX), Y6
+	MOVQ         bT1+120(FP), BP
+	VMOVUPS      64(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT1+120(FP), BP
+	VMOVUPS      96(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         lT1+104(FP), BP
+	MOVQ         lT1+104(FP), BP
+	VMULPS       64(BP), Y7, Y7
+	MOVQ         lT1+104(FP), BP
+	MOVQ         lT1+104(FP), BP
+	VMULPS       96(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	MOVQ         cT1+112(FP), BP
+	MOVQ         cT1+112(FP), BP
+	VMULPS       64(BP), Y3, Y3
+	MOVQ         cT1+112(FP), BP
+	MOVQ         cT1+112(FP), BP
+	VMULPS       96(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 64(BX)
+	VMOVUPS      Y4, 96(BX)
+	VMOVUPS      64(R8), Y5
+	VMOVUPS      96(R8), Y6
+	VMOVUPS      64(DI), Y7
+	VMOVUPS      96(DI), Y8
+	MOVQ         bT2+144(FP), BP
+	VMOVUPS      64(BP), Y9
+	VSUBPS       Y7, Y9, Y9
+	MOVQ         bT2+144(FP), BP
+	VMOVUPS      96(BP), Y10
+	VSUBPS       Y8, Y10, Y10
+	MOVQ         lT2+128(FP), BP
+	MOVQ         lT2+128(FP), BP
+	VMULPS       64(BP), Y9, Y9
+	MOVQ         lT2+128(FP), BP
+	MOVQ         lT2+128(FP), BP
+	VMULPS       96(BP), Y10, Y10
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y10, Y8, Y8
+	MOVQ         cT2+136(FP), BP
+	MOVQ         cT2+136(FP), BP
+	VMULPS       64(BP), Y5, Y5
+	MOVQ         cT2+136(FP), BP
+	MOVQ         cT2+136(FP), BP
+	VMULPS       96(BP), Y6, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
+	VMOVUPS      Y5, 64(DI)
+	VMOVUPS      Y6, 96(DI)
+	VADDPS       Y5, Y3, Y3
+	VMOVUPS      Y3, 64(AX)
+	VADDPS       Y6, Y4, Y3
+	VMOVUPS      Y3, 96(AX)
+	VMOVUPS      64(CX), Y3
+	VMOVUPS      96(CX), Y4
+	VSUBPS       64(R12), Y3, Y3
+	VSUBPS       96(R12), Y4, Y4
+	VDIVPS       64(R11), Y3, Y3
+	VDIVPS       96(R11), Y4, Y4
+	VMAXPS       Y3, Y2, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMAXPS       Y4, Y2, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y8, Y10, Y8
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ   Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VCVTTPS2DQ   Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       64(R11), Y3, Y3
+	VMULPS       96(R11), Y4, Y4
+	VSUBPS       64(CX), Y3, Y3
+	VSUBPS       96(CX), Y4, Y4
+	VPMOVZXWD    32(DX), Y5
+	VPMOVZXWD    48(DX), Y6
+	VPMOVZXWD    32(R9), Y7
+	VPMOVZXWD    48(R9), Y8
+	VPCMPGTD     Y7, Y5, Y7
+	VPCMPGTD     Y8, Y6, Y8
+	MOVQ         res+80(FP), BP
+	MOVQ         res+80(FP), BP
+	VMOVUPS      64(AX), Y9
+	VMULPS       64(BP), Y9, Y9
+	MOVQ         res+80(FP), BP
+	MOVQ         res+80(FP), BP
+	VMOVUPS      96(AX), Y10
+	VMULPS       96(BP), Y10, Y10
+	VANDPS       Y7, Y9, Y9
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VMULPS       64(R10), Y3, Y3
+	VMULPS       96(R10), Y4, Y4
+	VADDPS       64(CX), Y3, Y3
+	VADDPS       96(CX), Y4, Y4
+	MOVQ         thr+88(FP), BP
+	VCMPPS       $0x1e, 64(BP), Y3, Y9
+	VANDPS       Y9, Y7, Y7
+	MOVQ         thr+88(FP), BP
+	VCMPPS       $0x1e, 96(BP), Y4, Y9
+	VANDPS       Y9, Y8, Y8
+	MOVQ         reset+96(FP), BP
+	VBLENDVPS    Y7, 64(BP), Y3, Y3
+	MOVQ         reset+96(FP), BP
+	VBLENDVPS    Y8, 96(BP), Y4, Y4
+	VMOVUPS      Y3, 64(CX)
+	VMOVUPS      Y4, 96(CX)
+	VPSUBD       Y0, Y5, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 32(DX)
+	VPSUBD       Y0, Y6, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 48(DX)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 64(SI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 64(R8)
+	VMOVMSKPS    Y7, BP
+	SHLQ         $0x10, BP
+	ORQ          BP, R15
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 96(SI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 96(R8)
+	VMOVMSKPS    Y8, BP
+	SHLQ         $0x18, BP
+	ORQ          BP, R15
+	VMOVUPS      128(SI), Y3
+	VMOVUPS      160(SI), Y4
+	VMOVUPS      128(BX), Y5
+	VMOVUPS      160(BX), Y6
+	MOVQ         bT1+120(FP), BP
+	VMOVUPS      128(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT1+120(FP), BP
+	VMOVUPS      160(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         lT1+104(FP), BP
+	MOVQ         lT1+104(FP), BP
+	VMULPS       128(BP), Y7, Y7
+	MOVQ         lT1+104(FP), BP
+	MOVQ         lT1+104(FP), BP
+	VMULPS       160(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	MOVQ         cT1+112(FP), BP
+	MOVQ         cT1+112(FP), BP
+	VMULPS       128(BP), Y3, Y3
+	MOVQ         cT1+112(FP), BP
+	MOVQ         cT1+112(FP), BP
+	VMULPS       160(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 128(BX)
+	VMOVUPS      Y4, 160(BX)
+	VMOVUPS      128(R8), Y5
+	VMOVUPS      160(R8), Y6
+	VMOVUPS      128(DI), Y7
+	VMOVUPS      160(DI), Y8
+	MOVQ         bT2+144(FP), BP
+	VMOVUPS      128(BP), Y9
+	VSUBPS       Y7, Y9, Y9
+	MOVQ         bT2+144(FP), BP
+	VMOVUPS      160(BP), Y10
+	VSUBPS       Y8, Y10, Y10
+	MOVQ         lT2+128(FP), BP
+	MOVQ         lT2+128(FP), BP
+	VMULPS       128(BP), Y9, Y9
+	MOVQ         lT2+128(FP), BP
+	MOVQ         lT2+128(FP), BP
+	VMULPS       160(BP), Y10, Y10
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y10, Y8, Y8
+	MOVQ         cT2+136(FP), BP
+	MOVQ         cT2+136(FP), BP
+	VMULPS       128(BP), Y5, Y5
+	MOVQ         cT2+136(FP), BP
+	MOVQ         cT2+136(FP), BP
+	VMULPS       160(BP), Y6, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
+	VMOVUPS      Y5, 128(DI)
+	VMOVUPS      Y6, 160(DI)
+	VADDPS       Y5, Y3, Y3
+	VMOVUPS      Y3, 128(AX)
+	VADDPS       Y6, Y4, Y3
+	VMOVUPS      Y3, 160(AX)
+	VMOVUPS      128(CX), Y3
+	VMOVUPS      160(CX), Y4
+	VSUBPS       128(R12), Y3, Y3
+	VSUBPS       160(R12), Y4, Y4
+	VDIVPS       128(R11), Y3, Y3
+	VDIVPS       160(R11), Y4, Y4
+	VMAXPS       Y3, Y2, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMAXPS       Y4, Y2, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y8, Y10, Y8
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ   Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VCVTTPS2DQ   Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       128(R11), Y3, Y3
+	VMULPS       160(R11), Y4, Y4
+	VSUBPS       128(CX), Y3, Y3
+	VSUBPS       160(CX), Y4, Y4
+	VPMOVZXWD    64(DX), Y5
+	VPMOVZXWD    80(DX), Y6
+	VPMOVZXWD    64(R9), Y7
+	VPMOVZXWD    80(R9), Y8
+	VPCMPGTD     Y7, Y5, Y7
+	VPCMPGTD     Y8, Y6, Y8
+	MOVQ         res+80(FP), BP
+	MOVQ         res+80(FP), BP
+	VMOVUPS      128(AX), Y9
+	VMULPS       128(BP), Y9, Y9
+	MOVQ         res+80(FP), BP
+	MOVQ         res+80(FP), BP
+	VMOVUPS      160(AX), Y10
+	VMULPS       160(BP), Y10, Y10
+	VANDPS       Y7, Y9, Y9
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VMULPS       128(R10), Y3, Y3
+	VMULPS       160(R10), Y4, Y4
+	VADDPS       128(CX), Y3, Y3
+	VADDPS       160(CX), Y4, Y4
+	MOVQ         thr+88(FP), BP
+	VCMPPS       $0x1e, 128(BP), Y3, Y9
+	VANDPS       Y9, Y7, Y7
+	MOVQ         thr+88(FP), BP
+	VCMPPS       $0x1e, 160(BP), Y4, Y9
+	VANDPS       Y9, Y8, Y8
+	MOVQ         reset+96(FP), BP
+	VBLENDVPS    Y7, 128(BP), Y3, Y3
+	MOVQ         reset+96(FP), BP
+	VBLENDVPS    Y8, 160(BP), Y4, Y4
+	VMOVUPS      Y3, 128(CX)
+	VMOVUPS      Y4, 160(CX)
+	VPSUBD       Y0, Y5, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 64(DX)
+	VPSUBD       Y0, Y6, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 80(DX)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 128(SI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 128(R8)
+	VMOVMSKPS    Y7, BP
+	SHLQ         $0x20, BP
+	ORQ          BP, R15
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 160(SI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 160(R8)
+	VMOVMSKPS    Y8, BP
+	SHLQ         $0x28, BP
+	ORQ          BP, R15
+	VMOVUPS      192(SI), Y3
+	VMOVUPS      224(SI), Y4
+	VMOVUPS      192(BX), Y5
+	VMOVUPS      224(BX), Y6
+	MOVQ         bT1+120(FP), BP
+	VMOVUPS      192(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT1+120(FP), BP
+	VMOVUPS      224(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         lT1+104(FP), BP
+	MOVQ         lT1+104(FP), BP
+	VMULPS       192(BP), Y7, Y7
+	MOVQ         lT1+104(FP), BP
+	MOVQ         lT1+104(FP), BP
+	VMULPS       224(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	MOVQ         cT1+112(FP), BP
+	MOVQ         cT1+112(FP), BP
+	VMULPS       192(BP), Y3, Y3
+	MOVQ         cT1+112(FP), BP
+	MOVQ         cT1+112(FP), BP
+	VMULPS       224(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 192(BX)
+	VMOVUPS      Y4, 224(BX)
+	VMOVUPS      192(R8), Y5
+	VMOVUPS      224(R8), Y6
+	VMOVUPS      192(DI), Y7
+	VMOVUPS      224(DI), Y8
+	MOVQ         bT2+144(FP), BP
+	VMOVUPS      192(BP), Y9
+	VSUBPS       Y7, Y9, Y9
+	MOVQ         bT2+144(FP), BP
+	VMOVUPS      224(BP), Y10
+	VSUBPS       Y8, Y10, Y10
+	MOVQ         lT2+128(FP), BP
+	MOVQ         lT2+128(FP), BP
+	VMULPS       192(BP), Y9, Y9
+	MOVQ         lT2+128(FP), BP
+	MOVQ         lT2+128(FP), BP
+	VMULPS       224(BP), Y10, Y10
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y10, Y8, Y8
+	MOVQ         cT2+136(FP), BP
+	MOVQ         cT2+136(FP), BP
+	VMULPS       192(BP), Y5, Y5
+	MOVQ         cT2+136(FP), BP
+	MOVQ         cT2+136(FP), BP
+	VMULPS       224(BP), Y6, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
+	VMOVUPS      Y5, 192(DI)
+	VMOVUPS      Y6, 224(DI)
+	VADDPS       Y5, Y3, Y3
+	VMOVUPS      Y3, 192(AX)
+	VADDPS       Y6, Y4, Y3
+	VMOVUPS      Y3, 224(AX)
+	VMOVUPS      192(CX), Y3
+	VMOVUPS      224(CX), Y4
+	VSUBPS       192(R12), Y3, Y3
+	VSUBPS       224(R12), Y4, Y4
+	VDIVPS       192(R11), Y3, Y3
+	VDIVPS       224(R11), Y4, Y4
+	VMAXPS       Y3, Y2, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMAXPS       Y4, Y2, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y8, Y10, Y8
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ   Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VCVTTPS2DQ   Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       192(R11), Y3, Y3
+	VMULPS       224(R11), Y4, Y4
+	VSUBPS       192(CX), Y3, Y3
+	VSUBPS       224(CX), Y4, Y4
+	VPMOVZXWD    96(DX), Y5
+	VPMOVZXWD    112(DX), Y6
+	VPMOVZXWD    96(R9), Y7
+	VPMOVZXWD    112(R9), Y8
+	VPCMPGTD     Y7, Y5, Y7
+	VPCMPGTD     Y8, Y6, Y8
+	MOVQ         res+80(FP), BP
+	MOVQ         res+80(FP), BP
+	VMOVUPS      192(AX), Y9
+	VMULPS       192(BP), Y9, Y9
+	MOVQ         res+80(FP), BP
+	MOVQ         res+80(FP), BP
+	VMOVUPS      224(AX), Y10
+	VMULPS       224(BP), Y10, Y10
+	VANDPS       Y7, Y9, Y9
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VMULPS       192(R10), Y3, Y3
+	VMULPS       224(R10), Y4, Y4
+	VADDPS       192(CX), Y3, Y3
+	VADDPS       224(CX), Y4, Y4
+	MOVQ         thr+88(FP), BP
+	VCMPPS       $0x1e, 192(BP), Y3, Y9
+	VANDPS       Y9, Y7, Y7
+	MOVQ         thr+88(FP), BP
+	VCMPPS       $0x1e, 224(BP), Y4, Y9
+	VANDPS       Y9, Y8, Y8
+	MOVQ         reset+96(FP), BP
+	VBLENDVPS    Y7, 192(BP), Y3, Y3
+	MOVQ         reset+96(FP), BP
+	VBLENDVPS    Y8, 224(BP), Y4, Y4
+	VMOVUPS      Y3, 192(CX)
+	VMOVUPS      Y4, 224(CX)
+	VPSUBD       Y0, Y5, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 96(DX)
+	VPSUBD       Y0, Y6, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 112(DX)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 192(SI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 192(R8)
+	VMOVMSKPS    Y7, BP
+	SHLQ         $0x30, BP
+	ORQ          BP, R15
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 224(SI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 224(R8)
+	VMOVMSKPS    Y8, BP
+	SHLQ         $0x38, BP
+	ORQ          BP, R15
+	MOVQ         R15, (R13)
+	ADDQ         $0x08, R13
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	ADDQ         $0x00000100, R8
+	ADDQ         cStride+152(FP), R9
+	ADDQ         kStride+160(FP), R10
+	ADDQ         deltaStride+168(FP), R11
+	ADDQ         rhStride+176(FP), R12
+	MOVQ         resStride+184(FP), R15
+	ADDQ         R15, res+80(FP)
+	MOVQ         thrStride+192(FP), R15
+	ADDQ         R15, thr+88(FP)
+	MOVQ         resetStride+200(FP), R15
+	ADDQ         R15, reset+96(FP)
+	MOVQ         lT1Stride+208(FP), R15
+	ADDQ         R15, lT1+104(FP)
+	MOVQ         cT1Stride+216(FP), R15
+	ADDQ         R15, cT1+112(FP)
+	MOVQ         bT1Stride+224(FP), R15
+	ADDQ         R15, bT1+120(FP)
+	MOVQ         lT2Stride+232(FP), R15
+	ADDQ         R15, lT2+128(FP)
+	MOVQ         cT2Stride+240(FP), R15
+	ADDQ         R15, cT2+136(FP)
+	MOVQ         bT2Stride+248(FP), R15
+	ADDQ         R15, bT2+144(FP)
+	DECQ         R14
+	JNZ          RefractoryExponentialTraced2AVX2_block
+
+RefractoryExponentialTraced2AVX2_done:
+	VZEROUPPER
+	RET
+
+// func refractoryExponentialTraced2UniformAVX512(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+TEXT ·refractoryExponentialTraced2UniformAVX512(SB), NOSPLIT, $328-120
+	// 0 scalars held in registers, 25 read from memory where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
+	VMOVSS   const3f800000<>+0(SB), X0
+	VDIVSS   delta+56(FP), X0, X0
+	VMOVSS   X0, (SP)
+	LEAQ     8(SP), AX
+	ADDQ     $0x3f, AX
+	ANDQ     $-64, AX
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     v+0(FP), CX
+	MOVQ     r+8(FP), DX
+	MOVQ     t1+16(FP), BX
+	MOVQ     x1+24(FP), SI
+	MOVQ     t2+32(FP), DI
+	MOVQ     x2+40(FP), R8
+	MOVQ     spikes+104(FP), R9
+	MOVQ     blocks+112(FP), R10
+	TESTQ    R10, R10
+	JZ       RefractoryExponentialTraced2UniformAVX512_done
+
+	// Which loop: the second if every divisor is ±2^k with a normal
+	// reciprocal, by which it multiplies (the division's bits).
+	MOVL  delta+56(FP), R11
+	TESTL $0x007fffff, R11
+	JNZ   RefractoryExponentialTraced2UniformAVX512_block
+	SHRL  $0x17, R11
+	ANDL  $0x000000ff, R11
+	DECL  R11
+	CMPL  R11, $0x000000fc
+	JA    RefractoryExponentialTraced2UniformAVX512_block
+	JMP   RefractoryExponentialTraced2UniformAVX512_reciprocal_block
+
+RefractoryExponentialTraced2UniformAVX512_block:
+	XORQ         R11, R11
+	VMOVUPS      (SI), Z2
+	VMOVUPS      64(SI), Z3
+	VMOVUPS      128(SI), Z4
+	VMOVUPS      192(SI), Z5
+	VMOVUPS      (BX), Z6
+	VMOVUPS      64(BX), Z7
+	VMOVUPS      128(BX), Z8
+	VMOVUPS      192(BX), Z9
+	VBROADCASTSS bT1+84(FP), Z10
+	VSUBPS       Z6, Z10, Z10
+	VBROADCASTSS bT1+84(FP), Z11
+	VSUBPS       Z7, Z11, Z11
+	VBROADCASTSS bT1+84(FP), Z12
+	VSUBPS       Z8, Z12, Z12
+	VBROADCASTSS bT1+84(FP), Z13
+	VSUBPS       Z9, Z13, Z13
+	VMULPS.BCST  lT1+76(FP), Z10, Z10
+	VMULPS.BCST  lT1+76(FP), Z11, Z11
+	VMULPS.BCST  lT1+76(FP), Z12, Z12
+	VMULPS.BCST  lT1+76(FP), Z13, Z13
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VADDPS       Z13, Z9, Z9
+	VMULPS.BCST  cT1+80(FP), Z2, Z10
+	VMULPS.BCST  cT1+80(FP), Z3, Z11
+	VMULPS.BCST  cT1+80(FP), Z4, Z12
+	VMULPS.BCST  cT1+80(FP), Z5, Z13
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VADDPS       Z13, Z9, Z9
+	VMOVUPS      Z6, (BX)
+	VMOVUPS      Z7, 64(BX)
+	VMOVUPS      Z8, 128(BX)
+	VMOVUPS      Z9, 192(BX)
+	VMOVUPS      (R8), Z10
+	VMOVUPS      64(R8), Z11
+	VMOVUPS      128(R8), Z12
+	VMOVUPS      192(R8), Z13
+	VMOVUPS      (DI), Z14
+	VMOVUPS      64(DI), Z15
+	VMOVUPS      128(DI), Z16
+	VMOVUPS      192(DI), Z17
+	VBROADCASTSS bT2+96(FP), Z18
+	VSUBPS       Z14, Z18, Z18
+	VBROADCASTSS bT2+96(FP), Z19
+	VSUBPS       Z15, Z19, Z19
+	VBROADCASTSS bT2+96(FP), Z20
+	VSUBPS       Z16, Z20, Z20
+	VBROADCASTSS bT2+96(FP), Z21
+	VSUBPS       Z17, Z21, Z21
+	VMULPS.BCST  lT2+88(FP), Z18, Z18
+	VMULPS.BCST  lT2+88(FP), Z19, Z19
+	VMULPS.BCST  lT2+88(FP), Z20, Z20
+	VMULPS.BCST  lT2+88(FP), Z21, Z21
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VADDPS       Z21, Z17, Z17
+	VMULPS.BCST  cT2+92(FP), Z10, Z18
+	VMULPS.BCST  cT2+92(FP), Z11, Z19
+	VMULPS.BCST  cT2+92(FP), Z12, Z20
+	VMULPS.BCST  cT2+92(FP), Z13, Z21
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VADDPS       Z21, Z17, Z17
+	VMOVUPS      Z14, (DI)
+	VMOVUPS      Z15, 64(DI)
+	VMOVUPS      Z16, 128(DI)
+	VMOVUPS      Z17, 192(DI)
+	VADDPS       Z14, Z6, Z6
+	VMOVUPS      Z6, (AX)
+	VADDPS       Z15, Z7, Z6
+	VMOVUPS      Z6, 64(AX)
+	VADDPS       Z16, Z8, Z6
+	VMOVUPS      Z6, 128(AX)
+	VADDPS       Z17, Z9, Z6
+	VMOVUPS      Z6, 192(AX)
+	VMOVUPS      (CX), Z6
+	VMOVUPS      64(CX), Z7
+	VMOVUPS      128(CX), Z8
+	VMOVUPS      192(CX), Z9
+	VSUBPS.BCST  rh+60(FP), Z6, Z6
+	VSUBPS.BCST  rh+60(FP), Z7, Z7
+	VSUBPS.BCST  rh+60(FP), Z8, Z8
+	VSUBPS.BCST  rh+60(FP), Z9, Z9
+	VDIVPS.BCST  delta+56(FP), Z6, Z6
+	VDIVPS.BCST  delta+56(FP), Z7, Z7
+	VDIVPS.BCST  delta+56(FP), Z8, Z8
+	VDIVPS.BCST  delta+56(FP), Z9, Z9
+	VBROADCASTSS constc2d00000<>+0(SB), Z14
+	VMAXPS       Z6, Z14, Z6
+	VBROADCASTSS const42b20000<>+0(SB), Z14
+	VMINPS       Z6, Z14, Z6
+	VBROADCASTSS constc2d00000<>+0(SB), Z14
+	VMAXPS       Z7, Z14, Z7
+	VBROADCASTSS const42b20000<>+0(SB), Z14
+	VMINPS       Z7, Z14, Z7
+	VBROADCASTSS constc2d00000<>+0(SB), Z14
+	VMAXPS       Z8, Z14, Z8
+	VBROADCASTSS const42b20000<>+0(SB), Z14
+	VMINPS       Z8, Z14, Z8
+	VBROADCASTSS constc2d00000<>+0(SB), Z14
+	VMAXPS       Z9, Z14, Z9
+	VBROADCASTSS const42b20000<>+0(SB), Z14
+	VMINPS       Z9, Z14, Z9
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z6, Z14
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z7, Z15
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z8, Z16
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z9, Z17
+	VRNDSCALEPS  $0x00, Z14, Z14
+	VRNDSCALEPS  $0x00, Z15, Z15
+	VRNDSCALEPS  $0x00, Z16, Z16
+	VRNDSCALEPS  $0x00, Z17, Z17
+	VMULPS.BCST  const3f318000<>+0(SB), Z14, Z18
+	VMULPS.BCST  const3f318000<>+0(SB), Z15, Z19
+	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z20
+	VMULPS.BCST  const3f318000<>+0(SB), Z17, Z21
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VSUBPS       Z21, Z9, Z9
+	VMULPS.BCST  constb95e8083<>+0(SB), Z14, Z18
+	VMULPS.BCST  constb95e8083<>+0(SB), Z15, Z19
+	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z20
+	VMULPS.BCST  constb95e8083<>+0(SB), Z17, Z21
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VSUBPS       Z21, Z9, Z9
+	VMULPS.BCST  const39500d01<>+0(SB), Z6, Z18
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z19
+	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z20
+	VMULPS.BCST  const39500d01<>+0(SB), Z9, Z21
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VADDPS.BCST  const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3c088889<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3c088889<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VADDPS.BCST  const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3f000000<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3f000000<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z6, Z22
+	VMULPS       Z7, Z7, Z23
+	VMULPS       Z8, Z8, Z24
+	VMULPS       Z9, Z9, Z25
+	VMULPS       Z18, Z22, Z18
+	VMULPS       Z19, Z23, Z19
+	VMULPS       Z20, Z24, Z20
+	VMULPS       Z21, Z25, Z21
+	VADDPS       Z6, Z18, Z6
+	VADDPS       Z7, Z19, Z7
+	VADDPS       Z8, Z20, Z8
+	VADDPS       Z9, Z21, Z9
+	VADDPS.BCST  const3f800000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f800000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3f800000<>+0(SB), Z9, Z9
+	VSCALEFPS    Z14, Z6, Z6
+	VSCALEFPS    Z15, Z7, Z7
+	VSCALEFPS    Z16, Z8, Z8
+	VSCALEFPS    Z17, Z9, Z9
+	VMULPS.BCST  delta+56(FP), Z6, Z6
+	VMULPS.BCST  delta+56(FP), Z7, Z7
+	VMULPS.BCST  delta+56(FP), Z8, Z8
+	VMULPS.BCST  delta+56(FP), Z9, Z9
+	VSUBPS       (CX), Z6, Z6
+	VSUBPS       64(CX), Z7, Z7
+	VSUBPS       128(CX), Z8, Z8
+	VSUBPS       192(CX), Z9, Z9
+	VMOVDQU16    (DX), Y14
+	VMOVDQU16    32(DX), Y15
+	VMOVDQU16    64(DX), Y16
+	VMOVDQU16    96(DX), Y17
+	VPBROADCASTW c+48(FP), Y18
+	VPBROADCASTW c+48(FP), Y19
+	VPBROADCASTW c+48(FP), Y20
+	VPBROADCASTW c+48(FP), Y21
+	VPCMPUW      $0x06, Y18, Y14, K1
+	VPCMPUW      $0x06, Y19, Y15, K2
+	VPCMPUW      $0x06, Y20, Y16, K3
+	VPCMPUW      $0x06, Y21, Y17, K4
+	VBROADCASTSS res+64(FP), Z18
+	VMULPS       (AX), Z18, Z18
+	VBROADCASTSS res+64(FP), Z19
+	VMULPS       64(AX), Z19, Z19
+	VBROADCASTSS res+64(FP), Z20
+	VMULPS       128(AX), Z20, Z20
+	VBROADCASTSS res+64(FP), Z21
+	VMULPS       192(AX), Z21, Z21
+	VMOVUPS.Z    Z18, K1, Z18
+	VMOVUPS.Z    Z19, K2, Z19
+	VMOVUPS.Z    Z20, K3, Z20
+	VMOVUPS.Z    Z21, K4, Z21
+	VADDPS       Z18, Z6, Z6
+	VADDPS       Z19, Z7, Z7
+	VADDPS       Z20, Z8, Z8
+	VADDPS       Z21, Z9, Z9
+	VMULPS.BCST  k+52(FP), Z6, Z6
+	VMULPS.BCST  k+52(FP), Z7, Z7
+	VMULPS.BCST  k+52(FP), Z8, Z8
+	VMULPS.BCST  k+52(FP), Z9, Z9
+	VADDPS       (CX), Z6, Z6
+	VADDPS       64(CX), Z7, Z7
+	VADDPS       128(CX), Z8, Z8
+	VADDPS       192(CX), Z9, Z9
+	VBROADCASTSS thr+68(FP), Z18
+	VCMPPS       $0x1e, Z18, Z6, K1, K1
+	VBROADCASTSS thr+68(FP), Z18
+	VCMPPS       $0x1e, Z18, Z7, K2, K2
+	VBROADCASTSS thr+68(FP), Z18
+	VCMPPS       $0x1e, Z18, Z8, K3, K3
+	VBROADCASTSS thr+68(FP), Z18
+	VCMPPS       $0x1e, Z18, Z9, K4, K4
+	VXORPS       Z18, Z18, Z18
+	VBROADCASTSS reset+72(FP), Z19
+	VBLENDMPS    Z19, Z6, K1, Z18
+	VXORPS       Z6, Z6, Z6
+	VBROADCASTSS reset+72(FP), Z19
+	VBLENDMPS    Z19, Z7, K2, Z6
+	VXORPS       Z7, Z7, Z7
+	VBROADCASTSS reset+72(FP), Z19
+	VBLENDMPS    Z19, Z8, K3, Z7
+	VXORPS       Z8, Z8, Z8
+	VBROADCASTSS reset+72(FP), Z19
+	VBLENDMPS    Z19, Z9, K4, Z8
+	VMOVUPS      Z18, (CX)
+	VMOVUPS      Z6, 64(CX)
+	VMOVUPS      Z7, 128(CX)
+	VMOVUPS      Z8, 192(CX)
+	VPADDUSW     Y0, Y14, Y6
+	VMOVDQU16    Y1, K1, Y6
+	VMOVDQU16    Y6, (DX)
+	VPADDUSW     Y0, Y15, Y6
+	VMOVDQU16    Y1, K2, Y6
+	VMOVDQU16    Y6, 32(DX)
+	VPADDUSW     Y0, Y16, Y6
+	VMOVDQU16    Y1, K3, Y6
+	VMOVDQU16    Y6, 64(DX)
+	VPADDUSW     Y0, Y17, Y6
+	VMOVDQU16    Y1, K4, Y6
+	VMOVDQU16    Y6, 96(DX)
+	VPTESTMD     Z2, Z2, K5
+	VMOVDQU32    Z1, K5, (SI)
+	VPTESTMD     Z10, Z10, K5
+	VMOVDQU32    Z1, K5, (R8)
+	KMOVW        K1, R12
+	ORQ          R12, R11
+	VPTESTMD     Z3, Z3, K1
+	VMOVDQU32    Z1, K1, 64(SI)
+	VPTESTMD     Z11, Z11, K1
+	VMOVDQU32    Z1, K1, 64(R8)
+	KMOVW        K2, R12
+	SHLQ         $0x10, R12
+	ORQ          R12, R11
+	VPTESTMD     Z4, Z4, K1
+	VMOVDQU32    Z1, K1, 128(SI)
+	VPTESTMD     Z12, Z12, K1
+	VMOVDQU32    Z1, K1, 128(R8)
+	KMOVW        K3, R12
+	SHLQ         $0x20, R12
+	ORQ          R12, R11
+	VPTESTMD     Z5, Z5, K1
+	VMOVDQU32    Z1, K1, 192(SI)
+	VPTESTMD     Z13, Z13, K1
+	VMOVDQU32    Z1, K1, 192(R8)
+	KMOVW        K4, R12
+	SHLQ         $0x30, R12
+	ORQ          R12, R11
+	MOVQ         R11, (R9)
+	ADDQ         $0x08, R9
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	ADDQ         $0x00000100, R8
+	DECQ         R10
+	JNZ          RefractoryExponentialTraced2UniformAVX512_block
+	JMP          RefractoryExponentialTraced2UniformAVX512_done
+
+RefractoryExponentialTraced2UniformAVX512_reciprocal_block:
+	XORQ         R11, R11
+	VMOVUPS      (SI), Z2
+	VMOVUPS      64(SI), Z3
+	VMOVUPS      128(SI), Z4
+	VMOVUPS      192(SI), Z5
+	VMOVUPS      (BX), Z6
+	VMOVUPS      64(BX), Z7
+	VMOVUPS      128(BX), Z8
+	VMOVUPS      192(BX), Z9
+	VBROADCASTSS bT1+84(FP), Z10
+	VSUBPS       Z6, Z10, Z10
+	VBROADCASTSS bT1+84(FP), Z11
+	VSUBPS       Z7, Z11, Z11
+	VBROADCASTSS bT1+84(FP), Z12
+	VSUBPS       Z8, Z12, Z12
+	VBROADCASTSS bT1+84(FP), Z13
+	VSUBPS       Z9, Z13, Z13
+	VMULPS.BCST  lT1+76(FP), Z10, Z10
+	VMULPS.BCST  lT1+76(FP), Z11, Z11
+	VMULPS.BCST  lT1+76(FP), Z12, Z12
+	VMULPS.BCST  lT1+76(FP), Z13, Z13
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VADDPS       Z13, Z9, Z9
+	VMULPS.BCST  cT1+80(FP), Z2, Z10
+	VMULPS.BCST  cT1+80(FP), Z3, Z11
+	VMULPS.BCST  cT1+80(FP), Z4, Z12
+	VMULPS.BCST  cT1+80(FP), Z5, Z13
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VADDPS       Z13, Z9, Z9
+	VMOVUPS      Z6, (BX)
+	VMOVUPS      Z7, 64(BX)
+	VMOVUPS      Z8, 128(BX)
+	VMOVUPS      Z9, 192(BX)
+	VMOVUPS      (R8), Z10
+	VMOVUPS      64(R8), Z11
+	VMOVUPS      128(R8), Z12
+	VMOVUPS      192(R8), Z13
+	VMOVUPS      (DI), Z14
+	VMOVUPS      64(DI), Z15
+	VMOVUPS      128(DI), Z16
+	VMOVUPS      192(DI), Z17
+	VBROADCASTSS bT2+96(FP), Z18
+	VSUBPS       Z14, Z18, Z18
+	VBROADCASTSS bT2+96(FP), Z19
+	VSUBPS       Z15, Z19, Z19
+	VBROADCASTSS bT2+96(FP), Z20
+	VSUBPS       Z16, Z20, Z20
+	VBROADCASTSS bT2+96(FP), Z21
+	VSUBPS       Z17, Z21, Z21
+	VMULPS.BCST  lT2+88(FP), Z18, Z18
+	VMULPS.BCST  lT2+88(FP), Z19, Z19
+	VMULPS.BCST  lT2+88(FP), Z20, Z20
+	VMULPS.BCST  lT2+88(FP), Z21, Z21
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VADDPS       Z21, Z17, Z17
+	VMULPS.BCST  cT2+92(FP), Z10, Z18
+	VMULPS.BCST  cT2+92(FP), Z11, Z19
+	VMULPS.BCST  cT2+92(FP), Z12, Z20
+	VMULPS.BCST  cT2+92(FP), Z13, Z21
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VADDPS       Z21, Z17, Z17
+	VMOVUPS      Z14, (DI)
+	VMOVUPS      Z15, 64(DI)
+	VMOVUPS      Z16, 128(DI)
+	VMOVUPS      Z17, 192(DI)
+	VADDPS       Z14, Z6, Z6
+	VMOVUPS      Z6, (AX)
+	VADDPS       Z15, Z7, Z6
+	VMOVUPS      Z6, 64(AX)
+	VADDPS       Z16, Z8, Z6
+	VMOVUPS      Z6, 128(AX)
+	VADDPS       Z17, Z9, Z6
+	VMOVUPS      Z6, 192(AX)
+	VMOVUPS      (CX), Z6
+	VMOVUPS      64(CX), Z7
+	VMOVUPS      128(CX), Z8
+	VMOVUPS      192(CX), Z9
+	VSUBPS.BCST  rh+60(FP), Z6, Z6
+	VSUBPS.BCST  rh+60(FP), Z7, Z7
+	VSUBPS.BCST  rh+60(FP), Z8, Z8
+	VSUBPS.BCST  rh+60(FP), Z9, Z9
+	VMULPS.BCST  (SP), Z6, Z6
+	VMULPS.BCST  (SP), Z7, Z7
+	VMULPS.BCST  (SP), Z8, Z8
+	VMULPS.BCST  (SP), Z9, Z9
+	VBROADCASTSS constc2d00000<>+0(SB), Z14
+	VMAXPS       Z6, Z14, Z6
+	VBROADCASTSS const42b20000<>+0(SB), Z14
+	VMINPS       Z6, Z14, Z6
+	VBROADCASTSS constc2d00000<>+0(SB), Z14
+	VMAXPS       Z7, Z14, Z7
+	VBROADCASTSS const42b20000<>+0(SB), Z14
+	VMINPS       Z7, Z14, Z7
+	VBROADCASTSS constc2d00000<>+0(SB), Z14
+	VMAXPS       Z8, Z14, Z8
+	VBROADCASTSS const42b20000<>+0(SB), Z14
+	VMINPS       Z8, Z14, Z8
+	VBROADCASTSS constc2d00000<>+0(SB), Z14
+	VMAXPS       Z9, Z14, Z9
+	VBROADCASTSS const42b20000<>+0(SB), Z14
+	VMINPS       Z9, Z14, Z9
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z6, Z14
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z7, Z15
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z8, Z16
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z9, Z17
+	VRNDSCALEPS  $0x00, Z14, Z14
+	VRNDSCALEPS  $0x00, Z15, Z15
+	VRNDSCALEPS  $0x00, Z16, Z16
+	VRNDSCALEPS  $0x00, Z17, Z17
+	VMULPS.BCST  const3f318000<>+0(SB), Z14, Z18
+	VMULPS.BCST  const3f318000<>+0(SB), Z15, Z19
+	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z20
+	VMULPS.BCST  const3f318000<>+0(SB), Z17, Z21
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VSUBPS       Z21, Z9, Z9
+	VMULPS.BCST  constb95e8083<>+0(SB), Z14, Z18
+	VMULPS.BCST  constb95e8083<>+0(SB), Z15, Z19
+	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z20
+	VMULPS.BCST  constb95e8083<>+0(SB), Z17, Z21
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VSUBPS       Z21, Z9, Z9
+	VMULPS.BCST  const39500d01<>+0(SB), Z6, Z18
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z19
+	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z20
+	VMULPS.BCST  const39500d01<>+0(SB), Z9, Z21
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VADDPS.BCST  const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3c088889<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3c088889<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VADDPS.BCST  const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3f000000<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3f000000<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z6, Z22
+	VMULPS       Z7, Z7, Z23
+	VMULPS       Z8, Z8, Z24
+	VMULPS       Z9, Z9, Z25
+	VMULPS       Z18, Z22, Z18
+	VMULPS       Z19, Z23, Z19
+	VMULPS       Z20, Z24, Z20
+	VMULPS       Z21, Z25, Z21
+	VADDPS       Z6, Z18, Z6
+	VADDPS       Z7, Z19, Z7
+	VADDPS       Z8, Z20, Z8
+	VADDPS       Z9, Z21, Z9
+	VADDPS.BCST  const3f800000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f800000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3f800000<>+0(SB), Z9, Z9
+	VSCALEFPS    Z14, Z6, Z6
+	VSCALEFPS    Z15, Z7, Z7
+	VSCALEFPS    Z16, Z8, Z8
+	VSCALEFPS    Z17, Z9, Z9
+	VMULPS.BCST  delta+56(FP), Z6, Z6
+	VMULPS.BCST  delta+56(FP), Z7, Z7
+	VMULPS.BCST  delta+56(FP), Z8, Z8
+	VMULPS.BCST  delta+56(FP), Z9, Z9
+	VSUBPS       (CX), Z6, Z6
+	VSUBPS       64(CX), Z7, Z7
+	VSUBPS       128(CX), Z8, Z8
+	VSUBPS       192(CX), Z9, Z9
+	VMOVDQU16    (DX), Y14
+	VMOVDQU16    32(DX), Y15
+	VMOVDQU16    64(DX), Y16
+	VMOVDQU16    96(DX), Y17
+	VPBROADCASTW c+48(FP), Y18
+	VPBROADCASTW c+48(FP), Y19
+	VPBROADCASTW c+48(FP), Y20
+	VPBROADCASTW c+48(FP), Y21
+	VPCMPUW      $0x06, Y18, Y14, K1
+	VPCMPUW      $0x06, Y19, Y15, K2
+	VPCMPUW      $0x06, Y20, Y16, K3
+	VPCMPUW      $0x06, Y21, Y17, K4
+	VBROADCASTSS res+64(FP), Z18
+	VMULPS       (AX), Z18, Z18
+	VBROADCASTSS res+64(FP), Z19
+	VMULPS       64(AX), Z19, Z19
+	VBROADCASTSS res+64(FP), Z20
+	VMULPS       128(AX), Z20, Z20
+	VBROADCASTSS res+64(FP), Z21
+	VMULPS       192(AX), Z21, Z21
+	VMOVUPS.Z    Z18, K1, Z18
+	VMOVUPS.Z    Z19, K2, Z19
+	VMOVUPS.Z    Z20, K3, Z20
+	VMOVUPS.Z    Z21, K4, Z21
+	VADDPS       Z18, Z6, Z6
+	VADDPS       Z19, Z7, Z7
+	VADDPS       Z20, Z8, Z8
+	VADDPS       Z21, Z9, Z9
+	VMULPS.BCST  k+52(FP), Z6, Z6
+	VMULPS.BCST  k+52(FP), Z7, Z7
+	VMULPS.BCST  k+52(FP), Z8, Z8
+	VMULPS.BCST  k+52(FP), Z9, Z9
+	VADDPS       (CX), Z6, Z6
+	VADDPS       64(CX), Z7, Z7
+	VADDPS       128(CX), Z8, Z8
+	VADDPS       192(CX), Z9, Z9
+	VBROADCASTSS thr+68(FP), Z18
+	VCMPPS       $0x1e, Z18, Z6, K1, K1
+	VBROADCASTSS thr+68(FP), Z18
+	VCMPPS       $0x1e, Z18, Z7, K2, K2
+	VBROADCASTSS thr+68(FP), Z18
+	VCMPPS       $0x1e, Z18, Z8, K3, K3
+	VBROADCASTSS thr+68(FP), Z18
+	VCMPPS       $0x1e, Z18, Z9, K4, K4
+	VXORPS       Z18, Z18, Z18
+	VBROADCASTSS reset+72(FP), Z19
+	VBLENDMPS    Z19, Z6, K1, Z18
+	VXORPS       Z6, Z6, Z6
+	VBROADCASTSS reset+72(FP), Z19
+	VBLENDMPS    Z19, Z7, K2, Z6
+	VXORPS       Z7, Z7, Z7
+	VBROADCASTSS reset+72(FP), Z19
+	VBLENDMPS    Z19, Z8, K3, Z7
+	VXORPS       Z8, Z8, Z8
+	VBROADCASTSS reset+72(FP), Z19
+	VBLENDMPS    Z19, Z9, K4, Z8
+	VMOVUPS      Z18, (CX)
+	VMOVUPS      Z6, 64(CX)
+	VMOVUPS      Z7, 128(CX)
+	VMOVUPS      Z8, 192(CX)
+	VPADDUSW     Y0, Y14, Y6
+	VMOVDQU16    Y1, K1, Y6
+	VMOVDQU16    Y6, (DX)
+	VPADDUSW     Y0, Y15, Y6
+	VMOVDQU16    Y1, K2, Y6
+	VMOVDQU16    Y6, 32(DX)
+	VPADDUSW     Y0, Y16, Y6
+	VMOVDQU16    Y1, K3, Y6
+	VMOVDQU16    Y6, 64(DX)
+	VPADDUSW     Y0, Y17, Y6
+	VMOVDQU16    Y1, K4, Y6
+	VMOVDQU16    Y6, 96(DX)
+	VPTESTMD     Z2, Z2, K5
+	VMOVDQU32    Z1, K5, (SI)
+	VPTESTMD     Z10, Z10, K5
+	VMOVDQU32    Z1, K5, (R8)
+	KMOVW        K1, R12
+	ORQ          R12, R11
+	VPTESTMD     Z3, Z3, K1
+	VMOVDQU32    Z1, K1, 64(SI)
+	VPTESTMD     Z11, Z11, K1
+	VMOVDQU32    Z1, K1, 64(R8)
+	KMOVW        K2, R12
+	SHLQ         $0x10, R12
+	ORQ          R12, R11
+	VPTESTMD     Z4, Z4, K1
+	VMOVDQU32    Z1, K1, 128(SI)
+	VPTESTMD     Z12, Z12, K1
+	VMOVDQU32    Z1, K1, 128(R8)
+	KMOVW        K3, R12
+	SHLQ         $0x20, R12
+	ORQ          R12, R11
+	VPTESTMD     Z5, Z5, K1
+	VMOVDQU32    Z1, K1, 192(SI)
+	VPTESTMD     Z13, Z13, K1
+	VMOVDQU32    Z1, K1, 192(R8)
+	KMOVW        K4, R12
+	SHLQ         $0x30, R12
+	ORQ          R12, R11
+	MOVQ         R11, (R9)
+	ADDQ         $0x08, R9
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	ADDQ         $0x00000100, R8
+	DECQ         R10
+	JNZ          RefractoryExponentialTraced2UniformAVX512_reciprocal_block
+
+RefractoryExponentialTraced2UniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func refractoryExponentialTraced2UniformAVX2(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·refractoryExponentialTraced2UniformAVX2(SB), $744-120
+	// 1 scalars held in registers, 24 read from memory where used; vectors interleaved 2 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
+	VMOVSS       const3f800000<>+0(SB), X0
+	VDIVSS       delta+56(FP), X0, X0
+	VMOVSS       X0, (SP)
+	LEAQ         8(SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y1
+	VBROADCASTSS (SP), Y2
+	VMOVUPS      Y2, (AX)
+	VBROADCASTSS bT1+84(FP), Y2
+	VMOVUPS      Y2, 32(AX)
+	VBROADCASTSS bT2+96(FP), Y2
+	VMOVUPS      Y2, 64(AX)
+	VPBROADCASTW c+48(FP), X2
+	VPMOVZXWD    X2, Y2
+	VMOVUPS      Y2, 96(AX)
+	VBROADCASTSS cT1+80(FP), Y2
+	VMOVUPS      Y2, 128(AX)
+	VBROADCASTSS cT2+92(FP), Y2
+	VMOVUPS      Y2, 160(AX)
+	VBROADCASTSS delta+56(FP), Y2
+	VBROADCASTSS k+52(FP), Y3
+	VMOVUPS      Y3, 192(AX)
+	VBROADCASTSS lT1+76(FP), Y3
+	VMOVUPS      Y3, 224(AX)
+	VBROADCASTSS lT2+88(FP), Y3
+	VMOVUPS      Y3, 256(AX)
+	VBROADCASTSS res+64(FP), Y3
+	VMOVUPS      Y3, 288(AX)
+	VBROADCASTSS reset+72(FP), Y3
+	VMOVUPS      Y3, 320(AX)
+	VBROADCASTSS rh+60(FP), Y3
+	VMOVUPS      Y3, 352(AX)
+	VBROADCASTSS thr+68(FP), Y3
+	VMOVUPS      Y3, 384(AX)
+	MOVQ         v+0(FP), CX
+	MOVQ         r+8(FP), DX
+	MOVQ         t1+16(FP), BX
+	MOVQ         x1+24(FP), SI
+	MOVQ         t2+32(FP), DI
+	MOVQ         x2+40(FP), R8
+	MOVQ         spikes+104(FP), R9
+	MOVQ         blocks+112(FP), R10
+	TESTQ        R10, R10
+	JZ           RefractoryExponentialTraced2UniformAVX2_done
+
+	// Which loop: the second if every divisor is ±2^k with a normal
+	// reciprocal, by which it multiplies (the division's bits).
+	MOVL  delta+56(FP), R11
+	TESTL $0x007fffff, R11
+	JNZ   RefractoryExponentialTraced2UniformAVX2_block
+	SHRL  $0x17, R11
+	ANDL  $0x000000ff, R11
+	DECL  R11
+	CMPL  R11, $0x000000fc
+	JA    RefractoryExponentialTraced2UniformAVX2_block
+	JMP   RefractoryExponentialTraced2UniformAVX2_reciprocal_block
+
+RefractoryExponentialTraced2UniformAVX2_block:
+	XORQ         R11, R11
+	VMOVUPS      (SI), Y3
+	VMOVUPS      32(SI), Y4
+	VMOVUPS      (BX), Y5
+	VMOVUPS      32(BX), Y6
+	VMOVUPS      32(AX), Y7
+	VSUBPS       Y5, Y7, Y7
+	VMOVUPS      32(AX), Y8
+	VSUBPS       Y6, Y8, Y8
+	VMULPS       224(AX), Y7, Y7
+	VMULPS       224(AX), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       128(AX), Y3, Y3
+	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, (BX)
+	VMOVUPS      Y4, 32(BX)
+	VMOVUPS      (R8), Y5
+	VMOVUPS      32(R8), Y6
+	VMOVUPS      (DI), Y7
+	VMOVUPS      32(DI), Y8
+	VMOVUPS      64(AX), Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      64(AX), Y10
+	VSUBPS       Y8, Y10, Y10
+	VMULPS       256(AX), Y9, Y9
+	VMULPS       256(AX), Y10, Y10
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y10, Y8, Y8
+	VMULPS       160(AX), Y5, Y5
+	VMULPS       160(AX), Y6, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
+	VMOVUPS      Y5, (DI)
+	VMOVUPS      Y6, 32(DI)
+	VADDPS       Y5, Y3, Y3
+	VMOVUPS      Y3, 416(AX)
+	VADDPS       Y6, Y4, Y3
+	VMOVUPS      Y3, 448(AX)
+	VMOVUPS      (CX), Y3
+	VMOVUPS      32(CX), Y4
+	VSUBPS       352(AX), Y3, Y3
+	VSUBPS       352(AX), Y4, Y4
+	VDIVPS       Y2, Y3, Y3
+	VDIVPS       Y2, Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y8, Y10, Y8
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ   Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VCVTTPS2DQ   Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       Y3, Y2, Y3
+	VMULPS       Y4, Y2, Y4
+	VSUBPS       (CX), Y3, Y3
+	VSUBPS       32(CX), Y4, Y4
+	VPMOVZXWD    (DX), Y5
+	VPMOVZXWD    16(DX), Y6
+	VPCMPGTD     96(AX), Y5, Y7
+	VPCMPGTD     96(AX), Y6, Y8
+	VMOVUPS      416(AX), Y9
+	VMULPS       288(AX), Y9, Y9
+	VMOVUPS      448(AX), Y10
+	VMULPS       288(AX), Y10, Y10
+	VANDPS       Y7, Y9, Y9
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VMULPS       192(AX), Y3, Y3
+	VMULPS       192(AX), Y4, Y4
+	VADDPS       (CX), Y3, Y3
+	VADDPS       32(CX), Y4, Y4
+	VCMPPS       $0x1e, 384(AX), Y3, Y9
+	VANDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, 384(AX), Y4, Y9
+	VANDPS       Y9, Y8, Y8
+	VBLENDVPS    Y7, 320(AX), Y3, Y3
+	VBLENDVPS    Y8, 320(AX), Y4, Y4
+	VMOVUPS      Y3, (CX)
+	VMOVUPS      Y4, 32(CX)
+	VPSUBD       Y0, Y5, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, (DX)
+	VPSUBD       Y0, Y6, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 16(DX)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, (SI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, (R8)
+	VMOVMSKPS    Y7, R12
+	ORQ          R12, R11
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 32(SI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 32(R8)
+	VMOVMSKPS    Y8, R12
+	SHLQ         $0x08, R12
+	ORQ          R12, R11
+	VMOVUPS      64(SI), Y3
+	VMOVUPS      96(SI), Y4
+	VMOVUPS      64(BX), Y5
+	VMOVUPS      96(BX), Y6
+	VMOVUPS      32(AX), Y7
+	VSUBPS       Y5, Y7, Y7
+	VMOVUPS      32(AX), Y8
+	VSUBPS       Y6, Y8, Y8
+	VMULPS       224(AX), Y7, Y7
+	VMULPS       224(AX), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       128(AX), Y3, Y3
+	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 64(BX)
+	VMOVUPS      Y4, 96(BX)
+	VMOVUPS      64(R8), Y5
+	VMOVUPS      96(R8), Y6
+	VMOVUPS      64(DI), Y7
+	VMOVUPS      96(DI), Y8
+	VMOVUPS      64(AX), Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      64(AX), Y10
+	VSUBPS       Y8, Y10, Y10
+	VMULPS       256(AX), Y9, Y9
+	VMULPS       256(AX), Y10, Y10
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y10, Y8, Y8
+	VMULPS       160(AX), Y5, Y5
+	VMULPS       160(AX), Y6, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
+	VMOVUPS      Y5, 64(DI)
+	VMOVUPS      Y6, 96(DI)
+	VADDPS       Y5, Y3, Y3
+	VMOVUPS      Y3, 480(AX)
+	VADDPS       Y6, Y4, Y3
+	VMOVUPS      Y3, 512(AX)
+	VMOVUPS      64(CX), Y3
+	VMOVUPS      96(CX), Y4
+	VSUBPS       352(AX), Y3, Y3
+	VSUBPS       352(AX), Y4, Y4
+	VDIVPS       Y2, Y3, Y3
+	VDIVPS       Y2, Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y8, Y10, Y8
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ   Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VCVTTPS2DQ   Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       Y3, Y2, Y3
+	VMULPS       Y4, Y2, Y4
+	VSUBPS       64(CX), Y3, Y3
+	VSUBPS       96(CX), Y4, Y4
+	VPMOVZXWD    32(DX), Y5
+	VPMOVZXWD    48(DX), Y6
+	VPCMPGTD     96(AX), Y5, Y7
+	VPCMPGTD     96(AX), Y6, Y8
+	VMOVUPS      480(AX), Y9
+	VMULPS       288(AX), Y9, Y9
+	VMOVUPS      512(AX), Y10
+	VMULPS       288(AX), Y10, Y10
+	VANDPS       Y7, Y9, Y9
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VMULPS       192(AX), Y3, Y3
+	VMULPS       192(AX), Y4, Y4
+	VADDPS       64(CX), Y3, Y3
+	VADDPS       96(CX), Y4, Y4
+	VCMPPS       $0x1e, 384(AX), Y3, Y9
+	VANDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, 384(AX), Y4, Y9
+	VANDPS       Y9, Y8, Y8
+	VBLENDVPS    Y7, 320(AX), Y3, Y3
+	VBLENDVPS    Y8, 320(AX), Y4, Y4
+	VMOVUPS      Y3, 64(CX)
+	VMOVUPS      Y4, 96(CX)
+	VPSUBD       Y0, Y5, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 32(DX)
+	VPSUBD       Y0, Y6, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 48(DX)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 64(SI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 64(R8)
+	VMOVMSKPS    Y7, R12
+	SHLQ         $0x10, R12
+	ORQ          R12, R11
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 96(SI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 96(R8)
+	VMOVMSKPS    Y8, R12
+	SHLQ         $0x18, R12
+	ORQ          R12, R11
+	VMOVUPS      128(SI), Y3
+	VMOVUPS      160(SI), Y4
+	VMOVUPS      128(BX), Y5
+	VMOVUPS      160(BX), Y6
+	VMOVUPS      32(AX), Y7
+	VSUBPS       Y5, Y7, Y7
+	VMOVUPS      32(AX), Y8
+	VSUBPS       Y6, Y8, Y8
+	VMULPS       224(AX), Y7, Y7
+	VMULPS       224(AX), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       128(AX), Y3, Y3
+	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 128(BX)
+	VMOVUPS      Y4, 160(BX)
+	VMOVUPS      128(R8), Y5
+	VMOVUPS      160(R8), Y6
+	VMOVUPS      128(DI), Y7
+	VMOVUPS      160(DI), Y8
+	VMOVUPS      64(AX), Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      64(AX), Y10
+	VSUBPS       Y8, Y10, Y10
+	VMULPS       256(AX), Y9, Y9
+	VMULPS       256(AX), Y10, Y10
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y10, Y8, Y8
+	VMULPS       160(AX), Y5, Y5
+	VMULPS       160(AX), Y6, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
+	VMOVUPS      Y5, 128(DI)
+	VMOVUPS      Y6, 160(DI)
+	VADDPS       Y5, Y3, Y3
+	VMOVUPS      Y3, 544(AX)
+	VADDPS       Y6, Y4, Y3
+	VMOVUPS      Y3, 576(AX)
+	VMOVUPS      128(CX), Y3
+	VMOVUPS      160(CX), Y4
+	VSUBPS       352(AX), Y3, Y3
+	VSUBPS       352(AX), Y4, Y4
+	VDIVPS       Y2, Y3, Y3
+	VDIVPS       Y2, Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y8, Y10, Y8
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ   Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VCVTTPS2DQ   Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       Y3, Y2, Y3
+	VMULPS       Y4, Y2, Y4
+	VSUBPS       128(CX), Y3, Y3
+	VSUBPS       160(CX), Y4, Y4
+	VPMOVZXWD    64(DX), Y5
+	VPMOVZXWD    80(DX), Y6
+	VPCMPGTD     96(AX), Y5, Y7
+	VPCMPGTD     96(AX), Y6, Y8
+	VMOVUPS      544(AX), Y9
+	VMULPS       288(AX), Y9, Y9
+	VMOVUPS      576(AX), Y10
+	VMULPS       288(AX), Y10, Y10
+	VANDPS       Y7, Y9, Y9
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VMULPS       192(AX), Y3, Y3
+	VMULPS       192(AX), Y4, Y4
+	VADDPS       128(CX), Y3, Y3
+	VADDPS       160(CX), Y4, Y4
+	VCMPPS       $0x1e, 384(AX), Y3, Y9
+	VANDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, 384(AX), Y4, Y9
+	VANDPS       Y9, Y8, Y8
+	VBLENDVPS    Y7, 320(AX), Y3, Y3
+	VBLENDVPS    Y8, 320(AX), Y4, Y4
+	VMOVUPS      Y3, 128(CX)
+	VMOVUPS      Y4, 160(CX)
+	VPSUBD       Y0, Y5, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 64(DX)
+	VPSUBD       Y0, Y6, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 80(DX)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 128(SI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 128(R8)
+	VMOVMSKPS    Y7, R12
+	SHLQ         $0x20, R12
+	ORQ          R12, R11
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 160(SI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 160(R8)
+	VMOVMSKPS    Y8, R12
+	SHLQ         $0x28, R12
+	ORQ          R12, R11
+	VMOVUPS      192(SI), Y3
+	VMOVUPS      224(SI), Y4
+	VMOVUPS      192(BX), Y5
+	VMOVUPS      224(BX), Y6
+	VMOVUPS      32(AX), Y7
+	VSUBPS       Y5, Y7, Y7
+	VMOVUPS      32(AX), Y8
+	VSUBPS       Y6, Y8, Y8
+	VMULPS       224(AX), Y7, Y7
+	VMULPS       224(AX), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       128(AX), Y3, Y3
+	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 192(BX)
+	VMOVUPS      Y4, 224(BX)
+	VMOVUPS      192(R8), Y5
+	VMOVUPS      224(R8), Y6
+	VMOVUPS      192(DI), Y7
+	VMOVUPS      224(DI), Y8
+	VMOVUPS      64(AX), Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      64(AX), Y10
+	VSUBPS       Y8, Y10, Y10
+	VMULPS       256(AX), Y9, Y9
+	VMULPS       256(AX), Y10, Y10
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y10, Y8, Y8
+	VMULPS       160(AX), Y5, Y5
+	VMULPS       160(AX), Y6, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
+	VMOVUPS      Y5, 192(DI)
+	VMOVUPS      Y6, 224(DI)
+	VADDPS       Y5, Y3, Y3
+	VMOVUPS      Y3, 608(AX)
+	VADDPS       Y6, Y4, Y3
+	VMOVUPS      Y3, 640(AX)
+	VMOVUPS      192(CX), Y3
+	VMOVUPS      224(CX), Y4
+	VSUBPS       352(AX), Y3, Y3
+	VSUBPS       352(AX), Y4, Y4
+	VDIVPS       Y2, Y3, Y3
+	VDIVPS       Y2, Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y8, Y10, Y8
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ   Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VCVTTPS2DQ   Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       Y3, Y2, Y3
+	VMULPS       Y4, Y2, Y4
+	VSUBPS       192(CX), Y3, Y3
+	VSUBPS       224(CX), Y4, Y4
+	VPMOVZXWD    96(DX), Y5
+	VPMOVZXWD    112(DX), Y6
+	VPCMPGTD     96(AX), Y5, Y7
+	VPCMPGTD     96(AX), Y6, Y8
+	VMOVUPS      608(AX), Y9
+	VMULPS       288(AX), Y9, Y9
+	VMOVUPS      640(AX), Y10
+	VMULPS       288(AX), Y10, Y10
+	VANDPS       Y7, Y9, Y9
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VMULPS       192(AX), Y3, Y3
+	VMULPS       192(AX), Y4, Y4
+	VADDPS       192(CX), Y3, Y3
+	VADDPS       224(CX), Y4, Y4
+	VCMPPS       $0x1e, 384(AX), Y3, Y9
+	VANDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, 384(AX), Y4, Y9
+	VANDPS       Y9, Y8, Y8
+	VBLENDVPS    Y7, 320(AX), Y3, Y3
+	VBLENDVPS    Y8, 320(AX), Y4, Y4
+	VMOVUPS      Y3, 192(CX)
+	VMOVUPS      Y4, 224(CX)
+	VPSUBD       Y0, Y5, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 96(DX)
+	VPSUBD       Y0, Y6, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 112(DX)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 192(SI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 192(R8)
+	VMOVMSKPS    Y7, R12
+	SHLQ         $0x30, R12
+	ORQ          R12, R11
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 224(SI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 224(R8)
+	VMOVMSKPS    Y8, R12
+	SHLQ         $0x38, R12
+	ORQ          R12, R11
+	MOVQ         R11, (R9)
+	ADDQ         $0x08, R9
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	ADDQ         $0x00000100, R8
+	DECQ         R10
+	JNZ          RefractoryExponentialTraced2UniformAVX2_block
+	JMP          RefractoryExponentialTraced2UniformAVX2_done
+
+RefractoryExponentialTraced2UniformAVX2_reciprocal_block:
+	XORQ         R11, R11
+	VMOVUPS      (SI), Y3
+	VMOVUPS      32(SI), Y4
+	VMOVUPS      (BX), Y5
+	VMOVUPS      32(BX), Y6
+	VMOVUPS      32(AX), Y7
+	VSUBPS       Y5, Y7, Y7
+	VMOVUPS      32(AX), Y8
+	VSUBPS       Y6, Y8, Y8
+	VMULPS       224(AX), Y7, Y7
+	VMULPS       224(AX), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       128(AX), Y3, Y3
+	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, (BX)
+	VMOVUPS      Y4, 32(BX)
+	VMOVUPS      (R8), Y5
+	VMOVUPS      32(R8), Y6
+	VMOVUPS      (DI), Y7
+	VMOVUPS      32(DI), Y8
+	VMOVUPS      64(AX), Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      64(AX), Y10
+	VSUBPS       Y8, Y10, Y10
+	VMULPS       256(AX), Y9, Y9
+	VMULPS       256(AX), Y10, Y10
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y10, Y8, Y8
+	VMULPS       160(AX), Y5, Y5
+	VMULPS       160(AX), Y6, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
+	VMOVUPS      Y5, (DI)
+	VMOVUPS      Y6, 32(DI)
+	VADDPS       Y5, Y3, Y3
+	VMOVUPS      Y3, 416(AX)
+	VADDPS       Y6, Y4, Y3
+	VMOVUPS      Y3, 448(AX)
+	VMOVUPS      (CX), Y3
+	VMOVUPS      32(CX), Y4
+	VSUBPS       352(AX), Y3, Y3
+	VSUBPS       352(AX), Y4, Y4
+	VMULPS       (AX), Y3, Y3
+	VMULPS       (AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y8, Y10, Y8
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ   Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VCVTTPS2DQ   Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       Y3, Y2, Y3
+	VMULPS       Y4, Y2, Y4
+	VSUBPS       (CX), Y3, Y3
+	VSUBPS       32(CX), Y4, Y4
+	VPMOVZXWD    (DX), Y5
+	VPMOVZXWD    16(DX), Y6
+	VPCMPGTD     96(AX), Y5, Y7
+	VPCMPGTD     96(AX), Y6, Y8
+	VMOVUPS      416(AX), Y9
+	VMULPS       288(AX), Y9, Y9
+	VMOVUPS      448(AX), Y10
+	VMULPS       288(AX), Y10, Y10
+	VANDPS       Y7, Y9, Y9
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VMULPS       192(AX), Y3, Y3
+	VMULPS       192(AX), Y4, Y4
+	VADDPS       (CX), Y3, Y3
+	VADDPS       32(CX), Y4, Y4
+	VCMPPS       $0x1e, 384(AX), Y3, Y9
+	VANDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, 384(AX), Y4, Y9
+	VANDPS       Y9, Y8, Y8
+	VBLENDVPS    Y7, 320(AX), Y3, Y3
+	VBLENDVPS    Y8, 320(AX), Y4, Y4
+	VMOVUPS      Y3, (CX)
+	VMOVUPS      Y4, 32(CX)
+	VPSUBD       Y0, Y5, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, (DX)
+	VPSUBD       Y0, Y6, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 16(DX)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, (SI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, (R8)
+	VMOVMSKPS    Y7, R12
+	ORQ          R12, R11
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 32(SI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 32(R8)
+	VMOVMSKPS    Y8, R12
+	SHLQ         $0x08, R12
+	ORQ          R12, R11
+	VMOVUPS      64(SI), Y3
+	VMOVUPS      96(SI), Y4
+	VMOVUPS      64(BX), Y5
+	VMOVUPS      96(BX), Y6
+	VMOVUPS      32(AX), Y7
+	VSUBPS       Y5, Y7, Y7
+	VMOVUPS      32(AX), Y8
+	VSUBPS       Y6, Y8, Y8
+	VMULPS       224(AX), Y7, Y7
+	VMULPS       224(AX), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       128(AX), Y3, Y3
+	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 64(BX)
+	VMOVUPS      Y4, 96(BX)
+	VMOVUPS      64(R8), Y5
+	VMOVUPS      96(R8), Y6
+	VMOVUPS      64(DI), Y7
+	VMOVUPS      96(DI), Y8
+	VMOVUPS      64(AX), Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      64(AX), Y10
+	VSUBPS       Y8, Y10, Y10
+	VMULPS       256(AX), Y9, Y9
+	VMULPS       256(AX), Y10, Y10
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y10, Y8, Y8
+	VMULPS       160(AX), Y5, Y5
+	VMULPS       160(AX), Y6, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
+	VMOVUPS      Y5, 64(DI)
+	VMOVUPS      Y6, 96(DI)
+	VADDPS       Y5, Y3, Y3
+	VMOVUPS      Y3, 480(AX)
+	VADDPS       Y6, Y4, Y3
+	VMOVUPS      Y3, 512(AX)
+	VMOVUPS      64(CX), Y3
+	VMOVUPS      96(CX), Y4
+	VSUBPS       352(AX), Y3, Y3
+	VSUBPS       352(AX), Y4, Y4
+	VMULPS       (AX), Y3, Y3
+	VMULPS       (AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y8, Y10, Y8
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ   Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VCVTTPS2DQ   Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       Y3, Y2, Y3
+	VMULPS       Y4, Y2, Y4
+	VSUBPS       64(CX), Y3, Y3
+	VSUBPS       96(CX), Y4, Y4
+	VPMOVZXWD    32(DX), Y5
+	VPMOVZXWD    48(DX), Y6
+	VPCMPGTD     96(AX), Y5, Y7
+	VPCMPGTD     96(AX), Y6, Y8
+	VMOVUPS      480(AX), Y9
+	VMULPS       288(AX), Y9, Y9
+	VMOVUPS      512(AX), Y10
+	VMULPS       288(AX), Y10, Y10
+	VANDPS       Y7, Y9, Y9
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VMULPS       192(AX), Y3, Y3
+	VMULPS       192(AX), Y4, Y4
+	VADDPS       64(CX), Y3, Y3
+	VADDPS       96(CX), Y4, Y4
+	VCMPPS       $0x1e, 384(AX), Y3, Y9
+	VANDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, 384(AX), Y4, Y9
+	VANDPS       Y9, Y8, Y8
+	VBLENDVPS    Y7, 320(AX), Y3, Y3
+	VBLENDVPS    Y8, 320(AX), Y4, Y4
+	VMOVUPS      Y3, 64(CX)
+	VMOVUPS      Y4, 96(CX)
+	VPSUBD       Y0, Y5, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 32(DX)
+	VPSUBD       Y0, Y6, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 48(DX)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 64(SI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 64(R8)
+	VMOVMSKPS    Y7, R12
+	SHLQ         $0x10, R12
+	ORQ          R12, R11
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 96(SI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 96(R8)
+	VMOVMSKPS    Y8, R12
+	SHLQ         $0x18, R12
+	ORQ          R12, R11
+	VMOVUPS      128(SI), Y3
+	VMOVUPS      160(SI), Y4
+	VMOVUPS      128(BX), Y5
+	VMOVUPS      160(BX), Y6
+	VMOVUPS      32(AX), Y7
+	VSUBPS       Y5, Y7, Y7
+	VMOVUPS      32(AX), Y8
+	VSUBPS       Y6, Y8, Y8
+	VMULPS       224(AX), Y7, Y7
+	VMULPS       224(AX), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       128(AX), Y3, Y3
+	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 128(BX)
+	VMOVUPS      Y4, 160(BX)
+	VMOVUPS      128(R8), Y5
+	VMOVUPS      160(R8), Y6
+	VMOVUPS      128(DI), Y7
+	VMOVUPS      160(DI), Y8
+	VMOVUPS      64(AX), Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      64(AX), Y10
+	VSUBPS       Y8, Y10, Y10
+	VMULPS       256(AX), Y9, Y9
+	VMULPS       256(AX), Y10, Y10
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y10, Y8, Y8
+	VMULPS       160(AX), Y5, Y5
+	VMULPS       160(AX), Y6, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
+	VMOVUPS      Y5, 128(DI)
+	VMOVUPS      Y6, 160(DI)
+	VADDPS       Y5, Y3, Y3
+	VMOVUPS      Y3, 544(AX)
+	VADDPS       Y6, Y4, Y3
+	VMOVUPS      Y3, 576(AX)
+	VMOVUPS      128(CX), Y3
+	VMOVUPS      160(CX), Y4
+	VSUBPS       352(AX), Y3, Y3
+	VSUBPS       352(AX), Y4, Y4
+	VMULPS       (AX), Y3, Y3
+	VMULPS       (AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y8, Y10, Y8
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ   Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VCVTTPS2DQ   Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       Y3, Y2, Y3
+	VMULPS       Y4, Y2, Y4
+	VSUBPS       128(CX), Y3, Y3
+	VSUBPS       160(CX), Y4, Y4
+	VPMOVZXWD    64(DX), Y5
+	VPMOVZXWD    80(DX), Y6
+	VPCMPGTD     96(AX), Y5, Y7
+	VPCMPGTD     96(AX), Y6, Y8
+	VMOVUPS      544(AX), Y9
+	VMULPS       288(AX), Y9, Y9
+	VMOVUPS      576(AX), Y10
+	VMULPS       288(AX), Y10, Y10
+	VANDPS       Y7, Y9, Y9
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VMULPS       192(AX), Y3, Y3
+	VMULPS       192(AX), Y4, Y4
+	VADDPS       128(CX), Y3, Y3
+	VADDPS       160(CX), Y4, Y4
+	VCMPPS       $0x1e, 384(AX), Y3, Y9
+	VANDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, 384(AX), Y4, Y9
+	VANDPS       Y9, Y8, Y8
+	VBLENDVPS    Y7, 320(AX), Y3, Y3
+	VBLENDVPS    Y8, 320(AX), Y4, Y4
+	VMOVUPS      Y3, 128(CX)
+	VMOVUPS      Y4, 160(CX)
+	VPSUBD       Y0, Y5, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 64(DX)
+	VPSUBD       Y0, Y6, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 80(DX)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 128(SI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 128(R8)
+	VMOVMSKPS    Y7, R12
+	SHLQ         $0x20, R12
+	ORQ          R12, R11
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 160(SI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 160(R8)
+	VMOVMSKPS    Y8, R12
+	SHLQ         $0x28, R12
+	ORQ          R12, R11
+	VMOVUPS      192(SI), Y3
+	VMOVUPS      224(SI), Y4
+	VMOVUPS      192(BX), Y5
+	VMOVUPS      224(BX), Y6
+	VMOVUPS      32(AX), Y7
+	VSUBPS       Y5, Y7, Y7
+	VMOVUPS      32(AX), Y8
+	VSUBPS       Y6, Y8, Y8
+	VMULPS       224(AX), Y7, Y7
+	VMULPS       224(AX), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       128(AX), Y3, Y3
+	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 192(BX)
+	VMOVUPS      Y4, 224(BX)
+	VMOVUPS      192(R8), Y5
+	VMOVUPS      224(R8), Y6
+	VMOVUPS      192(DI), Y7
+	VMOVUPS      224(DI), Y8
+	VMOVUPS      64(AX), Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      64(AX), Y10
+	VSUBPS       Y8, Y10, Y10
+	VMULPS       256(AX), Y9, Y9
+	VMULPS       256(AX), Y10, Y10
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y10, Y8, Y8
+	VMULPS       160(AX), Y5, Y5
+	VMULPS       160(AX), Y6, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
+	VMOVUPS      Y5, 192(DI)
+	VMOVUPS      Y6, 224(DI)
+	VADDPS       Y5, Y3, Y3
+	VMOVUPS      Y3, 608(AX)
+	VADDPS       Y6, Y4, Y3
+	VMOVUPS      Y3, 640(AX)
+	VMOVUPS      192(CX), Y3
+	VMOVUPS      224(CX), Y4
+	VSUBPS       352(AX), Y3, Y3
+	VSUBPS       352(AX), Y4, Y4
+	VMULPS       (AX), Y3, Y3
+	VMULPS       (AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y8, Y10, Y8
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ   Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VCVTTPS2DQ   Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       Y3, Y2, Y3
+	VMULPS       Y4, Y2, Y4
+	VSUBPS       192(CX), Y3, Y3
+	VSUBPS       224(CX), Y4, Y4
+	VPMOVZXWD    96(DX), Y5
+	VPMOVZXWD    112(DX), Y6
+	VPCMPGTD     96(AX), Y5, Y7
+	VPCMPGTD     96(AX), Y6, Y8
+	VMOVUPS      608(AX), Y9
+	VMULPS       288(AX), Y9, Y9
+	VMOVUPS      640(AX), Y10
+	VMULPS       288(AX), Y10, Y10
+	VANDPS       Y7, Y9, Y9
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VMULPS       192(AX), Y3, Y3
+	VMULPS       192(AX), Y4, Y4
+	VADDPS       192(CX), Y3, Y3
+	VADDPS       224(CX), Y4, Y4
+	VCMPPS       $0x1e, 384(AX), Y3, Y9
+	VANDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, 384(AX), Y4, Y9
+	VANDPS       Y9, Y8, Y8
+	VBLENDVPS    Y7, 320(AX), Y3, Y3
+	VBLENDVPS    Y8, 320(AX), Y4, Y4
+	VMOVUPS      Y3, 192(CX)
+	VMOVUPS      Y4, 224(CX)
+	VPSUBD       Y0, Y5, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 96(DX)
+	VPSUBD       Y0, Y6, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 112(DX)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 192(SI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 192(R8)
+	VMOVMSKPS    Y7, R12
+	SHLQ         $0x30, R12
+	ORQ          R12, R11
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 224(SI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 224(R8)
+	VMOVMSKPS    Y8, R12
+	SHLQ         $0x38, R12
+	ORQ          R12, R11
+	MOVQ         R11, (R9)
+	ADDQ         $0x08, R9
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	ADDQ         $0x00000100, R8
+	DECQ         R10
+	JNZ          RefractoryExponentialTraced2UniformAVX2_reciprocal_block
+
+RefractoryExponentialTraced2UniformAVX2_done:
+	VZEROUPPER
+	RET
+
+// func adaptiveExponentialTraced2AVX512(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, kwStride int, aStride int, bStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512DQ, AVX512F
+TEXT ·adaptiveExponentialTraced2AVX512(SB), NOSPLIT, $320-304
+	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
+	LEAQ     (SP), AX
+	ADDQ     $0x3f, AX
+	ANDQ     $-64, AX
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     v+0(FP), CX
+	MOVQ     w+8(FP), DX
+	MOVQ     t1+16(FP), BX
+	MOVQ     x1+24(FP), SI
+	MOVQ     t2+32(FP), DI
+	MOVQ     x2+40(FP), R8
+	MOVQ     k+48(FP), R9
+	MOVQ     delta+56(FP), R10
+	MOVQ     rh+64(FP), R11
+	MOVQ     res+72(FP), R12
+	MOVQ     spikes+288(FP), R13
+	MOVQ     blocks+296(FP), R14
+	TESTQ    R14, R14
+	JZ       AdaptiveExponentialTraced2AVX512_done
+
+AdaptiveExponentialTraced2AVX512_block:
+	XORQ         R15, R15
+	VMOVUPS      (SI), Z0
+	VMOVUPS      64(SI), Z2
+	VMOVUPS      128(SI), Z3
+	VMOVUPS      192(SI), Z4
+	VMOVUPS      (BX), Z5
+	VMOVUPS      64(BX), Z6
+	VMOVUPS      128(BX), Z7
+	VMOVUPS      192(BX), Z8
+	MOVQ         bT1+136(FP), BP
+	VMOVUPS      (BP), Z9
+	VSUBPS       Z5, Z9, Z9
+	MOVQ         bT1+136(FP), BP
+	VMOVUPS      64(BP), Z10
+	VSUBPS       Z6, Z10, Z10
+	MOVQ         bT1+136(FP), BP
+	VMOVUPS      128(BP), Z11
+	VSUBPS       Z7, Z11, Z11
+	MOVQ         bT1+136(FP), BP
+	VMOVUPS      192(BP), Z12
+	VSUBPS       Z8, Z12, Z12
+	MOVQ         lT1+120(FP), BP
+	VMULPS       (BP), Z9, Z9
+	MOVQ         lT1+120(FP), BP
+	VMULPS       64(BP), Z10, Z10
+	MOVQ         lT1+120(FP), BP
+	VMULPS       128(BP), Z11, Z11
+	MOVQ         lT1+120(FP), BP
+	VMULPS       192(BP), Z12, Z12
+	VADDPS       Z9, Z5, Z5
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	MOVQ         cT1+128(FP), BP
+	VMULPS       (BP), Z0, Z9
+	MOVQ         cT1+128(FP), BP
+	VMULPS       64(BP), Z2, Z10
+	MOVQ         cT1+128(FP), BP
+	VMULPS       128(BP), Z3, Z11
+	MOVQ         cT1+128(FP), BP
+	VMULPS       192(BP), Z4, Z12
+	VADDPS       Z9, Z5, Z5
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VMOVUPS      Z5, (BX)
+	VMOVUPS      Z6, 64(BX)
+	VMOVUPS      Z7, 128(BX)
+	VMOVUPS      Z8, 192(BX)
+	VMOVUPS      (R8), Z9
+	VMOVUPS      64(R8), Z10
+	VMOVUPS      128(R8), Z11
+	VMOVUPS      192(R8), Z12
+	VMOVUPS      (DI), Z13
+	VMOVUPS      64(DI), Z14
+	VMOVUPS      128(DI), Z15
+	VMOVUPS      192(DI), Z16
+	MOVQ         bT2+160(FP), BP
+	VMOVUPS      (BP), Z17
+	VSUBPS       Z13, Z17, Z17
+	MOVQ         bT2+160(FP), BP
+	VMOVUPS      64(BP), Z18
+	VSUBPS       Z14, Z18, Z18
+	MOVQ         bT2+160(FP), BP
+	VMOVUPS      128(BP), Z19
+	VSUBPS       Z15, Z19, Z19
+	MOVQ         bT2+160(FP), BP
+	VMOVUPS      192(BP), Z20
+	VSUBPS       Z16, Z20, Z20
+	MOVQ         lT2+144(FP), BP
+	VMULPS       (BP), Z17, Z17
+	MOVQ         lT2+144(FP), BP
+	VMULPS       64(BP), Z18, Z18
+	MOVQ         lT2+144(FP), BP
+	VMULPS       128(BP), Z19, Z19
+	MOVQ         lT2+144(FP), BP
+	VMULPS       192(BP), Z20, Z20
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	MOVQ         cT2+152(FP), BP
+	VMULPS       (BP), Z9, Z17
+	MOVQ         cT2+152(FP), BP
+	VMULPS       64(BP), Z10, Z18
+	MOVQ         cT2+152(FP), BP
+	VMULPS       128(BP), Z11, Z19
+	MOVQ         cT2+152(FP), BP
+	VMULPS       192(BP), Z12, Z20
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VMOVUPS      Z13, (DI)
+	VMOVUPS      Z14, 64(DI)
+	VMOVUPS      Z15, 128(DI)
+	VMOVUPS      Z16, 192(DI)
+	VADDPS       Z13, Z5, Z5
+	VMOVUPS      Z5, (AX)
+	VADDPS       Z14, Z6, Z5
+	VMOVUPS      Z5, 64(AX)
+	VADDPS       Z15, Z7, Z5
+	VMOVUPS      Z5, 128(AX)
+	VADDPS       Z16, Z8, Z5
+	VMOVUPS      Z5, 192(AX)
+	VMOVUPS      (CX), Z5
+	VMOVUPS      64(CX), Z6
+	VMOVUPS      128(CX), Z7
+	VMOVUPS      192(CX), Z8
+	VSUBPS       (R11), Z5, Z5
+	VSUBPS       64(R11), Z6, Z6
+	VSUBPS       128(R11), Z7, Z7
+	VSUBPS       192(R11), Z8, Z8
+	VDIVPS       (R10), Z5, Z5
+	VDIVPS       64(R10), Z6, Z6
+	VDIVPS       128(R10), Z7, Z7
+	VDIVPS       192(R10), Z8, Z8
+	VBROADCASTSS constc2d00000<>+0(SB), Z13
+	VMAXPS       Z5, Z13, Z5
+	VBROADCASTSS const42b20000<>+0(SB), Z13
+	VMINPS       Z5, Z13, Z5
+	VBROADCASTSS constc2d00000<>+0(SB), Z13
+	VMAXPS       Z6, Z13, Z6
+	VBROADCASTSS const42b20000<>+0(SB), Z13
+	VMINPS       Z6, Z13, Z6
+	VBROADCASTSS constc2d00000<>+0(SB), Z13
+	VMAXPS       Z7, Z13, Z7
+	VBROADCASTSS const42b20000<>+0(SB), Z13
+	VMINPS       Z7, Z13, Z7
+	VBROADCASTSS constc2d00000<>+0(SB), Z13
+	VMAXPS       Z8, Z13, Z8
+	VBROADCASTSS const42b20000<>+0(SB), Z13
+	VMINPS       Z8, Z13, Z8
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z5, Z13
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z6, Z14
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z7, Z15
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z8, Z16
+	VRNDSCALEPS  $0x00, Z13, Z13
+	VRNDSCALEPS  $0x00, Z14, Z14
+	VRNDSCALEPS  $0x00, Z15, Z15
+	VRNDSCALEPS  $0x00, Z16, Z16
+	VMULPS.BCST  const3f318000<>+0(SB), Z13, Z17
+	VMULPS.BCST  const3f318000<>+0(SB), Z14, Z18
+	VMULPS.BCST  const3f318000<>+0(SB), Z15, Z19
+	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z20
+	VSUBPS       Z17, Z5, Z5
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VMULPS.BCST  constb95e8083<>+0(SB), Z13, Z17
+	VMULPS.BCST  constb95e8083<>+0(SB), Z14, Z18
+	VMULPS.BCST  constb95e8083<>+0(SB), Z15, Z19
+	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z20
+	VSUBPS       Z17, Z5, Z5
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VMULPS.BCST  const39500d01<>+0(SB), Z5, Z17
+	VMULPS.BCST  const39500d01<>+0(SB), Z6, Z18
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z19
+	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z20
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z17, Z17
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VADDPS.BCST  const3c088889<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3c088889<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z17, Z17
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z17, Z17
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z17, Z17
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VADDPS.BCST  const3f000000<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3f000000<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z5, Z21
+	VMULPS       Z6, Z6, Z22
+	VMULPS       Z7, Z7, Z23
+	VMULPS       Z8, Z8, Z24
+	VMULPS       Z17, Z21, Z17
+	VMULPS       Z18, Z22, Z18
+	VMULPS       Z19, Z23, Z19
+	VMULPS       Z20, Z24, Z20
+	VADDPS       Z5, Z17, Z5
+	VADDPS       Z6, Z18, Z6
+	VADDPS       Z7, Z19, Z7
+	VADDPS       Z8, Z20, Z8
+	VADDPS.BCST  const3f800000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f800000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f800000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
+	VSCALEFPS    Z13, Z5, Z5
+	VSCALEFPS    Z14, Z6, Z6
+	VSCALEFPS    Z15, Z7, Z7
+	VSCALEFPS    Z16, Z8, Z8
+	VMULPS       (R10), Z5, Z5
+	VMULPS       64(R10), Z6, Z6
+	VMULPS       128(R10), Z7, Z7
+	VMULPS       192(R10), Z8, Z8
+	VSUBPS       (CX), Z5, Z5
+	VSUBPS       64(CX), Z6, Z6
+	VSUBPS       128(CX), Z7, Z7
+	VSUBPS       192(CX), Z8, Z8
+	VMOVUPS      (DX), Z13
+	VMOVUPS      64(DX), Z14
+	VMOVUPS      128(DX), Z15
+	VMOVUPS      192(DX), Z16
+	VMULPS       (R12), Z13, Z17
+	VMULPS       64(R12), Z14, Z18
+	VMULPS       128(R12), Z15, Z19
+	VMULPS       192(R12), Z16, Z20
+	VSUBPS       Z17, Z5, Z5
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VMOVUPS      (R12), Z17
+	VMULPS       (AX), Z17, Z17
+	VMOVUPS      64(R12), Z18
+	VMULPS       64(AX), Z18, Z18
+	VMOVUPS      128(R12), Z19
+	VMULPS       128(AX), Z19, Z19
+	VMOVUPS      192(R12), Z20
+	VMULPS       192(AX), Z20, Z20
+	VADDPS       Z17, Z5, Z5
+	VADDPS       Z18, Z6, Z6
+	VADDPS       Z19, Z7, Z7
+	VADDPS       Z20, Z8, Z8
+	VMULPS       (R9), Z5, Z5
+	VMULPS       64(R9), Z6, Z6
+	VMULPS       128(R9), Z7, Z7
+	VMULPS       192(R9), Z8, Z8
+	VADDPS       (CX), Z5, Z5
+	VADDPS       64(CX), Z6, Z6
+	VADDPS       128(CX), Z7, Z7
+	VADDPS       192(CX), Z8, Z8
+	MOVQ         thr+80(FP), BP
+	VCMPPS       $0x1e, (BP), Z5, K1
+	MOVQ         thr+80(FP), BP
+	VCMPPS       $0x1e, 64(BP), Z6, K2
+	MOVQ         thr+80(FP), BP
+	VCMPPS       $0x1e, 128(BP), Z7, K3
+	MOVQ         thr+80(FP), BP
+	VCMPPS       $0x1e, 192(BP), Z8, K4
+	VXORPS       Z17, Z17, Z17
+	MOVQ         reset+88(FP), BP
+	VBLENDMPS    (BP), Z5, K1, Z17
+	VXORPS       Z5, Z5, Z5
+	MOVQ         reset+88(FP), BP
+	VBLENDMPS    64(BP), Z6, K2, Z5
+	VXORPS       Z6, Z6, Z6
+	MOVQ         reset+88(FP), BP
+	VBLENDMPS    128(BP), Z7, K3, Z6
+	VXORPS       Z7, Z7, Z7
+	MOVQ         reset+88(FP), BP
+	VBLENDMPS    192(BP), Z8, K4, Z7
+	VMOVUPS      Z17, (CX)
+	VMOVUPS      Z5, 64(CX)
+	VMOVUPS      Z6, 128(CX)
+	VMOVUPS      Z7, 192(CX)
+	MOVQ         a+104(FP), BP
+	VMULPS       (BP), Z17, Z8
+	MOVQ         a+104(FP), BP
+	VMULPS       64(BP), Z5, Z5
+	MOVQ         a+104(FP), BP
+	VMULPS       128(BP), Z6, Z6
+	MOVQ         a+104(FP), BP
+	VMULPS       192(BP), Z7, Z7
+	VSUBPS       Z13, Z8, Z8
+	VSUBPS       Z14, Z5, Z5
+	VSUBPS       Z15, Z6, Z6
+	VSUBPS       Z16, Z7, Z7
+	MOVQ         kw+96(FP), BP
+	VMULPS       (BP), Z8, Z8
+	MOVQ         kw+96(FP), BP
+	VMULPS       64(BP), Z5, Z5
+	MOVQ         kw+96(FP), BP
+	VMULPS       128(BP), Z6, Z6
+	MOVQ         kw+96(FP), BP
+	VMULPS       192(BP), Z7, Z7
+	VADDPS       Z8, Z13, Z8
+	VADDPS       Z5, Z14, Z5
+	VADDPS       Z6, Z15, Z6
+	VADDPS       Z7, Z16, Z7
+	MOVQ         b+112(FP), BP
+	VMOVUPS.Z    (BP), K1, Z13
+	MOVQ         b+112(FP), BP
+	VMOVUPS.Z    64(BP), K2, Z14
+	MOVQ         b+112(FP), BP
+	VMOVUPS.Z    128(BP), K3, Z15
+	MOVQ         b+112(FP), BP
+	VMOVUPS.Z    192(BP), K4, Z16
+	VADDPS       Z13, Z8, Z8
+	VADDPS       Z14, Z5, Z5
+	VADDPS       Z15, Z6, Z6
+	VADDPS       Z16, Z7, Z7
+	VMOVUPS      Z8, (DX)
+	VMOVUPS      Z5, 64(DX)
+	VMOVUPS      Z6, 128(DX)
+	VMOVUPS      Z7, 192(DX)
+	VPTESTMD     Z0, Z0, K5
+	VMOVDQU32    Z1, K5, (SI)
+	VPTESTMD     Z9, Z9, K5
+	VMOVDQU32    Z1, K5, (R8)
+	KMOVW        K1, BP
+	ORQ          BP, R15
+	VPTESTMD     Z2, Z2, K1
+	VMOVDQU32    Z1, K1, 64(SI)
+	VPTESTMD     Z10, Z10, K1
+	VMOVDQU32    Z1, K1, 64(R8)
+	KMOVW        K2, BP
+	SHLQ         $0x10, BP
+	ORQ          BP, R15
+	VPTESTMD     Z3, Z3, K1
+	VMOVDQU32    Z1, K1, 128(SI)
+	VPTESTMD     Z11, Z11, K1
+	VMOVDQU32    Z1, K1, 128(R8)
+	KMOVW        K3, BP
+	SHLQ         $0x20, BP
+	ORQ          BP, R15
+	VPTESTMD     Z4, Z4, K1
+	VMOVDQU32    Z1, K1, 192(SI)
+	VPTESTMD     Z12, Z12, K1
+	VMOVDQU32    Z1, K1, 192(R8)
+	KMOVW        K4, BP
+	SHLQ         $0x30, BP
+	ORQ          BP, R15
+	MOVQ         R15, (R13)
+	ADDQ         $0x08, R13
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	ADDQ         $0x00000100, R8
+	ADDQ         kStride+168(FP), R9
+	ADDQ         deltaStride+176(FP), R10
+	ADDQ         rhStride+184(FP), R11
+	ADDQ         resStride+192(FP), R12
+	MOVQ         thrStride+200(FP), R15
+	ADDQ         R15, thr+80(FP)
+	MOVQ         resetStride+208(FP), R15
+	ADDQ         R15, reset+88(FP)
+	MOVQ         kwStride+216(FP), R15
+	ADDQ         R15, kw+96(FP)
+	MOVQ         aStride+224(FP), R15
+	ADDQ         R15, a+104(FP)
+	MOVQ         bStride+232(FP), R15
+	ADDQ         R15, b+112(FP)
+	MOVQ         lT1Stride+240(FP), R15
+	ADDQ         R15, lT1+120(FP)
+	MOVQ         cT1Stride+248(FP), R15
+	ADDQ         R15, cT1+128(FP)
+	MOVQ         bT1Stride+256(FP), R15
+	ADDQ         R15, bT1+136(FP)
+	MOVQ         lT2Stride+264(FP), R15
+	ADDQ         R15, lT2+144(FP)
+	MOVQ         cT2Stride+272(FP), R15
+	ADDQ         R15, cT2+152(FP)
+	MOVQ         bT2Stride+280(FP), R15
+	ADDQ         R15, bT2+160(FP)
+	DECQ         R14
+	JNZ          AdaptiveExponentialTraced2AVX512_block
+
+AdaptiveExponentialTraced2AVX512_done:
+	VZEROUPPER
+	RET
+
+// func adaptiveExponentialTraced2AVX2(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, kwStride int, aStride int, bStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·adaptiveExponentialTraced2AVX2(SB), $576-304
+	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 3 at a time; between distant reads, 1 values reloaded from their streams, 2 kept on the stack.
+	LEAQ     (SP), AX
+	ADDQ     $0x3f, AX
+	ANDQ     $-64, AX
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLD   $0x10, Y0, Y0
+	MOVQ     v+0(FP), CX
+	MOVQ     w+8(FP), DX
+	MOVQ     t1+16(FP), BX
+	MOVQ     x1+24(FP), SI
+	MOVQ     t2+32(FP), DI
+	MOVQ     x2+40(FP), R8
+	MOVQ     k+48(FP), R9
+	MOVQ     delta+56(FP), R10
+	MOVQ     rh+64(FP), R11
+	MOVQ     res+72(FP), R12
+	MOVQ     spikes+288(FP), R13
+	MOVQ     blocks+296(FP), R14
+	TESTQ    R14, R14
+	JZ       AdaptiveExponentialTraced2AVX2_done
+
+AdaptiveExponentialTraced2AVX2_block:
+	XORQ       R15, R15
+	VMOVUPS    (SI), Y0
+	VMOVUPS    32(SI), Y1
+	VMOVUPS    64(SI), Y2
+	VMOVUPS    (BX), Y3
+	VMOVUPS    32(BX), Y4
+	VMOVUPS    64(BX), Y5
+	MOVQ       bT1+136(FP), BP
+	VMOVUPS    (BP), Y6
+	VSUBPS     Y3, Y6, Y6
+	MOVQ       bT1+136(FP), BP
+	VMOVUPS    32(BP), Y7
+	VSUBPS     Y4, Y7, Y7
+	MOVQ       bT1+136(FP), BP
+	VMOVUPS    64(BP), Y8
+	VSUBPS     Y5, Y8, Y8
+	MOVQ       lT1+120(FP), BP
+	MOVQ       lT1+120(FP), BP
+	VMULPS     (BP), Y6, Y6
+	MOVQ       lT1+120(FP), BP
+	MOVQ       lT1+120(FP), BP
+	VMULPS     32(BP), Y7, Y7
+	MOVQ       lT1+120(FP), BP
+	MOVQ       lT1+120(FP), BP
+	VMULPS     64(BP), Y8, Y8
+	VADDPS     Y6, Y3, Y3
+	VADDPS     Y7, Y4, Y4
+	VADDPS     Y8, Y5, Y5
+	MOVQ       cT1+128(FP), BP
+	MOVQ       cT1+128(FP), BP
+	VMULPS     (BP), Y0, Y0
+	MOVQ       cT1+128(FP), BP
+	MOVQ       cT1+128(FP), BP
+	VMULPS     32(BP), Y1, Y1
+	MOVQ       cT1+128(FP), BP
+	MOVQ       cT1+128(FP), BP
+	VMULPS     64(BP), Y2, Y2
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VMOVUPS    Y0, (BX)
+	VMOVUPS    Y1, 32(BX)
+	VMOVUPS    Y2, 64(BX)
+	VMOVUPS    (R8), Y3
+	VMOVUPS    32(R8), Y4
+	VMOVUPS    64(R8), Y5
+	VMOVUPS    (DI), Y6
+	VMOVUPS    32(DI), Y7
+	VMOVUPS    64(DI), Y8
+	MOVQ       bT2+160(FP), BP
+	VMOVUPS    (BP), Y9
+	VSUBPS     Y6, Y9, Y9
+	MOVQ       bT2+160(FP), BP
+	VMOVUPS    32(BP), Y10
+	VSUBPS     Y7, Y10, Y10
+	MOVQ       bT2+160(FP), BP
+	VMOVUPS    64(BP), Y11
+	VSUBPS     Y8, Y11, Y11
+	MOVQ       lT2+144(FP), BP
+	MOVQ       lT2+144(FP), BP
+	VMULPS     (BP), Y9, Y9
+	MOVQ       lT2+144(FP), BP
+	MOVQ       lT2+144(FP), BP
+	VMULPS     32(BP), Y10, Y10
+	MOVQ       lT2+144(FP), BP
+	MOVQ       lT2+144(FP), BP
+	VMULPS     64(BP), Y11, Y11
+	VADDPS     Y9, Y6, Y6
+	VADDPS     Y10, Y7, Y7
+	VADDPS     Y11, Y8, Y8
+	MOVQ       cT2+152(FP), BP
+	MOVQ       cT2+152(FP), BP
+	VMULPS     (BP), Y3, Y3
+	MOVQ       cT2+152(FP), BP
+	MOVQ       cT2+152(FP), BP
+	VMULPS     32(BP), Y4, Y4
+	MOVQ       cT2+152(FP), BP
+	MOVQ       cT2+152(FP), BP
+	VMULPS     64(BP), Y5, Y5
+	VADDPS     Y3, Y6, Y3
+	VADDPS     Y4, Y7, Y4
+	VADDPS     Y5, Y8, Y5
+	VMOVUPS    Y3, (DI)
+	VMOVUPS    Y4, 32(DI)
+	VMOVUPS    Y5, 64(DI)
+	VADDPS     Y3, Y0, Y0
+	VMOVUPS    Y0, (AX)
+	VADDPS     Y4, Y1, Y0
+	VMOVUPS    Y0, 32(AX)
+	VADDPS     Y5, Y2, Y0
+	VMOVUPS    Y0, 64(AX)
+	VMOVUPS    (CX), Y0
+	VMOVUPS    32(CX), Y1
+	VMOVUPS    64(CX), Y2
+	VSUBPS     (R11), Y0, Y0
+	VSUBPS     32(R11), Y1, Y1
+	VSUBPS     64(R11), Y2, Y2
+	VDIVPS     (R10), Y0, Y0
+	VDIVPS     32(R10), Y1, Y1
+	VDIVPS     64(R10), Y2, Y2
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y0, Y3, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y0, Y3, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y1, Y3, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y1, Y3, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y2, Y3, Y2
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y2, Y3, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS    Y3, 256(AX)
+	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS    Y4, 288(AX)
+	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS    Y5, 320(AX)
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS     Y3, Y0, Y0
+	VSUBPS     Y4, Y1, Y1
+	VSUBPS     Y5, Y2, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y0, Y6
+	VMULPS     Y1, Y1, Y7
+	VMULPS     Y2, Y2, Y8
+	VMULPS     Y3, Y6, Y3
+	VMULPS     Y4, Y7, Y4
+	VMULPS     Y5, Y8, Y5
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
+	VCVTTPS2DQ 256(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y0, Y0
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y0, Y0
+	VCVTTPS2DQ 288(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y1, Y1
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y1, Y1
+	VCVTTPS2DQ 320(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y2, Y2
+	VMULPS     (R10), Y0, Y0
+	VMULPS     32(R10), Y1, Y1
+	VMULPS     64(R10), Y2, Y2
+	VSUBPS     (CX), Y0, Y0
+	VSUBPS     32(CX), Y1, Y1
+	VSUBPS     64(CX), Y2, Y2
+	VMOVUPS    (DX), Y3
+	VMOVUPS    32(DX), Y4
+	VMOVUPS    64(DX), Y5
+	VMULPS     (R12), Y3, Y6
+	VMULPS     32(R12), Y4, Y7
+	VMULPS     64(R12), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMOVUPS    (AX), Y6
+	VMULPS     (R12), Y6, Y6
+	VMOVUPS    32(AX), Y7
+	VMULPS     32(R12), Y7, Y7
+	VMOVUPS    64(AX), Y8
+	VMULPS     64(R12), Y8, Y8
+	VADDPS     Y6, Y0, Y0
+	VADDPS     Y7, Y1, Y1
+	VADDPS     Y8, Y2, Y2
+	VMULPS     (R9), Y0, Y0
+	VMULPS     32(R9), Y1, Y1
+	VMULPS     64(R9), Y2, Y2
+	VADDPS     (CX), Y0, Y0
+	VADDPS     32(CX), Y1, Y1
+	VADDPS     64(CX), Y2, Y2
+	MOVQ       thr+80(FP), BP
+	VCMPPS     $0x1e, (BP), Y0, Y6
+	MOVQ       thr+80(FP), BP
+	VCMPPS     $0x1e, 32(BP), Y1, Y7
+	MOVQ       thr+80(FP), BP
+	VCMPPS     $0x1e, 64(BP), Y2, Y8
+	MOVQ       reset+88(FP), BP
+	VBLENDVPS  Y6, (BP), Y0, Y0
+	MOVQ       reset+88(FP), BP
+	VBLENDVPS  Y7, 32(BP), Y1, Y1
+	MOVQ       reset+88(FP), BP
+	VBLENDVPS  Y8, 64(BP), Y2, Y2
+	VMOVUPS    Y0, (CX)
+	VMOVUPS    Y1, 32(CX)
+	VMOVUPS    Y2, 64(CX)
+	MOVQ       a+104(FP), BP
+	MOVQ       a+104(FP), BP
+	VMULPS     (BP), Y0, Y0
+	MOVQ       a+104(FP), BP
+	MOVQ       a+104(FP), BP
+	VMULPS     32(BP), Y1, Y1
+	MOVQ       a+104(FP), BP
+	MOVQ       a+104(FP), BP
+	VMULPS     64(BP), Y2, Y2
+	VSUBPS     Y3, Y0, Y0
+	VSUBPS     Y4, Y1, Y1
+	VSUBPS     Y5, Y2, Y2
+	MOVQ       kw+96(FP), BP
+	MOVQ       kw+96(FP), BP
+	VMULPS     (BP), Y0, Y0
+	MOVQ       kw+96(FP), BP
+	MOVQ       kw+96(FP), BP
+	VMULPS     32(BP), Y1, Y1
+	MOVQ       kw+96(FP), BP
+	MOVQ       kw+96(FP), BP
+	VMULPS     64(BP), Y2, Y2
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	MOVQ       b+112(FP), BP
+	MOVQ       b+112(FP), BP
+	VANDPS     (BP), Y6, Y3
+	MOVQ       b+112(FP), BP
+	MOVQ       b+112(FP), BP
+	VANDPS     32(BP), Y7, Y4
+	MOVQ       b+112(FP), BP
+	MOVQ       b+112(FP), BP
+	VANDPS     64(BP), Y8, Y5
+	VADDPS     Y3, Y0, Y0
+	VADDPS     Y4, Y1, Y1
+	VADDPS     Y5, Y2, Y2
+	VMOVUPS    Y0, (DX)
+	VMOVUPS    Y1, 32(DX)
+	VMOVUPS    Y2, 64(DX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, (SI)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, (R8)
+	VMOVMSKPS  Y6, BP
+	ORQ        BP, R15
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 32(SI)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 32(R8)
+	VMOVMSKPS  Y7, BP
+	SHLQ       $0x08, BP
+	ORQ        BP, R15
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 64(SI)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 64(R8)
+	VMOVMSKPS  Y8, BP
+	SHLQ       $0x10, BP
+	ORQ        BP, R15
+	VMOVUPS    96(SI), Y0
+	VMOVUPS    128(SI), Y1
+	VMOVUPS    160(SI), Y2
+	VMOVUPS    96(BX), Y3
+	VMOVUPS    128(BX), Y4
+	VMOVUPS    160(BX), Y5
+	MOVQ       bT1+136(FP), BP
+	VMOVUPS    96(BP), Y6
+	VSUBPS     Y3, Y6, Y6
+	MOVQ       bT1+136(FP), BP
+	VMOVUPS    128(BP), Y7
+	VSUBPS     Y4, Y7, Y7
+	MOVQ       bT1+136(FP), BP
+	VMOVUPS    160(BP), Y8
+	VSUBPS     Y5, Y8, Y8
+	MOVQ       lT1+120(FP), BP
+	MOVQ       lT1+120(FP), BP
+	VMULPS     96(BP), Y6, Y6
+	MOVQ       lT1+120(FP), BP
+	MOVQ       lT1+120(FP), BP
+	VMULPS     128(BP), Y7, Y7
+	MOVQ       lT1+120(FP), BP
+	MOVQ       lT1+120(FP), BP
+	VMULPS     160(BP), Y8, Y8
+	VADDPS     Y6, Y3, Y3
+	VADDPS     Y7, Y4, Y4
+	VADDPS     Y8, Y5, Y5
+	MOVQ       cT1+128(FP), BP
+	MOVQ       cT1+128(FP), BP
+	VMULPS     96(BP), Y0, Y0
+	MOVQ       cT1+128(FP), BP
+	MOVQ       cT1+128(FP), BP
+	VMULPS     128(BP), Y1, Y1
+	MOVQ       cT1+128(FP), BP
+	MOVQ       cT1+128(FP), BP
+	VMULPS     160(BP), Y2, Y2
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VMOVUPS    Y0, 96(BX)
+	VMOVUPS    Y1, 128(BX)
+	VMOVUPS    Y2, 160(BX)
+	VMOVUPS    96(R8), Y3
+	VMOVUPS    128(R8), Y4
+	VMOVUPS    160(R8), Y5
+	VMOVUPS    96(DI), Y6
+	VMOVUPS    128(DI), Y7
+	VMOVUPS    160(DI), Y8
+	MOVQ       bT2+160(FP), BP
+	VMOVUPS    96(BP), Y9
+	VSUBPS     Y6, Y9, Y9
+	MOVQ       bT2+160(FP), BP
+	VMOVUPS    128(BP), Y10
+	VSUBPS     Y7, Y10, Y10
+	MOVQ       bT2+160(FP), BP
+	VMOVUPS    160(BP), Y11
+	VSUBPS     Y8, Y11, Y11
+	MOVQ       lT2+144(FP), BP
+	MOVQ       lT2+144(FP), BP
+	VMULPS     96(BP), Y9, Y9
+	MOVQ       lT2+144(FP), BP
+	MOVQ       lT2+144(FP), BP
+	VMULPS     128(BP), Y10, Y10
+	MOVQ       lT2+144(FP), BP
+	MOVQ       lT2+144(FP), BP
+	VMULPS     160(BP), Y11, Y11
+	VADDPS     Y9, Y6, Y6
+	VADDPS     Y10, Y7, Y7
+	VADDPS     Y11, Y8, Y8
+	MOVQ       cT2+152(FP), BP
+	MOVQ       cT2+152(FP), BP
+	VMULPS     96(BP), Y3, Y3
+	MOVQ       cT2+152(FP), BP
+	MOVQ       cT2+152(FP), BP
+	VMULPS     128(BP), Y4, Y4
+	MOVQ       cT2+152(FP), BP
+	MOVQ       cT2+152(FP), BP
+	VMULPS     160(BP), Y5, Y5
+	VADDPS     Y3, Y6, Y3
+	VADDPS     Y4, Y7, Y4
+	VADDPS     Y5, Y8, Y5
+	VMOVUPS    Y3, 96(DI)
+	VMOVUPS    Y4, 128(DI)
+	VMOVUPS    Y5, 160(DI)
+	VADDPS     Y3, Y0, Y0
+	VMOVUPS    Y0, 96(AX)
+	VADDPS     Y4, Y1, Y0
+	VMOVUPS    Y0, 128(AX)
+	VADDPS     Y5, Y2, Y0
+	VMOVUPS    Y0, 160(AX)
+	VMOVUPS    96(CX), Y0
+	VMOVUPS    128(CX), Y1
+	VMOVUPS    160(CX), Y2
+	VSUBPS     96(R11), Y0, Y0
+	VSUBPS     128(R11), Y1, Y1
+	VSUBPS     160(R11), Y2, Y2
+	VDIVPS     96(R10), Y0, Y0
+	VDIVPS     128(R10), Y1, Y1
+	VDIVPS     160(R10), Y2, Y2
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y0, Y3, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y0, Y3, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y1, Y3, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y1, Y3, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y2, Y3, Y2
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y2, Y3, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS    Y3, 352(AX)
+	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS    Y4, 384(AX)
+	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS    Y5, 416(AX)
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS     Y3, Y0, Y0
+	VSUBPS     Y4, Y1, Y1
+	VSUBPS     Y5, Y2, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y0, Y6
+	VMULPS     Y1, Y1, Y7
+	VMULPS     Y2, Y2, Y8
+	VMULPS     Y3, Y6, Y3
+	VMULPS     Y4, Y7, Y4
+	VMULPS     Y5, Y8, Y5
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
+	VCVTTPS2DQ 352(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y0, Y0
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y0, Y0
+	VCVTTPS2DQ 384(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y1, Y1
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y1, Y1
+	VCVTTPS2DQ 416(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y2, Y2
+	VMULPS     96(R10), Y0, Y0
+	VMULPS     128(R10), Y1, Y1
+	VMULPS     160(R10), Y2, Y2
+	VSUBPS     96(CX), Y0, Y0
+	VSUBPS     128(CX), Y1, Y1
+	VSUBPS     160(CX), Y2, Y2
+	VMOVUPS    96(DX), Y3
+	VMOVUPS    128(DX), Y4
+	VMOVUPS    160(DX), Y5
+	VMULPS     96(R12), Y3, Y6
+	VMULPS     128(R12), Y4, Y7
+	VMULPS     160(R12), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMOVUPS    96(AX), Y6
+	VMULPS     96(R12), Y6, Y6
+	VMOVUPS    128(AX), Y7
+	VMULPS     128(R12), Y7, Y7
+	VMOVUPS    160(AX), Y8
+	VMULPS     160(R12), Y8, Y8
+	VADDPS     Y6, Y0, Y0
+	VADDPS     Y7, Y1, Y1
+	VADDPS     Y8, Y2, Y2
+	VMULPS     96(R9), Y0, Y0
+	VMULPS     128(R9), Y1, Y1
+	VMULPS     160(R9), Y2, Y2
+	VADDPS     96(CX), Y0, Y0
+	VADDPS     128(CX), Y1, Y1
+	VADDPS     160(CX), Y2, Y2
+	MOVQ       thr+80(FP), BP
+	VCMPPS     $0x1e, 96(BP), Y0, Y6
+	MOVQ       thr+80(FP), BP
+	VCMPPS     $0x1e, 128(BP), Y1, Y7
+	MOVQ       thr+80(FP), BP
+	VCMPPS     $0x1e, 160(BP), Y2, Y8
+	MOVQ       reset+88(FP), BP
+	VBLENDVPS  Y6, 96(BP), Y0, Y0
+	MOVQ       reset+88(FP), BP
+	VBLENDVPS  Y7, 128(BP), Y1, Y1
+	MOVQ       reset+88(FP), BP
+	VBLENDVPS  Y8, 160(BP), Y2, Y2
+	VMOVUPS    Y0, 96(CX)
+	VMOVUPS    Y1, 128(CX)
+	VMOVUPS    Y2, 160(CX)
+	MOVQ       a+104(FP), BP
+	MOVQ       a+104(FP), BP
+	VMULPS     96(BP), Y0, Y0
+	MOVQ       a+104(FP), BP
+	MOVQ       a+104(FP), BP
+	VMULPS     128(BP), Y1, Y1
+	MOVQ       a+104(FP), BP
+	MOVQ       a+104(FP), BP
+	VMULPS     160(BP), Y2, Y2
+	VSUBPS     Y3, Y0, Y0
+	VSUBPS     Y4, Y1, Y1
+	VSUBPS     Y5, Y2, Y2
+	MOVQ       kw+96(FP), BP
+	MOVQ       kw+96(FP), BP
+	VMULPS     96(BP), Y0, Y0
+	MOVQ       kw+96(FP), BP
+	MOVQ       kw+96(FP), BP
+	VMULPS     128(BP), Y1, Y1
+	MOVQ       kw+96(FP), BP
+	MOVQ       kw+96(FP), BP
+	VMULPS     160(BP), Y2, Y2
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	MOVQ       b+112(FP), BP
+	MOVQ       b+112(FP), BP
+	VANDPS     96(BP), Y6, Y3
+	MOVQ       b+112(FP), BP
+	MOVQ       b+112(FP), BP
+	VANDPS     128(BP), Y7, Y4
+	MOVQ       b+112(FP), BP
+	MOVQ       b+112(FP), BP
+	VANDPS     160(BP), Y8, Y5
+	VADDPS     Y3, Y0, Y0
+	VADDPS     Y4, Y1, Y1
+	VADDPS     Y5, Y2, Y2
+	VMOVUPS    Y0, 96(DX)
+	VMOVUPS    Y1, 128(DX)
+	VMOVUPS    Y2, 160(DX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 96(SI)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 96(R8)
+	VMOVMSKPS  Y6, BP
+	SHLQ       $0x18, BP
+	ORQ        BP, R15
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 128(SI)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 128(R8)
+	VMOVMSKPS  Y7, BP
+	SHLQ       $0x20, BP
+	ORQ        BP, R15
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 160(SI)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 160(R8)
+	VMOVMSKPS  Y8, BP
+	SHLQ       $0x28, BP
+	ORQ        BP, R15
+	VMOVUPS    192(SI), Y0
+	VMOVUPS    224(SI), Y1
+	VMOVUPS    192(BX), Y2
+	VMOVUPS    224(BX), Y3
+	MOVQ       bT1+136(FP), BP
+	VMOVUPS    192(BP), Y4
+	VSUBPS     Y2, Y4, Y4
+	MOVQ       bT1+136(FP), BP
+	VMOVUPS    224(BP), Y5
+	VSUBPS     Y3, Y5, Y5
+	MOVQ       lT1+120(FP), BP
+	MOVQ       lT1+120(FP), BP
+	VMULPS     192(BP), Y4, Y4
+	MOVQ       lT1+120(FP), BP
+	MOVQ       lT1+120(FP), BP
+	VMULPS     224(BP), Y5, Y5
+	VADDPS     Y4, Y2, Y2
+	VADDPS     Y5, Y3, Y3
+	MOVQ       cT1+128(FP), BP
+	MOVQ       cT1+128(FP), BP
+	VMULPS     192(BP), Y0, Y0
+	MOVQ       cT1+128(FP), BP
+	MOVQ       cT1+128(FP), BP
+	VMULPS     224(BP), Y1, Y1
+	VADDPS     Y0, Y2, Y0
+	VADDPS     Y1, Y3, Y1
+	VMOVUPS    Y0, 192(BX)
+	VMOVUPS    Y1, 224(BX)
+	VMOVUPS    192(R8), Y2
+	VMOVUPS    224(R8), Y3
+	VMOVUPS    192(DI), Y4
+	VMOVUPS    224(DI), Y5
+	MOVQ       bT2+160(FP), BP
+	VMOVUPS    192(BP), Y6
+	VSUBPS     Y4, Y6, Y6
+	MOVQ       bT2+160(FP), BP
+	VMOVUPS    224(BP), Y7
+	VSUBPS     Y5, Y7, Y7
+	MOVQ       lT2+144(FP), BP
+	MOVQ       lT2+144(FP), BP
+	VMULPS     192(BP), Y6, Y6
+	MOVQ       lT2+144(FP), BP
+	MOVQ       lT2+144(FP), BP
+	VMULPS     224(BP), Y7, Y7
+	VADDPS     Y6, Y4, Y4
+	VADDPS     Y7, Y5, Y5
+	MOVQ       cT2+152(FP), BP
+	MOVQ       cT2+152(FP), BP
+	VMULPS     192(BP), Y2, Y2
+	MOVQ       cT2+152(FP), BP
+	MOVQ       cT2+152(FP), BP
+	VMULPS     224(BP), Y3, Y3
+	VADDPS     Y2, Y4, Y2
+	VADDPS     Y3, Y5, Y3
+	VMOVUPS    Y2, 192(DI)
+	VMOVUPS    Y3, 224(DI)
+	VADDPS     Y2, Y0, Y0
+	VMOVUPS    Y0, 192(AX)
+	VADDPS     Y3, Y1, Y0
+	VMOVUPS    Y0, 224(AX)
+	VMOVUPS    192(CX), Y0
+	VMOVUPS    224(CX), Y1
+	VSUBPS     192(R11), Y0, Y0
+	VSUBPS     224(R11), Y1, Y1
+	VDIVPS     192(R10), Y0, Y0
+	VDIVPS     224(R10), Y1, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y2
+	VMAXPS     Y0, Y2, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y2
+	VMINPS     Y0, Y2, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y2
+	VMAXPS     Y1, Y2, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y2
+	VMINPS     Y1, Y2, Y1
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y3
+	VADDPS     vconst4b400000<>+0(SB), Y2, Y2
+	VSUBPS     vconst4b400000<>+0(SB), Y2, Y2
+	VMOVUPS    Y2, 448(AX)
+	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS    Y3, 480(AX)
+	VMULPS     vconst3f318000<>+0(SB), Y2, Y4
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y5
+	VSUBPS     Y4, Y0, Y0
+	VSUBPS     Y5, Y1, Y1
+	VMULPS     vconstb95e8083<>+0(SB), Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
+	VSUBPS     Y2, Y0, Y0
+	VSUBPS     Y3, Y1, Y1
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y3
+	VADDPS     vconst3ab60b61<>+0(SB), Y2, Y2
+	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
+	VMULPS     Y0, Y2, Y2
+	VMULPS     Y1, Y3, Y3
+	VADDPS     vconst3c088889<>+0(SB), Y2, Y2
+	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
+	VMULPS     Y0, Y2, Y2
+	VMULPS     Y1, Y3, Y3
+	VADDPS     vconst3d2aaaab<>+0(SB), Y2, Y2
+	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
+	VMULPS     Y0, Y2, Y2
+	VMULPS     Y1, Y3, Y3
+	VADDPS     vconst3e2aaaab<>+0(SB), Y2, Y2
+	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
+	VMULPS     Y0, Y2, Y2
+	VMULPS     Y1, Y3, Y3
+	VADDPS     vconst3f000000<>+0(SB), Y2, Y2
+	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
+	VMULPS     Y0, Y0, Y4
+	VMULPS     Y1, Y1, Y5
+	VMULPS     Y2, Y4, Y2
+	VMULPS     Y3, Y5, Y3
+	VADDPS     Y0, Y2, Y0
+	VADDPS     Y1, Y3, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VCVTTPS2DQ 448(AX), Y2
+	VPSRAD     $0x01, Y2, Y3
+	VPSUBD     Y3, Y2, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VPADDD     Y2, Y0, Y0
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VMULPS     Y2, Y0, Y0
+	VCVTTPS2DQ 480(AX), Y2
+	VPSRAD     $0x01, Y2, Y3
+	VPSUBD     Y3, Y2, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VPADDD     Y2, Y1, Y1
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VMULPS     Y2, Y1, Y1
+	VMULPS     192(R10), Y0, Y0
+	VMULPS     224(R10), Y1, Y1
+	VSUBPS     192(CX), Y0, Y0
+	VSUBPS     224(CX), Y1, Y1
+	VMOVUPS    192(DX), Y2
+	VMOVUPS    224(DX), Y3
+	VMULPS     192(R12), Y2, Y4
+	VMULPS     224(R12), Y3, Y5
+	VSUBPS     Y4, Y0, Y0
+	VSUBPS     Y5, Y1, Y1
+	VMOVUPS    192(AX), Y4
+	VMULPS     192(R12), Y4, Y4
+	VMOVUPS    224(AX), Y5
+	VMULPS     224(R12), Y5, Y5
+	VADDPS     Y4, Y0, Y0
+	VADDPS     Y5, Y1, Y1
+	VMULPS     192(R9), Y0, Y0
+	VMULPS     224(R9), Y1, Y1
+	VADDPS     192(CX), Y0, Y0
+	VADDPS     224(CX), Y1, Y1
+	MOVQ       thr+80(FP), BP
+	VCMPPS     $0x1e, 192(BP), Y0, Y4
+	MOVQ       thr+80(FP), BP
+	VCMPPS     $0x1e, 224(BP), Y1, Y5
+	MOVQ       reset+88(FP), BP
+	VBLENDVPS  Y4, 192(BP), Y0, Y0
+	MOVQ       reset+88(FP), BP
+	VBLENDVPS  Y5, 224(BP), Y1, Y1
+	VMOVUPS    Y0, 192(CX)
+	VMOVUPS    Y1, 224(CX)
+	MOVQ       a+104(FP), BP
+	MOVQ       a+104(FP), BP
+	VMULPS     192(BP), Y0, Y0
+	MOVQ       a+104(FP), BP
+	MOVQ       a+104(FP), BP
+	VMULPS     224(BP), Y1, Y1
+	VSUBPS     Y2, Y0, Y0
+	VSUBPS     Y3, Y1, Y1
+	MOVQ       kw+96(FP), BP
+	MOVQ       kw+96(FP), BP
+	VMULPS     192(BP), Y0, Y0
+	MOVQ       kw+96(FP), BP
+	MOVQ       kw+96(FP), BP
+	VMULPS     224(BP), Y1, Y1
+	VADDPS     Y0, Y2, Y0
+	VADDPS     Y1, Y3, Y1
+	MOVQ       b+112(FP), BP
+	MOVQ       b+112(FP), BP
+	VANDPS     192(BP), Y4, Y2
+	MOVQ       b+112(FP), BP
+	MOVQ       b+112(FP), BP
+	VANDPS     224(BP), Y5, Y3
+	VADDPS     Y2, Y0, Y0
+	VADDPS     Y3, Y1, Y1
+	VMOVUPS    Y0, 192(DX)
+	VMOVUPS    Y1, 224(DX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 192(SI)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 192(R8)
+	VMOVMSKPS  Y4, BP
+	SHLQ       $0x30, BP
+	ORQ        BP, R15
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 224(SI)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 224(R8)
+	VMOVMSKPS  Y5, BP
+	SHLQ       $0x38, BP
+	ORQ        BP, R15
+	MOVQ       R15, (R13)
+	ADDQ       $0x08, R13
+	ADDQ       $0x00000100, CX
+	ADDQ       $0x00000100, DX
+	ADDQ       $0x00000100, BX
+	ADDQ       $0x00000100, SI
+	ADDQ       $0x00000100, DI
+	ADDQ       $0x00000100, R8
+	ADDQ       kStride+168(FP), R9
+	ADDQ       deltaStride+176(FP), R10
+	ADDQ       rhStride+184(FP), R11
+	ADDQ       resStride+192(FP), R12
+	MOVQ       thrStride+200(FP), R15
+	ADDQ       R15, thr+80(FP)
+	MOVQ       resetStride+208(FP), R15
+	ADDQ       R15, reset+88(FP)
+	MOVQ       kwStride+216(FP), R15
+	ADDQ       R15, kw+96(FP)
+	MOVQ       aStride+224(FP), R15
+	ADDQ       R15, a+104(FP)
+	MOVQ       bStride+232(FP), R15
+	ADDQ       R15, b+112(FP)
+	MOVQ       lT1Stride+240(FP), R15
+	ADDQ       R15, lT1+120(FP)
+	MOVQ       cT1Stride+248(FP), R15
+	ADDQ       R15, cT1+128(FP)
+	MOVQ       bT1Stride+256(FP), R15
+	ADDQ       R15, bT1+136(FP)
+	MOVQ       lT2Stride+264(FP), R15
+	ADDQ       R15, lT2+144(FP)
+	MOVQ       cT2Stride+272(FP), R15
+	ADDQ       R15, cT2+152(FP)
+	MOVQ       bT2Stride+280(FP), R15
+	ADDQ       R15, bT2+160(FP)
+	DECQ       R14
+	JNZ        AdaptiveExponentialTraced2AVX2_block
+
+AdaptiveExponentialTraced2AVX2_done:
+	VZEROUPPER
+	RET
+
+// func adaptiveExponentialTraced2UniformAVX512(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512DQ, AVX512F
+TEXT ·adaptiveExponentialTraced2UniformAVX512(SB), NOSPLIT, $328-128
+	// 0 scalars held in registers, 27 read from memory where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
+	VMOVSS   const3f800000<>+0(SB), X0
+	VDIVSS   delta+52(FP), X0, X0
+	VMOVSS   X0, (SP)
+	LEAQ     8(SP), AX
+	ADDQ     $0x3f, AX
+	ANDQ     $-64, AX
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     v+0(FP), CX
+	MOVQ     w+8(FP), DX
+	MOVQ     t1+16(FP), BX
+	MOVQ     x1+24(FP), SI
+	MOVQ     t2+32(FP), DI
+	MOVQ     x2+40(FP), R8
+	MOVQ     spikes+112(FP), R9
+	MOVQ     blocks+120(FP), R10
+	TESTQ    R10, R10
+	JZ       AdaptiveExponentialTraced2UniformAVX512_done
+
+	// Which loop: the second if every divisor is ±2^k with a normal
+	// reciprocal, by which it multiplies (the division's bits).
+	MOVL  delta+52(FP), R11
+	TESTL $0x007fffff, R11
+	JNZ   AdaptiveExponentialTraced2UniformAVX512_block
+	SHRL  $0x17, R11
+	ANDL  $0x000000ff, R11
+	DECL  R11
+	CMPL  R11, $0x000000fc
+	JA    AdaptiveExponentialTraced2UniformAVX512_block
+	JMP   AdaptiveExponentialTraced2UniformAVX512_reciprocal_block
+
+AdaptiveExponentialTraced2UniformAVX512_block:
+	XORQ         R11, R11
+	VMOVUPS      (SI), Z0
+	VMOVUPS      64(SI), Z2
+	VMOVUPS      128(SI), Z3
+	VMOVUPS      192(SI), Z4
+	VMOVUPS      (BX), Z5
+	VMOVUPS      64(BX), Z6
+	VMOVUPS      128(BX), Z7
+	VMOVUPS      192(BX), Z8
+	VBROADCASTSS bT1+92(FP), Z9
+	VSUBPS       Z5, Z9, Z9
+	VBROADCASTSS bT1+92(FP), Z10
+	VSUBPS       Z6, Z10, Z10
+	VBROADCASTSS bT1+92(FP), Z11
+	VSUBPS       Z7, Z11, Z11
+	VBROADCASTSS bT1+92(FP), Z12
+	VSUBPS       Z8, Z12, Z12
+	VMULPS.BCST  lT1+84(FP), Z9, Z9
+	VMULPS.BCST  lT1+84(FP), Z10, Z10
+	VMULPS.BCST  lT1+84(FP), Z11, Z11
+	VMULPS.BCST  lT1+84(FP), Z12, Z12
+	VADDPS       Z9, Z5, Z5
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VMULPS.BCST  cT1+88(FP), Z0, Z9
+	VMULPS.BCST  cT1+88(FP), Z2, Z10
+	VMULPS.BCST  cT1+88(FP), Z3, Z11
+	VMULPS.BCST  cT1+88(FP), Z4, Z12
+	VADDPS       Z9, Z5, Z5
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VMOVUPS      Z5, (BX)
+	VMOVUPS      Z6, 64(BX)
+	VMOVUPS      Z7, 128(BX)
+	VMOVUPS      Z8, 192(BX)
+	VMOVUPS      (R8), Z9
+	VMOVUPS      64(R8), Z10
+	VMOVUPS      128(R8), Z11
+	VMOVUPS      192(R8), Z12
+	VMOVUPS      (DI), Z13
+	VMOVUPS      64(DI), Z14
+	VMOVUPS      128(DI), Z15
+	VMOVUPS      192(DI), Z16
+	VBROADCASTSS bT2+104(FP), Z17
+	VSUBPS       Z13, Z17, Z17
+	VBROADCASTSS bT2+104(FP), Z18
+	VSUBPS       Z14, Z18, Z18
+	VBROADCASTSS bT2+104(FP), Z19
+	VSUBPS       Z15, Z19, Z19
+	VBROADCASTSS bT2+104(FP), Z20
+	VSUBPS       Z16, Z20, Z20
+	VMULPS.BCST  lT2+96(FP), Z17, Z17
+	VMULPS.BCST  lT2+96(FP), Z18, Z18
+	VMULPS.BCST  lT2+96(FP), Z19, Z19
+	VMULPS.BCST  lT2+96(FP), Z20, Z20
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VMULPS.BCST  cT2+100(FP), Z9, Z17
+	VMULPS.BCST  cT2+100(FP), Z10, Z18
+	VMULPS.BCST  cT2+100(FP), Z11, Z19
+	VMULPS.BCST  cT2+100(FP), Z12, Z20
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VMOVUPS      Z13, (DI)
+	VMOVUPS      Z14, 64(DI)
+	VMOVUPS      Z15, 128(DI)
+	VMOVUPS      Z16, 192(DI)
+	VADDPS       Z13, Z5, Z5
+	VMOVUPS      Z5, (AX)
+	VADDPS       Z14, Z6, Z5
+	VMOVUPS      Z5, 64(AX)
+	VADDPS       Z15, Z7, Z5
+	VMOVUPS      Z5, 128(AX)
+	VADDPS       Z16, Z8, Z5
+	VMOVUPS      Z5, 192(AX)
+	VMOVUPS      (CX), Z5
+	VMOVUPS      64(CX), Z6
+	VMOVUPS      128(CX), Z7
+	VMOVUPS      192(CX), Z8
+	VSUBPS.BCST  rh+56(FP), Z5, Z5
+	VSUBPS.BCST  rh+56(FP), Z6, Z6
+	VSUBPS.BCST  rh+56(FP), Z7, Z7
+	VSUBPS.BCST  rh+56(FP), Z8, Z8
+	VDIVPS.BCST  delta+52(FP), Z5, Z5
+	VDIVPS.BCST  delta+52(FP), Z6, Z6
+	VDIVPS.BCST  delta+52(FP), Z7, Z7
+	VDIVPS.BCST  delta+52(FP), Z8, Z8
+	VBROADCASTSS constc2d00000<>+0(SB), Z13
+	VMAXPS       Z5, Z13, Z5
+	VBROADCASTSS const42b20000<>+0(SB), Z13
+	VMINPS       Z5, Z13, Z5
+	VBROADCASTSS constc2d00000<>+0(SB), Z13
+	VMAXPS       Z6, Z13, Z6
+	VBROADCASTSS const42b20000<>+0(SB), Z13
+	VMINPS       Z6, Z13, Z6
+	VBROADCASTSS constc2d00000<>+0(SB), Z13
+	VMAXPS       Z7, Z13, Z7
+	VBROADCASTSS const42b20000<>+0(SB), Z13
+	VMINPS       Z7, Z13, Z7
+	VBROADCASTSS constc2d00000<>+0(SB), Z13
+	VMAXPS       Z8, Z13, Z8
+	VBROADCASTSS const42b20000<>+0(SB), Z13
+	VMINPS       Z8, Z13, Z8
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z5, Z13
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z6, Z14
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z7, Z15
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z8, Z16
+	VRNDSCALEPS  $0x00, Z13, Z13
+	VRNDSCALEPS  $0x00, Z14, Z14
+	VRNDSCALEPS  $0x00, Z15, Z15
+	VRNDSCALEPS  $0x00, Z16, Z16
+	VMULPS.BCST  const3f318000<>+0(SB), Z13, Z17
+	VMULPS.BCST  const3f318000<>+0(SB), Z14, Z18
+	VMULPS.BCST  const3f318000<>+0(SB), Z15, Z19
+	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z20
+	VSUBPS       Z17, Z5, Z5
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VMULPS.BCST  constb95e8083<>+0(SB), Z13, Z17
+	VMULPS.BCST  constb95e8083<>+0(SB), Z14, Z18
+	VMULPS.BCST  constb95e8083<>+0(SB), Z15, Z19
+	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z20
+	VSUBPS       Z17, Z5, Z5
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VMULPS.BCST  const39500d01<>+0(SB), Z5, Z17
+	VMULPS.BCST  const39500d01<>+0(SB), Z6, Z18
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z19
+	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z20
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z17, Z17
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VADDPS.BCST  const3c088889<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3c088889<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z17, Z17
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z17, Z17
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z17, Z17
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VADDPS.BCST  const3f000000<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3f000000<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z5, Z21
+	VMULPS       Z6, Z6, Z22
+	VMULPS       Z7, Z7, Z23
+	VMULPS       Z8, Z8, Z24
+	VMULPS       Z17, Z21, Z17
+	VMULPS       Z18, Z22, Z18
+	VMULPS       Z19, Z23, Z19
+	VMULPS       Z20, Z24, Z20
+	VADDPS       Z5, Z17, Z5
+	VADDPS       Z6, Z18, Z6
+	VADDPS       Z7, Z19, Z7
+	VADDPS       Z8, Z20, Z8
+	VADDPS.BCST  const3f800000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f800000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f800000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
+	VSCALEFPS    Z13, Z5, Z5
+	VSCALEFPS    Z14, Z6, Z6
+	VSCALEFPS    Z15, Z7, Z7
+	VSCALEFPS    Z16, Z8, Z8
+	VMULPS.BCST  delta+52(FP), Z5, Z5
+	VMULPS.BCST  delta+52(FP), Z6, Z6
+	VMULPS.BCST  delta+52(FP), Z7, Z7
+	VMULPS.BCST  delta+52(FP), Z8, Z8
+	VSUBPS       (CX), Z5, Z5
+	VSUBPS       64(CX), Z6, Z6
+	VSUBPS       128(CX), Z7, Z7
+	VSUBPS       192(CX), Z8, Z8
+	VMOVUPS      (DX), Z13
+	VMOVUPS      64(DX), Z14
+	VMOVUPS      128(DX), Z15
+	VMOVUPS      192(DX), Z16
+	VMULPS.BCST  res+60(FP), Z13, Z17
+	VMULPS.BCST  res+60(FP), Z14, Z18
+	VMULPS.BCST  res+60(FP), Z15, Z19
+	VMULPS.BCST  res+60(FP), Z16, Z20
+	VSUBPS       Z17, Z5, Z5
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VBROADCASTSS res+60(FP), Z17
+	VMULPS       (AX), Z17, Z17
+	VBROADCASTSS res+60(FP), Z18
+	VMULPS       64(AX), Z18, Z18
+	VBROADCASTSS res+60(FP), Z19
+	VMULPS       128(AX), Z19, Z19
+	VBROADCASTSS res+60(FP), Z20
+	VMULPS       192(AX), Z20, Z20
+	VADDPS       Z17, Z5, Z5
+	VADDPS       Z18, Z6, Z6
+	VADDPS       Z19, Z7, Z7
+	VADDPS       Z20, Z8, Z8
+	VMULPS.BCST  k+48(FP), Z5, Z5
+	VMULPS.BCST  k+48(FP), Z6, Z6
+	VMULPS.BCST  k+48(FP), Z7, Z7
+	VMULPS.BCST  k+48(FP), Z8, Z8
+	VADDPS       (CX), Z5, Z5
+	VADDPS       64(CX), Z6, Z6
+	VADDPS       128(CX), Z7, Z7
+	VADDPS       192(CX), Z8, Z8
+	VBROADCASTSS thr+64(FP), Z17
+	VCMPPS       $0x1e, Z17, Z5, K1
+	VBROADCASTSS thr+64(FP), Z17
+	VCMPPS       $0x1e, Z17, Z6, K2
+	VBROADCASTSS thr+64(FP), Z17
+	VCMPPS       $0x1e, Z17, Z7, K3
+	VBROADCASTSS thr+64(FP), Z17
+	VCMPPS       $0x1e, Z17, Z8, K4
+	VXORPS       Z17, Z17, Z17
+	VBROADCASTSS reset+68(FP), Z18
+	VBLENDMPS    Z18, Z5, K1, Z17
+	VXORPS       Z5, Z5, Z5
+	VBROADCASTSS reset+68(FP), Z18
+	VBLENDMPS    Z18, Z6, K2, Z5
+	VXORPS       Z6, Z6, Z6
+	VBROADCASTSS reset+68(FP), Z18
+	VBLENDMPS    Z18, Z7, K3, Z6
+	VXORPS       Z7, Z7, Z7
+	VBROADCASTSS reset+68(FP), Z18
+	VBLENDMPS    Z18, Z8, K4, Z7
+	VMOVUPS      Z17, (CX)
+	VMOVUPS      Z5, 64(CX)
+	VMOVUPS      Z6, 128(CX)
+	VMOVUPS      Z7, 192(CX)
+	VMULPS.BCST  a+76(FP), Z17, Z8
+	VMULPS.BCST  a+76(FP), Z5, Z5
+	VMULPS.BCST  a+76(FP), Z6, Z6
+	VMULPS.BCST  a+76(FP), Z7, Z7
+	VSUBPS       Z13, Z8, Z8
+	VSUBPS       Z14, Z5, Z5
+	VSUBPS       Z15, Z6, Z6
+	VSUBPS       Z16, Z7, Z7
+	VMULPS.BCST  kw+72(FP), Z8, Z8
+	VMULPS.BCST  kw+72(FP), Z5, Z5
+	VMULPS.BCST  kw+72(FP), Z6, Z6
+	VMULPS.BCST  kw+72(FP), Z7, Z7
+	VADDPS       Z8, Z13, Z8
+	VADDPS       Z5, Z14, Z5
+	VADDPS       Z6, Z15, Z6
+	VADDPS       Z7, Z16, Z7
+	VBROADCASTSS b+80(FP), Z13
+	VMOVUPS.Z    Z13, K1, Z13
+	VBROADCASTSS b+80(FP), Z14
+	VMOVUPS.Z    Z14, K2, Z14
+	VBROADCASTSS b+80(FP), Z15
+	VMOVUPS.Z    Z15, K3, Z15
+	VBROADCASTSS b+80(FP), Z16
+	VMOVUPS.Z    Z16, K4, Z16
+	VADDPS       Z13, Z8, Z8
+	VADDPS       Z14, Z5, Z5
+	VADDPS       Z15, Z6, Z6
+	VADDPS       Z16, Z7, Z7
+	VMOVUPS      Z8, (DX)
+	VMOVUPS      Z5, 64(DX)
+	VMOVUPS      Z6, 128(DX)
+	VMOVUPS      Z7, 192(DX)
+	VPTESTMD     Z0, Z0, K5
+	VMOVDQU32    Z1, K5, (SI)
+	VPTESTMD     Z9, Z9, K5
+	VMOVDQU32    Z1, K5, (R8)
+	KMOVW        K1, R12
+	ORQ          R12, R11
+	VPTESTMD     Z2, Z2, K1
+	VMOVDQU32    Z1, K1, 64(SI)
+	VPTESTMD     Z10, Z10, K1
+	VMOVDQU32    Z1, K1, 64(R8)
+	KMOVW        K2, R12
+	SHLQ         $0x10, R12
+	ORQ          R12, R11
+	VPTESTMD     Z3, Z3, K1
+	VMOVDQU32    Z1, K1, 128(SI)
+	VPTESTMD     Z11, Z11, K1
+	VMOVDQU32    Z1, K1, 128(R8)
+	KMOVW        K3, R12
+	SHLQ         $0x20, R12
+	ORQ          R12, R11
+	VPTESTMD     Z4, Z4, K1
+	VMOVDQU32    Z1, K1, 192(SI)
+	VPTESTMD     Z12, Z12, K1
+	VMOVDQU32    Z1, K1, 192(R8)
+	KMOVW        K4, R12
+	SHLQ         $0x30, R12
+	ORQ          R12, R11
+	MOVQ         R11, (R9)
+	ADDQ         $0x08, R9
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	ADDQ         $0x00000100, R8
+	DECQ         R10
+	JNZ          AdaptiveExponentialTraced2UniformAVX512_block
+	JMP          AdaptiveExponentialTraced2UniformAVX512_done
+
+AdaptiveExponentialTraced2UniformAVX512_reciprocal_block:
+	XORQ         R11, R11
+	VMOVUPS      (SI), Z0
+	VMOVUPS      64(SI), Z2
+	VMOVUPS      128(SI), Z3
+	VMOVUPS      192(SI), Z4
+	VMOVUPS      (BX), Z5
+	VMOVUPS      64(BX), Z6
+	VMOVUPS      128(BX), Z7
+	VMOVUPS      192(BX), Z8
+	VBROADCASTSS bT1+92(FP), Z9
+	VSUBPS       Z5, Z9, Z9
+	VBROADCASTSS bT1+92(FP), Z10
+	VSUBPS       Z6, Z10, Z10
+	VBROADCASTSS bT1+92(FP), Z11
+	VSUBPS       Z7, Z11, Z11
+	VBROADCASTSS bT1+92(FP), Z12
+	VSUBPS       Z8, Z12, Z12
+	VMULPS.BCST  lT1+84(FP), Z9, Z9
+	VMULPS.BCST  lT1+84(FP), Z10, Z10
+	VMULPS.BCST  lT1+84(FP), Z11, Z11
+	VMULPS.BCST  lT1+84(FP), Z12, Z12
+	VADDPS       Z9, Z5, Z5
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VMULPS.BCST  cT1+88(FP), Z0, Z9
+	VMULPS.BCST  cT1+88(FP), Z2, Z10
+	VMULPS.BCST  cT1+88(FP), Z3, Z11
+	VMULPS.BCST  cT1+88(FP), Z4, Z12
+	VADDPS       Z9, Z5, Z5
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VMOVUPS      Z5, (BX)
+	VMOVUPS      Z6, 64(BX)
+	VMOVUPS      Z7, 128(BX)
+	VMOVUPS      Z8, 192(BX)
+	VMOVUPS      (R8), Z9
+	VMOVUPS      64(R8), Z10
+	VMOVUPS      128(R8), Z11
+	VMOVUPS      192(R8), Z12
+	VMOVUPS      (DI), Z13
+	VMOVUPS      64(DI), Z14
+	VMOVUPS      128(DI), Z15
+	VMOVUPS      192(DI), Z16
+	VBROADCASTSS bT2+104(FP), Z17
+	VSUBPS       Z13, Z17, Z17
+	VBROADCASTSS bT2+104(FP), Z18
+	VSUBPS       Z14, Z18, Z18
+	VBROADCASTSS bT2+104(FP), Z19
+	VSUBPS       Z15, Z19, Z19
+	VBROADCASTSS bT2+104(FP), Z20
+	VSUBPS       Z16, Z20, Z20
+	VMULPS.BCST  lT2+96(FP), Z17, Z17
+	VMULPS.BCST  lT2+96(FP), Z18, Z18
+	VMULPS.BCST  lT2+96(FP), Z19, Z19
+	VMULPS.BCST  lT2+96(FP), Z20, Z20
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VMULPS.BCST  cT2+100(FP), Z9, Z17
+	VMULPS.BCST  cT2+100(FP), Z10, Z18
+	VMULPS.BCST  cT2+100(FP), Z11, Z19
+	VMULPS.BCST  cT2+100(FP), Z12, Z20
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VMOVUPS      Z13, (DI)
+	VMOVUPS      Z14, 64(DI)
+	VMOVUPS      Z15, 128(DI)
+	VMOVUPS      Z16, 192(DI)
+	VADDPS       Z13, Z5, Z5
+	VMOVUPS      Z5, (AX)
+	VADDPS       Z14, Z6, Z5
+	VMOVUPS      Z5, 64(AX)
+	VADDPS       Z15, Z7, Z5
+	VMOVUPS      Z5, 128(AX)
+	VADDPS       Z16, Z8, Z5
+	VMOVUPS      Z5, 192(AX)
+	VMOVUPS      (CX), Z5
+	VMOVUPS      64(CX), Z6
+	VMOVUPS      128(CX), Z7
+	VMOVUPS      192(CX), Z8
+	VSUBPS.BCST  rh+56(FP), Z5, Z5
+	VSUBPS.BCST  rh+56(FP), Z6, Z6
+	VSUBPS.BCST  rh+56(FP), Z7, Z7
+	VSUBPS.BCST  rh+56(FP), Z8, Z8
+	VMULPS.BCST  (SP), Z5, Z5
+	VMULPS.BCST  (SP), Z6, Z6
+	VMULPS.BCST  (SP), Z7, Z7
+	VMULPS.BCST  (SP), Z8, Z8
+	VBROADCASTSS constc2d00000<>+0(SB), Z13
+	VMAXPS       Z5, Z13, Z5
+	VBROADCASTSS const42b20000<>+0(SB), Z13
+	VMINPS       Z5, Z13, Z5
+	VBROADCASTSS constc2d00000<>+0(SB), Z13
+	VMAXPS       Z6, Z13, Z6
+	VBROADCASTSS const42b20000<>+0(SB), Z13
+	VMINPS       Z6, Z13, Z6
+	VBROADCASTSS constc2d00000<>+0(SB), Z13
+	VMAXPS       Z7, Z13, Z7
+	VBROADCASTSS const42b20000<>+0(SB), Z13
+	VMINPS       Z7, Z13, Z7
+	VBROADCASTSS constc2d00000<>+0(SB), Z13
+	VMAXPS       Z8, Z13, Z8
+	VBROADCASTSS const42b20000<>+0(SB), Z13
+	VMINPS       Z8, Z13, Z8
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z5, Z13
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z6, Z14
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z7, Z15
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z8, Z16
+	VRNDSCALEPS  $0x00, Z13, Z13
+	VRNDSCALEPS  $0x00, Z14, Z14
+	VRNDSCALEPS  $0x00, Z15, Z15
+	VRNDSCALEPS  $0x00, Z16, Z16
+	VMULPS.BCST  const3f318000<>+0(SB), Z13, Z17
+	VMULPS.BCST  const3f318000<>+0(SB), Z14, Z18
+	VMULPS.BCST  const3f318000<>+0(SB), Z15, Z19
+	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z20
+	VSUBPS       Z17, Z5, Z5
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VMULPS.BCST  constb95e8083<>+0(SB), Z13, Z17
+	VMULPS.BCST  constb95e8083<>+0(SB), Z14, Z18
+	VMULPS.BCST  constb95e8083<>+0(SB), Z15, Z19
+	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z20
+	VSUBPS       Z17, Z5, Z5
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VMULPS.BCST  const39500d01<>+0(SB), Z5, Z17
+	VMULPS.BCST  const39500d01<>+0(SB), Z6, Z18
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z19
+	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z20
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z17, Z17
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VADDPS.BCST  const3c088889<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3c088889<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z17, Z17
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z17, Z17
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z17, Z17
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VADDPS.BCST  const3f000000<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3f000000<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z5, Z21
+	VMULPS       Z6, Z6, Z22
+	VMULPS       Z7, Z7, Z23
+	VMULPS       Z8, Z8, Z24
+	VMULPS       Z17, Z21, Z17
+	VMULPS       Z18, Z22, Z18
+	VMULPS       Z19, Z23, Z19
+	VMULPS       Z20, Z24, Z20
+	VADDPS       Z5, Z17, Z5
+	VADDPS       Z6, Z18, Z6
+	VADDPS       Z7, Z19, Z7
+	VADDPS       Z8, Z20, Z8
+	VADDPS.BCST  const3f800000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f800000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f800000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
+	VSCALEFPS    Z13, Z5, Z5
+	VSCALEFPS    Z14, Z6, Z6
+	VSCALEFPS    Z15, Z7, Z7
+	VSCALEFPS    Z16, Z8, Z8
+	VMULPS.BCST  delta+52(FP), Z5, Z5
+	VMULPS.BCST  delta+52(FP), Z6, Z6
+	VMULPS.BCST  delta+52(FP), Z7, Z7
+	VMULPS.BCST  delta+52(FP), Z8, Z8
+	VSUBPS       (CX), Z5, Z5
+	VSUBPS       64(CX), Z6, Z6
+	VSUBPS       128(CX), Z7, Z7
+	VSUBPS       192(CX), Z8, Z8
+	VMOVUPS      (DX), Z13
+	VMOVUPS      64(DX), Z14
+	VMOVUPS      128(DX), Z15
+	VMOVUPS      192(DX), Z16
+	VMULPS.BCST  res+60(FP), Z13, Z17
+	VMULPS.BCST  res+60(FP), Z14, Z18
+	VMULPS.BCST  res+60(FP), Z15, Z19
+	VMULPS.BCST  res+60(FP), Z16, Z20
+	VSUBPS       Z17, Z5, Z5
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VBROADCASTSS res+60(FP), Z17
+	VMULPS       (AX), Z17, Z17
+	VBROADCASTSS res+60(FP), Z18
+	VMULPS       64(AX), Z18, Z18
+	VBROADCASTSS res+60(FP), Z19
+	VMULPS       128(AX), Z19, Z19
+	VBROADCASTSS res+60(FP), Z20
+	VMULPS       192(AX), Z20, Z20
+	VADDPS       Z17, Z5, Z5
+	VADDPS       Z18, Z6, Z6
+	VADDPS       Z19, Z7, Z7
+	VADDPS       Z20, Z8, Z8
+	VMULPS.BCST  k+48(FP), Z5, Z5
+	VMULPS.BCST  k+48(FP), Z6, Z6
+	VMULPS.BCST  k+48(FP), Z7, Z7
+	VMULPS.BCST  k+48(FP), Z8, Z8
+	VADDPS       (CX), Z5, Z5
+	VADDPS       64(CX), Z6, Z6
+	VADDPS       128(CX), Z7, Z7
+	VADDPS       192(CX), Z8, Z8
+	VBROADCASTSS thr+64(FP), Z17
+	VCMPPS       $0x1e, Z17, Z5, K1
+	VBROADCASTSS thr+64(FP), Z17
+	VCMPPS       $0x1e, Z17, Z6, K2
+	VBROADCASTSS thr+64(FP), Z17
+	VCMPPS       $0x1e, Z17, Z7, K3
+	VBROADCASTSS thr+64(FP), Z17
+	VCMPPS       $0x1e, Z17, Z8, K4
+	VXORPS       Z17, Z17, Z17
+	VBROADCASTSS reset+68(FP), Z18
+	VBLENDMPS    Z18, Z5, K1, Z17
+	VXORPS       Z5, Z5, Z5
+	VBROADCASTSS reset+68(FP), Z18
+	VBLENDMPS    Z18, Z6, K2, Z5
+	VXORPS       Z6, Z6, Z6
+	VBROADCASTSS reset+68(FP), Z18
+	VBLENDMPS    Z18, Z7, K3, Z6
+	VXORPS       Z7, Z7, Z7
+	VBROADCASTSS reset+68(FP), Z18
+	VBLENDMPS    Z18, Z8, K4, Z7
+	VMOVUPS      Z17, (CX)
+	VMOVUPS      Z5, 64(CX)
+	VMOVUPS      Z6, 128(CX)
+	VMOVUPS      Z7, 192(CX)
+	VMULPS.BCST  a+76(FP), Z17, Z8
+	VMULPS.BCST  a+76(FP), Z5, Z5
+	VMULPS.BCST  a+76(FP), Z6, Z6
+	VMULPS.BCST  a+76(FP), Z7, Z7
+	VSUBPS       Z13, Z8, Z8
+	VSUBPS       Z14, Z5, Z5
+	VSUBPS       Z15, Z6, Z6
+	VSUBPS       Z16, Z7, Z7
+	VMULPS.BCST  kw+72(FP), Z8, Z8
+	VMULPS.BCST  kw+72(FP), Z5, Z5
+	VMULPS.BCST  kw+72(FP), Z6, Z6
+	VMULPS.BCST  kw+72(FP), Z7, Z7
+	VADDPS       Z8, Z13, Z8
+	VADDPS       Z5, Z14, Z5
+	VADDPS       Z6, Z15, Z6
+	VADDPS       Z7, Z16, Z7
+	VBROADCASTSS b+80(FP), Z13
+	VMOVUPS.Z    Z13, K1, Z13
+	VBROADCASTSS b+80(FP), Z14
+	VMOVUPS.Z    Z14, K2, Z14
+	VBROADCASTSS b+80(FP), Z15
+	VMOVUPS.Z    Z15, K3, Z15
+	VBROADCASTSS b+80(FP), Z16
+	VMOVUPS.Z    Z16, K4, Z16
+	VADDPS       Z13, Z8, Z8
+	VADDPS       Z14, Z5, Z5
+	VADDPS       Z15, Z6, Z6
+	VADDPS       Z16, Z7, Z7
+	VMOVUPS      Z8, (DX)
+	VMOVUPS      Z5, 64(DX)
+	VMOVUPS      Z6, 128(DX)
+	VMOVUPS      Z7, 192(DX)
+	VPTESTMD     Z0, Z0, K5
+	VMOVDQU32    Z1, K5, (SI)
+	VPTESTMD     Z9, Z9, K5
+	VMOVDQU32    Z1, K5, (R8)
+	KMOVW        K1, R12
+	ORQ          R12, R11
+	VPTESTMD     Z2, Z2, K1
+	VMOVDQU32    Z1, K1, 64(SI)
+	VPTESTMD     Z10, Z10, K1
+	VMOVDQU32    Z1, K1, 64(R8)
+	KMOVW        K2, R12
+	SHLQ         $0x10, R12
+	ORQ          R12, R11
+	VPTESTMD     Z3, Z3, K1
+	VMOVDQU32    Z1, K1, 128(SI)
+	VPTESTMD     Z11, Z11, K1
+	VMOVDQU32    Z1, K1, 128(R8)
+	KMOVW        K3, R12
+	SHLQ         $0x20, R12
+	ORQ          R12, R11
+	VPTESTMD     Z4, Z4, K1
+	VMOVDQU32    Z1, K1, 192(SI)
+	VPTESTMD     Z12, Z12, K1
+	VMOVDQU32    Z1, K1, 192(R8)
+	KMOVW        K4, R12
+	SHLQ         $0x30, R12
+	ORQ          R12, R11
+	MOVQ         R11, (R9)
+	ADDQ         $0x08, R9
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	ADDQ         $0x00000100, R8
+	DECQ         R10
+	JNZ          AdaptiveExponentialTraced2UniformAVX512_reciprocal_block
+
+AdaptiveExponentialTraced2UniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func adaptiveExponentialTraced2UniformAVX2(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·adaptiveExponentialTraced2UniformAVX2(SB), $1096-128
+	// 0 scalars held in registers, 27 read from memory where used; vectors interleaved 3 at a time; between distant reads, 1 values reloaded from their streams, 2 kept on the stack.
+	VMOVSS       const3f800000<>+0(SB), X0
+	VDIVSS       delta+52(FP), X0, X0
+	VMOVSS       X0, (SP)
+	LEAQ         8(SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS (SP), Y0
+	VMOVUPS      Y0, (AX)
+	VBROADCASTSS a+76(FP), Y0
+	VMOVUPS      Y0, 32(AX)
+	VBROADCASTSS b+80(FP), Y0
+	VMOVUPS      Y0, 64(AX)
+	VBROADCASTSS bT1+92(FP), Y0
+	VMOVUPS      Y0, 96(AX)
+	VBROADCASTSS bT2+104(FP), Y0
+	VMOVUPS      Y0, 128(AX)
+	VBROADCASTSS cT1+88(FP), Y0
+	VMOVUPS      Y0, 160(AX)
+	VBROADCASTSS cT2+100(FP), Y0
+	VMOVUPS      Y0, 192(AX)
+	VBROADCASTSS delta+52(FP), Y0
+	VMOVUPS      Y0, 224(AX)
+	VBROADCASTSS k+48(FP), Y0
+	VMOVUPS      Y0, 256(AX)
+	VBROADCASTSS kw+72(FP), Y0
+	VMOVUPS      Y0, 288(AX)
+	VBROADCASTSS lT1+84(FP), Y0
+	VMOVUPS      Y0, 320(AX)
+	VBROADCASTSS lT2+96(FP), Y0
+	VMOVUPS      Y0, 352(AX)
+	VBROADCASTSS res+60(FP), Y0
+	VMOVUPS      Y0, 384(AX)
+	VBROADCASTSS reset+68(FP), Y0
+	VMOVUPS      Y0, 416(AX)
+	VBROADCASTSS rh+56(FP), Y0
+	VMOVUPS      Y0, 448(AX)
+	VBROADCASTSS thr+64(FP), Y0
+	VMOVUPS      Y0, 480(AX)
+	MOVQ         v+0(FP), CX
+	MOVQ         w+8(FP), DX
+	MOVQ         t1+16(FP), BX
+	MOVQ         x1+24(FP), SI
+	MOVQ         t2+32(FP), DI
+	MOVQ         x2+40(FP), R8
+	MOVQ         spikes+112(FP), R9
+	MOVQ         blocks+120(FP), R10
+	TESTQ        R10, R10
+	JZ           AdaptiveExponentialTraced2UniformAVX2_done
+
+	// Which loop: the second if every divisor is ±2^k with a normal
+	// reciprocal, by which it multiplies (the division's bits).
+	MOVL  delta+52(FP), R11
+	TESTL $0x007fffff, R11
+	JNZ   AdaptiveExponentialTraced2UniformAVX2_block
+	SHRL  $0x17, R11
+	ANDL  $0x000000ff, R11
+	DECL  R11
+	CMPL  R11, $0x000000fc
+	JA    AdaptiveExponentialTraced2UniformAVX2_block
+	JMP   AdaptiveExponentialTraced2UniformAVX2_reciprocal_block
+
+AdaptiveExponentialTraced2UniformAVX2_block:
+	XORQ       R11, R11
+	VMOVUPS    (SI), Y0
+	VMOVUPS    32(SI), Y1
+	VMOVUPS    64(SI), Y2
+	VMOVUPS    (BX), Y3
+	VMOVUPS    32(BX), Y4
+	VMOVUPS    64(BX), Y5
+	VMOVUPS    96(AX), Y6
+	VSUBPS     Y3, Y6, Y6
+	VMOVUPS    96(AX), Y7
+	VSUBPS     Y4, Y7, Y7
+	VMOVUPS    96(AX), Y8
+	VSUBPS     Y5, Y8, Y8
+	VMULPS     320(AX), Y6, Y6
+	VMULPS     320(AX), Y7, Y7
+	VMULPS     320(AX), Y8, Y8
+	VADDPS     Y6, Y3, Y3
+	VADDPS     Y7, Y4, Y4
+	VADDPS     Y8, Y5, Y5
+	VMULPS     160(AX), Y0, Y0
+	VMULPS     160(AX), Y1, Y1
+	VMULPS     160(AX), Y2, Y2
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VMOVUPS    Y0, (BX)
+	VMOVUPS    Y1, 32(BX)
+	VMOVUPS    Y2, 64(BX)
+	VMOVUPS    (R8), Y3
+	VMOVUPS    32(R8), Y4
+	VMOVUPS    64(R8), Y5
+	VMOVUPS    (DI), Y6
+	VMOVUPS    32(DI), Y7
+	VMOVUPS    64(DI), Y8
+	VMOVUPS    128(AX), Y9
+	VSUBPS     Y6, Y9, Y9
+	VMOVUPS    128(AX), Y10
+	VSUBPS     Y7, Y10, Y10
+	VMOVUPS    128(AX), Y11
+	VSUBPS     Y8, Y11, Y11
+	VMULPS     352(AX), Y9, Y9
+	VMULPS     352(AX), Y10, Y10
+	VMULPS     352(AX), Y11, Y11
+	VADDPS     Y9, Y6, Y6
+	VADDPS     Y10, Y7, Y7
+	VADDPS     Y11, Y8, Y8
+	VMULPS     192(AX), Y3, Y3
+	VMULPS     192(AX), Y4, Y4
+	VMULPS     192(AX), Y5, Y5
+	VADDPS     Y3, Y6, Y3
+	VADDPS     Y4, Y7, Y4
+	VADDPS     Y5, Y8, Y5
+	VMOVUPS    Y3, (DI)
+	VMOVUPS    Y4, 32(DI)
+	VMOVUPS    Y5, 64(DI)
+	VADDPS     Y3, Y0, Y0
+	VMOVUPS    Y0, 512(AX)
+	VADDPS     Y4, Y1, Y0
+	VMOVUPS    Y0, 544(AX)
+	VADDPS     Y5, Y2, Y0
+	VMOVUPS    Y0, 576(AX)
+	VMOVUPS    (CX), Y0
+	VMOVUPS    32(CX), Y1
+	VMOVUPS    64(CX), Y2
+	VSUBPS     448(AX), Y0, Y0
+	VSUBPS     448(AX), Y1, Y1
+	VSUBPS     448(AX), Y2, Y2
+	VDIVPS     224(AX), Y0, Y0
+	VDIVPS     224(AX), Y1, Y1
+	VDIVPS     224(AX), Y2, Y2
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y0, Y3, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y0, Y3, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y1, Y3, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y1, Y3, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y2, Y3, Y2
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y2, Y3, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS    Y3, 768(AX)
+	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS    Y4, 800(AX)
+	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS    Y5, 832(AX)
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS     Y3, Y0, Y0
+	VSUBPS     Y4, Y1, Y1
+	VSUBPS     Y5, Y2, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y0, Y6
+	VMULPS     Y1, Y1, Y7
+	VMULPS     Y2, Y2, Y8
+	VMULPS     Y3, Y6, Y3
+	VMULPS     Y4, Y7, Y4
+	VMULPS     Y5, Y8, Y5
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
+	VCVTTPS2DQ 768(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y0, Y0
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y0, Y0
+	VCVTTPS2DQ 800(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y1, Y1
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y1, Y1
+	VCVTTPS2DQ 832(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y2, Y2
+	VMULPS     224(AX), Y0, Y0
+	VMULPS     224(AX), Y1, Y1
+	VMULPS     224(AX), Y2, Y2
+	VSUBPS     (CX), Y0, Y0
+	VSUBPS     32(CX), Y1, Y1
+	VSUBPS     64(CX), Y2, Y2
+	VMOVUPS    (DX), Y3
+	VMOVUPS    32(DX), Y4
+	VMOVUPS    64(DX), Y5
+	VMULPS     384(AX), Y3, Y6
+	VMULPS     384(AX), Y4, Y7
+	VMULPS     384(AX), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMOVUPS    512(AX), Y6
+	VMULPS     384(AX), Y6, Y6
+	VMOVUPS    544(AX), Y7
+	VMULPS     384(AX), Y7, Y7
+	VMOVUPS    576(AX), Y8
+	VMULPS     384(AX), Y8, Y8
+	VADDPS     Y6, Y0, Y0
+	VADDPS     Y7, Y1, Y1
+	VADDPS     Y8, Y2, Y2
+	VMULPS     256(AX), Y0, Y0
+	VMULPS     256(AX), Y1, Y1
+	VMULPS     256(AX), Y2, Y2
+	VADDPS     (CX), Y0, Y0
+	VADDPS     32(CX), Y1, Y1
+	VADDPS     64(CX), Y2, Y2
+	VCMPPS     $0x1e, 480(AX), Y0, Y6
+	VCMPPS     $0x1e, 480(AX), Y1, Y7
+	VCMPPS     $0x1e, 480(AX), Y2, Y8
+	VBLENDVPS  Y6, 416(AX), Y0, Y0
+	VBLENDVPS  Y7, 416(AX), Y1, Y1
+	VBLENDVPS  Y8, 416(AX), Y2, Y2
+	VMOVUPS    Y0, (CX)
+	VMOVUPS    Y1, 32(CX)
+	VMOVUPS    Y2, 64(CX)
+	VMULPS     32(AX), Y0, Y0
+	VMULPS     32(AX), Y1, Y1
+	VMULPS     32(AX), Y2, Y2
+	VSUBPS     Y3, Y0, Y0
+	VSUBPS     Y4, Y1, Y1
+	VSUBPS     Y5, Y2, Y2
+	VMULPS     288(AX), Y0, Y0
+	VMULPS     288(AX), Y1, Y1
+	VMULPS     288(AX), Y2, Y2
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VANDPS     64(AX), Y6, Y3
+	VANDPS     64(AX), Y7, Y4
+	VANDPS     64(AX), Y8, Y5
+	VADDPS     Y3, Y0, Y0
+	VADDPS     Y4, Y1, Y1
+	VADDPS     Y5, Y2, Y2
+	VMOVUPS    Y0, (DX)
+	VMOVUPS    Y1, 32(DX)
+	VMOVUPS    Y2, 64(DX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, (SI)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, (R8)
+	VMOVMSKPS  Y6, R12
+	ORQ        R12, R11
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 32(SI)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 32(R8)
+	VMOVMSKPS  Y7, R12
+	SHLQ       $0x08, R12
+	ORQ        R12, R11
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 64(SI)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 64(R8)
+	VMOVMSKPS  Y8, R12
+	SHLQ       $0x10, R12
+	ORQ        R12, R11
+	VMOVUPS    96(SI), Y0
+	VMOVUPS    128(SI), Y1
+	VMOVUPS    160(SI), Y2
+	VMOVUPS    96(BX), Y3
+	VMOVUPS    128(BX), Y4
+	VMOVUPS    160(BX), Y5
+	VMOVUPS    96(AX), Y6
+	VSUBPS     Y3, Y6, Y6
+	VMOVUPS    96(AX), Y7
+	VSUBPS     Y4, Y7, Y7
+	VMOVUPS    96(AX), Y8
+	VSUBPS     Y5, Y8, Y8
+	VMULPS     320(AX), Y6, Y6
+	VMULPS     320(AX), Y7, Y7
+	VMULPS     320(AX), Y8, Y8
+	VADDPS     Y6, Y3, Y3
+	VADDPS     Y7, Y4, Y4
+	VADDPS     Y8, Y5, Y5
+	VMULPS     160(AX), Y0, Y0
+	VMULPS     160(AX), Y1, Y1
+	VMULPS     160(AX), Y2, Y2
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VMOVUPS    Y0, 96(BX)
+	VMOVUPS    Y1, 128(BX)
+	VMOVUPS    Y2, 160(BX)
+	VMOVUPS    96(R8), Y3
+	VMOVUPS    128(R8), Y4
+	VMOVUPS    160(R8), Y5
+	VMOVUPS    96(DI), Y6
+	VMOVUPS    128(DI), Y7
+	VMOVUPS    160(DI), Y8
+	VMOVUPS    128(AX), Y9
+	VSUBPS     Y6, Y9, Y9
+	VMOVUPS    128(AX), Y10
+	VSUBPS     Y7, Y10, Y10
+	VMOVUPS    128(AX), Y11
+	VSUBPS     Y8, Y11, Y11
+	VMULPS     352(AX), Y9, Y9
+	VMULPS     352(AX), Y10, Y10
+	VMULPS     352(AX), Y11, Y11
+	VADDPS     Y9, Y6, Y6
+	VADDPS     Y10, Y7, Y7
+	VADDPS     Y11, Y8, Y8
+	VMULPS     192(AX), Y3, Y3
+	VMULPS     192(AX), Y4, Y4
+	VMULPS     192(AX), Y5, Y5
+	VADDPS     Y3, Y6, Y3
+	VADDPS     Y4, Y7, Y4
+	VADDPS     Y5, Y8, Y5
+	VMOVUPS    Y3, 96(DI)
+	VMOVUPS    Y4, 128(DI)
+	VMOVUPS    Y5, 160(DI)
+	VADDPS     Y3, Y0, Y0
+	VMOVUPS    Y0, 608(AX)
+	VADDPS     Y4, Y1, Y0
+	VMOVUPS    Y0, 640(AX)
+	VADDPS     Y5, Y2, Y0
+	VMOVUPS    Y0, 672(AX)
+	VMOVUPS    96(CX), Y0
+	VMOVUPS    128(CX), Y1
+	VMOVUPS    160(CX), Y2
+	VSUBPS     448(AX), Y0, Y0
+	VSUBPS     448(AX), Y1, Y1
+	VSUBPS     448(AX), Y2, Y2
+	VDIVPS     224(AX), Y0, Y0
+	VDIVPS     224(AX), Y1, Y1
+	VDIVPS     224(AX), Y2, Y2
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y0, Y3, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y0, Y3, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y1, Y3, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y1, Y3, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y2, Y3, Y2
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y2, Y3, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS    Y3, 864(AX)
+	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS    Y4, 896(AX)
+	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS    Y5, 928(AX)
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS     Y3, Y0, Y0
+	VSUBPS     Y4, Y1, Y1
+	VSUBPS     Y5, Y2, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y0, Y6
+	VMULPS     Y1, Y1, Y7
+	VMULPS     Y2, Y2, Y8
+	VMULPS     Y3, Y6, Y3
+	VMULPS     Y4, Y7, Y4
+	VMULPS     Y5, Y8, Y5
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
+	VCVTTPS2DQ 864(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y0, Y0
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y0, Y0
+	VCVTTPS2DQ 896(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y1, Y1
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y1, Y1
+	VCVTTPS2DQ 928(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y2, Y2
+	VMULPS     224(AX), Y0, Y0
+	VMULPS     224(AX), Y1, Y1
+	VMULPS     224(AX), Y2, Y2
+	VSUBPS     96(CX), Y0, Y0
+	VSUBPS     128(CX), Y1, Y1
+	VSUBPS     160(CX), Y2, Y2
+	VMOVUPS    96(DX), Y3
+	VMOVUPS    128(DX), Y4
+	VMOVUPS    160(DX), Y5
+	VMULPS     384(AX), Y3, Y6
+	VMULPS     384(AX), Y4, Y7
+	VMULPS     384(AX), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMOVUPS    608(AX), Y6
+	VMULPS     384(AX), Y6, Y6
+	VMOVUPS    640(AX), Y7
+	VMULPS     384(AX), Y7, Y7
+	VMOVUPS    672(AX), Y8
+	VMULPS     384(AX), Y8, Y8
+	VADDPS     Y6, Y0, Y0
+	VADDPS     Y7, Y1, Y1
+	VADDPS     Y8, Y2, Y2
+	VMULPS     256(AX), Y0, Y0
+	VMULPS     256(AX), Y1, Y1
+	VMULPS     256(AX), Y2, Y2
+	VADDPS     96(CX), Y0, Y0
+	VADDPS     128(CX), Y1, Y1
+	VADDPS     160(CX), Y2, Y2
+	VCMPPS     $0x1e, 480(AX), Y0, Y6
+	VCMPPS     $0x1e, 480(AX), Y1, Y7
+	VCMPPS     $0x1e, 480(AX), Y2, Y8
+	VBLENDVPS  Y6, 416(AX), Y0, Y0
+	VBLENDVPS  Y7, 416(AX), Y1, Y1
+	VBLENDVPS  Y8, 416(AX), Y2, Y2
+	VMOVUPS    Y0, 96(CX)
+	VMOVUPS    Y1, 128(CX)
+	VMOVUPS    Y2, 160(CX)
+	VMULPS     32(AX), Y0, Y0
+	VMULPS     32(AX), Y1, Y1
+	VMULPS     32(AX), Y2, Y2
+	VSUBPS     Y3, Y0, Y0
+	VSUBPS     Y4, Y1, Y1
+	VSUBPS     Y5, Y2, Y2
+	VMULPS     288(AX), Y0, Y0
+	VMULPS     288(AX), Y1, Y1
+	VMULPS     288(AX), Y2, Y2
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VANDPS     64(AX), Y6, Y3
+	VANDPS     64(AX), Y7, Y4
+	VANDPS     64(AX), Y8, Y5
+	VADDPS     Y3, Y0, Y0
+	VADDPS     Y4, Y1, Y1
+	VADDPS     Y5, Y2, Y2
+	VMOVUPS    Y0, 96(DX)
+	VMOVUPS    Y1, 128(DX)
+	VMOVUPS    Y2, 160(DX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 96(SI)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 96(R8)
+	VMOVMSKPS  Y6, R12
+	SHLQ       $0x18, R12
+	ORQ        R12, R11
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 128(SI)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 128(R8)
+	VMOVMSKPS  Y7, R12
+	SHLQ       $0x20, R12
+	ORQ        R12, R11
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 160(SI)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 160(R8)
+	VMOVMSKPS  Y8, R12
+	SHLQ       $0x28, R12
+	ORQ        R12, R11
+	VMOVUPS    192(SI), Y0
+	VMOVUPS    224(SI), Y1
+	VMOVUPS    192(BX), Y2
+	VMOVUPS    224(BX), Y3
+	VMOVUPS    96(AX), Y4
+	VSUBPS     Y2, Y4, Y4
+	VMOVUPS    96(AX), Y5
+	VSUBPS     Y3, Y5, Y5
+	VMULPS     320(AX), Y4, Y4
+	VMULPS     320(AX), Y5, Y5
+	VADDPS     Y4, Y2, Y2
+	VADDPS     Y5, Y3, Y3
+	VMULPS     160(AX), Y0, Y0
+	VMULPS     160(AX), Y1, Y1
+	VADDPS     Y0, Y2, Y0
+	VADDPS     Y1, Y3, Y1
+	VMOVUPS    Y0, 192(BX)
+	VMOVUPS    Y1, 224(BX)
+	VMOVUPS    192(R8), Y2
+	VMOVUPS    224(R8), Y3
+	VMOVUPS    192(DI), Y4
+	VMOVUPS    224(DI), Y5
+	VMOVUPS    128(AX), Y6
+	VSUBPS     Y4, Y6, Y6
+	VMOVUPS    128(AX), Y7
+	VSUBPS     Y5, Y7, Y7
+	VMULPS     352(AX), Y6, Y6
+	VMULPS     352(AX), Y7, Y7
+	VADDPS     Y6, Y4, Y4
+	VADDPS     Y7, Y5, Y5
+	VMULPS     192(AX), Y2, Y2
+	VMULPS     192(AX), Y3, Y3
+	VADDPS     Y2, Y4, Y2
+	VADDPS     Y3, Y5, Y3
+	VMOVUPS    Y2, 192(DI)
+	VMOVUPS    Y3, 224(DI)
+	VADDPS     Y2, Y0, Y0
+	VMOVUPS    Y0, 704(AX)
+	VADDPS     Y3, Y1, Y0
+	VMOVUPS    Y0, 736(AX)
+	VMOVUPS    192(CX), Y0
+	VMOVUPS    224(CX), Y1
+	VSUBPS     448(AX), Y0, Y0
+	VSUBPS     448(AX), Y1, Y1
+	VDIVPS     224(AX), Y0, Y0
+	VDIVPS     224(AX), Y1, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y2
+	VMAXPS     Y0, Y2, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y2
+	VMINPS     Y0, Y2, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y2
+	VMAXPS     Y1, Y2, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y2
+	VMINPS     Y1, Y2, Y1
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y3
+	VADDPS     vconst4b400000<>+0(SB), Y2, Y2
+	VSUBPS     vconst4b400000<>+0(SB), Y2, Y2
+	VMOVUPS    Y2, 960(AX)
+	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS    Y3, 992(AX)
+	VMULPS     vconst3f318000<>+0(SB), Y2, Y4
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y5
+	VSUBPS     Y4, Y0, Y0
+	VSUBPS     Y5, Y1, Y1
+	VMULPS     vconstb95e8083<>+0(SB), Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
+	VSUBPS     Y2, Y0, Y0
+	VSUBPS     Y3, Y1, Y1
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y3
+	VADDPS     vconst3ab60b61<>+0(SB), Y2, Y2
+	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
+	VMULPS     Y0, Y2, Y2
+	VMULPS     Y1, Y3, Y3
+	VADDPS     vconst3c088889<>+0(SB), Y2, Y2
+	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
+	VMULPS     Y0, Y2, Y2
+	VMULPS     Y1, Y3, Y3
+	VADDPS     vconst3d2aaaab<>+0(SB), Y2, Y2
+	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
+	VMULPS     Y0, Y2, Y2
+	VMULPS     Y1, Y3, Y3
+	VADDPS     vconst3e2aaaab<>+0(SB), Y2, Y2
+	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
+	VMULPS     Y0, Y2, Y2
+	VMULPS     Y1, Y3, Y3
+	VADDPS     vconst3f000000<>+0(SB), Y2, Y2
+	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
+	VMULPS     Y0, Y0, Y4
+	VMULPS     Y1, Y1, Y5
+	VMULPS     Y2, Y4, Y2
+	VMULPS     Y3, Y5, Y3
+	VADDPS     Y0, Y2, Y0
+	VADDPS     Y1, Y3, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VCVTTPS2DQ 960(AX), Y2
+	VPSRAD     $0x01, Y2, Y3
+	VPSUBD     Y3, Y2, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VPADDD     Y2, Y0, Y0
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VMULPS     Y2, Y0, Y0
+	VCVTTPS2DQ 992(AX), Y2
+	VPSRAD     $0x01, Y2, Y3
+	VPSUBD     Y3, Y2, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VPADDD     Y2, Y1, Y1
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VMULPS     Y2, Y1, Y1
+	VMULPS     224(AX), Y0, Y0
+	VMULPS     224(AX), Y1, Y1
+	VSUBPS     192(CX), Y0, Y0
+	VSUBPS     224(CX), Y1, Y1
+	VMOVUPS    192(DX), Y2
+	VMOVUPS    224(DX), Y3
+	VMULPS     384(AX), Y2, Y4
+	VMULPS     384(AX), Y3, Y5
+	VSUBPS     Y4, Y0, Y0
+	VSUBPS     Y5, Y1, Y1
+	VMOVUPS    704(AX), Y4
+	VMULPS     384(AX), Y4, Y4
+	VMOVUPS    736(AX), Y5
+	VMULPS     384(AX), Y5, Y5
+	VADDPS     Y4, Y0, Y0
+	VADDPS     Y5, Y1, Y1
+	VMULPS     256(AX), Y0, Y0
+	VMULPS     256(AX), Y1, Y1
+	VADDPS     192(CX), Y0, Y0
+	VADDPS     224(CX), Y1, Y1
+	VCMPPS     $0x1e, 480(AX), Y0, Y4
+	VCMPPS     $0x1e, 480(AX), Y1, Y5
+	VBLENDVPS  Y4, 416(AX), Y0, Y0
+	VBLENDVPS  Y5, 416(AX), Y1, Y1
+	VMOVUPS    Y0, 192(CX)
+	VMOVUPS    Y1, 224(CX)
+	VMULPS     32(AX), Y0, Y0
+	VMULPS     32(AX), Y1, Y1
+	VSUBPS     Y2, Y0, Y0
+	VSUBPS     Y3, Y1, Y1
+	VMULPS     288(AX), Y0, Y0
+	VMULPS     288(AX), Y1, Y1
+	VADDPS     Y0, Y2, Y0
+	VADDPS     Y1, Y3, Y1
+	VANDPS     64(AX), Y4, Y2
+	VANDPS     64(AX), Y5, Y3
+	VADDPS     Y2, Y0, Y0
+	VADDPS     Y3, Y1, Y1
+	VMOVUPS    Y0, 192(DX)
+	VMOVUPS    Y1, 224(DX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 192(SI)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 192(R8)
+	VMOVMSKPS  Y4, R12
+	SHLQ       $0x30, R12
+	ORQ        R12, R11
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 224(SI)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 224(R8)
+	VMOVMSKPS  Y5, R12
+	SHLQ       $0x38, R12
+	ORQ        R12, R11
+	MOVQ       R11, (R9)
+	ADDQ       $0x08, R9
+	ADDQ       $0x00000100, CX
+	ADDQ       $0x00000100, DX
+	ADDQ       $0x00000100, BX
+	ADDQ       $0x00000100, SI
+	ADDQ       $0x00000100, DI
+	ADDQ       $0x00000100, R8
+	DECQ       R10
+	JNZ        AdaptiveExponentialTraced2UniformAVX2_block
+	JMP        AdaptiveExponentialTraced2UniformAVX2_done
+
+AdaptiveExponentialTraced2UniformAVX2_reciprocal_block:
+	XORQ       R11, R11
+	VMOVUPS    (SI), Y0
+	VMOVUPS    32(SI), Y1
+	VMOVUPS    64(SI), Y2
+	VMOVUPS    (BX), Y3
+	VMOVUPS    32(BX), Y4
+	VMOVUPS    64(BX), Y5
+	VMOVUPS    96(AX), Y6
+	VSUBPS     Y3, Y6, Y6
+	VMOVUPS    96(AX), Y7
+	VSUBPS     Y4, Y7, Y7
+	VMOVUPS    96(AX), Y8
+	VSUBPS     Y5, Y8, Y8
+	VMULPS     320(AX), Y6, Y6
+	VMULPS     320(AX), Y7, Y7
+	VMULPS     320(AX), Y8, Y8
+	VADDPS     Y6, Y3, Y3
+	VADDPS     Y7, Y4, Y4
+	VADDPS     Y8, Y5, Y5
+	VMULPS     160(AX), Y0, Y0
+	VMULPS     160(AX), Y1, Y1
+	VMULPS     160(AX), Y2, Y2
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VMOVUPS    Y0, (BX)
+	VMOVUPS    Y1, 32(BX)
+	VMOVUPS    Y2, 64(BX)
+	VMOVUPS    (R8), Y3
+	VMOVUPS    32(R8), Y4
+	VMOVUPS    64(R8), Y5
+	VMOVUPS    (DI), Y6
+	VMOVUPS    32(DI), Y7
+	VMOVUPS    64(DI), Y8
+	VMOVUPS    128(AX), Y9
+	VSUBPS     Y6, Y9, Y9
+	VMOVUPS    128(AX), Y10
+	VSUBPS     Y7, Y10, Y10
+	VMOVUPS    128(AX), Y11
+	VSUBPS     Y8, Y11, Y11
+	VMULPS     352(AX), Y9, Y9
+	VMULPS     352(AX), Y10, Y10
+	VMULPS     352(AX), Y11, Y11
+	VADDPS     Y9, Y6, Y6
+	VADDPS     Y10, Y7, Y7
+	VADDPS     Y11, Y8, Y8
+	VMULPS     192(AX), Y3, Y3
+	VMULPS     192(AX), Y4, Y4
+	VMULPS     192(AX), Y5, Y5
+	VADDPS     Y3, Y6, Y3
+	VADDPS     Y4, Y7, Y4
+	VADDPS     Y5, Y8, Y5
+	VMOVUPS    Y3, (DI)
+	VMOVUPS    Y4, 32(DI)
+	VMOVUPS    Y5, 64(DI)
+	VADDPS     Y3, Y0, Y0
+	VMOVUPS    Y0, 512(AX)
+	VADDPS     Y4, Y1, Y0
+	VMOVUPS    Y0, 544(AX)
+	VADDPS     Y5, Y2, Y0
+	VMOVUPS    Y0, 576(AX)
+	VMOVUPS    (CX), Y0
+	VMOVUPS    32(CX), Y1
+	VMOVUPS    64(CX), Y2
+	VSUBPS     448(AX), Y0, Y0
+	VSUBPS     448(AX), Y1, Y1
+	VSUBPS     448(AX), Y2, Y2
+	VMULPS     (AX), Y0, Y0
+	VMULPS     (AX), Y1, Y1
+	VMULPS     (AX), Y2, Y2
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y0, Y3, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y0, Y3, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y1, Y3, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y1, Y3, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y2, Y3, Y2
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y2, Y3, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS    Y3, 768(AX)
+	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS    Y4, 800(AX)
+	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS    Y5, 832(AX)
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS     Y3, Y0, Y0
+	VSUBPS     Y4, Y1, Y1
+	VSUBPS     Y5, Y2, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y0, Y6
+	VMULPS     Y1, Y1, Y7
+	VMULPS     Y2, Y2, Y8
+	VMULPS     Y3, Y6, Y3
+	VMULPS     Y4, Y7, Y4
+	VMULPS     Y5, Y8, Y5
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
+	VCVTTPS2DQ 768(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y0, Y0
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y0, Y0
+	VCVTTPS2DQ 800(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y1, Y1
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y1, Y1
+	VCVTTPS2DQ 832(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y2, Y2
+	VMULPS     224(AX), Y0, Y0
+	VMULPS     224(AX), Y1, Y1
+	VMULPS     224(AX), Y2, Y2
+	VSUBPS     (CX), Y0, Y0
+	VSUBPS     32(CX), Y1, Y1
+	VSUBPS     64(CX), Y2, Y2
+	VMOVUPS    (DX), Y3
+	VMOVUPS    32(DX), Y4
+	VMOVUPS    64(DX), Y5
+	VMULPS     384(AX), Y3, Y6
+	VMULPS     384(AX), Y4, Y7
+	VMULPS     384(AX), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMOVUPS    512(AX), Y6
+	VMULPS     384(AX), Y6, Y6
+	VMOVUPS    544(AX), Y7
+	VMULPS     384(AX), Y7, Y7
+	VMOVUPS    576(AX), Y8
+	VMULPS     384(AX), Y8, Y8
+	VADDPS     Y6, Y0, Y0
+	VADDPS     Y7, Y1, Y1
+	VADDPS     Y8, Y2, Y2
+	VMULPS     256(AX), Y0, Y0
+	VMULPS     256(AX), Y1, Y1
+	VMULPS     256(AX), Y2, Y2
+	VADDPS     (CX), Y0, Y0
+	VADDPS     32(CX), Y1, Y1
+	VADDPS     64(CX), Y2, Y2
+	VCMPPS     $0x1e, 480(AX), Y0, Y6
+	VCMPPS     $0x1e, 480(AX), Y1, Y7
+	VCMPPS     $0x1e, 480(AX), Y2, Y8
+	VBLENDVPS  Y6, 416(AX), Y0, Y0
+	VBLENDVPS  Y7, 416(AX), Y1, Y1
+	VBLENDVPS  Y8, 416(AX), Y2, Y2
+	VMOVUPS    Y0, (CX)
+	VMOVUPS    Y1, 32(CX)
+	VMOVUPS    Y2, 64(CX)
+	VMULPS     32(AX), Y0, Y0
+	VMULPS     32(AX), Y1, Y1
+	VMULPS     32(AX), Y2, Y2
+	VSUBPS     Y3, Y0, Y0
+	VSUBPS     Y4, Y1, Y1
+	VSUBPS     Y5, Y2, Y2
+	VMULPS     288(AX), Y0, Y0
+	VMULPS     288(AX), Y1, Y1
+	VMULPS     288(AX), Y2, Y2
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VANDPS     64(AX), Y6, Y3
+	VANDPS     64(AX), Y7, Y4
+	VANDPS     64(AX), Y8, Y5
+	VADDPS     Y3, Y0, Y0
+	VADDPS     Y4, Y1, Y1
+	VADDPS     Y5, Y2, Y2
+	VMOVUPS    Y0, (DX)
+	VMOVUPS    Y1, 32(DX)
+	VMOVUPS    Y2, 64(DX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, (SI)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, (R8)
+	VMOVMSKPS  Y6, R12
+	ORQ        R12, R11
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 32(SI)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 32(R8)
+	VMOVMSKPS  Y7, R12
+	SHLQ       $0x08, R12
+	ORQ        R12, R11
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 64(SI)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 64(R8)
+	VMOVMSKPS  Y8, R12
+	SHLQ       $0x10, R12
+	ORQ        R12, R11
+	VMOVUPS    96(SI), Y0
+	VMOVUPS    128(SI), Y1
+	VMOVUPS    160(SI), Y2
+	VMOVUPS    96(BX), Y3
+	VMOVUPS    128(BX), Y4
+	VMOVUPS    160(BX), Y5
+	VMOVUPS    96(AX), Y6
+	VSUBPS     Y3, Y6, Y6
+	VMOVUPS    96(AX), Y7
+	VSUBPS     Y4, Y7, Y7
+	VMOVUPS    96(AX), Y8
+	VSUBPS     Y5, Y8, Y8
+	VMULPS     320(AX), Y6, Y6
+	VMULPS     320(AX), Y7, Y7
+	VMULPS     320(AX), Y8, Y8
+	VADDPS     Y6, Y3, Y3
+	VADDPS     Y7, Y4, Y4
+	VADDPS     Y8, Y5, Y5
+	VMULPS     160(AX), Y0, Y0
+	VMULPS     160(AX), Y1, Y1
+	VMULPS     160(AX), Y2, Y2
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VMOVUPS    Y0, 96(BX)
+	VMOVUPS    Y1, 128(BX)
+	VMOVUPS    Y2, 160(BX)
+	VMOVUPS    96(R8), Y3
+	VMOVUPS    128(R8), Y4
+	VMOVUPS    160(R8), Y5
+	VMOVUPS    96(DI), Y6
+	VMOVUPS    128(DI), Y7
+	VMOVUPS    160(DI), Y8
+	VMOVUPS    128(AX), Y9
+	VSUBPS     Y6, Y9, Y9
+	VMOVUPS    128(AX), Y10
+	VSUBPS     Y7, Y10, Y10
+	VMOVUPS    128(AX), Y11
+	VSUBPS     Y8, Y11, Y11
+	VMULPS     352(AX), Y9, Y9
+	VMULPS     352(AX), Y10, Y10
+	VMULPS     352(AX), Y11, Y11
+	VADDPS     Y9, Y6, Y6
+	VADDPS     Y10, Y7, Y7
+	VADDPS     Y11, Y8, Y8
+	VMULPS     192(AX), Y3, Y3
+	VMULPS     192(AX), Y4, Y4
+	VMULPS     192(AX), Y5, Y5
+	VADDPS     Y3, Y6, Y3
+	VADDPS     Y4, Y7, Y4
+	VADDPS     Y5, Y8, Y5
+	VMOVUPS    Y3, 96(DI)
+	VMOVUPS    Y4, 128(DI)
+	VMOVUPS    Y5, 160(DI)
+	VADDPS     Y3, Y0, Y0
+	VMOVUPS    Y0, 608(AX)
+	VADDPS     Y4, Y1, Y0
+	VMOVUPS    Y0, 640(AX)
+	VADDPS     Y5, Y2, Y0
+	VMOVUPS    Y0, 672(AX)
+	VMOVUPS    96(CX), Y0
+	VMOVUPS    128(CX), Y1
+	VMOVUPS    160(CX), Y2
+	VSUBPS     448(AX), Y0, Y0
+	VSUBPS     448(AX), Y1, Y1
+	VSUBPS     448(AX), Y2, Y2
+	VMULPS     (AX), Y0, Y0
+	VMULPS     (AX), Y1, Y1
+	VMULPS     (AX), Y2, Y2
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y0, Y3, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y0, Y3, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y1, Y3, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y1, Y3, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y3
+	VMAXPS     Y2, Y3, Y2
+	VMOVUPS    vconst42b20000<>+0(SB), Y3
+	VMINPS     Y2, Y3, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS    Y3, 864(AX)
+	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS    Y4, 896(AX)
+	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS    Y5, 928(AX)
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS     Y3, Y0, Y0
+	VSUBPS     Y4, Y1, Y1
+	VSUBPS     Y5, Y2, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y1, Y4, Y4
+	VMULPS     Y2, Y5, Y5
+	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS     Y0, Y0, Y6
+	VMULPS     Y1, Y1, Y7
+	VMULPS     Y2, Y2, Y8
+	VMULPS     Y3, Y6, Y3
+	VMULPS     Y4, Y7, Y4
+	VMULPS     Y5, Y8, Y5
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
+	VCVTTPS2DQ 864(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y0, Y0
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y0, Y0
+	VCVTTPS2DQ 896(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y1, Y1
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y1, Y1
+	VCVTTPS2DQ 928(AX), Y3
+	VPSRAD     $0x01, Y3, Y4
+	VPSUBD     Y4, Y3, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     Y3, Y2, Y2
+	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
+	VPSLLD     $0x17, Y3, Y3
+	VMULPS     Y3, Y2, Y2
+	VMULPS     224(AX), Y0, Y0
+	VMULPS     224(AX), Y1, Y1
+	VMULPS     224(AX), Y2, Y2
+	VSUBPS     96(CX), Y0, Y0
+	VSUBPS     128(CX), Y1, Y1
+	VSUBPS     160(CX), Y2, Y2
+	VMOVUPS    96(DX), Y3
+	VMOVUPS    128(DX), Y4
+	VMOVUPS    160(DX), Y5
+	VMULPS     384(AX), Y3, Y6
+	VMULPS     384(AX), Y4, Y7
+	VMULPS     384(AX), Y5, Y8
+	VSUBPS     Y6, Y0, Y0
+	VSUBPS     Y7, Y1, Y1
+	VSUBPS     Y8, Y2, Y2
+	VMOVUPS    608(AX), Y6
+	VMULPS     384(AX), Y6, Y6
+	VMOVUPS    640(AX), Y7
+	VMULPS     384(AX), Y7, Y7
+	VMOVUPS    672(AX), Y8
+	VMULPS     384(AX), Y8, Y8
+	VADDPS     Y6, Y0, Y0
+	VADDPS     Y7, Y1, Y1
+	VADDPS     Y8, Y2, Y2
+	VMULPS     256(AX), Y0, Y0
+	VMULPS     256(AX), Y1, Y1
+	VMULPS     256(AX), Y2, Y2
+	VADDPS     96(CX), Y0, Y0
+	VADDPS     128(CX), Y1, Y1
+	VADDPS     160(CX), Y2, Y2
+	VCMPPS     $0x1e, 480(AX), Y0, Y6
+	VCMPPS     $0x1e, 480(AX), Y1, Y7
+	VCMPPS     $0x1e, 480(AX), Y2, Y8
+	VBLENDVPS  Y6, 416(AX), Y0, Y0
+	VBLENDVPS  Y7, 416(AX), Y1, Y1
+	VBLENDVPS  Y8, 416(AX), Y2, Y2
+	VMOVUPS    Y0, 96(CX)
+	VMOVUPS    Y1, 128(CX)
+	VMOVUPS    Y2, 160(CX)
+	VMULPS     32(AX), Y0, Y0
+	VMULPS     32(AX), Y1, Y1
+	VMULPS     32(AX), Y2, Y2
+	VSUBPS     Y3, Y0, Y0
+	VSUBPS     Y4, Y1, Y1
+	VSUBPS     Y5, Y2, Y2
+	VMULPS     288(AX), Y0, Y0
+	VMULPS     288(AX), Y1, Y1
+	VMULPS     288(AX), Y2, Y2
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y1, Y4, Y1
+	VADDPS     Y2, Y5, Y2
+	VANDPS     64(AX), Y6, Y3
+	VANDPS     64(AX), Y7, Y4
+	VANDPS     64(AX), Y8, Y5
+	VADDPS     Y3, Y0, Y0
+	VADDPS     Y4, Y1, Y1
+	VADDPS     Y5, Y2, Y2
+	VMOVUPS    Y0, 96(DX)
+	VMOVUPS    Y1, 128(DX)
+	VMOVUPS    Y2, 160(DX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 96(SI)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 96(R8)
+	VMOVMSKPS  Y6, R12
+	SHLQ       $0x18, R12
+	ORQ        R12, R11
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 128(SI)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 128(R8)
+	VMOVMSKPS  Y7, R12
+	SHLQ       $0x20, R12
+	ORQ        R12, R11
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 160(SI)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 160(R8)
+	VMOVMSKPS  Y8, R12
+	SHLQ       $0x28, R12
+	ORQ        R12, R11
+	VMOVUPS    192(SI), Y0
+	VMOVUPS    224(SI), Y1
+	VMOVUPS    192(BX), Y2
+	VMOVUPS    224(BX), Y3
+	VMOVUPS    96(AX), Y4
+	VSUBPS     Y2, Y4, Y4
+	VMOVUPS    96(AX), Y5
+	VSUBPS     Y3, Y5, Y5
+	VMULPS     320(AX), Y4, Y4
+	VMULPS     320(AX), Y5, Y5
+	VADDPS     Y4, Y2, Y2
+	VADDPS     Y5, Y3, Y3
+	VMULPS     160(AX), Y0, Y0
+	VMULPS     160(AX), Y1, Y1
+	VADDPS     Y0, Y2, Y0
+	VADDPS     Y1, Y3, Y1
+	VMOVUPS    Y0, 192(BX)
+	VMOVUPS    Y1, 224(BX)
+	VMOVUPS    192(R8), Y2
+	VMOVUPS    224(R8), Y3
+	VMOVUPS    192(DI), Y4
+	VMOVUPS    224(DI), Y5
+	VMOVUPS    128(AX), Y6
+	VSUBPS     Y4, Y6, Y6
+	VMOVUPS    128(AX), Y7
+	VSUBPS     Y5, Y7, Y7
+	VMULPS     352(AX), Y6, Y6
+	VMULPS     352(AX), Y7, Y7
+	VADDPS     Y6, Y4, Y4
+	VADDPS     Y7, Y5, Y5
+	VMULPS     192(AX), Y2, Y2
+	VMULPS     192(AX), Y3, Y3
+	VADDPS     Y2, Y4, Y2
+	VADDPS     Y3, Y5, Y3
+	VMOVUPS    Y2, 192(DI)
+	VMOVUPS    Y3, 224(DI)
+	VADDPS     Y2, Y0, Y0
+	VMOVUPS    Y0, 704(AX)
+	VADDPS     Y3, Y1, Y0
+	VMOVUPS    Y0, 736(AX)
+	VMOVUPS    192(CX), Y0
+	VMOVUPS    224(CX), Y1
+	VSUBPS     448(AX), Y0, Y0
+	VSUBPS     448(AX), Y1, Y1
+	VMULPS     (AX), Y0, Y0
+	VMULPS     (AX), Y1, Y1
+	VMOVUPS    vconstc2d00000<>+0(SB), Y2
+	VMAXPS     Y0, Y2, Y0
+	VMOVUPS    vconst42b20000<>+0(SB), Y2
+	VMINPS     Y0, Y2, Y0
+	VMOVUPS    vconstc2d00000<>+0(SB), Y2
+	VMAXPS     Y1, Y2, Y1
+	VMOVUPS    vconst42b20000<>+0(SB), Y2
+	VMINPS     Y1, Y2, Y1
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y2
+	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y3
+	VADDPS     vconst4b400000<>+0(SB), Y2, Y2
+	VSUBPS     vconst4b400000<>+0(SB), Y2, Y2
+	VMOVUPS    Y2, 960(AX)
+	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS    Y3, 992(AX)
+	VMULPS     vconst3f318000<>+0(SB), Y2, Y4
+	VMULPS     vconst3f318000<>+0(SB), Y3, Y5
+	VSUBPS     Y4, Y0, Y0
+	VSUBPS     Y5, Y1, Y1
+	VMULPS     vconstb95e8083<>+0(SB), Y2, Y2
+	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
+	VSUBPS     Y2, Y0, Y0
+	VSUBPS     Y3, Y1, Y1
+	VMULPS     vconst39500d01<>+0(SB), Y0, Y2
+	VMULPS     vconst39500d01<>+0(SB), Y1, Y3
+	VADDPS     vconst3ab60b61<>+0(SB), Y2, Y2
+	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
+	VMULPS     Y0, Y2, Y2
+	VMULPS     Y1, Y3, Y3
+	VADDPS     vconst3c088889<>+0(SB), Y2, Y2
+	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
+	VMULPS     Y0, Y2, Y2
+	VMULPS     Y1, Y3, Y3
+	VADDPS     vconst3d2aaaab<>+0(SB), Y2, Y2
+	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
+	VMULPS     Y0, Y2, Y2
+	VMULPS     Y1, Y3, Y3
+	VADDPS     vconst3e2aaaab<>+0(SB), Y2, Y2
+	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
+	VMULPS     Y0, Y2, Y2
+	VMULPS     Y1, Y3, Y3
+	VADDPS     vconst3f000000<>+0(SB), Y2, Y2
+	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
+	VMULPS     Y0, Y0, Y4
+	VMULPS     Y1, Y1, Y5
+	VMULPS     Y2, Y4, Y2
+	VMULPS     Y3, Y5, Y3
+	VADDPS     Y0, Y2, Y0
+	VADDPS     Y1, Y3, Y1
+	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
+	VCVTTPS2DQ 960(AX), Y2
+	VPSRAD     $0x01, Y2, Y3
+	VPSUBD     Y3, Y2, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VPADDD     Y2, Y0, Y0
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VMULPS     Y2, Y0, Y0
+	VCVTTPS2DQ 992(AX), Y2
+	VPSRAD     $0x01, Y2, Y3
+	VPSUBD     Y3, Y2, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VPADDD     Y2, Y1, Y1
+	VPADDD     vconst0000007f<>+0(SB), Y3, Y2
+	VPSLLD     $0x17, Y2, Y2
+	VMULPS     Y2, Y1, Y1
+	VMULPS     224(AX), Y0, Y0
+	VMULPS     224(AX), Y1, Y1
+	VSUBPS     192(CX), Y0, Y0
+	VSUBPS     224(CX), Y1, Y1
+	VMOVUPS    192(DX), Y2
+	VMOVUPS    224(DX), Y3
+	VMULPS     384(AX), Y2, Y4
+	VMULPS     384(AX), Y3, Y5
+	VSUBPS     Y4, Y0, Y0
+	VSUBPS     Y5, Y1, Y1
+	VMOVUPS    704(AX), Y4
+	VMULPS     384(AX), Y4, Y4
+	VMOVUPS    736(AX), Y5
+	VMULPS     384(AX), Y5, Y5
+	VADDPS     Y4, Y0, Y0
+	VADDPS     Y5, Y1, Y1
+	VMULPS     256(AX), Y0, Y0
+	VMULPS     256(AX), Y1, Y1
+	VADDPS     192(CX), Y0, Y0
+	VADDPS     224(CX), Y1, Y1
+	VCMPPS     $0x1e, 480(AX), Y0, Y4
+	VCMPPS     $0x1e, 480(AX), Y1, Y5
+	VBLENDVPS  Y4, 416(AX), Y0, Y0
+	VBLENDVPS  Y5, 416(AX), Y1, Y1
+	VMOVUPS    Y0, 192(CX)
+	VMOVUPS    Y1, 224(CX)
+	VMULPS     32(AX), Y0, Y0
+	VMULPS     32(AX), Y1, Y1
+	VSUBPS     Y2, Y0, Y0
+	VSUBPS     Y3, Y1, Y1
+	VMULPS     288(AX), Y0, Y0
+	VMULPS     288(AX), Y1, Y1
+	VADDPS     Y0, Y2, Y0
+	VADDPS     Y1, Y3, Y1
+	VANDPS     64(AX), Y4, Y2
+	VANDPS     64(AX), Y5, Y3
+	VADDPS     Y2, Y0, Y0
+	VADDPS     Y3, Y1, Y1
+	VMOVUPS    Y0, 192(DX)
+	VMOVUPS    Y1, 224(DX)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 192(SI)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 192(R8)
+	VMOVMSKPS  Y4, R12
+	SHLQ       $0x30, R12
+	ORQ        R12, R11
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 224(SI)
+	VXORPS     Y0, Y0, Y0
+	VMOVUPS    Y0, 224(R8)
+	VMOVMSKPS  Y5, R12
+	SHLQ       $0x38, R12
+	ORQ        R12, R11
+	MOVQ       R11, (R9)
+	ADDQ       $0x08, R9
+	ADDQ       $0x00000100, CX
+	ADDQ       $0x00000100, DX
+	ADDQ       $0x00000100, BX
+	ADDQ       $0x00000100, SI
+	ADDQ       $0x00000100, DI
+	ADDQ       $0x00000100, R8
+	DECQ       R10
+	JNZ        AdaptiveExponentialTraced2UniformAVX2_reciprocal_block
+
+AdaptiveExponentialTraced2UniformAVX2_done:
+	VZEROUPPER
+	RET
+
+// func simplifiedAdaptiveExponentialTraced2AVX512(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+TEXT ·simplifiedAdaptiveExponentialTraced2AVX512(SB), NOSPLIT, $320-312
+	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
+	LEAQ     (SP), AX
+	ADDQ     $0x3f, AX
+	ANDQ     $-64, AX
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     v+0(FP), CX
+	MOVQ     r+8(FP), DX
+	MOVQ     theta+16(FP), BX
+	MOVQ     t1+24(FP), SI
+	MOVQ     x1+32(FP), DI
+	MOVQ     t2+40(FP), R8
+	MOVQ     x2+48(FP), R9
+	MOVQ     c+56(FP), R10
+	MOVQ     k+64(FP), R11
+	MOVQ     delta+72(FP), R12
+	MOVQ     spikes+296(FP), R13
+	MOVQ     blocks+304(FP), R14
+	TESTQ    R14, R14
+	JZ       SimplifiedAdaptiveExponentialTraced2AVX512_done
+
+SimplifiedAdaptiveExponentialTraced2AVX512_block:
+	XORQ         R15, R15
+	VMOVUPS      (DI), Z2
+	VMOVUPS      64(DI), Z3
+	VMOVUPS      128(DI), Z4
+	VMOVUPS      192(DI), Z5
+	VMOVUPS      (SI), Z6
+	VMOVUPS      64(SI), Z7
+	VMOVUPS      128(SI), Z8
+	VMOVUPS      192(SI), Z9
+	MOVQ         bT1+144(FP), BP
+	VMOVUPS      (BP), Z10
+	VSUBPS       Z6, Z10, Z10
+	MOVQ         bT1+144(FP), BP
+	VMOVUPS      64(BP), Z11
+	VSUBPS       Z7, Z11, Z11
+	MOVQ         bT1+144(FP), BP
+	VMOVUPS      128(BP), Z12
+	VSUBPS       Z8, Z12, Z12
+	MOVQ         bT1+144(FP), BP
+	VMOVUPS      192(BP), Z13
+	VSUBPS       Z9, Z13, Z13
+	MOVQ         lT1+128(FP), BP
+	VMULPS       (BP), Z10, Z10
+	MOVQ         lT1+128(FP), BP
+	VMULPS       64(BP), Z11, Z11
+	MOVQ         lT1+128(FP), BP
+	VMULPS       128(BP), Z12, Z12
+	MOVQ         lT1+128(FP), BP
+	VMULPS       192(BP), Z13, Z13
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VADDPS       Z13, Z9, Z9
+	MOVQ         cT1+136(FP), BP
+	VMULPS       (BP), Z2, Z10
+	MOVQ         cT1+136(FP), BP
+	VMULPS       64(BP), Z3, Z11
+	MOVQ         cT1+136(FP), BP
+	VMULPS       128(BP), Z4, Z12
+	MOVQ         cT1+136(FP), BP
+	VMULPS       192(BP), Z5, Z13
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VADDPS       Z13, Z9, Z9
+	VMOVUPS      Z6, (SI)
+	VMOVUPS      Z7, 64(SI)
+	VMOVUPS      Z8, 128(SI)
+	VMOVUPS      Z9, 192(SI)
+	VMOVUPS      (R9), Z10
+	VMOVUPS      64(R9), Z11
+	VMOVUPS      128(R9), Z12
+	VMOVUPS      192(R9), Z13
+	VMOVUPS      (R8), Z14
+	VMOVUPS      64(R8), Z15
+	VMOVUPS      128(R8), Z16
+	VMOVUPS      192(R8), Z17
+	MOVQ         bT2+168(FP), BP
+	VMOVUPS      (BP), Z18
+	VSUBPS       Z14, Z18, Z18
+	MOVQ         bT2+168(FP), BP
+	VMOVUPS      64(BP), Z19
+	VSUBPS       Z15, Z19, Z19
+	MOVQ         bT2+168(FP), BP
+	VMOVUPS      128(BP), Z20
+	VSUBPS       Z16, Z20, Z20
+	MOVQ         bT2+168(FP), BP
+	VMOVUPS      192(BP), Z21
+	VSUBPS       Z17, Z21, Z21
+	MOVQ         lT2+152(FP), BP
+	VMULPS       (BP), Z18, Z18
+	MOVQ         lT2+152(FP), BP
+	VMULPS       64(BP), Z19, Z19
+	MOVQ         lT2+152(FP), BP
+	VMULPS       128(BP), Z20, Z20
+	MOVQ         lT2+152(FP), BP
+	VMULPS       192(BP), Z21, Z21
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VADDPS       Z21, Z17, Z17
+	MOVQ         cT2+160(FP), BP
+	VMULPS       (BP), Z10, Z18
+	MOVQ         cT2+160(FP), BP
+	VMULPS       64(BP), Z11, Z19
+	MOVQ         cT2+160(FP), BP
+	VMULPS       128(BP), Z12, Z20
+	MOVQ         cT2+160(FP), BP
+	VMULPS       192(BP), Z13, Z21
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VADDPS       Z21, Z17, Z17
+	VMOVUPS      Z14, (R8)
+	VMOVUPS      Z15, 64(R8)
+	VMOVUPS      Z16, 128(R8)
+	VMOVUPS      Z17, 192(R8)
+	VADDPS       Z14, Z6, Z6
+	VMOVUPS      Z6, (AX)
+	VADDPS       Z15, Z7, Z6
+	VMOVUPS      Z6, 64(AX)
+	VADDPS       Z16, Z8, Z6
+	VMOVUPS      Z6, 128(AX)
+	VADDPS       Z17, Z9, Z6
+	VMOVUPS      Z6, 192(AX)
+	VMOVUPS      (CX), Z6
+	VMOVUPS      64(CX), Z7
+	VMOVUPS      128(CX), Z8
+	VMOVUPS      192(CX), Z9
+	MOVQ         rh+80(FP), BP
+	VSUBPS       (BP), Z6, Z6
+	MOVQ         rh+80(FP), BP
+	VSUBPS       64(BP), Z7, Z7
+	MOVQ         rh+80(FP), BP
+	VSUBPS       128(BP), Z8, Z8
+	MOVQ         rh+80(FP), BP
+	VSUBPS       192(BP), Z9, Z9
+	VDIVPS       (R12), Z6, Z6
+	VDIVPS       64(R12), Z7, Z7
+	VDIVPS       128(R12), Z8, Z8
+	VDIVPS       192(R12), Z9, Z9
+	VBROADCASTSS constc2d00000<>+0(SB), Z14
+	VMAXPS       Z6, Z14, Z6
+	VBROADCASTSS const42b20000<>+0(SB), Z14
+	VMINPS       Z6, Z14, Z6
+	VBROADCASTSS constc2d00000<>+0(SB), Z14
+	VMAXPS       Z7, Z14, Z7
+	VBROADCASTSS const42b20000<>+0(SB), Z14
+	VMINPS       Z7, Z14, Z7
+	VBROADCASTSS constc2d00000<>+0(SB), Z14
+	VMAXPS       Z8, Z14, Z8
+	VBROADCASTSS const42b20000<>+0(SB), Z14
+	VMINPS       Z8, Z14, Z8
+	VBROADCASTSS constc2d00000<>+0(SB), Z14
+	VMAXPS       Z9, Z14, Z9
+	VBROADCASTSS const42b20000<>+0(SB), Z14
+	VMINPS       Z9, Z14, Z9
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z6, Z14
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z7, Z15
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z8, Z16
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z9, Z17
+	VRNDSCALEPS  $0x00, Z14, Z14
+	VRNDSCALEPS  $0x00, Z15, Z15
+	VRNDSCALEPS  $0x00, Z16, Z16
+	VRNDSCALEPS  $0x00, Z17, Z17
+	VMULPS.BCST  const3f318000<>+0(SB), Z14, Z18
+	VMULPS.BCST  const3f318000<>+0(SB), Z15, Z19
+	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z20
+	VMULPS.BCST  const3f318000<>+0(SB), Z17, Z21
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VSUBPS       Z21, Z9, Z9
+	VMULPS.BCST  constb95e8083<>+0(SB), Z14, Z18
+	VMULPS.BCST  constb95e8083<>+0(SB), Z15, Z19
+	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z20
+	VMULPS.BCST  constb95e8083<>+0(SB), Z17, Z21
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VSUBPS       Z21, Z9, Z9
+	VMULPS.BCST  const39500d01<>+0(SB), Z6, Z18
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z19
+	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z20
+	VMULPS.BCST  const39500d01<>+0(SB), Z9, Z21
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VADDPS.BCST  const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3c088889<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3c088889<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VADDPS.BCST  const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3f000000<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3f000000<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z6, Z22
+	VMULPS       Z7, Z7, Z23
+	VMULPS       Z8, Z8, Z24
+	VMULPS       Z9, Z9, Z25
+	VMULPS       Z18, Z22, Z18
+	VMULPS       Z19, Z23, Z19
+	VMULPS       Z20, Z24, Z20
+	VMULPS       Z21, Z25, Z21
+	VADDPS       Z6, Z18, Z6
+	VADDPS       Z7, Z19, Z7
+	VADDPS       Z8, Z20, Z8
+	VADDPS       Z9, Z21, Z9
+	VADDPS.BCST  const3f800000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f800000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3f800000<>+0(SB), Z9, Z9
+	VSCALEFPS    Z14, Z6, Z6
+	VSCALEFPS    Z15, Z7, Z7
+	VSCALEFPS    Z16, Z8, Z8
+	VSCALEFPS    Z17, Z9, Z9
+	VMULPS       (R12), Z6, Z6
+	VMULPS       64(R12), Z7, Z7
+	VMULPS       128(R12), Z8, Z8
+	VMULPS       192(R12), Z9, Z9
+	VSUBPS       (CX), Z6, Z6
+	VSUBPS       64(CX), Z7, Z7
+	VSUBPS       128(CX), Z8, Z8
+	VSUBPS       192(CX), Z9, Z9
+	VMOVDQU16    (DX), Y14
+	VMOVDQU16    32(DX), Y15
+	VMOVDQU16    64(DX), Y16
+	VMOVDQU16    96(DX), Y17
+	VMOVDQU16    (R10), Y18
+	VMOVDQU16    32(R10), Y19
+	VMOVDQU16    64(R10), Y20
+	VMOVDQU16    96(R10), Y21
+	VPCMPUW      $0x06, Y18, Y14, K1
+	VPCMPUW      $0x06, Y19, Y15, K2
+	VPCMPUW      $0x06, Y20, Y16, K3
+	VPCMPUW      $0x06, Y21, Y17, K4
+	MOVQ         res+88(FP), BP
+	VMOVUPS      (BP), Z18
+	VMULPS       (AX), Z18, Z18
+	MOVQ         res+88(FP), BP
+	VMOVUPS      64(BP), Z19
+	VMULPS       64(AX), Z19, Z19
+	MOVQ         res+88(FP), BP
+	VMOVUPS      128(BP), Z20
+	VMULPS       128(AX), Z20, Z20
+	MOVQ         res+88(FP), BP
+	VMOVUPS      192(BP), Z21
+	VMULPS       192(AX), Z21, Z21
+	VMOVUPS.Z    Z18, K1, Z18
+	VMOVUPS.Z    Z19, K2, Z19
+	VMOVUPS.Z    Z20, K3, Z20
+	VMOVUPS.Z    Z21, K4, Z21
+	VADDPS       Z18, Z6, Z6
+	VADDPS       Z19, Z7, Z7
+	VADDPS       Z20, Z8, Z8
+	VADDPS       Z21, Z9, Z9
+	VMULPS       (R11), Z6, Z6
+	VMULPS       64(R11), Z7, Z7
+	VMULPS       128(R11), Z8, Z8
+	VMULPS       192(R11), Z9, Z9
+	VADDPS       (CX), Z6, Z6
+	VADDPS       64(CX), Z7, Z7
+	VADDPS       128(CX), Z8, Z8
+	VADDPS       192(CX), Z9, Z9
+	VMOVUPS      (BX), Z18
+	VMOVUPS      64(BX), Z19
+	VMOVUPS      128(BX), Z20
+	VMOVUPS      192(BX), Z21
+	VCMPPS       $0x1e, Z18, Z6, K1, K1
+	VCMPPS       $0x1e, Z19, Z7, K2, K2
+	VCMPPS       $0x1e, Z20, Z8, K3, K3
+	VCMPPS       $0x1e, Z21, Z9, K4, K4
+	VXORPS       Z22, Z22, Z22
+	MOVQ         reset+104(FP), BP
+	VBLENDMPS    (BP), Z6, K1, Z22
+	VXORPS       Z6, Z6, Z6
+	MOVQ         reset+104(FP), BP
+	VBLENDMPS    64(BP), Z7, K2, Z6
+	VXORPS       Z7, Z7, Z7
+	MOVQ         reset+104(FP), BP
+	VBLENDMPS    128(BP), Z8, K3, Z7
+	VXORPS       Z8, Z8, Z8
+	MOVQ         reset+104(FP), BP
+	VBLENDMPS    192(BP), Z9, K4, Z8
+	VMOVUPS      Z22, (CX)
+	VMOVUPS      Z6, 64(CX)
+	VMOVUPS      Z7, 128(CX)
+	VMOVUPS      Z8, 192(CX)
+	VPADDUSW     Y0, Y14, Y6
+	VMOVDQU16    Y1, K1, Y6
+	VMOVDQU16    Y6, (DX)
+	VPADDUSW     Y0, Y15, Y6
+	VMOVDQU16    Y1, K2, Y6
+	VMOVDQU16    Y6, 32(DX)
+	VPADDUSW     Y0, Y16, Y6
+	VMOVDQU16    Y1, K3, Y6
+	VMOVDQU16    Y6, 64(DX)
+	VPADDUSW     Y0, Y17, Y6
+	VMOVDQU16    Y1, K4, Y6
+	VMOVDQU16    Y6, 96(DX)
+	MOVQ         thr+96(FP), BP
+	VMOVUPS      (BP), Z6
+	VSUBPS       Z18, Z6, Z6
+	MOVQ         thr+96(FP), BP
+	VMOVUPS      64(BP), Z7
+	VSUBPS       Z19, Z7, Z7
+	MOVQ         thr+96(FP), BP
+	VMOVUPS      128(BP), Z8
+	VSUBPS       Z20, Z8, Z8
+	MOVQ         thr+96(FP), BP
+	VMOVUPS      192(BP), Z9
+	VSUBPS       Z21, Z9, Z9
+	MOVQ         ltheta+112(FP), BP
+	VMULPS       (BP), Z6, Z6
+	MOVQ         ltheta+112(FP), BP
+	VMULPS       64(BP), Z7, Z7
+	MOVQ         ltheta+112(FP), BP
+	VMULPS       128(BP), Z8, Z8
+	MOVQ         ltheta+112(FP), BP
+	VMULPS       192(BP), Z9, Z9
+	VADDPS       Z6, Z18, Z6
+	VADDPS       Z7, Z19, Z7
+	VADDPS       Z8, Z20, Z8
+	VADDPS       Z9, Z21, Z9
+	MOVQ         dtheta+120(FP), BP
+	VMOVUPS.Z    (BP), K1, Z14
+	MOVQ         dtheta+120(FP), BP
+	VMOVUPS.Z    64(BP), K2, Z15
+	MOVQ         dtheta+120(FP), BP
+	VMOVUPS.Z    128(BP), K3, Z16
+	MOVQ         dtheta+120(FP), BP
+	VMOVUPS.Z    192(BP), K4, Z17
+	VADDPS       Z14, Z6, Z6
+	VADDPS       Z15, Z7, Z7
+	VADDPS       Z16, Z8, Z8
+	VADDPS       Z17, Z9, Z9
+	VMOVUPS      Z6, (BX)
+	VMOVUPS      Z7, 64(BX)
+	VMOVUPS      Z8, 128(BX)
+	VMOVUPS      Z9, 192(BX)
+	VPTESTMD     Z2, Z2, K5
+	VMOVDQU32    Z1, K5, (DI)
+	VPTESTMD     Z10, Z10, K5
+	VMOVDQU32    Z1, K5, (R9)
+	KMOVW        K1, BP
+	ORQ          BP, R15
+	VPTESTMD     Z3, Z3, K1
+	VMOVDQU32    Z1, K1, 64(DI)
+	VPTESTMD     Z11, Z11, K1
+	VMOVDQU32    Z1, K1, 64(R9)
+	KMOVW        K2, BP
+	SHLQ         $0x10, BP
+	ORQ          BP, R15
+	VPTESTMD     Z4, Z4, K1
+	VMOVDQU32    Z1, K1, 128(DI)
+	VPTESTMD     Z12, Z12, K1
+	VMOVDQU32    Z1, K1, 128(R9)
+	KMOVW        K3, BP
+	SHLQ         $0x20, BP
+	ORQ          BP, R15
+	VPTESTMD     Z5, Z5, K1
+	VMOVDQU32    Z1, K1, 192(DI)
+	VPTESTMD     Z13, Z13, K1
+	VMOVDQU32    Z1, K1, 192(R9)
+	KMOVW        K4, BP
+	SHLQ         $0x30, BP
+	ORQ          BP, R15
+	MOVQ         R15, (R13)
+	ADDQ         $0x08, R13
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	ADDQ         $0x00000100, R8
+	ADDQ         $0x00000100, R9
+	ADDQ         cStride+176(FP), R10
+	ADDQ         kStride+184(FP), R11
+	ADDQ         deltaStride+192(FP), R12
+	MOVQ         rhStride+200(FP), R15
+	ADDQ         R15, rh+80(FP)
+	MOVQ         resStride+208(FP), R15
+	ADDQ         R15, res+88(FP)
+	MOVQ         thrStride+216(FP), R15
+	ADDQ         R15, thr+96(FP)
+	MOVQ         resetStride+224(FP), R15
+	ADDQ         R15, reset+104(FP)
+	MOVQ         lthetaStride+232(FP), R15
+	ADDQ         R15, ltheta+112(FP)
+	MOVQ         dthetaStride+240(FP), R15
+	ADDQ         R15, dtheta+120(FP)
+	MOVQ         lT1Stride+248(FP), R15
+	ADDQ         R15, lT1+128(FP)
+	MOVQ         cT1Stride+256(FP), R15
+	ADDQ         R15, cT1+136(FP)
+	MOVQ         bT1Stride+264(FP), R15
+	ADDQ         R15, bT1+144(FP)
+	MOVQ         lT2Stride+272(FP), R15
+	ADDQ         R15, lT2+152(FP)
+	MOVQ         cT2Stride+280(FP), R15
+	ADDQ         R15, cT2+160(FP)
+	MOVQ         bT2Stride+288(FP), R15
+	ADDQ         R15, bT2+168(FP)
+	DECQ         R14
+	JNZ          SimplifiedAdaptiveExponentialTraced2AVX512_block
+
+SimplifiedAdaptiveExponentialTraced2AVX512_done:
+	VZEROUPPER
+	RET
+
+// func simplifiedAdaptiveExponentialTraced2AVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·simplifiedAdaptiveExponentialTraced2AVX2(SB), NOSPLIT, $320-312
+	// 1 scalars held in registers, 11 read from memory where used; vectors interleaved 2 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y1
+	VBROADCASTSS constc2d00000<>+0(SB), Y2
+	MOVQ         v+0(FP), CX
+	MOVQ         r+8(FP), DX
+	MOVQ         theta+16(FP), BX
+	MOVQ         t1+24(FP), SI
+	MOVQ         x1+32(FP), DI
+	MOVQ         t2+40(FP), R8
+	MOVQ         x2+48(FP), R9
+	MOVQ         c+56(FP), R10
+	MOVQ         k+64(FP), R11
+	MOVQ         delta+72(FP), R12
+	MOVQ         spikes+296(FP), R13
+	MOVQ         blocks+304(FP), R14
+	TESTQ        R14, R14
+	JZ           SimplifiedAdaptiveExponentialTraced2AVX2_done
+
+SimplifiedAdaptiveExponentialTraced2AVX2_block:
+	XORQ         R15, R15
+	VMOVUPS      (DI), Y3
+	VMOVUPS      32(DI), Y4
+	VMOVUPS      (SI), Y5
+	VMOVUPS      32(SI), Y6
+	MOVQ         bT1+144(FP), BP
+	VMOVUPS      (BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT1+144(FP), BP
+	VMOVUPS      32(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         lT1+128(FP), BP
+	MOVQ         lT1+128(FP), BP
+	VMULPS       (BP), Y7, Y7
+	MOVQ         lT1+128(FP), BP
+	MOVQ         lT1+128(FP), BP
+	VMULPS       32(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	MOVQ         cT1+136(FP), BP
+	MOVQ         cT1+136(FP), BP
+	VMULPS       (BP), Y3, Y3
+	MOVQ         cT1+136(FP), BP
+	MOVQ         cT1+136(FP), BP
+	VMULPS       32(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, (SI)
+	VMOVUPS      Y4, 32(SI)
+	VMOVUPS      (R9), Y5
+	VMOVUPS      32(R9), Y6
+	VMOVUPS      (R8), Y7
+	VMOVUPS      32(R8), Y8
+	MOVQ         bT2+168(FP), BP
+	VMOVUPS      (BP), Y9
+	VSUBPS       Y7, Y9, Y9
+	MOVQ         bT2+168(FP), BP
+	VMOVUPS      32(BP), Y10
+	VSUBPS       Y8, Y10, Y10
+	MOVQ         lT2+152(FP), BP
+	MOVQ         lT2+152(FP), BP
+	VMULPS       (BP), Y9, Y9
+	MOVQ         lT2+152(FP), BP
+	MOVQ         lT2+152(FP), BP
+	VMULPS       32(BP), Y10, Y10
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y10, Y8, Y8
+	MOVQ         cT2+160(FP), BP
+	MOVQ         cT2+160(FP), BP
+	VMULPS       (BP), Y5, Y5
+	MOVQ         cT2+160(FP), BP
+	MOVQ         cT2+160(FP), BP
+	VMULPS       32(BP), Y6, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
+	VMOVUPS      Y5, (R8)
+	VMOVUPS      Y6, 32(R8)
+	VADDPS       Y5, Y3, Y3
+	VMOVUPS      Y3, (AX)
+	VADDPS       Y6, Y4, Y3
+	VMOVUPS      Y3, 32(AX)
+	VMOVUPS      (CX), Y3
+	VMOVUPS      32(CX), Y4
+	MOVQ         rh+80(FP), BP
+	VSUBPS       (BP), Y3, Y3
+	MOVQ         rh+80(FP), BP
+	VSUBPS       32(BP), Y4, Y4
+	VDIVPS       (R12), Y3, Y3
+	VDIVPS       32(R12), Y4, Y4
+	VMAXPS       Y3, Y2, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMAXPS       Y4, Y2, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y8, Y10, Y8
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ   Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VCVTTPS2DQ   Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       (R12), Y3, Y3
+	VMULPS       32(R12), Y4, Y4
+	VSUBPS       (CX), Y3, Y3
+	VSUBPS       32(CX), Y4, Y4
+	VPMOVZXWD    (DX), Y5
+	VPMOVZXWD    16(DX), Y6
+	VPMOVZXWD    (R10), Y7
+	VPMOVZXWD    16(R10), Y8
+	VPCMPGTD     Y7, Y5, Y7
+	VPCMPGTD     Y8, Y6, Y8
+	MOVQ         res+88(FP), BP
+	MOVQ         res+88(FP), BP
+	VMOVUPS      (AX), Y9
+	VMULPS       (BP), Y9, Y9
+	MOVQ         res+88(FP), BP
+	MOVQ         res+88(FP), BP
+	VMOVUPS      32(AX), Y10
+	VMULPS       32(BP), Y10, Y10
+	VANDPS       Y7, Y9, Y9
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VMULPS       (R11), Y3, Y3
+	VMULPS       32(R11), Y4, Y4
+	VADDPS       (CX), Y3, Y3
+	VADDPS       32(CX), Y4, Y4
+	VMOVUPS      (BX), Y9
+	VMOVUPS      32(BX), Y10
+	VCMPPS       $0x1e, Y9, Y3, Y11
+	VANDPS       Y11, Y7, Y7
+	VCMPPS       $0x1e, Y10, Y4, Y11
+	VANDPS       Y11, Y8, Y8
+	MOVQ         reset+104(FP), BP
+	VBLENDVPS    Y7, (BP), Y3, Y3
+	MOVQ         reset+104(FP), BP
+	VBLENDVPS    Y8, 32(BP), Y4, Y4
+	VMOVUPS      Y3, (CX)
+	VMOVUPS      Y4, 32(CX)
+	VPSUBD       Y0, Y5, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, (DX)
+	VPSUBD       Y0, Y6, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 16(DX)
+	MOVQ         thr+96(FP), BP
+	VMOVUPS      (BP), Y3
+	VSUBPS       Y9, Y3, Y3
+	MOVQ         thr+96(FP), BP
+	VMOVUPS      32(BP), Y4
+	VSUBPS       Y10, Y4, Y4
+	MOVQ         ltheta+112(FP), BP
+	MOVQ         ltheta+112(FP), BP
+	VMULPS       (BP), Y3, Y3
+	MOVQ         ltheta+112(FP), BP
+	MOVQ         ltheta+112(FP), BP
+	VMULPS       32(BP), Y4, Y4
+	VADDPS       Y3, Y9, Y3
+	VADDPS       Y4, Y10, Y4
+	MOVQ         dtheta+120(FP), BP
+	MOVQ         dtheta+120(FP), BP
+	VANDPS       (BP), Y7, Y5
+	MOVQ         dtheta+120(FP), BP
+	MOVQ         dtheta+120(FP), BP
+	VANDPS       32(BP), Y8, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	VMOVUPS      Y3, (BX)
+	VMOVUPS      Y4, 32(BX)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, (DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, (R9)
+	VMOVMSKPS    Y7, BP
+	ORQ          BP, R15
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 32(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 32(R9)
+	VMOVMSKPS    Y8, BP
+	SHLQ         $0x08, BP
+	ORQ          BP, R15
+	VMOVUPS      64(DI), Y3
+	VMOVUPS      96(DI), Y4
+	VMOVUPS      64(SI), Y5
+	VMOVUPS      96(SI), Y6
+	MOVQ         bT1+144(FP), BP
+	VMOVUPS      64(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT1+144(FP), BP
+	VMOVUPS      96(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         lT1+128(FP), BP
+	MOVQ         lT1+128(FP), BP
+	VMULPS       64(BP), Y7, Y7
+	MOVQ         lT1+128(FP), BP
+	MOVQ         lT1+128(FP), BP
+	VMULPS       96(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	MOVQ         cT1+136(FP), BP
+	MOVQ         cT1+136(FP), BP
+	VMULPS       64(BP), Y3, Y3
+	MOVQ         cT1+136(FP), BP
+	MOVQ         cT1+136(FP), BP
+	VMULPS       96(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 64(SI)
+	VMOVUPS      Y4, 96(SI)
+	VMOVUPS      64(R9), Y5
+	VMOVUPS      96(R9), Y6
+	VMOVUPS      64(R8), Y7
+	VMOVUPS      96(R8), Y8
+	MOVQ         bT2+168(FP), BP
+	VMOVUPS      64(BP), Y9
+	VSUBPS       Y7, Y9, Y9
+	MOVQ         bT2+168(FP), BP
+	VMOVUPS      96(BP), Y10
+	VSUBPS       Y8, Y10, Y10
+	MOVQ         lT2+152(FP), BP
+	MOVQ         lT2+152(FP), BP
+	VMULPS       64(BP), Y9, Y9
+	MOVQ         lT2+152(FP), BP
+	MOVQ         lT2+152(FP), BP
+	VMULPS       96(BP), Y10, Y10
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y10, Y8, Y8
+	MOVQ         cT2+160(FP), BP
+	MOVQ         cT2+160(FP), BP
+	VMULPS       64(BP), Y5, Y5
+	MOVQ         cT2+160(FP), BP
+	MOVQ         cT2+160(FP), BP
+	VMULPS       96(BP), Y6, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
+	VMOVUPS      Y5, 64(R8)
+	VMOVUPS      Y6, 96(R8)
+	VADDPS       Y5, Y3, Y3
+	VMOVUPS      Y3, 64(AX)
+	VADDPS       Y6, Y4, Y3
+	VMOVUPS      Y3, 96(AX)
+	VMOVUPS      64(CX), Y3
+	VMOVUPS      96(CX), Y4
+	MOVQ         rh+80(FP), BP
+	VSUBPS       64(BP), Y3, Y3
+	MOVQ         rh+80(FP), BP
+	VSUBPS       96(BP), Y4, Y4
+	VDIVPS       64(R12), Y3, Y3
+	VDIVPS       96(R12), Y4, Y4
+	VMAXPS       Y3, Y2, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMAXPS       Y4, Y2, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y8, Y10, Y8
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ   Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VCVTTPS2DQ   Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       64(R12), Y3, Y3
+	VMULPS       96(R12), Y4, Y4
+	VSUBPS       64(CX), Y3, Y3
+	VSUBPS       96(CX), Y4, Y4
+	VPMOVZXWD    32(DX), Y5
+	VPMOVZXWD    48(DX), Y6
+	VPMOVZXWD    32(R10), Y7
+	VPMOVZXWD    48(R10), Y8
+	VPCMPGTD     Y7, Y5, Y7
+	VPCMPGTD     Y8, Y6, Y8
+	MOVQ         res+88(FP), BP
+	MOVQ         res+88(FP), BP
+	VMOVUPS      64(AX), Y9
+	VMULPS       64(BP), Y9, Y9
+	MOVQ         res+88(FP), BP
+	MOVQ         res+88(FP), BP
+	VMOVUPS      96(AX), Y10
+	VMULPS       96(BP), Y10, Y10
+	VANDPS       Y7, Y9, Y9
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VMULPS       64(R11), Y3, Y3
+	VMULPS       96(R11), Y4, Y4
+	VADDPS       64(CX), Y3, Y3
+	VADDPS       96(CX), Y4, Y4
+	VMOVUPS      64(BX), Y9
+	VMOVUPS      96(BX), Y10
+	VCMPPS       $0x1e, Y9, Y3, Y11
+	VANDPS       Y11, Y7, Y7
+	VCMPPS       $0x1e, Y10, Y4, Y11
+	VANDPS       Y11, Y8, Y8
+	MOVQ         reset+104(FP), BP
+	VBLENDVPS    Y7, 64(BP), Y3, Y3
+	MOVQ         reset+104(FP), BP
+	VBLENDVPS    Y8, 96(BP), Y4, Y4
+	VMOVUPS      Y3, 64(CX)
+	VMOVUPS      Y4, 96(CX)
+	VPSUBD       Y0, Y5, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 32(DX)
+	VPSUBD       Y0, Y6, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 48(DX)
+	MOVQ         thr+96(FP), BP
+	VMOVUPS      64(BP), Y3
+	VSUBPS       Y9, Y3, Y3
+	MOVQ         thr+96(FP), BP
+	VMOVUPS      96(BP), Y4
+	VSUBPS       Y10, Y4, Y4
+	MOVQ         ltheta+112(FP), BP
+	MOVQ         ltheta+112(FP), BP
+	VMULPS       64(BP), Y3, Y3
+	MOVQ         ltheta+112(FP), BP
+	MOVQ         ltheta+112(FP), BP
+	VMULPS       96(BP), Y4, Y4
+	VADDPS       Y3, Y9, Y3
+	VADDPS       Y4, Y10, Y4
+	MOVQ         dtheta+120(FP), BP
+	MOVQ         dtheta+120(FP), BP
+	VANDPS       64(BP), Y7, Y5
+	MOVQ         dtheta+120(FP), BP
+	MOVQ         dtheta+120(FP), BP
+	VANDPS       96(BP), Y8, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	VMOVUPS      Y3, 64(BX)
+	VMOVUPS      Y4, 96(BX)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 64(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 64(R9)
+	VMOVMSKPS    Y7, BP
+	SHLQ         $0x10, BP
+	ORQ          BP, R15
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 96(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 96(R9)
+	VMOVMSKPS    Y8, BP
+	SHLQ         $0x18, BP
+	ORQ          BP, R15
+	VMOVUPS      128(DI), Y3
+	VMOVUPS      160(DI), Y4
+	VMOVUPS      128(SI), Y5
+	VMOVUPS      160(SI), Y6
+	MOVQ         bT1+144(FP), BP
+	VMOVUPS      128(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT1+144(FP), BP
+	VMOVUPS      160(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         lT1+128(FP), BP
+	MOVQ         lT1+128(FP), BP
+	VMULPS       128(BP), Y7, Y7
+	MOVQ         lT1+128(FP), BP
+	MOVQ         lT1+128(FP), BP
+	VMULPS       160(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	MOVQ         cT1+136(FP), BP
+	MOVQ         cT1+136(FP), BP
+	VMULPS       128(BP), Y3, Y3
+	MOVQ         cT1+136(FP), BP
+	MOVQ         cT1+136(FP), BP
+	VMULPS       160(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 128(SI)
+	VMOVUPS      Y4, 160(SI)
+	VMOVUPS      128(R9), Y5
+	VMOVUPS      160(R9), Y6
+	VMOVUPS      128(R8), Y7
+	VMOVUPS      160(R8), Y8
+	MOVQ         bT2+168(FP), BP
+	VMOVUPS      128(BP), Y9
+	VSUBPS       Y7, Y9, Y9
+	MOVQ         bT2+168(FP), BP
+	VMOVUPS      160(BP), Y10
+	VSUBPS       Y8, Y10, Y10
+	MOVQ         lT2+152(FP), BP
+	MOVQ         lT2+152(FP), BP
+	VMULPS       128(BP), Y9, Y9
+	MOVQ         lT2+152(FP), BP
+	MOVQ         lT2+152(FP), BP
+	VMULPS       160(BP), Y10, Y10
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y10, Y8, Y8
+	MOVQ         cT2+160(FP), BP
+	MOVQ         cT2+160(FP), BP
+	VMULPS       128(BP), Y5, Y5
+	MOVQ         cT2+160(FP), BP
+	MOVQ         cT2+160(FP), BP
+	VMULPS       160(BP), Y6, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
+	VMOVUPS      Y5, 128(R8)
+	VMOVUPS      Y6, 160(R8)
+	VADDPS       Y5, Y3, Y3
+	VMOVUPS      Y3, 128(AX)
+	VADDPS       Y6, Y4, Y3
+	VMOVUPS      Y3, 160(AX)
+	VMOVUPS      128(CX), Y3
+	VMOVUPS      160(CX), Y4
+	MOVQ         rh+80(FP), BP
+	VSUBPS       128(BP), Y3, Y3
+	MOVQ         rh+80(FP), BP
+	VSUBPS       160(BP), Y4, Y4
+	VDIVPS       128(R12), Y3, Y3
+	VDIVPS       160(R12), Y4, Y4
+	VMAXPS       Y3, Y2, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMAXPS       Y4, Y2, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y8, Y10, Y8
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ   Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VCVTTPS2DQ   Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       128(R12), Y3, Y3
+	VMULPS       160(R12), Y4, Y4
+	VSUBPS       128(CX), Y3, Y3
+	VSUBPS       160(CX), Y4, Y4
+	VPMOVZXWD    64(DX), Y5
+	VPMOVZXWD    80(DX), Y6
+	VPMOVZXWD    64(R10), Y7
+	VPMOVZXWD    80(R10), Y8
+	VPCMPGTD     Y7, Y5, Y7
+	VPCMPGTD     Y8, Y6, Y8
+	MOVQ         res+88(FP), BP
+	MOVQ         res+88(FP), BP
+	VMOVUPS      128(AX), Y9
+	VMULPS       128(BP), Y9, Y9
+	MOVQ         res+88(FP), BP
+	MOVQ         res+88(FP), BP
+	VMOVUPS      160(AX), Y10
+	VMULPS       160(BP), Y10, Y10
+	VANDPS       Y7, Y9, Y9
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VMULPS       128(R11), Y3, Y3
+	VMULPS       160(R11), Y4, Y4
+	VADDPS       128(CX), Y3, Y3
+	VADDPS       160(CX), Y4, Y4
+	VMOVUPS      128(BX), Y9
+	VMOVUPS      160(BX), Y10
+	VCMPPS       $0x1e, Y9, Y3, Y11
+	VANDPS       Y11, Y7, Y7
+	VCMPPS       $0x1e, Y10, Y4, Y11
+	VANDPS       Y11, Y8, Y8
+	MOVQ         reset+104(FP), BP
+	VBLENDVPS    Y7, 128(BP), Y3, Y3
+	MOVQ         reset+104(FP), BP
+	VBLENDVPS    Y8, 160(BP), Y4, Y4
+	VMOVUPS      Y3, 128(CX)
+	VMOVUPS      Y4, 160(CX)
+	VPSUBD       Y0, Y5, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 64(DX)
+	VPSUBD       Y0, Y6, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 80(DX)
+	MOVQ         thr+96(FP), BP
+	VMOVUPS      128(BP), Y3
+	VSUBPS       Y9, Y3, Y3
+	MOVQ         thr+96(FP), BP
+	VMOVUPS      160(BP), Y4
+	VSUBPS       Y10, Y4, Y4
+	MOVQ         ltheta+112(FP), BP
+	MOVQ         ltheta+112(FP), BP
+	VMULPS       128(BP), Y3, Y3
+	MOVQ         ltheta+112(FP), BP
+	MOVQ         ltheta+112(FP), BP
+	VMULPS       160(BP), Y4, Y4
+	VADDPS       Y3, Y9, Y3
+	VADDPS       Y4, Y10, Y4
+	MOVQ         dtheta+120(FP), BP
+	MOVQ         dtheta+120(FP), BP
+	VANDPS       128(BP), Y7, Y5
+	MOVQ         dtheta+120(FP), BP
+	MOVQ         dtheta+120(FP), BP
+	VANDPS       160(BP), Y8, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	VMOVUPS      Y3, 128(BX)
+	VMOVUPS      Y4, 160(BX)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 128(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 128(R9)
+	VMOVMSKPS    Y7, BP
+	SHLQ         $0x20, BP
+	ORQ          BP, R15
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 160(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 160(R9)
+	VMOVMSKPS    Y8, BP
+	SHLQ         $0x28, BP
+	ORQ          BP, R15
+	VMOVUPS      192(DI), Y3
+	VMOVUPS      224(DI), Y4
+	VMOVUPS      192(SI), Y5
+	VMOVUPS      224(SI), Y6
+	MOVQ         bT1+144(FP), BP
+	VMOVUPS      192(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT1+144(FP), BP
+	VMOVUPS      224(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         lT1+128(FP), BP
+	MOVQ         lT1+128(FP), BP
+	VMULPS       192(BP), Y7, Y7
+	MOVQ         lT1+128(FP), BP
+	MOVQ         lT1+128(FP), BP
+	VMULPS       224(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	MOVQ         cT1+136(FP), BP
+	MOVQ         cT1+136(FP), BP
+	VMULPS       192(BP), Y3, Y3
+	MOVQ         cT1+136(FP), BP
+	MOVQ         cT1+136(FP), BP
+	VMULPS       224(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 192(SI)
+	VMOVUPS      Y4, 224(SI)
+	VMOVUPS      192(R9), Y5
+	VMOVUPS      224(R9), Y6
+	VMOVUPS      192(R8), Y7
+	VMOVUPS      224(R8), Y8
+	MOVQ         bT2+168(FP), BP
+	VMOVUPS      192(BP), Y9
+	VSUBPS       Y7, Y9, Y9
+	MOVQ         bT2+168(FP), BP
+	VMOVUPS      224(BP), Y10
+	VSUBPS       Y8, Y10, Y10
+	MOVQ         lT2+152(FP), BP
+	MOVQ         lT2+152(FP), BP
+	VMULPS       192(BP), Y9, Y9
+	MOVQ         lT2+152(FP), BP
+	MOVQ         lT2+152(FP), BP
+	VMULPS       224(BP), Y10, Y10
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y10, Y8, Y8
+	MOVQ         cT2+160(FP), BP
+	MOVQ         cT2+160(FP), BP
+	VMULPS       192(BP), Y5, Y5
+	MOVQ         cT2+160(FP), BP
+	MOVQ         cT2+160(FP), BP
+	VMULPS       224(BP), Y6, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
+	VMOVUPS      Y5, 192(R8)
+	VMOVUPS      Y6, 224(R8)
+	VADDPS       Y5, Y3, Y3
+	VMOVUPS      Y3, 192(AX)
+	VADDPS       Y6, Y4, Y3
+	VMOVUPS      Y3, 224(AX)
+	VMOVUPS      192(CX), Y3
+	VMOVUPS      224(CX), Y4
+	MOVQ         rh+80(FP), BP
+	VSUBPS       192(BP), Y3, Y3
+	MOVQ         rh+80(FP), BP
+	VSUBPS       224(BP), Y4, Y4
+	VDIVPS       192(R12), Y3, Y3
+	VDIVPS       224(R12), Y4, Y4
+	VMAXPS       Y3, Y2, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMAXPS       Y4, Y2, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y8, Y10, Y8
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ   Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VCVTTPS2DQ   Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       192(R12), Y3, Y3
+	VMULPS       224(R12), Y4, Y4
+	VSUBPS       192(CX), Y3, Y3
+	VSUBPS       224(CX), Y4, Y4
+	VPMOVZXWD    96(DX), Y5
+	VPMOVZXWD    112(DX), Y6
+	VPMOVZXWD    96(R10), Y7
+	VPMOVZXWD    112(R10), Y8
+	VPCMPGTD     Y7, Y5, Y7
+	VPCMPGTD     Y8, Y6, Y8
+	MOVQ         res+88(FP), BP
+	MOVQ         res+88(FP), BP
+	VMOVUPS      192(AX), Y9
+	VMULPS       192(BP), Y9, Y9
+	MOVQ         res+88(FP), BP
+	MOVQ         res+88(FP), BP
+	VMOVUPS      224(AX), Y10
+	VMULPS       224(BP), Y10, Y10
+	VANDPS       Y7, Y9, Y9
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VMULPS       192(R11), Y3, Y3
+	VMULPS       224(R11), Y4, Y4
+	VADDPS       192(CX), Y3, Y3
+	VADDPS       224(CX), Y4, Y4
+	VMOVUPS      192(BX), Y9
+	VMOVUPS      224(BX), Y10
+	VCMPPS       $0x1e, Y9, Y3, Y11
+	VANDPS       Y11, Y7, Y7
+	VCMPPS       $0x1e, Y10, Y4, Y11
+	VANDPS       Y11, Y8, Y8
+	MOVQ         reset+104(FP), BP
+	VBLENDVPS    Y7, 192(BP), Y3, Y3
+	MOVQ         reset+104(FP), BP
+	VBLENDVPS    Y8, 224(BP), Y4, Y4
+	VMOVUPS      Y3, 192(CX)
+	VMOVUPS      Y4, 224(CX)
+	VPSUBD       Y0, Y5, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 96(DX)
+	VPSUBD       Y0, Y6, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 112(DX)
+	MOVQ         thr+96(FP), BP
+	VMOVUPS      192(BP), Y3
+	VSUBPS       Y9, Y3, Y3
+	MOVQ         thr+96(FP), BP
+	VMOVUPS      224(BP), Y4
+	VSUBPS       Y10, Y4, Y4
+	MOVQ         ltheta+112(FP), BP
+	MOVQ         ltheta+112(FP), BP
+	VMULPS       192(BP), Y3, Y3
+	MOVQ         ltheta+112(FP), BP
+	MOVQ         ltheta+112(FP), BP
+	VMULPS       224(BP), Y4, Y4
+	VADDPS       Y3, Y9, Y3
+	VADDPS       Y4, Y10, Y4
+	MOVQ         dtheta+120(FP), BP
+	MOVQ         dtheta+120(FP), BP
+	VANDPS       192(BP), Y7, Y5
+	MOVQ         dtheta+120(FP), BP
+	MOVQ         dtheta+120(FP), BP
+	VANDPS       224(BP), Y8, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	VMOVUPS      Y3, 192(BX)
+	VMOVUPS      Y4, 224(BX)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 192(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 192(R9)
+	VMOVMSKPS    Y7, BP
+	SHLQ         $0x30, BP
+	ORQ          BP, R15
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 224(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 224(R9)
+	VMOVMSKPS    Y8, BP
+	SHLQ         $0x38, BP
+	ORQ          BP, R15
+	MOVQ         R15, (R13)
+	ADDQ         $0x08, R13
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	ADDQ         $0x00000100, R8
+	ADDQ         $0x00000100, R9
+	ADDQ         cStride+176(FP), R10
+	ADDQ         kStride+184(FP), R11
+	ADDQ         deltaStride+192(FP), R12
+	MOVQ         rhStride+200(FP), R15
+	ADDQ         R15, rh+80(FP)
+	MOVQ         resStride+208(FP), R15
+	ADDQ         R15, res+88(FP)
+	MOVQ         thrStride+216(FP), R15
+	ADDQ         R15, thr+96(FP)
+	MOVQ         resetStride+224(FP), R15
+	ADDQ         R15, reset+104(FP)
+	MOVQ         lthetaStride+232(FP), R15
+	ADDQ         R15, ltheta+112(FP)
+	MOVQ         dthetaStride+240(FP), R15
+	ADDQ         R15, dtheta+120(FP)
+	MOVQ         lT1Stride+248(FP), R15
+	ADDQ         R15, lT1+128(FP)
+	MOVQ         cT1Stride+256(FP), R15
+	ADDQ         R15, cT1+136(FP)
+	MOVQ         bT1Stride+264(FP), R15
+	ADDQ         R15, bT1+144(FP)
+	MOVQ         lT2Stride+272(FP), R15
+	ADDQ         R15, lT2+152(FP)
+	MOVQ         cT2Stride+280(FP), R15
+	ADDQ         R15, cT2+160(FP)
+	MOVQ         bT2Stride+288(FP), R15
+	ADDQ         R15, bT2+168(FP)
+	DECQ         R14
+	JNZ          SimplifiedAdaptiveExponentialTraced2AVX2_block
+
+SimplifiedAdaptiveExponentialTraced2AVX2_done:
+	VZEROUPPER
+	RET
+
+// func simplifiedAdaptiveExponentialTraced2UniformAVX512(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+TEXT ·simplifiedAdaptiveExponentialTraced2UniformAVX512(SB), NOSPLIT, $328-136
+	// 0 scalars held in registers, 27 read from memory where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
+	VMOVSS   const3f800000<>+0(SB), X0
+	VDIVSS   delta+64(FP), X0, X0
+	VMOVSS   X0, (SP)
+	LEAQ     8(SP), AX
+	ADDQ     $0x3f, AX
+	ANDQ     $-64, AX
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     v+0(FP), CX
+	MOVQ     r+8(FP), DX
+	MOVQ     theta+16(FP), BX
+	MOVQ     t1+24(FP), SI
+	MOVQ     x1+32(FP), DI
+	MOVQ     t2+40(FP), R8
+	MOVQ     x2+48(FP), R9
+	MOVQ     spikes+120(FP), R10
+	MOVQ     blocks+128(FP), R11
+	TESTQ    R11, R11
+	JZ       SimplifiedAdaptiveExponentialTraced2UniformAVX512_done
+
+	// Which loop: the second if every divisor is ±2^k with a normal
+	// reciprocal, by which it multiplies (the division's bits).
+	MOVL  delta+64(FP), R12
+	TESTL $0x007fffff, R12
+	JNZ   SimplifiedAdaptiveExponentialTraced2UniformAVX512_block
+	SHRL  $0x17, R12
+	ANDL  $0x000000ff, R12
+	DECL  R12
+	CMPL  R12, $0x000000fc
+	JA    SimplifiedAdaptiveExponentialTraced2UniformAVX512_block
+	JMP   SimplifiedAdaptiveExponentialTraced2UniformAVX512_reciprocal_block
+
+SimplifiedAdaptiveExponentialTraced2UniformAVX512_block:
+	XORQ         R12, R12
+	VMOVUPS      (DI), Z2
+	VMOVUPS      64(DI), Z3
+	VMOVUPS      128(DI), Z4
+	VMOVUPS      192(DI), Z5
+	VMOVUPS      (SI), Z6
+	VMOVUPS      64(SI), Z7
+	VMOVUPS      128(SI), Z8
+	VMOVUPS      192(SI), Z9
+	VBROADCASTSS bT1+100(FP), Z10
+	VSUBPS       Z6, Z10, Z10
+	VBROADCASTSS bT1+100(FP), Z11
+	VSUBPS       Z7, Z11, Z11
+	VBROADCASTSS bT1+100(FP), Z12
+	VSUBPS       Z8, Z12, Z12
+	VBROADCASTSS bT1+100(FP), Z13
+	VSUBPS       Z9, Z13, Z13
+	VMULPS.BCST  lT1+92(FP), Z10, Z10
+	VMULPS.BCST  lT1+92(FP), Z11, Z11
+	VMULPS.BCST  lT1+92(FP), Z12, Z12
+	VMULPS.BCST  lT1+92(FP), Z13, Z13
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VADDPS       Z13, Z9, Z9
+	VMULPS.BCST  cT1+96(FP), Z2, Z10
+	VMULPS.BCST  cT1+96(FP), Z3, Z11
+	VMULPS.BCST  cT1+96(FP), Z4, Z12
+	VMULPS.BCST  cT1+96(FP), Z5, Z13
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VADDPS       Z13, Z9, Z9
+	VMOVUPS      Z6, (SI)
+	VMOVUPS      Z7, 64(SI)
+	VMOVUPS      Z8, 128(SI)
+	VMOVUPS      Z9, 192(SI)
+	VMOVUPS      (R9), Z10
+	VMOVUPS      64(R9), Z11
+	VMOVUPS      128(R9), Z12
+	VMOVUPS      192(R9), Z13
+	VMOVUPS      (R8), Z14
+	VMOVUPS      64(R8), Z15
+	VMOVUPS      128(R8), Z16
+	VMOVUPS      192(R8), Z17
+	VBROADCASTSS bT2+112(FP), Z18
+	VSUBPS       Z14, Z18, Z18
+	VBROADCASTSS bT2+112(FP), Z19
+	VSUBPS       Z15, Z19, Z19
+	VBROADCASTSS bT2+112(FP), Z20
+	VSUBPS       Z16, Z20, Z20
+	VBROADCASTSS bT2+112(FP), Z21
+	VSUBPS       Z17, Z21, Z21
+	VMULPS.BCST  lT2+104(FP), Z18, Z18
+	VMULPS.BCST  lT2+104(FP), Z19, Z19
+	VMULPS.BCST  lT2+104(FP), Z20, Z20
+	VMULPS.BCST  lT2+104(FP), Z21, Z21
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VADDPS       Z21, Z17, Z17
+	VMULPS.BCST  cT2+108(FP), Z10, Z18
+	VMULPS.BCST  cT2+108(FP), Z11, Z19
+	VMULPS.BCST  cT2+108(FP), Z12, Z20
+	VMULPS.BCST  cT2+108(FP), Z13, Z21
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VADDPS       Z21, Z17, Z17
+	VMOVUPS      Z14, (R8)
+	VMOVUPS      Z15, 64(R8)
+	VMOVUPS      Z16, 128(R8)
+	VMOVUPS      Z17, 192(R8)
+	VADDPS       Z14, Z6, Z6
+	VMOVUPS      Z6, (AX)
+	VADDPS       Z15, Z7, Z6
+	VMOVUPS      Z6, 64(AX)
+	VADDPS       Z16, Z8, Z6
+	VMOVUPS      Z6, 128(AX)
+	VADDPS       Z17, Z9, Z6
+	VMOVUPS      Z6, 192(AX)
+	VMOVUPS      (CX), Z6
+	VMOVUPS      64(CX), Z7
+	VMOVUPS      128(CX), Z8
+	VMOVUPS      192(CX), Z9
+	VSUBPS.BCST  rh+68(FP), Z6, Z6
+	VSUBPS.BCST  rh+68(FP), Z7, Z7
+	VSUBPS.BCST  rh+68(FP), Z8, Z8
+	VSUBPS.BCST  rh+68(FP), Z9, Z9
+	VDIVPS.BCST  delta+64(FP), Z6, Z6
+	VDIVPS.BCST  delta+64(FP), Z7, Z7
+	VDIVPS.BCST  delta+64(FP), Z8, Z8
+	VDIVPS.BCST  delta+64(FP), Z9, Z9
+	VBROADCASTSS constc2d00000<>+0(SB), Z14
+	VMAXPS       Z6, Z14, Z6
+	VBROADCASTSS const42b20000<>+0(SB), Z14
+	VMINPS       Z6, Z14, Z6
+	VBROADCASTSS constc2d00000<>+0(SB), Z14
+	VMAXPS       Z7, Z14, Z7
+	VBROADCASTSS const42b20000<>+0(SB), Z14
+	VMINPS       Z7, Z14, Z7
+	VBROADCASTSS constc2d00000<>+0(SB), Z14
+	VMAXPS       Z8, Z14, Z8
+	VBROADCASTSS const42b20000<>+0(SB), Z14
+	VMINPS       Z8, Z14, Z8
+	VBROADCASTSS constc2d00000<>+0(SB), Z14
+	VMAXPS       Z9, Z14, Z9
+	VBROADCASTSS const42b20000<>+0(SB), Z14
+	VMINPS       Z9, Z14, Z9
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z6, Z14
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z7, Z15
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z8, Z16
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z9, Z17
+	VRNDSCALEPS  $0x00, Z14, Z14
+	VRNDSCALEPS  $0x00, Z15, Z15
+	VRNDSCALEPS  $0x00, Z16, Z16
+	VRNDSCALEPS  $0x00, Z17, Z17
+	VMULPS.BCST  const3f318000<>+0(SB), Z14, Z18
+	VMULPS.BCST  const3f318000<>+0(SB), Z15, Z19
+	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z20
+	VMULPS.BCST  const3f318000<>+0(SB), Z17, Z21
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VSUBPS       Z21, Z9, Z9
+	VMULPS.BCST  constb95e8083<>+0(SB), Z14, Z18
+	VMULPS.BCST  constb95e8083<>+0(SB), Z15, Z19
+	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z20
+	VMULPS.BCST  constb95e8083<>+0(SB), Z17, Z21
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VSUBPS       Z21, Z9, Z9
+	VMULPS.BCST  const39500d01<>+0(SB), Z6, Z18
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z19
+	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z20
+	VMULPS.BCST  const39500d01<>+0(SB), Z9, Z21
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VADDPS.BCST  const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3c088889<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3c088889<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VADDPS.BCST  const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3f000000<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3f000000<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z6, Z22
+	VMULPS       Z7, Z7, Z23
+	VMULPS       Z8, Z8, Z24
+	VMULPS       Z9, Z9, Z25
+	VMULPS       Z18, Z22, Z18
+	VMULPS       Z19, Z23, Z19
+	VMULPS       Z20, Z24, Z20
+	VMULPS       Z21, Z25, Z21
+	VADDPS       Z6, Z18, Z6
+	VADDPS       Z7, Z19, Z7
+	VADDPS       Z8, Z20, Z8
+	VADDPS       Z9, Z21, Z9
+	VADDPS.BCST  const3f800000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f800000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3f800000<>+0(SB), Z9, Z9
+	VSCALEFPS    Z14, Z6, Z6
+	VSCALEFPS    Z15, Z7, Z7
+	VSCALEFPS    Z16, Z8, Z8
+	VSCALEFPS    Z17, Z9, Z9
+	VMULPS.BCST  delta+64(FP), Z6, Z6
+	VMULPS.BCST  delta+64(FP), Z7, Z7
+	VMULPS.BCST  delta+64(FP), Z8, Z8
+	VMULPS.BCST  delta+64(FP), Z9, Z9
+	VSUBPS       (CX), Z6, Z6
+	VSUBPS       64(CX), Z7, Z7
+	VSUBPS       128(CX), Z8, Z8
+	VSUBPS       192(CX), Z9, Z9
+	VMOVDQU16    (DX), Y14
+	VMOVDQU16    32(DX), Y15
+	VMOVDQU16    64(DX), Y16
+	VMOVDQU16    96(DX), Y17
+	VPBROADCASTW c+56(FP), Y18
+	VPBROADCASTW c+56(FP), Y19
+	VPBROADCASTW c+56(FP), Y20
+	VPBROADCASTW c+56(FP), Y21
+	VPCMPUW      $0x06, Y18, Y14, K1
+	VPCMPUW      $0x06, Y19, Y15, K2
+	VPCMPUW      $0x06, Y20, Y16, K3
+	VPCMPUW      $0x06, Y21, Y17, K4
+	VBROADCASTSS res+72(FP), Z18
+	VMULPS       (AX), Z18, Z18
+	VBROADCASTSS res+72(FP), Z19
+	VMULPS       64(AX), Z19, Z19
+	VBROADCASTSS res+72(FP), Z20
+	VMULPS       128(AX), Z20, Z20
+	VBROADCASTSS res+72(FP), Z21
+	VMULPS       192(AX), Z21, Z21
+	VMOVUPS.Z    Z18, K1, Z18
+	VMOVUPS.Z    Z19, K2, Z19
+	VMOVUPS.Z    Z20, K3, Z20
+	VMOVUPS.Z    Z21, K4, Z21
+	VADDPS       Z18, Z6, Z6
+	VADDPS       Z19, Z7, Z7
+	VADDPS       Z20, Z8, Z8
+	VADDPS       Z21, Z9, Z9
+	VMULPS.BCST  k+60(FP), Z6, Z6
+	VMULPS.BCST  k+60(FP), Z7, Z7
+	VMULPS.BCST  k+60(FP), Z8, Z8
+	VMULPS.BCST  k+60(FP), Z9, Z9
+	VADDPS       (CX), Z6, Z6
+	VADDPS       64(CX), Z7, Z7
+	VADDPS       128(CX), Z8, Z8
+	VADDPS       192(CX), Z9, Z9
+	VMOVUPS      (BX), Z18
+	VMOVUPS      64(BX), Z19
+	VMOVUPS      128(BX), Z20
+	VMOVUPS      192(BX), Z21
+	VCMPPS       $0x1e, Z18, Z6, K1, K1
+	VCMPPS       $0x1e, Z19, Z7, K2, K2
+	VCMPPS       $0x1e, Z20, Z8, K3, K3
+	VCMPPS       $0x1e, Z21, Z9, K4, K4
+	VXORPS       Z22, Z22, Z22
+	VBROADCASTSS reset+80(FP), Z23
+	VBLENDMPS    Z23, Z6, K1, Z22
+	VXORPS       Z6, Z6, Z6
+	VBROADCASTSS reset+80(FP), Z23
+	VBLENDMPS    Z23, Z7, K2, Z6
+	VXORPS       Z7, Z7, Z7
+	VBROADCASTSS reset+80(FP), Z23
+	VBLENDMPS    Z23, Z8, K3, Z7
+	VXORPS       Z8, Z8, Z8
+	VBROADCASTSS reset+80(FP), Z23
+	VBLENDMPS    Z23, Z9, K4, Z8
+	VMOVUPS      Z22, (CX)
+	VMOVUPS      Z6, 64(CX)
+	VMOVUPS      Z7, 128(CX)
+	VMOVUPS      Z8, 192(CX)
+	VPADDUSW     Y0, Y14, Y6
+	VMOVDQU16    Y1, K1, Y6
+	VMOVDQU16    Y6, (DX)
+	VPADDUSW     Y0, Y15, Y6
+	VMOVDQU16    Y1, K2, Y6
+	VMOVDQU16    Y6, 32(DX)
+	VPADDUSW     Y0, Y16, Y6
+	VMOVDQU16    Y1, K3, Y6
+	VMOVDQU16    Y6, 64(DX)
+	VPADDUSW     Y0, Y17, Y6
+	VMOVDQU16    Y1, K4, Y6
+	VMOVDQU16    Y6, 96(DX)
+	VBROADCASTSS thr+76(FP), Z6
+	VSUBPS       Z18, Z6, Z6
+	VBROADCASTSS thr+76(FP), Z7
+	VSUBPS       Z19, Z7, Z7
+	VBROADCASTSS thr+76(FP), Z8
+	VSUBPS       Z20, Z8, Z8
+	VBROADCASTSS thr+76(FP), Z9
+	VSUBPS       Z21, Z9, Z9
+	VMULPS.BCST  ltheta+84(FP), Z6, Z6
+	VMULPS.BCST  ltheta+84(FP), Z7, Z7
+	VMULPS.BCST  ltheta+84(FP), Z8, Z8
+	VMULPS.BCST  ltheta+84(FP), Z9, Z9
+	VADDPS       Z6, Z18, Z6
+	VADDPS       Z7, Z19, Z7
+	VADDPS       Z8, Z20, Z8
+	VADDPS       Z9, Z21, Z9
+	VBROADCASTSS dtheta+88(FP), Z14
+	VMOVUPS.Z    Z14, K1, Z14
+	VBROADCASTSS dtheta+88(FP), Z15
+	VMOVUPS.Z    Z15, K2, Z15
+	VBROADCASTSS dtheta+88(FP), Z16
+	VMOVUPS.Z    Z16, K3, Z16
+	VBROADCASTSS dtheta+88(FP), Z17
+	VMOVUPS.Z    Z17, K4, Z17
+	VADDPS       Z14, Z6, Z6
+	VADDPS       Z15, Z7, Z7
+	VADDPS       Z16, Z8, Z8
+	VADDPS       Z17, Z9, Z9
+	VMOVUPS      Z6, (BX)
+	VMOVUPS      Z7, 64(BX)
+	VMOVUPS      Z8, 128(BX)
+	VMOVUPS      Z9, 192(BX)
+	VPTESTMD     Z2, Z2, K5
+	VMOVDQU32    Z1, K5, (DI)
+	VPTESTMD     Z10, Z10, K5
+	VMOVDQU32    Z1, K5, (R9)
+	KMOVW        K1, R13
+	ORQ          R13, R12
+	VPTESTMD     Z3, Z3, K1
+	VMOVDQU32    Z1, K1, 64(DI)
+	VPTESTMD     Z11, Z11, K1
+	VMOVDQU32    Z1, K1, 64(R9)
+	KMOVW        K2, R13
+	SHLQ         $0x10, R13
+	ORQ          R13, R12
+	VPTESTMD     Z4, Z4, K1
+	VMOVDQU32    Z1, K1, 128(DI)
+	VPTESTMD     Z12, Z12, K1
+	VMOVDQU32    Z1, K1, 128(R9)
+	KMOVW        K3, R13
+	SHLQ         $0x20, R13
+	ORQ          R13, R12
+	VPTESTMD     Z5, Z5, K1
+	VMOVDQU32    Z1, K1, 192(DI)
+	VPTESTMD     Z13, Z13, K1
+	VMOVDQU32    Z1, K1, 192(R9)
+	KMOVW        K4, R13
+	SHLQ         $0x30, R13
+	ORQ          R13, R12
+	MOVQ         R12, (R10)
+	ADDQ         $0x08, R10
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	ADDQ         $0x00000100, R8
+	ADDQ         $0x00000100, R9
+	DECQ         R11
+	JNZ          SimplifiedAdaptiveExponentialTraced2UniformAVX512_block
+	JMP          SimplifiedAdaptiveExponentialTraced2UniformAVX512_done
+
+SimplifiedAdaptiveExponentialTraced2UniformAVX512_reciprocal_block:
+	XORQ         R12, R12
+	VMOVUPS      (DI), Z2
+	VMOVUPS      64(DI), Z3
+	VMOVUPS      128(DI), Z4
+	VMOVUPS      192(DI), Z5
+	VMOVUPS      (SI), Z6
+	VMOVUPS      64(SI), Z7
+	VMOVUPS      128(SI), Z8
+	VMOVUPS      192(SI), Z9
+	VBROADCASTSS bT1+100(FP), Z10
+	VSUBPS       Z6, Z10, Z10
+	VBROADCASTSS bT1+100(FP), Z11
+	VSUBPS       Z7, Z11, Z11
+	VBROADCASTSS bT1+100(FP), Z12
+	VSUBPS       Z8, Z12, Z12
+	VBROADCASTSS bT1+100(FP), Z13
+	VSUBPS       Z9, Z13, Z13
+	VMULPS.BCST  lT1+92(FP), Z10, Z10
+	VMULPS.BCST  lT1+92(FP), Z11, Z11
+	VMULPS.BCST  lT1+92(FP), Z12, Z12
+	VMULPS.BCST  lT1+92(FP), Z13, Z13
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VADDPS       Z13, Z9, Z9
+	VMULPS.BCST  cT1+96(FP), Z2, Z10
+	VMULPS.BCST  cT1+96(FP), Z3, Z11
+	VMULPS.BCST  cT1+96(FP), Z4, Z12
+	VMULPS.BCST  cT1+96(FP), Z5, Z13
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VADDPS       Z13, Z9, Z9
+	VMOVUPS      Z6, (SI)
+	VMOVUPS      Z7, 64(SI)
+	VMOVUPS      Z8, 128(SI)
+	VMOVUPS      Z9, 192(SI)
+	VMOVUPS      (R9), Z10
+	VMOVUPS      64(R9), Z11
+	VMOVUPS      128(R9), Z12
+	VMOVUPS      192(R9), Z13
+	VMOVUPS      (R8), Z14
+	VMOVUPS      64(R8), Z15
+	VMOVUPS      128(R8), Z16
+	VMOVUPS      192(R8), Z17
+	VBROADCASTSS bT2+112(FP), Z18
+	VSUBPS       Z14, Z18, Z18
+	VBROADCASTSS bT2+112(FP), Z19
+	VSUBPS       Z15, Z19, Z19
+	VBROADCASTSS bT2+112(FP), Z20
+	VSUBPS       Z16, Z20, Z20
+	VBROADCASTSS bT2+112(FP), Z21
+	VSUBPS       Z17, Z21, Z21
+	VMULPS.BCST  lT2+104(FP), Z18, Z18
+	VMULPS.BCST  lT2+104(FP), Z19, Z19
+	VMULPS.BCST  lT2+104(FP), Z20, Z20
+	VMULPS.BCST  lT2+104(FP), Z21, Z21
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VADDPS       Z21, Z17, Z17
+	VMULPS.BCST  cT2+108(FP), Z10, Z18
+	VMULPS.BCST  cT2+108(FP), Z11, Z19
+	VMULPS.BCST  cT2+108(FP), Z12, Z20
+	VMULPS.BCST  cT2+108(FP), Z13, Z21
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VADDPS       Z21, Z17, Z17
+	VMOVUPS      Z14, (R8)
+	VMOVUPS      Z15, 64(R8)
+	VMOVUPS      Z16, 128(R8)
+	VMOVUPS      Z17, 192(R8)
+	VADDPS       Z14, Z6, Z6
+	VMOVUPS      Z6, (AX)
+	VADDPS       Z15, Z7, Z6
+	VMOVUPS      Z6, 64(AX)
+	VADDPS       Z16, Z8, Z6
+	VMOVUPS      Z6, 128(AX)
+	VADDPS       Z17, Z9, Z6
+	VMOVUPS      Z6, 192(AX)
+	VMOVUPS      (CX), Z6
+	VMOVUPS      64(CX), Z7
+	VMOVUPS      128(CX), Z8
+	VMOVUPS      192(CX), Z9
+	VSUBPS.BCST  rh+68(FP), Z6, Z6
+	VSUBPS.BCST  rh+68(FP), Z7, Z7
+	VSUBPS.BCST  rh+68(FP), Z8, Z8
+	VSUBPS.BCST  rh+68(FP), Z9, Z9
+	VMULPS.BCST  (SP), Z6, Z6
+	VMULPS.BCST  (SP), Z7, Z7
+	VMULPS.BCST  (SP), Z8, Z8
+	VMULPS.BCST  (SP), Z9, Z9
+	VBROADCASTSS constc2d00000<>+0(SB), Z14
+	VMAXPS       Z6, Z14, Z6
+	VBROADCASTSS const42b20000<>+0(SB), Z14
+	VMINPS       Z6, Z14, Z6
+	VBROADCASTSS constc2d00000<>+0(SB), Z14
+	VMAXPS       Z7, Z14, Z7
+	VBROADCASTSS const42b20000<>+0(SB), Z14
+	VMINPS       Z7, Z14, Z7
+	VBROADCASTSS constc2d00000<>+0(SB), Z14
+	VMAXPS       Z8, Z14, Z8
+	VBROADCASTSS const42b20000<>+0(SB), Z14
+	VMINPS       Z8, Z14, Z8
+	VBROADCASTSS constc2d00000<>+0(SB), Z14
+	VMAXPS       Z9, Z14, Z9
+	VBROADCASTSS const42b20000<>+0(SB), Z14
+	VMINPS       Z9, Z14, Z9
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z6, Z14
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z7, Z15
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z8, Z16
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z9, Z17
+	VRNDSCALEPS  $0x00, Z14, Z14
+	VRNDSCALEPS  $0x00, Z15, Z15
+	VRNDSCALEPS  $0x00, Z16, Z16
+	VRNDSCALEPS  $0x00, Z17, Z17
+	VMULPS.BCST  const3f318000<>+0(SB), Z14, Z18
+	VMULPS.BCST  const3f318000<>+0(SB), Z15, Z19
+	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z20
+	VMULPS.BCST  const3f318000<>+0(SB), Z17, Z21
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VSUBPS       Z21, Z9, Z9
+	VMULPS.BCST  constb95e8083<>+0(SB), Z14, Z18
+	VMULPS.BCST  constb95e8083<>+0(SB), Z15, Z19
+	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z20
+	VMULPS.BCST  constb95e8083<>+0(SB), Z17, Z21
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VSUBPS       Z21, Z9, Z9
+	VMULPS.BCST  const39500d01<>+0(SB), Z6, Z18
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z19
+	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z20
+	VMULPS.BCST  const39500d01<>+0(SB), Z9, Z21
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VADDPS.BCST  const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3c088889<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3c088889<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VADDPS.BCST  const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3f000000<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3f000000<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z6, Z22
+	VMULPS       Z7, Z7, Z23
+	VMULPS       Z8, Z8, Z24
+	VMULPS       Z9, Z9, Z25
+	VMULPS       Z18, Z22, Z18
+	VMULPS       Z19, Z23, Z19
+	VMULPS       Z20, Z24, Z20
+	VMULPS       Z21, Z25, Z21
+	VADDPS       Z6, Z18, Z6
+	VADDPS       Z7, Z19, Z7
+	VADDPS       Z8, Z20, Z8
+	VADDPS       Z9, Z21, Z9
+	VADDPS.BCST  const3f800000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f800000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3f800000<>+0(SB), Z9, Z9
+	VSCALEFPS    Z14, Z6, Z6
+	VSCALEFPS    Z15, Z7, Z7
+	VSCALEFPS    Z16, Z8, Z8
+	VSCALEFPS    Z17, Z9, Z9
+	VMULPS.BCST  delta+64(FP), Z6, Z6
+	VMULPS.BCST  delta+64(FP), Z7, Z7
+	VMULPS.BCST  delta+64(FP), Z8, Z8
+	VMULPS.BCST  delta+64(FP), Z9, Z9
+	VSUBPS       (CX), Z6, Z6
+	VSUBPS       64(CX), Z7, Z7
+	VSUBPS       128(CX), Z8, Z8
+	VSUBPS       192(CX), Z9, Z9
+	VMOVDQU16    (DX), Y14
+	VMOVDQU16    32(DX), Y15
+	VMOVDQU16    64(DX), Y16
+	VMOVDQU16    96(DX), Y17
+	VPBROADCASTW c+56(FP), Y18
+	VPBROADCASTW c+56(FP), Y19
+	VPBROADCASTW c+56(FP), Y20
+	VPBROADCASTW c+56(FP), Y21
+	VPCMPUW      $0x06, Y18, Y14, K1
+	VPCMPUW      $0x06, Y19, Y15, K2
+	VPCMPUW      $0x06, Y20, Y16, K3
+	VPCMPUW      $0x06, Y21, Y17, K4
+	VBROADCASTSS res+72(FP), Z18
+	VMULPS       (AX), Z18, Z18
+	VBROADCASTSS res+72(FP), Z19
+	VMULPS       64(AX), Z19, Z19
+	VBROADCASTSS res+72(FP), Z20
+	VMULPS       128(AX), Z20, Z20
+	VBROADCASTSS res+72(FP), Z21
+	VMULPS       192(AX), Z21, Z21
+	VMOVUPS.Z    Z18, K1, Z18
+	VMOVUPS.Z    Z19, K2, Z19
+	VMOVUPS.Z    Z20, K3, Z20
+	VMOVUPS.Z    Z21, K4, Z21
+	VADDPS       Z18, Z6, Z6
+	VADDPS       Z19, Z7, Z7
+	VADDPS       Z20, Z8, Z8
+	VADDPS       Z21, Z9, Z9
+	VMULPS.BCST  k+60(FP), Z6, Z6
+	VMULPS.BCST  k+60(FP), Z7, Z7
+	VMULPS.BCST  k+60(FP), Z8, Z8
+	VMULPS.BCST  k+60(FP), Z9, Z9
+	VADDPS       (CX), Z6, Z6
+	VADDPS       64(CX), Z7, Z7
+	VADDPS       128(CX), Z8, Z8
+	VADDPS       192(CX), Z9, Z9
+	VMOVUPS      (BX), Z18
+	VMOVUPS      64(BX), Z19
+	VMOVUPS      128(BX), Z20
+	VMOVUPS      192(BX), Z21
+	VCMPPS       $0x1e, Z18, Z6, K1, K1
+	VCMPPS       $0x1e, Z19, Z7, K2, K2
+	VCMPPS       $0x1e, Z20, Z8, K3, K3
+	VCMPPS       $0x1e, Z21, Z9, K4, K4
+	VXORPS       Z22, Z22, Z22
+	VBROADCASTSS reset+80(FP), Z23
+	VBLENDMPS    Z23, Z6, K1, Z22
+	VXORPS       Z6, Z6, Z6
+	VBROADCASTSS reset+80(FP), Z23
+	VBLENDMPS    Z23, Z7, K2, Z6
+	VXORPS       Z7, Z7, Z7
+	VBROADCASTSS reset+80(FP), Z23
+	VBLENDMPS    Z23, Z8, K3, Z7
+	VXORPS       Z8, Z8, Z8
+	VBROADCASTSS reset+80(FP), Z23
+	VBLENDMPS    Z23, Z9, K4, Z8
+	VMOVUPS      Z22, (CX)
+	VMOVUPS      Z6, 64(CX)
+	VMOVUPS      Z7, 128(CX)
+	VMOVUPS      Z8, 192(CX)
+	VPADDUSW     Y0, Y14, Y6
+	VMOVDQU16    Y1, K1, Y6
+	VMOVDQU16    Y6, (DX)
+	VPADDUSW     Y0, Y15, Y6
+	VMOVDQU16    Y1, K2, Y6
+	VMOVDQU16    Y6, 32(DX)
+	VPADDUSW     Y0, Y16, Y6
+	VMOVDQU16    Y1, K3, Y6
+	VMOVDQU16    Y6, 64(DX)
+	VPADDUSW     Y0, Y17, Y6
+	VMOVDQU16    Y1, K4, Y6
+	VMOVDQU16    Y6, 96(DX)
+	VBROADCASTSS thr+76(FP), Z6
+	VSUBPS       Z18, Z6, Z6
+	VBROADCASTSS thr+76(FP), Z7
+	VSUBPS       Z19, Z7, Z7
+	VBROADCASTSS thr+76(FP), Z8
+	VSUBPS       Z20, Z8, Z8
+	VBROADCASTSS thr+76(FP), Z9
+	VSUBPS       Z21, Z9, Z9
+	VMULPS.BCST  ltheta+84(FP), Z6, Z6
+	VMULPS.BCST  ltheta+84(FP), Z7, Z7
+	VMULPS.BCST  ltheta+84(FP), Z8, Z8
+	VMULPS.BCST  ltheta+84(FP), Z9, Z9
+	VADDPS       Z6, Z18, Z6
+	VADDPS       Z7, Z19, Z7
+	VADDPS       Z8, Z20, Z8
+	VADDPS       Z9, Z21, Z9
+	VBROADCASTSS dtheta+88(FP), Z14
+	VMOVUPS.Z    Z14, K1, Z14
+	VBROADCASTSS dtheta+88(FP), Z15
+	VMOVUPS.Z    Z15, K2, Z15
+	VBROADCASTSS dtheta+88(FP), Z16
+	VMOVUPS.Z    Z16, K3, Z16
+	VBROADCASTSS dtheta+88(FP), Z17
+	VMOVUPS.Z    Z17, K4, Z17
+	VADDPS       Z14, Z6, Z6
+	VADDPS       Z15, Z7, Z7
+	VADDPS       Z16, Z8, Z8
+	VADDPS       Z17, Z9, Z9
+	VMOVUPS      Z6, (BX)
+	VMOVUPS      Z7, 64(BX)
+	VMOVUPS      Z8, 128(BX)
+	VMOVUPS      Z9, 192(BX)
+	VPTESTMD     Z2, Z2, K5
+	VMOVDQU32    Z1, K5, (DI)
+	VPTESTMD     Z10, Z10, K5
+	VMOVDQU32    Z1, K5, (R9)
+	KMOVW        K1, R13
+	ORQ          R13, R12
+	VPTESTMD     Z3, Z3, K1
+	VMOVDQU32    Z1, K1, 64(DI)
+	VPTESTMD     Z11, Z11, K1
+	VMOVDQU32    Z1, K1, 64(R9)
+	KMOVW        K2, R13
+	SHLQ         $0x10, R13
+	ORQ          R13, R12
+	VPTESTMD     Z4, Z4, K1
+	VMOVDQU32    Z1, K1, 128(DI)
+	VPTESTMD     Z12, Z12, K1
+	VMOVDQU32    Z1, K1, 128(R9)
+	KMOVW        K3, R13
+	SHLQ         $0x20, R13
+	ORQ          R13, R12
+	VPTESTMD     Z5, Z5, K1
+	VMOVDQU32    Z1, K1, 192(DI)
+	VPTESTMD     Z13, Z13, K1
+	VMOVDQU32    Z1, K1, 192(R9)
+	KMOVW        K4, R13
+	SHLQ         $0x30, R13
+	ORQ          R13, R12
+	MOVQ         R12, (R10)
+	ADDQ         $0x08, R10
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	ADDQ         $0x00000100, R8
+	ADDQ         $0x00000100, R9
+	DECQ         R11
+	JNZ          SimplifiedAdaptiveExponentialTraced2UniformAVX512_reciprocal_block
+
+SimplifiedAdaptiveExponentialTraced2UniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func simplifiedAdaptiveExponentialTraced2UniformAVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·simplifiedAdaptiveExponentialTraced2UniformAVX2(SB), $808-136
+	// 1 scalars held in registers, 26 read from memory where used; vectors interleaved 2 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
+	VMOVSS       const3f800000<>+0(SB), X0
+	VDIVSS       delta+64(FP), X0, X0
+	VMOVSS       X0, (SP)
+	LEAQ         8(SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y1
+	VBROADCASTSS (SP), Y2
+	VMOVUPS      Y2, (AX)
+	VBROADCASTSS bT1+100(FP), Y2
+	VMOVUPS      Y2, 32(AX)
+	VBROADCASTSS bT2+112(FP), Y2
+	VMOVUPS      Y2, 64(AX)
+	VPBROADCASTW c+56(FP), X2
+	VPMOVZXWD    X2, Y2
+	VMOVUPS      Y2, 96(AX)
+	VBROADCASTSS cT1+96(FP), Y2
+	VMOVUPS      Y2, 128(AX)
+	VBROADCASTSS cT2+108(FP), Y2
+	VMOVUPS      Y2, 160(AX)
+	VBROADCASTSS delta+64(FP), Y2
+	VBROADCASTSS dtheta+88(FP), Y3
+	VMOVUPS      Y3, 192(AX)
+	VBROADCASTSS k+60(FP), Y3
+	VMOVUPS      Y3, 224(AX)
+	VBROADCASTSS lT1+92(FP), Y3
+	VMOVUPS      Y3, 256(AX)
+	VBROADCASTSS lT2+104(FP), Y3
+	VMOVUPS      Y3, 288(AX)
+	VBROADCASTSS ltheta+84(FP), Y3
+	VMOVUPS      Y3, 320(AX)
+	VBROADCASTSS res+72(FP), Y3
+	VMOVUPS      Y3, 352(AX)
+	VBROADCASTSS reset+80(FP), Y3
+	VMOVUPS      Y3, 384(AX)
+	VBROADCASTSS rh+68(FP), Y3
+	VMOVUPS      Y3, 416(AX)
+	VBROADCASTSS thr+76(FP), Y3
+	VMOVUPS      Y3, 448(AX)
+	MOVQ         v+0(FP), CX
+	MOVQ         r+8(FP), DX
+	MOVQ         theta+16(FP), BX
+	MOVQ         t1+24(FP), SI
+	MOVQ         x1+32(FP), DI
+	MOVQ         t2+40(FP), R8
+	MOVQ         x2+48(FP), R9
+	MOVQ         spikes+120(FP), R10
+	MOVQ         blocks+128(FP), R11
+	TESTQ        R11, R11
+	JZ           SimplifiedAdaptiveExponentialTraced2UniformAVX2_done
+
+	// Which loop: the second if every divisor is ±2^k with a normal
+	// reciprocal, by which it multiplies (the division's bits).
+	MOVL  delta+64(FP), R12
+	TESTL $0x007fffff, R12
+	JNZ   SimplifiedAdaptiveExponentialTraced2UniformAVX2_block
+	SHRL  $0x17, R12
+	ANDL  $0x000000ff, R12
+	DECL  R12
+	CMPL  R12, $0x000000fc
+	JA    SimplifiedAdaptiveExponentialTraced2UniformAVX2_block
+	JMP   SimplifiedAdaptiveExponentialTraced2UniformAVX2_reciprocal_block
+
+SimplifiedAdaptiveExponentialTraced2UniformAVX2_block:
+	XORQ         R12, R12
+	VMOVUPS      (DI), Y3
+	VMOVUPS      32(DI), Y4
+	VMOVUPS      (SI), Y5
+	VMOVUPS      32(SI), Y6
+	VMOVUPS      32(AX), Y7
+	VSUBPS       Y5, Y7, Y7
+	VMOVUPS      32(AX), Y8
+	VSUBPS       Y6, Y8, Y8
+	VMULPS       256(AX), Y7, Y7
+	VMULPS       256(AX), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       128(AX), Y3, Y3
+	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, (SI)
+	VMOVUPS      Y4, 32(SI)
+	VMOVUPS      (R9), Y5
+	VMOVUPS      32(R9), Y6
+	VMOVUPS      (R8), Y7
+	VMOVUPS      32(R8), Y8
+	VMOVUPS      64(AX), Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      64(AX), Y10
+	VSUBPS       Y8, Y10, Y10
+	VMULPS       288(AX), Y9, Y9
+	VMULPS       288(AX), Y10, Y10
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y10, Y8, Y8
+	VMULPS       160(AX), Y5, Y5
+	VMULPS       160(AX), Y6, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
+	VMOVUPS      Y5, (R8)
+	VMOVUPS      Y6, 32(R8)
+	VADDPS       Y5, Y3, Y3
+	VMOVUPS      Y3, 480(AX)
+	VADDPS       Y6, Y4, Y3
+	VMOVUPS      Y3, 512(AX)
+	VMOVUPS      (CX), Y3
+	VMOVUPS      32(CX), Y4
+	VSUBPS       416(AX), Y3, Y3
+	VSUBPS       416(AX), Y4, Y4
+	VDIVPS       Y2, Y3, Y3
+	VDIVPS       Y2, Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y8, Y10, Y8
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ   Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VCVTTPS2DQ   Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       Y3, Y2, Y3
+	VMULPS       Y4, Y2, Y4
+	VSUBPS       (CX), Y3, Y3
+	VSUBPS       32(CX), Y4, Y4
+	VPMOVZXWD    (DX), Y5
+	VPMOVZXWD    16(DX), Y6
+	VPCMPGTD     96(AX), Y5, Y7
+	VPCMPGTD     96(AX), Y6, Y8
+	VMOVUPS      480(AX), Y9
+	VMULPS       352(AX), Y9, Y9
+	VMOVUPS      512(AX), Y10
+	VMULPS       352(AX), Y10, Y10
+	VANDPS       Y7, Y9, Y9
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VMULPS       224(AX), Y3, Y3
+	VMULPS       224(AX), Y4, Y4
+	VADDPS       (CX), Y3, Y3
+	VADDPS       32(CX), Y4, Y4
+	VMOVUPS      (BX), Y9
+	VMOVUPS      32(BX), Y10
+	VCMPPS       $0x1e, Y9, Y3, Y11
+	VANDPS       Y11, Y7, Y7
+	VCMPPS       $0x1e, Y10, Y4, Y11
+	VANDPS       Y11, Y8, Y8
+	VBLENDVPS    Y7, 384(AX), Y3, Y3
+	VBLENDVPS    Y8, 384(AX), Y4, Y4
+	VMOVUPS      Y3, (CX)
+	VMOVUPS      Y4, 32(CX)
+	VPSUBD       Y0, Y5, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, (DX)
+	VPSUBD       Y0, Y6, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 16(DX)
+	VMOVUPS      448(AX), Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      448(AX), Y4
+	VSUBPS       Y10, Y4, Y4
+	VMULPS       320(AX), Y3, Y3
+	VMULPS       320(AX), Y4, Y4
+	VADDPS       Y3, Y9, Y3
+	VADDPS       Y4, Y10, Y4
+	VANDPS       192(AX), Y7, Y5
+	VANDPS       192(AX), Y8, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	VMOVUPS      Y3, (BX)
+	VMOVUPS      Y4, 32(BX)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, (DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, (R9)
+	VMOVMSKPS    Y7, R13
+	ORQ          R13, R12
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 32(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 32(R9)
+	VMOVMSKPS    Y8, R13
+	SHLQ         $0x08, R13
+	ORQ          R13, R12
+	VMOVUPS      64(DI), Y3
+	VMOVUPS      96(DI), Y4
+	VMOVUPS      64(SI), Y5
+	VMOVUPS      96(SI), Y6
+	VMOVUPS      32(AX), Y7
+	VSUBPS       Y5, Y7, Y7
+	VMOVUPS      32(AX), Y8
+	VSUBPS       Y6, Y8, Y8
+	VMULPS       256(AX), Y7, Y7
+	VMULPS       256(AX), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       128(AX), Y3, Y3
+	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 64(SI)
+	VMOVUPS      Y4, 96(SI)
+	VMOVUPS      64(R9), Y5
+	VMOVUPS      96(R9), Y6
+	VMOVUPS      64(R8), Y7
+	VMOVUPS      96(R8), Y8
+	VMOVUPS      64(AX), Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      64(AX), Y10
+	VSUBPS       Y8, Y10, Y10
+	VMULPS       288(AX), Y9, Y9
+	VMULPS       288(AX), Y10, Y10
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y10, Y8, Y8
+	VMULPS       160(AX), Y5, Y5
+	VMULPS       160(AX), Y6, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
+	VMOVUPS      Y5, 64(R8)
+	VMOVUPS      Y6, 96(R8)
+	VADDPS       Y5, Y3, Y3
+	VMOVUPS      Y3, 544(AX)
+	VADDPS       Y6, Y4, Y3
+	VMOVUPS      Y3, 576(AX)
+	VMOVUPS      64(CX), Y3
+	VMOVUPS      96(CX), Y4
+	VSUBPS       416(AX), Y3, Y3
+	VSUBPS       416(AX), Y4, Y4
+	VDIVPS       Y2, Y3, Y3
+	VDIVPS       Y2, Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y8, Y10, Y8
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ   Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VCVTTPS2DQ   Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       Y3, Y2, Y3
+	VMULPS       Y4, Y2, Y4
+	VSUBPS       64(CX), Y3, Y3
+	VSUBPS       96(CX), Y4, Y4
+	VPMOVZXWD    32(DX), Y5
+	VPMOVZXWD    48(DX), Y6
+	VPCMPGTD     96(AX), Y5, Y7
+	VPCMPGTD     96(AX), Y6, Y8
+	VMOVUPS      544(AX), Y9
+	VMULPS       352(AX), Y9, Y9
+	VMOVUPS      576(AX), Y10
+	VMULPS       352(AX), Y10, Y10
+	VANDPS       Y7, Y9, Y9
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VMULPS       224(AX), Y3, Y3
+	VMULPS       224(AX), Y4, Y4
+	VADDPS       64(CX), Y3, Y3
+	VADDPS       96(CX), Y4, Y4
+	VMOVUPS      64(BX), Y9
+	VMOVUPS      96(BX), Y10
+	VCMPPS       $0x1e, Y9, Y3, Y11
+	VANDPS       Y11, Y7, Y7
+	VCMPPS       $0x1e, Y10, Y4, Y11
+	VANDPS       Y11, Y8, Y8
+	VBLENDVPS    Y7, 384(AX), Y3, Y3
+	VBLENDVPS    Y8, 384(AX), Y4, Y4
+	VMOVUPS      Y3, 64(CX)
+	VMOVUPS      Y4, 96(CX)
+	VPSUBD       Y0, Y5, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 32(DX)
+	VPSUBD       Y0, Y6, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 48(DX)
+	VMOVUPS      448(AX), Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      448(AX), Y4
+	VSUBPS       Y10, Y4, Y4
+	VMULPS       320(AX), Y3, Y3
+	VMULPS       320(AX), Y4, Y4
+	VADDPS       Y3, Y9, Y3
+	VADDPS       Y4, Y10, Y4
+	VANDPS       192(AX), Y7, Y5
+	VANDPS       192(AX), Y8, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	VMOVUPS      Y3, 64(BX)
+	VMOVUPS      Y4, 96(BX)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 64(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 64(R9)
+	VMOVMSKPS    Y7, R13
+	SHLQ         $0x10, R13
+	ORQ          R13, R12
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 96(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 96(R9)
+	VMOVMSKPS    Y8, R13
+	SHLQ         $0x18, R13
+	ORQ          R13, R12
+	VMOVUPS      128(DI), Y3
+	VMOVUPS      160(DI), Y4
+	VMOVUPS      128(SI), Y5
+	VMOVUPS      160(SI), Y6
+	VMOVUPS      32(AX), Y7
+	VSUBPS       Y5, Y7, Y7
+	VMOVUPS      32(AX), Y8
+	VSUBPS       Y6, Y8, Y8
+	VMULPS       256(AX), Y7, Y7
+	VMULPS       256(AX), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       128(AX), Y3, Y3
+	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 128(SI)
+	VMOVUPS      Y4, 160(SI)
+	VMOVUPS      128(R9), Y5
+	VMOVUPS      160(R9), Y6
+	VMOVUPS      128(R8), Y7
+	VMOVUPS      160(R8), Y8
+	VMOVUPS      64(AX), Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      64(AX), Y10
+	VSUBPS       Y8, Y10, Y10
+	VMULPS       288(AX), Y9, Y9
+	VMULPS       288(AX), Y10, Y10
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y10, Y8, Y8
+	VMULPS       160(AX), Y5, Y5
+	VMULPS       160(AX), Y6, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
+	VMOVUPS      Y5, 128(R8)
+	VMOVUPS      Y6, 160(R8)
+	VADDPS       Y5, Y3, Y3
+	VMOVUPS      Y3, 608(AX)
+	VADDPS       Y6, Y4, Y3
+	VMOVUPS      Y3, 640(AX)
+	VMOVUPS      128(CX), Y3
+	VMOVUPS      160(CX), Y4
+	VSUBPS       416(AX), Y3, Y3
+	VSUBPS       416(AX), Y4, Y4
+	VDIVPS       Y2, Y3, Y3
+	VDIVPS       Y2, Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y8, Y10, Y8
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ   Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VCVTTPS2DQ   Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       Y3, Y2, Y3
+	VMULPS       Y4, Y2, Y4
+	VSUBPS       128(CX), Y3, Y3
+	VSUBPS       160(CX), Y4, Y4
+	VPMOVZXWD    64(DX), Y5
+	VPMOVZXWD    80(DX), Y6
+	VPCMPGTD     96(AX), Y5, Y7
+	VPCMPGTD     96(AX), Y6, Y8
+	VMOVUPS      608(AX), Y9
+	VMULPS       352(AX), Y9, Y9
+	VMOVUPS      640(AX), Y10
+	VMULPS       352(AX), Y10, Y10
+	VANDPS       Y7, Y9, Y9
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VMULPS       224(AX), Y3, Y3
+	VMULPS       224(AX), Y4, Y4
+	VADDPS       128(CX), Y3, Y3
+	VADDPS       160(CX), Y4, Y4
+	VMOVUPS      128(BX), Y9
+	VMOVUPS      160(BX), Y10
+	VCMPPS       $0x1e, Y9, Y3, Y11
+	VANDPS       Y11, Y7, Y7
+	VCMPPS       $0x1e, Y10, Y4, Y11
+	VANDPS       Y11, Y8, Y8
+	VBLENDVPS    Y7, 384(AX), Y3, Y3
+	VBLENDVPS    Y8, 384(AX), Y4, Y4
+	VMOVUPS      Y3, 128(CX)
+	VMOVUPS      Y4, 160(CX)
+	VPSUBD       Y0, Y5, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 64(DX)
+	VPSUBD       Y0, Y6, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 80(DX)
+	VMOVUPS      448(AX), Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      448(AX), Y4
+	VSUBPS       Y10, Y4, Y4
+	VMULPS       320(AX), Y3, Y3
+	VMULPS       320(AX), Y4, Y4
+	VADDPS       Y3, Y9, Y3
+	VADDPS       Y4, Y10, Y4
+	VANDPS       192(AX), Y7, Y5
+	VANDPS       192(AX), Y8, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	VMOVUPS      Y3, 128(BX)
+	VMOVUPS      Y4, 160(BX)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 128(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 128(R9)
+	VMOVMSKPS    Y7, R13
+	SHLQ         $0x20, R13
+	ORQ          R13, R12
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 160(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 160(R9)
+	VMOVMSKPS    Y8, R13
+	SHLQ         $0x28, R13
+	ORQ          R13, R12
+	VMOVUPS      192(DI), Y3
+	VMOVUPS      224(DI), Y4
+	VMOVUPS      192(SI), Y5
+	VMOVUPS      224(SI), Y6
+	VMOVUPS      32(AX), Y7
+	VSUBPS       Y5, Y7, Y7
+	VMOVUPS      32(AX), Y8
+	VSUBPS       Y6, Y8, Y8
+	VMULPS       256(AX), Y7, Y7
+	VMULPS       256(AX), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       128(AX), Y3, Y3
+	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 192(SI)
+	VMOVUPS      Y4, 224(SI)
+	VMOVUPS      192(R9), Y5
+	VMOVUPS      224(R9), Y6
+	VMOVUPS      192(R8), Y7
+	VMOVUPS      224(R8), Y8
+	VMOVUPS      64(AX), Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      64(AX), Y10
+	VSUBPS       Y8, Y10, Y10
+	VMULPS       288(AX), Y9, Y9
+	VMULPS       288(AX), Y10, Y10
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y10, Y8, Y8
+	VMULPS       160(AX), Y5, Y5
+	VMULPS       160(AX), Y6, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
+	VMOVUPS      Y5, 192(R8)
+	VMOVUPS      Y6, 224(R8)
+	VADDPS       Y5, Y3, Y3
+	VMOVUPS      Y3, 672(AX)
+	VADDPS       Y6, Y4, Y3
+	VMOVUPS      Y3, 704(AX)
+	VMOVUPS      192(CX), Y3
+	VMOVUPS      224(CX), Y4
+	VSUBPS       416(AX), Y3, Y3
+	VSUBPS       416(AX), Y4, Y4
+	VDIVPS       Y2, Y3, Y3
+	VDIVPS       Y2, Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y8, Y10, Y8
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ   Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VCVTTPS2DQ   Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       Y3, Y2, Y3
+	VMULPS       Y4, Y2, Y4
+	VSUBPS       192(CX), Y3, Y3
+	VSUBPS       224(CX), Y4, Y4
+	VPMOVZXWD    96(DX), Y5
+	VPMOVZXWD    112(DX), Y6
+	VPCMPGTD     96(AX), Y5, Y7
+	VPCMPGTD     96(AX), Y6, Y8
+	VMOVUPS      672(AX), Y9
+	VMULPS       352(AX), Y9, Y9
+	VMOVUPS      704(AX), Y10
+	VMULPS       352(AX), Y10, Y10
+	VANDPS       Y7, Y9, Y9
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VMULPS       224(AX), Y3, Y3
+	VMULPS       224(AX), Y4, Y4
+	VADDPS       192(CX), Y3, Y3
+	VADDPS       224(CX), Y4, Y4
+	VMOVUPS      192(BX), Y9
+	VMOVUPS      224(BX), Y10
+	VCMPPS       $0x1e, Y9, Y3, Y11
+	VANDPS       Y11, Y7, Y7
+	VCMPPS       $0x1e, Y10, Y4, Y11
+	VANDPS       Y11, Y8, Y8
+	VBLENDVPS    Y7, 384(AX), Y3, Y3
+	VBLENDVPS    Y8, 384(AX), Y4, Y4
+	VMOVUPS      Y3, 192(CX)
+	VMOVUPS      Y4, 224(CX)
+	VPSUBD       Y0, Y5, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 96(DX)
+	VPSUBD       Y0, Y6, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 112(DX)
+	VMOVUPS      448(AX), Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      448(AX), Y4
+	VSUBPS       Y10, Y4, Y4
+	VMULPS       320(AX), Y3, Y3
+	VMULPS       320(AX), Y4, Y4
+	VADDPS       Y3, Y9, Y3
+	VADDPS       Y4, Y10, Y4
+	VANDPS       192(AX), Y7, Y5
+	VANDPS       192(AX), Y8, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	VMOVUPS      Y3, 192(BX)
+	VMOVUPS      Y4, 224(BX)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 192(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 192(R9)
+	VMOVMSKPS    Y7, R13
+	SHLQ         $0x30, R13
+	ORQ          R13, R12
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 224(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 224(R9)
+	VMOVMSKPS    Y8, R13
+	SHLQ         $0x38, R13
+	ORQ          R13, R12
+	MOVQ         R12, (R10)
+	ADDQ         $0x08, R10
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	ADDQ         $0x00000100, R8
+	ADDQ         $0x00000100, R9
+	DECQ         R11
+	JNZ          SimplifiedAdaptiveExponentialTraced2UniformAVX2_block
+	JMP          SimplifiedAdaptiveExponentialTraced2UniformAVX2_done
+
+SimplifiedAdaptiveExponentialTraced2UniformAVX2_reciprocal_block:
+	XORQ         R12, R12
+	VMOVUPS      (DI), Y3
+	VMOVUPS      32(DI), Y4
+	VMOVUPS      (SI), Y5
+	VMOVUPS      32(SI), Y6
+	VMOVUPS      32(AX), Y7
+	VSUBPS       Y5, Y7, Y7
+	VMOVUPS      32(AX), Y8
+	VSUBPS       Y6, Y8, Y8
+	VMULPS       256(AX), Y7, Y7
+	VMULPS       256(AX), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       128(AX), Y3, Y3
+	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, (SI)
+	VMOVUPS      Y4, 32(SI)
+	VMOVUPS      (R9), Y5
+	VMOVUPS      32(R9), Y6
+	VMOVUPS      (R8), Y7
+	VMOVUPS      32(R8), Y8
+	VMOVUPS      64(AX), Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      64(AX), Y10
+	VSUBPS       Y8, Y10, Y10
+	VMULPS       288(AX), Y9, Y9
+	VMULPS       288(AX), Y10, Y10
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y10, Y8, Y8
+	VMULPS       160(AX), Y5, Y5
+	VMULPS       160(AX), Y6, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
+	VMOVUPS      Y5, (R8)
+	VMOVUPS      Y6, 32(R8)
+	VADDPS       Y5, Y3, Y3
+	VMOVUPS      Y3, 480(AX)
+	VADDPS       Y6, Y4, Y3
+	VMOVUPS      Y3, 512(AX)
+	VMOVUPS      (CX), Y3
+	VMOVUPS      32(CX), Y4
+	VSUBPS       416(AX), Y3, Y3
+	VSUBPS       416(AX), Y4, Y4
+	VMULPS       (AX), Y3, Y3
+	VMULPS       (AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y8, Y10, Y8
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ   Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VCVTTPS2DQ   Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       Y3, Y2, Y3
+	VMULPS       Y4, Y2, Y4
+	VSUBPS       (CX), Y3, Y3
+	VSUBPS       32(CX), Y4, Y4
+	VPMOVZXWD    (DX), Y5
+	VPMOVZXWD    16(DX), Y6
+	VPCMPGTD     96(AX), Y5, Y7
+	VPCMPGTD     96(AX), Y6, Y8
+	VMOVUPS      480(AX), Y9
+	VMULPS       352(AX), Y9, Y9
+	VMOVUPS      512(AX), Y10
+	VMULPS       352(AX), Y10, Y10
+	VANDPS       Y7, Y9, Y9
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VMULPS       224(AX), Y3, Y3
+	VMULPS       224(AX), Y4, Y4
+	VADDPS       (CX), Y3, Y3
+	VADDPS       32(CX), Y4, Y4
+	VMOVUPS      (BX), Y9
+	VMOVUPS      32(BX), Y10
+	VCMPPS       $0x1e, Y9, Y3, Y11
+	VANDPS       Y11, Y7, Y7
+	VCMPPS       $0x1e, Y10, Y4, Y11
+	VANDPS       Y11, Y8, Y8
+	VBLENDVPS    Y7, 384(AX), Y3, Y3
+	VBLENDVPS    Y8, 384(AX), Y4, Y4
+	VMOVUPS      Y3, (CX)
+	VMOVUPS      Y4, 32(CX)
+	VPSUBD       Y0, Y5, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, (DX)
+	VPSUBD       Y0, Y6, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 16(DX)
+	VMOVUPS      448(AX), Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      448(AX), Y4
+	VSUBPS       Y10, Y4, Y4
+	VMULPS       320(AX), Y3, Y3
+	VMULPS       320(AX), Y4, Y4
+	VADDPS       Y3, Y9, Y3
+	VADDPS       Y4, Y10, Y4
+	VANDPS       192(AX), Y7, Y5
+	VANDPS       192(AX), Y8, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	VMOVUPS      Y3, (BX)
+	VMOVUPS      Y4, 32(BX)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, (DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, (R9)
+	VMOVMSKPS    Y7, R13
+	ORQ          R13, R12
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 32(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 32(R9)
+	VMOVMSKPS    Y8, R13
+	SHLQ         $0x08, R13
+	ORQ          R13, R12
+	VMOVUPS      64(DI), Y3
+	VMOVUPS      96(DI), Y4
+	VMOVUPS      64(SI), Y5
+	VMOVUPS      96(SI), Y6
+	VMOVUPS      32(AX), Y7
+	VSUBPS       Y5, Y7, Y7
+	VMOVUPS      32(AX), Y8
+	VSUBPS       Y6, Y8, Y8
+	VMULPS       256(AX), Y7, Y7
+	VMULPS       256(AX), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       128(AX), Y3, Y3
+	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 64(SI)
+	VMOVUPS      Y4, 96(SI)
+	VMOVUPS      64(R9), Y5
+	VMOVUPS      96(R9), Y6
+	VMOVUPS      64(R8), Y7
+	VMOVUPS      96(R8), Y8
+	VMOVUPS      64(AX), Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      64(AX), Y10
+	VSUBPS       Y8, Y10, Y10
+	VMULPS       288(AX), Y9, Y9
+	VMULPS       288(AX), Y10, Y10
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y10, Y8, Y8
+	VMULPS       160(AX), Y5, Y5
+	VMULPS       160(AX), Y6, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
+	VMOVUPS      Y5, 64(R8)
+	VMOVUPS      Y6, 96(R8)
+	VADDPS       Y5, Y3, Y3
+	VMOVUPS      Y3, 544(AX)
+	VADDPS       Y6, Y4, Y3
+	VMOVUPS      Y3, 576(AX)
+	VMOVUPS      64(CX), Y3
+	VMOVUPS      96(CX), Y4
+	VSUBPS       416(AX), Y3, Y3
+	VSUBPS       416(AX), Y4, Y4
+	VMULPS       (AX), Y3, Y3
+	VMULPS       (AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y8, Y10, Y8
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ   Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VCVTTPS2DQ   Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       Y3, Y2, Y3
+	VMULPS       Y4, Y2, Y4
+	VSUBPS       64(CX), Y3, Y3
+	VSUBPS       96(CX), Y4, Y4
+	VPMOVZXWD    32(DX), Y5
+	VPMOVZXWD    48(DX), Y6
+	VPCMPGTD     96(AX), Y5, Y7
+	VPCMPGTD     96(AX), Y6, Y8
+	VMOVUPS      544(AX), Y9
+	VMULPS       352(AX), Y9, Y9
+	VMOVUPS      576(AX), Y10
+	VMULPS       352(AX), Y10, Y10
+	VANDPS       Y7, Y9, Y9
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VMULPS       224(AX), Y3, Y3
+	VMULPS       224(AX), Y4, Y4
+	VADDPS       64(CX), Y3, Y3
+	VADDPS       96(CX), Y4, Y4
+	VMOVUPS      64(BX), Y9
+	VMOVUPS      96(BX), Y10
+	VCMPPS       $0x1e, Y9, Y3, Y11
+	VANDPS       Y11, Y7, Y7
+	VCMPPS       $0x1e, Y10, Y4, Y11
+	VANDPS       Y11, Y8, Y8
+	VBLENDVPS    Y7, 384(AX), Y3, Y3
+	VBLENDVPS    Y8, 384(AX), Y4, Y4
+	VMOVUPS      Y3, 64(CX)
+	VMOVUPS      Y4, 96(CX)
+	VPSUBD       Y0, Y5, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 32(DX)
+	VPSUBD       Y0, Y6, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 48(DX)
+	VMOVUPS      448(AX), Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      448(AX), Y4
+	VSUBPS       Y10, Y4, Y4
+	VMULPS       320(AX), Y3, Y3
+	VMULPS       320(AX), Y4, Y4
+	VADDPS       Y3, Y9, Y3
+	VADDPS       Y4, Y10, Y4
+	VANDPS       192(AX), Y7, Y5
+	VANDPS       192(AX), Y8, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	VMOVUPS      Y3, 64(BX)
+	VMOVUPS      Y4, 96(BX)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 64(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 64(R9)
+	VMOVMSKPS    Y7, R13
+	SHLQ         $0x10, R13
+	ORQ          R13, R12
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 96(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 96(R9)
+	VMOVMSKPS    Y8, R13
+	SHLQ         $0x18, R13
+	ORQ          R13, R12
+	VMOVUPS      128(DI), Y3
+	VMOVUPS      160(DI), Y4
+	VMOVUPS      128(SI), Y5
+	VMOVUPS      160(SI), Y6
+	VMOVUPS      32(AX), Y7
+	VSUBPS       Y5, Y7, Y7
+	VMOVUPS      32(AX), Y8
+	VSUBPS       Y6, Y8, Y8
+	VMULPS       256(AX), Y7, Y7
+	VMULPS       256(AX), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       128(AX), Y3, Y3
+	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 128(SI)
+	VMOVUPS      Y4, 160(SI)
+	VMOVUPS      128(R9), Y5
+	VMOVUPS      160(R9), Y6
+	VMOVUPS      128(R8), Y7
+	VMOVUPS      160(R8), Y8
+	VMOVUPS      64(AX), Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      64(AX), Y10
+	VSUBPS       Y8, Y10, Y10
+	VMULPS       288(AX), Y9, Y9
+	VMULPS       288(AX), Y10, Y10
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y10, Y8, Y8
+	VMULPS       160(AX), Y5, Y5
+	VMULPS       160(AX), Y6, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
+	VMOVUPS      Y5, 128(R8)
+	VMOVUPS      Y6, 160(R8)
+	VADDPS       Y5, Y3, Y3
+	VMOVUPS      Y3, 608(AX)
+	VADDPS       Y6, Y4, Y3
+	VMOVUPS      Y3, 640(AX)
+	VMOVUPS      128(CX), Y3
+	VMOVUPS      160(CX), Y4
+	VSUBPS       416(AX), Y3, Y3
+	VSUBPS       416(AX), Y4, Y4
+	VMULPS       (AX), Y3, Y3
+	VMULPS       (AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y8, Y10, Y8
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ   Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VCVTTPS2DQ   Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       Y3, Y2, Y3
+	VMULPS       Y4, Y2, Y4
+	VSUBPS       128(CX), Y3, Y3
+	VSUBPS       160(CX), Y4, Y4
+	VPMOVZXWD    64(DX), Y5
+	VPMOVZXWD    80(DX), Y6
+	VPCMPGTD     96(AX), Y5, Y7
+	VPCMPGTD     96(AX), Y6, Y8
+	VMOVUPS      608(AX), Y9
+	VMULPS       352(AX), Y9, Y9
+	VMOVUPS      640(AX), Y10
+	VMULPS       352(AX), Y10, Y10
+	VANDPS       Y7, Y9, Y9
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VMULPS       224(AX), Y3, Y3
+	VMULPS       224(AX), Y4, Y4
+	VADDPS       128(CX), Y3, Y3
+	VADDPS       160(CX), Y4, Y4
+	VMOVUPS      128(BX), Y9
+	VMOVUPS      160(BX), Y10
+	VCMPPS       $0x1e, Y9, Y3, Y11
+	VANDPS       Y11, Y7, Y7
+	VCMPPS       $0x1e, Y10, Y4, Y11
+	VANDPS       Y11, Y8, Y8
+	VBLENDVPS    Y7, 384(AX), Y3, Y3
+	VBLENDVPS    Y8, 384(AX), Y4, Y4
+	VMOVUPS      Y3, 128(CX)
+	VMOVUPS      Y4, 160(CX)
+	VPSUBD       Y0, Y5, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 64(DX)
+	VPSUBD       Y0, Y6, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 80(DX)
+	VMOVUPS      448(AX), Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      448(AX), Y4
+	VSUBPS       Y10, Y4, Y4
+	VMULPS       320(AX), Y3, Y3
+	VMULPS       320(AX), Y4, Y4
+	VADDPS       Y3, Y9, Y3
+	VADDPS       Y4, Y10, Y4
+	VANDPS       192(AX), Y7, Y5
+	VANDPS       192(AX), Y8, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	VMOVUPS      Y3, 128(BX)
+	VMOVUPS      Y4, 160(BX)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 128(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 128(R9)
+	VMOVMSKPS    Y7, R13
+	SHLQ         $0x20, R13
+	ORQ          R13, R12
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 160(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 160(R9)
+	VMOVMSKPS    Y8, R13
+	SHLQ         $0x28, R13
+	ORQ          R13, R12
+	VMOVUPS      192(DI), Y3
+	VMOVUPS      224(DI), Y4
+	VMOVUPS      192(SI), Y5
+	VMOVUPS      224(SI), Y6
+	VMOVUPS      32(AX), Y7
+	VSUBPS       Y5, Y7, Y7
+	VMOVUPS      32(AX), Y8
+	VSUBPS       Y6, Y8, Y8
+	VMULPS       256(AX), Y7, Y7
+	VMULPS       256(AX), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	VMULPS       128(AX), Y3, Y3
+	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 192(SI)
+	VMOVUPS      Y4, 224(SI)
+	VMOVUPS      192(R9), Y5
+	VMOVUPS      224(R9), Y6
+	VMOVUPS      192(R8), Y7
+	VMOVUPS      224(R8), Y8
+	VMOVUPS      64(AX), Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      64(AX), Y10
+	VSUBPS       Y8, Y10, Y10
+	VMULPS       288(AX), Y9, Y9
+	VMULPS       288(AX), Y10, Y10
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y10, Y8, Y8
+	VMULPS       160(AX), Y5, Y5
+	VMULPS       160(AX), Y6, Y6
+	VADDPS       Y5, Y7, Y5
+	VADDPS       Y6, Y8, Y6
+	VMOVUPS      Y5, 192(R8)
+	VMOVUPS      Y6, 224(R8)
+	VADDPS       Y5, Y3, Y3
+	VMOVUPS      Y3, 672(AX)
+	VADDPS       Y6, Y4, Y3
+	VMOVUPS      Y3, 704(AX)
+	VMOVUPS      192(CX), Y3
+	VMOVUPS      224(CX), Y4
+	VSUBPS       416(AX), Y3, Y3
+	VSUBPS       416(AX), Y4, Y4
+	VMULPS       (AX), Y3, Y3
+	VMULPS       (AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y8, Y10, Y8
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VCVTTPS2DQ   Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VCVTTPS2DQ   Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VPADDD       Y5, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       Y3, Y2, Y3
+	VMULPS       Y4, Y2, Y4
+	VSUBPS       192(CX), Y3, Y3
+	VSUBPS       224(CX), Y4, Y4
+	VPMOVZXWD    96(DX), Y5
+	VPMOVZXWD    112(DX), Y6
+	VPCMPGTD     96(AX), Y5, Y7
+	VPCMPGTD     96(AX), Y6, Y8
+	VMOVUPS      672(AX), Y9
+	VMULPS       352(AX), Y9, Y9
+	VMOVUPS      704(AX), Y10
+	VMULPS       352(AX), Y10, Y10
+	VANDPS       Y7, Y9, Y9
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y9, Y3, Y3
+	VADDPS       Y10, Y4, Y4
+	VMULPS       224(AX), Y3, Y3
+	VMULPS       224(AX), Y4, Y4
+	VADDPS       192(CX), Y3, Y3
+	VADDPS       224(CX), Y4, Y4
+	VMOVUPS      192(BX), Y9
+	VMOVUPS      224(BX), Y10
+	VCMPPS       $0x1e, Y9, Y3, Y11
+	VANDPS       Y11, Y7, Y7
+	VCMPPS       $0x1e, Y10, Y4, Y11
+	VANDPS       Y11, Y8, Y8
+	VBLENDVPS    Y7, 384(AX), Y3, Y3
+	VBLENDVPS    Y8, 384(AX), Y4, Y4
+	VMOVUPS      Y3, 192(CX)
+	VMOVUPS      Y4, 224(CX)
+	VPSUBD       Y0, Y5, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y7, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 96(DX)
+	VPSUBD       Y0, Y6, Y3
+	VPMINUD      Y1, Y3, Y3
+	VPANDN       Y3, Y8, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VMOVDQU      X3, 112(DX)
+	VMOVUPS      448(AX), Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      448(AX), Y4
+	VSUBPS       Y10, Y4, Y4
+	VMULPS       320(AX), Y3, Y3
+	VMULPS       320(AX), Y4, Y4
+	VADDPS       Y3, Y9, Y3
+	VADDPS       Y4, Y10, Y4
+	VANDPS       192(AX), Y7, Y5
+	VANDPS       192(AX), Y8, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	VMOVUPS      Y3, 192(BX)
+	VMOVUPS      Y4, 224(BX)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 192(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 192(R9)
+	VMOVMSKPS    Y7, R13
+	SHLQ         $0x30, R13
+	ORQ          R13, R12
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 224(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 224(R9)
+	VMOVMSKPS    Y8, R13
+	SHLQ         $0x38, R13
+	ORQ          R13, R12
+	MOVQ         R12, (R10)
+	ADDQ         $0x08, R10
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	ADDQ         $0x00000100, R8
+	ADDQ         $0x00000100, R9
+	DECQ         R11
+	JNZ          SimplifiedAdaptiveExponentialTraced2UniformAVX2_reciprocal_block
+
+SimplifiedAdaptiveExponentialTraced2UniformAVX2_done:
+	VZEROUPPER
+	RET
+
+// func izhikevichTraced2AVX512(v *float32, u *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, restStride int, resStride int, aStride int, bStride int, dStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512DQ, AVX512F
+TEXT ·izhikevichTraced2AVX512(SB), NOSPLIT, $320-280
+	// 0 scalars held in registers, 4 read from memory where used; vectors interleaved 4 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
+	LEAQ     (SP), AX
+	ADDQ     $0x3f, AX
+	ANDQ     $-64, AX
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     v+0(FP), CX
+	MOVQ     u+8(FP), DX
+	MOVQ     t1+16(FP), BX
+	MOVQ     x1+24(FP), SI
+	MOVQ     t2+32(FP), DI
+	MOVQ     x2+40(FP), R8
+	MOVQ     rest+48(FP), R9
+	MOVQ     res+56(FP), R10
+	MOVQ     a+64(FP), R11
+	MOVQ     b+72(FP), R12
+	MOVQ     spikes+264(FP), R13
+	MOVQ     blocks+272(FP), R14
+	TESTQ    R14, R14
+	JZ       IzhikevichTraced2AVX512_done
+
+IzhikevichTraced2AVX512_block:
+	XORQ        R15, R15
+	VMOVUPS     (SI), Z0
+	VMOVUPS     64(SI), Z2
+	VMOVUPS     128(SI), Z3
+	VMOVUPS     192(SI), Z4
+	VMOVUPS     (BX), Z5
+	VMOVUPS     64(BX), Z6
+	VMOVUPS     128(BX), Z7
+	VMOVUPS     192(BX), Z8
+	MOVQ        bT1+128(FP), BP
+	VMOVUPS     (BP), Z9
+	VSUBPS      Z5, Z9, Z9
+	MOVQ        bT1+128(FP), BP
+	VMOVUPS     64(BP), Z10
+	VSUBPS      Z6, Z10, Z10
+	MOVQ        bT1+128(FP), BP
+	VMOVUPS     128(BP), Z11
+	VSUBPS      Z7, Z11, Z11
+	MOVQ        bT1+128(FP), BP
+	VMOVUPS     192(BP), Z12
+	VSUBPS      Z8, Z12, Z12
+	MOVQ        lT1+112(FP), BP
+	VMULPS      (BP), Z9, Z9
+	MOVQ        lT1+112(FP), BP
+	VMULPS      64(BP), Z10, Z10
+	MOVQ        lT1+112(FP), BP
+	VMULPS      128(BP), Z11, Z11
+	MOVQ        lT1+112(FP), BP
+	VMULPS      192(BP), Z12, Z12
+	VADDPS      Z9, Z5, Z5
+	VADDPS      Z10, Z6, Z6
+	VADDPS      Z11, Z7, Z7
+	VADDPS      Z12, Z8, Z8
+	MOVQ        cT1+120(FP), BP
+	VMULPS      (BP), Z0, Z9
+	MOVQ        cT1+120(FP), BP
+	VMULPS      64(BP), Z2, Z10
+	MOVQ        cT1+120(FP), BP
+	VMULPS      128(BP), Z3, Z11
+	MOVQ        cT1+120(FP), BP
+	VMULPS      192(BP), Z4, Z12
+	VADDPS      Z9, Z5, Z5
+	VADDPS      Z10, Z6, Z6
+	VADDPS      Z11, Z7, Z7
+	VADDPS      Z12, Z8, Z8
+	VMOVUPS     Z5, (BX)
+	VMOVUPS     Z6, 64(BX)
+	VMOVUPS     Z7, 128(BX)
+	VMOVUPS     Z8, 192(BX)
+	VMOVUPS     (R8), Z9
+	VMOVUPS     64(R8), Z10
+	VMOVUPS     128(R8), Z11
+	VMOVUPS     192(R8), Z12
+	VMOVUPS     (DI), Z13
+	VMOVUPS     64(DI), Z14
+	VMOVUPS     128(DI), Z15
+	VMOVUPS     192(DI), Z16
+	MOVQ        bT2+152(FP), BP
+	VMOVUPS     (BP), Z17
+	VSUBPS      Z13, Z17, Z17
+	MOVQ        bT2+152(FP), BP
+	VMOVUPS     64(BP), Z18
+	VSUBPS      Z14, Z18, Z18
+	MOVQ        bT2+152(FP), BP
+	VMOVUPS     128(BP), Z19
+	VSUBPS      Z15, Z19, Z19
+	MOVQ        bT2+152(FP), BP
+	VMOVUPS     192(BP), Z20
+	VSUBPS      Z16, Z20, Z20
+	MOVQ        lT2+136(FP), BP
+	VMULPS      (BP), Z17, Z17
+	MOVQ        lT2+136(FP), BP
+	VMULPS      64(BP), Z18, Z18
+	MOVQ        lT2+136(FP), BP
+	VMULPS      128(BP), Z19, Z19
+	MOVQ        lT2+136(FP), BP
+	VMULPS      192(BP), Z20, Z20
+	VADDPS      Z17, Z13, Z13
+	VADDPS      Z18, Z14, Z14
+	VADDPS      Z19, Z15, Z15
+	VADDPS      Z20, Z16, Z16
+	MOVQ        cT2+144(FP), BP
+	VMULPS      (BP), Z9, Z17
+	MOVQ        cT2+144(FP), BP
+	VMULPS      64(BP), Z10, Z18
+	MOVQ        cT2+144(FP), BP
+	VMULPS      128(BP), Z11, Z19
+	MOVQ        cT2+144(FP), BP
+	VMULPS      192(BP), Z12, Z20
+	VADDPS      Z17, Z13, Z13
+	VADDPS      Z18, Z14, Z14
+	VADDPS      Z19, Z15, Z15
+	VADDPS      Z20, Z16, Z16
+	VMOVUPS     Z13, (DI)
+	VMOVUPS     Z14, 64(DI)
+	VMOVUPS     Z15, 128(DI)
+	VMOVUPS     Z16, 192(DI)
+	VADDPS      Z13, Z5, Z5
+	VMOVUPS     Z5, (AX)
+	VADDPS      Z14, Z6, Z5
+	VMOVUPS     Z5, 64(AX)
+	VADDPS      Z15, Z7, Z5
+	VMOVUPS     Z5, 128(AX)
+	VADDPS      Z16, Z8, Z5
+	VMOVUPS     Z5, 192(AX)
+	VMOVUPS     (CX), Z5
+	VMOVUPS     64(CX), Z6
+	VMOVUPS     128(CX), Z7
+	VMOVUPS     192(CX), Z8
+	VMOVUPS     (DX), Z13
+	VMOVUPS     64(DX), Z14
+	VMOVUPS     128(DX), Z15
+	VMOVUPS     192(DX), Z16
+	VADDPS      (R9), Z5, Z17
+	VADDPS      64(R9), Z6, Z18
+	VADDPS      128(R9), Z7, Z19
+	VADDPS      192(R9), Z8, Z20
+	VMULPS.BCST const3d23d70a<>+0(SB), Z17, Z21
+	VMULPS.BCST const3d23d70a<>+0(SB), Z18, Z22
+	VMULPS.BCST const3d23d70a<>+0(SB), Z19, Z23
+	VMULPS.BCST const3d23d70a<>+0(SB), Z20, Z24
+	VMULPS      Z17, Z21, Z21
+	VMULPS      Z18, Z22, Z22
+	VMULPS      Z19, Z23, Z23
+	VMULPS      Z20, Z24, Z24
+	VMULPS.BCST const40a00000<>+0(SB), Z17, Z17
+	VMULPS.BCST const40a00000<>+0(SB), Z18, Z18
+	VMULPS.BCST const40a00000<>+0(SB), Z19, Z19
+	VMULPS.BCST const40a00000<>+0(SB), Z20, Z20
+	VADDPS      Z17, Z21, Z17
+	VADDPS      Z18, Z22, Z18
+	VADDPS      Z19, Z23, Z19
+	VADDPS      Z20, Z24, Z20
+	VADDPS.BCST const430c0000<>+0(SB), Z17, Z17
+	VADDPS.BCST const430c0000<>+0(SB), Z18, Z18
+	VADDPS.BCST const430c0000<>+0(SB), Z19, Z19
+	VADDPS.BCST const430c0000<>+0(SB), Z20, Z20
+	VMULPS      (R10), Z13, Z21
+	VMULPS      64(R10), Z14, Z22
+	VMULPS      128(R10), Z15, Z23
+	VMULPS      192(R10), Z16, Z24
+	VSUBPS      Z21, Z17, Z17
+	VSUBPS      Z22, Z18, Z18
+	VSUBPS      Z23, Z19, Z19
+	VSUBPS      Z24, Z20, Z20
+	VMOVUPS     (R10), Z21
+	VMULPS      (AX), Z21, Z21
+	VMOVUPS     64(R10), Z22
+	VMULPS      64(AX), Z22, Z22
+	VMOVUPS     128(R10), Z23
+	VMULPS      128(AX), Z23, Z23
+	VMOVUPS     192(R10), Z24
+	VMULPS      192(AX), Z24, Z24
+	VADDPS      Z21, Z17, Z17
+	VADDPS      Z22, Z18, Z18
+	VADDPS      Z23, Z19, Z19
+	VADDPS      Z24, Z20, Z20
+	VMULPS.BCST dt+104(FP), Z17, Z17
+	VMULPS.BCST dt+104(FP), Z18, Z18
+	VMULPS.BCST dt+104(FP), Z19, Z19
+	VMULPS.BCST dt+104(FP), Z20, Z20
+	VADDPS      Z17, Z5, Z5
+	VADDPS      Z18, Z6, Z6
+	VADDPS      Z19, Z7, Z7
+	VADDPS      Z20, Z8, Z8
+	VADDPS      (R9), Z5, Z17
+	VADDPS      64(R9), Z6, Z18
+	VADDPS      128(R9), Z7, Z19
+	VADDPS      192(R9), Z8, Z20
+	VMULPS      (R12), Z17, Z17
+	VMULPS      64(R12), Z18, Z18
+	VMULPS      128(R12), Z19, Z19
+	VMULPS      192(R12), Z20, Z20
+	VSUBPS      Z13, Z17, Z17
+	VSUBPS      Z14, Z18, Z18
+	VSUBPS      Z15, Z19, Z19
+	VSUBPS      Z16, Z20, Z20
+	VMULPS      (R11), Z17, Z17
+	VMULPS      64(R11), Z18, Z18
+	VMULPS      128(R11), Z19, Z19
+	VMULPS      192(R11), Z20, Z20
+	VMULPS.BCST dt+104(FP), Z17, Z17
+	VMULPS.BCST dt+104(FP), Z18, Z18
+	VMULPS.BCST dt+104(FP), Z19, Z19
+	VMULPS.BCST dt+104(FP), Z20, Z20
+	VADDPS      Z17, Z13, Z13
+	VADDPS      Z18, Z14, Z14
+	VADDPS      Z19, Z15, Z15
+	VADDPS      Z20, Z16, Z16
+	MOVQ        thr+88(FP), BP
+	VCMPPS      $0x1e, (BP), Z5, K1
+	MOVQ        thr+88(FP), BP
+	VCMPPS      $0x1e, 64(BP), Z6, K2
+	MOVQ        thr+88(FP), BP
+	VCMPPS      $0x1e, 128(BP), Z7, K3
+	MOVQ        thr+88(FP), BP
+	VCMPPS      $0x1e, 192(BP), Z8, K4
+	VXORPS      Z17, Z17, Z17
+	MOVQ        reset+96(FP), BP
+	VBLENDMPS   (BP), Z5, K1, Z17
+	VXORPS      Z5, Z5, Z5
+	MOVQ        reset+96(FP), BP
+	VBLENDMPS   64(BP), Z6, K2, Z5
+	VXORPS      Z6, Z6, Z6
+	MOVQ        reset+96(FP), BP
+	VBLENDMPS   128(BP), Z7, K3, Z6
+	VXORPS      Z7, Z7, Z7
+	MOVQ        reset+96(FP), BP
+	VBLENDMPS   192(BP), Z8, K4, Z7
+	VMOVUPS     Z17, (CX)
+	VMOVUPS     Z5, 64(CX)
+	VMOVUPS     Z6, 128(CX)
+	VMOVUPS     Z7, 192(CX)
+	MOVQ        d+80(FP), BP
+	VADDPS      (BP), Z13, Z5
+	MOVQ        d+80(FP), BP
+	VADDPS      64(BP), Z14, Z6
+	MOVQ        d+80(FP), BP
+	VADDPS      128(BP), Z15, Z7
+	MOVQ        d+80(FP), BP
+	VADDPS      192(BP), Z16, Z8
+	VXORPS      Z17, Z17, Z17
+	VBLENDMPS   Z5, Z13, K1, Z17
+	VXORPS      Z5, Z5, Z5
+	VBLENDMPS   Z6, Z14, K2, Z5
+	VXORPS      Z6, Z6, Z6
+	VBLENDMPS   Z7, Z15, K3, Z6
+	VXORPS      Z7, Z7, Z7
+	VBLENDMPS   Z8, Z16, K4, Z7
+	VMOVUPS     Z17, (DX)
+	VMOVUPS     Z5, 64(DX)
+	VMOVUPS     Z6, 128(DX)
+	VMOVUPS     Z7, 192(DX)
+	VPTESTMD    Z0, Z0, K5
+	VMOVDQU32   Z1, K5, (SI)
+	VPTESTMD    Z9, Z9, K5
+	VMOVDQU32   Z1, K5, (R8)
+	KMOVW       K1, BP
+	ORQ         BP, R15
+	VPTESTMD    Z2, Z2, K1
+	VMOVDQU32   Z1, K1, 64(SI)
+	VPTESTMD    Z10, Z10, K1
+	VMOVDQU32   Z1, K1, 64(R8)
+	KMOVW       K2, BP
+	SHLQ        $0x10, BP
+	ORQ         BP, R15
+	VPTESTMD    Z3, Z3, K1
+	VMOVDQU32   Z1, K1, 128(SI)
+	VPTESTMD    Z11, Z11, K1
+	VMOVDQU32   Z1, K1, 128(R8)
+	KMOVW       K3, BP
+	SHLQ        $0x20, BP
+	ORQ         BP, R15
+	VPTESTMD    Z4, Z4, K1
+	VMOVDQU32   Z1, K1, 192(SI)
+	VPTESTMD    Z12, Z12, K1
+	VMOVDQU32   Z1, K1, 192(R8)
+	KMOVW       K4, BP
+	SHLQ        $0x30, BP
+	ORQ         BP, R15
+	MOVQ        R15, (R13)
+	ADDQ        $0x08, R13
+	ADDQ        $0x00000100, CX
+	ADDQ        $0x00000100, DX
+	ADDQ        $0x00000100, BX
+	ADDQ        $0x00000100, SI
+	ADDQ        $0x00000100, DI
+	ADDQ        $0x00000100, R8
+	ADDQ        restStride+160(FP), R9
+	ADDQ        resStride+168(FP), R10
+	ADDQ        aStride+176(FP), R11
+	ADDQ        bStride+184(FP), R12
+	MOVQ        dStride+192(FP), R15
+	ADDQ        R15, d+80(FP)
+	MOVQ        thrStride+200(FP), R15
+	ADDQ        R15, thr+88(FP)
+	MOVQ        resetStride+208(FP), R15
+	ADDQ        R15, reset+96(FP)
+	MOVQ        lT1Stride+216(FP), R15
+	ADDQ        R15, lT1+112(FP)
+	MOVQ        cT1Stride+224(FP), R15
+	ADDQ        R15, cT1+120(FP)
+	MOVQ        bT1Stride+232(FP), R15
+	ADDQ        R15, bT1+128(FP)
+	MOVQ        lT2Stride+240(FP), R15
+	ADDQ        R15, lT2+136(FP)
+	MOVQ        cT2Stride+248(FP), R15
+	ADDQ        R15, cT2+144(FP)
+	MOVQ        bT2Stride+256(FP), R15
+	ADDQ        R15, bT2+152(FP)
+	DECQ        R14
+	JNZ         IzhikevichTraced2AVX512_block
+
+IzhikevichTraced2AVX512_done:
+	VZEROUPPER
+	RET
+
+// func izhikevichTraced2AVX2(v *float32, u *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, restStride int, resStride int, aStride int, bStride int, dStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·izhikevichTraced2AVX2(SB), $352-280
+	// 0 scalars held in registers, 4 read from memory where used; vectors interleaved 3 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS dt+104(FP), Y0
+	VMOVUPS      Y0, (AX)
+	MOVQ         v+0(FP), CX
+	MOVQ         u+8(FP), DX
+	MOVQ         t1+16(FP), BX
+	MOVQ         x1+24(FP), SI
+	MOVQ         t2+32(FP), DI
+	MOVQ         x2+40(FP), R8
+	MOVQ         rest+48(FP), R9
+	MOVQ         res+56(FP), R10
+	MOVQ         a+64(FP), R11
+	MOVQ         b+72(FP), R12
+	MOVQ         spikes+264(FP), R13
+	MOVQ         blocks+272(FP), R14
+	TESTQ        R14, R14
+	JZ           IzhikevichTraced2AVX2_done
+
+IzhikevichTraced2AVX2_block:
+	XORQ      R15, R15
+	VMOVUPS   (SI), Y0
+	VMOVUPS   32(SI), Y1
+	VMOVUPS   64(SI), Y2
+	VMOVUPS   (BX), Y3
+	VMOVUPS   32(BX), Y4
+	VMOVUPS   64(BX), Y5
+	MOVQ      bT1+128(FP), BP
+	VMOVUPS   (BP), Y6
+	VSUBPS    Y3, Y6, Y6
+	MOVQ      bT1+128(FP), BP
+	VMOVUPS   32(BP), Y7
+	VSUBPS    Y4, Y7, Y7
+	MOVQ      bT1+128(FP), BP
+	VMOVUPS   64(BP), Y8
+	VSUBPS    Y5, Y8, Y8
+	MOVQ      lT1+112(FP), BP
+	MOVQ      lT1+112(FP), BP
+	VMULPS    (BP), Y6, Y6
+	MOVQ      lT1+112(FP), BP
+	MOVQ      lT1+112(FP), BP
+	VMULPS    32(BP), Y7, Y7
+	MOVQ      lT1+112(FP), BP
+	MOVQ      lT1+112(FP), BP
+	VMULPS    64(BP), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	MOVQ      cT1+120(FP), BP
+	MOVQ      cT1+120(FP), BP
+	VMULPS    (BP), Y0, Y0
+	MOVQ      cT1+120(FP), BP
+	MOVQ      cT1+120(FP), BP
+	VMULPS    32(BP), Y1, Y1
+	MOVQ      cT1+120(FP), BP
+	MOVQ      cT1+120(FP), BP
+	VMULPS    64(BP), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VMOVUPS   Y0, (BX)
+	VMOVUPS   Y1, 32(BX)
+	VMOVUPS   Y2, 64(BX)
+	VMOVUPS   (R8), Y3
+	VMOVUPS   32(R8), Y4
+	VMOVUPS   64(R8), Y5
+	VMOVUPS   (DI), Y6
+	VMOVUPS   32(DI), Y7
+	VMOVUPS   64(DI), Y8
+	MOVQ      bT2+152(FP), BP
+	VMOVUPS   (BP), Y9
+	VSUBPS    Y6, Y9, Y9
+	MOVQ      bT2+152(FP), BP
+	VMOVUPS   32(BP), Y10
+	VSUBPS    Y7, Y10, Y10
+	MOVQ      bT2+152(FP), BP
+	VMOVUPS   64(BP), Y11
+	VSUBPS    Y8, Y11, Y11
+	MOVQ      lT2+136(FP), BP
+	MOVQ      lT2+136(FP), BP
+	VMULPS    (BP), Y9, Y9
+	MOVQ      lT2+136(FP), BP
+	MOVQ      lT2+136(FP), BP
+	VMULPS    32(BP), Y10, Y10
+	MOVQ      lT2+136(FP), BP
+	MOVQ      lT2+136(FP), BP
+	VMULPS    64(BP), Y11, Y11
+	VADDPS    Y9, Y6, Y6
+	VADDPS    Y10, Y7, Y7
+	VADDPS    Y11, Y8, Y8
+	MOVQ      cT2+144(FP), BP
+	MOVQ      cT2+144(FP), BP
+	VMULPS    (BP), Y3, Y3
+	MOVQ      cT2+144(FP), BP
+	MOVQ      cT2+144(FP), BP
+	VMULPS    32(BP), Y4, Y4
+	MOVQ      cT2+144(FP), BP
+	MOVQ      cT2+144(FP), BP
+	VMULPS    64(BP), Y5, Y5
+	VADDPS    Y3, Y6, Y3
+	VADDPS    Y4, Y7, Y4
+	VADDPS    Y5, Y8, Y5
+	VMOVUPS   Y3, (DI)
+	VMOVUPS   Y4, 32(DI)
+	VMOVUPS   Y5, 64(DI)
+	VADDPS    Y3, Y0, Y0
+	VMOVUPS   Y0, 32(AX)
+	VADDPS    Y4, Y1, Y0
+	VMOVUPS   Y0, 64(AX)
+	VADDPS    Y5, Y2, Y0
+	VMOVUPS   Y0, 96(AX)
+	VMOVUPS   (CX), Y0
+	VMOVUPS   32(CX), Y1
+	VMOVUPS   64(CX), Y2
+	VMOVUPS   (DX), Y3
+	VMOVUPS   32(DX), Y4
+	VMOVUPS   64(DX), Y5
+	VADDPS    (R9), Y0, Y0
+	VADDPS    32(R9), Y1, Y1
+	VADDPS    64(R9), Y2, Y2
+	VMULPS    vconst3d23d70a<>+0(SB), Y0, Y6
+	VMULPS    vconst3d23d70a<>+0(SB), Y1, Y7
+	VMULPS    vconst3d23d70a<>+0(SB), Y2, Y8
+	VMULPS    Y0, Y6, Y6
+	VMULPS    Y1, Y7, Y7
+	VMULPS    Y2, Y8, Y8
+	VMULPS    vconst40a00000<>+0(SB), Y0, Y0
+	VMULPS    vconst40a00000<>+0(SB), Y1, Y1
+	VMULPS    vconst40a00000<>+0(SB), Y2, Y2
+	VADDPS    Y0, Y6, Y0
+	VADDPS    Y1, Y7, Y1
+	VADDPS    Y2, Y8, Y2
+	VADDPS    vconst430c0000<>+0(SB), Y0, Y0
+	VADDPS    vconst430c0000<>+0(SB), Y1, Y1
+	VADDPS    vconst430c0000<>+0(SB), Y2, Y2
+	VMULPS    (R10), Y3, Y6
+	VMULPS    32(R10), Y4, Y7
+	VMULPS    64(R10), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMOVUPS   32(AX), Y6
+	VMULPS    (R10), Y6, Y6
+	VMOVUPS   64(AX), Y7
+	VMULPS    32(R10), Y7, Y7
+	VMOVUPS   96(AX), Y8
+	VMULPS    64(R10), Y8, Y8
+	VADDPS    Y6, Y0, Y0
+	VADDPS    Y7, Y1, Y1
+	VADDPS    Y8, Y2, Y2
+	VMULPS    (AX), Y0, Y0
+	VMULPS    (AX), Y1, Y1
+	VMULPS    (AX), Y2, Y2
+	VADDPS    (CX), Y0, Y0
+	VADDPS    32(CX), Y1, Y1
+	VADDPS    64(CX), Y2, Y2
+	VADDPS    (R9), Y0, Y6
+	VADDPS    32(R9), Y1, Y7
+	VADDPS    64(R9), Y2, Y8
+	VMULPS    (R12), Y6, Y6
+	VMULPS    32(R12), Y7, Y7
+	VMULPS    64(R12), Y8, Y8
+	VSUBPS    Y3, Y6, Y6
+	VSUBPS    Y4, Y7, Y7
+	VSUBPS    Y5, Y8, Y8
+	VMULPS    (R11), Y6, Y6
+	VMULPS    32(R11), Y7, Y7
+	VMULPS    64(R11), Y8, Y8
+	VMULPS    (AX), Y6, Y6
+	VMULPS    (AX), Y7, Y7
+	VMULPS    (AX), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	MOVQ      thr+88(FP), BP
+	VCMPPS    $0x1e, (BP), Y0, Y6
+	MOVQ      thr+88(FP), BP
+	VCMPPS    $0x1e, 32(BP), Y1, Y7
+	MOVQ      thr+88(FP), BP
+	VCMPPS    $0x1e, 64(BP), Y2, Y8
+	MOVQ      reset+96(FP), BP
+	VBLENDVPS Y6, (BP), Y0, Y0
+	MOVQ      reset+96(FP), BP
+	VBLENDVPS Y7, 32(BP), Y1, Y1
+	MOVQ      reset+96(FP), BP
+	VBLENDVPS Y8, 64(BP), Y2, Y2
+	VMOVUPS   Y0, (CX)
+	VMOVUPS   Y1, 32(CX)
+	VMOVUPS   Y2, 64(CX)
+	MOVQ      d+80(FP), BP
+	VADDPS    (BP), Y3, Y0
+	MOVQ      d+80(FP), BP
+	VADDPS    32(BP), Y4, Y1
+	MOVQ      d+80(FP), BP
+	VADDPS    64(BP), Y5, Y2
+	VBLENDVPS Y6, Y0, Y3, Y0
+	VBLENDVPS Y7, Y1, Y4, Y1
+	VBLENDVPS Y8, Y2, Y5, Y2
+	VMOVUPS   Y0, (DX)
+	VMOVUPS   Y1, 32(DX)
+	VMOVUPS   Y2, 64(DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, (SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, (R8)
+	VMOVMSKPS Y6, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 32(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 32(R8)
+	VMOVMSKPS Y7, BP
+	SHLQ      $0x08, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 64(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 64(R8)
+	VMOVMSKPS Y8, BP
+	SHLQ      $0x10, BP
+	ORQ       BP, R15
+	VMOVUPS   96(SI), Y0
+	VMOVUPS   128(SI), Y1
+	VMOVUPS   160(SI), Y2
+	VMOVUPS   96(BX), Y3
+	VMOVUPS   128(BX), Y4
+	VMOVUPS   160(BX), Y5
+	MOVQ      bT1+128(FP), BP
+	VMOVUPS   96(BP), Y6
+	VSUBPS    Y3, Y6, Y6
+	MOVQ      bT1+128(FP), BP
+	VMOVUPS   128(BP), Y7
+	VSUBPS    Y4, Y7, Y7
+	MOVQ      bT1+128(FP), BP
+	VMOVUPS   160(BP), Y8
+	VSUBPS    Y5, Y8, Y8
+	MOVQ      lT1+112(FP), BP
+	MOVQ      lT1+112(FP), BP
+	VMULPS    96(BP), Y6, Y6
+	MOVQ      lT1+112(FP), BP
+	MOVQ      lT1+112(FP), BP
+	VMULPS    128(BP), Y7, Y7
+	MOVQ      lT1+112(FP), BP
+	MOVQ      lT1+112(FP), BP
+	VMULPS    160(BP), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	MOVQ      cT1+120(FP), BP
+	MOVQ      cT1+120(FP), BP
+	VMULPS    96(BP), Y0, Y0
+	MOVQ      cT1+120(FP), BP
+	MOVQ      cT1+120(FP), BP
+	VMULPS    128(BP), Y1, Y1
+	MOVQ      cT1+120(FP), BP
+	MOVQ      cT1+120(FP), BP
+	VMULPS    160(BP), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VMOVUPS   Y0, 96(BX)
+	VMOVUPS   Y1, 128(BX)
+	VMOVUPS   Y2, 160(BX)
+	VMOVUPS   96(R8), Y3
+	VMOVUPS   128(R8), Y4
+	VMOVUPS   160(R8), Y5
+	VMOVUPS   96(DI), Y6
+	VMOVUPS   128(DI), Y7
+	VMOVUPS   160(DI), Y8
+	MOVQ      bT2+152(FP), BP
+	VMOVUPS   96(BP), Y9
+	VSUBPS    Y6, Y9, Y9
+	MOVQ      bT2+152(FP), BP
+	VMOVUPS   128(BP), Y10
+	VSUBPS    Y7, Y10, Y10
+	MOVQ      bT2+152(FP), BP
+	VMOVUPS   160(BP), Y11
+	VSUBPS    Y8, Y11, Y11
+	MOVQ      lT2+136(FP), BP
+	MOVQ      lT2+136(FP), BP
+	VMULPS    96(BP), Y9, Y9
+	MOVQ      lT2+136(FP), BP
+	MOVQ      lT2+136(FP), BP
+	VMULPS    128(BP), Y10, Y10
+	MOVQ      lT2+136(FP), BP
+	MOVQ      lT2+136(FP), BP
+	VMULPS    160(BP), Y11, Y11
+	VADDPS    Y9, Y6, Y6
+	VADDPS    Y10, Y7, Y7
+	VADDPS    Y11, Y8, Y8
+	MOVQ      cT2+144(FP), BP
+	MOVQ      cT2+144(FP), BP
+	VMULPS    96(BP), Y3, Y3
+	MOVQ      cT2+144(FP), BP
+	MOVQ      cT2+144(FP), BP
+	VMULPS    128(BP), Y4, Y4
+	MOVQ      cT2+144(FP), BP
+	MOVQ      cT2+144(FP), BP
+	VMULPS    160(BP), Y5, Y5
+	VADDPS    Y3, Y6, Y3
+	VADDPS    Y4, Y7, Y4
+	VADDPS    Y5, Y8, Y5
+	VMOVUPS   Y3, 96(DI)
+	VMOVUPS   Y4, 128(DI)
+	VMOVUPS   Y5, 160(DI)
+	VADDPS    Y3, Y0, Y0
+	VMOVUPS   Y0, 128(AX)
+	VADDPS    Y4, Y1, Y0
+	VMOVUPS   Y0, 160(AX)
+	VADDPS    Y5, Y2, Y0
+	VMOVUPS   Y0, 192(AX)
+	VMOVUPS   96(CX), Y0
+	VMOVUPS   128(CX), Y1
+	VMOVUPS   160(CX), Y2
+	VMOVUPS   96(DX), Y3
+	VMOVUPS   128(DX), Y4
+	VMOVUPS   160(DX), Y5
+	VADDPS    96(R9), Y0, Y0
+	VADDPS    128(R9), Y1, Y1
+	VADDPS    160(R9), Y2, Y2
+	VMULPS    vconst3d23d70a<>+0(SB), Y0, Y6
+	VMULPS    vconst3d23d70a<>+0(SB), Y1, Y7
+	VMULPS    vconst3d23d70a<>+0(SB), Y2, Y8
+	VMULPS    Y0, Y6, Y6
+	VMULPS    Y1, Y7, Y7
+	VMULPS    Y2, Y8, Y8
+	VMULPS    vconst40a00000<>+0(SB), Y0, Y0
+	VMULPS    vconst40a00000<>+0(SB), Y1, Y1
+	VMULPS    vconst40a00000<>+0(SB), Y2, Y2
+	VADDPS    Y0, Y6, Y0
+	VADDPS    Y1, Y7, Y1
+	VADDPS    Y2, Y8, Y2
+	VADDPS    vconst430c0000<>+0(SB), Y0, Y0
+	VADDPS    vconst430c0000<>+0(SB), Y1, Y1
+	VADDPS    vconst430c0000<>+0(SB), Y2, Y2
+	VMULPS    96(R10), Y3, Y6
+	VMULPS    128(R10), Y4, Y7
+	VMULPS    160(R10), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMOVUPS   128(AX), Y6
+	VMULPS    96(R10), Y6, Y6
+	VMOVUPS   160(AX), Y7
+	VMULPS    128(R10), Y7, Y7
+	VMOVUPS   192(AX), Y8
+	VMULPS    160(R10), Y8, Y8
+	VADDPS    Y6, Y0, Y0
+	VADDPS    Y7, Y1, Y1
+	VADDPS    Y8, Y2, Y2
+	VMULPS    (AX), Y0, Y0
+	VMULPS    (AX), Y1, Y1
+	VMULPS    (AX), Y2, Y2
+	VADDPS    96(CX), Y0, Y0
+	VADDPS    128(CX), Y1, Y1
+	VADDPS    160(CX), Y2, Y2
+	VADDPS    96(R9), Y0, Y6
+	VADDPS    128(R9), Y1, Y7
+	VADDPS    160(R9), Y2, Y8
+	VMULPS    96(R12), Y6, Y6
+	VMULPS    128(R12), Y7, Y7
+	VMULPS    160(R12), Y8, Y8
+	VSUBPS    Y3, Y6, Y6
+	VSUBPS    Y4, Y7, Y7
+	VSUBPS    Y5, Y8, Y8
+	VMULPS    96(R11), Y6, Y6
+	VMULPS    128(R11), Y7, Y7
+	VMULPS    160(R11), Y8, Y8
+	VMULPS    (AX), Y6, Y6
+	VMULPS    (AX), Y7, Y7
+	VMULPS    (AX), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	MOVQ      thr+88(FP), BP
+	VCMPPS    $0x1e, 96(BP), Y0, Y6
+	MOVQ      thr+88(FP), BP
+	VCMPPS    $0x1e, 128(BP), Y1, Y7
+	MOVQ      thr+88(FP), BP
+	VCMPPS    $0x1e, 160(BP), Y2, Y8
+	MOVQ      reset+96(FP), BP
+	VBLENDVPS Y6, 96(BP), Y0, Y0
+	MOVQ      reset+96(FP), BP
+	VBLENDVPS Y7, 128(BP), Y1, Y1
+	MOVQ      reset+96(FP), BP
+	VBLENDVPS Y8, 160(BP), Y2, Y2
+	VMOVUPS   Y0, 96(CX)
+	VMOVUPS   Y1, 128(CX)
+	VMOVUPS   Y2, 160(CX)
+	MOVQ      d+80(FP), BP
+	VADDPS    96(BP), Y3, Y0
+	MOVQ      d+80(FP), BP
+	VADDPS    128(BP), Y4, Y1
+	MOVQ      d+80(FP), BP
+	VADDPS    160(BP), Y5, Y2
+	VBLENDVPS Y6, Y0, Y3, Y0
+	VBLENDVPS Y7, Y1, Y4, Y1
+	VBLENDVPS Y8, Y2, Y5, Y2
+	VMOVUPS   Y0, 96(DX)
+	VMOVUPS   Y1, 128(DX)
+	VMOVUPS   Y2, 160(DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 96(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 96(R8)
+	VMOVMSKPS Y6, BP
+	SHLQ      $0x18, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 128(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 128(R8)
+	VMOVMSKPS Y7, BP
+	SHLQ      $0x20, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 160(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 160(R8)
+	VMOVMSKPS Y8, BP
+	SHLQ      $0x28, BP
+	ORQ       BP, R15
+	VMOVUPS   192(SI), Y0
+	VMOVUPS   224(SI), Y1
+	VMOVUPS   192(BX), Y2
+	VMOVUPS   224(BX), Y3
+	MOVQ      bT1+128(FP), BP
+	VMOVUPS   192(BP), Y4
+	VSUBPS    Y2, Y4, Y4
+	MOVQ      bT1+128(FP), BP
+	VMOVUPS   224(BP), Y5
+	VSUBPS    Y3, Y5, Y5
+	MOVQ      lT1+112(FP), BP
+	MOVQ      lT1+112(FP), BP
+	VMULPS    192(BP), Y4, Y4
+	MOVQ      lT1+112(FP), BP
+	MOVQ      lT1+112(FP), BP
+	VMULPS    224(BP), Y5, Y5
+	VADDPS    Y4, Y2, Y2
+	VADDPS    Y5, Y3, Y3
+	MOVQ      cT1+120(FP), BP
+	MOVQ      cT1+120(FP), BP
+	VMULPS    192(BP), Y0, Y0
+	MOVQ      cT1+120(FP), BP
+	MOVQ      cT1+120(FP), BP
+	VMULPS    224(BP), Y1, Y1
+	VADDPS    Y0, Y2, Y0
+	VADDPS    Y1, Y3, Y1
+	VMOVUPS   Y0, 192(BX)
+	VMOVUPS   Y1, 224(BX)
+	VMOVUPS   192(R8), Y2
+	VMOVUPS   224(R8), Y3
+	VMOVUPS   192(DI), Y4
+	VMOVUPS   224(DI), Y5
+	MOVQ      bT2+152(FP), BP
+	VMOVUPS   192(BP), Y6
+	VSUBPS    Y4, Y6, Y6
+	MOVQ      bT2+152(FP), BP
+	VMOVUPS   224(BP), Y7
+	VSUBPS    Y5, Y7, Y7
+	MOVQ      lT2+136(FP), BP
+	MOVQ      lT2+136(FP), BP
+	VMULPS    192(BP), Y6, Y6
+	MOVQ      lT2+136(FP), BP
+	MOVQ      lT2+136(FP), BP
+	VMULPS    224(BP), Y7, Y7
+	VADDPS    Y6, Y4, Y4
+	VADDPS    Y7, Y5, Y5
+	MOVQ      cT2+144(FP), BP
+	MOVQ      cT2+144(FP), BP
+	VMULPS    192(BP), Y2, Y2
+	MOVQ      cT2+144(FP), BP
+	MOVQ      cT2+144(FP), BP
+	VMULPS    224(BP), Y3, Y3
+	VADDPS    Y2, Y4, Y2
+	VADDPS    Y3, Y5, Y3
+	VMOVUPS   Y2, 192(DI)
+	VMOVUPS   Y3, 224(DI)
+	VADDPS    Y2, Y0, Y0
+	VMOVUPS   Y0, 224(AX)
+	VADDPS    Y3, Y1, Y0
+	VMOVUPS   Y0, 256(AX)
+	VMOVUPS   192(CX), Y0
+	VMOVUPS   224(CX), Y1
+	VMOVUPS   192(DX), Y2
+	VMOVUPS   224(DX), Y3
+	VADDPS    192(R9), Y0, Y0
+	VADDPS    224(R9), Y1, Y1
+	VMULPS    vconst3d23d70a<>+0(SB), Y0, Y4
+	VMULPS    vconst3d23d70a<>+0(SB), Y1, Y5
+	VMULPS    Y0, Y4, Y4
+	VMULPS    Y1, Y5, Y5
+	VMULPS    vconst40a00000<>+0(SB), Y0, Y0
+	VMULPS    vconst40a00000<>+0(SB), Y1, Y1
+	VADDPS    Y0, Y4, Y0
+	VADDPS    Y1, Y5, Y1
+	VADDPS    vconst430c0000<>+0(SB), Y0, Y0
+	VADDPS    vconst430c0000<>+0(SB), Y1, Y1
+	VMULPS    192(R10), Y2, Y4
+	VMULPS    224(R10), Y3, Y5
+	VSUBPS    Y4, Y0, Y0
+	VSUBPS    Y5, Y1, Y1
+	VMOVUPS   224(AX), Y4
+	VMULPS    192(R10), Y4, Y4
+	VMOVUPS   256(AX), Y5
+	VMULPS    224(R10), Y5, Y5
+	VADDPS    Y4, Y0, Y0
+	VADDPS    Y5, Y1, Y1
+	VMULPS    (AX), Y0, Y0
+	VMULPS    (AX), Y1, Y1
+	VADDPS    192(CX), Y0, Y0
+	VADDPS    224(CX), Y1, Y1
+	VADDPS    192(R9), Y0, Y4
+	VADDPS    224(R9), Y1, Y5
+	VMULPS    192(R12), Y4, Y4
+	VMULPS    224(R12), Y5, Y5
+	VSUBPS    Y2, Y4, Y4
+	VSUBPS    Y3, Y5, Y5
+	VMULPS    192(R11), Y4, Y4
+	VMULPS    224(R11), Y5, Y5
+	VMULPS    (AX), Y4, Y4
+	VMULPS    (AX), Y5, Y5
+	VADDPS    Y4, Y2, Y2
+	VADDPS    Y5, Y3, Y3
+	MOVQ      thr+88(FP), BP
+	VCMPPS    $0x1e, 192(BP), Y0, Y4
+	MOVQ      thr+88(FP), BP
+	VCMPPS    $0x1e, 224(BP), Y1, Y5
+	MOVQ      reset+96(FP), BP
+	VBLENDVPS Y4, 192(BP), Y0, Y0
+	MOVQ      reset+96(FP), BP
+	VBLENDVPS Y5, 224(BP), Y1, Y1
+	VMOVUPS   Y0, 192(CX)
+	VMOVUPS   Y1, 224(CX)
+	MOVQ      d+80(FP), BP
+	VADDPS    192(BP), Y2, Y0
+	MOVQ      d+80(FP), BP
+	VADDPS    224(BP), Y3, Y1
+	VBLENDVPS Y4, Y0, Y2, Y0
+	VBLENDVPS Y5, Y1, Y3, Y1
+	VMOVUPS   Y0, 192(DX)
+	VMOVUPS   Y1, 224(DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 192(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 192(R8)
+	VMOVMSKPS Y4, BP
+	SHLQ      $0x30, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 224(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 224(R8)
+	VMOVMSKPS Y5, BP
+	SHLQ      $0x38, BP
+	ORQ       BP, R15
+	MOVQ      R15, (R13)
+	ADDQ      $0x08, R13
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	ADDQ      $0x00000100, SI
+	ADDQ      $0x00000100, DI
+	ADDQ      $0x00000100, R8
+	ADDQ      restStride+160(FP), R9
+	ADDQ      resStride+168(FP), R10
+	ADDQ      aStride+176(FP), R11
+	ADDQ      bStride+184(FP), R12
+	MOVQ      dStride+192(FP), R15
+	ADDQ      R15, d+80(FP)
+	MOVQ      thrStride+200(FP), R15
+	ADDQ      R15, thr+88(FP)
+	MOVQ      resetStride+208(FP), R15
+	ADDQ      R15, reset+96(FP)
+	MOVQ      lT1Stride+216(FP), R15
+	ADDQ      R15, lT1+112(FP)
+	MOVQ      cT1Stride+224(FP), R15
+	ADDQ      R15, cT1+120(FP)
+	MOVQ      bT1Stride+232(FP), R15
+	ADDQ      R15, bT1+128(FP)
+	MOVQ      lT2Stride+240(FP), R15
+	ADDQ      R15, lT2+136(FP)
+	MOVQ      cT2Stride+248(FP), R15
+	ADDQ      R15, cT2+144(FP)
+	MOVQ      bT2Stride+256(FP), R15
+	ADDQ      R15, bT2+152(FP)
+	DECQ      R14
+	JNZ       IzhikevichTraced2AVX2_block
+
+IzhikevichTraced2AVX2_done:
+	VZEROUPPER
+	RET
+
+DATA vconst3d23d70a<>+0(SB)/4, $0x3d23d70a
+DATA vconst3d23d70a<>+4(SB)/4, $0x3d23d70a
+DATA vconst3d23d70a<>+8(SB)/4, $0x3d23d70a
+DATA vconst3d23d70a<>+12(SB)/4, $0x3d23d70a
+DATA vconst3d23d70a<>+16(SB)/4, $0x3d23d70a
+DATA vconst3d23d70a<>+20(SB)/4, $0x3d23d70a
+DATA vconst3d23d70a<>+24(SB)/4, $0x3d23d70a
+DATA vconst3d23d70a<>+28(SB)/4, $0x3d23d70a
+GLOBL vconst3d23d70a<>(SB), RODATA|NOPTR, $32
+
+DATA vconst40a00000<>+0(SB)/4, $0x40a00000
+DATA vconst40a00000<>+4(SB)/4, $0x40a00000
+DATA vconst40a00000<>+8(SB)/4, $0x40a00000
+DATA vconst40a00000<>+12(SB)/4, $0x40a00000
+DATA vconst40a00000<>+16(SB)/4, $0x40a00000
+DATA vconst40a00000<>+20(SB)/4, $0x40a00000
+DATA vconst40a00000<>+24(SB)/4, $0x40a00000
+DATA vconst40a00000<>+28(SB)/4, $0x40a00000
+GLOBL vconst40a00000<>(SB), RODATA|NOPTR, $32
+
+DATA vconst430c0000<>+0(SB)/4, $0x430c0000
+DATA vconst430c0000<>+4(SB)/4, $0x430c0000
+DATA vconst430c0000<>+8(SB)/4, $0x430c0000
+DATA vconst430c0000<>+12(SB)/4, $0x430c0000
+DATA vconst430c0000<>+16(SB)/4, $0x430c0000
+DATA vconst430c0000<>+20(SB)/4, $0x430c0000
+DATA vconst430c0000<>+24(SB)/4, $0x430c0000
+DATA vconst430c0000<>+28(SB)/4, $0x430c0000
+GLOBL vconst430c0000<>(SB), RODATA|NOPTR, $32
+
+// func izhikevichTraced2UniformAVX512(v *float32, u *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512DQ, AVX512F
+TEXT ·izhikevichTraced2UniformAVX512(SB), NOSPLIT, $320-120
+	// 0 scalars held in registers, 17 read from memory where used; vectors interleaved 4 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
+	LEAQ     (SP), AX
+	ADDQ     $0x3f, AX
+	ANDQ     $-64, AX
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     v+0(FP), CX
+	MOVQ     u+8(FP), DX
+	MOVQ     t1+16(FP), BX
+	MOVQ     x1+24(FP), SI
+	MOVQ     t2+32(FP), DI
+	MOVQ     x2+40(FP), R8
+	MOVQ     spikes+104(FP), R9
+	MOVQ     blocks+112(FP), R10
+	TESTQ    R10, R10
+	JZ       IzhikevichTraced2UniformAVX512_done
+
+IzhikevichTraced2UniformAVX512_block:
+	XORQ         R11, R11
+	VMOVUPS      (SI), Z0
+	VMOVUPS      64(SI), Z2
+	VMOVUPS      128(SI), Z3
+	VMOVUPS      192(SI), Z4
+	VMOVUPS      (BX), Z5
+	VMOVUPS      64(BX), Z6
+	VMOVUPS      128(BX), Z7
+	VMOVUPS      192(BX), Z8
+	VBROADCASTSS bT1+88(FP), Z9
+	VSUBPS       Z5, Z9, Z9
+	VBROADCASTSS bT1+88(FP), Z10
+	VSUBPS       Z6, Z10, Z10
+	VBROADCASTSS bT1+88(FP), Z11
+	VSUBPS       Z7, Z11, Z11
+	VBROADCASTSS bT1+88(FP), Z12
+	VSUBPS       Z8, Z12, Z12
+	VMULPS.BCST  lT1+80(FP), Z9, Z9
+	VMULPS.BCST  lT1+80(FP), Z10, Z10
+	VMULPS.BCST  lT1+80(FP), Z11, Z11
+	VMULPS.BCST  lT1+80(FP), Z12, Z12
+	VADDPS       Z9, Z5, Z5
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VMULPS.BCST  cT1+84(FP), Z0, Z9
+	VMULPS.BCST  cT1+84(FP), Z2, Z10
+	VMULPS.BCST  cT1+84(FP), Z3, Z11
+	VMULPS.BCST  cT1+84(FP), Z4, Z12
+	VADDPS       Z9, Z5, Z5
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VMOVUPS      Z5, (BX)
+	VMOVUPS      Z6, 64(BX)
+	VMOVUPS      Z7, 128(BX)
+	VMOVUPS      Z8, 192(BX)
+	VMOVUPS      (R8), Z9
+	VMOVUPS      64(R8), Z10
+	VMOVUPS      128(R8), Z11
+	VMOVUPS      192(R8), Z12
+	VMOVUPS      (DI), Z13
+	VMOVUPS      64(DI), Z14
+	VMOVUPS      128(DI), Z15
+	VMOVUPS      192(DI), Z16
+	VBROADCASTSS bT2+100(FP), Z17
+	VSUBPS       Z13, Z17, Z17
+	VBROADCASTSS bT2+100(FP), Z18
+	VSUBPS       Z14, Z18, Z18
+	VBROADCASTSS bT2+100(FP), Z19
+	VSUBPS       Z15, Z19, Z19
+	VBROADCASTSS bT2+100(FP), Z20
+	VSUBPS       Z16, Z20, Z20
+	VMULPS.BCST  lT2+92(FP), Z17, Z17
+	VMULPS.BCST  lT2+92(FP), Z18, Z18
+	VMULPS.BCST  lT2+92(FP), Z19, Z19
+	VMULPS.BCST  lT2+92(FP), Z20, Z20
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VMULPS.BCST  cT2+96(FP), Z9, Z17
+	VMULPS.BCST  cT2+96(FP), Z10, Z18
+	VMULPS.BCST  cT2+96(FP), Z11, Z19
+	VMULPS.BCST  cT2+96(FP), Z12, Z20
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VMOVUPS      Z13, (DI)
+	VMOVUPS      Z14, 64(DI)
+	VMOVUPS      Z15, 128(DI)
+	VMOVUPS      Z16, 192(DI)
+	VADDPS       Z13, Z5, Z5
+	VMOVUPS      Z5, (AX)
+	VADDPS       Z14, Z6, Z5
+	VMOVUPS      Z5, 64(AX)
+	VADDPS       Z15, Z7, Z5
+	VMOVUPS      Z5, 128(AX)
+	VADDPS       Z16, Z8, Z5
+	VMOVUPS      Z5, 192(AX)
+	VMOVUPS      (CX), Z5
+	VMOVUPS      64(CX), Z6
+	VMOVUPS      128(CX), Z7
+	VMOVUPS      192(CX), Z8
+	VMOVUPS      (DX), Z13
+	VMOVUPS      64(DX), Z14
+	VMOVUPS      128(DX), Z15
+	VMOVUPS      192(DX), Z16
+	VADDPS.BCST  rest+48(FP), Z5, Z17
+	VADDPS.BCST  rest+48(FP), Z6, Z18
+	VADDPS.BCST  rest+48(FP), Z7, Z19
+	VADDPS.BCST  rest+48(FP), Z8, Z20
+	VMULPS.BCST  const3d23d70a<>+0(SB), Z17, Z21
+	VMULPS.BCST  const3d23d70a<>+0(SB), Z18, Z22
+	VMULPS.BCST  const3d23d70a<>+0(SB), Z19, Z23
+	VMULPS.BCST  const3d23d70a<>+0(SB), Z20, Z24
+	VMULPS       Z17, Z21, Z21
+	VMULPS       Z18, Z22, Z22
+	VMULPS       Z19, Z23, Z23
+	VMULPS       Z20, Z24, Z24
+	VMULPS.BCST  const40a00000<>+0(SB), Z17, Z17
+	VMULPS.BCST  const40a00000<>+0(SB), Z18, Z18
+	VMULPS.BCST  const40a00000<>+0(SB), Z19, Z19
+	VMULPS.BCST  const40a00000<>+0(SB), Z20, Z20
+	VADDPS       Z17, Z21, Z17
+	VADDPS       Z18, Z22, Z18
+	VADDPS       Z19, Z23, Z19
+	VADDPS       Z20, Z24, Z20
+	VADDPS.BCST  const430c0000<>+0(SB), Z17, Z17
+	VADDPS.BCST  const430c0000<>+0(SB), Z18, Z18
+	VADDPS.BCST  const430c0000<>+0(SB), Z19, Z19
+	VADDPS.BCST  const430c0000<>+0(SB), Z20, Z20
+	VMULPS.BCST  res+52(FP), Z13, Z21
+	VMULPS.BCST  res+52(FP), Z14, Z22
+	VMULPS.BCST  res+52(FP), Z15, Z23
+	VMULPS.BCST  res+52(FP), Z16, Z24
+	VSUBPS       Z21, Z17, Z17
+	VSUBPS       Z22, Z18, Z18
+	VSUBPS       Z23, Z19, Z19
+	VSUBPS       Z24, Z20, Z20
+	VBROADCASTSS res+52(FP), Z21
+	VMULPS       (AX), Z21, Z21
+	VBROADCASTSS res+52(FP), Z22
+	VMULPS       64(AX), Z22, Z22
+	VBROADCASTSS res+52(FP), Z23
+	VMULPS       128(AX), Z23, Z23
+	VBROADCASTSS res+52(FP), Z24
+	VMULPS       192(AX), Z24, Z24
+	VADDPS       Z21, Z17, Z17
+	VADDPS       Z22, Z18, Z18
+	VADDPS       Z23, Z19, Z19
+	VADDPS       Z24, Z20, Z20
+	VMULPS.BCST  dt+76(FP), Z17, Z17
+	VMULPS.BCST  dt+76(FP), Z18, Z18
+	VMULPS.BCST  dt+76(FP), Z19, Z19
+	VMULPS.BCST  dt+76(FP), Z20, Z20
+	VADDPS       Z17, Z5, Z5
+	VADDPS       Z18, Z6, Z6
+	VADDPS       Z19, Z7, Z7
+	VADDPS       Z20, Z8, Z8
+	VADDPS.BCST  rest+48(FP), Z5, Z17
+	VADDPS.BCST  rest+48(FP), Z6, Z18
+	VADDPS.BCST  rest+48(FP), Z7, Z19
+	VADDPS.BCST  rest+48(FP), Z8, Z20
+	VMULPS.BCST  b+60(FP), Z17, Z17
+	VMULPS.BCST  b+60(FP), Z18, Z18
+	VMULPS.BCST  b+60(FP), Z19, Z19
+	VMULPS.BCST  b+60(FP), Z20, Z20
+	VSUBPS       Z13, Z17, Z17
+	VSUBPS       Z14, Z18, Z18
+	VSUBPS       Z15, Z19, Z19
+	VSUBPS       Z16, Z20, Z20
+	VMULPS.BCST  a+56(FP), Z17, Z17
+	VMULPS.BCST  a+56(FP), Z18, Z18
+	VMULPS.BCST  a+56(FP), Z19, Z19
+	VMULPS.BCST  a+56(FP), Z20, Z20
+	VMULPS.BCST  dt+76(FP), Z17, Z17
+	VMULPS.BCST  dt+76(FP), Z18, Z18
+	VMULPS.BCST  dt+76(FP), Z19, Z19
+	VMULPS.BCST  dt+76(FP), Z20, Z20
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VBROADCASTSS thr+68(FP), Z17
+	VCMPPS       $0x1e, Z17, Z5, K1
+	VBROADCASTSS thr+68(FP), Z17
+	VCMPPS       $0x1e, Z17, Z6, K2
+	VBROADCASTSS thr+68(FP), Z17
+	VCMPPS       $0x1e, Z17, Z7, K3
+	VBROADCASTSS thr+68(FP), Z17
+	VCMPPS       $0x1e, Z17, Z8, K4
+	VXORPS       Z17, Z17, Z17
+	VBROADCASTSS reset+72(FP), Z18
+	VBLENDMPS    Z18, Z5, K1, Z17
+	VXORPS       Z5, Z5, Z5
+	VBROADCASTSS reset+72(FP), Z18
+	VBLENDMPS    Z18, Z6, K2, Z5
+	VXORPS       Z6, Z6, Z6
+	VBROADCASTSS reset+72(FP), Z18
+	VBLENDMPS    Z18, Z7, K3, Z6
+	VXORPS       Z7, Z7, Z7
+	VBROADCASTSS reset+72(FP), Z18
+	VBLENDMPS    Z18, Z8, K4, Z7
+	VMOVUPS      Z17, (CX)
+	VMOVUPS      Z5, 64(CX)
+	VMOVUPS      Z6, 128(CX)
+	VMOVUPS      Z7, 192(CX)
+	VADDPS.BCST  d+64(FP), Z13, Z5
+	VADDPS.BCST  d+64(FP), Z14, Z6
+	VADDPS.BCST  d+64(FP), Z15, Z7
+	VADDPS.BCST  d+64(FP), Z16, Z8
+	VXORPS       Z17, Z17, Z17
+	VBLENDMPS    Z5, Z13, K1, Z17
+	VXORPS       Z5, Z5, Z5
+	VBLENDMPS    Z6, Z14, K2, Z5
+	VXORPS       Z6, Z6, Z6
+	VBLENDMPS    Z7, Z15, K3, Z6
+	VXORPS       Z7, Z7, Z7
+	VBLENDMPS    Z8, Z16, K4, Z7
+	VMOVUPS      Z17, (DX)
+	VMOVUPS      Z5, 64(DX)
+	VMOVUPS      Z6, 128(DX)
+	VMOVUPS      Z7, 192(DX)
+	VPTESTMD     Z0, Z0, K5
+	VMOVDQU32    Z1, K5, (SI)
+	VPTESTMD     Z9, Z9, K5
+	VMOVDQU32    Z1, K5, (R8)
+	KMOVW        K1, R12
+	ORQ          R12, R11
+	VPTESTMD     Z2, Z2, K1
+	VMOVDQU32    Z1, K1, 64(SI)
+	VPTESTMD     Z10, Z10, K1
+	VMOVDQU32    Z1, K1, 64(R8)
+	KMOVW        K2, R12
+	SHLQ         $0x10, R12
+	ORQ          R12, R11
+	VPTESTMD     Z3, Z3, K1
+	VMOVDQU32    Z1, K1, 128(SI)
+	VPTESTMD     Z11, Z11, K1
+	VMOVDQU32    Z1, K1, 128(R8)
+	KMOVW        K3, R12
+	SHLQ         $0x20, R12
+	ORQ          R12, R11
+	VPTESTMD     Z4, Z4, K1
+	VMOVDQU32    Z1, K1, 192(SI)
+	VPTESTMD     Z12, Z12, K1
+	VMOVDQU32    Z1, K1, 192(R8)
+	KMOVW        K4, R12
+	SHLQ         $0x30, R12
+	ORQ          R12, R11
+	MOVQ         R11, (R9)
+	ADDQ         $0x08, R9
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	ADDQ         $0x00000100, R8
+	DECQ         R10
+	JNZ          IzhikevichTraced2UniformAVX512_block
+
+IzhikevichTraced2UniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func izhikevichTraced2UniformAVX2(v *float32, u *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·izhikevichTraced2UniformAVX2(SB), $768-120
+	// 0 scalars held in registers, 17 read from memory where used; vectors interleaved 3 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS a+56(FP), Y0
+	VMOVUPS      Y0, (AX)
+	VBROADCASTSS b+60(FP), Y0
+	VMOVUPS      Y0, 32(AX)
+	VBROADCASTSS bT1+88(FP), Y0
+	VMOVUPS      Y0, 64(AX)
+	VBROADCASTSS bT2+100(FP), Y0
+	VMOVUPS      Y0, 96(AX)
+	VBROADCASTSS cT1+84(FP), Y0
+	VMOVUPS      Y0, 128(AX)
+	VBROADCASTSS cT2+96(FP), Y0
+	VMOVUPS      Y0, 160(AX)
+	VBROADCASTSS d+64(FP), Y0
+	VMOVUPS      Y0, 192(AX)
+	VBROADCASTSS dt+76(FP), Y0
+	VMOVUPS      Y0, 224(AX)
+	VBROADCASTSS lT1+80(FP), Y0
+	VMOVUPS      Y0, 256(AX)
+	VBROADCASTSS lT2+92(FP), Y0
+	VMOVUPS      Y0, 288(AX)
+	VBROADCASTSS res+52(FP), Y0
+	VMOVUPS      Y0, 320(AX)
+	VBROADCASTSS reset+72(FP), Y0
+	VMOVUPS      Y0, 352(AX)
+	VBROADCASTSS rest+48(FP), Y0
+	VMOVUPS      Y0, 384(AX)
+	VBROADCASTSS thr+68(FP), Y0
+	VMOVUPS      Y0, 416(AX)
+	MOVQ         v+0(FP), CX
+	MOVQ         u+8(FP), DX
+	MOVQ         t1+16(FP), BX
+	MOVQ         x1+24(FP), SI
+	MOVQ         t2+32(FP), DI
+	MOVQ         x2+40(FP), R8
+	MOVQ         spikes+104(FP), R9
+	MOVQ         blocks+112(FP), R10
+	TESTQ        R10, R10
+	JZ           IzhikevichTraced2UniformAVX2_done
+
+IzhikevichTraced2UniformAVX2_block:
+	XORQ      R11, R11
+	VMOVUPS   (SI), Y0
+	VMOVUPS   32(SI), Y1
+	VMOVUPS   64(SI), Y2
+	VMOVUPS   (BX), Y3
+	VMOVUPS   32(BX), Y4
+	VMOVUPS   64(BX), Y5
+	VMOVUPS   64(AX), Y6
+	VSUBPS    Y3, Y6, Y6
+	VMOVUPS   64(AX), Y7
+	VSUBPS    Y4, Y7, Y7
+	VMOVUPS   64(AX), Y8
+	VSUBPS    Y5, Y8, Y8
+	VMULPS    256(AX), Y6, Y6
+	VMULPS    256(AX), Y7, Y7
+	VMULPS    256(AX), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	VMULPS    128(AX), Y0, Y0
+	VMULPS    128(AX), Y1, Y1
+	VMULPS    128(AX), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VMOVUPS   Y0, (BX)
+	VMOVUPS   Y1, 32(BX)
+	VMOVUPS   Y2, 64(BX)
+	VMOVUPS   (R8), Y3
+	VMOVUPS   32(R8), Y4
+	VMOVUPS   64(R8), Y5
+	VMOVUPS   (DI), Y6
+	VMOVUPS   32(DI), Y7
+	VMOVUPS   64(DI), Y8
+	VMOVUPS   96(AX), Y9
+	VSUBPS    Y6, Y9, Y9
+	VMOVUPS   96(AX), Y10
+	VSUBPS    Y7, Y10, Y10
+	VMOVUPS   96(AX), Y11
+	VSUBPS    Y8, Y11, Y11
+	VMULPS    288(AX), Y9, Y9
+	VMULPS    288(AX), Y10, Y10
+	VMULPS    288(AX), Y11, Y11
+	VADDPS    Y9, Y6, Y6
+	VADDPS    Y10, Y7, Y7
+	VADDPS    Y11, Y8, Y8
+	VMULPS    160(AX), Y3, Y3
+	VMULPS    160(AX), Y4, Y4
+	VMULPS    160(AX), Y5, Y5
+	VADDPS    Y3, Y6, Y3
+	VADDPS    Y4, Y7, Y4
+	VADDPS    Y5, Y8, Y5
+	VMOVUPS   Y3, (DI)
+	VMOVUPS   Y4, 32(DI)
+	VMOVUPS   Y5, 64(DI)
+	VADDPS    Y3, Y0, Y0
+	VMOVUPS   Y0, 448(AX)
+	VADDPS    Y4, Y1, Y0
+	VMOVUPS   Y0, 480(AX)
+	VADDPS    Y5, Y2, Y0
+	VMOVUPS   Y0, 512(AX)
+	VMOVUPS   (CX), Y0
+	VMOVUPS   32(CX), Y1
+	VMOVUPS   64(CX), Y2
+	VMOVUPS   (DX), Y3
+	VMOVUPS   32(DX), Y4
+	VMOVUPS   64(DX), Y5
+	VADDPS    384(AX), Y0, Y0
+	VADDPS    384(AX), Y1, Y1
+	VADDPS    384(AX), Y2, Y2
+	VMULPS    vconst3d23d70a<>+0(SB), Y0, Y6
+	VMULPS    vconst3d23d70a<>+0(SB), Y1, Y7
+	VMULPS    vconst3d23d70a<>+0(SB), Y2, Y8
+	VMULPS    Y0, Y6, Y6
+	VMULPS    Y1, Y7, Y7
+	VMULPS    Y2, Y8, Y8
+	VMULPS    vconst40a00000<>+0(SB), Y0, Y0
+	VMULPS    vconst40a00000<>+0(SB), Y1, Y1
+	VMULPS    vconst40a00000<>+0(SB), Y2, Y2
+	VADDPS    Y0, Y6, Y0
+	VADDPS    Y1, Y7, Y1
+	VADDPS    Y2, Y8, Y2
+	VADDPS    vconst430c0000<>+0(SB), Y0, Y0
+	VADDPS    vconst430c0000<>+0(SB), Y1, Y1
+	VADDPS    vconst430c0000<>+0(SB), Y2, Y2
+	VMULPS    320(AX), Y3, Y6
+	VMULPS    320(AX), Y4, Y7
+	VMULPS    320(AX), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMOVUPS   448(AX), Y6
+	VMULPS    320(AX), Y6, Y6
+	VMOVUPS   480(AX), Y7
+	VMULPS    320(AX), Y7, Y7
+	VMOVUPS   512(AX), Y8
+	VMULPS    320(AX), Y8, Y8
+	VADDPS    Y6, Y0, Y0
+	VADDPS    Y7, Y1, Y1
+	VADDPS    Y8, Y2, Y2
+	VMULPS    224(AX), Y0, Y0
+	VMULPS    224(AX), Y1, Y1
+	VMULPS    224(AX), Y2, Y2
+	VADDPS    (CX), Y0, Y0
+	VADDPS    32(CX), Y1, Y1
+	VADDPS    64(CX), Y2, Y2
+	VADDPS    384(AX), Y0, Y6
+	VADDPS    384(AX), Y1, Y7
+	VADDPS    384(AX), Y2, Y8
+	VMULPS    32(AX), Y6, Y6
+	VMULPS    32(AX), Y7, Y7
+	VMULPS    32(AX), Y8, Y8
+	VSUBPS    Y3, Y6, Y6
+	VSUBPS    Y4, Y7, Y7
+	VSUBPS    Y5, Y8, Y8
+	VMULPS    (AX), Y6, Y6
+	VMULPS    (AX), Y7, Y7
+	VMULPS    (AX), Y8, Y8
+	VMULPS    224(AX), Y6, Y6
+	VMULPS    224(AX), Y7, Y7
+	VMULPS    224(AX), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	VCMPPS    $0x1e, 416(AX), Y0, Y6
+	VCMPPS    $0x1e, 416(AX), Y1, Y7
+	VCMPPS    $0x1e, 416(AX), Y2, Y8
+	VBLENDVPS Y6, 352(AX), Y0, Y0
+	VBLENDVPS Y7, 352(AX), Y1, Y1
+	VBLENDVPS Y8, 352(AX), Y2, Y2
+	VMOVUPS   Y0, (CX)
+	VMOVUPS   Y1, 32(CX)
+	VMOVUPS   Y2, 64(CX)
+	VADDPS    192(AX), Y3, Y0
+	VADDPS    192(AX), Y4, Y1
+	VADDPS    192(AX), Y5, Y2
+	VBLENDVPS Y6, Y0, Y3, Y0
+	VBLENDVPS Y7, Y1, Y4, Y1
+	VBLENDVPS Y8, Y2, Y5, Y2
+	VMOVUPS   Y0, (DX)
+	VMOVUPS   Y1, 32(DX)
+	VMOVUPS   Y2, 64(DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, (SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, (R8)
+	VMOVMSKPS Y6, R12
+	ORQ       R12, R11
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 32(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 32(R8)
+	VMOVMSKPS Y7, R12
+	SHLQ      $0x08, R12
+	ORQ       R12, R11
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 64(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 64(R8)
+	VMOVMSKPS Y8, R12
+	SHLQ      $0x10, R12
+	ORQ       R12, R11
+	VMOVUPS   96(SI), Y0
+	VMOVUPS   128(SI), Y1
+	VMOVUPS   160(SI), Y2
+	VMOVUPS   96(BX), Y3
+	VMOVUPS   128(BX), Y4
+	VMOVUPS   160(BX), Y5
+	VMOVUPS   64(AX), Y6
+	VSUBPS    Y3, Y6, Y6
+	VMOVUPS   64(AX), Y7
+	VSUBPS    Y4, Y7, Y7
+	VMOVUPS   64(AX), Y8
+	VSUBPS    Y5, Y8, Y8
+	VMULPS    256(AX), Y6, Y6
+	VMULPS    256(AX), Y7, Y7
+	VMULPS    256(AX), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	VMULPS    128(AX), Y0, Y0
+	VMULPS    128(AX), Y1, Y1
+	VMULPS    128(AX), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VMOVUPS   Y0, 96(BX)
+	VMOVUPS   Y1, 128(BX)
+	VMOVUPS   Y2, 160(BX)
+	VMOVUPS   96(R8), Y3
+	VMOVUPS   128(R8), Y4
+	VMOVUPS   160(R8), Y5
+	VMOVUPS   96(DI), Y6
+	VMOVUPS   128(DI), Y7
+	VMOVUPS   160(DI), Y8
+	VMOVUPS   96(AX), Y9
+	VSUBPS    Y6, Y9, Y9
+	VMOVUPS   96(AX), Y10
+	VSUBPS    Y7, Y10, Y10
+	VMOVUPS   96(AX), Y11
+	VSUBPS    Y8, Y11, Y11
+	VMULPS    288(AX), Y9, Y9
+	VMULPS    288(AX), Y10, Y10
+	VMULPS    288(AX), Y11, Y11
+	VADDPS    Y9, Y6, Y6
+	VADDPS    Y10, Y7, Y7
+	VADDPS    Y11, Y8, Y8
+	VMULPS    160(AX), Y3, Y3
+	VMULPS    160(AX), Y4, Y4
+	VMULPS    160(AX), Y5, Y5
+	VADDPS    Y3, Y6, Y3
+	VADDPS    Y4, Y7, Y4
+	VADDPS    Y5, Y8, Y5
+	VMOVUPS   Y3, 96(DI)
+	VMOVUPS   Y4, 128(DI)
+	VMOVUPS   Y5, 160(DI)
+	VADDPS    Y3, Y0, Y0
+	VMOVUPS   Y0, 544(AX)
+	VADDPS    Y4, Y1, Y0
+	VMOVUPS   Y0, 576(AX)
+	VADDPS    Y5, Y2, Y0
+	VMOVUPS   Y0, 608(AX)
+	VMOVUPS   96(CX), Y0
+	VMOVUPS   128(CX), Y1
+	VMOVUPS   160(CX), Y2
+	VMOVUPS   96(DX), Y3
+	VMOVUPS   128(DX), Y4
+	VMOVUPS   160(DX), Y5
+	VADDPS    384(AX), Y0, Y0
+	VADDPS    384(AX), Y1, Y1
+	VADDPS    384(AX), Y2, Y2
+	VMULPS    vconst3d23d70a<>+0(SB), Y0, Y6
+	VMULPS    vconst3d23d70a<>+0(SB), Y1, Y7
+	VMULPS    vconst3d23d70a<>+0(SB), Y2, Y8
+	VMULPS    Y0, Y6, Y6
+	VMULPS    Y1, Y7, Y7
+	VMULPS    Y2, Y8, Y8
+	VMULPS    vconst40a00000<>+0(SB), Y0, Y0
+	VMULPS    vconst40a00000<>+0(SB), Y1, Y1
+	VMULPS    vconst40a00000<>+0(SB), Y2, Y2
+	VADDPS    Y0, Y6, Y0
+	VADDPS    Y1, Y7, Y1
+	VADDPS    Y2, Y8, Y2
+	VADDPS    vconst430c0000<>+0(SB), Y0, Y0
+	VADDPS    vconst430c0000<>+0(SB), Y1, Y1
+	VADDPS    vconst430c0000<>+0(SB), Y2, Y2
+	VMULPS    320(AX), Y3, Y6
+	VMULPS    320(AX), Y4, Y7
+	VMULPS    320(AX), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMOVUPS   544(AX), Y6
+	VMULPS    320(AX), Y6, Y6
+	VMOVUPS   576(AX), Y7
+	VMULPS    320(AX), Y7, Y7
+	VMOVUPS   608(AX), Y8
+	VMULPS    320(AX), Y8, Y8
+	VADDPS    Y6, Y0, Y0
+	VADDPS    Y7, Y1, Y1
+	VADDPS    Y8, Y2, Y2
+	VMULPS    224(AX), Y0, Y0
+	VMULPS    224(AX), Y1, Y1
+	VMULPS    224(AX), Y2, Y2
+	VADDPS    96(CX), Y0, Y0
+	VADDPS    128(CX), Y1, Y1
+	VADDPS    160(CX), Y2, Y2
+	VADDPS    384(AX), Y0, Y6
+	VADDPS    384(AX), Y1, Y7
+	VADDPS    384(AX), Y2, Y8
+	VMULPS    32(AX), Y6, Y6
+	VMULPS    32(AX), Y7, Y7
+	VMULPS    32(AX), Y8, Y8
+	VSUBPS    Y3, Y6, Y6
+	VSUBPS    Y4, Y7, Y7
+	VSUBPS    Y5, Y8, Y8
+	VMULPS    (AX), Y6, Y6
+	VMULPS    (AX), Y7, Y7
+	VMULPS    (AX), Y8, Y8
+	VMULPS    224(AX), Y6, Y6
+	VMULPS    224(AX), Y7, Y7
+	VMULPS    224(AX), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	VCMPPS    $0x1e, 416(AX), Y0, Y6
+	VCMPPS    $0x1e, 416(AX), Y1, Y7
+	VCMPPS    $0x1e, 416(AX), Y2, Y8
+	VBLENDVPS Y6, 352(AX), Y0, Y0
+	VBLENDVPS Y7, 352(AX), Y1, Y1
+	VBLENDVPS Y8, 352(AX), Y2, Y2
+	VMOVUPS   Y0, 96(CX)
+	VMOVUPS   Y1, 128(CX)
+	VMOVUPS   Y2, 160(CX)
+	VADDPS    192(AX), Y3, Y0
+	VADDPS    192(AX), Y4, Y1
+	VADDPS    192(AX), Y5, Y2
+	VBLENDVPS Y6, Y0, Y3, Y0
+	VBLENDVPS Y7, Y1, Y4, Y1
+	VBLENDVPS Y8, Y2, Y5, Y2
+	VMOVUPS   Y0, 96(DX)
+	VMOVUPS   Y1, 128(DX)
+	VMOVUPS   Y2, 160(DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 96(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 96(R8)
+	VMOVMSKPS Y6, R12
+	SHLQ      $0x18, R12
+	ORQ       R12, R11
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 128(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 128(R8)
+	VMOVMSKPS Y7, R12
+	SHLQ      $0x20, R12
+	ORQ       R12, R11
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 160(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 160(R8)
+	VMOVMSKPS Y8, R12
+	SHLQ      $0x28, R12
+	ORQ       R12, R11
+	VMOVUPS   192(SI), Y0
+	VMOVUPS   224(SI), Y1
+	VMOVUPS   192(BX), Y2
+	VMOVUPS   224(BX), Y3
+	VMOVUPS   64(AX), Y4
+	VSUBPS    Y2, Y4, Y4
+	VMOVUPS   64(AX), Y5
+	VSUBPS    Y3, Y5, Y5
+	VMULPS    256(AX), Y4, Y4
+	VMULPS    256(AX), Y5, Y5
+	VADDPS    Y4, Y2, Y2
+	VADDPS    Y5, Y3, Y3
+	VMULPS    128(AX), Y0, Y0
+	VMULPS    128(AX), Y1, Y1
+	VADDPS    Y0, Y2, Y0
+	VADDPS    Y1, Y3, Y1
+	VMOVUPS   Y0, 192(BX)
+	VMOVUPS   Y1, 224(BX)
+	VMOVUPS   192(R8), Y2
+	VMOVUPS   224(R8), Y3
+	VMOVUPS   192(DI), Y4
+	VMOVUPS   224(DI), Y5
+	VMOVUPS   96(AX), Y6
+	VSUBPS    Y4, Y6, Y6
+	VMOVUPS   96(AX), Y7
+	VSUBPS    Y5, Y7, Y7
+	VMULPS    288(AX), Y6, Y6
+	VMULPS    288(AX), Y7, Y7
+	VADDPS    Y6, Y4, Y4
+	VADDPS    Y7, Y5, Y5
+	VMULPS    160(AX), Y2, Y2
+	VMULPS    160(AX), Y3, Y3
+	VADDPS    Y2, Y4, Y2
+	VADDPS    Y3, Y5, Y3
+	VMOVUPS   Y2, 192(DI)
+	VMOVUPS   Y3, 224(DI)
+	VADDPS    Y2, Y0, Y0
+	VMOVUPS   Y0, 640(AX)
+	VADDPS    Y3, Y1, Y0
+	VMOVUPS   Y0, 672(AX)
+	VMOVUPS   192(CX), Y0
+	VMOVUPS   224(CX), Y1
+	VMOVUPS   192(DX), Y2
+	VMOVUPS   224(DX), Y3
+	VADDPS    384(AX), Y0, Y0
+	VADDPS    384(AX), Y1, Y1
+	VMULPS    vconst3d23d70a<>+0(SB), Y0, Y4
+	VMULPS    vconst3d23d70a<>+0(SB), Y1, Y5
+	VMULPS    Y0, Y4, Y4
+	VMULPS    Y1, Y5, Y5
+	VMULPS    vconst40a00000<>+0(SB), Y0, Y0
+	VMULPS    vconst40a00000<>+0(SB), Y1, Y1
+	VADDPS    Y0, Y4, Y0
+	VADDPS    Y1, Y5, Y1
+	VADDPS    vconst430c0000<>+0(SB), Y0, Y0
+	VADDPS    vconst430c0000<>+0(SB), Y1, Y1
+	VMULPS    320(AX), Y2, Y4
+	VMULPS    320(AX), Y3, Y5
+	VSUBPS    Y4, Y0, Y0
+	VSUBPS    Y5, Y1, Y1
+	VMOVUPS   640(AX), Y4
+	VMULPS    320(AX), Y4, Y4
+	VMOVUPS   672(AX), Y5
+	VMULPS    320(AX), Y5, Y5
+	VADDPS    Y4, Y0, Y0
+	VADDPS    Y5, Y1, Y1
+	VMULPS    224(AX), Y0, Y0
+	VMULPS    224(AX), Y1, Y1
+	VADDPS    192(CX), Y0, Y0
+	VADDPS    224(CX), Y1, Y1
+	VADDPS    384(AX), Y0, Y4
+	VADDPS    384(AX), Y1, Y5
+	VMULPS    32(AX), Y4, Y4
+	VMULPS    32(AX), Y5, Y5
+	VSUBPS    Y2, Y4, Y4
+	VSUBPS    Y3, Y5, Y5
+	VMULPS    (AX), Y4, Y4
+	VMULPS    (AX), Y5, Y5
+	VMULPS    224(AX), Y4, Y4
+	VMULPS    224(AX), Y5, Y5
+	VADDPS    Y4, Y2, Y2
+	VADDPS    Y5, Y3, Y3
+	VCMPPS    $0x1e, 416(AX), Y0, Y4
+	VCMPPS    $0x1e, 416(AX), Y1, Y5
+	VBLENDVPS Y4, 352(AX), Y0, Y0
+	VBLENDVPS Y5, 352(AX), Y1, Y1
+	VMOVUPS   Y0, 192(CX)
+	VMOVUPS   Y1, 224(CX)
+	VADDPS    192(AX), Y2, Y0
+	VADDPS    192(AX), Y3, Y1
+	VBLENDVPS Y4, Y0, Y2, Y0
+	VBLENDVPS Y5, Y1, Y3, Y1
+	VMOVUPS   Y0, 192(DX)
+	VMOVUPS   Y1, 224(DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 192(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 192(R8)
+	VMOVMSKPS Y4, R12
+	SHLQ      $0x30, R12
+	ORQ       R12, R11
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 224(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 224(R8)
+	VMOVMSKPS Y5, R12
+	SHLQ      $0x38, R12
+	ORQ       R12, R11
+	MOVQ      R11, (R9)
+	ADDQ      $0x08, R9
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	ADDQ      $0x00000100, SI
+	ADDQ      $0x00000100, DI
+	ADDQ      $0x00000100, R8
+	DECQ      R10
+	JNZ       IzhikevichTraced2UniformAVX2_block
+
+IzhikevichTraced2UniformAVX2_done:
+	VZEROUPPER
+	RET
+
 // func tracerAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
 // Requires: AVX, AVX2, AVX512F
 TEXT ·tracerAVX512(SB), NOSPLIT, $0-80

@@ -186,6 +186,48 @@ func adaptiveLeakyTraced2NEON(v *float32, r *uint16, theta *float32, t1 *float32
 //go:noescape
 func adaptiveLeakyTraced2UniformNEON(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
 
+// exponentialTraced2NEON is the kernel of ExponentialTraced2NEON on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that ExponentialTraced2NEON checks its slices hold.
+//
+//go:noescape
+func exponentialTraced2NEON(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int)
+
+// exponentialTraced2UniformNEON is the kernel of ExponentialTraced2UniformNEON on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that ExponentialTraced2UniformNEON checks its slices hold.
+//
+//go:noescape
+func exponentialTraced2UniformNEON(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+
+// refractoryExponentialTraced2NEON is the kernel of RefractoryExponentialTraced2NEON on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RefractoryExponentialTraced2NEON checks its slices hold.
+//
+//go:noescape
+func refractoryExponentialTraced2NEON(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int)
+
+// refractoryExponentialTraced2UniformNEON is the kernel of RefractoryExponentialTraced2UniformNEON on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RefractoryExponentialTraced2UniformNEON checks its slices hold.
+//
+//go:noescape
+func refractoryExponentialTraced2UniformNEON(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+
+// izhikevichTraced2NEON is the kernel of IzhikevichTraced2NEON on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that IzhikevichTraced2NEON checks its slices hold.
+//
+//go:noescape
+func izhikevichTraced2NEON(v *float32, u *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, restStride, resStride, aStride, bStride, dStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int)
+
+// izhikevichTraced2UniformNEON is the kernel of IzhikevichTraced2UniformNEON on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that IzhikevichTraced2UniformNEON checks its slices hold.
+//
+//go:noescape
+func izhikevichTraced2UniformNEON(v *float32, u *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+
 // tracerNEON is the kernel of TracerNEON on blocks·64 units, unchecked: every pointer must
 // address the blocks·64 values (64 per block for a parameter of stride 0, one for a
 // uniform kernel's parameters) that TracerNEON checks its slices hold.

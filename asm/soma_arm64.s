@@ -26466,6 +26466,12373 @@ AdaptiveLeakyTraced2UniformNEON_block:
 AdaptiveLeakyTraced2UniformNEON_done:
 	RET
 
+// func exponentialTraced2NEON(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int)
+TEXT ·exponentialTraced2NEON(SB), 0, $464-248
+	// 1 scalars held in registers, 11 loaded from the stack where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
+	VMOVI $0, V0.B16
+	MOVD $0x8040201008040201, R0
+	VDUP R0, V1.D2
+	MOVW $0x0000007f, R0
+	VDUP R0, V2.S4
+	MOVW $0x39500d01, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 16(RSP)
+	MOVW $0x3ab60b61, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 32(RSP)
+	MOVW $0x3c088889, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 48(RSP)
+	MOVW $0x3d2aaaab, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 64(RSP)
+	MOVW $0x3e2aaaab, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 80(RSP)
+	MOVW $0x3f000000, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 96(RSP)
+	MOVW $0x3f318000, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 112(RSP)
+	MOVW $0x3f800000, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 128(RSP)
+	MOVW $0x3fb8aa3b, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 144(RSP)
+	MOVW $0x42b20000, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 160(RSP)
+	MOVW $0xb95e8083, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 176(RSP)
+	MOVW $0xc2d00000, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 192(RSP)
+	MOVD v+0(FP), R0
+	MOVD t1+8(FP), R1
+	MOVD x1+16(FP), R2
+	MOVD t2+24(FP), R3
+	MOVD x2+32(FP), R4
+	MOVD k+40(FP), R5
+	MOVD delta+48(FP), R6
+	MOVD rh+56(FP), R7
+	MOVD res+64(FP), R8
+	MOVD thr+72(FP), R9
+	MOVD reset+80(FP), R10
+	MOVD lT1+88(FP), R11
+	MOVD cT1+96(FP), R12
+	MOVD bT1+104(FP), R13
+	MOVD lT2+112(FP), R14
+	MOVD cT2+120(FP), R15
+	MOVD bT2+128(FP), R19
+	MOVD spikes+232(FP), R20
+	MOVD blocks+240(FP), R21
+	CBZ R21, ExponentialTraced2NEON_done
+
+ExponentialTraced2NEON_block:
+	FMOVQ 0(R2), F3
+	FMOVQ 16(R2), F4
+	FMOVQ 32(R2), F5
+	FMOVQ 48(R2), F6
+	FMOVQ 0(R1), F7
+	FMOVQ 16(R1), F8
+	FMOVQ 32(R1), F9
+	FMOVQ 48(R1), F10
+	FMOVQ 0(R13), F11
+	WORD $0x4ea7d56b // fsub v11.4s, v11.4s, v7.4s
+	FMOVQ 16(R13), F12
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	FMOVQ 32(R13), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 48(R13), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 0(R11), F15
+	WORD $0x6e2bddeb // fmul v11.4s, v15.4s, v11.4s
+	FMOVQ 16(R11), F15
+	WORD $0x6e2cddec // fmul v12.4s, v15.4s, v12.4s
+	FMOVQ 32(R11), F15
+	WORD $0x6e2ddded // fmul v13.4s, v15.4s, v13.4s
+	FMOVQ 48(R11), F15
+	WORD $0x6e2eddee // fmul v14.4s, v15.4s, v14.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	FMOVQ 0(R12), F11
+	WORD $0x6e23dd63 // fmul v3.4s, v11.4s, v3.4s
+	FMOVQ 16(R12), F11
+	WORD $0x6e24dd64 // fmul v4.4s, v11.4s, v4.4s
+	FMOVQ 32(R12), F11
+	WORD $0x6e25dd65 // fmul v5.4s, v11.4s, v5.4s
+	FMOVQ 48(R12), F11
+	WORD $0x6e26dd66 // fmul v6.4s, v11.4s, v6.4s
+	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ F3, 0(R1)
+	FMOVQ F4, 16(R1)
+	FMOVQ F5, 32(R1)
+	FMOVQ F6, 48(R1)
+	FMOVQ 0(R4), F7
+	FMOVQ 16(R4), F8
+	FMOVQ 32(R4), F9
+	FMOVQ 48(R4), F10
+	FMOVQ 0(R3), F11
+	FMOVQ 16(R3), F12
+	FMOVQ 32(R3), F13
+	FMOVQ 48(R3), F14
+	FMOVQ 0(R19), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 16(R19), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 32(R19), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 48(R19), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 0(R14), F19
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	FMOVQ 16(R14), F19
+	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
+	FMOVQ 32(R14), F19
+	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
+	FMOVQ 48(R14), F19
+	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 0(R15), F15
+	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
+	FMOVQ 16(R15), F15
+	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
+	FMOVQ 32(R15), F15
+	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
+	FMOVQ 48(R15), F15
+	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F7, 0(R3)
+	FMOVQ F8, 16(R3)
+	FMOVQ F9, 32(R3)
+	FMOVQ F10, 48(R3)
+	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
+	FMOVQ F3, 208(RSP)
+	WORD $0x4e28d483 // fadd v3.4s, v4.4s, v8.4s
+	FMOVQ F3, 224(RSP)
+	WORD $0x4e29d4a3 // fadd v3.4s, v5.4s, v9.4s
+	FMOVQ F3, 240(RSP)
+	WORD $0x4e2ad4c3 // fadd v3.4s, v6.4s, v10.4s
+	FMOVQ F3, 256(RSP)
+	FMOVQ 0(R0), F3
+	FMOVQ 16(R0), F4
+	FMOVQ 32(R0), F5
+	FMOVQ 48(R0), F6
+	FMOVQ 0(R7), F7
+	WORD $0x4ea7d463 // fsub v3.4s, v3.4s, v7.4s
+	FMOVQ 16(R7), F7
+	WORD $0x4ea7d484 // fsub v4.4s, v4.4s, v7.4s
+	FMOVQ 32(R7), F7
+	WORD $0x4ea7d4a5 // fsub v5.4s, v5.4s, v7.4s
+	FMOVQ 48(R7), F7
+	WORD $0x4ea7d4c6 // fsub v6.4s, v6.4s, v7.4s
+	FMOVQ 0(R6), F7
+	WORD $0x6e27fc63 // fdiv v3.4s, v3.4s, v7.4s
+	FMOVQ 16(R6), F7
+	WORD $0x6e27fc84 // fdiv v4.4s, v4.4s, v7.4s
+	FMOVQ 32(R6), F7
+	WORD $0x6e27fca5 // fdiv v5.4s, v5.4s, v7.4s
+	FMOVQ 48(R6), F7
+	WORD $0x6e27fcc6 // fdiv v6.4s, v6.4s, v7.4s
+	FMOVQ 192(RSP), F7
+	WORD $0x4e27f463 // fmax v3.4s, v3.4s, v7.4s
+	FMOVQ 160(RSP), F7
+	WORD $0x4ea7f463 // fmin v3.4s, v3.4s, v7.4s
+	FMOVQ 192(RSP), F7
+	WORD $0x4e27f484 // fmax v4.4s, v4.4s, v7.4s
+	FMOVQ 160(RSP), F7
+	WORD $0x4ea7f484 // fmin v4.4s, v4.4s, v7.4s
+	FMOVQ 192(RSP), F7
+	WORD $0x4e27f4a5 // fmax v5.4s, v5.4s, v7.4s
+	FMOVQ 160(RSP), F7
+	WORD $0x4ea7f4a5 // fmin v5.4s, v5.4s, v7.4s
+	FMOVQ 192(RSP), F7
+	WORD $0x4e27f4c6 // fmax v6.4s, v6.4s, v7.4s
+	FMOVQ 160(RSP), F7
+	WORD $0x4ea7f4c6 // fmin v6.4s, v6.4s, v7.4s
+	FMOVQ 144(RSP), F7
+	WORD $0x6e27dc67 // fmul v7.4s, v3.4s, v7.4s
+	FMOVQ 144(RSP), F8
+	WORD $0x6e28dc88 // fmul v8.4s, v4.4s, v8.4s
+	FMOVQ 144(RSP), F9
+	WORD $0x6e29dca9 // fmul v9.4s, v5.4s, v9.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	WORD $0x4e2188e7 // frintn v7.4s, v7.4s
+	WORD $0x4e218908 // frintn v8.4s, v8.4s
+	WORD $0x4e218929 // frintn v9.4s, v9.4s
+	WORD $0x4e21894a // frintn v10.4s, v10.4s
+	FMOVQ 112(RSP), F11
+	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
+	FMOVQ 112(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 112(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	FMOVQ 176(RSP), F11
+	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
+	FMOVQ 176(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	FMOVQ 176(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 176(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	FMOVQ 16(RSP), F11
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	FMOVQ 16(RSP), F12
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	FMOVQ 16(RSP), F13
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	FMOVQ 16(RSP), F14
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 32(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 32(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 32(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 32(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e23dc6f // fmul v15.4s, v3.4s, v3.4s
+	WORD $0x6e24dc90 // fmul v16.4s, v4.4s, v4.4s
+	WORD $0x6e25dcb1 // fmul v17.4s, v5.4s, v5.4s
+	WORD $0x6e26dcd2 // fmul v18.4s, v6.4s, v6.4s
+	WORD $0x6e2bddeb // fmul v11.4s, v15.4s, v11.4s
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	WORD $0x4e23d563 // fadd v3.4s, v11.4s, v3.4s
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4e2bd463 // fadd v3.4s, v3.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4e2bd484 // fadd v4.4s, v4.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4e2bd4a5 // fadd v5.4s, v5.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4e2bd4c6 // fadd v6.4s, v6.4s, v11.4s
+	WORD $0x4ea1b8e7 // fcvtzs v7.4s, v7.4s
+	WORD $0x4f3f04eb // sshr v11.4s, v7.4s, #1
+	WORD $0x6eab84e7 // sub v7.4s, v7.4s, v11.4s
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x4ea78463 // add v3.4s, v3.4s, v7.4s
+	WORD $0x4ea28567 // add v7.4s, v11.4s, v2.4s
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x6e27dc63 // fmul v3.4s, v3.4s, v7.4s
+	WORD $0x4ea1b907 // fcvtzs v7.4s, v8.4s
+	WORD $0x4f3f04e8 // sshr v8.4s, v7.4s, #1
+	WORD $0x6ea884e7 // sub v7.4s, v7.4s, v8.4s
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x4ea78484 // add v4.4s, v4.4s, v7.4s
+	WORD $0x4ea28507 // add v7.4s, v8.4s, v2.4s
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x6e27dc84 // fmul v4.4s, v4.4s, v7.4s
+	WORD $0x4ea1b927 // fcvtzs v7.4s, v9.4s
+	WORD $0x4f3f04e8 // sshr v8.4s, v7.4s, #1
+	WORD $0x6ea884e7 // sub v7.4s, v7.4s, v8.4s
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x4ea784a5 // add v5.4s, v5.4s, v7.4s
+	WORD $0x4ea28507 // add v7.4s, v8.4s, v2.4s
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x6e27dca5 // fmul v5.4s, v5.4s, v7.4s
+	WORD $0x4ea1b947 // fcvtzs v7.4s, v10.4s
+	WORD $0x4f3f04e8 // sshr v8.4s, v7.4s, #1
+	WORD $0x6ea884e7 // sub v7.4s, v7.4s, v8.4s
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x4ea784c6 // add v6.4s, v6.4s, v7.4s
+	WORD $0x4ea28507 // add v7.4s, v8.4s, v2.4s
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x6e27dcc6 // fmul v6.4s, v6.4s, v7.4s
+	FMOVQ 0(R6), F7
+	WORD $0x6e23dce3 // fmul v3.4s, v7.4s, v3.4s
+	FMOVQ 16(R6), F7
+	WORD $0x6e24dce4 // fmul v4.4s, v7.4s, v4.4s
+	FMOVQ 32(R6), F7
+	WORD $0x6e25dce5 // fmul v5.4s, v7.4s, v5.4s
+	FMOVQ 48(R6), F7
+	WORD $0x6e26dce6 // fmul v6.4s, v7.4s, v6.4s
+	FMOVQ 0(R0), F7
+	WORD $0x4ea7d463 // fsub v3.4s, v3.4s, v7.4s
+	FMOVQ 16(R0), F7
+	WORD $0x4ea7d484 // fsub v4.4s, v4.4s, v7.4s
+	FMOVQ 32(R0), F7
+	WORD $0x4ea7d4a5 // fsub v5.4s, v5.4s, v7.4s
+	FMOVQ 48(R0), F7
+	WORD $0x4ea7d4c6 // fsub v6.4s, v6.4s, v7.4s
+	FMOVQ 0(R8), F7
+	FMOVQ 208(RSP), F8
+	WORD $0x6e28dce7 // fmul v7.4s, v7.4s, v8.4s
+	FMOVQ 16(R8), F8
+	FMOVQ 224(RSP), F9
+	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
+	FMOVQ 32(R8), F9
+	FMOVQ 240(RSP), F10
+	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
+	FMOVQ 48(R8), F10
+	FMOVQ 256(RSP), F11
+	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
+	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
+	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
+	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	FMOVQ 0(R5), F7
+	WORD $0x6e23dce3 // fmul v3.4s, v7.4s, v3.4s
+	FMOVQ 16(R5), F7
+	WORD $0x6e24dce4 // fmul v4.4s, v7.4s, v4.4s
+	FMOVQ 32(R5), F7
+	WORD $0x6e25dce5 // fmul v5.4s, v7.4s, v5.4s
+	FMOVQ 48(R5), F7
+	WORD $0x6e26dce6 // fmul v6.4s, v7.4s, v6.4s
+	FMOVQ 0(R0), F7
+	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
+	FMOVQ 16(R0), F7
+	WORD $0x4e24d4e4 // fadd v4.4s, v7.4s, v4.4s
+	FMOVQ 32(R0), F7
+	WORD $0x4e25d4e5 // fadd v5.4s, v7.4s, v5.4s
+	FMOVQ 48(R0), F7
+	WORD $0x4e26d4e6 // fadd v6.4s, v7.4s, v6.4s
+	FMOVQ 0(R9), F7
+	WORD $0x6ea7e467 // fcmgt v7.4s, v3.4s, v7.4s
+	FMOVQ 16(R9), F8
+	WORD $0x6ea8e488 // fcmgt v8.4s, v4.4s, v8.4s
+	FMOVQ 32(R9), F9
+	WORD $0x6ea9e4a9 // fcmgt v9.4s, v5.4s, v9.4s
+	FMOVQ 48(R9), F10
+	WORD $0x6eaae4ca // fcmgt v10.4s, v6.4s, v10.4s
+	FMOVQ 0(R10), F11
+	WORD $0x6ea71d63 // bit v3.16b, v11.16b, v7.16b
+	FMOVQ 16(R10), F11
+	WORD $0x6ea81d64 // bit v4.16b, v11.16b, v8.16b
+	FMOVQ 32(R10), F11
+	WORD $0x6ea91d65 // bit v5.16b, v11.16b, v9.16b
+	FMOVQ 48(R10), F11
+	WORD $0x6eaa1d66 // bit v6.16b, v11.16b, v10.16b
+	FMOVQ F3, 0(R0)
+	FMOVQ F4, 16(R0)
+	FMOVQ F5, 32(R0)
+	FMOVQ F6, 48(R0)
+	FMOVQ F0, 0(R2)
+	FMOVQ F0, 0(R4)
+	FMOVQ F0, 16(R2)
+	FMOVQ F0, 16(R4)
+	FMOVQ F0, 32(R2)
+	FMOVQ F0, 32(R4)
+	FMOVQ F0, 48(R2)
+	FMOVQ F0, 48(R4)
+	WORD $0x0e6128e3 // xtn v3.4h, v7.4s
+	WORD $0x4e612903 // xtn2 v3.8h, v8.4s
+	WORD $0x0e612924 // xtn v4.4h, v9.4s
+	WORD $0x4e612944 // xtn2 v4.8h, v10.4s
+	WORD $0x0e212863 // xtn v3.8b, v3.8h
+	WORD $0x4e212883 // xtn2 v3.16b, v4.8h
+	FMOVQ 64(R2), F4
+	FMOVQ 80(R2), F5
+	FMOVQ 96(R2), F6
+	FMOVQ 112(R2), F7
+	FMOVQ 64(R1), F8
+	FMOVQ 80(R1), F9
+	FMOVQ 96(R1), F10
+	FMOVQ 112(R1), F11
+	FMOVQ 64(R13), F12
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	FMOVQ 80(R13), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 96(R13), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 112(R13), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 64(R11), F16
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	FMOVQ 80(R11), F16
+	WORD $0x6e2dde0d // fmul v13.4s, v16.4s, v13.4s
+	FMOVQ 96(R11), F16
+	WORD $0x6e2ede0e // fmul v14.4s, v16.4s, v14.4s
+	FMOVQ 112(R11), F16
+	WORD $0x6e2fde0f // fmul v15.4s, v16.4s, v15.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 64(R12), F12
+	WORD $0x6e24dd84 // fmul v4.4s, v12.4s, v4.4s
+	FMOVQ 80(R12), F12
+	WORD $0x6e25dd85 // fmul v5.4s, v12.4s, v5.4s
+	FMOVQ 96(R12), F12
+	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
+	FMOVQ 112(R12), F12
+	WORD $0x6e27dd87 // fmul v7.4s, v12.4s, v7.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ F4, 64(R1)
+	FMOVQ F5, 80(R1)
+	FMOVQ F6, 96(R1)
+	FMOVQ F7, 112(R1)
+	FMOVQ 64(R4), F8
+	FMOVQ 80(R4), F9
+	FMOVQ 96(R4), F10
+	FMOVQ 112(R4), F11
+	FMOVQ 64(R3), F12
+	FMOVQ 80(R3), F13
+	FMOVQ 96(R3), F14
+	FMOVQ 112(R3), F15
+	FMOVQ 64(R19), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 80(R19), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 96(R19), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 112(R19), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 64(R14), F20
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	FMOVQ 80(R14), F20
+	WORD $0x6e31de91 // fmul v17.4s, v20.4s, v17.4s
+	FMOVQ 96(R14), F20
+	WORD $0x6e32de92 // fmul v18.4s, v20.4s, v18.4s
+	FMOVQ 112(R14), F20
+	WORD $0x6e33de93 // fmul v19.4s, v20.4s, v19.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	FMOVQ 64(R15), F16
+	WORD $0x6e28de08 // fmul v8.4s, v16.4s, v8.4s
+	FMOVQ 80(R15), F16
+	WORD $0x6e29de09 // fmul v9.4s, v16.4s, v9.4s
+	FMOVQ 96(R15), F16
+	WORD $0x6e2ade0a // fmul v10.4s, v16.4s, v10.4s
+	FMOVQ 112(R15), F16
+	WORD $0x6e2bde0b // fmul v11.4s, v16.4s, v11.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ F8, 64(R3)
+	FMOVQ F9, 80(R3)
+	FMOVQ F10, 96(R3)
+	FMOVQ F11, 112(R3)
+	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
+	FMOVQ F4, 272(RSP)
+	WORD $0x4e29d4a4 // fadd v4.4s, v5.4s, v9.4s
+	FMOVQ F4, 288(RSP)
+	WORD $0x4e2ad4c4 // fadd v4.4s, v6.4s, v10.4s
+	FMOVQ F4, 304(RSP)
+	WORD $0x4e2bd4e4 // fadd v4.4s, v7.4s, v11.4s
+	FMOVQ F4, 320(RSP)
+	FMOVQ 64(R0), F4
+	FMOVQ 80(R0), F5
+	FMOVQ 96(R0), F6
+	FMOVQ 112(R0), F7
+	FMOVQ 64(R7), F8
+	WORD $0x4ea8d484 // fsub v4.4s, v4.4s, v8.4s
+	FMOVQ 80(R7), F8
+	WORD $0x4ea8d4a5 // fsub v5.4s, v5.4s, v8.4s
+	FMOVQ 96(R7), F8
+	WORD $0x4ea8d4c6 // fsub v6.4s, v6.4s, v8.4s
+	FMOVQ 112(R7), F8
+	WORD $0x4ea8d4e7 // fsub v7.4s, v7.4s, v8.4s
+	FMOVQ 64(R6), F8
+	WORD $0x6e28fc84 // fdiv v4.4s, v4.4s, v8.4s
+	FMOVQ 80(R6), F8
+	WORD $0x6e28fca5 // fdiv v5.4s, v5.4s, v8.4s
+	FMOVQ 96(R6), F8
+	WORD $0x6e28fcc6 // fdiv v6.4s, v6.4s, v8.4s
+	FMOVQ 112(R6), F8
+	WORD $0x6e28fce7 // fdiv v7.4s, v7.4s, v8.4s
+	FMOVQ 192(RSP), F8
+	WORD $0x4e28f484 // fmax v4.4s, v4.4s, v8.4s
+	FMOVQ 160(RSP), F8
+	WORD $0x4ea8f484 // fmin v4.4s, v4.4s, v8.4s
+	FMOVQ 192(RSP), F8
+	WORD $0x4e28f4a5 // fmax v5.4s, v5.4s, v8.4s
+	FMOVQ 160(RSP), F8
+	WORD $0x4ea8f4a5 // fmin v5.4s, v5.4s, v8.4s
+	FMOVQ 192(RSP), F8
+	WORD $0x4e28f4c6 // fmax v6.4s, v6.4s, v8.4s
+	FMOVQ 160(RSP), F8
+	WORD $0x4ea8f4c6 // fmin v6.4s, v6.4s, v8.4s
+	FMOVQ 192(RSP), F8
+	WORD $0x4e28f4e7 // fmax v7.4s, v7.4s, v8.4s
+	FMOVQ 160(RSP), F8
+	WORD $0x4ea8f4e7 // fmin v7.4s, v7.4s, v8.4s
+	FMOVQ 144(RSP), F8
+	WORD $0x6e28dc88 // fmul v8.4s, v4.4s, v8.4s
+	FMOVQ 144(RSP), F9
+	WORD $0x6e29dca9 // fmul v9.4s, v5.4s, v9.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	FMOVQ 144(RSP), F11
+	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
+	WORD $0x4e218908 // frintn v8.4s, v8.4s
+	WORD $0x4e218929 // frintn v9.4s, v9.4s
+	WORD $0x4e21894a // frintn v10.4s, v10.4s
+	WORD $0x4e21896b // frintn v11.4s, v11.4s
+	FMOVQ 112(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 112(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 112(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	FMOVQ 176(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	FMOVQ 176(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 176(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 176(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	FMOVQ 16(RSP), F12
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	FMOVQ 16(RSP), F13
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	FMOVQ 16(RSP), F14
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 16(RSP), F15
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 32(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 32(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 32(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 32(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e24dc90 // fmul v16.4s, v4.4s, v4.4s
+	WORD $0x6e25dcb1 // fmul v17.4s, v5.4s, v5.4s
+	WORD $0x6e26dcd2 // fmul v18.4s, v6.4s, v6.4s
+	WORD $0x6e27dcf3 // fmul v19.4s, v7.4s, v7.4s
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x4e2cd4a5 // fadd v5.4s, v5.4s, v12.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x4e2cd4c6 // fadd v6.4s, v6.4s, v12.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x4e2cd4e7 // fadd v7.4s, v7.4s, v12.4s
+	WORD $0x4ea1b908 // fcvtzs v8.4s, v8.4s
+	WORD $0x4f3f050c // sshr v12.4s, v8.4s, #1
+	WORD $0x6eac8508 // sub v8.4s, v8.4s, v12.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x4ea88484 // add v4.4s, v4.4s, v8.4s
+	WORD $0x4ea28588 // add v8.4s, v12.4s, v2.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x6e28dc84 // fmul v4.4s, v4.4s, v8.4s
+	WORD $0x4ea1b928 // fcvtzs v8.4s, v9.4s
+	WORD $0x4f3f0509 // sshr v9.4s, v8.4s, #1
+	WORD $0x6ea98508 // sub v8.4s, v8.4s, v9.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x4ea884a5 // add v5.4s, v5.4s, v8.4s
+	WORD $0x4ea28528 // add v8.4s, v9.4s, v2.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x6e28dca5 // fmul v5.4s, v5.4s, v8.4s
+	WORD $0x4ea1b948 // fcvtzs v8.4s, v10.4s
+	WORD $0x4f3f0509 // sshr v9.4s, v8.4s, #1
+	WORD $0x6ea98508 // sub v8.4s, v8.4s, v9.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x4ea884c6 // add v6.4s, v6.4s, v8.4s
+	WORD $0x4ea28528 // add v8.4s, v9.4s, v2.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x6e28dcc6 // fmul v6.4s, v6.4s, v8.4s
+	WORD $0x4ea1b968 // fcvtzs v8.4s, v11.4s
+	WORD $0x4f3f0509 // sshr v9.4s, v8.4s, #1
+	WORD $0x6ea98508 // sub v8.4s, v8.4s, v9.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x4ea884e7 // add v7.4s, v7.4s, v8.4s
+	WORD $0x4ea28528 // add v8.4s, v9.4s, v2.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x6e28dce7 // fmul v7.4s, v7.4s, v8.4s
+	FMOVQ 64(R6), F8
+	WORD $0x6e24dd04 // fmul v4.4s, v8.4s, v4.4s
+	FMOVQ 80(R6), F8
+	WORD $0x6e25dd05 // fmul v5.4s, v8.4s, v5.4s
+	FMOVQ 96(R6), F8
+	WORD $0x6e26dd06 // fmul v6.4s, v8.4s, v6.4s
+	FMOVQ 112(R6), F8
+	WORD $0x6e27dd07 // fmul v7.4s, v8.4s, v7.4s
+	FMOVQ 64(R0), F8
+	WORD $0x4ea8d484 // fsub v4.4s, v4.4s, v8.4s
+	FMOVQ 80(R0), F8
+	WORD $0x4ea8d4a5 // fsub v5.4s, v5.4s, v8.4s
+	FMOVQ 96(R0), F8
+	WORD $0x4ea8d4c6 // fsub v6.4s, v6.4s, v8.4s
+	FMOVQ 112(R0), F8
+	WORD $0x4ea8d4e7 // fsub v7.4s, v7.4s, v8.4s
+	FMOVQ 64(R8), F8
+	FMOVQ 272(RSP), F9
+	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
+	FMOVQ 80(R8), F9
+	FMOVQ 288(RSP), F10
+	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
+	FMOVQ 96(R8), F10
+	FMOVQ 304(RSP), F11
+	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
+	FMOVQ 112(R8), F11
+	FMOVQ 320(RSP), F12
+	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
+	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
+	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	FMOVQ 64(R5), F8
+	WORD $0x6e24dd04 // fmul v4.4s, v8.4s, v4.4s
+	FMOVQ 80(R5), F8
+	WORD $0x6e25dd05 // fmul v5.4s, v8.4s, v5.4s
+	FMOVQ 96(R5), F8
+	WORD $0x6e26dd06 // fmul v6.4s, v8.4s, v6.4s
+	FMOVQ 112(R5), F8
+	WORD $0x6e27dd07 // fmul v7.4s, v8.4s, v7.4s
+	FMOVQ 64(R0), F8
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	FMOVQ 80(R0), F8
+	WORD $0x4e25d505 // fadd v5.4s, v8.4s, v5.4s
+	FMOVQ 96(R0), F8
+	WORD $0x4e26d506 // fadd v6.4s, v8.4s, v6.4s
+	FMOVQ 112(R0), F8
+	WORD $0x4e27d507 // fadd v7.4s, v8.4s, v7.4s
+	FMOVQ 64(R9), F8
+	WORD $0x6ea8e488 // fcmgt v8.4s, v4.4s, v8.4s
+	FMOVQ 80(R9), F9
+	WORD $0x6ea9e4a9 // fcmgt v9.4s, v5.4s, v9.4s
+	FMOVQ 96(R9), F10
+	WORD $0x6eaae4ca // fcmgt v10.4s, v6.4s, v10.4s
+	FMOVQ 112(R9), F11
+	WORD $0x6eabe4eb // fcmgt v11.4s, v7.4s, v11.4s
+	FMOVQ 64(R10), F12
+	WORD $0x6ea81d84 // bit v4.16b, v12.16b, v8.16b
+	FMOVQ 80(R10), F12
+	WORD $0x6ea91d85 // bit v5.16b, v12.16b, v9.16b
+	FMOVQ 96(R10), F12
+	WORD $0x6eaa1d86 // bit v6.16b, v12.16b, v10.16b
+	FMOVQ 112(R10), F12
+	WORD $0x6eab1d87 // bit v7.16b, v12.16b, v11.16b
+	FMOVQ F4, 64(R0)
+	FMOVQ F5, 80(R0)
+	FMOVQ F6, 96(R0)
+	FMOVQ F7, 112(R0)
+	FMOVQ F0, 64(R2)
+	FMOVQ F0, 64(R4)
+	FMOVQ F0, 80(R2)
+	FMOVQ F0, 80(R4)
+	FMOVQ F0, 96(R2)
+	FMOVQ F0, 96(R4)
+	FMOVQ F0, 112(R2)
+	FMOVQ F0, 112(R4)
+	WORD $0x0e612904 // xtn v4.4h, v8.4s
+	WORD $0x4e612924 // xtn2 v4.8h, v9.4s
+	WORD $0x0e612945 // xtn v5.4h, v10.4s
+	WORD $0x4e612965 // xtn2 v5.8h, v11.4s
+	WORD $0x0e212884 // xtn v4.8b, v4.8h
+	WORD $0x4e2128a4 // xtn2 v4.16b, v5.8h
+	FMOVQ 128(R2), F5
+	FMOVQ 144(R2), F6
+	FMOVQ 160(R2), F7
+	FMOVQ 176(R2), F8
+	FMOVQ 128(R1), F9
+	FMOVQ 144(R1), F10
+	FMOVQ 160(R1), F11
+	FMOVQ 176(R1), F12
+	FMOVQ 128(R13), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 144(R13), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 160(R13), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 176(R13), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 128(R11), F17
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	FMOVQ 144(R11), F17
+	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
+	FMOVQ 160(R11), F17
+	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
+	FMOVQ 176(R11), F17
+	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 128(R12), F13
+	WORD $0x6e25dda5 // fmul v5.4s, v13.4s, v5.4s
+	FMOVQ 144(R12), F13
+	WORD $0x6e26dda6 // fmul v6.4s, v13.4s, v6.4s
+	FMOVQ 160(R12), F13
+	WORD $0x6e27dda7 // fmul v7.4s, v13.4s, v7.4s
+	FMOVQ 176(R12), F13
+	WORD $0x6e28dda8 // fmul v8.4s, v13.4s, v8.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ F5, 128(R1)
+	FMOVQ F6, 144(R1)
+	FMOVQ F7, 160(R1)
+	FMOVQ F8, 176(R1)
+	FMOVQ 128(R4), F9
+	FMOVQ 144(R4), F10
+	FMOVQ 160(R4), F11
+	FMOVQ 176(R4), F12
+	FMOVQ 128(R3), F13
+	FMOVQ 144(R3), F14
+	FMOVQ 160(R3), F15
+	FMOVQ 176(R3), F16
+	FMOVQ 128(R19), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 144(R19), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 160(R19), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 176(R19), F20
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	FMOVQ 128(R14), F21
+	WORD $0x6e31deb1 // fmul v17.4s, v21.4s, v17.4s
+	FMOVQ 144(R14), F21
+	WORD $0x6e32deb2 // fmul v18.4s, v21.4s, v18.4s
+	FMOVQ 160(R14), F21
+	WORD $0x6e33deb3 // fmul v19.4s, v21.4s, v19.4s
+	FMOVQ 176(R14), F21
+	WORD $0x6e34deb4 // fmul v20.4s, v21.4s, v20.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	FMOVQ 128(R15), F17
+	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
+	FMOVQ 144(R15), F17
+	WORD $0x6e2ade2a // fmul v10.4s, v17.4s, v10.4s
+	FMOVQ 160(R15), F17
+	WORD $0x6e2bde2b // fmul v11.4s, v17.4s, v11.4s
+	FMOVQ 176(R15), F17
+	WORD $0x6e2cde2c // fmul v12.4s, v17.4s, v12.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	FMOVQ F9, 128(R3)
+	FMOVQ F10, 144(R3)
+	FMOVQ F11, 160(R3)
+	FMOVQ F12, 176(R3)
+	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
+	FMOVQ F5, 336(RSP)
+	WORD $0x4e2ad4c5 // fadd v5.4s, v6.4s, v10.4s
+	FMOVQ F5, 352(RSP)
+	WORD $0x4e2bd4e5 // fadd v5.4s, v7.4s, v11.4s
+	FMOVQ F5, 368(RSP)
+	WORD $0x4e2cd505 // fadd v5.4s, v8.4s, v12.4s
+	FMOVQ F5, 384(RSP)
+	FMOVQ 128(R0), F5
+	FMOVQ 144(R0), F6
+	FMOVQ 160(R0), F7
+	FMOVQ 176(R0), F8
+	FMOVQ 128(R7), F9
+	WORD $0x4ea9d4a5 // fsub v5.4s, v5.4s, v9.4s
+	FMOVQ 144(R7), F9
+	WORD $0x4ea9d4c6 // fsub v6.4s, v6.4s, v9.4s
+	FMOVQ 160(R7), F9
+	WORD $0x4ea9d4e7 // fsub v7.4s, v7.4s, v9.4s
+	FMOVQ 176(R7), F9
+	WORD $0x4ea9d508 // fsub v8.4s, v8.4s, v9.4s
+	FMOVQ 128(R6), F9
+	WORD $0x6e29fca5 // fdiv v5.4s, v5.4s, v9.4s
+	FMOVQ 144(R6), F9
+	WORD $0x6e29fcc6 // fdiv v6.4s, v6.4s, v9.4s
+	FMOVQ 160(R6), F9
+	WORD $0x6e29fce7 // fdiv v7.4s, v7.4s, v9.4s
+	FMOVQ 176(R6), F9
+	WORD $0x6e29fd08 // fdiv v8.4s, v8.4s, v9.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29f4a5 // fmax v5.4s, v5.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4ea9f4a5 // fmin v5.4s, v5.4s, v9.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29f4c6 // fmax v6.4s, v6.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4ea9f4c6 // fmin v6.4s, v6.4s, v9.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29f4e7 // fmax v7.4s, v7.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4ea9f4e7 // fmin v7.4s, v7.4s, v9.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29f508 // fmax v8.4s, v8.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4ea9f508 // fmin v8.4s, v8.4s, v9.4s
+	FMOVQ 144(RSP), F9
+	WORD $0x6e29dca9 // fmul v9.4s, v5.4s, v9.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	FMOVQ 144(RSP), F11
+	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	WORD $0x4e218929 // frintn v9.4s, v9.4s
+	WORD $0x4e21894a // frintn v10.4s, v10.4s
+	WORD $0x4e21896b // frintn v11.4s, v11.4s
+	WORD $0x4e21898c // frintn v12.4s, v12.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 112(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 112(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	FMOVQ 112(RSP), F16
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	FMOVQ 176(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 176(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 176(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	FMOVQ 176(RSP), F16
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	FMOVQ 16(RSP), F13
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	FMOVQ 16(RSP), F14
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 16(RSP), F15
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 16(RSP), F16
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e25dcb1 // fmul v17.4s, v5.4s, v5.4s
+	WORD $0x6e26dcd2 // fmul v18.4s, v6.4s, v6.4s
+	WORD $0x6e27dcf3 // fmul v19.4s, v7.4s, v7.4s
+	WORD $0x6e28dd14 // fmul v20.4s, v8.4s, v8.4s
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x4e2dd4c6 // fadd v6.4s, v6.4s, v13.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x4e2dd4e7 // fadd v7.4s, v7.4s, v13.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x4e2dd508 // fadd v8.4s, v8.4s, v13.4s
+	WORD $0x4ea1b929 // fcvtzs v9.4s, v9.4s
+	WORD $0x4f3f052d // sshr v13.4s, v9.4s, #1
+	WORD $0x6ead8529 // sub v9.4s, v9.4s, v13.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x4ea984a5 // add v5.4s, v5.4s, v9.4s
+	WORD $0x4ea285a9 // add v9.4s, v13.4s, v2.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
+	WORD $0x4ea1b949 // fcvtzs v9.4s, v10.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x4ea984c6 // add v6.4s, v6.4s, v9.4s
+	WORD $0x4ea28549 // add v9.4s, v10.4s, v2.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dcc6 // fmul v6.4s, v6.4s, v9.4s
+	WORD $0x4ea1b969 // fcvtzs v9.4s, v11.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x4ea984e7 // add v7.4s, v7.4s, v9.4s
+	WORD $0x4ea28549 // add v9.4s, v10.4s, v2.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dce7 // fmul v7.4s, v7.4s, v9.4s
+	WORD $0x4ea1b989 // fcvtzs v9.4s, v12.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x4ea98508 // add v8.4s, v8.4s, v9.4s
+	WORD $0x4ea28549 // add v9.4s, v10.4s, v2.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
+	FMOVQ 128(R6), F9
+	WORD $0x6e25dd25 // fmul v5.4s, v9.4s, v5.4s
+	FMOVQ 144(R6), F9
+	WORD $0x6e26dd26 // fmul v6.4s, v9.4s, v6.4s
+	FMOVQ 160(R6), F9
+	WORD $0x6e27dd27 // fmul v7.4s, v9.4s, v7.4s
+	FMOVQ 176(R6), F9
+	WORD $0x6e28dd28 // fmul v8.4s, v9.4s, v8.4s
+	FMOVQ 128(R0), F9
+	WORD $0x4ea9d4a5 // fsub v5.4s, v5.4s, v9.4s
+	FMOVQ 144(R0), F9
+	WORD $0x4ea9d4c6 // fsub v6.4s, v6.4s, v9.4s
+	FMOVQ 160(R0), F9
+	WORD $0x4ea9d4e7 // fsub v7.4s, v7.4s, v9.4s
+	FMOVQ 176(R0), F9
+	WORD $0x4ea9d508 // fsub v8.4s, v8.4s, v9.4s
+	FMOVQ 128(R8), F9
+	FMOVQ 336(RSP), F10
+	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
+	FMOVQ 144(R8), F10
+	FMOVQ 352(RSP), F11
+	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
+	FMOVQ 160(R8), F11
+	FMOVQ 368(RSP), F12
+	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
+	FMOVQ 176(R8), F12
+	FMOVQ 384(RSP), F13
+	WORD $0x6e2ddd8c // fmul v12.4s, v12.4s, v13.4s
+	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	FMOVQ 128(R5), F9
+	WORD $0x6e25dd25 // fmul v5.4s, v9.4s, v5.4s
+	FMOVQ 144(R5), F9
+	WORD $0x6e26dd26 // fmul v6.4s, v9.4s, v6.4s
+	FMOVQ 160(R5), F9
+	WORD $0x6e27dd27 // fmul v7.4s, v9.4s, v7.4s
+	FMOVQ 176(R5), F9
+	WORD $0x6e28dd28 // fmul v8.4s, v9.4s, v8.4s
+	FMOVQ 128(R0), F9
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	FMOVQ 144(R0), F9
+	WORD $0x4e26d526 // fadd v6.4s, v9.4s, v6.4s
+	FMOVQ 160(R0), F9
+	WORD $0x4e27d527 // fadd v7.4s, v9.4s, v7.4s
+	FMOVQ 176(R0), F9
+	WORD $0x4e28d528 // fadd v8.4s, v9.4s, v8.4s
+	FMOVQ 128(R9), F9
+	WORD $0x6ea9e4a9 // fcmgt v9.4s, v5.4s, v9.4s
+	FMOVQ 144(R9), F10
+	WORD $0x6eaae4ca // fcmgt v10.4s, v6.4s, v10.4s
+	FMOVQ 160(R9), F11
+	WORD $0x6eabe4eb // fcmgt v11.4s, v7.4s, v11.4s
+	FMOVQ 176(R9), F12
+	WORD $0x6eace50c // fcmgt v12.4s, v8.4s, v12.4s
+	FMOVQ 128(R10), F13
+	WORD $0x6ea91da5 // bit v5.16b, v13.16b, v9.16b
+	FMOVQ 144(R10), F13
+	WORD $0x6eaa1da6 // bit v6.16b, v13.16b, v10.16b
+	FMOVQ 160(R10), F13
+	WORD $0x6eab1da7 // bit v7.16b, v13.16b, v11.16b
+	FMOVQ 176(R10), F13
+	WORD $0x6eac1da8 // bit v8.16b, v13.16b, v12.16b
+	FMOVQ F5, 128(R0)
+	FMOVQ F6, 144(R0)
+	FMOVQ F7, 160(R0)
+	FMOVQ F8, 176(R0)
+	FMOVQ F0, 128(R2)
+	FMOVQ F0, 128(R4)
+	FMOVQ F0, 144(R2)
+	FMOVQ F0, 144(R4)
+	FMOVQ F0, 160(R2)
+	FMOVQ F0, 160(R4)
+	FMOVQ F0, 176(R2)
+	FMOVQ F0, 176(R4)
+	WORD $0x0e612925 // xtn v5.4h, v9.4s
+	WORD $0x4e612945 // xtn2 v5.8h, v10.4s
+	WORD $0x0e612966 // xtn v6.4h, v11.4s
+	WORD $0x4e612986 // xtn2 v6.8h, v12.4s
+	WORD $0x0e2128a5 // xtn v5.8b, v5.8h
+	WORD $0x4e2128c5 // xtn2 v5.16b, v6.8h
+	FMOVQ 192(R2), F6
+	FMOVQ 208(R2), F7
+	FMOVQ 224(R2), F8
+	FMOVQ 240(R2), F9
+	FMOVQ 192(R1), F10
+	FMOVQ 208(R1), F11
+	FMOVQ 224(R1), F12
+	FMOVQ 240(R1), F13
+	FMOVQ 192(R13), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 208(R13), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 224(R13), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 240(R13), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 192(R11), F18
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	FMOVQ 208(R11), F18
+	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
+	FMOVQ 224(R11), F18
+	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
+	FMOVQ 240(R11), F18
+	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 192(R12), F14
+	WORD $0x6e26ddc6 // fmul v6.4s, v14.4s, v6.4s
+	FMOVQ 208(R12), F14
+	WORD $0x6e27ddc7 // fmul v7.4s, v14.4s, v7.4s
+	FMOVQ 224(R12), F14
+	WORD $0x6e28ddc8 // fmul v8.4s, v14.4s, v8.4s
+	FMOVQ 240(R12), F14
+	WORD $0x6e29ddc9 // fmul v9.4s, v14.4s, v9.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ F6, 192(R1)
+	FMOVQ F7, 208(R1)
+	FMOVQ F8, 224(R1)
+	FMOVQ F9, 240(R1)
+	FMOVQ 192(R4), F10
+	FMOVQ 208(R4), F11
+	FMOVQ 224(R4), F12
+	FMOVQ 240(R4), F13
+	FMOVQ 192(R3), F14
+	FMOVQ 208(R3), F15
+	FMOVQ 224(R3), F16
+	FMOVQ 240(R3), F17
+	FMOVQ 192(R19), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 208(R19), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 224(R19), F20
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	FMOVQ 240(R19), F21
+	WORD $0x4eb1d6b5 // fsub v21.4s, v21.4s, v17.4s
+	FMOVQ 192(R14), F22
+	WORD $0x6e32ded2 // fmul v18.4s, v22.4s, v18.4s
+	FMOVQ 208(R14), F22
+	WORD $0x6e33ded3 // fmul v19.4s, v22.4s, v19.4s
+	FMOVQ 224(R14), F22
+	WORD $0x6e34ded4 // fmul v20.4s, v22.4s, v20.4s
+	FMOVQ 240(R14), F22
+	WORD $0x6e35ded5 // fmul v21.4s, v22.4s, v21.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	FMOVQ 192(R15), F18
+	WORD $0x6e2ade4a // fmul v10.4s, v18.4s, v10.4s
+	FMOVQ 208(R15), F18
+	WORD $0x6e2bde4b // fmul v11.4s, v18.4s, v11.4s
+	FMOVQ 224(R15), F18
+	WORD $0x6e2cde4c // fmul v12.4s, v18.4s, v12.4s
+	FMOVQ 240(R15), F18
+	WORD $0x6e2dde4d // fmul v13.4s, v18.4s, v13.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	FMOVQ F10, 192(R3)
+	FMOVQ F11, 208(R3)
+	FMOVQ F12, 224(R3)
+	FMOVQ F13, 240(R3)
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	FMOVQ F6, 400(RSP)
+	WORD $0x4e2bd4e6 // fadd v6.4s, v7.4s, v11.4s
+	FMOVQ F6, 416(RSP)
+	WORD $0x4e2cd506 // fadd v6.4s, v8.4s, v12.4s
+	FMOVQ F6, 432(RSP)
+	WORD $0x4e2dd526 // fadd v6.4s, v9.4s, v13.4s
+	FMOVQ F6, 448(RSP)
+	FMOVQ 192(R0), F6
+	FMOVQ 208(R0), F7
+	FMOVQ 224(R0), F8
+	FMOVQ 240(R0), F9
+	FMOVQ 192(R7), F10
+	WORD $0x4eaad4c6 // fsub v6.4s, v6.4s, v10.4s
+	FMOVQ 208(R7), F10
+	WORD $0x4eaad4e7 // fsub v7.4s, v7.4s, v10.4s
+	FMOVQ 224(R7), F10
+	WORD $0x4eaad508 // fsub v8.4s, v8.4s, v10.4s
+	FMOVQ 240(R7), F10
+	WORD $0x4eaad529 // fsub v9.4s, v9.4s, v10.4s
+	FMOVQ 192(R6), F10
+	WORD $0x6e2afcc6 // fdiv v6.4s, v6.4s, v10.4s
+	FMOVQ 208(R6), F10
+	WORD $0x6e2afce7 // fdiv v7.4s, v7.4s, v10.4s
+	FMOVQ 224(R6), F10
+	WORD $0x6e2afd08 // fdiv v8.4s, v8.4s, v10.4s
+	FMOVQ 240(R6), F10
+	WORD $0x6e2afd29 // fdiv v9.4s, v9.4s, v10.4s
+	FMOVQ 192(RSP), F10
+	WORD $0x4e2af4c6 // fmax v6.4s, v6.4s, v10.4s
+	FMOVQ 160(RSP), F10
+	WORD $0x4eaaf4c6 // fmin v6.4s, v6.4s, v10.4s
+	FMOVQ 192(RSP), F10
+	WORD $0x4e2af4e7 // fmax v7.4s, v7.4s, v10.4s
+	FMOVQ 160(RSP), F10
+	WORD $0x4eaaf4e7 // fmin v7.4s, v7.4s, v10.4s
+	FMOVQ 192(RSP), F10
+	WORD $0x4e2af508 // fmax v8.4s, v8.4s, v10.4s
+	FMOVQ 160(RSP), F10
+	WORD $0x4eaaf508 // fmin v8.4s, v8.4s, v10.4s
+	FMOVQ 192(RSP), F10
+	WORD $0x4e2af529 // fmax v9.4s, v9.4s, v10.4s
+	FMOVQ 160(RSP), F10
+	WORD $0x4eaaf529 // fmin v9.4s, v9.4s, v10.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	FMOVQ 144(RSP), F11
+	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	FMOVQ 144(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	WORD $0x4e21894a // frintn v10.4s, v10.4s
+	WORD $0x4e21896b // frintn v11.4s, v11.4s
+	WORD $0x4e21898c // frintn v12.4s, v12.4s
+	WORD $0x4e2189ad // frintn v13.4s, v13.4s
+	FMOVQ 112(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 112(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	FMOVQ 112(RSP), F16
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x6e31ddb1 // fmul v17.4s, v13.4s, v17.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	FMOVQ 176(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 176(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	FMOVQ 176(RSP), F16
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	FMOVQ 176(RSP), F17
+	WORD $0x6e31ddb1 // fmul v17.4s, v13.4s, v17.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	FMOVQ 16(RSP), F14
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 16(RSP), F15
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 16(RSP), F16
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 16(RSP), F17
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 32(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 32(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 32(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 32(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e26dcd2 // fmul v18.4s, v6.4s, v6.4s
+	WORD $0x6e27dcf3 // fmul v19.4s, v7.4s, v7.4s
+	WORD $0x6e28dd14 // fmul v20.4s, v8.4s, v8.4s
+	WORD $0x6e29dd35 // fmul v21.4s, v9.4s, v9.4s
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	WORD $0x6e31deb1 // fmul v17.4s, v21.4s, v17.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	FMOVQ 128(RSP), F14
+	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	FMOVQ 128(RSP), F14
+	WORD $0x4e2ed4e7 // fadd v7.4s, v7.4s, v14.4s
+	FMOVQ 128(RSP), F14
+	WORD $0x4e2ed508 // fadd v8.4s, v8.4s, v14.4s
+	FMOVQ 128(RSP), F14
+	WORD $0x4e2ed529 // fadd v9.4s, v9.4s, v14.4s
+	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
+	WORD $0x4f3f054e // sshr v14.4s, v10.4s, #1
+	WORD $0x6eae854a // sub v10.4s, v10.4s, v14.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa84c6 // add v6.4s, v6.4s, v10.4s
+	WORD $0x4ea285ca // add v10.4s, v14.4s, v2.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
+	WORD $0x4ea1b96a // fcvtzs v10.4s, v11.4s
+	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
+	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa84e7 // add v7.4s, v7.4s, v10.4s
+	WORD $0x4ea2856a // add v10.4s, v11.4s, v2.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2adce7 // fmul v7.4s, v7.4s, v10.4s
+	WORD $0x4ea1b98a // fcvtzs v10.4s, v12.4s
+	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
+	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8508 // add v8.4s, v8.4s, v10.4s
+	WORD $0x4ea2856a // add v10.4s, v11.4s, v2.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2add08 // fmul v8.4s, v8.4s, v10.4s
+	WORD $0x4ea1b9aa // fcvtzs v10.4s, v13.4s
+	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
+	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8529 // add v9.4s, v9.4s, v10.4s
+	WORD $0x4ea2856a // add v10.4s, v11.4s, v2.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
+	FMOVQ 192(R6), F10
+	WORD $0x6e26dd46 // fmul v6.4s, v10.4s, v6.4s
+	FMOVQ 208(R6), F10
+	WORD $0x6e27dd47 // fmul v7.4s, v10.4s, v7.4s
+	FMOVQ 224(R6), F10
+	WORD $0x6e28dd48 // fmul v8.4s, v10.4s, v8.4s
+	FMOVQ 240(R6), F10
+	WORD $0x6e29dd49 // fmul v9.4s, v10.4s, v9.4s
+	FMOVQ 192(R0), F10
+	WORD $0x4eaad4c6 // fsub v6.4s, v6.4s, v10.4s
+	FMOVQ 208(R0), F10
+	WORD $0x4eaad4e7 // fsub v7.4s, v7.4s, v10.4s
+	FMOVQ 224(R0), F10
+	WORD $0x4eaad508 // fsub v8.4s, v8.4s, v10.4s
+	FMOVQ 240(R0), F10
+	WORD $0x4eaad529 // fsub v9.4s, v9.4s, v10.4s
+	FMOVQ 192(R8), F10
+	FMOVQ 400(RSP), F11
+	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
+	FMOVQ 208(R8), F11
+	FMOVQ 416(RSP), F12
+	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
+	FMOVQ 224(R8), F12
+	FMOVQ 432(RSP), F13
+	WORD $0x6e2ddd8c // fmul v12.4s, v12.4s, v13.4s
+	FMOVQ 240(R8), F13
+	FMOVQ 448(RSP), F14
+	WORD $0x6e2eddad // fmul v13.4s, v13.4s, v14.4s
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	FMOVQ 192(R5), F10
+	WORD $0x6e26dd46 // fmul v6.4s, v10.4s, v6.4s
+	FMOVQ 208(R5), F10
+	WORD $0x6e27dd47 // fmul v7.4s, v10.4s, v7.4s
+	FMOVQ 224(R5), F10
+	WORD $0x6e28dd48 // fmul v8.4s, v10.4s, v8.4s
+	FMOVQ 240(R5), F10
+	WORD $0x6e29dd49 // fmul v9.4s, v10.4s, v9.4s
+	FMOVQ 192(R0), F10
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ 208(R0), F10
+	WORD $0x4e27d547 // fadd v7.4s, v10.4s, v7.4s
+	FMOVQ 224(R0), F10
+	WORD $0x4e28d548 // fadd v8.4s, v10.4s, v8.4s
+	FMOVQ 240(R0), F10
+	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
+	FMOVQ 192(R9), F10
+	WORD $0x6eaae4ca // fcmgt v10.4s, v6.4s, v10.4s
+	FMOVQ 208(R9), F11
+	WORD $0x6eabe4eb // fcmgt v11.4s, v7.4s, v11.4s
+	FMOVQ 224(R9), F12
+	WORD $0x6eace50c // fcmgt v12.4s, v8.4s, v12.4s
+	FMOVQ 240(R9), F13
+	WORD $0x6eade52d // fcmgt v13.4s, v9.4s, v13.4s
+	FMOVQ 192(R10), F14
+	WORD $0x6eaa1dc6 // bit v6.16b, v14.16b, v10.16b
+	FMOVQ 208(R10), F14
+	WORD $0x6eab1dc7 // bit v7.16b, v14.16b, v11.16b
+	FMOVQ 224(R10), F14
+	WORD $0x6eac1dc8 // bit v8.16b, v14.16b, v12.16b
+	FMOVQ 240(R10), F14
+	WORD $0x6ead1dc9 // bit v9.16b, v14.16b, v13.16b
+	FMOVQ F6, 192(R0)
+	FMOVQ F7, 208(R0)
+	FMOVQ F8, 224(R0)
+	FMOVQ F9, 240(R0)
+	FMOVQ F0, 192(R2)
+	FMOVQ F0, 192(R4)
+	FMOVQ F0, 208(R2)
+	FMOVQ F0, 208(R4)
+	FMOVQ F0, 224(R2)
+	FMOVQ F0, 224(R4)
+	FMOVQ F0, 240(R2)
+	FMOVQ F0, 240(R4)
+	WORD $0x0e612946 // xtn v6.4h, v10.4s
+	WORD $0x4e612966 // xtn2 v6.8h, v11.4s
+	WORD $0x0e612987 // xtn v7.4h, v12.4s
+	WORD $0x4e6129a7 // xtn2 v7.8h, v13.4s
+	WORD $0x0e2128c6 // xtn v6.8b, v6.8h
+	WORD $0x4e2128e6 // xtn2 v6.16b, v7.8h
+	WORD $0x4e211c63 // and v3.16b, v3.16b, v1.16b
+	WORD $0x4e211c84 // and v4.16b, v4.16b, v1.16b
+	WORD $0x4e211ca5 // and v5.16b, v5.16b, v1.16b
+	WORD $0x4e211cc6 // and v6.16b, v6.16b, v1.16b
+	WORD $0x4e24bc63 // addp v3.16b, v3.16b, v4.16b
+	WORD $0x4e26bca4 // addp v4.16b, v5.16b, v6.16b
+	WORD $0x4e24bc63 // addp v3.16b, v3.16b, v4.16b
+	WORD $0x4e23bc63 // addp v3.16b, v3.16b, v3.16b
+	FMOVD F3, R22
+	MOVD.P R22, 8(R20)
+	ADD $256, R0
+	ADD $256, R1
+	ADD $256, R2
+	ADD $256, R3
+	ADD $256, R4
+	MOVD kStride+136(FP), R22
+	ADD R22, R5
+	MOVD deltaStride+144(FP), R22
+	ADD R22, R6
+	MOVD rhStride+152(FP), R22
+	ADD R22, R7
+	MOVD resStride+160(FP), R22
+	ADD R22, R8
+	MOVD thrStride+168(FP), R22
+	ADD R22, R9
+	MOVD resetStride+176(FP), R22
+	ADD R22, R10
+	MOVD lT1Stride+184(FP), R22
+	ADD R22, R11
+	MOVD cT1Stride+192(FP), R22
+	ADD R22, R12
+	MOVD bT1Stride+200(FP), R22
+	ADD R22, R13
+	MOVD lT2Stride+208(FP), R22
+	ADD R22, R14
+	MOVD cT2Stride+216(FP), R22
+	ADD R22, R15
+	MOVD bT2Stride+224(FP), R22
+	ADD R22, R19
+	SUBS $1, R21
+	BNE ExponentialTraced2NEON_block
+
+ExponentialTraced2NEON_done:
+	RET
+
+// func exponentialTraced2UniformNEON(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+TEXT ·exponentialTraced2UniformNEON(SB), 0, $672-104
+	// 1 scalars held in registers, 23 loaded from the stack where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
+	VMOVI $0, V0.B16
+	MOVD $0x8040201008040201, R0
+	VDUP R0, V1.D2
+	MOVW $0x0000007f, R0
+	VDUP R0, V2.S4
+	MOVW $0x39500d01, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 16(RSP)
+	MOVW $0x3ab60b61, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 32(RSP)
+	MOVW $0x3c088889, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 48(RSP)
+	MOVW $0x3d2aaaab, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 64(RSP)
+	MOVW $0x3e2aaaab, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 80(RSP)
+	MOVW $0x3f000000, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 96(RSP)
+	MOVW $0x3f318000, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 112(RSP)
+	MOVW $0x3f800000, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 128(RSP)
+	MOVW $0x3fb8aa3b, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 144(RSP)
+	MOVW $0x42b20000, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 160(RSP)
+	MOVW $0xb95e8083, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 176(RSP)
+	MOVW $0xc2d00000, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 192(RSP)
+	MOVWU bT1+72(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 208(RSP)
+	MOVWU bT2+84(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 224(RSP)
+	MOVWU cT1+68(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 240(RSP)
+	MOVWU cT2+80(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 256(RSP)
+	MOVWU delta+44(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 272(RSP)
+	MOVWU k+40(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 288(RSP)
+	MOVWU lT1+64(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 304(RSP)
+	MOVWU lT2+76(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 320(RSP)
+	MOVWU res+52(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 336(RSP)
+	MOVWU reset+60(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 352(RSP)
+	MOVWU rh+48(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 368(RSP)
+	MOVWU thr+56(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 384(RSP)
+	FMOVS $(1.0), F3
+	FMOVS delta+44(FP), F4
+	FDIVS F4, F3, F3
+	VDUP V3.S[0], V3.S4
+	FMOVQ F3, 400(RSP)
+	MOVD v+0(FP), R0
+	MOVD t1+8(FP), R1
+	MOVD x1+16(FP), R2
+	MOVD t2+24(FP), R3
+	MOVD x2+32(FP), R4
+	MOVD spikes+88(FP), R5
+	MOVD blocks+96(FP), R6
+	CBZ R6, ExponentialTraced2UniformNEON_done
+	// Which loop: the second if every divisor is ±2^k with a normal
+	// reciprocal, by which it multiplies (the division's bits).
+	MOVWU delta+44(FP), R7
+	TSTW $0x7fffff, R7
+	BNE ExponentialTraced2UniformNEON_block
+	UBFX $23, R7, $8, R7
+	SUB $1, R7
+	CMP $252, R7
+	BHI ExponentialTraced2UniformNEON_block
+	B ExponentialTraced2UniformNEON_reciprocal_block
+
+ExponentialTraced2UniformNEON_block:
+	FMOVQ 0(R2), F3
+	FMOVQ 16(R2), F4
+	FMOVQ 32(R2), F5
+	FMOVQ 48(R2), F6
+	FMOVQ 0(R1), F7
+	FMOVQ 16(R1), F8
+	FMOVQ 32(R1), F9
+	FMOVQ 48(R1), F10
+	FMOVQ 208(RSP), F11
+	WORD $0x4ea7d56b // fsub v11.4s, v11.4s, v7.4s
+	FMOVQ 208(RSP), F12
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	FMOVQ 208(RSP), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 208(RSP), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 304(RSP), F15
+	WORD $0x6e2bddeb // fmul v11.4s, v15.4s, v11.4s
+	FMOVQ 304(RSP), F15
+	WORD $0x6e2cddec // fmul v12.4s, v15.4s, v12.4s
+	FMOVQ 304(RSP), F15
+	WORD $0x6e2ddded // fmul v13.4s, v15.4s, v13.4s
+	FMOVQ 304(RSP), F15
+	WORD $0x6e2eddee // fmul v14.4s, v15.4s, v14.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	FMOVQ 240(RSP), F11
+	WORD $0x6e23dd63 // fmul v3.4s, v11.4s, v3.4s
+	FMOVQ 240(RSP), F11
+	WORD $0x6e24dd64 // fmul v4.4s, v11.4s, v4.4s
+	FMOVQ 240(RSP), F11
+	WORD $0x6e25dd65 // fmul v5.4s, v11.4s, v5.4s
+	FMOVQ 240(RSP), F11
+	WORD $0x6e26dd66 // fmul v6.4s, v11.4s, v6.4s
+	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ F3, 0(R1)
+	FMOVQ F4, 16(R1)
+	FMOVQ F5, 32(R1)
+	FMOVQ F6, 48(R1)
+	FMOVQ 0(R4), F7
+	FMOVQ 16(R4), F8
+	FMOVQ 32(R4), F9
+	FMOVQ 48(R4), F10
+	FMOVQ 0(R3), F11
+	FMOVQ 16(R3), F12
+	FMOVQ 32(R3), F13
+	FMOVQ 48(R3), F14
+	FMOVQ 224(RSP), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 224(RSP), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 224(RSP), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 224(RSP), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 320(RSP), F19
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	FMOVQ 320(RSP), F19
+	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
+	FMOVQ 320(RSP), F19
+	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
+	FMOVQ 320(RSP), F19
+	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 256(RSP), F15
+	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
+	FMOVQ 256(RSP), F15
+	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
+	FMOVQ 256(RSP), F15
+	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
+	FMOVQ 256(RSP), F15
+	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F7, 0(R3)
+	FMOVQ F8, 16(R3)
+	FMOVQ F9, 32(R3)
+	FMOVQ F10, 48(R3)
+	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
+	FMOVQ F3, 416(RSP)
+	WORD $0x4e28d483 // fadd v3.4s, v4.4s, v8.4s
+	FMOVQ F3, 432(RSP)
+	WORD $0x4e29d4a3 // fadd v3.4s, v5.4s, v9.4s
+	FMOVQ F3, 448(RSP)
+	WORD $0x4e2ad4c3 // fadd v3.4s, v6.4s, v10.4s
+	FMOVQ F3, 464(RSP)
+	FMOVQ 0(R0), F3
+	FMOVQ 16(R0), F4
+	FMOVQ 32(R0), F5
+	FMOVQ 48(R0), F6
+	FMOVQ 368(RSP), F7
+	WORD $0x4ea7d463 // fsub v3.4s, v3.4s, v7.4s
+	FMOVQ 368(RSP), F7
+	WORD $0x4ea7d484 // fsub v4.4s, v4.4s, v7.4s
+	FMOVQ 368(RSP), F7
+	WORD $0x4ea7d4a5 // fsub v5.4s, v5.4s, v7.4s
+	FMOVQ 368(RSP), F7
+	WORD $0x4ea7d4c6 // fsub v6.4s, v6.4s, v7.4s
+	FMOVQ 272(RSP), F7
+	WORD $0x6e27fc63 // fdiv v3.4s, v3.4s, v7.4s
+	FMOVQ 272(RSP), F7
+	WORD $0x6e27fc84 // fdiv v4.4s, v4.4s, v7.4s
+	FMOVQ 272(RSP), F7
+	WORD $0x6e27fca5 // fdiv v5.4s, v5.4s, v7.4s
+	FMOVQ 272(RSP), F7
+	WORD $0x6e27fcc6 // fdiv v6.4s, v6.4s, v7.4s
+	FMOVQ 192(RSP), F7
+	WORD $0x4e27f463 // fmax v3.4s, v3.4s, v7.4s
+	FMOVQ 160(RSP), F7
+	WORD $0x4ea7f463 // fmin v3.4s, v3.4s, v7.4s
+	FMOVQ 192(RSP), F7
+	WORD $0x4e27f484 // fmax v4.4s, v4.4s, v7.4s
+	FMOVQ 160(RSP), F7
+	WORD $0x4ea7f484 // fmin v4.4s, v4.4s, v7.4s
+	FMOVQ 192(RSP), F7
+	WORD $0x4e27f4a5 // fmax v5.4s, v5.4s, v7.4s
+	FMOVQ 160(RSP), F7
+	WORD $0x4ea7f4a5 // fmin v5.4s, v5.4s, v7.4s
+	FMOVQ 192(RSP), F7
+	WORD $0x4e27f4c6 // fmax v6.4s, v6.4s, v7.4s
+	FMOVQ 160(RSP), F7
+	WORD $0x4ea7f4c6 // fmin v6.4s, v6.4s, v7.4s
+	FMOVQ 144(RSP), F7
+	WORD $0x6e27dc67 // fmul v7.4s, v3.4s, v7.4s
+	FMOVQ 144(RSP), F8
+	WORD $0x6e28dc88 // fmul v8.4s, v4.4s, v8.4s
+	FMOVQ 144(RSP), F9
+	WORD $0x6e29dca9 // fmul v9.4s, v5.4s, v9.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	WORD $0x4e2188e7 // frintn v7.4s, v7.4s
+	WORD $0x4e218908 // frintn v8.4s, v8.4s
+	WORD $0x4e218929 // frintn v9.4s, v9.4s
+	WORD $0x4e21894a // frintn v10.4s, v10.4s
+	FMOVQ 112(RSP), F11
+	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
+	FMOVQ 112(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 112(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	FMOVQ 176(RSP), F11
+	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
+	FMOVQ 176(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	FMOVQ 176(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 176(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	FMOVQ 16(RSP), F11
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	FMOVQ 16(RSP), F12
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	FMOVQ 16(RSP), F13
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	FMOVQ 16(RSP), F14
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 32(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 32(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 32(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 32(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e23dc6f // fmul v15.4s, v3.4s, v3.4s
+	WORD $0x6e24dc90 // fmul v16.4s, v4.4s, v4.4s
+	WORD $0x6e25dcb1 // fmul v17.4s, v5.4s, v5.4s
+	WORD $0x6e26dcd2 // fmul v18.4s, v6.4s, v6.4s
+	WORD $0x6e2bddeb // fmul v11.4s, v15.4s, v11.4s
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	WORD $0x4e23d563 // fadd v3.4s, v11.4s, v3.4s
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4e2bd463 // fadd v3.4s, v3.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4e2bd484 // fadd v4.4s, v4.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4e2bd4a5 // fadd v5.4s, v5.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4e2bd4c6 // fadd v6.4s, v6.4s, v11.4s
+	WORD $0x4ea1b8e7 // fcvtzs v7.4s, v7.4s
+	WORD $0x4f3f04eb // sshr v11.4s, v7.4s, #1
+	WORD $0x6eab84e7 // sub v7.4s, v7.4s, v11.4s
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x4ea78463 // add v3.4s, v3.4s, v7.4s
+	WORD $0x4ea28567 // add v7.4s, v11.4s, v2.4s
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x6e27dc63 // fmul v3.4s, v3.4s, v7.4s
+	WORD $0x4ea1b907 // fcvtzs v7.4s, v8.4s
+	WORD $0x4f3f04e8 // sshr v8.4s, v7.4s, #1
+	WORD $0x6ea884e7 // sub v7.4s, v7.4s, v8.4s
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x4ea78484 // add v4.4s, v4.4s, v7.4s
+	WORD $0x4ea28507 // add v7.4s, v8.4s, v2.4s
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x6e27dc84 // fmul v4.4s, v4.4s, v7.4s
+	WORD $0x4ea1b927 // fcvtzs v7.4s, v9.4s
+	WORD $0x4f3f04e8 // sshr v8.4s, v7.4s, #1
+	WORD $0x6ea884e7 // sub v7.4s, v7.4s, v8.4s
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x4ea784a5 // add v5.4s, v5.4s, v7.4s
+	WORD $0x4ea28507 // add v7.4s, v8.4s, v2.4s
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x6e27dca5 // fmul v5.4s, v5.4s, v7.4s
+	WORD $0x4ea1b947 // fcvtzs v7.4s, v10.4s
+	WORD $0x4f3f04e8 // sshr v8.4s, v7.4s, #1
+	WORD $0x6ea884e7 // sub v7.4s, v7.4s, v8.4s
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x4ea784c6 // add v6.4s, v6.4s, v7.4s
+	WORD $0x4ea28507 // add v7.4s, v8.4s, v2.4s
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x6e27dcc6 // fmul v6.4s, v6.4s, v7.4s
+	FMOVQ 272(RSP), F7
+	WORD $0x6e23dce3 // fmul v3.4s, v7.4s, v3.4s
+	FMOVQ 272(RSP), F7
+	WORD $0x6e24dce4 // fmul v4.4s, v7.4s, v4.4s
+	FMOVQ 272(RSP), F7
+	WORD $0x6e25dce5 // fmul v5.4s, v7.4s, v5.4s
+	FMOVQ 272(RSP), F7
+	WORD $0x6e26dce6 // fmul v6.4s, v7.4s, v6.4s
+	FMOVQ 0(R0), F7
+	WORD $0x4ea7d463 // fsub v3.4s, v3.4s, v7.4s
+	FMOVQ 16(R0), F7
+	WORD $0x4ea7d484 // fsub v4.4s, v4.4s, v7.4s
+	FMOVQ 32(R0), F7
+	WORD $0x4ea7d4a5 // fsub v5.4s, v5.4s, v7.4s
+	FMOVQ 48(R0), F7
+	WORD $0x4ea7d4c6 // fsub v6.4s, v6.4s, v7.4s
+	FMOVQ 336(RSP), F7
+	FMOVQ 416(RSP), F8
+	WORD $0x6e28dce7 // fmul v7.4s, v7.4s, v8.4s
+	FMOVQ 336(RSP), F8
+	FMOVQ 432(RSP), F9
+	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
+	FMOVQ 336(RSP), F9
+	FMOVQ 448(RSP), F10
+	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
+	FMOVQ 336(RSP), F10
+	FMOVQ 464(RSP), F11
+	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
+	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
+	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
+	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	FMOVQ 288(RSP), F7
+	WORD $0x6e23dce3 // fmul v3.4s, v7.4s, v3.4s
+	FMOVQ 288(RSP), F7
+	WORD $0x6e24dce4 // fmul v4.4s, v7.4s, v4.4s
+	FMOVQ 288(RSP), F7
+	WORD $0x6e25dce5 // fmul v5.4s, v7.4s, v5.4s
+	FMOVQ 288(RSP), F7
+	WORD $0x6e26dce6 // fmul v6.4s, v7.4s, v6.4s
+	FMOVQ 0(R0), F7
+	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
+	FMOVQ 16(R0), F7
+	WORD $0x4e24d4e4 // fadd v4.4s, v7.4s, v4.4s
+	FMOVQ 32(R0), F7
+	WORD $0x4e25d4e5 // fadd v5.4s, v7.4s, v5.4s
+	FMOVQ 48(R0), F7
+	WORD $0x4e26d4e6 // fadd v6.4s, v7.4s, v6.4s
+	FMOVQ 384(RSP), F7
+	WORD $0x6ea7e467 // fcmgt v7.4s, v3.4s, v7.4s
+	FMOVQ 384(RSP), F8
+	WORD $0x6ea8e488 // fcmgt v8.4s, v4.4s, v8.4s
+	FMOVQ 384(RSP), F9
+	WORD $0x6ea9e4a9 // fcmgt v9.4s, v5.4s, v9.4s
+	FMOVQ 384(RSP), F10
+	WORD $0x6eaae4ca // fcmgt v10.4s, v6.4s, v10.4s
+	FMOVQ 352(RSP), F11
+	WORD $0x6ea71d63 // bit v3.16b, v11.16b, v7.16b
+	FMOVQ 352(RSP), F11
+	WORD $0x6ea81d64 // bit v4.16b, v11.16b, v8.16b
+	FMOVQ 352(RSP), F11
+	WORD $0x6ea91d65 // bit v5.16b, v11.16b, v9.16b
+	FMOVQ 352(RSP), F11
+	WORD $0x6eaa1d66 // bit v6.16b, v11.16b, v10.16b
+	FMOVQ F3, 0(R0)
+	FMOVQ F4, 16(R0)
+	FMOVQ F5, 32(R0)
+	FMOVQ F6, 48(R0)
+	FMOVQ F0, 0(R2)
+	FMOVQ F0, 0(R4)
+	FMOVQ F0, 16(R2)
+	FMOVQ F0, 16(R4)
+	FMOVQ F0, 32(R2)
+	FMOVQ F0, 32(R4)
+	FMOVQ F0, 48(R2)
+	FMOVQ F0, 48(R4)
+	WORD $0x0e6128e3 // xtn v3.4h, v7.4s
+	WORD $0x4e612903 // xtn2 v3.8h, v8.4s
+	WORD $0x0e612924 // xtn v4.4h, v9.4s
+	WORD $0x4e612944 // xtn2 v4.8h, v10.4s
+	WORD $0x0e212863 // xtn v3.8b, v3.8h
+	WORD $0x4e212883 // xtn2 v3.16b, v4.8h
+	FMOVQ 64(R2), F4
+	FMOVQ 80(R2), F5
+	FMOVQ 96(R2), F6
+	FMOVQ 112(R2), F7
+	FMOVQ 64(R1), F8
+	FMOVQ 80(R1), F9
+	FMOVQ 96(R1), F10
+	FMOVQ 112(R1), F11
+	FMOVQ 208(RSP), F12
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	FMOVQ 208(RSP), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 208(RSP), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 208(RSP), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 304(RSP), F16
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	FMOVQ 304(RSP), F16
+	WORD $0x6e2dde0d // fmul v13.4s, v16.4s, v13.4s
+	FMOVQ 304(RSP), F16
+	WORD $0x6e2ede0e // fmul v14.4s, v16.4s, v14.4s
+	FMOVQ 304(RSP), F16
+	WORD $0x6e2fde0f // fmul v15.4s, v16.4s, v15.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 240(RSP), F12
+	WORD $0x6e24dd84 // fmul v4.4s, v12.4s, v4.4s
+	FMOVQ 240(RSP), F12
+	WORD $0x6e25dd85 // fmul v5.4s, v12.4s, v5.4s
+	FMOVQ 240(RSP), F12
+	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
+	FMOVQ 240(RSP), F12
+	WORD $0x6e27dd87 // fmul v7.4s, v12.4s, v7.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ F4, 64(R1)
+	FMOVQ F5, 80(R1)
+	FMOVQ F6, 96(R1)
+	FMOVQ F7, 112(R1)
+	FMOVQ 64(R4), F8
+	FMOVQ 80(R4), F9
+	FMOVQ 96(R4), F10
+	FMOVQ 112(R4), F11
+	FMOVQ 64(R3), F12
+	FMOVQ 80(R3), F13
+	FMOVQ 96(R3), F14
+	FMOVQ 112(R3), F15
+	FMOVQ 224(RSP), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 224(RSP), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 224(RSP), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 224(RSP), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 320(RSP), F20
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	FMOVQ 320(RSP), F20
+	WORD $0x6e31de91 // fmul v17.4s, v20.4s, v17.4s
+	FMOVQ 320(RSP), F20
+	WORD $0x6e32de92 // fmul v18.4s, v20.4s, v18.4s
+	FMOVQ 320(RSP), F20
+	WORD $0x6e33de93 // fmul v19.4s, v20.4s, v19.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	FMOVQ 256(RSP), F16
+	WORD $0x6e28de08 // fmul v8.4s, v16.4s, v8.4s
+	FMOVQ 256(RSP), F16
+	WORD $0x6e29de09 // fmul v9.4s, v16.4s, v9.4s
+	FMOVQ 256(RSP), F16
+	WORD $0x6e2ade0a // fmul v10.4s, v16.4s, v10.4s
+	FMOVQ 256(RSP), F16
+	WORD $0x6e2bde0b // fmul v11.4s, v16.4s, v11.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ F8, 64(R3)
+	FMOVQ F9, 80(R3)
+	FMOVQ F10, 96(R3)
+	FMOVQ F11, 112(R3)
+	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
+	FMOVQ F4, 480(RSP)
+	WORD $0x4e29d4a4 // fadd v4.4s, v5.4s, v9.4s
+	FMOVQ F4, 496(RSP)
+	WORD $0x4e2ad4c4 // fadd v4.4s, v6.4s, v10.4s
+	FMOVQ F4, 512(RSP)
+	WORD $0x4e2bd4e4 // fadd v4.4s, v7.4s, v11.4s
+	FMOVQ F4, 528(RSP)
+	FMOVQ 64(R0), F4
+	FMOVQ 80(R0), F5
+	FMOVQ 96(R0), F6
+	FMOVQ 112(R0), F7
+	FMOVQ 368(RSP), F8
+	WORD $0x4ea8d484 // fsub v4.4s, v4.4s, v8.4s
+	FMOVQ 368(RSP), F8
+	WORD $0x4ea8d4a5 // fsub v5.4s, v5.4s, v8.4s
+	FMOVQ 368(RSP), F8
+	WORD $0x4ea8d4c6 // fsub v6.4s, v6.4s, v8.4s
+	FMOVQ 368(RSP), F8
+	WORD $0x4ea8d4e7 // fsub v7.4s, v7.4s, v8.4s
+	FMOVQ 272(RSP), F8
+	WORD $0x6e28fc84 // fdiv v4.4s, v4.4s, v8.4s
+	FMOVQ 272(RSP), F8
+	WORD $0x6e28fca5 // fdiv v5.4s, v5.4s, v8.4s
+	FMOVQ 272(RSP), F8
+	WORD $0x6e28fcc6 // fdiv v6.4s, v6.4s, v8.4s
+	FMOVQ 272(RSP), F8
+	WORD $0x6e28fce7 // fdiv v7.4s, v7.4s, v8.4s
+	FMOVQ 192(RSP), F8
+	WORD $0x4e28f484 // fmax v4.4s, v4.4s, v8.4s
+	FMOVQ 160(RSP), F8
+	WORD $0x4ea8f484 // fmin v4.4s, v4.4s, v8.4s
+	FMOVQ 192(RSP), F8
+	WORD $0x4e28f4a5 // fmax v5.4s, v5.4s, v8.4s
+	FMOVQ 160(RSP), F8
+	WORD $0x4ea8f4a5 // fmin v5.4s, v5.4s, v8.4s
+	FMOVQ 192(RSP), F8
+	WORD $0x4e28f4c6 // fmax v6.4s, v6.4s, v8.4s
+	FMOVQ 160(RSP), F8
+	WORD $0x4ea8f4c6 // fmin v6.4s, v6.4s, v8.4s
+	FMOVQ 192(RSP), F8
+	WORD $0x4e28f4e7 // fmax v7.4s, v7.4s, v8.4s
+	FMOVQ 160(RSP), F8
+	WORD $0x4ea8f4e7 // fmin v7.4s, v7.4s, v8.4s
+	FMOVQ 144(RSP), F8
+	WORD $0x6e28dc88 // fmul v8.4s, v4.4s, v8.4s
+	FMOVQ 144(RSP), F9
+	WORD $0x6e29dca9 // fmul v9.4s, v5.4s, v9.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	FMOVQ 144(RSP), F11
+	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
+	WORD $0x4e218908 // frintn v8.4s, v8.4s
+	WORD $0x4e218929 // frintn v9.4s, v9.4s
+	WORD $0x4e21894a // frintn v10.4s, v10.4s
+	WORD $0x4e21896b // frintn v11.4s, v11.4s
+	FMOVQ 112(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 112(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 112(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	FMOVQ 176(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	FMOVQ 176(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 176(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 176(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	FMOVQ 16(RSP), F12
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	FMOVQ 16(RSP), F13
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	FMOVQ 16(RSP), F14
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 16(RSP), F15
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 32(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 32(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 32(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 32(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e24dc90 // fmul v16.4s, v4.4s, v4.4s
+	WORD $0x6e25dcb1 // fmul v17.4s, v5.4s, v5.4s
+	WORD $0x6e26dcd2 // fmul v18.4s, v6.4s, v6.4s
+	WORD $0x6e27dcf3 // fmul v19.4s, v7.4s, v7.4s
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x4e2cd4a5 // fadd v5.4s, v5.4s, v12.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x4e2cd4c6 // fadd v6.4s, v6.4s, v12.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x4e2cd4e7 // fadd v7.4s, v7.4s, v12.4s
+	WORD $0x4ea1b908 // fcvtzs v8.4s, v8.4s
+	WORD $0x4f3f050c // sshr v12.4s, v8.4s, #1
+	WORD $0x6eac8508 // sub v8.4s, v8.4s, v12.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x4ea88484 // add v4.4s, v4.4s, v8.4s
+	WORD $0x4ea28588 // add v8.4s, v12.4s, v2.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x6e28dc84 // fmul v4.4s, v4.4s, v8.4s
+	WORD $0x4ea1b928 // fcvtzs v8.4s, v9.4s
+	WORD $0x4f3f0509 // sshr v9.4s, v8.4s, #1
+	WORD $0x6ea98508 // sub v8.4s, v8.4s, v9.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x4ea884a5 // add v5.4s, v5.4s, v8.4s
+	WORD $0x4ea28528 // add v8.4s, v9.4s, v2.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x6e28dca5 // fmul v5.4s, v5.4s, v8.4s
+	WORD $0x4ea1b948 // fcvtzs v8.4s, v10.4s
+	WORD $0x4f3f0509 // sshr v9.4s, v8.4s, #1
+	WORD $0x6ea98508 // sub v8.4s, v8.4s, v9.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x4ea884c6 // add v6.4s, v6.4s, v8.4s
+	WORD $0x4ea28528 // add v8.4s, v9.4s, v2.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x6e28dcc6 // fmul v6.4s, v6.4s, v8.4s
+	WORD $0x4ea1b968 // fcvtzs v8.4s, v11.4s
+	WORD $0x4f3f0509 // sshr v9.4s, v8.4s, #1
+	WORD $0x6ea98508 // sub v8.4s, v8.4s, v9.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x4ea884e7 // add v7.4s, v7.4s, v8.4s
+	WORD $0x4ea28528 // add v8.4s, v9.4s, v2.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x6e28dce7 // fmul v7.4s, v7.4s, v8.4s
+	FMOVQ 272(RSP), F8
+	WORD $0x6e24dd04 // fmul v4.4s, v8.4s, v4.4s
+	FMOVQ 272(RSP), F8
+	WORD $0x6e25dd05 // fmul v5.4s, v8.4s, v5.4s
+	FMOVQ 272(RSP), F8
+	WORD $0x6e26dd06 // fmul v6.4s, v8.4s, v6.4s
+	FMOVQ 272(RSP), F8
+	WORD $0x6e27dd07 // fmul v7.4s, v8.4s, v7.4s
+	FMOVQ 64(R0), F8
+	WORD $0x4ea8d484 // fsub v4.4s, v4.4s, v8.4s
+	FMOVQ 80(R0), F8
+	WORD $0x4ea8d4a5 // fsub v5.4s, v5.4s, v8.4s
+	FMOVQ 96(R0), F8
+	WORD $0x4ea8d4c6 // fsub v6.4s, v6.4s, v8.4s
+	FMOVQ 112(R0), F8
+	WORD $0x4ea8d4e7 // fsub v7.4s, v7.4s, v8.4s
+	FMOVQ 336(RSP), F8
+	FMOVQ 480(RSP), F9
+	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
+	FMOVQ 336(RSP), F9
+	FMOVQ 496(RSP), F10
+	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
+	FMOVQ 336(RSP), F10
+	FMOVQ 512(RSP), F11
+	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
+	FMOVQ 336(RSP), F11
+	FMOVQ 528(RSP), F12
+	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
+	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
+	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	FMOVQ 288(RSP), F8
+	WORD $0x6e24dd04 // fmul v4.4s, v8.4s, v4.4s
+	FMOVQ 288(RSP), F8
+	WORD $0x6e25dd05 // fmul v5.4s, v8.4s, v5.4s
+	FMOVQ 288(RSP), F8
+	WORD $0x6e26dd06 // fmul v6.4s, v8.4s, v6.4s
+	FMOVQ 288(RSP), F8
+	WORD $0x6e27dd07 // fmul v7.4s, v8.4s, v7.4s
+	FMOVQ 64(R0), F8
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	FMOVQ 80(R0), F8
+	WORD $0x4e25d505 // fadd v5.4s, v8.4s, v5.4s
+	FMOVQ 96(R0), F8
+	WORD $0x4e26d506 // fadd v6.4s, v8.4s, v6.4s
+	FMOVQ 112(R0), F8
+	WORD $0x4e27d507 // fadd v7.4s, v8.4s, v7.4s
+	FMOVQ 384(RSP), F8
+	WORD $0x6ea8e488 // fcmgt v8.4s, v4.4s, v8.4s
+	FMOVQ 384(RSP), F9
+	WORD $0x6ea9e4a9 // fcmgt v9.4s, v5.4s, v9.4s
+	FMOVQ 384(RSP), F10
+	WORD $0x6eaae4ca // fcmgt v10.4s, v6.4s, v10.4s
+	FMOVQ 384(RSP), F11
+	WORD $0x6eabe4eb // fcmgt v11.4s, v7.4s, v11.4s
+	FMOVQ 352(RSP), F12
+	WORD $0x6ea81d84 // bit v4.16b, v12.16b, v8.16b
+	FMOVQ 352(RSP), F12
+	WORD $0x6ea91d85 // bit v5.16b, v12.16b, v9.16b
+	FMOVQ 352(RSP), F12
+	WORD $0x6eaa1d86 // bit v6.16b, v12.16b, v10.16b
+	FMOVQ 352(RSP), F12
+	WORD $0x6eab1d87 // bit v7.16b, v12.16b, v11.16b
+	FMOVQ F4, 64(R0)
+	FMOVQ F5, 80(R0)
+	FMOVQ F6, 96(R0)
+	FMOVQ F7, 112(R0)
+	FMOVQ F0, 64(R2)
+	FMOVQ F0, 64(R4)
+	FMOVQ F0, 80(R2)
+	FMOVQ F0, 80(R4)
+	FMOVQ F0, 96(R2)
+	FMOVQ F0, 96(R4)
+	FMOVQ F0, 112(R2)
+	FMOVQ F0, 112(R4)
+	WORD $0x0e612904 // xtn v4.4h, v8.4s
+	WORD $0x4e612924 // xtn2 v4.8h, v9.4s
+	WORD $0x0e612945 // xtn v5.4h, v10.4s
+	WORD $0x4e612965 // xtn2 v5.8h, v11.4s
+	WORD $0x0e212884 // xtn v4.8b, v4.8h
+	WORD $0x4e2128a4 // xtn2 v4.16b, v5.8h
+	FMOVQ 128(R2), F5
+	FMOVQ 144(R2), F6
+	FMOVQ 160(R2), F7
+	FMOVQ 176(R2), F8
+	FMOVQ 128(R1), F9
+	FMOVQ 144(R1), F10
+	FMOVQ 160(R1), F11
+	FMOVQ 176(R1), F12
+	FMOVQ 208(RSP), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 208(RSP), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 208(RSP), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 208(RSP), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 304(RSP), F17
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	FMOVQ 304(RSP), F17
+	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
+	FMOVQ 304(RSP), F17
+	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
+	FMOVQ 304(RSP), F17
+	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 240(RSP), F13
+	WORD $0x6e25dda5 // fmul v5.4s, v13.4s, v5.4s
+	FMOVQ 240(RSP), F13
+	WORD $0x6e26dda6 // fmul v6.4s, v13.4s, v6.4s
+	FMOVQ 240(RSP), F13
+	WORD $0x6e27dda7 // fmul v7.4s, v13.4s, v7.4s
+	FMOVQ 240(RSP), F13
+	WORD $0x6e28dda8 // fmul v8.4s, v13.4s, v8.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ F5, 128(R1)
+	FMOVQ F6, 144(R1)
+	FMOVQ F7, 160(R1)
+	FMOVQ F8, 176(R1)
+	FMOVQ 128(R4), F9
+	FMOVQ 144(R4), F10
+	FMOVQ 160(R4), F11
+	FMOVQ 176(R4), F12
+	FMOVQ 128(R3), F13
+	FMOVQ 144(R3), F14
+	FMOVQ 160(R3), F15
+	FMOVQ 176(R3), F16
+	FMOVQ 224(RSP), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 224(RSP), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 224(RSP), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 224(RSP), F20
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	FMOVQ 320(RSP), F21
+	WORD $0x6e31deb1 // fmul v17.4s, v21.4s, v17.4s
+	FMOVQ 320(RSP), F21
+	WORD $0x6e32deb2 // fmul v18.4s, v21.4s, v18.4s
+	FMOVQ 320(RSP), F21
+	WORD $0x6e33deb3 // fmul v19.4s, v21.4s, v19.4s
+	FMOVQ 320(RSP), F21
+	WORD $0x6e34deb4 // fmul v20.4s, v21.4s, v20.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	FMOVQ 256(RSP), F17
+	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
+	FMOVQ 256(RSP), F17
+	WORD $0x6e2ade2a // fmul v10.4s, v17.4s, v10.4s
+	FMOVQ 256(RSP), F17
+	WORD $0x6e2bde2b // fmul v11.4s, v17.4s, v11.4s
+	FMOVQ 256(RSP), F17
+	WORD $0x6e2cde2c // fmul v12.4s, v17.4s, v12.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	FMOVQ F9, 128(R3)
+	FMOVQ F10, 144(R3)
+	FMOVQ F11, 160(R3)
+	FMOVQ F12, 176(R3)
+	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
+	FMOVQ F5, 544(RSP)
+	WORD $0x4e2ad4c5 // fadd v5.4s, v6.4s, v10.4s
+	FMOVQ F5, 560(RSP)
+	WORD $0x4e2bd4e5 // fadd v5.4s, v7.4s, v11.4s
+	FMOVQ F5, 576(RSP)
+	WORD $0x4e2cd505 // fadd v5.4s, v8.4s, v12.4s
+	FMOVQ F5, 592(RSP)
+	FMOVQ 128(R0), F5
+	FMOVQ 144(R0), F6
+	FMOVQ 160(R0), F7
+	FMOVQ 176(R0), F8
+	FMOVQ 368(RSP), F9
+	WORD $0x4ea9d4a5 // fsub v5.4s, v5.4s, v9.4s
+	FMOVQ 368(RSP), F9
+	WORD $0x4ea9d4c6 // fsub v6.4s, v6.4s, v9.4s
+	FMOVQ 368(RSP), F9
+	WORD $0x4ea9d4e7 // fsub v7.4s, v7.4s, v9.4s
+	FMOVQ 368(RSP), F9
+	WORD $0x4ea9d508 // fsub v8.4s, v8.4s, v9.4s
+	FMOVQ 272(RSP), F9
+	WORD $0x6e29fca5 // fdiv v5.4s, v5.4s, v9.4s
+	FMOVQ 272(RSP), F9
+	WORD $0x6e29fcc6 // fdiv v6.4s, v6.4s, v9.4s
+	FMOVQ 272(RSP), F9
+	WORD $0x6e29fce7 // fdiv v7.4s, v7.4s, v9.4s
+	FMOVQ 272(RSP), F9
+	WORD $0x6e29fd08 // fdiv v8.4s, v8.4s, v9.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29f4a5 // fmax v5.4s, v5.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4ea9f4a5 // fmin v5.4s, v5.4s, v9.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29f4c6 // fmax v6.4s, v6.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4ea9f4c6 // fmin v6.4s, v6.4s, v9.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29f4e7 // fmax v7.4s, v7.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4ea9f4e7 // fmin v7.4s, v7.4s, v9.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29f508 // fmax v8.4s, v8.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4ea9f508 // fmin v8.4s, v8.4s, v9.4s
+	FMOVQ 144(RSP), F9
+	WORD $0x6e29dca9 // fmul v9.4s, v5.4s, v9.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	FMOVQ 144(RSP), F11
+	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	WORD $0x4e218929 // frintn v9.4s, v9.4s
+	WORD $0x4e21894a // frintn v10.4s, v10.4s
+	WORD $0x4e21896b // frintn v11.4s, v11.4s
+	WORD $0x4e21898c // frintn v12.4s, v12.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 112(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 112(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	FMOVQ 112(RSP), F16
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	FMOVQ 176(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 176(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 176(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	FMOVQ 176(RSP), F16
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	FMOVQ 16(RSP), F13
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	FMOVQ 16(RSP), F14
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 16(RSP), F15
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 16(RSP), F16
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e25dcb1 // fmul v17.4s, v5.4s, v5.4s
+	WORD $0x6e26dcd2 // fmul v18.4s, v6.4s, v6.4s
+	WORD $0x6e27dcf3 // fmul v19.4s, v7.4s, v7.4s
+	WORD $0x6e28dd14 // fmul v20.4s, v8.4s, v8.4s
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x4e2dd4c6 // fadd v6.4s, v6.4s, v13.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x4e2dd4e7 // fadd v7.4s, v7.4s, v13.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x4e2dd508 // fadd v8.4s, v8.4s, v13.4s
+	WORD $0x4ea1b929 // fcvtzs v9.4s, v9.4s
+	WORD $0x4f3f052d // sshr v13.4s, v9.4s, #1
+	WORD $0x6ead8529 // sub v9.4s, v9.4s, v13.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x4ea984a5 // add v5.4s, v5.4s, v9.4s
+	WORD $0x4ea285a9 // add v9.4s, v13.4s, v2.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
+	WORD $0x4ea1b949 // fcvtzs v9.4s, v10.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x4ea984c6 // add v6.4s, v6.4s, v9.4s
+	WORD $0x4ea28549 // add v9.4s, v10.4s, v2.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dcc6 // fmul v6.4s, v6.4s, v9.4s
+	WORD $0x4ea1b969 // fcvtzs v9.4s, v11.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x4ea984e7 // add v7.4s, v7.4s, v9.4s
+	WORD $0x4ea28549 // add v9.4s, v10.4s, v2.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dce7 // fmul v7.4s, v7.4s, v9.4s
+	WORD $0x4ea1b989 // fcvtzs v9.4s, v12.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x4ea98508 // add v8.4s, v8.4s, v9.4s
+	WORD $0x4ea28549 // add v9.4s, v10.4s, v2.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
+	FMOVQ 272(RSP), F9
+	WORD $0x6e25dd25 // fmul v5.4s, v9.4s, v5.4s
+	FMOVQ 272(RSP), F9
+	WORD $0x6e26dd26 // fmul v6.4s, v9.4s, v6.4s
+	FMOVQ 272(RSP), F9
+	WORD $0x6e27dd27 // fmul v7.4s, v9.4s, v7.4s
+	FMOVQ 272(RSP), F9
+	WORD $0x6e28dd28 // fmul v8.4s, v9.4s, v8.4s
+	FMOVQ 128(R0), F9
+	WORD $0x4ea9d4a5 // fsub v5.4s, v5.4s, v9.4s
+	FMOVQ 144(R0), F9
+	WORD $0x4ea9d4c6 // fsub v6.4s, v6.4s, v9.4s
+	FMOVQ 160(R0), F9
+	WORD $0x4ea9d4e7 // fsub v7.4s, v7.4s, v9.4s
+	FMOVQ 176(R0), F9
+	WORD $0x4ea9d508 // fsub v8.4s, v8.4s, v9.4s
+	FMOVQ 336(RSP), F9
+	FMOVQ 544(RSP), F10
+	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
+	FMOVQ 336(RSP), F10
+	FMOVQ 560(RSP), F11
+	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
+	FMOVQ 336(RSP), F11
+	FMOVQ 576(RSP), F12
+	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
+	FMOVQ 336(RSP), F12
+	FMOVQ 592(RSP), F13
+	WORD $0x6e2ddd8c // fmul v12.4s, v12.4s, v13.4s
+	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	FMOVQ 288(RSP), F9
+	WORD $0x6e25dd25 // fmul v5.4s, v9.4s, v5.4s
+	FMOVQ 288(RSP), F9
+	WORD $0x6e26dd26 // fmul v6.4s, v9.4s, v6.4s
+	FMOVQ 288(RSP), F9
+	WORD $0x6e27dd27 // fmul v7.4s, v9.4s, v7.4s
+	FMOVQ 288(RSP), F9
+	WORD $0x6e28dd28 // fmul v8.4s, v9.4s, v8.4s
+	FMOVQ 128(R0), F9
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	FMOVQ 144(R0), F9
+	WORD $0x4e26d526 // fadd v6.4s, v9.4s, v6.4s
+	FMOVQ 160(R0), F9
+	WORD $0x4e27d527 // fadd v7.4s, v9.4s, v7.4s
+	FMOVQ 176(R0), F9
+	WORD $0x4e28d528 // fadd v8.4s, v9.4s, v8.4s
+	FMOVQ 384(RSP), F9
+	WORD $0x6ea9e4a9 // fcmgt v9.4s, v5.4s, v9.4s
+	FMOVQ 384(RSP), F10
+	WORD $0x6eaae4ca // fcmgt v10.4s, v6.4s, v10.4s
+	FMOVQ 384(RSP), F11
+	WORD $0x6eabe4eb // fcmgt v11.4s, v7.4s, v11.4s
+	FMOVQ 384(RSP), F12
+	WORD $0x6eace50c // fcmgt v12.4s, v8.4s, v12.4s
+	FMOVQ 352(RSP), F13
+	WORD $0x6ea91da5 // bit v5.16b, v13.16b, v9.16b
+	FMOVQ 352(RSP), F13
+	WORD $0x6eaa1da6 // bit v6.16b, v13.16b, v10.16b
+	FMOVQ 352(RSP), F13
+	WORD $0x6eab1da7 // bit v7.16b, v13.16b, v11.16b
+	FMOVQ 352(RSP), F13
+	WORD $0x6eac1da8 // bit v8.16b, v13.16b, v12.16b
+	FMOVQ F5, 128(R0)
+	FMOVQ F6, 144(R0)
+	FMOVQ F7, 160(R0)
+	FMOVQ F8, 176(R0)
+	FMOVQ F0, 128(R2)
+	FMOVQ F0, 128(R4)
+	FMOVQ F0, 144(R2)
+	FMOVQ F0, 144(R4)
+	FMOVQ F0, 160(R2)
+	FMOVQ F0, 160(R4)
+	FMOVQ F0, 176(R2)
+	FMOVQ F0, 176(R4)
+	WORD $0x0e612925 // xtn v5.4h, v9.4s
+	WORD $0x4e612945 // xtn2 v5.8h, v10.4s
+	WORD $0x0e612966 // xtn v6.4h, v11.4s
+	WORD $0x4e612986 // xtn2 v6.8h, v12.4s
+	WORD $0x0e2128a5 // xtn v5.8b, v5.8h
+	WORD $0x4e2128c5 // xtn2 v5.16b, v6.8h
+	FMOVQ 192(R2), F6
+	FMOVQ 208(R2), F7
+	FMOVQ 224(R2), F8
+	FMOVQ 240(R2), F9
+	FMOVQ 192(R1), F10
+	FMOVQ 208(R1), F11
+	FMOVQ 224(R1), F12
+	FMOVQ 240(R1), F13
+	FMOVQ 208(RSP), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 208(RSP), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 208(RSP), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 208(RSP), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 304(RSP), F18
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	FMOVQ 304(RSP), F18
+	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
+	FMOVQ 304(RSP), F18
+	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
+	FMOVQ 304(RSP), F18
+	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 240(RSP), F14
+	WORD $0x6e26ddc6 // fmul v6.4s, v14.4s, v6.4s
+	FMOVQ 240(RSP), F14
+	WORD $0x6e27ddc7 // fmul v7.4s, v14.4s, v7.4s
+	FMOVQ 240(RSP), F14
+	WORD $0x6e28ddc8 // fmul v8.4s, v14.4s, v8.4s
+	FMOVQ 240(RSP), F14
+	WORD $0x6e29ddc9 // fmul v9.4s, v14.4s, v9.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ F6, 192(R1)
+	FMOVQ F7, 208(R1)
+	FMOVQ F8, 224(R1)
+	FMOVQ F9, 240(R1)
+	FMOVQ 192(R4), F10
+	FMOVQ 208(R4), F11
+	FMOVQ 224(R4), F12
+	FMOVQ 240(R4), F13
+	FMOVQ 192(R3), F14
+	FMOVQ 208(R3), F15
+	FMOVQ 224(R3), F16
+	FMOVQ 240(R3), F17
+	FMOVQ 224(RSP), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 224(RSP), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 224(RSP), F20
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	FMOVQ 224(RSP), F21
+	WORD $0x4eb1d6b5 // fsub v21.4s, v21.4s, v17.4s
+	FMOVQ 320(RSP), F22
+	WORD $0x6e32ded2 // fmul v18.4s, v22.4s, v18.4s
+	FMOVQ 320(RSP), F22
+	WORD $0x6e33ded3 // fmul v19.4s, v22.4s, v19.4s
+	FMOVQ 320(RSP), F22
+	WORD $0x6e34ded4 // fmul v20.4s, v22.4s, v20.4s
+	FMOVQ 320(RSP), F22
+	WORD $0x6e35ded5 // fmul v21.4s, v22.4s, v21.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	FMOVQ 256(RSP), F18
+	WORD $0x6e2ade4a // fmul v10.4s, v18.4s, v10.4s
+	FMOVQ 256(RSP), F18
+	WORD $0x6e2bde4b // fmul v11.4s, v18.4s, v11.4s
+	FMOVQ 256(RSP), F18
+	WORD $0x6e2cde4c // fmul v12.4s, v18.4s, v12.4s
+	FMOVQ 256(RSP), F18
+	WORD $0x6e2dde4d // fmul v13.4s, v18.4s, v13.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	FMOVQ F10, 192(R3)
+	FMOVQ F11, 208(R3)
+	FMOVQ F12, 224(R3)
+	FMOVQ F13, 240(R3)
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	FMOVQ F6, 608(RSP)
+	WORD $0x4e2bd4e6 // fadd v6.4s, v7.4s, v11.4s
+	FMOVQ F6, 624(RSP)
+	WORD $0x4e2cd506 // fadd v6.4s, v8.4s, v12.4s
+	FMOVQ F6, 640(RSP)
+	WORD $0x4e2dd526 // fadd v6.4s, v9.4s, v13.4s
+	FMOVQ F6, 656(RSP)
+	FMOVQ 192(R0), F6
+	FMOVQ 208(R0), F7
+	FMOVQ 224(R0), F8
+	FMOVQ 240(R0), F9
+	FMOVQ 368(RSP), F10
+	WORD $0x4eaad4c6 // fsub v6.4s, v6.4s, v10.4s
+	FMOVQ 368(RSP), F10
+	WORD $0x4eaad4e7 // fsub v7.4s, v7.4s, v10.4s
+	FMOVQ 368(RSP), F10
+	WORD $0x4eaad508 // fsub v8.4s, v8.4s, v10.4s
+	FMOVQ 368(RSP), F10
+	WORD $0x4eaad529 // fsub v9.4s, v9.4s, v10.4s
+	FMOVQ 272(RSP), F10
+	WORD $0x6e2afcc6 // fdiv v6.4s, v6.4s, v10.4s
+	FMOVQ 272(RSP), F10
+	WORD $0x6e2afce7 // fdiv v7.4s, v7.4s, v10.4s
+	FMOVQ 272(RSP), F10
+	WORD $0x6e2afd08 // fdiv v8.4s, v8.4s, v10.4s
+	FMOVQ 272(RSP), F10
+	WORD $0x6e2afd29 // fdiv v9.4s, v9.4s, v10.4s
+	FMOVQ 192(RSP), F10
+	WORD $0x4e2af4c6 // fmax v6.4s, v6.4s, v10.4s
+	FMOVQ 160(RSP), F10
+	WORD $0x4eaaf4c6 // fmin v6.4s, v6.4s, v10.4s
+	FMOVQ 192(RSP), F10
+	WORD $0x4e2af4e7 // fmax v7.4s, v7.4s, v10.4s
+	FMOVQ 160(RSP), F10
+	WORD $0x4eaaf4e7 // fmin v7.4s, v7.4s, v10.4s
+	FMOVQ 192(RSP), F10
+	WORD $0x4e2af508 // fmax v8.4s, v8.4s, v10.4s
+	FMOVQ 160(RSP), F10
+	WORD $0x4eaaf508 // fmin v8.4s, v8.4s, v10.4s
+	FMOVQ 192(RSP), F10
+	WORD $0x4e2af529 // fmax v9.4s, v9.4s, v10.4s
+	FMOVQ 160(RSP), F10
+	WORD $0x4eaaf529 // fmin v9.4s, v9.4s, v10.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	FMOVQ 144(RSP), F11
+	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	FMOVQ 144(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	WORD $0x4e21894a // frintn v10.4s, v10.4s
+	WORD $0x4e21896b // frintn v11.4s, v11.4s
+	WORD $0x4e21898c // frintn v12.4s, v12.4s
+	WORD $0x4e2189ad // frintn v13.4s, v13.4s
+	FMOVQ 112(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 112(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	FMOVQ 112(RSP), F16
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x6e31ddb1 // fmul v17.4s, v13.4s, v17.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	FMOVQ 176(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 176(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	FMOVQ 176(RSP), F16
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	FMOVQ 176(RSP), F17
+	WORD $0x6e31ddb1 // fmul v17.4s, v13.4s, v17.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	FMOVQ 16(RSP), F14
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 16(RSP), F15
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 16(RSP), F16
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 16(RSP), F17
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 32(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 32(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 32(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 32(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e26dcd2 // fmul v18.4s, v6.4s, v6.4s
+	WORD $0x6e27dcf3 // fmul v19.4s, v7.4s, v7.4s
+	WORD $0x6e28dd14 // fmul v20.4s, v8.4s, v8.4s
+	WORD $0x6e29dd35 // fmul v21.4s, v9.4s, v9.4s
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	WORD $0x6e31deb1 // fmul v17.4s, v21.4s, v17.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	FMOVQ 128(RSP), F14
+	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	FMOVQ 128(RSP), F14
+	WORD $0x4e2ed4e7 // fadd v7.4s, v7.4s, v14.4s
+	FMOVQ 128(RSP), F14
+	WORD $0x4e2ed508 // fadd v8.4s, v8.4s, v14.4s
+	FMOVQ 128(RSP), F14
+	WORD $0x4e2ed529 // fadd v9.4s, v9.4s, v14.4s
+	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
+	WORD $0x4f3f054e // sshr v14.4s, v10.4s, #1
+	WORD $0x6eae854a // sub v10.4s, v10.4s, v14.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa84c6 // add v6.4s, v6.4s, v10.4s
+	WORD $0x4ea285ca // add v10.4s, v14.4s, v2.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
+	WORD $0x4ea1b96a // fcvtzs v10.4s, v11.4s
+	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
+	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa84e7 // add v7.4s, v7.4s, v10.4s
+	WORD $0x4ea2856a // add v10.4s, v11.4s, v2.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2adce7 // fmul v7.4s, v7.4s, v10.4s
+	WORD $0x4ea1b98a // fcvtzs v10.4s, v12.4s
+	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
+	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8508 // add v8.4s, v8.4s, v10.4s
+	WORD $0x4ea2856a // add v10.4s, v11.4s, v2.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2add08 // fmul v8.4s, v8.4s, v10.4s
+	WORD $0x4ea1b9aa // fcvtzs v10.4s, v13.4s
+	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
+	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8529 // add v9.4s, v9.4s, v10.4s
+	WORD $0x4ea2856a // add v10.4s, v11.4s, v2.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
+	FMOVQ 272(RSP), F10
+	WORD $0x6e26dd46 // fmul v6.4s, v10.4s, v6.4s
+	FMOVQ 272(RSP), F10
+	WORD $0x6e27dd47 // fmul v7.4s, v10.4s, v7.4s
+	FMOVQ 272(RSP), F10
+	WORD $0x6e28dd48 // fmul v8.4s, v10.4s, v8.4s
+	FMOVQ 272(RSP), F10
+	WORD $0x6e29dd49 // fmul v9.4s, v10.4s, v9.4s
+	FMOVQ 192(R0), F10
+	WORD $0x4eaad4c6 // fsub v6.4s, v6.4s, v10.4s
+	FMOVQ 208(R0), F10
+	WORD $0x4eaad4e7 // fsub v7.4s, v7.4s, v10.4s
+	FMOVQ 224(R0), F10
+	WORD $0x4eaad508 // fsub v8.4s, v8.4s, v10.4s
+	FMOVQ 240(R0), F10
+	WORD $0x4eaad529 // fsub v9.4s, v9.4s, v10.4s
+	FMOVQ 336(RSP), F10
+	FMOVQ 608(RSP), F11
+	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
+	FMOVQ 336(RSP), F11
+	FMOVQ 624(RSP), F12
+	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
+	FMOVQ 336(RSP), F12
+	FMOVQ 640(RSP), F13
+	WORD $0x6e2ddd8c // fmul v12.4s, v12.4s, v13.4s
+	FMOVQ 336(RSP), F13
+	FMOVQ 656(RSP), F14
+	WORD $0x6e2eddad // fmul v13.4s, v13.4s, v14.4s
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	FMOVQ 288(RSP), F10
+	WORD $0x6e26dd46 // fmul v6.4s, v10.4s, v6.4s
+	FMOVQ 288(RSP), F10
+	WORD $0x6e27dd47 // fmul v7.4s, v10.4s, v7.4s
+	FMOVQ 288(RSP), F10
+	WORD $0x6e28dd48 // fmul v8.4s, v10.4s, v8.4s
+	FMOVQ 288(RSP), F10
+	WORD $0x6e29dd49 // fmul v9.4s, v10.4s, v9.4s
+	FMOVQ 192(R0), F10
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ 208(R0), F10
+	WORD $0x4e27d547 // fadd v7.4s, v10.4s, v7.4s
+	FMOVQ 224(R0), F10
+	WORD $0x4e28d548 // fadd v8.4s, v10.4s, v8.4s
+	FMOVQ 240(R0), F10
+	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
+	FMOVQ 384(RSP), F10
+	WORD $0x6eaae4ca // fcmgt v10.4s, v6.4s, v10.4s
+	FMOVQ 384(RSP), F11
+	WORD $0x6eabe4eb // fcmgt v11.4s, v7.4s, v11.4s
+	FMOVQ 384(RSP), F12
+	WORD $0x6eace50c // fcmgt v12.4s, v8.4s, v12.4s
+	FMOVQ 384(RSP), F13
+	WORD $0x6eade52d // fcmgt v13.4s, v9.4s, v13.4s
+	FMOVQ 352(RSP), F14
+	WORD $0x6eaa1dc6 // bit v6.16b, v14.16b, v10.16b
+	FMOVQ 352(RSP), F14
+	WORD $0x6eab1dc7 // bit v7.16b, v14.16b, v11.16b
+	FMOVQ 352(RSP), F14
+	WORD $0x6eac1dc8 // bit v8.16b, v14.16b, v12.16b
+	FMOVQ 352(RSP), F14
+	WORD $0x6ead1dc9 // bit v9.16b, v14.16b, v13.16b
+	FMOVQ F6, 192(R0)
+	FMOVQ F7, 208(R0)
+	FMOVQ F8, 224(R0)
+	FMOVQ F9, 240(R0)
+	FMOVQ F0, 192(R2)
+	FMOVQ F0, 192(R4)
+	FMOVQ F0, 208(R2)
+	FMOVQ F0, 208(R4)
+	FMOVQ F0, 224(R2)
+	FMOVQ F0, 224(R4)
+	FMOVQ F0, 240(R2)
+	FMOVQ F0, 240(R4)
+	WORD $0x0e612946 // xtn v6.4h, v10.4s
+	WORD $0x4e612966 // xtn2 v6.8h, v11.4s
+	WORD $0x0e612987 // xtn v7.4h, v12.4s
+	WORD $0x4e6129a7 // xtn2 v7.8h, v13.4s
+	WORD $0x0e2128c6 // xtn v6.8b, v6.8h
+	WORD $0x4e2128e6 // xtn2 v6.16b, v7.8h
+	WORD $0x4e211c63 // and v3.16b, v3.16b, v1.16b
+	WORD $0x4e211c84 // and v4.16b, v4.16b, v1.16b
+	WORD $0x4e211ca5 // and v5.16b, v5.16b, v1.16b
+	WORD $0x4e211cc6 // and v6.16b, v6.16b, v1.16b
+	WORD $0x4e24bc63 // addp v3.16b, v3.16b, v4.16b
+	WORD $0x4e26bca4 // addp v4.16b, v5.16b, v6.16b
+	WORD $0x4e24bc63 // addp v3.16b, v3.16b, v4.16b
+	WORD $0x4e23bc63 // addp v3.16b, v3.16b, v3.16b
+	FMOVD F3, R7
+	MOVD.P R7, 8(R5)
+	ADD $256, R0
+	ADD $256, R1
+	ADD $256, R2
+	ADD $256, R3
+	ADD $256, R4
+	SUBS $1, R6
+	BNE ExponentialTraced2UniformNEON_block
+	B ExponentialTraced2UniformNEON_done
+
+ExponentialTraced2UniformNEON_reciprocal_block:
+	FMOVQ 0(R2), F3
+	FMOVQ 16(R2), F4
+	FMOVQ 32(R2), F5
+	FMOVQ 48(R2), F6
+	FMOVQ 0(R1), F7
+	FMOVQ 16(R1), F8
+	FMOVQ 32(R1), F9
+	FMOVQ 48(R1), F10
+	FMOVQ 208(RSP), F11
+	WORD $0x4ea7d56b // fsub v11.4s, v11.4s, v7.4s
+	FMOVQ 208(RSP), F12
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	FMOVQ 208(RSP), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 208(RSP), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 304(RSP), F15
+	WORD $0x6e2bddeb // fmul v11.4s, v15.4s, v11.4s
+	FMOVQ 304(RSP), F15
+	WORD $0x6e2cddec // fmul v12.4s, v15.4s, v12.4s
+	FMOVQ 304(RSP), F15
+	WORD $0x6e2ddded // fmul v13.4s, v15.4s, v13.4s
+	FMOVQ 304(RSP), F15
+	WORD $0x6e2eddee // fmul v14.4s, v15.4s, v14.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	FMOVQ 240(RSP), F11
+	WORD $0x6e23dd63 // fmul v3.4s, v11.4s, v3.4s
+	FMOVQ 240(RSP), F11
+	WORD $0x6e24dd64 // fmul v4.4s, v11.4s, v4.4s
+	FMOVQ 240(RSP), F11
+	WORD $0x6e25dd65 // fmul v5.4s, v11.4s, v5.4s
+	FMOVQ 240(RSP), F11
+	WORD $0x6e26dd66 // fmul v6.4s, v11.4s, v6.4s
+	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ F3, 0(R1)
+	FMOVQ F4, 16(R1)
+	FMOVQ F5, 32(R1)
+	FMOVQ F6, 48(R1)
+	FMOVQ 0(R4), F7
+	FMOVQ 16(R4), F8
+	FMOVQ 32(R4), F9
+	FMOVQ 48(R4), F10
+	FMOVQ 0(R3), F11
+	FMOVQ 16(R3), F12
+	FMOVQ 32(R3), F13
+	FMOVQ 48(R3), F14
+	FMOVQ 224(RSP), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 224(RSP), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 224(RSP), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 224(RSP), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 320(RSP), F19
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	FMOVQ 320(RSP), F19
+	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
+	FMOVQ 320(RSP), F19
+	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
+	FMOVQ 320(RSP), F19
+	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 256(RSP), F15
+	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
+	FMOVQ 256(RSP), F15
+	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
+	FMOVQ 256(RSP), F15
+	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
+	FMOVQ 256(RSP), F15
+	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F7, 0(R3)
+	FMOVQ F8, 16(R3)
+	FMOVQ F9, 32(R3)
+	FMOVQ F10, 48(R3)
+	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
+	FMOVQ F3, 416(RSP)
+	WORD $0x4e28d483 // fadd v3.4s, v4.4s, v8.4s
+	FMOVQ F3, 432(RSP)
+	WORD $0x4e29d4a3 // fadd v3.4s, v5.4s, v9.4s
+	FMOVQ F3, 448(RSP)
+	WORD $0x4e2ad4c3 // fadd v3.4s, v6.4s, v10.4s
+	FMOVQ F3, 464(RSP)
+	FMOVQ 0(R0), F3
+	FMOVQ 16(R0), F4
+	FMOVQ 32(R0), F5
+	FMOVQ 48(R0), F6
+	FMOVQ 368(RSP), F7
+	WORD $0x4ea7d463 // fsub v3.4s, v3.4s, v7.4s
+	FMOVQ 368(RSP), F7
+	WORD $0x4ea7d484 // fsub v4.4s, v4.4s, v7.4s
+	FMOVQ 368(RSP), F7
+	WORD $0x4ea7d4a5 // fsub v5.4s, v5.4s, v7.4s
+	FMOVQ 368(RSP), F7
+	WORD $0x4ea7d4c6 // fsub v6.4s, v6.4s, v7.4s
+	FMOVQ 400(RSP), F7
+	WORD $0x6e27dc63 // fmul v3.4s, v3.4s, v7.4s
+	FMOVQ 400(RSP), F7
+	WORD $0x6e27dc84 // fmul v4.4s, v4.4s, v7.4s
+	FMOVQ 400(RSP), F7
+	WORD $0x6e27dca5 // fmul v5.4s, v5.4s, v7.4s
+	FMOVQ 400(RSP), F7
+	WORD $0x6e27dcc6 // fmul v6.4s, v6.4s, v7.4s
+	FMOVQ 192(RSP), F7
+	WORD $0x4e27f463 // fmax v3.4s, v3.4s, v7.4s
+	FMOVQ 160(RSP), F7
+	WORD $0x4ea7f463 // fmin v3.4s, v3.4s, v7.4s
+	FMOVQ 192(RSP), F7
+	WORD $0x4e27f484 // fmax v4.4s, v4.4s, v7.4s
+	FMOVQ 160(RSP), F7
+	WORD $0x4ea7f484 // fmin v4.4s, v4.4s, v7.4s
+	FMOVQ 192(RSP), F7
+	WORD $0x4e27f4a5 // fmax v5.4s, v5.4s, v7.4s
+	FMOVQ 160(RSP), F7
+	WORD $0x4ea7f4a5 // fmin v5.4s, v5.4s, v7.4s
+	FMOVQ 192(RSP), F7
+	WORD $0x4e27f4c6 // fmax v6.4s, v6.4s, v7.4s
+	FMOVQ 160(RSP), F7
+	WORD $0x4ea7f4c6 // fmin v6.4s, v6.4s, v7.4s
+	FMOVQ 144(RSP), F7
+	WORD $0x6e27dc67 // fmul v7.4s, v3.4s, v7.4s
+	FMOVQ 144(RSP), F8
+	WORD $0x6e28dc88 // fmul v8.4s, v4.4s, v8.4s
+	FMOVQ 144(RSP), F9
+	WORD $0x6e29dca9 // fmul v9.4s, v5.4s, v9.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	WORD $0x4e2188e7 // frintn v7.4s, v7.4s
+	WORD $0x4e218908 // frintn v8.4s, v8.4s
+	WORD $0x4e218929 // frintn v9.4s, v9.4s
+	WORD $0x4e21894a // frintn v10.4s, v10.4s
+	FMOVQ 112(RSP), F11
+	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
+	FMOVQ 112(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 112(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	FMOVQ 176(RSP), F11
+	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
+	FMOVQ 176(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	FMOVQ 176(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 176(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	FMOVQ 16(RSP), F11
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	FMOVQ 16(RSP), F12
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	FMOVQ 16(RSP), F13
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	FMOVQ 16(RSP), F14
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 32(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 32(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 32(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 32(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e23dc6f // fmul v15.4s, v3.4s, v3.4s
+	WORD $0x6e24dc90 // fmul v16.4s, v4.4s, v4.4s
+	WORD $0x6e25dcb1 // fmul v17.4s, v5.4s, v5.4s
+	WORD $0x6e26dcd2 // fmul v18.4s, v6.4s, v6.4s
+	WORD $0x6e2bddeb // fmul v11.4s, v15.4s, v11.4s
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	WORD $0x4e23d563 // fadd v3.4s, v11.4s, v3.4s
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4e2bd463 // fadd v3.4s, v3.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4e2bd484 // fadd v4.4s, v4.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4e2bd4a5 // fadd v5.4s, v5.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4e2bd4c6 // fadd v6.4s, v6.4s, v11.4s
+	WORD $0x4ea1b8e7 // fcvtzs v7.4s, v7.4s
+	WORD $0x4f3f04eb // sshr v11.4s, v7.4s, #1
+	WORD $0x6eab84e7 // sub v7.4s, v7.4s, v11.4s
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x4ea78463 // add v3.4s, v3.4s, v7.4s
+	WORD $0x4ea28567 // add v7.4s, v11.4s, v2.4s
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x6e27dc63 // fmul v3.4s, v3.4s, v7.4s
+	WORD $0x4ea1b907 // fcvtzs v7.4s, v8.4s
+	WORD $0x4f3f04e8 // sshr v8.4s, v7.4s, #1
+	WORD $0x6ea884e7 // sub v7.4s, v7.4s, v8.4s
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x4ea78484 // add v4.4s, v4.4s, v7.4s
+	WORD $0x4ea28507 // add v7.4s, v8.4s, v2.4s
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x6e27dc84 // fmul v4.4s, v4.4s, v7.4s
+	WORD $0x4ea1b927 // fcvtzs v7.4s, v9.4s
+	WORD $0x4f3f04e8 // sshr v8.4s, v7.4s, #1
+	WORD $0x6ea884e7 // sub v7.4s, v7.4s, v8.4s
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x4ea784a5 // add v5.4s, v5.4s, v7.4s
+	WORD $0x4ea28507 // add v7.4s, v8.4s, v2.4s
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x6e27dca5 // fmul v5.4s, v5.4s, v7.4s
+	WORD $0x4ea1b947 // fcvtzs v7.4s, v10.4s
+	WORD $0x4f3f04e8 // sshr v8.4s, v7.4s, #1
+	WORD $0x6ea884e7 // sub v7.4s, v7.4s, v8.4s
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x4ea784c6 // add v6.4s, v6.4s, v7.4s
+	WORD $0x4ea28507 // add v7.4s, v8.4s, v2.4s
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x6e27dcc6 // fmul v6.4s, v6.4s, v7.4s
+	FMOVQ 272(RSP), F7
+	WORD $0x6e23dce3 // fmul v3.4s, v7.4s, v3.4s
+	FMOVQ 272(RSP), F7
+	WORD $0x6e24dce4 // fmul v4.4s, v7.4s, v4.4s
+	FMOVQ 272(RSP), F7
+	WORD $0x6e25dce5 // fmul v5.4s, v7.4s, v5.4s
+	FMOVQ 272(RSP), F7
+	WORD $0x6e26dce6 // fmul v6.4s, v7.4s, v6.4s
+	FMOVQ 0(R0), F7
+	WORD $0x4ea7d463 // fsub v3.4s, v3.4s, v7.4s
+	FMOVQ 16(R0), F7
+	WORD $0x4ea7d484 // fsub v4.4s, v4.4s, v7.4s
+	FMOVQ 32(R0), F7
+	WORD $0x4ea7d4a5 // fsub v5.4s, v5.4s, v7.4s
+	FMOVQ 48(R0), F7
+	WORD $0x4ea7d4c6 // fsub v6.4s, v6.4s, v7.4s
+	FMOVQ 336(RSP), F7
+	FMOVQ 416(RSP), F8
+	WORD $0x6e28dce7 // fmul v7.4s, v7.4s, v8.4s
+	FMOVQ 336(RSP), F8
+	FMOVQ 432(RSP), F9
+	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
+	FMOVQ 336(RSP), F9
+	FMOVQ 448(RSP), F10
+	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
+	FMOVQ 336(RSP), F10
+	FMOVQ 464(RSP), F11
+	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
+	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
+	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
+	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	FMOVQ 288(RSP), F7
+	WORD $0x6e23dce3 // fmul v3.4s, v7.4s, v3.4s
+	FMOVQ 288(RSP), F7
+	WORD $0x6e24dce4 // fmul v4.4s, v7.4s, v4.4s
+	FMOVQ 288(RSP), F7
+	WORD $0x6e25dce5 // fmul v5.4s, v7.4s, v5.4s
+	FMOVQ 288(RSP), F7
+	WORD $0x6e26dce6 // fmul v6.4s, v7.4s, v6.4s
+	FMOVQ 0(R0), F7
+	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
+	FMOVQ 16(R0), F7
+	WORD $0x4e24d4e4 // fadd v4.4s, v7.4s, v4.4s
+	FMOVQ 32(R0), F7
+	WORD $0x4e25d4e5 // fadd v5.4s, v7.4s, v5.4s
+	FMOVQ 48(R0), F7
+	WORD $0x4e26d4e6 // fadd v6.4s, v7.4s, v6.4s
+	FMOVQ 384(RSP), F7
+	WORD $0x6ea7e467 // fcmgt v7.4s, v3.4s, v7.4s
+	FMOVQ 384(RSP), F8
+	WORD $0x6ea8e488 // fcmgt v8.4s, v4.4s, v8.4s
+	FMOVQ 384(RSP), F9
+	WORD $0x6ea9e4a9 // fcmgt v9.4s, v5.4s, v9.4s
+	FMOVQ 384(RSP), F10
+	WORD $0x6eaae4ca // fcmgt v10.4s, v6.4s, v10.4s
+	FMOVQ 352(RSP), F11
+	WORD $0x6ea71d63 // bit v3.16b, v11.16b, v7.16b
+	FMOVQ 352(RSP), F11
+	WORD $0x6ea81d64 // bit v4.16b, v11.16b, v8.16b
+	FMOVQ 352(RSP), F11
+	WORD $0x6ea91d65 // bit v5.16b, v11.16b, v9.16b
+	FMOVQ 352(RSP), F11
+	WORD $0x6eaa1d66 // bit v6.16b, v11.16b, v10.16b
+	FMOVQ F3, 0(R0)
+	FMOVQ F4, 16(R0)
+	FMOVQ F5, 32(R0)
+	FMOVQ F6, 48(R0)
+	FMOVQ F0, 0(R2)
+	FMOVQ F0, 0(R4)
+	FMOVQ F0, 16(R2)
+	FMOVQ F0, 16(R4)
+	FMOVQ F0, 32(R2)
+	FMOVQ F0, 32(R4)
+	FMOVQ F0, 48(R2)
+	FMOVQ F0, 48(R4)
+	WORD $0x0e6128e3 // xtn v3.4h, v7.4s
+	WORD $0x4e612903 // xtn2 v3.8h, v8.4s
+	WORD $0x0e612924 // xtn v4.4h, v9.4s
+	WORD $0x4e612944 // xtn2 v4.8h, v10.4s
+	WORD $0x0e212863 // xtn v3.8b, v3.8h
+	WORD $0x4e212883 // xtn2 v3.16b, v4.8h
+	FMOVQ 64(R2), F4
+	FMOVQ 80(R2), F5
+	FMOVQ 96(R2), F6
+	FMOVQ 112(R2), F7
+	FMOVQ 64(R1), F8
+	FMOVQ 80(R1), F9
+	FMOVQ 96(R1), F10
+	FMOVQ 112(R1), F11
+	FMOVQ 208(RSP), F12
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	FMOVQ 208(RSP), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 208(RSP), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 208(RSP), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 304(RSP), F16
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	FMOVQ 304(RSP), F16
+	WORD $0x6e2dde0d // fmul v13.4s, v16.4s, v13.4s
+	FMOVQ 304(RSP), F16
+	WORD $0x6e2ede0e // fmul v14.4s, v16.4s, v14.4s
+	FMOVQ 304(RSP), F16
+	WORD $0x6e2fde0f // fmul v15.4s, v16.4s, v15.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 240(RSP), F12
+	WORD $0x6e24dd84 // fmul v4.4s, v12.4s, v4.4s
+	FMOVQ 240(RSP), F12
+	WORD $0x6e25dd85 // fmul v5.4s, v12.4s, v5.4s
+	FMOVQ 240(RSP), F12
+	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
+	FMOVQ 240(RSP), F12
+	WORD $0x6e27dd87 // fmul v7.4s, v12.4s, v7.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ F4, 64(R1)
+	FMOVQ F5, 80(R1)
+	FMOVQ F6, 96(R1)
+	FMOVQ F7, 112(R1)
+	FMOVQ 64(R4), F8
+	FMOVQ 80(R4), F9
+	FMOVQ 96(R4), F10
+	FMOVQ 112(R4), F11
+	FMOVQ 64(R3), F12
+	FMOVQ 80(R3), F13
+	FMOVQ 96(R3), F14
+	FMOVQ 112(R3), F15
+	FMOVQ 224(RSP), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 224(RSP), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 224(RSP), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 224(RSP), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 320(RSP), F20
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	FMOVQ 320(RSP), F20
+	WORD $0x6e31de91 // fmul v17.4s, v20.4s, v17.4s
+	FMOVQ 320(RSP), F20
+	WORD $0x6e32de92 // fmul v18.4s, v20.4s, v18.4s
+	FMOVQ 320(RSP), F20
+	WORD $0x6e33de93 // fmul v19.4s, v20.4s, v19.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	FMOVQ 256(RSP), F16
+	WORD $0x6e28de08 // fmul v8.4s, v16.4s, v8.4s
+	FMOVQ 256(RSP), F16
+	WORD $0x6e29de09 // fmul v9.4s, v16.4s, v9.4s
+	FMOVQ 256(RSP), F16
+	WORD $0x6e2ade0a // fmul v10.4s, v16.4s, v10.4s
+	FMOVQ 256(RSP), F16
+	WORD $0x6e2bde0b // fmul v11.4s, v16.4s, v11.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ F8, 64(R3)
+	FMOVQ F9, 80(R3)
+	FMOVQ F10, 96(R3)
+	FMOVQ F11, 112(R3)
+	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
+	FMOVQ F4, 480(RSP)
+	WORD $0x4e29d4a4 // fadd v4.4s, v5.4s, v9.4s
+	FMOVQ F4, 496(RSP)
+	WORD $0x4e2ad4c4 // fadd v4.4s, v6.4s, v10.4s
+	FMOVQ F4, 512(RSP)
+	WORD $0x4e2bd4e4 // fadd v4.4s, v7.4s, v11.4s
+	FMOVQ F4, 528(RSP)
+	FMOVQ 64(R0), F4
+	FMOVQ 80(R0), F5
+	FMOVQ 96(R0), F6
+	FMOVQ 112(R0), F7
+	FMOVQ 368(RSP), F8
+	WORD $0x4ea8d484 // fsub v4.4s, v4.4s, v8.4s
+	FMOVQ 368(RSP), F8
+	WORD $0x4ea8d4a5 // fsub v5.4s, v5.4s, v8.4s
+	FMOVQ 368(RSP), F8
+	WORD $0x4ea8d4c6 // fsub v6.4s, v6.4s, v8.4s
+	FMOVQ 368(RSP), F8
+	WORD $0x4ea8d4e7 // fsub v7.4s, v7.4s, v8.4s
+	FMOVQ 400(RSP), F8
+	WORD $0x6e28dc84 // fmul v4.4s, v4.4s, v8.4s
+	FMOVQ 400(RSP), F8
+	WORD $0x6e28dca5 // fmul v5.4s, v5.4s, v8.4s
+	FMOVQ 400(RSP), F8
+	WORD $0x6e28dcc6 // fmul v6.4s, v6.4s, v8.4s
+	FMOVQ 400(RSP), F8
+	WORD $0x6e28dce7 // fmul v7.4s, v7.4s, v8.4s
+	FMOVQ 192(RSP), F8
+	WORD $0x4e28f484 // fmax v4.4s, v4.4s, v8.4s
+	FMOVQ 160(RSP), F8
+	WORD $0x4ea8f484 // fmin v4.4s, v4.4s, v8.4s
+	FMOVQ 192(RSP), F8
+	WORD $0x4e28f4a5 // fmax v5.4s, v5.4s, v8.4s
+	FMOVQ 160(RSP), F8
+	WORD $0x4ea8f4a5 // fmin v5.4s, v5.4s, v8.4s
+	FMOVQ 192(RSP), F8
+	WORD $0x4e28f4c6 // fmax v6.4s, v6.4s, v8.4s
+	FMOVQ 160(RSP), F8
+	WORD $0x4ea8f4c6 // fmin v6.4s, v6.4s, v8.4s
+	FMOVQ 192(RSP), F8
+	WORD $0x4e28f4e7 // fmax v7.4s, v7.4s, v8.4s
+	FMOVQ 160(RSP), F8
+	WORD $0x4ea8f4e7 // fmin v7.4s, v7.4s, v8.4s
+	FMOVQ 144(RSP), F8
+	WORD $0x6e28dc88 // fmul v8.4s, v4.4s, v8.4s
+	FMOVQ 144(RSP), F9
+	WORD $0x6e29dca9 // fmul v9.4s, v5.4s, v9.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	FMOVQ 144(RSP), F11
+	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
+	WORD $0x4e218908 // frintn v8.4s, v8.4s
+	WORD $0x4e218929 // frintn v9.4s, v9.4s
+	WORD $0x4e21894a // frintn v10.4s, v10.4s
+	WORD $0x4e21896b // frintn v11.4s, v11.4s
+	FMOVQ 112(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 112(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 112(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	FMOVQ 176(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	FMOVQ 176(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 176(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 176(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	FMOVQ 16(RSP), F12
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	FMOVQ 16(RSP), F13
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	FMOVQ 16(RSP), F14
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 16(RSP), F15
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 32(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 32(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 32(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 32(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e24dc90 // fmul v16.4s, v4.4s, v4.4s
+	WORD $0x6e25dcb1 // fmul v17.4s, v5.4s, v5.4s
+	WORD $0x6e26dcd2 // fmul v18.4s, v6.4s, v6.4s
+	WORD $0x6e27dcf3 // fmul v19.4s, v7.4s, v7.4s
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x4e2cd4a5 // fadd v5.4s, v5.4s, v12.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x4e2cd4c6 // fadd v6.4s, v6.4s, v12.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x4e2cd4e7 // fadd v7.4s, v7.4s, v12.4s
+	WORD $0x4ea1b908 // fcvtzs v8.4s, v8.4s
+	WORD $0x4f3f050c // sshr v12.4s, v8.4s, #1
+	WORD $0x6eac8508 // sub v8.4s, v8.4s, v12.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x4ea88484 // add v4.4s, v4.4s, v8.4s
+	WORD $0x4ea28588 // add v8.4s, v12.4s, v2.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x6e28dc84 // fmul v4.4s, v4.4s, v8.4s
+	WORD $0x4ea1b928 // fcvtzs v8.4s, v9.4s
+	WORD $0x4f3f0509 // sshr v9.4s, v8.4s, #1
+	WORD $0x6ea98508 // sub v8.4s, v8.4s, v9.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x4ea884a5 // add v5.4s, v5.4s, v8.4s
+	WORD $0x4ea28528 // add v8.4s, v9.4s, v2.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x6e28dca5 // fmul v5.4s, v5.4s, v8.4s
+	WORD $0x4ea1b948 // fcvtzs v8.4s, v10.4s
+	WORD $0x4f3f0509 // sshr v9.4s, v8.4s, #1
+	WORD $0x6ea98508 // sub v8.4s, v8.4s, v9.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x4ea884c6 // add v6.4s, v6.4s, v8.4s
+	WORD $0x4ea28528 // add v8.4s, v9.4s, v2.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x6e28dcc6 // fmul v6.4s, v6.4s, v8.4s
+	WORD $0x4ea1b968 // fcvtzs v8.4s, v11.4s
+	WORD $0x4f3f0509 // sshr v9.4s, v8.4s, #1
+	WORD $0x6ea98508 // sub v8.4s, v8.4s, v9.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x4ea884e7 // add v7.4s, v7.4s, v8.4s
+	WORD $0x4ea28528 // add v8.4s, v9.4s, v2.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x6e28dce7 // fmul v7.4s, v7.4s, v8.4s
+	FMOVQ 272(RSP), F8
+	WORD $0x6e24dd04 // fmul v4.4s, v8.4s, v4.4s
+	FMOVQ 272(RSP), F8
+	WORD $0x6e25dd05 // fmul v5.4s, v8.4s, v5.4s
+	FMOVQ 272(RSP), F8
+	WORD $0x6e26dd06 // fmul v6.4s, v8.4s, v6.4s
+	FMOVQ 272(RSP), F8
+	WORD $0x6e27dd07 // fmul v7.4s, v8.4s, v7.4s
+	FMOVQ 64(R0), F8
+	WORD $0x4ea8d484 // fsub v4.4s, v4.4s, v8.4s
+	FMOVQ 80(R0), F8
+	WORD $0x4ea8d4a5 // fsub v5.4s, v5.4s, v8.4s
+	FMOVQ 96(R0), F8
+	WORD $0x4ea8d4c6 // fsub v6.4s, v6.4s, v8.4s
+	FMOVQ 112(R0), F8
+	WORD $0x4ea8d4e7 // fsub v7.4s, v7.4s, v8.4s
+	FMOVQ 336(RSP), F8
+	FMOVQ 480(RSP), F9
+	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
+	FMOVQ 336(RSP), F9
+	FMOVQ 496(RSP), F10
+	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
+	FMOVQ 336(RSP), F10
+	FMOVQ 512(RSP), F11
+	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
+	FMOVQ 336(RSP), F11
+	FMOVQ 528(RSP), F12
+	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
+	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
+	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	FMOVQ 288(RSP), F8
+	WORD $0x6e24dd04 // fmul v4.4s, v8.4s, v4.4s
+	FMOVQ 288(RSP), F8
+	WORD $0x6e25dd05 // fmul v5.4s, v8.4s, v5.4s
+	FMOVQ 288(RSP), F8
+	WORD $0x6e26dd06 // fmul v6.4s, v8.4s, v6.4s
+	FMOVQ 288(RSP), F8
+	WORD $0x6e27dd07 // fmul v7.4s, v8.4s, v7.4s
+	FMOVQ 64(R0), F8
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	FMOVQ 80(R0), F8
+	WORD $0x4e25d505 // fadd v5.4s, v8.4s, v5.4s
+	FMOVQ 96(R0), F8
+	WORD $0x4e26d506 // fadd v6.4s, v8.4s, v6.4s
+	FMOVQ 112(R0), F8
+	WORD $0x4e27d507 // fadd v7.4s, v8.4s, v7.4s
+	FMOVQ 384(RSP), F8
+	WORD $0x6ea8e488 // fcmgt v8.4s, v4.4s, v8.4s
+	FMOVQ 384(RSP), F9
+	WORD $0x6ea9e4a9 // fcmgt v9.4s, v5.4s, v9.4s
+	FMOVQ 384(RSP), F10
+	WORD $0x6eaae4ca // fcmgt v10.4s, v6.4s, v10.4s
+	FMOVQ 384(RSP), F11
+	WORD $0x6eabe4eb // fcmgt v11.4s, v7.4s, v11.4s
+	FMOVQ 352(RSP), F12
+	WORD $0x6ea81d84 // bit v4.16b, v12.16b, v8.16b
+	FMOVQ 352(RSP), F12
+	WORD $0x6ea91d85 // bit v5.16b, v12.16b, v9.16b
+	FMOVQ 352(RSP), F12
+	WORD $0x6eaa1d86 // bit v6.16b, v12.16b, v10.16b
+	FMOVQ 352(RSP), F12
+	WORD $0x6eab1d87 // bit v7.16b, v12.16b, v11.16b
+	FMOVQ F4, 64(R0)
+	FMOVQ F5, 80(R0)
+	FMOVQ F6, 96(R0)
+	FMOVQ F7, 112(R0)
+	FMOVQ F0, 64(R2)
+	FMOVQ F0, 64(R4)
+	FMOVQ F0, 80(R2)
+	FMOVQ F0, 80(R4)
+	FMOVQ F0, 96(R2)
+	FMOVQ F0, 96(R4)
+	FMOVQ F0, 112(R2)
+	FMOVQ F0, 112(R4)
+	WORD $0x0e612904 // xtn v4.4h, v8.4s
+	WORD $0x4e612924 // xtn2 v4.8h, v9.4s
+	WORD $0x0e612945 // xtn v5.4h, v10.4s
+	WORD $0x4e612965 // xtn2 v5.8h, v11.4s
+	WORD $0x0e212884 // xtn v4.8b, v4.8h
+	WORD $0x4e2128a4 // xtn2 v4.16b, v5.8h
+	FMOVQ 128(R2), F5
+	FMOVQ 144(R2), F6
+	FMOVQ 160(R2), F7
+	FMOVQ 176(R2), F8
+	FMOVQ 128(R1), F9
+	FMOVQ 144(R1), F10
+	FMOVQ 160(R1), F11
+	FMOVQ 176(R1), F12
+	FMOVQ 208(RSP), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 208(RSP), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 208(RSP), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 208(RSP), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 304(RSP), F17
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	FMOVQ 304(RSP), F17
+	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
+	FMOVQ 304(RSP), F17
+	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
+	FMOVQ 304(RSP), F17
+	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 240(RSP), F13
+	WORD $0x6e25dda5 // fmul v5.4s, v13.4s, v5.4s
+	FMOVQ 240(RSP), F13
+	WORD $0x6e26dda6 // fmul v6.4s, v13.4s, v6.4s
+	FMOVQ 240(RSP), F13
+	WORD $0x6e27dda7 // fmul v7.4s, v13.4s, v7.4s
+	FMOVQ 240(RSP), F13
+	WORD $0x6e28dda8 // fmul v8.4s, v13.4s, v8.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ F5, 128(R1)
+	FMOVQ F6, 144(R1)
+	FMOVQ F7, 160(R1)
+	FMOVQ F8, 176(R1)
+	FMOVQ 128(R4), F9
+	FMOVQ 144(R4), F10
+	FMOVQ 160(R4), F11
+	FMOVQ 176(R4), F12
+	FMOVQ 128(R3), F13
+	FMOVQ 144(R3), F14
+	FMOVQ 160(R3), F15
+	FMOVQ 176(R3), F16
+	FMOVQ 224(RSP), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 224(RSP), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 224(RSP), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 224(RSP), F20
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	FMOVQ 320(RSP), F21
+	WORD $0x6e31deb1 // fmul v17.4s, v21.4s, v17.4s
+	FMOVQ 320(RSP), F21
+	WORD $0x6e32deb2 // fmul v18.4s, v21.4s, v18.4s
+	FMOVQ 320(RSP), F21
+	WORD $0x6e33deb3 // fmul v19.4s, v21.4s, v19.4s
+	FMOVQ 320(RSP), F21
+	WORD $0x6e34deb4 // fmul v20.4s, v21.4s, v20.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	FMOVQ 256(RSP), F17
+	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
+	FMOVQ 256(RSP), F17
+	WORD $0x6e2ade2a // fmul v10.4s, v17.4s, v10.4s
+	FMOVQ 256(RSP), F17
+	WORD $0x6e2bde2b // fmul v11.4s, v17.4s, v11.4s
+	FMOVQ 256(RSP), F17
+	WORD $0x6e2cde2c // fmul v12.4s, v17.4s, v12.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	FMOVQ F9, 128(R3)
+	FMOVQ F10, 144(R3)
+	FMOVQ F11, 160(R3)
+	FMOVQ F12, 176(R3)
+	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
+	FMOVQ F5, 544(RSP)
+	WORD $0x4e2ad4c5 // fadd v5.4s, v6.4s, v10.4s
+	FMOVQ F5, 560(RSP)
+	WORD $0x4e2bd4e5 // fadd v5.4s, v7.4s, v11.4s
+	FMOVQ F5, 576(RSP)
+	WORD $0x4e2cd505 // fadd v5.4s, v8.4s, v12.4s
+	FMOVQ F5, 592(RSP)
+	FMOVQ 128(R0), F5
+	FMOVQ 144(R0), F6
+	FMOVQ 160(R0), F7
+	FMOVQ 176(R0), F8
+	FMOVQ 368(RSP), F9
+	WORD $0x4ea9d4a5 // fsub v5.4s, v5.4s, v9.4s
+	FMOVQ 368(RSP), F9
+	WORD $0x4ea9d4c6 // fsub v6.4s, v6.4s, v9.4s
+	FMOVQ 368(RSP), F9
+	WORD $0x4ea9d4e7 // fsub v7.4s, v7.4s, v9.4s
+	FMOVQ 368(RSP), F9
+	WORD $0x4ea9d508 // fsub v8.4s, v8.4s, v9.4s
+	FMOVQ 400(RSP), F9
+	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
+	FMOVQ 400(RSP), F9
+	WORD $0x6e29dcc6 // fmul v6.4s, v6.4s, v9.4s
+	FMOVQ 400(RSP), F9
+	WORD $0x6e29dce7 // fmul v7.4s, v7.4s, v9.4s
+	FMOVQ 400(RSP), F9
+	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29f4a5 // fmax v5.4s, v5.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4ea9f4a5 // fmin v5.4s, v5.4s, v9.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29f4c6 // fmax v6.4s, v6.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4ea9f4c6 // fmin v6.4s, v6.4s, v9.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29f4e7 // fmax v7.4s, v7.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4ea9f4e7 // fmin v7.4s, v7.4s, v9.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29f508 // fmax v8.4s, v8.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4ea9f508 // fmin v8.4s, v8.4s, v9.4s
+	FMOVQ 144(RSP), F9
+	WORD $0x6e29dca9 // fmul v9.4s, v5.4s, v9.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	FMOVQ 144(RSP), F11
+	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	WORD $0x4e218929 // frintn v9.4s, v9.4s
+	WORD $0x4e21894a // frintn v10.4s, v10.4s
+	WORD $0x4e21896b // frintn v11.4s, v11.4s
+	WORD $0x4e21898c // frintn v12.4s, v12.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 112(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 112(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	FMOVQ 112(RSP), F16
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	FMOVQ 176(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 176(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 176(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	FMOVQ 176(RSP), F16
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	FMOVQ 16(RSP), F13
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	FMOVQ 16(RSP), F14
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 16(RSP), F15
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 16(RSP), F16
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e25dcb1 // fmul v17.4s, v5.4s, v5.4s
+	WORD $0x6e26dcd2 // fmul v18.4s, v6.4s, v6.4s
+	WORD $0x6e27dcf3 // fmul v19.4s, v7.4s, v7.4s
+	WORD $0x6e28dd14 // fmul v20.4s, v8.4s, v8.4s
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x4e2dd4c6 // fadd v6.4s, v6.4s, v13.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x4e2dd4e7 // fadd v7.4s, v7.4s, v13.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x4e2dd508 // fadd v8.4s, v8.4s, v13.4s
+	WORD $0x4ea1b929 // fcvtzs v9.4s, v9.4s
+	WORD $0x4f3f052d // sshr v13.4s, v9.4s, #1
+	WORD $0x6ead8529 // sub v9.4s, v9.4s, v13.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x4ea984a5 // add v5.4s, v5.4s, v9.4s
+	WORD $0x4ea285a9 // add v9.4s, v13.4s, v2.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
+	WORD $0x4ea1b949 // fcvtzs v9.4s, v10.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x4ea984c6 // add v6.4s, v6.4s, v9.4s
+	WORD $0x4ea28549 // add v9.4s, v10.4s, v2.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dcc6 // fmul v6.4s, v6.4s, v9.4s
+	WORD $0x4ea1b969 // fcvtzs v9.4s, v11.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x4ea984e7 // add v7.4s, v7.4s, v9.4s
+	WORD $0x4ea28549 // add v9.4s, v10.4s, v2.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dce7 // fmul v7.4s, v7.4s, v9.4s
+	WORD $0x4ea1b989 // fcvtzs v9.4s, v12.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x4ea98508 // add v8.4s, v8.4s, v9.4s
+	WORD $0x4ea28549 // add v9.4s, v10.4s, v2.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
+	FMOVQ 272(RSP), F9
+	WORD $0x6e25dd25 // fmul v5.4s, v9.4s, v5.4s
+	FMOVQ 272(RSP), F9
+	WORD $0x6e26dd26 // fmul v6.4s, v9.4s, v6.4s
+	FMOVQ 272(RSP), F9
+	WORD $0x6e27dd27 // fmul v7.4s, v9.4s, v7.4s
+	FMOVQ 272(RSP), F9
+	WORD $0x6e28dd28 // fmul v8.4s, v9.4s, v8.4s
+	FMOVQ 128(R0), F9
+	WORD $0x4ea9d4a5 // fsub v5.4s, v5.4s, v9.4s
+	FMOVQ 144(R0), F9
+	WORD $0x4ea9d4c6 // fsub v6.4s, v6.4s, v9.4s
+	FMOVQ 160(R0), F9
+	WORD $0x4ea9d4e7 // fsub v7.4s, v7.4s, v9.4s
+	FMOVQ 176(R0), F9
+	WORD $0x4ea9d508 // fsub v8.4s, v8.4s, v9.4s
+	FMOVQ 336(RSP), F9
+	FMOVQ 544(RSP), F10
+	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
+	FMOVQ 336(RSP), F10
+	FMOVQ 560(RSP), F11
+	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
+	FMOVQ 336(RSP), F11
+	FMOVQ 576(RSP), F12
+	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
+	FMOVQ 336(RSP), F12
+	FMOVQ 592(RSP), F13
+	WORD $0x6e2ddd8c // fmul v12.4s, v12.4s, v13.4s
+	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	FMOVQ 288(RSP), F9
+	WORD $0x6e25dd25 // fmul v5.4s, v9.4s, v5.4s
+	FMOVQ 288(RSP), F9
+	WORD $0x6e26dd26 // fmul v6.4s, v9.4s, v6.4s
+	FMOVQ 288(RSP), F9
+	WORD $0x6e27dd27 // fmul v7.4s, v9.4s, v7.4s
+	FMOVQ 288(RSP), F9
+	WORD $0x6e28dd28 // fmul v8.4s, v9.4s, v8.4s
+	FMOVQ 128(R0), F9
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	FMOVQ 144(R0), F9
+	WORD $0x4e26d526 // fadd v6.4s, v9.4s, v6.4s
+	FMOVQ 160(R0), F9
+	WORD $0x4e27d527 // fadd v7.4s, v9.4s, v7.4s
+	FMOVQ 176(R0), F9
+	WORD $0x4e28d528 // fadd v8.4s, v9.4s, v8.4s
+	FMOVQ 384(RSP), F9
+	WORD $0x6ea9e4a9 // fcmgt v9.4s, v5.4s, v9.4s
+	FMOVQ 384(RSP), F10
+	WORD $0x6eaae4ca // fcmgt v10.4s, v6.4s, v10.4s
+	FMOVQ 384(RSP), F11
+	WORD $0x6eabe4eb // fcmgt v11.4s, v7.4s, v11.4s
+	FMOVQ 384(RSP), F12
+	WORD $0x6eace50c // fcmgt v12.4s, v8.4s, v12.4s
+	FMOVQ 352(RSP), F13
+	WORD $0x6ea91da5 // bit v5.16b, v13.16b, v9.16b
+	FMOVQ 352(RSP), F13
+	WORD $0x6eaa1da6 // bit v6.16b, v13.16b, v10.16b
+	FMOVQ 352(RSP), F13
+	WORD $0x6eab1da7 // bit v7.16b, v13.16b, v11.16b
+	FMOVQ 352(RSP), F13
+	WORD $0x6eac1da8 // bit v8.16b, v13.16b, v12.16b
+	FMOVQ F5, 128(R0)
+	FMOVQ F6, 144(R0)
+	FMOVQ F7, 160(R0)
+	FMOVQ F8, 176(R0)
+	FMOVQ F0, 128(R2)
+	FMOVQ F0, 128(R4)
+	FMOVQ F0, 144(R2)
+	FMOVQ F0, 144(R4)
+	FMOVQ F0, 160(R2)
+	FMOVQ F0, 160(R4)
+	FMOVQ F0, 176(R2)
+	FMOVQ F0, 176(R4)
+	WORD $0x0e612925 // xtn v5.4h, v9.4s
+	WORD $0x4e612945 // xtn2 v5.8h, v10.4s
+	WORD $0x0e612966 // xtn v6.4h, v11.4s
+	WORD $0x4e612986 // xtn2 v6.8h, v12.4s
+	WORD $0x0e2128a5 // xtn v5.8b, v5.8h
+	WORD $0x4e2128c5 // xtn2 v5.16b, v6.8h
+	FMOVQ 192(R2), F6
+	FMOVQ 208(R2), F7
+	FMOVQ 224(R2), F8
+	FMOVQ 240(R2), F9
+	FMOVQ 192(R1), F10
+	FMOVQ 208(R1), F11
+	FMOVQ 224(R1), F12
+	FMOVQ 240(R1), F13
+	FMOVQ 208(RSP), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 208(RSP), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 208(RSP), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 208(RSP), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 304(RSP), F18
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	FMOVQ 304(RSP), F18
+	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
+	FMOVQ 304(RSP), F18
+	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
+	FMOVQ 304(RSP), F18
+	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 240(RSP), F14
+	WORD $0x6e26ddc6 // fmul v6.4s, v14.4s, v6.4s
+	FMOVQ 240(RSP), F14
+	WORD $0x6e27ddc7 // fmul v7.4s, v14.4s, v7.4s
+	FMOVQ 240(RSP), F14
+	WORD $0x6e28ddc8 // fmul v8.4s, v14.4s, v8.4s
+	FMOVQ 240(RSP), F14
+	WORD $0x6e29ddc9 // fmul v9.4s, v14.4s, v9.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ F6, 192(R1)
+	FMOVQ F7, 208(R1)
+	FMOVQ F8, 224(R1)
+	FMOVQ F9, 240(R1)
+	FMOVQ 192(R4), F10
+	FMOVQ 208(R4), F11
+	FMOVQ 224(R4), F12
+	FMOVQ 240(R4), F13
+	FMOVQ 192(R3), F14
+	FMOVQ 208(R3), F15
+	FMOVQ 224(R3), F16
+	FMOVQ 240(R3), F17
+	FMOVQ 224(RSP), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 224(RSP), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 224(RSP), F20
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	FMOVQ 224(RSP), F21
+	WORD $0x4eb1d6b5 // fsub v21.4s, v21.4s, v17.4s
+	FMOVQ 320(RSP), F22
+	WORD $0x6e32ded2 // fmul v18.4s, v22.4s, v18.4s
+	FMOVQ 320(RSP), F22
+	WORD $0x6e33ded3 // fmul v19.4s, v22.4s, v19.4s
+	FMOVQ 320(RSP), F22
+	WORD $0x6e34ded4 // fmul v20.4s, v22.4s, v20.4s
+	FMOVQ 320(RSP), F22
+	WORD $0x6e35ded5 // fmul v21.4s, v22.4s, v21.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	FMOVQ 256(RSP), F18
+	WORD $0x6e2ade4a // fmul v10.4s, v18.4s, v10.4s
+	FMOVQ 256(RSP), F18
+	WORD $0x6e2bde4b // fmul v11.4s, v18.4s, v11.4s
+	FMOVQ 256(RSP), F18
+	WORD $0x6e2cde4c // fmul v12.4s, v18.4s, v12.4s
+	FMOVQ 256(RSP), F18
+	WORD $0x6e2dde4d // fmul v13.4s, v18.4s, v13.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	FMOVQ F10, 192(R3)
+	FMOVQ F11, 208(R3)
+	FMOVQ F12, 224(R3)
+	FMOVQ F13, 240(R3)
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	FMOVQ F6, 608(RSP)
+	WORD $0x4e2bd4e6 // fadd v6.4s, v7.4s, v11.4s
+	FMOVQ F6, 624(RSP)
+	WORD $0x4e2cd506 // fadd v6.4s, v8.4s, v12.4s
+	FMOVQ F6, 640(RSP)
+	WORD $0x4e2dd526 // fadd v6.4s, v9.4s, v13.4s
+	FMOVQ F6, 656(RSP)
+	FMOVQ 192(R0), F6
+	FMOVQ 208(R0), F7
+	FMOVQ 224(R0), F8
+	FMOVQ 240(R0), F9
+	FMOVQ 368(RSP), F10
+	WORD $0x4eaad4c6 // fsub v6.4s, v6.4s, v10.4s
+	FMOVQ 368(RSP), F10
+	WORD $0x4eaad4e7 // fsub v7.4s, v7.4s, v10.4s
+	FMOVQ 368(RSP), F10
+	WORD $0x4eaad508 // fsub v8.4s, v8.4s, v10.4s
+	FMOVQ 368(RSP), F10
+	WORD $0x4eaad529 // fsub v9.4s, v9.4s, v10.4s
+	FMOVQ 400(RSP), F10
+	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
+	FMOVQ 400(RSP), F10
+	WORD $0x6e2adce7 // fmul v7.4s, v7.4s, v10.4s
+	FMOVQ 400(RSP), F10
+	WORD $0x6e2add08 // fmul v8.4s, v8.4s, v10.4s
+	FMOVQ 400(RSP), F10
+	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
+	FMOVQ 192(RSP), F10
+	WORD $0x4e2af4c6 // fmax v6.4s, v6.4s, v10.4s
+	FMOVQ 160(RSP), F10
+	WORD $0x4eaaf4c6 // fmin v6.4s, v6.4s, v10.4s
+	FMOVQ 192(RSP), F10
+	WORD $0x4e2af4e7 // fmax v7.4s, v7.4s, v10.4s
+	FMOVQ 160(RSP), F10
+	WORD $0x4eaaf4e7 // fmin v7.4s, v7.4s, v10.4s
+	FMOVQ 192(RSP), F10
+	WORD $0x4e2af508 // fmax v8.4s, v8.4s, v10.4s
+	FMOVQ 160(RSP), F10
+	WORD $0x4eaaf508 // fmin v8.4s, v8.4s, v10.4s
+	FMOVQ 192(RSP), F10
+	WORD $0x4e2af529 // fmax v9.4s, v9.4s, v10.4s
+	FMOVQ 160(RSP), F10
+	WORD $0x4eaaf529 // fmin v9.4s, v9.4s, v10.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	FMOVQ 144(RSP), F11
+	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	FMOVQ 144(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	WORD $0x4e21894a // frintn v10.4s, v10.4s
+	WORD $0x4e21896b // frintn v11.4s, v11.4s
+	WORD $0x4e21898c // frintn v12.4s, v12.4s
+	WORD $0x4e2189ad // frintn v13.4s, v13.4s
+	FMOVQ 112(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 112(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	FMOVQ 112(RSP), F16
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x6e31ddb1 // fmul v17.4s, v13.4s, v17.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	FMOVQ 176(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 176(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	FMOVQ 176(RSP), F16
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	FMOVQ 176(RSP), F17
+	WORD $0x6e31ddb1 // fmul v17.4s, v13.4s, v17.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	FMOVQ 16(RSP), F14
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 16(RSP), F15
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 16(RSP), F16
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 16(RSP), F17
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 32(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 32(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 32(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 32(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e26dcd2 // fmul v18.4s, v6.4s, v6.4s
+	WORD $0x6e27dcf3 // fmul v19.4s, v7.4s, v7.4s
+	WORD $0x6e28dd14 // fmul v20.4s, v8.4s, v8.4s
+	WORD $0x6e29dd35 // fmul v21.4s, v9.4s, v9.4s
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	WORD $0x6e31deb1 // fmul v17.4s, v21.4s, v17.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	FMOVQ 128(RSP), F14
+	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	FMOVQ 128(RSP), F14
+	WORD $0x4e2ed4e7 // fadd v7.4s, v7.4s, v14.4s
+	FMOVQ 128(RSP), F14
+	WORD $0x4e2ed508 // fadd v8.4s, v8.4s, v14.4s
+	FMOVQ 128(RSP), F14
+	WORD $0x4e2ed529 // fadd v9.4s, v9.4s, v14.4s
+	WORD $0x4ea1b94a // fcvtzs v10.4s, v10.4s
+	WORD $0x4f3f054e // sshr v14.4s, v10.4s, #1
+	WORD $0x6eae854a // sub v10.4s, v10.4s, v14.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa84c6 // add v6.4s, v6.4s, v10.4s
+	WORD $0x4ea285ca // add v10.4s, v14.4s, v2.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
+	WORD $0x4ea1b96a // fcvtzs v10.4s, v11.4s
+	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
+	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa84e7 // add v7.4s, v7.4s, v10.4s
+	WORD $0x4ea2856a // add v10.4s, v11.4s, v2.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2adce7 // fmul v7.4s, v7.4s, v10.4s
+	WORD $0x4ea1b98a // fcvtzs v10.4s, v12.4s
+	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
+	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8508 // add v8.4s, v8.4s, v10.4s
+	WORD $0x4ea2856a // add v10.4s, v11.4s, v2.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2add08 // fmul v8.4s, v8.4s, v10.4s
+	WORD $0x4ea1b9aa // fcvtzs v10.4s, v13.4s
+	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
+	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4eaa8529 // add v9.4s, v9.4s, v10.4s
+	WORD $0x4ea2856a // add v10.4s, v11.4s, v2.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
+	FMOVQ 272(RSP), F10
+	WORD $0x6e26dd46 // fmul v6.4s, v10.4s, v6.4s
+	FMOVQ 272(RSP), F10
+	WORD $0x6e27dd47 // fmul v7.4s, v10.4s, v7.4s
+	FMOVQ 272(RSP), F10
+	WORD $0x6e28dd48 // fmul v8.4s, v10.4s, v8.4s
+	FMOVQ 272(RSP), F10
+	WORD $0x6e29dd49 // fmul v9.4s, v10.4s, v9.4s
+	FMOVQ 192(R0), F10
+	WORD $0x4eaad4c6 // fsub v6.4s, v6.4s, v10.4s
+	FMOVQ 208(R0), F10
+	WORD $0x4eaad4e7 // fsub v7.4s, v7.4s, v10.4s
+	FMOVQ 224(R0), F10
+	WORD $0x4eaad508 // fsub v8.4s, v8.4s, v10.4s
+	FMOVQ 240(R0), F10
+	WORD $0x4eaad529 // fsub v9.4s, v9.4s, v10.4s
+	FMOVQ 336(RSP), F10
+	FMOVQ 608(RSP), F11
+	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
+	FMOVQ 336(RSP), F11
+	FMOVQ 624(RSP), F12
+	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
+	FMOVQ 336(RSP), F12
+	FMOVQ 640(RSP), F13
+	WORD $0x6e2ddd8c // fmul v12.4s, v12.4s, v13.4s
+	FMOVQ 336(RSP), F13
+	FMOVQ 656(RSP), F14
+	WORD $0x6e2eddad // fmul v13.4s, v13.4s, v14.4s
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	FMOVQ 288(RSP), F10
+	WORD $0x6e26dd46 // fmul v6.4s, v10.4s, v6.4s
+	FMOVQ 288(RSP), F10
+	WORD $0x6e27dd47 // fmul v7.4s, v10.4s, v7.4s
+	FMOVQ 288(RSP), F10
+	WORD $0x6e28dd48 // fmul v8.4s, v10.4s, v8.4s
+	FMOVQ 288(RSP), F10
+	WORD $0x6e29dd49 // fmul v9.4s, v10.4s, v9.4s
+	FMOVQ 192(R0), F10
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ 208(R0), F10
+	WORD $0x4e27d547 // fadd v7.4s, v10.4s, v7.4s
+	FMOVQ 224(R0), F10
+	WORD $0x4e28d548 // fadd v8.4s, v10.4s, v8.4s
+	FMOVQ 240(R0), F10
+	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
+	FMOVQ 384(RSP), F10
+	WORD $0x6eaae4ca // fcmgt v10.4s, v6.4s, v10.4s
+	FMOVQ 384(RSP), F11
+	WORD $0x6eabe4eb // fcmgt v11.4s, v7.4s, v11.4s
+	FMOVQ 384(RSP), F12
+	WORD $0x6eace50c // fcmgt v12.4s, v8.4s, v12.4s
+	FMOVQ 384(RSP), F13
+	WORD $0x6eade52d // fcmgt v13.4s, v9.4s, v13.4s
+	FMOVQ 352(RSP), F14
+	WORD $0x6eaa1dc6 // bit v6.16b, v14.16b, v10.16b
+	FMOVQ 352(RSP), F14
+	WORD $0x6eab1dc7 // bit v7.16b, v14.16b, v11.16b
+	FMOVQ 352(RSP), F14
+	WORD $0x6eac1dc8 // bit v8.16b, v14.16b, v12.16b
+	FMOVQ 352(RSP), F14
+	WORD $0x6ead1dc9 // bit v9.16b, v14.16b, v13.16b
+	FMOVQ F6, 192(R0)
+	FMOVQ F7, 208(R0)
+	FMOVQ F8, 224(R0)
+	FMOVQ F9, 240(R0)
+	FMOVQ F0, 192(R2)
+	FMOVQ F0, 192(R4)
+	FMOVQ F0, 208(R2)
+	FMOVQ F0, 208(R4)
+	FMOVQ F0, 224(R2)
+	FMOVQ F0, 224(R4)
+	FMOVQ F0, 240(R2)
+	FMOVQ F0, 240(R4)
+	WORD $0x0e612946 // xtn v6.4h, v10.4s
+	WORD $0x4e612966 // xtn2 v6.8h, v11.4s
+	WORD $0x0e612987 // xtn v7.4h, v12.4s
+	WORD $0x4e6129a7 // xtn2 v7.8h, v13.4s
+	WORD $0x0e2128c6 // xtn v6.8b, v6.8h
+	WORD $0x4e2128e6 // xtn2 v6.16b, v7.8h
+	WORD $0x4e211c63 // and v3.16b, v3.16b, v1.16b
+	WORD $0x4e211c84 // and v4.16b, v4.16b, v1.16b
+	WORD $0x4e211ca5 // and v5.16b, v5.16b, v1.16b
+	WORD $0x4e211cc6 // and v6.16b, v6.16b, v1.16b
+	WORD $0x4e24bc63 // addp v3.16b, v3.16b, v4.16b
+	WORD $0x4e26bca4 // addp v4.16b, v5.16b, v6.16b
+	WORD $0x4e24bc63 // addp v3.16b, v3.16b, v4.16b
+	WORD $0x4e23bc63 // addp v3.16b, v3.16b, v3.16b
+	FMOVD F3, R7
+	MOVD.P R7, 8(R5)
+	ADD $256, R0
+	ADD $256, R1
+	ADD $256, R2
+	ADD $256, R3
+	ADD $256, R4
+	SUBS $1, R6
+	BNE ExponentialTraced2UniformNEON_reciprocal_block
+
+ExponentialTraced2UniformNEON_done:
+	RET
+
+// func refractoryExponentialTraced2NEON(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int)
+TEXT ·refractoryExponentialTraced2NEON(SB), 0, $976-272
+	// 3 scalars held in registers, 9 loaded from the stack where used; vectors interleaved 4 at a time; between distant reads, 2 values reloaded from their streams, 3 kept on the stack.
+	VMOVI $0, V0.B16
+	MOVD $0x8040201008040201, R0
+	VDUP R0, V1.D2
+	MOVW $0x00000001, R0
+	VDUP R0, V2.S4
+	MOVW $0x0000ffff, R0
+	VDUP R0, V3.S4
+	MOVW $0xc2d00000, R0
+	VDUP R0, V4.S4
+	MOVW $0x42b20000, R0
+	VDUP R0, V5.S4
+	MOVW $0x0000007f, R0
+	VDUP R0, V6.S4
+	MOVW $0x00000001, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 16(RSP)
+	MOVW $0x0000ffff, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 32(RSP)
+	MOVW $0x39500d01, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 48(RSP)
+	MOVW $0x3ab60b61, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 64(RSP)
+	MOVW $0x3c088889, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 80(RSP)
+	MOVW $0x3d2aaaab, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 96(RSP)
+	MOVW $0x3e2aaaab, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 112(RSP)
+	MOVW $0x3f000000, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 128(RSP)
+	MOVW $0x3f318000, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 144(RSP)
+	MOVW $0x3f800000, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 160(RSP)
+	MOVW $0x3fb8aa3b, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 176(RSP)
+	MOVW $0xb95e8083, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 192(RSP)
+	MOVD v+0(FP), R0
+	MOVD r+8(FP), R1
+	MOVD t1+16(FP), R2
+	MOVD x1+24(FP), R3
+	MOVD t2+32(FP), R4
+	MOVD x2+40(FP), R5
+	MOVD c+48(FP), R6
+	MOVD k+56(FP), R7
+	MOVD delta+64(FP), R8
+	MOVD rh+72(FP), R9
+	MOVD res+80(FP), R10
+	MOVD thr+88(FP), R11
+	MOVD reset+96(FP), R12
+	MOVD lT1+104(FP), R13
+	MOVD cT1+112(FP), R14
+	MOVD bT1+120(FP), R15
+	MOVD lT2+128(FP), R19
+	MOVD cT2+136(FP), R20
+	MOVD bT2+144(FP), R21
+	MOVD spikes+256(FP), R22
+	MOVD blocks+264(FP), R23
+	CBZ R23, RefractoryExponentialTraced2NEON_done
+
+RefractoryExponentialTraced2NEON_block:
+	FMOVQ 0(R3), F7
+	FMOVQ 16(R3), F8
+	FMOVQ 32(R3), F9
+	FMOVQ 48(R3), F10
+	FMOVQ 0(R2), F11
+	FMOVQ 16(R2), F12
+	FMOVQ 32(R2), F13
+	FMOVQ 48(R2), F14
+	FMOVQ 0(R15), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 16(R15), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 32(R15), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 48(R15), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 0(R13), F19
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	FMOVQ 16(R13), F19
+	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
+	FMOVQ 32(R13), F19
+	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
+	FMOVQ 48(R13), F19
+	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 0(R14), F15
+	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
+	FMOVQ 16(R14), F15
+	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
+	FMOVQ 32(R14), F15
+	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
+	FMOVQ 48(R14), F15
+	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ F7, 720(RSP)
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ F8, 736(RSP)
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ F9, 752(RSP)
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F10, 768(RSP)
+	FMOVQ F7, 0(R2)
+	FMOVQ F8, 16(R2)
+	FMOVQ F9, 32(R2)
+	FMOVQ F10, 48(R2)
+	FMOVQ 0(R5), F7
+	FMOVQ 16(R5), F8
+	FMOVQ 32(R5), F9
+	FMOVQ 48(R5), F10
+	FMOVQ 0(R4), F11
+	FMOVQ 16(R4), F12
+	FMOVQ 32(R4), F13
+	FMOVQ 48(R4), F14
+	FMOVQ 0(R21), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 16(R21), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 32(R21), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 48(R21), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 0(R19), F19
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	FMOVQ 16(R19), F19
+	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
+	FMOVQ 32(R19), F19
+	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
+	FMOVQ 48(R19), F19
+	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 0(R20), F15
+	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
+	FMOVQ 16(R20), F15
+	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
+	FMOVQ 32(R20), F15
+	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
+	FMOVQ 48(R20), F15
+	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F7, 0(R4)
+	FMOVQ F8, 16(R4)
+	FMOVQ F9, 32(R4)
+	FMOVQ F10, 48(R4)
+	FMOVQ 720(RSP), F11
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ F7, 208(RSP)
+	FMOVQ 736(RSP), F7
+	WORD $0x4e28d4e7 // fadd v7.4s, v7.4s, v8.4s
+	FMOVQ F7, 224(RSP)
+	FMOVQ 752(RSP), F7
+	WORD $0x4e29d4e7 // fadd v7.4s, v7.4s, v9.4s
+	FMOVQ F7, 240(RSP)
+	FMOVQ 768(RSP), F7
+	WORD $0x4e2ad4e7 // fadd v7.4s, v7.4s, v10.4s
+	FMOVQ F7, 256(RSP)
+	FMOVQ 0(R0), F7
+	FMOVQ 16(R0), F8
+	FMOVQ 32(R0), F9
+	FMOVQ 48(R0), F10
+	FMOVQ 0(R9), F11
+	WORD $0x4eabd4e7 // fsub v7.4s, v7.4s, v11.4s
+	FMOVQ 16(R9), F11
+	WORD $0x4eabd508 // fsub v8.4s, v8.4s, v11.4s
+	FMOVQ 32(R9), F11
+	WORD $0x4eabd529 // fsub v9.4s, v9.4s, v11.4s
+	FMOVQ 48(R9), F11
+	WORD $0x4eabd54a // fsub v10.4s, v10.4s, v11.4s
+	FMOVQ 0(R8), F11
+	WORD $0x6e2bfce7 // fdiv v7.4s, v7.4s, v11.4s
+	FMOVQ 16(R8), F11
+	WORD $0x6e2bfd08 // fdiv v8.4s, v8.4s, v11.4s
+	FMOVQ 32(R8), F11
+	WORD $0x6e2bfd29 // fdiv v9.4s, v9.4s, v11.4s
+	FMOVQ 48(R8), F11
+	WORD $0x6e2bfd4a // fdiv v10.4s, v10.4s, v11.4s
+	WORD $0x4e24f4e7 // fmax v7.4s, v7.4s, v4.4s
+	WORD $0x4ea5f4e7 // fmin v7.4s, v7.4s, v5.4s
+	WORD $0x4e24f508 // fmax v8.4s, v8.4s, v4.4s
+	WORD $0x4ea5f508 // fmin v8.4s, v8.4s, v5.4s
+	WORD $0x4e24f529 // fmax v9.4s, v9.4s, v4.4s
+	WORD $0x4ea5f529 // fmin v9.4s, v9.4s, v5.4s
+	WORD $0x4e24f54a // fmax v10.4s, v10.4s, v4.4s
+	WORD $0x4ea5f54a // fmin v10.4s, v10.4s, v5.4s
+	FMOVQ 176(RSP), F11
+	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
+	FMOVQ 176(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	FMOVQ 176(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 176(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	WORD $0x4e21896b // frintn v11.4s, v11.4s
+	FMOVQ F11, 464(RSP)
+	WORD $0x4e21898c // frintn v12.4s, v12.4s
+	FMOVQ F12, 480(RSP)
+	WORD $0x4e2189ad // frintn v13.4s, v13.4s
+	FMOVQ F13, 496(RSP)
+	WORD $0x4e2189ce // frintn v14.4s, v14.4s
+	FMOVQ F14, 512(RSP)
+	FMOVQ 144(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	FMOVQ 144(RSP), F16
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	FMOVQ 144(RSP), F17
+	WORD $0x6e31ddb1 // fmul v17.4s, v13.4s, v17.4s
+	FMOVQ 144(RSP), F18
+	WORD $0x6e32ddd2 // fmul v18.4s, v14.4s, v18.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	WORD $0x4eb2d54a // fsub v10.4s, v10.4s, v18.4s
+	FMOVQ 192(RSP), F15
+	WORD $0x6e2fdd6b // fmul v11.4s, v11.4s, v15.4s
+	FMOVQ 192(RSP), F15
+	WORD $0x6e2fdd8c // fmul v12.4s, v12.4s, v15.4s
+	FMOVQ 192(RSP), F15
+	WORD $0x6e2fddad // fmul v13.4s, v13.4s, v15.4s
+	FMOVQ 192(RSP), F15
+	WORD $0x6e2fddce // fmul v14.4s, v14.4s, v15.4s
+	WORD $0x4eabd4e7 // fsub v7.4s, v7.4s, v11.4s
+	WORD $0x4eacd508 // fsub v8.4s, v8.4s, v12.4s
+	WORD $0x4eadd529 // fsub v9.4s, v9.4s, v13.4s
+	WORD $0x4eaed54a // fsub v10.4s, v10.4s, v14.4s
+	FMOVQ 48(RSP), F11
+	WORD $0x6e27dd6b // fmul v11.4s, v11.4s, v7.4s
+	FMOVQ 48(RSP), F12
+	WORD $0x6e28dd8c // fmul v12.4s, v12.4s, v8.4s
+	FMOVQ 48(RSP), F13
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	FMOVQ 48(RSP), F14
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e27dd6b // fmul v11.4s, v11.4s, v7.4s
+	WORD $0x6e28dd8c // fmul v12.4s, v12.4s, v8.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e27dd6b // fmul v11.4s, v11.4s, v7.4s
+	WORD $0x6e28dd8c // fmul v12.4s, v12.4s, v8.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e27dd6b // fmul v11.4s, v11.4s, v7.4s
+	WORD $0x6e28dd8c // fmul v12.4s, v12.4s, v8.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	FMOVQ 112(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 112(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 112(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 112(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e27dd6b // fmul v11.4s, v11.4s, v7.4s
+	WORD $0x6e28dd8c // fmul v12.4s, v12.4s, v8.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	FMOVQ 128(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 128(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 128(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 128(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e27dcef // fmul v15.4s, v7.4s, v7.4s
+	WORD $0x6e28dd10 // fmul v16.4s, v8.4s, v8.4s
+	WORD $0x6e29dd31 // fmul v17.4s, v9.4s, v9.4s
+	WORD $0x6e2add52 // fmul v18.4s, v10.4s, v10.4s
+	WORD $0x6e2bddeb // fmul v11.4s, v15.4s, v11.4s
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x4e2bd508 // fadd v8.4s, v8.4s, v11.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x4e2bd529 // fadd v9.4s, v9.4s, v11.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x4e2bd54a // fadd v10.4s, v10.4s, v11.4s
+	FMOVQ 464(RSP), F11
+	WORD $0x4ea1b96b // fcvtzs v11.4s, v11.4s
+	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
+	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x4eab84e7 // add v7.4s, v7.4s, v11.4s
+	WORD $0x4ea6858b // add v11.4s, v12.4s, v6.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x6e2bdce7 // fmul v7.4s, v7.4s, v11.4s
+	FMOVQ 480(RSP), F11
+	WORD $0x4ea1b96b // fcvtzs v11.4s, v11.4s
+	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
+	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x4eab8508 // add v8.4s, v8.4s, v11.4s
+	WORD $0x4ea6858b // add v11.4s, v12.4s, v6.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x6e2bdd08 // fmul v8.4s, v8.4s, v11.4s
+	FMOVQ 496(RSP), F11
+	WORD $0x4ea1b96b // fcvtzs v11.4s, v11.4s
+	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
+	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x4eab8529 // add v9.4s, v9.4s, v11.4s
+	WORD $0x4ea6858b // add v11.4s, v12.4s, v6.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x6e2bdd29 // fmul v9.4s, v9.4s, v11.4s
+	FMOVQ 512(RSP), F11
+	WORD $0x4ea1b96b // fcvtzs v11.4s, v11.4s
+	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
+	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x4eab854a // add v10.4s, v10.4s, v11.4s
+	WORD $0x4ea6858b // add v11.4s, v12.4s, v6.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
+	FMOVQ 0(R8), F11
+	WORD $0x6e27dd67 // fmul v7.4s, v11.4s, v7.4s
+	FMOVQ 16(R8), F11
+	WORD $0x6e28dd68 // fmul v8.4s, v11.4s, v8.4s
+	FMOVQ 32(R8), F11
+	WORD $0x6e29dd69 // fmul v9.4s, v11.4s, v9.4s
+	FMOVQ 48(R8), F11
+	WORD $0x6e2add6a // fmul v10.4s, v11.4s, v10.4s
+	FMOVQ 0(R0), F11
+	WORD $0x4eabd4e7 // fsub v7.4s, v7.4s, v11.4s
+	FMOVQ 16(R0), F11
+	WORD $0x4eabd508 // fsub v8.4s, v8.4s, v11.4s
+	FMOVQ 32(R0), F11
+	WORD $0x4eabd529 // fsub v9.4s, v9.4s, v11.4s
+	FMOVQ 48(R0), F11
+	WORD $0x4eabd54a // fsub v10.4s, v10.4s, v11.4s
+	FMOVD 0(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 8(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 16(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 24(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVD 0(R6), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	WORD $0x6eaf356b // cmhi v11.4s, v11.4s, v15.4s
+	FMOVD 8(R6), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	WORD $0x6eaf358c // cmhi v12.4s, v12.4s, v15.4s
+	FMOVD 16(R6), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	WORD $0x6eaf35ad // cmhi v13.4s, v13.4s, v15.4s
+	FMOVD 24(R6), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	WORD $0x6eaf35ce // cmhi v14.4s, v14.4s, v15.4s
+	FMOVQ 0(R10), F15
+	FMOVQ 208(RSP), F16
+	WORD $0x6e30ddef // fmul v15.4s, v15.4s, v16.4s
+	FMOVQ 16(R10), F16
+	FMOVQ 224(RSP), F17
+	WORD $0x6e31de10 // fmul v16.4s, v16.4s, v17.4s
+	FMOVQ 32(R10), F17
+	FMOVQ 240(RSP), F18
+	WORD $0x6e32de31 // fmul v17.4s, v17.4s, v18.4s
+	FMOVQ 48(R10), F18
+	FMOVQ 256(RSP), F19
+	WORD $0x6e33de52 // fmul v18.4s, v18.4s, v19.4s
+	WORD $0x4e2b1def // and v15.16b, v15.16b, v11.16b
+	WORD $0x4e2c1e10 // and v16.16b, v16.16b, v12.16b
+	WORD $0x4e2d1e31 // and v17.16b, v17.16b, v13.16b
+	WORD $0x4e2e1e52 // and v18.16b, v18.16b, v14.16b
+	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	FMOVQ 0(R7), F15
+	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
+	FMOVQ 16(R7), F15
+	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
+	FMOVQ 32(R7), F15
+	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
+	FMOVQ 48(R7), F15
+	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
+	FMOVQ 0(R0), F15
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	FMOVQ 16(R0), F15
+	WORD $0x4e28d5e8 // fadd v8.4s, v15.4s, v8.4s
+	FMOVQ 32(R0), F15
+	WORD $0x4e29d5e9 // fadd v9.4s, v15.4s, v9.4s
+	FMOVQ 48(R0), F15
+	WORD $0x4e2ad5ea // fadd v10.4s, v15.4s, v10.4s
+	FMOVQ 0(R11), F15
+	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
+	WORD $0x4e2f1d6b // and v11.16b, v11.16b, v15.16b
+	FMOVQ 16(R11), F15
+	WORD $0x6eafe50f // fcmgt v15.4s, v8.4s, v15.4s
+	WORD $0x4e2f1d8c // and v12.16b, v12.16b, v15.16b
+	FMOVQ 32(R11), F15
+	WORD $0x6eafe52f // fcmgt v15.4s, v9.4s, v15.4s
+	WORD $0x4e2f1dad // and v13.16b, v13.16b, v15.16b
+	FMOVQ 48(R11), F15
+	WORD $0x6eafe54f // fcmgt v15.4s, v10.4s, v15.4s
+	WORD $0x4e2f1dce // and v14.16b, v14.16b, v15.16b
+	FMOVQ 0(R12), F15
+	WORD $0x6eab1de7 // bit v7.16b, v15.16b, v11.16b
+	FMOVQ 16(R12), F15
+	WORD $0x6eac1de8 // bit v8.16b, v15.16b, v12.16b
+	FMOVQ 32(R12), F15
+	WORD $0x6ead1de9 // bit v9.16b, v15.16b, v13.16b
+	FMOVQ 48(R12), F15
+	WORD $0x6eae1dea // bit v10.16b, v15.16b, v14.16b
+	FMOVQ F7, 0(R0)
+	FMOVQ F8, 16(R0)
+	FMOVQ F9, 32(R0)
+	FMOVQ F10, 48(R0)
+	FMOVD 0(R1), F7
+	WORD $0x2f10a4e7 // uxtl v7.4s, v7.4h
+	WORD $0x4ea284e7 // add v7.4s, v7.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e6b1ce7 // bic v7.16b, v7.16b, v11.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 0(R1)
+	FMOVD 8(R1), F7
+	WORD $0x2f10a4e7 // uxtl v7.4s, v7.4h
+	WORD $0x4ea284e7 // add v7.4s, v7.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e6c1ce7 // bic v7.16b, v7.16b, v12.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 8(R1)
+	FMOVD 16(R1), F7
+	WORD $0x2f10a4e7 // uxtl v7.4s, v7.4h
+	WORD $0x4ea284e7 // add v7.4s, v7.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e6d1ce7 // bic v7.16b, v7.16b, v13.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 16(R1)
+	FMOVD 24(R1), F7
+	WORD $0x2f10a4e7 // uxtl v7.4s, v7.4h
+	WORD $0x4ea284e7 // add v7.4s, v7.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e6e1ce7 // bic v7.16b, v7.16b, v14.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 24(R1)
+	FMOVQ F0, 0(R3)
+	FMOVQ F0, 0(R5)
+	FMOVQ F0, 16(R3)
+	FMOVQ F0, 16(R5)
+	FMOVQ F0, 32(R3)
+	FMOVQ F0, 32(R5)
+	FMOVQ F0, 48(R3)
+	FMOVQ F0, 48(R5)
+	WORD $0x0e612967 // xtn v7.4h, v11.4s
+	WORD $0x4e612987 // xtn2 v7.8h, v12.4s
+	WORD $0x0e6129a8 // xtn v8.4h, v13.4s
+	WORD $0x4e6129c8 // xtn2 v8.8h, v14.4s
+	WORD $0x0e2128e7 // xtn v7.8b, v7.8h
+	WORD $0x4e212907 // xtn2 v7.16b, v8.8h
+	FMOVQ 64(R3), F8
+	FMOVQ 80(R3), F9
+	FMOVQ 96(R3), F10
+	FMOVQ 112(R3), F11
+	FMOVQ 64(R2), F12
+	FMOVQ 80(R2), F13
+	FMOVQ 96(R2), F14
+	FMOVQ 112(R2), F15
+	FMOVQ 64(R15), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 80(R15), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 96(R15), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 112(R15), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 64(R13), F20
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	FMOVQ 80(R13), F20
+	WORD $0x6e31de91 // fmul v17.4s, v20.4s, v17.4s
+	FMOVQ 96(R13), F20
+	WORD $0x6e32de92 // fmul v18.4s, v20.4s, v18.4s
+	FMOVQ 112(R13), F20
+	WORD $0x6e33de93 // fmul v19.4s, v20.4s, v19.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	FMOVQ 64(R14), F16
+	WORD $0x6e28de08 // fmul v8.4s, v16.4s, v8.4s
+	FMOVQ 80(R14), F16
+	WORD $0x6e29de09 // fmul v9.4s, v16.4s, v9.4s
+	FMOVQ 96(R14), F16
+	WORD $0x6e2ade0a // fmul v10.4s, v16.4s, v10.4s
+	FMOVQ 112(R14), F16
+	WORD $0x6e2bde0b // fmul v11.4s, v16.4s, v11.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ F8, 784(RSP)
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ F9, 800(RSP)
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F10, 816(RSP)
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ F11, 832(RSP)
+	FMOVQ F8, 64(R2)
+	FMOVQ F9, 80(R2)
+	FMOVQ F10, 96(R2)
+	FMOVQ F11, 112(R2)
+	FMOVQ 64(R5), F8
+	FMOVQ 80(R5), F9
+	FMOVQ 96(R5), F10
+	FMOVQ 112(R5), F11
+	FMOVQ 64(R4), F12
+	FMOVQ 80(R4), F13
+	FMOVQ 96(R4), F14
+	FMOVQ 112(R4), F15
+	FMOVQ 64(R21), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 80(R21), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 96(R21), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 112(R21), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 64(R19), F20
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	FMOVQ 80(R19), F20
+	WORD $0x6e31de91 // fmul v17.4s, v20.4s, v17.4s
+	FMOVQ 96(R19), F20
+	WORD $0x6e32de92 // fmul v18.4s, v20.4s, v18.4s
+	FMOVQ 112(R19), F20
+	WORD $0x6e33de93 // fmul v19.4s, v20.4s, v19.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	FMOVQ 64(R20), F16
+	WORD $0x6e28de08 // fmul v8.4s, v16.4s, v8.4s
+	FMOVQ 80(R20), F16
+	WORD $0x6e29de09 // fmul v9.4s, v16.4s, v9.4s
+	FMOVQ 96(R20), F16
+	WORD $0x6e2ade0a // fmul v10.4s, v16.4s, v10.4s
+	FMOVQ 112(R20), F16
+	WORD $0x6e2bde0b // fmul v11.4s, v16.4s, v11.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ F8, 64(R4)
+	FMOVQ F9, 80(R4)
+	FMOVQ F10, 96(R4)
+	FMOVQ F11, 112(R4)
+	FMOVQ 784(RSP), F12
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ F8, 272(RSP)
+	FMOVQ 800(RSP), F8
+	WORD $0x4e29d508 // fadd v8.4s, v8.4s, v9.4s
+	FMOVQ F8, 288(RSP)
+	FMOVQ 816(RSP), F8
+	WORD $0x4e2ad508 // fadd v8.4s, v8.4s, v10.4s
+	FMOVQ F8, 304(RSP)
+	FMOVQ 832(RSP), F8
+	WORD $0x4e2bd508 // fadd v8.4s, v8.4s, v11.4s
+	FMOVQ F8, 320(RSP)
+	FMOVQ 64(R0), F8
+	FMOVQ 80(R0), F9
+	FMOVQ 96(R0), F10
+	FMOVQ 112(R0), F11
+	FMOVQ 64(R9), F12
+	WORD $0x4eacd508 // fsub v8.4s, v8.4s, v12.4s
+	FMOVQ 80(R9), F12
+	WORD $0x4eacd529 // fsub v9.4s, v9.4s, v12.4s
+	FMOVQ 96(R9), F12
+	WORD $0x4eacd54a // fsub v10.4s, v10.4s, v12.4s
+	FMOVQ 112(R9), F12
+	WORD $0x4eacd56b // fsub v11.4s, v11.4s, v12.4s
+	FMOVQ 64(R8), F12
+	WORD $0x6e2cfd08 // fdiv v8.4s, v8.4s, v12.4s
+	FMOVQ 80(R8), F12
+	WORD $0x6e2cfd29 // fdiv v9.4s, v9.4s, v12.4s
+	FMOVQ 96(R8), F12
+	WORD $0x6e2cfd4a // fdiv v10.4s, v10.4s, v12.4s
+	FMOVQ 112(R8), F12
+	WORD $0x6e2cfd6b // fdiv v11.4s, v11.4s, v12.4s
+	WORD $0x4e24f508 // fmax v8.4s, v8.4s, v4.4s
+	WORD $0x4ea5f508 // fmin v8.4s, v8.4s, v5.4s
+	WORD $0x4e24f529 // fmax v9.4s, v9.4s, v4.4s
+	WORD $0x4ea5f529 // fmin v9.4s, v9.4s, v5.4s
+	WORD $0x4e24f54a // fmax v10.4s, v10.4s, v4.4s
+	WORD $0x4ea5f54a // fmin v10.4s, v10.4s, v5.4s
+	WORD $0x4e24f56b // fmax v11.4s, v11.4s, v4.4s
+	WORD $0x4ea5f56b // fmin v11.4s, v11.4s, v5.4s
+	FMOVQ 176(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	FMOVQ 176(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 176(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 176(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	WORD $0x4e21898c // frintn v12.4s, v12.4s
+	FMOVQ F12, 528(RSP)
+	WORD $0x4e2189ad // frintn v13.4s, v13.4s
+	FMOVQ F13, 544(RSP)
+	WORD $0x4e2189ce // frintn v14.4s, v14.4s
+	FMOVQ F14, 560(RSP)
+	WORD $0x4e2189ef // frintn v15.4s, v15.4s
+	FMOVQ F15, 576(RSP)
+	FMOVQ 144(RSP), F16
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	FMOVQ 144(RSP), F17
+	WORD $0x6e31ddb1 // fmul v17.4s, v13.4s, v17.4s
+	FMOVQ 144(RSP), F18
+	WORD $0x6e32ddd2 // fmul v18.4s, v14.4s, v18.4s
+	FMOVQ 144(RSP), F19
+	WORD $0x6e33ddf3 // fmul v19.4s, v15.4s, v19.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	WORD $0x4eb2d54a // fsub v10.4s, v10.4s, v18.4s
+	WORD $0x4eb3d56b // fsub v11.4s, v11.4s, v19.4s
+	FMOVQ 192(RSP), F16
+	WORD $0x6e30dd8c // fmul v12.4s, v12.4s, v16.4s
+	FMOVQ 192(RSP), F16
+	WORD $0x6e30ddad // fmul v13.4s, v13.4s, v16.4s
+	FMOVQ 192(RSP), F16
+	WORD $0x6e30ddce // fmul v14.4s, v14.4s, v16.4s
+	FMOVQ 192(RSP), F16
+	WORD $0x6e30ddef // fmul v15.4s, v15.4s, v16.4s
+	WORD $0x4eacd508 // fsub v8.4s, v8.4s, v12.4s
+	WORD $0x4eadd529 // fsub v9.4s, v9.4s, v13.4s
+	WORD $0x4eaed54a // fsub v10.4s, v10.4s, v14.4s
+	WORD $0x4eafd56b // fsub v11.4s, v11.4s, v15.4s
+	FMOVQ 48(RSP), F12
+	WORD $0x6e28dd8c // fmul v12.4s, v12.4s, v8.4s
+	FMOVQ 48(RSP), F13
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	FMOVQ 48(RSP), F14
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e28dd8c // fmul v12.4s, v12.4s, v8.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e28dd8c // fmul v12.4s, v12.4s, v8.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e28dd8c // fmul v12.4s, v12.4s, v8.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	FMOVQ 112(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 112(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 112(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 112(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e28dd8c // fmul v12.4s, v12.4s, v8.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	FMOVQ 128(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 128(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 128(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 128(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e28dd10 // fmul v16.4s, v8.4s, v8.4s
+	WORD $0x6e29dd31 // fmul v17.4s, v9.4s, v9.4s
+	WORD $0x6e2add52 // fmul v18.4s, v10.4s, v10.4s
+	WORD $0x6e2bdd73 // fmul v19.4s, v11.4s, v11.4s
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ 160(RSP), F12
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	FMOVQ 160(RSP), F12
+	WORD $0x4e2cd529 // fadd v9.4s, v9.4s, v12.4s
+	FMOVQ 160(RSP), F12
+	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
+	FMOVQ 160(RSP), F12
+	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
+	FMOVQ 528(RSP), F12
+	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
+	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
+	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac8508 // add v8.4s, v8.4s, v12.4s
+	WORD $0x4ea685ac // add v12.4s, v13.4s, v6.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
+	FMOVQ 544(RSP), F12
+	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
+	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
+	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac8529 // add v9.4s, v9.4s, v12.4s
+	WORD $0x4ea685ac // add v12.4s, v13.4s, v6.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x6e2cdd29 // fmul v9.4s, v9.4s, v12.4s
+	FMOVQ 560(RSP), F12
+	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
+	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
+	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac854a // add v10.4s, v10.4s, v12.4s
+	WORD $0x4ea685ac // add v12.4s, v13.4s, v6.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x6e2cdd4a // fmul v10.4s, v10.4s, v12.4s
+	FMOVQ 576(RSP), F12
+	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
+	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
+	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac856b // add v11.4s, v11.4s, v12.4s
+	WORD $0x4ea685ac // add v12.4s, v13.4s, v6.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
+	FMOVQ 64(R8), F12
+	WORD $0x6e28dd88 // fmul v8.4s, v12.4s, v8.4s
+	FMOVQ 80(R8), F12
+	WORD $0x6e29dd89 // fmul v9.4s, v12.4s, v9.4s
+	FMOVQ 96(R8), F12
+	WORD $0x6e2add8a // fmul v10.4s, v12.4s, v10.4s
+	FMOVQ 112(R8), F12
+	WORD $0x6e2bdd8b // fmul v11.4s, v12.4s, v11.4s
+	FMOVQ 64(R0), F12
+	WORD $0x4eacd508 // fsub v8.4s, v8.4s, v12.4s
+	FMOVQ 80(R0), F12
+	WORD $0x4eacd529 // fsub v9.4s, v9.4s, v12.4s
+	FMOVQ 96(R0), F12
+	WORD $0x4eacd54a // fsub v10.4s, v10.4s, v12.4s
+	FMOVQ 112(R0), F12
+	WORD $0x4eacd56b // fsub v11.4s, v11.4s, v12.4s
+	FMOVD 32(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 40(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 48(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVD 56(R1), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	FMOVD 32(R6), F16
+	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
+	WORD $0x6eb0358c // cmhi v12.4s, v12.4s, v16.4s
+	FMOVD 40(R6), F16
+	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
+	WORD $0x6eb035ad // cmhi v13.4s, v13.4s, v16.4s
+	FMOVD 48(R6), F16
+	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
+	WORD $0x6eb035ce // cmhi v14.4s, v14.4s, v16.4s
+	FMOVD 56(R6), F16
+	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
+	WORD $0x6eb035ef // cmhi v15.4s, v15.4s, v16.4s
+	FMOVQ 64(R10), F16
+	FMOVQ 272(RSP), F17
+	WORD $0x6e31de10 // fmul v16.4s, v16.4s, v17.4s
+	FMOVQ 80(R10), F17
+	FMOVQ 288(RSP), F18
+	WORD $0x6e32de31 // fmul v17.4s, v17.4s, v18.4s
+	FMOVQ 96(R10), F18
+	FMOVQ 304(RSP), F19
+	WORD $0x6e33de52 // fmul v18.4s, v18.4s, v19.4s
+	FMOVQ 112(R10), F19
+	FMOVQ 320(RSP), F20
+	WORD $0x6e34de73 // fmul v19.4s, v19.4s, v20.4s
+	WORD $0x4e2c1e10 // and v16.16b, v16.16b, v12.16b
+	WORD $0x4e2d1e31 // and v17.16b, v17.16b, v13.16b
+	WORD $0x4e2e1e52 // and v18.16b, v18.16b, v14.16b
+	WORD $0x4e2f1e73 // and v19.16b, v19.16b, v15.16b
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	FMOVQ 64(R7), F16
+	WORD $0x6e28de08 // fmul v8.4s, v16.4s, v8.4s
+	FMOVQ 80(R7), F16
+	WORD $0x6e29de09 // fmul v9.4s, v16.4s, v9.4s
+	FMOVQ 96(R7), F16
+	WORD $0x6e2ade0a // fmul v10.4s, v16.4s, v10.4s
+	FMOVQ 112(R7), F16
+	WORD $0x6e2bde0b // fmul v11.4s, v16.4s, v11.4s
+	FMOVQ 64(R0), F16
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	FMOVQ 80(R0), F16
+	WORD $0x4e29d609 // fadd v9.4s, v16.4s, v9.4s
+	FMOVQ 96(R0), F16
+	WORD $0x4e2ad60a // fadd v10.4s, v16.4s, v10.4s
+	FMOVQ 112(R0), F16
+	WORD $0x4e2bd60b // fadd v11.4s, v16.4s, v11.4s
+	FMOVQ 64(R11), F16
+	WORD $0x6eb0e510 // fcmgt v16.4s, v8.4s, v16.4s
+	WORD $0x4e301d8c // and v12.16b, v12.16b, v16.16b
+	FMOVQ 80(R11), F16
+	WORD $0x6eb0e530 // fcmgt v16.4s, v9.4s, v16.4s
+	WORD $0x4e301dad // and v13.16b, v13.16b, v16.16b
+	FMOVQ 96(R11), F16
+	WORD $0x6eb0e550 // fcmgt v16.4s, v10.4s, v16.4s
+	WORD $0x4e301dce // and v14.16b, v14.16b, v16.16b
+	FMOVQ 112(R11), F16
+	WORD $0x6eb0e570 // fcmgt v16.4s, v11.4s, v16.4s
+	WORD $0x4e301def // and v15.16b, v15.16b, v16.16b
+	FMOVQ 64(R12), F16
+	WORD $0x6eac1e08 // bit v8.16b, v16.16b, v12.16b
+	FMOVQ 80(R12), F16
+	WORD $0x6ead1e09 // bit v9.16b, v16.16b, v13.16b
+	FMOVQ 96(R12), F16
+	WORD $0x6eae1e0a // bit v10.16b, v16.16b, v14.16b
+	FMOVQ 112(R12), F16
+	WORD $0x6eaf1e0b // bit v11.16b, v16.16b, v15.16b
+	FMOVQ F8, 64(R0)
+	FMOVQ F9, 80(R0)
+	FMOVQ F10, 96(R0)
+	FMOVQ F11, 112(R0)
+	FMOVD 32(R1), F8
+	WORD $0x2f10a508 // uxtl v8.4s, v8.4h
+	WORD $0x4ea28508 // add v8.4s, v8.4s, v2.4s
+	WORD $0x6ea36d08 // umin v8.4s, v8.4s, v3.4s
+	WORD $0x4e6c1d08 // bic v8.16b, v8.16b, v12.16b
+	WORD $0x0e612908 // xtn v8.4h, v8.4s
+	FMOVD F8, 32(R1)
+	FMOVD 40(R1), F8
+	WORD $0x2f10a508 // uxtl v8.4s, v8.4h
+	WORD $0x4ea28508 // add v8.4s, v8.4s, v2.4s
+	WORD $0x6ea36d08 // umin v8.4s, v8.4s, v3.4s
+	WORD $0x4e6d1d08 // bic v8.16b, v8.16b, v13.16b
+	WORD $0x0e612908 // xtn v8.4h, v8.4s
+	FMOVD F8, 40(R1)
+	FMOVD 48(R1), F8
+	WORD $0x2f10a508 // uxtl v8.4s, v8.4h
+	WORD $0x4ea28508 // add v8.4s, v8.4s, v2.4s
+	WORD $0x6ea36d08 // umin v8.4s, v8.4s, v3.4s
+	WORD $0x4e6e1d08 // bic v8.16b, v8.16b, v14.16b
+	WORD $0x0e612908 // xtn v8.4h, v8.4s
+	FMOVD F8, 48(R1)
+	FMOVD 56(R1), F8
+	WORD $0x2f10a508 // uxtl v8.4s, v8.4h
+	WORD $0x4ea28508 // add v8.4s, v8.4s, v2.4s
+	WORD $0x6ea36d08 // umin v8.4s, v8.4s, v3.4s
+	WORD $0x4e6f1d08 // bic v8.16b, v8.16b, v15.16b
+	WORD $0x0e612908 // xtn v8.4h, v8.4s
+	FMOVD F8, 56(R1)
+	FMOVQ F0, 64(R3)
+	FMOVQ F0, 64(R5)
+	FMOVQ F0, 80(R3)
+	FMOVQ F0, 80(R5)
+	FMOVQ F0, 96(R3)
+	FMOVQ F0, 96(R5)
+	FMOVQ F0, 112(R3)
+	FMOVQ F0, 112(R5)
+	WORD $0x0e612988 // xtn v8.4h, v12.4s
+	WORD $0x4e6129a8 // xtn2 v8.8h, v13.4s
+	WORD $0x0e6129c9 // xtn v9.4h, v14.4s
+	WORD $0x4e6129e9 // xtn2 v9.8h, v15.4s
+	WORD $0x0e212908 // xtn v8.8b, v8.8h
+	WORD $0x4e212928 // xtn2 v8.16b, v9.8h
+	FMOVQ 128(R3), F9
+	FMOVQ 144(R3), F10
+	FMOVQ 160(R3), F11
+	FMOVQ 176(R3), F12
+	FMOVQ 128(R2), F13
+	FMOVQ 144(R2), F14
+	FMOVQ 160(R2), F15
+	FMOVQ 176(R2), F16
+	FMOVQ 128(R15), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 144(R15), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 160(R15), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 176(R15), F20
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	FMOVQ 128(R13), F21
+	WORD $0x6e31deb1 // fmul v17.4s, v21.4s, v17.4s
+	FMOVQ 144(R13), F21
+	WORD $0x6e32deb2 // fmul v18.4s, v21.4s, v18.4s
+	FMOVQ 160(R13), F21
+	WORD $0x6e33deb3 // fmul v19.4s, v21.4s, v19.4s
+	FMOVQ 176(R13), F21
+	WORD $0x6e34deb4 // fmul v20.4s, v21.4s, v20.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	FMOVQ 128(R14), F17
+	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
+	FMOVQ 144(R14), F17
+	WORD $0x6e2ade2a // fmul v10.4s, v17.4s, v10.4s
+	FMOVQ 160(R14), F17
+	WORD $0x6e2bde2b // fmul v11.4s, v17.4s, v11.4s
+	FMOVQ 176(R14), F17
+	WORD $0x6e2cde2c // fmul v12.4s, v17.4s, v12.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ F9, 848(RSP)
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F10, 864(RSP)
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ F11, 880(RSP)
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	FMOVQ F12, 896(RSP)
+	FMOVQ F9, 128(R2)
+	FMOVQ F10, 144(R2)
+	FMOVQ F11, 160(R2)
+	FMOVQ F12, 176(R2)
+	FMOVQ 128(R5), F9
+	FMOVQ 144(R5), F10
+	FMOVQ 160(R5), F11
+	FMOVQ 176(R5), F12
+	FMOVQ 128(R4), F13
+	FMOVQ 144(R4), F14
+	FMOVQ 160(R4), F15
+	FMOVQ 176(R4), F16
+	FMOVQ 128(R21), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 144(R21), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 160(R21), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 176(R21), F20
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	FMOVQ 128(R19), F21
+	WORD $0x6e31deb1 // fmul v17.4s, v21.4s, v17.4s
+	FMOVQ 144(R19), F21
+	WORD $0x6e32deb2 // fmul v18.4s, v21.4s, v18.4s
+	FMOVQ 160(R19), F21
+	WORD $0x6e33deb3 // fmul v19.4s, v21.4s, v19.4s
+	FMOVQ 176(R19), F21
+	WORD $0x6e34deb4 // fmul v20.4s, v21.4s, v20.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	FMOVQ 128(R20), F17
+	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
+	FMOVQ 144(R20), F17
+	WORD $0x6e2ade2a // fmul v10.4s, v17.4s, v10.4s
+	FMOVQ 160(R20), F17
+	WORD $0x6e2bde2b // fmul v11.4s, v17.4s, v11.4s
+	FMOVQ 176(R20), F17
+	WORD $0x6e2cde2c // fmul v12.4s, v17.4s, v12.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	FMOVQ F9, 128(R4)
+	FMOVQ F10, 144(R4)
+	FMOVQ F11, 160(R4)
+	FMOVQ F12, 176(R4)
+	FMOVQ 848(RSP), F13
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ F9, 336(RSP)
+	FMOVQ 864(RSP), F9
+	WORD $0x4e2ad529 // fadd v9.4s, v9.4s, v10.4s
+	FMOVQ F9, 352(RSP)
+	FMOVQ 880(RSP), F9
+	WORD $0x4e2bd529 // fadd v9.4s, v9.4s, v11.4s
+	FMOVQ F9, 368(RSP)
+	FMOVQ 896(RSP), F9
+	WORD $0x4e2cd529 // fadd v9.4s, v9.4s, v12.4s
+	FMOVQ F9, 384(RSP)
+	FMOVQ 128(R0), F9
+	FMOVQ 144(R0), F10
+	FMOVQ 160(R0), F11
+	FMOVQ 176(R0), F12
+	FMOVQ 128(R9), F13
+	WORD $0x4eadd529 // fsub v9.4s, v9.4s, v13.4s
+	FMOVQ 144(R9), F13
+	WORD $0x4eadd54a // fsub v10.4s, v10.4s, v13.4s
+	FMOVQ 160(R9), F13
+	WORD $0x4eadd56b // fsub v11.4s, v11.4s, v13.4s
+	FMOVQ 176(R9), F13
+	WORD $0x4eadd58c // fsub v12.4s, v12.4s, v13.4s
+	FMOVQ 128(R8), F13
+	WORD $0x6e2dfd29 // fdiv v9.4s, v9.4s, v13.4s
+	FMOVQ 144(R8), F13
+	WORD $0x6e2dfd4a // fdiv v10.4s, v10.4s, v13.4s
+	FMOVQ 160(R8), F13
+	WORD $0x6e2dfd6b // fdiv v11.4s, v11.4s, v13.4s
+	FMOVQ 176(R8), F13
+	WORD $0x6e2dfd8c // fdiv v12.4s, v12.4s, v13.4s
+	WORD $0x4e24f529 // fmax v9.4s, v9.4s, v4.4s
+	WORD $0x4ea5f529 // fmin v9.4s, v9.4s, v5.4s
+	WORD $0x4e24f54a // fmax v10.4s, v10.4s, v4.4s
+	WORD $0x4ea5f54a // fmin v10.4s, v10.4s, v5.4s
+	WORD $0x4e24f56b // fmax v11.4s, v11.4s, v4.4s
+	WORD $0x4ea5f56b // fmin v11.4s, v11.4s, v5.4s
+	WORD $0x4e24f58c // fmax v12.4s, v12.4s, v4.4s
+	WORD $0x4ea5f58c // fmin v12.4s, v12.4s, v5.4s
+	FMOVQ 176(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 176(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 176(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	FMOVQ 176(RSP), F16
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	WORD $0x4e2189ad // frintn v13.4s, v13.4s
+	FMOVQ F13, 592(RSP)
+	WORD $0x4e2189ce // frintn v14.4s, v14.4s
+	FMOVQ F14, 608(RSP)
+	WORD $0x4e2189ef // frintn v15.4s, v15.4s
+	FMOVQ F15, 624(RSP)
+	WORD $0x4e218a10 // frintn v16.4s, v16.4s
+	FMOVQ F16, 640(RSP)
+	FMOVQ 144(RSP), F17
+	WORD $0x6e31ddb1 // fmul v17.4s, v13.4s, v17.4s
+	FMOVQ 144(RSP), F18
+	WORD $0x6e32ddd2 // fmul v18.4s, v14.4s, v18.4s
+	FMOVQ 144(RSP), F19
+	WORD $0x6e33ddf3 // fmul v19.4s, v15.4s, v19.4s
+	FMOVQ 144(RSP), F20
+	WORD $0x6e34de14 // fmul v20.4s, v16.4s, v20.4s
+	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	WORD $0x4eb2d54a // fsub v10.4s, v10.4s, v18.4s
+	WORD $0x4eb3d56b // fsub v11.4s, v11.4s, v19.4s
+	WORD $0x4eb4d58c // fsub v12.4s, v12.4s, v20.4s
+	FMOVQ 192(RSP), F17
+	WORD $0x6e31ddad // fmul v13.4s, v13.4s, v17.4s
+	FMOVQ 192(RSP), F17
+	WORD $0x6e31ddce // fmul v14.4s, v14.4s, v17.4s
+	FMOVQ 192(RSP), F17
+	WORD $0x6e31ddef // fmul v15.4s, v15.4s, v17.4s
+	FMOVQ 192(RSP), F17
+	WORD $0x6e31de10 // fmul v16.4s, v16.4s, v17.4s
+	WORD $0x4eadd529 // fsub v9.4s, v9.4s, v13.4s
+	WORD $0x4eaed54a // fsub v10.4s, v10.4s, v14.4s
+	WORD $0x4eafd56b // fsub v11.4s, v11.4s, v15.4s
+	WORD $0x4eb0d58c // fsub v12.4s, v12.4s, v16.4s
+	FMOVQ 48(RSP), F13
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	FMOVQ 48(RSP), F14
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	FMOVQ 128(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 128(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 128(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 128(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e29dd31 // fmul v17.4s, v9.4s, v9.4s
+	WORD $0x6e2add52 // fmul v18.4s, v10.4s, v10.4s
+	WORD $0x6e2bdd73 // fmul v19.4s, v11.4s, v11.4s
+	WORD $0x6e2cdd94 // fmul v20.4s, v12.4s, v12.4s
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	FMOVQ 160(RSP), F13
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	FMOVQ 160(RSP), F13
+	WORD $0x4e2dd54a // fadd v10.4s, v10.4s, v13.4s
+	FMOVQ 160(RSP), F13
+	WORD $0x4e2dd56b // fadd v11.4s, v11.4s, v13.4s
+	FMOVQ 160(RSP), F13
+	WORD $0x4e2dd58c // fadd v12.4s, v12.4s, v13.4s
+	FMOVQ 592(RSP), F13
+	WORD $0x4ea1b9ad // fcvtzs v13.4s, v13.4s
+	WORD $0x4f3f05ae // sshr v14.4s, v13.4s, #1
+	WORD $0x6eae85ad // sub v13.4s, v13.4s, v14.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x4ead8529 // add v9.4s, v9.4s, v13.4s
+	WORD $0x4ea685cd // add v13.4s, v14.4s, v6.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x6e2ddd29 // fmul v9.4s, v9.4s, v13.4s
+	FMOVQ 608(RSP), F13
+	WORD $0x4ea1b9ad // fcvtzs v13.4s, v13.4s
+	WORD $0x4f3f05ae // sshr v14.4s, v13.4s, #1
+	WORD $0x6eae85ad // sub v13.4s, v13.4s, v14.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x4ead854a // add v10.4s, v10.4s, v13.4s
+	WORD $0x4ea685cd // add v13.4s, v14.4s, v6.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x6e2ddd4a // fmul v10.4s, v10.4s, v13.4s
+	FMOVQ 624(RSP), F13
+	WORD $0x4ea1b9ad // fcvtzs v13.4s, v13.4s
+	WORD $0x4f3f05ae // sshr v14.4s, v13.4s, #1
+	WORD $0x6eae85ad // sub v13.4s, v13.4s, v14.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x4ead856b // add v11.4s, v11.4s, v13.4s
+	WORD $0x4ea685cd // add v13.4s, v14.4s, v6.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x6e2ddd6b // fmul v11.4s, v11.4s, v13.4s
+	FMOVQ 640(RSP), F13
+	WORD $0x4ea1b9ad // fcvtzs v13.4s, v13.4s
+	WORD $0x4f3f05ae // sshr v14.4s, v13.4s, #1
+	WORD $0x6eae85ad // sub v13.4s, v13.4s, v14.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x4ead858c // add v12.4s, v12.4s, v13.4s
+	WORD $0x4ea685cd // add v13.4s, v14.4s, v6.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x6e2ddd8c // fmul v12.4s, v12.4s, v13.4s
+	FMOVQ 128(R8), F13
+	WORD $0x6e29dda9 // fmul v9.4s, v13.4s, v9.4s
+	FMOVQ 144(R8), F13
+	WORD $0x6e2addaa // fmul v10.4s, v13.4s, v10.4s
+	FMOVQ 160(R8), F13
+	WORD $0x6e2bddab // fmul v11.4s, v13.4s, v11.4s
+	FMOVQ 176(R8), F13
+	WORD $0x6e2cddac // fmul v12.4s, v13.4s, v12.4s
+	FMOVQ 128(R0), F13
+	WORD $0x4eadd529 // fsub v9.4s, v9.4s, v13.4s
+	FMOVQ 144(R0), F13
+	WORD $0x4eadd54a // fsub v10.4s, v10.4s, v13.4s
+	FMOVQ 160(R0), F13
+	WORD $0x4eadd56b // fsub v11.4s, v11.4s, v13.4s
+	FMOVQ 176(R0), F13
+	WORD $0x4eadd58c // fsub v12.4s, v12.4s, v13.4s
+	FMOVD 64(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 72(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVD 80(R1), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	FMOVD 88(R1), F16
+	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
+	FMOVD 64(R6), F17
+	WORD $0x2f10a631 // uxtl v17.4s, v17.4h
+	WORD $0x6eb135ad // cmhi v13.4s, v13.4s, v17.4s
+	FMOVD 72(R6), F17
+	WORD $0x2f10a631 // uxtl v17.4s, v17.4h
+	WORD $0x6eb135ce // cmhi v14.4s, v14.4s, v17.4s
+	FMOVD 80(R6), F17
+	WORD $0x2f10a631 // uxtl v17.4s, v17.4h
+	WORD $0x6eb135ef // cmhi v15.4s, v15.4s, v17.4s
+	FMOVD 88(R6), F17
+	WORD $0x2f10a631 // uxtl v17.4s, v17.4h
+	WORD $0x6eb13610 // cmhi v16.4s, v16.4s, v17.4s
+	FMOVQ 128(R10), F17
+	FMOVQ 336(RSP), F18
+	WORD $0x6e32de31 // fmul v17.4s, v17.4s, v18.4s
+	FMOVQ 144(R10), F18
+	FMOVQ 352(RSP), F19
+	WORD $0x6e33de52 // fmul v18.4s, v18.4s, v19.4s
+	FMOVQ 160(R10), F19
+	FMOVQ 368(RSP), F20
+	WORD $0x6e34de73 // fmul v19.4s, v19.4s, v20.4s
+	FMOVQ 176(R10), F20
+	FMOVQ 384(RSP), F21
+	WORD $0x6e35de94 // fmul v20.4s, v20.4s, v21.4s
+	WORD $0x4e2d1e31 // and v17.16b, v17.16b, v13.16b
+	WORD $0x4e2e1e52 // and v18.16b, v18.16b, v14.16b
+	WORD $0x4e2f1e73 // and v19.16b, v19.16b, v15.16b
+	WORD $0x4e301e94 // and v20.16b, v20.16b, v16.16b
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
+	FMOVQ 128(R7), F17
+	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
+	FMOVQ 144(R7), F17
+	WORD $0x6e2ade2a // fmul v10.4s, v17.4s, v10.4s
+	FMOVQ 160(R7), F17
+	WORD $0x6e2bde2b // fmul v11.4s, v17.4s, v11.4s
+	FMOVQ 176(R7), F17
+	WORD $0x6e2cde2c // fmul v12.4s, v17.4s, v12.4s
+	FMOVQ 128(R0), F17
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	FMOVQ 144(R0), F17
+	WORD $0x4e2ad62a // fadd v10.4s, v17.4s, v10.4s
+	FMOVQ 160(R0), F17
+	WORD $0x4e2bd62b // fadd v11.4s, v17.4s, v11.4s
+	FMOVQ 176(R0), F17
+	WORD $0x4e2cd62c // fadd v12.4s, v17.4s, v12.4s
+	FMOVQ 128(R11), F17
+	WORD $0x6eb1e531 // fcmgt v17.4s, v9.4s, v17.4s
+	WORD $0x4e311dad // and v13.16b, v13.16b, v17.16b
+	FMOVQ 144(R11), F17
+	WORD $0x6eb1e551 // fcmgt v17.4s, v10.4s, v17.4s
+	WORD $0x4e311dce // and v14.16b, v14.16b, v17.16b
+	FMOVQ 160(R11), F17
+	WORD $0x6eb1e571 // fcmgt v17.4s, v11.4s, v17.4s
+	WORD $0x4e311def // and v15.16b, v15.16b, v17.16b
+	FMOVQ 176(R11), F17
+	WORD $0x6eb1e591 // fcmgt v17.4s, v12.4s, v17.4s
+	WORD $0x4e311e10 // and v16.16b, v16.16b, v17.16b
+	FMOVQ 128(R12), F17
+	WORD $0x6ead1e29 // bit v9.16b, v17.16b, v13.16b
+	FMOVQ 144(R12), F17
+	WORD $0x6eae1e2a // bit v10.16b, v17.16b, v14.16b
+	FMOVQ 160(R12), F17
+	WORD $0x6eaf1e2b // bit v11.16b, v17.16b, v15.16b
+	FMOVQ 176(R12), F17
+	WORD $0x6eb01e2c // bit v12.16b, v17.16b, v16.16b
+	FMOVQ F9, 128(R0)
+	FMOVQ F10, 144(R0)
+	FMOVQ F11, 160(R0)
+	FMOVQ F12, 176(R0)
+	FMOVD 64(R1), F9
+	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
+	WORD $0x4ea28529 // add v9.4s, v9.4s, v2.4s
+	WORD $0x6ea36d29 // umin v9.4s, v9.4s, v3.4s
+	WORD $0x4e6d1d29 // bic v9.16b, v9.16b, v13.16b
+	WORD $0x0e612929 // xtn v9.4h, v9.4s
+	FMOVD F9, 64(R1)
+	FMOVD 72(R1), F9
+	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
+	WORD $0x4ea28529 // add v9.4s, v9.4s, v2.4s
+	WORD $0x6ea36d29 // umin v9.4s, v9.4s, v3.4s
+	WORD $0x4e6e1d29 // bic v9.16b, v9.16b, v14.16b
+	WORD $0x0e612929 // xtn v9.4h, v9.4s
+	FMOVD F9, 72(R1)
+	FMOVD 80(R1), F9
+	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
+	WORD $0x4ea28529 // add v9.4s, v9.4s, v2.4s
+	WORD $0x6ea36d29 // umin v9.4s, v9.4s, v3.4s
+	WORD $0x4e6f1d29 // bic v9.16b, v9.16b, v15.16b
+	WORD $0x0e612929 // xtn v9.4h, v9.4s
+	FMOVD F9, 80(R1)
+	FMOVD 88(R1), F9
+	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
+	WORD $0x4ea28529 // add v9.4s, v9.4s, v2.4s
+	WORD $0x6ea36d29 // umin v9.4s, v9.4s, v3.4s
+	WORD $0x4e701d29 // bic v9.16b, v9.16b, v16.16b
+	WORD $0x0e612929 // xtn v9.4h, v9.4s
+	FMOVD F9, 88(R1)
+	FMOVQ F0, 128(R3)
+	FMOVQ F0, 128(R5)
+	FMOVQ F0, 144(R3)
+	FMOVQ F0, 144(R5)
+	FMOVQ F0, 160(R3)
+	FMOVQ F0, 160(R5)
+	FMOVQ F0, 176(R3)
+	FMOVQ F0, 176(R5)
+	WORD $0x0e6129a9 // xtn v9.4h, v13.4s
+	WORD $0x4e6129c9 // xtn2 v9.8h, v14.4s
+	WORD $0x0e6129ea // xtn v10.4h, v15.4s
+	WORD $0x4e612a0a // xtn2 v10.8h, v16.4s
+	WORD $0x0e212929 // xtn v9.8b, v9.8h
+	WORD $0x4e212949 // xtn2 v9.16b, v10.8h
+	FMOVQ 192(R3), F10
+	FMOVQ 208(R3), F11
+	FMOVQ 224(R3), F12
+	FMOVQ 240(R3), F13
+	FMOVQ 192(R2), F14
+	FMOVQ 208(R2), F15
+	FMOVQ 224(R2), F16
+	FMOVQ 240(R2), F17
+	FMOVQ 192(R15), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 208(R15), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 224(R15), F20
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	FMOVQ 240(R15), F21
+	WORD $0x4eb1d6b5 // fsub v21.4s, v21.4s, v17.4s
+	FMOVQ 192(R13), F22
+	WORD $0x6e32ded2 // fmul v18.4s, v22.4s, v18.4s
+	FMOVQ 208(R13), F22
+	WORD $0x6e33ded3 // fmul v19.4s, v22.4s, v19.4s
+	FMOVQ 224(R13), F22
+	WORD $0x6e34ded4 // fmul v20.4s, v22.4s, v20.4s
+	FMOVQ 240(R13), F22
+	WORD $0x6e35ded5 // fmul v21.4s, v22.4s, v21.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	FMOVQ 192(R14), F18
+	WORD $0x6e2ade4a // fmul v10.4s, v18.4s, v10.4s
+	FMOVQ 208(R14), F18
+	WORD $0x6e2bde4b // fmul v11.4s, v18.4s, v11.4s
+	FMOVQ 224(R14), F18
+	WORD $0x6e2cde4c // fmul v12.4s, v18.4s, v12.4s
+	FMOVQ 240(R14), F18
+	WORD $0x6e2dde4d // fmul v13.4s, v18.4s, v13.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F10, 912(RSP)
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ F11, 928(RSP)
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	FMOVQ F12, 944(RSP)
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	FMOVQ F13, 960(RSP)
+	FMOVQ F10, 192(R2)
+	FMOVQ F11, 208(R2)
+	FMOVQ F12, 224(R2)
+	FMOVQ F13, 240(R2)
+	FMOVQ 192(R5), F10
+	FMOVQ 208(R5), F11
+	FMOVQ 224(R5), F12
+	FMOVQ 240(R5), F13
+	FMOVQ 192(R4), F14
+	FMOVQ 208(R4), F15
+	FMOVQ 224(R4), F16
+	FMOVQ 240(R4), F17
+	FMOVQ 192(R21), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 208(R21), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 224(R21), F20
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	FMOVQ 240(R21), F21
+	WORD $0x4eb1d6b5 // fsub v21.4s, v21.4s, v17.4s
+	FMOVQ 192(R19), F22
+	WORD $0x6e32ded2 // fmul v18.4s, v22.4s, v18.4s
+	FMOVQ 208(R19), F22
+	WORD $0x6e33ded3 // fmul v19.4s, v22.4s, v19.4s
+	FMOVQ 224(R19), F22
+	WORD $0x6e34ded4 // fmul v20.4s, v22.4s, v20.4s
+	FMOVQ 240(R19), F22
+	WORD $0x6e35ded5 // fmul v21.4s, v22.4s, v21.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	FMOVQ 192(R20), F18
+	WORD $0x6e2ade4a // fmul v10.4s, v18.4s, v10.4s
+	FMOVQ 208(R20), F18
+	WORD $0x6e2bde4b // fmul v11.4s, v18.4s, v11.4s
+	FMOVQ 224(R20), F18
+	WORD $0x6e2cde4c // fmul v12.4s, v18.4s, v12.4s
+	FMOVQ 240(R20), F18
+	WORD $0x6e2dde4d // fmul v13.4s, v18.4s, v13.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	FMOVQ F10, 192(R4)
+	FMOVQ F11, 208(R4)
+	FMOVQ F12, 224(R4)
+	FMOVQ F13, 240(R4)
+	FMOVQ 912(RSP), F14
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F10, 400(RSP)
+	FMOVQ 928(RSP), F10
+	WORD $0x4e2bd54a // fadd v10.4s, v10.4s, v11.4s
+	FMOVQ F10, 416(RSP)
+	FMOVQ 944(RSP), F10
+	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
+	FMOVQ F10, 432(RSP)
+	FMOVQ 960(RSP), F10
+	WORD $0x4e2dd54a // fadd v10.4s, v10.4s, v13.4s
+	FMOVQ F10, 448(RSP)
+	FMOVQ 192(R0), F10
+	FMOVQ 208(R0), F11
+	FMOVQ 224(R0), F12
+	FMOVQ 240(R0), F13
+	FMOVQ 192(R9), F14
+	WORD $0x4eaed54a // fsub v10.4s, v10.4s, v14.4s
+	FMOVQ 208(R9), F14
+	WORD $0x4eaed56b // fsub v11.4s, v11.4s, v14.4s
+	FMOVQ 224(R9), F14
+	WORD $0x4eaed58c // fsub v12.4s, v12.4s, v14.4s
+	FMOVQ 240(R9), F14
+	WORD $0x4eaed5ad // fsub v13.4s, v13.4s, v14.4s
+	FMOVQ 192(R8), F14
+	WORD $0x6e2efd4a // fdiv v10.4s, v10.4s, v14.4s
+	FMOVQ 208(R8), F14
+	WORD $0x6e2efd6b // fdiv v11.4s, v11.4s, v14.4s
+	FMOVQ 224(R8), F14
+	WORD $0x6e2efd8c // fdiv v12.4s, v12.4s, v14.4s
+	FMOVQ 240(R8), F14
+	WORD $0x6e2efdad // fdiv v13.4s, v13.4s, v14.4s
+	WORD $0x4e24f54a // fmax v10.4s, v10.4s, v4.4s
+	WORD $0x4ea5f54a // fmin v10.4s, v10.4s, v5.4s
+	WORD $0x4e24f56b // fmax v11.4s, v11.4s, v4.4s
+	WORD $0x4ea5f56b // fmin v11.4s, v11.4s, v5.4s
+	WORD $0x4e24f58c // fmax v12.4s, v12.4s, v4.4s
+	WORD $0x4ea5f58c // fmin v12.4s, v12.4s, v5.4s
+	WORD $0x4e24f5ad // fmax v13.4s, v13.4s, v4.4s
+	WORD $0x4ea5f5ad // fmin v13.4s, v13.4s, v5.4s
+	FMOVQ 176(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 176(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	FMOVQ 176(RSP), F16
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	FMOVQ 176(RSP), F17
+	WORD $0x6e31ddb1 // fmul v17.4s, v13.4s, v17.4s
+	WORD $0x4e2189ce // frintn v14.4s, v14.4s
+	FMOVQ F14, 656(RSP)
+	WORD $0x4e2189ef // frintn v15.4s, v15.4s
+	FMOVQ F15, 672(RSP)
+	WORD $0x4e218a10 // frintn v16.4s, v16.4s
+	FMOVQ F16, 688(RSP)
+	WORD $0x4e218a31 // frintn v17.4s, v17.4s
+	FMOVQ F17, 704(RSP)
+	FMOVQ 144(RSP), F18
+	WORD $0x6e32ddd2 // fmul v18.4s, v14.4s, v18.4s
+	FMOVQ 144(RSP), F19
+	WORD $0x6e33ddf3 // fmul v19.4s, v15.4s, v19.4s
+	FMOVQ 144(RSP), F20
+	WORD $0x6e34de14 // fmul v20.4s, v16.4s, v20.4s
+	FMOVQ 144(RSP), F21
+	WORD $0x6e35de35 // fmul v21.4s, v17.4s, v21.4s
+	WORD $0x4eb2d54a // fsub v10.4s, v10.4s, v18.4s
+	WORD $0x4eb3d56b // fsub v11.4s, v11.4s, v19.4s
+	WORD $0x4eb4d58c // fsub v12.4s, v12.4s, v20.4s
+	WORD $0x4eb5d5ad // fsub v13.4s, v13.4s, v21.4s
+	FMOVQ 192(RSP), F18
+	WORD $0x6e32ddce // fmul v14.4s, v14.4s, v18.4s
+	FMOVQ 192(RSP), F18
+	WORD $0x6e32ddef // fmul v15.4s, v15.4s, v18.4s
+	FMOVQ 192(RSP), F18
+	WORD $0x6e32de10 // fmul v16.4s, v16.4s, v18.4s
+	FMOVQ 192(RSP), F18
+	WORD $0x6e32de31 // fmul v17.4s, v17.4s, v18.4s
+	WORD $0x4eaed54a // fsub v10.4s, v10.4s, v14.4s
+	WORD $0x4eafd56b // fsub v11.4s, v11.4s, v15.4s
+	WORD $0x4eb0d58c // fsub v12.4s, v12.4s, v16.4s
+	WORD $0x4eb1d5ad // fsub v13.4s, v13.4s, v17.4s
+	FMOVQ 48(RSP), F14
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e2add52 // fmul v18.4s, v10.4s, v10.4s
+	WORD $0x6e2bdd73 // fmul v19.4s, v11.4s, v11.4s
+	WORD $0x6e2cdd94 // fmul v20.4s, v12.4s, v12.4s
+	WORD $0x6e2dddb5 // fmul v21.4s, v13.4s, v13.4s
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	WORD $0x6e31deb1 // fmul v17.4s, v21.4s, v17.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	FMOVQ 160(RSP), F14
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	FMOVQ 160(RSP), F14
+	WORD $0x4e2ed56b // fadd v11.4s, v11.4s, v14.4s
+	FMOVQ 160(RSP), F14
+	WORD $0x4e2ed58c // fadd v12.4s, v12.4s, v14.4s
+	FMOVQ 160(RSP), F14
+	WORD $0x4e2ed5ad // fadd v13.4s, v13.4s, v14.4s
+	FMOVQ 656(RSP), F14
+	WORD $0x4ea1b9ce // fcvtzs v14.4s, v14.4s
+	WORD $0x4f3f05cf // sshr v15.4s, v14.4s, #1
+	WORD $0x6eaf85ce // sub v14.4s, v14.4s, v15.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae854a // add v10.4s, v10.4s, v14.4s
+	WORD $0x4ea685ee // add v14.4s, v15.4s, v6.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x6e2edd4a // fmul v10.4s, v10.4s, v14.4s
+	FMOVQ 672(RSP), F14
+	WORD $0x4ea1b9ce // fcvtzs v14.4s, v14.4s
+	WORD $0x4f3f05cf // sshr v15.4s, v14.4s, #1
+	WORD $0x6eaf85ce // sub v14.4s, v14.4s, v15.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae856b // add v11.4s, v11.4s, v14.4s
+	WORD $0x4ea685ee // add v14.4s, v15.4s, v6.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x6e2edd6b // fmul v11.4s, v11.4s, v14.4s
+	FMOVQ 688(RSP), F14
+	WORD $0x4ea1b9ce // fcvtzs v14.4s, v14.4s
+	WORD $0x4f3f05cf // sshr v15.4s, v14.4s, #1
+	WORD $0x6eaf85ce // sub v14.4s, v14.4s, v15.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae858c // add v12.4s, v12.4s, v14.4s
+	WORD $0x4ea685ee // add v14.4s, v15.4s, v6.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x6e2edd8c // fmul v12.4s, v12.4s, v14.4s
+	FMOVQ 704(RSP), F14
+	WORD $0x4ea1b9ce // fcvtzs v14.4s, v14.4s
+	WORD $0x4f3f05cf // sshr v15.4s, v14.4s, #1
+	WORD $0x6eaf85ce // sub v14.4s, v14.4s, v15.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae85ad // add v13.4s, v13.4s, v14.4s
+	WORD $0x4ea685ee // add v14.4s, v15.4s, v6.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x6e2eddad // fmul v13.4s, v13.4s, v14.4s
+	FMOVQ 192(R8), F14
+	WORD $0x6e2addca // fmul v10.4s, v14.4s, v10.4s
+	FMOVQ 208(R8), F14
+	WORD $0x6e2bddcb // fmul v11.4s, v14.4s, v11.4s
+	FMOVQ 224(R8), F14
+	WORD $0x6e2cddcc // fmul v12.4s, v14.4s, v12.4s
+	FMOVQ 240(R8), F14
+	WORD $0x6e2dddcd // fmul v13.4s, v14.4s, v13.4s
+	FMOVQ 192(R0), F14
+	WORD $0x4eaed54a // fsub v10.4s, v10.4s, v14.4s
+	FMOVQ 208(R0), F14
+	WORD $0x4eaed56b // fsub v11.4s, v11.4s, v14.4s
+	FMOVQ 224(R0), F14
+	WORD $0x4eaed58c // fsub v12.4s, v12.4s, v14.4s
+	FMOVQ 240(R0), F14
+	WORD $0x4eaed5ad // fsub v13.4s, v13.4s, v14.4s
+	FMOVD 96(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVD 104(R1), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	FMOVD 112(R1), F16
+	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
+	FMOVD 120(R1), F17
+	WORD $0x2f10a631 // uxtl v17.4s, v17.4h
+	FMOVD 96(R6), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	WORD $0x6eb235ce // cmhi v14.4s, v14.4s, v18.4s
+	FMOVD 104(R6), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	WORD $0x6eb235ef // cmhi v15.4s, v15.4s, v18.4s
+	FMOVD 112(R6), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	WORD $0x6eb23610 // cmhi v16.4s, v16.4s, v18.4s
+	FMOVD 120(R6), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	WORD $0x6eb23631 // cmhi v17.4s, v17.4s, v18.4s
+	FMOVQ 192(R10), F18
+	FMOVQ 400(RSP), F19
+	WORD $0x6e33de52 // fmul v18.4s, v18.4s, v19.4s
+	FMOVQ 208(R10), F19
+	FMOVQ 416(RSP), F20
+	WORD $0x6e34de73 // fmul v19.4s, v19.4s, v20.4s
+	FMOVQ 224(R10), F20
+	FMOVQ 432(RSP), F21
+	WORD $0x6e35de94 // fmul v20.4s, v20.4s, v21.4s
+	FMOVQ 240(R10), F21
+	FMOVQ 448(RSP), F22
+	WORD $0x6e36deb5 // fmul v21.4s, v21.4s, v22.4s
+	WORD $0x4e2e1e52 // and v18.16b, v18.16b, v14.16b
+	WORD $0x4e2f1e73 // and v19.16b, v19.16b, v15.16b
+	WORD $0x4e301e94 // and v20.16b, v20.16b, v16.16b
+	WORD $0x4e311eb5 // and v21.16b, v21.16b, v17.16b
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
+	WORD $0x4e35d5ad // fadd v13.4s, v13.4s, v21.4s
+	FMOVQ 192(R7), F18
+	WORD $0x6e2ade4a // fmul v10.4s, v18.4s, v10.4s
+	FMOVQ 208(R7), F18
+	WORD $0x6e2bde4b // fmul v11.4s, v18.4s, v11.4s
+	FMOVQ 224(R7), F18
+	WORD $0x6e2cde4c // fmul v12.4s, v18.4s, v12.4s
+	FMOVQ 240(R7), F18
+	WORD $0x6e2dde4d // fmul v13.4s, v18.4s, v13.4s
+	FMOVQ 192(R0), F18
+	WORD $0x4e2ad64a // fadd v10.4s, v18.4s, v10.4s
+	FMOVQ 208(R0), F18
+	WORD $0x4e2bd64b // fadd v11.4s, v18.4s, v11.4s
+	FMOVQ 224(R0), F18
+	WORD $0x4e2cd64c // fadd v12.4s, v18.4s, v12.4s
+	FMOVQ 240(R0), F18
+	WORD $0x4e2dd64d // fadd v13.4s, v18.4s, v13.4s
+	FMOVQ 192(R11), F18
+	WORD $0x6eb2e552 // fcmgt v18.4s, v10.4s, v18.4s
+	WORD $0x4e321dce // and v14.16b, v14.16b, v18.16b
+	FMOVQ 208(R11), F18
+	WORD $0x6eb2e572 // fcmgt v18.4s, v11.4s, v18.4s
+	WORD $0x4e321def // and v15.16b, v15.16b, v18.16b
+	FMOVQ 224(R11), F18
+	WORD $0x6eb2e592 // fcmgt v18.4s, v12.4s, v18.4s
+	WORD $0x4e321e10 // and v16.16b, v16.16b, v18.16b
+	FMOVQ 240(R11), F18
+	WORD $0x6eb2e5b2 // fcmgt v18.4s, v13.4s, v18.4s
+	WORD $0x4e321e31 // and v17.16b, v17.16b, v18.16b
+	FMOVQ 192(R12), F18
+	WORD $0x6eae1e4a // bit v10.16b, v18.16b, v14.16b
+	FMOVQ 208(R12), F18
+	WORD $0x6eaf1e4b // bit v11.16b, v18.16b, v15.16b
+	FMOVQ 224(R12), F18
+	WORD $0x6eb01e4c // bit v12.16b, v18.16b, v16.16b
+	FMOVQ 240(R12), F18
+	WORD $0x6eb11e4d // bit v13.16b, v18.16b, v17.16b
+	FMOVQ F10, 192(R0)
+	FMOVQ F11, 208(R0)
+	FMOVQ F12, 224(R0)
+	FMOVQ F13, 240(R0)
+	FMOVD 96(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	WORD $0x4ea2854a // add v10.4s, v10.4s, v2.4s
+	WORD $0x6ea36d4a // umin v10.4s, v10.4s, v3.4s
+	WORD $0x4e6e1d4a // bic v10.16b, v10.16b, v14.16b
+	WORD $0x0e61294a // xtn v10.4h, v10.4s
+	FMOVD F10, 96(R1)
+	FMOVD 104(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	WORD $0x4ea2854a // add v10.4s, v10.4s, v2.4s
+	WORD $0x6ea36d4a // umin v10.4s, v10.4s, v3.4s
+	WORD $0x4e6f1d4a // bic v10.16b, v10.16b, v15.16b
+	WORD $0x0e61294a // xtn v10.4h, v10.4s
+	FMOVD F10, 104(R1)
+	FMOVD 112(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	WORD $0x4ea2854a // add v10.4s, v10.4s, v2.4s
+	WORD $0x6ea36d4a // umin v10.4s, v10.4s, v3.4s
+	WORD $0x4e701d4a // bic v10.16b, v10.16b, v16.16b
+	WORD $0x0e61294a // xtn v10.4h, v10.4s
+	FMOVD F10, 112(R1)
+	FMOVD 120(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	WORD $0x4ea2854a // add v10.4s, v10.4s, v2.4s
+	WORD $0x6ea36d4a // umin v10.4s, v10.4s, v3.4s
+	WORD $0x4e711d4a // bic v10.16b, v10.16b, v17.16b
+	WORD $0x0e61294a // xtn v10.4h, v10.4s
+	FMOVD F10, 120(R1)
+	FMOVQ F0, 192(R3)
+	FMOVQ F0, 192(R5)
+	FMOVQ F0, 208(R3)
+	FMOVQ F0, 208(R5)
+	FMOVQ F0, 224(R3)
+	FMOVQ F0, 224(R5)
+	FMOVQ F0, 240(R3)
+	FMOVQ F0, 240(R5)
+	WORD $0x0e6129ca // xtn v10.4h, v14.4s
+	WORD $0x4e6129ea // xtn2 v10.8h, v15.4s
+	WORD $0x0e612a0b // xtn v11.4h, v16.4s
+	WORD $0x4e612a2b // xtn2 v11.8h, v17.4s
+	WORD $0x0e21294a // xtn v10.8b, v10.8h
+	WORD $0x4e21296a // xtn2 v10.16b, v11.8h
+	WORD $0x4e211ce7 // and v7.16b, v7.16b, v1.16b
+	WORD $0x4e211d08 // and v8.16b, v8.16b, v1.16b
+	WORD $0x4e211d29 // and v9.16b, v9.16b, v1.16b
+	WORD $0x4e211d4a // and v10.16b, v10.16b, v1.16b
+	WORD $0x4e28bce7 // addp v7.16b, v7.16b, v8.16b
+	WORD $0x4e2abd28 // addp v8.16b, v9.16b, v10.16b
+	WORD $0x4e28bce7 // addp v7.16b, v7.16b, v8.16b
+	WORD $0x4e27bce7 // addp v7.16b, v7.16b, v7.16b
+	FMOVD F7, R24
+	MOVD.P R24, 8(R22)
+	ADD $256, R0
+	ADD $128, R1
+	ADD $256, R2
+	ADD $256, R3
+	ADD $256, R4
+	ADD $256, R5
+	MOVD cStride+152(FP), R24
+	ADD R24, R6
+	MOVD kStride+160(FP), R24
+	ADD R24, R7
+	MOVD deltaStride+168(FP), R24
+	ADD R24, R8
+	MOVD rhStride+176(FP), R24
+	ADD R24, R9
+	MOVD resStride+184(FP), R24
+	ADD R24, R10
+	MOVD thrStride+192(FP), R24
+	ADD R24, R11
+	MOVD resetStride+200(FP), R24
+	ADD R24, R12
+	MOVD lT1Stride+208(FP), R24
+	ADD R24, R13
+	MOVD cT1Stride+216(FP), R24
+	ADD R24, R14
+	MOVD bT1Stride+224(FP), R24
+	ADD R24, R15
+	MOVD lT2Stride+232(FP), R24
+	ADD R24, R19
+	MOVD cT2Stride+240(FP), R24
+	ADD R24, R20
+	MOVD bT2Stride+248(FP), R24
+	ADD R24, R21
+	SUBS $1, R23
+	BNE RefractoryExponentialTraced2NEON_block
+
+RefractoryExponentialTraced2NEON_done:
+	RET
+
+// func refractoryExponentialTraced2UniformNEON(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+TEXT ·refractoryExponentialTraced2UniformNEON(SB), 0, $1200-120
+	// 3 scalars held in registers, 22 loaded from the stack where used; vectors interleaved 4 at a time; between distant reads, 2 values reloaded from their streams, 3 kept on the stack.
+	VMOVI $0, V0.B16
+	MOVD $0x8040201008040201, R0
+	VDUP R0, V1.D2
+	MOVW $0x00000001, R0
+	VDUP R0, V2.S4
+	MOVW $0x0000ffff, R0
+	VDUP R0, V3.S4
+	MOVWU delta+56(FP), R0
+	VDUP R0, V4.S4
+	MOVWU lT1+76(FP), R0
+	VDUP R0, V5.S4
+	MOVW $0x0000007f, R0
+	VDUP R0, V6.S4
+	MOVW $0x00000001, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 16(RSP)
+	MOVW $0x0000ffff, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 32(RSP)
+	MOVW $0x39500d01, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 48(RSP)
+	MOVW $0x3ab60b61, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 64(RSP)
+	MOVW $0x3c088889, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 80(RSP)
+	MOVW $0x3d2aaaab, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 96(RSP)
+	MOVW $0x3e2aaaab, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 112(RSP)
+	MOVW $0x3f000000, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 128(RSP)
+	MOVW $0x3f318000, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 144(RSP)
+	MOVW $0x3f800000, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 160(RSP)
+	MOVW $0x3fb8aa3b, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 176(RSP)
+	MOVW $0x42b20000, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 192(RSP)
+	MOVW $0xb95e8083, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 208(RSP)
+	MOVW $0xc2d00000, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 224(RSP)
+	MOVWU bT1+84(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 240(RSP)
+	MOVWU bT2+96(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 256(RSP)
+	MOVHU c+48(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 272(RSP)
+	MOVWU cT1+80(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 288(RSP)
+	MOVWU cT2+92(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 304(RSP)
+	MOVWU k+52(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 320(RSP)
+	MOVWU lT2+88(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 336(RSP)
+	MOVWU res+64(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 352(RSP)
+	MOVWU reset+72(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 368(RSP)
+	MOVWU rh+60(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 384(RSP)
+	MOVWU thr+68(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 400(RSP)
+	FMOVS $(1.0), F7
+	FMOVS delta+56(FP), F8
+	FDIVS F8, F7, F7
+	VDUP V7.S[0], V7.S4
+	FMOVQ F7, 416(RSP)
+	MOVD v+0(FP), R0
+	MOVD r+8(FP), R1
+	MOVD t1+16(FP), R2
+	MOVD x1+24(FP), R3
+	MOVD t2+32(FP), R4
+	MOVD x2+40(FP), R5
+	MOVD spikes+104(FP), R6
+	MOVD blocks+112(FP), R7
+	CBZ R7, RefractoryExponentialTraced2UniformNEON_done
+	// Which loop: the second if every divisor is ±2^k with a normal
+	// reciprocal, by which it multiplies (the division's bits).
+	MOVWU delta+56(FP), R8
+	TSTW $0x7fffff, R8
+	BNE RefractoryExponentialTraced2UniformNEON_block
+	UBFX $23, R8, $8, R8
+	SUB $1, R8
+	CMP $252, R8
+	BHI RefractoryExponentialTraced2UniformNEON_block
+	B RefractoryExponentialTraced2UniformNEON_reciprocal_block
+
+RefractoryExponentialTraced2UniformNEON_block:
+	FMOVQ 0(R3), F7
+	FMOVQ 16(R3), F8
+	FMOVQ 32(R3), F9
+	FMOVQ 48(R3), F10
+	FMOVQ 0(R2), F11
+	FMOVQ 16(R2), F12
+	FMOVQ 32(R2), F13
+	FMOVQ 48(R2), F14
+	FMOVQ 240(RSP), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 240(RSP), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 240(RSP), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 240(RSP), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	WORD $0x6e2fdcaf // fmul v15.4s, v5.4s, v15.4s
+	WORD $0x6e30dcb0 // fmul v16.4s, v5.4s, v16.4s
+	WORD $0x6e31dcb1 // fmul v17.4s, v5.4s, v17.4s
+	WORD $0x6e32dcb2 // fmul v18.4s, v5.4s, v18.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 288(RSP), F15
+	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
+	FMOVQ 288(RSP), F15
+	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
+	FMOVQ 288(RSP), F15
+	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
+	FMOVQ 288(RSP), F15
+	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ F7, 944(RSP)
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ F8, 960(RSP)
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ F9, 976(RSP)
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F10, 992(RSP)
+	FMOVQ F7, 0(R2)
+	FMOVQ F8, 16(R2)
+	FMOVQ F9, 32(R2)
+	FMOVQ F10, 48(R2)
+	FMOVQ 0(R5), F7
+	FMOVQ 16(R5), F8
+	FMOVQ 32(R5), F9
+	FMOVQ 48(R5), F10
+	FMOVQ 0(R4), F11
+	FMOVQ 16(R4), F12
+	FMOVQ 32(R4), F13
+	FMOVQ 48(R4), F14
+	FMOVQ 256(RSP), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 256(RSP), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 256(RSP), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 256(RSP), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 336(RSP), F19
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	FMOVQ 336(RSP), F19
+	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
+	FMOVQ 336(RSP), F19
+	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
+	FMOVQ 336(RSP), F19
+	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 304(RSP), F15
+	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
+	FMOVQ 304(RSP), F15
+	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
+	FMOVQ 304(RSP), F15
+	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
+	FMOVQ 304(RSP), F15
+	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F7, 0(R4)
+	FMOVQ F8, 16(R4)
+	FMOVQ F9, 32(R4)
+	FMOVQ F10, 48(R4)
+	FMOVQ 944(RSP), F11
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ F7, 432(RSP)
+	FMOVQ 960(RSP), F7
+	WORD $0x4e28d4e7 // fadd v7.4s, v7.4s, v8.4s
+	FMOVQ F7, 448(RSP)
+	FMOVQ 976(RSP), F7
+	WORD $0x4e29d4e7 // fadd v7.4s, v7.4s, v9.4s
+	FMOVQ F7, 464(RSP)
+	FMOVQ 992(RSP), F7
+	WORD $0x4e2ad4e7 // fadd v7.4s, v7.4s, v10.4s
+	FMOVQ F7, 480(RSP)
+	FMOVQ 0(R0), F7
+	FMOVQ 16(R0), F8
+	FMOVQ 32(R0), F9
+	FMOVQ 48(R0), F10
+	FMOVQ 384(RSP), F11
+	WORD $0x4eabd4e7 // fsub v7.4s, v7.4s, v11.4s
+	FMOVQ 384(RSP), F11
+	WORD $0x4eabd508 // fsub v8.4s, v8.4s, v11.4s
+	FMOVQ 384(RSP), F11
+	WORD $0x4eabd529 // fsub v9.4s, v9.4s, v11.4s
+	FMOVQ 384(RSP), F11
+	WORD $0x4eabd54a // fsub v10.4s, v10.4s, v11.4s
+	WORD $0x6e24fce7 // fdiv v7.4s, v7.4s, v4.4s
+	WORD $0x6e24fd08 // fdiv v8.4s, v8.4s, v4.4s
+	WORD $0x6e24fd29 // fdiv v9.4s, v9.4s, v4.4s
+	WORD $0x6e24fd4a // fdiv v10.4s, v10.4s, v4.4s
+	FMOVQ 224(RSP), F11
+	WORD $0x4e2bf4e7 // fmax v7.4s, v7.4s, v11.4s
+	FMOVQ 192(RSP), F11
+	WORD $0x4eabf4e7 // fmin v7.4s, v7.4s, v11.4s
+	FMOVQ 224(RSP), F11
+	WORD $0x4e2bf508 // fmax v8.4s, v8.4s, v11.4s
+	FMOVQ 192(RSP), F11
+	WORD $0x4eabf508 // fmin v8.4s, v8.4s, v11.4s
+	FMOVQ 224(RSP), F11
+	WORD $0x4e2bf529 // fmax v9.4s, v9.4s, v11.4s
+	FMOVQ 192(RSP), F11
+	WORD $0x4eabf529 // fmin v9.4s, v9.4s, v11.4s
+	FMOVQ 224(RSP), F11
+	WORD $0x4e2bf54a // fmax v10.4s, v10.4s, v11.4s
+	FMOVQ 192(RSP), F11
+	WORD $0x4eabf54a // fmin v10.4s, v10.4s, v11.4s
+	FMOVQ 176(RSP), F11
+	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
+	FMOVQ 176(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	FMOVQ 176(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 176(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	WORD $0x4e21896b // frintn v11.4s, v11.4s
+	FMOVQ F11, 688(RSP)
+	WORD $0x4e21898c // frintn v12.4s, v12.4s
+	FMOVQ F12, 704(RSP)
+	WORD $0x4e2189ad // frintn v13.4s, v13.4s
+	FMOVQ F13, 720(RSP)
+	WORD $0x4e2189ce // frintn v14.4s, v14.4s
+	FMOVQ F14, 736(RSP)
+	FMOVQ 144(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	FMOVQ 144(RSP), F16
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	FMOVQ 144(RSP), F17
+	WORD $0x6e31ddb1 // fmul v17.4s, v13.4s, v17.4s
+	FMOVQ 144(RSP), F18
+	WORD $0x6e32ddd2 // fmul v18.4s, v14.4s, v18.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	WORD $0x4eb2d54a // fsub v10.4s, v10.4s, v18.4s
+	FMOVQ 208(RSP), F15
+	WORD $0x6e2fdd6b // fmul v11.4s, v11.4s, v15.4s
+	FMOVQ 208(RSP), F15
+	WORD $0x6e2fdd8c // fmul v12.4s, v12.4s, v15.4s
+	FMOVQ 208(RSP), F15
+	WORD $0x6e2fddad // fmul v13.4s, v13.4s, v15.4s
+	FMOVQ 208(RSP), F15
+	WORD $0x6e2fddce // fmul v14.4s, v14.4s, v15.4s
+	WORD $0x4eabd4e7 // fsub v7.4s, v7.4s, v11.4s
+	WORD $0x4eacd508 // fsub v8.4s, v8.4s, v12.4s
+	WORD $0x4eadd529 // fsub v9.4s, v9.4s, v13.4s
+	WORD $0x4eaed54a // fsub v10.4s, v10.4s, v14.4s
+	FMOVQ 48(RSP), F11
+	WORD $0x6e27dd6b // fmul v11.4s, v11.4s, v7.4s
+	FMOVQ 48(RSP), F12
+	WORD $0x6e28dd8c // fmul v12.4s, v12.4s, v8.4s
+	FMOVQ 48(RSP), F13
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	FMOVQ 48(RSP), F14
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e27dd6b // fmul v11.4s, v11.4s, v7.4s
+	WORD $0x6e28dd8c // fmul v12.4s, v12.4s, v8.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e27dd6b // fmul v11.4s, v11.4s, v7.4s
+	WORD $0x6e28dd8c // fmul v12.4s, v12.4s, v8.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e27dd6b // fmul v11.4s, v11.4s, v7.4s
+	WORD $0x6e28dd8c // fmul v12.4s, v12.4s, v8.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	FMOVQ 112(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 112(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 112(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 112(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e27dd6b // fmul v11.4s, v11.4s, v7.4s
+	WORD $0x6e28dd8c // fmul v12.4s, v12.4s, v8.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	FMOVQ 128(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 128(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 128(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 128(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e27dcef // fmul v15.4s, v7.4s, v7.4s
+	WORD $0x6e28dd10 // fmul v16.4s, v8.4s, v8.4s
+	WORD $0x6e29dd31 // fmul v17.4s, v9.4s, v9.4s
+	WORD $0x6e2add52 // fmul v18.4s, v10.4s, v10.4s
+	WORD $0x6e2bddeb // fmul v11.4s, v15.4s, v11.4s
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x4e2bd508 // fadd v8.4s, v8.4s, v11.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x4e2bd529 // fadd v9.4s, v9.4s, v11.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x4e2bd54a // fadd v10.4s, v10.4s, v11.4s
+	FMOVQ 688(RSP), F11
+	WORD $0x4ea1b96b // fcvtzs v11.4s, v11.4s
+	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
+	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x4eab84e7 // add v7.4s, v7.4s, v11.4s
+	WORD $0x4ea6858b // add v11.4s, v12.4s, v6.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x6e2bdce7 // fmul v7.4s, v7.4s, v11.4s
+	FMOVQ 704(RSP), F11
+	WORD $0x4ea1b96b // fcvtzs v11.4s, v11.4s
+	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
+	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x4eab8508 // add v8.4s, v8.4s, v11.4s
+	WORD $0x4ea6858b // add v11.4s, v12.4s, v6.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x6e2bdd08 // fmul v8.4s, v8.4s, v11.4s
+	FMOVQ 720(RSP), F11
+	WORD $0x4ea1b96b // fcvtzs v11.4s, v11.4s
+	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
+	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x4eab8529 // add v9.4s, v9.4s, v11.4s
+	WORD $0x4ea6858b // add v11.4s, v12.4s, v6.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x6e2bdd29 // fmul v9.4s, v9.4s, v11.4s
+	FMOVQ 736(RSP), F11
+	WORD $0x4ea1b96b // fcvtzs v11.4s, v11.4s
+	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
+	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x4eab854a // add v10.4s, v10.4s, v11.4s
+	WORD $0x4ea6858b // add v11.4s, v12.4s, v6.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
+	WORD $0x6e27dc87 // fmul v7.4s, v4.4s, v7.4s
+	WORD $0x6e28dc88 // fmul v8.4s, v4.4s, v8.4s
+	WORD $0x6e29dc89 // fmul v9.4s, v4.4s, v9.4s
+	WORD $0x6e2adc8a // fmul v10.4s, v4.4s, v10.4s
+	FMOVQ 0(R0), F11
+	WORD $0x4eabd4e7 // fsub v7.4s, v7.4s, v11.4s
+	FMOVQ 16(R0), F11
+	WORD $0x4eabd508 // fsub v8.4s, v8.4s, v11.4s
+	FMOVQ 32(R0), F11
+	WORD $0x4eabd529 // fsub v9.4s, v9.4s, v11.4s
+	FMOVQ 48(R0), F11
+	WORD $0x4eabd54a // fsub v10.4s, v10.4s, v11.4s
+	FMOVD 0(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 8(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 16(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 24(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVQ 272(RSP), F15
+	WORD $0x6eaf356b // cmhi v11.4s, v11.4s, v15.4s
+	FMOVQ 272(RSP), F15
+	WORD $0x6eaf358c // cmhi v12.4s, v12.4s, v15.4s
+	FMOVQ 272(RSP), F15
+	WORD $0x6eaf35ad // cmhi v13.4s, v13.4s, v15.4s
+	FMOVQ 272(RSP), F15
+	WORD $0x6eaf35ce // cmhi v14.4s, v14.4s, v15.4s
+	FMOVQ 352(RSP), F15
+	FMOVQ 432(RSP), F16
+	WORD $0x6e30ddef // fmul v15.4s, v15.4s, v16.4s
+	FMOVQ 352(RSP), F16
+	FMOVQ 448(RSP), F17
+	WORD $0x6e31de10 // fmul v16.4s, v16.4s, v17.4s
+	FMOVQ 352(RSP), F17
+	FMOVQ 464(RSP), F18
+	WORD $0x6e32de31 // fmul v17.4s, v17.4s, v18.4s
+	FMOVQ 352(RSP), F18
+	FMOVQ 480(RSP), F19
+	WORD $0x6e33de52 // fmul v18.4s, v18.4s, v19.4s
+	WORD $0x4e2b1def // and v15.16b, v15.16b, v11.16b
+	WORD $0x4e2c1e10 // and v16.16b, v16.16b, v12.16b
+	WORD $0x4e2d1e31 // and v17.16b, v17.16b, v13.16b
+	WORD $0x4e2e1e52 // and v18.16b, v18.16b, v14.16b
+	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	FMOVQ 320(RSP), F15
+	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
+	FMOVQ 320(RSP), F15
+	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
+	FMOVQ 320(RSP), F15
+	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
+	FMOVQ 320(RSP), F15
+	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
+	FMOVQ 0(R0), F15
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	FMOVQ 16(R0), F15
+	WORD $0x4e28d5e8 // fadd v8.4s, v15.4s, v8.4s
+	FMOVQ 32(R0), F15
+	WORD $0x4e29d5e9 // fadd v9.4s, v15.4s, v9.4s
+	FMOVQ 48(R0), F15
+	WORD $0x4e2ad5ea // fadd v10.4s, v15.4s, v10.4s
+	FMOVQ 400(RSP), F15
+	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
+	WORD $0x4e2f1d6b // and v11.16b, v11.16b, v15.16b
+	FMOVQ 400(RSP), F15
+	WORD $0x6eafe50f // fcmgt v15.4s, v8.4s, v15.4s
+	WORD $0x4e2f1d8c // and v12.16b, v12.16b, v15.16b
+	FMOVQ 400(RSP), F15
+	WORD $0x6eafe52f // fcmgt v15.4s, v9.4s, v15.4s
+	WORD $0x4e2f1dad // and v13.16b, v13.16b, v15.16b
+	FMOVQ 400(RSP), F15
+	WORD $0x6eafe54f // fcmgt v15.4s, v10.4s, v15.4s
+	WORD $0x4e2f1dce // and v14.16b, v14.16b, v15.16b
+	FMOVQ 368(RSP), F15
+	WORD $0x6eab1de7 // bit v7.16b, v15.16b, v11.16b
+	FMOVQ 368(RSP), F15
+	WORD $0x6eac1de8 // bit v8.16b, v15.16b, v12.16b
+	FMOVQ 368(RSP), F15
+	WORD $0x6ead1de9 // bit v9.16b, v15.16b, v13.16b
+	FMOVQ 368(RSP), F15
+	WORD $0x6eae1dea // bit v10.16b, v15.16b, v14.16b
+	FMOVQ F7, 0(R0)
+	FMOVQ F8, 16(R0)
+	FMOVQ F9, 32(R0)
+	FMOVQ F10, 48(R0)
+	FMOVD 0(R1), F7
+	WORD $0x2f10a4e7 // uxtl v7.4s, v7.4h
+	WORD $0x4ea284e7 // add v7.4s, v7.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e6b1ce7 // bic v7.16b, v7.16b, v11.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 0(R1)
+	FMOVD 8(R1), F7
+	WORD $0x2f10a4e7 // uxtl v7.4s, v7.4h
+	WORD $0x4ea284e7 // add v7.4s, v7.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e6c1ce7 // bic v7.16b, v7.16b, v12.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 8(R1)
+	FMOVD 16(R1), F7
+	WORD $0x2f10a4e7 // uxtl v7.4s, v7.4h
+	WORD $0x4ea284e7 // add v7.4s, v7.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e6d1ce7 // bic v7.16b, v7.16b, v13.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 16(R1)
+	FMOVD 24(R1), F7
+	WORD $0x2f10a4e7 // uxtl v7.4s, v7.4h
+	WORD $0x4ea284e7 // add v7.4s, v7.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e6e1ce7 // bic v7.16b, v7.16b, v14.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 24(R1)
+	FMOVQ F0, 0(R3)
+	FMOVQ F0, 0(R5)
+	FMOVQ F0, 16(R3)
+	FMOVQ F0, 16(R5)
+	FMOVQ F0, 32(R3)
+	FMOVQ F0, 32(R5)
+	FMOVQ F0, 48(R3)
+	FMOVQ F0, 48(R5)
+	WORD $0x0e612967 // xtn v7.4h, v11.4s
+	WORD $0x4e612987 // xtn2 v7.8h, v12.4s
+	WORD $0x0e6129a8 // xtn v8.4h, v13.4s
+	WORD $0x4e6129c8 // xtn2 v8.8h, v14.4s
+	WORD $0x0e2128e7 // xtn v7.8b, v7.8h
+	WORD $0x4e212907 // xtn2 v7.16b, v8.8h
+	FMOVQ 64(R3), F8
+	FMOVQ 80(R3), F9
+	FMOVQ 96(R3), F10
+	FMOVQ 112(R3), F11
+	FMOVQ 64(R2), F12
+	FMOVQ 80(R2), F13
+	FMOVQ 96(R2), F14
+	FMOVQ 112(R2), F15
+	FMOVQ 240(RSP), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 240(RSP), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 240(RSP), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 240(RSP), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	WORD $0x6e30dcb0 // fmul v16.4s, v5.4s, v16.4s
+	WORD $0x6e31dcb1 // fmul v17.4s, v5.4s, v17.4s
+	WORD $0x6e32dcb2 // fmul v18.4s, v5.4s, v18.4s
+	WORD $0x6e33dcb3 // fmul v19.4s, v5.4s, v19.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	FMOVQ 288(RSP), F16
+	WORD $0x6e28de08 // fmul v8.4s, v16.4s, v8.4s
+	FMOVQ 288(RSP), F16
+	WORD $0x6e29de09 // fmul v9.4s, v16.4s, v9.4s
+	FMOVQ 288(RSP), F16
+	WORD $0x6e2ade0a // fmul v10.4s, v16.4s, v10.4s
+	FMOVQ 288(RSP), F16
+	WORD $0x6e2bde0b // fmul v11.4s, v16.4s, v11.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ F8, 1008(RSP)
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ F9, 1024(RSP)
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F10, 1040(RSP)
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ F11, 1056(RSP)
+	FMOVQ F8, 64(R2)
+	FMOVQ F9, 80(R2)
+	FMOVQ F10, 96(R2)
+	FMOVQ F11, 112(R2)
+	FMOVQ 64(R5), F8
+	FMOVQ 80(R5), F9
+	FMOVQ 96(R5), F10
+	FMOVQ 112(R5), F11
+	FMOVQ 64(R4), F12
+	FMOVQ 80(R4), F13
+	FMOVQ 96(R4), F14
+	FMOVQ 112(R4), F15
+	FMOVQ 256(RSP), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 256(RSP), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 256(RSP), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 256(RSP), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 336(RSP), F20
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	FMOVQ 336(RSP), F20
+	WORD $0x6e31de91 // fmul v17.4s, v20.4s, v17.4s
+	FMOVQ 336(RSP), F20
+	WORD $0x6e32de92 // fmul v18.4s, v20.4s, v18.4s
+	FMOVQ 336(RSP), F20
+	WORD $0x6e33de93 // fmul v19.4s, v20.4s, v19.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	FMOVQ 304(RSP), F16
+	WORD $0x6e28de08 // fmul v8.4s, v16.4s, v8.4s
+	FMOVQ 304(RSP), F16
+	WORD $0x6e29de09 // fmul v9.4s, v16.4s, v9.4s
+	FMOVQ 304(RSP), F16
+	WORD $0x6e2ade0a // fmul v10.4s, v16.4s, v10.4s
+	FMOVQ 304(RSP), F16
+	WORD $0x6e2bde0b // fmul v11.4s, v16.4s, v11.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ F8, 64(R4)
+	FMOVQ F9, 80(R4)
+	FMOVQ F10, 96(R4)
+	FMOVQ F11, 112(R4)
+	FMOVQ 1008(RSP), F12
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ F8, 496(RSP)
+	FMOVQ 1024(RSP), F8
+	WORD $0x4e29d508 // fadd v8.4s, v8.4s, v9.4s
+	FMOVQ F8, 512(RSP)
+	FMOVQ 1040(RSP), F8
+	WORD $0x4e2ad508 // fadd v8.4s, v8.4s, v10.4s
+	FMOVQ F8, 528(RSP)
+	FMOVQ 1056(RSP), F8
+	WORD $0x4e2bd508 // fadd v8.4s, v8.4s, v11.4s
+	FMOVQ F8, 544(RSP)
+	FMOVQ 64(R0), F8
+	FMOVQ 80(R0), F9
+	FMOVQ 96(R0), F10
+	FMOVQ 112(R0), F11
+	FMOVQ 384(RSP), F12
+	WORD $0x4eacd508 // fsub v8.4s, v8.4s, v12.4s
+	FMOVQ 384(RSP), F12
+	WORD $0x4eacd529 // fsub v9.4s, v9.4s, v12.4s
+	FMOVQ 384(RSP), F12
+	WORD $0x4eacd54a // fsub v10.4s, v10.4s, v12.4s
+	FMOVQ 384(RSP), F12
+	WORD $0x4eacd56b // fsub v11.4s, v11.4s, v12.4s
+	WORD $0x6e24fd08 // fdiv v8.4s, v8.4s, v4.4s
+	WORD $0x6e24fd29 // fdiv v9.4s, v9.4s, v4.4s
+	WORD $0x6e24fd4a // fdiv v10.4s, v10.4s, v4.4s
+	WORD $0x6e24fd6b // fdiv v11.4s, v11.4s, v4.4s
+	FMOVQ 224(RSP), F12
+	WORD $0x4e2cf508 // fmax v8.4s, v8.4s, v12.4s
+	FMOVQ 192(RSP), F12
+	WORD $0x4eacf508 // fmin v8.4s, v8.4s, v12.4s
+	FMOVQ 224(RSP), F12
+	WORD $0x4e2cf529 // fmax v9.4s, v9.4s, v12.4s
+	FMOVQ 192(RSP), F12
+	WORD $0x4eacf529 // fmin v9.4s, v9.4s, v12.4s
+	FMOVQ 224(RSP), F12
+	WORD $0x4e2cf54a // fmax v10.4s, v10.4s, v12.4s
+	FMOVQ 192(RSP), F12
+	WORD $0x4eacf54a // fmin v10.4s, v10.4s, v12.4s
+	FMOVQ 224(RSP), F12
+	WORD $0x4e2cf56b // fmax v11.4s, v11.4s, v12.4s
+	FMOVQ 192(RSP), F12
+	WORD $0x4eacf56b // fmin v11.4s, v11.4s, v12.4s
+	FMOVQ 176(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	FMOVQ 176(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 176(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 176(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	WORD $0x4e21898c // frintn v12.4s, v12.4s
+	FMOVQ F12, 752(RSP)
+	WORD $0x4e2189ad // frintn v13.4s, v13.4s
+	FMOVQ F13, 768(RSP)
+	WORD $0x4e2189ce // frintn v14.4s, v14.4s
+	FMOVQ F14, 784(RSP)
+	WORD $0x4e2189ef // frintn v15.4s, v15.4s
+	FMOVQ F15, 800(RSP)
+	FMOVQ 144(RSP), F16
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	FMOVQ 144(RSP), F17
+	WORD $0x6e31ddb1 // fmul v17.4s, v13.4s, v17.4s
+	FMOVQ 144(RSP), F18
+	WORD $0x6e32ddd2 // fmul v18.4s, v14.4s, v18.4s
+	FMOVQ 144(RSP), F19
+	WORD $0x6e33ddf3 // fmul v19.4s, v15.4s, v19.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	WORD $0x4eb2d54a // fsub v10.4s, v10.4s, v18.4s
+	WORD $0x4eb3d56b // fsub v11.4s, v11.4s, v19.4s
+	FMOVQ 208(RSP), F16
+	WORD $0x6e30dd8c // fmul v12.4s, v12.4s, v16.4s
+	FMOVQ 208(RSP), F16
+	WORD $0x6e30ddad // fmul v13.4s, v13.4s, v16.4s
+	FMOVQ 208(RSP), F16
+	WORD $0x6e30ddce // fmul v14.4s, v14.4s, v16.4s
+	FMOVQ 208(RSP), F16
+	WORD $0x6e30ddef // fmul v15.4s, v15.4s, v16.4s
+	WORD $0x4eacd508 // fsub v8.4s, v8.4s, v12.4s
+	WORD $0x4eadd529 // fsub v9.4s, v9.4s, v13.4s
+	WORD $0x4eaed54a // fsub v10.4s, v10.4s, v14.4s
+	WORD $0x4eafd56b // fsub v11.4s, v11.4s, v15.4s
+	FMOVQ 48(RSP), F12
+	WORD $0x6e28dd8c // fmul v12.4s, v12.4s, v8.4s
+	FMOVQ 48(RSP), F13
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	FMOVQ 48(RSP), F14
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e28dd8c // fmul v12.4s, v12.4s, v8.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e28dd8c // fmul v12.4s, v12.4s, v8.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e28dd8c // fmul v12.4s, v12.4s, v8.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	FMOVQ 112(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 112(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 112(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 112(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e28dd8c // fmul v12.4s, v12.4s, v8.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	FMOVQ 128(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 128(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 128(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 128(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e28dd10 // fmul v16.4s, v8.4s, v8.4s
+	WORD $0x6e29dd31 // fmul v17.4s, v9.4s, v9.4s
+	WORD $0x6e2add52 // fmul v18.4s, v10.4s, v10.4s
+	WORD $0x6e2bdd73 // fmul v19.4s, v11.4s, v11.4s
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ 160(RSP), F12
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	FMOVQ 160(RSP), F12
+	WORD $0x4e2cd529 // fadd v9.4s, v9.4s, v12.4s
+	FMOVQ 160(RSP), F12
+	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
+	FMOVQ 160(RSP), F12
+	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
+	FMOVQ 752(RSP), F12
+	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
+	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
+	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac8508 // add v8.4s, v8.4s, v12.4s
+	WORD $0x4ea685ac // add v12.4s, v13.4s, v6.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
+	FMOVQ 768(RSP), F12
+	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
+	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
+	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac8529 // add v9.4s, v9.4s, v12.4s
+	WORD $0x4ea685ac // add v12.4s, v13.4s, v6.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x6e2cdd29 // fmul v9.4s, v9.4s, v12.4s
+	FMOVQ 784(RSP), F12
+	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
+	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
+	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac854a // add v10.4s, v10.4s, v12.4s
+	WORD $0x4ea685ac // add v12.4s, v13.4s, v6.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x6e2cdd4a // fmul v10.4s, v10.4s, v12.4s
+	FMOVQ 800(RSP), F12
+	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
+	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
+	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac856b // add v11.4s, v11.4s, v12.4s
+	WORD $0x4ea685ac // add v12.4s, v13.4s, v6.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
+	WORD $0x6e28dc88 // fmul v8.4s, v4.4s, v8.4s
+	WORD $0x6e29dc89 // fmul v9.4s, v4.4s, v9.4s
+	WORD $0x6e2adc8a // fmul v10.4s, v4.4s, v10.4s
+	WORD $0x6e2bdc8b // fmul v11.4s, v4.4s, v11.4s
+	FMOVQ 64(R0), F12
+	WORD $0x4eacd508 // fsub v8.4s, v8.4s, v12.4s
+	FMOVQ 80(R0), F12
+	WORD $0x4eacd529 // fsub v9.4s, v9.4s, v12.4s
+	FMOVQ 96(R0), F12
+	WORD $0x4eacd54a // fsub v10.4s, v10.4s, v12.4s
+	FMOVQ 112(R0), F12
+	WORD $0x4eacd56b // fsub v11.4s, v11.4s, v12.4s
+	FMOVD 32(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 40(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 48(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVD 56(R1), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	FMOVQ 272(RSP), F16
+	WORD $0x6eb0358c // cmhi v12.4s, v12.4s, v16.4s
+	FMOVQ 272(RSP), F16
+	WORD $0x6eb035ad // cmhi v13.4s, v13.4s, v16.4s
+	FMOVQ 272(RSP), F16
+	WORD $0x6eb035ce // cmhi v14.4s, v14.4s, v16.4s
+	FMOVQ 272(RSP), F16
+	WORD $0x6eb035ef // cmhi v15.4s, v15.4s, v16.4s
+	FMOVQ 352(RSP), F16
+	FMOVQ 496(RSP), F17
+	WORD $0x6e31de10 // fmul v16.4s, v16.4s, v17.4s
+	FMOVQ 352(RSP), F17
+	FMOVQ 512(RSP), F18
+	WORD $0x6e32de31 // fmul v17.4s, v17.4s, v18.4s
+	FMOVQ 352(RSP), F18
+	FMOVQ 528(RSP), F19
+	WORD $0x6e33de52 // fmul v18.4s, v18.4s, v19.4s
+	FMOVQ 352(RSP), F19
+	FMOVQ 544(RSP), F20
+	WORD $0x6e34de73 // fmul v19.4s, v19.4s, v20.4s
+	WORD $0x4e2c1e10 // and v16.16b, v16.16b, v12.16b
+	WORD $0x4e2d1e31 // and v17.16b, v17.16b, v13.16b
+	WORD $0x4e2e1e52 // and v18.16b, v18.16b, v14.16b
+	WORD $0x4e2f1e73 // and v19.16b, v19.16b, v15.16b
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	FMOVQ 320(RSP), F16
+	WORD $0x6e28de08 // fmul v8.4s, v16.4s, v8.4s
+	FMOVQ 320(RSP), F16
+	WORD $0x6e29de09 // fmul v9.4s, v16.4s, v9.4s
+	FMOVQ 320(RSP), F16
+	WORD $0x6e2ade0a // fmul v10.4s, v16.4s, v10.4s
+	FMOVQ 320(RSP), F16
+	WORD $0x6e2bde0b // fmul v11.4s, v16.4s, v11.4s
+	FMOVQ 64(R0), F16
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	FMOVQ 80(R0), F16
+	WORD $0x4e29d609 // fadd v9.4s, v16.4s, v9.4s
+	FMOVQ 96(R0), F16
+	WORD $0x4e2ad60a // fadd v10.4s, v16.4s, v10.4s
+	FMOVQ 112(R0), F16
+	WORD $0x4e2bd60b // fadd v11.4s, v16.4s, v11.4s
+	FMOVQ 400(RSP), F16
+	WORD $0x6eb0e510 // fcmgt v16.4s, v8.4s, v16.4s
+	WORD $0x4e301d8c // and v12.16b, v12.16b, v16.16b
+	FMOVQ 400(RSP), F16
+	WORD $0x6eb0e530 // fcmgt v16.4s, v9.4s, v16.4s
+	WORD $0x4e301dad // and v13.16b, v13.16b, v16.16b
+	FMOVQ 400(RSP), F16
+	WORD $0x6eb0e550 // fcmgt v16.4s, v10.4s, v16.4s
+	WORD $0x4e301dce // and v14.16b, v14.16b, v16.16b
+	FMOVQ 400(RSP), F16
+	WORD $0x6eb0e570 // fcmgt v16.4s, v11.4s, v16.4s
+	WORD $0x4e301def // and v15.16b, v15.16b, v16.16b
+	FMOVQ 368(RSP), F16
+	WORD $0x6eac1e08 // bit v8.16b, v16.16b, v12.16b
+	FMOVQ 368(RSP), F16
+	WORD $0x6ead1e09 // bit v9.16b, v16.16b, v13.16b
+	FMOVQ 368(RSP), F16
+	WORD $0x6eae1e0a // bit v10.16b, v16.16b, v14.16b
+	FMOVQ 368(RSP), F16
+	WORD $0x6eaf1e0b // bit v11.16b, v16.16b, v15.16b
+	FMOVQ F8, 64(R0)
+	FMOVQ F9, 80(R0)
+	FMOVQ F10, 96(R0)
+	FMOVQ F11, 112(R0)
+	FMOVD 32(R1), F8
+	WORD $0x2f10a508 // uxtl v8.4s, v8.4h
+	WORD $0x4ea28508 // add v8.4s, v8.4s, v2.4s
+	WORD $0x6ea36d08 // umin v8.4s, v8.4s, v3.4s
+	WORD $0x4e6c1d08 // bic v8.16b, v8.16b, v12.16b
+	WORD $0x0e612908 // xtn v8.4h, v8.4s
+	FMOVD F8, 32(R1)
+	FMOVD 40(R1), F8
+	WORD $0x2f10a508 // uxtl v8.4s, v8.4h
+	WORD $0x4ea28508 // add v8.4s, v8.4s, v2.4s
+	WORD $0x6ea36d08 // umin v8.4s, v8.4s, v3.4s
+	WORD $0x4e6d1d08 // bic v8.16b, v8.16b, v13.16b
+	WORD $0x0e612908 // xtn v8.4h, v8.4s
+	FMOVD F8, 40(R1)
+	FMOVD 48(R1), F8
+	WORD $0x2f10a508 // uxtl v8.4s, v8.4h
+	WORD $0x4ea28508 // add v8.4s, v8.4s, v2.4s
+	WORD $0x6ea36d08 // umin v8.4s, v8.4s, v3.4s
+	WORD $0x4e6e1d08 // bic v8.16b, v8.16b, v14.16b
+	WORD $0x0e612908 // xtn v8.4h, v8.4s
+	FMOVD F8, 48(R1)
+	FMOVD 56(R1), F8
+	WORD $0x2f10a508 // uxtl v8.4s, v8.4h
+	WORD $0x4ea28508 // add v8.4s, v8.4s, v2.4s
+	WORD $0x6ea36d08 // umin v8.4s, v8.4s, v3.4s
+	WORD $0x4e6f1d08 // bic v8.16b, v8.16b, v15.16b
+	WORD $0x0e612908 // xtn v8.4h, v8.4s
+	FMOVD F8, 56(R1)
+	FMOVQ F0, 64(R3)
+	FMOVQ F0, 64(R5)
+	FMOVQ F0, 80(R3)
+	FMOVQ F0, 80(R5)
+	FMOVQ F0, 96(R3)
+	FMOVQ F0, 96(R5)
+	FMOVQ F0, 112(R3)
+	FMOVQ F0, 112(R5)
+	WORD $0x0e612988 // xtn v8.4h, v12.4s
+	WORD $0x4e6129a8 // xtn2 v8.8h, v13.4s
+	WORD $0x0e6129c9 // xtn v9.4h, v14.4s
+	WORD $0x4e6129e9 // xtn2 v9.8h, v15.4s
+	WORD $0x0e212908 // xtn v8.8b, v8.8h
+	WORD $0x4e212928 // xtn2 v8.16b, v9.8h
+	FMOVQ 128(R3), F9
+	FMOVQ 144(R3), F10
+	FMOVQ 160(R3), F11
+	FMOVQ 176(R3), F12
+	FMOVQ 128(R2), F13
+	FMOVQ 144(R2), F14
+	FMOVQ 160(R2), F15
+	FMOVQ 176(R2), F16
+	FMOVQ 240(RSP), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 240(RSP), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 240(RSP), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 240(RSP), F20
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	WORD $0x6e31dcb1 // fmul v17.4s, v5.4s, v17.4s
+	WORD $0x6e32dcb2 // fmul v18.4s, v5.4s, v18.4s
+	WORD $0x6e33dcb3 // fmul v19.4s, v5.4s, v19.4s
+	WORD $0x6e34dcb4 // fmul v20.4s, v5.4s, v20.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	FMOVQ 288(RSP), F17
+	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
+	FMOVQ 288(RSP), F17
+	WORD $0x6e2ade2a // fmul v10.4s, v17.4s, v10.4s
+	FMOVQ 288(RSP), F17
+	WORD $0x6e2bde2b // fmul v11.4s, v17.4s, v11.4s
+	FMOVQ 288(RSP), F17
+	WORD $0x6e2cde2c // fmul v12.4s, v17.4s, v12.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ F9, 1072(RSP)
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F10, 1088(RSP)
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ F11, 1104(RSP)
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	FMOVQ F12, 1120(RSP)
+	FMOVQ F9, 128(R2)
+	FMOVQ F10, 144(R2)
+	FMOVQ F11, 160(R2)
+	FMOVQ F12, 176(R2)
+	FMOVQ 128(R5), F9
+	FMOVQ 144(R5), F10
+	FMOVQ 160(R5), F11
+	FMOVQ 176(R5), F12
+	FMOVQ 128(R4), F13
+	FMOVQ 144(R4), F14
+	FMOVQ 160(R4), F15
+	FMOVQ 176(R4), F16
+	FMOVQ 256(RSP), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 256(RSP), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 256(RSP), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 256(RSP), F20
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	FMOVQ 336(RSP), F21
+	WORD $0x6e31deb1 // fmul v17.4s, v21.4s, v17.4s
+	FMOVQ 336(RSP), F21
+	WORD $0x6e32deb2 // fmul v18.4s, v21.4s, v18.4s
+	FMOVQ 336(RSP), F21
+	WORD $0x6e33deb3 // fmul v19.4s, v21.4s, v19.4s
+	FMOVQ 336(RSP), F21
+	WORD $0x6e34deb4 // fmul v20.4s, v21.4s, v20.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	FMOVQ 304(RSP), F17
+	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
+	FMOVQ 304(RSP), F17
+	WORD $0x6e2ade2a // fmul v10.4s, v17.4s, v10.4s
+	FMOVQ 304(RSP), F17
+	WORD $0x6e2bde2b // fmul v11.4s, v17.4s, v11.4s
+	FMOVQ 304(RSP), F17
+	WORD $0x6e2cde2c // fmul v12.4s, v17.4s, v12.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	FMOVQ F9, 128(R4)
+	FMOVQ F10, 144(R4)
+	FMOVQ F11, 160(R4)
+	FMOVQ F12, 176(R4)
+	FMOVQ 1072(RSP), F13
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ F9, 560(RSP)
+	FMOVQ 1088(RSP), F9
+	WORD $0x4e2ad529 // fadd v9.4s, v9.4s, v10.4s
+	FMOVQ F9, 576(RSP)
+	FMOVQ 1104(RSP), F9
+	WORD $0x4e2bd529 // fadd v9.4s, v9.4s, v11.4s
+	FMOVQ F9, 592(RSP)
+	FMOVQ 1120(RSP), F9
+	WORD $0x4e2cd529 // fadd v9.4s, v9.4s, v12.4s
+	FMOVQ F9, 608(RSP)
+	FMOVQ 128(R0), F9
+	FMOVQ 144(R0), F10
+	FMOVQ 160(R0), F11
+	FMOVQ 176(R0), F12
+	FMOVQ 384(RSP), F13
+	WORD $0x4eadd529 // fsub v9.4s, v9.4s, v13.4s
+	FMOVQ 384(RSP), F13
+	WORD $0x4eadd54a // fsub v10.4s, v10.4s, v13.4s
+	FMOVQ 384(RSP), F13
+	WORD $0x4eadd56b // fsub v11.4s, v11.4s, v13.4s
+	FMOVQ 384(RSP), F13
+	WORD $0x4eadd58c // fsub v12.4s, v12.4s, v13.4s
+	WORD $0x6e24fd29 // fdiv v9.4s, v9.4s, v4.4s
+	WORD $0x6e24fd4a // fdiv v10.4s, v10.4s, v4.4s
+	WORD $0x6e24fd6b // fdiv v11.4s, v11.4s, v4.4s
+	WORD $0x6e24fd8c // fdiv v12.4s, v12.4s, v4.4s
+	FMOVQ 224(RSP), F13
+	WORD $0x4e2df529 // fmax v9.4s, v9.4s, v13.4s
+	FMOVQ 192(RSP), F13
+	WORD $0x4eadf529 // fmin v9.4s, v9.4s, v13.4s
+	FMOVQ 224(RSP), F13
+	WORD $0x4e2df54a // fmax v10.4s, v10.4s, v13.4s
+	FMOVQ 192(RSP), F13
+	WORD $0x4eadf54a // fmin v10.4s, v10.4s, v13.4s
+	FMOVQ 224(RSP), F13
+	WORD $0x4e2df56b // fmax v11.4s, v11.4s, v13.4s
+	FMOVQ 192(RSP), F13
+	WORD $0x4eadf56b // fmin v11.4s, v11.4s, v13.4s
+	FMOVQ 224(RSP), F13
+	WORD $0x4e2df58c // fmax v12.4s, v12.4s, v13.4s
+	FMOVQ 192(RSP), F13
+	WORD $0x4eadf58c // fmin v12.4s, v12.4s, v13.4s
+	FMOVQ 176(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 176(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 176(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	FMOVQ 176(RSP), F16
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	WORD $0x4e2189ad // frintn v13.4s, v13.4s
+	FMOVQ F13, 816(RSP)
+	WORD $0x4e2189ce // frintn v14.4s, v14.4s
+	FMOVQ F14, 832(RSP)
+	WORD $0x4e2189ef // frintn v15.4s, v15.4s
+	FMOVQ F15, 848(RSP)
+	WORD $0x4e218a10 // frintn v16.4s, v16.4s
+	FMOVQ F16, 864(RSP)
+	FMOVQ 144(RSP), F17
+	WORD $0x6e31ddb1 // fmul v17.4s, v13.4s, v17.4s
+	FMOVQ 144(RSP), F18
+	WORD $0x6e32ddd2 // fmul v18.4s, v14.4s, v18.4s
+	FMOVQ 144(RSP), F19
+	WORD $0x6e33ddf3 // fmul v19.4s, v15.4s, v19.4s
+	FMOVQ 144(RSP), F20
+	WORD $0x6e34de14 // fmul v20.4s, v16.4s, v20.4s
+	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	WORD $0x4eb2d54a // fsub v10.4s, v10.4s, v18.4s
+	WORD $0x4eb3d56b // fsub v11.4s, v11.4s, v19.4s
+	WORD $0x4eb4d58c // fsub v12.4s, v12.4s, v20.4s
+	FMOVQ 208(RSP), F17
+	WORD $0x6e31ddad // fmul v13.4s, v13.4s, v17.4s
+	FMOVQ 208(RSP), F17
+	WORD $0x6e31ddce // fmul v14.4s, v14.4s, v17.4s
+	FMOVQ 208(RSP), F17
+	WORD $0x6e31ddef // fmul v15.4s, v15.4s, v17.4s
+	FMOVQ 208(RSP), F17
+	WORD $0x6e31de10 // fmul v16.4s, v16.4s, v17.4s
+	WORD $0x4eadd529 // fsub v9.4s, v9.4s, v13.4s
+	WORD $0x4eaed54a // fsub v10.4s, v10.4s, v14.4s
+	WORD $0x4eafd56b // fsub v11.4s, v11.4s, v15.4s
+	WORD $0x4eb0d58c // fsub v12.4s, v12.4s, v16.4s
+	FMOVQ 48(RSP), F13
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	FMOVQ 48(RSP), F14
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	FMOVQ 128(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 128(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 128(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 128(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e29dd31 // fmul v17.4s, v9.4s, v9.4s
+	WORD $0x6e2add52 // fmul v18.4s, v10.4s, v10.4s
+	WORD $0x6e2bdd73 // fmul v19.4s, v11.4s, v11.4s
+	WORD $0x6e2cdd94 // fmul v20.4s, v12.4s, v12.4s
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	FMOVQ 160(RSP), F13
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	FMOVQ 160(RSP), F13
+	WORD $0x4e2dd54a // fadd v10.4s, v10.4s, v13.4s
+	FMOVQ 160(RSP), F13
+	WORD $0x4e2dd56b // fadd v11.4s, v11.4s, v13.4s
+	FMOVQ 160(RSP), F13
+	WORD $0x4e2dd58c // fadd v12.4s, v12.4s, v13.4s
+	FMOVQ 816(RSP), F13
+	WORD $0x4ea1b9ad // fcvtzs v13.4s, v13.4s
+	WORD $0x4f3f05ae // sshr v14.4s, v13.4s, #1
+	WORD $0x6eae85ad // sub v13.4s, v13.4s, v14.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x4ead8529 // add v9.4s, v9.4s, v13.4s
+	WORD $0x4ea685cd // add v13.4s, v14.4s, v6.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x6e2ddd29 // fmul v9.4s, v9.4s, v13.4s
+	FMOVQ 832(RSP), F13
+	WORD $0x4ea1b9ad // fcvtzs v13.4s, v13.4s
+	WORD $0x4f3f05ae // sshr v14.4s, v13.4s, #1
+	WORD $0x6eae85ad // sub v13.4s, v13.4s, v14.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x4ead854a // add v10.4s, v10.4s, v13.4s
+	WORD $0x4ea685cd // add v13.4s, v14.4s, v6.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x6e2ddd4a // fmul v10.4s, v10.4s, v13.4s
+	FMOVQ 848(RSP), F13
+	WORD $0x4ea1b9ad // fcvtzs v13.4s, v13.4s
+	WORD $0x4f3f05ae // sshr v14.4s, v13.4s, #1
+	WORD $0x6eae85ad // sub v13.4s, v13.4s, v14.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x4ead856b // add v11.4s, v11.4s, v13.4s
+	WORD $0x4ea685cd // add v13.4s, v14.4s, v6.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x6e2ddd6b // fmul v11.4s, v11.4s, v13.4s
+	FMOVQ 864(RSP), F13
+	WORD $0x4ea1b9ad // fcvtzs v13.4s, v13.4s
+	WORD $0x4f3f05ae // sshr v14.4s, v13.4s, #1
+	WORD $0x6eae85ad // sub v13.4s, v13.4s, v14.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x4ead858c // add v12.4s, v12.4s, v13.4s
+	WORD $0x4ea685cd // add v13.4s, v14.4s, v6.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x6e2ddd8c // fmul v12.4s, v12.4s, v13.4s
+	WORD $0x6e29dc89 // fmul v9.4s, v4.4s, v9.4s
+	WORD $0x6e2adc8a // fmul v10.4s, v4.4s, v10.4s
+	WORD $0x6e2bdc8b // fmul v11.4s, v4.4s, v11.4s
+	WORD $0x6e2cdc8c // fmul v12.4s, v4.4s, v12.4s
+	FMOVQ 128(R0), F13
+	WORD $0x4eadd529 // fsub v9.4s, v9.4s, v13.4s
+	FMOVQ 144(R0), F13
+	WORD $0x4eadd54a // fsub v10.4s, v10.4s, v13.4s
+	FMOVQ 160(R0), F13
+	WORD $0x4eadd56b // fsub v11.4s, v11.4s, v13.4s
+	FMOVQ 176(R0), F13
+	WORD $0x4eadd58c // fsub v12.4s, v12.4s, v13.4s
+	FMOVD 64(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 72(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVD 80(R1), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	FMOVD 88(R1), F16
+	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
+	FMOVQ 272(RSP), F17
+	WORD $0x6eb135ad // cmhi v13.4s, v13.4s, v17.4s
+	FMOVQ 272(RSP), F17
+	WORD $0x6eb135ce // cmhi v14.4s, v14.4s, v17.4s
+	FMOVQ 272(RSP), F17
+	WORD $0x6eb135ef // cmhi v15.4s, v15.4s, v17.4s
+	FMOVQ 272(RSP), F17
+	WORD $0x6eb13610 // cmhi v16.4s, v16.4s, v17.4s
+	FMOVQ 352(RSP), F17
+	FMOVQ 560(RSP), F18
+	WORD $0x6e32de31 // fmul v17.4s, v17.4s, v18.4s
+	FMOVQ 352(RSP), F18
+	FMOVQ 576(RSP), F19
+	WORD $0x6e33de52 // fmul v18.4s, v18.4s, v19.4s
+	FMOVQ 352(RSP), F19
+	FMOVQ 592(RSP), F20
+	WORD $0x6e34de73 // fmul v19.4s, v19.4s, v20.4s
+	FMOVQ 352(RSP), F20
+	FMOVQ 608(RSP), F21
+	WORD $0x6e35de94 // fmul v20.4s, v20.4s, v21.4s
+	WORD $0x4e2d1e31 // and v17.16b, v17.16b, v13.16b
+	WORD $0x4e2e1e52 // and v18.16b, v18.16b, v14.16b
+	WORD $0x4e2f1e73 // and v19.16b, v19.16b, v15.16b
+	WORD $0x4e301e94 // and v20.16b, v20.16b, v16.16b
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
+	FMOVQ 320(RSP), F17
+	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
+	FMOVQ 320(RSP), F17
+	WORD $0x6e2ade2a // fmul v10.4s, v17.4s, v10.4s
+	FMOVQ 320(RSP), F17
+	WORD $0x6e2bde2b // fmul v11.4s, v17.4s, v11.4s
+	FMOVQ 320(RSP), F17
+	WORD $0x6e2cde2c // fmul v12.4s, v17.4s, v12.4s
+	FMOVQ 128(R0), F17
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	FMOVQ 144(R0), F17
+	WORD $0x4e2ad62a // fadd v10.4s, v17.4s, v10.4s
+	FMOVQ 160(R0), F17
+	WORD $0x4e2bd62b // fadd v11.4s, v17.4s, v11.4s
+	FMOVQ 176(R0), F17
+	WORD $0x4e2cd62c // fadd v12.4s, v17.4s, v12.4s
+	FMOVQ 400(RSP), F17
+	WORD $0x6eb1e531 // fcmgt v17.4s, v9.4s, v17.4s
+	WORD $0x4e311dad // and v13.16b, v13.16b, v17.16b
+	FMOVQ 400(RSP), F17
+	WORD $0x6eb1e551 // fcmgt v17.4s, v10.4s, v17.4s
+	WORD $0x4e311dce // and v14.16b, v14.16b, v17.16b
+	FMOVQ 400(RSP), F17
+	WORD $0x6eb1e571 // fcmgt v17.4s, v11.4s, v17.4s
+	WORD $0x4e311def // and v15.16b, v15.16b, v17.16b
+	FMOVQ 400(RSP), F17
+	WORD $0x6eb1e591 // fcmgt v17.4s, v12.4s, v17.4s
+	WORD $0x4e311e10 // and v16.16b, v16.16b, v17.16b
+	FMOVQ 368(RSP), F17
+	WORD $0x6ead1e29 // bit v9.16b, v17.16b, v13.16b
+	FMOVQ 368(RSP), F17
+	WORD $0x6eae1e2a // bit v10.16b, v17.16b, v14.16b
+	FMOVQ 368(RSP), F17
+	WORD $0x6eaf1e2b // bit v11.16b, v17.16b, v15.16b
+	FMOVQ 368(RSP), F17
+	WORD $0x6eb01e2c // bit v12.16b, v17.16b, v16.16b
+	FMOVQ F9, 128(R0)
+	FMOVQ F10, 144(R0)
+	FMOVQ F11, 160(R0)
+	FMOVQ F12, 176(R0)
+	FMOVD 64(R1), F9
+	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
+	WORD $0x4ea28529 // add v9.4s, v9.4s, v2.4s
+	WORD $0x6ea36d29 // umin v9.4s, v9.4s, v3.4s
+	WORD $0x4e6d1d29 // bic v9.16b, v9.16b, v13.16b
+	WORD $0x0e612929 // xtn v9.4h, v9.4s
+	FMOVD F9, 64(R1)
+	FMOVD 72(R1), F9
+	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
+	WORD $0x4ea28529 // add v9.4s, v9.4s, v2.4s
+	WORD $0x6ea36d29 // umin v9.4s, v9.4s, v3.4s
+	WORD $0x4e6e1d29 // bic v9.16b, v9.16b, v14.16b
+	WORD $0x0e612929 // xtn v9.4h, v9.4s
+	FMOVD F9, 72(R1)
+	FMOVD 80(R1), F9
+	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
+	WORD $0x4ea28529 // add v9.4s, v9.4s, v2.4s
+	WORD $0x6ea36d29 // umin v9.4s, v9.4s, v3.4s
+	WORD $0x4e6f1d29 // bic v9.16b, v9.16b, v15.16b
+	WORD $0x0e612929 // xtn v9.4h, v9.4s
+	FMOVD F9, 80(R1)
+	FMOVD 88(R1), F9
+	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
+	WORD $0x4ea28529 // add v9.4s, v9.4s, v2.4s
+	WORD $0x6ea36d29 // umin v9.4s, v9.4s, v3.4s
+	WORD $0x4e701d29 // bic v9.16b, v9.16b, v16.16b
+	WORD $0x0e612929 // xtn v9.4h, v9.4s
+	FMOVD F9, 88(R1)
+	FMOVQ F0, 128(R3)
+	FMOVQ F0, 128(R5)
+	FMOVQ F0, 144(R3)
+	FMOVQ F0, 144(R5)
+	FMOVQ F0, 160(R3)
+	FMOVQ F0, 160(R5)
+	FMOVQ F0, 176(R3)
+	FMOVQ F0, 176(R5)
+	WORD $0x0e6129a9 // xtn v9.4h, v13.4s
+	WORD $0x4e6129c9 // xtn2 v9.8h, v14.4s
+	WORD $0x0e6129ea // xtn v10.4h, v15.4s
+	WORD $0x4e612a0a // xtn2 v10.8h, v16.4s
+	WORD $0x0e212929 // xtn v9.8b, v9.8h
+	WORD $0x4e212949 // xtn2 v9.16b, v10.8h
+	FMOVQ 192(R3), F10
+	FMOVQ 208(R3), F11
+	FMOVQ 224(R3), F12
+	FMOVQ 240(R3), F13
+	FMOVQ 192(R2), F14
+	FMOVQ 208(R2), F15
+	FMOVQ 224(R2), F16
+	FMOVQ 240(R2), F17
+	FMOVQ 240(RSP), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 240(RSP), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 240(RSP), F20
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	FMOVQ 240(RSP), F21
+	WORD $0x4eb1d6b5 // fsub v21.4s, v21.4s, v17.4s
+	WORD $0x6e32dcb2 // fmul v18.4s, v5.4s, v18.4s
+	WORD $0x6e33dcb3 // fmul v19.4s, v5.4s, v19.4s
+	WORD $0x6e34dcb4 // fmul v20.4s, v5.4s, v20.4s
+	WORD $0x6e35dcb5 // fmul v21.4s, v5.4s, v21.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	FMOVQ 288(RSP), F18
+	WORD $0x6e2ade4a // fmul v10.4s, v18.4s, v10.4s
+	FMOVQ 288(RSP), F18
+	WORD $0x6e2bde4b // fmul v11.4s, v18.4s, v11.4s
+	FMOVQ 288(RSP), F18
+	WORD $0x6e2cde4c // fmul v12.4s, v18.4s, v12.4s
+	FMOVQ 288(RSP), F18
+	WORD $0x6e2dde4d // fmul v13.4s, v18.4s, v13.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F10, 1136(RSP)
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ F11, 1152(RSP)
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	FMOVQ F12, 1168(RSP)
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	FMOVQ F13, 1184(RSP)
+	FMOVQ F10, 192(R2)
+	FMOVQ F11, 208(R2)
+	FMOVQ F12, 224(R2)
+	FMOVQ F13, 240(R2)
+	FMOVQ 192(R5), F10
+	FMOVQ 208(R5), F11
+	FMOVQ 224(R5), F12
+	FMOVQ 240(R5), F13
+	FMOVQ 192(R4), F14
+	FMOVQ 208(R4), F15
+	FMOVQ 224(R4), F16
+	FMOVQ 240(R4), F17
+	FMOVQ 256(RSP), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 256(RSP), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 256(RSP), F20
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	FMOVQ 256(RSP), F21
+	WORD $0x4eb1d6b5 // fsub v21.4s, v21.4s, v17.4s
+	FMOVQ 336(RSP), F22
+	WORD $0x6e32ded2 // fmul v18.4s, v22.4s, v18.4s
+	FMOVQ 336(RSP), F22
+	WORD $0x6e33ded3 // fmul v19.4s, v22.4s, v19.4s
+	FMOVQ 336(RSP), F22
+	WORD $0x6e34ded4 // fmul v20.4s, v22.4s, v20.4s
+	FMOVQ 336(RSP), F22
+	WORD $0x6e35ded5 // fmul v21.4s, v22.4s, v21.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	FMOVQ 304(RSP), F18
+	WORD $0x6e2ade4a // fmul v10.4s, v18.4s, v10.4s
+	FMOVQ 304(RSP), F18
+	WORD $0x6e2bde4b // fmul v11.4s, v18.4s, v11.4s
+	FMOVQ 304(RSP), F18
+	WORD $0x6e2cde4c // fmul v12.4s, v18.4s, v12.4s
+	FMOVQ 304(RSP), F18
+	WORD $0x6e2dde4d // fmul v13.4s, v18.4s, v13.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	FMOVQ F10, 192(R4)
+	FMOVQ F11, 208(R4)
+	FMOVQ F12, 224(R4)
+	FMOVQ F13, 240(R4)
+	FMOVQ 1136(RSP), F14
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F10, 624(RSP)
+	FMOVQ 1152(RSP), F10
+	WORD $0x4e2bd54a // fadd v10.4s, v10.4s, v11.4s
+	FMOVQ F10, 640(RSP)
+	FMOVQ 1168(RSP), F10
+	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
+	FMOVQ F10, 656(RSP)
+	FMOVQ 1184(RSP), F10
+	WORD $0x4e2dd54a // fadd v10.4s, v10.4s, v13.4s
+	FMOVQ F10, 672(RSP)
+	FMOVQ 192(R0), F10
+	FMOVQ 208(R0), F11
+	FMOVQ 224(R0), F12
+	FMOVQ 240(R0), F13
+	FMOVQ 384(RSP), F14
+	WORD $0x4eaed54a // fsub v10.4s, v10.4s, v14.4s
+	FMOVQ 384(RSP), F14
+	WORD $0x4eaed56b // fsub v11.4s, v11.4s, v14.4s
+	FMOVQ 384(RSP), F14
+	WORD $0x4eaed58c // fsub v12.4s, v12.4s, v14.4s
+	FMOVQ 384(RSP), F14
+	WORD $0x4eaed5ad // fsub v13.4s, v13.4s, v14.4s
+	WORD $0x6e24fd4a // fdiv v10.4s, v10.4s, v4.4s
+	WORD $0x6e24fd6b // fdiv v11.4s, v11.4s, v4.4s
+	WORD $0x6e24fd8c // fdiv v12.4s, v12.4s, v4.4s
+	WORD $0x6e24fdad // fdiv v13.4s, v13.4s, v4.4s
+	FMOVQ 224(RSP), F14
+	WORD $0x4e2ef54a // fmax v10.4s, v10.4s, v14.4s
+	FMOVQ 192(RSP), F14
+	WORD $0x4eaef54a // fmin v10.4s, v10.4s, v14.4s
+	FMOVQ 224(RSP), F14
+	WORD $0x4e2ef56b // fmax v11.4s, v11.4s, v14.4s
+	FMOVQ 192(RSP), F14
+	WORD $0x4eaef56b // fmin v11.4s, v11.4s, v14.4s
+	FMOVQ 224(RSP), F14
+	WORD $0x4e2ef58c // fmax v12.4s, v12.4s, v14.4s
+	FMOVQ 192(RSP), F14
+	WORD $0x4eaef58c // fmin v12.4s, v12.4s, v14.4s
+	FMOVQ 224(RSP), F14
+	WORD $0x4e2ef5ad // fmax v13.4s, v13.4s, v14.4s
+	FMOVQ 192(RSP), F14
+	WORD $0x4eaef5ad // fmin v13.4s, v13.4s, v14.4s
+	FMOVQ 176(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 176(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	FMOVQ 176(RSP), F16
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	FMOVQ 176(RSP), F17
+	WORD $0x6e31ddb1 // fmul v17.4s, v13.4s, v17.4s
+	WORD $0x4e2189ce // frintn v14.4s, v14.4s
+	FMOVQ F14, 880(RSP)
+	WORD $0x4e2189ef // frintn v15.4s, v15.4s
+	FMOVQ F15, 896(RSP)
+	WORD $0x4e218a10 // frintn v16.4s, v16.4s
+	FMOVQ F16, 912(RSP)
+	WORD $0x4e218a31 // frintn v17.4s, v17.4s
+	FMOVQ F17, 928(RSP)
+	FMOVQ 144(RSP), F18
+	WORD $0x6e32ddd2 // fmul v18.4s, v14.4s, v18.4s
+	FMOVQ 144(RSP), F19
+	WORD $0x6e33ddf3 // fmul v19.4s, v15.4s, v19.4s
+	FMOVQ 144(RSP), F20
+	WORD $0x6e34de14 // fmul v20.4s, v16.4s, v20.4s
+	FMOVQ 144(RSP), F21
+	WORD $0x6e35de35 // fmul v21.4s, v17.4s, v21.4s
+	WORD $0x4eb2d54a // fsub v10.4s, v10.4s, v18.4s
+	WORD $0x4eb3d56b // fsub v11.4s, v11.4s, v19.4s
+	WORD $0x4eb4d58c // fsub v12.4s, v12.4s, v20.4s
+	WORD $0x4eb5d5ad // fsub v13.4s, v13.4s, v21.4s
+	FMOVQ 208(RSP), F18
+	WORD $0x6e32ddce // fmul v14.4s, v14.4s, v18.4s
+	FMOVQ 208(RSP), F18
+	WORD $0x6e32ddef // fmul v15.4s, v15.4s, v18.4s
+	FMOVQ 208(RSP), F18
+	WORD $0x6e32de10 // fmul v16.4s, v16.4s, v18.4s
+	FMOVQ 208(RSP), F18
+	WORD $0x6e32de31 // fmul v17.4s, v17.4s, v18.4s
+	WORD $0x4eaed54a // fsub v10.4s, v10.4s, v14.4s
+	WORD $0x4eafd56b // fsub v11.4s, v11.4s, v15.4s
+	WORD $0x4eb0d58c // fsub v12.4s, v12.4s, v16.4s
+	WORD $0x4eb1d5ad // fsub v13.4s, v13.4s, v17.4s
+	FMOVQ 48(RSP), F14
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e2add52 // fmul v18.4s, v10.4s, v10.4s
+	WORD $0x6e2bdd73 // fmul v19.4s, v11.4s, v11.4s
+	WORD $0x6e2cdd94 // fmul v20.4s, v12.4s, v12.4s
+	WORD $0x6e2dddb5 // fmul v21.4s, v13.4s, v13.4s
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	WORD $0x6e31deb1 // fmul v17.4s, v21.4s, v17.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	FMOVQ 160(RSP), F14
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	FMOVQ 160(RSP), F14
+	WORD $0x4e2ed56b // fadd v11.4s, v11.4s, v14.4s
+	FMOVQ 160(RSP), F14
+	WORD $0x4e2ed58c // fadd v12.4s, v12.4s, v14.4s
+	FMOVQ 160(RSP), F14
+	WORD $0x4e2ed5ad // fadd v13.4s, v13.4s, v14.4s
+	FMOVQ 880(RSP), F14
+	WORD $0x4ea1b9ce // fcvtzs v14.4s, v14.4s
+	WORD $0x4f3f05cf // sshr v15.4s, v14.4s, #1
+	WORD $0x6eaf85ce // sub v14.4s, v14.4s, v15.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae854a // add v10.4s, v10.4s, v14.4s
+	WORD $0x4ea685ee // add v14.4s, v15.4s, v6.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x6e2edd4a // fmul v10.4s, v10.4s, v14.4s
+	FMOVQ 896(RSP), F14
+	WORD $0x4ea1b9ce // fcvtzs v14.4s, v14.4s
+	WORD $0x4f3f05cf // sshr v15.4s, v14.4s, #1
+	WORD $0x6eaf85ce // sub v14.4s, v14.4s, v15.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae856b // add v11.4s, v11.4s, v14.4s
+	WORD $0x4ea685ee // add v14.4s, v15.4s, v6.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x6e2edd6b // fmul v11.4s, v11.4s, v14.4s
+	FMOVQ 912(RSP), F14
+	WORD $0x4ea1b9ce // fcvtzs v14.4s, v14.4s
+	WORD $0x4f3f05cf // sshr v15.4s, v14.4s, #1
+	WORD $0x6eaf85ce // sub v14.4s, v14.4s, v15.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae858c // add v12.4s, v12.4s, v14.4s
+	WORD $0x4ea685ee // add v14.4s, v15.4s, v6.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x6e2edd8c // fmul v12.4s, v12.4s, v14.4s
+	FMOVQ 928(RSP), F14
+	WORD $0x4ea1b9ce // fcvtzs v14.4s, v14.4s
+	WORD $0x4f3f05cf // sshr v15.4s, v14.4s, #1
+	WORD $0x6eaf85ce // sub v14.4s, v14.4s, v15.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae85ad // add v13.4s, v13.4s, v14.4s
+	WORD $0x4ea685ee // add v14.4s, v15.4s, v6.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x6e2eddad // fmul v13.4s, v13.4s, v14.4s
+	WORD $0x6e2adc8a // fmul v10.4s, v4.4s, v10.4s
+	WORD $0x6e2bdc8b // fmul v11.4s, v4.4s, v11.4s
+	WORD $0x6e2cdc8c // fmul v12.4s, v4.4s, v12.4s
+	WORD $0x6e2ddc8d // fmul v13.4s, v4.4s, v13.4s
+	FMOVQ 192(R0), F14
+	WORD $0x4eaed54a // fsub v10.4s, v10.4s, v14.4s
+	FMOVQ 208(R0), F14
+	WORD $0x4eaed56b // fsub v11.4s, v11.4s, v14.4s
+	FMOVQ 224(R0), F14
+	WORD $0x4eaed58c // fsub v12.4s, v12.4s, v14.4s
+	FMOVQ 240(R0), F14
+	WORD $0x4eaed5ad // fsub v13.4s, v13.4s, v14.4s
+	FMOVD 96(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVD 104(R1), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	FMOVD 112(R1), F16
+	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
+	FMOVD 120(R1), F17
+	WORD $0x2f10a631 // uxtl v17.4s, v17.4h
+	FMOVQ 272(RSP), F18
+	WORD $0x6eb235ce // cmhi v14.4s, v14.4s, v18.4s
+	FMOVQ 272(RSP), F18
+	WORD $0x6eb235ef // cmhi v15.4s, v15.4s, v18.4s
+	FMOVQ 272(RSP), F18
+	WORD $0x6eb23610 // cmhi v16.4s, v16.4s, v18.4s
+	FMOVQ 272(RSP), F18
+	WORD $0x6eb23631 // cmhi v17.4s, v17.4s, v18.4s
+	FMOVQ 352(RSP), F18
+	FMOVQ 624(RSP), F19
+	WORD $0x6e33de52 // fmul v18.4s, v18.4s, v19.4s
+	FMOVQ 352(RSP), F19
+	FMOVQ 640(RSP), F20
+	WORD $0x6e34de73 // fmul v19.4s, v19.4s, v20.4s
+	FMOVQ 352(RSP), F20
+	FMOVQ 656(RSP), F21
+	WORD $0x6e35de94 // fmul v20.4s, v20.4s, v21.4s
+	FMOVQ 352(RSP), F21
+	FMOVQ 672(RSP), F22
+	WORD $0x6e36deb5 // fmul v21.4s, v21.4s, v22.4s
+	WORD $0x4e2e1e52 // and v18.16b, v18.16b, v14.16b
+	WORD $0x4e2f1e73 // and v19.16b, v19.16b, v15.16b
+	WORD $0x4e301e94 // and v20.16b, v20.16b, v16.16b
+	WORD $0x4e311eb5 // and v21.16b, v21.16b, v17.16b
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
+	WORD $0x4e35d5ad // fadd v13.4s, v13.4s, v21.4s
+	FMOVQ 320(RSP), F18
+	WORD $0x6e2ade4a // fmul v10.4s, v18.4s, v10.4s
+	FMOVQ 320(RSP), F18
+	WORD $0x6e2bde4b // fmul v11.4s, v18.4s, v11.4s
+	FMOVQ 320(RSP), F18
+	WORD $0x6e2cde4c // fmul v12.4s, v18.4s, v12.4s
+	FMOVQ 320(RSP), F18
+	WORD $0x6e2dde4d // fmul v13.4s, v18.4s, v13.4s
+	FMOVQ 192(R0), F18
+	WORD $0x4e2ad64a // fadd v10.4s, v18.4s, v10.4s
+	FMOVQ 208(R0), F18
+	WORD $0x4e2bd64b // fadd v11.4s, v18.4s, v11.4s
+	FMOVQ 224(R0), F18
+	WORD $0x4e2cd64c // fadd v12.4s, v18.4s, v12.4s
+	FMOVQ 240(R0), F18
+	WORD $0x4e2dd64d // fadd v13.4s, v18.4s, v13.4s
+	FMOVQ 400(RSP), F18
+	WORD $0x6eb2e552 // fcmgt v18.4s, v10.4s, v18.4s
+	WORD $0x4e321dce // and v14.16b, v14.16b, v18.16b
+	FMOVQ 400(RSP), F18
+	WORD $0x6eb2e572 // fcmgt v18.4s, v11.4s, v18.4s
+	WORD $0x4e321def // and v15.16b, v15.16b, v18.16b
+	FMOVQ 400(RSP), F18
+	WORD $0x6eb2e592 // fcmgt v18.4s, v12.4s, v18.4s
+	WORD $0x4e321e10 // and v16.16b, v16.16b, v18.16b
+	FMOVQ 400(RSP), F18
+	WORD $0x6eb2e5b2 // fcmgt v18.4s, v13.4s, v18.4s
+	WORD $0x4e321e31 // and v17.16b, v17.16b, v18.16b
+	FMOVQ 368(RSP), F18
+	WORD $0x6eae1e4a // bit v10.16b, v18.16b, v14.16b
+	FMOVQ 368(RSP), F18
+	WORD $0x6eaf1e4b // bit v11.16b, v18.16b, v15.16b
+	FMOVQ 368(RSP), F18
+	WORD $0x6eb01e4c // bit v12.16b, v18.16b, v16.16b
+	FMOVQ 368(RSP), F18
+	WORD $0x6eb11e4d // bit v13.16b, v18.16b, v17.16b
+	FMOVQ F10, 192(R0)
+	FMOVQ F11, 208(R0)
+	FMOVQ F12, 224(R0)
+	FMOVQ F13, 240(R0)
+	FMOVD 96(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	WORD $0x4ea2854a // add v10.4s, v10.4s, v2.4s
+	WORD $0x6ea36d4a // umin v10.4s, v10.4s, v3.4s
+	WORD $0x4e6e1d4a // bic v10.16b, v10.16b, v14.16b
+	WORD $0x0e61294a // xtn v10.4h, v10.4s
+	FMOVD F10, 96(R1)
+	FMOVD 104(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	WORD $0x4ea2854a // add v10.4s, v10.4s, v2.4s
+	WORD $0x6ea36d4a // umin v10.4s, v10.4s, v3.4s
+	WORD $0x4e6f1d4a // bic v10.16b, v10.16b, v15.16b
+	WORD $0x0e61294a // xtn v10.4h, v10.4s
+	FMOVD F10, 104(R1)
+	FMOVD 112(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	WORD $0x4ea2854a // add v10.4s, v10.4s, v2.4s
+	WORD $0x6ea36d4a // umin v10.4s, v10.4s, v3.4s
+	WORD $0x4e701d4a // bic v10.16b, v10.16b, v16.16b
+	WORD $0x0e61294a // xtn v10.4h, v10.4s
+	FMOVD F10, 112(R1)
+	FMOVD 120(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	WORD $0x4ea2854a // add v10.4s, v10.4s, v2.4s
+	WORD $0x6ea36d4a // umin v10.4s, v10.4s, v3.4s
+	WORD $0x4e711d4a // bic v10.16b, v10.16b, v17.16b
+	WORD $0x0e61294a // xtn v10.4h, v10.4s
+	FMOVD F10, 120(R1)
+	FMOVQ F0, 192(R3)
+	FMOVQ F0, 192(R5)
+	FMOVQ F0, 208(R3)
+	FMOVQ F0, 208(R5)
+	FMOVQ F0, 224(R3)
+	FMOVQ F0, 224(R5)
+	FMOVQ F0, 240(R3)
+	FMOVQ F0, 240(R5)
+	WORD $0x0e6129ca // xtn v10.4h, v14.4s
+	WORD $0x4e6129ea // xtn2 v10.8h, v15.4s
+	WORD $0x0e612a0b // xtn v11.4h, v16.4s
+	WORD $0x4e612a2b // xtn2 v11.8h, v17.4s
+	WORD $0x0e21294a // xtn v10.8b, v10.8h
+	WORD $0x4e21296a // xtn2 v10.16b, v11.8h
+	WORD $0x4e211ce7 // and v7.16b, v7.16b, v1.16b
+	WORD $0x4e211d08 // and v8.16b, v8.16b, v1.16b
+	WORD $0x4e211d29 // and v9.16b, v9.16b, v1.16b
+	WORD $0x4e211d4a // and v10.16b, v10.16b, v1.16b
+	WORD $0x4e28bce7 // addp v7.16b, v7.16b, v8.16b
+	WORD $0x4e2abd28 // addp v8.16b, v9.16b, v10.16b
+	WORD $0x4e28bce7 // addp v7.16b, v7.16b, v8.16b
+	WORD $0x4e27bce7 // addp v7.16b, v7.16b, v7.16b
+	FMOVD F7, R8
+	MOVD.P R8, 8(R6)
+	ADD $256, R0
+	ADD $128, R1
+	ADD $256, R2
+	ADD $256, R3
+	ADD $256, R4
+	ADD $256, R5
+	SUBS $1, R7
+	BNE RefractoryExponentialTraced2UniformNEON_block
+	B RefractoryExponentialTraced2UniformNEON_done
+
+RefractoryExponentialTraced2UniformNEON_reciprocal_block:
+	FMOVQ 0(R3), F7
+	FMOVQ 16(R3), F8
+	FMOVQ 32(R3), F9
+	FMOVQ 48(R3), F10
+	FMOVQ 0(R2), F11
+	FMOVQ 16(R2), F12
+	FMOVQ 32(R2), F13
+	FMOVQ 48(R2), F14
+	FMOVQ 240(RSP), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 240(RSP), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 240(RSP), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 240(RSP), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	WORD $0x6e2fdcaf // fmul v15.4s, v5.4s, v15.4s
+	WORD $0x6e30dcb0 // fmul v16.4s, v5.4s, v16.4s
+	WORD $0x6e31dcb1 // fmul v17.4s, v5.4s, v17.4s
+	WORD $0x6e32dcb2 // fmul v18.4s, v5.4s, v18.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 288(RSP), F15
+	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
+	FMOVQ 288(RSP), F15
+	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
+	FMOVQ 288(RSP), F15
+	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
+	FMOVQ 288(RSP), F15
+	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ F7, 944(RSP)
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ F8, 960(RSP)
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ F9, 976(RSP)
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F10, 992(RSP)
+	FMOVQ F7, 0(R2)
+	FMOVQ F8, 16(R2)
+	FMOVQ F9, 32(R2)
+	FMOVQ F10, 48(R2)
+	FMOVQ 0(R5), F7
+	FMOVQ 16(R5), F8
+	FMOVQ 32(R5), F9
+	FMOVQ 48(R5), F10
+	FMOVQ 0(R4), F11
+	FMOVQ 16(R4), F12
+	FMOVQ 32(R4), F13
+	FMOVQ 48(R4), F14
+	FMOVQ 256(RSP), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 256(RSP), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 256(RSP), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 256(RSP), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 336(RSP), F19
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	FMOVQ 336(RSP), F19
+	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
+	FMOVQ 336(RSP), F19
+	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
+	FMOVQ 336(RSP), F19
+	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 304(RSP), F15
+	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
+	FMOVQ 304(RSP), F15
+	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
+	FMOVQ 304(RSP), F15
+	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
+	FMOVQ 304(RSP), F15
+	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F7, 0(R4)
+	FMOVQ F8, 16(R4)
+	FMOVQ F9, 32(R4)
+	FMOVQ F10, 48(R4)
+	FMOVQ 944(RSP), F11
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ F7, 432(RSP)
+	FMOVQ 960(RSP), F7
+	WORD $0x4e28d4e7 // fadd v7.4s, v7.4s, v8.4s
+	FMOVQ F7, 448(RSP)
+	FMOVQ 976(RSP), F7
+	WORD $0x4e29d4e7 // fadd v7.4s, v7.4s, v9.4s
+	FMOVQ F7, 464(RSP)
+	FMOVQ 992(RSP), F7
+	WORD $0x4e2ad4e7 // fadd v7.4s, v7.4s, v10.4s
+	FMOVQ F7, 480(RSP)
+	FMOVQ 0(R0), F7
+	FMOVQ 16(R0), F8
+	FMOVQ 32(R0), F9
+	FMOVQ 48(R0), F10
+	FMOVQ 384(RSP), F11
+	WORD $0x4eabd4e7 // fsub v7.4s, v7.4s, v11.4s
+	FMOVQ 384(RSP), F11
+	WORD $0x4eabd508 // fsub v8.4s, v8.4s, v11.4s
+	FMOVQ 384(RSP), F11
+	WORD $0x4eabd529 // fsub v9.4s, v9.4s, v11.4s
+	FMOVQ 384(RSP), F11
+	WORD $0x4eabd54a // fsub v10.4s, v10.4s, v11.4s
+	FMOVQ 416(RSP), F11
+	WORD $0x6e2bdce7 // fmul v7.4s, v7.4s, v11.4s
+	FMOVQ 416(RSP), F11
+	WORD $0x6e2bdd08 // fmul v8.4s, v8.4s, v11.4s
+	FMOVQ 416(RSP), F11
+	WORD $0x6e2bdd29 // fmul v9.4s, v9.4s, v11.4s
+	FMOVQ 416(RSP), F11
+	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
+	FMOVQ 224(RSP), F11
+	WORD $0x4e2bf4e7 // fmax v7.4s, v7.4s, v11.4s
+	FMOVQ 192(RSP), F11
+	WORD $0x4eabf4e7 // fmin v7.4s, v7.4s, v11.4s
+	FMOVQ 224(RSP), F11
+	WORD $0x4e2bf508 // fmax v8.4s, v8.4s, v11.4s
+	FMOVQ 192(RSP), F11
+	WORD $0x4eabf508 // fmin v8.4s, v8.4s, v11.4s
+	FMOVQ 224(RSP), F11
+	WORD $0x4e2bf529 // fmax v9.4s, v9.4s, v11.4s
+	FMOVQ 192(RSP), F11
+	WORD $0x4eabf529 // fmin v9.4s, v9.4s, v11.4s
+	FMOVQ 224(RSP), F11
+	WORD $0x4e2bf54a // fmax v10.4s, v10.4s, v11.4s
+	FMOVQ 192(RSP), F11
+	WORD $0x4eabf54a // fmin v10.4s, v10.4s, v11.4s
+	FMOVQ 176(RSP), F11
+	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
+	FMOVQ 176(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	FMOVQ 176(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 176(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	WORD $0x4e21896b // frintn v11.4s, v11.4s
+	FMOVQ F11, 688(RSP)
+	WORD $0x4e21898c // frintn v12.4s, v12.4s
+	FMOVQ F12, 704(RSP)
+	WORD $0x4e2189ad // frintn v13.4s, v13.4s
+	FMOVQ F13, 720(RSP)
+	WORD $0x4e2189ce // frintn v14.4s, v14.4s
+	FMOVQ F14, 736(RSP)
+	FMOVQ 144(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	FMOVQ 144(RSP), F16
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	FMOVQ 144(RSP), F17
+	WORD $0x6e31ddb1 // fmul v17.4s, v13.4s, v17.4s
+	FMOVQ 144(RSP), F18
+	WORD $0x6e32ddd2 // fmul v18.4s, v14.4s, v18.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	WORD $0x4eb2d54a // fsub v10.4s, v10.4s, v18.4s
+	FMOVQ 208(RSP), F15
+	WORD $0x6e2fdd6b // fmul v11.4s, v11.4s, v15.4s
+	FMOVQ 208(RSP), F15
+	WORD $0x6e2fdd8c // fmul v12.4s, v12.4s, v15.4s
+	FMOVQ 208(RSP), F15
+	WORD $0x6e2fddad // fmul v13.4s, v13.4s, v15.4s
+	FMOVQ 208(RSP), F15
+	WORD $0x6e2fddce // fmul v14.4s, v14.4s, v15.4s
+	WORD $0x4eabd4e7 // fsub v7.4s, v7.4s, v11.4s
+	WORD $0x4eacd508 // fsub v8.4s, v8.4s, v12.4s
+	WORD $0x4eadd529 // fsub v9.4s, v9.4s, v13.4s
+	WORD $0x4eaed54a // fsub v10.4s, v10.4s, v14.4s
+	FMOVQ 48(RSP), F11
+	WORD $0x6e27dd6b // fmul v11.4s, v11.4s, v7.4s
+	FMOVQ 48(RSP), F12
+	WORD $0x6e28dd8c // fmul v12.4s, v12.4s, v8.4s
+	FMOVQ 48(RSP), F13
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	FMOVQ 48(RSP), F14
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e27dd6b // fmul v11.4s, v11.4s, v7.4s
+	WORD $0x6e28dd8c // fmul v12.4s, v12.4s, v8.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e27dd6b // fmul v11.4s, v11.4s, v7.4s
+	WORD $0x6e28dd8c // fmul v12.4s, v12.4s, v8.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e27dd6b // fmul v11.4s, v11.4s, v7.4s
+	WORD $0x6e28dd8c // fmul v12.4s, v12.4s, v8.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	FMOVQ 112(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 112(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 112(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 112(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e27dd6b // fmul v11.4s, v11.4s, v7.4s
+	WORD $0x6e28dd8c // fmul v12.4s, v12.4s, v8.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	FMOVQ 128(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 128(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 128(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 128(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e27dcef // fmul v15.4s, v7.4s, v7.4s
+	WORD $0x6e28dd10 // fmul v16.4s, v8.4s, v8.4s
+	WORD $0x6e29dd31 // fmul v17.4s, v9.4s, v9.4s
+	WORD $0x6e2add52 // fmul v18.4s, v10.4s, v10.4s
+	WORD $0x6e2bddeb // fmul v11.4s, v15.4s, v11.4s
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x4e2bd508 // fadd v8.4s, v8.4s, v11.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x4e2bd529 // fadd v9.4s, v9.4s, v11.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x4e2bd54a // fadd v10.4s, v10.4s, v11.4s
+	FMOVQ 688(RSP), F11
+	WORD $0x4ea1b96b // fcvtzs v11.4s, v11.4s
+	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
+	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x4eab84e7 // add v7.4s, v7.4s, v11.4s
+	WORD $0x4ea6858b // add v11.4s, v12.4s, v6.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x6e2bdce7 // fmul v7.4s, v7.4s, v11.4s
+	FMOVQ 704(RSP), F11
+	WORD $0x4ea1b96b // fcvtzs v11.4s, v11.4s
+	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
+	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x4eab8508 // add v8.4s, v8.4s, v11.4s
+	WORD $0x4ea6858b // add v11.4s, v12.4s, v6.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x6e2bdd08 // fmul v8.4s, v8.4s, v11.4s
+	FMOVQ 720(RSP), F11
+	WORD $0x4ea1b96b // fcvtzs v11.4s, v11.4s
+	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
+	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x4eab8529 // add v9.4s, v9.4s, v11.4s
+	WORD $0x4ea6858b // add v11.4s, v12.4s, v6.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x6e2bdd29 // fmul v9.4s, v9.4s, v11.4s
+	FMOVQ 736(RSP), F11
+	WORD $0x4ea1b96b // fcvtzs v11.4s, v11.4s
+	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
+	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x4eab854a // add v10.4s, v10.4s, v11.4s
+	WORD $0x4ea6858b // add v11.4s, v12.4s, v6.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
+	WORD $0x6e27dc87 // fmul v7.4s, v4.4s, v7.4s
+	WORD $0x6e28dc88 // fmul v8.4s, v4.4s, v8.4s
+	WORD $0x6e29dc89 // fmul v9.4s, v4.4s, v9.4s
+	WORD $0x6e2adc8a // fmul v10.4s, v4.4s, v10.4s
+	FMOVQ 0(R0), F11
+	WORD $0x4eabd4e7 // fsub v7.4s, v7.4s, v11.4s
+	FMOVQ 16(R0), F11
+	WORD $0x4eabd508 // fsub v8.4s, v8.4s, v11.4s
+	FMOVQ 32(R0), F11
+	WORD $0x4eabd529 // fsub v9.4s, v9.4s, v11.4s
+	FMOVQ 48(R0), F11
+	WORD $0x4eabd54a // fsub v10.4s, v10.4s, v11.4s
+	FMOVD 0(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 8(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 16(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 24(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVQ 272(RSP), F15
+	WORD $0x6eaf356b // cmhi v11.4s, v11.4s, v15.4s
+	FMOVQ 272(RSP), F15
+	WORD $0x6eaf358c // cmhi v12.4s, v12.4s, v15.4s
+	FMOVQ 272(RSP), F15
+	WORD $0x6eaf35ad // cmhi v13.4s, v13.4s, v15.4s
+	FMOVQ 272(RSP), F15
+	WORD $0x6eaf35ce // cmhi v14.4s, v14.4s, v15.4s
+	FMOVQ 352(RSP), F15
+	FMOVQ 432(RSP), F16
+	WORD $0x6e30ddef // fmul v15.4s, v15.4s, v16.4s
+	FMOVQ 352(RSP), F16
+	FMOVQ 448(RSP), F17
+	WORD $0x6e31de10 // fmul v16.4s, v16.4s, v17.4s
+	FMOVQ 352(RSP), F17
+	FMOVQ 464(RSP), F18
+	WORD $0x6e32de31 // fmul v17.4s, v17.4s, v18.4s
+	FMOVQ 352(RSP), F18
+	FMOVQ 480(RSP), F19
+	WORD $0x6e33de52 // fmul v18.4s, v18.4s, v19.4s
+	WORD $0x4e2b1def // and v15.16b, v15.16b, v11.16b
+	WORD $0x4e2c1e10 // and v16.16b, v16.16b, v12.16b
+	WORD $0x4e2d1e31 // and v17.16b, v17.16b, v13.16b
+	WORD $0x4e2e1e52 // and v18.16b, v18.16b, v14.16b
+	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	FMOVQ 320(RSP), F15
+	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
+	FMOVQ 320(RSP), F15
+	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
+	FMOVQ 320(RSP), F15
+	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
+	FMOVQ 320(RSP), F15
+	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
+	FMOVQ 0(R0), F15
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	FMOVQ 16(R0), F15
+	WORD $0x4e28d5e8 // fadd v8.4s, v15.4s, v8.4s
+	FMOVQ 32(R0), F15
+	WORD $0x4e29d5e9 // fadd v9.4s, v15.4s, v9.4s
+	FMOVQ 48(R0), F15
+	WORD $0x4e2ad5ea // fadd v10.4s, v15.4s, v10.4s
+	FMOVQ 400(RSP), F15
+	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
+	WORD $0x4e2f1d6b // and v11.16b, v11.16b, v15.16b
+	FMOVQ 400(RSP), F15
+	WORD $0x6eafe50f // fcmgt v15.4s, v8.4s, v15.4s
+	WORD $0x4e2f1d8c // and v12.16b, v12.16b, v15.16b
+	FMOVQ 400(RSP), F15
+	WORD $0x6eafe52f // fcmgt v15.4s, v9.4s, v15.4s
+	WORD $0x4e2f1dad // and v13.16b, v13.16b, v15.16b
+	FMOVQ 400(RSP), F15
+	WORD $0x6eafe54f // fcmgt v15.4s, v10.4s, v15.4s
+	WORD $0x4e2f1dce // and v14.16b, v14.16b, v15.16b
+	FMOVQ 368(RSP), F15
+	WORD $0x6eab1de7 // bit v7.16b, v15.16b, v11.16b
+	FMOVQ 368(RSP), F15
+	WORD $0x6eac1de8 // bit v8.16b, v15.16b, v12.16b
+	FMOVQ 368(RSP), F15
+	WORD $0x6ead1de9 // bit v9.16b, v15.16b, v13.16b
+	FMOVQ 368(RSP), F15
+	WORD $0x6eae1dea // bit v10.16b, v15.16b, v14.16b
+	FMOVQ F7, 0(R0)
+	FMOVQ F8, 16(R0)
+	FMOVQ F9, 32(R0)
+	FMOVQ F10, 48(R0)
+	FMOVD 0(R1), F7
+	WORD $0x2f10a4e7 // uxtl v7.4s, v7.4h
+	WORD $0x4ea284e7 // add v7.4s, v7.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e6b1ce7 // bic v7.16b, v7.16b, v11.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 0(R1)
+	FMOVD 8(R1), F7
+	WORD $0x2f10a4e7 // uxtl v7.4s, v7.4h
+	WORD $0x4ea284e7 // add v7.4s, v7.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e6c1ce7 // bic v7.16b, v7.16b, v12.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 8(R1)
+	FMOVD 16(R1), F7
+	WORD $0x2f10a4e7 // uxtl v7.4s, v7.4h
+	WORD $0x4ea284e7 // add v7.4s, v7.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e6d1ce7 // bic v7.16b, v7.16b, v13.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 16(R1)
+	FMOVD 24(R1), F7
+	WORD $0x2f10a4e7 // uxtl v7.4s, v7.4h
+	WORD $0x4ea284e7 // add v7.4s, v7.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e6e1ce7 // bic v7.16b, v7.16b, v14.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 24(R1)
+	FMOVQ F0, 0(R3)
+	FMOVQ F0, 0(R5)
+	FMOVQ F0, 16(R3)
+	FMOVQ F0, 16(R5)
+	FMOVQ F0, 32(R3)
+	FMOVQ F0, 32(R5)
+	FMOVQ F0, 48(R3)
+	FMOVQ F0, 48(R5)
+	WORD $0x0e612967 // xtn v7.4h, v11.4s
+	WORD $0x4e612987 // xtn2 v7.8h, v12.4s
+	WORD $0x0e6129a8 // xtn v8.4h, v13.4s
+	WORD $0x4e6129c8 // xtn2 v8.8h, v14.4s
+	WORD $0x0e2128e7 // xtn v7.8b, v7.8h
+	WORD $0x4e212907 // xtn2 v7.16b, v8.8h
+	FMOVQ 64(R3), F8
+	FMOVQ 80(R3), F9
+	FMOVQ 96(R3), F10
+	FMOVQ 112(R3), F11
+	FMOVQ 64(R2), F12
+	FMOVQ 80(R2), F13
+	FMOVQ 96(R2), F14
+	FMOVQ 112(R2), F15
+	FMOVQ 240(RSP), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 240(RSP), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 240(RSP), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 240(RSP), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	WORD $0x6e30dcb0 // fmul v16.4s, v5.4s, v16.4s
+	WORD $0x6e31dcb1 // fmul v17.4s, v5.4s, v17.4s
+	WORD $0x6e32dcb2 // fmul v18.4s, v5.4s, v18.4s
+	WORD $0x6e33dcb3 // fmul v19.4s, v5.4s, v19.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	FMOVQ 288(RSP), F16
+	WORD $0x6e28de08 // fmul v8.4s, v16.4s, v8.4s
+	FMOVQ 288(RSP), F16
+	WORD $0x6e29de09 // fmul v9.4s, v16.4s, v9.4s
+	FMOVQ 288(RSP), F16
+	WORD $0x6e2ade0a // fmul v10.4s, v16.4s, v10.4s
+	FMOVQ 288(RSP), F16
+	WORD $0x6e2bde0b // fmul v11.4s, v16.4s, v11.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ F8, 1008(RSP)
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ F9, 1024(RSP)
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F10, 1040(RSP)
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ F11, 1056(RSP)
+	FMOVQ F8, 64(R2)
+	FMOVQ F9, 80(R2)
+	FMOVQ F10, 96(R2)
+	FMOVQ F11, 112(R2)
+	FMOVQ 64(R5), F8
+	FMOVQ 80(R5), F9
+	FMOVQ 96(R5), F10
+	FMOVQ 112(R5), F11
+	FMOVQ 64(R4), F12
+	FMOVQ 80(R4), F13
+	FMOVQ 96(R4), F14
+	FMOVQ 112(R4), F15
+	FMOVQ 256(RSP), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 256(RSP), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 256(RSP), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 256(RSP), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 336(RSP), F20
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	FMOVQ 336(RSP), F20
+	WORD $0x6e31de91 // fmul v17.4s, v20.4s, v17.4s
+	FMOVQ 336(RSP), F20
+	WORD $0x6e32de92 // fmul v18.4s, v20.4s, v18.4s
+	FMOVQ 336(RSP), F20
+	WORD $0x6e33de93 // fmul v19.4s, v20.4s, v19.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	FMOVQ 304(RSP), F16
+	WORD $0x6e28de08 // fmul v8.4s, v16.4s, v8.4s
+	FMOVQ 304(RSP), F16
+	WORD $0x6e29de09 // fmul v9.4s, v16.4s, v9.4s
+	FMOVQ 304(RSP), F16
+	WORD $0x6e2ade0a // fmul v10.4s, v16.4s, v10.4s
+	FMOVQ 304(RSP), F16
+	WORD $0x6e2bde0b // fmul v11.4s, v16.4s, v11.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ F8, 64(R4)
+	FMOVQ F9, 80(R4)
+	FMOVQ F10, 96(R4)
+	FMOVQ F11, 112(R4)
+	FMOVQ 1008(RSP), F12
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ F8, 496(RSP)
+	FMOVQ 1024(RSP), F8
+	WORD $0x4e29d508 // fadd v8.4s, v8.4s, v9.4s
+	FMOVQ F8, 512(RSP)
+	FMOVQ 1040(RSP), F8
+	WORD $0x4e2ad508 // fadd v8.4s, v8.4s, v10.4s
+	FMOVQ F8, 528(RSP)
+	FMOVQ 1056(RSP), F8
+	WORD $0x4e2bd508 // fadd v8.4s, v8.4s, v11.4s
+	FMOVQ F8, 544(RSP)
+	FMOVQ 64(R0), F8
+	FMOVQ 80(R0), F9
+	FMOVQ 96(R0), F10
+	FMOVQ 112(R0), F11
+	FMOVQ 384(RSP), F12
+	WORD $0x4eacd508 // fsub v8.4s, v8.4s, v12.4s
+	FMOVQ 384(RSP), F12
+	WORD $0x4eacd529 // fsub v9.4s, v9.4s, v12.4s
+	FMOVQ 384(RSP), F12
+	WORD $0x4eacd54a // fsub v10.4s, v10.4s, v12.4s
+	FMOVQ 384(RSP), F12
+	WORD $0x4eacd56b // fsub v11.4s, v11.4s, v12.4s
+	FMOVQ 416(RSP), F12
+	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
+	FMOVQ 416(RSP), F12
+	WORD $0x6e2cdd29 // fmul v9.4s, v9.4s, v12.4s
+	FMOVQ 416(RSP), F12
+	WORD $0x6e2cdd4a // fmul v10.4s, v10.4s, v12.4s
+	FMOVQ 416(RSP), F12
+	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
+	FMOVQ 224(RSP), F12
+	WORD $0x4e2cf508 // fmax v8.4s, v8.4s, v12.4s
+	FMOVQ 192(RSP), F12
+	WORD $0x4eacf508 // fmin v8.4s, v8.4s, v12.4s
+	FMOVQ 224(RSP), F12
+	WORD $0x4e2cf529 // fmax v9.4s, v9.4s, v12.4s
+	FMOVQ 192(RSP), F12
+	WORD $0x4eacf529 // fmin v9.4s, v9.4s, v12.4s
+	FMOVQ 224(RSP), F12
+	WORD $0x4e2cf54a // fmax v10.4s, v10.4s, v12.4s
+	FMOVQ 192(RSP), F12
+	WORD $0x4eacf54a // fmin v10.4s, v10.4s, v12.4s
+	FMOVQ 224(RSP), F12
+	WORD $0x4e2cf56b // fmax v11.4s, v11.4s, v12.4s
+	FMOVQ 192(RSP), F12
+	WORD $0x4eacf56b // fmin v11.4s, v11.4s, v12.4s
+	FMOVQ 176(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	FMOVQ 176(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 176(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 176(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	WORD $0x4e21898c // frintn v12.4s, v12.4s
+	FMOVQ F12, 752(RSP)
+	WORD $0x4e2189ad // frintn v13.4s, v13.4s
+	FMOVQ F13, 768(RSP)
+	WORD $0x4e2189ce // frintn v14.4s, v14.4s
+	FMOVQ F14, 784(RSP)
+	WORD $0x4e2189ef // frintn v15.4s, v15.4s
+	FMOVQ F15, 800(RSP)
+	FMOVQ 144(RSP), F16
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	FMOVQ 144(RSP), F17
+	WORD $0x6e31ddb1 // fmul v17.4s, v13.4s, v17.4s
+	FMOVQ 144(RSP), F18
+	WORD $0x6e32ddd2 // fmul v18.4s, v14.4s, v18.4s
+	FMOVQ 144(RSP), F19
+	WORD $0x6e33ddf3 // fmul v19.4s, v15.4s, v19.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	WORD $0x4eb2d54a // fsub v10.4s, v10.4s, v18.4s
+	WORD $0x4eb3d56b // fsub v11.4s, v11.4s, v19.4s
+	FMOVQ 208(RSP), F16
+	WORD $0x6e30dd8c // fmul v12.4s, v12.4s, v16.4s
+	FMOVQ 208(RSP), F16
+	WORD $0x6e30ddad // fmul v13.4s, v13.4s, v16.4s
+	FMOVQ 208(RSP), F16
+	WORD $0x6e30ddce // fmul v14.4s, v14.4s, v16.4s
+	FMOVQ 208(RSP), F16
+	WORD $0x6e30ddef // fmul v15.4s, v15.4s, v16.4s
+	WORD $0x4eacd508 // fsub v8.4s, v8.4s, v12.4s
+	WORD $0x4eadd529 // fsub v9.4s, v9.4s, v13.4s
+	WORD $0x4eaed54a // fsub v10.4s, v10.4s, v14.4s
+	WORD $0x4eafd56b // fsub v11.4s, v11.4s, v15.4s
+	FMOVQ 48(RSP), F12
+	WORD $0x6e28dd8c // fmul v12.4s, v12.4s, v8.4s
+	FMOVQ 48(RSP), F13
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	FMOVQ 48(RSP), F14
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e28dd8c // fmul v12.4s, v12.4s, v8.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e28dd8c // fmul v12.4s, v12.4s, v8.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e28dd8c // fmul v12.4s, v12.4s, v8.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	FMOVQ 112(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 112(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 112(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 112(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e28dd8c // fmul v12.4s, v12.4s, v8.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	FMOVQ 128(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 128(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 128(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 128(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e28dd10 // fmul v16.4s, v8.4s, v8.4s
+	WORD $0x6e29dd31 // fmul v17.4s, v9.4s, v9.4s
+	WORD $0x6e2add52 // fmul v18.4s, v10.4s, v10.4s
+	WORD $0x6e2bdd73 // fmul v19.4s, v11.4s, v11.4s
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ 160(RSP), F12
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	FMOVQ 160(RSP), F12
+	WORD $0x4e2cd529 // fadd v9.4s, v9.4s, v12.4s
+	FMOVQ 160(RSP), F12
+	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
+	FMOVQ 160(RSP), F12
+	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
+	FMOVQ 752(RSP), F12
+	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
+	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
+	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac8508 // add v8.4s, v8.4s, v12.4s
+	WORD $0x4ea685ac // add v12.4s, v13.4s, v6.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
+	FMOVQ 768(RSP), F12
+	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
+	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
+	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac8529 // add v9.4s, v9.4s, v12.4s
+	WORD $0x4ea685ac // add v12.4s, v13.4s, v6.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x6e2cdd29 // fmul v9.4s, v9.4s, v12.4s
+	FMOVQ 784(RSP), F12
+	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
+	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
+	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac854a // add v10.4s, v10.4s, v12.4s
+	WORD $0x4ea685ac // add v12.4s, v13.4s, v6.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x6e2cdd4a // fmul v10.4s, v10.4s, v12.4s
+	FMOVQ 800(RSP), F12
+	WORD $0x4ea1b98c // fcvtzs v12.4s, v12.4s
+	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
+	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x4eac856b // add v11.4s, v11.4s, v12.4s
+	WORD $0x4ea685ac // add v12.4s, v13.4s, v6.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
+	WORD $0x6e28dc88 // fmul v8.4s, v4.4s, v8.4s
+	WORD $0x6e29dc89 // fmul v9.4s, v4.4s, v9.4s
+	WORD $0x6e2adc8a // fmul v10.4s, v4.4s, v10.4s
+	WORD $0x6e2bdc8b // fmul v11.4s, v4.4s, v11.4s
+	FMOVQ 64(R0), F12
+	WORD $0x4eacd508 // fsub v8.4s, v8.4s, v12.4s
+	FMOVQ 80(R0), F12
+	WORD $0x4eacd529 // fsub v9.4s, v9.4s, v12.4s
+	FMOVQ 96(R0), F12
+	WORD $0x4eacd54a // fsub v10.4s, v10.4s, v12.4s
+	FMOVQ 112(R0), F12
+	WORD $0x4eacd56b // fsub v11.4s, v11.4s, v12.4s
+	FMOVD 32(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 40(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 48(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVD 56(R1), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	FMOVQ 272(RSP), F16
+	WORD $0x6eb0358c // cmhi v12.4s, v12.4s, v16.4s
+	FMOVQ 272(RSP), F16
+	WORD $0x6eb035ad // cmhi v13.4s, v13.4s, v16.4s
+	FMOVQ 272(RSP), F16
+	WORD $0x6eb035ce // cmhi v14.4s, v14.4s, v16.4s
+	FMOVQ 272(RSP), F16
+	WORD $0x6eb035ef // cmhi v15.4s, v15.4s, v16.4s
+	FMOVQ 352(RSP), F16
+	FMOVQ 496(RSP), F17
+	WORD $0x6e31de10 // fmul v16.4s, v16.4s, v17.4s
+	FMOVQ 352(RSP), F17
+	FMOVQ 512(RSP), F18
+	WORD $0x6e32de31 // fmul v17.4s, v17.4s, v18.4s
+	FMOVQ 352(RSP), F18
+	FMOVQ 528(RSP), F19
+	WORD $0x6e33de52 // fmul v18.4s, v18.4s, v19.4s
+	FMOVQ 352(RSP), F19
+	FMOVQ 544(RSP), F20
+	WORD $0x6e34de73 // fmul v19.4s, v19.4s, v20.4s
+	WORD $0x4e2c1e10 // and v16.16b, v16.16b, v12.16b
+	WORD $0x4e2d1e31 // and v17.16b, v17.16b, v13.16b
+	WORD $0x4e2e1e52 // and v18.16b, v18.16b, v14.16b
+	WORD $0x4e2f1e73 // and v19.16b, v19.16b, v15.16b
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	FMOVQ 320(RSP), F16
+	WORD $0x6e28de08 // fmul v8.4s, v16.4s, v8.4s
+	FMOVQ 320(RSP), F16
+	WORD $0x6e29de09 // fmul v9.4s, v16.4s, v9.4s
+	FMOVQ 320(RSP), F16
+	WORD $0x6e2ade0a // fmul v10.4s, v16.4s, v10.4s
+	FMOVQ 320(RSP), F16
+	WORD $0x6e2bde0b // fmul v11.4s, v16.4s, v11.4s
+	FMOVQ 64(R0), F16
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	FMOVQ 80(R0), F16
+	WORD $0x4e29d609 // fadd v9.4s, v16.4s, v9.4s
+	FMOVQ 96(R0), F16
+	WORD $0x4e2ad60a // fadd v10.4s, v16.4s, v10.4s
+	FMOVQ 112(R0), F16
+	WORD $0x4e2bd60b // fadd v11.4s, v16.4s, v11.4s
+	FMOVQ 400(RSP), F16
+	WORD $0x6eb0e510 // fcmgt v16.4s, v8.4s, v16.4s
+	WORD $0x4e301d8c // and v12.16b, v12.16b, v16.16b
+	FMOVQ 400(RSP), F16
+	WORD $0x6eb0e530 // fcmgt v16.4s, v9.4s, v16.4s
+	WORD $0x4e301dad // and v13.16b, v13.16b, v16.16b
+	FMOVQ 400(RSP), F16
+	WORD $0x6eb0e550 // fcmgt v16.4s, v10.4s, v16.4s
+	WORD $0x4e301dce // and v14.16b, v14.16b, v16.16b
+	FMOVQ 400(RSP), F16
+	WORD $0x6eb0e570 // fcmgt v16.4s, v11.4s, v16.4s
+	WORD $0x4e301def // and v15.16b, v15.16b, v16.16b
+	FMOVQ 368(RSP), F16
+	WORD $0x6eac1e08 // bit v8.16b, v16.16b, v12.16b
+	FMOVQ 368(RSP), F16
+	WORD $0x6ead1e09 // bit v9.16b, v16.16b, v13.16b
+	FMOVQ 368(RSP), F16
+	WORD $0x6eae1e0a // bit v10.16b, v16.16b, v14.16b
+	FMOVQ 368(RSP), F16
+	WORD $0x6eaf1e0b // bit v11.16b, v16.16b, v15.16b
+	FMOVQ F8, 64(R0)
+	FMOVQ F9, 80(R0)
+	FMOVQ F10, 96(R0)
+	FMOVQ F11, 112(R0)
+	FMOVD 32(R1), F8
+	WORD $0x2f10a508 // uxtl v8.4s, v8.4h
+	WORD $0x4ea28508 // add v8.4s, v8.4s, v2.4s
+	WORD $0x6ea36d08 // umin v8.4s, v8.4s, v3.4s
+	WORD $0x4e6c1d08 // bic v8.16b, v8.16b, v12.16b
+	WORD $0x0e612908 // xtn v8.4h, v8.4s
+	FMOVD F8, 32(R1)
+	FMOVD 40(R1), F8
+	WORD $0x2f10a508 // uxtl v8.4s, v8.4h
+	WORD $0x4ea28508 // add v8.4s, v8.4s, v2.4s
+	WORD $0x6ea36d08 // umin v8.4s, v8.4s, v3.4s
+	WORD $0x4e6d1d08 // bic v8.16b, v8.16b, v13.16b
+	WORD $0x0e612908 // xtn v8.4h, v8.4s
+	FMOVD F8, 40(R1)
+	FMOVD 48(R1), F8
+	WORD $0x2f10a508 // uxtl v8.4s, v8.4h
+	WORD $0x4ea28508 // add v8.4s, v8.4s, v2.4s
+	WORD $0x6ea36d08 // umin v8.4s, v8.4s, v3.4s
+	WORD $0x4e6e1d08 // bic v8.16b, v8.16b, v14.16b
+	WORD $0x0e612908 // xtn v8.4h, v8.4s
+	FMOVD F8, 48(R1)
+	FMOVD 56(R1), F8
+	WORD $0x2f10a508 // uxtl v8.4s, v8.4h
+	WORD $0x4ea28508 // add v8.4s, v8.4s, v2.4s
+	WORD $0x6ea36d08 // umin v8.4s, v8.4s, v3.4s
+	WORD $0x4e6f1d08 // bic v8.16b, v8.16b, v15.16b
+	WORD $0x0e612908 // xtn v8.4h, v8.4s
+	FMOVD F8, 56(R1)
+	FMOVQ F0, 64(R3)
+	FMOVQ F0, 64(R5)
+	FMOVQ F0, 80(R3)
+	FMOVQ F0, 80(R5)
+	FMOVQ F0, 96(R3)
+	FMOVQ F0, 96(R5)
+	FMOVQ F0, 112(R3)
+	FMOVQ F0, 112(R5)
+	WORD $0x0e612988 // xtn v8.4h, v12.4s
+	WORD $0x4e6129a8 // xtn2 v8.8h, v13.4s
+	WORD $0x0e6129c9 // xtn v9.4h, v14.4s
+	WORD $0x4e6129e9 // xtn2 v9.8h, v15.4s
+	WORD $0x0e212908 // xtn v8.8b, v8.8h
+	WORD $0x4e212928 // xtn2 v8.16b, v9.8h
+	FMOVQ 128(R3), F9
+	FMOVQ 144(R3), F10
+	FMOVQ 160(R3), F11
+	FMOVQ 176(R3), F12
+	FMOVQ 128(R2), F13
+	FMOVQ 144(R2), F14
+	FMOVQ 160(R2), F15
+	FMOVQ 176(R2), F16
+	FMOVQ 240(RSP), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 240(RSP), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 240(RSP), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 240(RSP), F20
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	WORD $0x6e31dcb1 // fmul v17.4s, v5.4s, v17.4s
+	WORD $0x6e32dcb2 // fmul v18.4s, v5.4s, v18.4s
+	WORD $0x6e33dcb3 // fmul v19.4s, v5.4s, v19.4s
+	WORD $0x6e34dcb4 // fmul v20.4s, v5.4s, v20.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	FMOVQ 288(RSP), F17
+	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
+	FMOVQ 288(RSP), F17
+	WORD $0x6e2ade2a // fmul v10.4s, v17.4s, v10.4s
+	FMOVQ 288(RSP), F17
+	WORD $0x6e2bde2b // fmul v11.4s, v17.4s, v11.4s
+	FMOVQ 288(RSP), F17
+	WORD $0x6e2cde2c // fmul v12.4s, v17.4s, v12.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ F9, 1072(RSP)
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F10, 1088(RSP)
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ F11, 1104(RSP)
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	FMOVQ F12, 1120(RSP)
+	FMOVQ F9, 128(R2)
+	FMOVQ F10, 144(R2)
+	FMOVQ F11, 160(R2)
+	FMOVQ F12, 176(R2)
+	FMOVQ 128(R5), F9
+	FMOVQ 144(R5), F10
+	FMOVQ 160(R5), F11
+	FMOVQ 176(R5), F12
+	FMOVQ 128(R4), F13
+	FMOVQ 144(R4), F14
+	FMOVQ 160(R4), F15
+	FMOVQ 176(R4), F16
+	FMOVQ 256(RSP), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 256(RSP), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 256(RSP), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 256(RSP), F20
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	FMOVQ 336(RSP), F21
+	WORD $0x6e31deb1 // fmul v17.4s, v21.4s, v17.4s
+	FMOVQ 336(RSP), F21
+	WORD $0x6e32deb2 // fmul v18.4s, v21.4s, v18.4s
+	FMOVQ 336(RSP), F21
+	WORD $0x6e33deb3 // fmul v19.4s, v21.4s, v19.4s
+	FMOVQ 336(RSP), F21
+	WORD $0x6e34deb4 // fmul v20.4s, v21.4s, v20.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	FMOVQ 304(RSP), F17
+	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
+	FMOVQ 304(RSP), F17
+	WORD $0x6e2ade2a // fmul v10.4s, v17.4s, v10.4s
+	FMOVQ 304(RSP), F17
+	WORD $0x6e2bde2b // fmul v11.4s, v17.4s, v11.4s
+	FMOVQ 304(RSP), F17
+	WORD $0x6e2cde2c // fmul v12.4s, v17.4s, v12.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	FMOVQ F9, 128(R4)
+	FMOVQ F10, 144(R4)
+	FMOVQ F11, 160(R4)
+	FMOVQ F12, 176(R4)
+	FMOVQ 1072(RSP), F13
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ F9, 560(RSP)
+	FMOVQ 1088(RSP), F9
+	WORD $0x4e2ad529 // fadd v9.4s, v9.4s, v10.4s
+	FMOVQ F9, 576(RSP)
+	FMOVQ 1104(RSP), F9
+	WORD $0x4e2bd529 // fadd v9.4s, v9.4s, v11.4s
+	FMOVQ F9, 592(RSP)
+	FMOVQ 1120(RSP), F9
+	WORD $0x4e2cd529 // fadd v9.4s, v9.4s, v12.4s
+	FMOVQ F9, 608(RSP)
+	FMOVQ 128(R0), F9
+	FMOVQ 144(R0), F10
+	FMOVQ 160(R0), F11
+	FMOVQ 176(R0), F12
+	FMOVQ 384(RSP), F13
+	WORD $0x4eadd529 // fsub v9.4s, v9.4s, v13.4s
+	FMOVQ 384(RSP), F13
+	WORD $0x4eadd54a // fsub v10.4s, v10.4s, v13.4s
+	FMOVQ 384(RSP), F13
+	WORD $0x4eadd56b // fsub v11.4s, v11.4s, v13.4s
+	FMOVQ 384(RSP), F13
+	WORD $0x4eadd58c // fsub v12.4s, v12.4s, v13.4s
+	FMOVQ 416(RSP), F13
+	WORD $0x6e2ddd29 // fmul v9.4s, v9.4s, v13.4s
+	FMOVQ 416(RSP), F13
+	WORD $0x6e2ddd4a // fmul v10.4s, v10.4s, v13.4s
+	FMOVQ 416(RSP), F13
+	WORD $0x6e2ddd6b // fmul v11.4s, v11.4s, v13.4s
+	FMOVQ 416(RSP), F13
+	WORD $0x6e2ddd8c // fmul v12.4s, v12.4s, v13.4s
+	FMOVQ 224(RSP), F13
+	WORD $0x4e2df529 // fmax v9.4s, v9.4s, v13.4s
+	FMOVQ 192(RSP), F13
+	WORD $0x4eadf529 // fmin v9.4s, v9.4s, v13.4s
+	FMOVQ 224(RSP), F13
+	WORD $0x4e2df54a // fmax v10.4s, v10.4s, v13.4s
+	FMOVQ 192(RSP), F13
+	WORD $0x4eadf54a // fmin v10.4s, v10.4s, v13.4s
+	FMOVQ 224(RSP), F13
+	WORD $0x4e2df56b // fmax v11.4s, v11.4s, v13.4s
+	FMOVQ 192(RSP), F13
+	WORD $0x4eadf56b // fmin v11.4s, v11.4s, v13.4s
+	FMOVQ 224(RSP), F13
+	WORD $0x4e2df58c // fmax v12.4s, v12.4s, v13.4s
+	FMOVQ 192(RSP), F13
+	WORD $0x4eadf58c // fmin v12.4s, v12.4s, v13.4s
+	FMOVQ 176(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 176(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 176(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	FMOVQ 176(RSP), F16
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	WORD $0x4e2189ad // frintn v13.4s, v13.4s
+	FMOVQ F13, 816(RSP)
+	WORD $0x4e2189ce // frintn v14.4s, v14.4s
+	FMOVQ F14, 832(RSP)
+	WORD $0x4e2189ef // frintn v15.4s, v15.4s
+	FMOVQ F15, 848(RSP)
+	WORD $0x4e218a10 // frintn v16.4s, v16.4s
+	FMOVQ F16, 864(RSP)
+	FMOVQ 144(RSP), F17
+	WORD $0x6e31ddb1 // fmul v17.4s, v13.4s, v17.4s
+	FMOVQ 144(RSP), F18
+	WORD $0x6e32ddd2 // fmul v18.4s, v14.4s, v18.4s
+	FMOVQ 144(RSP), F19
+	WORD $0x6e33ddf3 // fmul v19.4s, v15.4s, v19.4s
+	FMOVQ 144(RSP), F20
+	WORD $0x6e34de14 // fmul v20.4s, v16.4s, v20.4s
+	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	WORD $0x4eb2d54a // fsub v10.4s, v10.4s, v18.4s
+	WORD $0x4eb3d56b // fsub v11.4s, v11.4s, v19.4s
+	WORD $0x4eb4d58c // fsub v12.4s, v12.4s, v20.4s
+	FMOVQ 208(RSP), F17
+	WORD $0x6e31ddad // fmul v13.4s, v13.4s, v17.4s
+	FMOVQ 208(RSP), F17
+	WORD $0x6e31ddce // fmul v14.4s, v14.4s, v17.4s
+	FMOVQ 208(RSP), F17
+	WORD $0x6e31ddef // fmul v15.4s, v15.4s, v17.4s
+	FMOVQ 208(RSP), F17
+	WORD $0x6e31de10 // fmul v16.4s, v16.4s, v17.4s
+	WORD $0x4eadd529 // fsub v9.4s, v9.4s, v13.4s
+	WORD $0x4eaed54a // fsub v10.4s, v10.4s, v14.4s
+	WORD $0x4eafd56b // fsub v11.4s, v11.4s, v15.4s
+	WORD $0x4eb0d58c // fsub v12.4s, v12.4s, v16.4s
+	FMOVQ 48(RSP), F13
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	FMOVQ 48(RSP), F14
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e29ddad // fmul v13.4s, v13.4s, v9.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	FMOVQ 128(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 128(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 128(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 128(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e29dd31 // fmul v17.4s, v9.4s, v9.4s
+	WORD $0x6e2add52 // fmul v18.4s, v10.4s, v10.4s
+	WORD $0x6e2bdd73 // fmul v19.4s, v11.4s, v11.4s
+	WORD $0x6e2cdd94 // fmul v20.4s, v12.4s, v12.4s
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	FMOVQ 160(RSP), F13
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	FMOVQ 160(RSP), F13
+	WORD $0x4e2dd54a // fadd v10.4s, v10.4s, v13.4s
+	FMOVQ 160(RSP), F13
+	WORD $0x4e2dd56b // fadd v11.4s, v11.4s, v13.4s
+	FMOVQ 160(RSP), F13
+	WORD $0x4e2dd58c // fadd v12.4s, v12.4s, v13.4s
+	FMOVQ 816(RSP), F13
+	WORD $0x4ea1b9ad // fcvtzs v13.4s, v13.4s
+	WORD $0x4f3f05ae // sshr v14.4s, v13.4s, #1
+	WORD $0x6eae85ad // sub v13.4s, v13.4s, v14.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x4ead8529 // add v9.4s, v9.4s, v13.4s
+	WORD $0x4ea685cd // add v13.4s, v14.4s, v6.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x6e2ddd29 // fmul v9.4s, v9.4s, v13.4s
+	FMOVQ 832(RSP), F13
+	WORD $0x4ea1b9ad // fcvtzs v13.4s, v13.4s
+	WORD $0x4f3f05ae // sshr v14.4s, v13.4s, #1
+	WORD $0x6eae85ad // sub v13.4s, v13.4s, v14.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x4ead854a // add v10.4s, v10.4s, v13.4s
+	WORD $0x4ea685cd // add v13.4s, v14.4s, v6.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x6e2ddd4a // fmul v10.4s, v10.4s, v13.4s
+	FMOVQ 848(RSP), F13
+	WORD $0x4ea1b9ad // fcvtzs v13.4s, v13.4s
+	WORD $0x4f3f05ae // sshr v14.4s, v13.4s, #1
+	WORD $0x6eae85ad // sub v13.4s, v13.4s, v14.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x4ead856b // add v11.4s, v11.4s, v13.4s
+	WORD $0x4ea685cd // add v13.4s, v14.4s, v6.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x6e2ddd6b // fmul v11.4s, v11.4s, v13.4s
+	FMOVQ 864(RSP), F13
+	WORD $0x4ea1b9ad // fcvtzs v13.4s, v13.4s
+	WORD $0x4f3f05ae // sshr v14.4s, v13.4s, #1
+	WORD $0x6eae85ad // sub v13.4s, v13.4s, v14.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x4ead858c // add v12.4s, v12.4s, v13.4s
+	WORD $0x4ea685cd // add v13.4s, v14.4s, v6.4s
+	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x6e2ddd8c // fmul v12.4s, v12.4s, v13.4s
+	WORD $0x6e29dc89 // fmul v9.4s, v4.4s, v9.4s
+	WORD $0x6e2adc8a // fmul v10.4s, v4.4s, v10.4s
+	WORD $0x6e2bdc8b // fmul v11.4s, v4.4s, v11.4s
+	WORD $0x6e2cdc8c // fmul v12.4s, v4.4s, v12.4s
+	FMOVQ 128(R0), F13
+	WORD $0x4eadd529 // fsub v9.4s, v9.4s, v13.4s
+	FMOVQ 144(R0), F13
+	WORD $0x4eadd54a // fsub v10.4s, v10.4s, v13.4s
+	FMOVQ 160(R0), F13
+	WORD $0x4eadd56b // fsub v11.4s, v11.4s, v13.4s
+	FMOVQ 176(R0), F13
+	WORD $0x4eadd58c // fsub v12.4s, v12.4s, v13.4s
+	FMOVD 64(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 72(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVD 80(R1), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	FMOVD 88(R1), F16
+	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
+	FMOVQ 272(RSP), F17
+	WORD $0x6eb135ad // cmhi v13.4s, v13.4s, v17.4s
+	FMOVQ 272(RSP), F17
+	WORD $0x6eb135ce // cmhi v14.4s, v14.4s, v17.4s
+	FMOVQ 272(RSP), F17
+	WORD $0x6eb135ef // cmhi v15.4s, v15.4s, v17.4s
+	FMOVQ 272(RSP), F17
+	WORD $0x6eb13610 // cmhi v16.4s, v16.4s, v17.4s
+	FMOVQ 352(RSP), F17
+	FMOVQ 560(RSP), F18
+	WORD $0x6e32de31 // fmul v17.4s, v17.4s, v18.4s
+	FMOVQ 352(RSP), F18
+	FMOVQ 576(RSP), F19
+	WORD $0x6e33de52 // fmul v18.4s, v18.4s, v19.4s
+	FMOVQ 352(RSP), F19
+	FMOVQ 592(RSP), F20
+	WORD $0x6e34de73 // fmul v19.4s, v19.4s, v20.4s
+	FMOVQ 352(RSP), F20
+	FMOVQ 608(RSP), F21
+	WORD $0x6e35de94 // fmul v20.4s, v20.4s, v21.4s
+	WORD $0x4e2d1e31 // and v17.16b, v17.16b, v13.16b
+	WORD $0x4e2e1e52 // and v18.16b, v18.16b, v14.16b
+	WORD $0x4e2f1e73 // and v19.16b, v19.16b, v15.16b
+	WORD $0x4e301e94 // and v20.16b, v20.16b, v16.16b
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
+	FMOVQ 320(RSP), F17
+	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
+	FMOVQ 320(RSP), F17
+	WORD $0x6e2ade2a // fmul v10.4s, v17.4s, v10.4s
+	FMOVQ 320(RSP), F17
+	WORD $0x6e2bde2b // fmul v11.4s, v17.4s, v11.4s
+	FMOVQ 320(RSP), F17
+	WORD $0x6e2cde2c // fmul v12.4s, v17.4s, v12.4s
+	FMOVQ 128(R0), F17
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	FMOVQ 144(R0), F17
+	WORD $0x4e2ad62a // fadd v10.4s, v17.4s, v10.4s
+	FMOVQ 160(R0), F17
+	WORD $0x4e2bd62b // fadd v11.4s, v17.4s, v11.4s
+	FMOVQ 176(R0), F17
+	WORD $0x4e2cd62c // fadd v12.4s, v17.4s, v12.4s
+	FMOVQ 400(RSP), F17
+	WORD $0x6eb1e531 // fcmgt v17.4s, v9.4s, v17.4s
+	WORD $0x4e311dad // and v13.16b, v13.16b, v17.16b
+	FMOVQ 400(RSP), F17
+	WORD $0x6eb1e551 // fcmgt v17.4s, v10.4s, v17.4s
+	WORD $0x4e311dce // and v14.16b, v14.16b, v17.16b
+	FMOVQ 400(RSP), F17
+	WORD $0x6eb1e571 // fcmgt v17.4s, v11.4s, v17.4s
+	WORD $0x4e311def // and v15.16b, v15.16b, v17.16b
+	FMOVQ 400(RSP), F17
+	WORD $0x6eb1e591 // fcmgt v17.4s, v12.4s, v17.4s
+	WORD $0x4e311e10 // and v16.16b, v16.16b, v17.16b
+	FMOVQ 368(RSP), F17
+	WORD $0x6ead1e29 // bit v9.16b, v17.16b, v13.16b
+	FMOVQ 368(RSP), F17
+	WORD $0x6eae1e2a // bit v10.16b, v17.16b, v14.16b
+	FMOVQ 368(RSP), F17
+	WORD $0x6eaf1e2b // bit v11.16b, v17.16b, v15.16b
+	FMOVQ 368(RSP), F17
+	WORD $0x6eb01e2c // bit v12.16b, v17.16b, v16.16b
+	FMOVQ F9, 128(R0)
+	FMOVQ F10, 144(R0)
+	FMOVQ F11, 160(R0)
+	FMOVQ F12, 176(R0)
+	FMOVD 64(R1), F9
+	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
+	WORD $0x4ea28529 // add v9.4s, v9.4s, v2.4s
+	WORD $0x6ea36d29 // umin v9.4s, v9.4s, v3.4s
+	WORD $0x4e6d1d29 // bic v9.16b, v9.16b, v13.16b
+	WORD $0x0e612929 // xtn v9.4h, v9.4s
+	FMOVD F9, 64(R1)
+	FMOVD 72(R1), F9
+	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
+	WORD $0x4ea28529 // add v9.4s, v9.4s, v2.4s
+	WORD $0x6ea36d29 // umin v9.4s, v9.4s, v3.4s
+	WORD $0x4e6e1d29 // bic v9.16b, v9.16b, v14.16b
+	WORD $0x0e612929 // xtn v9.4h, v9.4s
+	FMOVD F9, 72(R1)
+	FMOVD 80(R1), F9
+	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
+	WORD $0x4ea28529 // add v9.4s, v9.4s, v2.4s
+	WORD $0x6ea36d29 // umin v9.4s, v9.4s, v3.4s
+	WORD $0x4e6f1d29 // bic v9.16b, v9.16b, v15.16b
+	WORD $0x0e612929 // xtn v9.4h, v9.4s
+	FMOVD F9, 80(R1)
+	FMOVD 88(R1), F9
+	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
+	WORD $0x4ea28529 // add v9.4s, v9.4s, v2.4s
+	WORD $0x6ea36d29 // umin v9.4s, v9.4s, v3.4s
+	WORD $0x4e701d29 // bic v9.16b, v9.16b, v16.16b
+	WORD $0x0e612929 // xtn v9.4h, v9.4s
+	FMOVD F9, 88(R1)
+	FMOVQ F0, 128(R3)
+	FMOVQ F0, 128(R5)
+	FMOVQ F0, 144(R3)
+	FMOVQ F0, 144(R5)
+	FMOVQ F0, 160(R3)
+	FMOVQ F0, 160(R5)
+	FMOVQ F0, 176(R3)
+	FMOVQ F0, 176(R5)
+	WORD $0x0e6129a9 // xtn v9.4h, v13.4s
+	WORD $0x4e6129c9 // xtn2 v9.8h, v14.4s
+	WORD $0x0e6129ea // xtn v10.4h, v15.4s
+	WORD $0x4e612a0a // xtn2 v10.8h, v16.4s
+	WORD $0x0e212929 // xtn v9.8b, v9.8h
+	WORD $0x4e212949 // xtn2 v9.16b, v10.8h
+	FMOVQ 192(R3), F10
+	FMOVQ 208(R3), F11
+	FMOVQ 224(R3), F12
+	FMOVQ 240(R3), F13
+	FMOVQ 192(R2), F14
+	FMOVQ 208(R2), F15
+	FMOVQ 224(R2), F16
+	FMOVQ 240(R2), F17
+	FMOVQ 240(RSP), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 240(RSP), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 240(RSP), F20
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	FMOVQ 240(RSP), F21
+	WORD $0x4eb1d6b5 // fsub v21.4s, v21.4s, v17.4s
+	WORD $0x6e32dcb2 // fmul v18.4s, v5.4s, v18.4s
+	WORD $0x6e33dcb3 // fmul v19.4s, v5.4s, v19.4s
+	WORD $0x6e34dcb4 // fmul v20.4s, v5.4s, v20.4s
+	WORD $0x6e35dcb5 // fmul v21.4s, v5.4s, v21.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	FMOVQ 288(RSP), F18
+	WORD $0x6e2ade4a // fmul v10.4s, v18.4s, v10.4s
+	FMOVQ 288(RSP), F18
+	WORD $0x6e2bde4b // fmul v11.4s, v18.4s, v11.4s
+	FMOVQ 288(RSP), F18
+	WORD $0x6e2cde4c // fmul v12.4s, v18.4s, v12.4s
+	FMOVQ 288(RSP), F18
+	WORD $0x6e2dde4d // fmul v13.4s, v18.4s, v13.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F10, 1136(RSP)
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ F11, 1152(RSP)
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	FMOVQ F12, 1168(RSP)
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	FMOVQ F13, 1184(RSP)
+	FMOVQ F10, 192(R2)
+	FMOVQ F11, 208(R2)
+	FMOVQ F12, 224(R2)
+	FMOVQ F13, 240(R2)
+	FMOVQ 192(R5), F10
+	FMOVQ 208(R5), F11
+	FMOVQ 224(R5), F12
+	FMOVQ 240(R5), F13
+	FMOVQ 192(R4), F14
+	FMOVQ 208(R4), F15
+	FMOVQ 224(R4), F16
+	FMOVQ 240(R4), F17
+	FMOVQ 256(RSP), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 256(RSP), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 256(RSP), F20
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	FMOVQ 256(RSP), F21
+	WORD $0x4eb1d6b5 // fsub v21.4s, v21.4s, v17.4s
+	FMOVQ 336(RSP), F22
+	WORD $0x6e32ded2 // fmul v18.4s, v22.4s, v18.4s
+	FMOVQ 336(RSP), F22
+	WORD $0x6e33ded3 // fmul v19.4s, v22.4s, v19.4s
+	FMOVQ 336(RSP), F22
+	WORD $0x6e34ded4 // fmul v20.4s, v22.4s, v20.4s
+	FMOVQ 336(RSP), F22
+	WORD $0x6e35ded5 // fmul v21.4s, v22.4s, v21.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	FMOVQ 304(RSP), F18
+	WORD $0x6e2ade4a // fmul v10.4s, v18.4s, v10.4s
+	FMOVQ 304(RSP), F18
+	WORD $0x6e2bde4b // fmul v11.4s, v18.4s, v11.4s
+	FMOVQ 304(RSP), F18
+	WORD $0x6e2cde4c // fmul v12.4s, v18.4s, v12.4s
+	FMOVQ 304(RSP), F18
+	WORD $0x6e2dde4d // fmul v13.4s, v18.4s, v13.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	FMOVQ F10, 192(R4)
+	FMOVQ F11, 208(R4)
+	FMOVQ F12, 224(R4)
+	FMOVQ F13, 240(R4)
+	FMOVQ 1136(RSP), F14
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F10, 624(RSP)
+	FMOVQ 1152(RSP), F10
+	WORD $0x4e2bd54a // fadd v10.4s, v10.4s, v11.4s
+	FMOVQ F10, 640(RSP)
+	FMOVQ 1168(RSP), F10
+	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
+	FMOVQ F10, 656(RSP)
+	FMOVQ 1184(RSP), F10
+	WORD $0x4e2dd54a // fadd v10.4s, v10.4s, v13.4s
+	FMOVQ F10, 672(RSP)
+	FMOVQ 192(R0), F10
+	FMOVQ 208(R0), F11
+	FMOVQ 224(R0), F12
+	FMOVQ 240(R0), F13
+	FMOVQ 384(RSP), F14
+	WORD $0x4eaed54a // fsub v10.4s, v10.4s, v14.4s
+	FMOVQ 384(RSP), F14
+	WORD $0x4eaed56b // fsub v11.4s, v11.4s, v14.4s
+	FMOVQ 384(RSP), F14
+	WORD $0x4eaed58c // fsub v12.4s, v12.4s, v14.4s
+	FMOVQ 384(RSP), F14
+	WORD $0x4eaed5ad // fsub v13.4s, v13.4s, v14.4s
+	FMOVQ 416(RSP), F14
+	WORD $0x6e2edd4a // fmul v10.4s, v10.4s, v14.4s
+	FMOVQ 416(RSP), F14
+	WORD $0x6e2edd6b // fmul v11.4s, v11.4s, v14.4s
+	FMOVQ 416(RSP), F14
+	WORD $0x6e2edd8c // fmul v12.4s, v12.4s, v14.4s
+	FMOVQ 416(RSP), F14
+	WORD $0x6e2eddad // fmul v13.4s, v13.4s, v14.4s
+	FMOVQ 224(RSP), F14
+	WORD $0x4e2ef54a // fmax v10.4s, v10.4s, v14.4s
+	FMOVQ 192(RSP), F14
+	WORD $0x4eaef54a // fmin v10.4s, v10.4s, v14.4s
+	FMOVQ 224(RSP), F14
+	WORD $0x4e2ef56b // fmax v11.4s, v11.4s, v14.4s
+	FMOVQ 192(RSP), F14
+	WORD $0x4eaef56b // fmin v11.4s, v11.4s, v14.4s
+	FMOVQ 224(RSP), F14
+	WORD $0x4e2ef58c // fmax v12.4s, v12.4s, v14.4s
+	FMOVQ 192(RSP), F14
+	WORD $0x4eaef58c // fmin v12.4s, v12.4s, v14.4s
+	FMOVQ 224(RSP), F14
+	WORD $0x4e2ef5ad // fmax v13.4s, v13.4s, v14.4s
+	FMOVQ 192(RSP), F14
+	WORD $0x4eaef5ad // fmin v13.4s, v13.4s, v14.4s
+	FMOVQ 176(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 176(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	FMOVQ 176(RSP), F16
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	FMOVQ 176(RSP), F17
+	WORD $0x6e31ddb1 // fmul v17.4s, v13.4s, v17.4s
+	WORD $0x4e2189ce // frintn v14.4s, v14.4s
+	FMOVQ F14, 880(RSP)
+	WORD $0x4e2189ef // frintn v15.4s, v15.4s
+	FMOVQ F15, 896(RSP)
+	WORD $0x4e218a10 // frintn v16.4s, v16.4s
+	FMOVQ F16, 912(RSP)
+	WORD $0x4e218a31 // frintn v17.4s, v17.4s
+	FMOVQ F17, 928(RSP)
+	FMOVQ 144(RSP), F18
+	WORD $0x6e32ddd2 // fmul v18.4s, v14.4s, v18.4s
+	FMOVQ 144(RSP), F19
+	WORD $0x6e33ddf3 // fmul v19.4s, v15.4s, v19.4s
+	FMOVQ 144(RSP), F20
+	WORD $0x6e34de14 // fmul v20.4s, v16.4s, v20.4s
+	FMOVQ 144(RSP), F21
+	WORD $0x6e35de35 // fmul v21.4s, v17.4s, v21.4s
+	WORD $0x4eb2d54a // fsub v10.4s, v10.4s, v18.4s
+	WORD $0x4eb3d56b // fsub v11.4s, v11.4s, v19.4s
+	WORD $0x4eb4d58c // fsub v12.4s, v12.4s, v20.4s
+	WORD $0x4eb5d5ad // fsub v13.4s, v13.4s, v21.4s
+	FMOVQ 208(RSP), F18
+	WORD $0x6e32ddce // fmul v14.4s, v14.4s, v18.4s
+	FMOVQ 208(RSP), F18
+	WORD $0x6e32ddef // fmul v15.4s, v15.4s, v18.4s
+	FMOVQ 208(RSP), F18
+	WORD $0x6e32de10 // fmul v16.4s, v16.4s, v18.4s
+	FMOVQ 208(RSP), F18
+	WORD $0x6e32de31 // fmul v17.4s, v17.4s, v18.4s
+	WORD $0x4eaed54a // fsub v10.4s, v10.4s, v14.4s
+	WORD $0x4eafd56b // fsub v11.4s, v11.4s, v15.4s
+	WORD $0x4eb0d58c // fsub v12.4s, v12.4s, v16.4s
+	WORD $0x4eb1d5ad // fsub v13.4s, v13.4s, v17.4s
+	FMOVQ 48(RSP), F14
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e2addce // fmul v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e2add52 // fmul v18.4s, v10.4s, v10.4s
+	WORD $0x6e2bdd73 // fmul v19.4s, v11.4s, v11.4s
+	WORD $0x6e2cdd94 // fmul v20.4s, v12.4s, v12.4s
+	WORD $0x6e2dddb5 // fmul v21.4s, v13.4s, v13.4s
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	WORD $0x6e31deb1 // fmul v17.4s, v21.4s, v17.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	FMOVQ 160(RSP), F14
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	FMOVQ 160(RSP), F14
+	WORD $0x4e2ed56b // fadd v11.4s, v11.4s, v14.4s
+	FMOVQ 160(RSP), F14
+	WORD $0x4e2ed58c // fadd v12.4s, v12.4s, v14.4s
+	FMOVQ 160(RSP), F14
+	WORD $0x4e2ed5ad // fadd v13.4s, v13.4s, v14.4s
+	FMOVQ 880(RSP), F14
+	WORD $0x4ea1b9ce // fcvtzs v14.4s, v14.4s
+	WORD $0x4f3f05cf // sshr v15.4s, v14.4s, #1
+	WORD $0x6eaf85ce // sub v14.4s, v14.4s, v15.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae854a // add v10.4s, v10.4s, v14.4s
+	WORD $0x4ea685ee // add v14.4s, v15.4s, v6.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x6e2edd4a // fmul v10.4s, v10.4s, v14.4s
+	FMOVQ 896(RSP), F14
+	WORD $0x4ea1b9ce // fcvtzs v14.4s, v14.4s
+	WORD $0x4f3f05cf // sshr v15.4s, v14.4s, #1
+	WORD $0x6eaf85ce // sub v14.4s, v14.4s, v15.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae856b // add v11.4s, v11.4s, v14.4s
+	WORD $0x4ea685ee // add v14.4s, v15.4s, v6.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x6e2edd6b // fmul v11.4s, v11.4s, v14.4s
+	FMOVQ 912(RSP), F14
+	WORD $0x4ea1b9ce // fcvtzs v14.4s, v14.4s
+	WORD $0x4f3f05cf // sshr v15.4s, v14.4s, #1
+	WORD $0x6eaf85ce // sub v14.4s, v14.4s, v15.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae858c // add v12.4s, v12.4s, v14.4s
+	WORD $0x4ea685ee // add v14.4s, v15.4s, v6.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x6e2edd8c // fmul v12.4s, v12.4s, v14.4s
+	FMOVQ 928(RSP), F14
+	WORD $0x4ea1b9ce // fcvtzs v14.4s, v14.4s
+	WORD $0x4f3f05cf // sshr v15.4s, v14.4s, #1
+	WORD $0x6eaf85ce // sub v14.4s, v14.4s, v15.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x4eae85ad // add v13.4s, v13.4s, v14.4s
+	WORD $0x4ea685ee // add v14.4s, v15.4s, v6.4s
+	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
+	WORD $0x6e2eddad // fmul v13.4s, v13.4s, v14.4s
+	WORD $0x6e2adc8a // fmul v10.4s, v4.4s, v10.4s
+	WORD $0x6e2bdc8b // fmul v11.4s, v4.4s, v11.4s
+	WORD $0x6e2cdc8c // fmul v12.4s, v4.4s, v12.4s
+	WORD $0x6e2ddc8d // fmul v13.4s, v4.4s, v13.4s
+	FMOVQ 192(R0), F14
+	WORD $0x4eaed54a // fsub v10.4s, v10.4s, v14.4s
+	FMOVQ 208(R0), F14
+	WORD $0x4eaed56b // fsub v11.4s, v11.4s, v14.4s
+	FMOVQ 224(R0), F14
+	WORD $0x4eaed58c // fsub v12.4s, v12.4s, v14.4s
+	FMOVQ 240(R0), F14
+	WORD $0x4eaed5ad // fsub v13.4s, v13.4s, v14.4s
+	FMOVD 96(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVD 104(R1), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	FMOVD 112(R1), F16
+	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
+	FMOVD 120(R1), F17
+	WORD $0x2f10a631 // uxtl v17.4s, v17.4h
+	FMOVQ 272(RSP), F18
+	WORD $0x6eb235ce // cmhi v14.4s, v14.4s, v18.4s
+	FMOVQ 272(RSP), F18
+	WORD $0x6eb235ef // cmhi v15.4s, v15.4s, v18.4s
+	FMOVQ 272(RSP), F18
+	WORD $0x6eb23610 // cmhi v16.4s, v16.4s, v18.4s
+	FMOVQ 272(RSP), F18
+	WORD $0x6eb23631 // cmhi v17.4s, v17.4s, v18.4s
+	FMOVQ 352(RSP), F18
+	FMOVQ 624(RSP), F19
+	WORD $0x6e33de52 // fmul v18.4s, v18.4s, v19.4s
+	FMOVQ 352(RSP), F19
+	FMOVQ 640(RSP), F20
+	WORD $0x6e34de73 // fmul v19.4s, v19.4s, v20.4s
+	FMOVQ 352(RSP), F20
+	FMOVQ 656(RSP), F21
+	WORD $0x6e35de94 // fmul v20.4s, v20.4s, v21.4s
+	FMOVQ 352(RSP), F21
+	FMOVQ 672(RSP), F22
+	WORD $0x6e36deb5 // fmul v21.4s, v21.4s, v22.4s
+	WORD $0x4e2e1e52 // and v18.16b, v18.16b, v14.16b
+	WORD $0x4e2f1e73 // and v19.16b, v19.16b, v15.16b
+	WORD $0x4e301e94 // and v20.16b, v20.16b, v16.16b
+	WORD $0x4e311eb5 // and v21.16b, v21.16b, v17.16b
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
+	WORD $0x4e35d5ad // fadd v13.4s, v13.4s, v21.4s
+	FMOVQ 320(RSP), F18
+	WORD $0x6e2ade4a // fmul v10.4s, v18.4s, v10.4s
+	FMOVQ 320(RSP), F18
+	WORD $0x6e2bde4b // fmul v11.4s, v18.4s, v11.4s
+	FMOVQ 320(RSP), F18
+	WORD $0x6e2cde4c // fmul v12.4s, v18.4s, v12.4s
+	FMOVQ 320(RSP), F18
+	WORD $0x6e2dde4d // fmul v13.4s, v18.4s, v13.4s
+	FMOVQ 192(R0), F18
+	WORD $0x4e2ad64a // fadd v10.4s, v18.4s, v10.4s
+	FMOVQ 208(R0), F18
+	WORD $0x4e2bd64b // fadd v11.4s, v18.4s, v11.4s
+	FMOVQ 224(R0), F18
+	WORD $0x4e2cd64c // fadd v12.4s, v18.4s, v12.4s
+	FMOVQ 240(R0), F18
+	WORD $0x4e2dd64d // fadd v13.4s, v18.4s, v13.4s
+	FMOVQ 400(RSP), F18
+	WORD $0x6eb2e552 // fcmgt v18.4s, v10.4s, v18.4s
+	WORD $0x4e321dce // and v14.16b, v14.16b, v18.16b
+	FMOVQ 400(RSP), F18
+	WORD $0x6eb2e572 // fcmgt v18.4s, v11.4s, v18.4s
+	WORD $0x4e321def // and v15.16b, v15.16b, v18.16b
+	FMOVQ 400(RSP), F18
+	WORD $0x6eb2e592 // fcmgt v18.4s, v12.4s, v18.4s
+	WORD $0x4e321e10 // and v16.16b, v16.16b, v18.16b
+	FMOVQ 400(RSP), F18
+	WORD $0x6eb2e5b2 // fcmgt v18.4s, v13.4s, v18.4s
+	WORD $0x4e321e31 // and v17.16b, v17.16b, v18.16b
+	FMOVQ 368(RSP), F18
+	WORD $0x6eae1e4a // bit v10.16b, v18.16b, v14.16b
+	FMOVQ 368(RSP), F18
+	WORD $0x6eaf1e4b // bit v11.16b, v18.16b, v15.16b
+	FMOVQ 368(RSP), F18
+	WORD $0x6eb01e4c // bit v12.16b, v18.16b, v16.16b
+	FMOVQ 368(RSP), F18
+	WORD $0x6eb11e4d // bit v13.16b, v18.16b, v17.16b
+	FMOVQ F10, 192(R0)
+	FMOVQ F11, 208(R0)
+	FMOVQ F12, 224(R0)
+	FMOVQ F13, 240(R0)
+	FMOVD 96(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	WORD $0x4ea2854a // add v10.4s, v10.4s, v2.4s
+	WORD $0x6ea36d4a // umin v10.4s, v10.4s, v3.4s
+	WORD $0x4e6e1d4a // bic v10.16b, v10.16b, v14.16b
+	WORD $0x0e61294a // xtn v10.4h, v10.4s
+	FMOVD F10, 96(R1)
+	FMOVD 104(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	WORD $0x4ea2854a // add v10.4s, v10.4s, v2.4s
+	WORD $0x6ea36d4a // umin v10.4s, v10.4s, v3.4s
+	WORD $0x4e6f1d4a // bic v10.16b, v10.16b, v15.16b
+	WORD $0x0e61294a // xtn v10.4h, v10.4s
+	FMOVD F10, 104(R1)
+	FMOVD 112(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	WORD $0x4ea2854a // add v10.4s, v10.4s, v2.4s
+	WORD $0x6ea36d4a // umin v10.4s, v10.4s, v3.4s
+	WORD $0x4e701d4a // bic v10.16b, v10.16b, v16.16b
+	WORD $0x0e61294a // xtn v10.4h, v10.4s
+	FMOVD F10, 112(R1)
+	FMOVD 120(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	WORD $0x4ea2854a // add v10.4s, v10.4s, v2.4s
+	WORD $0x6ea36d4a // umin v10.4s, v10.4s, v3.4s
+	WORD $0x4e711d4a // bic v10.16b, v10.16b, v17.16b
+	WORD $0x0e61294a // xtn v10.4h, v10.4s
+	FMOVD F10, 120(R1)
+	FMOVQ F0, 192(R3)
+	FMOVQ F0, 192(R5)
+	FMOVQ F0, 208(R3)
+	FMOVQ F0, 208(R5)
+	FMOVQ F0, 224(R3)
+	FMOVQ F0, 224(R5)
+	FMOVQ F0, 240(R3)
+	FMOVQ F0, 240(R5)
+	WORD $0x0e6129ca // xtn v10.4h, v14.4s
+	WORD $0x4e6129ea // xtn2 v10.8h, v15.4s
+	WORD $0x0e612a0b // xtn v11.4h, v16.4s
+	WORD $0x4e612a2b // xtn2 v11.8h, v17.4s
+	WORD $0x0e21294a // xtn v10.8b, v10.8h
+	WORD $0x4e21296a // xtn2 v10.16b, v11.8h
+	WORD $0x4e211ce7 // and v7.16b, v7.16b, v1.16b
+	WORD $0x4e211d08 // and v8.16b, v8.16b, v1.16b
+	WORD $0x4e211d29 // and v9.16b, v9.16b, v1.16b
+	WORD $0x4e211d4a // and v10.16b, v10.16b, v1.16b
+	WORD $0x4e28bce7 // addp v7.16b, v7.16b, v8.16b
+	WORD $0x4e2abd28 // addp v8.16b, v9.16b, v10.16b
+	WORD $0x4e28bce7 // addp v7.16b, v7.16b, v8.16b
+	WORD $0x4e27bce7 // addp v7.16b, v7.16b, v7.16b
+	FMOVD F7, R8
+	MOVD.P R8, 8(R6)
+	ADD $256, R0
+	ADD $128, R1
+	ADD $256, R2
+	ADD $256, R3
+	ADD $256, R4
+	ADD $256, R5
+	SUBS $1, R7
+	BNE RefractoryExponentialTraced2UniformNEON_reciprocal_block
+
+RefractoryExponentialTraced2UniformNEON_done:
+	RET
+
+// func izhikevichTraced2NEON(v *float32, u *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, restStride, resStride, aStride, bStride, dStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int)
+TEXT ·izhikevichTraced2NEON(SB), 0, $320-280
+	// 1 scalars held in registers, 3 loaded from the stack where used; vectors interleaved 4 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
+	VMOVI $0, V0.B16
+	MOVD $0x8040201008040201, R0
+	VDUP R0, V1.D2
+	MOVWU dt+104(FP), R0
+	VDUP R0, V2.S4
+	MOVW $0x3d23d70a, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 16(RSP)
+	MOVW $0x40a00000, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 32(RSP)
+	MOVW $0x430c0000, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 48(RSP)
+	MOVD v+0(FP), R0
+	MOVD u+8(FP), R1
+	MOVD t1+16(FP), R2
+	MOVD x1+24(FP), R3
+	MOVD t2+32(FP), R4
+	MOVD x2+40(FP), R5
+	MOVD rest+48(FP), R6
+	MOVD res+56(FP), R7
+	MOVD a+64(FP), R8
+	MOVD b+72(FP), R9
+	MOVD d+80(FP), R10
+	MOVD thr+88(FP), R11
+	MOVD reset+96(FP), R12
+	MOVD lT1+112(FP), R13
+	MOVD cT1+120(FP), R14
+	MOVD bT1+128(FP), R15
+	MOVD lT2+136(FP), R19
+	MOVD cT2+144(FP), R20
+	MOVD bT2+152(FP), R21
+	MOVD spikes+264(FP), R22
+	MOVD blocks+272(FP), R23
+	CBZ R23, IzhikevichTraced2NEON_done
+
+IzhikevichTraced2NEON_block:
+	FMOVQ 0(R3), F3
+	FMOVQ 16(R3), F4
+	FMOVQ 32(R3), F5
+	FMOVQ 48(R3), F6
+	FMOVQ 0(R2), F7
+	FMOVQ 16(R2), F8
+	FMOVQ 32(R2), F9
+	FMOVQ 48(R2), F10
+	FMOVQ 0(R15), F11
+	WORD $0x4ea7d56b // fsub v11.4s, v11.4s, v7.4s
+	FMOVQ 16(R15), F12
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	FMOVQ 32(R15), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 48(R15), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 0(R13), F15
+	WORD $0x6e2bddeb // fmul v11.4s, v15.4s, v11.4s
+	FMOVQ 16(R13), F15
+	WORD $0x6e2cddec // fmul v12.4s, v15.4s, v12.4s
+	FMOVQ 32(R13), F15
+	WORD $0x6e2ddded // fmul v13.4s, v15.4s, v13.4s
+	FMOVQ 48(R13), F15
+	WORD $0x6e2eddee // fmul v14.4s, v15.4s, v14.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	FMOVQ 0(R14), F11
+	WORD $0x6e23dd63 // fmul v3.4s, v11.4s, v3.4s
+	FMOVQ 16(R14), F11
+	WORD $0x6e24dd64 // fmul v4.4s, v11.4s, v4.4s
+	FMOVQ 32(R14), F11
+	WORD $0x6e25dd65 // fmul v5.4s, v11.4s, v5.4s
+	FMOVQ 48(R14), F11
+	WORD $0x6e26dd66 // fmul v6.4s, v11.4s, v6.4s
+	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ F3, 0(R2)
+	FMOVQ F4, 16(R2)
+	FMOVQ F5, 32(R2)
+	FMOVQ F6, 48(R2)
+	FMOVQ 0(R5), F7
+	FMOVQ 16(R5), F8
+	FMOVQ 32(R5), F9
+	FMOVQ 48(R5), F10
+	FMOVQ 0(R4), F11
+	FMOVQ 16(R4), F12
+	FMOVQ 32(R4), F13
+	FMOVQ 48(R4), F14
+	FMOVQ 0(R21), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 16(R21), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 32(R21), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 48(R21), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 0(R19), F19
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	FMOVQ 16(R19), F19
+	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
+	FMOVQ 32(R19), F19
+	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
+	FMOVQ 48(R19), F19
+	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 0(R20), F15
+	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
+	FMOVQ 16(R20), F15
+	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
+	FMOVQ 32(R20), F15
+	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
+	FMOVQ 48(R20), F15
+	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F7, 0(R4)
+	FMOVQ F8, 16(R4)
+	FMOVQ F9, 32(R4)
+	FMOVQ F10, 48(R4)
+	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
+	FMOVQ F3, 64(RSP)
+	WORD $0x4e28d483 // fadd v3.4s, v4.4s, v8.4s
+	FMOVQ F3, 80(RSP)
+	WORD $0x4e29d4a3 // fadd v3.4s, v5.4s, v9.4s
+	FMOVQ F3, 96(RSP)
+	WORD $0x4e2ad4c3 // fadd v3.4s, v6.4s, v10.4s
+	FMOVQ F3, 112(RSP)
+	FMOVQ 0(R0), F3
+	FMOVQ 16(R0), F4
+	FMOVQ 32(R0), F5
+	FMOVQ 48(R0), F6
+	FMOVQ 0(R1), F7
+	FMOVQ 16(R1), F8
+	FMOVQ 32(R1), F9
+	FMOVQ 48(R1), F10
+	FMOVQ 0(R6), F11
+	WORD $0x4e2bd46b // fadd v11.4s, v3.4s, v11.4s
+	FMOVQ 16(R6), F12
+	WORD $0x4e2cd48c // fadd v12.4s, v4.4s, v12.4s
+	FMOVQ 32(R6), F13
+	WORD $0x4e2dd4ad // fadd v13.4s, v5.4s, v13.4s
+	FMOVQ 48(R6), F14
+	WORD $0x4e2ed4ce // fadd v14.4s, v6.4s, v14.4s
+	FMOVQ 16(RSP), F15
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	FMOVQ 16(RSP), F16
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	FMOVQ 16(RSP), F17
+	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
+	FMOVQ 16(RSP), F18
+	WORD $0x6e2ede52 // fmul v18.4s, v18.4s, v14.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
+	WORD $0x6e2ede52 // fmul v18.4s, v18.4s, v14.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x6e2bde6b // fmul v11.4s, v19.4s, v11.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x6e2cde6c // fmul v12.4s, v19.4s, v12.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x6e2dde6d // fmul v13.4s, v19.4s, v13.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x6e2ede6e // fmul v14.4s, v19.4s, v14.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	WORD $0x4e2ed64e // fadd v14.4s, v18.4s, v14.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	FMOVQ 0(R7), F15
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 16(R7), F16
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 32(R7), F17
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 48(R7), F18
+	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
+	WORD $0x4eafd56b // fsub v11.4s, v11.4s, v15.4s
+	WORD $0x4eb0d58c // fsub v12.4s, v12.4s, v16.4s
+	WORD $0x4eb1d5ad // fsub v13.4s, v13.4s, v17.4s
+	WORD $0x4eb2d5ce // fsub v14.4s, v14.4s, v18.4s
+	FMOVQ 0(R7), F15
+	FMOVQ 64(RSP), F16
+	WORD $0x6e30ddef // fmul v15.4s, v15.4s, v16.4s
+	FMOVQ 16(R7), F16
+	FMOVQ 80(RSP), F17
+	WORD $0x6e31de10 // fmul v16.4s, v16.4s, v17.4s
+	FMOVQ 32(R7), F17
+	FMOVQ 96(RSP), F18
+	WORD $0x6e32de31 // fmul v17.4s, v17.4s, v18.4s
+	FMOVQ 48(R7), F18
+	FMOVQ 112(RSP), F19
+	WORD $0x6e33de52 // fmul v18.4s, v18.4s, v19.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x6e2bdc4b // fmul v11.4s, v2.4s, v11.4s
+	WORD $0x6e2cdc4c // fmul v12.4s, v2.4s, v12.4s
+	WORD $0x6e2ddc4d // fmul v13.4s, v2.4s, v13.4s
+	WORD $0x6e2edc4e // fmul v14.4s, v2.4s, v14.4s
+	WORD $0x4e2bd463 // fadd v3.4s, v3.4s, v11.4s
+	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
+	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
+	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	FMOVQ 0(R6), F11
+	WORD $0x4e2bd46b // fadd v11.4s, v3.4s, v11.4s
+	FMOVQ 16(R6), F12
+	WORD $0x4e2cd48c // fadd v12.4s, v4.4s, v12.4s
+	FMOVQ 32(R6), F13
+	WORD $0x4e2dd4ad // fadd v13.4s, v5.4s, v13.4s
+	FMOVQ 48(R6), F14
+	WORD $0x4e2ed4ce // fadd v14.4s, v6.4s, v14.4s
+	FMOVQ 0(R9), F15
+	WORD $0x6e2bddeb // fmul v11.4s, v15.4s, v11.4s
+	FMOVQ 16(R9), F15
+	WORD $0x6e2cddec // fmul v12.4s, v15.4s, v12.4s
+	FMOVQ 32(R9), F15
+	WORD $0x6e2ddded // fmul v13.4s, v15.4s, v13.4s
+	FMOVQ 48(R9), F15
+	WORD $0x6e2eddee // fmul v14.4s, v15.4s, v14.4s
+	WORD $0x4ea7d56b // fsub v11.4s, v11.4s, v7.4s
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 0(R8), F15
+	WORD $0x6e2bddeb // fmul v11.4s, v15.4s, v11.4s
+	FMOVQ 16(R8), F15
+	WORD $0x6e2cddec // fmul v12.4s, v15.4s, v12.4s
+	FMOVQ 32(R8), F15
+	WORD $0x6e2ddded // fmul v13.4s, v15.4s, v13.4s
+	FMOVQ 48(R8), F15
+	WORD $0x6e2eddee // fmul v14.4s, v15.4s, v14.4s
+	WORD $0x6e2bdc4b // fmul v11.4s, v2.4s, v11.4s
+	WORD $0x6e2cdc4c // fmul v12.4s, v2.4s, v12.4s
+	WORD $0x6e2ddc4d // fmul v13.4s, v2.4s, v13.4s
+	WORD $0x6e2edc4e // fmul v14.4s, v2.4s, v14.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	FMOVQ 0(R11), F11
+	WORD $0x6eabe46b // fcmgt v11.4s, v3.4s, v11.4s
+	FMOVQ 16(R11), F12
+	WORD $0x6eace48c // fcmgt v12.4s, v4.4s, v12.4s
+	FMOVQ 32(R11), F13
+	WORD $0x6eade4ad // fcmgt v13.4s, v5.4s, v13.4s
+	FMOVQ 48(R11), F14
+	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
+	FMOVQ 0(R12), F15
+	WORD $0x6eab1de3 // bit v3.16b, v15.16b, v11.16b
+	FMOVQ 16(R12), F15
+	WORD $0x6eac1de4 // bit v4.16b, v15.16b, v12.16b
+	FMOVQ 32(R12), F15
+	WORD $0x6ead1de5 // bit v5.16b, v15.16b, v13.16b
+	FMOVQ 48(R12), F15
+	WORD $0x6eae1de6 // bit v6.16b, v15.16b, v14.16b
+	FMOVQ F3, 0(R0)
+	FMOVQ F4, 16(R0)
+	FMOVQ F5, 32(R0)
+	FMOVQ F6, 48(R0)
+	FMOVQ 0(R10), F3
+	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
+	FMOVQ 16(R10), F4
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	FMOVQ 32(R10), F5
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	FMOVQ 48(R10), F6
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x6eab1c67 // bit v7.16b, v3.16b, v11.16b
+	WORD $0x6eac1c88 // bit v8.16b, v4.16b, v12.16b
+	WORD $0x6ead1ca9 // bit v9.16b, v5.16b, v13.16b
+	WORD $0x6eae1cca // bit v10.16b, v6.16b, v14.16b
+	FMOVQ F7, 0(R1)
+	FMOVQ F8, 16(R1)
+	FMOVQ F9, 32(R1)
+	FMOVQ F10, 48(R1)
+	FMOVQ F0, 0(R3)
+	FMOVQ F0, 0(R5)
+	FMOVQ F0, 16(R3)
+	FMOVQ F0, 16(R5)
+	FMOVQ F0, 32(R3)
+	FMOVQ F0, 32(R5)
+	FMOVQ F0, 48(R3)
+	FMOVQ F0, 48(R5)
+	WORD $0x0e612963 // xtn v3.4h, v11.4s
+	WORD $0x4e612983 // xtn2 v3.8h, v12.4s
+	WORD $0x0e6129a4 // xtn v4.4h, v13.4s
+	WORD $0x4e6129c4 // xtn2 v4.8h, v14.4s
+	WORD $0x0e212863 // xtn v3.8b, v3.8h
+	WORD $0x4e212883 // xtn2 v3.16b, v4.8h
+	FMOVQ 64(R3), F4
+	FMOVQ 80(R3), F5
+	FMOVQ 96(R3), F6
+	FMOVQ 112(R3), F7
+	FMOVQ 64(R2), F8
+	FMOVQ 80(R2), F9
+	FMOVQ 96(R2), F10
+	FMOVQ 112(R2), F11
+	FMOVQ 64(R15), F12
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	FMOVQ 80(R15), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 96(R15), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 112(R15), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 64(R13), F16
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	FMOVQ 80(R13), F16
+	WORD $0x6e2dde0d // fmul v13.4s, v16.4s, v13.4s
+	FMOVQ 96(R13), F16
+	WORD $0x6e2ede0e // fmul v14.4s, v16.4s, v14.4s
+	FMOVQ 112(R13), F16
+	WORD $0x6e2fde0f // fmul v15.4s, v16.4s, v15.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 64(R14), F12
+	WORD $0x6e24dd84 // fmul v4.4s, v12.4s, v4.4s
+	FMOVQ 80(R14), F12
+	WORD $0x6e25dd85 // fmul v5.4s, v12.4s, v5.4s
+	FMOVQ 96(R14), F12
+	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
+	FMOVQ 112(R14), F12
+	WORD $0x6e27dd87 // fmul v7.4s, v12.4s, v7.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ F4, 64(R2)
+	FMOVQ F5, 80(R2)
+	FMOVQ F6, 96(R2)
+	FMOVQ F7, 112(R2)
+	FMOVQ 64(R5), F8
+	FMOVQ 80(R5), F9
+	FMOVQ 96(R5), F10
+	FMOVQ 112(R5), F11
+	FMOVQ 64(R4), F12
+	FMOVQ 80(R4), F13
+	FMOVQ 96(R4), F14
+	FMOVQ 112(R4), F15
+	FMOVQ 64(R21), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 80(R21), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 96(R21), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 112(R21), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 64(R19), F20
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	FMOVQ 80(R19), F20
+	WORD $0x6e31de91 // fmul v17.4s, v20.4s, v17.4s
+	FMOVQ 96(R19), F20
+	WORD $0x6e32de92 // fmul v18.4s, v20.4s, v18.4s
+	FMOVQ 112(R19), F20
+	WORD $0x6e33de93 // fmul v19.4s, v20.4s, v19.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	FMOVQ 64(R20), F16
+	WORD $0x6e28de08 // fmul v8.4s, v16.4s, v8.4s
+	FMOVQ 80(R20), F16
+	WORD $0x6e29de09 // fmul v9.4s, v16.4s, v9.4s
+	FMOVQ 96(R20), F16
+	WORD $0x6e2ade0a // fmul v10.4s, v16.4s, v10.4s
+	FMOVQ 112(R20), F16
+	WORD $0x6e2bde0b // fmul v11.4s, v16.4s, v11.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ F8, 64(R4)
+	FMOVQ F9, 80(R4)
+	FMOVQ F10, 96(R4)
+	FMOVQ F11, 112(R4)
+	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
+	FMOVQ F4, 128(RSP)
+	WORD $0x4e29d4a4 // fadd v4.4s, v5.4s, v9.4s
+	FMOVQ F4, 144(RSP)
+	WORD $0x4e2ad4c4 // fadd v4.4s, v6.4s, v10.4s
+	FMOVQ F4, 160(RSP)
+	WORD $0x4e2bd4e4 // fadd v4.4s, v7.4s, v11.4s
+	FMOVQ F4, 176(RSP)
+	FMOVQ 64(R0), F4
+	FMOVQ 80(R0), F5
+	FMOVQ 96(R0), F6
+	FMOVQ 112(R0), F7
+	FMOVQ 64(R1), F8
+	FMOVQ 80(R1), F9
+	FMOVQ 96(R1), F10
+	FMOVQ 112(R1), F11
+	FMOVQ 64(R6), F12
+	WORD $0x4e2cd48c // fadd v12.4s, v4.4s, v12.4s
+	FMOVQ 80(R6), F13
+	WORD $0x4e2dd4ad // fadd v13.4s, v5.4s, v13.4s
+	FMOVQ 96(R6), F14
+	WORD $0x4e2ed4ce // fadd v14.4s, v6.4s, v14.4s
+	FMOVQ 112(R6), F15
+	WORD $0x4e2fd4ef // fadd v15.4s, v7.4s, v15.4s
+	FMOVQ 16(RSP), F16
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	FMOVQ 16(RSP), F17
+	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
+	FMOVQ 16(RSP), F18
+	WORD $0x6e2ede52 // fmul v18.4s, v18.4s, v14.4s
+	FMOVQ 16(RSP), F19
+	WORD $0x6e2fde73 // fmul v19.4s, v19.4s, v15.4s
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
+	WORD $0x6e2ede52 // fmul v18.4s, v18.4s, v14.4s
+	WORD $0x6e2fde73 // fmul v19.4s, v19.4s, v15.4s
+	FMOVQ 32(RSP), F20
+	WORD $0x6e2cde8c // fmul v12.4s, v20.4s, v12.4s
+	FMOVQ 32(RSP), F20
+	WORD $0x6e2dde8d // fmul v13.4s, v20.4s, v13.4s
+	FMOVQ 32(RSP), F20
+	WORD $0x6e2ede8e // fmul v14.4s, v20.4s, v14.4s
+	FMOVQ 32(RSP), F20
+	WORD $0x6e2fde8f // fmul v15.4s, v20.4s, v15.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	WORD $0x4e2ed64e // fadd v14.4s, v18.4s, v14.4s
+	WORD $0x4e2fd66f // fadd v15.4s, v19.4s, v15.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	FMOVQ 64(R7), F16
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 80(R7), F17
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 96(R7), F18
+	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
+	FMOVQ 112(R7), F19
+	WORD $0x6e2bde73 // fmul v19.4s, v19.4s, v11.4s
+	WORD $0x4eb0d58c // fsub v12.4s, v12.4s, v16.4s
+	WORD $0x4eb1d5ad // fsub v13.4s, v13.4s, v17.4s
+	WORD $0x4eb2d5ce // fsub v14.4s, v14.4s, v18.4s
+	WORD $0x4eb3d5ef // fsub v15.4s, v15.4s, v19.4s
+	FMOVQ 64(R7), F16
+	FMOVQ 128(RSP), F17
+	WORD $0x6e31de10 // fmul v16.4s, v16.4s, v17.4s
+	FMOVQ 80(R7), F17
+	FMOVQ 144(RSP), F18
+	WORD $0x6e32de31 // fmul v17.4s, v17.4s, v18.4s
+	FMOVQ 96(R7), F18
+	FMOVQ 160(RSP), F19
+	WORD $0x6e33de52 // fmul v18.4s, v18.4s, v19.4s
+	FMOVQ 112(R7), F19
+	FMOVQ 176(RSP), F20
+	WORD $0x6e34de73 // fmul v19.4s, v19.4s, v20.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x6e2cdc4c // fmul v12.4s, v2.4s, v12.4s
+	WORD $0x6e2ddc4d // fmul v13.4s, v2.4s, v13.4s
+	WORD $0x6e2edc4e // fmul v14.4s, v2.4s, v14.4s
+	WORD $0x6e2fdc4f // fmul v15.4s, v2.4s, v15.4s
+	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
+	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
+	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
+	FMOVQ 64(R6), F12
+	WORD $0x4e2cd48c // fadd v12.4s, v4.4s, v12.4s
+	FMOVQ 80(R6), F13
+	WORD $0x4e2dd4ad // fadd v13.4s, v5.4s, v13.4s
+	FMOVQ 96(R6), F14
+	WORD $0x4e2ed4ce // fadd v14.4s, v6.4s, v14.4s
+	FMOVQ 112(R6), F15
+	WORD $0x4e2fd4ef // fadd v15.4s, v7.4s, v15.4s
+	FMOVQ 64(R9), F16
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	FMOVQ 80(R9), F16
+	WORD $0x6e2dde0d // fmul v13.4s, v16.4s, v13.4s
+	FMOVQ 96(R9), F16
+	WORD $0x6e2ede0e // fmul v14.4s, v16.4s, v14.4s
+	FMOVQ 112(R9), F16
+	WORD $0x6e2fde0f // fmul v15.4s, v16.4s, v15.4s
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 64(R8), F16
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	FMOVQ 80(R8), F16
+	WORD $0x6e2dde0d // fmul v13.4s, v16.4s, v13.4s
+	FMOVQ 96(R8), F16
+	WORD $0x6e2ede0e // fmul v14.4s, v16.4s, v14.4s
+	FMOVQ 112(R8), F16
+	WORD $0x6e2fde0f // fmul v15.4s, v16.4s, v15.4s
+	WORD $0x6e2cdc4c // fmul v12.4s, v2.4s, v12.4s
+	WORD $0x6e2ddc4d // fmul v13.4s, v2.4s, v13.4s
+	WORD $0x6e2edc4e // fmul v14.4s, v2.4s, v14.4s
+	WORD $0x6e2fdc4f // fmul v15.4s, v2.4s, v15.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 64(R11), F12
+	WORD $0x6eace48c // fcmgt v12.4s, v4.4s, v12.4s
+	FMOVQ 80(R11), F13
+	WORD $0x6eade4ad // fcmgt v13.4s, v5.4s, v13.4s
+	FMOVQ 96(R11), F14
+	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
+	FMOVQ 112(R11), F15
+	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
+	FMOVQ 64(R12), F16
+	WORD $0x6eac1e04 // bit v4.16b, v16.16b, v12.16b
+	FMOVQ 80(R12), F16
+	WORD $0x6ead1e05 // bit v5.16b, v16.16b, v13.16b
+	FMOVQ 96(R12), F16
+	WORD $0x6eae1e06 // bit v6.16b, v16.16b, v14.16b
+	FMOVQ 112(R12), F16
+	WORD $0x6eaf1e07 // bit v7.16b, v16.16b, v15.16b
+	FMOVQ F4, 64(R0)
+	FMOVQ F5, 80(R0)
+	FMOVQ F6, 96(R0)
+	FMOVQ F7, 112(R0)
+	FMOVQ 64(R10), F4
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	FMOVQ 80(R10), F5
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	FMOVQ 96(R10), F6
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ 112(R10), F7
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x6eac1c88 // bit v8.16b, v4.16b, v12.16b
+	WORD $0x6ead1ca9 // bit v9.16b, v5.16b, v13.16b
+	WORD $0x6eae1cca // bit v10.16b, v6.16b, v14.16b
+	WORD $0x6eaf1ceb // bit v11.16b, v7.16b, v15.16b
+	FMOVQ F8, 64(R1)
+	FMOVQ F9, 80(R1)
+	FMOVQ F10, 96(R1)
+	FMOVQ F11, 112(R1)
+	FMOVQ F0, 64(R3)
+	FMOVQ F0, 64(R5)
+	FMOVQ F0, 80(R3)
+	FMOVQ F0, 80(R5)
+	FMOVQ F0, 96(R3)
+	FMOVQ F0, 96(R5)
+	FMOVQ F0, 112(R3)
+	FMOVQ F0, 112(R5)
+	WORD $0x0e612984 // xtn v4.4h, v12.4s
+	WORD $0x4e6129a4 // xtn2 v4.8h, v13.4s
+	WORD $0x0e6129c5 // xtn v5.4h, v14.4s
+	WORD $0x4e6129e5 // xtn2 v5.8h, v15.4s
+	WORD $0x0e212884 // xtn v4.8b, v4.8h
+	WORD $0x4e2128a4 // xtn2 v4.16b, v5.8h
+	FMOVQ 128(R3), F5
+	FMOVQ 144(R3), F6
+	FMOVQ 160(R3), F7
+	FMOVQ 176(R3), F8
+	FMOVQ 128(R2), F9
+	FMOVQ 144(R2), F10
+	FMOVQ 160(R2), F11
+	FMOVQ 176(R2), F12
+	FMOVQ 128(R15), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 144(R15), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 160(R15), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 176(R15), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 128(R13), F17
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	FMOVQ 144(R13), F17
+	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
+	FMOVQ 160(R13), F17
+	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
+	FMOVQ 176(R13), F17
+	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 128(R14), F13
+	WORD $0x6e25dda5 // fmul v5.4s, v13.4s, v5.4s
+	FMOVQ 144(R14), F13
+	WORD $0x6e26dda6 // fmul v6.4s, v13.4s, v6.4s
+	FMOVQ 160(R14), F13
+	WORD $0x6e27dda7 // fmul v7.4s, v13.4s, v7.4s
+	FMOVQ 176(R14), F13
+	WORD $0x6e28dda8 // fmul v8.4s, v13.4s, v8.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ F5, 128(R2)
+	FMOVQ F6, 144(R2)
+	FMOVQ F7, 160(R2)
+	FMOVQ F8, 176(R2)
+	FMOVQ 128(R5), F9
+	FMOVQ 144(R5), F10
+	FMOVQ 160(R5), F11
+	FMOVQ 176(R5), F12
+	FMOVQ 128(R4), F13
+	FMOVQ 144(R4), F14
+	FMOVQ 160(R4), F15
+	FMOVQ 176(R4), F16
+	FMOVQ 128(R21), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 144(R21), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 160(R21), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 176(R21), F20
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	FMOVQ 128(R19), F21
+	WORD $0x6e31deb1 // fmul v17.4s, v21.4s, v17.4s
+	FMOVQ 144(R19), F21
+	WORD $0x6e32deb2 // fmul v18.4s, v21.4s, v18.4s
+	FMOVQ 160(R19), F21
+	WORD $0x6e33deb3 // fmul v19.4s, v21.4s, v19.4s
+	FMOVQ 176(R19), F21
+	WORD $0x6e34deb4 // fmul v20.4s, v21.4s, v20.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	FMOVQ 128(R20), F17
+	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
+	FMOVQ 144(R20), F17
+	WORD $0x6e2ade2a // fmul v10.4s, v17.4s, v10.4s
+	FMOVQ 160(R20), F17
+	WORD $0x6e2bde2b // fmul v11.4s, v17.4s, v11.4s
+	FMOVQ 176(R20), F17
+	WORD $0x6e2cde2c // fmul v12.4s, v17.4s, v12.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	FMOVQ F9, 128(R4)
+	FMOVQ F10, 144(R4)
+	FMOVQ F11, 160(R4)
+	FMOVQ F12, 176(R4)
+	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
+	FMOVQ F5, 192(RSP)
+	WORD $0x4e2ad4c5 // fadd v5.4s, v6.4s, v10.4s
+	FMOVQ F5, 208(RSP)
+	WORD $0x4e2bd4e5 // fadd v5.4s, v7.4s, v11.4s
+	FMOVQ F5, 224(RSP)
+	WORD $0x4e2cd505 // fadd v5.4s, v8.4s, v12.4s
+	FMOVQ F5, 240(RSP)
+	FMOVQ 128(R0), F5
+	FMOVQ 144(R0), F6
+	FMOVQ 160(R0), F7
+	FMOVQ 176(R0), F8
+	FMOVQ 128(R1), F9
+	FMOVQ 144(R1), F10
+	FMOVQ 160(R1), F11
+	FMOVQ 176(R1), F12
+	FMOVQ 128(R6), F13
+	WORD $0x4e2dd4ad // fadd v13.4s, v5.4s, v13.4s
+	FMOVQ 144(R6), F14
+	WORD $0x4e2ed4ce // fadd v14.4s, v6.4s, v14.4s
+	FMOVQ 160(R6), F15
+	WORD $0x4e2fd4ef // fadd v15.4s, v7.4s, v15.4s
+	FMOVQ 176(R6), F16
+	WORD $0x4e30d510 // fadd v16.4s, v8.4s, v16.4s
+	FMOVQ 16(RSP), F17
+	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
+	FMOVQ 16(RSP), F18
+	WORD $0x6e2ede52 // fmul v18.4s, v18.4s, v14.4s
+	FMOVQ 16(RSP), F19
+	WORD $0x6e2fde73 // fmul v19.4s, v19.4s, v15.4s
+	FMOVQ 16(RSP), F20
+	WORD $0x6e30de94 // fmul v20.4s, v20.4s, v16.4s
+	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
+	WORD $0x6e2ede52 // fmul v18.4s, v18.4s, v14.4s
+	WORD $0x6e2fde73 // fmul v19.4s, v19.4s, v15.4s
+	WORD $0x6e30de94 // fmul v20.4s, v20.4s, v16.4s
+	FMOVQ 32(RSP), F21
+	WORD $0x6e2ddead // fmul v13.4s, v21.4s, v13.4s
+	FMOVQ 32(RSP), F21
+	WORD $0x6e2edeae // fmul v14.4s, v21.4s, v14.4s
+	FMOVQ 32(RSP), F21
+	WORD $0x6e2fdeaf // fmul v15.4s, v21.4s, v15.4s
+	FMOVQ 32(RSP), F21
+	WORD $0x6e30deb0 // fmul v16.4s, v21.4s, v16.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	WORD $0x4e2ed64e // fadd v14.4s, v18.4s, v14.4s
+	WORD $0x4e2fd66f // fadd v15.4s, v19.4s, v15.4s
+	WORD $0x4e30d690 // fadd v16.4s, v20.4s, v16.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	FMOVQ 128(R7), F17
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 144(R7), F18
+	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
+	FMOVQ 160(R7), F19
+	WORD $0x6e2bde73 // fmul v19.4s, v19.4s, v11.4s
+	FMOVQ 176(R7), F20
+	WORD $0x6e2cde94 // fmul v20.4s, v20.4s, v12.4s
+	WORD $0x4eb1d5ad // fsub v13.4s, v13.4s, v17.4s
+	WORD $0x4eb2d5ce // fsub v14.4s, v14.4s, v18.4s
+	WORD $0x4eb3d5ef // fsub v15.4s, v15.4s, v19.4s
+	WORD $0x4eb4d610 // fsub v16.4s, v16.4s, v20.4s
+	FMOVQ 128(R7), F17
+	FMOVQ 192(RSP), F18
+	WORD $0x6e32de31 // fmul v17.4s, v17.4s, v18.4s
+	FMOVQ 144(R7), F18
+	FMOVQ 208(RSP), F19
+	WORD $0x6e33de52 // fmul v18.4s, v18.4s, v19.4s
+	FMOVQ 160(R7), F19
+	FMOVQ 224(RSP), F20
+	WORD $0x6e34de73 // fmul v19.4s, v19.4s, v20.4s
+	FMOVQ 176(R7), F20
+	FMOVQ 240(RSP), F21
+	WORD $0x6e35de94 // fmul v20.4s, v20.4s, v21.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x6e2ddc4d // fmul v13.4s, v2.4s, v13.4s
+	WORD $0x6e2edc4e // fmul v14.4s, v2.4s, v14.4s
+	WORD $0x6e2fdc4f // fmul v15.4s, v2.4s, v15.4s
+	WORD $0x6e30dc50 // fmul v16.4s, v2.4s, v16.4s
+	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
+	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	FMOVQ 128(R6), F13
+	WORD $0x4e2dd4ad // fadd v13.4s, v5.4s, v13.4s
+	FMOVQ 144(R6), F14
+	WORD $0x4e2ed4ce // fadd v14.4s, v6.4s, v14.4s
+	FMOVQ 160(R6), F15
+	WORD $0x4e2fd4ef // fadd v15.4s, v7.4s, v15.4s
+	FMOVQ 176(R6), F16
+	WORD $0x4e30d510 // fadd v16.4s, v8.4s, v16.4s
+	FMOVQ 128(R9), F17
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	FMOVQ 144(R9), F17
+	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
+	FMOVQ 160(R9), F17
+	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
+	FMOVQ 176(R9), F17
+	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 128(R8), F17
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	FMOVQ 144(R8), F17
+	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
+	FMOVQ 160(R8), F17
+	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
+	FMOVQ 176(R8), F17
+	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
+	WORD $0x6e2ddc4d // fmul v13.4s, v2.4s, v13.4s
+	WORD $0x6e2edc4e // fmul v14.4s, v2.4s, v14.4s
+	WORD $0x6e2fdc4f // fmul v15.4s, v2.4s, v15.4s
+	WORD $0x6e30dc50 // fmul v16.4s, v2.4s, v16.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 128(R11), F13
+	WORD $0x6eade4ad // fcmgt v13.4s, v5.4s, v13.4s
+	FMOVQ 144(R11), F14
+	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
+	FMOVQ 160(R11), F15
+	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
+	FMOVQ 176(R11), F16
+	WORD $0x6eb0e510 // fcmgt v16.4s, v8.4s, v16.4s
+	FMOVQ 128(R12), F17
+	WORD $0x6ead1e25 // bit v5.16b, v17.16b, v13.16b
+	FMOVQ 144(R12), F17
+	WORD $0x6eae1e26 // bit v6.16b, v17.16b, v14.16b
+	FMOVQ 160(R12), F17
+	WORD $0x6eaf1e27 // bit v7.16b, v17.16b, v15.16b
+	FMOVQ 176(R12), F17
+	WORD $0x6eb01e28 // bit v8.16b, v17.16b, v16.16b
+	FMOVQ F5, 128(R0)
+	FMOVQ F6, 144(R0)
+	FMOVQ F7, 160(R0)
+	FMOVQ F8, 176(R0)
+	FMOVQ 128(R10), F5
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	FMOVQ 144(R10), F6
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ 160(R10), F7
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ 176(R10), F8
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x6ead1ca9 // bit v9.16b, v5.16b, v13.16b
+	WORD $0x6eae1cca // bit v10.16b, v6.16b, v14.16b
+	WORD $0x6eaf1ceb // bit v11.16b, v7.16b, v15.16b
+	WORD $0x6eb01d0c // bit v12.16b, v8.16b, v16.16b
+	FMOVQ F9, 128(R1)
+	FMOVQ F10, 144(R1)
+	FMOVQ F11, 160(R1)
+	FMOVQ F12, 176(R1)
+	FMOVQ F0, 128(R3)
+	FMOVQ F0, 128(R5)
+	FMOVQ F0, 144(R3)
+	FMOVQ F0, 144(R5)
+	FMOVQ F0, 160(R3)
+	FMOVQ F0, 160(R5)
+	FMOVQ F0, 176(R3)
+	FMOVQ F0, 176(R5)
+	WORD $0x0e6129a5 // xtn v5.4h, v13.4s
+	WORD $0x4e6129c5 // xtn2 v5.8h, v14.4s
+	WORD $0x0e6129e6 // xtn v6.4h, v15.4s
+	WORD $0x4e612a06 // xtn2 v6.8h, v16.4s
+	WORD $0x0e2128a5 // xtn v5.8b, v5.8h
+	WORD $0x4e2128c5 // xtn2 v5.16b, v6.8h
+	FMOVQ 192(R3), F6
+	FMOVQ 208(R3), F7
+	FMOVQ 224(R3), F8
+	FMOVQ 240(R3), F9
+	FMOVQ 192(R2), F10
+	FMOVQ 208(R2), F11
+	FMOVQ 224(R2), F12
+	FMOVQ 240(R2), F13
+	FMOVQ 192(R15), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 208(R15), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 224(R15), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 240(R15), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 192(R13), F18
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	FMOVQ 208(R13), F18
+	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
+	FMOVQ 224(R13), F18
+	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
+	FMOVQ 240(R13), F18
+	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 192(R14), F14
+	WORD $0x6e26ddc6 // fmul v6.4s, v14.4s, v6.4s
+	FMOVQ 208(R14), F14
+	WORD $0x6e27ddc7 // fmul v7.4s, v14.4s, v7.4s
+	FMOVQ 224(R14), F14
+	WORD $0x6e28ddc8 // fmul v8.4s, v14.4s, v8.4s
+	FMOVQ 240(R14), F14
+	WORD $0x6e29ddc9 // fmul v9.4s, v14.4s, v9.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ F6, 192(R2)
+	FMOVQ F7, 208(R2)
+	FMOVQ F8, 224(R2)
+	FMOVQ F9, 240(R2)
+	FMOVQ 192(R5), F10
+	FMOVQ 208(R5), F11
+	FMOVQ 224(R5), F12
+	FMOVQ 240(R5), F13
+	FMOVQ 192(R4), F14
+	FMOVQ 208(R4), F15
+	FMOVQ 224(R4), F16
+	FMOVQ 240(R4), F17
+	FMOVQ 192(R21), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 208(R21), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 224(R21), F20
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	FMOVQ 240(R21), F21
+	WORD $0x4eb1d6b5 // fsub v21.4s, v21.4s, v17.4s
+	FMOVQ 192(R19), F22
+	WORD $0x6e32ded2 // fmul v18.4s, v22.4s, v18.4s
+	FMOVQ 208(R19), F22
+	WORD $0x6e33ded3 // fmul v19.4s, v22.4s, v19.4s
+	FMOVQ 224(R19), F22
+	WORD $0x6e34ded4 // fmul v20.4s, v22.4s, v20.4s
+	FMOVQ 240(R19), F22
+	WORD $0x6e35ded5 // fmul v21.4s, v22.4s, v21.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	FMOVQ 192(R20), F18
+	WORD $0x6e2ade4a // fmul v10.4s, v18.4s, v10.4s
+	FMOVQ 208(R20), F18
+	WORD $0x6e2bde4b // fmul v11.4s, v18.4s, v11.4s
+	FMOVQ 224(R20), F18
+	WORD $0x6e2cde4c // fmul v12.4s, v18.4s, v12.4s
+	FMOVQ 240(R20), F18
+	WORD $0x6e2dde4d // fmul v13.4s, v18.4s, v13.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	FMOVQ F10, 192(R4)
+	FMOVQ F11, 208(R4)
+	FMOVQ F12, 224(R4)
+	FMOVQ F13, 240(R4)
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	FMOVQ F6, 256(RSP)
+	WORD $0x4e2bd4e6 // fadd v6.4s, v7.4s, v11.4s
+	FMOVQ F6, 272(RSP)
+	WORD $0x4e2cd506 // fadd v6.4s, v8.4s, v12.4s
+	FMOVQ F6, 288(RSP)
+	WORD $0x4e2dd526 // fadd v6.4s, v9.4s, v13.4s
+	FMOVQ F6, 304(RSP)
+	FMOVQ 192(R0), F6
+	FMOVQ 208(R0), F7
+	FMOVQ 224(R0), F8
+	FMOVQ 240(R0), F9
+	FMOVQ 192(R1), F10
+	FMOVQ 208(R1), F11
+	FMOVQ 224(R1), F12
+	FMOVQ 240(R1), F13
+	FMOVQ 192(R6), F14
+	WORD $0x4e2ed4ce // fadd v14.4s, v6.4s, v14.4s
+	FMOVQ 208(R6), F15
+	WORD $0x4e2fd4ef // fadd v15.4s, v7.4s, v15.4s
+	FMOVQ 224(R6), F16
+	WORD $0x4e30d510 // fadd v16.4s, v8.4s, v16.4s
+	FMOVQ 240(R6), F17
+	WORD $0x4e31d531 // fadd v17.4s, v9.4s, v17.4s
+	FMOVQ 16(RSP), F18
+	WORD $0x6e2ede52 // fmul v18.4s, v18.4s, v14.4s
+	FMOVQ 16(RSP), F19
+	WORD $0x6e2fde73 // fmul v19.4s, v19.4s, v15.4s
+	FMOVQ 16(RSP), F20
+	WORD $0x6e30de94 // fmul v20.4s, v20.4s, v16.4s
+	FMOVQ 16(RSP), F21
+	WORD $0x6e31deb5 // fmul v21.4s, v21.4s, v17.4s
+	WORD $0x6e2ede52 // fmul v18.4s, v18.4s, v14.4s
+	WORD $0x6e2fde73 // fmul v19.4s, v19.4s, v15.4s
+	WORD $0x6e30de94 // fmul v20.4s, v20.4s, v16.4s
+	WORD $0x6e31deb5 // fmul v21.4s, v21.4s, v17.4s
+	FMOVQ 32(RSP), F22
+	WORD $0x6e2edece // fmul v14.4s, v22.4s, v14.4s
+	FMOVQ 32(RSP), F22
+	WORD $0x6e2fdecf // fmul v15.4s, v22.4s, v15.4s
+	FMOVQ 32(RSP), F22
+	WORD $0x6e30ded0 // fmul v16.4s, v22.4s, v16.4s
+	FMOVQ 32(RSP), F22
+	WORD $0x6e31ded1 // fmul v17.4s, v22.4s, v17.4s
+	WORD $0x4e2ed64e // fadd v14.4s, v18.4s, v14.4s
+	WORD $0x4e2fd66f // fadd v15.4s, v19.4s, v15.4s
+	WORD $0x4e30d690 // fadd v16.4s, v20.4s, v16.4s
+	WORD $0x4e31d6b1 // fadd v17.4s, v21.4s, v17.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	FMOVQ 192(R7), F18
+	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
+	FMOVQ 208(R7), F19
+	WORD $0x6e2bde73 // fmul v19.4s, v19.4s, v11.4s
+	FMOVQ 224(R7), F20
+	WORD $0x6e2cde94 // fmul v20.4s, v20.4s, v12.4s
+	FMOVQ 240(R7), F21
+	WORD $0x6e2ddeb5 // fmul v21.4s, v21.4s, v13.4s
+	WORD $0x4eb2d5ce // fsub v14.4s, v14.4s, v18.4s
+	WORD $0x4eb3d5ef // fsub v15.4s, v15.4s, v19.4s
+	WORD $0x4eb4d610 // fsub v16.4s, v16.4s, v20.4s
+	WORD $0x4eb5d631 // fsub v17.4s, v17.4s, v21.4s
+	FMOVQ 192(R7), F18
+	FMOVQ 256(RSP), F19
+	WORD $0x6e33de52 // fmul v18.4s, v18.4s, v19.4s
+	FMOVQ 208(R7), F19
+	FMOVQ 272(RSP), F20
+	WORD $0x6e34de73 // fmul v19.4s, v19.4s, v20.4s
+	FMOVQ 224(R7), F20
+	FMOVQ 288(RSP), F21
+	WORD $0x6e35de94 // fmul v20.4s, v20.4s, v21.4s
+	FMOVQ 240(R7), F21
+	FMOVQ 304(RSP), F22
+	WORD $0x6e36deb5 // fmul v21.4s, v21.4s, v22.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	WORD $0x6e2edc4e // fmul v14.4s, v2.4s, v14.4s
+	WORD $0x6e2fdc4f // fmul v15.4s, v2.4s, v15.4s
+	WORD $0x6e30dc50 // fmul v16.4s, v2.4s, v16.4s
+	WORD $0x6e31dc51 // fmul v17.4s, v2.4s, v17.4s
+	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	FMOVQ 192(R6), F14
+	WORD $0x4e2ed4ce // fadd v14.4s, v6.4s, v14.4s
+	FMOVQ 208(R6), F15
+	WORD $0x4e2fd4ef // fadd v15.4s, v7.4s, v15.4s
+	FMOVQ 224(R6), F16
+	WORD $0x4e30d510 // fadd v16.4s, v8.4s, v16.4s
+	FMOVQ 240(R6), F17
+	WORD $0x4e31d531 // fadd v17.4s, v9.4s, v17.4s
+	FMOVQ 192(R9), F18
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	FMOVQ 208(R9), F18
+	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
+	FMOVQ 224(R9), F18
+	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
+	FMOVQ 240(R9), F18
+	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 192(R8), F18
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	FMOVQ 208(R8), F18
+	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
+	FMOVQ 224(R8), F18
+	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
+	FMOVQ 240(R8), F18
+	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
+	WORD $0x6e2edc4e // fmul v14.4s, v2.4s, v14.4s
+	WORD $0x6e2fdc4f // fmul v15.4s, v2.4s, v15.4s
+	WORD $0x6e30dc50 // fmul v16.4s, v2.4s, v16.4s
+	WORD $0x6e31dc51 // fmul v17.4s, v2.4s, v17.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 192(R11), F14
+	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
+	FMOVQ 208(R11), F15
+	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
+	FMOVQ 224(R11), F16
+	WORD $0x6eb0e510 // fcmgt v16.4s, v8.4s, v16.4s
+	FMOVQ 240(R11), F17
+	WORD $0x6eb1e531 // fcmgt v17.4s, v9.4s, v17.4s
+	FMOVQ 192(R12), F18
+	WORD $0x6eae1e46 // bit v6.16b, v18.16b, v14.16b
+	FMOVQ 208(R12), F18
+	WORD $0x6eaf1e47 // bit v7.16b, v18.16b, v15.16b
+	FMOVQ 224(R12), F18
+	WORD $0x6eb01e48 // bit v8.16b, v18.16b, v16.16b
+	FMOVQ 240(R12), F18
+	WORD $0x6eb11e49 // bit v9.16b, v18.16b, v17.16b
+	FMOVQ F6, 192(R0)
+	FMOVQ F7, 208(R0)
+	FMOVQ F8, 224(R0)
+	FMOVQ F9, 240(R0)
+	FMOVQ 192(R10), F6
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ 208(R10), F7
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ 224(R10), F8
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ 240(R10), F9
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x6eae1cca // bit v10.16b, v6.16b, v14.16b
+	WORD $0x6eaf1ceb // bit v11.16b, v7.16b, v15.16b
+	WORD $0x6eb01d0c // bit v12.16b, v8.16b, v16.16b
+	WORD $0x6eb11d2d // bit v13.16b, v9.16b, v17.16b
+	FMOVQ F10, 192(R1)
+	FMOVQ F11, 208(R1)
+	FMOVQ F12, 224(R1)
+	FMOVQ F13, 240(R1)
+	FMOVQ F0, 192(R3)
+	FMOVQ F0, 192(R5)
+	FMOVQ F0, 208(R3)
+	FMOVQ F0, 208(R5)
+	FMOVQ F0, 224(R3)
+	FMOVQ F0, 224(R5)
+	FMOVQ F0, 240(R3)
+	FMOVQ F0, 240(R5)
+	WORD $0x0e6129c6 // xtn v6.4h, v14.4s
+	WORD $0x4e6129e6 // xtn2 v6.8h, v15.4s
+	WORD $0x0e612a07 // xtn v7.4h, v16.4s
+	WORD $0x4e612a27 // xtn2 v7.8h, v17.4s
+	WORD $0x0e2128c6 // xtn v6.8b, v6.8h
+	WORD $0x4e2128e6 // xtn2 v6.16b, v7.8h
+	WORD $0x4e211c63 // and v3.16b, v3.16b, v1.16b
+	WORD $0x4e211c84 // and v4.16b, v4.16b, v1.16b
+	WORD $0x4e211ca5 // and v5.16b, v5.16b, v1.16b
+	WORD $0x4e211cc6 // and v6.16b, v6.16b, v1.16b
+	WORD $0x4e24bc63 // addp v3.16b, v3.16b, v4.16b
+	WORD $0x4e26bca4 // addp v4.16b, v5.16b, v6.16b
+	WORD $0x4e24bc63 // addp v3.16b, v3.16b, v4.16b
+	WORD $0x4e23bc63 // addp v3.16b, v3.16b, v3.16b
+	FMOVD F3, R24
+	MOVD.P R24, 8(R22)
+	ADD $256, R0
+	ADD $256, R1
+	ADD $256, R2
+	ADD $256, R3
+	ADD $256, R4
+	ADD $256, R5
+	MOVD restStride+160(FP), R24
+	ADD R24, R6
+	MOVD resStride+168(FP), R24
+	ADD R24, R7
+	MOVD aStride+176(FP), R24
+	ADD R24, R8
+	MOVD bStride+184(FP), R24
+	ADD R24, R9
+	MOVD dStride+192(FP), R24
+	ADD R24, R10
+	MOVD thrStride+200(FP), R24
+	ADD R24, R11
+	MOVD resetStride+208(FP), R24
+	ADD R24, R12
+	MOVD lT1Stride+216(FP), R24
+	ADD R24, R13
+	MOVD cT1Stride+224(FP), R24
+	ADD R24, R14
+	MOVD bT1Stride+232(FP), R24
+	ADD R24, R15
+	MOVD lT2Stride+240(FP), R24
+	ADD R24, R19
+	MOVD cT2Stride+248(FP), R24
+	ADD R24, R20
+	MOVD bT2Stride+256(FP), R24
+	ADD R24, R21
+	SUBS $1, R23
+	BNE IzhikevichTraced2NEON_block
+
+IzhikevichTraced2NEON_done:
+	RET
+
+// func izhikevichTraced2UniformNEON(v *float32, u *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+TEXT ·izhikevichTraced2UniformNEON(SB), 0, $528-120
+	// 1 scalars held in registers, 16 loaded from the stack where used; vectors interleaved 4 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
+	VMOVI $0, V0.B16
+	MOVD $0x8040201008040201, R0
+	VDUP R0, V1.D2
+	MOVWU lT1+80(FP), R0
+	VDUP R0, V2.S4
+	MOVW $0x3d23d70a, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 16(RSP)
+	MOVW $0x40a00000, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 32(RSP)
+	MOVW $0x430c0000, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 48(RSP)
+	MOVWU a+56(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 64(RSP)
+	MOVWU b+60(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 80(RSP)
+	MOVWU bT1+88(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 96(RSP)
+	MOVWU bT2+100(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 112(RSP)
+	MOVWU cT1+84(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 128(RSP)
+	MOVWU cT2+96(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 144(RSP)
+	MOVWU d+64(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 160(RSP)
+	MOVWU dt+76(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 176(RSP)
+	MOVWU lT2+92(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 192(RSP)
+	MOVWU res+52(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 208(RSP)
+	MOVWU reset+72(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 224(RSP)
+	MOVWU rest+48(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 240(RSP)
+	MOVWU thr+68(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 256(RSP)
+	MOVD v+0(FP), R0
+	MOVD u+8(FP), R1
+	MOVD t1+16(FP), R2
+	MOVD x1+24(FP), R3
+	MOVD t2+32(FP), R4
+	MOVD x2+40(FP), R5
+	MOVD spikes+104(FP), R6
+	MOVD blocks+112(FP), R7
+	CBZ R7, IzhikevichTraced2UniformNEON_done
+
+IzhikevichTraced2UniformNEON_block:
+	FMOVQ 0(R3), F3
+	FMOVQ 16(R3), F4
+	FMOVQ 32(R3), F5
+	FMOVQ 48(R3), F6
+	FMOVQ 0(R2), F7
+	FMOVQ 16(R2), F8
+	FMOVQ 32(R2), F9
+	FMOVQ 48(R2), F10
+	FMOVQ 96(RSP), F11
+	WORD $0x4ea7d56b // fsub v11.4s, v11.4s, v7.4s
+	FMOVQ 96(RSP), F12
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	FMOVQ 96(RSP), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 96(RSP), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bdc4b // fmul v11.4s, v2.4s, v11.4s
+	WORD $0x6e2cdc4c // fmul v12.4s, v2.4s, v12.4s
+	WORD $0x6e2ddc4d // fmul v13.4s, v2.4s, v13.4s
+	WORD $0x6e2edc4e // fmul v14.4s, v2.4s, v14.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x6e23dd63 // fmul v3.4s, v11.4s, v3.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x6e24dd64 // fmul v4.4s, v11.4s, v4.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x6e25dd65 // fmul v5.4s, v11.4s, v5.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x6e26dd66 // fmul v6.4s, v11.4s, v6.4s
+	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ F3, 0(R2)
+	FMOVQ F4, 16(R2)
+	FMOVQ F5, 32(R2)
+	FMOVQ F6, 48(R2)
+	FMOVQ 0(R5), F7
+	FMOVQ 16(R5), F8
+	FMOVQ 32(R5), F9
+	FMOVQ 48(R5), F10
+	FMOVQ 0(R4), F11
+	FMOVQ 16(R4), F12
+	FMOVQ 32(R4), F13
+	FMOVQ 48(R4), F14
+	FMOVQ 112(RSP), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 112(RSP), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 192(RSP), F19
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	FMOVQ 192(RSP), F19
+	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
+	FMOVQ 192(RSP), F19
+	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
+	FMOVQ 192(RSP), F19
+	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 144(RSP), F15
+	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
+	FMOVQ 144(RSP), F15
+	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
+	FMOVQ 144(RSP), F15
+	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
+	FMOVQ 144(RSP), F15
+	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F7, 0(R4)
+	FMOVQ F8, 16(R4)
+	FMOVQ F9, 32(R4)
+	FMOVQ F10, 48(R4)
+	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
+	FMOVQ F3, 272(RSP)
+	WORD $0x4e28d483 // fadd v3.4s, v4.4s, v8.4s
+	FMOVQ F3, 288(RSP)
+	WORD $0x4e29d4a3 // fadd v3.4s, v5.4s, v9.4s
+	FMOVQ F3, 304(RSP)
+	WORD $0x4e2ad4c3 // fadd v3.4s, v6.4s, v10.4s
+	FMOVQ F3, 320(RSP)
+	FMOVQ 0(R0), F3
+	FMOVQ 16(R0), F4
+	FMOVQ 32(R0), F5
+	FMOVQ 48(R0), F6
+	FMOVQ 0(R1), F7
+	FMOVQ 16(R1), F8
+	FMOVQ 32(R1), F9
+	FMOVQ 48(R1), F10
+	FMOVQ 240(RSP), F11
+	WORD $0x4e2bd46b // fadd v11.4s, v3.4s, v11.4s
+	FMOVQ 240(RSP), F12
+	WORD $0x4e2cd48c // fadd v12.4s, v4.4s, v12.4s
+	FMOVQ 240(RSP), F13
+	WORD $0x4e2dd4ad // fadd v13.4s, v5.4s, v13.4s
+	FMOVQ 240(RSP), F14
+	WORD $0x4e2ed4ce // fadd v14.4s, v6.4s, v14.4s
+	FMOVQ 16(RSP), F15
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	FMOVQ 16(RSP), F16
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	FMOVQ 16(RSP), F17
+	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
+	FMOVQ 16(RSP), F18
+	WORD $0x6e2ede52 // fmul v18.4s, v18.4s, v14.4s
+	WORD $0x6e2bddef // fmul v15.4s, v15.4s, v11.4s
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
+	WORD $0x6e2ede52 // fmul v18.4s, v18.4s, v14.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x6e2bde6b // fmul v11.4s, v19.4s, v11.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x6e2cde6c // fmul v12.4s, v19.4s, v12.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x6e2dde6d // fmul v13.4s, v19.4s, v13.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x6e2ede6e // fmul v14.4s, v19.4s, v14.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	WORD $0x4e2ed64e // fadd v14.4s, v18.4s, v14.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	FMOVQ 208(RSP), F15
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 208(RSP), F16
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 208(RSP), F17
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 208(RSP), F18
+	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
+	WORD $0x4eafd56b // fsub v11.4s, v11.4s, v15.4s
+	WORD $0x4eb0d58c // fsub v12.4s, v12.4s, v16.4s
+	WORD $0x4eb1d5ad // fsub v13.4s, v13.4s, v17.4s
+	WORD $0x4eb2d5ce // fsub v14.4s, v14.4s, v18.4s
+	FMOVQ 208(RSP), F15
+	FMOVQ 272(RSP), F16
+	WORD $0x6e30ddef // fmul v15.4s, v15.4s, v16.4s
+	FMOVQ 208(RSP), F16
+	FMOVQ 288(RSP), F17
+	WORD $0x6e31de10 // fmul v16.4s, v16.4s, v17.4s
+	FMOVQ 208(RSP), F17
+	FMOVQ 304(RSP), F18
+	WORD $0x6e32de31 // fmul v17.4s, v17.4s, v18.4s
+	FMOVQ 208(RSP), F18
+	FMOVQ 320(RSP), F19
+	WORD $0x6e33de52 // fmul v18.4s, v18.4s, v19.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 176(RSP), F15
+	WORD $0x6e2bddeb // fmul v11.4s, v15.4s, v11.4s
+	FMOVQ 176(RSP), F15
+	WORD $0x6e2cddec // fmul v12.4s, v15.4s, v12.4s
+	FMOVQ 176(RSP), F15
+	WORD $0x6e2ddded // fmul v13.4s, v15.4s, v13.4s
+	FMOVQ 176(RSP), F15
+	WORD $0x6e2eddee // fmul v14.4s, v15.4s, v14.4s
+	WORD $0x4e2bd463 // fadd v3.4s, v3.4s, v11.4s
+	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
+	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
+	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	FMOVQ 240(RSP), F11
+	WORD $0x4e2bd46b // fadd v11.4s, v3.4s, v11.4s
+	FMOVQ 240(RSP), F12
+	WORD $0x4e2cd48c // fadd v12.4s, v4.4s, v12.4s
+	FMOVQ 240(RSP), F13
+	WORD $0x4e2dd4ad // fadd v13.4s, v5.4s, v13.4s
+	FMOVQ 240(RSP), F14
+	WORD $0x4e2ed4ce // fadd v14.4s, v6.4s, v14.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x6e2bddeb // fmul v11.4s, v15.4s, v11.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x6e2cddec // fmul v12.4s, v15.4s, v12.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x6e2ddded // fmul v13.4s, v15.4s, v13.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x6e2eddee // fmul v14.4s, v15.4s, v14.4s
+	WORD $0x4ea7d56b // fsub v11.4s, v11.4s, v7.4s
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x6e2bddeb // fmul v11.4s, v15.4s, v11.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x6e2cddec // fmul v12.4s, v15.4s, v12.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x6e2ddded // fmul v13.4s, v15.4s, v13.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x6e2eddee // fmul v14.4s, v15.4s, v14.4s
+	FMOVQ 176(RSP), F15
+	WORD $0x6e2bddeb // fmul v11.4s, v15.4s, v11.4s
+	FMOVQ 176(RSP), F15
+	WORD $0x6e2cddec // fmul v12.4s, v15.4s, v12.4s
+	FMOVQ 176(RSP), F15
+	WORD $0x6e2ddded // fmul v13.4s, v15.4s, v13.4s
+	FMOVQ 176(RSP), F15
+	WORD $0x6e2eddee // fmul v14.4s, v15.4s, v14.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	FMOVQ 256(RSP), F11
+	WORD $0x6eabe46b // fcmgt v11.4s, v3.4s, v11.4s
+	FMOVQ 256(RSP), F12
+	WORD $0x6eace48c // fcmgt v12.4s, v4.4s, v12.4s
+	FMOVQ 256(RSP), F13
+	WORD $0x6eade4ad // fcmgt v13.4s, v5.4s, v13.4s
+	FMOVQ 256(RSP), F14
+	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
+	FMOVQ 224(RSP), F15
+	WORD $0x6eab1de3 // bit v3.16b, v15.16b, v11.16b
+	FMOVQ 224(RSP), F15
+	WORD $0x6eac1de4 // bit v4.16b, v15.16b, v12.16b
+	FMOVQ 224(RSP), F15
+	WORD $0x6ead1de5 // bit v5.16b, v15.16b, v13.16b
+	FMOVQ 224(RSP), F15
+	WORD $0x6eae1de6 // bit v6.16b, v15.16b, v14.16b
+	FMOVQ F3, 0(R0)
+	FMOVQ F4, 16(R0)
+	FMOVQ F5, 32(R0)
+	FMOVQ F6, 48(R0)
+	FMOVQ 160(RSP), F3
+	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
+	FMOVQ 160(RSP), F4
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	FMOVQ 160(RSP), F5
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	FMOVQ 160(RSP), F6
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x6eab1c67 // bit v7.16b, v3.16b, v11.16b
+	WORD $0x6eac1c88 // bit v8.16b, v4.16b, v12.16b
+	WORD $0x6ead1ca9 // bit v9.16b, v5.16b, v13.16b
+	WORD $0x6eae1cca // bit v10.16b, v6.16b, v14.16b
+	FMOVQ F7, 0(R1)
+	FMOVQ F8, 16(R1)
+	FMOVQ F9, 32(R1)
+	FMOVQ F10, 48(R1)
+	FMOVQ F0, 0(R3)
+	FMOVQ F0, 0(R5)
+	FMOVQ F0, 16(R3)
+	FMOVQ F0, 16(R5)
+	FMOVQ F0, 32(R3)
+	FMOVQ F0, 32(R5)
+	FMOVQ F0, 48(R3)
+	FMOVQ F0, 48(R5)
+	WORD $0x0e612963 // xtn v3.4h, v11.4s
+	WORD $0x4e612983 // xtn2 v3.8h, v12.4s
+	WORD $0x0e6129a4 // xtn v4.4h, v13.4s
+	WORD $0x4e6129c4 // xtn2 v4.8h, v14.4s
+	WORD $0x0e212863 // xtn v3.8b, v3.8h
+	WORD $0x4e212883 // xtn2 v3.16b, v4.8h
+	FMOVQ 64(R3), F4
+	FMOVQ 80(R3), F5
+	FMOVQ 96(R3), F6
+	FMOVQ 112(R3), F7
+	FMOVQ 64(R2), F8
+	FMOVQ 80(R2), F9
+	FMOVQ 96(R2), F10
+	FMOVQ 112(R2), F11
+	FMOVQ 96(RSP), F12
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	FMOVQ 96(RSP), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 96(RSP), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	WORD $0x6e2cdc4c // fmul v12.4s, v2.4s, v12.4s
+	WORD $0x6e2ddc4d // fmul v13.4s, v2.4s, v13.4s
+	WORD $0x6e2edc4e // fmul v14.4s, v2.4s, v14.4s
+	WORD $0x6e2fdc4f // fmul v15.4s, v2.4s, v15.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x6e24dd84 // fmul v4.4s, v12.4s, v4.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x6e25dd85 // fmul v5.4s, v12.4s, v5.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x6e27dd87 // fmul v7.4s, v12.4s, v7.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ F4, 64(R2)
+	FMOVQ F5, 80(R2)
+	FMOVQ F6, 96(R2)
+	FMOVQ F7, 112(R2)
+	FMOVQ 64(R5), F8
+	FMOVQ 80(R5), F9
+	FMOVQ 96(R5), F10
+	FMOVQ 112(R5), F11
+	FMOVQ 64(R4), F12
+	FMOVQ 80(R4), F13
+	FMOVQ 96(R4), F14
+	FMOVQ 112(R4), F15
+	FMOVQ 112(RSP), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 192(RSP), F20
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	FMOVQ 192(RSP), F20
+	WORD $0x6e31de91 // fmul v17.4s, v20.4s, v17.4s
+	FMOVQ 192(RSP), F20
+	WORD $0x6e32de92 // fmul v18.4s, v20.4s, v18.4s
+	FMOVQ 192(RSP), F20
+	WORD $0x6e33de93 // fmul v19.4s, v20.4s, v19.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	FMOVQ 144(RSP), F16
+	WORD $0x6e28de08 // fmul v8.4s, v16.4s, v8.4s
+	FMOVQ 144(RSP), F16
+	WORD $0x6e29de09 // fmul v9.4s, v16.4s, v9.4s
+	FMOVQ 144(RSP), F16
+	WORD $0x6e2ade0a // fmul v10.4s, v16.4s, v10.4s
+	FMOVQ 144(RSP), F16
+	WORD $0x6e2bde0b // fmul v11.4s, v16.4s, v11.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ F8, 64(R4)
+	FMOVQ F9, 80(R4)
+	FMOVQ F10, 96(R4)
+	FMOVQ F11, 112(R4)
+	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
+	FMOVQ F4, 336(RSP)
+	WORD $0x4e29d4a4 // fadd v4.4s, v5.4s, v9.4s
+	FMOVQ F4, 352(RSP)
+	WORD $0x4e2ad4c4 // fadd v4.4s, v6.4s, v10.4s
+	FMOVQ F4, 368(RSP)
+	WORD $0x4e2bd4e4 // fadd v4.4s, v7.4s, v11.4s
+	FMOVQ F4, 384(RSP)
+	FMOVQ 64(R0), F4
+	FMOVQ 80(R0), F5
+	FMOVQ 96(R0), F6
+	FMOVQ 112(R0), F7
+	FMOVQ 64(R1), F8
+	FMOVQ 80(R1), F9
+	FMOVQ 96(R1), F10
+	FMOVQ 112(R1), F11
+	FMOVQ 240(RSP), F12
+	WORD $0x4e2cd48c // fadd v12.4s, v4.4s, v12.4s
+	FMOVQ 240(RSP), F13
+	WORD $0x4e2dd4ad // fadd v13.4s, v5.4s, v13.4s
+	FMOVQ 240(RSP), F14
+	WORD $0x4e2ed4ce // fadd v14.4s, v6.4s, v14.4s
+	FMOVQ 240(RSP), F15
+	WORD $0x4e2fd4ef // fadd v15.4s, v7.4s, v15.4s
+	FMOVQ 16(RSP), F16
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	FMOVQ 16(RSP), F17
+	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
+	FMOVQ 16(RSP), F18
+	WORD $0x6e2ede52 // fmul v18.4s, v18.4s, v14.4s
+	FMOVQ 16(RSP), F19
+	WORD $0x6e2fde73 // fmul v19.4s, v19.4s, v15.4s
+	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
+	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
+	WORD $0x6e2ede52 // fmul v18.4s, v18.4s, v14.4s
+	WORD $0x6e2fde73 // fmul v19.4s, v19.4s, v15.4s
+	FMOVQ 32(RSP), F20
+	WORD $0x6e2cde8c // fmul v12.4s, v20.4s, v12.4s
+	FMOVQ 32(RSP), F20
+	WORD $0x6e2dde8d // fmul v13.4s, v20.4s, v13.4s
+	FMOVQ 32(RSP), F20
+	WORD $0x6e2ede8e // fmul v14.4s, v20.4s, v14.4s
+	FMOVQ 32(RSP), F20
+	WORD $0x6e2fde8f // fmul v15.4s, v20.4s, v15.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	WORD $0x4e2ed64e // fadd v14.4s, v18.4s, v14.4s
+	WORD $0x4e2fd66f // fadd v15.4s, v19.4s, v15.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	FMOVQ 208(RSP), F16
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 208(RSP), F17
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 208(RSP), F18
+	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
+	FMOVQ 208(RSP), F19
+	WORD $0x6e2bde73 // fmul v19.4s, v19.4s, v11.4s
+	WORD $0x4eb0d58c // fsub v12.4s, v12.4s, v16.4s
+	WORD $0x4eb1d5ad // fsub v13.4s, v13.4s, v17.4s
+	WORD $0x4eb2d5ce // fsub v14.4s, v14.4s, v18.4s
+	WORD $0x4eb3d5ef // fsub v15.4s, v15.4s, v19.4s
+	FMOVQ 208(RSP), F16
+	FMOVQ 336(RSP), F17
+	WORD $0x6e31de10 // fmul v16.4s, v16.4s, v17.4s
+	FMOVQ 208(RSP), F17
+	FMOVQ 352(RSP), F18
+	WORD $0x6e32de31 // fmul v17.4s, v17.4s, v18.4s
+	FMOVQ 208(RSP), F18
+	FMOVQ 368(RSP), F19
+	WORD $0x6e33de52 // fmul v18.4s, v18.4s, v19.4s
+	FMOVQ 208(RSP), F19
+	FMOVQ 384(RSP), F20
+	WORD $0x6e34de73 // fmul v19.4s, v19.4s, v20.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	FMOVQ 176(RSP), F16
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	FMOVQ 176(RSP), F16
+	WORD $0x6e2dde0d // fmul v13.4s, v16.4s, v13.4s
+	FMOVQ 176(RSP), F16
+	WORD $0x6e2ede0e // fmul v14.4s, v16.4s, v14.4s
+	FMOVQ 176(RSP), F16
+	WORD $0x6e2fde0f // fmul v15.4s, v16.4s, v15.4s
+	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
+	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
+	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
+	FMOVQ 240(RSP), F12
+	WORD $0x4e2cd48c // fadd v12.4s, v4.4s, v12.4s
+	FMOVQ 240(RSP), F13
+	WORD $0x4e2dd4ad // fadd v13.4s, v5.4s, v13.4s
+	FMOVQ 240(RSP), F14
+	WORD $0x4e2ed4ce // fadd v14.4s, v6.4s, v14.4s
+	FMOVQ 240(RSP), F15
+	WORD $0x4e2fd4ef // fadd v15.4s, v7.4s, v15.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x6e2dde0d // fmul v13.4s, v16.4s, v13.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x6e2ede0e // fmul v14.4s, v16.4s, v14.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x6e2fde0f // fmul v15.4s, v16.4s, v15.4s
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x6e2dde0d // fmul v13.4s, v16.4s, v13.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x6e2ede0e // fmul v14.4s, v16.4s, v14.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x6e2fde0f // fmul v15.4s, v16.4s, v15.4s
+	FMOVQ 176(RSP), F16
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	FMOVQ 176(RSP), F16
+	WORD $0x6e2dde0d // fmul v13.4s, v16.4s, v13.4s
+	FMOVQ 176(RSP), F16
+	WORD $0x6e2ede0e // fmul v14.4s, v16.4s, v14.4s
+	FMOVQ 176(RSP), F16
+	WORD $0x6e2fde0f // fmul v15.4s, v16.4s, v15.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 256(RSP), F12
+	WORD $0x6eace48c // fcmgt v12.4s, v4.4s, v12.4s
+	FMOVQ 256(RSP), F13
+	WORD $0x6eade4ad // fcmgt v13.4s, v5.4s, v13.4s
+	FMOVQ 256(RSP), F14
+	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
+	FMOVQ 256(RSP), F15
+	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
+	FMOVQ 224(RSP), F16
+	WORD $0x6eac1e04 // bit v4.16b, v16.16b, v12.16b
+	FMOVQ 224(RSP), F16
+	WORD $0x6ead1e05 // bit v5.16b, v16.16b, v13.16b
+	FMOVQ 224(RSP), F16
+	WORD $0x6eae1e06 // bit v6.16b, v16.16b, v14.16b
+	FMOVQ 224(RSP), F16
+	WORD $0x6eaf1e07 // bit v7.16b, v16.16b, v15.16b
+	FMOVQ F4, 64(R0)
+	FMOVQ F5, 80(R0)
+	FMOVQ F6, 96(R0)
+	FMOVQ F7, 112(R0)
+	FMOVQ 160(RSP), F4
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	FMOVQ 160(RSP), F5
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	FMOVQ 160(RSP), F6
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ 160(RSP), F7
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x6eac1c88 // bit v8.16b, v4.16b, v12.16b
+	WORD $0x6ead1ca9 // bit v9.16b, v5.16b, v13.16b
+	WORD $0x6eae1cca // bit v10.16b, v6.16b, v14.16b
+	WORD $0x6eaf1ceb // bit v11.16b, v7.16b, v15.16b
+	FMOVQ F8, 64(R1)
+	FMOVQ F9, 80(R1)
+	FMOVQ F10, 96(R1)
+	FMOVQ F11, 112(R1)
+	FMOVQ F0, 64(R3)
+	FMOVQ F0, 64(R5)
+	FMOVQ F0, 80(R3)
+	FMOVQ F0, 80(R5)
+	FMOVQ F0, 96(R3)
+	FMOVQ F0, 96(R5)
+	FMOVQ F0, 112(R3)
+	FMOVQ F0, 112(R5)
+	WORD $0x0e612984 // xtn v4.4h, v12.4s
+	WORD $0x4e6129a4 // xtn2 v4.8h, v13.4s
+	WORD $0x0e6129c5 // xtn v5.4h, v14.4s
+	WORD $0x4e6129e5 // xtn2 v5.8h, v15.4s
+	WORD $0x0e212884 // xtn v4.8b, v4.8h
+	WORD $0x4e2128a4 // xtn2 v4.16b, v5.8h
+	FMOVQ 128(R3), F5
+	FMOVQ 144(R3), F6
+	FMOVQ 160(R3), F7
+	FMOVQ 176(R3), F8
+	FMOVQ 128(R2), F9
+	FMOVQ 144(R2), F10
+	FMOVQ 160(R2), F11
+	FMOVQ 176(R2), F12
+	FMOVQ 96(RSP), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 96(RSP), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	WORD $0x6e2ddc4d // fmul v13.4s, v2.4s, v13.4s
+	WORD $0x6e2edc4e // fmul v14.4s, v2.4s, v14.4s
+	WORD $0x6e2fdc4f // fmul v15.4s, v2.4s, v15.4s
+	WORD $0x6e30dc50 // fmul v16.4s, v2.4s, v16.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x6e25dda5 // fmul v5.4s, v13.4s, v5.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x6e26dda6 // fmul v6.4s, v13.4s, v6.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x6e27dda7 // fmul v7.4s, v13.4s, v7.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x6e28dda8 // fmul v8.4s, v13.4s, v8.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ F5, 128(R2)
+	FMOVQ F6, 144(R2)
+	FMOVQ F7, 160(R2)
+	FMOVQ F8, 176(R2)
+	FMOVQ 128(R5), F9
+	FMOVQ 144(R5), F10
+	FMOVQ 160(R5), F11
+	FMOVQ 176(R5), F12
+	FMOVQ 128(R4), F13
+	FMOVQ 144(R4), F14
+	FMOVQ 160(R4), F15
+	FMOVQ 176(R4), F16
+	FMOVQ 112(RSP), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 112(RSP), F20
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	FMOVQ 192(RSP), F21
+	WORD $0x6e31deb1 // fmul v17.4s, v21.4s, v17.4s
+	FMOVQ 192(RSP), F21
+	WORD $0x6e32deb2 // fmul v18.4s, v21.4s, v18.4s
+	FMOVQ 192(RSP), F21
+	WORD $0x6e33deb3 // fmul v19.4s, v21.4s, v19.4s
+	FMOVQ 192(RSP), F21
+	WORD $0x6e34deb4 // fmul v20.4s, v21.4s, v20.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	FMOVQ 144(RSP), F17
+	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
+	FMOVQ 144(RSP), F17
+	WORD $0x6e2ade2a // fmul v10.4s, v17.4s, v10.4s
+	FMOVQ 144(RSP), F17
+	WORD $0x6e2bde2b // fmul v11.4s, v17.4s, v11.4s
+	FMOVQ 144(RSP), F17
+	WORD $0x6e2cde2c // fmul v12.4s, v17.4s, v12.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	FMOVQ F9, 128(R4)
+	FMOVQ F10, 144(R4)
+	FMOVQ F11, 160(R4)
+	FMOVQ F12, 176(R4)
+	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
+	FMOVQ F5, 400(RSP)
+	WORD $0x4e2ad4c5 // fadd v5.4s, v6.4s, v10.4s
+	FMOVQ F5, 416(RSP)
+	WORD $0x4e2bd4e5 // fadd v5.4s, v7.4s, v11.4s
+	FMOVQ F5, 432(RSP)
+	WORD $0x4e2cd505 // fadd v5.4s, v8.4s, v12.4s
+	FMOVQ F5, 448(RSP)
+	FMOVQ 128(R0), F5
+	FMOVQ 144(R0), F6
+	FMOVQ 160(R0), F7
+	FMOVQ 176(R0), F8
+	FMOVQ 128(R1), F9
+	FMOVQ 144(R1), F10
+	FMOVQ 160(R1), F11
+	FMOVQ 176(R1), F12
+	FMOVQ 240(RSP), F13
+	WORD $0x4e2dd4ad // fadd v13.4s, v5.4s, v13.4s
+	FMOVQ 240(RSP), F14
+	WORD $0x4e2ed4ce // fadd v14.4s, v6.4s, v14.4s
+	FMOVQ 240(RSP), F15
+	WORD $0x4e2fd4ef // fadd v15.4s, v7.4s, v15.4s
+	FMOVQ 240(RSP), F16
+	WORD $0x4e30d510 // fadd v16.4s, v8.4s, v16.4s
+	FMOVQ 16(RSP), F17
+	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
+	FMOVQ 16(RSP), F18
+	WORD $0x6e2ede52 // fmul v18.4s, v18.4s, v14.4s
+	FMOVQ 16(RSP), F19
+	WORD $0x6e2fde73 // fmul v19.4s, v19.4s, v15.4s
+	FMOVQ 16(RSP), F20
+	WORD $0x6e30de94 // fmul v20.4s, v20.4s, v16.4s
+	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
+	WORD $0x6e2ede52 // fmul v18.4s, v18.4s, v14.4s
+	WORD $0x6e2fde73 // fmul v19.4s, v19.4s, v15.4s
+	WORD $0x6e30de94 // fmul v20.4s, v20.4s, v16.4s
+	FMOVQ 32(RSP), F21
+	WORD $0x6e2ddead // fmul v13.4s, v21.4s, v13.4s
+	FMOVQ 32(RSP), F21
+	WORD $0x6e2edeae // fmul v14.4s, v21.4s, v14.4s
+	FMOVQ 32(RSP), F21
+	WORD $0x6e2fdeaf // fmul v15.4s, v21.4s, v15.4s
+	FMOVQ 32(RSP), F21
+	WORD $0x6e30deb0 // fmul v16.4s, v21.4s, v16.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	WORD $0x4e2ed64e // fadd v14.4s, v18.4s, v14.4s
+	WORD $0x4e2fd66f // fadd v15.4s, v19.4s, v15.4s
+	WORD $0x4e30d690 // fadd v16.4s, v20.4s, v16.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	FMOVQ 208(RSP), F17
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 208(RSP), F18
+	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
+	FMOVQ 208(RSP), F19
+	WORD $0x6e2bde73 // fmul v19.4s, v19.4s, v11.4s
+	FMOVQ 208(RSP), F20
+	WORD $0x6e2cde94 // fmul v20.4s, v20.4s, v12.4s
+	WORD $0x4eb1d5ad // fsub v13.4s, v13.4s, v17.4s
+	WORD $0x4eb2d5ce // fsub v14.4s, v14.4s, v18.4s
+	WORD $0x4eb3d5ef // fsub v15.4s, v15.4s, v19.4s
+	WORD $0x4eb4d610 // fsub v16.4s, v16.4s, v20.4s
+	FMOVQ 208(RSP), F17
+	FMOVQ 400(RSP), F18
+	WORD $0x6e32de31 // fmul v17.4s, v17.4s, v18.4s
+	FMOVQ 208(RSP), F18
+	FMOVQ 416(RSP), F19
+	WORD $0x6e33de52 // fmul v18.4s, v18.4s, v19.4s
+	FMOVQ 208(RSP), F19
+	FMOVQ 432(RSP), F20
+	WORD $0x6e34de73 // fmul v19.4s, v19.4s, v20.4s
+	FMOVQ 208(RSP), F20
+	FMOVQ 448(RSP), F21
+	WORD $0x6e35de94 // fmul v20.4s, v20.4s, v21.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	FMOVQ 176(RSP), F17
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	FMOVQ 176(RSP), F17
+	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
+	FMOVQ 176(RSP), F17
+	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
+	FMOVQ 176(RSP), F17
+	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
+	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
+	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	FMOVQ 240(RSP), F13
+	WORD $0x4e2dd4ad // fadd v13.4s, v5.4s, v13.4s
+	FMOVQ 240(RSP), F14
+	WORD $0x4e2ed4ce // fadd v14.4s, v6.4s, v14.4s
+	FMOVQ 240(RSP), F15
+	WORD $0x4e2fd4ef // fadd v15.4s, v7.4s, v15.4s
+	FMOVQ 240(RSP), F16
+	WORD $0x4e30d510 // fadd v16.4s, v8.4s, v16.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
+	FMOVQ 176(RSP), F17
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	FMOVQ 176(RSP), F17
+	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
+	FMOVQ 176(RSP), F17
+	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
+	FMOVQ 176(RSP), F17
+	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 256(RSP), F13
+	WORD $0x6eade4ad // fcmgt v13.4s, v5.4s, v13.4s
+	FMOVQ 256(RSP), F14
+	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
+	FMOVQ 256(RSP), F15
+	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
+	FMOVQ 256(RSP), F16
+	WORD $0x6eb0e510 // fcmgt v16.4s, v8.4s, v16.4s
+	FMOVQ 224(RSP), F17
+	WORD $0x6ead1e25 // bit v5.16b, v17.16b, v13.16b
+	FMOVQ 224(RSP), F17
+	WORD $0x6eae1e26 // bit v6.16b, v17.16b, v14.16b
+	FMOVQ 224(RSP), F17
+	WORD $0x6eaf1e27 // bit v7.16b, v17.16b, v15.16b
+	FMOVQ 224(RSP), F17
+	WORD $0x6eb01e28 // bit v8.16b, v17.16b, v16.16b
+	FMOVQ F5, 128(R0)
+	FMOVQ F6, 144(R0)
+	FMOVQ F7, 160(R0)
+	FMOVQ F8, 176(R0)
+	FMOVQ 160(RSP), F5
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	FMOVQ 160(RSP), F6
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ 160(RSP), F7
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ 160(RSP), F8
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x6ead1ca9 // bit v9.16b, v5.16b, v13.16b
+	WORD $0x6eae1cca // bit v10.16b, v6.16b, v14.16b
+	WORD $0x6eaf1ceb // bit v11.16b, v7.16b, v15.16b
+	WORD $0x6eb01d0c // bit v12.16b, v8.16b, v16.16b
+	FMOVQ F9, 128(R1)
+	FMOVQ F10, 144(R1)
+	FMOVQ F11, 160(R1)
+	FMOVQ F12, 176(R1)
+	FMOVQ F0, 128(R3)
+	FMOVQ F0, 128(R5)
+	FMOVQ F0, 144(R3)
+	FMOVQ F0, 144(R5)
+	FMOVQ F0, 160(R3)
+	FMOVQ F0, 160(R5)
+	FMOVQ F0, 176(R3)
+	FMOVQ F0, 176(R5)
+	WORD $0x0e6129a5 // xtn v5.4h, v13.4s
+	WORD $0x4e6129c5 // xtn2 v5.8h, v14.4s
+	WORD $0x0e6129e6 // xtn v6.4h, v15.4s
+	WORD $0x4e612a06 // xtn2 v6.8h, v16.4s
+	WORD $0x0e2128a5 // xtn v5.8b, v5.8h
+	WORD $0x4e2128c5 // xtn2 v5.16b, v6.8h
+	FMOVQ 192(R3), F6
+	FMOVQ 208(R3), F7
+	FMOVQ 224(R3), F8
+	FMOVQ 240(R3), F9
+	FMOVQ 192(R2), F10
+	FMOVQ 208(R2), F11
+	FMOVQ 224(R2), F12
+	FMOVQ 240(R2), F13
+	FMOVQ 96(RSP), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	WORD $0x6e2edc4e // fmul v14.4s, v2.4s, v14.4s
+	WORD $0x6e2fdc4f // fmul v15.4s, v2.4s, v15.4s
+	WORD $0x6e30dc50 // fmul v16.4s, v2.4s, v16.4s
+	WORD $0x6e31dc51 // fmul v17.4s, v2.4s, v17.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 128(RSP), F14
+	WORD $0x6e26ddc6 // fmul v6.4s, v14.4s, v6.4s
+	FMOVQ 128(RSP), F14
+	WORD $0x6e27ddc7 // fmul v7.4s, v14.4s, v7.4s
+	FMOVQ 128(RSP), F14
+	WORD $0x6e28ddc8 // fmul v8.4s, v14.4s, v8.4s
+	FMOVQ 128(RSP), F14
+	WORD $0x6e29ddc9 // fmul v9.4s, v14.4s, v9.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ F6, 192(R2)
+	FMOVQ F7, 208(R2)
+	FMOVQ F8, 224(R2)
+	FMOVQ F9, 240(R2)
+	FMOVQ 192(R5), F10
+	FMOVQ 208(R5), F11
+	FMOVQ 224(R5), F12
+	FMOVQ 240(R5), F13
+	FMOVQ 192(R4), F14
+	FMOVQ 208(R4), F15
+	FMOVQ 224(R4), F16
+	FMOVQ 240(R4), F17
+	FMOVQ 112(RSP), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 112(RSP), F20
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	FMOVQ 112(RSP), F21
+	WORD $0x4eb1d6b5 // fsub v21.4s, v21.4s, v17.4s
+	FMOVQ 192(RSP), F22
+	WORD $0x6e32ded2 // fmul v18.4s, v22.4s, v18.4s
+	FMOVQ 192(RSP), F22
+	WORD $0x6e33ded3 // fmul v19.4s, v22.4s, v19.4s
+	FMOVQ 192(RSP), F22
+	WORD $0x6e34ded4 // fmul v20.4s, v22.4s, v20.4s
+	FMOVQ 192(RSP), F22
+	WORD $0x6e35ded5 // fmul v21.4s, v22.4s, v21.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	FMOVQ 144(RSP), F18
+	WORD $0x6e2ade4a // fmul v10.4s, v18.4s, v10.4s
+	FMOVQ 144(RSP), F18
+	WORD $0x6e2bde4b // fmul v11.4s, v18.4s, v11.4s
+	FMOVQ 144(RSP), F18
+	WORD $0x6e2cde4c // fmul v12.4s, v18.4s, v12.4s
+	FMOVQ 144(RSP), F18
+	WORD $0x6e2dde4d // fmul v13.4s, v18.4s, v13.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	FMOVQ F10, 192(R4)
+	FMOVQ F11, 208(R4)
+	FMOVQ F12, 224(R4)
+	FMOVQ F13, 240(R4)
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	FMOVQ F6, 464(RSP)
+	WORD $0x4e2bd4e6 // fadd v6.4s, v7.4s, v11.4s
+	FMOVQ F6, 480(RSP)
+	WORD $0x4e2cd506 // fadd v6.4s, v8.4s, v12.4s
+	FMOVQ F6, 496(RSP)
+	WORD $0x4e2dd526 // fadd v6.4s, v9.4s, v13.4s
+	FMOVQ F6, 512(RSP)
+	FMOVQ 192(R0), F6
+	FMOVQ 208(R0), F7
+	FMOVQ 224(R0), F8
+	FMOVQ 240(R0), F9
+	FMOVQ 192(R1), F10
+	FMOVQ 208(R1), F11
+	FMOVQ 224(R1), F12
+	FMOVQ 240(R1), F13
+	FMOVQ 240(RSP), F14
+	WORD $0x4e2ed4ce // fadd v14.4s, v6.4s, v14.4s
+	FMOVQ 240(RSP), F15
+	WORD $0x4e2fd4ef // fadd v15.4s, v7.4s, v15.4s
+	FMOVQ 240(RSP), F16
+	WORD $0x4e30d510 // fadd v16.4s, v8.4s, v16.4s
+	FMOVQ 240(RSP), F17
+	WORD $0x4e31d531 // fadd v17.4s, v9.4s, v17.4s
+	FMOVQ 16(RSP), F18
+	WORD $0x6e2ede52 // fmul v18.4s, v18.4s, v14.4s
+	FMOVQ 16(RSP), F19
+	WORD $0x6e2fde73 // fmul v19.4s, v19.4s, v15.4s
+	FMOVQ 16(RSP), F20
+	WORD $0x6e30de94 // fmul v20.4s, v20.4s, v16.4s
+	FMOVQ 16(RSP), F21
+	WORD $0x6e31deb5 // fmul v21.4s, v21.4s, v17.4s
+	WORD $0x6e2ede52 // fmul v18.4s, v18.4s, v14.4s
+	WORD $0x6e2fde73 // fmul v19.4s, v19.4s, v15.4s
+	WORD $0x6e30de94 // fmul v20.4s, v20.4s, v16.4s
+	WORD $0x6e31deb5 // fmul v21.4s, v21.4s, v17.4s
+	FMOVQ 32(RSP), F22
+	WORD $0x6e2edece // fmul v14.4s, v22.4s, v14.4s
+	FMOVQ 32(RSP), F22
+	WORD $0x6e2fdecf // fmul v15.4s, v22.4s, v15.4s
+	FMOVQ 32(RSP), F22
+	WORD $0x6e30ded0 // fmul v16.4s, v22.4s, v16.4s
+	FMOVQ 32(RSP), F22
+	WORD $0x6e31ded1 // fmul v17.4s, v22.4s, v17.4s
+	WORD $0x4e2ed64e // fadd v14.4s, v18.4s, v14.4s
+	WORD $0x4e2fd66f // fadd v15.4s, v19.4s, v15.4s
+	WORD $0x4e30d690 // fadd v16.4s, v20.4s, v16.4s
+	WORD $0x4e31d6b1 // fadd v17.4s, v21.4s, v17.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	FMOVQ 208(RSP), F18
+	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
+	FMOVQ 208(RSP), F19
+	WORD $0x6e2bde73 // fmul v19.4s, v19.4s, v11.4s
+	FMOVQ 208(RSP), F20
+	WORD $0x6e2cde94 // fmul v20.4s, v20.4s, v12.4s
+	FMOVQ 208(RSP), F21
+	WORD $0x6e2ddeb5 // fmul v21.4s, v21.4s, v13.4s
+	WORD $0x4eb2d5ce // fsub v14.4s, v14.4s, v18.4s
+	WORD $0x4eb3d5ef // fsub v15.4s, v15.4s, v19.4s
+	WORD $0x4eb4d610 // fsub v16.4s, v16.4s, v20.4s
+	WORD $0x4eb5d631 // fsub v17.4s, v17.4s, v21.4s
+	FMOVQ 208(RSP), F18
+	FMOVQ 464(RSP), F19
+	WORD $0x6e33de52 // fmul v18.4s, v18.4s, v19.4s
+	FMOVQ 208(RSP), F19
+	FMOVQ 480(RSP), F20
+	WORD $0x6e34de73 // fmul v19.4s, v19.4s, v20.4s
+	FMOVQ 208(RSP), F20
+	FMOVQ 496(RSP), F21
+	WORD $0x6e35de94 // fmul v20.4s, v20.4s, v21.4s
+	FMOVQ 208(RSP), F21
+	FMOVQ 512(RSP), F22
+	WORD $0x6e36deb5 // fmul v21.4s, v21.4s, v22.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	FMOVQ 176(RSP), F18
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	FMOVQ 176(RSP), F18
+	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
+	FMOVQ 176(RSP), F18
+	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
+	FMOVQ 176(RSP), F18
+	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
+	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	FMOVQ 240(RSP), F14
+	WORD $0x4e2ed4ce // fadd v14.4s, v6.4s, v14.4s
+	FMOVQ 240(RSP), F15
+	WORD $0x4e2fd4ef // fadd v15.4s, v7.4s, v15.4s
+	FMOVQ 240(RSP), F16
+	WORD $0x4e30d510 // fadd v16.4s, v8.4s, v16.4s
+	FMOVQ 240(RSP), F17
+	WORD $0x4e31d531 // fadd v17.4s, v9.4s, v17.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
+	FMOVQ 176(RSP), F18
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	FMOVQ 176(RSP), F18
+	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
+	FMOVQ 176(RSP), F18
+	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
+	FMOVQ 176(RSP), F18
+	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 256(RSP), F14
+	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
+	FMOVQ 256(RSP), F15
+	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
+	FMOVQ 256(RSP), F16
+	WORD $0x6eb0e510 // fcmgt v16.4s, v8.4s, v16.4s
+	FMOVQ 256(RSP), F17
+	WORD $0x6eb1e531 // fcmgt v17.4s, v9.4s, v17.4s
+	FMOVQ 224(RSP), F18
+	WORD $0x6eae1e46 // bit v6.16b, v18.16b, v14.16b
+	FMOVQ 224(RSP), F18
+	WORD $0x6eaf1e47 // bit v7.16b, v18.16b, v15.16b
+	FMOVQ 224(RSP), F18
+	WORD $0x6eb01e48 // bit v8.16b, v18.16b, v16.16b
+	FMOVQ 224(RSP), F18
+	WORD $0x6eb11e49 // bit v9.16b, v18.16b, v17.16b
+	FMOVQ F6, 192(R0)
+	FMOVQ F7, 208(R0)
+	FMOVQ F8, 224(R0)
+	FMOVQ F9, 240(R0)
+	FMOVQ 160(RSP), F6
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ 160(RSP), F7
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ 160(RSP), F8
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x6eae1cca // bit v10.16b, v6.16b, v14.16b
+	WORD $0x6eaf1ceb // bit v11.16b, v7.16b, v15.16b
+	WORD $0x6eb01d0c // bit v12.16b, v8.16b, v16.16b
+	WORD $0x6eb11d2d // bit v13.16b, v9.16b, v17.16b
+	FMOVQ F10, 192(R1)
+	FMOVQ F11, 208(R1)
+	FMOVQ F12, 224(R1)
+	FMOVQ F13, 240(R1)
+	FMOVQ F0, 192(R3)
+	FMOVQ F0, 192(R5)
+	FMOVQ F0, 208(R3)
+	FMOVQ F0, 208(R5)
+	FMOVQ F0, 224(R3)
+	FMOVQ F0, 224(R5)
+	FMOVQ F0, 240(R3)
+	FMOVQ F0, 240(R5)
+	WORD $0x0e6129c6 // xtn v6.4h, v14.4s
+	WORD $0x4e6129e6 // xtn2 v6.8h, v15.4s
+	WORD $0x0e612a07 // xtn v7.4h, v16.4s
+	WORD $0x4e612a27 // xtn2 v7.8h, v17.4s
+	WORD $0x0e2128c6 // xtn v6.8b, v6.8h
+	WORD $0x4e2128e6 // xtn2 v6.16b, v7.8h
+	WORD $0x4e211c63 // and v3.16b, v3.16b, v1.16b
+	WORD $0x4e211c84 // and v4.16b, v4.16b, v1.16b
+	WORD $0x4e211ca5 // and v5.16b, v5.16b, v1.16b
+	WORD $0x4e211cc6 // and v6.16b, v6.16b, v1.16b
+	WORD $0x4e24bc63 // addp v3.16b, v3.16b, v4.16b
+	WORD $0x4e26bca4 // addp v4.16b, v5.16b, v6.16b
+	WORD $0x4e24bc63 // addp v3.16b, v3.16b, v4.16b
+	WORD $0x4e23bc63 // addp v3.16b, v3.16b, v3.16b
+	FMOVD F3, R8
+	MOVD.P R8, 8(R6)
+	ADD $256, R0
+	ADD $256, R1
+	ADD $256, R2
+	ADD $256, R3
+	ADD $256, R4
+	ADD $256, R5
+	SUBS $1, R7
+	BNE IzhikevichTraced2UniformNEON_block
+
+IzhikevichTraced2UniformNEON_done:
+	RET
+
 // func tracerNEON(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride, cStride, bStride int, blocks int)
 TEXT ·tracerNEON(SB), NOSPLIT, $0-80
 	// 0 scalars held in registers, 0 loaded from the stack where used; vectors interleaved 8 at a time.

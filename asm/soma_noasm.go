@@ -212,6 +212,86 @@ func adaptiveLeakyTraced2UniformAVX2(v *float32, r *uint16, theta *float32, t1 *
 	panic("asm.adaptiveLeakyTraced2UniformAVX2: no assembly in this build")
 }
 
+func exponentialTraced2AVX512(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int) {
+	panic("asm.exponentialTraced2AVX512: no assembly in this build")
+}
+
+func exponentialTraced2AVX2(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int) {
+	panic("asm.exponentialTraced2AVX2: no assembly in this build")
+}
+
+func exponentialTraced2UniformAVX512(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int) {
+	panic("asm.exponentialTraced2UniformAVX512: no assembly in this build")
+}
+
+func exponentialTraced2UniformAVX2(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int) {
+	panic("asm.exponentialTraced2UniformAVX2: no assembly in this build")
+}
+
+func refractoryExponentialTraced2AVX512(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int) {
+	panic("asm.refractoryExponentialTraced2AVX512: no assembly in this build")
+}
+
+func refractoryExponentialTraced2AVX2(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int) {
+	panic("asm.refractoryExponentialTraced2AVX2: no assembly in this build")
+}
+
+func refractoryExponentialTraced2UniformAVX512(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int) {
+	panic("asm.refractoryExponentialTraced2UniformAVX512: no assembly in this build")
+}
+
+func refractoryExponentialTraced2UniformAVX2(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int) {
+	panic("asm.refractoryExponentialTraced2UniformAVX2: no assembly in this build")
+}
+
+func adaptiveExponentialTraced2AVX512(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, kwStride, aStride, bStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int) {
+	panic("asm.adaptiveExponentialTraced2AVX512: no assembly in this build")
+}
+
+func adaptiveExponentialTraced2AVX2(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, kwStride, aStride, bStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int) {
+	panic("asm.adaptiveExponentialTraced2AVX2: no assembly in this build")
+}
+
+func adaptiveExponentialTraced2UniformAVX512(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int) {
+	panic("asm.adaptiveExponentialTraced2UniformAVX512: no assembly in this build")
+}
+
+func adaptiveExponentialTraced2UniformAVX2(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int) {
+	panic("asm.adaptiveExponentialTraced2UniformAVX2: no assembly in this build")
+}
+
+func simplifiedAdaptiveExponentialTraced2AVX512(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lthetaStride, dthetaStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int) {
+	panic("asm.simplifiedAdaptiveExponentialTraced2AVX512: no assembly in this build")
+}
+
+func simplifiedAdaptiveExponentialTraced2AVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lthetaStride, dthetaStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int) {
+	panic("asm.simplifiedAdaptiveExponentialTraced2AVX2: no assembly in this build")
+}
+
+func simplifiedAdaptiveExponentialTraced2UniformAVX512(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int) {
+	panic("asm.simplifiedAdaptiveExponentialTraced2UniformAVX512: no assembly in this build")
+}
+
+func simplifiedAdaptiveExponentialTraced2UniformAVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int) {
+	panic("asm.simplifiedAdaptiveExponentialTraced2UniformAVX2: no assembly in this build")
+}
+
+func izhikevichTraced2AVX512(v *float32, u *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, restStride, resStride, aStride, bStride, dStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int) {
+	panic("asm.izhikevichTraced2AVX512: no assembly in this build")
+}
+
+func izhikevichTraced2AVX2(v *float32, u *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, restStride, resStride, aStride, bStride, dStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int) {
+	panic("asm.izhikevichTraced2AVX2: no assembly in this build")
+}
+
+func izhikevichTraced2UniformAVX512(v *float32, u *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int) {
+	panic("asm.izhikevichTraced2UniformAVX512: no assembly in this build")
+}
+
+func izhikevichTraced2UniformAVX2(v *float32, u *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int) {
+	panic("asm.izhikevichTraced2UniformAVX2: no assembly in this build")
+}
+
 func tracerAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride, cStride, bStride int, blocks int) {
 	panic("asm.tracerAVX512: no assembly in this build")
 }

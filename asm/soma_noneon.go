@@ -108,6 +108,30 @@ func adaptiveLeakyTraced2UniformNEON(v *float32, r *uint16, theta *float32, t1 *
 	panic("asm.adaptiveLeakyTraced2UniformNEON: no assembly in this build")
 }
 
+func exponentialTraced2NEON(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int) {
+	panic("asm.exponentialTraced2NEON: no assembly in this build")
+}
+
+func exponentialTraced2UniformNEON(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int) {
+	panic("asm.exponentialTraced2UniformNEON: no assembly in this build")
+}
+
+func refractoryExponentialTraced2NEON(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int) {
+	panic("asm.refractoryExponentialTraced2NEON: no assembly in this build")
+}
+
+func refractoryExponentialTraced2UniformNEON(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int) {
+	panic("asm.refractoryExponentialTraced2UniformNEON: no assembly in this build")
+}
+
+func izhikevichTraced2NEON(v *float32, u *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, restStride, resStride, aStride, bStride, dStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int) {
+	panic("asm.izhikevichTraced2NEON: no assembly in this build")
+}
+
+func izhikevichTraced2UniformNEON(v *float32, u *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int) {
+	panic("asm.izhikevichTraced2UniformNEON: no assembly in this build")
+}
+
 func tracerNEON(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride, cStride, bStride int, blocks int) {
 	panic("asm.tracerNEON: no assembly in this build")
 }

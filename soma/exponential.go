@@ -5,6 +5,7 @@ import (
 	"github.com/sparkgo/spark/internal/config"
 	"github.com/sparkgo/spark/internal/mem"
 	"github.com/sparkgo/spark/internal/ref"
+	"github.com/sparkgo/spark/internal/tracer"
 )
 
 // Exponential is a population of exponential integrate-and-fire units (the
@@ -45,7 +46,17 @@ func NewExponential(cfg ExponentialConfig) (*Exponential, error) {
 	s.exponentialPopulation.plan(&b, cfg.Units, dt, p, s.run, s.state)
 	s.k.plan(&b, ref.NewExponential(dt, p))
 	b.Alloc()
+	s.traced = s.runTraced
 	return s, nil
+}
+
+// runTraced runs the fused kernel of impl with two inputs, if it has one.
+func (s *Exponential) runTraced(in *[2]tracer.Drive, spikes []uint64) bool {
+	if impl.exponentialTraced2 == nil {
+		return false
+	}
+	impl.exponentialTraced2(&s.k, s.v, in, spikes)
+	return true
 }
 
 // run runs the kernel of impl on spike words w0 to w1−1.
@@ -94,7 +105,17 @@ func NewRefractoryExponential(cfg RefractoryExponentialConfig) (*RefractoryExpon
 	s.k.plan(&b, &m.Exponential)
 	b.Alloc()
 	s.Reset()
+	s.traced = s.runTraced
 	return s, nil
+}
+
+// runTraced runs the fused kernel of impl with two inputs, if it has one.
+func (s *RefractoryExponential) runTraced(in *[2]tracer.Drive, spikes []uint64) bool {
+	if impl.refractoryExponentialTraced2 == nil {
+		return false
+	}
+	impl.refractoryExponentialTraced2(&s.k, &s.refractory, s.v, in, spikes)
+	return true
 }
 
 // run runs the kernel of impl on spike words w0 to w1−1.
@@ -165,7 +186,17 @@ func NewAdaptiveExponential(cfg AdaptiveExponentialConfig) (*AdaptiveExponential
 	mem.PlanStream(&b, &s.adaptation.b, m.B)
 	s.k.plan(&b, &m.Exponential)
 	b.Alloc()
+	s.traced = s.runTraced
 	return s, nil
+}
+
+// runTraced runs the fused kernel of impl with two inputs, if it has one.
+func (s *AdaptiveExponential) runTraced(in *[2]tracer.Drive, spikes []uint64) bool {
+	if impl.adaptiveExponentialTraced2 == nil {
+		return false
+	}
+	impl.adaptiveExponentialTraced2(&s.k, &s.adaptation, s.v, in, spikes)
+	return true
 }
 
 // run runs the kernel of impl on spike words w0 to w1−1.
@@ -222,7 +253,17 @@ func NewSimplifiedAdaptiveExponential(cfg SimplifiedAdaptiveExponentialConfig) (
 	s.k.plan(&b, &m.Exponential)
 	b.Alloc()
 	s.Reset()
+	s.traced = s.runTraced
 	return s, nil
+}
+
+// runTraced runs the fused kernel of impl with two inputs, if it has one.
+func (s *SimplifiedAdaptiveExponential) runTraced(in *[2]tracer.Drive, spikes []uint64) bool {
+	if impl.simplifiedTraced2 == nil {
+		return false
+	}
+	impl.simplifiedTraced2(&s.k, &s.refractory, &s.adaptiveThreshold, s.v, in, spikes)
+	return true
 }
 
 // run runs the kernel of impl on spike words w0 to w1−1.

@@ -5,6 +5,7 @@ import (
 	"github.com/sparkgo/spark/internal/config"
 	"github.com/sparkgo/spark/internal/mem"
 	"github.com/sparkgo/spark/internal/ref"
+	"github.com/sparkgo/spark/internal/tracer"
 )
 
 // Izhikevich is a population of Izhikevich's simple model neurons (the
@@ -63,7 +64,17 @@ func NewIzhikevich(cfg IzhikevichConfig) (*Izhikevich, error) {
 	mem.PlanStream(&b, &s.k.reset, m.Reset)
 	b.Alloc()
 	s.k.rest = s.rest // the kernel reads the population's resting potential
+	s.traced = s.runTraced
 	return s, nil
+}
+
+// runTraced runs the fused kernel of impl with two inputs, if it has one.
+func (s *Izhikevich) runTraced(in *[2]tracer.Drive, spikes []uint64) bool {
+	if impl.izhikevichTraced2 == nil {
+		return false
+	}
+	impl.izhikevichTraced2(&s.k, s.v, s.u, in, spikes)
+	return true
 }
 
 // run runs the kernel of impl on spike words w0 to w1−1.

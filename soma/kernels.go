@@ -34,6 +34,11 @@ type kernels struct {
 	refractoryLeakyTraced2       func(k *leakyConsts, rf *refractory, v []float32, in *[2]tracer.Drive, spikes []uint64)
 	strictRefractoryLeakyTraced2 func(k *leakyConsts, rf *refractory, v []float32, in *[2]tracer.Drive, spikes []uint64)
 	adaptiveLeakyTraced2         func(k *leakyConsts, rf *refractory, th *adaptiveThreshold, v []float32, in *[2]tracer.Drive, spikes []uint64)
+	exponentialTraced2           func(k *exponentialConsts, v []float32, in *[2]tracer.Drive, spikes []uint64)
+	refractoryExponentialTraced2 func(k *exponentialConsts, rf *refractory, v []float32, in *[2]tracer.Drive, spikes []uint64)
+	adaptiveExponentialTraced2   func(k *exponentialConsts, ad *adaptation, v []float32, in *[2]tracer.Drive, spikes []uint64)
+	simplifiedTraced2            func(k *exponentialConsts, rf *refractory, th *adaptiveThreshold, v []float32, in *[2]tracer.Drive, spikes []uint64)
+	izhikevichTraced2            func(k *izhikevichConsts, v, u []float32, in *[2]tracer.Drive, spikes []uint64)
 }
 
 // generic is the portable implementation, plain Go built on every platform

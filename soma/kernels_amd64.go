@@ -30,6 +30,11 @@ var avx2 = kernels{
 	refractoryLeakyTraced2:       refractoryTraced2Asm(asm.RefractoryLeakyTraced2AVX2, asm.RefractoryLeakyTraced2UniformAVX2),
 	strictRefractoryLeakyTraced2: refractoryTraced2Asm(asm.StrictRefractoryLeakyTraced2AVX2, asm.StrictRefractoryLeakyTraced2UniformAVX2),
 	adaptiveLeakyTraced2:         adaptiveTraced2Asm(asm.AdaptiveLeakyTraced2AVX2, asm.AdaptiveLeakyTraced2UniformAVX2),
+	exponentialTraced2:           exponentialTraced2Asm(asm.ExponentialTraced2AVX2, asm.ExponentialTraced2UniformAVX2),
+	refractoryExponentialTraced2: refractoryExponentialTraced2Asm(asm.RefractoryExponentialTraced2AVX2, asm.RefractoryExponentialTraced2UniformAVX2),
+	adaptiveExponentialTraced2:   adaptiveExponentialTraced2Asm(asm.AdaptiveExponentialTraced2AVX2, asm.AdaptiveExponentialTraced2UniformAVX2),
+	simplifiedTraced2:            simplifiedTraced2Asm(asm.SimplifiedAdaptiveExponentialTraced2AVX2, asm.SimplifiedAdaptiveExponentialTraced2UniformAVX2),
+	izhikevichTraced2:            izhikevichTraced2Asm(asm.IzhikevichTraced2AVX2, asm.IzhikevichTraced2UniformAVX2),
 }
 
 var avx512 = kernels{
@@ -49,6 +54,11 @@ var avx512 = kernels{
 	refractoryLeakyTraced2:       refractoryTraced2Asm(asm.RefractoryLeakyTraced2AVX512, asm.RefractoryLeakyTraced2UniformAVX512),
 	strictRefractoryLeakyTraced2: refractoryTraced2Asm(asm.StrictRefractoryLeakyTraced2AVX512, asm.StrictRefractoryLeakyTraced2UniformAVX512),
 	adaptiveLeakyTraced2:         adaptiveTraced2Asm(asm.AdaptiveLeakyTraced2AVX512, asm.AdaptiveLeakyTraced2UniformAVX512),
+	exponentialTraced2:           exponentialTraced2Asm(asm.ExponentialTraced2AVX512, asm.ExponentialTraced2UniformAVX512),
+	refractoryExponentialTraced2: refractoryExponentialTraced2Asm(asm.RefractoryExponentialTraced2AVX512, asm.RefractoryExponentialTraced2UniformAVX512),
+	adaptiveExponentialTraced2:   adaptiveExponentialTraced2Asm(asm.AdaptiveExponentialTraced2AVX512, asm.AdaptiveExponentialTraced2UniformAVX512),
+	simplifiedTraced2:            simplifiedTraced2Asm(asm.SimplifiedAdaptiveExponentialTraced2AVX512, asm.SimplifiedAdaptiveExponentialTraced2UniformAVX512),
+	izhikevichTraced2:            izhikevichTraced2Asm(asm.IzhikevichTraced2AVX512, asm.IzhikevichTraced2UniformAVX512),
 }
 
 // archKernels returns the assembly implementations; cpu.Dispatch keeps

@@ -28,6 +28,9 @@ var neon = kernels{
 	refractoryLeakyTraced2:       refractoryTraced2Asm(asm.RefractoryLeakyTraced2NEON, asm.RefractoryLeakyTraced2UniformNEON),
 	strictRefractoryLeakyTraced2: refractoryTraced2Asm(asm.StrictRefractoryLeakyTraced2NEON, asm.StrictRefractoryLeakyTraced2UniformNEON),
 	adaptiveLeakyTraced2:         adaptiveTraced2Asm(asm.AdaptiveLeakyTraced2NEON, asm.AdaptiveLeakyTraced2UniformNEON),
+	exponentialTraced2:           exponentialTraced2Asm(asm.ExponentialTraced2NEON, asm.ExponentialTraced2UniformNEON),
+	refractoryExponentialTraced2: refractoryExponentialTraced2Asm(asm.RefractoryExponentialTraced2NEON, asm.RefractoryExponentialTraced2UniformNEON),
+	izhikevichTraced2:            izhikevichTraced2Asm(asm.IzhikevichTraced2NEON, asm.IzhikevichTraced2UniformNEON),
 }
 
 // archKernels returns the assembly implementations; cpu.Dispatch keeps

@@ -309,3 +309,124 @@ func adaptiveTraced2Asm(f adaptiveTraced2Func, u adaptiveTraced2UniformFunc) fun
 		cut(spikes, len(v))
 	}
 }
+
+type (
+	exponentialTraced2Func = func(v, t1, x1, t2, x2, k, delta, rh, res, thr, reset, l1, c1, b1, l2, c2, b2 []float32,
+		spikes []uint64)
+	exponentialTraced2UniformFunc = func(v, t1, x1, t2, x2 []float32, k, delta, rh, res, thr, reset, l1, c1, b1, l2, c2, b2 float32,
+		spikes []uint64)
+)
+
+func exponentialTraced2Asm(f exponentialTraced2Func, u exponentialTraced2UniformFunc) func(k *exponentialConsts, v []float32, in *[2]tracer.Drive, spikes []uint64) {
+	return func(k *exponentialConsts, v []float32, in *[2]tracer.Drive, spikes []uint64) {
+		a := tracedBlocks(in, len(spikes))
+		nb := a.nb
+		vb := mem.Blocks(v, 0, nb)
+		if k.uniform() && a.uniform() {
+			u(vb, a.t1, a.x1, a.t2, a.x2, k.k.At(0), k.delta.At(0), k.rh.At(0), k.r.At(0), k.thr.At(0), k.reset.At(0),
+				a.l1.At(0), a.c1.At(0), a.b1.At(0), a.l2.At(0), a.c2.At(0), a.b2.At(0), spikes)
+		} else {
+			f(vb, a.t1, a.x1, a.t2, a.x2, k.k.Blocks(0, nb), k.delta.Blocks(0, nb), k.rh.Blocks(0, nb), k.r.Blocks(0, nb),
+				k.thr.Blocks(0, nb), k.reset.Blocks(0, nb),
+				a.l1.Blocks(0, nb), a.c1.Blocks(0, nb), a.b1.Blocks(0, nb), a.l2.Blocks(0, nb), a.c2.Blocks(0, nb), a.b2.Blocks(0, nb), spikes)
+		}
+		cut(spikes, len(v))
+	}
+}
+
+type (
+	refractoryExponentialTraced2Func = func(v []float32, r []uint16, t1, x1, t2, x2 []float32, c []uint16,
+		k, delta, rh, res, thr, reset, l1, c1, b1, l2, c2, b2 []float32, spikes []uint64)
+	refractoryExponentialTraced2UniformFunc = func(v []float32, r []uint16, t1, x1, t2, x2 []float32, c uint16,
+		k, delta, rh, res, thr, reset, l1, c1, b1, l2, c2, b2 float32, spikes []uint64)
+)
+
+func refractoryExponentialTraced2Asm(f refractoryExponentialTraced2Func, u refractoryExponentialTraced2UniformFunc) func(k *exponentialConsts, rf *refractory, v []float32, in *[2]tracer.Drive, spikes []uint64) {
+	return func(k *exponentialConsts, rf *refractory, v []float32, in *[2]tracer.Drive, spikes []uint64) {
+		a := tracedBlocks(in, len(spikes))
+		nb := a.nb
+		vb, rb := mem.Blocks(v, 0, nb), mem.Blocks(rf.r, 0, nb)
+		if k.uniform() && rf.c.Uniform() && a.uniform() {
+			u(vb, rb, a.t1, a.x1, a.t2, a.x2, rf.c.At(0), k.k.At(0), k.delta.At(0), k.rh.At(0), k.r.At(0), k.thr.At(0), k.reset.At(0),
+				a.l1.At(0), a.c1.At(0), a.b1.At(0), a.l2.At(0), a.c2.At(0), a.b2.At(0), spikes)
+		} else {
+			f(vb, rb, a.t1, a.x1, a.t2, a.x2, rf.c.Blocks(0, nb), k.k.Blocks(0, nb), k.delta.Blocks(0, nb), k.rh.Blocks(0, nb),
+				k.r.Blocks(0, nb), k.thr.Blocks(0, nb), k.reset.Blocks(0, nb),
+				a.l1.Blocks(0, nb), a.c1.Blocks(0, nb), a.b1.Blocks(0, nb), a.l2.Blocks(0, nb), a.c2.Blocks(0, nb), a.b2.Blocks(0, nb), spikes)
+		}
+		cut(spikes, len(v))
+	}
+}
+
+type (
+	adaptiveExponentialTraced2Func = func(v, w, t1, x1, t2, x2, k, delta, rh, res, thr, reset, kw, aa, bb, l1, c1, b1, l2, c2, b2 []float32,
+		spikes []uint64)
+	adaptiveExponentialTraced2UniformFunc = func(v, w, t1, x1, t2, x2 []float32, k, delta, rh, res, thr, reset, kw, aa, bb, l1, c1, b1, l2, c2, b2 float32,
+		spikes []uint64)
+)
+
+func adaptiveExponentialTraced2Asm(f adaptiveExponentialTraced2Func, u adaptiveExponentialTraced2UniformFunc) func(k *exponentialConsts, ad *adaptation, v []float32, in *[2]tracer.Drive, spikes []uint64) {
+	return func(k *exponentialConsts, ad *adaptation, v []float32, in *[2]tracer.Drive, spikes []uint64) {
+		a := tracedBlocks(in, len(spikes))
+		nb := a.nb
+		vb, wb := mem.Blocks(v, 0, nb), mem.Blocks(ad.w, 0, nb)
+		if k.uniform() && ad.kw.Uniform() && ad.a.Uniform() && ad.b.Uniform() && a.uniform() {
+			u(vb, wb, a.t1, a.x1, a.t2, a.x2, k.k.At(0), k.delta.At(0), k.rh.At(0), k.r.At(0), k.thr.At(0), k.reset.At(0),
+				ad.kw.At(0), ad.a.At(0), ad.b.At(0), a.l1.At(0), a.c1.At(0), a.b1.At(0), a.l2.At(0), a.c2.At(0), a.b2.At(0), spikes)
+		} else {
+			f(vb, wb, a.t1, a.x1, a.t2, a.x2, k.k.Blocks(0, nb), k.delta.Blocks(0, nb), k.rh.Blocks(0, nb), k.r.Blocks(0, nb),
+				k.thr.Blocks(0, nb), k.reset.Blocks(0, nb), ad.kw.Blocks(0, nb), ad.a.Blocks(0, nb), ad.b.Blocks(0, nb),
+				a.l1.Blocks(0, nb), a.c1.Blocks(0, nb), a.b1.Blocks(0, nb), a.l2.Blocks(0, nb), a.c2.Blocks(0, nb), a.b2.Blocks(0, nb), spikes)
+		}
+		cut(spikes, len(v))
+	}
+}
+
+type (
+	simplifiedTraced2Func = func(v []float32, r []uint16, theta, t1, x1, t2, x2 []float32, c []uint16,
+		k, delta, rh, res, thr, reset, ltheta, dtheta, l1, c1, b1, l2, c2, b2 []float32, spikes []uint64)
+	simplifiedTraced2UniformFunc = func(v []float32, r []uint16, theta, t1, x1, t2, x2 []float32, c uint16,
+		k, delta, rh, res, thr, reset, ltheta, dtheta, l1, c1, b1, l2, c2, b2 float32, spikes []uint64)
+)
+
+func simplifiedTraced2Asm(f simplifiedTraced2Func, u simplifiedTraced2UniformFunc) func(k *exponentialConsts, rf *refractory, th *adaptiveThreshold, v []float32, in *[2]tracer.Drive, spikes []uint64) {
+	return func(k *exponentialConsts, rf *refractory, th *adaptiveThreshold, v []float32, in *[2]tracer.Drive, spikes []uint64) {
+		a := tracedBlocks(in, len(spikes))
+		nb := a.nb
+		vb, rb, tb := mem.Blocks(v, 0, nb), mem.Blocks(rf.r, 0, nb), mem.Blocks(th.theta, 0, nb)
+		if k.uniform() && rf.c.Uniform() && th.lTheta.Uniform() && th.deltaTheta.Uniform() && a.uniform() {
+			u(vb, rb, tb, a.t1, a.x1, a.t2, a.x2, rf.c.At(0), k.k.At(0), k.delta.At(0), k.rh.At(0), k.r.At(0), k.thr.At(0), k.reset.At(0),
+				th.lTheta.At(0), th.deltaTheta.At(0), a.l1.At(0), a.c1.At(0), a.b1.At(0), a.l2.At(0), a.c2.At(0), a.b2.At(0), spikes)
+		} else {
+			f(vb, rb, tb, a.t1, a.x1, a.t2, a.x2, rf.c.Blocks(0, nb), k.k.Blocks(0, nb), k.delta.Blocks(0, nb), k.rh.Blocks(0, nb),
+				k.r.Blocks(0, nb), k.thr.Blocks(0, nb), k.reset.Blocks(0, nb), th.lTheta.Blocks(0, nb), th.deltaTheta.Blocks(0, nb),
+				a.l1.Blocks(0, nb), a.c1.Blocks(0, nb), a.b1.Blocks(0, nb), a.l2.Blocks(0, nb), a.c2.Blocks(0, nb), a.b2.Blocks(0, nb), spikes)
+		}
+		cut(spikes, len(v))
+	}
+}
+
+type (
+	izhikevichTraced2Func = func(v, u, t1, x1, t2, x2, rest, res, a, b, d, thr, reset []float32, dt float32,
+		l1, c1, b1, l2, c2, b2 []float32, spikes []uint64)
+	izhikevichTraced2UniformFunc = func(v, u, t1, x1, t2, x2 []float32, rest, res, a, b, d, thr, reset, dt,
+		l1, c1, b1, l2, c2, b2 float32, spikes []uint64)
+)
+
+func izhikevichTraced2Asm(f izhikevichTraced2Func, uf izhikevichTraced2UniformFunc) func(k *izhikevichConsts, v, u []float32, in *[2]tracer.Drive, spikes []uint64) {
+	return func(k *izhikevichConsts, v, u []float32, in *[2]tracer.Drive, spikes []uint64) {
+		a := tracedBlocks(in, len(spikes))
+		nb := a.nb
+		vb, ub := mem.Blocks(v, 0, nb), mem.Blocks(u, 0, nb)
+		if k.rest.Uniform() && k.r.Uniform() && k.a.Uniform() && k.b.Uniform() && k.d.Uniform() && k.thr.Uniform() &&
+			k.reset.Uniform() && a.uniform() {
+			uf(vb, ub, a.t1, a.x1, a.t2, a.x2, k.rest.At(0), k.r.At(0), k.a.At(0), k.b.At(0), k.d.At(0), k.thr.At(0), k.reset.At(0), k.dt,
+				a.l1.At(0), a.c1.At(0), a.b1.At(0), a.l2.At(0), a.c2.At(0), a.b2.At(0), spikes)
+		} else {
+			f(vb, ub, a.t1, a.x1, a.t2, a.x2, k.rest.Blocks(0, nb), k.r.Blocks(0, nb), k.a.Blocks(0, nb), k.b.Blocks(0, nb),
+				k.d.Blocks(0, nb), k.thr.Blocks(0, nb), k.reset.Blocks(0, nb), k.dt,
+				a.l1.Blocks(0, nb), a.c1.Blocks(0, nb), a.b1.Blocks(0, nb), a.l2.Blocks(0, nb), a.c2.Blocks(0, nb), a.b2.Blocks(0, nb), spikes)
+		}
+		cut(spikes, len(v))
+	}
+}

@@ -85,10 +85,11 @@ type Soma interface {
 	//	Step(current, spikes)
 	//
 	// would, but in one pass over the units where the model and path have
-	// a fused kernel for that many inputs (the leaky family, two inputs,
-	// on AVX2, AVX-512 and NEON: decay each trace, take and empty its
-	// input, sum the currents, update the unit, write its spike bit),
-	// without the currents between. Every input must have Post = Units,
+	// a fused kernel for that many inputs (two inputs: every model on AVX2
+	// and AVX-512, all but AdaptiveExponential and
+	// SimplifiedAdaptiveExponential on NEON; each decays each trace, takes
+	// and empties its input, sums the currents, updates the unit and
+	// writes its spike bit), without the currents between. Every input must have Post = Units,
 	// synchronous spikes and a trace per post unit; StepTraced panics
 	// otherwise, or on spikes of another length, before anything is
 	// touched. It allocates nothing (but, once, the currents of a

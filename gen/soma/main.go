@@ -640,6 +640,25 @@ func b2i(b bool) int {
 	return 0
 }
 
+// neonPointers is the most stream addresses a NEON kernel keeps: it holds
+// each in a general register (where the amd64 kernels leave the surplus in
+// the argument frame), beside the spike words, the block count and the
+// registers the body needs.
+const neonPointers = 20
+
+// neonFits reports whether m's streamed variant, which has the most
+// addresses, fits the NEON kernels' registers: every model but the fused
+// steps of AdEx and SimplifiedAdEx with two traces (21 and 22 streams).
+func neonFits(m model) bool {
+	n := 0
+	for _, s := range m.streams {
+		if s.kind != scalarF32 {
+			n++
+		}
+	}
+	return n <= neonPointers
+}
+
 func main() {
 	ConstraintExpr("amd64,!purego")
 	var funcs []gowrap.Func
@@ -657,6 +676,9 @@ func main() {
 		}
 	}
 	for _, m := range all {
+		if !neonFits(m) {
+			continue // the portable path runs it (StepTraced: one step after the other)
+		}
 		for _, uniform := range []bool{false, true} {
 			if uniform && !slices.ContainsFunc(m.streams, stream.param) {
 				continue

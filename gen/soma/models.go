@@ -393,7 +393,7 @@ func fused(m model, inputs int) model {
 	for _, s := range m.streams {
 		switch {
 		case s.name == "cur":
-		case s.param():
+		case s.param() || s.kind == scalarF32:
 			params = append(params, s)
 		default:
 			f.streams = append(f.streams, s)
@@ -437,13 +437,13 @@ func (w withCurrent) F(name string) vec {
 }
 
 // fusedModels are the somas that have fused kernels with traced inputs:
-// the leaky family, with two inputs (an excitatory and an inhibitory
-// population, as in CUBA). Any other soma, or number of inputs, steps its
-// inputs' traces and itself one after the other (soma's StepTraced), with
-// the same bits.
+// every one, with two inputs (an excitatory and an inhibitory population,
+// as in CUBA); on NEON those whose streams fit its registers (neonFits).
+// Another number of inputs steps the traces and the soma one after the
+// other (soma's StepTraced), with the same bits.
 func fusedModels() []model {
 	var out []model
-	for _, m := range models {
+	for _, m := range slices.Concat(models, exponentialModels, []model{izhikevich}) {
 		out = append(out, fused(m, 2))
 	}
 	return out
