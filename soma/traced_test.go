@@ -193,3 +193,44 @@ func TestStepTracedPanics(t *testing.T) {
 		t.Error("a refused StepTraced changed the population")
 	}
 }
+
+// BenchmarkStepTraced times a step of every soma of 4096 units with two
+// traced inputs (sparse, 200 presynaptic units each, 1% of them
+// spiking), fused (Deliver, then StepTraced) and unfused (the synapses'
+// Step and StepAdd into the currents, then the soma's Step), on the
+// selected path:
+//
+//	go test ./soma -run '^$' -bench StepTraced
+func BenchmarkStepTraced(b *testing.B) {
+	const n = 4096
+	for _, m := range models {
+		r := rng(5)
+		s, _ := mustBuild(b, m, n, 0.1, nil)
+		var t testing.T
+		in, _ := tracedInputs(&t, &r, n, 2, true, false)
+		x := make([]spark.Spikes, 2)
+		for i := range x {
+			x[i] = spark.NewSpikes(in[i].Pre())
+			for j := range in[i].Pre() {
+				if j%100 == 0 {
+					x[i].Set(j)
+				}
+			}
+		}
+		spikes, cur := spark.NewSpikes(n), make([]float32, n)
+		b.Run(m.class+"/fused", func(b *testing.B) {
+			for b.Loop() {
+				in[0].Deliver(x[0])
+				in[1].Deliver(x[1])
+				s.StepTraced(spikes, in...)
+			}
+		})
+		b.Run(m.class+"/unfused", func(b *testing.B) {
+			for b.Loop() {
+				in[0].Step(x[0], cur)
+				in[1].StepAdd(x[1], cur)
+				s.Step(cur, spikes)
+			}
+		})
+	}
+}
