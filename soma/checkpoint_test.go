@@ -15,26 +15,14 @@ import (
 	"github.com/sparkgo/spark/internal/ref"
 )
 
-// sameState reports whether two states hold the same bits, NaN payloads
-// included: a checkpoint copies them, it does not compute them.
+// sameState describes the first difference between two states, bit for
+// bit, NaN payloads included (a checkpoint copies the bits, it does not
+// compute them), or returns "".
 func sameState(got, want ref.State) string {
-	for _, a := range []struct {
-		name      string
-		got, want []float32
-	}{{"V", got.V, want.V}, {"Theta", got.Theta, want.Theta}, {"W", got.W, want.W}, {"U", got.U, want.U}} {
-		if len(a.got) != len(a.want) {
-			return fmt.Sprintf("%s: %d values, want %d", a.name, len(a.got), len(a.want))
-		}
-		for i := range a.got {
-			if math.Float32bits(a.got[i]) != math.Float32bits(a.want[i]) {
-				return fmt.Sprintf("%s[%d] = %#08x, want %#08x", a.name, i, math.Float32bits(a.got[i]), math.Float32bits(a.want[i]))
-			}
-		}
+	if len(got.V) != len(want.V) {
+		return fmt.Sprintf("%d units, want %d", len(got.V), len(want.V))
 	}
-	if !slices.Equal(got.R, want.R) {
-		return "R differs"
-	}
-	return ""
+	return diffStateBy(got, want, func(x, y float32) bool { return math.Float32bits(x) == math.Float32bits(y) })
 }
 
 // TestCheckpointResumes stops every model on every path after a few steps

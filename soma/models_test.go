@@ -169,7 +169,10 @@ func sameBits(x, y float32) bool {
 
 // diffState describes the first difference of the arrays s has between got
 // and want, or returns "".
-func diffState(got, want ref.State) string {
+func diffState(got, want ref.State) string { return diffStateBy(got, want, sameBits) }
+
+// diffStateBy is diffState with the float32 comparison same.
+func diffStateBy(got, want ref.State, same func(x, y float32) bool) string {
 	for _, a := range []struct {
 		name      string
 		got, want []float32
@@ -178,7 +181,7 @@ func diffState(got, want ref.State) string {
 			continue
 		}
 		for i := range a.got {
-			if !sameBits(a.got[i], a.want[i]) {
+			if !same(a.got[i], a.want[i]) {
 				return fmt.Sprintf("%s[%d] = %v (%#08x), want %v (%#08x)", a.name, i,
 					a.got[i], math.Float32bits(a.got[i]), a.want[i], math.Float32bits(a.want[i]))
 			}
