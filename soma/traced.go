@@ -54,7 +54,7 @@ func (p *population[T]) drive(i int, s *syn.TracedSynapses) tracer.Drive {
 	case why != "":
 	case d.Trace.Units() != p.n:
 		why = fmt.Sprintf("Post = %d, want Units = %d", d.Trace.Units(), p.n)
-	case !d.Trace.Single() || cap(d.X) < len(mem.Blocks(d.X, 0, spark.SpikeWords(p.n))):
+	case !d.Trace.Single() || cap(d.X) < spark.SpikeWords(p.n)*mem.BlockLen:
 		why = "not a single-stage trace per post unit" // syn never makes one; a guard
 	}
 	if why != "" {

@@ -234,3 +234,25 @@ func BenchmarkStepTraced(b *testing.B) {
 		})
 	}
 }
+
+// TestDeliverPanics: Deliver refuses spikes of another length or set past
+// the last presynaptic unit, before anything is touched.
+func TestDeliverPanics(t *testing.T) {
+	r := rng(6)
+	in, _ := tracedInputs(t, &r, 10, 1, true, false) // Pre = 20
+	s := in[0]
+	for _, c := range []struct {
+		x    spark.Spikes
+		want string
+	}{
+		{spark.NewSpikes(64 + 20), "syn: TracedSynapses.Deliver: len(spikes) = 2 words"},
+		{spark.Spikes{1 << 20}, "syn: TracedSynapses.Deliver: spikes set past the last presynaptic unit (Pre = 20)"},
+	} {
+		if msg := catch(func() { s.Deliver(c.x) }); !strings.Contains(msg, c.want) {
+			t.Errorf("panic %q, want %q", msg, c.want)
+		}
+	}
+	if msg := catch(func() { s.DeliverIndices([]int{3, 3}) }); !strings.Contains(msg, "syn: TracedSynapses.DeliverIndices: index 3 after 3") {
+		t.Errorf("panic %q", msg)
+	}
+}

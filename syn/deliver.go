@@ -20,12 +20,7 @@ import (
 // before the next Deliver, Step or StepAdd.
 func (s *TracedSynapses) Deliver(spikes spark.Spikes) {
 	s.checkDeliver("Deliver")
-	if len(spikes) != s.words {
-		panic(fmt.Sprintf("syn: TracedSynapses.Deliver: len(spikes) = %d words, want spark.SpikeWords(Pre = %d) = %d", len(spikes), s.pre, s.words))
-	}
-	if spikes[s.words-1]&s.tail() != 0 {
-		panic(fmt.Sprintf("syn: TracedSynapses.Deliver: spikes set past the last presynaptic unit (Pre = %d)", s.pre))
-	}
+	s.checkSpikes("Deliver", spikes, s.y) // y: Post values, as the currents checkSpikes checks
 	s.rows = spikes.AppendIndices(s.rows[:0])
 	s.deliver(s.rows)
 }
