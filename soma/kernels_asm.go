@@ -87,7 +87,7 @@ type (
 
 func adaptiveAsm(f adaptiveFunc, u adaptiveUniformFunc) func(k *leakyConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64, w0, w1 int) {
 	return func(k *leakyConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64, w0, w1 int) {
-		uniform := k.uniform() && rf.c.Uniform() && th.lTheta.Uniform() && th.deltaTheta.Uniform()
+		uniform := k.uniform() && rf.c.Uniform() && th.uniform()
 		blocks(k.tail, current, spikes, w0, w1, func(b, nb int, cur []float32) {
 			vb, rb, tb, sb := mem.Blocks(v, b, nb), mem.Blocks(rf.r, b, nb), mem.Blocks(th.theta, b, nb), spikes[b:b+nb]
 			if uniform {
@@ -105,6 +105,15 @@ type (
 	exponentialFunc        = func(v, cur, k, delta, rh, res, thr, reset []float32, spikes []uint64)
 	exponentialUniformFunc = func(v, cur []float32, k, delta, rh, res, thr, reset float32, spikes []uint64)
 )
+
+func (th *adaptiveThreshold) uniform() bool { return th.lTheta.Uniform() && th.deltaTheta.Uniform() }
+
+func (ad *adaptation) uniform() bool { return ad.kw.Uniform() && ad.a.Uniform() && ad.b.Uniform() }
+
+func (k *izhikevichConsts) uniform() bool {
+	return k.rest.Uniform() && k.r.Uniform() && k.a.Uniform() && k.b.Uniform() && k.d.Uniform() && k.thr.Uniform() &&
+		k.reset.Uniform()
+}
 
 func (k *exponentialConsts) uniform() bool {
 	return k.k.Uniform() && k.delta.Uniform() && k.rh.Uniform() && k.r.Uniform() && k.thr.Uniform() && k.reset.Uniform()
@@ -154,7 +163,7 @@ type (
 
 func adaptiveExponentialAsm(f adaptiveExponentialFunc, u adaptiveExponentialUniformFunc) func(k *exponentialConsts, ad *adaptation, v, current []float32, spikes []uint64, w0, w1 int) {
 	return func(k *exponentialConsts, ad *adaptation, v, current []float32, spikes []uint64, w0, w1 int) {
-		uniform := k.uniform() && ad.kw.Uniform() && ad.a.Uniform() && ad.b.Uniform()
+		uniform := k.uniform() && ad.uniform()
 		blocks(k.tail, current, spikes, w0, w1, func(b, nb int, cur []float32) {
 			vb, wb, sb := mem.Blocks(v, b, nb), mem.Blocks(ad.w, b, nb), spikes[b:b+nb]
 			if uniform {
@@ -177,7 +186,7 @@ type (
 
 func simplifiedAsm(f simplifiedFunc, u simplifiedUniformFunc) func(k *exponentialConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64, w0, w1 int) {
 	return func(k *exponentialConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64, w0, w1 int) {
-		uniform := k.uniform() && rf.c.Uniform() && th.lTheta.Uniform() && th.deltaTheta.Uniform()
+		uniform := k.uniform() && rf.c.Uniform() && th.uniform()
 		blocks(k.tail, current, spikes, w0, w1, func(b, nb int, cur []float32) {
 			vb, rb, tb, sb := mem.Blocks(v, b, nb), mem.Blocks(rf.r, b, nb), mem.Blocks(th.theta, b, nb), spikes[b:b+nb]
 			if uniform {
@@ -198,8 +207,7 @@ type (
 
 func izhikevichAsm(f izhikevichFunc, uf izhikevichUniformFunc) func(k *izhikevichConsts, v, u, current []float32, spikes []uint64, w0, w1 int) {
 	return func(k *izhikevichConsts, v, u, current []float32, spikes []uint64, w0, w1 int) {
-		uniform := k.rest.Uniform() && k.r.Uniform() && k.a.Uniform() && k.b.Uniform() && k.d.Uniform() && k.thr.Uniform() &&
-			k.reset.Uniform()
+		uniform := k.uniform()
 		blocks(k.tail, current, spikes, w0, w1, func(b, nb int, cur []float32) {
 			vb, ub, sb := mem.Blocks(v, b, nb), mem.Blocks(u, b, nb), spikes[b:b+nb]
 			if uniform {
@@ -298,7 +306,7 @@ func adaptiveTraced2Asm(f adaptiveTraced2Func, u adaptiveTraced2UniformFunc) fun
 		a := tracedBlocks(in, len(spikes))
 		nb := a.nb
 		vb, rb, tb := mem.Blocks(v, 0, nb), mem.Blocks(rf.r, 0, nb), mem.Blocks(th.theta, 0, nb)
-		if k.uniform() && rf.c.Uniform() && th.lTheta.Uniform() && th.deltaTheta.Uniform() && a.uniform() {
+		if k.uniform() && rf.c.Uniform() && th.uniform() && a.uniform() {
 			u(vb, rb, tb, a.t1, a.x1, a.t2, a.x2, rf.c.At(0), k.d.At(0), k.gR.At(0), k.thr.At(0), k.reset.At(0),
 				th.lTheta.At(0), th.deltaTheta.At(0), a.l1.At(0), a.c1.At(0), a.b1.At(0), a.l2.At(0), a.c2.At(0), a.b2.At(0), spikes)
 		} else {
@@ -370,7 +378,7 @@ func adaptiveExponentialTraced2Asm(f adaptiveExponentialTraced2Func, u adaptiveE
 		a := tracedBlocks(in, len(spikes))
 		nb := a.nb
 		vb, wb := mem.Blocks(v, 0, nb), mem.Blocks(ad.w, 0, nb)
-		if k.uniform() && ad.kw.Uniform() && ad.a.Uniform() && ad.b.Uniform() && a.uniform() {
+		if k.uniform() && ad.uniform() && a.uniform() {
 			u(vb, wb, a.t1, a.x1, a.t2, a.x2, k.k.At(0), k.delta.At(0), k.rh.At(0), k.r.At(0), k.thr.At(0), k.reset.At(0),
 				ad.kw.At(0), ad.a.At(0), ad.b.At(0), a.l1.At(0), a.c1.At(0), a.b1.At(0), a.l2.At(0), a.c2.At(0), a.b2.At(0), spikes)
 		} else {
@@ -394,7 +402,7 @@ func simplifiedTraced2Asm(f simplifiedTraced2Func, u simplifiedTraced2UniformFun
 		a := tracedBlocks(in, len(spikes))
 		nb := a.nb
 		vb, rb, tb := mem.Blocks(v, 0, nb), mem.Blocks(rf.r, 0, nb), mem.Blocks(th.theta, 0, nb)
-		if k.uniform() && rf.c.Uniform() && th.lTheta.Uniform() && th.deltaTheta.Uniform() && a.uniform() {
+		if k.uniform() && rf.c.Uniform() && th.uniform() && a.uniform() {
 			u(vb, rb, tb, a.t1, a.x1, a.t2, a.x2, rf.c.At(0), k.k.At(0), k.delta.At(0), k.rh.At(0), k.r.At(0), k.thr.At(0), k.reset.At(0),
 				th.lTheta.At(0), th.deltaTheta.At(0), a.l1.At(0), a.c1.At(0), a.b1.At(0), a.l2.At(0), a.c2.At(0), a.b2.At(0), spikes)
 		} else {
@@ -418,8 +426,7 @@ func izhikevichTraced2Asm(f izhikevichTraced2Func, uf izhikevichTraced2UniformFu
 		a := tracedBlocks(in, len(spikes))
 		nb := a.nb
 		vb, ub := mem.Blocks(v, 0, nb), mem.Blocks(u, 0, nb)
-		if k.rest.Uniform() && k.r.Uniform() && k.a.Uniform() && k.b.Uniform() && k.d.Uniform() && k.thr.Uniform() &&
-			k.reset.Uniform() && a.uniform() {
+		if k.uniform() && a.uniform() {
 			uf(vb, ub, a.t1, a.x1, a.t2, a.x2, k.rest.At(0), k.r.At(0), k.a.At(0), k.b.At(0), k.d.At(0), k.thr.At(0), k.reset.At(0), k.dt,
 				a.l1.At(0), a.c1.At(0), a.b1.At(0), a.l2.At(0), a.c2.At(0), a.b2.At(0), spikes)
 		} else {

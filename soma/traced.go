@@ -21,18 +21,20 @@ func (p *population[T]) StepTraced(spikes spark.Spikes, inputs ...*syn.TracedSyn
 		panic(fmt.Sprintf("soma: %s.StepTraced: len(spikes) = %d words, %d inputs; want spark.SpikeWords(%d) = %d and at least one input",
 			p.name(), len(spikes), len(inputs), p.n, spark.SpikeWords(p.n)))
 	}
-	// Every input is checked before anything is touched.
+	// Every input is checked before anything is touched; the first two
+	// are kept for a fused kernel, in the population: a local array would
+	// escape through the kernel call, an allocation a step.
+	in := &p.drives
 	for i, s := range inputs {
-		p.drive(i, s)
-	}
-	if len(inputs) == 2 && p.traced != nil {
-		in := &p.drives // not a local: the kernel call would make it escape, an allocation a step
-		in[0], in[1] = p.drive(0, inputs[0]), p.drive(1, inputs[1])
-		ok := p.traced(in, spikes)
-		*in = [2]tracer.Drive{} // holds no synapses between steps
-		if ok {
-			return
+		d := p.drive(i, s)
+		if i < len(in) {
+			in[i] = d
 		}
+	}
+	ok := len(inputs) == 2 && p.traced != nil && p.traced(in, spikes)
+	*in = [2]tracer.Drive{} // holds no synapses between steps
+	if ok {
+		return
 	}
 	// One after the other, as the synapses' Step, StepAdd… and the
 	// soma's Step would: the same bits.
