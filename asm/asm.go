@@ -36,6 +36,6 @@ package asm
 
 //go:generate go run -C ../gen ./f16 -out ../asm/f16_amd64.s -stubs ../asm/f16_amd64.go -go ../asm/f16.go -noasm ../asm/f16_noasm.go -test ../asm/f16_kernels_test.go -family f16 -pkg asm
 //go:generate go run -C ../gen ./rows -out ../asm/rows_amd64.s -stubs ../asm/rows_amd64.go -go ../asm/rows.go -noasm ../asm/rows_noasm.go -test ../asm/rows_kernels_test.go -family rows -pkg asm
-//go:generate go run -C ../gen ./soma -out ../asm/soma_amd64.s -stubs ../asm/soma_amd64.go -go ../asm/soma.go -noasm ../asm/soma_noasm.go -test ../asm/soma_kernels_test.go -family soma -pkg asm
+//go:generate go run -C ../gen ./soma -out ../asm/soma_amd64.s -stubs ../asm/soma_amd64.go -go ../asm/soma.go -noasm ../asm/soma_noasm.go -test ../asm/soma_kernels_test.go -family soma -pkg asm -adapters ../soma/kernels_adapters.go
 //go:generate go run -C ../gen ./vec -out ../asm/vec_amd64.s -stubs ../asm/vec_amd64.go -go ../asm/vec.go -noasm ../asm/vec_noasm.go -test ../asm/vec_kernels_test.go -family vec -pkg asm
 //go:generate go run -C ../gen ./scatter -out ../asm/scatter_amd64.s -stubs ../asm/scatter_amd64.go -go ../asm/scatter.go -noasm ../asm/scatter_noasm.go -test ../asm/scatter_kernels_test.go -family scatter -pkg asm

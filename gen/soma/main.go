@@ -69,6 +69,7 @@ type model struct {
 	doc      []string // the scalar loop, for the kernel's doc comment
 	streams  []stream
 	body     func(e emitter)
+	bind     binding // how package soma calls a soma's kernels (bind.go)
 }
 
 // Vector values: a backend's registers (or operands), opaque to the models.
@@ -687,5 +688,6 @@ func main() {
 		}
 	}
 	Generate()
+	writeAdapters(slices.Concat(models, exponentialModels, []model{izhikevich}), fusedModels())
 	gowrap.Generate(gowrap.Files{Pkg: "asm", Imports: []string{"unsafe"}, Funcs: funcs, NoAsm: "purego || !amd64", ARM64: &neonFile})
 }

@@ -17,6 +17,7 @@ var leakyParams = []stream{{"d", paramF32}, {"gr", paramF32}, {"thr", paramF32},
 var models = []model{
 	{
 		name: "Leaky",
+		bind: bind("leakyAsm", "k *leakyConsts, v", leakyFields),
 		doc: []string{
 			"V ← d·V + gR·I",
 			"s ← V > thr",
@@ -32,6 +33,7 @@ var models = []model{
 	},
 	{
 		name: "RefractoryLeaky",
+		bind: bind("refractoryAsm", "k *leakyConsts, rf *refractory, v", leakyFields, refractoryFields),
 		doc: []string{
 			"ready ← r > c",
 			"V ← d·V + (ready ? gR·I : 0)",
@@ -52,6 +54,7 @@ var models = []model{
 	},
 	{
 		name: "StrictRefractoryLeaky",
+		bind: bind("refractoryAsm", "k *leakyConsts, rf *refractory, v", leakyFields, refractoryFields),
 		doc: []string{
 			"ready ← r ≥ c",
 			"V ← ready ? d·V + gR·I : reset",
@@ -75,6 +78,7 @@ var models = []model{
 	},
 	{
 		name: "AdaptiveLeaky",
+		bind: bind("adaptiveAsm", "k *leakyConsts, rf *refractory, th *adaptiveThreshold, v", leakyFields, refractoryFields, thresholdFields),
 		doc: []string{
 			"ready ← r > c",
 			"V ← d·V + (ready ? gR·I : 0)",
@@ -119,6 +123,7 @@ func advanceTheta(e emitter, t vec, s mask) {
 var exponentialModels = []model{
 	{
 		name: "Exponential",
+		bind: bind("exponentialAsm", "k *exponentialConsts, v", exponentialFields),
 		doc: []string{
 			"V ← V + k·(−V + Δ·exp((V − rh)/Δ) + R·I)",
 			"s ← V > thr",
@@ -135,6 +140,7 @@ var exponentialModels = []model{
 	},
 	{
 		name: "RefractoryExponential",
+		bind: bind("refractoryExponentialAsm", "k *exponentialConsts, rf *refractory, v", exponentialFields, refractoryFields),
 		doc: []string{
 			"ready ← r > c",
 			"V ← V + k·(−V + Δ·exp((V − rh)/Δ) + (ready ? R·I : 0))",
@@ -159,6 +165,7 @@ var exponentialModels = []model{
 	},
 	{
 		name: "AdaptiveExponential",
+		bind: bind("adaptiveExponentialAsm", "k *exponentialConsts, ad *adaptation, v", exponentialFields, adaptationFields),
 		doc: []string{
 			"V ← V + k·(−V + Δ·exp((V − rh)/Δ) − R·w + R·I)",
 			"s ← V > thr",
@@ -181,6 +188,7 @@ var exponentialModels = []model{
 	},
 	{
 		name: "SimplifiedAdaptiveExponential",
+		bind: bind("simplifiedAsm", "k *exponentialConsts, rf *refractory, th *adaptiveThreshold, v", exponentialFields, refractoryFields, thresholdFields),
 		doc: []string{
 			"ready ← r > c",
 			"V ← V + k·(−V + Δ·exp((V − rh)/Δ) + (ready ? R·I : 0))",
@@ -212,6 +220,7 @@ var exponentialModels = []model{
 // sensitivity and update, dt the time step.
 var izhikevich = model{
 	name: "Izhikevich",
+	bind: bind("izhikevichAsm", "k *izhikevichConsts, v, u", izhikevichFields),
 	doc: []string{
 		"v ← V + rest",
 		"V′ ← V + dt·((((0.04·v·v + 5·v) + 140) − R·u) + R·I)",
@@ -381,7 +390,7 @@ var expModel = model{
 // soma's current, in the order of the synapses' Step then StepAdd, so that
 // the pass gives the bits of the separate steps.
 func fused(m model, inputs int) model {
-	f := model{name: fmt.Sprintf("%sTraced%d", m.name, inputs)}
+	f := model{name: fmt.Sprintf("%sTraced%d", m.name, inputs), bind: m.bind.traced(inputs)}
 	var sum []string
 	for i := 1; i <= inputs; i++ {
 		f.doc = append(f.doc, fmt.Sprintf("T%[1]d ← (T%[1]d + λ%[1]d·(b%[1]d − T%[1]d)) + c%[1]d·x%[1]d,  x%[1]d ← 0", i))

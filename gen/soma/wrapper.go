@@ -19,7 +19,6 @@ import (
 // words are n/64. A uniform kernel takes each parameter by value.
 func wrapper(m model, b lowering, uniform bool, name, raw, rawSig string) gowrap.Func {
 	first := m.streams[0].name
-	var params [][2]string
 	var kinds []gowrap.Arg
 	var body, race, args, strides, arrays, perUnit, values []string
 	check := func(format string, a ...any) {
@@ -29,12 +28,7 @@ func wrapper(m model, b lowering, uniform bool, name, raw, rawSig string) gowrap
 	check("n := len(%s)", first)
 	check("checkBlocks(%q, %q, n)", name, first)
 	for _, s := range m.streams {
-		elem := "float32"
-		if s.u16() {
-			elem = "uint16"
-		}
 		if s.byValue(uniform) {
-			params = append(params, [2]string{s.name, elem})
 			kinds = append(kinds, gowrap.Arg{Name: s.name, Kind: "value"})
 			args = append(args, s.name)
 			if !s.param() {
@@ -48,7 +42,6 @@ func wrapper(m model, b lowering, uniform bool, name, raw, rawSig string) gowrap
 		}
 		out := s.kind != inputF32 && !s.param()
 		kinds = append(kinds, gowrap.Arg{Name: s.name, Kind: kind, Out: out})
-		params = append(params, [2]string{s.name, "[]" + elem})
 		args = append(args, "unsafe.SliceData("+s.name+")")
 		switch {
 		case s.param():
@@ -68,7 +61,6 @@ func wrapper(m model, b lowering, uniform bool, name, raw, rawSig string) gowrap
 	}
 	args = append(args, strides...)
 	if !m.noSpikes {
-		params = append(params, [2]string{"spikes", "[]uint64"})
 		kinds = append(kinds, gowrap.Arg{Name: "spikes", Kind: "words", Out: true})
 		check("checkLen(%q, %q, len(spikes), %q, n/64)", name, "spikes", "len("+first+")/64")
 		race = append(race, "raceWrite(spikes)")
@@ -119,7 +111,7 @@ func wrapper(m model, b lowering, uniform bool, name, raw, rawSig string) gowrap
 	return gowrap.Func{
 		Name:      name,
 		Doc:       doc,
-		Params:    gowrap.Group(params...),
+		Params:    gowrap.Group(checkedParams(m, uniform)...),
 		Body:      body,
 		Raw:       raw,
 		RawParams: rawSig,
@@ -127,6 +119,27 @@ func wrapper(m model, b lowering, uniform bool, name, raw, rawSig string) gowrap
 		Blocks:    true,
 		Args:      kinds,
 	}
+}
+
+// checkedParams are the parameters of m's checked kernel, name and type:
+// a slice per stream, a value per stream the variant takes by value, and
+// the spike words.
+func checkedParams(m model, uniform bool) [][2]string {
+	var params [][2]string
+	for _, s := range m.streams {
+		elem := "float32"
+		if s.u16() {
+			elem = "uint16"
+		}
+		if !s.byValue(uniform) {
+			elem = "[]" + elem
+		}
+		params = append(params, [2]string{s.name, elem})
+	}
+	if !m.noSpikes {
+		params = append(params, [2]string{"spikes", "[]uint64"})
+	}
+	return params
 }
 
 // requires names what a backend's kernels need.
