@@ -978,7 +978,10 @@ func (t *timer) peers(cfg kernelConfig, p cpu.Path) []PeerRow {
 		// The dense async step sums each post unit's weights over its
 		// spiking connections: a dot product of the weight row with the
 		// spikes as 0/1 floats, which gonum's Sdot computes (reading 4
-		// bytes per spike instead of a bit).
+		// bytes per spike instead of a bit). The spikes change from step
+		// to step, 16 patterns in turn, as in a simulation, so that the
+		// branch predictor cannot learn one pattern's branches (the plain
+		// loop's, the sparse form's).
 		{
 			post, pre := asyncShape(n, sz.dram, 4)
 			w := kernelWeights(post, pre, true, 19)
@@ -986,20 +989,28 @@ func (t *timer) peers(cfg kernelConfig, p cpu.Path) []PeerRow {
 			if err != nil {
 				fail(err.Error())
 			}
-			spikes := syn.AsyncSpikes(post, pre)
-			randomSpikes(spikes, pre, 23)
+			const patterns = 16
+			var spikes [patterns]spark.Spikes
+			for k := range spikes {
+				spikes[k] = syn.AsyncSpikes(post, pre)
+				randomSpikes(spikes[k], pre, 23+uint64(k))
+			}
 			words := spark.SpikeWords(pre)
 			xs := make([]float32, post*pre)
 			for i := range post {
 				for j := range pre {
-					if spikes[i*words : (i+1)*words].Has(j) {
+					if spikes[0][i*words : (i+1)*words].Has(j) {
 						xs[i*pre+j] = 1
 					}
 				}
 			}
 			var cur, cur2 []float32
 			arrays(post, &cur, &cur2)
-			lib := &contender{label: "LinearSynapses " + p.String(), use: use, step: func() { s.Step(spikes, cur) }}
+			libStep, plainStep := 0, 0
+			lib := &contender{label: "LinearSynapses " + p.String(), use: use, step: func() {
+				s.Step(spikes[libStep%patterns], cur)
+				libStep++
+			}}
 			gonum := &contender{label: "gonum blas32.Dot", step: func() {
 				for i := range post {
 					cur2[i] = blas32.Dot(blas32.Vector{N: pre, Inc: 1, Data: w[i*pre : (i+1)*pre]},
@@ -1007,9 +1018,11 @@ func (t *timer) peers(cfg kernelConfig, p cpu.Path) []PeerRow {
 				}
 			}}
 			plain := &contender{label: "plain Go loop", step: func() {
+				x := spikes[plainStep%patterns]
 				for i := range post {
-					cur2[i] = maskedSumGo(w[i*pre:(i+1)*pre], spikes[i*words:(i+1)*words])
+					cur2[i] = maskedSumGo(w[i*pre:(i+1)*pre], x[i*words:(i+1)*words])
 				}
+				plainStep++
 			}}
 			t.race(fmt.Sprintf("masked sum n=%s", count(post*pre)), t.perRep(sz.dram, false), lib, gonum, plain)
 			add("async dense sum f32 (y[i] = Σ_j w[i,j]·x[i,j])", post*pre,

@@ -9,7 +9,7 @@ import (
 // kernels is one implementation of the sparse synaptic kernels: the
 // scatters of event-driven rows on sparse storage. (The dense sums and row
 // operations are package vec's: syn calls vec.Add, vec.AddF16,
-// vec.MaskedSum, vec.MaskedSumF16, vec.Select and vec.SelectF16, which run
+// vec.MaskedSums, vec.MaskedSumsF16, vec.Select and vec.SelectF16, which run
 // the path vec selects, the same as this package's.)
 type kernels struct {
 	path cpu.Path

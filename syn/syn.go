@@ -899,8 +899,10 @@ func (s *synapses[T]) step(spikes spark.Spikes, currents []float32, add bool) {
 	if add {
 		x = s.scratch()
 	}
-	for i := range x {
-		x[i] = s.maskedSum(i, spikes[i*s.words:(i+1)*s.words])
+	if s.f32 {
+		vec.MaskedSums(x, s.w32, s.post, s.pre, spikes)
+	} else {
+		vec.MaskedSumsF16(x, s.w16, s.post, s.pre, spikes)
 	}
 	s.filter(x, currents, add)
 }
@@ -1016,14 +1018,6 @@ func (s *synapses[T]) addRow(acc []float32, j int) {
 	} else {
 		vec.AddF16(acc, s.w16[j*s.post:(j+1)*s.post])
 	}
-}
-
-// maskedSum returns Σ_j σ[j]·W[i,j] over the bits of x, in increasing j.
-func (s *synapses[T]) maskedSum(i int, x []uint64) float32 {
-	if s.f32 {
-		return vec.MaskedSum(s.w32[i*s.pre:(i+1)*s.pre], x)
-	}
-	return vec.MaskedSumF16(s.w16[i*s.pre:(i+1)*s.pre], x)
 }
 
 // stepPerConnection drives every synapse's trace with σ[j]·W[i,j]·x[i,j]

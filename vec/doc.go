@@ -7,20 +7,22 @@
 //
 // # Kernels
 //
-//	Dot(x, y)                      Σ x[j]·y[j]
-//	Sum(x)                         Σ x[j]
-//	Axpy(y, a, x)                  y[j] += a·x[j]
-//	Scale(x, a)                    x[j] = a·x[j]
-//	Add(y, x)                      y[j] += x[j]
-//	DotF16(w, x)                   Σ w[j]·x[j], w binary16
-//	AxpyF16(y, a, w)               y[j] += a·w[j]
-//	AddF16(y, w)                   y[j] += w[j]
-//	MatVec(y, w, rows, cols, x)    y[i] = Dot(row i of w, x), w row-major
-//	MatVecF16(y, w, rows, cols, x) the same, w binary16
-//	MaskedSum(w, x)                Σ w[j] over the bits j of x set
-//	MaskedSumF16(w, x)             the same, w binary16
-//	Select(d, w, x)                d[j] = bit j of x set ? w[j] : 0
-//	SelectF16(d, w, x)             the same, w binary16
+//	Dot(x, y)                          Σ x[j]·y[j]
+//	Sum(x)                             Σ x[j]
+//	Axpy(y, a, x)                      y[j] += a·x[j]
+//	Scale(x, a)                        x[j] = a·x[j]
+//	Add(y, x)                          y[j] += x[j]
+//	DotF16(w, x)                       Σ w[j]·x[j], w binary16
+//	AxpyF16(y, a, w)                   y[j] += a·w[j]
+//	AddF16(y, w)                       y[j] += w[j]
+//	MatVec(y, w, rows, cols, x)        y[i] = Dot(row i of w, x), w row-major
+//	MatVecF16(y, w, rows, cols, x)     the same, w binary16
+//	MaskedSum(w, x)                    Σ w[j] over the bits j of x set
+//	MaskedSumF16(w, x)                 the same, w binary16
+//	MaskedSums(y, w, rows, cols, x)    y[i] = MaskedSum(row i of w, row i of x)
+//	MaskedSumsF16(y, w, rows, cols, x) the same, w binary16
+//	Select(d, w, x)                    d[j] = bit j of x set ? w[j] : 0
+//	SelectF16(d, w, x)                 the same, w binary16
 //
 // Binary16 weights are [float16.Float16] of github.com/x448/float16, each
 // converted exactly to float32 before it is used. Bulk conversions are in
@@ -59,7 +61,14 @@
 // two forms says that is faster than the dense vector kernel (whose time
 // does not depend on the density): when 64·set + 3072 ≤ n for set bits
 // among n elements, that is never on rows shorter than 3072 and below
-// about one bit in 64 on long rows.
+// about one bit in 64 on long rows. The rows of MaskedSums (the
+// asynchronous input of a population, one spike bit per connection) follow
+// the same rule, except in a matrix of 2^18 elements or more, whose
+// weights come from L3 or DRAM: there the dense kernel pays for reading
+// every weight and the sparse form only for the lines of the set bits, and
+// a row takes the sparse form when 70·set + 300 ≤ n (float32; 140·set +
+// 300 ≤ n for binary16 weights, which the dense kernel reads twice as
+// fast): below about 1.3% (0.65%) of the bits set on long rows.
 //
 // Sums of 2^18 elements or more (for MatVec and MatVecF16, matrices of that
 // many) run kernels that ask for their data's cache lines 4 KiB ahead, as

@@ -59,3 +59,21 @@ func ExampleMaskedSum() {
 	fmt.Println(vec.MaskedSum(w, spikes))
 	// Output: 21
 }
+
+func ExampleMaskedSums() {
+	// The asynchronous input of two units, each fed by three connections
+	// with a spike bit of its own: row i of w holds unit i's weights, and
+	// its spike bits are words [i·SpikeWords(3), (i+1)·SpikeWords(3)).
+	w := []float32{
+		1, 2, 4,
+		8, 16, 32,
+	}
+	words := spark.SpikeWords(3)
+	spikes := make(spark.Spikes, 2*words)
+	spikes[0] = 0b101 // unit 0: connections 0 and 2
+	spikes[words] = 0b010
+	y := make([]float32, 2)
+	vec.MaskedSums(y, w, 2, 3, spikes)
+	fmt.Println(y)
+	// Output: [5 16]
+}

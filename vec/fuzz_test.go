@@ -73,6 +73,19 @@ func FuzzKernels(f *testing.F) {
 			for i := range gotM {
 				check("MatVecF16", gotM[i], wantM[i])
 			}
+			// The rows of the matrix against spike rows of their own
+			// (as many as s holds: its words cut into rows).
+			if words := spark.SpikeWords(cols); rows > 0 && len(s) >= rows*words {
+				xs := s[:rows*words]
+				MaskedSums(gotM, x[:rows*cols], rows, cols, xs)
+				for i := range gotM {
+					check("MaskedSums", gotM[i], ref.MaskedSumOf(x[i*cols:(i+1)*cols], xs[i*words:(i+1)*words]))
+				}
+				MaskedSumsF16(gotM, w[:rows*cols], rows, cols, xs)
+				for i := range gotM {
+					check("MaskedSumsF16", gotM[i], ref.MaskedSumF16(w[i*cols:(i+1)*cols], xs[i*words:(i+1)*words]))
+				}
+			}
 			for _, c := range []struct {
 				name     string
 				got, ref func(d []float32)

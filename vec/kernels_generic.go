@@ -131,15 +131,22 @@ func addF16Generic(y []float32, w []float16.Float16) {
 // whose lane is b): the sparse form of the masked sums, and portable Go's
 // only one. The lanes are independent, so that a row of few spikes costs
 // little more than a plain loop over its set bits (one chain of additions).
+// They first list the nonzero words of each 64 (nonzero, without a branch
+// per word), then visit only those: on a sparse row, a branch per word
+// would go the other way about every other word, and each of those
+// mispredictions costs more than the word's bits.
 func maskedSumGeneric(w []float32, x []uint64) float32 {
 	var lane [lanes]float32
+	var nz [64]uint8
 	full := len(w) / 64
-	for k, word := range x[:full] {
-		row := (*[64]float32)(w[k*64:])
-		for word != 0 {
-			b := bits.TrailingZeros64(word) & 63
-			lane[b] += row[b]
-			word &= word - 1
+	for base := 0; base < full; base += 64 {
+		words := x[base:min(base+64, full)]
+		for _, k := range nonzero(&nz, words) {
+			row := (*[64]float32)(w[(base+int(k))*64:])
+			for word := words[k]; word != 0; word &= word - 1 {
+				b := bits.TrailingZeros64(word) & 63
+				lane[b] += row[b]
+			}
 		}
 	}
 	if r := len(w) % 64; r != 0 {
@@ -154,14 +161,17 @@ func maskedSumGeneric(w []float32, x []uint64) float32 {
 
 func maskedSumF16Generic(w []float16.Float16, x []uint64) float32 {
 	var lane [lanes]float32
+	var nz [64]uint8
 	t := half.Table()
 	full := len(w) / 64
-	for k, word := range x[:full] {
-		row := (*[64]float16.Float16)(w[k*64:])
-		for word != 0 {
-			b := bits.TrailingZeros64(word) & 63
-			lane[b] += math.Float32frombits(t[row[b]])
-			word &= word - 1
+	for base := 0; base < full; base += 64 {
+		words := x[base:min(base+64, full)]
+		for _, k := range nonzero(&nz, words) {
+			row := (*[64]float16.Float16)(w[(base+int(k))*64:])
+			for word := words[k]; word != 0; word &= word - 1 {
+				b := bits.TrailingZeros64(word) & 63
+				lane[b] += math.Float32frombits(t[row[b]])
+			}
 		}
 	}
 	if r := len(w) % 64; r != 0 {
@@ -172,6 +182,21 @@ func maskedSumF16Generic(w []float16.Float16, x []uint64) float32 {
 		}
 	}
 	return reduce(&lane)
+}
+
+// nonzero lists in nz the indices of the nonzero words among words (at
+// most 64), in increasing order, and returns the list. Each index is
+// written whether or not its word counts, and the count moves on only if it
+// does: no branch on the word.
+func nonzero(nz *[64]uint8, words []uint64) []uint8 {
+	n := 0
+	for k, word := range words[:min(len(words), 64)] {
+		nz[n&63] = uint8(k)
+		if word != 0 {
+			n++
+		}
+	}
+	return nz[:n]
 }
 
 func selectGeneric(d, w []float32, x []uint64) {

@@ -28,6 +28,7 @@ var raceCases = map[string]func(y, x []float32, w []float16.Float16, s spark.Spi
 	"SelectF16":    func(y, _ []float32, w []float16.Float16, s spark.Spikes) { SelectF16(y, w, s) },
 	"MatVec":       func(y, x []float32, _ []float16.Float16, _ spark.Spikes) { MatVec(y[:1], x, 1, len(x), y) },
 	"MatVecF16":    func(y, _ []float32, w []float16.Float16, _ spark.Spikes) { MatVecF16(y[:1], w, 1, len(w), y) },
+	"MaskedSums":   func(y, x []float32, _ []float16.Float16, s spark.Spikes) { MaskedSums(y[:1], x, 1, len(x), s) },
 	"MaskedSumF16": nil, // reads binary16 weights only: nothing of y
 }
 

@@ -38,7 +38,7 @@ func lengths() []int {
 	for n := range 301 {
 		ns = append(ns, n)
 	}
-	return append(ns, 511, 512, 513, 1000, 4096, 4099)
+	return append(ns, 511, 512, 513, 1000, 4096, 4099, 8259) // 8259: two sparse chunks of 64 words and a tail
 }
 
 // at returns a slice of n elements starting off elements into a fresh
@@ -231,6 +231,78 @@ func TestMatVec(t *testing.T) {
 	}
 }
 
+// TestMaskedSums: every row of MaskedSums and MaskedSumsF16 is the masked
+// sum of the reference, on every path, on matrices under and over
+// streamMin (the rule for data in cache, and the one for data from L3 or
+// DRAM), at every density of the masked tests: each row's form is the
+// rule's, and both give the reference's bits.
+func TestMaskedSums(t *testing.T) {
+	shapes := [][2]int{{0, 0}, {0, 5}, {3, 0}, {1, 1}, {3, 63}, {7, 64}, {5, 65}, {4, 4099}, {9, 8259}}
+	shapes = append(shapes, [2]int{streamMin/4096 + 1, 4096}) // over streamMin: the cold rule
+	for _, k := range paths() {
+		t.Run(k.name, func(t *testing.T) {
+			using(t, k)
+			r := new(rng)
+			*r = 11
+			for _, shape := range shapes {
+				rows, cols := shape[0], shape[1]
+				words := spark.SpikeWords(cols)
+				special := rows*cols < 1<<16 // NaN, ±Inf and subnormals on the small ones
+				w := fill32(r, make([]float32, rows*cols), special)
+				h := fill16(r, make([]float16.Float16, rows*cols), special)
+				for _, d := range densities {
+					x := spikes(r, rows*words*64, d.bits)[:rows*words]
+					got, want := make([]float32, rows), make([]float32, rows)
+					MaskedSums(got, w, rows, cols, x)
+					for i := range want {
+						want[i] = ref.MaskedSumOf(w[i*cols:(i+1)*cols], x[i*words:(i+1)*words])
+					}
+					if j := sameAll(got, want); j >= 0 {
+						t.Fatalf("MaskedSums %d×%d %s: y[%d] = %#08x, reference %#08x", rows, cols, d.name, j,
+							math.Float32bits(got[j]), math.Float32bits(want[j]))
+					}
+					MaskedSumsF16(got, h, rows, cols, x)
+					for i := range want {
+						want[i] = ref.MaskedSumF16(h[i*cols:(i+1)*cols], x[i*words:(i+1)*words])
+					}
+					if j := sameAll(got, want); j >= 0 {
+						t.Fatalf("MaskedSumsF16 %d×%d %s: y[%d] = %#08x, reference %#08x", rows, cols, d.name, j,
+							math.Float32bits(got[j]), math.Float32bits(want[j]))
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestSparseRule: the rule's forms, at its edges, for data in cache and
+// for the cold matrices of MaskedSums: on a vector path a row takes the
+// sparse form exactly when set·bit + fixed ≤ n.
+func TestSparseRule(t *testing.T) {
+	for _, c := range []struct {
+		n, bit, fixed int
+	}{{4096, sparseBit, sparseFixed}, {8192, sparseBit, sparseFixed}, {4096, coldSparseBit, coldSparseFixed},
+		{4096, coldSparseBitF16, coldSparseFixed}, {100000, coldSparseBit, coldSparseFixed}} {
+		for _, k := range paths() {
+			using(t, k)
+			limit := (c.n - c.fixed) / c.bit
+			for _, set := range []int{0, limit - 1, limit, limit + 1} {
+				if set < 0 {
+					continue
+				}
+				x := spark.NewSpikes(c.n)
+				for j := range set {
+					x.Set(j * (c.n / max(set, 1)))
+				}
+				want := set <= limit && k != &generic
+				if got := sparseBy(x, c.n, c.bit, c.fixed); got != want {
+					t.Errorf("%s: n=%d bit=%d fixed=%d, %d bits set: sparse %v, want %v", k.name, c.n, c.bit, c.fixed, set, got, want)
+				}
+			}
+		}
+	}
+}
+
 // TestOrder: the sums add in the documented order, not in increasing j: a
 // case where the two differ. Terms 0, 1 and 65 are 2^24, 1 and 1: in
 // increasing j, 2^24 + 1 rounds to 2^24 (ties to even), and again with the
@@ -283,6 +355,11 @@ func TestChecks(t *testing.T) {
 		{"MatVec w", func() { MatVec(f[:2], f, 2, 2, f[:2]) }, "vec.MatVec: len(w) = 10, want rows·cols = 4"},
 		{"MatVec x", func() { MatVec(f[:2], f, 2, 5, f[:4]) }, "vec.MatVec: len(x) = 4, want cols = 5"},
 		{"MatVecF16 overflow", func() { MatVecF16(f, h, math.MaxInt/2, 3, f) }, "vec.MatVecF16: rows·cols"},
+		{"MaskedSums y", func() { MaskedSums(f[:3], f, 2, 5, s[:1]) }, "vec.MaskedSums: len(y) = 3, want rows = 2"},
+		{"MaskedSums w", func() { MaskedSums(f[:2], f[:9], 2, 5, s[:1]) }, "vec.MaskedSums: len(w) = 9, want rows·cols = 10"},
+		{"MaskedSums x", func() { MaskedSums(f[:2], f, 2, 5, s[:1]) }, "vec.MaskedSums: len(x) = 1 spike words, want rows·spark.SpikeWords(cols) = 2·1 = 2"},
+		{"MaskedSumsF16 cols", func() { MaskedSumsF16(f[:2], h, 2, -5, s) }, "vec.MaskedSumsF16: rows = 2, cols = -5"},
+		{"MaskedSumsF16 x", func() { MaskedSumsF16(f[:1], h, 1, 10, nil) }, "vec.MaskedSumsF16: len(x) = 0 spike words"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			before := fmt.Sprint(f, h)
