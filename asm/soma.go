@@ -1310,6 +1310,860 @@ func IzhikevichUniformAVX2(v, u, cur []float32, rest, res, a, b, d, thr, reset, 
 	izhikevichUniformAVX2(unsafe.SliceData(v), unsafe.SliceData(u), unsafe.SliceData(cur), rest, res, a, b, d, thr, reset, dt, unsafe.SliceData(spikes), n/64)
 }
 
+// LeakyTraced1AVX512 runs LeakyTraced1's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	I ← T1
+//	V ← d·V + gR·I
+//	s ← V > thr
+//	V ← s ? reset : V
+//
+// t1 and x1 hold one value per unit each, as v does. Each parameter (d, gr, thr, reset, lT1,
+// cT1 and bT1) holds one value per unit, or the 64 values of one block, which every block
+// then reads (a uniform value repeated 64 times). The spikes are one word per block: bit j
+// of word k for unit 64·k + j. Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func LeakyTraced1AVX512(v, t1, x1, d, gr, thr, reset, lT1, cT1, bT1 []float32, spikes []uint64) {
+	requireAVX512("LeakyTraced1AVX512")
+	n := len(v)
+	checkBlocks("LeakyTraced1AVX512", "v", n)
+	checkLen("LeakyTraced1AVX512", "t1", len(t1), "len(v)", n)
+	checkLen("LeakyTraced1AVX512", "x1", len(x1), "len(v)", n)
+	checkParam("LeakyTraced1AVX512", "d", len(d), n)
+	checkParam("LeakyTraced1AVX512", "gr", len(gr), n)
+	checkParam("LeakyTraced1AVX512", "thr", len(thr), n)
+	checkParam("LeakyTraced1AVX512", "reset", len(reset), n)
+	checkParam("LeakyTraced1AVX512", "lT1", len(lT1), n)
+	checkParam("LeakyTraced1AVX512", "cT1", len(cT1), n)
+	checkParam("LeakyTraced1AVX512", "bT1", len(bT1), n)
+	checkLen("LeakyTraced1AVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceRead(d)
+	raceRead(gr)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceWrite(spikes)
+	leakyTraced1AVX512(unsafe.SliceData(v), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(d), unsafe.SliceData(gr), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), stride(len(d), n, 4), stride(len(gr), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// LeakyTraced1AVX2 runs LeakyTraced1's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	I ← T1
+//	V ← d·V + gR·I
+//	s ← V > thr
+//	V ← s ? reset : V
+//
+// t1 and x1 hold one value per unit each, as v does. Each parameter (d, gr, thr, reset, lT1,
+// cT1 and bT1) holds one value per unit, or the 64 values of one block, which every block
+// then reads (a uniform value repeated 64 times). The spikes are one word per block: bit j
+// of word k for unit 64·k + j. Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func LeakyTraced1AVX2(v, t1, x1, d, gr, thr, reset, lT1, cT1, bT1 []float32, spikes []uint64) {
+	requireAVX2("LeakyTraced1AVX2")
+	n := len(v)
+	checkBlocks("LeakyTraced1AVX2", "v", n)
+	checkLen("LeakyTraced1AVX2", "t1", len(t1), "len(v)", n)
+	checkLen("LeakyTraced1AVX2", "x1", len(x1), "len(v)", n)
+	checkParam("LeakyTraced1AVX2", "d", len(d), n)
+	checkParam("LeakyTraced1AVX2", "gr", len(gr), n)
+	checkParam("LeakyTraced1AVX2", "thr", len(thr), n)
+	checkParam("LeakyTraced1AVX2", "reset", len(reset), n)
+	checkParam("LeakyTraced1AVX2", "lT1", len(lT1), n)
+	checkParam("LeakyTraced1AVX2", "cT1", len(cT1), n)
+	checkParam("LeakyTraced1AVX2", "bT1", len(bT1), n)
+	checkLen("LeakyTraced1AVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceRead(d)
+	raceRead(gr)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceWrite(spikes)
+	leakyTraced1AVX2(unsafe.SliceData(v), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(d), unsafe.SliceData(gr), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), stride(len(d), n, 4), stride(len(gr), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// LeakyTraced1UniformAVX512 runs LeakyTraced1's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	I ← T1
+//	V ← d·V + gR·I
+//	s ← V > thr
+//	V ← s ? reset : V
+//
+// t1 and x1 hold one value per unit each, as v does. Each parameter is one value for every
+// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
+// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
+// bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func LeakyTraced1UniformAVX512(v, t1, x1 []float32, d, gr, thr, reset, lT1, cT1, bT1 float32, spikes []uint64) {
+	requireAVX512("LeakyTraced1UniformAVX512")
+	n := len(v)
+	checkBlocks("LeakyTraced1UniformAVX512", "v", n)
+	checkLen("LeakyTraced1UniformAVX512", "t1", len(t1), "len(v)", n)
+	checkLen("LeakyTraced1UniformAVX512", "x1", len(x1), "len(v)", n)
+	checkLen("LeakyTraced1UniformAVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(spikes)
+	leakyTraced1UniformAVX512(unsafe.SliceData(v), unsafe.SliceData(t1), unsafe.SliceData(x1), d, gr, thr, reset, lT1, cT1, bT1, unsafe.SliceData(spikes), n/64)
+}
+
+// LeakyTraced1UniformAVX2 runs LeakyTraced1's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	I ← T1
+//	V ← d·V + gR·I
+//	s ← V > thr
+//	V ← s ? reset : V
+//
+// t1 and x1 hold one value per unit each, as v does. Each parameter is one value for every
+// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
+// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
+// bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func LeakyTraced1UniformAVX2(v, t1, x1 []float32, d, gr, thr, reset, lT1, cT1, bT1 float32, spikes []uint64) {
+	requireAVX2("LeakyTraced1UniformAVX2")
+	n := len(v)
+	checkBlocks("LeakyTraced1UniformAVX2", "v", n)
+	checkLen("LeakyTraced1UniformAVX2", "t1", len(t1), "len(v)", n)
+	checkLen("LeakyTraced1UniformAVX2", "x1", len(x1), "len(v)", n)
+	checkLen("LeakyTraced1UniformAVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(spikes)
+	leakyTraced1UniformAVX2(unsafe.SliceData(v), unsafe.SliceData(t1), unsafe.SliceData(x1), d, gr, thr, reset, lT1, cT1, bT1, unsafe.SliceData(spikes), n/64)
+}
+
+// RefractoryLeakyTraced1AVX512 runs RefractoryLeakyTraced1's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	I ← T1
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r, t1 and x1 hold one value per unit each, as v does. Each parameter (c, d, gr, thr,
+// reset, lT1, cT1 and bT1) holds one value per unit, or the 64 values of one block, which
+// every block then reads (a uniform value repeated 64 times). The spikes are one word per
+// block: bit j of word k for unit 64·k + j. Products are rounded on their own (no FMA), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func RefractoryLeakyTraced1AVX512(v []float32, r []uint16, t1, x1 []float32, c []uint16, d, gr, thr, reset, lT1, cT1, bT1 []float32, spikes []uint64) {
+	requireAVX512("RefractoryLeakyTraced1AVX512")
+	n := len(v)
+	checkBlocks("RefractoryLeakyTraced1AVX512", "v", n)
+	checkLen("RefractoryLeakyTraced1AVX512", "r", len(r), "len(v)", n)
+	checkLen("RefractoryLeakyTraced1AVX512", "t1", len(t1), "len(v)", n)
+	checkLen("RefractoryLeakyTraced1AVX512", "x1", len(x1), "len(v)", n)
+	checkParam("RefractoryLeakyTraced1AVX512", "c", len(c), n)
+	checkParam("RefractoryLeakyTraced1AVX512", "d", len(d), n)
+	checkParam("RefractoryLeakyTraced1AVX512", "gr", len(gr), n)
+	checkParam("RefractoryLeakyTraced1AVX512", "thr", len(thr), n)
+	checkParam("RefractoryLeakyTraced1AVX512", "reset", len(reset), n)
+	checkParam("RefractoryLeakyTraced1AVX512", "lT1", len(lT1), n)
+	checkParam("RefractoryLeakyTraced1AVX512", "cT1", len(cT1), n)
+	checkParam("RefractoryLeakyTraced1AVX512", "bT1", len(bT1), n)
+	checkLen("RefractoryLeakyTraced1AVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceRead(c)
+	raceRead(d)
+	raceRead(gr)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceWrite(spikes)
+	refractoryLeakyTraced1AVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(c), unsafe.SliceData(d), unsafe.SliceData(gr), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), stride(len(c), n, 2), stride(len(d), n, 4), stride(len(gr), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// RefractoryLeakyTraced1AVX2 runs RefractoryLeakyTraced1's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	I ← T1
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r, t1 and x1 hold one value per unit each, as v does. Each parameter (c, d, gr, thr,
+// reset, lT1, cT1 and bT1) holds one value per unit, or the 64 values of one block, which
+// every block then reads (a uniform value repeated 64 times). The spikes are one word per
+// block: bit j of word k for unit 64·k + j. Products are rounded on their own (no FMA), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func RefractoryLeakyTraced1AVX2(v []float32, r []uint16, t1, x1 []float32, c []uint16, d, gr, thr, reset, lT1, cT1, bT1 []float32, spikes []uint64) {
+	requireAVX2("RefractoryLeakyTraced1AVX2")
+	n := len(v)
+	checkBlocks("RefractoryLeakyTraced1AVX2", "v", n)
+	checkLen("RefractoryLeakyTraced1AVX2", "r", len(r), "len(v)", n)
+	checkLen("RefractoryLeakyTraced1AVX2", "t1", len(t1), "len(v)", n)
+	checkLen("RefractoryLeakyTraced1AVX2", "x1", len(x1), "len(v)", n)
+	checkParam("RefractoryLeakyTraced1AVX2", "c", len(c), n)
+	checkParam("RefractoryLeakyTraced1AVX2", "d", len(d), n)
+	checkParam("RefractoryLeakyTraced1AVX2", "gr", len(gr), n)
+	checkParam("RefractoryLeakyTraced1AVX2", "thr", len(thr), n)
+	checkParam("RefractoryLeakyTraced1AVX2", "reset", len(reset), n)
+	checkParam("RefractoryLeakyTraced1AVX2", "lT1", len(lT1), n)
+	checkParam("RefractoryLeakyTraced1AVX2", "cT1", len(cT1), n)
+	checkParam("RefractoryLeakyTraced1AVX2", "bT1", len(bT1), n)
+	checkLen("RefractoryLeakyTraced1AVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceRead(c)
+	raceRead(d)
+	raceRead(gr)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceWrite(spikes)
+	refractoryLeakyTraced1AVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(c), unsafe.SliceData(d), unsafe.SliceData(gr), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), stride(len(c), n, 2), stride(len(d), n, 4), stride(len(gr), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// RefractoryLeakyTraced1UniformAVX512 runs RefractoryLeakyTraced1's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	I ← T1
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r, t1 and x1 hold one value per unit each, as v does. Each parameter is one value for
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func RefractoryLeakyTraced1UniformAVX512(v []float32, r []uint16, t1, x1 []float32, c uint16, d, gr, thr, reset, lT1, cT1, bT1 float32, spikes []uint64) {
+	requireAVX512("RefractoryLeakyTraced1UniformAVX512")
+	n := len(v)
+	checkBlocks("RefractoryLeakyTraced1UniformAVX512", "v", n)
+	checkLen("RefractoryLeakyTraced1UniformAVX512", "r", len(r), "len(v)", n)
+	checkLen("RefractoryLeakyTraced1UniformAVX512", "t1", len(t1), "len(v)", n)
+	checkLen("RefractoryLeakyTraced1UniformAVX512", "x1", len(x1), "len(v)", n)
+	checkLen("RefractoryLeakyTraced1UniformAVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(spikes)
+	refractoryLeakyTraced1UniformAVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), c, d, gr, thr, reset, lT1, cT1, bT1, unsafe.SliceData(spikes), n/64)
+}
+
+// RefractoryLeakyTraced1UniformAVX2 runs RefractoryLeakyTraced1's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	I ← T1
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r, t1 and x1 hold one value per unit each, as v does. Each parameter is one value for
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func RefractoryLeakyTraced1UniformAVX2(v []float32, r []uint16, t1, x1 []float32, c uint16, d, gr, thr, reset, lT1, cT1, bT1 float32, spikes []uint64) {
+	requireAVX2("RefractoryLeakyTraced1UniformAVX2")
+	n := len(v)
+	checkBlocks("RefractoryLeakyTraced1UniformAVX2", "v", n)
+	checkLen("RefractoryLeakyTraced1UniformAVX2", "r", len(r), "len(v)", n)
+	checkLen("RefractoryLeakyTraced1UniformAVX2", "t1", len(t1), "len(v)", n)
+	checkLen("RefractoryLeakyTraced1UniformAVX2", "x1", len(x1), "len(v)", n)
+	checkLen("RefractoryLeakyTraced1UniformAVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(spikes)
+	refractoryLeakyTraced1UniformAVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), c, d, gr, thr, reset, lT1, cT1, bT1, unsafe.SliceData(spikes), n/64)
+}
+
+// StrictRefractoryLeakyTraced1AVX512 runs StrictRefractoryLeakyTraced1's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	I ← T1
+//	ready ← r ≥ c
+//	V ← ready ? d·V + gR·I : reset
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r, t1 and x1 hold one value per unit each, as v does. Each parameter (c, d, gr, thr,
+// reset, lT1, cT1 and bT1) holds one value per unit, or the 64 values of one block, which
+// every block then reads (a uniform value repeated 64 times). The spikes are one word per
+// block: bit j of word k for unit 64·k + j. Products are rounded on their own (no FMA), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func StrictRefractoryLeakyTraced1AVX512(v []float32, r []uint16, t1, x1 []float32, c []uint16, d, gr, thr, reset, lT1, cT1, bT1 []float32, spikes []uint64) {
+	requireAVX512("StrictRefractoryLeakyTraced1AVX512")
+	n := len(v)
+	checkBlocks("StrictRefractoryLeakyTraced1AVX512", "v", n)
+	checkLen("StrictRefractoryLeakyTraced1AVX512", "r", len(r), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced1AVX512", "t1", len(t1), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced1AVX512", "x1", len(x1), "len(v)", n)
+	checkParam("StrictRefractoryLeakyTraced1AVX512", "c", len(c), n)
+	checkParam("StrictRefractoryLeakyTraced1AVX512", "d", len(d), n)
+	checkParam("StrictRefractoryLeakyTraced1AVX512", "gr", len(gr), n)
+	checkParam("StrictRefractoryLeakyTraced1AVX512", "thr", len(thr), n)
+	checkParam("StrictRefractoryLeakyTraced1AVX512", "reset", len(reset), n)
+	checkParam("StrictRefractoryLeakyTraced1AVX512", "lT1", len(lT1), n)
+	checkParam("StrictRefractoryLeakyTraced1AVX512", "cT1", len(cT1), n)
+	checkParam("StrictRefractoryLeakyTraced1AVX512", "bT1", len(bT1), n)
+	checkLen("StrictRefractoryLeakyTraced1AVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceRead(c)
+	raceRead(d)
+	raceRead(gr)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceWrite(spikes)
+	strictRefractoryLeakyTraced1AVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(c), unsafe.SliceData(d), unsafe.SliceData(gr), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), stride(len(c), n, 2), stride(len(d), n, 4), stride(len(gr), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// StrictRefractoryLeakyTraced1AVX2 runs StrictRefractoryLeakyTraced1's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	I ← T1
+//	ready ← r ≥ c
+//	V ← ready ? d·V + gR·I : reset
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r, t1 and x1 hold one value per unit each, as v does. Each parameter (c, d, gr, thr,
+// reset, lT1, cT1 and bT1) holds one value per unit, or the 64 values of one block, which
+// every block then reads (a uniform value repeated 64 times). The spikes are one word per
+// block: bit j of word k for unit 64·k + j. Products are rounded on their own (no FMA), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func StrictRefractoryLeakyTraced1AVX2(v []float32, r []uint16, t1, x1 []float32, c []uint16, d, gr, thr, reset, lT1, cT1, bT1 []float32, spikes []uint64) {
+	requireAVX2("StrictRefractoryLeakyTraced1AVX2")
+	n := len(v)
+	checkBlocks("StrictRefractoryLeakyTraced1AVX2", "v", n)
+	checkLen("StrictRefractoryLeakyTraced1AVX2", "r", len(r), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced1AVX2", "t1", len(t1), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced1AVX2", "x1", len(x1), "len(v)", n)
+	checkParam("StrictRefractoryLeakyTraced1AVX2", "c", len(c), n)
+	checkParam("StrictRefractoryLeakyTraced1AVX2", "d", len(d), n)
+	checkParam("StrictRefractoryLeakyTraced1AVX2", "gr", len(gr), n)
+	checkParam("StrictRefractoryLeakyTraced1AVX2", "thr", len(thr), n)
+	checkParam("StrictRefractoryLeakyTraced1AVX2", "reset", len(reset), n)
+	checkParam("StrictRefractoryLeakyTraced1AVX2", "lT1", len(lT1), n)
+	checkParam("StrictRefractoryLeakyTraced1AVX2", "cT1", len(cT1), n)
+	checkParam("StrictRefractoryLeakyTraced1AVX2", "bT1", len(bT1), n)
+	checkLen("StrictRefractoryLeakyTraced1AVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceRead(c)
+	raceRead(d)
+	raceRead(gr)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceWrite(spikes)
+	strictRefractoryLeakyTraced1AVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(c), unsafe.SliceData(d), unsafe.SliceData(gr), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), stride(len(c), n, 2), stride(len(d), n, 4), stride(len(gr), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// StrictRefractoryLeakyTraced1UniformAVX512 runs StrictRefractoryLeakyTraced1's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	I ← T1
+//	ready ← r ≥ c
+//	V ← ready ? d·V + gR·I : reset
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r, t1 and x1 hold one value per unit each, as v does. Each parameter is one value for
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func StrictRefractoryLeakyTraced1UniformAVX512(v []float32, r []uint16, t1, x1 []float32, c uint16, d, gr, thr, reset, lT1, cT1, bT1 float32, spikes []uint64) {
+	requireAVX512("StrictRefractoryLeakyTraced1UniformAVX512")
+	n := len(v)
+	checkBlocks("StrictRefractoryLeakyTraced1UniformAVX512", "v", n)
+	checkLen("StrictRefractoryLeakyTraced1UniformAVX512", "r", len(r), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced1UniformAVX512", "t1", len(t1), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced1UniformAVX512", "x1", len(x1), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced1UniformAVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(spikes)
+	strictRefractoryLeakyTraced1UniformAVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), c, d, gr, thr, reset, lT1, cT1, bT1, unsafe.SliceData(spikes), n/64)
+}
+
+// StrictRefractoryLeakyTraced1UniformAVX2 runs StrictRefractoryLeakyTraced1's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	I ← T1
+//	ready ← r ≥ c
+//	V ← ready ? d·V + gR·I : reset
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r, t1 and x1 hold one value per unit each, as v does. Each parameter is one value for
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func StrictRefractoryLeakyTraced1UniformAVX2(v []float32, r []uint16, t1, x1 []float32, c uint16, d, gr, thr, reset, lT1, cT1, bT1 float32, spikes []uint64) {
+	requireAVX2("StrictRefractoryLeakyTraced1UniformAVX2")
+	n := len(v)
+	checkBlocks("StrictRefractoryLeakyTraced1UniformAVX2", "v", n)
+	checkLen("StrictRefractoryLeakyTraced1UniformAVX2", "r", len(r), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced1UniformAVX2", "t1", len(t1), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced1UniformAVX2", "x1", len(x1), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced1UniformAVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(spikes)
+	strictRefractoryLeakyTraced1UniformAVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), c, d, gr, thr, reset, lT1, cT1, bT1, unsafe.SliceData(spikes), n/64)
+}
+
+// AdaptiveLeakyTraced1AVX512 runs AdaptiveLeakyTraced1's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	I ← T1
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > θ
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
+//
+// r, theta, t1 and x1 hold one value per unit each, as v does. Each parameter (c, d, gr,
+// thr, reset, ltheta, dtheta, lT1, cT1 and bT1) holds one value per unit, or the 64 values
+// of one block, which every block then reads (a uniform value repeated 64 times). The spikes
+// are one word per block: bit j of word k for unit 64·k + j. Products are rounded on their
+// own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func AdaptiveLeakyTraced1AVX512(v []float32, r []uint16, theta, t1, x1 []float32, c []uint16, d, gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1 []float32, spikes []uint64) {
+	requireAVX512("AdaptiveLeakyTraced1AVX512")
+	n := len(v)
+	checkBlocks("AdaptiveLeakyTraced1AVX512", "v", n)
+	checkLen("AdaptiveLeakyTraced1AVX512", "r", len(r), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced1AVX512", "theta", len(theta), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced1AVX512", "t1", len(t1), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced1AVX512", "x1", len(x1), "len(v)", n)
+	checkParam("AdaptiveLeakyTraced1AVX512", "c", len(c), n)
+	checkParam("AdaptiveLeakyTraced1AVX512", "d", len(d), n)
+	checkParam("AdaptiveLeakyTraced1AVX512", "gr", len(gr), n)
+	checkParam("AdaptiveLeakyTraced1AVX512", "thr", len(thr), n)
+	checkParam("AdaptiveLeakyTraced1AVX512", "reset", len(reset), n)
+	checkParam("AdaptiveLeakyTraced1AVX512", "ltheta", len(ltheta), n)
+	checkParam("AdaptiveLeakyTraced1AVX512", "dtheta", len(dtheta), n)
+	checkParam("AdaptiveLeakyTraced1AVX512", "lT1", len(lT1), n)
+	checkParam("AdaptiveLeakyTraced1AVX512", "cT1", len(cT1), n)
+	checkParam("AdaptiveLeakyTraced1AVX512", "bT1", len(bT1), n)
+	checkLen("AdaptiveLeakyTraced1AVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(theta)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceRead(c)
+	raceRead(d)
+	raceRead(gr)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(ltheta)
+	raceRead(dtheta)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceWrite(spikes)
+	adaptiveLeakyTraced1AVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(c), unsafe.SliceData(d), unsafe.SliceData(gr), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(ltheta), unsafe.SliceData(dtheta), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), stride(len(c), n, 2), stride(len(d), n, 4), stride(len(gr), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(ltheta), n, 4), stride(len(dtheta), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// AdaptiveLeakyTraced1AVX2 runs AdaptiveLeakyTraced1's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	I ← T1
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > θ
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
+//
+// r, theta, t1 and x1 hold one value per unit each, as v does. Each parameter (c, d, gr,
+// thr, reset, ltheta, dtheta, lT1, cT1 and bT1) holds one value per unit, or the 64 values
+// of one block, which every block then reads (a uniform value repeated 64 times). The spikes
+// are one word per block: bit j of word k for unit 64·k + j. Products are rounded on their
+// own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func AdaptiveLeakyTraced1AVX2(v []float32, r []uint16, theta, t1, x1 []float32, c []uint16, d, gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1 []float32, spikes []uint64) {
+	requireAVX2("AdaptiveLeakyTraced1AVX2")
+	n := len(v)
+	checkBlocks("AdaptiveLeakyTraced1AVX2", "v", n)
+	checkLen("AdaptiveLeakyTraced1AVX2", "r", len(r), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced1AVX2", "theta", len(theta), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced1AVX2", "t1", len(t1), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced1AVX2", "x1", len(x1), "len(v)", n)
+	checkParam("AdaptiveLeakyTraced1AVX2", "c", len(c), n)
+	checkParam("AdaptiveLeakyTraced1AVX2", "d", len(d), n)
+	checkParam("AdaptiveLeakyTraced1AVX2", "gr", len(gr), n)
+	checkParam("AdaptiveLeakyTraced1AVX2", "thr", len(thr), n)
+	checkParam("AdaptiveLeakyTraced1AVX2", "reset", len(reset), n)
+	checkParam("AdaptiveLeakyTraced1AVX2", "ltheta", len(ltheta), n)
+	checkParam("AdaptiveLeakyTraced1AVX2", "dtheta", len(dtheta), n)
+	checkParam("AdaptiveLeakyTraced1AVX2", "lT1", len(lT1), n)
+	checkParam("AdaptiveLeakyTraced1AVX2", "cT1", len(cT1), n)
+	checkParam("AdaptiveLeakyTraced1AVX2", "bT1", len(bT1), n)
+	checkLen("AdaptiveLeakyTraced1AVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(theta)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceRead(c)
+	raceRead(d)
+	raceRead(gr)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(ltheta)
+	raceRead(dtheta)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceWrite(spikes)
+	adaptiveLeakyTraced1AVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(c), unsafe.SliceData(d), unsafe.SliceData(gr), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(ltheta), unsafe.SliceData(dtheta), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), stride(len(c), n, 2), stride(len(d), n, 4), stride(len(gr), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(ltheta), n, 4), stride(len(dtheta), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// AdaptiveLeakyTraced1UniformAVX512 runs AdaptiveLeakyTraced1's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	I ← T1
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > θ
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
+//
+// r, theta, t1 and x1 hold one value per unit each, as v does. Each parameter is one value
+// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func AdaptiveLeakyTraced1UniformAVX512(v []float32, r []uint16, theta, t1, x1 []float32, c uint16, d, gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1 float32, spikes []uint64) {
+	requireAVX512("AdaptiveLeakyTraced1UniformAVX512")
+	n := len(v)
+	checkBlocks("AdaptiveLeakyTraced1UniformAVX512", "v", n)
+	checkLen("AdaptiveLeakyTraced1UniformAVX512", "r", len(r), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced1UniformAVX512", "theta", len(theta), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced1UniformAVX512", "t1", len(t1), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced1UniformAVX512", "x1", len(x1), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced1UniformAVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(theta)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(spikes)
+	adaptiveLeakyTraced1UniformAVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(t1), unsafe.SliceData(x1), c, d, gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1, unsafe.SliceData(spikes), n/64)
+}
+
+// AdaptiveLeakyTraced1UniformAVX2 runs AdaptiveLeakyTraced1's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	I ← T1
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > θ
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
+//
+// r, theta, t1 and x1 hold one value per unit each, as v does. Each parameter is one value
+// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func AdaptiveLeakyTraced1UniformAVX2(v []float32, r []uint16, theta, t1, x1 []float32, c uint16, d, gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1 float32, spikes []uint64) {
+	requireAVX2("AdaptiveLeakyTraced1UniformAVX2")
+	n := len(v)
+	checkBlocks("AdaptiveLeakyTraced1UniformAVX2", "v", n)
+	checkLen("AdaptiveLeakyTraced1UniformAVX2", "r", len(r), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced1UniformAVX2", "theta", len(theta), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced1UniformAVX2", "t1", len(t1), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced1UniformAVX2", "x1", len(x1), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced1UniformAVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(theta)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(spikes)
+	adaptiveLeakyTraced1UniformAVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(t1), unsafe.SliceData(x1), c, d, gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1, unsafe.SliceData(spikes), n/64)
+}
+
+// IzhikevichTraced1AVX512 runs IzhikevichTraced1's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	I ← T1
+//	v ← V + rest
+//	V′ ← V + dt·((((0.04·v·v + 5·v) + 140) − R·u) + R·I)
+//	u ← u + dt·(a·(b·(V′ + rest) − u))
+//	s ← V′ > thr
+//	V ← s ? reset : V′
+//	u ← s ? u + d : u
+//
+// u, t1 and x1 hold one value per unit each, as v does. Each parameter (rest, res, a, b, d,
+// thr, reset, lT1, cT1 and bT1) holds one value per unit, or the 64 values of one block,
+// which every block then reads (a uniform value repeated 64 times). dt is one value for
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func IzhikevichTraced1AVX512(v, u, t1, x1, rest, res, a, b, d, thr, reset []float32, dt float32, lT1, cT1, bT1 []float32, spikes []uint64) {
+	requireAVX512("IzhikevichTraced1AVX512")
+	n := len(v)
+	checkBlocks("IzhikevichTraced1AVX512", "v", n)
+	checkLen("IzhikevichTraced1AVX512", "u", len(u), "len(v)", n)
+	checkLen("IzhikevichTraced1AVX512", "t1", len(t1), "len(v)", n)
+	checkLen("IzhikevichTraced1AVX512", "x1", len(x1), "len(v)", n)
+	checkParam("IzhikevichTraced1AVX512", "rest", len(rest), n)
+	checkParam("IzhikevichTraced1AVX512", "res", len(res), n)
+	checkParam("IzhikevichTraced1AVX512", "a", len(a), n)
+	checkParam("IzhikevichTraced1AVX512", "b", len(b), n)
+	checkParam("IzhikevichTraced1AVX512", "d", len(d), n)
+	checkParam("IzhikevichTraced1AVX512", "thr", len(thr), n)
+	checkParam("IzhikevichTraced1AVX512", "reset", len(reset), n)
+	checkParam("IzhikevichTraced1AVX512", "lT1", len(lT1), n)
+	checkParam("IzhikevichTraced1AVX512", "cT1", len(cT1), n)
+	checkParam("IzhikevichTraced1AVX512", "bT1", len(bT1), n)
+	checkLen("IzhikevichTraced1AVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(u)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceRead(rest)
+	raceRead(res)
+	raceRead(a)
+	raceRead(b)
+	raceRead(d)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceWrite(spikes)
+	izhikevichTraced1AVX512(unsafe.SliceData(v), unsafe.SliceData(u), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(rest), unsafe.SliceData(res), unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(d), unsafe.SliceData(thr), unsafe.SliceData(reset), dt, unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), stride(len(rest), n, 4), stride(len(res), n, 4), stride(len(a), n, 4), stride(len(b), n, 4), stride(len(d), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// IzhikevichTraced1AVX2 runs IzhikevichTraced1's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	I ← T1
+//	v ← V + rest
+//	V′ ← V + dt·((((0.04·v·v + 5·v) + 140) − R·u) + R·I)
+//	u ← u + dt·(a·(b·(V′ + rest) − u))
+//	s ← V′ > thr
+//	V ← s ? reset : V′
+//	u ← s ? u + d : u
+//
+// u, t1 and x1 hold one value per unit each, as v does. Each parameter (rest, res, a, b, d,
+// thr, reset, lT1, cT1 and bT1) holds one value per unit, or the 64 values of one block,
+// which every block then reads (a uniform value repeated 64 times). dt is one value for
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func IzhikevichTraced1AVX2(v, u, t1, x1, rest, res, a, b, d, thr, reset []float32, dt float32, lT1, cT1, bT1 []float32, spikes []uint64) {
+	requireAVX2("IzhikevichTraced1AVX2")
+	n := len(v)
+	checkBlocks("IzhikevichTraced1AVX2", "v", n)
+	checkLen("IzhikevichTraced1AVX2", "u", len(u), "len(v)", n)
+	checkLen("IzhikevichTraced1AVX2", "t1", len(t1), "len(v)", n)
+	checkLen("IzhikevichTraced1AVX2", "x1", len(x1), "len(v)", n)
+	checkParam("IzhikevichTraced1AVX2", "rest", len(rest), n)
+	checkParam("IzhikevichTraced1AVX2", "res", len(res), n)
+	checkParam("IzhikevichTraced1AVX2", "a", len(a), n)
+	checkParam("IzhikevichTraced1AVX2", "b", len(b), n)
+	checkParam("IzhikevichTraced1AVX2", "d", len(d), n)
+	checkParam("IzhikevichTraced1AVX2", "thr", len(thr), n)
+	checkParam("IzhikevichTraced1AVX2", "reset", len(reset), n)
+	checkParam("IzhikevichTraced1AVX2", "lT1", len(lT1), n)
+	checkParam("IzhikevichTraced1AVX2", "cT1", len(cT1), n)
+	checkParam("IzhikevichTraced1AVX2", "bT1", len(bT1), n)
+	checkLen("IzhikevichTraced1AVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(u)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceRead(rest)
+	raceRead(res)
+	raceRead(a)
+	raceRead(b)
+	raceRead(d)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceWrite(spikes)
+	izhikevichTraced1AVX2(unsafe.SliceData(v), unsafe.SliceData(u), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(rest), unsafe.SliceData(res), unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(d), unsafe.SliceData(thr), unsafe.SliceData(reset), dt, unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), stride(len(rest), n, 4), stride(len(res), n, 4), stride(len(a), n, 4), stride(len(b), n, 4), stride(len(d), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// IzhikevichTraced1UniformAVX512 runs IzhikevichTraced1's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	I ← T1
+//	v ← V + rest
+//	V′ ← V + dt·((((0.04·v·v + 5·v) + 140) − R·u) + R·I)
+//	u ← u + dt·(a·(b·(V′ + rest) − u))
+//	s ← V′ > thr
+//	V ← s ? reset : V′
+//	u ← s ? u + d : u
+//
+// u, t1 and x1 hold one value per unit each, as v does. Each parameter is one value for
+// every unit. dt is one value for every unit. The spikes are one word per block: bit j of
+// word k for unit 64·k + j. Products are rounded on their own (no FMA), as in internal/ref,
+// so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
+// HasAVX512).
+func IzhikevichTraced1UniformAVX512(v, u, t1, x1 []float32, rest, res, a, b, d, thr, reset, dt, lT1, cT1, bT1 float32, spikes []uint64) {
+	requireAVX512("IzhikevichTraced1UniformAVX512")
+	n := len(v)
+	checkBlocks("IzhikevichTraced1UniformAVX512", "v", n)
+	checkLen("IzhikevichTraced1UniformAVX512", "u", len(u), "len(v)", n)
+	checkLen("IzhikevichTraced1UniformAVX512", "t1", len(t1), "len(v)", n)
+	checkLen("IzhikevichTraced1UniformAVX512", "x1", len(x1), "len(v)", n)
+	checkLen("IzhikevichTraced1UniformAVX512", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(u)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(spikes)
+	izhikevichTraced1UniformAVX512(unsafe.SliceData(v), unsafe.SliceData(u), unsafe.SliceData(t1), unsafe.SliceData(x1), rest, res, a, b, d, thr, reset, dt, lT1, cT1, bT1, unsafe.SliceData(spikes), n/64)
+}
+
+// IzhikevichTraced1UniformAVX2 runs IzhikevichTraced1's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	I ← T1
+//	v ← V + rest
+//	V′ ← V + dt·((((0.04·v·v + 5·v) + 140) − R·u) + R·I)
+//	u ← u + dt·(a·(b·(V′ + rest) − u))
+//	s ← V′ > thr
+//	V ← s ? reset : V′
+//	u ← s ? u + d : u
+//
+// u, t1 and x1 hold one value per unit each, as v does. Each parameter is one value for
+// every unit. dt is one value for every unit. The spikes are one word per block: bit j of
+// word k for unit 64·k + j. Products are rounded on their own (no FMA), as in internal/ref,
+// so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func IzhikevichTraced1UniformAVX2(v, u, t1, x1 []float32, rest, res, a, b, d, thr, reset, dt, lT1, cT1, bT1 float32, spikes []uint64) {
+	requireAVX2("IzhikevichTraced1UniformAVX2")
+	n := len(v)
+	checkBlocks("IzhikevichTraced1UniformAVX2", "v", n)
+	checkLen("IzhikevichTraced1UniformAVX2", "u", len(u), "len(v)", n)
+	checkLen("IzhikevichTraced1UniformAVX2", "t1", len(t1), "len(v)", n)
+	checkLen("IzhikevichTraced1UniformAVX2", "x1", len(x1), "len(v)", n)
+	checkLen("IzhikevichTraced1UniformAVX2", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(u)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(spikes)
+	izhikevichTraced1UniformAVX2(unsafe.SliceData(v), unsafe.SliceData(u), unsafe.SliceData(t1), unsafe.SliceData(x1), rest, res, a, b, d, thr, reset, dt, lT1, cT1, bT1, unsafe.SliceData(spikes), n/64)
+}
+
 // LeakyTraced2AVX512 runs LeakyTraced2's update on the len(v) units of v, a whole number of blocks of 64:
 //
 //	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
@@ -6234,6 +7088,428 @@ func IzhikevichUniformNEON(v, u, cur []float32, rest, res, a, b, d, thr, reset, 
 	raceRead(cur)
 	raceWrite(spikes)
 	izhikevichUniformNEON(unsafe.SliceData(v), unsafe.SliceData(u), unsafe.SliceData(cur), rest, res, a, b, d, thr, reset, dt, unsafe.SliceData(spikes), n/64)
+}
+
+// LeakyTraced1NEON runs LeakyTraced1's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	I ← T1
+//	V ← d·V + gR·I
+//	s ← V > thr
+//	V ← s ? reset : V
+//
+// t1 and x1 hold one value per unit each, as v does. Each parameter (d, gr, thr, reset, lT1,
+// cT1 and bT1) holds one value per unit, or the 64 values of one block, which every block
+// then reads (a uniform value repeated 64 times). The spikes are one word per block: bit j
+// of word k for unit 64·k + j. Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func LeakyTraced1NEON(v, t1, x1, d, gr, thr, reset, lT1, cT1, bT1 []float32, spikes []uint64) {
+	requireNEON("LeakyTraced1NEON")
+	n := len(v)
+	checkBlocks("LeakyTraced1NEON", "v", n)
+	checkLen("LeakyTraced1NEON", "t1", len(t1), "len(v)", n)
+	checkLen("LeakyTraced1NEON", "x1", len(x1), "len(v)", n)
+	checkParam("LeakyTraced1NEON", "d", len(d), n)
+	checkParam("LeakyTraced1NEON", "gr", len(gr), n)
+	checkParam("LeakyTraced1NEON", "thr", len(thr), n)
+	checkParam("LeakyTraced1NEON", "reset", len(reset), n)
+	checkParam("LeakyTraced1NEON", "lT1", len(lT1), n)
+	checkParam("LeakyTraced1NEON", "cT1", len(cT1), n)
+	checkParam("LeakyTraced1NEON", "bT1", len(bT1), n)
+	checkLen("LeakyTraced1NEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceRead(d)
+	raceRead(gr)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceWrite(spikes)
+	leakyTraced1NEON(unsafe.SliceData(v), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(d), unsafe.SliceData(gr), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), stride(len(d), n, 4), stride(len(gr), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// LeakyTraced1UniformNEON runs LeakyTraced1's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	I ← T1
+//	V ← d·V + gR·I
+//	s ← V > thr
+//	V ← s ? reset : V
+//
+// t1 and x1 hold one value per unit each, as v does. Each parameter is one value for every
+// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
+// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
+// bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func LeakyTraced1UniformNEON(v, t1, x1 []float32, d, gr, thr, reset, lT1, cT1, bT1 float32, spikes []uint64) {
+	requireNEON("LeakyTraced1UniformNEON")
+	n := len(v)
+	checkBlocks("LeakyTraced1UniformNEON", "v", n)
+	checkLen("LeakyTraced1UniformNEON", "t1", len(t1), "len(v)", n)
+	checkLen("LeakyTraced1UniformNEON", "x1", len(x1), "len(v)", n)
+	checkLen("LeakyTraced1UniformNEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(spikes)
+	leakyTraced1UniformNEON(unsafe.SliceData(v), unsafe.SliceData(t1), unsafe.SliceData(x1), d, gr, thr, reset, lT1, cT1, bT1, unsafe.SliceData(spikes), n/64)
+}
+
+// RefractoryLeakyTraced1NEON runs RefractoryLeakyTraced1's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	I ← T1
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r, t1 and x1 hold one value per unit each, as v does. Each parameter (c, d, gr, thr,
+// reset, lT1, cT1 and bT1) holds one value per unit, or the 64 values of one block, which
+// every block then reads (a uniform value repeated 64 times). The spikes are one word per
+// block: bit j of word k for unit 64·k + j. Products are rounded on their own (no FMA), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func RefractoryLeakyTraced1NEON(v []float32, r []uint16, t1, x1 []float32, c []uint16, d, gr, thr, reset, lT1, cT1, bT1 []float32, spikes []uint64) {
+	requireNEON("RefractoryLeakyTraced1NEON")
+	n := len(v)
+	checkBlocks("RefractoryLeakyTraced1NEON", "v", n)
+	checkLen("RefractoryLeakyTraced1NEON", "r", len(r), "len(v)", n)
+	checkLen("RefractoryLeakyTraced1NEON", "t1", len(t1), "len(v)", n)
+	checkLen("RefractoryLeakyTraced1NEON", "x1", len(x1), "len(v)", n)
+	checkParam("RefractoryLeakyTraced1NEON", "c", len(c), n)
+	checkParam("RefractoryLeakyTraced1NEON", "d", len(d), n)
+	checkParam("RefractoryLeakyTraced1NEON", "gr", len(gr), n)
+	checkParam("RefractoryLeakyTraced1NEON", "thr", len(thr), n)
+	checkParam("RefractoryLeakyTraced1NEON", "reset", len(reset), n)
+	checkParam("RefractoryLeakyTraced1NEON", "lT1", len(lT1), n)
+	checkParam("RefractoryLeakyTraced1NEON", "cT1", len(cT1), n)
+	checkParam("RefractoryLeakyTraced1NEON", "bT1", len(bT1), n)
+	checkLen("RefractoryLeakyTraced1NEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceRead(c)
+	raceRead(d)
+	raceRead(gr)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceWrite(spikes)
+	refractoryLeakyTraced1NEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(c), unsafe.SliceData(d), unsafe.SliceData(gr), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), stride(len(c), n, 2), stride(len(d), n, 4), stride(len(gr), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// RefractoryLeakyTraced1UniformNEON runs RefractoryLeakyTraced1's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	I ← T1
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r, t1 and x1 hold one value per unit each, as v does. Each parameter is one value for
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func RefractoryLeakyTraced1UniformNEON(v []float32, r []uint16, t1, x1 []float32, c uint16, d, gr, thr, reset, lT1, cT1, bT1 float32, spikes []uint64) {
+	requireNEON("RefractoryLeakyTraced1UniformNEON")
+	n := len(v)
+	checkBlocks("RefractoryLeakyTraced1UniformNEON", "v", n)
+	checkLen("RefractoryLeakyTraced1UniformNEON", "r", len(r), "len(v)", n)
+	checkLen("RefractoryLeakyTraced1UniformNEON", "t1", len(t1), "len(v)", n)
+	checkLen("RefractoryLeakyTraced1UniformNEON", "x1", len(x1), "len(v)", n)
+	checkLen("RefractoryLeakyTraced1UniformNEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(spikes)
+	refractoryLeakyTraced1UniformNEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), c, d, gr, thr, reset, lT1, cT1, bT1, unsafe.SliceData(spikes), n/64)
+}
+
+// StrictRefractoryLeakyTraced1NEON runs StrictRefractoryLeakyTraced1's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	I ← T1
+//	ready ← r ≥ c
+//	V ← ready ? d·V + gR·I : reset
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r, t1 and x1 hold one value per unit each, as v does. Each parameter (c, d, gr, thr,
+// reset, lT1, cT1 and bT1) holds one value per unit, or the 64 values of one block, which
+// every block then reads (a uniform value repeated 64 times). The spikes are one word per
+// block: bit j of word k for unit 64·k + j. Products are rounded on their own (no FMA), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func StrictRefractoryLeakyTraced1NEON(v []float32, r []uint16, t1, x1 []float32, c []uint16, d, gr, thr, reset, lT1, cT1, bT1 []float32, spikes []uint64) {
+	requireNEON("StrictRefractoryLeakyTraced1NEON")
+	n := len(v)
+	checkBlocks("StrictRefractoryLeakyTraced1NEON", "v", n)
+	checkLen("StrictRefractoryLeakyTraced1NEON", "r", len(r), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced1NEON", "t1", len(t1), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced1NEON", "x1", len(x1), "len(v)", n)
+	checkParam("StrictRefractoryLeakyTraced1NEON", "c", len(c), n)
+	checkParam("StrictRefractoryLeakyTraced1NEON", "d", len(d), n)
+	checkParam("StrictRefractoryLeakyTraced1NEON", "gr", len(gr), n)
+	checkParam("StrictRefractoryLeakyTraced1NEON", "thr", len(thr), n)
+	checkParam("StrictRefractoryLeakyTraced1NEON", "reset", len(reset), n)
+	checkParam("StrictRefractoryLeakyTraced1NEON", "lT1", len(lT1), n)
+	checkParam("StrictRefractoryLeakyTraced1NEON", "cT1", len(cT1), n)
+	checkParam("StrictRefractoryLeakyTraced1NEON", "bT1", len(bT1), n)
+	checkLen("StrictRefractoryLeakyTraced1NEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceRead(c)
+	raceRead(d)
+	raceRead(gr)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceWrite(spikes)
+	strictRefractoryLeakyTraced1NEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(c), unsafe.SliceData(d), unsafe.SliceData(gr), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), stride(len(c), n, 2), stride(len(d), n, 4), stride(len(gr), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// StrictRefractoryLeakyTraced1UniformNEON runs StrictRefractoryLeakyTraced1's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	I ← T1
+//	ready ← r ≥ c
+//	V ← ready ? d·V + gR·I : reset
+//	s ← ready ∧ V > thr
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//
+// r, t1 and x1 hold one value per unit each, as v does. Each parameter is one value for
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func StrictRefractoryLeakyTraced1UniformNEON(v []float32, r []uint16, t1, x1 []float32, c uint16, d, gr, thr, reset, lT1, cT1, bT1 float32, spikes []uint64) {
+	requireNEON("StrictRefractoryLeakyTraced1UniformNEON")
+	n := len(v)
+	checkBlocks("StrictRefractoryLeakyTraced1UniformNEON", "v", n)
+	checkLen("StrictRefractoryLeakyTraced1UniformNEON", "r", len(r), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced1UniformNEON", "t1", len(t1), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced1UniformNEON", "x1", len(x1), "len(v)", n)
+	checkLen("StrictRefractoryLeakyTraced1UniformNEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(spikes)
+	strictRefractoryLeakyTraced1UniformNEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), c, d, gr, thr, reset, lT1, cT1, bT1, unsafe.SliceData(spikes), n/64)
+}
+
+// AdaptiveLeakyTraced1NEON runs AdaptiveLeakyTraced1's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	I ← T1
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > θ
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
+//
+// r, theta, t1 and x1 hold one value per unit each, as v does. Each parameter (c, d, gr,
+// thr, reset, ltheta, dtheta, lT1, cT1 and bT1) holds one value per unit, or the 64 values
+// of one block, which every block then reads (a uniform value repeated 64 times). The spikes
+// are one word per block: bit j of word k for unit 64·k + j. Products are rounded on their
+// own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func AdaptiveLeakyTraced1NEON(v []float32, r []uint16, theta, t1, x1 []float32, c []uint16, d, gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1 []float32, spikes []uint64) {
+	requireNEON("AdaptiveLeakyTraced1NEON")
+	n := len(v)
+	checkBlocks("AdaptiveLeakyTraced1NEON", "v", n)
+	checkLen("AdaptiveLeakyTraced1NEON", "r", len(r), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced1NEON", "theta", len(theta), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced1NEON", "t1", len(t1), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced1NEON", "x1", len(x1), "len(v)", n)
+	checkParam("AdaptiveLeakyTraced1NEON", "c", len(c), n)
+	checkParam("AdaptiveLeakyTraced1NEON", "d", len(d), n)
+	checkParam("AdaptiveLeakyTraced1NEON", "gr", len(gr), n)
+	checkParam("AdaptiveLeakyTraced1NEON", "thr", len(thr), n)
+	checkParam("AdaptiveLeakyTraced1NEON", "reset", len(reset), n)
+	checkParam("AdaptiveLeakyTraced1NEON", "ltheta", len(ltheta), n)
+	checkParam("AdaptiveLeakyTraced1NEON", "dtheta", len(dtheta), n)
+	checkParam("AdaptiveLeakyTraced1NEON", "lT1", len(lT1), n)
+	checkParam("AdaptiveLeakyTraced1NEON", "cT1", len(cT1), n)
+	checkParam("AdaptiveLeakyTraced1NEON", "bT1", len(bT1), n)
+	checkLen("AdaptiveLeakyTraced1NEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(theta)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceRead(c)
+	raceRead(d)
+	raceRead(gr)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(ltheta)
+	raceRead(dtheta)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceWrite(spikes)
+	adaptiveLeakyTraced1NEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(c), unsafe.SliceData(d), unsafe.SliceData(gr), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(ltheta), unsafe.SliceData(dtheta), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), stride(len(c), n, 2), stride(len(d), n, 4), stride(len(gr), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(ltheta), n, 4), stride(len(dtheta), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// AdaptiveLeakyTraced1UniformNEON runs AdaptiveLeakyTraced1's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	I ← T1
+//	ready ← r > c
+//	V ← d·V + (ready ? gR·I : 0)
+//	s ← ready ∧ V > θ
+//	V ← s ? reset : V
+//	r ← s ? 0 : min(r + 1, 65535)
+//	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
+//
+// r, theta, t1 and x1 hold one value per unit each, as v does. Each parameter is one value
+// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func AdaptiveLeakyTraced1UniformNEON(v []float32, r []uint16, theta, t1, x1 []float32, c uint16, d, gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1 float32, spikes []uint64) {
+	requireNEON("AdaptiveLeakyTraced1UniformNEON")
+	n := len(v)
+	checkBlocks("AdaptiveLeakyTraced1UniformNEON", "v", n)
+	checkLen("AdaptiveLeakyTraced1UniformNEON", "r", len(r), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced1UniformNEON", "theta", len(theta), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced1UniformNEON", "t1", len(t1), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced1UniformNEON", "x1", len(x1), "len(v)", n)
+	checkLen("AdaptiveLeakyTraced1UniformNEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(r)
+	raceWrite(theta)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(spikes)
+	adaptiveLeakyTraced1UniformNEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(t1), unsafe.SliceData(x1), c, d, gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1, unsafe.SliceData(spikes), n/64)
+}
+
+// IzhikevichTraced1NEON runs IzhikevichTraced1's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	I ← T1
+//	v ← V + rest
+//	V′ ← V + dt·((((0.04·v·v + 5·v) + 140) − R·u) + R·I)
+//	u ← u + dt·(a·(b·(V′ + rest) − u))
+//	s ← V′ > thr
+//	V ← s ? reset : V′
+//	u ← s ? u + d : u
+//
+// u, t1 and x1 hold one value per unit each, as v does. Each parameter (rest, res, a, b, d,
+// thr, reset, lT1, cT1 and bT1) holds one value per unit, or the 64 values of one block,
+// which every block then reads (a uniform value repeated 64 times). dt is one value for
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func IzhikevichTraced1NEON(v, u, t1, x1, rest, res, a, b, d, thr, reset []float32, dt float32, lT1, cT1, bT1 []float32, spikes []uint64) {
+	requireNEON("IzhikevichTraced1NEON")
+	n := len(v)
+	checkBlocks("IzhikevichTraced1NEON", "v", n)
+	checkLen("IzhikevichTraced1NEON", "u", len(u), "len(v)", n)
+	checkLen("IzhikevichTraced1NEON", "t1", len(t1), "len(v)", n)
+	checkLen("IzhikevichTraced1NEON", "x1", len(x1), "len(v)", n)
+	checkParam("IzhikevichTraced1NEON", "rest", len(rest), n)
+	checkParam("IzhikevichTraced1NEON", "res", len(res), n)
+	checkParam("IzhikevichTraced1NEON", "a", len(a), n)
+	checkParam("IzhikevichTraced1NEON", "b", len(b), n)
+	checkParam("IzhikevichTraced1NEON", "d", len(d), n)
+	checkParam("IzhikevichTraced1NEON", "thr", len(thr), n)
+	checkParam("IzhikevichTraced1NEON", "reset", len(reset), n)
+	checkParam("IzhikevichTraced1NEON", "lT1", len(lT1), n)
+	checkParam("IzhikevichTraced1NEON", "cT1", len(cT1), n)
+	checkParam("IzhikevichTraced1NEON", "bT1", len(bT1), n)
+	checkLen("IzhikevichTraced1NEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(u)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceRead(rest)
+	raceRead(res)
+	raceRead(a)
+	raceRead(b)
+	raceRead(d)
+	raceRead(thr)
+	raceRead(reset)
+	raceRead(lT1)
+	raceRead(cT1)
+	raceRead(bT1)
+	raceWrite(spikes)
+	izhikevichTraced1NEON(unsafe.SliceData(v), unsafe.SliceData(u), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(rest), unsafe.SliceData(res), unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(d), unsafe.SliceData(thr), unsafe.SliceData(reset), dt, unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), stride(len(rest), n, 4), stride(len(res), n, 4), stride(len(a), n, 4), stride(len(b), n, 4), stride(len(d), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), unsafe.SliceData(spikes), n/64)
+}
+
+// IzhikevichTraced1UniformNEON runs IzhikevichTraced1's update on the len(v) units of v, a whole number of blocks of 64:
+//
+//	T1 ← (T1 + λ1·(b1 − T1)) + c1·x1,  x1 ← 0
+//	I ← T1
+//	v ← V + rest
+//	V′ ← V + dt·((((0.04·v·v + 5·v) + 140) − R·u) + R·I)
+//	u ← u + dt·(a·(b·(V′ + rest) − u))
+//	s ← V′ > thr
+//	V ← s ? reset : V′
+//	u ← s ? u + d : u
+//
+// u, t1 and x1 hold one value per unit each, as v does. Each parameter is one value for
+// every unit. dt is one value for every unit. The spikes are one word per block: bit j of
+// word k for unit 64·k + j. Products are rounded on their own (no FMA), as in internal/ref,
+// so the results equal the scalar loop bit for bit.
+//
+// It panics, before reading or writing anything, when a length breaks these rules or when
+// this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func IzhikevichTraced1UniformNEON(v, u, t1, x1 []float32, rest, res, a, b, d, thr, reset, dt, lT1, cT1, bT1 float32, spikes []uint64) {
+	requireNEON("IzhikevichTraced1UniformNEON")
+	n := len(v)
+	checkBlocks("IzhikevichTraced1UniformNEON", "v", n)
+	checkLen("IzhikevichTraced1UniformNEON", "u", len(u), "len(v)", n)
+	checkLen("IzhikevichTraced1UniformNEON", "t1", len(t1), "len(v)", n)
+	checkLen("IzhikevichTraced1UniformNEON", "x1", len(x1), "len(v)", n)
+	checkLen("IzhikevichTraced1UniformNEON", "spikes", len(spikes), "len(v)/64", n/64)
+	raceWrite(v)
+	raceWrite(u)
+	raceWrite(t1)
+	raceWrite(x1)
+	raceWrite(spikes)
+	izhikevichTraced1UniformNEON(unsafe.SliceData(v), unsafe.SliceData(u), unsafe.SliceData(t1), unsafe.SliceData(x1), rest, res, a, b, d, thr, reset, dt, lT1, cT1, bT1, unsafe.SliceData(spikes), n/64)
 }
 
 // LeakyTraced2NEON runs LeakyTraced2's update on the len(v) units of v, a whole number of blocks of 64:

@@ -256,6 +256,146 @@ func izhikevichUniformAVX512(v *float32, u *float32, cur *float32, rest float32,
 //go:noescape
 func izhikevichUniformAVX2(v *float32, u *float32, cur *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, spikes *uint64, blocks int)
 
+// leakyTraced1AVX512 is the kernel of LeakyTraced1AVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that LeakyTraced1AVX512 checks its slices hold.
+//
+//go:noescape
+func leakyTraced1AVX512(v *float32, t1 *float32, x1 *float32, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
+
+// leakyTraced1AVX2 is the kernel of LeakyTraced1AVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that LeakyTraced1AVX2 checks its slices hold.
+//
+//go:noescape
+func leakyTraced1AVX2(v *float32, t1 *float32, x1 *float32, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
+
+// leakyTraced1UniformAVX512 is the kernel of LeakyTraced1UniformAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that LeakyTraced1UniformAVX512 checks its slices hold.
+//
+//go:noescape
+func leakyTraced1UniformAVX512(v *float32, t1 *float32, x1 *float32, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
+
+// leakyTraced1UniformAVX2 is the kernel of LeakyTraced1UniformAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that LeakyTraced1UniformAVX2 checks its slices hold.
+//
+//go:noescape
+func leakyTraced1UniformAVX2(v *float32, t1 *float32, x1 *float32, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
+
+// refractoryLeakyTraced1AVX512 is the kernel of RefractoryLeakyTraced1AVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RefractoryLeakyTraced1AVX512 checks its slices hold.
+//
+//go:noescape
+func refractoryLeakyTraced1AVX512(v *float32, r *uint16, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
+
+// refractoryLeakyTraced1AVX2 is the kernel of RefractoryLeakyTraced1AVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RefractoryLeakyTraced1AVX2 checks its slices hold.
+//
+//go:noescape
+func refractoryLeakyTraced1AVX2(v *float32, r *uint16, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
+
+// refractoryLeakyTraced1UniformAVX512 is the kernel of RefractoryLeakyTraced1UniformAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RefractoryLeakyTraced1UniformAVX512 checks its slices hold.
+//
+//go:noescape
+func refractoryLeakyTraced1UniformAVX512(v *float32, r *uint16, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
+
+// refractoryLeakyTraced1UniformAVX2 is the kernel of RefractoryLeakyTraced1UniformAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RefractoryLeakyTraced1UniformAVX2 checks its slices hold.
+//
+//go:noescape
+func refractoryLeakyTraced1UniformAVX2(v *float32, r *uint16, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
+
+// strictRefractoryLeakyTraced1AVX512 is the kernel of StrictRefractoryLeakyTraced1AVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that StrictRefractoryLeakyTraced1AVX512 checks its slices hold.
+//
+//go:noescape
+func strictRefractoryLeakyTraced1AVX512(v *float32, r *uint16, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
+
+// strictRefractoryLeakyTraced1AVX2 is the kernel of StrictRefractoryLeakyTraced1AVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that StrictRefractoryLeakyTraced1AVX2 checks its slices hold.
+//
+//go:noescape
+func strictRefractoryLeakyTraced1AVX2(v *float32, r *uint16, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
+
+// strictRefractoryLeakyTraced1UniformAVX512 is the kernel of StrictRefractoryLeakyTraced1UniformAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that StrictRefractoryLeakyTraced1UniformAVX512 checks its slices hold.
+//
+//go:noescape
+func strictRefractoryLeakyTraced1UniformAVX512(v *float32, r *uint16, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
+
+// strictRefractoryLeakyTraced1UniformAVX2 is the kernel of StrictRefractoryLeakyTraced1UniformAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that StrictRefractoryLeakyTraced1UniformAVX2 checks its slices hold.
+//
+//go:noescape
+func strictRefractoryLeakyTraced1UniformAVX2(v *float32, r *uint16, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
+
+// adaptiveLeakyTraced1AVX512 is the kernel of AdaptiveLeakyTraced1AVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that AdaptiveLeakyTraced1AVX512 checks its slices hold.
+//
+//go:noescape
+func adaptiveLeakyTraced1AVX512(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
+
+// adaptiveLeakyTraced1AVX2 is the kernel of AdaptiveLeakyTraced1AVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that AdaptiveLeakyTraced1AVX2 checks its slices hold.
+//
+//go:noescape
+func adaptiveLeakyTraced1AVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
+
+// adaptiveLeakyTraced1UniformAVX512 is the kernel of AdaptiveLeakyTraced1UniformAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that AdaptiveLeakyTraced1UniformAVX512 checks its slices hold.
+//
+//go:noescape
+func adaptiveLeakyTraced1UniformAVX512(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
+
+// adaptiveLeakyTraced1UniformAVX2 is the kernel of AdaptiveLeakyTraced1UniformAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that AdaptiveLeakyTraced1UniformAVX2 checks its slices hold.
+//
+//go:noescape
+func adaptiveLeakyTraced1UniformAVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
+
+// izhikevichTraced1AVX512 is the kernel of IzhikevichTraced1AVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that IzhikevichTraced1AVX512 checks its slices hold.
+//
+//go:noescape
+func izhikevichTraced1AVX512(v *float32, u *float32, t1 *float32, x1 *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, lT1 *float32, cT1 *float32, bT1 *float32, restStride int, resStride int, aStride int, bStride int, dStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
+
+// izhikevichTraced1AVX2 is the kernel of IzhikevichTraced1AVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that IzhikevichTraced1AVX2 checks its slices hold.
+//
+//go:noescape
+func izhikevichTraced1AVX2(v *float32, u *float32, t1 *float32, x1 *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, lT1 *float32, cT1 *float32, bT1 *float32, restStride int, resStride int, aStride int, bStride int, dStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
+
+// izhikevichTraced1UniformAVX512 is the kernel of IzhikevichTraced1UniformAVX512 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that IzhikevichTraced1UniformAVX512 checks its slices hold.
+//
+//go:noescape
+func izhikevichTraced1UniformAVX512(v *float32, u *float32, t1 *float32, x1 *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
+
+// izhikevichTraced1UniformAVX2 is the kernel of IzhikevichTraced1UniformAVX2 on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that IzhikevichTraced1UniformAVX2 checks its slices hold.
+//
+//go:noescape
+func izhikevichTraced1UniformAVX2(v *float32, u *float32, t1 *float32, x1 *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
+
 // leakyTraced2AVX512 is the kernel of LeakyTraced2AVX512 on blocks·64 units, unchecked: every pointer must
 // address the blocks·64 values (64 per block for a parameter of stride 0, one for a
 // uniform kernel's parameters) that LeakyTraced2AVX512 checks its slices hold.

@@ -16307,6 +16307,5184 @@ IzhikevichUniformAVX2_done:
 	VZEROUPPER
 	RET
 
+// func leakyTraced1AVX512(v *float32, t1 *float32, x1 *float32, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512DQ, AVX512F
+TEXT ·leakyTraced1AVX512(SB), NOSPLIT, $0-152
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     v+0(FP), AX
+	MOVQ     t1+8(FP), CX
+	MOVQ     x1+16(FP), DX
+	MOVQ     d+24(FP), BX
+	MOVQ     gr+32(FP), SI
+	MOVQ     thr+40(FP), DI
+	MOVQ     reset+48(FP), R8
+	MOVQ     lT1+56(FP), R9
+	MOVQ     cT1+64(FP), R10
+	MOVQ     bT1+72(FP), R11
+	MOVQ     spikes+136(FP), R12
+	MOVQ     blocks+144(FP), R13
+	TESTQ    R13, R13
+	JZ       LeakyTraced1AVX512_done
+
+LeakyTraced1AVX512_block:
+	XORQ      R14, R14
+	VMOVUPS   (DX), Z0
+	VMOVUPS   64(DX), Z2
+	VMOVUPS   128(DX), Z3
+	VMOVUPS   192(DX), Z4
+	VMOVUPS   (CX), Z5
+	VMOVUPS   64(CX), Z6
+	VMOVUPS   128(CX), Z7
+	VMOVUPS   192(CX), Z8
+	VMOVUPS   (R11), Z9
+	VSUBPS    Z5, Z9, Z9
+	VMOVUPS   64(R11), Z10
+	VSUBPS    Z6, Z10, Z10
+	VMOVUPS   128(R11), Z11
+	VSUBPS    Z7, Z11, Z11
+	VMOVUPS   192(R11), Z12
+	VSUBPS    Z8, Z12, Z12
+	VMULPS    (R9), Z9, Z9
+	VMULPS    64(R9), Z10, Z10
+	VMULPS    128(R9), Z11, Z11
+	VMULPS    192(R9), Z12, Z12
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VMULPS    (R10), Z0, Z9
+	VMULPS    64(R10), Z2, Z10
+	VMULPS    128(R10), Z3, Z11
+	VMULPS    192(R10), Z4, Z12
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VMOVUPS   Z5, (CX)
+	VMOVUPS   Z6, 64(CX)
+	VMOVUPS   Z7, 128(CX)
+	VMOVUPS   Z8, 192(CX)
+	VMOVUPS   (AX), Z9
+	VMOVUPS   64(AX), Z10
+	VMOVUPS   128(AX), Z11
+	VMOVUPS   192(AX), Z12
+	VMULPS    (BX), Z9, Z9
+	VMULPS    64(BX), Z10, Z10
+	VMULPS    128(BX), Z11, Z11
+	VMULPS    192(BX), Z12, Z12
+	VMULPS    (SI), Z5, Z5
+	VMULPS    64(SI), Z6, Z6
+	VMULPS    128(SI), Z7, Z7
+	VMULPS    192(SI), Z8, Z8
+	VADDPS    Z5, Z9, Z5
+	VADDPS    Z6, Z10, Z6
+	VADDPS    Z7, Z11, Z7
+	VADDPS    Z8, Z12, Z8
+	VCMPPS    $0x1e, (DI), Z5, K1
+	VCMPPS    $0x1e, 64(DI), Z6, K2
+	VCMPPS    $0x1e, 128(DI), Z7, K3
+	VCMPPS    $0x1e, 192(DI), Z8, K4
+	VXORPS    Z9, Z9, Z9
+	VBLENDMPS (R8), Z5, K1, Z9
+	VXORPS    Z5, Z5, Z5
+	VBLENDMPS 64(R8), Z6, K2, Z5
+	VXORPS    Z6, Z6, Z6
+	VBLENDMPS 128(R8), Z7, K3, Z6
+	VXORPS    Z7, Z7, Z7
+	VBLENDMPS 192(R8), Z8, K4, Z7
+	VMOVUPS   Z9, (AX)
+	VMOVUPS   Z5, 64(AX)
+	VMOVUPS   Z6, 128(AX)
+	VMOVUPS   Z7, 192(AX)
+	VPTESTMD  Z0, Z0, K5
+	VMOVDQU32 Z1, K5, (DX)
+	KMOVW     K1, R15
+	ORQ       R15, R14
+	VPTESTMD  Z2, Z2, K1
+	VMOVDQU32 Z1, K1, 64(DX)
+	KMOVW     K2, R15
+	SHLQ      $0x10, R15
+	ORQ       R15, R14
+	VPTESTMD  Z3, Z3, K1
+	VMOVDQU32 Z1, K1, 128(DX)
+	KMOVW     K3, R15
+	SHLQ      $0x20, R15
+	ORQ       R15, R14
+	VPTESTMD  Z4, Z4, K1
+	VMOVDQU32 Z1, K1, 192(DX)
+	KMOVW     K4, R15
+	SHLQ      $0x30, R15
+	ORQ       R15, R14
+	MOVQ      R14, (R12)
+	ADDQ      $0x08, R12
+	ADDQ      $0x00000100, AX
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      dStride+80(FP), BX
+	ADDQ      grStride+88(FP), SI
+	ADDQ      thrStride+96(FP), DI
+	ADDQ      resetStride+104(FP), R8
+	ADDQ      lT1Stride+112(FP), R9
+	ADDQ      cT1Stride+120(FP), R10
+	ADDQ      bT1Stride+128(FP), R11
+	DECQ      R13
+	JNZ       LeakyTraced1AVX512_block
+
+LeakyTraced1AVX512_done:
+	VZEROUPPER
+	RET
+
+// func leakyTraced1AVX2(v *float32, t1 *float32, x1 *float32, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·leakyTraced1AVX2(SB), NOSPLIT, $0-152
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLD   $0x10, Y0, Y0
+	MOVQ     v+0(FP), AX
+	MOVQ     t1+8(FP), CX
+	MOVQ     x1+16(FP), DX
+	MOVQ     d+24(FP), BX
+	MOVQ     gr+32(FP), SI
+	MOVQ     thr+40(FP), DI
+	MOVQ     reset+48(FP), R8
+	MOVQ     lT1+56(FP), R9
+	MOVQ     cT1+64(FP), R10
+	MOVQ     bT1+72(FP), R11
+	MOVQ     spikes+136(FP), R12
+	MOVQ     blocks+144(FP), R13
+	TESTQ    R13, R13
+	JZ       LeakyTraced1AVX2_done
+
+LeakyTraced1AVX2_block:
+	XORQ      R14, R14
+	VMOVUPS   (DX), Y0
+	VMOVUPS   32(DX), Y1
+	VMOVUPS   64(DX), Y2
+	VMOVUPS   (CX), Y3
+	VMOVUPS   32(CX), Y4
+	VMOVUPS   64(CX), Y5
+	VMOVUPS   (R11), Y6
+	VSUBPS    Y3, Y6, Y6
+	VMOVUPS   32(R11), Y7
+	VSUBPS    Y4, Y7, Y7
+	VMOVUPS   64(R11), Y8
+	VSUBPS    Y5, Y8, Y8
+	VMULPS    (R9), Y6, Y6
+	VMULPS    32(R9), Y7, Y7
+	VMULPS    64(R9), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	VMULPS    (R10), Y0, Y0
+	VMULPS    32(R10), Y1, Y1
+	VMULPS    64(R10), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VMOVUPS   Y0, (CX)
+	VMOVUPS   Y1, 32(CX)
+	VMOVUPS   Y2, 64(CX)
+	VMOVUPS   (AX), Y3
+	VMOVUPS   32(AX), Y4
+	VMOVUPS   64(AX), Y5
+	VMULPS    (BX), Y3, Y3
+	VMULPS    32(BX), Y4, Y4
+	VMULPS    64(BX), Y5, Y5
+	VMULPS    (SI), Y0, Y0
+	VMULPS    32(SI), Y1, Y1
+	VMULPS    64(SI), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VCMPPS    $0x1e, (DI), Y0, Y3
+	VCMPPS    $0x1e, 32(DI), Y1, Y4
+	VCMPPS    $0x1e, 64(DI), Y2, Y5
+	VBLENDVPS Y3, (R8), Y0, Y0
+	VBLENDVPS Y4, 32(R8), Y1, Y1
+	VBLENDVPS Y5, 64(R8), Y2, Y2
+	VMOVUPS   Y0, (AX)
+	VMOVUPS   Y1, 32(AX)
+	VMOVUPS   Y2, 64(AX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, (DX)
+	VMOVMSKPS Y3, R15
+	ORQ       R15, R14
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 32(DX)
+	VMOVMSKPS Y4, R15
+	SHLQ      $0x08, R15
+	ORQ       R15, R14
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 64(DX)
+	VMOVMSKPS Y5, R15
+	SHLQ      $0x10, R15
+	ORQ       R15, R14
+	VMOVUPS   96(DX), Y0
+	VMOVUPS   128(DX), Y1
+	VMOVUPS   160(DX), Y2
+	VMOVUPS   96(CX), Y3
+	VMOVUPS   128(CX), Y4
+	VMOVUPS   160(CX), Y5
+	VMOVUPS   96(R11), Y6
+	VSUBPS    Y3, Y6, Y6
+	VMOVUPS   128(R11), Y7
+	VSUBPS    Y4, Y7, Y7
+	VMOVUPS   160(R11), Y8
+	VSUBPS    Y5, Y8, Y8
+	VMULPS    96(R9), Y6, Y6
+	VMULPS    128(R9), Y7, Y7
+	VMULPS    160(R9), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	VMULPS    96(R10), Y0, Y0
+	VMULPS    128(R10), Y1, Y1
+	VMULPS    160(R10), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VMOVUPS   Y0, 96(CX)
+	VMOVUPS   Y1, 128(CX)
+	VMOVUPS   Y2, 160(CX)
+	VMOVUPS   96(AX), Y3
+	VMOVUPS   128(AX), Y4
+	VMOVUPS   160(AX), Y5
+	VMULPS    96(BX), Y3, Y3
+	VMULPS    128(BX), Y4, Y4
+	VMULPS    160(BX), Y5, Y5
+	VMULPS    96(SI), Y0, Y0
+	VMULPS    128(SI), Y1, Y1
+	VMULPS    160(SI), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VCMPPS    $0x1e, 96(DI), Y0, Y3
+	VCMPPS    $0x1e, 128(DI), Y1, Y4
+	VCMPPS    $0x1e, 160(DI), Y2, Y5
+	VBLENDVPS Y3, 96(R8), Y0, Y0
+	VBLENDVPS Y4, 128(R8), Y1, Y1
+	VBLENDVPS Y5, 160(R8), Y2, Y2
+	VMOVUPS   Y0, 96(AX)
+	VMOVUPS   Y1, 128(AX)
+	VMOVUPS   Y2, 160(AX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 96(DX)
+	VMOVMSKPS Y3, R15
+	SHLQ      $0x18, R15
+	ORQ       R15, R14
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 128(DX)
+	VMOVMSKPS Y4, R15
+	SHLQ      $0x20, R15
+	ORQ       R15, R14
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 160(DX)
+	VMOVMSKPS Y5, R15
+	SHLQ      $0x28, R15
+	ORQ       R15, R14
+	VMOVUPS   192(DX), Y0
+	VMOVUPS   224(DX), Y1
+	VMOVUPS   192(CX), Y2
+	VMOVUPS   224(CX), Y3
+	VMOVUPS   192(R11), Y4
+	VSUBPS    Y2, Y4, Y4
+	VMOVUPS   224(R11), Y5
+	VSUBPS    Y3, Y5, Y5
+	VMULPS    192(R9), Y4, Y4
+	VMULPS    224(R9), Y5, Y5
+	VADDPS    Y4, Y2, Y2
+	VADDPS    Y5, Y3, Y3
+	VMULPS    192(R10), Y0, Y0
+	VMULPS    224(R10), Y1, Y1
+	VADDPS    Y0, Y2, Y0
+	VADDPS    Y1, Y3, Y1
+	VMOVUPS   Y0, 192(CX)
+	VMOVUPS   Y1, 224(CX)
+	VMOVUPS   192(AX), Y2
+	VMOVUPS   224(AX), Y3
+	VMULPS    192(BX), Y2, Y2
+	VMULPS    224(BX), Y3, Y3
+	VMULPS    192(SI), Y0, Y0
+	VMULPS    224(SI), Y1, Y1
+	VADDPS    Y0, Y2, Y0
+	VADDPS    Y1, Y3, Y1
+	VCMPPS    $0x1e, 192(DI), Y0, Y2
+	VCMPPS    $0x1e, 224(DI), Y1, Y3
+	VBLENDVPS Y2, 192(R8), Y0, Y0
+	VBLENDVPS Y3, 224(R8), Y1, Y1
+	VMOVUPS   Y0, 192(AX)
+	VMOVUPS   Y1, 224(AX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 192(DX)
+	VMOVMSKPS Y2, R15
+	SHLQ      $0x30, R15
+	ORQ       R15, R14
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 224(DX)
+	VMOVMSKPS Y3, R15
+	SHLQ      $0x38, R15
+	ORQ       R15, R14
+	MOVQ      R14, (R12)
+	ADDQ      $0x08, R12
+	ADDQ      $0x00000100, AX
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      dStride+80(FP), BX
+	ADDQ      grStride+88(FP), SI
+	ADDQ      thrStride+96(FP), DI
+	ADDQ      resetStride+104(FP), R8
+	ADDQ      lT1Stride+112(FP), R9
+	ADDQ      cT1Stride+120(FP), R10
+	ADDQ      bT1Stride+128(FP), R11
+	DECQ      R13
+	JNZ       LeakyTraced1AVX2_block
+
+LeakyTraced1AVX2_done:
+	VZEROUPPER
+	RET
+
+// func leakyTraced1UniformAVX512(v *float32, t1 *float32, x1 *float32, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512DQ, AVX512F
+TEXT ·leakyTraced1UniformAVX512(SB), NOSPLIT, $0-72
+	// 5 scalars held in registers, 2 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4.
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS lT1+40(FP), Z0
+	VBROADCASTSS bT1+48(FP), Z2
+	VBROADCASTSS cT1+44(FP), Z3
+	VBROADCASTSS d+24(FP), Z4
+	VBROADCASTSS gr+28(FP), Z5
+	MOVQ         v+0(FP), AX
+	MOVQ         t1+8(FP), CX
+	MOVQ         x1+16(FP), DX
+	MOVQ         spikes+56(FP), BX
+	MOVQ         blocks+64(FP), SI
+	TESTQ        SI, SI
+	JZ           LeakyTraced1UniformAVX512_done
+	SUBQ         $0x02, SI
+	JCS          LeakyTraced1UniformAVX512_block_last
+
+LeakyTraced1UniformAVX512_block_pair:
+	XORQ         DI, DI
+	XORQ         R8, R8
+	VMOVUPS      (DX), Z6
+	VMOVUPS      64(DX), Z7
+	VMOVUPS      128(DX), Z8
+	VMOVUPS      192(DX), Z9
+	VMOVUPS      256(DX), Z10
+	VMOVUPS      320(DX), Z11
+	VMOVUPS      384(DX), Z12
+	VMOVUPS      448(DX), Z13
+	VMOVUPS      (CX), Z14
+	VMOVUPS      64(CX), Z15
+	VMOVUPS      128(CX), Z16
+	VMOVUPS      192(CX), Z17
+	VMOVUPS      256(CX), Z18
+	VMOVUPS      320(CX), Z19
+	VMOVUPS      384(CX), Z20
+	VMOVUPS      448(CX), Z21
+	VSUBPS       Z14, Z2, Z22
+	VSUBPS       Z15, Z2, Z23
+	VSUBPS       Z16, Z2, Z24
+	VSUBPS       Z17, Z2, Z25
+	VSUBPS       Z18, Z2, Z26
+	VSUBPS       Z19, Z2, Z27
+	VSUBPS       Z20, Z2, Z28
+	VSUBPS       Z21, Z2, Z29
+	VMULPS       Z22, Z0, Z22
+	VMULPS       Z23, Z0, Z23
+	VMULPS       Z24, Z0, Z24
+	VMULPS       Z25, Z0, Z25
+	VMULPS       Z26, Z0, Z26
+	VMULPS       Z27, Z0, Z27
+	VMULPS       Z28, Z0, Z28
+	VMULPS       Z29, Z0, Z29
+	VADDPS       Z22, Z14, Z14
+	VADDPS       Z23, Z15, Z15
+	VADDPS       Z24, Z16, Z16
+	VADDPS       Z25, Z17, Z17
+	VADDPS       Z26, Z18, Z18
+	VADDPS       Z27, Z19, Z19
+	VADDPS       Z28, Z20, Z20
+	VADDPS       Z29, Z21, Z21
+	VMULPS       Z6, Z3, Z22
+	VMULPS       Z7, Z3, Z23
+	VMULPS       Z8, Z3, Z24
+	VMULPS       Z9, Z3, Z25
+	VMULPS       Z10, Z3, Z26
+	VMULPS       Z11, Z3, Z27
+	VMULPS       Z12, Z3, Z28
+	VMULPS       Z13, Z3, Z29
+	VADDPS       Z22, Z14, Z14
+	VADDPS       Z23, Z15, Z15
+	VADDPS       Z24, Z16, Z16
+	VADDPS       Z25, Z17, Z17
+	VADDPS       Z26, Z18, Z18
+	VADDPS       Z27, Z19, Z19
+	VADDPS       Z28, Z20, Z20
+	VADDPS       Z29, Z21, Z21
+	VMOVUPS      Z14, (CX)
+	VMOVUPS      Z15, 64(CX)
+	VMOVUPS      Z16, 128(CX)
+	VMOVUPS      Z17, 192(CX)
+	VMOVUPS      Z18, 256(CX)
+	VMOVUPS      Z19, 320(CX)
+	VMOVUPS      Z20, 384(CX)
+	VMOVUPS      Z21, 448(CX)
+	VMOVUPS      (AX), Z22
+	VMOVUPS      64(AX), Z23
+	VMOVUPS      128(AX), Z24
+	VMOVUPS      192(AX), Z25
+	VMOVUPS      256(AX), Z26
+	VMOVUPS      320(AX), Z27
+	VMOVUPS      384(AX), Z28
+	VMOVUPS      448(AX), Z29
+	VMULPS       Z22, Z4, Z22
+	VMULPS       Z23, Z4, Z23
+	VMULPS       Z24, Z4, Z24
+	VMULPS       Z25, Z4, Z25
+	VMULPS       Z26, Z4, Z26
+	VMULPS       Z27, Z4, Z27
+	VMULPS       Z28, Z4, Z28
+	VMULPS       Z29, Z4, Z29
+	VMULPS       Z14, Z5, Z14
+	VMULPS       Z15, Z5, Z15
+	VMULPS       Z16, Z5, Z16
+	VMULPS       Z17, Z5, Z17
+	VMULPS       Z18, Z5, Z18
+	VMULPS       Z19, Z5, Z19
+	VMULPS       Z20, Z5, Z20
+	VMULPS       Z21, Z5, Z21
+	VADDPS       Z14, Z22, Z14
+	VADDPS       Z15, Z23, Z15
+	VADDPS       Z16, Z24, Z16
+	VADDPS       Z17, Z25, Z17
+	VADDPS       Z18, Z26, Z18
+	VADDPS       Z19, Z27, Z19
+	VADDPS       Z20, Z28, Z20
+	VADDPS       Z21, Z29, Z21
+	VBROADCASTSS thr+32(FP), Z22
+	VCMPPS       $0x1e, Z22, Z14, K1
+	VBROADCASTSS thr+32(FP), Z22
+	VCMPPS       $0x1e, Z22, Z15, K2
+	VBROADCASTSS thr+32(FP), Z22
+	VCMPPS       $0x1e, Z22, Z16, K3
+	VBROADCASTSS thr+32(FP), Z22
+	VCMPPS       $0x1e, Z22, Z17, K4
+	VXORPS       Z22, Z22, Z22
+	VBROADCASTSS reset+36(FP), Z23
+	VBLENDMPS    Z23, Z14, K1, Z22
+	VXORPS       Z14, Z14, Z14
+	VBROADCASTSS reset+36(FP), Z23
+	VBLENDMPS    Z23, Z15, K2, Z14
+	VXORPS       Z15, Z15, Z15
+	VBROADCASTSS reset+36(FP), Z23
+	VBLENDMPS    Z23, Z16, K3, Z15
+	VXORPS       Z16, Z16, Z16
+	VBROADCASTSS reset+36(FP), Z23
+	VBLENDMPS    Z23, Z17, K4, Z16
+	VMOVUPS      Z22, (AX)
+	VMOVUPS      Z14, 64(AX)
+	VMOVUPS      Z15, 128(AX)
+	VMOVUPS      Z16, 192(AX)
+	VPTESTMD     Z6, Z6, K5
+	VMOVDQU32    Z1, K5, (DX)
+	KMOVW        K1, R9
+	ORQ          R9, DI
+	VPTESTMD     Z7, Z7, K1
+	VMOVDQU32    Z1, K1, 64(DX)
+	KMOVW        K2, R9
+	SHLQ         $0x10, R9
+	ORQ          R9, DI
+	VPTESTMD     Z8, Z8, K1
+	VMOVDQU32    Z1, K1, 128(DX)
+	KMOVW        K3, R9
+	SHLQ         $0x20, R9
+	ORQ          R9, DI
+	VPTESTMD     Z9, Z9, K1
+	VMOVDQU32    Z1, K1, 192(DX)
+	KMOVW        K4, R9
+	SHLQ         $0x30, R9
+	ORQ          R9, DI
+	VBROADCASTSS thr+32(FP), Z6
+	VCMPPS       $0x1e, Z6, Z18, K1
+	VBROADCASTSS thr+32(FP), Z6
+	VCMPPS       $0x1e, Z6, Z19, K2
+	VBROADCASTSS thr+32(FP), Z6
+	VCMPPS       $0x1e, Z6, Z20, K3
+	VBROADCASTSS thr+32(FP), Z6
+	VCMPPS       $0x1e, Z6, Z21, K4
+	VXORPS       Z6, Z6, Z6
+	VBROADCASTSS reset+36(FP), Z7
+	VBLENDMPS    Z7, Z18, K1, Z6
+	VXORPS       Z7, Z7, Z7
+	VBROADCASTSS reset+36(FP), Z8
+	VBLENDMPS    Z8, Z19, K2, Z7
+	VXORPS       Z8, Z8, Z8
+	VBROADCASTSS reset+36(FP), Z9
+	VBLENDMPS    Z9, Z20, K3, Z8
+	VXORPS       Z9, Z9, Z9
+	VBROADCASTSS reset+36(FP), Z14
+	VBLENDMPS    Z14, Z21, K4, Z9
+	VMOVUPS      Z6, 256(AX)
+	VMOVUPS      Z7, 320(AX)
+	VMOVUPS      Z8, 384(AX)
+	VMOVUPS      Z9, 448(AX)
+	VPTESTMD     Z10, Z10, K5
+	VMOVDQU32    Z1, K5, 256(DX)
+	KMOVW        K1, R9
+	ORQ          R9, R8
+	VPTESTMD     Z11, Z11, K1
+	VMOVDQU32    Z1, K1, 320(DX)
+	KMOVW        K2, R9
+	SHLQ         $0x10, R9
+	ORQ          R9, R8
+	VPTESTMD     Z12, Z12, K1
+	VMOVDQU32    Z1, K1, 384(DX)
+	KMOVW        K3, R9
+	SHLQ         $0x20, R9
+	ORQ          R9, R8
+	VPTESTMD     Z13, Z13, K1
+	VMOVDQU32    Z1, K1, 448(DX)
+	KMOVW        K4, R9
+	SHLQ         $0x30, R9
+	ORQ          R9, R8
+	MOVQ         DI, (BX)
+	MOVQ         R8, 8(BX)
+	ADDQ         $0x10, BX
+	ADDQ         $0x00000200, AX
+	ADDQ         $0x00000200, CX
+	ADDQ         $0x00000200, DX
+	SUBQ         $0x02, SI
+	JCC          LeakyTraced1UniformAVX512_block_pair
+
+LeakyTraced1UniformAVX512_block_last:
+	TESTQ        $0x00000001, SI
+	JZ           LeakyTraced1UniformAVX512_block_end
+	XORQ         SI, SI
+	VMOVUPS      (DX), Z6
+	VMOVUPS      64(DX), Z7
+	VMOVUPS      128(DX), Z8
+	VMOVUPS      192(DX), Z9
+	VMOVUPS      (CX), Z10
+	VMOVUPS      64(CX), Z11
+	VMOVUPS      128(CX), Z12
+	VMOVUPS      192(CX), Z13
+	VSUBPS       Z10, Z2, Z14
+	VSUBPS       Z11, Z2, Z15
+	VSUBPS       Z12, Z2, Z16
+	VSUBPS       Z13, Z2, Z2
+	VMULPS       Z14, Z0, Z14
+	VMULPS       Z15, Z0, Z15
+	VMULPS       Z16, Z0, Z16
+	VMULPS       Z2, Z0, Z0
+	VADDPS       Z14, Z10, Z2
+	VADDPS       Z15, Z11, Z10
+	VADDPS       Z16, Z12, Z11
+	VADDPS       Z0, Z13, Z0
+	VMULPS       Z6, Z3, Z12
+	VMULPS       Z7, Z3, Z13
+	VMULPS       Z8, Z3, Z14
+	VMULPS       Z9, Z3, Z3
+	VADDPS       Z12, Z2, Z2
+	VADDPS       Z13, Z10, Z10
+	VADDPS       Z14, Z11, Z11
+	VADDPS       Z3, Z0, Z0
+	VMOVUPS      Z2, (CX)
+	VMOVUPS      Z10, 64(CX)
+	VMOVUPS      Z11, 128(CX)
+	VMOVUPS      Z0, 192(CX)
+	VMOVUPS      (AX), Z3
+	VMOVUPS      64(AX), Z12
+	VMOVUPS      128(AX), Z13
+	VMOVUPS      192(AX), Z14
+	VMULPS       Z3, Z4, Z3
+	VMULPS       Z12, Z4, Z12
+	VMULPS       Z13, Z4, Z13
+	VMULPS       Z14, Z4, Z4
+	VMULPS       Z2, Z5, Z2
+	VMULPS       Z10, Z5, Z10
+	VMULPS       Z11, Z5, Z11
+	VMULPS       Z0, Z5, Z0
+	VADDPS       Z2, Z3, Z2
+	VADDPS       Z10, Z12, Z3
+	VADDPS       Z11, Z13, Z5
+	VADDPS       Z0, Z4, Z0
+	VBROADCASTSS thr+32(FP), Z4
+	VCMPPS       $0x1e, Z4, Z2, K1
+	VBROADCASTSS thr+32(FP), Z4
+	VCMPPS       $0x1e, Z4, Z3, K2
+	VBROADCASTSS thr+32(FP), Z4
+	VCMPPS       $0x1e, Z4, Z5, K3
+	VBROADCASTSS thr+32(FP), Z4
+	VCMPPS       $0x1e, Z4, Z0, K4
+	VXORPS       Z4, Z4, Z4
+	VBROADCASTSS reset+36(FP), Z10
+	VBLENDMPS    Z10, Z2, K1, Z4
+	VXORPS       Z2, Z2, Z2
+	VBROADCASTSS reset+36(FP), Z10
+	VBLENDMPS    Z10, Z3, K2, Z2
+	VXORPS       Z3, Z3, Z3
+	VBROADCASTSS reset+36(FP), Z10
+	VBLENDMPS    Z10, Z5, K3, Z3
+	VXORPS       Z5, Z5, Z5
+	VBROADCASTSS reset+36(FP), Z10
+	VBLENDMPS    Z10, Z0, K4, Z5
+	VMOVUPS      Z4, (AX)
+	VMOVUPS      Z2, 64(AX)
+	VMOVUPS      Z3, 128(AX)
+	VMOVUPS      Z5, 192(AX)
+	VPTESTMD     Z6, Z6, K5
+	VMOVDQU32    Z1, K5, (DX)
+	KMOVW        K1, DI
+	ORQ          DI, SI
+	VPTESTMD     Z7, Z7, K1
+	VMOVDQU32    Z1, K1, 64(DX)
+	KMOVW        K2, DI
+	SHLQ         $0x10, DI
+	ORQ          DI, SI
+	VPTESTMD     Z8, Z8, K1
+	VMOVDQU32    Z1, K1, 128(DX)
+	KMOVW        K3, DI
+	SHLQ         $0x20, DI
+	ORQ          DI, SI
+	VPTESTMD     Z9, Z9, K1
+	VMOVDQU32    Z1, K1, 192(DX)
+	KMOVW        K4, DI
+	SHLQ         $0x30, DI
+	ORQ          DI, SI
+	MOVQ         SI, (BX)
+	ADDQ         $0x08, BX
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000100, DX
+
+LeakyTraced1UniformAVX512_block_end:
+LeakyTraced1UniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func leakyTraced1UniformAVX2(v *float32, t1 *float32, x1 *float32, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·leakyTraced1UniformAVX2(SB), NOSPLIT, $0-72
+	// 7 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS bT1+48(FP), Y0
+	VBROADCASTSS cT1+44(FP), Y1
+	VBROADCASTSS d+24(FP), Y2
+	VBROADCASTSS gr+28(FP), Y3
+	VBROADCASTSS lT1+40(FP), Y4
+	VBROADCASTSS reset+36(FP), Y5
+	VBROADCASTSS thr+32(FP), Y6
+	MOVQ         v+0(FP), AX
+	MOVQ         t1+8(FP), CX
+	MOVQ         x1+16(FP), DX
+	MOVQ         spikes+56(FP), BX
+	MOVQ         blocks+64(FP), SI
+	TESTQ        SI, SI
+	JZ           LeakyTraced1UniformAVX2_done
+
+LeakyTraced1UniformAVX2_block:
+	XORQ      DI, DI
+	VMOVUPS   (DX), Y7
+	VMOVUPS   32(DX), Y8
+	VMOVUPS   (CX), Y9
+	VMOVUPS   32(CX), Y10
+	VSUBPS    Y9, Y0, Y11
+	VSUBPS    Y10, Y0, Y12
+	VMULPS    Y11, Y4, Y11
+	VMULPS    Y12, Y4, Y12
+	VADDPS    Y11, Y9, Y9
+	VADDPS    Y12, Y10, Y10
+	VMULPS    Y7, Y1, Y7
+	VMULPS    Y8, Y1, Y8
+	VADDPS    Y7, Y9, Y7
+	VADDPS    Y8, Y10, Y8
+	VMOVUPS   Y7, (CX)
+	VMOVUPS   Y8, 32(CX)
+	VMOVUPS   (AX), Y9
+	VMOVUPS   32(AX), Y10
+	VMULPS    Y9, Y2, Y9
+	VMULPS    Y10, Y2, Y10
+	VMULPS    Y7, Y3, Y7
+	VMULPS    Y8, Y3, Y8
+	VADDPS    Y7, Y9, Y7
+	VADDPS    Y8, Y10, Y8
+	VCMPPS    $0x1e, Y6, Y7, Y9
+	VCMPPS    $0x1e, Y6, Y8, Y10
+	VBLENDVPS Y9, Y5, Y7, Y7
+	VBLENDVPS Y10, Y5, Y8, Y8
+	VMOVUPS   Y7, (AX)
+	VMOVUPS   Y8, 32(AX)
+	VXORPS    Y7, Y7, Y7
+	VMOVUPS   Y7, (DX)
+	VMOVMSKPS Y9, R8
+	ORQ       R8, DI
+	VXORPS    Y7, Y7, Y7
+	VMOVUPS   Y7, 32(DX)
+	VMOVMSKPS Y10, R8
+	SHLQ      $0x08, R8
+	ORQ       R8, DI
+	VMOVUPS   64(DX), Y7
+	VMOVUPS   96(DX), Y8
+	VMOVUPS   64(CX), Y9
+	VMOVUPS   96(CX), Y10
+	VSUBPS    Y9, Y0, Y11
+	VSUBPS    Y10, Y0, Y12
+	VMULPS    Y11, Y4, Y11
+	VMULPS    Y12, Y4, Y12
+	VADDPS    Y11, Y9, Y9
+	VADDPS    Y12, Y10, Y10
+	VMULPS    Y7, Y1, Y7
+	VMULPS    Y8, Y1, Y8
+	VADDPS    Y7, Y9, Y7
+	VADDPS    Y8, Y10, Y8
+	VMOVUPS   Y7, 64(CX)
+	VMOVUPS   Y8, 96(CX)
+	VMOVUPS   64(AX), Y9
+	VMOVUPS   96(AX), Y10
+	VMULPS    Y9, Y2, Y9
+	VMULPS    Y10, Y2, Y10
+	VMULPS    Y7, Y3, Y7
+	VMULPS    Y8, Y3, Y8
+	VADDPS    Y7, Y9, Y7
+	VADDPS    Y8, Y10, Y8
+	VCMPPS    $0x1e, Y6, Y7, Y9
+	VCMPPS    $0x1e, Y6, Y8, Y10
+	VBLENDVPS Y9, Y5, Y7, Y7
+	VBLENDVPS Y10, Y5, Y8, Y8
+	VMOVUPS   Y7, 64(AX)
+	VMOVUPS   Y8, 96(AX)
+	VXORPS    Y7, Y7, Y7
+	VMOVUPS   Y7, 64(DX)
+	VMOVMSKPS Y9, R8
+	SHLQ      $0x10, R8
+	ORQ       R8, DI
+	VXORPS    Y7, Y7, Y7
+	VMOVUPS   Y7, 96(DX)
+	VMOVMSKPS Y10, R8
+	SHLQ      $0x18, R8
+	ORQ       R8, DI
+	VMOVUPS   128(DX), Y7
+	VMOVUPS   160(DX), Y8
+	VMOVUPS   128(CX), Y9
+	VMOVUPS   160(CX), Y10
+	VSUBPS    Y9, Y0, Y11
+	VSUBPS    Y10, Y0, Y12
+	VMULPS    Y11, Y4, Y11
+	VMULPS    Y12, Y4, Y12
+	VADDPS    Y11, Y9, Y9
+	VADDPS    Y12, Y10, Y10
+	VMULPS    Y7, Y1, Y7
+	VMULPS    Y8, Y1, Y8
+	VADDPS    Y7, Y9, Y7
+	VADDPS    Y8, Y10, Y8
+	VMOVUPS   Y7, 128(CX)
+	VMOVUPS   Y8, 160(CX)
+	VMOVUPS   128(AX), Y9
+	VMOVUPS   160(AX), Y10
+	VMULPS    Y9, Y2, Y9
+	VMULPS    Y10, Y2, Y10
+	VMULPS    Y7, Y3, Y7
+	VMULPS    Y8, Y3, Y8
+	VADDPS    Y7, Y9, Y7
+	VADDPS    Y8, Y10, Y8
+	VCMPPS    $0x1e, Y6, Y7, Y9
+	VCMPPS    $0x1e, Y6, Y8, Y10
+	VBLENDVPS Y9, Y5, Y7, Y7
+	VBLENDVPS Y10, Y5, Y8, Y8
+	VMOVUPS   Y7, 128(AX)
+	VMOVUPS   Y8, 160(AX)
+	VXORPS    Y7, Y7, Y7
+	VMOVUPS   Y7, 128(DX)
+	VMOVMSKPS Y9, R8
+	SHLQ      $0x20, R8
+	ORQ       R8, DI
+	VXORPS    Y7, Y7, Y7
+	VMOVUPS   Y7, 160(DX)
+	VMOVMSKPS Y10, R8
+	SHLQ      $0x28, R8
+	ORQ       R8, DI
+	VMOVUPS   192(DX), Y7
+	VMOVUPS   224(DX), Y8
+	VMOVUPS   192(CX), Y9
+	VMOVUPS   224(CX), Y10
+	VSUBPS    Y9, Y0, Y11
+	VSUBPS    Y10, Y0, Y12
+	VMULPS    Y11, Y4, Y11
+	VMULPS    Y12, Y4, Y12
+	VADDPS    Y11, Y9, Y9
+	VADDPS    Y12, Y10, Y10
+	VMULPS    Y7, Y1, Y7
+	VMULPS    Y8, Y1, Y8
+	VADDPS    Y7, Y9, Y7
+	VADDPS    Y8, Y10, Y8
+	VMOVUPS   Y7, 192(CX)
+	VMOVUPS   Y8, 224(CX)
+	VMOVUPS   192(AX), Y9
+	VMOVUPS   224(AX), Y10
+	VMULPS    Y9, Y2, Y9
+	VMULPS    Y10, Y2, Y10
+	VMULPS    Y7, Y3, Y7
+	VMULPS    Y8, Y3, Y8
+	VADDPS    Y7, Y9, Y7
+	VADDPS    Y8, Y10, Y8
+	VCMPPS    $0x1e, Y6, Y7, Y9
+	VCMPPS    $0x1e, Y6, Y8, Y10
+	VBLENDVPS Y9, Y5, Y7, Y7
+	VBLENDVPS Y10, Y5, Y8, Y8
+	VMOVUPS   Y7, 192(AX)
+	VMOVUPS   Y8, 224(AX)
+	VXORPS    Y7, Y7, Y7
+	VMOVUPS   Y7, 192(DX)
+	VMOVMSKPS Y9, R8
+	SHLQ      $0x30, R8
+	ORQ       R8, DI
+	VXORPS    Y7, Y7, Y7
+	VMOVUPS   Y7, 224(DX)
+	VMOVMSKPS Y10, R8
+	SHLQ      $0x38, R8
+	ORQ       R8, DI
+	MOVQ      DI, (BX)
+	ADDQ      $0x08, BX
+	ADDQ      $0x00000100, AX
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	DECQ      SI
+	JNZ       LeakyTraced1UniformAVX2_block
+
+LeakyTraced1UniformAVX2_done:
+	VZEROUPPER
+	RET
+
+// func refractoryLeakyTraced1AVX512(v *float32, r *uint16, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+TEXT ·refractoryLeakyTraced1AVX512(SB), NOSPLIT, $8-176
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     v+0(FP), AX
+	MOVQ     r+8(FP), CX
+	MOVQ     t1+16(FP), DX
+	MOVQ     x1+24(FP), BX
+	MOVQ     c+32(FP), SI
+	MOVQ     d+40(FP), DI
+	MOVQ     gr+48(FP), R8
+	MOVQ     thr+56(FP), R9
+	MOVQ     reset+64(FP), R10
+	MOVQ     lT1+72(FP), R11
+	MOVQ     cT1+80(FP), R12
+	MOVQ     spikes+160(FP), R13
+	MOVQ     blocks+168(FP), R14
+	TESTQ    R14, R14
+	JZ       RefractoryLeakyTraced1AVX512_done
+
+RefractoryLeakyTraced1AVX512_block:
+	XORQ      R15, R15
+	VMOVUPS   (BX), Z2
+	VMOVUPS   64(BX), Z3
+	VMOVUPS   128(BX), Z4
+	VMOVUPS   192(BX), Z5
+	VMOVUPS   (DX), Z6
+	VMOVUPS   64(DX), Z7
+	VMOVUPS   128(DX), Z8
+	VMOVUPS   192(DX), Z9
+	MOVQ      bT1+88(FP), BP
+	VMOVUPS   (BP), Z10
+	VSUBPS    Z6, Z10, Z10
+	MOVQ      bT1+88(FP), BP
+	VMOVUPS   64(BP), Z11
+	VSUBPS    Z7, Z11, Z11
+	MOVQ      bT1+88(FP), BP
+	VMOVUPS   128(BP), Z12
+	VSUBPS    Z8, Z12, Z12
+	MOVQ      bT1+88(FP), BP
+	VMOVUPS   192(BP), Z13
+	VSUBPS    Z9, Z13, Z13
+	VMULPS    (R11), Z10, Z10
+	VMULPS    64(R11), Z11, Z11
+	VMULPS    128(R11), Z12, Z12
+	VMULPS    192(R11), Z13, Z13
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VADDPS    Z13, Z9, Z9
+	VMULPS    (R12), Z2, Z10
+	VMULPS    64(R12), Z3, Z11
+	VMULPS    128(R12), Z4, Z12
+	VMULPS    192(R12), Z5, Z13
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VADDPS    Z13, Z9, Z9
+	VMOVUPS   Z6, (DX)
+	VMOVUPS   Z7, 64(DX)
+	VMOVUPS   Z8, 128(DX)
+	VMOVUPS   Z9, 192(DX)
+	VMOVDQU16 (CX), Y10
+	VMOVDQU16 32(CX), Y11
+	VMOVDQU16 64(CX), Y12
+	VMOVDQU16 96(CX), Y13
+	VMOVDQU16 (SI), Y14
+	VMOVDQU16 32(SI), Y15
+	VMOVDQU16 64(SI), Y16
+	VMOVDQU16 96(SI), Y17
+	VPCMPUW   $0x06, Y14, Y10, K1
+	VPCMPUW   $0x06, Y15, Y11, K2
+	VPCMPUW   $0x06, Y16, Y12, K3
+	VPCMPUW   $0x06, Y17, Y13, K4
+	VMOVUPS   (AX), Z14
+	VMOVUPS   64(AX), Z15
+	VMOVUPS   128(AX), Z16
+	VMOVUPS   192(AX), Z17
+	VMULPS    (DI), Z14, Z14
+	VMULPS    64(DI), Z15, Z15
+	VMULPS    128(DI), Z16, Z16
+	VMULPS    192(DI), Z17, Z17
+	VMULPS    (R8), Z6, Z6
+	VMULPS    64(R8), Z7, Z7
+	VMULPS    128(R8), Z8, Z8
+	VMULPS    192(R8), Z9, Z9
+	VMOVUPS.Z Z6, K1, Z6
+	VMOVUPS.Z Z7, K2, Z7
+	VMOVUPS.Z Z8, K3, Z8
+	VMOVUPS.Z Z9, K4, Z9
+	VADDPS    Z6, Z14, Z6
+	VADDPS    Z7, Z15, Z7
+	VADDPS    Z8, Z16, Z8
+	VADDPS    Z9, Z17, Z9
+	VCMPPS    $0x1e, (R9), Z6, K1, K1
+	VCMPPS    $0x1e, 64(R9), Z7, K2, K2
+	VCMPPS    $0x1e, 128(R9), Z8, K3, K3
+	VCMPPS    $0x1e, 192(R9), Z9, K4, K4
+	VXORPS    Z14, Z14, Z14
+	VBLENDMPS (R10), Z6, K1, Z14
+	VXORPS    Z6, Z6, Z6
+	VBLENDMPS 64(R10), Z7, K2, Z6
+	VXORPS    Z7, Z7, Z7
+	VBLENDMPS 128(R10), Z8, K3, Z7
+	VXORPS    Z8, Z8, Z8
+	VBLENDMPS 192(R10), Z9, K4, Z8
+	VMOVUPS   Z14, (AX)
+	VMOVUPS   Z6, 64(AX)
+	VMOVUPS   Z7, 128(AX)
+	VMOVUPS   Z8, 192(AX)
+	VPADDUSW  Y0, Y10, Y6
+	VMOVDQU16 Y1, K1, Y6
+	VMOVDQU16 Y6, (CX)
+	VPADDUSW  Y0, Y11, Y6
+	VMOVDQU16 Y1, K2, Y6
+	VMOVDQU16 Y6, 32(CX)
+	VPADDUSW  Y0, Y12, Y6
+	VMOVDQU16 Y1, K3, Y6
+	VMOVDQU16 Y6, 64(CX)
+	VPADDUSW  Y0, Y13, Y6
+	VMOVDQU16 Y1, K4, Y6
+	VMOVDQU16 Y6, 96(CX)
+	VPTESTMD  Z2, Z2, K5
+	VMOVDQU32 Z1, K5, (BX)
+	KMOVW     K1, BP
+	ORQ       BP, R15
+	VPTESTMD  Z3, Z3, K1
+	VMOVDQU32 Z1, K1, 64(BX)
+	KMOVW     K2, BP
+	SHLQ      $0x10, BP
+	ORQ       BP, R15
+	VPTESTMD  Z4, Z4, K1
+	VMOVDQU32 Z1, K1, 128(BX)
+	KMOVW     K3, BP
+	SHLQ      $0x20, BP
+	ORQ       BP, R15
+	VPTESTMD  Z5, Z5, K1
+	VMOVDQU32 Z1, K1, 192(BX)
+	KMOVW     K4, BP
+	SHLQ      $0x30, BP
+	ORQ       BP, R15
+	MOVQ      R15, (R13)
+	ADDQ      $0x08, R13
+	ADDQ      $0x00000100, AX
+	ADDQ      $0x00000080, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	ADDQ      cStride+96(FP), SI
+	ADDQ      dStride+104(FP), DI
+	ADDQ      grStride+112(FP), R8
+	ADDQ      thrStride+120(FP), R9
+	ADDQ      resetStride+128(FP), R10
+	ADDQ      lT1Stride+136(FP), R11
+	ADDQ      cT1Stride+144(FP), R12
+	MOVQ      bT1Stride+152(FP), R15
+	ADDQ      R15, bT1+88(FP)
+	DECQ      R14
+	JNZ       RefractoryLeakyTraced1AVX512_block
+
+RefractoryLeakyTraced1AVX512_done:
+	VZEROUPPER
+	RET
+
+// func refractoryLeakyTraced1AVX2(v *float32, r *uint16, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·refractoryLeakyTraced1AVX2(SB), NOSPLIT, $8-176
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLD   $0x10, Y0, Y1
+	MOVQ     v+0(FP), AX
+	MOVQ     r+8(FP), CX
+	MOVQ     t1+16(FP), DX
+	MOVQ     x1+24(FP), BX
+	MOVQ     c+32(FP), SI
+	MOVQ     d+40(FP), DI
+	MOVQ     gr+48(FP), R8
+	MOVQ     thr+56(FP), R9
+	MOVQ     reset+64(FP), R10
+	MOVQ     lT1+72(FP), R11
+	MOVQ     cT1+80(FP), R12
+	MOVQ     spikes+160(FP), R13
+	MOVQ     blocks+168(FP), R14
+	TESTQ    R14, R14
+	JZ       RefractoryLeakyTraced1AVX2_done
+
+RefractoryLeakyTraced1AVX2_block:
+	XORQ         R15, R15
+	VMOVUPS      (BX), Y2
+	VMOVUPS      32(BX), Y3
+	VMOVUPS      (DX), Y4
+	VMOVUPS      32(DX), Y5
+	MOVQ         bT1+88(FP), BP
+	VMOVUPS      (BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         bT1+88(FP), BP
+	VMOVUPS      32(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	VMULPS       (R11), Y6, Y6
+	VMULPS       32(R11), Y7, Y7
+	VADDPS       Y6, Y4, Y4
+	VADDPS       Y7, Y5, Y5
+	VMULPS       (R12), Y2, Y2
+	VMULPS       32(R12), Y3, Y3
+	VADDPS       Y2, Y4, Y2
+	VADDPS       Y3, Y5, Y3
+	VMOVUPS      Y2, (DX)
+	VMOVUPS      Y3, 32(DX)
+	VPMOVZXWD    (CX), Y4
+	VPMOVZXWD    16(CX), Y5
+	VPMOVZXWD    (SI), Y6
+	VPMOVZXWD    16(SI), Y7
+	VPCMPGTD     Y6, Y4, Y6
+	VPCMPGTD     Y7, Y5, Y7
+	VMOVUPS      (AX), Y8
+	VMOVUPS      32(AX), Y9
+	VMULPS       (DI), Y8, Y8
+	VMULPS       32(DI), Y9, Y9
+	VMULPS       (R8), Y2, Y2
+	VMULPS       32(R8), Y3, Y3
+	VANDPS       Y6, Y2, Y2
+	VANDPS       Y7, Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	VCMPPS       $0x1e, (R9), Y2, Y8
+	VANDPS       Y8, Y6, Y6
+	VCMPPS       $0x1e, 32(R9), Y3, Y8
+	VANDPS       Y8, Y7, Y7
+	VBLENDVPS    Y6, (R10), Y2, Y2
+	VBLENDVPS    Y7, 32(R10), Y3, Y3
+	VMOVUPS      Y2, (AX)
+	VMOVUPS      Y3, 32(AX)
+	VPSUBD       Y0, Y4, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y6, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, (CX)
+	VPSUBD       Y0, Y5, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y7, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 16(CX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, (BX)
+	VMOVMSKPS    Y6, BP
+	ORQ          BP, R15
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 32(BX)
+	VMOVMSKPS    Y7, BP
+	SHLQ         $0x08, BP
+	ORQ          BP, R15
+	VMOVUPS      64(BX), Y2
+	VMOVUPS      96(BX), Y3
+	VMOVUPS      64(DX), Y4
+	VMOVUPS      96(DX), Y5
+	MOVQ         bT1+88(FP), BP
+	VMOVUPS      64(BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         bT1+88(FP), BP
+	VMOVUPS      96(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	VMULPS       64(R11), Y6, Y6
+	VMULPS       96(R11), Y7, Y7
+	VADDPS       Y6, Y4, Y4
+	VADDPS       Y7, Y5, Y5
+	VMULPS       64(R12), Y2, Y2
+	VMULPS       96(R12), Y3, Y3
+	VADDPS       Y2, Y4, Y2
+	VADDPS       Y3, Y5, Y3
+	VMOVUPS      Y2, 64(DX)
+	VMOVUPS      Y3, 96(DX)
+	VPMOVZXWD    32(CX), Y4
+	VPMOVZXWD    48(CX), Y5
+	VPMOVZXWD    32(SI), Y6
+	VPMOVZXWD    48(SI), Y7
+	VPCMPGTD     Y6, Y4, Y6
+	VPCMPGTD     Y7, Y5, Y7
+	VMOVUPS      64(AX), Y8
+	VMOVUPS      96(AX), Y9
+	VMULPS       64(DI), Y8, Y8
+	VMULPS       96(DI), Y9, Y9
+	VMULPS       64(R8), Y2, Y2
+	VMULPS       96(R8), Y3, Y3
+	VANDPS       Y6, Y2, Y2
+	VANDPS       Y7, Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	VCMPPS       $0x1e, 64(R9), Y2, Y8
+	VANDPS       Y8, Y6, Y6
+	VCMPPS       $0x1e, 96(R9), Y3, Y8
+	VANDPS       Y8, Y7, Y7
+	VBLENDVPS    Y6, 64(R10), Y2, Y2
+	VBLENDVPS    Y7, 96(R10), Y3, Y3
+	VMOVUPS      Y2, 64(AX)
+	VMOVUPS      Y3, 96(AX)
+	VPSUBD       Y0, Y4, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y6, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 32(CX)
+	VPSUBD       Y0, Y5, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y7, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 48(CX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 64(BX)
+	VMOVMSKPS    Y6, BP
+	SHLQ         $0x10, BP
+	ORQ          BP, R15
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 96(BX)
+	VMOVMSKPS    Y7, BP
+	SHLQ         $0x18, BP
+	ORQ          BP, R15
+	VMOVUPS      128(BX), Y2
+	VMOVUPS      160(BX), Y3
+	VMOVUPS      128(DX), Y4
+	VMOVUPS      160(DX), Y5
+	MOVQ         bT1+88(FP), BP
+	VMOVUPS      128(BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         bT1+88(FP), BP
+	VMOVUPS      160(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	VMULPS       128(R11), Y6, Y6
+	VMULPS       160(R11), Y7, Y7
+	VADDPS       Y6, Y4, Y4
+	VADDPS       Y7, Y5, Y5
+	VMULPS       128(R12), Y2, Y2
+	VMULPS       160(R12), Y3, Y3
+	VADDPS       Y2, Y4, Y2
+	VADDPS       Y3, Y5, Y3
+	VMOVUPS      Y2, 128(DX)
+	VMOVUPS      Y3, 160(DX)
+	VPMOVZXWD    64(CX), Y4
+	VPMOVZXWD    80(CX), Y5
+	VPMOVZXWD    64(SI), Y6
+	VPMOVZXWD    80(SI), Y7
+	VPCMPGTD     Y6, Y4, Y6
+	VPCMPGTD     Y7, Y5, Y7
+	VMOVUPS      128(AX), Y8
+	VMOVUPS      160(AX), Y9
+	VMULPS       128(DI), Y8, Y8
+	VMULPS       160(DI), Y9, Y9
+	VMULPS       128(R8), Y2, Y2
+	VMULPS       160(R8), Y3, Y3
+	VANDPS       Y6, Y2, Y2
+	VANDPS       Y7, Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	VCMPPS       $0x1e, 128(R9), Y2, Y8
+	VANDPS       Y8, Y6, Y6
+	VCMPPS       $0x1e, 160(R9), Y3, Y8
+	VANDPS       Y8, Y7, Y7
+	VBLENDVPS    Y6, 128(R10), Y2, Y2
+	VBLENDVPS    Y7, 160(R10), Y3, Y3
+	VMOVUPS      Y2, 128(AX)
+	VMOVUPS      Y3, 160(AX)
+	VPSUBD       Y0, Y4, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y6, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 64(CX)
+	VPSUBD       Y0, Y5, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y7, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 80(CX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 128(BX)
+	VMOVMSKPS    Y6, BP
+	SHLQ         $0x20, BP
+	ORQ          BP, R15
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 160(BX)
+	VMOVMSKPS    Y7, BP
+	SHLQ         $0x28, BP
+	ORQ          BP, R15
+	VMOVUPS      192(BX), Y2
+	VMOVUPS      224(BX), Y3
+	VMOVUPS      192(DX), Y4
+	VMOVUPS      224(DX), Y5
+	MOVQ         bT1+88(FP), BP
+	VMOVUPS      192(BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         bT1+88(FP), BP
+	VMOVUPS      224(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	VMULPS       192(R11), Y6, Y6
+	VMULPS       224(R11), Y7, Y7
+	VADDPS       Y6, Y4, Y4
+	VADDPS       Y7, Y5, Y5
+	VMULPS       192(R12), Y2, Y2
+	VMULPS       224(R12), Y3, Y3
+	VADDPS       Y2, Y4, Y2
+	VADDPS       Y3, Y5, Y3
+	VMOVUPS      Y2, 192(DX)
+	VMOVUPS      Y3, 224(DX)
+	VPMOVZXWD    96(CX), Y4
+	VPMOVZXWD    112(CX), Y5
+	VPMOVZXWD    96(SI), Y6
+	VPMOVZXWD    112(SI), Y7
+	VPCMPGTD     Y6, Y4, Y6
+	VPCMPGTD     Y7, Y5, Y7
+	VMOVUPS      192(AX), Y8
+	VMOVUPS      224(AX), Y9
+	VMULPS       192(DI), Y8, Y8
+	VMULPS       224(DI), Y9, Y9
+	VMULPS       192(R8), Y2, Y2
+	VMULPS       224(R8), Y3, Y3
+	VANDPS       Y6, Y2, Y2
+	VANDPS       Y7, Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	VCMPPS       $0x1e, 192(R9), Y2, Y8
+	VANDPS       Y8, Y6, Y6
+	VCMPPS       $0x1e, 224(R9), Y3, Y8
+	VANDPS       Y8, Y7, Y7
+	VBLENDVPS    Y6, 192(R10), Y2, Y2
+	VBLENDVPS    Y7, 224(R10), Y3, Y3
+	VMOVUPS      Y2, 192(AX)
+	VMOVUPS      Y3, 224(AX)
+	VPSUBD       Y0, Y4, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y6, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 96(CX)
+	VPSUBD       Y0, Y5, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y7, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 112(CX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 192(BX)
+	VMOVMSKPS    Y6, BP
+	SHLQ         $0x30, BP
+	ORQ          BP, R15
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 224(BX)
+	VMOVMSKPS    Y7, BP
+	SHLQ         $0x38, BP
+	ORQ          BP, R15
+	MOVQ         R15, (R13)
+	ADDQ         $0x08, R13
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         cStride+96(FP), SI
+	ADDQ         dStride+104(FP), DI
+	ADDQ         grStride+112(FP), R8
+	ADDQ         thrStride+120(FP), R9
+	ADDQ         resetStride+128(FP), R10
+	ADDQ         lT1Stride+136(FP), R11
+	ADDQ         cT1Stride+144(FP), R12
+	MOVQ         bT1Stride+152(FP), R15
+	ADDQ         R15, bT1+88(FP)
+	DECQ         R14
+	JNZ          RefractoryLeakyTraced1AVX2_block
+
+RefractoryLeakyTraced1AVX2_done:
+	VZEROUPPER
+	RET
+
+// func refractoryLeakyTraced1UniformAVX512(v *float32, r *uint16, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+TEXT ·refractoryLeakyTraced1UniformAVX512(SB), NOSPLIT, $0-80
+	// 8 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS lT1+52(FP), Z2
+	VBROADCASTSS bT1+60(FP), Z3
+	VBROADCASTSS cT1+56(FP), Z4
+	VPBROADCASTW c+32(FP), Y5
+	VBROADCASTSS d+36(FP), Z6
+	VBROADCASTSS gr+40(FP), Z7
+	VBROADCASTSS thr+44(FP), Z8
+	VBROADCASTSS reset+48(FP), Z9
+	MOVQ         v+0(FP), AX
+	MOVQ         r+8(FP), CX
+	MOVQ         t1+16(FP), DX
+	MOVQ         x1+24(FP), BX
+	MOVQ         spikes+64(FP), SI
+	MOVQ         blocks+72(FP), DI
+	TESTQ        DI, DI
+	JZ           RefractoryLeakyTraced1UniformAVX512_done
+
+RefractoryLeakyTraced1UniformAVX512_block:
+	XORQ      R8, R8
+	VMOVUPS   (BX), Z10
+	VMOVUPS   64(BX), Z11
+	VMOVUPS   128(BX), Z12
+	VMOVUPS   192(BX), Z13
+	VMOVUPS   (DX), Z14
+	VMOVUPS   64(DX), Z15
+	VMOVUPS   128(DX), Z16
+	VMOVUPS   192(DX), Z17
+	VSUBPS    Z14, Z3, Z18
+	VSUBPS    Z15, Z3, Z19
+	VSUBPS    Z16, Z3, Z20
+	VSUBPS    Z17, Z3, Z21
+	VMULPS    Z18, Z2, Z18
+	VMULPS    Z19, Z2, Z19
+	VMULPS    Z20, Z2, Z20
+	VMULPS    Z21, Z2, Z21
+	VADDPS    Z18, Z14, Z14
+	VADDPS    Z19, Z15, Z15
+	VADDPS    Z20, Z16, Z16
+	VADDPS    Z21, Z17, Z17
+	VMULPS    Z10, Z4, Z18
+	VMULPS    Z11, Z4, Z19
+	VMULPS    Z12, Z4, Z20
+	VMULPS    Z13, Z4, Z21
+	VADDPS    Z18, Z14, Z14
+	VADDPS    Z19, Z15, Z15
+	VADDPS    Z20, Z16, Z16
+	VADDPS    Z21, Z17, Z17
+	VMOVUPS   Z14, (DX)
+	VMOVUPS   Z15, 64(DX)
+	VMOVUPS   Z16, 128(DX)
+	VMOVUPS   Z17, 192(DX)
+	VMOVDQU16 (CX), Y18
+	VMOVDQU16 32(CX), Y19
+	VMOVDQU16 64(CX), Y20
+	VMOVDQU16 96(CX), Y21
+	VPCMPUW   $0x06, Y5, Y18, K1
+	VPCMPUW   $0x06, Y5, Y19, K2
+	VPCMPUW   $0x06, Y5, Y20, K3
+	VPCMPUW   $0x06, Y5, Y21, K4
+	VMOVUPS   (AX), Z22
+	VMOVUPS   64(AX), Z23
+	VMOVUPS   128(AX), Z24
+	VMOVUPS   192(AX), Z25
+	VMULPS    Z22, Z6, Z22
+	VMULPS    Z23, Z6, Z23
+	VMULPS    Z24, Z6, Z24
+	VMULPS    Z25, Z6, Z25
+	VMULPS    Z14, Z7, Z14
+	VMULPS    Z15, Z7, Z15
+	VMULPS    Z16, Z7, Z16
+	VMULPS    Z17, Z7, Z17
+	VMOVUPS.Z Z14, K1, Z14
+	VMOVUPS.Z Z15, K2, Z15
+	VMOVUPS.Z Z16, K3, Z16
+	VMOVUPS.Z Z17, K4, Z17
+	VADDPS    Z14, Z22, Z14
+	VADDPS    Z15, Z23, Z15
+	VADDPS    Z16, Z24, Z16
+	VADDPS    Z17, Z25, Z17
+	VCMPPS    $0x1e, Z8, Z14, K1, K1
+	VCMPPS    $0x1e, Z8, Z15, K2, K2
+	VCMPPS    $0x1e, Z8, Z16, K3, K3
+	VCMPPS    $0x1e, Z8, Z17, K4, K4
+	VXORPS    Z22, Z22, Z22
+	VBLENDMPS Z9, Z14, K1, Z22
+	VXORPS    Z14, Z14, Z14
+	VBLENDMPS Z9, Z15, K2, Z14
+	VXORPS    Z15, Z15, Z15
+	VBLENDMPS Z9, Z16, K3, Z15
+	VXORPS    Z16, Z16, Z16
+	VBLENDMPS Z9, Z17, K4, Z16
+	VMOVUPS   Z22, (AX)
+	VMOVUPS   Z14, 64(AX)
+	VMOVUPS   Z15, 128(AX)
+	VMOVUPS   Z16, 192(AX)
+	VPADDUSW  Y0, Y18, Y14
+	VMOVDQU16 Y1, K1, Y14
+	VMOVDQU16 Y14, (CX)
+	VPADDUSW  Y0, Y19, Y14
+	VMOVDQU16 Y1, K2, Y14
+	VMOVDQU16 Y14, 32(CX)
+	VPADDUSW  Y0, Y20, Y14
+	VMOVDQU16 Y1, K3, Y14
+	VMOVDQU16 Y14, 64(CX)
+	VPADDUSW  Y0, Y21, Y14
+	VMOVDQU16 Y1, K4, Y14
+	VMOVDQU16 Y14, 96(CX)
+	VPTESTMD  Z10, Z10, K5
+	VMOVDQU32 Z1, K5, (BX)
+	KMOVW     K1, R9
+	ORQ       R9, R8
+	VPTESTMD  Z11, Z11, K1
+	VMOVDQU32 Z1, K1, 64(BX)
+	KMOVW     K2, R9
+	SHLQ      $0x10, R9
+	ORQ       R9, R8
+	VPTESTMD  Z12, Z12, K1
+	VMOVDQU32 Z1, K1, 128(BX)
+	KMOVW     K3, R9
+	SHLQ      $0x20, R9
+	ORQ       R9, R8
+	VPTESTMD  Z13, Z13, K1
+	VMOVDQU32 Z1, K1, 192(BX)
+	KMOVW     K4, R9
+	SHLQ      $0x30, R9
+	ORQ       R9, R8
+	MOVQ      R8, (SI)
+	ADDQ      $0x08, SI
+	ADDQ      $0x00000100, AX
+	ADDQ      $0x00000080, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	DECQ      DI
+	JNZ       RefractoryLeakyTraced1UniformAVX512_block
+
+RefractoryLeakyTraced1UniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func refractoryLeakyTraced1UniformAVX2(v *float32, r *uint16, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·refractoryLeakyTraced1UniformAVX2(SB), NOSPLIT, $96-80
+	// 7 scalars held in registers, 1 read from memory where used; vectors interleaved 1 at a time.
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y1
+	VBROADCASTSS bT1+60(FP), Y2
+	VPBROADCASTW c+32(FP), X3
+	VPMOVZXWD    X3, Y3
+	VBROADCASTSS cT1+56(FP), Y4
+	VBROADCASTSS d+36(FP), Y5
+	VBROADCASTSS gr+40(FP), Y6
+	VBROADCASTSS lT1+52(FP), Y7
+	VBROADCASTSS reset+48(FP), Y8
+	VMOVUPS      Y8, (AX)
+	VBROADCASTSS thr+44(FP), Y8
+	MOVQ         v+0(FP), CX
+	MOVQ         r+8(FP), DX
+	MOVQ         t1+16(FP), BX
+	MOVQ         x1+24(FP), SI
+	MOVQ         spikes+64(FP), DI
+	MOVQ         blocks+72(FP), R8
+	TESTQ        R8, R8
+	JZ           RefractoryLeakyTraced1UniformAVX2_done
+
+RefractoryLeakyTraced1UniformAVX2_block:
+	XORQ         R9, R9
+	VMOVUPS      (SI), Y9
+	VMOVUPS      (BX), Y10
+	VSUBPS       Y10, Y2, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, (BX)
+	VPMOVZXWD    (DX), Y10
+	VPCMPGTD     Y3, Y10, Y11
+	VMOVUPS      (CX), Y12
+	VMULPS       Y12, Y5, Y12
+	VMULPS       Y9, Y6, Y9
+	VANDPS       Y11, Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y12
+	VANDPS       Y12, Y11, Y11
+	VBLENDVPS    Y11, (AX), Y9, Y9
+	VMOVUPS      Y9, (CX)
+	VPSUBD       Y0, Y10, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, (DX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, (SI)
+	VMOVMSKPS    Y11, R10
+	ORQ          R10, R9
+	VMOVUPS      32(SI), Y9
+	VMOVUPS      32(BX), Y10
+	VSUBPS       Y10, Y2, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 32(BX)
+	VPMOVZXWD    16(DX), Y10
+	VPCMPGTD     Y3, Y10, Y11
+	VMOVUPS      32(CX), Y12
+	VMULPS       Y12, Y5, Y12
+	VMULPS       Y9, Y6, Y9
+	VANDPS       Y11, Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y12
+	VANDPS       Y12, Y11, Y11
+	VBLENDVPS    Y11, (AX), Y9, Y9
+	VMOVUPS      Y9, 32(CX)
+	VPSUBD       Y0, Y10, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 16(DX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 32(SI)
+	VMOVMSKPS    Y11, R10
+	SHLQ         $0x08, R10
+	ORQ          R10, R9
+	VMOVUPS      64(SI), Y9
+	VMOVUPS      64(BX), Y10
+	VSUBPS       Y10, Y2, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 64(BX)
+	VPMOVZXWD    32(DX), Y10
+	VPCMPGTD     Y3, Y10, Y11
+	VMOVUPS      64(CX), Y12
+	VMULPS       Y12, Y5, Y12
+	VMULPS       Y9, Y6, Y9
+	VANDPS       Y11, Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y12
+	VANDPS       Y12, Y11, Y11
+	VBLENDVPS    Y11, (AX), Y9, Y9
+	VMOVUPS      Y9, 64(CX)
+	VPSUBD       Y0, Y10, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 32(DX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 64(SI)
+	VMOVMSKPS    Y11, R10
+	SHLQ         $0x10, R10
+	ORQ          R10, R9
+	VMOVUPS      96(SI), Y9
+	VMOVUPS      96(BX), Y10
+	VSUBPS       Y10, Y2, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 96(BX)
+	VPMOVZXWD    48(DX), Y10
+	VPCMPGTD     Y3, Y10, Y11
+	VMOVUPS      96(CX), Y12
+	VMULPS       Y12, Y5, Y12
+	VMULPS       Y9, Y6, Y9
+	VANDPS       Y11, Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y12
+	VANDPS       Y12, Y11, Y11
+	VBLENDVPS    Y11, (AX), Y9, Y9
+	VMOVUPS      Y9, 96(CX)
+	VPSUBD       Y0, Y10, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 48(DX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 96(SI)
+	VMOVMSKPS    Y11, R10
+	SHLQ         $0x18, R10
+	ORQ          R10, R9
+	VMOVUPS      128(SI), Y9
+	VMOVUPS      128(BX), Y10
+	VSUBPS       Y10, Y2, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 128(BX)
+	VPMOVZXWD    64(DX), Y10
+	VPCMPGTD     Y3, Y10, Y11
+	VMOVUPS      128(CX), Y12
+	VMULPS       Y12, Y5, Y12
+	VMULPS       Y9, Y6, Y9
+	VANDPS       Y11, Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y12
+	VANDPS       Y12, Y11, Y11
+	VBLENDVPS    Y11, (AX), Y9, Y9
+	VMOVUPS      Y9, 128(CX)
+	VPSUBD       Y0, Y10, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 64(DX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 128(SI)
+	VMOVMSKPS    Y11, R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R9
+	VMOVUPS      160(SI), Y9
+	VMOVUPS      160(BX), Y10
+	VSUBPS       Y10, Y2, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 160(BX)
+	VPMOVZXWD    80(DX), Y10
+	VPCMPGTD     Y3, Y10, Y11
+	VMOVUPS      160(CX), Y12
+	VMULPS       Y12, Y5, Y12
+	VMULPS       Y9, Y6, Y9
+	VANDPS       Y11, Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y12
+	VANDPS       Y12, Y11, Y11
+	VBLENDVPS    Y11, (AX), Y9, Y9
+	VMOVUPS      Y9, 160(CX)
+	VPSUBD       Y0, Y10, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 80(DX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 160(SI)
+	VMOVMSKPS    Y11, R10
+	SHLQ         $0x28, R10
+	ORQ          R10, R9
+	VMOVUPS      192(SI), Y9
+	VMOVUPS      192(BX), Y10
+	VSUBPS       Y10, Y2, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 192(BX)
+	VPMOVZXWD    96(DX), Y10
+	VPCMPGTD     Y3, Y10, Y11
+	VMOVUPS      192(CX), Y12
+	VMULPS       Y12, Y5, Y12
+	VMULPS       Y9, Y6, Y9
+	VANDPS       Y11, Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y12
+	VANDPS       Y12, Y11, Y11
+	VBLENDVPS    Y11, (AX), Y9, Y9
+	VMOVUPS      Y9, 192(CX)
+	VPSUBD       Y0, Y10, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 96(DX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 192(SI)
+	VMOVMSKPS    Y11, R10
+	SHLQ         $0x30, R10
+	ORQ          R10, R9
+	VMOVUPS      224(SI), Y9
+	VMOVUPS      224(BX), Y10
+	VSUBPS       Y10, Y2, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 224(BX)
+	VPMOVZXWD    112(DX), Y10
+	VPCMPGTD     Y3, Y10, Y11
+	VMOVUPS      224(CX), Y12
+	VMULPS       Y12, Y5, Y12
+	VMULPS       Y9, Y6, Y9
+	VANDPS       Y11, Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y12
+	VANDPS       Y12, Y11, Y11
+	VBLENDVPS    Y11, (AX), Y9, Y9
+	VMOVUPS      Y9, 224(CX)
+	VPSUBD       Y0, Y10, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 112(DX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 224(SI)
+	VMOVMSKPS    Y11, R10
+	SHLQ         $0x38, R10
+	ORQ          R10, R9
+	MOVQ         R9, (DI)
+	ADDQ         $0x08, DI
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	DECQ         R8
+	JNZ          RefractoryLeakyTraced1UniformAVX2_block
+
+RefractoryLeakyTraced1UniformAVX2_done:
+	VZEROUPPER
+	RET
+
+// func strictRefractoryLeakyTraced1AVX512(v *float32, r *uint16, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+TEXT ·strictRefractoryLeakyTraced1AVX512(SB), NOSPLIT, $8-176
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     v+0(FP), AX
+	MOVQ     r+8(FP), CX
+	MOVQ     t1+16(FP), DX
+	MOVQ     x1+24(FP), BX
+	MOVQ     c+32(FP), SI
+	MOVQ     d+40(FP), DI
+	MOVQ     gr+48(FP), R8
+	MOVQ     thr+56(FP), R9
+	MOVQ     reset+64(FP), R10
+	MOVQ     lT1+72(FP), R11
+	MOVQ     cT1+80(FP), R12
+	MOVQ     spikes+160(FP), R13
+	MOVQ     blocks+168(FP), R14
+	TESTQ    R14, R14
+	JZ       StrictRefractoryLeakyTraced1AVX512_done
+
+StrictRefractoryLeakyTraced1AVX512_block:
+	XORQ      R15, R15
+	VMOVUPS   (BX), Z2
+	VMOVUPS   64(BX), Z3
+	VMOVUPS   128(BX), Z4
+	VMOVUPS   (DX), Z5
+	VMOVUPS   64(DX), Z6
+	VMOVUPS   128(DX), Z7
+	MOVQ      bT1+88(FP), BP
+	VMOVUPS   (BP), Z8
+	VSUBPS    Z5, Z8, Z8
+	MOVQ      bT1+88(FP), BP
+	VMOVUPS   64(BP), Z9
+	VSUBPS    Z6, Z9, Z9
+	MOVQ      bT1+88(FP), BP
+	VMOVUPS   128(BP), Z10
+	VSUBPS    Z7, Z10, Z10
+	VMULPS    (R11), Z8, Z8
+	VMULPS    64(R11), Z9, Z9
+	VMULPS    128(R11), Z10, Z10
+	VADDPS    Z8, Z5, Z5
+	VADDPS    Z9, Z6, Z6
+	VADDPS    Z10, Z7, Z7
+	VMULPS    (R12), Z2, Z8
+	VMULPS    64(R12), Z3, Z9
+	VMULPS    128(R12), Z4, Z10
+	VADDPS    Z8, Z5, Z5
+	VADDPS    Z9, Z6, Z6
+	VADDPS    Z10, Z7, Z7
+	VMOVUPS   Z5, (DX)
+	VMOVUPS   Z6, 64(DX)
+	VMOVUPS   Z7, 128(DX)
+	VMOVDQU16 (CX), Y8
+	VMOVDQU16 32(CX), Y9
+	VMOVDQU16 64(CX), Y10
+	VMOVDQU16 (SI), Y11
+	VMOVDQU16 32(SI), Y12
+	VMOVDQU16 64(SI), Y13
+	VPCMPUW   $0x05, Y11, Y8, K1
+	VPCMPUW   $0x05, Y12, Y9, K2
+	VPCMPUW   $0x05, Y13, Y10, K3
+	VMOVUPS   (AX), Z11
+	VMOVUPS   64(AX), Z12
+	VMOVUPS   128(AX), Z13
+	VMULPS    (DI), Z11, Z11
+	VMULPS    64(DI), Z12, Z12
+	VMULPS    128(DI), Z13, Z13
+	VMULPS    (R8), Z5, Z5
+	VMULPS    64(R8), Z6, Z6
+	VMULPS    128(R8), Z7, Z7
+	VADDPS    Z5, Z11, Z5
+	VADDPS    Z6, Z12, Z6
+	VADDPS    Z7, Z13, Z7
+	VCMPPS    $0x1e, (R9), Z5, K1, K4
+	VCMPPS    $0x1e, 64(R9), Z6, K2, K5
+	VCMPPS    $0x1e, 128(R9), Z7, K3, K6
+	KNOTW     K1, K1
+	VXORPS    Z11, Z11, Z11
+	VBLENDMPS (R10), Z5, K1, Z11
+	KNOTW     K2, K1
+	VXORPS    Z5, Z5, Z5
+	VBLENDMPS 64(R10), Z6, K1, Z5
+	KNOTW     K3, K1
+	VXORPS    Z6, Z6, Z6
+	VBLENDMPS 128(R10), Z7, K1, Z6
+	VXORPS    Z7, Z7, Z7
+	VBLENDMPS (R10), Z11, K4, Z7
+	VXORPS    Z11, Z11, Z11
+	VBLENDMPS 64(R10), Z5, K5, Z11
+	VXORPS    Z5, Z5, Z5
+	VBLENDMPS 128(R10), Z6, K6, Z5
+	VMOVUPS   Z7, (AX)
+	VMOVUPS   Z11, 64(AX)
+	VMOVUPS   Z5, 128(AX)
+	VPADDUSW  Y0, Y8, Y5
+	VMOVDQU16 Y1, K4, Y5
+	VMOVDQU16 Y5, (CX)
+	VPADDUSW  Y0, Y9, Y5
+	VMOVDQU16 Y1, K5, Y5
+	VMOVDQU16 Y5, 32(CX)
+	VPADDUSW  Y0, Y10, Y5
+	VMOVDQU16 Y1, K6, Y5
+	VMOVDQU16 Y5, 64(CX)
+	VPTESTMD  Z2, Z2, K1
+	VMOVDQU32 Z1, K1, (BX)
+	KMOVW     K4, BP
+	ORQ       BP, R15
+	VPTESTMD  Z3, Z3, K1
+	VMOVDQU32 Z1, K1, 64(BX)
+	KMOVW     K5, BP
+	SHLQ      $0x10, BP
+	ORQ       BP, R15
+	VPTESTMD  Z4, Z4, K1
+	VMOVDQU32 Z1, K1, 128(BX)
+	KMOVW     K6, BP
+	SHLQ      $0x20, BP
+	ORQ       BP, R15
+	VMOVUPS   192(BX), Z2
+	VMOVUPS   192(DX), Z3
+	MOVQ      bT1+88(FP), BP
+	VMOVUPS   192(BP), Z4
+	VSUBPS    Z3, Z4, Z4
+	VMULPS    192(R11), Z4, Z4
+	VADDPS    Z4, Z3, Z3
+	VMULPS    192(R12), Z2, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   Z3, 192(DX)
+	VMOVDQU16 96(CX), Y4
+	VMOVDQU16 96(SI), Y5
+	VPCMPUW   $0x05, Y5, Y4, K1
+	VMOVUPS   192(AX), Z5
+	VMULPS    192(DI), Z5, Z5
+	VMULPS    192(R8), Z3, Z3
+	VADDPS    Z3, Z5, Z3
+	VCMPPS    $0x1e, 192(R9), Z3, K1, K2
+	KNOTW     K1, K1
+	VXORPS    Z5, Z5, Z5
+	VBLENDMPS 192(R10), Z3, K1, Z5
+	VXORPS    Z3, Z3, Z3
+	VBLENDMPS 192(R10), Z5, K2, Z3
+	VMOVUPS   Z3, 192(AX)
+	VPADDUSW  Y0, Y4, Y3
+	VMOVDQU16 Y1, K2, Y3
+	VMOVDQU16 Y3, 96(CX)
+	VPTESTMD  Z2, Z2, K1
+	VMOVDQU32 Z1, K1, 192(BX)
+	KMOVW     K2, BP
+	SHLQ      $0x30, BP
+	ORQ       BP, R15
+	MOVQ      R15, (R13)
+	ADDQ      $0x08, R13
+	ADDQ      $0x00000100, AX
+	ADDQ      $0x00000080, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	ADDQ      cStride+96(FP), SI
+	ADDQ      dStride+104(FP), DI
+	ADDQ      grStride+112(FP), R8
+	ADDQ      thrStride+120(FP), R9
+	ADDQ      resetStride+128(FP), R10
+	ADDQ      lT1Stride+136(FP), R11
+	ADDQ      cT1Stride+144(FP), R12
+	MOVQ      bT1Stride+152(FP), R15
+	ADDQ      R15, bT1+88(FP)
+	DECQ      R14
+	JNZ       StrictRefractoryLeakyTraced1AVX512_block
+
+StrictRefractoryLeakyTraced1AVX512_done:
+	VZEROUPPER
+	RET
+
+// func strictRefractoryLeakyTraced1AVX2(v *float32, r *uint16, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·strictRefractoryLeakyTraced1AVX2(SB), NOSPLIT, $8-176
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLD   $0x10, Y0, Y1
+	MOVQ     v+0(FP), AX
+	MOVQ     r+8(FP), CX
+	MOVQ     t1+16(FP), DX
+	MOVQ     x1+24(FP), BX
+	MOVQ     c+32(FP), SI
+	MOVQ     d+40(FP), DI
+	MOVQ     gr+48(FP), R8
+	MOVQ     thr+56(FP), R9
+	MOVQ     reset+64(FP), R10
+	MOVQ     lT1+72(FP), R11
+	MOVQ     cT1+80(FP), R12
+	MOVQ     spikes+160(FP), R13
+	MOVQ     blocks+168(FP), R14
+	TESTQ    R14, R14
+	JZ       StrictRefractoryLeakyTraced1AVX2_done
+
+StrictRefractoryLeakyTraced1AVX2_block:
+	XORQ         R15, R15
+	VMOVUPS      (BX), Y2
+	VMOVUPS      32(BX), Y3
+	VMOVUPS      (DX), Y4
+	VMOVUPS      32(DX), Y5
+	MOVQ         bT1+88(FP), BP
+	VMOVUPS      (BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         bT1+88(FP), BP
+	VMOVUPS      32(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	VMULPS       (R11), Y6, Y6
+	VMULPS       32(R11), Y7, Y7
+	VADDPS       Y6, Y4, Y4
+	VADDPS       Y7, Y5, Y5
+	VMULPS       (R12), Y2, Y2
+	VMULPS       32(R12), Y3, Y3
+	VADDPS       Y2, Y4, Y2
+	VADDPS       Y3, Y5, Y3
+	VMOVUPS      Y2, (DX)
+	VMOVUPS      Y3, 32(DX)
+	VPMOVZXWD    (CX), Y4
+	VPMOVZXWD    16(CX), Y5
+	VPMOVZXWD    (SI), Y6
+	VPMOVZXWD    16(SI), Y7
+	VPADDD       Y0, Y6, Y6
+	VPCMPGTD     Y6, Y4, Y6
+	VPADDD       Y0, Y7, Y7
+	VPCMPGTD     Y7, Y5, Y7
+	VMOVUPS      (AX), Y8
+	VMOVUPS      32(AX), Y9
+	VMULPS       (DI), Y8, Y8
+	VMULPS       32(DI), Y9, Y9
+	VMULPS       (R8), Y2, Y2
+	VMULPS       32(R8), Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	VCMPPS       $0x1e, (R9), Y2, Y8
+	VANDPS       Y8, Y6, Y8
+	VCMPPS       $0x1e, 32(R9), Y3, Y9
+	VANDPS       Y9, Y7, Y9
+	VMOVUPS      (R10), Y10
+	VBLENDVPS    Y6, Y2, Y10, Y2
+	VMOVUPS      32(R10), Y6
+	VBLENDVPS    Y7, Y3, Y6, Y3
+	VBLENDVPS    Y8, (R10), Y2, Y2
+	VBLENDVPS    Y9, 32(R10), Y3, Y3
+	VMOVUPS      Y2, (AX)
+	VMOVUPS      Y3, 32(AX)
+	VPSUBD       Y0, Y4, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y8, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, (CX)
+	VPSUBD       Y0, Y5, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y9, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 16(CX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, (BX)
+	VMOVMSKPS    Y8, BP
+	ORQ          BP, R15
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 32(BX)
+	VMOVMSKPS    Y9, BP
+	SHLQ         $0x08, BP
+	ORQ          BP, R15
+	VMOVUPS      64(BX), Y2
+	VMOVUPS      96(BX), Y3
+	VMOVUPS      64(DX), Y4
+	VMOVUPS      96(DX), Y5
+	MOVQ         bT1+88(FP), BP
+	VMOVUPS      64(BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         bT1+88(FP), BP
+	VMOVUPS      96(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	VMULPS       64(R11), Y6, Y6
+	VMULPS       96(R11), Y7, Y7
+	VADDPS       Y6, Y4, Y4
+	VADDPS       Y7, Y5, Y5
+	VMULPS       64(R12), Y2, Y2
+	VMULPS       96(R12), Y3, Y3
+	VADDPS       Y2, Y4, Y2
+	VADDPS       Y3, Y5, Y3
+	VMOVUPS      Y2, 64(DX)
+	VMOVUPS      Y3, 96(DX)
+	VPMOVZXWD    32(CX), Y4
+	VPMOVZXWD    48(CX), Y5
+	VPMOVZXWD    32(SI), Y6
+	VPMOVZXWD    48(SI), Y7
+	VPADDD       Y0, Y6, Y6
+	VPCMPGTD     Y6, Y4, Y6
+	VPADDD       Y0, Y7, Y7
+	VPCMPGTD     Y7, Y5, Y7
+	VMOVUPS      64(AX), Y8
+	VMOVUPS      96(AX), Y9
+	VMULPS       64(DI), Y8, Y8
+	VMULPS       96(DI), Y9, Y9
+	VMULPS       64(R8), Y2, Y2
+	VMULPS       96(R8), Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	VCMPPS       $0x1e, 64(R9), Y2, Y8
+	VANDPS       Y8, Y6, Y8
+	VCMPPS       $0x1e, 96(R9), Y3, Y9
+	VANDPS       Y9, Y7, Y9
+	VMOVUPS      64(R10), Y10
+	VBLENDVPS    Y6, Y2, Y10, Y2
+	VMOVUPS      96(R10), Y6
+	VBLENDVPS    Y7, Y3, Y6, Y3
+	VBLENDVPS    Y8, 64(R10), Y2, Y2
+	VBLENDVPS    Y9, 96(R10), Y3, Y3
+	VMOVUPS      Y2, 64(AX)
+	VMOVUPS      Y3, 96(AX)
+	VPSUBD       Y0, Y4, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y8, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 32(CX)
+	VPSUBD       Y0, Y5, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y9, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 48(CX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 64(BX)
+	VMOVMSKPS    Y8, BP
+	SHLQ         $0x10, BP
+	ORQ          BP, R15
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 96(BX)
+	VMOVMSKPS    Y9, BP
+	SHLQ         $0x18, BP
+	ORQ          BP, R15
+	VMOVUPS      128(BX), Y2
+	VMOVUPS      160(BX), Y3
+	VMOVUPS      128(DX), Y4
+	VMOVUPS      160(DX), Y5
+	MOVQ         bT1+88(FP), BP
+	VMOVUPS      128(BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         bT1+88(FP), BP
+	VMOVUPS      160(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	VMULPS       128(R11), Y6, Y6
+	VMULPS       160(R11), Y7, Y7
+	VADDPS       Y6, Y4, Y4
+	VADDPS       Y7, Y5, Y5
+	VMULPS       128(R12), Y2, Y2
+	VMULPS       160(R12), Y3, Y3
+	VADDPS       Y2, Y4, Y2
+	VADDPS       Y3, Y5, Y3
+	VMOVUPS      Y2, 128(DX)
+	VMOVUPS      Y3, 160(DX)
+	VPMOVZXWD    64(CX), Y4
+	VPMOVZXWD    80(CX), Y5
+	VPMOVZXWD    64(SI), Y6
+	VPMOVZXWD    80(SI), Y7
+	VPADDD       Y0, Y6, Y6
+	VPCMPGTD     Y6, Y4, Y6
+	VPADDD       Y0, Y7, Y7
+	VPCMPGTD     Y7, Y5, Y7
+	VMOVUPS      128(AX), Y8
+	VMOVUPS      160(AX), Y9
+	VMULPS       128(DI), Y8, Y8
+	VMULPS       160(DI), Y9, Y9
+	VMULPS       128(R8), Y2, Y2
+	VMULPS       160(R8), Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	VCMPPS       $0x1e, 128(R9), Y2, Y8
+	VANDPS       Y8, Y6, Y8
+	VCMPPS       $0x1e, 160(R9), Y3, Y9
+	VANDPS       Y9, Y7, Y9
+	VMOVUPS      128(R10), Y10
+	VBLENDVPS    Y6, Y2, Y10, Y2
+	VMOVUPS      160(R10), Y6
+	VBLENDVPS    Y7, Y3, Y6, Y3
+	VBLENDVPS    Y8, 128(R10), Y2, Y2
+	VBLENDVPS    Y9, 160(R10), Y3, Y3
+	VMOVUPS      Y2, 128(AX)
+	VMOVUPS      Y3, 160(AX)
+	VPSUBD       Y0, Y4, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y8, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 64(CX)
+	VPSUBD       Y0, Y5, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y9, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 80(CX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 128(BX)
+	VMOVMSKPS    Y8, BP
+	SHLQ         $0x20, BP
+	ORQ          BP, R15
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 160(BX)
+	VMOVMSKPS    Y9, BP
+	SHLQ         $0x28, BP
+	ORQ          BP, R15
+	VMOVUPS      192(BX), Y2
+	VMOVUPS      224(BX), Y3
+	VMOVUPS      192(DX), Y4
+	VMOVUPS      224(DX), Y5
+	MOVQ         bT1+88(FP), BP
+	VMOVUPS      192(BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         bT1+88(FP), BP
+	VMOVUPS      224(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	VMULPS       192(R11), Y6, Y6
+	VMULPS       224(R11), Y7, Y7
+	VADDPS       Y6, Y4, Y4
+	VADDPS       Y7, Y5, Y5
+	VMULPS       192(R12), Y2, Y2
+	VMULPS       224(R12), Y3, Y3
+	VADDPS       Y2, Y4, Y2
+	VADDPS       Y3, Y5, Y3
+	VMOVUPS      Y2, 192(DX)
+	VMOVUPS      Y3, 224(DX)
+	VPMOVZXWD    96(CX), Y4
+	VPMOVZXWD    112(CX), Y5
+	VPMOVZXWD    96(SI), Y6
+	VPMOVZXWD    112(SI), Y7
+	VPADDD       Y0, Y6, Y6
+	VPCMPGTD     Y6, Y4, Y6
+	VPADDD       Y0, Y7, Y7
+	VPCMPGTD     Y7, Y5, Y7
+	VMOVUPS      192(AX), Y8
+	VMOVUPS      224(AX), Y9
+	VMULPS       192(DI), Y8, Y8
+	VMULPS       224(DI), Y9, Y9
+	VMULPS       192(R8), Y2, Y2
+	VMULPS       224(R8), Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	VCMPPS       $0x1e, 192(R9), Y2, Y8
+	VANDPS       Y8, Y6, Y8
+	VCMPPS       $0x1e, 224(R9), Y3, Y9
+	VANDPS       Y9, Y7, Y9
+	VMOVUPS      192(R10), Y10
+	VBLENDVPS    Y6, Y2, Y10, Y2
+	VMOVUPS      224(R10), Y6
+	VBLENDVPS    Y7, Y3, Y6, Y3
+	VBLENDVPS    Y8, 192(R10), Y2, Y2
+	VBLENDVPS    Y9, 224(R10), Y3, Y3
+	VMOVUPS      Y2, 192(AX)
+	VMOVUPS      Y3, 224(AX)
+	VPSUBD       Y0, Y4, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y8, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 96(CX)
+	VPSUBD       Y0, Y5, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y9, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 112(CX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 192(BX)
+	VMOVMSKPS    Y8, BP
+	SHLQ         $0x30, BP
+	ORQ          BP, R15
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 224(BX)
+	VMOVMSKPS    Y9, BP
+	SHLQ         $0x38, BP
+	ORQ          BP, R15
+	MOVQ         R15, (R13)
+	ADDQ         $0x08, R13
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         cStride+96(FP), SI
+	ADDQ         dStride+104(FP), DI
+	ADDQ         grStride+112(FP), R8
+	ADDQ         thrStride+120(FP), R9
+	ADDQ         resetStride+128(FP), R10
+	ADDQ         lT1Stride+136(FP), R11
+	ADDQ         cT1Stride+144(FP), R12
+	MOVQ         bT1Stride+152(FP), R15
+	ADDQ         R15, bT1+88(FP)
+	DECQ         R14
+	JNZ          StrictRefractoryLeakyTraced1AVX2_block
+
+StrictRefractoryLeakyTraced1AVX2_done:
+	VZEROUPPER
+	RET
+
+// func strictRefractoryLeakyTraced1UniformAVX512(v *float32, r *uint16, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+TEXT ·strictRefractoryLeakyTraced1UniformAVX512(SB), NOSPLIT, $0-80
+	// 8 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS lT1+52(FP), Z2
+	VBROADCASTSS bT1+60(FP), Z3
+	VBROADCASTSS cT1+56(FP), Z4
+	VPBROADCASTW c+32(FP), Y5
+	VBROADCASTSS d+36(FP), Z6
+	VBROADCASTSS gr+40(FP), Z7
+	VBROADCASTSS thr+44(FP), Z8
+	VBROADCASTSS reset+48(FP), Z9
+	MOVQ         v+0(FP), AX
+	MOVQ         r+8(FP), CX
+	MOVQ         t1+16(FP), DX
+	MOVQ         x1+24(FP), BX
+	MOVQ         spikes+64(FP), SI
+	MOVQ         blocks+72(FP), DI
+	TESTQ        DI, DI
+	JZ           StrictRefractoryLeakyTraced1UniformAVX512_done
+
+StrictRefractoryLeakyTraced1UniformAVX512_block:
+	XORQ      R8, R8
+	VMOVUPS   (BX), Z10
+	VMOVUPS   64(BX), Z11
+	VMOVUPS   128(BX), Z12
+	VMOVUPS   (DX), Z13
+	VMOVUPS   64(DX), Z14
+	VMOVUPS   128(DX), Z15
+	VSUBPS    Z13, Z3, Z16
+	VSUBPS    Z14, Z3, Z17
+	VSUBPS    Z15, Z3, Z18
+	VMULPS    Z16, Z2, Z16
+	VMULPS    Z17, Z2, Z17
+	VMULPS    Z18, Z2, Z18
+	VADDPS    Z16, Z13, Z13
+	VADDPS    Z17, Z14, Z14
+	VADDPS    Z18, Z15, Z15
+	VMULPS    Z10, Z4, Z16
+	VMULPS    Z11, Z4, Z17
+	VMULPS    Z12, Z4, Z18
+	VADDPS    Z16, Z13, Z13
+	VADDPS    Z17, Z14, Z14
+	VADDPS    Z18, Z15, Z15
+	VMOVUPS   Z13, (DX)
+	VMOVUPS   Z14, 64(DX)
+	VMOVUPS   Z15, 128(DX)
+	VMOVDQU16 (CX), Y16
+	VMOVDQU16 32(CX), Y17
+	VMOVDQU16 64(CX), Y18
+	VPCMPUW   $0x05, Y5, Y16, K1
+	VPCMPUW   $0x05, Y5, Y17, K2
+	VPCMPUW   $0x05, Y5, Y18, K3
+	VMOVUPS   (AX), Z19
+	VMOVUPS   64(AX), Z20
+	VMOVUPS   128(AX), Z21
+	VMULPS    Z19, Z6, Z19
+	VMULPS    Z20, Z6, Z20
+	VMULPS    Z21, Z6, Z21
+	VMULPS    Z13, Z7, Z13
+	VMULPS    Z14, Z7, Z14
+	VMULPS    Z15, Z7, Z15
+	VADDPS    Z13, Z19, Z13
+	VADDPS    Z14, Z20, Z14
+	VADDPS    Z15, Z21, Z15
+	VCMPPS    $0x1e, Z8, Z13, K1, K4
+	VCMPPS    $0x1e, Z8, Z14, K2, K5
+	VCMPPS    $0x1e, Z8, Z15, K3, K6
+	VXORPS    Z19, Z19, Z19
+	VBLENDMPS Z13, Z9, K1, Z19
+	VXORPS    Z13, Z13, Z13
+	VBLENDMPS Z14, Z9, K2, Z13
+	VXORPS    Z14, Z14, Z14
+	VBLENDMPS Z15, Z9, K3, Z14
+	VXORPS    Z15, Z15, Z15
+	VBLENDMPS Z9, Z19, K4, Z15
+	VXORPS    Z19, Z19, Z19
+	VBLENDMPS Z9, Z13, K5, Z19
+	VXORPS    Z13, Z13, Z13
+	VBLENDMPS Z9, Z14, K6, Z13
+	VMOVUPS   Z15, (AX)
+	VMOVUPS   Z19, 64(AX)
+	VMOVUPS   Z13, 128(AX)
+	VPADDUSW  Y0, Y16, Y13
+	VMOVDQU16 Y1, K4, Y13
+	VMOVDQU16 Y13, (CX)
+	VPADDUSW  Y0, Y17, Y13
+	VMOVDQU16 Y1, K5, Y13
+	VMOVDQU16 Y13, 32(CX)
+	VPADDUSW  Y0, Y18, Y13
+	VMOVDQU16 Y1, K6, Y13
+	VMOVDQU16 Y13, 64(CX)
+	VPTESTMD  Z10, Z10, K1
+	VMOVDQU32 Z1, K1, (BX)
+	KMOVW     K4, R9
+	ORQ       R9, R8
+	VPTESTMD  Z11, Z11, K1
+	VMOVDQU32 Z1, K1, 64(BX)
+	KMOVW     K5, R9
+	SHLQ      $0x10, R9
+	ORQ       R9, R8
+	VPTESTMD  Z12, Z12, K1
+	VMOVDQU32 Z1, K1, 128(BX)
+	KMOVW     K6, R9
+	SHLQ      $0x20, R9
+	ORQ       R9, R8
+	VMOVUPS   192(BX), Z10
+	VMOVUPS   192(DX), Z11
+	VSUBPS    Z11, Z3, Z12
+	VMULPS    Z12, Z2, Z12
+	VADDPS    Z12, Z11, Z11
+	VMULPS    Z10, Z4, Z12
+	VADDPS    Z12, Z11, Z11
+	VMOVUPS   Z11, 192(DX)
+	VMOVDQU16 96(CX), Y12
+	VPCMPUW   $0x05, Y5, Y12, K1
+	VMOVUPS   192(AX), Z13
+	VMULPS    Z13, Z6, Z13
+	VMULPS    Z11, Z7, Z11
+	VADDPS    Z11, Z13, Z11
+	VCMPPS    $0x1e, Z8, Z11, K1, K2
+	VXORPS    Z13, Z13, Z13
+	VBLENDMPS Z11, Z9, K1, Z13
+	VXORPS    Z11, Z11, Z11
+	VBLENDMPS Z9, Z13, K2, Z11
+	VMOVUPS   Z11, 192(AX)
+	VPADDUSW  Y0, Y12, Y11
+	VMOVDQU16 Y1, K2, Y11
+	VMOVDQU16 Y11, 96(CX)
+	VPTESTMD  Z10, Z10, K1
+	VMOVDQU32 Z1, K1, 192(BX)
+	KMOVW     K2, R9
+	SHLQ      $0x30, R9
+	ORQ       R9, R8
+	MOVQ      R8, (SI)
+	ADDQ      $0x08, SI
+	ADDQ      $0x00000100, AX
+	ADDQ      $0x00000080, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	DECQ      DI
+	JNZ       StrictRefractoryLeakyTraced1UniformAVX512_block
+
+StrictRefractoryLeakyTraced1UniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func strictRefractoryLeakyTraced1UniformAVX2(v *float32, r *uint16, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·strictRefractoryLeakyTraced1UniformAVX2(SB), NOSPLIT, $96-80
+	// 7 scalars held in registers, 1 read from memory where used; vectors interleaved 1 at a time.
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y1
+	VBROADCASTSS bT1+60(FP), Y2
+	VPBROADCASTW c+32(FP), X3
+	VPMOVZXWD    X3, Y3
+	VBROADCASTSS cT1+56(FP), Y4
+	VBROADCASTSS d+36(FP), Y5
+	VBROADCASTSS gr+40(FP), Y6
+	VBROADCASTSS lT1+52(FP), Y7
+	VBROADCASTSS reset+48(FP), Y8
+	VMOVUPS      Y8, (AX)
+	VBROADCASTSS thr+44(FP), Y8
+	MOVQ         v+0(FP), CX
+	MOVQ         r+8(FP), DX
+	MOVQ         t1+16(FP), BX
+	MOVQ         x1+24(FP), SI
+	MOVQ         spikes+64(FP), DI
+	MOVQ         blocks+72(FP), R8
+	TESTQ        R8, R8
+	JZ           StrictRefractoryLeakyTraced1UniformAVX2_done
+
+StrictRefractoryLeakyTraced1UniformAVX2_block:
+	XORQ         R9, R9
+	VMOVUPS      (SI), Y9
+	VMOVUPS      (BX), Y10
+	VSUBPS       Y10, Y2, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, (BX)
+	VPMOVZXWD    (DX), Y10
+	VPADDD       Y0, Y3, Y11
+	VPCMPGTD     Y11, Y10, Y11
+	VMOVUPS      (CX), Y12
+	VMULPS       Y12, Y5, Y12
+	VMULPS       Y9, Y6, Y9
+	VADDPS       Y9, Y12, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y12
+	VANDPS       Y12, Y11, Y12
+	VMOVUPS      (AX), Y13
+	VBLENDVPS    Y11, Y9, Y13, Y9
+	VBLENDVPS    Y12, (AX), Y9, Y9
+	VMOVUPS      Y9, (CX)
+	VPSUBD       Y0, Y10, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y12, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, (DX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, (SI)
+	VMOVMSKPS    Y12, R10
+	ORQ          R10, R9
+	VMOVUPS      32(SI), Y9
+	VMOVUPS      32(BX), Y10
+	VSUBPS       Y10, Y2, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 32(BX)
+	VPMOVZXWD    16(DX), Y10
+	VPADDD       Y0, Y3, Y11
+	VPCMPGTD     Y11, Y10, Y11
+	VMOVUPS      32(CX), Y12
+	VMULPS       Y12, Y5, Y12
+	VMULPS       Y9, Y6, Y9
+	VADDPS       Y9, Y12, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y12
+	VANDPS       Y12, Y11, Y12
+	VMOVUPS      (AX), Y13
+	VBLENDVPS    Y11, Y9, Y13, Y9
+	VBLENDVPS    Y12, (AX), Y9, Y9
+	VMOVUPS      Y9, 32(CX)
+	VPSUBD       Y0, Y10, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y12, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 16(DX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 32(SI)
+	VMOVMSKPS    Y12, R10
+	SHLQ         $0x08, R10
+	ORQ          R10, R9
+	VMOVUPS      64(SI), Y9
+	VMOVUPS      64(BX), Y10
+	VSUBPS       Y10, Y2, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 64(BX)
+	VPMOVZXWD    32(DX), Y10
+	VPADDD       Y0, Y3, Y11
+	VPCMPGTD     Y11, Y10, Y11
+	VMOVUPS      64(CX), Y12
+	VMULPS       Y12, Y5, Y12
+	VMULPS       Y9, Y6, Y9
+	VADDPS       Y9, Y12, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y12
+	VANDPS       Y12, Y11, Y12
+	VMOVUPS      (AX), Y13
+	VBLENDVPS    Y11, Y9, Y13, Y9
+	VBLENDVPS    Y12, (AX), Y9, Y9
+	VMOVUPS      Y9, 64(CX)
+	VPSUBD       Y0, Y10, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y12, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 32(DX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 64(SI)
+	VMOVMSKPS    Y12, R10
+	SHLQ         $0x10, R10
+	ORQ          R10, R9
+	VMOVUPS      96(SI), Y9
+	VMOVUPS      96(BX), Y10
+	VSUBPS       Y10, Y2, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 96(BX)
+	VPMOVZXWD    48(DX), Y10
+	VPADDD       Y0, Y3, Y11
+	VPCMPGTD     Y11, Y10, Y11
+	VMOVUPS      96(CX), Y12
+	VMULPS       Y12, Y5, Y12
+	VMULPS       Y9, Y6, Y9
+	VADDPS       Y9, Y12, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y12
+	VANDPS       Y12, Y11, Y12
+	VMOVUPS      (AX), Y13
+	VBLENDVPS    Y11, Y9, Y13, Y9
+	VBLENDVPS    Y12, (AX), Y9, Y9
+	VMOVUPS      Y9, 96(CX)
+	VPSUBD       Y0, Y10, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y12, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 48(DX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 96(SI)
+	VMOVMSKPS    Y12, R10
+	SHLQ         $0x18, R10
+	ORQ          R10, R9
+	VMOVUPS      128(SI), Y9
+	VMOVUPS      128(BX), Y10
+	VSUBPS       Y10, Y2, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 128(BX)
+	VPMOVZXWD    64(DX), Y10
+	VPADDD       Y0, Y3, Y11
+	VPCMPGTD     Y11, Y10, Y11
+	VMOVUPS      128(CX), Y12
+	VMULPS       Y12, Y5, Y12
+	VMULPS       Y9, Y6, Y9
+	VADDPS       Y9, Y12, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y12
+	VANDPS       Y12, Y11, Y12
+	VMOVUPS      (AX), Y13
+	VBLENDVPS    Y11, Y9, Y13, Y9
+	VBLENDVPS    Y12, (AX), Y9, Y9
+	VMOVUPS      Y9, 128(CX)
+	VPSUBD       Y0, Y10, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y12, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 64(DX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 128(SI)
+	VMOVMSKPS    Y12, R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R9
+	VMOVUPS      160(SI), Y9
+	VMOVUPS      160(BX), Y10
+	VSUBPS       Y10, Y2, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 160(BX)
+	VPMOVZXWD    80(DX), Y10
+	VPADDD       Y0, Y3, Y11
+	VPCMPGTD     Y11, Y10, Y11
+	VMOVUPS      160(CX), Y12
+	VMULPS       Y12, Y5, Y12
+	VMULPS       Y9, Y6, Y9
+	VADDPS       Y9, Y12, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y12
+	VANDPS       Y12, Y11, Y12
+	VMOVUPS      (AX), Y13
+	VBLENDVPS    Y11, Y9, Y13, Y9
+	VBLENDVPS    Y12, (AX), Y9, Y9
+	VMOVUPS      Y9, 160(CX)
+	VPSUBD       Y0, Y10, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y12, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 80(DX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 160(SI)
+	VMOVMSKPS    Y12, R10
+	SHLQ         $0x28, R10
+	ORQ          R10, R9
+	VMOVUPS      192(SI), Y9
+	VMOVUPS      192(BX), Y10
+	VSUBPS       Y10, Y2, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 192(BX)
+	VPMOVZXWD    96(DX), Y10
+	VPADDD       Y0, Y3, Y11
+	VPCMPGTD     Y11, Y10, Y11
+	VMOVUPS      192(CX), Y12
+	VMULPS       Y12, Y5, Y12
+	VMULPS       Y9, Y6, Y9
+	VADDPS       Y9, Y12, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y12
+	VANDPS       Y12, Y11, Y12
+	VMOVUPS      (AX), Y13
+	VBLENDVPS    Y11, Y9, Y13, Y9
+	VBLENDVPS    Y12, (AX), Y9, Y9
+	VMOVUPS      Y9, 192(CX)
+	VPSUBD       Y0, Y10, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y12, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 96(DX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 192(SI)
+	VMOVMSKPS    Y12, R10
+	SHLQ         $0x30, R10
+	ORQ          R10, R9
+	VMOVUPS      224(SI), Y9
+	VMOVUPS      224(BX), Y10
+	VSUBPS       Y10, Y2, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 224(BX)
+	VPMOVZXWD    112(DX), Y10
+	VPADDD       Y0, Y3, Y11
+	VPCMPGTD     Y11, Y10, Y11
+	VMOVUPS      224(CX), Y12
+	VMULPS       Y12, Y5, Y12
+	VMULPS       Y9, Y6, Y9
+	VADDPS       Y9, Y12, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y12
+	VANDPS       Y12, Y11, Y12
+	VMOVUPS      (AX), Y13
+	VBLENDVPS    Y11, Y9, Y13, Y9
+	VBLENDVPS    Y12, (AX), Y9, Y9
+	VMOVUPS      Y9, 224(CX)
+	VPSUBD       Y0, Y10, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y12, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 112(DX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 224(SI)
+	VMOVMSKPS    Y12, R10
+	SHLQ         $0x38, R10
+	ORQ          R10, R9
+	MOVQ         R9, (DI)
+	ADDQ         $0x08, DI
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	DECQ         R8
+	JNZ          StrictRefractoryLeakyTraced1UniformAVX2_block
+
+StrictRefractoryLeakyTraced1UniformAVX2_done:
+	VZEROUPPER
+	RET
+
+// func adaptiveLeakyTraced1AVX512(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+TEXT ·adaptiveLeakyTraced1AVX512(SB), NOSPLIT, $8-216
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     v+0(FP), AX
+	MOVQ     r+8(FP), CX
+	MOVQ     theta+16(FP), DX
+	MOVQ     t1+24(FP), BX
+	MOVQ     x1+32(FP), SI
+	MOVQ     c+40(FP), DI
+	MOVQ     d+48(FP), R8
+	MOVQ     gr+56(FP), R9
+	MOVQ     thr+64(FP), R10
+	MOVQ     reset+72(FP), R11
+	MOVQ     ltheta+80(FP), R12
+	MOVQ     spikes+200(FP), R13
+	MOVQ     blocks+208(FP), R14
+	TESTQ    R14, R14
+	JZ       AdaptiveLeakyTraced1AVX512_done
+
+AdaptiveLeakyTraced1AVX512_block:
+	XORQ      R15, R15
+	VMOVUPS   (SI), Z2
+	VMOVUPS   64(SI), Z3
+	VMOVUPS   128(SI), Z4
+	VMOVUPS   192(SI), Z5
+	VMOVUPS   (BX), Z6
+	VMOVUPS   64(BX), Z7
+	VMOVUPS   128(BX), Z8
+	VMOVUPS   192(BX), Z9
+	MOVQ      bT1+112(FP), BP
+	VMOVUPS   (BP), Z10
+	VSUBPS    Z6, Z10, Z10
+	MOVQ      bT1+112(FP), BP
+	VMOVUPS   64(BP), Z11
+	VSUBPS    Z7, Z11, Z11
+	MOVQ      bT1+112(FP), BP
+	VMOVUPS   128(BP), Z12
+	VSUBPS    Z8, Z12, Z12
+	MOVQ      bT1+112(FP), BP
+	VMOVUPS   192(BP), Z13
+	VSUBPS    Z9, Z13, Z13
+	MOVQ      lT1+96(FP), BP
+	VMULPS    (BP), Z10, Z10
+	MOVQ      lT1+96(FP), BP
+	VMULPS    64(BP), Z11, Z11
+	MOVQ      lT1+96(FP), BP
+	VMULPS    128(BP), Z12, Z12
+	MOVQ      lT1+96(FP), BP
+	VMULPS    192(BP), Z13, Z13
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VADDPS    Z13, Z9, Z9
+	MOVQ      cT1+104(FP), BP
+	VMULPS    (BP), Z2, Z10
+	MOVQ      cT1+104(FP), BP
+	VMULPS    64(BP), Z3, Z11
+	MOVQ      cT1+104(FP), BP
+	VMULPS    128(BP), Z4, Z12
+	MOVQ      cT1+104(FP), BP
+	VMULPS    192(BP), Z5, Z13
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VADDPS    Z13, Z9, Z9
+	VMOVUPS   Z6, (BX)
+	VMOVUPS   Z7, 64(BX)
+	VMOVUPS   Z8, 128(BX)
+	VMOVUPS   Z9, 192(BX)
+	VMOVDQU16 (CX), Y10
+	VMOVDQU16 32(CX), Y11
+	VMOVDQU16 64(CX), Y12
+	VMOVDQU16 96(CX), Y13
+	VMOVDQU16 (DI), Y14
+	VMOVDQU16 32(DI), Y15
+	VMOVDQU16 64(DI), Y16
+	VMOVDQU16 96(DI), Y17
+	VPCMPUW   $0x06, Y14, Y10, K1
+	VPCMPUW   $0x06, Y15, Y11, K2
+	VPCMPUW   $0x06, Y16, Y12, K3
+	VPCMPUW   $0x06, Y17, Y13, K4
+	VMOVUPS   (AX), Z14
+	VMOVUPS   64(AX), Z15
+	VMOVUPS   128(AX), Z16
+	VMOVUPS   192(AX), Z17
+	VMULPS    (R8), Z14, Z14
+	VMULPS    64(R8), Z15, Z15
+	VMULPS    128(R8), Z16, Z16
+	VMULPS    192(R8), Z17, Z17
+	VMULPS    (R9), Z6, Z6
+	VMULPS    64(R9), Z7, Z7
+	VMULPS    128(R9), Z8, Z8
+	VMULPS    192(R9), Z9, Z9
+	VMOVUPS.Z Z6, K1, Z6
+	VMOVUPS.Z Z7, K2, Z7
+	VMOVUPS.Z Z8, K3, Z8
+	VMOVUPS.Z Z9, K4, Z9
+	VADDPS    Z6, Z14, Z6
+	VADDPS    Z7, Z15, Z7
+	VADDPS    Z8, Z16, Z8
+	VADDPS    Z9, Z17, Z9
+	VMOVUPS   (DX), Z14
+	VMOVUPS   64(DX), Z15
+	VMOVUPS   128(DX), Z16
+	VMOVUPS   192(DX), Z17
+	VCMPPS    $0x1e, Z14, Z6, K1, K1
+	VCMPPS    $0x1e, Z15, Z7, K2, K2
+	VCMPPS    $0x1e, Z16, Z8, K3, K3
+	VCMPPS    $0x1e, Z17, Z9, K4, K4
+	VXORPS    Z18, Z18, Z18
+	VBLENDMPS (R11), Z6, K1, Z18
+	VXORPS    Z6, Z6, Z6
+	VBLENDMPS 64(R11), Z7, K2, Z6
+	VXORPS    Z7, Z7, Z7
+	VBLENDMPS 128(R11), Z8, K3, Z7
+	VXORPS    Z8, Z8, Z8
+	VBLENDMPS 192(R11), Z9, K4, Z8
+	VMOVUPS   Z18, (AX)
+	VMOVUPS   Z6, 64(AX)
+	VMOVUPS   Z7, 128(AX)
+	VMOVUPS   Z8, 192(AX)
+	VPADDUSW  Y0, Y10, Y6
+	VMOVDQU16 Y1, K1, Y6
+	VMOVDQU16 Y6, (CX)
+	VPADDUSW  Y0, Y11, Y6
+	VMOVDQU16 Y1, K2, Y6
+	VMOVDQU16 Y6, 32(CX)
+	VPADDUSW  Y0, Y12, Y6
+	VMOVDQU16 Y1, K3, Y6
+	VMOVDQU16 Y6, 64(CX)
+	VPADDUSW  Y0, Y13, Y6
+	VMOVDQU16 Y1, K4, Y6
+	VMOVDQU16 Y6, 96(CX)
+	VMOVUPS   (R10), Z6
+	VSUBPS    Z14, Z6, Z6
+	VMOVUPS   64(R10), Z7
+	VSUBPS    Z15, Z7, Z7
+	VMOVUPS   128(R10), Z8
+	VSUBPS    Z16, Z8, Z8
+	VMOVUPS   192(R10), Z9
+	VSUBPS    Z17, Z9, Z9
+	VMULPS    (R12), Z6, Z6
+	VMULPS    64(R12), Z7, Z7
+	VMULPS    128(R12), Z8, Z8
+	VMULPS    192(R12), Z9, Z9
+	VADDPS    Z6, Z14, Z6
+	VADDPS    Z7, Z15, Z7
+	VADDPS    Z8, Z16, Z8
+	VADDPS    Z9, Z17, Z9
+	MOVQ      dtheta+88(FP), BP
+	VMOVUPS.Z (BP), K1, Z10
+	MOVQ      dtheta+88(FP), BP
+	VMOVUPS.Z 64(BP), K2, Z11
+	MOVQ      dtheta+88(FP), BP
+	VMOVUPS.Z 128(BP), K3, Z12
+	MOVQ      dtheta+88(FP), BP
+	VMOVUPS.Z 192(BP), K4, Z13
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z12, Z8, Z8
+	VADDPS    Z13, Z9, Z9
+	VMOVUPS   Z6, (DX)
+	VMOVUPS   Z7, 64(DX)
+	VMOVUPS   Z8, 128(DX)
+	VMOVUPS   Z9, 192(DX)
+	VPTESTMD  Z2, Z2, K5
+	VMOVDQU32 Z1, K5, (SI)
+	KMOVW     K1, BP
+	ORQ       BP, R15
+	VPTESTMD  Z3, Z3, K1
+	VMOVDQU32 Z1, K1, 64(SI)
+	KMOVW     K2, BP
+	SHLQ      $0x10, BP
+	ORQ       BP, R15
+	VPTESTMD  Z4, Z4, K1
+	VMOVDQU32 Z1, K1, 128(SI)
+	KMOVW     K3, BP
+	SHLQ      $0x20, BP
+	ORQ       BP, R15
+	VPTESTMD  Z5, Z5, K1
+	VMOVDQU32 Z1, K1, 192(SI)
+	KMOVW     K4, BP
+	SHLQ      $0x30, BP
+	ORQ       BP, R15
+	MOVQ      R15, (R13)
+	ADDQ      $0x08, R13
+	ADDQ      $0x00000100, AX
+	ADDQ      $0x00000080, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	ADDQ      $0x00000100, SI
+	ADDQ      cStride+120(FP), DI
+	ADDQ      dStride+128(FP), R8
+	ADDQ      grStride+136(FP), R9
+	ADDQ      thrStride+144(FP), R10
+	ADDQ      resetStride+152(FP), R11
+	ADDQ      lthetaStride+160(FP), R12
+	MOVQ      dthetaStride+168(FP), R15
+	ADDQ      R15, dtheta+88(FP)
+	MOVQ      lT1Stride+176(FP), R15
+	ADDQ      R15, lT1+96(FP)
+	MOVQ      cT1Stride+184(FP), R15
+	ADDQ      R15, cT1+104(FP)
+	MOVQ      bT1Stride+192(FP), R15
+	ADDQ      R15, bT1+112(FP)
+	DECQ      R14
+	JNZ       AdaptiveLeakyTraced1AVX512_block
+
+AdaptiveLeakyTraced1AVX512_done:
+	VZEROUPPER
+	RET
+
+// func adaptiveLeakyTraced1AVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·adaptiveLeakyTraced1AVX2(SB), NOSPLIT, $8-216
+	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLD   $0x10, Y0, Y1
+	MOVQ     v+0(FP), AX
+	MOVQ     r+8(FP), CX
+	MOVQ     theta+16(FP), DX
+	MOVQ     t1+24(FP), BX
+	MOVQ     x1+32(FP), SI
+	MOVQ     c+40(FP), DI
+	MOVQ     d+48(FP), R8
+	MOVQ     gr+56(FP), R9
+	MOVQ     thr+64(FP), R10
+	MOVQ     reset+72(FP), R11
+	MOVQ     ltheta+80(FP), R12
+	MOVQ     spikes+200(FP), R13
+	MOVQ     blocks+208(FP), R14
+	TESTQ    R14, R14
+	JZ       AdaptiveLeakyTraced1AVX2_done
+
+AdaptiveLeakyTraced1AVX2_block:
+	XORQ         R15, R15
+	VMOVUPS      (SI), Y2
+	VMOVUPS      32(SI), Y3
+	VMOVUPS      (BX), Y4
+	VMOVUPS      32(BX), Y5
+	MOVQ         bT1+112(FP), BP
+	VMOVUPS      (BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         bT1+112(FP), BP
+	VMOVUPS      32(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         lT1+96(FP), BP
+	MOVQ         lT1+96(FP), BP
+	VMULPS       (BP), Y6, Y6
+	MOVQ         lT1+96(FP), BP
+	MOVQ         lT1+96(FP), BP
+	VMULPS       32(BP), Y7, Y7
+	VADDPS       Y6, Y4, Y4
+	VADDPS       Y7, Y5, Y5
+	MOVQ         cT1+104(FP), BP
+	MOVQ         cT1+104(FP), BP
+	VMULPS       (BP), Y2, Y2
+	MOVQ         cT1+104(FP), BP
+	MOVQ         cT1+104(FP), BP
+	VMULPS       32(BP), Y3, Y3
+	VADDPS       Y2, Y4, Y2
+	VADDPS       Y3, Y5, Y3
+	VMOVUPS      Y2, (BX)
+	VMOVUPS      Y3, 32(BX)
+	VPMOVZXWD    (CX), Y4
+	VPMOVZXWD    16(CX), Y5
+	VPMOVZXWD    (DI), Y6
+	VPMOVZXWD    16(DI), Y7
+	VPCMPGTD     Y6, Y4, Y6
+	VPCMPGTD     Y7, Y5, Y7
+	VMOVUPS      (AX), Y8
+	VMOVUPS      32(AX), Y9
+	VMULPS       (R8), Y8, Y8
+	VMULPS       32(R8), Y9, Y9
+	VMULPS       (R9), Y2, Y2
+	VMULPS       32(R9), Y3, Y3
+	VANDPS       Y6, Y2, Y2
+	VANDPS       Y7, Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	VMOVUPS      (DX), Y8
+	VMOVUPS      32(DX), Y9
+	VCMPPS       $0x1e, Y8, Y2, Y10
+	VANDPS       Y10, Y6, Y6
+	VCMPPS       $0x1e, Y9, Y3, Y10
+	VANDPS       Y10, Y7, Y7
+	VBLENDVPS    Y6, (R11), Y2, Y2
+	VBLENDVPS    Y7, 32(R11), Y3, Y3
+	VMOVUPS      Y2, (AX)
+	VMOVUPS      Y3, 32(AX)
+	VPSUBD       Y0, Y4, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y6, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, (CX)
+	VPSUBD       Y0, Y5, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y7, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 16(CX)
+	VMOVUPS      (R10), Y2
+	VSUBPS       Y8, Y2, Y2
+	VMOVUPS      32(R10), Y3
+	VSUBPS       Y9, Y3, Y3
+	VMULPS       (R12), Y2, Y2
+	VMULPS       32(R12), Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	MOVQ         dtheta+88(FP), BP
+	MOVQ         dtheta+88(FP), BP
+	VANDPS       (BP), Y6, Y4
+	MOVQ         dtheta+88(FP), BP
+	MOVQ         dtheta+88(FP), BP
+	VANDPS       32(BP), Y7, Y5
+	VADDPS       Y4, Y2, Y2
+	VADDPS       Y5, Y3, Y3
+	VMOVUPS      Y2, (DX)
+	VMOVUPS      Y3, 32(DX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, (SI)
+	VMOVMSKPS    Y6, BP
+	ORQ          BP, R15
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 32(SI)
+	VMOVMSKPS    Y7, BP
+	SHLQ         $0x08, BP
+	ORQ          BP, R15
+	VMOVUPS      64(SI), Y2
+	VMOVUPS      96(SI), Y3
+	VMOVUPS      64(BX), Y4
+	VMOVUPS      96(BX), Y5
+	MOVQ         bT1+112(FP), BP
+	VMOVUPS      64(BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         bT1+112(FP), BP
+	VMOVUPS      96(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         lT1+96(FP), BP
+	MOVQ         lT1+96(FP), BP
+	VMULPS       64(BP), Y6, Y6
+	MOVQ         lT1+96(FP), BP
+	MOVQ         lT1+96(FP), BP
+	VMULPS       96(BP), Y7, Y7
+	VADDPS       Y6, Y4, Y4
+	VADDPS       Y7, Y5, Y5
+	MOVQ         cT1+104(FP), BP
+	MOVQ         cT1+104(FP), BP
+	VMULPS       64(BP), Y2, Y2
+	MOVQ         cT1+104(FP), BP
+	MOVQ         cT1+104(FP), BP
+	VMULPS       96(BP), Y3, Y3
+	VADDPS       Y2, Y4, Y2
+	VADDPS       Y3, Y5, Y3
+	VMOVUPS      Y2, 64(BX)
+	VMOVUPS      Y3, 96(BX)
+	VPMOVZXWD    32(CX), Y4
+	VPMOVZXWD    48(CX), Y5
+	VPMOVZXWD    32(DI), Y6
+	VPMOVZXWD    48(DI), Y7
+	VPCMPGTD     Y6, Y4, Y6
+	VPCMPGTD     Y7, Y5, Y7
+	VMOVUPS      64(AX), Y8
+	VMOVUPS      96(AX), Y9
+	VMULPS       64(R8), Y8, Y8
+	VMULPS       96(R8), Y9, Y9
+	VMULPS       64(R9), Y2, Y2
+	VMULPS       96(R9), Y3, Y3
+	VANDPS       Y6, Y2, Y2
+	VANDPS       Y7, Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	VMOVUPS      64(DX), Y8
+	VMOVUPS      96(DX), Y9
+	VCMPPS       $0x1e, Y8, Y2, Y10
+	VANDPS       Y10, Y6, Y6
+	VCMPPS       $0x1e, Y9, Y3, Y10
+	VANDPS       Y10, Y7, Y7
+	VBLENDVPS    Y6, 64(R11), Y2, Y2
+	VBLENDVPS    Y7, 96(R11), Y3, Y3
+	VMOVUPS      Y2, 64(AX)
+	VMOVUPS      Y3, 96(AX)
+	VPSUBD       Y0, Y4, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y6, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 32(CX)
+	VPSUBD       Y0, Y5, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y7, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 48(CX)
+	VMOVUPS      64(R10), Y2
+	VSUBPS       Y8, Y2, Y2
+	VMOVUPS      96(R10), Y3
+	VSUBPS       Y9, Y3, Y3
+	VMULPS       64(R12), Y2, Y2
+	VMULPS       96(R12), Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	MOVQ         dtheta+88(FP), BP
+	MOVQ         dtheta+88(FP), BP
+	VANDPS       64(BP), Y6, Y4
+	MOVQ         dtheta+88(FP), BP
+	MOVQ         dtheta+88(FP), BP
+	VANDPS       96(BP), Y7, Y5
+	VADDPS       Y4, Y2, Y2
+	VADDPS       Y5, Y3, Y3
+	VMOVUPS      Y2, 64(DX)
+	VMOVUPS      Y3, 96(DX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 64(SI)
+	VMOVMSKPS    Y6, BP
+	SHLQ         $0x10, BP
+	ORQ          BP, R15
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 96(SI)
+	VMOVMSKPS    Y7, BP
+	SHLQ         $0x18, BP
+	ORQ          BP, R15
+	VMOVUPS      128(SI), Y2
+	VMOVUPS      160(SI), Y3
+	VMOVUPS      128(BX), Y4
+	VMOVUPS      160(BX), Y5
+	MOVQ         bT1+112(FP), BP
+	VMOVUPS      128(BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         bT1+112(FP), BP
+	VMOVUPS      160(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         lT1+96(FP), BP
+	MOVQ         lT1+96(FP), BP
+	VMULPS       128(BP), Y6, Y6
+	MOVQ         lT1+96(FP), BP
+	MOVQ         lT1+96(FP), BP
+	VMULPS       160(BP), Y7, Y7
+	VADDPS       Y6, Y4, Y4
+	VADDPS       Y7, Y5, Y5
+	MOVQ         cT1+104(FP), BP
+	MOVQ         cT1+104(FP), BP
+	VMULPS       128(BP), Y2, Y2
+	MOVQ         cT1+104(FP), BP
+	MOVQ         cT1+104(FP), BP
+	VMULPS       160(BP), Y3, Y3
+	VADDPS       Y2, Y4, Y2
+	VADDPS       Y3, Y5, Y3
+	VMOVUPS      Y2, 128(BX)
+	VMOVUPS      Y3, 160(BX)
+	VPMOVZXWD    64(CX), Y4
+	VPMOVZXWD    80(CX), Y5
+	VPMOVZXWD    64(DI), Y6
+	VPMOVZXWD    80(DI), Y7
+	VPCMPGTD     Y6, Y4, Y6
+	VPCMPGTD     Y7, Y5, Y7
+	VMOVUPS      128(AX), Y8
+	VMOVUPS      160(AX), Y9
+	VMULPS       128(R8), Y8, Y8
+	VMULPS       160(R8), Y9, Y9
+	VMULPS       128(R9), Y2, Y2
+	VMULPS       160(R9), Y3, Y3
+	VANDPS       Y6, Y2, Y2
+	VANDPS       Y7, Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	VMOVUPS      128(DX), Y8
+	VMOVUPS      160(DX), Y9
+	VCMPPS       $0x1e, Y8, Y2, Y10
+	VANDPS       Y10, Y6, Y6
+	VCMPPS       $0x1e, Y9, Y3, Y10
+	VANDPS       Y10, Y7, Y7
+	VBLENDVPS    Y6, 128(R11), Y2, Y2
+	VBLENDVPS    Y7, 160(R11), Y3, Y3
+	VMOVUPS      Y2, 128(AX)
+	VMOVUPS      Y3, 160(AX)
+	VPSUBD       Y0, Y4, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y6, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 64(CX)
+	VPSUBD       Y0, Y5, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y7, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 80(CX)
+	VMOVUPS      128(R10), Y2
+	VSUBPS       Y8, Y2, Y2
+	VMOVUPS      160(R10), Y3
+	VSUBPS       Y9, Y3, Y3
+	VMULPS       128(R12), Y2, Y2
+	VMULPS       160(R12), Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	MOVQ         dtheta+88(FP), BP
+	MOVQ         dtheta+88(FP), BP
+	VANDPS       128(BP), Y6, Y4
+	MOVQ         dtheta+88(FP), BP
+	MOVQ         dtheta+88(FP), BP
+	VANDPS       160(BP), Y7, Y5
+	VADDPS       Y4, Y2, Y2
+	VADDPS       Y5, Y3, Y3
+	VMOVUPS      Y2, 128(DX)
+	VMOVUPS      Y3, 160(DX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 128(SI)
+	VMOVMSKPS    Y6, BP
+	SHLQ         $0x20, BP
+	ORQ          BP, R15
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 160(SI)
+	VMOVMSKPS    Y7, BP
+	SHLQ         $0x28, BP
+	ORQ          BP, R15
+	VMOVUPS      192(SI), Y2
+	VMOVUPS      224(SI), Y3
+	VMOVUPS      192(BX), Y4
+	VMOVUPS      224(BX), Y5
+	MOVQ         bT1+112(FP), BP
+	VMOVUPS      192(BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         bT1+112(FP), BP
+	VMOVUPS      224(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         lT1+96(FP), BP
+	MOVQ         lT1+96(FP), BP
+	VMULPS       192(BP), Y6, Y6
+	MOVQ         lT1+96(FP), BP
+	MOVQ         lT1+96(FP), BP
+	VMULPS       224(BP), Y7, Y7
+	VADDPS       Y6, Y4, Y4
+	VADDPS       Y7, Y5, Y5
+	MOVQ         cT1+104(FP), BP
+	MOVQ         cT1+104(FP), BP
+	VMULPS       192(BP), Y2, Y2
+	MOVQ         cT1+104(FP), BP
+	MOVQ         cT1+104(FP), BP
+	VMULPS       224(BP), Y3, Y3
+	VADDPS       Y2, Y4, Y2
+	VADDPS       Y3, Y5, Y3
+	VMOVUPS      Y2, 192(BX)
+	VMOVUPS      Y3, 224(BX)
+	VPMOVZXWD    96(CX), Y4
+	VPMOVZXWD    112(CX), Y5
+	VPMOVZXWD    96(DI), Y6
+	VPMOVZXWD    112(DI), Y7
+	VPCMPGTD     Y6, Y4, Y6
+	VPCMPGTD     Y7, Y5, Y7
+	VMOVUPS      192(AX), Y8
+	VMOVUPS      224(AX), Y9
+	VMULPS       192(R8), Y8, Y8
+	VMULPS       224(R8), Y9, Y9
+	VMULPS       192(R9), Y2, Y2
+	VMULPS       224(R9), Y3, Y3
+	VANDPS       Y6, Y2, Y2
+	VANDPS       Y7, Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	VMOVUPS      192(DX), Y8
+	VMOVUPS      224(DX), Y9
+	VCMPPS       $0x1e, Y8, Y2, Y10
+	VANDPS       Y10, Y6, Y6
+	VCMPPS       $0x1e, Y9, Y3, Y10
+	VANDPS       Y10, Y7, Y7
+	VBLENDVPS    Y6, 192(R11), Y2, Y2
+	VBLENDVPS    Y7, 224(R11), Y3, Y3
+	VMOVUPS      Y2, 192(AX)
+	VMOVUPS      Y3, 224(AX)
+	VPSUBD       Y0, Y4, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y6, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 96(CX)
+	VPSUBD       Y0, Y5, Y2
+	VPMINUD      Y1, Y2, Y2
+	VPANDN       Y2, Y7, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VMOVDQU      X2, 112(CX)
+	VMOVUPS      192(R10), Y2
+	VSUBPS       Y8, Y2, Y2
+	VMOVUPS      224(R10), Y3
+	VSUBPS       Y9, Y3, Y3
+	VMULPS       192(R12), Y2, Y2
+	VMULPS       224(R12), Y3, Y3
+	VADDPS       Y2, Y8, Y2
+	VADDPS       Y3, Y9, Y3
+	MOVQ         dtheta+88(FP), BP
+	MOVQ         dtheta+88(FP), BP
+	VANDPS       192(BP), Y6, Y4
+	MOVQ         dtheta+88(FP), BP
+	MOVQ         dtheta+88(FP), BP
+	VANDPS       224(BP), Y7, Y5
+	VADDPS       Y4, Y2, Y2
+	VADDPS       Y5, Y3, Y3
+	VMOVUPS      Y2, 192(DX)
+	VMOVUPS      Y3, 224(DX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 192(SI)
+	VMOVMSKPS    Y6, BP
+	SHLQ         $0x30, BP
+	ORQ          BP, R15
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 224(SI)
+	VMOVMSKPS    Y7, BP
+	SHLQ         $0x38, BP
+	ORQ          BP, R15
+	MOVQ         R15, (R13)
+	ADDQ         $0x08, R13
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         cStride+120(FP), DI
+	ADDQ         dStride+128(FP), R8
+	ADDQ         grStride+136(FP), R9
+	ADDQ         thrStride+144(FP), R10
+	ADDQ         resetStride+152(FP), R11
+	ADDQ         lthetaStride+160(FP), R12
+	MOVQ         dthetaStride+168(FP), R15
+	ADDQ         R15, dtheta+88(FP)
+	MOVQ         lT1Stride+176(FP), R15
+	ADDQ         R15, lT1+96(FP)
+	MOVQ         cT1Stride+184(FP), R15
+	ADDQ         R15, cT1+104(FP)
+	MOVQ         bT1Stride+192(FP), R15
+	ADDQ         R15, bT1+112(FP)
+	DECQ         R14
+	JNZ          AdaptiveLeakyTraced1AVX2_block
+
+AdaptiveLeakyTraced1AVX2_done:
+	VZEROUPPER
+	RET
+
+// func adaptiveLeakyTraced1UniformAVX512(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+TEXT ·adaptiveLeakyTraced1UniformAVX512(SB), NOSPLIT, $0-96
+	// 8 scalars held in registers, 2 read from memory where used; vectors interleaved 4 at a time.
+	VPCMPEQW     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VPXORD       Z1, Z1, Z1
+	VBROADCASTSS lT1+68(FP), Z2
+	VBROADCASTSS bT1+76(FP), Z3
+	VBROADCASTSS cT1+72(FP), Z4
+	VPBROADCASTW c+40(FP), Y5
+	VBROADCASTSS d+44(FP), Z6
+	VBROADCASTSS gr+48(FP), Z7
+	VBROADCASTSS reset+56(FP), Z8
+	VBROADCASTSS ltheta+60(FP), Z9
+	MOVQ         v+0(FP), AX
+	MOVQ         r+8(FP), CX
+	MOVQ         theta+16(FP), DX
+	MOVQ         t1+24(FP), BX
+	MOVQ         x1+32(FP), SI
+	MOVQ         spikes+80(FP), DI
+	MOVQ         blocks+88(FP), R8
+	TESTQ        R8, R8
+	JZ           AdaptiveLeakyTraced1UniformAVX512_done
+
+AdaptiveLeakyTraced1UniformAVX512_block:
+	XORQ         R9, R9
+	VMOVUPS      (SI), Z10
+	VMOVUPS      64(SI), Z11
+	VMOVUPS      128(SI), Z12
+	VMOVUPS      192(SI), Z13
+	VMOVUPS      (BX), Z14
+	VMOVUPS      64(BX), Z15
+	VMOVUPS      128(BX), Z16
+	VMOVUPS      192(BX), Z17
+	VSUBPS       Z14, Z3, Z18
+	VSUBPS       Z15, Z3, Z19
+	VSUBPS       Z16, Z3, Z20
+	VSUBPS       Z17, Z3, Z21
+	VMULPS       Z18, Z2, Z18
+	VMULPS       Z19, Z2, Z19
+	VMULPS       Z20, Z2, Z20
+	VMULPS       Z21, Z2, Z21
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VADDPS       Z21, Z17, Z17
+	VMULPS       Z10, Z4, Z18
+	VMULPS       Z11, Z4, Z19
+	VMULPS       Z12, Z4, Z20
+	VMULPS       Z13, Z4, Z21
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VADDPS       Z21, Z17, Z17
+	VMOVUPS      Z14, (BX)
+	VMOVUPS      Z15, 64(BX)
+	VMOVUPS      Z16, 128(BX)
+	VMOVUPS      Z17, 192(BX)
+	VMOVDQU16    (CX), Y18
+	VMOVDQU16    32(CX), Y19
+	VMOVDQU16    64(CX), Y20
+	VMOVDQU16    96(CX), Y21
+	VPCMPUW      $0x06, Y5, Y18, K1
+	VPCMPUW      $0x06, Y5, Y19, K2
+	VPCMPUW      $0x06, Y5, Y20, K3
+	VPCMPUW      $0x06, Y5, Y21, K4
+	VMOVUPS      (AX), Z22
+	VMOVUPS      64(AX), Z23
+	VMOVUPS      128(AX), Z24
+	VMOVUPS      192(AX), Z25
+	VMULPS       Z22, Z6, Z22
+	VMULPS       Z23, Z6, Z23
+	VMULPS       Z24, Z6, Z24
+	VMULPS       Z25, Z6, Z25
+	VMULPS       Z14, Z7, Z14
+	VMULPS       Z15, Z7, Z15
+	VMULPS       Z16, Z7, Z16
+	VMULPS       Z17, Z7, Z17
+	VMOVUPS.Z    Z14, K1, Z14
+	VMOVUPS.Z    Z15, K2, Z15
+	VMOVUPS.Z    Z16, K3, Z16
+	VMOVUPS.Z    Z17, K4, Z17
+	VADDPS       Z14, Z22, Z14
+	VADDPS       Z15, Z23, Z15
+	VADDPS       Z16, Z24, Z16
+	VADDPS       Z17, Z25, Z17
+	VMOVUPS      (DX), Z22
+	VMOVUPS      64(DX), Z23
+	VMOVUPS      128(DX), Z24
+	VMOVUPS      192(DX), Z25
+	VCMPPS       $0x1e, Z22, Z14, K1, K1
+	VCMPPS       $0x1e, Z23, Z15, K2, K2
+	VCMPPS       $0x1e, Z24, Z16, K3, K3
+	VCMPPS       $0x1e, Z25, Z17, K4, K4
+	VXORPS       Z26, Z26, Z26
+	VBLENDMPS    Z8, Z14, K1, Z26
+	VXORPS       Z14, Z14, Z14
+	VBLENDMPS    Z8, Z15, K2, Z14
+	VXORPS       Z15, Z15, Z15
+	VBLENDMPS    Z8, Z16, K3, Z15
+	VXORPS       Z16, Z16, Z16
+	VBLENDMPS    Z8, Z17, K4, Z16
+	VMOVUPS      Z26, (AX)
+	VMOVUPS      Z14, 64(AX)
+	VMOVUPS      Z15, 128(AX)
+	VMOVUPS      Z16, 192(AX)
+	VPADDUSW     Y0, Y18, Y14
+	VMOVDQU16    Y1, K1, Y14
+	VMOVDQU16    Y14, (CX)
+	VPADDUSW     Y0, Y19, Y14
+	VMOVDQU16    Y1, K2, Y14
+	VMOVDQU16    Y14, 32(CX)
+	VPADDUSW     Y0, Y20, Y14
+	VMOVDQU16    Y1, K3, Y14
+	VMOVDQU16    Y14, 64(CX)
+	VPADDUSW     Y0, Y21, Y14
+	VMOVDQU16    Y1, K4, Y14
+	VMOVDQU16    Y14, 96(CX)
+	VBROADCASTSS thr+52(FP), Z14
+	VSUBPS       Z22, Z14, Z14
+	VBROADCASTSS thr+52(FP), Z15
+	VSUBPS       Z23, Z15, Z15
+	VBROADCASTSS thr+52(FP), Z16
+	VSUBPS       Z24, Z16, Z16
+	VBROADCASTSS thr+52(FP), Z17
+	VSUBPS       Z25, Z17, Z17
+	VMULPS       Z14, Z9, Z14
+	VMULPS       Z15, Z9, Z15
+	VMULPS       Z16, Z9, Z16
+	VMULPS       Z17, Z9, Z17
+	VADDPS       Z14, Z22, Z14
+	VADDPS       Z15, Z23, Z15
+	VADDPS       Z16, Z24, Z16
+	VADDPS       Z17, Z25, Z17
+	VBROADCASTSS dtheta+64(FP), Z18
+	VMOVUPS.Z    Z18, K1, Z18
+	VBROADCASTSS dtheta+64(FP), Z19
+	VMOVUPS.Z    Z19, K2, Z19
+	VBROADCASTSS dtheta+64(FP), Z20
+	VMOVUPS.Z    Z20, K3, Z20
+	VBROADCASTSS dtheta+64(FP), Z21
+	VMOVUPS.Z    Z21, K4, Z21
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VADDPS       Z21, Z17, Z17
+	VMOVUPS      Z14, (DX)
+	VMOVUPS      Z15, 64(DX)
+	VMOVUPS      Z16, 128(DX)
+	VMOVUPS      Z17, 192(DX)
+	VPTESTMD     Z10, Z10, K5
+	VMOVDQU32    Z1, K5, (SI)
+	KMOVW        K1, R10
+	ORQ          R10, R9
+	VPTESTMD     Z11, Z11, K1
+	VMOVDQU32    Z1, K1, 64(SI)
+	KMOVW        K2, R10
+	SHLQ         $0x10, R10
+	ORQ          R10, R9
+	VPTESTMD     Z12, Z12, K1
+	VMOVDQU32    Z1, K1, 128(SI)
+	KMOVW        K3, R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R9
+	VPTESTMD     Z13, Z13, K1
+	VMOVDQU32    Z1, K1, 192(SI)
+	KMOVW        K4, R10
+	SHLQ         $0x30, R10
+	ORQ          R10, R9
+	MOVQ         R9, (DI)
+	ADDQ         $0x08, DI
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	DECQ         R8
+	JNZ          AdaptiveLeakyTraced1UniformAVX512_block
+
+AdaptiveLeakyTraced1UniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func adaptiveLeakyTraced1UniformAVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·adaptiveLeakyTraced1UniformAVX2(SB), NOSPLIT, $160-96
+	// 7 scalars held in registers, 3 read from memory where used; vectors interleaved 1 at a time.
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y1
+	VBROADCASTSS bT1+76(FP), Y2
+	VPBROADCASTW c+40(FP), X3
+	VPMOVZXWD    X3, Y3
+	VBROADCASTSS cT1+72(FP), Y4
+	VBROADCASTSS d+44(FP), Y5
+	VBROADCASTSS dtheta+64(FP), Y6
+	VMOVUPS      Y6, (AX)
+	VBROADCASTSS gr+48(FP), Y6
+	VBROADCASTSS lT1+68(FP), Y7
+	VBROADCASTSS ltheta+60(FP), Y8
+	VMOVUPS      Y8, 32(AX)
+	VBROADCASTSS reset+56(FP), Y8
+	VBROADCASTSS thr+52(FP), Y9
+	VMOVUPS      Y9, 64(AX)
+	MOVQ         v+0(FP), CX
+	MOVQ         r+8(FP), DX
+	MOVQ         theta+16(FP), BX
+	MOVQ         t1+24(FP), SI
+	MOVQ         x1+32(FP), DI
+	MOVQ         spikes+80(FP), R8
+	MOVQ         blocks+88(FP), R9
+	TESTQ        R9, R9
+	JZ           AdaptiveLeakyTraced1UniformAVX2_done
+
+AdaptiveLeakyTraced1UniformAVX2_block:
+	XORQ         R10, R10
+	VMOVUPS      (DI), Y9
+	VMOVUPS      (SI), Y10
+	VSUBPS       Y10, Y2, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, (SI)
+	VPMOVZXWD    (DX), Y10
+	VPCMPGTD     Y3, Y10, Y11
+	VMOVUPS      (CX), Y12
+	VMULPS       Y12, Y5, Y12
+	VMULPS       Y9, Y6, Y9
+	VANDPS       Y11, Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	VMOVUPS      (BX), Y12
+	VCMPPS       $0x1e, Y12, Y9, Y13
+	VANDPS       Y13, Y11, Y11
+	VBLENDVPS    Y11, Y8, Y9, Y9
+	VMOVUPS      Y9, (CX)
+	VPSUBD       Y0, Y10, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, (DX)
+	VMOVUPS      64(AX), Y9
+	VSUBPS       Y12, Y9, Y9
+	VMULPS       32(AX), Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	VANDPS       (AX), Y11, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, (BX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, (DI)
+	VMOVMSKPS    Y11, R11
+	ORQ          R11, R10
+	VMOVUPS      32(DI), Y9
+	VMOVUPS      32(SI), Y10
+	VSUBPS       Y10, Y2, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 32(SI)
+	VPMOVZXWD    16(DX), Y10
+	VPCMPGTD     Y3, Y10, Y11
+	VMOVUPS      32(CX), Y12
+	VMULPS       Y12, Y5, Y12
+	VMULPS       Y9, Y6, Y9
+	VANDPS       Y11, Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	VMOVUPS      32(BX), Y12
+	VCMPPS       $0x1e, Y12, Y9, Y13
+	VANDPS       Y13, Y11, Y11
+	VBLENDVPS    Y11, Y8, Y9, Y9
+	VMOVUPS      Y9, 32(CX)
+	VPSUBD       Y0, Y10, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 16(DX)
+	VMOVUPS      64(AX), Y9
+	VSUBPS       Y12, Y9, Y9
+	VMULPS       32(AX), Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	VANDPS       (AX), Y11, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 32(BX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 32(DI)
+	VMOVMSKPS    Y11, R11
+	SHLQ         $0x08, R11
+	ORQ          R11, R10
+	VMOVUPS      64(DI), Y9
+	VMOVUPS      64(SI), Y10
+	VSUBPS       Y10, Y2, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 64(SI)
+	VPMOVZXWD    32(DX), Y10
+	VPCMPGTD     Y3, Y10, Y11
+	VMOVUPS      64(CX), Y12
+	VMULPS       Y12, Y5, Y12
+	VMULPS       Y9, Y6, Y9
+	VANDPS       Y11, Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	VMOVUPS      64(BX), Y12
+	VCMPPS       $0x1e, Y12, Y9, Y13
+	VANDPS       Y13, Y11, Y11
+	VBLENDVPS    Y11, Y8, Y9, Y9
+	VMOVUPS      Y9, 64(CX)
+	VPSUBD       Y0, Y10, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 32(DX)
+	VMOVUPS      64(AX), Y9
+	VSUBPS       Y12, Y9, Y9
+	VMULPS       32(AX), Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	VANDPS       (AX), Y11, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 64(BX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 64(DI)
+	VMOVMSKPS    Y11, R11
+	SHLQ         $0x10, R11
+	ORQ          R11, R10
+	VMOVUPS      96(DI), Y9
+	VMOVUPS      96(SI), Y10
+	VSUBPS       Y10, Y2, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 96(SI)
+	VPMOVZXWD    48(DX), Y10
+	VPCMPGTD     Y3, Y10, Y11
+	VMOVUPS      96(CX), Y12
+	VMULPS       Y12, Y5, Y12
+	VMULPS       Y9, Y6, Y9
+	VANDPS       Y11, Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	VMOVUPS      96(BX), Y12
+	VCMPPS       $0x1e, Y12, Y9, Y13
+	VANDPS       Y13, Y11, Y11
+	VBLENDVPS    Y11, Y8, Y9, Y9
+	VMOVUPS      Y9, 96(CX)
+	VPSUBD       Y0, Y10, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 48(DX)
+	VMOVUPS      64(AX), Y9
+	VSUBPS       Y12, Y9, Y9
+	VMULPS       32(AX), Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	VANDPS       (AX), Y11, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 96(BX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 96(DI)
+	VMOVMSKPS    Y11, R11
+	SHLQ         $0x18, R11
+	ORQ          R11, R10
+	VMOVUPS      128(DI), Y9
+	VMOVUPS      128(SI), Y10
+	VSUBPS       Y10, Y2, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 128(SI)
+	VPMOVZXWD    64(DX), Y10
+	VPCMPGTD     Y3, Y10, Y11
+	VMOVUPS      128(CX), Y12
+	VMULPS       Y12, Y5, Y12
+	VMULPS       Y9, Y6, Y9
+	VANDPS       Y11, Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	VMOVUPS      128(BX), Y12
+	VCMPPS       $0x1e, Y12, Y9, Y13
+	VANDPS       Y13, Y11, Y11
+	VBLENDVPS    Y11, Y8, Y9, Y9
+	VMOVUPS      Y9, 128(CX)
+	VPSUBD       Y0, Y10, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 64(DX)
+	VMOVUPS      64(AX), Y9
+	VSUBPS       Y12, Y9, Y9
+	VMULPS       32(AX), Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	VANDPS       (AX), Y11, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 128(BX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 128(DI)
+	VMOVMSKPS    Y11, R11
+	SHLQ         $0x20, R11
+	ORQ          R11, R10
+	VMOVUPS      160(DI), Y9
+	VMOVUPS      160(SI), Y10
+	VSUBPS       Y10, Y2, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 160(SI)
+	VPMOVZXWD    80(DX), Y10
+	VPCMPGTD     Y3, Y10, Y11
+	VMOVUPS      160(CX), Y12
+	VMULPS       Y12, Y5, Y12
+	VMULPS       Y9, Y6, Y9
+	VANDPS       Y11, Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	VMOVUPS      160(BX), Y12
+	VCMPPS       $0x1e, Y12, Y9, Y13
+	VANDPS       Y13, Y11, Y11
+	VBLENDVPS    Y11, Y8, Y9, Y9
+	VMOVUPS      Y9, 160(CX)
+	VPSUBD       Y0, Y10, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 80(DX)
+	VMOVUPS      64(AX), Y9
+	VSUBPS       Y12, Y9, Y9
+	VMULPS       32(AX), Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	VANDPS       (AX), Y11, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 160(BX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 160(DI)
+	VMOVMSKPS    Y11, R11
+	SHLQ         $0x28, R11
+	ORQ          R11, R10
+	VMOVUPS      192(DI), Y9
+	VMOVUPS      192(SI), Y10
+	VSUBPS       Y10, Y2, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 192(SI)
+	VPMOVZXWD    96(DX), Y10
+	VPCMPGTD     Y3, Y10, Y11
+	VMOVUPS      192(CX), Y12
+	VMULPS       Y12, Y5, Y12
+	VMULPS       Y9, Y6, Y9
+	VANDPS       Y11, Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	VMOVUPS      192(BX), Y12
+	VCMPPS       $0x1e, Y12, Y9, Y13
+	VANDPS       Y13, Y11, Y11
+	VBLENDVPS    Y11, Y8, Y9, Y9
+	VMOVUPS      Y9, 192(CX)
+	VPSUBD       Y0, Y10, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 96(DX)
+	VMOVUPS      64(AX), Y9
+	VSUBPS       Y12, Y9, Y9
+	VMULPS       32(AX), Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	VANDPS       (AX), Y11, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 192(BX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 192(DI)
+	VMOVMSKPS    Y11, R11
+	SHLQ         $0x30, R11
+	ORQ          R11, R10
+	VMOVUPS      224(DI), Y9
+	VMOVUPS      224(SI), Y10
+	VSUBPS       Y10, Y2, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 224(SI)
+	VPMOVZXWD    112(DX), Y10
+	VPCMPGTD     Y3, Y10, Y11
+	VMOVUPS      224(CX), Y12
+	VMULPS       Y12, Y5, Y12
+	VMULPS       Y9, Y6, Y9
+	VANDPS       Y11, Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	VMOVUPS      224(BX), Y12
+	VCMPPS       $0x1e, Y12, Y9, Y13
+	VANDPS       Y13, Y11, Y11
+	VBLENDVPS    Y11, Y8, Y9, Y9
+	VMOVUPS      Y9, 224(CX)
+	VPSUBD       Y0, Y10, Y9
+	VPMINUD      Y1, Y9, Y9
+	VPANDN       Y9, Y11, Y9
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKUSDW    X10, X9, X9
+	VMOVDQU      X9, 112(DX)
+	VMOVUPS      64(AX), Y9
+	VSUBPS       Y12, Y9, Y9
+	VMULPS       32(AX), Y9, Y9
+	VADDPS       Y9, Y12, Y9
+	VANDPS       (AX), Y11, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      Y9, 224(BX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 224(DI)
+	VMOVMSKPS    Y11, R11
+	SHLQ         $0x38, R11
+	ORQ          R11, R10
+	MOVQ         R10, (R8)
+	ADDQ         $0x08, R8
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	DECQ         R9
+	JNZ          AdaptiveLeakyTraced1UniformAVX2_block
+
+AdaptiveLeakyTraced1UniformAVX2_done:
+	VZEROUPPER
+	RET
+
+// func izhikevichTraced1AVX512(v *float32, u *float32, t1 *float32, x1 *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, lT1 *float32, cT1 *float32, bT1 *float32, restStride int, resStride int, aStride int, bStride int, dStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512DQ, AVX512F
+TEXT ·izhikevichTraced1AVX512(SB), NOSPLIT, $8-216
+	// 0 scalars held in registers, 4 read from memory where used; vectors interleaved 4 at a time.
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     v+0(FP), AX
+	MOVQ     u+8(FP), CX
+	MOVQ     t1+16(FP), DX
+	MOVQ     x1+24(FP), BX
+	MOVQ     rest+32(FP), SI
+	MOVQ     res+40(FP), DI
+	MOVQ     a+48(FP), R8
+	MOVQ     b+56(FP), R9
+	MOVQ     d+64(FP), R10
+	MOVQ     thr+72(FP), R11
+	MOVQ     reset+80(FP), R12
+	MOVQ     spikes+200(FP), R13
+	MOVQ     blocks+208(FP), R14
+	TESTQ    R14, R14
+	JZ       IzhikevichTraced1AVX512_done
+
+IzhikevichTraced1AVX512_block:
+	XORQ        R15, R15
+	VMOVUPS     (BX), Z0
+	VMOVUPS     64(BX), Z2
+	VMOVUPS     128(BX), Z3
+	VMOVUPS     192(BX), Z4
+	VMOVUPS     (DX), Z5
+	VMOVUPS     64(DX), Z6
+	VMOVUPS     128(DX), Z7
+	VMOVUPS     192(DX), Z8
+	MOVQ        bT1+112(FP), BP
+	VMOVUPS     (BP), Z9
+	VSUBPS      Z5, Z9, Z9
+	MOVQ        bT1+112(FP), BP
+	VMOVUPS     64(BP), Z10
+	VSUBPS      Z6, Z10, Z10
+	MOVQ        bT1+112(FP), BP
+	VMOVUPS     128(BP), Z11
+	VSUBPS      Z7, Z11, Z11
+	MOVQ        bT1+112(FP), BP
+	VMOVUPS     192(BP), Z12
+	VSUBPS      Z8, Z12, Z12
+	MOVQ        lT1+96(FP), BP
+	VMULPS      (BP), Z9, Z9
+	MOVQ        lT1+96(FP), BP
+	VMULPS      64(BP), Z10, Z10
+	MOVQ        lT1+96(FP), BP
+	VMULPS      128(BP), Z11, Z11
+	MOVQ        lT1+96(FP), BP
+	VMULPS      192(BP), Z12, Z12
+	VADDPS      Z9, Z5, Z5
+	VADDPS      Z10, Z6, Z6
+	VADDPS      Z11, Z7, Z7
+	VADDPS      Z12, Z8, Z8
+	MOVQ        cT1+104(FP), BP
+	VMULPS      (BP), Z0, Z9
+	MOVQ        cT1+104(FP), BP
+	VMULPS      64(BP), Z2, Z10
+	MOVQ        cT1+104(FP), BP
+	VMULPS      128(BP), Z3, Z11
+	MOVQ        cT1+104(FP), BP
+	VMULPS      192(BP), Z4, Z12
+	VADDPS      Z9, Z5, Z5
+	VADDPS      Z10, Z6, Z6
+	VADDPS      Z11, Z7, Z7
+	VADDPS      Z12, Z8, Z8
+	VMOVUPS     Z5, (DX)
+	VMOVUPS     Z6, 64(DX)
+	VMOVUPS     Z7, 128(DX)
+	VMOVUPS     Z8, 192(DX)
+	VMOVUPS     (AX), Z9
+	VMOVUPS     64(AX), Z10
+	VMOVUPS     128(AX), Z11
+	VMOVUPS     192(AX), Z12
+	VMOVUPS     (CX), Z13
+	VMOVUPS     64(CX), Z14
+	VMOVUPS     128(CX), Z15
+	VMOVUPS     192(CX), Z16
+	VADDPS      (SI), Z9, Z17
+	VADDPS      64(SI), Z10, Z18
+	VADDPS      128(SI), Z11, Z19
+	VADDPS      192(SI), Z12, Z20
+	VMULPS.BCST const3d23d70a<>+0(SB), Z17, Z21
+	VMULPS.BCST const3d23d70a<>+0(SB), Z18, Z22
+	VMULPS.BCST const3d23d70a<>+0(SB), Z19, Z23
+	VMULPS.BCST const3d23d70a<>+0(SB), Z20, Z24
+	VMULPS      Z17, Z21, Z21
+	VMULPS      Z18, Z22, Z22
+	VMULPS      Z19, Z23, Z23
+	VMULPS      Z20, Z24, Z24
+	VMULPS.BCST const40a00000<>+0(SB), Z17, Z17
+	VMULPS.BCST const40a00000<>+0(SB), Z18, Z18
+	VMULPS.BCST const40a00000<>+0(SB), Z19, Z19
+	VMULPS.BCST const40a00000<>+0(SB), Z20, Z20
+	VADDPS      Z17, Z21, Z17
+	VADDPS      Z18, Z22, Z18
+	VADDPS      Z19, Z23, Z19
+	VADDPS      Z20, Z24, Z20
+	VADDPS.BCST const430c0000<>+0(SB), Z17, Z17
+	VADDPS.BCST const430c0000<>+0(SB), Z18, Z18
+	VADDPS.BCST const430c0000<>+0(SB), Z19, Z19
+	VADDPS.BCST const430c0000<>+0(SB), Z20, Z20
+	VMULPS      (DI), Z13, Z21
+	VMULPS      64(DI), Z14, Z22
+	VMULPS      128(DI), Z15, Z23
+	VMULPS      192(DI), Z16, Z24
+	VSUBPS      Z21, Z17, Z17
+	VSUBPS      Z22, Z18, Z18
+	VSUBPS      Z23, Z19, Z19
+	VSUBPS      Z24, Z20, Z20
+	VMULPS      (DI), Z5, Z5
+	VMULPS      64(DI), Z6, Z6
+	VMULPS      128(DI), Z7, Z7
+	VMULPS      192(DI), Z8, Z8
+	VADDPS      Z5, Z17, Z5
+	VADDPS      Z6, Z18, Z6
+	VADDPS      Z7, Z19, Z7
+	VADDPS      Z8, Z20, Z8
+	VMULPS.BCST dt+88(FP), Z5, Z5
+	VMULPS.BCST dt+88(FP), Z6, Z6
+	VMULPS.BCST dt+88(FP), Z7, Z7
+	VMULPS.BCST dt+88(FP), Z8, Z8
+	VADDPS      Z5, Z9, Z5
+	VADDPS      Z6, Z10, Z6
+	VADDPS      Z7, Z11, Z7
+	VADDPS      Z8, Z12, Z8
+	VADDPS      (SI), Z5, Z9
+	VADDPS      64(SI), Z6, Z10
+	VADDPS      128(SI), Z7, Z11
+	VADDPS      192(SI), Z8, Z12
+	VMULPS      (R9), Z9, Z9
+	VMULPS      64(R9), Z10, Z10
+	VMULPS      128(R9), Z11, Z11
+	VMULPS      192(R9), Z12, Z12
+	VSUBPS      Z13, Z9, Z9
+	VSUBPS      Z14, Z10, Z10
+	VSUBPS      Z15, Z11, Z11
+	VSUBPS      Z16, Z12, Z12
+	VMULPS      (R8), Z9, Z9
+	VMULPS      64(R8), Z10, Z10
+	VMULPS      128(R8), Z11, Z11
+	VMULPS      192(R8), Z12, Z12
+	VMULPS.BCST dt+88(FP), Z9, Z9
+	VMULPS.BCST dt+88(FP), Z10, Z10
+	VMULPS.BCST dt+88(FP), Z11, Z11
+	VMULPS.BCST dt+88(FP), Z12, Z12
+	VADDPS      Z9, Z13, Z9
+	VADDPS      Z10, Z14, Z10
+	VADDPS      Z11, Z15, Z11
+	VADDPS      Z12, Z16, Z12
+	VCMPPS      $0x1e, (R11), Z5, K1
+	VCMPPS      $0x1e, 64(R11), Z6, K2
+	VCMPPS      $0x1e, 128(R11), Z7, K3
+	VCMPPS      $0x1e, 192(R11), Z8, K4
+	VXORPS      Z13, Z13, Z13
+	VBLENDMPS   (R12), Z5, K1, Z13
+	VXORPS      Z5, Z5, Z5
+	VBLENDMPS   64(R12), Z6, K2, Z5
+	VXORPS      Z6, Z6, Z6
+	VBLENDMPS   128(R12), Z7, K3, Z6
+	VXORPS      Z7, Z7, Z7
+	VBLENDMPS   192(R12), Z8, K4, Z7
+	VMOVUPS     Z13, (AX)
+	VMOVUPS     Z5, 64(AX)
+	VMOVUPS     Z6, 128(AX)
+	VMOVUPS     Z7, 192(AX)
+	VADDPS      (R10), Z9, Z5
+	VADDPS      64(R10), Z10, Z6
+	VADDPS      128(R10), Z11, Z7
+	VADDPS      192(R10), Z12, Z8
+	VXORPS      Z13, Z13, Z13
+	VBLENDMPS   Z5, Z9, K1, Z13
+	VXORPS      Z5, Z5, Z5
+	VBLENDMPS   Z6, Z10, K2, Z5
+	VXORPS      Z6, Z6, Z6
+	VBLENDMPS   Z7, Z11, K3, Z6
+	VXORPS      Z7, Z7, Z7
+	VBLENDMPS   Z8, Z12, K4, Z7
+	VMOVUPS     Z13, (CX)
+	VMOVUPS     Z5, 64(CX)
+	VMOVUPS     Z6, 128(CX)
+	VMOVUPS     Z7, 192(CX)
+	VPTESTMD    Z0, Z0, K5
+	VMOVDQU32   Z1, K5, (BX)
+	KMOVW       K1, BP
+	ORQ         BP, R15
+	VPTESTMD    Z2, Z2, K1
+	VMOVDQU32   Z1, K1, 64(BX)
+	KMOVW       K2, BP
+	SHLQ        $0x10, BP
+	ORQ         BP, R15
+	VPTESTMD    Z3, Z3, K1
+	VMOVDQU32   Z1, K1, 128(BX)
+	KMOVW       K3, BP
+	SHLQ        $0x20, BP
+	ORQ         BP, R15
+	VPTESTMD    Z4, Z4, K1
+	VMOVDQU32   Z1, K1, 192(BX)
+	KMOVW       K4, BP
+	SHLQ        $0x30, BP
+	ORQ         BP, R15
+	MOVQ        R15, (R13)
+	ADDQ        $0x08, R13
+	ADDQ        $0x00000100, AX
+	ADDQ        $0x00000100, CX
+	ADDQ        $0x00000100, DX
+	ADDQ        $0x00000100, BX
+	ADDQ        restStride+120(FP), SI
+	ADDQ        resStride+128(FP), DI
+	ADDQ        aStride+136(FP), R8
+	ADDQ        bStride+144(FP), R9
+	ADDQ        dStride+152(FP), R10
+	ADDQ        thrStride+160(FP), R11
+	ADDQ        resetStride+168(FP), R12
+	MOVQ        lT1Stride+176(FP), R15
+	ADDQ        R15, lT1+96(FP)
+	MOVQ        cT1Stride+184(FP), R15
+	ADDQ        R15, cT1+104(FP)
+	MOVQ        bT1Stride+192(FP), R15
+	ADDQ        R15, bT1+112(FP)
+	DECQ        R14
+	JNZ         IzhikevichTraced1AVX512_block
+
+IzhikevichTraced1AVX512_done:
+	VZEROUPPER
+	RET
+
+// func izhikevichTraced1AVX2(v *float32, u *float32, t1 *float32, x1 *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, lT1 *float32, cT1 *float32, bT1 *float32, restStride int, resStride int, aStride int, bStride int, dStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·izhikevichTraced1AVX2(SB), $352-216
+	// 0 scalars held in registers, 4 read from memory where used; vectors interleaved 3 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS dt+88(FP), Y0
+	VMOVUPS      Y0, (AX)
+	MOVQ         v+0(FP), CX
+	MOVQ         u+8(FP), DX
+	MOVQ         t1+16(FP), BX
+	MOVQ         x1+24(FP), SI
+	MOVQ         rest+32(FP), DI
+	MOVQ         res+40(FP), R8
+	MOVQ         a+48(FP), R9
+	MOVQ         b+56(FP), R10
+	MOVQ         d+64(FP), R11
+	MOVQ         thr+72(FP), R12
+	MOVQ         spikes+200(FP), R13
+	MOVQ         blocks+208(FP), R14
+	TESTQ        R14, R14
+	JZ           IzhikevichTraced1AVX2_done
+
+IzhikevichTraced1AVX2_block:
+	XORQ      R15, R15
+	VMOVUPS   (SI), Y0
+	VMOVUPS   32(SI), Y1
+	VMOVUPS   64(SI), Y2
+	VMOVUPS   (BX), Y3
+	VMOVUPS   32(BX), Y4
+	VMOVUPS   64(BX), Y5
+	MOVQ      bT1+112(FP), BP
+	VMOVUPS   (BP), Y6
+	VSUBPS    Y3, Y6, Y6
+	MOVQ      bT1+112(FP), BP
+	VMOVUPS   32(BP), Y7
+	VSUBPS    Y4, Y7, Y7
+	MOVQ      bT1+112(FP), BP
+	VMOVUPS   64(BP), Y8
+	VSUBPS    Y5, Y8, Y8
+	MOVQ      lT1+96(FP), BP
+	MOVQ      lT1+96(FP), BP
+	VMULPS    (BP), Y6, Y6
+	MOVQ      lT1+96(FP), BP
+	MOVQ      lT1+96(FP), BP
+	VMULPS    32(BP), Y7, Y7
+	MOVQ      lT1+96(FP), BP
+	MOVQ      lT1+96(FP), BP
+	VMULPS    64(BP), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	MOVQ      cT1+104(FP), BP
+	MOVQ      cT1+104(FP), BP
+	VMULPS    (BP), Y0, Y0
+	MOVQ      cT1+104(FP), BP
+	MOVQ      cT1+104(FP), BP
+	VMULPS    32(BP), Y1, Y1
+	MOVQ      cT1+104(FP), BP
+	MOVQ      cT1+104(FP), BP
+	VMULPS    64(BP), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VMOVUPS   Y0, 32(AX)
+	VADDPS    Y1, Y4, Y1
+	VMOVUPS   Y1, 64(AX)
+	VADDPS    Y2, Y5, Y2
+	VMOVUPS   Y2, 96(AX)
+	VMOVUPS   Y0, (BX)
+	VMOVUPS   Y1, 32(BX)
+	VMOVUPS   Y2, 64(BX)
+	VMOVUPS   (CX), Y0
+	VMOVUPS   32(CX), Y1
+	VMOVUPS   64(CX), Y2
+	VMOVUPS   (DX), Y3
+	VMOVUPS   32(DX), Y4
+	VMOVUPS   64(DX), Y5
+	VADDPS    (DI), Y0, Y6
+	VADDPS    32(DI), Y1, Y7
+	VADDPS    64(DI), Y2, Y8
+	VMULPS    vconst3d23d70a<>+0(SB), Y6, Y9
+	VMULPS    vconst3d23d70a<>+0(SB), Y7, Y10
+	VMULPS    vconst3d23d70a<>+0(SB), Y8, Y11
+	VMULPS    Y6, Y9, Y9
+	VMULPS    Y7, Y10, Y10
+	VMULPS    Y8, Y11, Y11
+	VMULPS    vconst40a00000<>+0(SB), Y6, Y6
+	VMULPS    vconst40a00000<>+0(SB), Y7, Y7
+	VMULPS    vconst40a00000<>+0(SB), Y8, Y8
+	VADDPS    Y6, Y9, Y6
+	VADDPS    Y7, Y10, Y7
+	VADDPS    Y8, Y11, Y8
+	VADDPS    vconst430c0000<>+0(SB), Y6, Y6
+	VADDPS    vconst430c0000<>+0(SB), Y7, Y7
+	VADDPS    vconst430c0000<>+0(SB), Y8, Y8
+	VMULPS    (R8), Y3, Y9
+	VMULPS    32(R8), Y4, Y10
+	VMULPS    64(R8), Y5, Y11
+	VSUBPS    Y9, Y6, Y6
+	VSUBPS    Y10, Y7, Y7
+	VSUBPS    Y11, Y8, Y8
+	VMOVUPS   32(AX), Y9
+	VMULPS    (R8), Y9, Y9
+	VMOVUPS   64(AX), Y10
+	VMULPS    32(R8), Y10, Y10
+	VMOVUPS   96(AX), Y11
+	VMULPS    64(R8), Y11, Y11
+	VADDPS    Y9, Y6, Y6
+	VADDPS    Y10, Y7, Y7
+	VADDPS    Y11, Y8, Y8
+	VMULPS    (AX), Y6, Y6
+	VMULPS    (AX), Y7, Y7
+	VMULPS    (AX), Y8, Y8
+	VADDPS    Y6, Y0, Y0
+	VADDPS    Y7, Y1, Y1
+	VADDPS    Y8, Y2, Y2
+	VADDPS    (DI), Y0, Y6
+	VADDPS    32(DI), Y1, Y7
+	VADDPS    64(DI), Y2, Y8
+	VMULPS    (R10), Y6, Y6
+	VMULPS    32(R10), Y7, Y7
+	VMULPS    64(R10), Y8, Y8
+	VSUBPS    Y3, Y6, Y6
+	VSUBPS    Y4, Y7, Y7
+	VSUBPS    Y5, Y8, Y8
+	VMULPS    (R9), Y6, Y6
+	VMULPS    32(R9), Y7, Y7
+	VMULPS    64(R9), Y8, Y8
+	VMULPS    (AX), Y6, Y6
+	VMULPS    (AX), Y7, Y7
+	VMULPS    (AX), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	VCMPPS    $0x1e, (R12), Y0, Y6
+	VCMPPS    $0x1e, 32(R12), Y1, Y7
+	VCMPPS    $0x1e, 64(R12), Y2, Y8
+	MOVQ      reset+80(FP), BP
+	VBLENDVPS Y6, (BP), Y0, Y0
+	MOVQ      reset+80(FP), BP
+	VBLENDVPS Y7, 32(BP), Y1, Y1
+	MOVQ      reset+80(FP), BP
+	VBLENDVPS Y8, 64(BP), Y2, Y2
+	VMOVUPS   Y0, (CX)
+	VMOVUPS   Y1, 32(CX)
+	VMOVUPS   Y2, 64(CX)
+	VADDPS    (R11), Y3, Y0
+	VADDPS    32(R11), Y4, Y1
+	VADDPS    64(R11), Y5, Y2
+	VBLENDVPS Y6, Y0, Y3, Y0
+	VBLENDVPS Y7, Y1, Y4, Y1
+	VBLENDVPS Y8, Y2, Y5, Y2
+	VMOVUPS   Y0, (DX)
+	VMOVUPS   Y1, 32(DX)
+	VMOVUPS   Y2, 64(DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, (SI)
+	VMOVMSKPS Y6, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 32(SI)
+	VMOVMSKPS Y7, BP
+	SHLQ      $0x08, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 64(SI)
+	VMOVMSKPS Y8, BP
+	SHLQ      $0x10, BP
+	ORQ       BP, R15
+	VMOVUPS   96(SI), Y0
+	VMOVUPS   128(SI), Y1
+	VMOVUPS   160(SI), Y2
+	VMOVUPS   96(BX), Y3
+	VMOVUPS   128(BX), Y4
+	VMOVUPS   160(BX), Y5
+	MOVQ      bT1+112(FP), BP
+	VMOVUPS   96(BP), Y6
+	VSUBPS    Y3, Y6, Y6
+	MOVQ      bT1+112(FP), BP
+	VMOVUPS   128(BP), Y7
+	VSUBPS    Y4, Y7, Y7
+	MOVQ      bT1+112(FP), BP
+	VMOVUPS   160(BP), Y8
+	VSUBPS    Y5, Y8, Y8
+	MOVQ      lT1+96(FP), BP
+	MOVQ      lT1+96(FP), BP
+	VMULPS    96(BP), Y6, Y6
+	MOVQ      lT1+96(FP), BP
+	MOVQ      lT1+96(FP), BP
+	VMULPS    128(BP), Y7, Y7
+	MOVQ      lT1+96(FP), BP
+	MOVQ      lT1+96(FP), BP
+	VMULPS    160(BP), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	MOVQ      cT1+104(FP), BP
+	MOVQ      cT1+104(FP), BP
+	VMULPS    96(BP), Y0, Y0
+	MOVQ      cT1+104(FP), BP
+	MOVQ      cT1+104(FP), BP
+	VMULPS    128(BP), Y1, Y1
+	MOVQ      cT1+104(FP), BP
+	MOVQ      cT1+104(FP), BP
+	VMULPS    160(BP), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VMOVUPS   Y0, 128(AX)
+	VADDPS    Y1, Y4, Y1
+	VMOVUPS   Y1, 160(AX)
+	VADDPS    Y2, Y5, Y2
+	VMOVUPS   Y2, 192(AX)
+	VMOVUPS   Y0, 96(BX)
+	VMOVUPS   Y1, 128(BX)
+	VMOVUPS   Y2, 160(BX)
+	VMOVUPS   96(CX), Y0
+	VMOVUPS   128(CX), Y1
+	VMOVUPS   160(CX), Y2
+	VMOVUPS   96(DX), Y3
+	VMOVUPS   128(DX), Y4
+	VMOVUPS   160(DX), Y5
+	VADDPS    96(DI), Y0, Y6
+	VADDPS    128(DI), Y1, Y7
+	VADDPS    160(DI), Y2, Y8
+	VMULPS    vconst3d23d70a<>+0(SB), Y6, Y9
+	VMULPS    vconst3d23d70a<>+0(SB), Y7, Y10
+	VMULPS    vconst3d23d70a<>+0(SB), Y8, Y11
+	VMULPS    Y6, Y9, Y9
+	VMULPS    Y7, Y10, Y10
+	VMULPS    Y8, Y11, Y11
+	VMULPS    vconst40a00000<>+0(SB), Y6, Y6
+	VMULPS    vconst40a00000<>+0(SB), Y7, Y7
+	VMULPS    vconst40a00000<>+0(SB), Y8, Y8
+	VADDPS    Y6, Y9, Y6
+	VADDPS    Y7, Y10, Y7
+	VADDPS    Y8, Y11, Y8
+	VADDPS    vconst430c0000<>+0(SB), Y6, Y6
+	VADDPS    vconst430c0000<>+0(SB), Y7, Y7
+	VADDPS    vconst430c0000<>+0(SB), Y8, Y8
+	VMULPS    96(R8), Y3, Y9
+	VMULPS    128(R8), Y4, Y10
+	VMULPS    160(R8), Y5, Y11
+	VSUBPS    Y9, Y6, Y6
+	VSUBPS    Y10, Y7, Y7
+	VSUBPS    Y11, Y8, Y8
+	VMOVUPS   128(AX), Y9
+	VMULPS    96(R8), Y9, Y9
+	VMOVUPS   160(AX), Y10
+	VMULPS    128(R8), Y10, Y10
+	VMOVUPS   192(AX), Y11
+	VMULPS    160(R8), Y11, Y11
+	VADDPS    Y9, Y6, Y6
+	VADDPS    Y10, Y7, Y7
+	VADDPS    Y11, Y8, Y8
+	VMULPS    (AX), Y6, Y6
+	VMULPS    (AX), Y7, Y7
+	VMULPS    (AX), Y8, Y8
+	VADDPS    Y6, Y0, Y0
+	VADDPS    Y7, Y1, Y1
+	VADDPS    Y8, Y2, Y2
+	VADDPS    96(DI), Y0, Y6
+	VADDPS    128(DI), Y1, Y7
+	VADDPS    160(DI), Y2, Y8
+	VMULPS    96(R10), Y6, Y6
+	VMULPS    128(R10), Y7, Y7
+	VMULPS    160(R10), Y8, Y8
+	VSUBPS    Y3, Y6, Y6
+	VSUBPS    Y4, Y7, Y7
+	VSUBPS    Y5, Y8, Y8
+	VMULPS    96(R9), Y6, Y6
+	VMULPS    128(R9), Y7, Y7
+	VMULPS    160(R9), Y8, Y8
+	VMULPS    (AX), Y6, Y6
+	VMULPS    (AX), Y7, Y7
+	VMULPS    (AX), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	VCMPPS    $0x1e, 96(R12), Y0, Y6
+	VCMPPS    $0x1e, 128(R12), Y1, Y7
+	VCMPPS    $0x1e, 160(R12), Y2, Y8
+	MOVQ      reset+80(FP), BP
+	VBLENDVPS Y6, 96(BP), Y0, Y0
+	MOVQ      reset+80(FP), BP
+	VBLENDVPS Y7, 128(BP), Y1, Y1
+	MOVQ      reset+80(FP), BP
+	VBLENDVPS Y8, 160(BP), Y2, Y2
+	VMOVUPS   Y0, 96(CX)
+	VMOVUPS   Y1, 128(CX)
+	VMOVUPS   Y2, 160(CX)
+	VADDPS    96(R11), Y3, Y0
+	VADDPS    128(R11), Y4, Y1
+	VADDPS    160(R11), Y5, Y2
+	VBLENDVPS Y6, Y0, Y3, Y0
+	VBLENDVPS Y7, Y1, Y4, Y1
+	VBLENDVPS Y8, Y2, Y5, Y2
+	VMOVUPS   Y0, 96(DX)
+	VMOVUPS   Y1, 128(DX)
+	VMOVUPS   Y2, 160(DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 96(SI)
+	VMOVMSKPS Y6, BP
+	SHLQ      $0x18, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 128(SI)
+	VMOVMSKPS Y7, BP
+	SHLQ      $0x20, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 160(SI)
+	VMOVMSKPS Y8, BP
+	SHLQ      $0x28, BP
+	ORQ       BP, R15
+	VMOVUPS   192(SI), Y0
+	VMOVUPS   224(SI), Y1
+	VMOVUPS   192(BX), Y2
+	VMOVUPS   224(BX), Y3
+	MOVQ      bT1+112(FP), BP
+	VMOVUPS   192(BP), Y4
+	VSUBPS    Y2, Y4, Y4
+	MOVQ      bT1+112(FP), BP
+	VMOVUPS   224(BP), Y5
+	VSUBPS    Y3, Y5, Y5
+	MOVQ      lT1+96(FP), BP
+	MOVQ      lT1+96(FP), BP
+	VMULPS    192(BP), Y4, Y4
+	MOVQ      lT1+96(FP), BP
+	MOVQ      lT1+96(FP), BP
+	VMULPS    224(BP), Y5, Y5
+	VADDPS    Y4, Y2, Y2
+	VADDPS    Y5, Y3, Y3
+	MOVQ      cT1+104(FP), BP
+	MOVQ      cT1+104(FP), BP
+	VMULPS    192(BP), Y0, Y0
+	MOVQ      cT1+104(FP), BP
+	MOVQ      cT1+104(FP), BP
+	VMULPS    224(BP), Y1, Y1
+	VADDPS    Y0, Y2, Y0
+	VMOVUPS   Y0, 224(AX)
+	VADDPS    Y1, Y3, Y1
+	VMOVUPS   Y1, 256(AX)
+	VMOVUPS   Y0, 192(BX)
+	VMOVUPS   Y1, 224(BX)
+	VMOVUPS   192(CX), Y0
+	VMOVUPS   224(CX), Y1
+	VMOVUPS   192(DX), Y2
+	VMOVUPS   224(DX), Y3
+	VADDPS    192(DI), Y0, Y4
+	VADDPS    224(DI), Y1, Y5
+	VMULPS    vconst3d23d70a<>+0(SB), Y4, Y6
+	VMULPS    vconst3d23d70a<>+0(SB), Y5, Y7
+	VMULPS    Y4, Y6, Y6
+	VMULPS    Y5, Y7, Y7
+	VMULPS    vconst40a00000<>+0(SB), Y4, Y4
+	VMULPS    vconst40a00000<>+0(SB), Y5, Y5
+	VADDPS    Y4, Y6, Y4
+	VADDPS    Y5, Y7, Y5
+	VADDPS    vconst430c0000<>+0(SB), Y4, Y4
+	VADDPS    vconst430c0000<>+0(SB), Y5, Y5
+	VMULPS    192(R8), Y2, Y6
+	VMULPS    224(R8), Y3, Y7
+	VSUBPS    Y6, Y4, Y4
+	VSUBPS    Y7, Y5, Y5
+	VMOVUPS   224(AX), Y6
+	VMULPS    192(R8), Y6, Y6
+	VMOVUPS   256(AX), Y7
+	VMULPS    224(R8), Y7, Y7
+	VADDPS    Y6, Y4, Y4
+	VADDPS    Y7, Y5, Y5
+	VMULPS    (AX), Y4, Y4
+	VMULPS    (AX), Y5, Y5
+	VADDPS    Y4, Y0, Y0
+	VADDPS    Y5, Y1, Y1
+	VADDPS    192(DI), Y0, Y4
+	VADDPS    224(DI), Y1, Y5
+	VMULPS    192(R10), Y4, Y4
+	VMULPS    224(R10), Y5, Y5
+	VSUBPS    Y2, Y4, Y4
+	VSUBPS    Y3, Y5, Y5
+	VMULPS    192(R9), Y4, Y4
+	VMULPS    224(R9), Y5, Y5
+	VMULPS    (AX), Y4, Y4
+	VMULPS    (AX), Y5, Y5
+	VADDPS    Y4, Y2, Y2
+	VADDPS    Y5, Y3, Y3
+	VCMPPS    $0x1e, 192(R12), Y0, Y4
+	VCMPPS    $0x1e, 224(R12), Y1, Y5
+	MOVQ      reset+80(FP), BP
+	VBLENDVPS Y4, 192(BP), Y0, Y0
+	MOVQ      reset+80(FP), BP
+	VBLENDVPS Y5, 224(BP), Y1, Y1
+	VMOVUPS   Y0, 192(CX)
+	VMOVUPS   Y1, 224(CX)
+	VADDPS    192(R11), Y2, Y0
+	VADDPS    224(R11), Y3, Y1
+	VBLENDVPS Y4, Y0, Y2, Y0
+	VBLENDVPS Y5, Y1, Y3, Y1
+	VMOVUPS   Y0, 192(DX)
+	VMOVUPS   Y1, 224(DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 192(SI)
+	VMOVMSKPS Y4, BP
+	SHLQ      $0x30, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 224(SI)
+	VMOVMSKPS Y5, BP
+	SHLQ      $0x38, BP
+	ORQ       BP, R15
+	MOVQ      R15, (R13)
+	ADDQ      $0x08, R13
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	ADDQ      $0x00000100, SI
+	ADDQ      restStride+120(FP), DI
+	ADDQ      resStride+128(FP), R8
+	ADDQ      aStride+136(FP), R9
+	ADDQ      bStride+144(FP), R10
+	ADDQ      dStride+152(FP), R11
+	ADDQ      thrStride+160(FP), R12
+	MOVQ      resetStride+168(FP), R15
+	ADDQ      R15, reset+80(FP)
+	MOVQ      lT1Stride+176(FP), R15
+	ADDQ      R15, lT1+96(FP)
+	MOVQ      cT1Stride+184(FP), R15
+	ADDQ      R15, cT1+104(FP)
+	MOVQ      bT1Stride+192(FP), R15
+	ADDQ      R15, bT1+112(FP)
+	DECQ      R14
+	JNZ       IzhikevichTraced1AVX2_block
+
+IzhikevichTraced1AVX2_done:
+	VZEROUPPER
+	RET
+
+DATA vconst3d23d70a<>+0(SB)/4, $0x3d23d70a
+DATA vconst3d23d70a<>+4(SB)/4, $0x3d23d70a
+DATA vconst3d23d70a<>+8(SB)/4, $0x3d23d70a
+DATA vconst3d23d70a<>+12(SB)/4, $0x3d23d70a
+DATA vconst3d23d70a<>+16(SB)/4, $0x3d23d70a
+DATA vconst3d23d70a<>+20(SB)/4, $0x3d23d70a
+DATA vconst3d23d70a<>+24(SB)/4, $0x3d23d70a
+DATA vconst3d23d70a<>+28(SB)/4, $0x3d23d70a
+GLOBL vconst3d23d70a<>(SB), RODATA|NOPTR, $32
+
+DATA vconst40a00000<>+0(SB)/4, $0x40a00000
+DATA vconst40a00000<>+4(SB)/4, $0x40a00000
+DATA vconst40a00000<>+8(SB)/4, $0x40a00000
+DATA vconst40a00000<>+12(SB)/4, $0x40a00000
+DATA vconst40a00000<>+16(SB)/4, $0x40a00000
+DATA vconst40a00000<>+20(SB)/4, $0x40a00000
+DATA vconst40a00000<>+24(SB)/4, $0x40a00000
+DATA vconst40a00000<>+28(SB)/4, $0x40a00000
+GLOBL vconst40a00000<>(SB), RODATA|NOPTR, $32
+
+DATA vconst430c0000<>+0(SB)/4, $0x430c0000
+DATA vconst430c0000<>+4(SB)/4, $0x430c0000
+DATA vconst430c0000<>+8(SB)/4, $0x430c0000
+DATA vconst430c0000<>+12(SB)/4, $0x430c0000
+DATA vconst430c0000<>+16(SB)/4, $0x430c0000
+DATA vconst430c0000<>+20(SB)/4, $0x430c0000
+DATA vconst430c0000<>+24(SB)/4, $0x430c0000
+DATA vconst430c0000<>+28(SB)/4, $0x430c0000
+GLOBL vconst430c0000<>(SB), RODATA|NOPTR, $32
+
+// func izhikevichTraced1UniformAVX512(v *float32, u *float32, t1 *float32, x1 *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2, AVX512DQ, AVX512F
+TEXT ·izhikevichTraced1UniformAVX512(SB), NOSPLIT, $0-96
+	// 0 scalars held in registers, 14 read from memory where used; vectors interleaved 4 at a time.
+	VPCMPEQW Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	VPXORD   Z1, Z1, Z1
+	MOVQ     v+0(FP), AX
+	MOVQ     u+8(FP), CX
+	MOVQ     t1+16(FP), DX
+	MOVQ     x1+24(FP), BX
+	MOVQ     spikes+80(FP), SI
+	MOVQ     blocks+88(FP), DI
+	TESTQ    DI, DI
+	JZ       IzhikevichTraced1UniformAVX512_done
+
+IzhikevichTraced1UniformAVX512_block:
+	XORQ         R8, R8
+	VMOVUPS      (BX), Z0
+	VMOVUPS      64(BX), Z2
+	VMOVUPS      128(BX), Z3
+	VMOVUPS      192(BX), Z4
+	VMOVUPS      (DX), Z5
+	VMOVUPS      64(DX), Z6
+	VMOVUPS      128(DX), Z7
+	VMOVUPS      192(DX), Z8
+	VBROADCASTSS bT1+72(FP), Z9
+	VSUBPS       Z5, Z9, Z9
+	VBROADCASTSS bT1+72(FP), Z10
+	VSUBPS       Z6, Z10, Z10
+	VBROADCASTSS bT1+72(FP), Z11
+	VSUBPS       Z7, Z11, Z11
+	VBROADCASTSS bT1+72(FP), Z12
+	VSUBPS       Z8, Z12, Z12
+	VMULPS.BCST  lT1+64(FP), Z9, Z9
+	VMULPS.BCST  lT1+64(FP), Z10, Z10
+	VMULPS.BCST  lT1+64(FP), Z11, Z11
+	VMULPS.BCST  lT1+64(FP), Z12, Z12
+	VADDPS       Z9, Z5, Z5
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VMULPS.BCST  cT1+68(FP), Z0, Z9
+	VMULPS.BCST  cT1+68(FP), Z2, Z10
+	VMULPS.BCST  cT1+68(FP), Z3, Z11
+	VMULPS.BCST  cT1+68(FP), Z4, Z12
+	VADDPS       Z9, Z5, Z5
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VMOVUPS      Z5, (DX)
+	VMOVUPS      Z6, 64(DX)
+	VMOVUPS      Z7, 128(DX)
+	VMOVUPS      Z8, 192(DX)
+	VMOVUPS      (AX), Z9
+	VMOVUPS      64(AX), Z10
+	VMOVUPS      128(AX), Z11
+	VMOVUPS      192(AX), Z12
+	VMOVUPS      (CX), Z13
+	VMOVUPS      64(CX), Z14
+	VMOVUPS      128(CX), Z15
+	VMOVUPS      192(CX), Z16
+	VADDPS.BCST  rest+32(FP), Z9, Z17
+	VADDPS.BCST  rest+32(FP), Z10, Z18
+	VADDPS.BCST  rest+32(FP), Z11, Z19
+	VADDPS.BCST  rest+32(FP), Z12, Z20
+	VMULPS.BCST  const3d23d70a<>+0(SB), Z17, Z21
+	VMULPS.BCST  const3d23d70a<>+0(SB), Z18, Z22
+	VMULPS.BCST  const3d23d70a<>+0(SB), Z19, Z23
+	VMULPS.BCST  const3d23d70a<>+0(SB), Z20, Z24
+	VMULPS       Z17, Z21, Z21
+	VMULPS       Z18, Z22, Z22
+	VMULPS       Z19, Z23, Z23
+	VMULPS       Z20, Z24, Z24
+	VMULPS.BCST  const40a00000<>+0(SB), Z17, Z17
+	VMULPS.BCST  const40a00000<>+0(SB), Z18, Z18
+	VMULPS.BCST  const40a00000<>+0(SB), Z19, Z19
+	VMULPS.BCST  const40a00000<>+0(SB), Z20, Z20
+	VADDPS       Z17, Z21, Z17
+	VADDPS       Z18, Z22, Z18
+	VADDPS       Z19, Z23, Z19
+	VADDPS       Z20, Z24, Z20
+	VADDPS.BCST  const430c0000<>+0(SB), Z17, Z17
+	VADDPS.BCST  const430c0000<>+0(SB), Z18, Z18
+	VADDPS.BCST  const430c0000<>+0(SB), Z19, Z19
+	VADDPS.BCST  const430c0000<>+0(SB), Z20, Z20
+	VMULPS.BCST  res+36(FP), Z13, Z21
+	VMULPS.BCST  res+36(FP), Z14, Z22
+	VMULPS.BCST  res+36(FP), Z15, Z23
+	VMULPS.BCST  res+36(FP), Z16, Z24
+	VSUBPS       Z21, Z17, Z17
+	VSUBPS       Z22, Z18, Z18
+	VSUBPS       Z23, Z19, Z19
+	VSUBPS       Z24, Z20, Z20
+	VMULPS.BCST  res+36(FP), Z5, Z5
+	VMULPS.BCST  res+36(FP), Z6, Z6
+	VMULPS.BCST  res+36(FP), Z7, Z7
+	VMULPS.BCST  res+36(FP), Z8, Z8
+	VADDPS       Z5, Z17, Z5
+	VADDPS       Z6, Z18, Z6
+	VADDPS       Z7, Z19, Z7
+	VADDPS       Z8, Z20, Z8
+	VMULPS.BCST  dt+60(FP), Z5, Z5
+	VMULPS.BCST  dt+60(FP), Z6, Z6
+	VMULPS.BCST  dt+60(FP), Z7, Z7
+	VMULPS.BCST  dt+60(FP), Z8, Z8
+	VADDPS       Z5, Z9, Z5
+	VADDPS       Z6, Z10, Z6
+	VADDPS       Z7, Z11, Z7
+	VADDPS       Z8, Z12, Z8
+	VADDPS.BCST  rest+32(FP), Z5, Z9
+	VADDPS.BCST  rest+32(FP), Z6, Z10
+	VADDPS.BCST  rest+32(FP), Z7, Z11
+	VADDPS.BCST  rest+32(FP), Z8, Z12
+	VMULPS.BCST  b+44(FP), Z9, Z9
+	VMULPS.BCST  b+44(FP), Z10, Z10
+	VMULPS.BCST  b+44(FP), Z11, Z11
+	VMULPS.BCST  b+44(FP), Z12, Z12
+	VSUBPS       Z13, Z9, Z9
+	VSUBPS       Z14, Z10, Z10
+	VSUBPS       Z15, Z11, Z11
+	VSUBPS       Z16, Z12, Z12
+	VMULPS.BCST  a+40(FP), Z9, Z9
+	VMULPS.BCST  a+40(FP), Z10, Z10
+	VMULPS.BCST  a+40(FP), Z11, Z11
+	VMULPS.BCST  a+40(FP), Z12, Z12
+	VMULPS.BCST  dt+60(FP), Z9, Z9
+	VMULPS.BCST  dt+60(FP), Z10, Z10
+	VMULPS.BCST  dt+60(FP), Z11, Z11
+	VMULPS.BCST  dt+60(FP), Z12, Z12
+	VADDPS       Z9, Z13, Z9
+	VADDPS       Z10, Z14, Z10
+	VADDPS       Z11, Z15, Z11
+	VADDPS       Z12, Z16, Z12
+	VBROADCASTSS thr+52(FP), Z13
+	VCMPPS       $0x1e, Z13, Z5, K1
+	VBROADCASTSS thr+52(FP), Z13
+	VCMPPS       $0x1e, Z13, Z6, K2
+	VBROADCASTSS thr+52(FP), Z13
+	VCMPPS       $0x1e, Z13, Z7, K3
+	VBROADCASTSS thr+52(FP), Z13
+	VCMPPS       $0x1e, Z13, Z8, K4
+	VXORPS       Z13, Z13, Z13
+	VBROADCASTSS reset+56(FP), Z14
+	VBLENDMPS    Z14, Z5, K1, Z13
+	VXORPS       Z5, Z5, Z5
+	VBROADCASTSS reset+56(FP), Z14
+	VBLENDMPS    Z14, Z6, K2, Z5
+	VXORPS       Z6, Z6, Z6
+	VBROADCASTSS reset+56(FP), Z14
+	VBLENDMPS    Z14, Z7, K3, Z6
+	VXORPS       Z7, Z7, Z7
+	VBROADCASTSS reset+56(FP), Z14
+	VBLENDMPS    Z14, Z8, K4, Z7
+	VMOVUPS      Z13, (AX)
+	VMOVUPS      Z5, 64(AX)
+	VMOVUPS      Z6, 128(AX)
+	VMOVUPS      Z7, 192(AX)
+	VADDPS.BCST  d+48(FP), Z9, Z5
+	VADDPS.BCST  d+48(FP), Z10, Z6
+	VADDPS.BCST  d+48(FP), Z11, Z7
+	VADDPS.BCST  d+48(FP), Z12, Z8
+	VXORPS       Z13, Z13, Z13
+	VBLENDMPS    Z5, Z9, K1, Z13
+	VXORPS       Z5, Z5, Z5
+	VBLENDMPS    Z6, Z10, K2, Z5
+	VXORPS       Z6, Z6, Z6
+	VBLENDMPS    Z7, Z11, K3, Z6
+	VXORPS       Z7, Z7, Z7
+	VBLENDMPS    Z8, Z12, K4, Z7
+	VMOVUPS      Z13, (CX)
+	VMOVUPS      Z5, 64(CX)
+	VMOVUPS      Z6, 128(CX)
+	VMOVUPS      Z7, 192(CX)
+	VPTESTMD     Z0, Z0, K5
+	VMOVDQU32    Z1, K5, (BX)
+	KMOVW        K1, R9
+	ORQ          R9, R8
+	VPTESTMD     Z2, Z2, K1
+	VMOVDQU32    Z1, K1, 64(BX)
+	KMOVW        K2, R9
+	SHLQ         $0x10, R9
+	ORQ          R9, R8
+	VPTESTMD     Z3, Z3, K1
+	VMOVDQU32    Z1, K1, 128(BX)
+	KMOVW        K3, R9
+	SHLQ         $0x20, R9
+	ORQ          R9, R8
+	VPTESTMD     Z4, Z4, K1
+	VMOVDQU32    Z1, K1, 192(BX)
+	KMOVW        K4, R9
+	SHLQ         $0x30, R9
+	ORQ          R9, R8
+	MOVQ         R8, (SI)
+	ADDQ         $0x08, SI
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	DECQ         DI
+	JNZ          IzhikevichTraced1UniformAVX512_block
+
+IzhikevichTraced1UniformAVX512_done:
+	VZEROUPPER
+	RET
+
+// func izhikevichTraced1UniformAVX2(v *float32, u *float32, t1 *float32, x1 *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
+// Requires: AVX, AVX2
+TEXT ·izhikevichTraced1UniformAVX2(SB), $672-96
+	// 0 scalars held in registers, 14 read from memory where used; vectors interleaved 3 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLD       $0x10, Y0, Y0
+	VBROADCASTSS a+40(FP), Y0
+	VMOVUPS      Y0, (AX)
+	VBROADCASTSS b+44(FP), Y0
+	VMOVUPS      Y0, 32(AX)
+	VBROADCASTSS bT1+72(FP), Y0
+	VMOVUPS      Y0, 64(AX)
+	VBROADCASTSS cT1+68(FP), Y0
+	VMOVUPS      Y0, 96(AX)
+	VBROADCASTSS d+48(FP), Y0
+	VMOVUPS      Y0, 128(AX)
+	VBROADCASTSS dt+60(FP), Y0
+	VMOVUPS      Y0, 160(AX)
+	VBROADCASTSS lT1+64(FP), Y0
+	VMOVUPS      Y0, 192(AX)
+	VBROADCASTSS res+36(FP), Y0
+	VMOVUPS      Y0, 224(AX)
+	VBROADCASTSS reset+56(FP), Y0
+	VMOVUPS      Y0, 256(AX)
+	VBROADCASTSS rest+32(FP), Y0
+	VMOVUPS      Y0, 288(AX)
+	VBROADCASTSS thr+52(FP), Y0
+	VMOVUPS      Y0, 320(AX)
+	MOVQ         v+0(FP), CX
+	MOVQ         u+8(FP), DX
+	MOVQ         t1+16(FP), BX
+	MOVQ         x1+24(FP), SI
+	MOVQ         spikes+80(FP), DI
+	MOVQ         blocks+88(FP), R8
+	TESTQ        R8, R8
+	JZ           IzhikevichTraced1UniformAVX2_done
+
+IzhikevichTraced1UniformAVX2_block:
+	XORQ      R9, R9
+	VMOVUPS   (SI), Y0
+	VMOVUPS   32(SI), Y1
+	VMOVUPS   64(SI), Y2
+	VMOVUPS   (BX), Y3
+	VMOVUPS   32(BX), Y4
+	VMOVUPS   64(BX), Y5
+	VMOVUPS   64(AX), Y6
+	VSUBPS    Y3, Y6, Y6
+	VMOVUPS   64(AX), Y7
+	VSUBPS    Y4, Y7, Y7
+	VMOVUPS   64(AX), Y8
+	VSUBPS    Y5, Y8, Y8
+	VMULPS    192(AX), Y6, Y6
+	VMULPS    192(AX), Y7, Y7
+	VMULPS    192(AX), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	VMULPS    96(AX), Y0, Y0
+	VMULPS    96(AX), Y1, Y1
+	VMULPS    96(AX), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VMOVUPS   Y0, 352(AX)
+	VADDPS    Y1, Y4, Y1
+	VMOVUPS   Y1, 384(AX)
+	VADDPS    Y2, Y5, Y2
+	VMOVUPS   Y2, 416(AX)
+	VMOVUPS   Y0, (BX)
+	VMOVUPS   Y1, 32(BX)
+	VMOVUPS   Y2, 64(BX)
+	VMOVUPS   (CX), Y0
+	VMOVUPS   32(CX), Y1
+	VMOVUPS   64(CX), Y2
+	VMOVUPS   (DX), Y3
+	VMOVUPS   32(DX), Y4
+	VMOVUPS   64(DX), Y5
+	VADDPS    288(AX), Y0, Y6
+	VADDPS    288(AX), Y1, Y7
+	VADDPS    288(AX), Y2, Y8
+	VMULPS    vconst3d23d70a<>+0(SB), Y6, Y9
+	VMULPS    vconst3d23d70a<>+0(SB), Y7, Y10
+	VMULPS    vconst3d23d70a<>+0(SB), Y8, Y11
+	VMULPS    Y6, Y9, Y9
+	VMULPS    Y7, Y10, Y10
+	VMULPS    Y8, Y11, Y11
+	VMULPS    vconst40a00000<>+0(SB), Y6, Y6
+	VMULPS    vconst40a00000<>+0(SB), Y7, Y7
+	VMULPS    vconst40a00000<>+0(SB), Y8, Y8
+	VADDPS    Y6, Y9, Y6
+	VADDPS    Y7, Y10, Y7
+	VADDPS    Y8, Y11, Y8
+	VADDPS    vconst430c0000<>+0(SB), Y6, Y6
+	VADDPS    vconst430c0000<>+0(SB), Y7, Y7
+	VADDPS    vconst430c0000<>+0(SB), Y8, Y8
+	VMULPS    224(AX), Y3, Y9
+	VMULPS    224(AX), Y4, Y10
+	VMULPS    224(AX), Y5, Y11
+	VSUBPS    Y9, Y6, Y6
+	VSUBPS    Y10, Y7, Y7
+	VSUBPS    Y11, Y8, Y8
+	VMOVUPS   352(AX), Y9
+	VMULPS    224(AX), Y9, Y9
+	VMOVUPS   384(AX), Y10
+	VMULPS    224(AX), Y10, Y10
+	VMOVUPS   416(AX), Y11
+	VMULPS    224(AX), Y11, Y11
+	VADDPS    Y9, Y6, Y6
+	VADDPS    Y10, Y7, Y7
+	VADDPS    Y11, Y8, Y8
+	VMULPS    160(AX), Y6, Y6
+	VMULPS    160(AX), Y7, Y7
+	VMULPS    160(AX), Y8, Y8
+	VADDPS    Y6, Y0, Y0
+	VADDPS    Y7, Y1, Y1
+	VADDPS    Y8, Y2, Y2
+	VADDPS    288(AX), Y0, Y6
+	VADDPS    288(AX), Y1, Y7
+	VADDPS    288(AX), Y2, Y8
+	VMULPS    32(AX), Y6, Y6
+	VMULPS    32(AX), Y7, Y7
+	VMULPS    32(AX), Y8, Y8
+	VSUBPS    Y3, Y6, Y6
+	VSUBPS    Y4, Y7, Y7
+	VSUBPS    Y5, Y8, Y8
+	VMULPS    (AX), Y6, Y6
+	VMULPS    (AX), Y7, Y7
+	VMULPS    (AX), Y8, Y8
+	VMULPS    160(AX), Y6, Y6
+	VMULPS    160(AX), Y7, Y7
+	VMULPS    160(AX), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	VCMPPS    $0x1e, 320(AX), Y0, Y6
+	VCMPPS    $0x1e, 320(AX), Y1, Y7
+	VCMPPS    $0x1e, 320(AX), Y2, Y8
+	VBLENDVPS Y6, 256(AX), Y0, Y0
+	VBLENDVPS Y7, 256(AX), Y1, Y1
+	VBLENDVPS Y8, 256(AX), Y2, Y2
+	VMOVUPS   Y0, (CX)
+	VMOVUPS   Y1, 32(CX)
+	VMOVUPS   Y2, 64(CX)
+	VADDPS    128(AX), Y3, Y0
+	VADDPS    128(AX), Y4, Y1
+	VADDPS    128(AX), Y5, Y2
+	VBLENDVPS Y6, Y0, Y3, Y0
+	VBLENDVPS Y7, Y1, Y4, Y1
+	VBLENDVPS Y8, Y2, Y5, Y2
+	VMOVUPS   Y0, (DX)
+	VMOVUPS   Y1, 32(DX)
+	VMOVUPS   Y2, 64(DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, (SI)
+	VMOVMSKPS Y6, R10
+	ORQ       R10, R9
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 32(SI)
+	VMOVMSKPS Y7, R10
+	SHLQ      $0x08, R10
+	ORQ       R10, R9
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 64(SI)
+	VMOVMSKPS Y8, R10
+	SHLQ      $0x10, R10
+	ORQ       R10, R9
+	VMOVUPS   96(SI), Y0
+	VMOVUPS   128(SI), Y1
+	VMOVUPS   160(SI), Y2
+	VMOVUPS   96(BX), Y3
+	VMOVUPS   128(BX), Y4
+	VMOVUPS   160(BX), Y5
+	VMOVUPS   64(AX), Y6
+	VSUBPS    Y3, Y6, Y6
+	VMOVUPS   64(AX), Y7
+	VSUBPS    Y4, Y7, Y7
+	VMOVUPS   64(AX), Y8
+	VSUBPS    Y5, Y8, Y8
+	VMULPS    192(AX), Y6, Y6
+	VMULPS    192(AX), Y7, Y7
+	VMULPS    192(AX), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	VMULPS    96(AX), Y0, Y0
+	VMULPS    96(AX), Y1, Y1
+	VMULPS    96(AX), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VMOVUPS   Y0, 448(AX)
+	VADDPS    Y1, Y4, Y1
+	VMOVUPS   Y1, 480(AX)
+	VADDPS    Y2, Y5, Y2
+	VMOVUPS   Y2, 512(AX)
+	VMOVUPS   Y0, 96(BX)
+	VMOVUPS   Y1, 128(BX)
+	VMOVUPS   Y2, 160(BX)
+	VMOVUPS   96(CX), Y0
+	VMOVUPS   128(CX), Y1
+	VMOVUPS   160(CX), Y2
+	VMOVUPS   96(DX), Y3
+	VMOVUPS   128(DX), Y4
+	VMOVUPS   160(DX), Y5
+	VADDPS    288(AX), Y0, Y6
+	VADDPS    288(AX), Y1, Y7
+	VADDPS    288(AX), Y2, Y8
+	VMULPS    vconst3d23d70a<>+0(SB), Y6, Y9
+	VMULPS    vconst3d23d70a<>+0(SB), Y7, Y10
+	VMULPS    vconst3d23d70a<>+0(SB), Y8, Y11
+	VMULPS    Y6, Y9, Y9
+	VMULPS    Y7, Y10, Y10
+	VMULPS    Y8, Y11, Y11
+	VMULPS    vconst40a00000<>+0(SB), Y6, Y6
+	VMULPS    vconst40a00000<>+0(SB), Y7, Y7
+	VMULPS    vconst40a00000<>+0(SB), Y8, Y8
+	VADDPS    Y6, Y9, Y6
+	VADDPS    Y7, Y10, Y7
+	VADDPS    Y8, Y11, Y8
+	VADDPS    vconst430c0000<>+0(SB), Y6, Y6
+	VADDPS    vconst430c0000<>+0(SB), Y7, Y7
+	VADDPS    vconst430c0000<>+0(SB), Y8, Y8
+	VMULPS    224(AX), Y3, Y9
+	VMULPS    224(AX), Y4, Y10
+	VMULPS    224(AX), Y5, Y11
+	VSUBPS    Y9, Y6, Y6
+	VSUBPS    Y10, Y7, Y7
+	VSUBPS    Y11, Y8, Y8
+	VMOVUPS   448(AX), Y9
+	VMULPS    224(AX), Y9, Y9
+	VMOVUPS   480(AX), Y10
+	VMULPS    224(AX), Y10, Y10
+	VMOVUPS   512(AX), Y11
+	VMULPS    224(AX), Y11, Y11
+	VADDPS    Y9, Y6, Y6
+	VADDPS    Y10, Y7, Y7
+	VADDPS    Y11, Y8, Y8
+	VMULPS    160(AX), Y6, Y6
+	VMULPS    160(AX), Y7, Y7
+	VMULPS    160(AX), Y8, Y8
+	VADDPS    Y6, Y0, Y0
+	VADDPS    Y7, Y1, Y1
+	VADDPS    Y8, Y2, Y2
+	VADDPS    288(AX), Y0, Y6
+	VADDPS    288(AX), Y1, Y7
+	VADDPS    288(AX), Y2, Y8
+	VMULPS    32(AX), Y6, Y6
+	VMULPS    32(AX), Y7, Y7
+	VMULPS    32(AX), Y8, Y8
+	VSUBPS    Y3, Y6, Y6
+	VSUBPS    Y4, Y7, Y7
+	VSUBPS    Y5, Y8, Y8
+	VMULPS    (AX), Y6, Y6
+	VMULPS    (AX), Y7, Y7
+	VMULPS    (AX), Y8, Y8
+	VMULPS    160(AX), Y6, Y6
+	VMULPS    160(AX), Y7, Y7
+	VMULPS    160(AX), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	VCMPPS    $0x1e, 320(AX), Y0, Y6
+	VCMPPS    $0x1e, 320(AX), Y1, Y7
+	VCMPPS    $0x1e, 320(AX), Y2, Y8
+	VBLENDVPS Y6, 256(AX), Y0, Y0
+	VBLENDVPS Y7, 256(AX), Y1, Y1
+	VBLENDVPS Y8, 256(AX), Y2, Y2
+	VMOVUPS   Y0, 96(CX)
+	VMOVUPS   Y1, 128(CX)
+	VMOVUPS   Y2, 160(CX)
+	VADDPS    128(AX), Y3, Y0
+	VADDPS    128(AX), Y4, Y1
+	VADDPS    128(AX), Y5, Y2
+	VBLENDVPS Y6, Y0, Y3, Y0
+	VBLENDVPS Y7, Y1, Y4, Y1
+	VBLENDVPS Y8, Y2, Y5, Y2
+	VMOVUPS   Y0, 96(DX)
+	VMOVUPS   Y1, 128(DX)
+	VMOVUPS   Y2, 160(DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 96(SI)
+	VMOVMSKPS Y6, R10
+	SHLQ      $0x18, R10
+	ORQ       R10, R9
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 128(SI)
+	VMOVMSKPS Y7, R10
+	SHLQ      $0x20, R10
+	ORQ       R10, R9
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 160(SI)
+	VMOVMSKPS Y8, R10
+	SHLQ      $0x28, R10
+	ORQ       R10, R9
+	VMOVUPS   192(SI), Y0
+	VMOVUPS   224(SI), Y1
+	VMOVUPS   192(BX), Y2
+	VMOVUPS   224(BX), Y3
+	VMOVUPS   64(AX), Y4
+	VSUBPS    Y2, Y4, Y4
+	VMOVUPS   64(AX), Y5
+	VSUBPS    Y3, Y5, Y5
+	VMULPS    192(AX), Y4, Y4
+	VMULPS    192(AX), Y5, Y5
+	VADDPS    Y4, Y2, Y2
+	VADDPS    Y5, Y3, Y3
+	VMULPS    96(AX), Y0, Y0
+	VMULPS    96(AX), Y1, Y1
+	VADDPS    Y0, Y2, Y0
+	VMOVUPS   Y0, 544(AX)
+	VADDPS    Y1, Y3, Y1
+	VMOVUPS   Y1, 576(AX)
+	VMOVUPS   Y0, 192(BX)
+	VMOVUPS   Y1, 224(BX)
+	VMOVUPS   192(CX), Y0
+	VMOVUPS   224(CX), Y1
+	VMOVUPS   192(DX), Y2
+	VMOVUPS   224(DX), Y3
+	VADDPS    288(AX), Y0, Y4
+	VADDPS    288(AX), Y1, Y5
+	VMULPS    vconst3d23d70a<>+0(SB), Y4, Y6
+	VMULPS    vconst3d23d70a<>+0(SB), Y5, Y7
+	VMULPS    Y4, Y6, Y6
+	VMULPS    Y5, Y7, Y7
+	VMULPS    vconst40a00000<>+0(SB), Y4, Y4
+	VMULPS    vconst40a00000<>+0(SB), Y5, Y5
+	VADDPS    Y4, Y6, Y4
+	VADDPS    Y5, Y7, Y5
+	VADDPS    vconst430c0000<>+0(SB), Y4, Y4
+	VADDPS    vconst430c0000<>+0(SB), Y5, Y5
+	VMULPS    224(AX), Y2, Y6
+	VMULPS    224(AX), Y3, Y7
+	VSUBPS    Y6, Y4, Y4
+	VSUBPS    Y7, Y5, Y5
+	VMOVUPS   544(AX), Y6
+	VMULPS    224(AX), Y6, Y6
+	VMOVUPS   576(AX), Y7
+	VMULPS    224(AX), Y7, Y7
+	VADDPS    Y6, Y4, Y4
+	VADDPS    Y7, Y5, Y5
+	VMULPS    160(AX), Y4, Y4
+	VMULPS    160(AX), Y5, Y5
+	VADDPS    Y4, Y0, Y0
+	VADDPS    Y5, Y1, Y1
+	VADDPS    288(AX), Y0, Y4
+	VADDPS    288(AX), Y1, Y5
+	VMULPS    32(AX), Y4, Y4
+	VMULPS    32(AX), Y5, Y5
+	VSUBPS    Y2, Y4, Y4
+	VSUBPS    Y3, Y5, Y5
+	VMULPS    (AX), Y4, Y4
+	VMULPS    (AX), Y5, Y5
+	VMULPS    160(AX), Y4, Y4
+	VMULPS    160(AX), Y5, Y5
+	VADDPS    Y4, Y2, Y2
+	VADDPS    Y5, Y3, Y3
+	VCMPPS    $0x1e, 320(AX), Y0, Y4
+	VCMPPS    $0x1e, 320(AX), Y1, Y5
+	VBLENDVPS Y4, 256(AX), Y0, Y0
+	VBLENDVPS Y5, 256(AX), Y1, Y1
+	VMOVUPS   Y0, 192(CX)
+	VMOVUPS   Y1, 224(CX)
+	VADDPS    128(AX), Y2, Y0
+	VADDPS    128(AX), Y3, Y1
+	VBLENDVPS Y4, Y0, Y2, Y0
+	VBLENDVPS Y5, Y1, Y3, Y1
+	VMOVUPS   Y0, 192(DX)
+	VMOVUPS   Y1, 224(DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 192(SI)
+	VMOVMSKPS Y4, R10
+	SHLQ      $0x30, R10
+	ORQ       R10, R9
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 224(SI)
+	VMOVMSKPS Y5, R10
+	SHLQ      $0x38, R10
+	ORQ       R10, R9
+	MOVQ      R9, (DI)
+	ADDQ      $0x08, DI
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	ADDQ      $0x00000100, SI
+	DECQ      R8
+	JNZ       IzhikevichTraced1UniformAVX2_block
+
+IzhikevichTraced1UniformAVX2_done:
+	VZEROUPPER
+	RET
+
 // func leakyTraced2AVX512(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512DQ, AVX512F
 TEXT ·leakyTraced2AVX512(SB), NOSPLIT, $8-216
@@ -35950,36 +41128,6 @@ IzhikevichTraced2AVX2_block:
 IzhikevichTraced2AVX2_done:
 	VZEROUPPER
 	RET
-
-DATA vconst3d23d70a<>+0(SB)/4, $0x3d23d70a
-DATA vconst3d23d70a<>+4(SB)/4, $0x3d23d70a
-DATA vconst3d23d70a<>+8(SB)/4, $0x3d23d70a
-DATA vconst3d23d70a<>+12(SB)/4, $0x3d23d70a
-DATA vconst3d23d70a<>+16(SB)/4, $0x3d23d70a
-DATA vconst3d23d70a<>+20(SB)/4, $0x3d23d70a
-DATA vconst3d23d70a<>+24(SB)/4, $0x3d23d70a
-DATA vconst3d23d70a<>+28(SB)/4, $0x3d23d70a
-GLOBL vconst3d23d70a<>(SB), RODATA|NOPTR, $32
-
-DATA vconst40a00000<>+0(SB)/4, $0x40a00000
-DATA vconst40a00000<>+4(SB)/4, $0x40a00000
-DATA vconst40a00000<>+8(SB)/4, $0x40a00000
-DATA vconst40a00000<>+12(SB)/4, $0x40a00000
-DATA vconst40a00000<>+16(SB)/4, $0x40a00000
-DATA vconst40a00000<>+20(SB)/4, $0x40a00000
-DATA vconst40a00000<>+24(SB)/4, $0x40a00000
-DATA vconst40a00000<>+28(SB)/4, $0x40a00000
-GLOBL vconst40a00000<>(SB), RODATA|NOPTR, $32
-
-DATA vconst430c0000<>+0(SB)/4, $0x430c0000
-DATA vconst430c0000<>+4(SB)/4, $0x430c0000
-DATA vconst430c0000<>+8(SB)/4, $0x430c0000
-DATA vconst430c0000<>+12(SB)/4, $0x430c0000
-DATA vconst430c0000<>+16(SB)/4, $0x430c0000
-DATA vconst430c0000<>+20(SB)/4, $0x430c0000
-DATA vconst430c0000<>+24(SB)/4, $0x430c0000
-DATA vconst430c0000<>+28(SB)/4, $0x430c0000
-GLOBL vconst430c0000<>(SB), RODATA|NOPTR, $32
 
 // func izhikevichTraced2UniformAVX512(v *float32, u *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512DQ, AVX512F

@@ -130,6 +130,76 @@ func izhikevichNEON(v *float32, u *float32, cur *float32, rest *float32, res *fl
 //go:noescape
 func izhikevichUniformNEON(v *float32, u *float32, cur *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, spikes *uint64, blocks int)
 
+// leakyTraced1NEON is the kernel of LeakyTraced1NEON on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that LeakyTraced1NEON checks its slices hold.
+//
+//go:noescape
+func leakyTraced1NEON(v *float32, t1 *float32, x1 *float32, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, dStride, grStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride int, spikes *uint64, blocks int)
+
+// leakyTraced1UniformNEON is the kernel of LeakyTraced1UniformNEON on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that LeakyTraced1UniformNEON checks its slices hold.
+//
+//go:noescape
+func leakyTraced1UniformNEON(v *float32, t1 *float32, x1 *float32, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
+
+// refractoryLeakyTraced1NEON is the kernel of RefractoryLeakyTraced1NEON on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RefractoryLeakyTraced1NEON checks its slices hold.
+//
+//go:noescape
+func refractoryLeakyTraced1NEON(v *float32, r *uint16, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride, dStride, grStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride int, spikes *uint64, blocks int)
+
+// refractoryLeakyTraced1UniformNEON is the kernel of RefractoryLeakyTraced1UniformNEON on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that RefractoryLeakyTraced1UniformNEON checks its slices hold.
+//
+//go:noescape
+func refractoryLeakyTraced1UniformNEON(v *float32, r *uint16, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
+
+// strictRefractoryLeakyTraced1NEON is the kernel of StrictRefractoryLeakyTraced1NEON on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that StrictRefractoryLeakyTraced1NEON checks its slices hold.
+//
+//go:noescape
+func strictRefractoryLeakyTraced1NEON(v *float32, r *uint16, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride, dStride, grStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride int, spikes *uint64, blocks int)
+
+// strictRefractoryLeakyTraced1UniformNEON is the kernel of StrictRefractoryLeakyTraced1UniformNEON on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that StrictRefractoryLeakyTraced1UniformNEON checks its slices hold.
+//
+//go:noescape
+func strictRefractoryLeakyTraced1UniformNEON(v *float32, r *uint16, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
+
+// adaptiveLeakyTraced1NEON is the kernel of AdaptiveLeakyTraced1NEON on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that AdaptiveLeakyTraced1NEON checks its slices hold.
+//
+//go:noescape
+func adaptiveLeakyTraced1NEON(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride, dStride, grStride, thrStride, resetStride, lthetaStride, dthetaStride, lT1Stride, cT1Stride, bT1Stride int, spikes *uint64, blocks int)
+
+// adaptiveLeakyTraced1UniformNEON is the kernel of AdaptiveLeakyTraced1UniformNEON on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that AdaptiveLeakyTraced1UniformNEON checks its slices hold.
+//
+//go:noescape
+func adaptiveLeakyTraced1UniformNEON(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
+
+// izhikevichTraced1NEON is the kernel of IzhikevichTraced1NEON on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that IzhikevichTraced1NEON checks its slices hold.
+//
+//go:noescape
+func izhikevichTraced1NEON(v *float32, u *float32, t1 *float32, x1 *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, lT1 *float32, cT1 *float32, bT1 *float32, restStride, resStride, aStride, bStride, dStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride int, spikes *uint64, blocks int)
+
+// izhikevichTraced1UniformNEON is the kernel of IzhikevichTraced1UniformNEON on blocks·64 units, unchecked: every pointer must
+// address the blocks·64 values (64 per block for a parameter of stride 0, one for a
+// uniform kernel's parameters) that IzhikevichTraced1UniformNEON checks its slices hold.
+//
+//go:noescape
+func izhikevichTraced1UniformNEON(v *float32, u *float32, t1 *float32, x1 *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
+
 // leakyTraced2NEON is the kernel of LeakyTraced2NEON on blocks·64 units, unchecked: every pointer must
 // address the blocks·64 values (64 per block for a parameter of stride 0, one for a
 // uniform kernel's parameters) that LeakyTraced2NEON checks its slices hold.

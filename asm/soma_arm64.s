@@ -19918,6 +19918,6750 @@ IzhikevichUniformNEON_block:
 IzhikevichUniformNEON_done:
 	RET
 
+// func leakyTraced1NEON(v *float32, t1 *float32, x1 *float32, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, dStride, grStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride int, spikes *uint64, blocks int)
+TEXT ·leakyTraced1NEON(SB), NOSPLIT, $0-152
+	// 0 scalars held in registers, 0 loaded from the stack where used; vectors interleaved 8 at a time.
+	VMOVI $0, V0.B16
+	MOVD $0x8040201008040201, R0
+	VDUP R0, V1.D2
+	MOVD v+0(FP), R0
+	MOVD t1+8(FP), R1
+	MOVD x1+16(FP), R2
+	MOVD d+24(FP), R3
+	MOVD gr+32(FP), R4
+	MOVD thr+40(FP), R5
+	MOVD reset+48(FP), R6
+	MOVD lT1+56(FP), R7
+	MOVD cT1+64(FP), R8
+	MOVD bT1+72(FP), R9
+	MOVD spikes+136(FP), R10
+	MOVD blocks+144(FP), R11
+	CBZ R11, LeakyTraced1NEON_done
+
+LeakyTraced1NEON_block:
+	FMOVQ 0(R2), F2
+	FMOVQ 16(R2), F3
+	FMOVQ 32(R2), F4
+	FMOVQ 48(R2), F5
+	FMOVQ 64(R2), F6
+	FMOVQ 80(R2), F7
+	FMOVQ 96(R2), F8
+	FMOVQ 112(R2), F9
+	FMOVQ 0(R1), F10
+	FMOVQ 16(R1), F11
+	FMOVQ 32(R1), F12
+	FMOVQ 48(R1), F13
+	FMOVQ 64(R1), F14
+	FMOVQ 80(R1), F15
+	FMOVQ 96(R1), F16
+	FMOVQ 112(R1), F17
+	FMOVQ 0(R9), F18
+	WORD $0x4eaad652 // fsub v18.4s, v18.4s, v10.4s
+	FMOVQ 16(R9), F19
+	WORD $0x4eabd673 // fsub v19.4s, v19.4s, v11.4s
+	FMOVQ 32(R9), F20
+	WORD $0x4eacd694 // fsub v20.4s, v20.4s, v12.4s
+	FMOVQ 48(R9), F21
+	WORD $0x4eadd6b5 // fsub v21.4s, v21.4s, v13.4s
+	FMOVQ 64(R9), F22
+	WORD $0x4eaed6d6 // fsub v22.4s, v22.4s, v14.4s
+	FMOVQ 80(R9), F23
+	WORD $0x4eafd6f7 // fsub v23.4s, v23.4s, v15.4s
+	FMOVQ 96(R9), F24
+	WORD $0x4eb0d718 // fsub v24.4s, v24.4s, v16.4s
+	FMOVQ 112(R9), F25
+	WORD $0x4eb1d739 // fsub v25.4s, v25.4s, v17.4s
+	FMOVQ 0(R7), F26
+	WORD $0x6e32df52 // fmul v18.4s, v26.4s, v18.4s
+	FMOVQ 16(R7), F26
+	WORD $0x6e33df53 // fmul v19.4s, v26.4s, v19.4s
+	FMOVQ 32(R7), F26
+	WORD $0x6e34df54 // fmul v20.4s, v26.4s, v20.4s
+	FMOVQ 48(R7), F26
+	WORD $0x6e35df55 // fmul v21.4s, v26.4s, v21.4s
+	FMOVQ 64(R7), F26
+	WORD $0x6e36df56 // fmul v22.4s, v26.4s, v22.4s
+	FMOVQ 80(R7), F26
+	WORD $0x6e37df57 // fmul v23.4s, v26.4s, v23.4s
+	FMOVQ 96(R7), F26
+	WORD $0x6e38df58 // fmul v24.4s, v26.4s, v24.4s
+	FMOVQ 112(R7), F26
+	WORD $0x6e39df59 // fmul v25.4s, v26.4s, v25.4s
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
+	WORD $0x4e35d5ad // fadd v13.4s, v13.4s, v21.4s
+	WORD $0x4e36d5ce // fadd v14.4s, v14.4s, v22.4s
+	WORD $0x4e37d5ef // fadd v15.4s, v15.4s, v23.4s
+	WORD $0x4e38d610 // fadd v16.4s, v16.4s, v24.4s
+	WORD $0x4e39d631 // fadd v17.4s, v17.4s, v25.4s
+	FMOVQ 0(R8), F18
+	WORD $0x6e22de42 // fmul v2.4s, v18.4s, v2.4s
+	FMOVQ 16(R8), F18
+	WORD $0x6e23de43 // fmul v3.4s, v18.4s, v3.4s
+	FMOVQ 32(R8), F18
+	WORD $0x6e24de44 // fmul v4.4s, v18.4s, v4.4s
+	FMOVQ 48(R8), F18
+	WORD $0x6e25de45 // fmul v5.4s, v18.4s, v5.4s
+	FMOVQ 64(R8), F18
+	WORD $0x6e26de46 // fmul v6.4s, v18.4s, v6.4s
+	FMOVQ 80(R8), F18
+	WORD $0x6e27de47 // fmul v7.4s, v18.4s, v7.4s
+	FMOVQ 96(R8), F18
+	WORD $0x6e28de48 // fmul v8.4s, v18.4s, v8.4s
+	FMOVQ 112(R8), F18
+	WORD $0x6e29de49 // fmul v9.4s, v18.4s, v9.4s
+	WORD $0x4e22d542 // fadd v2.4s, v10.4s, v2.4s
+	WORD $0x4e23d563 // fadd v3.4s, v11.4s, v3.4s
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	FMOVQ F2, 0(R1)
+	FMOVQ F3, 16(R1)
+	FMOVQ F4, 32(R1)
+	FMOVQ F5, 48(R1)
+	FMOVQ F6, 64(R1)
+	FMOVQ F7, 80(R1)
+	FMOVQ F8, 96(R1)
+	FMOVQ F9, 112(R1)
+	FMOVQ 0(R0), F10
+	FMOVQ 16(R0), F11
+	FMOVQ 32(R0), F12
+	FMOVQ 48(R0), F13
+	FMOVQ 64(R0), F14
+	FMOVQ 80(R0), F15
+	FMOVQ 96(R0), F16
+	FMOVQ 112(R0), F17
+	FMOVQ 0(R3), F18
+	WORD $0x6e2ade4a // fmul v10.4s, v18.4s, v10.4s
+	FMOVQ 16(R3), F18
+	WORD $0x6e2bde4b // fmul v11.4s, v18.4s, v11.4s
+	FMOVQ 32(R3), F18
+	WORD $0x6e2cde4c // fmul v12.4s, v18.4s, v12.4s
+	FMOVQ 48(R3), F18
+	WORD $0x6e2dde4d // fmul v13.4s, v18.4s, v13.4s
+	FMOVQ 64(R3), F18
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	FMOVQ 80(R3), F18
+	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
+	FMOVQ 96(R3), F18
+	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
+	FMOVQ 112(R3), F18
+	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
+	FMOVQ 0(R4), F18
+	WORD $0x6e22de42 // fmul v2.4s, v18.4s, v2.4s
+	FMOVQ 16(R4), F18
+	WORD $0x6e23de43 // fmul v3.4s, v18.4s, v3.4s
+	FMOVQ 32(R4), F18
+	WORD $0x6e24de44 // fmul v4.4s, v18.4s, v4.4s
+	FMOVQ 48(R4), F18
+	WORD $0x6e25de45 // fmul v5.4s, v18.4s, v5.4s
+	FMOVQ 64(R4), F18
+	WORD $0x6e26de46 // fmul v6.4s, v18.4s, v6.4s
+	FMOVQ 80(R4), F18
+	WORD $0x6e27de47 // fmul v7.4s, v18.4s, v7.4s
+	FMOVQ 96(R4), F18
+	WORD $0x6e28de48 // fmul v8.4s, v18.4s, v8.4s
+	FMOVQ 112(R4), F18
+	WORD $0x6e29de49 // fmul v9.4s, v18.4s, v9.4s
+	WORD $0x4e22d542 // fadd v2.4s, v10.4s, v2.4s
+	WORD $0x4e23d563 // fadd v3.4s, v11.4s, v3.4s
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	FMOVQ 0(R5), F10
+	WORD $0x6eaae44a // fcmgt v10.4s, v2.4s, v10.4s
+	FMOVQ 16(R5), F11
+	WORD $0x6eabe46b // fcmgt v11.4s, v3.4s, v11.4s
+	FMOVQ 32(R5), F12
+	WORD $0x6eace48c // fcmgt v12.4s, v4.4s, v12.4s
+	FMOVQ 48(R5), F13
+	WORD $0x6eade4ad // fcmgt v13.4s, v5.4s, v13.4s
+	FMOVQ 64(R5), F14
+	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
+	FMOVQ 80(R5), F15
+	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
+	FMOVQ 96(R5), F16
+	WORD $0x6eb0e510 // fcmgt v16.4s, v8.4s, v16.4s
+	FMOVQ 112(R5), F17
+	WORD $0x6eb1e531 // fcmgt v17.4s, v9.4s, v17.4s
+	FMOVQ 0(R6), F18
+	WORD $0x6eaa1e42 // bit v2.16b, v18.16b, v10.16b
+	FMOVQ 16(R6), F18
+	WORD $0x6eab1e43 // bit v3.16b, v18.16b, v11.16b
+	FMOVQ 32(R6), F18
+	WORD $0x6eac1e44 // bit v4.16b, v18.16b, v12.16b
+	FMOVQ 48(R6), F18
+	WORD $0x6ead1e45 // bit v5.16b, v18.16b, v13.16b
+	FMOVQ 64(R6), F18
+	WORD $0x6eae1e46 // bit v6.16b, v18.16b, v14.16b
+	FMOVQ 80(R6), F18
+	WORD $0x6eaf1e47 // bit v7.16b, v18.16b, v15.16b
+	FMOVQ 96(R6), F18
+	WORD $0x6eb01e48 // bit v8.16b, v18.16b, v16.16b
+	FMOVQ 112(R6), F18
+	WORD $0x6eb11e49 // bit v9.16b, v18.16b, v17.16b
+	FMOVQ F2, 0(R0)
+	FMOVQ F3, 16(R0)
+	FMOVQ F4, 32(R0)
+	FMOVQ F5, 48(R0)
+	FMOVQ F6, 64(R0)
+	FMOVQ F7, 80(R0)
+	FMOVQ F8, 96(R0)
+	FMOVQ F9, 112(R0)
+	FMOVQ F0, 0(R2)
+	FMOVQ F0, 16(R2)
+	FMOVQ F0, 32(R2)
+	FMOVQ F0, 48(R2)
+	WORD $0x0e612942 // xtn v2.4h, v10.4s
+	WORD $0x4e612962 // xtn2 v2.8h, v11.4s
+	WORD $0x0e612983 // xtn v3.4h, v12.4s
+	WORD $0x4e6129a3 // xtn2 v3.8h, v13.4s
+	WORD $0x0e212842 // xtn v2.8b, v2.8h
+	WORD $0x4e212862 // xtn2 v2.16b, v3.8h
+	FMOVQ F0, 64(R2)
+	FMOVQ F0, 80(R2)
+	FMOVQ F0, 96(R2)
+	FMOVQ F0, 112(R2)
+	WORD $0x0e6129c3 // xtn v3.4h, v14.4s
+	WORD $0x4e6129e3 // xtn2 v3.8h, v15.4s
+	WORD $0x0e612a04 // xtn v4.4h, v16.4s
+	WORD $0x4e612a24 // xtn2 v4.8h, v17.4s
+	WORD $0x0e212863 // xtn v3.8b, v3.8h
+	WORD $0x4e212883 // xtn2 v3.16b, v4.8h
+	FMOVQ 128(R2), F4
+	FMOVQ 144(R2), F5
+	FMOVQ 160(R2), F6
+	FMOVQ 176(R2), F7
+	FMOVQ 192(R2), F8
+	FMOVQ 208(R2), F9
+	FMOVQ 224(R2), F10
+	FMOVQ 240(R2), F11
+	FMOVQ 128(R1), F12
+	FMOVQ 144(R1), F13
+	FMOVQ 160(R1), F14
+	FMOVQ 176(R1), F15
+	FMOVQ 192(R1), F16
+	FMOVQ 208(R1), F17
+	FMOVQ 224(R1), F18
+	FMOVQ 240(R1), F19
+	FMOVQ 128(R9), F20
+	WORD $0x4eacd694 // fsub v20.4s, v20.4s, v12.4s
+	FMOVQ 144(R9), F21
+	WORD $0x4eadd6b5 // fsub v21.4s, v21.4s, v13.4s
+	FMOVQ 160(R9), F22
+	WORD $0x4eaed6d6 // fsub v22.4s, v22.4s, v14.4s
+	FMOVQ 176(R9), F23
+	WORD $0x4eafd6f7 // fsub v23.4s, v23.4s, v15.4s
+	FMOVQ 192(R9), F24
+	WORD $0x4eb0d718 // fsub v24.4s, v24.4s, v16.4s
+	FMOVQ 208(R9), F25
+	WORD $0x4eb1d739 // fsub v25.4s, v25.4s, v17.4s
+	FMOVQ 224(R9), F26
+	WORD $0x4eb2d75a // fsub v26.4s, v26.4s, v18.4s
+	FMOVQ 240(R9), F27
+	WORD $0x4eb3d77b // fsub v27.4s, v27.4s, v19.4s
+	FMOVQ 128(R7), F28
+	WORD $0x6e34df94 // fmul v20.4s, v28.4s, v20.4s
+	FMOVQ 144(R7), F28
+	WORD $0x6e35df95 // fmul v21.4s, v28.4s, v21.4s
+	FMOVQ 160(R7), F28
+	WORD $0x6e36df96 // fmul v22.4s, v28.4s, v22.4s
+	FMOVQ 176(R7), F28
+	WORD $0x6e37df97 // fmul v23.4s, v28.4s, v23.4s
+	FMOVQ 192(R7), F28
+	WORD $0x6e38df98 // fmul v24.4s, v28.4s, v24.4s
+	FMOVQ 208(R7), F28
+	WORD $0x6e39df99 // fmul v25.4s, v28.4s, v25.4s
+	FMOVQ 224(R7), F28
+	WORD $0x6e3adf9a // fmul v26.4s, v28.4s, v26.4s
+	FMOVQ 240(R7), F28
+	WORD $0x6e3bdf9b // fmul v27.4s, v28.4s, v27.4s
+	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
+	WORD $0x4e35d5ad // fadd v13.4s, v13.4s, v21.4s
+	WORD $0x4e36d5ce // fadd v14.4s, v14.4s, v22.4s
+	WORD $0x4e37d5ef // fadd v15.4s, v15.4s, v23.4s
+	WORD $0x4e38d610 // fadd v16.4s, v16.4s, v24.4s
+	WORD $0x4e39d631 // fadd v17.4s, v17.4s, v25.4s
+	WORD $0x4e3ad652 // fadd v18.4s, v18.4s, v26.4s
+	WORD $0x4e3bd673 // fadd v19.4s, v19.4s, v27.4s
+	FMOVQ 128(R8), F20
+	WORD $0x6e24de84 // fmul v4.4s, v20.4s, v4.4s
+	FMOVQ 144(R8), F20
+	WORD $0x6e25de85 // fmul v5.4s, v20.4s, v5.4s
+	FMOVQ 160(R8), F20
+	WORD $0x6e26de86 // fmul v6.4s, v20.4s, v6.4s
+	FMOVQ 176(R8), F20
+	WORD $0x6e27de87 // fmul v7.4s, v20.4s, v7.4s
+	FMOVQ 192(R8), F20
+	WORD $0x6e28de88 // fmul v8.4s, v20.4s, v8.4s
+	FMOVQ 208(R8), F20
+	WORD $0x6e29de89 // fmul v9.4s, v20.4s, v9.4s
+	FMOVQ 224(R8), F20
+	WORD $0x6e2ade8a // fmul v10.4s, v20.4s, v10.4s
+	FMOVQ 240(R8), F20
+	WORD $0x6e2bde8b // fmul v11.4s, v20.4s, v11.4s
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	WORD $0x4e2ad64a // fadd v10.4s, v18.4s, v10.4s
+	WORD $0x4e2bd66b // fadd v11.4s, v19.4s, v11.4s
+	FMOVQ F4, 128(R1)
+	FMOVQ F5, 144(R1)
+	FMOVQ F6, 160(R1)
+	FMOVQ F7, 176(R1)
+	FMOVQ F8, 192(R1)
+	FMOVQ F9, 208(R1)
+	FMOVQ F10, 224(R1)
+	FMOVQ F11, 240(R1)
+	FMOVQ 128(R0), F12
+	FMOVQ 144(R0), F13
+	FMOVQ 160(R0), F14
+	FMOVQ 176(R0), F15
+	FMOVQ 192(R0), F16
+	FMOVQ 208(R0), F17
+	FMOVQ 224(R0), F18
+	FMOVQ 240(R0), F19
+	FMOVQ 128(R3), F20
+	WORD $0x6e2cde8c // fmul v12.4s, v20.4s, v12.4s
+	FMOVQ 144(R3), F20
+	WORD $0x6e2dde8d // fmul v13.4s, v20.4s, v13.4s
+	FMOVQ 160(R3), F20
+	WORD $0x6e2ede8e // fmul v14.4s, v20.4s, v14.4s
+	FMOVQ 176(R3), F20
+	WORD $0x6e2fde8f // fmul v15.4s, v20.4s, v15.4s
+	FMOVQ 192(R3), F20
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	FMOVQ 208(R3), F20
+	WORD $0x6e31de91 // fmul v17.4s, v20.4s, v17.4s
+	FMOVQ 224(R3), F20
+	WORD $0x6e32de92 // fmul v18.4s, v20.4s, v18.4s
+	FMOVQ 240(R3), F20
+	WORD $0x6e33de93 // fmul v19.4s, v20.4s, v19.4s
+	FMOVQ 128(R4), F20
+	WORD $0x6e24de84 // fmul v4.4s, v20.4s, v4.4s
+	FMOVQ 144(R4), F20
+	WORD $0x6e25de85 // fmul v5.4s, v20.4s, v5.4s
+	FMOVQ 160(R4), F20
+	WORD $0x6e26de86 // fmul v6.4s, v20.4s, v6.4s
+	FMOVQ 176(R4), F20
+	WORD $0x6e27de87 // fmul v7.4s, v20.4s, v7.4s
+	FMOVQ 192(R4), F20
+	WORD $0x6e28de88 // fmul v8.4s, v20.4s, v8.4s
+	FMOVQ 208(R4), F20
+	WORD $0x6e29de89 // fmul v9.4s, v20.4s, v9.4s
+	FMOVQ 224(R4), F20
+	WORD $0x6e2ade8a // fmul v10.4s, v20.4s, v10.4s
+	FMOVQ 240(R4), F20
+	WORD $0x6e2bde8b // fmul v11.4s, v20.4s, v11.4s
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	WORD $0x4e2ad64a // fadd v10.4s, v18.4s, v10.4s
+	WORD $0x4e2bd66b // fadd v11.4s, v19.4s, v11.4s
+	FMOVQ 128(R5), F12
+	WORD $0x6eace48c // fcmgt v12.4s, v4.4s, v12.4s
+	FMOVQ 144(R5), F13
+	WORD $0x6eade4ad // fcmgt v13.4s, v5.4s, v13.4s
+	FMOVQ 160(R5), F14
+	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
+	FMOVQ 176(R5), F15
+	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
+	FMOVQ 192(R5), F16
+	WORD $0x6eb0e510 // fcmgt v16.4s, v8.4s, v16.4s
+	FMOVQ 208(R5), F17
+	WORD $0x6eb1e531 // fcmgt v17.4s, v9.4s, v17.4s
+	FMOVQ 224(R5), F18
+	WORD $0x6eb2e552 // fcmgt v18.4s, v10.4s, v18.4s
+	FMOVQ 240(R5), F19
+	WORD $0x6eb3e573 // fcmgt v19.4s, v11.4s, v19.4s
+	FMOVQ 128(R6), F20
+	WORD $0x6eac1e84 // bit v4.16b, v20.16b, v12.16b
+	FMOVQ 144(R6), F20
+	WORD $0x6ead1e85 // bit v5.16b, v20.16b, v13.16b
+	FMOVQ 160(R6), F20
+	WORD $0x6eae1e86 // bit v6.16b, v20.16b, v14.16b
+	FMOVQ 176(R6), F20
+	WORD $0x6eaf1e87 // bit v7.16b, v20.16b, v15.16b
+	FMOVQ 192(R6), F20
+	WORD $0x6eb01e88 // bit v8.16b, v20.16b, v16.16b
+	FMOVQ 208(R6), F20
+	WORD $0x6eb11e89 // bit v9.16b, v20.16b, v17.16b
+	FMOVQ 224(R6), F20
+	WORD $0x6eb21e8a // bit v10.16b, v20.16b, v18.16b
+	FMOVQ 240(R6), F20
+	WORD $0x6eb31e8b // bit v11.16b, v20.16b, v19.16b
+	FMOVQ F4, 128(R0)
+	FMOVQ F5, 144(R0)
+	FMOVQ F6, 160(R0)
+	FMOVQ F7, 176(R0)
+	FMOVQ F8, 192(R0)
+	FMOVQ F9, 208(R0)
+	FMOVQ F10, 224(R0)
+	FMOVQ F11, 240(R0)
+	FMOVQ F0, 128(R2)
+	FMOVQ F0, 144(R2)
+	FMOVQ F0, 160(R2)
+	FMOVQ F0, 176(R2)
+	WORD $0x0e612984 // xtn v4.4h, v12.4s
+	WORD $0x4e6129a4 // xtn2 v4.8h, v13.4s
+	WORD $0x0e6129c5 // xtn v5.4h, v14.4s
+	WORD $0x4e6129e5 // xtn2 v5.8h, v15.4s
+	WORD $0x0e212884 // xtn v4.8b, v4.8h
+	WORD $0x4e2128a4 // xtn2 v4.16b, v5.8h
+	FMOVQ F0, 192(R2)
+	FMOVQ F0, 208(R2)
+	FMOVQ F0, 224(R2)
+	FMOVQ F0, 240(R2)
+	WORD $0x0e612a05 // xtn v5.4h, v16.4s
+	WORD $0x4e612a25 // xtn2 v5.8h, v17.4s
+	WORD $0x0e612a46 // xtn v6.4h, v18.4s
+	WORD $0x4e612a66 // xtn2 v6.8h, v19.4s
+	WORD $0x0e2128a5 // xtn v5.8b, v5.8h
+	WORD $0x4e2128c5 // xtn2 v5.16b, v6.8h
+	WORD $0x4e211c42 // and v2.16b, v2.16b, v1.16b
+	WORD $0x4e211c63 // and v3.16b, v3.16b, v1.16b
+	WORD $0x4e211c84 // and v4.16b, v4.16b, v1.16b
+	WORD $0x4e211ca5 // and v5.16b, v5.16b, v1.16b
+	WORD $0x4e23bc42 // addp v2.16b, v2.16b, v3.16b
+	WORD $0x4e25bc83 // addp v3.16b, v4.16b, v5.16b
+	WORD $0x4e23bc42 // addp v2.16b, v2.16b, v3.16b
+	WORD $0x4e22bc42 // addp v2.16b, v2.16b, v2.16b
+	FMOVD F2, R12
+	MOVD.P R12, 8(R10)
+	ADD $256, R0
+	ADD $256, R1
+	ADD $256, R2
+	MOVD dStride+80(FP), R12
+	ADD R12, R3
+	MOVD grStride+88(FP), R12
+	ADD R12, R4
+	MOVD thrStride+96(FP), R12
+	ADD R12, R5
+	MOVD resetStride+104(FP), R12
+	ADD R12, R6
+	MOVD lT1Stride+112(FP), R12
+	ADD R12, R7
+	MOVD cT1Stride+120(FP), R12
+	ADD R12, R8
+	MOVD bT1Stride+128(FP), R12
+	ADD R12, R9
+	SUBS $1, R11
+	BNE LeakyTraced1NEON_block
+
+LeakyTraced1NEON_done:
+	RET
+
+// func leakyTraced1UniformNEON(v *float32, t1 *float32, x1 *float32, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
+TEXT ·leakyTraced1UniformNEON(SB), NOSPLIT, $112-72
+	// 1 scalars held in registers, 6 loaded from the stack where used; vectors interleaved 8 at a time.
+	VMOVI $0, V0.B16
+	MOVD $0x8040201008040201, R0
+	VDUP R0, V1.D2
+	MOVWU lT1+40(FP), R0
+	VDUP R0, V2.S4
+	MOVWU bT1+48(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 16(RSP)
+	MOVWU cT1+44(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 32(RSP)
+	MOVWU d+24(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 48(RSP)
+	MOVWU gr+28(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 64(RSP)
+	MOVWU reset+36(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 80(RSP)
+	MOVWU thr+32(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 96(RSP)
+	MOVD v+0(FP), R0
+	MOVD t1+8(FP), R1
+	MOVD x1+16(FP), R2
+	MOVD spikes+56(FP), R3
+	MOVD blocks+64(FP), R4
+	CBZ R4, LeakyTraced1UniformNEON_done
+
+LeakyTraced1UniformNEON_block:
+	FMOVQ 0(R2), F3
+	FMOVQ 16(R2), F4
+	FMOVQ 32(R2), F5
+	FMOVQ 48(R2), F6
+	FMOVQ 64(R2), F7
+	FMOVQ 80(R2), F8
+	FMOVQ 96(R2), F9
+	FMOVQ 112(R2), F10
+	FMOVQ 0(R1), F11
+	FMOVQ 16(R1), F12
+	FMOVQ 32(R1), F13
+	FMOVQ 48(R1), F14
+	FMOVQ 64(R1), F15
+	FMOVQ 80(R1), F16
+	FMOVQ 96(R1), F17
+	FMOVQ 112(R1), F18
+	FMOVQ 16(RSP), F19
+	WORD $0x4eabd673 // fsub v19.4s, v19.4s, v11.4s
+	FMOVQ 16(RSP), F20
+	WORD $0x4eacd694 // fsub v20.4s, v20.4s, v12.4s
+	FMOVQ 16(RSP), F21
+	WORD $0x4eadd6b5 // fsub v21.4s, v21.4s, v13.4s
+	FMOVQ 16(RSP), F22
+	WORD $0x4eaed6d6 // fsub v22.4s, v22.4s, v14.4s
+	FMOVQ 16(RSP), F23
+	WORD $0x4eafd6f7 // fsub v23.4s, v23.4s, v15.4s
+	FMOVQ 16(RSP), F24
+	WORD $0x4eb0d718 // fsub v24.4s, v24.4s, v16.4s
+	FMOVQ 16(RSP), F25
+	WORD $0x4eb1d739 // fsub v25.4s, v25.4s, v17.4s
+	FMOVQ 16(RSP), F26
+	WORD $0x4eb2d75a // fsub v26.4s, v26.4s, v18.4s
+	WORD $0x6e33dc53 // fmul v19.4s, v2.4s, v19.4s
+	WORD $0x6e34dc54 // fmul v20.4s, v2.4s, v20.4s
+	WORD $0x6e35dc55 // fmul v21.4s, v2.4s, v21.4s
+	WORD $0x6e36dc56 // fmul v22.4s, v2.4s, v22.4s
+	WORD $0x6e37dc57 // fmul v23.4s, v2.4s, v23.4s
+	WORD $0x6e38dc58 // fmul v24.4s, v2.4s, v24.4s
+	WORD $0x6e39dc59 // fmul v25.4s, v2.4s, v25.4s
+	WORD $0x6e3adc5a // fmul v26.4s, v2.4s, v26.4s
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
+	WORD $0x4e35d5ad // fadd v13.4s, v13.4s, v21.4s
+	WORD $0x4e36d5ce // fadd v14.4s, v14.4s, v22.4s
+	WORD $0x4e37d5ef // fadd v15.4s, v15.4s, v23.4s
+	WORD $0x4e38d610 // fadd v16.4s, v16.4s, v24.4s
+	WORD $0x4e39d631 // fadd v17.4s, v17.4s, v25.4s
+	WORD $0x4e3ad652 // fadd v18.4s, v18.4s, v26.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x6e23de63 // fmul v3.4s, v19.4s, v3.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x6e24de64 // fmul v4.4s, v19.4s, v4.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x6e25de65 // fmul v5.4s, v19.4s, v5.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x6e26de66 // fmul v6.4s, v19.4s, v6.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x6e27de67 // fmul v7.4s, v19.4s, v7.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x6e28de68 // fmul v8.4s, v19.4s, v8.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x6e29de69 // fmul v9.4s, v19.4s, v9.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x6e2ade6a // fmul v10.4s, v19.4s, v10.4s
+	WORD $0x4e23d563 // fadd v3.4s, v11.4s, v3.4s
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	WORD $0x4e2ad64a // fadd v10.4s, v18.4s, v10.4s
+	FMOVQ F3, 0(R1)
+	FMOVQ F4, 16(R1)
+	FMOVQ F5, 32(R1)
+	FMOVQ F6, 48(R1)
+	FMOVQ F7, 64(R1)
+	FMOVQ F8, 80(R1)
+	FMOVQ F9, 96(R1)
+	FMOVQ F10, 112(R1)
+	FMOVQ 0(R0), F11
+	FMOVQ 16(R0), F12
+	FMOVQ 32(R0), F13
+	FMOVQ 48(R0), F14
+	FMOVQ 64(R0), F15
+	FMOVQ 80(R0), F16
+	FMOVQ 96(R0), F17
+	FMOVQ 112(R0), F18
+	FMOVQ 48(RSP), F19
+	WORD $0x6e2bde6b // fmul v11.4s, v19.4s, v11.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x6e2cde6c // fmul v12.4s, v19.4s, v12.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x6e2dde6d // fmul v13.4s, v19.4s, v13.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x6e2ede6e // fmul v14.4s, v19.4s, v14.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
+	FMOVQ 64(RSP), F19
+	WORD $0x6e23de63 // fmul v3.4s, v19.4s, v3.4s
+	FMOVQ 64(RSP), F19
+	WORD $0x6e24de64 // fmul v4.4s, v19.4s, v4.4s
+	FMOVQ 64(RSP), F19
+	WORD $0x6e25de65 // fmul v5.4s, v19.4s, v5.4s
+	FMOVQ 64(RSP), F19
+	WORD $0x6e26de66 // fmul v6.4s, v19.4s, v6.4s
+	FMOVQ 64(RSP), F19
+	WORD $0x6e27de67 // fmul v7.4s, v19.4s, v7.4s
+	FMOVQ 64(RSP), F19
+	WORD $0x6e28de68 // fmul v8.4s, v19.4s, v8.4s
+	FMOVQ 64(RSP), F19
+	WORD $0x6e29de69 // fmul v9.4s, v19.4s, v9.4s
+	FMOVQ 64(RSP), F19
+	WORD $0x6e2ade6a // fmul v10.4s, v19.4s, v10.4s
+	WORD $0x4e23d563 // fadd v3.4s, v11.4s, v3.4s
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	WORD $0x4e2ad64a // fadd v10.4s, v18.4s, v10.4s
+	FMOVQ 96(RSP), F11
+	WORD $0x6eabe46b // fcmgt v11.4s, v3.4s, v11.4s
+	FMOVQ 96(RSP), F12
+	WORD $0x6eace48c // fcmgt v12.4s, v4.4s, v12.4s
+	FMOVQ 96(RSP), F13
+	WORD $0x6eade4ad // fcmgt v13.4s, v5.4s, v13.4s
+	FMOVQ 96(RSP), F14
+	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x6eb0e510 // fcmgt v16.4s, v8.4s, v16.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x6eb1e531 // fcmgt v17.4s, v9.4s, v17.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x6eb2e552 // fcmgt v18.4s, v10.4s, v18.4s
+	FMOVQ 80(RSP), F19
+	WORD $0x6eab1e63 // bit v3.16b, v19.16b, v11.16b
+	FMOVQ 80(RSP), F19
+	WORD $0x6eac1e64 // bit v4.16b, v19.16b, v12.16b
+	FMOVQ 80(RSP), F19
+	WORD $0x6ead1e65 // bit v5.16b, v19.16b, v13.16b
+	FMOVQ 80(RSP), F19
+	WORD $0x6eae1e66 // bit v6.16b, v19.16b, v14.16b
+	FMOVQ 80(RSP), F19
+	WORD $0x6eaf1e67 // bit v7.16b, v19.16b, v15.16b
+	FMOVQ 80(RSP), F19
+	WORD $0x6eb01e68 // bit v8.16b, v19.16b, v16.16b
+	FMOVQ 80(RSP), F19
+	WORD $0x6eb11e69 // bit v9.16b, v19.16b, v17.16b
+	FMOVQ 80(RSP), F19
+	WORD $0x6eb21e6a // bit v10.16b, v19.16b, v18.16b
+	FMOVQ F3, 0(R0)
+	FMOVQ F4, 16(R0)
+	FMOVQ F5, 32(R0)
+	FMOVQ F6, 48(R0)
+	FMOVQ F7, 64(R0)
+	FMOVQ F8, 80(R0)
+	FMOVQ F9, 96(R0)
+	FMOVQ F10, 112(R0)
+	FMOVQ F0, 0(R2)
+	FMOVQ F0, 16(R2)
+	FMOVQ F0, 32(R2)
+	FMOVQ F0, 48(R2)
+	WORD $0x0e612963 // xtn v3.4h, v11.4s
+	WORD $0x4e612983 // xtn2 v3.8h, v12.4s
+	WORD $0x0e6129a4 // xtn v4.4h, v13.4s
+	WORD $0x4e6129c4 // xtn2 v4.8h, v14.4s
+	WORD $0x0e212863 // xtn v3.8b, v3.8h
+	WORD $0x4e212883 // xtn2 v3.16b, v4.8h
+	FMOVQ F0, 64(R2)
+	FMOVQ F0, 80(R2)
+	FMOVQ F0, 96(R2)
+	FMOVQ F0, 112(R2)
+	WORD $0x0e6129e4 // xtn v4.4h, v15.4s
+	WORD $0x4e612a04 // xtn2 v4.8h, v16.4s
+	WORD $0x0e612a25 // xtn v5.4h, v17.4s
+	WORD $0x4e612a45 // xtn2 v5.8h, v18.4s
+	WORD $0x0e212884 // xtn v4.8b, v4.8h
+	WORD $0x4e2128a4 // xtn2 v4.16b, v5.8h
+	FMOVQ 128(R2), F5
+	FMOVQ 144(R2), F6
+	FMOVQ 160(R2), F7
+	FMOVQ 176(R2), F8
+	FMOVQ 192(R2), F9
+	FMOVQ 208(R2), F10
+	FMOVQ 224(R2), F11
+	FMOVQ 240(R2), F12
+	FMOVQ 128(R1), F13
+	FMOVQ 144(R1), F14
+	FMOVQ 160(R1), F15
+	FMOVQ 176(R1), F16
+	FMOVQ 192(R1), F17
+	FMOVQ 208(R1), F18
+	FMOVQ 224(R1), F19
+	FMOVQ 240(R1), F20
+	FMOVQ 16(RSP), F21
+	WORD $0x4eadd6b5 // fsub v21.4s, v21.4s, v13.4s
+	FMOVQ 16(RSP), F22
+	WORD $0x4eaed6d6 // fsub v22.4s, v22.4s, v14.4s
+	FMOVQ 16(RSP), F23
+	WORD $0x4eafd6f7 // fsub v23.4s, v23.4s, v15.4s
+	FMOVQ 16(RSP), F24
+	WORD $0x4eb0d718 // fsub v24.4s, v24.4s, v16.4s
+	FMOVQ 16(RSP), F25
+	WORD $0x4eb1d739 // fsub v25.4s, v25.4s, v17.4s
+	FMOVQ 16(RSP), F26
+	WORD $0x4eb2d75a // fsub v26.4s, v26.4s, v18.4s
+	FMOVQ 16(RSP), F27
+	WORD $0x4eb3d77b // fsub v27.4s, v27.4s, v19.4s
+	FMOVQ 16(RSP), F28
+	WORD $0x4eb4d79c // fsub v28.4s, v28.4s, v20.4s
+	WORD $0x6e35dc55 // fmul v21.4s, v2.4s, v21.4s
+	WORD $0x6e36dc56 // fmul v22.4s, v2.4s, v22.4s
+	WORD $0x6e37dc57 // fmul v23.4s, v2.4s, v23.4s
+	WORD $0x6e38dc58 // fmul v24.4s, v2.4s, v24.4s
+	WORD $0x6e39dc59 // fmul v25.4s, v2.4s, v25.4s
+	WORD $0x6e3adc5a // fmul v26.4s, v2.4s, v26.4s
+	WORD $0x6e3bdc5b // fmul v27.4s, v2.4s, v27.4s
+	WORD $0x6e3cdc5c // fmul v28.4s, v2.4s, v28.4s
+	WORD $0x4e35d5ad // fadd v13.4s, v13.4s, v21.4s
+	WORD $0x4e36d5ce // fadd v14.4s, v14.4s, v22.4s
+	WORD $0x4e37d5ef // fadd v15.4s, v15.4s, v23.4s
+	WORD $0x4e38d610 // fadd v16.4s, v16.4s, v24.4s
+	WORD $0x4e39d631 // fadd v17.4s, v17.4s, v25.4s
+	WORD $0x4e3ad652 // fadd v18.4s, v18.4s, v26.4s
+	WORD $0x4e3bd673 // fadd v19.4s, v19.4s, v27.4s
+	WORD $0x4e3cd694 // fadd v20.4s, v20.4s, v28.4s
+	FMOVQ 32(RSP), F21
+	WORD $0x6e25dea5 // fmul v5.4s, v21.4s, v5.4s
+	FMOVQ 32(RSP), F21
+	WORD $0x6e26dea6 // fmul v6.4s, v21.4s, v6.4s
+	FMOVQ 32(RSP), F21
+	WORD $0x6e27dea7 // fmul v7.4s, v21.4s, v7.4s
+	FMOVQ 32(RSP), F21
+	WORD $0x6e28dea8 // fmul v8.4s, v21.4s, v8.4s
+	FMOVQ 32(RSP), F21
+	WORD $0x6e29dea9 // fmul v9.4s, v21.4s, v9.4s
+	FMOVQ 32(RSP), F21
+	WORD $0x6e2adeaa // fmul v10.4s, v21.4s, v10.4s
+	FMOVQ 32(RSP), F21
+	WORD $0x6e2bdeab // fmul v11.4s, v21.4s, v11.4s
+	FMOVQ 32(RSP), F21
+	WORD $0x6e2cdeac // fmul v12.4s, v21.4s, v12.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	WORD $0x4e2ad64a // fadd v10.4s, v18.4s, v10.4s
+	WORD $0x4e2bd66b // fadd v11.4s, v19.4s, v11.4s
+	WORD $0x4e2cd68c // fadd v12.4s, v20.4s, v12.4s
+	FMOVQ F5, 128(R1)
+	FMOVQ F6, 144(R1)
+	FMOVQ F7, 160(R1)
+	FMOVQ F8, 176(R1)
+	FMOVQ F9, 192(R1)
+	FMOVQ F10, 208(R1)
+	FMOVQ F11, 224(R1)
+	FMOVQ F12, 240(R1)
+	FMOVQ 128(R0), F13
+	FMOVQ 144(R0), F14
+	FMOVQ 160(R0), F15
+	FMOVQ 176(R0), F16
+	FMOVQ 192(R0), F17
+	FMOVQ 208(R0), F18
+	FMOVQ 224(R0), F19
+	FMOVQ 240(R0), F20
+	FMOVQ 48(RSP), F21
+	WORD $0x6e2ddead // fmul v13.4s, v21.4s, v13.4s
+	FMOVQ 48(RSP), F21
+	WORD $0x6e2edeae // fmul v14.4s, v21.4s, v14.4s
+	FMOVQ 48(RSP), F21
+	WORD $0x6e2fdeaf // fmul v15.4s, v21.4s, v15.4s
+	FMOVQ 48(RSP), F21
+	WORD $0x6e30deb0 // fmul v16.4s, v21.4s, v16.4s
+	FMOVQ 48(RSP), F21
+	WORD $0x6e31deb1 // fmul v17.4s, v21.4s, v17.4s
+	FMOVQ 48(RSP), F21
+	WORD $0x6e32deb2 // fmul v18.4s, v21.4s, v18.4s
+	FMOVQ 48(RSP), F21
+	WORD $0x6e33deb3 // fmul v19.4s, v21.4s, v19.4s
+	FMOVQ 48(RSP), F21
+	WORD $0x6e34deb4 // fmul v20.4s, v21.4s, v20.4s
+	FMOVQ 64(RSP), F21
+	WORD $0x6e25dea5 // fmul v5.4s, v21.4s, v5.4s
+	FMOVQ 64(RSP), F21
+	WORD $0x6e26dea6 // fmul v6.4s, v21.4s, v6.4s
+	FMOVQ 64(RSP), F21
+	WORD $0x6e27dea7 // fmul v7.4s, v21.4s, v7.4s
+	FMOVQ 64(RSP), F21
+	WORD $0x6e28dea8 // fmul v8.4s, v21.4s, v8.4s
+	FMOVQ 64(RSP), F21
+	WORD $0x6e29dea9 // fmul v9.4s, v21.4s, v9.4s
+	FMOVQ 64(RSP), F21
+	WORD $0x6e2adeaa // fmul v10.4s, v21.4s, v10.4s
+	FMOVQ 64(RSP), F21
+	WORD $0x6e2bdeab // fmul v11.4s, v21.4s, v11.4s
+	FMOVQ 64(RSP), F21
+	WORD $0x6e2cdeac // fmul v12.4s, v21.4s, v12.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	WORD $0x4e2ad64a // fadd v10.4s, v18.4s, v10.4s
+	WORD $0x4e2bd66b // fadd v11.4s, v19.4s, v11.4s
+	WORD $0x4e2cd68c // fadd v12.4s, v20.4s, v12.4s
+	FMOVQ 96(RSP), F13
+	WORD $0x6eade4ad // fcmgt v13.4s, v5.4s, v13.4s
+	FMOVQ 96(RSP), F14
+	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x6eb0e510 // fcmgt v16.4s, v8.4s, v16.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x6eb1e531 // fcmgt v17.4s, v9.4s, v17.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x6eb2e552 // fcmgt v18.4s, v10.4s, v18.4s
+	FMOVQ 96(RSP), F19
+	WORD $0x6eb3e573 // fcmgt v19.4s, v11.4s, v19.4s
+	FMOVQ 96(RSP), F20
+	WORD $0x6eb4e594 // fcmgt v20.4s, v12.4s, v20.4s
+	FMOVQ 80(RSP), F21
+	WORD $0x6ead1ea5 // bit v5.16b, v21.16b, v13.16b
+	FMOVQ 80(RSP), F21
+	WORD $0x6eae1ea6 // bit v6.16b, v21.16b, v14.16b
+	FMOVQ 80(RSP), F21
+	WORD $0x6eaf1ea7 // bit v7.16b, v21.16b, v15.16b
+	FMOVQ 80(RSP), F21
+	WORD $0x6eb01ea8 // bit v8.16b, v21.16b, v16.16b
+	FMOVQ 80(RSP), F21
+	WORD $0x6eb11ea9 // bit v9.16b, v21.16b, v17.16b
+	FMOVQ 80(RSP), F21
+	WORD $0x6eb21eaa // bit v10.16b, v21.16b, v18.16b
+	FMOVQ 80(RSP), F21
+	WORD $0x6eb31eab // bit v11.16b, v21.16b, v19.16b
+	FMOVQ 80(RSP), F21
+	WORD $0x6eb41eac // bit v12.16b, v21.16b, v20.16b
+	FMOVQ F5, 128(R0)
+	FMOVQ F6, 144(R0)
+	FMOVQ F7, 160(R0)
+	FMOVQ F8, 176(R0)
+	FMOVQ F9, 192(R0)
+	FMOVQ F10, 208(R0)
+	FMOVQ F11, 224(R0)
+	FMOVQ F12, 240(R0)
+	FMOVQ F0, 128(R2)
+	FMOVQ F0, 144(R2)
+	FMOVQ F0, 160(R2)
+	FMOVQ F0, 176(R2)
+	WORD $0x0e6129a5 // xtn v5.4h, v13.4s
+	WORD $0x4e6129c5 // xtn2 v5.8h, v14.4s
+	WORD $0x0e6129e6 // xtn v6.4h, v15.4s
+	WORD $0x4e612a06 // xtn2 v6.8h, v16.4s
+	WORD $0x0e2128a5 // xtn v5.8b, v5.8h
+	WORD $0x4e2128c5 // xtn2 v5.16b, v6.8h
+	FMOVQ F0, 192(R2)
+	FMOVQ F0, 208(R2)
+	FMOVQ F0, 224(R2)
+	FMOVQ F0, 240(R2)
+	WORD $0x0e612a26 // xtn v6.4h, v17.4s
+	WORD $0x4e612a46 // xtn2 v6.8h, v18.4s
+	WORD $0x0e612a67 // xtn v7.4h, v19.4s
+	WORD $0x4e612a87 // xtn2 v7.8h, v20.4s
+	WORD $0x0e2128c6 // xtn v6.8b, v6.8h
+	WORD $0x4e2128e6 // xtn2 v6.16b, v7.8h
+	WORD $0x4e211c63 // and v3.16b, v3.16b, v1.16b
+	WORD $0x4e211c84 // and v4.16b, v4.16b, v1.16b
+	WORD $0x4e211ca5 // and v5.16b, v5.16b, v1.16b
+	WORD $0x4e211cc6 // and v6.16b, v6.16b, v1.16b
+	WORD $0x4e24bc63 // addp v3.16b, v3.16b, v4.16b
+	WORD $0x4e26bca4 // addp v4.16b, v5.16b, v6.16b
+	WORD $0x4e24bc63 // addp v3.16b, v3.16b, v4.16b
+	WORD $0x4e23bc63 // addp v3.16b, v3.16b, v3.16b
+	FMOVD F3, R5
+	MOVD.P R5, 8(R3)
+	ADD $256, R0
+	ADD $256, R1
+	ADD $256, R2
+	SUBS $1, R4
+	BNE LeakyTraced1UniformNEON_block
+
+LeakyTraced1UniformNEON_done:
+	RET
+
+// func refractoryLeakyTraced1NEON(v *float32, r *uint16, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride, dStride, grStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride int, spikes *uint64, blocks int)
+TEXT ·refractoryLeakyTraced1NEON(SB), NOSPLIT, $48-176
+	// 0 scalars held in registers, 0 loaded from the stack where used; vectors interleaved 4 at a time.
+	VMOVI $0, V0.B16
+	MOVD $0x8040201008040201, R0
+	VDUP R0, V1.D2
+	MOVW $0x00000001, R0
+	VDUP R0, V2.S4
+	MOVW $0x0000ffff, R0
+	VDUP R0, V3.S4
+	MOVW $0x00000001, R0
+	VDUP R0, V4.S4
+	FMOVQ F4, 16(RSP)
+	MOVW $0x0000ffff, R0
+	VDUP R0, V4.S4
+	FMOVQ F4, 32(RSP)
+	MOVD v+0(FP), R0
+	MOVD r+8(FP), R1
+	MOVD t1+16(FP), R2
+	MOVD x1+24(FP), R3
+	MOVD c+32(FP), R4
+	MOVD d+40(FP), R5
+	MOVD gr+48(FP), R6
+	MOVD thr+56(FP), R7
+	MOVD reset+64(FP), R8
+	MOVD lT1+72(FP), R9
+	MOVD cT1+80(FP), R10
+	MOVD bT1+88(FP), R11
+	MOVD spikes+160(FP), R12
+	MOVD blocks+168(FP), R13
+	CBZ R13, RefractoryLeakyTraced1NEON_done
+
+RefractoryLeakyTraced1NEON_block:
+	FMOVQ 0(R3), F4
+	FMOVQ 16(R3), F5
+	FMOVQ 32(R3), F6
+	FMOVQ 48(R3), F7
+	FMOVQ 0(R2), F8
+	FMOVQ 16(R2), F9
+	FMOVQ 32(R2), F10
+	FMOVQ 48(R2), F11
+	FMOVQ 0(R11), F12
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	FMOVQ 16(R11), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 32(R11), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 48(R11), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 0(R9), F16
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	FMOVQ 16(R9), F16
+	WORD $0x6e2dde0d // fmul v13.4s, v16.4s, v13.4s
+	FMOVQ 32(R9), F16
+	WORD $0x6e2ede0e // fmul v14.4s, v16.4s, v14.4s
+	FMOVQ 48(R9), F16
+	WORD $0x6e2fde0f // fmul v15.4s, v16.4s, v15.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 0(R10), F12
+	WORD $0x6e24dd84 // fmul v4.4s, v12.4s, v4.4s
+	FMOVQ 16(R10), F12
+	WORD $0x6e25dd85 // fmul v5.4s, v12.4s, v5.4s
+	FMOVQ 32(R10), F12
+	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
+	FMOVQ 48(R10), F12
+	WORD $0x6e27dd87 // fmul v7.4s, v12.4s, v7.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ F4, 0(R2)
+	FMOVQ F5, 16(R2)
+	FMOVQ F6, 32(R2)
+	FMOVQ F7, 48(R2)
+	FMOVD 0(R1), F8
+	WORD $0x2f10a508 // uxtl v8.4s, v8.4h
+	FMOVD 8(R1), F9
+	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
+	FMOVD 16(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	FMOVD 24(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 0(R4), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	WORD $0x6eac350c // cmhi v12.4s, v8.4s, v12.4s
+	FMOVD 8(R4), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	WORD $0x6ead352d // cmhi v13.4s, v9.4s, v13.4s
+	FMOVD 16(R4), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	WORD $0x6eae354e // cmhi v14.4s, v10.4s, v14.4s
+	FMOVD 24(R4), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	WORD $0x6eaf356f // cmhi v15.4s, v11.4s, v15.4s
+	FMOVQ 0(R0), F16
+	FMOVQ 16(R0), F17
+	FMOVQ 32(R0), F18
+	FMOVQ 48(R0), F19
+	FMOVQ 0(R5), F20
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	FMOVQ 16(R5), F20
+	WORD $0x6e31de91 // fmul v17.4s, v20.4s, v17.4s
+	FMOVQ 32(R5), F20
+	WORD $0x6e32de92 // fmul v18.4s, v20.4s, v18.4s
+	FMOVQ 48(R5), F20
+	WORD $0x6e33de93 // fmul v19.4s, v20.4s, v19.4s
+	FMOVQ 0(R6), F20
+	WORD $0x6e24de84 // fmul v4.4s, v20.4s, v4.4s
+	FMOVQ 16(R6), F20
+	WORD $0x6e25de85 // fmul v5.4s, v20.4s, v5.4s
+	FMOVQ 32(R6), F20
+	WORD $0x6e26de86 // fmul v6.4s, v20.4s, v6.4s
+	FMOVQ 48(R6), F20
+	WORD $0x6e27de87 // fmul v7.4s, v20.4s, v7.4s
+	WORD $0x4e2c1c84 // and v4.16b, v4.16b, v12.16b
+	WORD $0x4e2d1ca5 // and v5.16b, v5.16b, v13.16b
+	WORD $0x4e2e1cc6 // and v6.16b, v6.16b, v14.16b
+	WORD $0x4e2f1ce7 // and v7.16b, v7.16b, v15.16b
+	WORD $0x4e24d604 // fadd v4.4s, v16.4s, v4.4s
+	WORD $0x4e25d625 // fadd v5.4s, v17.4s, v5.4s
+	WORD $0x4e26d646 // fadd v6.4s, v18.4s, v6.4s
+	WORD $0x4e27d667 // fadd v7.4s, v19.4s, v7.4s
+	FMOVQ 0(R7), F16
+	WORD $0x6eb0e490 // fcmgt v16.4s, v4.4s, v16.4s
+	WORD $0x4e301d8c // and v12.16b, v12.16b, v16.16b
+	FMOVQ 16(R7), F16
+	WORD $0x6eb0e4b0 // fcmgt v16.4s, v5.4s, v16.4s
+	WORD $0x4e301dad // and v13.16b, v13.16b, v16.16b
+	FMOVQ 32(R7), F16
+	WORD $0x6eb0e4d0 // fcmgt v16.4s, v6.4s, v16.4s
+	WORD $0x4e301dce // and v14.16b, v14.16b, v16.16b
+	FMOVQ 48(R7), F16
+	WORD $0x6eb0e4f0 // fcmgt v16.4s, v7.4s, v16.4s
+	WORD $0x4e301def // and v15.16b, v15.16b, v16.16b
+	FMOVQ 0(R8), F16
+	WORD $0x6eac1e04 // bit v4.16b, v16.16b, v12.16b
+	FMOVQ 16(R8), F16
+	WORD $0x6ead1e05 // bit v5.16b, v16.16b, v13.16b
+	FMOVQ 32(R8), F16
+	WORD $0x6eae1e06 // bit v6.16b, v16.16b, v14.16b
+	FMOVQ 48(R8), F16
+	WORD $0x6eaf1e07 // bit v7.16b, v16.16b, v15.16b
+	FMOVQ F4, 0(R0)
+	FMOVQ F5, 16(R0)
+	FMOVQ F6, 32(R0)
+	FMOVQ F7, 48(R0)
+	WORD $0x4ea28504 // add v4.4s, v8.4s, v2.4s
+	WORD $0x6ea36c84 // umin v4.4s, v4.4s, v3.4s
+	WORD $0x4e6c1c84 // bic v4.16b, v4.16b, v12.16b
+	WORD $0x0e612884 // xtn v4.4h, v4.4s
+	FMOVD F4, 0(R1)
+	WORD $0x4ea28524 // add v4.4s, v9.4s, v2.4s
+	WORD $0x6ea36c84 // umin v4.4s, v4.4s, v3.4s
+	WORD $0x4e6d1c84 // bic v4.16b, v4.16b, v13.16b
+	WORD $0x0e612884 // xtn v4.4h, v4.4s
+	FMOVD F4, 8(R1)
+	WORD $0x4ea28544 // add v4.4s, v10.4s, v2.4s
+	WORD $0x6ea36c84 // umin v4.4s, v4.4s, v3.4s
+	WORD $0x4e6e1c84 // bic v4.16b, v4.16b, v14.16b
+	WORD $0x0e612884 // xtn v4.4h, v4.4s
+	FMOVD F4, 16(R1)
+	WORD $0x4ea28564 // add v4.4s, v11.4s, v2.4s
+	WORD $0x6ea36c84 // umin v4.4s, v4.4s, v3.4s
+	WORD $0x4e6f1c84 // bic v4.16b, v4.16b, v15.16b
+	WORD $0x0e612884 // xtn v4.4h, v4.4s
+	FMOVD F4, 24(R1)
+	FMOVQ F0, 0(R3)
+	FMOVQ F0, 16(R3)
+	FMOVQ F0, 32(R3)
+	FMOVQ F0, 48(R3)
+	WORD $0x0e612984 // xtn v4.4h, v12.4s
+	WORD $0x4e6129a4 // xtn2 v4.8h, v13.4s
+	WORD $0x0e6129c5 // xtn v5.4h, v14.4s
+	WORD $0x4e6129e5 // xtn2 v5.8h, v15.4s
+	WORD $0x0e212884 // xtn v4.8b, v4.8h
+	WORD $0x4e2128a4 // xtn2 v4.16b, v5.8h
+	FMOVQ 64(R3), F5
+	FMOVQ 80(R3), F6
+	FMOVQ 96(R3), F7
+	FMOVQ 112(R3), F8
+	FMOVQ 64(R2), F9
+	FMOVQ 80(R2), F10
+	FMOVQ 96(R2), F11
+	FMOVQ 112(R2), F12
+	FMOVQ 64(R11), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 80(R11), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 96(R11), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 112(R11), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 64(R9), F17
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	FMOVQ 80(R9), F17
+	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
+	FMOVQ 96(R9), F17
+	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
+	FMOVQ 112(R9), F17
+	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 64(R10), F13
+	WORD $0x6e25dda5 // fmul v5.4s, v13.4s, v5.4s
+	FMOVQ 80(R10), F13
+	WORD $0x6e26dda6 // fmul v6.4s, v13.4s, v6.4s
+	FMOVQ 96(R10), F13
+	WORD $0x6e27dda7 // fmul v7.4s, v13.4s, v7.4s
+	FMOVQ 112(R10), F13
+	WORD $0x6e28dda8 // fmul v8.4s, v13.4s, v8.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ F5, 64(R2)
+	FMOVQ F6, 80(R2)
+	FMOVQ F7, 96(R2)
+	FMOVQ F8, 112(R2)
+	FMOVD 32(R1), F9
+	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
+	FMOVD 40(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	FMOVD 48(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 56(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 32(R4), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	WORD $0x6ead352d // cmhi v13.4s, v9.4s, v13.4s
+	FMOVD 40(R4), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	WORD $0x6eae354e // cmhi v14.4s, v10.4s, v14.4s
+	FMOVD 48(R4), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	WORD $0x6eaf356f // cmhi v15.4s, v11.4s, v15.4s
+	FMOVD 56(R4), F16
+	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
+	WORD $0x6eb03590 // cmhi v16.4s, v12.4s, v16.4s
+	FMOVQ 64(R0), F17
+	FMOVQ 80(R0), F18
+	FMOVQ 96(R0), F19
+	FMOVQ 112(R0), F20
+	FMOVQ 64(R5), F21
+	WORD $0x6e31deb1 // fmul v17.4s, v21.4s, v17.4s
+	FMOVQ 80(R5), F21
+	WORD $0x6e32deb2 // fmul v18.4s, v21.4s, v18.4s
+	FMOVQ 96(R5), F21
+	WORD $0x6e33deb3 // fmul v19.4s, v21.4s, v19.4s
+	FMOVQ 112(R5), F21
+	WORD $0x6e34deb4 // fmul v20.4s, v21.4s, v20.4s
+	FMOVQ 64(R6), F21
+	WORD $0x6e25dea5 // fmul v5.4s, v21.4s, v5.4s
+	FMOVQ 80(R6), F21
+	WORD $0x6e26dea6 // fmul v6.4s, v21.4s, v6.4s
+	FMOVQ 96(R6), F21
+	WORD $0x6e27dea7 // fmul v7.4s, v21.4s, v7.4s
+	FMOVQ 112(R6), F21
+	WORD $0x6e28dea8 // fmul v8.4s, v21.4s, v8.4s
+	WORD $0x4e2d1ca5 // and v5.16b, v5.16b, v13.16b
+	WORD $0x4e2e1cc6 // and v6.16b, v6.16b, v14.16b
+	WORD $0x4e2f1ce7 // and v7.16b, v7.16b, v15.16b
+	WORD $0x4e301d08 // and v8.16b, v8.16b, v16.16b
+	WORD $0x4e25d625 // fadd v5.4s, v17.4s, v5.4s
+	WORD $0x4e26d646 // fadd v6.4s, v18.4s, v6.4s
+	WORD $0x4e27d667 // fadd v7.4s, v19.4s, v7.4s
+	WORD $0x4e28d688 // fadd v8.4s, v20.4s, v8.4s
+	FMOVQ 64(R7), F17
+	WORD $0x6eb1e4b1 // fcmgt v17.4s, v5.4s, v17.4s
+	WORD $0x4e311dad // and v13.16b, v13.16b, v17.16b
+	FMOVQ 80(R7), F17
+	WORD $0x6eb1e4d1 // fcmgt v17.4s, v6.4s, v17.4s
+	WORD $0x4e311dce // and v14.16b, v14.16b, v17.16b
+	FMOVQ 96(R7), F17
+	WORD $0x6eb1e4f1 // fcmgt v17.4s, v7.4s, v17.4s
+	WORD $0x4e311def // and v15.16b, v15.16b, v17.16b
+	FMOVQ 112(R7), F17
+	WORD $0x6eb1e511 // fcmgt v17.4s, v8.4s, v17.4s
+	WORD $0x4e311e10 // and v16.16b, v16.16b, v17.16b
+	FMOVQ 64(R8), F17
+	WORD $0x6ead1e25 // bit v5.16b, v17.16b, v13.16b
+	FMOVQ 80(R8), F17
+	WORD $0x6eae1e26 // bit v6.16b, v17.16b, v14.16b
+	FMOVQ 96(R8), F17
+	WORD $0x6eaf1e27 // bit v7.16b, v17.16b, v15.16b
+	FMOVQ 112(R8), F17
+	WORD $0x6eb01e28 // bit v8.16b, v17.16b, v16.16b
+	FMOVQ F5, 64(R0)
+	FMOVQ F6, 80(R0)
+	FMOVQ F7, 96(R0)
+	FMOVQ F8, 112(R0)
+	WORD $0x4ea28525 // add v5.4s, v9.4s, v2.4s
+	WORD $0x6ea36ca5 // umin v5.4s, v5.4s, v3.4s
+	WORD $0x4e6d1ca5 // bic v5.16b, v5.16b, v13.16b
+	WORD $0x0e6128a5 // xtn v5.4h, v5.4s
+	FMOVD F5, 32(R1)
+	WORD $0x4ea28545 // add v5.4s, v10.4s, v2.4s
+	WORD $0x6ea36ca5 // umin v5.4s, v5.4s, v3.4s
+	WORD $0x4e6e1ca5 // bic v5.16b, v5.16b, v14.16b
+	WORD $0x0e6128a5 // xtn v5.4h, v5.4s
+	FMOVD F5, 40(R1)
+	WORD $0x4ea28565 // add v5.4s, v11.4s, v2.4s
+	WORD $0x6ea36ca5 // umin v5.4s, v5.4s, v3.4s
+	WORD $0x4e6f1ca5 // bic v5.16b, v5.16b, v15.16b
+	WORD $0x0e6128a5 // xtn v5.4h, v5.4s
+	FMOVD F5, 48(R1)
+	WORD $0x4ea28585 // add v5.4s, v12.4s, v2.4s
+	WORD $0x6ea36ca5 // umin v5.4s, v5.4s, v3.4s
+	WORD $0x4e701ca5 // bic v5.16b, v5.16b, v16.16b
+	WORD $0x0e6128a5 // xtn v5.4h, v5.4s
+	FMOVD F5, 56(R1)
+	FMOVQ F0, 64(R3)
+	FMOVQ F0, 80(R3)
+	FMOVQ F0, 96(R3)
+	FMOVQ F0, 112(R3)
+	WORD $0x0e6129a5 // xtn v5.4h, v13.4s
+	WORD $0x4e6129c5 // xtn2 v5.8h, v14.4s
+	WORD $0x0e6129e6 // xtn v6.4h, v15.4s
+	WORD $0x4e612a06 // xtn2 v6.8h, v16.4s
+	WORD $0x0e2128a5 // xtn v5.8b, v5.8h
+	WORD $0x4e2128c5 // xtn2 v5.16b, v6.8h
+	FMOVQ 128(R3), F6
+	FMOVQ 144(R3), F7
+	FMOVQ 160(R3), F8
+	FMOVQ 176(R3), F9
+	FMOVQ 128(R2), F10
+	FMOVQ 144(R2), F11
+	FMOVQ 160(R2), F12
+	FMOVQ 176(R2), F13
+	FMOVQ 128(R11), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 144(R11), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 160(R11), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 176(R11), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 128(R9), F18
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	FMOVQ 144(R9), F18
+	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
+	FMOVQ 160(R9), F18
+	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
+	FMOVQ 176(R9), F18
+	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 128(R10), F14
+	WORD $0x6e26ddc6 // fmul v6.4s, v14.4s, v6.4s
+	FMOVQ 144(R10), F14
+	WORD $0x6e27ddc7 // fmul v7.4s, v14.4s, v7.4s
+	FMOVQ 160(R10), F14
+	WORD $0x6e28ddc8 // fmul v8.4s, v14.4s, v8.4s
+	FMOVQ 176(R10), F14
+	WORD $0x6e29ddc9 // fmul v9.4s, v14.4s, v9.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ F6, 128(R2)
+	FMOVQ F7, 144(R2)
+	FMOVQ F8, 160(R2)
+	FMOVQ F9, 176(R2)
+	FMOVD 64(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	FMOVD 72(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 80(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 88(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 64(R4), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	WORD $0x6eae354e // cmhi v14.4s, v10.4s, v14.4s
+	FMOVD 72(R4), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	WORD $0x6eaf356f // cmhi v15.4s, v11.4s, v15.4s
+	FMOVD 80(R4), F16
+	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
+	WORD $0x6eb03590 // cmhi v16.4s, v12.4s, v16.4s
+	FMOVD 88(R4), F17
+	WORD $0x2f10a631 // uxtl v17.4s, v17.4h
+	WORD $0x6eb135b1 // cmhi v17.4s, v13.4s, v17.4s
+	FMOVQ 128(R0), F18
+	FMOVQ 144(R0), F19
+	FMOVQ 160(R0), F20
+	FMOVQ 176(R0), F21
+	FMOVQ 128(R5), F22
+	WORD $0x6e32ded2 // fmul v18.4s, v22.4s, v18.4s
+	FMOVQ 144(R5), F22
+	WORD $0x6e33ded3 // fmul v19.4s, v22.4s, v19.4s
+	FMOVQ 160(R5), F22
+	WORD $0x6e34ded4 // fmul v20.4s, v22.4s, v20.4s
+	FMOVQ 176(R5), F22
+	WORD $0x6e35ded5 // fmul v21.4s, v22.4s, v21.4s
+	FMOVQ 128(R6), F22
+	WORD $0x6e26dec6 // fmul v6.4s, v22.4s, v6.4s
+	FMOVQ 144(R6), F22
+	WORD $0x6e27dec7 // fmul v7.4s, v22.4s, v7.4s
+	FMOVQ 160(R6), F22
+	WORD $0x6e28dec8 // fmul v8.4s, v22.4s, v8.4s
+	FMOVQ 176(R6), F22
+	WORD $0x6e29dec9 // fmul v9.4s, v22.4s, v9.4s
+	WORD $0x4e2e1cc6 // and v6.16b, v6.16b, v14.16b
+	WORD $0x4e2f1ce7 // and v7.16b, v7.16b, v15.16b
+	WORD $0x4e301d08 // and v8.16b, v8.16b, v16.16b
+	WORD $0x4e311d29 // and v9.16b, v9.16b, v17.16b
+	WORD $0x4e26d646 // fadd v6.4s, v18.4s, v6.4s
+	WORD $0x4e27d667 // fadd v7.4s, v19.4s, v7.4s
+	WORD $0x4e28d688 // fadd v8.4s, v20.4s, v8.4s
+	WORD $0x4e29d6a9 // fadd v9.4s, v21.4s, v9.4s
+	FMOVQ 128(R7), F18
+	WORD $0x6eb2e4d2 // fcmgt v18.4s, v6.4s, v18.4s
+	WORD $0x4e321dce // and v14.16b, v14.16b, v18.16b
+	FMOVQ 144(R7), F18
+	WORD $0x6eb2e4f2 // fcmgt v18.4s, v7.4s, v18.4s
+	WORD $0x4e321def // and v15.16b, v15.16b, v18.16b
+	FMOVQ 160(R7), F18
+	WORD $0x6eb2e512 // fcmgt v18.4s, v8.4s, v18.4s
+	WORD $0x4e321e10 // and v16.16b, v16.16b, v18.16b
+	FMOVQ 176(R7), F18
+	WORD $0x6eb2e532 // fcmgt v18.4s, v9.4s, v18.4s
+	WORD $0x4e321e31 // and v17.16b, v17.16b, v18.16b
+	FMOVQ 128(R8), F18
+	WORD $0x6eae1e46 // bit v6.16b, v18.16b, v14.16b
+	FMOVQ 144(R8), F18
+	WORD $0x6eaf1e47 // bit v7.16b, v18.16b, v15.16b
+	FMOVQ 160(R8), F18
+	WORD $0x6eb01e48 // bit v8.16b, v18.16b, v16.16b
+	FMOVQ 176(R8), F18
+	WORD $0x6eb11e49 // bit v9.16b, v18.16b, v17.16b
+	FMOVQ F6, 128(R0)
+	FMOVQ F7, 144(R0)
+	FMOVQ F8, 160(R0)
+	FMOVQ F9, 176(R0)
+	WORD $0x4ea28546 // add v6.4s, v10.4s, v2.4s
+	WORD $0x6ea36cc6 // umin v6.4s, v6.4s, v3.4s
+	WORD $0x4e6e1cc6 // bic v6.16b, v6.16b, v14.16b
+	WORD $0x0e6128c6 // xtn v6.4h, v6.4s
+	FMOVD F6, 64(R1)
+	WORD $0x4ea28566 // add v6.4s, v11.4s, v2.4s
+	WORD $0x6ea36cc6 // umin v6.4s, v6.4s, v3.4s
+	WORD $0x4e6f1cc6 // bic v6.16b, v6.16b, v15.16b
+	WORD $0x0e6128c6 // xtn v6.4h, v6.4s
+	FMOVD F6, 72(R1)
+	WORD $0x4ea28586 // add v6.4s, v12.4s, v2.4s
+	WORD $0x6ea36cc6 // umin v6.4s, v6.4s, v3.4s
+	WORD $0x4e701cc6 // bic v6.16b, v6.16b, v16.16b
+	WORD $0x0e6128c6 // xtn v6.4h, v6.4s
+	FMOVD F6, 80(R1)
+	WORD $0x4ea285a6 // add v6.4s, v13.4s, v2.4s
+	WORD $0x6ea36cc6 // umin v6.4s, v6.4s, v3.4s
+	WORD $0x4e711cc6 // bic v6.16b, v6.16b, v17.16b
+	WORD $0x0e6128c6 // xtn v6.4h, v6.4s
+	FMOVD F6, 88(R1)
+	FMOVQ F0, 128(R3)
+	FMOVQ F0, 144(R3)
+	FMOVQ F0, 160(R3)
+	FMOVQ F0, 176(R3)
+	WORD $0x0e6129c6 // xtn v6.4h, v14.4s
+	WORD $0x4e6129e6 // xtn2 v6.8h, v15.4s
+	WORD $0x0e612a07 // xtn v7.4h, v16.4s
+	WORD $0x4e612a27 // xtn2 v7.8h, v17.4s
+	WORD $0x0e2128c6 // xtn v6.8b, v6.8h
+	WORD $0x4e2128e6 // xtn2 v6.16b, v7.8h
+	FMOVQ 192(R3), F7
+	FMOVQ 208(R3), F8
+	FMOVQ 224(R3), F9
+	FMOVQ 240(R3), F10
+	FMOVQ 192(R2), F11
+	FMOVQ 208(R2), F12
+	FMOVQ 224(R2), F13
+	FMOVQ 240(R2), F14
+	FMOVQ 192(R11), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 208(R11), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 224(R11), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 240(R11), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 192(R9), F19
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	FMOVQ 208(R9), F19
+	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
+	FMOVQ 224(R9), F19
+	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
+	FMOVQ 240(R9), F19
+	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 192(R10), F15
+	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
+	FMOVQ 208(R10), F15
+	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
+	FMOVQ 224(R10), F15
+	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
+	FMOVQ 240(R10), F15
+	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F7, 192(R2)
+	FMOVQ F8, 208(R2)
+	FMOVQ F9, 224(R2)
+	FMOVQ F10, 240(R2)
+	FMOVD 96(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 104(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 112(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 120(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVD 96(R4), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	WORD $0x6eaf356f // cmhi v15.4s, v11.4s, v15.4s
+	FMOVD 104(R4), F16
+	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
+	WORD $0x6eb03590 // cmhi v16.4s, v12.4s, v16.4s
+	FMOVD 112(R4), F17
+	WORD $0x2f10a631 // uxtl v17.4s, v17.4h
+	WORD $0x6eb135b1 // cmhi v17.4s, v13.4s, v17.4s
+	FMOVD 120(R4), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	WORD $0x6eb235d2 // cmhi v18.4s, v14.4s, v18.4s
+	FMOVQ 192(R0), F19
+	FMOVQ 208(R0), F20
+	FMOVQ 224(R0), F21
+	FMOVQ 240(R0), F22
+	FMOVQ 192(R5), F23
+	WORD $0x6e33def3 // fmul v19.4s, v23.4s, v19.4s
+	FMOVQ 208(R5), F23
+	WORD $0x6e34def4 // fmul v20.4s, v23.4s, v20.4s
+	FMOVQ 224(R5), F23
+	WORD $0x6e35def5 // fmul v21.4s, v23.4s, v21.4s
+	FMOVQ 240(R5), F23
+	WORD $0x6e36def6 // fmul v22.4s, v23.4s, v22.4s
+	FMOVQ 192(R6), F23
+	WORD $0x6e27dee7 // fmul v7.4s, v23.4s, v7.4s
+	FMOVQ 208(R6), F23
+	WORD $0x6e28dee8 // fmul v8.4s, v23.4s, v8.4s
+	FMOVQ 224(R6), F23
+	WORD $0x6e29dee9 // fmul v9.4s, v23.4s, v9.4s
+	FMOVQ 240(R6), F23
+	WORD $0x6e2adeea // fmul v10.4s, v23.4s, v10.4s
+	WORD $0x4e2f1ce7 // and v7.16b, v7.16b, v15.16b
+	WORD $0x4e301d08 // and v8.16b, v8.16b, v16.16b
+	WORD $0x4e311d29 // and v9.16b, v9.16b, v17.16b
+	WORD $0x4e321d4a // and v10.16b, v10.16b, v18.16b
+	WORD $0x4e27d667 // fadd v7.4s, v19.4s, v7.4s
+	WORD $0x4e28d688 // fadd v8.4s, v20.4s, v8.4s
+	WORD $0x4e29d6a9 // fadd v9.4s, v21.4s, v9.4s
+	WORD $0x4e2ad6ca // fadd v10.4s, v22.4s, v10.4s
+	FMOVQ 192(R7), F19
+	WORD $0x6eb3e4f3 // fcmgt v19.4s, v7.4s, v19.4s
+	WORD $0x4e331def // and v15.16b, v15.16b, v19.16b
+	FMOVQ 208(R7), F19
+	WORD $0x6eb3e513 // fcmgt v19.4s, v8.4s, v19.4s
+	WORD $0x4e331e10 // and v16.16b, v16.16b, v19.16b
+	FMOVQ 224(R7), F19
+	WORD $0x6eb3e533 // fcmgt v19.4s, v9.4s, v19.4s
+	WORD $0x4e331e31 // and v17.16b, v17.16b, v19.16b
+	FMOVQ 240(R7), F19
+	WORD $0x6eb3e553 // fcmgt v19.4s, v10.4s, v19.4s
+	WORD $0x4e331e52 // and v18.16b, v18.16b, v19.16b
+	FMOVQ 192(R8), F19
+	WORD $0x6eaf1e67 // bit v7.16b, v19.16b, v15.16b
+	FMOVQ 208(R8), F19
+	WORD $0x6eb01e68 // bit v8.16b, v19.16b, v16.16b
+	FMOVQ 224(R8), F19
+	WORD $0x6eb11e69 // bit v9.16b, v19.16b, v17.16b
+	FMOVQ 240(R8), F19
+	WORD $0x6eb21e6a // bit v10.16b, v19.16b, v18.16b
+	FMOVQ F7, 192(R0)
+	FMOVQ F8, 208(R0)
+	FMOVQ F9, 224(R0)
+	FMOVQ F10, 240(R0)
+	WORD $0x4ea28567 // add v7.4s, v11.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e6f1ce7 // bic v7.16b, v7.16b, v15.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 96(R1)
+	WORD $0x4ea28587 // add v7.4s, v12.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e701ce7 // bic v7.16b, v7.16b, v16.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 104(R1)
+	WORD $0x4ea285a7 // add v7.4s, v13.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e711ce7 // bic v7.16b, v7.16b, v17.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 112(R1)
+	WORD $0x4ea285c7 // add v7.4s, v14.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e721ce7 // bic v7.16b, v7.16b, v18.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 120(R1)
+	FMOVQ F0, 192(R3)
+	FMOVQ F0, 208(R3)
+	FMOVQ F0, 224(R3)
+	FMOVQ F0, 240(R3)
+	WORD $0x0e6129e7 // xtn v7.4h, v15.4s
+	WORD $0x4e612a07 // xtn2 v7.8h, v16.4s
+	WORD $0x0e612a28 // xtn v8.4h, v17.4s
+	WORD $0x4e612a48 // xtn2 v8.8h, v18.4s
+	WORD $0x0e2128e7 // xtn v7.8b, v7.8h
+	WORD $0x4e212907 // xtn2 v7.16b, v8.8h
+	WORD $0x4e211c84 // and v4.16b, v4.16b, v1.16b
+	WORD $0x4e211ca5 // and v5.16b, v5.16b, v1.16b
+	WORD $0x4e211cc6 // and v6.16b, v6.16b, v1.16b
+	WORD $0x4e211ce7 // and v7.16b, v7.16b, v1.16b
+	WORD $0x4e25bc84 // addp v4.16b, v4.16b, v5.16b
+	WORD $0x4e27bcc5 // addp v5.16b, v6.16b, v7.16b
+	WORD $0x4e25bc84 // addp v4.16b, v4.16b, v5.16b
+	WORD $0x4e24bc84 // addp v4.16b, v4.16b, v4.16b
+	FMOVD F4, R14
+	MOVD.P R14, 8(R12)
+	ADD $256, R0
+	ADD $128, R1
+	ADD $256, R2
+	ADD $256, R3
+	MOVD cStride+96(FP), R14
+	ADD R14, R4
+	MOVD dStride+104(FP), R14
+	ADD R14, R5
+	MOVD grStride+112(FP), R14
+	ADD R14, R6
+	MOVD thrStride+120(FP), R14
+	ADD R14, R7
+	MOVD resetStride+128(FP), R14
+	ADD R14, R8
+	MOVD lT1Stride+136(FP), R14
+	ADD R14, R9
+	MOVD cT1Stride+144(FP), R14
+	ADD R14, R10
+	MOVD bT1Stride+152(FP), R14
+	ADD R14, R11
+	SUBS $1, R13
+	BNE RefractoryLeakyTraced1NEON_block
+
+RefractoryLeakyTraced1NEON_done:
+	RET
+
+// func refractoryLeakyTraced1UniformNEON(v *float32, r *uint16, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
+TEXT ·refractoryLeakyTraced1UniformNEON(SB), NOSPLIT, $128-80
+	// 3 scalars held in registers, 5 loaded from the stack where used; vectors interleaved 4 at a time.
+	VMOVI $0, V0.B16
+	MOVD $0x8040201008040201, R0
+	VDUP R0, V1.D2
+	MOVW $0x00000001, R0
+	VDUP R0, V2.S4
+	MOVW $0x0000ffff, R0
+	VDUP R0, V3.S4
+	MOVWU lT1+52(FP), R0
+	VDUP R0, V4.S4
+	MOVWU bT1+60(FP), R0
+	VDUP R0, V5.S4
+	MOVWU cT1+56(FP), R0
+	VDUP R0, V6.S4
+	MOVW $0x00000001, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 16(RSP)
+	MOVW $0x0000ffff, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 32(RSP)
+	MOVHU c+32(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 48(RSP)
+	MOVWU d+36(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 64(RSP)
+	MOVWU gr+40(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 80(RSP)
+	MOVWU reset+48(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 96(RSP)
+	MOVWU thr+44(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 112(RSP)
+	MOVD v+0(FP), R0
+	MOVD r+8(FP), R1
+	MOVD t1+16(FP), R2
+	MOVD x1+24(FP), R3
+	MOVD spikes+64(FP), R4
+	MOVD blocks+72(FP), R5
+	CBZ R5, RefractoryLeakyTraced1UniformNEON_done
+
+RefractoryLeakyTraced1UniformNEON_block:
+	FMOVQ 0(R3), F7
+	FMOVQ 16(R3), F8
+	FMOVQ 32(R3), F9
+	FMOVQ 48(R3), F10
+	FMOVQ 0(R2), F11
+	FMOVQ 16(R2), F12
+	FMOVQ 32(R2), F13
+	FMOVQ 48(R2), F14
+	WORD $0x4eabd4af // fsub v15.4s, v5.4s, v11.4s
+	WORD $0x4eacd4b0 // fsub v16.4s, v5.4s, v12.4s
+	WORD $0x4eadd4b1 // fsub v17.4s, v5.4s, v13.4s
+	WORD $0x4eaed4b2 // fsub v18.4s, v5.4s, v14.4s
+	WORD $0x6e2fdc8f // fmul v15.4s, v4.4s, v15.4s
+	WORD $0x6e30dc90 // fmul v16.4s, v4.4s, v16.4s
+	WORD $0x6e31dc91 // fmul v17.4s, v4.4s, v17.4s
+	WORD $0x6e32dc92 // fmul v18.4s, v4.4s, v18.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x6e27dcc7 // fmul v7.4s, v6.4s, v7.4s
+	WORD $0x6e28dcc8 // fmul v8.4s, v6.4s, v8.4s
+	WORD $0x6e29dcc9 // fmul v9.4s, v6.4s, v9.4s
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F7, 0(R2)
+	FMOVQ F8, 16(R2)
+	FMOVQ F9, 32(R2)
+	FMOVQ F10, 48(R2)
+	FMOVD 0(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 8(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 16(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 24(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVQ 48(RSP), F15
+	WORD $0x6eaf356f // cmhi v15.4s, v11.4s, v15.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x6eb03590 // cmhi v16.4s, v12.4s, v16.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x6eb135b1 // cmhi v17.4s, v13.4s, v17.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x6eb235d2 // cmhi v18.4s, v14.4s, v18.4s
+	FMOVQ 0(R0), F19
+	FMOVQ 16(R0), F20
+	FMOVQ 32(R0), F21
+	FMOVQ 48(R0), F22
+	FMOVQ 64(RSP), F23
+	WORD $0x6e33def3 // fmul v19.4s, v23.4s, v19.4s
+	FMOVQ 64(RSP), F23
+	WORD $0x6e34def4 // fmul v20.4s, v23.4s, v20.4s
+	FMOVQ 64(RSP), F23
+	WORD $0x6e35def5 // fmul v21.4s, v23.4s, v21.4s
+	FMOVQ 64(RSP), F23
+	WORD $0x6e36def6 // fmul v22.4s, v23.4s, v22.4s
+	FMOVQ 80(RSP), F23
+	WORD $0x6e27dee7 // fmul v7.4s, v23.4s, v7.4s
+	FMOVQ 80(RSP), F23
+	WORD $0x6e28dee8 // fmul v8.4s, v23.4s, v8.4s
+	FMOVQ 80(RSP), F23
+	WORD $0x6e29dee9 // fmul v9.4s, v23.4s, v9.4s
+	FMOVQ 80(RSP), F23
+	WORD $0x6e2adeea // fmul v10.4s, v23.4s, v10.4s
+	WORD $0x4e2f1ce7 // and v7.16b, v7.16b, v15.16b
+	WORD $0x4e301d08 // and v8.16b, v8.16b, v16.16b
+	WORD $0x4e311d29 // and v9.16b, v9.16b, v17.16b
+	WORD $0x4e321d4a // and v10.16b, v10.16b, v18.16b
+	WORD $0x4e27d667 // fadd v7.4s, v19.4s, v7.4s
+	WORD $0x4e28d688 // fadd v8.4s, v20.4s, v8.4s
+	WORD $0x4e29d6a9 // fadd v9.4s, v21.4s, v9.4s
+	WORD $0x4e2ad6ca // fadd v10.4s, v22.4s, v10.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x6eb3e4f3 // fcmgt v19.4s, v7.4s, v19.4s
+	WORD $0x4e331def // and v15.16b, v15.16b, v19.16b
+	FMOVQ 112(RSP), F19
+	WORD $0x6eb3e513 // fcmgt v19.4s, v8.4s, v19.4s
+	WORD $0x4e331e10 // and v16.16b, v16.16b, v19.16b
+	FMOVQ 112(RSP), F19
+	WORD $0x6eb3e533 // fcmgt v19.4s, v9.4s, v19.4s
+	WORD $0x4e331e31 // and v17.16b, v17.16b, v19.16b
+	FMOVQ 112(RSP), F19
+	WORD $0x6eb3e553 // fcmgt v19.4s, v10.4s, v19.4s
+	WORD $0x4e331e52 // and v18.16b, v18.16b, v19.16b
+	FMOVQ 96(RSP), F19
+	WORD $0x6eaf1e67 // bit v7.16b, v19.16b, v15.16b
+	FMOVQ 96(RSP), F19
+	WORD $0x6eb01e68 // bit v8.16b, v19.16b, v16.16b
+	FMOVQ 96(RSP), F19
+	WORD $0x6eb11e69 // bit v9.16b, v19.16b, v17.16b
+	FMOVQ 96(RSP), F19
+	WORD $0x6eb21e6a // bit v10.16b, v19.16b, v18.16b
+	FMOVQ F7, 0(R0)
+	FMOVQ F8, 16(R0)
+	FMOVQ F9, 32(R0)
+	FMOVQ F10, 48(R0)
+	WORD $0x4ea28567 // add v7.4s, v11.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e6f1ce7 // bic v7.16b, v7.16b, v15.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 0(R1)
+	WORD $0x4ea28587 // add v7.4s, v12.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e701ce7 // bic v7.16b, v7.16b, v16.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 8(R1)
+	WORD $0x4ea285a7 // add v7.4s, v13.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e711ce7 // bic v7.16b, v7.16b, v17.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 16(R1)
+	WORD $0x4ea285c7 // add v7.4s, v14.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e721ce7 // bic v7.16b, v7.16b, v18.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 24(R1)
+	FMOVQ F0, 0(R3)
+	FMOVQ F0, 16(R3)
+	FMOVQ F0, 32(R3)
+	FMOVQ F0, 48(R3)
+	WORD $0x0e6129e7 // xtn v7.4h, v15.4s
+	WORD $0x4e612a07 // xtn2 v7.8h, v16.4s
+	WORD $0x0e612a28 // xtn v8.4h, v17.4s
+	WORD $0x4e612a48 // xtn2 v8.8h, v18.4s
+	WORD $0x0e2128e7 // xtn v7.8b, v7.8h
+	WORD $0x4e212907 // xtn2 v7.16b, v8.8h
+	FMOVQ 64(R3), F8
+	FMOVQ 80(R3), F9
+	FMOVQ 96(R3), F10
+	FMOVQ 112(R3), F11
+	FMOVQ 64(R2), F12
+	FMOVQ 80(R2), F13
+	FMOVQ 96(R2), F14
+	FMOVQ 112(R2), F15
+	WORD $0x4eacd4b0 // fsub v16.4s, v5.4s, v12.4s
+	WORD $0x4eadd4b1 // fsub v17.4s, v5.4s, v13.4s
+	WORD $0x4eaed4b2 // fsub v18.4s, v5.4s, v14.4s
+	WORD $0x4eafd4b3 // fsub v19.4s, v5.4s, v15.4s
+	WORD $0x6e30dc90 // fmul v16.4s, v4.4s, v16.4s
+	WORD $0x6e31dc91 // fmul v17.4s, v4.4s, v17.4s
+	WORD $0x6e32dc92 // fmul v18.4s, v4.4s, v18.4s
+	WORD $0x6e33dc93 // fmul v19.4s, v4.4s, v19.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x6e28dcc8 // fmul v8.4s, v6.4s, v8.4s
+	WORD $0x6e29dcc9 // fmul v9.4s, v6.4s, v9.4s
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	WORD $0x6e2bdccb // fmul v11.4s, v6.4s, v11.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ F8, 64(R2)
+	FMOVQ F9, 80(R2)
+	FMOVQ F10, 96(R2)
+	FMOVQ F11, 112(R2)
+	FMOVD 32(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 40(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 48(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVD 56(R1), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	FMOVQ 48(RSP), F16
+	WORD $0x6eb03590 // cmhi v16.4s, v12.4s, v16.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x6eb135b1 // cmhi v17.4s, v13.4s, v17.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x6eb235d2 // cmhi v18.4s, v14.4s, v18.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x6eb335f3 // cmhi v19.4s, v15.4s, v19.4s
+	FMOVQ 64(R0), F20
+	FMOVQ 80(R0), F21
+	FMOVQ 96(R0), F22
+	FMOVQ 112(R0), F23
+	FMOVQ 64(RSP), F24
+	WORD $0x6e34df14 // fmul v20.4s, v24.4s, v20.4s
+	FMOVQ 64(RSP), F24
+	WORD $0x6e35df15 // fmul v21.4s, v24.4s, v21.4s
+	FMOVQ 64(RSP), F24
+	WORD $0x6e36df16 // fmul v22.4s, v24.4s, v22.4s
+	FMOVQ 64(RSP), F24
+	WORD $0x6e37df17 // fmul v23.4s, v24.4s, v23.4s
+	FMOVQ 80(RSP), F24
+	WORD $0x6e28df08 // fmul v8.4s, v24.4s, v8.4s
+	FMOVQ 80(RSP), F24
+	WORD $0x6e29df09 // fmul v9.4s, v24.4s, v9.4s
+	FMOVQ 80(RSP), F24
+	WORD $0x6e2adf0a // fmul v10.4s, v24.4s, v10.4s
+	FMOVQ 80(RSP), F24
+	WORD $0x6e2bdf0b // fmul v11.4s, v24.4s, v11.4s
+	WORD $0x4e301d08 // and v8.16b, v8.16b, v16.16b
+	WORD $0x4e311d29 // and v9.16b, v9.16b, v17.16b
+	WORD $0x4e321d4a // and v10.16b, v10.16b, v18.16b
+	WORD $0x4e331d6b // and v11.16b, v11.16b, v19.16b
+	WORD $0x4e28d688 // fadd v8.4s, v20.4s, v8.4s
+	WORD $0x4e29d6a9 // fadd v9.4s, v21.4s, v9.4s
+	WORD $0x4e2ad6ca // fadd v10.4s, v22.4s, v10.4s
+	WORD $0x4e2bd6eb // fadd v11.4s, v23.4s, v11.4s
+	FMOVQ 112(RSP), F20
+	WORD $0x6eb4e514 // fcmgt v20.4s, v8.4s, v20.4s
+	WORD $0x4e341e10 // and v16.16b, v16.16b, v20.16b
+	FMOVQ 112(RSP), F20
+	WORD $0x6eb4e534 // fcmgt v20.4s, v9.4s, v20.4s
+	WORD $0x4e341e31 // and v17.16b, v17.16b, v20.16b
+	FMOVQ 112(RSP), F20
+	WORD $0x6eb4e554 // fcmgt v20.4s, v10.4s, v20.4s
+	WORD $0x4e341e52 // and v18.16b, v18.16b, v20.16b
+	FMOVQ 112(RSP), F20
+	WORD $0x6eb4e574 // fcmgt v20.4s, v11.4s, v20.4s
+	WORD $0x4e341e73 // and v19.16b, v19.16b, v20.16b
+	FMOVQ 96(RSP), F20
+	WORD $0x6eb01e88 // bit v8.16b, v20.16b, v16.16b
+	FMOVQ 96(RSP), F20
+	WORD $0x6eb11e89 // bit v9.16b, v20.16b, v17.16b
+	FMOVQ 96(RSP), F20
+	WORD $0x6eb21e8a // bit v10.16b, v20.16b, v18.16b
+	FMOVQ 96(RSP), F20
+	WORD $0x6eb31e8b // bit v11.16b, v20.16b, v19.16b
+	FMOVQ F8, 64(R0)
+	FMOVQ F9, 80(R0)
+	FMOVQ F10, 96(R0)
+	FMOVQ F11, 112(R0)
+	WORD $0x4ea28588 // add v8.4s, v12.4s, v2.4s
+	WORD $0x6ea36d08 // umin v8.4s, v8.4s, v3.4s
+	WORD $0x4e701d08 // bic v8.16b, v8.16b, v16.16b
+	WORD $0x0e612908 // xtn v8.4h, v8.4s
+	FMOVD F8, 32(R1)
+	WORD $0x4ea285a8 // add v8.4s, v13.4s, v2.4s
+	WORD $0x6ea36d08 // umin v8.4s, v8.4s, v3.4s
+	WORD $0x4e711d08 // bic v8.16b, v8.16b, v17.16b
+	WORD $0x0e612908 // xtn v8.4h, v8.4s
+	FMOVD F8, 40(R1)
+	WORD $0x4ea285c8 // add v8.4s, v14.4s, v2.4s
+	WORD $0x6ea36d08 // umin v8.4s, v8.4s, v3.4s
+	WORD $0x4e721d08 // bic v8.16b, v8.16b, v18.16b
+	WORD $0x0e612908 // xtn v8.4h, v8.4s
+	FMOVD F8, 48(R1)
+	WORD $0x4ea285e8 // add v8.4s, v15.4s, v2.4s
+	WORD $0x6ea36d08 // umin v8.4s, v8.4s, v3.4s
+	WORD $0x4e731d08 // bic v8.16b, v8.16b, v19.16b
+	WORD $0x0e612908 // xtn v8.4h, v8.4s
+	FMOVD F8, 56(R1)
+	FMOVQ F0, 64(R3)
+	FMOVQ F0, 80(R3)
+	FMOVQ F0, 96(R3)
+	FMOVQ F0, 112(R3)
+	WORD $0x0e612a08 // xtn v8.4h, v16.4s
+	WORD $0x4e612a28 // xtn2 v8.8h, v17.4s
+	WORD $0x0e612a49 // xtn v9.4h, v18.4s
+	WORD $0x4e612a69 // xtn2 v9.8h, v19.4s
+	WORD $0x0e212908 // xtn v8.8b, v8.8h
+	WORD $0x4e212928 // xtn2 v8.16b, v9.8h
+	FMOVQ 128(R3), F9
+	FMOVQ 144(R3), F10
+	FMOVQ 160(R3), F11
+	FMOVQ 176(R3), F12
+	FMOVQ 128(R2), F13
+	FMOVQ 144(R2), F14
+	FMOVQ 160(R2), F15
+	FMOVQ 176(R2), F16
+	WORD $0x4eadd4b1 // fsub v17.4s, v5.4s, v13.4s
+	WORD $0x4eaed4b2 // fsub v18.4s, v5.4s, v14.4s
+	WORD $0x4eafd4b3 // fsub v19.4s, v5.4s, v15.4s
+	WORD $0x4eb0d4b4 // fsub v20.4s, v5.4s, v16.4s
+	WORD $0x6e31dc91 // fmul v17.4s, v4.4s, v17.4s
+	WORD $0x6e32dc92 // fmul v18.4s, v4.4s, v18.4s
+	WORD $0x6e33dc93 // fmul v19.4s, v4.4s, v19.4s
+	WORD $0x6e34dc94 // fmul v20.4s, v4.4s, v20.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x6e29dcc9 // fmul v9.4s, v6.4s, v9.4s
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	WORD $0x6e2bdccb // fmul v11.4s, v6.4s, v11.4s
+	WORD $0x6e2cdccc // fmul v12.4s, v6.4s, v12.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	FMOVQ F9, 128(R2)
+	FMOVQ F10, 144(R2)
+	FMOVQ F11, 160(R2)
+	FMOVQ F12, 176(R2)
+	FMOVD 64(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 72(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVD 80(R1), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	FMOVD 88(R1), F16
+	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
+	FMOVQ 48(RSP), F17
+	WORD $0x6eb135b1 // cmhi v17.4s, v13.4s, v17.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x6eb235d2 // cmhi v18.4s, v14.4s, v18.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x6eb335f3 // cmhi v19.4s, v15.4s, v19.4s
+	FMOVQ 48(RSP), F20
+	WORD $0x6eb43614 // cmhi v20.4s, v16.4s, v20.4s
+	FMOVQ 128(R0), F21
+	FMOVQ 144(R0), F22
+	FMOVQ 160(R0), F23
+	FMOVQ 176(R0), F24
+	FMOVQ 64(RSP), F25
+	WORD $0x6e35df35 // fmul v21.4s, v25.4s, v21.4s
+	FMOVQ 64(RSP), F25
+	WORD $0x6e36df36 // fmul v22.4s, v25.4s, v22.4s
+	FMOVQ 64(RSP), F25
+	WORD $0x6e37df37 // fmul v23.4s, v25.4s, v23.4s
+	FMOVQ 64(RSP), F25
+	WORD $0x6e38df38 // fmul v24.4s, v25.4s, v24.4s
+	FMOVQ 80(RSP), F25
+	WORD $0x6e29df29 // fmul v9.4s, v25.4s, v9.4s
+	FMOVQ 80(RSP), F25
+	WORD $0x6e2adf2a // fmul v10.4s, v25.4s, v10.4s
+	FMOVQ 80(RSP), F25
+	WORD $0x6e2bdf2b // fmul v11.4s, v25.4s, v11.4s
+	FMOVQ 80(RSP), F25
+	WORD $0x6e2cdf2c // fmul v12.4s, v25.4s, v12.4s
+	WORD $0x4e311d29 // and v9.16b, v9.16b, v17.16b
+	WORD $0x4e321d4a // and v10.16b, v10.16b, v18.16b
+	WORD $0x4e331d6b // and v11.16b, v11.16b, v19.16b
+	WORD $0x4e341d8c // and v12.16b, v12.16b, v20.16b
+	WORD $0x4e29d6a9 // fadd v9.4s, v21.4s, v9.4s
+	WORD $0x4e2ad6ca // fadd v10.4s, v22.4s, v10.4s
+	WORD $0x4e2bd6eb // fadd v11.4s, v23.4s, v11.4s
+	WORD $0x4e2cd70c // fadd v12.4s, v24.4s, v12.4s
+	FMOVQ 112(RSP), F21
+	WORD $0x6eb5e535 // fcmgt v21.4s, v9.4s, v21.4s
+	WORD $0x4e351e31 // and v17.16b, v17.16b, v21.16b
+	FMOVQ 112(RSP), F21
+	WORD $0x6eb5e555 // fcmgt v21.4s, v10.4s, v21.4s
+	WORD $0x4e351e52 // and v18.16b, v18.16b, v21.16b
+	FMOVQ 112(RSP), F21
+	WORD $0x6eb5e575 // fcmgt v21.4s, v11.4s, v21.4s
+	WORD $0x4e351e73 // and v19.16b, v19.16b, v21.16b
+	FMOVQ 112(RSP), F21
+	WORD $0x6eb5e595 // fcmgt v21.4s, v12.4s, v21.4s
+	WORD $0x4e351e94 // and v20.16b, v20.16b, v21.16b
+	FMOVQ 96(RSP), F21
+	WORD $0x6eb11ea9 // bit v9.16b, v21.16b, v17.16b
+	FMOVQ 96(RSP), F21
+	WORD $0x6eb21eaa // bit v10.16b, v21.16b, v18.16b
+	FMOVQ 96(RSP), F21
+	WORD $0x6eb31eab // bit v11.16b, v21.16b, v19.16b
+	FMOVQ 96(RSP), F21
+	WORD $0x6eb41eac // bit v12.16b, v21.16b, v20.16b
+	FMOVQ F9, 128(R0)
+	FMOVQ F10, 144(R0)
+	FMOVQ F11, 160(R0)
+	FMOVQ F12, 176(R0)
+	WORD $0x4ea285a9 // add v9.4s, v13.4s, v2.4s
+	WORD $0x6ea36d29 // umin v9.4s, v9.4s, v3.4s
+	WORD $0x4e711d29 // bic v9.16b, v9.16b, v17.16b
+	WORD $0x0e612929 // xtn v9.4h, v9.4s
+	FMOVD F9, 64(R1)
+	WORD $0x4ea285c9 // add v9.4s, v14.4s, v2.4s
+	WORD $0x6ea36d29 // umin v9.4s, v9.4s, v3.4s
+	WORD $0x4e721d29 // bic v9.16b, v9.16b, v18.16b
+	WORD $0x0e612929 // xtn v9.4h, v9.4s
+	FMOVD F9, 72(R1)
+	WORD $0x4ea285e9 // add v9.4s, v15.4s, v2.4s
+	WORD $0x6ea36d29 // umin v9.4s, v9.4s, v3.4s
+	WORD $0x4e731d29 // bic v9.16b, v9.16b, v19.16b
+	WORD $0x0e612929 // xtn v9.4h, v9.4s
+	FMOVD F9, 80(R1)
+	WORD $0x4ea28609 // add v9.4s, v16.4s, v2.4s
+	WORD $0x6ea36d29 // umin v9.4s, v9.4s, v3.4s
+	WORD $0x4e741d29 // bic v9.16b, v9.16b, v20.16b
+	WORD $0x0e612929 // xtn v9.4h, v9.4s
+	FMOVD F9, 88(R1)
+	FMOVQ F0, 128(R3)
+	FMOVQ F0, 144(R3)
+	FMOVQ F0, 160(R3)
+	FMOVQ F0, 176(R3)
+	WORD $0x0e612a29 // xtn v9.4h, v17.4s
+	WORD $0x4e612a49 // xtn2 v9.8h, v18.4s
+	WORD $0x0e612a6a // xtn v10.4h, v19.4s
+	WORD $0x4e612a8a // xtn2 v10.8h, v20.4s
+	WORD $0x0e212929 // xtn v9.8b, v9.8h
+	WORD $0x4e212949 // xtn2 v9.16b, v10.8h
+	FMOVQ 192(R3), F10
+	FMOVQ 208(R3), F11
+	FMOVQ 224(R3), F12
+	FMOVQ 240(R3), F13
+	FMOVQ 192(R2), F14
+	FMOVQ 208(R2), F15
+	FMOVQ 224(R2), F16
+	FMOVQ 240(R2), F17
+	WORD $0x4eaed4b2 // fsub v18.4s, v5.4s, v14.4s
+	WORD $0x4eafd4b3 // fsub v19.4s, v5.4s, v15.4s
+	WORD $0x4eb0d4b4 // fsub v20.4s, v5.4s, v16.4s
+	WORD $0x4eb1d4b5 // fsub v21.4s, v5.4s, v17.4s
+	WORD $0x6e32dc92 // fmul v18.4s, v4.4s, v18.4s
+	WORD $0x6e33dc93 // fmul v19.4s, v4.4s, v19.4s
+	WORD $0x6e34dc94 // fmul v20.4s, v4.4s, v20.4s
+	WORD $0x6e35dc95 // fmul v21.4s, v4.4s, v21.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	WORD $0x6e2bdccb // fmul v11.4s, v6.4s, v11.4s
+	WORD $0x6e2cdccc // fmul v12.4s, v6.4s, v12.4s
+	WORD $0x6e2ddccd // fmul v13.4s, v6.4s, v13.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	FMOVQ F10, 192(R2)
+	FMOVQ F11, 208(R2)
+	FMOVQ F12, 224(R2)
+	FMOVQ F13, 240(R2)
+	FMOVD 96(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVD 104(R1), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	FMOVD 112(R1), F16
+	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
+	FMOVD 120(R1), F17
+	WORD $0x2f10a631 // uxtl v17.4s, v17.4h
+	FMOVQ 48(RSP), F18
+	WORD $0x6eb235d2 // cmhi v18.4s, v14.4s, v18.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x6eb335f3 // cmhi v19.4s, v15.4s, v19.4s
+	FMOVQ 48(RSP), F20
+	WORD $0x6eb43614 // cmhi v20.4s, v16.4s, v20.4s
+	FMOVQ 48(RSP), F21
+	WORD $0x6eb53635 // cmhi v21.4s, v17.4s, v21.4s
+	FMOVQ 192(R0), F22
+	FMOVQ 208(R0), F23
+	FMOVQ 224(R0), F24
+	FMOVQ 240(R0), F25
+	FMOVQ 64(RSP), F26
+	WORD $0x6e36df56 // fmul v22.4s, v26.4s, v22.4s
+	FMOVQ 64(RSP), F26
+	WORD $0x6e37df57 // fmul v23.4s, v26.4s, v23.4s
+	FMOVQ 64(RSP), F26
+	WORD $0x6e38df58 // fmul v24.4s, v26.4s, v24.4s
+	FMOVQ 64(RSP), F26
+	WORD $0x6e39df59 // fmul v25.4s, v26.4s, v25.4s
+	FMOVQ 80(RSP), F26
+	WORD $0x6e2adf4a // fmul v10.4s, v26.4s, v10.4s
+	FMOVQ 80(RSP), F26
+	WORD $0x6e2bdf4b // fmul v11.4s, v26.4s, v11.4s
+	FMOVQ 80(RSP), F26
+	WORD $0x6e2cdf4c // fmul v12.4s, v26.4s, v12.4s
+	FMOVQ 80(RSP), F26
+	WORD $0x6e2ddf4d // fmul v13.4s, v26.4s, v13.4s
+	WORD $0x4e321d4a // and v10.16b, v10.16b, v18.16b
+	WORD $0x4e331d6b // and v11.16b, v11.16b, v19.16b
+	WORD $0x4e341d8c // and v12.16b, v12.16b, v20.16b
+	WORD $0x4e351dad // and v13.16b, v13.16b, v21.16b
+	WORD $0x4e2ad6ca // fadd v10.4s, v22.4s, v10.4s
+	WORD $0x4e2bd6eb // fadd v11.4s, v23.4s, v11.4s
+	WORD $0x4e2cd70c // fadd v12.4s, v24.4s, v12.4s
+	WORD $0x4e2dd72d // fadd v13.4s, v25.4s, v13.4s
+	FMOVQ 112(RSP), F22
+	WORD $0x6eb6e556 // fcmgt v22.4s, v10.4s, v22.4s
+	WORD $0x4e361e52 // and v18.16b, v18.16b, v22.16b
+	FMOVQ 112(RSP), F22
+	WORD $0x6eb6e576 // fcmgt v22.4s, v11.4s, v22.4s
+	WORD $0x4e361e73 // and v19.16b, v19.16b, v22.16b
+	FMOVQ 112(RSP), F22
+	WORD $0x6eb6e596 // fcmgt v22.4s, v12.4s, v22.4s
+	WORD $0x4e361e94 // and v20.16b, v20.16b, v22.16b
+	FMOVQ 112(RSP), F22
+	WORD $0x6eb6e5b6 // fcmgt v22.4s, v13.4s, v22.4s
+	WORD $0x4e361eb5 // and v21.16b, v21.16b, v22.16b
+	FMOVQ 96(RSP), F22
+	WORD $0x6eb21eca // bit v10.16b, v22.16b, v18.16b
+	FMOVQ 96(RSP), F22
+	WORD $0x6eb31ecb // bit v11.16b, v22.16b, v19.16b
+	FMOVQ 96(RSP), F22
+	WORD $0x6eb41ecc // bit v12.16b, v22.16b, v20.16b
+	FMOVQ 96(RSP), F22
+	WORD $0x6eb51ecd // bit v13.16b, v22.16b, v21.16b
+	FMOVQ F10, 192(R0)
+	FMOVQ F11, 208(R0)
+	FMOVQ F12, 224(R0)
+	FMOVQ F13, 240(R0)
+	WORD $0x4ea285ca // add v10.4s, v14.4s, v2.4s
+	WORD $0x6ea36d4a // umin v10.4s, v10.4s, v3.4s
+	WORD $0x4e721d4a // bic v10.16b, v10.16b, v18.16b
+	WORD $0x0e61294a // xtn v10.4h, v10.4s
+	FMOVD F10, 96(R1)
+	WORD $0x4ea285ea // add v10.4s, v15.4s, v2.4s
+	WORD $0x6ea36d4a // umin v10.4s, v10.4s, v3.4s
+	WORD $0x4e731d4a // bic v10.16b, v10.16b, v19.16b
+	WORD $0x0e61294a // xtn v10.4h, v10.4s
+	FMOVD F10, 104(R1)
+	WORD $0x4ea2860a // add v10.4s, v16.4s, v2.4s
+	WORD $0x6ea36d4a // umin v10.4s, v10.4s, v3.4s
+	WORD $0x4e741d4a // bic v10.16b, v10.16b, v20.16b
+	WORD $0x0e61294a // xtn v10.4h, v10.4s
+	FMOVD F10, 112(R1)
+	WORD $0x4ea2862a // add v10.4s, v17.4s, v2.4s
+	WORD $0x6ea36d4a // umin v10.4s, v10.4s, v3.4s
+	WORD $0x4e751d4a // bic v10.16b, v10.16b, v21.16b
+	WORD $0x0e61294a // xtn v10.4h, v10.4s
+	FMOVD F10, 120(R1)
+	FMOVQ F0, 192(R3)
+	FMOVQ F0, 208(R3)
+	FMOVQ F0, 224(R3)
+	FMOVQ F0, 240(R3)
+	WORD $0x0e612a4a // xtn v10.4h, v18.4s
+	WORD $0x4e612a6a // xtn2 v10.8h, v19.4s
+	WORD $0x0e612a8b // xtn v11.4h, v20.4s
+	WORD $0x4e612aab // xtn2 v11.8h, v21.4s
+	WORD $0x0e21294a // xtn v10.8b, v10.8h
+	WORD $0x4e21296a // xtn2 v10.16b, v11.8h
+	WORD $0x4e211ce7 // and v7.16b, v7.16b, v1.16b
+	WORD $0x4e211d08 // and v8.16b, v8.16b, v1.16b
+	WORD $0x4e211d29 // and v9.16b, v9.16b, v1.16b
+	WORD $0x4e211d4a // and v10.16b, v10.16b, v1.16b
+	WORD $0x4e28bce7 // addp v7.16b, v7.16b, v8.16b
+	WORD $0x4e2abd28 // addp v8.16b, v9.16b, v10.16b
+	WORD $0x4e28bce7 // addp v7.16b, v7.16b, v8.16b
+	WORD $0x4e27bce7 // addp v7.16b, v7.16b, v7.16b
+	FMOVD F7, R6
+	MOVD.P R6, 8(R4)
+	ADD $256, R0
+	ADD $128, R1
+	ADD $256, R2
+	ADD $256, R3
+	SUBS $1, R5
+	BNE RefractoryLeakyTraced1UniformNEON_block
+
+RefractoryLeakyTraced1UniformNEON_done:
+	RET
+
+// func strictRefractoryLeakyTraced1NEON(v *float32, r *uint16, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride, dStride, grStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride int, spikes *uint64, blocks int)
+TEXT ·strictRefractoryLeakyTraced1NEON(SB), NOSPLIT, $48-176
+	// 0 scalars held in registers, 0 loaded from the stack where used; vectors interleaved 4 at a time.
+	VMOVI $0, V0.B16
+	MOVD $0x8040201008040201, R0
+	VDUP R0, V1.D2
+	MOVW $0x00000001, R0
+	VDUP R0, V2.S4
+	MOVW $0x0000ffff, R0
+	VDUP R0, V3.S4
+	MOVW $0x00000001, R0
+	VDUP R0, V4.S4
+	FMOVQ F4, 16(RSP)
+	MOVW $0x0000ffff, R0
+	VDUP R0, V4.S4
+	FMOVQ F4, 32(RSP)
+	MOVD v+0(FP), R0
+	MOVD r+8(FP), R1
+	MOVD t1+16(FP), R2
+	MOVD x1+24(FP), R3
+	MOVD c+32(FP), R4
+	MOVD d+40(FP), R5
+	MOVD gr+48(FP), R6
+	MOVD thr+56(FP), R7
+	MOVD reset+64(FP), R8
+	MOVD lT1+72(FP), R9
+	MOVD cT1+80(FP), R10
+	MOVD bT1+88(FP), R11
+	MOVD spikes+160(FP), R12
+	MOVD blocks+168(FP), R13
+	CBZ R13, StrictRefractoryLeakyTraced1NEON_done
+
+StrictRefractoryLeakyTraced1NEON_block:
+	FMOVQ 0(R3), F4
+	FMOVQ 16(R3), F5
+	FMOVQ 32(R3), F6
+	FMOVQ 48(R3), F7
+	FMOVQ 0(R2), F8
+	FMOVQ 16(R2), F9
+	FMOVQ 32(R2), F10
+	FMOVQ 48(R2), F11
+	FMOVQ 0(R11), F12
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	FMOVQ 16(R11), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 32(R11), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 48(R11), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 0(R9), F16
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	FMOVQ 16(R9), F16
+	WORD $0x6e2dde0d // fmul v13.4s, v16.4s, v13.4s
+	FMOVQ 32(R9), F16
+	WORD $0x6e2ede0e // fmul v14.4s, v16.4s, v14.4s
+	FMOVQ 48(R9), F16
+	WORD $0x6e2fde0f // fmul v15.4s, v16.4s, v15.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 0(R10), F12
+	WORD $0x6e24dd84 // fmul v4.4s, v12.4s, v4.4s
+	FMOVQ 16(R10), F12
+	WORD $0x6e25dd85 // fmul v5.4s, v12.4s, v5.4s
+	FMOVQ 32(R10), F12
+	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
+	FMOVQ 48(R10), F12
+	WORD $0x6e27dd87 // fmul v7.4s, v12.4s, v7.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ F4, 0(R2)
+	FMOVQ F5, 16(R2)
+	FMOVQ F6, 32(R2)
+	FMOVQ F7, 48(R2)
+	FMOVD 0(R1), F8
+	WORD $0x2f10a508 // uxtl v8.4s, v8.4h
+	FMOVD 8(R1), F9
+	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
+	FMOVD 16(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	FMOVD 24(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 0(R4), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	WORD $0x6eac3d0c // cmhs v12.4s, v8.4s, v12.4s
+	FMOVD 8(R4), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	WORD $0x6ead3d2d // cmhs v13.4s, v9.4s, v13.4s
+	FMOVD 16(R4), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	WORD $0x6eae3d4e // cmhs v14.4s, v10.4s, v14.4s
+	FMOVD 24(R4), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	WORD $0x6eaf3d6f // cmhs v15.4s, v11.4s, v15.4s
+	FMOVQ 0(R0), F16
+	FMOVQ 16(R0), F17
+	FMOVQ 32(R0), F18
+	FMOVQ 48(R0), F19
+	FMOVQ 0(R5), F20
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	FMOVQ 16(R5), F20
+	WORD $0x6e31de91 // fmul v17.4s, v20.4s, v17.4s
+	FMOVQ 32(R5), F20
+	WORD $0x6e32de92 // fmul v18.4s, v20.4s, v18.4s
+	FMOVQ 48(R5), F20
+	WORD $0x6e33de93 // fmul v19.4s, v20.4s, v19.4s
+	FMOVQ 0(R6), F20
+	WORD $0x6e24de84 // fmul v4.4s, v20.4s, v4.4s
+	FMOVQ 16(R6), F20
+	WORD $0x6e25de85 // fmul v5.4s, v20.4s, v5.4s
+	FMOVQ 32(R6), F20
+	WORD $0x6e26de86 // fmul v6.4s, v20.4s, v6.4s
+	FMOVQ 48(R6), F20
+	WORD $0x6e27de87 // fmul v7.4s, v20.4s, v7.4s
+	WORD $0x4e24d604 // fadd v4.4s, v16.4s, v4.4s
+	WORD $0x4e25d625 // fadd v5.4s, v17.4s, v5.4s
+	WORD $0x4e26d646 // fadd v6.4s, v18.4s, v6.4s
+	WORD $0x4e27d667 // fadd v7.4s, v19.4s, v7.4s
+	FMOVQ 0(R7), F16
+	WORD $0x6eb0e490 // fcmgt v16.4s, v4.4s, v16.4s
+	WORD $0x4e301d90 // and v16.16b, v12.16b, v16.16b
+	FMOVQ 16(R7), F17
+	WORD $0x6eb1e4b1 // fcmgt v17.4s, v5.4s, v17.4s
+	WORD $0x4e311db1 // and v17.16b, v13.16b, v17.16b
+	FMOVQ 32(R7), F18
+	WORD $0x6eb2e4d2 // fcmgt v18.4s, v6.4s, v18.4s
+	WORD $0x4e321dd2 // and v18.16b, v14.16b, v18.16b
+	FMOVQ 48(R7), F19
+	WORD $0x6eb3e4f3 // fcmgt v19.4s, v7.4s, v19.4s
+	WORD $0x4e331df3 // and v19.16b, v15.16b, v19.16b
+	FMOVQ 0(R8), F20
+	WORD $0x6eec1e84 // bif v4.16b, v20.16b, v12.16b
+	FMOVQ 16(R8), F12
+	WORD $0x6eed1d85 // bif v5.16b, v12.16b, v13.16b
+	FMOVQ 32(R8), F12
+	WORD $0x6eee1d86 // bif v6.16b, v12.16b, v14.16b
+	FMOVQ 48(R8), F12
+	WORD $0x6eef1d87 // bif v7.16b, v12.16b, v15.16b
+	FMOVQ 0(R8), F12
+	WORD $0x6eb01d84 // bit v4.16b, v12.16b, v16.16b
+	FMOVQ 16(R8), F12
+	WORD $0x6eb11d85 // bit v5.16b, v12.16b, v17.16b
+	FMOVQ 32(R8), F12
+	WORD $0x6eb21d86 // bit v6.16b, v12.16b, v18.16b
+	FMOVQ 48(R8), F12
+	WORD $0x6eb31d87 // bit v7.16b, v12.16b, v19.16b
+	FMOVQ F4, 0(R0)
+	FMOVQ F5, 16(R0)
+	FMOVQ F6, 32(R0)
+	FMOVQ F7, 48(R0)
+	WORD $0x4ea28504 // add v4.4s, v8.4s, v2.4s
+	WORD $0x6ea36c84 // umin v4.4s, v4.4s, v3.4s
+	WORD $0x4e701c84 // bic v4.16b, v4.16b, v16.16b
+	WORD $0x0e612884 // xtn v4.4h, v4.4s
+	FMOVD F4, 0(R1)
+	WORD $0x4ea28524 // add v4.4s, v9.4s, v2.4s
+	WORD $0x6ea36c84 // umin v4.4s, v4.4s, v3.4s
+	WORD $0x4e711c84 // bic v4.16b, v4.16b, v17.16b
+	WORD $0x0e612884 // xtn v4.4h, v4.4s
+	FMOVD F4, 8(R1)
+	WORD $0x4ea28544 // add v4.4s, v10.4s, v2.4s
+	WORD $0x6ea36c84 // umin v4.4s, v4.4s, v3.4s
+	WORD $0x4e721c84 // bic v4.16b, v4.16b, v18.16b
+	WORD $0x0e612884 // xtn v4.4h, v4.4s
+	FMOVD F4, 16(R1)
+	WORD $0x4ea28564 // add v4.4s, v11.4s, v2.4s
+	WORD $0x6ea36c84 // umin v4.4s, v4.4s, v3.4s
+	WORD $0x4e731c84 // bic v4.16b, v4.16b, v19.16b
+	WORD $0x0e612884 // xtn v4.4h, v4.4s
+	FMOVD F4, 24(R1)
+	FMOVQ F0, 0(R3)
+	FMOVQ F0, 16(R3)
+	FMOVQ F0, 32(R3)
+	FMOVQ F0, 48(R3)
+	WORD $0x0e612a04 // xtn v4.4h, v16.4s
+	WORD $0x4e612a24 // xtn2 v4.8h, v17.4s
+	WORD $0x0e612a45 // xtn v5.4h, v18.4s
+	WORD $0x4e612a65 // xtn2 v5.8h, v19.4s
+	WORD $0x0e212884 // xtn v4.8b, v4.8h
+	WORD $0x4e2128a4 // xtn2 v4.16b, v5.8h
+	FMOVQ 64(R3), F5
+	FMOVQ 80(R3), F6
+	FMOVQ 96(R3), F7
+	FMOVQ 112(R3), F8
+	FMOVQ 64(R2), F9
+	FMOVQ 80(R2), F10
+	FMOVQ 96(R2), F11
+	FMOVQ 112(R2), F12
+	FMOVQ 64(R11), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 80(R11), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 96(R11), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 112(R11), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 64(R9), F17
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	FMOVQ 80(R9), F17
+	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
+	FMOVQ 96(R9), F17
+	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
+	FMOVQ 112(R9), F17
+	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 64(R10), F13
+	WORD $0x6e25dda5 // fmul v5.4s, v13.4s, v5.4s
+	FMOVQ 80(R10), F13
+	WORD $0x6e26dda6 // fmul v6.4s, v13.4s, v6.4s
+	FMOVQ 96(R10), F13
+	WORD $0x6e27dda7 // fmul v7.4s, v13.4s, v7.4s
+	FMOVQ 112(R10), F13
+	WORD $0x6e28dda8 // fmul v8.4s, v13.4s, v8.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ F5, 64(R2)
+	FMOVQ F6, 80(R2)
+	FMOVQ F7, 96(R2)
+	FMOVQ F8, 112(R2)
+	FMOVD 32(R1), F9
+	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
+	FMOVD 40(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	FMOVD 48(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 56(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 32(R4), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	WORD $0x6ead3d2d // cmhs v13.4s, v9.4s, v13.4s
+	FMOVD 40(R4), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	WORD $0x6eae3d4e // cmhs v14.4s, v10.4s, v14.4s
+	FMOVD 48(R4), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	WORD $0x6eaf3d6f // cmhs v15.4s, v11.4s, v15.4s
+	FMOVD 56(R4), F16
+	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
+	WORD $0x6eb03d90 // cmhs v16.4s, v12.4s, v16.4s
+	FMOVQ 64(R0), F17
+	FMOVQ 80(R0), F18
+	FMOVQ 96(R0), F19
+	FMOVQ 112(R0), F20
+	FMOVQ 64(R5), F21
+	WORD $0x6e31deb1 // fmul v17.4s, v21.4s, v17.4s
+	FMOVQ 80(R5), F21
+	WORD $0x6e32deb2 // fmul v18.4s, v21.4s, v18.4s
+	FMOVQ 96(R5), F21
+	WORD $0x6e33deb3 // fmul v19.4s, v21.4s, v19.4s
+	FMOVQ 112(R5), F21
+	WORD $0x6e34deb4 // fmul v20.4s, v21.4s, v20.4s
+	FMOVQ 64(R6), F21
+	WORD $0x6e25dea5 // fmul v5.4s, v21.4s, v5.4s
+	FMOVQ 80(R6), F21
+	WORD $0x6e26dea6 // fmul v6.4s, v21.4s, v6.4s
+	FMOVQ 96(R6), F21
+	WORD $0x6e27dea7 // fmul v7.4s, v21.4s, v7.4s
+	FMOVQ 112(R6), F21
+	WORD $0x6e28dea8 // fmul v8.4s, v21.4s, v8.4s
+	WORD $0x4e25d625 // fadd v5.4s, v17.4s, v5.4s
+	WORD $0x4e26d646 // fadd v6.4s, v18.4s, v6.4s
+	WORD $0x4e27d667 // fadd v7.4s, v19.4s, v7.4s
+	WORD $0x4e28d688 // fadd v8.4s, v20.4s, v8.4s
+	FMOVQ 64(R7), F17
+	WORD $0x6eb1e4b1 // fcmgt v17.4s, v5.4s, v17.4s
+	WORD $0x4e311db1 // and v17.16b, v13.16b, v17.16b
+	FMOVQ 80(R7), F18
+	WORD $0x6eb2e4d2 // fcmgt v18.4s, v6.4s, v18.4s
+	WORD $0x4e321dd2 // and v18.16b, v14.16b, v18.16b
+	FMOVQ 96(R7), F19
+	WORD $0x6eb3e4f3 // fcmgt v19.4s, v7.4s, v19.4s
+	WORD $0x4e331df3 // and v19.16b, v15.16b, v19.16b
+	FMOVQ 112(R7), F20
+	WORD $0x6eb4e514 // fcmgt v20.4s, v8.4s, v20.4s
+	WORD $0x4e341e14 // and v20.16b, v16.16b, v20.16b
+	FMOVQ 64(R8), F21
+	WORD $0x6eed1ea5 // bif v5.16b, v21.16b, v13.16b
+	FMOVQ 80(R8), F13
+	WORD $0x6eee1da6 // bif v6.16b, v13.16b, v14.16b
+	FMOVQ 96(R8), F13
+	WORD $0x6eef1da7 // bif v7.16b, v13.16b, v15.16b
+	FMOVQ 112(R8), F13
+	WORD $0x6ef01da8 // bif v8.16b, v13.16b, v16.16b
+	FMOVQ 64(R8), F13
+	WORD $0x6eb11da5 // bit v5.16b, v13.16b, v17.16b
+	FMOVQ 80(R8), F13
+	WORD $0x6eb21da6 // bit v6.16b, v13.16b, v18.16b
+	FMOVQ 96(R8), F13
+	WORD $0x6eb31da7 // bit v7.16b, v13.16b, v19.16b
+	FMOVQ 112(R8), F13
+	WORD $0x6eb41da8 // bit v8.16b, v13.16b, v20.16b
+	FMOVQ F5, 64(R0)
+	FMOVQ F6, 80(R0)
+	FMOVQ F7, 96(R0)
+	FMOVQ F8, 112(R0)
+	WORD $0x4ea28525 // add v5.4s, v9.4s, v2.4s
+	WORD $0x6ea36ca5 // umin v5.4s, v5.4s, v3.4s
+	WORD $0x4e711ca5 // bic v5.16b, v5.16b, v17.16b
+	WORD $0x0e6128a5 // xtn v5.4h, v5.4s
+	FMOVD F5, 32(R1)
+	WORD $0x4ea28545 // add v5.4s, v10.4s, v2.4s
+	WORD $0x6ea36ca5 // umin v5.4s, v5.4s, v3.4s
+	WORD $0x4e721ca5 // bic v5.16b, v5.16b, v18.16b
+	WORD $0x0e6128a5 // xtn v5.4h, v5.4s
+	FMOVD F5, 40(R1)
+	WORD $0x4ea28565 // add v5.4s, v11.4s, v2.4s
+	WORD $0x6ea36ca5 // umin v5.4s, v5.4s, v3.4s
+	WORD $0x4e731ca5 // bic v5.16b, v5.16b, v19.16b
+	WORD $0x0e6128a5 // xtn v5.4h, v5.4s
+	FMOVD F5, 48(R1)
+	WORD $0x4ea28585 // add v5.4s, v12.4s, v2.4s
+	WORD $0x6ea36ca5 // umin v5.4s, v5.4s, v3.4s
+	WORD $0x4e741ca5 // bic v5.16b, v5.16b, v20.16b
+	WORD $0x0e6128a5 // xtn v5.4h, v5.4s
+	FMOVD F5, 56(R1)
+	FMOVQ F0, 64(R3)
+	FMOVQ F0, 80(R3)
+	FMOVQ F0, 96(R3)
+	FMOVQ F0, 112(R3)
+	WORD $0x0e612a25 // xtn v5.4h, v17.4s
+	WORD $0x4e612a45 // xtn2 v5.8h, v18.4s
+	WORD $0x0e612a66 // xtn v6.4h, v19.4s
+	WORD $0x4e612a86 // xtn2 v6.8h, v20.4s
+	WORD $0x0e2128a5 // xtn v5.8b, v5.8h
+	WORD $0x4e2128c5 // xtn2 v5.16b, v6.8h
+	FMOVQ 128(R3), F6
+	FMOVQ 144(R3), F7
+	FMOVQ 160(R3), F8
+	FMOVQ 176(R3), F9
+	FMOVQ 128(R2), F10
+	FMOVQ 144(R2), F11
+	FMOVQ 160(R2), F12
+	FMOVQ 176(R2), F13
+	FMOVQ 128(R11), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 144(R11), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 160(R11), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 176(R11), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 128(R9), F18
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	FMOVQ 144(R9), F18
+	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
+	FMOVQ 160(R9), F18
+	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
+	FMOVQ 176(R9), F18
+	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 128(R10), F14
+	WORD $0x6e26ddc6 // fmul v6.4s, v14.4s, v6.4s
+	FMOVQ 144(R10), F14
+	WORD $0x6e27ddc7 // fmul v7.4s, v14.4s, v7.4s
+	FMOVQ 160(R10), F14
+	WORD $0x6e28ddc8 // fmul v8.4s, v14.4s, v8.4s
+	FMOVQ 176(R10), F14
+	WORD $0x6e29ddc9 // fmul v9.4s, v14.4s, v9.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ F6, 128(R2)
+	FMOVQ F7, 144(R2)
+	FMOVQ F8, 160(R2)
+	FMOVQ F9, 176(R2)
+	FMOVD 64(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	FMOVD 72(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 80(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 88(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 64(R4), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	WORD $0x6eae3d4e // cmhs v14.4s, v10.4s, v14.4s
+	FMOVD 72(R4), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	WORD $0x6eaf3d6f // cmhs v15.4s, v11.4s, v15.4s
+	FMOVD 80(R4), F16
+	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
+	WORD $0x6eb03d90 // cmhs v16.4s, v12.4s, v16.4s
+	FMOVD 88(R4), F17
+	WORD $0x2f10a631 // uxtl v17.4s, v17.4h
+	WORD $0x6eb13db1 // cmhs v17.4s, v13.4s, v17.4s
+	FMOVQ 128(R0), F18
+	FMOVQ 144(R0), F19
+	FMOVQ 160(R0), F20
+	FMOVQ 176(R0), F21
+	FMOVQ 128(R5), F22
+	WORD $0x6e32ded2 // fmul v18.4s, v22.4s, v18.4s
+	FMOVQ 144(R5), F22
+	WORD $0x6e33ded3 // fmul v19.4s, v22.4s, v19.4s
+	FMOVQ 160(R5), F22
+	WORD $0x6e34ded4 // fmul v20.4s, v22.4s, v20.4s
+	FMOVQ 176(R5), F22
+	WORD $0x6e35ded5 // fmul v21.4s, v22.4s, v21.4s
+	FMOVQ 128(R6), F22
+	WORD $0x6e26dec6 // fmul v6.4s, v22.4s, v6.4s
+	FMOVQ 144(R6), F22
+	WORD $0x6e27dec7 // fmul v7.4s, v22.4s, v7.4s
+	FMOVQ 160(R6), F22
+	WORD $0x6e28dec8 // fmul v8.4s, v22.4s, v8.4s
+	FMOVQ 176(R6), F22
+	WORD $0x6e29dec9 // fmul v9.4s, v22.4s, v9.4s
+	WORD $0x4e26d646 // fadd v6.4s, v18.4s, v6.4s
+	WORD $0x4e27d667 // fadd v7.4s, v19.4s, v7.4s
+	WORD $0x4e28d688 // fadd v8.4s, v20.4s, v8.4s
+	WORD $0x4e29d6a9 // fadd v9.4s, v21.4s, v9.4s
+	FMOVQ 128(R7), F18
+	WORD $0x6eb2e4d2 // fcmgt v18.4s, v6.4s, v18.4s
+	WORD $0x4e321dd2 // and v18.16b, v14.16b, v18.16b
+	FMOVQ 144(R7), F19
+	WORD $0x6eb3e4f3 // fcmgt v19.4s, v7.4s, v19.4s
+	WORD $0x4e331df3 // and v19.16b, v15.16b, v19.16b
+	FMOVQ 160(R7), F20
+	WORD $0x6eb4e514 // fcmgt v20.4s, v8.4s, v20.4s
+	WORD $0x4e341e14 // and v20.16b, v16.16b, v20.16b
+	FMOVQ 176(R7), F21
+	WORD $0x6eb5e535 // fcmgt v21.4s, v9.4s, v21.4s
+	WORD $0x4e351e35 // and v21.16b, v17.16b, v21.16b
+	FMOVQ 128(R8), F22
+	WORD $0x6eee1ec6 // bif v6.16b, v22.16b, v14.16b
+	FMOVQ 144(R8), F14
+	WORD $0x6eef1dc7 // bif v7.16b, v14.16b, v15.16b
+	FMOVQ 160(R8), F14
+	WORD $0x6ef01dc8 // bif v8.16b, v14.16b, v16.16b
+	FMOVQ 176(R8), F14
+	WORD $0x6ef11dc9 // bif v9.16b, v14.16b, v17.16b
+	FMOVQ 128(R8), F14
+	WORD $0x6eb21dc6 // bit v6.16b, v14.16b, v18.16b
+	FMOVQ 144(R8), F14
+	WORD $0x6eb31dc7 // bit v7.16b, v14.16b, v19.16b
+	FMOVQ 160(R8), F14
+	WORD $0x6eb41dc8 // bit v8.16b, v14.16b, v20.16b
+	FMOVQ 176(R8), F14
+	WORD $0x6eb51dc9 // bit v9.16b, v14.16b, v21.16b
+	FMOVQ F6, 128(R0)
+	FMOVQ F7, 144(R0)
+	FMOVQ F8, 160(R0)
+	FMOVQ F9, 176(R0)
+	WORD $0x4ea28546 // add v6.4s, v10.4s, v2.4s
+	WORD $0x6ea36cc6 // umin v6.4s, v6.4s, v3.4s
+	WORD $0x4e721cc6 // bic v6.16b, v6.16b, v18.16b
+	WORD $0x0e6128c6 // xtn v6.4h, v6.4s
+	FMOVD F6, 64(R1)
+	WORD $0x4ea28566 // add v6.4s, v11.4s, v2.4s
+	WORD $0x6ea36cc6 // umin v6.4s, v6.4s, v3.4s
+	WORD $0x4e731cc6 // bic v6.16b, v6.16b, v19.16b
+	WORD $0x0e6128c6 // xtn v6.4h, v6.4s
+	FMOVD F6, 72(R1)
+	WORD $0x4ea28586 // add v6.4s, v12.4s, v2.4s
+	WORD $0x6ea36cc6 // umin v6.4s, v6.4s, v3.4s
+	WORD $0x4e741cc6 // bic v6.16b, v6.16b, v20.16b
+	WORD $0x0e6128c6 // xtn v6.4h, v6.4s
+	FMOVD F6, 80(R1)
+	WORD $0x4ea285a6 // add v6.4s, v13.4s, v2.4s
+	WORD $0x6ea36cc6 // umin v6.4s, v6.4s, v3.4s
+	WORD $0x4e751cc6 // bic v6.16b, v6.16b, v21.16b
+	WORD $0x0e6128c6 // xtn v6.4h, v6.4s
+	FMOVD F6, 88(R1)
+	FMOVQ F0, 128(R3)
+	FMOVQ F0, 144(R3)
+	FMOVQ F0, 160(R3)
+	FMOVQ F0, 176(R3)
+	WORD $0x0e612a46 // xtn v6.4h, v18.4s
+	WORD $0x4e612a66 // xtn2 v6.8h, v19.4s
+	WORD $0x0e612a87 // xtn v7.4h, v20.4s
+	WORD $0x4e612aa7 // xtn2 v7.8h, v21.4s
+	WORD $0x0e2128c6 // xtn v6.8b, v6.8h
+	WORD $0x4e2128e6 // xtn2 v6.16b, v7.8h
+	FMOVQ 192(R3), F7
+	FMOVQ 208(R3), F8
+	FMOVQ 224(R3), F9
+	FMOVQ 240(R3), F10
+	FMOVQ 192(R2), F11
+	FMOVQ 208(R2), F12
+	FMOVQ 224(R2), F13
+	FMOVQ 240(R2), F14
+	FMOVQ 192(R11), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 208(R11), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 224(R11), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 240(R11), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 192(R9), F19
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	FMOVQ 208(R9), F19
+	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
+	FMOVQ 224(R9), F19
+	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
+	FMOVQ 240(R9), F19
+	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 192(R10), F15
+	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
+	FMOVQ 208(R10), F15
+	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
+	FMOVQ 224(R10), F15
+	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
+	FMOVQ 240(R10), F15
+	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F7, 192(R2)
+	FMOVQ F8, 208(R2)
+	FMOVQ F9, 224(R2)
+	FMOVQ F10, 240(R2)
+	FMOVD 96(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 104(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 112(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 120(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVD 96(R4), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	WORD $0x6eaf3d6f // cmhs v15.4s, v11.4s, v15.4s
+	FMOVD 104(R4), F16
+	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
+	WORD $0x6eb03d90 // cmhs v16.4s, v12.4s, v16.4s
+	FMOVD 112(R4), F17
+	WORD $0x2f10a631 // uxtl v17.4s, v17.4h
+	WORD $0x6eb13db1 // cmhs v17.4s, v13.4s, v17.4s
+	FMOVD 120(R4), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	WORD $0x6eb23dd2 // cmhs v18.4s, v14.4s, v18.4s
+	FMOVQ 192(R0), F19
+	FMOVQ 208(R0), F20
+	FMOVQ 224(R0), F21
+	FMOVQ 240(R0), F22
+	FMOVQ 192(R5), F23
+	WORD $0x6e33def3 // fmul v19.4s, v23.4s, v19.4s
+	FMOVQ 208(R5), F23
+	WORD $0x6e34def4 // fmul v20.4s, v23.4s, v20.4s
+	FMOVQ 224(R5), F23
+	WORD $0x6e35def5 // fmul v21.4s, v23.4s, v21.4s
+	FMOVQ 240(R5), F23
+	WORD $0x6e36def6 // fmul v22.4s, v23.4s, v22.4s
+	FMOVQ 192(R6), F23
+	WORD $0x6e27dee7 // fmul v7.4s, v23.4s, v7.4s
+	FMOVQ 208(R6), F23
+	WORD $0x6e28dee8 // fmul v8.4s, v23.4s, v8.4s
+	FMOVQ 224(R6), F23
+	WORD $0x6e29dee9 // fmul v9.4s, v23.4s, v9.4s
+	FMOVQ 240(R6), F23
+	WORD $0x6e2adeea // fmul v10.4s, v23.4s, v10.4s
+	WORD $0x4e27d667 // fadd v7.4s, v19.4s, v7.4s
+	WORD $0x4e28d688 // fadd v8.4s, v20.4s, v8.4s
+	WORD $0x4e29d6a9 // fadd v9.4s, v21.4s, v9.4s
+	WORD $0x4e2ad6ca // fadd v10.4s, v22.4s, v10.4s
+	FMOVQ 192(R7), F19
+	WORD $0x6eb3e4f3 // fcmgt v19.4s, v7.4s, v19.4s
+	WORD $0x4e331df3 // and v19.16b, v15.16b, v19.16b
+	FMOVQ 208(R7), F20
+	WORD $0x6eb4e514 // fcmgt v20.4s, v8.4s, v20.4s
+	WORD $0x4e341e14 // and v20.16b, v16.16b, v20.16b
+	FMOVQ 224(R7), F21
+	WORD $0x6eb5e535 // fcmgt v21.4s, v9.4s, v21.4s
+	WORD $0x4e351e35 // and v21.16b, v17.16b, v21.16b
+	FMOVQ 240(R7), F22
+	WORD $0x6eb6e556 // fcmgt v22.4s, v10.4s, v22.4s
+	WORD $0x4e361e56 // and v22.16b, v18.16b, v22.16b
+	FMOVQ 192(R8), F23
+	WORD $0x6eef1ee7 // bif v7.16b, v23.16b, v15.16b
+	FMOVQ 208(R8), F15
+	WORD $0x6ef01de8 // bif v8.16b, v15.16b, v16.16b
+	FMOVQ 224(R8), F15
+	WORD $0x6ef11de9 // bif v9.16b, v15.16b, v17.16b
+	FMOVQ 240(R8), F15
+	WORD $0x6ef21dea // bif v10.16b, v15.16b, v18.16b
+	FMOVQ 192(R8), F15
+	WORD $0x6eb31de7 // bit v7.16b, v15.16b, v19.16b
+	FMOVQ 208(R8), F15
+	WORD $0x6eb41de8 // bit v8.16b, v15.16b, v20.16b
+	FMOVQ 224(R8), F15
+	WORD $0x6eb51de9 // bit v9.16b, v15.16b, v21.16b
+	FMOVQ 240(R8), F15
+	WORD $0x6eb61dea // bit v10.16b, v15.16b, v22.16b
+	FMOVQ F7, 192(R0)
+	FMOVQ F8, 208(R0)
+	FMOVQ F9, 224(R0)
+	FMOVQ F10, 240(R0)
+	WORD $0x4ea28567 // add v7.4s, v11.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e731ce7 // bic v7.16b, v7.16b, v19.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 96(R1)
+	WORD $0x4ea28587 // add v7.4s, v12.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e741ce7 // bic v7.16b, v7.16b, v20.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 104(R1)
+	WORD $0x4ea285a7 // add v7.4s, v13.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e751ce7 // bic v7.16b, v7.16b, v21.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 112(R1)
+	WORD $0x4ea285c7 // add v7.4s, v14.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e761ce7 // bic v7.16b, v7.16b, v22.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 120(R1)
+	FMOVQ F0, 192(R3)
+	FMOVQ F0, 208(R3)
+	FMOVQ F0, 224(R3)
+	FMOVQ F0, 240(R3)
+	WORD $0x0e612a67 // xtn v7.4h, v19.4s
+	WORD $0x4e612a87 // xtn2 v7.8h, v20.4s
+	WORD $0x0e612aa8 // xtn v8.4h, v21.4s
+	WORD $0x4e612ac8 // xtn2 v8.8h, v22.4s
+	WORD $0x0e2128e7 // xtn v7.8b, v7.8h
+	WORD $0x4e212907 // xtn2 v7.16b, v8.8h
+	WORD $0x4e211c84 // and v4.16b, v4.16b, v1.16b
+	WORD $0x4e211ca5 // and v5.16b, v5.16b, v1.16b
+	WORD $0x4e211cc6 // and v6.16b, v6.16b, v1.16b
+	WORD $0x4e211ce7 // and v7.16b, v7.16b, v1.16b
+	WORD $0x4e25bc84 // addp v4.16b, v4.16b, v5.16b
+	WORD $0x4e27bcc5 // addp v5.16b, v6.16b, v7.16b
+	WORD $0x4e25bc84 // addp v4.16b, v4.16b, v5.16b
+	WORD $0x4e24bc84 // addp v4.16b, v4.16b, v4.16b
+	FMOVD F4, R14
+	MOVD.P R14, 8(R12)
+	ADD $256, R0
+	ADD $128, R1
+	ADD $256, R2
+	ADD $256, R3
+	MOVD cStride+96(FP), R14
+	ADD R14, R4
+	MOVD dStride+104(FP), R14
+	ADD R14, R5
+	MOVD grStride+112(FP), R14
+	ADD R14, R6
+	MOVD thrStride+120(FP), R14
+	ADD R14, R7
+	MOVD resetStride+128(FP), R14
+	ADD R14, R8
+	MOVD lT1Stride+136(FP), R14
+	ADD R14, R9
+	MOVD cT1Stride+144(FP), R14
+	ADD R14, R10
+	MOVD bT1Stride+152(FP), R14
+	ADD R14, R11
+	SUBS $1, R13
+	BNE StrictRefractoryLeakyTraced1NEON_block
+
+StrictRefractoryLeakyTraced1NEON_done:
+	RET
+
+// func strictRefractoryLeakyTraced1UniformNEON(v *float32, r *uint16, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
+TEXT ·strictRefractoryLeakyTraced1UniformNEON(SB), NOSPLIT, $128-80
+	// 3 scalars held in registers, 5 loaded from the stack where used; vectors interleaved 4 at a time.
+	VMOVI $0, V0.B16
+	MOVD $0x8040201008040201, R0
+	VDUP R0, V1.D2
+	MOVW $0x00000001, R0
+	VDUP R0, V2.S4
+	MOVW $0x0000ffff, R0
+	VDUP R0, V3.S4
+	MOVWU lT1+52(FP), R0
+	VDUP R0, V4.S4
+	MOVWU bT1+60(FP), R0
+	VDUP R0, V5.S4
+	MOVWU cT1+56(FP), R0
+	VDUP R0, V6.S4
+	MOVW $0x00000001, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 16(RSP)
+	MOVW $0x0000ffff, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 32(RSP)
+	MOVHU c+32(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 48(RSP)
+	MOVWU d+36(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 64(RSP)
+	MOVWU gr+40(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 80(RSP)
+	MOVWU reset+48(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 96(RSP)
+	MOVWU thr+44(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 112(RSP)
+	MOVD v+0(FP), R0
+	MOVD r+8(FP), R1
+	MOVD t1+16(FP), R2
+	MOVD x1+24(FP), R3
+	MOVD spikes+64(FP), R4
+	MOVD blocks+72(FP), R5
+	CBZ R5, StrictRefractoryLeakyTraced1UniformNEON_done
+
+StrictRefractoryLeakyTraced1UniformNEON_block:
+	FMOVQ 0(R3), F7
+	FMOVQ 16(R3), F8
+	FMOVQ 32(R3), F9
+	FMOVQ 48(R3), F10
+	FMOVQ 0(R2), F11
+	FMOVQ 16(R2), F12
+	FMOVQ 32(R2), F13
+	FMOVQ 48(R2), F14
+	WORD $0x4eabd4af // fsub v15.4s, v5.4s, v11.4s
+	WORD $0x4eacd4b0 // fsub v16.4s, v5.4s, v12.4s
+	WORD $0x4eadd4b1 // fsub v17.4s, v5.4s, v13.4s
+	WORD $0x4eaed4b2 // fsub v18.4s, v5.4s, v14.4s
+	WORD $0x6e2fdc8f // fmul v15.4s, v4.4s, v15.4s
+	WORD $0x6e30dc90 // fmul v16.4s, v4.4s, v16.4s
+	WORD $0x6e31dc91 // fmul v17.4s, v4.4s, v17.4s
+	WORD $0x6e32dc92 // fmul v18.4s, v4.4s, v18.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x6e27dcc7 // fmul v7.4s, v6.4s, v7.4s
+	WORD $0x6e28dcc8 // fmul v8.4s, v6.4s, v8.4s
+	WORD $0x6e29dcc9 // fmul v9.4s, v6.4s, v9.4s
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F7, 0(R2)
+	FMOVQ F8, 16(R2)
+	FMOVQ F9, 32(R2)
+	FMOVQ F10, 48(R2)
+	FMOVD 0(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 8(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 16(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 24(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVQ 48(RSP), F15
+	WORD $0x6eaf3d6f // cmhs v15.4s, v11.4s, v15.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x6eb03d90 // cmhs v16.4s, v12.4s, v16.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x6eb13db1 // cmhs v17.4s, v13.4s, v17.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x6eb23dd2 // cmhs v18.4s, v14.4s, v18.4s
+	FMOVQ 0(R0), F19
+	FMOVQ 16(R0), F20
+	FMOVQ 32(R0), F21
+	FMOVQ 48(R0), F22
+	FMOVQ 64(RSP), F23
+	WORD $0x6e33def3 // fmul v19.4s, v23.4s, v19.4s
+	FMOVQ 64(RSP), F23
+	WORD $0x6e34def4 // fmul v20.4s, v23.4s, v20.4s
+	FMOVQ 64(RSP), F23
+	WORD $0x6e35def5 // fmul v21.4s, v23.4s, v21.4s
+	FMOVQ 64(RSP), F23
+	WORD $0x6e36def6 // fmul v22.4s, v23.4s, v22.4s
+	FMOVQ 80(RSP), F23
+	WORD $0x6e27dee7 // fmul v7.4s, v23.4s, v7.4s
+	FMOVQ 80(RSP), F23
+	WORD $0x6e28dee8 // fmul v8.4s, v23.4s, v8.4s
+	FMOVQ 80(RSP), F23
+	WORD $0x6e29dee9 // fmul v9.4s, v23.4s, v9.4s
+	FMOVQ 80(RSP), F23
+	WORD $0x6e2adeea // fmul v10.4s, v23.4s, v10.4s
+	WORD $0x4e27d667 // fadd v7.4s, v19.4s, v7.4s
+	WORD $0x4e28d688 // fadd v8.4s, v20.4s, v8.4s
+	WORD $0x4e29d6a9 // fadd v9.4s, v21.4s, v9.4s
+	WORD $0x4e2ad6ca // fadd v10.4s, v22.4s, v10.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x6eb3e4f3 // fcmgt v19.4s, v7.4s, v19.4s
+	WORD $0x4e331df3 // and v19.16b, v15.16b, v19.16b
+	FMOVQ 112(RSP), F20
+	WORD $0x6eb4e514 // fcmgt v20.4s, v8.4s, v20.4s
+	WORD $0x4e341e14 // and v20.16b, v16.16b, v20.16b
+	FMOVQ 112(RSP), F21
+	WORD $0x6eb5e535 // fcmgt v21.4s, v9.4s, v21.4s
+	WORD $0x4e351e35 // and v21.16b, v17.16b, v21.16b
+	FMOVQ 112(RSP), F22
+	WORD $0x6eb6e556 // fcmgt v22.4s, v10.4s, v22.4s
+	WORD $0x4e361e56 // and v22.16b, v18.16b, v22.16b
+	FMOVQ 96(RSP), F23
+	WORD $0x6eef1ee7 // bif v7.16b, v23.16b, v15.16b
+	FMOVQ 96(RSP), F15
+	WORD $0x6ef01de8 // bif v8.16b, v15.16b, v16.16b
+	FMOVQ 96(RSP), F15
+	WORD $0x6ef11de9 // bif v9.16b, v15.16b, v17.16b
+	FMOVQ 96(RSP), F15
+	WORD $0x6ef21dea // bif v10.16b, v15.16b, v18.16b
+	FMOVQ 96(RSP), F15
+	WORD $0x6eb31de7 // bit v7.16b, v15.16b, v19.16b
+	FMOVQ 96(RSP), F15
+	WORD $0x6eb41de8 // bit v8.16b, v15.16b, v20.16b
+	FMOVQ 96(RSP), F15
+	WORD $0x6eb51de9 // bit v9.16b, v15.16b, v21.16b
+	FMOVQ 96(RSP), F15
+	WORD $0x6eb61dea // bit v10.16b, v15.16b, v22.16b
+	FMOVQ F7, 0(R0)
+	FMOVQ F8, 16(R0)
+	FMOVQ F9, 32(R0)
+	FMOVQ F10, 48(R0)
+	WORD $0x4ea28567 // add v7.4s, v11.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e731ce7 // bic v7.16b, v7.16b, v19.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 0(R1)
+	WORD $0x4ea28587 // add v7.4s, v12.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e741ce7 // bic v7.16b, v7.16b, v20.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 8(R1)
+	WORD $0x4ea285a7 // add v7.4s, v13.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e751ce7 // bic v7.16b, v7.16b, v21.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 16(R1)
+	WORD $0x4ea285c7 // add v7.4s, v14.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e761ce7 // bic v7.16b, v7.16b, v22.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 24(R1)
+	FMOVQ F0, 0(R3)
+	FMOVQ F0, 16(R3)
+	FMOVQ F0, 32(R3)
+	FMOVQ F0, 48(R3)
+	WORD $0x0e612a67 // xtn v7.4h, v19.4s
+	WORD $0x4e612a87 // xtn2 v7.8h, v20.4s
+	WORD $0x0e612aa8 // xtn v8.4h, v21.4s
+	WORD $0x4e612ac8 // xtn2 v8.8h, v22.4s
+	WORD $0x0e2128e7 // xtn v7.8b, v7.8h
+	WORD $0x4e212907 // xtn2 v7.16b, v8.8h
+	FMOVQ 64(R3), F8
+	FMOVQ 80(R3), F9
+	FMOVQ 96(R3), F10
+	FMOVQ 112(R3), F11
+	FMOVQ 64(R2), F12
+	FMOVQ 80(R2), F13
+	FMOVQ 96(R2), F14
+	FMOVQ 112(R2), F15
+	WORD $0x4eacd4b0 // fsub v16.4s, v5.4s, v12.4s
+	WORD $0x4eadd4b1 // fsub v17.4s, v5.4s, v13.4s
+	WORD $0x4eaed4b2 // fsub v18.4s, v5.4s, v14.4s
+	WORD $0x4eafd4b3 // fsub v19.4s, v5.4s, v15.4s
+	WORD $0x6e30dc90 // fmul v16.4s, v4.4s, v16.4s
+	WORD $0x6e31dc91 // fmul v17.4s, v4.4s, v17.4s
+	WORD $0x6e32dc92 // fmul v18.4s, v4.4s, v18.4s
+	WORD $0x6e33dc93 // fmul v19.4s, v4.4s, v19.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x6e28dcc8 // fmul v8.4s, v6.4s, v8.4s
+	WORD $0x6e29dcc9 // fmul v9.4s, v6.4s, v9.4s
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	WORD $0x6e2bdccb // fmul v11.4s, v6.4s, v11.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ F8, 64(R2)
+	FMOVQ F9, 80(R2)
+	FMOVQ F10, 96(R2)
+	FMOVQ F11, 112(R2)
+	FMOVD 32(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 40(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 48(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVD 56(R1), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	FMOVQ 48(RSP), F16
+	WORD $0x6eb03d90 // cmhs v16.4s, v12.4s, v16.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x6eb13db1 // cmhs v17.4s, v13.4s, v17.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x6eb23dd2 // cmhs v18.4s, v14.4s, v18.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x6eb33df3 // cmhs v19.4s, v15.4s, v19.4s
+	FMOVQ 64(R0), F20
+	FMOVQ 80(R0), F21
+	FMOVQ 96(R0), F22
+	FMOVQ 112(R0), F23
+	FMOVQ 64(RSP), F24
+	WORD $0x6e34df14 // fmul v20.4s, v24.4s, v20.4s
+	FMOVQ 64(RSP), F24
+	WORD $0x6e35df15 // fmul v21.4s, v24.4s, v21.4s
+	FMOVQ 64(RSP), F24
+	WORD $0x6e36df16 // fmul v22.4s, v24.4s, v22.4s
+	FMOVQ 64(RSP), F24
+	WORD $0x6e37df17 // fmul v23.4s, v24.4s, v23.4s
+	FMOVQ 80(RSP), F24
+	WORD $0x6e28df08 // fmul v8.4s, v24.4s, v8.4s
+	FMOVQ 80(RSP), F24
+	WORD $0x6e29df09 // fmul v9.4s, v24.4s, v9.4s
+	FMOVQ 80(RSP), F24
+	WORD $0x6e2adf0a // fmul v10.4s, v24.4s, v10.4s
+	FMOVQ 80(RSP), F24
+	WORD $0x6e2bdf0b // fmul v11.4s, v24.4s, v11.4s
+	WORD $0x4e28d688 // fadd v8.4s, v20.4s, v8.4s
+	WORD $0x4e29d6a9 // fadd v9.4s, v21.4s, v9.4s
+	WORD $0x4e2ad6ca // fadd v10.4s, v22.4s, v10.4s
+	WORD $0x4e2bd6eb // fadd v11.4s, v23.4s, v11.4s
+	FMOVQ 112(RSP), F20
+	WORD $0x6eb4e514 // fcmgt v20.4s, v8.4s, v20.4s
+	WORD $0x4e341e14 // and v20.16b, v16.16b, v20.16b
+	FMOVQ 112(RSP), F21
+	WORD $0x6eb5e535 // fcmgt v21.4s, v9.4s, v21.4s
+	WORD $0x4e351e35 // and v21.16b, v17.16b, v21.16b
+	FMOVQ 112(RSP), F22
+	WORD $0x6eb6e556 // fcmgt v22.4s, v10.4s, v22.4s
+	WORD $0x4e361e56 // and v22.16b, v18.16b, v22.16b
+	FMOVQ 112(RSP), F23
+	WORD $0x6eb7e577 // fcmgt v23.4s, v11.4s, v23.4s
+	WORD $0x4e371e77 // and v23.16b, v19.16b, v23.16b
+	FMOVQ 96(RSP), F24
+	WORD $0x6ef01f08 // bif v8.16b, v24.16b, v16.16b
+	FMOVQ 96(RSP), F16
+	WORD $0x6ef11e09 // bif v9.16b, v16.16b, v17.16b
+	FMOVQ 96(RSP), F16
+	WORD $0x6ef21e0a // bif v10.16b, v16.16b, v18.16b
+	FMOVQ 96(RSP), F16
+	WORD $0x6ef31e0b // bif v11.16b, v16.16b, v19.16b
+	FMOVQ 96(RSP), F16
+	WORD $0x6eb41e08 // bit v8.16b, v16.16b, v20.16b
+	FMOVQ 96(RSP), F16
+	WORD $0x6eb51e09 // bit v9.16b, v16.16b, v21.16b
+	FMOVQ 96(RSP), F16
+	WORD $0x6eb61e0a // bit v10.16b, v16.16b, v22.16b
+	FMOVQ 96(RSP), F16
+	WORD $0x6eb71e0b // bit v11.16b, v16.16b, v23.16b
+	FMOVQ F8, 64(R0)
+	FMOVQ F9, 80(R0)
+	FMOVQ F10, 96(R0)
+	FMOVQ F11, 112(R0)
+	WORD $0x4ea28588 // add v8.4s, v12.4s, v2.4s
+	WORD $0x6ea36d08 // umin v8.4s, v8.4s, v3.4s
+	WORD $0x4e741d08 // bic v8.16b, v8.16b, v20.16b
+	WORD $0x0e612908 // xtn v8.4h, v8.4s
+	FMOVD F8, 32(R1)
+	WORD $0x4ea285a8 // add v8.4s, v13.4s, v2.4s
+	WORD $0x6ea36d08 // umin v8.4s, v8.4s, v3.4s
+	WORD $0x4e751d08 // bic v8.16b, v8.16b, v21.16b
+	WORD $0x0e612908 // xtn v8.4h, v8.4s
+	FMOVD F8, 40(R1)
+	WORD $0x4ea285c8 // add v8.4s, v14.4s, v2.4s
+	WORD $0x6ea36d08 // umin v8.4s, v8.4s, v3.4s
+	WORD $0x4e761d08 // bic v8.16b, v8.16b, v22.16b
+	WORD $0x0e612908 // xtn v8.4h, v8.4s
+	FMOVD F8, 48(R1)
+	WORD $0x4ea285e8 // add v8.4s, v15.4s, v2.4s
+	WORD $0x6ea36d08 // umin v8.4s, v8.4s, v3.4s
+	WORD $0x4e771d08 // bic v8.16b, v8.16b, v23.16b
+	WORD $0x0e612908 // xtn v8.4h, v8.4s
+	FMOVD F8, 56(R1)
+	FMOVQ F0, 64(R3)
+	FMOVQ F0, 80(R3)
+	FMOVQ F0, 96(R3)
+	FMOVQ F0, 112(R3)
+	WORD $0x0e612a88 // xtn v8.4h, v20.4s
+	WORD $0x4e612aa8 // xtn2 v8.8h, v21.4s
+	WORD $0x0e612ac9 // xtn v9.4h, v22.4s
+	WORD $0x4e612ae9 // xtn2 v9.8h, v23.4s
+	WORD $0x0e212908 // xtn v8.8b, v8.8h
+	WORD $0x4e212928 // xtn2 v8.16b, v9.8h
+	FMOVQ 128(R3), F9
+	FMOVQ 144(R3), F10
+	FMOVQ 160(R3), F11
+	FMOVQ 176(R3), F12
+	FMOVQ 128(R2), F13
+	FMOVQ 144(R2), F14
+	FMOVQ 160(R2), F15
+	FMOVQ 176(R2), F16
+	WORD $0x4eadd4b1 // fsub v17.4s, v5.4s, v13.4s
+	WORD $0x4eaed4b2 // fsub v18.4s, v5.4s, v14.4s
+	WORD $0x4eafd4b3 // fsub v19.4s, v5.4s, v15.4s
+	WORD $0x4eb0d4b4 // fsub v20.4s, v5.4s, v16.4s
+	WORD $0x6e31dc91 // fmul v17.4s, v4.4s, v17.4s
+	WORD $0x6e32dc92 // fmul v18.4s, v4.4s, v18.4s
+	WORD $0x6e33dc93 // fmul v19.4s, v4.4s, v19.4s
+	WORD $0x6e34dc94 // fmul v20.4s, v4.4s, v20.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x6e29dcc9 // fmul v9.4s, v6.4s, v9.4s
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	WORD $0x6e2bdccb // fmul v11.4s, v6.4s, v11.4s
+	WORD $0x6e2cdccc // fmul v12.4s, v6.4s, v12.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	FMOVQ F9, 128(R2)
+	FMOVQ F10, 144(R2)
+	FMOVQ F11, 160(R2)
+	FMOVQ F12, 176(R2)
+	FMOVD 64(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 72(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVD 80(R1), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	FMOVD 88(R1), F16
+	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
+	FMOVQ 48(RSP), F17
+	WORD $0x6eb13db1 // cmhs v17.4s, v13.4s, v17.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x6eb23dd2 // cmhs v18.4s, v14.4s, v18.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x6eb33df3 // cmhs v19.4s, v15.4s, v19.4s
+	FMOVQ 48(RSP), F20
+	WORD $0x6eb43e14 // cmhs v20.4s, v16.4s, v20.4s
+	FMOVQ 128(R0), F21
+	FMOVQ 144(R0), F22
+	FMOVQ 160(R0), F23
+	FMOVQ 176(R0), F24
+	FMOVQ 64(RSP), F25
+	WORD $0x6e35df35 // fmul v21.4s, v25.4s, v21.4s
+	FMOVQ 64(RSP), F25
+	WORD $0x6e36df36 // fmul v22.4s, v25.4s, v22.4s
+	FMOVQ 64(RSP), F25
+	WORD $0x6e37df37 // fmul v23.4s, v25.4s, v23.4s
+	FMOVQ 64(RSP), F25
+	WORD $0x6e38df38 // fmul v24.4s, v25.4s, v24.4s
+	FMOVQ 80(RSP), F25
+	WORD $0x6e29df29 // fmul v9.4s, v25.4s, v9.4s
+	FMOVQ 80(RSP), F25
+	WORD $0x6e2adf2a // fmul v10.4s, v25.4s, v10.4s
+	FMOVQ 80(RSP), F25
+	WORD $0x6e2bdf2b // fmul v11.4s, v25.4s, v11.4s
+	FMOVQ 80(RSP), F25
+	WORD $0x6e2cdf2c // fmul v12.4s, v25.4s, v12.4s
+	WORD $0x4e29d6a9 // fadd v9.4s, v21.4s, v9.4s
+	WORD $0x4e2ad6ca // fadd v10.4s, v22.4s, v10.4s
+	WORD $0x4e2bd6eb // fadd v11.4s, v23.4s, v11.4s
+	WORD $0x4e2cd70c // fadd v12.4s, v24.4s, v12.4s
+	FMOVQ 112(RSP), F21
+	WORD $0x6eb5e535 // fcmgt v21.4s, v9.4s, v21.4s
+	WORD $0x4e351e35 // and v21.16b, v17.16b, v21.16b
+	FMOVQ 112(RSP), F22
+	WORD $0x6eb6e556 // fcmgt v22.4s, v10.4s, v22.4s
+	WORD $0x4e361e56 // and v22.16b, v18.16b, v22.16b
+	FMOVQ 112(RSP), F23
+	WORD $0x6eb7e577 // fcmgt v23.4s, v11.4s, v23.4s
+	WORD $0x4e371e77 // and v23.16b, v19.16b, v23.16b
+	FMOVQ 112(RSP), F24
+	WORD $0x6eb8e598 // fcmgt v24.4s, v12.4s, v24.4s
+	WORD $0x4e381e98 // and v24.16b, v20.16b, v24.16b
+	FMOVQ 96(RSP), F25
+	WORD $0x6ef11f29 // bif v9.16b, v25.16b, v17.16b
+	FMOVQ 96(RSP), F17
+	WORD $0x6ef21e2a // bif v10.16b, v17.16b, v18.16b
+	FMOVQ 96(RSP), F17
+	WORD $0x6ef31e2b // bif v11.16b, v17.16b, v19.16b
+	FMOVQ 96(RSP), F17
+	WORD $0x6ef41e2c // bif v12.16b, v17.16b, v20.16b
+	FMOVQ 96(RSP), F17
+	WORD $0x6eb51e29 // bit v9.16b, v17.16b, v21.16b
+	FMOVQ 96(RSP), F17
+	WORD $0x6eb61e2a // bit v10.16b, v17.16b, v22.16b
+	FMOVQ 96(RSP), F17
+	WORD $0x6eb71e2b // bit v11.16b, v17.16b, v23.16b
+	FMOVQ 96(RSP), F17
+	WORD $0x6eb81e2c // bit v12.16b, v17.16b, v24.16b
+	FMOVQ F9, 128(R0)
+	FMOVQ F10, 144(R0)
+	FMOVQ F11, 160(R0)
+	FMOVQ F12, 176(R0)
+	WORD $0x4ea285a9 // add v9.4s, v13.4s, v2.4s
+	WORD $0x6ea36d29 // umin v9.4s, v9.4s, v3.4s
+	WORD $0x4e751d29 // bic v9.16b, v9.16b, v21.16b
+	WORD $0x0e612929 // xtn v9.4h, v9.4s
+	FMOVD F9, 64(R1)
+	WORD $0x4ea285c9 // add v9.4s, v14.4s, v2.4s
+	WORD $0x6ea36d29 // umin v9.4s, v9.4s, v3.4s
+	WORD $0x4e761d29 // bic v9.16b, v9.16b, v22.16b
+	WORD $0x0e612929 // xtn v9.4h, v9.4s
+	FMOVD F9, 72(R1)
+	WORD $0x4ea285e9 // add v9.4s, v15.4s, v2.4s
+	WORD $0x6ea36d29 // umin v9.4s, v9.4s, v3.4s
+	WORD $0x4e771d29 // bic v9.16b, v9.16b, v23.16b
+	WORD $0x0e612929 // xtn v9.4h, v9.4s
+	FMOVD F9, 80(R1)
+	WORD $0x4ea28609 // add v9.4s, v16.4s, v2.4s
+	WORD $0x6ea36d29 // umin v9.4s, v9.4s, v3.4s
+	WORD $0x4e781d29 // bic v9.16b, v9.16b, v24.16b
+	WORD $0x0e612929 // xtn v9.4h, v9.4s
+	FMOVD F9, 88(R1)
+	FMOVQ F0, 128(R3)
+	FMOVQ F0, 144(R3)
+	FMOVQ F0, 160(R3)
+	FMOVQ F0, 176(R3)
+	WORD $0x0e612aa9 // xtn v9.4h, v21.4s
+	WORD $0x4e612ac9 // xtn2 v9.8h, v22.4s
+	WORD $0x0e612aea // xtn v10.4h, v23.4s
+	WORD $0x4e612b0a // xtn2 v10.8h, v24.4s
+	WORD $0x0e212929 // xtn v9.8b, v9.8h
+	WORD $0x4e212949 // xtn2 v9.16b, v10.8h
+	FMOVQ 192(R3), F10
+	FMOVQ 208(R3), F11
+	FMOVQ 224(R3), F12
+	FMOVQ 240(R3), F13
+	FMOVQ 192(R2), F14
+	FMOVQ 208(R2), F15
+	FMOVQ 224(R2), F16
+	FMOVQ 240(R2), F17
+	WORD $0x4eaed4b2 // fsub v18.4s, v5.4s, v14.4s
+	WORD $0x4eafd4b3 // fsub v19.4s, v5.4s, v15.4s
+	WORD $0x4eb0d4b4 // fsub v20.4s, v5.4s, v16.4s
+	WORD $0x4eb1d4b5 // fsub v21.4s, v5.4s, v17.4s
+	WORD $0x6e32dc92 // fmul v18.4s, v4.4s, v18.4s
+	WORD $0x6e33dc93 // fmul v19.4s, v4.4s, v19.4s
+	WORD $0x6e34dc94 // fmul v20.4s, v4.4s, v20.4s
+	WORD $0x6e35dc95 // fmul v21.4s, v4.4s, v21.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	WORD $0x6e2bdccb // fmul v11.4s, v6.4s, v11.4s
+	WORD $0x6e2cdccc // fmul v12.4s, v6.4s, v12.4s
+	WORD $0x6e2ddccd // fmul v13.4s, v6.4s, v13.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	FMOVQ F10, 192(R2)
+	FMOVQ F11, 208(R2)
+	FMOVQ F12, 224(R2)
+	FMOVQ F13, 240(R2)
+	FMOVD 96(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVD 104(R1), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	FMOVD 112(R1), F16
+	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
+	FMOVD 120(R1), F17
+	WORD $0x2f10a631 // uxtl v17.4s, v17.4h
+	FMOVQ 48(RSP), F18
+	WORD $0x6eb23dd2 // cmhs v18.4s, v14.4s, v18.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x6eb33df3 // cmhs v19.4s, v15.4s, v19.4s
+	FMOVQ 48(RSP), F20
+	WORD $0x6eb43e14 // cmhs v20.4s, v16.4s, v20.4s
+	FMOVQ 48(RSP), F21
+	WORD $0x6eb53e35 // cmhs v21.4s, v17.4s, v21.4s
+	FMOVQ 192(R0), F22
+	FMOVQ 208(R0), F23
+	FMOVQ 224(R0), F24
+	FMOVQ 240(R0), F25
+	FMOVQ 64(RSP), F26
+	WORD $0x6e36df56 // fmul v22.4s, v26.4s, v22.4s
+	FMOVQ 64(RSP), F26
+	WORD $0x6e37df57 // fmul v23.4s, v26.4s, v23.4s
+	FMOVQ 64(RSP), F26
+	WORD $0x6e38df58 // fmul v24.4s, v26.4s, v24.4s
+	FMOVQ 64(RSP), F26
+	WORD $0x6e39df59 // fmul v25.4s, v26.4s, v25.4s
+	FMOVQ 80(RSP), F26
+	WORD $0x6e2adf4a // fmul v10.4s, v26.4s, v10.4s
+	FMOVQ 80(RSP), F26
+	WORD $0x6e2bdf4b // fmul v11.4s, v26.4s, v11.4s
+	FMOVQ 80(RSP), F26
+	WORD $0x6e2cdf4c // fmul v12.4s, v26.4s, v12.4s
+	FMOVQ 80(RSP), F26
+	WORD $0x6e2ddf4d // fmul v13.4s, v26.4s, v13.4s
+	WORD $0x4e2ad6ca // fadd v10.4s, v22.4s, v10.4s
+	WORD $0x4e2bd6eb // fadd v11.4s, v23.4s, v11.4s
+	WORD $0x4e2cd70c // fadd v12.4s, v24.4s, v12.4s
+	WORD $0x4e2dd72d // fadd v13.4s, v25.4s, v13.4s
+	FMOVQ 112(RSP), F22
+	WORD $0x6eb6e556 // fcmgt v22.4s, v10.4s, v22.4s
+	WORD $0x4e361e56 // and v22.16b, v18.16b, v22.16b
+	FMOVQ 112(RSP), F23
+	WORD $0x6eb7e577 // fcmgt v23.4s, v11.4s, v23.4s
+	WORD $0x4e371e77 // and v23.16b, v19.16b, v23.16b
+	FMOVQ 112(RSP), F24
+	WORD $0x6eb8e598 // fcmgt v24.4s, v12.4s, v24.4s
+	WORD $0x4e381e98 // and v24.16b, v20.16b, v24.16b
+	FMOVQ 112(RSP), F25
+	WORD $0x6eb9e5b9 // fcmgt v25.4s, v13.4s, v25.4s
+	WORD $0x4e391eb9 // and v25.16b, v21.16b, v25.16b
+	FMOVQ 96(RSP), F26
+	WORD $0x6ef21f4a // bif v10.16b, v26.16b, v18.16b
+	FMOVQ 96(RSP), F18
+	WORD $0x6ef31e4b // bif v11.16b, v18.16b, v19.16b
+	FMOVQ 96(RSP), F18
+	WORD $0x6ef41e4c // bif v12.16b, v18.16b, v20.16b
+	FMOVQ 96(RSP), F18
+	WORD $0x6ef51e4d // bif v13.16b, v18.16b, v21.16b
+	FMOVQ 96(RSP), F18
+	WORD $0x6eb61e4a // bit v10.16b, v18.16b, v22.16b
+	FMOVQ 96(RSP), F18
+	WORD $0x6eb71e4b // bit v11.16b, v18.16b, v23.16b
+	FMOVQ 96(RSP), F18
+	WORD $0x6eb81e4c // bit v12.16b, v18.16b, v24.16b
+	FMOVQ 96(RSP), F18
+	WORD $0x6eb91e4d // bit v13.16b, v18.16b, v25.16b
+	FMOVQ F10, 192(R0)
+	FMOVQ F11, 208(R0)
+	FMOVQ F12, 224(R0)
+	FMOVQ F13, 240(R0)
+	WORD $0x4ea285ca // add v10.4s, v14.4s, v2.4s
+	WORD $0x6ea36d4a // umin v10.4s, v10.4s, v3.4s
+	WORD $0x4e761d4a // bic v10.16b, v10.16b, v22.16b
+	WORD $0x0e61294a // xtn v10.4h, v10.4s
+	FMOVD F10, 96(R1)
+	WORD $0x4ea285ea // add v10.4s, v15.4s, v2.4s
+	WORD $0x6ea36d4a // umin v10.4s, v10.4s, v3.4s
+	WORD $0x4e771d4a // bic v10.16b, v10.16b, v23.16b
+	WORD $0x0e61294a // xtn v10.4h, v10.4s
+	FMOVD F10, 104(R1)
+	WORD $0x4ea2860a // add v10.4s, v16.4s, v2.4s
+	WORD $0x6ea36d4a // umin v10.4s, v10.4s, v3.4s
+	WORD $0x4e781d4a // bic v10.16b, v10.16b, v24.16b
+	WORD $0x0e61294a // xtn v10.4h, v10.4s
+	FMOVD F10, 112(R1)
+	WORD $0x4ea2862a // add v10.4s, v17.4s, v2.4s
+	WORD $0x6ea36d4a // umin v10.4s, v10.4s, v3.4s
+	WORD $0x4e791d4a // bic v10.16b, v10.16b, v25.16b
+	WORD $0x0e61294a // xtn v10.4h, v10.4s
+	FMOVD F10, 120(R1)
+	FMOVQ F0, 192(R3)
+	FMOVQ F0, 208(R3)
+	FMOVQ F0, 224(R3)
+	FMOVQ F0, 240(R3)
+	WORD $0x0e612aca // xtn v10.4h, v22.4s
+	WORD $0x4e612aea // xtn2 v10.8h, v23.4s
+	WORD $0x0e612b0b // xtn v11.4h, v24.4s
+	WORD $0x4e612b2b // xtn2 v11.8h, v25.4s
+	WORD $0x0e21294a // xtn v10.8b, v10.8h
+	WORD $0x4e21296a // xtn2 v10.16b, v11.8h
+	WORD $0x4e211ce7 // and v7.16b, v7.16b, v1.16b
+	WORD $0x4e211d08 // and v8.16b, v8.16b, v1.16b
+	WORD $0x4e211d29 // and v9.16b, v9.16b, v1.16b
+	WORD $0x4e211d4a // and v10.16b, v10.16b, v1.16b
+	WORD $0x4e28bce7 // addp v7.16b, v7.16b, v8.16b
+	WORD $0x4e2abd28 // addp v8.16b, v9.16b, v10.16b
+	WORD $0x4e28bce7 // addp v7.16b, v7.16b, v8.16b
+	WORD $0x4e27bce7 // addp v7.16b, v7.16b, v7.16b
+	FMOVD F7, R6
+	MOVD.P R6, 8(R4)
+	ADD $256, R0
+	ADD $128, R1
+	ADD $256, R2
+	ADD $256, R3
+	SUBS $1, R5
+	BNE StrictRefractoryLeakyTraced1UniformNEON_block
+
+StrictRefractoryLeakyTraced1UniformNEON_done:
+	RET
+
+// func adaptiveLeakyTraced1NEON(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride, dStride, grStride, thrStride, resetStride, lthetaStride, dthetaStride, lT1Stride, cT1Stride, bT1Stride int, spikes *uint64, blocks int)
+TEXT ·adaptiveLeakyTraced1NEON(SB), NOSPLIT, $48-216
+	// 0 scalars held in registers, 0 loaded from the stack where used; vectors interleaved 4 at a time.
+	VMOVI $0, V0.B16
+	MOVD $0x8040201008040201, R0
+	VDUP R0, V1.D2
+	MOVW $0x00000001, R0
+	VDUP R0, V2.S4
+	MOVW $0x0000ffff, R0
+	VDUP R0, V3.S4
+	MOVW $0x00000001, R0
+	VDUP R0, V4.S4
+	FMOVQ F4, 16(RSP)
+	MOVW $0x0000ffff, R0
+	VDUP R0, V4.S4
+	FMOVQ F4, 32(RSP)
+	MOVD v+0(FP), R0
+	MOVD r+8(FP), R1
+	MOVD theta+16(FP), R2
+	MOVD t1+24(FP), R3
+	MOVD x1+32(FP), R4
+	MOVD c+40(FP), R5
+	MOVD d+48(FP), R6
+	MOVD gr+56(FP), R7
+	MOVD thr+64(FP), R8
+	MOVD reset+72(FP), R9
+	MOVD ltheta+80(FP), R10
+	MOVD dtheta+88(FP), R11
+	MOVD lT1+96(FP), R12
+	MOVD cT1+104(FP), R13
+	MOVD bT1+112(FP), R14
+	MOVD spikes+200(FP), R15
+	MOVD blocks+208(FP), R19
+	CBZ R19, AdaptiveLeakyTraced1NEON_done
+
+AdaptiveLeakyTraced1NEON_block:
+	FMOVQ 0(R4), F4
+	FMOVQ 16(R4), F5
+	FMOVQ 32(R4), F6
+	FMOVQ 48(R4), F7
+	FMOVQ 0(R3), F8
+	FMOVQ 16(R3), F9
+	FMOVQ 32(R3), F10
+	FMOVQ 48(R3), F11
+	FMOVQ 0(R14), F12
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	FMOVQ 16(R14), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 32(R14), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 48(R14), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 0(R12), F16
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	FMOVQ 16(R12), F16
+	WORD $0x6e2dde0d // fmul v13.4s, v16.4s, v13.4s
+	FMOVQ 32(R12), F16
+	WORD $0x6e2ede0e // fmul v14.4s, v16.4s, v14.4s
+	FMOVQ 48(R12), F16
+	WORD $0x6e2fde0f // fmul v15.4s, v16.4s, v15.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 0(R13), F12
+	WORD $0x6e24dd84 // fmul v4.4s, v12.4s, v4.4s
+	FMOVQ 16(R13), F12
+	WORD $0x6e25dd85 // fmul v5.4s, v12.4s, v5.4s
+	FMOVQ 32(R13), F12
+	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
+	FMOVQ 48(R13), F12
+	WORD $0x6e27dd87 // fmul v7.4s, v12.4s, v7.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ F4, 0(R3)
+	FMOVQ F5, 16(R3)
+	FMOVQ F6, 32(R3)
+	FMOVQ F7, 48(R3)
+	FMOVD 0(R1), F8
+	WORD $0x2f10a508 // uxtl v8.4s, v8.4h
+	FMOVD 8(R1), F9
+	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
+	FMOVD 16(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	FMOVD 24(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 0(R5), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	WORD $0x6eac350c // cmhi v12.4s, v8.4s, v12.4s
+	FMOVD 8(R5), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	WORD $0x6ead352d // cmhi v13.4s, v9.4s, v13.4s
+	FMOVD 16(R5), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	WORD $0x6eae354e // cmhi v14.4s, v10.4s, v14.4s
+	FMOVD 24(R5), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	WORD $0x6eaf356f // cmhi v15.4s, v11.4s, v15.4s
+	FMOVQ 0(R0), F16
+	FMOVQ 16(R0), F17
+	FMOVQ 32(R0), F18
+	FMOVQ 48(R0), F19
+	FMOVQ 0(R6), F20
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	FMOVQ 16(R6), F20
+	WORD $0x6e31de91 // fmul v17.4s, v20.4s, v17.4s
+	FMOVQ 32(R6), F20
+	WORD $0x6e32de92 // fmul v18.4s, v20.4s, v18.4s
+	FMOVQ 48(R6), F20
+	WORD $0x6e33de93 // fmul v19.4s, v20.4s, v19.4s
+	FMOVQ 0(R7), F20
+	WORD $0x6e24de84 // fmul v4.4s, v20.4s, v4.4s
+	FMOVQ 16(R7), F20
+	WORD $0x6e25de85 // fmul v5.4s, v20.4s, v5.4s
+	FMOVQ 32(R7), F20
+	WORD $0x6e26de86 // fmul v6.4s, v20.4s, v6.4s
+	FMOVQ 48(R7), F20
+	WORD $0x6e27de87 // fmul v7.4s, v20.4s, v7.4s
+	WORD $0x4e2c1c84 // and v4.16b, v4.16b, v12.16b
+	WORD $0x4e2d1ca5 // and v5.16b, v5.16b, v13.16b
+	WORD $0x4e2e1cc6 // and v6.16b, v6.16b, v14.16b
+	WORD $0x4e2f1ce7 // and v7.16b, v7.16b, v15.16b
+	WORD $0x4e24d604 // fadd v4.4s, v16.4s, v4.4s
+	WORD $0x4e25d625 // fadd v5.4s, v17.4s, v5.4s
+	WORD $0x4e26d646 // fadd v6.4s, v18.4s, v6.4s
+	WORD $0x4e27d667 // fadd v7.4s, v19.4s, v7.4s
+	FMOVQ 0(R2), F16
+	FMOVQ 16(R2), F17
+	FMOVQ 32(R2), F18
+	FMOVQ 48(R2), F19
+	WORD $0x6eb0e494 // fcmgt v20.4s, v4.4s, v16.4s
+	WORD $0x4e341d8c // and v12.16b, v12.16b, v20.16b
+	WORD $0x6eb1e4b4 // fcmgt v20.4s, v5.4s, v17.4s
+	WORD $0x4e341dad // and v13.16b, v13.16b, v20.16b
+	WORD $0x6eb2e4d4 // fcmgt v20.4s, v6.4s, v18.4s
+	WORD $0x4e341dce // and v14.16b, v14.16b, v20.16b
+	WORD $0x6eb3e4f4 // fcmgt v20.4s, v7.4s, v19.4s
+	WORD $0x4e341def // and v15.16b, v15.16b, v20.16b
+	FMOVQ 0(R9), F20
+	WORD $0x6eac1e84 // bit v4.16b, v20.16b, v12.16b
+	FMOVQ 16(R9), F20
+	WORD $0x6ead1e85 // bit v5.16b, v20.16b, v13.16b
+	FMOVQ 32(R9), F20
+	WORD $0x6eae1e86 // bit v6.16b, v20.16b, v14.16b
+	FMOVQ 48(R9), F20
+	WORD $0x6eaf1e87 // bit v7.16b, v20.16b, v15.16b
+	FMOVQ F4, 0(R0)
+	FMOVQ F5, 16(R0)
+	FMOVQ F6, 32(R0)
+	FMOVQ F7, 48(R0)
+	WORD $0x4ea28504 // add v4.4s, v8.4s, v2.4s
+	WORD $0x6ea36c84 // umin v4.4s, v4.4s, v3.4s
+	WORD $0x4e6c1c84 // bic v4.16b, v4.16b, v12.16b
+	WORD $0x0e612884 // xtn v4.4h, v4.4s
+	FMOVD F4, 0(R1)
+	WORD $0x4ea28524 // add v4.4s, v9.4s, v2.4s
+	WORD $0x6ea36c84 // umin v4.4s, v4.4s, v3.4s
+	WORD $0x4e6d1c84 // bic v4.16b, v4.16b, v13.16b
+	WORD $0x0e612884 // xtn v4.4h, v4.4s
+	FMOVD F4, 8(R1)
+	WORD $0x4ea28544 // add v4.4s, v10.4s, v2.4s
+	WORD $0x6ea36c84 // umin v4.4s, v4.4s, v3.4s
+	WORD $0x4e6e1c84 // bic v4.16b, v4.16b, v14.16b
+	WORD $0x0e612884 // xtn v4.4h, v4.4s
+	FMOVD F4, 16(R1)
+	WORD $0x4ea28564 // add v4.4s, v11.4s, v2.4s
+	WORD $0x6ea36c84 // umin v4.4s, v4.4s, v3.4s
+	WORD $0x4e6f1c84 // bic v4.16b, v4.16b, v15.16b
+	WORD $0x0e612884 // xtn v4.4h, v4.4s
+	FMOVD F4, 24(R1)
+	FMOVQ 0(R8), F4
+	WORD $0x4eb0d484 // fsub v4.4s, v4.4s, v16.4s
+	FMOVQ 16(R8), F5
+	WORD $0x4eb1d4a5 // fsub v5.4s, v5.4s, v17.4s
+	FMOVQ 32(R8), F6
+	WORD $0x4eb2d4c6 // fsub v6.4s, v6.4s, v18.4s
+	FMOVQ 48(R8), F7
+	WORD $0x4eb3d4e7 // fsub v7.4s, v7.4s, v19.4s
+	FMOVQ 0(R10), F8
+	WORD $0x6e24dd04 // fmul v4.4s, v8.4s, v4.4s
+	FMOVQ 16(R10), F8
+	WORD $0x6e25dd05 // fmul v5.4s, v8.4s, v5.4s
+	FMOVQ 32(R10), F8
+	WORD $0x6e26dd06 // fmul v6.4s, v8.4s, v6.4s
+	FMOVQ 48(R10), F8
+	WORD $0x6e27dd07 // fmul v7.4s, v8.4s, v7.4s
+	WORD $0x4e24d604 // fadd v4.4s, v16.4s, v4.4s
+	WORD $0x4e25d625 // fadd v5.4s, v17.4s, v5.4s
+	WORD $0x4e26d646 // fadd v6.4s, v18.4s, v6.4s
+	WORD $0x4e27d667 // fadd v7.4s, v19.4s, v7.4s
+	FMOVQ 0(R11), F8
+	WORD $0x4e2c1d08 // and v8.16b, v8.16b, v12.16b
+	FMOVQ 16(R11), F9
+	WORD $0x4e2d1d29 // and v9.16b, v9.16b, v13.16b
+	FMOVQ 32(R11), F10
+	WORD $0x4e2e1d4a // and v10.16b, v10.16b, v14.16b
+	FMOVQ 48(R11), F11
+	WORD $0x4e2f1d6b // and v11.16b, v11.16b, v15.16b
+	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
+	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	FMOVQ F4, 0(R2)
+	FMOVQ F5, 16(R2)
+	FMOVQ F6, 32(R2)
+	FMOVQ F7, 48(R2)
+	FMOVQ F0, 0(R4)
+	FMOVQ F0, 16(R4)
+	FMOVQ F0, 32(R4)
+	FMOVQ F0, 48(R4)
+	WORD $0x0e612984 // xtn v4.4h, v12.4s
+	WORD $0x4e6129a4 // xtn2 v4.8h, v13.4s
+	WORD $0x0e6129c5 // xtn v5.4h, v14.4s
+	WORD $0x4e6129e5 // xtn2 v5.8h, v15.4s
+	WORD $0x0e212884 // xtn v4.8b, v4.8h
+	WORD $0x4e2128a4 // xtn2 v4.16b, v5.8h
+	FMOVQ 64(R4), F5
+	FMOVQ 80(R4), F6
+	FMOVQ 96(R4), F7
+	FMOVQ 112(R4), F8
+	FMOVQ 64(R3), F9
+	FMOVQ 80(R3), F10
+	FMOVQ 96(R3), F11
+	FMOVQ 112(R3), F12
+	FMOVQ 64(R14), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 80(R14), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 96(R14), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 112(R14), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 64(R12), F17
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	FMOVQ 80(R12), F17
+	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
+	FMOVQ 96(R12), F17
+	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
+	FMOVQ 112(R12), F17
+	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 64(R13), F13
+	WORD $0x6e25dda5 // fmul v5.4s, v13.4s, v5.4s
+	FMOVQ 80(R13), F13
+	WORD $0x6e26dda6 // fmul v6.4s, v13.4s, v6.4s
+	FMOVQ 96(R13), F13
+	WORD $0x6e27dda7 // fmul v7.4s, v13.4s, v7.4s
+	FMOVQ 112(R13), F13
+	WORD $0x6e28dda8 // fmul v8.4s, v13.4s, v8.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ F5, 64(R3)
+	FMOVQ F6, 80(R3)
+	FMOVQ F7, 96(R3)
+	FMOVQ F8, 112(R3)
+	FMOVD 32(R1), F9
+	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
+	FMOVD 40(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	FMOVD 48(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 56(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 32(R5), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	WORD $0x6ead352d // cmhi v13.4s, v9.4s, v13.4s
+	FMOVD 40(R5), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	WORD $0x6eae354e // cmhi v14.4s, v10.4s, v14.4s
+	FMOVD 48(R5), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	WORD $0x6eaf356f // cmhi v15.4s, v11.4s, v15.4s
+	FMOVD 56(R5), F16
+	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
+	WORD $0x6eb03590 // cmhi v16.4s, v12.4s, v16.4s
+	FMOVQ 64(R0), F17
+	FMOVQ 80(R0), F18
+	FMOVQ 96(R0), F19
+	FMOVQ 112(R0), F20
+	FMOVQ 64(R6), F21
+	WORD $0x6e31deb1 // fmul v17.4s, v21.4s, v17.4s
+	FMOVQ 80(R6), F21
+	WORD $0x6e32deb2 // fmul v18.4s, v21.4s, v18.4s
+	FMOVQ 96(R6), F21
+	WORD $0x6e33deb3 // fmul v19.4s, v21.4s, v19.4s
+	FMOVQ 112(R6), F21
+	WORD $0x6e34deb4 // fmul v20.4s, v21.4s, v20.4s
+	FMOVQ 64(R7), F21
+	WORD $0x6e25dea5 // fmul v5.4s, v21.4s, v5.4s
+	FMOVQ 80(R7), F21
+	WORD $0x6e26dea6 // fmul v6.4s, v21.4s, v6.4s
+	FMOVQ 96(R7), F21
+	WORD $0x6e27dea7 // fmul v7.4s, v21.4s, v7.4s
+	FMOVQ 112(R7), F21
+	WORD $0x6e28dea8 // fmul v8.4s, v21.4s, v8.4s
+	WORD $0x4e2d1ca5 // and v5.16b, v5.16b, v13.16b
+	WORD $0x4e2e1cc6 // and v6.16b, v6.16b, v14.16b
+	WORD $0x4e2f1ce7 // and v7.16b, v7.16b, v15.16b
+	WORD $0x4e301d08 // and v8.16b, v8.16b, v16.16b
+	WORD $0x4e25d625 // fadd v5.4s, v17.4s, v5.4s
+	WORD $0x4e26d646 // fadd v6.4s, v18.4s, v6.4s
+	WORD $0x4e27d667 // fadd v7.4s, v19.4s, v7.4s
+	WORD $0x4e28d688 // fadd v8.4s, v20.4s, v8.4s
+	FMOVQ 64(R2), F17
+	FMOVQ 80(R2), F18
+	FMOVQ 96(R2), F19
+	FMOVQ 112(R2), F20
+	WORD $0x6eb1e4b5 // fcmgt v21.4s, v5.4s, v17.4s
+	WORD $0x4e351dad // and v13.16b, v13.16b, v21.16b
+	WORD $0x6eb2e4d5 // fcmgt v21.4s, v6.4s, v18.4s
+	WORD $0x4e351dce // and v14.16b, v14.16b, v21.16b
+	WORD $0x6eb3e4f5 // fcmgt v21.4s, v7.4s, v19.4s
+	WORD $0x4e351def // and v15.16b, v15.16b, v21.16b
+	WORD $0x6eb4e515 // fcmgt v21.4s, v8.4s, v20.4s
+	WORD $0x4e351e10 // and v16.16b, v16.16b, v21.16b
+	FMOVQ 64(R9), F21
+	WORD $0x6ead1ea5 // bit v5.16b, v21.16b, v13.16b
+	FMOVQ 80(R9), F21
+	WORD $0x6eae1ea6 // bit v6.16b, v21.16b, v14.16b
+	FMOVQ 96(R9), F21
+	WORD $0x6eaf1ea7 // bit v7.16b, v21.16b, v15.16b
+	FMOVQ 112(R9), F21
+	WORD $0x6eb01ea8 // bit v8.16b, v21.16b, v16.16b
+	FMOVQ F5, 64(R0)
+	FMOVQ F6, 80(R0)
+	FMOVQ F7, 96(R0)
+	FMOVQ F8, 112(R0)
+	WORD $0x4ea28525 // add v5.4s, v9.4s, v2.4s
+	WORD $0x6ea36ca5 // umin v5.4s, v5.4s, v3.4s
+	WORD $0x4e6d1ca5 // bic v5.16b, v5.16b, v13.16b
+	WORD $0x0e6128a5 // xtn v5.4h, v5.4s
+	FMOVD F5, 32(R1)
+	WORD $0x4ea28545 // add v5.4s, v10.4s, v2.4s
+	WORD $0x6ea36ca5 // umin v5.4s, v5.4s, v3.4s
+	WORD $0x4e6e1ca5 // bic v5.16b, v5.16b, v14.16b
+	WORD $0x0e6128a5 // xtn v5.4h, v5.4s
+	FMOVD F5, 40(R1)
+	WORD $0x4ea28565 // add v5.4s, v11.4s, v2.4s
+	WORD $0x6ea36ca5 // umin v5.4s, v5.4s, v3.4s
+	WORD $0x4e6f1ca5 // bic v5.16b, v5.16b, v15.16b
+	WORD $0x0e6128a5 // xtn v5.4h, v5.4s
+	FMOVD F5, 48(R1)
+	WORD $0x4ea28585 // add v5.4s, v12.4s, v2.4s
+	WORD $0x6ea36ca5 // umin v5.4s, v5.4s, v3.4s
+	WORD $0x4e701ca5 // bic v5.16b, v5.16b, v16.16b
+	WORD $0x0e6128a5 // xtn v5.4h, v5.4s
+	FMOVD F5, 56(R1)
+	FMOVQ 64(R8), F5
+	WORD $0x4eb1d4a5 // fsub v5.4s, v5.4s, v17.4s
+	FMOVQ 80(R8), F6
+	WORD $0x4eb2d4c6 // fsub v6.4s, v6.4s, v18.4s
+	FMOVQ 96(R8), F7
+	WORD $0x4eb3d4e7 // fsub v7.4s, v7.4s, v19.4s
+	FMOVQ 112(R8), F8
+	WORD $0x4eb4d508 // fsub v8.4s, v8.4s, v20.4s
+	FMOVQ 64(R10), F9
+	WORD $0x6e25dd25 // fmul v5.4s, v9.4s, v5.4s
+	FMOVQ 80(R10), F9
+	WORD $0x6e26dd26 // fmul v6.4s, v9.4s, v6.4s
+	FMOVQ 96(R10), F9
+	WORD $0x6e27dd27 // fmul v7.4s, v9.4s, v7.4s
+	FMOVQ 112(R10), F9
+	WORD $0x6e28dd28 // fmul v8.4s, v9.4s, v8.4s
+	WORD $0x4e25d625 // fadd v5.4s, v17.4s, v5.4s
+	WORD $0x4e26d646 // fadd v6.4s, v18.4s, v6.4s
+	WORD $0x4e27d667 // fadd v7.4s, v19.4s, v7.4s
+	WORD $0x4e28d688 // fadd v8.4s, v20.4s, v8.4s
+	FMOVQ 64(R11), F9
+	WORD $0x4e2d1d29 // and v9.16b, v9.16b, v13.16b
+	FMOVQ 80(R11), F10
+	WORD $0x4e2e1d4a // and v10.16b, v10.16b, v14.16b
+	FMOVQ 96(R11), F11
+	WORD $0x4e2f1d6b // and v11.16b, v11.16b, v15.16b
+	FMOVQ 112(R11), F12
+	WORD $0x4e301d8c // and v12.16b, v12.16b, v16.16b
+	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	FMOVQ F5, 64(R2)
+	FMOVQ F6, 80(R2)
+	FMOVQ F7, 96(R2)
+	FMOVQ F8, 112(R2)
+	FMOVQ F0, 64(R4)
+	FMOVQ F0, 80(R4)
+	FMOVQ F0, 96(R4)
+	FMOVQ F0, 112(R4)
+	WORD $0x0e6129a5 // xtn v5.4h, v13.4s
+	WORD $0x4e6129c5 // xtn2 v5.8h, v14.4s
+	WORD $0x0e6129e6 // xtn v6.4h, v15.4s
+	WORD $0x4e612a06 // xtn2 v6.8h, v16.4s
+	WORD $0x0e2128a5 // xtn v5.8b, v5.8h
+	WORD $0x4e2128c5 // xtn2 v5.16b, v6.8h
+	FMOVQ 128(R4), F6
+	FMOVQ 144(R4), F7
+	FMOVQ 160(R4), F8
+	FMOVQ 176(R4), F9
+	FMOVQ 128(R3), F10
+	FMOVQ 144(R3), F11
+	FMOVQ 160(R3), F12
+	FMOVQ 176(R3), F13
+	FMOVQ 128(R14), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 144(R14), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 160(R14), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 176(R14), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 128(R12), F18
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	FMOVQ 144(R12), F18
+	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
+	FMOVQ 160(R12), F18
+	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
+	FMOVQ 176(R12), F18
+	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 128(R13), F14
+	WORD $0x6e26ddc6 // fmul v6.4s, v14.4s, v6.4s
+	FMOVQ 144(R13), F14
+	WORD $0x6e27ddc7 // fmul v7.4s, v14.4s, v7.4s
+	FMOVQ 160(R13), F14
+	WORD $0x6e28ddc8 // fmul v8.4s, v14.4s, v8.4s
+	FMOVQ 176(R13), F14
+	WORD $0x6e29ddc9 // fmul v9.4s, v14.4s, v9.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ F6, 128(R3)
+	FMOVQ F7, 144(R3)
+	FMOVQ F8, 160(R3)
+	FMOVQ F9, 176(R3)
+	FMOVD 64(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	FMOVD 72(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 80(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 88(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 64(R5), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	WORD $0x6eae354e // cmhi v14.4s, v10.4s, v14.4s
+	FMOVD 72(R5), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	WORD $0x6eaf356f // cmhi v15.4s, v11.4s, v15.4s
+	FMOVD 80(R5), F16
+	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
+	WORD $0x6eb03590 // cmhi v16.4s, v12.4s, v16.4s
+	FMOVD 88(R5), F17
+	WORD $0x2f10a631 // uxtl v17.4s, v17.4h
+	WORD $0x6eb135b1 // cmhi v17.4s, v13.4s, v17.4s
+	FMOVQ 128(R0), F18
+	FMOVQ 144(R0), F19
+	FMOVQ 160(R0), F20
+	FMOVQ 176(R0), F21
+	FMOVQ 128(R6), F22
+	WORD $0x6e32ded2 // fmul v18.4s, v22.4s, v18.4s
+	FMOVQ 144(R6), F22
+	WORD $0x6e33ded3 // fmul v19.4s, v22.4s, v19.4s
+	FMOVQ 160(R6), F22
+	WORD $0x6e34ded4 // fmul v20.4s, v22.4s, v20.4s
+	FMOVQ 176(R6), F22
+	WORD $0x6e35ded5 // fmul v21.4s, v22.4s, v21.4s
+	FMOVQ 128(R7), F22
+	WORD $0x6e26dec6 // fmul v6.4s, v22.4s, v6.4s
+	FMOVQ 144(R7), F22
+	WORD $0x6e27dec7 // fmul v7.4s, v22.4s, v7.4s
+	FMOVQ 160(R7), F22
+	WORD $0x6e28dec8 // fmul v8.4s, v22.4s, v8.4s
+	FMOVQ 176(R7), F22
+	WORD $0x6e29dec9 // fmul v9.4s, v22.4s, v9.4s
+	WORD $0x4e2e1cc6 // and v6.16b, v6.16b, v14.16b
+	WORD $0x4e2f1ce7 // and v7.16b, v7.16b, v15.16b
+	WORD $0x4e301d08 // and v8.16b, v8.16b, v16.16b
+	WORD $0x4e311d29 // and v9.16b, v9.16b, v17.16b
+	WORD $0x4e26d646 // fadd v6.4s, v18.4s, v6.4s
+	WORD $0x4e27d667 // fadd v7.4s, v19.4s, v7.4s
+	WORD $0x4e28d688 // fadd v8.4s, v20.4s, v8.4s
+	WORD $0x4e29d6a9 // fadd v9.4s, v21.4s, v9.4s
+	FMOVQ 128(R2), F18
+	FMOVQ 144(R2), F19
+	FMOVQ 160(R2), F20
+	FMOVQ 176(R2), F21
+	WORD $0x6eb2e4d6 // fcmgt v22.4s, v6.4s, v18.4s
+	WORD $0x4e361dce // and v14.16b, v14.16b, v22.16b
+	WORD $0x6eb3e4f6 // fcmgt v22.4s, v7.4s, v19.4s
+	WORD $0x4e361def // and v15.16b, v15.16b, v22.16b
+	WORD $0x6eb4e516 // fcmgt v22.4s, v8.4s, v20.4s
+	WORD $0x4e361e10 // and v16.16b, v16.16b, v22.16b
+	WORD $0x6eb5e536 // fcmgt v22.4s, v9.4s, v21.4s
+	WORD $0x4e361e31 // and v17.16b, v17.16b, v22.16b
+	FMOVQ 128(R9), F22
+	WORD $0x6eae1ec6 // bit v6.16b, v22.16b, v14.16b
+	FMOVQ 144(R9), F22
+	WORD $0x6eaf1ec7 // bit v7.16b, v22.16b, v15.16b
+	FMOVQ 160(R9), F22
+	WORD $0x6eb01ec8 // bit v8.16b, v22.16b, v16.16b
+	FMOVQ 176(R9), F22
+	WORD $0x6eb11ec9 // bit v9.16b, v22.16b, v17.16b
+	FMOVQ F6, 128(R0)
+	FMOVQ F7, 144(R0)
+	FMOVQ F8, 160(R0)
+	FMOVQ F9, 176(R0)
+	WORD $0x4ea28546 // add v6.4s, v10.4s, v2.4s
+	WORD $0x6ea36cc6 // umin v6.4s, v6.4s, v3.4s
+	WORD $0x4e6e1cc6 // bic v6.16b, v6.16b, v14.16b
+	WORD $0x0e6128c6 // xtn v6.4h, v6.4s
+	FMOVD F6, 64(R1)
+	WORD $0x4ea28566 // add v6.4s, v11.4s, v2.4s
+	WORD $0x6ea36cc6 // umin v6.4s, v6.4s, v3.4s
+	WORD $0x4e6f1cc6 // bic v6.16b, v6.16b, v15.16b
+	WORD $0x0e6128c6 // xtn v6.4h, v6.4s
+	FMOVD F6, 72(R1)
+	WORD $0x4ea28586 // add v6.4s, v12.4s, v2.4s
+	WORD $0x6ea36cc6 // umin v6.4s, v6.4s, v3.4s
+	WORD $0x4e701cc6 // bic v6.16b, v6.16b, v16.16b
+	WORD $0x0e6128c6 // xtn v6.4h, v6.4s
+	FMOVD F6, 80(R1)
+	WORD $0x4ea285a6 // add v6.4s, v13.4s, v2.4s
+	WORD $0x6ea36cc6 // umin v6.4s, v6.4s, v3.4s
+	WORD $0x4e711cc6 // bic v6.16b, v6.16b, v17.16b
+	WORD $0x0e6128c6 // xtn v6.4h, v6.4s
+	FMOVD F6, 88(R1)
+	FMOVQ 128(R8), F6
+	WORD $0x4eb2d4c6 // fsub v6.4s, v6.4s, v18.4s
+	FMOVQ 144(R8), F7
+	WORD $0x4eb3d4e7 // fsub v7.4s, v7.4s, v19.4s
+	FMOVQ 160(R8), F8
+	WORD $0x4eb4d508 // fsub v8.4s, v8.4s, v20.4s
+	FMOVQ 176(R8), F9
+	WORD $0x4eb5d529 // fsub v9.4s, v9.4s, v21.4s
+	FMOVQ 128(R10), F10
+	WORD $0x6e26dd46 // fmul v6.4s, v10.4s, v6.4s
+	FMOVQ 144(R10), F10
+	WORD $0x6e27dd47 // fmul v7.4s, v10.4s, v7.4s
+	FMOVQ 160(R10), F10
+	WORD $0x6e28dd48 // fmul v8.4s, v10.4s, v8.4s
+	FMOVQ 176(R10), F10
+	WORD $0x6e29dd49 // fmul v9.4s, v10.4s, v9.4s
+	WORD $0x4e26d646 // fadd v6.4s, v18.4s, v6.4s
+	WORD $0x4e27d667 // fadd v7.4s, v19.4s, v7.4s
+	WORD $0x4e28d688 // fadd v8.4s, v20.4s, v8.4s
+	WORD $0x4e29d6a9 // fadd v9.4s, v21.4s, v9.4s
+	FMOVQ 128(R11), F10
+	WORD $0x4e2e1d4a // and v10.16b, v10.16b, v14.16b
+	FMOVQ 144(R11), F11
+	WORD $0x4e2f1d6b // and v11.16b, v11.16b, v15.16b
+	FMOVQ 160(R11), F12
+	WORD $0x4e301d8c // and v12.16b, v12.16b, v16.16b
+	FMOVQ 176(R11), F13
+	WORD $0x4e311dad // and v13.16b, v13.16b, v17.16b
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	FMOVQ F6, 128(R2)
+	FMOVQ F7, 144(R2)
+	FMOVQ F8, 160(R2)
+	FMOVQ F9, 176(R2)
+	FMOVQ F0, 128(R4)
+	FMOVQ F0, 144(R4)
+	FMOVQ F0, 160(R4)
+	FMOVQ F0, 176(R4)
+	WORD $0x0e6129c6 // xtn v6.4h, v14.4s
+	WORD $0x4e6129e6 // xtn2 v6.8h, v15.4s
+	WORD $0x0e612a07 // xtn v7.4h, v16.4s
+	WORD $0x4e612a27 // xtn2 v7.8h, v17.4s
+	WORD $0x0e2128c6 // xtn v6.8b, v6.8h
+	WORD $0x4e2128e6 // xtn2 v6.16b, v7.8h
+	FMOVQ 192(R4), F7
+	FMOVQ 208(R4), F8
+	FMOVQ 224(R4), F9
+	FMOVQ 240(R4), F10
+	FMOVQ 192(R3), F11
+	FMOVQ 208(R3), F12
+	FMOVQ 224(R3), F13
+	FMOVQ 240(R3), F14
+	FMOVQ 192(R14), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 208(R14), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 224(R14), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 240(R14), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 192(R12), F19
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	FMOVQ 208(R12), F19
+	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
+	FMOVQ 224(R12), F19
+	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
+	FMOVQ 240(R12), F19
+	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 192(R13), F15
+	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
+	FMOVQ 208(R13), F15
+	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
+	FMOVQ 224(R13), F15
+	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
+	FMOVQ 240(R13), F15
+	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F7, 192(R3)
+	FMOVQ F8, 208(R3)
+	FMOVQ F9, 224(R3)
+	FMOVQ F10, 240(R3)
+	FMOVD 96(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 104(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 112(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 120(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVD 96(R5), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	WORD $0x6eaf356f // cmhi v15.4s, v11.4s, v15.4s
+	FMOVD 104(R5), F16
+	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
+	WORD $0x6eb03590 // cmhi v16.4s, v12.4s, v16.4s
+	FMOVD 112(R5), F17
+	WORD $0x2f10a631 // uxtl v17.4s, v17.4h
+	WORD $0x6eb135b1 // cmhi v17.4s, v13.4s, v17.4s
+	FMOVD 120(R5), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	WORD $0x6eb235d2 // cmhi v18.4s, v14.4s, v18.4s
+	FMOVQ 192(R0), F19
+	FMOVQ 208(R0), F20
+	FMOVQ 224(R0), F21
+	FMOVQ 240(R0), F22
+	FMOVQ 192(R6), F23
+	WORD $0x6e33def3 // fmul v19.4s, v23.4s, v19.4s
+	FMOVQ 208(R6), F23
+	WORD $0x6e34def4 // fmul v20.4s, v23.4s, v20.4s
+	FMOVQ 224(R6), F23
+	WORD $0x6e35def5 // fmul v21.4s, v23.4s, v21.4s
+	FMOVQ 240(R6), F23
+	WORD $0x6e36def6 // fmul v22.4s, v23.4s, v22.4s
+	FMOVQ 192(R7), F23
+	WORD $0x6e27dee7 // fmul v7.4s, v23.4s, v7.4s
+	FMOVQ 208(R7), F23
+	WORD $0x6e28dee8 // fmul v8.4s, v23.4s, v8.4s
+	FMOVQ 224(R7), F23
+	WORD $0x6e29dee9 // fmul v9.4s, v23.4s, v9.4s
+	FMOVQ 240(R7), F23
+	WORD $0x6e2adeea // fmul v10.4s, v23.4s, v10.4s
+	WORD $0x4e2f1ce7 // and v7.16b, v7.16b, v15.16b
+	WORD $0x4e301d08 // and v8.16b, v8.16b, v16.16b
+	WORD $0x4e311d29 // and v9.16b, v9.16b, v17.16b
+	WORD $0x4e321d4a // and v10.16b, v10.16b, v18.16b
+	WORD $0x4e27d667 // fadd v7.4s, v19.4s, v7.4s
+	WORD $0x4e28d688 // fadd v8.4s, v20.4s, v8.4s
+	WORD $0x4e29d6a9 // fadd v9.4s, v21.4s, v9.4s
+	WORD $0x4e2ad6ca // fadd v10.4s, v22.4s, v10.4s
+	FMOVQ 192(R2), F19
+	FMOVQ 208(R2), F20
+	FMOVQ 224(R2), F21
+	FMOVQ 240(R2), F22
+	WORD $0x6eb3e4f7 // fcmgt v23.4s, v7.4s, v19.4s
+	WORD $0x4e371def // and v15.16b, v15.16b, v23.16b
+	WORD $0x6eb4e517 // fcmgt v23.4s, v8.4s, v20.4s
+	WORD $0x4e371e10 // and v16.16b, v16.16b, v23.16b
+	WORD $0x6eb5e537 // fcmgt v23.4s, v9.4s, v21.4s
+	WORD $0x4e371e31 // and v17.16b, v17.16b, v23.16b
+	WORD $0x6eb6e557 // fcmgt v23.4s, v10.4s, v22.4s
+	WORD $0x4e371e52 // and v18.16b, v18.16b, v23.16b
+	FMOVQ 192(R9), F23
+	WORD $0x6eaf1ee7 // bit v7.16b, v23.16b, v15.16b
+	FMOVQ 208(R9), F23
+	WORD $0x6eb01ee8 // bit v8.16b, v23.16b, v16.16b
+	FMOVQ 224(R9), F23
+	WORD $0x6eb11ee9 // bit v9.16b, v23.16b, v17.16b
+	FMOVQ 240(R9), F23
+	WORD $0x6eb21eea // bit v10.16b, v23.16b, v18.16b
+	FMOVQ F7, 192(R0)
+	FMOVQ F8, 208(R0)
+	FMOVQ F9, 224(R0)
+	FMOVQ F10, 240(R0)
+	WORD $0x4ea28567 // add v7.4s, v11.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e6f1ce7 // bic v7.16b, v7.16b, v15.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 96(R1)
+	WORD $0x4ea28587 // add v7.4s, v12.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e701ce7 // bic v7.16b, v7.16b, v16.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 104(R1)
+	WORD $0x4ea285a7 // add v7.4s, v13.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e711ce7 // bic v7.16b, v7.16b, v17.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 112(R1)
+	WORD $0x4ea285c7 // add v7.4s, v14.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e721ce7 // bic v7.16b, v7.16b, v18.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 120(R1)
+	FMOVQ 192(R8), F7
+	WORD $0x4eb3d4e7 // fsub v7.4s, v7.4s, v19.4s
+	FMOVQ 208(R8), F8
+	WORD $0x4eb4d508 // fsub v8.4s, v8.4s, v20.4s
+	FMOVQ 224(R8), F9
+	WORD $0x4eb5d529 // fsub v9.4s, v9.4s, v21.4s
+	FMOVQ 240(R8), F10
+	WORD $0x4eb6d54a // fsub v10.4s, v10.4s, v22.4s
+	FMOVQ 192(R10), F11
+	WORD $0x6e27dd67 // fmul v7.4s, v11.4s, v7.4s
+	FMOVQ 208(R10), F11
+	WORD $0x6e28dd68 // fmul v8.4s, v11.4s, v8.4s
+	FMOVQ 224(R10), F11
+	WORD $0x6e29dd69 // fmul v9.4s, v11.4s, v9.4s
+	FMOVQ 240(R10), F11
+	WORD $0x6e2add6a // fmul v10.4s, v11.4s, v10.4s
+	WORD $0x4e27d667 // fadd v7.4s, v19.4s, v7.4s
+	WORD $0x4e28d688 // fadd v8.4s, v20.4s, v8.4s
+	WORD $0x4e29d6a9 // fadd v9.4s, v21.4s, v9.4s
+	WORD $0x4e2ad6ca // fadd v10.4s, v22.4s, v10.4s
+	FMOVQ 192(R11), F11
+	WORD $0x4e2f1d6b // and v11.16b, v11.16b, v15.16b
+	FMOVQ 208(R11), F12
+	WORD $0x4e301d8c // and v12.16b, v12.16b, v16.16b
+	FMOVQ 224(R11), F13
+	WORD $0x4e311dad // and v13.16b, v13.16b, v17.16b
+	FMOVQ 240(R11), F14
+	WORD $0x4e321dce // and v14.16b, v14.16b, v18.16b
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	FMOVQ F7, 192(R2)
+	FMOVQ F8, 208(R2)
+	FMOVQ F9, 224(R2)
+	FMOVQ F10, 240(R2)
+	FMOVQ F0, 192(R4)
+	FMOVQ F0, 208(R4)
+	FMOVQ F0, 224(R4)
+	FMOVQ F0, 240(R4)
+	WORD $0x0e6129e7 // xtn v7.4h, v15.4s
+	WORD $0x4e612a07 // xtn2 v7.8h, v16.4s
+	WORD $0x0e612a28 // xtn v8.4h, v17.4s
+	WORD $0x4e612a48 // xtn2 v8.8h, v18.4s
+	WORD $0x0e2128e7 // xtn v7.8b, v7.8h
+	WORD $0x4e212907 // xtn2 v7.16b, v8.8h
+	WORD $0x4e211c84 // and v4.16b, v4.16b, v1.16b
+	WORD $0x4e211ca5 // and v5.16b, v5.16b, v1.16b
+	WORD $0x4e211cc6 // and v6.16b, v6.16b, v1.16b
+	WORD $0x4e211ce7 // and v7.16b, v7.16b, v1.16b
+	WORD $0x4e25bc84 // addp v4.16b, v4.16b, v5.16b
+	WORD $0x4e27bcc5 // addp v5.16b, v6.16b, v7.16b
+	WORD $0x4e25bc84 // addp v4.16b, v4.16b, v5.16b
+	WORD $0x4e24bc84 // addp v4.16b, v4.16b, v4.16b
+	FMOVD F4, R20
+	MOVD.P R20, 8(R15)
+	ADD $256, R0
+	ADD $128, R1
+	ADD $256, R2
+	ADD $256, R3
+	ADD $256, R4
+	MOVD cStride+120(FP), R20
+	ADD R20, R5
+	MOVD dStride+128(FP), R20
+	ADD R20, R6
+	MOVD grStride+136(FP), R20
+	ADD R20, R7
+	MOVD thrStride+144(FP), R20
+	ADD R20, R8
+	MOVD resetStride+152(FP), R20
+	ADD R20, R9
+	MOVD lthetaStride+160(FP), R20
+	ADD R20, R10
+	MOVD dthetaStride+168(FP), R20
+	ADD R20, R11
+	MOVD lT1Stride+176(FP), R20
+	ADD R20, R12
+	MOVD cT1Stride+184(FP), R20
+	ADD R20, R13
+	MOVD bT1Stride+192(FP), R20
+	ADD R20, R14
+	SUBS $1, R19
+	BNE AdaptiveLeakyTraced1NEON_block
+
+AdaptiveLeakyTraced1NEON_done:
+	RET
+
+// func adaptiveLeakyTraced1UniformNEON(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
+TEXT ·adaptiveLeakyTraced1UniformNEON(SB), NOSPLIT, $160-96
+	// 3 scalars held in registers, 7 loaded from the stack where used; vectors interleaved 4 at a time.
+	VMOVI $0, V0.B16
+	MOVD $0x8040201008040201, R0
+	VDUP R0, V1.D2
+	MOVW $0x00000001, R0
+	VDUP R0, V2.S4
+	MOVW $0x0000ffff, R0
+	VDUP R0, V3.S4
+	MOVWU lT1+68(FP), R0
+	VDUP R0, V4.S4
+	MOVWU bT1+76(FP), R0
+	VDUP R0, V5.S4
+	MOVWU cT1+72(FP), R0
+	VDUP R0, V6.S4
+	MOVW $0x00000001, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 16(RSP)
+	MOVW $0x0000ffff, R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 32(RSP)
+	MOVHU c+40(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 48(RSP)
+	MOVWU d+44(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 64(RSP)
+	MOVWU dtheta+64(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 80(RSP)
+	MOVWU gr+48(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 96(RSP)
+	MOVWU ltheta+60(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 112(RSP)
+	MOVWU reset+56(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 128(RSP)
+	MOVWU thr+52(FP), R0
+	VDUP R0, V7.S4
+	FMOVQ F7, 144(RSP)
+	MOVD v+0(FP), R0
+	MOVD r+8(FP), R1
+	MOVD theta+16(FP), R2
+	MOVD t1+24(FP), R3
+	MOVD x1+32(FP), R4
+	MOVD spikes+80(FP), R5
+	MOVD blocks+88(FP), R6
+	CBZ R6, AdaptiveLeakyTraced1UniformNEON_done
+
+AdaptiveLeakyTraced1UniformNEON_block:
+	FMOVQ 0(R4), F7
+	FMOVQ 16(R4), F8
+	FMOVQ 32(R4), F9
+	FMOVQ 48(R4), F10
+	FMOVQ 0(R3), F11
+	FMOVQ 16(R3), F12
+	FMOVQ 32(R3), F13
+	FMOVQ 48(R3), F14
+	WORD $0x4eabd4af // fsub v15.4s, v5.4s, v11.4s
+	WORD $0x4eacd4b0 // fsub v16.4s, v5.4s, v12.4s
+	WORD $0x4eadd4b1 // fsub v17.4s, v5.4s, v13.4s
+	WORD $0x4eaed4b2 // fsub v18.4s, v5.4s, v14.4s
+	WORD $0x6e2fdc8f // fmul v15.4s, v4.4s, v15.4s
+	WORD $0x6e30dc90 // fmul v16.4s, v4.4s, v16.4s
+	WORD $0x6e31dc91 // fmul v17.4s, v4.4s, v17.4s
+	WORD $0x6e32dc92 // fmul v18.4s, v4.4s, v18.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x6e27dcc7 // fmul v7.4s, v6.4s, v7.4s
+	WORD $0x6e28dcc8 // fmul v8.4s, v6.4s, v8.4s
+	WORD $0x6e29dcc9 // fmul v9.4s, v6.4s, v9.4s
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F7, 0(R3)
+	FMOVQ F8, 16(R3)
+	FMOVQ F9, 32(R3)
+	FMOVQ F10, 48(R3)
+	FMOVD 0(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 8(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 16(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 24(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVQ 48(RSP), F15
+	WORD $0x6eaf356f // cmhi v15.4s, v11.4s, v15.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x6eb03590 // cmhi v16.4s, v12.4s, v16.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x6eb135b1 // cmhi v17.4s, v13.4s, v17.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x6eb235d2 // cmhi v18.4s, v14.4s, v18.4s
+	FMOVQ 0(R0), F19
+	FMOVQ 16(R0), F20
+	FMOVQ 32(R0), F21
+	FMOVQ 48(R0), F22
+	FMOVQ 64(RSP), F23
+	WORD $0x6e33def3 // fmul v19.4s, v23.4s, v19.4s
+	FMOVQ 64(RSP), F23
+	WORD $0x6e34def4 // fmul v20.4s, v23.4s, v20.4s
+	FMOVQ 64(RSP), F23
+	WORD $0x6e35def5 // fmul v21.4s, v23.4s, v21.4s
+	FMOVQ 64(RSP), F23
+	WORD $0x6e36def6 // fmul v22.4s, v23.4s, v22.4s
+	FMOVQ 96(RSP), F23
+	WORD $0x6e27dee7 // fmul v7.4s, v23.4s, v7.4s
+	FMOVQ 96(RSP), F23
+	WORD $0x6e28dee8 // fmul v8.4s, v23.4s, v8.4s
+	FMOVQ 96(RSP), F23
+	WORD $0x6e29dee9 // fmul v9.4s, v23.4s, v9.4s
+	FMOVQ 96(RSP), F23
+	WORD $0x6e2adeea // fmul v10.4s, v23.4s, v10.4s
+	WORD $0x4e2f1ce7 // and v7.16b, v7.16b, v15.16b
+	WORD $0x4e301d08 // and v8.16b, v8.16b, v16.16b
+	WORD $0x4e311d29 // and v9.16b, v9.16b, v17.16b
+	WORD $0x4e321d4a // and v10.16b, v10.16b, v18.16b
+	WORD $0x4e27d667 // fadd v7.4s, v19.4s, v7.4s
+	WORD $0x4e28d688 // fadd v8.4s, v20.4s, v8.4s
+	WORD $0x4e29d6a9 // fadd v9.4s, v21.4s, v9.4s
+	WORD $0x4e2ad6ca // fadd v10.4s, v22.4s, v10.4s
+	FMOVQ 0(R2), F19
+	FMOVQ 16(R2), F20
+	FMOVQ 32(R2), F21
+	FMOVQ 48(R2), F22
+	WORD $0x6eb3e4f7 // fcmgt v23.4s, v7.4s, v19.4s
+	WORD $0x4e371def // and v15.16b, v15.16b, v23.16b
+	WORD $0x6eb4e517 // fcmgt v23.4s, v8.4s, v20.4s
+	WORD $0x4e371e10 // and v16.16b, v16.16b, v23.16b
+	WORD $0x6eb5e537 // fcmgt v23.4s, v9.4s, v21.4s
+	WORD $0x4e371e31 // and v17.16b, v17.16b, v23.16b
+	WORD $0x6eb6e557 // fcmgt v23.4s, v10.4s, v22.4s
+	WORD $0x4e371e52 // and v18.16b, v18.16b, v23.16b
+	FMOVQ 128(RSP), F23
+	WORD $0x6eaf1ee7 // bit v7.16b, v23.16b, v15.16b
+	FMOVQ 128(RSP), F23
+	WORD $0x6eb01ee8 // bit v8.16b, v23.16b, v16.16b
+	FMOVQ 128(RSP), F23
+	WORD $0x6eb11ee9 // bit v9.16b, v23.16b, v17.16b
+	FMOVQ 128(RSP), F23
+	WORD $0x6eb21eea // bit v10.16b, v23.16b, v18.16b
+	FMOVQ F7, 0(R0)
+	FMOVQ F8, 16(R0)
+	FMOVQ F9, 32(R0)
+	FMOVQ F10, 48(R0)
+	WORD $0x4ea28567 // add v7.4s, v11.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e6f1ce7 // bic v7.16b, v7.16b, v15.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 0(R1)
+	WORD $0x4ea28587 // add v7.4s, v12.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e701ce7 // bic v7.16b, v7.16b, v16.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 8(R1)
+	WORD $0x4ea285a7 // add v7.4s, v13.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e711ce7 // bic v7.16b, v7.16b, v17.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 16(R1)
+	WORD $0x4ea285c7 // add v7.4s, v14.4s, v2.4s
+	WORD $0x6ea36ce7 // umin v7.4s, v7.4s, v3.4s
+	WORD $0x4e721ce7 // bic v7.16b, v7.16b, v18.16b
+	WORD $0x0e6128e7 // xtn v7.4h, v7.4s
+	FMOVD F7, 24(R1)
+	FMOVQ 144(RSP), F7
+	WORD $0x4eb3d4e7 // fsub v7.4s, v7.4s, v19.4s
+	FMOVQ 144(RSP), F8
+	WORD $0x4eb4d508 // fsub v8.4s, v8.4s, v20.4s
+	FMOVQ 144(RSP), F9
+	WORD $0x4eb5d529 // fsub v9.4s, v9.4s, v21.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x4eb6d54a // fsub v10.4s, v10.4s, v22.4s
+	FMOVQ 112(RSP), F11
+	WORD $0x6e27dd67 // fmul v7.4s, v11.4s, v7.4s
+	FMOVQ 112(RSP), F11
+	WORD $0x6e28dd68 // fmul v8.4s, v11.4s, v8.4s
+	FMOVQ 112(RSP), F11
+	WORD $0x6e29dd69 // fmul v9.4s, v11.4s, v9.4s
+	FMOVQ 112(RSP), F11
+	WORD $0x6e2add6a // fmul v10.4s, v11.4s, v10.4s
+	WORD $0x4e27d667 // fadd v7.4s, v19.4s, v7.4s
+	WORD $0x4e28d688 // fadd v8.4s, v20.4s, v8.4s
+	WORD $0x4e29d6a9 // fadd v9.4s, v21.4s, v9.4s
+	WORD $0x4e2ad6ca // fadd v10.4s, v22.4s, v10.4s
+	FMOVQ 80(RSP), F11
+	WORD $0x4e2f1d6b // and v11.16b, v11.16b, v15.16b
+	FMOVQ 80(RSP), F12
+	WORD $0x4e301d8c // and v12.16b, v12.16b, v16.16b
+	FMOVQ 80(RSP), F13
+	WORD $0x4e311dad // and v13.16b, v13.16b, v17.16b
+	FMOVQ 80(RSP), F14
+	WORD $0x4e321dce // and v14.16b, v14.16b, v18.16b
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	FMOVQ F7, 0(R2)
+	FMOVQ F8, 16(R2)
+	FMOVQ F9, 32(R2)
+	FMOVQ F10, 48(R2)
+	FMOVQ F0, 0(R4)
+	FMOVQ F0, 16(R4)
+	FMOVQ F0, 32(R4)
+	FMOVQ F0, 48(R4)
+	WORD $0x0e6129e7 // xtn v7.4h, v15.4s
+	WORD $0x4e612a07 // xtn2 v7.8h, v16.4s
+	WORD $0x0e612a28 // xtn v8.4h, v17.4s
+	WORD $0x4e612a48 // xtn2 v8.8h, v18.4s
+	WORD $0x0e2128e7 // xtn v7.8b, v7.8h
+	WORD $0x4e212907 // xtn2 v7.16b, v8.8h
+	FMOVQ 64(R4), F8
+	FMOVQ 80(R4), F9
+	FMOVQ 96(R4), F10
+	FMOVQ 112(R4), F11
+	FMOVQ 64(R3), F12
+	FMOVQ 80(R3), F13
+	FMOVQ 96(R3), F14
+	FMOVQ 112(R3), F15
+	WORD $0x4eacd4b0 // fsub v16.4s, v5.4s, v12.4s
+	WORD $0x4eadd4b1 // fsub v17.4s, v5.4s, v13.4s
+	WORD $0x4eaed4b2 // fsub v18.4s, v5.4s, v14.4s
+	WORD $0x4eafd4b3 // fsub v19.4s, v5.4s, v15.4s
+	WORD $0x6e30dc90 // fmul v16.4s, v4.4s, v16.4s
+	WORD $0x6e31dc91 // fmul v17.4s, v4.4s, v17.4s
+	WORD $0x6e32dc92 // fmul v18.4s, v4.4s, v18.4s
+	WORD $0x6e33dc93 // fmul v19.4s, v4.4s, v19.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x6e28dcc8 // fmul v8.4s, v6.4s, v8.4s
+	WORD $0x6e29dcc9 // fmul v9.4s, v6.4s, v9.4s
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	WORD $0x6e2bdccb // fmul v11.4s, v6.4s, v11.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ F8, 64(R3)
+	FMOVQ F9, 80(R3)
+	FMOVQ F10, 96(R3)
+	FMOVQ F11, 112(R3)
+	FMOVD 32(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 40(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 48(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVD 56(R1), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	FMOVQ 48(RSP), F16
+	WORD $0x6eb03590 // cmhi v16.4s, v12.4s, v16.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x6eb135b1 // cmhi v17.4s, v13.4s, v17.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x6eb235d2 // cmhi v18.4s, v14.4s, v18.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x6eb335f3 // cmhi v19.4s, v15.4s, v19.4s
+	FMOVQ 64(R0), F20
+	FMOVQ 80(R0), F21
+	FMOVQ 96(R0), F22
+	FMOVQ 112(R0), F23
+	FMOVQ 64(RSP), F24
+	WORD $0x6e34df14 // fmul v20.4s, v24.4s, v20.4s
+	FMOVQ 64(RSP), F24
+	WORD $0x6e35df15 // fmul v21.4s, v24.4s, v21.4s
+	FMOVQ 64(RSP), F24
+	WORD $0x6e36df16 // fmul v22.4s, v24.4s, v22.4s
+	FMOVQ 64(RSP), F24
+	WORD $0x6e37df17 // fmul v23.4s, v24.4s, v23.4s
+	FMOVQ 96(RSP), F24
+	WORD $0x6e28df08 // fmul v8.4s, v24.4s, v8.4s
+	FMOVQ 96(RSP), F24
+	WORD $0x6e29df09 // fmul v9.4s, v24.4s, v9.4s
+	FMOVQ 96(RSP), F24
+	WORD $0x6e2adf0a // fmul v10.4s, v24.4s, v10.4s
+	FMOVQ 96(RSP), F24
+	WORD $0x6e2bdf0b // fmul v11.4s, v24.4s, v11.4s
+	WORD $0x4e301d08 // and v8.16b, v8.16b, v16.16b
+	WORD $0x4e311d29 // and v9.16b, v9.16b, v17.16b
+	WORD $0x4e321d4a // and v10.16b, v10.16b, v18.16b
+	WORD $0x4e331d6b // and v11.16b, v11.16b, v19.16b
+	WORD $0x4e28d688 // fadd v8.4s, v20.4s, v8.4s
+	WORD $0x4e29d6a9 // fadd v9.4s, v21.4s, v9.4s
+	WORD $0x4e2ad6ca // fadd v10.4s, v22.4s, v10.4s
+	WORD $0x4e2bd6eb // fadd v11.4s, v23.4s, v11.4s
+	FMOVQ 64(R2), F20
+	FMOVQ 80(R2), F21
+	FMOVQ 96(R2), F22
+	FMOVQ 112(R2), F23
+	WORD $0x6eb4e518 // fcmgt v24.4s, v8.4s, v20.4s
+	WORD $0x4e381e10 // and v16.16b, v16.16b, v24.16b
+	WORD $0x6eb5e538 // fcmgt v24.4s, v9.4s, v21.4s
+	WORD $0x4e381e31 // and v17.16b, v17.16b, v24.16b
+	WORD $0x6eb6e558 // fcmgt v24.4s, v10.4s, v22.4s
+	WORD $0x4e381e52 // and v18.16b, v18.16b, v24.16b
+	WORD $0x6eb7e578 // fcmgt v24.4s, v11.4s, v23.4s
+	WORD $0x4e381e73 // and v19.16b, v19.16b, v24.16b
+	FMOVQ 128(RSP), F24
+	WORD $0x6eb01f08 // bit v8.16b, v24.16b, v16.16b
+	FMOVQ 128(RSP), F24
+	WORD $0x6eb11f09 // bit v9.16b, v24.16b, v17.16b
+	FMOVQ 128(RSP), F24
+	WORD $0x6eb21f0a // bit v10.16b, v24.16b, v18.16b
+	FMOVQ 128(RSP), F24
+	WORD $0x6eb31f0b // bit v11.16b, v24.16b, v19.16b
+	FMOVQ F8, 64(R0)
+	FMOVQ F9, 80(R0)
+	FMOVQ F10, 96(R0)
+	FMOVQ F11, 112(R0)
+	WORD $0x4ea28588 // add v8.4s, v12.4s, v2.4s
+	WORD $0x6ea36d08 // umin v8.4s, v8.4s, v3.4s
+	WORD $0x4e701d08 // bic v8.16b, v8.16b, v16.16b
+	WORD $0x0e612908 // xtn v8.4h, v8.4s
+	FMOVD F8, 32(R1)
+	WORD $0x4ea285a8 // add v8.4s, v13.4s, v2.4s
+	WORD $0x6ea36d08 // umin v8.4s, v8.4s, v3.4s
+	WORD $0x4e711d08 // bic v8.16b, v8.16b, v17.16b
+	WORD $0x0e612908 // xtn v8.4h, v8.4s
+	FMOVD F8, 40(R1)
+	WORD $0x4ea285c8 // add v8.4s, v14.4s, v2.4s
+	WORD $0x6ea36d08 // umin v8.4s, v8.4s, v3.4s
+	WORD $0x4e721d08 // bic v8.16b, v8.16b, v18.16b
+	WORD $0x0e612908 // xtn v8.4h, v8.4s
+	FMOVD F8, 48(R1)
+	WORD $0x4ea285e8 // add v8.4s, v15.4s, v2.4s
+	WORD $0x6ea36d08 // umin v8.4s, v8.4s, v3.4s
+	WORD $0x4e731d08 // bic v8.16b, v8.16b, v19.16b
+	WORD $0x0e612908 // xtn v8.4h, v8.4s
+	FMOVD F8, 56(R1)
+	FMOVQ 144(RSP), F8
+	WORD $0x4eb4d508 // fsub v8.4s, v8.4s, v20.4s
+	FMOVQ 144(RSP), F9
+	WORD $0x4eb5d529 // fsub v9.4s, v9.4s, v21.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x4eb6d54a // fsub v10.4s, v10.4s, v22.4s
+	FMOVQ 144(RSP), F11
+	WORD $0x4eb7d56b // fsub v11.4s, v11.4s, v23.4s
+	FMOVQ 112(RSP), F12
+	WORD $0x6e28dd88 // fmul v8.4s, v12.4s, v8.4s
+	FMOVQ 112(RSP), F12
+	WORD $0x6e29dd89 // fmul v9.4s, v12.4s, v9.4s
+	FMOVQ 112(RSP), F12
+	WORD $0x6e2add8a // fmul v10.4s, v12.4s, v10.4s
+	FMOVQ 112(RSP), F12
+	WORD $0x6e2bdd8b // fmul v11.4s, v12.4s, v11.4s
+	WORD $0x4e28d688 // fadd v8.4s, v20.4s, v8.4s
+	WORD $0x4e29d6a9 // fadd v9.4s, v21.4s, v9.4s
+	WORD $0x4e2ad6ca // fadd v10.4s, v22.4s, v10.4s
+	WORD $0x4e2bd6eb // fadd v11.4s, v23.4s, v11.4s
+	FMOVQ 80(RSP), F12
+	WORD $0x4e301d8c // and v12.16b, v12.16b, v16.16b
+	FMOVQ 80(RSP), F13
+	WORD $0x4e311dad // and v13.16b, v13.16b, v17.16b
+	FMOVQ 80(RSP), F14
+	WORD $0x4e321dce // and v14.16b, v14.16b, v18.16b
+	FMOVQ 80(RSP), F15
+	WORD $0x4e331def // and v15.16b, v15.16b, v19.16b
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ F8, 64(R2)
+	FMOVQ F9, 80(R2)
+	FMOVQ F10, 96(R2)
+	FMOVQ F11, 112(R2)
+	FMOVQ F0, 64(R4)
+	FMOVQ F0, 80(R4)
+	FMOVQ F0, 96(R4)
+	FMOVQ F0, 112(R4)
+	WORD $0x0e612a08 // xtn v8.4h, v16.4s
+	WORD $0x4e612a28 // xtn2 v8.8h, v17.4s
+	WORD $0x0e612a49 // xtn v9.4h, v18.4s
+	WORD $0x4e612a69 // xtn2 v9.8h, v19.4s
+	WORD $0x0e212908 // xtn v8.8b, v8.8h
+	WORD $0x4e212928 // xtn2 v8.16b, v9.8h
+	FMOVQ 128(R4), F9
+	FMOVQ 144(R4), F10
+	FMOVQ 160(R4), F11
+	FMOVQ 176(R4), F12
+	FMOVQ 128(R3), F13
+	FMOVQ 144(R3), F14
+	FMOVQ 160(R3), F15
+	FMOVQ 176(R3), F16
+	WORD $0x4eadd4b1 // fsub v17.4s, v5.4s, v13.4s
+	WORD $0x4eaed4b2 // fsub v18.4s, v5.4s, v14.4s
+	WORD $0x4eafd4b3 // fsub v19.4s, v5.4s, v15.4s
+	WORD $0x4eb0d4b4 // fsub v20.4s, v5.4s, v16.4s
+	WORD $0x6e31dc91 // fmul v17.4s, v4.4s, v17.4s
+	WORD $0x6e32dc92 // fmul v18.4s, v4.4s, v18.4s
+	WORD $0x6e33dc93 // fmul v19.4s, v4.4s, v19.4s
+	WORD $0x6e34dc94 // fmul v20.4s, v4.4s, v20.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x6e29dcc9 // fmul v9.4s, v6.4s, v9.4s
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	WORD $0x6e2bdccb // fmul v11.4s, v6.4s, v11.4s
+	WORD $0x6e2cdccc // fmul v12.4s, v6.4s, v12.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	FMOVQ F9, 128(R3)
+	FMOVQ F10, 144(R3)
+	FMOVQ F11, 160(R3)
+	FMOVQ F12, 176(R3)
+	FMOVD 64(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 72(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVD 80(R1), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	FMOVD 88(R1), F16
+	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
+	FMOVQ 48(RSP), F17
+	WORD $0x6eb135b1 // cmhi v17.4s, v13.4s, v17.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x6eb235d2 // cmhi v18.4s, v14.4s, v18.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x6eb335f3 // cmhi v19.4s, v15.4s, v19.4s
+	FMOVQ 48(RSP), F20
+	WORD $0x6eb43614 // cmhi v20.4s, v16.4s, v20.4s
+	FMOVQ 128(R0), F21
+	FMOVQ 144(R0), F22
+	FMOVQ 160(R0), F23
+	FMOVQ 176(R0), F24
+	FMOVQ 64(RSP), F25
+	WORD $0x6e35df35 // fmul v21.4s, v25.4s, v21.4s
+	FMOVQ 64(RSP), F25
+	WORD $0x6e36df36 // fmul v22.4s, v25.4s, v22.4s
+	FMOVQ 64(RSP), F25
+	WORD $0x6e37df37 // fmul v23.4s, v25.4s, v23.4s
+	FMOVQ 64(RSP), F25
+	WORD $0x6e38df38 // fmul v24.4s, v25.4s, v24.4s
+	FMOVQ 96(RSP), F25
+	WORD $0x6e29df29 // fmul v9.4s, v25.4s, v9.4s
+	FMOVQ 96(RSP), F25
+	WORD $0x6e2adf2a // fmul v10.4s, v25.4s, v10.4s
+	FMOVQ 96(RSP), F25
+	WORD $0x6e2bdf2b // fmul v11.4s, v25.4s, v11.4s
+	FMOVQ 96(RSP), F25
+	WORD $0x6e2cdf2c // fmul v12.4s, v25.4s, v12.4s
+	WORD $0x4e311d29 // and v9.16b, v9.16b, v17.16b
+	WORD $0x4e321d4a // and v10.16b, v10.16b, v18.16b
+	WORD $0x4e331d6b // and v11.16b, v11.16b, v19.16b
+	WORD $0x4e341d8c // and v12.16b, v12.16b, v20.16b
+	WORD $0x4e29d6a9 // fadd v9.4s, v21.4s, v9.4s
+	WORD $0x4e2ad6ca // fadd v10.4s, v22.4s, v10.4s
+	WORD $0x4e2bd6eb // fadd v11.4s, v23.4s, v11.4s
+	WORD $0x4e2cd70c // fadd v12.4s, v24.4s, v12.4s
+	FMOVQ 128(R2), F21
+	FMOVQ 144(R2), F22
+	FMOVQ 160(R2), F23
+	FMOVQ 176(R2), F24
+	WORD $0x6eb5e539 // fcmgt v25.4s, v9.4s, v21.4s
+	WORD $0x4e391e31 // and v17.16b, v17.16b, v25.16b
+	WORD $0x6eb6e559 // fcmgt v25.4s, v10.4s, v22.4s
+	WORD $0x4e391e52 // and v18.16b, v18.16b, v25.16b
+	WORD $0x6eb7e579 // fcmgt v25.4s, v11.4s, v23.4s
+	WORD $0x4e391e73 // and v19.16b, v19.16b, v25.16b
+	WORD $0x6eb8e599 // fcmgt v25.4s, v12.4s, v24.4s
+	WORD $0x4e391e94 // and v20.16b, v20.16b, v25.16b
+	FMOVQ 128(RSP), F25
+	WORD $0x6eb11f29 // bit v9.16b, v25.16b, v17.16b
+	FMOVQ 128(RSP), F25
+	WORD $0x6eb21f2a // bit v10.16b, v25.16b, v18.16b
+	FMOVQ 128(RSP), F25
+	WORD $0x6eb31f2b // bit v11.16b, v25.16b, v19.16b
+	FMOVQ 128(RSP), F25
+	WORD $0x6eb41f2c // bit v12.16b, v25.16b, v20.16b
+	FMOVQ F9, 128(R0)
+	FMOVQ F10, 144(R0)
+	FMOVQ F11, 160(R0)
+	FMOVQ F12, 176(R0)
+	WORD $0x4ea285a9 // add v9.4s, v13.4s, v2.4s
+	WORD $0x6ea36d29 // umin v9.4s, v9.4s, v3.4s
+	WORD $0x4e711d29 // bic v9.16b, v9.16b, v17.16b
+	WORD $0x0e612929 // xtn v9.4h, v9.4s
+	FMOVD F9, 64(R1)
+	WORD $0x4ea285c9 // add v9.4s, v14.4s, v2.4s
+	WORD $0x6ea36d29 // umin v9.4s, v9.4s, v3.4s
+	WORD $0x4e721d29 // bic v9.16b, v9.16b, v18.16b
+	WORD $0x0e612929 // xtn v9.4h, v9.4s
+	FMOVD F9, 72(R1)
+	WORD $0x4ea285e9 // add v9.4s, v15.4s, v2.4s
+	WORD $0x6ea36d29 // umin v9.4s, v9.4s, v3.4s
+	WORD $0x4e731d29 // bic v9.16b, v9.16b, v19.16b
+	WORD $0x0e612929 // xtn v9.4h, v9.4s
+	FMOVD F9, 80(R1)
+	WORD $0x4ea28609 // add v9.4s, v16.4s, v2.4s
+	WORD $0x6ea36d29 // umin v9.4s, v9.4s, v3.4s
+	WORD $0x4e741d29 // bic v9.16b, v9.16b, v20.16b
+	WORD $0x0e612929 // xtn v9.4h, v9.4s
+	FMOVD F9, 88(R1)
+	FMOVQ 144(RSP), F9
+	WORD $0x4eb5d529 // fsub v9.4s, v9.4s, v21.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x4eb6d54a // fsub v10.4s, v10.4s, v22.4s
+	FMOVQ 144(RSP), F11
+	WORD $0x4eb7d56b // fsub v11.4s, v11.4s, v23.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x4eb8d58c // fsub v12.4s, v12.4s, v24.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x6e29dda9 // fmul v9.4s, v13.4s, v9.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x6e2addaa // fmul v10.4s, v13.4s, v10.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x6e2bddab // fmul v11.4s, v13.4s, v11.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x6e2cddac // fmul v12.4s, v13.4s, v12.4s
+	WORD $0x4e29d6a9 // fadd v9.4s, v21.4s, v9.4s
+	WORD $0x4e2ad6ca // fadd v10.4s, v22.4s, v10.4s
+	WORD $0x4e2bd6eb // fadd v11.4s, v23.4s, v11.4s
+	WORD $0x4e2cd70c // fadd v12.4s, v24.4s, v12.4s
+	FMOVQ 80(RSP), F13
+	WORD $0x4e311dad // and v13.16b, v13.16b, v17.16b
+	FMOVQ 80(RSP), F14
+	WORD $0x4e321dce // and v14.16b, v14.16b, v18.16b
+	FMOVQ 80(RSP), F15
+	WORD $0x4e331def // and v15.16b, v15.16b, v19.16b
+	FMOVQ 80(RSP), F16
+	WORD $0x4e341e10 // and v16.16b, v16.16b, v20.16b
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ F9, 128(R2)
+	FMOVQ F10, 144(R2)
+	FMOVQ F11, 160(R2)
+	FMOVQ F12, 176(R2)
+	FMOVQ F0, 128(R4)
+	FMOVQ F0, 144(R4)
+	FMOVQ F0, 160(R4)
+	FMOVQ F0, 176(R4)
+	WORD $0x0e612a29 // xtn v9.4h, v17.4s
+	WORD $0x4e612a49 // xtn2 v9.8h, v18.4s
+	WORD $0x0e612a6a // xtn v10.4h, v19.4s
+	WORD $0x4e612a8a // xtn2 v10.8h, v20.4s
+	WORD $0x0e212929 // xtn v9.8b, v9.8h
+	WORD $0x4e212949 // xtn2 v9.16b, v10.8h
+	FMOVQ 192(R4), F10
+	FMOVQ 208(R4), F11
+	FMOVQ 224(R4), F12
+	FMOVQ 240(R4), F13
+	FMOVQ 192(R3), F14
+	FMOVQ 208(R3), F15
+	FMOVQ 224(R3), F16
+	FMOVQ 240(R3), F17
+	WORD $0x4eaed4b2 // fsub v18.4s, v5.4s, v14.4s
+	WORD $0x4eafd4b3 // fsub v19.4s, v5.4s, v15.4s
+	WORD $0x4eb0d4b4 // fsub v20.4s, v5.4s, v16.4s
+	WORD $0x4eb1d4b5 // fsub v21.4s, v5.4s, v17.4s
+	WORD $0x6e32dc92 // fmul v18.4s, v4.4s, v18.4s
+	WORD $0x6e33dc93 // fmul v19.4s, v4.4s, v19.4s
+	WORD $0x6e34dc94 // fmul v20.4s, v4.4s, v20.4s
+	WORD $0x6e35dc95 // fmul v21.4s, v4.4s, v21.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	WORD $0x6e2bdccb // fmul v11.4s, v6.4s, v11.4s
+	WORD $0x6e2cdccc // fmul v12.4s, v6.4s, v12.4s
+	WORD $0x6e2ddccd // fmul v13.4s, v6.4s, v13.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	FMOVQ F10, 192(R3)
+	FMOVQ F11, 208(R3)
+	FMOVQ F12, 224(R3)
+	FMOVQ F13, 240(R3)
+	FMOVD 96(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVD 104(R1), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	FMOVD 112(R1), F16
+	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
+	FMOVD 120(R1), F17
+	WORD $0x2f10a631 // uxtl v17.4s, v17.4h
+	FMOVQ 48(RSP), F18
+	WORD $0x6eb235d2 // cmhi v18.4s, v14.4s, v18.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x6eb335f3 // cmhi v19.4s, v15.4s, v19.4s
+	FMOVQ 48(RSP), F20
+	WORD $0x6eb43614 // cmhi v20.4s, v16.4s, v20.4s
+	FMOVQ 48(RSP), F21
+	WORD $0x6eb53635 // cmhi v21.4s, v17.4s, v21.4s
+	FMOVQ 192(R0), F22
+	FMOVQ 208(R0), F23
+	FMOVQ 224(R0), F24
+	FMOVQ 240(R0), F25
+	FMOVQ 64(RSP), F26
+	WORD $0x6e36df56 // fmul v22.4s, v26.4s, v22.4s
+	FMOVQ 64(RSP), F26
+	WORD $0x6e37df57 // fmul v23.4s, v26.4s, v23.4s
+	FMOVQ 64(RSP), F26
+	WORD $0x6e38df58 // fmul v24.4s, v26.4s, v24.4s
+	FMOVQ 64(RSP), F26
+	WORD $0x6e39df59 // fmul v25.4s, v26.4s, v25.4s
+	FMOVQ 96(RSP), F26
+	WORD $0x6e2adf4a // fmul v10.4s, v26.4s, v10.4s
+	FMOVQ 96(RSP), F26
+	WORD $0x6e2bdf4b // fmul v11.4s, v26.4s, v11.4s
+	FMOVQ 96(RSP), F26
+	WORD $0x6e2cdf4c // fmul v12.4s, v26.4s, v12.4s
+	FMOVQ 96(RSP), F26
+	WORD $0x6e2ddf4d // fmul v13.4s, v26.4s, v13.4s
+	WORD $0x4e321d4a // and v10.16b, v10.16b, v18.16b
+	WORD $0x4e331d6b // and v11.16b, v11.16b, v19.16b
+	WORD $0x4e341d8c // and v12.16b, v12.16b, v20.16b
+	WORD $0x4e351dad // and v13.16b, v13.16b, v21.16b
+	WORD $0x4e2ad6ca // fadd v10.4s, v22.4s, v10.4s
+	WORD $0x4e2bd6eb // fadd v11.4s, v23.4s, v11.4s
+	WORD $0x4e2cd70c // fadd v12.4s, v24.4s, v12.4s
+	WORD $0x4e2dd72d // fadd v13.4s, v25.4s, v13.4s
+	FMOVQ 192(R2), F22
+	FMOVQ 208(R2), F23
+	FMOVQ 224(R2), F24
+	FMOVQ 240(R2), F25
+	WORD $0x6eb6e55a // fcmgt v26.4s, v10.4s, v22.4s
+	WORD $0x4e3a1e52 // and v18.16b, v18.16b, v26.16b
+	WORD $0x6eb7e57a // fcmgt v26.4s, v11.4s, v23.4s
+	WORD $0x4e3a1e73 // and v19.16b, v19.16b, v26.16b
+	WORD $0x6eb8e59a // fcmgt v26.4s, v12.4s, v24.4s
+	WORD $0x4e3a1e94 // and v20.16b, v20.16b, v26.16b
+	WORD $0x6eb9e5ba // fcmgt v26.4s, v13.4s, v25.4s
+	WORD $0x4e3a1eb5 // and v21.16b, v21.16b, v26.16b
+	FMOVQ 128(RSP), F26
+	WORD $0x6eb21f4a // bit v10.16b, v26.16b, v18.16b
+	FMOVQ 128(RSP), F26
+	WORD $0x6eb31f4b // bit v11.16b, v26.16b, v19.16b
+	FMOVQ 128(RSP), F26
+	WORD $0x6eb41f4c // bit v12.16b, v26.16b, v20.16b
+	FMOVQ 128(RSP), F26
+	WORD $0x6eb51f4d // bit v13.16b, v26.16b, v21.16b
+	FMOVQ F10, 192(R0)
+	FMOVQ F11, 208(R0)
+	FMOVQ F12, 224(R0)
+	FMOVQ F13, 240(R0)
+	WORD $0x4ea285ca // add v10.4s, v14.4s, v2.4s
+	WORD $0x6ea36d4a // umin v10.4s, v10.4s, v3.4s
+	WORD $0x4e721d4a // bic v10.16b, v10.16b, v18.16b
+	WORD $0x0e61294a // xtn v10.4h, v10.4s
+	FMOVD F10, 96(R1)
+	WORD $0x4ea285ea // add v10.4s, v15.4s, v2.4s
+	WORD $0x6ea36d4a // umin v10.4s, v10.4s, v3.4s
+	WORD $0x4e731d4a // bic v10.16b, v10.16b, v19.16b
+	WORD $0x0e61294a // xtn v10.4h, v10.4s
+	FMOVD F10, 104(R1)
+	WORD $0x4ea2860a // add v10.4s, v16.4s, v2.4s
+	WORD $0x6ea36d4a // umin v10.4s, v10.4s, v3.4s
+	WORD $0x4e741d4a // bic v10.16b, v10.16b, v20.16b
+	WORD $0x0e61294a // xtn v10.4h, v10.4s
+	FMOVD F10, 112(R1)
+	WORD $0x4ea2862a // add v10.4s, v17.4s, v2.4s
+	WORD $0x6ea36d4a // umin v10.4s, v10.4s, v3.4s
+	WORD $0x4e751d4a // bic v10.16b, v10.16b, v21.16b
+	WORD $0x0e61294a // xtn v10.4h, v10.4s
+	FMOVD F10, 120(R1)
+	FMOVQ 144(RSP), F10
+	WORD $0x4eb6d54a // fsub v10.4s, v10.4s, v22.4s
+	FMOVQ 144(RSP), F11
+	WORD $0x4eb7d56b // fsub v11.4s, v11.4s, v23.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x4eb8d58c // fsub v12.4s, v12.4s, v24.4s
+	FMOVQ 144(RSP), F13
+	WORD $0x4eb9d5ad // fsub v13.4s, v13.4s, v25.4s
+	FMOVQ 112(RSP), F14
+	WORD $0x6e2addca // fmul v10.4s, v14.4s, v10.4s
+	FMOVQ 112(RSP), F14
+	WORD $0x6e2bddcb // fmul v11.4s, v14.4s, v11.4s
+	FMOVQ 112(RSP), F14
+	WORD $0x6e2cddcc // fmul v12.4s, v14.4s, v12.4s
+	FMOVQ 112(RSP), F14
+	WORD $0x6e2dddcd // fmul v13.4s, v14.4s, v13.4s
+	WORD $0x4e2ad6ca // fadd v10.4s, v22.4s, v10.4s
+	WORD $0x4e2bd6eb // fadd v11.4s, v23.4s, v11.4s
+	WORD $0x4e2cd70c // fadd v12.4s, v24.4s, v12.4s
+	WORD $0x4e2dd72d // fadd v13.4s, v25.4s, v13.4s
+	FMOVQ 80(RSP), F14
+	WORD $0x4e321dce // and v14.16b, v14.16b, v18.16b
+	FMOVQ 80(RSP), F15
+	WORD $0x4e331def // and v15.16b, v15.16b, v19.16b
+	FMOVQ 80(RSP), F16
+	WORD $0x4e341e10 // and v16.16b, v16.16b, v20.16b
+	FMOVQ 80(RSP), F17
+	WORD $0x4e351e31 // and v17.16b, v17.16b, v21.16b
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ F10, 192(R2)
+	FMOVQ F11, 208(R2)
+	FMOVQ F12, 224(R2)
+	FMOVQ F13, 240(R2)
+	FMOVQ F0, 192(R4)
+	FMOVQ F0, 208(R4)
+	FMOVQ F0, 224(R4)
+	FMOVQ F0, 240(R4)
+	WORD $0x0e612a4a // xtn v10.4h, v18.4s
+	WORD $0x4e612a6a // xtn2 v10.8h, v19.4s
+	WORD $0x0e612a8b // xtn v11.4h, v20.4s
+	WORD $0x4e612aab // xtn2 v11.8h, v21.4s
+	WORD $0x0e21294a // xtn v10.8b, v10.8h
+	WORD $0x4e21296a // xtn2 v10.16b, v11.8h
+	WORD $0x4e211ce7 // and v7.16b, v7.16b, v1.16b
+	WORD $0x4e211d08 // and v8.16b, v8.16b, v1.16b
+	WORD $0x4e211d29 // and v9.16b, v9.16b, v1.16b
+	WORD $0x4e211d4a // and v10.16b, v10.16b, v1.16b
+	WORD $0x4e28bce7 // addp v7.16b, v7.16b, v8.16b
+	WORD $0x4e2abd28 // addp v8.16b, v9.16b, v10.16b
+	WORD $0x4e28bce7 // addp v7.16b, v7.16b, v8.16b
+	WORD $0x4e27bce7 // addp v7.16b, v7.16b, v7.16b
+	FMOVD F7, R7
+	MOVD.P R7, 8(R5)
+	ADD $256, R0
+	ADD $128, R1
+	ADD $256, R2
+	ADD $256, R3
+	ADD $256, R4
+	SUBS $1, R6
+	BNE AdaptiveLeakyTraced1UniformNEON_block
+
+AdaptiveLeakyTraced1UniformNEON_done:
+	RET
+
+// func izhikevichTraced1NEON(v *float32, u *float32, t1 *float32, x1 *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, lT1 *float32, cT1 *float32, bT1 *float32, restStride, resStride, aStride, bStride, dStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride int, spikes *uint64, blocks int)
+TEXT ·izhikevichTraced1NEON(SB), NOSPLIT, $64-216
+	// 1 scalars held in registers, 3 loaded from the stack where used; vectors interleaved 4 at a time.
+	VMOVI $0, V0.B16
+	MOVD $0x8040201008040201, R0
+	VDUP R0, V1.D2
+	MOVWU dt+88(FP), R0
+	VDUP R0, V2.S4
+	MOVW $0x3d23d70a, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 16(RSP)
+	MOVW $0x40a00000, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 32(RSP)
+	MOVW $0x430c0000, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 48(RSP)
+	MOVD v+0(FP), R0
+	MOVD u+8(FP), R1
+	MOVD t1+16(FP), R2
+	MOVD x1+24(FP), R3
+	MOVD rest+32(FP), R4
+	MOVD res+40(FP), R5
+	MOVD a+48(FP), R6
+	MOVD b+56(FP), R7
+	MOVD d+64(FP), R8
+	MOVD thr+72(FP), R9
+	MOVD reset+80(FP), R10
+	MOVD lT1+96(FP), R11
+	MOVD cT1+104(FP), R12
+	MOVD bT1+112(FP), R13
+	MOVD spikes+200(FP), R14
+	MOVD blocks+208(FP), R15
+	CBZ R15, IzhikevichTraced1NEON_done
+
+IzhikevichTraced1NEON_block:
+	FMOVQ 0(R3), F3
+	FMOVQ 16(R3), F4
+	FMOVQ 32(R3), F5
+	FMOVQ 48(R3), F6
+	FMOVQ 0(R2), F7
+	FMOVQ 16(R2), F8
+	FMOVQ 32(R2), F9
+	FMOVQ 48(R2), F10
+	FMOVQ 0(R13), F11
+	WORD $0x4ea7d56b // fsub v11.4s, v11.4s, v7.4s
+	FMOVQ 16(R13), F12
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	FMOVQ 32(R13), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 48(R13), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 0(R11), F15
+	WORD $0x6e2bddeb // fmul v11.4s, v15.4s, v11.4s
+	FMOVQ 16(R11), F15
+	WORD $0x6e2cddec // fmul v12.4s, v15.4s, v12.4s
+	FMOVQ 32(R11), F15
+	WORD $0x6e2ddded // fmul v13.4s, v15.4s, v13.4s
+	FMOVQ 48(R11), F15
+	WORD $0x6e2eddee // fmul v14.4s, v15.4s, v14.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	FMOVQ 0(R12), F11
+	WORD $0x6e23dd63 // fmul v3.4s, v11.4s, v3.4s
+	FMOVQ 16(R12), F11
+	WORD $0x6e24dd64 // fmul v4.4s, v11.4s, v4.4s
+	FMOVQ 32(R12), F11
+	WORD $0x6e25dd65 // fmul v5.4s, v11.4s, v5.4s
+	FMOVQ 48(R12), F11
+	WORD $0x6e26dd66 // fmul v6.4s, v11.4s, v6.4s
+	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ F3, 0(R2)
+	FMOVQ F4, 16(R2)
+	FMOVQ F5, 32(R2)
+	FMOVQ F6, 48(R2)
+	FMOVQ 0(R0), F7
+	FMOVQ 16(R0), F8
+	FMOVQ 32(R0), F9
+	FMOVQ 48(R0), F10
+	FMOVQ 0(R1), F11
+	FMOVQ 16(R1), F12
+	FMOVQ 32(R1), F13
+	FMOVQ 48(R1), F14
+	FMOVQ 0(R4), F15
+	WORD $0x4e2fd4ef // fadd v15.4s, v7.4s, v15.4s
+	FMOVQ 16(R4), F16
+	WORD $0x4e30d510 // fadd v16.4s, v8.4s, v16.4s
+	FMOVQ 32(R4), F17
+	WORD $0x4e31d531 // fadd v17.4s, v9.4s, v17.4s
+	FMOVQ 48(R4), F18
+	WORD $0x4e32d552 // fadd v18.4s, v10.4s, v18.4s
+	FMOVQ 16(RSP), F19
+	WORD $0x6e2fde73 // fmul v19.4s, v19.4s, v15.4s
+	FMOVQ 16(RSP), F20
+	WORD $0x6e30de94 // fmul v20.4s, v20.4s, v16.4s
+	FMOVQ 16(RSP), F21
+	WORD $0x6e31deb5 // fmul v21.4s, v21.4s, v17.4s
+	FMOVQ 16(RSP), F22
+	WORD $0x6e32ded6 // fmul v22.4s, v22.4s, v18.4s
+	WORD $0x6e2fde73 // fmul v19.4s, v19.4s, v15.4s
+	WORD $0x6e30de94 // fmul v20.4s, v20.4s, v16.4s
+	WORD $0x6e31deb5 // fmul v21.4s, v21.4s, v17.4s
+	WORD $0x6e32ded6 // fmul v22.4s, v22.4s, v18.4s
+	FMOVQ 32(RSP), F23
+	WORD $0x6e2fdeef // fmul v15.4s, v23.4s, v15.4s
+	FMOVQ 32(RSP), F23
+	WORD $0x6e30def0 // fmul v16.4s, v23.4s, v16.4s
+	FMOVQ 32(RSP), F23
+	WORD $0x6e31def1 // fmul v17.4s, v23.4s, v17.4s
+	FMOVQ 32(RSP), F23
+	WORD $0x6e32def2 // fmul v18.4s, v23.4s, v18.4s
+	WORD $0x4e2fd66f // fadd v15.4s, v19.4s, v15.4s
+	WORD $0x4e30d690 // fadd v16.4s, v20.4s, v16.4s
+	WORD $0x4e31d6b1 // fadd v17.4s, v21.4s, v17.4s
+	WORD $0x4e32d6d2 // fadd v18.4s, v22.4s, v18.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x4e33d610 // fadd v16.4s, v16.4s, v19.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x4e33d631 // fadd v17.4s, v17.4s, v19.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x4e33d652 // fadd v18.4s, v18.4s, v19.4s
+	FMOVQ 0(R5), F19
+	WORD $0x6e2bde73 // fmul v19.4s, v19.4s, v11.4s
+	FMOVQ 16(R5), F20
+	WORD $0x6e2cde94 // fmul v20.4s, v20.4s, v12.4s
+	FMOVQ 32(R5), F21
+	WORD $0x6e2ddeb5 // fmul v21.4s, v21.4s, v13.4s
+	FMOVQ 48(R5), F22
+	WORD $0x6e2eded6 // fmul v22.4s, v22.4s, v14.4s
+	WORD $0x4eb3d5ef // fsub v15.4s, v15.4s, v19.4s
+	WORD $0x4eb4d610 // fsub v16.4s, v16.4s, v20.4s
+	WORD $0x4eb5d631 // fsub v17.4s, v17.4s, v21.4s
+	WORD $0x4eb6d652 // fsub v18.4s, v18.4s, v22.4s
+	FMOVQ 0(R5), F19
+	WORD $0x6e23de63 // fmul v3.4s, v19.4s, v3.4s
+	FMOVQ 16(R5), F19
+	WORD $0x6e24de64 // fmul v4.4s, v19.4s, v4.4s
+	FMOVQ 32(R5), F19
+	WORD $0x6e25de65 // fmul v5.4s, v19.4s, v5.4s
+	FMOVQ 48(R5), F19
+	WORD $0x6e26de66 // fmul v6.4s, v19.4s, v6.4s
+	WORD $0x4e23d5e3 // fadd v3.4s, v15.4s, v3.4s
+	WORD $0x4e24d604 // fadd v4.4s, v16.4s, v4.4s
+	WORD $0x4e25d625 // fadd v5.4s, v17.4s, v5.4s
+	WORD $0x4e26d646 // fadd v6.4s, v18.4s, v6.4s
+	WORD $0x6e23dc43 // fmul v3.4s, v2.4s, v3.4s
+	WORD $0x6e24dc44 // fmul v4.4s, v2.4s, v4.4s
+	WORD $0x6e25dc45 // fmul v5.4s, v2.4s, v5.4s
+	WORD $0x6e26dc46 // fmul v6.4s, v2.4s, v6.4s
+	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ 0(R4), F7
+	WORD $0x4e27d467 // fadd v7.4s, v3.4s, v7.4s
+	FMOVQ 16(R4), F8
+	WORD $0x4e28d488 // fadd v8.4s, v4.4s, v8.4s
+	FMOVQ 32(R4), F9
+	WORD $0x4e29d4a9 // fadd v9.4s, v5.4s, v9.4s
+	FMOVQ 48(R4), F10
+	WORD $0x4e2ad4ca // fadd v10.4s, v6.4s, v10.4s
+	FMOVQ 0(R7), F15
+	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
+	FMOVQ 16(R7), F15
+	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
+	FMOVQ 32(R7), F15
+	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
+	FMOVQ 48(R7), F15
+	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
+	WORD $0x4eabd4e7 // fsub v7.4s, v7.4s, v11.4s
+	WORD $0x4eacd508 // fsub v8.4s, v8.4s, v12.4s
+	WORD $0x4eadd529 // fsub v9.4s, v9.4s, v13.4s
+	WORD $0x4eaed54a // fsub v10.4s, v10.4s, v14.4s
+	FMOVQ 0(R6), F15
+	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
+	FMOVQ 16(R6), F15
+	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
+	FMOVQ 32(R6), F15
+	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
+	FMOVQ 48(R6), F15
+	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
+	WORD $0x6e27dc47 // fmul v7.4s, v2.4s, v7.4s
+	WORD $0x6e28dc48 // fmul v8.4s, v2.4s, v8.4s
+	WORD $0x6e29dc49 // fmul v9.4s, v2.4s, v9.4s
+	WORD $0x6e2adc4a // fmul v10.4s, v2.4s, v10.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ 0(R9), F11
+	WORD $0x6eabe46b // fcmgt v11.4s, v3.4s, v11.4s
+	FMOVQ 16(R9), F12
+	WORD $0x6eace48c // fcmgt v12.4s, v4.4s, v12.4s
+	FMOVQ 32(R9), F13
+	WORD $0x6eade4ad // fcmgt v13.4s, v5.4s, v13.4s
+	FMOVQ 48(R9), F14
+	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
+	FMOVQ 0(R10), F15
+	WORD $0x6eab1de3 // bit v3.16b, v15.16b, v11.16b
+	FMOVQ 16(R10), F15
+	WORD $0x6eac1de4 // bit v4.16b, v15.16b, v12.16b
+	FMOVQ 32(R10), F15
+	WORD $0x6ead1de5 // bit v5.16b, v15.16b, v13.16b
+	FMOVQ 48(R10), F15
+	WORD $0x6eae1de6 // bit v6.16b, v15.16b, v14.16b
+	FMOVQ F3, 0(R0)
+	FMOVQ F4, 16(R0)
+	FMOVQ F5, 32(R0)
+	FMOVQ F6, 48(R0)
+	FMOVQ 0(R8), F3
+	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
+	FMOVQ 16(R8), F4
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	FMOVQ 32(R8), F5
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	FMOVQ 48(R8), F6
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x6eab1c67 // bit v7.16b, v3.16b, v11.16b
+	WORD $0x6eac1c88 // bit v8.16b, v4.16b, v12.16b
+	WORD $0x6ead1ca9 // bit v9.16b, v5.16b, v13.16b
+	WORD $0x6eae1cca // bit v10.16b, v6.16b, v14.16b
+	FMOVQ F7, 0(R1)
+	FMOVQ F8, 16(R1)
+	FMOVQ F9, 32(R1)
+	FMOVQ F10, 48(R1)
+	FMOVQ F0, 0(R3)
+	FMOVQ F0, 16(R3)
+	FMOVQ F0, 32(R3)
+	FMOVQ F0, 48(R3)
+	WORD $0x0e612963 // xtn v3.4h, v11.4s
+	WORD $0x4e612983 // xtn2 v3.8h, v12.4s
+	WORD $0x0e6129a4 // xtn v4.4h, v13.4s
+	WORD $0x4e6129c4 // xtn2 v4.8h, v14.4s
+	WORD $0x0e212863 // xtn v3.8b, v3.8h
+	WORD $0x4e212883 // xtn2 v3.16b, v4.8h
+	FMOVQ 64(R3), F4
+	FMOVQ 80(R3), F5
+	FMOVQ 96(R3), F6
+	FMOVQ 112(R3), F7
+	FMOVQ 64(R2), F8
+	FMOVQ 80(R2), F9
+	FMOVQ 96(R2), F10
+	FMOVQ 112(R2), F11
+	FMOVQ 64(R13), F12
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	FMOVQ 80(R13), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 96(R13), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 112(R13), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 64(R11), F16
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	FMOVQ 80(R11), F16
+	WORD $0x6e2dde0d // fmul v13.4s, v16.4s, v13.4s
+	FMOVQ 96(R11), F16
+	WORD $0x6e2ede0e // fmul v14.4s, v16.4s, v14.4s
+	FMOVQ 112(R11), F16
+	WORD $0x6e2fde0f // fmul v15.4s, v16.4s, v15.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 64(R12), F12
+	WORD $0x6e24dd84 // fmul v4.4s, v12.4s, v4.4s
+	FMOVQ 80(R12), F12
+	WORD $0x6e25dd85 // fmul v5.4s, v12.4s, v5.4s
+	FMOVQ 96(R12), F12
+	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
+	FMOVQ 112(R12), F12
+	WORD $0x6e27dd87 // fmul v7.4s, v12.4s, v7.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ F4, 64(R2)
+	FMOVQ F5, 80(R2)
+	FMOVQ F6, 96(R2)
+	FMOVQ F7, 112(R2)
+	FMOVQ 64(R0), F8
+	FMOVQ 80(R0), F9
+	FMOVQ 96(R0), F10
+	FMOVQ 112(R0), F11
+	FMOVQ 64(R1), F12
+	FMOVQ 80(R1), F13
+	FMOVQ 96(R1), F14
+	FMOVQ 112(R1), F15
+	FMOVQ 64(R4), F16
+	WORD $0x4e30d510 // fadd v16.4s, v8.4s, v16.4s
+	FMOVQ 80(R4), F17
+	WORD $0x4e31d531 // fadd v17.4s, v9.4s, v17.4s
+	FMOVQ 96(R4), F18
+	WORD $0x4e32d552 // fadd v18.4s, v10.4s, v18.4s
+	FMOVQ 112(R4), F19
+	WORD $0x4e33d573 // fadd v19.4s, v11.4s, v19.4s
+	FMOVQ 16(RSP), F20
+	WORD $0x6e30de94 // fmul v20.4s, v20.4s, v16.4s
+	FMOVQ 16(RSP), F21
+	WORD $0x6e31deb5 // fmul v21.4s, v21.4s, v17.4s
+	FMOVQ 16(RSP), F22
+	WORD $0x6e32ded6 // fmul v22.4s, v22.4s, v18.4s
+	FMOVQ 16(RSP), F23
+	WORD $0x6e33def7 // fmul v23.4s, v23.4s, v19.4s
+	WORD $0x6e30de94 // fmul v20.4s, v20.4s, v16.4s
+	WORD $0x6e31deb5 // fmul v21.4s, v21.4s, v17.4s
+	WORD $0x6e32ded6 // fmul v22.4s, v22.4s, v18.4s
+	WORD $0x6e33def7 // fmul v23.4s, v23.4s, v19.4s
+	FMOVQ 32(RSP), F24
+	WORD $0x6e30df10 // fmul v16.4s, v24.4s, v16.4s
+	FMOVQ 32(RSP), F24
+	WORD $0x6e31df11 // fmul v17.4s, v24.4s, v17.4s
+	FMOVQ 32(RSP), F24
+	WORD $0x6e32df12 // fmul v18.4s, v24.4s, v18.4s
+	FMOVQ 32(RSP), F24
+	WORD $0x6e33df13 // fmul v19.4s, v24.4s, v19.4s
+	WORD $0x4e30d690 // fadd v16.4s, v20.4s, v16.4s
+	WORD $0x4e31d6b1 // fadd v17.4s, v21.4s, v17.4s
+	WORD $0x4e32d6d2 // fadd v18.4s, v22.4s, v18.4s
+	WORD $0x4e33d6f3 // fadd v19.4s, v23.4s, v19.4s
+	FMOVQ 48(RSP), F20
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	FMOVQ 48(RSP), F20
+	WORD $0x4e34d631 // fadd v17.4s, v17.4s, v20.4s
+	FMOVQ 48(RSP), F20
+	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
+	FMOVQ 48(RSP), F20
+	WORD $0x4e34d673 // fadd v19.4s, v19.4s, v20.4s
+	FMOVQ 64(R5), F20
+	WORD $0x6e2cde94 // fmul v20.4s, v20.4s, v12.4s
+	FMOVQ 80(R5), F21
+	WORD $0x6e2ddeb5 // fmul v21.4s, v21.4s, v13.4s
+	FMOVQ 96(R5), F22
+	WORD $0x6e2eded6 // fmul v22.4s, v22.4s, v14.4s
+	FMOVQ 112(R5), F23
+	WORD $0x6e2fdef7 // fmul v23.4s, v23.4s, v15.4s
+	WORD $0x4eb4d610 // fsub v16.4s, v16.4s, v20.4s
+	WORD $0x4eb5d631 // fsub v17.4s, v17.4s, v21.4s
+	WORD $0x4eb6d652 // fsub v18.4s, v18.4s, v22.4s
+	WORD $0x4eb7d673 // fsub v19.4s, v19.4s, v23.4s
+	FMOVQ 64(R5), F20
+	WORD $0x6e24de84 // fmul v4.4s, v20.4s, v4.4s
+	FMOVQ 80(R5), F20
+	WORD $0x6e25de85 // fmul v5.4s, v20.4s, v5.4s
+	FMOVQ 96(R5), F20
+	WORD $0x6e26de86 // fmul v6.4s, v20.4s, v6.4s
+	FMOVQ 112(R5), F20
+	WORD $0x6e27de87 // fmul v7.4s, v20.4s, v7.4s
+	WORD $0x4e24d604 // fadd v4.4s, v16.4s, v4.4s
+	WORD $0x4e25d625 // fadd v5.4s, v17.4s, v5.4s
+	WORD $0x4e26d646 // fadd v6.4s, v18.4s, v6.4s
+	WORD $0x4e27d667 // fadd v7.4s, v19.4s, v7.4s
+	WORD $0x6e24dc44 // fmul v4.4s, v2.4s, v4.4s
+	WORD $0x6e25dc45 // fmul v5.4s, v2.4s, v5.4s
+	WORD $0x6e26dc46 // fmul v6.4s, v2.4s, v6.4s
+	WORD $0x6e27dc47 // fmul v7.4s, v2.4s, v7.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ 64(R4), F8
+	WORD $0x4e28d488 // fadd v8.4s, v4.4s, v8.4s
+	FMOVQ 80(R4), F9
+	WORD $0x4e29d4a9 // fadd v9.4s, v5.4s, v9.4s
+	FMOVQ 96(R4), F10
+	WORD $0x4e2ad4ca // fadd v10.4s, v6.4s, v10.4s
+	FMOVQ 112(R4), F11
+	WORD $0x4e2bd4eb // fadd v11.4s, v7.4s, v11.4s
+	FMOVQ 64(R7), F16
+	WORD $0x6e28de08 // fmul v8.4s, v16.4s, v8.4s
+	FMOVQ 80(R7), F16
+	WORD $0x6e29de09 // fmul v9.4s, v16.4s, v9.4s
+	FMOVQ 96(R7), F16
+	WORD $0x6e2ade0a // fmul v10.4s, v16.4s, v10.4s
+	FMOVQ 112(R7), F16
+	WORD $0x6e2bde0b // fmul v11.4s, v16.4s, v11.4s
+	WORD $0x4eacd508 // fsub v8.4s, v8.4s, v12.4s
+	WORD $0x4eadd529 // fsub v9.4s, v9.4s, v13.4s
+	WORD $0x4eaed54a // fsub v10.4s, v10.4s, v14.4s
+	WORD $0x4eafd56b // fsub v11.4s, v11.4s, v15.4s
+	FMOVQ 64(R6), F16
+	WORD $0x6e28de08 // fmul v8.4s, v16.4s, v8.4s
+	FMOVQ 80(R6), F16
+	WORD $0x6e29de09 // fmul v9.4s, v16.4s, v9.4s
+	FMOVQ 96(R6), F16
+	WORD $0x6e2ade0a // fmul v10.4s, v16.4s, v10.4s
+	FMOVQ 112(R6), F16
+	WORD $0x6e2bde0b // fmul v11.4s, v16.4s, v11.4s
+	WORD $0x6e28dc48 // fmul v8.4s, v2.4s, v8.4s
+	WORD $0x6e29dc49 // fmul v9.4s, v2.4s, v9.4s
+	WORD $0x6e2adc4a // fmul v10.4s, v2.4s, v10.4s
+	WORD $0x6e2bdc4b // fmul v11.4s, v2.4s, v11.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ 64(R9), F12
+	WORD $0x6eace48c // fcmgt v12.4s, v4.4s, v12.4s
+	FMOVQ 80(R9), F13
+	WORD $0x6eade4ad // fcmgt v13.4s, v5.4s, v13.4s
+	FMOVQ 96(R9), F14
+	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
+	FMOVQ 112(R9), F15
+	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
+	FMOVQ 64(R10), F16
+	WORD $0x6eac1e04 // bit v4.16b, v16.16b, v12.16b
+	FMOVQ 80(R10), F16
+	WORD $0x6ead1e05 // bit v5.16b, v16.16b, v13.16b
+	FMOVQ 96(R10), F16
+	WORD $0x6eae1e06 // bit v6.16b, v16.16b, v14.16b
+	FMOVQ 112(R10), F16
+	WORD $0x6eaf1e07 // bit v7.16b, v16.16b, v15.16b
+	FMOVQ F4, 64(R0)
+	FMOVQ F5, 80(R0)
+	FMOVQ F6, 96(R0)
+	FMOVQ F7, 112(R0)
+	FMOVQ 64(R8), F4
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	FMOVQ 80(R8), F5
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	FMOVQ 96(R8), F6
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ 112(R8), F7
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x6eac1c88 // bit v8.16b, v4.16b, v12.16b
+	WORD $0x6ead1ca9 // bit v9.16b, v5.16b, v13.16b
+	WORD $0x6eae1cca // bit v10.16b, v6.16b, v14.16b
+	WORD $0x6eaf1ceb // bit v11.16b, v7.16b, v15.16b
+	FMOVQ F8, 64(R1)
+	FMOVQ F9, 80(R1)
+	FMOVQ F10, 96(R1)
+	FMOVQ F11, 112(R1)
+	FMOVQ F0, 64(R3)
+	FMOVQ F0, 80(R3)
+	FMOVQ F0, 96(R3)
+	FMOVQ F0, 112(R3)
+	WORD $0x0e612984 // xtn v4.4h, v12.4s
+	WORD $0x4e6129a4 // xtn2 v4.8h, v13.4s
+	WORD $0x0e6129c5 // xtn v5.4h, v14.4s
+	WORD $0x4e6129e5 // xtn2 v5.8h, v15.4s
+	WORD $0x0e212884 // xtn v4.8b, v4.8h
+	WORD $0x4e2128a4 // xtn2 v4.16b, v5.8h
+	FMOVQ 128(R3), F5
+	FMOVQ 144(R3), F6
+	FMOVQ 160(R3), F7
+	FMOVQ 176(R3), F8
+	FMOVQ 128(R2), F9
+	FMOVQ 144(R2), F10
+	FMOVQ 160(R2), F11
+	FMOVQ 176(R2), F12
+	FMOVQ 128(R13), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 144(R13), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 160(R13), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 176(R13), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 128(R11), F17
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	FMOVQ 144(R11), F17
+	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
+	FMOVQ 160(R11), F17
+	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
+	FMOVQ 176(R11), F17
+	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 128(R12), F13
+	WORD $0x6e25dda5 // fmul v5.4s, v13.4s, v5.4s
+	FMOVQ 144(R12), F13
+	WORD $0x6e26dda6 // fmul v6.4s, v13.4s, v6.4s
+	FMOVQ 160(R12), F13
+	WORD $0x6e27dda7 // fmul v7.4s, v13.4s, v7.4s
+	FMOVQ 176(R12), F13
+	WORD $0x6e28dda8 // fmul v8.4s, v13.4s, v8.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ F5, 128(R2)
+	FMOVQ F6, 144(R2)
+	FMOVQ F7, 160(R2)
+	FMOVQ F8, 176(R2)
+	FMOVQ 128(R0), F9
+	FMOVQ 144(R0), F10
+	FMOVQ 160(R0), F11
+	FMOVQ 176(R0), F12
+	FMOVQ 128(R1), F13
+	FMOVQ 144(R1), F14
+	FMOVQ 160(R1), F15
+	FMOVQ 176(R1), F16
+	FMOVQ 128(R4), F17
+	WORD $0x4e31d531 // fadd v17.4s, v9.4s, v17.4s
+	FMOVQ 144(R4), F18
+	WORD $0x4e32d552 // fadd v18.4s, v10.4s, v18.4s
+	FMOVQ 160(R4), F19
+	WORD $0x4e33d573 // fadd v19.4s, v11.4s, v19.4s
+	FMOVQ 176(R4), F20
+	WORD $0x4e34d594 // fadd v20.4s, v12.4s, v20.4s
+	FMOVQ 16(RSP), F21
+	WORD $0x6e31deb5 // fmul v21.4s, v21.4s, v17.4s
+	FMOVQ 16(RSP), F22
+	WORD $0x6e32ded6 // fmul v22.4s, v22.4s, v18.4s
+	FMOVQ 16(RSP), F23
+	WORD $0x6e33def7 // fmul v23.4s, v23.4s, v19.4s
+	FMOVQ 16(RSP), F24
+	WORD $0x6e34df18 // fmul v24.4s, v24.4s, v20.4s
+	WORD $0x6e31deb5 // fmul v21.4s, v21.4s, v17.4s
+	WORD $0x6e32ded6 // fmul v22.4s, v22.4s, v18.4s
+	WORD $0x6e33def7 // fmul v23.4s, v23.4s, v19.4s
+	WORD $0x6e34df18 // fmul v24.4s, v24.4s, v20.4s
+	FMOVQ 32(RSP), F25
+	WORD $0x6e31df31 // fmul v17.4s, v25.4s, v17.4s
+	FMOVQ 32(RSP), F25
+	WORD $0x6e32df32 // fmul v18.4s, v25.4s, v18.4s
+	FMOVQ 32(RSP), F25
+	WORD $0x6e33df33 // fmul v19.4s, v25.4s, v19.4s
+	FMOVQ 32(RSP), F25
+	WORD $0x6e34df34 // fmul v20.4s, v25.4s, v20.4s
+	WORD $0x4e31d6b1 // fadd v17.4s, v21.4s, v17.4s
+	WORD $0x4e32d6d2 // fadd v18.4s, v22.4s, v18.4s
+	WORD $0x4e33d6f3 // fadd v19.4s, v23.4s, v19.4s
+	WORD $0x4e34d714 // fadd v20.4s, v24.4s, v20.4s
+	FMOVQ 48(RSP), F21
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	FMOVQ 48(RSP), F21
+	WORD $0x4e35d652 // fadd v18.4s, v18.4s, v21.4s
+	FMOVQ 48(RSP), F21
+	WORD $0x4e35d673 // fadd v19.4s, v19.4s, v21.4s
+	FMOVQ 48(RSP), F21
+	WORD $0x4e35d694 // fadd v20.4s, v20.4s, v21.4s
+	FMOVQ 128(R5), F21
+	WORD $0x6e2ddeb5 // fmul v21.4s, v21.4s, v13.4s
+	FMOVQ 144(R5), F22
+	WORD $0x6e2eded6 // fmul v22.4s, v22.4s, v14.4s
+	FMOVQ 160(R5), F23
+	WORD $0x6e2fdef7 // fmul v23.4s, v23.4s, v15.4s
+	FMOVQ 176(R5), F24
+	WORD $0x6e30df18 // fmul v24.4s, v24.4s, v16.4s
+	WORD $0x4eb5d631 // fsub v17.4s, v17.4s, v21.4s
+	WORD $0x4eb6d652 // fsub v18.4s, v18.4s, v22.4s
+	WORD $0x4eb7d673 // fsub v19.4s, v19.4s, v23.4s
+	WORD $0x4eb8d694 // fsub v20.4s, v20.4s, v24.4s
+	FMOVQ 128(R5), F21
+	WORD $0x6e25dea5 // fmul v5.4s, v21.4s, v5.4s
+	FMOVQ 144(R5), F21
+	WORD $0x6e26dea6 // fmul v6.4s, v21.4s, v6.4s
+	FMOVQ 160(R5), F21
+	WORD $0x6e27dea7 // fmul v7.4s, v21.4s, v7.4s
+	FMOVQ 176(R5), F21
+	WORD $0x6e28dea8 // fmul v8.4s, v21.4s, v8.4s
+	WORD $0x4e25d625 // fadd v5.4s, v17.4s, v5.4s
+	WORD $0x4e26d646 // fadd v6.4s, v18.4s, v6.4s
+	WORD $0x4e27d667 // fadd v7.4s, v19.4s, v7.4s
+	WORD $0x4e28d688 // fadd v8.4s, v20.4s, v8.4s
+	WORD $0x6e25dc45 // fmul v5.4s, v2.4s, v5.4s
+	WORD $0x6e26dc46 // fmul v6.4s, v2.4s, v6.4s
+	WORD $0x6e27dc47 // fmul v7.4s, v2.4s, v7.4s
+	WORD $0x6e28dc48 // fmul v8.4s, v2.4s, v8.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ 128(R4), F9
+	WORD $0x4e29d4a9 // fadd v9.4s, v5.4s, v9.4s
+	FMOVQ 144(R4), F10
+	WORD $0x4e2ad4ca // fadd v10.4s, v6.4s, v10.4s
+	FMOVQ 160(R4), F11
+	WORD $0x4e2bd4eb // fadd v11.4s, v7.4s, v11.4s
+	FMOVQ 176(R4), F12
+	WORD $0x4e2cd50c // fadd v12.4s, v8.4s, v12.4s
+	FMOVQ 128(R7), F17
+	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
+	FMOVQ 144(R7), F17
+	WORD $0x6e2ade2a // fmul v10.4s, v17.4s, v10.4s
+	FMOVQ 160(R7), F17
+	WORD $0x6e2bde2b // fmul v11.4s, v17.4s, v11.4s
+	FMOVQ 176(R7), F17
+	WORD $0x6e2cde2c // fmul v12.4s, v17.4s, v12.4s
+	WORD $0x4eadd529 // fsub v9.4s, v9.4s, v13.4s
+	WORD $0x4eaed54a // fsub v10.4s, v10.4s, v14.4s
+	WORD $0x4eafd56b // fsub v11.4s, v11.4s, v15.4s
+	WORD $0x4eb0d58c // fsub v12.4s, v12.4s, v16.4s
+	FMOVQ 128(R6), F17
+	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
+	FMOVQ 144(R6), F17
+	WORD $0x6e2ade2a // fmul v10.4s, v17.4s, v10.4s
+	FMOVQ 160(R6), F17
+	WORD $0x6e2bde2b // fmul v11.4s, v17.4s, v11.4s
+	FMOVQ 176(R6), F17
+	WORD $0x6e2cde2c // fmul v12.4s, v17.4s, v12.4s
+	WORD $0x6e29dc49 // fmul v9.4s, v2.4s, v9.4s
+	WORD $0x6e2adc4a // fmul v10.4s, v2.4s, v10.4s
+	WORD $0x6e2bdc4b // fmul v11.4s, v2.4s, v11.4s
+	WORD $0x6e2cdc4c // fmul v12.4s, v2.4s, v12.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	FMOVQ 128(R9), F13
+	WORD $0x6eade4ad // fcmgt v13.4s, v5.4s, v13.4s
+	FMOVQ 144(R9), F14
+	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
+	FMOVQ 160(R9), F15
+	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
+	FMOVQ 176(R9), F16
+	WORD $0x6eb0e510 // fcmgt v16.4s, v8.4s, v16.4s
+	FMOVQ 128(R10), F17
+	WORD $0x6ead1e25 // bit v5.16b, v17.16b, v13.16b
+	FMOVQ 144(R10), F17
+	WORD $0x6eae1e26 // bit v6.16b, v17.16b, v14.16b
+	FMOVQ 160(R10), F17
+	WORD $0x6eaf1e27 // bit v7.16b, v17.16b, v15.16b
+	FMOVQ 176(R10), F17
+	WORD $0x6eb01e28 // bit v8.16b, v17.16b, v16.16b
+	FMOVQ F5, 128(R0)
+	FMOVQ F6, 144(R0)
+	FMOVQ F7, 160(R0)
+	FMOVQ F8, 176(R0)
+	FMOVQ 128(R8), F5
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	FMOVQ 144(R8), F6
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ 160(R8), F7
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ 176(R8), F8
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x6ead1ca9 // bit v9.16b, v5.16b, v13.16b
+	WORD $0x6eae1cca // bit v10.16b, v6.16b, v14.16b
+	WORD $0x6eaf1ceb // bit v11.16b, v7.16b, v15.16b
+	WORD $0x6eb01d0c // bit v12.16b, v8.16b, v16.16b
+	FMOVQ F9, 128(R1)
+	FMOVQ F10, 144(R1)
+	FMOVQ F11, 160(R1)
+	FMOVQ F12, 176(R1)
+	FMOVQ F0, 128(R3)
+	FMOVQ F0, 144(R3)
+	FMOVQ F0, 160(R3)
+	FMOVQ F0, 176(R3)
+	WORD $0x0e6129a5 // xtn v5.4h, v13.4s
+	WORD $0x4e6129c5 // xtn2 v5.8h, v14.4s
+	WORD $0x0e6129e6 // xtn v6.4h, v15.4s
+	WORD $0x4e612a06 // xtn2 v6.8h, v16.4s
+	WORD $0x0e2128a5 // xtn v5.8b, v5.8h
+	WORD $0x4e2128c5 // xtn2 v5.16b, v6.8h
+	FMOVQ 192(R3), F6
+	FMOVQ 208(R3), F7
+	FMOVQ 224(R3), F8
+	FMOVQ 240(R3), F9
+	FMOVQ 192(R2), F10
+	FMOVQ 208(R2), F11
+	FMOVQ 224(R2), F12
+	FMOVQ 240(R2), F13
+	FMOVQ 192(R13), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 208(R13), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 224(R13), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 240(R13), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 192(R11), F18
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	FMOVQ 208(R11), F18
+	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
+	FMOVQ 224(R11), F18
+	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
+	FMOVQ 240(R11), F18
+	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 192(R12), F14
+	WORD $0x6e26ddc6 // fmul v6.4s, v14.4s, v6.4s
+	FMOVQ 208(R12), F14
+	WORD $0x6e27ddc7 // fmul v7.4s, v14.4s, v7.4s
+	FMOVQ 224(R12), F14
+	WORD $0x6e28ddc8 // fmul v8.4s, v14.4s, v8.4s
+	FMOVQ 240(R12), F14
+	WORD $0x6e29ddc9 // fmul v9.4s, v14.4s, v9.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ F6, 192(R2)
+	FMOVQ F7, 208(R2)
+	FMOVQ F8, 224(R2)
+	FMOVQ F9, 240(R2)
+	FMOVQ 192(R0), F10
+	FMOVQ 208(R0), F11
+	FMOVQ 224(R0), F12
+	FMOVQ 240(R0), F13
+	FMOVQ 192(R1), F14
+	FMOVQ 208(R1), F15
+	FMOVQ 224(R1), F16
+	FMOVQ 240(R1), F17
+	FMOVQ 192(R4), F18
+	WORD $0x4e32d552 // fadd v18.4s, v10.4s, v18.4s
+	FMOVQ 208(R4), F19
+	WORD $0x4e33d573 // fadd v19.4s, v11.4s, v19.4s
+	FMOVQ 224(R4), F20
+	WORD $0x4e34d594 // fadd v20.4s, v12.4s, v20.4s
+	FMOVQ 240(R4), F21
+	WORD $0x4e35d5b5 // fadd v21.4s, v13.4s, v21.4s
+	FMOVQ 16(RSP), F22
+	WORD $0x6e32ded6 // fmul v22.4s, v22.4s, v18.4s
+	FMOVQ 16(RSP), F23
+	WORD $0x6e33def7 // fmul v23.4s, v23.4s, v19.4s
+	FMOVQ 16(RSP), F24
+	WORD $0x6e34df18 // fmul v24.4s, v24.4s, v20.4s
+	FMOVQ 16(RSP), F25
+	WORD $0x6e35df39 // fmul v25.4s, v25.4s, v21.4s
+	WORD $0x6e32ded6 // fmul v22.4s, v22.4s, v18.4s
+	WORD $0x6e33def7 // fmul v23.4s, v23.4s, v19.4s
+	WORD $0x6e34df18 // fmul v24.4s, v24.4s, v20.4s
+	WORD $0x6e35df39 // fmul v25.4s, v25.4s, v21.4s
+	FMOVQ 32(RSP), F26
+	WORD $0x6e32df52 // fmul v18.4s, v26.4s, v18.4s
+	FMOVQ 32(RSP), F26
+	WORD $0x6e33df53 // fmul v19.4s, v26.4s, v19.4s
+	FMOVQ 32(RSP), F26
+	WORD $0x6e34df54 // fmul v20.4s, v26.4s, v20.4s
+	FMOVQ 32(RSP), F26
+	WORD $0x6e35df55 // fmul v21.4s, v26.4s, v21.4s
+	WORD $0x4e32d6d2 // fadd v18.4s, v22.4s, v18.4s
+	WORD $0x4e33d6f3 // fadd v19.4s, v23.4s, v19.4s
+	WORD $0x4e34d714 // fadd v20.4s, v24.4s, v20.4s
+	WORD $0x4e35d735 // fadd v21.4s, v25.4s, v21.4s
+	FMOVQ 48(RSP), F22
+	WORD $0x4e36d652 // fadd v18.4s, v18.4s, v22.4s
+	FMOVQ 48(RSP), F22
+	WORD $0x4e36d673 // fadd v19.4s, v19.4s, v22.4s
+	FMOVQ 48(RSP), F22
+	WORD $0x4e36d694 // fadd v20.4s, v20.4s, v22.4s
+	FMOVQ 48(RSP), F22
+	WORD $0x4e36d6b5 // fadd v21.4s, v21.4s, v22.4s
+	FMOVQ 192(R5), F22
+	WORD $0x6e2eded6 // fmul v22.4s, v22.4s, v14.4s
+	FMOVQ 208(R5), F23
+	WORD $0x6e2fdef7 // fmul v23.4s, v23.4s, v15.4s
+	FMOVQ 224(R5), F24
+	WORD $0x6e30df18 // fmul v24.4s, v24.4s, v16.4s
+	FMOVQ 240(R5), F25
+	WORD $0x6e31df39 // fmul v25.4s, v25.4s, v17.4s
+	WORD $0x4eb6d652 // fsub v18.4s, v18.4s, v22.4s
+	WORD $0x4eb7d673 // fsub v19.4s, v19.4s, v23.4s
+	WORD $0x4eb8d694 // fsub v20.4s, v20.4s, v24.4s
+	WORD $0x4eb9d6b5 // fsub v21.4s, v21.4s, v25.4s
+	FMOVQ 192(R5), F22
+	WORD $0x6e26dec6 // fmul v6.4s, v22.4s, v6.4s
+	FMOVQ 208(R5), F22
+	WORD $0x6e27dec7 // fmul v7.4s, v22.4s, v7.4s
+	FMOVQ 224(R5), F22
+	WORD $0x6e28dec8 // fmul v8.4s, v22.4s, v8.4s
+	FMOVQ 240(R5), F22
+	WORD $0x6e29dec9 // fmul v9.4s, v22.4s, v9.4s
+	WORD $0x4e26d646 // fadd v6.4s, v18.4s, v6.4s
+	WORD $0x4e27d667 // fadd v7.4s, v19.4s, v7.4s
+	WORD $0x4e28d688 // fadd v8.4s, v20.4s, v8.4s
+	WORD $0x4e29d6a9 // fadd v9.4s, v21.4s, v9.4s
+	WORD $0x6e26dc46 // fmul v6.4s, v2.4s, v6.4s
+	WORD $0x6e27dc47 // fmul v7.4s, v2.4s, v7.4s
+	WORD $0x6e28dc48 // fmul v8.4s, v2.4s, v8.4s
+	WORD $0x6e29dc49 // fmul v9.4s, v2.4s, v9.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ 192(R4), F10
+	WORD $0x4e2ad4ca // fadd v10.4s, v6.4s, v10.4s
+	FMOVQ 208(R4), F11
+	WORD $0x4e2bd4eb // fadd v11.4s, v7.4s, v11.4s
+	FMOVQ 224(R4), F12
+	WORD $0x4e2cd50c // fadd v12.4s, v8.4s, v12.4s
+	FMOVQ 240(R4), F13
+	WORD $0x4e2dd52d // fadd v13.4s, v9.4s, v13.4s
+	FMOVQ 192(R7), F18
+	WORD $0x6e2ade4a // fmul v10.4s, v18.4s, v10.4s
+	FMOVQ 208(R7), F18
+	WORD $0x6e2bde4b // fmul v11.4s, v18.4s, v11.4s
+	FMOVQ 224(R7), F18
+	WORD $0x6e2cde4c // fmul v12.4s, v18.4s, v12.4s
+	FMOVQ 240(R7), F18
+	WORD $0x6e2dde4d // fmul v13.4s, v18.4s, v13.4s
+	WORD $0x4eaed54a // fsub v10.4s, v10.4s, v14.4s
+	WORD $0x4eafd56b // fsub v11.4s, v11.4s, v15.4s
+	WORD $0x4eb0d58c // fsub v12.4s, v12.4s, v16.4s
+	WORD $0x4eb1d5ad // fsub v13.4s, v13.4s, v17.4s
+	FMOVQ 192(R6), F18
+	WORD $0x6e2ade4a // fmul v10.4s, v18.4s, v10.4s
+	FMOVQ 208(R6), F18
+	WORD $0x6e2bde4b // fmul v11.4s, v18.4s, v11.4s
+	FMOVQ 224(R6), F18
+	WORD $0x6e2cde4c // fmul v12.4s, v18.4s, v12.4s
+	FMOVQ 240(R6), F18
+	WORD $0x6e2dde4d // fmul v13.4s, v18.4s, v13.4s
+	WORD $0x6e2adc4a // fmul v10.4s, v2.4s, v10.4s
+	WORD $0x6e2bdc4b // fmul v11.4s, v2.4s, v11.4s
+	WORD $0x6e2cdc4c // fmul v12.4s, v2.4s, v12.4s
+	WORD $0x6e2ddc4d // fmul v13.4s, v2.4s, v13.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	FMOVQ 192(R9), F14
+	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
+	FMOVQ 208(R9), F15
+	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
+	FMOVQ 224(R9), F16
+	WORD $0x6eb0e510 // fcmgt v16.4s, v8.4s, v16.4s
+	FMOVQ 240(R9), F17
+	WORD $0x6eb1e531 // fcmgt v17.4s, v9.4s, v17.4s
+	FMOVQ 192(R10), F18
+	WORD $0x6eae1e46 // bit v6.16b, v18.16b, v14.16b
+	FMOVQ 208(R10), F18
+	WORD $0x6eaf1e47 // bit v7.16b, v18.16b, v15.16b
+	FMOVQ 224(R10), F18
+	WORD $0x6eb01e48 // bit v8.16b, v18.16b, v16.16b
+	FMOVQ 240(R10), F18
+	WORD $0x6eb11e49 // bit v9.16b, v18.16b, v17.16b
+	FMOVQ F6, 192(R0)
+	FMOVQ F7, 208(R0)
+	FMOVQ F8, 224(R0)
+	FMOVQ F9, 240(R0)
+	FMOVQ 192(R8), F6
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ 208(R8), F7
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ 224(R8), F8
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ 240(R8), F9
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x6eae1cca // bit v10.16b, v6.16b, v14.16b
+	WORD $0x6eaf1ceb // bit v11.16b, v7.16b, v15.16b
+	WORD $0x6eb01d0c // bit v12.16b, v8.16b, v16.16b
+	WORD $0x6eb11d2d // bit v13.16b, v9.16b, v17.16b
+	FMOVQ F10, 192(R1)
+	FMOVQ F11, 208(R1)
+	FMOVQ F12, 224(R1)
+	FMOVQ F13, 240(R1)
+	FMOVQ F0, 192(R3)
+	FMOVQ F0, 208(R3)
+	FMOVQ F0, 224(R3)
+	FMOVQ F0, 240(R3)
+	WORD $0x0e6129c6 // xtn v6.4h, v14.4s
+	WORD $0x4e6129e6 // xtn2 v6.8h, v15.4s
+	WORD $0x0e612a07 // xtn v7.4h, v16.4s
+	WORD $0x4e612a27 // xtn2 v7.8h, v17.4s
+	WORD $0x0e2128c6 // xtn v6.8b, v6.8h
+	WORD $0x4e2128e6 // xtn2 v6.16b, v7.8h
+	WORD $0x4e211c63 // and v3.16b, v3.16b, v1.16b
+	WORD $0x4e211c84 // and v4.16b, v4.16b, v1.16b
+	WORD $0x4e211ca5 // and v5.16b, v5.16b, v1.16b
+	WORD $0x4e211cc6 // and v6.16b, v6.16b, v1.16b
+	WORD $0x4e24bc63 // addp v3.16b, v3.16b, v4.16b
+	WORD $0x4e26bca4 // addp v4.16b, v5.16b, v6.16b
+	WORD $0x4e24bc63 // addp v3.16b, v3.16b, v4.16b
+	WORD $0x4e23bc63 // addp v3.16b, v3.16b, v3.16b
+	FMOVD F3, R19
+	MOVD.P R19, 8(R14)
+	ADD $256, R0
+	ADD $256, R1
+	ADD $256, R2
+	ADD $256, R3
+	MOVD restStride+120(FP), R19
+	ADD R19, R4
+	MOVD resStride+128(FP), R19
+	ADD R19, R5
+	MOVD aStride+136(FP), R19
+	ADD R19, R6
+	MOVD bStride+144(FP), R19
+	ADD R19, R7
+	MOVD dStride+152(FP), R19
+	ADD R19, R8
+	MOVD thrStride+160(FP), R19
+	ADD R19, R9
+	MOVD resetStride+168(FP), R19
+	ADD R19, R10
+	MOVD lT1Stride+176(FP), R19
+	ADD R19, R11
+	MOVD cT1Stride+184(FP), R19
+	ADD R19, R12
+	MOVD bT1Stride+192(FP), R19
+	ADD R19, R13
+	SUBS $1, R15
+	BNE IzhikevichTraced1NEON_block
+
+IzhikevichTraced1NEON_done:
+	RET
+
+// func izhikevichTraced1UniformNEON(v *float32, u *float32, t1 *float32, x1 *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
+TEXT ·izhikevichTraced1UniformNEON(SB), NOSPLIT, $224-96
+	// 1 scalars held in registers, 13 loaded from the stack where used; vectors interleaved 4 at a time.
+	VMOVI $0, V0.B16
+	MOVD $0x8040201008040201, R0
+	VDUP R0, V1.D2
+	MOVWU lT1+64(FP), R0
+	VDUP R0, V2.S4
+	MOVW $0x3d23d70a, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 16(RSP)
+	MOVW $0x40a00000, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 32(RSP)
+	MOVW $0x430c0000, R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 48(RSP)
+	MOVWU a+40(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 64(RSP)
+	MOVWU b+44(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 80(RSP)
+	MOVWU bT1+72(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 96(RSP)
+	MOVWU cT1+68(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 112(RSP)
+	MOVWU d+48(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 128(RSP)
+	MOVWU dt+60(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 144(RSP)
+	MOVWU res+36(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 160(RSP)
+	MOVWU reset+56(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 176(RSP)
+	MOVWU rest+32(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 192(RSP)
+	MOVWU thr+52(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 208(RSP)
+	MOVD v+0(FP), R0
+	MOVD u+8(FP), R1
+	MOVD t1+16(FP), R2
+	MOVD x1+24(FP), R3
+	MOVD spikes+80(FP), R4
+	MOVD blocks+88(FP), R5
+	CBZ R5, IzhikevichTraced1UniformNEON_done
+
+IzhikevichTraced1UniformNEON_block:
+	FMOVQ 0(R3), F3
+	FMOVQ 16(R3), F4
+	FMOVQ 32(R3), F5
+	FMOVQ 48(R3), F6
+	FMOVQ 0(R2), F7
+	FMOVQ 16(R2), F8
+	FMOVQ 32(R2), F9
+	FMOVQ 48(R2), F10
+	FMOVQ 96(RSP), F11
+	WORD $0x4ea7d56b // fsub v11.4s, v11.4s, v7.4s
+	FMOVQ 96(RSP), F12
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	FMOVQ 96(RSP), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 96(RSP), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	WORD $0x6e2bdc4b // fmul v11.4s, v2.4s, v11.4s
+	WORD $0x6e2cdc4c // fmul v12.4s, v2.4s, v12.4s
+	WORD $0x6e2ddc4d // fmul v13.4s, v2.4s, v13.4s
+	WORD $0x6e2edc4e // fmul v14.4s, v2.4s, v14.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	FMOVQ 112(RSP), F11
+	WORD $0x6e23dd63 // fmul v3.4s, v11.4s, v3.4s
+	FMOVQ 112(RSP), F11
+	WORD $0x6e24dd64 // fmul v4.4s, v11.4s, v4.4s
+	FMOVQ 112(RSP), F11
+	WORD $0x6e25dd65 // fmul v5.4s, v11.4s, v5.4s
+	FMOVQ 112(RSP), F11
+	WORD $0x6e26dd66 // fmul v6.4s, v11.4s, v6.4s
+	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ F3, 0(R2)
+	FMOVQ F4, 16(R2)
+	FMOVQ F5, 32(R2)
+	FMOVQ F6, 48(R2)
+	FMOVQ 0(R0), F7
+	FMOVQ 16(R0), F8
+	FMOVQ 32(R0), F9
+	FMOVQ 48(R0), F10
+	FMOVQ 0(R1), F11
+	FMOVQ 16(R1), F12
+	FMOVQ 32(R1), F13
+	FMOVQ 48(R1), F14
+	FMOVQ 192(RSP), F15
+	WORD $0x4e2fd4ef // fadd v15.4s, v7.4s, v15.4s
+	FMOVQ 192(RSP), F16
+	WORD $0x4e30d510 // fadd v16.4s, v8.4s, v16.4s
+	FMOVQ 192(RSP), F17
+	WORD $0x4e31d531 // fadd v17.4s, v9.4s, v17.4s
+	FMOVQ 192(RSP), F18
+	WORD $0x4e32d552 // fadd v18.4s, v10.4s, v18.4s
+	FMOVQ 16(RSP), F19
+	WORD $0x6e2fde73 // fmul v19.4s, v19.4s, v15.4s
+	FMOVQ 16(RSP), F20
+	WORD $0x6e30de94 // fmul v20.4s, v20.4s, v16.4s
+	FMOVQ 16(RSP), F21
+	WORD $0x6e31deb5 // fmul v21.4s, v21.4s, v17.4s
+	FMOVQ 16(RSP), F22
+	WORD $0x6e32ded6 // fmul v22.4s, v22.4s, v18.4s
+	WORD $0x6e2fde73 // fmul v19.4s, v19.4s, v15.4s
+	WORD $0x6e30de94 // fmul v20.4s, v20.4s, v16.4s
+	WORD $0x6e31deb5 // fmul v21.4s, v21.4s, v17.4s
+	WORD $0x6e32ded6 // fmul v22.4s, v22.4s, v18.4s
+	FMOVQ 32(RSP), F23
+	WORD $0x6e2fdeef // fmul v15.4s, v23.4s, v15.4s
+	FMOVQ 32(RSP), F23
+	WORD $0x6e30def0 // fmul v16.4s, v23.4s, v16.4s
+	FMOVQ 32(RSP), F23
+	WORD $0x6e31def1 // fmul v17.4s, v23.4s, v17.4s
+	FMOVQ 32(RSP), F23
+	WORD $0x6e32def2 // fmul v18.4s, v23.4s, v18.4s
+	WORD $0x4e2fd66f // fadd v15.4s, v19.4s, v15.4s
+	WORD $0x4e30d690 // fadd v16.4s, v20.4s, v16.4s
+	WORD $0x4e31d6b1 // fadd v17.4s, v21.4s, v17.4s
+	WORD $0x4e32d6d2 // fadd v18.4s, v22.4s, v18.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x4e33d610 // fadd v16.4s, v16.4s, v19.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x4e33d631 // fadd v17.4s, v17.4s, v19.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x4e33d652 // fadd v18.4s, v18.4s, v19.4s
+	FMOVQ 160(RSP), F19
+	WORD $0x6e2bde73 // fmul v19.4s, v19.4s, v11.4s
+	FMOVQ 160(RSP), F20
+	WORD $0x6e2cde94 // fmul v20.4s, v20.4s, v12.4s
+	FMOVQ 160(RSP), F21
+	WORD $0x6e2ddeb5 // fmul v21.4s, v21.4s, v13.4s
+	FMOVQ 160(RSP), F22
+	WORD $0x6e2eded6 // fmul v22.4s, v22.4s, v14.4s
+	WORD $0x4eb3d5ef // fsub v15.4s, v15.4s, v19.4s
+	WORD $0x4eb4d610 // fsub v16.4s, v16.4s, v20.4s
+	WORD $0x4eb5d631 // fsub v17.4s, v17.4s, v21.4s
+	WORD $0x4eb6d652 // fsub v18.4s, v18.4s, v22.4s
+	FMOVQ 160(RSP), F19
+	WORD $0x6e23de63 // fmul v3.4s, v19.4s, v3.4s
+	FMOVQ 160(RSP), F19
+	WORD $0x6e24de64 // fmul v4.4s, v19.4s, v4.4s
+	FMOVQ 160(RSP), F19
+	WORD $0x6e25de65 // fmul v5.4s, v19.4s, v5.4s
+	FMOVQ 160(RSP), F19
+	WORD $0x6e26de66 // fmul v6.4s, v19.4s, v6.4s
+	WORD $0x4e23d5e3 // fadd v3.4s, v15.4s, v3.4s
+	WORD $0x4e24d604 // fadd v4.4s, v16.4s, v4.4s
+	WORD $0x4e25d625 // fadd v5.4s, v17.4s, v5.4s
+	WORD $0x4e26d646 // fadd v6.4s, v18.4s, v6.4s
+	FMOVQ 144(RSP), F15
+	WORD $0x6e23dde3 // fmul v3.4s, v15.4s, v3.4s
+	FMOVQ 144(RSP), F15
+	WORD $0x6e24dde4 // fmul v4.4s, v15.4s, v4.4s
+	FMOVQ 144(RSP), F15
+	WORD $0x6e25dde5 // fmul v5.4s, v15.4s, v5.4s
+	FMOVQ 144(RSP), F15
+	WORD $0x6e26dde6 // fmul v6.4s, v15.4s, v6.4s
+	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ 192(RSP), F7
+	WORD $0x4e27d467 // fadd v7.4s, v3.4s, v7.4s
+	FMOVQ 192(RSP), F8
+	WORD $0x4e28d488 // fadd v8.4s, v4.4s, v8.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29d4a9 // fadd v9.4s, v5.4s, v9.4s
+	FMOVQ 192(RSP), F10
+	WORD $0x4e2ad4ca // fadd v10.4s, v6.4s, v10.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
+	WORD $0x4eabd4e7 // fsub v7.4s, v7.4s, v11.4s
+	WORD $0x4eacd508 // fsub v8.4s, v8.4s, v12.4s
+	WORD $0x4eadd529 // fsub v9.4s, v9.4s, v13.4s
+	WORD $0x4eaed54a // fsub v10.4s, v10.4s, v14.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
+	FMOVQ 144(RSP), F15
+	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
+	FMOVQ 144(RSP), F15
+	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
+	FMOVQ 144(RSP), F15
+	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
+	FMOVQ 144(RSP), F15
+	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ 208(RSP), F11
+	WORD $0x6eabe46b // fcmgt v11.4s, v3.4s, v11.4s
+	FMOVQ 208(RSP), F12
+	WORD $0x6eace48c // fcmgt v12.4s, v4.4s, v12.4s
+	FMOVQ 208(RSP), F13
+	WORD $0x6eade4ad // fcmgt v13.4s, v5.4s, v13.4s
+	FMOVQ 208(RSP), F14
+	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
+	FMOVQ 176(RSP), F15
+	WORD $0x6eab1de3 // bit v3.16b, v15.16b, v11.16b
+	FMOVQ 176(RSP), F15
+	WORD $0x6eac1de4 // bit v4.16b, v15.16b, v12.16b
+	FMOVQ 176(RSP), F15
+	WORD $0x6ead1de5 // bit v5.16b, v15.16b, v13.16b
+	FMOVQ 176(RSP), F15
+	WORD $0x6eae1de6 // bit v6.16b, v15.16b, v14.16b
+	FMOVQ F3, 0(R0)
+	FMOVQ F4, 16(R0)
+	FMOVQ F5, 32(R0)
+	FMOVQ F6, 48(R0)
+	FMOVQ 128(RSP), F3
+	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
+	FMOVQ 128(RSP), F4
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	FMOVQ 128(RSP), F5
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	FMOVQ 128(RSP), F6
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x6eab1c67 // bit v7.16b, v3.16b, v11.16b
+	WORD $0x6eac1c88 // bit v8.16b, v4.16b, v12.16b
+	WORD $0x6ead1ca9 // bit v9.16b, v5.16b, v13.16b
+	WORD $0x6eae1cca // bit v10.16b, v6.16b, v14.16b
+	FMOVQ F7, 0(R1)
+	FMOVQ F8, 16(R1)
+	FMOVQ F9, 32(R1)
+	FMOVQ F10, 48(R1)
+	FMOVQ F0, 0(R3)
+	FMOVQ F0, 16(R3)
+	FMOVQ F0, 32(R3)
+	FMOVQ F0, 48(R3)
+	WORD $0x0e612963 // xtn v3.4h, v11.4s
+	WORD $0x4e612983 // xtn2 v3.8h, v12.4s
+	WORD $0x0e6129a4 // xtn v4.4h, v13.4s
+	WORD $0x4e6129c4 // xtn2 v4.8h, v14.4s
+	WORD $0x0e212863 // xtn v3.8b, v3.8h
+	WORD $0x4e212883 // xtn2 v3.16b, v4.8h
+	FMOVQ 64(R3), F4
+	FMOVQ 80(R3), F5
+	FMOVQ 96(R3), F6
+	FMOVQ 112(R3), F7
+	FMOVQ 64(R2), F8
+	FMOVQ 80(R2), F9
+	FMOVQ 96(R2), F10
+	FMOVQ 112(R2), F11
+	FMOVQ 96(RSP), F12
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	FMOVQ 96(RSP), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 96(RSP), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	WORD $0x6e2cdc4c // fmul v12.4s, v2.4s, v12.4s
+	WORD $0x6e2ddc4d // fmul v13.4s, v2.4s, v13.4s
+	WORD $0x6e2edc4e // fmul v14.4s, v2.4s, v14.4s
+	WORD $0x6e2fdc4f // fmul v15.4s, v2.4s, v15.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 112(RSP), F12
+	WORD $0x6e24dd84 // fmul v4.4s, v12.4s, v4.4s
+	FMOVQ 112(RSP), F12
+	WORD $0x6e25dd85 // fmul v5.4s, v12.4s, v5.4s
+	FMOVQ 112(RSP), F12
+	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
+	FMOVQ 112(RSP), F12
+	WORD $0x6e27dd87 // fmul v7.4s, v12.4s, v7.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ F4, 64(R2)
+	FMOVQ F5, 80(R2)
+	FMOVQ F6, 96(R2)
+	FMOVQ F7, 112(R2)
+	FMOVQ 64(R0), F8
+	FMOVQ 80(R0), F9
+	FMOVQ 96(R0), F10
+	FMOVQ 112(R0), F11
+	FMOVQ 64(R1), F12
+	FMOVQ 80(R1), F13
+	FMOVQ 96(R1), F14
+	FMOVQ 112(R1), F15
+	FMOVQ 192(RSP), F16
+	WORD $0x4e30d510 // fadd v16.4s, v8.4s, v16.4s
+	FMOVQ 192(RSP), F17
+	WORD $0x4e31d531 // fadd v17.4s, v9.4s, v17.4s
+	FMOVQ 192(RSP), F18
+	WORD $0x4e32d552 // fadd v18.4s, v10.4s, v18.4s
+	FMOVQ 192(RSP), F19
+	WORD $0x4e33d573 // fadd v19.4s, v11.4s, v19.4s
+	FMOVQ 16(RSP), F20
+	WORD $0x6e30de94 // fmul v20.4s, v20.4s, v16.4s
+	FMOVQ 16(RSP), F21
+	WORD $0x6e31deb5 // fmul v21.4s, v21.4s, v17.4s
+	FMOVQ 16(RSP), F22
+	WORD $0x6e32ded6 // fmul v22.4s, v22.4s, v18.4s
+	FMOVQ 16(RSP), F23
+	WORD $0x6e33def7 // fmul v23.4s, v23.4s, v19.4s
+	WORD $0x6e30de94 // fmul v20.4s, v20.4s, v16.4s
+	WORD $0x6e31deb5 // fmul v21.4s, v21.4s, v17.4s
+	WORD $0x6e32ded6 // fmul v22.4s, v22.4s, v18.4s
+	WORD $0x6e33def7 // fmul v23.4s, v23.4s, v19.4s
+	FMOVQ 32(RSP), F24
+	WORD $0x6e30df10 // fmul v16.4s, v24.4s, v16.4s
+	FMOVQ 32(RSP), F24
+	WORD $0x6e31df11 // fmul v17.4s, v24.4s, v17.4s
+	FMOVQ 32(RSP), F24
+	WORD $0x6e32df12 // fmul v18.4s, v24.4s, v18.4s
+	FMOVQ 32(RSP), F24
+	WORD $0x6e33df13 // fmul v19.4s, v24.4s, v19.4s
+	WORD $0x4e30d690 // fadd v16.4s, v20.4s, v16.4s
+	WORD $0x4e31d6b1 // fadd v17.4s, v21.4s, v17.4s
+	WORD $0x4e32d6d2 // fadd v18.4s, v22.4s, v18.4s
+	WORD $0x4e33d6f3 // fadd v19.4s, v23.4s, v19.4s
+	FMOVQ 48(RSP), F20
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	FMOVQ 48(RSP), F20
+	WORD $0x4e34d631 // fadd v17.4s, v17.4s, v20.4s
+	FMOVQ 48(RSP), F20
+	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
+	FMOVQ 48(RSP), F20
+	WORD $0x4e34d673 // fadd v19.4s, v19.4s, v20.4s
+	FMOVQ 160(RSP), F20
+	WORD $0x6e2cde94 // fmul v20.4s, v20.4s, v12.4s
+	FMOVQ 160(RSP), F21
+	WORD $0x6e2ddeb5 // fmul v21.4s, v21.4s, v13.4s
+	FMOVQ 160(RSP), F22
+	WORD $0x6e2eded6 // fmul v22.4s, v22.4s, v14.4s
+	FMOVQ 160(RSP), F23
+	WORD $0x6e2fdef7 // fmul v23.4s, v23.4s, v15.4s
+	WORD $0x4eb4d610 // fsub v16.4s, v16.4s, v20.4s
+	WORD $0x4eb5d631 // fsub v17.4s, v17.4s, v21.4s
+	WORD $0x4eb6d652 // fsub v18.4s, v18.4s, v22.4s
+	WORD $0x4eb7d673 // fsub v19.4s, v19.4s, v23.4s
+	FMOVQ 160(RSP), F20
+	WORD $0x6e24de84 // fmul v4.4s, v20.4s, v4.4s
+	FMOVQ 160(RSP), F20
+	WORD $0x6e25de85 // fmul v5.4s, v20.4s, v5.4s
+	FMOVQ 160(RSP), F20
+	WORD $0x6e26de86 // fmul v6.4s, v20.4s, v6.4s
+	FMOVQ 160(RSP), F20
+	WORD $0x6e27de87 // fmul v7.4s, v20.4s, v7.4s
+	WORD $0x4e24d604 // fadd v4.4s, v16.4s, v4.4s
+	WORD $0x4e25d625 // fadd v5.4s, v17.4s, v5.4s
+	WORD $0x4e26d646 // fadd v6.4s, v18.4s, v6.4s
+	WORD $0x4e27d667 // fadd v7.4s, v19.4s, v7.4s
+	FMOVQ 144(RSP), F16
+	WORD $0x6e24de04 // fmul v4.4s, v16.4s, v4.4s
+	FMOVQ 144(RSP), F16
+	WORD $0x6e25de05 // fmul v5.4s, v16.4s, v5.4s
+	FMOVQ 144(RSP), F16
+	WORD $0x6e26de06 // fmul v6.4s, v16.4s, v6.4s
+	FMOVQ 144(RSP), F16
+	WORD $0x6e27de07 // fmul v7.4s, v16.4s, v7.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ 192(RSP), F8
+	WORD $0x4e28d488 // fadd v8.4s, v4.4s, v8.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29d4a9 // fadd v9.4s, v5.4s, v9.4s
+	FMOVQ 192(RSP), F10
+	WORD $0x4e2ad4ca // fadd v10.4s, v6.4s, v10.4s
+	FMOVQ 192(RSP), F11
+	WORD $0x4e2bd4eb // fadd v11.4s, v7.4s, v11.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x6e28de08 // fmul v8.4s, v16.4s, v8.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x6e29de09 // fmul v9.4s, v16.4s, v9.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x6e2ade0a // fmul v10.4s, v16.4s, v10.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x6e2bde0b // fmul v11.4s, v16.4s, v11.4s
+	WORD $0x4eacd508 // fsub v8.4s, v8.4s, v12.4s
+	WORD $0x4eadd529 // fsub v9.4s, v9.4s, v13.4s
+	WORD $0x4eaed54a // fsub v10.4s, v10.4s, v14.4s
+	WORD $0x4eafd56b // fsub v11.4s, v11.4s, v15.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x6e28de08 // fmul v8.4s, v16.4s, v8.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x6e29de09 // fmul v9.4s, v16.4s, v9.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x6e2ade0a // fmul v10.4s, v16.4s, v10.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x6e2bde0b // fmul v11.4s, v16.4s, v11.4s
+	FMOVQ 144(RSP), F16
+	WORD $0x6e28de08 // fmul v8.4s, v16.4s, v8.4s
+	FMOVQ 144(RSP), F16
+	WORD $0x6e29de09 // fmul v9.4s, v16.4s, v9.4s
+	FMOVQ 144(RSP), F16
+	WORD $0x6e2ade0a // fmul v10.4s, v16.4s, v10.4s
+	FMOVQ 144(RSP), F16
+	WORD $0x6e2bde0b // fmul v11.4s, v16.4s, v11.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ 208(RSP), F12
+	WORD $0x6eace48c // fcmgt v12.4s, v4.4s, v12.4s
+	FMOVQ 208(RSP), F13
+	WORD $0x6eade4ad // fcmgt v13.4s, v5.4s, v13.4s
+	FMOVQ 208(RSP), F14
+	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
+	FMOVQ 208(RSP), F15
+	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
+	FMOVQ 176(RSP), F16
+	WORD $0x6eac1e04 // bit v4.16b, v16.16b, v12.16b
+	FMOVQ 176(RSP), F16
+	WORD $0x6ead1e05 // bit v5.16b, v16.16b, v13.16b
+	FMOVQ 176(RSP), F16
+	WORD $0x6eae1e06 // bit v6.16b, v16.16b, v14.16b
+	FMOVQ 176(RSP), F16
+	WORD $0x6eaf1e07 // bit v7.16b, v16.16b, v15.16b
+	FMOVQ F4, 64(R0)
+	FMOVQ F5, 80(R0)
+	FMOVQ F6, 96(R0)
+	FMOVQ F7, 112(R0)
+	FMOVQ 128(RSP), F4
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	FMOVQ 128(RSP), F5
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	FMOVQ 128(RSP), F6
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ 128(RSP), F7
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x6eac1c88 // bit v8.16b, v4.16b, v12.16b
+	WORD $0x6ead1ca9 // bit v9.16b, v5.16b, v13.16b
+	WORD $0x6eae1cca // bit v10.16b, v6.16b, v14.16b
+	WORD $0x6eaf1ceb // bit v11.16b, v7.16b, v15.16b
+	FMOVQ F8, 64(R1)
+	FMOVQ F9, 80(R1)
+	FMOVQ F10, 96(R1)
+	FMOVQ F11, 112(R1)
+	FMOVQ F0, 64(R3)
+	FMOVQ F0, 80(R3)
+	FMOVQ F0, 96(R3)
+	FMOVQ F0, 112(R3)
+	WORD $0x0e612984 // xtn v4.4h, v12.4s
+	WORD $0x4e6129a4 // xtn2 v4.8h, v13.4s
+	WORD $0x0e6129c5 // xtn v5.4h, v14.4s
+	WORD $0x4e6129e5 // xtn2 v5.8h, v15.4s
+	WORD $0x0e212884 // xtn v4.8b, v4.8h
+	WORD $0x4e2128a4 // xtn2 v4.16b, v5.8h
+	FMOVQ 128(R3), F5
+	FMOVQ 144(R3), F6
+	FMOVQ 160(R3), F7
+	FMOVQ 176(R3), F8
+	FMOVQ 128(R2), F9
+	FMOVQ 144(R2), F10
+	FMOVQ 160(R2), F11
+	FMOVQ 176(R2), F12
+	FMOVQ 96(RSP), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 96(RSP), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	WORD $0x6e2ddc4d // fmul v13.4s, v2.4s, v13.4s
+	WORD $0x6e2edc4e // fmul v14.4s, v2.4s, v14.4s
+	WORD $0x6e2fdc4f // fmul v15.4s, v2.4s, v15.4s
+	WORD $0x6e30dc50 // fmul v16.4s, v2.4s, v16.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x6e25dda5 // fmul v5.4s, v13.4s, v5.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x6e26dda6 // fmul v6.4s, v13.4s, v6.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x6e27dda7 // fmul v7.4s, v13.4s, v7.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x6e28dda8 // fmul v8.4s, v13.4s, v8.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ F5, 128(R2)
+	FMOVQ F6, 144(R2)
+	FMOVQ F7, 160(R2)
+	FMOVQ F8, 176(R2)
+	FMOVQ 128(R0), F9
+	FMOVQ 144(R0), F10
+	FMOVQ 160(R0), F11
+	FMOVQ 176(R0), F12
+	FMOVQ 128(R1), F13
+	FMOVQ 144(R1), F14
+	FMOVQ 160(R1), F15
+	FMOVQ 176(R1), F16
+	FMOVQ 192(RSP), F17
+	WORD $0x4e31d531 // fadd v17.4s, v9.4s, v17.4s
+	FMOVQ 192(RSP), F18
+	WORD $0x4e32d552 // fadd v18.4s, v10.4s, v18.4s
+	FMOVQ 192(RSP), F19
+	WORD $0x4e33d573 // fadd v19.4s, v11.4s, v19.4s
+	FMOVQ 192(RSP), F20
+	WORD $0x4e34d594 // fadd v20.4s, v12.4s, v20.4s
+	FMOVQ 16(RSP), F21
+	WORD $0x6e31deb5 // fmul v21.4s, v21.4s, v17.4s
+	FMOVQ 16(RSP), F22
+	WORD $0x6e32ded6 // fmul v22.4s, v22.4s, v18.4s
+	FMOVQ 16(RSP), F23
+	WORD $0x6e33def7 // fmul v23.4s, v23.4s, v19.4s
+	FMOVQ 16(RSP), F24
+	WORD $0x6e34df18 // fmul v24.4s, v24.4s, v20.4s
+	WORD $0x6e31deb5 // fmul v21.4s, v21.4s, v17.4s
+	WORD $0x6e32ded6 // fmul v22.4s, v22.4s, v18.4s
+	WORD $0x6e33def7 // fmul v23.4s, v23.4s, v19.4s
+	WORD $0x6e34df18 // fmul v24.4s, v24.4s, v20.4s
+	FMOVQ 32(RSP), F25
+	WORD $0x6e31df31 // fmul v17.4s, v25.4s, v17.4s
+	FMOVQ 32(RSP), F25
+	WORD $0x6e32df32 // fmul v18.4s, v25.4s, v18.4s
+	FMOVQ 32(RSP), F25
+	WORD $0x6e33df33 // fmul v19.4s, v25.4s, v19.4s
+	FMOVQ 32(RSP), F25
+	WORD $0x6e34df34 // fmul v20.4s, v25.4s, v20.4s
+	WORD $0x4e31d6b1 // fadd v17.4s, v21.4s, v17.4s
+	WORD $0x4e32d6d2 // fadd v18.4s, v22.4s, v18.4s
+	WORD $0x4e33d6f3 // fadd v19.4s, v23.4s, v19.4s
+	WORD $0x4e34d714 // fadd v20.4s, v24.4s, v20.4s
+	FMOVQ 48(RSP), F21
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	FMOVQ 48(RSP), F21
+	WORD $0x4e35d652 // fadd v18.4s, v18.4s, v21.4s
+	FMOVQ 48(RSP), F21
+	WORD $0x4e35d673 // fadd v19.4s, v19.4s, v21.4s
+	FMOVQ 48(RSP), F21
+	WORD $0x4e35d694 // fadd v20.4s, v20.4s, v21.4s
+	FMOVQ 160(RSP), F21
+	WORD $0x6e2ddeb5 // fmul v21.4s, v21.4s, v13.4s
+	FMOVQ 160(RSP), F22
+	WORD $0x6e2eded6 // fmul v22.4s, v22.4s, v14.4s
+	FMOVQ 160(RSP), F23
+	WORD $0x6e2fdef7 // fmul v23.4s, v23.4s, v15.4s
+	FMOVQ 160(RSP), F24
+	WORD $0x6e30df18 // fmul v24.4s, v24.4s, v16.4s
+	WORD $0x4eb5d631 // fsub v17.4s, v17.4s, v21.4s
+	WORD $0x4eb6d652 // fsub v18.4s, v18.4s, v22.4s
+	WORD $0x4eb7d673 // fsub v19.4s, v19.4s, v23.4s
+	WORD $0x4eb8d694 // fsub v20.4s, v20.4s, v24.4s
+	FMOVQ 160(RSP), F21
+	WORD $0x6e25dea5 // fmul v5.4s, v21.4s, v5.4s
+	FMOVQ 160(RSP), F21
+	WORD $0x6e26dea6 // fmul v6.4s, v21.4s, v6.4s
+	FMOVQ 160(RSP), F21
+	WORD $0x6e27dea7 // fmul v7.4s, v21.4s, v7.4s
+	FMOVQ 160(RSP), F21
+	WORD $0x6e28dea8 // fmul v8.4s, v21.4s, v8.4s
+	WORD $0x4e25d625 // fadd v5.4s, v17.4s, v5.4s
+	WORD $0x4e26d646 // fadd v6.4s, v18.4s, v6.4s
+	WORD $0x4e27d667 // fadd v7.4s, v19.4s, v7.4s
+	WORD $0x4e28d688 // fadd v8.4s, v20.4s, v8.4s
+	FMOVQ 144(RSP), F17
+	WORD $0x6e25de25 // fmul v5.4s, v17.4s, v5.4s
+	FMOVQ 144(RSP), F17
+	WORD $0x6e26de26 // fmul v6.4s, v17.4s, v6.4s
+	FMOVQ 144(RSP), F17
+	WORD $0x6e27de27 // fmul v7.4s, v17.4s, v7.4s
+	FMOVQ 144(RSP), F17
+	WORD $0x6e28de28 // fmul v8.4s, v17.4s, v8.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29d4a9 // fadd v9.4s, v5.4s, v9.4s
+	FMOVQ 192(RSP), F10
+	WORD $0x4e2ad4ca // fadd v10.4s, v6.4s, v10.4s
+	FMOVQ 192(RSP), F11
+	WORD $0x4e2bd4eb // fadd v11.4s, v7.4s, v11.4s
+	FMOVQ 192(RSP), F12
+	WORD $0x4e2cd50c // fadd v12.4s, v8.4s, v12.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x6e2ade2a // fmul v10.4s, v17.4s, v10.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x6e2bde2b // fmul v11.4s, v17.4s, v11.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x6e2cde2c // fmul v12.4s, v17.4s, v12.4s
+	WORD $0x4eadd529 // fsub v9.4s, v9.4s, v13.4s
+	WORD $0x4eaed54a // fsub v10.4s, v10.4s, v14.4s
+	WORD $0x4eafd56b // fsub v11.4s, v11.4s, v15.4s
+	WORD $0x4eb0d58c // fsub v12.4s, v12.4s, v16.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x6e2ade2a // fmul v10.4s, v17.4s, v10.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x6e2bde2b // fmul v11.4s, v17.4s, v11.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x6e2cde2c // fmul v12.4s, v17.4s, v12.4s
+	FMOVQ 144(RSP), F17
+	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
+	FMOVQ 144(RSP), F17
+	WORD $0x6e2ade2a // fmul v10.4s, v17.4s, v10.4s
+	FMOVQ 144(RSP), F17
+	WORD $0x6e2bde2b // fmul v11.4s, v17.4s, v11.4s
+	FMOVQ 144(RSP), F17
+	WORD $0x6e2cde2c // fmul v12.4s, v17.4s, v12.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	FMOVQ 208(RSP), F13
+	WORD $0x6eade4ad // fcmgt v13.4s, v5.4s, v13.4s
+	FMOVQ 208(RSP), F14
+	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
+	FMOVQ 208(RSP), F15
+	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
+	FMOVQ 208(RSP), F16
+	WORD $0x6eb0e510 // fcmgt v16.4s, v8.4s, v16.4s
+	FMOVQ 176(RSP), F17
+	WORD $0x6ead1e25 // bit v5.16b, v17.16b, v13.16b
+	FMOVQ 176(RSP), F17
+	WORD $0x6eae1e26 // bit v6.16b, v17.16b, v14.16b
+	FMOVQ 176(RSP), F17
+	WORD $0x6eaf1e27 // bit v7.16b, v17.16b, v15.16b
+	FMOVQ 176(RSP), F17
+	WORD $0x6eb01e28 // bit v8.16b, v17.16b, v16.16b
+	FMOVQ F5, 128(R0)
+	FMOVQ F6, 144(R0)
+	FMOVQ F7, 160(R0)
+	FMOVQ F8, 176(R0)
+	FMOVQ 128(RSP), F5
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	FMOVQ 128(RSP), F6
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ 128(RSP), F7
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ 128(RSP), F8
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x6ead1ca9 // bit v9.16b, v5.16b, v13.16b
+	WORD $0x6eae1cca // bit v10.16b, v6.16b, v14.16b
+	WORD $0x6eaf1ceb // bit v11.16b, v7.16b, v15.16b
+	WORD $0x6eb01d0c // bit v12.16b, v8.16b, v16.16b
+	FMOVQ F9, 128(R1)
+	FMOVQ F10, 144(R1)
+	FMOVQ F11, 160(R1)
+	FMOVQ F12, 176(R1)
+	FMOVQ F0, 128(R3)
+	FMOVQ F0, 144(R3)
+	FMOVQ F0, 160(R3)
+	FMOVQ F0, 176(R3)
+	WORD $0x0e6129a5 // xtn v5.4h, v13.4s
+	WORD $0x4e6129c5 // xtn2 v5.8h, v14.4s
+	WORD $0x0e6129e6 // xtn v6.4h, v15.4s
+	WORD $0x4e612a06 // xtn2 v6.8h, v16.4s
+	WORD $0x0e2128a5 // xtn v5.8b, v5.8h
+	WORD $0x4e2128c5 // xtn2 v5.16b, v6.8h
+	FMOVQ 192(R3), F6
+	FMOVQ 208(R3), F7
+	FMOVQ 224(R3), F8
+	FMOVQ 240(R3), F9
+	FMOVQ 192(R2), F10
+	FMOVQ 208(R2), F11
+	FMOVQ 224(R2), F12
+	FMOVQ 240(R2), F13
+	FMOVQ 96(RSP), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	WORD $0x6e2edc4e // fmul v14.4s, v2.4s, v14.4s
+	WORD $0x6e2fdc4f // fmul v15.4s, v2.4s, v15.4s
+	WORD $0x6e30dc50 // fmul v16.4s, v2.4s, v16.4s
+	WORD $0x6e31dc51 // fmul v17.4s, v2.4s, v17.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 112(RSP), F14
+	WORD $0x6e26ddc6 // fmul v6.4s, v14.4s, v6.4s
+	FMOVQ 112(RSP), F14
+	WORD $0x6e27ddc7 // fmul v7.4s, v14.4s, v7.4s
+	FMOVQ 112(RSP), F14
+	WORD $0x6e28ddc8 // fmul v8.4s, v14.4s, v8.4s
+	FMOVQ 112(RSP), F14
+	WORD $0x6e29ddc9 // fmul v9.4s, v14.4s, v9.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ F6, 192(R2)
+	FMOVQ F7, 208(R2)
+	FMOVQ F8, 224(R2)
+	FMOVQ F9, 240(R2)
+	FMOVQ 192(R0), F10
+	FMOVQ 208(R0), F11
+	FMOVQ 224(R0), F12
+	FMOVQ 240(R0), F13
+	FMOVQ 192(R1), F14
+	FMOVQ 208(R1), F15
+	FMOVQ 224(R1), F16
+	FMOVQ 240(R1), F17
+	FMOVQ 192(RSP), F18
+	WORD $0x4e32d552 // fadd v18.4s, v10.4s, v18.4s
+	FMOVQ 192(RSP), F19
+	WORD $0x4e33d573 // fadd v19.4s, v11.4s, v19.4s
+	FMOVQ 192(RSP), F20
+	WORD $0x4e34d594 // fadd v20.4s, v12.4s, v20.4s
+	FMOVQ 192(RSP), F21
+	WORD $0x4e35d5b5 // fadd v21.4s, v13.4s, v21.4s
+	FMOVQ 16(RSP), F22
+	WORD $0x6e32ded6 // fmul v22.4s, v22.4s, v18.4s
+	FMOVQ 16(RSP), F23
+	WORD $0x6e33def7 // fmul v23.4s, v23.4s, v19.4s
+	FMOVQ 16(RSP), F24
+	WORD $0x6e34df18 // fmul v24.4s, v24.4s, v20.4s
+	FMOVQ 16(RSP), F25
+	WORD $0x6e35df39 // fmul v25.4s, v25.4s, v21.4s
+	WORD $0x6e32ded6 // fmul v22.4s, v22.4s, v18.4s
+	WORD $0x6e33def7 // fmul v23.4s, v23.4s, v19.4s
+	WORD $0x6e34df18 // fmul v24.4s, v24.4s, v20.4s
+	WORD $0x6e35df39 // fmul v25.4s, v25.4s, v21.4s
+	FMOVQ 32(RSP), F26
+	WORD $0x6e32df52 // fmul v18.4s, v26.4s, v18.4s
+	FMOVQ 32(RSP), F26
+	WORD $0x6e33df53 // fmul v19.4s, v26.4s, v19.4s
+	FMOVQ 32(RSP), F26
+	WORD $0x6e34df54 // fmul v20.4s, v26.4s, v20.4s
+	FMOVQ 32(RSP), F26
+	WORD $0x6e35df55 // fmul v21.4s, v26.4s, v21.4s
+	WORD $0x4e32d6d2 // fadd v18.4s, v22.4s, v18.4s
+	WORD $0x4e33d6f3 // fadd v19.4s, v23.4s, v19.4s
+	WORD $0x4e34d714 // fadd v20.4s, v24.4s, v20.4s
+	WORD $0x4e35d735 // fadd v21.4s, v25.4s, v21.4s
+	FMOVQ 48(RSP), F22
+	WORD $0x4e36d652 // fadd v18.4s, v18.4s, v22.4s
+	FMOVQ 48(RSP), F22
+	WORD $0x4e36d673 // fadd v19.4s, v19.4s, v22.4s
+	FMOVQ 48(RSP), F22
+	WORD $0x4e36d694 // fadd v20.4s, v20.4s, v22.4s
+	FMOVQ 48(RSP), F22
+	WORD $0x4e36d6b5 // fadd v21.4s, v21.4s, v22.4s
+	FMOVQ 160(RSP), F22
+	WORD $0x6e2eded6 // fmul v22.4s, v22.4s, v14.4s
+	FMOVQ 160(RSP), F23
+	WORD $0x6e2fdef7 // fmul v23.4s, v23.4s, v15.4s
+	FMOVQ 160(RSP), F24
+	WORD $0x6e30df18 // fmul v24.4s, v24.4s, v16.4s
+	FMOVQ 160(RSP), F25
+	WORD $0x6e31df39 // fmul v25.4s, v25.4s, v17.4s
+	WORD $0x4eb6d652 // fsub v18.4s, v18.4s, v22.4s
+	WORD $0x4eb7d673 // fsub v19.4s, v19.4s, v23.4s
+	WORD $0x4eb8d694 // fsub v20.4s, v20.4s, v24.4s
+	WORD $0x4eb9d6b5 // fsub v21.4s, v21.4s, v25.4s
+	FMOVQ 160(RSP), F22
+	WORD $0x6e26dec6 // fmul v6.4s, v22.4s, v6.4s
+	FMOVQ 160(RSP), F22
+	WORD $0x6e27dec7 // fmul v7.4s, v22.4s, v7.4s
+	FMOVQ 160(RSP), F22
+	WORD $0x6e28dec8 // fmul v8.4s, v22.4s, v8.4s
+	FMOVQ 160(RSP), F22
+	WORD $0x6e29dec9 // fmul v9.4s, v22.4s, v9.4s
+	WORD $0x4e26d646 // fadd v6.4s, v18.4s, v6.4s
+	WORD $0x4e27d667 // fadd v7.4s, v19.4s, v7.4s
+	WORD $0x4e28d688 // fadd v8.4s, v20.4s, v8.4s
+	WORD $0x4e29d6a9 // fadd v9.4s, v21.4s, v9.4s
+	FMOVQ 144(RSP), F18
+	WORD $0x6e26de46 // fmul v6.4s, v18.4s, v6.4s
+	FMOVQ 144(RSP), F18
+	WORD $0x6e27de47 // fmul v7.4s, v18.4s, v7.4s
+	FMOVQ 144(RSP), F18
+	WORD $0x6e28de48 // fmul v8.4s, v18.4s, v8.4s
+	FMOVQ 144(RSP), F18
+	WORD $0x6e29de49 // fmul v9.4s, v18.4s, v9.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ 192(RSP), F10
+	WORD $0x4e2ad4ca // fadd v10.4s, v6.4s, v10.4s
+	FMOVQ 192(RSP), F11
+	WORD $0x4e2bd4eb // fadd v11.4s, v7.4s, v11.4s
+	FMOVQ 192(RSP), F12
+	WORD $0x4e2cd50c // fadd v12.4s, v8.4s, v12.4s
+	FMOVQ 192(RSP), F13
+	WORD $0x4e2dd52d // fadd v13.4s, v9.4s, v13.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x6e2ade4a // fmul v10.4s, v18.4s, v10.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x6e2bde4b // fmul v11.4s, v18.4s, v11.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x6e2cde4c // fmul v12.4s, v18.4s, v12.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x6e2dde4d // fmul v13.4s, v18.4s, v13.4s
+	WORD $0x4eaed54a // fsub v10.4s, v10.4s, v14.4s
+	WORD $0x4eafd56b // fsub v11.4s, v11.4s, v15.4s
+	WORD $0x4eb0d58c // fsub v12.4s, v12.4s, v16.4s
+	WORD $0x4eb1d5ad // fsub v13.4s, v13.4s, v17.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x6e2ade4a // fmul v10.4s, v18.4s, v10.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x6e2bde4b // fmul v11.4s, v18.4s, v11.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x6e2cde4c // fmul v12.4s, v18.4s, v12.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x6e2dde4d // fmul v13.4s, v18.4s, v13.4s
+	FMOVQ 144(RSP), F18
+	WORD $0x6e2ade4a // fmul v10.4s, v18.4s, v10.4s
+	FMOVQ 144(RSP), F18
+	WORD $0x6e2bde4b // fmul v11.4s, v18.4s, v11.4s
+	FMOVQ 144(RSP), F18
+	WORD $0x6e2cde4c // fmul v12.4s, v18.4s, v12.4s
+	FMOVQ 144(RSP), F18
+	WORD $0x6e2dde4d // fmul v13.4s, v18.4s, v13.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	FMOVQ 208(RSP), F14
+	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
+	FMOVQ 208(RSP), F15
+	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
+	FMOVQ 208(RSP), F16
+	WORD $0x6eb0e510 // fcmgt v16.4s, v8.4s, v16.4s
+	FMOVQ 208(RSP), F17
+	WORD $0x6eb1e531 // fcmgt v17.4s, v9.4s, v17.4s
+	FMOVQ 176(RSP), F18
+	WORD $0x6eae1e46 // bit v6.16b, v18.16b, v14.16b
+	FMOVQ 176(RSP), F18
+	WORD $0x6eaf1e47 // bit v7.16b, v18.16b, v15.16b
+	FMOVQ 176(RSP), F18
+	WORD $0x6eb01e48 // bit v8.16b, v18.16b, v16.16b
+	FMOVQ 176(RSP), F18
+	WORD $0x6eb11e49 // bit v9.16b, v18.16b, v17.16b
+	FMOVQ F6, 192(R0)
+	FMOVQ F7, 208(R0)
+	FMOVQ F8, 224(R0)
+	FMOVQ F9, 240(R0)
+	FMOVQ 128(RSP), F6
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ 128(RSP), F7
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ 128(RSP), F8
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ 128(RSP), F9
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x6eae1cca // bit v10.16b, v6.16b, v14.16b
+	WORD $0x6eaf1ceb // bit v11.16b, v7.16b, v15.16b
+	WORD $0x6eb01d0c // bit v12.16b, v8.16b, v16.16b
+	WORD $0x6eb11d2d // bit v13.16b, v9.16b, v17.16b
+	FMOVQ F10, 192(R1)
+	FMOVQ F11, 208(R1)
+	FMOVQ F12, 224(R1)
+	FMOVQ F13, 240(R1)
+	FMOVQ F0, 192(R3)
+	FMOVQ F0, 208(R3)
+	FMOVQ F0, 224(R3)
+	FMOVQ F0, 240(R3)
+	WORD $0x0e6129c6 // xtn v6.4h, v14.4s
+	WORD $0x4e6129e6 // xtn2 v6.8h, v15.4s
+	WORD $0x0e612a07 // xtn v7.4h, v16.4s
+	WORD $0x4e612a27 // xtn2 v7.8h, v17.4s
+	WORD $0x0e2128c6 // xtn v6.8b, v6.8h
+	WORD $0x4e2128e6 // xtn2 v6.16b, v7.8h
+	WORD $0x4e211c63 // and v3.16b, v3.16b, v1.16b
+	WORD $0x4e211c84 // and v4.16b, v4.16b, v1.16b
+	WORD $0x4e211ca5 // and v5.16b, v5.16b, v1.16b
+	WORD $0x4e211cc6 // and v6.16b, v6.16b, v1.16b
+	WORD $0x4e24bc63 // addp v3.16b, v3.16b, v4.16b
+	WORD $0x4e26bca4 // addp v4.16b, v5.16b, v6.16b
+	WORD $0x4e24bc63 // addp v3.16b, v3.16b, v4.16b
+	WORD $0x4e23bc63 // addp v3.16b, v3.16b, v3.16b
+	FMOVD F3, R6
+	MOVD.P R6, 8(R4)
+	ADD $256, R0
+	ADD $256, R1
+	ADD $256, R2
+	ADD $256, R3
+	SUBS $1, R5
+	BNE IzhikevichTraced1UniformNEON_block
+
+IzhikevichTraced1UniformNEON_done:
+	RET
+
 // func leakyTraced2NEON(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, dStride, grStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int)
 TEXT ·leakyTraced2NEON(SB), NOSPLIT, $0-216
 	// 0 scalars held in registers, 0 loaded from the stack where used; vectors interleaved 4 at a time.

@@ -148,6 +148,86 @@ var somaKernels = []kernel{
 		IzhikevichUniformAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].(float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].([]uint64))
 		return nil
 	}},
+	{name: "LeakyTraced1AVX512", isa: "avx512", blocks: true, fn: LeakyTraced1AVX512, args: []arg{{"v", "n", true}, {"t1", "n", true}, {"x1", "n", true}, {"d", "param", false}, {"gr", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"lT1", "param", false}, {"cT1", "param", false}, {"bT1", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		LeakyTraced1AVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]uint64))
+		return nil
+	}},
+	{name: "LeakyTraced1AVX2", isa: "avx2", blocks: true, fn: LeakyTraced1AVX2, args: []arg{{"v", "n", true}, {"t1", "n", true}, {"x1", "n", true}, {"d", "param", false}, {"gr", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"lT1", "param", false}, {"cT1", "param", false}, {"bT1", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		LeakyTraced1AVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]uint64))
+		return nil
+	}},
+	{name: "LeakyTraced1UniformAVX512", isa: "avx512", blocks: true, fn: LeakyTraced1UniformAVX512, args: []arg{{"v", "n", true}, {"t1", "n", true}, {"x1", "n", true}, {"d", "value", false}, {"gr", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"lT1", "value", false}, {"cT1", "value", false}, {"bT1", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		LeakyTraced1UniformAVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].(float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].([]uint64))
+		return nil
+	}},
+	{name: "LeakyTraced1UniformAVX2", isa: "avx2", blocks: true, fn: LeakyTraced1UniformAVX2, args: []arg{{"v", "n", true}, {"t1", "n", true}, {"x1", "n", true}, {"d", "value", false}, {"gr", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"lT1", "value", false}, {"cT1", "value", false}, {"bT1", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		LeakyTraced1UniformAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].(float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].([]uint64))
+		return nil
+	}},
+	{name: "RefractoryLeakyTraced1AVX512", isa: "avx512", blocks: true, fn: RefractoryLeakyTraced1AVX512, args: []arg{{"v", "n", true}, {"r", "n", true}, {"t1", "n", true}, {"x1", "n", true}, {"c", "param", false}, {"d", "param", false}, {"gr", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"lT1", "param", false}, {"cT1", "param", false}, {"bT1", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		RefractoryLeakyTraced1AVX512(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].([]float32), a[4].([]uint16), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]float32), a[11].([]float32), a[12].([]uint64))
+		return nil
+	}},
+	{name: "RefractoryLeakyTraced1AVX2", isa: "avx2", blocks: true, fn: RefractoryLeakyTraced1AVX2, args: []arg{{"v", "n", true}, {"r", "n", true}, {"t1", "n", true}, {"x1", "n", true}, {"c", "param", false}, {"d", "param", false}, {"gr", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"lT1", "param", false}, {"cT1", "param", false}, {"bT1", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		RefractoryLeakyTraced1AVX2(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].([]float32), a[4].([]uint16), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]float32), a[11].([]float32), a[12].([]uint64))
+		return nil
+	}},
+	{name: "RefractoryLeakyTraced1UniformAVX512", isa: "avx512", blocks: true, fn: RefractoryLeakyTraced1UniformAVX512, args: []arg{{"v", "n", true}, {"r", "n", true}, {"t1", "n", true}, {"x1", "n", true}, {"c", "value", false}, {"d", "value", false}, {"gr", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"lT1", "value", false}, {"cT1", "value", false}, {"bT1", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		RefractoryLeakyTraced1UniformAVX512(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].([]float32), a[4].(uint16), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].(float32), a[12].([]uint64))
+		return nil
+	}},
+	{name: "RefractoryLeakyTraced1UniformAVX2", isa: "avx2", blocks: true, fn: RefractoryLeakyTraced1UniformAVX2, args: []arg{{"v", "n", true}, {"r", "n", true}, {"t1", "n", true}, {"x1", "n", true}, {"c", "value", false}, {"d", "value", false}, {"gr", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"lT1", "value", false}, {"cT1", "value", false}, {"bT1", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		RefractoryLeakyTraced1UniformAVX2(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].([]float32), a[4].(uint16), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].(float32), a[12].([]uint64))
+		return nil
+	}},
+	{name: "StrictRefractoryLeakyTraced1AVX512", isa: "avx512", blocks: true, fn: StrictRefractoryLeakyTraced1AVX512, args: []arg{{"v", "n", true}, {"r", "n", true}, {"t1", "n", true}, {"x1", "n", true}, {"c", "param", false}, {"d", "param", false}, {"gr", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"lT1", "param", false}, {"cT1", "param", false}, {"bT1", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		StrictRefractoryLeakyTraced1AVX512(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].([]float32), a[4].([]uint16), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]float32), a[11].([]float32), a[12].([]uint64))
+		return nil
+	}},
+	{name: "StrictRefractoryLeakyTraced1AVX2", isa: "avx2", blocks: true, fn: StrictRefractoryLeakyTraced1AVX2, args: []arg{{"v", "n", true}, {"r", "n", true}, {"t1", "n", true}, {"x1", "n", true}, {"c", "param", false}, {"d", "param", false}, {"gr", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"lT1", "param", false}, {"cT1", "param", false}, {"bT1", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		StrictRefractoryLeakyTraced1AVX2(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].([]float32), a[4].([]uint16), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]float32), a[11].([]float32), a[12].([]uint64))
+		return nil
+	}},
+	{name: "StrictRefractoryLeakyTraced1UniformAVX512", isa: "avx512", blocks: true, fn: StrictRefractoryLeakyTraced1UniformAVX512, args: []arg{{"v", "n", true}, {"r", "n", true}, {"t1", "n", true}, {"x1", "n", true}, {"c", "value", false}, {"d", "value", false}, {"gr", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"lT1", "value", false}, {"cT1", "value", false}, {"bT1", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		StrictRefractoryLeakyTraced1UniformAVX512(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].([]float32), a[4].(uint16), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].(float32), a[12].([]uint64))
+		return nil
+	}},
+	{name: "StrictRefractoryLeakyTraced1UniformAVX2", isa: "avx2", blocks: true, fn: StrictRefractoryLeakyTraced1UniformAVX2, args: []arg{{"v", "n", true}, {"r", "n", true}, {"t1", "n", true}, {"x1", "n", true}, {"c", "value", false}, {"d", "value", false}, {"gr", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"lT1", "value", false}, {"cT1", "value", false}, {"bT1", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		StrictRefractoryLeakyTraced1UniformAVX2(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].([]float32), a[4].(uint16), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].(float32), a[12].([]uint64))
+		return nil
+	}},
+	{name: "AdaptiveLeakyTraced1AVX512", isa: "avx512", blocks: true, fn: AdaptiveLeakyTraced1AVX512, args: []arg{{"v", "n", true}, {"r", "n", true}, {"theta", "n", true}, {"t1", "n", true}, {"x1", "n", true}, {"c", "param", false}, {"d", "param", false}, {"gr", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"ltheta", "param", false}, {"dtheta", "param", false}, {"lT1", "param", false}, {"cT1", "param", false}, {"bT1", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		AdaptiveLeakyTraced1AVX512(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]uint16), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]float32), a[11].([]float32), a[12].([]float32), a[13].([]float32), a[14].([]float32), a[15].([]uint64))
+		return nil
+	}},
+	{name: "AdaptiveLeakyTraced1AVX2", isa: "avx2", blocks: true, fn: AdaptiveLeakyTraced1AVX2, args: []arg{{"v", "n", true}, {"r", "n", true}, {"theta", "n", true}, {"t1", "n", true}, {"x1", "n", true}, {"c", "param", false}, {"d", "param", false}, {"gr", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"ltheta", "param", false}, {"dtheta", "param", false}, {"lT1", "param", false}, {"cT1", "param", false}, {"bT1", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		AdaptiveLeakyTraced1AVX2(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]uint16), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]float32), a[11].([]float32), a[12].([]float32), a[13].([]float32), a[14].([]float32), a[15].([]uint64))
+		return nil
+	}},
+	{name: "AdaptiveLeakyTraced1UniformAVX512", isa: "avx512", blocks: true, fn: AdaptiveLeakyTraced1UniformAVX512, args: []arg{{"v", "n", true}, {"r", "n", true}, {"theta", "n", true}, {"t1", "n", true}, {"x1", "n", true}, {"c", "value", false}, {"d", "value", false}, {"gr", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"ltheta", "value", false}, {"dtheta", "value", false}, {"lT1", "value", false}, {"cT1", "value", false}, {"bT1", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		AdaptiveLeakyTraced1UniformAVX512(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].(uint16), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].(float32), a[12].(float32), a[13].(float32), a[14].(float32), a[15].([]uint64))
+		return nil
+	}},
+	{name: "AdaptiveLeakyTraced1UniformAVX2", isa: "avx2", blocks: true, fn: AdaptiveLeakyTraced1UniformAVX2, args: []arg{{"v", "n", true}, {"r", "n", true}, {"theta", "n", true}, {"t1", "n", true}, {"x1", "n", true}, {"c", "value", false}, {"d", "value", false}, {"gr", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"ltheta", "value", false}, {"dtheta", "value", false}, {"lT1", "value", false}, {"cT1", "value", false}, {"bT1", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		AdaptiveLeakyTraced1UniformAVX2(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].(uint16), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].(float32), a[12].(float32), a[13].(float32), a[14].(float32), a[15].([]uint64))
+		return nil
+	}},
+	{name: "IzhikevichTraced1AVX512", isa: "avx512", blocks: true, fn: IzhikevichTraced1AVX512, args: []arg{{"v", "n", true}, {"u", "n", true}, {"t1", "n", true}, {"x1", "n", true}, {"rest", "param", false}, {"res", "param", false}, {"a", "param", false}, {"b", "param", false}, {"d", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"dt", "value", false}, {"lT1", "param", false}, {"cT1", "param", false}, {"bT1", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		IzhikevichTraced1AVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]float32), a[11].(float32), a[12].([]float32), a[13].([]float32), a[14].([]float32), a[15].([]uint64))
+		return nil
+	}},
+	{name: "IzhikevichTraced1AVX2", isa: "avx2", blocks: true, fn: IzhikevichTraced1AVX2, args: []arg{{"v", "n", true}, {"u", "n", true}, {"t1", "n", true}, {"x1", "n", true}, {"rest", "param", false}, {"res", "param", false}, {"a", "param", false}, {"b", "param", false}, {"d", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"dt", "value", false}, {"lT1", "param", false}, {"cT1", "param", false}, {"bT1", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		IzhikevichTraced1AVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]float32), a[11].(float32), a[12].([]float32), a[13].([]float32), a[14].([]float32), a[15].([]uint64))
+		return nil
+	}},
+	{name: "IzhikevichTraced1UniformAVX512", isa: "avx512", blocks: true, fn: IzhikevichTraced1UniformAVX512, args: []arg{{"v", "n", true}, {"u", "n", true}, {"t1", "n", true}, {"x1", "n", true}, {"rest", "value", false}, {"res", "value", false}, {"a", "value", false}, {"b", "value", false}, {"d", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"dt", "value", false}, {"lT1", "value", false}, {"cT1", "value", false}, {"bT1", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		IzhikevichTraced1UniformAVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].(float32), a[12].(float32), a[13].(float32), a[14].(float32), a[15].([]uint64))
+		return nil
+	}},
+	{name: "IzhikevichTraced1UniformAVX2", isa: "avx2", blocks: true, fn: IzhikevichTraced1UniformAVX2, args: []arg{{"v", "n", true}, {"u", "n", true}, {"t1", "n", true}, {"x1", "n", true}, {"rest", "value", false}, {"res", "value", false}, {"a", "value", false}, {"b", "value", false}, {"d", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"dt", "value", false}, {"lT1", "value", false}, {"cT1", "value", false}, {"bT1", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		IzhikevichTraced1UniformAVX2(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].(float32), a[12].(float32), a[13].(float32), a[14].(float32), a[15].([]uint64))
+		return nil
+	}},
 	{name: "LeakyTraced2AVX512", isa: "avx512", blocks: true, fn: LeakyTraced2AVX512, args: []arg{{"v", "n", true}, {"t1", "n", true}, {"x1", "n", true}, {"t2", "n", true}, {"x2", "n", true}, {"d", "param", false}, {"gr", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"lT1", "param", false}, {"cT1", "param", false}, {"bT1", "param", false}, {"lT2", "param", false}, {"cT2", "param", false}, {"bT2", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {
 		LeakyTraced2AVX512(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]float32), a[11].([]float32), a[12].([]float32), a[13].([]float32), a[14].([]float32), a[15].([]uint64))
 		return nil
@@ -620,6 +700,46 @@ var somaKernels = []kernel{
 	}},
 	{name: "IzhikevichUniformNEON", isa: "neon", blocks: true, fn: IzhikevichUniformNEON, args: []arg{{"v", "n", true}, {"u", "n", true}, {"cur", "n", false}, {"rest", "value", false}, {"res", "value", false}, {"a", "value", false}, {"b", "value", false}, {"d", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"dt", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
 		IzhikevichUniformNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].(float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].([]uint64))
+		return nil
+	}},
+	{name: "LeakyTraced1NEON", isa: "neon", blocks: true, fn: LeakyTraced1NEON, args: []arg{{"v", "n", true}, {"t1", "n", true}, {"x1", "n", true}, {"d", "param", false}, {"gr", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"lT1", "param", false}, {"cT1", "param", false}, {"bT1", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		LeakyTraced1NEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]uint64))
+		return nil
+	}},
+	{name: "LeakyTraced1UniformNEON", isa: "neon", blocks: true, fn: LeakyTraced1UniformNEON, args: []arg{{"v", "n", true}, {"t1", "n", true}, {"x1", "n", true}, {"d", "value", false}, {"gr", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"lT1", "value", false}, {"cT1", "value", false}, {"bT1", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		LeakyTraced1UniformNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].(float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].([]uint64))
+		return nil
+	}},
+	{name: "RefractoryLeakyTraced1NEON", isa: "neon", blocks: true, fn: RefractoryLeakyTraced1NEON, args: []arg{{"v", "n", true}, {"r", "n", true}, {"t1", "n", true}, {"x1", "n", true}, {"c", "param", false}, {"d", "param", false}, {"gr", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"lT1", "param", false}, {"cT1", "param", false}, {"bT1", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		RefractoryLeakyTraced1NEON(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].([]float32), a[4].([]uint16), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]float32), a[11].([]float32), a[12].([]uint64))
+		return nil
+	}},
+	{name: "RefractoryLeakyTraced1UniformNEON", isa: "neon", blocks: true, fn: RefractoryLeakyTraced1UniformNEON, args: []arg{{"v", "n", true}, {"r", "n", true}, {"t1", "n", true}, {"x1", "n", true}, {"c", "value", false}, {"d", "value", false}, {"gr", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"lT1", "value", false}, {"cT1", "value", false}, {"bT1", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		RefractoryLeakyTraced1UniformNEON(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].([]float32), a[4].(uint16), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].(float32), a[12].([]uint64))
+		return nil
+	}},
+	{name: "StrictRefractoryLeakyTraced1NEON", isa: "neon", blocks: true, fn: StrictRefractoryLeakyTraced1NEON, args: []arg{{"v", "n", true}, {"r", "n", true}, {"t1", "n", true}, {"x1", "n", true}, {"c", "param", false}, {"d", "param", false}, {"gr", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"lT1", "param", false}, {"cT1", "param", false}, {"bT1", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		StrictRefractoryLeakyTraced1NEON(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].([]float32), a[4].([]uint16), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]float32), a[11].([]float32), a[12].([]uint64))
+		return nil
+	}},
+	{name: "StrictRefractoryLeakyTraced1UniformNEON", isa: "neon", blocks: true, fn: StrictRefractoryLeakyTraced1UniformNEON, args: []arg{{"v", "n", true}, {"r", "n", true}, {"t1", "n", true}, {"x1", "n", true}, {"c", "value", false}, {"d", "value", false}, {"gr", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"lT1", "value", false}, {"cT1", "value", false}, {"bT1", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		StrictRefractoryLeakyTraced1UniformNEON(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].([]float32), a[4].(uint16), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].(float32), a[12].([]uint64))
+		return nil
+	}},
+	{name: "AdaptiveLeakyTraced1NEON", isa: "neon", blocks: true, fn: AdaptiveLeakyTraced1NEON, args: []arg{{"v", "n", true}, {"r", "n", true}, {"theta", "n", true}, {"t1", "n", true}, {"x1", "n", true}, {"c", "param", false}, {"d", "param", false}, {"gr", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"ltheta", "param", false}, {"dtheta", "param", false}, {"lT1", "param", false}, {"cT1", "param", false}, {"bT1", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		AdaptiveLeakyTraced1NEON(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]uint16), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]float32), a[11].([]float32), a[12].([]float32), a[13].([]float32), a[14].([]float32), a[15].([]uint64))
+		return nil
+	}},
+	{name: "AdaptiveLeakyTraced1UniformNEON", isa: "neon", blocks: true, fn: AdaptiveLeakyTraced1UniformNEON, args: []arg{{"v", "n", true}, {"r", "n", true}, {"theta", "n", true}, {"t1", "n", true}, {"x1", "n", true}, {"c", "value", false}, {"d", "value", false}, {"gr", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"ltheta", "value", false}, {"dtheta", "value", false}, {"lT1", "value", false}, {"cT1", "value", false}, {"bT1", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		AdaptiveLeakyTraced1UniformNEON(a[0].([]float32), a[1].([]uint16), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].(uint16), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].(float32), a[12].(float32), a[13].(float32), a[14].(float32), a[15].([]uint64))
+		return nil
+	}},
+	{name: "IzhikevichTraced1NEON", isa: "neon", blocks: true, fn: IzhikevichTraced1NEON, args: []arg{{"v", "n", true}, {"u", "n", true}, {"t1", "n", true}, {"x1", "n", true}, {"rest", "param", false}, {"res", "param", false}, {"a", "param", false}, {"b", "param", false}, {"d", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"dt", "value", false}, {"lT1", "param", false}, {"cT1", "param", false}, {"bT1", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		IzhikevichTraced1NEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].([]float32), a[5].([]float32), a[6].([]float32), a[7].([]float32), a[8].([]float32), a[9].([]float32), a[10].([]float32), a[11].(float32), a[12].([]float32), a[13].([]float32), a[14].([]float32), a[15].([]uint64))
+		return nil
+	}},
+	{name: "IzhikevichTraced1UniformNEON", isa: "neon", blocks: true, fn: IzhikevichTraced1UniformNEON, args: []arg{{"v", "n", true}, {"u", "n", true}, {"t1", "n", true}, {"x1", "n", true}, {"rest", "value", false}, {"res", "value", false}, {"a", "value", false}, {"b", "value", false}, {"d", "value", false}, {"thr", "value", false}, {"reset", "value", false}, {"dt", "value", false}, {"lT1", "value", false}, {"cT1", "value", false}, {"bT1", "value", false}, {"spikes", "words", true}}, call: func(a []any) any {
+		IzhikevichTraced1UniformNEON(a[0].([]float32), a[1].([]float32), a[2].([]float32), a[3].([]float32), a[4].(float32), a[5].(float32), a[6].(float32), a[7].(float32), a[8].(float32), a[9].(float32), a[10].(float32), a[11].(float32), a[12].(float32), a[13].(float32), a[14].(float32), a[15].([]uint64))
 		return nil
 	}},
 	{name: "LeakyTraced2NEON", isa: "neon", blocks: true, fn: LeakyTraced2NEON, args: []arg{{"v", "n", true}, {"t1", "n", true}, {"x1", "n", true}, {"t2", "n", true}, {"x2", "n", true}, {"d", "param", false}, {"gr", "param", false}, {"thr", "param", false}, {"reset", "param", false}, {"lT1", "param", false}, {"cT1", "param", false}, {"bT1", "param", false}, {"lT2", "param", false}, {"cT2", "param", false}, {"bT2", "param", false}, {"spikes", "words", true}}, call: func(a []any) any {

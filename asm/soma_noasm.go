@@ -148,6 +148,86 @@ func izhikevichUniformAVX2(v *float32, u *float32, cur *float32, rest float32, r
 	panic("asm.izhikevichUniformAVX2: no assembly in this build")
 }
 
+func leakyTraced1AVX512(v *float32, t1 *float32, x1 *float32, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, dStride, grStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride int, spikes *uint64, blocks int) {
+	panic("asm.leakyTraced1AVX512: no assembly in this build")
+}
+
+func leakyTraced1AVX2(v *float32, t1 *float32, x1 *float32, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, dStride, grStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride int, spikes *uint64, blocks int) {
+	panic("asm.leakyTraced1AVX2: no assembly in this build")
+}
+
+func leakyTraced1UniformAVX512(v *float32, t1 *float32, x1 *float32, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int) {
+	panic("asm.leakyTraced1UniformAVX512: no assembly in this build")
+}
+
+func leakyTraced1UniformAVX2(v *float32, t1 *float32, x1 *float32, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int) {
+	panic("asm.leakyTraced1UniformAVX2: no assembly in this build")
+}
+
+func refractoryLeakyTraced1AVX512(v *float32, r *uint16, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride, dStride, grStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride int, spikes *uint64, blocks int) {
+	panic("asm.refractoryLeakyTraced1AVX512: no assembly in this build")
+}
+
+func refractoryLeakyTraced1AVX2(v *float32, r *uint16, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride, dStride, grStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride int, spikes *uint64, blocks int) {
+	panic("asm.refractoryLeakyTraced1AVX2: no assembly in this build")
+}
+
+func refractoryLeakyTraced1UniformAVX512(v *float32, r *uint16, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int) {
+	panic("asm.refractoryLeakyTraced1UniformAVX512: no assembly in this build")
+}
+
+func refractoryLeakyTraced1UniformAVX2(v *float32, r *uint16, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int) {
+	panic("asm.refractoryLeakyTraced1UniformAVX2: no assembly in this build")
+}
+
+func strictRefractoryLeakyTraced1AVX512(v *float32, r *uint16, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride, dStride, grStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride int, spikes *uint64, blocks int) {
+	panic("asm.strictRefractoryLeakyTraced1AVX512: no assembly in this build")
+}
+
+func strictRefractoryLeakyTraced1AVX2(v *float32, r *uint16, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride, dStride, grStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride int, spikes *uint64, blocks int) {
+	panic("asm.strictRefractoryLeakyTraced1AVX2: no assembly in this build")
+}
+
+func strictRefractoryLeakyTraced1UniformAVX512(v *float32, r *uint16, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int) {
+	panic("asm.strictRefractoryLeakyTraced1UniformAVX512: no assembly in this build")
+}
+
+func strictRefractoryLeakyTraced1UniformAVX2(v *float32, r *uint16, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int) {
+	panic("asm.strictRefractoryLeakyTraced1UniformAVX2: no assembly in this build")
+}
+
+func adaptiveLeakyTraced1AVX512(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride, dStride, grStride, thrStride, resetStride, lthetaStride, dthetaStride, lT1Stride, cT1Stride, bT1Stride int, spikes *uint64, blocks int) {
+	panic("asm.adaptiveLeakyTraced1AVX512: no assembly in this build")
+}
+
+func adaptiveLeakyTraced1AVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride, dStride, grStride, thrStride, resetStride, lthetaStride, dthetaStride, lT1Stride, cT1Stride, bT1Stride int, spikes *uint64, blocks int) {
+	panic("asm.adaptiveLeakyTraced1AVX2: no assembly in this build")
+}
+
+func adaptiveLeakyTraced1UniformAVX512(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int) {
+	panic("asm.adaptiveLeakyTraced1UniformAVX512: no assembly in this build")
+}
+
+func adaptiveLeakyTraced1UniformAVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int) {
+	panic("asm.adaptiveLeakyTraced1UniformAVX2: no assembly in this build")
+}
+
+func izhikevichTraced1AVX512(v *float32, u *float32, t1 *float32, x1 *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, lT1 *float32, cT1 *float32, bT1 *float32, restStride, resStride, aStride, bStride, dStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride int, spikes *uint64, blocks int) {
+	panic("asm.izhikevichTraced1AVX512: no assembly in this build")
+}
+
+func izhikevichTraced1AVX2(v *float32, u *float32, t1 *float32, x1 *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, lT1 *float32, cT1 *float32, bT1 *float32, restStride, resStride, aStride, bStride, dStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride int, spikes *uint64, blocks int) {
+	panic("asm.izhikevichTraced1AVX2: no assembly in this build")
+}
+
+func izhikevichTraced1UniformAVX512(v *float32, u *float32, t1 *float32, x1 *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int) {
+	panic("asm.izhikevichTraced1UniformAVX512: no assembly in this build")
+}
+
+func izhikevichTraced1UniformAVX2(v *float32, u *float32, t1 *float32, x1 *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int) {
+	panic("asm.izhikevichTraced1UniformAVX2: no assembly in this build")
+}
+
 func leakyTraced2AVX512(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, dStride, grStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int) {
 	panic("asm.leakyTraced2AVX512: no assembly in this build")
 }

@@ -76,6 +76,46 @@ func izhikevichUniformNEON(v *float32, u *float32, cur *float32, rest float32, r
 	panic("asm.izhikevichUniformNEON: no assembly in this build")
 }
 
+func leakyTraced1NEON(v *float32, t1 *float32, x1 *float32, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, dStride, grStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride int, spikes *uint64, blocks int) {
+	panic("asm.leakyTraced1NEON: no assembly in this build")
+}
+
+func leakyTraced1UniformNEON(v *float32, t1 *float32, x1 *float32, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int) {
+	panic("asm.leakyTraced1UniformNEON: no assembly in this build")
+}
+
+func refractoryLeakyTraced1NEON(v *float32, r *uint16, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride, dStride, grStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride int, spikes *uint64, blocks int) {
+	panic("asm.refractoryLeakyTraced1NEON: no assembly in this build")
+}
+
+func refractoryLeakyTraced1UniformNEON(v *float32, r *uint16, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int) {
+	panic("asm.refractoryLeakyTraced1UniformNEON: no assembly in this build")
+}
+
+func strictRefractoryLeakyTraced1NEON(v *float32, r *uint16, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride, dStride, grStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride int, spikes *uint64, blocks int) {
+	panic("asm.strictRefractoryLeakyTraced1NEON: no assembly in this build")
+}
+
+func strictRefractoryLeakyTraced1UniformNEON(v *float32, r *uint16, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int) {
+	panic("asm.strictRefractoryLeakyTraced1UniformNEON: no assembly in this build")
+}
+
+func adaptiveLeakyTraced1NEON(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride, dStride, grStride, thrStride, resetStride, lthetaStride, dthetaStride, lT1Stride, cT1Stride, bT1Stride int, spikes *uint64, blocks int) {
+	panic("asm.adaptiveLeakyTraced1NEON: no assembly in this build")
+}
+
+func adaptiveLeakyTraced1UniformNEON(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int) {
+	panic("asm.adaptiveLeakyTraced1UniformNEON: no assembly in this build")
+}
+
+func izhikevichTraced1NEON(v *float32, u *float32, t1 *float32, x1 *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, lT1 *float32, cT1 *float32, bT1 *float32, restStride, resStride, aStride, bStride, dStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride int, spikes *uint64, blocks int) {
+	panic("asm.izhikevichTraced1NEON: no assembly in this build")
+}
+
+func izhikevichTraced1UniformNEON(v *float32, u *float32, t1 *float32, x1 *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int) {
+	panic("asm.izhikevichTraced1UniformNEON: no assembly in this build")
+}
+
 func leakyTraced2NEON(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, dStride, grStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int) {
 	panic("asm.leakyTraced2NEON: no assembly in this build")
 }

@@ -50,12 +50,13 @@ func NewExponential(cfg ExponentialConfig) (*Exponential, error) {
 	return s, nil
 }
 
-// runTraced runs the fused kernel of impl with two inputs, if it has one.
-func (s *Exponential) runTraced(in *[2]tracer.Drive, spikes []uint64) bool {
-	if impl.exponentialTraced2 == nil {
+// runTraced runs the fused kernel of impl with len(in) inputs, if it has one.
+func (s *Exponential) runTraced(in []tracer.Drive, spikes []uint64) bool {
+	f := impl.exponentialTraced[len(in)]
+	if f == nil {
 		return false
 	}
-	impl.exponentialTraced2(&s.k, s.v, in, spikes)
+	f(&s.k, s.v, in, spikes)
 	return true
 }
 
@@ -109,12 +110,13 @@ func NewRefractoryExponential(cfg RefractoryExponentialConfig) (*RefractoryExpon
 	return s, nil
 }
 
-// runTraced runs the fused kernel of impl with two inputs, if it has one.
-func (s *RefractoryExponential) runTraced(in *[2]tracer.Drive, spikes []uint64) bool {
-	if impl.refractoryExponentialTraced2 == nil {
+// runTraced runs the fused kernel of impl with len(in) inputs, if it has one.
+func (s *RefractoryExponential) runTraced(in []tracer.Drive, spikes []uint64) bool {
+	f := impl.refractoryExponentialTraced[len(in)]
+	if f == nil {
 		return false
 	}
-	impl.refractoryExponentialTraced2(&s.k, &s.refractory, s.v, in, spikes)
+	f(&s.k, &s.refractory, s.v, in, spikes)
 	return true
 }
 
@@ -190,12 +192,13 @@ func NewAdaptiveExponential(cfg AdaptiveExponentialConfig) (*AdaptiveExponential
 	return s, nil
 }
 
-// runTraced runs the fused kernel of impl with two inputs, if it has one.
-func (s *AdaptiveExponential) runTraced(in *[2]tracer.Drive, spikes []uint64) bool {
-	if impl.adaptiveExponentialTraced2 == nil {
+// runTraced runs the fused kernel of impl with len(in) inputs, if it has one.
+func (s *AdaptiveExponential) runTraced(in []tracer.Drive, spikes []uint64) bool {
+	f := impl.adaptiveExponentialTraced[len(in)]
+	if f == nil {
 		return false
 	}
-	impl.adaptiveExponentialTraced2(&s.k, &s.adaptation, s.v, in, spikes)
+	f(&s.k, &s.adaptation, s.v, in, spikes)
 	return true
 }
 
@@ -257,12 +260,13 @@ func NewSimplifiedAdaptiveExponential(cfg SimplifiedAdaptiveExponentialConfig) (
 	return s, nil
 }
 
-// runTraced runs the fused kernel of impl with two inputs, if it has one.
-func (s *SimplifiedAdaptiveExponential) runTraced(in *[2]tracer.Drive, spikes []uint64) bool {
-	if impl.simplifiedTraced2 == nil {
+// runTraced runs the fused kernel of impl with len(in) inputs, if it has one.
+func (s *SimplifiedAdaptiveExponential) runTraced(in []tracer.Drive, spikes []uint64) bool {
+	f := impl.simplifiedTraced[len(in)]
+	if f == nil {
 		return false
 	}
-	impl.simplifiedTraced2(&s.k, &s.refractory, &s.adaptiveThreshold, s.v, in, spikes)
+	f(&s.k, &s.refractory, &s.adaptiveThreshold, s.v, in, spikes)
 	return true
 }
 

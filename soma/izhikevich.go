@@ -68,12 +68,13 @@ func NewIzhikevich(cfg IzhikevichConfig) (*Izhikevich, error) {
 	return s, nil
 }
 
-// runTraced runs the fused kernel of impl with two inputs, if it has one.
-func (s *Izhikevich) runTraced(in *[2]tracer.Drive, spikes []uint64) bool {
-	if impl.izhikevichTraced2 == nil {
+// runTraced runs the fused kernel of impl with len(in) inputs, if it has one.
+func (s *Izhikevich) runTraced(in []tracer.Drive, spikes []uint64) bool {
+	f := impl.izhikevichTraced[len(in)]
+	if f == nil {
 		return false
 	}
-	impl.izhikevichTraced2(&s.k, s.v, s.u, in, spikes)
+	f(&s.k, s.v, s.u, in, spikes)
 	return true
 }
 

@@ -26,20 +26,33 @@ type kernels struct {
 	simplifiedAdaptiveExponential func(k *exponentialConsts, rf *refractory, th *adaptiveThreshold, v, current []float32, spikes []uint64, w0, w1 int)
 	izhikevich                    func(k *izhikevichConsts, v, u, current []float32, spikes []uint64, w0, w1 int)
 
-	// The fused steps of a soma with the single-stage traces of two synapse
-	// populations (StepTraced), over the whole population; nil where a
-	// path has none, the portable one included: StepTraced then steps the
-	// traces, then the soma, which gives the same bits.
-	leakyTraced2                 func(k *leakyConsts, v []float32, in *[2]tracer.Drive, spikes []uint64)
-	refractoryLeakyTraced2       func(k *leakyConsts, rf *refractory, v []float32, in *[2]tracer.Drive, spikes []uint64)
-	strictRefractoryLeakyTraced2 func(k *leakyConsts, rf *refractory, v []float32, in *[2]tracer.Drive, spikes []uint64)
-	adaptiveLeakyTraced2         func(k *leakyConsts, rf *refractory, th *adaptiveThreshold, v []float32, in *[2]tracer.Drive, spikes []uint64)
-	exponentialTraced2           func(k *exponentialConsts, v []float32, in *[2]tracer.Drive, spikes []uint64)
-	refractoryExponentialTraced2 func(k *exponentialConsts, rf *refractory, v []float32, in *[2]tracer.Drive, spikes []uint64)
-	adaptiveExponentialTraced2   func(k *exponentialConsts, ad *adaptation, v []float32, in *[2]tracer.Drive, spikes []uint64)
-	simplifiedTraced2            func(k *exponentialConsts, rf *refractory, th *adaptiveThreshold, v []float32, in *[2]tracer.Drive, spikes []uint64)
-	izhikevichTraced2            func(k *izhikevichConsts, v, u []float32, in *[2]tracer.Drive, spikes []uint64)
+	// The fused steps of a soma with the single-stage traces of the
+	// synapse populations that feed it (StepTraced), over the whole
+	// population, by the number of inputs: [1] one, [2] two ([0] unused);
+	// nil where a path has none, the portable one included: StepTraced
+	// then steps the traces, then the soma, which gives the same bits.
+	leakyTraced                 leakyTraced
+	refractoryLeakyTraced       refractoryTraced
+	strictRefractoryLeakyTraced refractoryTraced
+	adaptiveLeakyTraced         adaptiveTraced
+	exponentialTraced           exponentialTraced
+	refractoryExponentialTraced refractoryExponentialTraced
+	adaptiveExponentialTraced   adaptiveExponentialTraced
+	simplifiedTraced            simplifiedTraced
+	izhikevichTraced            izhikevichTraced
 }
+
+// The fused kernels of each soma, by the number of inputs.
+type (
+	leakyTraced                 [3]func(k *leakyConsts, v []float32, in []tracer.Drive, spikes []uint64)
+	refractoryTraced            [3]func(k *leakyConsts, rf *refractory, v []float32, in []tracer.Drive, spikes []uint64)
+	adaptiveTraced              [3]func(k *leakyConsts, rf *refractory, th *adaptiveThreshold, v []float32, in []tracer.Drive, spikes []uint64)
+	exponentialTraced           [3]func(k *exponentialConsts, v []float32, in []tracer.Drive, spikes []uint64)
+	refractoryExponentialTraced [3]func(k *exponentialConsts, rf *refractory, v []float32, in []tracer.Drive, spikes []uint64)
+	adaptiveExponentialTraced   [3]func(k *exponentialConsts, ad *adaptation, v []float32, in []tracer.Drive, spikes []uint64)
+	simplifiedTraced            [3]func(k *exponentialConsts, rf *refractory, th *adaptiveThreshold, v []float32, in []tracer.Drive, spikes []uint64)
+	izhikevichTraced            [3]func(k *izhikevichConsts, v, u []float32, in []tracer.Drive, spikes []uint64)
+)
 
 // generic is the portable implementation, plain Go built on every platform
 // (kernels_generic.go).

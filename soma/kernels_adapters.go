@@ -148,14 +148,82 @@ func izhikevichAsm(
 	}
 }
 
-// leakyTraced2Asm adapts the kernels of LeakyTraced2, streamed and uniform, to the fused step of the whole population with the traces of two inputs (tracedBlocks).
+// leakyTraced1Asm adapts the kernels of LeakyTraced1, streamed and uniform, to the fused step of the whole population with the trace of one input (traces).
+func leakyTraced1Asm(
+	streamed func(v, t1, x1, d, gr, thr, reset, lT1, cT1, bT1 []float32, spikes []uint64),
+	uniform func(v, t1, x1 []float32, d, gr, thr, reset, lT1, cT1, bT1 float32, spikes []uint64),
+) func(k *leakyConsts, v []float32, in []tracer.Drive, spikes []uint64) {
+	return func(k *leakyConsts, v []float32, in []tracer.Drive, spikes []uint64) {
+		nb := len(spikes)
+		a := traces(in)
+		if k.d.Uniform() && k.gR.Uniform() && k.thr.Uniform() && k.reset.Uniform() && a.l1.Uniform() && a.c1.Uniform() && a.b1.Uniform() {
+			uniform(mem.Blocks(v, 0, nb), mem.Blocks(a.t1, 0, nb), mem.Blocks(a.x1, 0, nb), k.d.At(0), k.gR.At(0), k.thr.At(0), k.reset.At(0), a.l1.At(0), a.c1.At(0), a.b1.At(0), spikes)
+		} else {
+			streamed(mem.Blocks(v, 0, nb), mem.Blocks(a.t1, 0, nb), mem.Blocks(a.x1, 0, nb), k.d.Blocks(0, nb), k.gR.Blocks(0, nb), k.thr.Blocks(0, nb), k.reset.Blocks(0, nb), a.l1.Blocks(0, nb), a.c1.Blocks(0, nb), a.b1.Blocks(0, nb), spikes)
+		}
+		cut(spikes, len(v))
+	}
+}
+
+// refractoryTraced1Asm adapts the kernels of RefractoryLeakyTraced1 and StrictRefractoryLeakyTraced1, streamed and uniform, to the fused step of the whole population with the trace of one input (traces).
+func refractoryTraced1Asm(
+	streamed func(v []float32, r []uint16, t1, x1 []float32, c []uint16, d, gr, thr, reset, lT1, cT1, bT1 []float32, spikes []uint64),
+	uniform func(v []float32, r []uint16, t1, x1 []float32, c uint16, d, gr, thr, reset, lT1, cT1, bT1 float32, spikes []uint64),
+) func(k *leakyConsts, rf *refractory, v []float32, in []tracer.Drive, spikes []uint64) {
+	return func(k *leakyConsts, rf *refractory, v []float32, in []tracer.Drive, spikes []uint64) {
+		nb := len(spikes)
+		a := traces(in)
+		if rf.c.Uniform() && k.d.Uniform() && k.gR.Uniform() && k.thr.Uniform() && k.reset.Uniform() && a.l1.Uniform() && a.c1.Uniform() && a.b1.Uniform() {
+			uniform(mem.Blocks(v, 0, nb), mem.Blocks(rf.r, 0, nb), mem.Blocks(a.t1, 0, nb), mem.Blocks(a.x1, 0, nb), rf.c.At(0), k.d.At(0), k.gR.At(0), k.thr.At(0), k.reset.At(0), a.l1.At(0), a.c1.At(0), a.b1.At(0), spikes)
+		} else {
+			streamed(mem.Blocks(v, 0, nb), mem.Blocks(rf.r, 0, nb), mem.Blocks(a.t1, 0, nb), mem.Blocks(a.x1, 0, nb), rf.c.Blocks(0, nb), k.d.Blocks(0, nb), k.gR.Blocks(0, nb), k.thr.Blocks(0, nb), k.reset.Blocks(0, nb), a.l1.Blocks(0, nb), a.c1.Blocks(0, nb), a.b1.Blocks(0, nb), spikes)
+		}
+		cut(spikes, len(v))
+	}
+}
+
+// adaptiveTraced1Asm adapts the kernels of AdaptiveLeakyTraced1, streamed and uniform, to the fused step of the whole population with the trace of one input (traces).
+func adaptiveTraced1Asm(
+	streamed func(v []float32, r []uint16, theta, t1, x1 []float32, c []uint16, d, gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1 []float32, spikes []uint64),
+	uniform func(v []float32, r []uint16, theta, t1, x1 []float32, c uint16, d, gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1 float32, spikes []uint64),
+) func(k *leakyConsts, rf *refractory, th *adaptiveThreshold, v []float32, in []tracer.Drive, spikes []uint64) {
+	return func(k *leakyConsts, rf *refractory, th *adaptiveThreshold, v []float32, in []tracer.Drive, spikes []uint64) {
+		nb := len(spikes)
+		a := traces(in)
+		if rf.c.Uniform() && k.d.Uniform() && k.gR.Uniform() && k.thr.Uniform() && k.reset.Uniform() && th.lTheta.Uniform() && th.deltaTheta.Uniform() && a.l1.Uniform() && a.c1.Uniform() && a.b1.Uniform() {
+			uniform(mem.Blocks(v, 0, nb), mem.Blocks(rf.r, 0, nb), mem.Blocks(th.theta, 0, nb), mem.Blocks(a.t1, 0, nb), mem.Blocks(a.x1, 0, nb), rf.c.At(0), k.d.At(0), k.gR.At(0), k.thr.At(0), k.reset.At(0), th.lTheta.At(0), th.deltaTheta.At(0), a.l1.At(0), a.c1.At(0), a.b1.At(0), spikes)
+		} else {
+			streamed(mem.Blocks(v, 0, nb), mem.Blocks(rf.r, 0, nb), mem.Blocks(th.theta, 0, nb), mem.Blocks(a.t1, 0, nb), mem.Blocks(a.x1, 0, nb), rf.c.Blocks(0, nb), k.d.Blocks(0, nb), k.gR.Blocks(0, nb), k.thr.Blocks(0, nb), k.reset.Blocks(0, nb), th.lTheta.Blocks(0, nb), th.deltaTheta.Blocks(0, nb), a.l1.Blocks(0, nb), a.c1.Blocks(0, nb), a.b1.Blocks(0, nb), spikes)
+		}
+		cut(spikes, len(v))
+	}
+}
+
+// izhikevichTraced1Asm adapts the kernels of IzhikevichTraced1, streamed and uniform, to the fused step of the whole population with the trace of one input (traces).
+func izhikevichTraced1Asm(
+	streamed func(v, u, t1, x1, rest, res, a, b, d, thr, reset []float32, dt float32, lT1, cT1, bT1 []float32, spikes []uint64),
+	uniform func(v, u, t1, x1 []float32, rest, res, a, b, d, thr, reset, dt, lT1, cT1, bT1 float32, spikes []uint64),
+) func(k *izhikevichConsts, v, u []float32, in []tracer.Drive, spikes []uint64) {
+	return func(k *izhikevichConsts, v, u []float32, in []tracer.Drive, spikes []uint64) {
+		nb := len(spikes)
+		a := traces(in)
+		if k.rest.Uniform() && k.r.Uniform() && k.a.Uniform() && k.b.Uniform() && k.d.Uniform() && k.thr.Uniform() && k.reset.Uniform() && a.l1.Uniform() && a.c1.Uniform() && a.b1.Uniform() {
+			uniform(mem.Blocks(v, 0, nb), mem.Blocks(u, 0, nb), mem.Blocks(a.t1, 0, nb), mem.Blocks(a.x1, 0, nb), k.rest.At(0), k.r.At(0), k.a.At(0), k.b.At(0), k.d.At(0), k.thr.At(0), k.reset.At(0), k.dt, a.l1.At(0), a.c1.At(0), a.b1.At(0), spikes)
+		} else {
+			streamed(mem.Blocks(v, 0, nb), mem.Blocks(u, 0, nb), mem.Blocks(a.t1, 0, nb), mem.Blocks(a.x1, 0, nb), k.rest.Blocks(0, nb), k.r.Blocks(0, nb), k.a.Blocks(0, nb), k.b.Blocks(0, nb), k.d.Blocks(0, nb), k.thr.Blocks(0, nb), k.reset.Blocks(0, nb), k.dt, a.l1.Blocks(0, nb), a.c1.Blocks(0, nb), a.b1.Blocks(0, nb), spikes)
+		}
+		cut(spikes, len(v))
+	}
+}
+
+// leakyTraced2Asm adapts the kernels of LeakyTraced2, streamed and uniform, to the fused step of the whole population with the traces of 2 inputs (traces).
 func leakyTraced2Asm(
 	streamed func(v, t1, x1, t2, x2, d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64),
 	uniform func(v, t1, x1, t2, x2 []float32, d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64),
-) func(k *leakyConsts, v []float32, in *[2]tracer.Drive, spikes []uint64) {
-	return func(k *leakyConsts, v []float32, in *[2]tracer.Drive, spikes []uint64) {
+) func(k *leakyConsts, v []float32, in []tracer.Drive, spikes []uint64) {
+	return func(k *leakyConsts, v []float32, in []tracer.Drive, spikes []uint64) {
 		nb := len(spikes)
-		a := tracedBlocks(in)
+		a := traces(in)
 		if k.d.Uniform() && k.gR.Uniform() && k.thr.Uniform() && k.reset.Uniform() && a.l1.Uniform() && a.c1.Uniform() && a.b1.Uniform() && a.l2.Uniform() && a.c2.Uniform() && a.b2.Uniform() {
 			uniform(mem.Blocks(v, 0, nb), mem.Blocks(a.t1, 0, nb), mem.Blocks(a.x1, 0, nb), mem.Blocks(a.t2, 0, nb), mem.Blocks(a.x2, 0, nb), k.d.At(0), k.gR.At(0), k.thr.At(0), k.reset.At(0), a.l1.At(0), a.c1.At(0), a.b1.At(0), a.l2.At(0), a.c2.At(0), a.b2.At(0), spikes)
 		} else {
@@ -165,14 +233,14 @@ func leakyTraced2Asm(
 	}
 }
 
-// refractoryTraced2Asm adapts the kernels of RefractoryLeakyTraced2 and StrictRefractoryLeakyTraced2, streamed and uniform, to the fused step of the whole population with the traces of two inputs (tracedBlocks).
+// refractoryTraced2Asm adapts the kernels of RefractoryLeakyTraced2 and StrictRefractoryLeakyTraced2, streamed and uniform, to the fused step of the whole population with the traces of 2 inputs (traces).
 func refractoryTraced2Asm(
 	streamed func(v []float32, r []uint16, t1, x1, t2, x2 []float32, c []uint16, d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64),
 	uniform func(v []float32, r []uint16, t1, x1, t2, x2 []float32, c uint16, d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64),
-) func(k *leakyConsts, rf *refractory, v []float32, in *[2]tracer.Drive, spikes []uint64) {
-	return func(k *leakyConsts, rf *refractory, v []float32, in *[2]tracer.Drive, spikes []uint64) {
+) func(k *leakyConsts, rf *refractory, v []float32, in []tracer.Drive, spikes []uint64) {
+	return func(k *leakyConsts, rf *refractory, v []float32, in []tracer.Drive, spikes []uint64) {
 		nb := len(spikes)
-		a := tracedBlocks(in)
+		a := traces(in)
 		if rf.c.Uniform() && k.d.Uniform() && k.gR.Uniform() && k.thr.Uniform() && k.reset.Uniform() && a.l1.Uniform() && a.c1.Uniform() && a.b1.Uniform() && a.l2.Uniform() && a.c2.Uniform() && a.b2.Uniform() {
 			uniform(mem.Blocks(v, 0, nb), mem.Blocks(rf.r, 0, nb), mem.Blocks(a.t1, 0, nb), mem.Blocks(a.x1, 0, nb), mem.Blocks(a.t2, 0, nb), mem.Blocks(a.x2, 0, nb), rf.c.At(0), k.d.At(0), k.gR.At(0), k.thr.At(0), k.reset.At(0), a.l1.At(0), a.c1.At(0), a.b1.At(0), a.l2.At(0), a.c2.At(0), a.b2.At(0), spikes)
 		} else {
@@ -182,14 +250,14 @@ func refractoryTraced2Asm(
 	}
 }
 
-// adaptiveTraced2Asm adapts the kernels of AdaptiveLeakyTraced2, streamed and uniform, to the fused step of the whole population with the traces of two inputs (tracedBlocks).
+// adaptiveTraced2Asm adapts the kernels of AdaptiveLeakyTraced2, streamed and uniform, to the fused step of the whole population with the traces of 2 inputs (traces).
 func adaptiveTraced2Asm(
 	streamed func(v []float32, r []uint16, theta, t1, x1, t2, x2 []float32, c []uint16, d, gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64),
 	uniform func(v []float32, r []uint16, theta, t1, x1, t2, x2 []float32, c uint16, d, gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64),
-) func(k *leakyConsts, rf *refractory, th *adaptiveThreshold, v []float32, in *[2]tracer.Drive, spikes []uint64) {
-	return func(k *leakyConsts, rf *refractory, th *adaptiveThreshold, v []float32, in *[2]tracer.Drive, spikes []uint64) {
+) func(k *leakyConsts, rf *refractory, th *adaptiveThreshold, v []float32, in []tracer.Drive, spikes []uint64) {
+	return func(k *leakyConsts, rf *refractory, th *adaptiveThreshold, v []float32, in []tracer.Drive, spikes []uint64) {
 		nb := len(spikes)
-		a := tracedBlocks(in)
+		a := traces(in)
 		if rf.c.Uniform() && k.d.Uniform() && k.gR.Uniform() && k.thr.Uniform() && k.reset.Uniform() && th.lTheta.Uniform() && th.deltaTheta.Uniform() && a.l1.Uniform() && a.c1.Uniform() && a.b1.Uniform() && a.l2.Uniform() && a.c2.Uniform() && a.b2.Uniform() {
 			uniform(mem.Blocks(v, 0, nb), mem.Blocks(rf.r, 0, nb), mem.Blocks(th.theta, 0, nb), mem.Blocks(a.t1, 0, nb), mem.Blocks(a.x1, 0, nb), mem.Blocks(a.t2, 0, nb), mem.Blocks(a.x2, 0, nb), rf.c.At(0), k.d.At(0), k.gR.At(0), k.thr.At(0), k.reset.At(0), th.lTheta.At(0), th.deltaTheta.At(0), a.l1.At(0), a.c1.At(0), a.b1.At(0), a.l2.At(0), a.c2.At(0), a.b2.At(0), spikes)
 		} else {
@@ -199,14 +267,14 @@ func adaptiveTraced2Asm(
 	}
 }
 
-// exponentialTraced2Asm adapts the kernels of ExponentialTraced2, streamed and uniform, to the fused step of the whole population with the traces of two inputs (tracedBlocks).
+// exponentialTraced2Asm adapts the kernels of ExponentialTraced2, streamed and uniform, to the fused step of the whole population with the traces of 2 inputs (traces).
 func exponentialTraced2Asm(
 	streamed func(v, t1, x1, t2, x2, k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64),
 	uniform func(v, t1, x1, t2, x2 []float32, k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64),
-) func(k *exponentialConsts, v []float32, in *[2]tracer.Drive, spikes []uint64) {
-	return func(k *exponentialConsts, v []float32, in *[2]tracer.Drive, spikes []uint64) {
+) func(k *exponentialConsts, v []float32, in []tracer.Drive, spikes []uint64) {
+	return func(k *exponentialConsts, v []float32, in []tracer.Drive, spikes []uint64) {
 		nb := len(spikes)
-		a := tracedBlocks(in)
+		a := traces(in)
 		if k.k.Uniform() && k.delta.Uniform() && k.rh.Uniform() && k.r.Uniform() && k.thr.Uniform() && k.reset.Uniform() && a.l1.Uniform() && a.c1.Uniform() && a.b1.Uniform() && a.l2.Uniform() && a.c2.Uniform() && a.b2.Uniform() {
 			uniform(mem.Blocks(v, 0, nb), mem.Blocks(a.t1, 0, nb), mem.Blocks(a.x1, 0, nb), mem.Blocks(a.t2, 0, nb), mem.Blocks(a.x2, 0, nb), k.k.At(0), k.delta.At(0), k.rh.At(0), k.r.At(0), k.thr.At(0), k.reset.At(0), a.l1.At(0), a.c1.At(0), a.b1.At(0), a.l2.At(0), a.c2.At(0), a.b2.At(0), spikes)
 		} else {
@@ -216,14 +284,14 @@ func exponentialTraced2Asm(
 	}
 }
 
-// refractoryExponentialTraced2Asm adapts the kernels of RefractoryExponentialTraced2, streamed and uniform, to the fused step of the whole population with the traces of two inputs (tracedBlocks).
+// refractoryExponentialTraced2Asm adapts the kernels of RefractoryExponentialTraced2, streamed and uniform, to the fused step of the whole population with the traces of 2 inputs (traces).
 func refractoryExponentialTraced2Asm(
 	streamed func(v []float32, r []uint16, t1, x1, t2, x2 []float32, c []uint16, k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64),
 	uniform func(v []float32, r []uint16, t1, x1, t2, x2 []float32, c uint16, k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64),
-) func(k *exponentialConsts, rf *refractory, v []float32, in *[2]tracer.Drive, spikes []uint64) {
-	return func(k *exponentialConsts, rf *refractory, v []float32, in *[2]tracer.Drive, spikes []uint64) {
+) func(k *exponentialConsts, rf *refractory, v []float32, in []tracer.Drive, spikes []uint64) {
+	return func(k *exponentialConsts, rf *refractory, v []float32, in []tracer.Drive, spikes []uint64) {
 		nb := len(spikes)
-		a := tracedBlocks(in)
+		a := traces(in)
 		if rf.c.Uniform() && k.k.Uniform() && k.delta.Uniform() && k.rh.Uniform() && k.r.Uniform() && k.thr.Uniform() && k.reset.Uniform() && a.l1.Uniform() && a.c1.Uniform() && a.b1.Uniform() && a.l2.Uniform() && a.c2.Uniform() && a.b2.Uniform() {
 			uniform(mem.Blocks(v, 0, nb), mem.Blocks(rf.r, 0, nb), mem.Blocks(a.t1, 0, nb), mem.Blocks(a.x1, 0, nb), mem.Blocks(a.t2, 0, nb), mem.Blocks(a.x2, 0, nb), rf.c.At(0), k.k.At(0), k.delta.At(0), k.rh.At(0), k.r.At(0), k.thr.At(0), k.reset.At(0), a.l1.At(0), a.c1.At(0), a.b1.At(0), a.l2.At(0), a.c2.At(0), a.b2.At(0), spikes)
 		} else {
@@ -233,14 +301,14 @@ func refractoryExponentialTraced2Asm(
 	}
 }
 
-// adaptiveExponentialTraced2Asm adapts the kernels of AdaptiveExponentialTraced2, streamed and uniform, to the fused step of the whole population with the traces of two inputs (tracedBlocks).
+// adaptiveExponentialTraced2Asm adapts the kernels of AdaptiveExponentialTraced2, streamed and uniform, to the fused step of the whole population with the traces of 2 inputs (traces).
 func adaptiveExponentialTraced2Asm(
 	streamed func(v, w, t1, x1, t2, x2, k, delta, rh, res, thr, reset, kw, a, b, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64),
 	uniform func(v, w, t1, x1, t2, x2 []float32, k, delta, rh, res, thr, reset, kw, a, b, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64),
-) func(k *exponentialConsts, ad *adaptation, v []float32, in *[2]tracer.Drive, spikes []uint64) {
-	return func(k *exponentialConsts, ad *adaptation, v []float32, in *[2]tracer.Drive, spikes []uint64) {
+) func(k *exponentialConsts, ad *adaptation, v []float32, in []tracer.Drive, spikes []uint64) {
+	return func(k *exponentialConsts, ad *adaptation, v []float32, in []tracer.Drive, spikes []uint64) {
 		nb := len(spikes)
-		a := tracedBlocks(in)
+		a := traces(in)
 		if k.k.Uniform() && k.delta.Uniform() && k.rh.Uniform() && k.r.Uniform() && k.thr.Uniform() && k.reset.Uniform() && ad.kw.Uniform() && ad.a.Uniform() && ad.b.Uniform() && a.l1.Uniform() && a.c1.Uniform() && a.b1.Uniform() && a.l2.Uniform() && a.c2.Uniform() && a.b2.Uniform() {
 			uniform(mem.Blocks(v, 0, nb), mem.Blocks(ad.w, 0, nb), mem.Blocks(a.t1, 0, nb), mem.Blocks(a.x1, 0, nb), mem.Blocks(a.t2, 0, nb), mem.Blocks(a.x2, 0, nb), k.k.At(0), k.delta.At(0), k.rh.At(0), k.r.At(0), k.thr.At(0), k.reset.At(0), ad.kw.At(0), ad.a.At(0), ad.b.At(0), a.l1.At(0), a.c1.At(0), a.b1.At(0), a.l2.At(0), a.c2.At(0), a.b2.At(0), spikes)
 		} else {
@@ -250,14 +318,14 @@ func adaptiveExponentialTraced2Asm(
 	}
 }
 
-// simplifiedTraced2Asm adapts the kernels of SimplifiedAdaptiveExponentialTraced2, streamed and uniform, to the fused step of the whole population with the traces of two inputs (tracedBlocks).
+// simplifiedTraced2Asm adapts the kernels of SimplifiedAdaptiveExponentialTraced2, streamed and uniform, to the fused step of the whole population with the traces of 2 inputs (traces).
 func simplifiedTraced2Asm(
 	streamed func(v []float32, r []uint16, theta, t1, x1, t2, x2 []float32, c []uint16, k, delta, rh, res, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64),
 	uniform func(v []float32, r []uint16, theta, t1, x1, t2, x2 []float32, c uint16, k, delta, rh, res, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64),
-) func(k *exponentialConsts, rf *refractory, th *adaptiveThreshold, v []float32, in *[2]tracer.Drive, spikes []uint64) {
-	return func(k *exponentialConsts, rf *refractory, th *adaptiveThreshold, v []float32, in *[2]tracer.Drive, spikes []uint64) {
+) func(k *exponentialConsts, rf *refractory, th *adaptiveThreshold, v []float32, in []tracer.Drive, spikes []uint64) {
+	return func(k *exponentialConsts, rf *refractory, th *adaptiveThreshold, v []float32, in []tracer.Drive, spikes []uint64) {
 		nb := len(spikes)
-		a := tracedBlocks(in)
+		a := traces(in)
 		if rf.c.Uniform() && k.k.Uniform() && k.delta.Uniform() && k.rh.Uniform() && k.r.Uniform() && k.thr.Uniform() && k.reset.Uniform() && th.lTheta.Uniform() && th.deltaTheta.Uniform() && a.l1.Uniform() && a.c1.Uniform() && a.b1.Uniform() && a.l2.Uniform() && a.c2.Uniform() && a.b2.Uniform() {
 			uniform(mem.Blocks(v, 0, nb), mem.Blocks(rf.r, 0, nb), mem.Blocks(th.theta, 0, nb), mem.Blocks(a.t1, 0, nb), mem.Blocks(a.x1, 0, nb), mem.Blocks(a.t2, 0, nb), mem.Blocks(a.x2, 0, nb), rf.c.At(0), k.k.At(0), k.delta.At(0), k.rh.At(0), k.r.At(0), k.thr.At(0), k.reset.At(0), th.lTheta.At(0), th.deltaTheta.At(0), a.l1.At(0), a.c1.At(0), a.b1.At(0), a.l2.At(0), a.c2.At(0), a.b2.At(0), spikes)
 		} else {
@@ -267,14 +335,14 @@ func simplifiedTraced2Asm(
 	}
 }
 
-// izhikevichTraced2Asm adapts the kernels of IzhikevichTraced2, streamed and uniform, to the fused step of the whole population with the traces of two inputs (tracedBlocks).
+// izhikevichTraced2Asm adapts the kernels of IzhikevichTraced2, streamed and uniform, to the fused step of the whole population with the traces of 2 inputs (traces).
 func izhikevichTraced2Asm(
 	streamed func(v, u, t1, x1, t2, x2, rest, res, a, b, d, thr, reset []float32, dt float32, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64),
 	uniform func(v, u, t1, x1, t2, x2 []float32, rest, res, a, b, d, thr, reset, dt, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64),
-) func(k *izhikevichConsts, v, u []float32, in *[2]tracer.Drive, spikes []uint64) {
-	return func(k *izhikevichConsts, v, u []float32, in *[2]tracer.Drive, spikes []uint64) {
+) func(k *izhikevichConsts, v, u []float32, in []tracer.Drive, spikes []uint64) {
+	return func(k *izhikevichConsts, v, u []float32, in []tracer.Drive, spikes []uint64) {
 		nb := len(spikes)
-		a := tracedBlocks(in)
+		a := traces(in)
 		if k.rest.Uniform() && k.r.Uniform() && k.a.Uniform() && k.b.Uniform() && k.d.Uniform() && k.thr.Uniform() && k.reset.Uniform() && a.l1.Uniform() && a.c1.Uniform() && a.b1.Uniform() && a.l2.Uniform() && a.c2.Uniform() && a.b2.Uniform() {
 			uniform(mem.Blocks(v, 0, nb), mem.Blocks(u, 0, nb), mem.Blocks(a.t1, 0, nb), mem.Blocks(a.x1, 0, nb), mem.Blocks(a.t2, 0, nb), mem.Blocks(a.x2, 0, nb), k.rest.At(0), k.r.At(0), k.a.At(0), k.b.At(0), k.d.At(0), k.thr.At(0), k.reset.At(0), k.dt, a.l1.At(0), a.c1.At(0), a.b1.At(0), a.l2.At(0), a.c2.At(0), a.b2.At(0), spikes)
 		} else {

@@ -26,15 +26,38 @@ var avx2 = kernels{
 	simplifiedAdaptiveExponential: simplifiedAsm(asm.SimplifiedAdaptiveExponentialAVX2, asm.SimplifiedAdaptiveExponentialUniformAVX2),
 	izhikevich:                    izhikevichAsm(asm.IzhikevichAVX2, asm.IzhikevichUniformAVX2),
 
-	leakyTraced2:                 leakyTraced2Asm(asm.LeakyTraced2AVX2, asm.LeakyTraced2UniformAVX2),
-	refractoryLeakyTraced2:       refractoryTraced2Asm(asm.RefractoryLeakyTraced2AVX2, asm.RefractoryLeakyTraced2UniformAVX2),
-	strictRefractoryLeakyTraced2: refractoryTraced2Asm(asm.StrictRefractoryLeakyTraced2AVX2, asm.StrictRefractoryLeakyTraced2UniformAVX2),
-	adaptiveLeakyTraced2:         adaptiveTraced2Asm(asm.AdaptiveLeakyTraced2AVX2, asm.AdaptiveLeakyTraced2UniformAVX2),
-	exponentialTraced2:           exponentialTraced2Asm(asm.ExponentialTraced2AVX2, asm.ExponentialTraced2UniformAVX2),
-	refractoryExponentialTraced2: refractoryExponentialTraced2Asm(asm.RefractoryExponentialTraced2AVX2, asm.RefractoryExponentialTraced2UniformAVX2),
-	adaptiveExponentialTraced2:   adaptiveExponentialTraced2Asm(asm.AdaptiveExponentialTraced2AVX2, asm.AdaptiveExponentialTraced2UniformAVX2),
-	simplifiedTraced2:            simplifiedTraced2Asm(asm.SimplifiedAdaptiveExponentialTraced2AVX2, asm.SimplifiedAdaptiveExponentialTraced2UniformAVX2),
-	izhikevichTraced2:            izhikevichTraced2Asm(asm.IzhikevichTraced2AVX2, asm.IzhikevichTraced2UniformAVX2),
+	leakyTraced: leakyTraced{
+		1: leakyTraced1Asm(asm.LeakyTraced1AVX2, asm.LeakyTraced1UniformAVX2),
+		2: leakyTraced2Asm(asm.LeakyTraced2AVX2, asm.LeakyTraced2UniformAVX2),
+	},
+	refractoryLeakyTraced: refractoryTraced{
+		1: refractoryTraced1Asm(asm.RefractoryLeakyTraced1AVX2, asm.RefractoryLeakyTraced1UniformAVX2),
+		2: refractoryTraced2Asm(asm.RefractoryLeakyTraced2AVX2, asm.RefractoryLeakyTraced2UniformAVX2),
+	},
+	strictRefractoryLeakyTraced: refractoryTraced{
+		1: refractoryTraced1Asm(asm.StrictRefractoryLeakyTraced1AVX2, asm.StrictRefractoryLeakyTraced1UniformAVX2),
+		2: refractoryTraced2Asm(asm.StrictRefractoryLeakyTraced2AVX2, asm.StrictRefractoryLeakyTraced2UniformAVX2),
+	},
+	adaptiveLeakyTraced: adaptiveTraced{
+		1: adaptiveTraced1Asm(asm.AdaptiveLeakyTraced1AVX2, asm.AdaptiveLeakyTraced1UniformAVX2),
+		2: adaptiveTraced2Asm(asm.AdaptiveLeakyTraced2AVX2, asm.AdaptiveLeakyTraced2UniformAVX2),
+	},
+	exponentialTraced: exponentialTraced{
+		2: exponentialTraced2Asm(asm.ExponentialTraced2AVX2, asm.ExponentialTraced2UniformAVX2),
+	},
+	refractoryExponentialTraced: refractoryExponentialTraced{
+		2: refractoryExponentialTraced2Asm(asm.RefractoryExponentialTraced2AVX2, asm.RefractoryExponentialTraced2UniformAVX2),
+	},
+	adaptiveExponentialTraced: adaptiveExponentialTraced{
+		2: adaptiveExponentialTraced2Asm(asm.AdaptiveExponentialTraced2AVX2, asm.AdaptiveExponentialTraced2UniformAVX2),
+	},
+	simplifiedTraced: simplifiedTraced{
+		2: simplifiedTraced2Asm(asm.SimplifiedAdaptiveExponentialTraced2AVX2, asm.SimplifiedAdaptiveExponentialTraced2UniformAVX2),
+	},
+	izhikevichTraced: izhikevichTraced{
+		1: izhikevichTraced1Asm(asm.IzhikevichTraced1AVX2, asm.IzhikevichTraced1UniformAVX2),
+		2: izhikevichTraced2Asm(asm.IzhikevichTraced2AVX2, asm.IzhikevichTraced2UniformAVX2),
+	},
 }
 
 var avx512 = kernels{
@@ -50,15 +73,38 @@ var avx512 = kernels{
 	simplifiedAdaptiveExponential: simplifiedAsm(asm.SimplifiedAdaptiveExponentialAVX512, asm.SimplifiedAdaptiveExponentialUniformAVX512),
 	izhikevich:                    izhikevichAsm(asm.IzhikevichAVX512, asm.IzhikevichUniformAVX512),
 
-	leakyTraced2:                 leakyTraced2Asm(asm.LeakyTraced2AVX512, asm.LeakyTraced2UniformAVX512),
-	refractoryLeakyTraced2:       refractoryTraced2Asm(asm.RefractoryLeakyTraced2AVX512, asm.RefractoryLeakyTraced2UniformAVX512),
-	strictRefractoryLeakyTraced2: refractoryTraced2Asm(asm.StrictRefractoryLeakyTraced2AVX512, asm.StrictRefractoryLeakyTraced2UniformAVX512),
-	adaptiveLeakyTraced2:         adaptiveTraced2Asm(asm.AdaptiveLeakyTraced2AVX512, asm.AdaptiveLeakyTraced2UniformAVX512),
-	exponentialTraced2:           exponentialTraced2Asm(asm.ExponentialTraced2AVX512, asm.ExponentialTraced2UniformAVX512),
-	refractoryExponentialTraced2: refractoryExponentialTraced2Asm(asm.RefractoryExponentialTraced2AVX512, asm.RefractoryExponentialTraced2UniformAVX512),
-	adaptiveExponentialTraced2:   adaptiveExponentialTraced2Asm(asm.AdaptiveExponentialTraced2AVX512, asm.AdaptiveExponentialTraced2UniformAVX512),
-	simplifiedTraced2:            simplifiedTraced2Asm(asm.SimplifiedAdaptiveExponentialTraced2AVX512, asm.SimplifiedAdaptiveExponentialTraced2UniformAVX512),
-	izhikevichTraced2:            izhikevichTraced2Asm(asm.IzhikevichTraced2AVX512, asm.IzhikevichTraced2UniformAVX512),
+	leakyTraced: leakyTraced{
+		1: leakyTraced1Asm(asm.LeakyTraced1AVX512, asm.LeakyTraced1UniformAVX512),
+		2: leakyTraced2Asm(asm.LeakyTraced2AVX512, asm.LeakyTraced2UniformAVX512),
+	},
+	refractoryLeakyTraced: refractoryTraced{
+		1: refractoryTraced1Asm(asm.RefractoryLeakyTraced1AVX512, asm.RefractoryLeakyTraced1UniformAVX512),
+		2: refractoryTraced2Asm(asm.RefractoryLeakyTraced2AVX512, asm.RefractoryLeakyTraced2UniformAVX512),
+	},
+	strictRefractoryLeakyTraced: refractoryTraced{
+		1: refractoryTraced1Asm(asm.StrictRefractoryLeakyTraced1AVX512, asm.StrictRefractoryLeakyTraced1UniformAVX512),
+		2: refractoryTraced2Asm(asm.StrictRefractoryLeakyTraced2AVX512, asm.StrictRefractoryLeakyTraced2UniformAVX512),
+	},
+	adaptiveLeakyTraced: adaptiveTraced{
+		1: adaptiveTraced1Asm(asm.AdaptiveLeakyTraced1AVX512, asm.AdaptiveLeakyTraced1UniformAVX512),
+		2: adaptiveTraced2Asm(asm.AdaptiveLeakyTraced2AVX512, asm.AdaptiveLeakyTraced2UniformAVX512),
+	},
+	exponentialTraced: exponentialTraced{
+		2: exponentialTraced2Asm(asm.ExponentialTraced2AVX512, asm.ExponentialTraced2UniformAVX512),
+	},
+	refractoryExponentialTraced: refractoryExponentialTraced{
+		2: refractoryExponentialTraced2Asm(asm.RefractoryExponentialTraced2AVX512, asm.RefractoryExponentialTraced2UniformAVX512),
+	},
+	adaptiveExponentialTraced: adaptiveExponentialTraced{
+		2: adaptiveExponentialTraced2Asm(asm.AdaptiveExponentialTraced2AVX512, asm.AdaptiveExponentialTraced2UniformAVX512),
+	},
+	simplifiedTraced: simplifiedTraced{
+		2: simplifiedTraced2Asm(asm.SimplifiedAdaptiveExponentialTraced2AVX512, asm.SimplifiedAdaptiveExponentialTraced2UniformAVX512),
+	},
+	izhikevichTraced: izhikevichTraced{
+		1: izhikevichTraced1Asm(asm.IzhikevichTraced1AVX512, asm.IzhikevichTraced1UniformAVX512),
+		2: izhikevichTraced2Asm(asm.IzhikevichTraced2AVX512, asm.IzhikevichTraced2UniformAVX512),
+	},
 }
 
 // archKernels returns the assembly implementations; cpu.Dispatch keeps

@@ -24,13 +24,34 @@ var neon = kernels{
 	simplifiedAdaptiveExponential: simplifiedAsm(asm.SimplifiedAdaptiveExponentialNEON, asm.SimplifiedAdaptiveExponentialUniformNEON),
 	izhikevich:                    izhikevichAsm(asm.IzhikevichNEON, asm.IzhikevichUniformNEON),
 
-	leakyTraced2:                 leakyTraced2Asm(asm.LeakyTraced2NEON, asm.LeakyTraced2UniformNEON),
-	refractoryLeakyTraced2:       refractoryTraced2Asm(asm.RefractoryLeakyTraced2NEON, asm.RefractoryLeakyTraced2UniformNEON),
-	strictRefractoryLeakyTraced2: refractoryTraced2Asm(asm.StrictRefractoryLeakyTraced2NEON, asm.StrictRefractoryLeakyTraced2UniformNEON),
-	adaptiveLeakyTraced2:         adaptiveTraced2Asm(asm.AdaptiveLeakyTraced2NEON, asm.AdaptiveLeakyTraced2UniformNEON),
-	exponentialTraced2:           exponentialTraced2Asm(asm.ExponentialTraced2NEON, asm.ExponentialTraced2UniformNEON),
-	refractoryExponentialTraced2: refractoryExponentialTraced2Asm(asm.RefractoryExponentialTraced2NEON, asm.RefractoryExponentialTraced2UniformNEON),
-	izhikevichTraced2:            izhikevichTraced2Asm(asm.IzhikevichTraced2NEON, asm.IzhikevichTraced2UniformNEON),
+	leakyTraced: leakyTraced{
+		1: leakyTraced1Asm(asm.LeakyTraced1NEON, asm.LeakyTraced1UniformNEON),
+		2: leakyTraced2Asm(asm.LeakyTraced2NEON, asm.LeakyTraced2UniformNEON),
+	},
+	refractoryLeakyTraced: refractoryTraced{
+		1: refractoryTraced1Asm(asm.RefractoryLeakyTraced1NEON, asm.RefractoryLeakyTraced1UniformNEON),
+		2: refractoryTraced2Asm(asm.RefractoryLeakyTraced2NEON, asm.RefractoryLeakyTraced2UniformNEON),
+	},
+	strictRefractoryLeakyTraced: refractoryTraced{
+		1: refractoryTraced1Asm(asm.StrictRefractoryLeakyTraced1NEON, asm.StrictRefractoryLeakyTraced1UniformNEON),
+		2: refractoryTraced2Asm(asm.StrictRefractoryLeakyTraced2NEON, asm.StrictRefractoryLeakyTraced2UniformNEON),
+	},
+	adaptiveLeakyTraced: adaptiveTraced{
+		1: adaptiveTraced1Asm(asm.AdaptiveLeakyTraced1NEON, asm.AdaptiveLeakyTraced1UniformNEON),
+		2: adaptiveTraced2Asm(asm.AdaptiveLeakyTraced2NEON, asm.AdaptiveLeakyTraced2UniformNEON),
+	},
+	exponentialTraced: exponentialTraced{
+		2: exponentialTraced2Asm(asm.ExponentialTraced2NEON, asm.ExponentialTraced2UniformNEON),
+	},
+	refractoryExponentialTraced: refractoryExponentialTraced{
+		2: refractoryExponentialTraced2Asm(asm.RefractoryExponentialTraced2NEON, asm.RefractoryExponentialTraced2UniformNEON),
+	},
+	// None for AdEx and SimplifiedAdEx: with two inputs, more streams
+	// than the NEON kernels hold addresses for (gen/soma's neonFits).
+	izhikevichTraced: izhikevichTraced{
+		1: izhikevichTraced1Asm(asm.IzhikevichTraced1NEON, asm.IzhikevichTraced1UniformNEON),
+		2: izhikevichTraced2Asm(asm.IzhikevichTraced2NEON, asm.IzhikevichTraced2UniformNEON),
+	},
 }
 
 // archKernels returns the assembly implementations; cpu.Dispatch keeps

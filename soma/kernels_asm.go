@@ -39,23 +39,28 @@ func blocks(tail, current []float32, spikes []uint64, w0, w1 int, call func(b, n
 // the parameters as their streams hold them (mem.Stream.Blocks), or their
 // one value (At(0)) when every parameter is uniform.
 
-// The fused kernels of a soma and the single-stage traces of two synapse
-// populations (StepTraced): they run the whole population, every block on
-// the padding of the state and of the synapses' accumulators (which the
-// kernel leaves zero), and the last spike word is cut to the population.
+// The fused kernels of a soma and the single-stage traces of the synapse
+// populations that feed it (StepTraced): they run the whole population,
+// every block on the padding of the state and of the synapses'
+// accumulators (which the kernel leaves zero), and the last spike word is
+// cut to the population.
 
-// traced2 are the streams of the single-stage traces of two inputs: each
-// trace's stage and its rate, scale and base, and the input it drains.
-type traced2 struct {
+// traced are the streams of the single-stage traces of one or two inputs:
+// each trace's stage and its rate, scale and base, and the input it
+// drains (those of a second input nil for one).
+type traced struct {
 	t1, x1, t2, x2         []float32
 	l1, c1, b1, l2, c2, b2 *mem.Stream[float32]
 }
 
-func tracedBlocks(in *[2]tracer.Drive) traced2 {
-	var a traced2
+func traces(in []tracer.Drive) traced {
+	var a traced
 	a.t1, a.l1, a.c1, a.b1 = in[0].Trace.Stage(0)
-	a.t2, a.l2, a.c2, a.b2 = in[1].Trace.Stage(0)
-	a.x1, a.x2 = in[0].X, in[1].X
+	a.x1 = in[0].X
+	if len(in) > 1 {
+		a.t2, a.l2, a.c2, a.b2 = in[1].Trace.Stage(0)
+		a.x2 = in[1].X
+	}
 	return a
 }
 

@@ -44,12 +44,13 @@ func NewLeaky(cfg LeakyConfig) (*Leaky, error) {
 	return s, nil
 }
 
-// runTraced runs the fused kernel of impl with two inputs, if it has one.
-func (s *Leaky) runTraced(in *[2]tracer.Drive, spikes []uint64) bool {
-	if impl.leakyTraced2 == nil {
+// runTraced runs the fused kernel of impl with len(in) inputs, if it has one.
+func (s *Leaky) runTraced(in []tracer.Drive, spikes []uint64) bool {
+	f := impl.leakyTraced[len(in)]
+	if f == nil {
 		return false
 	}
-	impl.leakyTraced2(&s.k, s.v, in, spikes)
+	f(&s.k, s.v, in, spikes)
 	return true
 }
 
@@ -117,12 +118,13 @@ func (s *refractoryLeaky[T]) init(cfg RefractoryLeakyConfig, run runFunc) error 
 	return nil
 }
 
-// runTraced runs the fused kernel of impl with two inputs, if it has one.
-func (s *RefractoryLeaky) runTraced(in *[2]tracer.Drive, spikes []uint64) bool {
-	if impl.refractoryLeakyTraced2 == nil {
+// runTraced runs the fused kernel of impl with len(in) inputs, if it has one.
+func (s *RefractoryLeaky) runTraced(in []tracer.Drive, spikes []uint64) bool {
+	f := impl.refractoryLeakyTraced[len(in)]
+	if f == nil {
 		return false
 	}
-	impl.refractoryLeakyTraced2(&s.k, &s.refractory, s.v, in, spikes)
+	f(&s.k, &s.refractory, s.v, in, spikes)
 	return true
 }
 
@@ -171,12 +173,13 @@ func NewStrictRefractoryLeaky(cfg StrictRefractoryLeakyConfig) (*StrictRefractor
 	return s, nil
 }
 
-// runTraced runs the fused kernel of impl with two inputs, if it has one.
-func (s *StrictRefractoryLeaky) runTraced(in *[2]tracer.Drive, spikes []uint64) bool {
-	if impl.strictRefractoryLeakyTraced2 == nil {
+// runTraced runs the fused kernel of impl with len(in) inputs, if it has one.
+func (s *StrictRefractoryLeaky) runTraced(in []tracer.Drive, spikes []uint64) bool {
+	f := impl.strictRefractoryLeakyTraced[len(in)]
+	if f == nil {
 		return false
 	}
-	impl.strictRefractoryLeakyTraced2(&s.k, &s.refractory, s.v, in, spikes)
+	f(&s.k, &s.refractory, s.v, in, spikes)
 	return true
 }
 
@@ -230,12 +233,13 @@ func NewAdaptiveLeaky(cfg AdaptiveLeakyConfig) (*AdaptiveLeaky, error) {
 	return s, nil
 }
 
-// runTraced runs the fused kernel of impl with two inputs, if it has one.
-func (s *AdaptiveLeaky) runTraced(in *[2]tracer.Drive, spikes []uint64) bool {
-	if impl.adaptiveLeakyTraced2 == nil {
+// runTraced runs the fused kernel of impl with len(in) inputs, if it has one.
+func (s *AdaptiveLeaky) runTraced(in []tracer.Drive, spikes []uint64) bool {
+	f := impl.adaptiveLeakyTraced[len(in)]
+	if f == nil {
 		return false
 	}
-	impl.adaptiveLeakyTraced2(&s.k, &s.refractory, &s.adaptiveThreshold, s.v, in, spikes)
+	f(&s.k, &s.refractory, &s.adaptiveThreshold, s.v, in, spikes)
 	return true
 }
 

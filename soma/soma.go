@@ -87,7 +87,8 @@ type Soma interface {
 	// would, but in one pass over the units where the model and path have
 	// a fused kernel for that many inputs (two inputs: every model on AVX2
 	// and AVX-512, all but AdaptiveExponential and
-	// SimplifiedAdaptiveExponential on NEON; each decays each trace, takes
+	// SimplifiedAdaptiveExponential on NEON; one input: the leaky models
+	// and Izhikevich on every vector path; each decays each trace, takes
 	// and empties its input, sums the currents, updates the unit and
 	// writes its spike bit), without the currents between. Every input must have Post = Units,
 	// synchronous spikes and a trace per post unit; StepTraced panics
@@ -157,7 +158,7 @@ type population[T any] struct {
 	state stateFunc           // the model's state arrays, for checkpoints
 	hdr   ckpt.Header         // what a checkpoint must match: model, Units, Dt, parameters
 
-	traced  tracedFunc      // the model's fused step with two traced inputs, nil if it has none
+	traced  tracedFunc      // the model's fused step with one or two traced inputs, nil if it has none
 	drives  [2]tracer.Drive // StepTraced's inputs, for traced
 	current []float32       // StepTraced's currents, where it steps the traces on their own
 }

@@ -9,9 +9,9 @@ import (
 	"github.com/sparkgo/spark/syn"
 )
 
-// tracedFunc runs a model's fused step with two inputs on the whole
+// tracedFunc runs a model's fused step with len(in) inputs on the whole
 // population, if the path has one, and reports whether it did.
-type tracedFunc = func(in *[2]tracer.Drive, spikes []uint64) bool
+type tracedFunc = func(in []tracer.Drive, spikes []uint64) bool
 
 // StepTraced advances every unit by one time step together with the
 // traces of the synapse populations that feed it; see [Soma].
@@ -22,8 +22,9 @@ func (p *population[T]) StepTraced(spikes spark.Spikes, inputs ...*syn.TracedSyn
 			p.name(), len(spikes), len(inputs), p.n, spark.SpikeWords(p.n)))
 	}
 	// Every input is checked before anything is touched; the first two
-	// are kept for a fused kernel, in the population: a local array would
-	// escape through the kernel call, an allocation a step.
+	// are kept for a fused kernel (one or two inputs), in the population:
+	// a local array would escape through the kernel call, an allocation a
+	// step.
 	in := &p.drives
 	for i, s := range inputs {
 		d := p.drive(i, s)
@@ -31,7 +32,7 @@ func (p *population[T]) StepTraced(spikes spark.Spikes, inputs ...*syn.TracedSyn
 			in[i] = d
 		}
 	}
-	ok := len(inputs) == 2 && p.traced != nil && p.traced(in, spikes)
+	ok := len(inputs) <= len(in) && p.traced != nil && p.traced(in[:len(inputs)], spikes)
 	*in = [2]tracer.Drive{} // holds no synapses between steps
 	if ok {
 		return

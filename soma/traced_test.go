@@ -56,7 +56,8 @@ func tracedInputs(t *testing.T, r *rng, n, k int, sparse, perUnit bool) (a, b []
 }
 
 // TestStepTracedMatchesSteps runs every soma on every path with one, two
-// and three traced inputs (two take the leaky family's fused kernels),
+// and three traced inputs (one and two take the fused kernels where the
+// path has them, three the steps one after the other),
 // sparse and dense, with uniform and per-unit parameters, from random
 // states with NaN, ±Inf and subnormal values: Deliver then StepTraced must
 // give, bit for bit, the spikes, states and traces of the synapses' Step,
@@ -128,8 +129,8 @@ func TestStepTracedMatchesSteps(t *testing.T) {
 	}
 }
 
-// TestStepTracedAllocates: StepTraced allocates nothing, fused (two inputs
-// into a leaky soma) or not (one or three inputs; after the first call,
+// TestStepTracedAllocates: StepTraced allocates nothing, fused (one or two
+// inputs into a leaky soma) or not (three inputs; after the first call,
 // which makes the currents), nor do Deliver and DeliverIndices.
 func TestStepTracedAllocates(t *testing.T) {
 	r := rng(3)
@@ -194,44 +195,59 @@ func TestStepTracedPanics(t *testing.T) {
 	}
 }
 
-// BenchmarkStepTraced times a step of every soma of 4096 units with two
-// traced inputs (sparse, 200 presynaptic units each, 1% of them
-// spiking), fused (Deliver, then StepTraced) and unfused (the synapses'
-// Step and StepAdd into the currents, then the soma's Step), on the
-// selected path:
+// BenchmarkStepTraced times a step of every soma of 4096 units, from its
+// initial state, with one and with two traced inputs (sparse, 10% of
+// connections, 200 presynaptic units each, 1% of them spiking a step,
+// traces from zero), fused (Deliver, then StepTraced) and unfused (the
+// synapses' Step and StepAdd into the currents, then the soma's Step), on
+// the selected path:
 //
 //	go test ./soma -run '^$' -bench StepTraced
 func BenchmarkStepTraced(b *testing.B) {
-	const n = 4096
+	const n, pre = 4096, 200
 	for _, m := range models {
-		r := rng(5)
-		s, _ := mustBuild(b, m, n, 0.1, nil)
-		var t testing.T
-		in, _ := tracedInputs(&t, &r, n, 2, true, false)
-		x := make([]spark.Spikes, 2)
-		for i := range x {
-			x[i] = spark.NewSpikes(in[i].Pre())
-			for j := range in[i].Pre() {
-				if j%100 == 0 {
-					x[i].Set(j)
+		for _, inputs := range []int{1, 2} {
+			s, _ := mustBuild(b, m, n, 0.1, nil)
+			in := make([]*syn.TracedSynapses, inputs)
+			for i := range in {
+				var err error
+				in[i], err = syn.NewTracedSynapses(syn.TracedSynapsesConfig{
+					LinearSynapsesConfig: syn.LinearSynapsesConfig{Post: n, Pre: pre, Init: syn.SparseUniform(0, 20, 0.1, uint64(i+1)),
+						Storage: syn.Sparse, Inhibitory: make([]bool, pre)},
+					Dt: 0.1, Tau: spark.Uniform(5 + 5*float32(i)),
+				})
+				if err != nil {
+					b.Fatal(err)
 				}
 			}
+			x := make([]spark.Spikes, inputs)
+			for i := range x {
+				x[i] = spark.NewSpikes(in[i].Pre())
+				for j := range in[i].Pre() {
+					if j%100 == 0 {
+						x[i].Set(j)
+					}
+				}
+			}
+			spikes, cur := spark.NewSpikes(n), make([]float32, n)
+			b.Run(fmt.Sprintf("%s/inputs=%d/fused", m.class, inputs), func(b *testing.B) {
+				for b.Loop() {
+					for i, s := range in {
+						s.Deliver(x[i])
+					}
+					s.StepTraced(spikes, in...)
+				}
+			})
+			b.Run(fmt.Sprintf("%s/inputs=%d/unfused", m.class, inputs), func(b *testing.B) {
+				for b.Loop() {
+					in[0].Step(x[0], cur)
+					for i, s := range in[1:] {
+						s.StepAdd(x[i+1], cur)
+					}
+					s.Step(cur, spikes)
+				}
+			})
 		}
-		spikes, cur := spark.NewSpikes(n), make([]float32, n)
-		b.Run(m.class+"/fused", func(b *testing.B) {
-			for b.Loop() {
-				in[0].Deliver(x[0])
-				in[1].Deliver(x[1])
-				s.StepTraced(spikes, in...)
-			}
-		})
-		b.Run(m.class+"/unfused", func(b *testing.B) {
-			for b.Loop() {
-				in[0].Step(x[0], cur)
-				in[1].StepAdd(x[1], cur)
-				s.Step(cur, spikes)
-			}
-		})
 	}
 }
 

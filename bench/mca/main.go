@@ -130,6 +130,8 @@ const scatterNote = "one unit is one destination element updated (an index of th
 
 const fusedNote = "the fused step of a soma and two single-stage traces (StepTraced): the portable path steps the two traces (singleInto twice, draining: the clear not counted), then the soma, each loop once over the units: the three figures add"
 
+const fused1Note = "the fused step of a soma and one single-stage trace (StepTraced): the portable path steps the trace (singleInto, draining: the clear not counted), then the soma, each loop once over the units: the two figures add"
+
 const drainNote = "the portable path has no draining kernel: it runs this loop, then clears x, which is not counted"
 
 // twins maps a NEON kernel's base name (its symbol's, less NEON, Uniform
@@ -153,6 +155,11 @@ var twins = map[string]twin{
 	"exponentialTraced2":            fusedTwin("exponentialGeneric"),
 	"refractoryExponentialTraced2":  fusedTwin("refractoryExponentialGeneric"),
 	"izhikevichTraced2":             fusedTwin("izhikevichGeneric"),
+	"leakyTraced1":                  fusedTwin1("leakyGeneric"),
+	"refractoryLeakyTraced1":        fusedTwin1("refractoryLeakyGeneric"),
+	"strictRefractoryLeakyTraced1":  fusedTwin1("strictRefractoryLeakyGeneric"),
+	"adaptiveLeakyTraced1":          fusedTwin1("adaptiveLeakyGeneric"),
+	"izhikevichTraced1":             fusedTwin1("izhikevichGeneric"),
 	"tracer":                        {pkg: "internal/tracer", fn: "singleInto", countUnit: 64},
 	"rDTracer":                      {pkg: "internal/tracer", fn: "rdInto", countUnit: 64},
 	"rFSTracer":                     {pkg: "internal/tracer", fn: "rfsInto", countUnit: 64},
@@ -184,6 +191,11 @@ var twins = map[string]twin{
 func fusedTwin(fn string) twin {
 	return twin{pkg: "soma", fn: fn, also: []string{"internal/tracer.singleInto", "internal/tracer.singleInto"}, countUnit: 64,
 		notes: []string{fusedNote}}
+}
+
+// fusedTwin1 is the twin of a soma's fused step with one trace.
+func fusedTwin1(fn string) twin {
+	return twin{pkg: "soma", fn: fn, also: []string{"internal/tracer.singleInto"}, countUnit: 64, notes: []string{fused1Note}}
 }
 
 // notEstimated are the NEON kernels the table leaves out, by base name,

@@ -9,6 +9,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/sparkgo/spark/gen/internal/gowrap"
@@ -33,6 +34,7 @@ type binding struct {
 	adapter string
 	params  string
 	fields  fields
+	inputs  int // the traced inputs of a fused model's kernels; 0 for a soma's own
 }
 
 // fields maps a stream to a Go expression.
@@ -62,7 +64,7 @@ var (
 // inputs' traces (tracedBlocks), the streams of input i in a's fields.
 func (b binding) traced(inputs int) binding {
 	t := binding{adapter: strings.TrimSuffix(b.adapter, "Asm") + fmt.Sprintf("Traced%dAsm", inputs), params: b.params,
-		fields: maps.Clone(b.fields)}
+		fields: maps.Clone(b.fields), inputs: inputs}
 	for i := 1; i <= inputs; i++ {
 		sfx := suffix(fmt.Sprintf("t%d", i))
 		t.fields[fmt.Sprintf("t%d", i)] = fmt.Sprintf("a.t%d", i)
@@ -89,12 +91,13 @@ func kernelType(m model, uniform bool) string {
 }
 
 // adapter writes the adapter of m's kernels to w: the plain step over a
-// range of blocks, or, for a fused model (fused), the whole population.
-func adapter(w *bytes.Buffer, m model, names []string, fused bool) {
+// range of blocks, or, for a fused model, the whole population.
+func adapter(w *bytes.Buffer, m model, names []string) {
 	b := m.bind
+	fused := b.inputs > 0
 	var sig string
 	if fused {
-		sig = b.params + " []float32, in *[2]tracer.Drive, spikes []uint64"
+		sig = b.params + " []float32, in []tracer.Drive, spikes []uint64"
 	} else {
 		sig = b.params + ", current []float32, spikes []uint64, w0, w1 int"
 	}
@@ -121,15 +124,19 @@ func adapter(w *bytes.Buffer, m model, names []string, fused bool) {
 	}
 	uniformArgs, streamArgs = append(uniformArgs, spikes), append(streamArgs, spikes)
 	kind := "the step of a range of blocks (blocks)"
-	if fused {
-		kind = "the fused step of the whole population with the traces of two inputs (tracedBlocks)"
+	switch b.inputs {
+	case 0:
+	case 1:
+		kind = "the fused step of the whole population with the trace of one input (traces)"
+	default:
+		kind = fmt.Sprintf("the fused step of the whole population with the traces of %d inputs (traces)", b.inputs)
 	}
 	fmt.Fprintf(w, "\n// %s adapts the kernels of %s, streamed and uniform, to %s.\n", b.adapter, list(names), kind)
 	fmt.Fprintf(w, "func %s(\nstreamed %s,\nuniform %s,\n) func(%s) {\n", b.adapter, kernelType(m, false), kernelType(m, true), sig)
 	fmt.Fprintf(w, "return func(%s) {\n", sig)
 	call := func(k string, args []string) string { return k + "(" + strings.Join(args, ", ") + ")" }
 	if fused {
-		fmt.Fprintf(w, "nb := len(spikes)\na := tracedBlocks(in)\n")
+		fmt.Fprintf(w, "nb := len(spikes)\na := traces(in)\n")
 		fmt.Fprintf(w, "if %s {\n%s\n} else {\n%s\n}\n", strings.Join(uniform, " && "), call("uniform", uniformArgs), call("streamed", streamArgs))
 		fmt.Fprintf(w, "cut(spikes, len(v))\n}\n}\n")
 		return
@@ -151,19 +158,15 @@ func writeAdapters(somas, fusedSomas []model) {
 	fmt.Fprintf(&w, "//go:build (amd64 || arm64) && !purego\n\npackage soma\n\n")
 	fmt.Fprintf(&w, "import (\n\"github.com/sparkgo/spark/internal/mem\"\n\"github.com/sparkgo/spark/internal/tracer\"\n)\n")
 	fmt.Fprintf(&w, "\n// The adapters from a population to its kernels (kernels_asm.go), one per\n// model of gen/soma, from its streams and binding.\n")
-	for _, ms := range []struct {
-		models []model
-		fused  bool
-	}{{somas, false}, {fusedSomas, true}} {
-		names := map[string][]string{}
-		for _, m := range ms.models {
-			names[m.bind.adapter] = append(names[m.bind.adapter], m.name)
-		}
-		for _, m := range ms.models {
-			if n := names[m.bind.adapter]; n != nil {
-				adapter(&w, m, n, ms.fused)
-				names[m.bind.adapter] = nil
-			}
+	names := map[string][]string{}
+	all := slices.Concat(somas, fusedSomas)
+	for _, m := range all {
+		names[m.bind.adapter] = append(names[m.bind.adapter], m.name)
+	}
+	for _, m := range all {
+		if n := names[m.bind.adapter]; n != nil {
+			adapter(&w, m, n)
+			names[m.bind.adapter] = nil
 		}
 	}
 	src, err := format.Source(w.Bytes())
