@@ -252,22 +252,25 @@ func TestMaskedSums(t *testing.T) {
 				h := fill16(r, make([]float16.Float16, rows*cols), special)
 				for _, d := range densities {
 					x := spikes(r, rows*words*64, d.bits)[:rows*words]
-					got, want := make([]float32, rows), make([]float32, rows)
-					MaskedSums(got, w, rows, cols, x)
-					for i := range want {
-						want[i] = ref.MaskedSumOf(w[i*cols:(i+1)*cols], x[i*words:(i+1)*words])
-					}
-					if j := sameAll(got, want); j >= 0 {
-						t.Fatalf("MaskedSums %d×%d %s: y[%d] = %#08x, reference %#08x", rows, cols, d.name, j,
-							math.Float32bits(got[j]), math.Float32bits(want[j]))
-					}
-					MaskedSumsF16(got, h, rows, cols, x)
-					for i := range want {
-						want[i] = ref.MaskedSumF16(h[i*cols:(i+1)*cols], x[i*words:(i+1)*words])
-					}
-					if j := sameAll(got, want); j >= 0 {
-						t.Fatalf("MaskedSumsF16 %d×%d %s: y[%d] = %#08x, reference %#08x", rows, cols, d.name, j,
-							math.Float32bits(got[j]), math.Float32bits(want[j]))
+					for _, c := range []struct {
+						name string
+						sums func(y []float32)
+						row  func(i int) float32 // the reference's sum of row i
+					}{
+						{"MaskedSums", func(y []float32) { MaskedSums(y, w, rows, cols, x) },
+							func(i int) float32 { return ref.MaskedSumOf(w[i*cols:(i+1)*cols], x[i*words:(i+1)*words]) }},
+						{"MaskedSumsF16", func(y []float32) { MaskedSumsF16(y, h, rows, cols, x) },
+							func(i int) float32 { return ref.MaskedSumF16(h[i*cols:(i+1)*cols], x[i*words:(i+1)*words]) }},
+					} {
+						got, want := make([]float32, rows), make([]float32, rows)
+						c.sums(got)
+						for i := range want {
+							want[i] = c.row(i)
+						}
+						if j := sameAll(got, want); j >= 0 {
+							t.Fatalf("%s %d×%d %s: y[%d] = %#08x, reference %#08x", c.name, rows, cols, d.name, j,
+								math.Float32bits(got[j]), math.Float32bits(want[j]))
+						}
 					}
 				}
 			}
