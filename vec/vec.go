@@ -143,10 +143,7 @@ func MaskedSumsF16(y []float32, w []float16.Float16, rows, cols int, x spark.Spi
 // with coldBit the cost of a set bit.
 func maskedSums[W any](y []float32, w []W, cols int, x []uint64, coldBit int, sparseSum, dense func([]W, []uint64) float32) {
 	words := spark.SpikeWords(cols)
-	bit, fixed := sparseBit, sparseFixed
-	if streams(len(w)) {
-		bit, fixed = coldBit, coldSparseFixed
-	}
+	bit, fixed := matrixRule(len(w), coldBit)
 	for i := range y {
 		row, xi := w[i*cols:(i+1)*cols], x[i*words:(i+1)*words]
 		if sparseBy(xi, cols, bit, fixed) {
@@ -155,6 +152,17 @@ func maskedSums[W any](y []float32, w []W, cols int, x []uint64, coldBit int, sp
 			y[i] = dense(row, xi)
 		}
 	}
+}
+
+// matrixRule is the rule's cost of a set bit and fixed part for the rows
+// of a matrix of n elements: the rule for data in cache, or, from
+// streamMin elements on, for data from L3 or DRAM, whose cost of a set bit
+// is coldBit.
+func matrixRule(n, coldBit int) (bit, fixed int) {
+	if streams(n) {
+		return coldBit, coldSparseFixed
+	}
+	return sparseBit, sparseFixed
 }
 
 // streamMin is the fewest elements a sum (or a matrix's) must have for

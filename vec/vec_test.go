@@ -306,6 +306,19 @@ func TestSparseRule(t *testing.T) {
 	}
 }
 
+// TestMatrixRule: a matrix under streamMin elements takes the rule for
+// data in cache, one of streamMin or more the one for data from L3 or DRAM.
+func TestMatrixRule(t *testing.T) {
+	for _, c := range []struct{ n, bit, fixed int }{
+		{0, sparseBit, sparseFixed}, {streamMin - 1, sparseBit, sparseFixed},
+		{streamMin, coldSparseBit, coldSparseFixed}, {1 << 30, coldSparseBit, coldSparseFixed},
+	} {
+		if bit, fixed := matrixRule(c.n, coldSparseBit); bit != c.bit || fixed != c.fixed {
+			t.Errorf("matrixRule(%d) = %d, %d; want %d, %d", c.n, bit, fixed, c.bit, c.fixed)
+		}
+	}
+}
+
 // TestOrder: the sums add in the documented order, not in increasing j: a
 // case where the two differ. Terms 0, 1 and 65 are 2^24, 1 and 1: in
 // increasing j, 2^24 + 1 rounds to 2^24 (ties to even), and again with the
