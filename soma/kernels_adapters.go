@@ -12,7 +12,8 @@ import (
 // The adapters from a population to its kernels (kernels_asm.go), one per
 // model of gen/soma, from its streams and binding.
 
-// leakyAsm adapts the kernels of Leaky, streamed and uniform, to the step of a range of blocks (blocks).
+// leakyAsm adapts the kernels of Leaky, streamed and uniform, to the step of a range of
+// blocks (blocks).
 func leakyAsm(
 	streamed func(v, cur, d, gr, thr, reset []float32, spikes []uint64),
 	uniform func(v, cur []float32, d, gr, thr, reset float32, spikes []uint64),
@@ -29,7 +30,8 @@ func leakyAsm(
 	}
 }
 
-// refractoryAsm adapts the kernels of RefractoryLeaky and StrictRefractoryLeaky, streamed and uniform, to the step of a range of blocks (blocks).
+// refractoryAsm adapts the kernels of RefractoryLeaky and StrictRefractoryLeaky, streamed
+// and uniform, to the step of a range of blocks (blocks).
 func refractoryAsm(
 	streamed func(v []float32, r []uint16, cur []float32, c []uint16, d, gr, thr, reset []float32, spikes []uint64),
 	uniform func(v []float32, r []uint16, cur []float32, c uint16, d, gr, thr, reset float32, spikes []uint64),
@@ -46,7 +48,8 @@ func refractoryAsm(
 	}
 }
 
-// adaptiveAsm adapts the kernels of AdaptiveLeaky, streamed and uniform, to the step of a range of blocks (blocks).
+// adaptiveAsm adapts the kernels of AdaptiveLeaky, streamed and uniform, to the step of a
+// range of blocks (blocks).
 func adaptiveAsm(
 	streamed func(v []float32, r []uint16, theta, cur []float32, c []uint16, d, gr, thr, reset, ltheta, dtheta []float32, spikes []uint64),
 	uniform func(v []float32, r []uint16, theta, cur []float32, c uint16, d, gr, thr, reset, ltheta, dtheta float32, spikes []uint64),
@@ -63,7 +66,8 @@ func adaptiveAsm(
 	}
 }
 
-// exponentialAsm adapts the kernels of Exponential, streamed and uniform, to the step of a range of blocks (blocks).
+// exponentialAsm adapts the kernels of Exponential, streamed and uniform, to the step of a
+// range of blocks (blocks).
 func exponentialAsm(
 	streamed func(v, cur, k, delta, rh, res, thr, reset []float32, spikes []uint64),
 	uniform func(v, cur []float32, k, delta, rh, res, thr, reset float32, spikes []uint64),
@@ -80,7 +84,8 @@ func exponentialAsm(
 	}
 }
 
-// refractoryExponentialAsm adapts the kernels of RefractoryExponential, streamed and uniform, to the step of a range of blocks (blocks).
+// refractoryExponentialAsm adapts the kernels of RefractoryExponential, streamed and
+// uniform, to the step of a range of blocks (blocks).
 func refractoryExponentialAsm(
 	streamed func(v []float32, r []uint16, cur []float32, c []uint16, k, delta, rh, res, thr, reset []float32, spikes []uint64),
 	uniform func(v []float32, r []uint16, cur []float32, c uint16, k, delta, rh, res, thr, reset float32, spikes []uint64),
@@ -97,7 +102,8 @@ func refractoryExponentialAsm(
 	}
 }
 
-// adaptiveExponentialAsm adapts the kernels of AdaptiveExponential, streamed and uniform, to the step of a range of blocks (blocks).
+// adaptiveExponentialAsm adapts the kernels of AdaptiveExponential, streamed and uniform, to
+// the step of a range of blocks (blocks).
 func adaptiveExponentialAsm(
 	streamed func(v, w, cur, k, delta, rh, res, thr, reset, kw, a, b []float32, spikes []uint64),
 	uniform func(v, w, cur []float32, k, delta, rh, res, thr, reset, kw, a, b float32, spikes []uint64),
@@ -114,7 +120,8 @@ func adaptiveExponentialAsm(
 	}
 }
 
-// simplifiedAsm adapts the kernels of SimplifiedAdaptiveExponential, streamed and uniform, to the step of a range of blocks (blocks).
+// simplifiedAsm adapts the kernels of SimplifiedAdaptiveExponential, streamed and uniform,
+// to the step of a range of blocks (blocks).
 func simplifiedAsm(
 	streamed func(v []float32, r []uint16, theta, cur []float32, c []uint16, k, delta, rh, res, thr, reset, ltheta, dtheta []float32, spikes []uint64),
 	uniform func(v []float32, r []uint16, theta, cur []float32, c uint16, k, delta, rh, res, thr, reset, ltheta, dtheta float32, spikes []uint64),
@@ -131,7 +138,8 @@ func simplifiedAsm(
 	}
 }
 
-// izhikevichAsm adapts the kernels of Izhikevich, streamed and uniform, to the step of a range of blocks (blocks).
+// izhikevichAsm adapts the kernels of Izhikevich, streamed and uniform, to the step of a
+// range of blocks (blocks).
 func izhikevichAsm(
 	streamed func(v, u, cur, rest, res, a, b, d, thr, reset []float32, dt float32, spikes []uint64),
 	uniform func(v, u, cur []float32, rest, res, a, b, d, thr, reset, dt float32, spikes []uint64),
@@ -148,7 +156,8 @@ func izhikevichAsm(
 	}
 }
 
-// leakyTraced1Asm adapts the kernels of LeakyTraced1, streamed and uniform, to the fused step of the whole population with the trace of one input (traces).
+// leakyTraced1Asm adapts the kernels of LeakyTraced1, streamed and uniform, to the fused
+// step of the whole population with the trace of one input (traces).
 func leakyTraced1Asm(
 	streamed func(v, t1, x1, d, gr, thr, reset, lT1, cT1, bT1 []float32, spikes []uint64),
 	uniform func(v, t1, x1 []float32, d, gr, thr, reset, lT1, cT1, bT1 float32, spikes []uint64),
@@ -165,7 +174,9 @@ func leakyTraced1Asm(
 	}
 }
 
-// refractoryTraced1Asm adapts the kernels of RefractoryLeakyTraced1 and StrictRefractoryLeakyTraced1, streamed and uniform, to the fused step of the whole population with the trace of one input (traces).
+// refractoryTraced1Asm adapts the kernels of RefractoryLeakyTraced1 and
+// StrictRefractoryLeakyTraced1, streamed and uniform, to the fused step of the whole
+// population with the trace of one input (traces).
 func refractoryTraced1Asm(
 	streamed func(v []float32, r []uint16, t1, x1 []float32, c []uint16, d, gr, thr, reset, lT1, cT1, bT1 []float32, spikes []uint64),
 	uniform func(v []float32, r []uint16, t1, x1 []float32, c uint16, d, gr, thr, reset, lT1, cT1, bT1 float32, spikes []uint64),
@@ -182,7 +193,8 @@ func refractoryTraced1Asm(
 	}
 }
 
-// adaptiveTraced1Asm adapts the kernels of AdaptiveLeakyTraced1, streamed and uniform, to the fused step of the whole population with the trace of one input (traces).
+// adaptiveTraced1Asm adapts the kernels of AdaptiveLeakyTraced1, streamed and uniform, to
+// the fused step of the whole population with the trace of one input (traces).
 func adaptiveTraced1Asm(
 	streamed func(v []float32, r []uint16, theta, t1, x1 []float32, c []uint16, d, gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1 []float32, spikes []uint64),
 	uniform func(v []float32, r []uint16, theta, t1, x1 []float32, c uint16, d, gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1 float32, spikes []uint64),
@@ -199,7 +211,8 @@ func adaptiveTraced1Asm(
 	}
 }
 
-// izhikevichTraced1Asm adapts the kernels of IzhikevichTraced1, streamed and uniform, to the fused step of the whole population with the trace of one input (traces).
+// izhikevichTraced1Asm adapts the kernels of IzhikevichTraced1, streamed and uniform, to the
+// fused step of the whole population with the trace of one input (traces).
 func izhikevichTraced1Asm(
 	streamed func(v, u, t1, x1, rest, res, a, b, d, thr, reset []float32, dt float32, lT1, cT1, bT1 []float32, spikes []uint64),
 	uniform func(v, u, t1, x1 []float32, rest, res, a, b, d, thr, reset, dt, lT1, cT1, bT1 float32, spikes []uint64),
@@ -216,7 +229,8 @@ func izhikevichTraced1Asm(
 	}
 }
 
-// leakyTraced2Asm adapts the kernels of LeakyTraced2, streamed and uniform, to the fused step of the whole population with the traces of 2 inputs (traces).
+// leakyTraced2Asm adapts the kernels of LeakyTraced2, streamed and uniform, to the fused
+// step of the whole population with the traces of two inputs (traces).
 func leakyTraced2Asm(
 	streamed func(v, t1, x1, t2, x2, d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64),
 	uniform func(v, t1, x1, t2, x2 []float32, d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64),
@@ -233,7 +247,9 @@ func leakyTraced2Asm(
 	}
 }
 
-// refractoryTraced2Asm adapts the kernels of RefractoryLeakyTraced2 and StrictRefractoryLeakyTraced2, streamed and uniform, to the fused step of the whole population with the traces of 2 inputs (traces).
+// refractoryTraced2Asm adapts the kernels of RefractoryLeakyTraced2 and
+// StrictRefractoryLeakyTraced2, streamed and uniform, to the fused step of the whole
+// population with the traces of two inputs (traces).
 func refractoryTraced2Asm(
 	streamed func(v []float32, r []uint16, t1, x1, t2, x2 []float32, c []uint16, d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64),
 	uniform func(v []float32, r []uint16, t1, x1, t2, x2 []float32, c uint16, d, gr, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64),
@@ -250,7 +266,8 @@ func refractoryTraced2Asm(
 	}
 }
 
-// adaptiveTraced2Asm adapts the kernels of AdaptiveLeakyTraced2, streamed and uniform, to the fused step of the whole population with the traces of 2 inputs (traces).
+// adaptiveTraced2Asm adapts the kernels of AdaptiveLeakyTraced2, streamed and uniform, to
+// the fused step of the whole population with the traces of two inputs (traces).
 func adaptiveTraced2Asm(
 	streamed func(v []float32, r []uint16, theta, t1, x1, t2, x2 []float32, c []uint16, d, gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64),
 	uniform func(v []float32, r []uint16, theta, t1, x1, t2, x2 []float32, c uint16, d, gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64),
@@ -267,7 +284,8 @@ func adaptiveTraced2Asm(
 	}
 }
 
-// exponentialTraced2Asm adapts the kernels of ExponentialTraced2, streamed and uniform, to the fused step of the whole population with the traces of 2 inputs (traces).
+// exponentialTraced2Asm adapts the kernels of ExponentialTraced2, streamed and uniform, to
+// the fused step of the whole population with the traces of two inputs (traces).
 func exponentialTraced2Asm(
 	streamed func(v, t1, x1, t2, x2, k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64),
 	uniform func(v, t1, x1, t2, x2 []float32, k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64),
@@ -284,7 +302,9 @@ func exponentialTraced2Asm(
 	}
 }
 
-// refractoryExponentialTraced2Asm adapts the kernels of RefractoryExponentialTraced2, streamed and uniform, to the fused step of the whole population with the traces of 2 inputs (traces).
+// refractoryExponentialTraced2Asm adapts the kernels of RefractoryExponentialTraced2,
+// streamed and uniform, to the fused step of the whole population with the traces of two
+// inputs (traces).
 func refractoryExponentialTraced2Asm(
 	streamed func(v []float32, r []uint16, t1, x1, t2, x2 []float32, c []uint16, k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64),
 	uniform func(v []float32, r []uint16, t1, x1, t2, x2 []float32, c uint16, k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64),
@@ -301,7 +321,9 @@ func refractoryExponentialTraced2Asm(
 	}
 }
 
-// adaptiveExponentialTraced2Asm adapts the kernels of AdaptiveExponentialTraced2, streamed and uniform, to the fused step of the whole population with the traces of 2 inputs (traces).
+// adaptiveExponentialTraced2Asm adapts the kernels of AdaptiveExponentialTraced2, streamed
+// and uniform, to the fused step of the whole population with the traces of two inputs
+// (traces).
 func adaptiveExponentialTraced2Asm(
 	streamed func(v, w, t1, x1, t2, x2, k, delta, rh, res, thr, reset, kw, a, b, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64),
 	uniform func(v, w, t1, x1, t2, x2 []float32, k, delta, rh, res, thr, reset, kw, a, b, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64),
@@ -318,7 +340,9 @@ func adaptiveExponentialTraced2Asm(
 	}
 }
 
-// simplifiedTraced2Asm adapts the kernels of SimplifiedAdaptiveExponentialTraced2, streamed and uniform, to the fused step of the whole population with the traces of 2 inputs (traces).
+// simplifiedTraced2Asm adapts the kernels of SimplifiedAdaptiveExponentialTraced2, streamed
+// and uniform, to the fused step of the whole population with the traces of two inputs
+// (traces).
 func simplifiedTraced2Asm(
 	streamed func(v []float32, r []uint16, theta, t1, x1, t2, x2 []float32, c []uint16, k, delta, rh, res, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64),
 	uniform func(v []float32, r []uint16, theta, t1, x1, t2, x2 []float32, c uint16, k, delta, rh, res, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64),
@@ -335,7 +359,8 @@ func simplifiedTraced2Asm(
 	}
 }
 
-// izhikevichTraced2Asm adapts the kernels of IzhikevichTraced2, streamed and uniform, to the fused step of the whole population with the traces of 2 inputs (traces).
+// izhikevichTraced2Asm adapts the kernels of IzhikevichTraced2, streamed and uniform, to the
+// fused step of the whole population with the traces of two inputs (traces).
 func izhikevichTraced2Asm(
 	streamed func(v, u, t1, x1, t2, x2, rest, res, a, b, d, thr, reset []float32, dt float32, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64),
 	uniform func(v, u, t1, x1, t2, x2 []float32, rest, res, a, b, d, thr, reset, dt, lT1, cT1, bT1, lT2, cT2, bT2 float32, spikes []uint64),

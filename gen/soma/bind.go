@@ -84,6 +84,9 @@ func (b binding) expr(s string) string {
 	return s
 }
 
+// numbers names the input counts.
+var numbers = []string{"no", "one", "two", "three", "four"}
+
 // kernelType is the Go type of model m's checked kernel, streamed or
 // uniform.
 func kernelType(m model, uniform bool) string {
@@ -129,9 +132,12 @@ func adapter(w *bytes.Buffer, m model, names []string) {
 	case 1:
 		kind = "the fused step of the whole population with the trace of one input (traces)"
 	default:
-		kind = fmt.Sprintf("the fused step of the whole population with the traces of %d inputs (traces)", b.inputs)
+		kind = fmt.Sprintf("the fused step of the whole population with the traces of %s inputs (traces)", numbers[b.inputs])
 	}
-	fmt.Fprintf(w, "\n// %s adapts the kernels of %s, streamed and uniform, to %s.\n", b.adapter, list(names), kind)
+	w.WriteString("\n")
+	for _, l := range gowrap.Wrap(fmt.Sprintf("%s adapts the kernels of %s, streamed and uniform, to %s.", b.adapter, list(names), kind)) {
+		fmt.Fprintf(w, "// %s\n", l)
+	}
 	fmt.Fprintf(w, "func %s(\nstreamed %s,\nuniform %s,\n) func(%s) {\n", b.adapter, kernelType(m, false), kernelType(m, true), sig)
 	fmt.Fprintf(w, "return func(%s) {\n", sig)
 	call := func(k string, args []string) string { return k + "(" + strings.Join(args, ", ") + ")" }
