@@ -3,7 +3,9 @@
 // population of units, each with a potential, that Step advances by one
 // time step from its input currents (pA) to its spikes, one bit per unit
 // ([spark.Spikes]). Every model implements [Soma]; its constructor checks
-// the config and returns a *[spark.ConfigError] for a bad one.
+// the config and returns a *[spark.ConfigError] for a bad one. [New] makes
+// any model with its defaults by name ([Models]), for a program that picks
+// it from a flag or a file.
 //
 // A population is not safe for concurrent use: Step updates its state in
 // place. To step a large network on several cores, cut its units into

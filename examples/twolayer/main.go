@@ -49,32 +49,6 @@ var models = map[string]struct{ onset, rate float32 }{
 	"AdaptiveExponential": {46, 32}, "SimplifiedAdaptiveExponential": {36, 122}, "Izhikevich": {150, 244},
 }
 
-// newSoma returns a population of n units of the named model, with its
-// defaults.
-func newSoma(model string, n int) (soma.Soma, error) {
-	switch model {
-	case "Leaky":
-		return soma.NewLeaky(soma.LeakyConfig{Units: n, Dt: dt})
-	case "RefractoryLeaky":
-		return soma.NewRefractoryLeaky(soma.RefractoryLeakyConfig{Units: n, Dt: dt})
-	case "StrictRefractoryLeaky":
-		return soma.NewStrictRefractoryLeaky(soma.StrictRefractoryLeakyConfig{Units: n, Dt: dt})
-	case "AdaptiveLeaky":
-		return soma.NewAdaptiveLeaky(soma.AdaptiveLeakyConfig{Units: n, Dt: dt})
-	case "Exponential":
-		return soma.NewExponential(soma.ExponentialConfig{Units: n, Dt: dt})
-	case "RefractoryExponential":
-		return soma.NewRefractoryExponential(soma.RefractoryExponentialConfig{Units: n, Dt: dt})
-	case "AdaptiveExponential":
-		return soma.NewAdaptiveExponential(soma.AdaptiveExponentialConfig{Units: n, Dt: dt})
-	case "SimplifiedAdaptiveExponential":
-		return soma.NewSimplifiedAdaptiveExponential(soma.SimplifiedAdaptiveExponentialConfig{Units: n, Dt: dt})
-	case "Izhikevich":
-		return soma.NewIzhikevich(soma.IzhikevichConfig{Units: n, Dt: dt})
-	}
-	return nil, fmt.Errorf("unknown soma %q", model)
-}
-
 // network is the whole simulation: its populations, and what it keeps
 // between steps (the spikes of layer 1, which drive layer 2 one step
 // later). step is the next step to run.
@@ -95,10 +69,10 @@ func newNetwork(model string) (*network, error) {
 	}
 	n := &network{model: model}
 	var err error
-	if n.layer1, err = newSoma(model, n1); err != nil {
+	if n.layer1, err = soma.New(model, n1, dt); err != nil {
 		return nil, err
 	}
-	if n.layer2, err = newSoma(model, n2); err != nil {
+	if n.layer2, err = soma.New(model, n2, dt); err != nil {
 		return nil, err
 	}
 	// Input to layer 1: 40 synapses per unit on average, each of mean
