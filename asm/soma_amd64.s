@@ -91,7 +91,7 @@ LeakyAVX512_done:
 TEXT ·leakyAVX2(SB), NOSPLIT, $0-96
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 5 at a time.
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     v+0(FP), AX
 	MOVQ     cur+8(FP), CX
 	MOVQ     d+16(FP), DX
@@ -398,7 +398,7 @@ LeakyUniformAVX512_done:
 TEXT ·leakyUniformAVX2(SB), NOSPLIT, $0-48
 	// 4 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS d+16(FP), Y0
 	VBROADCASTSS gr+20(FP), Y1
 	VBROADCASTSS reset+28(FP), Y2
@@ -629,7 +629,7 @@ RefractoryLeakyAVX512_done:
 TEXT ·refractoryLeakyAVX2(SB), NOSPLIT, $0-120
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y1
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     v+0(FP), AX
 	MOVQ     r+8(FP), CX
 	MOVQ     cur+16(FP), DX
@@ -645,179 +645,171 @@ TEXT ·refractoryLeakyAVX2(SB), NOSPLIT, $0-120
 
 RefractoryLeakyAVX2_block:
 	XORQ         R12, R12
-	VPMOVZXWD    (CX), Y2
-	VPMOVZXWD    16(CX), Y3
-	VPMOVZXWD    (BX), Y4
-	VPMOVZXWD    16(BX), Y5
-	VPCMPGTD     Y4, Y2, Y4
-	VPCMPGTD     Y5, Y3, Y5
-	VMOVUPS      (AX), Y6
-	VMOVUPS      32(AX), Y7
-	VMULPS       (SI), Y6, Y6
-	VMULPS       32(SI), Y7, Y7
-	VMOVUPS      (DX), Y8
-	VMOVUPS      32(DX), Y9
-	VMULPS       (DI), Y8, Y8
-	VMULPS       32(DI), Y9, Y9
-	VANDPS       Y4, Y8, Y8
-	VANDPS       Y5, Y9, Y9
-	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
-	VCMPPS       $0x1e, (R8), Y6, Y8
-	VANDPS       Y8, Y4, Y4
-	VCMPPS       $0x1e, 32(R8), Y7, Y8
-	VANDPS       Y8, Y5, Y5
-	VBLENDVPS    Y4, (R9), Y6, Y6
-	VBLENDVPS    Y5, 32(R9), Y7, Y7
-	VMOVUPS      Y6, (AX)
-	VMOVUPS      Y7, 32(AX)
-	VPSUBD       Y0, Y2, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y4, Y2
-	VEXTRACTI128 $0x01, Y2, X6
-	VPACKUSDW    X6, X2, X2
-	VMOVDQU      X2, (CX)
-	VPSUBD       Y0, Y3, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y5, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 16(CX)
-	VMOVMSKPS    Y4, R13
+	VPMOVZXWD    (CX), Y1
+	VPMOVZXWD    16(CX), Y2
+	VPMOVZXWD    (BX), Y3
+	VPMOVZXWD    16(BX), Y4
+	VPCMPGTD     Y3, Y1, Y1
+	VPCMPGTD     Y4, Y2, Y2
+	VMOVUPS      (AX), Y3
+	VMOVUPS      32(AX), Y4
+	VMULPS       (SI), Y3, Y3
+	VMULPS       32(SI), Y4, Y4
+	VMOVUPS      (DX), Y5
+	VMOVUPS      32(DX), Y6
+	VMULPS       (DI), Y5, Y5
+	VMULPS       32(DI), Y6, Y6
+	VANDPS       Y1, Y5, Y5
+	VANDPS       Y2, Y6, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	VCMPPS       $0x1e, (R8), Y3, Y5
+	VANDPS       Y5, Y1, Y1
+	VCMPPS       $0x1e, 32(R8), Y4, Y5
+	VANDPS       Y5, Y2, Y2
+	VBLENDVPS    Y1, (R9), Y3, Y3
+	VBLENDVPS    Y2, 32(R9), Y4, Y4
+	VMOVUPS      Y3, (AX)
+	VMOVUPS      Y4, 32(AX)
+	VPADDUSW     (CX), X0, X3
+	VEXTRACTI128 $0x01, Y1, X4
+	VPACKSSDW    X4, X1, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, (CX)
+	VPADDUSW     16(CX), X0, X3
+	VEXTRACTI128 $0x01, Y2, X4
+	VPACKSSDW    X4, X2, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 16(CX)
+	VMOVMSKPS    Y1, R13
 	ORQ          R13, R12
-	VMOVMSKPS    Y5, R13
+	VMOVMSKPS    Y2, R13
 	SHLQ         $0x08, R13
 	ORQ          R13, R12
-	VPMOVZXWD    32(CX), Y2
-	VPMOVZXWD    48(CX), Y3
-	VPMOVZXWD    32(BX), Y4
-	VPMOVZXWD    48(BX), Y5
-	VPCMPGTD     Y4, Y2, Y4
-	VPCMPGTD     Y5, Y3, Y5
-	VMOVUPS      64(AX), Y6
-	VMOVUPS      96(AX), Y7
-	VMULPS       64(SI), Y6, Y6
-	VMULPS       96(SI), Y7, Y7
-	VMOVUPS      64(DX), Y8
-	VMOVUPS      96(DX), Y9
-	VMULPS       64(DI), Y8, Y8
-	VMULPS       96(DI), Y9, Y9
-	VANDPS       Y4, Y8, Y8
-	VANDPS       Y5, Y9, Y9
-	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
-	VCMPPS       $0x1e, 64(R8), Y6, Y8
-	VANDPS       Y8, Y4, Y4
-	VCMPPS       $0x1e, 96(R8), Y7, Y8
-	VANDPS       Y8, Y5, Y5
-	VBLENDVPS    Y4, 64(R9), Y6, Y6
-	VBLENDVPS    Y5, 96(R9), Y7, Y7
-	VMOVUPS      Y6, 64(AX)
-	VMOVUPS      Y7, 96(AX)
-	VPSUBD       Y0, Y2, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y4, Y2
-	VEXTRACTI128 $0x01, Y2, X6
-	VPACKUSDW    X6, X2, X2
-	VMOVDQU      X2, 32(CX)
-	VPSUBD       Y0, Y3, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y5, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 48(CX)
-	VMOVMSKPS    Y4, R13
+	VPMOVZXWD    32(CX), Y1
+	VPMOVZXWD    48(CX), Y2
+	VPMOVZXWD    32(BX), Y3
+	VPMOVZXWD    48(BX), Y4
+	VPCMPGTD     Y3, Y1, Y1
+	VPCMPGTD     Y4, Y2, Y2
+	VMOVUPS      64(AX), Y3
+	VMOVUPS      96(AX), Y4
+	VMULPS       64(SI), Y3, Y3
+	VMULPS       96(SI), Y4, Y4
+	VMOVUPS      64(DX), Y5
+	VMOVUPS      96(DX), Y6
+	VMULPS       64(DI), Y5, Y5
+	VMULPS       96(DI), Y6, Y6
+	VANDPS       Y1, Y5, Y5
+	VANDPS       Y2, Y6, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	VCMPPS       $0x1e, 64(R8), Y3, Y5
+	VANDPS       Y5, Y1, Y1
+	VCMPPS       $0x1e, 96(R8), Y4, Y5
+	VANDPS       Y5, Y2, Y2
+	VBLENDVPS    Y1, 64(R9), Y3, Y3
+	VBLENDVPS    Y2, 96(R9), Y4, Y4
+	VMOVUPS      Y3, 64(AX)
+	VMOVUPS      Y4, 96(AX)
+	VPADDUSW     32(CX), X0, X3
+	VEXTRACTI128 $0x01, Y1, X4
+	VPACKSSDW    X4, X1, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 32(CX)
+	VPADDUSW     48(CX), X0, X3
+	VEXTRACTI128 $0x01, Y2, X4
+	VPACKSSDW    X4, X2, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 48(CX)
+	VMOVMSKPS    Y1, R13
 	SHLQ         $0x10, R13
 	ORQ          R13, R12
-	VMOVMSKPS    Y5, R13
+	VMOVMSKPS    Y2, R13
 	SHLQ         $0x18, R13
 	ORQ          R13, R12
-	VPMOVZXWD    64(CX), Y2
-	VPMOVZXWD    80(CX), Y3
-	VPMOVZXWD    64(BX), Y4
-	VPMOVZXWD    80(BX), Y5
-	VPCMPGTD     Y4, Y2, Y4
-	VPCMPGTD     Y5, Y3, Y5
-	VMOVUPS      128(AX), Y6
-	VMOVUPS      160(AX), Y7
-	VMULPS       128(SI), Y6, Y6
-	VMULPS       160(SI), Y7, Y7
-	VMOVUPS      128(DX), Y8
-	VMOVUPS      160(DX), Y9
-	VMULPS       128(DI), Y8, Y8
-	VMULPS       160(DI), Y9, Y9
-	VANDPS       Y4, Y8, Y8
-	VANDPS       Y5, Y9, Y9
-	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
-	VCMPPS       $0x1e, 128(R8), Y6, Y8
-	VANDPS       Y8, Y4, Y4
-	VCMPPS       $0x1e, 160(R8), Y7, Y8
-	VANDPS       Y8, Y5, Y5
-	VBLENDVPS    Y4, 128(R9), Y6, Y6
-	VBLENDVPS    Y5, 160(R9), Y7, Y7
-	VMOVUPS      Y6, 128(AX)
-	VMOVUPS      Y7, 160(AX)
-	VPSUBD       Y0, Y2, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y4, Y2
-	VEXTRACTI128 $0x01, Y2, X6
-	VPACKUSDW    X6, X2, X2
-	VMOVDQU      X2, 64(CX)
-	VPSUBD       Y0, Y3, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y5, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 80(CX)
-	VMOVMSKPS    Y4, R13
+	VPMOVZXWD    64(CX), Y1
+	VPMOVZXWD    80(CX), Y2
+	VPMOVZXWD    64(BX), Y3
+	VPMOVZXWD    80(BX), Y4
+	VPCMPGTD     Y3, Y1, Y1
+	VPCMPGTD     Y4, Y2, Y2
+	VMOVUPS      128(AX), Y3
+	VMOVUPS      160(AX), Y4
+	VMULPS       128(SI), Y3, Y3
+	VMULPS       160(SI), Y4, Y4
+	VMOVUPS      128(DX), Y5
+	VMOVUPS      160(DX), Y6
+	VMULPS       128(DI), Y5, Y5
+	VMULPS       160(DI), Y6, Y6
+	VANDPS       Y1, Y5, Y5
+	VANDPS       Y2, Y6, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	VCMPPS       $0x1e, 128(R8), Y3, Y5
+	VANDPS       Y5, Y1, Y1
+	VCMPPS       $0x1e, 160(R8), Y4, Y5
+	VANDPS       Y5, Y2, Y2
+	VBLENDVPS    Y1, 128(R9), Y3, Y3
+	VBLENDVPS    Y2, 160(R9), Y4, Y4
+	VMOVUPS      Y3, 128(AX)
+	VMOVUPS      Y4, 160(AX)
+	VPADDUSW     64(CX), X0, X3
+	VEXTRACTI128 $0x01, Y1, X4
+	VPACKSSDW    X4, X1, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 64(CX)
+	VPADDUSW     80(CX), X0, X3
+	VEXTRACTI128 $0x01, Y2, X4
+	VPACKSSDW    X4, X2, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 80(CX)
+	VMOVMSKPS    Y1, R13
 	SHLQ         $0x20, R13
 	ORQ          R13, R12
-	VMOVMSKPS    Y5, R13
+	VMOVMSKPS    Y2, R13
 	SHLQ         $0x28, R13
 	ORQ          R13, R12
-	VPMOVZXWD    96(CX), Y2
-	VPMOVZXWD    112(CX), Y3
-	VPMOVZXWD    96(BX), Y4
-	VPMOVZXWD    112(BX), Y5
-	VPCMPGTD     Y4, Y2, Y4
-	VPCMPGTD     Y5, Y3, Y5
-	VMOVUPS      192(AX), Y6
-	VMOVUPS      224(AX), Y7
-	VMULPS       192(SI), Y6, Y6
-	VMULPS       224(SI), Y7, Y7
-	VMOVUPS      192(DX), Y8
-	VMOVUPS      224(DX), Y9
-	VMULPS       192(DI), Y8, Y8
-	VMULPS       224(DI), Y9, Y9
-	VANDPS       Y4, Y8, Y8
-	VANDPS       Y5, Y9, Y9
-	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
-	VCMPPS       $0x1e, 192(R8), Y6, Y8
-	VANDPS       Y8, Y4, Y4
-	VCMPPS       $0x1e, 224(R8), Y7, Y8
-	VANDPS       Y8, Y5, Y5
-	VBLENDVPS    Y4, 192(R9), Y6, Y6
-	VBLENDVPS    Y5, 224(R9), Y7, Y7
-	VMOVUPS      Y6, 192(AX)
-	VMOVUPS      Y7, 224(AX)
-	VPSUBD       Y0, Y2, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y4, Y2
-	VEXTRACTI128 $0x01, Y2, X6
-	VPACKUSDW    X6, X2, X2
-	VMOVDQU      X2, 96(CX)
-	VPSUBD       Y0, Y3, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y5, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 112(CX)
-	VMOVMSKPS    Y4, R13
+	VPMOVZXWD    96(CX), Y1
+	VPMOVZXWD    112(CX), Y2
+	VPMOVZXWD    96(BX), Y3
+	VPMOVZXWD    112(BX), Y4
+	VPCMPGTD     Y3, Y1, Y1
+	VPCMPGTD     Y4, Y2, Y2
+	VMOVUPS      192(AX), Y3
+	VMOVUPS      224(AX), Y4
+	VMULPS       192(SI), Y3, Y3
+	VMULPS       224(SI), Y4, Y4
+	VMOVUPS      192(DX), Y5
+	VMOVUPS      224(DX), Y6
+	VMULPS       192(DI), Y5, Y5
+	VMULPS       224(DI), Y6, Y6
+	VANDPS       Y1, Y5, Y5
+	VANDPS       Y2, Y6, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	VCMPPS       $0x1e, 192(R8), Y3, Y5
+	VANDPS       Y5, Y1, Y1
+	VCMPPS       $0x1e, 224(R8), Y4, Y5
+	VANDPS       Y5, Y2, Y2
+	VBLENDVPS    Y1, 192(R9), Y3, Y3
+	VBLENDVPS    Y2, 224(R9), Y4, Y4
+	VMOVUPS      Y3, 192(AX)
+	VMOVUPS      Y4, 224(AX)
+	VPADDUSW     96(CX), X0, X3
+	VEXTRACTI128 $0x01, Y1, X4
+	VPACKSSDW    X4, X1, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 96(CX)
+	VPADDUSW     112(CX), X0, X3
+	VEXTRACTI128 $0x01, Y2, X4
+	VPACKSSDW    X4, X2, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 112(CX)
+	VMOVMSKPS    Y1, R13
 	SHLQ         $0x30, R13
 	ORQ          R13, R12
-	VMOVMSKPS    Y5, R13
+	VMOVMSKPS    Y2, R13
 	SHLQ         $0x38, R13
 	ORQ          R13, R12
 	MOVQ         R12, (R10)
@@ -947,13 +939,13 @@ RefractoryLeakyUniformAVX512_done:
 TEXT ·refractoryLeakyUniformAVX2(SB), NOSPLIT, $0-64
 	// 5 scalars held in registers, 0 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y1
-	VPBROADCASTW c+24(FP), X2
-	VPMOVZXWD    X2, Y2
-	VBROADCASTSS d+28(FP), Y3
-	VBROADCASTSS gr+32(FP), Y4
-	VBROADCASTSS reset+40(FP), Y5
-	VBROADCASTSS thr+36(FP), Y6
+	VPSRLW       $0x0f, Y0, Y0
+	VPBROADCASTW c+24(FP), X1
+	VPMOVZXWD    X1, Y1
+	VBROADCASTSS d+28(FP), Y2
+	VBROADCASTSS gr+32(FP), Y3
+	VBROADCASTSS reset+40(FP), Y4
+	VBROADCASTSS thr+36(FP), Y5
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         cur+16(FP), DX
@@ -964,171 +956,163 @@ TEXT ·refractoryLeakyUniformAVX2(SB), NOSPLIT, $0-64
 
 RefractoryLeakyUniformAVX2_block:
 	XORQ         DI, DI
-	VPMOVZXWD    (CX), Y7
-	VPCMPGTD     Y2, Y7, Y8
-	VMOVUPS      (AX), Y9
-	VMULPS       Y9, Y3, Y9
-	VMOVUPS      (DX), Y10
-	VMULPS       Y10, Y4, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VCMPPS       $0x1e, Y6, Y9, Y10
-	VANDPS       Y10, Y8, Y8
-	VBLENDVPS    Y8, Y5, Y9, Y9
-	VMOVUPS      Y9, (AX)
-	VPSUBD       Y0, Y7, Y7
-	VPMINUD      Y1, Y7, Y7
-	VPANDN       Y7, Y8, Y7
-	VEXTRACTI128 $0x01, Y7, X9
-	VPACKUSDW    X9, X7, X7
+	VPMOVZXWD    (CX), Y6
+	VPCMPGTD     Y1, Y6, Y6
+	VMOVUPS      (AX), Y7
+	VMULPS       Y7, Y2, Y7
+	VMOVUPS      (DX), Y8
+	VMULPS       Y8, Y3, Y8
+	VANDPS       Y6, Y8, Y8
+	VADDPS       Y8, Y7, Y7
+	VCMPPS       $0x1e, Y5, Y7, Y8
+	VANDPS       Y8, Y6, Y6
+	VBLENDVPS    Y6, Y4, Y7, Y7
+	VMOVUPS      Y7, (AX)
+	VPADDUSW     (CX), X0, X7
+	VEXTRACTI128 $0x01, Y6, X8
+	VPACKSSDW    X8, X6, X8
+	VPANDN       X7, X8, X7
 	VMOVDQU      X7, (CX)
-	VMOVMSKPS    Y8, R8
+	VMOVMSKPS    Y6, R8
 	ORQ          R8, DI
-	VPMOVZXWD    16(CX), Y7
-	VPCMPGTD     Y2, Y7, Y8
-	VMOVUPS      32(AX), Y9
-	VMULPS       Y9, Y3, Y9
-	VMOVUPS      32(DX), Y10
-	VMULPS       Y10, Y4, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VCMPPS       $0x1e, Y6, Y9, Y10
-	VANDPS       Y10, Y8, Y8
-	VBLENDVPS    Y8, Y5, Y9, Y9
-	VMOVUPS      Y9, 32(AX)
-	VPSUBD       Y0, Y7, Y7
-	VPMINUD      Y1, Y7, Y7
-	VPANDN       Y7, Y8, Y7
-	VEXTRACTI128 $0x01, Y7, X9
-	VPACKUSDW    X9, X7, X7
+	VPMOVZXWD    16(CX), Y6
+	VPCMPGTD     Y1, Y6, Y6
+	VMOVUPS      32(AX), Y7
+	VMULPS       Y7, Y2, Y7
+	VMOVUPS      32(DX), Y8
+	VMULPS       Y8, Y3, Y8
+	VANDPS       Y6, Y8, Y8
+	VADDPS       Y8, Y7, Y7
+	VCMPPS       $0x1e, Y5, Y7, Y8
+	VANDPS       Y8, Y6, Y6
+	VBLENDVPS    Y6, Y4, Y7, Y7
+	VMOVUPS      Y7, 32(AX)
+	VPADDUSW     16(CX), X0, X7
+	VEXTRACTI128 $0x01, Y6, X8
+	VPACKSSDW    X8, X6, X8
+	VPANDN       X7, X8, X7
 	VMOVDQU      X7, 16(CX)
-	VMOVMSKPS    Y8, R8
+	VMOVMSKPS    Y6, R8
 	SHLQ         $0x08, R8
 	ORQ          R8, DI
-	VPMOVZXWD    32(CX), Y7
-	VPCMPGTD     Y2, Y7, Y8
-	VMOVUPS      64(AX), Y9
-	VMULPS       Y9, Y3, Y9
-	VMOVUPS      64(DX), Y10
-	VMULPS       Y10, Y4, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VCMPPS       $0x1e, Y6, Y9, Y10
-	VANDPS       Y10, Y8, Y8
-	VBLENDVPS    Y8, Y5, Y9, Y9
-	VMOVUPS      Y9, 64(AX)
-	VPSUBD       Y0, Y7, Y7
-	VPMINUD      Y1, Y7, Y7
-	VPANDN       Y7, Y8, Y7
-	VEXTRACTI128 $0x01, Y7, X9
-	VPACKUSDW    X9, X7, X7
+	VPMOVZXWD    32(CX), Y6
+	VPCMPGTD     Y1, Y6, Y6
+	VMOVUPS      64(AX), Y7
+	VMULPS       Y7, Y2, Y7
+	VMOVUPS      64(DX), Y8
+	VMULPS       Y8, Y3, Y8
+	VANDPS       Y6, Y8, Y8
+	VADDPS       Y8, Y7, Y7
+	VCMPPS       $0x1e, Y5, Y7, Y8
+	VANDPS       Y8, Y6, Y6
+	VBLENDVPS    Y6, Y4, Y7, Y7
+	VMOVUPS      Y7, 64(AX)
+	VPADDUSW     32(CX), X0, X7
+	VEXTRACTI128 $0x01, Y6, X8
+	VPACKSSDW    X8, X6, X8
+	VPANDN       X7, X8, X7
 	VMOVDQU      X7, 32(CX)
-	VMOVMSKPS    Y8, R8
+	VMOVMSKPS    Y6, R8
 	SHLQ         $0x10, R8
 	ORQ          R8, DI
-	VPMOVZXWD    48(CX), Y7
-	VPCMPGTD     Y2, Y7, Y8
-	VMOVUPS      96(AX), Y9
-	VMULPS       Y9, Y3, Y9
-	VMOVUPS      96(DX), Y10
-	VMULPS       Y10, Y4, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VCMPPS       $0x1e, Y6, Y9, Y10
-	VANDPS       Y10, Y8, Y8
-	VBLENDVPS    Y8, Y5, Y9, Y9
-	VMOVUPS      Y9, 96(AX)
-	VPSUBD       Y0, Y7, Y7
-	VPMINUD      Y1, Y7, Y7
-	VPANDN       Y7, Y8, Y7
-	VEXTRACTI128 $0x01, Y7, X9
-	VPACKUSDW    X9, X7, X7
+	VPMOVZXWD    48(CX), Y6
+	VPCMPGTD     Y1, Y6, Y6
+	VMOVUPS      96(AX), Y7
+	VMULPS       Y7, Y2, Y7
+	VMOVUPS      96(DX), Y8
+	VMULPS       Y8, Y3, Y8
+	VANDPS       Y6, Y8, Y8
+	VADDPS       Y8, Y7, Y7
+	VCMPPS       $0x1e, Y5, Y7, Y8
+	VANDPS       Y8, Y6, Y6
+	VBLENDVPS    Y6, Y4, Y7, Y7
+	VMOVUPS      Y7, 96(AX)
+	VPADDUSW     48(CX), X0, X7
+	VEXTRACTI128 $0x01, Y6, X8
+	VPACKSSDW    X8, X6, X8
+	VPANDN       X7, X8, X7
 	VMOVDQU      X7, 48(CX)
-	VMOVMSKPS    Y8, R8
+	VMOVMSKPS    Y6, R8
 	SHLQ         $0x18, R8
 	ORQ          R8, DI
-	VPMOVZXWD    64(CX), Y7
-	VPCMPGTD     Y2, Y7, Y8
-	VMOVUPS      128(AX), Y9
-	VMULPS       Y9, Y3, Y9
-	VMOVUPS      128(DX), Y10
-	VMULPS       Y10, Y4, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VCMPPS       $0x1e, Y6, Y9, Y10
-	VANDPS       Y10, Y8, Y8
-	VBLENDVPS    Y8, Y5, Y9, Y9
-	VMOVUPS      Y9, 128(AX)
-	VPSUBD       Y0, Y7, Y7
-	VPMINUD      Y1, Y7, Y7
-	VPANDN       Y7, Y8, Y7
-	VEXTRACTI128 $0x01, Y7, X9
-	VPACKUSDW    X9, X7, X7
+	VPMOVZXWD    64(CX), Y6
+	VPCMPGTD     Y1, Y6, Y6
+	VMOVUPS      128(AX), Y7
+	VMULPS       Y7, Y2, Y7
+	VMOVUPS      128(DX), Y8
+	VMULPS       Y8, Y3, Y8
+	VANDPS       Y6, Y8, Y8
+	VADDPS       Y8, Y7, Y7
+	VCMPPS       $0x1e, Y5, Y7, Y8
+	VANDPS       Y8, Y6, Y6
+	VBLENDVPS    Y6, Y4, Y7, Y7
+	VMOVUPS      Y7, 128(AX)
+	VPADDUSW     64(CX), X0, X7
+	VEXTRACTI128 $0x01, Y6, X8
+	VPACKSSDW    X8, X6, X8
+	VPANDN       X7, X8, X7
 	VMOVDQU      X7, 64(CX)
-	VMOVMSKPS    Y8, R8
+	VMOVMSKPS    Y6, R8
 	SHLQ         $0x20, R8
 	ORQ          R8, DI
-	VPMOVZXWD    80(CX), Y7
-	VPCMPGTD     Y2, Y7, Y8
-	VMOVUPS      160(AX), Y9
-	VMULPS       Y9, Y3, Y9
-	VMOVUPS      160(DX), Y10
-	VMULPS       Y10, Y4, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VCMPPS       $0x1e, Y6, Y9, Y10
-	VANDPS       Y10, Y8, Y8
-	VBLENDVPS    Y8, Y5, Y9, Y9
-	VMOVUPS      Y9, 160(AX)
-	VPSUBD       Y0, Y7, Y7
-	VPMINUD      Y1, Y7, Y7
-	VPANDN       Y7, Y8, Y7
-	VEXTRACTI128 $0x01, Y7, X9
-	VPACKUSDW    X9, X7, X7
+	VPMOVZXWD    80(CX), Y6
+	VPCMPGTD     Y1, Y6, Y6
+	VMOVUPS      160(AX), Y7
+	VMULPS       Y7, Y2, Y7
+	VMOVUPS      160(DX), Y8
+	VMULPS       Y8, Y3, Y8
+	VANDPS       Y6, Y8, Y8
+	VADDPS       Y8, Y7, Y7
+	VCMPPS       $0x1e, Y5, Y7, Y8
+	VANDPS       Y8, Y6, Y6
+	VBLENDVPS    Y6, Y4, Y7, Y7
+	VMOVUPS      Y7, 160(AX)
+	VPADDUSW     80(CX), X0, X7
+	VEXTRACTI128 $0x01, Y6, X8
+	VPACKSSDW    X8, X6, X8
+	VPANDN       X7, X8, X7
 	VMOVDQU      X7, 80(CX)
-	VMOVMSKPS    Y8, R8
+	VMOVMSKPS    Y6, R8
 	SHLQ         $0x28, R8
 	ORQ          R8, DI
-	VPMOVZXWD    96(CX), Y7
-	VPCMPGTD     Y2, Y7, Y8
-	VMOVUPS      192(AX), Y9
-	VMULPS       Y9, Y3, Y9
-	VMOVUPS      192(DX), Y10
-	VMULPS       Y10, Y4, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VCMPPS       $0x1e, Y6, Y9, Y10
-	VANDPS       Y10, Y8, Y8
-	VBLENDVPS    Y8, Y5, Y9, Y9
-	VMOVUPS      Y9, 192(AX)
-	VPSUBD       Y0, Y7, Y7
-	VPMINUD      Y1, Y7, Y7
-	VPANDN       Y7, Y8, Y7
-	VEXTRACTI128 $0x01, Y7, X9
-	VPACKUSDW    X9, X7, X7
+	VPMOVZXWD    96(CX), Y6
+	VPCMPGTD     Y1, Y6, Y6
+	VMOVUPS      192(AX), Y7
+	VMULPS       Y7, Y2, Y7
+	VMOVUPS      192(DX), Y8
+	VMULPS       Y8, Y3, Y8
+	VANDPS       Y6, Y8, Y8
+	VADDPS       Y8, Y7, Y7
+	VCMPPS       $0x1e, Y5, Y7, Y8
+	VANDPS       Y8, Y6, Y6
+	VBLENDVPS    Y6, Y4, Y7, Y7
+	VMOVUPS      Y7, 192(AX)
+	VPADDUSW     96(CX), X0, X7
+	VEXTRACTI128 $0x01, Y6, X8
+	VPACKSSDW    X8, X6, X8
+	VPANDN       X7, X8, X7
 	VMOVDQU      X7, 96(CX)
-	VMOVMSKPS    Y8, R8
+	VMOVMSKPS    Y6, R8
 	SHLQ         $0x30, R8
 	ORQ          R8, DI
-	VPMOVZXWD    112(CX), Y7
-	VPCMPGTD     Y2, Y7, Y8
-	VMOVUPS      224(AX), Y9
-	VMULPS       Y9, Y3, Y9
-	VMOVUPS      224(DX), Y10
-	VMULPS       Y10, Y4, Y10
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y10, Y9, Y9
-	VCMPPS       $0x1e, Y6, Y9, Y10
-	VANDPS       Y10, Y8, Y8
-	VBLENDVPS    Y8, Y5, Y9, Y9
-	VMOVUPS      Y9, 224(AX)
-	VPSUBD       Y0, Y7, Y7
-	VPMINUD      Y1, Y7, Y7
-	VPANDN       Y7, Y8, Y7
-	VEXTRACTI128 $0x01, Y7, X9
-	VPACKUSDW    X9, X7, X7
+	VPMOVZXWD    112(CX), Y6
+	VPCMPGTD     Y1, Y6, Y6
+	VMOVUPS      224(AX), Y7
+	VMULPS       Y7, Y2, Y7
+	VMOVUPS      224(DX), Y8
+	VMULPS       Y8, Y3, Y8
+	VANDPS       Y6, Y8, Y8
+	VADDPS       Y8, Y7, Y7
+	VCMPPS       $0x1e, Y5, Y7, Y8
+	VANDPS       Y8, Y6, Y6
+	VBLENDVPS    Y6, Y4, Y7, Y7
+	VMOVUPS      Y7, 224(AX)
+	VPADDUSW     112(CX), X0, X7
+	VEXTRACTI128 $0x01, Y6, X8
+	VPACKSSDW    X8, X6, X8
+	VPANDN       X7, X8, X7
 	VMOVDQU      X7, 112(CX)
-	VMOVMSKPS    Y8, R8
+	VMOVMSKPS    Y6, R8
 	SHLQ         $0x38, R8
 	ORQ          R8, DI
 	MOVQ         DI, (BX)
@@ -1270,7 +1254,7 @@ StrictRefractoryLeakyAVX512_done:
 TEXT ·strictRefractoryLeakyAVX2(SB), NOSPLIT, $0-120
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y1
+	VPSRLW   $0x0f, Y0, Y1
 	MOVQ     v+0(FP), AX
 	MOVQ     r+8(FP), CX
 	MOVQ     cur+16(FP), DX
@@ -1291,46 +1275,44 @@ StrictRefractoryLeakyAVX2_block:
 	VPMOVZXWD    (BX), Y4
 	VPMOVZXWD    16(BX), Y5
 	VPADDD       Y0, Y4, Y4
-	VPCMPGTD     Y4, Y2, Y4
-	VPADDD       Y0, Y5, Y5
-	VPCMPGTD     Y5, Y3, Y5
-	VMOVUPS      (AX), Y6
-	VMOVUPS      32(AX), Y7
-	VMULPS       (SI), Y6, Y6
-	VMULPS       32(SI), Y7, Y7
-	VMOVUPS      (DX), Y8
-	VMOVUPS      32(DX), Y9
-	VMULPS       (DI), Y8, Y8
-	VMULPS       32(DI), Y9, Y9
-	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
-	VCMPPS       $0x1e, (R8), Y6, Y8
-	VANDPS       Y8, Y4, Y8
-	VCMPPS       $0x1e, 32(R8), Y7, Y9
-	VANDPS       Y9, Y5, Y9
-	VMOVUPS      (R9), Y10
-	VBLENDVPS    Y4, Y6, Y10, Y4
-	VMOVUPS      32(R9), Y6
-	VBLENDVPS    Y5, Y7, Y6, Y5
-	VBLENDVPS    Y8, (R9), Y4, Y4
-	VBLENDVPS    Y9, 32(R9), Y5, Y5
-	VMOVUPS      Y4, (AX)
-	VMOVUPS      Y5, 32(AX)
-	VPSUBD       Y0, Y2, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y8, Y2
-	VEXTRACTI128 $0x01, Y2, X4
-	VPACKUSDW    X4, X2, X2
+	VPCMPGTD     Y4, Y2, Y2
+	VPADDD       Y0, Y5, Y4
+	VPCMPGTD     Y4, Y3, Y3
+	VMOVUPS      (AX), Y4
+	VMOVUPS      32(AX), Y5
+	VMULPS       (SI), Y4, Y4
+	VMULPS       32(SI), Y5, Y5
+	VMOVUPS      (DX), Y6
+	VMOVUPS      32(DX), Y7
+	VMULPS       (DI), Y6, Y6
+	VMULPS       32(DI), Y7, Y7
+	VADDPS       Y6, Y4, Y4
+	VADDPS       Y7, Y5, Y5
+	VCMPPS       $0x1e, (R8), Y4, Y6
+	VANDPS       Y6, Y2, Y6
+	VCMPPS       $0x1e, 32(R8), Y5, Y7
+	VANDPS       Y7, Y3, Y7
+	VMOVUPS      (R9), Y8
+	VBLENDVPS    Y2, Y4, Y8, Y2
+	VMOVUPS      32(R9), Y4
+	VBLENDVPS    Y3, Y5, Y4, Y3
+	VBLENDVPS    Y6, (R9), Y2, Y2
+	VBLENDVPS    Y7, 32(R9), Y3, Y3
+	VMOVUPS      Y2, (AX)
+	VMOVUPS      Y3, 32(AX)
+	VPADDUSW     (CX), X1, X2
+	VEXTRACTI128 $0x01, Y6, X3
+	VPACKSSDW    X3, X6, X3
+	VPANDN       X2, X3, X2
 	VMOVDQU      X2, (CX)
-	VPSUBD       Y0, Y3, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y9, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
+	VPADDUSW     16(CX), X1, X2
+	VEXTRACTI128 $0x01, Y7, X3
+	VPACKSSDW    X3, X7, X3
+	VPANDN       X2, X3, X2
 	VMOVDQU      X2, 16(CX)
-	VMOVMSKPS    Y8, R13
+	VMOVMSKPS    Y6, R13
 	ORQ          R13, R12
-	VMOVMSKPS    Y9, R13
+	VMOVMSKPS    Y7, R13
 	SHLQ         $0x08, R13
 	ORQ          R13, R12
 	VPMOVZXWD    32(CX), Y2
@@ -1338,47 +1320,45 @@ StrictRefractoryLeakyAVX2_block:
 	VPMOVZXWD    32(BX), Y4
 	VPMOVZXWD    48(BX), Y5
 	VPADDD       Y0, Y4, Y4
-	VPCMPGTD     Y4, Y2, Y4
-	VPADDD       Y0, Y5, Y5
-	VPCMPGTD     Y5, Y3, Y5
-	VMOVUPS      64(AX), Y6
-	VMOVUPS      96(AX), Y7
-	VMULPS       64(SI), Y6, Y6
-	VMULPS       96(SI), Y7, Y7
-	VMOVUPS      64(DX), Y8
-	VMOVUPS      96(DX), Y9
-	VMULPS       64(DI), Y8, Y8
-	VMULPS       96(DI), Y9, Y9
-	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
-	VCMPPS       $0x1e, 64(R8), Y6, Y8
-	VANDPS       Y8, Y4, Y8
-	VCMPPS       $0x1e, 96(R8), Y7, Y9
-	VANDPS       Y9, Y5, Y9
-	VMOVUPS      64(R9), Y10
-	VBLENDVPS    Y4, Y6, Y10, Y4
-	VMOVUPS      96(R9), Y6
-	VBLENDVPS    Y5, Y7, Y6, Y5
-	VBLENDVPS    Y8, 64(R9), Y4, Y4
-	VBLENDVPS    Y9, 96(R9), Y5, Y5
-	VMOVUPS      Y4, 64(AX)
-	VMOVUPS      Y5, 96(AX)
-	VPSUBD       Y0, Y2, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y8, Y2
-	VEXTRACTI128 $0x01, Y2, X4
-	VPACKUSDW    X4, X2, X2
+	VPCMPGTD     Y4, Y2, Y2
+	VPADDD       Y0, Y5, Y4
+	VPCMPGTD     Y4, Y3, Y3
+	VMOVUPS      64(AX), Y4
+	VMOVUPS      96(AX), Y5
+	VMULPS       64(SI), Y4, Y4
+	VMULPS       96(SI), Y5, Y5
+	VMOVUPS      64(DX), Y6
+	VMOVUPS      96(DX), Y7
+	VMULPS       64(DI), Y6, Y6
+	VMULPS       96(DI), Y7, Y7
+	VADDPS       Y6, Y4, Y4
+	VADDPS       Y7, Y5, Y5
+	VCMPPS       $0x1e, 64(R8), Y4, Y6
+	VANDPS       Y6, Y2, Y6
+	VCMPPS       $0x1e, 96(R8), Y5, Y7
+	VANDPS       Y7, Y3, Y7
+	VMOVUPS      64(R9), Y8
+	VBLENDVPS    Y2, Y4, Y8, Y2
+	VMOVUPS      96(R9), Y4
+	VBLENDVPS    Y3, Y5, Y4, Y3
+	VBLENDVPS    Y6, 64(R9), Y2, Y2
+	VBLENDVPS    Y7, 96(R9), Y3, Y3
+	VMOVUPS      Y2, 64(AX)
+	VMOVUPS      Y3, 96(AX)
+	VPADDUSW     32(CX), X1, X2
+	VEXTRACTI128 $0x01, Y6, X3
+	VPACKSSDW    X3, X6, X3
+	VPANDN       X2, X3, X2
 	VMOVDQU      X2, 32(CX)
-	VPSUBD       Y0, Y3, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y9, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
+	VPADDUSW     48(CX), X1, X2
+	VEXTRACTI128 $0x01, Y7, X3
+	VPACKSSDW    X3, X7, X3
+	VPANDN       X2, X3, X2
 	VMOVDQU      X2, 48(CX)
-	VMOVMSKPS    Y8, R13
+	VMOVMSKPS    Y6, R13
 	SHLQ         $0x10, R13
 	ORQ          R13, R12
-	VMOVMSKPS    Y9, R13
+	VMOVMSKPS    Y7, R13
 	SHLQ         $0x18, R13
 	ORQ          R13, R12
 	VPMOVZXWD    64(CX), Y2
@@ -1386,47 +1366,45 @@ StrictRefractoryLeakyAVX2_block:
 	VPMOVZXWD    64(BX), Y4
 	VPMOVZXWD    80(BX), Y5
 	VPADDD       Y0, Y4, Y4
-	VPCMPGTD     Y4, Y2, Y4
-	VPADDD       Y0, Y5, Y5
-	VPCMPGTD     Y5, Y3, Y5
-	VMOVUPS      128(AX), Y6
-	VMOVUPS      160(AX), Y7
-	VMULPS       128(SI), Y6, Y6
-	VMULPS       160(SI), Y7, Y7
-	VMOVUPS      128(DX), Y8
-	VMOVUPS      160(DX), Y9
-	VMULPS       128(DI), Y8, Y8
-	VMULPS       160(DI), Y9, Y9
-	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
-	VCMPPS       $0x1e, 128(R8), Y6, Y8
-	VANDPS       Y8, Y4, Y8
-	VCMPPS       $0x1e, 160(R8), Y7, Y9
-	VANDPS       Y9, Y5, Y9
-	VMOVUPS      128(R9), Y10
-	VBLENDVPS    Y4, Y6, Y10, Y4
-	VMOVUPS      160(R9), Y6
-	VBLENDVPS    Y5, Y7, Y6, Y5
-	VBLENDVPS    Y8, 128(R9), Y4, Y4
-	VBLENDVPS    Y9, 160(R9), Y5, Y5
-	VMOVUPS      Y4, 128(AX)
-	VMOVUPS      Y5, 160(AX)
-	VPSUBD       Y0, Y2, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y8, Y2
-	VEXTRACTI128 $0x01, Y2, X4
-	VPACKUSDW    X4, X2, X2
+	VPCMPGTD     Y4, Y2, Y2
+	VPADDD       Y0, Y5, Y4
+	VPCMPGTD     Y4, Y3, Y3
+	VMOVUPS      128(AX), Y4
+	VMOVUPS      160(AX), Y5
+	VMULPS       128(SI), Y4, Y4
+	VMULPS       160(SI), Y5, Y5
+	VMOVUPS      128(DX), Y6
+	VMOVUPS      160(DX), Y7
+	VMULPS       128(DI), Y6, Y6
+	VMULPS       160(DI), Y7, Y7
+	VADDPS       Y6, Y4, Y4
+	VADDPS       Y7, Y5, Y5
+	VCMPPS       $0x1e, 128(R8), Y4, Y6
+	VANDPS       Y6, Y2, Y6
+	VCMPPS       $0x1e, 160(R8), Y5, Y7
+	VANDPS       Y7, Y3, Y7
+	VMOVUPS      128(R9), Y8
+	VBLENDVPS    Y2, Y4, Y8, Y2
+	VMOVUPS      160(R9), Y4
+	VBLENDVPS    Y3, Y5, Y4, Y3
+	VBLENDVPS    Y6, 128(R9), Y2, Y2
+	VBLENDVPS    Y7, 160(R9), Y3, Y3
+	VMOVUPS      Y2, 128(AX)
+	VMOVUPS      Y3, 160(AX)
+	VPADDUSW     64(CX), X1, X2
+	VEXTRACTI128 $0x01, Y6, X3
+	VPACKSSDW    X3, X6, X3
+	VPANDN       X2, X3, X2
 	VMOVDQU      X2, 64(CX)
-	VPSUBD       Y0, Y3, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y9, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
+	VPADDUSW     80(CX), X1, X2
+	VEXTRACTI128 $0x01, Y7, X3
+	VPACKSSDW    X3, X7, X3
+	VPANDN       X2, X3, X2
 	VMOVDQU      X2, 80(CX)
-	VMOVMSKPS    Y8, R13
+	VMOVMSKPS    Y6, R13
 	SHLQ         $0x20, R13
 	ORQ          R13, R12
-	VMOVMSKPS    Y9, R13
+	VMOVMSKPS    Y7, R13
 	SHLQ         $0x28, R13
 	ORQ          R13, R12
 	VPMOVZXWD    96(CX), Y2
@@ -1434,47 +1412,45 @@ StrictRefractoryLeakyAVX2_block:
 	VPMOVZXWD    96(BX), Y4
 	VPMOVZXWD    112(BX), Y5
 	VPADDD       Y0, Y4, Y4
-	VPCMPGTD     Y4, Y2, Y4
-	VPADDD       Y0, Y5, Y5
-	VPCMPGTD     Y5, Y3, Y5
-	VMOVUPS      192(AX), Y6
-	VMOVUPS      224(AX), Y7
-	VMULPS       192(SI), Y6, Y6
-	VMULPS       224(SI), Y7, Y7
-	VMOVUPS      192(DX), Y8
-	VMOVUPS      224(DX), Y9
-	VMULPS       192(DI), Y8, Y8
-	VMULPS       224(DI), Y9, Y9
-	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
-	VCMPPS       $0x1e, 192(R8), Y6, Y8
-	VANDPS       Y8, Y4, Y8
-	VCMPPS       $0x1e, 224(R8), Y7, Y9
-	VANDPS       Y9, Y5, Y9
-	VMOVUPS      192(R9), Y10
-	VBLENDVPS    Y4, Y6, Y10, Y4
-	VMOVUPS      224(R9), Y6
-	VBLENDVPS    Y5, Y7, Y6, Y5
-	VBLENDVPS    Y8, 192(R9), Y4, Y4
-	VBLENDVPS    Y9, 224(R9), Y5, Y5
-	VMOVUPS      Y4, 192(AX)
-	VMOVUPS      Y5, 224(AX)
-	VPSUBD       Y0, Y2, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y8, Y2
-	VEXTRACTI128 $0x01, Y2, X4
-	VPACKUSDW    X4, X2, X2
+	VPCMPGTD     Y4, Y2, Y2
+	VPADDD       Y0, Y5, Y4
+	VPCMPGTD     Y4, Y3, Y3
+	VMOVUPS      192(AX), Y4
+	VMOVUPS      224(AX), Y5
+	VMULPS       192(SI), Y4, Y4
+	VMULPS       224(SI), Y5, Y5
+	VMOVUPS      192(DX), Y6
+	VMOVUPS      224(DX), Y7
+	VMULPS       192(DI), Y6, Y6
+	VMULPS       224(DI), Y7, Y7
+	VADDPS       Y6, Y4, Y4
+	VADDPS       Y7, Y5, Y5
+	VCMPPS       $0x1e, 192(R8), Y4, Y6
+	VANDPS       Y6, Y2, Y6
+	VCMPPS       $0x1e, 224(R8), Y5, Y7
+	VANDPS       Y7, Y3, Y7
+	VMOVUPS      192(R9), Y8
+	VBLENDVPS    Y2, Y4, Y8, Y2
+	VMOVUPS      224(R9), Y4
+	VBLENDVPS    Y3, Y5, Y4, Y3
+	VBLENDVPS    Y6, 192(R9), Y2, Y2
+	VBLENDVPS    Y7, 224(R9), Y3, Y3
+	VMOVUPS      Y2, 192(AX)
+	VMOVUPS      Y3, 224(AX)
+	VPADDUSW     96(CX), X1, X2
+	VEXTRACTI128 $0x01, Y6, X3
+	VPACKSSDW    X3, X6, X3
+	VPANDN       X2, X3, X2
 	VMOVDQU      X2, 96(CX)
-	VPSUBD       Y0, Y3, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y9, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
+	VPADDUSW     112(CX), X1, X2
+	VEXTRACTI128 $0x01, Y7, X3
+	VPACKSSDW    X3, X7, X3
+	VPANDN       X2, X3, X2
 	VMOVDQU      X2, 112(CX)
-	VMOVMSKPS    Y8, R13
+	VMOVMSKPS    Y6, R13
 	SHLQ         $0x30, R13
 	ORQ          R13, R12
-	VMOVMSKPS    Y9, R13
+	VMOVMSKPS    Y7, R13
 	SHLQ         $0x38, R13
 	ORQ          R13, R12
 	MOVQ         R12, (R10)
@@ -1608,7 +1584,7 @@ StrictRefractoryLeakyUniformAVX512_done:
 TEXT ·strictRefractoryLeakyUniformAVX2(SB), NOSPLIT, $0-64
 	// 5 scalars held in registers, 0 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y1
+	VPSRLW       $0x0f, Y0, Y1
 	VPBROADCASTW c+24(FP), X2
 	VPMOVZXWD    X2, Y2
 	VBROADCASTSS d+28(FP), Y3
@@ -1627,177 +1603,169 @@ StrictRefractoryLeakyUniformAVX2_block:
 	XORQ         DI, DI
 	VPMOVZXWD    (CX), Y7
 	VPADDD       Y0, Y2, Y8
-	VPCMPGTD     Y8, Y7, Y8
-	VMOVUPS      (AX), Y9
-	VMULPS       Y9, Y3, Y9
-	VMOVUPS      (DX), Y10
-	VMULPS       Y10, Y4, Y10
-	VADDPS       Y10, Y9, Y9
-	VCMPPS       $0x1e, Y6, Y9, Y10
-	VANDPS       Y10, Y8, Y10
-	VBLENDVPS    Y8, Y9, Y5, Y8
-	VBLENDVPS    Y10, Y5, Y8, Y8
-	VMOVUPS      Y8, (AX)
-	VPSUBD       Y0, Y7, Y7
-	VPMINUD      Y1, Y7, Y7
-	VPANDN       Y7, Y10, Y7
-	VEXTRACTI128 $0x01, Y7, X8
-	VPACKUSDW    X8, X7, X7
+	VPCMPGTD     Y8, Y7, Y7
+	VMOVUPS      (AX), Y8
+	VMULPS       Y8, Y3, Y8
+	VMOVUPS      (DX), Y9
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y8, Y8
+	VCMPPS       $0x1e, Y6, Y8, Y9
+	VANDPS       Y9, Y7, Y9
+	VBLENDVPS    Y7, Y8, Y5, Y7
+	VBLENDVPS    Y9, Y5, Y7, Y7
+	VMOVUPS      Y7, (AX)
+	VPADDUSW     (CX), X1, X7
+	VEXTRACTI128 $0x01, Y9, X8
+	VPACKSSDW    X8, X9, X8
+	VPANDN       X7, X8, X7
 	VMOVDQU      X7, (CX)
-	VMOVMSKPS    Y10, R8
+	VMOVMSKPS    Y9, R8
 	ORQ          R8, DI
 	VPMOVZXWD    16(CX), Y7
 	VPADDD       Y0, Y2, Y8
-	VPCMPGTD     Y8, Y7, Y8
-	VMOVUPS      32(AX), Y9
-	VMULPS       Y9, Y3, Y9
-	VMOVUPS      32(DX), Y10
-	VMULPS       Y10, Y4, Y10
-	VADDPS       Y10, Y9, Y9
-	VCMPPS       $0x1e, Y6, Y9, Y10
-	VANDPS       Y10, Y8, Y10
-	VBLENDVPS    Y8, Y9, Y5, Y8
-	VBLENDVPS    Y10, Y5, Y8, Y8
-	VMOVUPS      Y8, 32(AX)
-	VPSUBD       Y0, Y7, Y7
-	VPMINUD      Y1, Y7, Y7
-	VPANDN       Y7, Y10, Y7
-	VEXTRACTI128 $0x01, Y7, X8
-	VPACKUSDW    X8, X7, X7
+	VPCMPGTD     Y8, Y7, Y7
+	VMOVUPS      32(AX), Y8
+	VMULPS       Y8, Y3, Y8
+	VMOVUPS      32(DX), Y9
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y8, Y8
+	VCMPPS       $0x1e, Y6, Y8, Y9
+	VANDPS       Y9, Y7, Y9
+	VBLENDVPS    Y7, Y8, Y5, Y7
+	VBLENDVPS    Y9, Y5, Y7, Y7
+	VMOVUPS      Y7, 32(AX)
+	VPADDUSW     16(CX), X1, X7
+	VEXTRACTI128 $0x01, Y9, X8
+	VPACKSSDW    X8, X9, X8
+	VPANDN       X7, X8, X7
 	VMOVDQU      X7, 16(CX)
-	VMOVMSKPS    Y10, R8
+	VMOVMSKPS    Y9, R8
 	SHLQ         $0x08, R8
 	ORQ          R8, DI
 	VPMOVZXWD    32(CX), Y7
 	VPADDD       Y0, Y2, Y8
-	VPCMPGTD     Y8, Y7, Y8
-	VMOVUPS      64(AX), Y9
-	VMULPS       Y9, Y3, Y9
-	VMOVUPS      64(DX), Y10
-	VMULPS       Y10, Y4, Y10
-	VADDPS       Y10, Y9, Y9
-	VCMPPS       $0x1e, Y6, Y9, Y10
-	VANDPS       Y10, Y8, Y10
-	VBLENDVPS    Y8, Y9, Y5, Y8
-	VBLENDVPS    Y10, Y5, Y8, Y8
-	VMOVUPS      Y8, 64(AX)
-	VPSUBD       Y0, Y7, Y7
-	VPMINUD      Y1, Y7, Y7
-	VPANDN       Y7, Y10, Y7
-	VEXTRACTI128 $0x01, Y7, X8
-	VPACKUSDW    X8, X7, X7
+	VPCMPGTD     Y8, Y7, Y7
+	VMOVUPS      64(AX), Y8
+	VMULPS       Y8, Y3, Y8
+	VMOVUPS      64(DX), Y9
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y8, Y8
+	VCMPPS       $0x1e, Y6, Y8, Y9
+	VANDPS       Y9, Y7, Y9
+	VBLENDVPS    Y7, Y8, Y5, Y7
+	VBLENDVPS    Y9, Y5, Y7, Y7
+	VMOVUPS      Y7, 64(AX)
+	VPADDUSW     32(CX), X1, X7
+	VEXTRACTI128 $0x01, Y9, X8
+	VPACKSSDW    X8, X9, X8
+	VPANDN       X7, X8, X7
 	VMOVDQU      X7, 32(CX)
-	VMOVMSKPS    Y10, R8
+	VMOVMSKPS    Y9, R8
 	SHLQ         $0x10, R8
 	ORQ          R8, DI
 	VPMOVZXWD    48(CX), Y7
 	VPADDD       Y0, Y2, Y8
-	VPCMPGTD     Y8, Y7, Y8
-	VMOVUPS      96(AX), Y9
-	VMULPS       Y9, Y3, Y9
-	VMOVUPS      96(DX), Y10
-	VMULPS       Y10, Y4, Y10
-	VADDPS       Y10, Y9, Y9
-	VCMPPS       $0x1e, Y6, Y9, Y10
-	VANDPS       Y10, Y8, Y10
-	VBLENDVPS    Y8, Y9, Y5, Y8
-	VBLENDVPS    Y10, Y5, Y8, Y8
-	VMOVUPS      Y8, 96(AX)
-	VPSUBD       Y0, Y7, Y7
-	VPMINUD      Y1, Y7, Y7
-	VPANDN       Y7, Y10, Y7
-	VEXTRACTI128 $0x01, Y7, X8
-	VPACKUSDW    X8, X7, X7
+	VPCMPGTD     Y8, Y7, Y7
+	VMOVUPS      96(AX), Y8
+	VMULPS       Y8, Y3, Y8
+	VMOVUPS      96(DX), Y9
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y8, Y8
+	VCMPPS       $0x1e, Y6, Y8, Y9
+	VANDPS       Y9, Y7, Y9
+	VBLENDVPS    Y7, Y8, Y5, Y7
+	VBLENDVPS    Y9, Y5, Y7, Y7
+	VMOVUPS      Y7, 96(AX)
+	VPADDUSW     48(CX), X1, X7
+	VEXTRACTI128 $0x01, Y9, X8
+	VPACKSSDW    X8, X9, X8
+	VPANDN       X7, X8, X7
 	VMOVDQU      X7, 48(CX)
-	VMOVMSKPS    Y10, R8
+	VMOVMSKPS    Y9, R8
 	SHLQ         $0x18, R8
 	ORQ          R8, DI
 	VPMOVZXWD    64(CX), Y7
 	VPADDD       Y0, Y2, Y8
-	VPCMPGTD     Y8, Y7, Y8
-	VMOVUPS      128(AX), Y9
-	VMULPS       Y9, Y3, Y9
-	VMOVUPS      128(DX), Y10
-	VMULPS       Y10, Y4, Y10
-	VADDPS       Y10, Y9, Y9
-	VCMPPS       $0x1e, Y6, Y9, Y10
-	VANDPS       Y10, Y8, Y10
-	VBLENDVPS    Y8, Y9, Y5, Y8
-	VBLENDVPS    Y10, Y5, Y8, Y8
-	VMOVUPS      Y8, 128(AX)
-	VPSUBD       Y0, Y7, Y7
-	VPMINUD      Y1, Y7, Y7
-	VPANDN       Y7, Y10, Y7
-	VEXTRACTI128 $0x01, Y7, X8
-	VPACKUSDW    X8, X7, X7
+	VPCMPGTD     Y8, Y7, Y7
+	VMOVUPS      128(AX), Y8
+	VMULPS       Y8, Y3, Y8
+	VMOVUPS      128(DX), Y9
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y8, Y8
+	VCMPPS       $0x1e, Y6, Y8, Y9
+	VANDPS       Y9, Y7, Y9
+	VBLENDVPS    Y7, Y8, Y5, Y7
+	VBLENDVPS    Y9, Y5, Y7, Y7
+	VMOVUPS      Y7, 128(AX)
+	VPADDUSW     64(CX), X1, X7
+	VEXTRACTI128 $0x01, Y9, X8
+	VPACKSSDW    X8, X9, X8
+	VPANDN       X7, X8, X7
 	VMOVDQU      X7, 64(CX)
-	VMOVMSKPS    Y10, R8
+	VMOVMSKPS    Y9, R8
 	SHLQ         $0x20, R8
 	ORQ          R8, DI
 	VPMOVZXWD    80(CX), Y7
 	VPADDD       Y0, Y2, Y8
-	VPCMPGTD     Y8, Y7, Y8
-	VMOVUPS      160(AX), Y9
-	VMULPS       Y9, Y3, Y9
-	VMOVUPS      160(DX), Y10
-	VMULPS       Y10, Y4, Y10
-	VADDPS       Y10, Y9, Y9
-	VCMPPS       $0x1e, Y6, Y9, Y10
-	VANDPS       Y10, Y8, Y10
-	VBLENDVPS    Y8, Y9, Y5, Y8
-	VBLENDVPS    Y10, Y5, Y8, Y8
-	VMOVUPS      Y8, 160(AX)
-	VPSUBD       Y0, Y7, Y7
-	VPMINUD      Y1, Y7, Y7
-	VPANDN       Y7, Y10, Y7
-	VEXTRACTI128 $0x01, Y7, X8
-	VPACKUSDW    X8, X7, X7
+	VPCMPGTD     Y8, Y7, Y7
+	VMOVUPS      160(AX), Y8
+	VMULPS       Y8, Y3, Y8
+	VMOVUPS      160(DX), Y9
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y8, Y8
+	VCMPPS       $0x1e, Y6, Y8, Y9
+	VANDPS       Y9, Y7, Y9
+	VBLENDVPS    Y7, Y8, Y5, Y7
+	VBLENDVPS    Y9, Y5, Y7, Y7
+	VMOVUPS      Y7, 160(AX)
+	VPADDUSW     80(CX), X1, X7
+	VEXTRACTI128 $0x01, Y9, X8
+	VPACKSSDW    X8, X9, X8
+	VPANDN       X7, X8, X7
 	VMOVDQU      X7, 80(CX)
-	VMOVMSKPS    Y10, R8
+	VMOVMSKPS    Y9, R8
 	SHLQ         $0x28, R8
 	ORQ          R8, DI
 	VPMOVZXWD    96(CX), Y7
 	VPADDD       Y0, Y2, Y8
-	VPCMPGTD     Y8, Y7, Y8
-	VMOVUPS      192(AX), Y9
-	VMULPS       Y9, Y3, Y9
-	VMOVUPS      192(DX), Y10
-	VMULPS       Y10, Y4, Y10
-	VADDPS       Y10, Y9, Y9
-	VCMPPS       $0x1e, Y6, Y9, Y10
-	VANDPS       Y10, Y8, Y10
-	VBLENDVPS    Y8, Y9, Y5, Y8
-	VBLENDVPS    Y10, Y5, Y8, Y8
-	VMOVUPS      Y8, 192(AX)
-	VPSUBD       Y0, Y7, Y7
-	VPMINUD      Y1, Y7, Y7
-	VPANDN       Y7, Y10, Y7
-	VEXTRACTI128 $0x01, Y7, X8
-	VPACKUSDW    X8, X7, X7
+	VPCMPGTD     Y8, Y7, Y7
+	VMOVUPS      192(AX), Y8
+	VMULPS       Y8, Y3, Y8
+	VMOVUPS      192(DX), Y9
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y8, Y8
+	VCMPPS       $0x1e, Y6, Y8, Y9
+	VANDPS       Y9, Y7, Y9
+	VBLENDVPS    Y7, Y8, Y5, Y7
+	VBLENDVPS    Y9, Y5, Y7, Y7
+	VMOVUPS      Y7, 192(AX)
+	VPADDUSW     96(CX), X1, X7
+	VEXTRACTI128 $0x01, Y9, X8
+	VPACKSSDW    X8, X9, X8
+	VPANDN       X7, X8, X7
 	VMOVDQU      X7, 96(CX)
-	VMOVMSKPS    Y10, R8
+	VMOVMSKPS    Y9, R8
 	SHLQ         $0x30, R8
 	ORQ          R8, DI
 	VPMOVZXWD    112(CX), Y7
 	VPADDD       Y0, Y2, Y8
-	VPCMPGTD     Y8, Y7, Y8
-	VMOVUPS      224(AX), Y9
-	VMULPS       Y9, Y3, Y9
-	VMOVUPS      224(DX), Y10
-	VMULPS       Y10, Y4, Y10
-	VADDPS       Y10, Y9, Y9
-	VCMPPS       $0x1e, Y6, Y9, Y10
-	VANDPS       Y10, Y8, Y10
-	VBLENDVPS    Y8, Y9, Y5, Y8
-	VBLENDVPS    Y10, Y5, Y8, Y8
-	VMOVUPS      Y8, 224(AX)
-	VPSUBD       Y0, Y7, Y7
-	VPMINUD      Y1, Y7, Y7
-	VPANDN       Y7, Y10, Y7
-	VEXTRACTI128 $0x01, Y7, X8
-	VPACKUSDW    X8, X7, X7
+	VPCMPGTD     Y8, Y7, Y7
+	VMOVUPS      224(AX), Y8
+	VMULPS       Y8, Y3, Y8
+	VMOVUPS      224(DX), Y9
+	VMULPS       Y9, Y4, Y9
+	VADDPS       Y9, Y8, Y8
+	VCMPPS       $0x1e, Y6, Y8, Y9
+	VANDPS       Y9, Y7, Y9
+	VBLENDVPS    Y7, Y8, Y5, Y7
+	VBLENDVPS    Y9, Y5, Y7, Y7
+	VMOVUPS      Y7, 224(AX)
+	VPADDUSW     112(CX), X1, X7
+	VEXTRACTI128 $0x01, Y9, X8
+	VPACKSSDW    X8, X9, X8
+	VPANDN       X7, X8, X7
 	VMOVDQU      X7, 112(CX)
-	VMOVMSKPS    Y10, R8
+	VMOVMSKPS    Y9, R8
 	SHLQ         $0x38, R8
 	ORQ          R8, DI
 	MOVQ         DI, (BX)
@@ -1969,7 +1937,7 @@ AdaptiveLeakyAVX512_done:
 TEXT ·adaptiveLeakyAVX2(SB), NOSPLIT, $8-160
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y1
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     v+0(FP), AX
 	MOVQ     r+8(FP), CX
 	MOVQ     theta+16(FP), DX
@@ -1988,243 +1956,235 @@ TEXT ·adaptiveLeakyAVX2(SB), NOSPLIT, $8-160
 
 AdaptiveLeakyAVX2_block:
 	XORQ         R15, R15
-	VPMOVZXWD    (CX), Y2
-	VPMOVZXWD    16(CX), Y3
-	VPMOVZXWD    (SI), Y4
-	VPMOVZXWD    16(SI), Y5
-	VPCMPGTD     Y4, Y2, Y4
-	VPCMPGTD     Y5, Y3, Y5
-	VMOVUPS      (AX), Y6
-	VMOVUPS      32(AX), Y7
-	VMULPS       (DI), Y6, Y6
-	VMULPS       32(DI), Y7, Y7
-	VMOVUPS      (BX), Y8
-	VMOVUPS      32(BX), Y9
-	VMULPS       (R8), Y8, Y8
-	VMULPS       32(R8), Y9, Y9
-	VANDPS       Y4, Y8, Y8
-	VANDPS       Y5, Y9, Y9
-	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
-	VMOVUPS      (DX), Y8
-	VMOVUPS      32(DX), Y9
-	VCMPPS       $0x1e, Y8, Y6, Y10
-	VANDPS       Y10, Y4, Y4
-	VCMPPS       $0x1e, Y9, Y7, Y10
-	VANDPS       Y10, Y5, Y5
-	VBLENDVPS    Y4, (R10), Y6, Y6
-	VBLENDVPS    Y5, 32(R10), Y7, Y7
-	VMOVUPS      Y6, (AX)
-	VMOVUPS      Y7, 32(AX)
-	VPSUBD       Y0, Y2, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y4, Y2
-	VEXTRACTI128 $0x01, Y2, X6
-	VPACKUSDW    X6, X2, X2
-	VMOVDQU      X2, (CX)
-	VPSUBD       Y0, Y3, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y5, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 16(CX)
-	VMOVUPS      (R9), Y2
-	VSUBPS       Y8, Y2, Y2
-	VMOVUPS      32(R9), Y3
-	VSUBPS       Y9, Y3, Y3
-	VMULPS       (R11), Y2, Y2
-	VMULPS       32(R11), Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
-	VANDPS       (R12), Y4, Y6
-	VANDPS       32(R12), Y5, Y7
-	VADDPS       Y6, Y2, Y2
-	VADDPS       Y7, Y3, Y3
-	VMOVUPS      Y2, (DX)
-	VMOVUPS      Y3, 32(DX)
-	VMOVMSKPS    Y4, BP
+	VPMOVZXWD    (CX), Y1
+	VPMOVZXWD    16(CX), Y2
+	VPMOVZXWD    (SI), Y3
+	VPMOVZXWD    16(SI), Y4
+	VPCMPGTD     Y3, Y1, Y1
+	VPCMPGTD     Y4, Y2, Y2
+	VMOVUPS      (AX), Y3
+	VMOVUPS      32(AX), Y4
+	VMULPS       (DI), Y3, Y3
+	VMULPS       32(DI), Y4, Y4
+	VMOVUPS      (BX), Y5
+	VMOVUPS      32(BX), Y6
+	VMULPS       (R8), Y5, Y5
+	VMULPS       32(R8), Y6, Y6
+	VANDPS       Y1, Y5, Y5
+	VANDPS       Y2, Y6, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	VMOVUPS      (DX), Y5
+	VMOVUPS      32(DX), Y6
+	VCMPPS       $0x1e, Y5, Y3, Y7
+	VANDPS       Y7, Y1, Y1
+	VCMPPS       $0x1e, Y6, Y4, Y7
+	VANDPS       Y7, Y2, Y2
+	VBLENDVPS    Y1, (R10), Y3, Y3
+	VBLENDVPS    Y2, 32(R10), Y4, Y4
+	VMOVUPS      Y3, (AX)
+	VMOVUPS      Y4, 32(AX)
+	VPADDUSW     (CX), X0, X3
+	VEXTRACTI128 $0x01, Y1, X4
+	VPACKSSDW    X4, X1, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, (CX)
+	VPADDUSW     16(CX), X0, X3
+	VEXTRACTI128 $0x01, Y2, X4
+	VPACKSSDW    X4, X2, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 16(CX)
+	VMOVUPS      (R9), Y3
+	VSUBPS       Y5, Y3, Y3
+	VMOVUPS      32(R9), Y4
+	VSUBPS       Y6, Y4, Y4
+	VMULPS       (R11), Y3, Y3
+	VMULPS       32(R11), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VANDPS       (R12), Y1, Y5
+	VANDPS       32(R12), Y2, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	VMOVUPS      Y3, (DX)
+	VMOVUPS      Y4, 32(DX)
+	VMOVMSKPS    Y1, BP
 	ORQ          BP, R15
-	VMOVMSKPS    Y5, BP
+	VMOVMSKPS    Y2, BP
 	SHLQ         $0x08, BP
 	ORQ          BP, R15
-	VPMOVZXWD    32(CX), Y2
-	VPMOVZXWD    48(CX), Y3
-	VPMOVZXWD    32(SI), Y4
-	VPMOVZXWD    48(SI), Y5
-	VPCMPGTD     Y4, Y2, Y4
-	VPCMPGTD     Y5, Y3, Y5
-	VMOVUPS      64(AX), Y6
-	VMOVUPS      96(AX), Y7
-	VMULPS       64(DI), Y6, Y6
-	VMULPS       96(DI), Y7, Y7
-	VMOVUPS      64(BX), Y8
-	VMOVUPS      96(BX), Y9
-	VMULPS       64(R8), Y8, Y8
-	VMULPS       96(R8), Y9, Y9
-	VANDPS       Y4, Y8, Y8
-	VANDPS       Y5, Y9, Y9
-	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
-	VMOVUPS      64(DX), Y8
-	VMOVUPS      96(DX), Y9
-	VCMPPS       $0x1e, Y8, Y6, Y10
-	VANDPS       Y10, Y4, Y4
-	VCMPPS       $0x1e, Y9, Y7, Y10
-	VANDPS       Y10, Y5, Y5
-	VBLENDVPS    Y4, 64(R10), Y6, Y6
-	VBLENDVPS    Y5, 96(R10), Y7, Y7
-	VMOVUPS      Y6, 64(AX)
-	VMOVUPS      Y7, 96(AX)
-	VPSUBD       Y0, Y2, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y4, Y2
-	VEXTRACTI128 $0x01, Y2, X6
-	VPACKUSDW    X6, X2, X2
-	VMOVDQU      X2, 32(CX)
-	VPSUBD       Y0, Y3, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y5, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 48(CX)
-	VMOVUPS      64(R9), Y2
-	VSUBPS       Y8, Y2, Y2
-	VMOVUPS      96(R9), Y3
-	VSUBPS       Y9, Y3, Y3
-	VMULPS       64(R11), Y2, Y2
-	VMULPS       96(R11), Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
-	VANDPS       64(R12), Y4, Y6
-	VANDPS       96(R12), Y5, Y7
-	VADDPS       Y6, Y2, Y2
-	VADDPS       Y7, Y3, Y3
-	VMOVUPS      Y2, 64(DX)
-	VMOVUPS      Y3, 96(DX)
-	VMOVMSKPS    Y4, BP
+	VPMOVZXWD    32(CX), Y1
+	VPMOVZXWD    48(CX), Y2
+	VPMOVZXWD    32(SI), Y3
+	VPMOVZXWD    48(SI), Y4
+	VPCMPGTD     Y3, Y1, Y1
+	VPCMPGTD     Y4, Y2, Y2
+	VMOVUPS      64(AX), Y3
+	VMOVUPS      96(AX), Y4
+	VMULPS       64(DI), Y3, Y3
+	VMULPS       96(DI), Y4, Y4
+	VMOVUPS      64(BX), Y5
+	VMOVUPS      96(BX), Y6
+	VMULPS       64(R8), Y5, Y5
+	VMULPS       96(R8), Y6, Y6
+	VANDPS       Y1, Y5, Y5
+	VANDPS       Y2, Y6, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	VMOVUPS      64(DX), Y5
+	VMOVUPS      96(DX), Y6
+	VCMPPS       $0x1e, Y5, Y3, Y7
+	VANDPS       Y7, Y1, Y1
+	VCMPPS       $0x1e, Y6, Y4, Y7
+	VANDPS       Y7, Y2, Y2
+	VBLENDVPS    Y1, 64(R10), Y3, Y3
+	VBLENDVPS    Y2, 96(R10), Y4, Y4
+	VMOVUPS      Y3, 64(AX)
+	VMOVUPS      Y4, 96(AX)
+	VPADDUSW     32(CX), X0, X3
+	VEXTRACTI128 $0x01, Y1, X4
+	VPACKSSDW    X4, X1, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 32(CX)
+	VPADDUSW     48(CX), X0, X3
+	VEXTRACTI128 $0x01, Y2, X4
+	VPACKSSDW    X4, X2, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 48(CX)
+	VMOVUPS      64(R9), Y3
+	VSUBPS       Y5, Y3, Y3
+	VMOVUPS      96(R9), Y4
+	VSUBPS       Y6, Y4, Y4
+	VMULPS       64(R11), Y3, Y3
+	VMULPS       96(R11), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VANDPS       64(R12), Y1, Y5
+	VANDPS       96(R12), Y2, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	VMOVUPS      Y3, 64(DX)
+	VMOVUPS      Y4, 96(DX)
+	VMOVMSKPS    Y1, BP
 	SHLQ         $0x10, BP
 	ORQ          BP, R15
-	VMOVMSKPS    Y5, BP
+	VMOVMSKPS    Y2, BP
 	SHLQ         $0x18, BP
 	ORQ          BP, R15
-	VPMOVZXWD    64(CX), Y2
-	VPMOVZXWD    80(CX), Y3
-	VPMOVZXWD    64(SI), Y4
-	VPMOVZXWD    80(SI), Y5
-	VPCMPGTD     Y4, Y2, Y4
-	VPCMPGTD     Y5, Y3, Y5
-	VMOVUPS      128(AX), Y6
-	VMOVUPS      160(AX), Y7
-	VMULPS       128(DI), Y6, Y6
-	VMULPS       160(DI), Y7, Y7
-	VMOVUPS      128(BX), Y8
-	VMOVUPS      160(BX), Y9
-	VMULPS       128(R8), Y8, Y8
-	VMULPS       160(R8), Y9, Y9
-	VANDPS       Y4, Y8, Y8
-	VANDPS       Y5, Y9, Y9
-	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
-	VMOVUPS      128(DX), Y8
-	VMOVUPS      160(DX), Y9
-	VCMPPS       $0x1e, Y8, Y6, Y10
-	VANDPS       Y10, Y4, Y4
-	VCMPPS       $0x1e, Y9, Y7, Y10
-	VANDPS       Y10, Y5, Y5
-	VBLENDVPS    Y4, 128(R10), Y6, Y6
-	VBLENDVPS    Y5, 160(R10), Y7, Y7
-	VMOVUPS      Y6, 128(AX)
-	VMOVUPS      Y7, 160(AX)
-	VPSUBD       Y0, Y2, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y4, Y2
-	VEXTRACTI128 $0x01, Y2, X6
-	VPACKUSDW    X6, X2, X2
-	VMOVDQU      X2, 64(CX)
-	VPSUBD       Y0, Y3, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y5, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 80(CX)
-	VMOVUPS      128(R9), Y2
-	VSUBPS       Y8, Y2, Y2
-	VMOVUPS      160(R9), Y3
-	VSUBPS       Y9, Y3, Y3
-	VMULPS       128(R11), Y2, Y2
-	VMULPS       160(R11), Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
-	VANDPS       128(R12), Y4, Y6
-	VANDPS       160(R12), Y5, Y7
-	VADDPS       Y6, Y2, Y2
-	VADDPS       Y7, Y3, Y3
-	VMOVUPS      Y2, 128(DX)
-	VMOVUPS      Y3, 160(DX)
-	VMOVMSKPS    Y4, BP
+	VPMOVZXWD    64(CX), Y1
+	VPMOVZXWD    80(CX), Y2
+	VPMOVZXWD    64(SI), Y3
+	VPMOVZXWD    80(SI), Y4
+	VPCMPGTD     Y3, Y1, Y1
+	VPCMPGTD     Y4, Y2, Y2
+	VMOVUPS      128(AX), Y3
+	VMOVUPS      160(AX), Y4
+	VMULPS       128(DI), Y3, Y3
+	VMULPS       160(DI), Y4, Y4
+	VMOVUPS      128(BX), Y5
+	VMOVUPS      160(BX), Y6
+	VMULPS       128(R8), Y5, Y5
+	VMULPS       160(R8), Y6, Y6
+	VANDPS       Y1, Y5, Y5
+	VANDPS       Y2, Y6, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	VMOVUPS      128(DX), Y5
+	VMOVUPS      160(DX), Y6
+	VCMPPS       $0x1e, Y5, Y3, Y7
+	VANDPS       Y7, Y1, Y1
+	VCMPPS       $0x1e, Y6, Y4, Y7
+	VANDPS       Y7, Y2, Y2
+	VBLENDVPS    Y1, 128(R10), Y3, Y3
+	VBLENDVPS    Y2, 160(R10), Y4, Y4
+	VMOVUPS      Y3, 128(AX)
+	VMOVUPS      Y4, 160(AX)
+	VPADDUSW     64(CX), X0, X3
+	VEXTRACTI128 $0x01, Y1, X4
+	VPACKSSDW    X4, X1, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 64(CX)
+	VPADDUSW     80(CX), X0, X3
+	VEXTRACTI128 $0x01, Y2, X4
+	VPACKSSDW    X4, X2, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 80(CX)
+	VMOVUPS      128(R9), Y3
+	VSUBPS       Y5, Y3, Y3
+	VMOVUPS      160(R9), Y4
+	VSUBPS       Y6, Y4, Y4
+	VMULPS       128(R11), Y3, Y3
+	VMULPS       160(R11), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VANDPS       128(R12), Y1, Y5
+	VANDPS       160(R12), Y2, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	VMOVUPS      Y3, 128(DX)
+	VMOVUPS      Y4, 160(DX)
+	VMOVMSKPS    Y1, BP
 	SHLQ         $0x20, BP
 	ORQ          BP, R15
-	VMOVMSKPS    Y5, BP
+	VMOVMSKPS    Y2, BP
 	SHLQ         $0x28, BP
 	ORQ          BP, R15
-	VPMOVZXWD    96(CX), Y2
-	VPMOVZXWD    112(CX), Y3
-	VPMOVZXWD    96(SI), Y4
-	VPMOVZXWD    112(SI), Y5
-	VPCMPGTD     Y4, Y2, Y4
-	VPCMPGTD     Y5, Y3, Y5
-	VMOVUPS      192(AX), Y6
-	VMOVUPS      224(AX), Y7
-	VMULPS       192(DI), Y6, Y6
-	VMULPS       224(DI), Y7, Y7
-	VMOVUPS      192(BX), Y8
-	VMOVUPS      224(BX), Y9
-	VMULPS       192(R8), Y8, Y8
-	VMULPS       224(R8), Y9, Y9
-	VANDPS       Y4, Y8, Y8
-	VANDPS       Y5, Y9, Y9
-	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
-	VMOVUPS      192(DX), Y8
-	VMOVUPS      224(DX), Y9
-	VCMPPS       $0x1e, Y8, Y6, Y10
-	VANDPS       Y10, Y4, Y4
-	VCMPPS       $0x1e, Y9, Y7, Y10
-	VANDPS       Y10, Y5, Y5
-	VBLENDVPS    Y4, 192(R10), Y6, Y6
-	VBLENDVPS    Y5, 224(R10), Y7, Y7
-	VMOVUPS      Y6, 192(AX)
-	VMOVUPS      Y7, 224(AX)
-	VPSUBD       Y0, Y2, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y4, Y2
-	VEXTRACTI128 $0x01, Y2, X6
-	VPACKUSDW    X6, X2, X2
-	VMOVDQU      X2, 96(CX)
-	VPSUBD       Y0, Y3, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y5, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 112(CX)
-	VMOVUPS      192(R9), Y2
-	VSUBPS       Y8, Y2, Y2
-	VMOVUPS      224(R9), Y3
-	VSUBPS       Y9, Y3, Y3
-	VMULPS       192(R11), Y2, Y2
-	VMULPS       224(R11), Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
-	VANDPS       192(R12), Y4, Y6
-	VANDPS       224(R12), Y5, Y7
-	VADDPS       Y6, Y2, Y2
-	VADDPS       Y7, Y3, Y3
-	VMOVUPS      Y2, 192(DX)
-	VMOVUPS      Y3, 224(DX)
-	VMOVMSKPS    Y4, BP
+	VPMOVZXWD    96(CX), Y1
+	VPMOVZXWD    112(CX), Y2
+	VPMOVZXWD    96(SI), Y3
+	VPMOVZXWD    112(SI), Y4
+	VPCMPGTD     Y3, Y1, Y1
+	VPCMPGTD     Y4, Y2, Y2
+	VMOVUPS      192(AX), Y3
+	VMOVUPS      224(AX), Y4
+	VMULPS       192(DI), Y3, Y3
+	VMULPS       224(DI), Y4, Y4
+	VMOVUPS      192(BX), Y5
+	VMOVUPS      224(BX), Y6
+	VMULPS       192(R8), Y5, Y5
+	VMULPS       224(R8), Y6, Y6
+	VANDPS       Y1, Y5, Y5
+	VANDPS       Y2, Y6, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	VMOVUPS      192(DX), Y5
+	VMOVUPS      224(DX), Y6
+	VCMPPS       $0x1e, Y5, Y3, Y7
+	VANDPS       Y7, Y1, Y1
+	VCMPPS       $0x1e, Y6, Y4, Y7
+	VANDPS       Y7, Y2, Y2
+	VBLENDVPS    Y1, 192(R10), Y3, Y3
+	VBLENDVPS    Y2, 224(R10), Y4, Y4
+	VMOVUPS      Y3, 192(AX)
+	VMOVUPS      Y4, 224(AX)
+	VPADDUSW     96(CX), X0, X3
+	VEXTRACTI128 $0x01, Y1, X4
+	VPACKSSDW    X4, X1, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 96(CX)
+	VPADDUSW     112(CX), X0, X3
+	VEXTRACTI128 $0x01, Y2, X4
+	VPACKSSDW    X4, X2, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 112(CX)
+	VMOVUPS      192(R9), Y3
+	VSUBPS       Y5, Y3, Y3
+	VMOVUPS      224(R9), Y4
+	VSUBPS       Y6, Y4, Y4
+	VMULPS       192(R11), Y3, Y3
+	VMULPS       224(R11), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VANDPS       192(R12), Y1, Y5
+	VANDPS       224(R12), Y2, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	VMOVUPS      Y3, 192(DX)
+	VMOVUPS      Y4, 224(DX)
+	VMOVMSKPS    Y1, BP
 	SHLQ         $0x30, BP
 	ORQ          BP, R15
-	VMOVMSKPS    Y5, BP
+	VMOVMSKPS    Y2, BP
 	SHLQ         $0x38, BP
 	ORQ          BP, R15
 	MOVQ         R15, (R13)
@@ -2389,15 +2349,15 @@ AdaptiveLeakyUniformAVX512_done:
 TEXT ·adaptiveLeakyUniformAVX2(SB), NOSPLIT, $0-80
 	// 7 scalars held in registers, 0 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y1
-	VPBROADCASTW c+32(FP), X2
-	VPMOVZXWD    X2, Y2
-	VBROADCASTSS d+36(FP), Y3
-	VBROADCASTSS dtheta+56(FP), Y4
-	VBROADCASTSS gr+40(FP), Y5
-	VBROADCASTSS ltheta+52(FP), Y6
-	VBROADCASTSS reset+48(FP), Y7
-	VBROADCASTSS thr+44(FP), Y8
+	VPSRLW       $0x0f, Y0, Y0
+	VPBROADCASTW c+32(FP), X1
+	VPMOVZXWD    X1, Y1
+	VBROADCASTSS d+36(FP), Y2
+	VBROADCASTSS dtheta+56(FP), Y3
+	VBROADCASTSS gr+40(FP), Y4
+	VBROADCASTSS ltheta+52(FP), Y5
+	VBROADCASTSS reset+48(FP), Y6
+	VBROADCASTSS thr+44(FP), Y7
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         theta+16(FP), DX
@@ -2409,227 +2369,219 @@ TEXT ·adaptiveLeakyUniformAVX2(SB), NOSPLIT, $0-80
 
 AdaptiveLeakyUniformAVX2_block:
 	XORQ         R8, R8
-	VPMOVZXWD    (CX), Y9
-	VPCMPGTD     Y2, Y9, Y10
-	VMOVUPS      (AX), Y11
-	VMULPS       Y11, Y3, Y11
-	VMOVUPS      (BX), Y12
-	VMULPS       Y12, Y5, Y12
-	VANDPS       Y10, Y12, Y12
-	VADDPS       Y12, Y11, Y11
-	VMOVUPS      (DX), Y12
-	VCMPPS       $0x1e, Y12, Y11, Y13
-	VANDPS       Y13, Y10, Y10
-	VBLENDVPS    Y10, Y7, Y11, Y11
-	VMOVUPS      Y11, (AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y10, Y9
-	VEXTRACTI128 $0x01, Y9, X11
-	VPACKUSDW    X11, X9, X9
+	VPMOVZXWD    (CX), Y8
+	VPCMPGTD     Y1, Y8, Y8
+	VMOVUPS      (AX), Y9
+	VMULPS       Y9, Y2, Y9
+	VMOVUPS      (BX), Y10
+	VMULPS       Y10, Y4, Y10
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      (DX), Y10
+	VCMPPS       $0x1e, Y10, Y9, Y11
+	VANDPS       Y11, Y8, Y8
+	VBLENDVPS    Y8, Y6, Y9, Y9
+	VMOVUPS      Y9, (AX)
+	VPADDUSW     (CX), X0, X9
+	VEXTRACTI128 $0x01, Y8, X11
+	VPACKSSDW    X11, X8, X11
+	VPANDN       X9, X11, X9
 	VMOVDQU      X9, (CX)
-	VSUBPS       Y12, Y8, Y9
-	VMULPS       Y9, Y6, Y9
-	VADDPS       Y9, Y12, Y9
-	VANDPS       Y10, Y4, Y11
-	VADDPS       Y11, Y9, Y9
+	VSUBPS       Y10, Y7, Y9
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y10, Y9
+	VANDPS       Y8, Y3, Y10
+	VADDPS       Y10, Y9, Y9
 	VMOVUPS      Y9, (DX)
-	VMOVMSKPS    Y10, R9
+	VMOVMSKPS    Y8, R9
 	ORQ          R9, R8
-	VPMOVZXWD    16(CX), Y9
-	VPCMPGTD     Y2, Y9, Y10
-	VMOVUPS      32(AX), Y11
-	VMULPS       Y11, Y3, Y11
-	VMOVUPS      32(BX), Y12
-	VMULPS       Y12, Y5, Y12
-	VANDPS       Y10, Y12, Y12
-	VADDPS       Y12, Y11, Y11
-	VMOVUPS      32(DX), Y12
-	VCMPPS       $0x1e, Y12, Y11, Y13
-	VANDPS       Y13, Y10, Y10
-	VBLENDVPS    Y10, Y7, Y11, Y11
-	VMOVUPS      Y11, 32(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y10, Y9
-	VEXTRACTI128 $0x01, Y9, X11
-	VPACKUSDW    X11, X9, X9
+	VPMOVZXWD    16(CX), Y8
+	VPCMPGTD     Y1, Y8, Y8
+	VMOVUPS      32(AX), Y9
+	VMULPS       Y9, Y2, Y9
+	VMOVUPS      32(BX), Y10
+	VMULPS       Y10, Y4, Y10
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      32(DX), Y10
+	VCMPPS       $0x1e, Y10, Y9, Y11
+	VANDPS       Y11, Y8, Y8
+	VBLENDVPS    Y8, Y6, Y9, Y9
+	VMOVUPS      Y9, 32(AX)
+	VPADDUSW     16(CX), X0, X9
+	VEXTRACTI128 $0x01, Y8, X11
+	VPACKSSDW    X11, X8, X11
+	VPANDN       X9, X11, X9
 	VMOVDQU      X9, 16(CX)
-	VSUBPS       Y12, Y8, Y9
-	VMULPS       Y9, Y6, Y9
-	VADDPS       Y9, Y12, Y9
-	VANDPS       Y10, Y4, Y11
-	VADDPS       Y11, Y9, Y9
+	VSUBPS       Y10, Y7, Y9
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y10, Y9
+	VANDPS       Y8, Y3, Y10
+	VADDPS       Y10, Y9, Y9
 	VMOVUPS      Y9, 32(DX)
-	VMOVMSKPS    Y10, R9
+	VMOVMSKPS    Y8, R9
 	SHLQ         $0x08, R9
 	ORQ          R9, R8
-	VPMOVZXWD    32(CX), Y9
-	VPCMPGTD     Y2, Y9, Y10
-	VMOVUPS      64(AX), Y11
-	VMULPS       Y11, Y3, Y11
-	VMOVUPS      64(BX), Y12
-	VMULPS       Y12, Y5, Y12
-	VANDPS       Y10, Y12, Y12
-	VADDPS       Y12, Y11, Y11
-	VMOVUPS      64(DX), Y12
-	VCMPPS       $0x1e, Y12, Y11, Y13
-	VANDPS       Y13, Y10, Y10
-	VBLENDVPS    Y10, Y7, Y11, Y11
-	VMOVUPS      Y11, 64(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y10, Y9
-	VEXTRACTI128 $0x01, Y9, X11
-	VPACKUSDW    X11, X9, X9
+	VPMOVZXWD    32(CX), Y8
+	VPCMPGTD     Y1, Y8, Y8
+	VMOVUPS      64(AX), Y9
+	VMULPS       Y9, Y2, Y9
+	VMOVUPS      64(BX), Y10
+	VMULPS       Y10, Y4, Y10
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      64(DX), Y10
+	VCMPPS       $0x1e, Y10, Y9, Y11
+	VANDPS       Y11, Y8, Y8
+	VBLENDVPS    Y8, Y6, Y9, Y9
+	VMOVUPS      Y9, 64(AX)
+	VPADDUSW     32(CX), X0, X9
+	VEXTRACTI128 $0x01, Y8, X11
+	VPACKSSDW    X11, X8, X11
+	VPANDN       X9, X11, X9
 	VMOVDQU      X9, 32(CX)
-	VSUBPS       Y12, Y8, Y9
-	VMULPS       Y9, Y6, Y9
-	VADDPS       Y9, Y12, Y9
-	VANDPS       Y10, Y4, Y11
-	VADDPS       Y11, Y9, Y9
+	VSUBPS       Y10, Y7, Y9
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y10, Y9
+	VANDPS       Y8, Y3, Y10
+	VADDPS       Y10, Y9, Y9
 	VMOVUPS      Y9, 64(DX)
-	VMOVMSKPS    Y10, R9
+	VMOVMSKPS    Y8, R9
 	SHLQ         $0x10, R9
 	ORQ          R9, R8
-	VPMOVZXWD    48(CX), Y9
-	VPCMPGTD     Y2, Y9, Y10
-	VMOVUPS      96(AX), Y11
-	VMULPS       Y11, Y3, Y11
-	VMOVUPS      96(BX), Y12
-	VMULPS       Y12, Y5, Y12
-	VANDPS       Y10, Y12, Y12
-	VADDPS       Y12, Y11, Y11
-	VMOVUPS      96(DX), Y12
-	VCMPPS       $0x1e, Y12, Y11, Y13
-	VANDPS       Y13, Y10, Y10
-	VBLENDVPS    Y10, Y7, Y11, Y11
-	VMOVUPS      Y11, 96(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y10, Y9
-	VEXTRACTI128 $0x01, Y9, X11
-	VPACKUSDW    X11, X9, X9
+	VPMOVZXWD    48(CX), Y8
+	VPCMPGTD     Y1, Y8, Y8
+	VMOVUPS      96(AX), Y9
+	VMULPS       Y9, Y2, Y9
+	VMOVUPS      96(BX), Y10
+	VMULPS       Y10, Y4, Y10
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      96(DX), Y10
+	VCMPPS       $0x1e, Y10, Y9, Y11
+	VANDPS       Y11, Y8, Y8
+	VBLENDVPS    Y8, Y6, Y9, Y9
+	VMOVUPS      Y9, 96(AX)
+	VPADDUSW     48(CX), X0, X9
+	VEXTRACTI128 $0x01, Y8, X11
+	VPACKSSDW    X11, X8, X11
+	VPANDN       X9, X11, X9
 	VMOVDQU      X9, 48(CX)
-	VSUBPS       Y12, Y8, Y9
-	VMULPS       Y9, Y6, Y9
-	VADDPS       Y9, Y12, Y9
-	VANDPS       Y10, Y4, Y11
-	VADDPS       Y11, Y9, Y9
+	VSUBPS       Y10, Y7, Y9
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y10, Y9
+	VANDPS       Y8, Y3, Y10
+	VADDPS       Y10, Y9, Y9
 	VMOVUPS      Y9, 96(DX)
-	VMOVMSKPS    Y10, R9
+	VMOVMSKPS    Y8, R9
 	SHLQ         $0x18, R9
 	ORQ          R9, R8
-	VPMOVZXWD    64(CX), Y9
-	VPCMPGTD     Y2, Y9, Y10
-	VMOVUPS      128(AX), Y11
-	VMULPS       Y11, Y3, Y11
-	VMOVUPS      128(BX), Y12
-	VMULPS       Y12, Y5, Y12
-	VANDPS       Y10, Y12, Y12
-	VADDPS       Y12, Y11, Y11
-	VMOVUPS      128(DX), Y12
-	VCMPPS       $0x1e, Y12, Y11, Y13
-	VANDPS       Y13, Y10, Y10
-	VBLENDVPS    Y10, Y7, Y11, Y11
-	VMOVUPS      Y11, 128(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y10, Y9
-	VEXTRACTI128 $0x01, Y9, X11
-	VPACKUSDW    X11, X9, X9
+	VPMOVZXWD    64(CX), Y8
+	VPCMPGTD     Y1, Y8, Y8
+	VMOVUPS      128(AX), Y9
+	VMULPS       Y9, Y2, Y9
+	VMOVUPS      128(BX), Y10
+	VMULPS       Y10, Y4, Y10
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      128(DX), Y10
+	VCMPPS       $0x1e, Y10, Y9, Y11
+	VANDPS       Y11, Y8, Y8
+	VBLENDVPS    Y8, Y6, Y9, Y9
+	VMOVUPS      Y9, 128(AX)
+	VPADDUSW     64(CX), X0, X9
+	VEXTRACTI128 $0x01, Y8, X11
+	VPACKSSDW    X11, X8, X11
+	VPANDN       X9, X11, X9
 	VMOVDQU      X9, 64(CX)
-	VSUBPS       Y12, Y8, Y9
-	VMULPS       Y9, Y6, Y9
-	VADDPS       Y9, Y12, Y9
-	VANDPS       Y10, Y4, Y11
-	VADDPS       Y11, Y9, Y9
+	VSUBPS       Y10, Y7, Y9
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y10, Y9
+	VANDPS       Y8, Y3, Y10
+	VADDPS       Y10, Y9, Y9
 	VMOVUPS      Y9, 128(DX)
-	VMOVMSKPS    Y10, R9
+	VMOVMSKPS    Y8, R9
 	SHLQ         $0x20, R9
 	ORQ          R9, R8
-	VPMOVZXWD    80(CX), Y9
-	VPCMPGTD     Y2, Y9, Y10
-	VMOVUPS      160(AX), Y11
-	VMULPS       Y11, Y3, Y11
-	VMOVUPS      160(BX), Y12
-	VMULPS       Y12, Y5, Y12
-	VANDPS       Y10, Y12, Y12
-	VADDPS       Y12, Y11, Y11
-	VMOVUPS      160(DX), Y12
-	VCMPPS       $0x1e, Y12, Y11, Y13
-	VANDPS       Y13, Y10, Y10
-	VBLENDVPS    Y10, Y7, Y11, Y11
-	VMOVUPS      Y11, 160(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y10, Y9
-	VEXTRACTI128 $0x01, Y9, X11
-	VPACKUSDW    X11, X9, X9
+	VPMOVZXWD    80(CX), Y8
+	VPCMPGTD     Y1, Y8, Y8
+	VMOVUPS      160(AX), Y9
+	VMULPS       Y9, Y2, Y9
+	VMOVUPS      160(BX), Y10
+	VMULPS       Y10, Y4, Y10
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      160(DX), Y10
+	VCMPPS       $0x1e, Y10, Y9, Y11
+	VANDPS       Y11, Y8, Y8
+	VBLENDVPS    Y8, Y6, Y9, Y9
+	VMOVUPS      Y9, 160(AX)
+	VPADDUSW     80(CX), X0, X9
+	VEXTRACTI128 $0x01, Y8, X11
+	VPACKSSDW    X11, X8, X11
+	VPANDN       X9, X11, X9
 	VMOVDQU      X9, 80(CX)
-	VSUBPS       Y12, Y8, Y9
-	VMULPS       Y9, Y6, Y9
-	VADDPS       Y9, Y12, Y9
-	VANDPS       Y10, Y4, Y11
-	VADDPS       Y11, Y9, Y9
+	VSUBPS       Y10, Y7, Y9
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y10, Y9
+	VANDPS       Y8, Y3, Y10
+	VADDPS       Y10, Y9, Y9
 	VMOVUPS      Y9, 160(DX)
-	VMOVMSKPS    Y10, R9
+	VMOVMSKPS    Y8, R9
 	SHLQ         $0x28, R9
 	ORQ          R9, R8
-	VPMOVZXWD    96(CX), Y9
-	VPCMPGTD     Y2, Y9, Y10
-	VMOVUPS      192(AX), Y11
-	VMULPS       Y11, Y3, Y11
-	VMOVUPS      192(BX), Y12
-	VMULPS       Y12, Y5, Y12
-	VANDPS       Y10, Y12, Y12
-	VADDPS       Y12, Y11, Y11
-	VMOVUPS      192(DX), Y12
-	VCMPPS       $0x1e, Y12, Y11, Y13
-	VANDPS       Y13, Y10, Y10
-	VBLENDVPS    Y10, Y7, Y11, Y11
-	VMOVUPS      Y11, 192(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y10, Y9
-	VEXTRACTI128 $0x01, Y9, X11
-	VPACKUSDW    X11, X9, X9
+	VPMOVZXWD    96(CX), Y8
+	VPCMPGTD     Y1, Y8, Y8
+	VMOVUPS      192(AX), Y9
+	VMULPS       Y9, Y2, Y9
+	VMOVUPS      192(BX), Y10
+	VMULPS       Y10, Y4, Y10
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      192(DX), Y10
+	VCMPPS       $0x1e, Y10, Y9, Y11
+	VANDPS       Y11, Y8, Y8
+	VBLENDVPS    Y8, Y6, Y9, Y9
+	VMOVUPS      Y9, 192(AX)
+	VPADDUSW     96(CX), X0, X9
+	VEXTRACTI128 $0x01, Y8, X11
+	VPACKSSDW    X11, X8, X11
+	VPANDN       X9, X11, X9
 	VMOVDQU      X9, 96(CX)
-	VSUBPS       Y12, Y8, Y9
-	VMULPS       Y9, Y6, Y9
-	VADDPS       Y9, Y12, Y9
-	VANDPS       Y10, Y4, Y11
-	VADDPS       Y11, Y9, Y9
+	VSUBPS       Y10, Y7, Y9
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y10, Y9
+	VANDPS       Y8, Y3, Y10
+	VADDPS       Y10, Y9, Y9
 	VMOVUPS      Y9, 192(DX)
-	VMOVMSKPS    Y10, R9
+	VMOVMSKPS    Y8, R9
 	SHLQ         $0x30, R9
 	ORQ          R9, R8
-	VPMOVZXWD    112(CX), Y9
-	VPCMPGTD     Y2, Y9, Y10
-	VMOVUPS      224(AX), Y11
-	VMULPS       Y11, Y3, Y11
-	VMOVUPS      224(BX), Y12
-	VMULPS       Y12, Y5, Y12
-	VANDPS       Y10, Y12, Y12
-	VADDPS       Y12, Y11, Y11
-	VMOVUPS      224(DX), Y12
-	VCMPPS       $0x1e, Y12, Y11, Y13
-	VANDPS       Y13, Y10, Y10
-	VBLENDVPS    Y10, Y7, Y11, Y11
-	VMOVUPS      Y11, 224(AX)
-	VPSUBD       Y0, Y9, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y10, Y9
-	VEXTRACTI128 $0x01, Y9, X11
-	VPACKUSDW    X11, X9, X9
+	VPMOVZXWD    112(CX), Y8
+	VPCMPGTD     Y1, Y8, Y8
+	VMOVUPS      224(AX), Y9
+	VMULPS       Y9, Y2, Y9
+	VMOVUPS      224(BX), Y10
+	VMULPS       Y10, Y4, Y10
+	VANDPS       Y8, Y10, Y10
+	VADDPS       Y10, Y9, Y9
+	VMOVUPS      224(DX), Y10
+	VCMPPS       $0x1e, Y10, Y9, Y11
+	VANDPS       Y11, Y8, Y8
+	VBLENDVPS    Y8, Y6, Y9, Y9
+	VMOVUPS      Y9, 224(AX)
+	VPADDUSW     112(CX), X0, X9
+	VEXTRACTI128 $0x01, Y8, X11
+	VPACKSSDW    X11, X8, X11
+	VPANDN       X9, X11, X9
 	VMOVDQU      X9, 112(CX)
-	VSUBPS       Y12, Y8, Y9
-	VMULPS       Y9, Y6, Y9
-	VADDPS       Y9, Y12, Y9
-	VANDPS       Y10, Y4, Y11
-	VADDPS       Y11, Y9, Y9
+	VSUBPS       Y10, Y7, Y9
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y10, Y9
+	VANDPS       Y8, Y3, Y10
+	VADDPS       Y10, Y9, Y9
 	VMOVUPS      Y9, 224(DX)
-	VMOVMSKPS    Y10, R9
+	VMOVMSKPS    Y8, R9
 	SHLQ         $0x38, R9
 	ORQ          R9, R8
 	MOVQ         R8, (SI)
@@ -2891,7 +2843,7 @@ TEXT ·exponentialAVX2(SB), NOSPLIT, $320-128
 	ADDQ     $0x3f, AX
 	ANDQ     $-64, AX
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     v+0(FP), CX
 	MOVQ     cur+8(FP), DX
 	MOVQ     k+16(FP), BX
@@ -4593,7 +4545,7 @@ TEXT ·exponentialUniformAVX2(SB), $552-56
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS (SP), Y0
 	VMOVUPS      Y0, (AX)
 	VBROADCASTSS delta+20(FP), Y0
@@ -5690,8 +5642,8 @@ TEXT ·refractoryExponentialAVX2(SB), NOSPLIT, $320-152
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y1
-	VBROADCASTSS constc2d00000<>+0(SB), Y2
+	VPSRLW       $0x0f, Y0, Y0
+	VBROADCASTSS constc2d00000<>+0(SB), Y1
 	MOVQ         v+0(FP), CX
 	MOVQ         r+8(FP), DX
 	MOVQ         cur+16(FP), BX
@@ -5709,491 +5661,483 @@ TEXT ·refractoryExponentialAVX2(SB), NOSPLIT, $320-152
 
 RefractoryExponentialAVX2_block:
 	XORQ         R15, R15
-	VMOVUPS      (CX), Y3
-	VMOVUPS      32(CX), Y4
-	VMOVUPS      64(CX), Y5
-	VMOVUPS      96(CX), Y6
-	VSUBPS       (R9), Y3, Y3
-	VSUBPS       32(R9), Y4, Y4
-	VSUBPS       64(R9), Y5, Y5
-	VSUBPS       96(R9), Y6, Y6
-	VDIVPS       (R8), Y3, Y3
-	VDIVPS       32(R8), Y4, Y4
-	VDIVPS       64(R8), Y5, Y5
-	VDIVPS       96(R8), Y6, Y6
-	VMAXPS       Y3, Y2, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y3, Y7, Y3
-	VMAXPS       Y4, Y2, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y4, Y7, Y4
-	VMAXPS       Y5, Y2, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y5
-	VMAXPS       Y6, Y2, Y6
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
+	VMOVUPS      (CX), Y2
+	VMOVUPS      32(CX), Y3
+	VMOVUPS      64(CX), Y4
+	VMOVUPS      96(CX), Y5
+	VSUBPS       (R9), Y2, Y2
+	VSUBPS       32(R9), Y3, Y3
+	VSUBPS       64(R9), Y4, Y4
+	VSUBPS       96(R9), Y5, Y5
+	VDIVPS       (R8), Y2, Y2
+	VDIVPS       32(R8), Y3, Y3
+	VDIVPS       64(R8), Y4, Y4
+	VDIVPS       96(R8), Y5, Y5
+	VMAXPS       Y2, Y1, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y2, Y6, Y2
+	VMAXPS       Y3, Y1, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y3, Y6, Y3
+	VMAXPS       Y4, Y1, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y4
+	VMAXPS       Y5, Y1, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y6
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMOVUPS      Y6, (AX)
 	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
 	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS      Y7, (AX)
+	VMOVUPS      Y7, 32(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
 	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS      Y8, 32(AX)
+	VMOVUPS      Y8, 64(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
 	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS      Y9, 64(AX)
-	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
-	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
-	VMOVUPS      Y10, 96(AX)
+	VMOVUPS      Y9, 96(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y10
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
 	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
-	VMULPS       vconst3f318000<>+0(SB), Y10, Y14
+	VSUBPS       Y10, Y2, Y2
 	VSUBPS       Y11, Y3, Y3
 	VSUBPS       Y12, Y4, Y4
 	VSUBPS       Y13, Y5, Y5
-	VSUBPS       Y14, Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
 	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
 	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
-	VMULPS       vconstb95e8083<>+0(SB), Y10, Y10
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
 	VSUBPS       Y8, Y4, Y4
 	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
 	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y2, Y10
 	VMULPS       Y3, Y3, Y11
 	VMULPS       Y4, Y4, Y12
 	VMULPS       Y5, Y5, Y13
-	VMULPS       Y6, Y6, Y14
+	VMULPS       Y6, Y10, Y6
 	VMULPS       Y7, Y11, Y7
 	VMULPS       Y8, Y12, Y8
 	VMULPS       Y9, Y13, Y9
-	VMULPS       Y10, Y14, Y10
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
 	VADDPS       Y4, Y8, Y4
 	VADDPS       Y5, Y9, Y5
-	VADDPS       Y6, Y10, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
-	VCVTTPS2DQ   (AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y3, Y3
-	VCVTTPS2DQ   32(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y4, Y4
-	VCVTTPS2DQ   64(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y5, Y5
-	VCVTTPS2DQ   96(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y6, Y6
-	VMULPS       (R8), Y3, Y3
-	VMULPS       32(R8), Y4, Y4
-	VMULPS       64(R8), Y5, Y5
-	VMULPS       96(R8), Y6, Y6
-	VSUBPS       (CX), Y3, Y3
-	VSUBPS       32(CX), Y4, Y4
-	VSUBPS       64(CX), Y5, Y5
-	VSUBPS       96(CX), Y6, Y6
-	VPMOVZXWD    (DX), Y7
-	VPMOVZXWD    16(DX), Y8
-	VPMOVZXWD    32(DX), Y9
-	VPMOVZXWD    48(DX), Y10
-	VPMOVZXWD    (SI), Y11
-	VPMOVZXWD    16(SI), Y12
-	VPMOVZXWD    32(SI), Y13
-	VPMOVZXWD    48(SI), Y14
+	VCVTTPS2DQ   (AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y2, Y2
+	VCVTTPS2DQ   32(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VCVTTPS2DQ   64(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y4, Y4
+	VCVTTPS2DQ   96(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VMULPS       (R8), Y2, Y2
+	VMULPS       32(R8), Y3, Y3
+	VMULPS       64(R8), Y4, Y4
+	VMULPS       96(R8), Y5, Y5
+	VSUBPS       (CX), Y2, Y2
+	VSUBPS       32(CX), Y3, Y3
+	VSUBPS       64(CX), Y4, Y4
+	VSUBPS       96(CX), Y5, Y5
+	VPMOVZXWD    (DX), Y6
+	VPMOVZXWD    16(DX), Y7
+	VPMOVZXWD    32(DX), Y8
+	VPMOVZXWD    48(DX), Y9
+	VPMOVZXWD    (SI), Y10
+	VPMOVZXWD    16(SI), Y11
+	VPMOVZXWD    32(SI), Y12
+	VPMOVZXWD    48(SI), Y13
+	VPCMPGTD     Y10, Y6, Y6
 	VPCMPGTD     Y11, Y7, Y7
 	VPCMPGTD     Y12, Y8, Y8
 	VPCMPGTD     Y13, Y9, Y9
-	VPCMPGTD     Y14, Y10, Y10
-	VMOVUPS      (BX), Y11
-	VMOVUPS      32(BX), Y12
-	VMOVUPS      64(BX), Y13
-	VMOVUPS      96(BX), Y14
-	VMULPS       (R10), Y11, Y11
-	VMULPS       32(R10), Y12, Y12
-	VMULPS       64(R10), Y13, Y13
-	VMULPS       96(R10), Y14, Y14
+	VMOVUPS      (BX), Y10
+	VMOVUPS      32(BX), Y11
+	VMOVUPS      64(BX), Y12
+	VMOVUPS      96(BX), Y13
+	VMULPS       (R10), Y10, Y10
+	VMULPS       32(R10), Y11, Y11
+	VMULPS       64(R10), Y12, Y12
+	VMULPS       96(R10), Y13, Y13
+	VANDPS       Y6, Y10, Y10
 	VANDPS       Y7, Y11, Y11
 	VANDPS       Y8, Y12, Y12
 	VANDPS       Y9, Y13, Y13
-	VANDPS       Y10, Y14, Y14
+	VADDPS       Y10, Y2, Y2
 	VADDPS       Y11, Y3, Y3
 	VADDPS       Y12, Y4, Y4
 	VADDPS       Y13, Y5, Y5
-	VADDPS       Y14, Y6, Y6
-	VMULPS       (DI), Y3, Y3
-	VMULPS       32(DI), Y4, Y4
-	VMULPS       64(DI), Y5, Y5
-	VMULPS       96(DI), Y6, Y6
-	VADDPS       (CX), Y3, Y3
-	VADDPS       32(CX), Y4, Y4
-	VADDPS       64(CX), Y5, Y5
-	VADDPS       96(CX), Y6, Y6
-	VCMPPS       $0x1e, (R11), Y3, Y11
-	VANDPS       Y11, Y7, Y7
-	VCMPPS       $0x1e, 32(R11), Y4, Y11
-	VANDPS       Y11, Y8, Y8
-	VCMPPS       $0x1e, 64(R11), Y5, Y11
-	VANDPS       Y11, Y9, Y9
-	VCMPPS       $0x1e, 96(R11), Y6, Y11
-	VANDPS       Y11, Y10, Y10
-	VBLENDVPS    Y7, (R12), Y3, Y3
-	VBLENDVPS    Y8, 32(R12), Y4, Y4
-	VBLENDVPS    Y9, 64(R12), Y5, Y5
-	VBLENDVPS    Y10, 96(R12), Y6, Y6
-	VMOVUPS      Y3, (CX)
-	VMOVUPS      Y4, 32(CX)
-	VMOVUPS      Y5, 64(CX)
-	VMOVUPS      Y6, 96(CX)
-	VPMOVZXWD    (DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, (DX)
-	VPMOVZXWD    16(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 16(DX)
-	VPMOVZXWD    32(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y9, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 32(DX)
-	VPMOVZXWD    48(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y10, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 48(DX)
-	VMOVMSKPS    Y7, BP
+	VMULPS       (DI), Y2, Y2
+	VMULPS       32(DI), Y3, Y3
+	VMULPS       64(DI), Y4, Y4
+	VMULPS       96(DI), Y5, Y5
+	VADDPS       (CX), Y2, Y2
+	VADDPS       32(CX), Y3, Y3
+	VADDPS       64(CX), Y4, Y4
+	VADDPS       96(CX), Y5, Y5
+	VCMPPS       $0x1e, (R11), Y2, Y10
+	VANDPS       Y10, Y6, Y6
+	VCMPPS       $0x1e, 32(R11), Y3, Y10
+	VANDPS       Y10, Y7, Y7
+	VCMPPS       $0x1e, 64(R11), Y4, Y10
+	VANDPS       Y10, Y8, Y8
+	VCMPPS       $0x1e, 96(R11), Y5, Y10
+	VANDPS       Y10, Y9, Y9
+	VBLENDVPS    Y6, (R12), Y2, Y2
+	VBLENDVPS    Y7, 32(R12), Y3, Y3
+	VBLENDVPS    Y8, 64(R12), Y4, Y4
+	VBLENDVPS    Y9, 96(R12), Y5, Y5
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      Y3, 32(CX)
+	VMOVUPS      Y4, 64(CX)
+	VMOVUPS      Y5, 96(CX)
+	VPMOVZXWD    (DX), Y2
+	VPADDUSW     (DX), X0, X2
+	VEXTRACTI128 $0x01, Y6, X3
+	VPACKSSDW    X3, X6, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, (DX)
+	VPMOVZXWD    16(DX), Y2
+	VPADDUSW     16(DX), X0, X2
+	VEXTRACTI128 $0x01, Y7, X3
+	VPACKSSDW    X3, X7, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 16(DX)
+	VPMOVZXWD    32(DX), Y2
+	VPADDUSW     32(DX), X0, X2
+	VEXTRACTI128 $0x01, Y8, X3
+	VPACKSSDW    X3, X8, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 32(DX)
+	VPMOVZXWD    48(DX), Y2
+	VPADDUSW     48(DX), X0, X2
+	VEXTRACTI128 $0x01, Y9, X3
+	VPACKSSDW    X3, X9, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 48(DX)
+	VMOVMSKPS    Y6, BP
 	ORQ          BP, R15
-	VMOVMSKPS    Y8, BP
+	VMOVMSKPS    Y7, BP
 	SHLQ         $0x08, BP
 	ORQ          BP, R15
-	VMOVMSKPS    Y9, BP
+	VMOVMSKPS    Y8, BP
 	SHLQ         $0x10, BP
 	ORQ          BP, R15
-	VMOVMSKPS    Y10, BP
+	VMOVMSKPS    Y9, BP
 	SHLQ         $0x18, BP
 	ORQ          BP, R15
-	VMOVUPS      128(CX), Y3
-	VMOVUPS      160(CX), Y4
-	VMOVUPS      192(CX), Y5
-	VMOVUPS      224(CX), Y6
-	VSUBPS       128(R9), Y3, Y3
-	VSUBPS       160(R9), Y4, Y4
-	VSUBPS       192(R9), Y5, Y5
-	VSUBPS       224(R9), Y6, Y6
-	VDIVPS       128(R8), Y3, Y3
-	VDIVPS       160(R8), Y4, Y4
-	VDIVPS       192(R8), Y5, Y5
-	VDIVPS       224(R8), Y6, Y6
-	VMAXPS       Y3, Y2, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y3, Y7, Y3
-	VMAXPS       Y4, Y2, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y4, Y7, Y4
-	VMAXPS       Y5, Y2, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y5
-	VMAXPS       Y6, Y2, Y6
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
+	VMOVUPS      128(CX), Y2
+	VMOVUPS      160(CX), Y3
+	VMOVUPS      192(CX), Y4
+	VMOVUPS      224(CX), Y5
+	VSUBPS       128(R9), Y2, Y2
+	VSUBPS       160(R9), Y3, Y3
+	VSUBPS       192(R9), Y4, Y4
+	VSUBPS       224(R9), Y5, Y5
+	VDIVPS       128(R8), Y2, Y2
+	VDIVPS       160(R8), Y3, Y3
+	VDIVPS       192(R8), Y4, Y4
+	VDIVPS       224(R8), Y5, Y5
+	VMAXPS       Y2, Y1, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y2, Y6, Y2
+	VMAXPS       Y3, Y1, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y3, Y6, Y3
+	VMAXPS       Y4, Y1, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y4
+	VMAXPS       Y5, Y1, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y6
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMOVUPS      Y6, 128(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
 	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS      Y7, 128(AX)
+	VMOVUPS      Y7, 160(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
 	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS      Y8, 160(AX)
+	VMOVUPS      Y8, 192(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
 	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS      Y9, 192(AX)
-	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
-	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
-	VMOVUPS      Y10, 224(AX)
+	VMOVUPS      Y9, 224(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y10
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
 	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
-	VMULPS       vconst3f318000<>+0(SB), Y10, Y14
+	VSUBPS       Y10, Y2, Y2
 	VSUBPS       Y11, Y3, Y3
 	VSUBPS       Y12, Y4, Y4
 	VSUBPS       Y13, Y5, Y5
-	VSUBPS       Y14, Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
 	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
 	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
-	VMULPS       vconstb95e8083<>+0(SB), Y10, Y10
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
 	VSUBPS       Y8, Y4, Y4
 	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
 	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y2, Y10
 	VMULPS       Y3, Y3, Y11
 	VMULPS       Y4, Y4, Y12
 	VMULPS       Y5, Y5, Y13
-	VMULPS       Y6, Y6, Y14
+	VMULPS       Y6, Y10, Y6
 	VMULPS       Y7, Y11, Y7
 	VMULPS       Y8, Y12, Y8
 	VMULPS       Y9, Y13, Y9
-	VMULPS       Y10, Y14, Y10
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
 	VADDPS       Y4, Y8, Y4
 	VADDPS       Y5, Y9, Y5
-	VADDPS       Y6, Y10, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
-	VCVTTPS2DQ   128(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y3, Y3
-	VCVTTPS2DQ   160(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y4, Y4
-	VCVTTPS2DQ   192(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y5, Y5
-	VCVTTPS2DQ   224(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y6, Y6
-	VMULPS       128(R8), Y3, Y3
-	VMULPS       160(R8), Y4, Y4
-	VMULPS       192(R8), Y5, Y5
-	VMULPS       224(R8), Y6, Y6
-	VSUBPS       128(CX), Y3, Y3
-	VSUBPS       160(CX), Y4, Y4
-	VSUBPS       192(CX), Y5, Y5
-	VSUBPS       224(CX), Y6, Y6
-	VPMOVZXWD    64(DX), Y7
-	VPMOVZXWD    80(DX), Y8
-	VPMOVZXWD    96(DX), Y9
-	VPMOVZXWD    112(DX), Y10
-	VPMOVZXWD    64(SI), Y11
-	VPMOVZXWD    80(SI), Y12
-	VPMOVZXWD    96(SI), Y13
-	VPMOVZXWD    112(SI), Y14
+	VCVTTPS2DQ   128(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y2, Y2
+	VCVTTPS2DQ   160(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VCVTTPS2DQ   192(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y4, Y4
+	VCVTTPS2DQ   224(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VMULPS       128(R8), Y2, Y2
+	VMULPS       160(R8), Y3, Y3
+	VMULPS       192(R8), Y4, Y4
+	VMULPS       224(R8), Y5, Y5
+	VSUBPS       128(CX), Y2, Y2
+	VSUBPS       160(CX), Y3, Y3
+	VSUBPS       192(CX), Y4, Y4
+	VSUBPS       224(CX), Y5, Y5
+	VPMOVZXWD    64(DX), Y6
+	VPMOVZXWD    80(DX), Y7
+	VPMOVZXWD    96(DX), Y8
+	VPMOVZXWD    112(DX), Y9
+	VPMOVZXWD    64(SI), Y10
+	VPMOVZXWD    80(SI), Y11
+	VPMOVZXWD    96(SI), Y12
+	VPMOVZXWD    112(SI), Y13
+	VPCMPGTD     Y10, Y6, Y6
 	VPCMPGTD     Y11, Y7, Y7
 	VPCMPGTD     Y12, Y8, Y8
 	VPCMPGTD     Y13, Y9, Y9
-	VPCMPGTD     Y14, Y10, Y10
-	VMOVUPS      128(BX), Y11
-	VMOVUPS      160(BX), Y12
-	VMOVUPS      192(BX), Y13
-	VMOVUPS      224(BX), Y14
-	VMULPS       128(R10), Y11, Y11
-	VMULPS       160(R10), Y12, Y12
-	VMULPS       192(R10), Y13, Y13
-	VMULPS       224(R10), Y14, Y14
+	VMOVUPS      128(BX), Y10
+	VMOVUPS      160(BX), Y11
+	VMOVUPS      192(BX), Y12
+	VMOVUPS      224(BX), Y13
+	VMULPS       128(R10), Y10, Y10
+	VMULPS       160(R10), Y11, Y11
+	VMULPS       192(R10), Y12, Y12
+	VMULPS       224(R10), Y13, Y13
+	VANDPS       Y6, Y10, Y10
 	VANDPS       Y7, Y11, Y11
 	VANDPS       Y8, Y12, Y12
 	VANDPS       Y9, Y13, Y13
-	VANDPS       Y10, Y14, Y14
+	VADDPS       Y10, Y2, Y2
 	VADDPS       Y11, Y3, Y3
 	VADDPS       Y12, Y4, Y4
 	VADDPS       Y13, Y5, Y5
-	VADDPS       Y14, Y6, Y6
-	VMULPS       128(DI), Y3, Y3
-	VMULPS       160(DI), Y4, Y4
-	VMULPS       192(DI), Y5, Y5
-	VMULPS       224(DI), Y6, Y6
-	VADDPS       128(CX), Y3, Y3
-	VADDPS       160(CX), Y4, Y4
-	VADDPS       192(CX), Y5, Y5
-	VADDPS       224(CX), Y6, Y6
-	VCMPPS       $0x1e, 128(R11), Y3, Y11
-	VANDPS       Y11, Y7, Y7
-	VCMPPS       $0x1e, 160(R11), Y4, Y11
-	VANDPS       Y11, Y8, Y8
-	VCMPPS       $0x1e, 192(R11), Y5, Y11
-	VANDPS       Y11, Y9, Y9
-	VCMPPS       $0x1e, 224(R11), Y6, Y11
-	VANDPS       Y11, Y10, Y10
-	VBLENDVPS    Y7, 128(R12), Y3, Y3
-	VBLENDVPS    Y8, 160(R12), Y4, Y4
-	VBLENDVPS    Y9, 192(R12), Y5, Y5
-	VBLENDVPS    Y10, 224(R12), Y6, Y6
-	VMOVUPS      Y3, 128(CX)
-	VMOVUPS      Y4, 160(CX)
-	VMOVUPS      Y5, 192(CX)
-	VMOVUPS      Y6, 224(CX)
-	VPMOVZXWD    64(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 64(DX)
-	VPMOVZXWD    80(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 80(DX)
-	VPMOVZXWD    96(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y9, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 96(DX)
-	VPMOVZXWD    112(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y10, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 112(DX)
-	VMOVMSKPS    Y7, BP
+	VMULPS       128(DI), Y2, Y2
+	VMULPS       160(DI), Y3, Y3
+	VMULPS       192(DI), Y4, Y4
+	VMULPS       224(DI), Y5, Y5
+	VADDPS       128(CX), Y2, Y2
+	VADDPS       160(CX), Y3, Y3
+	VADDPS       192(CX), Y4, Y4
+	VADDPS       224(CX), Y5, Y5
+	VCMPPS       $0x1e, 128(R11), Y2, Y10
+	VANDPS       Y10, Y6, Y6
+	VCMPPS       $0x1e, 160(R11), Y3, Y10
+	VANDPS       Y10, Y7, Y7
+	VCMPPS       $0x1e, 192(R11), Y4, Y10
+	VANDPS       Y10, Y8, Y8
+	VCMPPS       $0x1e, 224(R11), Y5, Y10
+	VANDPS       Y10, Y9, Y9
+	VBLENDVPS    Y6, 128(R12), Y2, Y2
+	VBLENDVPS    Y7, 160(R12), Y3, Y3
+	VBLENDVPS    Y8, 192(R12), Y4, Y4
+	VBLENDVPS    Y9, 224(R12), Y5, Y5
+	VMOVUPS      Y2, 128(CX)
+	VMOVUPS      Y3, 160(CX)
+	VMOVUPS      Y4, 192(CX)
+	VMOVUPS      Y5, 224(CX)
+	VPMOVZXWD    64(DX), Y2
+	VPADDUSW     64(DX), X0, X2
+	VEXTRACTI128 $0x01, Y6, X3
+	VPACKSSDW    X3, X6, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 64(DX)
+	VPMOVZXWD    80(DX), Y2
+	VPADDUSW     80(DX), X0, X2
+	VEXTRACTI128 $0x01, Y7, X3
+	VPACKSSDW    X3, X7, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 80(DX)
+	VPMOVZXWD    96(DX), Y2
+	VPADDUSW     96(DX), X0, X2
+	VEXTRACTI128 $0x01, Y8, X3
+	VPACKSSDW    X3, X8, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 96(DX)
+	VPMOVZXWD    112(DX), Y2
+	VPADDUSW     112(DX), X0, X2
+	VEXTRACTI128 $0x01, Y9, X3
+	VPACKSSDW    X3, X9, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 112(DX)
+	VMOVMSKPS    Y6, BP
 	SHLQ         $0x20, BP
 	ORQ          BP, R15
-	VMOVMSKPS    Y8, BP
+	VMOVMSKPS    Y7, BP
 	SHLQ         $0x28, BP
 	ORQ          BP, R15
-	VMOVMSKPS    Y9, BP
+	VMOVMSKPS    Y8, BP
 	SHLQ         $0x30, BP
 	ORQ          BP, R15
-	VMOVMSKPS    Y10, BP
+	VMOVMSKPS    Y9, BP
 	SHLQ         $0x38, BP
 	ORQ          BP, R15
 	MOVQ         R15, (R13)
@@ -7518,23 +7462,23 @@ TEXT ·refractoryExponentialUniformAVX2(SB), $552-72
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y1
-	VBROADCASTSS (SP), Y2
-	VMOVUPS      Y2, (AX)
-	VPBROADCASTW c+24(FP), X2
-	VPMOVZXWD    X2, Y2
-	VMOVUPS      Y2, 32(AX)
-	VBROADCASTSS delta+32(FP), Y2
-	VBROADCASTSS k+28(FP), Y3
-	VMOVUPS      Y3, 64(AX)
-	VBROADCASTSS res+40(FP), Y3
-	VMOVUPS      Y3, 96(AX)
-	VBROADCASTSS reset+48(FP), Y3
-	VMOVUPS      Y3, 128(AX)
-	VBROADCASTSS rh+36(FP), Y3
-	VMOVUPS      Y3, 160(AX)
-	VBROADCASTSS thr+44(FP), Y3
-	VMOVUPS      Y3, 192(AX)
+	VPSRLW       $0x0f, Y0, Y0
+	VBROADCASTSS (SP), Y1
+	VMOVUPS      Y1, (AX)
+	VPBROADCASTW c+24(FP), X1
+	VPMOVZXWD    X1, Y1
+	VMOVUPS      Y1, 32(AX)
+	VBROADCASTSS delta+32(FP), Y1
+	VBROADCASTSS k+28(FP), Y2
+	VMOVUPS      Y2, 64(AX)
+	VBROADCASTSS res+40(FP), Y2
+	VMOVUPS      Y2, 96(AX)
+	VBROADCASTSS reset+48(FP), Y2
+	VMOVUPS      Y2, 128(AX)
+	VBROADCASTSS rh+36(FP), Y2
+	VMOVUPS      Y2, 160(AX)
+	VBROADCASTSS thr+44(FP), Y2
+	VMOVUPS      Y2, 192(AX)
 	MOVQ         v+0(FP), CX
 	MOVQ         r+8(FP), DX
 	MOVQ         cur+16(FP), BX
@@ -7557,491 +7501,483 @@ TEXT ·refractoryExponentialUniformAVX2(SB), $552-72
 
 RefractoryExponentialUniformAVX2_block:
 	XORQ         R8, R8
-	VMOVUPS      (CX), Y3
-	VMOVUPS      32(CX), Y4
-	VMOVUPS      64(CX), Y5
-	VMOVUPS      96(CX), Y6
+	VMOVUPS      (CX), Y2
+	VMOVUPS      32(CX), Y3
+	VMOVUPS      64(CX), Y4
+	VMOVUPS      96(CX), Y5
+	VSUBPS       160(AX), Y2, Y2
 	VSUBPS       160(AX), Y3, Y3
 	VSUBPS       160(AX), Y4, Y4
 	VSUBPS       160(AX), Y5, Y5
-	VSUBPS       160(AX), Y6, Y6
-	VDIVPS       Y2, Y3, Y3
-	VDIVPS       Y2, Y4, Y4
-	VDIVPS       Y2, Y5, Y5
-	VDIVPS       Y2, Y6, Y6
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y3, Y7, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y3, Y7, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y4, Y7, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y4, Y7, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y5, Y7, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y5
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
+	VDIVPS       Y1, Y2, Y2
+	VDIVPS       Y1, Y3, Y3
+	VDIVPS       Y1, Y4, Y4
+	VDIVPS       Y1, Y5, Y5
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y2, Y6, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y2, Y6, Y2
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y3, Y6, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y3, Y6, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y6
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMOVUPS      Y6, 224(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
 	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS      Y7, 224(AX)
+	VMOVUPS      Y7, 256(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
 	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS      Y8, 256(AX)
+	VMOVUPS      Y8, 288(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
 	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS      Y9, 288(AX)
-	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
-	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
-	VMOVUPS      Y10, 320(AX)
+	VMOVUPS      Y9, 320(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y10
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
 	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
-	VMULPS       vconst3f318000<>+0(SB), Y10, Y14
+	VSUBPS       Y10, Y2, Y2
 	VSUBPS       Y11, Y3, Y3
 	VSUBPS       Y12, Y4, Y4
 	VSUBPS       Y13, Y5, Y5
-	VSUBPS       Y14, Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
 	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
 	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
-	VMULPS       vconstb95e8083<>+0(SB), Y10, Y10
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
 	VSUBPS       Y8, Y4, Y4
 	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
 	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y2, Y10
 	VMULPS       Y3, Y3, Y11
 	VMULPS       Y4, Y4, Y12
 	VMULPS       Y5, Y5, Y13
-	VMULPS       Y6, Y6, Y14
+	VMULPS       Y6, Y10, Y6
 	VMULPS       Y7, Y11, Y7
 	VMULPS       Y8, Y12, Y8
 	VMULPS       Y9, Y13, Y9
-	VMULPS       Y10, Y14, Y10
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
 	VADDPS       Y4, Y8, Y4
 	VADDPS       Y5, Y9, Y5
-	VADDPS       Y6, Y10, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
-	VCVTTPS2DQ   224(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y3, Y3
-	VCVTTPS2DQ   256(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y4, Y4
-	VCVTTPS2DQ   288(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y5, Y5
-	VCVTTPS2DQ   320(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y6, Y6
-	VMULPS       Y3, Y2, Y3
-	VMULPS       Y4, Y2, Y4
-	VMULPS       Y5, Y2, Y5
-	VMULPS       Y6, Y2, Y6
-	VSUBPS       (CX), Y3, Y3
-	VSUBPS       32(CX), Y4, Y4
-	VSUBPS       64(CX), Y5, Y5
-	VSUBPS       96(CX), Y6, Y6
-	VPMOVZXWD    (DX), Y7
-	VPMOVZXWD    16(DX), Y8
-	VPMOVZXWD    32(DX), Y9
-	VPMOVZXWD    48(DX), Y10
+	VCVTTPS2DQ   224(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y2, Y2
+	VCVTTPS2DQ   256(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VCVTTPS2DQ   288(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y4, Y4
+	VCVTTPS2DQ   320(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VMULPS       Y2, Y1, Y2
+	VMULPS       Y3, Y1, Y3
+	VMULPS       Y4, Y1, Y4
+	VMULPS       Y5, Y1, Y5
+	VSUBPS       (CX), Y2, Y2
+	VSUBPS       32(CX), Y3, Y3
+	VSUBPS       64(CX), Y4, Y4
+	VSUBPS       96(CX), Y5, Y5
+	VPMOVZXWD    (DX), Y6
+	VPMOVZXWD    16(DX), Y7
+	VPMOVZXWD    32(DX), Y8
+	VPMOVZXWD    48(DX), Y9
+	VPCMPGTD     32(AX), Y6, Y6
 	VPCMPGTD     32(AX), Y7, Y7
 	VPCMPGTD     32(AX), Y8, Y8
 	VPCMPGTD     32(AX), Y9, Y9
-	VPCMPGTD     32(AX), Y10, Y10
-	VMOVUPS      (BX), Y11
-	VMOVUPS      32(BX), Y12
-	VMOVUPS      64(BX), Y13
-	VMOVUPS      96(BX), Y14
+	VMOVUPS      (BX), Y10
+	VMOVUPS      32(BX), Y11
+	VMOVUPS      64(BX), Y12
+	VMOVUPS      96(BX), Y13
+	VMULPS       96(AX), Y10, Y10
 	VMULPS       96(AX), Y11, Y11
 	VMULPS       96(AX), Y12, Y12
 	VMULPS       96(AX), Y13, Y13
-	VMULPS       96(AX), Y14, Y14
+	VANDPS       Y6, Y10, Y10
 	VANDPS       Y7, Y11, Y11
 	VANDPS       Y8, Y12, Y12
 	VANDPS       Y9, Y13, Y13
-	VANDPS       Y10, Y14, Y14
+	VADDPS       Y10, Y2, Y2
 	VADDPS       Y11, Y3, Y3
 	VADDPS       Y12, Y4, Y4
 	VADDPS       Y13, Y5, Y5
-	VADDPS       Y14, Y6, Y6
+	VMULPS       64(AX), Y2, Y2
 	VMULPS       64(AX), Y3, Y3
 	VMULPS       64(AX), Y4, Y4
 	VMULPS       64(AX), Y5, Y5
-	VMULPS       64(AX), Y6, Y6
-	VADDPS       (CX), Y3, Y3
-	VADDPS       32(CX), Y4, Y4
-	VADDPS       64(CX), Y5, Y5
-	VADDPS       96(CX), Y6, Y6
-	VCMPPS       $0x1e, 192(AX), Y3, Y11
-	VANDPS       Y11, Y7, Y7
-	VCMPPS       $0x1e, 192(AX), Y4, Y11
-	VANDPS       Y11, Y8, Y8
-	VCMPPS       $0x1e, 192(AX), Y5, Y11
-	VANDPS       Y11, Y9, Y9
-	VCMPPS       $0x1e, 192(AX), Y6, Y11
-	VANDPS       Y11, Y10, Y10
+	VADDPS       (CX), Y2, Y2
+	VADDPS       32(CX), Y3, Y3
+	VADDPS       64(CX), Y4, Y4
+	VADDPS       96(CX), Y5, Y5
+	VCMPPS       $0x1e, 192(AX), Y2, Y10
+	VANDPS       Y10, Y6, Y6
+	VCMPPS       $0x1e, 192(AX), Y3, Y10
+	VANDPS       Y10, Y7, Y7
+	VCMPPS       $0x1e, 192(AX), Y4, Y10
+	VANDPS       Y10, Y8, Y8
+	VCMPPS       $0x1e, 192(AX), Y5, Y10
+	VANDPS       Y10, Y9, Y9
+	VBLENDVPS    Y6, 128(AX), Y2, Y2
 	VBLENDVPS    Y7, 128(AX), Y3, Y3
 	VBLENDVPS    Y8, 128(AX), Y4, Y4
 	VBLENDVPS    Y9, 128(AX), Y5, Y5
-	VBLENDVPS    Y10, 128(AX), Y6, Y6
-	VMOVUPS      Y3, (CX)
-	VMOVUPS      Y4, 32(CX)
-	VMOVUPS      Y5, 64(CX)
-	VMOVUPS      Y6, 96(CX)
-	VPMOVZXWD    (DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, (DX)
-	VPMOVZXWD    16(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 16(DX)
-	VPMOVZXWD    32(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y9, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 32(DX)
-	VPMOVZXWD    48(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y10, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 48(DX)
-	VMOVMSKPS    Y7, R9
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      Y3, 32(CX)
+	VMOVUPS      Y4, 64(CX)
+	VMOVUPS      Y5, 96(CX)
+	VPMOVZXWD    (DX), Y2
+	VPADDUSW     (DX), X0, X2
+	VEXTRACTI128 $0x01, Y6, X3
+	VPACKSSDW    X3, X6, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, (DX)
+	VPMOVZXWD    16(DX), Y2
+	VPADDUSW     16(DX), X0, X2
+	VEXTRACTI128 $0x01, Y7, X3
+	VPACKSSDW    X3, X7, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 16(DX)
+	VPMOVZXWD    32(DX), Y2
+	VPADDUSW     32(DX), X0, X2
+	VEXTRACTI128 $0x01, Y8, X3
+	VPACKSSDW    X3, X8, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 32(DX)
+	VPMOVZXWD    48(DX), Y2
+	VPADDUSW     48(DX), X0, X2
+	VEXTRACTI128 $0x01, Y9, X3
+	VPACKSSDW    X3, X9, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 48(DX)
+	VMOVMSKPS    Y6, R9
 	ORQ          R9, R8
-	VMOVMSKPS    Y8, R9
+	VMOVMSKPS    Y7, R9
 	SHLQ         $0x08, R9
 	ORQ          R9, R8
-	VMOVMSKPS    Y9, R9
+	VMOVMSKPS    Y8, R9
 	SHLQ         $0x10, R9
 	ORQ          R9, R8
-	VMOVMSKPS    Y10, R9
+	VMOVMSKPS    Y9, R9
 	SHLQ         $0x18, R9
 	ORQ          R9, R8
-	VMOVUPS      128(CX), Y3
-	VMOVUPS      160(CX), Y4
-	VMOVUPS      192(CX), Y5
-	VMOVUPS      224(CX), Y6
+	VMOVUPS      128(CX), Y2
+	VMOVUPS      160(CX), Y3
+	VMOVUPS      192(CX), Y4
+	VMOVUPS      224(CX), Y5
+	VSUBPS       160(AX), Y2, Y2
 	VSUBPS       160(AX), Y3, Y3
 	VSUBPS       160(AX), Y4, Y4
 	VSUBPS       160(AX), Y5, Y5
-	VSUBPS       160(AX), Y6, Y6
-	VDIVPS       Y2, Y3, Y3
-	VDIVPS       Y2, Y4, Y4
-	VDIVPS       Y2, Y5, Y5
-	VDIVPS       Y2, Y6, Y6
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y3, Y7, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y3, Y7, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y4, Y7, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y4, Y7, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y5, Y7, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y5
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
+	VDIVPS       Y1, Y2, Y2
+	VDIVPS       Y1, Y3, Y3
+	VDIVPS       Y1, Y4, Y4
+	VDIVPS       Y1, Y5, Y5
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y2, Y6, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y2, Y6, Y2
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y3, Y6, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y3, Y6, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y6
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMOVUPS      Y6, 352(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
 	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS      Y7, 352(AX)
+	VMOVUPS      Y7, 384(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
 	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS      Y8, 384(AX)
+	VMOVUPS      Y8, 416(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
 	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS      Y9, 416(AX)
-	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
-	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
-	VMOVUPS      Y10, 448(AX)
+	VMOVUPS      Y9, 448(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y10
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
 	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
-	VMULPS       vconst3f318000<>+0(SB), Y10, Y14
+	VSUBPS       Y10, Y2, Y2
 	VSUBPS       Y11, Y3, Y3
 	VSUBPS       Y12, Y4, Y4
 	VSUBPS       Y13, Y5, Y5
-	VSUBPS       Y14, Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
 	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
 	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
-	VMULPS       vconstb95e8083<>+0(SB), Y10, Y10
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
 	VSUBPS       Y8, Y4, Y4
 	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
 	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y2, Y10
 	VMULPS       Y3, Y3, Y11
 	VMULPS       Y4, Y4, Y12
 	VMULPS       Y5, Y5, Y13
-	VMULPS       Y6, Y6, Y14
+	VMULPS       Y6, Y10, Y6
 	VMULPS       Y7, Y11, Y7
 	VMULPS       Y8, Y12, Y8
 	VMULPS       Y9, Y13, Y9
-	VMULPS       Y10, Y14, Y10
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
 	VADDPS       Y4, Y8, Y4
 	VADDPS       Y5, Y9, Y5
-	VADDPS       Y6, Y10, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
-	VCVTTPS2DQ   352(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y3, Y3
-	VCVTTPS2DQ   384(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y4, Y4
-	VCVTTPS2DQ   416(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y5, Y5
-	VCVTTPS2DQ   448(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y6, Y6
-	VMULPS       Y3, Y2, Y3
-	VMULPS       Y4, Y2, Y4
-	VMULPS       Y5, Y2, Y5
-	VMULPS       Y6, Y2, Y6
-	VSUBPS       128(CX), Y3, Y3
-	VSUBPS       160(CX), Y4, Y4
-	VSUBPS       192(CX), Y5, Y5
-	VSUBPS       224(CX), Y6, Y6
-	VPMOVZXWD    64(DX), Y7
-	VPMOVZXWD    80(DX), Y8
-	VPMOVZXWD    96(DX), Y9
-	VPMOVZXWD    112(DX), Y10
+	VCVTTPS2DQ   352(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y2, Y2
+	VCVTTPS2DQ   384(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VCVTTPS2DQ   416(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y4, Y4
+	VCVTTPS2DQ   448(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VMULPS       Y2, Y1, Y2
+	VMULPS       Y3, Y1, Y3
+	VMULPS       Y4, Y1, Y4
+	VMULPS       Y5, Y1, Y5
+	VSUBPS       128(CX), Y2, Y2
+	VSUBPS       160(CX), Y3, Y3
+	VSUBPS       192(CX), Y4, Y4
+	VSUBPS       224(CX), Y5, Y5
+	VPMOVZXWD    64(DX), Y6
+	VPMOVZXWD    80(DX), Y7
+	VPMOVZXWD    96(DX), Y8
+	VPMOVZXWD    112(DX), Y9
+	VPCMPGTD     32(AX), Y6, Y6
 	VPCMPGTD     32(AX), Y7, Y7
 	VPCMPGTD     32(AX), Y8, Y8
 	VPCMPGTD     32(AX), Y9, Y9
-	VPCMPGTD     32(AX), Y10, Y10
-	VMOVUPS      128(BX), Y11
-	VMOVUPS      160(BX), Y12
-	VMOVUPS      192(BX), Y13
-	VMOVUPS      224(BX), Y14
+	VMOVUPS      128(BX), Y10
+	VMOVUPS      160(BX), Y11
+	VMOVUPS      192(BX), Y12
+	VMOVUPS      224(BX), Y13
+	VMULPS       96(AX), Y10, Y10
 	VMULPS       96(AX), Y11, Y11
 	VMULPS       96(AX), Y12, Y12
 	VMULPS       96(AX), Y13, Y13
-	VMULPS       96(AX), Y14, Y14
+	VANDPS       Y6, Y10, Y10
 	VANDPS       Y7, Y11, Y11
 	VANDPS       Y8, Y12, Y12
 	VANDPS       Y9, Y13, Y13
-	VANDPS       Y10, Y14, Y14
+	VADDPS       Y10, Y2, Y2
 	VADDPS       Y11, Y3, Y3
 	VADDPS       Y12, Y4, Y4
 	VADDPS       Y13, Y5, Y5
-	VADDPS       Y14, Y6, Y6
+	VMULPS       64(AX), Y2, Y2
 	VMULPS       64(AX), Y3, Y3
 	VMULPS       64(AX), Y4, Y4
 	VMULPS       64(AX), Y5, Y5
-	VMULPS       64(AX), Y6, Y6
-	VADDPS       128(CX), Y3, Y3
-	VADDPS       160(CX), Y4, Y4
-	VADDPS       192(CX), Y5, Y5
-	VADDPS       224(CX), Y6, Y6
-	VCMPPS       $0x1e, 192(AX), Y3, Y11
-	VANDPS       Y11, Y7, Y7
-	VCMPPS       $0x1e, 192(AX), Y4, Y11
-	VANDPS       Y11, Y8, Y8
-	VCMPPS       $0x1e, 192(AX), Y5, Y11
-	VANDPS       Y11, Y9, Y9
-	VCMPPS       $0x1e, 192(AX), Y6, Y11
-	VANDPS       Y11, Y10, Y10
+	VADDPS       128(CX), Y2, Y2
+	VADDPS       160(CX), Y3, Y3
+	VADDPS       192(CX), Y4, Y4
+	VADDPS       224(CX), Y5, Y5
+	VCMPPS       $0x1e, 192(AX), Y2, Y10
+	VANDPS       Y10, Y6, Y6
+	VCMPPS       $0x1e, 192(AX), Y3, Y10
+	VANDPS       Y10, Y7, Y7
+	VCMPPS       $0x1e, 192(AX), Y4, Y10
+	VANDPS       Y10, Y8, Y8
+	VCMPPS       $0x1e, 192(AX), Y5, Y10
+	VANDPS       Y10, Y9, Y9
+	VBLENDVPS    Y6, 128(AX), Y2, Y2
 	VBLENDVPS    Y7, 128(AX), Y3, Y3
 	VBLENDVPS    Y8, 128(AX), Y4, Y4
 	VBLENDVPS    Y9, 128(AX), Y5, Y5
-	VBLENDVPS    Y10, 128(AX), Y6, Y6
-	VMOVUPS      Y3, 128(CX)
-	VMOVUPS      Y4, 160(CX)
-	VMOVUPS      Y5, 192(CX)
-	VMOVUPS      Y6, 224(CX)
-	VPMOVZXWD    64(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 64(DX)
-	VPMOVZXWD    80(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 80(DX)
-	VPMOVZXWD    96(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y9, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 96(DX)
-	VPMOVZXWD    112(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y10, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 112(DX)
-	VMOVMSKPS    Y7, R9
+	VMOVUPS      Y2, 128(CX)
+	VMOVUPS      Y3, 160(CX)
+	VMOVUPS      Y4, 192(CX)
+	VMOVUPS      Y5, 224(CX)
+	VPMOVZXWD    64(DX), Y2
+	VPADDUSW     64(DX), X0, X2
+	VEXTRACTI128 $0x01, Y6, X3
+	VPACKSSDW    X3, X6, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 64(DX)
+	VPMOVZXWD    80(DX), Y2
+	VPADDUSW     80(DX), X0, X2
+	VEXTRACTI128 $0x01, Y7, X3
+	VPACKSSDW    X3, X7, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 80(DX)
+	VPMOVZXWD    96(DX), Y2
+	VPADDUSW     96(DX), X0, X2
+	VEXTRACTI128 $0x01, Y8, X3
+	VPACKSSDW    X3, X8, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 96(DX)
+	VPMOVZXWD    112(DX), Y2
+	VPADDUSW     112(DX), X0, X2
+	VEXTRACTI128 $0x01, Y9, X3
+	VPACKSSDW    X3, X9, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 112(DX)
+	VMOVMSKPS    Y6, R9
 	SHLQ         $0x20, R9
 	ORQ          R9, R8
-	VMOVMSKPS    Y8, R9
+	VMOVMSKPS    Y7, R9
 	SHLQ         $0x28, R9
 	ORQ          R9, R8
-	VMOVMSKPS    Y9, R9
+	VMOVMSKPS    Y8, R9
 	SHLQ         $0x30, R9
 	ORQ          R9, R8
-	VMOVMSKPS    Y10, R9
+	VMOVMSKPS    Y9, R9
 	SHLQ         $0x38, R9
 	ORQ          R9, R8
 	MOVQ         R8, (SI)
@@ -8055,491 +7991,483 @@ RefractoryExponentialUniformAVX2_block:
 
 RefractoryExponentialUniformAVX2_reciprocal_block:
 	XORQ         R8, R8
-	VMOVUPS      (CX), Y3
-	VMOVUPS      32(CX), Y4
-	VMOVUPS      64(CX), Y5
-	VMOVUPS      96(CX), Y6
+	VMOVUPS      (CX), Y2
+	VMOVUPS      32(CX), Y3
+	VMOVUPS      64(CX), Y4
+	VMOVUPS      96(CX), Y5
+	VSUBPS       160(AX), Y2, Y2
 	VSUBPS       160(AX), Y3, Y3
 	VSUBPS       160(AX), Y4, Y4
 	VSUBPS       160(AX), Y5, Y5
-	VSUBPS       160(AX), Y6, Y6
+	VMULPS       (AX), Y2, Y2
 	VMULPS       (AX), Y3, Y3
 	VMULPS       (AX), Y4, Y4
 	VMULPS       (AX), Y5, Y5
-	VMULPS       (AX), Y6, Y6
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y3, Y7, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y3, Y7, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y4, Y7, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y4, Y7, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y5, Y7, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y5
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y2, Y6, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y2, Y6, Y2
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y3, Y6, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y3, Y6, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y6
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMOVUPS      Y6, 224(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
 	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS      Y7, 224(AX)
+	VMOVUPS      Y7, 256(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
 	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS      Y8, 256(AX)
+	VMOVUPS      Y8, 288(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
 	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS      Y9, 288(AX)
-	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
-	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
-	VMOVUPS      Y10, 320(AX)
+	VMOVUPS      Y9, 320(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y10
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
 	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
-	VMULPS       vconst3f318000<>+0(SB), Y10, Y14
+	VSUBPS       Y10, Y2, Y2
 	VSUBPS       Y11, Y3, Y3
 	VSUBPS       Y12, Y4, Y4
 	VSUBPS       Y13, Y5, Y5
-	VSUBPS       Y14, Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
 	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
 	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
-	VMULPS       vconstb95e8083<>+0(SB), Y10, Y10
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
 	VSUBPS       Y8, Y4, Y4
 	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
 	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y2, Y10
 	VMULPS       Y3, Y3, Y11
 	VMULPS       Y4, Y4, Y12
 	VMULPS       Y5, Y5, Y13
-	VMULPS       Y6, Y6, Y14
+	VMULPS       Y6, Y10, Y6
 	VMULPS       Y7, Y11, Y7
 	VMULPS       Y8, Y12, Y8
 	VMULPS       Y9, Y13, Y9
-	VMULPS       Y10, Y14, Y10
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
 	VADDPS       Y4, Y8, Y4
 	VADDPS       Y5, Y9, Y5
-	VADDPS       Y6, Y10, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
-	VCVTTPS2DQ   224(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y3, Y3
-	VCVTTPS2DQ   256(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y4, Y4
-	VCVTTPS2DQ   288(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y5, Y5
-	VCVTTPS2DQ   320(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y6, Y6
-	VMULPS       Y3, Y2, Y3
-	VMULPS       Y4, Y2, Y4
-	VMULPS       Y5, Y2, Y5
-	VMULPS       Y6, Y2, Y6
-	VSUBPS       (CX), Y3, Y3
-	VSUBPS       32(CX), Y4, Y4
-	VSUBPS       64(CX), Y5, Y5
-	VSUBPS       96(CX), Y6, Y6
-	VPMOVZXWD    (DX), Y7
-	VPMOVZXWD    16(DX), Y8
-	VPMOVZXWD    32(DX), Y9
-	VPMOVZXWD    48(DX), Y10
+	VCVTTPS2DQ   224(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y2, Y2
+	VCVTTPS2DQ   256(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VCVTTPS2DQ   288(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y4, Y4
+	VCVTTPS2DQ   320(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VMULPS       Y2, Y1, Y2
+	VMULPS       Y3, Y1, Y3
+	VMULPS       Y4, Y1, Y4
+	VMULPS       Y5, Y1, Y5
+	VSUBPS       (CX), Y2, Y2
+	VSUBPS       32(CX), Y3, Y3
+	VSUBPS       64(CX), Y4, Y4
+	VSUBPS       96(CX), Y5, Y5
+	VPMOVZXWD    (DX), Y6
+	VPMOVZXWD    16(DX), Y7
+	VPMOVZXWD    32(DX), Y8
+	VPMOVZXWD    48(DX), Y9
+	VPCMPGTD     32(AX), Y6, Y6
 	VPCMPGTD     32(AX), Y7, Y7
 	VPCMPGTD     32(AX), Y8, Y8
 	VPCMPGTD     32(AX), Y9, Y9
-	VPCMPGTD     32(AX), Y10, Y10
-	VMOVUPS      (BX), Y11
-	VMOVUPS      32(BX), Y12
-	VMOVUPS      64(BX), Y13
-	VMOVUPS      96(BX), Y14
+	VMOVUPS      (BX), Y10
+	VMOVUPS      32(BX), Y11
+	VMOVUPS      64(BX), Y12
+	VMOVUPS      96(BX), Y13
+	VMULPS       96(AX), Y10, Y10
 	VMULPS       96(AX), Y11, Y11
 	VMULPS       96(AX), Y12, Y12
 	VMULPS       96(AX), Y13, Y13
-	VMULPS       96(AX), Y14, Y14
+	VANDPS       Y6, Y10, Y10
 	VANDPS       Y7, Y11, Y11
 	VANDPS       Y8, Y12, Y12
 	VANDPS       Y9, Y13, Y13
-	VANDPS       Y10, Y14, Y14
+	VADDPS       Y10, Y2, Y2
 	VADDPS       Y11, Y3, Y3
 	VADDPS       Y12, Y4, Y4
 	VADDPS       Y13, Y5, Y5
-	VADDPS       Y14, Y6, Y6
+	VMULPS       64(AX), Y2, Y2
 	VMULPS       64(AX), Y3, Y3
 	VMULPS       64(AX), Y4, Y4
 	VMULPS       64(AX), Y5, Y5
-	VMULPS       64(AX), Y6, Y6
-	VADDPS       (CX), Y3, Y3
-	VADDPS       32(CX), Y4, Y4
-	VADDPS       64(CX), Y5, Y5
-	VADDPS       96(CX), Y6, Y6
-	VCMPPS       $0x1e, 192(AX), Y3, Y11
-	VANDPS       Y11, Y7, Y7
-	VCMPPS       $0x1e, 192(AX), Y4, Y11
-	VANDPS       Y11, Y8, Y8
-	VCMPPS       $0x1e, 192(AX), Y5, Y11
-	VANDPS       Y11, Y9, Y9
-	VCMPPS       $0x1e, 192(AX), Y6, Y11
-	VANDPS       Y11, Y10, Y10
+	VADDPS       (CX), Y2, Y2
+	VADDPS       32(CX), Y3, Y3
+	VADDPS       64(CX), Y4, Y4
+	VADDPS       96(CX), Y5, Y5
+	VCMPPS       $0x1e, 192(AX), Y2, Y10
+	VANDPS       Y10, Y6, Y6
+	VCMPPS       $0x1e, 192(AX), Y3, Y10
+	VANDPS       Y10, Y7, Y7
+	VCMPPS       $0x1e, 192(AX), Y4, Y10
+	VANDPS       Y10, Y8, Y8
+	VCMPPS       $0x1e, 192(AX), Y5, Y10
+	VANDPS       Y10, Y9, Y9
+	VBLENDVPS    Y6, 128(AX), Y2, Y2
 	VBLENDVPS    Y7, 128(AX), Y3, Y3
 	VBLENDVPS    Y8, 128(AX), Y4, Y4
 	VBLENDVPS    Y9, 128(AX), Y5, Y5
-	VBLENDVPS    Y10, 128(AX), Y6, Y6
-	VMOVUPS      Y3, (CX)
-	VMOVUPS      Y4, 32(CX)
-	VMOVUPS      Y5, 64(CX)
-	VMOVUPS      Y6, 96(CX)
-	VPMOVZXWD    (DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, (DX)
-	VPMOVZXWD    16(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 16(DX)
-	VPMOVZXWD    32(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y9, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 32(DX)
-	VPMOVZXWD    48(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y10, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 48(DX)
-	VMOVMSKPS    Y7, R9
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      Y3, 32(CX)
+	VMOVUPS      Y4, 64(CX)
+	VMOVUPS      Y5, 96(CX)
+	VPMOVZXWD    (DX), Y2
+	VPADDUSW     (DX), X0, X2
+	VEXTRACTI128 $0x01, Y6, X3
+	VPACKSSDW    X3, X6, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, (DX)
+	VPMOVZXWD    16(DX), Y2
+	VPADDUSW     16(DX), X0, X2
+	VEXTRACTI128 $0x01, Y7, X3
+	VPACKSSDW    X3, X7, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 16(DX)
+	VPMOVZXWD    32(DX), Y2
+	VPADDUSW     32(DX), X0, X2
+	VEXTRACTI128 $0x01, Y8, X3
+	VPACKSSDW    X3, X8, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 32(DX)
+	VPMOVZXWD    48(DX), Y2
+	VPADDUSW     48(DX), X0, X2
+	VEXTRACTI128 $0x01, Y9, X3
+	VPACKSSDW    X3, X9, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 48(DX)
+	VMOVMSKPS    Y6, R9
 	ORQ          R9, R8
-	VMOVMSKPS    Y8, R9
+	VMOVMSKPS    Y7, R9
 	SHLQ         $0x08, R9
 	ORQ          R9, R8
-	VMOVMSKPS    Y9, R9
+	VMOVMSKPS    Y8, R9
 	SHLQ         $0x10, R9
 	ORQ          R9, R8
-	VMOVMSKPS    Y10, R9
+	VMOVMSKPS    Y9, R9
 	SHLQ         $0x18, R9
 	ORQ          R9, R8
-	VMOVUPS      128(CX), Y3
-	VMOVUPS      160(CX), Y4
-	VMOVUPS      192(CX), Y5
-	VMOVUPS      224(CX), Y6
+	VMOVUPS      128(CX), Y2
+	VMOVUPS      160(CX), Y3
+	VMOVUPS      192(CX), Y4
+	VMOVUPS      224(CX), Y5
+	VSUBPS       160(AX), Y2, Y2
 	VSUBPS       160(AX), Y3, Y3
 	VSUBPS       160(AX), Y4, Y4
 	VSUBPS       160(AX), Y5, Y5
-	VSUBPS       160(AX), Y6, Y6
+	VMULPS       (AX), Y2, Y2
 	VMULPS       (AX), Y3, Y3
 	VMULPS       (AX), Y4, Y4
 	VMULPS       (AX), Y5, Y5
-	VMULPS       (AX), Y6, Y6
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y3, Y7, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y3, Y7, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y4, Y7, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y4, Y7, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y5, Y7, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y5
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y2, Y6, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y2, Y6, Y2
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y3, Y6, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y3, Y6, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y6
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMOVUPS      Y6, 352(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
 	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS      Y7, 352(AX)
+	VMOVUPS      Y7, 384(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
 	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS      Y8, 384(AX)
+	VMOVUPS      Y8, 416(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
 	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS      Y9, 416(AX)
-	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
-	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
-	VMOVUPS      Y10, 448(AX)
+	VMOVUPS      Y9, 448(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y10
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
 	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
-	VMULPS       vconst3f318000<>+0(SB), Y10, Y14
+	VSUBPS       Y10, Y2, Y2
 	VSUBPS       Y11, Y3, Y3
 	VSUBPS       Y12, Y4, Y4
 	VSUBPS       Y13, Y5, Y5
-	VSUBPS       Y14, Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
 	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
 	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
-	VMULPS       vconstb95e8083<>+0(SB), Y10, Y10
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
 	VSUBPS       Y8, Y4, Y4
 	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
 	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y2, Y10
 	VMULPS       Y3, Y3, Y11
 	VMULPS       Y4, Y4, Y12
 	VMULPS       Y5, Y5, Y13
-	VMULPS       Y6, Y6, Y14
+	VMULPS       Y6, Y10, Y6
 	VMULPS       Y7, Y11, Y7
 	VMULPS       Y8, Y12, Y8
 	VMULPS       Y9, Y13, Y9
-	VMULPS       Y10, Y14, Y10
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
 	VADDPS       Y4, Y8, Y4
 	VADDPS       Y5, Y9, Y5
-	VADDPS       Y6, Y10, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
-	VCVTTPS2DQ   352(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y3, Y3
-	VCVTTPS2DQ   384(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y4, Y4
-	VCVTTPS2DQ   416(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y5, Y5
-	VCVTTPS2DQ   448(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y6, Y6
-	VMULPS       Y3, Y2, Y3
-	VMULPS       Y4, Y2, Y4
-	VMULPS       Y5, Y2, Y5
-	VMULPS       Y6, Y2, Y6
-	VSUBPS       128(CX), Y3, Y3
-	VSUBPS       160(CX), Y4, Y4
-	VSUBPS       192(CX), Y5, Y5
-	VSUBPS       224(CX), Y6, Y6
-	VPMOVZXWD    64(DX), Y7
-	VPMOVZXWD    80(DX), Y8
-	VPMOVZXWD    96(DX), Y9
-	VPMOVZXWD    112(DX), Y10
+	VCVTTPS2DQ   352(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y2, Y2
+	VCVTTPS2DQ   384(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VCVTTPS2DQ   416(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y4, Y4
+	VCVTTPS2DQ   448(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VMULPS       Y2, Y1, Y2
+	VMULPS       Y3, Y1, Y3
+	VMULPS       Y4, Y1, Y4
+	VMULPS       Y5, Y1, Y5
+	VSUBPS       128(CX), Y2, Y2
+	VSUBPS       160(CX), Y3, Y3
+	VSUBPS       192(CX), Y4, Y4
+	VSUBPS       224(CX), Y5, Y5
+	VPMOVZXWD    64(DX), Y6
+	VPMOVZXWD    80(DX), Y7
+	VPMOVZXWD    96(DX), Y8
+	VPMOVZXWD    112(DX), Y9
+	VPCMPGTD     32(AX), Y6, Y6
 	VPCMPGTD     32(AX), Y7, Y7
 	VPCMPGTD     32(AX), Y8, Y8
 	VPCMPGTD     32(AX), Y9, Y9
-	VPCMPGTD     32(AX), Y10, Y10
-	VMOVUPS      128(BX), Y11
-	VMOVUPS      160(BX), Y12
-	VMOVUPS      192(BX), Y13
-	VMOVUPS      224(BX), Y14
+	VMOVUPS      128(BX), Y10
+	VMOVUPS      160(BX), Y11
+	VMOVUPS      192(BX), Y12
+	VMOVUPS      224(BX), Y13
+	VMULPS       96(AX), Y10, Y10
 	VMULPS       96(AX), Y11, Y11
 	VMULPS       96(AX), Y12, Y12
 	VMULPS       96(AX), Y13, Y13
-	VMULPS       96(AX), Y14, Y14
+	VANDPS       Y6, Y10, Y10
 	VANDPS       Y7, Y11, Y11
 	VANDPS       Y8, Y12, Y12
 	VANDPS       Y9, Y13, Y13
-	VANDPS       Y10, Y14, Y14
+	VADDPS       Y10, Y2, Y2
 	VADDPS       Y11, Y3, Y3
 	VADDPS       Y12, Y4, Y4
 	VADDPS       Y13, Y5, Y5
-	VADDPS       Y14, Y6, Y6
+	VMULPS       64(AX), Y2, Y2
 	VMULPS       64(AX), Y3, Y3
 	VMULPS       64(AX), Y4, Y4
 	VMULPS       64(AX), Y5, Y5
-	VMULPS       64(AX), Y6, Y6
-	VADDPS       128(CX), Y3, Y3
-	VADDPS       160(CX), Y4, Y4
-	VADDPS       192(CX), Y5, Y5
-	VADDPS       224(CX), Y6, Y6
-	VCMPPS       $0x1e, 192(AX), Y3, Y11
-	VANDPS       Y11, Y7, Y7
-	VCMPPS       $0x1e, 192(AX), Y4, Y11
-	VANDPS       Y11, Y8, Y8
-	VCMPPS       $0x1e, 192(AX), Y5, Y11
-	VANDPS       Y11, Y9, Y9
-	VCMPPS       $0x1e, 192(AX), Y6, Y11
-	VANDPS       Y11, Y10, Y10
+	VADDPS       128(CX), Y2, Y2
+	VADDPS       160(CX), Y3, Y3
+	VADDPS       192(CX), Y4, Y4
+	VADDPS       224(CX), Y5, Y5
+	VCMPPS       $0x1e, 192(AX), Y2, Y10
+	VANDPS       Y10, Y6, Y6
+	VCMPPS       $0x1e, 192(AX), Y3, Y10
+	VANDPS       Y10, Y7, Y7
+	VCMPPS       $0x1e, 192(AX), Y4, Y10
+	VANDPS       Y10, Y8, Y8
+	VCMPPS       $0x1e, 192(AX), Y5, Y10
+	VANDPS       Y10, Y9, Y9
+	VBLENDVPS    Y6, 128(AX), Y2, Y2
 	VBLENDVPS    Y7, 128(AX), Y3, Y3
 	VBLENDVPS    Y8, 128(AX), Y4, Y4
 	VBLENDVPS    Y9, 128(AX), Y5, Y5
-	VBLENDVPS    Y10, 128(AX), Y6, Y6
-	VMOVUPS      Y3, 128(CX)
-	VMOVUPS      Y4, 160(CX)
-	VMOVUPS      Y5, 192(CX)
-	VMOVUPS      Y6, 224(CX)
-	VPMOVZXWD    64(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 64(DX)
-	VPMOVZXWD    80(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 80(DX)
-	VPMOVZXWD    96(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y9, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 96(DX)
-	VPMOVZXWD    112(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y10, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 112(DX)
-	VMOVMSKPS    Y7, R9
+	VMOVUPS      Y2, 128(CX)
+	VMOVUPS      Y3, 160(CX)
+	VMOVUPS      Y4, 192(CX)
+	VMOVUPS      Y5, 224(CX)
+	VPMOVZXWD    64(DX), Y2
+	VPADDUSW     64(DX), X0, X2
+	VEXTRACTI128 $0x01, Y6, X3
+	VPACKSSDW    X3, X6, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 64(DX)
+	VPMOVZXWD    80(DX), Y2
+	VPADDUSW     80(DX), X0, X2
+	VEXTRACTI128 $0x01, Y7, X3
+	VPACKSSDW    X3, X7, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 80(DX)
+	VPMOVZXWD    96(DX), Y2
+	VPADDUSW     96(DX), X0, X2
+	VEXTRACTI128 $0x01, Y8, X3
+	VPACKSSDW    X3, X8, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 96(DX)
+	VPMOVZXWD    112(DX), Y2
+	VPADDUSW     112(DX), X0, X2
+	VEXTRACTI128 $0x01, Y9, X3
+	VPACKSSDW    X3, X9, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 112(DX)
+	VMOVMSKPS    Y6, R9
 	SHLQ         $0x20, R9
 	ORQ          R9, R8
-	VMOVMSKPS    Y8, R9
+	VMOVMSKPS    Y7, R9
 	SHLQ         $0x28, R9
 	ORQ          R9, R8
-	VMOVMSKPS    Y9, R9
+	VMOVMSKPS    Y8, R9
 	SHLQ         $0x30, R9
 	ORQ          R9, R8
-	VMOVMSKPS    Y10, R9
+	VMOVMSKPS    Y9, R9
 	SHLQ         $0x38, R9
 	ORQ          R9, R8
 	MOVQ         R8, (SI)
@@ -8816,7 +8744,7 @@ TEXT ·adaptiveExponentialAVX2(SB), NOSPLIT, $320-184
 	ADDQ     $0x3f, AX
 	ANDQ     $-64, AX
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     v+0(FP), CX
 	MOVQ     w+8(FP), DX
 	MOVQ     cur+16(FP), BX
@@ -10767,7 +10695,7 @@ TEXT ·adaptiveExponentialUniformAVX2(SB), $648-80
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS (SP), Y0
 	VMOVUPS      Y0, (AX)
 	VBROADCASTSS a+52(FP), Y0
@@ -12079,8 +12007,8 @@ TEXT ·simplifiedAdaptiveExponentialAVX2(SB), NOSPLIT, $320-192
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y1
-	VBROADCASTSS constc2d00000<>+0(SB), Y2
+	VPSRLW       $0x0f, Y0, Y0
+	VBROADCASTSS constc2d00000<>+0(SB), Y1
 	MOVQ         v+0(FP), CX
 	MOVQ         r+8(FP), DX
 	MOVQ         theta+16(FP), BX
@@ -12098,595 +12026,587 @@ TEXT ·simplifiedAdaptiveExponentialAVX2(SB), NOSPLIT, $320-192
 
 SimplifiedAdaptiveExponentialAVX2_block:
 	XORQ         R15, R15
-	VMOVUPS      (CX), Y3
-	VMOVUPS      32(CX), Y4
-	VMOVUPS      64(CX), Y5
-	VMOVUPS      96(CX), Y6
-	VSUBPS       (R10), Y3, Y3
-	VSUBPS       32(R10), Y4, Y4
-	VSUBPS       64(R10), Y5, Y5
-	VSUBPS       96(R10), Y6, Y6
-	VDIVPS       (R9), Y3, Y3
-	VDIVPS       32(R9), Y4, Y4
-	VDIVPS       64(R9), Y5, Y5
-	VDIVPS       96(R9), Y6, Y6
-	VMAXPS       Y3, Y2, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y3, Y7, Y3
-	VMAXPS       Y4, Y2, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y4, Y7, Y4
-	VMAXPS       Y5, Y2, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y5
-	VMAXPS       Y6, Y2, Y6
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
+	VMOVUPS      (CX), Y2
+	VMOVUPS      32(CX), Y3
+	VMOVUPS      64(CX), Y4
+	VMOVUPS      96(CX), Y5
+	VSUBPS       (R10), Y2, Y2
+	VSUBPS       32(R10), Y3, Y3
+	VSUBPS       64(R10), Y4, Y4
+	VSUBPS       96(R10), Y5, Y5
+	VDIVPS       (R9), Y2, Y2
+	VDIVPS       32(R9), Y3, Y3
+	VDIVPS       64(R9), Y4, Y4
+	VDIVPS       96(R9), Y5, Y5
+	VMAXPS       Y2, Y1, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y2, Y6, Y2
+	VMAXPS       Y3, Y1, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y3, Y6, Y3
+	VMAXPS       Y4, Y1, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y4
+	VMAXPS       Y5, Y1, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y6
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMOVUPS      Y6, (AX)
 	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
 	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS      Y7, (AX)
+	VMOVUPS      Y7, 32(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
 	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS      Y8, 32(AX)
+	VMOVUPS      Y8, 64(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
 	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS      Y9, 64(AX)
-	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
-	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
-	VMOVUPS      Y10, 96(AX)
+	VMOVUPS      Y9, 96(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y10
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
 	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
-	VMULPS       vconst3f318000<>+0(SB), Y10, Y14
+	VSUBPS       Y10, Y2, Y2
 	VSUBPS       Y11, Y3, Y3
 	VSUBPS       Y12, Y4, Y4
 	VSUBPS       Y13, Y5, Y5
-	VSUBPS       Y14, Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
 	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
 	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
-	VMULPS       vconstb95e8083<>+0(SB), Y10, Y10
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
 	VSUBPS       Y8, Y4, Y4
 	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
 	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y2, Y10
 	VMULPS       Y3, Y3, Y11
 	VMULPS       Y4, Y4, Y12
 	VMULPS       Y5, Y5, Y13
-	VMULPS       Y6, Y6, Y14
+	VMULPS       Y6, Y10, Y6
 	VMULPS       Y7, Y11, Y7
 	VMULPS       Y8, Y12, Y8
 	VMULPS       Y9, Y13, Y9
-	VMULPS       Y10, Y14, Y10
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
 	VADDPS       Y4, Y8, Y4
 	VADDPS       Y5, Y9, Y5
-	VADDPS       Y6, Y10, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
-	VCVTTPS2DQ   (AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y3, Y3
-	VCVTTPS2DQ   32(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y4, Y4
-	VCVTTPS2DQ   64(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y5, Y5
-	VCVTTPS2DQ   96(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y6, Y6
-	VMULPS       (R9), Y3, Y3
-	VMULPS       32(R9), Y4, Y4
-	VMULPS       64(R9), Y5, Y5
-	VMULPS       96(R9), Y6, Y6
-	VSUBPS       (CX), Y3, Y3
-	VSUBPS       32(CX), Y4, Y4
-	VSUBPS       64(CX), Y5, Y5
-	VSUBPS       96(CX), Y6, Y6
-	VPMOVZXWD    (DX), Y7
-	VPMOVZXWD    16(DX), Y8
-	VPMOVZXWD    32(DX), Y9
-	VPMOVZXWD    48(DX), Y10
-	VPMOVZXWD    (DI), Y11
-	VPMOVZXWD    16(DI), Y12
-	VPMOVZXWD    32(DI), Y13
-	VPMOVZXWD    48(DI), Y14
+	VCVTTPS2DQ   (AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y2, Y2
+	VCVTTPS2DQ   32(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VCVTTPS2DQ   64(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y4, Y4
+	VCVTTPS2DQ   96(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VMULPS       (R9), Y2, Y2
+	VMULPS       32(R9), Y3, Y3
+	VMULPS       64(R9), Y4, Y4
+	VMULPS       96(R9), Y5, Y5
+	VSUBPS       (CX), Y2, Y2
+	VSUBPS       32(CX), Y3, Y3
+	VSUBPS       64(CX), Y4, Y4
+	VSUBPS       96(CX), Y5, Y5
+	VPMOVZXWD    (DX), Y6
+	VPMOVZXWD    16(DX), Y7
+	VPMOVZXWD    32(DX), Y8
+	VPMOVZXWD    48(DX), Y9
+	VPMOVZXWD    (DI), Y10
+	VPMOVZXWD    16(DI), Y11
+	VPMOVZXWD    32(DI), Y12
+	VPMOVZXWD    48(DI), Y13
+	VPCMPGTD     Y10, Y6, Y6
 	VPCMPGTD     Y11, Y7, Y7
 	VPCMPGTD     Y12, Y8, Y8
 	VPCMPGTD     Y13, Y9, Y9
-	VPCMPGTD     Y14, Y10, Y10
-	VMOVUPS      (SI), Y11
-	VMOVUPS      32(SI), Y12
-	VMOVUPS      64(SI), Y13
-	VMOVUPS      96(SI), Y14
-	VMULPS       (R11), Y11, Y11
-	VMULPS       32(R11), Y12, Y12
-	VMULPS       64(R11), Y13, Y13
-	VMULPS       96(R11), Y14, Y14
+	VMOVUPS      (SI), Y10
+	VMOVUPS      32(SI), Y11
+	VMOVUPS      64(SI), Y12
+	VMOVUPS      96(SI), Y13
+	VMULPS       (R11), Y10, Y10
+	VMULPS       32(R11), Y11, Y11
+	VMULPS       64(R11), Y12, Y12
+	VMULPS       96(R11), Y13, Y13
+	VANDPS       Y6, Y10, Y10
 	VANDPS       Y7, Y11, Y11
 	VANDPS       Y8, Y12, Y12
 	VANDPS       Y9, Y13, Y13
-	VANDPS       Y10, Y14, Y14
+	VADDPS       Y10, Y2, Y2
 	VADDPS       Y11, Y3, Y3
 	VADDPS       Y12, Y4, Y4
 	VADDPS       Y13, Y5, Y5
-	VADDPS       Y14, Y6, Y6
-	VMULPS       (R8), Y3, Y3
-	VMULPS       32(R8), Y4, Y4
-	VMULPS       64(R8), Y5, Y5
-	VMULPS       96(R8), Y6, Y6
-	VADDPS       (CX), Y3, Y3
-	VADDPS       32(CX), Y4, Y4
-	VADDPS       64(CX), Y5, Y5
-	VADDPS       96(CX), Y6, Y6
-	VMOVUPS      (BX), Y11
-	VMOVUPS      32(BX), Y12
-	VMOVUPS      64(BX), Y13
-	VMOVUPS      96(BX), Y14
-	VCMPPS       $0x1e, Y11, Y3, Y15
-	VANDPS       Y15, Y7, Y7
-	VCMPPS       $0x1e, Y12, Y4, Y15
-	VANDPS       Y15, Y8, Y8
-	VCMPPS       $0x1e, Y13, Y5, Y15
-	VANDPS       Y15, Y9, Y9
-	VCMPPS       $0x1e, Y14, Y6, Y15
-	VANDPS       Y15, Y10, Y10
+	VMULPS       (R8), Y2, Y2
+	VMULPS       32(R8), Y3, Y3
+	VMULPS       64(R8), Y4, Y4
+	VMULPS       96(R8), Y5, Y5
+	VADDPS       (CX), Y2, Y2
+	VADDPS       32(CX), Y3, Y3
+	VADDPS       64(CX), Y4, Y4
+	VADDPS       96(CX), Y5, Y5
+	VMOVUPS      (BX), Y10
+	VMOVUPS      32(BX), Y11
+	VMOVUPS      64(BX), Y12
+	VMOVUPS      96(BX), Y13
+	VCMPPS       $0x1e, Y10, Y2, Y14
+	VANDPS       Y14, Y6, Y6
+	VCMPPS       $0x1e, Y11, Y3, Y14
+	VANDPS       Y14, Y7, Y7
+	VCMPPS       $0x1e, Y12, Y4, Y14
+	VANDPS       Y14, Y8, Y8
+	VCMPPS       $0x1e, Y13, Y5, Y14
+	VANDPS       Y14, Y9, Y9
 	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y7, (BP), Y3, Y3
+	VBLENDVPS    Y6, (BP), Y2, Y2
 	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y8, 32(BP), Y4, Y4
+	VBLENDVPS    Y7, 32(BP), Y3, Y3
 	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y9, 64(BP), Y5, Y5
+	VBLENDVPS    Y8, 64(BP), Y4, Y4
 	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y10, 96(BP), Y6, Y6
-	VMOVUPS      Y3, (CX)
-	VMOVUPS      Y4, 32(CX)
-	VMOVUPS      Y5, 64(CX)
-	VMOVUPS      Y6, 96(CX)
-	VPMOVZXWD    (DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, (DX)
-	VPMOVZXWD    16(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 16(DX)
-	VPMOVZXWD    32(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y9, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 32(DX)
-	VPMOVZXWD    48(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y10, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 48(DX)
-	VMOVUPS      (R12), Y3
+	VBLENDVPS    Y9, 96(BP), Y5, Y5
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      Y3, 32(CX)
+	VMOVUPS      Y4, 64(CX)
+	VMOVUPS      Y5, 96(CX)
+	VPMOVZXWD    (DX), Y2
+	VPADDUSW     (DX), X0, X2
+	VEXTRACTI128 $0x01, Y6, X3
+	VPACKSSDW    X3, X6, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, (DX)
+	VPMOVZXWD    16(DX), Y2
+	VPADDUSW     16(DX), X0, X2
+	VEXTRACTI128 $0x01, Y7, X3
+	VPACKSSDW    X3, X7, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 16(DX)
+	VPMOVZXWD    32(DX), Y2
+	VPADDUSW     32(DX), X0, X2
+	VEXTRACTI128 $0x01, Y8, X3
+	VPACKSSDW    X3, X8, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 32(DX)
+	VPMOVZXWD    48(DX), Y2
+	VPADDUSW     48(DX), X0, X2
+	VEXTRACTI128 $0x01, Y9, X3
+	VPACKSSDW    X3, X9, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 48(DX)
+	VMOVUPS      (R12), Y2
+	VSUBPS       Y10, Y2, Y2
+	VMOVUPS      32(R12), Y3
 	VSUBPS       Y11, Y3, Y3
-	VMOVUPS      32(R12), Y4
+	VMOVUPS      64(R12), Y4
 	VSUBPS       Y12, Y4, Y4
-	VMOVUPS      64(R12), Y5
+	VMOVUPS      96(R12), Y5
 	VSUBPS       Y13, Y5, Y5
-	VMOVUPS      96(R12), Y6
-	VSUBPS       Y14, Y6, Y6
 	MOVQ         ltheta+88(FP), BP
 	MOVQ         ltheta+88(FP), BP
-	VMULPS       (BP), Y3, Y3
+	VMULPS       (BP), Y2, Y2
 	MOVQ         ltheta+88(FP), BP
 	MOVQ         ltheta+88(FP), BP
-	VMULPS       32(BP), Y4, Y4
+	VMULPS       32(BP), Y3, Y3
 	MOVQ         ltheta+88(FP), BP
 	MOVQ         ltheta+88(FP), BP
-	VMULPS       64(BP), Y5, Y5
+	VMULPS       64(BP), Y4, Y4
 	MOVQ         ltheta+88(FP), BP
 	MOVQ         ltheta+88(FP), BP
-	VMULPS       96(BP), Y6, Y6
+	VMULPS       96(BP), Y5, Y5
+	VADDPS       Y2, Y10, Y2
 	VADDPS       Y3, Y11, Y3
 	VADDPS       Y4, Y12, Y4
 	VADDPS       Y5, Y13, Y5
-	VADDPS       Y6, Y14, Y6
 	MOVQ         dtheta+96(FP), BP
 	MOVQ         dtheta+96(FP), BP
-	VANDPS       (BP), Y7, Y11
+	VANDPS       (BP), Y6, Y10
 	MOVQ         dtheta+96(FP), BP
 	MOVQ         dtheta+96(FP), BP
-	VANDPS       32(BP), Y8, Y12
+	VANDPS       32(BP), Y7, Y11
 	MOVQ         dtheta+96(FP), BP
 	MOVQ         dtheta+96(FP), BP
-	VANDPS       64(BP), Y9, Y13
+	VANDPS       64(BP), Y8, Y12
 	MOVQ         dtheta+96(FP), BP
 	MOVQ         dtheta+96(FP), BP
-	VANDPS       96(BP), Y10, Y14
+	VANDPS       96(BP), Y9, Y13
+	VADDPS       Y10, Y2, Y2
 	VADDPS       Y11, Y3, Y3
 	VADDPS       Y12, Y4, Y4
 	VADDPS       Y13, Y5, Y5
-	VADDPS       Y14, Y6, Y6
-	VMOVUPS      Y3, (BX)
-	VMOVUPS      Y4, 32(BX)
-	VMOVUPS      Y5, 64(BX)
-	VMOVUPS      Y6, 96(BX)
-	VMOVMSKPS    Y7, BP
+	VMOVUPS      Y2, (BX)
+	VMOVUPS      Y3, 32(BX)
+	VMOVUPS      Y4, 64(BX)
+	VMOVUPS      Y5, 96(BX)
+	VMOVMSKPS    Y6, BP
 	ORQ          BP, R15
-	VMOVMSKPS    Y8, BP
+	VMOVMSKPS    Y7, BP
 	SHLQ         $0x08, BP
 	ORQ          BP, R15
-	VMOVMSKPS    Y9, BP
+	VMOVMSKPS    Y8, BP
 	SHLQ         $0x10, BP
 	ORQ          BP, R15
-	VMOVMSKPS    Y10, BP
+	VMOVMSKPS    Y9, BP
 	SHLQ         $0x18, BP
 	ORQ          BP, R15
-	VMOVUPS      128(CX), Y3
-	VMOVUPS      160(CX), Y4
-	VMOVUPS      192(CX), Y5
-	VMOVUPS      224(CX), Y6
-	VSUBPS       128(R10), Y3, Y3
-	VSUBPS       160(R10), Y4, Y4
-	VSUBPS       192(R10), Y5, Y5
-	VSUBPS       224(R10), Y6, Y6
-	VDIVPS       128(R9), Y3, Y3
-	VDIVPS       160(R9), Y4, Y4
-	VDIVPS       192(R9), Y5, Y5
-	VDIVPS       224(R9), Y6, Y6
-	VMAXPS       Y3, Y2, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y3, Y7, Y3
-	VMAXPS       Y4, Y2, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y4, Y7, Y4
-	VMAXPS       Y5, Y2, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y5
-	VMAXPS       Y6, Y2, Y6
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
+	VMOVUPS      128(CX), Y2
+	VMOVUPS      160(CX), Y3
+	VMOVUPS      192(CX), Y4
+	VMOVUPS      224(CX), Y5
+	VSUBPS       128(R10), Y2, Y2
+	VSUBPS       160(R10), Y3, Y3
+	VSUBPS       192(R10), Y4, Y4
+	VSUBPS       224(R10), Y5, Y5
+	VDIVPS       128(R9), Y2, Y2
+	VDIVPS       160(R9), Y3, Y3
+	VDIVPS       192(R9), Y4, Y4
+	VDIVPS       224(R9), Y5, Y5
+	VMAXPS       Y2, Y1, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y2, Y6, Y2
+	VMAXPS       Y3, Y1, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y3, Y6, Y3
+	VMAXPS       Y4, Y1, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y4
+	VMAXPS       Y5, Y1, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y6
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMOVUPS      Y6, 128(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
 	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS      Y7, 128(AX)
+	VMOVUPS      Y7, 160(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
 	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS      Y8, 160(AX)
+	VMOVUPS      Y8, 192(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
 	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS      Y9, 192(AX)
-	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
-	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
-	VMOVUPS      Y10, 224(AX)
+	VMOVUPS      Y9, 224(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y10
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
 	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
-	VMULPS       vconst3f318000<>+0(SB), Y10, Y14
+	VSUBPS       Y10, Y2, Y2
 	VSUBPS       Y11, Y3, Y3
 	VSUBPS       Y12, Y4, Y4
 	VSUBPS       Y13, Y5, Y5
-	VSUBPS       Y14, Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
 	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
 	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
-	VMULPS       vconstb95e8083<>+0(SB), Y10, Y10
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
 	VSUBPS       Y8, Y4, Y4
 	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
 	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y2, Y10
 	VMULPS       Y3, Y3, Y11
 	VMULPS       Y4, Y4, Y12
 	VMULPS       Y5, Y5, Y13
-	VMULPS       Y6, Y6, Y14
+	VMULPS       Y6, Y10, Y6
 	VMULPS       Y7, Y11, Y7
 	VMULPS       Y8, Y12, Y8
 	VMULPS       Y9, Y13, Y9
-	VMULPS       Y10, Y14, Y10
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
 	VADDPS       Y4, Y8, Y4
 	VADDPS       Y5, Y9, Y5
-	VADDPS       Y6, Y10, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
-	VCVTTPS2DQ   128(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y3, Y3
-	VCVTTPS2DQ   160(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y4, Y4
-	VCVTTPS2DQ   192(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y5, Y5
-	VCVTTPS2DQ   224(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y6, Y6
-	VMULPS       128(R9), Y3, Y3
-	VMULPS       160(R9), Y4, Y4
-	VMULPS       192(R9), Y5, Y5
-	VMULPS       224(R9), Y6, Y6
-	VSUBPS       128(CX), Y3, Y3
-	VSUBPS       160(CX), Y4, Y4
-	VSUBPS       192(CX), Y5, Y5
-	VSUBPS       224(CX), Y6, Y6
-	VPMOVZXWD    64(DX), Y7
-	VPMOVZXWD    80(DX), Y8
-	VPMOVZXWD    96(DX), Y9
-	VPMOVZXWD    112(DX), Y10
-	VPMOVZXWD    64(DI), Y11
-	VPMOVZXWD    80(DI), Y12
-	VPMOVZXWD    96(DI), Y13
-	VPMOVZXWD    112(DI), Y14
+	VCVTTPS2DQ   128(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y2, Y2
+	VCVTTPS2DQ   160(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VCVTTPS2DQ   192(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y4, Y4
+	VCVTTPS2DQ   224(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VMULPS       128(R9), Y2, Y2
+	VMULPS       160(R9), Y3, Y3
+	VMULPS       192(R9), Y4, Y4
+	VMULPS       224(R9), Y5, Y5
+	VSUBPS       128(CX), Y2, Y2
+	VSUBPS       160(CX), Y3, Y3
+	VSUBPS       192(CX), Y4, Y4
+	VSUBPS       224(CX), Y5, Y5
+	VPMOVZXWD    64(DX), Y6
+	VPMOVZXWD    80(DX), Y7
+	VPMOVZXWD    96(DX), Y8
+	VPMOVZXWD    112(DX), Y9
+	VPMOVZXWD    64(DI), Y10
+	VPMOVZXWD    80(DI), Y11
+	VPMOVZXWD    96(DI), Y12
+	VPMOVZXWD    112(DI), Y13
+	VPCMPGTD     Y10, Y6, Y6
 	VPCMPGTD     Y11, Y7, Y7
 	VPCMPGTD     Y12, Y8, Y8
 	VPCMPGTD     Y13, Y9, Y9
-	VPCMPGTD     Y14, Y10, Y10
-	VMOVUPS      128(SI), Y11
-	VMOVUPS      160(SI), Y12
-	VMOVUPS      192(SI), Y13
-	VMOVUPS      224(SI), Y14
-	VMULPS       128(R11), Y11, Y11
-	VMULPS       160(R11), Y12, Y12
-	VMULPS       192(R11), Y13, Y13
-	VMULPS       224(R11), Y14, Y14
+	VMOVUPS      128(SI), Y10
+	VMOVUPS      160(SI), Y11
+	VMOVUPS      192(SI), Y12
+	VMOVUPS      224(SI), Y13
+	VMULPS       128(R11), Y10, Y10
+	VMULPS       160(R11), Y11, Y11
+	VMULPS       192(R11), Y12, Y12
+	VMULPS       224(R11), Y13, Y13
+	VANDPS       Y6, Y10, Y10
 	VANDPS       Y7, Y11, Y11
 	VANDPS       Y8, Y12, Y12
 	VANDPS       Y9, Y13, Y13
-	VANDPS       Y10, Y14, Y14
+	VADDPS       Y10, Y2, Y2
 	VADDPS       Y11, Y3, Y3
 	VADDPS       Y12, Y4, Y4
 	VADDPS       Y13, Y5, Y5
-	VADDPS       Y14, Y6, Y6
-	VMULPS       128(R8), Y3, Y3
-	VMULPS       160(R8), Y4, Y4
-	VMULPS       192(R8), Y5, Y5
-	VMULPS       224(R8), Y6, Y6
-	VADDPS       128(CX), Y3, Y3
-	VADDPS       160(CX), Y4, Y4
-	VADDPS       192(CX), Y5, Y5
-	VADDPS       224(CX), Y6, Y6
-	VMOVUPS      128(BX), Y11
-	VMOVUPS      160(BX), Y12
-	VMOVUPS      192(BX), Y13
-	VMOVUPS      224(BX), Y14
-	VCMPPS       $0x1e, Y11, Y3, Y15
-	VANDPS       Y15, Y7, Y7
-	VCMPPS       $0x1e, Y12, Y4, Y15
-	VANDPS       Y15, Y8, Y8
-	VCMPPS       $0x1e, Y13, Y5, Y15
-	VANDPS       Y15, Y9, Y9
-	VCMPPS       $0x1e, Y14, Y6, Y15
-	VANDPS       Y15, Y10, Y10
+	VMULPS       128(R8), Y2, Y2
+	VMULPS       160(R8), Y3, Y3
+	VMULPS       192(R8), Y4, Y4
+	VMULPS       224(R8), Y5, Y5
+	VADDPS       128(CX), Y2, Y2
+	VADDPS       160(CX), Y3, Y3
+	VADDPS       192(CX), Y4, Y4
+	VADDPS       224(CX), Y5, Y5
+	VMOVUPS      128(BX), Y10
+	VMOVUPS      160(BX), Y11
+	VMOVUPS      192(BX), Y12
+	VMOVUPS      224(BX), Y13
+	VCMPPS       $0x1e, Y10, Y2, Y14
+	VANDPS       Y14, Y6, Y6
+	VCMPPS       $0x1e, Y11, Y3, Y14
+	VANDPS       Y14, Y7, Y7
+	VCMPPS       $0x1e, Y12, Y4, Y14
+	VANDPS       Y14, Y8, Y8
+	VCMPPS       $0x1e, Y13, Y5, Y14
+	VANDPS       Y14, Y9, Y9
 	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y7, 128(BP), Y3, Y3
+	VBLENDVPS    Y6, 128(BP), Y2, Y2
 	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y8, 160(BP), Y4, Y4
+	VBLENDVPS    Y7, 160(BP), Y3, Y3
 	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y9, 192(BP), Y5, Y5
+	VBLENDVPS    Y8, 192(BP), Y4, Y4
 	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y10, 224(BP), Y6, Y6
-	VMOVUPS      Y3, 128(CX)
-	VMOVUPS      Y4, 160(CX)
-	VMOVUPS      Y5, 192(CX)
-	VMOVUPS      Y6, 224(CX)
-	VPMOVZXWD    64(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 64(DX)
-	VPMOVZXWD    80(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 80(DX)
-	VPMOVZXWD    96(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y9, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 96(DX)
-	VPMOVZXWD    112(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y10, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 112(DX)
-	VMOVUPS      128(R12), Y3
+	VBLENDVPS    Y9, 224(BP), Y5, Y5
+	VMOVUPS      Y2, 128(CX)
+	VMOVUPS      Y3, 160(CX)
+	VMOVUPS      Y4, 192(CX)
+	VMOVUPS      Y5, 224(CX)
+	VPMOVZXWD    64(DX), Y2
+	VPADDUSW     64(DX), X0, X2
+	VEXTRACTI128 $0x01, Y6, X3
+	VPACKSSDW    X3, X6, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 64(DX)
+	VPMOVZXWD    80(DX), Y2
+	VPADDUSW     80(DX), X0, X2
+	VEXTRACTI128 $0x01, Y7, X3
+	VPACKSSDW    X3, X7, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 80(DX)
+	VPMOVZXWD    96(DX), Y2
+	VPADDUSW     96(DX), X0, X2
+	VEXTRACTI128 $0x01, Y8, X3
+	VPACKSSDW    X3, X8, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 96(DX)
+	VPMOVZXWD    112(DX), Y2
+	VPADDUSW     112(DX), X0, X2
+	VEXTRACTI128 $0x01, Y9, X3
+	VPACKSSDW    X3, X9, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 112(DX)
+	VMOVUPS      128(R12), Y2
+	VSUBPS       Y10, Y2, Y2
+	VMOVUPS      160(R12), Y3
 	VSUBPS       Y11, Y3, Y3
-	VMOVUPS      160(R12), Y4
+	VMOVUPS      192(R12), Y4
 	VSUBPS       Y12, Y4, Y4
-	VMOVUPS      192(R12), Y5
+	VMOVUPS      224(R12), Y5
 	VSUBPS       Y13, Y5, Y5
-	VMOVUPS      224(R12), Y6
-	VSUBPS       Y14, Y6, Y6
 	MOVQ         ltheta+88(FP), BP
 	MOVQ         ltheta+88(FP), BP
-	VMULPS       128(BP), Y3, Y3
+	VMULPS       128(BP), Y2, Y2
 	MOVQ         ltheta+88(FP), BP
 	MOVQ         ltheta+88(FP), BP
-	VMULPS       160(BP), Y4, Y4
+	VMULPS       160(BP), Y3, Y3
 	MOVQ         ltheta+88(FP), BP
 	MOVQ         ltheta+88(FP), BP
-	VMULPS       192(BP), Y5, Y5
+	VMULPS       192(BP), Y4, Y4
 	MOVQ         ltheta+88(FP), BP
 	MOVQ         ltheta+88(FP), BP
-	VMULPS       224(BP), Y6, Y6
+	VMULPS       224(BP), Y5, Y5
+	VADDPS       Y2, Y10, Y2
 	VADDPS       Y3, Y11, Y3
 	VADDPS       Y4, Y12, Y4
 	VADDPS       Y5, Y13, Y5
-	VADDPS       Y6, Y14, Y6
 	MOVQ         dtheta+96(FP), BP
 	MOVQ         dtheta+96(FP), BP
-	VANDPS       128(BP), Y7, Y11
+	VANDPS       128(BP), Y6, Y10
 	MOVQ         dtheta+96(FP), BP
 	MOVQ         dtheta+96(FP), BP
-	VANDPS       160(BP), Y8, Y12
+	VANDPS       160(BP), Y7, Y11
 	MOVQ         dtheta+96(FP), BP
 	MOVQ         dtheta+96(FP), BP
-	VANDPS       192(BP), Y9, Y13
+	VANDPS       192(BP), Y8, Y12
 	MOVQ         dtheta+96(FP), BP
 	MOVQ         dtheta+96(FP), BP
-	VANDPS       224(BP), Y10, Y14
+	VANDPS       224(BP), Y9, Y13
+	VADDPS       Y10, Y2, Y2
 	VADDPS       Y11, Y3, Y3
 	VADDPS       Y12, Y4, Y4
 	VADDPS       Y13, Y5, Y5
-	VADDPS       Y14, Y6, Y6
-	VMOVUPS      Y3, 128(BX)
-	VMOVUPS      Y4, 160(BX)
-	VMOVUPS      Y5, 192(BX)
-	VMOVUPS      Y6, 224(BX)
-	VMOVMSKPS    Y7, BP
+	VMOVUPS      Y2, 128(BX)
+	VMOVUPS      Y3, 160(BX)
+	VMOVUPS      Y4, 192(BX)
+	VMOVUPS      Y5, 224(BX)
+	VMOVMSKPS    Y6, BP
 	SHLQ         $0x20, BP
 	ORQ          BP, R15
-	VMOVMSKPS    Y8, BP
+	VMOVMSKPS    Y7, BP
 	SHLQ         $0x28, BP
 	ORQ          BP, R15
-	VMOVMSKPS    Y9, BP
+	VMOVMSKPS    Y8, BP
 	SHLQ         $0x30, BP
 	ORQ          BP, R15
-	VMOVMSKPS    Y10, BP
+	VMOVMSKPS    Y9, BP
 	SHLQ         $0x38, BP
 	ORQ          BP, R15
 	MOVQ         R15, (R13)
@@ -14214,27 +14134,27 @@ TEXT ·simplifiedAdaptiveExponentialUniformAVX2(SB), $616-88
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y1
-	VBROADCASTSS (SP), Y2
-	VMOVUPS      Y2, (AX)
-	VPBROADCASTW c+32(FP), X2
-	VPMOVZXWD    X2, Y2
-	VMOVUPS      Y2, 32(AX)
-	VBROADCASTSS delta+40(FP), Y2
-	VBROADCASTSS dtheta+64(FP), Y3
-	VMOVUPS      Y3, 64(AX)
-	VBROADCASTSS k+36(FP), Y3
-	VMOVUPS      Y3, 96(AX)
-	VBROADCASTSS ltheta+60(FP), Y3
-	VMOVUPS      Y3, 128(AX)
-	VBROADCASTSS res+48(FP), Y3
-	VMOVUPS      Y3, 160(AX)
-	VBROADCASTSS reset+56(FP), Y3
-	VMOVUPS      Y3, 192(AX)
-	VBROADCASTSS rh+44(FP), Y3
-	VMOVUPS      Y3, 224(AX)
-	VBROADCASTSS thr+52(FP), Y3
-	VMOVUPS      Y3, 256(AX)
+	VPSRLW       $0x0f, Y0, Y0
+	VBROADCASTSS (SP), Y1
+	VMOVUPS      Y1, (AX)
+	VPBROADCASTW c+32(FP), X1
+	VPMOVZXWD    X1, Y1
+	VMOVUPS      Y1, 32(AX)
+	VBROADCASTSS delta+40(FP), Y1
+	VBROADCASTSS dtheta+64(FP), Y2
+	VMOVUPS      Y2, 64(AX)
+	VBROADCASTSS k+36(FP), Y2
+	VMOVUPS      Y2, 96(AX)
+	VBROADCASTSS ltheta+60(FP), Y2
+	VMOVUPS      Y2, 128(AX)
+	VBROADCASTSS res+48(FP), Y2
+	VMOVUPS      Y2, 160(AX)
+	VBROADCASTSS reset+56(FP), Y2
+	VMOVUPS      Y2, 192(AX)
+	VBROADCASTSS rh+44(FP), Y2
+	VMOVUPS      Y2, 224(AX)
+	VBROADCASTSS thr+52(FP), Y2
+	VMOVUPS      Y2, 256(AX)
 	MOVQ         v+0(FP), CX
 	MOVQ         r+8(FP), DX
 	MOVQ         theta+16(FP), BX
@@ -14258,555 +14178,547 @@ TEXT ·simplifiedAdaptiveExponentialUniformAVX2(SB), $616-88
 
 SimplifiedAdaptiveExponentialUniformAVX2_block:
 	XORQ         R9, R9
-	VMOVUPS      (CX), Y3
-	VMOVUPS      32(CX), Y4
-	VMOVUPS      64(CX), Y5
-	VMOVUPS      96(CX), Y6
+	VMOVUPS      (CX), Y2
+	VMOVUPS      32(CX), Y3
+	VMOVUPS      64(CX), Y4
+	VMOVUPS      96(CX), Y5
+	VSUBPS       224(AX), Y2, Y2
 	VSUBPS       224(AX), Y3, Y3
 	VSUBPS       224(AX), Y4, Y4
 	VSUBPS       224(AX), Y5, Y5
-	VSUBPS       224(AX), Y6, Y6
-	VDIVPS       Y2, Y3, Y3
-	VDIVPS       Y2, Y4, Y4
-	VDIVPS       Y2, Y5, Y5
-	VDIVPS       Y2, Y6, Y6
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y3, Y7, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y3, Y7, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y4, Y7, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y4, Y7, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y5, Y7, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y5
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
+	VDIVPS       Y1, Y2, Y2
+	VDIVPS       Y1, Y3, Y3
+	VDIVPS       Y1, Y4, Y4
+	VDIVPS       Y1, Y5, Y5
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y2, Y6, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y2, Y6, Y2
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y3, Y6, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y3, Y6, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y6
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMOVUPS      Y6, 288(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
 	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS      Y7, 288(AX)
+	VMOVUPS      Y7, 320(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
 	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS      Y8, 320(AX)
+	VMOVUPS      Y8, 352(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
 	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS      Y9, 352(AX)
-	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
-	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
-	VMOVUPS      Y10, 384(AX)
+	VMOVUPS      Y9, 384(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y10
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
 	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
-	VMULPS       vconst3f318000<>+0(SB), Y10, Y14
+	VSUBPS       Y10, Y2, Y2
 	VSUBPS       Y11, Y3, Y3
 	VSUBPS       Y12, Y4, Y4
 	VSUBPS       Y13, Y5, Y5
-	VSUBPS       Y14, Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
 	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
 	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
-	VMULPS       vconstb95e8083<>+0(SB), Y10, Y10
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
 	VSUBPS       Y8, Y4, Y4
 	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
 	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y2, Y10
 	VMULPS       Y3, Y3, Y11
 	VMULPS       Y4, Y4, Y12
 	VMULPS       Y5, Y5, Y13
-	VMULPS       Y6, Y6, Y14
+	VMULPS       Y6, Y10, Y6
 	VMULPS       Y7, Y11, Y7
 	VMULPS       Y8, Y12, Y8
 	VMULPS       Y9, Y13, Y9
-	VMULPS       Y10, Y14, Y10
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
 	VADDPS       Y4, Y8, Y4
 	VADDPS       Y5, Y9, Y5
-	VADDPS       Y6, Y10, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
-	VCVTTPS2DQ   288(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y3, Y3
-	VCVTTPS2DQ   320(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y4, Y4
-	VCVTTPS2DQ   352(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y5, Y5
-	VCVTTPS2DQ   384(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y6, Y6
-	VMULPS       Y3, Y2, Y3
-	VMULPS       Y4, Y2, Y4
-	VMULPS       Y5, Y2, Y5
-	VMULPS       Y6, Y2, Y6
-	VSUBPS       (CX), Y3, Y3
-	VSUBPS       32(CX), Y4, Y4
-	VSUBPS       64(CX), Y5, Y5
-	VSUBPS       96(CX), Y6, Y6
-	VPMOVZXWD    (DX), Y7
-	VPMOVZXWD    16(DX), Y8
-	VPMOVZXWD    32(DX), Y9
-	VPMOVZXWD    48(DX), Y10
+	VCVTTPS2DQ   288(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y2, Y2
+	VCVTTPS2DQ   320(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VCVTTPS2DQ   352(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y4, Y4
+	VCVTTPS2DQ   384(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VMULPS       Y2, Y1, Y2
+	VMULPS       Y3, Y1, Y3
+	VMULPS       Y4, Y1, Y4
+	VMULPS       Y5, Y1, Y5
+	VSUBPS       (CX), Y2, Y2
+	VSUBPS       32(CX), Y3, Y3
+	VSUBPS       64(CX), Y4, Y4
+	VSUBPS       96(CX), Y5, Y5
+	VPMOVZXWD    (DX), Y6
+	VPMOVZXWD    16(DX), Y7
+	VPMOVZXWD    32(DX), Y8
+	VPMOVZXWD    48(DX), Y9
+	VPCMPGTD     32(AX), Y6, Y6
 	VPCMPGTD     32(AX), Y7, Y7
 	VPCMPGTD     32(AX), Y8, Y8
 	VPCMPGTD     32(AX), Y9, Y9
-	VPCMPGTD     32(AX), Y10, Y10
-	VMOVUPS      (SI), Y11
-	VMOVUPS      32(SI), Y12
-	VMOVUPS      64(SI), Y13
-	VMOVUPS      96(SI), Y14
+	VMOVUPS      (SI), Y10
+	VMOVUPS      32(SI), Y11
+	VMOVUPS      64(SI), Y12
+	VMOVUPS      96(SI), Y13
+	VMULPS       160(AX), Y10, Y10
 	VMULPS       160(AX), Y11, Y11
 	VMULPS       160(AX), Y12, Y12
 	VMULPS       160(AX), Y13, Y13
-	VMULPS       160(AX), Y14, Y14
+	VANDPS       Y6, Y10, Y10
 	VANDPS       Y7, Y11, Y11
 	VANDPS       Y8, Y12, Y12
 	VANDPS       Y9, Y13, Y13
-	VANDPS       Y10, Y14, Y14
+	VADDPS       Y10, Y2, Y2
 	VADDPS       Y11, Y3, Y3
 	VADDPS       Y12, Y4, Y4
 	VADDPS       Y13, Y5, Y5
-	VADDPS       Y14, Y6, Y6
+	VMULPS       96(AX), Y2, Y2
 	VMULPS       96(AX), Y3, Y3
 	VMULPS       96(AX), Y4, Y4
 	VMULPS       96(AX), Y5, Y5
-	VMULPS       96(AX), Y6, Y6
-	VADDPS       (CX), Y3, Y3
-	VADDPS       32(CX), Y4, Y4
-	VADDPS       64(CX), Y5, Y5
-	VADDPS       96(CX), Y6, Y6
-	VMOVUPS      (BX), Y11
-	VMOVUPS      32(BX), Y12
-	VMOVUPS      64(BX), Y13
-	VMOVUPS      96(BX), Y14
-	VCMPPS       $0x1e, Y11, Y3, Y15
-	VANDPS       Y15, Y7, Y7
-	VCMPPS       $0x1e, Y12, Y4, Y15
-	VANDPS       Y15, Y8, Y8
-	VCMPPS       $0x1e, Y13, Y5, Y15
-	VANDPS       Y15, Y9, Y9
-	VCMPPS       $0x1e, Y14, Y6, Y15
-	VANDPS       Y15, Y10, Y10
+	VADDPS       (CX), Y2, Y2
+	VADDPS       32(CX), Y3, Y3
+	VADDPS       64(CX), Y4, Y4
+	VADDPS       96(CX), Y5, Y5
+	VMOVUPS      (BX), Y10
+	VMOVUPS      32(BX), Y11
+	VMOVUPS      64(BX), Y12
+	VMOVUPS      96(BX), Y13
+	VCMPPS       $0x1e, Y10, Y2, Y14
+	VANDPS       Y14, Y6, Y6
+	VCMPPS       $0x1e, Y11, Y3, Y14
+	VANDPS       Y14, Y7, Y7
+	VCMPPS       $0x1e, Y12, Y4, Y14
+	VANDPS       Y14, Y8, Y8
+	VCMPPS       $0x1e, Y13, Y5, Y14
+	VANDPS       Y14, Y9, Y9
+	VBLENDVPS    Y6, 192(AX), Y2, Y2
 	VBLENDVPS    Y7, 192(AX), Y3, Y3
 	VBLENDVPS    Y8, 192(AX), Y4, Y4
 	VBLENDVPS    Y9, 192(AX), Y5, Y5
-	VBLENDVPS    Y10, 192(AX), Y6, Y6
-	VMOVUPS      Y3, (CX)
-	VMOVUPS      Y4, 32(CX)
-	VMOVUPS      Y5, 64(CX)
-	VMOVUPS      Y6, 96(CX)
-	VPMOVZXWD    (DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, (DX)
-	VPMOVZXWD    16(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 16(DX)
-	VPMOVZXWD    32(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y9, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 32(DX)
-	VPMOVZXWD    48(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y10, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 48(DX)
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      Y3, 32(CX)
+	VMOVUPS      Y4, 64(CX)
+	VMOVUPS      Y5, 96(CX)
+	VPMOVZXWD    (DX), Y2
+	VPADDUSW     (DX), X0, X2
+	VEXTRACTI128 $0x01, Y6, X3
+	VPACKSSDW    X3, X6, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, (DX)
+	VPMOVZXWD    16(DX), Y2
+	VPADDUSW     16(DX), X0, X2
+	VEXTRACTI128 $0x01, Y7, X3
+	VPACKSSDW    X3, X7, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 16(DX)
+	VPMOVZXWD    32(DX), Y2
+	VPADDUSW     32(DX), X0, X2
+	VEXTRACTI128 $0x01, Y8, X3
+	VPACKSSDW    X3, X8, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 32(DX)
+	VPMOVZXWD    48(DX), Y2
+	VPADDUSW     48(DX), X0, X2
+	VEXTRACTI128 $0x01, Y9, X3
+	VPACKSSDW    X3, X9, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 48(DX)
+	VMOVUPS      256(AX), Y2
+	VSUBPS       Y10, Y2, Y2
 	VMOVUPS      256(AX), Y3
 	VSUBPS       Y11, Y3, Y3
 	VMOVUPS      256(AX), Y4
 	VSUBPS       Y12, Y4, Y4
 	VMOVUPS      256(AX), Y5
 	VSUBPS       Y13, Y5, Y5
-	VMOVUPS      256(AX), Y6
-	VSUBPS       Y14, Y6, Y6
+	VMULPS       128(AX), Y2, Y2
 	VMULPS       128(AX), Y3, Y3
 	VMULPS       128(AX), Y4, Y4
 	VMULPS       128(AX), Y5, Y5
-	VMULPS       128(AX), Y6, Y6
+	VADDPS       Y2, Y10, Y2
 	VADDPS       Y3, Y11, Y3
 	VADDPS       Y4, Y12, Y4
 	VADDPS       Y5, Y13, Y5
-	VADDPS       Y6, Y14, Y6
+	VANDPS       64(AX), Y6, Y10
 	VANDPS       64(AX), Y7, Y11
 	VANDPS       64(AX), Y8, Y12
 	VANDPS       64(AX), Y9, Y13
-	VANDPS       64(AX), Y10, Y14
+	VADDPS       Y10, Y2, Y2
 	VADDPS       Y11, Y3, Y3
 	VADDPS       Y12, Y4, Y4
 	VADDPS       Y13, Y5, Y5
-	VADDPS       Y14, Y6, Y6
-	VMOVUPS      Y3, (BX)
-	VMOVUPS      Y4, 32(BX)
-	VMOVUPS      Y5, 64(BX)
-	VMOVUPS      Y6, 96(BX)
-	VMOVMSKPS    Y7, R10
+	VMOVUPS      Y2, (BX)
+	VMOVUPS      Y3, 32(BX)
+	VMOVUPS      Y4, 64(BX)
+	VMOVUPS      Y5, 96(BX)
+	VMOVMSKPS    Y6, R10
 	ORQ          R10, R9
-	VMOVMSKPS    Y8, R10
+	VMOVMSKPS    Y7, R10
 	SHLQ         $0x08, R10
 	ORQ          R10, R9
-	VMOVMSKPS    Y9, R10
+	VMOVMSKPS    Y8, R10
 	SHLQ         $0x10, R10
 	ORQ          R10, R9
-	VMOVMSKPS    Y10, R10
+	VMOVMSKPS    Y9, R10
 	SHLQ         $0x18, R10
 	ORQ          R10, R9
-	VMOVUPS      128(CX), Y3
-	VMOVUPS      160(CX), Y4
-	VMOVUPS      192(CX), Y5
-	VMOVUPS      224(CX), Y6
+	VMOVUPS      128(CX), Y2
+	VMOVUPS      160(CX), Y3
+	VMOVUPS      192(CX), Y4
+	VMOVUPS      224(CX), Y5
+	VSUBPS       224(AX), Y2, Y2
 	VSUBPS       224(AX), Y3, Y3
 	VSUBPS       224(AX), Y4, Y4
 	VSUBPS       224(AX), Y5, Y5
-	VSUBPS       224(AX), Y6, Y6
-	VDIVPS       Y2, Y3, Y3
-	VDIVPS       Y2, Y4, Y4
-	VDIVPS       Y2, Y5, Y5
-	VDIVPS       Y2, Y6, Y6
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y3, Y7, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y3, Y7, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y4, Y7, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y4, Y7, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y5, Y7, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y5
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
+	VDIVPS       Y1, Y2, Y2
+	VDIVPS       Y1, Y3, Y3
+	VDIVPS       Y1, Y4, Y4
+	VDIVPS       Y1, Y5, Y5
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y2, Y6, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y2, Y6, Y2
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y3, Y6, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y3, Y6, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y6
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMOVUPS      Y6, 416(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
 	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS      Y7, 416(AX)
+	VMOVUPS      Y7, 448(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
 	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS      Y8, 448(AX)
+	VMOVUPS      Y8, 480(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
 	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS      Y9, 480(AX)
-	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
-	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
-	VMOVUPS      Y10, 512(AX)
+	VMOVUPS      Y9, 512(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y10
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
 	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
-	VMULPS       vconst3f318000<>+0(SB), Y10, Y14
+	VSUBPS       Y10, Y2, Y2
 	VSUBPS       Y11, Y3, Y3
 	VSUBPS       Y12, Y4, Y4
 	VSUBPS       Y13, Y5, Y5
-	VSUBPS       Y14, Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
 	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
 	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
-	VMULPS       vconstb95e8083<>+0(SB), Y10, Y10
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
 	VSUBPS       Y8, Y4, Y4
 	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
 	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y2, Y10
 	VMULPS       Y3, Y3, Y11
 	VMULPS       Y4, Y4, Y12
 	VMULPS       Y5, Y5, Y13
-	VMULPS       Y6, Y6, Y14
+	VMULPS       Y6, Y10, Y6
 	VMULPS       Y7, Y11, Y7
 	VMULPS       Y8, Y12, Y8
 	VMULPS       Y9, Y13, Y9
-	VMULPS       Y10, Y14, Y10
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
 	VADDPS       Y4, Y8, Y4
 	VADDPS       Y5, Y9, Y5
-	VADDPS       Y6, Y10, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
-	VCVTTPS2DQ   416(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y3, Y3
-	VCVTTPS2DQ   448(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y4, Y4
-	VCVTTPS2DQ   480(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y5, Y5
-	VCVTTPS2DQ   512(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y6, Y6
-	VMULPS       Y3, Y2, Y3
-	VMULPS       Y4, Y2, Y4
-	VMULPS       Y5, Y2, Y5
-	VMULPS       Y6, Y2, Y6
-	VSUBPS       128(CX), Y3, Y3
-	VSUBPS       160(CX), Y4, Y4
-	VSUBPS       192(CX), Y5, Y5
-	VSUBPS       224(CX), Y6, Y6
-	VPMOVZXWD    64(DX), Y7
-	VPMOVZXWD    80(DX), Y8
-	VPMOVZXWD    96(DX), Y9
-	VPMOVZXWD    112(DX), Y10
+	VCVTTPS2DQ   416(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y2, Y2
+	VCVTTPS2DQ   448(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VCVTTPS2DQ   480(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y4, Y4
+	VCVTTPS2DQ   512(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VMULPS       Y2, Y1, Y2
+	VMULPS       Y3, Y1, Y3
+	VMULPS       Y4, Y1, Y4
+	VMULPS       Y5, Y1, Y5
+	VSUBPS       128(CX), Y2, Y2
+	VSUBPS       160(CX), Y3, Y3
+	VSUBPS       192(CX), Y4, Y4
+	VSUBPS       224(CX), Y5, Y5
+	VPMOVZXWD    64(DX), Y6
+	VPMOVZXWD    80(DX), Y7
+	VPMOVZXWD    96(DX), Y8
+	VPMOVZXWD    112(DX), Y9
+	VPCMPGTD     32(AX), Y6, Y6
 	VPCMPGTD     32(AX), Y7, Y7
 	VPCMPGTD     32(AX), Y8, Y8
 	VPCMPGTD     32(AX), Y9, Y9
-	VPCMPGTD     32(AX), Y10, Y10
-	VMOVUPS      128(SI), Y11
-	VMOVUPS      160(SI), Y12
-	VMOVUPS      192(SI), Y13
-	VMOVUPS      224(SI), Y14
+	VMOVUPS      128(SI), Y10
+	VMOVUPS      160(SI), Y11
+	VMOVUPS      192(SI), Y12
+	VMOVUPS      224(SI), Y13
+	VMULPS       160(AX), Y10, Y10
 	VMULPS       160(AX), Y11, Y11
 	VMULPS       160(AX), Y12, Y12
 	VMULPS       160(AX), Y13, Y13
-	VMULPS       160(AX), Y14, Y14
+	VANDPS       Y6, Y10, Y10
 	VANDPS       Y7, Y11, Y11
 	VANDPS       Y8, Y12, Y12
 	VANDPS       Y9, Y13, Y13
-	VANDPS       Y10, Y14, Y14
+	VADDPS       Y10, Y2, Y2
 	VADDPS       Y11, Y3, Y3
 	VADDPS       Y12, Y4, Y4
 	VADDPS       Y13, Y5, Y5
-	VADDPS       Y14, Y6, Y6
+	VMULPS       96(AX), Y2, Y2
 	VMULPS       96(AX), Y3, Y3
 	VMULPS       96(AX), Y4, Y4
 	VMULPS       96(AX), Y5, Y5
-	VMULPS       96(AX), Y6, Y6
-	VADDPS       128(CX), Y3, Y3
-	VADDPS       160(CX), Y4, Y4
-	VADDPS       192(CX), Y5, Y5
-	VADDPS       224(CX), Y6, Y6
-	VMOVUPS      128(BX), Y11
-	VMOVUPS      160(BX), Y12
-	VMOVUPS      192(BX), Y13
-	VMOVUPS      224(BX), Y14
-	VCMPPS       $0x1e, Y11, Y3, Y15
-	VANDPS       Y15, Y7, Y7
-	VCMPPS       $0x1e, Y12, Y4, Y15
-	VANDPS       Y15, Y8, Y8
-	VCMPPS       $0x1e, Y13, Y5, Y15
-	VANDPS       Y15, Y9, Y9
-	VCMPPS       $0x1e, Y14, Y6, Y15
-	VANDPS       Y15, Y10, Y10
+	VADDPS       128(CX), Y2, Y2
+	VADDPS       160(CX), Y3, Y3
+	VADDPS       192(CX), Y4, Y4
+	VADDPS       224(CX), Y5, Y5
+	VMOVUPS      128(BX), Y10
+	VMOVUPS      160(BX), Y11
+	VMOVUPS      192(BX), Y12
+	VMOVUPS      224(BX), Y13
+	VCMPPS       $0x1e, Y10, Y2, Y14
+	VANDPS       Y14, Y6, Y6
+	VCMPPS       $0x1e, Y11, Y3, Y14
+	VANDPS       Y14, Y7, Y7
+	VCMPPS       $0x1e, Y12, Y4, Y14
+	VANDPS       Y14, Y8, Y8
+	VCMPPS       $0x1e, Y13, Y5, Y14
+	VANDPS       Y14, Y9, Y9
+	VBLENDVPS    Y6, 192(AX), Y2, Y2
 	VBLENDVPS    Y7, 192(AX), Y3, Y3
 	VBLENDVPS    Y8, 192(AX), Y4, Y4
 	VBLENDVPS    Y9, 192(AX), Y5, Y5
-	VBLENDVPS    Y10, 192(AX), Y6, Y6
-	VMOVUPS      Y3, 128(CX)
-	VMOVUPS      Y4, 160(CX)
-	VMOVUPS      Y5, 192(CX)
-	VMOVUPS      Y6, 224(CX)
-	VPMOVZXWD    64(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 64(DX)
-	VPMOVZXWD    80(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 80(DX)
-	VPMOVZXWD    96(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y9, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 96(DX)
-	VPMOVZXWD    112(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y10, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 112(DX)
+	VMOVUPS      Y2, 128(CX)
+	VMOVUPS      Y3, 160(CX)
+	VMOVUPS      Y4, 192(CX)
+	VMOVUPS      Y5, 224(CX)
+	VPMOVZXWD    64(DX), Y2
+	VPADDUSW     64(DX), X0, X2
+	VEXTRACTI128 $0x01, Y6, X3
+	VPACKSSDW    X3, X6, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 64(DX)
+	VPMOVZXWD    80(DX), Y2
+	VPADDUSW     80(DX), X0, X2
+	VEXTRACTI128 $0x01, Y7, X3
+	VPACKSSDW    X3, X7, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 80(DX)
+	VPMOVZXWD    96(DX), Y2
+	VPADDUSW     96(DX), X0, X2
+	VEXTRACTI128 $0x01, Y8, X3
+	VPACKSSDW    X3, X8, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 96(DX)
+	VPMOVZXWD    112(DX), Y2
+	VPADDUSW     112(DX), X0, X2
+	VEXTRACTI128 $0x01, Y9, X3
+	VPACKSSDW    X3, X9, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 112(DX)
+	VMOVUPS      256(AX), Y2
+	VSUBPS       Y10, Y2, Y2
 	VMOVUPS      256(AX), Y3
 	VSUBPS       Y11, Y3, Y3
 	VMOVUPS      256(AX), Y4
 	VSUBPS       Y12, Y4, Y4
 	VMOVUPS      256(AX), Y5
 	VSUBPS       Y13, Y5, Y5
-	VMOVUPS      256(AX), Y6
-	VSUBPS       Y14, Y6, Y6
+	VMULPS       128(AX), Y2, Y2
 	VMULPS       128(AX), Y3, Y3
 	VMULPS       128(AX), Y4, Y4
 	VMULPS       128(AX), Y5, Y5
-	VMULPS       128(AX), Y6, Y6
+	VADDPS       Y2, Y10, Y2
 	VADDPS       Y3, Y11, Y3
 	VADDPS       Y4, Y12, Y4
 	VADDPS       Y5, Y13, Y5
-	VADDPS       Y6, Y14, Y6
+	VANDPS       64(AX), Y6, Y10
 	VANDPS       64(AX), Y7, Y11
 	VANDPS       64(AX), Y8, Y12
 	VANDPS       64(AX), Y9, Y13
-	VANDPS       64(AX), Y10, Y14
+	VADDPS       Y10, Y2, Y2
 	VADDPS       Y11, Y3, Y3
 	VADDPS       Y12, Y4, Y4
 	VADDPS       Y13, Y5, Y5
-	VADDPS       Y14, Y6, Y6
-	VMOVUPS      Y3, 128(BX)
-	VMOVUPS      Y4, 160(BX)
-	VMOVUPS      Y5, 192(BX)
-	VMOVUPS      Y6, 224(BX)
-	VMOVMSKPS    Y7, R10
+	VMOVUPS      Y2, 128(BX)
+	VMOVUPS      Y3, 160(BX)
+	VMOVUPS      Y4, 192(BX)
+	VMOVUPS      Y5, 224(BX)
+	VMOVMSKPS    Y6, R10
 	SHLQ         $0x20, R10
 	ORQ          R10, R9
-	VMOVMSKPS    Y8, R10
+	VMOVMSKPS    Y7, R10
 	SHLQ         $0x28, R10
 	ORQ          R10, R9
-	VMOVMSKPS    Y9, R10
+	VMOVMSKPS    Y8, R10
 	SHLQ         $0x30, R10
 	ORQ          R10, R9
-	VMOVMSKPS    Y10, R10
+	VMOVMSKPS    Y9, R10
 	SHLQ         $0x38, R10
 	ORQ          R10, R9
 	MOVQ         R9, (DI)
@@ -14821,555 +14733,547 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 
 SimplifiedAdaptiveExponentialUniformAVX2_reciprocal_block:
 	XORQ         R9, R9
-	VMOVUPS      (CX), Y3
-	VMOVUPS      32(CX), Y4
-	VMOVUPS      64(CX), Y5
-	VMOVUPS      96(CX), Y6
+	VMOVUPS      (CX), Y2
+	VMOVUPS      32(CX), Y3
+	VMOVUPS      64(CX), Y4
+	VMOVUPS      96(CX), Y5
+	VSUBPS       224(AX), Y2, Y2
 	VSUBPS       224(AX), Y3, Y3
 	VSUBPS       224(AX), Y4, Y4
 	VSUBPS       224(AX), Y5, Y5
-	VSUBPS       224(AX), Y6, Y6
+	VMULPS       (AX), Y2, Y2
 	VMULPS       (AX), Y3, Y3
 	VMULPS       (AX), Y4, Y4
 	VMULPS       (AX), Y5, Y5
-	VMULPS       (AX), Y6, Y6
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y3, Y7, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y3, Y7, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y4, Y7, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y4, Y7, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y5, Y7, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y5
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y2, Y6, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y2, Y6, Y2
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y3, Y6, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y3, Y6, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y6
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMOVUPS      Y6, 288(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
 	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS      Y7, 288(AX)
+	VMOVUPS      Y7, 320(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
 	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS      Y8, 320(AX)
+	VMOVUPS      Y8, 352(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
 	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS      Y9, 352(AX)
-	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
-	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
-	VMOVUPS      Y10, 384(AX)
+	VMOVUPS      Y9, 384(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y10
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
 	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
-	VMULPS       vconst3f318000<>+0(SB), Y10, Y14
+	VSUBPS       Y10, Y2, Y2
 	VSUBPS       Y11, Y3, Y3
 	VSUBPS       Y12, Y4, Y4
 	VSUBPS       Y13, Y5, Y5
-	VSUBPS       Y14, Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
 	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
 	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
-	VMULPS       vconstb95e8083<>+0(SB), Y10, Y10
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
 	VSUBPS       Y8, Y4, Y4
 	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
 	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y2, Y10
 	VMULPS       Y3, Y3, Y11
 	VMULPS       Y4, Y4, Y12
 	VMULPS       Y5, Y5, Y13
-	VMULPS       Y6, Y6, Y14
+	VMULPS       Y6, Y10, Y6
 	VMULPS       Y7, Y11, Y7
 	VMULPS       Y8, Y12, Y8
 	VMULPS       Y9, Y13, Y9
-	VMULPS       Y10, Y14, Y10
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
 	VADDPS       Y4, Y8, Y4
 	VADDPS       Y5, Y9, Y5
-	VADDPS       Y6, Y10, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
-	VCVTTPS2DQ   288(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y3, Y3
-	VCVTTPS2DQ   320(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y4, Y4
-	VCVTTPS2DQ   352(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y5, Y5
-	VCVTTPS2DQ   384(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y6, Y6
-	VMULPS       Y3, Y2, Y3
-	VMULPS       Y4, Y2, Y4
-	VMULPS       Y5, Y2, Y5
-	VMULPS       Y6, Y2, Y6
-	VSUBPS       (CX), Y3, Y3
-	VSUBPS       32(CX), Y4, Y4
-	VSUBPS       64(CX), Y5, Y5
-	VSUBPS       96(CX), Y6, Y6
-	VPMOVZXWD    (DX), Y7
-	VPMOVZXWD    16(DX), Y8
-	VPMOVZXWD    32(DX), Y9
-	VPMOVZXWD    48(DX), Y10
+	VCVTTPS2DQ   288(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y2, Y2
+	VCVTTPS2DQ   320(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VCVTTPS2DQ   352(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y4, Y4
+	VCVTTPS2DQ   384(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VMULPS       Y2, Y1, Y2
+	VMULPS       Y3, Y1, Y3
+	VMULPS       Y4, Y1, Y4
+	VMULPS       Y5, Y1, Y5
+	VSUBPS       (CX), Y2, Y2
+	VSUBPS       32(CX), Y3, Y3
+	VSUBPS       64(CX), Y4, Y4
+	VSUBPS       96(CX), Y5, Y5
+	VPMOVZXWD    (DX), Y6
+	VPMOVZXWD    16(DX), Y7
+	VPMOVZXWD    32(DX), Y8
+	VPMOVZXWD    48(DX), Y9
+	VPCMPGTD     32(AX), Y6, Y6
 	VPCMPGTD     32(AX), Y7, Y7
 	VPCMPGTD     32(AX), Y8, Y8
 	VPCMPGTD     32(AX), Y9, Y9
-	VPCMPGTD     32(AX), Y10, Y10
-	VMOVUPS      (SI), Y11
-	VMOVUPS      32(SI), Y12
-	VMOVUPS      64(SI), Y13
-	VMOVUPS      96(SI), Y14
+	VMOVUPS      (SI), Y10
+	VMOVUPS      32(SI), Y11
+	VMOVUPS      64(SI), Y12
+	VMOVUPS      96(SI), Y13
+	VMULPS       160(AX), Y10, Y10
 	VMULPS       160(AX), Y11, Y11
 	VMULPS       160(AX), Y12, Y12
 	VMULPS       160(AX), Y13, Y13
-	VMULPS       160(AX), Y14, Y14
+	VANDPS       Y6, Y10, Y10
 	VANDPS       Y7, Y11, Y11
 	VANDPS       Y8, Y12, Y12
 	VANDPS       Y9, Y13, Y13
-	VANDPS       Y10, Y14, Y14
+	VADDPS       Y10, Y2, Y2
 	VADDPS       Y11, Y3, Y3
 	VADDPS       Y12, Y4, Y4
 	VADDPS       Y13, Y5, Y5
-	VADDPS       Y14, Y6, Y6
+	VMULPS       96(AX), Y2, Y2
 	VMULPS       96(AX), Y3, Y3
 	VMULPS       96(AX), Y4, Y4
 	VMULPS       96(AX), Y5, Y5
-	VMULPS       96(AX), Y6, Y6
-	VADDPS       (CX), Y3, Y3
-	VADDPS       32(CX), Y4, Y4
-	VADDPS       64(CX), Y5, Y5
-	VADDPS       96(CX), Y6, Y6
-	VMOVUPS      (BX), Y11
-	VMOVUPS      32(BX), Y12
-	VMOVUPS      64(BX), Y13
-	VMOVUPS      96(BX), Y14
-	VCMPPS       $0x1e, Y11, Y3, Y15
-	VANDPS       Y15, Y7, Y7
-	VCMPPS       $0x1e, Y12, Y4, Y15
-	VANDPS       Y15, Y8, Y8
-	VCMPPS       $0x1e, Y13, Y5, Y15
-	VANDPS       Y15, Y9, Y9
-	VCMPPS       $0x1e, Y14, Y6, Y15
-	VANDPS       Y15, Y10, Y10
+	VADDPS       (CX), Y2, Y2
+	VADDPS       32(CX), Y3, Y3
+	VADDPS       64(CX), Y4, Y4
+	VADDPS       96(CX), Y5, Y5
+	VMOVUPS      (BX), Y10
+	VMOVUPS      32(BX), Y11
+	VMOVUPS      64(BX), Y12
+	VMOVUPS      96(BX), Y13
+	VCMPPS       $0x1e, Y10, Y2, Y14
+	VANDPS       Y14, Y6, Y6
+	VCMPPS       $0x1e, Y11, Y3, Y14
+	VANDPS       Y14, Y7, Y7
+	VCMPPS       $0x1e, Y12, Y4, Y14
+	VANDPS       Y14, Y8, Y8
+	VCMPPS       $0x1e, Y13, Y5, Y14
+	VANDPS       Y14, Y9, Y9
+	VBLENDVPS    Y6, 192(AX), Y2, Y2
 	VBLENDVPS    Y7, 192(AX), Y3, Y3
 	VBLENDVPS    Y8, 192(AX), Y4, Y4
 	VBLENDVPS    Y9, 192(AX), Y5, Y5
-	VBLENDVPS    Y10, 192(AX), Y6, Y6
-	VMOVUPS      Y3, (CX)
-	VMOVUPS      Y4, 32(CX)
-	VMOVUPS      Y5, 64(CX)
-	VMOVUPS      Y6, 96(CX)
-	VPMOVZXWD    (DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, (DX)
-	VPMOVZXWD    16(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 16(DX)
-	VPMOVZXWD    32(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y9, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 32(DX)
-	VPMOVZXWD    48(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y10, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 48(DX)
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      Y3, 32(CX)
+	VMOVUPS      Y4, 64(CX)
+	VMOVUPS      Y5, 96(CX)
+	VPMOVZXWD    (DX), Y2
+	VPADDUSW     (DX), X0, X2
+	VEXTRACTI128 $0x01, Y6, X3
+	VPACKSSDW    X3, X6, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, (DX)
+	VPMOVZXWD    16(DX), Y2
+	VPADDUSW     16(DX), X0, X2
+	VEXTRACTI128 $0x01, Y7, X3
+	VPACKSSDW    X3, X7, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 16(DX)
+	VPMOVZXWD    32(DX), Y2
+	VPADDUSW     32(DX), X0, X2
+	VEXTRACTI128 $0x01, Y8, X3
+	VPACKSSDW    X3, X8, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 32(DX)
+	VPMOVZXWD    48(DX), Y2
+	VPADDUSW     48(DX), X0, X2
+	VEXTRACTI128 $0x01, Y9, X3
+	VPACKSSDW    X3, X9, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 48(DX)
+	VMOVUPS      256(AX), Y2
+	VSUBPS       Y10, Y2, Y2
 	VMOVUPS      256(AX), Y3
 	VSUBPS       Y11, Y3, Y3
 	VMOVUPS      256(AX), Y4
 	VSUBPS       Y12, Y4, Y4
 	VMOVUPS      256(AX), Y5
 	VSUBPS       Y13, Y5, Y5
-	VMOVUPS      256(AX), Y6
-	VSUBPS       Y14, Y6, Y6
+	VMULPS       128(AX), Y2, Y2
 	VMULPS       128(AX), Y3, Y3
 	VMULPS       128(AX), Y4, Y4
 	VMULPS       128(AX), Y5, Y5
-	VMULPS       128(AX), Y6, Y6
+	VADDPS       Y2, Y10, Y2
 	VADDPS       Y3, Y11, Y3
 	VADDPS       Y4, Y12, Y4
 	VADDPS       Y5, Y13, Y5
-	VADDPS       Y6, Y14, Y6
+	VANDPS       64(AX), Y6, Y10
 	VANDPS       64(AX), Y7, Y11
 	VANDPS       64(AX), Y8, Y12
 	VANDPS       64(AX), Y9, Y13
-	VANDPS       64(AX), Y10, Y14
+	VADDPS       Y10, Y2, Y2
 	VADDPS       Y11, Y3, Y3
 	VADDPS       Y12, Y4, Y4
 	VADDPS       Y13, Y5, Y5
-	VADDPS       Y14, Y6, Y6
-	VMOVUPS      Y3, (BX)
-	VMOVUPS      Y4, 32(BX)
-	VMOVUPS      Y5, 64(BX)
-	VMOVUPS      Y6, 96(BX)
-	VMOVMSKPS    Y7, R10
+	VMOVUPS      Y2, (BX)
+	VMOVUPS      Y3, 32(BX)
+	VMOVUPS      Y4, 64(BX)
+	VMOVUPS      Y5, 96(BX)
+	VMOVMSKPS    Y6, R10
 	ORQ          R10, R9
-	VMOVMSKPS    Y8, R10
+	VMOVMSKPS    Y7, R10
 	SHLQ         $0x08, R10
 	ORQ          R10, R9
-	VMOVMSKPS    Y9, R10
+	VMOVMSKPS    Y8, R10
 	SHLQ         $0x10, R10
 	ORQ          R10, R9
-	VMOVMSKPS    Y10, R10
+	VMOVMSKPS    Y9, R10
 	SHLQ         $0x18, R10
 	ORQ          R10, R9
-	VMOVUPS      128(CX), Y3
-	VMOVUPS      160(CX), Y4
-	VMOVUPS      192(CX), Y5
-	VMOVUPS      224(CX), Y6
+	VMOVUPS      128(CX), Y2
+	VMOVUPS      160(CX), Y3
+	VMOVUPS      192(CX), Y4
+	VMOVUPS      224(CX), Y5
+	VSUBPS       224(AX), Y2, Y2
 	VSUBPS       224(AX), Y3, Y3
 	VSUBPS       224(AX), Y4, Y4
 	VSUBPS       224(AX), Y5, Y5
-	VSUBPS       224(AX), Y6, Y6
+	VMULPS       (AX), Y2, Y2
 	VMULPS       (AX), Y3, Y3
 	VMULPS       (AX), Y4, Y4
 	VMULPS       (AX), Y5, Y5
-	VMULPS       (AX), Y6, Y6
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y3, Y7, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y3, Y7, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y4, Y7, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y4, Y7, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y5, Y7, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y5
-	VMOVUPS      vconstc2d00000<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      vconst42b20000<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y2, Y6, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y2, Y6, Y2
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y3, Y6, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y3, Y6, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y6
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMOVUPS      Y6, 416(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
 	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS      Y7, 416(AX)
+	VMOVUPS      Y7, 448(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
 	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS      Y8, 448(AX)
+	VMOVUPS      Y8, 480(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
 	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS      Y9, 480(AX)
-	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
-	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
-	VMOVUPS      Y10, 512(AX)
+	VMOVUPS      Y9, 512(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y10
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
 	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
-	VMULPS       vconst3f318000<>+0(SB), Y10, Y14
+	VSUBPS       Y10, Y2, Y2
 	VSUBPS       Y11, Y3, Y3
 	VSUBPS       Y12, Y4, Y4
 	VSUBPS       Y13, Y5, Y5
-	VSUBPS       Y14, Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
 	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
 	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
-	VMULPS       vconstb95e8083<>+0(SB), Y10, Y10
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
 	VSUBPS       Y8, Y4, Y4
 	VSUBPS       Y9, Y5, Y5
-	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
 	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y2, Y2, Y10
 	VMULPS       Y3, Y3, Y11
 	VMULPS       Y4, Y4, Y12
 	VMULPS       Y5, Y5, Y13
-	VMULPS       Y6, Y6, Y14
+	VMULPS       Y6, Y10, Y6
 	VMULPS       Y7, Y11, Y7
 	VMULPS       Y8, Y12, Y8
 	VMULPS       Y9, Y13, Y9
-	VMULPS       Y10, Y14, Y10
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
 	VADDPS       Y4, Y8, Y4
 	VADDPS       Y5, Y9, Y5
-	VADDPS       Y6, Y10, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
-	VCVTTPS2DQ   416(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y3, Y3
-	VCVTTPS2DQ   448(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y4, Y4
-	VCVTTPS2DQ   480(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y5, Y5
-	VCVTTPS2DQ   512(AX), Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VPADDD       vconst0000007f<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y6, Y6
-	VMULPS       Y3, Y2, Y3
-	VMULPS       Y4, Y2, Y4
-	VMULPS       Y5, Y2, Y5
-	VMULPS       Y6, Y2, Y6
-	VSUBPS       128(CX), Y3, Y3
-	VSUBPS       160(CX), Y4, Y4
-	VSUBPS       192(CX), Y5, Y5
-	VSUBPS       224(CX), Y6, Y6
-	VPMOVZXWD    64(DX), Y7
-	VPMOVZXWD    80(DX), Y8
-	VPMOVZXWD    96(DX), Y9
-	VPMOVZXWD    112(DX), Y10
+	VCVTTPS2DQ   416(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y2, Y2
+	VCVTTPS2DQ   448(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VCVTTPS2DQ   480(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y4, Y4
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y4, Y4
+	VCVTTPS2DQ   512(AX), Y6
+	VPSRAD       $0x01, Y6, Y7
+	VPSUBD       Y7, Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VPADDD       Y6, Y5, Y5
+	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VMULPS       Y2, Y1, Y2
+	VMULPS       Y3, Y1, Y3
+	VMULPS       Y4, Y1, Y4
+	VMULPS       Y5, Y1, Y5
+	VSUBPS       128(CX), Y2, Y2
+	VSUBPS       160(CX), Y3, Y3
+	VSUBPS       192(CX), Y4, Y4
+	VSUBPS       224(CX), Y5, Y5
+	VPMOVZXWD    64(DX), Y6
+	VPMOVZXWD    80(DX), Y7
+	VPMOVZXWD    96(DX), Y8
+	VPMOVZXWD    112(DX), Y9
+	VPCMPGTD     32(AX), Y6, Y6
 	VPCMPGTD     32(AX), Y7, Y7
 	VPCMPGTD     32(AX), Y8, Y8
 	VPCMPGTD     32(AX), Y9, Y9
-	VPCMPGTD     32(AX), Y10, Y10
-	VMOVUPS      128(SI), Y11
-	VMOVUPS      160(SI), Y12
-	VMOVUPS      192(SI), Y13
-	VMOVUPS      224(SI), Y14
+	VMOVUPS      128(SI), Y10
+	VMOVUPS      160(SI), Y11
+	VMOVUPS      192(SI), Y12
+	VMOVUPS      224(SI), Y13
+	VMULPS       160(AX), Y10, Y10
 	VMULPS       160(AX), Y11, Y11
 	VMULPS       160(AX), Y12, Y12
 	VMULPS       160(AX), Y13, Y13
-	VMULPS       160(AX), Y14, Y14
+	VANDPS       Y6, Y10, Y10
 	VANDPS       Y7, Y11, Y11
 	VANDPS       Y8, Y12, Y12
 	VANDPS       Y9, Y13, Y13
-	VANDPS       Y10, Y14, Y14
+	VADDPS       Y10, Y2, Y2
 	VADDPS       Y11, Y3, Y3
 	VADDPS       Y12, Y4, Y4
 	VADDPS       Y13, Y5, Y5
-	VADDPS       Y14, Y6, Y6
+	VMULPS       96(AX), Y2, Y2
 	VMULPS       96(AX), Y3, Y3
 	VMULPS       96(AX), Y4, Y4
 	VMULPS       96(AX), Y5, Y5
-	VMULPS       96(AX), Y6, Y6
-	VADDPS       128(CX), Y3, Y3
-	VADDPS       160(CX), Y4, Y4
-	VADDPS       192(CX), Y5, Y5
-	VADDPS       224(CX), Y6, Y6
-	VMOVUPS      128(BX), Y11
-	VMOVUPS      160(BX), Y12
-	VMOVUPS      192(BX), Y13
-	VMOVUPS      224(BX), Y14
-	VCMPPS       $0x1e, Y11, Y3, Y15
-	VANDPS       Y15, Y7, Y7
-	VCMPPS       $0x1e, Y12, Y4, Y15
-	VANDPS       Y15, Y8, Y8
-	VCMPPS       $0x1e, Y13, Y5, Y15
-	VANDPS       Y15, Y9, Y9
-	VCMPPS       $0x1e, Y14, Y6, Y15
-	VANDPS       Y15, Y10, Y10
+	VADDPS       128(CX), Y2, Y2
+	VADDPS       160(CX), Y3, Y3
+	VADDPS       192(CX), Y4, Y4
+	VADDPS       224(CX), Y5, Y5
+	VMOVUPS      128(BX), Y10
+	VMOVUPS      160(BX), Y11
+	VMOVUPS      192(BX), Y12
+	VMOVUPS      224(BX), Y13
+	VCMPPS       $0x1e, Y10, Y2, Y14
+	VANDPS       Y14, Y6, Y6
+	VCMPPS       $0x1e, Y11, Y3, Y14
+	VANDPS       Y14, Y7, Y7
+	VCMPPS       $0x1e, Y12, Y4, Y14
+	VANDPS       Y14, Y8, Y8
+	VCMPPS       $0x1e, Y13, Y5, Y14
+	VANDPS       Y14, Y9, Y9
+	VBLENDVPS    Y6, 192(AX), Y2, Y2
 	VBLENDVPS    Y7, 192(AX), Y3, Y3
 	VBLENDVPS    Y8, 192(AX), Y4, Y4
 	VBLENDVPS    Y9, 192(AX), Y5, Y5
-	VBLENDVPS    Y10, 192(AX), Y6, Y6
-	VMOVUPS      Y3, 128(CX)
-	VMOVUPS      Y4, 160(CX)
-	VMOVUPS      Y5, 192(CX)
-	VMOVUPS      Y6, 224(CX)
-	VPMOVZXWD    64(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 64(DX)
-	VPMOVZXWD    80(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 80(DX)
-	VPMOVZXWD    96(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y9, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 96(DX)
-	VPMOVZXWD    112(DX), Y3
-	VPSUBD       Y0, Y3, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y10, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 112(DX)
+	VMOVUPS      Y2, 128(CX)
+	VMOVUPS      Y3, 160(CX)
+	VMOVUPS      Y4, 192(CX)
+	VMOVUPS      Y5, 224(CX)
+	VPMOVZXWD    64(DX), Y2
+	VPADDUSW     64(DX), X0, X2
+	VEXTRACTI128 $0x01, Y6, X3
+	VPACKSSDW    X3, X6, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 64(DX)
+	VPMOVZXWD    80(DX), Y2
+	VPADDUSW     80(DX), X0, X2
+	VEXTRACTI128 $0x01, Y7, X3
+	VPACKSSDW    X3, X7, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 80(DX)
+	VPMOVZXWD    96(DX), Y2
+	VPADDUSW     96(DX), X0, X2
+	VEXTRACTI128 $0x01, Y8, X3
+	VPACKSSDW    X3, X8, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 96(DX)
+	VPMOVZXWD    112(DX), Y2
+	VPADDUSW     112(DX), X0, X2
+	VEXTRACTI128 $0x01, Y9, X3
+	VPACKSSDW    X3, X9, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 112(DX)
+	VMOVUPS      256(AX), Y2
+	VSUBPS       Y10, Y2, Y2
 	VMOVUPS      256(AX), Y3
 	VSUBPS       Y11, Y3, Y3
 	VMOVUPS      256(AX), Y4
 	VSUBPS       Y12, Y4, Y4
 	VMOVUPS      256(AX), Y5
 	VSUBPS       Y13, Y5, Y5
-	VMOVUPS      256(AX), Y6
-	VSUBPS       Y14, Y6, Y6
+	VMULPS       128(AX), Y2, Y2
 	VMULPS       128(AX), Y3, Y3
 	VMULPS       128(AX), Y4, Y4
 	VMULPS       128(AX), Y5, Y5
-	VMULPS       128(AX), Y6, Y6
+	VADDPS       Y2, Y10, Y2
 	VADDPS       Y3, Y11, Y3
 	VADDPS       Y4, Y12, Y4
 	VADDPS       Y5, Y13, Y5
-	VADDPS       Y6, Y14, Y6
+	VANDPS       64(AX), Y6, Y10
 	VANDPS       64(AX), Y7, Y11
 	VANDPS       64(AX), Y8, Y12
 	VANDPS       64(AX), Y9, Y13
-	VANDPS       64(AX), Y10, Y14
+	VADDPS       Y10, Y2, Y2
 	VADDPS       Y11, Y3, Y3
 	VADDPS       Y12, Y4, Y4
 	VADDPS       Y13, Y5, Y5
-	VADDPS       Y14, Y6, Y6
-	VMOVUPS      Y3, 128(BX)
-	VMOVUPS      Y4, 160(BX)
-	VMOVUPS      Y5, 192(BX)
-	VMOVUPS      Y6, 224(BX)
-	VMOVMSKPS    Y7, R10
+	VMOVUPS      Y2, 128(BX)
+	VMOVUPS      Y3, 160(BX)
+	VMOVUPS      Y4, 192(BX)
+	VMOVUPS      Y5, 224(BX)
+	VMOVMSKPS    Y6, R10
 	SHLQ         $0x20, R10
 	ORQ          R10, R9
-	VMOVMSKPS    Y8, R10
+	VMOVMSKPS    Y7, R10
 	SHLQ         $0x28, R10
 	ORQ          R10, R9
-	VMOVMSKPS    Y9, R10
+	VMOVMSKPS    Y8, R10
 	SHLQ         $0x30, R10
 	ORQ          R10, R9
-	VMOVMSKPS    Y10, R10
+	VMOVMSKPS    Y9, R10
 	SHLQ         $0x38, R10
 	ORQ          R10, R9
 	MOVQ         R9, (DI)
@@ -15573,7 +15477,7 @@ GLOBL const430c0000<>(SB), RODATA|NOPTR, $4
 TEXT ·izhikevichAVX2(SB), NOSPLIT, $0-160
 	// 4 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS const3d23d70a<>+0(SB), Y0
 	VBROADCASTSS const40a00000<>+0(SB), Y1
 	VBROADCASTSS const430c0000<>+0(SB), Y2
@@ -16033,7 +15937,7 @@ TEXT ·izhikevichUniformAVX2(SB), NOSPLIT, $96-72
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS const3d23d70a<>+0(SB), Y0
 	VBROADCASTSS const40a00000<>+0(SB), Y1
 	VBROADCASTSS const430c0000<>+0(SB), Y2
@@ -16442,7 +16346,7 @@ LeakyTraced1AVX512_done:
 TEXT ·leakyTraced1AVX2(SB), NOSPLIT, $0-152
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     v+0(FP), AX
 	MOVQ     t1+8(FP), CX
 	MOVQ     x1+16(FP), DX
@@ -16973,7 +16877,7 @@ LeakyTraced1UniformAVX512_done:
 TEXT ·leakyTraced1UniformAVX2(SB), NOSPLIT, $0-72
 	// 7 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS bT1+48(FP), Y0
 	VBROADCASTSS cT1+44(FP), Y1
 	VBROADCASTSS d+24(FP), Y2
@@ -17333,7 +17237,7 @@ RefractoryLeakyTraced1AVX512_done:
 TEXT ·refractoryLeakyTraced1AVX2(SB), NOSPLIT, $8-176
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y1
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     v+0(FP), AX
 	MOVQ     r+8(FP), CX
 	MOVQ     t1+16(FP), DX
@@ -17352,267 +17256,259 @@ TEXT ·refractoryLeakyTraced1AVX2(SB), NOSPLIT, $8-176
 
 RefractoryLeakyTraced1AVX2_block:
 	XORQ         R15, R15
-	VMOVUPS      (BX), Y2
-	VMOVUPS      32(BX), Y3
-	VMOVUPS      (DX), Y4
-	VMOVUPS      32(DX), Y5
+	VMOVUPS      (BX), Y1
+	VMOVUPS      32(BX), Y2
+	VMOVUPS      (DX), Y3
+	VMOVUPS      32(DX), Y4
 	MOVQ         bT1+88(FP), BP
-	VMOVUPS      (BP), Y6
+	VMOVUPS      (BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+88(FP), BP
+	VMOVUPS      32(BP), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT1+88(FP), BP
-	VMOVUPS      32(BP), Y7
-	VSUBPS       Y5, Y7, Y7
-	VMULPS       (R11), Y6, Y6
-	VMULPS       32(R11), Y7, Y7
+	VMULPS       (R11), Y5, Y5
+	VMULPS       32(R11), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
-	VMULPS       (R12), Y2, Y2
-	VMULPS       32(R12), Y3, Y3
+	VMULPS       (R12), Y1, Y1
+	VMULPS       32(R12), Y2, Y2
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, (DX)
-	VMOVUPS      Y3, 32(DX)
-	VPMOVZXWD    (CX), Y4
-	VPMOVZXWD    16(CX), Y5
-	VPMOVZXWD    (SI), Y6
-	VPMOVZXWD    16(SI), Y7
-	VPCMPGTD     Y6, Y4, Y6
-	VPCMPGTD     Y7, Y5, Y7
-	VMOVUPS      (AX), Y8
-	VMOVUPS      32(AX), Y9
-	VMULPS       (DI), Y8, Y8
-	VMULPS       32(DI), Y9, Y9
-	VMULPS       (R8), Y2, Y2
-	VMULPS       32(R8), Y3, Y3
-	VANDPS       Y6, Y2, Y2
-	VANDPS       Y7, Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
-	VCMPPS       $0x1e, (R9), Y2, Y8
-	VANDPS       Y8, Y6, Y6
-	VCMPPS       $0x1e, 32(R9), Y3, Y8
-	VANDPS       Y8, Y7, Y7
-	VBLENDVPS    Y6, (R10), Y2, Y2
-	VBLENDVPS    Y7, 32(R10), Y3, Y3
-	VMOVUPS      Y2, (AX)
-	VMOVUPS      Y3, 32(AX)
-	VPSUBD       Y0, Y4, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y6, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, (CX)
-	VPSUBD       Y0, Y5, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y7, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 16(CX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, (BX)
-	VMOVMSKPS    Y6, BP
+	VMOVUPS      Y1, (DX)
+	VMOVUPS      Y2, 32(DX)
+	VPMOVZXWD    (CX), Y3
+	VPMOVZXWD    16(CX), Y4
+	VPMOVZXWD    (SI), Y5
+	VPMOVZXWD    16(SI), Y6
+	VPCMPGTD     Y5, Y3, Y3
+	VPCMPGTD     Y6, Y4, Y4
+	VMOVUPS      (AX), Y5
+	VMOVUPS      32(AX), Y6
+	VMULPS       (DI), Y5, Y5
+	VMULPS       32(DI), Y6, Y6
+	VMULPS       (R8), Y1, Y1
+	VMULPS       32(R8), Y2, Y2
+	VANDPS       Y3, Y1, Y1
+	VANDPS       Y4, Y2, Y2
+	VADDPS       Y1, Y5, Y1
+	VADDPS       Y2, Y6, Y2
+	VCMPPS       $0x1e, (R9), Y1, Y5
+	VANDPS       Y5, Y3, Y3
+	VCMPPS       $0x1e, 32(R9), Y2, Y5
+	VANDPS       Y5, Y4, Y4
+	VBLENDVPS    Y3, (R10), Y1, Y1
+	VBLENDVPS    Y4, 32(R10), Y2, Y2
+	VMOVUPS      Y1, (AX)
+	VMOVUPS      Y2, 32(AX)
+	VPADDUSW     (CX), X0, X1
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKSSDW    X2, X3, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, (CX)
+	VPADDUSW     16(CX), X0, X1
+	VEXTRACTI128 $0x01, Y4, X2
+	VPACKSSDW    X2, X4, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 16(CX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, (BX)
+	VMOVMSKPS    Y3, BP
 	ORQ          BP, R15
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 32(BX)
-	VMOVMSKPS    Y7, BP
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 32(BX)
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x08, BP
 	ORQ          BP, R15
-	VMOVUPS      64(BX), Y2
-	VMOVUPS      96(BX), Y3
-	VMOVUPS      64(DX), Y4
-	VMOVUPS      96(DX), Y5
+	VMOVUPS      64(BX), Y1
+	VMOVUPS      96(BX), Y2
+	VMOVUPS      64(DX), Y3
+	VMOVUPS      96(DX), Y4
 	MOVQ         bT1+88(FP), BP
-	VMOVUPS      64(BP), Y6
+	VMOVUPS      64(BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+88(FP), BP
+	VMOVUPS      96(BP), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT1+88(FP), BP
-	VMOVUPS      96(BP), Y7
-	VSUBPS       Y5, Y7, Y7
-	VMULPS       64(R11), Y6, Y6
-	VMULPS       96(R11), Y7, Y7
+	VMULPS       64(R11), Y5, Y5
+	VMULPS       96(R11), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
-	VMULPS       64(R12), Y2, Y2
-	VMULPS       96(R12), Y3, Y3
+	VMULPS       64(R12), Y1, Y1
+	VMULPS       96(R12), Y2, Y2
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 64(DX)
-	VMOVUPS      Y3, 96(DX)
-	VPMOVZXWD    32(CX), Y4
-	VPMOVZXWD    48(CX), Y5
-	VPMOVZXWD    32(SI), Y6
-	VPMOVZXWD    48(SI), Y7
-	VPCMPGTD     Y6, Y4, Y6
-	VPCMPGTD     Y7, Y5, Y7
-	VMOVUPS      64(AX), Y8
-	VMOVUPS      96(AX), Y9
-	VMULPS       64(DI), Y8, Y8
-	VMULPS       96(DI), Y9, Y9
-	VMULPS       64(R8), Y2, Y2
-	VMULPS       96(R8), Y3, Y3
-	VANDPS       Y6, Y2, Y2
-	VANDPS       Y7, Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
-	VCMPPS       $0x1e, 64(R9), Y2, Y8
-	VANDPS       Y8, Y6, Y6
-	VCMPPS       $0x1e, 96(R9), Y3, Y8
-	VANDPS       Y8, Y7, Y7
-	VBLENDVPS    Y6, 64(R10), Y2, Y2
-	VBLENDVPS    Y7, 96(R10), Y3, Y3
-	VMOVUPS      Y2, 64(AX)
-	VMOVUPS      Y3, 96(AX)
-	VPSUBD       Y0, Y4, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y6, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 32(CX)
-	VPSUBD       Y0, Y5, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y7, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 48(CX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 64(BX)
-	VMOVMSKPS    Y6, BP
+	VMOVUPS      Y1, 64(DX)
+	VMOVUPS      Y2, 96(DX)
+	VPMOVZXWD    32(CX), Y3
+	VPMOVZXWD    48(CX), Y4
+	VPMOVZXWD    32(SI), Y5
+	VPMOVZXWD    48(SI), Y6
+	VPCMPGTD     Y5, Y3, Y3
+	VPCMPGTD     Y6, Y4, Y4
+	VMOVUPS      64(AX), Y5
+	VMOVUPS      96(AX), Y6
+	VMULPS       64(DI), Y5, Y5
+	VMULPS       96(DI), Y6, Y6
+	VMULPS       64(R8), Y1, Y1
+	VMULPS       96(R8), Y2, Y2
+	VANDPS       Y3, Y1, Y1
+	VANDPS       Y4, Y2, Y2
+	VADDPS       Y1, Y5, Y1
+	VADDPS       Y2, Y6, Y2
+	VCMPPS       $0x1e, 64(R9), Y1, Y5
+	VANDPS       Y5, Y3, Y3
+	VCMPPS       $0x1e, 96(R9), Y2, Y5
+	VANDPS       Y5, Y4, Y4
+	VBLENDVPS    Y3, 64(R10), Y1, Y1
+	VBLENDVPS    Y4, 96(R10), Y2, Y2
+	VMOVUPS      Y1, 64(AX)
+	VMOVUPS      Y2, 96(AX)
+	VPADDUSW     32(CX), X0, X1
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKSSDW    X2, X3, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 32(CX)
+	VPADDUSW     48(CX), X0, X1
+	VEXTRACTI128 $0x01, Y4, X2
+	VPACKSSDW    X2, X4, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 48(CX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 64(BX)
+	VMOVMSKPS    Y3, BP
 	SHLQ         $0x10, BP
 	ORQ          BP, R15
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 96(BX)
-	VMOVMSKPS    Y7, BP
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 96(BX)
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x18, BP
 	ORQ          BP, R15
-	VMOVUPS      128(BX), Y2
-	VMOVUPS      160(BX), Y3
-	VMOVUPS      128(DX), Y4
-	VMOVUPS      160(DX), Y5
+	VMOVUPS      128(BX), Y1
+	VMOVUPS      160(BX), Y2
+	VMOVUPS      128(DX), Y3
+	VMOVUPS      160(DX), Y4
 	MOVQ         bT1+88(FP), BP
-	VMOVUPS      128(BP), Y6
+	VMOVUPS      128(BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+88(FP), BP
+	VMOVUPS      160(BP), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT1+88(FP), BP
-	VMOVUPS      160(BP), Y7
-	VSUBPS       Y5, Y7, Y7
-	VMULPS       128(R11), Y6, Y6
-	VMULPS       160(R11), Y7, Y7
+	VMULPS       128(R11), Y5, Y5
+	VMULPS       160(R11), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
-	VMULPS       128(R12), Y2, Y2
-	VMULPS       160(R12), Y3, Y3
+	VMULPS       128(R12), Y1, Y1
+	VMULPS       160(R12), Y2, Y2
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 128(DX)
-	VMOVUPS      Y3, 160(DX)
-	VPMOVZXWD    64(CX), Y4
-	VPMOVZXWD    80(CX), Y5
-	VPMOVZXWD    64(SI), Y6
-	VPMOVZXWD    80(SI), Y7
-	VPCMPGTD     Y6, Y4, Y6
-	VPCMPGTD     Y7, Y5, Y7
-	VMOVUPS      128(AX), Y8
-	VMOVUPS      160(AX), Y9
-	VMULPS       128(DI), Y8, Y8
-	VMULPS       160(DI), Y9, Y9
-	VMULPS       128(R8), Y2, Y2
-	VMULPS       160(R8), Y3, Y3
-	VANDPS       Y6, Y2, Y2
-	VANDPS       Y7, Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
-	VCMPPS       $0x1e, 128(R9), Y2, Y8
-	VANDPS       Y8, Y6, Y6
-	VCMPPS       $0x1e, 160(R9), Y3, Y8
-	VANDPS       Y8, Y7, Y7
-	VBLENDVPS    Y6, 128(R10), Y2, Y2
-	VBLENDVPS    Y7, 160(R10), Y3, Y3
-	VMOVUPS      Y2, 128(AX)
-	VMOVUPS      Y3, 160(AX)
-	VPSUBD       Y0, Y4, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y6, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 64(CX)
-	VPSUBD       Y0, Y5, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y7, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 80(CX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 128(BX)
-	VMOVMSKPS    Y6, BP
+	VMOVUPS      Y1, 128(DX)
+	VMOVUPS      Y2, 160(DX)
+	VPMOVZXWD    64(CX), Y3
+	VPMOVZXWD    80(CX), Y4
+	VPMOVZXWD    64(SI), Y5
+	VPMOVZXWD    80(SI), Y6
+	VPCMPGTD     Y5, Y3, Y3
+	VPCMPGTD     Y6, Y4, Y4
+	VMOVUPS      128(AX), Y5
+	VMOVUPS      160(AX), Y6
+	VMULPS       128(DI), Y5, Y5
+	VMULPS       160(DI), Y6, Y6
+	VMULPS       128(R8), Y1, Y1
+	VMULPS       160(R8), Y2, Y2
+	VANDPS       Y3, Y1, Y1
+	VANDPS       Y4, Y2, Y2
+	VADDPS       Y1, Y5, Y1
+	VADDPS       Y2, Y6, Y2
+	VCMPPS       $0x1e, 128(R9), Y1, Y5
+	VANDPS       Y5, Y3, Y3
+	VCMPPS       $0x1e, 160(R9), Y2, Y5
+	VANDPS       Y5, Y4, Y4
+	VBLENDVPS    Y3, 128(R10), Y1, Y1
+	VBLENDVPS    Y4, 160(R10), Y2, Y2
+	VMOVUPS      Y1, 128(AX)
+	VMOVUPS      Y2, 160(AX)
+	VPADDUSW     64(CX), X0, X1
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKSSDW    X2, X3, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 64(CX)
+	VPADDUSW     80(CX), X0, X1
+	VEXTRACTI128 $0x01, Y4, X2
+	VPACKSSDW    X2, X4, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 80(CX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 128(BX)
+	VMOVMSKPS    Y3, BP
 	SHLQ         $0x20, BP
 	ORQ          BP, R15
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 160(BX)
-	VMOVMSKPS    Y7, BP
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 160(BX)
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x28, BP
 	ORQ          BP, R15
-	VMOVUPS      192(BX), Y2
-	VMOVUPS      224(BX), Y3
-	VMOVUPS      192(DX), Y4
-	VMOVUPS      224(DX), Y5
+	VMOVUPS      192(BX), Y1
+	VMOVUPS      224(BX), Y2
+	VMOVUPS      192(DX), Y3
+	VMOVUPS      224(DX), Y4
 	MOVQ         bT1+88(FP), BP
-	VMOVUPS      192(BP), Y6
+	VMOVUPS      192(BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+88(FP), BP
+	VMOVUPS      224(BP), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT1+88(FP), BP
-	VMOVUPS      224(BP), Y7
-	VSUBPS       Y5, Y7, Y7
-	VMULPS       192(R11), Y6, Y6
-	VMULPS       224(R11), Y7, Y7
+	VMULPS       192(R11), Y5, Y5
+	VMULPS       224(R11), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
-	VMULPS       192(R12), Y2, Y2
-	VMULPS       224(R12), Y3, Y3
+	VMULPS       192(R12), Y1, Y1
+	VMULPS       224(R12), Y2, Y2
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 192(DX)
-	VMOVUPS      Y3, 224(DX)
-	VPMOVZXWD    96(CX), Y4
-	VPMOVZXWD    112(CX), Y5
-	VPMOVZXWD    96(SI), Y6
-	VPMOVZXWD    112(SI), Y7
-	VPCMPGTD     Y6, Y4, Y6
-	VPCMPGTD     Y7, Y5, Y7
-	VMOVUPS      192(AX), Y8
-	VMOVUPS      224(AX), Y9
-	VMULPS       192(DI), Y8, Y8
-	VMULPS       224(DI), Y9, Y9
-	VMULPS       192(R8), Y2, Y2
-	VMULPS       224(R8), Y3, Y3
-	VANDPS       Y6, Y2, Y2
-	VANDPS       Y7, Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
-	VCMPPS       $0x1e, 192(R9), Y2, Y8
-	VANDPS       Y8, Y6, Y6
-	VCMPPS       $0x1e, 224(R9), Y3, Y8
-	VANDPS       Y8, Y7, Y7
-	VBLENDVPS    Y6, 192(R10), Y2, Y2
-	VBLENDVPS    Y7, 224(R10), Y3, Y3
-	VMOVUPS      Y2, 192(AX)
-	VMOVUPS      Y3, 224(AX)
-	VPSUBD       Y0, Y4, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y6, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 96(CX)
-	VPSUBD       Y0, Y5, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y7, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 112(CX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 192(BX)
-	VMOVMSKPS    Y6, BP
+	VMOVUPS      Y1, 192(DX)
+	VMOVUPS      Y2, 224(DX)
+	VPMOVZXWD    96(CX), Y3
+	VPMOVZXWD    112(CX), Y4
+	VPMOVZXWD    96(SI), Y5
+	VPMOVZXWD    112(SI), Y6
+	VPCMPGTD     Y5, Y3, Y3
+	VPCMPGTD     Y6, Y4, Y4
+	VMOVUPS      192(AX), Y5
+	VMOVUPS      224(AX), Y6
+	VMULPS       192(DI), Y5, Y5
+	VMULPS       224(DI), Y6, Y6
+	VMULPS       192(R8), Y1, Y1
+	VMULPS       224(R8), Y2, Y2
+	VANDPS       Y3, Y1, Y1
+	VANDPS       Y4, Y2, Y2
+	VADDPS       Y1, Y5, Y1
+	VADDPS       Y2, Y6, Y2
+	VCMPPS       $0x1e, 192(R9), Y1, Y5
+	VANDPS       Y5, Y3, Y3
+	VCMPPS       $0x1e, 224(R9), Y2, Y5
+	VANDPS       Y5, Y4, Y4
+	VBLENDVPS    Y3, 192(R10), Y1, Y1
+	VBLENDVPS    Y4, 224(R10), Y2, Y2
+	VMOVUPS      Y1, 192(AX)
+	VMOVUPS      Y2, 224(AX)
+	VPADDUSW     96(CX), X0, X1
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKSSDW    X2, X3, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 96(CX)
+	VPADDUSW     112(CX), X0, X1
+	VEXTRACTI128 $0x01, Y4, X2
+	VPACKSSDW    X2, X4, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 112(CX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 192(BX)
+	VMOVMSKPS    Y3, BP
 	SHLQ         $0x30, BP
 	ORQ          BP, R15
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 224(BX)
-	VMOVMSKPS    Y7, BP
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 224(BX)
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x38, BP
 	ORQ          BP, R15
 	MOVQ         R15, (R13)
@@ -17791,17 +17687,17 @@ TEXT ·refractoryLeakyTraced1UniformAVX2(SB), NOSPLIT, $96-80
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y1
-	VBROADCASTSS bT1+60(FP), Y2
-	VPBROADCASTW c+32(FP), X3
-	VPMOVZXWD    X3, Y3
-	VBROADCASTSS cT1+56(FP), Y4
-	VBROADCASTSS d+36(FP), Y5
-	VBROADCASTSS gr+40(FP), Y6
-	VBROADCASTSS lT1+52(FP), Y7
-	VBROADCASTSS reset+48(FP), Y8
-	VMOVUPS      Y8, (AX)
-	VBROADCASTSS thr+44(FP), Y8
+	VPSRLW       $0x0f, Y0, Y0
+	VBROADCASTSS bT1+60(FP), Y1
+	VPBROADCASTW c+32(FP), X2
+	VPMOVZXWD    X2, Y2
+	VBROADCASTSS cT1+56(FP), Y3
+	VBROADCASTSS d+36(FP), Y4
+	VBROADCASTSS gr+40(FP), Y5
+	VBROADCASTSS lT1+52(FP), Y6
+	VBROADCASTSS reset+48(FP), Y7
+	VMOVUPS      Y7, (AX)
+	VBROADCASTSS thr+44(FP), Y7
 	MOVQ         v+0(FP), CX
 	MOVQ         r+8(FP), DX
 	MOVQ         t1+16(FP), BX
@@ -17813,243 +17709,235 @@ TEXT ·refractoryLeakyTraced1UniformAVX2(SB), NOSPLIT, $96-80
 
 RefractoryLeakyTraced1UniformAVX2_block:
 	XORQ         R9, R9
-	VMOVUPS      (SI), Y9
-	VMOVUPS      (BX), Y10
-	VSUBPS       Y10, Y2, Y11
-	VMULPS       Y11, Y7, Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y10, Y9
-	VMOVUPS      Y9, (BX)
-	VPMOVZXWD    (DX), Y10
-	VPCMPGTD     Y3, Y10, Y11
-	VMOVUPS      (CX), Y12
-	VMULPS       Y12, Y5, Y12
-	VMULPS       Y9, Y6, Y9
-	VANDPS       Y11, Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	VCMPPS       $0x1e, Y8, Y9, Y12
-	VANDPS       Y12, Y11, Y11
-	VBLENDVPS    Y11, (AX), Y9, Y9
-	VMOVUPS      Y9, (CX)
-	VPSUBD       Y0, Y10, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
+	VMOVUPS      (SI), Y8
+	VMOVUPS      (BX), Y9
+	VSUBPS       Y9, Y1, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y8, Y3, Y8
+	VADDPS       Y8, Y9, Y8
+	VMOVUPS      Y8, (BX)
+	VPMOVZXWD    (DX), Y9
+	VPCMPGTD     Y2, Y9, Y9
+	VMOVUPS      (CX), Y10
+	VMULPS       Y10, Y4, Y10
+	VMULPS       Y8, Y5, Y8
+	VANDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VCMPPS       $0x1e, Y7, Y8, Y10
+	VANDPS       Y10, Y9, Y9
+	VBLENDVPS    Y9, (AX), Y8, Y8
+	VMOVUPS      Y8, (CX)
+	VPADDUSW     (DX), X0, X8
 	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, (DX)
-	VXORPS       Y9, Y9, Y9
-	VMOVUPS      Y9, (SI)
-	VMOVMSKPS    Y11, R10
+	VPACKSSDW    X10, X9, X10
+	VPANDN       X8, X10, X8
+	VMOVDQU      X8, (DX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, (SI)
+	VMOVMSKPS    Y9, R10
 	ORQ          R10, R9
-	VMOVUPS      32(SI), Y9
-	VMOVUPS      32(BX), Y10
-	VSUBPS       Y10, Y2, Y11
-	VMULPS       Y11, Y7, Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y10, Y9
-	VMOVUPS      Y9, 32(BX)
-	VPMOVZXWD    16(DX), Y10
-	VPCMPGTD     Y3, Y10, Y11
-	VMOVUPS      32(CX), Y12
-	VMULPS       Y12, Y5, Y12
-	VMULPS       Y9, Y6, Y9
-	VANDPS       Y11, Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	VCMPPS       $0x1e, Y8, Y9, Y12
-	VANDPS       Y12, Y11, Y11
-	VBLENDVPS    Y11, (AX), Y9, Y9
-	VMOVUPS      Y9, 32(CX)
-	VPSUBD       Y0, Y10, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
+	VMOVUPS      32(SI), Y8
+	VMOVUPS      32(BX), Y9
+	VSUBPS       Y9, Y1, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y8, Y3, Y8
+	VADDPS       Y8, Y9, Y8
+	VMOVUPS      Y8, 32(BX)
+	VPMOVZXWD    16(DX), Y9
+	VPCMPGTD     Y2, Y9, Y9
+	VMOVUPS      32(CX), Y10
+	VMULPS       Y10, Y4, Y10
+	VMULPS       Y8, Y5, Y8
+	VANDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VCMPPS       $0x1e, Y7, Y8, Y10
+	VANDPS       Y10, Y9, Y9
+	VBLENDVPS    Y9, (AX), Y8, Y8
+	VMOVUPS      Y8, 32(CX)
+	VPADDUSW     16(DX), X0, X8
 	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 16(DX)
-	VXORPS       Y9, Y9, Y9
-	VMOVUPS      Y9, 32(SI)
-	VMOVMSKPS    Y11, R10
+	VPACKSSDW    X10, X9, X10
+	VPANDN       X8, X10, X8
+	VMOVDQU      X8, 16(DX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 32(SI)
+	VMOVMSKPS    Y9, R10
 	SHLQ         $0x08, R10
 	ORQ          R10, R9
-	VMOVUPS      64(SI), Y9
-	VMOVUPS      64(BX), Y10
-	VSUBPS       Y10, Y2, Y11
-	VMULPS       Y11, Y7, Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y10, Y9
-	VMOVUPS      Y9, 64(BX)
-	VPMOVZXWD    32(DX), Y10
-	VPCMPGTD     Y3, Y10, Y11
-	VMOVUPS      64(CX), Y12
-	VMULPS       Y12, Y5, Y12
-	VMULPS       Y9, Y6, Y9
-	VANDPS       Y11, Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	VCMPPS       $0x1e, Y8, Y9, Y12
-	VANDPS       Y12, Y11, Y11
-	VBLENDVPS    Y11, (AX), Y9, Y9
-	VMOVUPS      Y9, 64(CX)
-	VPSUBD       Y0, Y10, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
+	VMOVUPS      64(SI), Y8
+	VMOVUPS      64(BX), Y9
+	VSUBPS       Y9, Y1, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y8, Y3, Y8
+	VADDPS       Y8, Y9, Y8
+	VMOVUPS      Y8, 64(BX)
+	VPMOVZXWD    32(DX), Y9
+	VPCMPGTD     Y2, Y9, Y9
+	VMOVUPS      64(CX), Y10
+	VMULPS       Y10, Y4, Y10
+	VMULPS       Y8, Y5, Y8
+	VANDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VCMPPS       $0x1e, Y7, Y8, Y10
+	VANDPS       Y10, Y9, Y9
+	VBLENDVPS    Y9, (AX), Y8, Y8
+	VMOVUPS      Y8, 64(CX)
+	VPADDUSW     32(DX), X0, X8
 	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 32(DX)
-	VXORPS       Y9, Y9, Y9
-	VMOVUPS      Y9, 64(SI)
-	VMOVMSKPS    Y11, R10
+	VPACKSSDW    X10, X9, X10
+	VPANDN       X8, X10, X8
+	VMOVDQU      X8, 32(DX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 64(SI)
+	VMOVMSKPS    Y9, R10
 	SHLQ         $0x10, R10
 	ORQ          R10, R9
-	VMOVUPS      96(SI), Y9
-	VMOVUPS      96(BX), Y10
-	VSUBPS       Y10, Y2, Y11
-	VMULPS       Y11, Y7, Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y10, Y9
-	VMOVUPS      Y9, 96(BX)
-	VPMOVZXWD    48(DX), Y10
-	VPCMPGTD     Y3, Y10, Y11
-	VMOVUPS      96(CX), Y12
-	VMULPS       Y12, Y5, Y12
-	VMULPS       Y9, Y6, Y9
-	VANDPS       Y11, Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	VCMPPS       $0x1e, Y8, Y9, Y12
-	VANDPS       Y12, Y11, Y11
-	VBLENDVPS    Y11, (AX), Y9, Y9
-	VMOVUPS      Y9, 96(CX)
-	VPSUBD       Y0, Y10, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
+	VMOVUPS      96(SI), Y8
+	VMOVUPS      96(BX), Y9
+	VSUBPS       Y9, Y1, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y8, Y3, Y8
+	VADDPS       Y8, Y9, Y8
+	VMOVUPS      Y8, 96(BX)
+	VPMOVZXWD    48(DX), Y9
+	VPCMPGTD     Y2, Y9, Y9
+	VMOVUPS      96(CX), Y10
+	VMULPS       Y10, Y4, Y10
+	VMULPS       Y8, Y5, Y8
+	VANDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VCMPPS       $0x1e, Y7, Y8, Y10
+	VANDPS       Y10, Y9, Y9
+	VBLENDVPS    Y9, (AX), Y8, Y8
+	VMOVUPS      Y8, 96(CX)
+	VPADDUSW     48(DX), X0, X8
 	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 48(DX)
-	VXORPS       Y9, Y9, Y9
-	VMOVUPS      Y9, 96(SI)
-	VMOVMSKPS    Y11, R10
+	VPACKSSDW    X10, X9, X10
+	VPANDN       X8, X10, X8
+	VMOVDQU      X8, 48(DX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 96(SI)
+	VMOVMSKPS    Y9, R10
 	SHLQ         $0x18, R10
 	ORQ          R10, R9
-	VMOVUPS      128(SI), Y9
-	VMOVUPS      128(BX), Y10
-	VSUBPS       Y10, Y2, Y11
-	VMULPS       Y11, Y7, Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y10, Y9
-	VMOVUPS      Y9, 128(BX)
-	VPMOVZXWD    64(DX), Y10
-	VPCMPGTD     Y3, Y10, Y11
-	VMOVUPS      128(CX), Y12
-	VMULPS       Y12, Y5, Y12
-	VMULPS       Y9, Y6, Y9
-	VANDPS       Y11, Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	VCMPPS       $0x1e, Y8, Y9, Y12
-	VANDPS       Y12, Y11, Y11
-	VBLENDVPS    Y11, (AX), Y9, Y9
-	VMOVUPS      Y9, 128(CX)
-	VPSUBD       Y0, Y10, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
+	VMOVUPS      128(SI), Y8
+	VMOVUPS      128(BX), Y9
+	VSUBPS       Y9, Y1, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y8, Y3, Y8
+	VADDPS       Y8, Y9, Y8
+	VMOVUPS      Y8, 128(BX)
+	VPMOVZXWD    64(DX), Y9
+	VPCMPGTD     Y2, Y9, Y9
+	VMOVUPS      128(CX), Y10
+	VMULPS       Y10, Y4, Y10
+	VMULPS       Y8, Y5, Y8
+	VANDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VCMPPS       $0x1e, Y7, Y8, Y10
+	VANDPS       Y10, Y9, Y9
+	VBLENDVPS    Y9, (AX), Y8, Y8
+	VMOVUPS      Y8, 128(CX)
+	VPADDUSW     64(DX), X0, X8
 	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 64(DX)
-	VXORPS       Y9, Y9, Y9
-	VMOVUPS      Y9, 128(SI)
-	VMOVMSKPS    Y11, R10
+	VPACKSSDW    X10, X9, X10
+	VPANDN       X8, X10, X8
+	VMOVDQU      X8, 64(DX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 128(SI)
+	VMOVMSKPS    Y9, R10
 	SHLQ         $0x20, R10
 	ORQ          R10, R9
-	VMOVUPS      160(SI), Y9
-	VMOVUPS      160(BX), Y10
-	VSUBPS       Y10, Y2, Y11
-	VMULPS       Y11, Y7, Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y10, Y9
-	VMOVUPS      Y9, 160(BX)
-	VPMOVZXWD    80(DX), Y10
-	VPCMPGTD     Y3, Y10, Y11
-	VMOVUPS      160(CX), Y12
-	VMULPS       Y12, Y5, Y12
-	VMULPS       Y9, Y6, Y9
-	VANDPS       Y11, Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	VCMPPS       $0x1e, Y8, Y9, Y12
-	VANDPS       Y12, Y11, Y11
-	VBLENDVPS    Y11, (AX), Y9, Y9
-	VMOVUPS      Y9, 160(CX)
-	VPSUBD       Y0, Y10, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
+	VMOVUPS      160(SI), Y8
+	VMOVUPS      160(BX), Y9
+	VSUBPS       Y9, Y1, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y8, Y3, Y8
+	VADDPS       Y8, Y9, Y8
+	VMOVUPS      Y8, 160(BX)
+	VPMOVZXWD    80(DX), Y9
+	VPCMPGTD     Y2, Y9, Y9
+	VMOVUPS      160(CX), Y10
+	VMULPS       Y10, Y4, Y10
+	VMULPS       Y8, Y5, Y8
+	VANDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VCMPPS       $0x1e, Y7, Y8, Y10
+	VANDPS       Y10, Y9, Y9
+	VBLENDVPS    Y9, (AX), Y8, Y8
+	VMOVUPS      Y8, 160(CX)
+	VPADDUSW     80(DX), X0, X8
 	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 80(DX)
-	VXORPS       Y9, Y9, Y9
-	VMOVUPS      Y9, 160(SI)
-	VMOVMSKPS    Y11, R10
+	VPACKSSDW    X10, X9, X10
+	VPANDN       X8, X10, X8
+	VMOVDQU      X8, 80(DX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 160(SI)
+	VMOVMSKPS    Y9, R10
 	SHLQ         $0x28, R10
 	ORQ          R10, R9
-	VMOVUPS      192(SI), Y9
-	VMOVUPS      192(BX), Y10
-	VSUBPS       Y10, Y2, Y11
-	VMULPS       Y11, Y7, Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y10, Y9
-	VMOVUPS      Y9, 192(BX)
-	VPMOVZXWD    96(DX), Y10
-	VPCMPGTD     Y3, Y10, Y11
-	VMOVUPS      192(CX), Y12
-	VMULPS       Y12, Y5, Y12
-	VMULPS       Y9, Y6, Y9
-	VANDPS       Y11, Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	VCMPPS       $0x1e, Y8, Y9, Y12
-	VANDPS       Y12, Y11, Y11
-	VBLENDVPS    Y11, (AX), Y9, Y9
-	VMOVUPS      Y9, 192(CX)
-	VPSUBD       Y0, Y10, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
+	VMOVUPS      192(SI), Y8
+	VMOVUPS      192(BX), Y9
+	VSUBPS       Y9, Y1, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y8, Y3, Y8
+	VADDPS       Y8, Y9, Y8
+	VMOVUPS      Y8, 192(BX)
+	VPMOVZXWD    96(DX), Y9
+	VPCMPGTD     Y2, Y9, Y9
+	VMOVUPS      192(CX), Y10
+	VMULPS       Y10, Y4, Y10
+	VMULPS       Y8, Y5, Y8
+	VANDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VCMPPS       $0x1e, Y7, Y8, Y10
+	VANDPS       Y10, Y9, Y9
+	VBLENDVPS    Y9, (AX), Y8, Y8
+	VMOVUPS      Y8, 192(CX)
+	VPADDUSW     96(DX), X0, X8
 	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 96(DX)
-	VXORPS       Y9, Y9, Y9
-	VMOVUPS      Y9, 192(SI)
-	VMOVMSKPS    Y11, R10
+	VPACKSSDW    X10, X9, X10
+	VPANDN       X8, X10, X8
+	VMOVDQU      X8, 96(DX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 192(SI)
+	VMOVMSKPS    Y9, R10
 	SHLQ         $0x30, R10
 	ORQ          R10, R9
-	VMOVUPS      224(SI), Y9
-	VMOVUPS      224(BX), Y10
-	VSUBPS       Y10, Y2, Y11
-	VMULPS       Y11, Y7, Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y10, Y9
-	VMOVUPS      Y9, 224(BX)
-	VPMOVZXWD    112(DX), Y10
-	VPCMPGTD     Y3, Y10, Y11
-	VMOVUPS      224(CX), Y12
-	VMULPS       Y12, Y5, Y12
-	VMULPS       Y9, Y6, Y9
-	VANDPS       Y11, Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	VCMPPS       $0x1e, Y8, Y9, Y12
-	VANDPS       Y12, Y11, Y11
-	VBLENDVPS    Y11, (AX), Y9, Y9
-	VMOVUPS      Y9, 224(CX)
-	VPSUBD       Y0, Y10, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
+	VMOVUPS      224(SI), Y8
+	VMOVUPS      224(BX), Y9
+	VSUBPS       Y9, Y1, Y10
+	VMULPS       Y10, Y6, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       Y8, Y3, Y8
+	VADDPS       Y8, Y9, Y8
+	VMOVUPS      Y8, 224(BX)
+	VPMOVZXWD    112(DX), Y9
+	VPCMPGTD     Y2, Y9, Y9
+	VMOVUPS      224(CX), Y10
+	VMULPS       Y10, Y4, Y10
+	VMULPS       Y8, Y5, Y8
+	VANDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VCMPPS       $0x1e, Y7, Y8, Y10
+	VANDPS       Y10, Y9, Y9
+	VBLENDVPS    Y9, (AX), Y8, Y8
+	VMOVUPS      Y8, 224(CX)
+	VPADDUSW     112(DX), X0, X8
 	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 112(DX)
-	VXORPS       Y9, Y9, Y9
-	VMOVUPS      Y9, 224(SI)
-	VMOVMSKPS    Y11, R10
+	VPACKSSDW    X10, X9, X10
+	VPANDN       X8, X10, X8
+	VMOVDQU      X8, 112(DX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 224(SI)
+	VMOVMSKPS    Y9, R10
 	SHLQ         $0x38, R10
 	ORQ          R10, R9
 	MOVQ         R9, (DI)
@@ -18244,7 +18132,7 @@ StrictRefractoryLeakyTraced1AVX512_done:
 TEXT ·strictRefractoryLeakyTraced1AVX2(SB), NOSPLIT, $8-176
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y1
+	VPSRLW   $0x0f, Y0, Y1
 	MOVQ     v+0(FP), AX
 	MOVQ     r+8(FP), CX
 	MOVQ     t1+16(FP), DX
@@ -18288,48 +18176,46 @@ StrictRefractoryLeakyTraced1AVX2_block:
 	VPMOVZXWD    (SI), Y6
 	VPMOVZXWD    16(SI), Y7
 	VPADDD       Y0, Y6, Y6
-	VPCMPGTD     Y6, Y4, Y6
-	VPADDD       Y0, Y7, Y7
-	VPCMPGTD     Y7, Y5, Y7
-	VMOVUPS      (AX), Y8
-	VMOVUPS      32(AX), Y9
-	VMULPS       (DI), Y8, Y8
-	VMULPS       32(DI), Y9, Y9
+	VPCMPGTD     Y6, Y4, Y4
+	VPADDD       Y0, Y7, Y6
+	VPCMPGTD     Y6, Y5, Y5
+	VMOVUPS      (AX), Y6
+	VMOVUPS      32(AX), Y7
+	VMULPS       (DI), Y6, Y6
+	VMULPS       32(DI), Y7, Y7
 	VMULPS       (R8), Y2, Y2
 	VMULPS       32(R8), Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
-	VCMPPS       $0x1e, (R9), Y2, Y8
-	VANDPS       Y8, Y6, Y8
-	VCMPPS       $0x1e, 32(R9), Y3, Y9
-	VANDPS       Y9, Y7, Y9
-	VMOVUPS      (R10), Y10
-	VBLENDVPS    Y6, Y2, Y10, Y2
-	VMOVUPS      32(R10), Y6
-	VBLENDVPS    Y7, Y3, Y6, Y3
-	VBLENDVPS    Y8, (R10), Y2, Y2
-	VBLENDVPS    Y9, 32(R10), Y3, Y3
+	VADDPS       Y2, Y6, Y2
+	VADDPS       Y3, Y7, Y3
+	VCMPPS       $0x1e, (R9), Y2, Y6
+	VANDPS       Y6, Y4, Y6
+	VCMPPS       $0x1e, 32(R9), Y3, Y7
+	VANDPS       Y7, Y5, Y7
+	VMOVUPS      (R10), Y8
+	VBLENDVPS    Y4, Y2, Y8, Y2
+	VMOVUPS      32(R10), Y4
+	VBLENDVPS    Y5, Y3, Y4, Y3
+	VBLENDVPS    Y6, (R10), Y2, Y2
+	VBLENDVPS    Y7, 32(R10), Y3, Y3
 	VMOVUPS      Y2, (AX)
 	VMOVUPS      Y3, 32(AX)
-	VPSUBD       Y0, Y4, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y8, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
+	VPADDUSW     (CX), X1, X2
+	VEXTRACTI128 $0x01, Y6, X3
+	VPACKSSDW    X3, X6, X3
+	VPANDN       X2, X3, X2
 	VMOVDQU      X2, (CX)
-	VPSUBD       Y0, Y5, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y9, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
+	VPADDUSW     16(CX), X1, X2
+	VEXTRACTI128 $0x01, Y7, X3
+	VPACKSSDW    X3, X7, X3
+	VPANDN       X2, X3, X2
 	VMOVDQU      X2, 16(CX)
 	VXORPS       Y2, Y2, Y2
 	VMOVUPS      Y2, (BX)
-	VMOVMSKPS    Y8, BP
+	VMOVMSKPS    Y6, BP
 	ORQ          BP, R15
 	VXORPS       Y2, Y2, Y2
 	VMOVUPS      Y2, 32(BX)
-	VMOVMSKPS    Y9, BP
+	VMOVMSKPS    Y7, BP
 	SHLQ         $0x08, BP
 	ORQ          BP, R15
 	VMOVUPS      64(BX), Y2
@@ -18357,49 +18243,47 @@ StrictRefractoryLeakyTraced1AVX2_block:
 	VPMOVZXWD    32(SI), Y6
 	VPMOVZXWD    48(SI), Y7
 	VPADDD       Y0, Y6, Y6
-	VPCMPGTD     Y6, Y4, Y6
-	VPADDD       Y0, Y7, Y7
-	VPCMPGTD     Y7, Y5, Y7
-	VMOVUPS      64(AX), Y8
-	VMOVUPS      96(AX), Y9
-	VMULPS       64(DI), Y8, Y8
-	VMULPS       96(DI), Y9, Y9
+	VPCMPGTD     Y6, Y4, Y4
+	VPADDD       Y0, Y7, Y6
+	VPCMPGTD     Y6, Y5, Y5
+	VMOVUPS      64(AX), Y6
+	VMOVUPS      96(AX), Y7
+	VMULPS       64(DI), Y6, Y6
+	VMULPS       96(DI), Y7, Y7
 	VMULPS       64(R8), Y2, Y2
 	VMULPS       96(R8), Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
-	VCMPPS       $0x1e, 64(R9), Y2, Y8
-	VANDPS       Y8, Y6, Y8
-	VCMPPS       $0x1e, 96(R9), Y3, Y9
-	VANDPS       Y9, Y7, Y9
-	VMOVUPS      64(R10), Y10
-	VBLENDVPS    Y6, Y2, Y10, Y2
-	VMOVUPS      96(R10), Y6
-	VBLENDVPS    Y7, Y3, Y6, Y3
-	VBLENDVPS    Y8, 64(R10), Y2, Y2
-	VBLENDVPS    Y9, 96(R10), Y3, Y3
+	VADDPS       Y2, Y6, Y2
+	VADDPS       Y3, Y7, Y3
+	VCMPPS       $0x1e, 64(R9), Y2, Y6
+	VANDPS       Y6, Y4, Y6
+	VCMPPS       $0x1e, 96(R9), Y3, Y7
+	VANDPS       Y7, Y5, Y7
+	VMOVUPS      64(R10), Y8
+	VBLENDVPS    Y4, Y2, Y8, Y2
+	VMOVUPS      96(R10), Y4
+	VBLENDVPS    Y5, Y3, Y4, Y3
+	VBLENDVPS    Y6, 64(R10), Y2, Y2
+	VBLENDVPS    Y7, 96(R10), Y3, Y3
 	VMOVUPS      Y2, 64(AX)
 	VMOVUPS      Y3, 96(AX)
-	VPSUBD       Y0, Y4, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y8, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
+	VPADDUSW     32(CX), X1, X2
+	VEXTRACTI128 $0x01, Y6, X3
+	VPACKSSDW    X3, X6, X3
+	VPANDN       X2, X3, X2
 	VMOVDQU      X2, 32(CX)
-	VPSUBD       Y0, Y5, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y9, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
+	VPADDUSW     48(CX), X1, X2
+	VEXTRACTI128 $0x01, Y7, X3
+	VPACKSSDW    X3, X7, X3
+	VPANDN       X2, X3, X2
 	VMOVDQU      X2, 48(CX)
 	VXORPS       Y2, Y2, Y2
 	VMOVUPS      Y2, 64(BX)
-	VMOVMSKPS    Y8, BP
+	VMOVMSKPS    Y6, BP
 	SHLQ         $0x10, BP
 	ORQ          BP, R15
 	VXORPS       Y2, Y2, Y2
 	VMOVUPS      Y2, 96(BX)
-	VMOVMSKPS    Y9, BP
+	VMOVMSKPS    Y7, BP
 	SHLQ         $0x18, BP
 	ORQ          BP, R15
 	VMOVUPS      128(BX), Y2
@@ -18427,49 +18311,47 @@ StrictRefractoryLeakyTraced1AVX2_block:
 	VPMOVZXWD    64(SI), Y6
 	VPMOVZXWD    80(SI), Y7
 	VPADDD       Y0, Y6, Y6
-	VPCMPGTD     Y6, Y4, Y6
-	VPADDD       Y0, Y7, Y7
-	VPCMPGTD     Y7, Y5, Y7
-	VMOVUPS      128(AX), Y8
-	VMOVUPS      160(AX), Y9
-	VMULPS       128(DI), Y8, Y8
-	VMULPS       160(DI), Y9, Y9
+	VPCMPGTD     Y6, Y4, Y4
+	VPADDD       Y0, Y7, Y6
+	VPCMPGTD     Y6, Y5, Y5
+	VMOVUPS      128(AX), Y6
+	VMOVUPS      160(AX), Y7
+	VMULPS       128(DI), Y6, Y6
+	VMULPS       160(DI), Y7, Y7
 	VMULPS       128(R8), Y2, Y2
 	VMULPS       160(R8), Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
-	VCMPPS       $0x1e, 128(R9), Y2, Y8
-	VANDPS       Y8, Y6, Y8
-	VCMPPS       $0x1e, 160(R9), Y3, Y9
-	VANDPS       Y9, Y7, Y9
-	VMOVUPS      128(R10), Y10
-	VBLENDVPS    Y6, Y2, Y10, Y2
-	VMOVUPS      160(R10), Y6
-	VBLENDVPS    Y7, Y3, Y6, Y3
-	VBLENDVPS    Y8, 128(R10), Y2, Y2
-	VBLENDVPS    Y9, 160(R10), Y3, Y3
+	VADDPS       Y2, Y6, Y2
+	VADDPS       Y3, Y7, Y3
+	VCMPPS       $0x1e, 128(R9), Y2, Y6
+	VANDPS       Y6, Y4, Y6
+	VCMPPS       $0x1e, 160(R9), Y3, Y7
+	VANDPS       Y7, Y5, Y7
+	VMOVUPS      128(R10), Y8
+	VBLENDVPS    Y4, Y2, Y8, Y2
+	VMOVUPS      160(R10), Y4
+	VBLENDVPS    Y5, Y3, Y4, Y3
+	VBLENDVPS    Y6, 128(R10), Y2, Y2
+	VBLENDVPS    Y7, 160(R10), Y3, Y3
 	VMOVUPS      Y2, 128(AX)
 	VMOVUPS      Y3, 160(AX)
-	VPSUBD       Y0, Y4, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y8, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
+	VPADDUSW     64(CX), X1, X2
+	VEXTRACTI128 $0x01, Y6, X3
+	VPACKSSDW    X3, X6, X3
+	VPANDN       X2, X3, X2
 	VMOVDQU      X2, 64(CX)
-	VPSUBD       Y0, Y5, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y9, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
+	VPADDUSW     80(CX), X1, X2
+	VEXTRACTI128 $0x01, Y7, X3
+	VPACKSSDW    X3, X7, X3
+	VPANDN       X2, X3, X2
 	VMOVDQU      X2, 80(CX)
 	VXORPS       Y2, Y2, Y2
 	VMOVUPS      Y2, 128(BX)
-	VMOVMSKPS    Y8, BP
+	VMOVMSKPS    Y6, BP
 	SHLQ         $0x20, BP
 	ORQ          BP, R15
 	VXORPS       Y2, Y2, Y2
 	VMOVUPS      Y2, 160(BX)
-	VMOVMSKPS    Y9, BP
+	VMOVMSKPS    Y7, BP
 	SHLQ         $0x28, BP
 	ORQ          BP, R15
 	VMOVUPS      192(BX), Y2
@@ -18497,49 +18379,47 @@ StrictRefractoryLeakyTraced1AVX2_block:
 	VPMOVZXWD    96(SI), Y6
 	VPMOVZXWD    112(SI), Y7
 	VPADDD       Y0, Y6, Y6
-	VPCMPGTD     Y6, Y4, Y6
-	VPADDD       Y0, Y7, Y7
-	VPCMPGTD     Y7, Y5, Y7
-	VMOVUPS      192(AX), Y8
-	VMOVUPS      224(AX), Y9
-	VMULPS       192(DI), Y8, Y8
-	VMULPS       224(DI), Y9, Y9
+	VPCMPGTD     Y6, Y4, Y4
+	VPADDD       Y0, Y7, Y6
+	VPCMPGTD     Y6, Y5, Y5
+	VMOVUPS      192(AX), Y6
+	VMOVUPS      224(AX), Y7
+	VMULPS       192(DI), Y6, Y6
+	VMULPS       224(DI), Y7, Y7
 	VMULPS       192(R8), Y2, Y2
 	VMULPS       224(R8), Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
-	VCMPPS       $0x1e, 192(R9), Y2, Y8
-	VANDPS       Y8, Y6, Y8
-	VCMPPS       $0x1e, 224(R9), Y3, Y9
-	VANDPS       Y9, Y7, Y9
-	VMOVUPS      192(R10), Y10
-	VBLENDVPS    Y6, Y2, Y10, Y2
-	VMOVUPS      224(R10), Y6
-	VBLENDVPS    Y7, Y3, Y6, Y3
-	VBLENDVPS    Y8, 192(R10), Y2, Y2
-	VBLENDVPS    Y9, 224(R10), Y3, Y3
+	VADDPS       Y2, Y6, Y2
+	VADDPS       Y3, Y7, Y3
+	VCMPPS       $0x1e, 192(R9), Y2, Y6
+	VANDPS       Y6, Y4, Y6
+	VCMPPS       $0x1e, 224(R9), Y3, Y7
+	VANDPS       Y7, Y5, Y7
+	VMOVUPS      192(R10), Y8
+	VBLENDVPS    Y4, Y2, Y8, Y2
+	VMOVUPS      224(R10), Y4
+	VBLENDVPS    Y5, Y3, Y4, Y3
+	VBLENDVPS    Y6, 192(R10), Y2, Y2
+	VBLENDVPS    Y7, 224(R10), Y3, Y3
 	VMOVUPS      Y2, 192(AX)
 	VMOVUPS      Y3, 224(AX)
-	VPSUBD       Y0, Y4, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y8, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
+	VPADDUSW     96(CX), X1, X2
+	VEXTRACTI128 $0x01, Y6, X3
+	VPACKSSDW    X3, X6, X3
+	VPANDN       X2, X3, X2
 	VMOVDQU      X2, 96(CX)
-	VPSUBD       Y0, Y5, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y9, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
+	VPADDUSW     112(CX), X1, X2
+	VEXTRACTI128 $0x01, Y7, X3
+	VPACKSSDW    X3, X7, X3
+	VPANDN       X2, X3, X2
 	VMOVDQU      X2, 112(CX)
 	VXORPS       Y2, Y2, Y2
 	VMOVUPS      Y2, 192(BX)
-	VMOVMSKPS    Y8, BP
+	VMOVMSKPS    Y6, BP
 	SHLQ         $0x30, BP
 	ORQ          BP, R15
 	VXORPS       Y2, Y2, Y2
 	VMOVUPS      Y2, 224(BX)
-	VMOVMSKPS    Y9, BP
+	VMOVMSKPS    Y7, BP
 	SHLQ         $0x38, BP
 	ORQ          BP, R15
 	MOVQ         R15, (R13)
@@ -18722,7 +18602,7 @@ TEXT ·strictRefractoryLeakyTraced1UniformAVX2(SB), NOSPLIT, $96-80
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y1
+	VPSRLW       $0x0f, Y0, Y1
 	VBROADCASTSS bT1+60(FP), Y2
 	VPBROADCASTW c+32(FP), X3
 	VPMOVZXWD    X3, Y3
@@ -18754,26 +18634,25 @@ StrictRefractoryLeakyTraced1UniformAVX2_block:
 	VMOVUPS      Y9, (BX)
 	VPMOVZXWD    (DX), Y10
 	VPADDD       Y0, Y3, Y11
-	VPCMPGTD     Y11, Y10, Y11
-	VMOVUPS      (CX), Y12
-	VMULPS       Y12, Y5, Y12
+	VPCMPGTD     Y11, Y10, Y10
+	VMOVUPS      (CX), Y11
+	VMULPS       Y11, Y5, Y11
 	VMULPS       Y9, Y6, Y9
-	VADDPS       Y9, Y12, Y9
-	VCMPPS       $0x1e, Y8, Y9, Y12
-	VANDPS       Y12, Y11, Y12
-	VMOVUPS      (AX), Y13
-	VBLENDVPS    Y11, Y9, Y13, Y9
-	VBLENDVPS    Y12, (AX), Y9, Y9
+	VADDPS       Y9, Y11, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y11
+	VANDPS       Y11, Y10, Y11
+	VMOVUPS      (AX), Y12
+	VBLENDVPS    Y10, Y9, Y12, Y9
+	VBLENDVPS    Y11, (AX), Y9, Y9
 	VMOVUPS      Y9, (CX)
-	VPSUBD       Y0, Y10, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y12, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
+	VPADDUSW     (DX), X1, X9
+	VEXTRACTI128 $0x01, Y11, X10
+	VPACKSSDW    X10, X11, X10
+	VPANDN       X9, X10, X9
 	VMOVDQU      X9, (DX)
 	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, (SI)
-	VMOVMSKPS    Y12, R10
+	VMOVMSKPS    Y11, R10
 	ORQ          R10, R9
 	VMOVUPS      32(SI), Y9
 	VMOVUPS      32(BX), Y10
@@ -18785,26 +18664,25 @@ StrictRefractoryLeakyTraced1UniformAVX2_block:
 	VMOVUPS      Y9, 32(BX)
 	VPMOVZXWD    16(DX), Y10
 	VPADDD       Y0, Y3, Y11
-	VPCMPGTD     Y11, Y10, Y11
-	VMOVUPS      32(CX), Y12
-	VMULPS       Y12, Y5, Y12
+	VPCMPGTD     Y11, Y10, Y10
+	VMOVUPS      32(CX), Y11
+	VMULPS       Y11, Y5, Y11
 	VMULPS       Y9, Y6, Y9
-	VADDPS       Y9, Y12, Y9
-	VCMPPS       $0x1e, Y8, Y9, Y12
-	VANDPS       Y12, Y11, Y12
-	VMOVUPS      (AX), Y13
-	VBLENDVPS    Y11, Y9, Y13, Y9
-	VBLENDVPS    Y12, (AX), Y9, Y9
+	VADDPS       Y9, Y11, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y11
+	VANDPS       Y11, Y10, Y11
+	VMOVUPS      (AX), Y12
+	VBLENDVPS    Y10, Y9, Y12, Y9
+	VBLENDVPS    Y11, (AX), Y9, Y9
 	VMOVUPS      Y9, 32(CX)
-	VPSUBD       Y0, Y10, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y12, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
+	VPADDUSW     16(DX), X1, X9
+	VEXTRACTI128 $0x01, Y11, X10
+	VPACKSSDW    X10, X11, X10
+	VPANDN       X9, X10, X9
 	VMOVDQU      X9, 16(DX)
 	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, 32(SI)
-	VMOVMSKPS    Y12, R10
+	VMOVMSKPS    Y11, R10
 	SHLQ         $0x08, R10
 	ORQ          R10, R9
 	VMOVUPS      64(SI), Y9
@@ -18817,26 +18695,25 @@ StrictRefractoryLeakyTraced1UniformAVX2_block:
 	VMOVUPS      Y9, 64(BX)
 	VPMOVZXWD    32(DX), Y10
 	VPADDD       Y0, Y3, Y11
-	VPCMPGTD     Y11, Y10, Y11
-	VMOVUPS      64(CX), Y12
-	VMULPS       Y12, Y5, Y12
+	VPCMPGTD     Y11, Y10, Y10
+	VMOVUPS      64(CX), Y11
+	VMULPS       Y11, Y5, Y11
 	VMULPS       Y9, Y6, Y9
-	VADDPS       Y9, Y12, Y9
-	VCMPPS       $0x1e, Y8, Y9, Y12
-	VANDPS       Y12, Y11, Y12
-	VMOVUPS      (AX), Y13
-	VBLENDVPS    Y11, Y9, Y13, Y9
-	VBLENDVPS    Y12, (AX), Y9, Y9
+	VADDPS       Y9, Y11, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y11
+	VANDPS       Y11, Y10, Y11
+	VMOVUPS      (AX), Y12
+	VBLENDVPS    Y10, Y9, Y12, Y9
+	VBLENDVPS    Y11, (AX), Y9, Y9
 	VMOVUPS      Y9, 64(CX)
-	VPSUBD       Y0, Y10, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y12, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
+	VPADDUSW     32(DX), X1, X9
+	VEXTRACTI128 $0x01, Y11, X10
+	VPACKSSDW    X10, X11, X10
+	VPANDN       X9, X10, X9
 	VMOVDQU      X9, 32(DX)
 	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, 64(SI)
-	VMOVMSKPS    Y12, R10
+	VMOVMSKPS    Y11, R10
 	SHLQ         $0x10, R10
 	ORQ          R10, R9
 	VMOVUPS      96(SI), Y9
@@ -18849,26 +18726,25 @@ StrictRefractoryLeakyTraced1UniformAVX2_block:
 	VMOVUPS      Y9, 96(BX)
 	VPMOVZXWD    48(DX), Y10
 	VPADDD       Y0, Y3, Y11
-	VPCMPGTD     Y11, Y10, Y11
-	VMOVUPS      96(CX), Y12
-	VMULPS       Y12, Y5, Y12
+	VPCMPGTD     Y11, Y10, Y10
+	VMOVUPS      96(CX), Y11
+	VMULPS       Y11, Y5, Y11
 	VMULPS       Y9, Y6, Y9
-	VADDPS       Y9, Y12, Y9
-	VCMPPS       $0x1e, Y8, Y9, Y12
-	VANDPS       Y12, Y11, Y12
-	VMOVUPS      (AX), Y13
-	VBLENDVPS    Y11, Y9, Y13, Y9
-	VBLENDVPS    Y12, (AX), Y9, Y9
+	VADDPS       Y9, Y11, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y11
+	VANDPS       Y11, Y10, Y11
+	VMOVUPS      (AX), Y12
+	VBLENDVPS    Y10, Y9, Y12, Y9
+	VBLENDVPS    Y11, (AX), Y9, Y9
 	VMOVUPS      Y9, 96(CX)
-	VPSUBD       Y0, Y10, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y12, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
+	VPADDUSW     48(DX), X1, X9
+	VEXTRACTI128 $0x01, Y11, X10
+	VPACKSSDW    X10, X11, X10
+	VPANDN       X9, X10, X9
 	VMOVDQU      X9, 48(DX)
 	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, 96(SI)
-	VMOVMSKPS    Y12, R10
+	VMOVMSKPS    Y11, R10
 	SHLQ         $0x18, R10
 	ORQ          R10, R9
 	VMOVUPS      128(SI), Y9
@@ -18881,26 +18757,25 @@ StrictRefractoryLeakyTraced1UniformAVX2_block:
 	VMOVUPS      Y9, 128(BX)
 	VPMOVZXWD    64(DX), Y10
 	VPADDD       Y0, Y3, Y11
-	VPCMPGTD     Y11, Y10, Y11
-	VMOVUPS      128(CX), Y12
-	VMULPS       Y12, Y5, Y12
+	VPCMPGTD     Y11, Y10, Y10
+	VMOVUPS      128(CX), Y11
+	VMULPS       Y11, Y5, Y11
 	VMULPS       Y9, Y6, Y9
-	VADDPS       Y9, Y12, Y9
-	VCMPPS       $0x1e, Y8, Y9, Y12
-	VANDPS       Y12, Y11, Y12
-	VMOVUPS      (AX), Y13
-	VBLENDVPS    Y11, Y9, Y13, Y9
-	VBLENDVPS    Y12, (AX), Y9, Y9
+	VADDPS       Y9, Y11, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y11
+	VANDPS       Y11, Y10, Y11
+	VMOVUPS      (AX), Y12
+	VBLENDVPS    Y10, Y9, Y12, Y9
+	VBLENDVPS    Y11, (AX), Y9, Y9
 	VMOVUPS      Y9, 128(CX)
-	VPSUBD       Y0, Y10, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y12, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
+	VPADDUSW     64(DX), X1, X9
+	VEXTRACTI128 $0x01, Y11, X10
+	VPACKSSDW    X10, X11, X10
+	VPANDN       X9, X10, X9
 	VMOVDQU      X9, 64(DX)
 	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, 128(SI)
-	VMOVMSKPS    Y12, R10
+	VMOVMSKPS    Y11, R10
 	SHLQ         $0x20, R10
 	ORQ          R10, R9
 	VMOVUPS      160(SI), Y9
@@ -18913,26 +18788,25 @@ StrictRefractoryLeakyTraced1UniformAVX2_block:
 	VMOVUPS      Y9, 160(BX)
 	VPMOVZXWD    80(DX), Y10
 	VPADDD       Y0, Y3, Y11
-	VPCMPGTD     Y11, Y10, Y11
-	VMOVUPS      160(CX), Y12
-	VMULPS       Y12, Y5, Y12
+	VPCMPGTD     Y11, Y10, Y10
+	VMOVUPS      160(CX), Y11
+	VMULPS       Y11, Y5, Y11
 	VMULPS       Y9, Y6, Y9
-	VADDPS       Y9, Y12, Y9
-	VCMPPS       $0x1e, Y8, Y9, Y12
-	VANDPS       Y12, Y11, Y12
-	VMOVUPS      (AX), Y13
-	VBLENDVPS    Y11, Y9, Y13, Y9
-	VBLENDVPS    Y12, (AX), Y9, Y9
+	VADDPS       Y9, Y11, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y11
+	VANDPS       Y11, Y10, Y11
+	VMOVUPS      (AX), Y12
+	VBLENDVPS    Y10, Y9, Y12, Y9
+	VBLENDVPS    Y11, (AX), Y9, Y9
 	VMOVUPS      Y9, 160(CX)
-	VPSUBD       Y0, Y10, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y12, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
+	VPADDUSW     80(DX), X1, X9
+	VEXTRACTI128 $0x01, Y11, X10
+	VPACKSSDW    X10, X11, X10
+	VPANDN       X9, X10, X9
 	VMOVDQU      X9, 80(DX)
 	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, 160(SI)
-	VMOVMSKPS    Y12, R10
+	VMOVMSKPS    Y11, R10
 	SHLQ         $0x28, R10
 	ORQ          R10, R9
 	VMOVUPS      192(SI), Y9
@@ -18945,26 +18819,25 @@ StrictRefractoryLeakyTraced1UniformAVX2_block:
 	VMOVUPS      Y9, 192(BX)
 	VPMOVZXWD    96(DX), Y10
 	VPADDD       Y0, Y3, Y11
-	VPCMPGTD     Y11, Y10, Y11
-	VMOVUPS      192(CX), Y12
-	VMULPS       Y12, Y5, Y12
+	VPCMPGTD     Y11, Y10, Y10
+	VMOVUPS      192(CX), Y11
+	VMULPS       Y11, Y5, Y11
 	VMULPS       Y9, Y6, Y9
-	VADDPS       Y9, Y12, Y9
-	VCMPPS       $0x1e, Y8, Y9, Y12
-	VANDPS       Y12, Y11, Y12
-	VMOVUPS      (AX), Y13
-	VBLENDVPS    Y11, Y9, Y13, Y9
-	VBLENDVPS    Y12, (AX), Y9, Y9
+	VADDPS       Y9, Y11, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y11
+	VANDPS       Y11, Y10, Y11
+	VMOVUPS      (AX), Y12
+	VBLENDVPS    Y10, Y9, Y12, Y9
+	VBLENDVPS    Y11, (AX), Y9, Y9
 	VMOVUPS      Y9, 192(CX)
-	VPSUBD       Y0, Y10, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y12, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
+	VPADDUSW     96(DX), X1, X9
+	VEXTRACTI128 $0x01, Y11, X10
+	VPACKSSDW    X10, X11, X10
+	VPANDN       X9, X10, X9
 	VMOVDQU      X9, 96(DX)
 	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, 192(SI)
-	VMOVMSKPS    Y12, R10
+	VMOVMSKPS    Y11, R10
 	SHLQ         $0x30, R10
 	ORQ          R10, R9
 	VMOVUPS      224(SI), Y9
@@ -18977,26 +18850,25 @@ StrictRefractoryLeakyTraced1UniformAVX2_block:
 	VMOVUPS      Y9, 224(BX)
 	VPMOVZXWD    112(DX), Y10
 	VPADDD       Y0, Y3, Y11
-	VPCMPGTD     Y11, Y10, Y11
-	VMOVUPS      224(CX), Y12
-	VMULPS       Y12, Y5, Y12
+	VPCMPGTD     Y11, Y10, Y10
+	VMOVUPS      224(CX), Y11
+	VMULPS       Y11, Y5, Y11
 	VMULPS       Y9, Y6, Y9
-	VADDPS       Y9, Y12, Y9
-	VCMPPS       $0x1e, Y8, Y9, Y12
-	VANDPS       Y12, Y11, Y12
-	VMOVUPS      (AX), Y13
-	VBLENDVPS    Y11, Y9, Y13, Y9
-	VBLENDVPS    Y12, (AX), Y9, Y9
+	VADDPS       Y9, Y11, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y11
+	VANDPS       Y11, Y10, Y11
+	VMOVUPS      (AX), Y12
+	VBLENDVPS    Y10, Y9, Y12, Y9
+	VBLENDVPS    Y11, (AX), Y9, Y9
 	VMOVUPS      Y9, 224(CX)
-	VPSUBD       Y0, Y10, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y12, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
+	VPADDUSW     112(DX), X1, X9
+	VEXTRACTI128 $0x01, Y11, X10
+	VPACKSSDW    X10, X11, X10
+	VPANDN       X9, X10, X9
 	VMOVDQU      X9, 112(DX)
 	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, 224(SI)
-	VMOVMSKPS    Y12, R10
+	VMOVMSKPS    Y11, R10
 	SHLQ         $0x38, R10
 	ORQ          R10, R9
 	MOVQ         R9, (DI)
@@ -19233,7 +19105,7 @@ AdaptiveLeakyTraced1AVX512_done:
 TEXT ·adaptiveLeakyTraced1AVX2(SB), NOSPLIT, $8-216
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y1
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     v+0(FP), AX
 	MOVQ     r+8(FP), CX
 	MOVQ     theta+16(FP), DX
@@ -19252,379 +19124,371 @@ TEXT ·adaptiveLeakyTraced1AVX2(SB), NOSPLIT, $8-216
 
 AdaptiveLeakyTraced1AVX2_block:
 	XORQ         R15, R15
-	VMOVUPS      (SI), Y2
-	VMOVUPS      32(SI), Y3
-	VMOVUPS      (BX), Y4
-	VMOVUPS      32(BX), Y5
+	VMOVUPS      (SI), Y1
+	VMOVUPS      32(SI), Y2
+	VMOVUPS      (BX), Y3
+	VMOVUPS      32(BX), Y4
 	MOVQ         bT1+112(FP), BP
-	VMOVUPS      (BP), Y6
+	VMOVUPS      (BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+112(FP), BP
+	VMOVUPS      32(BP), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT1+112(FP), BP
-	VMOVUPS      32(BP), Y7
-	VSUBPS       Y5, Y7, Y7
 	MOVQ         lT1+96(FP), BP
 	MOVQ         lT1+96(FP), BP
-	VMULPS       (BP), Y6, Y6
+	VMULPS       (BP), Y5, Y5
 	MOVQ         lT1+96(FP), BP
 	MOVQ         lT1+96(FP), BP
-	VMULPS       32(BP), Y7, Y7
-	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
-	MOVQ         cT1+104(FP), BP
-	MOVQ         cT1+104(FP), BP
-	VMULPS       (BP), Y2, Y2
-	MOVQ         cT1+104(FP), BP
-	MOVQ         cT1+104(FP), BP
-	VMULPS       32(BP), Y3, Y3
-	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, (BX)
-	VMOVUPS      Y3, 32(BX)
-	VPMOVZXWD    (CX), Y4
-	VPMOVZXWD    16(CX), Y5
-	VPMOVZXWD    (DI), Y6
-	VPMOVZXWD    16(DI), Y7
-	VPCMPGTD     Y6, Y4, Y6
-	VPCMPGTD     Y7, Y5, Y7
-	VMOVUPS      (AX), Y8
-	VMOVUPS      32(AX), Y9
-	VMULPS       (R8), Y8, Y8
-	VMULPS       32(R8), Y9, Y9
-	VMULPS       (R9), Y2, Y2
-	VMULPS       32(R9), Y3, Y3
-	VANDPS       Y6, Y2, Y2
-	VANDPS       Y7, Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
-	VMOVUPS      (DX), Y8
-	VMOVUPS      32(DX), Y9
-	VCMPPS       $0x1e, Y8, Y2, Y10
-	VANDPS       Y10, Y6, Y6
-	VCMPPS       $0x1e, Y9, Y3, Y10
-	VANDPS       Y10, Y7, Y7
-	VBLENDVPS    Y6, (R11), Y2, Y2
-	VBLENDVPS    Y7, 32(R11), Y3, Y3
-	VMOVUPS      Y2, (AX)
-	VMOVUPS      Y3, 32(AX)
-	VPSUBD       Y0, Y4, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y6, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, (CX)
-	VPSUBD       Y0, Y5, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y7, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 16(CX)
-	VMOVUPS      (R10), Y2
-	VSUBPS       Y8, Y2, Y2
-	VMOVUPS      32(R10), Y3
-	VSUBPS       Y9, Y3, Y3
-	VMULPS       (R12), Y2, Y2
-	VMULPS       32(R12), Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
-	MOVQ         dtheta+88(FP), BP
-	MOVQ         dtheta+88(FP), BP
-	VANDPS       (BP), Y6, Y4
-	MOVQ         dtheta+88(FP), BP
-	MOVQ         dtheta+88(FP), BP
-	VANDPS       32(BP), Y7, Y5
-	VADDPS       Y4, Y2, Y2
+	VMULPS       32(BP), Y6, Y6
 	VADDPS       Y5, Y3, Y3
-	VMOVUPS      Y2, (DX)
-	VMOVUPS      Y3, 32(DX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, (SI)
-	VMOVMSKPS    Y6, BP
+	VADDPS       Y6, Y4, Y4
+	MOVQ         cT1+104(FP), BP
+	MOVQ         cT1+104(FP), BP
+	VMULPS       (BP), Y1, Y1
+	MOVQ         cT1+104(FP), BP
+	MOVQ         cT1+104(FP), BP
+	VMULPS       32(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
+	VMOVUPS      Y1, (BX)
+	VMOVUPS      Y2, 32(BX)
+	VPMOVZXWD    (CX), Y3
+	VPMOVZXWD    16(CX), Y4
+	VPMOVZXWD    (DI), Y5
+	VPMOVZXWD    16(DI), Y6
+	VPCMPGTD     Y5, Y3, Y3
+	VPCMPGTD     Y6, Y4, Y4
+	VMOVUPS      (AX), Y5
+	VMOVUPS      32(AX), Y6
+	VMULPS       (R8), Y5, Y5
+	VMULPS       32(R8), Y6, Y6
+	VMULPS       (R9), Y1, Y1
+	VMULPS       32(R9), Y2, Y2
+	VANDPS       Y3, Y1, Y1
+	VANDPS       Y4, Y2, Y2
+	VADDPS       Y1, Y5, Y1
+	VADDPS       Y2, Y6, Y2
+	VMOVUPS      (DX), Y5
+	VMOVUPS      32(DX), Y6
+	VCMPPS       $0x1e, Y5, Y1, Y7
+	VANDPS       Y7, Y3, Y3
+	VCMPPS       $0x1e, Y6, Y2, Y7
+	VANDPS       Y7, Y4, Y4
+	VBLENDVPS    Y3, (R11), Y1, Y1
+	VBLENDVPS    Y4, 32(R11), Y2, Y2
+	VMOVUPS      Y1, (AX)
+	VMOVUPS      Y2, 32(AX)
+	VPADDUSW     (CX), X0, X1
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKSSDW    X2, X3, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, (CX)
+	VPADDUSW     16(CX), X0, X1
+	VEXTRACTI128 $0x01, Y4, X2
+	VPACKSSDW    X2, X4, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 16(CX)
+	VMOVUPS      (R10), Y1
+	VSUBPS       Y5, Y1, Y1
+	VMOVUPS      32(R10), Y2
+	VSUBPS       Y6, Y2, Y2
+	VMULPS       (R12), Y1, Y1
+	VMULPS       32(R12), Y2, Y2
+	VADDPS       Y1, Y5, Y1
+	VADDPS       Y2, Y6, Y2
+	MOVQ         dtheta+88(FP), BP
+	MOVQ         dtheta+88(FP), BP
+	VANDPS       (BP), Y3, Y5
+	MOVQ         dtheta+88(FP), BP
+	MOVQ         dtheta+88(FP), BP
+	VANDPS       32(BP), Y4, Y6
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VMOVUPS      Y1, (DX)
+	VMOVUPS      Y2, 32(DX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, (SI)
+	VMOVMSKPS    Y3, BP
 	ORQ          BP, R15
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 32(SI)
-	VMOVMSKPS    Y7, BP
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 32(SI)
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x08, BP
 	ORQ          BP, R15
-	VMOVUPS      64(SI), Y2
-	VMOVUPS      96(SI), Y3
-	VMOVUPS      64(BX), Y4
-	VMOVUPS      96(BX), Y5
+	VMOVUPS      64(SI), Y1
+	VMOVUPS      96(SI), Y2
+	VMOVUPS      64(BX), Y3
+	VMOVUPS      96(BX), Y4
 	MOVQ         bT1+112(FP), BP
-	VMOVUPS      64(BP), Y6
+	VMOVUPS      64(BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+112(FP), BP
+	VMOVUPS      96(BP), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT1+112(FP), BP
-	VMOVUPS      96(BP), Y7
-	VSUBPS       Y5, Y7, Y7
 	MOVQ         lT1+96(FP), BP
 	MOVQ         lT1+96(FP), BP
-	VMULPS       64(BP), Y6, Y6
+	VMULPS       64(BP), Y5, Y5
 	MOVQ         lT1+96(FP), BP
 	MOVQ         lT1+96(FP), BP
-	VMULPS       96(BP), Y7, Y7
-	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
-	MOVQ         cT1+104(FP), BP
-	MOVQ         cT1+104(FP), BP
-	VMULPS       64(BP), Y2, Y2
-	MOVQ         cT1+104(FP), BP
-	MOVQ         cT1+104(FP), BP
-	VMULPS       96(BP), Y3, Y3
-	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 64(BX)
-	VMOVUPS      Y3, 96(BX)
-	VPMOVZXWD    32(CX), Y4
-	VPMOVZXWD    48(CX), Y5
-	VPMOVZXWD    32(DI), Y6
-	VPMOVZXWD    48(DI), Y7
-	VPCMPGTD     Y6, Y4, Y6
-	VPCMPGTD     Y7, Y5, Y7
-	VMOVUPS      64(AX), Y8
-	VMOVUPS      96(AX), Y9
-	VMULPS       64(R8), Y8, Y8
-	VMULPS       96(R8), Y9, Y9
-	VMULPS       64(R9), Y2, Y2
-	VMULPS       96(R9), Y3, Y3
-	VANDPS       Y6, Y2, Y2
-	VANDPS       Y7, Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
-	VMOVUPS      64(DX), Y8
-	VMOVUPS      96(DX), Y9
-	VCMPPS       $0x1e, Y8, Y2, Y10
-	VANDPS       Y10, Y6, Y6
-	VCMPPS       $0x1e, Y9, Y3, Y10
-	VANDPS       Y10, Y7, Y7
-	VBLENDVPS    Y6, 64(R11), Y2, Y2
-	VBLENDVPS    Y7, 96(R11), Y3, Y3
-	VMOVUPS      Y2, 64(AX)
-	VMOVUPS      Y3, 96(AX)
-	VPSUBD       Y0, Y4, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y6, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 32(CX)
-	VPSUBD       Y0, Y5, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y7, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 48(CX)
-	VMOVUPS      64(R10), Y2
-	VSUBPS       Y8, Y2, Y2
-	VMOVUPS      96(R10), Y3
-	VSUBPS       Y9, Y3, Y3
-	VMULPS       64(R12), Y2, Y2
-	VMULPS       96(R12), Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
-	MOVQ         dtheta+88(FP), BP
-	MOVQ         dtheta+88(FP), BP
-	VANDPS       64(BP), Y6, Y4
-	MOVQ         dtheta+88(FP), BP
-	MOVQ         dtheta+88(FP), BP
-	VANDPS       96(BP), Y7, Y5
-	VADDPS       Y4, Y2, Y2
+	VMULPS       96(BP), Y6, Y6
 	VADDPS       Y5, Y3, Y3
-	VMOVUPS      Y2, 64(DX)
-	VMOVUPS      Y3, 96(DX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 64(SI)
-	VMOVMSKPS    Y6, BP
+	VADDPS       Y6, Y4, Y4
+	MOVQ         cT1+104(FP), BP
+	MOVQ         cT1+104(FP), BP
+	VMULPS       64(BP), Y1, Y1
+	MOVQ         cT1+104(FP), BP
+	MOVQ         cT1+104(FP), BP
+	VMULPS       96(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
+	VMOVUPS      Y1, 64(BX)
+	VMOVUPS      Y2, 96(BX)
+	VPMOVZXWD    32(CX), Y3
+	VPMOVZXWD    48(CX), Y4
+	VPMOVZXWD    32(DI), Y5
+	VPMOVZXWD    48(DI), Y6
+	VPCMPGTD     Y5, Y3, Y3
+	VPCMPGTD     Y6, Y4, Y4
+	VMOVUPS      64(AX), Y5
+	VMOVUPS      96(AX), Y6
+	VMULPS       64(R8), Y5, Y5
+	VMULPS       96(R8), Y6, Y6
+	VMULPS       64(R9), Y1, Y1
+	VMULPS       96(R9), Y2, Y2
+	VANDPS       Y3, Y1, Y1
+	VANDPS       Y4, Y2, Y2
+	VADDPS       Y1, Y5, Y1
+	VADDPS       Y2, Y6, Y2
+	VMOVUPS      64(DX), Y5
+	VMOVUPS      96(DX), Y6
+	VCMPPS       $0x1e, Y5, Y1, Y7
+	VANDPS       Y7, Y3, Y3
+	VCMPPS       $0x1e, Y6, Y2, Y7
+	VANDPS       Y7, Y4, Y4
+	VBLENDVPS    Y3, 64(R11), Y1, Y1
+	VBLENDVPS    Y4, 96(R11), Y2, Y2
+	VMOVUPS      Y1, 64(AX)
+	VMOVUPS      Y2, 96(AX)
+	VPADDUSW     32(CX), X0, X1
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKSSDW    X2, X3, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 32(CX)
+	VPADDUSW     48(CX), X0, X1
+	VEXTRACTI128 $0x01, Y4, X2
+	VPACKSSDW    X2, X4, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 48(CX)
+	VMOVUPS      64(R10), Y1
+	VSUBPS       Y5, Y1, Y1
+	VMOVUPS      96(R10), Y2
+	VSUBPS       Y6, Y2, Y2
+	VMULPS       64(R12), Y1, Y1
+	VMULPS       96(R12), Y2, Y2
+	VADDPS       Y1, Y5, Y1
+	VADDPS       Y2, Y6, Y2
+	MOVQ         dtheta+88(FP), BP
+	MOVQ         dtheta+88(FP), BP
+	VANDPS       64(BP), Y3, Y5
+	MOVQ         dtheta+88(FP), BP
+	MOVQ         dtheta+88(FP), BP
+	VANDPS       96(BP), Y4, Y6
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VMOVUPS      Y1, 64(DX)
+	VMOVUPS      Y2, 96(DX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 64(SI)
+	VMOVMSKPS    Y3, BP
 	SHLQ         $0x10, BP
 	ORQ          BP, R15
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 96(SI)
-	VMOVMSKPS    Y7, BP
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 96(SI)
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x18, BP
 	ORQ          BP, R15
-	VMOVUPS      128(SI), Y2
-	VMOVUPS      160(SI), Y3
-	VMOVUPS      128(BX), Y4
-	VMOVUPS      160(BX), Y5
+	VMOVUPS      128(SI), Y1
+	VMOVUPS      160(SI), Y2
+	VMOVUPS      128(BX), Y3
+	VMOVUPS      160(BX), Y4
 	MOVQ         bT1+112(FP), BP
-	VMOVUPS      128(BP), Y6
+	VMOVUPS      128(BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+112(FP), BP
+	VMOVUPS      160(BP), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT1+112(FP), BP
-	VMOVUPS      160(BP), Y7
-	VSUBPS       Y5, Y7, Y7
 	MOVQ         lT1+96(FP), BP
 	MOVQ         lT1+96(FP), BP
-	VMULPS       128(BP), Y6, Y6
+	VMULPS       128(BP), Y5, Y5
 	MOVQ         lT1+96(FP), BP
 	MOVQ         lT1+96(FP), BP
-	VMULPS       160(BP), Y7, Y7
-	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
-	MOVQ         cT1+104(FP), BP
-	MOVQ         cT1+104(FP), BP
-	VMULPS       128(BP), Y2, Y2
-	MOVQ         cT1+104(FP), BP
-	MOVQ         cT1+104(FP), BP
-	VMULPS       160(BP), Y3, Y3
-	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 128(BX)
-	VMOVUPS      Y3, 160(BX)
-	VPMOVZXWD    64(CX), Y4
-	VPMOVZXWD    80(CX), Y5
-	VPMOVZXWD    64(DI), Y6
-	VPMOVZXWD    80(DI), Y7
-	VPCMPGTD     Y6, Y4, Y6
-	VPCMPGTD     Y7, Y5, Y7
-	VMOVUPS      128(AX), Y8
-	VMOVUPS      160(AX), Y9
-	VMULPS       128(R8), Y8, Y8
-	VMULPS       160(R8), Y9, Y9
-	VMULPS       128(R9), Y2, Y2
-	VMULPS       160(R9), Y3, Y3
-	VANDPS       Y6, Y2, Y2
-	VANDPS       Y7, Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
-	VMOVUPS      128(DX), Y8
-	VMOVUPS      160(DX), Y9
-	VCMPPS       $0x1e, Y8, Y2, Y10
-	VANDPS       Y10, Y6, Y6
-	VCMPPS       $0x1e, Y9, Y3, Y10
-	VANDPS       Y10, Y7, Y7
-	VBLENDVPS    Y6, 128(R11), Y2, Y2
-	VBLENDVPS    Y7, 160(R11), Y3, Y3
-	VMOVUPS      Y2, 128(AX)
-	VMOVUPS      Y3, 160(AX)
-	VPSUBD       Y0, Y4, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y6, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 64(CX)
-	VPSUBD       Y0, Y5, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y7, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 80(CX)
-	VMOVUPS      128(R10), Y2
-	VSUBPS       Y8, Y2, Y2
-	VMOVUPS      160(R10), Y3
-	VSUBPS       Y9, Y3, Y3
-	VMULPS       128(R12), Y2, Y2
-	VMULPS       160(R12), Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
-	MOVQ         dtheta+88(FP), BP
-	MOVQ         dtheta+88(FP), BP
-	VANDPS       128(BP), Y6, Y4
-	MOVQ         dtheta+88(FP), BP
-	MOVQ         dtheta+88(FP), BP
-	VANDPS       160(BP), Y7, Y5
-	VADDPS       Y4, Y2, Y2
+	VMULPS       160(BP), Y6, Y6
 	VADDPS       Y5, Y3, Y3
-	VMOVUPS      Y2, 128(DX)
-	VMOVUPS      Y3, 160(DX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 128(SI)
-	VMOVMSKPS    Y6, BP
+	VADDPS       Y6, Y4, Y4
+	MOVQ         cT1+104(FP), BP
+	MOVQ         cT1+104(FP), BP
+	VMULPS       128(BP), Y1, Y1
+	MOVQ         cT1+104(FP), BP
+	MOVQ         cT1+104(FP), BP
+	VMULPS       160(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
+	VMOVUPS      Y1, 128(BX)
+	VMOVUPS      Y2, 160(BX)
+	VPMOVZXWD    64(CX), Y3
+	VPMOVZXWD    80(CX), Y4
+	VPMOVZXWD    64(DI), Y5
+	VPMOVZXWD    80(DI), Y6
+	VPCMPGTD     Y5, Y3, Y3
+	VPCMPGTD     Y6, Y4, Y4
+	VMOVUPS      128(AX), Y5
+	VMOVUPS      160(AX), Y6
+	VMULPS       128(R8), Y5, Y5
+	VMULPS       160(R8), Y6, Y6
+	VMULPS       128(R9), Y1, Y1
+	VMULPS       160(R9), Y2, Y2
+	VANDPS       Y3, Y1, Y1
+	VANDPS       Y4, Y2, Y2
+	VADDPS       Y1, Y5, Y1
+	VADDPS       Y2, Y6, Y2
+	VMOVUPS      128(DX), Y5
+	VMOVUPS      160(DX), Y6
+	VCMPPS       $0x1e, Y5, Y1, Y7
+	VANDPS       Y7, Y3, Y3
+	VCMPPS       $0x1e, Y6, Y2, Y7
+	VANDPS       Y7, Y4, Y4
+	VBLENDVPS    Y3, 128(R11), Y1, Y1
+	VBLENDVPS    Y4, 160(R11), Y2, Y2
+	VMOVUPS      Y1, 128(AX)
+	VMOVUPS      Y2, 160(AX)
+	VPADDUSW     64(CX), X0, X1
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKSSDW    X2, X3, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 64(CX)
+	VPADDUSW     80(CX), X0, X1
+	VEXTRACTI128 $0x01, Y4, X2
+	VPACKSSDW    X2, X4, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 80(CX)
+	VMOVUPS      128(R10), Y1
+	VSUBPS       Y5, Y1, Y1
+	VMOVUPS      160(R10), Y2
+	VSUBPS       Y6, Y2, Y2
+	VMULPS       128(R12), Y1, Y1
+	VMULPS       160(R12), Y2, Y2
+	VADDPS       Y1, Y5, Y1
+	VADDPS       Y2, Y6, Y2
+	MOVQ         dtheta+88(FP), BP
+	MOVQ         dtheta+88(FP), BP
+	VANDPS       128(BP), Y3, Y5
+	MOVQ         dtheta+88(FP), BP
+	MOVQ         dtheta+88(FP), BP
+	VANDPS       160(BP), Y4, Y6
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VMOVUPS      Y1, 128(DX)
+	VMOVUPS      Y2, 160(DX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 128(SI)
+	VMOVMSKPS    Y3, BP
 	SHLQ         $0x20, BP
 	ORQ          BP, R15
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 160(SI)
-	VMOVMSKPS    Y7, BP
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 160(SI)
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x28, BP
 	ORQ          BP, R15
-	VMOVUPS      192(SI), Y2
-	VMOVUPS      224(SI), Y3
-	VMOVUPS      192(BX), Y4
-	VMOVUPS      224(BX), Y5
+	VMOVUPS      192(SI), Y1
+	VMOVUPS      224(SI), Y2
+	VMOVUPS      192(BX), Y3
+	VMOVUPS      224(BX), Y4
 	MOVQ         bT1+112(FP), BP
-	VMOVUPS      192(BP), Y6
+	VMOVUPS      192(BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+112(FP), BP
+	VMOVUPS      224(BP), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT1+112(FP), BP
-	VMOVUPS      224(BP), Y7
-	VSUBPS       Y5, Y7, Y7
 	MOVQ         lT1+96(FP), BP
 	MOVQ         lT1+96(FP), BP
-	VMULPS       192(BP), Y6, Y6
+	VMULPS       192(BP), Y5, Y5
 	MOVQ         lT1+96(FP), BP
 	MOVQ         lT1+96(FP), BP
-	VMULPS       224(BP), Y7, Y7
-	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
-	MOVQ         cT1+104(FP), BP
-	MOVQ         cT1+104(FP), BP
-	VMULPS       192(BP), Y2, Y2
-	MOVQ         cT1+104(FP), BP
-	MOVQ         cT1+104(FP), BP
-	VMULPS       224(BP), Y3, Y3
-	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 192(BX)
-	VMOVUPS      Y3, 224(BX)
-	VPMOVZXWD    96(CX), Y4
-	VPMOVZXWD    112(CX), Y5
-	VPMOVZXWD    96(DI), Y6
-	VPMOVZXWD    112(DI), Y7
-	VPCMPGTD     Y6, Y4, Y6
-	VPCMPGTD     Y7, Y5, Y7
-	VMOVUPS      192(AX), Y8
-	VMOVUPS      224(AX), Y9
-	VMULPS       192(R8), Y8, Y8
-	VMULPS       224(R8), Y9, Y9
-	VMULPS       192(R9), Y2, Y2
-	VMULPS       224(R9), Y3, Y3
-	VANDPS       Y6, Y2, Y2
-	VANDPS       Y7, Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
-	VMOVUPS      192(DX), Y8
-	VMOVUPS      224(DX), Y9
-	VCMPPS       $0x1e, Y8, Y2, Y10
-	VANDPS       Y10, Y6, Y6
-	VCMPPS       $0x1e, Y9, Y3, Y10
-	VANDPS       Y10, Y7, Y7
-	VBLENDVPS    Y6, 192(R11), Y2, Y2
-	VBLENDVPS    Y7, 224(R11), Y3, Y3
-	VMOVUPS      Y2, 192(AX)
-	VMOVUPS      Y3, 224(AX)
-	VPSUBD       Y0, Y4, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y6, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 96(CX)
-	VPSUBD       Y0, Y5, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y7, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 112(CX)
-	VMOVUPS      192(R10), Y2
-	VSUBPS       Y8, Y2, Y2
-	VMOVUPS      224(R10), Y3
-	VSUBPS       Y9, Y3, Y3
-	VMULPS       192(R12), Y2, Y2
-	VMULPS       224(R12), Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
-	MOVQ         dtheta+88(FP), BP
-	MOVQ         dtheta+88(FP), BP
-	VANDPS       192(BP), Y6, Y4
-	MOVQ         dtheta+88(FP), BP
-	MOVQ         dtheta+88(FP), BP
-	VANDPS       224(BP), Y7, Y5
-	VADDPS       Y4, Y2, Y2
+	VMULPS       224(BP), Y6, Y6
 	VADDPS       Y5, Y3, Y3
-	VMOVUPS      Y2, 192(DX)
-	VMOVUPS      Y3, 224(DX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 192(SI)
-	VMOVMSKPS    Y6, BP
+	VADDPS       Y6, Y4, Y4
+	MOVQ         cT1+104(FP), BP
+	MOVQ         cT1+104(FP), BP
+	VMULPS       192(BP), Y1, Y1
+	MOVQ         cT1+104(FP), BP
+	MOVQ         cT1+104(FP), BP
+	VMULPS       224(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
+	VMOVUPS      Y1, 192(BX)
+	VMOVUPS      Y2, 224(BX)
+	VPMOVZXWD    96(CX), Y3
+	VPMOVZXWD    112(CX), Y4
+	VPMOVZXWD    96(DI), Y5
+	VPMOVZXWD    112(DI), Y6
+	VPCMPGTD     Y5, Y3, Y3
+	VPCMPGTD     Y6, Y4, Y4
+	VMOVUPS      192(AX), Y5
+	VMOVUPS      224(AX), Y6
+	VMULPS       192(R8), Y5, Y5
+	VMULPS       224(R8), Y6, Y6
+	VMULPS       192(R9), Y1, Y1
+	VMULPS       224(R9), Y2, Y2
+	VANDPS       Y3, Y1, Y1
+	VANDPS       Y4, Y2, Y2
+	VADDPS       Y1, Y5, Y1
+	VADDPS       Y2, Y6, Y2
+	VMOVUPS      192(DX), Y5
+	VMOVUPS      224(DX), Y6
+	VCMPPS       $0x1e, Y5, Y1, Y7
+	VANDPS       Y7, Y3, Y3
+	VCMPPS       $0x1e, Y6, Y2, Y7
+	VANDPS       Y7, Y4, Y4
+	VBLENDVPS    Y3, 192(R11), Y1, Y1
+	VBLENDVPS    Y4, 224(R11), Y2, Y2
+	VMOVUPS      Y1, 192(AX)
+	VMOVUPS      Y2, 224(AX)
+	VPADDUSW     96(CX), X0, X1
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKSSDW    X2, X3, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 96(CX)
+	VPADDUSW     112(CX), X0, X1
+	VEXTRACTI128 $0x01, Y4, X2
+	VPACKSSDW    X2, X4, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 112(CX)
+	VMOVUPS      192(R10), Y1
+	VSUBPS       Y5, Y1, Y1
+	VMOVUPS      224(R10), Y2
+	VSUBPS       Y6, Y2, Y2
+	VMULPS       192(R12), Y1, Y1
+	VMULPS       224(R12), Y2, Y2
+	VADDPS       Y1, Y5, Y1
+	VADDPS       Y2, Y6, Y2
+	MOVQ         dtheta+88(FP), BP
+	MOVQ         dtheta+88(FP), BP
+	VANDPS       192(BP), Y3, Y5
+	MOVQ         dtheta+88(FP), BP
+	MOVQ         dtheta+88(FP), BP
+	VANDPS       224(BP), Y4, Y6
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VMOVUPS      Y1, 192(DX)
+	VMOVUPS      Y2, 224(DX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 192(SI)
+	VMOVMSKPS    Y3, BP
 	SHLQ         $0x30, BP
 	ORQ          BP, R15
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 224(SI)
-	VMOVMSKPS    Y7, BP
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 224(SI)
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x38, BP
 	ORQ          BP, R15
 	MOVQ         R15, (R13)
@@ -19847,21 +19711,21 @@ TEXT ·adaptiveLeakyTraced1UniformAVX2(SB), NOSPLIT, $160-96
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y1
-	VBROADCASTSS bT1+76(FP), Y2
-	VPBROADCASTW c+40(FP), X3
-	VPMOVZXWD    X3, Y3
-	VBROADCASTSS cT1+72(FP), Y4
-	VBROADCASTSS d+44(FP), Y5
-	VBROADCASTSS dtheta+64(FP), Y6
-	VMOVUPS      Y6, (AX)
-	VBROADCASTSS gr+48(FP), Y6
-	VBROADCASTSS lT1+68(FP), Y7
-	VBROADCASTSS ltheta+60(FP), Y8
-	VMOVUPS      Y8, 32(AX)
-	VBROADCASTSS reset+56(FP), Y8
-	VBROADCASTSS thr+52(FP), Y9
-	VMOVUPS      Y9, 64(AX)
+	VPSRLW       $0x0f, Y0, Y0
+	VBROADCASTSS bT1+76(FP), Y1
+	VPBROADCASTW c+40(FP), X2
+	VPMOVZXWD    X2, Y2
+	VBROADCASTSS cT1+72(FP), Y3
+	VBROADCASTSS d+44(FP), Y4
+	VBROADCASTSS dtheta+64(FP), Y5
+	VMOVUPS      Y5, (AX)
+	VBROADCASTSS gr+48(FP), Y5
+	VBROADCASTSS lT1+68(FP), Y6
+	VBROADCASTSS ltheta+60(FP), Y7
+	VMOVUPS      Y7, 32(AX)
+	VBROADCASTSS reset+56(FP), Y7
+	VBROADCASTSS thr+52(FP), Y8
+	VMOVUPS      Y8, 64(AX)
 	MOVQ         v+0(FP), CX
 	MOVQ         r+8(FP), DX
 	MOVQ         theta+16(FP), BX
@@ -19874,307 +19738,299 @@ TEXT ·adaptiveLeakyTraced1UniformAVX2(SB), NOSPLIT, $160-96
 
 AdaptiveLeakyTraced1UniformAVX2_block:
 	XORQ         R10, R10
-	VMOVUPS      (DI), Y9
-	VMOVUPS      (SI), Y10
-	VSUBPS       Y10, Y2, Y11
-	VMULPS       Y11, Y7, Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y10, Y9
-	VMOVUPS      Y9, (SI)
-	VPMOVZXWD    (DX), Y10
-	VPCMPGTD     Y3, Y10, Y11
-	VMOVUPS      (CX), Y12
-	VMULPS       Y12, Y5, Y12
-	VMULPS       Y9, Y6, Y9
-	VANDPS       Y11, Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	VMOVUPS      (BX), Y12
-	VCMPPS       $0x1e, Y12, Y9, Y13
-	VANDPS       Y13, Y11, Y11
-	VBLENDVPS    Y11, Y8, Y9, Y9
-	VMOVUPS      Y9, (CX)
-	VPSUBD       Y0, Y10, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, (DX)
-	VMOVUPS      64(AX), Y9
-	VSUBPS       Y12, Y9, Y9
-	VMULPS       32(AX), Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	VANDPS       (AX), Y11, Y10
+	VMOVUPS      (DI), Y8
+	VMOVUPS      (SI), Y9
+	VSUBPS       Y9, Y1, Y10
+	VMULPS       Y10, Y6, Y10
 	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, (BX)
-	VXORPS       Y9, Y9, Y9
-	VMOVUPS      Y9, (DI)
-	VMOVMSKPS    Y11, R11
+	VMULPS       Y8, Y3, Y8
+	VADDPS       Y8, Y9, Y8
+	VMOVUPS      Y8, (SI)
+	VPMOVZXWD    (DX), Y9
+	VPCMPGTD     Y2, Y9, Y9
+	VMOVUPS      (CX), Y10
+	VMULPS       Y10, Y4, Y10
+	VMULPS       Y8, Y5, Y8
+	VANDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VMOVUPS      (BX), Y10
+	VCMPPS       $0x1e, Y10, Y8, Y11
+	VANDPS       Y11, Y9, Y9
+	VBLENDVPS    Y9, Y7, Y8, Y8
+	VMOVUPS      Y8, (CX)
+	VPADDUSW     (DX), X0, X8
+	VEXTRACTI128 $0x01, Y9, X11
+	VPACKSSDW    X11, X9, X11
+	VPANDN       X8, X11, X8
+	VMOVDQU      X8, (DX)
+	VMOVUPS      64(AX), Y8
+	VSUBPS       Y10, Y8, Y8
+	VMULPS       32(AX), Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VANDPS       (AX), Y9, Y10
+	VADDPS       Y10, Y8, Y8
+	VMOVUPS      Y8, (BX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, (DI)
+	VMOVMSKPS    Y9, R11
 	ORQ          R11, R10
-	VMOVUPS      32(DI), Y9
-	VMOVUPS      32(SI), Y10
-	VSUBPS       Y10, Y2, Y11
-	VMULPS       Y11, Y7, Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y10, Y9
-	VMOVUPS      Y9, 32(SI)
-	VPMOVZXWD    16(DX), Y10
-	VPCMPGTD     Y3, Y10, Y11
-	VMOVUPS      32(CX), Y12
-	VMULPS       Y12, Y5, Y12
-	VMULPS       Y9, Y6, Y9
-	VANDPS       Y11, Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	VMOVUPS      32(BX), Y12
-	VCMPPS       $0x1e, Y12, Y9, Y13
-	VANDPS       Y13, Y11, Y11
-	VBLENDVPS    Y11, Y8, Y9, Y9
-	VMOVUPS      Y9, 32(CX)
-	VPSUBD       Y0, Y10, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 16(DX)
-	VMOVUPS      64(AX), Y9
-	VSUBPS       Y12, Y9, Y9
-	VMULPS       32(AX), Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	VANDPS       (AX), Y11, Y10
+	VMOVUPS      32(DI), Y8
+	VMOVUPS      32(SI), Y9
+	VSUBPS       Y9, Y1, Y10
+	VMULPS       Y10, Y6, Y10
 	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 32(BX)
-	VXORPS       Y9, Y9, Y9
-	VMOVUPS      Y9, 32(DI)
-	VMOVMSKPS    Y11, R11
+	VMULPS       Y8, Y3, Y8
+	VADDPS       Y8, Y9, Y8
+	VMOVUPS      Y8, 32(SI)
+	VPMOVZXWD    16(DX), Y9
+	VPCMPGTD     Y2, Y9, Y9
+	VMOVUPS      32(CX), Y10
+	VMULPS       Y10, Y4, Y10
+	VMULPS       Y8, Y5, Y8
+	VANDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VMOVUPS      32(BX), Y10
+	VCMPPS       $0x1e, Y10, Y8, Y11
+	VANDPS       Y11, Y9, Y9
+	VBLENDVPS    Y9, Y7, Y8, Y8
+	VMOVUPS      Y8, 32(CX)
+	VPADDUSW     16(DX), X0, X8
+	VEXTRACTI128 $0x01, Y9, X11
+	VPACKSSDW    X11, X9, X11
+	VPANDN       X8, X11, X8
+	VMOVDQU      X8, 16(DX)
+	VMOVUPS      64(AX), Y8
+	VSUBPS       Y10, Y8, Y8
+	VMULPS       32(AX), Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VANDPS       (AX), Y9, Y10
+	VADDPS       Y10, Y8, Y8
+	VMOVUPS      Y8, 32(BX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 32(DI)
+	VMOVMSKPS    Y9, R11
 	SHLQ         $0x08, R11
 	ORQ          R11, R10
-	VMOVUPS      64(DI), Y9
-	VMOVUPS      64(SI), Y10
-	VSUBPS       Y10, Y2, Y11
-	VMULPS       Y11, Y7, Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y10, Y9
-	VMOVUPS      Y9, 64(SI)
-	VPMOVZXWD    32(DX), Y10
-	VPCMPGTD     Y3, Y10, Y11
-	VMOVUPS      64(CX), Y12
-	VMULPS       Y12, Y5, Y12
-	VMULPS       Y9, Y6, Y9
-	VANDPS       Y11, Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	VMOVUPS      64(BX), Y12
-	VCMPPS       $0x1e, Y12, Y9, Y13
-	VANDPS       Y13, Y11, Y11
-	VBLENDVPS    Y11, Y8, Y9, Y9
-	VMOVUPS      Y9, 64(CX)
-	VPSUBD       Y0, Y10, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 32(DX)
-	VMOVUPS      64(AX), Y9
-	VSUBPS       Y12, Y9, Y9
-	VMULPS       32(AX), Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	VANDPS       (AX), Y11, Y10
+	VMOVUPS      64(DI), Y8
+	VMOVUPS      64(SI), Y9
+	VSUBPS       Y9, Y1, Y10
+	VMULPS       Y10, Y6, Y10
 	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 64(BX)
-	VXORPS       Y9, Y9, Y9
-	VMOVUPS      Y9, 64(DI)
-	VMOVMSKPS    Y11, R11
+	VMULPS       Y8, Y3, Y8
+	VADDPS       Y8, Y9, Y8
+	VMOVUPS      Y8, 64(SI)
+	VPMOVZXWD    32(DX), Y9
+	VPCMPGTD     Y2, Y9, Y9
+	VMOVUPS      64(CX), Y10
+	VMULPS       Y10, Y4, Y10
+	VMULPS       Y8, Y5, Y8
+	VANDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VMOVUPS      64(BX), Y10
+	VCMPPS       $0x1e, Y10, Y8, Y11
+	VANDPS       Y11, Y9, Y9
+	VBLENDVPS    Y9, Y7, Y8, Y8
+	VMOVUPS      Y8, 64(CX)
+	VPADDUSW     32(DX), X0, X8
+	VEXTRACTI128 $0x01, Y9, X11
+	VPACKSSDW    X11, X9, X11
+	VPANDN       X8, X11, X8
+	VMOVDQU      X8, 32(DX)
+	VMOVUPS      64(AX), Y8
+	VSUBPS       Y10, Y8, Y8
+	VMULPS       32(AX), Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VANDPS       (AX), Y9, Y10
+	VADDPS       Y10, Y8, Y8
+	VMOVUPS      Y8, 64(BX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 64(DI)
+	VMOVMSKPS    Y9, R11
 	SHLQ         $0x10, R11
 	ORQ          R11, R10
-	VMOVUPS      96(DI), Y9
-	VMOVUPS      96(SI), Y10
-	VSUBPS       Y10, Y2, Y11
-	VMULPS       Y11, Y7, Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y10, Y9
-	VMOVUPS      Y9, 96(SI)
-	VPMOVZXWD    48(DX), Y10
-	VPCMPGTD     Y3, Y10, Y11
-	VMOVUPS      96(CX), Y12
-	VMULPS       Y12, Y5, Y12
-	VMULPS       Y9, Y6, Y9
-	VANDPS       Y11, Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	VMOVUPS      96(BX), Y12
-	VCMPPS       $0x1e, Y12, Y9, Y13
-	VANDPS       Y13, Y11, Y11
-	VBLENDVPS    Y11, Y8, Y9, Y9
-	VMOVUPS      Y9, 96(CX)
-	VPSUBD       Y0, Y10, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 48(DX)
-	VMOVUPS      64(AX), Y9
-	VSUBPS       Y12, Y9, Y9
-	VMULPS       32(AX), Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	VANDPS       (AX), Y11, Y10
+	VMOVUPS      96(DI), Y8
+	VMOVUPS      96(SI), Y9
+	VSUBPS       Y9, Y1, Y10
+	VMULPS       Y10, Y6, Y10
 	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 96(BX)
-	VXORPS       Y9, Y9, Y9
-	VMOVUPS      Y9, 96(DI)
-	VMOVMSKPS    Y11, R11
+	VMULPS       Y8, Y3, Y8
+	VADDPS       Y8, Y9, Y8
+	VMOVUPS      Y8, 96(SI)
+	VPMOVZXWD    48(DX), Y9
+	VPCMPGTD     Y2, Y9, Y9
+	VMOVUPS      96(CX), Y10
+	VMULPS       Y10, Y4, Y10
+	VMULPS       Y8, Y5, Y8
+	VANDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VMOVUPS      96(BX), Y10
+	VCMPPS       $0x1e, Y10, Y8, Y11
+	VANDPS       Y11, Y9, Y9
+	VBLENDVPS    Y9, Y7, Y8, Y8
+	VMOVUPS      Y8, 96(CX)
+	VPADDUSW     48(DX), X0, X8
+	VEXTRACTI128 $0x01, Y9, X11
+	VPACKSSDW    X11, X9, X11
+	VPANDN       X8, X11, X8
+	VMOVDQU      X8, 48(DX)
+	VMOVUPS      64(AX), Y8
+	VSUBPS       Y10, Y8, Y8
+	VMULPS       32(AX), Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VANDPS       (AX), Y9, Y10
+	VADDPS       Y10, Y8, Y8
+	VMOVUPS      Y8, 96(BX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 96(DI)
+	VMOVMSKPS    Y9, R11
 	SHLQ         $0x18, R11
 	ORQ          R11, R10
-	VMOVUPS      128(DI), Y9
-	VMOVUPS      128(SI), Y10
-	VSUBPS       Y10, Y2, Y11
-	VMULPS       Y11, Y7, Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y10, Y9
-	VMOVUPS      Y9, 128(SI)
-	VPMOVZXWD    64(DX), Y10
-	VPCMPGTD     Y3, Y10, Y11
-	VMOVUPS      128(CX), Y12
-	VMULPS       Y12, Y5, Y12
-	VMULPS       Y9, Y6, Y9
-	VANDPS       Y11, Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	VMOVUPS      128(BX), Y12
-	VCMPPS       $0x1e, Y12, Y9, Y13
-	VANDPS       Y13, Y11, Y11
-	VBLENDVPS    Y11, Y8, Y9, Y9
-	VMOVUPS      Y9, 128(CX)
-	VPSUBD       Y0, Y10, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 64(DX)
-	VMOVUPS      64(AX), Y9
-	VSUBPS       Y12, Y9, Y9
-	VMULPS       32(AX), Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	VANDPS       (AX), Y11, Y10
+	VMOVUPS      128(DI), Y8
+	VMOVUPS      128(SI), Y9
+	VSUBPS       Y9, Y1, Y10
+	VMULPS       Y10, Y6, Y10
 	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 128(BX)
-	VXORPS       Y9, Y9, Y9
-	VMOVUPS      Y9, 128(DI)
-	VMOVMSKPS    Y11, R11
+	VMULPS       Y8, Y3, Y8
+	VADDPS       Y8, Y9, Y8
+	VMOVUPS      Y8, 128(SI)
+	VPMOVZXWD    64(DX), Y9
+	VPCMPGTD     Y2, Y9, Y9
+	VMOVUPS      128(CX), Y10
+	VMULPS       Y10, Y4, Y10
+	VMULPS       Y8, Y5, Y8
+	VANDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VMOVUPS      128(BX), Y10
+	VCMPPS       $0x1e, Y10, Y8, Y11
+	VANDPS       Y11, Y9, Y9
+	VBLENDVPS    Y9, Y7, Y8, Y8
+	VMOVUPS      Y8, 128(CX)
+	VPADDUSW     64(DX), X0, X8
+	VEXTRACTI128 $0x01, Y9, X11
+	VPACKSSDW    X11, X9, X11
+	VPANDN       X8, X11, X8
+	VMOVDQU      X8, 64(DX)
+	VMOVUPS      64(AX), Y8
+	VSUBPS       Y10, Y8, Y8
+	VMULPS       32(AX), Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VANDPS       (AX), Y9, Y10
+	VADDPS       Y10, Y8, Y8
+	VMOVUPS      Y8, 128(BX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 128(DI)
+	VMOVMSKPS    Y9, R11
 	SHLQ         $0x20, R11
 	ORQ          R11, R10
-	VMOVUPS      160(DI), Y9
-	VMOVUPS      160(SI), Y10
-	VSUBPS       Y10, Y2, Y11
-	VMULPS       Y11, Y7, Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y10, Y9
-	VMOVUPS      Y9, 160(SI)
-	VPMOVZXWD    80(DX), Y10
-	VPCMPGTD     Y3, Y10, Y11
-	VMOVUPS      160(CX), Y12
-	VMULPS       Y12, Y5, Y12
-	VMULPS       Y9, Y6, Y9
-	VANDPS       Y11, Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	VMOVUPS      160(BX), Y12
-	VCMPPS       $0x1e, Y12, Y9, Y13
-	VANDPS       Y13, Y11, Y11
-	VBLENDVPS    Y11, Y8, Y9, Y9
-	VMOVUPS      Y9, 160(CX)
-	VPSUBD       Y0, Y10, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 80(DX)
-	VMOVUPS      64(AX), Y9
-	VSUBPS       Y12, Y9, Y9
-	VMULPS       32(AX), Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	VANDPS       (AX), Y11, Y10
+	VMOVUPS      160(DI), Y8
+	VMOVUPS      160(SI), Y9
+	VSUBPS       Y9, Y1, Y10
+	VMULPS       Y10, Y6, Y10
 	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 160(BX)
-	VXORPS       Y9, Y9, Y9
-	VMOVUPS      Y9, 160(DI)
-	VMOVMSKPS    Y11, R11
+	VMULPS       Y8, Y3, Y8
+	VADDPS       Y8, Y9, Y8
+	VMOVUPS      Y8, 160(SI)
+	VPMOVZXWD    80(DX), Y9
+	VPCMPGTD     Y2, Y9, Y9
+	VMOVUPS      160(CX), Y10
+	VMULPS       Y10, Y4, Y10
+	VMULPS       Y8, Y5, Y8
+	VANDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VMOVUPS      160(BX), Y10
+	VCMPPS       $0x1e, Y10, Y8, Y11
+	VANDPS       Y11, Y9, Y9
+	VBLENDVPS    Y9, Y7, Y8, Y8
+	VMOVUPS      Y8, 160(CX)
+	VPADDUSW     80(DX), X0, X8
+	VEXTRACTI128 $0x01, Y9, X11
+	VPACKSSDW    X11, X9, X11
+	VPANDN       X8, X11, X8
+	VMOVDQU      X8, 80(DX)
+	VMOVUPS      64(AX), Y8
+	VSUBPS       Y10, Y8, Y8
+	VMULPS       32(AX), Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VANDPS       (AX), Y9, Y10
+	VADDPS       Y10, Y8, Y8
+	VMOVUPS      Y8, 160(BX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 160(DI)
+	VMOVMSKPS    Y9, R11
 	SHLQ         $0x28, R11
 	ORQ          R11, R10
-	VMOVUPS      192(DI), Y9
-	VMOVUPS      192(SI), Y10
-	VSUBPS       Y10, Y2, Y11
-	VMULPS       Y11, Y7, Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y10, Y9
-	VMOVUPS      Y9, 192(SI)
-	VPMOVZXWD    96(DX), Y10
-	VPCMPGTD     Y3, Y10, Y11
-	VMOVUPS      192(CX), Y12
-	VMULPS       Y12, Y5, Y12
-	VMULPS       Y9, Y6, Y9
-	VANDPS       Y11, Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	VMOVUPS      192(BX), Y12
-	VCMPPS       $0x1e, Y12, Y9, Y13
-	VANDPS       Y13, Y11, Y11
-	VBLENDVPS    Y11, Y8, Y9, Y9
-	VMOVUPS      Y9, 192(CX)
-	VPSUBD       Y0, Y10, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 96(DX)
-	VMOVUPS      64(AX), Y9
-	VSUBPS       Y12, Y9, Y9
-	VMULPS       32(AX), Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	VANDPS       (AX), Y11, Y10
+	VMOVUPS      192(DI), Y8
+	VMOVUPS      192(SI), Y9
+	VSUBPS       Y9, Y1, Y10
+	VMULPS       Y10, Y6, Y10
 	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 192(BX)
-	VXORPS       Y9, Y9, Y9
-	VMOVUPS      Y9, 192(DI)
-	VMOVMSKPS    Y11, R11
+	VMULPS       Y8, Y3, Y8
+	VADDPS       Y8, Y9, Y8
+	VMOVUPS      Y8, 192(SI)
+	VPMOVZXWD    96(DX), Y9
+	VPCMPGTD     Y2, Y9, Y9
+	VMOVUPS      192(CX), Y10
+	VMULPS       Y10, Y4, Y10
+	VMULPS       Y8, Y5, Y8
+	VANDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VMOVUPS      192(BX), Y10
+	VCMPPS       $0x1e, Y10, Y8, Y11
+	VANDPS       Y11, Y9, Y9
+	VBLENDVPS    Y9, Y7, Y8, Y8
+	VMOVUPS      Y8, 192(CX)
+	VPADDUSW     96(DX), X0, X8
+	VEXTRACTI128 $0x01, Y9, X11
+	VPACKSSDW    X11, X9, X11
+	VPANDN       X8, X11, X8
+	VMOVDQU      X8, 96(DX)
+	VMOVUPS      64(AX), Y8
+	VSUBPS       Y10, Y8, Y8
+	VMULPS       32(AX), Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VANDPS       (AX), Y9, Y10
+	VADDPS       Y10, Y8, Y8
+	VMOVUPS      Y8, 192(BX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 192(DI)
+	VMOVMSKPS    Y9, R11
 	SHLQ         $0x30, R11
 	ORQ          R11, R10
-	VMOVUPS      224(DI), Y9
-	VMOVUPS      224(SI), Y10
-	VSUBPS       Y10, Y2, Y11
-	VMULPS       Y11, Y7, Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y10, Y9
-	VMOVUPS      Y9, 224(SI)
-	VPMOVZXWD    112(DX), Y10
-	VPCMPGTD     Y3, Y10, Y11
-	VMOVUPS      224(CX), Y12
-	VMULPS       Y12, Y5, Y12
-	VMULPS       Y9, Y6, Y9
-	VANDPS       Y11, Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	VMOVUPS      224(BX), Y12
-	VCMPPS       $0x1e, Y12, Y9, Y13
-	VANDPS       Y13, Y11, Y11
-	VBLENDVPS    Y11, Y8, Y9, Y9
-	VMOVUPS      Y9, 224(CX)
-	VPSUBD       Y0, Y10, Y9
-	VPMINUD      Y1, Y9, Y9
-	VPANDN       Y9, Y11, Y9
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKUSDW    X10, X9, X9
-	VMOVDQU      X9, 112(DX)
-	VMOVUPS      64(AX), Y9
-	VSUBPS       Y12, Y9, Y9
-	VMULPS       32(AX), Y9, Y9
-	VADDPS       Y9, Y12, Y9
-	VANDPS       (AX), Y11, Y10
+	VMOVUPS      224(DI), Y8
+	VMOVUPS      224(SI), Y9
+	VSUBPS       Y9, Y1, Y10
+	VMULPS       Y10, Y6, Y10
 	VADDPS       Y10, Y9, Y9
-	VMOVUPS      Y9, 224(BX)
-	VXORPS       Y9, Y9, Y9
-	VMOVUPS      Y9, 224(DI)
-	VMOVMSKPS    Y11, R11
+	VMULPS       Y8, Y3, Y8
+	VADDPS       Y8, Y9, Y8
+	VMOVUPS      Y8, 224(SI)
+	VPMOVZXWD    112(DX), Y9
+	VPCMPGTD     Y2, Y9, Y9
+	VMOVUPS      224(CX), Y10
+	VMULPS       Y10, Y4, Y10
+	VMULPS       Y8, Y5, Y8
+	VANDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VMOVUPS      224(BX), Y10
+	VCMPPS       $0x1e, Y10, Y8, Y11
+	VANDPS       Y11, Y9, Y9
+	VBLENDVPS    Y9, Y7, Y8, Y8
+	VMOVUPS      Y8, 224(CX)
+	VPADDUSW     112(DX), X0, X8
+	VEXTRACTI128 $0x01, Y9, X11
+	VPACKSSDW    X11, X9, X11
+	VPANDN       X8, X11, X8
+	VMOVDQU      X8, 112(DX)
+	VMOVUPS      64(AX), Y8
+	VSUBPS       Y10, Y8, Y8
+	VMULPS       32(AX), Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VANDPS       (AX), Y9, Y10
+	VADDPS       Y10, Y8, Y8
+	VMOVUPS      Y8, 224(BX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 224(DI)
+	VMOVMSKPS    Y9, R11
 	SHLQ         $0x38, R11
 	ORQ          R11, R10
 	MOVQ         R10, (R8)
@@ -20429,7 +20285,7 @@ TEXT ·izhikevichTraced1AVX2(SB), $352-216
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS dt+88(FP), Y0
 	VMOVUPS      Y0, (AX)
 	MOVQ         v+0(FP), CX
@@ -21103,7 +20959,7 @@ TEXT ·izhikevichTraced1UniformAVX2(SB), $672-96
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS a+40(FP), Y0
 	VMOVUPS      Y0, (AX)
 	VBROADCASTSS b+44(FP), Y0
@@ -21694,7 +21550,7 @@ LeakyTraced2AVX512_done:
 TEXT ·leakyTraced2AVX2(SB), NOSPLIT, $8-216
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     v+0(FP), AX
 	MOVQ     t1+8(FP), CX
 	MOVQ     x1+16(FP), DX
@@ -22236,7 +22092,7 @@ TEXT ·leakyTraced2UniformAVX2(SB), NOSPLIT, $96-96
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS bT1+64(FP), Y0
 	VBROADCASTSS bT2+76(FP), Y1
 	VBROADCASTSS cT1+60(FP), Y2
@@ -22770,7 +22626,7 @@ RefractoryLeakyTraced2AVX512_done:
 TEXT ·refractoryLeakyTraced2AVX2(SB), NOSPLIT, $8-240
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y1
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     v+0(FP), AX
 	MOVQ     r+8(FP), CX
 	MOVQ     t1+16(FP), DX
@@ -22789,435 +22645,427 @@ TEXT ·refractoryLeakyTraced2AVX2(SB), NOSPLIT, $8-240
 
 RefractoryLeakyTraced2AVX2_block:
 	XORQ         R15, R15
-	VMOVUPS      (BX), Y2
-	VMOVUPS      32(BX), Y3
-	VMOVUPS      (DX), Y4
-	VMOVUPS      32(DX), Y5
+	VMOVUPS      (BX), Y1
+	VMOVUPS      32(BX), Y2
+	VMOVUPS      (DX), Y3
+	VMOVUPS      32(DX), Y4
 	MOVQ         bT1+104(FP), BP
-	VMOVUPS      (BP), Y6
+	VMOVUPS      (BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+104(FP), BP
+	VMOVUPS      32(BP), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      32(BP), Y7
-	VSUBPS       Y5, Y7, Y7
 	MOVQ         lT1+88(FP), BP
 	MOVQ         lT1+88(FP), BP
-	VMULPS       (BP), Y6, Y6
+	VMULPS       (BP), Y5, Y5
 	MOVQ         lT1+88(FP), BP
 	MOVQ         lT1+88(FP), BP
-	VMULPS       32(BP), Y7, Y7
-	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       (BP), Y2, Y2
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       32(BP), Y3, Y3
-	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, (DX)
-	VMOVUPS      Y3, 32(DX)
-	VMOVUPS      (DI), Y4
-	VMOVUPS      32(DI), Y5
-	VMOVUPS      (SI), Y6
-	VMOVUPS      32(SI), Y7
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      (BP), Y8
-	VSUBPS       Y6, Y8, Y8
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      32(BP), Y9
-	VSUBPS       Y7, Y9, Y9
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       (BP), Y8, Y8
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       32(BP), Y9, Y9
-	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       (BP), Y4, Y4
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       32(BP), Y5, Y5
-	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, (SI)
-	VMOVUPS      Y5, 32(SI)
-	VADDPS       Y4, Y2, Y2
+	VMULPS       32(BP), Y6, Y6
 	VADDPS       Y5, Y3, Y3
-	VPMOVZXWD    (CX), Y4
-	VPMOVZXWD    16(CX), Y5
-	VPMOVZXWD    (R8), Y6
-	VPMOVZXWD    16(R8), Y7
-	VPCMPGTD     Y6, Y4, Y6
-	VPCMPGTD     Y7, Y5, Y7
-	VMOVUPS      (AX), Y8
-	VMOVUPS      32(AX), Y9
-	VMULPS       (R9), Y8, Y8
-	VMULPS       32(R9), Y9, Y9
-	VMULPS       (R10), Y2, Y2
-	VMULPS       32(R10), Y3, Y3
-	VANDPS       Y6, Y2, Y2
-	VANDPS       Y7, Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
-	VCMPPS       $0x1e, (R11), Y2, Y8
-	VANDPS       Y8, Y6, Y6
-	VCMPPS       $0x1e, 32(R11), Y3, Y8
-	VANDPS       Y8, Y7, Y7
-	VBLENDVPS    Y6, (R12), Y2, Y2
-	VBLENDVPS    Y7, 32(R12), Y3, Y3
-	VMOVUPS      Y2, (AX)
-	VMOVUPS      Y3, 32(AX)
-	VPSUBD       Y0, Y4, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y6, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, (CX)
-	VPSUBD       Y0, Y5, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y7, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 16(CX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, (BX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, (DI)
-	VMOVMSKPS    Y6, BP
+	VADDPS       Y6, Y4, Y4
+	MOVQ         cT1+96(FP), BP
+	MOVQ         cT1+96(FP), BP
+	VMULPS       (BP), Y1, Y1
+	MOVQ         cT1+96(FP), BP
+	MOVQ         cT1+96(FP), BP
+	VMULPS       32(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
+	VMOVUPS      Y1, (DX)
+	VMOVUPS      Y2, 32(DX)
+	VMOVUPS      (DI), Y3
+	VMOVUPS      32(DI), Y4
+	VMOVUPS      (SI), Y5
+	VMOVUPS      32(SI), Y6
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      (BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      32(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         lT2+112(FP), BP
+	MOVQ         lT2+112(FP), BP
+	VMULPS       (BP), Y7, Y7
+	MOVQ         lT2+112(FP), BP
+	MOVQ         lT2+112(FP), BP
+	VMULPS       32(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	MOVQ         cT2+120(FP), BP
+	MOVQ         cT2+120(FP), BP
+	VMULPS       (BP), Y3, Y3
+	MOVQ         cT2+120(FP), BP
+	MOVQ         cT2+120(FP), BP
+	VMULPS       32(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, (SI)
+	VMOVUPS      Y4, 32(SI)
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VPMOVZXWD    (CX), Y3
+	VPMOVZXWD    16(CX), Y4
+	VPMOVZXWD    (R8), Y5
+	VPMOVZXWD    16(R8), Y6
+	VPCMPGTD     Y5, Y3, Y3
+	VPCMPGTD     Y6, Y4, Y4
+	VMOVUPS      (AX), Y5
+	VMOVUPS      32(AX), Y6
+	VMULPS       (R9), Y5, Y5
+	VMULPS       32(R9), Y6, Y6
+	VMULPS       (R10), Y1, Y1
+	VMULPS       32(R10), Y2, Y2
+	VANDPS       Y3, Y1, Y1
+	VANDPS       Y4, Y2, Y2
+	VADDPS       Y1, Y5, Y1
+	VADDPS       Y2, Y6, Y2
+	VCMPPS       $0x1e, (R11), Y1, Y5
+	VANDPS       Y5, Y3, Y3
+	VCMPPS       $0x1e, 32(R11), Y2, Y5
+	VANDPS       Y5, Y4, Y4
+	VBLENDVPS    Y3, (R12), Y1, Y1
+	VBLENDVPS    Y4, 32(R12), Y2, Y2
+	VMOVUPS      Y1, (AX)
+	VMOVUPS      Y2, 32(AX)
+	VPADDUSW     (CX), X0, X1
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKSSDW    X2, X3, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, (CX)
+	VPADDUSW     16(CX), X0, X1
+	VEXTRACTI128 $0x01, Y4, X2
+	VPACKSSDW    X2, X4, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 16(CX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, (BX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, (DI)
+	VMOVMSKPS    Y3, BP
 	ORQ          BP, R15
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 32(BX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 32(DI)
-	VMOVMSKPS    Y7, BP
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 32(BX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 32(DI)
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x08, BP
 	ORQ          BP, R15
-	VMOVUPS      64(BX), Y2
-	VMOVUPS      96(BX), Y3
-	VMOVUPS      64(DX), Y4
-	VMOVUPS      96(DX), Y5
+	VMOVUPS      64(BX), Y1
+	VMOVUPS      96(BX), Y2
+	VMOVUPS      64(DX), Y3
+	VMOVUPS      96(DX), Y4
 	MOVQ         bT1+104(FP), BP
-	VMOVUPS      64(BP), Y6
+	VMOVUPS      64(BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+104(FP), BP
+	VMOVUPS      96(BP), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      96(BP), Y7
-	VSUBPS       Y5, Y7, Y7
 	MOVQ         lT1+88(FP), BP
 	MOVQ         lT1+88(FP), BP
-	VMULPS       64(BP), Y6, Y6
+	VMULPS       64(BP), Y5, Y5
 	MOVQ         lT1+88(FP), BP
 	MOVQ         lT1+88(FP), BP
-	VMULPS       96(BP), Y7, Y7
-	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       64(BP), Y2, Y2
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       96(BP), Y3, Y3
-	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 64(DX)
-	VMOVUPS      Y3, 96(DX)
-	VMOVUPS      64(DI), Y4
-	VMOVUPS      96(DI), Y5
-	VMOVUPS      64(SI), Y6
-	VMOVUPS      96(SI), Y7
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      64(BP), Y8
-	VSUBPS       Y6, Y8, Y8
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      96(BP), Y9
-	VSUBPS       Y7, Y9, Y9
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       64(BP), Y8, Y8
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       96(BP), Y9, Y9
-	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       64(BP), Y4, Y4
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       96(BP), Y5, Y5
-	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, 64(SI)
-	VMOVUPS      Y5, 96(SI)
-	VADDPS       Y4, Y2, Y2
+	VMULPS       96(BP), Y6, Y6
 	VADDPS       Y5, Y3, Y3
-	VPMOVZXWD    32(CX), Y4
-	VPMOVZXWD    48(CX), Y5
-	VPMOVZXWD    32(R8), Y6
-	VPMOVZXWD    48(R8), Y7
-	VPCMPGTD     Y6, Y4, Y6
-	VPCMPGTD     Y7, Y5, Y7
-	VMOVUPS      64(AX), Y8
-	VMOVUPS      96(AX), Y9
-	VMULPS       64(R9), Y8, Y8
-	VMULPS       96(R9), Y9, Y9
-	VMULPS       64(R10), Y2, Y2
-	VMULPS       96(R10), Y3, Y3
-	VANDPS       Y6, Y2, Y2
-	VANDPS       Y7, Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
-	VCMPPS       $0x1e, 64(R11), Y2, Y8
-	VANDPS       Y8, Y6, Y6
-	VCMPPS       $0x1e, 96(R11), Y3, Y8
-	VANDPS       Y8, Y7, Y7
-	VBLENDVPS    Y6, 64(R12), Y2, Y2
-	VBLENDVPS    Y7, 96(R12), Y3, Y3
-	VMOVUPS      Y2, 64(AX)
-	VMOVUPS      Y3, 96(AX)
-	VPSUBD       Y0, Y4, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y6, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 32(CX)
-	VPSUBD       Y0, Y5, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y7, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 48(CX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 64(BX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 64(DI)
-	VMOVMSKPS    Y6, BP
+	VADDPS       Y6, Y4, Y4
+	MOVQ         cT1+96(FP), BP
+	MOVQ         cT1+96(FP), BP
+	VMULPS       64(BP), Y1, Y1
+	MOVQ         cT1+96(FP), BP
+	MOVQ         cT1+96(FP), BP
+	VMULPS       96(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
+	VMOVUPS      Y1, 64(DX)
+	VMOVUPS      Y2, 96(DX)
+	VMOVUPS      64(DI), Y3
+	VMOVUPS      96(DI), Y4
+	VMOVUPS      64(SI), Y5
+	VMOVUPS      96(SI), Y6
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      64(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      96(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         lT2+112(FP), BP
+	MOVQ         lT2+112(FP), BP
+	VMULPS       64(BP), Y7, Y7
+	MOVQ         lT2+112(FP), BP
+	MOVQ         lT2+112(FP), BP
+	VMULPS       96(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	MOVQ         cT2+120(FP), BP
+	MOVQ         cT2+120(FP), BP
+	VMULPS       64(BP), Y3, Y3
+	MOVQ         cT2+120(FP), BP
+	MOVQ         cT2+120(FP), BP
+	VMULPS       96(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 64(SI)
+	VMOVUPS      Y4, 96(SI)
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VPMOVZXWD    32(CX), Y3
+	VPMOVZXWD    48(CX), Y4
+	VPMOVZXWD    32(R8), Y5
+	VPMOVZXWD    48(R8), Y6
+	VPCMPGTD     Y5, Y3, Y3
+	VPCMPGTD     Y6, Y4, Y4
+	VMOVUPS      64(AX), Y5
+	VMOVUPS      96(AX), Y6
+	VMULPS       64(R9), Y5, Y5
+	VMULPS       96(R9), Y6, Y6
+	VMULPS       64(R10), Y1, Y1
+	VMULPS       96(R10), Y2, Y2
+	VANDPS       Y3, Y1, Y1
+	VANDPS       Y4, Y2, Y2
+	VADDPS       Y1, Y5, Y1
+	VADDPS       Y2, Y6, Y2
+	VCMPPS       $0x1e, 64(R11), Y1, Y5
+	VANDPS       Y5, Y3, Y3
+	VCMPPS       $0x1e, 96(R11), Y2, Y5
+	VANDPS       Y5, Y4, Y4
+	VBLENDVPS    Y3, 64(R12), Y1, Y1
+	VBLENDVPS    Y4, 96(R12), Y2, Y2
+	VMOVUPS      Y1, 64(AX)
+	VMOVUPS      Y2, 96(AX)
+	VPADDUSW     32(CX), X0, X1
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKSSDW    X2, X3, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 32(CX)
+	VPADDUSW     48(CX), X0, X1
+	VEXTRACTI128 $0x01, Y4, X2
+	VPACKSSDW    X2, X4, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 48(CX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 64(BX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 64(DI)
+	VMOVMSKPS    Y3, BP
 	SHLQ         $0x10, BP
 	ORQ          BP, R15
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 96(BX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 96(DI)
-	VMOVMSKPS    Y7, BP
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 96(BX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 96(DI)
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x18, BP
 	ORQ          BP, R15
-	VMOVUPS      128(BX), Y2
-	VMOVUPS      160(BX), Y3
-	VMOVUPS      128(DX), Y4
-	VMOVUPS      160(DX), Y5
+	VMOVUPS      128(BX), Y1
+	VMOVUPS      160(BX), Y2
+	VMOVUPS      128(DX), Y3
+	VMOVUPS      160(DX), Y4
 	MOVQ         bT1+104(FP), BP
-	VMOVUPS      128(BP), Y6
+	VMOVUPS      128(BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+104(FP), BP
+	VMOVUPS      160(BP), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      160(BP), Y7
-	VSUBPS       Y5, Y7, Y7
 	MOVQ         lT1+88(FP), BP
 	MOVQ         lT1+88(FP), BP
-	VMULPS       128(BP), Y6, Y6
+	VMULPS       128(BP), Y5, Y5
 	MOVQ         lT1+88(FP), BP
 	MOVQ         lT1+88(FP), BP
-	VMULPS       160(BP), Y7, Y7
-	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       128(BP), Y2, Y2
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       160(BP), Y3, Y3
-	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 128(DX)
-	VMOVUPS      Y3, 160(DX)
-	VMOVUPS      128(DI), Y4
-	VMOVUPS      160(DI), Y5
-	VMOVUPS      128(SI), Y6
-	VMOVUPS      160(SI), Y7
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      128(BP), Y8
-	VSUBPS       Y6, Y8, Y8
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      160(BP), Y9
-	VSUBPS       Y7, Y9, Y9
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       128(BP), Y8, Y8
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       160(BP), Y9, Y9
-	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       128(BP), Y4, Y4
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       160(BP), Y5, Y5
-	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, 128(SI)
-	VMOVUPS      Y5, 160(SI)
-	VADDPS       Y4, Y2, Y2
+	VMULPS       160(BP), Y6, Y6
 	VADDPS       Y5, Y3, Y3
-	VPMOVZXWD    64(CX), Y4
-	VPMOVZXWD    80(CX), Y5
-	VPMOVZXWD    64(R8), Y6
-	VPMOVZXWD    80(R8), Y7
-	VPCMPGTD     Y6, Y4, Y6
-	VPCMPGTD     Y7, Y5, Y7
-	VMOVUPS      128(AX), Y8
-	VMOVUPS      160(AX), Y9
-	VMULPS       128(R9), Y8, Y8
-	VMULPS       160(R9), Y9, Y9
-	VMULPS       128(R10), Y2, Y2
-	VMULPS       160(R10), Y3, Y3
-	VANDPS       Y6, Y2, Y2
-	VANDPS       Y7, Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
-	VCMPPS       $0x1e, 128(R11), Y2, Y8
-	VANDPS       Y8, Y6, Y6
-	VCMPPS       $0x1e, 160(R11), Y3, Y8
-	VANDPS       Y8, Y7, Y7
-	VBLENDVPS    Y6, 128(R12), Y2, Y2
-	VBLENDVPS    Y7, 160(R12), Y3, Y3
-	VMOVUPS      Y2, 128(AX)
-	VMOVUPS      Y3, 160(AX)
-	VPSUBD       Y0, Y4, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y6, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 64(CX)
-	VPSUBD       Y0, Y5, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y7, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 80(CX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 128(BX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 128(DI)
-	VMOVMSKPS    Y6, BP
+	VADDPS       Y6, Y4, Y4
+	MOVQ         cT1+96(FP), BP
+	MOVQ         cT1+96(FP), BP
+	VMULPS       128(BP), Y1, Y1
+	MOVQ         cT1+96(FP), BP
+	MOVQ         cT1+96(FP), BP
+	VMULPS       160(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
+	VMOVUPS      Y1, 128(DX)
+	VMOVUPS      Y2, 160(DX)
+	VMOVUPS      128(DI), Y3
+	VMOVUPS      160(DI), Y4
+	VMOVUPS      128(SI), Y5
+	VMOVUPS      160(SI), Y6
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      128(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      160(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         lT2+112(FP), BP
+	MOVQ         lT2+112(FP), BP
+	VMULPS       128(BP), Y7, Y7
+	MOVQ         lT2+112(FP), BP
+	MOVQ         lT2+112(FP), BP
+	VMULPS       160(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	MOVQ         cT2+120(FP), BP
+	MOVQ         cT2+120(FP), BP
+	VMULPS       128(BP), Y3, Y3
+	MOVQ         cT2+120(FP), BP
+	MOVQ         cT2+120(FP), BP
+	VMULPS       160(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 128(SI)
+	VMOVUPS      Y4, 160(SI)
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VPMOVZXWD    64(CX), Y3
+	VPMOVZXWD    80(CX), Y4
+	VPMOVZXWD    64(R8), Y5
+	VPMOVZXWD    80(R8), Y6
+	VPCMPGTD     Y5, Y3, Y3
+	VPCMPGTD     Y6, Y4, Y4
+	VMOVUPS      128(AX), Y5
+	VMOVUPS      160(AX), Y6
+	VMULPS       128(R9), Y5, Y5
+	VMULPS       160(R9), Y6, Y6
+	VMULPS       128(R10), Y1, Y1
+	VMULPS       160(R10), Y2, Y2
+	VANDPS       Y3, Y1, Y1
+	VANDPS       Y4, Y2, Y2
+	VADDPS       Y1, Y5, Y1
+	VADDPS       Y2, Y6, Y2
+	VCMPPS       $0x1e, 128(R11), Y1, Y5
+	VANDPS       Y5, Y3, Y3
+	VCMPPS       $0x1e, 160(R11), Y2, Y5
+	VANDPS       Y5, Y4, Y4
+	VBLENDVPS    Y3, 128(R12), Y1, Y1
+	VBLENDVPS    Y4, 160(R12), Y2, Y2
+	VMOVUPS      Y1, 128(AX)
+	VMOVUPS      Y2, 160(AX)
+	VPADDUSW     64(CX), X0, X1
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKSSDW    X2, X3, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 64(CX)
+	VPADDUSW     80(CX), X0, X1
+	VEXTRACTI128 $0x01, Y4, X2
+	VPACKSSDW    X2, X4, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 80(CX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 128(BX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 128(DI)
+	VMOVMSKPS    Y3, BP
 	SHLQ         $0x20, BP
 	ORQ          BP, R15
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 160(BX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 160(DI)
-	VMOVMSKPS    Y7, BP
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 160(BX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 160(DI)
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x28, BP
 	ORQ          BP, R15
-	VMOVUPS      192(BX), Y2
-	VMOVUPS      224(BX), Y3
-	VMOVUPS      192(DX), Y4
-	VMOVUPS      224(DX), Y5
+	VMOVUPS      192(BX), Y1
+	VMOVUPS      224(BX), Y2
+	VMOVUPS      192(DX), Y3
+	VMOVUPS      224(DX), Y4
 	MOVQ         bT1+104(FP), BP
-	VMOVUPS      192(BP), Y6
+	VMOVUPS      192(BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+104(FP), BP
+	VMOVUPS      224(BP), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      224(BP), Y7
-	VSUBPS       Y5, Y7, Y7
 	MOVQ         lT1+88(FP), BP
 	MOVQ         lT1+88(FP), BP
-	VMULPS       192(BP), Y6, Y6
+	VMULPS       192(BP), Y5, Y5
 	MOVQ         lT1+88(FP), BP
 	MOVQ         lT1+88(FP), BP
-	VMULPS       224(BP), Y7, Y7
-	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       192(BP), Y2, Y2
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       224(BP), Y3, Y3
-	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 192(DX)
-	VMOVUPS      Y3, 224(DX)
-	VMOVUPS      192(DI), Y4
-	VMOVUPS      224(DI), Y5
-	VMOVUPS      192(SI), Y6
-	VMOVUPS      224(SI), Y7
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      192(BP), Y8
-	VSUBPS       Y6, Y8, Y8
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      224(BP), Y9
-	VSUBPS       Y7, Y9, Y9
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       192(BP), Y8, Y8
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       224(BP), Y9, Y9
-	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       192(BP), Y4, Y4
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       224(BP), Y5, Y5
-	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, 192(SI)
-	VMOVUPS      Y5, 224(SI)
-	VADDPS       Y4, Y2, Y2
+	VMULPS       224(BP), Y6, Y6
 	VADDPS       Y5, Y3, Y3
-	VPMOVZXWD    96(CX), Y4
-	VPMOVZXWD    112(CX), Y5
-	VPMOVZXWD    96(R8), Y6
-	VPMOVZXWD    112(R8), Y7
-	VPCMPGTD     Y6, Y4, Y6
-	VPCMPGTD     Y7, Y5, Y7
-	VMOVUPS      192(AX), Y8
-	VMOVUPS      224(AX), Y9
-	VMULPS       192(R9), Y8, Y8
-	VMULPS       224(R9), Y9, Y9
-	VMULPS       192(R10), Y2, Y2
-	VMULPS       224(R10), Y3, Y3
-	VANDPS       Y6, Y2, Y2
-	VANDPS       Y7, Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
-	VCMPPS       $0x1e, 192(R11), Y2, Y8
-	VANDPS       Y8, Y6, Y6
-	VCMPPS       $0x1e, 224(R11), Y3, Y8
-	VANDPS       Y8, Y7, Y7
-	VBLENDVPS    Y6, 192(R12), Y2, Y2
-	VBLENDVPS    Y7, 224(R12), Y3, Y3
-	VMOVUPS      Y2, 192(AX)
-	VMOVUPS      Y3, 224(AX)
-	VPSUBD       Y0, Y4, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y6, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 96(CX)
-	VPSUBD       Y0, Y5, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y7, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 112(CX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 192(BX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 192(DI)
-	VMOVMSKPS    Y6, BP
+	VADDPS       Y6, Y4, Y4
+	MOVQ         cT1+96(FP), BP
+	MOVQ         cT1+96(FP), BP
+	VMULPS       192(BP), Y1, Y1
+	MOVQ         cT1+96(FP), BP
+	MOVQ         cT1+96(FP), BP
+	VMULPS       224(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
+	VMOVUPS      Y1, 192(DX)
+	VMOVUPS      Y2, 224(DX)
+	VMOVUPS      192(DI), Y3
+	VMOVUPS      224(DI), Y4
+	VMOVUPS      192(SI), Y5
+	VMOVUPS      224(SI), Y6
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      192(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      224(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         lT2+112(FP), BP
+	MOVQ         lT2+112(FP), BP
+	VMULPS       192(BP), Y7, Y7
+	MOVQ         lT2+112(FP), BP
+	MOVQ         lT2+112(FP), BP
+	VMULPS       224(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	MOVQ         cT2+120(FP), BP
+	MOVQ         cT2+120(FP), BP
+	VMULPS       192(BP), Y3, Y3
+	MOVQ         cT2+120(FP), BP
+	MOVQ         cT2+120(FP), BP
+	VMULPS       224(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 192(SI)
+	VMOVUPS      Y4, 224(SI)
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VPMOVZXWD    96(CX), Y3
+	VPMOVZXWD    112(CX), Y4
+	VPMOVZXWD    96(R8), Y5
+	VPMOVZXWD    112(R8), Y6
+	VPCMPGTD     Y5, Y3, Y3
+	VPCMPGTD     Y6, Y4, Y4
+	VMOVUPS      192(AX), Y5
+	VMOVUPS      224(AX), Y6
+	VMULPS       192(R9), Y5, Y5
+	VMULPS       224(R9), Y6, Y6
+	VMULPS       192(R10), Y1, Y1
+	VMULPS       224(R10), Y2, Y2
+	VANDPS       Y3, Y1, Y1
+	VANDPS       Y4, Y2, Y2
+	VADDPS       Y1, Y5, Y1
+	VADDPS       Y2, Y6, Y2
+	VCMPPS       $0x1e, 192(R11), Y1, Y5
+	VANDPS       Y5, Y3, Y3
+	VCMPPS       $0x1e, 224(R11), Y2, Y5
+	VANDPS       Y5, Y4, Y4
+	VBLENDVPS    Y3, 192(R12), Y1, Y1
+	VBLENDVPS    Y4, 224(R12), Y2, Y2
+	VMOVUPS      Y1, 192(AX)
+	VMOVUPS      Y2, 224(AX)
+	VPADDUSW     96(CX), X0, X1
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKSSDW    X2, X3, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 96(CX)
+	VPADDUSW     112(CX), X0, X1
+	VEXTRACTI128 $0x01, Y4, X2
+	VPACKSSDW    X2, X4, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 112(CX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 192(BX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 192(DI)
+	VMOVMSKPS    Y3, BP
 	SHLQ         $0x30, BP
 	ORQ          BP, R15
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 224(BX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 224(DI)
-	VMOVMSKPS    Y7, BP
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 224(BX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 224(DI)
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x38, BP
 	ORQ          BP, R15
 	MOVQ         R15, (R13)
@@ -23466,24 +23314,24 @@ TEXT ·refractoryLeakyTraced2UniformAVX2(SB), NOSPLIT, $224-112
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y1
-	VBROADCASTSS bT1+76(FP), Y2
-	VBROADCASTSS bT2+88(FP), Y3
-	VPBROADCASTW c+48(FP), X4
-	VPMOVZXWD    X4, Y4
-	VMOVUPS      Y4, (AX)
-	VBROADCASTSS cT1+72(FP), Y4
-	VBROADCASTSS cT2+84(FP), Y5
-	VBROADCASTSS d+52(FP), Y6
-	VMOVUPS      Y6, 32(AX)
-	VBROADCASTSS gr+56(FP), Y6
-	VMOVUPS      Y6, 64(AX)
-	VBROADCASTSS lT1+68(FP), Y6
-	VBROADCASTSS lT2+80(FP), Y7
-	VBROADCASTSS reset+64(FP), Y8
-	VMOVUPS      Y8, 96(AX)
-	VBROADCASTSS thr+60(FP), Y8
-	VMOVUPS      Y8, 128(AX)
+	VPSRLW       $0x0f, Y0, Y0
+	VBROADCASTSS bT1+76(FP), Y1
+	VBROADCASTSS bT2+88(FP), Y2
+	VPBROADCASTW c+48(FP), X3
+	VPMOVZXWD    X3, Y3
+	VMOVUPS      Y3, (AX)
+	VBROADCASTSS cT1+72(FP), Y3
+	VBROADCASTSS cT2+84(FP), Y4
+	VBROADCASTSS d+52(FP), Y5
+	VMOVUPS      Y5, 32(AX)
+	VBROADCASTSS gr+56(FP), Y5
+	VMOVUPS      Y5, 64(AX)
+	VBROADCASTSS lT1+68(FP), Y5
+	VBROADCASTSS lT2+80(FP), Y6
+	VBROADCASTSS reset+64(FP), Y7
+	VMOVUPS      Y7, 96(AX)
+	VBROADCASTSS thr+60(FP), Y7
+	VMOVUPS      Y7, 128(AX)
 	MOVQ         v+0(FP), CX
 	MOVQ         r+8(FP), DX
 	MOVQ         t1+16(FP), BX
@@ -23497,331 +23345,323 @@ TEXT ·refractoryLeakyTraced2UniformAVX2(SB), NOSPLIT, $224-112
 
 RefractoryLeakyTraced2UniformAVX2_block:
 	XORQ         R11, R11
-	VMOVUPS      (SI), Y8
-	VMOVUPS      (BX), Y9
+	VMOVUPS      (SI), Y7
+	VMOVUPS      (BX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y3, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, (BX)
+	VMOVUPS      (R8), Y8
+	VMOVUPS      (DI), Y9
 	VSUBPS       Y9, Y2, Y10
 	VMULPS       Y10, Y6, Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y8, Y4, Y8
 	VADDPS       Y8, Y9, Y8
-	VMOVUPS      Y8, (BX)
-	VMOVUPS      (R8), Y9
-	VMOVUPS      (DI), Y10
-	VSUBPS       Y10, Y3, Y11
-	VMULPS       Y11, Y7, Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y9, Y5, Y9
-	VADDPS       Y9, Y10, Y9
-	VMOVUPS      Y9, (DI)
-	VADDPS       Y9, Y8, Y8
-	VPMOVZXWD    (DX), Y9
-	VPCMPGTD     (AX), Y9, Y10
-	VMOVUPS      (CX), Y11
-	VMULPS       32(AX), Y11, Y11
-	VMULPS       64(AX), Y8, Y8
-	VANDPS       Y10, Y8, Y8
-	VADDPS       Y8, Y11, Y8
-	VCMPPS       $0x1e, 128(AX), Y8, Y11
-	VANDPS       Y11, Y10, Y10
-	VBLENDVPS    Y10, 96(AX), Y8, Y8
-	VMOVUPS      Y8, (CX)
-	VPSUBD       Y0, Y9, Y8
-	VPMINUD      Y1, Y8, Y8
-	VPANDN       Y8, Y10, Y8
+	VMOVUPS      Y8, (DI)
+	VADDPS       Y8, Y7, Y7
+	VPMOVZXWD    (DX), Y8
+	VPCMPGTD     (AX), Y8, Y8
+	VMOVUPS      (CX), Y9
+	VMULPS       32(AX), Y9, Y9
+	VMULPS       64(AX), Y7, Y7
+	VANDPS       Y8, Y7, Y7
+	VADDPS       Y7, Y9, Y7
+	VCMPPS       $0x1e, 128(AX), Y7, Y9
+	VANDPS       Y9, Y8, Y8
+	VBLENDVPS    Y8, 96(AX), Y7, Y7
+	VMOVUPS      Y7, (CX)
+	VPADDUSW     (DX), X0, X7
 	VEXTRACTI128 $0x01, Y8, X9
-	VPACKUSDW    X9, X8, X8
-	VMOVDQU      X8, (DX)
-	VXORPS       Y8, Y8, Y8
-	VMOVUPS      Y8, (SI)
-	VXORPS       Y8, Y8, Y8
-	VMOVUPS      Y8, (R8)
-	VMOVMSKPS    Y10, R12
+	VPACKSSDW    X9, X8, X9
+	VPANDN       X7, X9, X7
+	VMOVDQU      X7, (DX)
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y7, (SI)
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y7, (R8)
+	VMOVMSKPS    Y8, R12
 	ORQ          R12, R11
-	VMOVUPS      32(SI), Y8
-	VMOVUPS      32(BX), Y9
+	VMOVUPS      32(SI), Y7
+	VMOVUPS      32(BX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y3, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 32(BX)
+	VMOVUPS      32(R8), Y8
+	VMOVUPS      32(DI), Y9
 	VSUBPS       Y9, Y2, Y10
 	VMULPS       Y10, Y6, Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y8, Y4, Y8
 	VADDPS       Y8, Y9, Y8
-	VMOVUPS      Y8, 32(BX)
-	VMOVUPS      32(R8), Y9
-	VMOVUPS      32(DI), Y10
-	VSUBPS       Y10, Y3, Y11
-	VMULPS       Y11, Y7, Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y9, Y5, Y9
-	VADDPS       Y9, Y10, Y9
-	VMOVUPS      Y9, 32(DI)
-	VADDPS       Y9, Y8, Y8
-	VPMOVZXWD    16(DX), Y9
-	VPCMPGTD     (AX), Y9, Y10
-	VMOVUPS      32(CX), Y11
-	VMULPS       32(AX), Y11, Y11
-	VMULPS       64(AX), Y8, Y8
-	VANDPS       Y10, Y8, Y8
-	VADDPS       Y8, Y11, Y8
-	VCMPPS       $0x1e, 128(AX), Y8, Y11
-	VANDPS       Y11, Y10, Y10
-	VBLENDVPS    Y10, 96(AX), Y8, Y8
-	VMOVUPS      Y8, 32(CX)
-	VPSUBD       Y0, Y9, Y8
-	VPMINUD      Y1, Y8, Y8
-	VPANDN       Y8, Y10, Y8
+	VMOVUPS      Y8, 32(DI)
+	VADDPS       Y8, Y7, Y7
+	VPMOVZXWD    16(DX), Y8
+	VPCMPGTD     (AX), Y8, Y8
+	VMOVUPS      32(CX), Y9
+	VMULPS       32(AX), Y9, Y9
+	VMULPS       64(AX), Y7, Y7
+	VANDPS       Y8, Y7, Y7
+	VADDPS       Y7, Y9, Y7
+	VCMPPS       $0x1e, 128(AX), Y7, Y9
+	VANDPS       Y9, Y8, Y8
+	VBLENDVPS    Y8, 96(AX), Y7, Y7
+	VMOVUPS      Y7, 32(CX)
+	VPADDUSW     16(DX), X0, X7
 	VEXTRACTI128 $0x01, Y8, X9
-	VPACKUSDW    X9, X8, X8
-	VMOVDQU      X8, 16(DX)
-	VXORPS       Y8, Y8, Y8
-	VMOVUPS      Y8, 32(SI)
-	VXORPS       Y8, Y8, Y8
-	VMOVUPS      Y8, 32(R8)
-	VMOVMSKPS    Y10, R12
+	VPACKSSDW    X9, X8, X9
+	VPANDN       X7, X9, X7
+	VMOVDQU      X7, 16(DX)
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y7, 32(SI)
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y7, 32(R8)
+	VMOVMSKPS    Y8, R12
 	SHLQ         $0x08, R12
 	ORQ          R12, R11
-	VMOVUPS      64(SI), Y8
-	VMOVUPS      64(BX), Y9
+	VMOVUPS      64(SI), Y7
+	VMOVUPS      64(BX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y3, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 64(BX)
+	VMOVUPS      64(R8), Y8
+	VMOVUPS      64(DI), Y9
 	VSUBPS       Y9, Y2, Y10
 	VMULPS       Y10, Y6, Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y8, Y4, Y8
 	VADDPS       Y8, Y9, Y8
-	VMOVUPS      Y8, 64(BX)
-	VMOVUPS      64(R8), Y9
-	VMOVUPS      64(DI), Y10
-	VSUBPS       Y10, Y3, Y11
-	VMULPS       Y11, Y7, Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y9, Y5, Y9
-	VADDPS       Y9, Y10, Y9
-	VMOVUPS      Y9, 64(DI)
-	VADDPS       Y9, Y8, Y8
-	VPMOVZXWD    32(DX), Y9
-	VPCMPGTD     (AX), Y9, Y10
-	VMOVUPS      64(CX), Y11
-	VMULPS       32(AX), Y11, Y11
-	VMULPS       64(AX), Y8, Y8
-	VANDPS       Y10, Y8, Y8
-	VADDPS       Y8, Y11, Y8
-	VCMPPS       $0x1e, 128(AX), Y8, Y11
-	VANDPS       Y11, Y10, Y10
-	VBLENDVPS    Y10, 96(AX), Y8, Y8
-	VMOVUPS      Y8, 64(CX)
-	VPSUBD       Y0, Y9, Y8
-	VPMINUD      Y1, Y8, Y8
-	VPANDN       Y8, Y10, Y8
+	VMOVUPS      Y8, 64(DI)
+	VADDPS       Y8, Y7, Y7
+	VPMOVZXWD    32(DX), Y8
+	VPCMPGTD     (AX), Y8, Y8
+	VMOVUPS      64(CX), Y9
+	VMULPS       32(AX), Y9, Y9
+	VMULPS       64(AX), Y7, Y7
+	VANDPS       Y8, Y7, Y7
+	VADDPS       Y7, Y9, Y7
+	VCMPPS       $0x1e, 128(AX), Y7, Y9
+	VANDPS       Y9, Y8, Y8
+	VBLENDVPS    Y8, 96(AX), Y7, Y7
+	VMOVUPS      Y7, 64(CX)
+	VPADDUSW     32(DX), X0, X7
 	VEXTRACTI128 $0x01, Y8, X9
-	VPACKUSDW    X9, X8, X8
-	VMOVDQU      X8, 32(DX)
-	VXORPS       Y8, Y8, Y8
-	VMOVUPS      Y8, 64(SI)
-	VXORPS       Y8, Y8, Y8
-	VMOVUPS      Y8, 64(R8)
-	VMOVMSKPS    Y10, R12
+	VPACKSSDW    X9, X8, X9
+	VPANDN       X7, X9, X7
+	VMOVDQU      X7, 32(DX)
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y7, 64(SI)
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y7, 64(R8)
+	VMOVMSKPS    Y8, R12
 	SHLQ         $0x10, R12
 	ORQ          R12, R11
-	VMOVUPS      96(SI), Y8
-	VMOVUPS      96(BX), Y9
+	VMOVUPS      96(SI), Y7
+	VMOVUPS      96(BX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y3, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 96(BX)
+	VMOVUPS      96(R8), Y8
+	VMOVUPS      96(DI), Y9
 	VSUBPS       Y9, Y2, Y10
 	VMULPS       Y10, Y6, Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y8, Y4, Y8
 	VADDPS       Y8, Y9, Y8
-	VMOVUPS      Y8, 96(BX)
-	VMOVUPS      96(R8), Y9
-	VMOVUPS      96(DI), Y10
-	VSUBPS       Y10, Y3, Y11
-	VMULPS       Y11, Y7, Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y9, Y5, Y9
-	VADDPS       Y9, Y10, Y9
-	VMOVUPS      Y9, 96(DI)
-	VADDPS       Y9, Y8, Y8
-	VPMOVZXWD    48(DX), Y9
-	VPCMPGTD     (AX), Y9, Y10
-	VMOVUPS      96(CX), Y11
-	VMULPS       32(AX), Y11, Y11
-	VMULPS       64(AX), Y8, Y8
-	VANDPS       Y10, Y8, Y8
-	VADDPS       Y8, Y11, Y8
-	VCMPPS       $0x1e, 128(AX), Y8, Y11
-	VANDPS       Y11, Y10, Y10
-	VBLENDVPS    Y10, 96(AX), Y8, Y8
-	VMOVUPS      Y8, 96(CX)
-	VPSUBD       Y0, Y9, Y8
-	VPMINUD      Y1, Y8, Y8
-	VPANDN       Y8, Y10, Y8
+	VMOVUPS      Y8, 96(DI)
+	VADDPS       Y8, Y7, Y7
+	VPMOVZXWD    48(DX), Y8
+	VPCMPGTD     (AX), Y8, Y8
+	VMOVUPS      96(CX), Y9
+	VMULPS       32(AX), Y9, Y9
+	VMULPS       64(AX), Y7, Y7
+	VANDPS       Y8, Y7, Y7
+	VADDPS       Y7, Y9, Y7
+	VCMPPS       $0x1e, 128(AX), Y7, Y9
+	VANDPS       Y9, Y8, Y8
+	VBLENDVPS    Y8, 96(AX), Y7, Y7
+	VMOVUPS      Y7, 96(CX)
+	VPADDUSW     48(DX), X0, X7
 	VEXTRACTI128 $0x01, Y8, X9
-	VPACKUSDW    X9, X8, X8
-	VMOVDQU      X8, 48(DX)
-	VXORPS       Y8, Y8, Y8
-	VMOVUPS      Y8, 96(SI)
-	VXORPS       Y8, Y8, Y8
-	VMOVUPS      Y8, 96(R8)
-	VMOVMSKPS    Y10, R12
+	VPACKSSDW    X9, X8, X9
+	VPANDN       X7, X9, X7
+	VMOVDQU      X7, 48(DX)
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y7, 96(SI)
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y7, 96(R8)
+	VMOVMSKPS    Y8, R12
 	SHLQ         $0x18, R12
 	ORQ          R12, R11
-	VMOVUPS      128(SI), Y8
-	VMOVUPS      128(BX), Y9
+	VMOVUPS      128(SI), Y7
+	VMOVUPS      128(BX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y3, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 128(BX)
+	VMOVUPS      128(R8), Y8
+	VMOVUPS      128(DI), Y9
 	VSUBPS       Y9, Y2, Y10
 	VMULPS       Y10, Y6, Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y8, Y4, Y8
 	VADDPS       Y8, Y9, Y8
-	VMOVUPS      Y8, 128(BX)
-	VMOVUPS      128(R8), Y9
-	VMOVUPS      128(DI), Y10
-	VSUBPS       Y10, Y3, Y11
-	VMULPS       Y11, Y7, Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y9, Y5, Y9
-	VADDPS       Y9, Y10, Y9
-	VMOVUPS      Y9, 128(DI)
-	VADDPS       Y9, Y8, Y8
-	VPMOVZXWD    64(DX), Y9
-	VPCMPGTD     (AX), Y9, Y10
-	VMOVUPS      128(CX), Y11
-	VMULPS       32(AX), Y11, Y11
-	VMULPS       64(AX), Y8, Y8
-	VANDPS       Y10, Y8, Y8
-	VADDPS       Y8, Y11, Y8
-	VCMPPS       $0x1e, 128(AX), Y8, Y11
-	VANDPS       Y11, Y10, Y10
-	VBLENDVPS    Y10, 96(AX), Y8, Y8
-	VMOVUPS      Y8, 128(CX)
-	VPSUBD       Y0, Y9, Y8
-	VPMINUD      Y1, Y8, Y8
-	VPANDN       Y8, Y10, Y8
+	VMOVUPS      Y8, 128(DI)
+	VADDPS       Y8, Y7, Y7
+	VPMOVZXWD    64(DX), Y8
+	VPCMPGTD     (AX), Y8, Y8
+	VMOVUPS      128(CX), Y9
+	VMULPS       32(AX), Y9, Y9
+	VMULPS       64(AX), Y7, Y7
+	VANDPS       Y8, Y7, Y7
+	VADDPS       Y7, Y9, Y7
+	VCMPPS       $0x1e, 128(AX), Y7, Y9
+	VANDPS       Y9, Y8, Y8
+	VBLENDVPS    Y8, 96(AX), Y7, Y7
+	VMOVUPS      Y7, 128(CX)
+	VPADDUSW     64(DX), X0, X7
 	VEXTRACTI128 $0x01, Y8, X9
-	VPACKUSDW    X9, X8, X8
-	VMOVDQU      X8, 64(DX)
-	VXORPS       Y8, Y8, Y8
-	VMOVUPS      Y8, 128(SI)
-	VXORPS       Y8, Y8, Y8
-	VMOVUPS      Y8, 128(R8)
-	VMOVMSKPS    Y10, R12
+	VPACKSSDW    X9, X8, X9
+	VPANDN       X7, X9, X7
+	VMOVDQU      X7, 64(DX)
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y7, 128(SI)
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y7, 128(R8)
+	VMOVMSKPS    Y8, R12
 	SHLQ         $0x20, R12
 	ORQ          R12, R11
-	VMOVUPS      160(SI), Y8
-	VMOVUPS      160(BX), Y9
+	VMOVUPS      160(SI), Y7
+	VMOVUPS      160(BX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y3, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 160(BX)
+	VMOVUPS      160(R8), Y8
+	VMOVUPS      160(DI), Y9
 	VSUBPS       Y9, Y2, Y10
 	VMULPS       Y10, Y6, Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y8, Y4, Y8
 	VADDPS       Y8, Y9, Y8
-	VMOVUPS      Y8, 160(BX)
-	VMOVUPS      160(R8), Y9
-	VMOVUPS      160(DI), Y10
-	VSUBPS       Y10, Y3, Y11
-	VMULPS       Y11, Y7, Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y9, Y5, Y9
-	VADDPS       Y9, Y10, Y9
-	VMOVUPS      Y9, 160(DI)
-	VADDPS       Y9, Y8, Y8
-	VPMOVZXWD    80(DX), Y9
-	VPCMPGTD     (AX), Y9, Y10
-	VMOVUPS      160(CX), Y11
-	VMULPS       32(AX), Y11, Y11
-	VMULPS       64(AX), Y8, Y8
-	VANDPS       Y10, Y8, Y8
-	VADDPS       Y8, Y11, Y8
-	VCMPPS       $0x1e, 128(AX), Y8, Y11
-	VANDPS       Y11, Y10, Y10
-	VBLENDVPS    Y10, 96(AX), Y8, Y8
-	VMOVUPS      Y8, 160(CX)
-	VPSUBD       Y0, Y9, Y8
-	VPMINUD      Y1, Y8, Y8
-	VPANDN       Y8, Y10, Y8
+	VMOVUPS      Y8, 160(DI)
+	VADDPS       Y8, Y7, Y7
+	VPMOVZXWD    80(DX), Y8
+	VPCMPGTD     (AX), Y8, Y8
+	VMOVUPS      160(CX), Y9
+	VMULPS       32(AX), Y9, Y9
+	VMULPS       64(AX), Y7, Y7
+	VANDPS       Y8, Y7, Y7
+	VADDPS       Y7, Y9, Y7
+	VCMPPS       $0x1e, 128(AX), Y7, Y9
+	VANDPS       Y9, Y8, Y8
+	VBLENDVPS    Y8, 96(AX), Y7, Y7
+	VMOVUPS      Y7, 160(CX)
+	VPADDUSW     80(DX), X0, X7
 	VEXTRACTI128 $0x01, Y8, X9
-	VPACKUSDW    X9, X8, X8
-	VMOVDQU      X8, 80(DX)
-	VXORPS       Y8, Y8, Y8
-	VMOVUPS      Y8, 160(SI)
-	VXORPS       Y8, Y8, Y8
-	VMOVUPS      Y8, 160(R8)
-	VMOVMSKPS    Y10, R12
+	VPACKSSDW    X9, X8, X9
+	VPANDN       X7, X9, X7
+	VMOVDQU      X7, 80(DX)
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y7, 160(SI)
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y7, 160(R8)
+	VMOVMSKPS    Y8, R12
 	SHLQ         $0x28, R12
 	ORQ          R12, R11
-	VMOVUPS      192(SI), Y8
-	VMOVUPS      192(BX), Y9
+	VMOVUPS      192(SI), Y7
+	VMOVUPS      192(BX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y3, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 192(BX)
+	VMOVUPS      192(R8), Y8
+	VMOVUPS      192(DI), Y9
 	VSUBPS       Y9, Y2, Y10
 	VMULPS       Y10, Y6, Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y8, Y4, Y8
 	VADDPS       Y8, Y9, Y8
-	VMOVUPS      Y8, 192(BX)
-	VMOVUPS      192(R8), Y9
-	VMOVUPS      192(DI), Y10
-	VSUBPS       Y10, Y3, Y11
-	VMULPS       Y11, Y7, Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y9, Y5, Y9
-	VADDPS       Y9, Y10, Y9
-	VMOVUPS      Y9, 192(DI)
-	VADDPS       Y9, Y8, Y8
-	VPMOVZXWD    96(DX), Y9
-	VPCMPGTD     (AX), Y9, Y10
-	VMOVUPS      192(CX), Y11
-	VMULPS       32(AX), Y11, Y11
-	VMULPS       64(AX), Y8, Y8
-	VANDPS       Y10, Y8, Y8
-	VADDPS       Y8, Y11, Y8
-	VCMPPS       $0x1e, 128(AX), Y8, Y11
-	VANDPS       Y11, Y10, Y10
-	VBLENDVPS    Y10, 96(AX), Y8, Y8
-	VMOVUPS      Y8, 192(CX)
-	VPSUBD       Y0, Y9, Y8
-	VPMINUD      Y1, Y8, Y8
-	VPANDN       Y8, Y10, Y8
+	VMOVUPS      Y8, 192(DI)
+	VADDPS       Y8, Y7, Y7
+	VPMOVZXWD    96(DX), Y8
+	VPCMPGTD     (AX), Y8, Y8
+	VMOVUPS      192(CX), Y9
+	VMULPS       32(AX), Y9, Y9
+	VMULPS       64(AX), Y7, Y7
+	VANDPS       Y8, Y7, Y7
+	VADDPS       Y7, Y9, Y7
+	VCMPPS       $0x1e, 128(AX), Y7, Y9
+	VANDPS       Y9, Y8, Y8
+	VBLENDVPS    Y8, 96(AX), Y7, Y7
+	VMOVUPS      Y7, 192(CX)
+	VPADDUSW     96(DX), X0, X7
 	VEXTRACTI128 $0x01, Y8, X9
-	VPACKUSDW    X9, X8, X8
-	VMOVDQU      X8, 96(DX)
-	VXORPS       Y8, Y8, Y8
-	VMOVUPS      Y8, 192(SI)
-	VXORPS       Y8, Y8, Y8
-	VMOVUPS      Y8, 192(R8)
-	VMOVMSKPS    Y10, R12
+	VPACKSSDW    X9, X8, X9
+	VPANDN       X7, X9, X7
+	VMOVDQU      X7, 96(DX)
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y7, 192(SI)
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y7, 192(R8)
+	VMOVMSKPS    Y8, R12
 	SHLQ         $0x30, R12
 	ORQ          R12, R11
-	VMOVUPS      224(SI), Y8
-	VMOVUPS      224(BX), Y9
+	VMOVUPS      224(SI), Y7
+	VMOVUPS      224(BX), Y8
+	VSUBPS       Y8, Y1, Y9
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       Y7, Y3, Y7
+	VADDPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 224(BX)
+	VMOVUPS      224(R8), Y8
+	VMOVUPS      224(DI), Y9
 	VSUBPS       Y9, Y2, Y10
 	VMULPS       Y10, Y6, Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y8, Y4, Y8
 	VADDPS       Y8, Y9, Y8
-	VMOVUPS      Y8, 224(BX)
-	VMOVUPS      224(R8), Y9
-	VMOVUPS      224(DI), Y10
-	VSUBPS       Y10, Y3, Y11
-	VMULPS       Y11, Y7, Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y9, Y5, Y9
-	VADDPS       Y9, Y10, Y9
-	VMOVUPS      Y9, 224(DI)
-	VADDPS       Y9, Y8, Y8
-	VPMOVZXWD    112(DX), Y9
-	VPCMPGTD     (AX), Y9, Y10
-	VMOVUPS      224(CX), Y11
-	VMULPS       32(AX), Y11, Y11
-	VMULPS       64(AX), Y8, Y8
-	VANDPS       Y10, Y8, Y8
-	VADDPS       Y8, Y11, Y8
-	VCMPPS       $0x1e, 128(AX), Y8, Y11
-	VANDPS       Y11, Y10, Y10
-	VBLENDVPS    Y10, 96(AX), Y8, Y8
-	VMOVUPS      Y8, 224(CX)
-	VPSUBD       Y0, Y9, Y8
-	VPMINUD      Y1, Y8, Y8
-	VPANDN       Y8, Y10, Y8
+	VMOVUPS      Y8, 224(DI)
+	VADDPS       Y8, Y7, Y7
+	VPMOVZXWD    112(DX), Y8
+	VPCMPGTD     (AX), Y8, Y8
+	VMOVUPS      224(CX), Y9
+	VMULPS       32(AX), Y9, Y9
+	VMULPS       64(AX), Y7, Y7
+	VANDPS       Y8, Y7, Y7
+	VADDPS       Y7, Y9, Y7
+	VCMPPS       $0x1e, 128(AX), Y7, Y9
+	VANDPS       Y9, Y8, Y8
+	VBLENDVPS    Y8, 96(AX), Y7, Y7
+	VMOVUPS      Y7, 224(CX)
+	VPADDUSW     112(DX), X0, X7
 	VEXTRACTI128 $0x01, Y8, X9
-	VPACKUSDW    X9, X8, X8
-	VMOVDQU      X8, 112(DX)
-	VXORPS       Y8, Y8, Y8
-	VMOVUPS      Y8, 224(SI)
-	VXORPS       Y8, Y8, Y8
-	VMOVUPS      Y8, 224(R8)
-	VMOVMSKPS    Y10, R12
+	VPACKSSDW    X9, X8, X9
+	VPANDN       X7, X9, X7
+	VMOVDQU      X7, 112(DX)
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y7, 224(SI)
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y7, 224(R8)
+	VMOVMSKPS    Y8, R12
 	SHLQ         $0x38, R12
 	ORQ          R12, R11
 	MOVQ         R11, (R9)
@@ -24096,7 +23936,7 @@ StrictRefractoryLeakyTraced2AVX512_done:
 TEXT ·strictRefractoryLeakyTraced2AVX2(SB), NOSPLIT, $8-240
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y1
+	VPSRLW   $0x0f, Y0, Y1
 	MOVQ     v+0(FP), AX
 	MOVQ     r+8(FP), CX
 	MOVQ     t1+16(FP), DX
@@ -24178,52 +24018,50 @@ StrictRefractoryLeakyTraced2AVX2_block:
 	VPMOVZXWD    (R8), Y6
 	VPMOVZXWD    16(R8), Y7
 	VPADDD       Y0, Y6, Y6
-	VPCMPGTD     Y6, Y4, Y6
-	VPADDD       Y0, Y7, Y7
-	VPCMPGTD     Y7, Y5, Y7
-	VMOVUPS      (AX), Y8
-	VMOVUPS      32(AX), Y9
-	VMULPS       (R9), Y8, Y8
-	VMULPS       32(R9), Y9, Y9
+	VPCMPGTD     Y6, Y4, Y4
+	VPADDD       Y0, Y7, Y6
+	VPCMPGTD     Y6, Y5, Y5
+	VMOVUPS      (AX), Y6
+	VMOVUPS      32(AX), Y7
+	VMULPS       (R9), Y6, Y6
+	VMULPS       32(R9), Y7, Y7
 	VMULPS       (R10), Y2, Y2
 	VMULPS       32(R10), Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
-	VCMPPS       $0x1e, (R11), Y2, Y8
-	VANDPS       Y8, Y6, Y8
-	VCMPPS       $0x1e, 32(R11), Y3, Y9
-	VANDPS       Y9, Y7, Y9
-	VMOVUPS      (R12), Y10
-	VBLENDVPS    Y6, Y2, Y10, Y2
-	VMOVUPS      32(R12), Y6
-	VBLENDVPS    Y7, Y3, Y6, Y3
-	VBLENDVPS    Y8, (R12), Y2, Y2
-	VBLENDVPS    Y9, 32(R12), Y3, Y3
+	VADDPS       Y2, Y6, Y2
+	VADDPS       Y3, Y7, Y3
+	VCMPPS       $0x1e, (R11), Y2, Y6
+	VANDPS       Y6, Y4, Y6
+	VCMPPS       $0x1e, 32(R11), Y3, Y7
+	VANDPS       Y7, Y5, Y7
+	VMOVUPS      (R12), Y8
+	VBLENDVPS    Y4, Y2, Y8, Y2
+	VMOVUPS      32(R12), Y4
+	VBLENDVPS    Y5, Y3, Y4, Y3
+	VBLENDVPS    Y6, (R12), Y2, Y2
+	VBLENDVPS    Y7, 32(R12), Y3, Y3
 	VMOVUPS      Y2, (AX)
 	VMOVUPS      Y3, 32(AX)
-	VPSUBD       Y0, Y4, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y8, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
+	VPADDUSW     (CX), X1, X2
+	VEXTRACTI128 $0x01, Y6, X3
+	VPACKSSDW    X3, X6, X3
+	VPANDN       X2, X3, X2
 	VMOVDQU      X2, (CX)
-	VPSUBD       Y0, Y5, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y9, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
+	VPADDUSW     16(CX), X1, X2
+	VEXTRACTI128 $0x01, Y7, X3
+	VPACKSSDW    X3, X7, X3
+	VPANDN       X2, X3, X2
 	VMOVDQU      X2, 16(CX)
 	VXORPS       Y2, Y2, Y2
 	VMOVUPS      Y2, (BX)
 	VXORPS       Y2, Y2, Y2
 	VMOVUPS      Y2, (DI)
-	VMOVMSKPS    Y8, BP
+	VMOVMSKPS    Y6, BP
 	ORQ          BP, R15
 	VXORPS       Y2, Y2, Y2
 	VMOVUPS      Y2, 32(BX)
 	VXORPS       Y2, Y2, Y2
 	VMOVUPS      Y2, 32(DI)
-	VMOVMSKPS    Y9, BP
+	VMOVMSKPS    Y7, BP
 	SHLQ         $0x08, BP
 	ORQ          BP, R15
 	VMOVUPS      64(BX), Y2
@@ -24289,53 +24127,51 @@ StrictRefractoryLeakyTraced2AVX2_block:
 	VPMOVZXWD    32(R8), Y6
 	VPMOVZXWD    48(R8), Y7
 	VPADDD       Y0, Y6, Y6
-	VPCMPGTD     Y6, Y4, Y6
-	VPADDD       Y0, Y7, Y7
-	VPCMPGTD     Y7, Y5, Y7
-	VMOVUPS      64(AX), Y8
-	VMOVUPS      96(AX), Y9
-	VMULPS       64(R9), Y8, Y8
-	VMULPS       96(R9), Y9, Y9
+	VPCMPGTD     Y6, Y4, Y4
+	VPADDD       Y0, Y7, Y6
+	VPCMPGTD     Y6, Y5, Y5
+	VMOVUPS      64(AX), Y6
+	VMOVUPS      96(AX), Y7
+	VMULPS       64(R9), Y6, Y6
+	VMULPS       96(R9), Y7, Y7
 	VMULPS       64(R10), Y2, Y2
 	VMULPS       96(R10), Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
-	VCMPPS       $0x1e, 64(R11), Y2, Y8
-	VANDPS       Y8, Y6, Y8
-	VCMPPS       $0x1e, 96(R11), Y3, Y9
-	VANDPS       Y9, Y7, Y9
-	VMOVUPS      64(R12), Y10
-	VBLENDVPS    Y6, Y2, Y10, Y2
-	VMOVUPS      96(R12), Y6
-	VBLENDVPS    Y7, Y3, Y6, Y3
-	VBLENDVPS    Y8, 64(R12), Y2, Y2
-	VBLENDVPS    Y9, 96(R12), Y3, Y3
+	VADDPS       Y2, Y6, Y2
+	VADDPS       Y3, Y7, Y3
+	VCMPPS       $0x1e, 64(R11), Y2, Y6
+	VANDPS       Y6, Y4, Y6
+	VCMPPS       $0x1e, 96(R11), Y3, Y7
+	VANDPS       Y7, Y5, Y7
+	VMOVUPS      64(R12), Y8
+	VBLENDVPS    Y4, Y2, Y8, Y2
+	VMOVUPS      96(R12), Y4
+	VBLENDVPS    Y5, Y3, Y4, Y3
+	VBLENDVPS    Y6, 64(R12), Y2, Y2
+	VBLENDVPS    Y7, 96(R12), Y3, Y3
 	VMOVUPS      Y2, 64(AX)
 	VMOVUPS      Y3, 96(AX)
-	VPSUBD       Y0, Y4, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y8, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
+	VPADDUSW     32(CX), X1, X2
+	VEXTRACTI128 $0x01, Y6, X3
+	VPACKSSDW    X3, X6, X3
+	VPANDN       X2, X3, X2
 	VMOVDQU      X2, 32(CX)
-	VPSUBD       Y0, Y5, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y9, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
+	VPADDUSW     48(CX), X1, X2
+	VEXTRACTI128 $0x01, Y7, X3
+	VPACKSSDW    X3, X7, X3
+	VPANDN       X2, X3, X2
 	VMOVDQU      X2, 48(CX)
 	VXORPS       Y2, Y2, Y2
 	VMOVUPS      Y2, 64(BX)
 	VXORPS       Y2, Y2, Y2
 	VMOVUPS      Y2, 64(DI)
-	VMOVMSKPS    Y8, BP
+	VMOVMSKPS    Y6, BP
 	SHLQ         $0x10, BP
 	ORQ          BP, R15
 	VXORPS       Y2, Y2, Y2
 	VMOVUPS      Y2, 96(BX)
 	VXORPS       Y2, Y2, Y2
 	VMOVUPS      Y2, 96(DI)
-	VMOVMSKPS    Y9, BP
+	VMOVMSKPS    Y7, BP
 	SHLQ         $0x18, BP
 	ORQ          BP, R15
 	VMOVUPS      128(BX), Y2
@@ -24401,53 +24237,51 @@ StrictRefractoryLeakyTraced2AVX2_block:
 	VPMOVZXWD    64(R8), Y6
 	VPMOVZXWD    80(R8), Y7
 	VPADDD       Y0, Y6, Y6
-	VPCMPGTD     Y6, Y4, Y6
-	VPADDD       Y0, Y7, Y7
-	VPCMPGTD     Y7, Y5, Y7
-	VMOVUPS      128(AX), Y8
-	VMOVUPS      160(AX), Y9
-	VMULPS       128(R9), Y8, Y8
-	VMULPS       160(R9), Y9, Y9
+	VPCMPGTD     Y6, Y4, Y4
+	VPADDD       Y0, Y7, Y6
+	VPCMPGTD     Y6, Y5, Y5
+	VMOVUPS      128(AX), Y6
+	VMOVUPS      160(AX), Y7
+	VMULPS       128(R9), Y6, Y6
+	VMULPS       160(R9), Y7, Y7
 	VMULPS       128(R10), Y2, Y2
 	VMULPS       160(R10), Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
-	VCMPPS       $0x1e, 128(R11), Y2, Y8
-	VANDPS       Y8, Y6, Y8
-	VCMPPS       $0x1e, 160(R11), Y3, Y9
-	VANDPS       Y9, Y7, Y9
-	VMOVUPS      128(R12), Y10
-	VBLENDVPS    Y6, Y2, Y10, Y2
-	VMOVUPS      160(R12), Y6
-	VBLENDVPS    Y7, Y3, Y6, Y3
-	VBLENDVPS    Y8, 128(R12), Y2, Y2
-	VBLENDVPS    Y9, 160(R12), Y3, Y3
+	VADDPS       Y2, Y6, Y2
+	VADDPS       Y3, Y7, Y3
+	VCMPPS       $0x1e, 128(R11), Y2, Y6
+	VANDPS       Y6, Y4, Y6
+	VCMPPS       $0x1e, 160(R11), Y3, Y7
+	VANDPS       Y7, Y5, Y7
+	VMOVUPS      128(R12), Y8
+	VBLENDVPS    Y4, Y2, Y8, Y2
+	VMOVUPS      160(R12), Y4
+	VBLENDVPS    Y5, Y3, Y4, Y3
+	VBLENDVPS    Y6, 128(R12), Y2, Y2
+	VBLENDVPS    Y7, 160(R12), Y3, Y3
 	VMOVUPS      Y2, 128(AX)
 	VMOVUPS      Y3, 160(AX)
-	VPSUBD       Y0, Y4, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y8, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
+	VPADDUSW     64(CX), X1, X2
+	VEXTRACTI128 $0x01, Y6, X3
+	VPACKSSDW    X3, X6, X3
+	VPANDN       X2, X3, X2
 	VMOVDQU      X2, 64(CX)
-	VPSUBD       Y0, Y5, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y9, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
+	VPADDUSW     80(CX), X1, X2
+	VEXTRACTI128 $0x01, Y7, X3
+	VPACKSSDW    X3, X7, X3
+	VPANDN       X2, X3, X2
 	VMOVDQU      X2, 80(CX)
 	VXORPS       Y2, Y2, Y2
 	VMOVUPS      Y2, 128(BX)
 	VXORPS       Y2, Y2, Y2
 	VMOVUPS      Y2, 128(DI)
-	VMOVMSKPS    Y8, BP
+	VMOVMSKPS    Y6, BP
 	SHLQ         $0x20, BP
 	ORQ          BP, R15
 	VXORPS       Y2, Y2, Y2
 	VMOVUPS      Y2, 160(BX)
 	VXORPS       Y2, Y2, Y2
 	VMOVUPS      Y2, 160(DI)
-	VMOVMSKPS    Y9, BP
+	VMOVMSKPS    Y7, BP
 	SHLQ         $0x28, BP
 	ORQ          BP, R15
 	VMOVUPS      192(BX), Y2
@@ -24513,53 +24347,51 @@ StrictRefractoryLeakyTraced2AVX2_block:
 	VPMOVZXWD    96(R8), Y6
 	VPMOVZXWD    112(R8), Y7
 	VPADDD       Y0, Y6, Y6
-	VPCMPGTD     Y6, Y4, Y6
-	VPADDD       Y0, Y7, Y7
-	VPCMPGTD     Y7, Y5, Y7
-	VMOVUPS      192(AX), Y8
-	VMOVUPS      224(AX), Y9
-	VMULPS       192(R9), Y8, Y8
-	VMULPS       224(R9), Y9, Y9
+	VPCMPGTD     Y6, Y4, Y4
+	VPADDD       Y0, Y7, Y6
+	VPCMPGTD     Y6, Y5, Y5
+	VMOVUPS      192(AX), Y6
+	VMOVUPS      224(AX), Y7
+	VMULPS       192(R9), Y6, Y6
+	VMULPS       224(R9), Y7, Y7
 	VMULPS       192(R10), Y2, Y2
 	VMULPS       224(R10), Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
-	VCMPPS       $0x1e, 192(R11), Y2, Y8
-	VANDPS       Y8, Y6, Y8
-	VCMPPS       $0x1e, 224(R11), Y3, Y9
-	VANDPS       Y9, Y7, Y9
-	VMOVUPS      192(R12), Y10
-	VBLENDVPS    Y6, Y2, Y10, Y2
-	VMOVUPS      224(R12), Y6
-	VBLENDVPS    Y7, Y3, Y6, Y3
-	VBLENDVPS    Y8, 192(R12), Y2, Y2
-	VBLENDVPS    Y9, 224(R12), Y3, Y3
+	VADDPS       Y2, Y6, Y2
+	VADDPS       Y3, Y7, Y3
+	VCMPPS       $0x1e, 192(R11), Y2, Y6
+	VANDPS       Y6, Y4, Y6
+	VCMPPS       $0x1e, 224(R11), Y3, Y7
+	VANDPS       Y7, Y5, Y7
+	VMOVUPS      192(R12), Y8
+	VBLENDVPS    Y4, Y2, Y8, Y2
+	VMOVUPS      224(R12), Y4
+	VBLENDVPS    Y5, Y3, Y4, Y3
+	VBLENDVPS    Y6, 192(R12), Y2, Y2
+	VBLENDVPS    Y7, 224(R12), Y3, Y3
 	VMOVUPS      Y2, 192(AX)
 	VMOVUPS      Y3, 224(AX)
-	VPSUBD       Y0, Y4, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y8, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
+	VPADDUSW     96(CX), X1, X2
+	VEXTRACTI128 $0x01, Y6, X3
+	VPACKSSDW    X3, X6, X3
+	VPANDN       X2, X3, X2
 	VMOVDQU      X2, 96(CX)
-	VPSUBD       Y0, Y5, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y9, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
+	VPADDUSW     112(CX), X1, X2
+	VEXTRACTI128 $0x01, Y7, X3
+	VPACKSSDW    X3, X7, X3
+	VPANDN       X2, X3, X2
 	VMOVDQU      X2, 112(CX)
 	VXORPS       Y2, Y2, Y2
 	VMOVUPS      Y2, 192(BX)
 	VXORPS       Y2, Y2, Y2
 	VMOVUPS      Y2, 192(DI)
-	VMOVMSKPS    Y8, BP
+	VMOVMSKPS    Y6, BP
 	SHLQ         $0x30, BP
 	ORQ          BP, R15
 	VXORPS       Y2, Y2, Y2
 	VMOVUPS      Y2, 224(BX)
 	VXORPS       Y2, Y2, Y2
 	VMOVUPS      Y2, 224(DI)
-	VMOVMSKPS    Y9, BP
+	VMOVMSKPS    Y7, BP
 	SHLQ         $0x38, BP
 	ORQ          BP, R15
 	MOVQ         R15, (R13)
@@ -24814,7 +24646,7 @@ TEXT ·strictRefractoryLeakyTraced2UniformAVX2(SB), NOSPLIT, $224-112
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y1
+	VPSRLW       $0x0f, Y0, Y1
 	VBROADCASTSS bT1+76(FP), Y2
 	VBROADCASTSS bT2+88(FP), Y3
 	VPBROADCASTW c+48(FP), X4
@@ -24865,28 +24697,27 @@ StrictRefractoryLeakyTraced2UniformAVX2_block:
 	VPMOVZXWD    (DX), Y9
 	VMOVUPS      (AX), Y10
 	VPADDD       Y0, Y10, Y10
-	VPCMPGTD     Y10, Y9, Y10
-	VMOVUPS      (CX), Y11
-	VMULPS       32(AX), Y11, Y11
+	VPCMPGTD     Y10, Y9, Y9
+	VMOVUPS      (CX), Y10
+	VMULPS       32(AX), Y10, Y10
 	VMULPS       64(AX), Y8, Y8
-	VADDPS       Y8, Y11, Y8
-	VCMPPS       $0x1e, 128(AX), Y8, Y11
-	VANDPS       Y11, Y10, Y11
-	VMOVUPS      96(AX), Y12
-	VBLENDVPS    Y10, Y8, Y12, Y8
-	VBLENDVPS    Y11, 96(AX), Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VCMPPS       $0x1e, 128(AX), Y8, Y10
+	VANDPS       Y10, Y9, Y10
+	VMOVUPS      96(AX), Y11
+	VBLENDVPS    Y9, Y8, Y11, Y8
+	VBLENDVPS    Y10, 96(AX), Y8, Y8
 	VMOVUPS      Y8, (CX)
-	VPSUBD       Y0, Y9, Y8
-	VPMINUD      Y1, Y8, Y8
-	VPANDN       Y8, Y11, Y8
-	VEXTRACTI128 $0x01, Y8, X9
-	VPACKUSDW    X9, X8, X8
+	VPADDUSW     (DX), X1, X8
+	VEXTRACTI128 $0x01, Y10, X9
+	VPACKSSDW    X9, X10, X9
+	VPANDN       X8, X9, X8
 	VMOVDQU      X8, (DX)
 	VXORPS       Y8, Y8, Y8
 	VMOVUPS      Y8, (SI)
 	VXORPS       Y8, Y8, Y8
 	VMOVUPS      Y8, (R8)
-	VMOVMSKPS    Y11, R12
+	VMOVMSKPS    Y10, R12
 	ORQ          R12, R11
 	VMOVUPS      32(SI), Y8
 	VMOVUPS      32(BX), Y9
@@ -24908,28 +24739,27 @@ StrictRefractoryLeakyTraced2UniformAVX2_block:
 	VPMOVZXWD    16(DX), Y9
 	VMOVUPS      (AX), Y10
 	VPADDD       Y0, Y10, Y10
-	VPCMPGTD     Y10, Y9, Y10
-	VMOVUPS      32(CX), Y11
-	VMULPS       32(AX), Y11, Y11
+	VPCMPGTD     Y10, Y9, Y9
+	VMOVUPS      32(CX), Y10
+	VMULPS       32(AX), Y10, Y10
 	VMULPS       64(AX), Y8, Y8
-	VADDPS       Y8, Y11, Y8
-	VCMPPS       $0x1e, 128(AX), Y8, Y11
-	VANDPS       Y11, Y10, Y11
-	VMOVUPS      96(AX), Y12
-	VBLENDVPS    Y10, Y8, Y12, Y8
-	VBLENDVPS    Y11, 96(AX), Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VCMPPS       $0x1e, 128(AX), Y8, Y10
+	VANDPS       Y10, Y9, Y10
+	VMOVUPS      96(AX), Y11
+	VBLENDVPS    Y9, Y8, Y11, Y8
+	VBLENDVPS    Y10, 96(AX), Y8, Y8
 	VMOVUPS      Y8, 32(CX)
-	VPSUBD       Y0, Y9, Y8
-	VPMINUD      Y1, Y8, Y8
-	VPANDN       Y8, Y11, Y8
-	VEXTRACTI128 $0x01, Y8, X9
-	VPACKUSDW    X9, X8, X8
+	VPADDUSW     16(DX), X1, X8
+	VEXTRACTI128 $0x01, Y10, X9
+	VPACKSSDW    X9, X10, X9
+	VPANDN       X8, X9, X8
 	VMOVDQU      X8, 16(DX)
 	VXORPS       Y8, Y8, Y8
 	VMOVUPS      Y8, 32(SI)
 	VXORPS       Y8, Y8, Y8
 	VMOVUPS      Y8, 32(R8)
-	VMOVMSKPS    Y11, R12
+	VMOVMSKPS    Y10, R12
 	SHLQ         $0x08, R12
 	ORQ          R12, R11
 	VMOVUPS      64(SI), Y8
@@ -24952,28 +24782,27 @@ StrictRefractoryLeakyTraced2UniformAVX2_block:
 	VPMOVZXWD    32(DX), Y9
 	VMOVUPS      (AX), Y10
 	VPADDD       Y0, Y10, Y10
-	VPCMPGTD     Y10, Y9, Y10
-	VMOVUPS      64(CX), Y11
-	VMULPS       32(AX), Y11, Y11
+	VPCMPGTD     Y10, Y9, Y9
+	VMOVUPS      64(CX), Y10
+	VMULPS       32(AX), Y10, Y10
 	VMULPS       64(AX), Y8, Y8
-	VADDPS       Y8, Y11, Y8
-	VCMPPS       $0x1e, 128(AX), Y8, Y11
-	VANDPS       Y11, Y10, Y11
-	VMOVUPS      96(AX), Y12
-	VBLENDVPS    Y10, Y8, Y12, Y8
-	VBLENDVPS    Y11, 96(AX), Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VCMPPS       $0x1e, 128(AX), Y8, Y10
+	VANDPS       Y10, Y9, Y10
+	VMOVUPS      96(AX), Y11
+	VBLENDVPS    Y9, Y8, Y11, Y8
+	VBLENDVPS    Y10, 96(AX), Y8, Y8
 	VMOVUPS      Y8, 64(CX)
-	VPSUBD       Y0, Y9, Y8
-	VPMINUD      Y1, Y8, Y8
-	VPANDN       Y8, Y11, Y8
-	VEXTRACTI128 $0x01, Y8, X9
-	VPACKUSDW    X9, X8, X8
+	VPADDUSW     32(DX), X1, X8
+	VEXTRACTI128 $0x01, Y10, X9
+	VPACKSSDW    X9, X10, X9
+	VPANDN       X8, X9, X8
 	VMOVDQU      X8, 32(DX)
 	VXORPS       Y8, Y8, Y8
 	VMOVUPS      Y8, 64(SI)
 	VXORPS       Y8, Y8, Y8
 	VMOVUPS      Y8, 64(R8)
-	VMOVMSKPS    Y11, R12
+	VMOVMSKPS    Y10, R12
 	SHLQ         $0x10, R12
 	ORQ          R12, R11
 	VMOVUPS      96(SI), Y8
@@ -24996,28 +24825,27 @@ StrictRefractoryLeakyTraced2UniformAVX2_block:
 	VPMOVZXWD    48(DX), Y9
 	VMOVUPS      (AX), Y10
 	VPADDD       Y0, Y10, Y10
-	VPCMPGTD     Y10, Y9, Y10
-	VMOVUPS      96(CX), Y11
-	VMULPS       32(AX), Y11, Y11
+	VPCMPGTD     Y10, Y9, Y9
+	VMOVUPS      96(CX), Y10
+	VMULPS       32(AX), Y10, Y10
 	VMULPS       64(AX), Y8, Y8
-	VADDPS       Y8, Y11, Y8
-	VCMPPS       $0x1e, 128(AX), Y8, Y11
-	VANDPS       Y11, Y10, Y11
-	VMOVUPS      96(AX), Y12
-	VBLENDVPS    Y10, Y8, Y12, Y8
-	VBLENDVPS    Y11, 96(AX), Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VCMPPS       $0x1e, 128(AX), Y8, Y10
+	VANDPS       Y10, Y9, Y10
+	VMOVUPS      96(AX), Y11
+	VBLENDVPS    Y9, Y8, Y11, Y8
+	VBLENDVPS    Y10, 96(AX), Y8, Y8
 	VMOVUPS      Y8, 96(CX)
-	VPSUBD       Y0, Y9, Y8
-	VPMINUD      Y1, Y8, Y8
-	VPANDN       Y8, Y11, Y8
-	VEXTRACTI128 $0x01, Y8, X9
-	VPACKUSDW    X9, X8, X8
+	VPADDUSW     48(DX), X1, X8
+	VEXTRACTI128 $0x01, Y10, X9
+	VPACKSSDW    X9, X10, X9
+	VPANDN       X8, X9, X8
 	VMOVDQU      X8, 48(DX)
 	VXORPS       Y8, Y8, Y8
 	VMOVUPS      Y8, 96(SI)
 	VXORPS       Y8, Y8, Y8
 	VMOVUPS      Y8, 96(R8)
-	VMOVMSKPS    Y11, R12
+	VMOVMSKPS    Y10, R12
 	SHLQ         $0x18, R12
 	ORQ          R12, R11
 	VMOVUPS      128(SI), Y8
@@ -25040,28 +24868,27 @@ StrictRefractoryLeakyTraced2UniformAVX2_block:
 	VPMOVZXWD    64(DX), Y9
 	VMOVUPS      (AX), Y10
 	VPADDD       Y0, Y10, Y10
-	VPCMPGTD     Y10, Y9, Y10
-	VMOVUPS      128(CX), Y11
-	VMULPS       32(AX), Y11, Y11
+	VPCMPGTD     Y10, Y9, Y9
+	VMOVUPS      128(CX), Y10
+	VMULPS       32(AX), Y10, Y10
 	VMULPS       64(AX), Y8, Y8
-	VADDPS       Y8, Y11, Y8
-	VCMPPS       $0x1e, 128(AX), Y8, Y11
-	VANDPS       Y11, Y10, Y11
-	VMOVUPS      96(AX), Y12
-	VBLENDVPS    Y10, Y8, Y12, Y8
-	VBLENDVPS    Y11, 96(AX), Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VCMPPS       $0x1e, 128(AX), Y8, Y10
+	VANDPS       Y10, Y9, Y10
+	VMOVUPS      96(AX), Y11
+	VBLENDVPS    Y9, Y8, Y11, Y8
+	VBLENDVPS    Y10, 96(AX), Y8, Y8
 	VMOVUPS      Y8, 128(CX)
-	VPSUBD       Y0, Y9, Y8
-	VPMINUD      Y1, Y8, Y8
-	VPANDN       Y8, Y11, Y8
-	VEXTRACTI128 $0x01, Y8, X9
-	VPACKUSDW    X9, X8, X8
+	VPADDUSW     64(DX), X1, X8
+	VEXTRACTI128 $0x01, Y10, X9
+	VPACKSSDW    X9, X10, X9
+	VPANDN       X8, X9, X8
 	VMOVDQU      X8, 64(DX)
 	VXORPS       Y8, Y8, Y8
 	VMOVUPS      Y8, 128(SI)
 	VXORPS       Y8, Y8, Y8
 	VMOVUPS      Y8, 128(R8)
-	VMOVMSKPS    Y11, R12
+	VMOVMSKPS    Y10, R12
 	SHLQ         $0x20, R12
 	ORQ          R12, R11
 	VMOVUPS      160(SI), Y8
@@ -25084,28 +24911,27 @@ StrictRefractoryLeakyTraced2UniformAVX2_block:
 	VPMOVZXWD    80(DX), Y9
 	VMOVUPS      (AX), Y10
 	VPADDD       Y0, Y10, Y10
-	VPCMPGTD     Y10, Y9, Y10
-	VMOVUPS      160(CX), Y11
-	VMULPS       32(AX), Y11, Y11
+	VPCMPGTD     Y10, Y9, Y9
+	VMOVUPS      160(CX), Y10
+	VMULPS       32(AX), Y10, Y10
 	VMULPS       64(AX), Y8, Y8
-	VADDPS       Y8, Y11, Y8
-	VCMPPS       $0x1e, 128(AX), Y8, Y11
-	VANDPS       Y11, Y10, Y11
-	VMOVUPS      96(AX), Y12
-	VBLENDVPS    Y10, Y8, Y12, Y8
-	VBLENDVPS    Y11, 96(AX), Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VCMPPS       $0x1e, 128(AX), Y8, Y10
+	VANDPS       Y10, Y9, Y10
+	VMOVUPS      96(AX), Y11
+	VBLENDVPS    Y9, Y8, Y11, Y8
+	VBLENDVPS    Y10, 96(AX), Y8, Y8
 	VMOVUPS      Y8, 160(CX)
-	VPSUBD       Y0, Y9, Y8
-	VPMINUD      Y1, Y8, Y8
-	VPANDN       Y8, Y11, Y8
-	VEXTRACTI128 $0x01, Y8, X9
-	VPACKUSDW    X9, X8, X8
+	VPADDUSW     80(DX), X1, X8
+	VEXTRACTI128 $0x01, Y10, X9
+	VPACKSSDW    X9, X10, X9
+	VPANDN       X8, X9, X8
 	VMOVDQU      X8, 80(DX)
 	VXORPS       Y8, Y8, Y8
 	VMOVUPS      Y8, 160(SI)
 	VXORPS       Y8, Y8, Y8
 	VMOVUPS      Y8, 160(R8)
-	VMOVMSKPS    Y11, R12
+	VMOVMSKPS    Y10, R12
 	SHLQ         $0x28, R12
 	ORQ          R12, R11
 	VMOVUPS      192(SI), Y8
@@ -25128,28 +24954,27 @@ StrictRefractoryLeakyTraced2UniformAVX2_block:
 	VPMOVZXWD    96(DX), Y9
 	VMOVUPS      (AX), Y10
 	VPADDD       Y0, Y10, Y10
-	VPCMPGTD     Y10, Y9, Y10
-	VMOVUPS      192(CX), Y11
-	VMULPS       32(AX), Y11, Y11
+	VPCMPGTD     Y10, Y9, Y9
+	VMOVUPS      192(CX), Y10
+	VMULPS       32(AX), Y10, Y10
 	VMULPS       64(AX), Y8, Y8
-	VADDPS       Y8, Y11, Y8
-	VCMPPS       $0x1e, 128(AX), Y8, Y11
-	VANDPS       Y11, Y10, Y11
-	VMOVUPS      96(AX), Y12
-	VBLENDVPS    Y10, Y8, Y12, Y8
-	VBLENDVPS    Y11, 96(AX), Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VCMPPS       $0x1e, 128(AX), Y8, Y10
+	VANDPS       Y10, Y9, Y10
+	VMOVUPS      96(AX), Y11
+	VBLENDVPS    Y9, Y8, Y11, Y8
+	VBLENDVPS    Y10, 96(AX), Y8, Y8
 	VMOVUPS      Y8, 192(CX)
-	VPSUBD       Y0, Y9, Y8
-	VPMINUD      Y1, Y8, Y8
-	VPANDN       Y8, Y11, Y8
-	VEXTRACTI128 $0x01, Y8, X9
-	VPACKUSDW    X9, X8, X8
+	VPADDUSW     96(DX), X1, X8
+	VEXTRACTI128 $0x01, Y10, X9
+	VPACKSSDW    X9, X10, X9
+	VPANDN       X8, X9, X8
 	VMOVDQU      X8, 96(DX)
 	VXORPS       Y8, Y8, Y8
 	VMOVUPS      Y8, 192(SI)
 	VXORPS       Y8, Y8, Y8
 	VMOVUPS      Y8, 192(R8)
-	VMOVMSKPS    Y11, R12
+	VMOVMSKPS    Y10, R12
 	SHLQ         $0x30, R12
 	ORQ          R12, R11
 	VMOVUPS      224(SI), Y8
@@ -25172,28 +24997,27 @@ StrictRefractoryLeakyTraced2UniformAVX2_block:
 	VPMOVZXWD    112(DX), Y9
 	VMOVUPS      (AX), Y10
 	VPADDD       Y0, Y10, Y10
-	VPCMPGTD     Y10, Y9, Y10
-	VMOVUPS      224(CX), Y11
-	VMULPS       32(AX), Y11, Y11
+	VPCMPGTD     Y10, Y9, Y9
+	VMOVUPS      224(CX), Y10
+	VMULPS       32(AX), Y10, Y10
 	VMULPS       64(AX), Y8, Y8
-	VADDPS       Y8, Y11, Y8
-	VCMPPS       $0x1e, 128(AX), Y8, Y11
-	VANDPS       Y11, Y10, Y11
-	VMOVUPS      96(AX), Y12
-	VBLENDVPS    Y10, Y8, Y12, Y8
-	VBLENDVPS    Y11, 96(AX), Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VCMPPS       $0x1e, 128(AX), Y8, Y10
+	VANDPS       Y10, Y9, Y10
+	VMOVUPS      96(AX), Y11
+	VBLENDVPS    Y9, Y8, Y11, Y8
+	VBLENDVPS    Y10, 96(AX), Y8, Y8
 	VMOVUPS      Y8, 224(CX)
-	VPSUBD       Y0, Y9, Y8
-	VPMINUD      Y1, Y8, Y8
-	VPANDN       Y8, Y11, Y8
-	VEXTRACTI128 $0x01, Y8, X9
-	VPACKUSDW    X9, X8, X8
+	VPADDUSW     112(DX), X1, X8
+	VEXTRACTI128 $0x01, Y10, X9
+	VPACKSSDW    X9, X10, X9
+	VPANDN       X8, X9, X8
 	VMOVDQU      X8, 112(DX)
 	VXORPS       Y8, Y8, Y8
 	VMOVUPS      Y8, 224(SI)
 	VXORPS       Y8, Y8, Y8
 	VMOVUPS      Y8, 224(R8)
-	VMOVMSKPS    Y11, R12
+	VMOVMSKPS    Y10, R12
 	SHLQ         $0x38, R12
 	ORQ          R12, R11
 	MOVQ         R11, (R9)
@@ -25510,7 +25334,7 @@ AdaptiveLeakyTraced2AVX512_done:
 TEXT ·adaptiveLeakyTraced2AVX2(SB), NOSPLIT, $8-280
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y1
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     v+0(FP), AX
 	MOVQ     r+8(FP), CX
 	MOVQ     theta+16(FP), DX
@@ -25529,539 +25353,531 @@ TEXT ·adaptiveLeakyTraced2AVX2(SB), NOSPLIT, $8-280
 
 AdaptiveLeakyTraced2AVX2_block:
 	XORQ         R15, R15
-	VMOVUPS      (SI), Y2
-	VMOVUPS      32(SI), Y3
-	VMOVUPS      (BX), Y4
-	VMOVUPS      32(BX), Y5
+	VMOVUPS      (SI), Y1
+	VMOVUPS      32(SI), Y2
+	VMOVUPS      (BX), Y3
+	VMOVUPS      32(BX), Y4
 	MOVQ         bT1+128(FP), BP
-	VMOVUPS      (BP), Y6
+	VMOVUPS      (BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+128(FP), BP
+	VMOVUPS      32(BP), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT1+128(FP), BP
-	VMOVUPS      32(BP), Y7
-	VSUBPS       Y5, Y7, Y7
 	MOVQ         lT1+112(FP), BP
 	MOVQ         lT1+112(FP), BP
-	VMULPS       (BP), Y6, Y6
+	VMULPS       (BP), Y5, Y5
 	MOVQ         lT1+112(FP), BP
 	MOVQ         lT1+112(FP), BP
-	VMULPS       32(BP), Y7, Y7
+	VMULPS       32(BP), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
 	MOVQ         cT1+120(FP), BP
 	MOVQ         cT1+120(FP), BP
-	VMULPS       (BP), Y2, Y2
+	VMULPS       (BP), Y1, Y1
 	MOVQ         cT1+120(FP), BP
 	MOVQ         cT1+120(FP), BP
-	VMULPS       32(BP), Y3, Y3
+	VMULPS       32(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, (BX)
-	VMOVUPS      Y3, 32(BX)
-	VMOVUPS      (R8), Y4
-	VMOVUPS      32(R8), Y5
-	VMOVUPS      (DI), Y6
-	VMOVUPS      32(DI), Y7
+	VMOVUPS      Y1, (BX)
+	VMOVUPS      Y2, 32(BX)
+	VMOVUPS      (R8), Y3
+	VMOVUPS      32(R8), Y4
+	VMOVUPS      (DI), Y5
+	VMOVUPS      32(DI), Y6
 	MOVQ         bT2+152(FP), BP
-	VMOVUPS      (BP), Y8
+	VMOVUPS      (BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT2+152(FP), BP
+	VMOVUPS      32(BP), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         bT2+152(FP), BP
-	VMOVUPS      32(BP), Y9
-	VSUBPS       Y7, Y9, Y9
 	MOVQ         lT2+136(FP), BP
 	MOVQ         lT2+136(FP), BP
-	VMULPS       (BP), Y8, Y8
+	VMULPS       (BP), Y7, Y7
 	MOVQ         lT2+136(FP), BP
 	MOVQ         lT2+136(FP), BP
-	VMULPS       32(BP), Y9, Y9
+	VMULPS       32(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
 	MOVQ         cT2+144(FP), BP
 	MOVQ         cT2+144(FP), BP
-	VMULPS       (BP), Y4, Y4
+	VMULPS       (BP), Y3, Y3
 	MOVQ         cT2+144(FP), BP
 	MOVQ         cT2+144(FP), BP
-	VMULPS       32(BP), Y5, Y5
+	VMULPS       32(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, (DI)
-	VMOVUPS      Y5, 32(DI)
+	VMOVUPS      Y3, (DI)
+	VMOVUPS      Y4, 32(DI)
+	VADDPS       Y3, Y1, Y1
 	VADDPS       Y4, Y2, Y2
-	VADDPS       Y5, Y3, Y3
-	VPMOVZXWD    (CX), Y4
-	VPMOVZXWD    16(CX), Y5
-	VPMOVZXWD    (R9), Y6
-	VPMOVZXWD    16(R9), Y7
-	VPCMPGTD     Y6, Y4, Y6
-	VPCMPGTD     Y7, Y5, Y7
-	VMOVUPS      (AX), Y8
-	VMOVUPS      32(AX), Y9
-	VMULPS       (R10), Y8, Y8
-	VMULPS       32(R10), Y9, Y9
-	VMULPS       (R11), Y2, Y2
-	VMULPS       32(R11), Y3, Y3
-	VANDPS       Y6, Y2, Y2
+	VPMOVZXWD    (CX), Y3
+	VPMOVZXWD    16(CX), Y4
+	VPMOVZXWD    (R9), Y5
+	VPMOVZXWD    16(R9), Y6
+	VPCMPGTD     Y5, Y3, Y3
+	VPCMPGTD     Y6, Y4, Y4
+	VMOVUPS      (AX), Y5
+	VMOVUPS      32(AX), Y6
+	VMULPS       (R10), Y5, Y5
+	VMULPS       32(R10), Y6, Y6
+	VMULPS       (R11), Y1, Y1
+	VMULPS       32(R11), Y2, Y2
+	VANDPS       Y3, Y1, Y1
+	VANDPS       Y4, Y2, Y2
+	VADDPS       Y1, Y5, Y1
+	VADDPS       Y2, Y6, Y2
+	VMOVUPS      (DX), Y5
+	VMOVUPS      32(DX), Y6
+	VCMPPS       $0x1e, Y5, Y1, Y7
 	VANDPS       Y7, Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
-	VMOVUPS      (DX), Y8
-	VMOVUPS      32(DX), Y9
-	VCMPPS       $0x1e, Y8, Y2, Y10
-	VANDPS       Y10, Y6, Y6
-	VCMPPS       $0x1e, Y9, Y3, Y10
-	VANDPS       Y10, Y7, Y7
+	VCMPPS       $0x1e, Y6, Y2, Y7
+	VANDPS       Y7, Y4, Y4
 	MOVQ         reset+88(FP), BP
-	VBLENDVPS    Y6, (BP), Y2, Y2
+	VBLENDVPS    Y3, (BP), Y1, Y1
 	MOVQ         reset+88(FP), BP
-	VBLENDVPS    Y7, 32(BP), Y3, Y3
-	VMOVUPS      Y2, (AX)
-	VMOVUPS      Y3, 32(AX)
-	VPSUBD       Y0, Y4, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y6, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, (CX)
-	VPSUBD       Y0, Y5, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y7, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 16(CX)
-	VMOVUPS      (R12), Y2
-	VSUBPS       Y8, Y2, Y2
-	VMOVUPS      32(R12), Y3
-	VSUBPS       Y9, Y3, Y3
+	VBLENDVPS    Y4, 32(BP), Y2, Y2
+	VMOVUPS      Y1, (AX)
+	VMOVUPS      Y2, 32(AX)
+	VPADDUSW     (CX), X0, X1
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKSSDW    X2, X3, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, (CX)
+	VPADDUSW     16(CX), X0, X1
+	VEXTRACTI128 $0x01, Y4, X2
+	VPACKSSDW    X2, X4, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 16(CX)
+	VMOVUPS      (R12), Y1
+	VSUBPS       Y5, Y1, Y1
+	VMOVUPS      32(R12), Y2
+	VSUBPS       Y6, Y2, Y2
 	MOVQ         ltheta+96(FP), BP
 	MOVQ         ltheta+96(FP), BP
-	VMULPS       (BP), Y2, Y2
+	VMULPS       (BP), Y1, Y1
 	MOVQ         ltheta+96(FP), BP
 	MOVQ         ltheta+96(FP), BP
-	VMULPS       32(BP), Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
+	VMULPS       32(BP), Y2, Y2
+	VADDPS       Y1, Y5, Y1
+	VADDPS       Y2, Y6, Y2
 	MOVQ         dtheta+104(FP), BP
 	MOVQ         dtheta+104(FP), BP
-	VANDPS       (BP), Y6, Y4
+	VANDPS       (BP), Y3, Y5
 	MOVQ         dtheta+104(FP), BP
 	MOVQ         dtheta+104(FP), BP
-	VANDPS       32(BP), Y7, Y5
-	VADDPS       Y4, Y2, Y2
-	VADDPS       Y5, Y3, Y3
-	VMOVUPS      Y2, (DX)
-	VMOVUPS      Y3, 32(DX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, (SI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, (R8)
-	VMOVMSKPS    Y6, BP
+	VANDPS       32(BP), Y4, Y6
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VMOVUPS      Y1, (DX)
+	VMOVUPS      Y2, 32(DX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, (SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, (R8)
+	VMOVMSKPS    Y3, BP
 	ORQ          BP, R15
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 32(SI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 32(R8)
-	VMOVMSKPS    Y7, BP
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 32(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 32(R8)
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x08, BP
 	ORQ          BP, R15
-	VMOVUPS      64(SI), Y2
-	VMOVUPS      96(SI), Y3
-	VMOVUPS      64(BX), Y4
-	VMOVUPS      96(BX), Y5
+	VMOVUPS      64(SI), Y1
+	VMOVUPS      96(SI), Y2
+	VMOVUPS      64(BX), Y3
+	VMOVUPS      96(BX), Y4
 	MOVQ         bT1+128(FP), BP
-	VMOVUPS      64(BP), Y6
+	VMOVUPS      64(BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+128(FP), BP
+	VMOVUPS      96(BP), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT1+128(FP), BP
-	VMOVUPS      96(BP), Y7
-	VSUBPS       Y5, Y7, Y7
 	MOVQ         lT1+112(FP), BP
 	MOVQ         lT1+112(FP), BP
-	VMULPS       64(BP), Y6, Y6
+	VMULPS       64(BP), Y5, Y5
 	MOVQ         lT1+112(FP), BP
 	MOVQ         lT1+112(FP), BP
-	VMULPS       96(BP), Y7, Y7
+	VMULPS       96(BP), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
 	MOVQ         cT1+120(FP), BP
 	MOVQ         cT1+120(FP), BP
-	VMULPS       64(BP), Y2, Y2
+	VMULPS       64(BP), Y1, Y1
 	MOVQ         cT1+120(FP), BP
 	MOVQ         cT1+120(FP), BP
-	VMULPS       96(BP), Y3, Y3
+	VMULPS       96(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 64(BX)
-	VMOVUPS      Y3, 96(BX)
-	VMOVUPS      64(R8), Y4
-	VMOVUPS      96(R8), Y5
-	VMOVUPS      64(DI), Y6
-	VMOVUPS      96(DI), Y7
+	VMOVUPS      Y1, 64(BX)
+	VMOVUPS      Y2, 96(BX)
+	VMOVUPS      64(R8), Y3
+	VMOVUPS      96(R8), Y4
+	VMOVUPS      64(DI), Y5
+	VMOVUPS      96(DI), Y6
 	MOVQ         bT2+152(FP), BP
-	VMOVUPS      64(BP), Y8
+	VMOVUPS      64(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT2+152(FP), BP
+	VMOVUPS      96(BP), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         bT2+152(FP), BP
-	VMOVUPS      96(BP), Y9
-	VSUBPS       Y7, Y9, Y9
 	MOVQ         lT2+136(FP), BP
 	MOVQ         lT2+136(FP), BP
-	VMULPS       64(BP), Y8, Y8
+	VMULPS       64(BP), Y7, Y7
 	MOVQ         lT2+136(FP), BP
 	MOVQ         lT2+136(FP), BP
-	VMULPS       96(BP), Y9, Y9
+	VMULPS       96(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
 	MOVQ         cT2+144(FP), BP
 	MOVQ         cT2+144(FP), BP
-	VMULPS       64(BP), Y4, Y4
+	VMULPS       64(BP), Y3, Y3
 	MOVQ         cT2+144(FP), BP
 	MOVQ         cT2+144(FP), BP
-	VMULPS       96(BP), Y5, Y5
+	VMULPS       96(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, 64(DI)
-	VMOVUPS      Y5, 96(DI)
+	VMOVUPS      Y3, 64(DI)
+	VMOVUPS      Y4, 96(DI)
+	VADDPS       Y3, Y1, Y1
 	VADDPS       Y4, Y2, Y2
-	VADDPS       Y5, Y3, Y3
-	VPMOVZXWD    32(CX), Y4
-	VPMOVZXWD    48(CX), Y5
-	VPMOVZXWD    32(R9), Y6
-	VPMOVZXWD    48(R9), Y7
-	VPCMPGTD     Y6, Y4, Y6
-	VPCMPGTD     Y7, Y5, Y7
-	VMOVUPS      64(AX), Y8
-	VMOVUPS      96(AX), Y9
-	VMULPS       64(R10), Y8, Y8
-	VMULPS       96(R10), Y9, Y9
-	VMULPS       64(R11), Y2, Y2
-	VMULPS       96(R11), Y3, Y3
-	VANDPS       Y6, Y2, Y2
+	VPMOVZXWD    32(CX), Y3
+	VPMOVZXWD    48(CX), Y4
+	VPMOVZXWD    32(R9), Y5
+	VPMOVZXWD    48(R9), Y6
+	VPCMPGTD     Y5, Y3, Y3
+	VPCMPGTD     Y6, Y4, Y4
+	VMOVUPS      64(AX), Y5
+	VMOVUPS      96(AX), Y6
+	VMULPS       64(R10), Y5, Y5
+	VMULPS       96(R10), Y6, Y6
+	VMULPS       64(R11), Y1, Y1
+	VMULPS       96(R11), Y2, Y2
+	VANDPS       Y3, Y1, Y1
+	VANDPS       Y4, Y2, Y2
+	VADDPS       Y1, Y5, Y1
+	VADDPS       Y2, Y6, Y2
+	VMOVUPS      64(DX), Y5
+	VMOVUPS      96(DX), Y6
+	VCMPPS       $0x1e, Y5, Y1, Y7
 	VANDPS       Y7, Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
-	VMOVUPS      64(DX), Y8
-	VMOVUPS      96(DX), Y9
-	VCMPPS       $0x1e, Y8, Y2, Y10
-	VANDPS       Y10, Y6, Y6
-	VCMPPS       $0x1e, Y9, Y3, Y10
-	VANDPS       Y10, Y7, Y7
+	VCMPPS       $0x1e, Y6, Y2, Y7
+	VANDPS       Y7, Y4, Y4
 	MOVQ         reset+88(FP), BP
-	VBLENDVPS    Y6, 64(BP), Y2, Y2
+	VBLENDVPS    Y3, 64(BP), Y1, Y1
 	MOVQ         reset+88(FP), BP
-	VBLENDVPS    Y7, 96(BP), Y3, Y3
-	VMOVUPS      Y2, 64(AX)
-	VMOVUPS      Y3, 96(AX)
-	VPSUBD       Y0, Y4, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y6, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 32(CX)
-	VPSUBD       Y0, Y5, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y7, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 48(CX)
-	VMOVUPS      64(R12), Y2
-	VSUBPS       Y8, Y2, Y2
-	VMOVUPS      96(R12), Y3
-	VSUBPS       Y9, Y3, Y3
+	VBLENDVPS    Y4, 96(BP), Y2, Y2
+	VMOVUPS      Y1, 64(AX)
+	VMOVUPS      Y2, 96(AX)
+	VPADDUSW     32(CX), X0, X1
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKSSDW    X2, X3, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 32(CX)
+	VPADDUSW     48(CX), X0, X1
+	VEXTRACTI128 $0x01, Y4, X2
+	VPACKSSDW    X2, X4, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 48(CX)
+	VMOVUPS      64(R12), Y1
+	VSUBPS       Y5, Y1, Y1
+	VMOVUPS      96(R12), Y2
+	VSUBPS       Y6, Y2, Y2
 	MOVQ         ltheta+96(FP), BP
 	MOVQ         ltheta+96(FP), BP
-	VMULPS       64(BP), Y2, Y2
+	VMULPS       64(BP), Y1, Y1
 	MOVQ         ltheta+96(FP), BP
 	MOVQ         ltheta+96(FP), BP
-	VMULPS       96(BP), Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
+	VMULPS       96(BP), Y2, Y2
+	VADDPS       Y1, Y5, Y1
+	VADDPS       Y2, Y6, Y2
 	MOVQ         dtheta+104(FP), BP
 	MOVQ         dtheta+104(FP), BP
-	VANDPS       64(BP), Y6, Y4
+	VANDPS       64(BP), Y3, Y5
 	MOVQ         dtheta+104(FP), BP
 	MOVQ         dtheta+104(FP), BP
-	VANDPS       96(BP), Y7, Y5
-	VADDPS       Y4, Y2, Y2
-	VADDPS       Y5, Y3, Y3
-	VMOVUPS      Y2, 64(DX)
-	VMOVUPS      Y3, 96(DX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 64(SI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 64(R8)
-	VMOVMSKPS    Y6, BP
+	VANDPS       96(BP), Y4, Y6
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VMOVUPS      Y1, 64(DX)
+	VMOVUPS      Y2, 96(DX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 64(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 64(R8)
+	VMOVMSKPS    Y3, BP
 	SHLQ         $0x10, BP
 	ORQ          BP, R15
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 96(SI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 96(R8)
-	VMOVMSKPS    Y7, BP
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 96(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 96(R8)
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x18, BP
 	ORQ          BP, R15
-	VMOVUPS      128(SI), Y2
-	VMOVUPS      160(SI), Y3
-	VMOVUPS      128(BX), Y4
-	VMOVUPS      160(BX), Y5
+	VMOVUPS      128(SI), Y1
+	VMOVUPS      160(SI), Y2
+	VMOVUPS      128(BX), Y3
+	VMOVUPS      160(BX), Y4
 	MOVQ         bT1+128(FP), BP
-	VMOVUPS      128(BP), Y6
+	VMOVUPS      128(BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+128(FP), BP
+	VMOVUPS      160(BP), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT1+128(FP), BP
-	VMOVUPS      160(BP), Y7
-	VSUBPS       Y5, Y7, Y7
 	MOVQ         lT1+112(FP), BP
 	MOVQ         lT1+112(FP), BP
-	VMULPS       128(BP), Y6, Y6
+	VMULPS       128(BP), Y5, Y5
 	MOVQ         lT1+112(FP), BP
 	MOVQ         lT1+112(FP), BP
-	VMULPS       160(BP), Y7, Y7
+	VMULPS       160(BP), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
 	MOVQ         cT1+120(FP), BP
 	MOVQ         cT1+120(FP), BP
-	VMULPS       128(BP), Y2, Y2
+	VMULPS       128(BP), Y1, Y1
 	MOVQ         cT1+120(FP), BP
 	MOVQ         cT1+120(FP), BP
-	VMULPS       160(BP), Y3, Y3
+	VMULPS       160(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 128(BX)
-	VMOVUPS      Y3, 160(BX)
-	VMOVUPS      128(R8), Y4
-	VMOVUPS      160(R8), Y5
-	VMOVUPS      128(DI), Y6
-	VMOVUPS      160(DI), Y7
+	VMOVUPS      Y1, 128(BX)
+	VMOVUPS      Y2, 160(BX)
+	VMOVUPS      128(R8), Y3
+	VMOVUPS      160(R8), Y4
+	VMOVUPS      128(DI), Y5
+	VMOVUPS      160(DI), Y6
 	MOVQ         bT2+152(FP), BP
-	VMOVUPS      128(BP), Y8
+	VMOVUPS      128(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT2+152(FP), BP
+	VMOVUPS      160(BP), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         bT2+152(FP), BP
-	VMOVUPS      160(BP), Y9
-	VSUBPS       Y7, Y9, Y9
 	MOVQ         lT2+136(FP), BP
 	MOVQ         lT2+136(FP), BP
-	VMULPS       128(BP), Y8, Y8
+	VMULPS       128(BP), Y7, Y7
 	MOVQ         lT2+136(FP), BP
 	MOVQ         lT2+136(FP), BP
-	VMULPS       160(BP), Y9, Y9
+	VMULPS       160(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
 	MOVQ         cT2+144(FP), BP
 	MOVQ         cT2+144(FP), BP
-	VMULPS       128(BP), Y4, Y4
+	VMULPS       128(BP), Y3, Y3
 	MOVQ         cT2+144(FP), BP
 	MOVQ         cT2+144(FP), BP
-	VMULPS       160(BP), Y5, Y5
+	VMULPS       160(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, 128(DI)
-	VMOVUPS      Y5, 160(DI)
+	VMOVUPS      Y3, 128(DI)
+	VMOVUPS      Y4, 160(DI)
+	VADDPS       Y3, Y1, Y1
 	VADDPS       Y4, Y2, Y2
-	VADDPS       Y5, Y3, Y3
-	VPMOVZXWD    64(CX), Y4
-	VPMOVZXWD    80(CX), Y5
-	VPMOVZXWD    64(R9), Y6
-	VPMOVZXWD    80(R9), Y7
-	VPCMPGTD     Y6, Y4, Y6
-	VPCMPGTD     Y7, Y5, Y7
-	VMOVUPS      128(AX), Y8
-	VMOVUPS      160(AX), Y9
-	VMULPS       128(R10), Y8, Y8
-	VMULPS       160(R10), Y9, Y9
-	VMULPS       128(R11), Y2, Y2
-	VMULPS       160(R11), Y3, Y3
-	VANDPS       Y6, Y2, Y2
+	VPMOVZXWD    64(CX), Y3
+	VPMOVZXWD    80(CX), Y4
+	VPMOVZXWD    64(R9), Y5
+	VPMOVZXWD    80(R9), Y6
+	VPCMPGTD     Y5, Y3, Y3
+	VPCMPGTD     Y6, Y4, Y4
+	VMOVUPS      128(AX), Y5
+	VMOVUPS      160(AX), Y6
+	VMULPS       128(R10), Y5, Y5
+	VMULPS       160(R10), Y6, Y6
+	VMULPS       128(R11), Y1, Y1
+	VMULPS       160(R11), Y2, Y2
+	VANDPS       Y3, Y1, Y1
+	VANDPS       Y4, Y2, Y2
+	VADDPS       Y1, Y5, Y1
+	VADDPS       Y2, Y6, Y2
+	VMOVUPS      128(DX), Y5
+	VMOVUPS      160(DX), Y6
+	VCMPPS       $0x1e, Y5, Y1, Y7
 	VANDPS       Y7, Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
-	VMOVUPS      128(DX), Y8
-	VMOVUPS      160(DX), Y9
-	VCMPPS       $0x1e, Y8, Y2, Y10
-	VANDPS       Y10, Y6, Y6
-	VCMPPS       $0x1e, Y9, Y3, Y10
-	VANDPS       Y10, Y7, Y7
+	VCMPPS       $0x1e, Y6, Y2, Y7
+	VANDPS       Y7, Y4, Y4
 	MOVQ         reset+88(FP), BP
-	VBLENDVPS    Y6, 128(BP), Y2, Y2
+	VBLENDVPS    Y3, 128(BP), Y1, Y1
 	MOVQ         reset+88(FP), BP
-	VBLENDVPS    Y7, 160(BP), Y3, Y3
-	VMOVUPS      Y2, 128(AX)
-	VMOVUPS      Y3, 160(AX)
-	VPSUBD       Y0, Y4, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y6, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 64(CX)
-	VPSUBD       Y0, Y5, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y7, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 80(CX)
-	VMOVUPS      128(R12), Y2
-	VSUBPS       Y8, Y2, Y2
-	VMOVUPS      160(R12), Y3
-	VSUBPS       Y9, Y3, Y3
+	VBLENDVPS    Y4, 160(BP), Y2, Y2
+	VMOVUPS      Y1, 128(AX)
+	VMOVUPS      Y2, 160(AX)
+	VPADDUSW     64(CX), X0, X1
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKSSDW    X2, X3, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 64(CX)
+	VPADDUSW     80(CX), X0, X1
+	VEXTRACTI128 $0x01, Y4, X2
+	VPACKSSDW    X2, X4, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 80(CX)
+	VMOVUPS      128(R12), Y1
+	VSUBPS       Y5, Y1, Y1
+	VMOVUPS      160(R12), Y2
+	VSUBPS       Y6, Y2, Y2
 	MOVQ         ltheta+96(FP), BP
 	MOVQ         ltheta+96(FP), BP
-	VMULPS       128(BP), Y2, Y2
+	VMULPS       128(BP), Y1, Y1
 	MOVQ         ltheta+96(FP), BP
 	MOVQ         ltheta+96(FP), BP
-	VMULPS       160(BP), Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
+	VMULPS       160(BP), Y2, Y2
+	VADDPS       Y1, Y5, Y1
+	VADDPS       Y2, Y6, Y2
 	MOVQ         dtheta+104(FP), BP
 	MOVQ         dtheta+104(FP), BP
-	VANDPS       128(BP), Y6, Y4
+	VANDPS       128(BP), Y3, Y5
 	MOVQ         dtheta+104(FP), BP
 	MOVQ         dtheta+104(FP), BP
-	VANDPS       160(BP), Y7, Y5
-	VADDPS       Y4, Y2, Y2
-	VADDPS       Y5, Y3, Y3
-	VMOVUPS      Y2, 128(DX)
-	VMOVUPS      Y3, 160(DX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 128(SI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 128(R8)
-	VMOVMSKPS    Y6, BP
+	VANDPS       160(BP), Y4, Y6
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VMOVUPS      Y1, 128(DX)
+	VMOVUPS      Y2, 160(DX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 128(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 128(R8)
+	VMOVMSKPS    Y3, BP
 	SHLQ         $0x20, BP
 	ORQ          BP, R15
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 160(SI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 160(R8)
-	VMOVMSKPS    Y7, BP
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 160(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 160(R8)
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x28, BP
 	ORQ          BP, R15
-	VMOVUPS      192(SI), Y2
-	VMOVUPS      224(SI), Y3
-	VMOVUPS      192(BX), Y4
-	VMOVUPS      224(BX), Y5
+	VMOVUPS      192(SI), Y1
+	VMOVUPS      224(SI), Y2
+	VMOVUPS      192(BX), Y3
+	VMOVUPS      224(BX), Y4
 	MOVQ         bT1+128(FP), BP
-	VMOVUPS      192(BP), Y6
+	VMOVUPS      192(BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+128(FP), BP
+	VMOVUPS      224(BP), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT1+128(FP), BP
-	VMOVUPS      224(BP), Y7
-	VSUBPS       Y5, Y7, Y7
 	MOVQ         lT1+112(FP), BP
 	MOVQ         lT1+112(FP), BP
-	VMULPS       192(BP), Y6, Y6
+	VMULPS       192(BP), Y5, Y5
 	MOVQ         lT1+112(FP), BP
 	MOVQ         lT1+112(FP), BP
-	VMULPS       224(BP), Y7, Y7
+	VMULPS       224(BP), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
 	MOVQ         cT1+120(FP), BP
 	MOVQ         cT1+120(FP), BP
-	VMULPS       192(BP), Y2, Y2
+	VMULPS       192(BP), Y1, Y1
 	MOVQ         cT1+120(FP), BP
 	MOVQ         cT1+120(FP), BP
-	VMULPS       224(BP), Y3, Y3
+	VMULPS       224(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 192(BX)
-	VMOVUPS      Y3, 224(BX)
-	VMOVUPS      192(R8), Y4
-	VMOVUPS      224(R8), Y5
-	VMOVUPS      192(DI), Y6
-	VMOVUPS      224(DI), Y7
+	VMOVUPS      Y1, 192(BX)
+	VMOVUPS      Y2, 224(BX)
+	VMOVUPS      192(R8), Y3
+	VMOVUPS      224(R8), Y4
+	VMOVUPS      192(DI), Y5
+	VMOVUPS      224(DI), Y6
 	MOVQ         bT2+152(FP), BP
-	VMOVUPS      192(BP), Y8
+	VMOVUPS      192(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT2+152(FP), BP
+	VMOVUPS      224(BP), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         bT2+152(FP), BP
-	VMOVUPS      224(BP), Y9
-	VSUBPS       Y7, Y9, Y9
 	MOVQ         lT2+136(FP), BP
 	MOVQ         lT2+136(FP), BP
-	VMULPS       192(BP), Y8, Y8
+	VMULPS       192(BP), Y7, Y7
 	MOVQ         lT2+136(FP), BP
 	MOVQ         lT2+136(FP), BP
-	VMULPS       224(BP), Y9, Y9
+	VMULPS       224(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
 	MOVQ         cT2+144(FP), BP
 	MOVQ         cT2+144(FP), BP
-	VMULPS       192(BP), Y4, Y4
+	VMULPS       192(BP), Y3, Y3
 	MOVQ         cT2+144(FP), BP
 	MOVQ         cT2+144(FP), BP
-	VMULPS       224(BP), Y5, Y5
+	VMULPS       224(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, 192(DI)
-	VMOVUPS      Y5, 224(DI)
+	VMOVUPS      Y3, 192(DI)
+	VMOVUPS      Y4, 224(DI)
+	VADDPS       Y3, Y1, Y1
 	VADDPS       Y4, Y2, Y2
-	VADDPS       Y5, Y3, Y3
-	VPMOVZXWD    96(CX), Y4
-	VPMOVZXWD    112(CX), Y5
-	VPMOVZXWD    96(R9), Y6
-	VPMOVZXWD    112(R9), Y7
-	VPCMPGTD     Y6, Y4, Y6
-	VPCMPGTD     Y7, Y5, Y7
-	VMOVUPS      192(AX), Y8
-	VMOVUPS      224(AX), Y9
-	VMULPS       192(R10), Y8, Y8
-	VMULPS       224(R10), Y9, Y9
-	VMULPS       192(R11), Y2, Y2
-	VMULPS       224(R11), Y3, Y3
-	VANDPS       Y6, Y2, Y2
+	VPMOVZXWD    96(CX), Y3
+	VPMOVZXWD    112(CX), Y4
+	VPMOVZXWD    96(R9), Y5
+	VPMOVZXWD    112(R9), Y6
+	VPCMPGTD     Y5, Y3, Y3
+	VPCMPGTD     Y6, Y4, Y4
+	VMOVUPS      192(AX), Y5
+	VMOVUPS      224(AX), Y6
+	VMULPS       192(R10), Y5, Y5
+	VMULPS       224(R10), Y6, Y6
+	VMULPS       192(R11), Y1, Y1
+	VMULPS       224(R11), Y2, Y2
+	VANDPS       Y3, Y1, Y1
+	VANDPS       Y4, Y2, Y2
+	VADDPS       Y1, Y5, Y1
+	VADDPS       Y2, Y6, Y2
+	VMOVUPS      192(DX), Y5
+	VMOVUPS      224(DX), Y6
+	VCMPPS       $0x1e, Y5, Y1, Y7
 	VANDPS       Y7, Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
-	VMOVUPS      192(DX), Y8
-	VMOVUPS      224(DX), Y9
-	VCMPPS       $0x1e, Y8, Y2, Y10
-	VANDPS       Y10, Y6, Y6
-	VCMPPS       $0x1e, Y9, Y3, Y10
-	VANDPS       Y10, Y7, Y7
+	VCMPPS       $0x1e, Y6, Y2, Y7
+	VANDPS       Y7, Y4, Y4
 	MOVQ         reset+88(FP), BP
-	VBLENDVPS    Y6, 192(BP), Y2, Y2
+	VBLENDVPS    Y3, 192(BP), Y1, Y1
 	MOVQ         reset+88(FP), BP
-	VBLENDVPS    Y7, 224(BP), Y3, Y3
-	VMOVUPS      Y2, 192(AX)
-	VMOVUPS      Y3, 224(AX)
-	VPSUBD       Y0, Y4, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y6, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 96(CX)
-	VPSUBD       Y0, Y5, Y2
-	VPMINUD      Y1, Y2, Y2
-	VPANDN       Y2, Y7, Y2
-	VEXTRACTI128 $0x01, Y2, X3
-	VPACKUSDW    X3, X2, X2
-	VMOVDQU      X2, 112(CX)
-	VMOVUPS      192(R12), Y2
-	VSUBPS       Y8, Y2, Y2
-	VMOVUPS      224(R12), Y3
-	VSUBPS       Y9, Y3, Y3
+	VBLENDVPS    Y4, 224(BP), Y2, Y2
+	VMOVUPS      Y1, 192(AX)
+	VMOVUPS      Y2, 224(AX)
+	VPADDUSW     96(CX), X0, X1
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKSSDW    X2, X3, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 96(CX)
+	VPADDUSW     112(CX), X0, X1
+	VEXTRACTI128 $0x01, Y4, X2
+	VPACKSSDW    X2, X4, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 112(CX)
+	VMOVUPS      192(R12), Y1
+	VSUBPS       Y5, Y1, Y1
+	VMOVUPS      224(R12), Y2
+	VSUBPS       Y6, Y2, Y2
 	MOVQ         ltheta+96(FP), BP
 	MOVQ         ltheta+96(FP), BP
-	VMULPS       192(BP), Y2, Y2
+	VMULPS       192(BP), Y1, Y1
 	MOVQ         ltheta+96(FP), BP
 	MOVQ         ltheta+96(FP), BP
-	VMULPS       224(BP), Y3, Y3
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y9, Y3
+	VMULPS       224(BP), Y2, Y2
+	VADDPS       Y1, Y5, Y1
+	VADDPS       Y2, Y6, Y2
 	MOVQ         dtheta+104(FP), BP
 	MOVQ         dtheta+104(FP), BP
-	VANDPS       192(BP), Y6, Y4
+	VANDPS       192(BP), Y3, Y5
 	MOVQ         dtheta+104(FP), BP
 	MOVQ         dtheta+104(FP), BP
-	VANDPS       224(BP), Y7, Y5
-	VADDPS       Y4, Y2, Y2
-	VADDPS       Y5, Y3, Y3
-	VMOVUPS      Y2, 192(DX)
-	VMOVUPS      Y3, 224(DX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 192(SI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 192(R8)
-	VMOVMSKPS    Y6, BP
+	VANDPS       224(BP), Y4, Y6
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VMOVUPS      Y1, 192(DX)
+	VMOVUPS      Y2, 224(DX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 192(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 192(R8)
+	VMOVMSKPS    Y3, BP
 	SHLQ         $0x30, BP
 	ORQ          BP, R15
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 224(SI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 224(R8)
-	VMOVMSKPS    Y7, BP
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 224(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 224(R8)
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x38, BP
 	ORQ          BP, R15
 	MOVQ         R15, (R13)
@@ -26350,33 +26166,33 @@ TEXT ·adaptiveLeakyTraced2UniformAVX2(SB), $448-128
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y1
-	VBROADCASTSS bT1+92(FP), Y2
-	VMOVUPS      Y2, (AX)
-	VBROADCASTSS bT2+104(FP), Y2
-	VMOVUPS      Y2, 32(AX)
-	VPBROADCASTW c+56(FP), X2
-	VPMOVZXWD    X2, Y2
-	VMOVUPS      Y2, 64(AX)
-	VBROADCASTSS cT1+88(FP), Y2
-	VMOVUPS      Y2, 96(AX)
-	VBROADCASTSS cT2+100(FP), Y2
-	VMOVUPS      Y2, 128(AX)
-	VBROADCASTSS d+60(FP), Y2
-	VMOVUPS      Y2, 160(AX)
-	VBROADCASTSS dtheta+80(FP), Y2
-	VMOVUPS      Y2, 192(AX)
-	VBROADCASTSS gr+64(FP), Y2
-	VMOVUPS      Y2, 224(AX)
-	VBROADCASTSS lT1+84(FP), Y2
-	VBROADCASTSS lT2+96(FP), Y3
-	VMOVUPS      Y3, 256(AX)
-	VBROADCASTSS ltheta+76(FP), Y3
-	VMOVUPS      Y3, 288(AX)
-	VBROADCASTSS reset+72(FP), Y3
-	VMOVUPS      Y3, 320(AX)
-	VBROADCASTSS thr+68(FP), Y3
-	VMOVUPS      Y3, 352(AX)
+	VPSRLW       $0x0f, Y0, Y0
+	VBROADCASTSS bT1+92(FP), Y1
+	VMOVUPS      Y1, (AX)
+	VBROADCASTSS bT2+104(FP), Y1
+	VMOVUPS      Y1, 32(AX)
+	VPBROADCASTW c+56(FP), X1
+	VPMOVZXWD    X1, Y1
+	VMOVUPS      Y1, 64(AX)
+	VBROADCASTSS cT1+88(FP), Y1
+	VMOVUPS      Y1, 96(AX)
+	VBROADCASTSS cT2+100(FP), Y1
+	VMOVUPS      Y1, 128(AX)
+	VBROADCASTSS d+60(FP), Y1
+	VMOVUPS      Y1, 160(AX)
+	VBROADCASTSS dtheta+80(FP), Y1
+	VMOVUPS      Y1, 192(AX)
+	VBROADCASTSS gr+64(FP), Y1
+	VMOVUPS      Y1, 224(AX)
+	VBROADCASTSS lT1+84(FP), Y1
+	VBROADCASTSS lT2+96(FP), Y2
+	VMOVUPS      Y2, 256(AX)
+	VBROADCASTSS ltheta+76(FP), Y2
+	VMOVUPS      Y2, 288(AX)
+	VBROADCASTSS reset+72(FP), Y2
+	VMOVUPS      Y2, 320(AX)
+	VBROADCASTSS thr+68(FP), Y2
+	VMOVUPS      Y2, 352(AX)
 	MOVQ         v+0(FP), CX
 	MOVQ         r+8(FP), DX
 	MOVQ         theta+16(FP), BX
@@ -26391,411 +26207,403 @@ TEXT ·adaptiveLeakyTraced2UniformAVX2(SB), $448-128
 
 AdaptiveLeakyTraced2UniformAVX2_block:
 	XORQ         R12, R12
-	VMOVUPS      (DI), Y3
-	VMOVUPS      32(DI), Y4
-	VMOVUPS      (SI), Y5
-	VMOVUPS      32(SI), Y6
+	VMOVUPS      (DI), Y2
+	VMOVUPS      32(DI), Y3
+	VMOVUPS      (SI), Y4
+	VMOVUPS      32(SI), Y5
+	VMOVUPS      (AX), Y6
+	VSUBPS       Y4, Y6, Y6
 	VMOVUPS      (AX), Y7
 	VSUBPS       Y5, Y7, Y7
-	VMOVUPS      (AX), Y8
-	VSUBPS       Y6, Y8, Y8
-	VMULPS       Y7, Y2, Y7
-	VMULPS       Y8, Y2, Y8
+	VMULPS       Y6, Y1, Y6
+	VMULPS       Y7, Y1, Y7
+	VADDPS       Y6, Y4, Y4
 	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
+	VMULPS       96(AX), Y2, Y2
 	VMULPS       96(AX), Y3, Y3
-	VMULPS       96(AX), Y4, Y4
+	VADDPS       Y2, Y4, Y2
 	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VMOVUPS      Y3, (SI)
-	VMOVUPS      Y4, 32(SI)
-	VMOVUPS      (R9), Y5
-	VMOVUPS      32(R9), Y6
-	VMOVUPS      (R8), Y7
-	VMOVUPS      32(R8), Y8
+	VMOVUPS      Y2, (SI)
+	VMOVUPS      Y3, 32(SI)
+	VMOVUPS      (R9), Y4
+	VMOVUPS      32(R9), Y5
+	VMOVUPS      (R8), Y6
+	VMOVUPS      32(R8), Y7
+	VMOVUPS      32(AX), Y8
+	VSUBPS       Y6, Y8, Y8
 	VMOVUPS      32(AX), Y9
 	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      32(AX), Y10
-	VSUBPS       Y8, Y10, Y10
+	VMULPS       256(AX), Y8, Y8
 	VMULPS       256(AX), Y9, Y9
-	VMULPS       256(AX), Y10, Y10
+	VADDPS       Y8, Y6, Y6
 	VADDPS       Y9, Y7, Y7
-	VADDPS       Y10, Y8, Y8
+	VMULPS       128(AX), Y4, Y4
 	VMULPS       128(AX), Y5, Y5
-	VMULPS       128(AX), Y6, Y6
+	VADDPS       Y4, Y6, Y4
 	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	VMOVUPS      Y5, (R8)
-	VMOVUPS      Y6, 32(R8)
+	VMOVUPS      Y4, (R8)
+	VMOVUPS      Y5, 32(R8)
+	VADDPS       Y4, Y2, Y2
 	VADDPS       Y5, Y3, Y3
-	VADDPS       Y6, Y4, Y4
-	VPMOVZXWD    (DX), Y5
-	VPMOVZXWD    16(DX), Y6
-	VPCMPGTD     64(AX), Y5, Y7
-	VPCMPGTD     64(AX), Y6, Y8
-	VMOVUPS      (CX), Y9
-	VMOVUPS      32(CX), Y10
-	VMULPS       160(AX), Y9, Y9
-	VMULPS       160(AX), Y10, Y10
+	VPMOVZXWD    (DX), Y4
+	VPMOVZXWD    16(DX), Y5
+	VPCMPGTD     64(AX), Y4, Y4
+	VPCMPGTD     64(AX), Y5, Y5
+	VMOVUPS      (CX), Y6
+	VMOVUPS      32(CX), Y7
+	VMULPS       160(AX), Y6, Y6
+	VMULPS       160(AX), Y7, Y7
+	VMULPS       224(AX), Y2, Y2
 	VMULPS       224(AX), Y3, Y3
-	VMULPS       224(AX), Y4, Y4
-	VANDPS       Y7, Y3, Y3
+	VANDPS       Y4, Y2, Y2
+	VANDPS       Y5, Y3, Y3
+	VADDPS       Y2, Y6, Y2
+	VADDPS       Y3, Y7, Y3
+	VMOVUPS      (BX), Y6
+	VMOVUPS      32(BX), Y7
+	VCMPPS       $0x1e, Y6, Y2, Y8
 	VANDPS       Y8, Y4, Y4
-	VADDPS       Y3, Y9, Y3
-	VADDPS       Y4, Y10, Y4
-	VMOVUPS      (BX), Y9
-	VMOVUPS      32(BX), Y10
-	VCMPPS       $0x1e, Y9, Y3, Y11
-	VANDPS       Y11, Y7, Y7
-	VCMPPS       $0x1e, Y10, Y4, Y11
-	VANDPS       Y11, Y8, Y8
-	VBLENDVPS    Y7, 320(AX), Y3, Y3
-	VBLENDVPS    Y8, 320(AX), Y4, Y4
-	VMOVUPS      Y3, (CX)
-	VMOVUPS      Y4, 32(CX)
-	VPSUBD       Y0, Y5, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, (DX)
-	VPSUBD       Y0, Y6, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 16(DX)
+	VCMPPS       $0x1e, Y7, Y3, Y8
+	VANDPS       Y8, Y5, Y5
+	VBLENDVPS    Y4, 320(AX), Y2, Y2
+	VBLENDVPS    Y5, 320(AX), Y3, Y3
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      Y3, 32(CX)
+	VPADDUSW     (DX), X0, X2
+	VEXTRACTI128 $0x01, Y4, X3
+	VPACKSSDW    X3, X4, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, (DX)
+	VPADDUSW     16(DX), X0, X2
+	VEXTRACTI128 $0x01, Y5, X3
+	VPACKSSDW    X3, X5, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 16(DX)
+	VMOVUPS      352(AX), Y2
+	VSUBPS       Y6, Y2, Y2
 	VMOVUPS      352(AX), Y3
-	VSUBPS       Y9, Y3, Y3
-	VMOVUPS      352(AX), Y4
-	VSUBPS       Y10, Y4, Y4
+	VSUBPS       Y7, Y3, Y3
+	VMULPS       288(AX), Y2, Y2
 	VMULPS       288(AX), Y3, Y3
-	VMULPS       288(AX), Y4, Y4
-	VADDPS       Y3, Y9, Y3
-	VADDPS       Y4, Y10, Y4
-	VANDPS       192(AX), Y7, Y5
-	VANDPS       192(AX), Y8, Y6
-	VADDPS       Y5, Y3, Y3
-	VADDPS       Y6, Y4, Y4
-	VMOVUPS      Y3, (BX)
-	VMOVUPS      Y4, 32(BX)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, (DI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, (R9)
-	VMOVMSKPS    Y7, R13
+	VADDPS       Y2, Y6, Y2
+	VADDPS       Y3, Y7, Y3
+	VANDPS       192(AX), Y4, Y6
+	VANDPS       192(AX), Y5, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMOVUPS      Y2, (BX)
+	VMOVUPS      Y3, 32(BX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, (DI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, (R9)
+	VMOVMSKPS    Y4, R13
 	ORQ          R13, R12
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 32(DI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 32(R9)
-	VMOVMSKPS    Y8, R13
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 32(DI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 32(R9)
+	VMOVMSKPS    Y5, R13
 	SHLQ         $0x08, R13
 	ORQ          R13, R12
-	VMOVUPS      64(DI), Y3
-	VMOVUPS      96(DI), Y4
-	VMOVUPS      64(SI), Y5
-	VMOVUPS      96(SI), Y6
+	VMOVUPS      64(DI), Y2
+	VMOVUPS      96(DI), Y3
+	VMOVUPS      64(SI), Y4
+	VMOVUPS      96(SI), Y5
+	VMOVUPS      (AX), Y6
+	VSUBPS       Y4, Y6, Y6
 	VMOVUPS      (AX), Y7
 	VSUBPS       Y5, Y7, Y7
-	VMOVUPS      (AX), Y8
-	VSUBPS       Y6, Y8, Y8
-	VMULPS       Y7, Y2, Y7
-	VMULPS       Y8, Y2, Y8
+	VMULPS       Y6, Y1, Y6
+	VMULPS       Y7, Y1, Y7
+	VADDPS       Y6, Y4, Y4
 	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
+	VMULPS       96(AX), Y2, Y2
 	VMULPS       96(AX), Y3, Y3
-	VMULPS       96(AX), Y4, Y4
+	VADDPS       Y2, Y4, Y2
 	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VMOVUPS      Y3, 64(SI)
-	VMOVUPS      Y4, 96(SI)
-	VMOVUPS      64(R9), Y5
-	VMOVUPS      96(R9), Y6
-	VMOVUPS      64(R8), Y7
-	VMOVUPS      96(R8), Y8
+	VMOVUPS      Y2, 64(SI)
+	VMOVUPS      Y3, 96(SI)
+	VMOVUPS      64(R9), Y4
+	VMOVUPS      96(R9), Y5
+	VMOVUPS      64(R8), Y6
+	VMOVUPS      96(R8), Y7
+	VMOVUPS      32(AX), Y8
+	VSUBPS       Y6, Y8, Y8
 	VMOVUPS      32(AX), Y9
 	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      32(AX), Y10
-	VSUBPS       Y8, Y10, Y10
+	VMULPS       256(AX), Y8, Y8
 	VMULPS       256(AX), Y9, Y9
-	VMULPS       256(AX), Y10, Y10
+	VADDPS       Y8, Y6, Y6
 	VADDPS       Y9, Y7, Y7
-	VADDPS       Y10, Y8, Y8
+	VMULPS       128(AX), Y4, Y4
 	VMULPS       128(AX), Y5, Y5
-	VMULPS       128(AX), Y6, Y6
+	VADDPS       Y4, Y6, Y4
 	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	VMOVUPS      Y5, 64(R8)
-	VMOVUPS      Y6, 96(R8)
+	VMOVUPS      Y4, 64(R8)
+	VMOVUPS      Y5, 96(R8)
+	VADDPS       Y4, Y2, Y2
 	VADDPS       Y5, Y3, Y3
-	VADDPS       Y6, Y4, Y4
-	VPMOVZXWD    32(DX), Y5
-	VPMOVZXWD    48(DX), Y6
-	VPCMPGTD     64(AX), Y5, Y7
-	VPCMPGTD     64(AX), Y6, Y8
-	VMOVUPS      64(CX), Y9
-	VMOVUPS      96(CX), Y10
-	VMULPS       160(AX), Y9, Y9
-	VMULPS       160(AX), Y10, Y10
+	VPMOVZXWD    32(DX), Y4
+	VPMOVZXWD    48(DX), Y5
+	VPCMPGTD     64(AX), Y4, Y4
+	VPCMPGTD     64(AX), Y5, Y5
+	VMOVUPS      64(CX), Y6
+	VMOVUPS      96(CX), Y7
+	VMULPS       160(AX), Y6, Y6
+	VMULPS       160(AX), Y7, Y7
+	VMULPS       224(AX), Y2, Y2
 	VMULPS       224(AX), Y3, Y3
-	VMULPS       224(AX), Y4, Y4
-	VANDPS       Y7, Y3, Y3
+	VANDPS       Y4, Y2, Y2
+	VANDPS       Y5, Y3, Y3
+	VADDPS       Y2, Y6, Y2
+	VADDPS       Y3, Y7, Y3
+	VMOVUPS      64(BX), Y6
+	VMOVUPS      96(BX), Y7
+	VCMPPS       $0x1e, Y6, Y2, Y8
 	VANDPS       Y8, Y4, Y4
-	VADDPS       Y3, Y9, Y3
-	VADDPS       Y4, Y10, Y4
-	VMOVUPS      64(BX), Y9
-	VMOVUPS      96(BX), Y10
-	VCMPPS       $0x1e, Y9, Y3, Y11
-	VANDPS       Y11, Y7, Y7
-	VCMPPS       $0x1e, Y10, Y4, Y11
-	VANDPS       Y11, Y8, Y8
-	VBLENDVPS    Y7, 320(AX), Y3, Y3
-	VBLENDVPS    Y8, 320(AX), Y4, Y4
-	VMOVUPS      Y3, 64(CX)
-	VMOVUPS      Y4, 96(CX)
-	VPSUBD       Y0, Y5, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 32(DX)
-	VPSUBD       Y0, Y6, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 48(DX)
+	VCMPPS       $0x1e, Y7, Y3, Y8
+	VANDPS       Y8, Y5, Y5
+	VBLENDVPS    Y4, 320(AX), Y2, Y2
+	VBLENDVPS    Y5, 320(AX), Y3, Y3
+	VMOVUPS      Y2, 64(CX)
+	VMOVUPS      Y3, 96(CX)
+	VPADDUSW     32(DX), X0, X2
+	VEXTRACTI128 $0x01, Y4, X3
+	VPACKSSDW    X3, X4, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 32(DX)
+	VPADDUSW     48(DX), X0, X2
+	VEXTRACTI128 $0x01, Y5, X3
+	VPACKSSDW    X3, X5, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 48(DX)
+	VMOVUPS      352(AX), Y2
+	VSUBPS       Y6, Y2, Y2
 	VMOVUPS      352(AX), Y3
-	VSUBPS       Y9, Y3, Y3
-	VMOVUPS      352(AX), Y4
-	VSUBPS       Y10, Y4, Y4
+	VSUBPS       Y7, Y3, Y3
+	VMULPS       288(AX), Y2, Y2
 	VMULPS       288(AX), Y3, Y3
-	VMULPS       288(AX), Y4, Y4
-	VADDPS       Y3, Y9, Y3
-	VADDPS       Y4, Y10, Y4
-	VANDPS       192(AX), Y7, Y5
-	VANDPS       192(AX), Y8, Y6
-	VADDPS       Y5, Y3, Y3
-	VADDPS       Y6, Y4, Y4
-	VMOVUPS      Y3, 64(BX)
-	VMOVUPS      Y4, 96(BX)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 64(DI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 64(R9)
-	VMOVMSKPS    Y7, R13
+	VADDPS       Y2, Y6, Y2
+	VADDPS       Y3, Y7, Y3
+	VANDPS       192(AX), Y4, Y6
+	VANDPS       192(AX), Y5, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMOVUPS      Y2, 64(BX)
+	VMOVUPS      Y3, 96(BX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 64(DI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 64(R9)
+	VMOVMSKPS    Y4, R13
 	SHLQ         $0x10, R13
 	ORQ          R13, R12
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 96(DI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 96(R9)
-	VMOVMSKPS    Y8, R13
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 96(DI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 96(R9)
+	VMOVMSKPS    Y5, R13
 	SHLQ         $0x18, R13
 	ORQ          R13, R12
-	VMOVUPS      128(DI), Y3
-	VMOVUPS      160(DI), Y4
-	VMOVUPS      128(SI), Y5
-	VMOVUPS      160(SI), Y6
+	VMOVUPS      128(DI), Y2
+	VMOVUPS      160(DI), Y3
+	VMOVUPS      128(SI), Y4
+	VMOVUPS      160(SI), Y5
+	VMOVUPS      (AX), Y6
+	VSUBPS       Y4, Y6, Y6
 	VMOVUPS      (AX), Y7
 	VSUBPS       Y5, Y7, Y7
-	VMOVUPS      (AX), Y8
-	VSUBPS       Y6, Y8, Y8
-	VMULPS       Y7, Y2, Y7
-	VMULPS       Y8, Y2, Y8
+	VMULPS       Y6, Y1, Y6
+	VMULPS       Y7, Y1, Y7
+	VADDPS       Y6, Y4, Y4
 	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
+	VMULPS       96(AX), Y2, Y2
 	VMULPS       96(AX), Y3, Y3
-	VMULPS       96(AX), Y4, Y4
+	VADDPS       Y2, Y4, Y2
 	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VMOVUPS      Y3, 128(SI)
-	VMOVUPS      Y4, 160(SI)
-	VMOVUPS      128(R9), Y5
-	VMOVUPS      160(R9), Y6
-	VMOVUPS      128(R8), Y7
-	VMOVUPS      160(R8), Y8
+	VMOVUPS      Y2, 128(SI)
+	VMOVUPS      Y3, 160(SI)
+	VMOVUPS      128(R9), Y4
+	VMOVUPS      160(R9), Y5
+	VMOVUPS      128(R8), Y6
+	VMOVUPS      160(R8), Y7
+	VMOVUPS      32(AX), Y8
+	VSUBPS       Y6, Y8, Y8
 	VMOVUPS      32(AX), Y9
 	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      32(AX), Y10
-	VSUBPS       Y8, Y10, Y10
+	VMULPS       256(AX), Y8, Y8
 	VMULPS       256(AX), Y9, Y9
-	VMULPS       256(AX), Y10, Y10
+	VADDPS       Y8, Y6, Y6
 	VADDPS       Y9, Y7, Y7
-	VADDPS       Y10, Y8, Y8
+	VMULPS       128(AX), Y4, Y4
 	VMULPS       128(AX), Y5, Y5
-	VMULPS       128(AX), Y6, Y6
+	VADDPS       Y4, Y6, Y4
 	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	VMOVUPS      Y5, 128(R8)
-	VMOVUPS      Y6, 160(R8)
+	VMOVUPS      Y4, 128(R8)
+	VMOVUPS      Y5, 160(R8)
+	VADDPS       Y4, Y2, Y2
 	VADDPS       Y5, Y3, Y3
-	VADDPS       Y6, Y4, Y4
-	VPMOVZXWD    64(DX), Y5
-	VPMOVZXWD    80(DX), Y6
-	VPCMPGTD     64(AX), Y5, Y7
-	VPCMPGTD     64(AX), Y6, Y8
-	VMOVUPS      128(CX), Y9
-	VMOVUPS      160(CX), Y10
-	VMULPS       160(AX), Y9, Y9
-	VMULPS       160(AX), Y10, Y10
+	VPMOVZXWD    64(DX), Y4
+	VPMOVZXWD    80(DX), Y5
+	VPCMPGTD     64(AX), Y4, Y4
+	VPCMPGTD     64(AX), Y5, Y5
+	VMOVUPS      128(CX), Y6
+	VMOVUPS      160(CX), Y7
+	VMULPS       160(AX), Y6, Y6
+	VMULPS       160(AX), Y7, Y7
+	VMULPS       224(AX), Y2, Y2
 	VMULPS       224(AX), Y3, Y3
-	VMULPS       224(AX), Y4, Y4
-	VANDPS       Y7, Y3, Y3
+	VANDPS       Y4, Y2, Y2
+	VANDPS       Y5, Y3, Y3
+	VADDPS       Y2, Y6, Y2
+	VADDPS       Y3, Y7, Y3
+	VMOVUPS      128(BX), Y6
+	VMOVUPS      160(BX), Y7
+	VCMPPS       $0x1e, Y6, Y2, Y8
 	VANDPS       Y8, Y4, Y4
-	VADDPS       Y3, Y9, Y3
-	VADDPS       Y4, Y10, Y4
-	VMOVUPS      128(BX), Y9
-	VMOVUPS      160(BX), Y10
-	VCMPPS       $0x1e, Y9, Y3, Y11
-	VANDPS       Y11, Y7, Y7
-	VCMPPS       $0x1e, Y10, Y4, Y11
-	VANDPS       Y11, Y8, Y8
-	VBLENDVPS    Y7, 320(AX), Y3, Y3
-	VBLENDVPS    Y8, 320(AX), Y4, Y4
-	VMOVUPS      Y3, 128(CX)
-	VMOVUPS      Y4, 160(CX)
-	VPSUBD       Y0, Y5, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 64(DX)
-	VPSUBD       Y0, Y6, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 80(DX)
+	VCMPPS       $0x1e, Y7, Y3, Y8
+	VANDPS       Y8, Y5, Y5
+	VBLENDVPS    Y4, 320(AX), Y2, Y2
+	VBLENDVPS    Y5, 320(AX), Y3, Y3
+	VMOVUPS      Y2, 128(CX)
+	VMOVUPS      Y3, 160(CX)
+	VPADDUSW     64(DX), X0, X2
+	VEXTRACTI128 $0x01, Y4, X3
+	VPACKSSDW    X3, X4, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 64(DX)
+	VPADDUSW     80(DX), X0, X2
+	VEXTRACTI128 $0x01, Y5, X3
+	VPACKSSDW    X3, X5, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 80(DX)
+	VMOVUPS      352(AX), Y2
+	VSUBPS       Y6, Y2, Y2
 	VMOVUPS      352(AX), Y3
-	VSUBPS       Y9, Y3, Y3
-	VMOVUPS      352(AX), Y4
-	VSUBPS       Y10, Y4, Y4
+	VSUBPS       Y7, Y3, Y3
+	VMULPS       288(AX), Y2, Y2
 	VMULPS       288(AX), Y3, Y3
-	VMULPS       288(AX), Y4, Y4
-	VADDPS       Y3, Y9, Y3
-	VADDPS       Y4, Y10, Y4
-	VANDPS       192(AX), Y7, Y5
-	VANDPS       192(AX), Y8, Y6
-	VADDPS       Y5, Y3, Y3
-	VADDPS       Y6, Y4, Y4
-	VMOVUPS      Y3, 128(BX)
-	VMOVUPS      Y4, 160(BX)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 128(DI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 128(R9)
-	VMOVMSKPS    Y7, R13
+	VADDPS       Y2, Y6, Y2
+	VADDPS       Y3, Y7, Y3
+	VANDPS       192(AX), Y4, Y6
+	VANDPS       192(AX), Y5, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMOVUPS      Y2, 128(BX)
+	VMOVUPS      Y3, 160(BX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 128(DI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 128(R9)
+	VMOVMSKPS    Y4, R13
 	SHLQ         $0x20, R13
 	ORQ          R13, R12
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 160(DI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 160(R9)
-	VMOVMSKPS    Y8, R13
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 160(DI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 160(R9)
+	VMOVMSKPS    Y5, R13
 	SHLQ         $0x28, R13
 	ORQ          R13, R12
-	VMOVUPS      192(DI), Y3
-	VMOVUPS      224(DI), Y4
-	VMOVUPS      192(SI), Y5
-	VMOVUPS      224(SI), Y6
+	VMOVUPS      192(DI), Y2
+	VMOVUPS      224(DI), Y3
+	VMOVUPS      192(SI), Y4
+	VMOVUPS      224(SI), Y5
+	VMOVUPS      (AX), Y6
+	VSUBPS       Y4, Y6, Y6
 	VMOVUPS      (AX), Y7
 	VSUBPS       Y5, Y7, Y7
-	VMOVUPS      (AX), Y8
-	VSUBPS       Y6, Y8, Y8
-	VMULPS       Y7, Y2, Y7
-	VMULPS       Y8, Y2, Y8
+	VMULPS       Y6, Y1, Y6
+	VMULPS       Y7, Y1, Y7
+	VADDPS       Y6, Y4, Y4
 	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
+	VMULPS       96(AX), Y2, Y2
 	VMULPS       96(AX), Y3, Y3
-	VMULPS       96(AX), Y4, Y4
+	VADDPS       Y2, Y4, Y2
 	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VMOVUPS      Y3, 192(SI)
-	VMOVUPS      Y4, 224(SI)
-	VMOVUPS      192(R9), Y5
-	VMOVUPS      224(R9), Y6
-	VMOVUPS      192(R8), Y7
-	VMOVUPS      224(R8), Y8
+	VMOVUPS      Y2, 192(SI)
+	VMOVUPS      Y3, 224(SI)
+	VMOVUPS      192(R9), Y4
+	VMOVUPS      224(R9), Y5
+	VMOVUPS      192(R8), Y6
+	VMOVUPS      224(R8), Y7
+	VMOVUPS      32(AX), Y8
+	VSUBPS       Y6, Y8, Y8
 	VMOVUPS      32(AX), Y9
 	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      32(AX), Y10
-	VSUBPS       Y8, Y10, Y10
+	VMULPS       256(AX), Y8, Y8
 	VMULPS       256(AX), Y9, Y9
-	VMULPS       256(AX), Y10, Y10
+	VADDPS       Y8, Y6, Y6
 	VADDPS       Y9, Y7, Y7
-	VADDPS       Y10, Y8, Y8
+	VMULPS       128(AX), Y4, Y4
 	VMULPS       128(AX), Y5, Y5
-	VMULPS       128(AX), Y6, Y6
+	VADDPS       Y4, Y6, Y4
 	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	VMOVUPS      Y5, 192(R8)
-	VMOVUPS      Y6, 224(R8)
+	VMOVUPS      Y4, 192(R8)
+	VMOVUPS      Y5, 224(R8)
+	VADDPS       Y4, Y2, Y2
 	VADDPS       Y5, Y3, Y3
-	VADDPS       Y6, Y4, Y4
-	VPMOVZXWD    96(DX), Y5
-	VPMOVZXWD    112(DX), Y6
-	VPCMPGTD     64(AX), Y5, Y7
-	VPCMPGTD     64(AX), Y6, Y8
-	VMOVUPS      192(CX), Y9
-	VMOVUPS      224(CX), Y10
-	VMULPS       160(AX), Y9, Y9
-	VMULPS       160(AX), Y10, Y10
+	VPMOVZXWD    96(DX), Y4
+	VPMOVZXWD    112(DX), Y5
+	VPCMPGTD     64(AX), Y4, Y4
+	VPCMPGTD     64(AX), Y5, Y5
+	VMOVUPS      192(CX), Y6
+	VMOVUPS      224(CX), Y7
+	VMULPS       160(AX), Y6, Y6
+	VMULPS       160(AX), Y7, Y7
+	VMULPS       224(AX), Y2, Y2
 	VMULPS       224(AX), Y3, Y3
-	VMULPS       224(AX), Y4, Y4
-	VANDPS       Y7, Y3, Y3
+	VANDPS       Y4, Y2, Y2
+	VANDPS       Y5, Y3, Y3
+	VADDPS       Y2, Y6, Y2
+	VADDPS       Y3, Y7, Y3
+	VMOVUPS      192(BX), Y6
+	VMOVUPS      224(BX), Y7
+	VCMPPS       $0x1e, Y6, Y2, Y8
 	VANDPS       Y8, Y4, Y4
-	VADDPS       Y3, Y9, Y3
-	VADDPS       Y4, Y10, Y4
-	VMOVUPS      192(BX), Y9
-	VMOVUPS      224(BX), Y10
-	VCMPPS       $0x1e, Y9, Y3, Y11
-	VANDPS       Y11, Y7, Y7
-	VCMPPS       $0x1e, Y10, Y4, Y11
-	VANDPS       Y11, Y8, Y8
-	VBLENDVPS    Y7, 320(AX), Y3, Y3
-	VBLENDVPS    Y8, 320(AX), Y4, Y4
-	VMOVUPS      Y3, 192(CX)
-	VMOVUPS      Y4, 224(CX)
-	VPSUBD       Y0, Y5, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 96(DX)
-	VPSUBD       Y0, Y6, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 112(DX)
+	VCMPPS       $0x1e, Y7, Y3, Y8
+	VANDPS       Y8, Y5, Y5
+	VBLENDVPS    Y4, 320(AX), Y2, Y2
+	VBLENDVPS    Y5, 320(AX), Y3, Y3
+	VMOVUPS      Y2, 192(CX)
+	VMOVUPS      Y3, 224(CX)
+	VPADDUSW     96(DX), X0, X2
+	VEXTRACTI128 $0x01, Y4, X3
+	VPACKSSDW    X3, X4, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 96(DX)
+	VPADDUSW     112(DX), X0, X2
+	VEXTRACTI128 $0x01, Y5, X3
+	VPACKSSDW    X3, X5, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 112(DX)
+	VMOVUPS      352(AX), Y2
+	VSUBPS       Y6, Y2, Y2
 	VMOVUPS      352(AX), Y3
-	VSUBPS       Y9, Y3, Y3
-	VMOVUPS      352(AX), Y4
-	VSUBPS       Y10, Y4, Y4
+	VSUBPS       Y7, Y3, Y3
+	VMULPS       288(AX), Y2, Y2
 	VMULPS       288(AX), Y3, Y3
-	VMULPS       288(AX), Y4, Y4
-	VADDPS       Y3, Y9, Y3
-	VADDPS       Y4, Y10, Y4
-	VANDPS       192(AX), Y7, Y5
-	VANDPS       192(AX), Y8, Y6
-	VADDPS       Y5, Y3, Y3
-	VADDPS       Y6, Y4, Y4
-	VMOVUPS      Y3, 192(BX)
-	VMOVUPS      Y4, 224(BX)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 192(DI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 192(R9)
-	VMOVMSKPS    Y7, R13
+	VADDPS       Y2, Y6, Y2
+	VADDPS       Y3, Y7, Y3
+	VANDPS       192(AX), Y4, Y6
+	VANDPS       192(AX), Y5, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMOVUPS      Y2, 192(BX)
+	VMOVUPS      Y3, 224(BX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 192(DI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 192(R9)
+	VMOVMSKPS    Y4, R13
 	SHLQ         $0x30, R13
 	ORQ          R13, R12
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 224(DI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 224(R9)
-	VMOVMSKPS    Y8, R13
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 224(DI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 224(R9)
+	VMOVMSKPS    Y5, R13
 	SHLQ         $0x38, R13
 	ORQ          R13, R12
 	MOVQ         R12, (R10)
@@ -27173,7 +26981,7 @@ TEXT ·exponentialTraced2AVX2(SB), $576-248
 	ADDQ     $0x3f, AX
 	ANDQ     $-64, AX
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     v+0(FP), CX
 	MOVQ     t1+8(FP), DX
 	MOVQ     x1+16(FP), BX
@@ -28520,7 +28328,7 @@ TEXT ·exponentialTraced2UniformAVX2(SB), $1000-104
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS (SP), Y0
 	VMOVUPS      Y0, (AX)
 	VBROADCASTSS bT1+72(FP), Y0
@@ -30179,8 +29987,8 @@ TEXT ·refractoryExponentialTraced2AVX2(SB), NOSPLIT, $320-272
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y1
-	VBROADCASTSS constc2d00000<>+0(SB), Y2
+	VPSRLW       $0x0f, Y0, Y0
+	VBROADCASTSS constc2d00000<>+0(SB), Y1
 	MOVQ         v+0(FP), CX
 	MOVQ         r+8(FP), DX
 	MOVQ         t1+16(FP), BX
@@ -30198,779 +30006,771 @@ TEXT ·refractoryExponentialTraced2AVX2(SB), NOSPLIT, $320-272
 
 RefractoryExponentialTraced2AVX2_block:
 	XORQ         R15, R15
-	VMOVUPS      (SI), Y3
-	VMOVUPS      32(SI), Y4
-	VMOVUPS      (BX), Y5
-	VMOVUPS      32(BX), Y6
+	VMOVUPS      (SI), Y2
+	VMOVUPS      32(SI), Y3
+	VMOVUPS      (BX), Y4
+	VMOVUPS      32(BX), Y5
 	MOVQ         bT1+120(FP), BP
-	VMOVUPS      (BP), Y7
+	VMOVUPS      (BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         bT1+120(FP), BP
+	VMOVUPS      32(BP), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT1+120(FP), BP
-	VMOVUPS      32(BP), Y8
-	VSUBPS       Y6, Y8, Y8
 	MOVQ         lT1+104(FP), BP
 	MOVQ         lT1+104(FP), BP
-	VMULPS       (BP), Y7, Y7
+	VMULPS       (BP), Y6, Y6
 	MOVQ         lT1+104(FP), BP
 	MOVQ         lT1+104(FP), BP
-	VMULPS       32(BP), Y8, Y8
+	VMULPS       32(BP), Y7, Y7
+	VADDPS       Y6, Y4, Y4
 	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
 	MOVQ         cT1+112(FP), BP
 	MOVQ         cT1+112(FP), BP
-	VMULPS       (BP), Y3, Y3
+	VMULPS       (BP), Y2, Y2
 	MOVQ         cT1+112(FP), BP
 	MOVQ         cT1+112(FP), BP
-	VMULPS       32(BP), Y4, Y4
+	VMULPS       32(BP), Y3, Y3
+	VADDPS       Y2, Y4, Y2
 	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VMOVUPS      Y3, (BX)
-	VMOVUPS      Y4, 32(BX)
-	VMOVUPS      (R8), Y5
-	VMOVUPS      32(R8), Y6
-	VMOVUPS      (DI), Y7
-	VMOVUPS      32(DI), Y8
+	VMOVUPS      Y2, (BX)
+	VMOVUPS      Y3, 32(BX)
+	VMOVUPS      (R8), Y4
+	VMOVUPS      32(R8), Y5
+	VMOVUPS      (DI), Y6
+	VMOVUPS      32(DI), Y7
 	MOVQ         bT2+144(FP), BP
-	VMOVUPS      (BP), Y9
+	VMOVUPS      (BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         bT2+144(FP), BP
+	VMOVUPS      32(BP), Y9
 	VSUBPS       Y7, Y9, Y9
-	MOVQ         bT2+144(FP), BP
-	VMOVUPS      32(BP), Y10
-	VSUBPS       Y8, Y10, Y10
 	MOVQ         lT2+128(FP), BP
 	MOVQ         lT2+128(FP), BP
-	VMULPS       (BP), Y9, Y9
+	VMULPS       (BP), Y8, Y8
 	MOVQ         lT2+128(FP), BP
 	MOVQ         lT2+128(FP), BP
-	VMULPS       32(BP), Y10, Y10
+	VMULPS       32(BP), Y9, Y9
+	VADDPS       Y8, Y6, Y6
 	VADDPS       Y9, Y7, Y7
-	VADDPS       Y10, Y8, Y8
 	MOVQ         cT2+136(FP), BP
 	MOVQ         cT2+136(FP), BP
-	VMULPS       (BP), Y5, Y5
+	VMULPS       (BP), Y4, Y4
 	MOVQ         cT2+136(FP), BP
 	MOVQ         cT2+136(FP), BP
-	VMULPS       32(BP), Y6, Y6
+	VMULPS       32(BP), Y5, Y5
+	VADDPS       Y4, Y6, Y4
 	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	VMOVUPS      Y5, (DI)
-	VMOVUPS      Y6, 32(DI)
-	VADDPS       Y5, Y3, Y3
-	VMOVUPS      Y3, (AX)
-	VADDPS       Y6, Y4, Y3
-	VMOVUPS      Y3, 32(AX)
-	VMOVUPS      (CX), Y3
-	VMOVUPS      32(CX), Y4
-	VSUBPS       (R12), Y3, Y3
-	VSUBPS       32(R12), Y4, Y4
-	VDIVPS       (R11), Y3, Y3
-	VDIVPS       32(R11), Y4, Y4
-	VMAXPS       Y3, Y2, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMAXPS       Y4, Y2, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
+	VMOVUPS      Y4, (DI)
+	VMOVUPS      Y5, 32(DI)
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y2, (AX)
+	VADDPS       Y5, Y3, Y2
+	VMOVUPS      Y2, 32(AX)
+	VMOVUPS      (CX), Y2
+	VMOVUPS      32(CX), Y3
+	VSUBPS       (R12), Y2, Y2
+	VSUBPS       32(R12), Y3, Y3
+	VDIVPS       (R11), Y2, Y2
+	VDIVPS       32(R11), Y3, Y3
+	VMAXPS       Y2, Y1, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y2
+	VMAXPS       Y3, Y1, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y2, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
+	VMULPS       Y6, Y8, Y6
 	VMULPS       Y7, Y9, Y7
-	VMULPS       Y8, Y10, Y8
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   Y5, Y5
-	VPSRAD       $0x01, Y5, Y7
-	VPSUBD       Y7, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y3
-	VCVTTPS2DQ   Y6, Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPSUBD       Y6, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y4, Y4
-	VMULPS       (R11), Y3, Y3
-	VMULPS       32(R11), Y4, Y4
-	VSUBPS       (CX), Y3, Y3
-	VSUBPS       32(CX), Y4, Y4
-	VPMOVZXWD    (DX), Y5
-	VPMOVZXWD    16(DX), Y6
-	VPMOVZXWD    (R9), Y7
-	VPMOVZXWD    16(R9), Y8
-	VPCMPGTD     Y7, Y5, Y7
-	VPCMPGTD     Y8, Y6, Y8
+	VCVTTPS2DQ   Y4, Y4
+	VPSRAD       $0x01, Y4, Y6
+	VPSUBD       Y6, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y2, Y2
+	VCVTTPS2DQ   Y5, Y4
+	VPSRAD       $0x01, Y4, Y5
+	VPSUBD       Y5, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VMULPS       (R11), Y2, Y2
+	VMULPS       32(R11), Y3, Y3
+	VSUBPS       (CX), Y2, Y2
+	VSUBPS       32(CX), Y3, Y3
+	VPMOVZXWD    (DX), Y4
+	VPMOVZXWD    16(DX), Y5
+	VPMOVZXWD    (R9), Y6
+	VPMOVZXWD    16(R9), Y7
+	VPCMPGTD     Y6, Y4, Y4
+	VPCMPGTD     Y7, Y5, Y5
 	MOVQ         res+80(FP), BP
 	MOVQ         res+80(FP), BP
-	VMOVUPS      (AX), Y9
-	VMULPS       (BP), Y9, Y9
+	VMOVUPS      (AX), Y6
+	VMULPS       (BP), Y6, Y6
 	MOVQ         res+80(FP), BP
 	MOVQ         res+80(FP), BP
-	VMOVUPS      32(AX), Y10
-	VMULPS       32(BP), Y10, Y10
-	VANDPS       Y7, Y9, Y9
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
-	VMULPS       (R10), Y3, Y3
-	VMULPS       32(R10), Y4, Y4
-	VADDPS       (CX), Y3, Y3
-	VADDPS       32(CX), Y4, Y4
+	VMOVUPS      32(AX), Y7
+	VMULPS       32(BP), Y7, Y7
+	VANDPS       Y4, Y6, Y6
+	VANDPS       Y5, Y7, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMULPS       (R10), Y2, Y2
+	VMULPS       32(R10), Y3, Y3
+	VADDPS       (CX), Y2, Y2
+	VADDPS       32(CX), Y3, Y3
 	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, (BP), Y3, Y9
-	VANDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, (BP), Y2, Y6
+	VANDPS       Y6, Y4, Y4
 	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 32(BP), Y4, Y9
-	VANDPS       Y9, Y8, Y8
+	VCMPPS       $0x1e, 32(BP), Y3, Y6
+	VANDPS       Y6, Y5, Y5
 	MOVQ         reset+96(FP), BP
-	VBLENDVPS    Y7, (BP), Y3, Y3
+	VBLENDVPS    Y4, (BP), Y2, Y2
 	MOVQ         reset+96(FP), BP
-	VBLENDVPS    Y8, 32(BP), Y4, Y4
-	VMOVUPS      Y3, (CX)
-	VMOVUPS      Y4, 32(CX)
-	VPSUBD       Y0, Y5, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, (DX)
-	VPSUBD       Y0, Y6, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 16(DX)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, (SI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, (R8)
-	VMOVMSKPS    Y7, BP
+	VBLENDVPS    Y5, 32(BP), Y3, Y3
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      Y3, 32(CX)
+	VPADDUSW     (DX), X0, X2
+	VEXTRACTI128 $0x01, Y4, X3
+	VPACKSSDW    X3, X4, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, (DX)
+	VPADDUSW     16(DX), X0, X2
+	VEXTRACTI128 $0x01, Y5, X3
+	VPACKSSDW    X3, X5, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 16(DX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, (SI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, (R8)
+	VMOVMSKPS    Y4, BP
 	ORQ          BP, R15
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 32(SI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 32(R8)
-	VMOVMSKPS    Y8, BP
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 32(SI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 32(R8)
+	VMOVMSKPS    Y5, BP
 	SHLQ         $0x08, BP
 	ORQ          BP, R15
-	VMOVUPS      64(SI), Y3
-	VMOVUPS      96(SI), Y4
-	VMOVUPS      64(BX), Y5
-	VMOVUPS      96(BX), Y6
+	VMOVUPS      64(SI), Y2
+	VMOVUPS      96(SI), Y3
+	VMOVUPS      64(BX), Y4
+	VMOVUPS      96(BX), Y5
 	MOVQ         bT1+120(FP), BP
-	VMOVUPS      64(BP), Y7
+	VMOVUPS      64(BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         bT1+120(FP), BP
+	VMOVUPS      96(BP), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT1+120(FP), BP
-	VMOVUPS      96(BP), Y8
-	VSUBPS       Y6, Y8, Y8
 	MOVQ         lT1+104(FP), BP
 	MOVQ         lT1+104(FP), BP
-	VMULPS       64(BP), Y7, Y7
+	VMULPS       64(BP), Y6, Y6
 	MOVQ         lT1+104(FP), BP
 	MOVQ         lT1+104(FP), BP
-	VMULPS       96(BP), Y8, Y8
+	VMULPS       96(BP), Y7, Y7
+	VADDPS       Y6, Y4, Y4
 	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
 	MOVQ         cT1+112(FP), BP
 	MOVQ         cT1+112(FP), BP
-	VMULPS       64(BP), Y3, Y3
+	VMULPS       64(BP), Y2, Y2
 	MOVQ         cT1+112(FP), BP
 	MOVQ         cT1+112(FP), BP
-	VMULPS       96(BP), Y4, Y4
+	VMULPS       96(BP), Y3, Y3
+	VADDPS       Y2, Y4, Y2
 	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VMOVUPS      Y3, 64(BX)
-	VMOVUPS      Y4, 96(BX)
-	VMOVUPS      64(R8), Y5
-	VMOVUPS      96(R8), Y6
-	VMOVUPS      64(DI), Y7
-	VMOVUPS      96(DI), Y8
+	VMOVUPS      Y2, 64(BX)
+	VMOVUPS      Y3, 96(BX)
+	VMOVUPS      64(R8), Y4
+	VMOVUPS      96(R8), Y5
+	VMOVUPS      64(DI), Y6
+	VMOVUPS      96(DI), Y7
 	MOVQ         bT2+144(FP), BP
-	VMOVUPS      64(BP), Y9
+	VMOVUPS      64(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         bT2+144(FP), BP
+	VMOVUPS      96(BP), Y9
 	VSUBPS       Y7, Y9, Y9
-	MOVQ         bT2+144(FP), BP
-	VMOVUPS      96(BP), Y10
-	VSUBPS       Y8, Y10, Y10
 	MOVQ         lT2+128(FP), BP
 	MOVQ         lT2+128(FP), BP
-	VMULPS       64(BP), Y9, Y9
+	VMULPS       64(BP), Y8, Y8
 	MOVQ         lT2+128(FP), BP
 	MOVQ         lT2+128(FP), BP
-	VMULPS       96(BP), Y10, Y10
+	VMULPS       96(BP), Y9, Y9
+	VADDPS       Y8, Y6, Y6
 	VADDPS       Y9, Y7, Y7
-	VADDPS       Y10, Y8, Y8
 	MOVQ         cT2+136(FP), BP
 	MOVQ         cT2+136(FP), BP
-	VMULPS       64(BP), Y5, Y5
+	VMULPS       64(BP), Y4, Y4
 	MOVQ         cT2+136(FP), BP
 	MOVQ         cT2+136(FP), BP
-	VMULPS       96(BP), Y6, Y6
+	VMULPS       96(BP), Y5, Y5
+	VADDPS       Y4, Y6, Y4
 	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	VMOVUPS      Y5, 64(DI)
-	VMOVUPS      Y6, 96(DI)
-	VADDPS       Y5, Y3, Y3
-	VMOVUPS      Y3, 64(AX)
-	VADDPS       Y6, Y4, Y3
-	VMOVUPS      Y3, 96(AX)
-	VMOVUPS      64(CX), Y3
-	VMOVUPS      96(CX), Y4
-	VSUBPS       64(R12), Y3, Y3
-	VSUBPS       96(R12), Y4, Y4
-	VDIVPS       64(R11), Y3, Y3
-	VDIVPS       96(R11), Y4, Y4
-	VMAXPS       Y3, Y2, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMAXPS       Y4, Y2, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
+	VMOVUPS      Y4, 64(DI)
+	VMOVUPS      Y5, 96(DI)
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y2, 64(AX)
+	VADDPS       Y5, Y3, Y2
+	VMOVUPS      Y2, 96(AX)
+	VMOVUPS      64(CX), Y2
+	VMOVUPS      96(CX), Y3
+	VSUBPS       64(R12), Y2, Y2
+	VSUBPS       96(R12), Y3, Y3
+	VDIVPS       64(R11), Y2, Y2
+	VDIVPS       96(R11), Y3, Y3
+	VMAXPS       Y2, Y1, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y2
+	VMAXPS       Y3, Y1, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y2, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
+	VMULPS       Y6, Y8, Y6
 	VMULPS       Y7, Y9, Y7
-	VMULPS       Y8, Y10, Y8
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   Y5, Y5
-	VPSRAD       $0x01, Y5, Y7
-	VPSUBD       Y7, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y3
-	VCVTTPS2DQ   Y6, Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPSUBD       Y6, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y4, Y4
-	VMULPS       64(R11), Y3, Y3
-	VMULPS       96(R11), Y4, Y4
-	VSUBPS       64(CX), Y3, Y3
-	VSUBPS       96(CX), Y4, Y4
-	VPMOVZXWD    32(DX), Y5
-	VPMOVZXWD    48(DX), Y6
-	VPMOVZXWD    32(R9), Y7
-	VPMOVZXWD    48(R9), Y8
-	VPCMPGTD     Y7, Y5, Y7
-	VPCMPGTD     Y8, Y6, Y8
+	VCVTTPS2DQ   Y4, Y4
+	VPSRAD       $0x01, Y4, Y6
+	VPSUBD       Y6, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y2, Y2
+	VCVTTPS2DQ   Y5, Y4
+	VPSRAD       $0x01, Y4, Y5
+	VPSUBD       Y5, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VMULPS       64(R11), Y2, Y2
+	VMULPS       96(R11), Y3, Y3
+	VSUBPS       64(CX), Y2, Y2
+	VSUBPS       96(CX), Y3, Y3
+	VPMOVZXWD    32(DX), Y4
+	VPMOVZXWD    48(DX), Y5
+	VPMOVZXWD    32(R9), Y6
+	VPMOVZXWD    48(R9), Y7
+	VPCMPGTD     Y6, Y4, Y4
+	VPCMPGTD     Y7, Y5, Y5
 	MOVQ         res+80(FP), BP
 	MOVQ         res+80(FP), BP
-	VMOVUPS      64(AX), Y9
-	VMULPS       64(BP), Y9, Y9
+	VMOVUPS      64(AX), Y6
+	VMULPS       64(BP), Y6, Y6
 	MOVQ         res+80(FP), BP
 	MOVQ         res+80(FP), BP
-	VMOVUPS      96(AX), Y10
-	VMULPS       96(BP), Y10, Y10
-	VANDPS       Y7, Y9, Y9
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
-	VMULPS       64(R10), Y3, Y3
-	VMULPS       96(R10), Y4, Y4
-	VADDPS       64(CX), Y3, Y3
-	VADDPS       96(CX), Y4, Y4
+	VMOVUPS      96(AX), Y7
+	VMULPS       96(BP), Y7, Y7
+	VANDPS       Y4, Y6, Y6
+	VANDPS       Y5, Y7, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMULPS       64(R10), Y2, Y2
+	VMULPS       96(R10), Y3, Y3
+	VADDPS       64(CX), Y2, Y2
+	VADDPS       96(CX), Y3, Y3
 	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 64(BP), Y3, Y9
-	VANDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, 64(BP), Y2, Y6
+	VANDPS       Y6, Y4, Y4
 	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 96(BP), Y4, Y9
-	VANDPS       Y9, Y8, Y8
+	VCMPPS       $0x1e, 96(BP), Y3, Y6
+	VANDPS       Y6, Y5, Y5
 	MOVQ         reset+96(FP), BP
-	VBLENDVPS    Y7, 64(BP), Y3, Y3
+	VBLENDVPS    Y4, 64(BP), Y2, Y2
 	MOVQ         reset+96(FP), BP
-	VBLENDVPS    Y8, 96(BP), Y4, Y4
-	VMOVUPS      Y3, 64(CX)
-	VMOVUPS      Y4, 96(CX)
-	VPSUBD       Y0, Y5, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 32(DX)
-	VPSUBD       Y0, Y6, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 48(DX)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 64(SI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 64(R8)
-	VMOVMSKPS    Y7, BP
+	VBLENDVPS    Y5, 96(BP), Y3, Y3
+	VMOVUPS      Y2, 64(CX)
+	VMOVUPS      Y3, 96(CX)
+	VPADDUSW     32(DX), X0, X2
+	VEXTRACTI128 $0x01, Y4, X3
+	VPACKSSDW    X3, X4, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 32(DX)
+	VPADDUSW     48(DX), X0, X2
+	VEXTRACTI128 $0x01, Y5, X3
+	VPACKSSDW    X3, X5, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 48(DX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 64(SI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 64(R8)
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x10, BP
 	ORQ          BP, R15
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 96(SI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 96(R8)
-	VMOVMSKPS    Y8, BP
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 96(SI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 96(R8)
+	VMOVMSKPS    Y5, BP
 	SHLQ         $0x18, BP
 	ORQ          BP, R15
-	VMOVUPS      128(SI), Y3
-	VMOVUPS      160(SI), Y4
-	VMOVUPS      128(BX), Y5
-	VMOVUPS      160(BX), Y6
+	VMOVUPS      128(SI), Y2
+	VMOVUPS      160(SI), Y3
+	VMOVUPS      128(BX), Y4
+	VMOVUPS      160(BX), Y5
 	MOVQ         bT1+120(FP), BP
-	VMOVUPS      128(BP), Y7
+	VMOVUPS      128(BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         bT1+120(FP), BP
+	VMOVUPS      160(BP), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT1+120(FP), BP
-	VMOVUPS      160(BP), Y8
-	VSUBPS       Y6, Y8, Y8
 	MOVQ         lT1+104(FP), BP
 	MOVQ         lT1+104(FP), BP
-	VMULPS       128(BP), Y7, Y7
+	VMULPS       128(BP), Y6, Y6
 	MOVQ         lT1+104(FP), BP
 	MOVQ         lT1+104(FP), BP
-	VMULPS       160(BP), Y8, Y8
+	VMULPS       160(BP), Y7, Y7
+	VADDPS       Y6, Y4, Y4
 	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
 	MOVQ         cT1+112(FP), BP
 	MOVQ         cT1+112(FP), BP
-	VMULPS       128(BP), Y3, Y3
+	VMULPS       128(BP), Y2, Y2
 	MOVQ         cT1+112(FP), BP
 	MOVQ         cT1+112(FP), BP
-	VMULPS       160(BP), Y4, Y4
+	VMULPS       160(BP), Y3, Y3
+	VADDPS       Y2, Y4, Y2
 	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VMOVUPS      Y3, 128(BX)
-	VMOVUPS      Y4, 160(BX)
-	VMOVUPS      128(R8), Y5
-	VMOVUPS      160(R8), Y6
-	VMOVUPS      128(DI), Y7
-	VMOVUPS      160(DI), Y8
+	VMOVUPS      Y2, 128(BX)
+	VMOVUPS      Y3, 160(BX)
+	VMOVUPS      128(R8), Y4
+	VMOVUPS      160(R8), Y5
+	VMOVUPS      128(DI), Y6
+	VMOVUPS      160(DI), Y7
 	MOVQ         bT2+144(FP), BP
-	VMOVUPS      128(BP), Y9
+	VMOVUPS      128(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         bT2+144(FP), BP
+	VMOVUPS      160(BP), Y9
 	VSUBPS       Y7, Y9, Y9
-	MOVQ         bT2+144(FP), BP
-	VMOVUPS      160(BP), Y10
-	VSUBPS       Y8, Y10, Y10
 	MOVQ         lT2+128(FP), BP
 	MOVQ         lT2+128(FP), BP
-	VMULPS       128(BP), Y9, Y9
+	VMULPS       128(BP), Y8, Y8
 	MOVQ         lT2+128(FP), BP
 	MOVQ         lT2+128(FP), BP
-	VMULPS       160(BP), Y10, Y10
+	VMULPS       160(BP), Y9, Y9
+	VADDPS       Y8, Y6, Y6
 	VADDPS       Y9, Y7, Y7
-	VADDPS       Y10, Y8, Y8
 	MOVQ         cT2+136(FP), BP
 	MOVQ         cT2+136(FP), BP
-	VMULPS       128(BP), Y5, Y5
+	VMULPS       128(BP), Y4, Y4
 	MOVQ         cT2+136(FP), BP
 	MOVQ         cT2+136(FP), BP
-	VMULPS       160(BP), Y6, Y6
+	VMULPS       160(BP), Y5, Y5
+	VADDPS       Y4, Y6, Y4
 	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	VMOVUPS      Y5, 128(DI)
-	VMOVUPS      Y6, 160(DI)
-	VADDPS       Y5, Y3, Y3
-	VMOVUPS      Y3, 128(AX)
-	VADDPS       Y6, Y4, Y3
-	VMOVUPS      Y3, 160(AX)
-	VMOVUPS      128(CX), Y3
-	VMOVUPS      160(CX), Y4
-	VSUBPS       128(R12), Y3, Y3
-	VSUBPS       160(R12), Y4, Y4
-	VDIVPS       128(R11), Y3, Y3
-	VDIVPS       160(R11), Y4, Y4
-	VMAXPS       Y3, Y2, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMAXPS       Y4, Y2, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
+	VMOVUPS      Y4, 128(DI)
+	VMOVUPS      Y5, 160(DI)
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y2, 128(AX)
+	VADDPS       Y5, Y3, Y2
+	VMOVUPS      Y2, 160(AX)
+	VMOVUPS      128(CX), Y2
+	VMOVUPS      160(CX), Y3
+	VSUBPS       128(R12), Y2, Y2
+	VSUBPS       160(R12), Y3, Y3
+	VDIVPS       128(R11), Y2, Y2
+	VDIVPS       160(R11), Y3, Y3
+	VMAXPS       Y2, Y1, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y2
+	VMAXPS       Y3, Y1, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y2, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
+	VMULPS       Y6, Y8, Y6
 	VMULPS       Y7, Y9, Y7
-	VMULPS       Y8, Y10, Y8
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   Y5, Y5
-	VPSRAD       $0x01, Y5, Y7
-	VPSUBD       Y7, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y3
-	VCVTTPS2DQ   Y6, Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPSUBD       Y6, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y4, Y4
-	VMULPS       128(R11), Y3, Y3
-	VMULPS       160(R11), Y4, Y4
-	VSUBPS       128(CX), Y3, Y3
-	VSUBPS       160(CX), Y4, Y4
-	VPMOVZXWD    64(DX), Y5
-	VPMOVZXWD    80(DX), Y6
-	VPMOVZXWD    64(R9), Y7
-	VPMOVZXWD    80(R9), Y8
-	VPCMPGTD     Y7, Y5, Y7
-	VPCMPGTD     Y8, Y6, Y8
+	VCVTTPS2DQ   Y4, Y4
+	VPSRAD       $0x01, Y4, Y6
+	VPSUBD       Y6, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y2, Y2
+	VCVTTPS2DQ   Y5, Y4
+	VPSRAD       $0x01, Y4, Y5
+	VPSUBD       Y5, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VMULPS       128(R11), Y2, Y2
+	VMULPS       160(R11), Y3, Y3
+	VSUBPS       128(CX), Y2, Y2
+	VSUBPS       160(CX), Y3, Y3
+	VPMOVZXWD    64(DX), Y4
+	VPMOVZXWD    80(DX), Y5
+	VPMOVZXWD    64(R9), Y6
+	VPMOVZXWD    80(R9), Y7
+	VPCMPGTD     Y6, Y4, Y4
+	VPCMPGTD     Y7, Y5, Y5
 	MOVQ         res+80(FP), BP
 	MOVQ         res+80(FP), BP
-	VMOVUPS      128(AX), Y9
-	VMULPS       128(BP), Y9, Y9
+	VMOVUPS      128(AX), Y6
+	VMULPS       128(BP), Y6, Y6
 	MOVQ         res+80(FP), BP
 	MOVQ         res+80(FP), BP
-	VMOVUPS      160(AX), Y10
-	VMULPS       160(BP), Y10, Y10
-	VANDPS       Y7, Y9, Y9
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
-	VMULPS       128(R10), Y3, Y3
-	VMULPS       160(R10), Y4, Y4
-	VADDPS       128(CX), Y3, Y3
-	VADDPS       160(CX), Y4, Y4
+	VMOVUPS      160(AX), Y7
+	VMULPS       160(BP), Y7, Y7
+	VANDPS       Y4, Y6, Y6
+	VANDPS       Y5, Y7, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMULPS       128(R10), Y2, Y2
+	VMULPS       160(R10), Y3, Y3
+	VADDPS       128(CX), Y2, Y2
+	VADDPS       160(CX), Y3, Y3
 	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 128(BP), Y3, Y9
-	VANDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, 128(BP), Y2, Y6
+	VANDPS       Y6, Y4, Y4
 	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 160(BP), Y4, Y9
-	VANDPS       Y9, Y8, Y8
+	VCMPPS       $0x1e, 160(BP), Y3, Y6
+	VANDPS       Y6, Y5, Y5
 	MOVQ         reset+96(FP), BP
-	VBLENDVPS    Y7, 128(BP), Y3, Y3
+	VBLENDVPS    Y4, 128(BP), Y2, Y2
 	MOVQ         reset+96(FP), BP
-	VBLENDVPS    Y8, 160(BP), Y4, Y4
-	VMOVUPS      Y3, 128(CX)
-	VMOVUPS      Y4, 160(CX)
-	VPSUBD       Y0, Y5, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 64(DX)
-	VPSUBD       Y0, Y6, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 80(DX)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 128(SI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 128(R8)
-	VMOVMSKPS    Y7, BP
+	VBLENDVPS    Y5, 160(BP), Y3, Y3
+	VMOVUPS      Y2, 128(CX)
+	VMOVUPS      Y3, 160(CX)
+	VPADDUSW     64(DX), X0, X2
+	VEXTRACTI128 $0x01, Y4, X3
+	VPACKSSDW    X3, X4, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 64(DX)
+	VPADDUSW     80(DX), X0, X2
+	VEXTRACTI128 $0x01, Y5, X3
+	VPACKSSDW    X3, X5, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 80(DX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 128(SI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 128(R8)
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x20, BP
 	ORQ          BP, R15
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 160(SI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 160(R8)
-	VMOVMSKPS    Y8, BP
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 160(SI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 160(R8)
+	VMOVMSKPS    Y5, BP
 	SHLQ         $0x28, BP
 	ORQ          BP, R15
-	VMOVUPS      192(SI), Y3
-	VMOVUPS      224(SI), Y4
-	VMOVUPS      192(BX), Y5
-	VMOVUPS      224(BX), Y6
+	VMOVUPS      192(SI), Y2
+	VMOVUPS      224(SI), Y3
+	VMOVUPS      192(BX), Y4
+	VMOVUPS      224(BX), Y5
 	MOVQ         bT1+120(FP), BP
-	VMOVUPS      192(BP), Y7
+	VMOVUPS      192(BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         bT1+120(FP), BP
+	VMOVUPS      224(BP), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT1+120(FP), BP
-	VMOVUPS      224(BP), Y8
-	VSUBPS       Y6, Y8, Y8
 	MOVQ         lT1+104(FP), BP
 	MOVQ         lT1+104(FP), BP
-	VMULPS       192(BP), Y7, Y7
+	VMULPS       192(BP), Y6, Y6
 	MOVQ         lT1+104(FP), BP
 	MOVQ         lT1+104(FP), BP
-	VMULPS       224(BP), Y8, Y8
+	VMULPS       224(BP), Y7, Y7
+	VADDPS       Y6, Y4, Y4
 	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
 	MOVQ         cT1+112(FP), BP
 	MOVQ         cT1+112(FP), BP
-	VMULPS       192(BP), Y3, Y3
+	VMULPS       192(BP), Y2, Y2
 	MOVQ         cT1+112(FP), BP
 	MOVQ         cT1+112(FP), BP
-	VMULPS       224(BP), Y4, Y4
+	VMULPS       224(BP), Y3, Y3
+	VADDPS       Y2, Y4, Y2
 	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VMOVUPS      Y3, 192(BX)
-	VMOVUPS      Y4, 224(BX)
-	VMOVUPS      192(R8), Y5
-	VMOVUPS      224(R8), Y6
-	VMOVUPS      192(DI), Y7
-	VMOVUPS      224(DI), Y8
+	VMOVUPS      Y2, 192(BX)
+	VMOVUPS      Y3, 224(BX)
+	VMOVUPS      192(R8), Y4
+	VMOVUPS      224(R8), Y5
+	VMOVUPS      192(DI), Y6
+	VMOVUPS      224(DI), Y7
 	MOVQ         bT2+144(FP), BP
-	VMOVUPS      192(BP), Y9
+	VMOVUPS      192(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         bT2+144(FP), BP
+	VMOVUPS      224(BP), Y9
 	VSUBPS       Y7, Y9, Y9
-	MOVQ         bT2+144(FP), BP
-	VMOVUPS      224(BP), Y10
-	VSUBPS       Y8, Y10, Y10
 	MOVQ         lT2+128(FP), BP
 	MOVQ         lT2+128(FP), BP
-	VMULPS       192(BP), Y9, Y9
+	VMULPS       192(BP), Y8, Y8
 	MOVQ         lT2+128(FP), BP
 	MOVQ         lT2+128(FP), BP
-	VMULPS       224(BP), Y10, Y10
+	VMULPS       224(BP), Y9, Y9
+	VADDPS       Y8, Y6, Y6
 	VADDPS       Y9, Y7, Y7
-	VADDPS       Y10, Y8, Y8
 	MOVQ         cT2+136(FP), BP
 	MOVQ         cT2+136(FP), BP
-	VMULPS       192(BP), Y5, Y5
+	VMULPS       192(BP), Y4, Y4
 	MOVQ         cT2+136(FP), BP
 	MOVQ         cT2+136(FP), BP
-	VMULPS       224(BP), Y6, Y6
+	VMULPS       224(BP), Y5, Y5
+	VADDPS       Y4, Y6, Y4
 	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	VMOVUPS      Y5, 192(DI)
-	VMOVUPS      Y6, 224(DI)
-	VADDPS       Y5, Y3, Y3
-	VMOVUPS      Y3, 192(AX)
-	VADDPS       Y6, Y4, Y3
-	VMOVUPS      Y3, 224(AX)
-	VMOVUPS      192(CX), Y3
-	VMOVUPS      224(CX), Y4
-	VSUBPS       192(R12), Y3, Y3
-	VSUBPS       224(R12), Y4, Y4
-	VDIVPS       192(R11), Y3, Y3
-	VDIVPS       224(R11), Y4, Y4
-	VMAXPS       Y3, Y2, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMAXPS       Y4, Y2, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
+	VMOVUPS      Y4, 192(DI)
+	VMOVUPS      Y5, 224(DI)
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y2, 192(AX)
+	VADDPS       Y5, Y3, Y2
+	VMOVUPS      Y2, 224(AX)
+	VMOVUPS      192(CX), Y2
+	VMOVUPS      224(CX), Y3
+	VSUBPS       192(R12), Y2, Y2
+	VSUBPS       224(R12), Y3, Y3
+	VDIVPS       192(R11), Y2, Y2
+	VDIVPS       224(R11), Y3, Y3
+	VMAXPS       Y2, Y1, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y2
+	VMAXPS       Y3, Y1, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y2, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
+	VMULPS       Y6, Y8, Y6
 	VMULPS       Y7, Y9, Y7
-	VMULPS       Y8, Y10, Y8
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   Y5, Y5
-	VPSRAD       $0x01, Y5, Y7
-	VPSUBD       Y7, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y3
-	VCVTTPS2DQ   Y6, Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPSUBD       Y6, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y4, Y4
-	VMULPS       192(R11), Y3, Y3
-	VMULPS       224(R11), Y4, Y4
-	VSUBPS       192(CX), Y3, Y3
-	VSUBPS       224(CX), Y4, Y4
-	VPMOVZXWD    96(DX), Y5
-	VPMOVZXWD    112(DX), Y6
-	VPMOVZXWD    96(R9), Y7
-	VPMOVZXWD    112(R9), Y8
-	VPCMPGTD     Y7, Y5, Y7
-	VPCMPGTD     Y8, Y6, Y8
+	VCVTTPS2DQ   Y4, Y4
+	VPSRAD       $0x01, Y4, Y6
+	VPSUBD       Y6, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y2, Y2
+	VCVTTPS2DQ   Y5, Y4
+	VPSRAD       $0x01, Y4, Y5
+	VPSUBD       Y5, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VMULPS       192(R11), Y2, Y2
+	VMULPS       224(R11), Y3, Y3
+	VSUBPS       192(CX), Y2, Y2
+	VSUBPS       224(CX), Y3, Y3
+	VPMOVZXWD    96(DX), Y4
+	VPMOVZXWD    112(DX), Y5
+	VPMOVZXWD    96(R9), Y6
+	VPMOVZXWD    112(R9), Y7
+	VPCMPGTD     Y6, Y4, Y4
+	VPCMPGTD     Y7, Y5, Y5
 	MOVQ         res+80(FP), BP
 	MOVQ         res+80(FP), BP
-	VMOVUPS      192(AX), Y9
-	VMULPS       192(BP), Y9, Y9
+	VMOVUPS      192(AX), Y6
+	VMULPS       192(BP), Y6, Y6
 	MOVQ         res+80(FP), BP
 	MOVQ         res+80(FP), BP
-	VMOVUPS      224(AX), Y10
-	VMULPS       224(BP), Y10, Y10
-	VANDPS       Y7, Y9, Y9
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
-	VMULPS       192(R10), Y3, Y3
-	VMULPS       224(R10), Y4, Y4
-	VADDPS       192(CX), Y3, Y3
-	VADDPS       224(CX), Y4, Y4
+	VMOVUPS      224(AX), Y7
+	VMULPS       224(BP), Y7, Y7
+	VANDPS       Y4, Y6, Y6
+	VANDPS       Y5, Y7, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMULPS       192(R10), Y2, Y2
+	VMULPS       224(R10), Y3, Y3
+	VADDPS       192(CX), Y2, Y2
+	VADDPS       224(CX), Y3, Y3
 	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 192(BP), Y3, Y9
-	VANDPS       Y9, Y7, Y7
+	VCMPPS       $0x1e, 192(BP), Y2, Y6
+	VANDPS       Y6, Y4, Y4
 	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 224(BP), Y4, Y9
-	VANDPS       Y9, Y8, Y8
+	VCMPPS       $0x1e, 224(BP), Y3, Y6
+	VANDPS       Y6, Y5, Y5
 	MOVQ         reset+96(FP), BP
-	VBLENDVPS    Y7, 192(BP), Y3, Y3
+	VBLENDVPS    Y4, 192(BP), Y2, Y2
 	MOVQ         reset+96(FP), BP
-	VBLENDVPS    Y8, 224(BP), Y4, Y4
-	VMOVUPS      Y3, 192(CX)
-	VMOVUPS      Y4, 224(CX)
-	VPSUBD       Y0, Y5, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 96(DX)
-	VPSUBD       Y0, Y6, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 112(DX)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 192(SI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 192(R8)
-	VMOVMSKPS    Y7, BP
+	VBLENDVPS    Y5, 224(BP), Y3, Y3
+	VMOVUPS      Y2, 192(CX)
+	VMOVUPS      Y3, 224(CX)
+	VPADDUSW     96(DX), X0, X2
+	VEXTRACTI128 $0x01, Y4, X3
+	VPACKSSDW    X3, X4, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 96(DX)
+	VPADDUSW     112(DX), X0, X2
+	VEXTRACTI128 $0x01, Y5, X3
+	VPACKSSDW    X3, X5, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 112(DX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 192(SI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 192(R8)
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x30, BP
 	ORQ          BP, R15
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 224(SI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 224(R8)
-	VMOVMSKPS    Y8, BP
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 224(SI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 224(R8)
+	VMOVMSKPS    Y5, BP
 	SHLQ         $0x38, BP
 	ORQ          BP, R15
 	MOVQ         R15, (R13)
@@ -31686,35 +31486,35 @@ TEXT ·refractoryExponentialTraced2UniformAVX2(SB), $744-120
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y1
-	VBROADCASTSS (SP), Y2
-	VMOVUPS      Y2, (AX)
-	VBROADCASTSS bT1+84(FP), Y2
-	VMOVUPS      Y2, 32(AX)
-	VBROADCASTSS bT2+96(FP), Y2
-	VMOVUPS      Y2, 64(AX)
-	VPBROADCASTW c+48(FP), X2
-	VPMOVZXWD    X2, Y2
-	VMOVUPS      Y2, 96(AX)
-	VBROADCASTSS cT1+80(FP), Y2
-	VMOVUPS      Y2, 128(AX)
-	VBROADCASTSS cT2+92(FP), Y2
-	VMOVUPS      Y2, 160(AX)
-	VBROADCASTSS delta+56(FP), Y2
-	VBROADCASTSS k+52(FP), Y3
-	VMOVUPS      Y3, 192(AX)
-	VBROADCASTSS lT1+76(FP), Y3
-	VMOVUPS      Y3, 224(AX)
-	VBROADCASTSS lT2+88(FP), Y3
-	VMOVUPS      Y3, 256(AX)
-	VBROADCASTSS res+64(FP), Y3
-	VMOVUPS      Y3, 288(AX)
-	VBROADCASTSS reset+72(FP), Y3
-	VMOVUPS      Y3, 320(AX)
-	VBROADCASTSS rh+60(FP), Y3
-	VMOVUPS      Y3, 352(AX)
-	VBROADCASTSS thr+68(FP), Y3
-	VMOVUPS      Y3, 384(AX)
+	VPSRLW       $0x0f, Y0, Y0
+	VBROADCASTSS (SP), Y1
+	VMOVUPS      Y1, (AX)
+	VBROADCASTSS bT1+84(FP), Y1
+	VMOVUPS      Y1, 32(AX)
+	VBROADCASTSS bT2+96(FP), Y1
+	VMOVUPS      Y1, 64(AX)
+	VPBROADCASTW c+48(FP), X1
+	VPMOVZXWD    X1, Y1
+	VMOVUPS      Y1, 96(AX)
+	VBROADCASTSS cT1+80(FP), Y1
+	VMOVUPS      Y1, 128(AX)
+	VBROADCASTSS cT2+92(FP), Y1
+	VMOVUPS      Y1, 160(AX)
+	VBROADCASTSS delta+56(FP), Y1
+	VBROADCASTSS k+52(FP), Y2
+	VMOVUPS      Y2, 192(AX)
+	VBROADCASTSS lT1+76(FP), Y2
+	VMOVUPS      Y2, 224(AX)
+	VBROADCASTSS lT2+88(FP), Y2
+	VMOVUPS      Y2, 256(AX)
+	VBROADCASTSS res+64(FP), Y2
+	VMOVUPS      Y2, 288(AX)
+	VBROADCASTSS reset+72(FP), Y2
+	VMOVUPS      Y2, 320(AX)
+	VBROADCASTSS rh+60(FP), Y2
+	VMOVUPS      Y2, 352(AX)
+	VBROADCASTSS thr+68(FP), Y2
+	VMOVUPS      Y2, 384(AX)
 	MOVQ         v+0(FP), CX
 	MOVQ         r+8(FP), DX
 	MOVQ         t1+16(FP), BX
@@ -31740,667 +31540,659 @@ TEXT ·refractoryExponentialTraced2UniformAVX2(SB), $744-120
 
 RefractoryExponentialTraced2UniformAVX2_block:
 	XORQ         R11, R11
-	VMOVUPS      (SI), Y3
-	VMOVUPS      32(SI), Y4
-	VMOVUPS      (BX), Y5
-	VMOVUPS      32(BX), Y6
+	VMOVUPS      (SI), Y2
+	VMOVUPS      32(SI), Y3
+	VMOVUPS      (BX), Y4
+	VMOVUPS      32(BX), Y5
+	VMOVUPS      32(AX), Y6
+	VSUBPS       Y4, Y6, Y6
 	VMOVUPS      32(AX), Y7
 	VSUBPS       Y5, Y7, Y7
-	VMOVUPS      32(AX), Y8
-	VSUBPS       Y6, Y8, Y8
+	VMULPS       224(AX), Y6, Y6
 	VMULPS       224(AX), Y7, Y7
-	VMULPS       224(AX), Y8, Y8
+	VADDPS       Y6, Y4, Y4
 	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
+	VMULPS       128(AX), Y2, Y2
 	VMULPS       128(AX), Y3, Y3
-	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y2, Y4, Y2
 	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VMOVUPS      Y3, (BX)
-	VMOVUPS      Y4, 32(BX)
-	VMOVUPS      (R8), Y5
-	VMOVUPS      32(R8), Y6
-	VMOVUPS      (DI), Y7
-	VMOVUPS      32(DI), Y8
+	VMOVUPS      Y2, (BX)
+	VMOVUPS      Y3, 32(BX)
+	VMOVUPS      (R8), Y4
+	VMOVUPS      32(R8), Y5
+	VMOVUPS      (DI), Y6
+	VMOVUPS      32(DI), Y7
+	VMOVUPS      64(AX), Y8
+	VSUBPS       Y6, Y8, Y8
 	VMOVUPS      64(AX), Y9
 	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      64(AX), Y10
-	VSUBPS       Y8, Y10, Y10
+	VMULPS       256(AX), Y8, Y8
 	VMULPS       256(AX), Y9, Y9
-	VMULPS       256(AX), Y10, Y10
+	VADDPS       Y8, Y6, Y6
 	VADDPS       Y9, Y7, Y7
-	VADDPS       Y10, Y8, Y8
+	VMULPS       160(AX), Y4, Y4
 	VMULPS       160(AX), Y5, Y5
-	VMULPS       160(AX), Y6, Y6
+	VADDPS       Y4, Y6, Y4
 	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	VMOVUPS      Y5, (DI)
-	VMOVUPS      Y6, 32(DI)
-	VADDPS       Y5, Y3, Y3
-	VMOVUPS      Y3, 416(AX)
-	VADDPS       Y6, Y4, Y3
-	VMOVUPS      Y3, 448(AX)
-	VMOVUPS      (CX), Y3
-	VMOVUPS      32(CX), Y4
+	VMOVUPS      Y4, (DI)
+	VMOVUPS      Y5, 32(DI)
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y2, 416(AX)
+	VADDPS       Y5, Y3, Y2
+	VMOVUPS      Y2, 448(AX)
+	VMOVUPS      (CX), Y2
+	VMOVUPS      32(CX), Y3
+	VSUBPS       352(AX), Y2, Y2
 	VSUBPS       352(AX), Y3, Y3
-	VSUBPS       352(AX), Y4, Y4
-	VDIVPS       Y2, Y3, Y3
-	VDIVPS       Y2, Y4, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
+	VDIVPS       Y1, Y2, Y2
+	VDIVPS       Y1, Y3, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y4
+	VMAXPS       Y2, Y4, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y2
+	VMOVUPS      vconstc2d00000<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y2, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
+	VMULPS       Y6, Y8, Y6
 	VMULPS       Y7, Y9, Y7
-	VMULPS       Y8, Y10, Y8
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   Y5, Y5
-	VPSRAD       $0x01, Y5, Y7
-	VPSUBD       Y7, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y3
-	VCVTTPS2DQ   Y6, Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPSUBD       Y6, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y4, Y4
-	VMULPS       Y3, Y2, Y3
-	VMULPS       Y4, Y2, Y4
-	VSUBPS       (CX), Y3, Y3
-	VSUBPS       32(CX), Y4, Y4
-	VPMOVZXWD    (DX), Y5
-	VPMOVZXWD    16(DX), Y6
-	VPCMPGTD     96(AX), Y5, Y7
-	VPCMPGTD     96(AX), Y6, Y8
-	VMOVUPS      416(AX), Y9
-	VMULPS       288(AX), Y9, Y9
-	VMOVUPS      448(AX), Y10
-	VMULPS       288(AX), Y10, Y10
-	VANDPS       Y7, Y9, Y9
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
+	VCVTTPS2DQ   Y4, Y4
+	VPSRAD       $0x01, Y4, Y6
+	VPSUBD       Y6, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y2, Y2
+	VCVTTPS2DQ   Y5, Y4
+	VPSRAD       $0x01, Y4, Y5
+	VPSUBD       Y5, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VMULPS       Y2, Y1, Y2
+	VMULPS       Y3, Y1, Y3
+	VSUBPS       (CX), Y2, Y2
+	VSUBPS       32(CX), Y3, Y3
+	VPMOVZXWD    (DX), Y4
+	VPMOVZXWD    16(DX), Y5
+	VPCMPGTD     96(AX), Y4, Y4
+	VPCMPGTD     96(AX), Y5, Y5
+	VMOVUPS      416(AX), Y6
+	VMULPS       288(AX), Y6, Y6
+	VMOVUPS      448(AX), Y7
+	VMULPS       288(AX), Y7, Y7
+	VANDPS       Y4, Y6, Y6
+	VANDPS       Y5, Y7, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMULPS       192(AX), Y2, Y2
 	VMULPS       192(AX), Y3, Y3
-	VMULPS       192(AX), Y4, Y4
-	VADDPS       (CX), Y3, Y3
-	VADDPS       32(CX), Y4, Y4
-	VCMPPS       $0x1e, 384(AX), Y3, Y9
-	VANDPS       Y9, Y7, Y7
-	VCMPPS       $0x1e, 384(AX), Y4, Y9
-	VANDPS       Y9, Y8, Y8
-	VBLENDVPS    Y7, 320(AX), Y3, Y3
-	VBLENDVPS    Y8, 320(AX), Y4, Y4
-	VMOVUPS      Y3, (CX)
-	VMOVUPS      Y4, 32(CX)
-	VPSUBD       Y0, Y5, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, (DX)
-	VPSUBD       Y0, Y6, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 16(DX)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, (SI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, (R8)
-	VMOVMSKPS    Y7, R12
+	VADDPS       (CX), Y2, Y2
+	VADDPS       32(CX), Y3, Y3
+	VCMPPS       $0x1e, 384(AX), Y2, Y6
+	VANDPS       Y6, Y4, Y4
+	VCMPPS       $0x1e, 384(AX), Y3, Y6
+	VANDPS       Y6, Y5, Y5
+	VBLENDVPS    Y4, 320(AX), Y2, Y2
+	VBLENDVPS    Y5, 320(AX), Y3, Y3
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      Y3, 32(CX)
+	VPADDUSW     (DX), X0, X2
+	VEXTRACTI128 $0x01, Y4, X3
+	VPACKSSDW    X3, X4, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, (DX)
+	VPADDUSW     16(DX), X0, X2
+	VEXTRACTI128 $0x01, Y5, X3
+	VPACKSSDW    X3, X5, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 16(DX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, (SI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, (R8)
+	VMOVMSKPS    Y4, R12
 	ORQ          R12, R11
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 32(SI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 32(R8)
-	VMOVMSKPS    Y8, R12
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 32(SI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 32(R8)
+	VMOVMSKPS    Y5, R12
 	SHLQ         $0x08, R12
 	ORQ          R12, R11
-	VMOVUPS      64(SI), Y3
-	VMOVUPS      96(SI), Y4
-	VMOVUPS      64(BX), Y5
-	VMOVUPS      96(BX), Y6
+	VMOVUPS      64(SI), Y2
+	VMOVUPS      96(SI), Y3
+	VMOVUPS      64(BX), Y4
+	VMOVUPS      96(BX), Y5
+	VMOVUPS      32(AX), Y6
+	VSUBPS       Y4, Y6, Y6
 	VMOVUPS      32(AX), Y7
 	VSUBPS       Y5, Y7, Y7
-	VMOVUPS      32(AX), Y8
-	VSUBPS       Y6, Y8, Y8
+	VMULPS       224(AX), Y6, Y6
 	VMULPS       224(AX), Y7, Y7
-	VMULPS       224(AX), Y8, Y8
+	VADDPS       Y6, Y4, Y4
 	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
+	VMULPS       128(AX), Y2, Y2
 	VMULPS       128(AX), Y3, Y3
-	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y2, Y4, Y2
 	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VMOVUPS      Y3, 64(BX)
-	VMOVUPS      Y4, 96(BX)
-	VMOVUPS      64(R8), Y5
-	VMOVUPS      96(R8), Y6
-	VMOVUPS      64(DI), Y7
-	VMOVUPS      96(DI), Y8
+	VMOVUPS      Y2, 64(BX)
+	VMOVUPS      Y3, 96(BX)
+	VMOVUPS      64(R8), Y4
+	VMOVUPS      96(R8), Y5
+	VMOVUPS      64(DI), Y6
+	VMOVUPS      96(DI), Y7
+	VMOVUPS      64(AX), Y8
+	VSUBPS       Y6, Y8, Y8
 	VMOVUPS      64(AX), Y9
 	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      64(AX), Y10
-	VSUBPS       Y8, Y10, Y10
+	VMULPS       256(AX), Y8, Y8
 	VMULPS       256(AX), Y9, Y9
-	VMULPS       256(AX), Y10, Y10
+	VADDPS       Y8, Y6, Y6
 	VADDPS       Y9, Y7, Y7
-	VADDPS       Y10, Y8, Y8
+	VMULPS       160(AX), Y4, Y4
 	VMULPS       160(AX), Y5, Y5
-	VMULPS       160(AX), Y6, Y6
+	VADDPS       Y4, Y6, Y4
 	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	VMOVUPS      Y5, 64(DI)
-	VMOVUPS      Y6, 96(DI)
-	VADDPS       Y5, Y3, Y3
-	VMOVUPS      Y3, 480(AX)
-	VADDPS       Y6, Y4, Y3
-	VMOVUPS      Y3, 512(AX)
-	VMOVUPS      64(CX), Y3
-	VMOVUPS      96(CX), Y4
+	VMOVUPS      Y4, 64(DI)
+	VMOVUPS      Y5, 96(DI)
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y2, 480(AX)
+	VADDPS       Y5, Y3, Y2
+	VMOVUPS      Y2, 512(AX)
+	VMOVUPS      64(CX), Y2
+	VMOVUPS      96(CX), Y3
+	VSUBPS       352(AX), Y2, Y2
 	VSUBPS       352(AX), Y3, Y3
-	VSUBPS       352(AX), Y4, Y4
-	VDIVPS       Y2, Y3, Y3
-	VDIVPS       Y2, Y4, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
+	VDIVPS       Y1, Y2, Y2
+	VDIVPS       Y1, Y3, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y4
+	VMAXPS       Y2, Y4, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y2
+	VMOVUPS      vconstc2d00000<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y2, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
+	VMULPS       Y6, Y8, Y6
 	VMULPS       Y7, Y9, Y7
-	VMULPS       Y8, Y10, Y8
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   Y5, Y5
-	VPSRAD       $0x01, Y5, Y7
-	VPSUBD       Y7, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y3
-	VCVTTPS2DQ   Y6, Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPSUBD       Y6, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y4, Y4
-	VMULPS       Y3, Y2, Y3
-	VMULPS       Y4, Y2, Y4
-	VSUBPS       64(CX), Y3, Y3
-	VSUBPS       96(CX), Y4, Y4
-	VPMOVZXWD    32(DX), Y5
-	VPMOVZXWD    48(DX), Y6
-	VPCMPGTD     96(AX), Y5, Y7
-	VPCMPGTD     96(AX), Y6, Y8
-	VMOVUPS      480(AX), Y9
-	VMULPS       288(AX), Y9, Y9
-	VMOVUPS      512(AX), Y10
-	VMULPS       288(AX), Y10, Y10
-	VANDPS       Y7, Y9, Y9
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
+	VCVTTPS2DQ   Y4, Y4
+	VPSRAD       $0x01, Y4, Y6
+	VPSUBD       Y6, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y2, Y2
+	VCVTTPS2DQ   Y5, Y4
+	VPSRAD       $0x01, Y4, Y5
+	VPSUBD       Y5, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VMULPS       Y2, Y1, Y2
+	VMULPS       Y3, Y1, Y3
+	VSUBPS       64(CX), Y2, Y2
+	VSUBPS       96(CX), Y3, Y3
+	VPMOVZXWD    32(DX), Y4
+	VPMOVZXWD    48(DX), Y5
+	VPCMPGTD     96(AX), Y4, Y4
+	VPCMPGTD     96(AX), Y5, Y5
+	VMOVUPS      480(AX), Y6
+	VMULPS       288(AX), Y6, Y6
+	VMOVUPS      512(AX), Y7
+	VMULPS       288(AX), Y7, Y7
+	VANDPS       Y4, Y6, Y6
+	VANDPS       Y5, Y7, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMULPS       192(AX), Y2, Y2
 	VMULPS       192(AX), Y3, Y3
-	VMULPS       192(AX), Y4, Y4
-	VADDPS       64(CX), Y3, Y3
-	VADDPS       96(CX), Y4, Y4
-	VCMPPS       $0x1e, 384(AX), Y3, Y9
-	VANDPS       Y9, Y7, Y7
-	VCMPPS       $0x1e, 384(AX), Y4, Y9
-	VANDPS       Y9, Y8, Y8
-	VBLENDVPS    Y7, 320(AX), Y3, Y3
-	VBLENDVPS    Y8, 320(AX), Y4, Y4
-	VMOVUPS      Y3, 64(CX)
-	VMOVUPS      Y4, 96(CX)
-	VPSUBD       Y0, Y5, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 32(DX)
-	VPSUBD       Y0, Y6, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 48(DX)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 64(SI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 64(R8)
-	VMOVMSKPS    Y7, R12
+	VADDPS       64(CX), Y2, Y2
+	VADDPS       96(CX), Y3, Y3
+	VCMPPS       $0x1e, 384(AX), Y2, Y6
+	VANDPS       Y6, Y4, Y4
+	VCMPPS       $0x1e, 384(AX), Y3, Y6
+	VANDPS       Y6, Y5, Y5
+	VBLENDVPS    Y4, 320(AX), Y2, Y2
+	VBLENDVPS    Y5, 320(AX), Y3, Y3
+	VMOVUPS      Y2, 64(CX)
+	VMOVUPS      Y3, 96(CX)
+	VPADDUSW     32(DX), X0, X2
+	VEXTRACTI128 $0x01, Y4, X3
+	VPACKSSDW    X3, X4, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 32(DX)
+	VPADDUSW     48(DX), X0, X2
+	VEXTRACTI128 $0x01, Y5, X3
+	VPACKSSDW    X3, X5, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 48(DX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 64(SI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 64(R8)
+	VMOVMSKPS    Y4, R12
 	SHLQ         $0x10, R12
 	ORQ          R12, R11
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 96(SI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 96(R8)
-	VMOVMSKPS    Y8, R12
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 96(SI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 96(R8)
+	VMOVMSKPS    Y5, R12
 	SHLQ         $0x18, R12
 	ORQ          R12, R11
-	VMOVUPS      128(SI), Y3
-	VMOVUPS      160(SI), Y4
-	VMOVUPS      128(BX), Y5
-	VMOVUPS      160(BX), Y6
+	VMOVUPS      128(SI), Y2
+	VMOVUPS      160(SI), Y3
+	VMOVUPS      128(BX), Y4
+	VMOVUPS      160(BX), Y5
+	VMOVUPS      32(AX), Y6
+	VSUBPS       Y4, Y6, Y6
 	VMOVUPS      32(AX), Y7
 	VSUBPS       Y5, Y7, Y7
-	VMOVUPS      32(AX), Y8
-	VSUBPS       Y6, Y8, Y8
+	VMULPS       224(AX), Y6, Y6
 	VMULPS       224(AX), Y7, Y7
-	VMULPS       224(AX), Y8, Y8
+	VADDPS       Y6, Y4, Y4
 	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
+	VMULPS       128(AX), Y2, Y2
 	VMULPS       128(AX), Y3, Y3
-	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y2, Y4, Y2
 	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VMOVUPS      Y3, 128(BX)
-	VMOVUPS      Y4, 160(BX)
-	VMOVUPS      128(R8), Y5
-	VMOVUPS      160(R8), Y6
-	VMOVUPS      128(DI), Y7
-	VMOVUPS      160(DI), Y8
+	VMOVUPS      Y2, 128(BX)
+	VMOVUPS      Y3, 160(BX)
+	VMOVUPS      128(R8), Y4
+	VMOVUPS      160(R8), Y5
+	VMOVUPS      128(DI), Y6
+	VMOVUPS      160(DI), Y7
+	VMOVUPS      64(AX), Y8
+	VSUBPS       Y6, Y8, Y8
 	VMOVUPS      64(AX), Y9
 	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      64(AX), Y10
-	VSUBPS       Y8, Y10, Y10
+	VMULPS       256(AX), Y8, Y8
 	VMULPS       256(AX), Y9, Y9
-	VMULPS       256(AX), Y10, Y10
+	VADDPS       Y8, Y6, Y6
 	VADDPS       Y9, Y7, Y7
-	VADDPS       Y10, Y8, Y8
+	VMULPS       160(AX), Y4, Y4
 	VMULPS       160(AX), Y5, Y5
-	VMULPS       160(AX), Y6, Y6
+	VADDPS       Y4, Y6, Y4
 	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	VMOVUPS      Y5, 128(DI)
-	VMOVUPS      Y6, 160(DI)
-	VADDPS       Y5, Y3, Y3
-	VMOVUPS      Y3, 544(AX)
-	VADDPS       Y6, Y4, Y3
-	VMOVUPS      Y3, 576(AX)
-	VMOVUPS      128(CX), Y3
-	VMOVUPS      160(CX), Y4
+	VMOVUPS      Y4, 128(DI)
+	VMOVUPS      Y5, 160(DI)
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y2, 544(AX)
+	VADDPS       Y5, Y3, Y2
+	VMOVUPS      Y2, 576(AX)
+	VMOVUPS      128(CX), Y2
+	VMOVUPS      160(CX), Y3
+	VSUBPS       352(AX), Y2, Y2
 	VSUBPS       352(AX), Y3, Y3
-	VSUBPS       352(AX), Y4, Y4
-	VDIVPS       Y2, Y3, Y3
-	VDIVPS       Y2, Y4, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
+	VDIVPS       Y1, Y2, Y2
+	VDIVPS       Y1, Y3, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y4
+	VMAXPS       Y2, Y4, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y2
+	VMOVUPS      vconstc2d00000<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y2, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
+	VMULPS       Y6, Y8, Y6
 	VMULPS       Y7, Y9, Y7
-	VMULPS       Y8, Y10, Y8
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   Y5, Y5
-	VPSRAD       $0x01, Y5, Y7
-	VPSUBD       Y7, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y3
-	VCVTTPS2DQ   Y6, Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPSUBD       Y6, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y4, Y4
-	VMULPS       Y3, Y2, Y3
-	VMULPS       Y4, Y2, Y4
-	VSUBPS       128(CX), Y3, Y3
-	VSUBPS       160(CX), Y4, Y4
-	VPMOVZXWD    64(DX), Y5
-	VPMOVZXWD    80(DX), Y6
-	VPCMPGTD     96(AX), Y5, Y7
-	VPCMPGTD     96(AX), Y6, Y8
-	VMOVUPS      544(AX), Y9
-	VMULPS       288(AX), Y9, Y9
-	VMOVUPS      576(AX), Y10
-	VMULPS       288(AX), Y10, Y10
-	VANDPS       Y7, Y9, Y9
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
+	VCVTTPS2DQ   Y4, Y4
+	VPSRAD       $0x01, Y4, Y6
+	VPSUBD       Y6, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y2, Y2
+	VCVTTPS2DQ   Y5, Y4
+	VPSRAD       $0x01, Y4, Y5
+	VPSUBD       Y5, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VMULPS       Y2, Y1, Y2
+	VMULPS       Y3, Y1, Y3
+	VSUBPS       128(CX), Y2, Y2
+	VSUBPS       160(CX), Y3, Y3
+	VPMOVZXWD    64(DX), Y4
+	VPMOVZXWD    80(DX), Y5
+	VPCMPGTD     96(AX), Y4, Y4
+	VPCMPGTD     96(AX), Y5, Y5
+	VMOVUPS      544(AX), Y6
+	VMULPS       288(AX), Y6, Y6
+	VMOVUPS      576(AX), Y7
+	VMULPS       288(AX), Y7, Y7
+	VANDPS       Y4, Y6, Y6
+	VANDPS       Y5, Y7, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMULPS       192(AX), Y2, Y2
 	VMULPS       192(AX), Y3, Y3
-	VMULPS       192(AX), Y4, Y4
-	VADDPS       128(CX), Y3, Y3
-	VADDPS       160(CX), Y4, Y4
-	VCMPPS       $0x1e, 384(AX), Y3, Y9
-	VANDPS       Y9, Y7, Y7
-	VCMPPS       $0x1e, 384(AX), Y4, Y9
-	VANDPS       Y9, Y8, Y8
-	VBLENDVPS    Y7, 320(AX), Y3, Y3
-	VBLENDVPS    Y8, 320(AX), Y4, Y4
-	VMOVUPS      Y3, 128(CX)
-	VMOVUPS      Y4, 160(CX)
-	VPSUBD       Y0, Y5, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 64(DX)
-	VPSUBD       Y0, Y6, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 80(DX)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 128(SI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 128(R8)
-	VMOVMSKPS    Y7, R12
+	VADDPS       128(CX), Y2, Y2
+	VADDPS       160(CX), Y3, Y3
+	VCMPPS       $0x1e, 384(AX), Y2, Y6
+	VANDPS       Y6, Y4, Y4
+	VCMPPS       $0x1e, 384(AX), Y3, Y6
+	VANDPS       Y6, Y5, Y5
+	VBLENDVPS    Y4, 320(AX), Y2, Y2
+	VBLENDVPS    Y5, 320(AX), Y3, Y3
+	VMOVUPS      Y2, 128(CX)
+	VMOVUPS      Y3, 160(CX)
+	VPADDUSW     64(DX), X0, X2
+	VEXTRACTI128 $0x01, Y4, X3
+	VPACKSSDW    X3, X4, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 64(DX)
+	VPADDUSW     80(DX), X0, X2
+	VEXTRACTI128 $0x01, Y5, X3
+	VPACKSSDW    X3, X5, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 80(DX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 128(SI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 128(R8)
+	VMOVMSKPS    Y4, R12
 	SHLQ         $0x20, R12
 	ORQ          R12, R11
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 160(SI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 160(R8)
-	VMOVMSKPS    Y8, R12
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 160(SI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 160(R8)
+	VMOVMSKPS    Y5, R12
 	SHLQ         $0x28, R12
 	ORQ          R12, R11
-	VMOVUPS      192(SI), Y3
-	VMOVUPS      224(SI), Y4
-	VMOVUPS      192(BX), Y5
-	VMOVUPS      224(BX), Y6
+	VMOVUPS      192(SI), Y2
+	VMOVUPS      224(SI), Y3
+	VMOVUPS      192(BX), Y4
+	VMOVUPS      224(BX), Y5
+	VMOVUPS      32(AX), Y6
+	VSUBPS       Y4, Y6, Y6
 	VMOVUPS      32(AX), Y7
 	VSUBPS       Y5, Y7, Y7
-	VMOVUPS      32(AX), Y8
-	VSUBPS       Y6, Y8, Y8
+	VMULPS       224(AX), Y6, Y6
 	VMULPS       224(AX), Y7, Y7
-	VMULPS       224(AX), Y8, Y8
+	VADDPS       Y6, Y4, Y4
 	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
+	VMULPS       128(AX), Y2, Y2
 	VMULPS       128(AX), Y3, Y3
-	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y2, Y4, Y2
 	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VMOVUPS      Y3, 192(BX)
-	VMOVUPS      Y4, 224(BX)
-	VMOVUPS      192(R8), Y5
-	VMOVUPS      224(R8), Y6
-	VMOVUPS      192(DI), Y7
-	VMOVUPS      224(DI), Y8
+	VMOVUPS      Y2, 192(BX)
+	VMOVUPS      Y3, 224(BX)
+	VMOVUPS      192(R8), Y4
+	VMOVUPS      224(R8), Y5
+	VMOVUPS      192(DI), Y6
+	VMOVUPS      224(DI), Y7
+	VMOVUPS      64(AX), Y8
+	VSUBPS       Y6, Y8, Y8
 	VMOVUPS      64(AX), Y9
 	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      64(AX), Y10
-	VSUBPS       Y8, Y10, Y10
+	VMULPS       256(AX), Y8, Y8
 	VMULPS       256(AX), Y9, Y9
-	VMULPS       256(AX), Y10, Y10
+	VADDPS       Y8, Y6, Y6
 	VADDPS       Y9, Y7, Y7
-	VADDPS       Y10, Y8, Y8
+	VMULPS       160(AX), Y4, Y4
 	VMULPS       160(AX), Y5, Y5
-	VMULPS       160(AX), Y6, Y6
+	VADDPS       Y4, Y6, Y4
 	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	VMOVUPS      Y5, 192(DI)
-	VMOVUPS      Y6, 224(DI)
-	VADDPS       Y5, Y3, Y3
-	VMOVUPS      Y3, 608(AX)
-	VADDPS       Y6, Y4, Y3
-	VMOVUPS      Y3, 640(AX)
-	VMOVUPS      192(CX), Y3
-	VMOVUPS      224(CX), Y4
+	VMOVUPS      Y4, 192(DI)
+	VMOVUPS      Y5, 224(DI)
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y2, 608(AX)
+	VADDPS       Y5, Y3, Y2
+	VMOVUPS      Y2, 640(AX)
+	VMOVUPS      192(CX), Y2
+	VMOVUPS      224(CX), Y3
+	VSUBPS       352(AX), Y2, Y2
 	VSUBPS       352(AX), Y3, Y3
-	VSUBPS       352(AX), Y4, Y4
-	VDIVPS       Y2, Y3, Y3
-	VDIVPS       Y2, Y4, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
+	VDIVPS       Y1, Y2, Y2
+	VDIVPS       Y1, Y3, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y4
+	VMAXPS       Y2, Y4, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y2
+	VMOVUPS      vconstc2d00000<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y2, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
+	VMULPS       Y6, Y8, Y6
 	VMULPS       Y7, Y9, Y7
-	VMULPS       Y8, Y10, Y8
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   Y5, Y5
-	VPSRAD       $0x01, Y5, Y7
-	VPSUBD       Y7, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y3
-	VCVTTPS2DQ   Y6, Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPSUBD       Y6, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y4, Y4
-	VMULPS       Y3, Y2, Y3
-	VMULPS       Y4, Y2, Y4
-	VSUBPS       192(CX), Y3, Y3
-	VSUBPS       224(CX), Y4, Y4
-	VPMOVZXWD    96(DX), Y5
-	VPMOVZXWD    112(DX), Y6
-	VPCMPGTD     96(AX), Y5, Y7
-	VPCMPGTD     96(AX), Y6, Y8
-	VMOVUPS      608(AX), Y9
-	VMULPS       288(AX), Y9, Y9
-	VMOVUPS      640(AX), Y10
-	VMULPS       288(AX), Y10, Y10
-	VANDPS       Y7, Y9, Y9
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
+	VCVTTPS2DQ   Y4, Y4
+	VPSRAD       $0x01, Y4, Y6
+	VPSUBD       Y6, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y2, Y2
+	VCVTTPS2DQ   Y5, Y4
+	VPSRAD       $0x01, Y4, Y5
+	VPSUBD       Y5, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VMULPS       Y2, Y1, Y2
+	VMULPS       Y3, Y1, Y3
+	VSUBPS       192(CX), Y2, Y2
+	VSUBPS       224(CX), Y3, Y3
+	VPMOVZXWD    96(DX), Y4
+	VPMOVZXWD    112(DX), Y5
+	VPCMPGTD     96(AX), Y4, Y4
+	VPCMPGTD     96(AX), Y5, Y5
+	VMOVUPS      608(AX), Y6
+	VMULPS       288(AX), Y6, Y6
+	VMOVUPS      640(AX), Y7
+	VMULPS       288(AX), Y7, Y7
+	VANDPS       Y4, Y6, Y6
+	VANDPS       Y5, Y7, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMULPS       192(AX), Y2, Y2
 	VMULPS       192(AX), Y3, Y3
-	VMULPS       192(AX), Y4, Y4
-	VADDPS       192(CX), Y3, Y3
-	VADDPS       224(CX), Y4, Y4
-	VCMPPS       $0x1e, 384(AX), Y3, Y9
-	VANDPS       Y9, Y7, Y7
-	VCMPPS       $0x1e, 384(AX), Y4, Y9
-	VANDPS       Y9, Y8, Y8
-	VBLENDVPS    Y7, 320(AX), Y3, Y3
-	VBLENDVPS    Y8, 320(AX), Y4, Y4
-	VMOVUPS      Y3, 192(CX)
-	VMOVUPS      Y4, 224(CX)
-	VPSUBD       Y0, Y5, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 96(DX)
-	VPSUBD       Y0, Y6, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 112(DX)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 192(SI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 192(R8)
-	VMOVMSKPS    Y7, R12
+	VADDPS       192(CX), Y2, Y2
+	VADDPS       224(CX), Y3, Y3
+	VCMPPS       $0x1e, 384(AX), Y2, Y6
+	VANDPS       Y6, Y4, Y4
+	VCMPPS       $0x1e, 384(AX), Y3, Y6
+	VANDPS       Y6, Y5, Y5
+	VBLENDVPS    Y4, 320(AX), Y2, Y2
+	VBLENDVPS    Y5, 320(AX), Y3, Y3
+	VMOVUPS      Y2, 192(CX)
+	VMOVUPS      Y3, 224(CX)
+	VPADDUSW     96(DX), X0, X2
+	VEXTRACTI128 $0x01, Y4, X3
+	VPACKSSDW    X3, X4, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 96(DX)
+	VPADDUSW     112(DX), X0, X2
+	VEXTRACTI128 $0x01, Y5, X3
+	VPACKSSDW    X3, X5, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 112(DX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 192(SI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 192(R8)
+	VMOVMSKPS    Y4, R12
 	SHLQ         $0x30, R12
 	ORQ          R12, R11
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 224(SI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 224(R8)
-	VMOVMSKPS    Y8, R12
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 224(SI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 224(R8)
+	VMOVMSKPS    Y5, R12
 	SHLQ         $0x38, R12
 	ORQ          R12, R11
 	MOVQ         R11, (R9)
@@ -32417,667 +32209,659 @@ RefractoryExponentialTraced2UniformAVX2_block:
 
 RefractoryExponentialTraced2UniformAVX2_reciprocal_block:
 	XORQ         R11, R11
-	VMOVUPS      (SI), Y3
-	VMOVUPS      32(SI), Y4
-	VMOVUPS      (BX), Y5
-	VMOVUPS      32(BX), Y6
+	VMOVUPS      (SI), Y2
+	VMOVUPS      32(SI), Y3
+	VMOVUPS      (BX), Y4
+	VMOVUPS      32(BX), Y5
+	VMOVUPS      32(AX), Y6
+	VSUBPS       Y4, Y6, Y6
 	VMOVUPS      32(AX), Y7
 	VSUBPS       Y5, Y7, Y7
-	VMOVUPS      32(AX), Y8
-	VSUBPS       Y6, Y8, Y8
+	VMULPS       224(AX), Y6, Y6
 	VMULPS       224(AX), Y7, Y7
-	VMULPS       224(AX), Y8, Y8
+	VADDPS       Y6, Y4, Y4
 	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
+	VMULPS       128(AX), Y2, Y2
 	VMULPS       128(AX), Y3, Y3
-	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y2, Y4, Y2
 	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VMOVUPS      Y3, (BX)
-	VMOVUPS      Y4, 32(BX)
-	VMOVUPS      (R8), Y5
-	VMOVUPS      32(R8), Y6
-	VMOVUPS      (DI), Y7
-	VMOVUPS      32(DI), Y8
+	VMOVUPS      Y2, (BX)
+	VMOVUPS      Y3, 32(BX)
+	VMOVUPS      (R8), Y4
+	VMOVUPS      32(R8), Y5
+	VMOVUPS      (DI), Y6
+	VMOVUPS      32(DI), Y7
+	VMOVUPS      64(AX), Y8
+	VSUBPS       Y6, Y8, Y8
 	VMOVUPS      64(AX), Y9
 	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      64(AX), Y10
-	VSUBPS       Y8, Y10, Y10
+	VMULPS       256(AX), Y8, Y8
 	VMULPS       256(AX), Y9, Y9
-	VMULPS       256(AX), Y10, Y10
+	VADDPS       Y8, Y6, Y6
 	VADDPS       Y9, Y7, Y7
-	VADDPS       Y10, Y8, Y8
+	VMULPS       160(AX), Y4, Y4
 	VMULPS       160(AX), Y5, Y5
-	VMULPS       160(AX), Y6, Y6
+	VADDPS       Y4, Y6, Y4
 	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	VMOVUPS      Y5, (DI)
-	VMOVUPS      Y6, 32(DI)
-	VADDPS       Y5, Y3, Y3
-	VMOVUPS      Y3, 416(AX)
-	VADDPS       Y6, Y4, Y3
-	VMOVUPS      Y3, 448(AX)
-	VMOVUPS      (CX), Y3
-	VMOVUPS      32(CX), Y4
+	VMOVUPS      Y4, (DI)
+	VMOVUPS      Y5, 32(DI)
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y2, 416(AX)
+	VADDPS       Y5, Y3, Y2
+	VMOVUPS      Y2, 448(AX)
+	VMOVUPS      (CX), Y2
+	VMOVUPS      32(CX), Y3
+	VSUBPS       352(AX), Y2, Y2
 	VSUBPS       352(AX), Y3, Y3
-	VSUBPS       352(AX), Y4, Y4
+	VMULPS       (AX), Y2, Y2
 	VMULPS       (AX), Y3, Y3
-	VMULPS       (AX), Y4, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y4
+	VMAXPS       Y2, Y4, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y2
+	VMOVUPS      vconstc2d00000<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y2, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
+	VMULPS       Y6, Y8, Y6
 	VMULPS       Y7, Y9, Y7
-	VMULPS       Y8, Y10, Y8
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   Y5, Y5
-	VPSRAD       $0x01, Y5, Y7
-	VPSUBD       Y7, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y3
-	VCVTTPS2DQ   Y6, Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPSUBD       Y6, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y4, Y4
-	VMULPS       Y3, Y2, Y3
-	VMULPS       Y4, Y2, Y4
-	VSUBPS       (CX), Y3, Y3
-	VSUBPS       32(CX), Y4, Y4
-	VPMOVZXWD    (DX), Y5
-	VPMOVZXWD    16(DX), Y6
-	VPCMPGTD     96(AX), Y5, Y7
-	VPCMPGTD     96(AX), Y6, Y8
-	VMOVUPS      416(AX), Y9
-	VMULPS       288(AX), Y9, Y9
-	VMOVUPS      448(AX), Y10
-	VMULPS       288(AX), Y10, Y10
-	VANDPS       Y7, Y9, Y9
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
+	VCVTTPS2DQ   Y4, Y4
+	VPSRAD       $0x01, Y4, Y6
+	VPSUBD       Y6, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y2, Y2
+	VCVTTPS2DQ   Y5, Y4
+	VPSRAD       $0x01, Y4, Y5
+	VPSUBD       Y5, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VMULPS       Y2, Y1, Y2
+	VMULPS       Y3, Y1, Y3
+	VSUBPS       (CX), Y2, Y2
+	VSUBPS       32(CX), Y3, Y3
+	VPMOVZXWD    (DX), Y4
+	VPMOVZXWD    16(DX), Y5
+	VPCMPGTD     96(AX), Y4, Y4
+	VPCMPGTD     96(AX), Y5, Y5
+	VMOVUPS      416(AX), Y6
+	VMULPS       288(AX), Y6, Y6
+	VMOVUPS      448(AX), Y7
+	VMULPS       288(AX), Y7, Y7
+	VANDPS       Y4, Y6, Y6
+	VANDPS       Y5, Y7, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMULPS       192(AX), Y2, Y2
 	VMULPS       192(AX), Y3, Y3
-	VMULPS       192(AX), Y4, Y4
-	VADDPS       (CX), Y3, Y3
-	VADDPS       32(CX), Y4, Y4
-	VCMPPS       $0x1e, 384(AX), Y3, Y9
-	VANDPS       Y9, Y7, Y7
-	VCMPPS       $0x1e, 384(AX), Y4, Y9
-	VANDPS       Y9, Y8, Y8
-	VBLENDVPS    Y7, 320(AX), Y3, Y3
-	VBLENDVPS    Y8, 320(AX), Y4, Y4
-	VMOVUPS      Y3, (CX)
-	VMOVUPS      Y4, 32(CX)
-	VPSUBD       Y0, Y5, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, (DX)
-	VPSUBD       Y0, Y6, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 16(DX)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, (SI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, (R8)
-	VMOVMSKPS    Y7, R12
+	VADDPS       (CX), Y2, Y2
+	VADDPS       32(CX), Y3, Y3
+	VCMPPS       $0x1e, 384(AX), Y2, Y6
+	VANDPS       Y6, Y4, Y4
+	VCMPPS       $0x1e, 384(AX), Y3, Y6
+	VANDPS       Y6, Y5, Y5
+	VBLENDVPS    Y4, 320(AX), Y2, Y2
+	VBLENDVPS    Y5, 320(AX), Y3, Y3
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      Y3, 32(CX)
+	VPADDUSW     (DX), X0, X2
+	VEXTRACTI128 $0x01, Y4, X3
+	VPACKSSDW    X3, X4, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, (DX)
+	VPADDUSW     16(DX), X0, X2
+	VEXTRACTI128 $0x01, Y5, X3
+	VPACKSSDW    X3, X5, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 16(DX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, (SI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, (R8)
+	VMOVMSKPS    Y4, R12
 	ORQ          R12, R11
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 32(SI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 32(R8)
-	VMOVMSKPS    Y8, R12
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 32(SI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 32(R8)
+	VMOVMSKPS    Y5, R12
 	SHLQ         $0x08, R12
 	ORQ          R12, R11
-	VMOVUPS      64(SI), Y3
-	VMOVUPS      96(SI), Y4
-	VMOVUPS      64(BX), Y5
-	VMOVUPS      96(BX), Y6
+	VMOVUPS      64(SI), Y2
+	VMOVUPS      96(SI), Y3
+	VMOVUPS      64(BX), Y4
+	VMOVUPS      96(BX), Y5
+	VMOVUPS      32(AX), Y6
+	VSUBPS       Y4, Y6, Y6
 	VMOVUPS      32(AX), Y7
 	VSUBPS       Y5, Y7, Y7
-	VMOVUPS      32(AX), Y8
-	VSUBPS       Y6, Y8, Y8
+	VMULPS       224(AX), Y6, Y6
 	VMULPS       224(AX), Y7, Y7
-	VMULPS       224(AX), Y8, Y8
+	VADDPS       Y6, Y4, Y4
 	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
+	VMULPS       128(AX), Y2, Y2
 	VMULPS       128(AX), Y3, Y3
-	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y2, Y4, Y2
 	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VMOVUPS      Y3, 64(BX)
-	VMOVUPS      Y4, 96(BX)
-	VMOVUPS      64(R8), Y5
-	VMOVUPS      96(R8), Y6
-	VMOVUPS      64(DI), Y7
-	VMOVUPS      96(DI), Y8
+	VMOVUPS      Y2, 64(BX)
+	VMOVUPS      Y3, 96(BX)
+	VMOVUPS      64(R8), Y4
+	VMOVUPS      96(R8), Y5
+	VMOVUPS      64(DI), Y6
+	VMOVUPS      96(DI), Y7
+	VMOVUPS      64(AX), Y8
+	VSUBPS       Y6, Y8, Y8
 	VMOVUPS      64(AX), Y9
 	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      64(AX), Y10
-	VSUBPS       Y8, Y10, Y10
+	VMULPS       256(AX), Y8, Y8
 	VMULPS       256(AX), Y9, Y9
-	VMULPS       256(AX), Y10, Y10
+	VADDPS       Y8, Y6, Y6
 	VADDPS       Y9, Y7, Y7
-	VADDPS       Y10, Y8, Y8
+	VMULPS       160(AX), Y4, Y4
 	VMULPS       160(AX), Y5, Y5
-	VMULPS       160(AX), Y6, Y6
+	VADDPS       Y4, Y6, Y4
 	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	VMOVUPS      Y5, 64(DI)
-	VMOVUPS      Y6, 96(DI)
-	VADDPS       Y5, Y3, Y3
-	VMOVUPS      Y3, 480(AX)
-	VADDPS       Y6, Y4, Y3
-	VMOVUPS      Y3, 512(AX)
-	VMOVUPS      64(CX), Y3
-	VMOVUPS      96(CX), Y4
+	VMOVUPS      Y4, 64(DI)
+	VMOVUPS      Y5, 96(DI)
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y2, 480(AX)
+	VADDPS       Y5, Y3, Y2
+	VMOVUPS      Y2, 512(AX)
+	VMOVUPS      64(CX), Y2
+	VMOVUPS      96(CX), Y3
+	VSUBPS       352(AX), Y2, Y2
 	VSUBPS       352(AX), Y3, Y3
-	VSUBPS       352(AX), Y4, Y4
+	VMULPS       (AX), Y2, Y2
 	VMULPS       (AX), Y3, Y3
-	VMULPS       (AX), Y4, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y4
+	VMAXPS       Y2, Y4, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y2
+	VMOVUPS      vconstc2d00000<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y2, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
+	VMULPS       Y6, Y8, Y6
 	VMULPS       Y7, Y9, Y7
-	VMULPS       Y8, Y10, Y8
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   Y5, Y5
-	VPSRAD       $0x01, Y5, Y7
-	VPSUBD       Y7, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y3
-	VCVTTPS2DQ   Y6, Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPSUBD       Y6, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y4, Y4
-	VMULPS       Y3, Y2, Y3
-	VMULPS       Y4, Y2, Y4
-	VSUBPS       64(CX), Y3, Y3
-	VSUBPS       96(CX), Y4, Y4
-	VPMOVZXWD    32(DX), Y5
-	VPMOVZXWD    48(DX), Y6
-	VPCMPGTD     96(AX), Y5, Y7
-	VPCMPGTD     96(AX), Y6, Y8
-	VMOVUPS      480(AX), Y9
-	VMULPS       288(AX), Y9, Y9
-	VMOVUPS      512(AX), Y10
-	VMULPS       288(AX), Y10, Y10
-	VANDPS       Y7, Y9, Y9
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
+	VCVTTPS2DQ   Y4, Y4
+	VPSRAD       $0x01, Y4, Y6
+	VPSUBD       Y6, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y2, Y2
+	VCVTTPS2DQ   Y5, Y4
+	VPSRAD       $0x01, Y4, Y5
+	VPSUBD       Y5, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VMULPS       Y2, Y1, Y2
+	VMULPS       Y3, Y1, Y3
+	VSUBPS       64(CX), Y2, Y2
+	VSUBPS       96(CX), Y3, Y3
+	VPMOVZXWD    32(DX), Y4
+	VPMOVZXWD    48(DX), Y5
+	VPCMPGTD     96(AX), Y4, Y4
+	VPCMPGTD     96(AX), Y5, Y5
+	VMOVUPS      480(AX), Y6
+	VMULPS       288(AX), Y6, Y6
+	VMOVUPS      512(AX), Y7
+	VMULPS       288(AX), Y7, Y7
+	VANDPS       Y4, Y6, Y6
+	VANDPS       Y5, Y7, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMULPS       192(AX), Y2, Y2
 	VMULPS       192(AX), Y3, Y3
-	VMULPS       192(AX), Y4, Y4
-	VADDPS       64(CX), Y3, Y3
-	VADDPS       96(CX), Y4, Y4
-	VCMPPS       $0x1e, 384(AX), Y3, Y9
-	VANDPS       Y9, Y7, Y7
-	VCMPPS       $0x1e, 384(AX), Y4, Y9
-	VANDPS       Y9, Y8, Y8
-	VBLENDVPS    Y7, 320(AX), Y3, Y3
-	VBLENDVPS    Y8, 320(AX), Y4, Y4
-	VMOVUPS      Y3, 64(CX)
-	VMOVUPS      Y4, 96(CX)
-	VPSUBD       Y0, Y5, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 32(DX)
-	VPSUBD       Y0, Y6, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 48(DX)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 64(SI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 64(R8)
-	VMOVMSKPS    Y7, R12
+	VADDPS       64(CX), Y2, Y2
+	VADDPS       96(CX), Y3, Y3
+	VCMPPS       $0x1e, 384(AX), Y2, Y6
+	VANDPS       Y6, Y4, Y4
+	VCMPPS       $0x1e, 384(AX), Y3, Y6
+	VANDPS       Y6, Y5, Y5
+	VBLENDVPS    Y4, 320(AX), Y2, Y2
+	VBLENDVPS    Y5, 320(AX), Y3, Y3
+	VMOVUPS      Y2, 64(CX)
+	VMOVUPS      Y3, 96(CX)
+	VPADDUSW     32(DX), X0, X2
+	VEXTRACTI128 $0x01, Y4, X3
+	VPACKSSDW    X3, X4, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 32(DX)
+	VPADDUSW     48(DX), X0, X2
+	VEXTRACTI128 $0x01, Y5, X3
+	VPACKSSDW    X3, X5, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 48(DX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 64(SI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 64(R8)
+	VMOVMSKPS    Y4, R12
 	SHLQ         $0x10, R12
 	ORQ          R12, R11
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 96(SI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 96(R8)
-	VMOVMSKPS    Y8, R12
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 96(SI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 96(R8)
+	VMOVMSKPS    Y5, R12
 	SHLQ         $0x18, R12
 	ORQ          R12, R11
-	VMOVUPS      128(SI), Y3
-	VMOVUPS      160(SI), Y4
-	VMOVUPS      128(BX), Y5
-	VMOVUPS      160(BX), Y6
+	VMOVUPS      128(SI), Y2
+	VMOVUPS      160(SI), Y3
+	VMOVUPS      128(BX), Y4
+	VMOVUPS      160(BX), Y5
+	VMOVUPS      32(AX), Y6
+	VSUBPS       Y4, Y6, Y6
 	VMOVUPS      32(AX), Y7
 	VSUBPS       Y5, Y7, Y7
-	VMOVUPS      32(AX), Y8
-	VSUBPS       Y6, Y8, Y8
+	VMULPS       224(AX), Y6, Y6
 	VMULPS       224(AX), Y7, Y7
-	VMULPS       224(AX), Y8, Y8
+	VADDPS       Y6, Y4, Y4
 	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
+	VMULPS       128(AX), Y2, Y2
 	VMULPS       128(AX), Y3, Y3
-	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y2, Y4, Y2
 	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VMOVUPS      Y3, 128(BX)
-	VMOVUPS      Y4, 160(BX)
-	VMOVUPS      128(R8), Y5
-	VMOVUPS      160(R8), Y6
-	VMOVUPS      128(DI), Y7
-	VMOVUPS      160(DI), Y8
+	VMOVUPS      Y2, 128(BX)
+	VMOVUPS      Y3, 160(BX)
+	VMOVUPS      128(R8), Y4
+	VMOVUPS      160(R8), Y5
+	VMOVUPS      128(DI), Y6
+	VMOVUPS      160(DI), Y7
+	VMOVUPS      64(AX), Y8
+	VSUBPS       Y6, Y8, Y8
 	VMOVUPS      64(AX), Y9
 	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      64(AX), Y10
-	VSUBPS       Y8, Y10, Y10
+	VMULPS       256(AX), Y8, Y8
 	VMULPS       256(AX), Y9, Y9
-	VMULPS       256(AX), Y10, Y10
+	VADDPS       Y8, Y6, Y6
 	VADDPS       Y9, Y7, Y7
-	VADDPS       Y10, Y8, Y8
+	VMULPS       160(AX), Y4, Y4
 	VMULPS       160(AX), Y5, Y5
-	VMULPS       160(AX), Y6, Y6
+	VADDPS       Y4, Y6, Y4
 	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	VMOVUPS      Y5, 128(DI)
-	VMOVUPS      Y6, 160(DI)
-	VADDPS       Y5, Y3, Y3
-	VMOVUPS      Y3, 544(AX)
-	VADDPS       Y6, Y4, Y3
-	VMOVUPS      Y3, 576(AX)
-	VMOVUPS      128(CX), Y3
-	VMOVUPS      160(CX), Y4
+	VMOVUPS      Y4, 128(DI)
+	VMOVUPS      Y5, 160(DI)
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y2, 544(AX)
+	VADDPS       Y5, Y3, Y2
+	VMOVUPS      Y2, 576(AX)
+	VMOVUPS      128(CX), Y2
+	VMOVUPS      160(CX), Y3
+	VSUBPS       352(AX), Y2, Y2
 	VSUBPS       352(AX), Y3, Y3
-	VSUBPS       352(AX), Y4, Y4
+	VMULPS       (AX), Y2, Y2
 	VMULPS       (AX), Y3, Y3
-	VMULPS       (AX), Y4, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y4
+	VMAXPS       Y2, Y4, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y2
+	VMOVUPS      vconstc2d00000<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y2, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
+	VMULPS       Y6, Y8, Y6
 	VMULPS       Y7, Y9, Y7
-	VMULPS       Y8, Y10, Y8
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   Y5, Y5
-	VPSRAD       $0x01, Y5, Y7
-	VPSUBD       Y7, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y3
-	VCVTTPS2DQ   Y6, Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPSUBD       Y6, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y4, Y4
-	VMULPS       Y3, Y2, Y3
-	VMULPS       Y4, Y2, Y4
-	VSUBPS       128(CX), Y3, Y3
-	VSUBPS       160(CX), Y4, Y4
-	VPMOVZXWD    64(DX), Y5
-	VPMOVZXWD    80(DX), Y6
-	VPCMPGTD     96(AX), Y5, Y7
-	VPCMPGTD     96(AX), Y6, Y8
-	VMOVUPS      544(AX), Y9
-	VMULPS       288(AX), Y9, Y9
-	VMOVUPS      576(AX), Y10
-	VMULPS       288(AX), Y10, Y10
-	VANDPS       Y7, Y9, Y9
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
+	VCVTTPS2DQ   Y4, Y4
+	VPSRAD       $0x01, Y4, Y6
+	VPSUBD       Y6, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y2, Y2
+	VCVTTPS2DQ   Y5, Y4
+	VPSRAD       $0x01, Y4, Y5
+	VPSUBD       Y5, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VMULPS       Y2, Y1, Y2
+	VMULPS       Y3, Y1, Y3
+	VSUBPS       128(CX), Y2, Y2
+	VSUBPS       160(CX), Y3, Y3
+	VPMOVZXWD    64(DX), Y4
+	VPMOVZXWD    80(DX), Y5
+	VPCMPGTD     96(AX), Y4, Y4
+	VPCMPGTD     96(AX), Y5, Y5
+	VMOVUPS      544(AX), Y6
+	VMULPS       288(AX), Y6, Y6
+	VMOVUPS      576(AX), Y7
+	VMULPS       288(AX), Y7, Y7
+	VANDPS       Y4, Y6, Y6
+	VANDPS       Y5, Y7, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMULPS       192(AX), Y2, Y2
 	VMULPS       192(AX), Y3, Y3
-	VMULPS       192(AX), Y4, Y4
-	VADDPS       128(CX), Y3, Y3
-	VADDPS       160(CX), Y4, Y4
-	VCMPPS       $0x1e, 384(AX), Y3, Y9
-	VANDPS       Y9, Y7, Y7
-	VCMPPS       $0x1e, 384(AX), Y4, Y9
-	VANDPS       Y9, Y8, Y8
-	VBLENDVPS    Y7, 320(AX), Y3, Y3
-	VBLENDVPS    Y8, 320(AX), Y4, Y4
-	VMOVUPS      Y3, 128(CX)
-	VMOVUPS      Y4, 160(CX)
-	VPSUBD       Y0, Y5, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 64(DX)
-	VPSUBD       Y0, Y6, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 80(DX)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 128(SI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 128(R8)
-	VMOVMSKPS    Y7, R12
+	VADDPS       128(CX), Y2, Y2
+	VADDPS       160(CX), Y3, Y3
+	VCMPPS       $0x1e, 384(AX), Y2, Y6
+	VANDPS       Y6, Y4, Y4
+	VCMPPS       $0x1e, 384(AX), Y3, Y6
+	VANDPS       Y6, Y5, Y5
+	VBLENDVPS    Y4, 320(AX), Y2, Y2
+	VBLENDVPS    Y5, 320(AX), Y3, Y3
+	VMOVUPS      Y2, 128(CX)
+	VMOVUPS      Y3, 160(CX)
+	VPADDUSW     64(DX), X0, X2
+	VEXTRACTI128 $0x01, Y4, X3
+	VPACKSSDW    X3, X4, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 64(DX)
+	VPADDUSW     80(DX), X0, X2
+	VEXTRACTI128 $0x01, Y5, X3
+	VPACKSSDW    X3, X5, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 80(DX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 128(SI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 128(R8)
+	VMOVMSKPS    Y4, R12
 	SHLQ         $0x20, R12
 	ORQ          R12, R11
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 160(SI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 160(R8)
-	VMOVMSKPS    Y8, R12
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 160(SI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 160(R8)
+	VMOVMSKPS    Y5, R12
 	SHLQ         $0x28, R12
 	ORQ          R12, R11
-	VMOVUPS      192(SI), Y3
-	VMOVUPS      224(SI), Y4
-	VMOVUPS      192(BX), Y5
-	VMOVUPS      224(BX), Y6
+	VMOVUPS      192(SI), Y2
+	VMOVUPS      224(SI), Y3
+	VMOVUPS      192(BX), Y4
+	VMOVUPS      224(BX), Y5
+	VMOVUPS      32(AX), Y6
+	VSUBPS       Y4, Y6, Y6
 	VMOVUPS      32(AX), Y7
 	VSUBPS       Y5, Y7, Y7
-	VMOVUPS      32(AX), Y8
-	VSUBPS       Y6, Y8, Y8
+	VMULPS       224(AX), Y6, Y6
 	VMULPS       224(AX), Y7, Y7
-	VMULPS       224(AX), Y8, Y8
+	VADDPS       Y6, Y4, Y4
 	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
+	VMULPS       128(AX), Y2, Y2
 	VMULPS       128(AX), Y3, Y3
-	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y2, Y4, Y2
 	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VMOVUPS      Y3, 192(BX)
-	VMOVUPS      Y4, 224(BX)
-	VMOVUPS      192(R8), Y5
-	VMOVUPS      224(R8), Y6
-	VMOVUPS      192(DI), Y7
-	VMOVUPS      224(DI), Y8
+	VMOVUPS      Y2, 192(BX)
+	VMOVUPS      Y3, 224(BX)
+	VMOVUPS      192(R8), Y4
+	VMOVUPS      224(R8), Y5
+	VMOVUPS      192(DI), Y6
+	VMOVUPS      224(DI), Y7
+	VMOVUPS      64(AX), Y8
+	VSUBPS       Y6, Y8, Y8
 	VMOVUPS      64(AX), Y9
 	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      64(AX), Y10
-	VSUBPS       Y8, Y10, Y10
+	VMULPS       256(AX), Y8, Y8
 	VMULPS       256(AX), Y9, Y9
-	VMULPS       256(AX), Y10, Y10
+	VADDPS       Y8, Y6, Y6
 	VADDPS       Y9, Y7, Y7
-	VADDPS       Y10, Y8, Y8
+	VMULPS       160(AX), Y4, Y4
 	VMULPS       160(AX), Y5, Y5
-	VMULPS       160(AX), Y6, Y6
+	VADDPS       Y4, Y6, Y4
 	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	VMOVUPS      Y5, 192(DI)
-	VMOVUPS      Y6, 224(DI)
-	VADDPS       Y5, Y3, Y3
-	VMOVUPS      Y3, 608(AX)
-	VADDPS       Y6, Y4, Y3
-	VMOVUPS      Y3, 640(AX)
-	VMOVUPS      192(CX), Y3
-	VMOVUPS      224(CX), Y4
+	VMOVUPS      Y4, 192(DI)
+	VMOVUPS      Y5, 224(DI)
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y2, 608(AX)
+	VADDPS       Y5, Y3, Y2
+	VMOVUPS      Y2, 640(AX)
+	VMOVUPS      192(CX), Y2
+	VMOVUPS      224(CX), Y3
+	VSUBPS       352(AX), Y2, Y2
 	VSUBPS       352(AX), Y3, Y3
-	VSUBPS       352(AX), Y4, Y4
+	VMULPS       (AX), Y2, Y2
 	VMULPS       (AX), Y3, Y3
-	VMULPS       (AX), Y4, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y4
+	VMAXPS       Y2, Y4, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y2
+	VMOVUPS      vconstc2d00000<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y2, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
+	VMULPS       Y6, Y8, Y6
 	VMULPS       Y7, Y9, Y7
-	VMULPS       Y8, Y10, Y8
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   Y5, Y5
-	VPSRAD       $0x01, Y5, Y7
-	VPSUBD       Y7, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y3
-	VCVTTPS2DQ   Y6, Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPSUBD       Y6, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y4, Y4
-	VMULPS       Y3, Y2, Y3
-	VMULPS       Y4, Y2, Y4
-	VSUBPS       192(CX), Y3, Y3
-	VSUBPS       224(CX), Y4, Y4
-	VPMOVZXWD    96(DX), Y5
-	VPMOVZXWD    112(DX), Y6
-	VPCMPGTD     96(AX), Y5, Y7
-	VPCMPGTD     96(AX), Y6, Y8
-	VMOVUPS      608(AX), Y9
-	VMULPS       288(AX), Y9, Y9
-	VMOVUPS      640(AX), Y10
-	VMULPS       288(AX), Y10, Y10
-	VANDPS       Y7, Y9, Y9
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
+	VCVTTPS2DQ   Y4, Y4
+	VPSRAD       $0x01, Y4, Y6
+	VPSUBD       Y6, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y2, Y2
+	VCVTTPS2DQ   Y5, Y4
+	VPSRAD       $0x01, Y4, Y5
+	VPSUBD       Y5, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VMULPS       Y2, Y1, Y2
+	VMULPS       Y3, Y1, Y3
+	VSUBPS       192(CX), Y2, Y2
+	VSUBPS       224(CX), Y3, Y3
+	VPMOVZXWD    96(DX), Y4
+	VPMOVZXWD    112(DX), Y5
+	VPCMPGTD     96(AX), Y4, Y4
+	VPCMPGTD     96(AX), Y5, Y5
+	VMOVUPS      608(AX), Y6
+	VMULPS       288(AX), Y6, Y6
+	VMOVUPS      640(AX), Y7
+	VMULPS       288(AX), Y7, Y7
+	VANDPS       Y4, Y6, Y6
+	VANDPS       Y5, Y7, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMULPS       192(AX), Y2, Y2
 	VMULPS       192(AX), Y3, Y3
-	VMULPS       192(AX), Y4, Y4
-	VADDPS       192(CX), Y3, Y3
-	VADDPS       224(CX), Y4, Y4
-	VCMPPS       $0x1e, 384(AX), Y3, Y9
-	VANDPS       Y9, Y7, Y7
-	VCMPPS       $0x1e, 384(AX), Y4, Y9
-	VANDPS       Y9, Y8, Y8
-	VBLENDVPS    Y7, 320(AX), Y3, Y3
-	VBLENDVPS    Y8, 320(AX), Y4, Y4
-	VMOVUPS      Y3, 192(CX)
-	VMOVUPS      Y4, 224(CX)
-	VPSUBD       Y0, Y5, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 96(DX)
-	VPSUBD       Y0, Y6, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 112(DX)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 192(SI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 192(R8)
-	VMOVMSKPS    Y7, R12
+	VADDPS       192(CX), Y2, Y2
+	VADDPS       224(CX), Y3, Y3
+	VCMPPS       $0x1e, 384(AX), Y2, Y6
+	VANDPS       Y6, Y4, Y4
+	VCMPPS       $0x1e, 384(AX), Y3, Y6
+	VANDPS       Y6, Y5, Y5
+	VBLENDVPS    Y4, 320(AX), Y2, Y2
+	VBLENDVPS    Y5, 320(AX), Y3, Y3
+	VMOVUPS      Y2, 192(CX)
+	VMOVUPS      Y3, 224(CX)
+	VPADDUSW     96(DX), X0, X2
+	VEXTRACTI128 $0x01, Y4, X3
+	VPACKSSDW    X3, X4, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 96(DX)
+	VPADDUSW     112(DX), X0, X2
+	VEXTRACTI128 $0x01, Y5, X3
+	VPACKSSDW    X3, X5, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 112(DX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 192(SI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 192(R8)
+	VMOVMSKPS    Y4, R12
 	SHLQ         $0x30, R12
 	ORQ          R12, R11
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 224(SI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 224(R8)
-	VMOVMSKPS    Y8, R12
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 224(SI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 224(R8)
+	VMOVMSKPS    Y5, R12
 	SHLQ         $0x38, R12
 	ORQ          R12, R11
 	MOVQ         R11, (R9)
@@ -33518,7 +33302,7 @@ TEXT ·adaptiveExponentialTraced2AVX2(SB), $576-304
 	ADDQ     $0x3f, AX
 	ANDQ     $-64, AX
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     v+0(FP), CX
 	MOVQ     w+8(FP), DX
 	MOVQ     t1+16(FP), BX
@@ -35100,7 +34884,7 @@ TEXT ·adaptiveExponentialTraced2UniformAVX2(SB), $1096-128
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS (SP), Y0
 	VMOVUPS      Y0, (AX)
 	VBROADCASTSS a+76(FP), Y0
@@ -36978,8 +36762,8 @@ TEXT ·simplifiedAdaptiveExponentialTraced2AVX2(SB), NOSPLIT, $320-312
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y1
-	VBROADCASTSS constc2d00000<>+0(SB), Y2
+	VPSRLW       $0x0f, Y0, Y0
+	VBROADCASTSS constc2d00000<>+0(SB), Y1
 	MOVQ         v+0(FP), CX
 	MOVQ         r+8(FP), DX
 	MOVQ         theta+16(FP), BX
@@ -36997,883 +36781,875 @@ TEXT ·simplifiedAdaptiveExponentialTraced2AVX2(SB), NOSPLIT, $320-312
 
 SimplifiedAdaptiveExponentialTraced2AVX2_block:
 	XORQ         R15, R15
-	VMOVUPS      (DI), Y3
-	VMOVUPS      32(DI), Y4
-	VMOVUPS      (SI), Y5
-	VMOVUPS      32(SI), Y6
+	VMOVUPS      (DI), Y2
+	VMOVUPS      32(DI), Y3
+	VMOVUPS      (SI), Y4
+	VMOVUPS      32(SI), Y5
 	MOVQ         bT1+144(FP), BP
-	VMOVUPS      (BP), Y7
+	VMOVUPS      (BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         bT1+144(FP), BP
+	VMOVUPS      32(BP), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT1+144(FP), BP
-	VMOVUPS      32(BP), Y8
-	VSUBPS       Y6, Y8, Y8
 	MOVQ         lT1+128(FP), BP
 	MOVQ         lT1+128(FP), BP
-	VMULPS       (BP), Y7, Y7
+	VMULPS       (BP), Y6, Y6
 	MOVQ         lT1+128(FP), BP
 	MOVQ         lT1+128(FP), BP
-	VMULPS       32(BP), Y8, Y8
+	VMULPS       32(BP), Y7, Y7
+	VADDPS       Y6, Y4, Y4
 	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
 	MOVQ         cT1+136(FP), BP
 	MOVQ         cT1+136(FP), BP
-	VMULPS       (BP), Y3, Y3
+	VMULPS       (BP), Y2, Y2
 	MOVQ         cT1+136(FP), BP
 	MOVQ         cT1+136(FP), BP
-	VMULPS       32(BP), Y4, Y4
+	VMULPS       32(BP), Y3, Y3
+	VADDPS       Y2, Y4, Y2
 	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VMOVUPS      Y3, (SI)
-	VMOVUPS      Y4, 32(SI)
-	VMOVUPS      (R9), Y5
-	VMOVUPS      32(R9), Y6
-	VMOVUPS      (R8), Y7
-	VMOVUPS      32(R8), Y8
+	VMOVUPS      Y2, (SI)
+	VMOVUPS      Y3, 32(SI)
+	VMOVUPS      (R9), Y4
+	VMOVUPS      32(R9), Y5
+	VMOVUPS      (R8), Y6
+	VMOVUPS      32(R8), Y7
 	MOVQ         bT2+168(FP), BP
-	VMOVUPS      (BP), Y9
+	VMOVUPS      (BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         bT2+168(FP), BP
+	VMOVUPS      32(BP), Y9
 	VSUBPS       Y7, Y9, Y9
-	MOVQ         bT2+168(FP), BP
-	VMOVUPS      32(BP), Y10
-	VSUBPS       Y8, Y10, Y10
 	MOVQ         lT2+152(FP), BP
 	MOVQ         lT2+152(FP), BP
-	VMULPS       (BP), Y9, Y9
+	VMULPS       (BP), Y8, Y8
 	MOVQ         lT2+152(FP), BP
 	MOVQ         lT2+152(FP), BP
-	VMULPS       32(BP), Y10, Y10
+	VMULPS       32(BP), Y9, Y9
+	VADDPS       Y8, Y6, Y6
 	VADDPS       Y9, Y7, Y7
-	VADDPS       Y10, Y8, Y8
 	MOVQ         cT2+160(FP), BP
 	MOVQ         cT2+160(FP), BP
-	VMULPS       (BP), Y5, Y5
+	VMULPS       (BP), Y4, Y4
 	MOVQ         cT2+160(FP), BP
 	MOVQ         cT2+160(FP), BP
-	VMULPS       32(BP), Y6, Y6
+	VMULPS       32(BP), Y5, Y5
+	VADDPS       Y4, Y6, Y4
 	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	VMOVUPS      Y5, (R8)
-	VMOVUPS      Y6, 32(R8)
-	VADDPS       Y5, Y3, Y3
-	VMOVUPS      Y3, (AX)
-	VADDPS       Y6, Y4, Y3
-	VMOVUPS      Y3, 32(AX)
-	VMOVUPS      (CX), Y3
-	VMOVUPS      32(CX), Y4
+	VMOVUPS      Y4, (R8)
+	VMOVUPS      Y5, 32(R8)
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y2, (AX)
+	VADDPS       Y5, Y3, Y2
+	VMOVUPS      Y2, 32(AX)
+	VMOVUPS      (CX), Y2
+	VMOVUPS      32(CX), Y3
 	MOVQ         rh+80(FP), BP
-	VSUBPS       (BP), Y3, Y3
+	VSUBPS       (BP), Y2, Y2
 	MOVQ         rh+80(FP), BP
-	VSUBPS       32(BP), Y4, Y4
-	VDIVPS       (R12), Y3, Y3
-	VDIVPS       32(R12), Y4, Y4
-	VMAXPS       Y3, Y2, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMAXPS       Y4, Y2, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
+	VSUBPS       32(BP), Y3, Y3
+	VDIVPS       (R12), Y2, Y2
+	VDIVPS       32(R12), Y3, Y3
+	VMAXPS       Y2, Y1, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y2
+	VMAXPS       Y3, Y1, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y2, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
+	VMULPS       Y6, Y8, Y6
 	VMULPS       Y7, Y9, Y7
-	VMULPS       Y8, Y10, Y8
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   Y5, Y5
-	VPSRAD       $0x01, Y5, Y7
-	VPSUBD       Y7, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y3
-	VCVTTPS2DQ   Y6, Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPSUBD       Y6, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y4, Y4
-	VMULPS       (R12), Y3, Y3
-	VMULPS       32(R12), Y4, Y4
-	VSUBPS       (CX), Y3, Y3
-	VSUBPS       32(CX), Y4, Y4
-	VPMOVZXWD    (DX), Y5
-	VPMOVZXWD    16(DX), Y6
-	VPMOVZXWD    (R10), Y7
-	VPMOVZXWD    16(R10), Y8
-	VPCMPGTD     Y7, Y5, Y7
-	VPCMPGTD     Y8, Y6, Y8
+	VCVTTPS2DQ   Y4, Y4
+	VPSRAD       $0x01, Y4, Y6
+	VPSUBD       Y6, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y2, Y2
+	VCVTTPS2DQ   Y5, Y4
+	VPSRAD       $0x01, Y4, Y5
+	VPSUBD       Y5, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VMULPS       (R12), Y2, Y2
+	VMULPS       32(R12), Y3, Y3
+	VSUBPS       (CX), Y2, Y2
+	VSUBPS       32(CX), Y3, Y3
+	VPMOVZXWD    (DX), Y4
+	VPMOVZXWD    16(DX), Y5
+	VPMOVZXWD    (R10), Y6
+	VPMOVZXWD    16(R10), Y7
+	VPCMPGTD     Y6, Y4, Y4
+	VPCMPGTD     Y7, Y5, Y5
 	MOVQ         res+88(FP), BP
 	MOVQ         res+88(FP), BP
-	VMOVUPS      (AX), Y9
-	VMULPS       (BP), Y9, Y9
+	VMOVUPS      (AX), Y6
+	VMULPS       (BP), Y6, Y6
 	MOVQ         res+88(FP), BP
 	MOVQ         res+88(FP), BP
-	VMOVUPS      32(AX), Y10
-	VMULPS       32(BP), Y10, Y10
-	VANDPS       Y7, Y9, Y9
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
-	VMULPS       (R11), Y3, Y3
-	VMULPS       32(R11), Y4, Y4
-	VADDPS       (CX), Y3, Y3
-	VADDPS       32(CX), Y4, Y4
-	VMOVUPS      (BX), Y9
-	VMOVUPS      32(BX), Y10
-	VCMPPS       $0x1e, Y9, Y3, Y11
-	VANDPS       Y11, Y7, Y7
-	VCMPPS       $0x1e, Y10, Y4, Y11
-	VANDPS       Y11, Y8, Y8
+	VMOVUPS      32(AX), Y7
+	VMULPS       32(BP), Y7, Y7
+	VANDPS       Y4, Y6, Y6
+	VANDPS       Y5, Y7, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMULPS       (R11), Y2, Y2
+	VMULPS       32(R11), Y3, Y3
+	VADDPS       (CX), Y2, Y2
+	VADDPS       32(CX), Y3, Y3
+	VMOVUPS      (BX), Y6
+	VMOVUPS      32(BX), Y7
+	VCMPPS       $0x1e, Y6, Y2, Y8
+	VANDPS       Y8, Y4, Y4
+	VCMPPS       $0x1e, Y7, Y3, Y8
+	VANDPS       Y8, Y5, Y5
 	MOVQ         reset+104(FP), BP
-	VBLENDVPS    Y7, (BP), Y3, Y3
+	VBLENDVPS    Y4, (BP), Y2, Y2
 	MOVQ         reset+104(FP), BP
-	VBLENDVPS    Y8, 32(BP), Y4, Y4
-	VMOVUPS      Y3, (CX)
-	VMOVUPS      Y4, 32(CX)
-	VPSUBD       Y0, Y5, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, (DX)
-	VPSUBD       Y0, Y6, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 16(DX)
+	VBLENDVPS    Y5, 32(BP), Y3, Y3
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      Y3, 32(CX)
+	VPADDUSW     (DX), X0, X2
+	VEXTRACTI128 $0x01, Y4, X3
+	VPACKSSDW    X3, X4, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, (DX)
+	VPADDUSW     16(DX), X0, X2
+	VEXTRACTI128 $0x01, Y5, X3
+	VPACKSSDW    X3, X5, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 16(DX)
 	MOVQ         thr+96(FP), BP
-	VMOVUPS      (BP), Y3
-	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      (BP), Y2
+	VSUBPS       Y6, Y2, Y2
 	MOVQ         thr+96(FP), BP
-	VMOVUPS      32(BP), Y4
-	VSUBPS       Y10, Y4, Y4
+	VMOVUPS      32(BP), Y3
+	VSUBPS       Y7, Y3, Y3
 	MOVQ         ltheta+112(FP), BP
 	MOVQ         ltheta+112(FP), BP
-	VMULPS       (BP), Y3, Y3
+	VMULPS       (BP), Y2, Y2
 	MOVQ         ltheta+112(FP), BP
 	MOVQ         ltheta+112(FP), BP
-	VMULPS       32(BP), Y4, Y4
-	VADDPS       Y3, Y9, Y3
-	VADDPS       Y4, Y10, Y4
+	VMULPS       32(BP), Y3, Y3
+	VADDPS       Y2, Y6, Y2
+	VADDPS       Y3, Y7, Y3
 	MOVQ         dtheta+120(FP), BP
 	MOVQ         dtheta+120(FP), BP
-	VANDPS       (BP), Y7, Y5
+	VANDPS       (BP), Y4, Y6
 	MOVQ         dtheta+120(FP), BP
 	MOVQ         dtheta+120(FP), BP
-	VANDPS       32(BP), Y8, Y6
-	VADDPS       Y5, Y3, Y3
-	VADDPS       Y6, Y4, Y4
-	VMOVUPS      Y3, (BX)
-	VMOVUPS      Y4, 32(BX)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, (DI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, (R9)
-	VMOVMSKPS    Y7, BP
+	VANDPS       32(BP), Y5, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMOVUPS      Y2, (BX)
+	VMOVUPS      Y3, 32(BX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, (DI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, (R9)
+	VMOVMSKPS    Y4, BP
 	ORQ          BP, R15
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 32(DI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 32(R9)
-	VMOVMSKPS    Y8, BP
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 32(DI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 32(R9)
+	VMOVMSKPS    Y5, BP
 	SHLQ         $0x08, BP
 	ORQ          BP, R15
-	VMOVUPS      64(DI), Y3
-	VMOVUPS      96(DI), Y4
-	VMOVUPS      64(SI), Y5
-	VMOVUPS      96(SI), Y6
+	VMOVUPS      64(DI), Y2
+	VMOVUPS      96(DI), Y3
+	VMOVUPS      64(SI), Y4
+	VMOVUPS      96(SI), Y5
 	MOVQ         bT1+144(FP), BP
-	VMOVUPS      64(BP), Y7
+	VMOVUPS      64(BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         bT1+144(FP), BP
+	VMOVUPS      96(BP), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT1+144(FP), BP
-	VMOVUPS      96(BP), Y8
-	VSUBPS       Y6, Y8, Y8
 	MOVQ         lT1+128(FP), BP
 	MOVQ         lT1+128(FP), BP
-	VMULPS       64(BP), Y7, Y7
+	VMULPS       64(BP), Y6, Y6
 	MOVQ         lT1+128(FP), BP
 	MOVQ         lT1+128(FP), BP
-	VMULPS       96(BP), Y8, Y8
+	VMULPS       96(BP), Y7, Y7
+	VADDPS       Y6, Y4, Y4
 	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
 	MOVQ         cT1+136(FP), BP
 	MOVQ         cT1+136(FP), BP
-	VMULPS       64(BP), Y3, Y3
+	VMULPS       64(BP), Y2, Y2
 	MOVQ         cT1+136(FP), BP
 	MOVQ         cT1+136(FP), BP
-	VMULPS       96(BP), Y4, Y4
+	VMULPS       96(BP), Y3, Y3
+	VADDPS       Y2, Y4, Y2
 	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VMOVUPS      Y3, 64(SI)
-	VMOVUPS      Y4, 96(SI)
-	VMOVUPS      64(R9), Y5
-	VMOVUPS      96(R9), Y6
-	VMOVUPS      64(R8), Y7
-	VMOVUPS      96(R8), Y8
+	VMOVUPS      Y2, 64(SI)
+	VMOVUPS      Y3, 96(SI)
+	VMOVUPS      64(R9), Y4
+	VMOVUPS      96(R9), Y5
+	VMOVUPS      64(R8), Y6
+	VMOVUPS      96(R8), Y7
 	MOVQ         bT2+168(FP), BP
-	VMOVUPS      64(BP), Y9
+	VMOVUPS      64(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         bT2+168(FP), BP
+	VMOVUPS      96(BP), Y9
 	VSUBPS       Y7, Y9, Y9
-	MOVQ         bT2+168(FP), BP
-	VMOVUPS      96(BP), Y10
-	VSUBPS       Y8, Y10, Y10
 	MOVQ         lT2+152(FP), BP
 	MOVQ         lT2+152(FP), BP
-	VMULPS       64(BP), Y9, Y9
+	VMULPS       64(BP), Y8, Y8
 	MOVQ         lT2+152(FP), BP
 	MOVQ         lT2+152(FP), BP
-	VMULPS       96(BP), Y10, Y10
+	VMULPS       96(BP), Y9, Y9
+	VADDPS       Y8, Y6, Y6
 	VADDPS       Y9, Y7, Y7
-	VADDPS       Y10, Y8, Y8
 	MOVQ         cT2+160(FP), BP
 	MOVQ         cT2+160(FP), BP
-	VMULPS       64(BP), Y5, Y5
+	VMULPS       64(BP), Y4, Y4
 	MOVQ         cT2+160(FP), BP
 	MOVQ         cT2+160(FP), BP
-	VMULPS       96(BP), Y6, Y6
+	VMULPS       96(BP), Y5, Y5
+	VADDPS       Y4, Y6, Y4
 	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	VMOVUPS      Y5, 64(R8)
-	VMOVUPS      Y6, 96(R8)
-	VADDPS       Y5, Y3, Y3
-	VMOVUPS      Y3, 64(AX)
-	VADDPS       Y6, Y4, Y3
-	VMOVUPS      Y3, 96(AX)
-	VMOVUPS      64(CX), Y3
-	VMOVUPS      96(CX), Y4
+	VMOVUPS      Y4, 64(R8)
+	VMOVUPS      Y5, 96(R8)
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y2, 64(AX)
+	VADDPS       Y5, Y3, Y2
+	VMOVUPS      Y2, 96(AX)
+	VMOVUPS      64(CX), Y2
+	VMOVUPS      96(CX), Y3
 	MOVQ         rh+80(FP), BP
-	VSUBPS       64(BP), Y3, Y3
+	VSUBPS       64(BP), Y2, Y2
 	MOVQ         rh+80(FP), BP
-	VSUBPS       96(BP), Y4, Y4
-	VDIVPS       64(R12), Y3, Y3
-	VDIVPS       96(R12), Y4, Y4
-	VMAXPS       Y3, Y2, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMAXPS       Y4, Y2, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
+	VSUBPS       96(BP), Y3, Y3
+	VDIVPS       64(R12), Y2, Y2
+	VDIVPS       96(R12), Y3, Y3
+	VMAXPS       Y2, Y1, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y2
+	VMAXPS       Y3, Y1, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y2, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
+	VMULPS       Y6, Y8, Y6
 	VMULPS       Y7, Y9, Y7
-	VMULPS       Y8, Y10, Y8
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   Y5, Y5
-	VPSRAD       $0x01, Y5, Y7
-	VPSUBD       Y7, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y3
-	VCVTTPS2DQ   Y6, Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPSUBD       Y6, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y4, Y4
-	VMULPS       64(R12), Y3, Y3
-	VMULPS       96(R12), Y4, Y4
-	VSUBPS       64(CX), Y3, Y3
-	VSUBPS       96(CX), Y4, Y4
-	VPMOVZXWD    32(DX), Y5
-	VPMOVZXWD    48(DX), Y6
-	VPMOVZXWD    32(R10), Y7
-	VPMOVZXWD    48(R10), Y8
-	VPCMPGTD     Y7, Y5, Y7
-	VPCMPGTD     Y8, Y6, Y8
+	VCVTTPS2DQ   Y4, Y4
+	VPSRAD       $0x01, Y4, Y6
+	VPSUBD       Y6, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y2, Y2
+	VCVTTPS2DQ   Y5, Y4
+	VPSRAD       $0x01, Y4, Y5
+	VPSUBD       Y5, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VMULPS       64(R12), Y2, Y2
+	VMULPS       96(R12), Y3, Y3
+	VSUBPS       64(CX), Y2, Y2
+	VSUBPS       96(CX), Y3, Y3
+	VPMOVZXWD    32(DX), Y4
+	VPMOVZXWD    48(DX), Y5
+	VPMOVZXWD    32(R10), Y6
+	VPMOVZXWD    48(R10), Y7
+	VPCMPGTD     Y6, Y4, Y4
+	VPCMPGTD     Y7, Y5, Y5
 	MOVQ         res+88(FP), BP
 	MOVQ         res+88(FP), BP
-	VMOVUPS      64(AX), Y9
-	VMULPS       64(BP), Y9, Y9
+	VMOVUPS      64(AX), Y6
+	VMULPS       64(BP), Y6, Y6
 	MOVQ         res+88(FP), BP
 	MOVQ         res+88(FP), BP
-	VMOVUPS      96(AX), Y10
-	VMULPS       96(BP), Y10, Y10
-	VANDPS       Y7, Y9, Y9
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
-	VMULPS       64(R11), Y3, Y3
-	VMULPS       96(R11), Y4, Y4
-	VADDPS       64(CX), Y3, Y3
-	VADDPS       96(CX), Y4, Y4
-	VMOVUPS      64(BX), Y9
-	VMOVUPS      96(BX), Y10
-	VCMPPS       $0x1e, Y9, Y3, Y11
-	VANDPS       Y11, Y7, Y7
-	VCMPPS       $0x1e, Y10, Y4, Y11
-	VANDPS       Y11, Y8, Y8
+	VMOVUPS      96(AX), Y7
+	VMULPS       96(BP), Y7, Y7
+	VANDPS       Y4, Y6, Y6
+	VANDPS       Y5, Y7, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMULPS       64(R11), Y2, Y2
+	VMULPS       96(R11), Y3, Y3
+	VADDPS       64(CX), Y2, Y2
+	VADDPS       96(CX), Y3, Y3
+	VMOVUPS      64(BX), Y6
+	VMOVUPS      96(BX), Y7
+	VCMPPS       $0x1e, Y6, Y2, Y8
+	VANDPS       Y8, Y4, Y4
+	VCMPPS       $0x1e, Y7, Y3, Y8
+	VANDPS       Y8, Y5, Y5
 	MOVQ         reset+104(FP), BP
-	VBLENDVPS    Y7, 64(BP), Y3, Y3
+	VBLENDVPS    Y4, 64(BP), Y2, Y2
 	MOVQ         reset+104(FP), BP
-	VBLENDVPS    Y8, 96(BP), Y4, Y4
-	VMOVUPS      Y3, 64(CX)
-	VMOVUPS      Y4, 96(CX)
-	VPSUBD       Y0, Y5, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 32(DX)
-	VPSUBD       Y0, Y6, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 48(DX)
+	VBLENDVPS    Y5, 96(BP), Y3, Y3
+	VMOVUPS      Y2, 64(CX)
+	VMOVUPS      Y3, 96(CX)
+	VPADDUSW     32(DX), X0, X2
+	VEXTRACTI128 $0x01, Y4, X3
+	VPACKSSDW    X3, X4, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 32(DX)
+	VPADDUSW     48(DX), X0, X2
+	VEXTRACTI128 $0x01, Y5, X3
+	VPACKSSDW    X3, X5, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 48(DX)
 	MOVQ         thr+96(FP), BP
-	VMOVUPS      64(BP), Y3
-	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      64(BP), Y2
+	VSUBPS       Y6, Y2, Y2
 	MOVQ         thr+96(FP), BP
-	VMOVUPS      96(BP), Y4
-	VSUBPS       Y10, Y4, Y4
+	VMOVUPS      96(BP), Y3
+	VSUBPS       Y7, Y3, Y3
 	MOVQ         ltheta+112(FP), BP
 	MOVQ         ltheta+112(FP), BP
-	VMULPS       64(BP), Y3, Y3
+	VMULPS       64(BP), Y2, Y2
 	MOVQ         ltheta+112(FP), BP
 	MOVQ         ltheta+112(FP), BP
-	VMULPS       96(BP), Y4, Y4
-	VADDPS       Y3, Y9, Y3
-	VADDPS       Y4, Y10, Y4
+	VMULPS       96(BP), Y3, Y3
+	VADDPS       Y2, Y6, Y2
+	VADDPS       Y3, Y7, Y3
 	MOVQ         dtheta+120(FP), BP
 	MOVQ         dtheta+120(FP), BP
-	VANDPS       64(BP), Y7, Y5
+	VANDPS       64(BP), Y4, Y6
 	MOVQ         dtheta+120(FP), BP
 	MOVQ         dtheta+120(FP), BP
-	VANDPS       96(BP), Y8, Y6
-	VADDPS       Y5, Y3, Y3
-	VADDPS       Y6, Y4, Y4
-	VMOVUPS      Y3, 64(BX)
-	VMOVUPS      Y4, 96(BX)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 64(DI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 64(R9)
-	VMOVMSKPS    Y7, BP
+	VANDPS       96(BP), Y5, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMOVUPS      Y2, 64(BX)
+	VMOVUPS      Y3, 96(BX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 64(DI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 64(R9)
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x10, BP
 	ORQ          BP, R15
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 96(DI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 96(R9)
-	VMOVMSKPS    Y8, BP
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 96(DI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 96(R9)
+	VMOVMSKPS    Y5, BP
 	SHLQ         $0x18, BP
 	ORQ          BP, R15
-	VMOVUPS      128(DI), Y3
-	VMOVUPS      160(DI), Y4
-	VMOVUPS      128(SI), Y5
-	VMOVUPS      160(SI), Y6
+	VMOVUPS      128(DI), Y2
+	VMOVUPS      160(DI), Y3
+	VMOVUPS      128(SI), Y4
+	VMOVUPS      160(SI), Y5
 	MOVQ         bT1+144(FP), BP
-	VMOVUPS      128(BP), Y7
+	VMOVUPS      128(BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         bT1+144(FP), BP
+	VMOVUPS      160(BP), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT1+144(FP), BP
-	VMOVUPS      160(BP), Y8
-	VSUBPS       Y6, Y8, Y8
 	MOVQ         lT1+128(FP), BP
 	MOVQ         lT1+128(FP), BP
-	VMULPS       128(BP), Y7, Y7
+	VMULPS       128(BP), Y6, Y6
 	MOVQ         lT1+128(FP), BP
 	MOVQ         lT1+128(FP), BP
-	VMULPS       160(BP), Y8, Y8
+	VMULPS       160(BP), Y7, Y7
+	VADDPS       Y6, Y4, Y4
 	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
 	MOVQ         cT1+136(FP), BP
 	MOVQ         cT1+136(FP), BP
-	VMULPS       128(BP), Y3, Y3
+	VMULPS       128(BP), Y2, Y2
 	MOVQ         cT1+136(FP), BP
 	MOVQ         cT1+136(FP), BP
-	VMULPS       160(BP), Y4, Y4
+	VMULPS       160(BP), Y3, Y3
+	VADDPS       Y2, Y4, Y2
 	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VMOVUPS      Y3, 128(SI)
-	VMOVUPS      Y4, 160(SI)
-	VMOVUPS      128(R9), Y5
-	VMOVUPS      160(R9), Y6
-	VMOVUPS      128(R8), Y7
-	VMOVUPS      160(R8), Y8
+	VMOVUPS      Y2, 128(SI)
+	VMOVUPS      Y3, 160(SI)
+	VMOVUPS      128(R9), Y4
+	VMOVUPS      160(R9), Y5
+	VMOVUPS      128(R8), Y6
+	VMOVUPS      160(R8), Y7
 	MOVQ         bT2+168(FP), BP
-	VMOVUPS      128(BP), Y9
+	VMOVUPS      128(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         bT2+168(FP), BP
+	VMOVUPS      160(BP), Y9
 	VSUBPS       Y7, Y9, Y9
-	MOVQ         bT2+168(FP), BP
-	VMOVUPS      160(BP), Y10
-	VSUBPS       Y8, Y10, Y10
 	MOVQ         lT2+152(FP), BP
 	MOVQ         lT2+152(FP), BP
-	VMULPS       128(BP), Y9, Y9
+	VMULPS       128(BP), Y8, Y8
 	MOVQ         lT2+152(FP), BP
 	MOVQ         lT2+152(FP), BP
-	VMULPS       160(BP), Y10, Y10
+	VMULPS       160(BP), Y9, Y9
+	VADDPS       Y8, Y6, Y6
 	VADDPS       Y9, Y7, Y7
-	VADDPS       Y10, Y8, Y8
 	MOVQ         cT2+160(FP), BP
 	MOVQ         cT2+160(FP), BP
-	VMULPS       128(BP), Y5, Y5
+	VMULPS       128(BP), Y4, Y4
 	MOVQ         cT2+160(FP), BP
 	MOVQ         cT2+160(FP), BP
-	VMULPS       160(BP), Y6, Y6
+	VMULPS       160(BP), Y5, Y5
+	VADDPS       Y4, Y6, Y4
 	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	VMOVUPS      Y5, 128(R8)
-	VMOVUPS      Y6, 160(R8)
-	VADDPS       Y5, Y3, Y3
-	VMOVUPS      Y3, 128(AX)
-	VADDPS       Y6, Y4, Y3
-	VMOVUPS      Y3, 160(AX)
-	VMOVUPS      128(CX), Y3
-	VMOVUPS      160(CX), Y4
+	VMOVUPS      Y4, 128(R8)
+	VMOVUPS      Y5, 160(R8)
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y2, 128(AX)
+	VADDPS       Y5, Y3, Y2
+	VMOVUPS      Y2, 160(AX)
+	VMOVUPS      128(CX), Y2
+	VMOVUPS      160(CX), Y3
 	MOVQ         rh+80(FP), BP
-	VSUBPS       128(BP), Y3, Y3
+	VSUBPS       128(BP), Y2, Y2
 	MOVQ         rh+80(FP), BP
-	VSUBPS       160(BP), Y4, Y4
-	VDIVPS       128(R12), Y3, Y3
-	VDIVPS       160(R12), Y4, Y4
-	VMAXPS       Y3, Y2, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMAXPS       Y4, Y2, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
+	VSUBPS       160(BP), Y3, Y3
+	VDIVPS       128(R12), Y2, Y2
+	VDIVPS       160(R12), Y3, Y3
+	VMAXPS       Y2, Y1, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y2
+	VMAXPS       Y3, Y1, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y2, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
+	VMULPS       Y6, Y8, Y6
 	VMULPS       Y7, Y9, Y7
-	VMULPS       Y8, Y10, Y8
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   Y5, Y5
-	VPSRAD       $0x01, Y5, Y7
-	VPSUBD       Y7, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y3
-	VCVTTPS2DQ   Y6, Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPSUBD       Y6, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y4, Y4
-	VMULPS       128(R12), Y3, Y3
-	VMULPS       160(R12), Y4, Y4
-	VSUBPS       128(CX), Y3, Y3
-	VSUBPS       160(CX), Y4, Y4
-	VPMOVZXWD    64(DX), Y5
-	VPMOVZXWD    80(DX), Y6
-	VPMOVZXWD    64(R10), Y7
-	VPMOVZXWD    80(R10), Y8
-	VPCMPGTD     Y7, Y5, Y7
-	VPCMPGTD     Y8, Y6, Y8
+	VCVTTPS2DQ   Y4, Y4
+	VPSRAD       $0x01, Y4, Y6
+	VPSUBD       Y6, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y2, Y2
+	VCVTTPS2DQ   Y5, Y4
+	VPSRAD       $0x01, Y4, Y5
+	VPSUBD       Y5, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VMULPS       128(R12), Y2, Y2
+	VMULPS       160(R12), Y3, Y3
+	VSUBPS       128(CX), Y2, Y2
+	VSUBPS       160(CX), Y3, Y3
+	VPMOVZXWD    64(DX), Y4
+	VPMOVZXWD    80(DX), Y5
+	VPMOVZXWD    64(R10), Y6
+	VPMOVZXWD    80(R10), Y7
+	VPCMPGTD     Y6, Y4, Y4
+	VPCMPGTD     Y7, Y5, Y5
 	MOVQ         res+88(FP), BP
 	MOVQ         res+88(FP), BP
-	VMOVUPS      128(AX), Y9
-	VMULPS       128(BP), Y9, Y9
+	VMOVUPS      128(AX), Y6
+	VMULPS       128(BP), Y6, Y6
 	MOVQ         res+88(FP), BP
 	MOVQ         res+88(FP), BP
-	VMOVUPS      160(AX), Y10
-	VMULPS       160(BP), Y10, Y10
-	VANDPS       Y7, Y9, Y9
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
-	VMULPS       128(R11), Y3, Y3
-	VMULPS       160(R11), Y4, Y4
-	VADDPS       128(CX), Y3, Y3
-	VADDPS       160(CX), Y4, Y4
-	VMOVUPS      128(BX), Y9
-	VMOVUPS      160(BX), Y10
-	VCMPPS       $0x1e, Y9, Y3, Y11
-	VANDPS       Y11, Y7, Y7
-	VCMPPS       $0x1e, Y10, Y4, Y11
-	VANDPS       Y11, Y8, Y8
+	VMOVUPS      160(AX), Y7
+	VMULPS       160(BP), Y7, Y7
+	VANDPS       Y4, Y6, Y6
+	VANDPS       Y5, Y7, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMULPS       128(R11), Y2, Y2
+	VMULPS       160(R11), Y3, Y3
+	VADDPS       128(CX), Y2, Y2
+	VADDPS       160(CX), Y3, Y3
+	VMOVUPS      128(BX), Y6
+	VMOVUPS      160(BX), Y7
+	VCMPPS       $0x1e, Y6, Y2, Y8
+	VANDPS       Y8, Y4, Y4
+	VCMPPS       $0x1e, Y7, Y3, Y8
+	VANDPS       Y8, Y5, Y5
 	MOVQ         reset+104(FP), BP
-	VBLENDVPS    Y7, 128(BP), Y3, Y3
+	VBLENDVPS    Y4, 128(BP), Y2, Y2
 	MOVQ         reset+104(FP), BP
-	VBLENDVPS    Y8, 160(BP), Y4, Y4
-	VMOVUPS      Y3, 128(CX)
-	VMOVUPS      Y4, 160(CX)
-	VPSUBD       Y0, Y5, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 64(DX)
-	VPSUBD       Y0, Y6, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 80(DX)
+	VBLENDVPS    Y5, 160(BP), Y3, Y3
+	VMOVUPS      Y2, 128(CX)
+	VMOVUPS      Y3, 160(CX)
+	VPADDUSW     64(DX), X0, X2
+	VEXTRACTI128 $0x01, Y4, X3
+	VPACKSSDW    X3, X4, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 64(DX)
+	VPADDUSW     80(DX), X0, X2
+	VEXTRACTI128 $0x01, Y5, X3
+	VPACKSSDW    X3, X5, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 80(DX)
 	MOVQ         thr+96(FP), BP
-	VMOVUPS      128(BP), Y3
-	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      128(BP), Y2
+	VSUBPS       Y6, Y2, Y2
 	MOVQ         thr+96(FP), BP
-	VMOVUPS      160(BP), Y4
-	VSUBPS       Y10, Y4, Y4
+	VMOVUPS      160(BP), Y3
+	VSUBPS       Y7, Y3, Y3
 	MOVQ         ltheta+112(FP), BP
 	MOVQ         ltheta+112(FP), BP
-	VMULPS       128(BP), Y3, Y3
+	VMULPS       128(BP), Y2, Y2
 	MOVQ         ltheta+112(FP), BP
 	MOVQ         ltheta+112(FP), BP
-	VMULPS       160(BP), Y4, Y4
-	VADDPS       Y3, Y9, Y3
-	VADDPS       Y4, Y10, Y4
+	VMULPS       160(BP), Y3, Y3
+	VADDPS       Y2, Y6, Y2
+	VADDPS       Y3, Y7, Y3
 	MOVQ         dtheta+120(FP), BP
 	MOVQ         dtheta+120(FP), BP
-	VANDPS       128(BP), Y7, Y5
+	VANDPS       128(BP), Y4, Y6
 	MOVQ         dtheta+120(FP), BP
 	MOVQ         dtheta+120(FP), BP
-	VANDPS       160(BP), Y8, Y6
-	VADDPS       Y5, Y3, Y3
-	VADDPS       Y6, Y4, Y4
-	VMOVUPS      Y3, 128(BX)
-	VMOVUPS      Y4, 160(BX)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 128(DI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 128(R9)
-	VMOVMSKPS    Y7, BP
+	VANDPS       160(BP), Y5, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMOVUPS      Y2, 128(BX)
+	VMOVUPS      Y3, 160(BX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 128(DI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 128(R9)
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x20, BP
 	ORQ          BP, R15
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 160(DI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 160(R9)
-	VMOVMSKPS    Y8, BP
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 160(DI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 160(R9)
+	VMOVMSKPS    Y5, BP
 	SHLQ         $0x28, BP
 	ORQ          BP, R15
-	VMOVUPS      192(DI), Y3
-	VMOVUPS      224(DI), Y4
-	VMOVUPS      192(SI), Y5
-	VMOVUPS      224(SI), Y6
+	VMOVUPS      192(DI), Y2
+	VMOVUPS      224(DI), Y3
+	VMOVUPS      192(SI), Y4
+	VMOVUPS      224(SI), Y5
 	MOVQ         bT1+144(FP), BP
-	VMOVUPS      192(BP), Y7
+	VMOVUPS      192(BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         bT1+144(FP), BP
+	VMOVUPS      224(BP), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT1+144(FP), BP
-	VMOVUPS      224(BP), Y8
-	VSUBPS       Y6, Y8, Y8
 	MOVQ         lT1+128(FP), BP
 	MOVQ         lT1+128(FP), BP
-	VMULPS       192(BP), Y7, Y7
+	VMULPS       192(BP), Y6, Y6
 	MOVQ         lT1+128(FP), BP
 	MOVQ         lT1+128(FP), BP
-	VMULPS       224(BP), Y8, Y8
+	VMULPS       224(BP), Y7, Y7
+	VADDPS       Y6, Y4, Y4
 	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
 	MOVQ         cT1+136(FP), BP
 	MOVQ         cT1+136(FP), BP
-	VMULPS       192(BP), Y3, Y3
+	VMULPS       192(BP), Y2, Y2
 	MOVQ         cT1+136(FP), BP
 	MOVQ         cT1+136(FP), BP
-	VMULPS       224(BP), Y4, Y4
+	VMULPS       224(BP), Y3, Y3
+	VADDPS       Y2, Y4, Y2
 	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VMOVUPS      Y3, 192(SI)
-	VMOVUPS      Y4, 224(SI)
-	VMOVUPS      192(R9), Y5
-	VMOVUPS      224(R9), Y6
-	VMOVUPS      192(R8), Y7
-	VMOVUPS      224(R8), Y8
+	VMOVUPS      Y2, 192(SI)
+	VMOVUPS      Y3, 224(SI)
+	VMOVUPS      192(R9), Y4
+	VMOVUPS      224(R9), Y5
+	VMOVUPS      192(R8), Y6
+	VMOVUPS      224(R8), Y7
 	MOVQ         bT2+168(FP), BP
-	VMOVUPS      192(BP), Y9
+	VMOVUPS      192(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         bT2+168(FP), BP
+	VMOVUPS      224(BP), Y9
 	VSUBPS       Y7, Y9, Y9
-	MOVQ         bT2+168(FP), BP
-	VMOVUPS      224(BP), Y10
-	VSUBPS       Y8, Y10, Y10
 	MOVQ         lT2+152(FP), BP
 	MOVQ         lT2+152(FP), BP
-	VMULPS       192(BP), Y9, Y9
+	VMULPS       192(BP), Y8, Y8
 	MOVQ         lT2+152(FP), BP
 	MOVQ         lT2+152(FP), BP
-	VMULPS       224(BP), Y10, Y10
+	VMULPS       224(BP), Y9, Y9
+	VADDPS       Y8, Y6, Y6
 	VADDPS       Y9, Y7, Y7
-	VADDPS       Y10, Y8, Y8
 	MOVQ         cT2+160(FP), BP
 	MOVQ         cT2+160(FP), BP
-	VMULPS       192(BP), Y5, Y5
+	VMULPS       192(BP), Y4, Y4
 	MOVQ         cT2+160(FP), BP
 	MOVQ         cT2+160(FP), BP
-	VMULPS       224(BP), Y6, Y6
+	VMULPS       224(BP), Y5, Y5
+	VADDPS       Y4, Y6, Y4
 	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	VMOVUPS      Y5, 192(R8)
-	VMOVUPS      Y6, 224(R8)
-	VADDPS       Y5, Y3, Y3
-	VMOVUPS      Y3, 192(AX)
-	VADDPS       Y6, Y4, Y3
-	VMOVUPS      Y3, 224(AX)
-	VMOVUPS      192(CX), Y3
-	VMOVUPS      224(CX), Y4
+	VMOVUPS      Y4, 192(R8)
+	VMOVUPS      Y5, 224(R8)
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y2, 192(AX)
+	VADDPS       Y5, Y3, Y2
+	VMOVUPS      Y2, 224(AX)
+	VMOVUPS      192(CX), Y2
+	VMOVUPS      224(CX), Y3
 	MOVQ         rh+80(FP), BP
-	VSUBPS       192(BP), Y3, Y3
+	VSUBPS       192(BP), Y2, Y2
 	MOVQ         rh+80(FP), BP
-	VSUBPS       224(BP), Y4, Y4
-	VDIVPS       192(R12), Y3, Y3
-	VDIVPS       224(R12), Y4, Y4
-	VMAXPS       Y3, Y2, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMAXPS       Y4, Y2, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
+	VSUBPS       224(BP), Y3, Y3
+	VDIVPS       192(R12), Y2, Y2
+	VDIVPS       224(R12), Y3, Y3
+	VMAXPS       Y2, Y1, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y2
+	VMAXPS       Y3, Y1, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y2, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
+	VMULPS       Y6, Y8, Y6
 	VMULPS       Y7, Y9, Y7
-	VMULPS       Y8, Y10, Y8
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   Y5, Y5
-	VPSRAD       $0x01, Y5, Y7
-	VPSUBD       Y7, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y3
-	VCVTTPS2DQ   Y6, Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPSUBD       Y6, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y4, Y4
-	VMULPS       192(R12), Y3, Y3
-	VMULPS       224(R12), Y4, Y4
-	VSUBPS       192(CX), Y3, Y3
-	VSUBPS       224(CX), Y4, Y4
-	VPMOVZXWD    96(DX), Y5
-	VPMOVZXWD    112(DX), Y6
-	VPMOVZXWD    96(R10), Y7
-	VPMOVZXWD    112(R10), Y8
-	VPCMPGTD     Y7, Y5, Y7
-	VPCMPGTD     Y8, Y6, Y8
+	VCVTTPS2DQ   Y4, Y4
+	VPSRAD       $0x01, Y4, Y6
+	VPSUBD       Y6, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y2, Y2
+	VCVTTPS2DQ   Y5, Y4
+	VPSRAD       $0x01, Y4, Y5
+	VPSUBD       Y5, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VMULPS       192(R12), Y2, Y2
+	VMULPS       224(R12), Y3, Y3
+	VSUBPS       192(CX), Y2, Y2
+	VSUBPS       224(CX), Y3, Y3
+	VPMOVZXWD    96(DX), Y4
+	VPMOVZXWD    112(DX), Y5
+	VPMOVZXWD    96(R10), Y6
+	VPMOVZXWD    112(R10), Y7
+	VPCMPGTD     Y6, Y4, Y4
+	VPCMPGTD     Y7, Y5, Y5
 	MOVQ         res+88(FP), BP
 	MOVQ         res+88(FP), BP
-	VMOVUPS      192(AX), Y9
-	VMULPS       192(BP), Y9, Y9
+	VMOVUPS      192(AX), Y6
+	VMULPS       192(BP), Y6, Y6
 	MOVQ         res+88(FP), BP
 	MOVQ         res+88(FP), BP
-	VMOVUPS      224(AX), Y10
-	VMULPS       224(BP), Y10, Y10
-	VANDPS       Y7, Y9, Y9
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
-	VMULPS       192(R11), Y3, Y3
-	VMULPS       224(R11), Y4, Y4
-	VADDPS       192(CX), Y3, Y3
-	VADDPS       224(CX), Y4, Y4
-	VMOVUPS      192(BX), Y9
-	VMOVUPS      224(BX), Y10
-	VCMPPS       $0x1e, Y9, Y3, Y11
-	VANDPS       Y11, Y7, Y7
-	VCMPPS       $0x1e, Y10, Y4, Y11
-	VANDPS       Y11, Y8, Y8
+	VMOVUPS      224(AX), Y7
+	VMULPS       224(BP), Y7, Y7
+	VANDPS       Y4, Y6, Y6
+	VANDPS       Y5, Y7, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMULPS       192(R11), Y2, Y2
+	VMULPS       224(R11), Y3, Y3
+	VADDPS       192(CX), Y2, Y2
+	VADDPS       224(CX), Y3, Y3
+	VMOVUPS      192(BX), Y6
+	VMOVUPS      224(BX), Y7
+	VCMPPS       $0x1e, Y6, Y2, Y8
+	VANDPS       Y8, Y4, Y4
+	VCMPPS       $0x1e, Y7, Y3, Y8
+	VANDPS       Y8, Y5, Y5
 	MOVQ         reset+104(FP), BP
-	VBLENDVPS    Y7, 192(BP), Y3, Y3
+	VBLENDVPS    Y4, 192(BP), Y2, Y2
 	MOVQ         reset+104(FP), BP
-	VBLENDVPS    Y8, 224(BP), Y4, Y4
-	VMOVUPS      Y3, 192(CX)
-	VMOVUPS      Y4, 224(CX)
-	VPSUBD       Y0, Y5, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 96(DX)
-	VPSUBD       Y0, Y6, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 112(DX)
+	VBLENDVPS    Y5, 224(BP), Y3, Y3
+	VMOVUPS      Y2, 192(CX)
+	VMOVUPS      Y3, 224(CX)
+	VPADDUSW     96(DX), X0, X2
+	VEXTRACTI128 $0x01, Y4, X3
+	VPACKSSDW    X3, X4, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 96(DX)
+	VPADDUSW     112(DX), X0, X2
+	VEXTRACTI128 $0x01, Y5, X3
+	VPACKSSDW    X3, X5, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 112(DX)
 	MOVQ         thr+96(FP), BP
-	VMOVUPS      192(BP), Y3
-	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      192(BP), Y2
+	VSUBPS       Y6, Y2, Y2
 	MOVQ         thr+96(FP), BP
-	VMOVUPS      224(BP), Y4
-	VSUBPS       Y10, Y4, Y4
+	VMOVUPS      224(BP), Y3
+	VSUBPS       Y7, Y3, Y3
 	MOVQ         ltheta+112(FP), BP
 	MOVQ         ltheta+112(FP), BP
-	VMULPS       192(BP), Y3, Y3
+	VMULPS       192(BP), Y2, Y2
 	MOVQ         ltheta+112(FP), BP
 	MOVQ         ltheta+112(FP), BP
-	VMULPS       224(BP), Y4, Y4
-	VADDPS       Y3, Y9, Y3
-	VADDPS       Y4, Y10, Y4
+	VMULPS       224(BP), Y3, Y3
+	VADDPS       Y2, Y6, Y2
+	VADDPS       Y3, Y7, Y3
 	MOVQ         dtheta+120(FP), BP
 	MOVQ         dtheta+120(FP), BP
-	VANDPS       192(BP), Y7, Y5
+	VANDPS       192(BP), Y4, Y6
 	MOVQ         dtheta+120(FP), BP
 	MOVQ         dtheta+120(FP), BP
-	VANDPS       224(BP), Y8, Y6
-	VADDPS       Y5, Y3, Y3
-	VADDPS       Y6, Y4, Y4
-	VMOVUPS      Y3, 192(BX)
-	VMOVUPS      Y4, 224(BX)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 192(DI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 192(R9)
-	VMOVMSKPS    Y7, BP
+	VANDPS       224(BP), Y5, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMOVUPS      Y2, 192(BX)
+	VMOVUPS      Y3, 224(BX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 192(DI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 192(R9)
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x30, BP
 	ORQ          BP, R15
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 224(DI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 224(R9)
-	VMOVMSKPS    Y8, BP
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 224(DI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 224(R9)
+	VMOVMSKPS    Y5, BP
 	SHLQ         $0x38, BP
 	ORQ          BP, R15
 	MOVQ         R15, (R13)
@@ -38662,39 +38438,39 @@ TEXT ·simplifiedAdaptiveExponentialTraced2UniformAVX2(SB), $808-136
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y1
-	VBROADCASTSS (SP), Y2
-	VMOVUPS      Y2, (AX)
-	VBROADCASTSS bT1+100(FP), Y2
-	VMOVUPS      Y2, 32(AX)
-	VBROADCASTSS bT2+112(FP), Y2
-	VMOVUPS      Y2, 64(AX)
-	VPBROADCASTW c+56(FP), X2
-	VPMOVZXWD    X2, Y2
-	VMOVUPS      Y2, 96(AX)
-	VBROADCASTSS cT1+96(FP), Y2
-	VMOVUPS      Y2, 128(AX)
-	VBROADCASTSS cT2+108(FP), Y2
-	VMOVUPS      Y2, 160(AX)
-	VBROADCASTSS delta+64(FP), Y2
-	VBROADCASTSS dtheta+88(FP), Y3
-	VMOVUPS      Y3, 192(AX)
-	VBROADCASTSS k+60(FP), Y3
-	VMOVUPS      Y3, 224(AX)
-	VBROADCASTSS lT1+92(FP), Y3
-	VMOVUPS      Y3, 256(AX)
-	VBROADCASTSS lT2+104(FP), Y3
-	VMOVUPS      Y3, 288(AX)
-	VBROADCASTSS ltheta+84(FP), Y3
-	VMOVUPS      Y3, 320(AX)
-	VBROADCASTSS res+72(FP), Y3
-	VMOVUPS      Y3, 352(AX)
-	VBROADCASTSS reset+80(FP), Y3
-	VMOVUPS      Y3, 384(AX)
-	VBROADCASTSS rh+68(FP), Y3
-	VMOVUPS      Y3, 416(AX)
-	VBROADCASTSS thr+76(FP), Y3
-	VMOVUPS      Y3, 448(AX)
+	VPSRLW       $0x0f, Y0, Y0
+	VBROADCASTSS (SP), Y1
+	VMOVUPS      Y1, (AX)
+	VBROADCASTSS bT1+100(FP), Y1
+	VMOVUPS      Y1, 32(AX)
+	VBROADCASTSS bT2+112(FP), Y1
+	VMOVUPS      Y1, 64(AX)
+	VPBROADCASTW c+56(FP), X1
+	VPMOVZXWD    X1, Y1
+	VMOVUPS      Y1, 96(AX)
+	VBROADCASTSS cT1+96(FP), Y1
+	VMOVUPS      Y1, 128(AX)
+	VBROADCASTSS cT2+108(FP), Y1
+	VMOVUPS      Y1, 160(AX)
+	VBROADCASTSS delta+64(FP), Y1
+	VBROADCASTSS dtheta+88(FP), Y2
+	VMOVUPS      Y2, 192(AX)
+	VBROADCASTSS k+60(FP), Y2
+	VMOVUPS      Y2, 224(AX)
+	VBROADCASTSS lT1+92(FP), Y2
+	VMOVUPS      Y2, 256(AX)
+	VBROADCASTSS lT2+104(FP), Y2
+	VMOVUPS      Y2, 288(AX)
+	VBROADCASTSS ltheta+84(FP), Y2
+	VMOVUPS      Y2, 320(AX)
+	VBROADCASTSS res+72(FP), Y2
+	VMOVUPS      Y2, 352(AX)
+	VBROADCASTSS reset+80(FP), Y2
+	VMOVUPS      Y2, 384(AX)
+	VBROADCASTSS rh+68(FP), Y2
+	VMOVUPS      Y2, 416(AX)
+	VBROADCASTSS thr+76(FP), Y2
+	VMOVUPS      Y2, 448(AX)
 	MOVQ         v+0(FP), CX
 	MOVQ         r+8(FP), DX
 	MOVQ         theta+16(FP), BX
@@ -38721,731 +38497,723 @@ TEXT ·simplifiedAdaptiveExponentialTraced2UniformAVX2(SB), $808-136
 
 SimplifiedAdaptiveExponentialTraced2UniformAVX2_block:
 	XORQ         R12, R12
-	VMOVUPS      (DI), Y3
-	VMOVUPS      32(DI), Y4
-	VMOVUPS      (SI), Y5
-	VMOVUPS      32(SI), Y6
+	VMOVUPS      (DI), Y2
+	VMOVUPS      32(DI), Y3
+	VMOVUPS      (SI), Y4
+	VMOVUPS      32(SI), Y5
+	VMOVUPS      32(AX), Y6
+	VSUBPS       Y4, Y6, Y6
 	VMOVUPS      32(AX), Y7
 	VSUBPS       Y5, Y7, Y7
-	VMOVUPS      32(AX), Y8
-	VSUBPS       Y6, Y8, Y8
+	VMULPS       256(AX), Y6, Y6
 	VMULPS       256(AX), Y7, Y7
-	VMULPS       256(AX), Y8, Y8
+	VADDPS       Y6, Y4, Y4
 	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
+	VMULPS       128(AX), Y2, Y2
 	VMULPS       128(AX), Y3, Y3
-	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y2, Y4, Y2
 	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VMOVUPS      Y3, (SI)
-	VMOVUPS      Y4, 32(SI)
-	VMOVUPS      (R9), Y5
-	VMOVUPS      32(R9), Y6
-	VMOVUPS      (R8), Y7
-	VMOVUPS      32(R8), Y8
+	VMOVUPS      Y2, (SI)
+	VMOVUPS      Y3, 32(SI)
+	VMOVUPS      (R9), Y4
+	VMOVUPS      32(R9), Y5
+	VMOVUPS      (R8), Y6
+	VMOVUPS      32(R8), Y7
+	VMOVUPS      64(AX), Y8
+	VSUBPS       Y6, Y8, Y8
 	VMOVUPS      64(AX), Y9
 	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      64(AX), Y10
-	VSUBPS       Y8, Y10, Y10
+	VMULPS       288(AX), Y8, Y8
 	VMULPS       288(AX), Y9, Y9
-	VMULPS       288(AX), Y10, Y10
+	VADDPS       Y8, Y6, Y6
 	VADDPS       Y9, Y7, Y7
-	VADDPS       Y10, Y8, Y8
+	VMULPS       160(AX), Y4, Y4
 	VMULPS       160(AX), Y5, Y5
-	VMULPS       160(AX), Y6, Y6
+	VADDPS       Y4, Y6, Y4
 	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	VMOVUPS      Y5, (R8)
-	VMOVUPS      Y6, 32(R8)
-	VADDPS       Y5, Y3, Y3
-	VMOVUPS      Y3, 480(AX)
-	VADDPS       Y6, Y4, Y3
-	VMOVUPS      Y3, 512(AX)
-	VMOVUPS      (CX), Y3
-	VMOVUPS      32(CX), Y4
+	VMOVUPS      Y4, (R8)
+	VMOVUPS      Y5, 32(R8)
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y2, 480(AX)
+	VADDPS       Y5, Y3, Y2
+	VMOVUPS      Y2, 512(AX)
+	VMOVUPS      (CX), Y2
+	VMOVUPS      32(CX), Y3
+	VSUBPS       416(AX), Y2, Y2
 	VSUBPS       416(AX), Y3, Y3
-	VSUBPS       416(AX), Y4, Y4
-	VDIVPS       Y2, Y3, Y3
-	VDIVPS       Y2, Y4, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
+	VDIVPS       Y1, Y2, Y2
+	VDIVPS       Y1, Y3, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y4
+	VMAXPS       Y2, Y4, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y2
+	VMOVUPS      vconstc2d00000<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y2, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
+	VMULPS       Y6, Y8, Y6
 	VMULPS       Y7, Y9, Y7
-	VMULPS       Y8, Y10, Y8
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   Y5, Y5
-	VPSRAD       $0x01, Y5, Y7
-	VPSUBD       Y7, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y3
-	VCVTTPS2DQ   Y6, Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPSUBD       Y6, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y4, Y4
-	VMULPS       Y3, Y2, Y3
-	VMULPS       Y4, Y2, Y4
-	VSUBPS       (CX), Y3, Y3
-	VSUBPS       32(CX), Y4, Y4
-	VPMOVZXWD    (DX), Y5
-	VPMOVZXWD    16(DX), Y6
-	VPCMPGTD     96(AX), Y5, Y7
-	VPCMPGTD     96(AX), Y6, Y8
-	VMOVUPS      480(AX), Y9
-	VMULPS       352(AX), Y9, Y9
-	VMOVUPS      512(AX), Y10
-	VMULPS       352(AX), Y10, Y10
-	VANDPS       Y7, Y9, Y9
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
+	VCVTTPS2DQ   Y4, Y4
+	VPSRAD       $0x01, Y4, Y6
+	VPSUBD       Y6, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y2, Y2
+	VCVTTPS2DQ   Y5, Y4
+	VPSRAD       $0x01, Y4, Y5
+	VPSUBD       Y5, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VMULPS       Y2, Y1, Y2
+	VMULPS       Y3, Y1, Y3
+	VSUBPS       (CX), Y2, Y2
+	VSUBPS       32(CX), Y3, Y3
+	VPMOVZXWD    (DX), Y4
+	VPMOVZXWD    16(DX), Y5
+	VPCMPGTD     96(AX), Y4, Y4
+	VPCMPGTD     96(AX), Y5, Y5
+	VMOVUPS      480(AX), Y6
+	VMULPS       352(AX), Y6, Y6
+	VMOVUPS      512(AX), Y7
+	VMULPS       352(AX), Y7, Y7
+	VANDPS       Y4, Y6, Y6
+	VANDPS       Y5, Y7, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMULPS       224(AX), Y2, Y2
 	VMULPS       224(AX), Y3, Y3
-	VMULPS       224(AX), Y4, Y4
-	VADDPS       (CX), Y3, Y3
-	VADDPS       32(CX), Y4, Y4
-	VMOVUPS      (BX), Y9
-	VMOVUPS      32(BX), Y10
-	VCMPPS       $0x1e, Y9, Y3, Y11
-	VANDPS       Y11, Y7, Y7
-	VCMPPS       $0x1e, Y10, Y4, Y11
-	VANDPS       Y11, Y8, Y8
-	VBLENDVPS    Y7, 384(AX), Y3, Y3
-	VBLENDVPS    Y8, 384(AX), Y4, Y4
-	VMOVUPS      Y3, (CX)
-	VMOVUPS      Y4, 32(CX)
-	VPSUBD       Y0, Y5, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, (DX)
-	VPSUBD       Y0, Y6, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 16(DX)
+	VADDPS       (CX), Y2, Y2
+	VADDPS       32(CX), Y3, Y3
+	VMOVUPS      (BX), Y6
+	VMOVUPS      32(BX), Y7
+	VCMPPS       $0x1e, Y6, Y2, Y8
+	VANDPS       Y8, Y4, Y4
+	VCMPPS       $0x1e, Y7, Y3, Y8
+	VANDPS       Y8, Y5, Y5
+	VBLENDVPS    Y4, 384(AX), Y2, Y2
+	VBLENDVPS    Y5, 384(AX), Y3, Y3
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      Y3, 32(CX)
+	VPADDUSW     (DX), X0, X2
+	VEXTRACTI128 $0x01, Y4, X3
+	VPACKSSDW    X3, X4, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, (DX)
+	VPADDUSW     16(DX), X0, X2
+	VEXTRACTI128 $0x01, Y5, X3
+	VPACKSSDW    X3, X5, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 16(DX)
+	VMOVUPS      448(AX), Y2
+	VSUBPS       Y6, Y2, Y2
 	VMOVUPS      448(AX), Y3
-	VSUBPS       Y9, Y3, Y3
-	VMOVUPS      448(AX), Y4
-	VSUBPS       Y10, Y4, Y4
+	VSUBPS       Y7, Y3, Y3
+	VMULPS       320(AX), Y2, Y2
 	VMULPS       320(AX), Y3, Y3
-	VMULPS       320(AX), Y4, Y4
-	VADDPS       Y3, Y9, Y3
-	VADDPS       Y4, Y10, Y4
-	VANDPS       192(AX), Y7, Y5
-	VANDPS       192(AX), Y8, Y6
-	VADDPS       Y5, Y3, Y3
-	VADDPS       Y6, Y4, Y4
-	VMOVUPS      Y3, (BX)
-	VMOVUPS      Y4, 32(BX)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, (DI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, (R9)
-	VMOVMSKPS    Y7, R13
+	VADDPS       Y2, Y6, Y2
+	VADDPS       Y3, Y7, Y3
+	VANDPS       192(AX), Y4, Y6
+	VANDPS       192(AX), Y5, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMOVUPS      Y2, (BX)
+	VMOVUPS      Y3, 32(BX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, (DI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, (R9)
+	VMOVMSKPS    Y4, R13
 	ORQ          R13, R12
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 32(DI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 32(R9)
-	VMOVMSKPS    Y8, R13
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 32(DI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 32(R9)
+	VMOVMSKPS    Y5, R13
 	SHLQ         $0x08, R13
 	ORQ          R13, R12
-	VMOVUPS      64(DI), Y3
-	VMOVUPS      96(DI), Y4
-	VMOVUPS      64(SI), Y5
-	VMOVUPS      96(SI), Y6
+	VMOVUPS      64(DI), Y2
+	VMOVUPS      96(DI), Y3
+	VMOVUPS      64(SI), Y4
+	VMOVUPS      96(SI), Y5
+	VMOVUPS      32(AX), Y6
+	VSUBPS       Y4, Y6, Y6
 	VMOVUPS      32(AX), Y7
 	VSUBPS       Y5, Y7, Y7
-	VMOVUPS      32(AX), Y8
-	VSUBPS       Y6, Y8, Y8
+	VMULPS       256(AX), Y6, Y6
 	VMULPS       256(AX), Y7, Y7
-	VMULPS       256(AX), Y8, Y8
+	VADDPS       Y6, Y4, Y4
 	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
+	VMULPS       128(AX), Y2, Y2
 	VMULPS       128(AX), Y3, Y3
-	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y2, Y4, Y2
 	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VMOVUPS      Y3, 64(SI)
-	VMOVUPS      Y4, 96(SI)
-	VMOVUPS      64(R9), Y5
-	VMOVUPS      96(R9), Y6
-	VMOVUPS      64(R8), Y7
-	VMOVUPS      96(R8), Y8
+	VMOVUPS      Y2, 64(SI)
+	VMOVUPS      Y3, 96(SI)
+	VMOVUPS      64(R9), Y4
+	VMOVUPS      96(R9), Y5
+	VMOVUPS      64(R8), Y6
+	VMOVUPS      96(R8), Y7
+	VMOVUPS      64(AX), Y8
+	VSUBPS       Y6, Y8, Y8
 	VMOVUPS      64(AX), Y9
 	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      64(AX), Y10
-	VSUBPS       Y8, Y10, Y10
+	VMULPS       288(AX), Y8, Y8
 	VMULPS       288(AX), Y9, Y9
-	VMULPS       288(AX), Y10, Y10
+	VADDPS       Y8, Y6, Y6
 	VADDPS       Y9, Y7, Y7
-	VADDPS       Y10, Y8, Y8
+	VMULPS       160(AX), Y4, Y4
 	VMULPS       160(AX), Y5, Y5
-	VMULPS       160(AX), Y6, Y6
+	VADDPS       Y4, Y6, Y4
 	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	VMOVUPS      Y5, 64(R8)
-	VMOVUPS      Y6, 96(R8)
-	VADDPS       Y5, Y3, Y3
-	VMOVUPS      Y3, 544(AX)
-	VADDPS       Y6, Y4, Y3
-	VMOVUPS      Y3, 576(AX)
-	VMOVUPS      64(CX), Y3
-	VMOVUPS      96(CX), Y4
+	VMOVUPS      Y4, 64(R8)
+	VMOVUPS      Y5, 96(R8)
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y2, 544(AX)
+	VADDPS       Y5, Y3, Y2
+	VMOVUPS      Y2, 576(AX)
+	VMOVUPS      64(CX), Y2
+	VMOVUPS      96(CX), Y3
+	VSUBPS       416(AX), Y2, Y2
 	VSUBPS       416(AX), Y3, Y3
-	VSUBPS       416(AX), Y4, Y4
-	VDIVPS       Y2, Y3, Y3
-	VDIVPS       Y2, Y4, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
+	VDIVPS       Y1, Y2, Y2
+	VDIVPS       Y1, Y3, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y4
+	VMAXPS       Y2, Y4, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y2
+	VMOVUPS      vconstc2d00000<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y2, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
+	VMULPS       Y6, Y8, Y6
 	VMULPS       Y7, Y9, Y7
-	VMULPS       Y8, Y10, Y8
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   Y5, Y5
-	VPSRAD       $0x01, Y5, Y7
-	VPSUBD       Y7, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y3
-	VCVTTPS2DQ   Y6, Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPSUBD       Y6, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y4, Y4
-	VMULPS       Y3, Y2, Y3
-	VMULPS       Y4, Y2, Y4
-	VSUBPS       64(CX), Y3, Y3
-	VSUBPS       96(CX), Y4, Y4
-	VPMOVZXWD    32(DX), Y5
-	VPMOVZXWD    48(DX), Y6
-	VPCMPGTD     96(AX), Y5, Y7
-	VPCMPGTD     96(AX), Y6, Y8
-	VMOVUPS      544(AX), Y9
-	VMULPS       352(AX), Y9, Y9
-	VMOVUPS      576(AX), Y10
-	VMULPS       352(AX), Y10, Y10
-	VANDPS       Y7, Y9, Y9
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
+	VCVTTPS2DQ   Y4, Y4
+	VPSRAD       $0x01, Y4, Y6
+	VPSUBD       Y6, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y2, Y2
+	VCVTTPS2DQ   Y5, Y4
+	VPSRAD       $0x01, Y4, Y5
+	VPSUBD       Y5, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VMULPS       Y2, Y1, Y2
+	VMULPS       Y3, Y1, Y3
+	VSUBPS       64(CX), Y2, Y2
+	VSUBPS       96(CX), Y3, Y3
+	VPMOVZXWD    32(DX), Y4
+	VPMOVZXWD    48(DX), Y5
+	VPCMPGTD     96(AX), Y4, Y4
+	VPCMPGTD     96(AX), Y5, Y5
+	VMOVUPS      544(AX), Y6
+	VMULPS       352(AX), Y6, Y6
+	VMOVUPS      576(AX), Y7
+	VMULPS       352(AX), Y7, Y7
+	VANDPS       Y4, Y6, Y6
+	VANDPS       Y5, Y7, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMULPS       224(AX), Y2, Y2
 	VMULPS       224(AX), Y3, Y3
-	VMULPS       224(AX), Y4, Y4
-	VADDPS       64(CX), Y3, Y3
-	VADDPS       96(CX), Y4, Y4
-	VMOVUPS      64(BX), Y9
-	VMOVUPS      96(BX), Y10
-	VCMPPS       $0x1e, Y9, Y3, Y11
-	VANDPS       Y11, Y7, Y7
-	VCMPPS       $0x1e, Y10, Y4, Y11
-	VANDPS       Y11, Y8, Y8
-	VBLENDVPS    Y7, 384(AX), Y3, Y3
-	VBLENDVPS    Y8, 384(AX), Y4, Y4
-	VMOVUPS      Y3, 64(CX)
-	VMOVUPS      Y4, 96(CX)
-	VPSUBD       Y0, Y5, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 32(DX)
-	VPSUBD       Y0, Y6, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 48(DX)
+	VADDPS       64(CX), Y2, Y2
+	VADDPS       96(CX), Y3, Y3
+	VMOVUPS      64(BX), Y6
+	VMOVUPS      96(BX), Y7
+	VCMPPS       $0x1e, Y6, Y2, Y8
+	VANDPS       Y8, Y4, Y4
+	VCMPPS       $0x1e, Y7, Y3, Y8
+	VANDPS       Y8, Y5, Y5
+	VBLENDVPS    Y4, 384(AX), Y2, Y2
+	VBLENDVPS    Y5, 384(AX), Y3, Y3
+	VMOVUPS      Y2, 64(CX)
+	VMOVUPS      Y3, 96(CX)
+	VPADDUSW     32(DX), X0, X2
+	VEXTRACTI128 $0x01, Y4, X3
+	VPACKSSDW    X3, X4, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 32(DX)
+	VPADDUSW     48(DX), X0, X2
+	VEXTRACTI128 $0x01, Y5, X3
+	VPACKSSDW    X3, X5, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 48(DX)
+	VMOVUPS      448(AX), Y2
+	VSUBPS       Y6, Y2, Y2
 	VMOVUPS      448(AX), Y3
-	VSUBPS       Y9, Y3, Y3
-	VMOVUPS      448(AX), Y4
-	VSUBPS       Y10, Y4, Y4
+	VSUBPS       Y7, Y3, Y3
+	VMULPS       320(AX), Y2, Y2
 	VMULPS       320(AX), Y3, Y3
-	VMULPS       320(AX), Y4, Y4
-	VADDPS       Y3, Y9, Y3
-	VADDPS       Y4, Y10, Y4
-	VANDPS       192(AX), Y7, Y5
-	VANDPS       192(AX), Y8, Y6
-	VADDPS       Y5, Y3, Y3
-	VADDPS       Y6, Y4, Y4
-	VMOVUPS      Y3, 64(BX)
-	VMOVUPS      Y4, 96(BX)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 64(DI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 64(R9)
-	VMOVMSKPS    Y7, R13
+	VADDPS       Y2, Y6, Y2
+	VADDPS       Y3, Y7, Y3
+	VANDPS       192(AX), Y4, Y6
+	VANDPS       192(AX), Y5, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMOVUPS      Y2, 64(BX)
+	VMOVUPS      Y3, 96(BX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 64(DI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 64(R9)
+	VMOVMSKPS    Y4, R13
 	SHLQ         $0x10, R13
 	ORQ          R13, R12
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 96(DI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 96(R9)
-	VMOVMSKPS    Y8, R13
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 96(DI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 96(R9)
+	VMOVMSKPS    Y5, R13
 	SHLQ         $0x18, R13
 	ORQ          R13, R12
-	VMOVUPS      128(DI), Y3
-	VMOVUPS      160(DI), Y4
-	VMOVUPS      128(SI), Y5
-	VMOVUPS      160(SI), Y6
+	VMOVUPS      128(DI), Y2
+	VMOVUPS      160(DI), Y3
+	VMOVUPS      128(SI), Y4
+	VMOVUPS      160(SI), Y5
+	VMOVUPS      32(AX), Y6
+	VSUBPS       Y4, Y6, Y6
 	VMOVUPS      32(AX), Y7
 	VSUBPS       Y5, Y7, Y7
-	VMOVUPS      32(AX), Y8
-	VSUBPS       Y6, Y8, Y8
+	VMULPS       256(AX), Y6, Y6
 	VMULPS       256(AX), Y7, Y7
-	VMULPS       256(AX), Y8, Y8
+	VADDPS       Y6, Y4, Y4
 	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
+	VMULPS       128(AX), Y2, Y2
 	VMULPS       128(AX), Y3, Y3
-	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y2, Y4, Y2
 	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VMOVUPS      Y3, 128(SI)
-	VMOVUPS      Y4, 160(SI)
-	VMOVUPS      128(R9), Y5
-	VMOVUPS      160(R9), Y6
-	VMOVUPS      128(R8), Y7
-	VMOVUPS      160(R8), Y8
+	VMOVUPS      Y2, 128(SI)
+	VMOVUPS      Y3, 160(SI)
+	VMOVUPS      128(R9), Y4
+	VMOVUPS      160(R9), Y5
+	VMOVUPS      128(R8), Y6
+	VMOVUPS      160(R8), Y7
+	VMOVUPS      64(AX), Y8
+	VSUBPS       Y6, Y8, Y8
 	VMOVUPS      64(AX), Y9
 	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      64(AX), Y10
-	VSUBPS       Y8, Y10, Y10
+	VMULPS       288(AX), Y8, Y8
 	VMULPS       288(AX), Y9, Y9
-	VMULPS       288(AX), Y10, Y10
+	VADDPS       Y8, Y6, Y6
 	VADDPS       Y9, Y7, Y7
-	VADDPS       Y10, Y8, Y8
+	VMULPS       160(AX), Y4, Y4
 	VMULPS       160(AX), Y5, Y5
-	VMULPS       160(AX), Y6, Y6
+	VADDPS       Y4, Y6, Y4
 	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	VMOVUPS      Y5, 128(R8)
-	VMOVUPS      Y6, 160(R8)
-	VADDPS       Y5, Y3, Y3
-	VMOVUPS      Y3, 608(AX)
-	VADDPS       Y6, Y4, Y3
-	VMOVUPS      Y3, 640(AX)
-	VMOVUPS      128(CX), Y3
-	VMOVUPS      160(CX), Y4
+	VMOVUPS      Y4, 128(R8)
+	VMOVUPS      Y5, 160(R8)
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y2, 608(AX)
+	VADDPS       Y5, Y3, Y2
+	VMOVUPS      Y2, 640(AX)
+	VMOVUPS      128(CX), Y2
+	VMOVUPS      160(CX), Y3
+	VSUBPS       416(AX), Y2, Y2
 	VSUBPS       416(AX), Y3, Y3
-	VSUBPS       416(AX), Y4, Y4
-	VDIVPS       Y2, Y3, Y3
-	VDIVPS       Y2, Y4, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
+	VDIVPS       Y1, Y2, Y2
+	VDIVPS       Y1, Y3, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y4
+	VMAXPS       Y2, Y4, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y2
+	VMOVUPS      vconstc2d00000<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y2, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
+	VMULPS       Y6, Y8, Y6
 	VMULPS       Y7, Y9, Y7
-	VMULPS       Y8, Y10, Y8
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   Y5, Y5
-	VPSRAD       $0x01, Y5, Y7
-	VPSUBD       Y7, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y3
-	VCVTTPS2DQ   Y6, Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPSUBD       Y6, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y4, Y4
-	VMULPS       Y3, Y2, Y3
-	VMULPS       Y4, Y2, Y4
-	VSUBPS       128(CX), Y3, Y3
-	VSUBPS       160(CX), Y4, Y4
-	VPMOVZXWD    64(DX), Y5
-	VPMOVZXWD    80(DX), Y6
-	VPCMPGTD     96(AX), Y5, Y7
-	VPCMPGTD     96(AX), Y6, Y8
-	VMOVUPS      608(AX), Y9
-	VMULPS       352(AX), Y9, Y9
-	VMOVUPS      640(AX), Y10
-	VMULPS       352(AX), Y10, Y10
-	VANDPS       Y7, Y9, Y9
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
+	VCVTTPS2DQ   Y4, Y4
+	VPSRAD       $0x01, Y4, Y6
+	VPSUBD       Y6, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y2, Y2
+	VCVTTPS2DQ   Y5, Y4
+	VPSRAD       $0x01, Y4, Y5
+	VPSUBD       Y5, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VMULPS       Y2, Y1, Y2
+	VMULPS       Y3, Y1, Y3
+	VSUBPS       128(CX), Y2, Y2
+	VSUBPS       160(CX), Y3, Y3
+	VPMOVZXWD    64(DX), Y4
+	VPMOVZXWD    80(DX), Y5
+	VPCMPGTD     96(AX), Y4, Y4
+	VPCMPGTD     96(AX), Y5, Y5
+	VMOVUPS      608(AX), Y6
+	VMULPS       352(AX), Y6, Y6
+	VMOVUPS      640(AX), Y7
+	VMULPS       352(AX), Y7, Y7
+	VANDPS       Y4, Y6, Y6
+	VANDPS       Y5, Y7, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMULPS       224(AX), Y2, Y2
 	VMULPS       224(AX), Y3, Y3
-	VMULPS       224(AX), Y4, Y4
-	VADDPS       128(CX), Y3, Y3
-	VADDPS       160(CX), Y4, Y4
-	VMOVUPS      128(BX), Y9
-	VMOVUPS      160(BX), Y10
-	VCMPPS       $0x1e, Y9, Y3, Y11
-	VANDPS       Y11, Y7, Y7
-	VCMPPS       $0x1e, Y10, Y4, Y11
-	VANDPS       Y11, Y8, Y8
-	VBLENDVPS    Y7, 384(AX), Y3, Y3
-	VBLENDVPS    Y8, 384(AX), Y4, Y4
-	VMOVUPS      Y3, 128(CX)
-	VMOVUPS      Y4, 160(CX)
-	VPSUBD       Y0, Y5, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 64(DX)
-	VPSUBD       Y0, Y6, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 80(DX)
+	VADDPS       128(CX), Y2, Y2
+	VADDPS       160(CX), Y3, Y3
+	VMOVUPS      128(BX), Y6
+	VMOVUPS      160(BX), Y7
+	VCMPPS       $0x1e, Y6, Y2, Y8
+	VANDPS       Y8, Y4, Y4
+	VCMPPS       $0x1e, Y7, Y3, Y8
+	VANDPS       Y8, Y5, Y5
+	VBLENDVPS    Y4, 384(AX), Y2, Y2
+	VBLENDVPS    Y5, 384(AX), Y3, Y3
+	VMOVUPS      Y2, 128(CX)
+	VMOVUPS      Y3, 160(CX)
+	VPADDUSW     64(DX), X0, X2
+	VEXTRACTI128 $0x01, Y4, X3
+	VPACKSSDW    X3, X4, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 64(DX)
+	VPADDUSW     80(DX), X0, X2
+	VEXTRACTI128 $0x01, Y5, X3
+	VPACKSSDW    X3, X5, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 80(DX)
+	VMOVUPS      448(AX), Y2
+	VSUBPS       Y6, Y2, Y2
 	VMOVUPS      448(AX), Y3
-	VSUBPS       Y9, Y3, Y3
-	VMOVUPS      448(AX), Y4
-	VSUBPS       Y10, Y4, Y4
+	VSUBPS       Y7, Y3, Y3
+	VMULPS       320(AX), Y2, Y2
 	VMULPS       320(AX), Y3, Y3
-	VMULPS       320(AX), Y4, Y4
-	VADDPS       Y3, Y9, Y3
-	VADDPS       Y4, Y10, Y4
-	VANDPS       192(AX), Y7, Y5
-	VANDPS       192(AX), Y8, Y6
-	VADDPS       Y5, Y3, Y3
-	VADDPS       Y6, Y4, Y4
-	VMOVUPS      Y3, 128(BX)
-	VMOVUPS      Y4, 160(BX)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 128(DI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 128(R9)
-	VMOVMSKPS    Y7, R13
+	VADDPS       Y2, Y6, Y2
+	VADDPS       Y3, Y7, Y3
+	VANDPS       192(AX), Y4, Y6
+	VANDPS       192(AX), Y5, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMOVUPS      Y2, 128(BX)
+	VMOVUPS      Y3, 160(BX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 128(DI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 128(R9)
+	VMOVMSKPS    Y4, R13
 	SHLQ         $0x20, R13
 	ORQ          R13, R12
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 160(DI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 160(R9)
-	VMOVMSKPS    Y8, R13
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 160(DI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 160(R9)
+	VMOVMSKPS    Y5, R13
 	SHLQ         $0x28, R13
 	ORQ          R13, R12
-	VMOVUPS      192(DI), Y3
-	VMOVUPS      224(DI), Y4
-	VMOVUPS      192(SI), Y5
-	VMOVUPS      224(SI), Y6
+	VMOVUPS      192(DI), Y2
+	VMOVUPS      224(DI), Y3
+	VMOVUPS      192(SI), Y4
+	VMOVUPS      224(SI), Y5
+	VMOVUPS      32(AX), Y6
+	VSUBPS       Y4, Y6, Y6
 	VMOVUPS      32(AX), Y7
 	VSUBPS       Y5, Y7, Y7
-	VMOVUPS      32(AX), Y8
-	VSUBPS       Y6, Y8, Y8
+	VMULPS       256(AX), Y6, Y6
 	VMULPS       256(AX), Y7, Y7
-	VMULPS       256(AX), Y8, Y8
+	VADDPS       Y6, Y4, Y4
 	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
+	VMULPS       128(AX), Y2, Y2
 	VMULPS       128(AX), Y3, Y3
-	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y2, Y4, Y2
 	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VMOVUPS      Y3, 192(SI)
-	VMOVUPS      Y4, 224(SI)
-	VMOVUPS      192(R9), Y5
-	VMOVUPS      224(R9), Y6
-	VMOVUPS      192(R8), Y7
-	VMOVUPS      224(R8), Y8
+	VMOVUPS      Y2, 192(SI)
+	VMOVUPS      Y3, 224(SI)
+	VMOVUPS      192(R9), Y4
+	VMOVUPS      224(R9), Y5
+	VMOVUPS      192(R8), Y6
+	VMOVUPS      224(R8), Y7
+	VMOVUPS      64(AX), Y8
+	VSUBPS       Y6, Y8, Y8
 	VMOVUPS      64(AX), Y9
 	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      64(AX), Y10
-	VSUBPS       Y8, Y10, Y10
+	VMULPS       288(AX), Y8, Y8
 	VMULPS       288(AX), Y9, Y9
-	VMULPS       288(AX), Y10, Y10
+	VADDPS       Y8, Y6, Y6
 	VADDPS       Y9, Y7, Y7
-	VADDPS       Y10, Y8, Y8
+	VMULPS       160(AX), Y4, Y4
 	VMULPS       160(AX), Y5, Y5
-	VMULPS       160(AX), Y6, Y6
+	VADDPS       Y4, Y6, Y4
 	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	VMOVUPS      Y5, 192(R8)
-	VMOVUPS      Y6, 224(R8)
-	VADDPS       Y5, Y3, Y3
-	VMOVUPS      Y3, 672(AX)
-	VADDPS       Y6, Y4, Y3
-	VMOVUPS      Y3, 704(AX)
-	VMOVUPS      192(CX), Y3
-	VMOVUPS      224(CX), Y4
+	VMOVUPS      Y4, 192(R8)
+	VMOVUPS      Y5, 224(R8)
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y2, 672(AX)
+	VADDPS       Y5, Y3, Y2
+	VMOVUPS      Y2, 704(AX)
+	VMOVUPS      192(CX), Y2
+	VMOVUPS      224(CX), Y3
+	VSUBPS       416(AX), Y2, Y2
 	VSUBPS       416(AX), Y3, Y3
-	VSUBPS       416(AX), Y4, Y4
-	VDIVPS       Y2, Y3, Y3
-	VDIVPS       Y2, Y4, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
+	VDIVPS       Y1, Y2, Y2
+	VDIVPS       Y1, Y3, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y4
+	VMAXPS       Y2, Y4, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y2
+	VMOVUPS      vconstc2d00000<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y2, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
+	VMULPS       Y6, Y8, Y6
 	VMULPS       Y7, Y9, Y7
-	VMULPS       Y8, Y10, Y8
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   Y5, Y5
-	VPSRAD       $0x01, Y5, Y7
-	VPSUBD       Y7, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y3
-	VCVTTPS2DQ   Y6, Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPSUBD       Y6, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y4, Y4
-	VMULPS       Y3, Y2, Y3
-	VMULPS       Y4, Y2, Y4
-	VSUBPS       192(CX), Y3, Y3
-	VSUBPS       224(CX), Y4, Y4
-	VPMOVZXWD    96(DX), Y5
-	VPMOVZXWD    112(DX), Y6
-	VPCMPGTD     96(AX), Y5, Y7
-	VPCMPGTD     96(AX), Y6, Y8
-	VMOVUPS      672(AX), Y9
-	VMULPS       352(AX), Y9, Y9
-	VMOVUPS      704(AX), Y10
-	VMULPS       352(AX), Y10, Y10
-	VANDPS       Y7, Y9, Y9
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
+	VCVTTPS2DQ   Y4, Y4
+	VPSRAD       $0x01, Y4, Y6
+	VPSUBD       Y6, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y2, Y2
+	VCVTTPS2DQ   Y5, Y4
+	VPSRAD       $0x01, Y4, Y5
+	VPSUBD       Y5, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VMULPS       Y2, Y1, Y2
+	VMULPS       Y3, Y1, Y3
+	VSUBPS       192(CX), Y2, Y2
+	VSUBPS       224(CX), Y3, Y3
+	VPMOVZXWD    96(DX), Y4
+	VPMOVZXWD    112(DX), Y5
+	VPCMPGTD     96(AX), Y4, Y4
+	VPCMPGTD     96(AX), Y5, Y5
+	VMOVUPS      672(AX), Y6
+	VMULPS       352(AX), Y6, Y6
+	VMOVUPS      704(AX), Y7
+	VMULPS       352(AX), Y7, Y7
+	VANDPS       Y4, Y6, Y6
+	VANDPS       Y5, Y7, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMULPS       224(AX), Y2, Y2
 	VMULPS       224(AX), Y3, Y3
-	VMULPS       224(AX), Y4, Y4
-	VADDPS       192(CX), Y3, Y3
-	VADDPS       224(CX), Y4, Y4
-	VMOVUPS      192(BX), Y9
-	VMOVUPS      224(BX), Y10
-	VCMPPS       $0x1e, Y9, Y3, Y11
-	VANDPS       Y11, Y7, Y7
-	VCMPPS       $0x1e, Y10, Y4, Y11
-	VANDPS       Y11, Y8, Y8
-	VBLENDVPS    Y7, 384(AX), Y3, Y3
-	VBLENDVPS    Y8, 384(AX), Y4, Y4
-	VMOVUPS      Y3, 192(CX)
-	VMOVUPS      Y4, 224(CX)
-	VPSUBD       Y0, Y5, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 96(DX)
-	VPSUBD       Y0, Y6, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 112(DX)
+	VADDPS       192(CX), Y2, Y2
+	VADDPS       224(CX), Y3, Y3
+	VMOVUPS      192(BX), Y6
+	VMOVUPS      224(BX), Y7
+	VCMPPS       $0x1e, Y6, Y2, Y8
+	VANDPS       Y8, Y4, Y4
+	VCMPPS       $0x1e, Y7, Y3, Y8
+	VANDPS       Y8, Y5, Y5
+	VBLENDVPS    Y4, 384(AX), Y2, Y2
+	VBLENDVPS    Y5, 384(AX), Y3, Y3
+	VMOVUPS      Y2, 192(CX)
+	VMOVUPS      Y3, 224(CX)
+	VPADDUSW     96(DX), X0, X2
+	VEXTRACTI128 $0x01, Y4, X3
+	VPACKSSDW    X3, X4, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 96(DX)
+	VPADDUSW     112(DX), X0, X2
+	VEXTRACTI128 $0x01, Y5, X3
+	VPACKSSDW    X3, X5, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 112(DX)
+	VMOVUPS      448(AX), Y2
+	VSUBPS       Y6, Y2, Y2
 	VMOVUPS      448(AX), Y3
-	VSUBPS       Y9, Y3, Y3
-	VMOVUPS      448(AX), Y4
-	VSUBPS       Y10, Y4, Y4
+	VSUBPS       Y7, Y3, Y3
+	VMULPS       320(AX), Y2, Y2
 	VMULPS       320(AX), Y3, Y3
-	VMULPS       320(AX), Y4, Y4
-	VADDPS       Y3, Y9, Y3
-	VADDPS       Y4, Y10, Y4
-	VANDPS       192(AX), Y7, Y5
-	VANDPS       192(AX), Y8, Y6
-	VADDPS       Y5, Y3, Y3
-	VADDPS       Y6, Y4, Y4
-	VMOVUPS      Y3, 192(BX)
-	VMOVUPS      Y4, 224(BX)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 192(DI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 192(R9)
-	VMOVMSKPS    Y7, R13
+	VADDPS       Y2, Y6, Y2
+	VADDPS       Y3, Y7, Y3
+	VANDPS       192(AX), Y4, Y6
+	VANDPS       192(AX), Y5, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMOVUPS      Y2, 192(BX)
+	VMOVUPS      Y3, 224(BX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 192(DI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 192(R9)
+	VMOVMSKPS    Y4, R13
 	SHLQ         $0x30, R13
 	ORQ          R13, R12
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 224(DI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 224(R9)
-	VMOVMSKPS    Y8, R13
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 224(DI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 224(R9)
+	VMOVMSKPS    Y5, R13
 	SHLQ         $0x38, R13
 	ORQ          R13, R12
 	MOVQ         R12, (R10)
@@ -39463,731 +39231,723 @@ SimplifiedAdaptiveExponentialTraced2UniformAVX2_block:
 
 SimplifiedAdaptiveExponentialTraced2UniformAVX2_reciprocal_block:
 	XORQ         R12, R12
-	VMOVUPS      (DI), Y3
-	VMOVUPS      32(DI), Y4
-	VMOVUPS      (SI), Y5
-	VMOVUPS      32(SI), Y6
+	VMOVUPS      (DI), Y2
+	VMOVUPS      32(DI), Y3
+	VMOVUPS      (SI), Y4
+	VMOVUPS      32(SI), Y5
+	VMOVUPS      32(AX), Y6
+	VSUBPS       Y4, Y6, Y6
 	VMOVUPS      32(AX), Y7
 	VSUBPS       Y5, Y7, Y7
-	VMOVUPS      32(AX), Y8
-	VSUBPS       Y6, Y8, Y8
+	VMULPS       256(AX), Y6, Y6
 	VMULPS       256(AX), Y7, Y7
-	VMULPS       256(AX), Y8, Y8
+	VADDPS       Y6, Y4, Y4
 	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
+	VMULPS       128(AX), Y2, Y2
 	VMULPS       128(AX), Y3, Y3
-	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y2, Y4, Y2
 	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VMOVUPS      Y3, (SI)
-	VMOVUPS      Y4, 32(SI)
-	VMOVUPS      (R9), Y5
-	VMOVUPS      32(R9), Y6
-	VMOVUPS      (R8), Y7
-	VMOVUPS      32(R8), Y8
+	VMOVUPS      Y2, (SI)
+	VMOVUPS      Y3, 32(SI)
+	VMOVUPS      (R9), Y4
+	VMOVUPS      32(R9), Y5
+	VMOVUPS      (R8), Y6
+	VMOVUPS      32(R8), Y7
+	VMOVUPS      64(AX), Y8
+	VSUBPS       Y6, Y8, Y8
 	VMOVUPS      64(AX), Y9
 	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      64(AX), Y10
-	VSUBPS       Y8, Y10, Y10
+	VMULPS       288(AX), Y8, Y8
 	VMULPS       288(AX), Y9, Y9
-	VMULPS       288(AX), Y10, Y10
+	VADDPS       Y8, Y6, Y6
 	VADDPS       Y9, Y7, Y7
-	VADDPS       Y10, Y8, Y8
+	VMULPS       160(AX), Y4, Y4
 	VMULPS       160(AX), Y5, Y5
-	VMULPS       160(AX), Y6, Y6
+	VADDPS       Y4, Y6, Y4
 	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	VMOVUPS      Y5, (R8)
-	VMOVUPS      Y6, 32(R8)
-	VADDPS       Y5, Y3, Y3
-	VMOVUPS      Y3, 480(AX)
-	VADDPS       Y6, Y4, Y3
-	VMOVUPS      Y3, 512(AX)
-	VMOVUPS      (CX), Y3
-	VMOVUPS      32(CX), Y4
+	VMOVUPS      Y4, (R8)
+	VMOVUPS      Y5, 32(R8)
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y2, 480(AX)
+	VADDPS       Y5, Y3, Y2
+	VMOVUPS      Y2, 512(AX)
+	VMOVUPS      (CX), Y2
+	VMOVUPS      32(CX), Y3
+	VSUBPS       416(AX), Y2, Y2
 	VSUBPS       416(AX), Y3, Y3
-	VSUBPS       416(AX), Y4, Y4
+	VMULPS       (AX), Y2, Y2
 	VMULPS       (AX), Y3, Y3
-	VMULPS       (AX), Y4, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y4
+	VMAXPS       Y2, Y4, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y2
+	VMOVUPS      vconstc2d00000<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y2, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
+	VMULPS       Y6, Y8, Y6
 	VMULPS       Y7, Y9, Y7
-	VMULPS       Y8, Y10, Y8
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   Y5, Y5
-	VPSRAD       $0x01, Y5, Y7
-	VPSUBD       Y7, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y3
-	VCVTTPS2DQ   Y6, Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPSUBD       Y6, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y4, Y4
-	VMULPS       Y3, Y2, Y3
-	VMULPS       Y4, Y2, Y4
-	VSUBPS       (CX), Y3, Y3
-	VSUBPS       32(CX), Y4, Y4
-	VPMOVZXWD    (DX), Y5
-	VPMOVZXWD    16(DX), Y6
-	VPCMPGTD     96(AX), Y5, Y7
-	VPCMPGTD     96(AX), Y6, Y8
-	VMOVUPS      480(AX), Y9
-	VMULPS       352(AX), Y9, Y9
-	VMOVUPS      512(AX), Y10
-	VMULPS       352(AX), Y10, Y10
-	VANDPS       Y7, Y9, Y9
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
+	VCVTTPS2DQ   Y4, Y4
+	VPSRAD       $0x01, Y4, Y6
+	VPSUBD       Y6, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y2, Y2
+	VCVTTPS2DQ   Y5, Y4
+	VPSRAD       $0x01, Y4, Y5
+	VPSUBD       Y5, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VMULPS       Y2, Y1, Y2
+	VMULPS       Y3, Y1, Y3
+	VSUBPS       (CX), Y2, Y2
+	VSUBPS       32(CX), Y3, Y3
+	VPMOVZXWD    (DX), Y4
+	VPMOVZXWD    16(DX), Y5
+	VPCMPGTD     96(AX), Y4, Y4
+	VPCMPGTD     96(AX), Y5, Y5
+	VMOVUPS      480(AX), Y6
+	VMULPS       352(AX), Y6, Y6
+	VMOVUPS      512(AX), Y7
+	VMULPS       352(AX), Y7, Y7
+	VANDPS       Y4, Y6, Y6
+	VANDPS       Y5, Y7, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMULPS       224(AX), Y2, Y2
 	VMULPS       224(AX), Y3, Y3
-	VMULPS       224(AX), Y4, Y4
-	VADDPS       (CX), Y3, Y3
-	VADDPS       32(CX), Y4, Y4
-	VMOVUPS      (BX), Y9
-	VMOVUPS      32(BX), Y10
-	VCMPPS       $0x1e, Y9, Y3, Y11
-	VANDPS       Y11, Y7, Y7
-	VCMPPS       $0x1e, Y10, Y4, Y11
-	VANDPS       Y11, Y8, Y8
-	VBLENDVPS    Y7, 384(AX), Y3, Y3
-	VBLENDVPS    Y8, 384(AX), Y4, Y4
-	VMOVUPS      Y3, (CX)
-	VMOVUPS      Y4, 32(CX)
-	VPSUBD       Y0, Y5, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, (DX)
-	VPSUBD       Y0, Y6, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 16(DX)
+	VADDPS       (CX), Y2, Y2
+	VADDPS       32(CX), Y3, Y3
+	VMOVUPS      (BX), Y6
+	VMOVUPS      32(BX), Y7
+	VCMPPS       $0x1e, Y6, Y2, Y8
+	VANDPS       Y8, Y4, Y4
+	VCMPPS       $0x1e, Y7, Y3, Y8
+	VANDPS       Y8, Y5, Y5
+	VBLENDVPS    Y4, 384(AX), Y2, Y2
+	VBLENDVPS    Y5, 384(AX), Y3, Y3
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      Y3, 32(CX)
+	VPADDUSW     (DX), X0, X2
+	VEXTRACTI128 $0x01, Y4, X3
+	VPACKSSDW    X3, X4, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, (DX)
+	VPADDUSW     16(DX), X0, X2
+	VEXTRACTI128 $0x01, Y5, X3
+	VPACKSSDW    X3, X5, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 16(DX)
+	VMOVUPS      448(AX), Y2
+	VSUBPS       Y6, Y2, Y2
 	VMOVUPS      448(AX), Y3
-	VSUBPS       Y9, Y3, Y3
-	VMOVUPS      448(AX), Y4
-	VSUBPS       Y10, Y4, Y4
+	VSUBPS       Y7, Y3, Y3
+	VMULPS       320(AX), Y2, Y2
 	VMULPS       320(AX), Y3, Y3
-	VMULPS       320(AX), Y4, Y4
-	VADDPS       Y3, Y9, Y3
-	VADDPS       Y4, Y10, Y4
-	VANDPS       192(AX), Y7, Y5
-	VANDPS       192(AX), Y8, Y6
-	VADDPS       Y5, Y3, Y3
-	VADDPS       Y6, Y4, Y4
-	VMOVUPS      Y3, (BX)
-	VMOVUPS      Y4, 32(BX)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, (DI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, (R9)
-	VMOVMSKPS    Y7, R13
+	VADDPS       Y2, Y6, Y2
+	VADDPS       Y3, Y7, Y3
+	VANDPS       192(AX), Y4, Y6
+	VANDPS       192(AX), Y5, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMOVUPS      Y2, (BX)
+	VMOVUPS      Y3, 32(BX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, (DI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, (R9)
+	VMOVMSKPS    Y4, R13
 	ORQ          R13, R12
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 32(DI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 32(R9)
-	VMOVMSKPS    Y8, R13
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 32(DI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 32(R9)
+	VMOVMSKPS    Y5, R13
 	SHLQ         $0x08, R13
 	ORQ          R13, R12
-	VMOVUPS      64(DI), Y3
-	VMOVUPS      96(DI), Y4
-	VMOVUPS      64(SI), Y5
-	VMOVUPS      96(SI), Y6
+	VMOVUPS      64(DI), Y2
+	VMOVUPS      96(DI), Y3
+	VMOVUPS      64(SI), Y4
+	VMOVUPS      96(SI), Y5
+	VMOVUPS      32(AX), Y6
+	VSUBPS       Y4, Y6, Y6
 	VMOVUPS      32(AX), Y7
 	VSUBPS       Y5, Y7, Y7
-	VMOVUPS      32(AX), Y8
-	VSUBPS       Y6, Y8, Y8
+	VMULPS       256(AX), Y6, Y6
 	VMULPS       256(AX), Y7, Y7
-	VMULPS       256(AX), Y8, Y8
+	VADDPS       Y6, Y4, Y4
 	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
+	VMULPS       128(AX), Y2, Y2
 	VMULPS       128(AX), Y3, Y3
-	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y2, Y4, Y2
 	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VMOVUPS      Y3, 64(SI)
-	VMOVUPS      Y4, 96(SI)
-	VMOVUPS      64(R9), Y5
-	VMOVUPS      96(R9), Y6
-	VMOVUPS      64(R8), Y7
-	VMOVUPS      96(R8), Y8
+	VMOVUPS      Y2, 64(SI)
+	VMOVUPS      Y3, 96(SI)
+	VMOVUPS      64(R9), Y4
+	VMOVUPS      96(R9), Y5
+	VMOVUPS      64(R8), Y6
+	VMOVUPS      96(R8), Y7
+	VMOVUPS      64(AX), Y8
+	VSUBPS       Y6, Y8, Y8
 	VMOVUPS      64(AX), Y9
 	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      64(AX), Y10
-	VSUBPS       Y8, Y10, Y10
+	VMULPS       288(AX), Y8, Y8
 	VMULPS       288(AX), Y9, Y9
-	VMULPS       288(AX), Y10, Y10
+	VADDPS       Y8, Y6, Y6
 	VADDPS       Y9, Y7, Y7
-	VADDPS       Y10, Y8, Y8
+	VMULPS       160(AX), Y4, Y4
 	VMULPS       160(AX), Y5, Y5
-	VMULPS       160(AX), Y6, Y6
+	VADDPS       Y4, Y6, Y4
 	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	VMOVUPS      Y5, 64(R8)
-	VMOVUPS      Y6, 96(R8)
-	VADDPS       Y5, Y3, Y3
-	VMOVUPS      Y3, 544(AX)
-	VADDPS       Y6, Y4, Y3
-	VMOVUPS      Y3, 576(AX)
-	VMOVUPS      64(CX), Y3
-	VMOVUPS      96(CX), Y4
+	VMOVUPS      Y4, 64(R8)
+	VMOVUPS      Y5, 96(R8)
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y2, 544(AX)
+	VADDPS       Y5, Y3, Y2
+	VMOVUPS      Y2, 576(AX)
+	VMOVUPS      64(CX), Y2
+	VMOVUPS      96(CX), Y3
+	VSUBPS       416(AX), Y2, Y2
 	VSUBPS       416(AX), Y3, Y3
-	VSUBPS       416(AX), Y4, Y4
+	VMULPS       (AX), Y2, Y2
 	VMULPS       (AX), Y3, Y3
-	VMULPS       (AX), Y4, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y4
+	VMAXPS       Y2, Y4, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y2
+	VMOVUPS      vconstc2d00000<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y2, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
+	VMULPS       Y6, Y8, Y6
 	VMULPS       Y7, Y9, Y7
-	VMULPS       Y8, Y10, Y8
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   Y5, Y5
-	VPSRAD       $0x01, Y5, Y7
-	VPSUBD       Y7, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y3
-	VCVTTPS2DQ   Y6, Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPSUBD       Y6, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y4, Y4
-	VMULPS       Y3, Y2, Y3
-	VMULPS       Y4, Y2, Y4
-	VSUBPS       64(CX), Y3, Y3
-	VSUBPS       96(CX), Y4, Y4
-	VPMOVZXWD    32(DX), Y5
-	VPMOVZXWD    48(DX), Y6
-	VPCMPGTD     96(AX), Y5, Y7
-	VPCMPGTD     96(AX), Y6, Y8
-	VMOVUPS      544(AX), Y9
-	VMULPS       352(AX), Y9, Y9
-	VMOVUPS      576(AX), Y10
-	VMULPS       352(AX), Y10, Y10
-	VANDPS       Y7, Y9, Y9
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
+	VCVTTPS2DQ   Y4, Y4
+	VPSRAD       $0x01, Y4, Y6
+	VPSUBD       Y6, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y2, Y2
+	VCVTTPS2DQ   Y5, Y4
+	VPSRAD       $0x01, Y4, Y5
+	VPSUBD       Y5, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VMULPS       Y2, Y1, Y2
+	VMULPS       Y3, Y1, Y3
+	VSUBPS       64(CX), Y2, Y2
+	VSUBPS       96(CX), Y3, Y3
+	VPMOVZXWD    32(DX), Y4
+	VPMOVZXWD    48(DX), Y5
+	VPCMPGTD     96(AX), Y4, Y4
+	VPCMPGTD     96(AX), Y5, Y5
+	VMOVUPS      544(AX), Y6
+	VMULPS       352(AX), Y6, Y6
+	VMOVUPS      576(AX), Y7
+	VMULPS       352(AX), Y7, Y7
+	VANDPS       Y4, Y6, Y6
+	VANDPS       Y5, Y7, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMULPS       224(AX), Y2, Y2
 	VMULPS       224(AX), Y3, Y3
-	VMULPS       224(AX), Y4, Y4
-	VADDPS       64(CX), Y3, Y3
-	VADDPS       96(CX), Y4, Y4
-	VMOVUPS      64(BX), Y9
-	VMOVUPS      96(BX), Y10
-	VCMPPS       $0x1e, Y9, Y3, Y11
-	VANDPS       Y11, Y7, Y7
-	VCMPPS       $0x1e, Y10, Y4, Y11
-	VANDPS       Y11, Y8, Y8
-	VBLENDVPS    Y7, 384(AX), Y3, Y3
-	VBLENDVPS    Y8, 384(AX), Y4, Y4
-	VMOVUPS      Y3, 64(CX)
-	VMOVUPS      Y4, 96(CX)
-	VPSUBD       Y0, Y5, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 32(DX)
-	VPSUBD       Y0, Y6, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 48(DX)
+	VADDPS       64(CX), Y2, Y2
+	VADDPS       96(CX), Y3, Y3
+	VMOVUPS      64(BX), Y6
+	VMOVUPS      96(BX), Y7
+	VCMPPS       $0x1e, Y6, Y2, Y8
+	VANDPS       Y8, Y4, Y4
+	VCMPPS       $0x1e, Y7, Y3, Y8
+	VANDPS       Y8, Y5, Y5
+	VBLENDVPS    Y4, 384(AX), Y2, Y2
+	VBLENDVPS    Y5, 384(AX), Y3, Y3
+	VMOVUPS      Y2, 64(CX)
+	VMOVUPS      Y3, 96(CX)
+	VPADDUSW     32(DX), X0, X2
+	VEXTRACTI128 $0x01, Y4, X3
+	VPACKSSDW    X3, X4, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 32(DX)
+	VPADDUSW     48(DX), X0, X2
+	VEXTRACTI128 $0x01, Y5, X3
+	VPACKSSDW    X3, X5, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 48(DX)
+	VMOVUPS      448(AX), Y2
+	VSUBPS       Y6, Y2, Y2
 	VMOVUPS      448(AX), Y3
-	VSUBPS       Y9, Y3, Y3
-	VMOVUPS      448(AX), Y4
-	VSUBPS       Y10, Y4, Y4
+	VSUBPS       Y7, Y3, Y3
+	VMULPS       320(AX), Y2, Y2
 	VMULPS       320(AX), Y3, Y3
-	VMULPS       320(AX), Y4, Y4
-	VADDPS       Y3, Y9, Y3
-	VADDPS       Y4, Y10, Y4
-	VANDPS       192(AX), Y7, Y5
-	VANDPS       192(AX), Y8, Y6
-	VADDPS       Y5, Y3, Y3
-	VADDPS       Y6, Y4, Y4
-	VMOVUPS      Y3, 64(BX)
-	VMOVUPS      Y4, 96(BX)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 64(DI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 64(R9)
-	VMOVMSKPS    Y7, R13
+	VADDPS       Y2, Y6, Y2
+	VADDPS       Y3, Y7, Y3
+	VANDPS       192(AX), Y4, Y6
+	VANDPS       192(AX), Y5, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMOVUPS      Y2, 64(BX)
+	VMOVUPS      Y3, 96(BX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 64(DI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 64(R9)
+	VMOVMSKPS    Y4, R13
 	SHLQ         $0x10, R13
 	ORQ          R13, R12
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 96(DI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 96(R9)
-	VMOVMSKPS    Y8, R13
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 96(DI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 96(R9)
+	VMOVMSKPS    Y5, R13
 	SHLQ         $0x18, R13
 	ORQ          R13, R12
-	VMOVUPS      128(DI), Y3
-	VMOVUPS      160(DI), Y4
-	VMOVUPS      128(SI), Y5
-	VMOVUPS      160(SI), Y6
+	VMOVUPS      128(DI), Y2
+	VMOVUPS      160(DI), Y3
+	VMOVUPS      128(SI), Y4
+	VMOVUPS      160(SI), Y5
+	VMOVUPS      32(AX), Y6
+	VSUBPS       Y4, Y6, Y6
 	VMOVUPS      32(AX), Y7
 	VSUBPS       Y5, Y7, Y7
-	VMOVUPS      32(AX), Y8
-	VSUBPS       Y6, Y8, Y8
+	VMULPS       256(AX), Y6, Y6
 	VMULPS       256(AX), Y7, Y7
-	VMULPS       256(AX), Y8, Y8
+	VADDPS       Y6, Y4, Y4
 	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
+	VMULPS       128(AX), Y2, Y2
 	VMULPS       128(AX), Y3, Y3
-	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y2, Y4, Y2
 	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VMOVUPS      Y3, 128(SI)
-	VMOVUPS      Y4, 160(SI)
-	VMOVUPS      128(R9), Y5
-	VMOVUPS      160(R9), Y6
-	VMOVUPS      128(R8), Y7
-	VMOVUPS      160(R8), Y8
+	VMOVUPS      Y2, 128(SI)
+	VMOVUPS      Y3, 160(SI)
+	VMOVUPS      128(R9), Y4
+	VMOVUPS      160(R9), Y5
+	VMOVUPS      128(R8), Y6
+	VMOVUPS      160(R8), Y7
+	VMOVUPS      64(AX), Y8
+	VSUBPS       Y6, Y8, Y8
 	VMOVUPS      64(AX), Y9
 	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      64(AX), Y10
-	VSUBPS       Y8, Y10, Y10
+	VMULPS       288(AX), Y8, Y8
 	VMULPS       288(AX), Y9, Y9
-	VMULPS       288(AX), Y10, Y10
+	VADDPS       Y8, Y6, Y6
 	VADDPS       Y9, Y7, Y7
-	VADDPS       Y10, Y8, Y8
+	VMULPS       160(AX), Y4, Y4
 	VMULPS       160(AX), Y5, Y5
-	VMULPS       160(AX), Y6, Y6
+	VADDPS       Y4, Y6, Y4
 	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	VMOVUPS      Y5, 128(R8)
-	VMOVUPS      Y6, 160(R8)
-	VADDPS       Y5, Y3, Y3
-	VMOVUPS      Y3, 608(AX)
-	VADDPS       Y6, Y4, Y3
-	VMOVUPS      Y3, 640(AX)
-	VMOVUPS      128(CX), Y3
-	VMOVUPS      160(CX), Y4
+	VMOVUPS      Y4, 128(R8)
+	VMOVUPS      Y5, 160(R8)
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y2, 608(AX)
+	VADDPS       Y5, Y3, Y2
+	VMOVUPS      Y2, 640(AX)
+	VMOVUPS      128(CX), Y2
+	VMOVUPS      160(CX), Y3
+	VSUBPS       416(AX), Y2, Y2
 	VSUBPS       416(AX), Y3, Y3
-	VSUBPS       416(AX), Y4, Y4
+	VMULPS       (AX), Y2, Y2
 	VMULPS       (AX), Y3, Y3
-	VMULPS       (AX), Y4, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y4
+	VMAXPS       Y2, Y4, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y2
+	VMOVUPS      vconstc2d00000<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y2, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
+	VMULPS       Y6, Y8, Y6
 	VMULPS       Y7, Y9, Y7
-	VMULPS       Y8, Y10, Y8
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   Y5, Y5
-	VPSRAD       $0x01, Y5, Y7
-	VPSUBD       Y7, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y3
-	VCVTTPS2DQ   Y6, Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPSUBD       Y6, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y4, Y4
-	VMULPS       Y3, Y2, Y3
-	VMULPS       Y4, Y2, Y4
-	VSUBPS       128(CX), Y3, Y3
-	VSUBPS       160(CX), Y4, Y4
-	VPMOVZXWD    64(DX), Y5
-	VPMOVZXWD    80(DX), Y6
-	VPCMPGTD     96(AX), Y5, Y7
-	VPCMPGTD     96(AX), Y6, Y8
-	VMOVUPS      608(AX), Y9
-	VMULPS       352(AX), Y9, Y9
-	VMOVUPS      640(AX), Y10
-	VMULPS       352(AX), Y10, Y10
-	VANDPS       Y7, Y9, Y9
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
+	VCVTTPS2DQ   Y4, Y4
+	VPSRAD       $0x01, Y4, Y6
+	VPSUBD       Y6, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y2, Y2
+	VCVTTPS2DQ   Y5, Y4
+	VPSRAD       $0x01, Y4, Y5
+	VPSUBD       Y5, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VMULPS       Y2, Y1, Y2
+	VMULPS       Y3, Y1, Y3
+	VSUBPS       128(CX), Y2, Y2
+	VSUBPS       160(CX), Y3, Y3
+	VPMOVZXWD    64(DX), Y4
+	VPMOVZXWD    80(DX), Y5
+	VPCMPGTD     96(AX), Y4, Y4
+	VPCMPGTD     96(AX), Y5, Y5
+	VMOVUPS      608(AX), Y6
+	VMULPS       352(AX), Y6, Y6
+	VMOVUPS      640(AX), Y7
+	VMULPS       352(AX), Y7, Y7
+	VANDPS       Y4, Y6, Y6
+	VANDPS       Y5, Y7, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMULPS       224(AX), Y2, Y2
 	VMULPS       224(AX), Y3, Y3
-	VMULPS       224(AX), Y4, Y4
-	VADDPS       128(CX), Y3, Y3
-	VADDPS       160(CX), Y4, Y4
-	VMOVUPS      128(BX), Y9
-	VMOVUPS      160(BX), Y10
-	VCMPPS       $0x1e, Y9, Y3, Y11
-	VANDPS       Y11, Y7, Y7
-	VCMPPS       $0x1e, Y10, Y4, Y11
-	VANDPS       Y11, Y8, Y8
-	VBLENDVPS    Y7, 384(AX), Y3, Y3
-	VBLENDVPS    Y8, 384(AX), Y4, Y4
-	VMOVUPS      Y3, 128(CX)
-	VMOVUPS      Y4, 160(CX)
-	VPSUBD       Y0, Y5, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 64(DX)
-	VPSUBD       Y0, Y6, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 80(DX)
+	VADDPS       128(CX), Y2, Y2
+	VADDPS       160(CX), Y3, Y3
+	VMOVUPS      128(BX), Y6
+	VMOVUPS      160(BX), Y7
+	VCMPPS       $0x1e, Y6, Y2, Y8
+	VANDPS       Y8, Y4, Y4
+	VCMPPS       $0x1e, Y7, Y3, Y8
+	VANDPS       Y8, Y5, Y5
+	VBLENDVPS    Y4, 384(AX), Y2, Y2
+	VBLENDVPS    Y5, 384(AX), Y3, Y3
+	VMOVUPS      Y2, 128(CX)
+	VMOVUPS      Y3, 160(CX)
+	VPADDUSW     64(DX), X0, X2
+	VEXTRACTI128 $0x01, Y4, X3
+	VPACKSSDW    X3, X4, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 64(DX)
+	VPADDUSW     80(DX), X0, X2
+	VEXTRACTI128 $0x01, Y5, X3
+	VPACKSSDW    X3, X5, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 80(DX)
+	VMOVUPS      448(AX), Y2
+	VSUBPS       Y6, Y2, Y2
 	VMOVUPS      448(AX), Y3
-	VSUBPS       Y9, Y3, Y3
-	VMOVUPS      448(AX), Y4
-	VSUBPS       Y10, Y4, Y4
+	VSUBPS       Y7, Y3, Y3
+	VMULPS       320(AX), Y2, Y2
 	VMULPS       320(AX), Y3, Y3
-	VMULPS       320(AX), Y4, Y4
-	VADDPS       Y3, Y9, Y3
-	VADDPS       Y4, Y10, Y4
-	VANDPS       192(AX), Y7, Y5
-	VANDPS       192(AX), Y8, Y6
-	VADDPS       Y5, Y3, Y3
-	VADDPS       Y6, Y4, Y4
-	VMOVUPS      Y3, 128(BX)
-	VMOVUPS      Y4, 160(BX)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 128(DI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 128(R9)
-	VMOVMSKPS    Y7, R13
+	VADDPS       Y2, Y6, Y2
+	VADDPS       Y3, Y7, Y3
+	VANDPS       192(AX), Y4, Y6
+	VANDPS       192(AX), Y5, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMOVUPS      Y2, 128(BX)
+	VMOVUPS      Y3, 160(BX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 128(DI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 128(R9)
+	VMOVMSKPS    Y4, R13
 	SHLQ         $0x20, R13
 	ORQ          R13, R12
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 160(DI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 160(R9)
-	VMOVMSKPS    Y8, R13
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 160(DI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 160(R9)
+	VMOVMSKPS    Y5, R13
 	SHLQ         $0x28, R13
 	ORQ          R13, R12
-	VMOVUPS      192(DI), Y3
-	VMOVUPS      224(DI), Y4
-	VMOVUPS      192(SI), Y5
-	VMOVUPS      224(SI), Y6
+	VMOVUPS      192(DI), Y2
+	VMOVUPS      224(DI), Y3
+	VMOVUPS      192(SI), Y4
+	VMOVUPS      224(SI), Y5
+	VMOVUPS      32(AX), Y6
+	VSUBPS       Y4, Y6, Y6
 	VMOVUPS      32(AX), Y7
 	VSUBPS       Y5, Y7, Y7
-	VMOVUPS      32(AX), Y8
-	VSUBPS       Y6, Y8, Y8
+	VMULPS       256(AX), Y6, Y6
 	VMULPS       256(AX), Y7, Y7
-	VMULPS       256(AX), Y8, Y8
+	VADDPS       Y6, Y4, Y4
 	VADDPS       Y7, Y5, Y5
-	VADDPS       Y8, Y6, Y6
+	VMULPS       128(AX), Y2, Y2
 	VMULPS       128(AX), Y3, Y3
-	VMULPS       128(AX), Y4, Y4
+	VADDPS       Y2, Y4, Y2
 	VADDPS       Y3, Y5, Y3
-	VADDPS       Y4, Y6, Y4
-	VMOVUPS      Y3, 192(SI)
-	VMOVUPS      Y4, 224(SI)
-	VMOVUPS      192(R9), Y5
-	VMOVUPS      224(R9), Y6
-	VMOVUPS      192(R8), Y7
-	VMOVUPS      224(R8), Y8
+	VMOVUPS      Y2, 192(SI)
+	VMOVUPS      Y3, 224(SI)
+	VMOVUPS      192(R9), Y4
+	VMOVUPS      224(R9), Y5
+	VMOVUPS      192(R8), Y6
+	VMOVUPS      224(R8), Y7
+	VMOVUPS      64(AX), Y8
+	VSUBPS       Y6, Y8, Y8
 	VMOVUPS      64(AX), Y9
 	VSUBPS       Y7, Y9, Y9
-	VMOVUPS      64(AX), Y10
-	VSUBPS       Y8, Y10, Y10
+	VMULPS       288(AX), Y8, Y8
 	VMULPS       288(AX), Y9, Y9
-	VMULPS       288(AX), Y10, Y10
+	VADDPS       Y8, Y6, Y6
 	VADDPS       Y9, Y7, Y7
-	VADDPS       Y10, Y8, Y8
+	VMULPS       160(AX), Y4, Y4
 	VMULPS       160(AX), Y5, Y5
-	VMULPS       160(AX), Y6, Y6
+	VADDPS       Y4, Y6, Y4
 	VADDPS       Y5, Y7, Y5
-	VADDPS       Y6, Y8, Y6
-	VMOVUPS      Y5, 192(R8)
-	VMOVUPS      Y6, 224(R8)
-	VADDPS       Y5, Y3, Y3
-	VMOVUPS      Y3, 672(AX)
-	VADDPS       Y6, Y4, Y3
-	VMOVUPS      Y3, 704(AX)
-	VMOVUPS      192(CX), Y3
-	VMOVUPS      224(CX), Y4
+	VMOVUPS      Y4, 192(R8)
+	VMOVUPS      Y5, 224(R8)
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y2, 672(AX)
+	VADDPS       Y5, Y3, Y2
+	VMOVUPS      Y2, 704(AX)
+	VMOVUPS      192(CX), Y2
+	VMOVUPS      224(CX), Y3
+	VSUBPS       416(AX), Y2, Y2
 	VSUBPS       416(AX), Y3, Y3
-	VSUBPS       416(AX), Y4, Y4
+	VMULPS       (AX), Y2, Y2
 	VMULPS       (AX), Y3, Y3
-	VMULPS       (AX), Y4, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y4
+	VMAXPS       Y2, Y4, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y2
+	VMOVUPS      vconstc2d00000<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y6, Y2, Y2
 	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y6, Y6
 	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y2, Y2, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y4, Y4, Y10
+	VMULPS       Y6, Y8, Y6
 	VMULPS       Y7, Y9, Y7
-	VMULPS       Y8, Y10, Y8
+	VADDPS       Y2, Y6, Y2
 	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   Y5, Y5
-	VPSRAD       $0x01, Y5, Y7
-	VPSUBD       Y7, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y3
-	VCVTTPS2DQ   Y6, Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPSUBD       Y6, Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VPADDD       Y5, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y4, Y4
-	VMULPS       Y3, Y2, Y3
-	VMULPS       Y4, Y2, Y4
-	VSUBPS       192(CX), Y3, Y3
-	VSUBPS       224(CX), Y4, Y4
-	VPMOVZXWD    96(DX), Y5
-	VPMOVZXWD    112(DX), Y6
-	VPCMPGTD     96(AX), Y5, Y7
-	VPCMPGTD     96(AX), Y6, Y8
-	VMOVUPS      672(AX), Y9
-	VMULPS       352(AX), Y9, Y9
-	VMOVUPS      704(AX), Y10
-	VMULPS       352(AX), Y10, Y10
-	VANDPS       Y7, Y9, Y9
-	VANDPS       Y8, Y10, Y10
-	VADDPS       Y9, Y3, Y3
-	VADDPS       Y10, Y4, Y4
+	VCVTTPS2DQ   Y4, Y4
+	VPSRAD       $0x01, Y4, Y6
+	VPSUBD       Y6, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y2, Y2
+	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y2, Y2
+	VCVTTPS2DQ   Y5, Y4
+	VPSRAD       $0x01, Y4, Y5
+	VPSUBD       Y5, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VPADDD       Y4, Y3, Y3
+	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VMULPS       Y2, Y1, Y2
+	VMULPS       Y3, Y1, Y3
+	VSUBPS       192(CX), Y2, Y2
+	VSUBPS       224(CX), Y3, Y3
+	VPMOVZXWD    96(DX), Y4
+	VPMOVZXWD    112(DX), Y5
+	VPCMPGTD     96(AX), Y4, Y4
+	VPCMPGTD     96(AX), Y5, Y5
+	VMOVUPS      672(AX), Y6
+	VMULPS       352(AX), Y6, Y6
+	VMOVUPS      704(AX), Y7
+	VMULPS       352(AX), Y7, Y7
+	VANDPS       Y4, Y6, Y6
+	VANDPS       Y5, Y7, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMULPS       224(AX), Y2, Y2
 	VMULPS       224(AX), Y3, Y3
-	VMULPS       224(AX), Y4, Y4
-	VADDPS       192(CX), Y3, Y3
-	VADDPS       224(CX), Y4, Y4
-	VMOVUPS      192(BX), Y9
-	VMOVUPS      224(BX), Y10
-	VCMPPS       $0x1e, Y9, Y3, Y11
-	VANDPS       Y11, Y7, Y7
-	VCMPPS       $0x1e, Y10, Y4, Y11
-	VANDPS       Y11, Y8, Y8
-	VBLENDVPS    Y7, 384(AX), Y3, Y3
-	VBLENDVPS    Y8, 384(AX), Y4, Y4
-	VMOVUPS      Y3, 192(CX)
-	VMOVUPS      Y4, 224(CX)
-	VPSUBD       Y0, Y5, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y7, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 96(DX)
-	VPSUBD       Y0, Y6, Y3
-	VPMINUD      Y1, Y3, Y3
-	VPANDN       Y3, Y8, Y3
-	VEXTRACTI128 $0x01, Y3, X4
-	VPACKUSDW    X4, X3, X3
-	VMOVDQU      X3, 112(DX)
+	VADDPS       192(CX), Y2, Y2
+	VADDPS       224(CX), Y3, Y3
+	VMOVUPS      192(BX), Y6
+	VMOVUPS      224(BX), Y7
+	VCMPPS       $0x1e, Y6, Y2, Y8
+	VANDPS       Y8, Y4, Y4
+	VCMPPS       $0x1e, Y7, Y3, Y8
+	VANDPS       Y8, Y5, Y5
+	VBLENDVPS    Y4, 384(AX), Y2, Y2
+	VBLENDVPS    Y5, 384(AX), Y3, Y3
+	VMOVUPS      Y2, 192(CX)
+	VMOVUPS      Y3, 224(CX)
+	VPADDUSW     96(DX), X0, X2
+	VEXTRACTI128 $0x01, Y4, X3
+	VPACKSSDW    X3, X4, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 96(DX)
+	VPADDUSW     112(DX), X0, X2
+	VEXTRACTI128 $0x01, Y5, X3
+	VPACKSSDW    X3, X5, X3
+	VPANDN       X2, X3, X2
+	VMOVDQU      X2, 112(DX)
+	VMOVUPS      448(AX), Y2
+	VSUBPS       Y6, Y2, Y2
 	VMOVUPS      448(AX), Y3
-	VSUBPS       Y9, Y3, Y3
-	VMOVUPS      448(AX), Y4
-	VSUBPS       Y10, Y4, Y4
+	VSUBPS       Y7, Y3, Y3
+	VMULPS       320(AX), Y2, Y2
 	VMULPS       320(AX), Y3, Y3
-	VMULPS       320(AX), Y4, Y4
-	VADDPS       Y3, Y9, Y3
-	VADDPS       Y4, Y10, Y4
-	VANDPS       192(AX), Y7, Y5
-	VANDPS       192(AX), Y8, Y6
-	VADDPS       Y5, Y3, Y3
-	VADDPS       Y6, Y4, Y4
-	VMOVUPS      Y3, 192(BX)
-	VMOVUPS      Y4, 224(BX)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 192(DI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 192(R9)
-	VMOVMSKPS    Y7, R13
+	VADDPS       Y2, Y6, Y2
+	VADDPS       Y3, Y7, Y3
+	VANDPS       192(AX), Y4, Y6
+	VANDPS       192(AX), Y5, Y7
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VMOVUPS      Y2, 192(BX)
+	VMOVUPS      Y3, 224(BX)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 192(DI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 192(R9)
+	VMOVMSKPS    Y4, R13
 	SHLQ         $0x30, R13
 	ORQ          R13, R12
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 224(DI)
-	VXORPS       Y3, Y3, Y3
-	VMOVUPS      Y3, 224(R9)
-	VMOVMSKPS    Y8, R13
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 224(DI)
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      Y2, 224(R9)
+	VMOVMSKPS    Y5, R13
 	SHLQ         $0x38, R13
 	ORQ          R13, R12
 	MOVQ         R12, (R10)
@@ -40537,7 +40297,7 @@ TEXT ·izhikevichTraced2AVX2(SB), $352-280
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS dt+104(FP), Y0
 	VMOVUPS      Y0, (AX)
 	MOVQ         v+0(FP), CX
@@ -41406,7 +41166,7 @@ TEXT ·izhikevichTraced2UniformAVX2(SB), $768-120
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS a+56(FP), Y0
 	VMOVUPS      Y0, (AX)
 	VBROADCASTSS b+60(FP), Y0
@@ -41970,7 +41730,7 @@ TracerAVX512_done:
 TEXT ·tracerAVX2(SB), NOSPLIT, $0-80
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     t+0(FP), AX
 	MOVQ     x+8(FP), CX
 	MOVQ     out+16(FP), DX
@@ -42226,7 +41986,7 @@ TracerUniformAVX512_done:
 TEXT ·tracerUniformAVX2(SB), NOSPLIT, $0-48
 	// 3 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS b+32(FP), Y0
 	VBROADCASTSS c+28(FP), Y1
 	VBROADCASTSS l+24(FP), Y2
@@ -42404,7 +42164,7 @@ TracerAddAVX512_done:
 TEXT ·tracerAddAVX2(SB), NOSPLIT, $0-80
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     t+0(FP), AX
 	MOVQ     x+8(FP), CX
 	MOVQ     out+16(FP), DX
@@ -42700,7 +42460,7 @@ TracerAddUniformAVX512_done:
 TEXT ·tracerAddUniformAVX2(SB), NOSPLIT, $0-48
 	// 3 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS b+32(FP), Y0
 	VBROADCASTSS c+28(FP), Y1
 	VBROADCASTSS l+24(FP), Y2
@@ -42894,7 +42654,7 @@ TracerDrainAVX512_done:
 TEXT ·tracerDrainAVX2(SB), NOSPLIT, $0-80
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     t+0(FP), AX
 	MOVQ     x+8(FP), CX
 	MOVQ     out+16(FP), DX
@@ -43190,7 +42950,7 @@ TracerDrainUniformAVX512_done:
 TEXT ·tracerDrainUniformAVX2(SB), NOSPLIT, $0-48
 	// 3 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS b+32(FP), Y0
 	VBROADCASTSS c+28(FP), Y1
 	VBROADCASTSS l+24(FP), Y2
@@ -43392,7 +43152,7 @@ TracerDrainAddAVX512_done:
 TEXT ·tracerDrainAddAVX2(SB), NOSPLIT, $0-80
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     t+0(FP), AX
 	MOVQ     x+8(FP), CX
 	MOVQ     out+16(FP), DX
@@ -43728,7 +43488,7 @@ TracerDrainAddUniformAVX512_done:
 TEXT ·tracerDrainAddUniformAVX2(SB), NOSPLIT, $0-48
 	// 3 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS b+32(FP), Y0
 	VBROADCASTSS c+28(FP), Y1
 	VBROADCASTSS l+24(FP), Y2
@@ -43974,7 +43734,7 @@ RDTracerAVX512_done:
 TEXT ·rDTracerAVX2(SB), NOSPLIT, $0-136
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     rise+0(FP), AX
 	MOVQ     decay+8(FP), CX
 	MOVQ     x+16(FP), DX
@@ -44265,7 +44025,7 @@ RDTracerUniformAVX512_done:
 TEXT ·rDTracerUniformAVX2(SB), NOSPLIT, $0-64
 	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS bDecay+52(FP), Y0
 	VBROADCASTSS bRise+40(FP), Y1
 	VBROADCASTSS cDecay+48(FP), Y2
@@ -44556,7 +44316,7 @@ RDTracerAddAVX512_done:
 TEXT ·rDTracerAddAVX2(SB), NOSPLIT, $0-136
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     rise+0(FP), AX
 	MOVQ     decay+8(FP), CX
 	MOVQ     x+16(FP), DX
@@ -44871,7 +44631,7 @@ RDTracerAddUniformAVX512_done:
 TEXT ·rDTracerAddUniformAVX2(SB), NOSPLIT, $0-64
 	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS bDecay+52(FP), Y0
 	VBROADCASTSS bRise+40(FP), Y1
 	VBROADCASTSS cDecay+48(FP), Y2
@@ -45178,7 +44938,7 @@ RDTracerDrainAVX512_done:
 TEXT ·rDTracerDrainAVX2(SB), NOSPLIT, $0-136
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     rise+0(FP), AX
 	MOVQ     decay+8(FP), CX
 	MOVQ     x+16(FP), DX
@@ -45493,7 +45253,7 @@ RDTracerDrainUniformAVX512_done:
 TEXT ·rDTracerDrainUniformAVX2(SB), NOSPLIT, $0-64
 	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS bDecay+52(FP), Y0
 	VBROADCASTSS bRise+40(FP), Y1
 	VBROADCASTSS cDecay+48(FP), Y2
@@ -45808,7 +45568,7 @@ RDTracerDrainAddAVX512_done:
 TEXT ·rDTracerDrainAddAVX2(SB), NOSPLIT, $0-136
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     rise+0(FP), AX
 	MOVQ     decay+8(FP), CX
 	MOVQ     x+16(FP), DX
@@ -46147,7 +45907,7 @@ RDTracerDrainAddUniformAVX512_done:
 TEXT ·rDTracerDrainAddUniformAVX2(SB), NOSPLIT, $0-64
 	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS bDecay+52(FP), Y0
 	VBROADCASTSS bRise+40(FP), Y1
 	VBROADCASTSS cDecay+48(FP), Y2
@@ -46601,7 +46361,7 @@ TEXT ·rFSTracerAVX2(SB), $576-280
 	ADDQ     $0x3f, AX
 	ANDQ     $-64, AX
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     fastRise+0(FP), CX
 	MOVQ     fastDecay+8(FP), DX
 	MOVQ     slowRise+16(FP), BX
@@ -47706,7 +47466,7 @@ TEXT ·rFSTracerUniformAVX2(SB), $1024-112
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS alpha+96(FP), Y0
 	VMOVUPS      Y0, (AX)
 	VBROADCASTSS alpha1+100(FP), Y0
@@ -48378,7 +48138,7 @@ TEXT ·rFSTracerAddAVX2(SB), $576-280
 	ADDQ     $0x3f, AX
 	ANDQ     $-64, AX
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     fastRise+0(FP), CX
 	MOVQ     fastDecay+8(FP), DX
 	MOVQ     slowRise+16(FP), BX
@@ -49523,7 +49283,7 @@ TEXT ·rFSTracerAddUniformAVX2(SB), $1024-112
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS alpha+96(FP), Y0
 	VMOVUPS      Y0, (AX)
 	VBROADCASTSS alpha1+100(FP), Y0
@@ -50211,7 +49971,7 @@ TEXT ·rFSTracerDrainAVX2(SB), $832-280
 	ADDQ     $0x3f, AX
 	ANDQ     $-64, AX
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     fastRise+0(FP), CX
 	MOVQ     fastDecay+8(FP), DX
 	MOVQ     slowRise+16(FP), BX
@@ -51336,7 +51096,7 @@ TEXT ·rFSTracerDrainUniformAVX2(SB), $1280-112
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS alpha+96(FP), Y0
 	VMOVUPS      Y0, (AX)
 	VBROADCASTSS alpha1+100(FP), Y0
@@ -52024,7 +51784,7 @@ TEXT ·rFSTracerDrainAddAVX2(SB), $832-280
 	ADDQ     $0x3f, AX
 	ANDQ     $-64, AX
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     fastRise+0(FP), CX
 	MOVQ     fastDecay+8(FP), DX
 	MOVQ     slowRise+16(FP), BX
@@ -53189,7 +52949,7 @@ TEXT ·rFSTracerDrainAddUniformAVX2(SB), $1280-112
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS alpha+96(FP), Y0
 	VMOVUPS      Y0, (AX)
 	VBROADCASTSS alpha1+100(FP), Y0
@@ -53734,7 +53494,7 @@ DoubleTracerAVX512_done:
 TEXT ·doubleTracerAVX2(SB), NOSPLIT, $0-136
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     t1+0(FP), AX
 	MOVQ     t2+8(FP), CX
 	MOVQ     x+16(FP), DX
@@ -54151,7 +53911,7 @@ DoubleTracerUniformAVX512_done:
 TEXT ·doubleTracerUniformAVX2(SB), NOSPLIT, $0-64
 	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS bT1+40(FP), Y0
 	VBROADCASTSS bT2+52(FP), Y1
 	VBROADCASTSS cT1+36(FP), Y2
@@ -54430,7 +54190,7 @@ DoubleTracerAddAVX512_done:
 TEXT ·doubleTracerAddAVX2(SB), NOSPLIT, $0-136
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     t1+0(FP), AX
 	MOVQ     t2+8(FP), CX
 	MOVQ     x+16(FP), DX
@@ -54887,7 +54647,7 @@ DoubleTracerAddUniformAVX512_done:
 TEXT ·doubleTracerAddUniformAVX2(SB), NOSPLIT, $0-64
 	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS bT1+40(FP), Y0
 	VBROADCASTSS bT2+52(FP), Y1
 	VBROADCASTSS cT1+36(FP), Y2
@@ -55182,7 +54942,7 @@ DoubleTracerDrainAVX512_done:
 TEXT ·doubleTracerDrainAVX2(SB), NOSPLIT, $0-136
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     t1+0(FP), AX
 	MOVQ     t2+8(FP), CX
 	MOVQ     x+16(FP), DX
@@ -55485,7 +55245,7 @@ DoubleTracerDrainUniformAVX512_done:
 TEXT ·doubleTracerDrainUniformAVX2(SB), NOSPLIT, $0-64
 	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS bT1+40(FP), Y0
 	VBROADCASTSS bT2+52(FP), Y1
 	VBROADCASTSS cT1+36(FP), Y2
@@ -55788,7 +55548,7 @@ DoubleTracerDrainAddAVX512_done:
 TEXT ·doubleTracerDrainAddAVX2(SB), NOSPLIT, $0-136
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLD   $0x10, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     t1+0(FP), AX
 	MOVQ     t2+8(FP), CX
 	MOVQ     x+16(FP), DX
@@ -56115,7 +55875,7 @@ DoubleTracerDrainAddUniformAVX512_done:
 TEXT ·doubleTracerDrainAddUniformAVX2(SB), NOSPLIT, $0-64
 	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS bT1+40(FP), Y0
 	VBROADCASTSS bT2+52(FP), Y1
 	VBROADCASTSS cT1+36(FP), Y2
@@ -56438,7 +56198,7 @@ ExpAVX512_done:
 TEXT ·expAVX2(SB), NOSPLIT, $0-24
 	// 10 scalars held in registers, 2 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS const39500d01<>+0(SB), Y0
 	VBROADCASTSS const3ab60b61<>+0(SB), Y1
 	VBROADCASTSS const3c088889<>+0(SB), Y2

@@ -13,7 +13,8 @@ import (
 
 // avx2 lowers a model to AVX2: 8 float32 (or int32) lanes in a YMM
 // register; the 8 matching uint16 counters widened to 32-bit lanes, so that
-// they line up with the floats; masks as YMM registers of all-ones lanes.
+// they line up with the floats, and advanced in their own 16-bit lanes
+// (Tick); masks as YMM registers of all-ones lanes.
 // A scalar that is not held in a register is a whole vector in memory (a
 // constant in read-only data, a parameter broadcast once into the stack),
 // an instruction's memory operand where it is used: AVX2 has no broadcast
@@ -21,9 +22,9 @@ import (
 // register.
 type avx2 struct {
 	frame
-	minus1, max16 reg.VecVirtual         // 8 × int32 −1 and 65535
-	spikes        map[int]reg.VecVirtual // each vector's spike mask
-	vmems         map[string]vmem        // the scalars not held
+	minus1, ones16 reg.VecVirtual         // 8 × int32 −1, 16 × uint16 1
+	spikes         map[int]reg.VecVirtual // each vector's spike mask
+	vmems          map[string]vmem        // the scalars not held
 }
 
 // vmem is a scalar laid out as a whole vector in memory.
@@ -98,9 +99,9 @@ func (b *avx2) localBytes(sc scalars, held []string) int {
 
 func (b *avx2) setup(sc scalars, held []string, area *locals) {
 	b.start(sc)
-	b.minus1, b.max16 = YMM(), YMM()
+	b.minus1, b.ones16 = YMM(), YMM()
 	VPCMPEQD(b.minus1, b.minus1, b.minus1)
-	VPSRLD(U8(16), b.minus1, b.max16)
+	VPSRLW(U8(15), b.minus1, b.ones16)
 	b.vmems = map[string]vmem{}
 	keys := slices.Sorted(maps.Keys(sc))
 	for _, k := range keys {
@@ -267,18 +268,23 @@ func (b *avx2) Store(name string, x vec) {
 	VMOVUPS(b.reg(x), b.at(name, 8, 4))
 }
 
-// Tick computes on the widened counters and packs them back to 8 × uint16.
-func (b *avx2) Tick(name string, r uvec, s mask) {
-	inc := YMM()
-	VPSUBD(b.minus1, r.(reg.VecVirtual), inc) // r + 1
-	VPMINUD(b.max16, inc, inc)                // saturate at 65535
-	out := YMM()
-	VPANDN(inc, s.(reg.VecVirtual), out) // s ? 0 : inc
+// Tick computes in the counters' own 16-bit lanes, read again from the
+// stream: a saturating r + 1 (VPADDUSW), cleared where s is set, s packed
+// from 32-bit to 16-bit lanes (all-ones stays all-ones). Four operations
+// where the widened counters would take six: no widening, and the
+// saturation is the addition's.
+func (b *avx2) Tick(name string, _ uvec, s mask) {
+	at := b.at(name, 8, 2)
+	inc := XMM()
+	VPADDUSW(at, b.ones16.AsX(), inc) // min(r + 1, 65535)
+	m := s.(reg.VecVirtual)
 	hi := XMM()
-	VEXTRACTI128(U8(1), out, hi)
-	packed := XMM()
-	VPACKUSDW(hi, out.AsX(), packed) // lanes 0–3 from out, 4–7 from hi
-	VMOVDQU(packed, b.at(name, 8, 2))
+	VEXTRACTI128(U8(1), m, hi)
+	s16 := XMM()
+	VPACKSSDW(hi, m.AsX(), s16) // lanes 0–3 from m, 4–7 from hi
+	out := XMM()
+	VPANDN(inc, s16, out) // s ? 0 : inc
+	VMOVDQU(out, at)
 }
 
 func (b *avx2) Trunc(x vec) ivec {
