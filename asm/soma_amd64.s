@@ -2858,418 +2858,418 @@ TEXT ·exponentialAVX2(SB), NOSPLIT, $320-128
 	JZ       ExponentialAVX2_done
 
 ExponentialAVX2_block:
-	XORQ       R13, R13
-	VMOVUPS    (CX), Y0
-	VMOVUPS    32(CX), Y1
-	VMOVUPS    64(CX), Y2
-	VMOVUPS    96(CX), Y3
-	VMOVUPS    128(CX), Y4
-	VSUBPS     (DI), Y0, Y0
-	VSUBPS     32(DI), Y1, Y1
-	VSUBPS     64(DI), Y2, Y2
-	VSUBPS     96(DI), Y3, Y3
-	VSUBPS     128(DI), Y4, Y4
-	VDIVPS     (SI), Y0, Y0
-	VDIVPS     32(SI), Y1, Y1
-	VDIVPS     64(SI), Y2, Y2
-	VDIVPS     96(SI), Y3, Y3
-	VDIVPS     128(SI), Y4, Y4
-	VMOVUPS    vconstc2d00000<>+0(SB), Y5
-	VMAXPS     Y0, Y5, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y5
-	VMINPS     Y0, Y5, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y5
-	VMAXPS     Y1, Y5, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y5
-	VMINPS     Y1, Y5, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y5
-	VMAXPS     Y2, Y5, Y2
-	VMOVUPS    vconst42b20000<>+0(SB), Y5
-	VMINPS     Y2, Y5, Y2
-	VMOVUPS    vconstc2d00000<>+0(SB), Y5
-	VMAXPS     Y3, Y5, Y3
-	VMOVUPS    vconst42b20000<>+0(SB), Y5
-	VMINPS     Y3, Y5, Y3
-	VMOVUPS    vconstc2d00000<>+0(SB), Y5
-	VMAXPS     Y4, Y5, Y4
-	VMOVUPS    vconst42b20000<>+0(SB), Y5
-	VMINPS     Y4, Y5, Y4
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y5
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y6
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y7
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y3, Y8
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y4, Y9
-	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS    Y5, (AX)
-	VADDPS     vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS     vconst4b400000<>+0(SB), Y6, Y6
-	VMOVUPS    Y6, 32(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y7, Y7
-	VSUBPS     vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS    Y7, 64(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y8, Y8
-	VSUBPS     vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS    Y8, 96(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y9, Y9
-	VSUBPS     vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS    Y9, 128(AX)
-	VMULPS     vconst3f318000<>+0(SB), Y5, Y10
-	VMULPS     vconst3f318000<>+0(SB), Y6, Y11
-	VMULPS     vconst3f318000<>+0(SB), Y7, Y12
-	VMULPS     vconst3f318000<>+0(SB), Y8, Y13
-	VMULPS     vconst3f318000<>+0(SB), Y9, Y14
-	VSUBPS     Y10, Y0, Y0
-	VSUBPS     Y11, Y1, Y1
-	VSUBPS     Y12, Y2, Y2
-	VSUBPS     Y13, Y3, Y3
-	VSUBPS     Y14, Y4, Y4
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
-	VMULPS     vconstb95e8083<>+0(SB), Y6, Y6
-	VMULPS     vconstb95e8083<>+0(SB), Y7, Y7
-	VMULPS     vconstb95e8083<>+0(SB), Y8, Y8
-	VMULPS     vconstb95e8083<>+0(SB), Y9, Y9
-	VSUBPS     Y5, Y0, Y0
-	VSUBPS     Y6, Y1, Y1
-	VSUBPS     Y7, Y2, Y2
-	VSUBPS     Y8, Y3, Y3
-	VSUBPS     Y9, Y4, Y4
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y5
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y6
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y7
-	VMULPS     vconst39500d01<>+0(SB), Y3, Y8
-	VMULPS     vconst39500d01<>+0(SB), Y4, Y9
-	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
-	VADDPS     vconst3ab60b61<>+0(SB), Y6, Y6
-	VADDPS     vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS     vconst3ab60b61<>+0(SB), Y8, Y8
-	VADDPS     vconst3ab60b61<>+0(SB), Y9, Y9
-	VMULPS     Y0, Y5, Y5
-	VMULPS     Y1, Y6, Y6
-	VMULPS     Y2, Y7, Y7
-	VMULPS     Y3, Y8, Y8
-	VMULPS     Y4, Y9, Y9
-	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
-	VADDPS     vconst3c088889<>+0(SB), Y6, Y6
-	VADDPS     vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS     vconst3c088889<>+0(SB), Y8, Y8
-	VADDPS     vconst3c088889<>+0(SB), Y9, Y9
-	VMULPS     Y0, Y5, Y5
-	VMULPS     Y1, Y6, Y6
-	VMULPS     Y2, Y7, Y7
-	VMULPS     Y3, Y8, Y8
-	VMULPS     Y4, Y9, Y9
-	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
-	VADDPS     vconst3d2aaaab<>+0(SB), Y6, Y6
-	VADDPS     vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS     vconst3d2aaaab<>+0(SB), Y8, Y8
-	VADDPS     vconst3d2aaaab<>+0(SB), Y9, Y9
-	VMULPS     Y0, Y5, Y5
-	VMULPS     Y1, Y6, Y6
-	VMULPS     Y2, Y7, Y7
-	VMULPS     Y3, Y8, Y8
-	VMULPS     Y4, Y9, Y9
-	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
-	VADDPS     vconst3e2aaaab<>+0(SB), Y6, Y6
-	VADDPS     vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS     vconst3e2aaaab<>+0(SB), Y8, Y8
-	VADDPS     vconst3e2aaaab<>+0(SB), Y9, Y9
-	VMULPS     Y0, Y5, Y5
-	VMULPS     Y1, Y6, Y6
-	VMULPS     Y2, Y7, Y7
-	VMULPS     Y3, Y8, Y8
-	VMULPS     Y4, Y9, Y9
-	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
-	VADDPS     vconst3f000000<>+0(SB), Y6, Y6
-	VADDPS     vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS     vconst3f000000<>+0(SB), Y8, Y8
-	VADDPS     vconst3f000000<>+0(SB), Y9, Y9
-	VMULPS     Y0, Y0, Y10
-	VMULPS     Y1, Y1, Y11
-	VMULPS     Y2, Y2, Y12
-	VMULPS     Y3, Y3, Y13
-	VMULPS     Y4, Y4, Y14
-	VMULPS     Y5, Y10, Y5
-	VMULPS     Y6, Y11, Y6
-	VMULPS     Y7, Y12, Y7
-	VMULPS     Y8, Y13, Y8
-	VMULPS     Y9, Y14, Y9
-	VADDPS     Y0, Y5, Y0
-	VADDPS     Y1, Y6, Y1
-	VADDPS     Y2, Y7, Y2
-	VADDPS     Y3, Y8, Y3
-	VADDPS     Y4, Y9, Y4
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VADDPS     vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS     vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ (AX), Y5
-	VPSRAD     $0x01, Y5, Y6
-	VPSUBD     Y6, Y5, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VPADDD     Y5, Y0, Y0
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y0, Y0
-	VCVTTPS2DQ 32(AX), Y5
-	VPSRAD     $0x01, Y5, Y6
-	VPSUBD     Y6, Y5, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VPADDD     Y5, Y1, Y1
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y1, Y1
-	VCVTTPS2DQ 64(AX), Y5
-	VPSRAD     $0x01, Y5, Y6
-	VPSUBD     Y6, Y5, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VPADDD     Y5, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y2, Y2
-	VCVTTPS2DQ 96(AX), Y5
-	VPSRAD     $0x01, Y5, Y6
-	VPSUBD     Y6, Y5, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VPADDD     Y5, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y3, Y3
-	VCVTTPS2DQ 128(AX), Y5
-	VPSRAD     $0x01, Y5, Y6
-	VPSUBD     Y6, Y5, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VPADDD     Y5, Y4, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y4, Y4
-	VMULPS     (SI), Y0, Y0
-	VMULPS     32(SI), Y1, Y1
-	VMULPS     64(SI), Y2, Y2
-	VMULPS     96(SI), Y3, Y3
-	VMULPS     128(SI), Y4, Y4
-	VSUBPS     (CX), Y0, Y0
-	VSUBPS     32(CX), Y1, Y1
-	VSUBPS     64(CX), Y2, Y2
-	VSUBPS     96(CX), Y3, Y3
-	VSUBPS     128(CX), Y4, Y4
-	VMOVUPS    (DX), Y5
-	VMOVUPS    32(DX), Y6
-	VMOVUPS    64(DX), Y7
-	VMOVUPS    96(DX), Y8
-	VMOVUPS    128(DX), Y9
-	VMULPS     (R8), Y5, Y5
-	VMULPS     32(R8), Y6, Y6
-	VMULPS     64(R8), Y7, Y7
-	VMULPS     96(R8), Y8, Y8
-	VMULPS     128(R8), Y9, Y9
-	VADDPS     Y5, Y0, Y0
-	VADDPS     Y6, Y1, Y1
-	VADDPS     Y7, Y2, Y2
-	VADDPS     Y8, Y3, Y3
-	VADDPS     Y9, Y4, Y4
-	VMULPS     (BX), Y0, Y0
-	VMULPS     32(BX), Y1, Y1
-	VMULPS     64(BX), Y2, Y2
-	VMULPS     96(BX), Y3, Y3
-	VMULPS     128(BX), Y4, Y4
-	VADDPS     (CX), Y0, Y0
-	VADDPS     32(CX), Y1, Y1
-	VADDPS     64(CX), Y2, Y2
-	VADDPS     96(CX), Y3, Y3
-	VADDPS     128(CX), Y4, Y4
-	VCMPPS     $0x1e, (R9), Y0, Y5
-	VCMPPS     $0x1e, 32(R9), Y1, Y6
-	VCMPPS     $0x1e, 64(R9), Y2, Y7
-	VCMPPS     $0x1e, 96(R9), Y3, Y8
-	VCMPPS     $0x1e, 128(R9), Y4, Y9
-	VBLENDVPS  Y5, (R10), Y0, Y0
-	VBLENDVPS  Y6, 32(R10), Y1, Y1
-	VBLENDVPS  Y7, 64(R10), Y2, Y2
-	VBLENDVPS  Y8, 96(R10), Y3, Y3
-	VBLENDVPS  Y9, 128(R10), Y4, Y4
-	VMOVUPS    Y0, (CX)
-	VMOVUPS    Y1, 32(CX)
-	VMOVUPS    Y2, 64(CX)
-	VMOVUPS    Y3, 96(CX)
-	VMOVUPS    Y4, 128(CX)
-	VMOVMSKPS  Y5, R14
-	ORQ        R14, R13
-	VMOVMSKPS  Y6, R14
-	SHLQ       $0x08, R14
-	ORQ        R14, R13
-	VMOVMSKPS  Y7, R14
-	SHLQ       $0x10, R14
-	ORQ        R14, R13
-	VMOVMSKPS  Y8, R14
-	SHLQ       $0x18, R14
-	ORQ        R14, R13
-	VMOVMSKPS  Y9, R14
-	SHLQ       $0x20, R14
-	ORQ        R14, R13
-	VMOVUPS    160(CX), Y0
-	VMOVUPS    192(CX), Y1
-	VMOVUPS    224(CX), Y2
-	VSUBPS     160(DI), Y0, Y0
-	VSUBPS     192(DI), Y1, Y1
-	VSUBPS     224(DI), Y2, Y2
-	VDIVPS     160(SI), Y0, Y0
-	VDIVPS     192(SI), Y1, Y1
-	VDIVPS     224(SI), Y2, Y2
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y0, Y3, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y0, Y3, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y1, Y3, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y1, Y3, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y2, Y3, Y2
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y2, Y3, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS    Y3, 160(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
-	VMOVUPS    Y4, 192(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS    Y5, 224(AX)
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
-	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
-	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
-	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
-	VSUBPS     Y3, Y0, Y0
-	VSUBPS     Y4, Y1, Y1
-	VSUBPS     Y5, Y2, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
-	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
-	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
-	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
-	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
-	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
-	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
-	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y0, Y6
-	VMULPS     Y1, Y1, Y7
-	VMULPS     Y2, Y2, Y8
-	VMULPS     Y3, Y6, Y3
-	VMULPS     Y4, Y7, Y4
-	VMULPS     Y5, Y8, Y5
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VCVTTPS2DQ 160(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y0, Y0
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y0, Y0
-	VCVTTPS2DQ 192(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y1, Y1
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y1, Y1
-	VCVTTPS2DQ 224(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y2, Y2
-	VMULPS     160(SI), Y0, Y0
-	VMULPS     192(SI), Y1, Y1
-	VMULPS     224(SI), Y2, Y2
-	VSUBPS     160(CX), Y0, Y0
-	VSUBPS     192(CX), Y1, Y1
-	VSUBPS     224(CX), Y2, Y2
-	VMOVUPS    160(DX), Y3
-	VMOVUPS    192(DX), Y4
-	VMOVUPS    224(DX), Y5
-	VMULPS     160(R8), Y3, Y3
-	VMULPS     192(R8), Y4, Y4
-	VMULPS     224(R8), Y5, Y5
-	VADDPS     Y3, Y0, Y0
-	VADDPS     Y4, Y1, Y1
-	VADDPS     Y5, Y2, Y2
-	VMULPS     160(BX), Y0, Y0
-	VMULPS     192(BX), Y1, Y1
-	VMULPS     224(BX), Y2, Y2
-	VADDPS     160(CX), Y0, Y0
-	VADDPS     192(CX), Y1, Y1
-	VADDPS     224(CX), Y2, Y2
-	VCMPPS     $0x1e, 160(R9), Y0, Y3
-	VCMPPS     $0x1e, 192(R9), Y1, Y4
-	VCMPPS     $0x1e, 224(R9), Y2, Y5
-	VBLENDVPS  Y3, 160(R10), Y0, Y0
-	VBLENDVPS  Y4, 192(R10), Y1, Y1
-	VBLENDVPS  Y5, 224(R10), Y2, Y2
-	VMOVUPS    Y0, 160(CX)
-	VMOVUPS    Y1, 192(CX)
-	VMOVUPS    Y2, 224(CX)
-	VMOVMSKPS  Y3, R14
-	SHLQ       $0x28, R14
-	ORQ        R14, R13
-	VMOVMSKPS  Y4, R14
-	SHLQ       $0x30, R14
-	ORQ        R14, R13
-	VMOVMSKPS  Y5, R14
-	SHLQ       $0x38, R14
-	ORQ        R14, R13
-	MOVQ       R13, (R11)
-	ADDQ       $0x08, R11
-	ADDQ       $0x00000100, CX
-	ADDQ       $0x00000100, DX
-	ADDQ       kStride+64(FP), BX
-	ADDQ       deltaStride+72(FP), SI
-	ADDQ       rhStride+80(FP), DI
-	ADDQ       resStride+88(FP), R8
-	ADDQ       thrStride+96(FP), R9
-	ADDQ       resetStride+104(FP), R10
-	DECQ       R12
-	JNZ        ExponentialAVX2_block
+	XORQ      R13, R13
+	VMOVUPS   (CX), Y0
+	VMOVUPS   32(CX), Y1
+	VMOVUPS   64(CX), Y2
+	VMOVUPS   96(CX), Y3
+	VMOVUPS   128(CX), Y4
+	VSUBPS    (DI), Y0, Y0
+	VSUBPS    32(DI), Y1, Y1
+	VSUBPS    64(DI), Y2, Y2
+	VSUBPS    96(DI), Y3, Y3
+	VSUBPS    128(DI), Y4, Y4
+	VDIVPS    (SI), Y0, Y0
+	VDIVPS    32(SI), Y1, Y1
+	VDIVPS    64(SI), Y2, Y2
+	VDIVPS    96(SI), Y3, Y3
+	VDIVPS    128(SI), Y4, Y4
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y0, Y5, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y0, Y5, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y1, Y5, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y1, Y5, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y2, Y5, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y2, Y5, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y3, Y5, Y3
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y3, Y5, Y3
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y4, Y5, Y4
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y4, Y5, Y4
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y5
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y6
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y7
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y3, Y8
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y4, Y9
+	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS   Y5, (AX)
+	VADDPS    vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS    vconst4b400000<>+0(SB), Y6, Y6
+	VMOVUPS   Y6, 32(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y7, Y7
+	VSUBPS    vconst4b400000<>+0(SB), Y7, Y7
+	VMOVUPS   Y7, 64(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y8, Y8
+	VSUBPS    vconst4b400000<>+0(SB), Y8, Y8
+	VMOVUPS   Y8, 96(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y9, Y9
+	VSUBPS    vconst4b400000<>+0(SB), Y9, Y9
+	VMOVUPS   Y9, 128(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y5, Y10
+	VMULPS    vconst3f318000<>+0(SB), Y6, Y11
+	VMULPS    vconst3f318000<>+0(SB), Y7, Y12
+	VMULPS    vconst3f318000<>+0(SB), Y8, Y13
+	VMULPS    vconst3f318000<>+0(SB), Y9, Y14
+	VSUBPS    Y10, Y0, Y0
+	VSUBPS    Y11, Y1, Y1
+	VSUBPS    Y12, Y2, Y2
+	VSUBPS    Y13, Y3, Y3
+	VSUBPS    Y14, Y4, Y4
+	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
+	VMULPS    vconstb95e8083<>+0(SB), Y6, Y6
+	VMULPS    vconstb95e8083<>+0(SB), Y7, Y7
+	VMULPS    vconstb95e8083<>+0(SB), Y8, Y8
+	VMULPS    vconstb95e8083<>+0(SB), Y9, Y9
+	VSUBPS    Y5, Y0, Y0
+	VSUBPS    Y6, Y1, Y1
+	VSUBPS    Y7, Y2, Y2
+	VSUBPS    Y8, Y3, Y3
+	VSUBPS    Y9, Y4, Y4
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y5
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y6
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y7
+	VMULPS    vconst39500d01<>+0(SB), Y3, Y8
+	VMULPS    vconst39500d01<>+0(SB), Y4, Y9
+	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
+	VADDPS    vconst3ab60b61<>+0(SB), Y6, Y6
+	VADDPS    vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS    vconst3ab60b61<>+0(SB), Y8, Y8
+	VADDPS    vconst3ab60b61<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y5, Y5
+	VMULPS    Y1, Y6, Y6
+	VMULPS    Y2, Y7, Y7
+	VMULPS    Y3, Y8, Y8
+	VMULPS    Y4, Y9, Y9
+	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
+	VADDPS    vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS    vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS    vconst3c088889<>+0(SB), Y8, Y8
+	VADDPS    vconst3c088889<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y5, Y5
+	VMULPS    Y1, Y6, Y6
+	VMULPS    Y2, Y7, Y7
+	VMULPS    Y3, Y8, Y8
+	VMULPS    Y4, Y9, Y9
+	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
+	VADDPS    vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS    vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS    vconst3d2aaaab<>+0(SB), Y8, Y8
+	VADDPS    vconst3d2aaaab<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y5, Y5
+	VMULPS    Y1, Y6, Y6
+	VMULPS    Y2, Y7, Y7
+	VMULPS    Y3, Y8, Y8
+	VMULPS    Y4, Y9, Y9
+	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
+	VADDPS    vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS    vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS    vconst3e2aaaab<>+0(SB), Y8, Y8
+	VADDPS    vconst3e2aaaab<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y5, Y5
+	VMULPS    Y1, Y6, Y6
+	VMULPS    Y2, Y7, Y7
+	VMULPS    Y3, Y8, Y8
+	VMULPS    Y4, Y9, Y9
+	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
+	VADDPS    vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS    vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS    vconst3f000000<>+0(SB), Y8, Y8
+	VADDPS    vconst3f000000<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y0, Y10
+	VMULPS    Y1, Y1, Y11
+	VMULPS    Y2, Y2, Y12
+	VMULPS    Y3, Y3, Y13
+	VMULPS    Y4, Y4, Y14
+	VMULPS    Y5, Y10, Y5
+	VMULPS    Y6, Y11, Y6
+	VMULPS    Y7, Y12, Y7
+	VMULPS    Y8, Y13, Y8
+	VMULPS    Y9, Y14, Y9
+	VADDPS    Y0, Y5, Y0
+	VADDPS    Y1, Y6, Y1
+	VADDPS    Y2, Y7, Y2
+	VADDPS    Y3, Y8, Y3
+	VADDPS    Y4, Y9, Y4
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS    vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS    vconst3f800000<>+0(SB), Y4, Y4
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    (AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y0, Y0
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    32(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y1, Y1
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    64(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y2, Y2
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    96(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y3, Y3
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y3, Y3
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    128(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y4, Y4
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y4, Y4
+	VMULPS    (SI), Y0, Y0
+	VMULPS    32(SI), Y1, Y1
+	VMULPS    64(SI), Y2, Y2
+	VMULPS    96(SI), Y3, Y3
+	VMULPS    128(SI), Y4, Y4
+	VSUBPS    (CX), Y0, Y0
+	VSUBPS    32(CX), Y1, Y1
+	VSUBPS    64(CX), Y2, Y2
+	VSUBPS    96(CX), Y3, Y3
+	VSUBPS    128(CX), Y4, Y4
+	VMOVUPS   (DX), Y5
+	VMOVUPS   32(DX), Y6
+	VMOVUPS   64(DX), Y7
+	VMOVUPS   96(DX), Y8
+	VMOVUPS   128(DX), Y9
+	VMULPS    (R8), Y5, Y5
+	VMULPS    32(R8), Y6, Y6
+	VMULPS    64(R8), Y7, Y7
+	VMULPS    96(R8), Y8, Y8
+	VMULPS    128(R8), Y9, Y9
+	VADDPS    Y5, Y0, Y0
+	VADDPS    Y6, Y1, Y1
+	VADDPS    Y7, Y2, Y2
+	VADDPS    Y8, Y3, Y3
+	VADDPS    Y9, Y4, Y4
+	VMULPS    (BX), Y0, Y0
+	VMULPS    32(BX), Y1, Y1
+	VMULPS    64(BX), Y2, Y2
+	VMULPS    96(BX), Y3, Y3
+	VMULPS    128(BX), Y4, Y4
+	VADDPS    (CX), Y0, Y0
+	VADDPS    32(CX), Y1, Y1
+	VADDPS    64(CX), Y2, Y2
+	VADDPS    96(CX), Y3, Y3
+	VADDPS    128(CX), Y4, Y4
+	VCMPPS    $0x1e, (R9), Y0, Y5
+	VCMPPS    $0x1e, 32(R9), Y1, Y6
+	VCMPPS    $0x1e, 64(R9), Y2, Y7
+	VCMPPS    $0x1e, 96(R9), Y3, Y8
+	VCMPPS    $0x1e, 128(R9), Y4, Y9
+	VBLENDVPS Y5, (R10), Y0, Y0
+	VBLENDVPS Y6, 32(R10), Y1, Y1
+	VBLENDVPS Y7, 64(R10), Y2, Y2
+	VBLENDVPS Y8, 96(R10), Y3, Y3
+	VBLENDVPS Y9, 128(R10), Y4, Y4
+	VMOVUPS   Y0, (CX)
+	VMOVUPS   Y1, 32(CX)
+	VMOVUPS   Y2, 64(CX)
+	VMOVUPS   Y3, 96(CX)
+	VMOVUPS   Y4, 128(CX)
+	VMOVMSKPS Y5, R14
+	ORQ       R14, R13
+	VMOVMSKPS Y6, R14
+	SHLQ      $0x08, R14
+	ORQ       R14, R13
+	VMOVMSKPS Y7, R14
+	SHLQ      $0x10, R14
+	ORQ       R14, R13
+	VMOVMSKPS Y8, R14
+	SHLQ      $0x18, R14
+	ORQ       R14, R13
+	VMOVMSKPS Y9, R14
+	SHLQ      $0x20, R14
+	ORQ       R14, R13
+	VMOVUPS   160(CX), Y0
+	VMOVUPS   192(CX), Y1
+	VMOVUPS   224(CX), Y2
+	VSUBPS    160(DI), Y0, Y0
+	VSUBPS    192(DI), Y1, Y1
+	VSUBPS    224(DI), Y2, Y2
+	VDIVPS    160(SI), Y0, Y0
+	VDIVPS    192(SI), Y1, Y1
+	VDIVPS    224(SI), Y2, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y0, Y3, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y0, Y3, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y1, Y3, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y1, Y3, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y2, Y3, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y2, Y3, Y2
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS   Y3, 160(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS   Y4, 192(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS   Y5, 224(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS    vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS    vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS    vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS    vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y0, Y6
+	VMULPS    Y1, Y1, Y7
+	VMULPS    Y2, Y2, Y8
+	VMULPS    Y3, Y6, Y3
+	VMULPS    Y4, Y7, Y4
+	VMULPS    Y5, Y8, Y5
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    160(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    192(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y1, Y1
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    224(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y2, Y2
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y2, Y2
+	VMULPS    160(SI), Y0, Y0
+	VMULPS    192(SI), Y1, Y1
+	VMULPS    224(SI), Y2, Y2
+	VSUBPS    160(CX), Y0, Y0
+	VSUBPS    192(CX), Y1, Y1
+	VSUBPS    224(CX), Y2, Y2
+	VMOVUPS   160(DX), Y3
+	VMOVUPS   192(DX), Y4
+	VMOVUPS   224(DX), Y5
+	VMULPS    160(R8), Y3, Y3
+	VMULPS    192(R8), Y4, Y4
+	VMULPS    224(R8), Y5, Y5
+	VADDPS    Y3, Y0, Y0
+	VADDPS    Y4, Y1, Y1
+	VADDPS    Y5, Y2, Y2
+	VMULPS    160(BX), Y0, Y0
+	VMULPS    192(BX), Y1, Y1
+	VMULPS    224(BX), Y2, Y2
+	VADDPS    160(CX), Y0, Y0
+	VADDPS    192(CX), Y1, Y1
+	VADDPS    224(CX), Y2, Y2
+	VCMPPS    $0x1e, 160(R9), Y0, Y3
+	VCMPPS    $0x1e, 192(R9), Y1, Y4
+	VCMPPS    $0x1e, 224(R9), Y2, Y5
+	VBLENDVPS Y3, 160(R10), Y0, Y0
+	VBLENDVPS Y4, 192(R10), Y1, Y1
+	VBLENDVPS Y5, 224(R10), Y2, Y2
+	VMOVUPS   Y0, 160(CX)
+	VMOVUPS   Y1, 192(CX)
+	VMOVUPS   Y2, 224(CX)
+	VMOVMSKPS Y3, R14
+	SHLQ      $0x28, R14
+	ORQ       R14, R13
+	VMOVMSKPS Y4, R14
+	SHLQ      $0x30, R14
+	ORQ       R14, R13
+	VMOVMSKPS Y5, R14
+	SHLQ      $0x38, R14
+	ORQ       R14, R13
+	MOVQ      R13, (R11)
+	ADDQ      $0x08, R11
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      kStride+64(FP), BX
+	ADDQ      deltaStride+72(FP), SI
+	ADDQ      rhStride+80(FP), DI
+	ADDQ      resStride+88(FP), R8
+	ADDQ      thrStride+96(FP), R9
+	ADDQ      resetStride+104(FP), R10
+	DECQ      R12
+	JNZ       ExponentialAVX2_block
 
 ExponentialAVX2_done:
 	VZEROUPPER
@@ -3405,15 +3405,15 @@ DATA vconst4b400000<>+24(SB)/4, $0x4b400000
 DATA vconst4b400000<>+28(SB)/4, $0x4b400000
 GLOBL vconst4b400000<>(SB), RODATA|NOPTR, $32
 
-DATA vconst0000007f<>+0(SB)/4, $0x0000007f
-DATA vconst0000007f<>+4(SB)/4, $0x0000007f
-DATA vconst0000007f<>+8(SB)/4, $0x0000007f
-DATA vconst0000007f<>+12(SB)/4, $0x0000007f
-DATA vconst0000007f<>+16(SB)/4, $0x0000007f
-DATA vconst0000007f<>+20(SB)/4, $0x0000007f
-DATA vconst0000007f<>+24(SB)/4, $0x0000007f
-DATA vconst0000007f<>+28(SB)/4, $0x0000007f
-GLOBL vconst0000007f<>(SB), RODATA|NOPTR, $32
+DATA vconst4b4000fe<>+0(SB)/4, $0x4b4000fe
+DATA vconst4b4000fe<>+4(SB)/4, $0x4b4000fe
+DATA vconst4b4000fe<>+8(SB)/4, $0x4b4000fe
+DATA vconst4b4000fe<>+12(SB)/4, $0x4b4000fe
+DATA vconst4b4000fe<>+16(SB)/4, $0x4b4000fe
+DATA vconst4b4000fe<>+20(SB)/4, $0x4b4000fe
+DATA vconst4b4000fe<>+24(SB)/4, $0x4b4000fe
+DATA vconst4b4000fe<>+28(SB)/4, $0x4b4000fe
+GLOBL vconst4b4000fe<>(SB), RODATA|NOPTR, $32
 
 // func exponentialUniformAVX512(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512DQ, AVX512F
@@ -4580,821 +4580,821 @@ TEXT ·exponentialUniformAVX2(SB), $552-56
 	JMP   ExponentialUniformAVX2_reciprocal_block
 
 ExponentialUniformAVX2_block:
-	XORQ       DI, DI
-	VMOVUPS    (CX), Y0
-	VMOVUPS    32(CX), Y1
-	VMOVUPS    64(CX), Y2
-	VMOVUPS    96(CX), Y3
-	VMOVUPS    128(CX), Y4
-	VSUBPS     160(AX), Y0, Y0
-	VSUBPS     160(AX), Y1, Y1
-	VSUBPS     160(AX), Y2, Y2
-	VSUBPS     160(AX), Y3, Y3
-	VSUBPS     160(AX), Y4, Y4
-	VDIVPS     32(AX), Y0, Y0
-	VDIVPS     32(AX), Y1, Y1
-	VDIVPS     32(AX), Y2, Y2
-	VDIVPS     32(AX), Y3, Y3
-	VDIVPS     32(AX), Y4, Y4
-	VMOVUPS    vconstc2d00000<>+0(SB), Y5
-	VMAXPS     Y0, Y5, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y5
-	VMINPS     Y0, Y5, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y5
-	VMAXPS     Y1, Y5, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y5
-	VMINPS     Y1, Y5, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y5
-	VMAXPS     Y2, Y5, Y2
-	VMOVUPS    vconst42b20000<>+0(SB), Y5
-	VMINPS     Y2, Y5, Y2
-	VMOVUPS    vconstc2d00000<>+0(SB), Y5
-	VMAXPS     Y3, Y5, Y3
-	VMOVUPS    vconst42b20000<>+0(SB), Y5
-	VMINPS     Y3, Y5, Y3
-	VMOVUPS    vconstc2d00000<>+0(SB), Y5
-	VMAXPS     Y4, Y5, Y4
-	VMOVUPS    vconst42b20000<>+0(SB), Y5
-	VMINPS     Y4, Y5, Y4
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y5
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y6
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y7
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y3, Y8
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y4, Y9
-	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS    Y5, 224(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS     vconst4b400000<>+0(SB), Y6, Y6
-	VMOVUPS    Y6, 256(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y7, Y7
-	VSUBPS     vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS    Y7, 288(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y8, Y8
-	VSUBPS     vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS    Y8, 320(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y9, Y9
-	VSUBPS     vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS    Y9, 352(AX)
-	VMULPS     vconst3f318000<>+0(SB), Y5, Y10
-	VMULPS     vconst3f318000<>+0(SB), Y6, Y11
-	VMULPS     vconst3f318000<>+0(SB), Y7, Y12
-	VMULPS     vconst3f318000<>+0(SB), Y8, Y13
-	VMULPS     vconst3f318000<>+0(SB), Y9, Y14
-	VSUBPS     Y10, Y0, Y0
-	VSUBPS     Y11, Y1, Y1
-	VSUBPS     Y12, Y2, Y2
-	VSUBPS     Y13, Y3, Y3
-	VSUBPS     Y14, Y4, Y4
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
-	VMULPS     vconstb95e8083<>+0(SB), Y6, Y6
-	VMULPS     vconstb95e8083<>+0(SB), Y7, Y7
-	VMULPS     vconstb95e8083<>+0(SB), Y8, Y8
-	VMULPS     vconstb95e8083<>+0(SB), Y9, Y9
-	VSUBPS     Y5, Y0, Y0
-	VSUBPS     Y6, Y1, Y1
-	VSUBPS     Y7, Y2, Y2
-	VSUBPS     Y8, Y3, Y3
-	VSUBPS     Y9, Y4, Y4
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y5
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y6
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y7
-	VMULPS     vconst39500d01<>+0(SB), Y3, Y8
-	VMULPS     vconst39500d01<>+0(SB), Y4, Y9
-	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
-	VADDPS     vconst3ab60b61<>+0(SB), Y6, Y6
-	VADDPS     vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS     vconst3ab60b61<>+0(SB), Y8, Y8
-	VADDPS     vconst3ab60b61<>+0(SB), Y9, Y9
-	VMULPS     Y0, Y5, Y5
-	VMULPS     Y1, Y6, Y6
-	VMULPS     Y2, Y7, Y7
-	VMULPS     Y3, Y8, Y8
-	VMULPS     Y4, Y9, Y9
-	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
-	VADDPS     vconst3c088889<>+0(SB), Y6, Y6
-	VADDPS     vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS     vconst3c088889<>+0(SB), Y8, Y8
-	VADDPS     vconst3c088889<>+0(SB), Y9, Y9
-	VMULPS     Y0, Y5, Y5
-	VMULPS     Y1, Y6, Y6
-	VMULPS     Y2, Y7, Y7
-	VMULPS     Y3, Y8, Y8
-	VMULPS     Y4, Y9, Y9
-	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
-	VADDPS     vconst3d2aaaab<>+0(SB), Y6, Y6
-	VADDPS     vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS     vconst3d2aaaab<>+0(SB), Y8, Y8
-	VADDPS     vconst3d2aaaab<>+0(SB), Y9, Y9
-	VMULPS     Y0, Y5, Y5
-	VMULPS     Y1, Y6, Y6
-	VMULPS     Y2, Y7, Y7
-	VMULPS     Y3, Y8, Y8
-	VMULPS     Y4, Y9, Y9
-	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
-	VADDPS     vconst3e2aaaab<>+0(SB), Y6, Y6
-	VADDPS     vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS     vconst3e2aaaab<>+0(SB), Y8, Y8
-	VADDPS     vconst3e2aaaab<>+0(SB), Y9, Y9
-	VMULPS     Y0, Y5, Y5
-	VMULPS     Y1, Y6, Y6
-	VMULPS     Y2, Y7, Y7
-	VMULPS     Y3, Y8, Y8
-	VMULPS     Y4, Y9, Y9
-	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
-	VADDPS     vconst3f000000<>+0(SB), Y6, Y6
-	VADDPS     vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS     vconst3f000000<>+0(SB), Y8, Y8
-	VADDPS     vconst3f000000<>+0(SB), Y9, Y9
-	VMULPS     Y0, Y0, Y10
-	VMULPS     Y1, Y1, Y11
-	VMULPS     Y2, Y2, Y12
-	VMULPS     Y3, Y3, Y13
-	VMULPS     Y4, Y4, Y14
-	VMULPS     Y5, Y10, Y5
-	VMULPS     Y6, Y11, Y6
-	VMULPS     Y7, Y12, Y7
-	VMULPS     Y8, Y13, Y8
-	VMULPS     Y9, Y14, Y9
-	VADDPS     Y0, Y5, Y0
-	VADDPS     Y1, Y6, Y1
-	VADDPS     Y2, Y7, Y2
-	VADDPS     Y3, Y8, Y3
-	VADDPS     Y4, Y9, Y4
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VADDPS     vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS     vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ 224(AX), Y5
-	VPSRAD     $0x01, Y5, Y6
-	VPSUBD     Y6, Y5, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VPADDD     Y5, Y0, Y0
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y0, Y0
-	VCVTTPS2DQ 256(AX), Y5
-	VPSRAD     $0x01, Y5, Y6
-	VPSUBD     Y6, Y5, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VPADDD     Y5, Y1, Y1
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y1, Y1
-	VCVTTPS2DQ 288(AX), Y5
-	VPSRAD     $0x01, Y5, Y6
-	VPSUBD     Y6, Y5, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VPADDD     Y5, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y2, Y2
-	VCVTTPS2DQ 320(AX), Y5
-	VPSRAD     $0x01, Y5, Y6
-	VPSUBD     Y6, Y5, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VPADDD     Y5, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y3, Y3
-	VCVTTPS2DQ 352(AX), Y5
-	VPSRAD     $0x01, Y5, Y6
-	VPSUBD     Y6, Y5, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VPADDD     Y5, Y4, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y4, Y4
-	VMULPS     32(AX), Y0, Y0
-	VMULPS     32(AX), Y1, Y1
-	VMULPS     32(AX), Y2, Y2
-	VMULPS     32(AX), Y3, Y3
-	VMULPS     32(AX), Y4, Y4
-	VSUBPS     (CX), Y0, Y0
-	VSUBPS     32(CX), Y1, Y1
-	VSUBPS     64(CX), Y2, Y2
-	VSUBPS     96(CX), Y3, Y3
-	VSUBPS     128(CX), Y4, Y4
-	VMOVUPS    (DX), Y5
-	VMOVUPS    32(DX), Y6
-	VMOVUPS    64(DX), Y7
-	VMOVUPS    96(DX), Y8
-	VMOVUPS    128(DX), Y9
-	VMULPS     96(AX), Y5, Y5
-	VMULPS     96(AX), Y6, Y6
-	VMULPS     96(AX), Y7, Y7
-	VMULPS     96(AX), Y8, Y8
-	VMULPS     96(AX), Y9, Y9
-	VADDPS     Y5, Y0, Y0
-	VADDPS     Y6, Y1, Y1
-	VADDPS     Y7, Y2, Y2
-	VADDPS     Y8, Y3, Y3
-	VADDPS     Y9, Y4, Y4
-	VMULPS     64(AX), Y0, Y0
-	VMULPS     64(AX), Y1, Y1
-	VMULPS     64(AX), Y2, Y2
-	VMULPS     64(AX), Y3, Y3
-	VMULPS     64(AX), Y4, Y4
-	VADDPS     (CX), Y0, Y0
-	VADDPS     32(CX), Y1, Y1
-	VADDPS     64(CX), Y2, Y2
-	VADDPS     96(CX), Y3, Y3
-	VADDPS     128(CX), Y4, Y4
-	VCMPPS     $0x1e, 192(AX), Y0, Y5
-	VCMPPS     $0x1e, 192(AX), Y1, Y6
-	VCMPPS     $0x1e, 192(AX), Y2, Y7
-	VCMPPS     $0x1e, 192(AX), Y3, Y8
-	VCMPPS     $0x1e, 192(AX), Y4, Y9
-	VBLENDVPS  Y5, 128(AX), Y0, Y0
-	VBLENDVPS  Y6, 128(AX), Y1, Y1
-	VBLENDVPS  Y7, 128(AX), Y2, Y2
-	VBLENDVPS  Y8, 128(AX), Y3, Y3
-	VBLENDVPS  Y9, 128(AX), Y4, Y4
-	VMOVUPS    Y0, (CX)
-	VMOVUPS    Y1, 32(CX)
-	VMOVUPS    Y2, 64(CX)
-	VMOVUPS    Y3, 96(CX)
-	VMOVUPS    Y4, 128(CX)
-	VMOVMSKPS  Y5, R8
-	ORQ        R8, DI
-	VMOVMSKPS  Y6, R8
-	SHLQ       $0x08, R8
-	ORQ        R8, DI
-	VMOVMSKPS  Y7, R8
-	SHLQ       $0x10, R8
-	ORQ        R8, DI
-	VMOVMSKPS  Y8, R8
-	SHLQ       $0x18, R8
-	ORQ        R8, DI
-	VMOVMSKPS  Y9, R8
-	SHLQ       $0x20, R8
-	ORQ        R8, DI
-	VMOVUPS    160(CX), Y0
-	VMOVUPS    192(CX), Y1
-	VMOVUPS    224(CX), Y2
-	VSUBPS     160(AX), Y0, Y0
-	VSUBPS     160(AX), Y1, Y1
-	VSUBPS     160(AX), Y2, Y2
-	VDIVPS     32(AX), Y0, Y0
-	VDIVPS     32(AX), Y1, Y1
-	VDIVPS     32(AX), Y2, Y2
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y0, Y3, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y0, Y3, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y1, Y3, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y1, Y3, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y2, Y3, Y2
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y2, Y3, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS    Y3, 384(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
-	VMOVUPS    Y4, 416(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS    Y5, 448(AX)
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
-	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
-	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
-	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
-	VSUBPS     Y3, Y0, Y0
-	VSUBPS     Y4, Y1, Y1
-	VSUBPS     Y5, Y2, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
-	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
-	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
-	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
-	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
-	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
-	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
-	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y0, Y6
-	VMULPS     Y1, Y1, Y7
-	VMULPS     Y2, Y2, Y8
-	VMULPS     Y3, Y6, Y3
-	VMULPS     Y4, Y7, Y4
-	VMULPS     Y5, Y8, Y5
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VCVTTPS2DQ 384(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y0, Y0
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y0, Y0
-	VCVTTPS2DQ 416(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y1, Y1
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y1, Y1
-	VCVTTPS2DQ 448(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y2, Y2
-	VMULPS     32(AX), Y0, Y0
-	VMULPS     32(AX), Y1, Y1
-	VMULPS     32(AX), Y2, Y2
-	VSUBPS     160(CX), Y0, Y0
-	VSUBPS     192(CX), Y1, Y1
-	VSUBPS     224(CX), Y2, Y2
-	VMOVUPS    160(DX), Y3
-	VMOVUPS    192(DX), Y4
-	VMOVUPS    224(DX), Y5
-	VMULPS     96(AX), Y3, Y3
-	VMULPS     96(AX), Y4, Y4
-	VMULPS     96(AX), Y5, Y5
-	VADDPS     Y3, Y0, Y0
-	VADDPS     Y4, Y1, Y1
-	VADDPS     Y5, Y2, Y2
-	VMULPS     64(AX), Y0, Y0
-	VMULPS     64(AX), Y1, Y1
-	VMULPS     64(AX), Y2, Y2
-	VADDPS     160(CX), Y0, Y0
-	VADDPS     192(CX), Y1, Y1
-	VADDPS     224(CX), Y2, Y2
-	VCMPPS     $0x1e, 192(AX), Y0, Y3
-	VCMPPS     $0x1e, 192(AX), Y1, Y4
-	VCMPPS     $0x1e, 192(AX), Y2, Y5
-	VBLENDVPS  Y3, 128(AX), Y0, Y0
-	VBLENDVPS  Y4, 128(AX), Y1, Y1
-	VBLENDVPS  Y5, 128(AX), Y2, Y2
-	VMOVUPS    Y0, 160(CX)
-	VMOVUPS    Y1, 192(CX)
-	VMOVUPS    Y2, 224(CX)
-	VMOVMSKPS  Y3, R8
-	SHLQ       $0x28, R8
-	ORQ        R8, DI
-	VMOVMSKPS  Y4, R8
-	SHLQ       $0x30, R8
-	ORQ        R8, DI
-	VMOVMSKPS  Y5, R8
-	SHLQ       $0x38, R8
-	ORQ        R8, DI
-	MOVQ       DI, (BX)
-	ADDQ       $0x08, BX
-	ADDQ       $0x00000100, CX
-	ADDQ       $0x00000100, DX
-	DECQ       SI
-	JNZ        ExponentialUniformAVX2_block
-	JMP        ExponentialUniformAVX2_done
+	XORQ      DI, DI
+	VMOVUPS   (CX), Y0
+	VMOVUPS   32(CX), Y1
+	VMOVUPS   64(CX), Y2
+	VMOVUPS   96(CX), Y3
+	VMOVUPS   128(CX), Y4
+	VSUBPS    160(AX), Y0, Y0
+	VSUBPS    160(AX), Y1, Y1
+	VSUBPS    160(AX), Y2, Y2
+	VSUBPS    160(AX), Y3, Y3
+	VSUBPS    160(AX), Y4, Y4
+	VDIVPS    32(AX), Y0, Y0
+	VDIVPS    32(AX), Y1, Y1
+	VDIVPS    32(AX), Y2, Y2
+	VDIVPS    32(AX), Y3, Y3
+	VDIVPS    32(AX), Y4, Y4
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y0, Y5, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y0, Y5, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y1, Y5, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y1, Y5, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y2, Y5, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y2, Y5, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y3, Y5, Y3
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y3, Y5, Y3
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y4, Y5, Y4
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y4, Y5, Y4
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y5
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y6
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y7
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y3, Y8
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y4, Y9
+	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS   Y5, 224(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS    vconst4b400000<>+0(SB), Y6, Y6
+	VMOVUPS   Y6, 256(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y7, Y7
+	VSUBPS    vconst4b400000<>+0(SB), Y7, Y7
+	VMOVUPS   Y7, 288(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y8, Y8
+	VSUBPS    vconst4b400000<>+0(SB), Y8, Y8
+	VMOVUPS   Y8, 320(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y9, Y9
+	VSUBPS    vconst4b400000<>+0(SB), Y9, Y9
+	VMOVUPS   Y9, 352(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y5, Y10
+	VMULPS    vconst3f318000<>+0(SB), Y6, Y11
+	VMULPS    vconst3f318000<>+0(SB), Y7, Y12
+	VMULPS    vconst3f318000<>+0(SB), Y8, Y13
+	VMULPS    vconst3f318000<>+0(SB), Y9, Y14
+	VSUBPS    Y10, Y0, Y0
+	VSUBPS    Y11, Y1, Y1
+	VSUBPS    Y12, Y2, Y2
+	VSUBPS    Y13, Y3, Y3
+	VSUBPS    Y14, Y4, Y4
+	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
+	VMULPS    vconstb95e8083<>+0(SB), Y6, Y6
+	VMULPS    vconstb95e8083<>+0(SB), Y7, Y7
+	VMULPS    vconstb95e8083<>+0(SB), Y8, Y8
+	VMULPS    vconstb95e8083<>+0(SB), Y9, Y9
+	VSUBPS    Y5, Y0, Y0
+	VSUBPS    Y6, Y1, Y1
+	VSUBPS    Y7, Y2, Y2
+	VSUBPS    Y8, Y3, Y3
+	VSUBPS    Y9, Y4, Y4
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y5
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y6
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y7
+	VMULPS    vconst39500d01<>+0(SB), Y3, Y8
+	VMULPS    vconst39500d01<>+0(SB), Y4, Y9
+	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
+	VADDPS    vconst3ab60b61<>+0(SB), Y6, Y6
+	VADDPS    vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS    vconst3ab60b61<>+0(SB), Y8, Y8
+	VADDPS    vconst3ab60b61<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y5, Y5
+	VMULPS    Y1, Y6, Y6
+	VMULPS    Y2, Y7, Y7
+	VMULPS    Y3, Y8, Y8
+	VMULPS    Y4, Y9, Y9
+	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
+	VADDPS    vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS    vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS    vconst3c088889<>+0(SB), Y8, Y8
+	VADDPS    vconst3c088889<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y5, Y5
+	VMULPS    Y1, Y6, Y6
+	VMULPS    Y2, Y7, Y7
+	VMULPS    Y3, Y8, Y8
+	VMULPS    Y4, Y9, Y9
+	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
+	VADDPS    vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS    vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS    vconst3d2aaaab<>+0(SB), Y8, Y8
+	VADDPS    vconst3d2aaaab<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y5, Y5
+	VMULPS    Y1, Y6, Y6
+	VMULPS    Y2, Y7, Y7
+	VMULPS    Y3, Y8, Y8
+	VMULPS    Y4, Y9, Y9
+	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
+	VADDPS    vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS    vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS    vconst3e2aaaab<>+0(SB), Y8, Y8
+	VADDPS    vconst3e2aaaab<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y5, Y5
+	VMULPS    Y1, Y6, Y6
+	VMULPS    Y2, Y7, Y7
+	VMULPS    Y3, Y8, Y8
+	VMULPS    Y4, Y9, Y9
+	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
+	VADDPS    vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS    vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS    vconst3f000000<>+0(SB), Y8, Y8
+	VADDPS    vconst3f000000<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y0, Y10
+	VMULPS    Y1, Y1, Y11
+	VMULPS    Y2, Y2, Y12
+	VMULPS    Y3, Y3, Y13
+	VMULPS    Y4, Y4, Y14
+	VMULPS    Y5, Y10, Y5
+	VMULPS    Y6, Y11, Y6
+	VMULPS    Y7, Y12, Y7
+	VMULPS    Y8, Y13, Y8
+	VMULPS    Y9, Y14, Y9
+	VADDPS    Y0, Y5, Y0
+	VADDPS    Y1, Y6, Y1
+	VADDPS    Y2, Y7, Y2
+	VADDPS    Y3, Y8, Y3
+	VADDPS    Y4, Y9, Y4
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS    vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS    vconst3f800000<>+0(SB), Y4, Y4
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    224(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y0, Y0
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    256(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y1, Y1
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    288(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y2, Y2
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    320(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y3, Y3
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y3, Y3
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    352(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y4, Y4
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y4, Y4
+	VMULPS    32(AX), Y0, Y0
+	VMULPS    32(AX), Y1, Y1
+	VMULPS    32(AX), Y2, Y2
+	VMULPS    32(AX), Y3, Y3
+	VMULPS    32(AX), Y4, Y4
+	VSUBPS    (CX), Y0, Y0
+	VSUBPS    32(CX), Y1, Y1
+	VSUBPS    64(CX), Y2, Y2
+	VSUBPS    96(CX), Y3, Y3
+	VSUBPS    128(CX), Y4, Y4
+	VMOVUPS   (DX), Y5
+	VMOVUPS   32(DX), Y6
+	VMOVUPS   64(DX), Y7
+	VMOVUPS   96(DX), Y8
+	VMOVUPS   128(DX), Y9
+	VMULPS    96(AX), Y5, Y5
+	VMULPS    96(AX), Y6, Y6
+	VMULPS    96(AX), Y7, Y7
+	VMULPS    96(AX), Y8, Y8
+	VMULPS    96(AX), Y9, Y9
+	VADDPS    Y5, Y0, Y0
+	VADDPS    Y6, Y1, Y1
+	VADDPS    Y7, Y2, Y2
+	VADDPS    Y8, Y3, Y3
+	VADDPS    Y9, Y4, Y4
+	VMULPS    64(AX), Y0, Y0
+	VMULPS    64(AX), Y1, Y1
+	VMULPS    64(AX), Y2, Y2
+	VMULPS    64(AX), Y3, Y3
+	VMULPS    64(AX), Y4, Y4
+	VADDPS    (CX), Y0, Y0
+	VADDPS    32(CX), Y1, Y1
+	VADDPS    64(CX), Y2, Y2
+	VADDPS    96(CX), Y3, Y3
+	VADDPS    128(CX), Y4, Y4
+	VCMPPS    $0x1e, 192(AX), Y0, Y5
+	VCMPPS    $0x1e, 192(AX), Y1, Y6
+	VCMPPS    $0x1e, 192(AX), Y2, Y7
+	VCMPPS    $0x1e, 192(AX), Y3, Y8
+	VCMPPS    $0x1e, 192(AX), Y4, Y9
+	VBLENDVPS Y5, 128(AX), Y0, Y0
+	VBLENDVPS Y6, 128(AX), Y1, Y1
+	VBLENDVPS Y7, 128(AX), Y2, Y2
+	VBLENDVPS Y8, 128(AX), Y3, Y3
+	VBLENDVPS Y9, 128(AX), Y4, Y4
+	VMOVUPS   Y0, (CX)
+	VMOVUPS   Y1, 32(CX)
+	VMOVUPS   Y2, 64(CX)
+	VMOVUPS   Y3, 96(CX)
+	VMOVUPS   Y4, 128(CX)
+	VMOVMSKPS Y5, R8
+	ORQ       R8, DI
+	VMOVMSKPS Y6, R8
+	SHLQ      $0x08, R8
+	ORQ       R8, DI
+	VMOVMSKPS Y7, R8
+	SHLQ      $0x10, R8
+	ORQ       R8, DI
+	VMOVMSKPS Y8, R8
+	SHLQ      $0x18, R8
+	ORQ       R8, DI
+	VMOVMSKPS Y9, R8
+	SHLQ      $0x20, R8
+	ORQ       R8, DI
+	VMOVUPS   160(CX), Y0
+	VMOVUPS   192(CX), Y1
+	VMOVUPS   224(CX), Y2
+	VSUBPS    160(AX), Y0, Y0
+	VSUBPS    160(AX), Y1, Y1
+	VSUBPS    160(AX), Y2, Y2
+	VDIVPS    32(AX), Y0, Y0
+	VDIVPS    32(AX), Y1, Y1
+	VDIVPS    32(AX), Y2, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y0, Y3, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y0, Y3, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y1, Y3, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y1, Y3, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y2, Y3, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y2, Y3, Y2
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS   Y3, 384(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS   Y4, 416(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS   Y5, 448(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS    vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS    vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS    vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS    vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y0, Y6
+	VMULPS    Y1, Y1, Y7
+	VMULPS    Y2, Y2, Y8
+	VMULPS    Y3, Y6, Y3
+	VMULPS    Y4, Y7, Y4
+	VMULPS    Y5, Y8, Y5
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    384(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    416(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y1, Y1
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    448(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y2, Y2
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y2, Y2
+	VMULPS    32(AX), Y0, Y0
+	VMULPS    32(AX), Y1, Y1
+	VMULPS    32(AX), Y2, Y2
+	VSUBPS    160(CX), Y0, Y0
+	VSUBPS    192(CX), Y1, Y1
+	VSUBPS    224(CX), Y2, Y2
+	VMOVUPS   160(DX), Y3
+	VMOVUPS   192(DX), Y4
+	VMOVUPS   224(DX), Y5
+	VMULPS    96(AX), Y3, Y3
+	VMULPS    96(AX), Y4, Y4
+	VMULPS    96(AX), Y5, Y5
+	VADDPS    Y3, Y0, Y0
+	VADDPS    Y4, Y1, Y1
+	VADDPS    Y5, Y2, Y2
+	VMULPS    64(AX), Y0, Y0
+	VMULPS    64(AX), Y1, Y1
+	VMULPS    64(AX), Y2, Y2
+	VADDPS    160(CX), Y0, Y0
+	VADDPS    192(CX), Y1, Y1
+	VADDPS    224(CX), Y2, Y2
+	VCMPPS    $0x1e, 192(AX), Y0, Y3
+	VCMPPS    $0x1e, 192(AX), Y1, Y4
+	VCMPPS    $0x1e, 192(AX), Y2, Y5
+	VBLENDVPS Y3, 128(AX), Y0, Y0
+	VBLENDVPS Y4, 128(AX), Y1, Y1
+	VBLENDVPS Y5, 128(AX), Y2, Y2
+	VMOVUPS   Y0, 160(CX)
+	VMOVUPS   Y1, 192(CX)
+	VMOVUPS   Y2, 224(CX)
+	VMOVMSKPS Y3, R8
+	SHLQ      $0x28, R8
+	ORQ       R8, DI
+	VMOVMSKPS Y4, R8
+	SHLQ      $0x30, R8
+	ORQ       R8, DI
+	VMOVMSKPS Y5, R8
+	SHLQ      $0x38, R8
+	ORQ       R8, DI
+	MOVQ      DI, (BX)
+	ADDQ      $0x08, BX
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	DECQ      SI
+	JNZ       ExponentialUniformAVX2_block
+	JMP       ExponentialUniformAVX2_done
 
 ExponentialUniformAVX2_reciprocal_block:
-	XORQ       DI, DI
-	VMOVUPS    (CX), Y0
-	VMOVUPS    32(CX), Y1
-	VMOVUPS    64(CX), Y2
-	VMOVUPS    96(CX), Y3
-	VMOVUPS    128(CX), Y4
-	VSUBPS     160(AX), Y0, Y0
-	VSUBPS     160(AX), Y1, Y1
-	VSUBPS     160(AX), Y2, Y2
-	VSUBPS     160(AX), Y3, Y3
-	VSUBPS     160(AX), Y4, Y4
-	VMULPS     (AX), Y0, Y0
-	VMULPS     (AX), Y1, Y1
-	VMULPS     (AX), Y2, Y2
-	VMULPS     (AX), Y3, Y3
-	VMULPS     (AX), Y4, Y4
-	VMOVUPS    vconstc2d00000<>+0(SB), Y5
-	VMAXPS     Y0, Y5, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y5
-	VMINPS     Y0, Y5, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y5
-	VMAXPS     Y1, Y5, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y5
-	VMINPS     Y1, Y5, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y5
-	VMAXPS     Y2, Y5, Y2
-	VMOVUPS    vconst42b20000<>+0(SB), Y5
-	VMINPS     Y2, Y5, Y2
-	VMOVUPS    vconstc2d00000<>+0(SB), Y5
-	VMAXPS     Y3, Y5, Y3
-	VMOVUPS    vconst42b20000<>+0(SB), Y5
-	VMINPS     Y3, Y5, Y3
-	VMOVUPS    vconstc2d00000<>+0(SB), Y5
-	VMAXPS     Y4, Y5, Y4
-	VMOVUPS    vconst42b20000<>+0(SB), Y5
-	VMINPS     Y4, Y5, Y4
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y5
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y6
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y7
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y3, Y8
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y4, Y9
-	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS    Y5, 224(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS     vconst4b400000<>+0(SB), Y6, Y6
-	VMOVUPS    Y6, 256(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y7, Y7
-	VSUBPS     vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS    Y7, 288(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y8, Y8
-	VSUBPS     vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS    Y8, 320(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y9, Y9
-	VSUBPS     vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS    Y9, 352(AX)
-	VMULPS     vconst3f318000<>+0(SB), Y5, Y10
-	VMULPS     vconst3f318000<>+0(SB), Y6, Y11
-	VMULPS     vconst3f318000<>+0(SB), Y7, Y12
-	VMULPS     vconst3f318000<>+0(SB), Y8, Y13
-	VMULPS     vconst3f318000<>+0(SB), Y9, Y14
-	VSUBPS     Y10, Y0, Y0
-	VSUBPS     Y11, Y1, Y1
-	VSUBPS     Y12, Y2, Y2
-	VSUBPS     Y13, Y3, Y3
-	VSUBPS     Y14, Y4, Y4
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
-	VMULPS     vconstb95e8083<>+0(SB), Y6, Y6
-	VMULPS     vconstb95e8083<>+0(SB), Y7, Y7
-	VMULPS     vconstb95e8083<>+0(SB), Y8, Y8
-	VMULPS     vconstb95e8083<>+0(SB), Y9, Y9
-	VSUBPS     Y5, Y0, Y0
-	VSUBPS     Y6, Y1, Y1
-	VSUBPS     Y7, Y2, Y2
-	VSUBPS     Y8, Y3, Y3
-	VSUBPS     Y9, Y4, Y4
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y5
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y6
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y7
-	VMULPS     vconst39500d01<>+0(SB), Y3, Y8
-	VMULPS     vconst39500d01<>+0(SB), Y4, Y9
-	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
-	VADDPS     vconst3ab60b61<>+0(SB), Y6, Y6
-	VADDPS     vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS     vconst3ab60b61<>+0(SB), Y8, Y8
-	VADDPS     vconst3ab60b61<>+0(SB), Y9, Y9
-	VMULPS     Y0, Y5, Y5
-	VMULPS     Y1, Y6, Y6
-	VMULPS     Y2, Y7, Y7
-	VMULPS     Y3, Y8, Y8
-	VMULPS     Y4, Y9, Y9
-	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
-	VADDPS     vconst3c088889<>+0(SB), Y6, Y6
-	VADDPS     vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS     vconst3c088889<>+0(SB), Y8, Y8
-	VADDPS     vconst3c088889<>+0(SB), Y9, Y9
-	VMULPS     Y0, Y5, Y5
-	VMULPS     Y1, Y6, Y6
-	VMULPS     Y2, Y7, Y7
-	VMULPS     Y3, Y8, Y8
-	VMULPS     Y4, Y9, Y9
-	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
-	VADDPS     vconst3d2aaaab<>+0(SB), Y6, Y6
-	VADDPS     vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS     vconst3d2aaaab<>+0(SB), Y8, Y8
-	VADDPS     vconst3d2aaaab<>+0(SB), Y9, Y9
-	VMULPS     Y0, Y5, Y5
-	VMULPS     Y1, Y6, Y6
-	VMULPS     Y2, Y7, Y7
-	VMULPS     Y3, Y8, Y8
-	VMULPS     Y4, Y9, Y9
-	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
-	VADDPS     vconst3e2aaaab<>+0(SB), Y6, Y6
-	VADDPS     vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS     vconst3e2aaaab<>+0(SB), Y8, Y8
-	VADDPS     vconst3e2aaaab<>+0(SB), Y9, Y9
-	VMULPS     Y0, Y5, Y5
-	VMULPS     Y1, Y6, Y6
-	VMULPS     Y2, Y7, Y7
-	VMULPS     Y3, Y8, Y8
-	VMULPS     Y4, Y9, Y9
-	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
-	VADDPS     vconst3f000000<>+0(SB), Y6, Y6
-	VADDPS     vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS     vconst3f000000<>+0(SB), Y8, Y8
-	VADDPS     vconst3f000000<>+0(SB), Y9, Y9
-	VMULPS     Y0, Y0, Y10
-	VMULPS     Y1, Y1, Y11
-	VMULPS     Y2, Y2, Y12
-	VMULPS     Y3, Y3, Y13
-	VMULPS     Y4, Y4, Y14
-	VMULPS     Y5, Y10, Y5
-	VMULPS     Y6, Y11, Y6
-	VMULPS     Y7, Y12, Y7
-	VMULPS     Y8, Y13, Y8
-	VMULPS     Y9, Y14, Y9
-	VADDPS     Y0, Y5, Y0
-	VADDPS     Y1, Y6, Y1
-	VADDPS     Y2, Y7, Y2
-	VADDPS     Y3, Y8, Y3
-	VADDPS     Y4, Y9, Y4
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VADDPS     vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS     vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ 224(AX), Y5
-	VPSRAD     $0x01, Y5, Y6
-	VPSUBD     Y6, Y5, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VPADDD     Y5, Y0, Y0
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y0, Y0
-	VCVTTPS2DQ 256(AX), Y5
-	VPSRAD     $0x01, Y5, Y6
-	VPSUBD     Y6, Y5, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VPADDD     Y5, Y1, Y1
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y1, Y1
-	VCVTTPS2DQ 288(AX), Y5
-	VPSRAD     $0x01, Y5, Y6
-	VPSUBD     Y6, Y5, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VPADDD     Y5, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y2, Y2
-	VCVTTPS2DQ 320(AX), Y5
-	VPSRAD     $0x01, Y5, Y6
-	VPSUBD     Y6, Y5, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VPADDD     Y5, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y3, Y3
-	VCVTTPS2DQ 352(AX), Y5
-	VPSRAD     $0x01, Y5, Y6
-	VPSUBD     Y6, Y5, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VPADDD     Y5, Y4, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y4, Y4
-	VMULPS     32(AX), Y0, Y0
-	VMULPS     32(AX), Y1, Y1
-	VMULPS     32(AX), Y2, Y2
-	VMULPS     32(AX), Y3, Y3
-	VMULPS     32(AX), Y4, Y4
-	VSUBPS     (CX), Y0, Y0
-	VSUBPS     32(CX), Y1, Y1
-	VSUBPS     64(CX), Y2, Y2
-	VSUBPS     96(CX), Y3, Y3
-	VSUBPS     128(CX), Y4, Y4
-	VMOVUPS    (DX), Y5
-	VMOVUPS    32(DX), Y6
-	VMOVUPS    64(DX), Y7
-	VMOVUPS    96(DX), Y8
-	VMOVUPS    128(DX), Y9
-	VMULPS     96(AX), Y5, Y5
-	VMULPS     96(AX), Y6, Y6
-	VMULPS     96(AX), Y7, Y7
-	VMULPS     96(AX), Y8, Y8
-	VMULPS     96(AX), Y9, Y9
-	VADDPS     Y5, Y0, Y0
-	VADDPS     Y6, Y1, Y1
-	VADDPS     Y7, Y2, Y2
-	VADDPS     Y8, Y3, Y3
-	VADDPS     Y9, Y4, Y4
-	VMULPS     64(AX), Y0, Y0
-	VMULPS     64(AX), Y1, Y1
-	VMULPS     64(AX), Y2, Y2
-	VMULPS     64(AX), Y3, Y3
-	VMULPS     64(AX), Y4, Y4
-	VADDPS     (CX), Y0, Y0
-	VADDPS     32(CX), Y1, Y1
-	VADDPS     64(CX), Y2, Y2
-	VADDPS     96(CX), Y3, Y3
-	VADDPS     128(CX), Y4, Y4
-	VCMPPS     $0x1e, 192(AX), Y0, Y5
-	VCMPPS     $0x1e, 192(AX), Y1, Y6
-	VCMPPS     $0x1e, 192(AX), Y2, Y7
-	VCMPPS     $0x1e, 192(AX), Y3, Y8
-	VCMPPS     $0x1e, 192(AX), Y4, Y9
-	VBLENDVPS  Y5, 128(AX), Y0, Y0
-	VBLENDVPS  Y6, 128(AX), Y1, Y1
-	VBLENDVPS  Y7, 128(AX), Y2, Y2
-	VBLENDVPS  Y8, 128(AX), Y3, Y3
-	VBLENDVPS  Y9, 128(AX), Y4, Y4
-	VMOVUPS    Y0, (CX)
-	VMOVUPS    Y1, 32(CX)
-	VMOVUPS    Y2, 64(CX)
-	VMOVUPS    Y3, 96(CX)
-	VMOVUPS    Y4, 128(CX)
-	VMOVMSKPS  Y5, R8
-	ORQ        R8, DI
-	VMOVMSKPS  Y6, R8
-	SHLQ       $0x08, R8
-	ORQ        R8, DI
-	VMOVMSKPS  Y7, R8
-	SHLQ       $0x10, R8
-	ORQ        R8, DI
-	VMOVMSKPS  Y8, R8
-	SHLQ       $0x18, R8
-	ORQ        R8, DI
-	VMOVMSKPS  Y9, R8
-	SHLQ       $0x20, R8
-	ORQ        R8, DI
-	VMOVUPS    160(CX), Y0
-	VMOVUPS    192(CX), Y1
-	VMOVUPS    224(CX), Y2
-	VSUBPS     160(AX), Y0, Y0
-	VSUBPS     160(AX), Y1, Y1
-	VSUBPS     160(AX), Y2, Y2
-	VMULPS     (AX), Y0, Y0
-	VMULPS     (AX), Y1, Y1
-	VMULPS     (AX), Y2, Y2
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y0, Y3, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y0, Y3, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y1, Y3, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y1, Y3, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y2, Y3, Y2
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y2, Y3, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS    Y3, 384(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
-	VMOVUPS    Y4, 416(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS    Y5, 448(AX)
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
-	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
-	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
-	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
-	VSUBPS     Y3, Y0, Y0
-	VSUBPS     Y4, Y1, Y1
-	VSUBPS     Y5, Y2, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
-	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
-	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
-	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
-	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
-	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
-	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
-	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y0, Y6
-	VMULPS     Y1, Y1, Y7
-	VMULPS     Y2, Y2, Y8
-	VMULPS     Y3, Y6, Y3
-	VMULPS     Y4, Y7, Y4
-	VMULPS     Y5, Y8, Y5
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VCVTTPS2DQ 384(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y0, Y0
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y0, Y0
-	VCVTTPS2DQ 416(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y1, Y1
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y1, Y1
-	VCVTTPS2DQ 448(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y2, Y2
-	VMULPS     32(AX), Y0, Y0
-	VMULPS     32(AX), Y1, Y1
-	VMULPS     32(AX), Y2, Y2
-	VSUBPS     160(CX), Y0, Y0
-	VSUBPS     192(CX), Y1, Y1
-	VSUBPS     224(CX), Y2, Y2
-	VMOVUPS    160(DX), Y3
-	VMOVUPS    192(DX), Y4
-	VMOVUPS    224(DX), Y5
-	VMULPS     96(AX), Y3, Y3
-	VMULPS     96(AX), Y4, Y4
-	VMULPS     96(AX), Y5, Y5
-	VADDPS     Y3, Y0, Y0
-	VADDPS     Y4, Y1, Y1
-	VADDPS     Y5, Y2, Y2
-	VMULPS     64(AX), Y0, Y0
-	VMULPS     64(AX), Y1, Y1
-	VMULPS     64(AX), Y2, Y2
-	VADDPS     160(CX), Y0, Y0
-	VADDPS     192(CX), Y1, Y1
-	VADDPS     224(CX), Y2, Y2
-	VCMPPS     $0x1e, 192(AX), Y0, Y3
-	VCMPPS     $0x1e, 192(AX), Y1, Y4
-	VCMPPS     $0x1e, 192(AX), Y2, Y5
-	VBLENDVPS  Y3, 128(AX), Y0, Y0
-	VBLENDVPS  Y4, 128(AX), Y1, Y1
-	VBLENDVPS  Y5, 128(AX), Y2, Y2
-	VMOVUPS    Y0, 160(CX)
-	VMOVUPS    Y1, 192(CX)
-	VMOVUPS    Y2, 224(CX)
-	VMOVMSKPS  Y3, R8
-	SHLQ       $0x28, R8
-	ORQ        R8, DI
-	VMOVMSKPS  Y4, R8
-	SHLQ       $0x30, R8
-	ORQ        R8, DI
-	VMOVMSKPS  Y5, R8
-	SHLQ       $0x38, R8
-	ORQ        R8, DI
-	MOVQ       DI, (BX)
-	ADDQ       $0x08, BX
-	ADDQ       $0x00000100, CX
-	ADDQ       $0x00000100, DX
-	DECQ       SI
-	JNZ        ExponentialUniformAVX2_reciprocal_block
+	XORQ      DI, DI
+	VMOVUPS   (CX), Y0
+	VMOVUPS   32(CX), Y1
+	VMOVUPS   64(CX), Y2
+	VMOVUPS   96(CX), Y3
+	VMOVUPS   128(CX), Y4
+	VSUBPS    160(AX), Y0, Y0
+	VSUBPS    160(AX), Y1, Y1
+	VSUBPS    160(AX), Y2, Y2
+	VSUBPS    160(AX), Y3, Y3
+	VSUBPS    160(AX), Y4, Y4
+	VMULPS    (AX), Y0, Y0
+	VMULPS    (AX), Y1, Y1
+	VMULPS    (AX), Y2, Y2
+	VMULPS    (AX), Y3, Y3
+	VMULPS    (AX), Y4, Y4
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y0, Y5, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y0, Y5, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y1, Y5, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y1, Y5, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y2, Y5, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y2, Y5, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y3, Y5, Y3
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y3, Y5, Y3
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y4, Y5, Y4
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y4, Y5, Y4
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y5
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y6
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y7
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y3, Y8
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y4, Y9
+	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS   Y5, 224(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS    vconst4b400000<>+0(SB), Y6, Y6
+	VMOVUPS   Y6, 256(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y7, Y7
+	VSUBPS    vconst4b400000<>+0(SB), Y7, Y7
+	VMOVUPS   Y7, 288(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y8, Y8
+	VSUBPS    vconst4b400000<>+0(SB), Y8, Y8
+	VMOVUPS   Y8, 320(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y9, Y9
+	VSUBPS    vconst4b400000<>+0(SB), Y9, Y9
+	VMOVUPS   Y9, 352(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y5, Y10
+	VMULPS    vconst3f318000<>+0(SB), Y6, Y11
+	VMULPS    vconst3f318000<>+0(SB), Y7, Y12
+	VMULPS    vconst3f318000<>+0(SB), Y8, Y13
+	VMULPS    vconst3f318000<>+0(SB), Y9, Y14
+	VSUBPS    Y10, Y0, Y0
+	VSUBPS    Y11, Y1, Y1
+	VSUBPS    Y12, Y2, Y2
+	VSUBPS    Y13, Y3, Y3
+	VSUBPS    Y14, Y4, Y4
+	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
+	VMULPS    vconstb95e8083<>+0(SB), Y6, Y6
+	VMULPS    vconstb95e8083<>+0(SB), Y7, Y7
+	VMULPS    vconstb95e8083<>+0(SB), Y8, Y8
+	VMULPS    vconstb95e8083<>+0(SB), Y9, Y9
+	VSUBPS    Y5, Y0, Y0
+	VSUBPS    Y6, Y1, Y1
+	VSUBPS    Y7, Y2, Y2
+	VSUBPS    Y8, Y3, Y3
+	VSUBPS    Y9, Y4, Y4
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y5
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y6
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y7
+	VMULPS    vconst39500d01<>+0(SB), Y3, Y8
+	VMULPS    vconst39500d01<>+0(SB), Y4, Y9
+	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
+	VADDPS    vconst3ab60b61<>+0(SB), Y6, Y6
+	VADDPS    vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS    vconst3ab60b61<>+0(SB), Y8, Y8
+	VADDPS    vconst3ab60b61<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y5, Y5
+	VMULPS    Y1, Y6, Y6
+	VMULPS    Y2, Y7, Y7
+	VMULPS    Y3, Y8, Y8
+	VMULPS    Y4, Y9, Y9
+	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
+	VADDPS    vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS    vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS    vconst3c088889<>+0(SB), Y8, Y8
+	VADDPS    vconst3c088889<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y5, Y5
+	VMULPS    Y1, Y6, Y6
+	VMULPS    Y2, Y7, Y7
+	VMULPS    Y3, Y8, Y8
+	VMULPS    Y4, Y9, Y9
+	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
+	VADDPS    vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS    vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS    vconst3d2aaaab<>+0(SB), Y8, Y8
+	VADDPS    vconst3d2aaaab<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y5, Y5
+	VMULPS    Y1, Y6, Y6
+	VMULPS    Y2, Y7, Y7
+	VMULPS    Y3, Y8, Y8
+	VMULPS    Y4, Y9, Y9
+	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
+	VADDPS    vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS    vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS    vconst3e2aaaab<>+0(SB), Y8, Y8
+	VADDPS    vconst3e2aaaab<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y5, Y5
+	VMULPS    Y1, Y6, Y6
+	VMULPS    Y2, Y7, Y7
+	VMULPS    Y3, Y8, Y8
+	VMULPS    Y4, Y9, Y9
+	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
+	VADDPS    vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS    vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS    vconst3f000000<>+0(SB), Y8, Y8
+	VADDPS    vconst3f000000<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y0, Y10
+	VMULPS    Y1, Y1, Y11
+	VMULPS    Y2, Y2, Y12
+	VMULPS    Y3, Y3, Y13
+	VMULPS    Y4, Y4, Y14
+	VMULPS    Y5, Y10, Y5
+	VMULPS    Y6, Y11, Y6
+	VMULPS    Y7, Y12, Y7
+	VMULPS    Y8, Y13, Y8
+	VMULPS    Y9, Y14, Y9
+	VADDPS    Y0, Y5, Y0
+	VADDPS    Y1, Y6, Y1
+	VADDPS    Y2, Y7, Y2
+	VADDPS    Y3, Y8, Y3
+	VADDPS    Y4, Y9, Y4
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS    vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS    vconst3f800000<>+0(SB), Y4, Y4
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    224(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y0, Y0
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    256(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y1, Y1
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    288(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y2, Y2
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    320(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y3, Y3
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y3, Y3
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    352(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y4, Y4
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y4, Y4
+	VMULPS    32(AX), Y0, Y0
+	VMULPS    32(AX), Y1, Y1
+	VMULPS    32(AX), Y2, Y2
+	VMULPS    32(AX), Y3, Y3
+	VMULPS    32(AX), Y4, Y4
+	VSUBPS    (CX), Y0, Y0
+	VSUBPS    32(CX), Y1, Y1
+	VSUBPS    64(CX), Y2, Y2
+	VSUBPS    96(CX), Y3, Y3
+	VSUBPS    128(CX), Y4, Y4
+	VMOVUPS   (DX), Y5
+	VMOVUPS   32(DX), Y6
+	VMOVUPS   64(DX), Y7
+	VMOVUPS   96(DX), Y8
+	VMOVUPS   128(DX), Y9
+	VMULPS    96(AX), Y5, Y5
+	VMULPS    96(AX), Y6, Y6
+	VMULPS    96(AX), Y7, Y7
+	VMULPS    96(AX), Y8, Y8
+	VMULPS    96(AX), Y9, Y9
+	VADDPS    Y5, Y0, Y0
+	VADDPS    Y6, Y1, Y1
+	VADDPS    Y7, Y2, Y2
+	VADDPS    Y8, Y3, Y3
+	VADDPS    Y9, Y4, Y4
+	VMULPS    64(AX), Y0, Y0
+	VMULPS    64(AX), Y1, Y1
+	VMULPS    64(AX), Y2, Y2
+	VMULPS    64(AX), Y3, Y3
+	VMULPS    64(AX), Y4, Y4
+	VADDPS    (CX), Y0, Y0
+	VADDPS    32(CX), Y1, Y1
+	VADDPS    64(CX), Y2, Y2
+	VADDPS    96(CX), Y3, Y3
+	VADDPS    128(CX), Y4, Y4
+	VCMPPS    $0x1e, 192(AX), Y0, Y5
+	VCMPPS    $0x1e, 192(AX), Y1, Y6
+	VCMPPS    $0x1e, 192(AX), Y2, Y7
+	VCMPPS    $0x1e, 192(AX), Y3, Y8
+	VCMPPS    $0x1e, 192(AX), Y4, Y9
+	VBLENDVPS Y5, 128(AX), Y0, Y0
+	VBLENDVPS Y6, 128(AX), Y1, Y1
+	VBLENDVPS Y7, 128(AX), Y2, Y2
+	VBLENDVPS Y8, 128(AX), Y3, Y3
+	VBLENDVPS Y9, 128(AX), Y4, Y4
+	VMOVUPS   Y0, (CX)
+	VMOVUPS   Y1, 32(CX)
+	VMOVUPS   Y2, 64(CX)
+	VMOVUPS   Y3, 96(CX)
+	VMOVUPS   Y4, 128(CX)
+	VMOVMSKPS Y5, R8
+	ORQ       R8, DI
+	VMOVMSKPS Y6, R8
+	SHLQ      $0x08, R8
+	ORQ       R8, DI
+	VMOVMSKPS Y7, R8
+	SHLQ      $0x10, R8
+	ORQ       R8, DI
+	VMOVMSKPS Y8, R8
+	SHLQ      $0x18, R8
+	ORQ       R8, DI
+	VMOVMSKPS Y9, R8
+	SHLQ      $0x20, R8
+	ORQ       R8, DI
+	VMOVUPS   160(CX), Y0
+	VMOVUPS   192(CX), Y1
+	VMOVUPS   224(CX), Y2
+	VSUBPS    160(AX), Y0, Y0
+	VSUBPS    160(AX), Y1, Y1
+	VSUBPS    160(AX), Y2, Y2
+	VMULPS    (AX), Y0, Y0
+	VMULPS    (AX), Y1, Y1
+	VMULPS    (AX), Y2, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y0, Y3, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y0, Y3, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y1, Y3, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y1, Y3, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y2, Y3, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y2, Y3, Y2
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS   Y3, 384(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS   Y4, 416(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS   Y5, 448(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS    vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS    vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS    vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS    vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y0, Y6
+	VMULPS    Y1, Y1, Y7
+	VMULPS    Y2, Y2, Y8
+	VMULPS    Y3, Y6, Y3
+	VMULPS    Y4, Y7, Y4
+	VMULPS    Y5, Y8, Y5
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    384(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    416(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y1, Y1
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    448(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y2, Y2
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y2, Y2
+	VMULPS    32(AX), Y0, Y0
+	VMULPS    32(AX), Y1, Y1
+	VMULPS    32(AX), Y2, Y2
+	VSUBPS    160(CX), Y0, Y0
+	VSUBPS    192(CX), Y1, Y1
+	VSUBPS    224(CX), Y2, Y2
+	VMOVUPS   160(DX), Y3
+	VMOVUPS   192(DX), Y4
+	VMOVUPS   224(DX), Y5
+	VMULPS    96(AX), Y3, Y3
+	VMULPS    96(AX), Y4, Y4
+	VMULPS    96(AX), Y5, Y5
+	VADDPS    Y3, Y0, Y0
+	VADDPS    Y4, Y1, Y1
+	VADDPS    Y5, Y2, Y2
+	VMULPS    64(AX), Y0, Y0
+	VMULPS    64(AX), Y1, Y1
+	VMULPS    64(AX), Y2, Y2
+	VADDPS    160(CX), Y0, Y0
+	VADDPS    192(CX), Y1, Y1
+	VADDPS    224(CX), Y2, Y2
+	VCMPPS    $0x1e, 192(AX), Y0, Y3
+	VCMPPS    $0x1e, 192(AX), Y1, Y4
+	VCMPPS    $0x1e, 192(AX), Y2, Y5
+	VBLENDVPS Y3, 128(AX), Y0, Y0
+	VBLENDVPS Y4, 128(AX), Y1, Y1
+	VBLENDVPS Y5, 128(AX), Y2, Y2
+	VMOVUPS   Y0, 160(CX)
+	VMOVUPS   Y1, 192(CX)
+	VMOVUPS   Y2, 224(CX)
+	VMOVMSKPS Y3, R8
+	SHLQ      $0x28, R8
+	ORQ       R8, DI
+	VMOVMSKPS Y4, R8
+	SHLQ      $0x30, R8
+	ORQ       R8, DI
+	VMOVMSKPS Y5, R8
+	SHLQ      $0x38, R8
+	ORQ       R8, DI
+	MOVQ      DI, (BX)
+	ADDQ      $0x08, BX
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	DECQ      SI
+	JNZ       ExponentialUniformAVX2_reciprocal_block
 
 ExponentialUniformAVX2_done:
 	VZEROUPPER
@@ -5773,37 +5773,37 @@ RefractoryExponentialAVX2_block:
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VCVTTPS2DQ   (AX), Y6
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       (AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y2, Y2
-	VCVTTPS2DQ   32(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y2, Y2
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       32(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y3, Y3
-	VCVTTPS2DQ   64(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y3, Y3
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       64(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y4, Y4
-	VCVTTPS2DQ   96(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y4, Y4
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       96(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
 	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VPSLLD       $0x17, Y7, Y6
 	VMULPS       Y6, Y5, Y5
 	VMULPS       (R8), Y2, Y2
 	VMULPS       32(R8), Y3, Y3
@@ -6012,37 +6012,37 @@ RefractoryExponentialAVX2_block:
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VCVTTPS2DQ   128(AX), Y6
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       128(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y2, Y2
-	VCVTTPS2DQ   160(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y2, Y2
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       160(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y3, Y3
-	VCVTTPS2DQ   192(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y3, Y3
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       192(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y4, Y4
-	VCVTTPS2DQ   224(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y4, Y4
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       224(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
 	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VPSLLD       $0x17, Y7, Y6
 	VMULPS       Y6, Y5, Y5
 	VMULPS       128(R8), Y2, Y2
 	VMULPS       160(R8), Y3, Y3
@@ -7617,37 +7617,37 @@ RefractoryExponentialUniformAVX2_block:
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VCVTTPS2DQ   224(AX), Y6
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       224(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y2, Y2
-	VCVTTPS2DQ   256(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y2, Y2
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       256(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y3, Y3
-	VCVTTPS2DQ   288(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y3, Y3
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       288(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y4, Y4
-	VCVTTPS2DQ   320(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y4, Y4
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       320(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
 	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VPSLLD       $0x17, Y7, Y6
 	VMULPS       Y6, Y5, Y5
 	VMULPS       Y2, Y1, Y2
 	VMULPS       Y3, Y1, Y3
@@ -7856,37 +7856,37 @@ RefractoryExponentialUniformAVX2_block:
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VCVTTPS2DQ   352(AX), Y6
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       352(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y2, Y2
-	VCVTTPS2DQ   384(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y2, Y2
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       384(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y3, Y3
-	VCVTTPS2DQ   416(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y3, Y3
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       416(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y4, Y4
-	VCVTTPS2DQ   448(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y4, Y4
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       448(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
 	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VPSLLD       $0x17, Y7, Y6
 	VMULPS       Y6, Y5, Y5
 	VMULPS       Y2, Y1, Y2
 	VMULPS       Y3, Y1, Y3
@@ -8107,37 +8107,37 @@ RefractoryExponentialUniformAVX2_reciprocal_block:
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VCVTTPS2DQ   224(AX), Y6
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       224(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y2, Y2
-	VCVTTPS2DQ   256(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y2, Y2
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       256(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y3, Y3
-	VCVTTPS2DQ   288(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y3, Y3
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       288(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y4, Y4
-	VCVTTPS2DQ   320(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y4, Y4
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       320(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
 	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VPSLLD       $0x17, Y7, Y6
 	VMULPS       Y6, Y5, Y5
 	VMULPS       Y2, Y1, Y2
 	VMULPS       Y3, Y1, Y3
@@ -8346,37 +8346,37 @@ RefractoryExponentialUniformAVX2_reciprocal_block:
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VCVTTPS2DQ   352(AX), Y6
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       352(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y2, Y2
-	VCVTTPS2DQ   384(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y2, Y2
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       384(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y3, Y3
-	VCVTTPS2DQ   416(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y3, Y3
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       416(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y4, Y4
-	VCVTTPS2DQ   448(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y4, Y4
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       448(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
 	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VPSLLD       $0x17, Y7, Y6
 	VMULPS       Y6, Y5, Y5
 	VMULPS       Y2, Y1, Y2
 	VMULPS       Y3, Y1, Y3
@@ -8761,536 +8761,536 @@ TEXT ·adaptiveExponentialAVX2(SB), NOSPLIT, $320-184
 	JZ       AdaptiveExponentialAVX2_done
 
 AdaptiveExponentialAVX2_block:
-	XORQ       R15, R15
-	VMOVUPS    (CX), Y0
-	VMOVUPS    32(CX), Y1
-	VMOVUPS    64(CX), Y2
-	VMOVUPS    96(CX), Y3
-	VMOVUPS    128(CX), Y4
-	VSUBPS     (R8), Y0, Y0
-	VSUBPS     32(R8), Y1, Y1
-	VSUBPS     64(R8), Y2, Y2
-	VSUBPS     96(R8), Y3, Y3
-	VSUBPS     128(R8), Y4, Y4
-	VDIVPS     (DI), Y0, Y0
-	VDIVPS     32(DI), Y1, Y1
-	VDIVPS     64(DI), Y2, Y2
-	VDIVPS     96(DI), Y3, Y3
-	VDIVPS     128(DI), Y4, Y4
-	VMOVUPS    vconstc2d00000<>+0(SB), Y5
-	VMAXPS     Y0, Y5, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y5
-	VMINPS     Y0, Y5, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y5
-	VMAXPS     Y1, Y5, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y5
-	VMINPS     Y1, Y5, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y5
-	VMAXPS     Y2, Y5, Y2
-	VMOVUPS    vconst42b20000<>+0(SB), Y5
-	VMINPS     Y2, Y5, Y2
-	VMOVUPS    vconstc2d00000<>+0(SB), Y5
-	VMAXPS     Y3, Y5, Y3
-	VMOVUPS    vconst42b20000<>+0(SB), Y5
-	VMINPS     Y3, Y5, Y3
-	VMOVUPS    vconstc2d00000<>+0(SB), Y5
-	VMAXPS     Y4, Y5, Y4
-	VMOVUPS    vconst42b20000<>+0(SB), Y5
-	VMINPS     Y4, Y5, Y4
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y5
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y6
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y7
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y3, Y8
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y4, Y9
-	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS    Y5, (AX)
-	VADDPS     vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS     vconst4b400000<>+0(SB), Y6, Y6
-	VMOVUPS    Y6, 32(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y7, Y7
-	VSUBPS     vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS    Y7, 64(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y8, Y8
-	VSUBPS     vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS    Y8, 96(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y9, Y9
-	VSUBPS     vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS    Y9, 128(AX)
-	VMULPS     vconst3f318000<>+0(SB), Y5, Y10
-	VMULPS     vconst3f318000<>+0(SB), Y6, Y11
-	VMULPS     vconst3f318000<>+0(SB), Y7, Y12
-	VMULPS     vconst3f318000<>+0(SB), Y8, Y13
-	VMULPS     vconst3f318000<>+0(SB), Y9, Y14
-	VSUBPS     Y10, Y0, Y0
-	VSUBPS     Y11, Y1, Y1
-	VSUBPS     Y12, Y2, Y2
-	VSUBPS     Y13, Y3, Y3
-	VSUBPS     Y14, Y4, Y4
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
-	VMULPS     vconstb95e8083<>+0(SB), Y6, Y6
-	VMULPS     vconstb95e8083<>+0(SB), Y7, Y7
-	VMULPS     vconstb95e8083<>+0(SB), Y8, Y8
-	VMULPS     vconstb95e8083<>+0(SB), Y9, Y9
-	VSUBPS     Y5, Y0, Y0
-	VSUBPS     Y6, Y1, Y1
-	VSUBPS     Y7, Y2, Y2
-	VSUBPS     Y8, Y3, Y3
-	VSUBPS     Y9, Y4, Y4
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y5
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y6
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y7
-	VMULPS     vconst39500d01<>+0(SB), Y3, Y8
-	VMULPS     vconst39500d01<>+0(SB), Y4, Y9
-	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
-	VADDPS     vconst3ab60b61<>+0(SB), Y6, Y6
-	VADDPS     vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS     vconst3ab60b61<>+0(SB), Y8, Y8
-	VADDPS     vconst3ab60b61<>+0(SB), Y9, Y9
-	VMULPS     Y0, Y5, Y5
-	VMULPS     Y1, Y6, Y6
-	VMULPS     Y2, Y7, Y7
-	VMULPS     Y3, Y8, Y8
-	VMULPS     Y4, Y9, Y9
-	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
-	VADDPS     vconst3c088889<>+0(SB), Y6, Y6
-	VADDPS     vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS     vconst3c088889<>+0(SB), Y8, Y8
-	VADDPS     vconst3c088889<>+0(SB), Y9, Y9
-	VMULPS     Y0, Y5, Y5
-	VMULPS     Y1, Y6, Y6
-	VMULPS     Y2, Y7, Y7
-	VMULPS     Y3, Y8, Y8
-	VMULPS     Y4, Y9, Y9
-	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
-	VADDPS     vconst3d2aaaab<>+0(SB), Y6, Y6
-	VADDPS     vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS     vconst3d2aaaab<>+0(SB), Y8, Y8
-	VADDPS     vconst3d2aaaab<>+0(SB), Y9, Y9
-	VMULPS     Y0, Y5, Y5
-	VMULPS     Y1, Y6, Y6
-	VMULPS     Y2, Y7, Y7
-	VMULPS     Y3, Y8, Y8
-	VMULPS     Y4, Y9, Y9
-	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
-	VADDPS     vconst3e2aaaab<>+0(SB), Y6, Y6
-	VADDPS     vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS     vconst3e2aaaab<>+0(SB), Y8, Y8
-	VADDPS     vconst3e2aaaab<>+0(SB), Y9, Y9
-	VMULPS     Y0, Y5, Y5
-	VMULPS     Y1, Y6, Y6
-	VMULPS     Y2, Y7, Y7
-	VMULPS     Y3, Y8, Y8
-	VMULPS     Y4, Y9, Y9
-	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
-	VADDPS     vconst3f000000<>+0(SB), Y6, Y6
-	VADDPS     vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS     vconst3f000000<>+0(SB), Y8, Y8
-	VADDPS     vconst3f000000<>+0(SB), Y9, Y9
-	VMULPS     Y0, Y0, Y10
-	VMULPS     Y1, Y1, Y11
-	VMULPS     Y2, Y2, Y12
-	VMULPS     Y3, Y3, Y13
-	VMULPS     Y4, Y4, Y14
-	VMULPS     Y5, Y10, Y5
-	VMULPS     Y6, Y11, Y6
-	VMULPS     Y7, Y12, Y7
-	VMULPS     Y8, Y13, Y8
-	VMULPS     Y9, Y14, Y9
-	VADDPS     Y0, Y5, Y0
-	VADDPS     Y1, Y6, Y1
-	VADDPS     Y2, Y7, Y2
-	VADDPS     Y3, Y8, Y3
-	VADDPS     Y4, Y9, Y4
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VADDPS     vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS     vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ (AX), Y5
-	VPSRAD     $0x01, Y5, Y6
-	VPSUBD     Y6, Y5, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VPADDD     Y5, Y0, Y0
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y0, Y0
-	VCVTTPS2DQ 32(AX), Y5
-	VPSRAD     $0x01, Y5, Y6
-	VPSUBD     Y6, Y5, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VPADDD     Y5, Y1, Y1
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y1, Y1
-	VCVTTPS2DQ 64(AX), Y5
-	VPSRAD     $0x01, Y5, Y6
-	VPSUBD     Y6, Y5, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VPADDD     Y5, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y2, Y2
-	VCVTTPS2DQ 96(AX), Y5
-	VPSRAD     $0x01, Y5, Y6
-	VPSUBD     Y6, Y5, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VPADDD     Y5, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y3, Y3
-	VCVTTPS2DQ 128(AX), Y5
-	VPSRAD     $0x01, Y5, Y6
-	VPSUBD     Y6, Y5, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VPADDD     Y5, Y4, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y4, Y4
-	VMULPS     (DI), Y0, Y0
-	VMULPS     32(DI), Y1, Y1
-	VMULPS     64(DI), Y2, Y2
-	VMULPS     96(DI), Y3, Y3
-	VMULPS     128(DI), Y4, Y4
-	VSUBPS     (CX), Y0, Y0
-	VSUBPS     32(CX), Y1, Y1
-	VSUBPS     64(CX), Y2, Y2
-	VSUBPS     96(CX), Y3, Y3
-	VSUBPS     128(CX), Y4, Y4
-	VMOVUPS    (DX), Y5
-	VMOVUPS    32(DX), Y6
-	VMOVUPS    64(DX), Y7
-	VMOVUPS    96(DX), Y8
-	VMOVUPS    128(DX), Y9
-	VMULPS     (R9), Y5, Y10
-	VMULPS     32(R9), Y6, Y11
-	VMULPS     64(R9), Y7, Y12
-	VMULPS     96(R9), Y8, Y13
-	VMULPS     128(R9), Y9, Y14
-	VSUBPS     Y10, Y0, Y0
-	VSUBPS     Y11, Y1, Y1
-	VSUBPS     Y12, Y2, Y2
-	VSUBPS     Y13, Y3, Y3
-	VSUBPS     Y14, Y4, Y4
-	VMOVUPS    (BX), Y10
-	VMOVUPS    32(BX), Y11
-	VMOVUPS    64(BX), Y12
-	VMOVUPS    96(BX), Y13
-	VMOVUPS    128(BX), Y14
-	VMULPS     (R9), Y10, Y10
-	VMULPS     32(R9), Y11, Y11
-	VMULPS     64(R9), Y12, Y12
-	VMULPS     96(R9), Y13, Y13
-	VMULPS     128(R9), Y14, Y14
-	VADDPS     Y10, Y0, Y0
-	VADDPS     Y11, Y1, Y1
-	VADDPS     Y12, Y2, Y2
-	VADDPS     Y13, Y3, Y3
-	VADDPS     Y14, Y4, Y4
-	VMULPS     (SI), Y0, Y0
-	VMULPS     32(SI), Y1, Y1
-	VMULPS     64(SI), Y2, Y2
-	VMULPS     96(SI), Y3, Y3
-	VMULPS     128(SI), Y4, Y4
-	VADDPS     (CX), Y0, Y0
-	VADDPS     32(CX), Y1, Y1
-	VADDPS     64(CX), Y2, Y2
-	VADDPS     96(CX), Y3, Y3
-	VADDPS     128(CX), Y4, Y4
-	VCMPPS     $0x1e, (R10), Y0, Y10
-	VCMPPS     $0x1e, 32(R10), Y1, Y11
-	VCMPPS     $0x1e, 64(R10), Y2, Y12
-	VCMPPS     $0x1e, 96(R10), Y3, Y13
-	VCMPPS     $0x1e, 128(R10), Y4, Y14
-	VBLENDVPS  Y10, (R11), Y0, Y0
-	VBLENDVPS  Y11, 32(R11), Y1, Y1
-	VBLENDVPS  Y12, 64(R11), Y2, Y2
-	VBLENDVPS  Y13, 96(R11), Y3, Y3
-	VBLENDVPS  Y14, 128(R11), Y4, Y4
-	VMOVUPS    Y0, (CX)
-	VMOVUPS    Y1, 32(CX)
-	VMOVUPS    Y2, 64(CX)
-	VMOVUPS    Y3, 96(CX)
-	VMOVUPS    Y4, 128(CX)
-	MOVQ       a+80(FP), BP
-	MOVQ       a+80(FP), BP
-	VMULPS     (BP), Y0, Y0
-	MOVQ       a+80(FP), BP
-	MOVQ       a+80(FP), BP
-	VMULPS     32(BP), Y1, Y1
-	MOVQ       a+80(FP), BP
-	MOVQ       a+80(FP), BP
-	VMULPS     64(BP), Y2, Y2
-	MOVQ       a+80(FP), BP
-	MOVQ       a+80(FP), BP
-	VMULPS     96(BP), Y3, Y3
-	MOVQ       a+80(FP), BP
-	MOVQ       a+80(FP), BP
-	VMULPS     128(BP), Y4, Y4
-	VSUBPS     Y5, Y0, Y0
-	VSUBPS     Y6, Y1, Y1
-	VSUBPS     Y7, Y2, Y2
-	VSUBPS     Y8, Y3, Y3
-	VSUBPS     Y9, Y4, Y4
-	VMULPS     (R12), Y0, Y0
-	VMULPS     32(R12), Y1, Y1
-	VMULPS     64(R12), Y2, Y2
-	VMULPS     96(R12), Y3, Y3
-	VMULPS     128(R12), Y4, Y4
-	VADDPS     Y0, Y5, Y0
-	VADDPS     Y1, Y6, Y1
-	VADDPS     Y2, Y7, Y2
-	VADDPS     Y3, Y8, Y3
-	VADDPS     Y4, Y9, Y4
-	MOVQ       b+88(FP), BP
-	MOVQ       b+88(FP), BP
-	VANDPS     (BP), Y10, Y5
-	MOVQ       b+88(FP), BP
-	MOVQ       b+88(FP), BP
-	VANDPS     32(BP), Y11, Y6
-	MOVQ       b+88(FP), BP
-	MOVQ       b+88(FP), BP
-	VANDPS     64(BP), Y12, Y7
-	MOVQ       b+88(FP), BP
-	MOVQ       b+88(FP), BP
-	VANDPS     96(BP), Y13, Y8
-	MOVQ       b+88(FP), BP
-	MOVQ       b+88(FP), BP
-	VANDPS     128(BP), Y14, Y9
-	VADDPS     Y5, Y0, Y0
-	VADDPS     Y6, Y1, Y1
-	VADDPS     Y7, Y2, Y2
-	VADDPS     Y8, Y3, Y3
-	VADDPS     Y9, Y4, Y4
-	VMOVUPS    Y0, (DX)
-	VMOVUPS    Y1, 32(DX)
-	VMOVUPS    Y2, 64(DX)
-	VMOVUPS    Y3, 96(DX)
-	VMOVUPS    Y4, 128(DX)
-	VMOVMSKPS  Y10, BP
-	ORQ        BP, R15
-	VMOVMSKPS  Y11, BP
-	SHLQ       $0x08, BP
-	ORQ        BP, R15
-	VMOVMSKPS  Y12, BP
-	SHLQ       $0x10, BP
-	ORQ        BP, R15
-	VMOVMSKPS  Y13, BP
-	SHLQ       $0x18, BP
-	ORQ        BP, R15
-	VMOVMSKPS  Y14, BP
-	SHLQ       $0x20, BP
-	ORQ        BP, R15
-	VMOVUPS    160(CX), Y0
-	VMOVUPS    192(CX), Y1
-	VMOVUPS    224(CX), Y2
-	VSUBPS     160(R8), Y0, Y0
-	VSUBPS     192(R8), Y1, Y1
-	VSUBPS     224(R8), Y2, Y2
-	VDIVPS     160(DI), Y0, Y0
-	VDIVPS     192(DI), Y1, Y1
-	VDIVPS     224(DI), Y2, Y2
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y0, Y3, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y0, Y3, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y1, Y3, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y1, Y3, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y2, Y3, Y2
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y2, Y3, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS    Y3, 160(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
-	VMOVUPS    Y4, 192(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS    Y5, 224(AX)
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
-	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
-	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
-	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
-	VSUBPS     Y3, Y0, Y0
-	VSUBPS     Y4, Y1, Y1
-	VSUBPS     Y5, Y2, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
-	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
-	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
-	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
-	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
-	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
-	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
-	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y0, Y6
-	VMULPS     Y1, Y1, Y7
-	VMULPS     Y2, Y2, Y8
-	VMULPS     Y3, Y6, Y3
-	VMULPS     Y4, Y7, Y4
-	VMULPS     Y5, Y8, Y5
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VCVTTPS2DQ 160(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y0, Y0
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y0, Y0
-	VCVTTPS2DQ 192(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y1, Y1
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y1, Y1
-	VCVTTPS2DQ 224(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y2, Y2
-	VMULPS     160(DI), Y0, Y0
-	VMULPS     192(DI), Y1, Y1
-	VMULPS     224(DI), Y2, Y2
-	VSUBPS     160(CX), Y0, Y0
-	VSUBPS     192(CX), Y1, Y1
-	VSUBPS     224(CX), Y2, Y2
-	VMOVUPS    160(DX), Y3
-	VMOVUPS    192(DX), Y4
-	VMOVUPS    224(DX), Y5
-	VMULPS     160(R9), Y3, Y6
-	VMULPS     192(R9), Y4, Y7
-	VMULPS     224(R9), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMOVUPS    160(BX), Y6
-	VMOVUPS    192(BX), Y7
-	VMOVUPS    224(BX), Y8
-	VMULPS     160(R9), Y6, Y6
-	VMULPS     192(R9), Y7, Y7
-	VMULPS     224(R9), Y8, Y8
-	VADDPS     Y6, Y0, Y0
-	VADDPS     Y7, Y1, Y1
-	VADDPS     Y8, Y2, Y2
-	VMULPS     160(SI), Y0, Y0
-	VMULPS     192(SI), Y1, Y1
-	VMULPS     224(SI), Y2, Y2
-	VADDPS     160(CX), Y0, Y0
-	VADDPS     192(CX), Y1, Y1
-	VADDPS     224(CX), Y2, Y2
-	VCMPPS     $0x1e, 160(R10), Y0, Y6
-	VCMPPS     $0x1e, 192(R10), Y1, Y7
-	VCMPPS     $0x1e, 224(R10), Y2, Y8
-	VBLENDVPS  Y6, 160(R11), Y0, Y0
-	VBLENDVPS  Y7, 192(R11), Y1, Y1
-	VBLENDVPS  Y8, 224(R11), Y2, Y2
-	VMOVUPS    Y0, 160(CX)
-	VMOVUPS    Y1, 192(CX)
-	VMOVUPS    Y2, 224(CX)
-	MOVQ       a+80(FP), BP
-	MOVQ       a+80(FP), BP
-	VMULPS     160(BP), Y0, Y0
-	MOVQ       a+80(FP), BP
-	MOVQ       a+80(FP), BP
-	VMULPS     192(BP), Y1, Y1
-	MOVQ       a+80(FP), BP
-	MOVQ       a+80(FP), BP
-	VMULPS     224(BP), Y2, Y2
-	VSUBPS     Y3, Y0, Y0
-	VSUBPS     Y4, Y1, Y1
-	VSUBPS     Y5, Y2, Y2
-	VMULPS     160(R12), Y0, Y0
-	VMULPS     192(R12), Y1, Y1
-	VMULPS     224(R12), Y2, Y2
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	MOVQ       b+88(FP), BP
-	MOVQ       b+88(FP), BP
-	VANDPS     160(BP), Y6, Y3
-	MOVQ       b+88(FP), BP
-	MOVQ       b+88(FP), BP
-	VANDPS     192(BP), Y7, Y4
-	MOVQ       b+88(FP), BP
-	MOVQ       b+88(FP), BP
-	VANDPS     224(BP), Y8, Y5
-	VADDPS     Y3, Y0, Y0
-	VADDPS     Y4, Y1, Y1
-	VADDPS     Y5, Y2, Y2
-	VMOVUPS    Y0, 160(DX)
-	VMOVUPS    Y1, 192(DX)
-	VMOVUPS    Y2, 224(DX)
-	VMOVMSKPS  Y6, BP
-	SHLQ       $0x28, BP
-	ORQ        BP, R15
-	VMOVMSKPS  Y7, BP
-	SHLQ       $0x30, BP
-	ORQ        BP, R15
-	VMOVMSKPS  Y8, BP
-	SHLQ       $0x38, BP
-	ORQ        BP, R15
-	MOVQ       R15, (R13)
-	ADDQ       $0x08, R13
-	ADDQ       $0x00000100, CX
-	ADDQ       $0x00000100, DX
-	ADDQ       $0x00000100, BX
-	ADDQ       kStride+96(FP), SI
-	ADDQ       deltaStride+104(FP), DI
-	ADDQ       rhStride+112(FP), R8
-	ADDQ       resStride+120(FP), R9
-	ADDQ       thrStride+128(FP), R10
-	ADDQ       resetStride+136(FP), R11
-	ADDQ       kwStride+144(FP), R12
-	MOVQ       aStride+152(FP), R15
-	ADDQ       R15, a+80(FP)
-	MOVQ       bStride+160(FP), R15
-	ADDQ       R15, b+88(FP)
-	DECQ       R14
-	JNZ        AdaptiveExponentialAVX2_block
+	XORQ      R15, R15
+	VMOVUPS   (CX), Y0
+	VMOVUPS   32(CX), Y1
+	VMOVUPS   64(CX), Y2
+	VMOVUPS   96(CX), Y3
+	VMOVUPS   128(CX), Y4
+	VSUBPS    (R8), Y0, Y0
+	VSUBPS    32(R8), Y1, Y1
+	VSUBPS    64(R8), Y2, Y2
+	VSUBPS    96(R8), Y3, Y3
+	VSUBPS    128(R8), Y4, Y4
+	VDIVPS    (DI), Y0, Y0
+	VDIVPS    32(DI), Y1, Y1
+	VDIVPS    64(DI), Y2, Y2
+	VDIVPS    96(DI), Y3, Y3
+	VDIVPS    128(DI), Y4, Y4
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y0, Y5, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y0, Y5, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y1, Y5, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y1, Y5, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y2, Y5, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y2, Y5, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y3, Y5, Y3
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y3, Y5, Y3
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y4, Y5, Y4
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y4, Y5, Y4
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y5
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y6
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y7
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y3, Y8
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y4, Y9
+	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS   Y5, (AX)
+	VADDPS    vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS    vconst4b400000<>+0(SB), Y6, Y6
+	VMOVUPS   Y6, 32(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y7, Y7
+	VSUBPS    vconst4b400000<>+0(SB), Y7, Y7
+	VMOVUPS   Y7, 64(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y8, Y8
+	VSUBPS    vconst4b400000<>+0(SB), Y8, Y8
+	VMOVUPS   Y8, 96(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y9, Y9
+	VSUBPS    vconst4b400000<>+0(SB), Y9, Y9
+	VMOVUPS   Y9, 128(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y5, Y10
+	VMULPS    vconst3f318000<>+0(SB), Y6, Y11
+	VMULPS    vconst3f318000<>+0(SB), Y7, Y12
+	VMULPS    vconst3f318000<>+0(SB), Y8, Y13
+	VMULPS    vconst3f318000<>+0(SB), Y9, Y14
+	VSUBPS    Y10, Y0, Y0
+	VSUBPS    Y11, Y1, Y1
+	VSUBPS    Y12, Y2, Y2
+	VSUBPS    Y13, Y3, Y3
+	VSUBPS    Y14, Y4, Y4
+	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
+	VMULPS    vconstb95e8083<>+0(SB), Y6, Y6
+	VMULPS    vconstb95e8083<>+0(SB), Y7, Y7
+	VMULPS    vconstb95e8083<>+0(SB), Y8, Y8
+	VMULPS    vconstb95e8083<>+0(SB), Y9, Y9
+	VSUBPS    Y5, Y0, Y0
+	VSUBPS    Y6, Y1, Y1
+	VSUBPS    Y7, Y2, Y2
+	VSUBPS    Y8, Y3, Y3
+	VSUBPS    Y9, Y4, Y4
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y5
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y6
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y7
+	VMULPS    vconst39500d01<>+0(SB), Y3, Y8
+	VMULPS    vconst39500d01<>+0(SB), Y4, Y9
+	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
+	VADDPS    vconst3ab60b61<>+0(SB), Y6, Y6
+	VADDPS    vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS    vconst3ab60b61<>+0(SB), Y8, Y8
+	VADDPS    vconst3ab60b61<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y5, Y5
+	VMULPS    Y1, Y6, Y6
+	VMULPS    Y2, Y7, Y7
+	VMULPS    Y3, Y8, Y8
+	VMULPS    Y4, Y9, Y9
+	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
+	VADDPS    vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS    vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS    vconst3c088889<>+0(SB), Y8, Y8
+	VADDPS    vconst3c088889<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y5, Y5
+	VMULPS    Y1, Y6, Y6
+	VMULPS    Y2, Y7, Y7
+	VMULPS    Y3, Y8, Y8
+	VMULPS    Y4, Y9, Y9
+	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
+	VADDPS    vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS    vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS    vconst3d2aaaab<>+0(SB), Y8, Y8
+	VADDPS    vconst3d2aaaab<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y5, Y5
+	VMULPS    Y1, Y6, Y6
+	VMULPS    Y2, Y7, Y7
+	VMULPS    Y3, Y8, Y8
+	VMULPS    Y4, Y9, Y9
+	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
+	VADDPS    vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS    vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS    vconst3e2aaaab<>+0(SB), Y8, Y8
+	VADDPS    vconst3e2aaaab<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y5, Y5
+	VMULPS    Y1, Y6, Y6
+	VMULPS    Y2, Y7, Y7
+	VMULPS    Y3, Y8, Y8
+	VMULPS    Y4, Y9, Y9
+	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
+	VADDPS    vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS    vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS    vconst3f000000<>+0(SB), Y8, Y8
+	VADDPS    vconst3f000000<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y0, Y10
+	VMULPS    Y1, Y1, Y11
+	VMULPS    Y2, Y2, Y12
+	VMULPS    Y3, Y3, Y13
+	VMULPS    Y4, Y4, Y14
+	VMULPS    Y5, Y10, Y5
+	VMULPS    Y6, Y11, Y6
+	VMULPS    Y7, Y12, Y7
+	VMULPS    Y8, Y13, Y8
+	VMULPS    Y9, Y14, Y9
+	VADDPS    Y0, Y5, Y0
+	VADDPS    Y1, Y6, Y1
+	VADDPS    Y2, Y7, Y2
+	VADDPS    Y3, Y8, Y3
+	VADDPS    Y4, Y9, Y4
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS    vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS    vconst3f800000<>+0(SB), Y4, Y4
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    (AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y0, Y0
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    32(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y1, Y1
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    64(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y2, Y2
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    96(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y3, Y3
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y3, Y3
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    128(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y4, Y4
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y4, Y4
+	VMULPS    (DI), Y0, Y0
+	VMULPS    32(DI), Y1, Y1
+	VMULPS    64(DI), Y2, Y2
+	VMULPS    96(DI), Y3, Y3
+	VMULPS    128(DI), Y4, Y4
+	VSUBPS    (CX), Y0, Y0
+	VSUBPS    32(CX), Y1, Y1
+	VSUBPS    64(CX), Y2, Y2
+	VSUBPS    96(CX), Y3, Y3
+	VSUBPS    128(CX), Y4, Y4
+	VMOVUPS   (DX), Y5
+	VMOVUPS   32(DX), Y6
+	VMOVUPS   64(DX), Y7
+	VMOVUPS   96(DX), Y8
+	VMOVUPS   128(DX), Y9
+	VMULPS    (R9), Y5, Y10
+	VMULPS    32(R9), Y6, Y11
+	VMULPS    64(R9), Y7, Y12
+	VMULPS    96(R9), Y8, Y13
+	VMULPS    128(R9), Y9, Y14
+	VSUBPS    Y10, Y0, Y0
+	VSUBPS    Y11, Y1, Y1
+	VSUBPS    Y12, Y2, Y2
+	VSUBPS    Y13, Y3, Y3
+	VSUBPS    Y14, Y4, Y4
+	VMOVUPS   (BX), Y10
+	VMOVUPS   32(BX), Y11
+	VMOVUPS   64(BX), Y12
+	VMOVUPS   96(BX), Y13
+	VMOVUPS   128(BX), Y14
+	VMULPS    (R9), Y10, Y10
+	VMULPS    32(R9), Y11, Y11
+	VMULPS    64(R9), Y12, Y12
+	VMULPS    96(R9), Y13, Y13
+	VMULPS    128(R9), Y14, Y14
+	VADDPS    Y10, Y0, Y0
+	VADDPS    Y11, Y1, Y1
+	VADDPS    Y12, Y2, Y2
+	VADDPS    Y13, Y3, Y3
+	VADDPS    Y14, Y4, Y4
+	VMULPS    (SI), Y0, Y0
+	VMULPS    32(SI), Y1, Y1
+	VMULPS    64(SI), Y2, Y2
+	VMULPS    96(SI), Y3, Y3
+	VMULPS    128(SI), Y4, Y4
+	VADDPS    (CX), Y0, Y0
+	VADDPS    32(CX), Y1, Y1
+	VADDPS    64(CX), Y2, Y2
+	VADDPS    96(CX), Y3, Y3
+	VADDPS    128(CX), Y4, Y4
+	VCMPPS    $0x1e, (R10), Y0, Y10
+	VCMPPS    $0x1e, 32(R10), Y1, Y11
+	VCMPPS    $0x1e, 64(R10), Y2, Y12
+	VCMPPS    $0x1e, 96(R10), Y3, Y13
+	VCMPPS    $0x1e, 128(R10), Y4, Y14
+	VBLENDVPS Y10, (R11), Y0, Y0
+	VBLENDVPS Y11, 32(R11), Y1, Y1
+	VBLENDVPS Y12, 64(R11), Y2, Y2
+	VBLENDVPS Y13, 96(R11), Y3, Y3
+	VBLENDVPS Y14, 128(R11), Y4, Y4
+	VMOVUPS   Y0, (CX)
+	VMOVUPS   Y1, 32(CX)
+	VMOVUPS   Y2, 64(CX)
+	VMOVUPS   Y3, 96(CX)
+	VMOVUPS   Y4, 128(CX)
+	MOVQ      a+80(FP), BP
+	MOVQ      a+80(FP), BP
+	VMULPS    (BP), Y0, Y0
+	MOVQ      a+80(FP), BP
+	MOVQ      a+80(FP), BP
+	VMULPS    32(BP), Y1, Y1
+	MOVQ      a+80(FP), BP
+	MOVQ      a+80(FP), BP
+	VMULPS    64(BP), Y2, Y2
+	MOVQ      a+80(FP), BP
+	MOVQ      a+80(FP), BP
+	VMULPS    96(BP), Y3, Y3
+	MOVQ      a+80(FP), BP
+	MOVQ      a+80(FP), BP
+	VMULPS    128(BP), Y4, Y4
+	VSUBPS    Y5, Y0, Y0
+	VSUBPS    Y6, Y1, Y1
+	VSUBPS    Y7, Y2, Y2
+	VSUBPS    Y8, Y3, Y3
+	VSUBPS    Y9, Y4, Y4
+	VMULPS    (R12), Y0, Y0
+	VMULPS    32(R12), Y1, Y1
+	VMULPS    64(R12), Y2, Y2
+	VMULPS    96(R12), Y3, Y3
+	VMULPS    128(R12), Y4, Y4
+	VADDPS    Y0, Y5, Y0
+	VADDPS    Y1, Y6, Y1
+	VADDPS    Y2, Y7, Y2
+	VADDPS    Y3, Y8, Y3
+	VADDPS    Y4, Y9, Y4
+	MOVQ      b+88(FP), BP
+	MOVQ      b+88(FP), BP
+	VANDPS    (BP), Y10, Y5
+	MOVQ      b+88(FP), BP
+	MOVQ      b+88(FP), BP
+	VANDPS    32(BP), Y11, Y6
+	MOVQ      b+88(FP), BP
+	MOVQ      b+88(FP), BP
+	VANDPS    64(BP), Y12, Y7
+	MOVQ      b+88(FP), BP
+	MOVQ      b+88(FP), BP
+	VANDPS    96(BP), Y13, Y8
+	MOVQ      b+88(FP), BP
+	MOVQ      b+88(FP), BP
+	VANDPS    128(BP), Y14, Y9
+	VADDPS    Y5, Y0, Y0
+	VADDPS    Y6, Y1, Y1
+	VADDPS    Y7, Y2, Y2
+	VADDPS    Y8, Y3, Y3
+	VADDPS    Y9, Y4, Y4
+	VMOVUPS   Y0, (DX)
+	VMOVUPS   Y1, 32(DX)
+	VMOVUPS   Y2, 64(DX)
+	VMOVUPS   Y3, 96(DX)
+	VMOVUPS   Y4, 128(DX)
+	VMOVMSKPS Y10, BP
+	ORQ       BP, R15
+	VMOVMSKPS Y11, BP
+	SHLQ      $0x08, BP
+	ORQ       BP, R15
+	VMOVMSKPS Y12, BP
+	SHLQ      $0x10, BP
+	ORQ       BP, R15
+	VMOVMSKPS Y13, BP
+	SHLQ      $0x18, BP
+	ORQ       BP, R15
+	VMOVMSKPS Y14, BP
+	SHLQ      $0x20, BP
+	ORQ       BP, R15
+	VMOVUPS   160(CX), Y0
+	VMOVUPS   192(CX), Y1
+	VMOVUPS   224(CX), Y2
+	VSUBPS    160(R8), Y0, Y0
+	VSUBPS    192(R8), Y1, Y1
+	VSUBPS    224(R8), Y2, Y2
+	VDIVPS    160(DI), Y0, Y0
+	VDIVPS    192(DI), Y1, Y1
+	VDIVPS    224(DI), Y2, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y0, Y3, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y0, Y3, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y1, Y3, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y1, Y3, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y2, Y3, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y2, Y3, Y2
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS   Y3, 160(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS   Y4, 192(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS   Y5, 224(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS    vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS    vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS    vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS    vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y0, Y6
+	VMULPS    Y1, Y1, Y7
+	VMULPS    Y2, Y2, Y8
+	VMULPS    Y3, Y6, Y3
+	VMULPS    Y4, Y7, Y4
+	VMULPS    Y5, Y8, Y5
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    160(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    192(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y1, Y1
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    224(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y2, Y2
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y2, Y2
+	VMULPS    160(DI), Y0, Y0
+	VMULPS    192(DI), Y1, Y1
+	VMULPS    224(DI), Y2, Y2
+	VSUBPS    160(CX), Y0, Y0
+	VSUBPS    192(CX), Y1, Y1
+	VSUBPS    224(CX), Y2, Y2
+	VMOVUPS   160(DX), Y3
+	VMOVUPS   192(DX), Y4
+	VMOVUPS   224(DX), Y5
+	VMULPS    160(R9), Y3, Y6
+	VMULPS    192(R9), Y4, Y7
+	VMULPS    224(R9), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMOVUPS   160(BX), Y6
+	VMOVUPS   192(BX), Y7
+	VMOVUPS   224(BX), Y8
+	VMULPS    160(R9), Y6, Y6
+	VMULPS    192(R9), Y7, Y7
+	VMULPS    224(R9), Y8, Y8
+	VADDPS    Y6, Y0, Y0
+	VADDPS    Y7, Y1, Y1
+	VADDPS    Y8, Y2, Y2
+	VMULPS    160(SI), Y0, Y0
+	VMULPS    192(SI), Y1, Y1
+	VMULPS    224(SI), Y2, Y2
+	VADDPS    160(CX), Y0, Y0
+	VADDPS    192(CX), Y1, Y1
+	VADDPS    224(CX), Y2, Y2
+	VCMPPS    $0x1e, 160(R10), Y0, Y6
+	VCMPPS    $0x1e, 192(R10), Y1, Y7
+	VCMPPS    $0x1e, 224(R10), Y2, Y8
+	VBLENDVPS Y6, 160(R11), Y0, Y0
+	VBLENDVPS Y7, 192(R11), Y1, Y1
+	VBLENDVPS Y8, 224(R11), Y2, Y2
+	VMOVUPS   Y0, 160(CX)
+	VMOVUPS   Y1, 192(CX)
+	VMOVUPS   Y2, 224(CX)
+	MOVQ      a+80(FP), BP
+	MOVQ      a+80(FP), BP
+	VMULPS    160(BP), Y0, Y0
+	MOVQ      a+80(FP), BP
+	MOVQ      a+80(FP), BP
+	VMULPS    192(BP), Y1, Y1
+	MOVQ      a+80(FP), BP
+	MOVQ      a+80(FP), BP
+	VMULPS    224(BP), Y2, Y2
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    160(R12), Y0, Y0
+	VMULPS    192(R12), Y1, Y1
+	VMULPS    224(R12), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	MOVQ      b+88(FP), BP
+	MOVQ      b+88(FP), BP
+	VANDPS    160(BP), Y6, Y3
+	MOVQ      b+88(FP), BP
+	MOVQ      b+88(FP), BP
+	VANDPS    192(BP), Y7, Y4
+	MOVQ      b+88(FP), BP
+	MOVQ      b+88(FP), BP
+	VANDPS    224(BP), Y8, Y5
+	VADDPS    Y3, Y0, Y0
+	VADDPS    Y4, Y1, Y1
+	VADDPS    Y5, Y2, Y2
+	VMOVUPS   Y0, 160(DX)
+	VMOVUPS   Y1, 192(DX)
+	VMOVUPS   Y2, 224(DX)
+	VMOVMSKPS Y6, BP
+	SHLQ      $0x28, BP
+	ORQ       BP, R15
+	VMOVMSKPS Y7, BP
+	SHLQ      $0x30, BP
+	ORQ       BP, R15
+	VMOVMSKPS Y8, BP
+	SHLQ      $0x38, BP
+	ORQ       BP, R15
+	MOVQ      R15, (R13)
+	ADDQ      $0x08, R13
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	ADDQ      kStride+96(FP), SI
+	ADDQ      deltaStride+104(FP), DI
+	ADDQ      rhStride+112(FP), R8
+	ADDQ      resStride+120(FP), R9
+	ADDQ      thrStride+128(FP), R10
+	ADDQ      resetStride+136(FP), R11
+	ADDQ      kwStride+144(FP), R12
+	MOVQ      aStride+152(FP), R15
+	ADDQ      R15, a+80(FP)
+	MOVQ      bStride+160(FP), R15
+	ADDQ      R15, b+88(FP)
+	DECQ      R14
+	JNZ       AdaptiveExponentialAVX2_block
 
 AdaptiveExponentialAVX2_done:
 	VZEROUPPER
@@ -10737,983 +10737,983 @@ TEXT ·adaptiveExponentialUniformAVX2(SB), $648-80
 	JMP   AdaptiveExponentialUniformAVX2_reciprocal_block
 
 AdaptiveExponentialUniformAVX2_block:
-	XORQ       R8, R8
-	VMOVUPS    (CX), Y0
-	VMOVUPS    32(CX), Y1
-	VMOVUPS    64(CX), Y2
-	VMOVUPS    96(CX), Y3
-	VMOVUPS    128(CX), Y4
-	VSUBPS     256(AX), Y0, Y0
-	VSUBPS     256(AX), Y1, Y1
-	VSUBPS     256(AX), Y2, Y2
-	VSUBPS     256(AX), Y3, Y3
-	VSUBPS     256(AX), Y4, Y4
-	VDIVPS     96(AX), Y0, Y0
-	VDIVPS     96(AX), Y1, Y1
-	VDIVPS     96(AX), Y2, Y2
-	VDIVPS     96(AX), Y3, Y3
-	VDIVPS     96(AX), Y4, Y4
-	VMOVUPS    vconstc2d00000<>+0(SB), Y5
-	VMAXPS     Y0, Y5, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y5
-	VMINPS     Y0, Y5, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y5
-	VMAXPS     Y1, Y5, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y5
-	VMINPS     Y1, Y5, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y5
-	VMAXPS     Y2, Y5, Y2
-	VMOVUPS    vconst42b20000<>+0(SB), Y5
-	VMINPS     Y2, Y5, Y2
-	VMOVUPS    vconstc2d00000<>+0(SB), Y5
-	VMAXPS     Y3, Y5, Y3
-	VMOVUPS    vconst42b20000<>+0(SB), Y5
-	VMINPS     Y3, Y5, Y3
-	VMOVUPS    vconstc2d00000<>+0(SB), Y5
-	VMAXPS     Y4, Y5, Y4
-	VMOVUPS    vconst42b20000<>+0(SB), Y5
-	VMINPS     Y4, Y5, Y4
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y5
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y6
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y7
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y3, Y8
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y4, Y9
-	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS    Y5, 320(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS     vconst4b400000<>+0(SB), Y6, Y6
-	VMOVUPS    Y6, 352(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y7, Y7
-	VSUBPS     vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS    Y7, 384(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y8, Y8
-	VSUBPS     vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS    Y8, 416(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y9, Y9
-	VSUBPS     vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS    Y9, 448(AX)
-	VMULPS     vconst3f318000<>+0(SB), Y5, Y10
-	VMULPS     vconst3f318000<>+0(SB), Y6, Y11
-	VMULPS     vconst3f318000<>+0(SB), Y7, Y12
-	VMULPS     vconst3f318000<>+0(SB), Y8, Y13
-	VMULPS     vconst3f318000<>+0(SB), Y9, Y14
-	VSUBPS     Y10, Y0, Y0
-	VSUBPS     Y11, Y1, Y1
-	VSUBPS     Y12, Y2, Y2
-	VSUBPS     Y13, Y3, Y3
-	VSUBPS     Y14, Y4, Y4
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
-	VMULPS     vconstb95e8083<>+0(SB), Y6, Y6
-	VMULPS     vconstb95e8083<>+0(SB), Y7, Y7
-	VMULPS     vconstb95e8083<>+0(SB), Y8, Y8
-	VMULPS     vconstb95e8083<>+0(SB), Y9, Y9
-	VSUBPS     Y5, Y0, Y0
-	VSUBPS     Y6, Y1, Y1
-	VSUBPS     Y7, Y2, Y2
-	VSUBPS     Y8, Y3, Y3
-	VSUBPS     Y9, Y4, Y4
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y5
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y6
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y7
-	VMULPS     vconst39500d01<>+0(SB), Y3, Y8
-	VMULPS     vconst39500d01<>+0(SB), Y4, Y9
-	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
-	VADDPS     vconst3ab60b61<>+0(SB), Y6, Y6
-	VADDPS     vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS     vconst3ab60b61<>+0(SB), Y8, Y8
-	VADDPS     vconst3ab60b61<>+0(SB), Y9, Y9
-	VMULPS     Y0, Y5, Y5
-	VMULPS     Y1, Y6, Y6
-	VMULPS     Y2, Y7, Y7
-	VMULPS     Y3, Y8, Y8
-	VMULPS     Y4, Y9, Y9
-	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
-	VADDPS     vconst3c088889<>+0(SB), Y6, Y6
-	VADDPS     vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS     vconst3c088889<>+0(SB), Y8, Y8
-	VADDPS     vconst3c088889<>+0(SB), Y9, Y9
-	VMULPS     Y0, Y5, Y5
-	VMULPS     Y1, Y6, Y6
-	VMULPS     Y2, Y7, Y7
-	VMULPS     Y3, Y8, Y8
-	VMULPS     Y4, Y9, Y9
-	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
-	VADDPS     vconst3d2aaaab<>+0(SB), Y6, Y6
-	VADDPS     vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS     vconst3d2aaaab<>+0(SB), Y8, Y8
-	VADDPS     vconst3d2aaaab<>+0(SB), Y9, Y9
-	VMULPS     Y0, Y5, Y5
-	VMULPS     Y1, Y6, Y6
-	VMULPS     Y2, Y7, Y7
-	VMULPS     Y3, Y8, Y8
-	VMULPS     Y4, Y9, Y9
-	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
-	VADDPS     vconst3e2aaaab<>+0(SB), Y6, Y6
-	VADDPS     vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS     vconst3e2aaaab<>+0(SB), Y8, Y8
-	VADDPS     vconst3e2aaaab<>+0(SB), Y9, Y9
-	VMULPS     Y0, Y5, Y5
-	VMULPS     Y1, Y6, Y6
-	VMULPS     Y2, Y7, Y7
-	VMULPS     Y3, Y8, Y8
-	VMULPS     Y4, Y9, Y9
-	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
-	VADDPS     vconst3f000000<>+0(SB), Y6, Y6
-	VADDPS     vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS     vconst3f000000<>+0(SB), Y8, Y8
-	VADDPS     vconst3f000000<>+0(SB), Y9, Y9
-	VMULPS     Y0, Y0, Y10
-	VMULPS     Y1, Y1, Y11
-	VMULPS     Y2, Y2, Y12
-	VMULPS     Y3, Y3, Y13
-	VMULPS     Y4, Y4, Y14
-	VMULPS     Y5, Y10, Y5
-	VMULPS     Y6, Y11, Y6
-	VMULPS     Y7, Y12, Y7
-	VMULPS     Y8, Y13, Y8
-	VMULPS     Y9, Y14, Y9
-	VADDPS     Y0, Y5, Y0
-	VADDPS     Y1, Y6, Y1
-	VADDPS     Y2, Y7, Y2
-	VADDPS     Y3, Y8, Y3
-	VADDPS     Y4, Y9, Y4
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VADDPS     vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS     vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ 320(AX), Y5
-	VPSRAD     $0x01, Y5, Y6
-	VPSUBD     Y6, Y5, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VPADDD     Y5, Y0, Y0
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y0, Y0
-	VCVTTPS2DQ 352(AX), Y5
-	VPSRAD     $0x01, Y5, Y6
-	VPSUBD     Y6, Y5, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VPADDD     Y5, Y1, Y1
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y1, Y1
-	VCVTTPS2DQ 384(AX), Y5
-	VPSRAD     $0x01, Y5, Y6
-	VPSUBD     Y6, Y5, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VPADDD     Y5, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y2, Y2
-	VCVTTPS2DQ 416(AX), Y5
-	VPSRAD     $0x01, Y5, Y6
-	VPSUBD     Y6, Y5, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VPADDD     Y5, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y3, Y3
-	VCVTTPS2DQ 448(AX), Y5
-	VPSRAD     $0x01, Y5, Y6
-	VPSUBD     Y6, Y5, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VPADDD     Y5, Y4, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y4, Y4
-	VMULPS     96(AX), Y0, Y0
-	VMULPS     96(AX), Y1, Y1
-	VMULPS     96(AX), Y2, Y2
-	VMULPS     96(AX), Y3, Y3
-	VMULPS     96(AX), Y4, Y4
-	VSUBPS     (CX), Y0, Y0
-	VSUBPS     32(CX), Y1, Y1
-	VSUBPS     64(CX), Y2, Y2
-	VSUBPS     96(CX), Y3, Y3
-	VSUBPS     128(CX), Y4, Y4
-	VMOVUPS    (DX), Y5
-	VMOVUPS    32(DX), Y6
-	VMOVUPS    64(DX), Y7
-	VMOVUPS    96(DX), Y8
-	VMOVUPS    128(DX), Y9
-	VMULPS     192(AX), Y5, Y10
-	VMULPS     192(AX), Y6, Y11
-	VMULPS     192(AX), Y7, Y12
-	VMULPS     192(AX), Y8, Y13
-	VMULPS     192(AX), Y9, Y14
-	VSUBPS     Y10, Y0, Y0
-	VSUBPS     Y11, Y1, Y1
-	VSUBPS     Y12, Y2, Y2
-	VSUBPS     Y13, Y3, Y3
-	VSUBPS     Y14, Y4, Y4
-	VMOVUPS    (BX), Y10
-	VMOVUPS    32(BX), Y11
-	VMOVUPS    64(BX), Y12
-	VMOVUPS    96(BX), Y13
-	VMOVUPS    128(BX), Y14
-	VMULPS     192(AX), Y10, Y10
-	VMULPS     192(AX), Y11, Y11
-	VMULPS     192(AX), Y12, Y12
-	VMULPS     192(AX), Y13, Y13
-	VMULPS     192(AX), Y14, Y14
-	VADDPS     Y10, Y0, Y0
-	VADDPS     Y11, Y1, Y1
-	VADDPS     Y12, Y2, Y2
-	VADDPS     Y13, Y3, Y3
-	VADDPS     Y14, Y4, Y4
-	VMULPS     128(AX), Y0, Y0
-	VMULPS     128(AX), Y1, Y1
-	VMULPS     128(AX), Y2, Y2
-	VMULPS     128(AX), Y3, Y3
-	VMULPS     128(AX), Y4, Y4
-	VADDPS     (CX), Y0, Y0
-	VADDPS     32(CX), Y1, Y1
-	VADDPS     64(CX), Y2, Y2
-	VADDPS     96(CX), Y3, Y3
-	VADDPS     128(CX), Y4, Y4
-	VCMPPS     $0x1e, 288(AX), Y0, Y10
-	VCMPPS     $0x1e, 288(AX), Y1, Y11
-	VCMPPS     $0x1e, 288(AX), Y2, Y12
-	VCMPPS     $0x1e, 288(AX), Y3, Y13
-	VCMPPS     $0x1e, 288(AX), Y4, Y14
-	VBLENDVPS  Y10, 224(AX), Y0, Y0
-	VBLENDVPS  Y11, 224(AX), Y1, Y1
-	VBLENDVPS  Y12, 224(AX), Y2, Y2
-	VBLENDVPS  Y13, 224(AX), Y3, Y3
-	VBLENDVPS  Y14, 224(AX), Y4, Y4
-	VMOVUPS    Y0, (CX)
-	VMOVUPS    Y1, 32(CX)
-	VMOVUPS    Y2, 64(CX)
-	VMOVUPS    Y3, 96(CX)
-	VMOVUPS    Y4, 128(CX)
-	VMULPS     32(AX), Y0, Y0
-	VMULPS     32(AX), Y1, Y1
-	VMULPS     32(AX), Y2, Y2
-	VMULPS     32(AX), Y3, Y3
-	VMULPS     32(AX), Y4, Y4
-	VSUBPS     Y5, Y0, Y0
-	VSUBPS     Y6, Y1, Y1
-	VSUBPS     Y7, Y2, Y2
-	VSUBPS     Y8, Y3, Y3
-	VSUBPS     Y9, Y4, Y4
-	VMULPS     160(AX), Y0, Y0
-	VMULPS     160(AX), Y1, Y1
-	VMULPS     160(AX), Y2, Y2
-	VMULPS     160(AX), Y3, Y3
-	VMULPS     160(AX), Y4, Y4
-	VADDPS     Y0, Y5, Y0
-	VADDPS     Y1, Y6, Y1
-	VADDPS     Y2, Y7, Y2
-	VADDPS     Y3, Y8, Y3
-	VADDPS     Y4, Y9, Y4
-	VANDPS     64(AX), Y10, Y5
-	VANDPS     64(AX), Y11, Y6
-	VANDPS     64(AX), Y12, Y7
-	VANDPS     64(AX), Y13, Y8
-	VANDPS     64(AX), Y14, Y9
-	VADDPS     Y5, Y0, Y0
-	VADDPS     Y6, Y1, Y1
-	VADDPS     Y7, Y2, Y2
-	VADDPS     Y8, Y3, Y3
-	VADDPS     Y9, Y4, Y4
-	VMOVUPS    Y0, (DX)
-	VMOVUPS    Y1, 32(DX)
-	VMOVUPS    Y2, 64(DX)
-	VMOVUPS    Y3, 96(DX)
-	VMOVUPS    Y4, 128(DX)
-	VMOVMSKPS  Y10, R9
-	ORQ        R9, R8
-	VMOVMSKPS  Y11, R9
-	SHLQ       $0x08, R9
-	ORQ        R9, R8
-	VMOVMSKPS  Y12, R9
-	SHLQ       $0x10, R9
-	ORQ        R9, R8
-	VMOVMSKPS  Y13, R9
-	SHLQ       $0x18, R9
-	ORQ        R9, R8
-	VMOVMSKPS  Y14, R9
-	SHLQ       $0x20, R9
-	ORQ        R9, R8
-	VMOVUPS    160(CX), Y0
-	VMOVUPS    192(CX), Y1
-	VMOVUPS    224(CX), Y2
-	VSUBPS     256(AX), Y0, Y0
-	VSUBPS     256(AX), Y1, Y1
-	VSUBPS     256(AX), Y2, Y2
-	VDIVPS     96(AX), Y0, Y0
-	VDIVPS     96(AX), Y1, Y1
-	VDIVPS     96(AX), Y2, Y2
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y0, Y3, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y0, Y3, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y1, Y3, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y1, Y3, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y2, Y3, Y2
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y2, Y3, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS    Y3, 480(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
-	VMOVUPS    Y4, 512(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS    Y5, 544(AX)
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
-	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
-	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
-	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
-	VSUBPS     Y3, Y0, Y0
-	VSUBPS     Y4, Y1, Y1
-	VSUBPS     Y5, Y2, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
-	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
-	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
-	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
-	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
-	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
-	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
-	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y0, Y6
-	VMULPS     Y1, Y1, Y7
-	VMULPS     Y2, Y2, Y8
-	VMULPS     Y3, Y6, Y3
-	VMULPS     Y4, Y7, Y4
-	VMULPS     Y5, Y8, Y5
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VCVTTPS2DQ 480(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y0, Y0
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y0, Y0
-	VCVTTPS2DQ 512(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y1, Y1
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y1, Y1
-	VCVTTPS2DQ 544(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y2, Y2
-	VMULPS     96(AX), Y0, Y0
-	VMULPS     96(AX), Y1, Y1
-	VMULPS     96(AX), Y2, Y2
-	VSUBPS     160(CX), Y0, Y0
-	VSUBPS     192(CX), Y1, Y1
-	VSUBPS     224(CX), Y2, Y2
-	VMOVUPS    160(DX), Y3
-	VMOVUPS    192(DX), Y4
-	VMOVUPS    224(DX), Y5
-	VMULPS     192(AX), Y3, Y6
-	VMULPS     192(AX), Y4, Y7
-	VMULPS     192(AX), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMOVUPS    160(BX), Y6
-	VMOVUPS    192(BX), Y7
-	VMOVUPS    224(BX), Y8
-	VMULPS     192(AX), Y6, Y6
-	VMULPS     192(AX), Y7, Y7
-	VMULPS     192(AX), Y8, Y8
-	VADDPS     Y6, Y0, Y0
-	VADDPS     Y7, Y1, Y1
-	VADDPS     Y8, Y2, Y2
-	VMULPS     128(AX), Y0, Y0
-	VMULPS     128(AX), Y1, Y1
-	VMULPS     128(AX), Y2, Y2
-	VADDPS     160(CX), Y0, Y0
-	VADDPS     192(CX), Y1, Y1
-	VADDPS     224(CX), Y2, Y2
-	VCMPPS     $0x1e, 288(AX), Y0, Y6
-	VCMPPS     $0x1e, 288(AX), Y1, Y7
-	VCMPPS     $0x1e, 288(AX), Y2, Y8
-	VBLENDVPS  Y6, 224(AX), Y0, Y0
-	VBLENDVPS  Y7, 224(AX), Y1, Y1
-	VBLENDVPS  Y8, 224(AX), Y2, Y2
-	VMOVUPS    Y0, 160(CX)
-	VMOVUPS    Y1, 192(CX)
-	VMOVUPS    Y2, 224(CX)
-	VMULPS     32(AX), Y0, Y0
-	VMULPS     32(AX), Y1, Y1
-	VMULPS     32(AX), Y2, Y2
-	VSUBPS     Y3, Y0, Y0
-	VSUBPS     Y4, Y1, Y1
-	VSUBPS     Y5, Y2, Y2
-	VMULPS     160(AX), Y0, Y0
-	VMULPS     160(AX), Y1, Y1
-	VMULPS     160(AX), Y2, Y2
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VANDPS     64(AX), Y6, Y3
-	VANDPS     64(AX), Y7, Y4
-	VANDPS     64(AX), Y8, Y5
-	VADDPS     Y3, Y0, Y0
-	VADDPS     Y4, Y1, Y1
-	VADDPS     Y5, Y2, Y2
-	VMOVUPS    Y0, 160(DX)
-	VMOVUPS    Y1, 192(DX)
-	VMOVUPS    Y2, 224(DX)
-	VMOVMSKPS  Y6, R9
-	SHLQ       $0x28, R9
-	ORQ        R9, R8
-	VMOVMSKPS  Y7, R9
-	SHLQ       $0x30, R9
-	ORQ        R9, R8
-	VMOVMSKPS  Y8, R9
-	SHLQ       $0x38, R9
-	ORQ        R9, R8
-	MOVQ       R8, (SI)
-	ADDQ       $0x08, SI
-	ADDQ       $0x00000100, CX
-	ADDQ       $0x00000100, DX
-	ADDQ       $0x00000100, BX
-	DECQ       DI
-	JNZ        AdaptiveExponentialUniformAVX2_block
-	JMP        AdaptiveExponentialUniformAVX2_done
+	XORQ      R8, R8
+	VMOVUPS   (CX), Y0
+	VMOVUPS   32(CX), Y1
+	VMOVUPS   64(CX), Y2
+	VMOVUPS   96(CX), Y3
+	VMOVUPS   128(CX), Y4
+	VSUBPS    256(AX), Y0, Y0
+	VSUBPS    256(AX), Y1, Y1
+	VSUBPS    256(AX), Y2, Y2
+	VSUBPS    256(AX), Y3, Y3
+	VSUBPS    256(AX), Y4, Y4
+	VDIVPS    96(AX), Y0, Y0
+	VDIVPS    96(AX), Y1, Y1
+	VDIVPS    96(AX), Y2, Y2
+	VDIVPS    96(AX), Y3, Y3
+	VDIVPS    96(AX), Y4, Y4
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y0, Y5, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y0, Y5, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y1, Y5, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y1, Y5, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y2, Y5, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y2, Y5, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y3, Y5, Y3
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y3, Y5, Y3
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y4, Y5, Y4
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y4, Y5, Y4
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y5
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y6
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y7
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y3, Y8
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y4, Y9
+	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS   Y5, 320(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS    vconst4b400000<>+0(SB), Y6, Y6
+	VMOVUPS   Y6, 352(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y7, Y7
+	VSUBPS    vconst4b400000<>+0(SB), Y7, Y7
+	VMOVUPS   Y7, 384(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y8, Y8
+	VSUBPS    vconst4b400000<>+0(SB), Y8, Y8
+	VMOVUPS   Y8, 416(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y9, Y9
+	VSUBPS    vconst4b400000<>+0(SB), Y9, Y9
+	VMOVUPS   Y9, 448(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y5, Y10
+	VMULPS    vconst3f318000<>+0(SB), Y6, Y11
+	VMULPS    vconst3f318000<>+0(SB), Y7, Y12
+	VMULPS    vconst3f318000<>+0(SB), Y8, Y13
+	VMULPS    vconst3f318000<>+0(SB), Y9, Y14
+	VSUBPS    Y10, Y0, Y0
+	VSUBPS    Y11, Y1, Y1
+	VSUBPS    Y12, Y2, Y2
+	VSUBPS    Y13, Y3, Y3
+	VSUBPS    Y14, Y4, Y4
+	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
+	VMULPS    vconstb95e8083<>+0(SB), Y6, Y6
+	VMULPS    vconstb95e8083<>+0(SB), Y7, Y7
+	VMULPS    vconstb95e8083<>+0(SB), Y8, Y8
+	VMULPS    vconstb95e8083<>+0(SB), Y9, Y9
+	VSUBPS    Y5, Y0, Y0
+	VSUBPS    Y6, Y1, Y1
+	VSUBPS    Y7, Y2, Y2
+	VSUBPS    Y8, Y3, Y3
+	VSUBPS    Y9, Y4, Y4
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y5
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y6
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y7
+	VMULPS    vconst39500d01<>+0(SB), Y3, Y8
+	VMULPS    vconst39500d01<>+0(SB), Y4, Y9
+	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
+	VADDPS    vconst3ab60b61<>+0(SB), Y6, Y6
+	VADDPS    vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS    vconst3ab60b61<>+0(SB), Y8, Y8
+	VADDPS    vconst3ab60b61<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y5, Y5
+	VMULPS    Y1, Y6, Y6
+	VMULPS    Y2, Y7, Y7
+	VMULPS    Y3, Y8, Y8
+	VMULPS    Y4, Y9, Y9
+	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
+	VADDPS    vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS    vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS    vconst3c088889<>+0(SB), Y8, Y8
+	VADDPS    vconst3c088889<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y5, Y5
+	VMULPS    Y1, Y6, Y6
+	VMULPS    Y2, Y7, Y7
+	VMULPS    Y3, Y8, Y8
+	VMULPS    Y4, Y9, Y9
+	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
+	VADDPS    vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS    vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS    vconst3d2aaaab<>+0(SB), Y8, Y8
+	VADDPS    vconst3d2aaaab<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y5, Y5
+	VMULPS    Y1, Y6, Y6
+	VMULPS    Y2, Y7, Y7
+	VMULPS    Y3, Y8, Y8
+	VMULPS    Y4, Y9, Y9
+	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
+	VADDPS    vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS    vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS    vconst3e2aaaab<>+0(SB), Y8, Y8
+	VADDPS    vconst3e2aaaab<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y5, Y5
+	VMULPS    Y1, Y6, Y6
+	VMULPS    Y2, Y7, Y7
+	VMULPS    Y3, Y8, Y8
+	VMULPS    Y4, Y9, Y9
+	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
+	VADDPS    vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS    vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS    vconst3f000000<>+0(SB), Y8, Y8
+	VADDPS    vconst3f000000<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y0, Y10
+	VMULPS    Y1, Y1, Y11
+	VMULPS    Y2, Y2, Y12
+	VMULPS    Y3, Y3, Y13
+	VMULPS    Y4, Y4, Y14
+	VMULPS    Y5, Y10, Y5
+	VMULPS    Y6, Y11, Y6
+	VMULPS    Y7, Y12, Y7
+	VMULPS    Y8, Y13, Y8
+	VMULPS    Y9, Y14, Y9
+	VADDPS    Y0, Y5, Y0
+	VADDPS    Y1, Y6, Y1
+	VADDPS    Y2, Y7, Y2
+	VADDPS    Y3, Y8, Y3
+	VADDPS    Y4, Y9, Y4
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS    vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS    vconst3f800000<>+0(SB), Y4, Y4
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    320(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y0, Y0
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    352(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y1, Y1
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    384(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y2, Y2
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    416(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y3, Y3
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y3, Y3
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    448(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y4, Y4
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y4, Y4
+	VMULPS    96(AX), Y0, Y0
+	VMULPS    96(AX), Y1, Y1
+	VMULPS    96(AX), Y2, Y2
+	VMULPS    96(AX), Y3, Y3
+	VMULPS    96(AX), Y4, Y4
+	VSUBPS    (CX), Y0, Y0
+	VSUBPS    32(CX), Y1, Y1
+	VSUBPS    64(CX), Y2, Y2
+	VSUBPS    96(CX), Y3, Y3
+	VSUBPS    128(CX), Y4, Y4
+	VMOVUPS   (DX), Y5
+	VMOVUPS   32(DX), Y6
+	VMOVUPS   64(DX), Y7
+	VMOVUPS   96(DX), Y8
+	VMOVUPS   128(DX), Y9
+	VMULPS    192(AX), Y5, Y10
+	VMULPS    192(AX), Y6, Y11
+	VMULPS    192(AX), Y7, Y12
+	VMULPS    192(AX), Y8, Y13
+	VMULPS    192(AX), Y9, Y14
+	VSUBPS    Y10, Y0, Y0
+	VSUBPS    Y11, Y1, Y1
+	VSUBPS    Y12, Y2, Y2
+	VSUBPS    Y13, Y3, Y3
+	VSUBPS    Y14, Y4, Y4
+	VMOVUPS   (BX), Y10
+	VMOVUPS   32(BX), Y11
+	VMOVUPS   64(BX), Y12
+	VMOVUPS   96(BX), Y13
+	VMOVUPS   128(BX), Y14
+	VMULPS    192(AX), Y10, Y10
+	VMULPS    192(AX), Y11, Y11
+	VMULPS    192(AX), Y12, Y12
+	VMULPS    192(AX), Y13, Y13
+	VMULPS    192(AX), Y14, Y14
+	VADDPS    Y10, Y0, Y0
+	VADDPS    Y11, Y1, Y1
+	VADDPS    Y12, Y2, Y2
+	VADDPS    Y13, Y3, Y3
+	VADDPS    Y14, Y4, Y4
+	VMULPS    128(AX), Y0, Y0
+	VMULPS    128(AX), Y1, Y1
+	VMULPS    128(AX), Y2, Y2
+	VMULPS    128(AX), Y3, Y3
+	VMULPS    128(AX), Y4, Y4
+	VADDPS    (CX), Y0, Y0
+	VADDPS    32(CX), Y1, Y1
+	VADDPS    64(CX), Y2, Y2
+	VADDPS    96(CX), Y3, Y3
+	VADDPS    128(CX), Y4, Y4
+	VCMPPS    $0x1e, 288(AX), Y0, Y10
+	VCMPPS    $0x1e, 288(AX), Y1, Y11
+	VCMPPS    $0x1e, 288(AX), Y2, Y12
+	VCMPPS    $0x1e, 288(AX), Y3, Y13
+	VCMPPS    $0x1e, 288(AX), Y4, Y14
+	VBLENDVPS Y10, 224(AX), Y0, Y0
+	VBLENDVPS Y11, 224(AX), Y1, Y1
+	VBLENDVPS Y12, 224(AX), Y2, Y2
+	VBLENDVPS Y13, 224(AX), Y3, Y3
+	VBLENDVPS Y14, 224(AX), Y4, Y4
+	VMOVUPS   Y0, (CX)
+	VMOVUPS   Y1, 32(CX)
+	VMOVUPS   Y2, 64(CX)
+	VMOVUPS   Y3, 96(CX)
+	VMOVUPS   Y4, 128(CX)
+	VMULPS    32(AX), Y0, Y0
+	VMULPS    32(AX), Y1, Y1
+	VMULPS    32(AX), Y2, Y2
+	VMULPS    32(AX), Y3, Y3
+	VMULPS    32(AX), Y4, Y4
+	VSUBPS    Y5, Y0, Y0
+	VSUBPS    Y6, Y1, Y1
+	VSUBPS    Y7, Y2, Y2
+	VSUBPS    Y8, Y3, Y3
+	VSUBPS    Y9, Y4, Y4
+	VMULPS    160(AX), Y0, Y0
+	VMULPS    160(AX), Y1, Y1
+	VMULPS    160(AX), Y2, Y2
+	VMULPS    160(AX), Y3, Y3
+	VMULPS    160(AX), Y4, Y4
+	VADDPS    Y0, Y5, Y0
+	VADDPS    Y1, Y6, Y1
+	VADDPS    Y2, Y7, Y2
+	VADDPS    Y3, Y8, Y3
+	VADDPS    Y4, Y9, Y4
+	VANDPS    64(AX), Y10, Y5
+	VANDPS    64(AX), Y11, Y6
+	VANDPS    64(AX), Y12, Y7
+	VANDPS    64(AX), Y13, Y8
+	VANDPS    64(AX), Y14, Y9
+	VADDPS    Y5, Y0, Y0
+	VADDPS    Y6, Y1, Y1
+	VADDPS    Y7, Y2, Y2
+	VADDPS    Y8, Y3, Y3
+	VADDPS    Y9, Y4, Y4
+	VMOVUPS   Y0, (DX)
+	VMOVUPS   Y1, 32(DX)
+	VMOVUPS   Y2, 64(DX)
+	VMOVUPS   Y3, 96(DX)
+	VMOVUPS   Y4, 128(DX)
+	VMOVMSKPS Y10, R9
+	ORQ       R9, R8
+	VMOVMSKPS Y11, R9
+	SHLQ      $0x08, R9
+	ORQ       R9, R8
+	VMOVMSKPS Y12, R9
+	SHLQ      $0x10, R9
+	ORQ       R9, R8
+	VMOVMSKPS Y13, R9
+	SHLQ      $0x18, R9
+	ORQ       R9, R8
+	VMOVMSKPS Y14, R9
+	SHLQ      $0x20, R9
+	ORQ       R9, R8
+	VMOVUPS   160(CX), Y0
+	VMOVUPS   192(CX), Y1
+	VMOVUPS   224(CX), Y2
+	VSUBPS    256(AX), Y0, Y0
+	VSUBPS    256(AX), Y1, Y1
+	VSUBPS    256(AX), Y2, Y2
+	VDIVPS    96(AX), Y0, Y0
+	VDIVPS    96(AX), Y1, Y1
+	VDIVPS    96(AX), Y2, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y0, Y3, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y0, Y3, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y1, Y3, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y1, Y3, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y2, Y3, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y2, Y3, Y2
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS   Y3, 480(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS   Y4, 512(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS   Y5, 544(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS    vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS    vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS    vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS    vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y0, Y6
+	VMULPS    Y1, Y1, Y7
+	VMULPS    Y2, Y2, Y8
+	VMULPS    Y3, Y6, Y3
+	VMULPS    Y4, Y7, Y4
+	VMULPS    Y5, Y8, Y5
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    480(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    512(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y1, Y1
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    544(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y2, Y2
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y2, Y2
+	VMULPS    96(AX), Y0, Y0
+	VMULPS    96(AX), Y1, Y1
+	VMULPS    96(AX), Y2, Y2
+	VSUBPS    160(CX), Y0, Y0
+	VSUBPS    192(CX), Y1, Y1
+	VSUBPS    224(CX), Y2, Y2
+	VMOVUPS   160(DX), Y3
+	VMOVUPS   192(DX), Y4
+	VMOVUPS   224(DX), Y5
+	VMULPS    192(AX), Y3, Y6
+	VMULPS    192(AX), Y4, Y7
+	VMULPS    192(AX), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMOVUPS   160(BX), Y6
+	VMOVUPS   192(BX), Y7
+	VMOVUPS   224(BX), Y8
+	VMULPS    192(AX), Y6, Y6
+	VMULPS    192(AX), Y7, Y7
+	VMULPS    192(AX), Y8, Y8
+	VADDPS    Y6, Y0, Y0
+	VADDPS    Y7, Y1, Y1
+	VADDPS    Y8, Y2, Y2
+	VMULPS    128(AX), Y0, Y0
+	VMULPS    128(AX), Y1, Y1
+	VMULPS    128(AX), Y2, Y2
+	VADDPS    160(CX), Y0, Y0
+	VADDPS    192(CX), Y1, Y1
+	VADDPS    224(CX), Y2, Y2
+	VCMPPS    $0x1e, 288(AX), Y0, Y6
+	VCMPPS    $0x1e, 288(AX), Y1, Y7
+	VCMPPS    $0x1e, 288(AX), Y2, Y8
+	VBLENDVPS Y6, 224(AX), Y0, Y0
+	VBLENDVPS Y7, 224(AX), Y1, Y1
+	VBLENDVPS Y8, 224(AX), Y2, Y2
+	VMOVUPS   Y0, 160(CX)
+	VMOVUPS   Y1, 192(CX)
+	VMOVUPS   Y2, 224(CX)
+	VMULPS    32(AX), Y0, Y0
+	VMULPS    32(AX), Y1, Y1
+	VMULPS    32(AX), Y2, Y2
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    160(AX), Y0, Y0
+	VMULPS    160(AX), Y1, Y1
+	VMULPS    160(AX), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VANDPS    64(AX), Y6, Y3
+	VANDPS    64(AX), Y7, Y4
+	VANDPS    64(AX), Y8, Y5
+	VADDPS    Y3, Y0, Y0
+	VADDPS    Y4, Y1, Y1
+	VADDPS    Y5, Y2, Y2
+	VMOVUPS   Y0, 160(DX)
+	VMOVUPS   Y1, 192(DX)
+	VMOVUPS   Y2, 224(DX)
+	VMOVMSKPS Y6, R9
+	SHLQ      $0x28, R9
+	ORQ       R9, R8
+	VMOVMSKPS Y7, R9
+	SHLQ      $0x30, R9
+	ORQ       R9, R8
+	VMOVMSKPS Y8, R9
+	SHLQ      $0x38, R9
+	ORQ       R9, R8
+	MOVQ      R8, (SI)
+	ADDQ      $0x08, SI
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	DECQ      DI
+	JNZ       AdaptiveExponentialUniformAVX2_block
+	JMP       AdaptiveExponentialUniformAVX2_done
 
 AdaptiveExponentialUniformAVX2_reciprocal_block:
-	XORQ       R8, R8
-	VMOVUPS    (CX), Y0
-	VMOVUPS    32(CX), Y1
-	VMOVUPS    64(CX), Y2
-	VMOVUPS    96(CX), Y3
-	VMOVUPS    128(CX), Y4
-	VSUBPS     256(AX), Y0, Y0
-	VSUBPS     256(AX), Y1, Y1
-	VSUBPS     256(AX), Y2, Y2
-	VSUBPS     256(AX), Y3, Y3
-	VSUBPS     256(AX), Y4, Y4
-	VMULPS     (AX), Y0, Y0
-	VMULPS     (AX), Y1, Y1
-	VMULPS     (AX), Y2, Y2
-	VMULPS     (AX), Y3, Y3
-	VMULPS     (AX), Y4, Y4
-	VMOVUPS    vconstc2d00000<>+0(SB), Y5
-	VMAXPS     Y0, Y5, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y5
-	VMINPS     Y0, Y5, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y5
-	VMAXPS     Y1, Y5, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y5
-	VMINPS     Y1, Y5, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y5
-	VMAXPS     Y2, Y5, Y2
-	VMOVUPS    vconst42b20000<>+0(SB), Y5
-	VMINPS     Y2, Y5, Y2
-	VMOVUPS    vconstc2d00000<>+0(SB), Y5
-	VMAXPS     Y3, Y5, Y3
-	VMOVUPS    vconst42b20000<>+0(SB), Y5
-	VMINPS     Y3, Y5, Y3
-	VMOVUPS    vconstc2d00000<>+0(SB), Y5
-	VMAXPS     Y4, Y5, Y4
-	VMOVUPS    vconst42b20000<>+0(SB), Y5
-	VMINPS     Y4, Y5, Y4
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y5
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y6
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y7
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y3, Y8
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y4, Y9
-	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS    Y5, 320(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS     vconst4b400000<>+0(SB), Y6, Y6
-	VMOVUPS    Y6, 352(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y7, Y7
-	VSUBPS     vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS    Y7, 384(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y8, Y8
-	VSUBPS     vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS    Y8, 416(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y9, Y9
-	VSUBPS     vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS    Y9, 448(AX)
-	VMULPS     vconst3f318000<>+0(SB), Y5, Y10
-	VMULPS     vconst3f318000<>+0(SB), Y6, Y11
-	VMULPS     vconst3f318000<>+0(SB), Y7, Y12
-	VMULPS     vconst3f318000<>+0(SB), Y8, Y13
-	VMULPS     vconst3f318000<>+0(SB), Y9, Y14
-	VSUBPS     Y10, Y0, Y0
-	VSUBPS     Y11, Y1, Y1
-	VSUBPS     Y12, Y2, Y2
-	VSUBPS     Y13, Y3, Y3
-	VSUBPS     Y14, Y4, Y4
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
-	VMULPS     vconstb95e8083<>+0(SB), Y6, Y6
-	VMULPS     vconstb95e8083<>+0(SB), Y7, Y7
-	VMULPS     vconstb95e8083<>+0(SB), Y8, Y8
-	VMULPS     vconstb95e8083<>+0(SB), Y9, Y9
-	VSUBPS     Y5, Y0, Y0
-	VSUBPS     Y6, Y1, Y1
-	VSUBPS     Y7, Y2, Y2
-	VSUBPS     Y8, Y3, Y3
-	VSUBPS     Y9, Y4, Y4
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y5
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y6
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y7
-	VMULPS     vconst39500d01<>+0(SB), Y3, Y8
-	VMULPS     vconst39500d01<>+0(SB), Y4, Y9
-	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
-	VADDPS     vconst3ab60b61<>+0(SB), Y6, Y6
-	VADDPS     vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS     vconst3ab60b61<>+0(SB), Y8, Y8
-	VADDPS     vconst3ab60b61<>+0(SB), Y9, Y9
-	VMULPS     Y0, Y5, Y5
-	VMULPS     Y1, Y6, Y6
-	VMULPS     Y2, Y7, Y7
-	VMULPS     Y3, Y8, Y8
-	VMULPS     Y4, Y9, Y9
-	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
-	VADDPS     vconst3c088889<>+0(SB), Y6, Y6
-	VADDPS     vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS     vconst3c088889<>+0(SB), Y8, Y8
-	VADDPS     vconst3c088889<>+0(SB), Y9, Y9
-	VMULPS     Y0, Y5, Y5
-	VMULPS     Y1, Y6, Y6
-	VMULPS     Y2, Y7, Y7
-	VMULPS     Y3, Y8, Y8
-	VMULPS     Y4, Y9, Y9
-	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
-	VADDPS     vconst3d2aaaab<>+0(SB), Y6, Y6
-	VADDPS     vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS     vconst3d2aaaab<>+0(SB), Y8, Y8
-	VADDPS     vconst3d2aaaab<>+0(SB), Y9, Y9
-	VMULPS     Y0, Y5, Y5
-	VMULPS     Y1, Y6, Y6
-	VMULPS     Y2, Y7, Y7
-	VMULPS     Y3, Y8, Y8
-	VMULPS     Y4, Y9, Y9
-	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
-	VADDPS     vconst3e2aaaab<>+0(SB), Y6, Y6
-	VADDPS     vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS     vconst3e2aaaab<>+0(SB), Y8, Y8
-	VADDPS     vconst3e2aaaab<>+0(SB), Y9, Y9
-	VMULPS     Y0, Y5, Y5
-	VMULPS     Y1, Y6, Y6
-	VMULPS     Y2, Y7, Y7
-	VMULPS     Y3, Y8, Y8
-	VMULPS     Y4, Y9, Y9
-	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
-	VADDPS     vconst3f000000<>+0(SB), Y6, Y6
-	VADDPS     vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS     vconst3f000000<>+0(SB), Y8, Y8
-	VADDPS     vconst3f000000<>+0(SB), Y9, Y9
-	VMULPS     Y0, Y0, Y10
-	VMULPS     Y1, Y1, Y11
-	VMULPS     Y2, Y2, Y12
-	VMULPS     Y3, Y3, Y13
-	VMULPS     Y4, Y4, Y14
-	VMULPS     Y5, Y10, Y5
-	VMULPS     Y6, Y11, Y6
-	VMULPS     Y7, Y12, Y7
-	VMULPS     Y8, Y13, Y8
-	VMULPS     Y9, Y14, Y9
-	VADDPS     Y0, Y5, Y0
-	VADDPS     Y1, Y6, Y1
-	VADDPS     Y2, Y7, Y2
-	VADDPS     Y3, Y8, Y3
-	VADDPS     Y4, Y9, Y4
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VADDPS     vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS     vconst3f800000<>+0(SB), Y4, Y4
-	VCVTTPS2DQ 320(AX), Y5
-	VPSRAD     $0x01, Y5, Y6
-	VPSUBD     Y6, Y5, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VPADDD     Y5, Y0, Y0
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y0, Y0
-	VCVTTPS2DQ 352(AX), Y5
-	VPSRAD     $0x01, Y5, Y6
-	VPSUBD     Y6, Y5, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VPADDD     Y5, Y1, Y1
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y1, Y1
-	VCVTTPS2DQ 384(AX), Y5
-	VPSRAD     $0x01, Y5, Y6
-	VPSUBD     Y6, Y5, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VPADDD     Y5, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y2, Y2
-	VCVTTPS2DQ 416(AX), Y5
-	VPSRAD     $0x01, Y5, Y6
-	VPSUBD     Y6, Y5, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VPADDD     Y5, Y3, Y3
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y3, Y3
-	VCVTTPS2DQ 448(AX), Y5
-	VPSRAD     $0x01, Y5, Y6
-	VPSUBD     Y6, Y5, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VPADDD     Y5, Y4, Y4
-	VPADDD     vconst0000007f<>+0(SB), Y6, Y5
-	VPSLLD     $0x17, Y5, Y5
-	VMULPS     Y5, Y4, Y4
-	VMULPS     96(AX), Y0, Y0
-	VMULPS     96(AX), Y1, Y1
-	VMULPS     96(AX), Y2, Y2
-	VMULPS     96(AX), Y3, Y3
-	VMULPS     96(AX), Y4, Y4
-	VSUBPS     (CX), Y0, Y0
-	VSUBPS     32(CX), Y1, Y1
-	VSUBPS     64(CX), Y2, Y2
-	VSUBPS     96(CX), Y3, Y3
-	VSUBPS     128(CX), Y4, Y4
-	VMOVUPS    (DX), Y5
-	VMOVUPS    32(DX), Y6
-	VMOVUPS    64(DX), Y7
-	VMOVUPS    96(DX), Y8
-	VMOVUPS    128(DX), Y9
-	VMULPS     192(AX), Y5, Y10
-	VMULPS     192(AX), Y6, Y11
-	VMULPS     192(AX), Y7, Y12
-	VMULPS     192(AX), Y8, Y13
-	VMULPS     192(AX), Y9, Y14
-	VSUBPS     Y10, Y0, Y0
-	VSUBPS     Y11, Y1, Y1
-	VSUBPS     Y12, Y2, Y2
-	VSUBPS     Y13, Y3, Y3
-	VSUBPS     Y14, Y4, Y4
-	VMOVUPS    (BX), Y10
-	VMOVUPS    32(BX), Y11
-	VMOVUPS    64(BX), Y12
-	VMOVUPS    96(BX), Y13
-	VMOVUPS    128(BX), Y14
-	VMULPS     192(AX), Y10, Y10
-	VMULPS     192(AX), Y11, Y11
-	VMULPS     192(AX), Y12, Y12
-	VMULPS     192(AX), Y13, Y13
-	VMULPS     192(AX), Y14, Y14
-	VADDPS     Y10, Y0, Y0
-	VADDPS     Y11, Y1, Y1
-	VADDPS     Y12, Y2, Y2
-	VADDPS     Y13, Y3, Y3
-	VADDPS     Y14, Y4, Y4
-	VMULPS     128(AX), Y0, Y0
-	VMULPS     128(AX), Y1, Y1
-	VMULPS     128(AX), Y2, Y2
-	VMULPS     128(AX), Y3, Y3
-	VMULPS     128(AX), Y4, Y4
-	VADDPS     (CX), Y0, Y0
-	VADDPS     32(CX), Y1, Y1
-	VADDPS     64(CX), Y2, Y2
-	VADDPS     96(CX), Y3, Y3
-	VADDPS     128(CX), Y4, Y4
-	VCMPPS     $0x1e, 288(AX), Y0, Y10
-	VCMPPS     $0x1e, 288(AX), Y1, Y11
-	VCMPPS     $0x1e, 288(AX), Y2, Y12
-	VCMPPS     $0x1e, 288(AX), Y3, Y13
-	VCMPPS     $0x1e, 288(AX), Y4, Y14
-	VBLENDVPS  Y10, 224(AX), Y0, Y0
-	VBLENDVPS  Y11, 224(AX), Y1, Y1
-	VBLENDVPS  Y12, 224(AX), Y2, Y2
-	VBLENDVPS  Y13, 224(AX), Y3, Y3
-	VBLENDVPS  Y14, 224(AX), Y4, Y4
-	VMOVUPS    Y0, (CX)
-	VMOVUPS    Y1, 32(CX)
-	VMOVUPS    Y2, 64(CX)
-	VMOVUPS    Y3, 96(CX)
-	VMOVUPS    Y4, 128(CX)
-	VMULPS     32(AX), Y0, Y0
-	VMULPS     32(AX), Y1, Y1
-	VMULPS     32(AX), Y2, Y2
-	VMULPS     32(AX), Y3, Y3
-	VMULPS     32(AX), Y4, Y4
-	VSUBPS     Y5, Y0, Y0
-	VSUBPS     Y6, Y1, Y1
-	VSUBPS     Y7, Y2, Y2
-	VSUBPS     Y8, Y3, Y3
-	VSUBPS     Y9, Y4, Y4
-	VMULPS     160(AX), Y0, Y0
-	VMULPS     160(AX), Y1, Y1
-	VMULPS     160(AX), Y2, Y2
-	VMULPS     160(AX), Y3, Y3
-	VMULPS     160(AX), Y4, Y4
-	VADDPS     Y0, Y5, Y0
-	VADDPS     Y1, Y6, Y1
-	VADDPS     Y2, Y7, Y2
-	VADDPS     Y3, Y8, Y3
-	VADDPS     Y4, Y9, Y4
-	VANDPS     64(AX), Y10, Y5
-	VANDPS     64(AX), Y11, Y6
-	VANDPS     64(AX), Y12, Y7
-	VANDPS     64(AX), Y13, Y8
-	VANDPS     64(AX), Y14, Y9
-	VADDPS     Y5, Y0, Y0
-	VADDPS     Y6, Y1, Y1
-	VADDPS     Y7, Y2, Y2
-	VADDPS     Y8, Y3, Y3
-	VADDPS     Y9, Y4, Y4
-	VMOVUPS    Y0, (DX)
-	VMOVUPS    Y1, 32(DX)
-	VMOVUPS    Y2, 64(DX)
-	VMOVUPS    Y3, 96(DX)
-	VMOVUPS    Y4, 128(DX)
-	VMOVMSKPS  Y10, R9
-	ORQ        R9, R8
-	VMOVMSKPS  Y11, R9
-	SHLQ       $0x08, R9
-	ORQ        R9, R8
-	VMOVMSKPS  Y12, R9
-	SHLQ       $0x10, R9
-	ORQ        R9, R8
-	VMOVMSKPS  Y13, R9
-	SHLQ       $0x18, R9
-	ORQ        R9, R8
-	VMOVMSKPS  Y14, R9
-	SHLQ       $0x20, R9
-	ORQ        R9, R8
-	VMOVUPS    160(CX), Y0
-	VMOVUPS    192(CX), Y1
-	VMOVUPS    224(CX), Y2
-	VSUBPS     256(AX), Y0, Y0
-	VSUBPS     256(AX), Y1, Y1
-	VSUBPS     256(AX), Y2, Y2
-	VMULPS     (AX), Y0, Y0
-	VMULPS     (AX), Y1, Y1
-	VMULPS     (AX), Y2, Y2
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y0, Y3, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y0, Y3, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y1, Y3, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y1, Y3, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y2, Y3, Y2
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y2, Y3, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS    Y3, 480(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
-	VMOVUPS    Y4, 512(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS    Y5, 544(AX)
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
-	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
-	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
-	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
-	VSUBPS     Y3, Y0, Y0
-	VSUBPS     Y4, Y1, Y1
-	VSUBPS     Y5, Y2, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
-	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
-	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
-	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
-	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
-	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
-	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
-	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y0, Y6
-	VMULPS     Y1, Y1, Y7
-	VMULPS     Y2, Y2, Y8
-	VMULPS     Y3, Y6, Y3
-	VMULPS     Y4, Y7, Y4
-	VMULPS     Y5, Y8, Y5
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VCVTTPS2DQ 480(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y0, Y0
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y0, Y0
-	VCVTTPS2DQ 512(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y1, Y1
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y1, Y1
-	VCVTTPS2DQ 544(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y2, Y2
-	VMULPS     96(AX), Y0, Y0
-	VMULPS     96(AX), Y1, Y1
-	VMULPS     96(AX), Y2, Y2
-	VSUBPS     160(CX), Y0, Y0
-	VSUBPS     192(CX), Y1, Y1
-	VSUBPS     224(CX), Y2, Y2
-	VMOVUPS    160(DX), Y3
-	VMOVUPS    192(DX), Y4
-	VMOVUPS    224(DX), Y5
-	VMULPS     192(AX), Y3, Y6
-	VMULPS     192(AX), Y4, Y7
-	VMULPS     192(AX), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMOVUPS    160(BX), Y6
-	VMOVUPS    192(BX), Y7
-	VMOVUPS    224(BX), Y8
-	VMULPS     192(AX), Y6, Y6
-	VMULPS     192(AX), Y7, Y7
-	VMULPS     192(AX), Y8, Y8
-	VADDPS     Y6, Y0, Y0
-	VADDPS     Y7, Y1, Y1
-	VADDPS     Y8, Y2, Y2
-	VMULPS     128(AX), Y0, Y0
-	VMULPS     128(AX), Y1, Y1
-	VMULPS     128(AX), Y2, Y2
-	VADDPS     160(CX), Y0, Y0
-	VADDPS     192(CX), Y1, Y1
-	VADDPS     224(CX), Y2, Y2
-	VCMPPS     $0x1e, 288(AX), Y0, Y6
-	VCMPPS     $0x1e, 288(AX), Y1, Y7
-	VCMPPS     $0x1e, 288(AX), Y2, Y8
-	VBLENDVPS  Y6, 224(AX), Y0, Y0
-	VBLENDVPS  Y7, 224(AX), Y1, Y1
-	VBLENDVPS  Y8, 224(AX), Y2, Y2
-	VMOVUPS    Y0, 160(CX)
-	VMOVUPS    Y1, 192(CX)
-	VMOVUPS    Y2, 224(CX)
-	VMULPS     32(AX), Y0, Y0
-	VMULPS     32(AX), Y1, Y1
-	VMULPS     32(AX), Y2, Y2
-	VSUBPS     Y3, Y0, Y0
-	VSUBPS     Y4, Y1, Y1
-	VSUBPS     Y5, Y2, Y2
-	VMULPS     160(AX), Y0, Y0
-	VMULPS     160(AX), Y1, Y1
-	VMULPS     160(AX), Y2, Y2
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VANDPS     64(AX), Y6, Y3
-	VANDPS     64(AX), Y7, Y4
-	VANDPS     64(AX), Y8, Y5
-	VADDPS     Y3, Y0, Y0
-	VADDPS     Y4, Y1, Y1
-	VADDPS     Y5, Y2, Y2
-	VMOVUPS    Y0, 160(DX)
-	VMOVUPS    Y1, 192(DX)
-	VMOVUPS    Y2, 224(DX)
-	VMOVMSKPS  Y6, R9
-	SHLQ       $0x28, R9
-	ORQ        R9, R8
-	VMOVMSKPS  Y7, R9
-	SHLQ       $0x30, R9
-	ORQ        R9, R8
-	VMOVMSKPS  Y8, R9
-	SHLQ       $0x38, R9
-	ORQ        R9, R8
-	MOVQ       R8, (SI)
-	ADDQ       $0x08, SI
-	ADDQ       $0x00000100, CX
-	ADDQ       $0x00000100, DX
-	ADDQ       $0x00000100, BX
-	DECQ       DI
-	JNZ        AdaptiveExponentialUniformAVX2_reciprocal_block
+	XORQ      R8, R8
+	VMOVUPS   (CX), Y0
+	VMOVUPS   32(CX), Y1
+	VMOVUPS   64(CX), Y2
+	VMOVUPS   96(CX), Y3
+	VMOVUPS   128(CX), Y4
+	VSUBPS    256(AX), Y0, Y0
+	VSUBPS    256(AX), Y1, Y1
+	VSUBPS    256(AX), Y2, Y2
+	VSUBPS    256(AX), Y3, Y3
+	VSUBPS    256(AX), Y4, Y4
+	VMULPS    (AX), Y0, Y0
+	VMULPS    (AX), Y1, Y1
+	VMULPS    (AX), Y2, Y2
+	VMULPS    (AX), Y3, Y3
+	VMULPS    (AX), Y4, Y4
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y0, Y5, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y0, Y5, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y1, Y5, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y1, Y5, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y2, Y5, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y2, Y5, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y3, Y5, Y3
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y3, Y5, Y3
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y4, Y5, Y4
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y4, Y5, Y4
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y5
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y6
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y7
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y3, Y8
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y4, Y9
+	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS   Y5, 320(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS    vconst4b400000<>+0(SB), Y6, Y6
+	VMOVUPS   Y6, 352(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y7, Y7
+	VSUBPS    vconst4b400000<>+0(SB), Y7, Y7
+	VMOVUPS   Y7, 384(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y8, Y8
+	VSUBPS    vconst4b400000<>+0(SB), Y8, Y8
+	VMOVUPS   Y8, 416(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y9, Y9
+	VSUBPS    vconst4b400000<>+0(SB), Y9, Y9
+	VMOVUPS   Y9, 448(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y5, Y10
+	VMULPS    vconst3f318000<>+0(SB), Y6, Y11
+	VMULPS    vconst3f318000<>+0(SB), Y7, Y12
+	VMULPS    vconst3f318000<>+0(SB), Y8, Y13
+	VMULPS    vconst3f318000<>+0(SB), Y9, Y14
+	VSUBPS    Y10, Y0, Y0
+	VSUBPS    Y11, Y1, Y1
+	VSUBPS    Y12, Y2, Y2
+	VSUBPS    Y13, Y3, Y3
+	VSUBPS    Y14, Y4, Y4
+	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
+	VMULPS    vconstb95e8083<>+0(SB), Y6, Y6
+	VMULPS    vconstb95e8083<>+0(SB), Y7, Y7
+	VMULPS    vconstb95e8083<>+0(SB), Y8, Y8
+	VMULPS    vconstb95e8083<>+0(SB), Y9, Y9
+	VSUBPS    Y5, Y0, Y0
+	VSUBPS    Y6, Y1, Y1
+	VSUBPS    Y7, Y2, Y2
+	VSUBPS    Y8, Y3, Y3
+	VSUBPS    Y9, Y4, Y4
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y5
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y6
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y7
+	VMULPS    vconst39500d01<>+0(SB), Y3, Y8
+	VMULPS    vconst39500d01<>+0(SB), Y4, Y9
+	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
+	VADDPS    vconst3ab60b61<>+0(SB), Y6, Y6
+	VADDPS    vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS    vconst3ab60b61<>+0(SB), Y8, Y8
+	VADDPS    vconst3ab60b61<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y5, Y5
+	VMULPS    Y1, Y6, Y6
+	VMULPS    Y2, Y7, Y7
+	VMULPS    Y3, Y8, Y8
+	VMULPS    Y4, Y9, Y9
+	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
+	VADDPS    vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS    vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS    vconst3c088889<>+0(SB), Y8, Y8
+	VADDPS    vconst3c088889<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y5, Y5
+	VMULPS    Y1, Y6, Y6
+	VMULPS    Y2, Y7, Y7
+	VMULPS    Y3, Y8, Y8
+	VMULPS    Y4, Y9, Y9
+	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
+	VADDPS    vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS    vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS    vconst3d2aaaab<>+0(SB), Y8, Y8
+	VADDPS    vconst3d2aaaab<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y5, Y5
+	VMULPS    Y1, Y6, Y6
+	VMULPS    Y2, Y7, Y7
+	VMULPS    Y3, Y8, Y8
+	VMULPS    Y4, Y9, Y9
+	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
+	VADDPS    vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS    vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS    vconst3e2aaaab<>+0(SB), Y8, Y8
+	VADDPS    vconst3e2aaaab<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y5, Y5
+	VMULPS    Y1, Y6, Y6
+	VMULPS    Y2, Y7, Y7
+	VMULPS    Y3, Y8, Y8
+	VMULPS    Y4, Y9, Y9
+	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
+	VADDPS    vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS    vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS    vconst3f000000<>+0(SB), Y8, Y8
+	VADDPS    vconst3f000000<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y0, Y10
+	VMULPS    Y1, Y1, Y11
+	VMULPS    Y2, Y2, Y12
+	VMULPS    Y3, Y3, Y13
+	VMULPS    Y4, Y4, Y14
+	VMULPS    Y5, Y10, Y5
+	VMULPS    Y6, Y11, Y6
+	VMULPS    Y7, Y12, Y7
+	VMULPS    Y8, Y13, Y8
+	VMULPS    Y9, Y14, Y9
+	VADDPS    Y0, Y5, Y0
+	VADDPS    Y1, Y6, Y1
+	VADDPS    Y2, Y7, Y2
+	VADDPS    Y3, Y8, Y3
+	VADDPS    Y4, Y9, Y4
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS    vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS    vconst3f800000<>+0(SB), Y4, Y4
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    320(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y0, Y0
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    352(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y1, Y1
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    384(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y2, Y2
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    416(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y3, Y3
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y3, Y3
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    448(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y4, Y4
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y4, Y4
+	VMULPS    96(AX), Y0, Y0
+	VMULPS    96(AX), Y1, Y1
+	VMULPS    96(AX), Y2, Y2
+	VMULPS    96(AX), Y3, Y3
+	VMULPS    96(AX), Y4, Y4
+	VSUBPS    (CX), Y0, Y0
+	VSUBPS    32(CX), Y1, Y1
+	VSUBPS    64(CX), Y2, Y2
+	VSUBPS    96(CX), Y3, Y3
+	VSUBPS    128(CX), Y4, Y4
+	VMOVUPS   (DX), Y5
+	VMOVUPS   32(DX), Y6
+	VMOVUPS   64(DX), Y7
+	VMOVUPS   96(DX), Y8
+	VMOVUPS   128(DX), Y9
+	VMULPS    192(AX), Y5, Y10
+	VMULPS    192(AX), Y6, Y11
+	VMULPS    192(AX), Y7, Y12
+	VMULPS    192(AX), Y8, Y13
+	VMULPS    192(AX), Y9, Y14
+	VSUBPS    Y10, Y0, Y0
+	VSUBPS    Y11, Y1, Y1
+	VSUBPS    Y12, Y2, Y2
+	VSUBPS    Y13, Y3, Y3
+	VSUBPS    Y14, Y4, Y4
+	VMOVUPS   (BX), Y10
+	VMOVUPS   32(BX), Y11
+	VMOVUPS   64(BX), Y12
+	VMOVUPS   96(BX), Y13
+	VMOVUPS   128(BX), Y14
+	VMULPS    192(AX), Y10, Y10
+	VMULPS    192(AX), Y11, Y11
+	VMULPS    192(AX), Y12, Y12
+	VMULPS    192(AX), Y13, Y13
+	VMULPS    192(AX), Y14, Y14
+	VADDPS    Y10, Y0, Y0
+	VADDPS    Y11, Y1, Y1
+	VADDPS    Y12, Y2, Y2
+	VADDPS    Y13, Y3, Y3
+	VADDPS    Y14, Y4, Y4
+	VMULPS    128(AX), Y0, Y0
+	VMULPS    128(AX), Y1, Y1
+	VMULPS    128(AX), Y2, Y2
+	VMULPS    128(AX), Y3, Y3
+	VMULPS    128(AX), Y4, Y4
+	VADDPS    (CX), Y0, Y0
+	VADDPS    32(CX), Y1, Y1
+	VADDPS    64(CX), Y2, Y2
+	VADDPS    96(CX), Y3, Y3
+	VADDPS    128(CX), Y4, Y4
+	VCMPPS    $0x1e, 288(AX), Y0, Y10
+	VCMPPS    $0x1e, 288(AX), Y1, Y11
+	VCMPPS    $0x1e, 288(AX), Y2, Y12
+	VCMPPS    $0x1e, 288(AX), Y3, Y13
+	VCMPPS    $0x1e, 288(AX), Y4, Y14
+	VBLENDVPS Y10, 224(AX), Y0, Y0
+	VBLENDVPS Y11, 224(AX), Y1, Y1
+	VBLENDVPS Y12, 224(AX), Y2, Y2
+	VBLENDVPS Y13, 224(AX), Y3, Y3
+	VBLENDVPS Y14, 224(AX), Y4, Y4
+	VMOVUPS   Y0, (CX)
+	VMOVUPS   Y1, 32(CX)
+	VMOVUPS   Y2, 64(CX)
+	VMOVUPS   Y3, 96(CX)
+	VMOVUPS   Y4, 128(CX)
+	VMULPS    32(AX), Y0, Y0
+	VMULPS    32(AX), Y1, Y1
+	VMULPS    32(AX), Y2, Y2
+	VMULPS    32(AX), Y3, Y3
+	VMULPS    32(AX), Y4, Y4
+	VSUBPS    Y5, Y0, Y0
+	VSUBPS    Y6, Y1, Y1
+	VSUBPS    Y7, Y2, Y2
+	VSUBPS    Y8, Y3, Y3
+	VSUBPS    Y9, Y4, Y4
+	VMULPS    160(AX), Y0, Y0
+	VMULPS    160(AX), Y1, Y1
+	VMULPS    160(AX), Y2, Y2
+	VMULPS    160(AX), Y3, Y3
+	VMULPS    160(AX), Y4, Y4
+	VADDPS    Y0, Y5, Y0
+	VADDPS    Y1, Y6, Y1
+	VADDPS    Y2, Y7, Y2
+	VADDPS    Y3, Y8, Y3
+	VADDPS    Y4, Y9, Y4
+	VANDPS    64(AX), Y10, Y5
+	VANDPS    64(AX), Y11, Y6
+	VANDPS    64(AX), Y12, Y7
+	VANDPS    64(AX), Y13, Y8
+	VANDPS    64(AX), Y14, Y9
+	VADDPS    Y5, Y0, Y0
+	VADDPS    Y6, Y1, Y1
+	VADDPS    Y7, Y2, Y2
+	VADDPS    Y8, Y3, Y3
+	VADDPS    Y9, Y4, Y4
+	VMOVUPS   Y0, (DX)
+	VMOVUPS   Y1, 32(DX)
+	VMOVUPS   Y2, 64(DX)
+	VMOVUPS   Y3, 96(DX)
+	VMOVUPS   Y4, 128(DX)
+	VMOVMSKPS Y10, R9
+	ORQ       R9, R8
+	VMOVMSKPS Y11, R9
+	SHLQ      $0x08, R9
+	ORQ       R9, R8
+	VMOVMSKPS Y12, R9
+	SHLQ      $0x10, R9
+	ORQ       R9, R8
+	VMOVMSKPS Y13, R9
+	SHLQ      $0x18, R9
+	ORQ       R9, R8
+	VMOVMSKPS Y14, R9
+	SHLQ      $0x20, R9
+	ORQ       R9, R8
+	VMOVUPS   160(CX), Y0
+	VMOVUPS   192(CX), Y1
+	VMOVUPS   224(CX), Y2
+	VSUBPS    256(AX), Y0, Y0
+	VSUBPS    256(AX), Y1, Y1
+	VSUBPS    256(AX), Y2, Y2
+	VMULPS    (AX), Y0, Y0
+	VMULPS    (AX), Y1, Y1
+	VMULPS    (AX), Y2, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y0, Y3, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y0, Y3, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y1, Y3, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y1, Y3, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y2, Y3, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y2, Y3, Y2
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS   Y3, 480(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS   Y4, 512(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS   Y5, 544(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS    vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS    vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS    vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS    vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y0, Y6
+	VMULPS    Y1, Y1, Y7
+	VMULPS    Y2, Y2, Y8
+	VMULPS    Y3, Y6, Y3
+	VMULPS    Y4, Y7, Y4
+	VMULPS    Y5, Y8, Y5
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    480(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    512(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y1, Y1
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    544(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y2, Y2
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y2, Y2
+	VMULPS    96(AX), Y0, Y0
+	VMULPS    96(AX), Y1, Y1
+	VMULPS    96(AX), Y2, Y2
+	VSUBPS    160(CX), Y0, Y0
+	VSUBPS    192(CX), Y1, Y1
+	VSUBPS    224(CX), Y2, Y2
+	VMOVUPS   160(DX), Y3
+	VMOVUPS   192(DX), Y4
+	VMOVUPS   224(DX), Y5
+	VMULPS    192(AX), Y3, Y6
+	VMULPS    192(AX), Y4, Y7
+	VMULPS    192(AX), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMOVUPS   160(BX), Y6
+	VMOVUPS   192(BX), Y7
+	VMOVUPS   224(BX), Y8
+	VMULPS    192(AX), Y6, Y6
+	VMULPS    192(AX), Y7, Y7
+	VMULPS    192(AX), Y8, Y8
+	VADDPS    Y6, Y0, Y0
+	VADDPS    Y7, Y1, Y1
+	VADDPS    Y8, Y2, Y2
+	VMULPS    128(AX), Y0, Y0
+	VMULPS    128(AX), Y1, Y1
+	VMULPS    128(AX), Y2, Y2
+	VADDPS    160(CX), Y0, Y0
+	VADDPS    192(CX), Y1, Y1
+	VADDPS    224(CX), Y2, Y2
+	VCMPPS    $0x1e, 288(AX), Y0, Y6
+	VCMPPS    $0x1e, 288(AX), Y1, Y7
+	VCMPPS    $0x1e, 288(AX), Y2, Y8
+	VBLENDVPS Y6, 224(AX), Y0, Y0
+	VBLENDVPS Y7, 224(AX), Y1, Y1
+	VBLENDVPS Y8, 224(AX), Y2, Y2
+	VMOVUPS   Y0, 160(CX)
+	VMOVUPS   Y1, 192(CX)
+	VMOVUPS   Y2, 224(CX)
+	VMULPS    32(AX), Y0, Y0
+	VMULPS    32(AX), Y1, Y1
+	VMULPS    32(AX), Y2, Y2
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    160(AX), Y0, Y0
+	VMULPS    160(AX), Y1, Y1
+	VMULPS    160(AX), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VANDPS    64(AX), Y6, Y3
+	VANDPS    64(AX), Y7, Y4
+	VANDPS    64(AX), Y8, Y5
+	VADDPS    Y3, Y0, Y0
+	VADDPS    Y4, Y1, Y1
+	VADDPS    Y5, Y2, Y2
+	VMOVUPS   Y0, 160(DX)
+	VMOVUPS   Y1, 192(DX)
+	VMOVUPS   Y2, 224(DX)
+	VMOVMSKPS Y6, R9
+	SHLQ      $0x28, R9
+	ORQ       R9, R8
+	VMOVMSKPS Y7, R9
+	SHLQ      $0x30, R9
+	ORQ       R9, R8
+	VMOVMSKPS Y8, R9
+	SHLQ      $0x38, R9
+	ORQ       R9, R8
+	MOVQ      R8, (SI)
+	ADDQ      $0x08, SI
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	DECQ      DI
+	JNZ       AdaptiveExponentialUniformAVX2_reciprocal_block
 
 AdaptiveExponentialUniformAVX2_done:
 	VZEROUPPER
@@ -12138,37 +12138,37 @@ SimplifiedAdaptiveExponentialAVX2_block:
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VCVTTPS2DQ   (AX), Y6
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       (AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y2, Y2
-	VCVTTPS2DQ   32(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y2, Y2
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       32(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y3, Y3
-	VCVTTPS2DQ   64(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y3, Y3
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       64(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y4, Y4
-	VCVTTPS2DQ   96(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y4, Y4
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       96(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
 	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VPSLLD       $0x17, Y7, Y6
 	VMULPS       Y6, Y5, Y5
 	VMULPS       (R9), Y2, Y2
 	VMULPS       32(R9), Y3, Y3
@@ -12429,37 +12429,37 @@ SimplifiedAdaptiveExponentialAVX2_block:
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VCVTTPS2DQ   128(AX), Y6
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       128(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y2, Y2
-	VCVTTPS2DQ   160(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y2, Y2
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       160(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y3, Y3
-	VCVTTPS2DQ   192(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y3, Y3
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       192(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y4, Y4
-	VCVTTPS2DQ   224(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y4, Y4
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       224(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
 	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VPSLLD       $0x17, Y7, Y6
 	VMULPS       Y6, Y5, Y5
 	VMULPS       128(R9), Y2, Y2
 	VMULPS       160(R9), Y3, Y3
@@ -14294,37 +14294,37 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VCVTTPS2DQ   288(AX), Y6
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       288(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y2, Y2
-	VCVTTPS2DQ   320(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y2, Y2
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       320(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y3, Y3
-	VCVTTPS2DQ   352(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y3, Y3
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       352(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y4, Y4
-	VCVTTPS2DQ   384(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y4, Y4
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       384(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
 	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VPSLLD       $0x17, Y7, Y6
 	VMULPS       Y6, Y5, Y5
 	VMULPS       Y2, Y1, Y2
 	VMULPS       Y3, Y1, Y3
@@ -14565,37 +14565,37 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VCVTTPS2DQ   416(AX), Y6
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       416(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y2, Y2
-	VCVTTPS2DQ   448(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y2, Y2
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       448(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y3, Y3
-	VCVTTPS2DQ   480(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y3, Y3
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       480(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y4, Y4
-	VCVTTPS2DQ   512(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y4, Y4
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       512(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
 	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VPSLLD       $0x17, Y7, Y6
 	VMULPS       Y6, Y5, Y5
 	VMULPS       Y2, Y1, Y2
 	VMULPS       Y3, Y1, Y3
@@ -14849,37 +14849,37 @@ SimplifiedAdaptiveExponentialUniformAVX2_reciprocal_block:
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VCVTTPS2DQ   288(AX), Y6
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       288(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y2, Y2
-	VCVTTPS2DQ   320(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y2, Y2
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       320(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y3, Y3
-	VCVTTPS2DQ   352(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y3, Y3
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       352(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y4, Y4
-	VCVTTPS2DQ   384(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y4, Y4
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       384(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
 	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VPSLLD       $0x17, Y7, Y6
 	VMULPS       Y6, Y5, Y5
 	VMULPS       Y2, Y1, Y2
 	VMULPS       Y3, Y1, Y3
@@ -15120,37 +15120,37 @@ SimplifiedAdaptiveExponentialUniformAVX2_reciprocal_block:
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VCVTTPS2DQ   416(AX), Y6
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       416(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y2, Y2
-	VCVTTPS2DQ   448(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y2, Y2
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       448(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y3, Y3
-	VCVTTPS2DQ   480(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y3, Y3
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       480(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y4, Y4
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
 	VMULPS       Y6, Y4, Y4
-	VCVTTPS2DQ   512(AX), Y6
+	VPSLLD       $0x17, Y7, Y6
+	VMULPS       Y6, Y4, Y4
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
+	VADDPS       512(AX), Y6, Y6
 	VPSRAD       $0x01, Y6, Y7
 	VPSUBD       Y7, Y6, Y6
 	VPSLLD       $0x17, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VPADDD       vconst0000007f<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y5, Y5
+	VPSLLD       $0x17, Y7, Y6
 	VMULPS       Y6, Y5, Y5
 	VMULPS       Y2, Y1, Y2
 	VMULPS       Y3, Y1, Y3
@@ -26998,714 +26998,714 @@ TEXT ·exponentialTraced2AVX2(SB), $576-248
 	JZ       ExponentialTraced2AVX2_done
 
 ExponentialTraced2AVX2_block:
-	XORQ       R15, R15
-	VMOVUPS    (BX), Y0
-	VMOVUPS    32(BX), Y1
-	VMOVUPS    64(BX), Y2
-	VMOVUPS    (DX), Y3
-	VMOVUPS    32(DX), Y4
-	VMOVUPS    64(DX), Y5
-	MOVQ       bT1+104(FP), BP
-	VMOVUPS    (BP), Y6
-	VSUBPS     Y3, Y6, Y6
-	MOVQ       bT1+104(FP), BP
-	VMOVUPS    32(BP), Y7
-	VSUBPS     Y4, Y7, Y7
-	MOVQ       bT1+104(FP), BP
-	VMOVUPS    64(BP), Y8
-	VSUBPS     Y5, Y8, Y8
-	MOVQ       lT1+88(FP), BP
-	MOVQ       lT1+88(FP), BP
-	VMULPS     (BP), Y6, Y6
-	MOVQ       lT1+88(FP), BP
-	MOVQ       lT1+88(FP), BP
-	VMULPS     32(BP), Y7, Y7
-	MOVQ       lT1+88(FP), BP
-	MOVQ       lT1+88(FP), BP
-	VMULPS     64(BP), Y8, Y8
-	VADDPS     Y6, Y3, Y3
-	VADDPS     Y7, Y4, Y4
-	VADDPS     Y8, Y5, Y5
-	MOVQ       cT1+96(FP), BP
-	MOVQ       cT1+96(FP), BP
-	VMULPS     (BP), Y0, Y0
-	MOVQ       cT1+96(FP), BP
-	MOVQ       cT1+96(FP), BP
-	VMULPS     32(BP), Y1, Y1
-	MOVQ       cT1+96(FP), BP
-	MOVQ       cT1+96(FP), BP
-	VMULPS     64(BP), Y2, Y2
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VMOVUPS    Y0, (DX)
-	VMOVUPS    Y1, 32(DX)
-	VMOVUPS    Y2, 64(DX)
-	VMOVUPS    (DI), Y3
-	VMOVUPS    32(DI), Y4
-	VMOVUPS    64(DI), Y5
-	VMOVUPS    (SI), Y6
-	VMOVUPS    32(SI), Y7
-	VMOVUPS    64(SI), Y8
-	MOVQ       bT2+128(FP), BP
-	VMOVUPS    (BP), Y9
-	VSUBPS     Y6, Y9, Y9
-	MOVQ       bT2+128(FP), BP
-	VMOVUPS    32(BP), Y10
-	VSUBPS     Y7, Y10, Y10
-	MOVQ       bT2+128(FP), BP
-	VMOVUPS    64(BP), Y11
-	VSUBPS     Y8, Y11, Y11
-	MOVQ       lT2+112(FP), BP
-	MOVQ       lT2+112(FP), BP
-	VMULPS     (BP), Y9, Y9
-	MOVQ       lT2+112(FP), BP
-	MOVQ       lT2+112(FP), BP
-	VMULPS     32(BP), Y10, Y10
-	MOVQ       lT2+112(FP), BP
-	MOVQ       lT2+112(FP), BP
-	VMULPS     64(BP), Y11, Y11
-	VADDPS     Y9, Y6, Y6
-	VADDPS     Y10, Y7, Y7
-	VADDPS     Y11, Y8, Y8
-	MOVQ       cT2+120(FP), BP
-	MOVQ       cT2+120(FP), BP
-	VMULPS     (BP), Y3, Y3
-	MOVQ       cT2+120(FP), BP
-	MOVQ       cT2+120(FP), BP
-	VMULPS     32(BP), Y4, Y4
-	MOVQ       cT2+120(FP), BP
-	MOVQ       cT2+120(FP), BP
-	VMULPS     64(BP), Y5, Y5
-	VADDPS     Y3, Y6, Y3
-	VADDPS     Y4, Y7, Y4
-	VADDPS     Y5, Y8, Y5
-	VMOVUPS    Y3, (SI)
-	VMOVUPS    Y4, 32(SI)
-	VMOVUPS    Y5, 64(SI)
-	VADDPS     Y3, Y0, Y0
-	VMOVUPS    Y0, (AX)
-	VADDPS     Y4, Y1, Y0
-	VMOVUPS    Y0, 32(AX)
-	VADDPS     Y5, Y2, Y0
-	VMOVUPS    Y0, 64(AX)
-	VMOVUPS    (CX), Y0
-	VMOVUPS    32(CX), Y1
-	VMOVUPS    64(CX), Y2
-	VSUBPS     (R10), Y0, Y0
-	VSUBPS     32(R10), Y1, Y1
-	VSUBPS     64(R10), Y2, Y2
-	VDIVPS     (R9), Y0, Y0
-	VDIVPS     32(R9), Y1, Y1
-	VDIVPS     64(R9), Y2, Y2
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y0, Y3, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y0, Y3, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y1, Y3, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y1, Y3, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y2, Y3, Y2
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y2, Y3, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS    Y3, 256(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
-	VMOVUPS    Y4, 288(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS    Y5, 320(AX)
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
-	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
-	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
-	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
-	VSUBPS     Y3, Y0, Y0
-	VSUBPS     Y4, Y1, Y1
-	VSUBPS     Y5, Y2, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
-	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
-	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
-	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
-	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
-	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
-	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
-	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y0, Y6
-	VMULPS     Y1, Y1, Y7
-	VMULPS     Y2, Y2, Y8
-	VMULPS     Y3, Y6, Y3
-	VMULPS     Y4, Y7, Y4
-	VMULPS     Y5, Y8, Y5
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VCVTTPS2DQ 256(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y0, Y0
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y0, Y0
-	VCVTTPS2DQ 288(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y1, Y1
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y1, Y1
-	VCVTTPS2DQ 320(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y2, Y2
-	VMULPS     (R9), Y0, Y0
-	VMULPS     32(R9), Y1, Y1
-	VMULPS     64(R9), Y2, Y2
-	VSUBPS     (CX), Y0, Y0
-	VSUBPS     32(CX), Y1, Y1
-	VSUBPS     64(CX), Y2, Y2
-	VMOVUPS    (AX), Y3
-	VMULPS     (R11), Y3, Y3
-	VMOVUPS    32(AX), Y4
-	VMULPS     32(R11), Y4, Y4
-	VMOVUPS    64(AX), Y5
-	VMULPS     64(R11), Y5, Y5
-	VADDPS     Y3, Y0, Y0
-	VADDPS     Y4, Y1, Y1
-	VADDPS     Y5, Y2, Y2
-	VMULPS     (R8), Y0, Y0
-	VMULPS     32(R8), Y1, Y1
-	VMULPS     64(R8), Y2, Y2
-	VADDPS     (CX), Y0, Y0
-	VADDPS     32(CX), Y1, Y1
-	VADDPS     64(CX), Y2, Y2
-	VCMPPS     $0x1e, (R12), Y0, Y3
-	VCMPPS     $0x1e, 32(R12), Y1, Y4
-	VCMPPS     $0x1e, 64(R12), Y2, Y5
-	MOVQ       reset+80(FP), BP
-	VBLENDVPS  Y3, (BP), Y0, Y0
-	MOVQ       reset+80(FP), BP
-	VBLENDVPS  Y4, 32(BP), Y1, Y1
-	MOVQ       reset+80(FP), BP
-	VBLENDVPS  Y5, 64(BP), Y2, Y2
-	VMOVUPS    Y0, (CX)
-	VMOVUPS    Y1, 32(CX)
-	VMOVUPS    Y2, 64(CX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, (BX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, (DI)
-	VMOVMSKPS  Y3, BP
-	ORQ        BP, R15
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 32(BX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 32(DI)
-	VMOVMSKPS  Y4, BP
-	SHLQ       $0x08, BP
-	ORQ        BP, R15
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 64(BX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 64(DI)
-	VMOVMSKPS  Y5, BP
-	SHLQ       $0x10, BP
-	ORQ        BP, R15
-	VMOVUPS    96(BX), Y0
-	VMOVUPS    128(BX), Y1
-	VMOVUPS    160(BX), Y2
-	VMOVUPS    96(DX), Y3
-	VMOVUPS    128(DX), Y4
-	VMOVUPS    160(DX), Y5
-	MOVQ       bT1+104(FP), BP
-	VMOVUPS    96(BP), Y6
-	VSUBPS     Y3, Y6, Y6
-	MOVQ       bT1+104(FP), BP
-	VMOVUPS    128(BP), Y7
-	VSUBPS     Y4, Y7, Y7
-	MOVQ       bT1+104(FP), BP
-	VMOVUPS    160(BP), Y8
-	VSUBPS     Y5, Y8, Y8
-	MOVQ       lT1+88(FP), BP
-	MOVQ       lT1+88(FP), BP
-	VMULPS     96(BP), Y6, Y6
-	MOVQ       lT1+88(FP), BP
-	MOVQ       lT1+88(FP), BP
-	VMULPS     128(BP), Y7, Y7
-	MOVQ       lT1+88(FP), BP
-	MOVQ       lT1+88(FP), BP
-	VMULPS     160(BP), Y8, Y8
-	VADDPS     Y6, Y3, Y3
-	VADDPS     Y7, Y4, Y4
-	VADDPS     Y8, Y5, Y5
-	MOVQ       cT1+96(FP), BP
-	MOVQ       cT1+96(FP), BP
-	VMULPS     96(BP), Y0, Y0
-	MOVQ       cT1+96(FP), BP
-	MOVQ       cT1+96(FP), BP
-	VMULPS     128(BP), Y1, Y1
-	MOVQ       cT1+96(FP), BP
-	MOVQ       cT1+96(FP), BP
-	VMULPS     160(BP), Y2, Y2
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VMOVUPS    Y0, 96(DX)
-	VMOVUPS    Y1, 128(DX)
-	VMOVUPS    Y2, 160(DX)
-	VMOVUPS    96(DI), Y3
-	VMOVUPS    128(DI), Y4
-	VMOVUPS    160(DI), Y5
-	VMOVUPS    96(SI), Y6
-	VMOVUPS    128(SI), Y7
-	VMOVUPS    160(SI), Y8
-	MOVQ       bT2+128(FP), BP
-	VMOVUPS    96(BP), Y9
-	VSUBPS     Y6, Y9, Y9
-	MOVQ       bT2+128(FP), BP
-	VMOVUPS    128(BP), Y10
-	VSUBPS     Y7, Y10, Y10
-	MOVQ       bT2+128(FP), BP
-	VMOVUPS    160(BP), Y11
-	VSUBPS     Y8, Y11, Y11
-	MOVQ       lT2+112(FP), BP
-	MOVQ       lT2+112(FP), BP
-	VMULPS     96(BP), Y9, Y9
-	MOVQ       lT2+112(FP), BP
-	MOVQ       lT2+112(FP), BP
-	VMULPS     128(BP), Y10, Y10
-	MOVQ       lT2+112(FP), BP
-	MOVQ       lT2+112(FP), BP
-	VMULPS     160(BP), Y11, Y11
-	VADDPS     Y9, Y6, Y6
-	VADDPS     Y10, Y7, Y7
-	VADDPS     Y11, Y8, Y8
-	MOVQ       cT2+120(FP), BP
-	MOVQ       cT2+120(FP), BP
-	VMULPS     96(BP), Y3, Y3
-	MOVQ       cT2+120(FP), BP
-	MOVQ       cT2+120(FP), BP
-	VMULPS     128(BP), Y4, Y4
-	MOVQ       cT2+120(FP), BP
-	MOVQ       cT2+120(FP), BP
-	VMULPS     160(BP), Y5, Y5
-	VADDPS     Y3, Y6, Y3
-	VADDPS     Y4, Y7, Y4
-	VADDPS     Y5, Y8, Y5
-	VMOVUPS    Y3, 96(SI)
-	VMOVUPS    Y4, 128(SI)
-	VMOVUPS    Y5, 160(SI)
-	VADDPS     Y3, Y0, Y0
-	VMOVUPS    Y0, 96(AX)
-	VADDPS     Y4, Y1, Y0
-	VMOVUPS    Y0, 128(AX)
-	VADDPS     Y5, Y2, Y0
-	VMOVUPS    Y0, 160(AX)
-	VMOVUPS    96(CX), Y0
-	VMOVUPS    128(CX), Y1
-	VMOVUPS    160(CX), Y2
-	VSUBPS     96(R10), Y0, Y0
-	VSUBPS     128(R10), Y1, Y1
-	VSUBPS     160(R10), Y2, Y2
-	VDIVPS     96(R9), Y0, Y0
-	VDIVPS     128(R9), Y1, Y1
-	VDIVPS     160(R9), Y2, Y2
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y0, Y3, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y0, Y3, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y1, Y3, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y1, Y3, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y2, Y3, Y2
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y2, Y3, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS    Y3, 352(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
-	VMOVUPS    Y4, 384(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS    Y5, 416(AX)
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
-	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
-	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
-	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
-	VSUBPS     Y3, Y0, Y0
-	VSUBPS     Y4, Y1, Y1
-	VSUBPS     Y5, Y2, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
-	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
-	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
-	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
-	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
-	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
-	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
-	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y0, Y6
-	VMULPS     Y1, Y1, Y7
-	VMULPS     Y2, Y2, Y8
-	VMULPS     Y3, Y6, Y3
-	VMULPS     Y4, Y7, Y4
-	VMULPS     Y5, Y8, Y5
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VCVTTPS2DQ 352(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y0, Y0
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y0, Y0
-	VCVTTPS2DQ 384(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y1, Y1
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y1, Y1
-	VCVTTPS2DQ 416(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y2, Y2
-	VMULPS     96(R9), Y0, Y0
-	VMULPS     128(R9), Y1, Y1
-	VMULPS     160(R9), Y2, Y2
-	VSUBPS     96(CX), Y0, Y0
-	VSUBPS     128(CX), Y1, Y1
-	VSUBPS     160(CX), Y2, Y2
-	VMOVUPS    96(AX), Y3
-	VMULPS     96(R11), Y3, Y3
-	VMOVUPS    128(AX), Y4
-	VMULPS     128(R11), Y4, Y4
-	VMOVUPS    160(AX), Y5
-	VMULPS     160(R11), Y5, Y5
-	VADDPS     Y3, Y0, Y0
-	VADDPS     Y4, Y1, Y1
-	VADDPS     Y5, Y2, Y2
-	VMULPS     96(R8), Y0, Y0
-	VMULPS     128(R8), Y1, Y1
-	VMULPS     160(R8), Y2, Y2
-	VADDPS     96(CX), Y0, Y0
-	VADDPS     128(CX), Y1, Y1
-	VADDPS     160(CX), Y2, Y2
-	VCMPPS     $0x1e, 96(R12), Y0, Y3
-	VCMPPS     $0x1e, 128(R12), Y1, Y4
-	VCMPPS     $0x1e, 160(R12), Y2, Y5
-	MOVQ       reset+80(FP), BP
-	VBLENDVPS  Y3, 96(BP), Y0, Y0
-	MOVQ       reset+80(FP), BP
-	VBLENDVPS  Y4, 128(BP), Y1, Y1
-	MOVQ       reset+80(FP), BP
-	VBLENDVPS  Y5, 160(BP), Y2, Y2
-	VMOVUPS    Y0, 96(CX)
-	VMOVUPS    Y1, 128(CX)
-	VMOVUPS    Y2, 160(CX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 96(BX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 96(DI)
-	VMOVMSKPS  Y3, BP
-	SHLQ       $0x18, BP
-	ORQ        BP, R15
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 128(BX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 128(DI)
-	VMOVMSKPS  Y4, BP
-	SHLQ       $0x20, BP
-	ORQ        BP, R15
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 160(BX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 160(DI)
-	VMOVMSKPS  Y5, BP
-	SHLQ       $0x28, BP
-	ORQ        BP, R15
-	VMOVUPS    192(BX), Y0
-	VMOVUPS    224(BX), Y1
-	VMOVUPS    192(DX), Y2
-	VMOVUPS    224(DX), Y3
-	MOVQ       bT1+104(FP), BP
-	VMOVUPS    192(BP), Y4
-	VSUBPS     Y2, Y4, Y4
-	MOVQ       bT1+104(FP), BP
-	VMOVUPS    224(BP), Y5
-	VSUBPS     Y3, Y5, Y5
-	MOVQ       lT1+88(FP), BP
-	MOVQ       lT1+88(FP), BP
-	VMULPS     192(BP), Y4, Y4
-	MOVQ       lT1+88(FP), BP
-	MOVQ       lT1+88(FP), BP
-	VMULPS     224(BP), Y5, Y5
-	VADDPS     Y4, Y2, Y2
-	VADDPS     Y5, Y3, Y3
-	MOVQ       cT1+96(FP), BP
-	MOVQ       cT1+96(FP), BP
-	VMULPS     192(BP), Y0, Y0
-	MOVQ       cT1+96(FP), BP
-	MOVQ       cT1+96(FP), BP
-	VMULPS     224(BP), Y1, Y1
-	VADDPS     Y0, Y2, Y0
-	VADDPS     Y1, Y3, Y1
-	VMOVUPS    Y0, 192(DX)
-	VMOVUPS    Y1, 224(DX)
-	VMOVUPS    192(DI), Y2
-	VMOVUPS    224(DI), Y3
-	VMOVUPS    192(SI), Y4
-	VMOVUPS    224(SI), Y5
-	MOVQ       bT2+128(FP), BP
-	VMOVUPS    192(BP), Y6
-	VSUBPS     Y4, Y6, Y6
-	MOVQ       bT2+128(FP), BP
-	VMOVUPS    224(BP), Y7
-	VSUBPS     Y5, Y7, Y7
-	MOVQ       lT2+112(FP), BP
-	MOVQ       lT2+112(FP), BP
-	VMULPS     192(BP), Y6, Y6
-	MOVQ       lT2+112(FP), BP
-	MOVQ       lT2+112(FP), BP
-	VMULPS     224(BP), Y7, Y7
-	VADDPS     Y6, Y4, Y4
-	VADDPS     Y7, Y5, Y5
-	MOVQ       cT2+120(FP), BP
-	MOVQ       cT2+120(FP), BP
-	VMULPS     192(BP), Y2, Y2
-	MOVQ       cT2+120(FP), BP
-	MOVQ       cT2+120(FP), BP
-	VMULPS     224(BP), Y3, Y3
-	VADDPS     Y2, Y4, Y2
-	VADDPS     Y3, Y5, Y3
-	VMOVUPS    Y2, 192(SI)
-	VMOVUPS    Y3, 224(SI)
-	VADDPS     Y2, Y0, Y0
-	VMOVUPS    Y0, 192(AX)
-	VADDPS     Y3, Y1, Y0
-	VMOVUPS    Y0, 224(AX)
-	VMOVUPS    192(CX), Y0
-	VMOVUPS    224(CX), Y1
-	VSUBPS     192(R10), Y0, Y0
-	VSUBPS     224(R10), Y1, Y1
-	VDIVPS     192(R9), Y0, Y0
-	VDIVPS     224(R9), Y1, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y2
-	VMAXPS     Y0, Y2, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y2
-	VMINPS     Y0, Y2, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y2
-	VMAXPS     Y1, Y2, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y2
-	VMINPS     Y1, Y2, Y1
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y3
-	VADDPS     vconst4b400000<>+0(SB), Y2, Y2
-	VSUBPS     vconst4b400000<>+0(SB), Y2, Y2
-	VMOVUPS    Y2, 448(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS    Y3, 480(AX)
-	VMULPS     vconst3f318000<>+0(SB), Y2, Y4
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y5
-	VSUBPS     Y4, Y0, Y0
-	VSUBPS     Y5, Y1, Y1
-	VMULPS     vconstb95e8083<>+0(SB), Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
-	VSUBPS     Y2, Y0, Y0
-	VSUBPS     Y3, Y1, Y1
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y3
-	VADDPS     vconst3ab60b61<>+0(SB), Y2, Y2
-	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
-	VMULPS     Y0, Y2, Y2
-	VMULPS     Y1, Y3, Y3
-	VADDPS     vconst3c088889<>+0(SB), Y2, Y2
-	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
-	VMULPS     Y0, Y2, Y2
-	VMULPS     Y1, Y3, Y3
-	VADDPS     vconst3d2aaaab<>+0(SB), Y2, Y2
-	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
-	VMULPS     Y0, Y2, Y2
-	VMULPS     Y1, Y3, Y3
-	VADDPS     vconst3e2aaaab<>+0(SB), Y2, Y2
-	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
-	VMULPS     Y0, Y2, Y2
-	VMULPS     Y1, Y3, Y3
-	VADDPS     vconst3f000000<>+0(SB), Y2, Y2
-	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
-	VMULPS     Y0, Y0, Y4
-	VMULPS     Y1, Y1, Y5
-	VMULPS     Y2, Y4, Y2
-	VMULPS     Y3, Y5, Y3
-	VADDPS     Y0, Y2, Y0
-	VADDPS     Y1, Y3, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VCVTTPS2DQ 448(AX), Y2
-	VPSRAD     $0x01, Y2, Y3
-	VPSUBD     Y3, Y2, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VPADDD     Y2, Y0, Y0
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VMULPS     Y2, Y0, Y0
-	VCVTTPS2DQ 480(AX), Y2
-	VPSRAD     $0x01, Y2, Y3
-	VPSUBD     Y3, Y2, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VPADDD     Y2, Y1, Y1
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VMULPS     Y2, Y1, Y1
-	VMULPS     192(R9), Y0, Y0
-	VMULPS     224(R9), Y1, Y1
-	VSUBPS     192(CX), Y0, Y0
-	VSUBPS     224(CX), Y1, Y1
-	VMOVUPS    192(AX), Y2
-	VMULPS     192(R11), Y2, Y2
-	VMOVUPS    224(AX), Y3
-	VMULPS     224(R11), Y3, Y3
-	VADDPS     Y2, Y0, Y0
-	VADDPS     Y3, Y1, Y1
-	VMULPS     192(R8), Y0, Y0
-	VMULPS     224(R8), Y1, Y1
-	VADDPS     192(CX), Y0, Y0
-	VADDPS     224(CX), Y1, Y1
-	VCMPPS     $0x1e, 192(R12), Y0, Y2
-	VCMPPS     $0x1e, 224(R12), Y1, Y3
-	MOVQ       reset+80(FP), BP
-	VBLENDVPS  Y2, 192(BP), Y0, Y0
-	MOVQ       reset+80(FP), BP
-	VBLENDVPS  Y3, 224(BP), Y1, Y1
-	VMOVUPS    Y0, 192(CX)
-	VMOVUPS    Y1, 224(CX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 192(BX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 192(DI)
-	VMOVMSKPS  Y2, BP
-	SHLQ       $0x30, BP
-	ORQ        BP, R15
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 224(BX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 224(DI)
-	VMOVMSKPS  Y3, BP
-	SHLQ       $0x38, BP
-	ORQ        BP, R15
-	MOVQ       R15, (R13)
-	ADDQ       $0x08, R13
-	ADDQ       $0x00000100, CX
-	ADDQ       $0x00000100, DX
-	ADDQ       $0x00000100, BX
-	ADDQ       $0x00000100, SI
-	ADDQ       $0x00000100, DI
-	ADDQ       kStride+136(FP), R8
-	ADDQ       deltaStride+144(FP), R9
-	ADDQ       rhStride+152(FP), R10
-	ADDQ       resStride+160(FP), R11
-	ADDQ       thrStride+168(FP), R12
-	MOVQ       resetStride+176(FP), R15
-	ADDQ       R15, reset+80(FP)
-	MOVQ       lT1Stride+184(FP), R15
-	ADDQ       R15, lT1+88(FP)
-	MOVQ       cT1Stride+192(FP), R15
-	ADDQ       R15, cT1+96(FP)
-	MOVQ       bT1Stride+200(FP), R15
-	ADDQ       R15, bT1+104(FP)
-	MOVQ       lT2Stride+208(FP), R15
-	ADDQ       R15, lT2+112(FP)
-	MOVQ       cT2Stride+216(FP), R15
-	ADDQ       R15, cT2+120(FP)
-	MOVQ       bT2Stride+224(FP), R15
-	ADDQ       R15, bT2+128(FP)
-	DECQ       R14
-	JNZ        ExponentialTraced2AVX2_block
+	XORQ      R15, R15
+	VMOVUPS   (BX), Y0
+	VMOVUPS   32(BX), Y1
+	VMOVUPS   64(BX), Y2
+	VMOVUPS   (DX), Y3
+	VMOVUPS   32(DX), Y4
+	VMOVUPS   64(DX), Y5
+	MOVQ      bT1+104(FP), BP
+	VMOVUPS   (BP), Y6
+	VSUBPS    Y3, Y6, Y6
+	MOVQ      bT1+104(FP), BP
+	VMOVUPS   32(BP), Y7
+	VSUBPS    Y4, Y7, Y7
+	MOVQ      bT1+104(FP), BP
+	VMOVUPS   64(BP), Y8
+	VSUBPS    Y5, Y8, Y8
+	MOVQ      lT1+88(FP), BP
+	MOVQ      lT1+88(FP), BP
+	VMULPS    (BP), Y6, Y6
+	MOVQ      lT1+88(FP), BP
+	MOVQ      lT1+88(FP), BP
+	VMULPS    32(BP), Y7, Y7
+	MOVQ      lT1+88(FP), BP
+	MOVQ      lT1+88(FP), BP
+	VMULPS    64(BP), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	MOVQ      cT1+96(FP), BP
+	MOVQ      cT1+96(FP), BP
+	VMULPS    (BP), Y0, Y0
+	MOVQ      cT1+96(FP), BP
+	MOVQ      cT1+96(FP), BP
+	VMULPS    32(BP), Y1, Y1
+	MOVQ      cT1+96(FP), BP
+	MOVQ      cT1+96(FP), BP
+	VMULPS    64(BP), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VMOVUPS   Y0, (DX)
+	VMOVUPS   Y1, 32(DX)
+	VMOVUPS   Y2, 64(DX)
+	VMOVUPS   (DI), Y3
+	VMOVUPS   32(DI), Y4
+	VMOVUPS   64(DI), Y5
+	VMOVUPS   (SI), Y6
+	VMOVUPS   32(SI), Y7
+	VMOVUPS   64(SI), Y8
+	MOVQ      bT2+128(FP), BP
+	VMOVUPS   (BP), Y9
+	VSUBPS    Y6, Y9, Y9
+	MOVQ      bT2+128(FP), BP
+	VMOVUPS   32(BP), Y10
+	VSUBPS    Y7, Y10, Y10
+	MOVQ      bT2+128(FP), BP
+	VMOVUPS   64(BP), Y11
+	VSUBPS    Y8, Y11, Y11
+	MOVQ      lT2+112(FP), BP
+	MOVQ      lT2+112(FP), BP
+	VMULPS    (BP), Y9, Y9
+	MOVQ      lT2+112(FP), BP
+	MOVQ      lT2+112(FP), BP
+	VMULPS    32(BP), Y10, Y10
+	MOVQ      lT2+112(FP), BP
+	MOVQ      lT2+112(FP), BP
+	VMULPS    64(BP), Y11, Y11
+	VADDPS    Y9, Y6, Y6
+	VADDPS    Y10, Y7, Y7
+	VADDPS    Y11, Y8, Y8
+	MOVQ      cT2+120(FP), BP
+	MOVQ      cT2+120(FP), BP
+	VMULPS    (BP), Y3, Y3
+	MOVQ      cT2+120(FP), BP
+	MOVQ      cT2+120(FP), BP
+	VMULPS    32(BP), Y4, Y4
+	MOVQ      cT2+120(FP), BP
+	MOVQ      cT2+120(FP), BP
+	VMULPS    64(BP), Y5, Y5
+	VADDPS    Y3, Y6, Y3
+	VADDPS    Y4, Y7, Y4
+	VADDPS    Y5, Y8, Y5
+	VMOVUPS   Y3, (SI)
+	VMOVUPS   Y4, 32(SI)
+	VMOVUPS   Y5, 64(SI)
+	VADDPS    Y3, Y0, Y0
+	VMOVUPS   Y0, (AX)
+	VADDPS    Y4, Y1, Y0
+	VMOVUPS   Y0, 32(AX)
+	VADDPS    Y5, Y2, Y0
+	VMOVUPS   Y0, 64(AX)
+	VMOVUPS   (CX), Y0
+	VMOVUPS   32(CX), Y1
+	VMOVUPS   64(CX), Y2
+	VSUBPS    (R10), Y0, Y0
+	VSUBPS    32(R10), Y1, Y1
+	VSUBPS    64(R10), Y2, Y2
+	VDIVPS    (R9), Y0, Y0
+	VDIVPS    32(R9), Y1, Y1
+	VDIVPS    64(R9), Y2, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y0, Y3, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y0, Y3, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y1, Y3, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y1, Y3, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y2, Y3, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y2, Y3, Y2
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS   Y3, 256(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS   Y4, 288(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS   Y5, 320(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS    vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS    vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS    vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS    vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y0, Y6
+	VMULPS    Y1, Y1, Y7
+	VMULPS    Y2, Y2, Y8
+	VMULPS    Y3, Y6, Y3
+	VMULPS    Y4, Y7, Y4
+	VMULPS    Y5, Y8, Y5
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    256(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    288(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y1, Y1
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    320(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y2, Y2
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y2, Y2
+	VMULPS    (R9), Y0, Y0
+	VMULPS    32(R9), Y1, Y1
+	VMULPS    64(R9), Y2, Y2
+	VSUBPS    (CX), Y0, Y0
+	VSUBPS    32(CX), Y1, Y1
+	VSUBPS    64(CX), Y2, Y2
+	VMOVUPS   (AX), Y3
+	VMULPS    (R11), Y3, Y3
+	VMOVUPS   32(AX), Y4
+	VMULPS    32(R11), Y4, Y4
+	VMOVUPS   64(AX), Y5
+	VMULPS    64(R11), Y5, Y5
+	VADDPS    Y3, Y0, Y0
+	VADDPS    Y4, Y1, Y1
+	VADDPS    Y5, Y2, Y2
+	VMULPS    (R8), Y0, Y0
+	VMULPS    32(R8), Y1, Y1
+	VMULPS    64(R8), Y2, Y2
+	VADDPS    (CX), Y0, Y0
+	VADDPS    32(CX), Y1, Y1
+	VADDPS    64(CX), Y2, Y2
+	VCMPPS    $0x1e, (R12), Y0, Y3
+	VCMPPS    $0x1e, 32(R12), Y1, Y4
+	VCMPPS    $0x1e, 64(R12), Y2, Y5
+	MOVQ      reset+80(FP), BP
+	VBLENDVPS Y3, (BP), Y0, Y0
+	MOVQ      reset+80(FP), BP
+	VBLENDVPS Y4, 32(BP), Y1, Y1
+	MOVQ      reset+80(FP), BP
+	VBLENDVPS Y5, 64(BP), Y2, Y2
+	VMOVUPS   Y0, (CX)
+	VMOVUPS   Y1, 32(CX)
+	VMOVUPS   Y2, 64(CX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, (BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, (DI)
+	VMOVMSKPS Y3, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 32(BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 32(DI)
+	VMOVMSKPS Y4, BP
+	SHLQ      $0x08, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 64(BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 64(DI)
+	VMOVMSKPS Y5, BP
+	SHLQ      $0x10, BP
+	ORQ       BP, R15
+	VMOVUPS   96(BX), Y0
+	VMOVUPS   128(BX), Y1
+	VMOVUPS   160(BX), Y2
+	VMOVUPS   96(DX), Y3
+	VMOVUPS   128(DX), Y4
+	VMOVUPS   160(DX), Y5
+	MOVQ      bT1+104(FP), BP
+	VMOVUPS   96(BP), Y6
+	VSUBPS    Y3, Y6, Y6
+	MOVQ      bT1+104(FP), BP
+	VMOVUPS   128(BP), Y7
+	VSUBPS    Y4, Y7, Y7
+	MOVQ      bT1+104(FP), BP
+	VMOVUPS   160(BP), Y8
+	VSUBPS    Y5, Y8, Y8
+	MOVQ      lT1+88(FP), BP
+	MOVQ      lT1+88(FP), BP
+	VMULPS    96(BP), Y6, Y6
+	MOVQ      lT1+88(FP), BP
+	MOVQ      lT1+88(FP), BP
+	VMULPS    128(BP), Y7, Y7
+	MOVQ      lT1+88(FP), BP
+	MOVQ      lT1+88(FP), BP
+	VMULPS    160(BP), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	MOVQ      cT1+96(FP), BP
+	MOVQ      cT1+96(FP), BP
+	VMULPS    96(BP), Y0, Y0
+	MOVQ      cT1+96(FP), BP
+	MOVQ      cT1+96(FP), BP
+	VMULPS    128(BP), Y1, Y1
+	MOVQ      cT1+96(FP), BP
+	MOVQ      cT1+96(FP), BP
+	VMULPS    160(BP), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VMOVUPS   Y0, 96(DX)
+	VMOVUPS   Y1, 128(DX)
+	VMOVUPS   Y2, 160(DX)
+	VMOVUPS   96(DI), Y3
+	VMOVUPS   128(DI), Y4
+	VMOVUPS   160(DI), Y5
+	VMOVUPS   96(SI), Y6
+	VMOVUPS   128(SI), Y7
+	VMOVUPS   160(SI), Y8
+	MOVQ      bT2+128(FP), BP
+	VMOVUPS   96(BP), Y9
+	VSUBPS    Y6, Y9, Y9
+	MOVQ      bT2+128(FP), BP
+	VMOVUPS   128(BP), Y10
+	VSUBPS    Y7, Y10, Y10
+	MOVQ      bT2+128(FP), BP
+	VMOVUPS   160(BP), Y11
+	VSUBPS    Y8, Y11, Y11
+	MOVQ      lT2+112(FP), BP
+	MOVQ      lT2+112(FP), BP
+	VMULPS    96(BP), Y9, Y9
+	MOVQ      lT2+112(FP), BP
+	MOVQ      lT2+112(FP), BP
+	VMULPS    128(BP), Y10, Y10
+	MOVQ      lT2+112(FP), BP
+	MOVQ      lT2+112(FP), BP
+	VMULPS    160(BP), Y11, Y11
+	VADDPS    Y9, Y6, Y6
+	VADDPS    Y10, Y7, Y7
+	VADDPS    Y11, Y8, Y8
+	MOVQ      cT2+120(FP), BP
+	MOVQ      cT2+120(FP), BP
+	VMULPS    96(BP), Y3, Y3
+	MOVQ      cT2+120(FP), BP
+	MOVQ      cT2+120(FP), BP
+	VMULPS    128(BP), Y4, Y4
+	MOVQ      cT2+120(FP), BP
+	MOVQ      cT2+120(FP), BP
+	VMULPS    160(BP), Y5, Y5
+	VADDPS    Y3, Y6, Y3
+	VADDPS    Y4, Y7, Y4
+	VADDPS    Y5, Y8, Y5
+	VMOVUPS   Y3, 96(SI)
+	VMOVUPS   Y4, 128(SI)
+	VMOVUPS   Y5, 160(SI)
+	VADDPS    Y3, Y0, Y0
+	VMOVUPS   Y0, 96(AX)
+	VADDPS    Y4, Y1, Y0
+	VMOVUPS   Y0, 128(AX)
+	VADDPS    Y5, Y2, Y0
+	VMOVUPS   Y0, 160(AX)
+	VMOVUPS   96(CX), Y0
+	VMOVUPS   128(CX), Y1
+	VMOVUPS   160(CX), Y2
+	VSUBPS    96(R10), Y0, Y0
+	VSUBPS    128(R10), Y1, Y1
+	VSUBPS    160(R10), Y2, Y2
+	VDIVPS    96(R9), Y0, Y0
+	VDIVPS    128(R9), Y1, Y1
+	VDIVPS    160(R9), Y2, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y0, Y3, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y0, Y3, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y1, Y3, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y1, Y3, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y2, Y3, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y2, Y3, Y2
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS   Y3, 352(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS   Y4, 384(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS   Y5, 416(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS    vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS    vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS    vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS    vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y0, Y6
+	VMULPS    Y1, Y1, Y7
+	VMULPS    Y2, Y2, Y8
+	VMULPS    Y3, Y6, Y3
+	VMULPS    Y4, Y7, Y4
+	VMULPS    Y5, Y8, Y5
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    352(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    384(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y1, Y1
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    416(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y2, Y2
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y2, Y2
+	VMULPS    96(R9), Y0, Y0
+	VMULPS    128(R9), Y1, Y1
+	VMULPS    160(R9), Y2, Y2
+	VSUBPS    96(CX), Y0, Y0
+	VSUBPS    128(CX), Y1, Y1
+	VSUBPS    160(CX), Y2, Y2
+	VMOVUPS   96(AX), Y3
+	VMULPS    96(R11), Y3, Y3
+	VMOVUPS   128(AX), Y4
+	VMULPS    128(R11), Y4, Y4
+	VMOVUPS   160(AX), Y5
+	VMULPS    160(R11), Y5, Y5
+	VADDPS    Y3, Y0, Y0
+	VADDPS    Y4, Y1, Y1
+	VADDPS    Y5, Y2, Y2
+	VMULPS    96(R8), Y0, Y0
+	VMULPS    128(R8), Y1, Y1
+	VMULPS    160(R8), Y2, Y2
+	VADDPS    96(CX), Y0, Y0
+	VADDPS    128(CX), Y1, Y1
+	VADDPS    160(CX), Y2, Y2
+	VCMPPS    $0x1e, 96(R12), Y0, Y3
+	VCMPPS    $0x1e, 128(R12), Y1, Y4
+	VCMPPS    $0x1e, 160(R12), Y2, Y5
+	MOVQ      reset+80(FP), BP
+	VBLENDVPS Y3, 96(BP), Y0, Y0
+	MOVQ      reset+80(FP), BP
+	VBLENDVPS Y4, 128(BP), Y1, Y1
+	MOVQ      reset+80(FP), BP
+	VBLENDVPS Y5, 160(BP), Y2, Y2
+	VMOVUPS   Y0, 96(CX)
+	VMOVUPS   Y1, 128(CX)
+	VMOVUPS   Y2, 160(CX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 96(BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 96(DI)
+	VMOVMSKPS Y3, BP
+	SHLQ      $0x18, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 128(BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 128(DI)
+	VMOVMSKPS Y4, BP
+	SHLQ      $0x20, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 160(BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 160(DI)
+	VMOVMSKPS Y5, BP
+	SHLQ      $0x28, BP
+	ORQ       BP, R15
+	VMOVUPS   192(BX), Y0
+	VMOVUPS   224(BX), Y1
+	VMOVUPS   192(DX), Y2
+	VMOVUPS   224(DX), Y3
+	MOVQ      bT1+104(FP), BP
+	VMOVUPS   192(BP), Y4
+	VSUBPS    Y2, Y4, Y4
+	MOVQ      bT1+104(FP), BP
+	VMOVUPS   224(BP), Y5
+	VSUBPS    Y3, Y5, Y5
+	MOVQ      lT1+88(FP), BP
+	MOVQ      lT1+88(FP), BP
+	VMULPS    192(BP), Y4, Y4
+	MOVQ      lT1+88(FP), BP
+	MOVQ      lT1+88(FP), BP
+	VMULPS    224(BP), Y5, Y5
+	VADDPS    Y4, Y2, Y2
+	VADDPS    Y5, Y3, Y3
+	MOVQ      cT1+96(FP), BP
+	MOVQ      cT1+96(FP), BP
+	VMULPS    192(BP), Y0, Y0
+	MOVQ      cT1+96(FP), BP
+	MOVQ      cT1+96(FP), BP
+	VMULPS    224(BP), Y1, Y1
+	VADDPS    Y0, Y2, Y0
+	VADDPS    Y1, Y3, Y1
+	VMOVUPS   Y0, 192(DX)
+	VMOVUPS   Y1, 224(DX)
+	VMOVUPS   192(DI), Y2
+	VMOVUPS   224(DI), Y3
+	VMOVUPS   192(SI), Y4
+	VMOVUPS   224(SI), Y5
+	MOVQ      bT2+128(FP), BP
+	VMOVUPS   192(BP), Y6
+	VSUBPS    Y4, Y6, Y6
+	MOVQ      bT2+128(FP), BP
+	VMOVUPS   224(BP), Y7
+	VSUBPS    Y5, Y7, Y7
+	MOVQ      lT2+112(FP), BP
+	MOVQ      lT2+112(FP), BP
+	VMULPS    192(BP), Y6, Y6
+	MOVQ      lT2+112(FP), BP
+	MOVQ      lT2+112(FP), BP
+	VMULPS    224(BP), Y7, Y7
+	VADDPS    Y6, Y4, Y4
+	VADDPS    Y7, Y5, Y5
+	MOVQ      cT2+120(FP), BP
+	MOVQ      cT2+120(FP), BP
+	VMULPS    192(BP), Y2, Y2
+	MOVQ      cT2+120(FP), BP
+	MOVQ      cT2+120(FP), BP
+	VMULPS    224(BP), Y3, Y3
+	VADDPS    Y2, Y4, Y2
+	VADDPS    Y3, Y5, Y3
+	VMOVUPS   Y2, 192(SI)
+	VMOVUPS   Y3, 224(SI)
+	VADDPS    Y2, Y0, Y0
+	VMOVUPS   Y0, 192(AX)
+	VADDPS    Y3, Y1, Y0
+	VMOVUPS   Y0, 224(AX)
+	VMOVUPS   192(CX), Y0
+	VMOVUPS   224(CX), Y1
+	VSUBPS    192(R10), Y0, Y0
+	VSUBPS    224(R10), Y1, Y1
+	VDIVPS    192(R9), Y0, Y0
+	VDIVPS    224(R9), Y1, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y2
+	VMAXPS    Y0, Y2, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y2
+	VMINPS    Y0, Y2, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y2
+	VMAXPS    Y1, Y2, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y2
+	VMINPS    Y1, Y2, Y1
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y2
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y3
+	VADDPS    vconst4b400000<>+0(SB), Y2, Y2
+	VSUBPS    vconst4b400000<>+0(SB), Y2, Y2
+	VMOVUPS   Y2, 448(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS   Y3, 480(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y2, Y4
+	VMULPS    vconst3f318000<>+0(SB), Y3, Y5
+	VSUBPS    Y4, Y0, Y0
+	VSUBPS    Y5, Y1, Y1
+	VMULPS    vconstb95e8083<>+0(SB), Y2, Y2
+	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VSUBPS    Y2, Y0, Y0
+	VSUBPS    Y3, Y1, Y1
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y2
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y3
+	VADDPS    vconst3ab60b61<>+0(SB), Y2, Y2
+	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y1, Y3, Y3
+	VADDPS    vconst3c088889<>+0(SB), Y2, Y2
+	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y1, Y3, Y3
+	VADDPS    vconst3d2aaaab<>+0(SB), Y2, Y2
+	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y1, Y3, Y3
+	VADDPS    vconst3e2aaaab<>+0(SB), Y2, Y2
+	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y1, Y3, Y3
+	VADDPS    vconst3f000000<>+0(SB), Y2, Y2
+	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y0, Y4
+	VMULPS    Y1, Y1, Y5
+	VMULPS    Y2, Y4, Y2
+	VMULPS    Y3, Y5, Y3
+	VADDPS    Y0, Y2, Y0
+	VADDPS    Y1, Y3, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y2
+	VADDPS    448(AX), Y2, Y2
+	VPSRAD    $0x01, Y2, Y3
+	VPSUBD    Y3, Y2, Y2
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    Y2, Y0, Y0
+	VPSLLD    $0x17, Y3, Y2
+	VMULPS    Y2, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y2
+	VADDPS    480(AX), Y2, Y2
+	VPSRAD    $0x01, Y2, Y3
+	VPSUBD    Y3, Y2, Y2
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    Y2, Y1, Y1
+	VPSLLD    $0x17, Y3, Y2
+	VMULPS    Y2, Y1, Y1
+	VMULPS    192(R9), Y0, Y0
+	VMULPS    224(R9), Y1, Y1
+	VSUBPS    192(CX), Y0, Y0
+	VSUBPS    224(CX), Y1, Y1
+	VMOVUPS   192(AX), Y2
+	VMULPS    192(R11), Y2, Y2
+	VMOVUPS   224(AX), Y3
+	VMULPS    224(R11), Y3, Y3
+	VADDPS    Y2, Y0, Y0
+	VADDPS    Y3, Y1, Y1
+	VMULPS    192(R8), Y0, Y0
+	VMULPS    224(R8), Y1, Y1
+	VADDPS    192(CX), Y0, Y0
+	VADDPS    224(CX), Y1, Y1
+	VCMPPS    $0x1e, 192(R12), Y0, Y2
+	VCMPPS    $0x1e, 224(R12), Y1, Y3
+	MOVQ      reset+80(FP), BP
+	VBLENDVPS Y2, 192(BP), Y0, Y0
+	MOVQ      reset+80(FP), BP
+	VBLENDVPS Y3, 224(BP), Y1, Y1
+	VMOVUPS   Y0, 192(CX)
+	VMOVUPS   Y1, 224(CX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 192(BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 192(DI)
+	VMOVMSKPS Y2, BP
+	SHLQ      $0x30, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 224(BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 224(DI)
+	VMOVMSKPS Y3, BP
+	SHLQ      $0x38, BP
+	ORQ       BP, R15
+	MOVQ      R15, (R13)
+	ADDQ      $0x08, R13
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	ADDQ      $0x00000100, SI
+	ADDQ      $0x00000100, DI
+	ADDQ      kStride+136(FP), R8
+	ADDQ      deltaStride+144(FP), R9
+	ADDQ      rhStride+152(FP), R10
+	ADDQ      resStride+160(FP), R11
+	ADDQ      thrStride+168(FP), R12
+	MOVQ      resetStride+176(FP), R15
+	ADDQ      R15, reset+80(FP)
+	MOVQ      lT1Stride+184(FP), R15
+	ADDQ      R15, lT1+88(FP)
+	MOVQ      cT1Stride+192(FP), R15
+	ADDQ      R15, cT1+96(FP)
+	MOVQ      bT1Stride+200(FP), R15
+	ADDQ      R15, bT1+104(FP)
+	MOVQ      lT2Stride+208(FP), R15
+	ADDQ      R15, lT2+112(FP)
+	MOVQ      cT2Stride+216(FP), R15
+	ADDQ      R15, cT2+120(FP)
+	MOVQ      bT2Stride+224(FP), R15
+	ADDQ      R15, bT2+128(FP)
+	DECQ      R14
+	JNZ       ExponentialTraced2AVX2_block
 
 ExponentialTraced2AVX2_done:
 	VZEROUPPER
@@ -28378,1211 +28378,1211 @@ TEXT ·exponentialTraced2UniformAVX2(SB), $1000-104
 	JMP   ExponentialTraced2UniformAVX2_reciprocal_block
 
 ExponentialTraced2UniformAVX2_block:
-	XORQ       R10, R10
-	VMOVUPS    (BX), Y0
-	VMOVUPS    32(BX), Y1
-	VMOVUPS    64(BX), Y2
-	VMOVUPS    (DX), Y3
-	VMOVUPS    32(DX), Y4
-	VMOVUPS    64(DX), Y5
-	VMOVUPS    32(AX), Y6
-	VSUBPS     Y3, Y6, Y6
-	VMOVUPS    32(AX), Y7
-	VSUBPS     Y4, Y7, Y7
-	VMOVUPS    32(AX), Y8
-	VSUBPS     Y5, Y8, Y8
-	VMULPS     224(AX), Y6, Y6
-	VMULPS     224(AX), Y7, Y7
-	VMULPS     224(AX), Y8, Y8
-	VADDPS     Y6, Y3, Y3
-	VADDPS     Y7, Y4, Y4
-	VADDPS     Y8, Y5, Y5
-	VMULPS     96(AX), Y0, Y0
-	VMULPS     96(AX), Y1, Y1
-	VMULPS     96(AX), Y2, Y2
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VMOVUPS    Y0, (DX)
-	VMOVUPS    Y1, 32(DX)
-	VMOVUPS    Y2, 64(DX)
-	VMOVUPS    (DI), Y3
-	VMOVUPS    32(DI), Y4
-	VMOVUPS    64(DI), Y5
-	VMOVUPS    (SI), Y6
-	VMOVUPS    32(SI), Y7
-	VMOVUPS    64(SI), Y8
-	VMOVUPS    64(AX), Y9
-	VSUBPS     Y6, Y9, Y9
-	VMOVUPS    64(AX), Y10
-	VSUBPS     Y7, Y10, Y10
-	VMOVUPS    64(AX), Y11
-	VSUBPS     Y8, Y11, Y11
-	VMULPS     256(AX), Y9, Y9
-	VMULPS     256(AX), Y10, Y10
-	VMULPS     256(AX), Y11, Y11
-	VADDPS     Y9, Y6, Y6
-	VADDPS     Y10, Y7, Y7
-	VADDPS     Y11, Y8, Y8
-	VMULPS     128(AX), Y3, Y3
-	VMULPS     128(AX), Y4, Y4
-	VMULPS     128(AX), Y5, Y5
-	VADDPS     Y3, Y6, Y3
-	VADDPS     Y4, Y7, Y4
-	VADDPS     Y5, Y8, Y5
-	VMOVUPS    Y3, (SI)
-	VMOVUPS    Y4, 32(SI)
-	VMOVUPS    Y5, 64(SI)
-	VADDPS     Y3, Y0, Y0
-	VMOVUPS    Y0, 416(AX)
-	VADDPS     Y4, Y1, Y0
-	VMOVUPS    Y0, 448(AX)
-	VADDPS     Y5, Y2, Y0
-	VMOVUPS    Y0, 480(AX)
-	VMOVUPS    (CX), Y0
-	VMOVUPS    32(CX), Y1
-	VMOVUPS    64(CX), Y2
-	VSUBPS     352(AX), Y0, Y0
-	VSUBPS     352(AX), Y1, Y1
-	VSUBPS     352(AX), Y2, Y2
-	VDIVPS     160(AX), Y0, Y0
-	VDIVPS     160(AX), Y1, Y1
-	VDIVPS     160(AX), Y2, Y2
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y0, Y3, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y0, Y3, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y1, Y3, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y1, Y3, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y2, Y3, Y2
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y2, Y3, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS    Y3, 672(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
-	VMOVUPS    Y4, 704(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS    Y5, 736(AX)
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
-	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
-	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
-	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
-	VSUBPS     Y3, Y0, Y0
-	VSUBPS     Y4, Y1, Y1
-	VSUBPS     Y5, Y2, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
-	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
-	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
-	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
-	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
-	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
-	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
-	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y0, Y6
-	VMULPS     Y1, Y1, Y7
-	VMULPS     Y2, Y2, Y8
-	VMULPS     Y3, Y6, Y3
-	VMULPS     Y4, Y7, Y4
-	VMULPS     Y5, Y8, Y5
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VCVTTPS2DQ 672(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y0, Y0
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y0, Y0
-	VCVTTPS2DQ 704(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y1, Y1
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y1, Y1
-	VCVTTPS2DQ 736(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y2, Y2
-	VMULPS     160(AX), Y0, Y0
-	VMULPS     160(AX), Y1, Y1
-	VMULPS     160(AX), Y2, Y2
-	VSUBPS     (CX), Y0, Y0
-	VSUBPS     32(CX), Y1, Y1
-	VSUBPS     64(CX), Y2, Y2
-	VMOVUPS    416(AX), Y3
-	VMULPS     288(AX), Y3, Y3
-	VMOVUPS    448(AX), Y4
-	VMULPS     288(AX), Y4, Y4
-	VMOVUPS    480(AX), Y5
-	VMULPS     288(AX), Y5, Y5
-	VADDPS     Y3, Y0, Y0
-	VADDPS     Y4, Y1, Y1
-	VADDPS     Y5, Y2, Y2
-	VMULPS     192(AX), Y0, Y0
-	VMULPS     192(AX), Y1, Y1
-	VMULPS     192(AX), Y2, Y2
-	VADDPS     (CX), Y0, Y0
-	VADDPS     32(CX), Y1, Y1
-	VADDPS     64(CX), Y2, Y2
-	VCMPPS     $0x1e, 384(AX), Y0, Y3
-	VCMPPS     $0x1e, 384(AX), Y1, Y4
-	VCMPPS     $0x1e, 384(AX), Y2, Y5
-	VBLENDVPS  Y3, 320(AX), Y0, Y0
-	VBLENDVPS  Y4, 320(AX), Y1, Y1
-	VBLENDVPS  Y5, 320(AX), Y2, Y2
-	VMOVUPS    Y0, (CX)
-	VMOVUPS    Y1, 32(CX)
-	VMOVUPS    Y2, 64(CX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, (BX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, (DI)
-	VMOVMSKPS  Y3, R11
-	ORQ        R11, R10
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 32(BX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 32(DI)
-	VMOVMSKPS  Y4, R11
-	SHLQ       $0x08, R11
-	ORQ        R11, R10
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 64(BX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 64(DI)
-	VMOVMSKPS  Y5, R11
-	SHLQ       $0x10, R11
-	ORQ        R11, R10
-	VMOVUPS    96(BX), Y0
-	VMOVUPS    128(BX), Y1
-	VMOVUPS    160(BX), Y2
-	VMOVUPS    96(DX), Y3
-	VMOVUPS    128(DX), Y4
-	VMOVUPS    160(DX), Y5
-	VMOVUPS    32(AX), Y6
-	VSUBPS     Y3, Y6, Y6
-	VMOVUPS    32(AX), Y7
-	VSUBPS     Y4, Y7, Y7
-	VMOVUPS    32(AX), Y8
-	VSUBPS     Y5, Y8, Y8
-	VMULPS     224(AX), Y6, Y6
-	VMULPS     224(AX), Y7, Y7
-	VMULPS     224(AX), Y8, Y8
-	VADDPS     Y6, Y3, Y3
-	VADDPS     Y7, Y4, Y4
-	VADDPS     Y8, Y5, Y5
-	VMULPS     96(AX), Y0, Y0
-	VMULPS     96(AX), Y1, Y1
-	VMULPS     96(AX), Y2, Y2
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VMOVUPS    Y0, 96(DX)
-	VMOVUPS    Y1, 128(DX)
-	VMOVUPS    Y2, 160(DX)
-	VMOVUPS    96(DI), Y3
-	VMOVUPS    128(DI), Y4
-	VMOVUPS    160(DI), Y5
-	VMOVUPS    96(SI), Y6
-	VMOVUPS    128(SI), Y7
-	VMOVUPS    160(SI), Y8
-	VMOVUPS    64(AX), Y9
-	VSUBPS     Y6, Y9, Y9
-	VMOVUPS    64(AX), Y10
-	VSUBPS     Y7, Y10, Y10
-	VMOVUPS    64(AX), Y11
-	VSUBPS     Y8, Y11, Y11
-	VMULPS     256(AX), Y9, Y9
-	VMULPS     256(AX), Y10, Y10
-	VMULPS     256(AX), Y11, Y11
-	VADDPS     Y9, Y6, Y6
-	VADDPS     Y10, Y7, Y7
-	VADDPS     Y11, Y8, Y8
-	VMULPS     128(AX), Y3, Y3
-	VMULPS     128(AX), Y4, Y4
-	VMULPS     128(AX), Y5, Y5
-	VADDPS     Y3, Y6, Y3
-	VADDPS     Y4, Y7, Y4
-	VADDPS     Y5, Y8, Y5
-	VMOVUPS    Y3, 96(SI)
-	VMOVUPS    Y4, 128(SI)
-	VMOVUPS    Y5, 160(SI)
-	VADDPS     Y3, Y0, Y0
-	VMOVUPS    Y0, 512(AX)
-	VADDPS     Y4, Y1, Y0
-	VMOVUPS    Y0, 544(AX)
-	VADDPS     Y5, Y2, Y0
-	VMOVUPS    Y0, 576(AX)
-	VMOVUPS    96(CX), Y0
-	VMOVUPS    128(CX), Y1
-	VMOVUPS    160(CX), Y2
-	VSUBPS     352(AX), Y0, Y0
-	VSUBPS     352(AX), Y1, Y1
-	VSUBPS     352(AX), Y2, Y2
-	VDIVPS     160(AX), Y0, Y0
-	VDIVPS     160(AX), Y1, Y1
-	VDIVPS     160(AX), Y2, Y2
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y0, Y3, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y0, Y3, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y1, Y3, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y1, Y3, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y2, Y3, Y2
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y2, Y3, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS    Y3, 768(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
-	VMOVUPS    Y4, 800(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS    Y5, 832(AX)
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
-	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
-	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
-	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
-	VSUBPS     Y3, Y0, Y0
-	VSUBPS     Y4, Y1, Y1
-	VSUBPS     Y5, Y2, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
-	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
-	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
-	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
-	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
-	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
-	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
-	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y0, Y6
-	VMULPS     Y1, Y1, Y7
-	VMULPS     Y2, Y2, Y8
-	VMULPS     Y3, Y6, Y3
-	VMULPS     Y4, Y7, Y4
-	VMULPS     Y5, Y8, Y5
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VCVTTPS2DQ 768(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y0, Y0
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y0, Y0
-	VCVTTPS2DQ 800(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y1, Y1
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y1, Y1
-	VCVTTPS2DQ 832(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y2, Y2
-	VMULPS     160(AX), Y0, Y0
-	VMULPS     160(AX), Y1, Y1
-	VMULPS     160(AX), Y2, Y2
-	VSUBPS     96(CX), Y0, Y0
-	VSUBPS     128(CX), Y1, Y1
-	VSUBPS     160(CX), Y2, Y2
-	VMOVUPS    512(AX), Y3
-	VMULPS     288(AX), Y3, Y3
-	VMOVUPS    544(AX), Y4
-	VMULPS     288(AX), Y4, Y4
-	VMOVUPS    576(AX), Y5
-	VMULPS     288(AX), Y5, Y5
-	VADDPS     Y3, Y0, Y0
-	VADDPS     Y4, Y1, Y1
-	VADDPS     Y5, Y2, Y2
-	VMULPS     192(AX), Y0, Y0
-	VMULPS     192(AX), Y1, Y1
-	VMULPS     192(AX), Y2, Y2
-	VADDPS     96(CX), Y0, Y0
-	VADDPS     128(CX), Y1, Y1
-	VADDPS     160(CX), Y2, Y2
-	VCMPPS     $0x1e, 384(AX), Y0, Y3
-	VCMPPS     $0x1e, 384(AX), Y1, Y4
-	VCMPPS     $0x1e, 384(AX), Y2, Y5
-	VBLENDVPS  Y3, 320(AX), Y0, Y0
-	VBLENDVPS  Y4, 320(AX), Y1, Y1
-	VBLENDVPS  Y5, 320(AX), Y2, Y2
-	VMOVUPS    Y0, 96(CX)
-	VMOVUPS    Y1, 128(CX)
-	VMOVUPS    Y2, 160(CX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 96(BX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 96(DI)
-	VMOVMSKPS  Y3, R11
-	SHLQ       $0x18, R11
-	ORQ        R11, R10
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 128(BX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 128(DI)
-	VMOVMSKPS  Y4, R11
-	SHLQ       $0x20, R11
-	ORQ        R11, R10
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 160(BX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 160(DI)
-	VMOVMSKPS  Y5, R11
-	SHLQ       $0x28, R11
-	ORQ        R11, R10
-	VMOVUPS    192(BX), Y0
-	VMOVUPS    224(BX), Y1
-	VMOVUPS    192(DX), Y2
-	VMOVUPS    224(DX), Y3
-	VMOVUPS    32(AX), Y4
-	VSUBPS     Y2, Y4, Y4
-	VMOVUPS    32(AX), Y5
-	VSUBPS     Y3, Y5, Y5
-	VMULPS     224(AX), Y4, Y4
-	VMULPS     224(AX), Y5, Y5
-	VADDPS     Y4, Y2, Y2
-	VADDPS     Y5, Y3, Y3
-	VMULPS     96(AX), Y0, Y0
-	VMULPS     96(AX), Y1, Y1
-	VADDPS     Y0, Y2, Y0
-	VADDPS     Y1, Y3, Y1
-	VMOVUPS    Y0, 192(DX)
-	VMOVUPS    Y1, 224(DX)
-	VMOVUPS    192(DI), Y2
-	VMOVUPS    224(DI), Y3
-	VMOVUPS    192(SI), Y4
-	VMOVUPS    224(SI), Y5
-	VMOVUPS    64(AX), Y6
-	VSUBPS     Y4, Y6, Y6
-	VMOVUPS    64(AX), Y7
-	VSUBPS     Y5, Y7, Y7
-	VMULPS     256(AX), Y6, Y6
-	VMULPS     256(AX), Y7, Y7
-	VADDPS     Y6, Y4, Y4
-	VADDPS     Y7, Y5, Y5
-	VMULPS     128(AX), Y2, Y2
-	VMULPS     128(AX), Y3, Y3
-	VADDPS     Y2, Y4, Y2
-	VADDPS     Y3, Y5, Y3
-	VMOVUPS    Y2, 192(SI)
-	VMOVUPS    Y3, 224(SI)
-	VADDPS     Y2, Y0, Y0
-	VMOVUPS    Y0, 608(AX)
-	VADDPS     Y3, Y1, Y0
-	VMOVUPS    Y0, 640(AX)
-	VMOVUPS    192(CX), Y0
-	VMOVUPS    224(CX), Y1
-	VSUBPS     352(AX), Y0, Y0
-	VSUBPS     352(AX), Y1, Y1
-	VDIVPS     160(AX), Y0, Y0
-	VDIVPS     160(AX), Y1, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y2
-	VMAXPS     Y0, Y2, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y2
-	VMINPS     Y0, Y2, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y2
-	VMAXPS     Y1, Y2, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y2
-	VMINPS     Y1, Y2, Y1
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y3
-	VADDPS     vconst4b400000<>+0(SB), Y2, Y2
-	VSUBPS     vconst4b400000<>+0(SB), Y2, Y2
-	VMOVUPS    Y2, 864(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS    Y3, 896(AX)
-	VMULPS     vconst3f318000<>+0(SB), Y2, Y4
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y5
-	VSUBPS     Y4, Y0, Y0
-	VSUBPS     Y5, Y1, Y1
-	VMULPS     vconstb95e8083<>+0(SB), Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
-	VSUBPS     Y2, Y0, Y0
-	VSUBPS     Y3, Y1, Y1
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y3
-	VADDPS     vconst3ab60b61<>+0(SB), Y2, Y2
-	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
-	VMULPS     Y0, Y2, Y2
-	VMULPS     Y1, Y3, Y3
-	VADDPS     vconst3c088889<>+0(SB), Y2, Y2
-	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
-	VMULPS     Y0, Y2, Y2
-	VMULPS     Y1, Y3, Y3
-	VADDPS     vconst3d2aaaab<>+0(SB), Y2, Y2
-	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
-	VMULPS     Y0, Y2, Y2
-	VMULPS     Y1, Y3, Y3
-	VADDPS     vconst3e2aaaab<>+0(SB), Y2, Y2
-	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
-	VMULPS     Y0, Y2, Y2
-	VMULPS     Y1, Y3, Y3
-	VADDPS     vconst3f000000<>+0(SB), Y2, Y2
-	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
-	VMULPS     Y0, Y0, Y4
-	VMULPS     Y1, Y1, Y5
-	VMULPS     Y2, Y4, Y2
-	VMULPS     Y3, Y5, Y3
-	VADDPS     Y0, Y2, Y0
-	VADDPS     Y1, Y3, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VCVTTPS2DQ 864(AX), Y2
-	VPSRAD     $0x01, Y2, Y3
-	VPSUBD     Y3, Y2, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VPADDD     Y2, Y0, Y0
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VMULPS     Y2, Y0, Y0
-	VCVTTPS2DQ 896(AX), Y2
-	VPSRAD     $0x01, Y2, Y3
-	VPSUBD     Y3, Y2, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VPADDD     Y2, Y1, Y1
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VMULPS     Y2, Y1, Y1
-	VMULPS     160(AX), Y0, Y0
-	VMULPS     160(AX), Y1, Y1
-	VSUBPS     192(CX), Y0, Y0
-	VSUBPS     224(CX), Y1, Y1
-	VMOVUPS    608(AX), Y2
-	VMULPS     288(AX), Y2, Y2
-	VMOVUPS    640(AX), Y3
-	VMULPS     288(AX), Y3, Y3
-	VADDPS     Y2, Y0, Y0
-	VADDPS     Y3, Y1, Y1
-	VMULPS     192(AX), Y0, Y0
-	VMULPS     192(AX), Y1, Y1
-	VADDPS     192(CX), Y0, Y0
-	VADDPS     224(CX), Y1, Y1
-	VCMPPS     $0x1e, 384(AX), Y0, Y2
-	VCMPPS     $0x1e, 384(AX), Y1, Y3
-	VBLENDVPS  Y2, 320(AX), Y0, Y0
-	VBLENDVPS  Y3, 320(AX), Y1, Y1
-	VMOVUPS    Y0, 192(CX)
-	VMOVUPS    Y1, 224(CX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 192(BX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 192(DI)
-	VMOVMSKPS  Y2, R11
-	SHLQ       $0x30, R11
-	ORQ        R11, R10
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 224(BX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 224(DI)
-	VMOVMSKPS  Y3, R11
-	SHLQ       $0x38, R11
-	ORQ        R11, R10
-	MOVQ       R10, (R8)
-	ADDQ       $0x08, R8
-	ADDQ       $0x00000100, CX
-	ADDQ       $0x00000100, DX
-	ADDQ       $0x00000100, BX
-	ADDQ       $0x00000100, SI
-	ADDQ       $0x00000100, DI
-	DECQ       R9
-	JNZ        ExponentialTraced2UniformAVX2_block
-	JMP        ExponentialTraced2UniformAVX2_done
+	XORQ      R10, R10
+	VMOVUPS   (BX), Y0
+	VMOVUPS   32(BX), Y1
+	VMOVUPS   64(BX), Y2
+	VMOVUPS   (DX), Y3
+	VMOVUPS   32(DX), Y4
+	VMOVUPS   64(DX), Y5
+	VMOVUPS   32(AX), Y6
+	VSUBPS    Y3, Y6, Y6
+	VMOVUPS   32(AX), Y7
+	VSUBPS    Y4, Y7, Y7
+	VMOVUPS   32(AX), Y8
+	VSUBPS    Y5, Y8, Y8
+	VMULPS    224(AX), Y6, Y6
+	VMULPS    224(AX), Y7, Y7
+	VMULPS    224(AX), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	VMULPS    96(AX), Y0, Y0
+	VMULPS    96(AX), Y1, Y1
+	VMULPS    96(AX), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VMOVUPS   Y0, (DX)
+	VMOVUPS   Y1, 32(DX)
+	VMOVUPS   Y2, 64(DX)
+	VMOVUPS   (DI), Y3
+	VMOVUPS   32(DI), Y4
+	VMOVUPS   64(DI), Y5
+	VMOVUPS   (SI), Y6
+	VMOVUPS   32(SI), Y7
+	VMOVUPS   64(SI), Y8
+	VMOVUPS   64(AX), Y9
+	VSUBPS    Y6, Y9, Y9
+	VMOVUPS   64(AX), Y10
+	VSUBPS    Y7, Y10, Y10
+	VMOVUPS   64(AX), Y11
+	VSUBPS    Y8, Y11, Y11
+	VMULPS    256(AX), Y9, Y9
+	VMULPS    256(AX), Y10, Y10
+	VMULPS    256(AX), Y11, Y11
+	VADDPS    Y9, Y6, Y6
+	VADDPS    Y10, Y7, Y7
+	VADDPS    Y11, Y8, Y8
+	VMULPS    128(AX), Y3, Y3
+	VMULPS    128(AX), Y4, Y4
+	VMULPS    128(AX), Y5, Y5
+	VADDPS    Y3, Y6, Y3
+	VADDPS    Y4, Y7, Y4
+	VADDPS    Y5, Y8, Y5
+	VMOVUPS   Y3, (SI)
+	VMOVUPS   Y4, 32(SI)
+	VMOVUPS   Y5, 64(SI)
+	VADDPS    Y3, Y0, Y0
+	VMOVUPS   Y0, 416(AX)
+	VADDPS    Y4, Y1, Y0
+	VMOVUPS   Y0, 448(AX)
+	VADDPS    Y5, Y2, Y0
+	VMOVUPS   Y0, 480(AX)
+	VMOVUPS   (CX), Y0
+	VMOVUPS   32(CX), Y1
+	VMOVUPS   64(CX), Y2
+	VSUBPS    352(AX), Y0, Y0
+	VSUBPS    352(AX), Y1, Y1
+	VSUBPS    352(AX), Y2, Y2
+	VDIVPS    160(AX), Y0, Y0
+	VDIVPS    160(AX), Y1, Y1
+	VDIVPS    160(AX), Y2, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y0, Y3, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y0, Y3, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y1, Y3, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y1, Y3, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y2, Y3, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y2, Y3, Y2
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS   Y3, 672(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS   Y4, 704(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS   Y5, 736(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS    vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS    vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS    vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS    vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y0, Y6
+	VMULPS    Y1, Y1, Y7
+	VMULPS    Y2, Y2, Y8
+	VMULPS    Y3, Y6, Y3
+	VMULPS    Y4, Y7, Y4
+	VMULPS    Y5, Y8, Y5
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    672(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    704(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y1, Y1
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    736(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y2, Y2
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y2, Y2
+	VMULPS    160(AX), Y0, Y0
+	VMULPS    160(AX), Y1, Y1
+	VMULPS    160(AX), Y2, Y2
+	VSUBPS    (CX), Y0, Y0
+	VSUBPS    32(CX), Y1, Y1
+	VSUBPS    64(CX), Y2, Y2
+	VMOVUPS   416(AX), Y3
+	VMULPS    288(AX), Y3, Y3
+	VMOVUPS   448(AX), Y4
+	VMULPS    288(AX), Y4, Y4
+	VMOVUPS   480(AX), Y5
+	VMULPS    288(AX), Y5, Y5
+	VADDPS    Y3, Y0, Y0
+	VADDPS    Y4, Y1, Y1
+	VADDPS    Y5, Y2, Y2
+	VMULPS    192(AX), Y0, Y0
+	VMULPS    192(AX), Y1, Y1
+	VMULPS    192(AX), Y2, Y2
+	VADDPS    (CX), Y0, Y0
+	VADDPS    32(CX), Y1, Y1
+	VADDPS    64(CX), Y2, Y2
+	VCMPPS    $0x1e, 384(AX), Y0, Y3
+	VCMPPS    $0x1e, 384(AX), Y1, Y4
+	VCMPPS    $0x1e, 384(AX), Y2, Y5
+	VBLENDVPS Y3, 320(AX), Y0, Y0
+	VBLENDVPS Y4, 320(AX), Y1, Y1
+	VBLENDVPS Y5, 320(AX), Y2, Y2
+	VMOVUPS   Y0, (CX)
+	VMOVUPS   Y1, 32(CX)
+	VMOVUPS   Y2, 64(CX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, (BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, (DI)
+	VMOVMSKPS Y3, R11
+	ORQ       R11, R10
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 32(BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 32(DI)
+	VMOVMSKPS Y4, R11
+	SHLQ      $0x08, R11
+	ORQ       R11, R10
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 64(BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 64(DI)
+	VMOVMSKPS Y5, R11
+	SHLQ      $0x10, R11
+	ORQ       R11, R10
+	VMOVUPS   96(BX), Y0
+	VMOVUPS   128(BX), Y1
+	VMOVUPS   160(BX), Y2
+	VMOVUPS   96(DX), Y3
+	VMOVUPS   128(DX), Y4
+	VMOVUPS   160(DX), Y5
+	VMOVUPS   32(AX), Y6
+	VSUBPS    Y3, Y6, Y6
+	VMOVUPS   32(AX), Y7
+	VSUBPS    Y4, Y7, Y7
+	VMOVUPS   32(AX), Y8
+	VSUBPS    Y5, Y8, Y8
+	VMULPS    224(AX), Y6, Y6
+	VMULPS    224(AX), Y7, Y7
+	VMULPS    224(AX), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	VMULPS    96(AX), Y0, Y0
+	VMULPS    96(AX), Y1, Y1
+	VMULPS    96(AX), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VMOVUPS   Y0, 96(DX)
+	VMOVUPS   Y1, 128(DX)
+	VMOVUPS   Y2, 160(DX)
+	VMOVUPS   96(DI), Y3
+	VMOVUPS   128(DI), Y4
+	VMOVUPS   160(DI), Y5
+	VMOVUPS   96(SI), Y6
+	VMOVUPS   128(SI), Y7
+	VMOVUPS   160(SI), Y8
+	VMOVUPS   64(AX), Y9
+	VSUBPS    Y6, Y9, Y9
+	VMOVUPS   64(AX), Y10
+	VSUBPS    Y7, Y10, Y10
+	VMOVUPS   64(AX), Y11
+	VSUBPS    Y8, Y11, Y11
+	VMULPS    256(AX), Y9, Y9
+	VMULPS    256(AX), Y10, Y10
+	VMULPS    256(AX), Y11, Y11
+	VADDPS    Y9, Y6, Y6
+	VADDPS    Y10, Y7, Y7
+	VADDPS    Y11, Y8, Y8
+	VMULPS    128(AX), Y3, Y3
+	VMULPS    128(AX), Y4, Y4
+	VMULPS    128(AX), Y5, Y5
+	VADDPS    Y3, Y6, Y3
+	VADDPS    Y4, Y7, Y4
+	VADDPS    Y5, Y8, Y5
+	VMOVUPS   Y3, 96(SI)
+	VMOVUPS   Y4, 128(SI)
+	VMOVUPS   Y5, 160(SI)
+	VADDPS    Y3, Y0, Y0
+	VMOVUPS   Y0, 512(AX)
+	VADDPS    Y4, Y1, Y0
+	VMOVUPS   Y0, 544(AX)
+	VADDPS    Y5, Y2, Y0
+	VMOVUPS   Y0, 576(AX)
+	VMOVUPS   96(CX), Y0
+	VMOVUPS   128(CX), Y1
+	VMOVUPS   160(CX), Y2
+	VSUBPS    352(AX), Y0, Y0
+	VSUBPS    352(AX), Y1, Y1
+	VSUBPS    352(AX), Y2, Y2
+	VDIVPS    160(AX), Y0, Y0
+	VDIVPS    160(AX), Y1, Y1
+	VDIVPS    160(AX), Y2, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y0, Y3, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y0, Y3, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y1, Y3, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y1, Y3, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y2, Y3, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y2, Y3, Y2
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS   Y3, 768(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS   Y4, 800(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS   Y5, 832(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS    vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS    vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS    vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS    vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y0, Y6
+	VMULPS    Y1, Y1, Y7
+	VMULPS    Y2, Y2, Y8
+	VMULPS    Y3, Y6, Y3
+	VMULPS    Y4, Y7, Y4
+	VMULPS    Y5, Y8, Y5
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    768(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    800(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y1, Y1
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    832(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y2, Y2
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y2, Y2
+	VMULPS    160(AX), Y0, Y0
+	VMULPS    160(AX), Y1, Y1
+	VMULPS    160(AX), Y2, Y2
+	VSUBPS    96(CX), Y0, Y0
+	VSUBPS    128(CX), Y1, Y1
+	VSUBPS    160(CX), Y2, Y2
+	VMOVUPS   512(AX), Y3
+	VMULPS    288(AX), Y3, Y3
+	VMOVUPS   544(AX), Y4
+	VMULPS    288(AX), Y4, Y4
+	VMOVUPS   576(AX), Y5
+	VMULPS    288(AX), Y5, Y5
+	VADDPS    Y3, Y0, Y0
+	VADDPS    Y4, Y1, Y1
+	VADDPS    Y5, Y2, Y2
+	VMULPS    192(AX), Y0, Y0
+	VMULPS    192(AX), Y1, Y1
+	VMULPS    192(AX), Y2, Y2
+	VADDPS    96(CX), Y0, Y0
+	VADDPS    128(CX), Y1, Y1
+	VADDPS    160(CX), Y2, Y2
+	VCMPPS    $0x1e, 384(AX), Y0, Y3
+	VCMPPS    $0x1e, 384(AX), Y1, Y4
+	VCMPPS    $0x1e, 384(AX), Y2, Y5
+	VBLENDVPS Y3, 320(AX), Y0, Y0
+	VBLENDVPS Y4, 320(AX), Y1, Y1
+	VBLENDVPS Y5, 320(AX), Y2, Y2
+	VMOVUPS   Y0, 96(CX)
+	VMOVUPS   Y1, 128(CX)
+	VMOVUPS   Y2, 160(CX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 96(BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 96(DI)
+	VMOVMSKPS Y3, R11
+	SHLQ      $0x18, R11
+	ORQ       R11, R10
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 128(BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 128(DI)
+	VMOVMSKPS Y4, R11
+	SHLQ      $0x20, R11
+	ORQ       R11, R10
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 160(BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 160(DI)
+	VMOVMSKPS Y5, R11
+	SHLQ      $0x28, R11
+	ORQ       R11, R10
+	VMOVUPS   192(BX), Y0
+	VMOVUPS   224(BX), Y1
+	VMOVUPS   192(DX), Y2
+	VMOVUPS   224(DX), Y3
+	VMOVUPS   32(AX), Y4
+	VSUBPS    Y2, Y4, Y4
+	VMOVUPS   32(AX), Y5
+	VSUBPS    Y3, Y5, Y5
+	VMULPS    224(AX), Y4, Y4
+	VMULPS    224(AX), Y5, Y5
+	VADDPS    Y4, Y2, Y2
+	VADDPS    Y5, Y3, Y3
+	VMULPS    96(AX), Y0, Y0
+	VMULPS    96(AX), Y1, Y1
+	VADDPS    Y0, Y2, Y0
+	VADDPS    Y1, Y3, Y1
+	VMOVUPS   Y0, 192(DX)
+	VMOVUPS   Y1, 224(DX)
+	VMOVUPS   192(DI), Y2
+	VMOVUPS   224(DI), Y3
+	VMOVUPS   192(SI), Y4
+	VMOVUPS   224(SI), Y5
+	VMOVUPS   64(AX), Y6
+	VSUBPS    Y4, Y6, Y6
+	VMOVUPS   64(AX), Y7
+	VSUBPS    Y5, Y7, Y7
+	VMULPS    256(AX), Y6, Y6
+	VMULPS    256(AX), Y7, Y7
+	VADDPS    Y6, Y4, Y4
+	VADDPS    Y7, Y5, Y5
+	VMULPS    128(AX), Y2, Y2
+	VMULPS    128(AX), Y3, Y3
+	VADDPS    Y2, Y4, Y2
+	VADDPS    Y3, Y5, Y3
+	VMOVUPS   Y2, 192(SI)
+	VMOVUPS   Y3, 224(SI)
+	VADDPS    Y2, Y0, Y0
+	VMOVUPS   Y0, 608(AX)
+	VADDPS    Y3, Y1, Y0
+	VMOVUPS   Y0, 640(AX)
+	VMOVUPS   192(CX), Y0
+	VMOVUPS   224(CX), Y1
+	VSUBPS    352(AX), Y0, Y0
+	VSUBPS    352(AX), Y1, Y1
+	VDIVPS    160(AX), Y0, Y0
+	VDIVPS    160(AX), Y1, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y2
+	VMAXPS    Y0, Y2, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y2
+	VMINPS    Y0, Y2, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y2
+	VMAXPS    Y1, Y2, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y2
+	VMINPS    Y1, Y2, Y1
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y2
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y3
+	VADDPS    vconst4b400000<>+0(SB), Y2, Y2
+	VSUBPS    vconst4b400000<>+0(SB), Y2, Y2
+	VMOVUPS   Y2, 864(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS   Y3, 896(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y2, Y4
+	VMULPS    vconst3f318000<>+0(SB), Y3, Y5
+	VSUBPS    Y4, Y0, Y0
+	VSUBPS    Y5, Y1, Y1
+	VMULPS    vconstb95e8083<>+0(SB), Y2, Y2
+	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VSUBPS    Y2, Y0, Y0
+	VSUBPS    Y3, Y1, Y1
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y2
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y3
+	VADDPS    vconst3ab60b61<>+0(SB), Y2, Y2
+	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y1, Y3, Y3
+	VADDPS    vconst3c088889<>+0(SB), Y2, Y2
+	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y1, Y3, Y3
+	VADDPS    vconst3d2aaaab<>+0(SB), Y2, Y2
+	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y1, Y3, Y3
+	VADDPS    vconst3e2aaaab<>+0(SB), Y2, Y2
+	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y1, Y3, Y3
+	VADDPS    vconst3f000000<>+0(SB), Y2, Y2
+	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y0, Y4
+	VMULPS    Y1, Y1, Y5
+	VMULPS    Y2, Y4, Y2
+	VMULPS    Y3, Y5, Y3
+	VADDPS    Y0, Y2, Y0
+	VADDPS    Y1, Y3, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y2
+	VADDPS    864(AX), Y2, Y2
+	VPSRAD    $0x01, Y2, Y3
+	VPSUBD    Y3, Y2, Y2
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    Y2, Y0, Y0
+	VPSLLD    $0x17, Y3, Y2
+	VMULPS    Y2, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y2
+	VADDPS    896(AX), Y2, Y2
+	VPSRAD    $0x01, Y2, Y3
+	VPSUBD    Y3, Y2, Y2
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    Y2, Y1, Y1
+	VPSLLD    $0x17, Y3, Y2
+	VMULPS    Y2, Y1, Y1
+	VMULPS    160(AX), Y0, Y0
+	VMULPS    160(AX), Y1, Y1
+	VSUBPS    192(CX), Y0, Y0
+	VSUBPS    224(CX), Y1, Y1
+	VMOVUPS   608(AX), Y2
+	VMULPS    288(AX), Y2, Y2
+	VMOVUPS   640(AX), Y3
+	VMULPS    288(AX), Y3, Y3
+	VADDPS    Y2, Y0, Y0
+	VADDPS    Y3, Y1, Y1
+	VMULPS    192(AX), Y0, Y0
+	VMULPS    192(AX), Y1, Y1
+	VADDPS    192(CX), Y0, Y0
+	VADDPS    224(CX), Y1, Y1
+	VCMPPS    $0x1e, 384(AX), Y0, Y2
+	VCMPPS    $0x1e, 384(AX), Y1, Y3
+	VBLENDVPS Y2, 320(AX), Y0, Y0
+	VBLENDVPS Y3, 320(AX), Y1, Y1
+	VMOVUPS   Y0, 192(CX)
+	VMOVUPS   Y1, 224(CX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 192(BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 192(DI)
+	VMOVMSKPS Y2, R11
+	SHLQ      $0x30, R11
+	ORQ       R11, R10
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 224(BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 224(DI)
+	VMOVMSKPS Y3, R11
+	SHLQ      $0x38, R11
+	ORQ       R11, R10
+	MOVQ      R10, (R8)
+	ADDQ      $0x08, R8
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	ADDQ      $0x00000100, SI
+	ADDQ      $0x00000100, DI
+	DECQ      R9
+	JNZ       ExponentialTraced2UniformAVX2_block
+	JMP       ExponentialTraced2UniformAVX2_done
 
 ExponentialTraced2UniformAVX2_reciprocal_block:
-	XORQ       R10, R10
-	VMOVUPS    (BX), Y0
-	VMOVUPS    32(BX), Y1
-	VMOVUPS    64(BX), Y2
-	VMOVUPS    (DX), Y3
-	VMOVUPS    32(DX), Y4
-	VMOVUPS    64(DX), Y5
-	VMOVUPS    32(AX), Y6
-	VSUBPS     Y3, Y6, Y6
-	VMOVUPS    32(AX), Y7
-	VSUBPS     Y4, Y7, Y7
-	VMOVUPS    32(AX), Y8
-	VSUBPS     Y5, Y8, Y8
-	VMULPS     224(AX), Y6, Y6
-	VMULPS     224(AX), Y7, Y7
-	VMULPS     224(AX), Y8, Y8
-	VADDPS     Y6, Y3, Y3
-	VADDPS     Y7, Y4, Y4
-	VADDPS     Y8, Y5, Y5
-	VMULPS     96(AX), Y0, Y0
-	VMULPS     96(AX), Y1, Y1
-	VMULPS     96(AX), Y2, Y2
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VMOVUPS    Y0, (DX)
-	VMOVUPS    Y1, 32(DX)
-	VMOVUPS    Y2, 64(DX)
-	VMOVUPS    (DI), Y3
-	VMOVUPS    32(DI), Y4
-	VMOVUPS    64(DI), Y5
-	VMOVUPS    (SI), Y6
-	VMOVUPS    32(SI), Y7
-	VMOVUPS    64(SI), Y8
-	VMOVUPS    64(AX), Y9
-	VSUBPS     Y6, Y9, Y9
-	VMOVUPS    64(AX), Y10
-	VSUBPS     Y7, Y10, Y10
-	VMOVUPS    64(AX), Y11
-	VSUBPS     Y8, Y11, Y11
-	VMULPS     256(AX), Y9, Y9
-	VMULPS     256(AX), Y10, Y10
-	VMULPS     256(AX), Y11, Y11
-	VADDPS     Y9, Y6, Y6
-	VADDPS     Y10, Y7, Y7
-	VADDPS     Y11, Y8, Y8
-	VMULPS     128(AX), Y3, Y3
-	VMULPS     128(AX), Y4, Y4
-	VMULPS     128(AX), Y5, Y5
-	VADDPS     Y3, Y6, Y3
-	VADDPS     Y4, Y7, Y4
-	VADDPS     Y5, Y8, Y5
-	VMOVUPS    Y3, (SI)
-	VMOVUPS    Y4, 32(SI)
-	VMOVUPS    Y5, 64(SI)
-	VADDPS     Y3, Y0, Y0
-	VMOVUPS    Y0, 416(AX)
-	VADDPS     Y4, Y1, Y0
-	VMOVUPS    Y0, 448(AX)
-	VADDPS     Y5, Y2, Y0
-	VMOVUPS    Y0, 480(AX)
-	VMOVUPS    (CX), Y0
-	VMOVUPS    32(CX), Y1
-	VMOVUPS    64(CX), Y2
-	VSUBPS     352(AX), Y0, Y0
-	VSUBPS     352(AX), Y1, Y1
-	VSUBPS     352(AX), Y2, Y2
-	VMULPS     (AX), Y0, Y0
-	VMULPS     (AX), Y1, Y1
-	VMULPS     (AX), Y2, Y2
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y0, Y3, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y0, Y3, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y1, Y3, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y1, Y3, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y2, Y3, Y2
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y2, Y3, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS    Y3, 672(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
-	VMOVUPS    Y4, 704(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS    Y5, 736(AX)
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
-	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
-	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
-	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
-	VSUBPS     Y3, Y0, Y0
-	VSUBPS     Y4, Y1, Y1
-	VSUBPS     Y5, Y2, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
-	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
-	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
-	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
-	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
-	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
-	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
-	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y0, Y6
-	VMULPS     Y1, Y1, Y7
-	VMULPS     Y2, Y2, Y8
-	VMULPS     Y3, Y6, Y3
-	VMULPS     Y4, Y7, Y4
-	VMULPS     Y5, Y8, Y5
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VCVTTPS2DQ 672(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y0, Y0
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y0, Y0
-	VCVTTPS2DQ 704(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y1, Y1
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y1, Y1
-	VCVTTPS2DQ 736(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y2, Y2
-	VMULPS     160(AX), Y0, Y0
-	VMULPS     160(AX), Y1, Y1
-	VMULPS     160(AX), Y2, Y2
-	VSUBPS     (CX), Y0, Y0
-	VSUBPS     32(CX), Y1, Y1
-	VSUBPS     64(CX), Y2, Y2
-	VMOVUPS    416(AX), Y3
-	VMULPS     288(AX), Y3, Y3
-	VMOVUPS    448(AX), Y4
-	VMULPS     288(AX), Y4, Y4
-	VMOVUPS    480(AX), Y5
-	VMULPS     288(AX), Y5, Y5
-	VADDPS     Y3, Y0, Y0
-	VADDPS     Y4, Y1, Y1
-	VADDPS     Y5, Y2, Y2
-	VMULPS     192(AX), Y0, Y0
-	VMULPS     192(AX), Y1, Y1
-	VMULPS     192(AX), Y2, Y2
-	VADDPS     (CX), Y0, Y0
-	VADDPS     32(CX), Y1, Y1
-	VADDPS     64(CX), Y2, Y2
-	VCMPPS     $0x1e, 384(AX), Y0, Y3
-	VCMPPS     $0x1e, 384(AX), Y1, Y4
-	VCMPPS     $0x1e, 384(AX), Y2, Y5
-	VBLENDVPS  Y3, 320(AX), Y0, Y0
-	VBLENDVPS  Y4, 320(AX), Y1, Y1
-	VBLENDVPS  Y5, 320(AX), Y2, Y2
-	VMOVUPS    Y0, (CX)
-	VMOVUPS    Y1, 32(CX)
-	VMOVUPS    Y2, 64(CX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, (BX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, (DI)
-	VMOVMSKPS  Y3, R11
-	ORQ        R11, R10
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 32(BX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 32(DI)
-	VMOVMSKPS  Y4, R11
-	SHLQ       $0x08, R11
-	ORQ        R11, R10
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 64(BX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 64(DI)
-	VMOVMSKPS  Y5, R11
-	SHLQ       $0x10, R11
-	ORQ        R11, R10
-	VMOVUPS    96(BX), Y0
-	VMOVUPS    128(BX), Y1
-	VMOVUPS    160(BX), Y2
-	VMOVUPS    96(DX), Y3
-	VMOVUPS    128(DX), Y4
-	VMOVUPS    160(DX), Y5
-	VMOVUPS    32(AX), Y6
-	VSUBPS     Y3, Y6, Y6
-	VMOVUPS    32(AX), Y7
-	VSUBPS     Y4, Y7, Y7
-	VMOVUPS    32(AX), Y8
-	VSUBPS     Y5, Y8, Y8
-	VMULPS     224(AX), Y6, Y6
-	VMULPS     224(AX), Y7, Y7
-	VMULPS     224(AX), Y8, Y8
-	VADDPS     Y6, Y3, Y3
-	VADDPS     Y7, Y4, Y4
-	VADDPS     Y8, Y5, Y5
-	VMULPS     96(AX), Y0, Y0
-	VMULPS     96(AX), Y1, Y1
-	VMULPS     96(AX), Y2, Y2
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VMOVUPS    Y0, 96(DX)
-	VMOVUPS    Y1, 128(DX)
-	VMOVUPS    Y2, 160(DX)
-	VMOVUPS    96(DI), Y3
-	VMOVUPS    128(DI), Y4
-	VMOVUPS    160(DI), Y5
-	VMOVUPS    96(SI), Y6
-	VMOVUPS    128(SI), Y7
-	VMOVUPS    160(SI), Y8
-	VMOVUPS    64(AX), Y9
-	VSUBPS     Y6, Y9, Y9
-	VMOVUPS    64(AX), Y10
-	VSUBPS     Y7, Y10, Y10
-	VMOVUPS    64(AX), Y11
-	VSUBPS     Y8, Y11, Y11
-	VMULPS     256(AX), Y9, Y9
-	VMULPS     256(AX), Y10, Y10
-	VMULPS     256(AX), Y11, Y11
-	VADDPS     Y9, Y6, Y6
-	VADDPS     Y10, Y7, Y7
-	VADDPS     Y11, Y8, Y8
-	VMULPS     128(AX), Y3, Y3
-	VMULPS     128(AX), Y4, Y4
-	VMULPS     128(AX), Y5, Y5
-	VADDPS     Y3, Y6, Y3
-	VADDPS     Y4, Y7, Y4
-	VADDPS     Y5, Y8, Y5
-	VMOVUPS    Y3, 96(SI)
-	VMOVUPS    Y4, 128(SI)
-	VMOVUPS    Y5, 160(SI)
-	VADDPS     Y3, Y0, Y0
-	VMOVUPS    Y0, 512(AX)
-	VADDPS     Y4, Y1, Y0
-	VMOVUPS    Y0, 544(AX)
-	VADDPS     Y5, Y2, Y0
-	VMOVUPS    Y0, 576(AX)
-	VMOVUPS    96(CX), Y0
-	VMOVUPS    128(CX), Y1
-	VMOVUPS    160(CX), Y2
-	VSUBPS     352(AX), Y0, Y0
-	VSUBPS     352(AX), Y1, Y1
-	VSUBPS     352(AX), Y2, Y2
-	VMULPS     (AX), Y0, Y0
-	VMULPS     (AX), Y1, Y1
-	VMULPS     (AX), Y2, Y2
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y0, Y3, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y0, Y3, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y1, Y3, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y1, Y3, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y2, Y3, Y2
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y2, Y3, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS    Y3, 768(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
-	VMOVUPS    Y4, 800(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS    Y5, 832(AX)
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
-	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
-	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
-	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
-	VSUBPS     Y3, Y0, Y0
-	VSUBPS     Y4, Y1, Y1
-	VSUBPS     Y5, Y2, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
-	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
-	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
-	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
-	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
-	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
-	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
-	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y0, Y6
-	VMULPS     Y1, Y1, Y7
-	VMULPS     Y2, Y2, Y8
-	VMULPS     Y3, Y6, Y3
-	VMULPS     Y4, Y7, Y4
-	VMULPS     Y5, Y8, Y5
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VCVTTPS2DQ 768(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y0, Y0
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y0, Y0
-	VCVTTPS2DQ 800(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y1, Y1
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y1, Y1
-	VCVTTPS2DQ 832(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y2, Y2
-	VMULPS     160(AX), Y0, Y0
-	VMULPS     160(AX), Y1, Y1
-	VMULPS     160(AX), Y2, Y2
-	VSUBPS     96(CX), Y0, Y0
-	VSUBPS     128(CX), Y1, Y1
-	VSUBPS     160(CX), Y2, Y2
-	VMOVUPS    512(AX), Y3
-	VMULPS     288(AX), Y3, Y3
-	VMOVUPS    544(AX), Y4
-	VMULPS     288(AX), Y4, Y4
-	VMOVUPS    576(AX), Y5
-	VMULPS     288(AX), Y5, Y5
-	VADDPS     Y3, Y0, Y0
-	VADDPS     Y4, Y1, Y1
-	VADDPS     Y5, Y2, Y2
-	VMULPS     192(AX), Y0, Y0
-	VMULPS     192(AX), Y1, Y1
-	VMULPS     192(AX), Y2, Y2
-	VADDPS     96(CX), Y0, Y0
-	VADDPS     128(CX), Y1, Y1
-	VADDPS     160(CX), Y2, Y2
-	VCMPPS     $0x1e, 384(AX), Y0, Y3
-	VCMPPS     $0x1e, 384(AX), Y1, Y4
-	VCMPPS     $0x1e, 384(AX), Y2, Y5
-	VBLENDVPS  Y3, 320(AX), Y0, Y0
-	VBLENDVPS  Y4, 320(AX), Y1, Y1
-	VBLENDVPS  Y5, 320(AX), Y2, Y2
-	VMOVUPS    Y0, 96(CX)
-	VMOVUPS    Y1, 128(CX)
-	VMOVUPS    Y2, 160(CX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 96(BX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 96(DI)
-	VMOVMSKPS  Y3, R11
-	SHLQ       $0x18, R11
-	ORQ        R11, R10
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 128(BX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 128(DI)
-	VMOVMSKPS  Y4, R11
-	SHLQ       $0x20, R11
-	ORQ        R11, R10
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 160(BX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 160(DI)
-	VMOVMSKPS  Y5, R11
-	SHLQ       $0x28, R11
-	ORQ        R11, R10
-	VMOVUPS    192(BX), Y0
-	VMOVUPS    224(BX), Y1
-	VMOVUPS    192(DX), Y2
-	VMOVUPS    224(DX), Y3
-	VMOVUPS    32(AX), Y4
-	VSUBPS     Y2, Y4, Y4
-	VMOVUPS    32(AX), Y5
-	VSUBPS     Y3, Y5, Y5
-	VMULPS     224(AX), Y4, Y4
-	VMULPS     224(AX), Y5, Y5
-	VADDPS     Y4, Y2, Y2
-	VADDPS     Y5, Y3, Y3
-	VMULPS     96(AX), Y0, Y0
-	VMULPS     96(AX), Y1, Y1
-	VADDPS     Y0, Y2, Y0
-	VADDPS     Y1, Y3, Y1
-	VMOVUPS    Y0, 192(DX)
-	VMOVUPS    Y1, 224(DX)
-	VMOVUPS    192(DI), Y2
-	VMOVUPS    224(DI), Y3
-	VMOVUPS    192(SI), Y4
-	VMOVUPS    224(SI), Y5
-	VMOVUPS    64(AX), Y6
-	VSUBPS     Y4, Y6, Y6
-	VMOVUPS    64(AX), Y7
-	VSUBPS     Y5, Y7, Y7
-	VMULPS     256(AX), Y6, Y6
-	VMULPS     256(AX), Y7, Y7
-	VADDPS     Y6, Y4, Y4
-	VADDPS     Y7, Y5, Y5
-	VMULPS     128(AX), Y2, Y2
-	VMULPS     128(AX), Y3, Y3
-	VADDPS     Y2, Y4, Y2
-	VADDPS     Y3, Y5, Y3
-	VMOVUPS    Y2, 192(SI)
-	VMOVUPS    Y3, 224(SI)
-	VADDPS     Y2, Y0, Y0
-	VMOVUPS    Y0, 608(AX)
-	VADDPS     Y3, Y1, Y0
-	VMOVUPS    Y0, 640(AX)
-	VMOVUPS    192(CX), Y0
-	VMOVUPS    224(CX), Y1
-	VSUBPS     352(AX), Y0, Y0
-	VSUBPS     352(AX), Y1, Y1
-	VMULPS     (AX), Y0, Y0
-	VMULPS     (AX), Y1, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y2
-	VMAXPS     Y0, Y2, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y2
-	VMINPS     Y0, Y2, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y2
-	VMAXPS     Y1, Y2, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y2
-	VMINPS     Y1, Y2, Y1
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y3
-	VADDPS     vconst4b400000<>+0(SB), Y2, Y2
-	VSUBPS     vconst4b400000<>+0(SB), Y2, Y2
-	VMOVUPS    Y2, 864(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS    Y3, 896(AX)
-	VMULPS     vconst3f318000<>+0(SB), Y2, Y4
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y5
-	VSUBPS     Y4, Y0, Y0
-	VSUBPS     Y5, Y1, Y1
-	VMULPS     vconstb95e8083<>+0(SB), Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
-	VSUBPS     Y2, Y0, Y0
-	VSUBPS     Y3, Y1, Y1
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y3
-	VADDPS     vconst3ab60b61<>+0(SB), Y2, Y2
-	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
-	VMULPS     Y0, Y2, Y2
-	VMULPS     Y1, Y3, Y3
-	VADDPS     vconst3c088889<>+0(SB), Y2, Y2
-	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
-	VMULPS     Y0, Y2, Y2
-	VMULPS     Y1, Y3, Y3
-	VADDPS     vconst3d2aaaab<>+0(SB), Y2, Y2
-	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
-	VMULPS     Y0, Y2, Y2
-	VMULPS     Y1, Y3, Y3
-	VADDPS     vconst3e2aaaab<>+0(SB), Y2, Y2
-	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
-	VMULPS     Y0, Y2, Y2
-	VMULPS     Y1, Y3, Y3
-	VADDPS     vconst3f000000<>+0(SB), Y2, Y2
-	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
-	VMULPS     Y0, Y0, Y4
-	VMULPS     Y1, Y1, Y5
-	VMULPS     Y2, Y4, Y2
-	VMULPS     Y3, Y5, Y3
-	VADDPS     Y0, Y2, Y0
-	VADDPS     Y1, Y3, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VCVTTPS2DQ 864(AX), Y2
-	VPSRAD     $0x01, Y2, Y3
-	VPSUBD     Y3, Y2, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VPADDD     Y2, Y0, Y0
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VMULPS     Y2, Y0, Y0
-	VCVTTPS2DQ 896(AX), Y2
-	VPSRAD     $0x01, Y2, Y3
-	VPSUBD     Y3, Y2, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VPADDD     Y2, Y1, Y1
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VMULPS     Y2, Y1, Y1
-	VMULPS     160(AX), Y0, Y0
-	VMULPS     160(AX), Y1, Y1
-	VSUBPS     192(CX), Y0, Y0
-	VSUBPS     224(CX), Y1, Y1
-	VMOVUPS    608(AX), Y2
-	VMULPS     288(AX), Y2, Y2
-	VMOVUPS    640(AX), Y3
-	VMULPS     288(AX), Y3, Y3
-	VADDPS     Y2, Y0, Y0
-	VADDPS     Y3, Y1, Y1
-	VMULPS     192(AX), Y0, Y0
-	VMULPS     192(AX), Y1, Y1
-	VADDPS     192(CX), Y0, Y0
-	VADDPS     224(CX), Y1, Y1
-	VCMPPS     $0x1e, 384(AX), Y0, Y2
-	VCMPPS     $0x1e, 384(AX), Y1, Y3
-	VBLENDVPS  Y2, 320(AX), Y0, Y0
-	VBLENDVPS  Y3, 320(AX), Y1, Y1
-	VMOVUPS    Y0, 192(CX)
-	VMOVUPS    Y1, 224(CX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 192(BX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 192(DI)
-	VMOVMSKPS  Y2, R11
-	SHLQ       $0x30, R11
-	ORQ        R11, R10
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 224(BX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 224(DI)
-	VMOVMSKPS  Y3, R11
-	SHLQ       $0x38, R11
-	ORQ        R11, R10
-	MOVQ       R10, (R8)
-	ADDQ       $0x08, R8
-	ADDQ       $0x00000100, CX
-	ADDQ       $0x00000100, DX
-	ADDQ       $0x00000100, BX
-	ADDQ       $0x00000100, SI
-	ADDQ       $0x00000100, DI
-	DECQ       R9
-	JNZ        ExponentialTraced2UniformAVX2_reciprocal_block
+	XORQ      R10, R10
+	VMOVUPS   (BX), Y0
+	VMOVUPS   32(BX), Y1
+	VMOVUPS   64(BX), Y2
+	VMOVUPS   (DX), Y3
+	VMOVUPS   32(DX), Y4
+	VMOVUPS   64(DX), Y5
+	VMOVUPS   32(AX), Y6
+	VSUBPS    Y3, Y6, Y6
+	VMOVUPS   32(AX), Y7
+	VSUBPS    Y4, Y7, Y7
+	VMOVUPS   32(AX), Y8
+	VSUBPS    Y5, Y8, Y8
+	VMULPS    224(AX), Y6, Y6
+	VMULPS    224(AX), Y7, Y7
+	VMULPS    224(AX), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	VMULPS    96(AX), Y0, Y0
+	VMULPS    96(AX), Y1, Y1
+	VMULPS    96(AX), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VMOVUPS   Y0, (DX)
+	VMOVUPS   Y1, 32(DX)
+	VMOVUPS   Y2, 64(DX)
+	VMOVUPS   (DI), Y3
+	VMOVUPS   32(DI), Y4
+	VMOVUPS   64(DI), Y5
+	VMOVUPS   (SI), Y6
+	VMOVUPS   32(SI), Y7
+	VMOVUPS   64(SI), Y8
+	VMOVUPS   64(AX), Y9
+	VSUBPS    Y6, Y9, Y9
+	VMOVUPS   64(AX), Y10
+	VSUBPS    Y7, Y10, Y10
+	VMOVUPS   64(AX), Y11
+	VSUBPS    Y8, Y11, Y11
+	VMULPS    256(AX), Y9, Y9
+	VMULPS    256(AX), Y10, Y10
+	VMULPS    256(AX), Y11, Y11
+	VADDPS    Y9, Y6, Y6
+	VADDPS    Y10, Y7, Y7
+	VADDPS    Y11, Y8, Y8
+	VMULPS    128(AX), Y3, Y3
+	VMULPS    128(AX), Y4, Y4
+	VMULPS    128(AX), Y5, Y5
+	VADDPS    Y3, Y6, Y3
+	VADDPS    Y4, Y7, Y4
+	VADDPS    Y5, Y8, Y5
+	VMOVUPS   Y3, (SI)
+	VMOVUPS   Y4, 32(SI)
+	VMOVUPS   Y5, 64(SI)
+	VADDPS    Y3, Y0, Y0
+	VMOVUPS   Y0, 416(AX)
+	VADDPS    Y4, Y1, Y0
+	VMOVUPS   Y0, 448(AX)
+	VADDPS    Y5, Y2, Y0
+	VMOVUPS   Y0, 480(AX)
+	VMOVUPS   (CX), Y0
+	VMOVUPS   32(CX), Y1
+	VMOVUPS   64(CX), Y2
+	VSUBPS    352(AX), Y0, Y0
+	VSUBPS    352(AX), Y1, Y1
+	VSUBPS    352(AX), Y2, Y2
+	VMULPS    (AX), Y0, Y0
+	VMULPS    (AX), Y1, Y1
+	VMULPS    (AX), Y2, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y0, Y3, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y0, Y3, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y1, Y3, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y1, Y3, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y2, Y3, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y2, Y3, Y2
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS   Y3, 672(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS   Y4, 704(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS   Y5, 736(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS    vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS    vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS    vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS    vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y0, Y6
+	VMULPS    Y1, Y1, Y7
+	VMULPS    Y2, Y2, Y8
+	VMULPS    Y3, Y6, Y3
+	VMULPS    Y4, Y7, Y4
+	VMULPS    Y5, Y8, Y5
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    672(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    704(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y1, Y1
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    736(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y2, Y2
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y2, Y2
+	VMULPS    160(AX), Y0, Y0
+	VMULPS    160(AX), Y1, Y1
+	VMULPS    160(AX), Y2, Y2
+	VSUBPS    (CX), Y0, Y0
+	VSUBPS    32(CX), Y1, Y1
+	VSUBPS    64(CX), Y2, Y2
+	VMOVUPS   416(AX), Y3
+	VMULPS    288(AX), Y3, Y3
+	VMOVUPS   448(AX), Y4
+	VMULPS    288(AX), Y4, Y4
+	VMOVUPS   480(AX), Y5
+	VMULPS    288(AX), Y5, Y5
+	VADDPS    Y3, Y0, Y0
+	VADDPS    Y4, Y1, Y1
+	VADDPS    Y5, Y2, Y2
+	VMULPS    192(AX), Y0, Y0
+	VMULPS    192(AX), Y1, Y1
+	VMULPS    192(AX), Y2, Y2
+	VADDPS    (CX), Y0, Y0
+	VADDPS    32(CX), Y1, Y1
+	VADDPS    64(CX), Y2, Y2
+	VCMPPS    $0x1e, 384(AX), Y0, Y3
+	VCMPPS    $0x1e, 384(AX), Y1, Y4
+	VCMPPS    $0x1e, 384(AX), Y2, Y5
+	VBLENDVPS Y3, 320(AX), Y0, Y0
+	VBLENDVPS Y4, 320(AX), Y1, Y1
+	VBLENDVPS Y5, 320(AX), Y2, Y2
+	VMOVUPS   Y0, (CX)
+	VMOVUPS   Y1, 32(CX)
+	VMOVUPS   Y2, 64(CX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, (BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, (DI)
+	VMOVMSKPS Y3, R11
+	ORQ       R11, R10
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 32(BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 32(DI)
+	VMOVMSKPS Y4, R11
+	SHLQ      $0x08, R11
+	ORQ       R11, R10
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 64(BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 64(DI)
+	VMOVMSKPS Y5, R11
+	SHLQ      $0x10, R11
+	ORQ       R11, R10
+	VMOVUPS   96(BX), Y0
+	VMOVUPS   128(BX), Y1
+	VMOVUPS   160(BX), Y2
+	VMOVUPS   96(DX), Y3
+	VMOVUPS   128(DX), Y4
+	VMOVUPS   160(DX), Y5
+	VMOVUPS   32(AX), Y6
+	VSUBPS    Y3, Y6, Y6
+	VMOVUPS   32(AX), Y7
+	VSUBPS    Y4, Y7, Y7
+	VMOVUPS   32(AX), Y8
+	VSUBPS    Y5, Y8, Y8
+	VMULPS    224(AX), Y6, Y6
+	VMULPS    224(AX), Y7, Y7
+	VMULPS    224(AX), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	VMULPS    96(AX), Y0, Y0
+	VMULPS    96(AX), Y1, Y1
+	VMULPS    96(AX), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VMOVUPS   Y0, 96(DX)
+	VMOVUPS   Y1, 128(DX)
+	VMOVUPS   Y2, 160(DX)
+	VMOVUPS   96(DI), Y3
+	VMOVUPS   128(DI), Y4
+	VMOVUPS   160(DI), Y5
+	VMOVUPS   96(SI), Y6
+	VMOVUPS   128(SI), Y7
+	VMOVUPS   160(SI), Y8
+	VMOVUPS   64(AX), Y9
+	VSUBPS    Y6, Y9, Y9
+	VMOVUPS   64(AX), Y10
+	VSUBPS    Y7, Y10, Y10
+	VMOVUPS   64(AX), Y11
+	VSUBPS    Y8, Y11, Y11
+	VMULPS    256(AX), Y9, Y9
+	VMULPS    256(AX), Y10, Y10
+	VMULPS    256(AX), Y11, Y11
+	VADDPS    Y9, Y6, Y6
+	VADDPS    Y10, Y7, Y7
+	VADDPS    Y11, Y8, Y8
+	VMULPS    128(AX), Y3, Y3
+	VMULPS    128(AX), Y4, Y4
+	VMULPS    128(AX), Y5, Y5
+	VADDPS    Y3, Y6, Y3
+	VADDPS    Y4, Y7, Y4
+	VADDPS    Y5, Y8, Y5
+	VMOVUPS   Y3, 96(SI)
+	VMOVUPS   Y4, 128(SI)
+	VMOVUPS   Y5, 160(SI)
+	VADDPS    Y3, Y0, Y0
+	VMOVUPS   Y0, 512(AX)
+	VADDPS    Y4, Y1, Y0
+	VMOVUPS   Y0, 544(AX)
+	VADDPS    Y5, Y2, Y0
+	VMOVUPS   Y0, 576(AX)
+	VMOVUPS   96(CX), Y0
+	VMOVUPS   128(CX), Y1
+	VMOVUPS   160(CX), Y2
+	VSUBPS    352(AX), Y0, Y0
+	VSUBPS    352(AX), Y1, Y1
+	VSUBPS    352(AX), Y2, Y2
+	VMULPS    (AX), Y0, Y0
+	VMULPS    (AX), Y1, Y1
+	VMULPS    (AX), Y2, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y0, Y3, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y0, Y3, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y1, Y3, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y1, Y3, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y2, Y3, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y2, Y3, Y2
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS   Y3, 768(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS   Y4, 800(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS   Y5, 832(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS    vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS    vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS    vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS    vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y0, Y6
+	VMULPS    Y1, Y1, Y7
+	VMULPS    Y2, Y2, Y8
+	VMULPS    Y3, Y6, Y3
+	VMULPS    Y4, Y7, Y4
+	VMULPS    Y5, Y8, Y5
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    768(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    800(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y1, Y1
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    832(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y2, Y2
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y2, Y2
+	VMULPS    160(AX), Y0, Y0
+	VMULPS    160(AX), Y1, Y1
+	VMULPS    160(AX), Y2, Y2
+	VSUBPS    96(CX), Y0, Y0
+	VSUBPS    128(CX), Y1, Y1
+	VSUBPS    160(CX), Y2, Y2
+	VMOVUPS   512(AX), Y3
+	VMULPS    288(AX), Y3, Y3
+	VMOVUPS   544(AX), Y4
+	VMULPS    288(AX), Y4, Y4
+	VMOVUPS   576(AX), Y5
+	VMULPS    288(AX), Y5, Y5
+	VADDPS    Y3, Y0, Y0
+	VADDPS    Y4, Y1, Y1
+	VADDPS    Y5, Y2, Y2
+	VMULPS    192(AX), Y0, Y0
+	VMULPS    192(AX), Y1, Y1
+	VMULPS    192(AX), Y2, Y2
+	VADDPS    96(CX), Y0, Y0
+	VADDPS    128(CX), Y1, Y1
+	VADDPS    160(CX), Y2, Y2
+	VCMPPS    $0x1e, 384(AX), Y0, Y3
+	VCMPPS    $0x1e, 384(AX), Y1, Y4
+	VCMPPS    $0x1e, 384(AX), Y2, Y5
+	VBLENDVPS Y3, 320(AX), Y0, Y0
+	VBLENDVPS Y4, 320(AX), Y1, Y1
+	VBLENDVPS Y5, 320(AX), Y2, Y2
+	VMOVUPS   Y0, 96(CX)
+	VMOVUPS   Y1, 128(CX)
+	VMOVUPS   Y2, 160(CX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 96(BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 96(DI)
+	VMOVMSKPS Y3, R11
+	SHLQ      $0x18, R11
+	ORQ       R11, R10
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 128(BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 128(DI)
+	VMOVMSKPS Y4, R11
+	SHLQ      $0x20, R11
+	ORQ       R11, R10
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 160(BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 160(DI)
+	VMOVMSKPS Y5, R11
+	SHLQ      $0x28, R11
+	ORQ       R11, R10
+	VMOVUPS   192(BX), Y0
+	VMOVUPS   224(BX), Y1
+	VMOVUPS   192(DX), Y2
+	VMOVUPS   224(DX), Y3
+	VMOVUPS   32(AX), Y4
+	VSUBPS    Y2, Y4, Y4
+	VMOVUPS   32(AX), Y5
+	VSUBPS    Y3, Y5, Y5
+	VMULPS    224(AX), Y4, Y4
+	VMULPS    224(AX), Y5, Y5
+	VADDPS    Y4, Y2, Y2
+	VADDPS    Y5, Y3, Y3
+	VMULPS    96(AX), Y0, Y0
+	VMULPS    96(AX), Y1, Y1
+	VADDPS    Y0, Y2, Y0
+	VADDPS    Y1, Y3, Y1
+	VMOVUPS   Y0, 192(DX)
+	VMOVUPS   Y1, 224(DX)
+	VMOVUPS   192(DI), Y2
+	VMOVUPS   224(DI), Y3
+	VMOVUPS   192(SI), Y4
+	VMOVUPS   224(SI), Y5
+	VMOVUPS   64(AX), Y6
+	VSUBPS    Y4, Y6, Y6
+	VMOVUPS   64(AX), Y7
+	VSUBPS    Y5, Y7, Y7
+	VMULPS    256(AX), Y6, Y6
+	VMULPS    256(AX), Y7, Y7
+	VADDPS    Y6, Y4, Y4
+	VADDPS    Y7, Y5, Y5
+	VMULPS    128(AX), Y2, Y2
+	VMULPS    128(AX), Y3, Y3
+	VADDPS    Y2, Y4, Y2
+	VADDPS    Y3, Y5, Y3
+	VMOVUPS   Y2, 192(SI)
+	VMOVUPS   Y3, 224(SI)
+	VADDPS    Y2, Y0, Y0
+	VMOVUPS   Y0, 608(AX)
+	VADDPS    Y3, Y1, Y0
+	VMOVUPS   Y0, 640(AX)
+	VMOVUPS   192(CX), Y0
+	VMOVUPS   224(CX), Y1
+	VSUBPS    352(AX), Y0, Y0
+	VSUBPS    352(AX), Y1, Y1
+	VMULPS    (AX), Y0, Y0
+	VMULPS    (AX), Y1, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y2
+	VMAXPS    Y0, Y2, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y2
+	VMINPS    Y0, Y2, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y2
+	VMAXPS    Y1, Y2, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y2
+	VMINPS    Y1, Y2, Y1
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y2
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y3
+	VADDPS    vconst4b400000<>+0(SB), Y2, Y2
+	VSUBPS    vconst4b400000<>+0(SB), Y2, Y2
+	VMOVUPS   Y2, 864(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS   Y3, 896(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y2, Y4
+	VMULPS    vconst3f318000<>+0(SB), Y3, Y5
+	VSUBPS    Y4, Y0, Y0
+	VSUBPS    Y5, Y1, Y1
+	VMULPS    vconstb95e8083<>+0(SB), Y2, Y2
+	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VSUBPS    Y2, Y0, Y0
+	VSUBPS    Y3, Y1, Y1
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y2
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y3
+	VADDPS    vconst3ab60b61<>+0(SB), Y2, Y2
+	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y1, Y3, Y3
+	VADDPS    vconst3c088889<>+0(SB), Y2, Y2
+	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y1, Y3, Y3
+	VADDPS    vconst3d2aaaab<>+0(SB), Y2, Y2
+	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y1, Y3, Y3
+	VADDPS    vconst3e2aaaab<>+0(SB), Y2, Y2
+	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y1, Y3, Y3
+	VADDPS    vconst3f000000<>+0(SB), Y2, Y2
+	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y0, Y4
+	VMULPS    Y1, Y1, Y5
+	VMULPS    Y2, Y4, Y2
+	VMULPS    Y3, Y5, Y3
+	VADDPS    Y0, Y2, Y0
+	VADDPS    Y1, Y3, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y2
+	VADDPS    864(AX), Y2, Y2
+	VPSRAD    $0x01, Y2, Y3
+	VPSUBD    Y3, Y2, Y2
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    Y2, Y0, Y0
+	VPSLLD    $0x17, Y3, Y2
+	VMULPS    Y2, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y2
+	VADDPS    896(AX), Y2, Y2
+	VPSRAD    $0x01, Y2, Y3
+	VPSUBD    Y3, Y2, Y2
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    Y2, Y1, Y1
+	VPSLLD    $0x17, Y3, Y2
+	VMULPS    Y2, Y1, Y1
+	VMULPS    160(AX), Y0, Y0
+	VMULPS    160(AX), Y1, Y1
+	VSUBPS    192(CX), Y0, Y0
+	VSUBPS    224(CX), Y1, Y1
+	VMOVUPS   608(AX), Y2
+	VMULPS    288(AX), Y2, Y2
+	VMOVUPS   640(AX), Y3
+	VMULPS    288(AX), Y3, Y3
+	VADDPS    Y2, Y0, Y0
+	VADDPS    Y3, Y1, Y1
+	VMULPS    192(AX), Y0, Y0
+	VMULPS    192(AX), Y1, Y1
+	VADDPS    192(CX), Y0, Y0
+	VADDPS    224(CX), Y1, Y1
+	VCMPPS    $0x1e, 384(AX), Y0, Y2
+	VCMPPS    $0x1e, 384(AX), Y1, Y3
+	VBLENDVPS Y2, 320(AX), Y0, Y0
+	VBLENDVPS Y3, 320(AX), Y1, Y1
+	VMOVUPS   Y0, 192(CX)
+	VMOVUPS   Y1, 224(CX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 192(BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 192(DI)
+	VMOVMSKPS Y2, R11
+	SHLQ      $0x30, R11
+	ORQ       R11, R10
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 224(BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 224(DI)
+	VMOVMSKPS Y3, R11
+	SHLQ      $0x38, R11
+	ORQ       R11, R10
+	MOVQ      R10, (R8)
+	ADDQ      $0x08, R8
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	ADDQ      $0x00000100, SI
+	ADDQ      $0x00000100, DI
+	DECQ      R9
+	JNZ       ExponentialTraced2UniformAVX2_reciprocal_block
 
 ExponentialTraced2UniformAVX2_done:
 	VZEROUPPER
@@ -30120,21 +30120,19 @@ RefractoryExponentialTraced2AVX2_block:
 	VADDPS       Y3, Y7, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VCVTTPS2DQ   Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
 	VPSRAD       $0x01, Y4, Y6
 	VPSUBD       Y6, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
-	VPSLLD       $0x17, Y4, Y4
 	VMULPS       Y4, Y2, Y2
-	VCVTTPS2DQ   Y5, Y4
+	VPSLLD       $0x17, Y6, Y4
+	VMULPS       Y4, Y2, Y2
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
 	VPSRAD       $0x01, Y4, Y5
 	VPSUBD       Y5, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VPSLLD       $0x17, Y5, Y4
 	VMULPS       Y4, Y3, Y3
 	VMULPS       (R11), Y2, Y2
 	VMULPS       32(R11), Y3, Y3
@@ -30311,21 +30309,19 @@ RefractoryExponentialTraced2AVX2_block:
 	VADDPS       Y3, Y7, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VCVTTPS2DQ   Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
 	VPSRAD       $0x01, Y4, Y6
 	VPSUBD       Y6, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
-	VPSLLD       $0x17, Y4, Y4
 	VMULPS       Y4, Y2, Y2
-	VCVTTPS2DQ   Y5, Y4
+	VPSLLD       $0x17, Y6, Y4
+	VMULPS       Y4, Y2, Y2
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
 	VPSRAD       $0x01, Y4, Y5
 	VPSUBD       Y5, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VPSLLD       $0x17, Y5, Y4
 	VMULPS       Y4, Y3, Y3
 	VMULPS       64(R11), Y2, Y2
 	VMULPS       96(R11), Y3, Y3
@@ -30503,21 +30499,19 @@ RefractoryExponentialTraced2AVX2_block:
 	VADDPS       Y3, Y7, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VCVTTPS2DQ   Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
 	VPSRAD       $0x01, Y4, Y6
 	VPSUBD       Y6, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
-	VPSLLD       $0x17, Y4, Y4
 	VMULPS       Y4, Y2, Y2
-	VCVTTPS2DQ   Y5, Y4
+	VPSLLD       $0x17, Y6, Y4
+	VMULPS       Y4, Y2, Y2
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
 	VPSRAD       $0x01, Y4, Y5
 	VPSUBD       Y5, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VPSLLD       $0x17, Y5, Y4
 	VMULPS       Y4, Y3, Y3
 	VMULPS       128(R11), Y2, Y2
 	VMULPS       160(R11), Y3, Y3
@@ -30695,21 +30689,19 @@ RefractoryExponentialTraced2AVX2_block:
 	VADDPS       Y3, Y7, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VCVTTPS2DQ   Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
 	VPSRAD       $0x01, Y4, Y6
 	VPSUBD       Y6, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
-	VPSLLD       $0x17, Y4, Y4
 	VMULPS       Y4, Y2, Y2
-	VCVTTPS2DQ   Y5, Y4
+	VPSLLD       $0x17, Y6, Y4
+	VMULPS       Y4, Y2, Y2
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
 	VPSRAD       $0x01, Y4, Y5
 	VPSUBD       Y5, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VPSLLD       $0x17, Y5, Y4
 	VMULPS       Y4, Y3, Y3
 	VMULPS       192(R11), Y2, Y2
 	VMULPS       224(R11), Y3, Y3
@@ -31636,21 +31628,19 @@ RefractoryExponentialTraced2UniformAVX2_block:
 	VADDPS       Y3, Y7, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VCVTTPS2DQ   Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
 	VPSRAD       $0x01, Y4, Y6
 	VPSUBD       Y6, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
-	VPSLLD       $0x17, Y4, Y4
 	VMULPS       Y4, Y2, Y2
-	VCVTTPS2DQ   Y5, Y4
+	VPSLLD       $0x17, Y6, Y4
+	VMULPS       Y4, Y2, Y2
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
 	VPSRAD       $0x01, Y4, Y5
 	VPSUBD       Y5, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VPSLLD       $0x17, Y5, Y4
 	VMULPS       Y4, Y3, Y3
 	VMULPS       Y2, Y1, Y2
 	VMULPS       Y3, Y1, Y3
@@ -31799,21 +31789,19 @@ RefractoryExponentialTraced2UniformAVX2_block:
 	VADDPS       Y3, Y7, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VCVTTPS2DQ   Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
 	VPSRAD       $0x01, Y4, Y6
 	VPSUBD       Y6, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
-	VPSLLD       $0x17, Y4, Y4
 	VMULPS       Y4, Y2, Y2
-	VCVTTPS2DQ   Y5, Y4
+	VPSLLD       $0x17, Y6, Y4
+	VMULPS       Y4, Y2, Y2
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
 	VPSRAD       $0x01, Y4, Y5
 	VPSUBD       Y5, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VPSLLD       $0x17, Y5, Y4
 	VMULPS       Y4, Y3, Y3
 	VMULPS       Y2, Y1, Y2
 	VMULPS       Y3, Y1, Y3
@@ -31963,21 +31951,19 @@ RefractoryExponentialTraced2UniformAVX2_block:
 	VADDPS       Y3, Y7, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VCVTTPS2DQ   Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
 	VPSRAD       $0x01, Y4, Y6
 	VPSUBD       Y6, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
-	VPSLLD       $0x17, Y4, Y4
 	VMULPS       Y4, Y2, Y2
-	VCVTTPS2DQ   Y5, Y4
+	VPSLLD       $0x17, Y6, Y4
+	VMULPS       Y4, Y2, Y2
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
 	VPSRAD       $0x01, Y4, Y5
 	VPSUBD       Y5, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VPSLLD       $0x17, Y5, Y4
 	VMULPS       Y4, Y3, Y3
 	VMULPS       Y2, Y1, Y2
 	VMULPS       Y3, Y1, Y3
@@ -32127,21 +32113,19 @@ RefractoryExponentialTraced2UniformAVX2_block:
 	VADDPS       Y3, Y7, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VCVTTPS2DQ   Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
 	VPSRAD       $0x01, Y4, Y6
 	VPSUBD       Y6, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
-	VPSLLD       $0x17, Y4, Y4
 	VMULPS       Y4, Y2, Y2
-	VCVTTPS2DQ   Y5, Y4
+	VPSLLD       $0x17, Y6, Y4
+	VMULPS       Y4, Y2, Y2
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
 	VPSRAD       $0x01, Y4, Y5
 	VPSUBD       Y5, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VPSLLD       $0x17, Y5, Y4
 	VMULPS       Y4, Y3, Y3
 	VMULPS       Y2, Y1, Y2
 	VMULPS       Y3, Y1, Y3
@@ -32305,21 +32289,19 @@ RefractoryExponentialTraced2UniformAVX2_reciprocal_block:
 	VADDPS       Y3, Y7, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VCVTTPS2DQ   Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
 	VPSRAD       $0x01, Y4, Y6
 	VPSUBD       Y6, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
-	VPSLLD       $0x17, Y4, Y4
 	VMULPS       Y4, Y2, Y2
-	VCVTTPS2DQ   Y5, Y4
+	VPSLLD       $0x17, Y6, Y4
+	VMULPS       Y4, Y2, Y2
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
 	VPSRAD       $0x01, Y4, Y5
 	VPSUBD       Y5, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VPSLLD       $0x17, Y5, Y4
 	VMULPS       Y4, Y3, Y3
 	VMULPS       Y2, Y1, Y2
 	VMULPS       Y3, Y1, Y3
@@ -32468,21 +32450,19 @@ RefractoryExponentialTraced2UniformAVX2_reciprocal_block:
 	VADDPS       Y3, Y7, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VCVTTPS2DQ   Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
 	VPSRAD       $0x01, Y4, Y6
 	VPSUBD       Y6, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
-	VPSLLD       $0x17, Y4, Y4
 	VMULPS       Y4, Y2, Y2
-	VCVTTPS2DQ   Y5, Y4
+	VPSLLD       $0x17, Y6, Y4
+	VMULPS       Y4, Y2, Y2
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
 	VPSRAD       $0x01, Y4, Y5
 	VPSUBD       Y5, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VPSLLD       $0x17, Y5, Y4
 	VMULPS       Y4, Y3, Y3
 	VMULPS       Y2, Y1, Y2
 	VMULPS       Y3, Y1, Y3
@@ -32632,21 +32612,19 @@ RefractoryExponentialTraced2UniformAVX2_reciprocal_block:
 	VADDPS       Y3, Y7, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VCVTTPS2DQ   Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
 	VPSRAD       $0x01, Y4, Y6
 	VPSUBD       Y6, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
-	VPSLLD       $0x17, Y4, Y4
 	VMULPS       Y4, Y2, Y2
-	VCVTTPS2DQ   Y5, Y4
+	VPSLLD       $0x17, Y6, Y4
+	VMULPS       Y4, Y2, Y2
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
 	VPSRAD       $0x01, Y4, Y5
 	VPSUBD       Y5, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VPSLLD       $0x17, Y5, Y4
 	VMULPS       Y4, Y3, Y3
 	VMULPS       Y2, Y1, Y2
 	VMULPS       Y3, Y1, Y3
@@ -32796,21 +32774,19 @@ RefractoryExponentialTraced2UniformAVX2_reciprocal_block:
 	VADDPS       Y3, Y7, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VCVTTPS2DQ   Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
 	VPSRAD       $0x01, Y4, Y6
 	VPSUBD       Y6, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
-	VPSLLD       $0x17, Y4, Y4
 	VMULPS       Y4, Y2, Y2
-	VCVTTPS2DQ   Y5, Y4
+	VPSLLD       $0x17, Y6, Y4
+	VMULPS       Y4, Y2, Y2
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
 	VPSRAD       $0x01, Y4, Y5
 	VPSUBD       Y5, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VPSLLD       $0x17, Y5, Y4
 	VMULPS       Y4, Y3, Y3
 	VMULPS       Y2, Y1, Y2
 	VMULPS       Y3, Y1, Y3
@@ -33319,858 +33295,858 @@ TEXT ·adaptiveExponentialTraced2AVX2(SB), $576-304
 	JZ       AdaptiveExponentialTraced2AVX2_done
 
 AdaptiveExponentialTraced2AVX2_block:
-	XORQ       R15, R15
-	VMOVUPS    (SI), Y0
-	VMOVUPS    32(SI), Y1
-	VMOVUPS    64(SI), Y2
-	VMOVUPS    (BX), Y3
-	VMOVUPS    32(BX), Y4
-	VMOVUPS    64(BX), Y5
-	MOVQ       bT1+136(FP), BP
-	VMOVUPS    (BP), Y6
-	VSUBPS     Y3, Y6, Y6
-	MOVQ       bT1+136(FP), BP
-	VMOVUPS    32(BP), Y7
-	VSUBPS     Y4, Y7, Y7
-	MOVQ       bT1+136(FP), BP
-	VMOVUPS    64(BP), Y8
-	VSUBPS     Y5, Y8, Y8
-	MOVQ       lT1+120(FP), BP
-	MOVQ       lT1+120(FP), BP
-	VMULPS     (BP), Y6, Y6
-	MOVQ       lT1+120(FP), BP
-	MOVQ       lT1+120(FP), BP
-	VMULPS     32(BP), Y7, Y7
-	MOVQ       lT1+120(FP), BP
-	MOVQ       lT1+120(FP), BP
-	VMULPS     64(BP), Y8, Y8
-	VADDPS     Y6, Y3, Y3
-	VADDPS     Y7, Y4, Y4
-	VADDPS     Y8, Y5, Y5
-	MOVQ       cT1+128(FP), BP
-	MOVQ       cT1+128(FP), BP
-	VMULPS     (BP), Y0, Y0
-	MOVQ       cT1+128(FP), BP
-	MOVQ       cT1+128(FP), BP
-	VMULPS     32(BP), Y1, Y1
-	MOVQ       cT1+128(FP), BP
-	MOVQ       cT1+128(FP), BP
-	VMULPS     64(BP), Y2, Y2
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VMOVUPS    Y0, (BX)
-	VMOVUPS    Y1, 32(BX)
-	VMOVUPS    Y2, 64(BX)
-	VMOVUPS    (R8), Y3
-	VMOVUPS    32(R8), Y4
-	VMOVUPS    64(R8), Y5
-	VMOVUPS    (DI), Y6
-	VMOVUPS    32(DI), Y7
-	VMOVUPS    64(DI), Y8
-	MOVQ       bT2+160(FP), BP
-	VMOVUPS    (BP), Y9
-	VSUBPS     Y6, Y9, Y9
-	MOVQ       bT2+160(FP), BP
-	VMOVUPS    32(BP), Y10
-	VSUBPS     Y7, Y10, Y10
-	MOVQ       bT2+160(FP), BP
-	VMOVUPS    64(BP), Y11
-	VSUBPS     Y8, Y11, Y11
-	MOVQ       lT2+144(FP), BP
-	MOVQ       lT2+144(FP), BP
-	VMULPS     (BP), Y9, Y9
-	MOVQ       lT2+144(FP), BP
-	MOVQ       lT2+144(FP), BP
-	VMULPS     32(BP), Y10, Y10
-	MOVQ       lT2+144(FP), BP
-	MOVQ       lT2+144(FP), BP
-	VMULPS     64(BP), Y11, Y11
-	VADDPS     Y9, Y6, Y6
-	VADDPS     Y10, Y7, Y7
-	VADDPS     Y11, Y8, Y8
-	MOVQ       cT2+152(FP), BP
-	MOVQ       cT2+152(FP), BP
-	VMULPS     (BP), Y3, Y3
-	MOVQ       cT2+152(FP), BP
-	MOVQ       cT2+152(FP), BP
-	VMULPS     32(BP), Y4, Y4
-	MOVQ       cT2+152(FP), BP
-	MOVQ       cT2+152(FP), BP
-	VMULPS     64(BP), Y5, Y5
-	VADDPS     Y3, Y6, Y3
-	VADDPS     Y4, Y7, Y4
-	VADDPS     Y5, Y8, Y5
-	VMOVUPS    Y3, (DI)
-	VMOVUPS    Y4, 32(DI)
-	VMOVUPS    Y5, 64(DI)
-	VADDPS     Y3, Y0, Y0
-	VMOVUPS    Y0, (AX)
-	VADDPS     Y4, Y1, Y0
-	VMOVUPS    Y0, 32(AX)
-	VADDPS     Y5, Y2, Y0
-	VMOVUPS    Y0, 64(AX)
-	VMOVUPS    (CX), Y0
-	VMOVUPS    32(CX), Y1
-	VMOVUPS    64(CX), Y2
-	VSUBPS     (R11), Y0, Y0
-	VSUBPS     32(R11), Y1, Y1
-	VSUBPS     64(R11), Y2, Y2
-	VDIVPS     (R10), Y0, Y0
-	VDIVPS     32(R10), Y1, Y1
-	VDIVPS     64(R10), Y2, Y2
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y0, Y3, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y0, Y3, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y1, Y3, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y1, Y3, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y2, Y3, Y2
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y2, Y3, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS    Y3, 256(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
-	VMOVUPS    Y4, 288(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS    Y5, 320(AX)
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
-	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
-	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
-	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
-	VSUBPS     Y3, Y0, Y0
-	VSUBPS     Y4, Y1, Y1
-	VSUBPS     Y5, Y2, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
-	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
-	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
-	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
-	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
-	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
-	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
-	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y0, Y6
-	VMULPS     Y1, Y1, Y7
-	VMULPS     Y2, Y2, Y8
-	VMULPS     Y3, Y6, Y3
-	VMULPS     Y4, Y7, Y4
-	VMULPS     Y5, Y8, Y5
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VCVTTPS2DQ 256(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y0, Y0
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y0, Y0
-	VCVTTPS2DQ 288(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y1, Y1
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y1, Y1
-	VCVTTPS2DQ 320(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y2, Y2
-	VMULPS     (R10), Y0, Y0
-	VMULPS     32(R10), Y1, Y1
-	VMULPS     64(R10), Y2, Y2
-	VSUBPS     (CX), Y0, Y0
-	VSUBPS     32(CX), Y1, Y1
-	VSUBPS     64(CX), Y2, Y2
-	VMOVUPS    (DX), Y3
-	VMOVUPS    32(DX), Y4
-	VMOVUPS    64(DX), Y5
-	VMULPS     (R12), Y3, Y6
-	VMULPS     32(R12), Y4, Y7
-	VMULPS     64(R12), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMOVUPS    (AX), Y6
-	VMULPS     (R12), Y6, Y6
-	VMOVUPS    32(AX), Y7
-	VMULPS     32(R12), Y7, Y7
-	VMOVUPS    64(AX), Y8
-	VMULPS     64(R12), Y8, Y8
-	VADDPS     Y6, Y0, Y0
-	VADDPS     Y7, Y1, Y1
-	VADDPS     Y8, Y2, Y2
-	VMULPS     (R9), Y0, Y0
-	VMULPS     32(R9), Y1, Y1
-	VMULPS     64(R9), Y2, Y2
-	VADDPS     (CX), Y0, Y0
-	VADDPS     32(CX), Y1, Y1
-	VADDPS     64(CX), Y2, Y2
-	MOVQ       thr+80(FP), BP
-	VCMPPS     $0x1e, (BP), Y0, Y6
-	MOVQ       thr+80(FP), BP
-	VCMPPS     $0x1e, 32(BP), Y1, Y7
-	MOVQ       thr+80(FP), BP
-	VCMPPS     $0x1e, 64(BP), Y2, Y8
-	MOVQ       reset+88(FP), BP
-	VBLENDVPS  Y6, (BP), Y0, Y0
-	MOVQ       reset+88(FP), BP
-	VBLENDVPS  Y7, 32(BP), Y1, Y1
-	MOVQ       reset+88(FP), BP
-	VBLENDVPS  Y8, 64(BP), Y2, Y2
-	VMOVUPS    Y0, (CX)
-	VMOVUPS    Y1, 32(CX)
-	VMOVUPS    Y2, 64(CX)
-	MOVQ       a+104(FP), BP
-	MOVQ       a+104(FP), BP
-	VMULPS     (BP), Y0, Y0
-	MOVQ       a+104(FP), BP
-	MOVQ       a+104(FP), BP
-	VMULPS     32(BP), Y1, Y1
-	MOVQ       a+104(FP), BP
-	MOVQ       a+104(FP), BP
-	VMULPS     64(BP), Y2, Y2
-	VSUBPS     Y3, Y0, Y0
-	VSUBPS     Y4, Y1, Y1
-	VSUBPS     Y5, Y2, Y2
-	MOVQ       kw+96(FP), BP
-	MOVQ       kw+96(FP), BP
-	VMULPS     (BP), Y0, Y0
-	MOVQ       kw+96(FP), BP
-	MOVQ       kw+96(FP), BP
-	VMULPS     32(BP), Y1, Y1
-	MOVQ       kw+96(FP), BP
-	MOVQ       kw+96(FP), BP
-	VMULPS     64(BP), Y2, Y2
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	MOVQ       b+112(FP), BP
-	MOVQ       b+112(FP), BP
-	VANDPS     (BP), Y6, Y3
-	MOVQ       b+112(FP), BP
-	MOVQ       b+112(FP), BP
-	VANDPS     32(BP), Y7, Y4
-	MOVQ       b+112(FP), BP
-	MOVQ       b+112(FP), BP
-	VANDPS     64(BP), Y8, Y5
-	VADDPS     Y3, Y0, Y0
-	VADDPS     Y4, Y1, Y1
-	VADDPS     Y5, Y2, Y2
-	VMOVUPS    Y0, (DX)
-	VMOVUPS    Y1, 32(DX)
-	VMOVUPS    Y2, 64(DX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, (SI)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, (R8)
-	VMOVMSKPS  Y6, BP
-	ORQ        BP, R15
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 32(SI)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 32(R8)
-	VMOVMSKPS  Y7, BP
-	SHLQ       $0x08, BP
-	ORQ        BP, R15
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 64(SI)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 64(R8)
-	VMOVMSKPS  Y8, BP
-	SHLQ       $0x10, BP
-	ORQ        BP, R15
-	VMOVUPS    96(SI), Y0
-	VMOVUPS    128(SI), Y1
-	VMOVUPS    160(SI), Y2
-	VMOVUPS    96(BX), Y3
-	VMOVUPS    128(BX), Y4
-	VMOVUPS    160(BX), Y5
-	MOVQ       bT1+136(FP), BP
-	VMOVUPS    96(BP), Y6
-	VSUBPS     Y3, Y6, Y6
-	MOVQ       bT1+136(FP), BP
-	VMOVUPS    128(BP), Y7
-	VSUBPS     Y4, Y7, Y7
-	MOVQ       bT1+136(FP), BP
-	VMOVUPS    160(BP), Y8
-	VSUBPS     Y5, Y8, Y8
-	MOVQ       lT1+120(FP), BP
-	MOVQ       lT1+120(FP), BP
-	VMULPS     96(BP), Y6, Y6
-	MOVQ       lT1+120(FP), BP
-	MOVQ       lT1+120(FP), BP
-	VMULPS     128(BP), Y7, Y7
-	MOVQ       lT1+120(FP), BP
-	MOVQ       lT1+120(FP), BP
-	VMULPS     160(BP), Y8, Y8
-	VADDPS     Y6, Y3, Y3
-	VADDPS     Y7, Y4, Y4
-	VADDPS     Y8, Y5, Y5
-	MOVQ       cT1+128(FP), BP
-	MOVQ       cT1+128(FP), BP
-	VMULPS     96(BP), Y0, Y0
-	MOVQ       cT1+128(FP), BP
-	MOVQ       cT1+128(FP), BP
-	VMULPS     128(BP), Y1, Y1
-	MOVQ       cT1+128(FP), BP
-	MOVQ       cT1+128(FP), BP
-	VMULPS     160(BP), Y2, Y2
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VMOVUPS    Y0, 96(BX)
-	VMOVUPS    Y1, 128(BX)
-	VMOVUPS    Y2, 160(BX)
-	VMOVUPS    96(R8), Y3
-	VMOVUPS    128(R8), Y4
-	VMOVUPS    160(R8), Y5
-	VMOVUPS    96(DI), Y6
-	VMOVUPS    128(DI), Y7
-	VMOVUPS    160(DI), Y8
-	MOVQ       bT2+160(FP), BP
-	VMOVUPS    96(BP), Y9
-	VSUBPS     Y6, Y9, Y9
-	MOVQ       bT2+160(FP), BP
-	VMOVUPS    128(BP), Y10
-	VSUBPS     Y7, Y10, Y10
-	MOVQ       bT2+160(FP), BP
-	VMOVUPS    160(BP), Y11
-	VSUBPS     Y8, Y11, Y11
-	MOVQ       lT2+144(FP), BP
-	MOVQ       lT2+144(FP), BP
-	VMULPS     96(BP), Y9, Y9
-	MOVQ       lT2+144(FP), BP
-	MOVQ       lT2+144(FP), BP
-	VMULPS     128(BP), Y10, Y10
-	MOVQ       lT2+144(FP), BP
-	MOVQ       lT2+144(FP), BP
-	VMULPS     160(BP), Y11, Y11
-	VADDPS     Y9, Y6, Y6
-	VADDPS     Y10, Y7, Y7
-	VADDPS     Y11, Y8, Y8
-	MOVQ       cT2+152(FP), BP
-	MOVQ       cT2+152(FP), BP
-	VMULPS     96(BP), Y3, Y3
-	MOVQ       cT2+152(FP), BP
-	MOVQ       cT2+152(FP), BP
-	VMULPS     128(BP), Y4, Y4
-	MOVQ       cT2+152(FP), BP
-	MOVQ       cT2+152(FP), BP
-	VMULPS     160(BP), Y5, Y5
-	VADDPS     Y3, Y6, Y3
-	VADDPS     Y4, Y7, Y4
-	VADDPS     Y5, Y8, Y5
-	VMOVUPS    Y3, 96(DI)
-	VMOVUPS    Y4, 128(DI)
-	VMOVUPS    Y5, 160(DI)
-	VADDPS     Y3, Y0, Y0
-	VMOVUPS    Y0, 96(AX)
-	VADDPS     Y4, Y1, Y0
-	VMOVUPS    Y0, 128(AX)
-	VADDPS     Y5, Y2, Y0
-	VMOVUPS    Y0, 160(AX)
-	VMOVUPS    96(CX), Y0
-	VMOVUPS    128(CX), Y1
-	VMOVUPS    160(CX), Y2
-	VSUBPS     96(R11), Y0, Y0
-	VSUBPS     128(R11), Y1, Y1
-	VSUBPS     160(R11), Y2, Y2
-	VDIVPS     96(R10), Y0, Y0
-	VDIVPS     128(R10), Y1, Y1
-	VDIVPS     160(R10), Y2, Y2
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y0, Y3, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y0, Y3, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y1, Y3, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y1, Y3, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y2, Y3, Y2
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y2, Y3, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS    Y3, 352(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
-	VMOVUPS    Y4, 384(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS    Y5, 416(AX)
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
-	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
-	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
-	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
-	VSUBPS     Y3, Y0, Y0
-	VSUBPS     Y4, Y1, Y1
-	VSUBPS     Y5, Y2, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
-	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
-	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
-	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
-	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
-	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
-	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
-	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y0, Y6
-	VMULPS     Y1, Y1, Y7
-	VMULPS     Y2, Y2, Y8
-	VMULPS     Y3, Y6, Y3
-	VMULPS     Y4, Y7, Y4
-	VMULPS     Y5, Y8, Y5
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VCVTTPS2DQ 352(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y0, Y0
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y0, Y0
-	VCVTTPS2DQ 384(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y1, Y1
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y1, Y1
-	VCVTTPS2DQ 416(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y2, Y2
-	VMULPS     96(R10), Y0, Y0
-	VMULPS     128(R10), Y1, Y1
-	VMULPS     160(R10), Y2, Y2
-	VSUBPS     96(CX), Y0, Y0
-	VSUBPS     128(CX), Y1, Y1
-	VSUBPS     160(CX), Y2, Y2
-	VMOVUPS    96(DX), Y3
-	VMOVUPS    128(DX), Y4
-	VMOVUPS    160(DX), Y5
-	VMULPS     96(R12), Y3, Y6
-	VMULPS     128(R12), Y4, Y7
-	VMULPS     160(R12), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMOVUPS    96(AX), Y6
-	VMULPS     96(R12), Y6, Y6
-	VMOVUPS    128(AX), Y7
-	VMULPS     128(R12), Y7, Y7
-	VMOVUPS    160(AX), Y8
-	VMULPS     160(R12), Y8, Y8
-	VADDPS     Y6, Y0, Y0
-	VADDPS     Y7, Y1, Y1
-	VADDPS     Y8, Y2, Y2
-	VMULPS     96(R9), Y0, Y0
-	VMULPS     128(R9), Y1, Y1
-	VMULPS     160(R9), Y2, Y2
-	VADDPS     96(CX), Y0, Y0
-	VADDPS     128(CX), Y1, Y1
-	VADDPS     160(CX), Y2, Y2
-	MOVQ       thr+80(FP), BP
-	VCMPPS     $0x1e, 96(BP), Y0, Y6
-	MOVQ       thr+80(FP), BP
-	VCMPPS     $0x1e, 128(BP), Y1, Y7
-	MOVQ       thr+80(FP), BP
-	VCMPPS     $0x1e, 160(BP), Y2, Y8
-	MOVQ       reset+88(FP), BP
-	VBLENDVPS  Y6, 96(BP), Y0, Y0
-	MOVQ       reset+88(FP), BP
-	VBLENDVPS  Y7, 128(BP), Y1, Y1
-	MOVQ       reset+88(FP), BP
-	VBLENDVPS  Y8, 160(BP), Y2, Y2
-	VMOVUPS    Y0, 96(CX)
-	VMOVUPS    Y1, 128(CX)
-	VMOVUPS    Y2, 160(CX)
-	MOVQ       a+104(FP), BP
-	MOVQ       a+104(FP), BP
-	VMULPS     96(BP), Y0, Y0
-	MOVQ       a+104(FP), BP
-	MOVQ       a+104(FP), BP
-	VMULPS     128(BP), Y1, Y1
-	MOVQ       a+104(FP), BP
-	MOVQ       a+104(FP), BP
-	VMULPS     160(BP), Y2, Y2
-	VSUBPS     Y3, Y0, Y0
-	VSUBPS     Y4, Y1, Y1
-	VSUBPS     Y5, Y2, Y2
-	MOVQ       kw+96(FP), BP
-	MOVQ       kw+96(FP), BP
-	VMULPS     96(BP), Y0, Y0
-	MOVQ       kw+96(FP), BP
-	MOVQ       kw+96(FP), BP
-	VMULPS     128(BP), Y1, Y1
-	MOVQ       kw+96(FP), BP
-	MOVQ       kw+96(FP), BP
-	VMULPS     160(BP), Y2, Y2
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	MOVQ       b+112(FP), BP
-	MOVQ       b+112(FP), BP
-	VANDPS     96(BP), Y6, Y3
-	MOVQ       b+112(FP), BP
-	MOVQ       b+112(FP), BP
-	VANDPS     128(BP), Y7, Y4
-	MOVQ       b+112(FP), BP
-	MOVQ       b+112(FP), BP
-	VANDPS     160(BP), Y8, Y5
-	VADDPS     Y3, Y0, Y0
-	VADDPS     Y4, Y1, Y1
-	VADDPS     Y5, Y2, Y2
-	VMOVUPS    Y0, 96(DX)
-	VMOVUPS    Y1, 128(DX)
-	VMOVUPS    Y2, 160(DX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 96(SI)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 96(R8)
-	VMOVMSKPS  Y6, BP
-	SHLQ       $0x18, BP
-	ORQ        BP, R15
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 128(SI)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 128(R8)
-	VMOVMSKPS  Y7, BP
-	SHLQ       $0x20, BP
-	ORQ        BP, R15
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 160(SI)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 160(R8)
-	VMOVMSKPS  Y8, BP
-	SHLQ       $0x28, BP
-	ORQ        BP, R15
-	VMOVUPS    192(SI), Y0
-	VMOVUPS    224(SI), Y1
-	VMOVUPS    192(BX), Y2
-	VMOVUPS    224(BX), Y3
-	MOVQ       bT1+136(FP), BP
-	VMOVUPS    192(BP), Y4
-	VSUBPS     Y2, Y4, Y4
-	MOVQ       bT1+136(FP), BP
-	VMOVUPS    224(BP), Y5
-	VSUBPS     Y3, Y5, Y5
-	MOVQ       lT1+120(FP), BP
-	MOVQ       lT1+120(FP), BP
-	VMULPS     192(BP), Y4, Y4
-	MOVQ       lT1+120(FP), BP
-	MOVQ       lT1+120(FP), BP
-	VMULPS     224(BP), Y5, Y5
-	VADDPS     Y4, Y2, Y2
-	VADDPS     Y5, Y3, Y3
-	MOVQ       cT1+128(FP), BP
-	MOVQ       cT1+128(FP), BP
-	VMULPS     192(BP), Y0, Y0
-	MOVQ       cT1+128(FP), BP
-	MOVQ       cT1+128(FP), BP
-	VMULPS     224(BP), Y1, Y1
-	VADDPS     Y0, Y2, Y0
-	VADDPS     Y1, Y3, Y1
-	VMOVUPS    Y0, 192(BX)
-	VMOVUPS    Y1, 224(BX)
-	VMOVUPS    192(R8), Y2
-	VMOVUPS    224(R8), Y3
-	VMOVUPS    192(DI), Y4
-	VMOVUPS    224(DI), Y5
-	MOVQ       bT2+160(FP), BP
-	VMOVUPS    192(BP), Y6
-	VSUBPS     Y4, Y6, Y6
-	MOVQ       bT2+160(FP), BP
-	VMOVUPS    224(BP), Y7
-	VSUBPS     Y5, Y7, Y7
-	MOVQ       lT2+144(FP), BP
-	MOVQ       lT2+144(FP), BP
-	VMULPS     192(BP), Y6, Y6
-	MOVQ       lT2+144(FP), BP
-	MOVQ       lT2+144(FP), BP
-	VMULPS     224(BP), Y7, Y7
-	VADDPS     Y6, Y4, Y4
-	VADDPS     Y7, Y5, Y5
-	MOVQ       cT2+152(FP), BP
-	MOVQ       cT2+152(FP), BP
-	VMULPS     192(BP), Y2, Y2
-	MOVQ       cT2+152(FP), BP
-	MOVQ       cT2+152(FP), BP
-	VMULPS     224(BP), Y3, Y3
-	VADDPS     Y2, Y4, Y2
-	VADDPS     Y3, Y5, Y3
-	VMOVUPS    Y2, 192(DI)
-	VMOVUPS    Y3, 224(DI)
-	VADDPS     Y2, Y0, Y0
-	VMOVUPS    Y0, 192(AX)
-	VADDPS     Y3, Y1, Y0
-	VMOVUPS    Y0, 224(AX)
-	VMOVUPS    192(CX), Y0
-	VMOVUPS    224(CX), Y1
-	VSUBPS     192(R11), Y0, Y0
-	VSUBPS     224(R11), Y1, Y1
-	VDIVPS     192(R10), Y0, Y0
-	VDIVPS     224(R10), Y1, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y2
-	VMAXPS     Y0, Y2, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y2
-	VMINPS     Y0, Y2, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y2
-	VMAXPS     Y1, Y2, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y2
-	VMINPS     Y1, Y2, Y1
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y3
-	VADDPS     vconst4b400000<>+0(SB), Y2, Y2
-	VSUBPS     vconst4b400000<>+0(SB), Y2, Y2
-	VMOVUPS    Y2, 448(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS    Y3, 480(AX)
-	VMULPS     vconst3f318000<>+0(SB), Y2, Y4
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y5
-	VSUBPS     Y4, Y0, Y0
-	VSUBPS     Y5, Y1, Y1
-	VMULPS     vconstb95e8083<>+0(SB), Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
-	VSUBPS     Y2, Y0, Y0
-	VSUBPS     Y3, Y1, Y1
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y3
-	VADDPS     vconst3ab60b61<>+0(SB), Y2, Y2
-	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
-	VMULPS     Y0, Y2, Y2
-	VMULPS     Y1, Y3, Y3
-	VADDPS     vconst3c088889<>+0(SB), Y2, Y2
-	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
-	VMULPS     Y0, Y2, Y2
-	VMULPS     Y1, Y3, Y3
-	VADDPS     vconst3d2aaaab<>+0(SB), Y2, Y2
-	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
-	VMULPS     Y0, Y2, Y2
-	VMULPS     Y1, Y3, Y3
-	VADDPS     vconst3e2aaaab<>+0(SB), Y2, Y2
-	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
-	VMULPS     Y0, Y2, Y2
-	VMULPS     Y1, Y3, Y3
-	VADDPS     vconst3f000000<>+0(SB), Y2, Y2
-	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
-	VMULPS     Y0, Y0, Y4
-	VMULPS     Y1, Y1, Y5
-	VMULPS     Y2, Y4, Y2
-	VMULPS     Y3, Y5, Y3
-	VADDPS     Y0, Y2, Y0
-	VADDPS     Y1, Y3, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VCVTTPS2DQ 448(AX), Y2
-	VPSRAD     $0x01, Y2, Y3
-	VPSUBD     Y3, Y2, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VPADDD     Y2, Y0, Y0
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VMULPS     Y2, Y0, Y0
-	VCVTTPS2DQ 480(AX), Y2
-	VPSRAD     $0x01, Y2, Y3
-	VPSUBD     Y3, Y2, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VPADDD     Y2, Y1, Y1
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VMULPS     Y2, Y1, Y1
-	VMULPS     192(R10), Y0, Y0
-	VMULPS     224(R10), Y1, Y1
-	VSUBPS     192(CX), Y0, Y0
-	VSUBPS     224(CX), Y1, Y1
-	VMOVUPS    192(DX), Y2
-	VMOVUPS    224(DX), Y3
-	VMULPS     192(R12), Y2, Y4
-	VMULPS     224(R12), Y3, Y5
-	VSUBPS     Y4, Y0, Y0
-	VSUBPS     Y5, Y1, Y1
-	VMOVUPS    192(AX), Y4
-	VMULPS     192(R12), Y4, Y4
-	VMOVUPS    224(AX), Y5
-	VMULPS     224(R12), Y5, Y5
-	VADDPS     Y4, Y0, Y0
-	VADDPS     Y5, Y1, Y1
-	VMULPS     192(R9), Y0, Y0
-	VMULPS     224(R9), Y1, Y1
-	VADDPS     192(CX), Y0, Y0
-	VADDPS     224(CX), Y1, Y1
-	MOVQ       thr+80(FP), BP
-	VCMPPS     $0x1e, 192(BP), Y0, Y4
-	MOVQ       thr+80(FP), BP
-	VCMPPS     $0x1e, 224(BP), Y1, Y5
-	MOVQ       reset+88(FP), BP
-	VBLENDVPS  Y4, 192(BP), Y0, Y0
-	MOVQ       reset+88(FP), BP
-	VBLENDVPS  Y5, 224(BP), Y1, Y1
-	VMOVUPS    Y0, 192(CX)
-	VMOVUPS    Y1, 224(CX)
-	MOVQ       a+104(FP), BP
-	MOVQ       a+104(FP), BP
-	VMULPS     192(BP), Y0, Y0
-	MOVQ       a+104(FP), BP
-	MOVQ       a+104(FP), BP
-	VMULPS     224(BP), Y1, Y1
-	VSUBPS     Y2, Y0, Y0
-	VSUBPS     Y3, Y1, Y1
-	MOVQ       kw+96(FP), BP
-	MOVQ       kw+96(FP), BP
-	VMULPS     192(BP), Y0, Y0
-	MOVQ       kw+96(FP), BP
-	MOVQ       kw+96(FP), BP
-	VMULPS     224(BP), Y1, Y1
-	VADDPS     Y0, Y2, Y0
-	VADDPS     Y1, Y3, Y1
-	MOVQ       b+112(FP), BP
-	MOVQ       b+112(FP), BP
-	VANDPS     192(BP), Y4, Y2
-	MOVQ       b+112(FP), BP
-	MOVQ       b+112(FP), BP
-	VANDPS     224(BP), Y5, Y3
-	VADDPS     Y2, Y0, Y0
-	VADDPS     Y3, Y1, Y1
-	VMOVUPS    Y0, 192(DX)
-	VMOVUPS    Y1, 224(DX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 192(SI)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 192(R8)
-	VMOVMSKPS  Y4, BP
-	SHLQ       $0x30, BP
-	ORQ        BP, R15
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 224(SI)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 224(R8)
-	VMOVMSKPS  Y5, BP
-	SHLQ       $0x38, BP
-	ORQ        BP, R15
-	MOVQ       R15, (R13)
-	ADDQ       $0x08, R13
-	ADDQ       $0x00000100, CX
-	ADDQ       $0x00000100, DX
-	ADDQ       $0x00000100, BX
-	ADDQ       $0x00000100, SI
-	ADDQ       $0x00000100, DI
-	ADDQ       $0x00000100, R8
-	ADDQ       kStride+168(FP), R9
-	ADDQ       deltaStride+176(FP), R10
-	ADDQ       rhStride+184(FP), R11
-	ADDQ       resStride+192(FP), R12
-	MOVQ       thrStride+200(FP), R15
-	ADDQ       R15, thr+80(FP)
-	MOVQ       resetStride+208(FP), R15
-	ADDQ       R15, reset+88(FP)
-	MOVQ       kwStride+216(FP), R15
-	ADDQ       R15, kw+96(FP)
-	MOVQ       aStride+224(FP), R15
-	ADDQ       R15, a+104(FP)
-	MOVQ       bStride+232(FP), R15
-	ADDQ       R15, b+112(FP)
-	MOVQ       lT1Stride+240(FP), R15
-	ADDQ       R15, lT1+120(FP)
-	MOVQ       cT1Stride+248(FP), R15
-	ADDQ       R15, cT1+128(FP)
-	MOVQ       bT1Stride+256(FP), R15
-	ADDQ       R15, bT1+136(FP)
-	MOVQ       lT2Stride+264(FP), R15
-	ADDQ       R15, lT2+144(FP)
-	MOVQ       cT2Stride+272(FP), R15
-	ADDQ       R15, cT2+152(FP)
-	MOVQ       bT2Stride+280(FP), R15
-	ADDQ       R15, bT2+160(FP)
-	DECQ       R14
-	JNZ        AdaptiveExponentialTraced2AVX2_block
+	XORQ      R15, R15
+	VMOVUPS   (SI), Y0
+	VMOVUPS   32(SI), Y1
+	VMOVUPS   64(SI), Y2
+	VMOVUPS   (BX), Y3
+	VMOVUPS   32(BX), Y4
+	VMOVUPS   64(BX), Y5
+	MOVQ      bT1+136(FP), BP
+	VMOVUPS   (BP), Y6
+	VSUBPS    Y3, Y6, Y6
+	MOVQ      bT1+136(FP), BP
+	VMOVUPS   32(BP), Y7
+	VSUBPS    Y4, Y7, Y7
+	MOVQ      bT1+136(FP), BP
+	VMOVUPS   64(BP), Y8
+	VSUBPS    Y5, Y8, Y8
+	MOVQ      lT1+120(FP), BP
+	MOVQ      lT1+120(FP), BP
+	VMULPS    (BP), Y6, Y6
+	MOVQ      lT1+120(FP), BP
+	MOVQ      lT1+120(FP), BP
+	VMULPS    32(BP), Y7, Y7
+	MOVQ      lT1+120(FP), BP
+	MOVQ      lT1+120(FP), BP
+	VMULPS    64(BP), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	MOVQ      cT1+128(FP), BP
+	MOVQ      cT1+128(FP), BP
+	VMULPS    (BP), Y0, Y0
+	MOVQ      cT1+128(FP), BP
+	MOVQ      cT1+128(FP), BP
+	VMULPS    32(BP), Y1, Y1
+	MOVQ      cT1+128(FP), BP
+	MOVQ      cT1+128(FP), BP
+	VMULPS    64(BP), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VMOVUPS   Y0, (BX)
+	VMOVUPS   Y1, 32(BX)
+	VMOVUPS   Y2, 64(BX)
+	VMOVUPS   (R8), Y3
+	VMOVUPS   32(R8), Y4
+	VMOVUPS   64(R8), Y5
+	VMOVUPS   (DI), Y6
+	VMOVUPS   32(DI), Y7
+	VMOVUPS   64(DI), Y8
+	MOVQ      bT2+160(FP), BP
+	VMOVUPS   (BP), Y9
+	VSUBPS    Y6, Y9, Y9
+	MOVQ      bT2+160(FP), BP
+	VMOVUPS   32(BP), Y10
+	VSUBPS    Y7, Y10, Y10
+	MOVQ      bT2+160(FP), BP
+	VMOVUPS   64(BP), Y11
+	VSUBPS    Y8, Y11, Y11
+	MOVQ      lT2+144(FP), BP
+	MOVQ      lT2+144(FP), BP
+	VMULPS    (BP), Y9, Y9
+	MOVQ      lT2+144(FP), BP
+	MOVQ      lT2+144(FP), BP
+	VMULPS    32(BP), Y10, Y10
+	MOVQ      lT2+144(FP), BP
+	MOVQ      lT2+144(FP), BP
+	VMULPS    64(BP), Y11, Y11
+	VADDPS    Y9, Y6, Y6
+	VADDPS    Y10, Y7, Y7
+	VADDPS    Y11, Y8, Y8
+	MOVQ      cT2+152(FP), BP
+	MOVQ      cT2+152(FP), BP
+	VMULPS    (BP), Y3, Y3
+	MOVQ      cT2+152(FP), BP
+	MOVQ      cT2+152(FP), BP
+	VMULPS    32(BP), Y4, Y4
+	MOVQ      cT2+152(FP), BP
+	MOVQ      cT2+152(FP), BP
+	VMULPS    64(BP), Y5, Y5
+	VADDPS    Y3, Y6, Y3
+	VADDPS    Y4, Y7, Y4
+	VADDPS    Y5, Y8, Y5
+	VMOVUPS   Y3, (DI)
+	VMOVUPS   Y4, 32(DI)
+	VMOVUPS   Y5, 64(DI)
+	VADDPS    Y3, Y0, Y0
+	VMOVUPS   Y0, (AX)
+	VADDPS    Y4, Y1, Y0
+	VMOVUPS   Y0, 32(AX)
+	VADDPS    Y5, Y2, Y0
+	VMOVUPS   Y0, 64(AX)
+	VMOVUPS   (CX), Y0
+	VMOVUPS   32(CX), Y1
+	VMOVUPS   64(CX), Y2
+	VSUBPS    (R11), Y0, Y0
+	VSUBPS    32(R11), Y1, Y1
+	VSUBPS    64(R11), Y2, Y2
+	VDIVPS    (R10), Y0, Y0
+	VDIVPS    32(R10), Y1, Y1
+	VDIVPS    64(R10), Y2, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y0, Y3, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y0, Y3, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y1, Y3, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y1, Y3, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y2, Y3, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y2, Y3, Y2
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS   Y3, 256(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS   Y4, 288(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS   Y5, 320(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS    vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS    vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS    vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS    vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y0, Y6
+	VMULPS    Y1, Y1, Y7
+	VMULPS    Y2, Y2, Y8
+	VMULPS    Y3, Y6, Y3
+	VMULPS    Y4, Y7, Y4
+	VMULPS    Y5, Y8, Y5
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    256(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    288(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y1, Y1
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    320(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y2, Y2
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y2, Y2
+	VMULPS    (R10), Y0, Y0
+	VMULPS    32(R10), Y1, Y1
+	VMULPS    64(R10), Y2, Y2
+	VSUBPS    (CX), Y0, Y0
+	VSUBPS    32(CX), Y1, Y1
+	VSUBPS    64(CX), Y2, Y2
+	VMOVUPS   (DX), Y3
+	VMOVUPS   32(DX), Y4
+	VMOVUPS   64(DX), Y5
+	VMULPS    (R12), Y3, Y6
+	VMULPS    32(R12), Y4, Y7
+	VMULPS    64(R12), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMOVUPS   (AX), Y6
+	VMULPS    (R12), Y6, Y6
+	VMOVUPS   32(AX), Y7
+	VMULPS    32(R12), Y7, Y7
+	VMOVUPS   64(AX), Y8
+	VMULPS    64(R12), Y8, Y8
+	VADDPS    Y6, Y0, Y0
+	VADDPS    Y7, Y1, Y1
+	VADDPS    Y8, Y2, Y2
+	VMULPS    (R9), Y0, Y0
+	VMULPS    32(R9), Y1, Y1
+	VMULPS    64(R9), Y2, Y2
+	VADDPS    (CX), Y0, Y0
+	VADDPS    32(CX), Y1, Y1
+	VADDPS    64(CX), Y2, Y2
+	MOVQ      thr+80(FP), BP
+	VCMPPS    $0x1e, (BP), Y0, Y6
+	MOVQ      thr+80(FP), BP
+	VCMPPS    $0x1e, 32(BP), Y1, Y7
+	MOVQ      thr+80(FP), BP
+	VCMPPS    $0x1e, 64(BP), Y2, Y8
+	MOVQ      reset+88(FP), BP
+	VBLENDVPS Y6, (BP), Y0, Y0
+	MOVQ      reset+88(FP), BP
+	VBLENDVPS Y7, 32(BP), Y1, Y1
+	MOVQ      reset+88(FP), BP
+	VBLENDVPS Y8, 64(BP), Y2, Y2
+	VMOVUPS   Y0, (CX)
+	VMOVUPS   Y1, 32(CX)
+	VMOVUPS   Y2, 64(CX)
+	MOVQ      a+104(FP), BP
+	MOVQ      a+104(FP), BP
+	VMULPS    (BP), Y0, Y0
+	MOVQ      a+104(FP), BP
+	MOVQ      a+104(FP), BP
+	VMULPS    32(BP), Y1, Y1
+	MOVQ      a+104(FP), BP
+	MOVQ      a+104(FP), BP
+	VMULPS    64(BP), Y2, Y2
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	MOVQ      kw+96(FP), BP
+	MOVQ      kw+96(FP), BP
+	VMULPS    (BP), Y0, Y0
+	MOVQ      kw+96(FP), BP
+	MOVQ      kw+96(FP), BP
+	VMULPS    32(BP), Y1, Y1
+	MOVQ      kw+96(FP), BP
+	MOVQ      kw+96(FP), BP
+	VMULPS    64(BP), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	MOVQ      b+112(FP), BP
+	MOVQ      b+112(FP), BP
+	VANDPS    (BP), Y6, Y3
+	MOVQ      b+112(FP), BP
+	MOVQ      b+112(FP), BP
+	VANDPS    32(BP), Y7, Y4
+	MOVQ      b+112(FP), BP
+	MOVQ      b+112(FP), BP
+	VANDPS    64(BP), Y8, Y5
+	VADDPS    Y3, Y0, Y0
+	VADDPS    Y4, Y1, Y1
+	VADDPS    Y5, Y2, Y2
+	VMOVUPS   Y0, (DX)
+	VMOVUPS   Y1, 32(DX)
+	VMOVUPS   Y2, 64(DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, (SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, (R8)
+	VMOVMSKPS Y6, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 32(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 32(R8)
+	VMOVMSKPS Y7, BP
+	SHLQ      $0x08, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 64(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 64(R8)
+	VMOVMSKPS Y8, BP
+	SHLQ      $0x10, BP
+	ORQ       BP, R15
+	VMOVUPS   96(SI), Y0
+	VMOVUPS   128(SI), Y1
+	VMOVUPS   160(SI), Y2
+	VMOVUPS   96(BX), Y3
+	VMOVUPS   128(BX), Y4
+	VMOVUPS   160(BX), Y5
+	MOVQ      bT1+136(FP), BP
+	VMOVUPS   96(BP), Y6
+	VSUBPS    Y3, Y6, Y6
+	MOVQ      bT1+136(FP), BP
+	VMOVUPS   128(BP), Y7
+	VSUBPS    Y4, Y7, Y7
+	MOVQ      bT1+136(FP), BP
+	VMOVUPS   160(BP), Y8
+	VSUBPS    Y5, Y8, Y8
+	MOVQ      lT1+120(FP), BP
+	MOVQ      lT1+120(FP), BP
+	VMULPS    96(BP), Y6, Y6
+	MOVQ      lT1+120(FP), BP
+	MOVQ      lT1+120(FP), BP
+	VMULPS    128(BP), Y7, Y7
+	MOVQ      lT1+120(FP), BP
+	MOVQ      lT1+120(FP), BP
+	VMULPS    160(BP), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	MOVQ      cT1+128(FP), BP
+	MOVQ      cT1+128(FP), BP
+	VMULPS    96(BP), Y0, Y0
+	MOVQ      cT1+128(FP), BP
+	MOVQ      cT1+128(FP), BP
+	VMULPS    128(BP), Y1, Y1
+	MOVQ      cT1+128(FP), BP
+	MOVQ      cT1+128(FP), BP
+	VMULPS    160(BP), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VMOVUPS   Y0, 96(BX)
+	VMOVUPS   Y1, 128(BX)
+	VMOVUPS   Y2, 160(BX)
+	VMOVUPS   96(R8), Y3
+	VMOVUPS   128(R8), Y4
+	VMOVUPS   160(R8), Y5
+	VMOVUPS   96(DI), Y6
+	VMOVUPS   128(DI), Y7
+	VMOVUPS   160(DI), Y8
+	MOVQ      bT2+160(FP), BP
+	VMOVUPS   96(BP), Y9
+	VSUBPS    Y6, Y9, Y9
+	MOVQ      bT2+160(FP), BP
+	VMOVUPS   128(BP), Y10
+	VSUBPS    Y7, Y10, Y10
+	MOVQ      bT2+160(FP), BP
+	VMOVUPS   160(BP), Y11
+	VSUBPS    Y8, Y11, Y11
+	MOVQ      lT2+144(FP), BP
+	MOVQ      lT2+144(FP), BP
+	VMULPS    96(BP), Y9, Y9
+	MOVQ      lT2+144(FP), BP
+	MOVQ      lT2+144(FP), BP
+	VMULPS    128(BP), Y10, Y10
+	MOVQ      lT2+144(FP), BP
+	MOVQ      lT2+144(FP), BP
+	VMULPS    160(BP), Y11, Y11
+	VADDPS    Y9, Y6, Y6
+	VADDPS    Y10, Y7, Y7
+	VADDPS    Y11, Y8, Y8
+	MOVQ      cT2+152(FP), BP
+	MOVQ      cT2+152(FP), BP
+	VMULPS    96(BP), Y3, Y3
+	MOVQ      cT2+152(FP), BP
+	MOVQ      cT2+152(FP), BP
+	VMULPS    128(BP), Y4, Y4
+	MOVQ      cT2+152(FP), BP
+	MOVQ      cT2+152(FP), BP
+	VMULPS    160(BP), Y5, Y5
+	VADDPS    Y3, Y6, Y3
+	VADDPS    Y4, Y7, Y4
+	VADDPS    Y5, Y8, Y5
+	VMOVUPS   Y3, 96(DI)
+	VMOVUPS   Y4, 128(DI)
+	VMOVUPS   Y5, 160(DI)
+	VADDPS    Y3, Y0, Y0
+	VMOVUPS   Y0, 96(AX)
+	VADDPS    Y4, Y1, Y0
+	VMOVUPS   Y0, 128(AX)
+	VADDPS    Y5, Y2, Y0
+	VMOVUPS   Y0, 160(AX)
+	VMOVUPS   96(CX), Y0
+	VMOVUPS   128(CX), Y1
+	VMOVUPS   160(CX), Y2
+	VSUBPS    96(R11), Y0, Y0
+	VSUBPS    128(R11), Y1, Y1
+	VSUBPS    160(R11), Y2, Y2
+	VDIVPS    96(R10), Y0, Y0
+	VDIVPS    128(R10), Y1, Y1
+	VDIVPS    160(R10), Y2, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y0, Y3, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y0, Y3, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y1, Y3, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y1, Y3, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y2, Y3, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y2, Y3, Y2
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS   Y3, 352(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS   Y4, 384(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS   Y5, 416(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS    vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS    vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS    vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS    vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y0, Y6
+	VMULPS    Y1, Y1, Y7
+	VMULPS    Y2, Y2, Y8
+	VMULPS    Y3, Y6, Y3
+	VMULPS    Y4, Y7, Y4
+	VMULPS    Y5, Y8, Y5
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    352(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    384(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y1, Y1
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    416(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y2, Y2
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y2, Y2
+	VMULPS    96(R10), Y0, Y0
+	VMULPS    128(R10), Y1, Y1
+	VMULPS    160(R10), Y2, Y2
+	VSUBPS    96(CX), Y0, Y0
+	VSUBPS    128(CX), Y1, Y1
+	VSUBPS    160(CX), Y2, Y2
+	VMOVUPS   96(DX), Y3
+	VMOVUPS   128(DX), Y4
+	VMOVUPS   160(DX), Y5
+	VMULPS    96(R12), Y3, Y6
+	VMULPS    128(R12), Y4, Y7
+	VMULPS    160(R12), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMOVUPS   96(AX), Y6
+	VMULPS    96(R12), Y6, Y6
+	VMOVUPS   128(AX), Y7
+	VMULPS    128(R12), Y7, Y7
+	VMOVUPS   160(AX), Y8
+	VMULPS    160(R12), Y8, Y8
+	VADDPS    Y6, Y0, Y0
+	VADDPS    Y7, Y1, Y1
+	VADDPS    Y8, Y2, Y2
+	VMULPS    96(R9), Y0, Y0
+	VMULPS    128(R9), Y1, Y1
+	VMULPS    160(R9), Y2, Y2
+	VADDPS    96(CX), Y0, Y0
+	VADDPS    128(CX), Y1, Y1
+	VADDPS    160(CX), Y2, Y2
+	MOVQ      thr+80(FP), BP
+	VCMPPS    $0x1e, 96(BP), Y0, Y6
+	MOVQ      thr+80(FP), BP
+	VCMPPS    $0x1e, 128(BP), Y1, Y7
+	MOVQ      thr+80(FP), BP
+	VCMPPS    $0x1e, 160(BP), Y2, Y8
+	MOVQ      reset+88(FP), BP
+	VBLENDVPS Y6, 96(BP), Y0, Y0
+	MOVQ      reset+88(FP), BP
+	VBLENDVPS Y7, 128(BP), Y1, Y1
+	MOVQ      reset+88(FP), BP
+	VBLENDVPS Y8, 160(BP), Y2, Y2
+	VMOVUPS   Y0, 96(CX)
+	VMOVUPS   Y1, 128(CX)
+	VMOVUPS   Y2, 160(CX)
+	MOVQ      a+104(FP), BP
+	MOVQ      a+104(FP), BP
+	VMULPS    96(BP), Y0, Y0
+	MOVQ      a+104(FP), BP
+	MOVQ      a+104(FP), BP
+	VMULPS    128(BP), Y1, Y1
+	MOVQ      a+104(FP), BP
+	MOVQ      a+104(FP), BP
+	VMULPS    160(BP), Y2, Y2
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	MOVQ      kw+96(FP), BP
+	MOVQ      kw+96(FP), BP
+	VMULPS    96(BP), Y0, Y0
+	MOVQ      kw+96(FP), BP
+	MOVQ      kw+96(FP), BP
+	VMULPS    128(BP), Y1, Y1
+	MOVQ      kw+96(FP), BP
+	MOVQ      kw+96(FP), BP
+	VMULPS    160(BP), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	MOVQ      b+112(FP), BP
+	MOVQ      b+112(FP), BP
+	VANDPS    96(BP), Y6, Y3
+	MOVQ      b+112(FP), BP
+	MOVQ      b+112(FP), BP
+	VANDPS    128(BP), Y7, Y4
+	MOVQ      b+112(FP), BP
+	MOVQ      b+112(FP), BP
+	VANDPS    160(BP), Y8, Y5
+	VADDPS    Y3, Y0, Y0
+	VADDPS    Y4, Y1, Y1
+	VADDPS    Y5, Y2, Y2
+	VMOVUPS   Y0, 96(DX)
+	VMOVUPS   Y1, 128(DX)
+	VMOVUPS   Y2, 160(DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 96(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 96(R8)
+	VMOVMSKPS Y6, BP
+	SHLQ      $0x18, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 128(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 128(R8)
+	VMOVMSKPS Y7, BP
+	SHLQ      $0x20, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 160(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 160(R8)
+	VMOVMSKPS Y8, BP
+	SHLQ      $0x28, BP
+	ORQ       BP, R15
+	VMOVUPS   192(SI), Y0
+	VMOVUPS   224(SI), Y1
+	VMOVUPS   192(BX), Y2
+	VMOVUPS   224(BX), Y3
+	MOVQ      bT1+136(FP), BP
+	VMOVUPS   192(BP), Y4
+	VSUBPS    Y2, Y4, Y4
+	MOVQ      bT1+136(FP), BP
+	VMOVUPS   224(BP), Y5
+	VSUBPS    Y3, Y5, Y5
+	MOVQ      lT1+120(FP), BP
+	MOVQ      lT1+120(FP), BP
+	VMULPS    192(BP), Y4, Y4
+	MOVQ      lT1+120(FP), BP
+	MOVQ      lT1+120(FP), BP
+	VMULPS    224(BP), Y5, Y5
+	VADDPS    Y4, Y2, Y2
+	VADDPS    Y5, Y3, Y3
+	MOVQ      cT1+128(FP), BP
+	MOVQ      cT1+128(FP), BP
+	VMULPS    192(BP), Y0, Y0
+	MOVQ      cT1+128(FP), BP
+	MOVQ      cT1+128(FP), BP
+	VMULPS    224(BP), Y1, Y1
+	VADDPS    Y0, Y2, Y0
+	VADDPS    Y1, Y3, Y1
+	VMOVUPS   Y0, 192(BX)
+	VMOVUPS   Y1, 224(BX)
+	VMOVUPS   192(R8), Y2
+	VMOVUPS   224(R8), Y3
+	VMOVUPS   192(DI), Y4
+	VMOVUPS   224(DI), Y5
+	MOVQ      bT2+160(FP), BP
+	VMOVUPS   192(BP), Y6
+	VSUBPS    Y4, Y6, Y6
+	MOVQ      bT2+160(FP), BP
+	VMOVUPS   224(BP), Y7
+	VSUBPS    Y5, Y7, Y7
+	MOVQ      lT2+144(FP), BP
+	MOVQ      lT2+144(FP), BP
+	VMULPS    192(BP), Y6, Y6
+	MOVQ      lT2+144(FP), BP
+	MOVQ      lT2+144(FP), BP
+	VMULPS    224(BP), Y7, Y7
+	VADDPS    Y6, Y4, Y4
+	VADDPS    Y7, Y5, Y5
+	MOVQ      cT2+152(FP), BP
+	MOVQ      cT2+152(FP), BP
+	VMULPS    192(BP), Y2, Y2
+	MOVQ      cT2+152(FP), BP
+	MOVQ      cT2+152(FP), BP
+	VMULPS    224(BP), Y3, Y3
+	VADDPS    Y2, Y4, Y2
+	VADDPS    Y3, Y5, Y3
+	VMOVUPS   Y2, 192(DI)
+	VMOVUPS   Y3, 224(DI)
+	VADDPS    Y2, Y0, Y0
+	VMOVUPS   Y0, 192(AX)
+	VADDPS    Y3, Y1, Y0
+	VMOVUPS   Y0, 224(AX)
+	VMOVUPS   192(CX), Y0
+	VMOVUPS   224(CX), Y1
+	VSUBPS    192(R11), Y0, Y0
+	VSUBPS    224(R11), Y1, Y1
+	VDIVPS    192(R10), Y0, Y0
+	VDIVPS    224(R10), Y1, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y2
+	VMAXPS    Y0, Y2, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y2
+	VMINPS    Y0, Y2, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y2
+	VMAXPS    Y1, Y2, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y2
+	VMINPS    Y1, Y2, Y1
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y2
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y3
+	VADDPS    vconst4b400000<>+0(SB), Y2, Y2
+	VSUBPS    vconst4b400000<>+0(SB), Y2, Y2
+	VMOVUPS   Y2, 448(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS   Y3, 480(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y2, Y4
+	VMULPS    vconst3f318000<>+0(SB), Y3, Y5
+	VSUBPS    Y4, Y0, Y0
+	VSUBPS    Y5, Y1, Y1
+	VMULPS    vconstb95e8083<>+0(SB), Y2, Y2
+	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VSUBPS    Y2, Y0, Y0
+	VSUBPS    Y3, Y1, Y1
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y2
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y3
+	VADDPS    vconst3ab60b61<>+0(SB), Y2, Y2
+	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y1, Y3, Y3
+	VADDPS    vconst3c088889<>+0(SB), Y2, Y2
+	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y1, Y3, Y3
+	VADDPS    vconst3d2aaaab<>+0(SB), Y2, Y2
+	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y1, Y3, Y3
+	VADDPS    vconst3e2aaaab<>+0(SB), Y2, Y2
+	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y1, Y3, Y3
+	VADDPS    vconst3f000000<>+0(SB), Y2, Y2
+	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y0, Y4
+	VMULPS    Y1, Y1, Y5
+	VMULPS    Y2, Y4, Y2
+	VMULPS    Y3, Y5, Y3
+	VADDPS    Y0, Y2, Y0
+	VADDPS    Y1, Y3, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y2
+	VADDPS    448(AX), Y2, Y2
+	VPSRAD    $0x01, Y2, Y3
+	VPSUBD    Y3, Y2, Y2
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    Y2, Y0, Y0
+	VPSLLD    $0x17, Y3, Y2
+	VMULPS    Y2, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y2
+	VADDPS    480(AX), Y2, Y2
+	VPSRAD    $0x01, Y2, Y3
+	VPSUBD    Y3, Y2, Y2
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    Y2, Y1, Y1
+	VPSLLD    $0x17, Y3, Y2
+	VMULPS    Y2, Y1, Y1
+	VMULPS    192(R10), Y0, Y0
+	VMULPS    224(R10), Y1, Y1
+	VSUBPS    192(CX), Y0, Y0
+	VSUBPS    224(CX), Y1, Y1
+	VMOVUPS   192(DX), Y2
+	VMOVUPS   224(DX), Y3
+	VMULPS    192(R12), Y2, Y4
+	VMULPS    224(R12), Y3, Y5
+	VSUBPS    Y4, Y0, Y0
+	VSUBPS    Y5, Y1, Y1
+	VMOVUPS   192(AX), Y4
+	VMULPS    192(R12), Y4, Y4
+	VMOVUPS   224(AX), Y5
+	VMULPS    224(R12), Y5, Y5
+	VADDPS    Y4, Y0, Y0
+	VADDPS    Y5, Y1, Y1
+	VMULPS    192(R9), Y0, Y0
+	VMULPS    224(R9), Y1, Y1
+	VADDPS    192(CX), Y0, Y0
+	VADDPS    224(CX), Y1, Y1
+	MOVQ      thr+80(FP), BP
+	VCMPPS    $0x1e, 192(BP), Y0, Y4
+	MOVQ      thr+80(FP), BP
+	VCMPPS    $0x1e, 224(BP), Y1, Y5
+	MOVQ      reset+88(FP), BP
+	VBLENDVPS Y4, 192(BP), Y0, Y0
+	MOVQ      reset+88(FP), BP
+	VBLENDVPS Y5, 224(BP), Y1, Y1
+	VMOVUPS   Y0, 192(CX)
+	VMOVUPS   Y1, 224(CX)
+	MOVQ      a+104(FP), BP
+	MOVQ      a+104(FP), BP
+	VMULPS    192(BP), Y0, Y0
+	MOVQ      a+104(FP), BP
+	MOVQ      a+104(FP), BP
+	VMULPS    224(BP), Y1, Y1
+	VSUBPS    Y2, Y0, Y0
+	VSUBPS    Y3, Y1, Y1
+	MOVQ      kw+96(FP), BP
+	MOVQ      kw+96(FP), BP
+	VMULPS    192(BP), Y0, Y0
+	MOVQ      kw+96(FP), BP
+	MOVQ      kw+96(FP), BP
+	VMULPS    224(BP), Y1, Y1
+	VADDPS    Y0, Y2, Y0
+	VADDPS    Y1, Y3, Y1
+	MOVQ      b+112(FP), BP
+	MOVQ      b+112(FP), BP
+	VANDPS    192(BP), Y4, Y2
+	MOVQ      b+112(FP), BP
+	MOVQ      b+112(FP), BP
+	VANDPS    224(BP), Y5, Y3
+	VADDPS    Y2, Y0, Y0
+	VADDPS    Y3, Y1, Y1
+	VMOVUPS   Y0, 192(DX)
+	VMOVUPS   Y1, 224(DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 192(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 192(R8)
+	VMOVMSKPS Y4, BP
+	SHLQ      $0x30, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 224(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 224(R8)
+	VMOVMSKPS Y5, BP
+	SHLQ      $0x38, BP
+	ORQ       BP, R15
+	MOVQ      R15, (R13)
+	ADDQ      $0x08, R13
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	ADDQ      $0x00000100, SI
+	ADDQ      $0x00000100, DI
+	ADDQ      $0x00000100, R8
+	ADDQ      kStride+168(FP), R9
+	ADDQ      deltaStride+176(FP), R10
+	ADDQ      rhStride+184(FP), R11
+	ADDQ      resStride+192(FP), R12
+	MOVQ      thrStride+200(FP), R15
+	ADDQ      R15, thr+80(FP)
+	MOVQ      resetStride+208(FP), R15
+	ADDQ      R15, reset+88(FP)
+	MOVQ      kwStride+216(FP), R15
+	ADDQ      R15, kw+96(FP)
+	MOVQ      aStride+224(FP), R15
+	ADDQ      R15, a+104(FP)
+	MOVQ      bStride+232(FP), R15
+	ADDQ      R15, b+112(FP)
+	MOVQ      lT1Stride+240(FP), R15
+	ADDQ      R15, lT1+120(FP)
+	MOVQ      cT1Stride+248(FP), R15
+	ADDQ      R15, cT1+128(FP)
+	MOVQ      bT1Stride+256(FP), R15
+	ADDQ      R15, bT1+136(FP)
+	MOVQ      lT2Stride+264(FP), R15
+	ADDQ      R15, lT2+144(FP)
+	MOVQ      cT2Stride+272(FP), R15
+	ADDQ      R15, cT2+152(FP)
+	MOVQ      bT2Stride+280(FP), R15
+	ADDQ      R15, bT2+160(FP)
+	DECQ      R14
+	JNZ       AdaptiveExponentialTraced2AVX2_block
 
 AdaptiveExponentialTraced2AVX2_done:
 	VZEROUPPER
@@ -34941,1373 +34917,1373 @@ TEXT ·adaptiveExponentialTraced2UniformAVX2(SB), $1096-128
 	JMP   AdaptiveExponentialTraced2UniformAVX2_reciprocal_block
 
 AdaptiveExponentialTraced2UniformAVX2_block:
-	XORQ       R11, R11
-	VMOVUPS    (SI), Y0
-	VMOVUPS    32(SI), Y1
-	VMOVUPS    64(SI), Y2
-	VMOVUPS    (BX), Y3
-	VMOVUPS    32(BX), Y4
-	VMOVUPS    64(BX), Y5
-	VMOVUPS    96(AX), Y6
-	VSUBPS     Y3, Y6, Y6
-	VMOVUPS    96(AX), Y7
-	VSUBPS     Y4, Y7, Y7
-	VMOVUPS    96(AX), Y8
-	VSUBPS     Y5, Y8, Y8
-	VMULPS     320(AX), Y6, Y6
-	VMULPS     320(AX), Y7, Y7
-	VMULPS     320(AX), Y8, Y8
-	VADDPS     Y6, Y3, Y3
-	VADDPS     Y7, Y4, Y4
-	VADDPS     Y8, Y5, Y5
-	VMULPS     160(AX), Y0, Y0
-	VMULPS     160(AX), Y1, Y1
-	VMULPS     160(AX), Y2, Y2
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VMOVUPS    Y0, (BX)
-	VMOVUPS    Y1, 32(BX)
-	VMOVUPS    Y2, 64(BX)
-	VMOVUPS    (R8), Y3
-	VMOVUPS    32(R8), Y4
-	VMOVUPS    64(R8), Y5
-	VMOVUPS    (DI), Y6
-	VMOVUPS    32(DI), Y7
-	VMOVUPS    64(DI), Y8
-	VMOVUPS    128(AX), Y9
-	VSUBPS     Y6, Y9, Y9
-	VMOVUPS    128(AX), Y10
-	VSUBPS     Y7, Y10, Y10
-	VMOVUPS    128(AX), Y11
-	VSUBPS     Y8, Y11, Y11
-	VMULPS     352(AX), Y9, Y9
-	VMULPS     352(AX), Y10, Y10
-	VMULPS     352(AX), Y11, Y11
-	VADDPS     Y9, Y6, Y6
-	VADDPS     Y10, Y7, Y7
-	VADDPS     Y11, Y8, Y8
-	VMULPS     192(AX), Y3, Y3
-	VMULPS     192(AX), Y4, Y4
-	VMULPS     192(AX), Y5, Y5
-	VADDPS     Y3, Y6, Y3
-	VADDPS     Y4, Y7, Y4
-	VADDPS     Y5, Y8, Y5
-	VMOVUPS    Y3, (DI)
-	VMOVUPS    Y4, 32(DI)
-	VMOVUPS    Y5, 64(DI)
-	VADDPS     Y3, Y0, Y0
-	VMOVUPS    Y0, 512(AX)
-	VADDPS     Y4, Y1, Y0
-	VMOVUPS    Y0, 544(AX)
-	VADDPS     Y5, Y2, Y0
-	VMOVUPS    Y0, 576(AX)
-	VMOVUPS    (CX), Y0
-	VMOVUPS    32(CX), Y1
-	VMOVUPS    64(CX), Y2
-	VSUBPS     448(AX), Y0, Y0
-	VSUBPS     448(AX), Y1, Y1
-	VSUBPS     448(AX), Y2, Y2
-	VDIVPS     224(AX), Y0, Y0
-	VDIVPS     224(AX), Y1, Y1
-	VDIVPS     224(AX), Y2, Y2
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y0, Y3, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y0, Y3, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y1, Y3, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y1, Y3, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y2, Y3, Y2
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y2, Y3, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS    Y3, 768(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
-	VMOVUPS    Y4, 800(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS    Y5, 832(AX)
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
-	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
-	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
-	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
-	VSUBPS     Y3, Y0, Y0
-	VSUBPS     Y4, Y1, Y1
-	VSUBPS     Y5, Y2, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
-	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
-	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
-	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
-	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
-	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
-	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
-	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y0, Y6
-	VMULPS     Y1, Y1, Y7
-	VMULPS     Y2, Y2, Y8
-	VMULPS     Y3, Y6, Y3
-	VMULPS     Y4, Y7, Y4
-	VMULPS     Y5, Y8, Y5
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VCVTTPS2DQ 768(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y0, Y0
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y0, Y0
-	VCVTTPS2DQ 800(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y1, Y1
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y1, Y1
-	VCVTTPS2DQ 832(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y2, Y2
-	VMULPS     224(AX), Y0, Y0
-	VMULPS     224(AX), Y1, Y1
-	VMULPS     224(AX), Y2, Y2
-	VSUBPS     (CX), Y0, Y0
-	VSUBPS     32(CX), Y1, Y1
-	VSUBPS     64(CX), Y2, Y2
-	VMOVUPS    (DX), Y3
-	VMOVUPS    32(DX), Y4
-	VMOVUPS    64(DX), Y5
-	VMULPS     384(AX), Y3, Y6
-	VMULPS     384(AX), Y4, Y7
-	VMULPS     384(AX), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMOVUPS    512(AX), Y6
-	VMULPS     384(AX), Y6, Y6
-	VMOVUPS    544(AX), Y7
-	VMULPS     384(AX), Y7, Y7
-	VMOVUPS    576(AX), Y8
-	VMULPS     384(AX), Y8, Y8
-	VADDPS     Y6, Y0, Y0
-	VADDPS     Y7, Y1, Y1
-	VADDPS     Y8, Y2, Y2
-	VMULPS     256(AX), Y0, Y0
-	VMULPS     256(AX), Y1, Y1
-	VMULPS     256(AX), Y2, Y2
-	VADDPS     (CX), Y0, Y0
-	VADDPS     32(CX), Y1, Y1
-	VADDPS     64(CX), Y2, Y2
-	VCMPPS     $0x1e, 480(AX), Y0, Y6
-	VCMPPS     $0x1e, 480(AX), Y1, Y7
-	VCMPPS     $0x1e, 480(AX), Y2, Y8
-	VBLENDVPS  Y6, 416(AX), Y0, Y0
-	VBLENDVPS  Y7, 416(AX), Y1, Y1
-	VBLENDVPS  Y8, 416(AX), Y2, Y2
-	VMOVUPS    Y0, (CX)
-	VMOVUPS    Y1, 32(CX)
-	VMOVUPS    Y2, 64(CX)
-	VMULPS     32(AX), Y0, Y0
-	VMULPS     32(AX), Y1, Y1
-	VMULPS     32(AX), Y2, Y2
-	VSUBPS     Y3, Y0, Y0
-	VSUBPS     Y4, Y1, Y1
-	VSUBPS     Y5, Y2, Y2
-	VMULPS     288(AX), Y0, Y0
-	VMULPS     288(AX), Y1, Y1
-	VMULPS     288(AX), Y2, Y2
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VANDPS     64(AX), Y6, Y3
-	VANDPS     64(AX), Y7, Y4
-	VANDPS     64(AX), Y8, Y5
-	VADDPS     Y3, Y0, Y0
-	VADDPS     Y4, Y1, Y1
-	VADDPS     Y5, Y2, Y2
-	VMOVUPS    Y0, (DX)
-	VMOVUPS    Y1, 32(DX)
-	VMOVUPS    Y2, 64(DX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, (SI)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, (R8)
-	VMOVMSKPS  Y6, R12
-	ORQ        R12, R11
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 32(SI)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 32(R8)
-	VMOVMSKPS  Y7, R12
-	SHLQ       $0x08, R12
-	ORQ        R12, R11
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 64(SI)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 64(R8)
-	VMOVMSKPS  Y8, R12
-	SHLQ       $0x10, R12
-	ORQ        R12, R11
-	VMOVUPS    96(SI), Y0
-	VMOVUPS    128(SI), Y1
-	VMOVUPS    160(SI), Y2
-	VMOVUPS    96(BX), Y3
-	VMOVUPS    128(BX), Y4
-	VMOVUPS    160(BX), Y5
-	VMOVUPS    96(AX), Y6
-	VSUBPS     Y3, Y6, Y6
-	VMOVUPS    96(AX), Y7
-	VSUBPS     Y4, Y7, Y7
-	VMOVUPS    96(AX), Y8
-	VSUBPS     Y5, Y8, Y8
-	VMULPS     320(AX), Y6, Y6
-	VMULPS     320(AX), Y7, Y7
-	VMULPS     320(AX), Y8, Y8
-	VADDPS     Y6, Y3, Y3
-	VADDPS     Y7, Y4, Y4
-	VADDPS     Y8, Y5, Y5
-	VMULPS     160(AX), Y0, Y0
-	VMULPS     160(AX), Y1, Y1
-	VMULPS     160(AX), Y2, Y2
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VMOVUPS    Y0, 96(BX)
-	VMOVUPS    Y1, 128(BX)
-	VMOVUPS    Y2, 160(BX)
-	VMOVUPS    96(R8), Y3
-	VMOVUPS    128(R8), Y4
-	VMOVUPS    160(R8), Y5
-	VMOVUPS    96(DI), Y6
-	VMOVUPS    128(DI), Y7
-	VMOVUPS    160(DI), Y8
-	VMOVUPS    128(AX), Y9
-	VSUBPS     Y6, Y9, Y9
-	VMOVUPS    128(AX), Y10
-	VSUBPS     Y7, Y10, Y10
-	VMOVUPS    128(AX), Y11
-	VSUBPS     Y8, Y11, Y11
-	VMULPS     352(AX), Y9, Y9
-	VMULPS     352(AX), Y10, Y10
-	VMULPS     352(AX), Y11, Y11
-	VADDPS     Y9, Y6, Y6
-	VADDPS     Y10, Y7, Y7
-	VADDPS     Y11, Y8, Y8
-	VMULPS     192(AX), Y3, Y3
-	VMULPS     192(AX), Y4, Y4
-	VMULPS     192(AX), Y5, Y5
-	VADDPS     Y3, Y6, Y3
-	VADDPS     Y4, Y7, Y4
-	VADDPS     Y5, Y8, Y5
-	VMOVUPS    Y3, 96(DI)
-	VMOVUPS    Y4, 128(DI)
-	VMOVUPS    Y5, 160(DI)
-	VADDPS     Y3, Y0, Y0
-	VMOVUPS    Y0, 608(AX)
-	VADDPS     Y4, Y1, Y0
-	VMOVUPS    Y0, 640(AX)
-	VADDPS     Y5, Y2, Y0
-	VMOVUPS    Y0, 672(AX)
-	VMOVUPS    96(CX), Y0
-	VMOVUPS    128(CX), Y1
-	VMOVUPS    160(CX), Y2
-	VSUBPS     448(AX), Y0, Y0
-	VSUBPS     448(AX), Y1, Y1
-	VSUBPS     448(AX), Y2, Y2
-	VDIVPS     224(AX), Y0, Y0
-	VDIVPS     224(AX), Y1, Y1
-	VDIVPS     224(AX), Y2, Y2
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y0, Y3, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y0, Y3, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y1, Y3, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y1, Y3, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y2, Y3, Y2
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y2, Y3, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS    Y3, 864(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
-	VMOVUPS    Y4, 896(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS    Y5, 928(AX)
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
-	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
-	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
-	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
-	VSUBPS     Y3, Y0, Y0
-	VSUBPS     Y4, Y1, Y1
-	VSUBPS     Y5, Y2, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
-	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
-	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
-	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
-	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
-	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
-	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
-	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y0, Y6
-	VMULPS     Y1, Y1, Y7
-	VMULPS     Y2, Y2, Y8
-	VMULPS     Y3, Y6, Y3
-	VMULPS     Y4, Y7, Y4
-	VMULPS     Y5, Y8, Y5
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VCVTTPS2DQ 864(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y0, Y0
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y0, Y0
-	VCVTTPS2DQ 896(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y1, Y1
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y1, Y1
-	VCVTTPS2DQ 928(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y2, Y2
-	VMULPS     224(AX), Y0, Y0
-	VMULPS     224(AX), Y1, Y1
-	VMULPS     224(AX), Y2, Y2
-	VSUBPS     96(CX), Y0, Y0
-	VSUBPS     128(CX), Y1, Y1
-	VSUBPS     160(CX), Y2, Y2
-	VMOVUPS    96(DX), Y3
-	VMOVUPS    128(DX), Y4
-	VMOVUPS    160(DX), Y5
-	VMULPS     384(AX), Y3, Y6
-	VMULPS     384(AX), Y4, Y7
-	VMULPS     384(AX), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMOVUPS    608(AX), Y6
-	VMULPS     384(AX), Y6, Y6
-	VMOVUPS    640(AX), Y7
-	VMULPS     384(AX), Y7, Y7
-	VMOVUPS    672(AX), Y8
-	VMULPS     384(AX), Y8, Y8
-	VADDPS     Y6, Y0, Y0
-	VADDPS     Y7, Y1, Y1
-	VADDPS     Y8, Y2, Y2
-	VMULPS     256(AX), Y0, Y0
-	VMULPS     256(AX), Y1, Y1
-	VMULPS     256(AX), Y2, Y2
-	VADDPS     96(CX), Y0, Y0
-	VADDPS     128(CX), Y1, Y1
-	VADDPS     160(CX), Y2, Y2
-	VCMPPS     $0x1e, 480(AX), Y0, Y6
-	VCMPPS     $0x1e, 480(AX), Y1, Y7
-	VCMPPS     $0x1e, 480(AX), Y2, Y8
-	VBLENDVPS  Y6, 416(AX), Y0, Y0
-	VBLENDVPS  Y7, 416(AX), Y1, Y1
-	VBLENDVPS  Y8, 416(AX), Y2, Y2
-	VMOVUPS    Y0, 96(CX)
-	VMOVUPS    Y1, 128(CX)
-	VMOVUPS    Y2, 160(CX)
-	VMULPS     32(AX), Y0, Y0
-	VMULPS     32(AX), Y1, Y1
-	VMULPS     32(AX), Y2, Y2
-	VSUBPS     Y3, Y0, Y0
-	VSUBPS     Y4, Y1, Y1
-	VSUBPS     Y5, Y2, Y2
-	VMULPS     288(AX), Y0, Y0
-	VMULPS     288(AX), Y1, Y1
-	VMULPS     288(AX), Y2, Y2
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VANDPS     64(AX), Y6, Y3
-	VANDPS     64(AX), Y7, Y4
-	VANDPS     64(AX), Y8, Y5
-	VADDPS     Y3, Y0, Y0
-	VADDPS     Y4, Y1, Y1
-	VADDPS     Y5, Y2, Y2
-	VMOVUPS    Y0, 96(DX)
-	VMOVUPS    Y1, 128(DX)
-	VMOVUPS    Y2, 160(DX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 96(SI)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 96(R8)
-	VMOVMSKPS  Y6, R12
-	SHLQ       $0x18, R12
-	ORQ        R12, R11
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 128(SI)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 128(R8)
-	VMOVMSKPS  Y7, R12
-	SHLQ       $0x20, R12
-	ORQ        R12, R11
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 160(SI)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 160(R8)
-	VMOVMSKPS  Y8, R12
-	SHLQ       $0x28, R12
-	ORQ        R12, R11
-	VMOVUPS    192(SI), Y0
-	VMOVUPS    224(SI), Y1
-	VMOVUPS    192(BX), Y2
-	VMOVUPS    224(BX), Y3
-	VMOVUPS    96(AX), Y4
-	VSUBPS     Y2, Y4, Y4
-	VMOVUPS    96(AX), Y5
-	VSUBPS     Y3, Y5, Y5
-	VMULPS     320(AX), Y4, Y4
-	VMULPS     320(AX), Y5, Y5
-	VADDPS     Y4, Y2, Y2
-	VADDPS     Y5, Y3, Y3
-	VMULPS     160(AX), Y0, Y0
-	VMULPS     160(AX), Y1, Y1
-	VADDPS     Y0, Y2, Y0
-	VADDPS     Y1, Y3, Y1
-	VMOVUPS    Y0, 192(BX)
-	VMOVUPS    Y1, 224(BX)
-	VMOVUPS    192(R8), Y2
-	VMOVUPS    224(R8), Y3
-	VMOVUPS    192(DI), Y4
-	VMOVUPS    224(DI), Y5
-	VMOVUPS    128(AX), Y6
-	VSUBPS     Y4, Y6, Y6
-	VMOVUPS    128(AX), Y7
-	VSUBPS     Y5, Y7, Y7
-	VMULPS     352(AX), Y6, Y6
-	VMULPS     352(AX), Y7, Y7
-	VADDPS     Y6, Y4, Y4
-	VADDPS     Y7, Y5, Y5
-	VMULPS     192(AX), Y2, Y2
-	VMULPS     192(AX), Y3, Y3
-	VADDPS     Y2, Y4, Y2
-	VADDPS     Y3, Y5, Y3
-	VMOVUPS    Y2, 192(DI)
-	VMOVUPS    Y3, 224(DI)
-	VADDPS     Y2, Y0, Y0
-	VMOVUPS    Y0, 704(AX)
-	VADDPS     Y3, Y1, Y0
-	VMOVUPS    Y0, 736(AX)
-	VMOVUPS    192(CX), Y0
-	VMOVUPS    224(CX), Y1
-	VSUBPS     448(AX), Y0, Y0
-	VSUBPS     448(AX), Y1, Y1
-	VDIVPS     224(AX), Y0, Y0
-	VDIVPS     224(AX), Y1, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y2
-	VMAXPS     Y0, Y2, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y2
-	VMINPS     Y0, Y2, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y2
-	VMAXPS     Y1, Y2, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y2
-	VMINPS     Y1, Y2, Y1
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y3
-	VADDPS     vconst4b400000<>+0(SB), Y2, Y2
-	VSUBPS     vconst4b400000<>+0(SB), Y2, Y2
-	VMOVUPS    Y2, 960(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS    Y3, 992(AX)
-	VMULPS     vconst3f318000<>+0(SB), Y2, Y4
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y5
-	VSUBPS     Y4, Y0, Y0
-	VSUBPS     Y5, Y1, Y1
-	VMULPS     vconstb95e8083<>+0(SB), Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
-	VSUBPS     Y2, Y0, Y0
-	VSUBPS     Y3, Y1, Y1
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y3
-	VADDPS     vconst3ab60b61<>+0(SB), Y2, Y2
-	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
-	VMULPS     Y0, Y2, Y2
-	VMULPS     Y1, Y3, Y3
-	VADDPS     vconst3c088889<>+0(SB), Y2, Y2
-	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
-	VMULPS     Y0, Y2, Y2
-	VMULPS     Y1, Y3, Y3
-	VADDPS     vconst3d2aaaab<>+0(SB), Y2, Y2
-	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
-	VMULPS     Y0, Y2, Y2
-	VMULPS     Y1, Y3, Y3
-	VADDPS     vconst3e2aaaab<>+0(SB), Y2, Y2
-	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
-	VMULPS     Y0, Y2, Y2
-	VMULPS     Y1, Y3, Y3
-	VADDPS     vconst3f000000<>+0(SB), Y2, Y2
-	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
-	VMULPS     Y0, Y0, Y4
-	VMULPS     Y1, Y1, Y5
-	VMULPS     Y2, Y4, Y2
-	VMULPS     Y3, Y5, Y3
-	VADDPS     Y0, Y2, Y0
-	VADDPS     Y1, Y3, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VCVTTPS2DQ 960(AX), Y2
-	VPSRAD     $0x01, Y2, Y3
-	VPSUBD     Y3, Y2, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VPADDD     Y2, Y0, Y0
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VMULPS     Y2, Y0, Y0
-	VCVTTPS2DQ 992(AX), Y2
-	VPSRAD     $0x01, Y2, Y3
-	VPSUBD     Y3, Y2, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VPADDD     Y2, Y1, Y1
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VMULPS     Y2, Y1, Y1
-	VMULPS     224(AX), Y0, Y0
-	VMULPS     224(AX), Y1, Y1
-	VSUBPS     192(CX), Y0, Y0
-	VSUBPS     224(CX), Y1, Y1
-	VMOVUPS    192(DX), Y2
-	VMOVUPS    224(DX), Y3
-	VMULPS     384(AX), Y2, Y4
-	VMULPS     384(AX), Y3, Y5
-	VSUBPS     Y4, Y0, Y0
-	VSUBPS     Y5, Y1, Y1
-	VMOVUPS    704(AX), Y4
-	VMULPS     384(AX), Y4, Y4
-	VMOVUPS    736(AX), Y5
-	VMULPS     384(AX), Y5, Y5
-	VADDPS     Y4, Y0, Y0
-	VADDPS     Y5, Y1, Y1
-	VMULPS     256(AX), Y0, Y0
-	VMULPS     256(AX), Y1, Y1
-	VADDPS     192(CX), Y0, Y0
-	VADDPS     224(CX), Y1, Y1
-	VCMPPS     $0x1e, 480(AX), Y0, Y4
-	VCMPPS     $0x1e, 480(AX), Y1, Y5
-	VBLENDVPS  Y4, 416(AX), Y0, Y0
-	VBLENDVPS  Y5, 416(AX), Y1, Y1
-	VMOVUPS    Y0, 192(CX)
-	VMOVUPS    Y1, 224(CX)
-	VMULPS     32(AX), Y0, Y0
-	VMULPS     32(AX), Y1, Y1
-	VSUBPS     Y2, Y0, Y0
-	VSUBPS     Y3, Y1, Y1
-	VMULPS     288(AX), Y0, Y0
-	VMULPS     288(AX), Y1, Y1
-	VADDPS     Y0, Y2, Y0
-	VADDPS     Y1, Y3, Y1
-	VANDPS     64(AX), Y4, Y2
-	VANDPS     64(AX), Y5, Y3
-	VADDPS     Y2, Y0, Y0
-	VADDPS     Y3, Y1, Y1
-	VMOVUPS    Y0, 192(DX)
-	VMOVUPS    Y1, 224(DX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 192(SI)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 192(R8)
-	VMOVMSKPS  Y4, R12
-	SHLQ       $0x30, R12
-	ORQ        R12, R11
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 224(SI)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 224(R8)
-	VMOVMSKPS  Y5, R12
-	SHLQ       $0x38, R12
-	ORQ        R12, R11
-	MOVQ       R11, (R9)
-	ADDQ       $0x08, R9
-	ADDQ       $0x00000100, CX
-	ADDQ       $0x00000100, DX
-	ADDQ       $0x00000100, BX
-	ADDQ       $0x00000100, SI
-	ADDQ       $0x00000100, DI
-	ADDQ       $0x00000100, R8
-	DECQ       R10
-	JNZ        AdaptiveExponentialTraced2UniformAVX2_block
-	JMP        AdaptiveExponentialTraced2UniformAVX2_done
+	XORQ      R11, R11
+	VMOVUPS   (SI), Y0
+	VMOVUPS   32(SI), Y1
+	VMOVUPS   64(SI), Y2
+	VMOVUPS   (BX), Y3
+	VMOVUPS   32(BX), Y4
+	VMOVUPS   64(BX), Y5
+	VMOVUPS   96(AX), Y6
+	VSUBPS    Y3, Y6, Y6
+	VMOVUPS   96(AX), Y7
+	VSUBPS    Y4, Y7, Y7
+	VMOVUPS   96(AX), Y8
+	VSUBPS    Y5, Y8, Y8
+	VMULPS    320(AX), Y6, Y6
+	VMULPS    320(AX), Y7, Y7
+	VMULPS    320(AX), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	VMULPS    160(AX), Y0, Y0
+	VMULPS    160(AX), Y1, Y1
+	VMULPS    160(AX), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VMOVUPS   Y0, (BX)
+	VMOVUPS   Y1, 32(BX)
+	VMOVUPS   Y2, 64(BX)
+	VMOVUPS   (R8), Y3
+	VMOVUPS   32(R8), Y4
+	VMOVUPS   64(R8), Y5
+	VMOVUPS   (DI), Y6
+	VMOVUPS   32(DI), Y7
+	VMOVUPS   64(DI), Y8
+	VMOVUPS   128(AX), Y9
+	VSUBPS    Y6, Y9, Y9
+	VMOVUPS   128(AX), Y10
+	VSUBPS    Y7, Y10, Y10
+	VMOVUPS   128(AX), Y11
+	VSUBPS    Y8, Y11, Y11
+	VMULPS    352(AX), Y9, Y9
+	VMULPS    352(AX), Y10, Y10
+	VMULPS    352(AX), Y11, Y11
+	VADDPS    Y9, Y6, Y6
+	VADDPS    Y10, Y7, Y7
+	VADDPS    Y11, Y8, Y8
+	VMULPS    192(AX), Y3, Y3
+	VMULPS    192(AX), Y4, Y4
+	VMULPS    192(AX), Y5, Y5
+	VADDPS    Y3, Y6, Y3
+	VADDPS    Y4, Y7, Y4
+	VADDPS    Y5, Y8, Y5
+	VMOVUPS   Y3, (DI)
+	VMOVUPS   Y4, 32(DI)
+	VMOVUPS   Y5, 64(DI)
+	VADDPS    Y3, Y0, Y0
+	VMOVUPS   Y0, 512(AX)
+	VADDPS    Y4, Y1, Y0
+	VMOVUPS   Y0, 544(AX)
+	VADDPS    Y5, Y2, Y0
+	VMOVUPS   Y0, 576(AX)
+	VMOVUPS   (CX), Y0
+	VMOVUPS   32(CX), Y1
+	VMOVUPS   64(CX), Y2
+	VSUBPS    448(AX), Y0, Y0
+	VSUBPS    448(AX), Y1, Y1
+	VSUBPS    448(AX), Y2, Y2
+	VDIVPS    224(AX), Y0, Y0
+	VDIVPS    224(AX), Y1, Y1
+	VDIVPS    224(AX), Y2, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y0, Y3, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y0, Y3, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y1, Y3, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y1, Y3, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y2, Y3, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y2, Y3, Y2
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS   Y3, 768(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS   Y4, 800(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS   Y5, 832(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS    vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS    vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS    vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS    vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y0, Y6
+	VMULPS    Y1, Y1, Y7
+	VMULPS    Y2, Y2, Y8
+	VMULPS    Y3, Y6, Y3
+	VMULPS    Y4, Y7, Y4
+	VMULPS    Y5, Y8, Y5
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    768(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    800(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y1, Y1
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    832(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y2, Y2
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y2, Y2
+	VMULPS    224(AX), Y0, Y0
+	VMULPS    224(AX), Y1, Y1
+	VMULPS    224(AX), Y2, Y2
+	VSUBPS    (CX), Y0, Y0
+	VSUBPS    32(CX), Y1, Y1
+	VSUBPS    64(CX), Y2, Y2
+	VMOVUPS   (DX), Y3
+	VMOVUPS   32(DX), Y4
+	VMOVUPS   64(DX), Y5
+	VMULPS    384(AX), Y3, Y6
+	VMULPS    384(AX), Y4, Y7
+	VMULPS    384(AX), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMOVUPS   512(AX), Y6
+	VMULPS    384(AX), Y6, Y6
+	VMOVUPS   544(AX), Y7
+	VMULPS    384(AX), Y7, Y7
+	VMOVUPS   576(AX), Y8
+	VMULPS    384(AX), Y8, Y8
+	VADDPS    Y6, Y0, Y0
+	VADDPS    Y7, Y1, Y1
+	VADDPS    Y8, Y2, Y2
+	VMULPS    256(AX), Y0, Y0
+	VMULPS    256(AX), Y1, Y1
+	VMULPS    256(AX), Y2, Y2
+	VADDPS    (CX), Y0, Y0
+	VADDPS    32(CX), Y1, Y1
+	VADDPS    64(CX), Y2, Y2
+	VCMPPS    $0x1e, 480(AX), Y0, Y6
+	VCMPPS    $0x1e, 480(AX), Y1, Y7
+	VCMPPS    $0x1e, 480(AX), Y2, Y8
+	VBLENDVPS Y6, 416(AX), Y0, Y0
+	VBLENDVPS Y7, 416(AX), Y1, Y1
+	VBLENDVPS Y8, 416(AX), Y2, Y2
+	VMOVUPS   Y0, (CX)
+	VMOVUPS   Y1, 32(CX)
+	VMOVUPS   Y2, 64(CX)
+	VMULPS    32(AX), Y0, Y0
+	VMULPS    32(AX), Y1, Y1
+	VMULPS    32(AX), Y2, Y2
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    288(AX), Y0, Y0
+	VMULPS    288(AX), Y1, Y1
+	VMULPS    288(AX), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VANDPS    64(AX), Y6, Y3
+	VANDPS    64(AX), Y7, Y4
+	VANDPS    64(AX), Y8, Y5
+	VADDPS    Y3, Y0, Y0
+	VADDPS    Y4, Y1, Y1
+	VADDPS    Y5, Y2, Y2
+	VMOVUPS   Y0, (DX)
+	VMOVUPS   Y1, 32(DX)
+	VMOVUPS   Y2, 64(DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, (SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, (R8)
+	VMOVMSKPS Y6, R12
+	ORQ       R12, R11
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 32(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 32(R8)
+	VMOVMSKPS Y7, R12
+	SHLQ      $0x08, R12
+	ORQ       R12, R11
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 64(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 64(R8)
+	VMOVMSKPS Y8, R12
+	SHLQ      $0x10, R12
+	ORQ       R12, R11
+	VMOVUPS   96(SI), Y0
+	VMOVUPS   128(SI), Y1
+	VMOVUPS   160(SI), Y2
+	VMOVUPS   96(BX), Y3
+	VMOVUPS   128(BX), Y4
+	VMOVUPS   160(BX), Y5
+	VMOVUPS   96(AX), Y6
+	VSUBPS    Y3, Y6, Y6
+	VMOVUPS   96(AX), Y7
+	VSUBPS    Y4, Y7, Y7
+	VMOVUPS   96(AX), Y8
+	VSUBPS    Y5, Y8, Y8
+	VMULPS    320(AX), Y6, Y6
+	VMULPS    320(AX), Y7, Y7
+	VMULPS    320(AX), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	VMULPS    160(AX), Y0, Y0
+	VMULPS    160(AX), Y1, Y1
+	VMULPS    160(AX), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VMOVUPS   Y0, 96(BX)
+	VMOVUPS   Y1, 128(BX)
+	VMOVUPS   Y2, 160(BX)
+	VMOVUPS   96(R8), Y3
+	VMOVUPS   128(R8), Y4
+	VMOVUPS   160(R8), Y5
+	VMOVUPS   96(DI), Y6
+	VMOVUPS   128(DI), Y7
+	VMOVUPS   160(DI), Y8
+	VMOVUPS   128(AX), Y9
+	VSUBPS    Y6, Y9, Y9
+	VMOVUPS   128(AX), Y10
+	VSUBPS    Y7, Y10, Y10
+	VMOVUPS   128(AX), Y11
+	VSUBPS    Y8, Y11, Y11
+	VMULPS    352(AX), Y9, Y9
+	VMULPS    352(AX), Y10, Y10
+	VMULPS    352(AX), Y11, Y11
+	VADDPS    Y9, Y6, Y6
+	VADDPS    Y10, Y7, Y7
+	VADDPS    Y11, Y8, Y8
+	VMULPS    192(AX), Y3, Y3
+	VMULPS    192(AX), Y4, Y4
+	VMULPS    192(AX), Y5, Y5
+	VADDPS    Y3, Y6, Y3
+	VADDPS    Y4, Y7, Y4
+	VADDPS    Y5, Y8, Y5
+	VMOVUPS   Y3, 96(DI)
+	VMOVUPS   Y4, 128(DI)
+	VMOVUPS   Y5, 160(DI)
+	VADDPS    Y3, Y0, Y0
+	VMOVUPS   Y0, 608(AX)
+	VADDPS    Y4, Y1, Y0
+	VMOVUPS   Y0, 640(AX)
+	VADDPS    Y5, Y2, Y0
+	VMOVUPS   Y0, 672(AX)
+	VMOVUPS   96(CX), Y0
+	VMOVUPS   128(CX), Y1
+	VMOVUPS   160(CX), Y2
+	VSUBPS    448(AX), Y0, Y0
+	VSUBPS    448(AX), Y1, Y1
+	VSUBPS    448(AX), Y2, Y2
+	VDIVPS    224(AX), Y0, Y0
+	VDIVPS    224(AX), Y1, Y1
+	VDIVPS    224(AX), Y2, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y0, Y3, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y0, Y3, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y1, Y3, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y1, Y3, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y2, Y3, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y2, Y3, Y2
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS   Y3, 864(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS   Y4, 896(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS   Y5, 928(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS    vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS    vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS    vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS    vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y0, Y6
+	VMULPS    Y1, Y1, Y7
+	VMULPS    Y2, Y2, Y8
+	VMULPS    Y3, Y6, Y3
+	VMULPS    Y4, Y7, Y4
+	VMULPS    Y5, Y8, Y5
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    864(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    896(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y1, Y1
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    928(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y2, Y2
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y2, Y2
+	VMULPS    224(AX), Y0, Y0
+	VMULPS    224(AX), Y1, Y1
+	VMULPS    224(AX), Y2, Y2
+	VSUBPS    96(CX), Y0, Y0
+	VSUBPS    128(CX), Y1, Y1
+	VSUBPS    160(CX), Y2, Y2
+	VMOVUPS   96(DX), Y3
+	VMOVUPS   128(DX), Y4
+	VMOVUPS   160(DX), Y5
+	VMULPS    384(AX), Y3, Y6
+	VMULPS    384(AX), Y4, Y7
+	VMULPS    384(AX), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMOVUPS   608(AX), Y6
+	VMULPS    384(AX), Y6, Y6
+	VMOVUPS   640(AX), Y7
+	VMULPS    384(AX), Y7, Y7
+	VMOVUPS   672(AX), Y8
+	VMULPS    384(AX), Y8, Y8
+	VADDPS    Y6, Y0, Y0
+	VADDPS    Y7, Y1, Y1
+	VADDPS    Y8, Y2, Y2
+	VMULPS    256(AX), Y0, Y0
+	VMULPS    256(AX), Y1, Y1
+	VMULPS    256(AX), Y2, Y2
+	VADDPS    96(CX), Y0, Y0
+	VADDPS    128(CX), Y1, Y1
+	VADDPS    160(CX), Y2, Y2
+	VCMPPS    $0x1e, 480(AX), Y0, Y6
+	VCMPPS    $0x1e, 480(AX), Y1, Y7
+	VCMPPS    $0x1e, 480(AX), Y2, Y8
+	VBLENDVPS Y6, 416(AX), Y0, Y0
+	VBLENDVPS Y7, 416(AX), Y1, Y1
+	VBLENDVPS Y8, 416(AX), Y2, Y2
+	VMOVUPS   Y0, 96(CX)
+	VMOVUPS   Y1, 128(CX)
+	VMOVUPS   Y2, 160(CX)
+	VMULPS    32(AX), Y0, Y0
+	VMULPS    32(AX), Y1, Y1
+	VMULPS    32(AX), Y2, Y2
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    288(AX), Y0, Y0
+	VMULPS    288(AX), Y1, Y1
+	VMULPS    288(AX), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VANDPS    64(AX), Y6, Y3
+	VANDPS    64(AX), Y7, Y4
+	VANDPS    64(AX), Y8, Y5
+	VADDPS    Y3, Y0, Y0
+	VADDPS    Y4, Y1, Y1
+	VADDPS    Y5, Y2, Y2
+	VMOVUPS   Y0, 96(DX)
+	VMOVUPS   Y1, 128(DX)
+	VMOVUPS   Y2, 160(DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 96(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 96(R8)
+	VMOVMSKPS Y6, R12
+	SHLQ      $0x18, R12
+	ORQ       R12, R11
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 128(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 128(R8)
+	VMOVMSKPS Y7, R12
+	SHLQ      $0x20, R12
+	ORQ       R12, R11
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 160(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 160(R8)
+	VMOVMSKPS Y8, R12
+	SHLQ      $0x28, R12
+	ORQ       R12, R11
+	VMOVUPS   192(SI), Y0
+	VMOVUPS   224(SI), Y1
+	VMOVUPS   192(BX), Y2
+	VMOVUPS   224(BX), Y3
+	VMOVUPS   96(AX), Y4
+	VSUBPS    Y2, Y4, Y4
+	VMOVUPS   96(AX), Y5
+	VSUBPS    Y3, Y5, Y5
+	VMULPS    320(AX), Y4, Y4
+	VMULPS    320(AX), Y5, Y5
+	VADDPS    Y4, Y2, Y2
+	VADDPS    Y5, Y3, Y3
+	VMULPS    160(AX), Y0, Y0
+	VMULPS    160(AX), Y1, Y1
+	VADDPS    Y0, Y2, Y0
+	VADDPS    Y1, Y3, Y1
+	VMOVUPS   Y0, 192(BX)
+	VMOVUPS   Y1, 224(BX)
+	VMOVUPS   192(R8), Y2
+	VMOVUPS   224(R8), Y3
+	VMOVUPS   192(DI), Y4
+	VMOVUPS   224(DI), Y5
+	VMOVUPS   128(AX), Y6
+	VSUBPS    Y4, Y6, Y6
+	VMOVUPS   128(AX), Y7
+	VSUBPS    Y5, Y7, Y7
+	VMULPS    352(AX), Y6, Y6
+	VMULPS    352(AX), Y7, Y7
+	VADDPS    Y6, Y4, Y4
+	VADDPS    Y7, Y5, Y5
+	VMULPS    192(AX), Y2, Y2
+	VMULPS    192(AX), Y3, Y3
+	VADDPS    Y2, Y4, Y2
+	VADDPS    Y3, Y5, Y3
+	VMOVUPS   Y2, 192(DI)
+	VMOVUPS   Y3, 224(DI)
+	VADDPS    Y2, Y0, Y0
+	VMOVUPS   Y0, 704(AX)
+	VADDPS    Y3, Y1, Y0
+	VMOVUPS   Y0, 736(AX)
+	VMOVUPS   192(CX), Y0
+	VMOVUPS   224(CX), Y1
+	VSUBPS    448(AX), Y0, Y0
+	VSUBPS    448(AX), Y1, Y1
+	VDIVPS    224(AX), Y0, Y0
+	VDIVPS    224(AX), Y1, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y2
+	VMAXPS    Y0, Y2, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y2
+	VMINPS    Y0, Y2, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y2
+	VMAXPS    Y1, Y2, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y2
+	VMINPS    Y1, Y2, Y1
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y2
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y3
+	VADDPS    vconst4b400000<>+0(SB), Y2, Y2
+	VSUBPS    vconst4b400000<>+0(SB), Y2, Y2
+	VMOVUPS   Y2, 960(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS   Y3, 992(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y2, Y4
+	VMULPS    vconst3f318000<>+0(SB), Y3, Y5
+	VSUBPS    Y4, Y0, Y0
+	VSUBPS    Y5, Y1, Y1
+	VMULPS    vconstb95e8083<>+0(SB), Y2, Y2
+	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VSUBPS    Y2, Y0, Y0
+	VSUBPS    Y3, Y1, Y1
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y2
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y3
+	VADDPS    vconst3ab60b61<>+0(SB), Y2, Y2
+	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y1, Y3, Y3
+	VADDPS    vconst3c088889<>+0(SB), Y2, Y2
+	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y1, Y3, Y3
+	VADDPS    vconst3d2aaaab<>+0(SB), Y2, Y2
+	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y1, Y3, Y3
+	VADDPS    vconst3e2aaaab<>+0(SB), Y2, Y2
+	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y1, Y3, Y3
+	VADDPS    vconst3f000000<>+0(SB), Y2, Y2
+	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y0, Y4
+	VMULPS    Y1, Y1, Y5
+	VMULPS    Y2, Y4, Y2
+	VMULPS    Y3, Y5, Y3
+	VADDPS    Y0, Y2, Y0
+	VADDPS    Y1, Y3, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y2
+	VADDPS    960(AX), Y2, Y2
+	VPSRAD    $0x01, Y2, Y3
+	VPSUBD    Y3, Y2, Y2
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    Y2, Y0, Y0
+	VPSLLD    $0x17, Y3, Y2
+	VMULPS    Y2, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y2
+	VADDPS    992(AX), Y2, Y2
+	VPSRAD    $0x01, Y2, Y3
+	VPSUBD    Y3, Y2, Y2
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    Y2, Y1, Y1
+	VPSLLD    $0x17, Y3, Y2
+	VMULPS    Y2, Y1, Y1
+	VMULPS    224(AX), Y0, Y0
+	VMULPS    224(AX), Y1, Y1
+	VSUBPS    192(CX), Y0, Y0
+	VSUBPS    224(CX), Y1, Y1
+	VMOVUPS   192(DX), Y2
+	VMOVUPS   224(DX), Y3
+	VMULPS    384(AX), Y2, Y4
+	VMULPS    384(AX), Y3, Y5
+	VSUBPS    Y4, Y0, Y0
+	VSUBPS    Y5, Y1, Y1
+	VMOVUPS   704(AX), Y4
+	VMULPS    384(AX), Y4, Y4
+	VMOVUPS   736(AX), Y5
+	VMULPS    384(AX), Y5, Y5
+	VADDPS    Y4, Y0, Y0
+	VADDPS    Y5, Y1, Y1
+	VMULPS    256(AX), Y0, Y0
+	VMULPS    256(AX), Y1, Y1
+	VADDPS    192(CX), Y0, Y0
+	VADDPS    224(CX), Y1, Y1
+	VCMPPS    $0x1e, 480(AX), Y0, Y4
+	VCMPPS    $0x1e, 480(AX), Y1, Y5
+	VBLENDVPS Y4, 416(AX), Y0, Y0
+	VBLENDVPS Y5, 416(AX), Y1, Y1
+	VMOVUPS   Y0, 192(CX)
+	VMOVUPS   Y1, 224(CX)
+	VMULPS    32(AX), Y0, Y0
+	VMULPS    32(AX), Y1, Y1
+	VSUBPS    Y2, Y0, Y0
+	VSUBPS    Y3, Y1, Y1
+	VMULPS    288(AX), Y0, Y0
+	VMULPS    288(AX), Y1, Y1
+	VADDPS    Y0, Y2, Y0
+	VADDPS    Y1, Y3, Y1
+	VANDPS    64(AX), Y4, Y2
+	VANDPS    64(AX), Y5, Y3
+	VADDPS    Y2, Y0, Y0
+	VADDPS    Y3, Y1, Y1
+	VMOVUPS   Y0, 192(DX)
+	VMOVUPS   Y1, 224(DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 192(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 192(R8)
+	VMOVMSKPS Y4, R12
+	SHLQ      $0x30, R12
+	ORQ       R12, R11
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 224(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 224(R8)
+	VMOVMSKPS Y5, R12
+	SHLQ      $0x38, R12
+	ORQ       R12, R11
+	MOVQ      R11, (R9)
+	ADDQ      $0x08, R9
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	ADDQ      $0x00000100, SI
+	ADDQ      $0x00000100, DI
+	ADDQ      $0x00000100, R8
+	DECQ      R10
+	JNZ       AdaptiveExponentialTraced2UniformAVX2_block
+	JMP       AdaptiveExponentialTraced2UniformAVX2_done
 
 AdaptiveExponentialTraced2UniformAVX2_reciprocal_block:
-	XORQ       R11, R11
-	VMOVUPS    (SI), Y0
-	VMOVUPS    32(SI), Y1
-	VMOVUPS    64(SI), Y2
-	VMOVUPS    (BX), Y3
-	VMOVUPS    32(BX), Y4
-	VMOVUPS    64(BX), Y5
-	VMOVUPS    96(AX), Y6
-	VSUBPS     Y3, Y6, Y6
-	VMOVUPS    96(AX), Y7
-	VSUBPS     Y4, Y7, Y7
-	VMOVUPS    96(AX), Y8
-	VSUBPS     Y5, Y8, Y8
-	VMULPS     320(AX), Y6, Y6
-	VMULPS     320(AX), Y7, Y7
-	VMULPS     320(AX), Y8, Y8
-	VADDPS     Y6, Y3, Y3
-	VADDPS     Y7, Y4, Y4
-	VADDPS     Y8, Y5, Y5
-	VMULPS     160(AX), Y0, Y0
-	VMULPS     160(AX), Y1, Y1
-	VMULPS     160(AX), Y2, Y2
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VMOVUPS    Y0, (BX)
-	VMOVUPS    Y1, 32(BX)
-	VMOVUPS    Y2, 64(BX)
-	VMOVUPS    (R8), Y3
-	VMOVUPS    32(R8), Y4
-	VMOVUPS    64(R8), Y5
-	VMOVUPS    (DI), Y6
-	VMOVUPS    32(DI), Y7
-	VMOVUPS    64(DI), Y8
-	VMOVUPS    128(AX), Y9
-	VSUBPS     Y6, Y9, Y9
-	VMOVUPS    128(AX), Y10
-	VSUBPS     Y7, Y10, Y10
-	VMOVUPS    128(AX), Y11
-	VSUBPS     Y8, Y11, Y11
-	VMULPS     352(AX), Y9, Y9
-	VMULPS     352(AX), Y10, Y10
-	VMULPS     352(AX), Y11, Y11
-	VADDPS     Y9, Y6, Y6
-	VADDPS     Y10, Y7, Y7
-	VADDPS     Y11, Y8, Y8
-	VMULPS     192(AX), Y3, Y3
-	VMULPS     192(AX), Y4, Y4
-	VMULPS     192(AX), Y5, Y5
-	VADDPS     Y3, Y6, Y3
-	VADDPS     Y4, Y7, Y4
-	VADDPS     Y5, Y8, Y5
-	VMOVUPS    Y3, (DI)
-	VMOVUPS    Y4, 32(DI)
-	VMOVUPS    Y5, 64(DI)
-	VADDPS     Y3, Y0, Y0
-	VMOVUPS    Y0, 512(AX)
-	VADDPS     Y4, Y1, Y0
-	VMOVUPS    Y0, 544(AX)
-	VADDPS     Y5, Y2, Y0
-	VMOVUPS    Y0, 576(AX)
-	VMOVUPS    (CX), Y0
-	VMOVUPS    32(CX), Y1
-	VMOVUPS    64(CX), Y2
-	VSUBPS     448(AX), Y0, Y0
-	VSUBPS     448(AX), Y1, Y1
-	VSUBPS     448(AX), Y2, Y2
-	VMULPS     (AX), Y0, Y0
-	VMULPS     (AX), Y1, Y1
-	VMULPS     (AX), Y2, Y2
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y0, Y3, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y0, Y3, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y1, Y3, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y1, Y3, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y2, Y3, Y2
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y2, Y3, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS    Y3, 768(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
-	VMOVUPS    Y4, 800(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS    Y5, 832(AX)
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
-	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
-	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
-	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
-	VSUBPS     Y3, Y0, Y0
-	VSUBPS     Y4, Y1, Y1
-	VSUBPS     Y5, Y2, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
-	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
-	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
-	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
-	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
-	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
-	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
-	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y0, Y6
-	VMULPS     Y1, Y1, Y7
-	VMULPS     Y2, Y2, Y8
-	VMULPS     Y3, Y6, Y3
-	VMULPS     Y4, Y7, Y4
-	VMULPS     Y5, Y8, Y5
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VCVTTPS2DQ 768(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y0, Y0
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y0, Y0
-	VCVTTPS2DQ 800(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y1, Y1
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y1, Y1
-	VCVTTPS2DQ 832(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y2, Y2
-	VMULPS     224(AX), Y0, Y0
-	VMULPS     224(AX), Y1, Y1
-	VMULPS     224(AX), Y2, Y2
-	VSUBPS     (CX), Y0, Y0
-	VSUBPS     32(CX), Y1, Y1
-	VSUBPS     64(CX), Y2, Y2
-	VMOVUPS    (DX), Y3
-	VMOVUPS    32(DX), Y4
-	VMOVUPS    64(DX), Y5
-	VMULPS     384(AX), Y3, Y6
-	VMULPS     384(AX), Y4, Y7
-	VMULPS     384(AX), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMOVUPS    512(AX), Y6
-	VMULPS     384(AX), Y6, Y6
-	VMOVUPS    544(AX), Y7
-	VMULPS     384(AX), Y7, Y7
-	VMOVUPS    576(AX), Y8
-	VMULPS     384(AX), Y8, Y8
-	VADDPS     Y6, Y0, Y0
-	VADDPS     Y7, Y1, Y1
-	VADDPS     Y8, Y2, Y2
-	VMULPS     256(AX), Y0, Y0
-	VMULPS     256(AX), Y1, Y1
-	VMULPS     256(AX), Y2, Y2
-	VADDPS     (CX), Y0, Y0
-	VADDPS     32(CX), Y1, Y1
-	VADDPS     64(CX), Y2, Y2
-	VCMPPS     $0x1e, 480(AX), Y0, Y6
-	VCMPPS     $0x1e, 480(AX), Y1, Y7
-	VCMPPS     $0x1e, 480(AX), Y2, Y8
-	VBLENDVPS  Y6, 416(AX), Y0, Y0
-	VBLENDVPS  Y7, 416(AX), Y1, Y1
-	VBLENDVPS  Y8, 416(AX), Y2, Y2
-	VMOVUPS    Y0, (CX)
-	VMOVUPS    Y1, 32(CX)
-	VMOVUPS    Y2, 64(CX)
-	VMULPS     32(AX), Y0, Y0
-	VMULPS     32(AX), Y1, Y1
-	VMULPS     32(AX), Y2, Y2
-	VSUBPS     Y3, Y0, Y0
-	VSUBPS     Y4, Y1, Y1
-	VSUBPS     Y5, Y2, Y2
-	VMULPS     288(AX), Y0, Y0
-	VMULPS     288(AX), Y1, Y1
-	VMULPS     288(AX), Y2, Y2
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VANDPS     64(AX), Y6, Y3
-	VANDPS     64(AX), Y7, Y4
-	VANDPS     64(AX), Y8, Y5
-	VADDPS     Y3, Y0, Y0
-	VADDPS     Y4, Y1, Y1
-	VADDPS     Y5, Y2, Y2
-	VMOVUPS    Y0, (DX)
-	VMOVUPS    Y1, 32(DX)
-	VMOVUPS    Y2, 64(DX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, (SI)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, (R8)
-	VMOVMSKPS  Y6, R12
-	ORQ        R12, R11
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 32(SI)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 32(R8)
-	VMOVMSKPS  Y7, R12
-	SHLQ       $0x08, R12
-	ORQ        R12, R11
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 64(SI)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 64(R8)
-	VMOVMSKPS  Y8, R12
-	SHLQ       $0x10, R12
-	ORQ        R12, R11
-	VMOVUPS    96(SI), Y0
-	VMOVUPS    128(SI), Y1
-	VMOVUPS    160(SI), Y2
-	VMOVUPS    96(BX), Y3
-	VMOVUPS    128(BX), Y4
-	VMOVUPS    160(BX), Y5
-	VMOVUPS    96(AX), Y6
-	VSUBPS     Y3, Y6, Y6
-	VMOVUPS    96(AX), Y7
-	VSUBPS     Y4, Y7, Y7
-	VMOVUPS    96(AX), Y8
-	VSUBPS     Y5, Y8, Y8
-	VMULPS     320(AX), Y6, Y6
-	VMULPS     320(AX), Y7, Y7
-	VMULPS     320(AX), Y8, Y8
-	VADDPS     Y6, Y3, Y3
-	VADDPS     Y7, Y4, Y4
-	VADDPS     Y8, Y5, Y5
-	VMULPS     160(AX), Y0, Y0
-	VMULPS     160(AX), Y1, Y1
-	VMULPS     160(AX), Y2, Y2
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VMOVUPS    Y0, 96(BX)
-	VMOVUPS    Y1, 128(BX)
-	VMOVUPS    Y2, 160(BX)
-	VMOVUPS    96(R8), Y3
-	VMOVUPS    128(R8), Y4
-	VMOVUPS    160(R8), Y5
-	VMOVUPS    96(DI), Y6
-	VMOVUPS    128(DI), Y7
-	VMOVUPS    160(DI), Y8
-	VMOVUPS    128(AX), Y9
-	VSUBPS     Y6, Y9, Y9
-	VMOVUPS    128(AX), Y10
-	VSUBPS     Y7, Y10, Y10
-	VMOVUPS    128(AX), Y11
-	VSUBPS     Y8, Y11, Y11
-	VMULPS     352(AX), Y9, Y9
-	VMULPS     352(AX), Y10, Y10
-	VMULPS     352(AX), Y11, Y11
-	VADDPS     Y9, Y6, Y6
-	VADDPS     Y10, Y7, Y7
-	VADDPS     Y11, Y8, Y8
-	VMULPS     192(AX), Y3, Y3
-	VMULPS     192(AX), Y4, Y4
-	VMULPS     192(AX), Y5, Y5
-	VADDPS     Y3, Y6, Y3
-	VADDPS     Y4, Y7, Y4
-	VADDPS     Y5, Y8, Y5
-	VMOVUPS    Y3, 96(DI)
-	VMOVUPS    Y4, 128(DI)
-	VMOVUPS    Y5, 160(DI)
-	VADDPS     Y3, Y0, Y0
-	VMOVUPS    Y0, 608(AX)
-	VADDPS     Y4, Y1, Y0
-	VMOVUPS    Y0, 640(AX)
-	VADDPS     Y5, Y2, Y0
-	VMOVUPS    Y0, 672(AX)
-	VMOVUPS    96(CX), Y0
-	VMOVUPS    128(CX), Y1
-	VMOVUPS    160(CX), Y2
-	VSUBPS     448(AX), Y0, Y0
-	VSUBPS     448(AX), Y1, Y1
-	VSUBPS     448(AX), Y2, Y2
-	VMULPS     (AX), Y0, Y0
-	VMULPS     (AX), Y1, Y1
-	VMULPS     (AX), Y2, Y2
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y0, Y3, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y0, Y3, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y1, Y3, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y1, Y3, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y3
-	VMAXPS     Y2, Y3, Y2
-	VMOVUPS    vconst42b20000<>+0(SB), Y3
-	VMINPS     Y2, Y3, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y3
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y4
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS    Y3, 864(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS     vconst4b400000<>+0(SB), Y4, Y4
-	VMOVUPS    Y4, 896(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS     vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS    Y5, 928(AX)
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y6
-	VMULPS     vconst3f318000<>+0(SB), Y4, Y7
-	VMULPS     vconst3f318000<>+0(SB), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
-	VMULPS     vconstb95e8083<>+0(SB), Y4, Y4
-	VMULPS     vconstb95e8083<>+0(SB), Y5, Y5
-	VSUBPS     Y3, Y0, Y0
-	VSUBPS     Y4, Y1, Y1
-	VSUBPS     Y5, Y2, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y3
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y4
-	VMULPS     vconst39500d01<>+0(SB), Y2, Y5
-	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
-	VADDPS     vconst3ab60b61<>+0(SB), Y4, Y4
-	VADDPS     vconst3ab60b61<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
-	VADDPS     vconst3c088889<>+0(SB), Y4, Y4
-	VADDPS     vconst3c088889<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3d2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3d2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
-	VADDPS     vconst3e2aaaab<>+0(SB), Y4, Y4
-	VADDPS     vconst3e2aaaab<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y1, Y4, Y4
-	VMULPS     Y2, Y5, Y5
-	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
-	VADDPS     vconst3f000000<>+0(SB), Y4, Y4
-	VADDPS     vconst3f000000<>+0(SB), Y5, Y5
-	VMULPS     Y0, Y0, Y6
-	VMULPS     Y1, Y1, Y7
-	VMULPS     Y2, Y2, Y8
-	VMULPS     Y3, Y6, Y3
-	VMULPS     Y4, Y7, Y4
-	VMULPS     Y5, Y8, Y5
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y2, Y2
-	VCVTTPS2DQ 864(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y0, Y0
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y0, Y0
-	VCVTTPS2DQ 896(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y1, Y1
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y1, Y1
-	VCVTTPS2DQ 928(AX), Y3
-	VPSRAD     $0x01, Y3, Y4
-	VPSUBD     Y4, Y3, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     Y3, Y2, Y2
-	VPADDD     vconst0000007f<>+0(SB), Y4, Y3
-	VPSLLD     $0x17, Y3, Y3
-	VMULPS     Y3, Y2, Y2
-	VMULPS     224(AX), Y0, Y0
-	VMULPS     224(AX), Y1, Y1
-	VMULPS     224(AX), Y2, Y2
-	VSUBPS     96(CX), Y0, Y0
-	VSUBPS     128(CX), Y1, Y1
-	VSUBPS     160(CX), Y2, Y2
-	VMOVUPS    96(DX), Y3
-	VMOVUPS    128(DX), Y4
-	VMOVUPS    160(DX), Y5
-	VMULPS     384(AX), Y3, Y6
-	VMULPS     384(AX), Y4, Y7
-	VMULPS     384(AX), Y5, Y8
-	VSUBPS     Y6, Y0, Y0
-	VSUBPS     Y7, Y1, Y1
-	VSUBPS     Y8, Y2, Y2
-	VMOVUPS    608(AX), Y6
-	VMULPS     384(AX), Y6, Y6
-	VMOVUPS    640(AX), Y7
-	VMULPS     384(AX), Y7, Y7
-	VMOVUPS    672(AX), Y8
-	VMULPS     384(AX), Y8, Y8
-	VADDPS     Y6, Y0, Y0
-	VADDPS     Y7, Y1, Y1
-	VADDPS     Y8, Y2, Y2
-	VMULPS     256(AX), Y0, Y0
-	VMULPS     256(AX), Y1, Y1
-	VMULPS     256(AX), Y2, Y2
-	VADDPS     96(CX), Y0, Y0
-	VADDPS     128(CX), Y1, Y1
-	VADDPS     160(CX), Y2, Y2
-	VCMPPS     $0x1e, 480(AX), Y0, Y6
-	VCMPPS     $0x1e, 480(AX), Y1, Y7
-	VCMPPS     $0x1e, 480(AX), Y2, Y8
-	VBLENDVPS  Y6, 416(AX), Y0, Y0
-	VBLENDVPS  Y7, 416(AX), Y1, Y1
-	VBLENDVPS  Y8, 416(AX), Y2, Y2
-	VMOVUPS    Y0, 96(CX)
-	VMOVUPS    Y1, 128(CX)
-	VMOVUPS    Y2, 160(CX)
-	VMULPS     32(AX), Y0, Y0
-	VMULPS     32(AX), Y1, Y1
-	VMULPS     32(AX), Y2, Y2
-	VSUBPS     Y3, Y0, Y0
-	VSUBPS     Y4, Y1, Y1
-	VSUBPS     Y5, Y2, Y2
-	VMULPS     288(AX), Y0, Y0
-	VMULPS     288(AX), Y1, Y1
-	VMULPS     288(AX), Y2, Y2
-	VADDPS     Y0, Y3, Y0
-	VADDPS     Y1, Y4, Y1
-	VADDPS     Y2, Y5, Y2
-	VANDPS     64(AX), Y6, Y3
-	VANDPS     64(AX), Y7, Y4
-	VANDPS     64(AX), Y8, Y5
-	VADDPS     Y3, Y0, Y0
-	VADDPS     Y4, Y1, Y1
-	VADDPS     Y5, Y2, Y2
-	VMOVUPS    Y0, 96(DX)
-	VMOVUPS    Y1, 128(DX)
-	VMOVUPS    Y2, 160(DX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 96(SI)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 96(R8)
-	VMOVMSKPS  Y6, R12
-	SHLQ       $0x18, R12
-	ORQ        R12, R11
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 128(SI)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 128(R8)
-	VMOVMSKPS  Y7, R12
-	SHLQ       $0x20, R12
-	ORQ        R12, R11
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 160(SI)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 160(R8)
-	VMOVMSKPS  Y8, R12
-	SHLQ       $0x28, R12
-	ORQ        R12, R11
-	VMOVUPS    192(SI), Y0
-	VMOVUPS    224(SI), Y1
-	VMOVUPS    192(BX), Y2
-	VMOVUPS    224(BX), Y3
-	VMOVUPS    96(AX), Y4
-	VSUBPS     Y2, Y4, Y4
-	VMOVUPS    96(AX), Y5
-	VSUBPS     Y3, Y5, Y5
-	VMULPS     320(AX), Y4, Y4
-	VMULPS     320(AX), Y5, Y5
-	VADDPS     Y4, Y2, Y2
-	VADDPS     Y5, Y3, Y3
-	VMULPS     160(AX), Y0, Y0
-	VMULPS     160(AX), Y1, Y1
-	VADDPS     Y0, Y2, Y0
-	VADDPS     Y1, Y3, Y1
-	VMOVUPS    Y0, 192(BX)
-	VMOVUPS    Y1, 224(BX)
-	VMOVUPS    192(R8), Y2
-	VMOVUPS    224(R8), Y3
-	VMOVUPS    192(DI), Y4
-	VMOVUPS    224(DI), Y5
-	VMOVUPS    128(AX), Y6
-	VSUBPS     Y4, Y6, Y6
-	VMOVUPS    128(AX), Y7
-	VSUBPS     Y5, Y7, Y7
-	VMULPS     352(AX), Y6, Y6
-	VMULPS     352(AX), Y7, Y7
-	VADDPS     Y6, Y4, Y4
-	VADDPS     Y7, Y5, Y5
-	VMULPS     192(AX), Y2, Y2
-	VMULPS     192(AX), Y3, Y3
-	VADDPS     Y2, Y4, Y2
-	VADDPS     Y3, Y5, Y3
-	VMOVUPS    Y2, 192(DI)
-	VMOVUPS    Y3, 224(DI)
-	VADDPS     Y2, Y0, Y0
-	VMOVUPS    Y0, 704(AX)
-	VADDPS     Y3, Y1, Y0
-	VMOVUPS    Y0, 736(AX)
-	VMOVUPS    192(CX), Y0
-	VMOVUPS    224(CX), Y1
-	VSUBPS     448(AX), Y0, Y0
-	VSUBPS     448(AX), Y1, Y1
-	VMULPS     (AX), Y0, Y0
-	VMULPS     (AX), Y1, Y1
-	VMOVUPS    vconstc2d00000<>+0(SB), Y2
-	VMAXPS     Y0, Y2, Y0
-	VMOVUPS    vconst42b20000<>+0(SB), Y2
-	VMINPS     Y0, Y2, Y0
-	VMOVUPS    vconstc2d00000<>+0(SB), Y2
-	VMAXPS     Y1, Y2, Y1
-	VMOVUPS    vconst42b20000<>+0(SB), Y2
-	VMINPS     Y1, Y2, Y1
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y0, Y2
-	VMULPS     vconst3fb8aa3b<>+0(SB), Y1, Y3
-	VADDPS     vconst4b400000<>+0(SB), Y2, Y2
-	VSUBPS     vconst4b400000<>+0(SB), Y2, Y2
-	VMOVUPS    Y2, 960(AX)
-	VADDPS     vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS     vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS    Y3, 992(AX)
-	VMULPS     vconst3f318000<>+0(SB), Y2, Y4
-	VMULPS     vconst3f318000<>+0(SB), Y3, Y5
-	VSUBPS     Y4, Y0, Y0
-	VSUBPS     Y5, Y1, Y1
-	VMULPS     vconstb95e8083<>+0(SB), Y2, Y2
-	VMULPS     vconstb95e8083<>+0(SB), Y3, Y3
-	VSUBPS     Y2, Y0, Y0
-	VSUBPS     Y3, Y1, Y1
-	VMULPS     vconst39500d01<>+0(SB), Y0, Y2
-	VMULPS     vconst39500d01<>+0(SB), Y1, Y3
-	VADDPS     vconst3ab60b61<>+0(SB), Y2, Y2
-	VADDPS     vconst3ab60b61<>+0(SB), Y3, Y3
-	VMULPS     Y0, Y2, Y2
-	VMULPS     Y1, Y3, Y3
-	VADDPS     vconst3c088889<>+0(SB), Y2, Y2
-	VADDPS     vconst3c088889<>+0(SB), Y3, Y3
-	VMULPS     Y0, Y2, Y2
-	VMULPS     Y1, Y3, Y3
-	VADDPS     vconst3d2aaaab<>+0(SB), Y2, Y2
-	VADDPS     vconst3d2aaaab<>+0(SB), Y3, Y3
-	VMULPS     Y0, Y2, Y2
-	VMULPS     Y1, Y3, Y3
-	VADDPS     vconst3e2aaaab<>+0(SB), Y2, Y2
-	VADDPS     vconst3e2aaaab<>+0(SB), Y3, Y3
-	VMULPS     Y0, Y2, Y2
-	VMULPS     Y1, Y3, Y3
-	VADDPS     vconst3f000000<>+0(SB), Y2, Y2
-	VADDPS     vconst3f000000<>+0(SB), Y3, Y3
-	VMULPS     Y0, Y0, Y4
-	VMULPS     Y1, Y1, Y5
-	VMULPS     Y2, Y4, Y2
-	VMULPS     Y3, Y5, Y3
-	VADDPS     Y0, Y2, Y0
-	VADDPS     Y1, Y3, Y1
-	VADDPS     vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS     vconst3f800000<>+0(SB), Y1, Y1
-	VCVTTPS2DQ 960(AX), Y2
-	VPSRAD     $0x01, Y2, Y3
-	VPSUBD     Y3, Y2, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VPADDD     Y2, Y0, Y0
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VMULPS     Y2, Y0, Y0
-	VCVTTPS2DQ 992(AX), Y2
-	VPSRAD     $0x01, Y2, Y3
-	VPSUBD     Y3, Y2, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VPADDD     Y2, Y1, Y1
-	VPADDD     vconst0000007f<>+0(SB), Y3, Y2
-	VPSLLD     $0x17, Y2, Y2
-	VMULPS     Y2, Y1, Y1
-	VMULPS     224(AX), Y0, Y0
-	VMULPS     224(AX), Y1, Y1
-	VSUBPS     192(CX), Y0, Y0
-	VSUBPS     224(CX), Y1, Y1
-	VMOVUPS    192(DX), Y2
-	VMOVUPS    224(DX), Y3
-	VMULPS     384(AX), Y2, Y4
-	VMULPS     384(AX), Y3, Y5
-	VSUBPS     Y4, Y0, Y0
-	VSUBPS     Y5, Y1, Y1
-	VMOVUPS    704(AX), Y4
-	VMULPS     384(AX), Y4, Y4
-	VMOVUPS    736(AX), Y5
-	VMULPS     384(AX), Y5, Y5
-	VADDPS     Y4, Y0, Y0
-	VADDPS     Y5, Y1, Y1
-	VMULPS     256(AX), Y0, Y0
-	VMULPS     256(AX), Y1, Y1
-	VADDPS     192(CX), Y0, Y0
-	VADDPS     224(CX), Y1, Y1
-	VCMPPS     $0x1e, 480(AX), Y0, Y4
-	VCMPPS     $0x1e, 480(AX), Y1, Y5
-	VBLENDVPS  Y4, 416(AX), Y0, Y0
-	VBLENDVPS  Y5, 416(AX), Y1, Y1
-	VMOVUPS    Y0, 192(CX)
-	VMOVUPS    Y1, 224(CX)
-	VMULPS     32(AX), Y0, Y0
-	VMULPS     32(AX), Y1, Y1
-	VSUBPS     Y2, Y0, Y0
-	VSUBPS     Y3, Y1, Y1
-	VMULPS     288(AX), Y0, Y0
-	VMULPS     288(AX), Y1, Y1
-	VADDPS     Y0, Y2, Y0
-	VADDPS     Y1, Y3, Y1
-	VANDPS     64(AX), Y4, Y2
-	VANDPS     64(AX), Y5, Y3
-	VADDPS     Y2, Y0, Y0
-	VADDPS     Y3, Y1, Y1
-	VMOVUPS    Y0, 192(DX)
-	VMOVUPS    Y1, 224(DX)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 192(SI)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 192(R8)
-	VMOVMSKPS  Y4, R12
-	SHLQ       $0x30, R12
-	ORQ        R12, R11
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 224(SI)
-	VXORPS     Y0, Y0, Y0
-	VMOVUPS    Y0, 224(R8)
-	VMOVMSKPS  Y5, R12
-	SHLQ       $0x38, R12
-	ORQ        R12, R11
-	MOVQ       R11, (R9)
-	ADDQ       $0x08, R9
-	ADDQ       $0x00000100, CX
-	ADDQ       $0x00000100, DX
-	ADDQ       $0x00000100, BX
-	ADDQ       $0x00000100, SI
-	ADDQ       $0x00000100, DI
-	ADDQ       $0x00000100, R8
-	DECQ       R10
-	JNZ        AdaptiveExponentialTraced2UniformAVX2_reciprocal_block
+	XORQ      R11, R11
+	VMOVUPS   (SI), Y0
+	VMOVUPS   32(SI), Y1
+	VMOVUPS   64(SI), Y2
+	VMOVUPS   (BX), Y3
+	VMOVUPS   32(BX), Y4
+	VMOVUPS   64(BX), Y5
+	VMOVUPS   96(AX), Y6
+	VSUBPS    Y3, Y6, Y6
+	VMOVUPS   96(AX), Y7
+	VSUBPS    Y4, Y7, Y7
+	VMOVUPS   96(AX), Y8
+	VSUBPS    Y5, Y8, Y8
+	VMULPS    320(AX), Y6, Y6
+	VMULPS    320(AX), Y7, Y7
+	VMULPS    320(AX), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	VMULPS    160(AX), Y0, Y0
+	VMULPS    160(AX), Y1, Y1
+	VMULPS    160(AX), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VMOVUPS   Y0, (BX)
+	VMOVUPS   Y1, 32(BX)
+	VMOVUPS   Y2, 64(BX)
+	VMOVUPS   (R8), Y3
+	VMOVUPS   32(R8), Y4
+	VMOVUPS   64(R8), Y5
+	VMOVUPS   (DI), Y6
+	VMOVUPS   32(DI), Y7
+	VMOVUPS   64(DI), Y8
+	VMOVUPS   128(AX), Y9
+	VSUBPS    Y6, Y9, Y9
+	VMOVUPS   128(AX), Y10
+	VSUBPS    Y7, Y10, Y10
+	VMOVUPS   128(AX), Y11
+	VSUBPS    Y8, Y11, Y11
+	VMULPS    352(AX), Y9, Y9
+	VMULPS    352(AX), Y10, Y10
+	VMULPS    352(AX), Y11, Y11
+	VADDPS    Y9, Y6, Y6
+	VADDPS    Y10, Y7, Y7
+	VADDPS    Y11, Y8, Y8
+	VMULPS    192(AX), Y3, Y3
+	VMULPS    192(AX), Y4, Y4
+	VMULPS    192(AX), Y5, Y5
+	VADDPS    Y3, Y6, Y3
+	VADDPS    Y4, Y7, Y4
+	VADDPS    Y5, Y8, Y5
+	VMOVUPS   Y3, (DI)
+	VMOVUPS   Y4, 32(DI)
+	VMOVUPS   Y5, 64(DI)
+	VADDPS    Y3, Y0, Y0
+	VMOVUPS   Y0, 512(AX)
+	VADDPS    Y4, Y1, Y0
+	VMOVUPS   Y0, 544(AX)
+	VADDPS    Y5, Y2, Y0
+	VMOVUPS   Y0, 576(AX)
+	VMOVUPS   (CX), Y0
+	VMOVUPS   32(CX), Y1
+	VMOVUPS   64(CX), Y2
+	VSUBPS    448(AX), Y0, Y0
+	VSUBPS    448(AX), Y1, Y1
+	VSUBPS    448(AX), Y2, Y2
+	VMULPS    (AX), Y0, Y0
+	VMULPS    (AX), Y1, Y1
+	VMULPS    (AX), Y2, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y0, Y3, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y0, Y3, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y1, Y3, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y1, Y3, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y2, Y3, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y2, Y3, Y2
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS   Y3, 768(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS   Y4, 800(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS   Y5, 832(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS    vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS    vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS    vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS    vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y0, Y6
+	VMULPS    Y1, Y1, Y7
+	VMULPS    Y2, Y2, Y8
+	VMULPS    Y3, Y6, Y3
+	VMULPS    Y4, Y7, Y4
+	VMULPS    Y5, Y8, Y5
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    768(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    800(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y1, Y1
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    832(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y2, Y2
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y2, Y2
+	VMULPS    224(AX), Y0, Y0
+	VMULPS    224(AX), Y1, Y1
+	VMULPS    224(AX), Y2, Y2
+	VSUBPS    (CX), Y0, Y0
+	VSUBPS    32(CX), Y1, Y1
+	VSUBPS    64(CX), Y2, Y2
+	VMOVUPS   (DX), Y3
+	VMOVUPS   32(DX), Y4
+	VMOVUPS   64(DX), Y5
+	VMULPS    384(AX), Y3, Y6
+	VMULPS    384(AX), Y4, Y7
+	VMULPS    384(AX), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMOVUPS   512(AX), Y6
+	VMULPS    384(AX), Y6, Y6
+	VMOVUPS   544(AX), Y7
+	VMULPS    384(AX), Y7, Y7
+	VMOVUPS   576(AX), Y8
+	VMULPS    384(AX), Y8, Y8
+	VADDPS    Y6, Y0, Y0
+	VADDPS    Y7, Y1, Y1
+	VADDPS    Y8, Y2, Y2
+	VMULPS    256(AX), Y0, Y0
+	VMULPS    256(AX), Y1, Y1
+	VMULPS    256(AX), Y2, Y2
+	VADDPS    (CX), Y0, Y0
+	VADDPS    32(CX), Y1, Y1
+	VADDPS    64(CX), Y2, Y2
+	VCMPPS    $0x1e, 480(AX), Y0, Y6
+	VCMPPS    $0x1e, 480(AX), Y1, Y7
+	VCMPPS    $0x1e, 480(AX), Y2, Y8
+	VBLENDVPS Y6, 416(AX), Y0, Y0
+	VBLENDVPS Y7, 416(AX), Y1, Y1
+	VBLENDVPS Y8, 416(AX), Y2, Y2
+	VMOVUPS   Y0, (CX)
+	VMOVUPS   Y1, 32(CX)
+	VMOVUPS   Y2, 64(CX)
+	VMULPS    32(AX), Y0, Y0
+	VMULPS    32(AX), Y1, Y1
+	VMULPS    32(AX), Y2, Y2
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    288(AX), Y0, Y0
+	VMULPS    288(AX), Y1, Y1
+	VMULPS    288(AX), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VANDPS    64(AX), Y6, Y3
+	VANDPS    64(AX), Y7, Y4
+	VANDPS    64(AX), Y8, Y5
+	VADDPS    Y3, Y0, Y0
+	VADDPS    Y4, Y1, Y1
+	VADDPS    Y5, Y2, Y2
+	VMOVUPS   Y0, (DX)
+	VMOVUPS   Y1, 32(DX)
+	VMOVUPS   Y2, 64(DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, (SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, (R8)
+	VMOVMSKPS Y6, R12
+	ORQ       R12, R11
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 32(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 32(R8)
+	VMOVMSKPS Y7, R12
+	SHLQ      $0x08, R12
+	ORQ       R12, R11
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 64(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 64(R8)
+	VMOVMSKPS Y8, R12
+	SHLQ      $0x10, R12
+	ORQ       R12, R11
+	VMOVUPS   96(SI), Y0
+	VMOVUPS   128(SI), Y1
+	VMOVUPS   160(SI), Y2
+	VMOVUPS   96(BX), Y3
+	VMOVUPS   128(BX), Y4
+	VMOVUPS   160(BX), Y5
+	VMOVUPS   96(AX), Y6
+	VSUBPS    Y3, Y6, Y6
+	VMOVUPS   96(AX), Y7
+	VSUBPS    Y4, Y7, Y7
+	VMOVUPS   96(AX), Y8
+	VSUBPS    Y5, Y8, Y8
+	VMULPS    320(AX), Y6, Y6
+	VMULPS    320(AX), Y7, Y7
+	VMULPS    320(AX), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	VMULPS    160(AX), Y0, Y0
+	VMULPS    160(AX), Y1, Y1
+	VMULPS    160(AX), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VMOVUPS   Y0, 96(BX)
+	VMOVUPS   Y1, 128(BX)
+	VMOVUPS   Y2, 160(BX)
+	VMOVUPS   96(R8), Y3
+	VMOVUPS   128(R8), Y4
+	VMOVUPS   160(R8), Y5
+	VMOVUPS   96(DI), Y6
+	VMOVUPS   128(DI), Y7
+	VMOVUPS   160(DI), Y8
+	VMOVUPS   128(AX), Y9
+	VSUBPS    Y6, Y9, Y9
+	VMOVUPS   128(AX), Y10
+	VSUBPS    Y7, Y10, Y10
+	VMOVUPS   128(AX), Y11
+	VSUBPS    Y8, Y11, Y11
+	VMULPS    352(AX), Y9, Y9
+	VMULPS    352(AX), Y10, Y10
+	VMULPS    352(AX), Y11, Y11
+	VADDPS    Y9, Y6, Y6
+	VADDPS    Y10, Y7, Y7
+	VADDPS    Y11, Y8, Y8
+	VMULPS    192(AX), Y3, Y3
+	VMULPS    192(AX), Y4, Y4
+	VMULPS    192(AX), Y5, Y5
+	VADDPS    Y3, Y6, Y3
+	VADDPS    Y4, Y7, Y4
+	VADDPS    Y5, Y8, Y5
+	VMOVUPS   Y3, 96(DI)
+	VMOVUPS   Y4, 128(DI)
+	VMOVUPS   Y5, 160(DI)
+	VADDPS    Y3, Y0, Y0
+	VMOVUPS   Y0, 608(AX)
+	VADDPS    Y4, Y1, Y0
+	VMOVUPS   Y0, 640(AX)
+	VADDPS    Y5, Y2, Y0
+	VMOVUPS   Y0, 672(AX)
+	VMOVUPS   96(CX), Y0
+	VMOVUPS   128(CX), Y1
+	VMOVUPS   160(CX), Y2
+	VSUBPS    448(AX), Y0, Y0
+	VSUBPS    448(AX), Y1, Y1
+	VSUBPS    448(AX), Y2, Y2
+	VMULPS    (AX), Y0, Y0
+	VMULPS    (AX), Y1, Y1
+	VMULPS    (AX), Y2, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y0, Y3, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y0, Y3, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y1, Y3, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y1, Y3, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y2, Y3, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y2, Y3, Y2
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS   Y3, 864(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS   Y4, 896(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS   Y5, 928(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS    vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS    vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS    vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS    vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y0, Y6
+	VMULPS    Y1, Y1, Y7
+	VMULPS    Y2, Y2, Y8
+	VMULPS    Y3, Y6, Y3
+	VMULPS    Y4, Y7, Y4
+	VMULPS    Y5, Y8, Y5
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    864(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    896(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y1, Y1
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    928(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y2, Y2
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y2, Y2
+	VMULPS    224(AX), Y0, Y0
+	VMULPS    224(AX), Y1, Y1
+	VMULPS    224(AX), Y2, Y2
+	VSUBPS    96(CX), Y0, Y0
+	VSUBPS    128(CX), Y1, Y1
+	VSUBPS    160(CX), Y2, Y2
+	VMOVUPS   96(DX), Y3
+	VMOVUPS   128(DX), Y4
+	VMOVUPS   160(DX), Y5
+	VMULPS    384(AX), Y3, Y6
+	VMULPS    384(AX), Y4, Y7
+	VMULPS    384(AX), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMOVUPS   608(AX), Y6
+	VMULPS    384(AX), Y6, Y6
+	VMOVUPS   640(AX), Y7
+	VMULPS    384(AX), Y7, Y7
+	VMOVUPS   672(AX), Y8
+	VMULPS    384(AX), Y8, Y8
+	VADDPS    Y6, Y0, Y0
+	VADDPS    Y7, Y1, Y1
+	VADDPS    Y8, Y2, Y2
+	VMULPS    256(AX), Y0, Y0
+	VMULPS    256(AX), Y1, Y1
+	VMULPS    256(AX), Y2, Y2
+	VADDPS    96(CX), Y0, Y0
+	VADDPS    128(CX), Y1, Y1
+	VADDPS    160(CX), Y2, Y2
+	VCMPPS    $0x1e, 480(AX), Y0, Y6
+	VCMPPS    $0x1e, 480(AX), Y1, Y7
+	VCMPPS    $0x1e, 480(AX), Y2, Y8
+	VBLENDVPS Y6, 416(AX), Y0, Y0
+	VBLENDVPS Y7, 416(AX), Y1, Y1
+	VBLENDVPS Y8, 416(AX), Y2, Y2
+	VMOVUPS   Y0, 96(CX)
+	VMOVUPS   Y1, 128(CX)
+	VMOVUPS   Y2, 160(CX)
+	VMULPS    32(AX), Y0, Y0
+	VMULPS    32(AX), Y1, Y1
+	VMULPS    32(AX), Y2, Y2
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    288(AX), Y0, Y0
+	VMULPS    288(AX), Y1, Y1
+	VMULPS    288(AX), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VANDPS    64(AX), Y6, Y3
+	VANDPS    64(AX), Y7, Y4
+	VANDPS    64(AX), Y8, Y5
+	VADDPS    Y3, Y0, Y0
+	VADDPS    Y4, Y1, Y1
+	VADDPS    Y5, Y2, Y2
+	VMOVUPS   Y0, 96(DX)
+	VMOVUPS   Y1, 128(DX)
+	VMOVUPS   Y2, 160(DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 96(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 96(R8)
+	VMOVMSKPS Y6, R12
+	SHLQ      $0x18, R12
+	ORQ       R12, R11
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 128(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 128(R8)
+	VMOVMSKPS Y7, R12
+	SHLQ      $0x20, R12
+	ORQ       R12, R11
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 160(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 160(R8)
+	VMOVMSKPS Y8, R12
+	SHLQ      $0x28, R12
+	ORQ       R12, R11
+	VMOVUPS   192(SI), Y0
+	VMOVUPS   224(SI), Y1
+	VMOVUPS   192(BX), Y2
+	VMOVUPS   224(BX), Y3
+	VMOVUPS   96(AX), Y4
+	VSUBPS    Y2, Y4, Y4
+	VMOVUPS   96(AX), Y5
+	VSUBPS    Y3, Y5, Y5
+	VMULPS    320(AX), Y4, Y4
+	VMULPS    320(AX), Y5, Y5
+	VADDPS    Y4, Y2, Y2
+	VADDPS    Y5, Y3, Y3
+	VMULPS    160(AX), Y0, Y0
+	VMULPS    160(AX), Y1, Y1
+	VADDPS    Y0, Y2, Y0
+	VADDPS    Y1, Y3, Y1
+	VMOVUPS   Y0, 192(BX)
+	VMOVUPS   Y1, 224(BX)
+	VMOVUPS   192(R8), Y2
+	VMOVUPS   224(R8), Y3
+	VMOVUPS   192(DI), Y4
+	VMOVUPS   224(DI), Y5
+	VMOVUPS   128(AX), Y6
+	VSUBPS    Y4, Y6, Y6
+	VMOVUPS   128(AX), Y7
+	VSUBPS    Y5, Y7, Y7
+	VMULPS    352(AX), Y6, Y6
+	VMULPS    352(AX), Y7, Y7
+	VADDPS    Y6, Y4, Y4
+	VADDPS    Y7, Y5, Y5
+	VMULPS    192(AX), Y2, Y2
+	VMULPS    192(AX), Y3, Y3
+	VADDPS    Y2, Y4, Y2
+	VADDPS    Y3, Y5, Y3
+	VMOVUPS   Y2, 192(DI)
+	VMOVUPS   Y3, 224(DI)
+	VADDPS    Y2, Y0, Y0
+	VMOVUPS   Y0, 704(AX)
+	VADDPS    Y3, Y1, Y0
+	VMOVUPS   Y0, 736(AX)
+	VMOVUPS   192(CX), Y0
+	VMOVUPS   224(CX), Y1
+	VSUBPS    448(AX), Y0, Y0
+	VSUBPS    448(AX), Y1, Y1
+	VMULPS    (AX), Y0, Y0
+	VMULPS    (AX), Y1, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y2
+	VMAXPS    Y0, Y2, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y2
+	VMINPS    Y0, Y2, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y2
+	VMAXPS    Y1, Y2, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y2
+	VMINPS    Y1, Y2, Y1
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y2
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y3
+	VADDPS    vconst4b400000<>+0(SB), Y2, Y2
+	VSUBPS    vconst4b400000<>+0(SB), Y2, Y2
+	VMOVUPS   Y2, 960(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS   Y3, 992(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y2, Y4
+	VMULPS    vconst3f318000<>+0(SB), Y3, Y5
+	VSUBPS    Y4, Y0, Y0
+	VSUBPS    Y5, Y1, Y1
+	VMULPS    vconstb95e8083<>+0(SB), Y2, Y2
+	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VSUBPS    Y2, Y0, Y0
+	VSUBPS    Y3, Y1, Y1
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y2
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y3
+	VADDPS    vconst3ab60b61<>+0(SB), Y2, Y2
+	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y1, Y3, Y3
+	VADDPS    vconst3c088889<>+0(SB), Y2, Y2
+	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y1, Y3, Y3
+	VADDPS    vconst3d2aaaab<>+0(SB), Y2, Y2
+	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y1, Y3, Y3
+	VADDPS    vconst3e2aaaab<>+0(SB), Y2, Y2
+	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y1, Y3, Y3
+	VADDPS    vconst3f000000<>+0(SB), Y2, Y2
+	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y0, Y4
+	VMULPS    Y1, Y1, Y5
+	VMULPS    Y2, Y4, Y2
+	VMULPS    Y3, Y5, Y3
+	VADDPS    Y0, Y2, Y0
+	VADDPS    Y1, Y3, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y2
+	VADDPS    960(AX), Y2, Y2
+	VPSRAD    $0x01, Y2, Y3
+	VPSUBD    Y3, Y2, Y2
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    Y2, Y0, Y0
+	VPSLLD    $0x17, Y3, Y2
+	VMULPS    Y2, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y2
+	VADDPS    992(AX), Y2, Y2
+	VPSRAD    $0x01, Y2, Y3
+	VPSUBD    Y3, Y2, Y2
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    Y2, Y1, Y1
+	VPSLLD    $0x17, Y3, Y2
+	VMULPS    Y2, Y1, Y1
+	VMULPS    224(AX), Y0, Y0
+	VMULPS    224(AX), Y1, Y1
+	VSUBPS    192(CX), Y0, Y0
+	VSUBPS    224(CX), Y1, Y1
+	VMOVUPS   192(DX), Y2
+	VMOVUPS   224(DX), Y3
+	VMULPS    384(AX), Y2, Y4
+	VMULPS    384(AX), Y3, Y5
+	VSUBPS    Y4, Y0, Y0
+	VSUBPS    Y5, Y1, Y1
+	VMOVUPS   704(AX), Y4
+	VMULPS    384(AX), Y4, Y4
+	VMOVUPS   736(AX), Y5
+	VMULPS    384(AX), Y5, Y5
+	VADDPS    Y4, Y0, Y0
+	VADDPS    Y5, Y1, Y1
+	VMULPS    256(AX), Y0, Y0
+	VMULPS    256(AX), Y1, Y1
+	VADDPS    192(CX), Y0, Y0
+	VADDPS    224(CX), Y1, Y1
+	VCMPPS    $0x1e, 480(AX), Y0, Y4
+	VCMPPS    $0x1e, 480(AX), Y1, Y5
+	VBLENDVPS Y4, 416(AX), Y0, Y0
+	VBLENDVPS Y5, 416(AX), Y1, Y1
+	VMOVUPS   Y0, 192(CX)
+	VMOVUPS   Y1, 224(CX)
+	VMULPS    32(AX), Y0, Y0
+	VMULPS    32(AX), Y1, Y1
+	VSUBPS    Y2, Y0, Y0
+	VSUBPS    Y3, Y1, Y1
+	VMULPS    288(AX), Y0, Y0
+	VMULPS    288(AX), Y1, Y1
+	VADDPS    Y0, Y2, Y0
+	VADDPS    Y1, Y3, Y1
+	VANDPS    64(AX), Y4, Y2
+	VANDPS    64(AX), Y5, Y3
+	VADDPS    Y2, Y0, Y0
+	VADDPS    Y3, Y1, Y1
+	VMOVUPS   Y0, 192(DX)
+	VMOVUPS   Y1, 224(DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 192(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 192(R8)
+	VMOVMSKPS Y4, R12
+	SHLQ      $0x30, R12
+	ORQ       R12, R11
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 224(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 224(R8)
+	VMOVMSKPS Y5, R12
+	SHLQ      $0x38, R12
+	ORQ       R12, R11
+	MOVQ      R11, (R9)
+	ADDQ      $0x08, R9
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	ADDQ      $0x00000100, SI
+	ADDQ      $0x00000100, DI
+	ADDQ      $0x00000100, R8
+	DECQ      R10
+	JNZ       AdaptiveExponentialTraced2UniformAVX2_reciprocal_block
 
 AdaptiveExponentialTraced2UniformAVX2_done:
 	VZEROUPPER
@@ -36897,21 +36873,19 @@ SimplifiedAdaptiveExponentialTraced2AVX2_block:
 	VADDPS       Y3, Y7, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VCVTTPS2DQ   Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
 	VPSRAD       $0x01, Y4, Y6
 	VPSUBD       Y6, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
-	VPSLLD       $0x17, Y4, Y4
 	VMULPS       Y4, Y2, Y2
-	VCVTTPS2DQ   Y5, Y4
+	VPSLLD       $0x17, Y6, Y4
+	VMULPS       Y4, Y2, Y2
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
 	VPSRAD       $0x01, Y4, Y5
 	VPSUBD       Y5, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VPSLLD       $0x17, Y5, Y4
 	VMULPS       Y4, Y3, Y3
 	VMULPS       (R12), Y2, Y2
 	VMULPS       32(R12), Y3, Y3
@@ -37114,21 +37088,19 @@ SimplifiedAdaptiveExponentialTraced2AVX2_block:
 	VADDPS       Y3, Y7, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VCVTTPS2DQ   Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
 	VPSRAD       $0x01, Y4, Y6
 	VPSUBD       Y6, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
-	VPSLLD       $0x17, Y4, Y4
 	VMULPS       Y4, Y2, Y2
-	VCVTTPS2DQ   Y5, Y4
+	VPSLLD       $0x17, Y6, Y4
+	VMULPS       Y4, Y2, Y2
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
 	VPSRAD       $0x01, Y4, Y5
 	VPSUBD       Y5, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VPSLLD       $0x17, Y5, Y4
 	VMULPS       Y4, Y3, Y3
 	VMULPS       64(R12), Y2, Y2
 	VMULPS       96(R12), Y3, Y3
@@ -37332,21 +37304,19 @@ SimplifiedAdaptiveExponentialTraced2AVX2_block:
 	VADDPS       Y3, Y7, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VCVTTPS2DQ   Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
 	VPSRAD       $0x01, Y4, Y6
 	VPSUBD       Y6, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
-	VPSLLD       $0x17, Y4, Y4
 	VMULPS       Y4, Y2, Y2
-	VCVTTPS2DQ   Y5, Y4
+	VPSLLD       $0x17, Y6, Y4
+	VMULPS       Y4, Y2, Y2
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
 	VPSRAD       $0x01, Y4, Y5
 	VPSUBD       Y5, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VPSLLD       $0x17, Y5, Y4
 	VMULPS       Y4, Y3, Y3
 	VMULPS       128(R12), Y2, Y2
 	VMULPS       160(R12), Y3, Y3
@@ -37550,21 +37520,19 @@ SimplifiedAdaptiveExponentialTraced2AVX2_block:
 	VADDPS       Y3, Y7, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VCVTTPS2DQ   Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
 	VPSRAD       $0x01, Y4, Y6
 	VPSUBD       Y6, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
-	VPSLLD       $0x17, Y4, Y4
 	VMULPS       Y4, Y2, Y2
-	VCVTTPS2DQ   Y5, Y4
+	VPSLLD       $0x17, Y6, Y4
+	VMULPS       Y4, Y2, Y2
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
 	VPSRAD       $0x01, Y4, Y5
 	VPSUBD       Y5, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VPSLLD       $0x17, Y5, Y4
 	VMULPS       Y4, Y3, Y3
 	VMULPS       192(R12), Y2, Y2
 	VMULPS       224(R12), Y3, Y3
@@ -38593,21 +38561,19 @@ SimplifiedAdaptiveExponentialTraced2UniformAVX2_block:
 	VADDPS       Y3, Y7, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VCVTTPS2DQ   Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
 	VPSRAD       $0x01, Y4, Y6
 	VPSUBD       Y6, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
-	VPSLLD       $0x17, Y4, Y4
 	VMULPS       Y4, Y2, Y2
-	VCVTTPS2DQ   Y5, Y4
+	VPSLLD       $0x17, Y6, Y4
+	VMULPS       Y4, Y2, Y2
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
 	VPSRAD       $0x01, Y4, Y5
 	VPSUBD       Y5, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VPSLLD       $0x17, Y5, Y4
 	VMULPS       Y4, Y3, Y3
 	VMULPS       Y2, Y1, Y2
 	VMULPS       Y3, Y1, Y3
@@ -38772,21 +38738,19 @@ SimplifiedAdaptiveExponentialTraced2UniformAVX2_block:
 	VADDPS       Y3, Y7, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VCVTTPS2DQ   Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
 	VPSRAD       $0x01, Y4, Y6
 	VPSUBD       Y6, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
-	VPSLLD       $0x17, Y4, Y4
 	VMULPS       Y4, Y2, Y2
-	VCVTTPS2DQ   Y5, Y4
+	VPSLLD       $0x17, Y6, Y4
+	VMULPS       Y4, Y2, Y2
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
 	VPSRAD       $0x01, Y4, Y5
 	VPSUBD       Y5, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VPSLLD       $0x17, Y5, Y4
 	VMULPS       Y4, Y3, Y3
 	VMULPS       Y2, Y1, Y2
 	VMULPS       Y3, Y1, Y3
@@ -38952,21 +38916,19 @@ SimplifiedAdaptiveExponentialTraced2UniformAVX2_block:
 	VADDPS       Y3, Y7, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VCVTTPS2DQ   Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
 	VPSRAD       $0x01, Y4, Y6
 	VPSUBD       Y6, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
-	VPSLLD       $0x17, Y4, Y4
 	VMULPS       Y4, Y2, Y2
-	VCVTTPS2DQ   Y5, Y4
+	VPSLLD       $0x17, Y6, Y4
+	VMULPS       Y4, Y2, Y2
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
 	VPSRAD       $0x01, Y4, Y5
 	VPSUBD       Y5, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VPSLLD       $0x17, Y5, Y4
 	VMULPS       Y4, Y3, Y3
 	VMULPS       Y2, Y1, Y2
 	VMULPS       Y3, Y1, Y3
@@ -39132,21 +39094,19 @@ SimplifiedAdaptiveExponentialTraced2UniformAVX2_block:
 	VADDPS       Y3, Y7, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VCVTTPS2DQ   Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
 	VPSRAD       $0x01, Y4, Y6
 	VPSUBD       Y6, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
-	VPSLLD       $0x17, Y4, Y4
 	VMULPS       Y4, Y2, Y2
-	VCVTTPS2DQ   Y5, Y4
+	VPSLLD       $0x17, Y6, Y4
+	VMULPS       Y4, Y2, Y2
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
 	VPSRAD       $0x01, Y4, Y5
 	VPSUBD       Y5, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VPSLLD       $0x17, Y5, Y4
 	VMULPS       Y4, Y3, Y3
 	VMULPS       Y2, Y1, Y2
 	VMULPS       Y3, Y1, Y3
@@ -39327,21 +39287,19 @@ SimplifiedAdaptiveExponentialTraced2UniformAVX2_reciprocal_block:
 	VADDPS       Y3, Y7, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VCVTTPS2DQ   Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
 	VPSRAD       $0x01, Y4, Y6
 	VPSUBD       Y6, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
-	VPSLLD       $0x17, Y4, Y4
 	VMULPS       Y4, Y2, Y2
-	VCVTTPS2DQ   Y5, Y4
+	VPSLLD       $0x17, Y6, Y4
+	VMULPS       Y4, Y2, Y2
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
 	VPSRAD       $0x01, Y4, Y5
 	VPSUBD       Y5, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VPSLLD       $0x17, Y5, Y4
 	VMULPS       Y4, Y3, Y3
 	VMULPS       Y2, Y1, Y2
 	VMULPS       Y3, Y1, Y3
@@ -39506,21 +39464,19 @@ SimplifiedAdaptiveExponentialTraced2UniformAVX2_reciprocal_block:
 	VADDPS       Y3, Y7, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VCVTTPS2DQ   Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
 	VPSRAD       $0x01, Y4, Y6
 	VPSUBD       Y6, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
-	VPSLLD       $0x17, Y4, Y4
 	VMULPS       Y4, Y2, Y2
-	VCVTTPS2DQ   Y5, Y4
+	VPSLLD       $0x17, Y6, Y4
+	VMULPS       Y4, Y2, Y2
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
 	VPSRAD       $0x01, Y4, Y5
 	VPSUBD       Y5, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VPSLLD       $0x17, Y5, Y4
 	VMULPS       Y4, Y3, Y3
 	VMULPS       Y2, Y1, Y2
 	VMULPS       Y3, Y1, Y3
@@ -39686,21 +39642,19 @@ SimplifiedAdaptiveExponentialTraced2UniformAVX2_reciprocal_block:
 	VADDPS       Y3, Y7, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VCVTTPS2DQ   Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
 	VPSRAD       $0x01, Y4, Y6
 	VPSUBD       Y6, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
-	VPSLLD       $0x17, Y4, Y4
 	VMULPS       Y4, Y2, Y2
-	VCVTTPS2DQ   Y5, Y4
+	VPSLLD       $0x17, Y6, Y4
+	VMULPS       Y4, Y2, Y2
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
 	VPSRAD       $0x01, Y4, Y5
 	VPSUBD       Y5, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VPSLLD       $0x17, Y5, Y4
 	VMULPS       Y4, Y3, Y3
 	VMULPS       Y2, Y1, Y2
 	VMULPS       Y3, Y1, Y3
@@ -39866,21 +39820,19 @@ SimplifiedAdaptiveExponentialTraced2UniformAVX2_reciprocal_block:
 	VADDPS       Y3, Y7, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VCVTTPS2DQ   Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
 	VPSRAD       $0x01, Y4, Y6
 	VPSUBD       Y6, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y2, Y2
-	VPADDD       vconst0000007f<>+0(SB), Y6, Y4
-	VPSLLD       $0x17, Y4, Y4
 	VMULPS       Y4, Y2, Y2
-	VCVTTPS2DQ   Y5, Y4
+	VPSLLD       $0x17, Y6, Y4
+	VMULPS       Y4, Y2, Y2
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
 	VPSRAD       $0x01, Y4, Y5
 	VPSUBD       Y5, Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VPADDD       Y4, Y3, Y3
-	VPADDD       vconst0000007f<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VPSLLD       $0x17, Y5, Y4
 	VMULPS       Y4, Y3, Y3
 	VMULPS       Y2, Y1, Y2
 	VMULPS       Y3, Y1, Y3
@@ -56216,274 +56168,266 @@ TEXT ·expAVX2(SB), NOSPLIT, $0-24
 	JZ           ExpAVX2_done
 
 ExpAVX2_block:
-	VMOVUPS    (AX), Y10
-	VMAXPS     Y10, Y9, Y10
-	VMINPS     Y10, Y7, Y10
-	VMULPS     Y6, Y10, Y11
-	VADDPS     vconst4b400000<>+0(SB), Y11, Y11
-	VSUBPS     vconst4b400000<>+0(SB), Y11, Y11
-	VMULPS     Y5, Y11, Y12
-	VSUBPS     Y12, Y10, Y10
-	VMULPS     Y8, Y11, Y12
-	VSUBPS     Y12, Y10, Y10
-	VMULPS     Y10, Y0, Y12
-	VADDPS     Y1, Y12, Y12
-	VMULPS     Y10, Y12, Y12
-	VADDPS     Y2, Y12, Y12
-	VMULPS     Y10, Y12, Y12
-	VADDPS     Y3, Y12, Y12
-	VMULPS     Y10, Y12, Y12
-	VADDPS     Y4, Y12, Y12
-	VMULPS     Y10, Y12, Y12
-	VADDPS     vconst3f000000<>+0(SB), Y12, Y12
-	VMULPS     Y10, Y10, Y13
-	VMULPS     Y12, Y13, Y12
-	VADDPS     Y10, Y12, Y10
-	VADDPS     vconst3f800000<>+0(SB), Y10, Y10
-	VCVTTPS2DQ Y11, Y11
-	VPSRAD     $0x01, Y11, Y12
-	VPSUBD     Y12, Y11, Y11
-	VPSLLD     $0x17, Y11, Y11
-	VPADDD     Y11, Y10, Y10
-	VPADDD     vconst0000007f<>+0(SB), Y12, Y11
-	VPSLLD     $0x17, Y11, Y11
-	VMULPS     Y11, Y10, Y10
-	VMOVUPS    Y10, (CX)
-	VMOVUPS    32(AX), Y10
-	VMAXPS     Y10, Y9, Y10
-	VMINPS     Y10, Y7, Y10
-	VMULPS     Y6, Y10, Y11
-	VADDPS     vconst4b400000<>+0(SB), Y11, Y11
-	VSUBPS     vconst4b400000<>+0(SB), Y11, Y11
-	VMULPS     Y5, Y11, Y12
-	VSUBPS     Y12, Y10, Y10
-	VMULPS     Y8, Y11, Y12
-	VSUBPS     Y12, Y10, Y10
-	VMULPS     Y10, Y0, Y12
-	VADDPS     Y1, Y12, Y12
-	VMULPS     Y10, Y12, Y12
-	VADDPS     Y2, Y12, Y12
-	VMULPS     Y10, Y12, Y12
-	VADDPS     Y3, Y12, Y12
-	VMULPS     Y10, Y12, Y12
-	VADDPS     Y4, Y12, Y12
-	VMULPS     Y10, Y12, Y12
-	VADDPS     vconst3f000000<>+0(SB), Y12, Y12
-	VMULPS     Y10, Y10, Y13
-	VMULPS     Y12, Y13, Y12
-	VADDPS     Y10, Y12, Y10
-	VADDPS     vconst3f800000<>+0(SB), Y10, Y10
-	VCVTTPS2DQ Y11, Y11
-	VPSRAD     $0x01, Y11, Y12
-	VPSUBD     Y12, Y11, Y11
-	VPSLLD     $0x17, Y11, Y11
-	VPADDD     Y11, Y10, Y10
-	VPADDD     vconst0000007f<>+0(SB), Y12, Y11
-	VPSLLD     $0x17, Y11, Y11
-	VMULPS     Y11, Y10, Y10
-	VMOVUPS    Y10, 32(CX)
-	VMOVUPS    64(AX), Y10
-	VMAXPS     Y10, Y9, Y10
-	VMINPS     Y10, Y7, Y10
-	VMULPS     Y6, Y10, Y11
-	VADDPS     vconst4b400000<>+0(SB), Y11, Y11
-	VSUBPS     vconst4b400000<>+0(SB), Y11, Y11
-	VMULPS     Y5, Y11, Y12
-	VSUBPS     Y12, Y10, Y10
-	VMULPS     Y8, Y11, Y12
-	VSUBPS     Y12, Y10, Y10
-	VMULPS     Y10, Y0, Y12
-	VADDPS     Y1, Y12, Y12
-	VMULPS     Y10, Y12, Y12
-	VADDPS     Y2, Y12, Y12
-	VMULPS     Y10, Y12, Y12
-	VADDPS     Y3, Y12, Y12
-	VMULPS     Y10, Y12, Y12
-	VADDPS     Y4, Y12, Y12
-	VMULPS     Y10, Y12, Y12
-	VADDPS     vconst3f000000<>+0(SB), Y12, Y12
-	VMULPS     Y10, Y10, Y13
-	VMULPS     Y12, Y13, Y12
-	VADDPS     Y10, Y12, Y10
-	VADDPS     vconst3f800000<>+0(SB), Y10, Y10
-	VCVTTPS2DQ Y11, Y11
-	VPSRAD     $0x01, Y11, Y12
-	VPSUBD     Y12, Y11, Y11
-	VPSLLD     $0x17, Y11, Y11
-	VPADDD     Y11, Y10, Y10
-	VPADDD     vconst0000007f<>+0(SB), Y12, Y11
-	VPSLLD     $0x17, Y11, Y11
-	VMULPS     Y11, Y10, Y10
-	VMOVUPS    Y10, 64(CX)
-	VMOVUPS    96(AX), Y10
-	VMAXPS     Y10, Y9, Y10
-	VMINPS     Y10, Y7, Y10
-	VMULPS     Y6, Y10, Y11
-	VADDPS     vconst4b400000<>+0(SB), Y11, Y11
-	VSUBPS     vconst4b400000<>+0(SB), Y11, Y11
-	VMULPS     Y5, Y11, Y12
-	VSUBPS     Y12, Y10, Y10
-	VMULPS     Y8, Y11, Y12
-	VSUBPS     Y12, Y10, Y10
-	VMULPS     Y10, Y0, Y12
-	VADDPS     Y1, Y12, Y12
-	VMULPS     Y10, Y12, Y12
-	VADDPS     Y2, Y12, Y12
-	VMULPS     Y10, Y12, Y12
-	VADDPS     Y3, Y12, Y12
-	VMULPS     Y10, Y12, Y12
-	VADDPS     Y4, Y12, Y12
-	VMULPS     Y10, Y12, Y12
-	VADDPS     vconst3f000000<>+0(SB), Y12, Y12
-	VMULPS     Y10, Y10, Y13
-	VMULPS     Y12, Y13, Y12
-	VADDPS     Y10, Y12, Y10
-	VADDPS     vconst3f800000<>+0(SB), Y10, Y10
-	VCVTTPS2DQ Y11, Y11
-	VPSRAD     $0x01, Y11, Y12
-	VPSUBD     Y12, Y11, Y11
-	VPSLLD     $0x17, Y11, Y11
-	VPADDD     Y11, Y10, Y10
-	VPADDD     vconst0000007f<>+0(SB), Y12, Y11
-	VPSLLD     $0x17, Y11, Y11
-	VMULPS     Y11, Y10, Y10
-	VMOVUPS    Y10, 96(CX)
-	VMOVUPS    128(AX), Y10
-	VMAXPS     Y10, Y9, Y10
-	VMINPS     Y10, Y7, Y10
-	VMULPS     Y6, Y10, Y11
-	VADDPS     vconst4b400000<>+0(SB), Y11, Y11
-	VSUBPS     vconst4b400000<>+0(SB), Y11, Y11
-	VMULPS     Y5, Y11, Y12
-	VSUBPS     Y12, Y10, Y10
-	VMULPS     Y8, Y11, Y12
-	VSUBPS     Y12, Y10, Y10
-	VMULPS     Y10, Y0, Y12
-	VADDPS     Y1, Y12, Y12
-	VMULPS     Y10, Y12, Y12
-	VADDPS     Y2, Y12, Y12
-	VMULPS     Y10, Y12, Y12
-	VADDPS     Y3, Y12, Y12
-	VMULPS     Y10, Y12, Y12
-	VADDPS     Y4, Y12, Y12
-	VMULPS     Y10, Y12, Y12
-	VADDPS     vconst3f000000<>+0(SB), Y12, Y12
-	VMULPS     Y10, Y10, Y13
-	VMULPS     Y12, Y13, Y12
-	VADDPS     Y10, Y12, Y10
-	VADDPS     vconst3f800000<>+0(SB), Y10, Y10
-	VCVTTPS2DQ Y11, Y11
-	VPSRAD     $0x01, Y11, Y12
-	VPSUBD     Y12, Y11, Y11
-	VPSLLD     $0x17, Y11, Y11
-	VPADDD     Y11, Y10, Y10
-	VPADDD     vconst0000007f<>+0(SB), Y12, Y11
-	VPSLLD     $0x17, Y11, Y11
-	VMULPS     Y11, Y10, Y10
-	VMOVUPS    Y10, 128(CX)
-	VMOVUPS    160(AX), Y10
-	VMAXPS     Y10, Y9, Y10
-	VMINPS     Y10, Y7, Y10
-	VMULPS     Y6, Y10, Y11
-	VADDPS     vconst4b400000<>+0(SB), Y11, Y11
-	VSUBPS     vconst4b400000<>+0(SB), Y11, Y11
-	VMULPS     Y5, Y11, Y12
-	VSUBPS     Y12, Y10, Y10
-	VMULPS     Y8, Y11, Y12
-	VSUBPS     Y12, Y10, Y10
-	VMULPS     Y10, Y0, Y12
-	VADDPS     Y1, Y12, Y12
-	VMULPS     Y10, Y12, Y12
-	VADDPS     Y2, Y12, Y12
-	VMULPS     Y10, Y12, Y12
-	VADDPS     Y3, Y12, Y12
-	VMULPS     Y10, Y12, Y12
-	VADDPS     Y4, Y12, Y12
-	VMULPS     Y10, Y12, Y12
-	VADDPS     vconst3f000000<>+0(SB), Y12, Y12
-	VMULPS     Y10, Y10, Y13
-	VMULPS     Y12, Y13, Y12
-	VADDPS     Y10, Y12, Y10
-	VADDPS     vconst3f800000<>+0(SB), Y10, Y10
-	VCVTTPS2DQ Y11, Y11
-	VPSRAD     $0x01, Y11, Y12
-	VPSUBD     Y12, Y11, Y11
-	VPSLLD     $0x17, Y11, Y11
-	VPADDD     Y11, Y10, Y10
-	VPADDD     vconst0000007f<>+0(SB), Y12, Y11
-	VPSLLD     $0x17, Y11, Y11
-	VMULPS     Y11, Y10, Y10
-	VMOVUPS    Y10, 160(CX)
-	VMOVUPS    192(AX), Y10
-	VMAXPS     Y10, Y9, Y10
-	VMINPS     Y10, Y7, Y10
-	VMULPS     Y6, Y10, Y11
-	VADDPS     vconst4b400000<>+0(SB), Y11, Y11
-	VSUBPS     vconst4b400000<>+0(SB), Y11, Y11
-	VMULPS     Y5, Y11, Y12
-	VSUBPS     Y12, Y10, Y10
-	VMULPS     Y8, Y11, Y12
-	VSUBPS     Y12, Y10, Y10
-	VMULPS     Y10, Y0, Y12
-	VADDPS     Y1, Y12, Y12
-	VMULPS     Y10, Y12, Y12
-	VADDPS     Y2, Y12, Y12
-	VMULPS     Y10, Y12, Y12
-	VADDPS     Y3, Y12, Y12
-	VMULPS     Y10, Y12, Y12
-	VADDPS     Y4, Y12, Y12
-	VMULPS     Y10, Y12, Y12
-	VADDPS     vconst3f000000<>+0(SB), Y12, Y12
-	VMULPS     Y10, Y10, Y13
-	VMULPS     Y12, Y13, Y12
-	VADDPS     Y10, Y12, Y10
-	VADDPS     vconst3f800000<>+0(SB), Y10, Y10
-	VCVTTPS2DQ Y11, Y11
-	VPSRAD     $0x01, Y11, Y12
-	VPSUBD     Y12, Y11, Y11
-	VPSLLD     $0x17, Y11, Y11
-	VPADDD     Y11, Y10, Y10
-	VPADDD     vconst0000007f<>+0(SB), Y12, Y11
-	VPSLLD     $0x17, Y11, Y11
-	VMULPS     Y11, Y10, Y10
-	VMOVUPS    Y10, 192(CX)
-	VMOVUPS    224(AX), Y10
-	VMAXPS     Y10, Y9, Y10
-	VMINPS     Y10, Y7, Y10
-	VMULPS     Y6, Y10, Y11
-	VADDPS     vconst4b400000<>+0(SB), Y11, Y11
-	VSUBPS     vconst4b400000<>+0(SB), Y11, Y11
-	VMULPS     Y5, Y11, Y12
-	VSUBPS     Y12, Y10, Y10
-	VMULPS     Y8, Y11, Y12
-	VSUBPS     Y12, Y10, Y10
-	VMULPS     Y10, Y0, Y12
-	VADDPS     Y1, Y12, Y12
-	VMULPS     Y10, Y12, Y12
-	VADDPS     Y2, Y12, Y12
-	VMULPS     Y10, Y12, Y12
-	VADDPS     Y3, Y12, Y12
-	VMULPS     Y10, Y12, Y12
-	VADDPS     Y4, Y12, Y12
-	VMULPS     Y10, Y12, Y12
-	VADDPS     vconst3f000000<>+0(SB), Y12, Y12
-	VMULPS     Y10, Y10, Y13
-	VMULPS     Y12, Y13, Y12
-	VADDPS     Y10, Y12, Y10
-	VADDPS     vconst3f800000<>+0(SB), Y10, Y10
-	VCVTTPS2DQ Y11, Y11
-	VPSRAD     $0x01, Y11, Y12
-	VPSUBD     Y12, Y11, Y11
-	VPSLLD     $0x17, Y11, Y11
-	VPADDD     Y11, Y10, Y10
-	VPADDD     vconst0000007f<>+0(SB), Y12, Y11
-	VPSLLD     $0x17, Y11, Y11
-	VMULPS     Y11, Y10, Y10
-	VMOVUPS    Y10, 224(CX)
-	ADDQ       $0x00000100, AX
-	ADDQ       $0x00000100, CX
-	DECQ       DX
-	JNZ        ExpAVX2_block
+	VMOVUPS (AX), Y10
+	VMAXPS  Y10, Y9, Y10
+	VMINPS  Y10, Y7, Y10
+	VMULPS  Y6, Y10, Y11
+	VADDPS  vconst4b400000<>+0(SB), Y11, Y11
+	VSUBPS  vconst4b400000<>+0(SB), Y11, Y11
+	VMULPS  Y5, Y11, Y12
+	VSUBPS  Y12, Y10, Y10
+	VMULPS  Y8, Y11, Y12
+	VSUBPS  Y12, Y10, Y10
+	VMULPS  Y10, Y0, Y12
+	VADDPS  Y1, Y12, Y12
+	VMULPS  Y10, Y12, Y12
+	VADDPS  Y2, Y12, Y12
+	VMULPS  Y10, Y12, Y12
+	VADDPS  Y3, Y12, Y12
+	VMULPS  Y10, Y12, Y12
+	VADDPS  Y4, Y12, Y12
+	VMULPS  Y10, Y12, Y12
+	VADDPS  vconst3f000000<>+0(SB), Y12, Y12
+	VMULPS  Y10, Y10, Y13
+	VMULPS  Y12, Y13, Y12
+	VADDPS  Y10, Y12, Y10
+	VADDPS  vconst3f800000<>+0(SB), Y10, Y10
+	VADDPS  vconst4b4000fe<>+0(SB), Y11, Y11
+	VPSRAD  $0x01, Y11, Y12
+	VPSUBD  Y12, Y11, Y11
+	VPSLLD  $0x17, Y11, Y11
+	VMULPS  Y11, Y10, Y10
+	VPSLLD  $0x17, Y12, Y11
+	VMULPS  Y11, Y10, Y10
+	VMOVUPS Y10, (CX)
+	VMOVUPS 32(AX), Y10
+	VMAXPS  Y10, Y9, Y10
+	VMINPS  Y10, Y7, Y10
+	VMULPS  Y6, Y10, Y11
+	VADDPS  vconst4b400000<>+0(SB), Y11, Y11
+	VSUBPS  vconst4b400000<>+0(SB), Y11, Y11
+	VMULPS  Y5, Y11, Y12
+	VSUBPS  Y12, Y10, Y10
+	VMULPS  Y8, Y11, Y12
+	VSUBPS  Y12, Y10, Y10
+	VMULPS  Y10, Y0, Y12
+	VADDPS  Y1, Y12, Y12
+	VMULPS  Y10, Y12, Y12
+	VADDPS  Y2, Y12, Y12
+	VMULPS  Y10, Y12, Y12
+	VADDPS  Y3, Y12, Y12
+	VMULPS  Y10, Y12, Y12
+	VADDPS  Y4, Y12, Y12
+	VMULPS  Y10, Y12, Y12
+	VADDPS  vconst3f000000<>+0(SB), Y12, Y12
+	VMULPS  Y10, Y10, Y13
+	VMULPS  Y12, Y13, Y12
+	VADDPS  Y10, Y12, Y10
+	VADDPS  vconst3f800000<>+0(SB), Y10, Y10
+	VADDPS  vconst4b4000fe<>+0(SB), Y11, Y11
+	VPSRAD  $0x01, Y11, Y12
+	VPSUBD  Y12, Y11, Y11
+	VPSLLD  $0x17, Y11, Y11
+	VMULPS  Y11, Y10, Y10
+	VPSLLD  $0x17, Y12, Y11
+	VMULPS  Y11, Y10, Y10
+	VMOVUPS Y10, 32(CX)
+	VMOVUPS 64(AX), Y10
+	VMAXPS  Y10, Y9, Y10
+	VMINPS  Y10, Y7, Y10
+	VMULPS  Y6, Y10, Y11
+	VADDPS  vconst4b400000<>+0(SB), Y11, Y11
+	VSUBPS  vconst4b400000<>+0(SB), Y11, Y11
+	VMULPS  Y5, Y11, Y12
+	VSUBPS  Y12, Y10, Y10
+	VMULPS  Y8, Y11, Y12
+	VSUBPS  Y12, Y10, Y10
+	VMULPS  Y10, Y0, Y12
+	VADDPS  Y1, Y12, Y12
+	VMULPS  Y10, Y12, Y12
+	VADDPS  Y2, Y12, Y12
+	VMULPS  Y10, Y12, Y12
+	VADDPS  Y3, Y12, Y12
+	VMULPS  Y10, Y12, Y12
+	VADDPS  Y4, Y12, Y12
+	VMULPS  Y10, Y12, Y12
+	VADDPS  vconst3f000000<>+0(SB), Y12, Y12
+	VMULPS  Y10, Y10, Y13
+	VMULPS  Y12, Y13, Y12
+	VADDPS  Y10, Y12, Y10
+	VADDPS  vconst3f800000<>+0(SB), Y10, Y10
+	VADDPS  vconst4b4000fe<>+0(SB), Y11, Y11
+	VPSRAD  $0x01, Y11, Y12
+	VPSUBD  Y12, Y11, Y11
+	VPSLLD  $0x17, Y11, Y11
+	VMULPS  Y11, Y10, Y10
+	VPSLLD  $0x17, Y12, Y11
+	VMULPS  Y11, Y10, Y10
+	VMOVUPS Y10, 64(CX)
+	VMOVUPS 96(AX), Y10
+	VMAXPS  Y10, Y9, Y10
+	VMINPS  Y10, Y7, Y10
+	VMULPS  Y6, Y10, Y11
+	VADDPS  vconst4b400000<>+0(SB), Y11, Y11
+	VSUBPS  vconst4b400000<>+0(SB), Y11, Y11
+	VMULPS  Y5, Y11, Y12
+	VSUBPS  Y12, Y10, Y10
+	VMULPS  Y8, Y11, Y12
+	VSUBPS  Y12, Y10, Y10
+	VMULPS  Y10, Y0, Y12
+	VADDPS  Y1, Y12, Y12
+	VMULPS  Y10, Y12, Y12
+	VADDPS  Y2, Y12, Y12
+	VMULPS  Y10, Y12, Y12
+	VADDPS  Y3, Y12, Y12
+	VMULPS  Y10, Y12, Y12
+	VADDPS  Y4, Y12, Y12
+	VMULPS  Y10, Y12, Y12
+	VADDPS  vconst3f000000<>+0(SB), Y12, Y12
+	VMULPS  Y10, Y10, Y13
+	VMULPS  Y12, Y13, Y12
+	VADDPS  Y10, Y12, Y10
+	VADDPS  vconst3f800000<>+0(SB), Y10, Y10
+	VADDPS  vconst4b4000fe<>+0(SB), Y11, Y11
+	VPSRAD  $0x01, Y11, Y12
+	VPSUBD  Y12, Y11, Y11
+	VPSLLD  $0x17, Y11, Y11
+	VMULPS  Y11, Y10, Y10
+	VPSLLD  $0x17, Y12, Y11
+	VMULPS  Y11, Y10, Y10
+	VMOVUPS Y10, 96(CX)
+	VMOVUPS 128(AX), Y10
+	VMAXPS  Y10, Y9, Y10
+	VMINPS  Y10, Y7, Y10
+	VMULPS  Y6, Y10, Y11
+	VADDPS  vconst4b400000<>+0(SB), Y11, Y11
+	VSUBPS  vconst4b400000<>+0(SB), Y11, Y11
+	VMULPS  Y5, Y11, Y12
+	VSUBPS  Y12, Y10, Y10
+	VMULPS  Y8, Y11, Y12
+	VSUBPS  Y12, Y10, Y10
+	VMULPS  Y10, Y0, Y12
+	VADDPS  Y1, Y12, Y12
+	VMULPS  Y10, Y12, Y12
+	VADDPS  Y2, Y12, Y12
+	VMULPS  Y10, Y12, Y12
+	VADDPS  Y3, Y12, Y12
+	VMULPS  Y10, Y12, Y12
+	VADDPS  Y4, Y12, Y12
+	VMULPS  Y10, Y12, Y12
+	VADDPS  vconst3f000000<>+0(SB), Y12, Y12
+	VMULPS  Y10, Y10, Y13
+	VMULPS  Y12, Y13, Y12
+	VADDPS  Y10, Y12, Y10
+	VADDPS  vconst3f800000<>+0(SB), Y10, Y10
+	VADDPS  vconst4b4000fe<>+0(SB), Y11, Y11
+	VPSRAD  $0x01, Y11, Y12
+	VPSUBD  Y12, Y11, Y11
+	VPSLLD  $0x17, Y11, Y11
+	VMULPS  Y11, Y10, Y10
+	VPSLLD  $0x17, Y12, Y11
+	VMULPS  Y11, Y10, Y10
+	VMOVUPS Y10, 128(CX)
+	VMOVUPS 160(AX), Y10
+	VMAXPS  Y10, Y9, Y10
+	VMINPS  Y10, Y7, Y10
+	VMULPS  Y6, Y10, Y11
+	VADDPS  vconst4b400000<>+0(SB), Y11, Y11
+	VSUBPS  vconst4b400000<>+0(SB), Y11, Y11
+	VMULPS  Y5, Y11, Y12
+	VSUBPS  Y12, Y10, Y10
+	VMULPS  Y8, Y11, Y12
+	VSUBPS  Y12, Y10, Y10
+	VMULPS  Y10, Y0, Y12
+	VADDPS  Y1, Y12, Y12
+	VMULPS  Y10, Y12, Y12
+	VADDPS  Y2, Y12, Y12
+	VMULPS  Y10, Y12, Y12
+	VADDPS  Y3, Y12, Y12
+	VMULPS  Y10, Y12, Y12
+	VADDPS  Y4, Y12, Y12
+	VMULPS  Y10, Y12, Y12
+	VADDPS  vconst3f000000<>+0(SB), Y12, Y12
+	VMULPS  Y10, Y10, Y13
+	VMULPS  Y12, Y13, Y12
+	VADDPS  Y10, Y12, Y10
+	VADDPS  vconst3f800000<>+0(SB), Y10, Y10
+	VADDPS  vconst4b4000fe<>+0(SB), Y11, Y11
+	VPSRAD  $0x01, Y11, Y12
+	VPSUBD  Y12, Y11, Y11
+	VPSLLD  $0x17, Y11, Y11
+	VMULPS  Y11, Y10, Y10
+	VPSLLD  $0x17, Y12, Y11
+	VMULPS  Y11, Y10, Y10
+	VMOVUPS Y10, 160(CX)
+	VMOVUPS 192(AX), Y10
+	VMAXPS  Y10, Y9, Y10
+	VMINPS  Y10, Y7, Y10
+	VMULPS  Y6, Y10, Y11
+	VADDPS  vconst4b400000<>+0(SB), Y11, Y11
+	VSUBPS  vconst4b400000<>+0(SB), Y11, Y11
+	VMULPS  Y5, Y11, Y12
+	VSUBPS  Y12, Y10, Y10
+	VMULPS  Y8, Y11, Y12
+	VSUBPS  Y12, Y10, Y10
+	VMULPS  Y10, Y0, Y12
+	VADDPS  Y1, Y12, Y12
+	VMULPS  Y10, Y12, Y12
+	VADDPS  Y2, Y12, Y12
+	VMULPS  Y10, Y12, Y12
+	VADDPS  Y3, Y12, Y12
+	VMULPS  Y10, Y12, Y12
+	VADDPS  Y4, Y12, Y12
+	VMULPS  Y10, Y12, Y12
+	VADDPS  vconst3f000000<>+0(SB), Y12, Y12
+	VMULPS  Y10, Y10, Y13
+	VMULPS  Y12, Y13, Y12
+	VADDPS  Y10, Y12, Y10
+	VADDPS  vconst3f800000<>+0(SB), Y10, Y10
+	VADDPS  vconst4b4000fe<>+0(SB), Y11, Y11
+	VPSRAD  $0x01, Y11, Y12
+	VPSUBD  Y12, Y11, Y11
+	VPSLLD  $0x17, Y11, Y11
+	VMULPS  Y11, Y10, Y10
+	VPSLLD  $0x17, Y12, Y11
+	VMULPS  Y11, Y10, Y10
+	VMOVUPS Y10, 192(CX)
+	VMOVUPS 224(AX), Y10
+	VMAXPS  Y10, Y9, Y10
+	VMINPS  Y10, Y7, Y10
+	VMULPS  Y6, Y10, Y11
+	VADDPS  vconst4b400000<>+0(SB), Y11, Y11
+	VSUBPS  vconst4b400000<>+0(SB), Y11, Y11
+	VMULPS  Y5, Y11, Y12
+	VSUBPS  Y12, Y10, Y10
+	VMULPS  Y8, Y11, Y12
+	VSUBPS  Y12, Y10, Y10
+	VMULPS  Y10, Y0, Y12
+	VADDPS  Y1, Y12, Y12
+	VMULPS  Y10, Y12, Y12
+	VADDPS  Y2, Y12, Y12
+	VMULPS  Y10, Y12, Y12
+	VADDPS  Y3, Y12, Y12
+	VMULPS  Y10, Y12, Y12
+	VADDPS  Y4, Y12, Y12
+	VMULPS  Y10, Y12, Y12
+	VADDPS  vconst3f000000<>+0(SB), Y12, Y12
+	VMULPS  Y10, Y10, Y13
+	VMULPS  Y12, Y13, Y12
+	VADDPS  Y10, Y12, Y10
+	VADDPS  vconst3f800000<>+0(SB), Y10, Y10
+	VADDPS  vconst4b4000fe<>+0(SB), Y11, Y11
+	VPSRAD  $0x01, Y11, Y12
+	VPSUBD  Y12, Y11, Y11
+	VPSLLD  $0x17, Y11, Y11
+	VMULPS  Y11, Y10, Y10
+	VPSLLD  $0x17, Y12, Y11
+	VMULPS  Y11, Y10, Y10
+	VMOVUPS Y10, 224(CX)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	DECQ    DX
+	JNZ     ExpAVX2_block
 
 ExpAVX2_done:
 	VZEROUPPER

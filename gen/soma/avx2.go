@@ -169,7 +169,6 @@ func (b *avx2) U(name string) uvec {
 }
 
 func (b *avx2) Const(x float32) vec { return b.value(b.sc.constant(math.Float32bits(x))) }
-func (b *avx2) IConst(k int32) ivec { return b.value(b.sc.constant(uint32(k))) }
 
 // reg returns x in a register, loading it from memory.
 func (b *avx2) reg(x interface{}) reg.VecVirtual {
@@ -287,13 +286,6 @@ func (b *avx2) Tick(name string, _ uvec, s mask) {
 	VMOVDQU(out, at)
 }
 
-func (b *avx2) Trunc(x vec) ivec {
-	z := YMM()
-	VCVTTPS2DQ(b.rm(x), z)
-	return z
-}
-
-func (b *avx2) IAdd(x, y ivec) ivec { return b.commuting(VPADDD, x, y) }
 func (b *avx2) ISub(x, y ivec) ivec { return b.binary(VPSUBD, x, y) }
 
 func (b *avx2) ISar(x ivec, k int) ivec {

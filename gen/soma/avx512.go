@@ -148,7 +148,6 @@ func (b *avx512) U(name string) uvec {
 }
 
 func (b *avx512) Const(x float32) vec { return b.value(b.sc.constant(math.Float32bits(x))) }
-func (b *avx512) IConst(k int32) ivec { return b.value(b.sc.constant(uint32(k))) }
 
 func (b *avx512) Mul(x, y vec) vec { return b.binary(VMULPS, VMULPS_BCST, x, y, true) }
 func (b *avx512) Div(x, y vec) vec { return b.binary(VDIVPS, VDIVPS_BCST, x, y, false) }
@@ -249,13 +248,6 @@ func (b *avx512) Tick(name string, r uvec, s mask) {
 	VMOVDQU16(out, b.at(name, 16, 2))
 }
 
-func (b *avx512) Trunc(x vec) ivec {
-	z := ZMM()
-	VCVTTPS2DQ(b.reg(x), z)
-	return z
-}
-
-func (b *avx512) IAdd(x, y ivec) ivec { return b.binary(VPADDD, VPADDD_BCST, x, y, true) }
 func (b *avx512) ISub(x, y ivec) ivec { return b.binary(VPSUBD, VPSUBD_BCST, x, y, false) }
 
 func (b *avx512) ISar(x ivec, k int) ivec {

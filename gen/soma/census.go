@@ -381,7 +381,6 @@ func (c *census) store(name string, ins ...interface{}) {
 func (c *census) F(name string) vec   { return c.load(name) }
 func (c *census) U(name string) uvec  { c.counters = true; return c.load(name) }
 func (c *census) Const(x float32) vec { c.use(c.sc.constant(math.Float32bits(x))); return cval(-1) }
-func (c *census) IConst(k int32) ivec { c.use(c.sc.constant(uint32(k))); return cval(-1) }
 
 func (c *census) Mul(a, b vec) vec { return c.op(false, true, a, b) }
 func (c *census) Div(a, b vec) vec { return c.op(false, true, a, b) }
@@ -407,8 +406,6 @@ func (c *census) Select(m mask, a, b vec) vec      { return c.op(false, true, m,
 func (c *census) Store(name string, v vec)         { c.store(name, v) }
 func (c *census) Tick(name string, r uvec, s mask) { c.store(name, r, s) }
 func (c *census) Spikes(m mask)                    { c.spikes = m }
-func (c *census) Trunc(a vec) ivec                 { return c.op(false, true, a) }
-func (c *census) IAdd(a, b ivec) ivec              { return c.op(false, true, a, b) }
 func (c *census) ISub(a, b ivec) ivec              { return c.op(false, true, a, b) }
 func (c *census) ISar(a ivec, k int) ivec          { return c.op(false, true, a) }
 func (c *census) IShl(a ivec, k int) ivec          { return c.op(false, true, a) }

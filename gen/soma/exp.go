@@ -36,18 +36,22 @@ func exp(e emitter, x vec) vec {
 }
 
 // scale is p·2^n, rounded once as the reference's two products round it,
-// for a backend without an instruction that scales by a power of two: with
-// k = n, h = ⌊k/2⌋, p·2^(k−h) is exact and normal (p in [0.7, 1.42] and
-// k − h in [−75, 64]), so it is k − h added to p's exponent bits, one
-// integer addition where the reference multiplies; the product by 2^h, a
-// normal power built from its exponent bits, then rounds once, as the
-// reference's last product does. (A NaN p stays p: its k is 0x80000000,
-// whose k − h shifted by 23 is 0, and 2^h is then 1.)
+// for a backend without an instruction that scales by a power of two. With
+// h = ⌊n/2⌋, p·2^(n−h) is exact and normal (p in [0.7, 1.42] and n − h in
+// [−75, 64]), and the product by 2^h then rounds once, as the reference's
+// last product does. Both powers come from the bits of t = n + scaleBias,
+// exact: t's bits are 0x4B4000FE + n, so t >> 1 is 0x25A0007F + h, whose
+// low 9 bits, shifted up 23, are the exponent 127 + h of 2^h; and
+// t − (t >> 1) is 0x25A0007F + n − h, likewise 2^(n−h). Seven operations;
+// converting n to an integer and adding the biases would take eight. (A
+// NaN p stays NaN, whatever the powers a NaN n gives: the SIMD paths need
+// not keep its payload.)
 func scale(e emitter, p, n vec) vec {
-	k := e.Trunc(n)
-	h := e.ISar(k, 1)
-	return e.Mul(e.Bits(e.IAdd(e.Int(p), e.IShl(e.ISub(k, h), 23))), pow2(e, h))
+	t := e.Int(e.Add(n, e.Const(scaleBias)))
+	h := e.ISar(t, 1)
+	return e.Mul(e.Mul(p, e.Bits(e.IShl(e.ISub(t, h), 23))), e.Bits(e.IShl(h, 23)))
 }
 
-// pow2 returns 2^k for k in [−126, 127]: the float32 of exponent k.
-func pow2(e emitter, k ivec) vec { return e.Bits(e.IShl(e.IAdd(k, e.IConst(127)), 23)) }
+// scaleBias is 1.5·2^23 + 254: n + scaleBias is an integer in [2^23, 2^24),
+// where float32 holds integers in its low bits, for n in [−150, 128].
+const scaleBias = 0x1.8p23 + 254

@@ -116,9 +116,6 @@ func (g interleaved) U(name string) uvec {
 func (g interleaved) Const(x float32) vec {
 	return g.each(g.c.Const(x), func(e emitter, _ int) interface{} { return e.Const(x) })
 }
-func (g interleaved) IConst(k int32) ivec {
-	return g.each(g.c.IConst(k), func(e emitter, _ int) interface{} { return e.IConst(k) })
-}
 func (g interleaved) Mul(a, b vec) vec {
 	return g.each(g.c.Mul(id(a), id(b)), func(e emitter, i int) interface{} { return e.Mul(g.at(a, i), g.at(b, i)) })
 }
@@ -181,12 +178,6 @@ func (g interleaved) Tick(name string, r uvec, s mask) {
 func (g interleaved) Spikes(m mask) {
 	g.c.Spikes(id(m))
 	g.each(cval(-1), func(e emitter, i int) interface{} { e.Spikes(g.at(m, i)); return nil })
-}
-func (g interleaved) Trunc(a vec) ivec {
-	return g.each(g.c.Trunc(id(a)), func(e emitter, i int) interface{} { return e.Trunc(g.at(a, i)) })
-}
-func (g interleaved) IAdd(a, b ivec) ivec {
-	return g.each(g.c.IAdd(id(a), id(b)), func(e emitter, i int) interface{} { return e.IAdd(g.at(a, i), g.at(b, i)) })
 }
 func (g interleaved) ISub(a, b ivec) ivec {
 	return g.each(g.c.ISub(id(a), id(b)), func(e emitter, i int) interface{} { return e.ISub(g.at(a, i), g.at(b, i)) })

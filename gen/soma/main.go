@@ -109,9 +109,6 @@ type emitter interface {
 	Spikes(m mask)                    // the vector's spikes
 
 	// Integer lanes, for the exponent bits of a float32.
-	Trunc(a vec) ivec        // int32(a), truncated toward zero (exact for an integral a)
-	IConst(k int32) ivec     // k in every lane
-	IAdd(a, b ivec) ivec     // a + b
 	ISub(a, b ivec) ivec     // a − b
 	ISar(a ivec, k int) ivec // a >> k, arithmetic
 	IShl(a ivec, k int) ivec // a << k

@@ -267,7 +267,6 @@ func (b *neon) vector16(name string, size int) interface{} {
 }
 
 func (b *neon) Const(x float32) vec { return b.value(b.sc.constant(math.Float32bits(x))) }
-func (b *neon) IConst(k int32) ivec { return b.value(b.sc.constant(uint32(k))) }
 
 // op3 emits d = x op y.
 func (b *neon) op3(op string, x, y interface{}) arm64.Reg {
@@ -348,13 +347,6 @@ func (b *neon) Tick(name string, r uvec, s mask) {
 
 func (b *neon) Spikes(m mask) { b.masks[b.v] = b.reg(m) }
 
-func (b *neon) Trunc(x vec) ivec {
-	d := b.f.V()
-	b.f.V2("fcvtzs", d, b.reg(x))
-	return d
-}
-
-func (b *neon) IAdd(x, y ivec) ivec { return b.op3("add", x, y) }
 func (b *neon) ISub(x, y ivec) ivec { return b.op3("sub", x, y) }
 
 func (b *neon) ISar(x ivec, k int) ivec {
