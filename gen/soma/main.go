@@ -105,7 +105,7 @@ type emitter interface {
 	Gate(m mask, a vec) vec           // m ? a : +0
 	Select(m mask, a, b vec) vec      // m ? a : b
 	Store(name string, v vec)         // store a float32 state
-	Tick(name string, r uvec, s mask) // store r ← s ? 0 : min(r + 1, 65535)
+	Tick(name string, r uvec, s mask) // store r ← s ? 0 : min(r + 1, 65535); r is U(name) (AVX2 reads the stream again)
 	Spikes(m mask)                    // the vector's spikes
 
 	// Integer lanes, for the exponent bits of a float32.
