@@ -12,7 +12,8 @@ import (
 
 // neon lowers a model to arm64's Advanced SIMD: 4 float32 (or int32) lanes
 // in a V register, so 16 vectors a block; the counters widened to 32-bit
-// lanes; masks are vectors of all-ones lanes, as the compares write them.
+// lanes, and advanced in their own 16-bit lanes (Tick); masks are vectors
+// of all-ones lanes, as the compares write them.
 // NEON has no memory operands and no broadcast loads into an operation: a
 // scalar is held in a register for the whole call, or its 16-byte copy,
 // laid out on the stack at the start, is loaded where it is used; a
@@ -37,8 +38,8 @@ type neon struct {
 
 	reciprocals bool
 	weights     arm64.Reg // the bit weights of a spike word's bytes
-	zero, ones  arm64.Reg // +0; 1 in each lane (counters)
-	max16       arm64.Reg // 65535 in each lane (counters)
+	zero        arm64.Reg // +0
+	ones16      arm64.Reg // 1 in each 16-bit lane (counters)
 	frame       int       // the stack bytes laid out so far, from 16(RSP)
 }
 
@@ -77,7 +78,7 @@ const neonReserve = 7
 func (b *neon) budget(p pressure, n int) (held, group int) {
 	avail := 32 - neonReserve
 	if p.counters {
-		avail -= 2
+		avail-- // ones16
 	}
 	live := max(p.tightAll, 1)
 	group = 1
@@ -148,7 +149,7 @@ func (b *neon) setup(sc scalars, held []string, counters, spikes bool) {
 		b.ins("VDUP %v, %v", []arm64.Reg{b.weights}, []arm64.Reg{r}, arm64.Gen(r), arm64.Vec(b.weights, "D2"))
 	}
 	if counters {
-		b.ones, b.max16 = b.broadcast(b.sc.constant(1)), b.broadcast(b.sc.constant(65535))
+		b.ones16 = b.broadcast(b.sc.constant(0x00010001))
 	}
 	isHeld := map[string]bool{}
 	for _, k := range held {
@@ -201,6 +202,17 @@ func (b *neon) reg(x interface{}) arm64.Reg {
 	if !ok {
 		return x.(arm64.Reg)
 	}
+	r := b.load(m)
+	if m.size == 16 {
+		return r
+	}
+	w := b.f.V()
+	b.f.V2("uxtl", w, r)
+	return w
+}
+
+// load loads m's 16 bytes, or its 8 (4 counters, not widened).
+func (b *neon) load(m nmem) arm64.Reg {
 	op := "FMOVQ"
 	if m.size == 8 {
 		op = "FMOVD"
@@ -211,12 +223,7 @@ func (b *neon) reg(x interface{}) arm64.Reg {
 	} else {
 		b.ins(op+" %v(%v), %v", []arm64.Reg{r}, []arm64.Reg{m.p.r}, arm64.Int(m.p.off+m.off), arm64.Gen(m.p.r), arm64.Fp(r))
 	}
-	if m.size == 16 {
-		return r
-	}
-	w := b.f.V()
-	b.f.V2("uxtl", w, r)
-	return w
+	return r
 }
 
 // store writes vector x (16 bytes) or its low 8 (counters, narrowed by
@@ -335,13 +342,15 @@ func (b *neon) Store(name string, x vec) {
 	delete(b.loaded[b.v], name)
 }
 
-// Tick stores r ← s ? 0 : min(r + 1, 65535), narrowed to 16 bits.
-func (b *neon) Tick(name string, r uvec, s mask) {
-	t := b.op3("umin", b.op3("add", r, b.ones), b.max16)
-	t = b.op3("bic", t, s)
+// Tick computes in the counters' own 16-bit lanes, read again from the
+// stream: a saturating r + 1 (UQADD), cleared where s, narrowed to 16
+// bits, is set. Three operations where the widened counters take four.
+func (b *neon) Tick(name string, _ uvec, s mask) {
+	p := b.ptr(name)
+	t := b.op3("uqadd.4h", b.load(nmem{p: p, off: 8 * b.v, size: 8}), b.ones16)
 	h := b.f.V()
-	b.f.V2("xtn", h, t)
-	b.store(b.ptr(name), 8*b.v, h, 8)
+	b.f.V2("xtn", h, b.reg(s))
+	b.store(p, 8*b.v, b.op3("bic", t, h), 8)
 	delete(b.loaded[b.v], name)
 }
 

@@ -29,7 +29,6 @@ var forms = map[string]form{
 	"fcmgt": {base: 0x6ea0e400, arr: [3]string{"4s", "4s", "4s"}},
 	"fcmge": {base: 0x6e20e400, arr: [3]string{"4s", "4s", "4s"}},
 	"fcmeq": {base: 0x4e20e400, arr: [3]string{"4s", "4s", "4s"}},
-	"add":   {base: 0x4ea08400, arr: [3]string{"4s", "4s", "4s"}},
 	"sub":   {base: 0x6ea08400, arr: [3]string{"4s", "4s", "4s"}},
 	"and":   {base: 0x4e201c00, arr: [3]string{"16b", "16b", "16b"}},
 	"orr":   {base: 0x4ea01c00, arr: [3]string{"16b", "16b", "16b"}},
@@ -40,8 +39,11 @@ var forms = map[string]form{
 	"bif":   {base: 0x6ee01c00, arr: [3]string{"16b", "16b", "16b"}, readsDst: true},
 	"cmhi":  {base: 0x6ea03400, arr: [3]string{"4s", "4s", "4s"}},
 	"cmhs":  {base: 0x6ea03c00, arr: [3]string{"4s", "4s", "4s"}},
-	"umin":  {base: 0x6ea06c00, arr: [3]string{"4s", "4s", "4s"}},
 	"addp":  {base: 0x4e20bc00, arr: [3]string{"16b", "16b", "16b"}},
+
+	// The counters' saturating r + 1: four halves, the low 8 bytes.
+	"uqadd.4h": {base: 0x2e600c00, arr: [3]string{"4h", "4h", "4h"}},
+
 	// d += n·m, the low (fmlal) or high (fmlal2) four halves of n and m
 	// widened to floats, one rounding: FEAT_FHM.
 	"fmlal":  {base: 0x4e20ec00, arr: [3]string{"4s", "4h", "4h"}, readsDst: true},
