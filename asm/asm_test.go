@@ -382,7 +382,9 @@ func TestScatterIndices(t *testing.T) {
 }
 
 // TestTwins: each AVX2 kernel and its AVX-512 twin compute the same bits
-// (NaNs as NaNs) from the same random bits, on every length to 300: each
+// (NaNs as NaNs) from the same random bits, on every length to 300 and
+// every whole number of blocks to 16 (a kernel that walks its vectors in
+// groups of up to 8 across the blocks ends on every remainder): each
 // is tested against the reference through its package, and this checks
 // the two against each other where the package's dispatch does not reach
 // (both forms of every parameter, raw-bit inputs). A NEON kernel has no
@@ -400,8 +402,8 @@ func TestTwins(t *testing.T) {
 		}
 		pairs++
 		t.Run(k.name, func(t *testing.T) {
-			for n := 0; n <= 300; n++ {
-				if k.blocks && n%64 != 0 {
+			for n := 0; n <= 16*64; n++ {
+				if k.blocks && n%64 != 0 || !k.blocks && n > 300 {
 					continue
 				}
 				for _, perUnit := range []bool{false, true} {

@@ -4536,8 +4536,8 @@ ExponentialUniformAVX512_done:
 
 // func exponentialUniformAVX2(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·exponentialUniformAVX2(SB), $552-56
-	// 0 scalars held in registers, 18 read from memory where used; vectors interleaved 5 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
+TEXT ·exponentialUniformAVX2(SB), $776-56
+	// 1 scalars held in registers, 17 read from memory where used; vectors interleaved 7 at a time, the groups walking across the blocks; between distant reads, 1 values reloaded from their streams, 2 kept on the stack.
 	VMOVSS       const3f800000<>+0(SB), X0
 	VDIVSS       delta+20(FP), X0, X0
 	VMOVSS       X0, (SP)
@@ -4549,21 +4549,21 @@ TEXT ·exponentialUniformAVX2(SB), $552-56
 	VBROADCASTSS (SP), Y0
 	VMOVUPS      Y0, (AX)
 	VBROADCASTSS delta+20(FP), Y0
-	VMOVUPS      Y0, 32(AX)
-	VBROADCASTSS k+16(FP), Y0
-	VMOVUPS      Y0, 64(AX)
-	VBROADCASTSS res+28(FP), Y0
-	VMOVUPS      Y0, 96(AX)
-	VBROADCASTSS reset+36(FP), Y0
-	VMOVUPS      Y0, 128(AX)
-	VBROADCASTSS rh+24(FP), Y0
-	VMOVUPS      Y0, 160(AX)
-	VBROADCASTSS thr+32(FP), Y0
-	VMOVUPS      Y0, 192(AX)
+	VBROADCASTSS k+16(FP), Y1
+	VMOVUPS      Y1, 32(AX)
+	VBROADCASTSS res+28(FP), Y1
+	VMOVUPS      Y1, 64(AX)
+	VBROADCASTSS reset+36(FP), Y1
+	VMOVUPS      Y1, 96(AX)
+	VBROADCASTSS rh+24(FP), Y1
+	VMOVUPS      Y1, 128(AX)
+	VBROADCASTSS thr+32(FP), Y1
+	VMOVUPS      Y1, 160(AX)
 	MOVQ         v+0(FP), CX
 	MOVQ         cur+8(FP), DX
 	MOVQ         spikes+40(FP), BX
 	MOVQ         blocks+48(FP), SI
+	SHLQ         $0x03, SI
 	TESTQ        SI, SI
 	JZ           ExponentialUniformAVX2_done
 
@@ -4580,822 +4580,869 @@ TEXT ·exponentialUniformAVX2(SB), $552-56
 	JMP   ExponentialUniformAVX2_reciprocal_block
 
 ExponentialUniformAVX2_block:
-	XORQ      DI, DI
-	VMOVUPS   (CX), Y0
-	VMOVUPS   32(CX), Y1
-	VMOVUPS   64(CX), Y2
-	VMOVUPS   96(CX), Y3
-	VMOVUPS   128(CX), Y4
-	VSUBPS    160(AX), Y0, Y0
-	VSUBPS    160(AX), Y1, Y1
-	VSUBPS    160(AX), Y2, Y2
-	VSUBPS    160(AX), Y3, Y3
-	VSUBPS    160(AX), Y4, Y4
-	VDIVPS    32(AX), Y0, Y0
-	VDIVPS    32(AX), Y1, Y1
-	VDIVPS    32(AX), Y2, Y2
-	VDIVPS    32(AX), Y3, Y3
-	VDIVPS    32(AX), Y4, Y4
-	VMOVUPS   vconstc2d00000<>+0(SB), Y5
-	VMAXPS    Y0, Y5, Y0
-	VMOVUPS   vconst42b20000<>+0(SB), Y5
-	VMINPS    Y0, Y5, Y0
-	VMOVUPS   vconstc2d00000<>+0(SB), Y5
-	VMAXPS    Y1, Y5, Y1
-	VMOVUPS   vconst42b20000<>+0(SB), Y5
-	VMINPS    Y1, Y5, Y1
-	VMOVUPS   vconstc2d00000<>+0(SB), Y5
-	VMAXPS    Y2, Y5, Y2
-	VMOVUPS   vconst42b20000<>+0(SB), Y5
-	VMINPS    Y2, Y5, Y2
-	VMOVUPS   vconstc2d00000<>+0(SB), Y5
-	VMAXPS    Y3, Y5, Y3
-	VMOVUPS   vconst42b20000<>+0(SB), Y5
-	VMINPS    Y3, Y5, Y3
-	VMOVUPS   vconstc2d00000<>+0(SB), Y5
-	VMAXPS    Y4, Y5, Y4
-	VMOVUPS   vconst42b20000<>+0(SB), Y5
-	VMINPS    Y4, Y5, Y4
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y5
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y6
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y7
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y3, Y8
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y4, Y9
-	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS   Y5, 224(AX)
-	VADDPS    vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS    vconst4b400000<>+0(SB), Y6, Y6
-	VMOVUPS   Y6, 256(AX)
-	VADDPS    vconst4b400000<>+0(SB), Y7, Y7
-	VSUBPS    vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS   Y7, 288(AX)
+	SUBQ $0x07, SI
+	JCS  ExponentialUniformAVX2_block_rest
+
+ExponentialUniformAVX2_block_group:
+	VMOVUPS   (CX), Y1
+	VMOVUPS   32(CX), Y2
+	VMOVUPS   64(CX), Y3
+	VMOVUPS   96(CX), Y4
+	VMOVUPS   128(CX), Y5
+	VMOVUPS   160(CX), Y6
+	VMOVUPS   192(CX), Y7
+	VSUBPS    128(AX), Y1, Y1
+	VSUBPS    128(AX), Y2, Y2
+	VSUBPS    128(AX), Y3, Y3
+	VSUBPS    128(AX), Y4, Y4
+	VSUBPS    128(AX), Y5, Y5
+	VSUBPS    128(AX), Y6, Y6
+	VSUBPS    128(AX), Y7, Y7
+	VDIVPS    Y0, Y1, Y1
+	VDIVPS    Y0, Y2, Y2
+	VDIVPS    Y0, Y3, Y3
+	VDIVPS    Y0, Y4, Y4
+	VDIVPS    Y0, Y5, Y5
+	VDIVPS    Y0, Y6, Y6
+	VDIVPS    Y0, Y7, Y7
+	VMOVUPS   vconstc2d00000<>+0(SB), Y8
+	VMAXPS    Y1, Y8, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y8
+	VMINPS    Y1, Y8, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y8
+	VMAXPS    Y2, Y8, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y8
+	VMINPS    Y2, Y8, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y8
+	VMAXPS    Y3, Y8, Y3
+	VMOVUPS   vconst42b20000<>+0(SB), Y8
+	VMINPS    Y3, Y8, Y3
+	VMOVUPS   vconstc2d00000<>+0(SB), Y8
+	VMAXPS    Y4, Y8, Y4
+	VMOVUPS   vconst42b20000<>+0(SB), Y8
+	VMINPS    Y4, Y8, Y4
+	VMOVUPS   vconstc2d00000<>+0(SB), Y8
+	VMAXPS    Y5, Y8, Y5
+	VMOVUPS   vconst42b20000<>+0(SB), Y8
+	VMINPS    Y5, Y8, Y5
+	VMOVUPS   vconstc2d00000<>+0(SB), Y8
+	VMAXPS    Y6, Y8, Y6
+	VMOVUPS   vconst42b20000<>+0(SB), Y8
+	VMINPS    Y6, Y8, Y6
+	VMOVUPS   vconstc2d00000<>+0(SB), Y8
+	VMAXPS    Y7, Y8, Y7
+	VMOVUPS   vconst42b20000<>+0(SB), Y8
+	VMINPS    Y7, Y8, Y7
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y8
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y9
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y3, Y10
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y4, Y11
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y5, Y12
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y6, Y13
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y7, Y14
 	VADDPS    vconst4b400000<>+0(SB), Y8, Y8
 	VSUBPS    vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS   Y8, 320(AX)
+	VMOVUPS   Y8, 192(AX)
 	VADDPS    vconst4b400000<>+0(SB), Y9, Y9
 	VSUBPS    vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS   Y9, 352(AX)
-	VMULPS    vconst3f318000<>+0(SB), Y5, Y10
-	VMULPS    vconst3f318000<>+0(SB), Y6, Y11
-	VMULPS    vconst3f318000<>+0(SB), Y7, Y12
-	VMULPS    vconst3f318000<>+0(SB), Y8, Y13
-	VMULPS    vconst3f318000<>+0(SB), Y9, Y14
-	VSUBPS    Y10, Y0, Y0
-	VSUBPS    Y11, Y1, Y1
-	VSUBPS    Y12, Y2, Y2
-	VSUBPS    Y13, Y3, Y3
-	VSUBPS    Y14, Y4, Y4
-	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
-	VMULPS    vconstb95e8083<>+0(SB), Y6, Y6
-	VMULPS    vconstb95e8083<>+0(SB), Y7, Y7
-	VMULPS    vconstb95e8083<>+0(SB), Y8, Y8
-	VMULPS    vconstb95e8083<>+0(SB), Y9, Y9
-	VSUBPS    Y5, Y0, Y0
-	VSUBPS    Y6, Y1, Y1
-	VSUBPS    Y7, Y2, Y2
-	VSUBPS    Y8, Y3, Y3
-	VSUBPS    Y9, Y4, Y4
-	VMULPS    vconst39500d01<>+0(SB), Y0, Y5
-	VMULPS    vconst39500d01<>+0(SB), Y1, Y6
-	VMULPS    vconst39500d01<>+0(SB), Y2, Y7
-	VMULPS    vconst39500d01<>+0(SB), Y3, Y8
-	VMULPS    vconst39500d01<>+0(SB), Y4, Y9
-	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
-	VADDPS    vconst3ab60b61<>+0(SB), Y6, Y6
-	VADDPS    vconst3ab60b61<>+0(SB), Y7, Y7
+	VMOVUPS   Y9, 224(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y10, Y10
+	VSUBPS    vconst4b400000<>+0(SB), Y10, Y10
+	VMOVUPS   Y10, 256(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y11, Y11
+	VSUBPS    vconst4b400000<>+0(SB), Y11, Y11
+	VMOVUPS   Y11, 288(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y12, Y12
+	VSUBPS    vconst4b400000<>+0(SB), Y12, Y12
+	VMOVUPS   Y12, 320(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y13, Y13
+	VSUBPS    vconst4b400000<>+0(SB), Y13, Y13
+	VMOVUPS   Y13, 352(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y14, Y14
+	VSUBPS    vconst4b400000<>+0(SB), Y14, Y14
+	VMOVUPS   Y14, 384(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y8, Y8
+	VMULPS    vconst3f318000<>+0(SB), Y9, Y9
+	VMULPS    vconst3f318000<>+0(SB), Y10, Y10
+	VMULPS    vconst3f318000<>+0(SB), Y11, Y11
+	VMULPS    vconst3f318000<>+0(SB), Y12, Y12
+	VMULPS    vconst3f318000<>+0(SB), Y13, Y13
+	VMULPS    vconst3f318000<>+0(SB), Y14, Y14
+	VSUBPS    Y8, Y1, Y1
+	VSUBPS    Y9, Y2, Y2
+	VSUBPS    Y10, Y3, Y3
+	VSUBPS    Y11, Y4, Y4
+	VSUBPS    Y12, Y5, Y5
+	VSUBPS    Y13, Y6, Y6
+	VSUBPS    Y14, Y7, Y7
+	VMOVUPS   vconstb95e8083<>+0(SB), Y8
+	VMULPS    192(AX), Y8, Y8
+	VMOVUPS   vconstb95e8083<>+0(SB), Y9
+	VMULPS    224(AX), Y9, Y9
+	VMOVUPS   vconstb95e8083<>+0(SB), Y10
+	VMULPS    256(AX), Y10, Y10
+	VMOVUPS   vconstb95e8083<>+0(SB), Y11
+	VMULPS    288(AX), Y11, Y11
+	VMOVUPS   vconstb95e8083<>+0(SB), Y12
+	VMULPS    320(AX), Y12, Y12
+	VMOVUPS   vconstb95e8083<>+0(SB), Y13
+	VMULPS    352(AX), Y13, Y13
+	VMOVUPS   vconstb95e8083<>+0(SB), Y14
+	VMULPS    384(AX), Y14, Y14
+	VSUBPS    Y8, Y1, Y1
+	VMOVUPS   Y1, 448(AX)
+	VSUBPS    Y9, Y2, Y2
+	VMOVUPS   Y2, 480(AX)
+	VSUBPS    Y10, Y3, Y3
+	VMOVUPS   Y3, 512(AX)
+	VSUBPS    Y11, Y4, Y4
+	VMOVUPS   Y4, 544(AX)
+	VSUBPS    Y12, Y5, Y5
+	VMOVUPS   Y5, 576(AX)
+	VSUBPS    Y13, Y6, Y6
+	VMOVUPS   Y6, 608(AX)
+	VSUBPS    Y14, Y7, Y7
+	VMOVUPS   Y7, 640(AX)
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y8
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y9
+	VMULPS    vconst39500d01<>+0(SB), Y3, Y10
+	VMULPS    vconst39500d01<>+0(SB), Y4, Y11
+	VMULPS    vconst39500d01<>+0(SB), Y5, Y12
+	VMULPS    vconst39500d01<>+0(SB), Y6, Y13
+	VMULPS    vconst39500d01<>+0(SB), Y7, Y14
 	VADDPS    vconst3ab60b61<>+0(SB), Y8, Y8
 	VADDPS    vconst3ab60b61<>+0(SB), Y9, Y9
-	VMULPS    Y0, Y5, Y5
-	VMULPS    Y1, Y6, Y6
-	VMULPS    Y2, Y7, Y7
-	VMULPS    Y3, Y8, Y8
-	VMULPS    Y4, Y9, Y9
-	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
-	VADDPS    vconst3c088889<>+0(SB), Y6, Y6
-	VADDPS    vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS    vconst3ab60b61<>+0(SB), Y10, Y10
+	VADDPS    vconst3ab60b61<>+0(SB), Y11, Y11
+	VADDPS    vconst3ab60b61<>+0(SB), Y12, Y12
+	VADDPS    vconst3ab60b61<>+0(SB), Y13, Y13
+	VADDPS    vconst3ab60b61<>+0(SB), Y14, Y14
+	VMULPS    Y1, Y8, Y8
+	VMULPS    Y2, Y9, Y9
+	VMULPS    Y3, Y10, Y10
+	VMULPS    Y4, Y11, Y11
+	VMULPS    Y5, Y12, Y12
+	VMULPS    Y6, Y13, Y13
+	VMULPS    Y7, Y14, Y14
 	VADDPS    vconst3c088889<>+0(SB), Y8, Y8
 	VADDPS    vconst3c088889<>+0(SB), Y9, Y9
-	VMULPS    Y0, Y5, Y5
-	VMULPS    Y1, Y6, Y6
-	VMULPS    Y2, Y7, Y7
-	VMULPS    Y3, Y8, Y8
-	VMULPS    Y4, Y9, Y9
-	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
-	VADDPS    vconst3d2aaaab<>+0(SB), Y6, Y6
-	VADDPS    vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS    vconst3c088889<>+0(SB), Y10, Y10
+	VADDPS    vconst3c088889<>+0(SB), Y11, Y11
+	VADDPS    vconst3c088889<>+0(SB), Y12, Y12
+	VADDPS    vconst3c088889<>+0(SB), Y13, Y13
+	VADDPS    vconst3c088889<>+0(SB), Y14, Y14
+	VMULPS    Y1, Y8, Y8
+	VMULPS    Y2, Y9, Y9
+	VMULPS    Y3, Y10, Y10
+	VMULPS    Y4, Y11, Y11
+	VMULPS    Y5, Y12, Y12
+	VMULPS    Y6, Y13, Y13
+	VMULPS    Y7, Y14, Y14
 	VADDPS    vconst3d2aaaab<>+0(SB), Y8, Y8
 	VADDPS    vconst3d2aaaab<>+0(SB), Y9, Y9
-	VMULPS    Y0, Y5, Y5
-	VMULPS    Y1, Y6, Y6
-	VMULPS    Y2, Y7, Y7
-	VMULPS    Y3, Y8, Y8
-	VMULPS    Y4, Y9, Y9
-	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
-	VADDPS    vconst3e2aaaab<>+0(SB), Y6, Y6
-	VADDPS    vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS    vconst3d2aaaab<>+0(SB), Y10, Y10
+	VADDPS    vconst3d2aaaab<>+0(SB), Y11, Y11
+	VADDPS    vconst3d2aaaab<>+0(SB), Y12, Y12
+	VADDPS    vconst3d2aaaab<>+0(SB), Y13, Y13
+	VADDPS    vconst3d2aaaab<>+0(SB), Y14, Y14
+	VMULPS    Y1, Y8, Y8
+	VMULPS    Y2, Y9, Y9
+	VMULPS    Y3, Y10, Y10
+	VMULPS    Y4, Y11, Y11
+	VMULPS    Y5, Y12, Y12
+	VMULPS    Y6, Y13, Y13
+	VMULPS    Y7, Y14, Y14
 	VADDPS    vconst3e2aaaab<>+0(SB), Y8, Y8
 	VADDPS    vconst3e2aaaab<>+0(SB), Y9, Y9
-	VMULPS    Y0, Y5, Y5
-	VMULPS    Y1, Y6, Y6
-	VMULPS    Y2, Y7, Y7
-	VMULPS    Y3, Y8, Y8
-	VMULPS    Y4, Y9, Y9
-	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
-	VADDPS    vconst3f000000<>+0(SB), Y6, Y6
-	VADDPS    vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS    vconst3e2aaaab<>+0(SB), Y10, Y10
+	VADDPS    vconst3e2aaaab<>+0(SB), Y11, Y11
+	VADDPS    vconst3e2aaaab<>+0(SB), Y12, Y12
+	VADDPS    vconst3e2aaaab<>+0(SB), Y13, Y13
+	VADDPS    vconst3e2aaaab<>+0(SB), Y14, Y14
+	VMULPS    Y1, Y8, Y8
+	VMULPS    Y2, Y9, Y9
+	VMULPS    Y3, Y10, Y10
+	VMULPS    Y4, Y11, Y11
+	VMULPS    Y5, Y12, Y12
+	VMULPS    Y6, Y13, Y13
+	VMULPS    Y7, Y14, Y14
 	VADDPS    vconst3f000000<>+0(SB), Y8, Y8
 	VADDPS    vconst3f000000<>+0(SB), Y9, Y9
-	VMULPS    Y0, Y0, Y10
-	VMULPS    Y1, Y1, Y11
-	VMULPS    Y2, Y2, Y12
-	VMULPS    Y3, Y3, Y13
-	VMULPS    Y4, Y4, Y14
-	VMULPS    Y5, Y10, Y5
-	VMULPS    Y6, Y11, Y6
-	VMULPS    Y7, Y12, Y7
-	VMULPS    Y8, Y13, Y8
-	VMULPS    Y9, Y14, Y9
-	VADDPS    Y0, Y5, Y0
-	VADDPS    Y1, Y6, Y1
-	VADDPS    Y2, Y7, Y2
-	VADDPS    Y3, Y8, Y3
-	VADDPS    Y4, Y9, Y4
-	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f000000<>+0(SB), Y10, Y10
+	VADDPS    vconst3f000000<>+0(SB), Y11, Y11
+	VADDPS    vconst3f000000<>+0(SB), Y12, Y12
+	VADDPS    vconst3f000000<>+0(SB), Y13, Y13
+	VADDPS    vconst3f000000<>+0(SB), Y14, Y14
+	VMULPS    Y1, Y1, Y1
+	VMULPS    Y2, Y2, Y2
+	VMULPS    Y3, Y3, Y3
+	VMULPS    Y4, Y4, Y4
+	VMULPS    Y5, Y5, Y5
+	VMULPS    Y6, Y6, Y6
+	VMULPS    Y7, Y7, Y7
+	VMULPS    Y8, Y1, Y1
+	VMULPS    Y9, Y2, Y2
+	VMULPS    Y10, Y3, Y3
+	VMULPS    Y11, Y4, Y4
+	VMULPS    Y12, Y5, Y5
+	VMULPS    Y13, Y6, Y6
+	VMULPS    Y14, Y7, Y7
+	VADDPS    448(AX), Y1, Y1
+	VADDPS    480(AX), Y2, Y2
+	VADDPS    512(AX), Y3, Y3
+	VADDPS    544(AX), Y4, Y4
+	VADDPS    576(AX), Y5, Y5
+	VADDPS    608(AX), Y6, Y6
+	VADDPS    640(AX), Y7, Y7
 	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
 	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS    vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS    vconst3f800000<>+0(SB), Y4, Y4
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
-	VADDPS    224(AX), Y5, Y5
-	VPSRAD    $0x01, Y5, Y6
-	VPSUBD    Y6, Y5, Y5
-	VPSLLD    $0x17, Y5, Y5
-	VMULPS    Y5, Y0, Y0
-	VPSLLD    $0x17, Y6, Y5
-	VMULPS    Y5, Y0, Y0
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
-	VADDPS    256(AX), Y5, Y5
-	VPSRAD    $0x01, Y5, Y6
-	VPSUBD    Y6, Y5, Y5
-	VPSLLD    $0x17, Y5, Y5
-	VMULPS    Y5, Y1, Y1
-	VPSLLD    $0x17, Y6, Y5
-	VMULPS    Y5, Y1, Y1
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
-	VADDPS    288(AX), Y5, Y5
-	VPSRAD    $0x01, Y5, Y6
-	VPSUBD    Y6, Y5, Y5
-	VPSLLD    $0x17, Y5, Y5
-	VMULPS    Y5, Y2, Y2
-	VPSLLD    $0x17, Y6, Y5
-	VMULPS    Y5, Y2, Y2
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
-	VADDPS    320(AX), Y5, Y5
-	VPSRAD    $0x01, Y5, Y6
-	VPSUBD    Y6, Y5, Y5
-	VPSLLD    $0x17, Y5, Y5
-	VMULPS    Y5, Y3, Y3
-	VPSLLD    $0x17, Y6, Y5
-	VMULPS    Y5, Y3, Y3
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
-	VADDPS    352(AX), Y5, Y5
-	VPSRAD    $0x01, Y5, Y6
-	VPSUBD    Y6, Y5, Y5
-	VPSLLD    $0x17, Y5, Y5
-	VMULPS    Y5, Y4, Y4
-	VPSLLD    $0x17, Y6, Y5
-	VMULPS    Y5, Y4, Y4
-	VMULPS    32(AX), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y5, Y5
+	VADDPS    vconst3f800000<>+0(SB), Y6, Y6
+	VADDPS    vconst3f800000<>+0(SB), Y7, Y7
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y8
+	VADDPS    192(AX), Y8, Y8
+	VPSRAD    $0x01, Y8, Y9
+	VPSUBD    Y9, Y8, Y8
+	VPSLLD    $0x17, Y8, Y8
+	VMULPS    Y8, Y1, Y1
+	VPSLLD    $0x17, Y9, Y8
+	VMULPS    Y8, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y8
+	VADDPS    224(AX), Y8, Y8
+	VPSRAD    $0x01, Y8, Y9
+	VPSUBD    Y9, Y8, Y8
+	VPSLLD    $0x17, Y8, Y8
+	VMULPS    Y8, Y2, Y2
+	VPSLLD    $0x17, Y9, Y8
+	VMULPS    Y8, Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y8
+	VADDPS    256(AX), Y8, Y8
+	VPSRAD    $0x01, Y8, Y9
+	VPSUBD    Y9, Y8, Y8
+	VPSLLD    $0x17, Y8, Y8
+	VMULPS    Y8, Y3, Y3
+	VPSLLD    $0x17, Y9, Y8
+	VMULPS    Y8, Y3, Y3
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y8
+	VADDPS    288(AX), Y8, Y8
+	VPSRAD    $0x01, Y8, Y9
+	VPSUBD    Y9, Y8, Y8
+	VPSLLD    $0x17, Y8, Y8
+	VMULPS    Y8, Y4, Y4
+	VPSLLD    $0x17, Y9, Y8
+	VMULPS    Y8, Y4, Y4
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y8
+	VADDPS    320(AX), Y8, Y8
+	VPSRAD    $0x01, Y8, Y9
+	VPSUBD    Y9, Y8, Y8
+	VPSLLD    $0x17, Y8, Y8
+	VMULPS    Y8, Y5, Y5
+	VPSLLD    $0x17, Y9, Y8
+	VMULPS    Y8, Y5, Y5
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y8
+	VADDPS    352(AX), Y8, Y8
+	VPSRAD    $0x01, Y8, Y9
+	VPSUBD    Y9, Y8, Y8
+	VPSLLD    $0x17, Y8, Y8
+	VMULPS    Y8, Y6, Y6
+	VPSLLD    $0x17, Y9, Y8
+	VMULPS    Y8, Y6, Y6
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y8
+	VADDPS    384(AX), Y8, Y8
+	VPSRAD    $0x01, Y8, Y9
+	VPSUBD    Y9, Y8, Y8
+	VPSLLD    $0x17, Y8, Y8
+	VMULPS    Y8, Y7, Y7
+	VPSLLD    $0x17, Y9, Y8
+	VMULPS    Y8, Y7, Y7
+	VMULPS    Y1, Y0, Y1
+	VMULPS    Y2, Y0, Y2
+	VMULPS    Y3, Y0, Y3
+	VMULPS    Y4, Y0, Y4
+	VMULPS    Y5, Y0, Y5
+	VMULPS    Y6, Y0, Y6
+	VMULPS    Y7, Y0, Y7
+	VSUBPS    (CX), Y1, Y1
+	VSUBPS    32(CX), Y2, Y2
+	VSUBPS    64(CX), Y3, Y3
+	VSUBPS    96(CX), Y4, Y4
+	VSUBPS    128(CX), Y5, Y5
+	VSUBPS    160(CX), Y6, Y6
+	VSUBPS    192(CX), Y7, Y7
+	VMOVUPS   (DX), Y8
+	VMOVUPS   32(DX), Y9
+	VMOVUPS   64(DX), Y10
+	VMOVUPS   96(DX), Y11
+	VMOVUPS   128(DX), Y12
+	VMOVUPS   160(DX), Y13
+	VMOVUPS   192(DX), Y14
+	VMULPS    64(AX), Y8, Y8
+	VMULPS    64(AX), Y9, Y9
+	VMULPS    64(AX), Y10, Y10
+	VMULPS    64(AX), Y11, Y11
+	VMULPS    64(AX), Y12, Y12
+	VMULPS    64(AX), Y13, Y13
+	VMULPS    64(AX), Y14, Y14
+	VADDPS    Y8, Y1, Y1
+	VADDPS    Y9, Y2, Y2
+	VADDPS    Y10, Y3, Y3
+	VADDPS    Y11, Y4, Y4
+	VADDPS    Y12, Y5, Y5
+	VADDPS    Y13, Y6, Y6
+	VADDPS    Y14, Y7, Y7
 	VMULPS    32(AX), Y1, Y1
 	VMULPS    32(AX), Y2, Y2
 	VMULPS    32(AX), Y3, Y3
 	VMULPS    32(AX), Y4, Y4
-	VSUBPS    (CX), Y0, Y0
-	VSUBPS    32(CX), Y1, Y1
-	VSUBPS    64(CX), Y2, Y2
-	VSUBPS    96(CX), Y3, Y3
-	VSUBPS    128(CX), Y4, Y4
-	VMOVUPS   (DX), Y5
-	VMOVUPS   32(DX), Y6
-	VMOVUPS   64(DX), Y7
-	VMOVUPS   96(DX), Y8
-	VMOVUPS   128(DX), Y9
-	VMULPS    96(AX), Y5, Y5
-	VMULPS    96(AX), Y6, Y6
-	VMULPS    96(AX), Y7, Y7
-	VMULPS    96(AX), Y8, Y8
-	VMULPS    96(AX), Y9, Y9
-	VADDPS    Y5, Y0, Y0
-	VADDPS    Y6, Y1, Y1
-	VADDPS    Y7, Y2, Y2
-	VADDPS    Y8, Y3, Y3
-	VADDPS    Y9, Y4, Y4
-	VMULPS    64(AX), Y0, Y0
-	VMULPS    64(AX), Y1, Y1
-	VMULPS    64(AX), Y2, Y2
-	VMULPS    64(AX), Y3, Y3
-	VMULPS    64(AX), Y4, Y4
-	VADDPS    (CX), Y0, Y0
-	VADDPS    32(CX), Y1, Y1
-	VADDPS    64(CX), Y2, Y2
-	VADDPS    96(CX), Y3, Y3
-	VADDPS    128(CX), Y4, Y4
-	VCMPPS    $0x1e, 192(AX), Y0, Y5
-	VCMPPS    $0x1e, 192(AX), Y1, Y6
-	VCMPPS    $0x1e, 192(AX), Y2, Y7
-	VCMPPS    $0x1e, 192(AX), Y3, Y8
-	VCMPPS    $0x1e, 192(AX), Y4, Y9
-	VBLENDVPS Y5, 128(AX), Y0, Y0
-	VBLENDVPS Y6, 128(AX), Y1, Y1
-	VBLENDVPS Y7, 128(AX), Y2, Y2
-	VBLENDVPS Y8, 128(AX), Y3, Y3
-	VBLENDVPS Y9, 128(AX), Y4, Y4
-	VMOVUPS   Y0, (CX)
-	VMOVUPS   Y1, 32(CX)
-	VMOVUPS   Y2, 64(CX)
-	VMOVUPS   Y3, 96(CX)
-	VMOVUPS   Y4, 128(CX)
-	VMOVMSKPS Y5, R8
-	ORQ       R8, DI
-	VMOVMSKPS Y6, R8
-	SHLQ      $0x08, R8
-	ORQ       R8, DI
-	VMOVMSKPS Y7, R8
-	SHLQ      $0x10, R8
-	ORQ       R8, DI
-	VMOVMSKPS Y8, R8
-	SHLQ      $0x18, R8
-	ORQ       R8, DI
-	VMOVMSKPS Y9, R8
-	SHLQ      $0x20, R8
-	ORQ       R8, DI
-	VMOVUPS   160(CX), Y0
-	VMOVUPS   192(CX), Y1
-	VMOVUPS   224(CX), Y2
-	VSUBPS    160(AX), Y0, Y0
-	VSUBPS    160(AX), Y1, Y1
-	VSUBPS    160(AX), Y2, Y2
-	VDIVPS    32(AX), Y0, Y0
-	VDIVPS    32(AX), Y1, Y1
-	VDIVPS    32(AX), Y2, Y2
-	VMOVUPS   vconstc2d00000<>+0(SB), Y3
-	VMAXPS    Y0, Y3, Y0
-	VMOVUPS   vconst42b20000<>+0(SB), Y3
-	VMINPS    Y0, Y3, Y0
-	VMOVUPS   vconstc2d00000<>+0(SB), Y3
-	VMAXPS    Y1, Y3, Y1
-	VMOVUPS   vconst42b20000<>+0(SB), Y3
-	VMINPS    Y1, Y3, Y1
-	VMOVUPS   vconstc2d00000<>+0(SB), Y3
-	VMAXPS    Y2, Y3, Y2
-	VMOVUPS   vconst42b20000<>+0(SB), Y3
-	VMINPS    Y2, Y3, Y2
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y3
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y4
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS   Y3, 384(AX)
-	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
-	VMOVUPS   Y4, 416(AX)
-	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS   Y5, 448(AX)
-	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
-	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
-	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
-	VSUBPS    Y6, Y0, Y0
-	VSUBPS    Y7, Y1, Y1
-	VSUBPS    Y8, Y2, Y2
-	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
-	VMULPS    vconstb95e8083<>+0(SB), Y4, Y4
-	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
-	VSUBPS    Y3, Y0, Y0
-	VSUBPS    Y4, Y1, Y1
-	VSUBPS    Y5, Y2, Y2
-	VMULPS    vconst39500d01<>+0(SB), Y0, Y3
-	VMULPS    vconst39500d01<>+0(SB), Y1, Y4
-	VMULPS    vconst39500d01<>+0(SB), Y2, Y5
-	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
-	VADDPS    vconst3ab60b61<>+0(SB), Y4, Y4
-	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y3, Y3
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y2, Y5, Y5
-	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
-	VADDPS    vconst3c088889<>+0(SB), Y4, Y4
-	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y3, Y3
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y2, Y5, Y5
-	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
-	VADDPS    vconst3d2aaaab<>+0(SB), Y4, Y4
-	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y3, Y3
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y2, Y5, Y5
-	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
-	VADDPS    vconst3e2aaaab<>+0(SB), Y4, Y4
-	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y3, Y3
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y2, Y5, Y5
-	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
-	VADDPS    vconst3f000000<>+0(SB), Y4, Y4
-	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y0, Y6
-	VMULPS    Y1, Y1, Y7
-	VMULPS    Y2, Y2, Y8
-	VMULPS    Y3, Y6, Y3
-	VMULPS    Y4, Y7, Y4
-	VMULPS    Y5, Y8, Y5
-	VADDPS    Y0, Y3, Y0
-	VADDPS    Y1, Y4, Y1
-	VADDPS    Y2, Y5, Y2
-	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VMULPS    32(AX), Y5, Y5
+	VMULPS    32(AX), Y6, Y6
+	VMULPS    32(AX), Y7, Y7
+	VADDPS    (CX), Y1, Y1
+	VADDPS    32(CX), Y2, Y2
+	VADDPS    64(CX), Y3, Y3
+	VADDPS    96(CX), Y4, Y4
+	VADDPS    128(CX), Y5, Y5
+	VADDPS    160(CX), Y6, Y6
+	VADDPS    192(CX), Y7, Y7
+	VCMPPS    $0x1e, 160(AX), Y1, Y8
+	VCMPPS    $0x1e, 160(AX), Y2, Y9
+	VCMPPS    $0x1e, 160(AX), Y3, Y10
+	VCMPPS    $0x1e, 160(AX), Y4, Y11
+	VCMPPS    $0x1e, 160(AX), Y5, Y12
+	VCMPPS    $0x1e, 160(AX), Y6, Y13
+	VCMPPS    $0x1e, 160(AX), Y7, Y14
+	VBLENDVPS Y8, 96(AX), Y1, Y1
+	VBLENDVPS Y9, 96(AX), Y2, Y2
+	VBLENDVPS Y10, 96(AX), Y3, Y3
+	VBLENDVPS Y11, 96(AX), Y4, Y4
+	VBLENDVPS Y12, 96(AX), Y5, Y5
+	VBLENDVPS Y13, 96(AX), Y6, Y6
+	VBLENDVPS Y14, 96(AX), Y7, Y7
+	VMOVUPS   Y1, (CX)
+	VMOVUPS   Y2, 32(CX)
+	VMOVUPS   Y3, 64(CX)
+	VMOVUPS   Y4, 96(CX)
+	VMOVUPS   Y5, 128(CX)
+	VMOVUPS   Y6, 160(CX)
+	VMOVUPS   Y7, 192(CX)
+	VMOVMSKPS Y8, DI
+	MOVB      DI, (BX)
+	VMOVMSKPS Y9, DI
+	MOVB      DI, 1(BX)
+	VMOVMSKPS Y10, DI
+	MOVB      DI, 2(BX)
+	VMOVMSKPS Y11, DI
+	MOVB      DI, 3(BX)
+	VMOVMSKPS Y12, DI
+	MOVB      DI, 4(BX)
+	VMOVMSKPS Y13, DI
+	MOVB      DI, 5(BX)
+	VMOVMSKPS Y14, DI
+	MOVB      DI, 6(BX)
+	ADDQ      $0x07, BX
+	ADDQ      $0x000000e0, CX
+	ADDQ      $0x000000e0, DX
+	SUBQ      $0x07, SI
+	JCC       ExponentialUniformAVX2_block_group
+
+ExponentialUniformAVX2_block_rest:
+	ADDQ $0x07, SI
+	JZ   ExponentialUniformAVX2_block_end
+
+ExponentialUniformAVX2_block_one:
+	VMOVUPS   (CX), Y1
+	VSUBPS    128(AX), Y1, Y1
+	VDIVPS    Y0, Y1, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y2
+	VMAXPS    Y1, Y2, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y2
+	VMINPS    Y1, Y2, Y1
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y2
+	VADDPS    vconst4b400000<>+0(SB), Y2, Y2
+	VSUBPS    vconst4b400000<>+0(SB), Y2, Y2
+	VMOVUPS   Y2, 192(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y2, Y2
+	VSUBPS    Y2, Y1, Y1
+	VMOVUPS   vconstb95e8083<>+0(SB), Y2
+	VMULPS    192(AX), Y2, Y2
+	VSUBPS    Y2, Y1, Y1
+	VMOVUPS   Y1, 448(AX)
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y2
+	VADDPS    vconst3ab60b61<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y2, Y2
+	VADDPS    vconst3c088889<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y2, Y2
+	VADDPS    vconst3d2aaaab<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y2, Y2
+	VADDPS    vconst3e2aaaab<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y2, Y2
+	VADDPS    vconst3f000000<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y1, Y1
+	VMULPS    Y2, Y1, Y1
+	VADDPS    448(AX), Y1, Y1
 	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    384(AX), Y3, Y3
-	VPSRAD    $0x01, Y3, Y4
-	VPSUBD    Y4, Y3, Y3
-	VPSLLD    $0x17, Y3, Y3
-	VMULPS    Y3, Y0, Y0
-	VPSLLD    $0x17, Y4, Y3
-	VMULPS    Y3, Y0, Y0
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    416(AX), Y3, Y3
-	VPSRAD    $0x01, Y3, Y4
-	VPSUBD    Y4, Y3, Y3
-	VPSLLD    $0x17, Y3, Y3
-	VMULPS    Y3, Y1, Y1
-	VPSLLD    $0x17, Y4, Y3
-	VMULPS    Y3, Y1, Y1
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    448(AX), Y3, Y3
-	VPSRAD    $0x01, Y3, Y4
-	VPSUBD    Y4, Y3, Y3
-	VPSLLD    $0x17, Y3, Y3
-	VMULPS    Y3, Y2, Y2
-	VPSLLD    $0x17, Y4, Y3
-	VMULPS    Y3, Y2, Y2
-	VMULPS    32(AX), Y0, Y0
-	VMULPS    32(AX), Y1, Y1
-	VMULPS    32(AX), Y2, Y2
-	VSUBPS    160(CX), Y0, Y0
-	VSUBPS    192(CX), Y1, Y1
-	VSUBPS    224(CX), Y2, Y2
-	VMOVUPS   160(DX), Y3
-	VMOVUPS   192(DX), Y4
-	VMOVUPS   224(DX), Y5
-	VMULPS    96(AX), Y3, Y3
-	VMULPS    96(AX), Y4, Y4
-	VMULPS    96(AX), Y5, Y5
-	VADDPS    Y3, Y0, Y0
-	VADDPS    Y4, Y1, Y1
-	VADDPS    Y5, Y2, Y2
-	VMULPS    64(AX), Y0, Y0
-	VMULPS    64(AX), Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y2
+	VADDPS    192(AX), Y2, Y2
+	VPSRAD    $0x01, Y2, Y3
+	VPSUBD    Y3, Y2, Y2
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    Y2, Y1, Y1
+	VPSLLD    $0x17, Y3, Y2
+	VMULPS    Y2, Y1, Y1
+	VMULPS    Y1, Y0, Y1
+	VSUBPS    (CX), Y1, Y1
+	VMOVUPS   (DX), Y2
 	VMULPS    64(AX), Y2, Y2
-	VADDPS    160(CX), Y0, Y0
-	VADDPS    192(CX), Y1, Y1
-	VADDPS    224(CX), Y2, Y2
-	VCMPPS    $0x1e, 192(AX), Y0, Y3
-	VCMPPS    $0x1e, 192(AX), Y1, Y4
-	VCMPPS    $0x1e, 192(AX), Y2, Y5
-	VBLENDVPS Y3, 128(AX), Y0, Y0
-	VBLENDVPS Y4, 128(AX), Y1, Y1
-	VBLENDVPS Y5, 128(AX), Y2, Y2
-	VMOVUPS   Y0, 160(CX)
-	VMOVUPS   Y1, 192(CX)
-	VMOVUPS   Y2, 224(CX)
-	VMOVMSKPS Y3, R8
-	SHLQ      $0x28, R8
-	ORQ       R8, DI
-	VMOVMSKPS Y4, R8
-	SHLQ      $0x30, R8
-	ORQ       R8, DI
-	VMOVMSKPS Y5, R8
-	SHLQ      $0x38, R8
-	ORQ       R8, DI
-	MOVQ      DI, (BX)
-	ADDQ      $0x08, BX
-	ADDQ      $0x00000100, CX
-	ADDQ      $0x00000100, DX
+	VADDPS    Y2, Y1, Y1
+	VMULPS    32(AX), Y1, Y1
+	VADDPS    (CX), Y1, Y1
+	VCMPPS    $0x1e, 160(AX), Y1, Y2
+	VBLENDVPS Y2, 96(AX), Y1, Y1
+	VMOVUPS   Y1, (CX)
+	VMOVMSKPS Y2, DI
+	MOVB      DI, (BX)
+	ADDQ      $0x01, BX
+	ADDQ      $0x00000020, CX
+	ADDQ      $0x00000020, DX
 	DECQ      SI
-	JNZ       ExponentialUniformAVX2_block
-	JMP       ExponentialUniformAVX2_done
+	JNZ       ExponentialUniformAVX2_block_one
+
+ExponentialUniformAVX2_block_end:
+	JMP ExponentialUniformAVX2_done
 
 ExponentialUniformAVX2_reciprocal_block:
-	XORQ      DI, DI
-	VMOVUPS   (CX), Y0
-	VMOVUPS   32(CX), Y1
-	VMOVUPS   64(CX), Y2
-	VMOVUPS   96(CX), Y3
-	VMOVUPS   128(CX), Y4
-	VSUBPS    160(AX), Y0, Y0
-	VSUBPS    160(AX), Y1, Y1
-	VSUBPS    160(AX), Y2, Y2
-	VSUBPS    160(AX), Y3, Y3
-	VSUBPS    160(AX), Y4, Y4
-	VMULPS    (AX), Y0, Y0
+	SUBQ $0x07, SI
+	JCS  ExponentialUniformAVX2_reciprocal_block_rest
+
+ExponentialUniformAVX2_reciprocal_block_group:
+	VMOVUPS   (CX), Y1
+	VMOVUPS   32(CX), Y2
+	VMOVUPS   64(CX), Y3
+	VMOVUPS   96(CX), Y4
+	VMOVUPS   128(CX), Y5
+	VMOVUPS   160(CX), Y6
+	VMOVUPS   192(CX), Y7
+	VSUBPS    128(AX), Y1, Y1
+	VSUBPS    128(AX), Y2, Y2
+	VSUBPS    128(AX), Y3, Y3
+	VSUBPS    128(AX), Y4, Y4
+	VSUBPS    128(AX), Y5, Y5
+	VSUBPS    128(AX), Y6, Y6
+	VSUBPS    128(AX), Y7, Y7
 	VMULPS    (AX), Y1, Y1
 	VMULPS    (AX), Y2, Y2
 	VMULPS    (AX), Y3, Y3
 	VMULPS    (AX), Y4, Y4
-	VMOVUPS   vconstc2d00000<>+0(SB), Y5
-	VMAXPS    Y0, Y5, Y0
-	VMOVUPS   vconst42b20000<>+0(SB), Y5
-	VMINPS    Y0, Y5, Y0
-	VMOVUPS   vconstc2d00000<>+0(SB), Y5
-	VMAXPS    Y1, Y5, Y1
-	VMOVUPS   vconst42b20000<>+0(SB), Y5
-	VMINPS    Y1, Y5, Y1
-	VMOVUPS   vconstc2d00000<>+0(SB), Y5
-	VMAXPS    Y2, Y5, Y2
-	VMOVUPS   vconst42b20000<>+0(SB), Y5
-	VMINPS    Y2, Y5, Y2
-	VMOVUPS   vconstc2d00000<>+0(SB), Y5
-	VMAXPS    Y3, Y5, Y3
-	VMOVUPS   vconst42b20000<>+0(SB), Y5
-	VMINPS    Y3, Y5, Y3
-	VMOVUPS   vconstc2d00000<>+0(SB), Y5
-	VMAXPS    Y4, Y5, Y4
-	VMOVUPS   vconst42b20000<>+0(SB), Y5
-	VMINPS    Y4, Y5, Y4
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y5
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y6
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y7
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y3, Y8
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y4, Y9
-	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS   Y5, 224(AX)
-	VADDPS    vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS    vconst4b400000<>+0(SB), Y6, Y6
-	VMOVUPS   Y6, 256(AX)
-	VADDPS    vconst4b400000<>+0(SB), Y7, Y7
-	VSUBPS    vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS   Y7, 288(AX)
+	VMULPS    (AX), Y5, Y5
+	VMULPS    (AX), Y6, Y6
+	VMULPS    (AX), Y7, Y7
+	VMOVUPS   vconstc2d00000<>+0(SB), Y8
+	VMAXPS    Y1, Y8, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y8
+	VMINPS    Y1, Y8, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y8
+	VMAXPS    Y2, Y8, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y8
+	VMINPS    Y2, Y8, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y8
+	VMAXPS    Y3, Y8, Y3
+	VMOVUPS   vconst42b20000<>+0(SB), Y8
+	VMINPS    Y3, Y8, Y3
+	VMOVUPS   vconstc2d00000<>+0(SB), Y8
+	VMAXPS    Y4, Y8, Y4
+	VMOVUPS   vconst42b20000<>+0(SB), Y8
+	VMINPS    Y4, Y8, Y4
+	VMOVUPS   vconstc2d00000<>+0(SB), Y8
+	VMAXPS    Y5, Y8, Y5
+	VMOVUPS   vconst42b20000<>+0(SB), Y8
+	VMINPS    Y5, Y8, Y5
+	VMOVUPS   vconstc2d00000<>+0(SB), Y8
+	VMAXPS    Y6, Y8, Y6
+	VMOVUPS   vconst42b20000<>+0(SB), Y8
+	VMINPS    Y6, Y8, Y6
+	VMOVUPS   vconstc2d00000<>+0(SB), Y8
+	VMAXPS    Y7, Y8, Y7
+	VMOVUPS   vconst42b20000<>+0(SB), Y8
+	VMINPS    Y7, Y8, Y7
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y8
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y9
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y3, Y10
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y4, Y11
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y5, Y12
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y6, Y13
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y7, Y14
 	VADDPS    vconst4b400000<>+0(SB), Y8, Y8
 	VSUBPS    vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS   Y8, 320(AX)
+	VMOVUPS   Y8, 192(AX)
 	VADDPS    vconst4b400000<>+0(SB), Y9, Y9
 	VSUBPS    vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS   Y9, 352(AX)
-	VMULPS    vconst3f318000<>+0(SB), Y5, Y10
-	VMULPS    vconst3f318000<>+0(SB), Y6, Y11
-	VMULPS    vconst3f318000<>+0(SB), Y7, Y12
-	VMULPS    vconst3f318000<>+0(SB), Y8, Y13
-	VMULPS    vconst3f318000<>+0(SB), Y9, Y14
-	VSUBPS    Y10, Y0, Y0
-	VSUBPS    Y11, Y1, Y1
-	VSUBPS    Y12, Y2, Y2
-	VSUBPS    Y13, Y3, Y3
-	VSUBPS    Y14, Y4, Y4
-	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
-	VMULPS    vconstb95e8083<>+0(SB), Y6, Y6
-	VMULPS    vconstb95e8083<>+0(SB), Y7, Y7
-	VMULPS    vconstb95e8083<>+0(SB), Y8, Y8
-	VMULPS    vconstb95e8083<>+0(SB), Y9, Y9
-	VSUBPS    Y5, Y0, Y0
-	VSUBPS    Y6, Y1, Y1
-	VSUBPS    Y7, Y2, Y2
-	VSUBPS    Y8, Y3, Y3
-	VSUBPS    Y9, Y4, Y4
-	VMULPS    vconst39500d01<>+0(SB), Y0, Y5
-	VMULPS    vconst39500d01<>+0(SB), Y1, Y6
-	VMULPS    vconst39500d01<>+0(SB), Y2, Y7
-	VMULPS    vconst39500d01<>+0(SB), Y3, Y8
-	VMULPS    vconst39500d01<>+0(SB), Y4, Y9
-	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
-	VADDPS    vconst3ab60b61<>+0(SB), Y6, Y6
-	VADDPS    vconst3ab60b61<>+0(SB), Y7, Y7
+	VMOVUPS   Y9, 224(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y10, Y10
+	VSUBPS    vconst4b400000<>+0(SB), Y10, Y10
+	VMOVUPS   Y10, 256(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y11, Y11
+	VSUBPS    vconst4b400000<>+0(SB), Y11, Y11
+	VMOVUPS   Y11, 288(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y12, Y12
+	VSUBPS    vconst4b400000<>+0(SB), Y12, Y12
+	VMOVUPS   Y12, 320(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y13, Y13
+	VSUBPS    vconst4b400000<>+0(SB), Y13, Y13
+	VMOVUPS   Y13, 352(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y14, Y14
+	VSUBPS    vconst4b400000<>+0(SB), Y14, Y14
+	VMOVUPS   Y14, 384(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y8, Y8
+	VMULPS    vconst3f318000<>+0(SB), Y9, Y9
+	VMULPS    vconst3f318000<>+0(SB), Y10, Y10
+	VMULPS    vconst3f318000<>+0(SB), Y11, Y11
+	VMULPS    vconst3f318000<>+0(SB), Y12, Y12
+	VMULPS    vconst3f318000<>+0(SB), Y13, Y13
+	VMULPS    vconst3f318000<>+0(SB), Y14, Y14
+	VSUBPS    Y8, Y1, Y1
+	VSUBPS    Y9, Y2, Y2
+	VSUBPS    Y10, Y3, Y3
+	VSUBPS    Y11, Y4, Y4
+	VSUBPS    Y12, Y5, Y5
+	VSUBPS    Y13, Y6, Y6
+	VSUBPS    Y14, Y7, Y7
+	VMOVUPS   vconstb95e8083<>+0(SB), Y8
+	VMULPS    192(AX), Y8, Y8
+	VMOVUPS   vconstb95e8083<>+0(SB), Y9
+	VMULPS    224(AX), Y9, Y9
+	VMOVUPS   vconstb95e8083<>+0(SB), Y10
+	VMULPS    256(AX), Y10, Y10
+	VMOVUPS   vconstb95e8083<>+0(SB), Y11
+	VMULPS    288(AX), Y11, Y11
+	VMOVUPS   vconstb95e8083<>+0(SB), Y12
+	VMULPS    320(AX), Y12, Y12
+	VMOVUPS   vconstb95e8083<>+0(SB), Y13
+	VMULPS    352(AX), Y13, Y13
+	VMOVUPS   vconstb95e8083<>+0(SB), Y14
+	VMULPS    384(AX), Y14, Y14
+	VSUBPS    Y8, Y1, Y1
+	VMOVUPS   Y1, 448(AX)
+	VSUBPS    Y9, Y2, Y2
+	VMOVUPS   Y2, 480(AX)
+	VSUBPS    Y10, Y3, Y3
+	VMOVUPS   Y3, 512(AX)
+	VSUBPS    Y11, Y4, Y4
+	VMOVUPS   Y4, 544(AX)
+	VSUBPS    Y12, Y5, Y5
+	VMOVUPS   Y5, 576(AX)
+	VSUBPS    Y13, Y6, Y6
+	VMOVUPS   Y6, 608(AX)
+	VSUBPS    Y14, Y7, Y7
+	VMOVUPS   Y7, 640(AX)
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y8
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y9
+	VMULPS    vconst39500d01<>+0(SB), Y3, Y10
+	VMULPS    vconst39500d01<>+0(SB), Y4, Y11
+	VMULPS    vconst39500d01<>+0(SB), Y5, Y12
+	VMULPS    vconst39500d01<>+0(SB), Y6, Y13
+	VMULPS    vconst39500d01<>+0(SB), Y7, Y14
 	VADDPS    vconst3ab60b61<>+0(SB), Y8, Y8
 	VADDPS    vconst3ab60b61<>+0(SB), Y9, Y9
-	VMULPS    Y0, Y5, Y5
-	VMULPS    Y1, Y6, Y6
-	VMULPS    Y2, Y7, Y7
-	VMULPS    Y3, Y8, Y8
-	VMULPS    Y4, Y9, Y9
-	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
-	VADDPS    vconst3c088889<>+0(SB), Y6, Y6
-	VADDPS    vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS    vconst3ab60b61<>+0(SB), Y10, Y10
+	VADDPS    vconst3ab60b61<>+0(SB), Y11, Y11
+	VADDPS    vconst3ab60b61<>+0(SB), Y12, Y12
+	VADDPS    vconst3ab60b61<>+0(SB), Y13, Y13
+	VADDPS    vconst3ab60b61<>+0(SB), Y14, Y14
+	VMULPS    Y1, Y8, Y8
+	VMULPS    Y2, Y9, Y9
+	VMULPS    Y3, Y10, Y10
+	VMULPS    Y4, Y11, Y11
+	VMULPS    Y5, Y12, Y12
+	VMULPS    Y6, Y13, Y13
+	VMULPS    Y7, Y14, Y14
 	VADDPS    vconst3c088889<>+0(SB), Y8, Y8
 	VADDPS    vconst3c088889<>+0(SB), Y9, Y9
-	VMULPS    Y0, Y5, Y5
-	VMULPS    Y1, Y6, Y6
-	VMULPS    Y2, Y7, Y7
-	VMULPS    Y3, Y8, Y8
-	VMULPS    Y4, Y9, Y9
-	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
-	VADDPS    vconst3d2aaaab<>+0(SB), Y6, Y6
-	VADDPS    vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS    vconst3c088889<>+0(SB), Y10, Y10
+	VADDPS    vconst3c088889<>+0(SB), Y11, Y11
+	VADDPS    vconst3c088889<>+0(SB), Y12, Y12
+	VADDPS    vconst3c088889<>+0(SB), Y13, Y13
+	VADDPS    vconst3c088889<>+0(SB), Y14, Y14
+	VMULPS    Y1, Y8, Y8
+	VMULPS    Y2, Y9, Y9
+	VMULPS    Y3, Y10, Y10
+	VMULPS    Y4, Y11, Y11
+	VMULPS    Y5, Y12, Y12
+	VMULPS    Y6, Y13, Y13
+	VMULPS    Y7, Y14, Y14
 	VADDPS    vconst3d2aaaab<>+0(SB), Y8, Y8
 	VADDPS    vconst3d2aaaab<>+0(SB), Y9, Y9
-	VMULPS    Y0, Y5, Y5
-	VMULPS    Y1, Y6, Y6
-	VMULPS    Y2, Y7, Y7
-	VMULPS    Y3, Y8, Y8
-	VMULPS    Y4, Y9, Y9
-	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
-	VADDPS    vconst3e2aaaab<>+0(SB), Y6, Y6
-	VADDPS    vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS    vconst3d2aaaab<>+0(SB), Y10, Y10
+	VADDPS    vconst3d2aaaab<>+0(SB), Y11, Y11
+	VADDPS    vconst3d2aaaab<>+0(SB), Y12, Y12
+	VADDPS    vconst3d2aaaab<>+0(SB), Y13, Y13
+	VADDPS    vconst3d2aaaab<>+0(SB), Y14, Y14
+	VMULPS    Y1, Y8, Y8
+	VMULPS    Y2, Y9, Y9
+	VMULPS    Y3, Y10, Y10
+	VMULPS    Y4, Y11, Y11
+	VMULPS    Y5, Y12, Y12
+	VMULPS    Y6, Y13, Y13
+	VMULPS    Y7, Y14, Y14
 	VADDPS    vconst3e2aaaab<>+0(SB), Y8, Y8
 	VADDPS    vconst3e2aaaab<>+0(SB), Y9, Y9
-	VMULPS    Y0, Y5, Y5
-	VMULPS    Y1, Y6, Y6
-	VMULPS    Y2, Y7, Y7
-	VMULPS    Y3, Y8, Y8
-	VMULPS    Y4, Y9, Y9
-	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
-	VADDPS    vconst3f000000<>+0(SB), Y6, Y6
-	VADDPS    vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS    vconst3e2aaaab<>+0(SB), Y10, Y10
+	VADDPS    vconst3e2aaaab<>+0(SB), Y11, Y11
+	VADDPS    vconst3e2aaaab<>+0(SB), Y12, Y12
+	VADDPS    vconst3e2aaaab<>+0(SB), Y13, Y13
+	VADDPS    vconst3e2aaaab<>+0(SB), Y14, Y14
+	VMULPS    Y1, Y8, Y8
+	VMULPS    Y2, Y9, Y9
+	VMULPS    Y3, Y10, Y10
+	VMULPS    Y4, Y11, Y11
+	VMULPS    Y5, Y12, Y12
+	VMULPS    Y6, Y13, Y13
+	VMULPS    Y7, Y14, Y14
 	VADDPS    vconst3f000000<>+0(SB), Y8, Y8
 	VADDPS    vconst3f000000<>+0(SB), Y9, Y9
-	VMULPS    Y0, Y0, Y10
-	VMULPS    Y1, Y1, Y11
-	VMULPS    Y2, Y2, Y12
-	VMULPS    Y3, Y3, Y13
-	VMULPS    Y4, Y4, Y14
-	VMULPS    Y5, Y10, Y5
-	VMULPS    Y6, Y11, Y6
-	VMULPS    Y7, Y12, Y7
-	VMULPS    Y8, Y13, Y8
-	VMULPS    Y9, Y14, Y9
-	VADDPS    Y0, Y5, Y0
-	VADDPS    Y1, Y6, Y1
-	VADDPS    Y2, Y7, Y2
-	VADDPS    Y3, Y8, Y3
-	VADDPS    Y4, Y9, Y4
-	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f000000<>+0(SB), Y10, Y10
+	VADDPS    vconst3f000000<>+0(SB), Y11, Y11
+	VADDPS    vconst3f000000<>+0(SB), Y12, Y12
+	VADDPS    vconst3f000000<>+0(SB), Y13, Y13
+	VADDPS    vconst3f000000<>+0(SB), Y14, Y14
+	VMULPS    Y1, Y1, Y1
+	VMULPS    Y2, Y2, Y2
+	VMULPS    Y3, Y3, Y3
+	VMULPS    Y4, Y4, Y4
+	VMULPS    Y5, Y5, Y5
+	VMULPS    Y6, Y6, Y6
+	VMULPS    Y7, Y7, Y7
+	VMULPS    Y8, Y1, Y1
+	VMULPS    Y9, Y2, Y2
+	VMULPS    Y10, Y3, Y3
+	VMULPS    Y11, Y4, Y4
+	VMULPS    Y12, Y5, Y5
+	VMULPS    Y13, Y6, Y6
+	VMULPS    Y14, Y7, Y7
+	VADDPS    448(AX), Y1, Y1
+	VADDPS    480(AX), Y2, Y2
+	VADDPS    512(AX), Y3, Y3
+	VADDPS    544(AX), Y4, Y4
+	VADDPS    576(AX), Y5, Y5
+	VADDPS    608(AX), Y6, Y6
+	VADDPS    640(AX), Y7, Y7
 	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
 	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS    vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS    vconst3f800000<>+0(SB), Y4, Y4
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
-	VADDPS    224(AX), Y5, Y5
-	VPSRAD    $0x01, Y5, Y6
-	VPSUBD    Y6, Y5, Y5
-	VPSLLD    $0x17, Y5, Y5
-	VMULPS    Y5, Y0, Y0
-	VPSLLD    $0x17, Y6, Y5
-	VMULPS    Y5, Y0, Y0
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
-	VADDPS    256(AX), Y5, Y5
-	VPSRAD    $0x01, Y5, Y6
-	VPSUBD    Y6, Y5, Y5
-	VPSLLD    $0x17, Y5, Y5
-	VMULPS    Y5, Y1, Y1
-	VPSLLD    $0x17, Y6, Y5
-	VMULPS    Y5, Y1, Y1
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
-	VADDPS    288(AX), Y5, Y5
-	VPSRAD    $0x01, Y5, Y6
-	VPSUBD    Y6, Y5, Y5
-	VPSLLD    $0x17, Y5, Y5
-	VMULPS    Y5, Y2, Y2
-	VPSLLD    $0x17, Y6, Y5
-	VMULPS    Y5, Y2, Y2
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
-	VADDPS    320(AX), Y5, Y5
-	VPSRAD    $0x01, Y5, Y6
-	VPSUBD    Y6, Y5, Y5
-	VPSLLD    $0x17, Y5, Y5
-	VMULPS    Y5, Y3, Y3
-	VPSLLD    $0x17, Y6, Y5
-	VMULPS    Y5, Y3, Y3
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
-	VADDPS    352(AX), Y5, Y5
-	VPSRAD    $0x01, Y5, Y6
-	VPSUBD    Y6, Y5, Y5
-	VPSLLD    $0x17, Y5, Y5
-	VMULPS    Y5, Y4, Y4
-	VPSLLD    $0x17, Y6, Y5
-	VMULPS    Y5, Y4, Y4
-	VMULPS    32(AX), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y5, Y5
+	VADDPS    vconst3f800000<>+0(SB), Y6, Y6
+	VADDPS    vconst3f800000<>+0(SB), Y7, Y7
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y8
+	VADDPS    192(AX), Y8, Y8
+	VPSRAD    $0x01, Y8, Y9
+	VPSUBD    Y9, Y8, Y8
+	VPSLLD    $0x17, Y8, Y8
+	VMULPS    Y8, Y1, Y1
+	VPSLLD    $0x17, Y9, Y8
+	VMULPS    Y8, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y8
+	VADDPS    224(AX), Y8, Y8
+	VPSRAD    $0x01, Y8, Y9
+	VPSUBD    Y9, Y8, Y8
+	VPSLLD    $0x17, Y8, Y8
+	VMULPS    Y8, Y2, Y2
+	VPSLLD    $0x17, Y9, Y8
+	VMULPS    Y8, Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y8
+	VADDPS    256(AX), Y8, Y8
+	VPSRAD    $0x01, Y8, Y9
+	VPSUBD    Y9, Y8, Y8
+	VPSLLD    $0x17, Y8, Y8
+	VMULPS    Y8, Y3, Y3
+	VPSLLD    $0x17, Y9, Y8
+	VMULPS    Y8, Y3, Y3
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y8
+	VADDPS    288(AX), Y8, Y8
+	VPSRAD    $0x01, Y8, Y9
+	VPSUBD    Y9, Y8, Y8
+	VPSLLD    $0x17, Y8, Y8
+	VMULPS    Y8, Y4, Y4
+	VPSLLD    $0x17, Y9, Y8
+	VMULPS    Y8, Y4, Y4
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y8
+	VADDPS    320(AX), Y8, Y8
+	VPSRAD    $0x01, Y8, Y9
+	VPSUBD    Y9, Y8, Y8
+	VPSLLD    $0x17, Y8, Y8
+	VMULPS    Y8, Y5, Y5
+	VPSLLD    $0x17, Y9, Y8
+	VMULPS    Y8, Y5, Y5
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y8
+	VADDPS    352(AX), Y8, Y8
+	VPSRAD    $0x01, Y8, Y9
+	VPSUBD    Y9, Y8, Y8
+	VPSLLD    $0x17, Y8, Y8
+	VMULPS    Y8, Y6, Y6
+	VPSLLD    $0x17, Y9, Y8
+	VMULPS    Y8, Y6, Y6
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y8
+	VADDPS    384(AX), Y8, Y8
+	VPSRAD    $0x01, Y8, Y9
+	VPSUBD    Y9, Y8, Y8
+	VPSLLD    $0x17, Y8, Y8
+	VMULPS    Y8, Y7, Y7
+	VPSLLD    $0x17, Y9, Y8
+	VMULPS    Y8, Y7, Y7
+	VMULPS    Y1, Y0, Y1
+	VMULPS    Y2, Y0, Y2
+	VMULPS    Y3, Y0, Y3
+	VMULPS    Y4, Y0, Y4
+	VMULPS    Y5, Y0, Y5
+	VMULPS    Y6, Y0, Y6
+	VMULPS    Y7, Y0, Y7
+	VSUBPS    (CX), Y1, Y1
+	VSUBPS    32(CX), Y2, Y2
+	VSUBPS    64(CX), Y3, Y3
+	VSUBPS    96(CX), Y4, Y4
+	VSUBPS    128(CX), Y5, Y5
+	VSUBPS    160(CX), Y6, Y6
+	VSUBPS    192(CX), Y7, Y7
+	VMOVUPS   (DX), Y8
+	VMOVUPS   32(DX), Y9
+	VMOVUPS   64(DX), Y10
+	VMOVUPS   96(DX), Y11
+	VMOVUPS   128(DX), Y12
+	VMOVUPS   160(DX), Y13
+	VMOVUPS   192(DX), Y14
+	VMULPS    64(AX), Y8, Y8
+	VMULPS    64(AX), Y9, Y9
+	VMULPS    64(AX), Y10, Y10
+	VMULPS    64(AX), Y11, Y11
+	VMULPS    64(AX), Y12, Y12
+	VMULPS    64(AX), Y13, Y13
+	VMULPS    64(AX), Y14, Y14
+	VADDPS    Y8, Y1, Y1
+	VADDPS    Y9, Y2, Y2
+	VADDPS    Y10, Y3, Y3
+	VADDPS    Y11, Y4, Y4
+	VADDPS    Y12, Y5, Y5
+	VADDPS    Y13, Y6, Y6
+	VADDPS    Y14, Y7, Y7
 	VMULPS    32(AX), Y1, Y1
 	VMULPS    32(AX), Y2, Y2
 	VMULPS    32(AX), Y3, Y3
 	VMULPS    32(AX), Y4, Y4
-	VSUBPS    (CX), Y0, Y0
-	VSUBPS    32(CX), Y1, Y1
-	VSUBPS    64(CX), Y2, Y2
-	VSUBPS    96(CX), Y3, Y3
-	VSUBPS    128(CX), Y4, Y4
-	VMOVUPS   (DX), Y5
-	VMOVUPS   32(DX), Y6
-	VMOVUPS   64(DX), Y7
-	VMOVUPS   96(DX), Y8
-	VMOVUPS   128(DX), Y9
-	VMULPS    96(AX), Y5, Y5
-	VMULPS    96(AX), Y6, Y6
-	VMULPS    96(AX), Y7, Y7
-	VMULPS    96(AX), Y8, Y8
-	VMULPS    96(AX), Y9, Y9
-	VADDPS    Y5, Y0, Y0
-	VADDPS    Y6, Y1, Y1
-	VADDPS    Y7, Y2, Y2
-	VADDPS    Y8, Y3, Y3
-	VADDPS    Y9, Y4, Y4
-	VMULPS    64(AX), Y0, Y0
-	VMULPS    64(AX), Y1, Y1
-	VMULPS    64(AX), Y2, Y2
-	VMULPS    64(AX), Y3, Y3
-	VMULPS    64(AX), Y4, Y4
-	VADDPS    (CX), Y0, Y0
-	VADDPS    32(CX), Y1, Y1
-	VADDPS    64(CX), Y2, Y2
-	VADDPS    96(CX), Y3, Y3
-	VADDPS    128(CX), Y4, Y4
-	VCMPPS    $0x1e, 192(AX), Y0, Y5
-	VCMPPS    $0x1e, 192(AX), Y1, Y6
-	VCMPPS    $0x1e, 192(AX), Y2, Y7
-	VCMPPS    $0x1e, 192(AX), Y3, Y8
-	VCMPPS    $0x1e, 192(AX), Y4, Y9
-	VBLENDVPS Y5, 128(AX), Y0, Y0
-	VBLENDVPS Y6, 128(AX), Y1, Y1
-	VBLENDVPS Y7, 128(AX), Y2, Y2
-	VBLENDVPS Y8, 128(AX), Y3, Y3
-	VBLENDVPS Y9, 128(AX), Y4, Y4
-	VMOVUPS   Y0, (CX)
-	VMOVUPS   Y1, 32(CX)
-	VMOVUPS   Y2, 64(CX)
-	VMOVUPS   Y3, 96(CX)
-	VMOVUPS   Y4, 128(CX)
-	VMOVMSKPS Y5, R8
-	ORQ       R8, DI
-	VMOVMSKPS Y6, R8
-	SHLQ      $0x08, R8
-	ORQ       R8, DI
-	VMOVMSKPS Y7, R8
-	SHLQ      $0x10, R8
-	ORQ       R8, DI
-	VMOVMSKPS Y8, R8
-	SHLQ      $0x18, R8
-	ORQ       R8, DI
-	VMOVMSKPS Y9, R8
-	SHLQ      $0x20, R8
-	ORQ       R8, DI
-	VMOVUPS   160(CX), Y0
-	VMOVUPS   192(CX), Y1
-	VMOVUPS   224(CX), Y2
-	VSUBPS    160(AX), Y0, Y0
-	VSUBPS    160(AX), Y1, Y1
-	VSUBPS    160(AX), Y2, Y2
-	VMULPS    (AX), Y0, Y0
-	VMULPS    (AX), Y1, Y1
-	VMULPS    (AX), Y2, Y2
-	VMOVUPS   vconstc2d00000<>+0(SB), Y3
-	VMAXPS    Y0, Y3, Y0
-	VMOVUPS   vconst42b20000<>+0(SB), Y3
-	VMINPS    Y0, Y3, Y0
-	VMOVUPS   vconstc2d00000<>+0(SB), Y3
-	VMAXPS    Y1, Y3, Y1
-	VMOVUPS   vconst42b20000<>+0(SB), Y3
-	VMINPS    Y1, Y3, Y1
-	VMOVUPS   vconstc2d00000<>+0(SB), Y3
-	VMAXPS    Y2, Y3, Y2
-	VMOVUPS   vconst42b20000<>+0(SB), Y3
-	VMINPS    Y2, Y3, Y2
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y3
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y4
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS   Y3, 384(AX)
-	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
-	VMOVUPS   Y4, 416(AX)
-	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS   Y5, 448(AX)
-	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
-	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
-	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
-	VSUBPS    Y6, Y0, Y0
-	VSUBPS    Y7, Y1, Y1
-	VSUBPS    Y8, Y2, Y2
-	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
-	VMULPS    vconstb95e8083<>+0(SB), Y4, Y4
-	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
-	VSUBPS    Y3, Y0, Y0
-	VSUBPS    Y4, Y1, Y1
-	VSUBPS    Y5, Y2, Y2
-	VMULPS    vconst39500d01<>+0(SB), Y0, Y3
-	VMULPS    vconst39500d01<>+0(SB), Y1, Y4
-	VMULPS    vconst39500d01<>+0(SB), Y2, Y5
-	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
-	VADDPS    vconst3ab60b61<>+0(SB), Y4, Y4
-	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y3, Y3
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y2, Y5, Y5
-	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
-	VADDPS    vconst3c088889<>+0(SB), Y4, Y4
-	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y3, Y3
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y2, Y5, Y5
-	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
-	VADDPS    vconst3d2aaaab<>+0(SB), Y4, Y4
-	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y3, Y3
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y2, Y5, Y5
-	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
-	VADDPS    vconst3e2aaaab<>+0(SB), Y4, Y4
-	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y3, Y3
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y2, Y5, Y5
-	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
-	VADDPS    vconst3f000000<>+0(SB), Y4, Y4
-	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y0, Y6
-	VMULPS    Y1, Y1, Y7
-	VMULPS    Y2, Y2, Y8
-	VMULPS    Y3, Y6, Y3
-	VMULPS    Y4, Y7, Y4
-	VMULPS    Y5, Y8, Y5
-	VADDPS    Y0, Y3, Y0
-	VADDPS    Y1, Y4, Y1
-	VADDPS    Y2, Y5, Y2
-	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    384(AX), Y3, Y3
-	VPSRAD    $0x01, Y3, Y4
-	VPSUBD    Y4, Y3, Y3
-	VPSLLD    $0x17, Y3, Y3
-	VMULPS    Y3, Y0, Y0
-	VPSLLD    $0x17, Y4, Y3
-	VMULPS    Y3, Y0, Y0
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    416(AX), Y3, Y3
-	VPSRAD    $0x01, Y3, Y4
-	VPSUBD    Y4, Y3, Y3
-	VPSLLD    $0x17, Y3, Y3
-	VMULPS    Y3, Y1, Y1
-	VPSLLD    $0x17, Y4, Y3
-	VMULPS    Y3, Y1, Y1
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    448(AX), Y3, Y3
-	VPSRAD    $0x01, Y3, Y4
-	VPSUBD    Y4, Y3, Y3
-	VPSLLD    $0x17, Y3, Y3
-	VMULPS    Y3, Y2, Y2
-	VPSLLD    $0x17, Y4, Y3
-	VMULPS    Y3, Y2, Y2
-	VMULPS    32(AX), Y0, Y0
-	VMULPS    32(AX), Y1, Y1
-	VMULPS    32(AX), Y2, Y2
-	VSUBPS    160(CX), Y0, Y0
-	VSUBPS    192(CX), Y1, Y1
-	VSUBPS    224(CX), Y2, Y2
-	VMOVUPS   160(DX), Y3
-	VMOVUPS   192(DX), Y4
-	VMOVUPS   224(DX), Y5
-	VMULPS    96(AX), Y3, Y3
-	VMULPS    96(AX), Y4, Y4
-	VMULPS    96(AX), Y5, Y5
-	VADDPS    Y3, Y0, Y0
-	VADDPS    Y4, Y1, Y1
-	VADDPS    Y5, Y2, Y2
-	VMULPS    64(AX), Y0, Y0
-	VMULPS    64(AX), Y1, Y1
-	VMULPS    64(AX), Y2, Y2
-	VADDPS    160(CX), Y0, Y0
-	VADDPS    192(CX), Y1, Y1
-	VADDPS    224(CX), Y2, Y2
-	VCMPPS    $0x1e, 192(AX), Y0, Y3
-	VCMPPS    $0x1e, 192(AX), Y1, Y4
-	VCMPPS    $0x1e, 192(AX), Y2, Y5
-	VBLENDVPS Y3, 128(AX), Y0, Y0
-	VBLENDVPS Y4, 128(AX), Y1, Y1
-	VBLENDVPS Y5, 128(AX), Y2, Y2
-	VMOVUPS   Y0, 160(CX)
-	VMOVUPS   Y1, 192(CX)
-	VMOVUPS   Y2, 224(CX)
-	VMOVMSKPS Y3, R8
-	SHLQ      $0x28, R8
-	ORQ       R8, DI
-	VMOVMSKPS Y4, R8
-	SHLQ      $0x30, R8
-	ORQ       R8, DI
-	VMOVMSKPS Y5, R8
-	SHLQ      $0x38, R8
-	ORQ       R8, DI
-	MOVQ      DI, (BX)
-	ADDQ      $0x08, BX
-	ADDQ      $0x00000100, CX
-	ADDQ      $0x00000100, DX
-	DECQ      SI
-	JNZ       ExponentialUniformAVX2_reciprocal_block
+	VMULPS    32(AX), Y5, Y5
+	VMULPS    32(AX), Y6, Y6
+	VMULPS    32(AX), Y7, Y7
+	VADDPS    (CX), Y1, Y1
+	VADDPS    32(CX), Y2, Y2
+	VADDPS    64(CX), Y3, Y3
+	VADDPS    96(CX), Y4, Y4
+	VADDPS    128(CX), Y5, Y5
+	VADDPS    160(CX), Y6, Y6
+	VADDPS    192(CX), Y7, Y7
+	VCMPPS    $0x1e, 160(AX), Y1, Y8
+	VCMPPS    $0x1e, 160(AX), Y2, Y9
+	VCMPPS    $0x1e, 160(AX), Y3, Y10
+	VCMPPS    $0x1e, 160(AX), Y4, Y11
+	VCMPPS    $0x1e, 160(AX), Y5, Y12
+	VCMPPS    $0x1e, 160(AX), Y6, Y13
+	VCMPPS    $0x1e, 160(AX), Y7, Y14
+	VBLENDVPS Y8, 96(AX), Y1, Y1
+	VBLENDVPS Y9, 96(AX), Y2, Y2
+	VBLENDVPS Y10, 96(AX), Y3, Y3
+	VBLENDVPS Y11, 96(AX), Y4, Y4
+	VBLENDVPS Y12, 96(AX), Y5, Y5
+	VBLENDVPS Y13, 96(AX), Y6, Y6
+	VBLENDVPS Y14, 96(AX), Y7, Y7
+	VMOVUPS   Y1, (CX)
+	VMOVUPS   Y2, 32(CX)
+	VMOVUPS   Y3, 64(CX)
+	VMOVUPS   Y4, 96(CX)
+	VMOVUPS   Y5, 128(CX)
+	VMOVUPS   Y6, 160(CX)
+	VMOVUPS   Y7, 192(CX)
+	VMOVMSKPS Y8, DI
+	MOVB      DI, (BX)
+	VMOVMSKPS Y9, DI
+	MOVB      DI, 1(BX)
+	VMOVMSKPS Y10, DI
+	MOVB      DI, 2(BX)
+	VMOVMSKPS Y11, DI
+	MOVB      DI, 3(BX)
+	VMOVMSKPS Y12, DI
+	MOVB      DI, 4(BX)
+	VMOVMSKPS Y13, DI
+	MOVB      DI, 5(BX)
+	VMOVMSKPS Y14, DI
+	MOVB      DI, 6(BX)
+	ADDQ      $0x07, BX
+	ADDQ      $0x000000e0, CX
+	ADDQ      $0x000000e0, DX
+	SUBQ      $0x07, SI
+	JCC       ExponentialUniformAVX2_reciprocal_block_group
 
+ExponentialUniformAVX2_reciprocal_block_rest:
+	ADDQ $0x07, SI
+	JZ   ExponentialUniformAVX2_reciprocal_block_end
+
+ExponentialUniformAVX2_reciprocal_block_one:
+	VMOVUPS   (CX), Y1
+	VSUBPS    128(AX), Y1, Y1
+	VMULPS    (AX), Y1, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y2
+	VMAXPS    Y1, Y2, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y2
+	VMINPS    Y1, Y2, Y1
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y2
+	VADDPS    vconst4b400000<>+0(SB), Y2, Y2
+	VSUBPS    vconst4b400000<>+0(SB), Y2, Y2
+	VMOVUPS   Y2, 192(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y2, Y2
+	VSUBPS    Y2, Y1, Y1
+	VMOVUPS   vconstb95e8083<>+0(SB), Y2
+	VMULPS    192(AX), Y2, Y2
+	VSUBPS    Y2, Y1, Y1
+	VMOVUPS   Y1, 448(AX)
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y2
+	VADDPS    vconst3ab60b61<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y2, Y2
+	VADDPS    vconst3c088889<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y2, Y2
+	VADDPS    vconst3d2aaaab<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y2, Y2
+	VADDPS    vconst3e2aaaab<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y2, Y2
+	VADDPS    vconst3f000000<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y1, Y1
+	VMULPS    Y2, Y1, Y1
+	VADDPS    448(AX), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y2
+	VADDPS    192(AX), Y2, Y2
+	VPSRAD    $0x01, Y2, Y3
+	VPSUBD    Y3, Y2, Y2
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    Y2, Y1, Y1
+	VPSLLD    $0x17, Y3, Y2
+	VMULPS    Y2, Y1, Y1
+	VMULPS    Y1, Y0, Y1
+	VSUBPS    (CX), Y1, Y1
+	VMOVUPS   (DX), Y2
+	VMULPS    64(AX), Y2, Y2
+	VADDPS    Y2, Y1, Y1
+	VMULPS    32(AX), Y1, Y1
+	VADDPS    (CX), Y1, Y1
+	VCMPPS    $0x1e, 160(AX), Y1, Y2
+	VBLENDVPS Y2, 96(AX), Y1, Y1
+	VMOVUPS   Y1, (CX)
+	VMOVMSKPS Y2, DI
+	MOVB      DI, (BX)
+	ADDQ      $0x01, BX
+	ADDQ      $0x00000020, CX
+	ADDQ      $0x00000020, DX
+	DECQ      SI
+	JNZ       ExponentialUniformAVX2_reciprocal_block_one
+
+ExponentialUniformAVX2_reciprocal_block_end:
 ExponentialUniformAVX2_done:
 	VZEROUPPER
 	RET
@@ -5637,13 +5684,14 @@ RefractoryExponentialAVX512_done:
 // func refractoryExponentialAVX2(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·refractoryExponentialAVX2(SB), NOSPLIT, $320-152
-	// 1 scalars held in registers, 11 read from memory where used; vectors interleaved 4 at a time; between distant reads, 2 values reloaded from their streams, 1 kept on the stack.
+	// 2 scalars held in registers, 10 read from memory where used; vectors interleaved 4 at a time; between distant reads, 2 values reloaded from their streams, 1 kept on the stack.
 	LEAQ         (SP), AX
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
-	VBROADCASTSS constc2d00000<>+0(SB), Y1
+	VBROADCASTSS const42b20000<>+0(SB), Y1
+	VBROADCASTSS constc2d00000<>+0(SB), Y2
 	MOVQ         v+0(FP), CX
 	MOVQ         r+8(FP), DX
 	MOVQ         cur+16(FP), BX
@@ -5661,483 +5709,475 @@ TEXT ·refractoryExponentialAVX2(SB), NOSPLIT, $320-152
 
 RefractoryExponentialAVX2_block:
 	XORQ         R15, R15
-	VMOVUPS      (CX), Y2
-	VMOVUPS      32(CX), Y3
-	VMOVUPS      64(CX), Y4
-	VMOVUPS      96(CX), Y5
-	VSUBPS       (R9), Y2, Y2
-	VSUBPS       32(R9), Y3, Y3
-	VSUBPS       64(R9), Y4, Y4
-	VSUBPS       96(R9), Y5, Y5
-	VDIVPS       (R8), Y2, Y2
-	VDIVPS       32(R8), Y3, Y3
-	VDIVPS       64(R8), Y4, Y4
-	VDIVPS       96(R8), Y5, Y5
-	VMAXPS       Y2, Y1, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y2, Y6, Y2
-	VMAXPS       Y3, Y1, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y3
-	VMAXPS       Y4, Y1, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y4
-	VMAXPS       Y5, Y1, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y6
+	VMOVUPS      (CX), Y3
+	VMOVUPS      32(CX), Y4
+	VMOVUPS      64(CX), Y5
+	VMOVUPS      96(CX), Y6
+	VSUBPS       (R9), Y3, Y3
+	VSUBPS       32(R9), Y4, Y4
+	VSUBPS       64(R9), Y5, Y5
+	VSUBPS       96(R9), Y6, Y6
+	VDIVPS       (R8), Y3, Y3
+	VDIVPS       32(R8), Y4, Y4
+	VDIVPS       64(R8), Y5, Y5
+	VDIVPS       96(R8), Y6, Y6
+	VMAXPS       Y3, Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y4, Y2, Y4
+	VMINPS       Y4, Y1, Y4
+	VMAXPS       Y5, Y2, Y5
+	VMINPS       Y5, Y1, Y5
+	VMAXPS       Y6, Y2, Y6
+	VMINPS       Y6, Y1, Y6
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
-	VMOVUPS      Y6, (AX)
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
 	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
 	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS      Y7, 32(AX)
+	VMOVUPS      Y7, (AX)
 	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
 	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS      Y8, 64(AX)
+	VMOVUPS      Y8, 32(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
 	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS      Y9, 96(AX)
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y10
+	VMOVUPS      Y9, 64(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
+	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
+	VMOVUPS      Y10, 96(AX)
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
 	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
-	VSUBPS       Y10, Y2, Y2
+	VMULPS       vconst3f318000<>+0(SB), Y10, Y14
 	VSUBPS       Y11, Y3, Y3
 	VSUBPS       Y12, Y4, Y4
 	VSUBPS       Y13, Y5, Y5
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VSUBPS       Y14, Y6, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
 	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
 	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconstb95e8083<>+0(SB), Y10, Y10
 	VSUBPS       Y7, Y3, Y3
 	VSUBPS       Y8, Y4, Y4
 	VSUBPS       Y9, Y5, Y5
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
+	VSUBPS       Y10, Y6, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
 	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y2, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
 	VMULPS       Y3, Y3, Y11
 	VMULPS       Y4, Y4, Y12
 	VMULPS       Y5, Y5, Y13
-	VMULPS       Y6, Y10, Y6
+	VMULPS       Y6, Y6, Y14
 	VMULPS       Y7, Y11, Y7
 	VMULPS       Y8, Y12, Y8
 	VMULPS       Y9, Y13, Y9
-	VADDPS       Y2, Y6, Y2
+	VMULPS       Y10, Y14, Y10
 	VADDPS       Y3, Y7, Y3
 	VADDPS       Y4, Y8, Y4
 	VADDPS       Y5, Y9, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS       Y6, Y10, Y6
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       (AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y2, Y2
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y2, Y2
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       32(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y3, Y3
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y3, Y3
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       64(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y4, Y4
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y4, Y4
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       96(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y5, Y5
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y5, Y5
-	VMULPS       (R8), Y2, Y2
-	VMULPS       32(R8), Y3, Y3
-	VMULPS       64(R8), Y4, Y4
-	VMULPS       96(R8), Y5, Y5
-	VSUBPS       (CX), Y2, Y2
-	VSUBPS       32(CX), Y3, Y3
-	VSUBPS       64(CX), Y4, Y4
-	VSUBPS       96(CX), Y5, Y5
-	VPMOVZXWD    (DX), Y6
-	VPMOVZXWD    16(DX), Y7
-	VPMOVZXWD    32(DX), Y8
-	VPMOVZXWD    48(DX), Y9
-	VPMOVZXWD    (SI), Y10
-	VPMOVZXWD    16(SI), Y11
-	VPMOVZXWD    32(SI), Y12
-	VPMOVZXWD    48(SI), Y13
-	VPCMPGTD     Y10, Y6, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       (AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y3, Y3
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y3, Y3
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       32(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y4, Y4
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y4, Y4
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       64(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y5, Y5
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       96(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y6, Y6
+	VMULPS       (R8), Y3, Y3
+	VMULPS       32(R8), Y4, Y4
+	VMULPS       64(R8), Y5, Y5
+	VMULPS       96(R8), Y6, Y6
+	VSUBPS       (CX), Y3, Y3
+	VSUBPS       32(CX), Y4, Y4
+	VSUBPS       64(CX), Y5, Y5
+	VSUBPS       96(CX), Y6, Y6
+	VPMOVZXWD    (DX), Y7
+	VPMOVZXWD    16(DX), Y8
+	VPMOVZXWD    32(DX), Y9
+	VPMOVZXWD    48(DX), Y10
+	VPMOVZXWD    (SI), Y11
+	VPMOVZXWD    16(SI), Y12
+	VPMOVZXWD    32(SI), Y13
+	VPMOVZXWD    48(SI), Y14
 	VPCMPGTD     Y11, Y7, Y7
 	VPCMPGTD     Y12, Y8, Y8
 	VPCMPGTD     Y13, Y9, Y9
-	VMOVUPS      (BX), Y10
-	VMOVUPS      32(BX), Y11
-	VMOVUPS      64(BX), Y12
-	VMOVUPS      96(BX), Y13
-	VMULPS       (R10), Y10, Y10
-	VMULPS       32(R10), Y11, Y11
-	VMULPS       64(R10), Y12, Y12
-	VMULPS       96(R10), Y13, Y13
-	VANDPS       Y6, Y10, Y10
+	VPCMPGTD     Y14, Y10, Y10
+	VMOVUPS      (BX), Y11
+	VMOVUPS      32(BX), Y12
+	VMOVUPS      64(BX), Y13
+	VMOVUPS      96(BX), Y14
+	VMULPS       (R10), Y11, Y11
+	VMULPS       32(R10), Y12, Y12
+	VMULPS       64(R10), Y13, Y13
+	VMULPS       96(R10), Y14, Y14
 	VANDPS       Y7, Y11, Y11
 	VANDPS       Y8, Y12, Y12
 	VANDPS       Y9, Y13, Y13
-	VADDPS       Y10, Y2, Y2
+	VANDPS       Y10, Y14, Y14
 	VADDPS       Y11, Y3, Y3
 	VADDPS       Y12, Y4, Y4
 	VADDPS       Y13, Y5, Y5
-	VMULPS       (DI), Y2, Y2
-	VMULPS       32(DI), Y3, Y3
-	VMULPS       64(DI), Y4, Y4
-	VMULPS       96(DI), Y5, Y5
-	VADDPS       (CX), Y2, Y2
-	VADDPS       32(CX), Y3, Y3
-	VADDPS       64(CX), Y4, Y4
-	VADDPS       96(CX), Y5, Y5
-	VCMPPS       $0x1e, (R11), Y2, Y10
-	VANDPS       Y10, Y6, Y6
-	VCMPPS       $0x1e, 32(R11), Y3, Y10
-	VANDPS       Y10, Y7, Y7
-	VCMPPS       $0x1e, 64(R11), Y4, Y10
-	VANDPS       Y10, Y8, Y8
-	VCMPPS       $0x1e, 96(R11), Y5, Y10
-	VANDPS       Y10, Y9, Y9
-	VBLENDVPS    Y6, (R12), Y2, Y2
-	VBLENDVPS    Y7, 32(R12), Y3, Y3
-	VBLENDVPS    Y8, 64(R12), Y4, Y4
-	VBLENDVPS    Y9, 96(R12), Y5, Y5
-	VMOVUPS      Y2, (CX)
-	VMOVUPS      Y3, 32(CX)
-	VMOVUPS      Y4, 64(CX)
-	VMOVUPS      Y5, 96(CX)
-	VPMOVZXWD    (DX), Y2
-	VPADDUSW     (DX), X0, X2
-	VEXTRACTI128 $0x01, Y6, X3
-	VPACKSSDW    X3, X6, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, (DX)
-	VPMOVZXWD    16(DX), Y2
-	VPADDUSW     16(DX), X0, X2
-	VEXTRACTI128 $0x01, Y7, X3
-	VPACKSSDW    X3, X7, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 16(DX)
-	VPMOVZXWD    32(DX), Y2
-	VPADDUSW     32(DX), X0, X2
-	VEXTRACTI128 $0x01, Y8, X3
-	VPACKSSDW    X3, X8, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 32(DX)
-	VPMOVZXWD    48(DX), Y2
-	VPADDUSW     48(DX), X0, X2
-	VEXTRACTI128 $0x01, Y9, X3
-	VPACKSSDW    X3, X9, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 48(DX)
-	VMOVMSKPS    Y6, BP
-	ORQ          BP, R15
+	VADDPS       Y14, Y6, Y6
+	VMULPS       (DI), Y3, Y3
+	VMULPS       32(DI), Y4, Y4
+	VMULPS       64(DI), Y5, Y5
+	VMULPS       96(DI), Y6, Y6
+	VADDPS       (CX), Y3, Y3
+	VADDPS       32(CX), Y4, Y4
+	VADDPS       64(CX), Y5, Y5
+	VADDPS       96(CX), Y6, Y6
+	VCMPPS       $0x1e, (R11), Y3, Y11
+	VANDPS       Y11, Y7, Y7
+	VCMPPS       $0x1e, 32(R11), Y4, Y11
+	VANDPS       Y11, Y8, Y8
+	VCMPPS       $0x1e, 64(R11), Y5, Y11
+	VANDPS       Y11, Y9, Y9
+	VCMPPS       $0x1e, 96(R11), Y6, Y11
+	VANDPS       Y11, Y10, Y10
+	VBLENDVPS    Y7, (R12), Y3, Y3
+	VBLENDVPS    Y8, 32(R12), Y4, Y4
+	VBLENDVPS    Y9, 64(R12), Y5, Y5
+	VBLENDVPS    Y10, 96(R12), Y6, Y6
+	VMOVUPS      Y3, (CX)
+	VMOVUPS      Y4, 32(CX)
+	VMOVUPS      Y5, 64(CX)
+	VMOVUPS      Y6, 96(CX)
+	VPMOVZXWD    (DX), Y3
+	VPADDUSW     (DX), X0, X3
+	VEXTRACTI128 $0x01, Y7, X4
+	VPACKSSDW    X4, X7, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, (DX)
+	VPMOVZXWD    16(DX), Y3
+	VPADDUSW     16(DX), X0, X3
+	VEXTRACTI128 $0x01, Y8, X4
+	VPACKSSDW    X4, X8, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 16(DX)
+	VPMOVZXWD    32(DX), Y3
+	VPADDUSW     32(DX), X0, X3
+	VEXTRACTI128 $0x01, Y9, X4
+	VPACKSSDW    X4, X9, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 32(DX)
+	VPMOVZXWD    48(DX), Y3
+	VPADDUSW     48(DX), X0, X3
+	VEXTRACTI128 $0x01, Y10, X4
+	VPACKSSDW    X4, X10, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 48(DX)
 	VMOVMSKPS    Y7, BP
+	ORQ          BP, R15
+	VMOVMSKPS    Y8, BP
 	SHLQ         $0x08, BP
 	ORQ          BP, R15
-	VMOVMSKPS    Y8, BP
+	VMOVMSKPS    Y9, BP
 	SHLQ         $0x10, BP
 	ORQ          BP, R15
-	VMOVMSKPS    Y9, BP
+	VMOVMSKPS    Y10, BP
 	SHLQ         $0x18, BP
 	ORQ          BP, R15
-	VMOVUPS      128(CX), Y2
-	VMOVUPS      160(CX), Y3
-	VMOVUPS      192(CX), Y4
-	VMOVUPS      224(CX), Y5
-	VSUBPS       128(R9), Y2, Y2
-	VSUBPS       160(R9), Y3, Y3
-	VSUBPS       192(R9), Y4, Y4
-	VSUBPS       224(R9), Y5, Y5
-	VDIVPS       128(R8), Y2, Y2
-	VDIVPS       160(R8), Y3, Y3
-	VDIVPS       192(R8), Y4, Y4
-	VDIVPS       224(R8), Y5, Y5
-	VMAXPS       Y2, Y1, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y2, Y6, Y2
-	VMAXPS       Y3, Y1, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y3
-	VMAXPS       Y4, Y1, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y4
-	VMAXPS       Y5, Y1, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y6
+	VMOVUPS      128(CX), Y3
+	VMOVUPS      160(CX), Y4
+	VMOVUPS      192(CX), Y5
+	VMOVUPS      224(CX), Y6
+	VSUBPS       128(R9), Y3, Y3
+	VSUBPS       160(R9), Y4, Y4
+	VSUBPS       192(R9), Y5, Y5
+	VSUBPS       224(R9), Y6, Y6
+	VDIVPS       128(R8), Y3, Y3
+	VDIVPS       160(R8), Y4, Y4
+	VDIVPS       192(R8), Y5, Y5
+	VDIVPS       224(R8), Y6, Y6
+	VMAXPS       Y3, Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y4, Y2, Y4
+	VMINPS       Y4, Y1, Y4
+	VMAXPS       Y5, Y2, Y5
+	VMINPS       Y5, Y1, Y5
+	VMAXPS       Y6, Y2, Y6
+	VMINPS       Y6, Y1, Y6
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
-	VMOVUPS      Y6, 128(AX)
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
 	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
 	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS      Y7, 160(AX)
+	VMOVUPS      Y7, 128(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
 	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS      Y8, 192(AX)
+	VMOVUPS      Y8, 160(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
 	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS      Y9, 224(AX)
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y10
+	VMOVUPS      Y9, 192(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
+	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
+	VMOVUPS      Y10, 224(AX)
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
 	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
-	VSUBPS       Y10, Y2, Y2
+	VMULPS       vconst3f318000<>+0(SB), Y10, Y14
 	VSUBPS       Y11, Y3, Y3
 	VSUBPS       Y12, Y4, Y4
 	VSUBPS       Y13, Y5, Y5
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VSUBPS       Y14, Y6, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
 	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
 	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconstb95e8083<>+0(SB), Y10, Y10
 	VSUBPS       Y7, Y3, Y3
 	VSUBPS       Y8, Y4, Y4
 	VSUBPS       Y9, Y5, Y5
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
+	VSUBPS       Y10, Y6, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
 	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y2, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
 	VMULPS       Y3, Y3, Y11
 	VMULPS       Y4, Y4, Y12
 	VMULPS       Y5, Y5, Y13
-	VMULPS       Y6, Y10, Y6
+	VMULPS       Y6, Y6, Y14
 	VMULPS       Y7, Y11, Y7
 	VMULPS       Y8, Y12, Y8
 	VMULPS       Y9, Y13, Y9
-	VADDPS       Y2, Y6, Y2
+	VMULPS       Y10, Y14, Y10
 	VADDPS       Y3, Y7, Y3
 	VADDPS       Y4, Y8, Y4
 	VADDPS       Y5, Y9, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS       Y6, Y10, Y6
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       128(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y2, Y2
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y2, Y2
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       160(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y3, Y3
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y3, Y3
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       192(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y4, Y4
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y4, Y4
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       224(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y5, Y5
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y5, Y5
-	VMULPS       128(R8), Y2, Y2
-	VMULPS       160(R8), Y3, Y3
-	VMULPS       192(R8), Y4, Y4
-	VMULPS       224(R8), Y5, Y5
-	VSUBPS       128(CX), Y2, Y2
-	VSUBPS       160(CX), Y3, Y3
-	VSUBPS       192(CX), Y4, Y4
-	VSUBPS       224(CX), Y5, Y5
-	VPMOVZXWD    64(DX), Y6
-	VPMOVZXWD    80(DX), Y7
-	VPMOVZXWD    96(DX), Y8
-	VPMOVZXWD    112(DX), Y9
-	VPMOVZXWD    64(SI), Y10
-	VPMOVZXWD    80(SI), Y11
-	VPMOVZXWD    96(SI), Y12
-	VPMOVZXWD    112(SI), Y13
-	VPCMPGTD     Y10, Y6, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       128(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y3, Y3
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y3, Y3
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       160(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y4, Y4
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y4, Y4
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       192(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y5, Y5
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       224(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y6, Y6
+	VMULPS       128(R8), Y3, Y3
+	VMULPS       160(R8), Y4, Y4
+	VMULPS       192(R8), Y5, Y5
+	VMULPS       224(R8), Y6, Y6
+	VSUBPS       128(CX), Y3, Y3
+	VSUBPS       160(CX), Y4, Y4
+	VSUBPS       192(CX), Y5, Y5
+	VSUBPS       224(CX), Y6, Y6
+	VPMOVZXWD    64(DX), Y7
+	VPMOVZXWD    80(DX), Y8
+	VPMOVZXWD    96(DX), Y9
+	VPMOVZXWD    112(DX), Y10
+	VPMOVZXWD    64(SI), Y11
+	VPMOVZXWD    80(SI), Y12
+	VPMOVZXWD    96(SI), Y13
+	VPMOVZXWD    112(SI), Y14
 	VPCMPGTD     Y11, Y7, Y7
 	VPCMPGTD     Y12, Y8, Y8
 	VPCMPGTD     Y13, Y9, Y9
-	VMOVUPS      128(BX), Y10
-	VMOVUPS      160(BX), Y11
-	VMOVUPS      192(BX), Y12
-	VMOVUPS      224(BX), Y13
-	VMULPS       128(R10), Y10, Y10
-	VMULPS       160(R10), Y11, Y11
-	VMULPS       192(R10), Y12, Y12
-	VMULPS       224(R10), Y13, Y13
-	VANDPS       Y6, Y10, Y10
+	VPCMPGTD     Y14, Y10, Y10
+	VMOVUPS      128(BX), Y11
+	VMOVUPS      160(BX), Y12
+	VMOVUPS      192(BX), Y13
+	VMOVUPS      224(BX), Y14
+	VMULPS       128(R10), Y11, Y11
+	VMULPS       160(R10), Y12, Y12
+	VMULPS       192(R10), Y13, Y13
+	VMULPS       224(R10), Y14, Y14
 	VANDPS       Y7, Y11, Y11
 	VANDPS       Y8, Y12, Y12
 	VANDPS       Y9, Y13, Y13
-	VADDPS       Y10, Y2, Y2
+	VANDPS       Y10, Y14, Y14
 	VADDPS       Y11, Y3, Y3
 	VADDPS       Y12, Y4, Y4
 	VADDPS       Y13, Y5, Y5
-	VMULPS       128(DI), Y2, Y2
-	VMULPS       160(DI), Y3, Y3
-	VMULPS       192(DI), Y4, Y4
-	VMULPS       224(DI), Y5, Y5
-	VADDPS       128(CX), Y2, Y2
-	VADDPS       160(CX), Y3, Y3
-	VADDPS       192(CX), Y4, Y4
-	VADDPS       224(CX), Y5, Y5
-	VCMPPS       $0x1e, 128(R11), Y2, Y10
-	VANDPS       Y10, Y6, Y6
-	VCMPPS       $0x1e, 160(R11), Y3, Y10
-	VANDPS       Y10, Y7, Y7
-	VCMPPS       $0x1e, 192(R11), Y4, Y10
-	VANDPS       Y10, Y8, Y8
-	VCMPPS       $0x1e, 224(R11), Y5, Y10
-	VANDPS       Y10, Y9, Y9
-	VBLENDVPS    Y6, 128(R12), Y2, Y2
-	VBLENDVPS    Y7, 160(R12), Y3, Y3
-	VBLENDVPS    Y8, 192(R12), Y4, Y4
-	VBLENDVPS    Y9, 224(R12), Y5, Y5
-	VMOVUPS      Y2, 128(CX)
-	VMOVUPS      Y3, 160(CX)
-	VMOVUPS      Y4, 192(CX)
-	VMOVUPS      Y5, 224(CX)
-	VPMOVZXWD    64(DX), Y2
-	VPADDUSW     64(DX), X0, X2
-	VEXTRACTI128 $0x01, Y6, X3
-	VPACKSSDW    X3, X6, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 64(DX)
-	VPMOVZXWD    80(DX), Y2
-	VPADDUSW     80(DX), X0, X2
-	VEXTRACTI128 $0x01, Y7, X3
-	VPACKSSDW    X3, X7, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 80(DX)
-	VPMOVZXWD    96(DX), Y2
-	VPADDUSW     96(DX), X0, X2
-	VEXTRACTI128 $0x01, Y8, X3
-	VPACKSSDW    X3, X8, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 96(DX)
-	VPMOVZXWD    112(DX), Y2
-	VPADDUSW     112(DX), X0, X2
-	VEXTRACTI128 $0x01, Y9, X3
-	VPACKSSDW    X3, X9, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 112(DX)
-	VMOVMSKPS    Y6, BP
+	VADDPS       Y14, Y6, Y6
+	VMULPS       128(DI), Y3, Y3
+	VMULPS       160(DI), Y4, Y4
+	VMULPS       192(DI), Y5, Y5
+	VMULPS       224(DI), Y6, Y6
+	VADDPS       128(CX), Y3, Y3
+	VADDPS       160(CX), Y4, Y4
+	VADDPS       192(CX), Y5, Y5
+	VADDPS       224(CX), Y6, Y6
+	VCMPPS       $0x1e, 128(R11), Y3, Y11
+	VANDPS       Y11, Y7, Y7
+	VCMPPS       $0x1e, 160(R11), Y4, Y11
+	VANDPS       Y11, Y8, Y8
+	VCMPPS       $0x1e, 192(R11), Y5, Y11
+	VANDPS       Y11, Y9, Y9
+	VCMPPS       $0x1e, 224(R11), Y6, Y11
+	VANDPS       Y11, Y10, Y10
+	VBLENDVPS    Y7, 128(R12), Y3, Y3
+	VBLENDVPS    Y8, 160(R12), Y4, Y4
+	VBLENDVPS    Y9, 192(R12), Y5, Y5
+	VBLENDVPS    Y10, 224(R12), Y6, Y6
+	VMOVUPS      Y3, 128(CX)
+	VMOVUPS      Y4, 160(CX)
+	VMOVUPS      Y5, 192(CX)
+	VMOVUPS      Y6, 224(CX)
+	VPMOVZXWD    64(DX), Y3
+	VPADDUSW     64(DX), X0, X3
+	VEXTRACTI128 $0x01, Y7, X4
+	VPACKSSDW    X4, X7, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 64(DX)
+	VPMOVZXWD    80(DX), Y3
+	VPADDUSW     80(DX), X0, X3
+	VEXTRACTI128 $0x01, Y8, X4
+	VPACKSSDW    X4, X8, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 80(DX)
+	VPMOVZXWD    96(DX), Y3
+	VPADDUSW     96(DX), X0, X3
+	VEXTRACTI128 $0x01, Y9, X4
+	VPACKSSDW    X4, X9, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 96(DX)
+	VPMOVZXWD    112(DX), Y3
+	VPADDUSW     112(DX), X0, X3
+	VEXTRACTI128 $0x01, Y10, X4
+	VPACKSSDW    X4, X10, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 112(DX)
+	VMOVMSKPS    Y7, BP
 	SHLQ         $0x20, BP
 	ORQ          BP, R15
-	VMOVMSKPS    Y7, BP
+	VMOVMSKPS    Y8, BP
 	SHLQ         $0x28, BP
 	ORQ          BP, R15
-	VMOVMSKPS    Y8, BP
+	VMOVMSKPS    Y9, BP
 	SHLQ         $0x30, BP
 	ORQ          BP, R15
-	VMOVMSKPS    Y9, BP
+	VMOVMSKPS    Y10, BP
 	SHLQ         $0x38, BP
 	ORQ          BP, R15
 	MOVQ         R15, (R13)
@@ -7453,8 +7493,8 @@ RefractoryExponentialUniformAVX512_done:
 
 // func refractoryExponentialUniformAVX2(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·refractoryExponentialUniformAVX2(SB), $552-72
-	// 1 scalars held in registers, 18 read from memory where used; vectors interleaved 4 at a time; between distant reads, 2 values reloaded from their streams, 1 kept on the stack.
+TEXT ·refractoryExponentialUniformAVX2(SB), $1096-72
+	// 0 scalars held in registers, 19 read from memory where used; vectors interleaved 7 at a time, the groups walking across the blocks; between distant reads, 2 values reloaded from their streams, 3 kept on the stack.
 	VMOVSS       const3f800000<>+0(SB), X0
 	VDIVSS       delta+32(FP), X0, X0
 	VMOVSS       X0, (SP)
@@ -7469,21 +7509,23 @@ TEXT ·refractoryExponentialUniformAVX2(SB), $552-72
 	VPMOVZXWD    X1, Y1
 	VMOVUPS      Y1, 32(AX)
 	VBROADCASTSS delta+32(FP), Y1
-	VBROADCASTSS k+28(FP), Y2
-	VMOVUPS      Y2, 64(AX)
-	VBROADCASTSS res+40(FP), Y2
-	VMOVUPS      Y2, 96(AX)
-	VBROADCASTSS reset+48(FP), Y2
-	VMOVUPS      Y2, 128(AX)
-	VBROADCASTSS rh+36(FP), Y2
-	VMOVUPS      Y2, 160(AX)
-	VBROADCASTSS thr+44(FP), Y2
-	VMOVUPS      Y2, 192(AX)
+	VMOVUPS      Y1, 64(AX)
+	VBROADCASTSS k+28(FP), Y1
+	VMOVUPS      Y1, 96(AX)
+	VBROADCASTSS res+40(FP), Y1
+	VMOVUPS      Y1, 128(AX)
+	VBROADCASTSS reset+48(FP), Y1
+	VMOVUPS      Y1, 160(AX)
+	VBROADCASTSS rh+36(FP), Y1
+	VMOVUPS      Y1, 192(AX)
+	VBROADCASTSS thr+44(FP), Y1
+	VMOVUPS      Y1, 224(AX)
 	MOVQ         v+0(FP), CX
 	MOVQ         r+8(FP), DX
 	MOVQ         cur+16(FP), BX
 	MOVQ         spikes+56(FP), SI
 	MOVQ         blocks+64(FP), DI
+	SHLQ         $0x03, DI
 	TESTQ        DI, DI
 	JZ           RefractoryExponentialUniformAVX2_done
 
@@ -7500,984 +7542,1049 @@ TEXT ·refractoryExponentialUniformAVX2(SB), $552-72
 	JMP   RefractoryExponentialUniformAVX2_reciprocal_block
 
 RefractoryExponentialUniformAVX2_block:
-	XORQ         R8, R8
-	VMOVUPS      (CX), Y2
-	VMOVUPS      32(CX), Y3
-	VMOVUPS      64(CX), Y4
-	VMOVUPS      96(CX), Y5
-	VSUBPS       160(AX), Y2, Y2
-	VSUBPS       160(AX), Y3, Y3
-	VSUBPS       160(AX), Y4, Y4
-	VSUBPS       160(AX), Y5, Y5
-	VDIVPS       Y1, Y2, Y2
-	VDIVPS       Y1, Y3, Y3
-	VDIVPS       Y1, Y4, Y4
-	VDIVPS       Y1, Y5, Y5
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y2, Y6, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y2, Y6, Y2
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y3, Y6, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y4, Y6, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
-	VMOVUPS      Y6, 224(AX)
-	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
-	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS      Y7, 256(AX)
+	SUBQ $0x07, DI
+	JCS  RefractoryExponentialUniformAVX2_block_rest
+
+RefractoryExponentialUniformAVX2_block_group:
+	VMOVUPS      (CX), Y1
+	VMOVUPS      32(CX), Y2
+	VMOVUPS      64(CX), Y3
+	VMOVUPS      96(CX), Y4
+	VMOVUPS      128(CX), Y5
+	VMOVUPS      160(CX), Y6
+	VMOVUPS      192(CX), Y7
+	VSUBPS       192(AX), Y1, Y1
+	VSUBPS       192(AX), Y2, Y2
+	VSUBPS       192(AX), Y3, Y3
+	VSUBPS       192(AX), Y4, Y4
+	VSUBPS       192(AX), Y5, Y5
+	VSUBPS       192(AX), Y6, Y6
+	VSUBPS       192(AX), Y7, Y7
+	VDIVPS       64(AX), Y1, Y1
+	VDIVPS       64(AX), Y2, Y2
+	VDIVPS       64(AX), Y3, Y3
+	VDIVPS       64(AX), Y4, Y4
+	VDIVPS       64(AX), Y5, Y5
+	VDIVPS       64(AX), Y6, Y6
+	VDIVPS       64(AX), Y7, Y7
+	VMOVUPS      vconstc2d00000<>+0(SB), Y8
+	VMAXPS       Y1, Y8, Y1
+	VMOVUPS      vconst42b20000<>+0(SB), Y8
+	VMINPS       Y1, Y8, Y1
+	VMOVUPS      vconstc2d00000<>+0(SB), Y8
+	VMAXPS       Y2, Y8, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y8
+	VMINPS       Y2, Y8, Y2
+	VMOVUPS      vconstc2d00000<>+0(SB), Y8
+	VMAXPS       Y3, Y8, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y8
+	VMINPS       Y3, Y8, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y8
+	VMAXPS       Y4, Y8, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y8
+	VMINPS       Y4, Y8, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y8
+	VMAXPS       Y5, Y8, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y8
+	VMINPS       Y5, Y8, Y5
+	VMOVUPS      vconstc2d00000<>+0(SB), Y8
+	VMAXPS       Y6, Y8, Y6
+	VMOVUPS      vconst42b20000<>+0(SB), Y8
+	VMINPS       Y6, Y8, Y6
+	VMOVUPS      vconstc2d00000<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VMOVUPS      vconst42b20000<>+0(SB), Y8
+	VMINPS       Y7, Y8, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y1, Y8
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y9
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y10
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y11
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y12
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y13
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y7, Y14
 	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
 	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS      Y8, 288(AX)
+	VMOVUPS      Y8, 256(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
 	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS      Y9, 320(AX)
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y10
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
-	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
-	VSUBPS       Y10, Y2, Y2
-	VSUBPS       Y11, Y3, Y3
-	VSUBPS       Y12, Y4, Y4
-	VSUBPS       Y13, Y5, Y5
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
-	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
-	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
-	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
-	VSUBPS       Y6, Y2, Y2
-	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
-	VSUBPS       Y9, Y5, Y5
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
-	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VMOVUPS      Y9, 288(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
+	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
+	VMOVUPS      Y10, 320(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y11, Y11
+	VSUBPS       vconst4b400000<>+0(SB), Y11, Y11
+	VMOVUPS      Y11, 352(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y12, Y12
+	VSUBPS       vconst4b400000<>+0(SB), Y12, Y12
+	VMOVUPS      Y12, 384(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y13, Y13
+	VSUBPS       vconst4b400000<>+0(SB), Y13, Y13
+	VMOVUPS      Y13, 416(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y14, Y14
+	VSUBPS       vconst4b400000<>+0(SB), Y14, Y14
+	VMOVUPS      Y14, 448(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y8
+	VMULPS       vconst3f318000<>+0(SB), Y9, Y9
+	VMULPS       vconst3f318000<>+0(SB), Y10, Y10
+	VMULPS       vconst3f318000<>+0(SB), Y11, Y11
+	VMULPS       vconst3f318000<>+0(SB), Y12, Y12
+	VMULPS       vconst3f318000<>+0(SB), Y13, Y13
+	VMULPS       vconst3f318000<>+0(SB), Y14, Y14
+	VSUBPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y2, Y2
+	VSUBPS       Y10, Y3, Y3
+	VSUBPS       Y11, Y4, Y4
+	VSUBPS       Y12, Y5, Y5
+	VSUBPS       Y13, Y6, Y6
+	VSUBPS       Y14, Y7, Y7
+	VMOVUPS      vconstb95e8083<>+0(SB), Y8
+	VMULPS       256(AX), Y8, Y8
+	VMOVUPS      vconstb95e8083<>+0(SB), Y9
+	VMULPS       288(AX), Y9, Y9
+	VMOVUPS      vconstb95e8083<>+0(SB), Y10
+	VMULPS       320(AX), Y10, Y10
+	VMOVUPS      vconstb95e8083<>+0(SB), Y11
+	VMULPS       352(AX), Y11, Y11
+	VMOVUPS      vconstb95e8083<>+0(SB), Y12
+	VMULPS       384(AX), Y12, Y12
+	VMOVUPS      vconstb95e8083<>+0(SB), Y13
+	VMULPS       416(AX), Y13, Y13
+	VMOVUPS      vconstb95e8083<>+0(SB), Y14
+	VMULPS       448(AX), Y14, Y14
+	VSUBPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 512(AX)
+	VSUBPS       Y9, Y2, Y2
+	VMOVUPS      Y2, 544(AX)
+	VSUBPS       Y10, Y3, Y3
+	VMOVUPS      Y3, 576(AX)
+	VSUBPS       Y11, Y4, Y4
+	VMOVUPS      Y4, 608(AX)
+	VSUBPS       Y12, Y5, Y5
+	VMOVUPS      Y5, 640(AX)
+	VSUBPS       Y13, Y6, Y6
+	VMOVUPS      Y6, 672(AX)
+	VSUBPS       Y14, Y7, Y7
+	VMOVUPS      Y7, 704(AX)
+	VMULPS       vconst39500d01<>+0(SB), Y1, Y8
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y10
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y11
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y12
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y13
+	VMULPS       vconst39500d01<>+0(SB), Y7, Y14
 	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
-	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
-	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y11, Y11
+	VADDPS       vconst3ab60b61<>+0(SB), Y12, Y12
+	VADDPS       vconst3ab60b61<>+0(SB), Y13, Y13
+	VADDPS       vconst3ab60b61<>+0(SB), Y14, Y14
+	VMULPS       Y1, Y8, Y8
+	VMULPS       Y2, Y9, Y9
+	VMULPS       Y3, Y10, Y10
+	VMULPS       Y4, Y11, Y11
+	VMULPS       Y5, Y12, Y12
+	VMULPS       Y6, Y13, Y13
+	VMULPS       Y7, Y14, Y14
 	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
-	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
-	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y11, Y11
+	VADDPS       vconst3c088889<>+0(SB), Y12, Y12
+	VADDPS       vconst3c088889<>+0(SB), Y13, Y13
+	VADDPS       vconst3c088889<>+0(SB), Y14, Y14
+	VMULPS       Y1, Y8, Y8
+	VMULPS       Y2, Y9, Y9
+	VMULPS       Y3, Y10, Y10
+	VMULPS       Y4, Y11, Y11
+	VMULPS       Y5, Y12, Y12
+	VMULPS       Y6, Y13, Y13
+	VMULPS       Y7, Y14, Y14
 	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
-	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
-	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y11, Y11
+	VADDPS       vconst3d2aaaab<>+0(SB), Y12, Y12
+	VADDPS       vconst3d2aaaab<>+0(SB), Y13, Y13
+	VADDPS       vconst3d2aaaab<>+0(SB), Y14, Y14
+	VMULPS       Y1, Y8, Y8
+	VMULPS       Y2, Y9, Y9
+	VMULPS       Y3, Y10, Y10
+	VMULPS       Y4, Y11, Y11
+	VMULPS       Y5, Y12, Y12
+	VMULPS       Y6, Y13, Y13
+	VMULPS       Y7, Y14, Y14
 	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
-	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
-	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y11, Y11
+	VADDPS       vconst3e2aaaab<>+0(SB), Y12, Y12
+	VADDPS       vconst3e2aaaab<>+0(SB), Y13, Y13
+	VADDPS       vconst3e2aaaab<>+0(SB), Y14, Y14
+	VMULPS       Y1, Y8, Y8
+	VMULPS       Y2, Y9, Y9
+	VMULPS       Y3, Y10, Y10
+	VMULPS       Y4, Y11, Y11
+	VMULPS       Y5, Y12, Y12
+	VMULPS       Y6, Y13, Y13
+	VMULPS       Y7, Y14, Y14
 	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y2, Y10
-	VMULPS       Y3, Y3, Y11
-	VMULPS       Y4, Y4, Y12
-	VMULPS       Y5, Y5, Y13
-	VMULPS       Y6, Y10, Y6
-	VMULPS       Y7, Y11, Y7
-	VMULPS       Y8, Y12, Y8
-	VMULPS       Y9, Y13, Y9
-	VADDPS       Y2, Y6, Y2
-	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
-	VADDPS       Y5, Y9, Y5
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y11, Y11
+	VADDPS       vconst3f000000<>+0(SB), Y12, Y12
+	VADDPS       vconst3f000000<>+0(SB), Y13, Y13
+	VADDPS       vconst3f000000<>+0(SB), Y14, Y14
+	VMULPS       Y1, Y1, Y1
+	VMULPS       Y2, Y2, Y2
+	VMULPS       Y3, Y3, Y3
+	VMULPS       Y4, Y4, Y4
+	VMULPS       Y5, Y5, Y5
+	VMULPS       Y6, Y6, Y6
+	VMULPS       Y7, Y7, Y7
+	VMULPS       Y8, Y1, Y1
+	VMULPS       Y9, Y2, Y2
+	VMULPS       Y10, Y3, Y3
+	VMULPS       Y11, Y4, Y4
+	VMULPS       Y12, Y5, Y5
+	VMULPS       Y13, Y6, Y6
+	VMULPS       Y14, Y7, Y7
+	VADDPS       512(AX), Y1, Y1
+	VADDPS       544(AX), Y2, Y2
+	VADDPS       576(AX), Y3, Y3
+	VADDPS       608(AX), Y4, Y4
+	VADDPS       640(AX), Y5, Y5
+	VADDPS       672(AX), Y6, Y6
+	VADDPS       704(AX), Y7, Y7
+	VADDPS       vconst3f800000<>+0(SB), Y1, Y1
 	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       224(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y2, Y2
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y2, Y2
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       256(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y3, Y3
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y3, Y3
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       288(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y4, Y4
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y4, Y4
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       320(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y5, Y5
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y5, Y5
-	VMULPS       Y2, Y1, Y2
-	VMULPS       Y3, Y1, Y3
-	VMULPS       Y4, Y1, Y4
-	VMULPS       Y5, Y1, Y5
-	VSUBPS       (CX), Y2, Y2
-	VSUBPS       32(CX), Y3, Y3
-	VSUBPS       64(CX), Y4, Y4
-	VSUBPS       96(CX), Y5, Y5
-	VPMOVZXWD    (DX), Y6
-	VPMOVZXWD    16(DX), Y7
-	VPMOVZXWD    32(DX), Y8
-	VPMOVZXWD    48(DX), Y9
-	VPCMPGTD     32(AX), Y6, Y6
-	VPCMPGTD     32(AX), Y7, Y7
-	VPCMPGTD     32(AX), Y8, Y8
-	VPCMPGTD     32(AX), Y9, Y9
-	VMOVUPS      (BX), Y10
-	VMOVUPS      32(BX), Y11
-	VMOVUPS      64(BX), Y12
-	VMOVUPS      96(BX), Y13
-	VMULPS       96(AX), Y10, Y10
-	VMULPS       96(AX), Y11, Y11
-	VMULPS       96(AX), Y12, Y12
-	VMULPS       96(AX), Y13, Y13
-	VANDPS       Y6, Y10, Y10
-	VANDPS       Y7, Y11, Y11
-	VANDPS       Y8, Y12, Y12
-	VANDPS       Y9, Y13, Y13
-	VADDPS       Y10, Y2, Y2
-	VADDPS       Y11, Y3, Y3
-	VADDPS       Y12, Y4, Y4
-	VADDPS       Y13, Y5, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y7, Y7
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y8
+	VADDPS       256(AX), Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y1, Y1
+	VPSLLD       $0x17, Y9, Y8
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y8
+	VADDPS       288(AX), Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y2, Y2
+	VPSLLD       $0x17, Y9, Y8
+	VMULPS       Y8, Y2, Y2
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y8
+	VADDPS       320(AX), Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y3, Y3
+	VPSLLD       $0x17, Y9, Y8
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y8
+	VADDPS       352(AX), Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y4, Y4
+	VPSLLD       $0x17, Y9, Y8
+	VMULPS       Y8, Y4, Y4
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y8
+	VADDPS       384(AX), Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y5, Y5
+	VPSLLD       $0x17, Y9, Y8
+	VMULPS       Y8, Y5, Y5
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y8
+	VADDPS       416(AX), Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y6, Y6
+	VPSLLD       $0x17, Y9, Y8
+	VMULPS       Y8, Y6, Y6
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y8
+	VADDPS       448(AX), Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VPSLLD       $0x17, Y9, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       64(AX), Y1, Y1
 	VMULPS       64(AX), Y2, Y2
 	VMULPS       64(AX), Y3, Y3
 	VMULPS       64(AX), Y4, Y4
 	VMULPS       64(AX), Y5, Y5
+	VMULPS       64(AX), Y6, Y6
+	VMULPS       64(AX), Y7, Y7
+	VSUBPS       (CX), Y1, Y1
+	VMOVUPS      Y1, 768(AX)
+	VSUBPS       32(CX), Y2, Y1
+	VMOVUPS      Y1, 800(AX)
+	VSUBPS       64(CX), Y3, Y1
+	VMOVUPS      Y1, 832(AX)
+	VSUBPS       96(CX), Y4, Y1
+	VMOVUPS      Y1, 864(AX)
+	VSUBPS       128(CX), Y5, Y1
+	VMOVUPS      Y1, 896(AX)
+	VSUBPS       160(CX), Y6, Y1
+	VMOVUPS      Y1, 928(AX)
+	VSUBPS       192(CX), Y7, Y1
+	VMOVUPS      Y1, 960(AX)
+	VPMOVZXWD    (DX), Y1
+	VPMOVZXWD    16(DX), Y2
+	VPMOVZXWD    32(DX), Y3
+	VPMOVZXWD    48(DX), Y4
+	VPMOVZXWD    64(DX), Y5
+	VPMOVZXWD    80(DX), Y6
+	VPMOVZXWD    96(DX), Y7
+	VPCMPGTD     32(AX), Y1, Y1
+	VPCMPGTD     32(AX), Y2, Y2
+	VPCMPGTD     32(AX), Y3, Y3
+	VPCMPGTD     32(AX), Y4, Y4
+	VPCMPGTD     32(AX), Y5, Y5
+	VPCMPGTD     32(AX), Y6, Y6
+	VPCMPGTD     32(AX), Y7, Y7
+	VMOVUPS      (BX), Y8
+	VMOVUPS      32(BX), Y9
+	VMOVUPS      64(BX), Y10
+	VMOVUPS      96(BX), Y11
+	VMOVUPS      128(BX), Y12
+	VMOVUPS      160(BX), Y13
+	VMOVUPS      192(BX), Y14
+	VMULPS       128(AX), Y8, Y8
+	VMULPS       128(AX), Y9, Y9
+	VMULPS       128(AX), Y10, Y10
+	VMULPS       128(AX), Y11, Y11
+	VMULPS       128(AX), Y12, Y12
+	VMULPS       128(AX), Y13, Y13
+	VMULPS       128(AX), Y14, Y14
+	VANDPS       Y1, Y8, Y8
+	VANDPS       Y2, Y9, Y9
+	VANDPS       Y3, Y10, Y10
+	VANDPS       Y4, Y11, Y11
+	VANDPS       Y5, Y12, Y12
+	VANDPS       Y6, Y13, Y13
+	VANDPS       Y7, Y14, Y14
+	VADDPS       768(AX), Y8, Y8
+	VADDPS       800(AX), Y9, Y9
+	VADDPS       832(AX), Y10, Y10
+	VADDPS       864(AX), Y11, Y11
+	VADDPS       896(AX), Y12, Y12
+	VADDPS       928(AX), Y13, Y13
+	VADDPS       960(AX), Y14, Y14
+	VMULPS       96(AX), Y8, Y8
+	VMULPS       96(AX), Y9, Y9
+	VMULPS       96(AX), Y10, Y10
+	VMULPS       96(AX), Y11, Y11
+	VMULPS       96(AX), Y12, Y12
+	VMULPS       96(AX), Y13, Y13
+	VMULPS       96(AX), Y14, Y14
+	VADDPS       (CX), Y8, Y8
+	VADDPS       32(CX), Y9, Y9
+	VADDPS       64(CX), Y10, Y10
+	VADDPS       96(CX), Y11, Y11
+	VADDPS       128(CX), Y12, Y12
+	VADDPS       160(CX), Y13, Y13
+	VADDPS       192(CX), Y14, Y14
+	VCMPPS       $0x1e, 224(AX), Y8, Y15
+	VANDPS       Y15, Y1, Y1
+	VCMPPS       $0x1e, 224(AX), Y9, Y15
+	VANDPS       Y15, Y2, Y2
+	VCMPPS       $0x1e, 224(AX), Y10, Y15
+	VANDPS       Y15, Y3, Y3
+	VCMPPS       $0x1e, 224(AX), Y11, Y15
+	VANDPS       Y15, Y4, Y4
+	VCMPPS       $0x1e, 224(AX), Y12, Y15
+	VANDPS       Y15, Y5, Y5
+	VCMPPS       $0x1e, 224(AX), Y13, Y15
+	VANDPS       Y15, Y6, Y6
+	VCMPPS       $0x1e, 224(AX), Y14, Y15
+	VANDPS       Y15, Y7, Y7
+	VBLENDVPS    Y1, 160(AX), Y8, Y8
+	VBLENDVPS    Y2, 160(AX), Y9, Y9
+	VBLENDVPS    Y3, 160(AX), Y10, Y10
+	VBLENDVPS    Y4, 160(AX), Y11, Y11
+	VBLENDVPS    Y5, 160(AX), Y12, Y12
+	VBLENDVPS    Y6, 160(AX), Y13, Y13
+	VBLENDVPS    Y7, 160(AX), Y14, Y14
+	VMOVUPS      Y8, (CX)
+	VMOVUPS      Y9, 32(CX)
+	VMOVUPS      Y10, 64(CX)
+	VMOVUPS      Y11, 96(CX)
+	VMOVUPS      Y12, 128(CX)
+	VMOVUPS      Y13, 160(CX)
+	VMOVUPS      Y14, 192(CX)
+	VPMOVZXWD    (DX), Y8
+	VPADDUSW     (DX), X0, X8
+	VEXTRACTI128 $0x01, Y1, X9
+	VPACKSSDW    X9, X1, X9
+	VPANDN       X8, X9, X8
+	VMOVDQU      X8, (DX)
+	VPMOVZXWD    16(DX), Y8
+	VPADDUSW     16(DX), X0, X8
+	VEXTRACTI128 $0x01, Y2, X9
+	VPACKSSDW    X9, X2, X9
+	VPANDN       X8, X9, X8
+	VMOVDQU      X8, 16(DX)
+	VPMOVZXWD    32(DX), Y8
+	VPADDUSW     32(DX), X0, X8
+	VEXTRACTI128 $0x01, Y3, X9
+	VPACKSSDW    X9, X3, X9
+	VPANDN       X8, X9, X8
+	VMOVDQU      X8, 32(DX)
+	VPMOVZXWD    48(DX), Y8
+	VPADDUSW     48(DX), X0, X8
+	VEXTRACTI128 $0x01, Y4, X9
+	VPACKSSDW    X9, X4, X9
+	VPANDN       X8, X9, X8
+	VMOVDQU      X8, 48(DX)
+	VPMOVZXWD    64(DX), Y8
+	VPADDUSW     64(DX), X0, X8
+	VEXTRACTI128 $0x01, Y5, X9
+	VPACKSSDW    X9, X5, X9
+	VPANDN       X8, X9, X8
+	VMOVDQU      X8, 64(DX)
+	VPMOVZXWD    80(DX), Y8
+	VPADDUSW     80(DX), X0, X8
+	VEXTRACTI128 $0x01, Y6, X9
+	VPACKSSDW    X9, X6, X9
+	VPANDN       X8, X9, X8
+	VMOVDQU      X8, 80(DX)
+	VPMOVZXWD    96(DX), Y8
+	VPADDUSW     96(DX), X0, X8
+	VEXTRACTI128 $0x01, Y7, X9
+	VPACKSSDW    X9, X7, X9
+	VPANDN       X8, X9, X8
+	VMOVDQU      X8, 96(DX)
+	VMOVMSKPS    Y1, R8
+	MOVB         R8, (SI)
+	VMOVMSKPS    Y2, R8
+	MOVB         R8, 1(SI)
+	VMOVMSKPS    Y3, R8
+	MOVB         R8, 2(SI)
+	VMOVMSKPS    Y4, R8
+	MOVB         R8, 3(SI)
+	VMOVMSKPS    Y5, R8
+	MOVB         R8, 4(SI)
+	VMOVMSKPS    Y6, R8
+	MOVB         R8, 5(SI)
+	VMOVMSKPS    Y7, R8
+	MOVB         R8, 6(SI)
+	ADDQ         $0x07, SI
+	ADDQ         $0x000000e0, CX
+	ADDQ         $0x00000070, DX
+	ADDQ         $0x000000e0, BX
+	SUBQ         $0x07, DI
+	JCC          RefractoryExponentialUniformAVX2_block_group
+
+RefractoryExponentialUniformAVX2_block_rest:
+	ADDQ $0x07, DI
+	JZ   RefractoryExponentialUniformAVX2_block_end
+
+RefractoryExponentialUniformAVX2_block_one:
+	VMOVUPS      (CX), Y1
+	VSUBPS       192(AX), Y1, Y1
+	VDIVPS       64(AX), Y1, Y1
+	VMOVUPS      vconstc2d00000<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      vconst42b20000<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y1, Y2
+	VADDPS       vconst4b400000<>+0(SB), Y2, Y2
+	VSUBPS       vconst4b400000<>+0(SB), Y2, Y2
+	VMOVUPS      Y2, 256(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y2, Y2
+	VSUBPS       Y2, Y1, Y1
+	VMOVUPS      vconstb95e8083<>+0(SB), Y2
+	VMULPS       256(AX), Y2, Y2
+	VSUBPS       Y2, Y1, Y1
+	VMOVUPS      Y1, 512(AX)
+	VMULPS       vconst39500d01<>+0(SB), Y1, Y2
+	VADDPS       vconst3ab60b61<>+0(SB), Y2, Y2
+	VMULPS       Y1, Y2, Y2
+	VADDPS       vconst3c088889<>+0(SB), Y2, Y2
+	VMULPS       Y1, Y2, Y2
+	VADDPS       vconst3d2aaaab<>+0(SB), Y2, Y2
+	VMULPS       Y1, Y2, Y2
+	VADDPS       vconst3e2aaaab<>+0(SB), Y2, Y2
+	VMULPS       Y1, Y2, Y2
+	VADDPS       vconst3f000000<>+0(SB), Y2, Y2
+	VMULPS       Y1, Y1, Y1
+	VMULPS       Y2, Y1, Y1
+	VADDPS       512(AX), Y1, Y1
+	VADDPS       vconst3f800000<>+0(SB), Y1, Y1
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y2
+	VADDPS       256(AX), Y2, Y2
+	VPSRAD       $0x01, Y2, Y3
+	VPSUBD       Y3, Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMULPS       Y2, Y1, Y1
+	VPSLLD       $0x17, Y3, Y2
+	VMULPS       Y2, Y1, Y1
+	VMULPS       64(AX), Y1, Y1
+	VSUBPS       (CX), Y1, Y1
+	VMOVUPS      Y1, 768(AX)
+	VPMOVZXWD    (DX), Y1
+	VPCMPGTD     32(AX), Y1, Y1
+	VMOVUPS      (BX), Y2
+	VMULPS       128(AX), Y2, Y2
+	VANDPS       Y1, Y2, Y2
+	VADDPS       768(AX), Y2, Y2
+	VMULPS       96(AX), Y2, Y2
 	VADDPS       (CX), Y2, Y2
-	VADDPS       32(CX), Y3, Y3
-	VADDPS       64(CX), Y4, Y4
-	VADDPS       96(CX), Y5, Y5
-	VCMPPS       $0x1e, 192(AX), Y2, Y10
-	VANDPS       Y10, Y6, Y6
-	VCMPPS       $0x1e, 192(AX), Y3, Y10
-	VANDPS       Y10, Y7, Y7
-	VCMPPS       $0x1e, 192(AX), Y4, Y10
-	VANDPS       Y10, Y8, Y8
-	VCMPPS       $0x1e, 192(AX), Y5, Y10
-	VANDPS       Y10, Y9, Y9
-	VBLENDVPS    Y6, 128(AX), Y2, Y2
-	VBLENDVPS    Y7, 128(AX), Y3, Y3
-	VBLENDVPS    Y8, 128(AX), Y4, Y4
-	VBLENDVPS    Y9, 128(AX), Y5, Y5
+	VCMPPS       $0x1e, 224(AX), Y2, Y3
+	VANDPS       Y3, Y1, Y1
+	VBLENDVPS    Y1, 160(AX), Y2, Y2
 	VMOVUPS      Y2, (CX)
-	VMOVUPS      Y3, 32(CX)
-	VMOVUPS      Y4, 64(CX)
-	VMOVUPS      Y5, 96(CX)
 	VPMOVZXWD    (DX), Y2
 	VPADDUSW     (DX), X0, X2
-	VEXTRACTI128 $0x01, Y6, X3
-	VPACKSSDW    X3, X6, X3
+	VEXTRACTI128 $0x01, Y1, X3
+	VPACKSSDW    X3, X1, X3
 	VPANDN       X2, X3, X2
 	VMOVDQU      X2, (DX)
-	VPMOVZXWD    16(DX), Y2
-	VPADDUSW     16(DX), X0, X2
-	VEXTRACTI128 $0x01, Y7, X3
-	VPACKSSDW    X3, X7, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 16(DX)
-	VPMOVZXWD    32(DX), Y2
-	VPADDUSW     32(DX), X0, X2
-	VEXTRACTI128 $0x01, Y8, X3
-	VPACKSSDW    X3, X8, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 32(DX)
-	VPMOVZXWD    48(DX), Y2
-	VPADDUSW     48(DX), X0, X2
-	VEXTRACTI128 $0x01, Y9, X3
-	VPACKSSDW    X3, X9, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 48(DX)
-	VMOVMSKPS    Y6, R9
-	ORQ          R9, R8
-	VMOVMSKPS    Y7, R9
-	SHLQ         $0x08, R9
-	ORQ          R9, R8
-	VMOVMSKPS    Y8, R9
-	SHLQ         $0x10, R9
-	ORQ          R9, R8
-	VMOVMSKPS    Y9, R9
-	SHLQ         $0x18, R9
-	ORQ          R9, R8
-	VMOVUPS      128(CX), Y2
-	VMOVUPS      160(CX), Y3
-	VMOVUPS      192(CX), Y4
-	VMOVUPS      224(CX), Y5
-	VSUBPS       160(AX), Y2, Y2
-	VSUBPS       160(AX), Y3, Y3
-	VSUBPS       160(AX), Y4, Y4
-	VSUBPS       160(AX), Y5, Y5
-	VDIVPS       Y1, Y2, Y2
-	VDIVPS       Y1, Y3, Y3
-	VDIVPS       Y1, Y4, Y4
-	VDIVPS       Y1, Y5, Y5
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y2, Y6, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y2, Y6, Y2
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y3, Y6, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y4, Y6, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
-	VMOVUPS      Y6, 352(AX)
-	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
-	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS      Y7, 384(AX)
-	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
-	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS      Y8, 416(AX)
-	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
-	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS      Y9, 448(AX)
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y10
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
-	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
-	VSUBPS       Y10, Y2, Y2
-	VSUBPS       Y11, Y3, Y3
-	VSUBPS       Y12, Y4, Y4
-	VSUBPS       Y13, Y5, Y5
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
-	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
-	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
-	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
-	VSUBPS       Y6, Y2, Y2
-	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
-	VSUBPS       Y9, Y5, Y5
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
-	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
-	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
-	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
-	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
-	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
-	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
-	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
-	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
-	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
-	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
-	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
-	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
-	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
-	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y2, Y10
-	VMULPS       Y3, Y3, Y11
-	VMULPS       Y4, Y4, Y12
-	VMULPS       Y5, Y5, Y13
-	VMULPS       Y6, Y10, Y6
-	VMULPS       Y7, Y11, Y7
-	VMULPS       Y8, Y12, Y8
-	VMULPS       Y9, Y13, Y9
-	VADDPS       Y2, Y6, Y2
-	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
-	VADDPS       Y5, Y9, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
-	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       352(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y2, Y2
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y2, Y2
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       384(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y3, Y3
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y3, Y3
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       416(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y4, Y4
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y4, Y4
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       448(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y5, Y5
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y5, Y5
-	VMULPS       Y2, Y1, Y2
-	VMULPS       Y3, Y1, Y3
-	VMULPS       Y4, Y1, Y4
-	VMULPS       Y5, Y1, Y5
-	VSUBPS       128(CX), Y2, Y2
-	VSUBPS       160(CX), Y3, Y3
-	VSUBPS       192(CX), Y4, Y4
-	VSUBPS       224(CX), Y5, Y5
-	VPMOVZXWD    64(DX), Y6
-	VPMOVZXWD    80(DX), Y7
-	VPMOVZXWD    96(DX), Y8
-	VPMOVZXWD    112(DX), Y9
-	VPCMPGTD     32(AX), Y6, Y6
-	VPCMPGTD     32(AX), Y7, Y7
-	VPCMPGTD     32(AX), Y8, Y8
-	VPCMPGTD     32(AX), Y9, Y9
-	VMOVUPS      128(BX), Y10
-	VMOVUPS      160(BX), Y11
-	VMOVUPS      192(BX), Y12
-	VMOVUPS      224(BX), Y13
-	VMULPS       96(AX), Y10, Y10
-	VMULPS       96(AX), Y11, Y11
-	VMULPS       96(AX), Y12, Y12
-	VMULPS       96(AX), Y13, Y13
-	VANDPS       Y6, Y10, Y10
-	VANDPS       Y7, Y11, Y11
-	VANDPS       Y8, Y12, Y12
-	VANDPS       Y9, Y13, Y13
-	VADDPS       Y10, Y2, Y2
-	VADDPS       Y11, Y3, Y3
-	VADDPS       Y12, Y4, Y4
-	VADDPS       Y13, Y5, Y5
-	VMULPS       64(AX), Y2, Y2
-	VMULPS       64(AX), Y3, Y3
-	VMULPS       64(AX), Y4, Y4
-	VMULPS       64(AX), Y5, Y5
-	VADDPS       128(CX), Y2, Y2
-	VADDPS       160(CX), Y3, Y3
-	VADDPS       192(CX), Y4, Y4
-	VADDPS       224(CX), Y5, Y5
-	VCMPPS       $0x1e, 192(AX), Y2, Y10
-	VANDPS       Y10, Y6, Y6
-	VCMPPS       $0x1e, 192(AX), Y3, Y10
-	VANDPS       Y10, Y7, Y7
-	VCMPPS       $0x1e, 192(AX), Y4, Y10
-	VANDPS       Y10, Y8, Y8
-	VCMPPS       $0x1e, 192(AX), Y5, Y10
-	VANDPS       Y10, Y9, Y9
-	VBLENDVPS    Y6, 128(AX), Y2, Y2
-	VBLENDVPS    Y7, 128(AX), Y3, Y3
-	VBLENDVPS    Y8, 128(AX), Y4, Y4
-	VBLENDVPS    Y9, 128(AX), Y5, Y5
-	VMOVUPS      Y2, 128(CX)
-	VMOVUPS      Y3, 160(CX)
-	VMOVUPS      Y4, 192(CX)
-	VMOVUPS      Y5, 224(CX)
-	VPMOVZXWD    64(DX), Y2
-	VPADDUSW     64(DX), X0, X2
-	VEXTRACTI128 $0x01, Y6, X3
-	VPACKSSDW    X3, X6, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 64(DX)
-	VPMOVZXWD    80(DX), Y2
-	VPADDUSW     80(DX), X0, X2
-	VEXTRACTI128 $0x01, Y7, X3
-	VPACKSSDW    X3, X7, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 80(DX)
-	VPMOVZXWD    96(DX), Y2
-	VPADDUSW     96(DX), X0, X2
-	VEXTRACTI128 $0x01, Y8, X3
-	VPACKSSDW    X3, X8, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 96(DX)
-	VPMOVZXWD    112(DX), Y2
-	VPADDUSW     112(DX), X0, X2
-	VEXTRACTI128 $0x01, Y9, X3
-	VPACKSSDW    X3, X9, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 112(DX)
-	VMOVMSKPS    Y6, R9
-	SHLQ         $0x20, R9
-	ORQ          R9, R8
-	VMOVMSKPS    Y7, R9
-	SHLQ         $0x28, R9
-	ORQ          R9, R8
-	VMOVMSKPS    Y8, R9
-	SHLQ         $0x30, R9
-	ORQ          R9, R8
-	VMOVMSKPS    Y9, R9
-	SHLQ         $0x38, R9
-	ORQ          R9, R8
-	MOVQ         R8, (SI)
-	ADDQ         $0x08, SI
-	ADDQ         $0x00000100, CX
-	ADDQ         $0x00000080, DX
-	ADDQ         $0x00000100, BX
+	VMOVMSKPS    Y1, R8
+	MOVB         R8, (SI)
+	ADDQ         $0x01, SI
+	ADDQ         $0x00000020, CX
+	ADDQ         $0x00000010, DX
+	ADDQ         $0x00000020, BX
 	DECQ         DI
-	JNZ          RefractoryExponentialUniformAVX2_block
-	JMP          RefractoryExponentialUniformAVX2_done
+	JNZ          RefractoryExponentialUniformAVX2_block_one
+
+RefractoryExponentialUniformAVX2_block_end:
+	JMP RefractoryExponentialUniformAVX2_done
 
 RefractoryExponentialUniformAVX2_reciprocal_block:
-	XORQ         R8, R8
-	VMOVUPS      (CX), Y2
-	VMOVUPS      32(CX), Y3
-	VMOVUPS      64(CX), Y4
-	VMOVUPS      96(CX), Y5
-	VSUBPS       160(AX), Y2, Y2
-	VSUBPS       160(AX), Y3, Y3
-	VSUBPS       160(AX), Y4, Y4
-	VSUBPS       160(AX), Y5, Y5
+	SUBQ $0x07, DI
+	JCS  RefractoryExponentialUniformAVX2_reciprocal_block_rest
+
+RefractoryExponentialUniformAVX2_reciprocal_block_group:
+	VMOVUPS      (CX), Y1
+	VMOVUPS      32(CX), Y2
+	VMOVUPS      64(CX), Y3
+	VMOVUPS      96(CX), Y4
+	VMOVUPS      128(CX), Y5
+	VMOVUPS      160(CX), Y6
+	VMOVUPS      192(CX), Y7
+	VSUBPS       192(AX), Y1, Y1
+	VSUBPS       192(AX), Y2, Y2
+	VSUBPS       192(AX), Y3, Y3
+	VSUBPS       192(AX), Y4, Y4
+	VSUBPS       192(AX), Y5, Y5
+	VSUBPS       192(AX), Y6, Y6
+	VSUBPS       192(AX), Y7, Y7
+	VMULPS       (AX), Y1, Y1
 	VMULPS       (AX), Y2, Y2
 	VMULPS       (AX), Y3, Y3
 	VMULPS       (AX), Y4, Y4
 	VMULPS       (AX), Y5, Y5
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y2, Y6, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y2, Y6, Y2
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y3, Y6, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y4, Y6, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
-	VMOVUPS      Y6, 224(AX)
-	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
-	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS      Y7, 256(AX)
+	VMULPS       (AX), Y6, Y6
+	VMULPS       (AX), Y7, Y7
+	VMOVUPS      vconstc2d00000<>+0(SB), Y8
+	VMAXPS       Y1, Y8, Y1
+	VMOVUPS      vconst42b20000<>+0(SB), Y8
+	VMINPS       Y1, Y8, Y1
+	VMOVUPS      vconstc2d00000<>+0(SB), Y8
+	VMAXPS       Y2, Y8, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y8
+	VMINPS       Y2, Y8, Y2
+	VMOVUPS      vconstc2d00000<>+0(SB), Y8
+	VMAXPS       Y3, Y8, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y8
+	VMINPS       Y3, Y8, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y8
+	VMAXPS       Y4, Y8, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y8
+	VMINPS       Y4, Y8, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y8
+	VMAXPS       Y5, Y8, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y8
+	VMINPS       Y5, Y8, Y5
+	VMOVUPS      vconstc2d00000<>+0(SB), Y8
+	VMAXPS       Y6, Y8, Y6
+	VMOVUPS      vconst42b20000<>+0(SB), Y8
+	VMINPS       Y6, Y8, Y6
+	VMOVUPS      vconstc2d00000<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VMOVUPS      vconst42b20000<>+0(SB), Y8
+	VMINPS       Y7, Y8, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y1, Y8
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y9
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y10
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y11
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y12
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y13
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y7, Y14
 	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
 	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS      Y8, 288(AX)
+	VMOVUPS      Y8, 256(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
 	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS      Y9, 320(AX)
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y10
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
-	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
-	VSUBPS       Y10, Y2, Y2
-	VSUBPS       Y11, Y3, Y3
-	VSUBPS       Y12, Y4, Y4
-	VSUBPS       Y13, Y5, Y5
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
-	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
-	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
-	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
-	VSUBPS       Y6, Y2, Y2
-	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
-	VSUBPS       Y9, Y5, Y5
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
-	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VMOVUPS      Y9, 288(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
+	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
+	VMOVUPS      Y10, 320(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y11, Y11
+	VSUBPS       vconst4b400000<>+0(SB), Y11, Y11
+	VMOVUPS      Y11, 352(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y12, Y12
+	VSUBPS       vconst4b400000<>+0(SB), Y12, Y12
+	VMOVUPS      Y12, 384(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y13, Y13
+	VSUBPS       vconst4b400000<>+0(SB), Y13, Y13
+	VMOVUPS      Y13, 416(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y14, Y14
+	VSUBPS       vconst4b400000<>+0(SB), Y14, Y14
+	VMOVUPS      Y14, 448(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y8
+	VMULPS       vconst3f318000<>+0(SB), Y9, Y9
+	VMULPS       vconst3f318000<>+0(SB), Y10, Y10
+	VMULPS       vconst3f318000<>+0(SB), Y11, Y11
+	VMULPS       vconst3f318000<>+0(SB), Y12, Y12
+	VMULPS       vconst3f318000<>+0(SB), Y13, Y13
+	VMULPS       vconst3f318000<>+0(SB), Y14, Y14
+	VSUBPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y2, Y2
+	VSUBPS       Y10, Y3, Y3
+	VSUBPS       Y11, Y4, Y4
+	VSUBPS       Y12, Y5, Y5
+	VSUBPS       Y13, Y6, Y6
+	VSUBPS       Y14, Y7, Y7
+	VMOVUPS      vconstb95e8083<>+0(SB), Y8
+	VMULPS       256(AX), Y8, Y8
+	VMOVUPS      vconstb95e8083<>+0(SB), Y9
+	VMULPS       288(AX), Y9, Y9
+	VMOVUPS      vconstb95e8083<>+0(SB), Y10
+	VMULPS       320(AX), Y10, Y10
+	VMOVUPS      vconstb95e8083<>+0(SB), Y11
+	VMULPS       352(AX), Y11, Y11
+	VMOVUPS      vconstb95e8083<>+0(SB), Y12
+	VMULPS       384(AX), Y12, Y12
+	VMOVUPS      vconstb95e8083<>+0(SB), Y13
+	VMULPS       416(AX), Y13, Y13
+	VMOVUPS      vconstb95e8083<>+0(SB), Y14
+	VMULPS       448(AX), Y14, Y14
+	VSUBPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 512(AX)
+	VSUBPS       Y9, Y2, Y2
+	VMOVUPS      Y2, 544(AX)
+	VSUBPS       Y10, Y3, Y3
+	VMOVUPS      Y3, 576(AX)
+	VSUBPS       Y11, Y4, Y4
+	VMOVUPS      Y4, 608(AX)
+	VSUBPS       Y12, Y5, Y5
+	VMOVUPS      Y5, 640(AX)
+	VSUBPS       Y13, Y6, Y6
+	VMOVUPS      Y6, 672(AX)
+	VSUBPS       Y14, Y7, Y7
+	VMOVUPS      Y7, 704(AX)
+	VMULPS       vconst39500d01<>+0(SB), Y1, Y8
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y10
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y11
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y12
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y13
+	VMULPS       vconst39500d01<>+0(SB), Y7, Y14
 	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
-	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
-	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y11, Y11
+	VADDPS       vconst3ab60b61<>+0(SB), Y12, Y12
+	VADDPS       vconst3ab60b61<>+0(SB), Y13, Y13
+	VADDPS       vconst3ab60b61<>+0(SB), Y14, Y14
+	VMULPS       Y1, Y8, Y8
+	VMULPS       Y2, Y9, Y9
+	VMULPS       Y3, Y10, Y10
+	VMULPS       Y4, Y11, Y11
+	VMULPS       Y5, Y12, Y12
+	VMULPS       Y6, Y13, Y13
+	VMULPS       Y7, Y14, Y14
 	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
-	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
-	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y11, Y11
+	VADDPS       vconst3c088889<>+0(SB), Y12, Y12
+	VADDPS       vconst3c088889<>+0(SB), Y13, Y13
+	VADDPS       vconst3c088889<>+0(SB), Y14, Y14
+	VMULPS       Y1, Y8, Y8
+	VMULPS       Y2, Y9, Y9
+	VMULPS       Y3, Y10, Y10
+	VMULPS       Y4, Y11, Y11
+	VMULPS       Y5, Y12, Y12
+	VMULPS       Y6, Y13, Y13
+	VMULPS       Y7, Y14, Y14
 	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
-	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
-	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y11, Y11
+	VADDPS       vconst3d2aaaab<>+0(SB), Y12, Y12
+	VADDPS       vconst3d2aaaab<>+0(SB), Y13, Y13
+	VADDPS       vconst3d2aaaab<>+0(SB), Y14, Y14
+	VMULPS       Y1, Y8, Y8
+	VMULPS       Y2, Y9, Y9
+	VMULPS       Y3, Y10, Y10
+	VMULPS       Y4, Y11, Y11
+	VMULPS       Y5, Y12, Y12
+	VMULPS       Y6, Y13, Y13
+	VMULPS       Y7, Y14, Y14
 	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
-	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
-	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y11, Y11
+	VADDPS       vconst3e2aaaab<>+0(SB), Y12, Y12
+	VADDPS       vconst3e2aaaab<>+0(SB), Y13, Y13
+	VADDPS       vconst3e2aaaab<>+0(SB), Y14, Y14
+	VMULPS       Y1, Y8, Y8
+	VMULPS       Y2, Y9, Y9
+	VMULPS       Y3, Y10, Y10
+	VMULPS       Y4, Y11, Y11
+	VMULPS       Y5, Y12, Y12
+	VMULPS       Y6, Y13, Y13
+	VMULPS       Y7, Y14, Y14
 	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y2, Y10
-	VMULPS       Y3, Y3, Y11
-	VMULPS       Y4, Y4, Y12
-	VMULPS       Y5, Y5, Y13
-	VMULPS       Y6, Y10, Y6
-	VMULPS       Y7, Y11, Y7
-	VMULPS       Y8, Y12, Y8
-	VMULPS       Y9, Y13, Y9
-	VADDPS       Y2, Y6, Y2
-	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
-	VADDPS       Y5, Y9, Y5
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y11, Y11
+	VADDPS       vconst3f000000<>+0(SB), Y12, Y12
+	VADDPS       vconst3f000000<>+0(SB), Y13, Y13
+	VADDPS       vconst3f000000<>+0(SB), Y14, Y14
+	VMULPS       Y1, Y1, Y1
+	VMULPS       Y2, Y2, Y2
+	VMULPS       Y3, Y3, Y3
+	VMULPS       Y4, Y4, Y4
+	VMULPS       Y5, Y5, Y5
+	VMULPS       Y6, Y6, Y6
+	VMULPS       Y7, Y7, Y7
+	VMULPS       Y8, Y1, Y1
+	VMULPS       Y9, Y2, Y2
+	VMULPS       Y10, Y3, Y3
+	VMULPS       Y11, Y4, Y4
+	VMULPS       Y12, Y5, Y5
+	VMULPS       Y13, Y6, Y6
+	VMULPS       Y14, Y7, Y7
+	VADDPS       512(AX), Y1, Y1
+	VADDPS       544(AX), Y2, Y2
+	VADDPS       576(AX), Y3, Y3
+	VADDPS       608(AX), Y4, Y4
+	VADDPS       640(AX), Y5, Y5
+	VADDPS       672(AX), Y6, Y6
+	VADDPS       704(AX), Y7, Y7
+	VADDPS       vconst3f800000<>+0(SB), Y1, Y1
 	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       224(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y2, Y2
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y2, Y2
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       256(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y3, Y3
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y3, Y3
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       288(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y4, Y4
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y4, Y4
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       320(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y5, Y5
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y5, Y5
-	VMULPS       Y2, Y1, Y2
-	VMULPS       Y3, Y1, Y3
-	VMULPS       Y4, Y1, Y4
-	VMULPS       Y5, Y1, Y5
-	VSUBPS       (CX), Y2, Y2
-	VSUBPS       32(CX), Y3, Y3
-	VSUBPS       64(CX), Y4, Y4
-	VSUBPS       96(CX), Y5, Y5
-	VPMOVZXWD    (DX), Y6
-	VPMOVZXWD    16(DX), Y7
-	VPMOVZXWD    32(DX), Y8
-	VPMOVZXWD    48(DX), Y9
-	VPCMPGTD     32(AX), Y6, Y6
-	VPCMPGTD     32(AX), Y7, Y7
-	VPCMPGTD     32(AX), Y8, Y8
-	VPCMPGTD     32(AX), Y9, Y9
-	VMOVUPS      (BX), Y10
-	VMOVUPS      32(BX), Y11
-	VMOVUPS      64(BX), Y12
-	VMOVUPS      96(BX), Y13
-	VMULPS       96(AX), Y10, Y10
-	VMULPS       96(AX), Y11, Y11
-	VMULPS       96(AX), Y12, Y12
-	VMULPS       96(AX), Y13, Y13
-	VANDPS       Y6, Y10, Y10
-	VANDPS       Y7, Y11, Y11
-	VANDPS       Y8, Y12, Y12
-	VANDPS       Y9, Y13, Y13
-	VADDPS       Y10, Y2, Y2
-	VADDPS       Y11, Y3, Y3
-	VADDPS       Y12, Y4, Y4
-	VADDPS       Y13, Y5, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y7, Y7
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y8
+	VADDPS       256(AX), Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y1, Y1
+	VPSLLD       $0x17, Y9, Y8
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y8
+	VADDPS       288(AX), Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y2, Y2
+	VPSLLD       $0x17, Y9, Y8
+	VMULPS       Y8, Y2, Y2
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y8
+	VADDPS       320(AX), Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y3, Y3
+	VPSLLD       $0x17, Y9, Y8
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y8
+	VADDPS       352(AX), Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y4, Y4
+	VPSLLD       $0x17, Y9, Y8
+	VMULPS       Y8, Y4, Y4
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y8
+	VADDPS       384(AX), Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y5, Y5
+	VPSLLD       $0x17, Y9, Y8
+	VMULPS       Y8, Y5, Y5
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y8
+	VADDPS       416(AX), Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y6, Y6
+	VPSLLD       $0x17, Y9, Y8
+	VMULPS       Y8, Y6, Y6
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y8
+	VADDPS       448(AX), Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VPSLLD       $0x17, Y9, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       64(AX), Y1, Y1
 	VMULPS       64(AX), Y2, Y2
 	VMULPS       64(AX), Y3, Y3
 	VMULPS       64(AX), Y4, Y4
 	VMULPS       64(AX), Y5, Y5
+	VMULPS       64(AX), Y6, Y6
+	VMULPS       64(AX), Y7, Y7
+	VSUBPS       (CX), Y1, Y1
+	VMOVUPS      Y1, 768(AX)
+	VSUBPS       32(CX), Y2, Y1
+	VMOVUPS      Y1, 800(AX)
+	VSUBPS       64(CX), Y3, Y1
+	VMOVUPS      Y1, 832(AX)
+	VSUBPS       96(CX), Y4, Y1
+	VMOVUPS      Y1, 864(AX)
+	VSUBPS       128(CX), Y5, Y1
+	VMOVUPS      Y1, 896(AX)
+	VSUBPS       160(CX), Y6, Y1
+	VMOVUPS      Y1, 928(AX)
+	VSUBPS       192(CX), Y7, Y1
+	VMOVUPS      Y1, 960(AX)
+	VPMOVZXWD    (DX), Y1
+	VPMOVZXWD    16(DX), Y2
+	VPMOVZXWD    32(DX), Y3
+	VPMOVZXWD    48(DX), Y4
+	VPMOVZXWD    64(DX), Y5
+	VPMOVZXWD    80(DX), Y6
+	VPMOVZXWD    96(DX), Y7
+	VPCMPGTD     32(AX), Y1, Y1
+	VPCMPGTD     32(AX), Y2, Y2
+	VPCMPGTD     32(AX), Y3, Y3
+	VPCMPGTD     32(AX), Y4, Y4
+	VPCMPGTD     32(AX), Y5, Y5
+	VPCMPGTD     32(AX), Y6, Y6
+	VPCMPGTD     32(AX), Y7, Y7
+	VMOVUPS      (BX), Y8
+	VMOVUPS      32(BX), Y9
+	VMOVUPS      64(BX), Y10
+	VMOVUPS      96(BX), Y11
+	VMOVUPS      128(BX), Y12
+	VMOVUPS      160(BX), Y13
+	VMOVUPS      192(BX), Y14
+	VMULPS       128(AX), Y8, Y8
+	VMULPS       128(AX), Y9, Y9
+	VMULPS       128(AX), Y10, Y10
+	VMULPS       128(AX), Y11, Y11
+	VMULPS       128(AX), Y12, Y12
+	VMULPS       128(AX), Y13, Y13
+	VMULPS       128(AX), Y14, Y14
+	VANDPS       Y1, Y8, Y8
+	VANDPS       Y2, Y9, Y9
+	VANDPS       Y3, Y10, Y10
+	VANDPS       Y4, Y11, Y11
+	VANDPS       Y5, Y12, Y12
+	VANDPS       Y6, Y13, Y13
+	VANDPS       Y7, Y14, Y14
+	VADDPS       768(AX), Y8, Y8
+	VADDPS       800(AX), Y9, Y9
+	VADDPS       832(AX), Y10, Y10
+	VADDPS       864(AX), Y11, Y11
+	VADDPS       896(AX), Y12, Y12
+	VADDPS       928(AX), Y13, Y13
+	VADDPS       960(AX), Y14, Y14
+	VMULPS       96(AX), Y8, Y8
+	VMULPS       96(AX), Y9, Y9
+	VMULPS       96(AX), Y10, Y10
+	VMULPS       96(AX), Y11, Y11
+	VMULPS       96(AX), Y12, Y12
+	VMULPS       96(AX), Y13, Y13
+	VMULPS       96(AX), Y14, Y14
+	VADDPS       (CX), Y8, Y8
+	VADDPS       32(CX), Y9, Y9
+	VADDPS       64(CX), Y10, Y10
+	VADDPS       96(CX), Y11, Y11
+	VADDPS       128(CX), Y12, Y12
+	VADDPS       160(CX), Y13, Y13
+	VADDPS       192(CX), Y14, Y14
+	VCMPPS       $0x1e, 224(AX), Y8, Y15
+	VANDPS       Y15, Y1, Y1
+	VCMPPS       $0x1e, 224(AX), Y9, Y15
+	VANDPS       Y15, Y2, Y2
+	VCMPPS       $0x1e, 224(AX), Y10, Y15
+	VANDPS       Y15, Y3, Y3
+	VCMPPS       $0x1e, 224(AX), Y11, Y15
+	VANDPS       Y15, Y4, Y4
+	VCMPPS       $0x1e, 224(AX), Y12, Y15
+	VANDPS       Y15, Y5, Y5
+	VCMPPS       $0x1e, 224(AX), Y13, Y15
+	VANDPS       Y15, Y6, Y6
+	VCMPPS       $0x1e, 224(AX), Y14, Y15
+	VANDPS       Y15, Y7, Y7
+	VBLENDVPS    Y1, 160(AX), Y8, Y8
+	VBLENDVPS    Y2, 160(AX), Y9, Y9
+	VBLENDVPS    Y3, 160(AX), Y10, Y10
+	VBLENDVPS    Y4, 160(AX), Y11, Y11
+	VBLENDVPS    Y5, 160(AX), Y12, Y12
+	VBLENDVPS    Y6, 160(AX), Y13, Y13
+	VBLENDVPS    Y7, 160(AX), Y14, Y14
+	VMOVUPS      Y8, (CX)
+	VMOVUPS      Y9, 32(CX)
+	VMOVUPS      Y10, 64(CX)
+	VMOVUPS      Y11, 96(CX)
+	VMOVUPS      Y12, 128(CX)
+	VMOVUPS      Y13, 160(CX)
+	VMOVUPS      Y14, 192(CX)
+	VPMOVZXWD    (DX), Y8
+	VPADDUSW     (DX), X0, X8
+	VEXTRACTI128 $0x01, Y1, X9
+	VPACKSSDW    X9, X1, X9
+	VPANDN       X8, X9, X8
+	VMOVDQU      X8, (DX)
+	VPMOVZXWD    16(DX), Y8
+	VPADDUSW     16(DX), X0, X8
+	VEXTRACTI128 $0x01, Y2, X9
+	VPACKSSDW    X9, X2, X9
+	VPANDN       X8, X9, X8
+	VMOVDQU      X8, 16(DX)
+	VPMOVZXWD    32(DX), Y8
+	VPADDUSW     32(DX), X0, X8
+	VEXTRACTI128 $0x01, Y3, X9
+	VPACKSSDW    X9, X3, X9
+	VPANDN       X8, X9, X8
+	VMOVDQU      X8, 32(DX)
+	VPMOVZXWD    48(DX), Y8
+	VPADDUSW     48(DX), X0, X8
+	VEXTRACTI128 $0x01, Y4, X9
+	VPACKSSDW    X9, X4, X9
+	VPANDN       X8, X9, X8
+	VMOVDQU      X8, 48(DX)
+	VPMOVZXWD    64(DX), Y8
+	VPADDUSW     64(DX), X0, X8
+	VEXTRACTI128 $0x01, Y5, X9
+	VPACKSSDW    X9, X5, X9
+	VPANDN       X8, X9, X8
+	VMOVDQU      X8, 64(DX)
+	VPMOVZXWD    80(DX), Y8
+	VPADDUSW     80(DX), X0, X8
+	VEXTRACTI128 $0x01, Y6, X9
+	VPACKSSDW    X9, X6, X9
+	VPANDN       X8, X9, X8
+	VMOVDQU      X8, 80(DX)
+	VPMOVZXWD    96(DX), Y8
+	VPADDUSW     96(DX), X0, X8
+	VEXTRACTI128 $0x01, Y7, X9
+	VPACKSSDW    X9, X7, X9
+	VPANDN       X8, X9, X8
+	VMOVDQU      X8, 96(DX)
+	VMOVMSKPS    Y1, R8
+	MOVB         R8, (SI)
+	VMOVMSKPS    Y2, R8
+	MOVB         R8, 1(SI)
+	VMOVMSKPS    Y3, R8
+	MOVB         R8, 2(SI)
+	VMOVMSKPS    Y4, R8
+	MOVB         R8, 3(SI)
+	VMOVMSKPS    Y5, R8
+	MOVB         R8, 4(SI)
+	VMOVMSKPS    Y6, R8
+	MOVB         R8, 5(SI)
+	VMOVMSKPS    Y7, R8
+	MOVB         R8, 6(SI)
+	ADDQ         $0x07, SI
+	ADDQ         $0x000000e0, CX
+	ADDQ         $0x00000070, DX
+	ADDQ         $0x000000e0, BX
+	SUBQ         $0x07, DI
+	JCC          RefractoryExponentialUniformAVX2_reciprocal_block_group
+
+RefractoryExponentialUniformAVX2_reciprocal_block_rest:
+	ADDQ $0x07, DI
+	JZ   RefractoryExponentialUniformAVX2_reciprocal_block_end
+
+RefractoryExponentialUniformAVX2_reciprocal_block_one:
+	VMOVUPS      (CX), Y1
+	VSUBPS       192(AX), Y1, Y1
+	VMULPS       (AX), Y1, Y1
+	VMOVUPS      vconstc2d00000<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      vconst42b20000<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y1, Y2
+	VADDPS       vconst4b400000<>+0(SB), Y2, Y2
+	VSUBPS       vconst4b400000<>+0(SB), Y2, Y2
+	VMOVUPS      Y2, 256(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y2, Y2
+	VSUBPS       Y2, Y1, Y1
+	VMOVUPS      vconstb95e8083<>+0(SB), Y2
+	VMULPS       256(AX), Y2, Y2
+	VSUBPS       Y2, Y1, Y1
+	VMOVUPS      Y1, 512(AX)
+	VMULPS       vconst39500d01<>+0(SB), Y1, Y2
+	VADDPS       vconst3ab60b61<>+0(SB), Y2, Y2
+	VMULPS       Y1, Y2, Y2
+	VADDPS       vconst3c088889<>+0(SB), Y2, Y2
+	VMULPS       Y1, Y2, Y2
+	VADDPS       vconst3d2aaaab<>+0(SB), Y2, Y2
+	VMULPS       Y1, Y2, Y2
+	VADDPS       vconst3e2aaaab<>+0(SB), Y2, Y2
+	VMULPS       Y1, Y2, Y2
+	VADDPS       vconst3f000000<>+0(SB), Y2, Y2
+	VMULPS       Y1, Y1, Y1
+	VMULPS       Y2, Y1, Y1
+	VADDPS       512(AX), Y1, Y1
+	VADDPS       vconst3f800000<>+0(SB), Y1, Y1
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y2
+	VADDPS       256(AX), Y2, Y2
+	VPSRAD       $0x01, Y2, Y3
+	VPSUBD       Y3, Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMULPS       Y2, Y1, Y1
+	VPSLLD       $0x17, Y3, Y2
+	VMULPS       Y2, Y1, Y1
+	VMULPS       64(AX), Y1, Y1
+	VSUBPS       (CX), Y1, Y1
+	VMOVUPS      Y1, 768(AX)
+	VPMOVZXWD    (DX), Y1
+	VPCMPGTD     32(AX), Y1, Y1
+	VMOVUPS      (BX), Y2
+	VMULPS       128(AX), Y2, Y2
+	VANDPS       Y1, Y2, Y2
+	VADDPS       768(AX), Y2, Y2
+	VMULPS       96(AX), Y2, Y2
 	VADDPS       (CX), Y2, Y2
-	VADDPS       32(CX), Y3, Y3
-	VADDPS       64(CX), Y4, Y4
-	VADDPS       96(CX), Y5, Y5
-	VCMPPS       $0x1e, 192(AX), Y2, Y10
-	VANDPS       Y10, Y6, Y6
-	VCMPPS       $0x1e, 192(AX), Y3, Y10
-	VANDPS       Y10, Y7, Y7
-	VCMPPS       $0x1e, 192(AX), Y4, Y10
-	VANDPS       Y10, Y8, Y8
-	VCMPPS       $0x1e, 192(AX), Y5, Y10
-	VANDPS       Y10, Y9, Y9
-	VBLENDVPS    Y6, 128(AX), Y2, Y2
-	VBLENDVPS    Y7, 128(AX), Y3, Y3
-	VBLENDVPS    Y8, 128(AX), Y4, Y4
-	VBLENDVPS    Y9, 128(AX), Y5, Y5
+	VCMPPS       $0x1e, 224(AX), Y2, Y3
+	VANDPS       Y3, Y1, Y1
+	VBLENDVPS    Y1, 160(AX), Y2, Y2
 	VMOVUPS      Y2, (CX)
-	VMOVUPS      Y3, 32(CX)
-	VMOVUPS      Y4, 64(CX)
-	VMOVUPS      Y5, 96(CX)
 	VPMOVZXWD    (DX), Y2
 	VPADDUSW     (DX), X0, X2
-	VEXTRACTI128 $0x01, Y6, X3
-	VPACKSSDW    X3, X6, X3
+	VEXTRACTI128 $0x01, Y1, X3
+	VPACKSSDW    X3, X1, X3
 	VPANDN       X2, X3, X2
 	VMOVDQU      X2, (DX)
-	VPMOVZXWD    16(DX), Y2
-	VPADDUSW     16(DX), X0, X2
-	VEXTRACTI128 $0x01, Y7, X3
-	VPACKSSDW    X3, X7, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 16(DX)
-	VPMOVZXWD    32(DX), Y2
-	VPADDUSW     32(DX), X0, X2
-	VEXTRACTI128 $0x01, Y8, X3
-	VPACKSSDW    X3, X8, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 32(DX)
-	VPMOVZXWD    48(DX), Y2
-	VPADDUSW     48(DX), X0, X2
-	VEXTRACTI128 $0x01, Y9, X3
-	VPACKSSDW    X3, X9, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 48(DX)
-	VMOVMSKPS    Y6, R9
-	ORQ          R9, R8
-	VMOVMSKPS    Y7, R9
-	SHLQ         $0x08, R9
-	ORQ          R9, R8
-	VMOVMSKPS    Y8, R9
-	SHLQ         $0x10, R9
-	ORQ          R9, R8
-	VMOVMSKPS    Y9, R9
-	SHLQ         $0x18, R9
-	ORQ          R9, R8
-	VMOVUPS      128(CX), Y2
-	VMOVUPS      160(CX), Y3
-	VMOVUPS      192(CX), Y4
-	VMOVUPS      224(CX), Y5
-	VSUBPS       160(AX), Y2, Y2
-	VSUBPS       160(AX), Y3, Y3
-	VSUBPS       160(AX), Y4, Y4
-	VSUBPS       160(AX), Y5, Y5
-	VMULPS       (AX), Y2, Y2
-	VMULPS       (AX), Y3, Y3
-	VMULPS       (AX), Y4, Y4
-	VMULPS       (AX), Y5, Y5
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y2, Y6, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y2, Y6, Y2
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y3, Y6, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y4, Y6, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
-	VMOVUPS      Y6, 352(AX)
-	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
-	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS      Y7, 384(AX)
-	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
-	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS      Y8, 416(AX)
-	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
-	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS      Y9, 448(AX)
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y10
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
-	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
-	VSUBPS       Y10, Y2, Y2
-	VSUBPS       Y11, Y3, Y3
-	VSUBPS       Y12, Y4, Y4
-	VSUBPS       Y13, Y5, Y5
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
-	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
-	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
-	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
-	VSUBPS       Y6, Y2, Y2
-	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
-	VSUBPS       Y9, Y5, Y5
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
-	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
-	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
-	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
-	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
-	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
-	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
-	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
-	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
-	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
-	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
-	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
-	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
-	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
-	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y2, Y10
-	VMULPS       Y3, Y3, Y11
-	VMULPS       Y4, Y4, Y12
-	VMULPS       Y5, Y5, Y13
-	VMULPS       Y6, Y10, Y6
-	VMULPS       Y7, Y11, Y7
-	VMULPS       Y8, Y12, Y8
-	VMULPS       Y9, Y13, Y9
-	VADDPS       Y2, Y6, Y2
-	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
-	VADDPS       Y5, Y9, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
-	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       352(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y2, Y2
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y2, Y2
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       384(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y3, Y3
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y3, Y3
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       416(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y4, Y4
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y4, Y4
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       448(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y5, Y5
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y5, Y5
-	VMULPS       Y2, Y1, Y2
-	VMULPS       Y3, Y1, Y3
-	VMULPS       Y4, Y1, Y4
-	VMULPS       Y5, Y1, Y5
-	VSUBPS       128(CX), Y2, Y2
-	VSUBPS       160(CX), Y3, Y3
-	VSUBPS       192(CX), Y4, Y4
-	VSUBPS       224(CX), Y5, Y5
-	VPMOVZXWD    64(DX), Y6
-	VPMOVZXWD    80(DX), Y7
-	VPMOVZXWD    96(DX), Y8
-	VPMOVZXWD    112(DX), Y9
-	VPCMPGTD     32(AX), Y6, Y6
-	VPCMPGTD     32(AX), Y7, Y7
-	VPCMPGTD     32(AX), Y8, Y8
-	VPCMPGTD     32(AX), Y9, Y9
-	VMOVUPS      128(BX), Y10
-	VMOVUPS      160(BX), Y11
-	VMOVUPS      192(BX), Y12
-	VMOVUPS      224(BX), Y13
-	VMULPS       96(AX), Y10, Y10
-	VMULPS       96(AX), Y11, Y11
-	VMULPS       96(AX), Y12, Y12
-	VMULPS       96(AX), Y13, Y13
-	VANDPS       Y6, Y10, Y10
-	VANDPS       Y7, Y11, Y11
-	VANDPS       Y8, Y12, Y12
-	VANDPS       Y9, Y13, Y13
-	VADDPS       Y10, Y2, Y2
-	VADDPS       Y11, Y3, Y3
-	VADDPS       Y12, Y4, Y4
-	VADDPS       Y13, Y5, Y5
-	VMULPS       64(AX), Y2, Y2
-	VMULPS       64(AX), Y3, Y3
-	VMULPS       64(AX), Y4, Y4
-	VMULPS       64(AX), Y5, Y5
-	VADDPS       128(CX), Y2, Y2
-	VADDPS       160(CX), Y3, Y3
-	VADDPS       192(CX), Y4, Y4
-	VADDPS       224(CX), Y5, Y5
-	VCMPPS       $0x1e, 192(AX), Y2, Y10
-	VANDPS       Y10, Y6, Y6
-	VCMPPS       $0x1e, 192(AX), Y3, Y10
-	VANDPS       Y10, Y7, Y7
-	VCMPPS       $0x1e, 192(AX), Y4, Y10
-	VANDPS       Y10, Y8, Y8
-	VCMPPS       $0x1e, 192(AX), Y5, Y10
-	VANDPS       Y10, Y9, Y9
-	VBLENDVPS    Y6, 128(AX), Y2, Y2
-	VBLENDVPS    Y7, 128(AX), Y3, Y3
-	VBLENDVPS    Y8, 128(AX), Y4, Y4
-	VBLENDVPS    Y9, 128(AX), Y5, Y5
-	VMOVUPS      Y2, 128(CX)
-	VMOVUPS      Y3, 160(CX)
-	VMOVUPS      Y4, 192(CX)
-	VMOVUPS      Y5, 224(CX)
-	VPMOVZXWD    64(DX), Y2
-	VPADDUSW     64(DX), X0, X2
-	VEXTRACTI128 $0x01, Y6, X3
-	VPACKSSDW    X3, X6, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 64(DX)
-	VPMOVZXWD    80(DX), Y2
-	VPADDUSW     80(DX), X0, X2
-	VEXTRACTI128 $0x01, Y7, X3
-	VPACKSSDW    X3, X7, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 80(DX)
-	VPMOVZXWD    96(DX), Y2
-	VPADDUSW     96(DX), X0, X2
-	VEXTRACTI128 $0x01, Y8, X3
-	VPACKSSDW    X3, X8, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 96(DX)
-	VPMOVZXWD    112(DX), Y2
-	VPADDUSW     112(DX), X0, X2
-	VEXTRACTI128 $0x01, Y9, X3
-	VPACKSSDW    X3, X9, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 112(DX)
-	VMOVMSKPS    Y6, R9
-	SHLQ         $0x20, R9
-	ORQ          R9, R8
-	VMOVMSKPS    Y7, R9
-	SHLQ         $0x28, R9
-	ORQ          R9, R8
-	VMOVMSKPS    Y8, R9
-	SHLQ         $0x30, R9
-	ORQ          R9, R8
-	VMOVMSKPS    Y9, R9
-	SHLQ         $0x38, R9
-	ORQ          R9, R8
-	MOVQ         R8, (SI)
-	ADDQ         $0x08, SI
-	ADDQ         $0x00000100, CX
-	ADDQ         $0x00000080, DX
-	ADDQ         $0x00000100, BX
+	VMOVMSKPS    Y1, R8
+	MOVB         R8, (SI)
+	ADDQ         $0x01, SI
+	ADDQ         $0x00000020, CX
+	ADDQ         $0x00000010, DX
+	ADDQ         $0x00000020, BX
 	DECQ         DI
-	JNZ          RefractoryExponentialUniformAVX2_reciprocal_block
+	JNZ          RefractoryExponentialUniformAVX2_reciprocal_block_one
 
+RefractoryExponentialUniformAVX2_reciprocal_block_end:
 RefractoryExponentialUniformAVX2_done:
 	VZEROUPPER
 	RET
@@ -10686,8 +10793,8 @@ AdaptiveExponentialUniformAVX512_done:
 
 // func adaptiveExponentialUniformAVX2(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·adaptiveExponentialUniformAVX2(SB), $648-80
-	// 0 scalars held in registers, 21 read from memory where used; vectors interleaved 5 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
+TEXT ·adaptiveExponentialUniformAVX2(SB), $1128-80
+	// 1 scalars held in registers, 20 read from memory where used; vectors interleaved 7 at a time, the groups walking across the blocks; between distant reads, 2 values reloaded from their streams, 3 kept on the stack.
 	VMOVSS       const3f800000<>+0(SB), X0
 	VDIVSS       delta+28(FP), X0, X0
 	VMOVSS       X0, (SP)
@@ -10703,24 +10810,24 @@ TEXT ·adaptiveExponentialUniformAVX2(SB), $648-80
 	VBROADCASTSS b+56(FP), Y0
 	VMOVUPS      Y0, 64(AX)
 	VBROADCASTSS delta+28(FP), Y0
-	VMOVUPS      Y0, 96(AX)
-	VBROADCASTSS k+24(FP), Y0
-	VMOVUPS      Y0, 128(AX)
-	VBROADCASTSS kw+48(FP), Y0
-	VMOVUPS      Y0, 160(AX)
-	VBROADCASTSS res+36(FP), Y0
-	VMOVUPS      Y0, 192(AX)
-	VBROADCASTSS reset+44(FP), Y0
-	VMOVUPS      Y0, 224(AX)
-	VBROADCASTSS rh+32(FP), Y0
-	VMOVUPS      Y0, 256(AX)
-	VBROADCASTSS thr+40(FP), Y0
-	VMOVUPS      Y0, 288(AX)
+	VBROADCASTSS k+24(FP), Y1
+	VMOVUPS      Y1, 96(AX)
+	VBROADCASTSS kw+48(FP), Y1
+	VMOVUPS      Y1, 128(AX)
+	VBROADCASTSS res+36(FP), Y1
+	VMOVUPS      Y1, 160(AX)
+	VBROADCASTSS reset+44(FP), Y1
+	VMOVUPS      Y1, 192(AX)
+	VBROADCASTSS rh+32(FP), Y1
+	VMOVUPS      Y1, 224(AX)
+	VBROADCASTSS thr+40(FP), Y1
+	VMOVUPS      Y1, 256(AX)
 	MOVQ         v+0(FP), CX
 	MOVQ         w+8(FP), DX
 	MOVQ         cur+16(FP), BX
 	MOVQ         spikes+64(FP), SI
 	MOVQ         blocks+72(FP), DI
+	SHLQ         $0x03, DI
 	TESTQ        DI, DI
 	JZ           AdaptiveExponentialUniformAVX2_done
 
@@ -10737,984 +10844,1049 @@ TEXT ·adaptiveExponentialUniformAVX2(SB), $648-80
 	JMP   AdaptiveExponentialUniformAVX2_reciprocal_block
 
 AdaptiveExponentialUniformAVX2_block:
-	XORQ      R8, R8
-	VMOVUPS   (CX), Y0
-	VMOVUPS   32(CX), Y1
-	VMOVUPS   64(CX), Y2
-	VMOVUPS   96(CX), Y3
-	VMOVUPS   128(CX), Y4
-	VSUBPS    256(AX), Y0, Y0
-	VSUBPS    256(AX), Y1, Y1
-	VSUBPS    256(AX), Y2, Y2
-	VSUBPS    256(AX), Y3, Y3
-	VSUBPS    256(AX), Y4, Y4
-	VDIVPS    96(AX), Y0, Y0
-	VDIVPS    96(AX), Y1, Y1
-	VDIVPS    96(AX), Y2, Y2
-	VDIVPS    96(AX), Y3, Y3
-	VDIVPS    96(AX), Y4, Y4
-	VMOVUPS   vconstc2d00000<>+0(SB), Y5
-	VMAXPS    Y0, Y5, Y0
-	VMOVUPS   vconst42b20000<>+0(SB), Y5
-	VMINPS    Y0, Y5, Y0
-	VMOVUPS   vconstc2d00000<>+0(SB), Y5
-	VMAXPS    Y1, Y5, Y1
-	VMOVUPS   vconst42b20000<>+0(SB), Y5
-	VMINPS    Y1, Y5, Y1
-	VMOVUPS   vconstc2d00000<>+0(SB), Y5
-	VMAXPS    Y2, Y5, Y2
-	VMOVUPS   vconst42b20000<>+0(SB), Y5
-	VMINPS    Y2, Y5, Y2
-	VMOVUPS   vconstc2d00000<>+0(SB), Y5
-	VMAXPS    Y3, Y5, Y3
-	VMOVUPS   vconst42b20000<>+0(SB), Y5
-	VMINPS    Y3, Y5, Y3
-	VMOVUPS   vconstc2d00000<>+0(SB), Y5
-	VMAXPS    Y4, Y5, Y4
-	VMOVUPS   vconst42b20000<>+0(SB), Y5
-	VMINPS    Y4, Y5, Y4
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y5
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y6
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y7
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y3, Y8
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y4, Y9
-	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS   Y5, 320(AX)
-	VADDPS    vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS    vconst4b400000<>+0(SB), Y6, Y6
-	VMOVUPS   Y6, 352(AX)
-	VADDPS    vconst4b400000<>+0(SB), Y7, Y7
-	VSUBPS    vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS   Y7, 384(AX)
+	SUBQ $0x07, DI
+	JCS  AdaptiveExponentialUniformAVX2_block_rest
+
+AdaptiveExponentialUniformAVX2_block_group:
+	VMOVUPS   (CX), Y1
+	VMOVUPS   32(CX), Y2
+	VMOVUPS   64(CX), Y3
+	VMOVUPS   96(CX), Y4
+	VMOVUPS   128(CX), Y5
+	VMOVUPS   160(CX), Y6
+	VMOVUPS   192(CX), Y7
+	VSUBPS    224(AX), Y1, Y1
+	VSUBPS    224(AX), Y2, Y2
+	VSUBPS    224(AX), Y3, Y3
+	VSUBPS    224(AX), Y4, Y4
+	VSUBPS    224(AX), Y5, Y5
+	VSUBPS    224(AX), Y6, Y6
+	VSUBPS    224(AX), Y7, Y7
+	VDIVPS    Y0, Y1, Y1
+	VDIVPS    Y0, Y2, Y2
+	VDIVPS    Y0, Y3, Y3
+	VDIVPS    Y0, Y4, Y4
+	VDIVPS    Y0, Y5, Y5
+	VDIVPS    Y0, Y6, Y6
+	VDIVPS    Y0, Y7, Y7
+	VMOVUPS   vconstc2d00000<>+0(SB), Y8
+	VMAXPS    Y1, Y8, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y8
+	VMINPS    Y1, Y8, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y8
+	VMAXPS    Y2, Y8, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y8
+	VMINPS    Y2, Y8, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y8
+	VMAXPS    Y3, Y8, Y3
+	VMOVUPS   vconst42b20000<>+0(SB), Y8
+	VMINPS    Y3, Y8, Y3
+	VMOVUPS   vconstc2d00000<>+0(SB), Y8
+	VMAXPS    Y4, Y8, Y4
+	VMOVUPS   vconst42b20000<>+0(SB), Y8
+	VMINPS    Y4, Y8, Y4
+	VMOVUPS   vconstc2d00000<>+0(SB), Y8
+	VMAXPS    Y5, Y8, Y5
+	VMOVUPS   vconst42b20000<>+0(SB), Y8
+	VMINPS    Y5, Y8, Y5
+	VMOVUPS   vconstc2d00000<>+0(SB), Y8
+	VMAXPS    Y6, Y8, Y6
+	VMOVUPS   vconst42b20000<>+0(SB), Y8
+	VMINPS    Y6, Y8, Y6
+	VMOVUPS   vconstc2d00000<>+0(SB), Y8
+	VMAXPS    Y7, Y8, Y7
+	VMOVUPS   vconst42b20000<>+0(SB), Y8
+	VMINPS    Y7, Y8, Y7
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y8
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y9
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y3, Y10
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y4, Y11
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y5, Y12
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y6, Y13
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y7, Y14
 	VADDPS    vconst4b400000<>+0(SB), Y8, Y8
 	VSUBPS    vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS   Y8, 416(AX)
+	VMOVUPS   Y8, 288(AX)
 	VADDPS    vconst4b400000<>+0(SB), Y9, Y9
 	VSUBPS    vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS   Y9, 448(AX)
-	VMULPS    vconst3f318000<>+0(SB), Y5, Y10
-	VMULPS    vconst3f318000<>+0(SB), Y6, Y11
-	VMULPS    vconst3f318000<>+0(SB), Y7, Y12
-	VMULPS    vconst3f318000<>+0(SB), Y8, Y13
-	VMULPS    vconst3f318000<>+0(SB), Y9, Y14
-	VSUBPS    Y10, Y0, Y0
-	VSUBPS    Y11, Y1, Y1
-	VSUBPS    Y12, Y2, Y2
-	VSUBPS    Y13, Y3, Y3
-	VSUBPS    Y14, Y4, Y4
-	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
-	VMULPS    vconstb95e8083<>+0(SB), Y6, Y6
-	VMULPS    vconstb95e8083<>+0(SB), Y7, Y7
-	VMULPS    vconstb95e8083<>+0(SB), Y8, Y8
-	VMULPS    vconstb95e8083<>+0(SB), Y9, Y9
-	VSUBPS    Y5, Y0, Y0
-	VSUBPS    Y6, Y1, Y1
-	VSUBPS    Y7, Y2, Y2
-	VSUBPS    Y8, Y3, Y3
-	VSUBPS    Y9, Y4, Y4
-	VMULPS    vconst39500d01<>+0(SB), Y0, Y5
-	VMULPS    vconst39500d01<>+0(SB), Y1, Y6
-	VMULPS    vconst39500d01<>+0(SB), Y2, Y7
-	VMULPS    vconst39500d01<>+0(SB), Y3, Y8
-	VMULPS    vconst39500d01<>+0(SB), Y4, Y9
-	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
-	VADDPS    vconst3ab60b61<>+0(SB), Y6, Y6
-	VADDPS    vconst3ab60b61<>+0(SB), Y7, Y7
+	VMOVUPS   Y9, 320(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y10, Y10
+	VSUBPS    vconst4b400000<>+0(SB), Y10, Y10
+	VMOVUPS   Y10, 352(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y11, Y11
+	VSUBPS    vconst4b400000<>+0(SB), Y11, Y11
+	VMOVUPS   Y11, 384(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y12, Y12
+	VSUBPS    vconst4b400000<>+0(SB), Y12, Y12
+	VMOVUPS   Y12, 416(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y13, Y13
+	VSUBPS    vconst4b400000<>+0(SB), Y13, Y13
+	VMOVUPS   Y13, 448(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y14, Y14
+	VSUBPS    vconst4b400000<>+0(SB), Y14, Y14
+	VMOVUPS   Y14, 480(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y8, Y8
+	VMULPS    vconst3f318000<>+0(SB), Y9, Y9
+	VMULPS    vconst3f318000<>+0(SB), Y10, Y10
+	VMULPS    vconst3f318000<>+0(SB), Y11, Y11
+	VMULPS    vconst3f318000<>+0(SB), Y12, Y12
+	VMULPS    vconst3f318000<>+0(SB), Y13, Y13
+	VMULPS    vconst3f318000<>+0(SB), Y14, Y14
+	VSUBPS    Y8, Y1, Y1
+	VSUBPS    Y9, Y2, Y2
+	VSUBPS    Y10, Y3, Y3
+	VSUBPS    Y11, Y4, Y4
+	VSUBPS    Y12, Y5, Y5
+	VSUBPS    Y13, Y6, Y6
+	VSUBPS    Y14, Y7, Y7
+	VMOVUPS   vconstb95e8083<>+0(SB), Y8
+	VMULPS    288(AX), Y8, Y8
+	VMOVUPS   vconstb95e8083<>+0(SB), Y9
+	VMULPS    320(AX), Y9, Y9
+	VMOVUPS   vconstb95e8083<>+0(SB), Y10
+	VMULPS    352(AX), Y10, Y10
+	VMOVUPS   vconstb95e8083<>+0(SB), Y11
+	VMULPS    384(AX), Y11, Y11
+	VMOVUPS   vconstb95e8083<>+0(SB), Y12
+	VMULPS    416(AX), Y12, Y12
+	VMOVUPS   vconstb95e8083<>+0(SB), Y13
+	VMULPS    448(AX), Y13, Y13
+	VMOVUPS   vconstb95e8083<>+0(SB), Y14
+	VMULPS    480(AX), Y14, Y14
+	VSUBPS    Y8, Y1, Y1
+	VMOVUPS   Y1, 544(AX)
+	VSUBPS    Y9, Y2, Y2
+	VMOVUPS   Y2, 576(AX)
+	VSUBPS    Y10, Y3, Y3
+	VMOVUPS   Y3, 608(AX)
+	VSUBPS    Y11, Y4, Y4
+	VMOVUPS   Y4, 640(AX)
+	VSUBPS    Y12, Y5, Y5
+	VMOVUPS   Y5, 672(AX)
+	VSUBPS    Y13, Y6, Y6
+	VMOVUPS   Y6, 704(AX)
+	VSUBPS    Y14, Y7, Y7
+	VMOVUPS   Y7, 736(AX)
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y8
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y9
+	VMULPS    vconst39500d01<>+0(SB), Y3, Y10
+	VMULPS    vconst39500d01<>+0(SB), Y4, Y11
+	VMULPS    vconst39500d01<>+0(SB), Y5, Y12
+	VMULPS    vconst39500d01<>+0(SB), Y6, Y13
+	VMULPS    vconst39500d01<>+0(SB), Y7, Y14
 	VADDPS    vconst3ab60b61<>+0(SB), Y8, Y8
 	VADDPS    vconst3ab60b61<>+0(SB), Y9, Y9
-	VMULPS    Y0, Y5, Y5
-	VMULPS    Y1, Y6, Y6
-	VMULPS    Y2, Y7, Y7
-	VMULPS    Y3, Y8, Y8
-	VMULPS    Y4, Y9, Y9
-	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
-	VADDPS    vconst3c088889<>+0(SB), Y6, Y6
-	VADDPS    vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS    vconst3ab60b61<>+0(SB), Y10, Y10
+	VADDPS    vconst3ab60b61<>+0(SB), Y11, Y11
+	VADDPS    vconst3ab60b61<>+0(SB), Y12, Y12
+	VADDPS    vconst3ab60b61<>+0(SB), Y13, Y13
+	VADDPS    vconst3ab60b61<>+0(SB), Y14, Y14
+	VMULPS    Y1, Y8, Y8
+	VMULPS    Y2, Y9, Y9
+	VMULPS    Y3, Y10, Y10
+	VMULPS    Y4, Y11, Y11
+	VMULPS    Y5, Y12, Y12
+	VMULPS    Y6, Y13, Y13
+	VMULPS    Y7, Y14, Y14
 	VADDPS    vconst3c088889<>+0(SB), Y8, Y8
 	VADDPS    vconst3c088889<>+0(SB), Y9, Y9
-	VMULPS    Y0, Y5, Y5
-	VMULPS    Y1, Y6, Y6
-	VMULPS    Y2, Y7, Y7
-	VMULPS    Y3, Y8, Y8
-	VMULPS    Y4, Y9, Y9
-	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
-	VADDPS    vconst3d2aaaab<>+0(SB), Y6, Y6
-	VADDPS    vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS    vconst3c088889<>+0(SB), Y10, Y10
+	VADDPS    vconst3c088889<>+0(SB), Y11, Y11
+	VADDPS    vconst3c088889<>+0(SB), Y12, Y12
+	VADDPS    vconst3c088889<>+0(SB), Y13, Y13
+	VADDPS    vconst3c088889<>+0(SB), Y14, Y14
+	VMULPS    Y1, Y8, Y8
+	VMULPS    Y2, Y9, Y9
+	VMULPS    Y3, Y10, Y10
+	VMULPS    Y4, Y11, Y11
+	VMULPS    Y5, Y12, Y12
+	VMULPS    Y6, Y13, Y13
+	VMULPS    Y7, Y14, Y14
 	VADDPS    vconst3d2aaaab<>+0(SB), Y8, Y8
 	VADDPS    vconst3d2aaaab<>+0(SB), Y9, Y9
-	VMULPS    Y0, Y5, Y5
-	VMULPS    Y1, Y6, Y6
-	VMULPS    Y2, Y7, Y7
-	VMULPS    Y3, Y8, Y8
-	VMULPS    Y4, Y9, Y9
-	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
-	VADDPS    vconst3e2aaaab<>+0(SB), Y6, Y6
-	VADDPS    vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS    vconst3d2aaaab<>+0(SB), Y10, Y10
+	VADDPS    vconst3d2aaaab<>+0(SB), Y11, Y11
+	VADDPS    vconst3d2aaaab<>+0(SB), Y12, Y12
+	VADDPS    vconst3d2aaaab<>+0(SB), Y13, Y13
+	VADDPS    vconst3d2aaaab<>+0(SB), Y14, Y14
+	VMULPS    Y1, Y8, Y8
+	VMULPS    Y2, Y9, Y9
+	VMULPS    Y3, Y10, Y10
+	VMULPS    Y4, Y11, Y11
+	VMULPS    Y5, Y12, Y12
+	VMULPS    Y6, Y13, Y13
+	VMULPS    Y7, Y14, Y14
 	VADDPS    vconst3e2aaaab<>+0(SB), Y8, Y8
 	VADDPS    vconst3e2aaaab<>+0(SB), Y9, Y9
-	VMULPS    Y0, Y5, Y5
-	VMULPS    Y1, Y6, Y6
-	VMULPS    Y2, Y7, Y7
-	VMULPS    Y3, Y8, Y8
-	VMULPS    Y4, Y9, Y9
-	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
-	VADDPS    vconst3f000000<>+0(SB), Y6, Y6
-	VADDPS    vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS    vconst3e2aaaab<>+0(SB), Y10, Y10
+	VADDPS    vconst3e2aaaab<>+0(SB), Y11, Y11
+	VADDPS    vconst3e2aaaab<>+0(SB), Y12, Y12
+	VADDPS    vconst3e2aaaab<>+0(SB), Y13, Y13
+	VADDPS    vconst3e2aaaab<>+0(SB), Y14, Y14
+	VMULPS    Y1, Y8, Y8
+	VMULPS    Y2, Y9, Y9
+	VMULPS    Y3, Y10, Y10
+	VMULPS    Y4, Y11, Y11
+	VMULPS    Y5, Y12, Y12
+	VMULPS    Y6, Y13, Y13
+	VMULPS    Y7, Y14, Y14
 	VADDPS    vconst3f000000<>+0(SB), Y8, Y8
 	VADDPS    vconst3f000000<>+0(SB), Y9, Y9
-	VMULPS    Y0, Y0, Y10
-	VMULPS    Y1, Y1, Y11
-	VMULPS    Y2, Y2, Y12
-	VMULPS    Y3, Y3, Y13
-	VMULPS    Y4, Y4, Y14
-	VMULPS    Y5, Y10, Y5
-	VMULPS    Y6, Y11, Y6
-	VMULPS    Y7, Y12, Y7
-	VMULPS    Y8, Y13, Y8
-	VMULPS    Y9, Y14, Y9
-	VADDPS    Y0, Y5, Y0
-	VADDPS    Y1, Y6, Y1
-	VADDPS    Y2, Y7, Y2
-	VADDPS    Y3, Y8, Y3
-	VADDPS    Y4, Y9, Y4
-	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f000000<>+0(SB), Y10, Y10
+	VADDPS    vconst3f000000<>+0(SB), Y11, Y11
+	VADDPS    vconst3f000000<>+0(SB), Y12, Y12
+	VADDPS    vconst3f000000<>+0(SB), Y13, Y13
+	VADDPS    vconst3f000000<>+0(SB), Y14, Y14
+	VMULPS    Y1, Y1, Y1
+	VMULPS    Y2, Y2, Y2
+	VMULPS    Y3, Y3, Y3
+	VMULPS    Y4, Y4, Y4
+	VMULPS    Y5, Y5, Y5
+	VMULPS    Y6, Y6, Y6
+	VMULPS    Y7, Y7, Y7
+	VMULPS    Y8, Y1, Y1
+	VMULPS    Y9, Y2, Y2
+	VMULPS    Y10, Y3, Y3
+	VMULPS    Y11, Y4, Y4
+	VMULPS    Y12, Y5, Y5
+	VMULPS    Y13, Y6, Y6
+	VMULPS    Y14, Y7, Y7
+	VADDPS    544(AX), Y1, Y1
+	VADDPS    576(AX), Y2, Y2
+	VADDPS    608(AX), Y3, Y3
+	VADDPS    640(AX), Y4, Y4
+	VADDPS    672(AX), Y5, Y5
+	VADDPS    704(AX), Y6, Y6
+	VADDPS    736(AX), Y7, Y7
 	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
 	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS    vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS    vconst3f800000<>+0(SB), Y4, Y4
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
-	VADDPS    320(AX), Y5, Y5
-	VPSRAD    $0x01, Y5, Y6
-	VPSUBD    Y6, Y5, Y5
-	VPSLLD    $0x17, Y5, Y5
-	VMULPS    Y5, Y0, Y0
-	VPSLLD    $0x17, Y6, Y5
-	VMULPS    Y5, Y0, Y0
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
-	VADDPS    352(AX), Y5, Y5
-	VPSRAD    $0x01, Y5, Y6
-	VPSUBD    Y6, Y5, Y5
-	VPSLLD    $0x17, Y5, Y5
-	VMULPS    Y5, Y1, Y1
-	VPSLLD    $0x17, Y6, Y5
-	VMULPS    Y5, Y1, Y1
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
-	VADDPS    384(AX), Y5, Y5
-	VPSRAD    $0x01, Y5, Y6
-	VPSUBD    Y6, Y5, Y5
-	VPSLLD    $0x17, Y5, Y5
-	VMULPS    Y5, Y2, Y2
-	VPSLLD    $0x17, Y6, Y5
-	VMULPS    Y5, Y2, Y2
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
-	VADDPS    416(AX), Y5, Y5
-	VPSRAD    $0x01, Y5, Y6
-	VPSUBD    Y6, Y5, Y5
-	VPSLLD    $0x17, Y5, Y5
-	VMULPS    Y5, Y3, Y3
-	VPSLLD    $0x17, Y6, Y5
-	VMULPS    Y5, Y3, Y3
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
-	VADDPS    448(AX), Y5, Y5
-	VPSRAD    $0x01, Y5, Y6
-	VPSUBD    Y6, Y5, Y5
-	VPSLLD    $0x17, Y5, Y5
-	VMULPS    Y5, Y4, Y4
-	VPSLLD    $0x17, Y6, Y5
-	VMULPS    Y5, Y4, Y4
-	VMULPS    96(AX), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y5, Y5
+	VADDPS    vconst3f800000<>+0(SB), Y6, Y6
+	VADDPS    vconst3f800000<>+0(SB), Y7, Y7
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y8
+	VADDPS    288(AX), Y8, Y8
+	VPSRAD    $0x01, Y8, Y9
+	VPSUBD    Y9, Y8, Y8
+	VPSLLD    $0x17, Y8, Y8
+	VMULPS    Y8, Y1, Y1
+	VPSLLD    $0x17, Y9, Y8
+	VMULPS    Y8, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y8
+	VADDPS    320(AX), Y8, Y8
+	VPSRAD    $0x01, Y8, Y9
+	VPSUBD    Y9, Y8, Y8
+	VPSLLD    $0x17, Y8, Y8
+	VMULPS    Y8, Y2, Y2
+	VPSLLD    $0x17, Y9, Y8
+	VMULPS    Y8, Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y8
+	VADDPS    352(AX), Y8, Y8
+	VPSRAD    $0x01, Y8, Y9
+	VPSUBD    Y9, Y8, Y8
+	VPSLLD    $0x17, Y8, Y8
+	VMULPS    Y8, Y3, Y3
+	VPSLLD    $0x17, Y9, Y8
+	VMULPS    Y8, Y3, Y3
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y8
+	VADDPS    384(AX), Y8, Y8
+	VPSRAD    $0x01, Y8, Y9
+	VPSUBD    Y9, Y8, Y8
+	VPSLLD    $0x17, Y8, Y8
+	VMULPS    Y8, Y4, Y4
+	VPSLLD    $0x17, Y9, Y8
+	VMULPS    Y8, Y4, Y4
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y8
+	VADDPS    416(AX), Y8, Y8
+	VPSRAD    $0x01, Y8, Y9
+	VPSUBD    Y9, Y8, Y8
+	VPSLLD    $0x17, Y8, Y8
+	VMULPS    Y8, Y5, Y5
+	VPSLLD    $0x17, Y9, Y8
+	VMULPS    Y8, Y5, Y5
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y8
+	VADDPS    448(AX), Y8, Y8
+	VPSRAD    $0x01, Y8, Y9
+	VPSUBD    Y9, Y8, Y8
+	VPSLLD    $0x17, Y8, Y8
+	VMULPS    Y8, Y6, Y6
+	VPSLLD    $0x17, Y9, Y8
+	VMULPS    Y8, Y6, Y6
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y8
+	VADDPS    480(AX), Y8, Y8
+	VPSRAD    $0x01, Y8, Y9
+	VPSUBD    Y9, Y8, Y8
+	VPSLLD    $0x17, Y8, Y8
+	VMULPS    Y8, Y7, Y7
+	VPSLLD    $0x17, Y9, Y8
+	VMULPS    Y8, Y7, Y7
+	VMULPS    Y1, Y0, Y1
+	VMULPS    Y2, Y0, Y2
+	VMULPS    Y3, Y0, Y3
+	VMULPS    Y4, Y0, Y4
+	VMULPS    Y5, Y0, Y5
+	VMULPS    Y6, Y0, Y6
+	VMULPS    Y7, Y0, Y7
+	VSUBPS    (CX), Y1, Y1
+	VSUBPS    32(CX), Y2, Y2
+	VSUBPS    64(CX), Y3, Y3
+	VSUBPS    96(CX), Y4, Y4
+	VSUBPS    128(CX), Y5, Y5
+	VSUBPS    160(CX), Y6, Y6
+	VSUBPS    192(CX), Y7, Y7
+	VMOVUPS   (DX), Y8
+	VMOVUPS   32(DX), Y9
+	VMOVUPS   64(DX), Y10
+	VMOVUPS   96(DX), Y11
+	VMOVUPS   128(DX), Y12
+	VMOVUPS   160(DX), Y13
+	VMOVUPS   192(DX), Y14
+	VMULPS    160(AX), Y8, Y8
+	VMULPS    160(AX), Y9, Y9
+	VMULPS    160(AX), Y10, Y10
+	VMULPS    160(AX), Y11, Y11
+	VMULPS    160(AX), Y12, Y12
+	VMULPS    160(AX), Y13, Y13
+	VMULPS    160(AX), Y14, Y14
+	VSUBPS    Y8, Y1, Y1
+	VSUBPS    Y9, Y2, Y2
+	VSUBPS    Y10, Y3, Y3
+	VSUBPS    Y11, Y4, Y4
+	VSUBPS    Y12, Y5, Y5
+	VSUBPS    Y13, Y6, Y6
+	VSUBPS    Y14, Y7, Y7
+	VMOVUPS   (BX), Y8
+	VMOVUPS   32(BX), Y9
+	VMOVUPS   64(BX), Y10
+	VMOVUPS   96(BX), Y11
+	VMOVUPS   128(BX), Y12
+	VMOVUPS   160(BX), Y13
+	VMOVUPS   192(BX), Y14
+	VMULPS    160(AX), Y8, Y8
+	VMULPS    160(AX), Y9, Y9
+	VMULPS    160(AX), Y10, Y10
+	VMULPS    160(AX), Y11, Y11
+	VMULPS    160(AX), Y12, Y12
+	VMULPS    160(AX), Y13, Y13
+	VMULPS    160(AX), Y14, Y14
+	VADDPS    Y8, Y1, Y1
+	VADDPS    Y9, Y2, Y2
+	VADDPS    Y10, Y3, Y3
+	VADDPS    Y11, Y4, Y4
+	VADDPS    Y12, Y5, Y5
+	VADDPS    Y13, Y6, Y6
+	VADDPS    Y14, Y7, Y7
 	VMULPS    96(AX), Y1, Y1
 	VMULPS    96(AX), Y2, Y2
 	VMULPS    96(AX), Y3, Y3
 	VMULPS    96(AX), Y4, Y4
-	VSUBPS    (CX), Y0, Y0
-	VSUBPS    32(CX), Y1, Y1
-	VSUBPS    64(CX), Y2, Y2
-	VSUBPS    96(CX), Y3, Y3
-	VSUBPS    128(CX), Y4, Y4
-	VMOVUPS   (DX), Y5
-	VMOVUPS   32(DX), Y6
-	VMOVUPS   64(DX), Y7
-	VMOVUPS   96(DX), Y8
-	VMOVUPS   128(DX), Y9
-	VMULPS    192(AX), Y5, Y10
-	VMULPS    192(AX), Y6, Y11
-	VMULPS    192(AX), Y7, Y12
-	VMULPS    192(AX), Y8, Y13
-	VMULPS    192(AX), Y9, Y14
-	VSUBPS    Y10, Y0, Y0
-	VSUBPS    Y11, Y1, Y1
-	VSUBPS    Y12, Y2, Y2
-	VSUBPS    Y13, Y3, Y3
-	VSUBPS    Y14, Y4, Y4
-	VMOVUPS   (BX), Y10
-	VMOVUPS   32(BX), Y11
-	VMOVUPS   64(BX), Y12
-	VMOVUPS   96(BX), Y13
-	VMOVUPS   128(BX), Y14
-	VMULPS    192(AX), Y10, Y10
-	VMULPS    192(AX), Y11, Y11
-	VMULPS    192(AX), Y12, Y12
-	VMULPS    192(AX), Y13, Y13
-	VMULPS    192(AX), Y14, Y14
-	VADDPS    Y10, Y0, Y0
-	VADDPS    Y11, Y1, Y1
-	VADDPS    Y12, Y2, Y2
-	VADDPS    Y13, Y3, Y3
-	VADDPS    Y14, Y4, Y4
-	VMULPS    128(AX), Y0, Y0
-	VMULPS    128(AX), Y1, Y1
-	VMULPS    128(AX), Y2, Y2
-	VMULPS    128(AX), Y3, Y3
-	VMULPS    128(AX), Y4, Y4
-	VADDPS    (CX), Y0, Y0
-	VADDPS    32(CX), Y1, Y1
-	VADDPS    64(CX), Y2, Y2
-	VADDPS    96(CX), Y3, Y3
-	VADDPS    128(CX), Y4, Y4
-	VCMPPS    $0x1e, 288(AX), Y0, Y10
-	VCMPPS    $0x1e, 288(AX), Y1, Y11
-	VCMPPS    $0x1e, 288(AX), Y2, Y12
-	VCMPPS    $0x1e, 288(AX), Y3, Y13
-	VCMPPS    $0x1e, 288(AX), Y4, Y14
-	VBLENDVPS Y10, 224(AX), Y0, Y0
-	VBLENDVPS Y11, 224(AX), Y1, Y1
-	VBLENDVPS Y12, 224(AX), Y2, Y2
-	VBLENDVPS Y13, 224(AX), Y3, Y3
-	VBLENDVPS Y14, 224(AX), Y4, Y4
-	VMOVUPS   Y0, (CX)
-	VMOVUPS   Y1, 32(CX)
-	VMOVUPS   Y2, 64(CX)
-	VMOVUPS   Y3, 96(CX)
-	VMOVUPS   Y4, 128(CX)
-	VMULPS    32(AX), Y0, Y0
+	VMULPS    96(AX), Y5, Y5
+	VMULPS    96(AX), Y6, Y6
+	VMULPS    96(AX), Y7, Y7
+	VADDPS    (CX), Y1, Y1
+	VADDPS    32(CX), Y2, Y2
+	VADDPS    64(CX), Y3, Y3
+	VADDPS    96(CX), Y4, Y4
+	VADDPS    128(CX), Y5, Y5
+	VADDPS    160(CX), Y6, Y6
+	VADDPS    192(CX), Y7, Y7
+	VCMPPS    $0x1e, 256(AX), Y1, Y8
+	VCMPPS    $0x1e, 256(AX), Y2, Y9
+	VCMPPS    $0x1e, 256(AX), Y3, Y10
+	VCMPPS    $0x1e, 256(AX), Y4, Y11
+	VCMPPS    $0x1e, 256(AX), Y5, Y12
+	VCMPPS    $0x1e, 256(AX), Y6, Y13
+	VCMPPS    $0x1e, 256(AX), Y7, Y14
+	VBLENDVPS Y8, 192(AX), Y1, Y1
+	VBLENDVPS Y9, 192(AX), Y2, Y2
+	VBLENDVPS Y10, 192(AX), Y3, Y3
+	VBLENDVPS Y11, 192(AX), Y4, Y4
+	VBLENDVPS Y12, 192(AX), Y5, Y5
+	VBLENDVPS Y13, 192(AX), Y6, Y6
+	VBLENDVPS Y14, 192(AX), Y7, Y7
+	VMOVUPS   Y1, (CX)
+	VMOVUPS   Y2, 32(CX)
+	VMOVUPS   Y3, 64(CX)
+	VMOVUPS   Y4, 96(CX)
+	VMOVUPS   Y5, 128(CX)
+	VMOVUPS   Y6, 160(CX)
+	VMOVUPS   Y7, 192(CX)
 	VMULPS    32(AX), Y1, Y1
 	VMULPS    32(AX), Y2, Y2
 	VMULPS    32(AX), Y3, Y3
 	VMULPS    32(AX), Y4, Y4
-	VSUBPS    Y5, Y0, Y0
-	VSUBPS    Y6, Y1, Y1
-	VSUBPS    Y7, Y2, Y2
-	VSUBPS    Y8, Y3, Y3
-	VSUBPS    Y9, Y4, Y4
-	VMULPS    160(AX), Y0, Y0
-	VMULPS    160(AX), Y1, Y1
-	VMULPS    160(AX), Y2, Y2
-	VMULPS    160(AX), Y3, Y3
-	VMULPS    160(AX), Y4, Y4
-	VADDPS    Y0, Y5, Y0
-	VADDPS    Y1, Y6, Y1
-	VADDPS    Y2, Y7, Y2
-	VADDPS    Y3, Y8, Y3
-	VADDPS    Y4, Y9, Y4
-	VANDPS    64(AX), Y10, Y5
-	VANDPS    64(AX), Y11, Y6
-	VANDPS    64(AX), Y12, Y7
-	VANDPS    64(AX), Y13, Y8
-	VANDPS    64(AX), Y14, Y9
-	VADDPS    Y5, Y0, Y0
-	VADDPS    Y6, Y1, Y1
-	VADDPS    Y7, Y2, Y2
-	VADDPS    Y8, Y3, Y3
-	VADDPS    Y9, Y4, Y4
-	VMOVUPS   Y0, (DX)
-	VMOVUPS   Y1, 32(DX)
-	VMOVUPS   Y2, 64(DX)
-	VMOVUPS   Y3, 96(DX)
-	VMOVUPS   Y4, 128(DX)
-	VMOVMSKPS Y10, R9
-	ORQ       R9, R8
-	VMOVMSKPS Y11, R9
-	SHLQ      $0x08, R9
-	ORQ       R9, R8
-	VMOVMSKPS Y12, R9
-	SHLQ      $0x10, R9
-	ORQ       R9, R8
-	VMOVMSKPS Y13, R9
-	SHLQ      $0x18, R9
-	ORQ       R9, R8
-	VMOVMSKPS Y14, R9
-	SHLQ      $0x20, R9
-	ORQ       R9, R8
-	VMOVUPS   160(CX), Y0
-	VMOVUPS   192(CX), Y1
-	VMOVUPS   224(CX), Y2
-	VSUBPS    256(AX), Y0, Y0
-	VSUBPS    256(AX), Y1, Y1
-	VSUBPS    256(AX), Y2, Y2
-	VDIVPS    96(AX), Y0, Y0
-	VDIVPS    96(AX), Y1, Y1
-	VDIVPS    96(AX), Y2, Y2
-	VMOVUPS   vconstc2d00000<>+0(SB), Y3
-	VMAXPS    Y0, Y3, Y0
-	VMOVUPS   vconst42b20000<>+0(SB), Y3
-	VMINPS    Y0, Y3, Y0
-	VMOVUPS   vconstc2d00000<>+0(SB), Y3
-	VMAXPS    Y1, Y3, Y1
-	VMOVUPS   vconst42b20000<>+0(SB), Y3
-	VMINPS    Y1, Y3, Y1
-	VMOVUPS   vconstc2d00000<>+0(SB), Y3
-	VMAXPS    Y2, Y3, Y2
-	VMOVUPS   vconst42b20000<>+0(SB), Y3
-	VMINPS    Y2, Y3, Y2
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y3
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y4
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS   Y3, 480(AX)
-	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
-	VMOVUPS   Y4, 512(AX)
-	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS   Y5, 544(AX)
-	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
-	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
-	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
-	VSUBPS    Y6, Y0, Y0
-	VSUBPS    Y7, Y1, Y1
-	VSUBPS    Y8, Y2, Y2
-	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
-	VMULPS    vconstb95e8083<>+0(SB), Y4, Y4
-	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
-	VSUBPS    Y3, Y0, Y0
-	VSUBPS    Y4, Y1, Y1
-	VSUBPS    Y5, Y2, Y2
-	VMULPS    vconst39500d01<>+0(SB), Y0, Y3
-	VMULPS    vconst39500d01<>+0(SB), Y1, Y4
-	VMULPS    vconst39500d01<>+0(SB), Y2, Y5
-	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
-	VADDPS    vconst3ab60b61<>+0(SB), Y4, Y4
-	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y3, Y3
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y2, Y5, Y5
-	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
-	VADDPS    vconst3c088889<>+0(SB), Y4, Y4
-	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y3, Y3
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y2, Y5, Y5
-	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
-	VADDPS    vconst3d2aaaab<>+0(SB), Y4, Y4
-	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y3, Y3
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y2, Y5, Y5
-	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
-	VADDPS    vconst3e2aaaab<>+0(SB), Y4, Y4
-	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y3, Y3
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y2, Y5, Y5
-	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
-	VADDPS    vconst3f000000<>+0(SB), Y4, Y4
-	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y0, Y6
-	VMULPS    Y1, Y1, Y7
-	VMULPS    Y2, Y2, Y8
-	VMULPS    Y3, Y6, Y3
-	VMULPS    Y4, Y7, Y4
-	VMULPS    Y5, Y8, Y5
-	VADDPS    Y0, Y3, Y0
-	VADDPS    Y1, Y4, Y1
-	VADDPS    Y2, Y5, Y2
-	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    480(AX), Y3, Y3
-	VPSRAD    $0x01, Y3, Y4
-	VPSUBD    Y4, Y3, Y3
-	VPSLLD    $0x17, Y3, Y3
-	VMULPS    Y3, Y0, Y0
-	VPSLLD    $0x17, Y4, Y3
-	VMULPS    Y3, Y0, Y0
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    512(AX), Y3, Y3
-	VPSRAD    $0x01, Y3, Y4
-	VPSUBD    Y4, Y3, Y3
-	VPSLLD    $0x17, Y3, Y3
-	VMULPS    Y3, Y1, Y1
-	VPSLLD    $0x17, Y4, Y3
-	VMULPS    Y3, Y1, Y1
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    544(AX), Y3, Y3
-	VPSRAD    $0x01, Y3, Y4
-	VPSUBD    Y4, Y3, Y3
-	VPSLLD    $0x17, Y3, Y3
-	VMULPS    Y3, Y2, Y2
-	VPSLLD    $0x17, Y4, Y3
-	VMULPS    Y3, Y2, Y2
-	VMULPS    96(AX), Y0, Y0
-	VMULPS    96(AX), Y1, Y1
-	VMULPS    96(AX), Y2, Y2
-	VSUBPS    160(CX), Y0, Y0
-	VSUBPS    192(CX), Y1, Y1
-	VSUBPS    224(CX), Y2, Y2
-	VMOVUPS   160(DX), Y3
-	VMOVUPS   192(DX), Y4
-	VMOVUPS   224(DX), Y5
-	VMULPS    192(AX), Y3, Y6
-	VMULPS    192(AX), Y4, Y7
-	VMULPS    192(AX), Y5, Y8
-	VSUBPS    Y6, Y0, Y0
-	VSUBPS    Y7, Y1, Y1
-	VSUBPS    Y8, Y2, Y2
-	VMOVUPS   160(BX), Y6
-	VMOVUPS   192(BX), Y7
-	VMOVUPS   224(BX), Y8
-	VMULPS    192(AX), Y6, Y6
-	VMULPS    192(AX), Y7, Y7
-	VMULPS    192(AX), Y8, Y8
-	VADDPS    Y6, Y0, Y0
-	VADDPS    Y7, Y1, Y1
-	VADDPS    Y8, Y2, Y2
-	VMULPS    128(AX), Y0, Y0
+	VMULPS    32(AX), Y5, Y5
+	VMULPS    32(AX), Y6, Y6
+	VMULPS    32(AX), Y7, Y7
+	VSUBPS    (DX), Y1, Y1
+	VSUBPS    32(DX), Y2, Y2
+	VSUBPS    64(DX), Y3, Y3
+	VSUBPS    96(DX), Y4, Y4
+	VSUBPS    128(DX), Y5, Y5
+	VSUBPS    160(DX), Y6, Y6
+	VSUBPS    192(DX), Y7, Y7
 	VMULPS    128(AX), Y1, Y1
 	VMULPS    128(AX), Y2, Y2
-	VADDPS    160(CX), Y0, Y0
-	VADDPS    192(CX), Y1, Y1
-	VADDPS    224(CX), Y2, Y2
-	VCMPPS    $0x1e, 288(AX), Y0, Y6
-	VCMPPS    $0x1e, 288(AX), Y1, Y7
-	VCMPPS    $0x1e, 288(AX), Y2, Y8
-	VBLENDVPS Y6, 224(AX), Y0, Y0
-	VBLENDVPS Y7, 224(AX), Y1, Y1
-	VBLENDVPS Y8, 224(AX), Y2, Y2
-	VMOVUPS   Y0, 160(CX)
-	VMOVUPS   Y1, 192(CX)
-	VMOVUPS   Y2, 224(CX)
-	VMULPS    32(AX), Y0, Y0
-	VMULPS    32(AX), Y1, Y1
-	VMULPS    32(AX), Y2, Y2
-	VSUBPS    Y3, Y0, Y0
-	VSUBPS    Y4, Y1, Y1
-	VSUBPS    Y5, Y2, Y2
-	VMULPS    160(AX), Y0, Y0
-	VMULPS    160(AX), Y1, Y1
+	VMULPS    128(AX), Y3, Y3
+	VMULPS    128(AX), Y4, Y4
+	VMULPS    128(AX), Y5, Y5
+	VMULPS    128(AX), Y6, Y6
+	VMULPS    128(AX), Y7, Y7
+	VADDPS    (DX), Y1, Y1
+	VMOVUPS   Y1, 800(AX)
+	VADDPS    32(DX), Y2, Y1
+	VMOVUPS   Y1, 832(AX)
+	VADDPS    64(DX), Y3, Y1
+	VMOVUPS   Y1, 864(AX)
+	VADDPS    96(DX), Y4, Y1
+	VMOVUPS   Y1, 896(AX)
+	VADDPS    128(DX), Y5, Y1
+	VMOVUPS   Y1, 928(AX)
+	VADDPS    160(DX), Y6, Y1
+	VMOVUPS   Y1, 960(AX)
+	VADDPS    192(DX), Y7, Y1
+	VMOVUPS   Y1, 992(AX)
+	VANDPS    64(AX), Y8, Y1
+	VANDPS    64(AX), Y9, Y2
+	VANDPS    64(AX), Y10, Y3
+	VANDPS    64(AX), Y11, Y4
+	VANDPS    64(AX), Y12, Y5
+	VANDPS    64(AX), Y13, Y6
+	VANDPS    64(AX), Y14, Y7
+	VADDPS    800(AX), Y1, Y1
+	VADDPS    832(AX), Y2, Y2
+	VADDPS    864(AX), Y3, Y3
+	VADDPS    896(AX), Y4, Y4
+	VADDPS    928(AX), Y5, Y5
+	VADDPS    960(AX), Y6, Y6
+	VADDPS    992(AX), Y7, Y7
+	VMOVUPS   Y1, (DX)
+	VMOVUPS   Y2, 32(DX)
+	VMOVUPS   Y3, 64(DX)
+	VMOVUPS   Y4, 96(DX)
+	VMOVUPS   Y5, 128(DX)
+	VMOVUPS   Y6, 160(DX)
+	VMOVUPS   Y7, 192(DX)
+	VMOVMSKPS Y8, R8
+	MOVB      R8, (SI)
+	VMOVMSKPS Y9, R8
+	MOVB      R8, 1(SI)
+	VMOVMSKPS Y10, R8
+	MOVB      R8, 2(SI)
+	VMOVMSKPS Y11, R8
+	MOVB      R8, 3(SI)
+	VMOVMSKPS Y12, R8
+	MOVB      R8, 4(SI)
+	VMOVMSKPS Y13, R8
+	MOVB      R8, 5(SI)
+	VMOVMSKPS Y14, R8
+	MOVB      R8, 6(SI)
+	ADDQ      $0x07, SI
+	ADDQ      $0x000000e0, CX
+	ADDQ      $0x000000e0, DX
+	ADDQ      $0x000000e0, BX
+	SUBQ      $0x07, DI
+	JCC       AdaptiveExponentialUniformAVX2_block_group
+
+AdaptiveExponentialUniformAVX2_block_rest:
+	ADDQ $0x07, DI
+	JZ   AdaptiveExponentialUniformAVX2_block_end
+
+AdaptiveExponentialUniformAVX2_block_one:
+	VMOVUPS   (CX), Y1
+	VSUBPS    224(AX), Y1, Y1
+	VDIVPS    Y0, Y1, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y2
+	VMAXPS    Y1, Y2, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y2
+	VMINPS    Y1, Y2, Y1
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y2
+	VADDPS    vconst4b400000<>+0(SB), Y2, Y2
+	VSUBPS    vconst4b400000<>+0(SB), Y2, Y2
+	VMOVUPS   Y2, 288(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y2, Y2
+	VSUBPS    Y2, Y1, Y1
+	VMOVUPS   vconstb95e8083<>+0(SB), Y2
+	VMULPS    288(AX), Y2, Y2
+	VSUBPS    Y2, Y1, Y1
+	VMOVUPS   Y1, 544(AX)
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y2
+	VADDPS    vconst3ab60b61<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y2, Y2
+	VADDPS    vconst3c088889<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y2, Y2
+	VADDPS    vconst3d2aaaab<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y2, Y2
+	VADDPS    vconst3e2aaaab<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y2, Y2
+	VADDPS    vconst3f000000<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y1, Y1
+	VMULPS    Y2, Y1, Y1
+	VADDPS    544(AX), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y2
+	VADDPS    288(AX), Y2, Y2
+	VPSRAD    $0x01, Y2, Y3
+	VPSUBD    Y3, Y2, Y2
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    Y2, Y1, Y1
+	VPSLLD    $0x17, Y3, Y2
+	VMULPS    Y2, Y1, Y1
+	VMULPS    Y1, Y0, Y1
+	VSUBPS    (CX), Y1, Y1
+	VMOVUPS   (DX), Y2
 	VMULPS    160(AX), Y2, Y2
-	VADDPS    Y0, Y3, Y0
-	VADDPS    Y1, Y4, Y1
-	VADDPS    Y2, Y5, Y2
-	VANDPS    64(AX), Y6, Y3
-	VANDPS    64(AX), Y7, Y4
-	VANDPS    64(AX), Y8, Y5
-	VADDPS    Y3, Y0, Y0
-	VADDPS    Y4, Y1, Y1
-	VADDPS    Y5, Y2, Y2
-	VMOVUPS   Y0, 160(DX)
-	VMOVUPS   Y1, 192(DX)
-	VMOVUPS   Y2, 224(DX)
-	VMOVMSKPS Y6, R9
-	SHLQ      $0x28, R9
-	ORQ       R9, R8
-	VMOVMSKPS Y7, R9
-	SHLQ      $0x30, R9
-	ORQ       R9, R8
-	VMOVMSKPS Y8, R9
-	SHLQ      $0x38, R9
-	ORQ       R9, R8
-	MOVQ      R8, (SI)
-	ADDQ      $0x08, SI
-	ADDQ      $0x00000100, CX
-	ADDQ      $0x00000100, DX
-	ADDQ      $0x00000100, BX
+	VSUBPS    Y2, Y1, Y1
+	VMOVUPS   (BX), Y2
+	VMULPS    160(AX), Y2, Y2
+	VADDPS    Y2, Y1, Y1
+	VMULPS    96(AX), Y1, Y1
+	VADDPS    (CX), Y1, Y1
+	VCMPPS    $0x1e, 256(AX), Y1, Y2
+	VBLENDVPS Y2, 192(AX), Y1, Y1
+	VMOVUPS   Y1, (CX)
+	VMULPS    32(AX), Y1, Y1
+	VSUBPS    (DX), Y1, Y1
+	VMULPS    128(AX), Y1, Y1
+	VADDPS    (DX), Y1, Y1
+	VMOVUPS   Y1, 800(AX)
+	VANDPS    64(AX), Y2, Y1
+	VADDPS    800(AX), Y1, Y1
+	VMOVUPS   Y1, (DX)
+	VMOVMSKPS Y2, R8
+	MOVB      R8, (SI)
+	ADDQ      $0x01, SI
+	ADDQ      $0x00000020, CX
+	ADDQ      $0x00000020, DX
+	ADDQ      $0x00000020, BX
 	DECQ      DI
-	JNZ       AdaptiveExponentialUniformAVX2_block
-	JMP       AdaptiveExponentialUniformAVX2_done
+	JNZ       AdaptiveExponentialUniformAVX2_block_one
+
+AdaptiveExponentialUniformAVX2_block_end:
+	JMP AdaptiveExponentialUniformAVX2_done
 
 AdaptiveExponentialUniformAVX2_reciprocal_block:
-	XORQ      R8, R8
-	VMOVUPS   (CX), Y0
-	VMOVUPS   32(CX), Y1
-	VMOVUPS   64(CX), Y2
-	VMOVUPS   96(CX), Y3
-	VMOVUPS   128(CX), Y4
-	VSUBPS    256(AX), Y0, Y0
-	VSUBPS    256(AX), Y1, Y1
-	VSUBPS    256(AX), Y2, Y2
-	VSUBPS    256(AX), Y3, Y3
-	VSUBPS    256(AX), Y4, Y4
-	VMULPS    (AX), Y0, Y0
+	SUBQ $0x07, DI
+	JCS  AdaptiveExponentialUniformAVX2_reciprocal_block_rest
+
+AdaptiveExponentialUniformAVX2_reciprocal_block_group:
+	VMOVUPS   (CX), Y1
+	VMOVUPS   32(CX), Y2
+	VMOVUPS   64(CX), Y3
+	VMOVUPS   96(CX), Y4
+	VMOVUPS   128(CX), Y5
+	VMOVUPS   160(CX), Y6
+	VMOVUPS   192(CX), Y7
+	VSUBPS    224(AX), Y1, Y1
+	VSUBPS    224(AX), Y2, Y2
+	VSUBPS    224(AX), Y3, Y3
+	VSUBPS    224(AX), Y4, Y4
+	VSUBPS    224(AX), Y5, Y5
+	VSUBPS    224(AX), Y6, Y6
+	VSUBPS    224(AX), Y7, Y7
 	VMULPS    (AX), Y1, Y1
 	VMULPS    (AX), Y2, Y2
 	VMULPS    (AX), Y3, Y3
 	VMULPS    (AX), Y4, Y4
-	VMOVUPS   vconstc2d00000<>+0(SB), Y5
-	VMAXPS    Y0, Y5, Y0
-	VMOVUPS   vconst42b20000<>+0(SB), Y5
-	VMINPS    Y0, Y5, Y0
-	VMOVUPS   vconstc2d00000<>+0(SB), Y5
-	VMAXPS    Y1, Y5, Y1
-	VMOVUPS   vconst42b20000<>+0(SB), Y5
-	VMINPS    Y1, Y5, Y1
-	VMOVUPS   vconstc2d00000<>+0(SB), Y5
-	VMAXPS    Y2, Y5, Y2
-	VMOVUPS   vconst42b20000<>+0(SB), Y5
-	VMINPS    Y2, Y5, Y2
-	VMOVUPS   vconstc2d00000<>+0(SB), Y5
-	VMAXPS    Y3, Y5, Y3
-	VMOVUPS   vconst42b20000<>+0(SB), Y5
-	VMINPS    Y3, Y5, Y3
-	VMOVUPS   vconstc2d00000<>+0(SB), Y5
-	VMAXPS    Y4, Y5, Y4
-	VMOVUPS   vconst42b20000<>+0(SB), Y5
-	VMINPS    Y4, Y5, Y4
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y5
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y6
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y7
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y3, Y8
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y4, Y9
-	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS   Y5, 320(AX)
-	VADDPS    vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS    vconst4b400000<>+0(SB), Y6, Y6
-	VMOVUPS   Y6, 352(AX)
-	VADDPS    vconst4b400000<>+0(SB), Y7, Y7
-	VSUBPS    vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS   Y7, 384(AX)
+	VMULPS    (AX), Y5, Y5
+	VMULPS    (AX), Y6, Y6
+	VMULPS    (AX), Y7, Y7
+	VMOVUPS   vconstc2d00000<>+0(SB), Y8
+	VMAXPS    Y1, Y8, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y8
+	VMINPS    Y1, Y8, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y8
+	VMAXPS    Y2, Y8, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y8
+	VMINPS    Y2, Y8, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y8
+	VMAXPS    Y3, Y8, Y3
+	VMOVUPS   vconst42b20000<>+0(SB), Y8
+	VMINPS    Y3, Y8, Y3
+	VMOVUPS   vconstc2d00000<>+0(SB), Y8
+	VMAXPS    Y4, Y8, Y4
+	VMOVUPS   vconst42b20000<>+0(SB), Y8
+	VMINPS    Y4, Y8, Y4
+	VMOVUPS   vconstc2d00000<>+0(SB), Y8
+	VMAXPS    Y5, Y8, Y5
+	VMOVUPS   vconst42b20000<>+0(SB), Y8
+	VMINPS    Y5, Y8, Y5
+	VMOVUPS   vconstc2d00000<>+0(SB), Y8
+	VMAXPS    Y6, Y8, Y6
+	VMOVUPS   vconst42b20000<>+0(SB), Y8
+	VMINPS    Y6, Y8, Y6
+	VMOVUPS   vconstc2d00000<>+0(SB), Y8
+	VMAXPS    Y7, Y8, Y7
+	VMOVUPS   vconst42b20000<>+0(SB), Y8
+	VMINPS    Y7, Y8, Y7
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y8
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y9
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y3, Y10
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y4, Y11
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y5, Y12
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y6, Y13
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y7, Y14
 	VADDPS    vconst4b400000<>+0(SB), Y8, Y8
 	VSUBPS    vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS   Y8, 416(AX)
+	VMOVUPS   Y8, 288(AX)
 	VADDPS    vconst4b400000<>+0(SB), Y9, Y9
 	VSUBPS    vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS   Y9, 448(AX)
-	VMULPS    vconst3f318000<>+0(SB), Y5, Y10
-	VMULPS    vconst3f318000<>+0(SB), Y6, Y11
-	VMULPS    vconst3f318000<>+0(SB), Y7, Y12
-	VMULPS    vconst3f318000<>+0(SB), Y8, Y13
-	VMULPS    vconst3f318000<>+0(SB), Y9, Y14
-	VSUBPS    Y10, Y0, Y0
-	VSUBPS    Y11, Y1, Y1
-	VSUBPS    Y12, Y2, Y2
-	VSUBPS    Y13, Y3, Y3
-	VSUBPS    Y14, Y4, Y4
-	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
-	VMULPS    vconstb95e8083<>+0(SB), Y6, Y6
-	VMULPS    vconstb95e8083<>+0(SB), Y7, Y7
-	VMULPS    vconstb95e8083<>+0(SB), Y8, Y8
-	VMULPS    vconstb95e8083<>+0(SB), Y9, Y9
-	VSUBPS    Y5, Y0, Y0
-	VSUBPS    Y6, Y1, Y1
-	VSUBPS    Y7, Y2, Y2
-	VSUBPS    Y8, Y3, Y3
-	VSUBPS    Y9, Y4, Y4
-	VMULPS    vconst39500d01<>+0(SB), Y0, Y5
-	VMULPS    vconst39500d01<>+0(SB), Y1, Y6
-	VMULPS    vconst39500d01<>+0(SB), Y2, Y7
-	VMULPS    vconst39500d01<>+0(SB), Y3, Y8
-	VMULPS    vconst39500d01<>+0(SB), Y4, Y9
-	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
-	VADDPS    vconst3ab60b61<>+0(SB), Y6, Y6
-	VADDPS    vconst3ab60b61<>+0(SB), Y7, Y7
+	VMOVUPS   Y9, 320(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y10, Y10
+	VSUBPS    vconst4b400000<>+0(SB), Y10, Y10
+	VMOVUPS   Y10, 352(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y11, Y11
+	VSUBPS    vconst4b400000<>+0(SB), Y11, Y11
+	VMOVUPS   Y11, 384(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y12, Y12
+	VSUBPS    vconst4b400000<>+0(SB), Y12, Y12
+	VMOVUPS   Y12, 416(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y13, Y13
+	VSUBPS    vconst4b400000<>+0(SB), Y13, Y13
+	VMOVUPS   Y13, 448(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y14, Y14
+	VSUBPS    vconst4b400000<>+0(SB), Y14, Y14
+	VMOVUPS   Y14, 480(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y8, Y8
+	VMULPS    vconst3f318000<>+0(SB), Y9, Y9
+	VMULPS    vconst3f318000<>+0(SB), Y10, Y10
+	VMULPS    vconst3f318000<>+0(SB), Y11, Y11
+	VMULPS    vconst3f318000<>+0(SB), Y12, Y12
+	VMULPS    vconst3f318000<>+0(SB), Y13, Y13
+	VMULPS    vconst3f318000<>+0(SB), Y14, Y14
+	VSUBPS    Y8, Y1, Y1
+	VSUBPS    Y9, Y2, Y2
+	VSUBPS    Y10, Y3, Y3
+	VSUBPS    Y11, Y4, Y4
+	VSUBPS    Y12, Y5, Y5
+	VSUBPS    Y13, Y6, Y6
+	VSUBPS    Y14, Y7, Y7
+	VMOVUPS   vconstb95e8083<>+0(SB), Y8
+	VMULPS    288(AX), Y8, Y8
+	VMOVUPS   vconstb95e8083<>+0(SB), Y9
+	VMULPS    320(AX), Y9, Y9
+	VMOVUPS   vconstb95e8083<>+0(SB), Y10
+	VMULPS    352(AX), Y10, Y10
+	VMOVUPS   vconstb95e8083<>+0(SB), Y11
+	VMULPS    384(AX), Y11, Y11
+	VMOVUPS   vconstb95e8083<>+0(SB), Y12
+	VMULPS    416(AX), Y12, Y12
+	VMOVUPS   vconstb95e8083<>+0(SB), Y13
+	VMULPS    448(AX), Y13, Y13
+	VMOVUPS   vconstb95e8083<>+0(SB), Y14
+	VMULPS    480(AX), Y14, Y14
+	VSUBPS    Y8, Y1, Y1
+	VMOVUPS   Y1, 544(AX)
+	VSUBPS    Y9, Y2, Y2
+	VMOVUPS   Y2, 576(AX)
+	VSUBPS    Y10, Y3, Y3
+	VMOVUPS   Y3, 608(AX)
+	VSUBPS    Y11, Y4, Y4
+	VMOVUPS   Y4, 640(AX)
+	VSUBPS    Y12, Y5, Y5
+	VMOVUPS   Y5, 672(AX)
+	VSUBPS    Y13, Y6, Y6
+	VMOVUPS   Y6, 704(AX)
+	VSUBPS    Y14, Y7, Y7
+	VMOVUPS   Y7, 736(AX)
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y8
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y9
+	VMULPS    vconst39500d01<>+0(SB), Y3, Y10
+	VMULPS    vconst39500d01<>+0(SB), Y4, Y11
+	VMULPS    vconst39500d01<>+0(SB), Y5, Y12
+	VMULPS    vconst39500d01<>+0(SB), Y6, Y13
+	VMULPS    vconst39500d01<>+0(SB), Y7, Y14
 	VADDPS    vconst3ab60b61<>+0(SB), Y8, Y8
 	VADDPS    vconst3ab60b61<>+0(SB), Y9, Y9
-	VMULPS    Y0, Y5, Y5
-	VMULPS    Y1, Y6, Y6
-	VMULPS    Y2, Y7, Y7
-	VMULPS    Y3, Y8, Y8
-	VMULPS    Y4, Y9, Y9
-	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
-	VADDPS    vconst3c088889<>+0(SB), Y6, Y6
-	VADDPS    vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS    vconst3ab60b61<>+0(SB), Y10, Y10
+	VADDPS    vconst3ab60b61<>+0(SB), Y11, Y11
+	VADDPS    vconst3ab60b61<>+0(SB), Y12, Y12
+	VADDPS    vconst3ab60b61<>+0(SB), Y13, Y13
+	VADDPS    vconst3ab60b61<>+0(SB), Y14, Y14
+	VMULPS    Y1, Y8, Y8
+	VMULPS    Y2, Y9, Y9
+	VMULPS    Y3, Y10, Y10
+	VMULPS    Y4, Y11, Y11
+	VMULPS    Y5, Y12, Y12
+	VMULPS    Y6, Y13, Y13
+	VMULPS    Y7, Y14, Y14
 	VADDPS    vconst3c088889<>+0(SB), Y8, Y8
 	VADDPS    vconst3c088889<>+0(SB), Y9, Y9
-	VMULPS    Y0, Y5, Y5
-	VMULPS    Y1, Y6, Y6
-	VMULPS    Y2, Y7, Y7
-	VMULPS    Y3, Y8, Y8
-	VMULPS    Y4, Y9, Y9
-	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
-	VADDPS    vconst3d2aaaab<>+0(SB), Y6, Y6
-	VADDPS    vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS    vconst3c088889<>+0(SB), Y10, Y10
+	VADDPS    vconst3c088889<>+0(SB), Y11, Y11
+	VADDPS    vconst3c088889<>+0(SB), Y12, Y12
+	VADDPS    vconst3c088889<>+0(SB), Y13, Y13
+	VADDPS    vconst3c088889<>+0(SB), Y14, Y14
+	VMULPS    Y1, Y8, Y8
+	VMULPS    Y2, Y9, Y9
+	VMULPS    Y3, Y10, Y10
+	VMULPS    Y4, Y11, Y11
+	VMULPS    Y5, Y12, Y12
+	VMULPS    Y6, Y13, Y13
+	VMULPS    Y7, Y14, Y14
 	VADDPS    vconst3d2aaaab<>+0(SB), Y8, Y8
 	VADDPS    vconst3d2aaaab<>+0(SB), Y9, Y9
-	VMULPS    Y0, Y5, Y5
-	VMULPS    Y1, Y6, Y6
-	VMULPS    Y2, Y7, Y7
-	VMULPS    Y3, Y8, Y8
-	VMULPS    Y4, Y9, Y9
-	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
-	VADDPS    vconst3e2aaaab<>+0(SB), Y6, Y6
-	VADDPS    vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS    vconst3d2aaaab<>+0(SB), Y10, Y10
+	VADDPS    vconst3d2aaaab<>+0(SB), Y11, Y11
+	VADDPS    vconst3d2aaaab<>+0(SB), Y12, Y12
+	VADDPS    vconst3d2aaaab<>+0(SB), Y13, Y13
+	VADDPS    vconst3d2aaaab<>+0(SB), Y14, Y14
+	VMULPS    Y1, Y8, Y8
+	VMULPS    Y2, Y9, Y9
+	VMULPS    Y3, Y10, Y10
+	VMULPS    Y4, Y11, Y11
+	VMULPS    Y5, Y12, Y12
+	VMULPS    Y6, Y13, Y13
+	VMULPS    Y7, Y14, Y14
 	VADDPS    vconst3e2aaaab<>+0(SB), Y8, Y8
 	VADDPS    vconst3e2aaaab<>+0(SB), Y9, Y9
-	VMULPS    Y0, Y5, Y5
-	VMULPS    Y1, Y6, Y6
-	VMULPS    Y2, Y7, Y7
-	VMULPS    Y3, Y8, Y8
-	VMULPS    Y4, Y9, Y9
-	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
-	VADDPS    vconst3f000000<>+0(SB), Y6, Y6
-	VADDPS    vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS    vconst3e2aaaab<>+0(SB), Y10, Y10
+	VADDPS    vconst3e2aaaab<>+0(SB), Y11, Y11
+	VADDPS    vconst3e2aaaab<>+0(SB), Y12, Y12
+	VADDPS    vconst3e2aaaab<>+0(SB), Y13, Y13
+	VADDPS    vconst3e2aaaab<>+0(SB), Y14, Y14
+	VMULPS    Y1, Y8, Y8
+	VMULPS    Y2, Y9, Y9
+	VMULPS    Y3, Y10, Y10
+	VMULPS    Y4, Y11, Y11
+	VMULPS    Y5, Y12, Y12
+	VMULPS    Y6, Y13, Y13
+	VMULPS    Y7, Y14, Y14
 	VADDPS    vconst3f000000<>+0(SB), Y8, Y8
 	VADDPS    vconst3f000000<>+0(SB), Y9, Y9
-	VMULPS    Y0, Y0, Y10
-	VMULPS    Y1, Y1, Y11
-	VMULPS    Y2, Y2, Y12
-	VMULPS    Y3, Y3, Y13
-	VMULPS    Y4, Y4, Y14
-	VMULPS    Y5, Y10, Y5
-	VMULPS    Y6, Y11, Y6
-	VMULPS    Y7, Y12, Y7
-	VMULPS    Y8, Y13, Y8
-	VMULPS    Y9, Y14, Y9
-	VADDPS    Y0, Y5, Y0
-	VADDPS    Y1, Y6, Y1
-	VADDPS    Y2, Y7, Y2
-	VADDPS    Y3, Y8, Y3
-	VADDPS    Y4, Y9, Y4
-	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f000000<>+0(SB), Y10, Y10
+	VADDPS    vconst3f000000<>+0(SB), Y11, Y11
+	VADDPS    vconst3f000000<>+0(SB), Y12, Y12
+	VADDPS    vconst3f000000<>+0(SB), Y13, Y13
+	VADDPS    vconst3f000000<>+0(SB), Y14, Y14
+	VMULPS    Y1, Y1, Y1
+	VMULPS    Y2, Y2, Y2
+	VMULPS    Y3, Y3, Y3
+	VMULPS    Y4, Y4, Y4
+	VMULPS    Y5, Y5, Y5
+	VMULPS    Y6, Y6, Y6
+	VMULPS    Y7, Y7, Y7
+	VMULPS    Y8, Y1, Y1
+	VMULPS    Y9, Y2, Y2
+	VMULPS    Y10, Y3, Y3
+	VMULPS    Y11, Y4, Y4
+	VMULPS    Y12, Y5, Y5
+	VMULPS    Y13, Y6, Y6
+	VMULPS    Y14, Y7, Y7
+	VADDPS    544(AX), Y1, Y1
+	VADDPS    576(AX), Y2, Y2
+	VADDPS    608(AX), Y3, Y3
+	VADDPS    640(AX), Y4, Y4
+	VADDPS    672(AX), Y5, Y5
+	VADDPS    704(AX), Y6, Y6
+	VADDPS    736(AX), Y7, Y7
 	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
 	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS    vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS    vconst3f800000<>+0(SB), Y4, Y4
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
-	VADDPS    320(AX), Y5, Y5
-	VPSRAD    $0x01, Y5, Y6
-	VPSUBD    Y6, Y5, Y5
-	VPSLLD    $0x17, Y5, Y5
-	VMULPS    Y5, Y0, Y0
-	VPSLLD    $0x17, Y6, Y5
-	VMULPS    Y5, Y0, Y0
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
-	VADDPS    352(AX), Y5, Y5
-	VPSRAD    $0x01, Y5, Y6
-	VPSUBD    Y6, Y5, Y5
-	VPSLLD    $0x17, Y5, Y5
-	VMULPS    Y5, Y1, Y1
-	VPSLLD    $0x17, Y6, Y5
-	VMULPS    Y5, Y1, Y1
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
-	VADDPS    384(AX), Y5, Y5
-	VPSRAD    $0x01, Y5, Y6
-	VPSUBD    Y6, Y5, Y5
-	VPSLLD    $0x17, Y5, Y5
-	VMULPS    Y5, Y2, Y2
-	VPSLLD    $0x17, Y6, Y5
-	VMULPS    Y5, Y2, Y2
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
-	VADDPS    416(AX), Y5, Y5
-	VPSRAD    $0x01, Y5, Y6
-	VPSUBD    Y6, Y5, Y5
-	VPSLLD    $0x17, Y5, Y5
-	VMULPS    Y5, Y3, Y3
-	VPSLLD    $0x17, Y6, Y5
-	VMULPS    Y5, Y3, Y3
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
-	VADDPS    448(AX), Y5, Y5
-	VPSRAD    $0x01, Y5, Y6
-	VPSUBD    Y6, Y5, Y5
-	VPSLLD    $0x17, Y5, Y5
-	VMULPS    Y5, Y4, Y4
-	VPSLLD    $0x17, Y6, Y5
-	VMULPS    Y5, Y4, Y4
-	VMULPS    96(AX), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y5, Y5
+	VADDPS    vconst3f800000<>+0(SB), Y6, Y6
+	VADDPS    vconst3f800000<>+0(SB), Y7, Y7
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y8
+	VADDPS    288(AX), Y8, Y8
+	VPSRAD    $0x01, Y8, Y9
+	VPSUBD    Y9, Y8, Y8
+	VPSLLD    $0x17, Y8, Y8
+	VMULPS    Y8, Y1, Y1
+	VPSLLD    $0x17, Y9, Y8
+	VMULPS    Y8, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y8
+	VADDPS    320(AX), Y8, Y8
+	VPSRAD    $0x01, Y8, Y9
+	VPSUBD    Y9, Y8, Y8
+	VPSLLD    $0x17, Y8, Y8
+	VMULPS    Y8, Y2, Y2
+	VPSLLD    $0x17, Y9, Y8
+	VMULPS    Y8, Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y8
+	VADDPS    352(AX), Y8, Y8
+	VPSRAD    $0x01, Y8, Y9
+	VPSUBD    Y9, Y8, Y8
+	VPSLLD    $0x17, Y8, Y8
+	VMULPS    Y8, Y3, Y3
+	VPSLLD    $0x17, Y9, Y8
+	VMULPS    Y8, Y3, Y3
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y8
+	VADDPS    384(AX), Y8, Y8
+	VPSRAD    $0x01, Y8, Y9
+	VPSUBD    Y9, Y8, Y8
+	VPSLLD    $0x17, Y8, Y8
+	VMULPS    Y8, Y4, Y4
+	VPSLLD    $0x17, Y9, Y8
+	VMULPS    Y8, Y4, Y4
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y8
+	VADDPS    416(AX), Y8, Y8
+	VPSRAD    $0x01, Y8, Y9
+	VPSUBD    Y9, Y8, Y8
+	VPSLLD    $0x17, Y8, Y8
+	VMULPS    Y8, Y5, Y5
+	VPSLLD    $0x17, Y9, Y8
+	VMULPS    Y8, Y5, Y5
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y8
+	VADDPS    448(AX), Y8, Y8
+	VPSRAD    $0x01, Y8, Y9
+	VPSUBD    Y9, Y8, Y8
+	VPSLLD    $0x17, Y8, Y8
+	VMULPS    Y8, Y6, Y6
+	VPSLLD    $0x17, Y9, Y8
+	VMULPS    Y8, Y6, Y6
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y8
+	VADDPS    480(AX), Y8, Y8
+	VPSRAD    $0x01, Y8, Y9
+	VPSUBD    Y9, Y8, Y8
+	VPSLLD    $0x17, Y8, Y8
+	VMULPS    Y8, Y7, Y7
+	VPSLLD    $0x17, Y9, Y8
+	VMULPS    Y8, Y7, Y7
+	VMULPS    Y1, Y0, Y1
+	VMULPS    Y2, Y0, Y2
+	VMULPS    Y3, Y0, Y3
+	VMULPS    Y4, Y0, Y4
+	VMULPS    Y5, Y0, Y5
+	VMULPS    Y6, Y0, Y6
+	VMULPS    Y7, Y0, Y7
+	VSUBPS    (CX), Y1, Y1
+	VSUBPS    32(CX), Y2, Y2
+	VSUBPS    64(CX), Y3, Y3
+	VSUBPS    96(CX), Y4, Y4
+	VSUBPS    128(CX), Y5, Y5
+	VSUBPS    160(CX), Y6, Y6
+	VSUBPS    192(CX), Y7, Y7
+	VMOVUPS   (DX), Y8
+	VMOVUPS   32(DX), Y9
+	VMOVUPS   64(DX), Y10
+	VMOVUPS   96(DX), Y11
+	VMOVUPS   128(DX), Y12
+	VMOVUPS   160(DX), Y13
+	VMOVUPS   192(DX), Y14
+	VMULPS    160(AX), Y8, Y8
+	VMULPS    160(AX), Y9, Y9
+	VMULPS    160(AX), Y10, Y10
+	VMULPS    160(AX), Y11, Y11
+	VMULPS    160(AX), Y12, Y12
+	VMULPS    160(AX), Y13, Y13
+	VMULPS    160(AX), Y14, Y14
+	VSUBPS    Y8, Y1, Y1
+	VSUBPS    Y9, Y2, Y2
+	VSUBPS    Y10, Y3, Y3
+	VSUBPS    Y11, Y4, Y4
+	VSUBPS    Y12, Y5, Y5
+	VSUBPS    Y13, Y6, Y6
+	VSUBPS    Y14, Y7, Y7
+	VMOVUPS   (BX), Y8
+	VMOVUPS   32(BX), Y9
+	VMOVUPS   64(BX), Y10
+	VMOVUPS   96(BX), Y11
+	VMOVUPS   128(BX), Y12
+	VMOVUPS   160(BX), Y13
+	VMOVUPS   192(BX), Y14
+	VMULPS    160(AX), Y8, Y8
+	VMULPS    160(AX), Y9, Y9
+	VMULPS    160(AX), Y10, Y10
+	VMULPS    160(AX), Y11, Y11
+	VMULPS    160(AX), Y12, Y12
+	VMULPS    160(AX), Y13, Y13
+	VMULPS    160(AX), Y14, Y14
+	VADDPS    Y8, Y1, Y1
+	VADDPS    Y9, Y2, Y2
+	VADDPS    Y10, Y3, Y3
+	VADDPS    Y11, Y4, Y4
+	VADDPS    Y12, Y5, Y5
+	VADDPS    Y13, Y6, Y6
+	VADDPS    Y14, Y7, Y7
 	VMULPS    96(AX), Y1, Y1
 	VMULPS    96(AX), Y2, Y2
 	VMULPS    96(AX), Y3, Y3
 	VMULPS    96(AX), Y4, Y4
-	VSUBPS    (CX), Y0, Y0
-	VSUBPS    32(CX), Y1, Y1
-	VSUBPS    64(CX), Y2, Y2
-	VSUBPS    96(CX), Y3, Y3
-	VSUBPS    128(CX), Y4, Y4
-	VMOVUPS   (DX), Y5
-	VMOVUPS   32(DX), Y6
-	VMOVUPS   64(DX), Y7
-	VMOVUPS   96(DX), Y8
-	VMOVUPS   128(DX), Y9
-	VMULPS    192(AX), Y5, Y10
-	VMULPS    192(AX), Y6, Y11
-	VMULPS    192(AX), Y7, Y12
-	VMULPS    192(AX), Y8, Y13
-	VMULPS    192(AX), Y9, Y14
-	VSUBPS    Y10, Y0, Y0
-	VSUBPS    Y11, Y1, Y1
-	VSUBPS    Y12, Y2, Y2
-	VSUBPS    Y13, Y3, Y3
-	VSUBPS    Y14, Y4, Y4
-	VMOVUPS   (BX), Y10
-	VMOVUPS   32(BX), Y11
-	VMOVUPS   64(BX), Y12
-	VMOVUPS   96(BX), Y13
-	VMOVUPS   128(BX), Y14
-	VMULPS    192(AX), Y10, Y10
-	VMULPS    192(AX), Y11, Y11
-	VMULPS    192(AX), Y12, Y12
-	VMULPS    192(AX), Y13, Y13
-	VMULPS    192(AX), Y14, Y14
-	VADDPS    Y10, Y0, Y0
-	VADDPS    Y11, Y1, Y1
-	VADDPS    Y12, Y2, Y2
-	VADDPS    Y13, Y3, Y3
-	VADDPS    Y14, Y4, Y4
-	VMULPS    128(AX), Y0, Y0
-	VMULPS    128(AX), Y1, Y1
-	VMULPS    128(AX), Y2, Y2
-	VMULPS    128(AX), Y3, Y3
-	VMULPS    128(AX), Y4, Y4
-	VADDPS    (CX), Y0, Y0
-	VADDPS    32(CX), Y1, Y1
-	VADDPS    64(CX), Y2, Y2
-	VADDPS    96(CX), Y3, Y3
-	VADDPS    128(CX), Y4, Y4
-	VCMPPS    $0x1e, 288(AX), Y0, Y10
-	VCMPPS    $0x1e, 288(AX), Y1, Y11
-	VCMPPS    $0x1e, 288(AX), Y2, Y12
-	VCMPPS    $0x1e, 288(AX), Y3, Y13
-	VCMPPS    $0x1e, 288(AX), Y4, Y14
-	VBLENDVPS Y10, 224(AX), Y0, Y0
-	VBLENDVPS Y11, 224(AX), Y1, Y1
-	VBLENDVPS Y12, 224(AX), Y2, Y2
-	VBLENDVPS Y13, 224(AX), Y3, Y3
-	VBLENDVPS Y14, 224(AX), Y4, Y4
-	VMOVUPS   Y0, (CX)
-	VMOVUPS   Y1, 32(CX)
-	VMOVUPS   Y2, 64(CX)
-	VMOVUPS   Y3, 96(CX)
-	VMOVUPS   Y4, 128(CX)
-	VMULPS    32(AX), Y0, Y0
+	VMULPS    96(AX), Y5, Y5
+	VMULPS    96(AX), Y6, Y6
+	VMULPS    96(AX), Y7, Y7
+	VADDPS    (CX), Y1, Y1
+	VADDPS    32(CX), Y2, Y2
+	VADDPS    64(CX), Y3, Y3
+	VADDPS    96(CX), Y4, Y4
+	VADDPS    128(CX), Y5, Y5
+	VADDPS    160(CX), Y6, Y6
+	VADDPS    192(CX), Y7, Y7
+	VCMPPS    $0x1e, 256(AX), Y1, Y8
+	VCMPPS    $0x1e, 256(AX), Y2, Y9
+	VCMPPS    $0x1e, 256(AX), Y3, Y10
+	VCMPPS    $0x1e, 256(AX), Y4, Y11
+	VCMPPS    $0x1e, 256(AX), Y5, Y12
+	VCMPPS    $0x1e, 256(AX), Y6, Y13
+	VCMPPS    $0x1e, 256(AX), Y7, Y14
+	VBLENDVPS Y8, 192(AX), Y1, Y1
+	VBLENDVPS Y9, 192(AX), Y2, Y2
+	VBLENDVPS Y10, 192(AX), Y3, Y3
+	VBLENDVPS Y11, 192(AX), Y4, Y4
+	VBLENDVPS Y12, 192(AX), Y5, Y5
+	VBLENDVPS Y13, 192(AX), Y6, Y6
+	VBLENDVPS Y14, 192(AX), Y7, Y7
+	VMOVUPS   Y1, (CX)
+	VMOVUPS   Y2, 32(CX)
+	VMOVUPS   Y3, 64(CX)
+	VMOVUPS   Y4, 96(CX)
+	VMOVUPS   Y5, 128(CX)
+	VMOVUPS   Y6, 160(CX)
+	VMOVUPS   Y7, 192(CX)
 	VMULPS    32(AX), Y1, Y1
 	VMULPS    32(AX), Y2, Y2
 	VMULPS    32(AX), Y3, Y3
 	VMULPS    32(AX), Y4, Y4
-	VSUBPS    Y5, Y0, Y0
-	VSUBPS    Y6, Y1, Y1
-	VSUBPS    Y7, Y2, Y2
-	VSUBPS    Y8, Y3, Y3
-	VSUBPS    Y9, Y4, Y4
-	VMULPS    160(AX), Y0, Y0
-	VMULPS    160(AX), Y1, Y1
-	VMULPS    160(AX), Y2, Y2
-	VMULPS    160(AX), Y3, Y3
-	VMULPS    160(AX), Y4, Y4
-	VADDPS    Y0, Y5, Y0
-	VADDPS    Y1, Y6, Y1
-	VADDPS    Y2, Y7, Y2
-	VADDPS    Y3, Y8, Y3
-	VADDPS    Y4, Y9, Y4
-	VANDPS    64(AX), Y10, Y5
-	VANDPS    64(AX), Y11, Y6
-	VANDPS    64(AX), Y12, Y7
-	VANDPS    64(AX), Y13, Y8
-	VANDPS    64(AX), Y14, Y9
-	VADDPS    Y5, Y0, Y0
-	VADDPS    Y6, Y1, Y1
-	VADDPS    Y7, Y2, Y2
-	VADDPS    Y8, Y3, Y3
-	VADDPS    Y9, Y4, Y4
-	VMOVUPS   Y0, (DX)
-	VMOVUPS   Y1, 32(DX)
-	VMOVUPS   Y2, 64(DX)
-	VMOVUPS   Y3, 96(DX)
-	VMOVUPS   Y4, 128(DX)
-	VMOVMSKPS Y10, R9
-	ORQ       R9, R8
-	VMOVMSKPS Y11, R9
-	SHLQ      $0x08, R9
-	ORQ       R9, R8
-	VMOVMSKPS Y12, R9
-	SHLQ      $0x10, R9
-	ORQ       R9, R8
-	VMOVMSKPS Y13, R9
-	SHLQ      $0x18, R9
-	ORQ       R9, R8
-	VMOVMSKPS Y14, R9
-	SHLQ      $0x20, R9
-	ORQ       R9, R8
-	VMOVUPS   160(CX), Y0
-	VMOVUPS   192(CX), Y1
-	VMOVUPS   224(CX), Y2
-	VSUBPS    256(AX), Y0, Y0
-	VSUBPS    256(AX), Y1, Y1
-	VSUBPS    256(AX), Y2, Y2
-	VMULPS    (AX), Y0, Y0
-	VMULPS    (AX), Y1, Y1
-	VMULPS    (AX), Y2, Y2
-	VMOVUPS   vconstc2d00000<>+0(SB), Y3
-	VMAXPS    Y0, Y3, Y0
-	VMOVUPS   vconst42b20000<>+0(SB), Y3
-	VMINPS    Y0, Y3, Y0
-	VMOVUPS   vconstc2d00000<>+0(SB), Y3
-	VMAXPS    Y1, Y3, Y1
-	VMOVUPS   vconst42b20000<>+0(SB), Y3
-	VMINPS    Y1, Y3, Y1
-	VMOVUPS   vconstc2d00000<>+0(SB), Y3
-	VMAXPS    Y2, Y3, Y2
-	VMOVUPS   vconst42b20000<>+0(SB), Y3
-	VMINPS    Y2, Y3, Y2
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y3
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y4
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS   Y3, 480(AX)
-	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
-	VMOVUPS   Y4, 512(AX)
-	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS   Y5, 544(AX)
-	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
-	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
-	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
-	VSUBPS    Y6, Y0, Y0
-	VSUBPS    Y7, Y1, Y1
-	VSUBPS    Y8, Y2, Y2
-	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
-	VMULPS    vconstb95e8083<>+0(SB), Y4, Y4
-	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
-	VSUBPS    Y3, Y0, Y0
-	VSUBPS    Y4, Y1, Y1
-	VSUBPS    Y5, Y2, Y2
-	VMULPS    vconst39500d01<>+0(SB), Y0, Y3
-	VMULPS    vconst39500d01<>+0(SB), Y1, Y4
-	VMULPS    vconst39500d01<>+0(SB), Y2, Y5
-	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
-	VADDPS    vconst3ab60b61<>+0(SB), Y4, Y4
-	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y3, Y3
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y2, Y5, Y5
-	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
-	VADDPS    vconst3c088889<>+0(SB), Y4, Y4
-	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y3, Y3
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y2, Y5, Y5
-	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
-	VADDPS    vconst3d2aaaab<>+0(SB), Y4, Y4
-	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y3, Y3
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y2, Y5, Y5
-	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
-	VADDPS    vconst3e2aaaab<>+0(SB), Y4, Y4
-	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y3, Y3
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y2, Y5, Y5
-	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
-	VADDPS    vconst3f000000<>+0(SB), Y4, Y4
-	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y0, Y6
-	VMULPS    Y1, Y1, Y7
-	VMULPS    Y2, Y2, Y8
-	VMULPS    Y3, Y6, Y3
-	VMULPS    Y4, Y7, Y4
-	VMULPS    Y5, Y8, Y5
-	VADDPS    Y0, Y3, Y0
-	VADDPS    Y1, Y4, Y1
-	VADDPS    Y2, Y5, Y2
-	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    480(AX), Y3, Y3
-	VPSRAD    $0x01, Y3, Y4
-	VPSUBD    Y4, Y3, Y3
-	VPSLLD    $0x17, Y3, Y3
-	VMULPS    Y3, Y0, Y0
-	VPSLLD    $0x17, Y4, Y3
-	VMULPS    Y3, Y0, Y0
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    512(AX), Y3, Y3
-	VPSRAD    $0x01, Y3, Y4
-	VPSUBD    Y4, Y3, Y3
-	VPSLLD    $0x17, Y3, Y3
-	VMULPS    Y3, Y1, Y1
-	VPSLLD    $0x17, Y4, Y3
-	VMULPS    Y3, Y1, Y1
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    544(AX), Y3, Y3
-	VPSRAD    $0x01, Y3, Y4
-	VPSUBD    Y4, Y3, Y3
-	VPSLLD    $0x17, Y3, Y3
-	VMULPS    Y3, Y2, Y2
-	VPSLLD    $0x17, Y4, Y3
-	VMULPS    Y3, Y2, Y2
-	VMULPS    96(AX), Y0, Y0
-	VMULPS    96(AX), Y1, Y1
-	VMULPS    96(AX), Y2, Y2
-	VSUBPS    160(CX), Y0, Y0
-	VSUBPS    192(CX), Y1, Y1
-	VSUBPS    224(CX), Y2, Y2
-	VMOVUPS   160(DX), Y3
-	VMOVUPS   192(DX), Y4
-	VMOVUPS   224(DX), Y5
-	VMULPS    192(AX), Y3, Y6
-	VMULPS    192(AX), Y4, Y7
-	VMULPS    192(AX), Y5, Y8
-	VSUBPS    Y6, Y0, Y0
-	VSUBPS    Y7, Y1, Y1
-	VSUBPS    Y8, Y2, Y2
-	VMOVUPS   160(BX), Y6
-	VMOVUPS   192(BX), Y7
-	VMOVUPS   224(BX), Y8
-	VMULPS    192(AX), Y6, Y6
-	VMULPS    192(AX), Y7, Y7
-	VMULPS    192(AX), Y8, Y8
-	VADDPS    Y6, Y0, Y0
-	VADDPS    Y7, Y1, Y1
-	VADDPS    Y8, Y2, Y2
-	VMULPS    128(AX), Y0, Y0
+	VMULPS    32(AX), Y5, Y5
+	VMULPS    32(AX), Y6, Y6
+	VMULPS    32(AX), Y7, Y7
+	VSUBPS    (DX), Y1, Y1
+	VSUBPS    32(DX), Y2, Y2
+	VSUBPS    64(DX), Y3, Y3
+	VSUBPS    96(DX), Y4, Y4
+	VSUBPS    128(DX), Y5, Y5
+	VSUBPS    160(DX), Y6, Y6
+	VSUBPS    192(DX), Y7, Y7
 	VMULPS    128(AX), Y1, Y1
 	VMULPS    128(AX), Y2, Y2
-	VADDPS    160(CX), Y0, Y0
-	VADDPS    192(CX), Y1, Y1
-	VADDPS    224(CX), Y2, Y2
-	VCMPPS    $0x1e, 288(AX), Y0, Y6
-	VCMPPS    $0x1e, 288(AX), Y1, Y7
-	VCMPPS    $0x1e, 288(AX), Y2, Y8
-	VBLENDVPS Y6, 224(AX), Y0, Y0
-	VBLENDVPS Y7, 224(AX), Y1, Y1
-	VBLENDVPS Y8, 224(AX), Y2, Y2
-	VMOVUPS   Y0, 160(CX)
-	VMOVUPS   Y1, 192(CX)
-	VMOVUPS   Y2, 224(CX)
-	VMULPS    32(AX), Y0, Y0
-	VMULPS    32(AX), Y1, Y1
-	VMULPS    32(AX), Y2, Y2
-	VSUBPS    Y3, Y0, Y0
-	VSUBPS    Y4, Y1, Y1
-	VSUBPS    Y5, Y2, Y2
-	VMULPS    160(AX), Y0, Y0
-	VMULPS    160(AX), Y1, Y1
-	VMULPS    160(AX), Y2, Y2
-	VADDPS    Y0, Y3, Y0
-	VADDPS    Y1, Y4, Y1
-	VADDPS    Y2, Y5, Y2
-	VANDPS    64(AX), Y6, Y3
-	VANDPS    64(AX), Y7, Y4
-	VANDPS    64(AX), Y8, Y5
-	VADDPS    Y3, Y0, Y0
-	VADDPS    Y4, Y1, Y1
-	VADDPS    Y5, Y2, Y2
-	VMOVUPS   Y0, 160(DX)
-	VMOVUPS   Y1, 192(DX)
-	VMOVUPS   Y2, 224(DX)
-	VMOVMSKPS Y6, R9
-	SHLQ      $0x28, R9
-	ORQ       R9, R8
-	VMOVMSKPS Y7, R9
-	SHLQ      $0x30, R9
-	ORQ       R9, R8
-	VMOVMSKPS Y8, R9
-	SHLQ      $0x38, R9
-	ORQ       R9, R8
-	MOVQ      R8, (SI)
-	ADDQ      $0x08, SI
-	ADDQ      $0x00000100, CX
-	ADDQ      $0x00000100, DX
-	ADDQ      $0x00000100, BX
-	DECQ      DI
-	JNZ       AdaptiveExponentialUniformAVX2_reciprocal_block
+	VMULPS    128(AX), Y3, Y3
+	VMULPS    128(AX), Y4, Y4
+	VMULPS    128(AX), Y5, Y5
+	VMULPS    128(AX), Y6, Y6
+	VMULPS    128(AX), Y7, Y7
+	VADDPS    (DX), Y1, Y1
+	VMOVUPS   Y1, 800(AX)
+	VADDPS    32(DX), Y2, Y1
+	VMOVUPS   Y1, 832(AX)
+	VADDPS    64(DX), Y3, Y1
+	VMOVUPS   Y1, 864(AX)
+	VADDPS    96(DX), Y4, Y1
+	VMOVUPS   Y1, 896(AX)
+	VADDPS    128(DX), Y5, Y1
+	VMOVUPS   Y1, 928(AX)
+	VADDPS    160(DX), Y6, Y1
+	VMOVUPS   Y1, 960(AX)
+	VADDPS    192(DX), Y7, Y1
+	VMOVUPS   Y1, 992(AX)
+	VANDPS    64(AX), Y8, Y1
+	VANDPS    64(AX), Y9, Y2
+	VANDPS    64(AX), Y10, Y3
+	VANDPS    64(AX), Y11, Y4
+	VANDPS    64(AX), Y12, Y5
+	VANDPS    64(AX), Y13, Y6
+	VANDPS    64(AX), Y14, Y7
+	VADDPS    800(AX), Y1, Y1
+	VADDPS    832(AX), Y2, Y2
+	VADDPS    864(AX), Y3, Y3
+	VADDPS    896(AX), Y4, Y4
+	VADDPS    928(AX), Y5, Y5
+	VADDPS    960(AX), Y6, Y6
+	VADDPS    992(AX), Y7, Y7
+	VMOVUPS   Y1, (DX)
+	VMOVUPS   Y2, 32(DX)
+	VMOVUPS   Y3, 64(DX)
+	VMOVUPS   Y4, 96(DX)
+	VMOVUPS   Y5, 128(DX)
+	VMOVUPS   Y6, 160(DX)
+	VMOVUPS   Y7, 192(DX)
+	VMOVMSKPS Y8, R8
+	MOVB      R8, (SI)
+	VMOVMSKPS Y9, R8
+	MOVB      R8, 1(SI)
+	VMOVMSKPS Y10, R8
+	MOVB      R8, 2(SI)
+	VMOVMSKPS Y11, R8
+	MOVB      R8, 3(SI)
+	VMOVMSKPS Y12, R8
+	MOVB      R8, 4(SI)
+	VMOVMSKPS Y13, R8
+	MOVB      R8, 5(SI)
+	VMOVMSKPS Y14, R8
+	MOVB      R8, 6(SI)
+	ADDQ      $0x07, SI
+	ADDQ      $0x000000e0, CX
+	ADDQ      $0x000000e0, DX
+	ADDQ      $0x000000e0, BX
+	SUBQ      $0x07, DI
+	JCC       AdaptiveExponentialUniformAVX2_reciprocal_block_group
 
+AdaptiveExponentialUniformAVX2_reciprocal_block_rest:
+	ADDQ $0x07, DI
+	JZ   AdaptiveExponentialUniformAVX2_reciprocal_block_end
+
+AdaptiveExponentialUniformAVX2_reciprocal_block_one:
+	VMOVUPS   (CX), Y1
+	VSUBPS    224(AX), Y1, Y1
+	VMULPS    (AX), Y1, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y2
+	VMAXPS    Y1, Y2, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y2
+	VMINPS    Y1, Y2, Y1
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y2
+	VADDPS    vconst4b400000<>+0(SB), Y2, Y2
+	VSUBPS    vconst4b400000<>+0(SB), Y2, Y2
+	VMOVUPS   Y2, 288(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y2, Y2
+	VSUBPS    Y2, Y1, Y1
+	VMOVUPS   vconstb95e8083<>+0(SB), Y2
+	VMULPS    288(AX), Y2, Y2
+	VSUBPS    Y2, Y1, Y1
+	VMOVUPS   Y1, 544(AX)
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y2
+	VADDPS    vconst3ab60b61<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y2, Y2
+	VADDPS    vconst3c088889<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y2, Y2
+	VADDPS    vconst3d2aaaab<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y2, Y2
+	VADDPS    vconst3e2aaaab<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y2, Y2
+	VADDPS    vconst3f000000<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y1, Y1
+	VMULPS    Y2, Y1, Y1
+	VADDPS    544(AX), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y2
+	VADDPS    288(AX), Y2, Y2
+	VPSRAD    $0x01, Y2, Y3
+	VPSUBD    Y3, Y2, Y2
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    Y2, Y1, Y1
+	VPSLLD    $0x17, Y3, Y2
+	VMULPS    Y2, Y1, Y1
+	VMULPS    Y1, Y0, Y1
+	VSUBPS    (CX), Y1, Y1
+	VMOVUPS   (DX), Y2
+	VMULPS    160(AX), Y2, Y2
+	VSUBPS    Y2, Y1, Y1
+	VMOVUPS   (BX), Y2
+	VMULPS    160(AX), Y2, Y2
+	VADDPS    Y2, Y1, Y1
+	VMULPS    96(AX), Y1, Y1
+	VADDPS    (CX), Y1, Y1
+	VCMPPS    $0x1e, 256(AX), Y1, Y2
+	VBLENDVPS Y2, 192(AX), Y1, Y1
+	VMOVUPS   Y1, (CX)
+	VMULPS    32(AX), Y1, Y1
+	VSUBPS    (DX), Y1, Y1
+	VMULPS    128(AX), Y1, Y1
+	VADDPS    (DX), Y1, Y1
+	VMOVUPS   Y1, 800(AX)
+	VANDPS    64(AX), Y2, Y1
+	VADDPS    800(AX), Y1, Y1
+	VMOVUPS   Y1, (DX)
+	VMOVMSKPS Y2, R8
+	MOVB      R8, (SI)
+	ADDQ      $0x01, SI
+	ADDQ      $0x00000020, CX
+	ADDQ      $0x00000020, DX
+	ADDQ      $0x00000020, BX
+	DECQ      DI
+	JNZ       AdaptiveExponentialUniformAVX2_reciprocal_block_one
+
+AdaptiveExponentialUniformAVX2_reciprocal_block_end:
 AdaptiveExponentialUniformAVX2_done:
 	VZEROUPPER
 	RET
@@ -12002,13 +12174,14 @@ SimplifiedAdaptiveExponentialAVX512_done:
 // func simplifiedAdaptiveExponentialAVX2(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·simplifiedAdaptiveExponentialAVX2(SB), NOSPLIT, $320-192
-	// 1 scalars held in registers, 11 read from memory where used; vectors interleaved 4 at a time; between distant reads, 2 values reloaded from their streams, 1 kept on the stack.
+	// 2 scalars held in registers, 10 read from memory where used; vectors interleaved 4 at a time; between distant reads, 2 values reloaded from their streams, 1 kept on the stack.
 	LEAQ         (SP), AX
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
-	VBROADCASTSS constc2d00000<>+0(SB), Y1
+	VBROADCASTSS const42b20000<>+0(SB), Y1
+	VBROADCASTSS constc2d00000<>+0(SB), Y2
 	MOVQ         v+0(FP), CX
 	MOVQ         r+8(FP), DX
 	MOVQ         theta+16(FP), BX
@@ -12026,587 +12199,579 @@ TEXT ·simplifiedAdaptiveExponentialAVX2(SB), NOSPLIT, $320-192
 
 SimplifiedAdaptiveExponentialAVX2_block:
 	XORQ         R15, R15
-	VMOVUPS      (CX), Y2
-	VMOVUPS      32(CX), Y3
-	VMOVUPS      64(CX), Y4
-	VMOVUPS      96(CX), Y5
-	VSUBPS       (R10), Y2, Y2
-	VSUBPS       32(R10), Y3, Y3
-	VSUBPS       64(R10), Y4, Y4
-	VSUBPS       96(R10), Y5, Y5
-	VDIVPS       (R9), Y2, Y2
-	VDIVPS       32(R9), Y3, Y3
-	VDIVPS       64(R9), Y4, Y4
-	VDIVPS       96(R9), Y5, Y5
-	VMAXPS       Y2, Y1, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y2, Y6, Y2
-	VMAXPS       Y3, Y1, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y3
-	VMAXPS       Y4, Y1, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y4
-	VMAXPS       Y5, Y1, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y6
+	VMOVUPS      (CX), Y3
+	VMOVUPS      32(CX), Y4
+	VMOVUPS      64(CX), Y5
+	VMOVUPS      96(CX), Y6
+	VSUBPS       (R10), Y3, Y3
+	VSUBPS       32(R10), Y4, Y4
+	VSUBPS       64(R10), Y5, Y5
+	VSUBPS       96(R10), Y6, Y6
+	VDIVPS       (R9), Y3, Y3
+	VDIVPS       32(R9), Y4, Y4
+	VDIVPS       64(R9), Y5, Y5
+	VDIVPS       96(R9), Y6, Y6
+	VMAXPS       Y3, Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y4, Y2, Y4
+	VMINPS       Y4, Y1, Y4
+	VMAXPS       Y5, Y2, Y5
+	VMINPS       Y5, Y1, Y5
+	VMAXPS       Y6, Y2, Y6
+	VMINPS       Y6, Y1, Y6
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
-	VMOVUPS      Y6, (AX)
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
 	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
 	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS      Y7, 32(AX)
+	VMOVUPS      Y7, (AX)
 	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
 	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS      Y8, 64(AX)
+	VMOVUPS      Y8, 32(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
 	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS      Y9, 96(AX)
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y10
+	VMOVUPS      Y9, 64(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
+	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
+	VMOVUPS      Y10, 96(AX)
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
 	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
-	VSUBPS       Y10, Y2, Y2
+	VMULPS       vconst3f318000<>+0(SB), Y10, Y14
 	VSUBPS       Y11, Y3, Y3
 	VSUBPS       Y12, Y4, Y4
 	VSUBPS       Y13, Y5, Y5
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VSUBPS       Y14, Y6, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
 	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
 	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconstb95e8083<>+0(SB), Y10, Y10
 	VSUBPS       Y7, Y3, Y3
 	VSUBPS       Y8, Y4, Y4
 	VSUBPS       Y9, Y5, Y5
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
+	VSUBPS       Y10, Y6, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
 	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y2, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
 	VMULPS       Y3, Y3, Y11
 	VMULPS       Y4, Y4, Y12
 	VMULPS       Y5, Y5, Y13
-	VMULPS       Y6, Y10, Y6
+	VMULPS       Y6, Y6, Y14
 	VMULPS       Y7, Y11, Y7
 	VMULPS       Y8, Y12, Y8
 	VMULPS       Y9, Y13, Y9
-	VADDPS       Y2, Y6, Y2
+	VMULPS       Y10, Y14, Y10
 	VADDPS       Y3, Y7, Y3
 	VADDPS       Y4, Y8, Y4
 	VADDPS       Y5, Y9, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS       Y6, Y10, Y6
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       (AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y2, Y2
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y2, Y2
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       32(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y3, Y3
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y3, Y3
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       64(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y4, Y4
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y4, Y4
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       96(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y5, Y5
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y5, Y5
-	VMULPS       (R9), Y2, Y2
-	VMULPS       32(R9), Y3, Y3
-	VMULPS       64(R9), Y4, Y4
-	VMULPS       96(R9), Y5, Y5
-	VSUBPS       (CX), Y2, Y2
-	VSUBPS       32(CX), Y3, Y3
-	VSUBPS       64(CX), Y4, Y4
-	VSUBPS       96(CX), Y5, Y5
-	VPMOVZXWD    (DX), Y6
-	VPMOVZXWD    16(DX), Y7
-	VPMOVZXWD    32(DX), Y8
-	VPMOVZXWD    48(DX), Y9
-	VPMOVZXWD    (DI), Y10
-	VPMOVZXWD    16(DI), Y11
-	VPMOVZXWD    32(DI), Y12
-	VPMOVZXWD    48(DI), Y13
-	VPCMPGTD     Y10, Y6, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       (AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y3, Y3
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y3, Y3
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       32(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y4, Y4
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y4, Y4
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       64(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y5, Y5
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       96(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y6, Y6
+	VMULPS       (R9), Y3, Y3
+	VMULPS       32(R9), Y4, Y4
+	VMULPS       64(R9), Y5, Y5
+	VMULPS       96(R9), Y6, Y6
+	VSUBPS       (CX), Y3, Y3
+	VSUBPS       32(CX), Y4, Y4
+	VSUBPS       64(CX), Y5, Y5
+	VSUBPS       96(CX), Y6, Y6
+	VPMOVZXWD    (DX), Y7
+	VPMOVZXWD    16(DX), Y8
+	VPMOVZXWD    32(DX), Y9
+	VPMOVZXWD    48(DX), Y10
+	VPMOVZXWD    (DI), Y11
+	VPMOVZXWD    16(DI), Y12
+	VPMOVZXWD    32(DI), Y13
+	VPMOVZXWD    48(DI), Y14
 	VPCMPGTD     Y11, Y7, Y7
 	VPCMPGTD     Y12, Y8, Y8
 	VPCMPGTD     Y13, Y9, Y9
-	VMOVUPS      (SI), Y10
-	VMOVUPS      32(SI), Y11
-	VMOVUPS      64(SI), Y12
-	VMOVUPS      96(SI), Y13
-	VMULPS       (R11), Y10, Y10
-	VMULPS       32(R11), Y11, Y11
-	VMULPS       64(R11), Y12, Y12
-	VMULPS       96(R11), Y13, Y13
-	VANDPS       Y6, Y10, Y10
+	VPCMPGTD     Y14, Y10, Y10
+	VMOVUPS      (SI), Y11
+	VMOVUPS      32(SI), Y12
+	VMOVUPS      64(SI), Y13
+	VMOVUPS      96(SI), Y14
+	VMULPS       (R11), Y11, Y11
+	VMULPS       32(R11), Y12, Y12
+	VMULPS       64(R11), Y13, Y13
+	VMULPS       96(R11), Y14, Y14
 	VANDPS       Y7, Y11, Y11
 	VANDPS       Y8, Y12, Y12
 	VANDPS       Y9, Y13, Y13
-	VADDPS       Y10, Y2, Y2
+	VANDPS       Y10, Y14, Y14
 	VADDPS       Y11, Y3, Y3
 	VADDPS       Y12, Y4, Y4
 	VADDPS       Y13, Y5, Y5
-	VMULPS       (R8), Y2, Y2
-	VMULPS       32(R8), Y3, Y3
-	VMULPS       64(R8), Y4, Y4
-	VMULPS       96(R8), Y5, Y5
-	VADDPS       (CX), Y2, Y2
-	VADDPS       32(CX), Y3, Y3
-	VADDPS       64(CX), Y4, Y4
-	VADDPS       96(CX), Y5, Y5
-	VMOVUPS      (BX), Y10
-	VMOVUPS      32(BX), Y11
-	VMOVUPS      64(BX), Y12
-	VMOVUPS      96(BX), Y13
-	VCMPPS       $0x1e, Y10, Y2, Y14
-	VANDPS       Y14, Y6, Y6
-	VCMPPS       $0x1e, Y11, Y3, Y14
-	VANDPS       Y14, Y7, Y7
-	VCMPPS       $0x1e, Y12, Y4, Y14
-	VANDPS       Y14, Y8, Y8
-	VCMPPS       $0x1e, Y13, Y5, Y14
-	VANDPS       Y14, Y9, Y9
+	VADDPS       Y14, Y6, Y6
+	VMULPS       (R8), Y3, Y3
+	VMULPS       32(R8), Y4, Y4
+	VMULPS       64(R8), Y5, Y5
+	VMULPS       96(R8), Y6, Y6
+	VADDPS       (CX), Y3, Y3
+	VADDPS       32(CX), Y4, Y4
+	VADDPS       64(CX), Y5, Y5
+	VADDPS       96(CX), Y6, Y6
+	VMOVUPS      (BX), Y11
+	VMOVUPS      32(BX), Y12
+	VMOVUPS      64(BX), Y13
+	VMOVUPS      96(BX), Y14
+	VCMPPS       $0x1e, Y11, Y3, Y15
+	VANDPS       Y15, Y7, Y7
+	VCMPPS       $0x1e, Y12, Y4, Y15
+	VANDPS       Y15, Y8, Y8
+	VCMPPS       $0x1e, Y13, Y5, Y15
+	VANDPS       Y15, Y9, Y9
+	VCMPPS       $0x1e, Y14, Y6, Y15
+	VANDPS       Y15, Y10, Y10
 	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y6, (BP), Y2, Y2
+	VBLENDVPS    Y7, (BP), Y3, Y3
 	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y7, 32(BP), Y3, Y3
+	VBLENDVPS    Y8, 32(BP), Y4, Y4
 	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y8, 64(BP), Y4, Y4
+	VBLENDVPS    Y9, 64(BP), Y5, Y5
 	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y9, 96(BP), Y5, Y5
-	VMOVUPS      Y2, (CX)
-	VMOVUPS      Y3, 32(CX)
-	VMOVUPS      Y4, 64(CX)
-	VMOVUPS      Y5, 96(CX)
-	VPMOVZXWD    (DX), Y2
-	VPADDUSW     (DX), X0, X2
-	VEXTRACTI128 $0x01, Y6, X3
-	VPACKSSDW    X3, X6, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, (DX)
-	VPMOVZXWD    16(DX), Y2
-	VPADDUSW     16(DX), X0, X2
-	VEXTRACTI128 $0x01, Y7, X3
-	VPACKSSDW    X3, X7, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 16(DX)
-	VPMOVZXWD    32(DX), Y2
-	VPADDUSW     32(DX), X0, X2
-	VEXTRACTI128 $0x01, Y8, X3
-	VPACKSSDW    X3, X8, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 32(DX)
-	VPMOVZXWD    48(DX), Y2
-	VPADDUSW     48(DX), X0, X2
-	VEXTRACTI128 $0x01, Y9, X3
-	VPACKSSDW    X3, X9, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 48(DX)
-	VMOVUPS      (R12), Y2
-	VSUBPS       Y10, Y2, Y2
-	VMOVUPS      32(R12), Y3
+	VBLENDVPS    Y10, 96(BP), Y6, Y6
+	VMOVUPS      Y3, (CX)
+	VMOVUPS      Y4, 32(CX)
+	VMOVUPS      Y5, 64(CX)
+	VMOVUPS      Y6, 96(CX)
+	VPMOVZXWD    (DX), Y3
+	VPADDUSW     (DX), X0, X3
+	VEXTRACTI128 $0x01, Y7, X4
+	VPACKSSDW    X4, X7, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, (DX)
+	VPMOVZXWD    16(DX), Y3
+	VPADDUSW     16(DX), X0, X3
+	VEXTRACTI128 $0x01, Y8, X4
+	VPACKSSDW    X4, X8, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 16(DX)
+	VPMOVZXWD    32(DX), Y3
+	VPADDUSW     32(DX), X0, X3
+	VEXTRACTI128 $0x01, Y9, X4
+	VPACKSSDW    X4, X9, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 32(DX)
+	VPMOVZXWD    48(DX), Y3
+	VPADDUSW     48(DX), X0, X3
+	VEXTRACTI128 $0x01, Y10, X4
+	VPACKSSDW    X4, X10, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 48(DX)
+	VMOVUPS      (R12), Y3
 	VSUBPS       Y11, Y3, Y3
-	VMOVUPS      64(R12), Y4
+	VMOVUPS      32(R12), Y4
 	VSUBPS       Y12, Y4, Y4
-	VMOVUPS      96(R12), Y5
+	VMOVUPS      64(R12), Y5
 	VSUBPS       Y13, Y5, Y5
+	VMOVUPS      96(R12), Y6
+	VSUBPS       Y14, Y6, Y6
 	MOVQ         ltheta+88(FP), BP
 	MOVQ         ltheta+88(FP), BP
-	VMULPS       (BP), Y2, Y2
+	VMULPS       (BP), Y3, Y3
 	MOVQ         ltheta+88(FP), BP
 	MOVQ         ltheta+88(FP), BP
-	VMULPS       32(BP), Y3, Y3
+	VMULPS       32(BP), Y4, Y4
 	MOVQ         ltheta+88(FP), BP
 	MOVQ         ltheta+88(FP), BP
-	VMULPS       64(BP), Y4, Y4
+	VMULPS       64(BP), Y5, Y5
 	MOVQ         ltheta+88(FP), BP
 	MOVQ         ltheta+88(FP), BP
-	VMULPS       96(BP), Y5, Y5
-	VADDPS       Y2, Y10, Y2
+	VMULPS       96(BP), Y6, Y6
 	VADDPS       Y3, Y11, Y3
 	VADDPS       Y4, Y12, Y4
 	VADDPS       Y5, Y13, Y5
+	VADDPS       Y6, Y14, Y6
 	MOVQ         dtheta+96(FP), BP
 	MOVQ         dtheta+96(FP), BP
-	VANDPS       (BP), Y6, Y10
+	VANDPS       (BP), Y7, Y11
 	MOVQ         dtheta+96(FP), BP
 	MOVQ         dtheta+96(FP), BP
-	VANDPS       32(BP), Y7, Y11
+	VANDPS       32(BP), Y8, Y12
 	MOVQ         dtheta+96(FP), BP
 	MOVQ         dtheta+96(FP), BP
-	VANDPS       64(BP), Y8, Y12
+	VANDPS       64(BP), Y9, Y13
 	MOVQ         dtheta+96(FP), BP
 	MOVQ         dtheta+96(FP), BP
-	VANDPS       96(BP), Y9, Y13
-	VADDPS       Y10, Y2, Y2
+	VANDPS       96(BP), Y10, Y14
 	VADDPS       Y11, Y3, Y3
 	VADDPS       Y12, Y4, Y4
 	VADDPS       Y13, Y5, Y5
-	VMOVUPS      Y2, (BX)
-	VMOVUPS      Y3, 32(BX)
-	VMOVUPS      Y4, 64(BX)
-	VMOVUPS      Y5, 96(BX)
-	VMOVMSKPS    Y6, BP
-	ORQ          BP, R15
+	VADDPS       Y14, Y6, Y6
+	VMOVUPS      Y3, (BX)
+	VMOVUPS      Y4, 32(BX)
+	VMOVUPS      Y5, 64(BX)
+	VMOVUPS      Y6, 96(BX)
 	VMOVMSKPS    Y7, BP
+	ORQ          BP, R15
+	VMOVMSKPS    Y8, BP
 	SHLQ         $0x08, BP
 	ORQ          BP, R15
-	VMOVMSKPS    Y8, BP
+	VMOVMSKPS    Y9, BP
 	SHLQ         $0x10, BP
 	ORQ          BP, R15
-	VMOVMSKPS    Y9, BP
+	VMOVMSKPS    Y10, BP
 	SHLQ         $0x18, BP
 	ORQ          BP, R15
-	VMOVUPS      128(CX), Y2
-	VMOVUPS      160(CX), Y3
-	VMOVUPS      192(CX), Y4
-	VMOVUPS      224(CX), Y5
-	VSUBPS       128(R10), Y2, Y2
-	VSUBPS       160(R10), Y3, Y3
-	VSUBPS       192(R10), Y4, Y4
-	VSUBPS       224(R10), Y5, Y5
-	VDIVPS       128(R9), Y2, Y2
-	VDIVPS       160(R9), Y3, Y3
-	VDIVPS       192(R9), Y4, Y4
-	VDIVPS       224(R9), Y5, Y5
-	VMAXPS       Y2, Y1, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y2, Y6, Y2
-	VMAXPS       Y3, Y1, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y3
-	VMAXPS       Y4, Y1, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y4
-	VMAXPS       Y5, Y1, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y6
+	VMOVUPS      128(CX), Y3
+	VMOVUPS      160(CX), Y4
+	VMOVUPS      192(CX), Y5
+	VMOVUPS      224(CX), Y6
+	VSUBPS       128(R10), Y3, Y3
+	VSUBPS       160(R10), Y4, Y4
+	VSUBPS       192(R10), Y5, Y5
+	VSUBPS       224(R10), Y6, Y6
+	VDIVPS       128(R9), Y3, Y3
+	VDIVPS       160(R9), Y4, Y4
+	VDIVPS       192(R9), Y5, Y5
+	VDIVPS       224(R9), Y6, Y6
+	VMAXPS       Y3, Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y4, Y2, Y4
+	VMINPS       Y4, Y1, Y4
+	VMAXPS       Y5, Y2, Y5
+	VMINPS       Y5, Y1, Y5
+	VMAXPS       Y6, Y2, Y6
+	VMINPS       Y6, Y1, Y6
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
-	VMOVUPS      Y6, 128(AX)
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
 	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
 	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS      Y7, 160(AX)
+	VMOVUPS      Y7, 128(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
 	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS      Y8, 192(AX)
+	VMOVUPS      Y8, 160(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
 	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS      Y9, 224(AX)
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y10
+	VMOVUPS      Y9, 192(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
+	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
+	VMOVUPS      Y10, 224(AX)
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
 	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
-	VSUBPS       Y10, Y2, Y2
+	VMULPS       vconst3f318000<>+0(SB), Y10, Y14
 	VSUBPS       Y11, Y3, Y3
 	VSUBPS       Y12, Y4, Y4
 	VSUBPS       Y13, Y5, Y5
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
+	VSUBPS       Y14, Y6, Y6
 	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
 	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
 	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconstb95e8083<>+0(SB), Y10, Y10
 	VSUBPS       Y7, Y3, Y3
 	VSUBPS       Y8, Y4, Y4
 	VSUBPS       Y9, Y5, Y5
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
+	VSUBPS       Y10, Y6, Y6
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
 	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
 	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
 	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
 	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
 	VMULPS       Y3, Y7, Y7
 	VMULPS       Y4, Y8, Y8
 	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y6, Y10, Y10
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
 	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y2, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
 	VMULPS       Y3, Y3, Y11
 	VMULPS       Y4, Y4, Y12
 	VMULPS       Y5, Y5, Y13
-	VMULPS       Y6, Y10, Y6
+	VMULPS       Y6, Y6, Y14
 	VMULPS       Y7, Y11, Y7
 	VMULPS       Y8, Y12, Y8
 	VMULPS       Y9, Y13, Y9
-	VADDPS       Y2, Y6, Y2
+	VMULPS       Y10, Y14, Y10
 	VADDPS       Y3, Y7, Y3
 	VADDPS       Y4, Y8, Y4
 	VADDPS       Y5, Y9, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS       Y6, Y10, Y6
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       128(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y2, Y2
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y2, Y2
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       160(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y3, Y3
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y3, Y3
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       192(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y4, Y4
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y4, Y4
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       224(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y5, Y5
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y5, Y5
-	VMULPS       128(R9), Y2, Y2
-	VMULPS       160(R9), Y3, Y3
-	VMULPS       192(R9), Y4, Y4
-	VMULPS       224(R9), Y5, Y5
-	VSUBPS       128(CX), Y2, Y2
-	VSUBPS       160(CX), Y3, Y3
-	VSUBPS       192(CX), Y4, Y4
-	VSUBPS       224(CX), Y5, Y5
-	VPMOVZXWD    64(DX), Y6
-	VPMOVZXWD    80(DX), Y7
-	VPMOVZXWD    96(DX), Y8
-	VPMOVZXWD    112(DX), Y9
-	VPMOVZXWD    64(DI), Y10
-	VPMOVZXWD    80(DI), Y11
-	VPMOVZXWD    96(DI), Y12
-	VPMOVZXWD    112(DI), Y13
-	VPCMPGTD     Y10, Y6, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       128(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y3, Y3
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y3, Y3
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       160(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y4, Y4
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y4, Y4
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       192(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y5, Y5
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       224(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y6, Y6
+	VMULPS       128(R9), Y3, Y3
+	VMULPS       160(R9), Y4, Y4
+	VMULPS       192(R9), Y5, Y5
+	VMULPS       224(R9), Y6, Y6
+	VSUBPS       128(CX), Y3, Y3
+	VSUBPS       160(CX), Y4, Y4
+	VSUBPS       192(CX), Y5, Y5
+	VSUBPS       224(CX), Y6, Y6
+	VPMOVZXWD    64(DX), Y7
+	VPMOVZXWD    80(DX), Y8
+	VPMOVZXWD    96(DX), Y9
+	VPMOVZXWD    112(DX), Y10
+	VPMOVZXWD    64(DI), Y11
+	VPMOVZXWD    80(DI), Y12
+	VPMOVZXWD    96(DI), Y13
+	VPMOVZXWD    112(DI), Y14
 	VPCMPGTD     Y11, Y7, Y7
 	VPCMPGTD     Y12, Y8, Y8
 	VPCMPGTD     Y13, Y9, Y9
-	VMOVUPS      128(SI), Y10
-	VMOVUPS      160(SI), Y11
-	VMOVUPS      192(SI), Y12
-	VMOVUPS      224(SI), Y13
-	VMULPS       128(R11), Y10, Y10
-	VMULPS       160(R11), Y11, Y11
-	VMULPS       192(R11), Y12, Y12
-	VMULPS       224(R11), Y13, Y13
-	VANDPS       Y6, Y10, Y10
+	VPCMPGTD     Y14, Y10, Y10
+	VMOVUPS      128(SI), Y11
+	VMOVUPS      160(SI), Y12
+	VMOVUPS      192(SI), Y13
+	VMOVUPS      224(SI), Y14
+	VMULPS       128(R11), Y11, Y11
+	VMULPS       160(R11), Y12, Y12
+	VMULPS       192(R11), Y13, Y13
+	VMULPS       224(R11), Y14, Y14
 	VANDPS       Y7, Y11, Y11
 	VANDPS       Y8, Y12, Y12
 	VANDPS       Y9, Y13, Y13
-	VADDPS       Y10, Y2, Y2
+	VANDPS       Y10, Y14, Y14
 	VADDPS       Y11, Y3, Y3
 	VADDPS       Y12, Y4, Y4
 	VADDPS       Y13, Y5, Y5
-	VMULPS       128(R8), Y2, Y2
-	VMULPS       160(R8), Y3, Y3
-	VMULPS       192(R8), Y4, Y4
-	VMULPS       224(R8), Y5, Y5
-	VADDPS       128(CX), Y2, Y2
-	VADDPS       160(CX), Y3, Y3
-	VADDPS       192(CX), Y4, Y4
-	VADDPS       224(CX), Y5, Y5
-	VMOVUPS      128(BX), Y10
-	VMOVUPS      160(BX), Y11
-	VMOVUPS      192(BX), Y12
-	VMOVUPS      224(BX), Y13
-	VCMPPS       $0x1e, Y10, Y2, Y14
-	VANDPS       Y14, Y6, Y6
-	VCMPPS       $0x1e, Y11, Y3, Y14
-	VANDPS       Y14, Y7, Y7
-	VCMPPS       $0x1e, Y12, Y4, Y14
-	VANDPS       Y14, Y8, Y8
-	VCMPPS       $0x1e, Y13, Y5, Y14
-	VANDPS       Y14, Y9, Y9
+	VADDPS       Y14, Y6, Y6
+	VMULPS       128(R8), Y3, Y3
+	VMULPS       160(R8), Y4, Y4
+	VMULPS       192(R8), Y5, Y5
+	VMULPS       224(R8), Y6, Y6
+	VADDPS       128(CX), Y3, Y3
+	VADDPS       160(CX), Y4, Y4
+	VADDPS       192(CX), Y5, Y5
+	VADDPS       224(CX), Y6, Y6
+	VMOVUPS      128(BX), Y11
+	VMOVUPS      160(BX), Y12
+	VMOVUPS      192(BX), Y13
+	VMOVUPS      224(BX), Y14
+	VCMPPS       $0x1e, Y11, Y3, Y15
+	VANDPS       Y15, Y7, Y7
+	VCMPPS       $0x1e, Y12, Y4, Y15
+	VANDPS       Y15, Y8, Y8
+	VCMPPS       $0x1e, Y13, Y5, Y15
+	VANDPS       Y15, Y9, Y9
+	VCMPPS       $0x1e, Y14, Y6, Y15
+	VANDPS       Y15, Y10, Y10
 	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y6, 128(BP), Y2, Y2
+	VBLENDVPS    Y7, 128(BP), Y3, Y3
 	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y7, 160(BP), Y3, Y3
+	VBLENDVPS    Y8, 160(BP), Y4, Y4
 	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y8, 192(BP), Y4, Y4
+	VBLENDVPS    Y9, 192(BP), Y5, Y5
 	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y9, 224(BP), Y5, Y5
-	VMOVUPS      Y2, 128(CX)
-	VMOVUPS      Y3, 160(CX)
-	VMOVUPS      Y4, 192(CX)
-	VMOVUPS      Y5, 224(CX)
-	VPMOVZXWD    64(DX), Y2
-	VPADDUSW     64(DX), X0, X2
-	VEXTRACTI128 $0x01, Y6, X3
-	VPACKSSDW    X3, X6, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 64(DX)
-	VPMOVZXWD    80(DX), Y2
-	VPADDUSW     80(DX), X0, X2
-	VEXTRACTI128 $0x01, Y7, X3
-	VPACKSSDW    X3, X7, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 80(DX)
-	VPMOVZXWD    96(DX), Y2
-	VPADDUSW     96(DX), X0, X2
-	VEXTRACTI128 $0x01, Y8, X3
-	VPACKSSDW    X3, X8, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 96(DX)
-	VPMOVZXWD    112(DX), Y2
-	VPADDUSW     112(DX), X0, X2
-	VEXTRACTI128 $0x01, Y9, X3
-	VPACKSSDW    X3, X9, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 112(DX)
-	VMOVUPS      128(R12), Y2
-	VSUBPS       Y10, Y2, Y2
-	VMOVUPS      160(R12), Y3
+	VBLENDVPS    Y10, 224(BP), Y6, Y6
+	VMOVUPS      Y3, 128(CX)
+	VMOVUPS      Y4, 160(CX)
+	VMOVUPS      Y5, 192(CX)
+	VMOVUPS      Y6, 224(CX)
+	VPMOVZXWD    64(DX), Y3
+	VPADDUSW     64(DX), X0, X3
+	VEXTRACTI128 $0x01, Y7, X4
+	VPACKSSDW    X4, X7, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 64(DX)
+	VPMOVZXWD    80(DX), Y3
+	VPADDUSW     80(DX), X0, X3
+	VEXTRACTI128 $0x01, Y8, X4
+	VPACKSSDW    X4, X8, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 80(DX)
+	VPMOVZXWD    96(DX), Y3
+	VPADDUSW     96(DX), X0, X3
+	VEXTRACTI128 $0x01, Y9, X4
+	VPACKSSDW    X4, X9, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 96(DX)
+	VPMOVZXWD    112(DX), Y3
+	VPADDUSW     112(DX), X0, X3
+	VEXTRACTI128 $0x01, Y10, X4
+	VPACKSSDW    X4, X10, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 112(DX)
+	VMOVUPS      128(R12), Y3
 	VSUBPS       Y11, Y3, Y3
-	VMOVUPS      192(R12), Y4
+	VMOVUPS      160(R12), Y4
 	VSUBPS       Y12, Y4, Y4
-	VMOVUPS      224(R12), Y5
+	VMOVUPS      192(R12), Y5
 	VSUBPS       Y13, Y5, Y5
+	VMOVUPS      224(R12), Y6
+	VSUBPS       Y14, Y6, Y6
 	MOVQ         ltheta+88(FP), BP
 	MOVQ         ltheta+88(FP), BP
-	VMULPS       128(BP), Y2, Y2
+	VMULPS       128(BP), Y3, Y3
 	MOVQ         ltheta+88(FP), BP
 	MOVQ         ltheta+88(FP), BP
-	VMULPS       160(BP), Y3, Y3
+	VMULPS       160(BP), Y4, Y4
 	MOVQ         ltheta+88(FP), BP
 	MOVQ         ltheta+88(FP), BP
-	VMULPS       192(BP), Y4, Y4
+	VMULPS       192(BP), Y5, Y5
 	MOVQ         ltheta+88(FP), BP
 	MOVQ         ltheta+88(FP), BP
-	VMULPS       224(BP), Y5, Y5
-	VADDPS       Y2, Y10, Y2
+	VMULPS       224(BP), Y6, Y6
 	VADDPS       Y3, Y11, Y3
 	VADDPS       Y4, Y12, Y4
 	VADDPS       Y5, Y13, Y5
+	VADDPS       Y6, Y14, Y6
 	MOVQ         dtheta+96(FP), BP
 	MOVQ         dtheta+96(FP), BP
-	VANDPS       128(BP), Y6, Y10
+	VANDPS       128(BP), Y7, Y11
 	MOVQ         dtheta+96(FP), BP
 	MOVQ         dtheta+96(FP), BP
-	VANDPS       160(BP), Y7, Y11
+	VANDPS       160(BP), Y8, Y12
 	MOVQ         dtheta+96(FP), BP
 	MOVQ         dtheta+96(FP), BP
-	VANDPS       192(BP), Y8, Y12
+	VANDPS       192(BP), Y9, Y13
 	MOVQ         dtheta+96(FP), BP
 	MOVQ         dtheta+96(FP), BP
-	VANDPS       224(BP), Y9, Y13
-	VADDPS       Y10, Y2, Y2
+	VANDPS       224(BP), Y10, Y14
 	VADDPS       Y11, Y3, Y3
 	VADDPS       Y12, Y4, Y4
 	VADDPS       Y13, Y5, Y5
-	VMOVUPS      Y2, 128(BX)
-	VMOVUPS      Y3, 160(BX)
-	VMOVUPS      Y4, 192(BX)
-	VMOVUPS      Y5, 224(BX)
-	VMOVMSKPS    Y6, BP
+	VADDPS       Y14, Y6, Y6
+	VMOVUPS      Y3, 128(BX)
+	VMOVUPS      Y4, 160(BX)
+	VMOVUPS      Y5, 192(BX)
+	VMOVUPS      Y6, 224(BX)
+	VMOVMSKPS    Y7, BP
 	SHLQ         $0x20, BP
 	ORQ          BP, R15
-	VMOVMSKPS    Y7, BP
+	VMOVMSKPS    Y8, BP
 	SHLQ         $0x28, BP
 	ORQ          BP, R15
-	VMOVMSKPS    Y8, BP
+	VMOVMSKPS    Y9, BP
 	SHLQ         $0x30, BP
 	ORQ          BP, R15
-	VMOVMSKPS    Y9, BP
+	VMOVMSKPS    Y10, BP
 	SHLQ         $0x38, BP
 	ORQ          BP, R15
 	MOVQ         R15, (R13)
@@ -14125,8 +14290,8 @@ SimplifiedAdaptiveExponentialUniformAVX512_done:
 
 // func simplifiedAdaptiveExponentialUniformAVX2(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·simplifiedAdaptiveExponentialUniformAVX2(SB), $616-88
-	// 1 scalars held in registers, 20 read from memory where used; vectors interleaved 4 at a time; between distant reads, 2 values reloaded from their streams, 1 kept on the stack.
+TEXT ·simplifiedAdaptiveExponentialUniformAVX2(SB), $1672-88
+	// 0 scalars held in registers, 21 read from memory where used; vectors interleaved 7 at a time, the groups walking across the blocks; between distant reads, 3 values reloaded from their streams, 5 kept on the stack.
 	VMOVSS       const3f800000<>+0(SB), X0
 	VDIVSS       delta+40(FP), X0, X0
 	VMOVSS       X0, (SP)
@@ -14141,26 +14306,28 @@ TEXT ·simplifiedAdaptiveExponentialUniformAVX2(SB), $616-88
 	VPMOVZXWD    X1, Y1
 	VMOVUPS      Y1, 32(AX)
 	VBROADCASTSS delta+40(FP), Y1
-	VBROADCASTSS dtheta+64(FP), Y2
-	VMOVUPS      Y2, 64(AX)
-	VBROADCASTSS k+36(FP), Y2
-	VMOVUPS      Y2, 96(AX)
-	VBROADCASTSS ltheta+60(FP), Y2
-	VMOVUPS      Y2, 128(AX)
-	VBROADCASTSS res+48(FP), Y2
-	VMOVUPS      Y2, 160(AX)
-	VBROADCASTSS reset+56(FP), Y2
-	VMOVUPS      Y2, 192(AX)
-	VBROADCASTSS rh+44(FP), Y2
-	VMOVUPS      Y2, 224(AX)
-	VBROADCASTSS thr+52(FP), Y2
-	VMOVUPS      Y2, 256(AX)
+	VMOVUPS      Y1, 64(AX)
+	VBROADCASTSS dtheta+64(FP), Y1
+	VMOVUPS      Y1, 96(AX)
+	VBROADCASTSS k+36(FP), Y1
+	VMOVUPS      Y1, 128(AX)
+	VBROADCASTSS ltheta+60(FP), Y1
+	VMOVUPS      Y1, 160(AX)
+	VBROADCASTSS res+48(FP), Y1
+	VMOVUPS      Y1, 192(AX)
+	VBROADCASTSS reset+56(FP), Y1
+	VMOVUPS      Y1, 224(AX)
+	VBROADCASTSS rh+44(FP), Y1
+	VMOVUPS      Y1, 256(AX)
+	VBROADCASTSS thr+52(FP), Y1
+	VMOVUPS      Y1, 288(AX)
 	MOVQ         v+0(FP), CX
 	MOVQ         r+8(FP), DX
 	MOVQ         theta+16(FP), BX
 	MOVQ         cur+24(FP), SI
 	MOVQ         spikes+72(FP), DI
 	MOVQ         blocks+80(FP), R8
+	SHLQ         $0x03, R8
 	TESTQ        R8, R8
 	JZ           SimplifiedAdaptiveExponentialUniformAVX2_done
 
@@ -14177,1114 +14344,1245 @@ TEXT ·simplifiedAdaptiveExponentialUniformAVX2(SB), $616-88
 	JMP   SimplifiedAdaptiveExponentialUniformAVX2_reciprocal_block
 
 SimplifiedAdaptiveExponentialUniformAVX2_block:
-	XORQ         R9, R9
-	VMOVUPS      (CX), Y2
-	VMOVUPS      32(CX), Y3
-	VMOVUPS      64(CX), Y4
-	VMOVUPS      96(CX), Y5
-	VSUBPS       224(AX), Y2, Y2
-	VSUBPS       224(AX), Y3, Y3
-	VSUBPS       224(AX), Y4, Y4
-	VSUBPS       224(AX), Y5, Y5
-	VDIVPS       Y1, Y2, Y2
-	VDIVPS       Y1, Y3, Y3
-	VDIVPS       Y1, Y4, Y4
-	VDIVPS       Y1, Y5, Y5
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y2, Y6, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y2, Y6, Y2
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y3, Y6, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y4, Y6, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
-	VMOVUPS      Y6, 288(AX)
-	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
-	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS      Y7, 320(AX)
+	SUBQ $0x07, R8
+	JCS  SimplifiedAdaptiveExponentialUniformAVX2_block_rest
+
+SimplifiedAdaptiveExponentialUniformAVX2_block_group:
+	VMOVUPS      (CX), Y1
+	VMOVUPS      32(CX), Y2
+	VMOVUPS      64(CX), Y3
+	VMOVUPS      96(CX), Y4
+	VMOVUPS      128(CX), Y5
+	VMOVUPS      160(CX), Y6
+	VMOVUPS      192(CX), Y7
+	VSUBPS       256(AX), Y1, Y1
+	VSUBPS       256(AX), Y2, Y2
+	VSUBPS       256(AX), Y3, Y3
+	VSUBPS       256(AX), Y4, Y4
+	VSUBPS       256(AX), Y5, Y5
+	VSUBPS       256(AX), Y6, Y6
+	VSUBPS       256(AX), Y7, Y7
+	VDIVPS       64(AX), Y1, Y1
+	VDIVPS       64(AX), Y2, Y2
+	VDIVPS       64(AX), Y3, Y3
+	VDIVPS       64(AX), Y4, Y4
+	VDIVPS       64(AX), Y5, Y5
+	VDIVPS       64(AX), Y6, Y6
+	VDIVPS       64(AX), Y7, Y7
+	VMOVUPS      vconstc2d00000<>+0(SB), Y8
+	VMAXPS       Y1, Y8, Y1
+	VMOVUPS      vconst42b20000<>+0(SB), Y8
+	VMINPS       Y1, Y8, Y1
+	VMOVUPS      vconstc2d00000<>+0(SB), Y8
+	VMAXPS       Y2, Y8, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y8
+	VMINPS       Y2, Y8, Y2
+	VMOVUPS      vconstc2d00000<>+0(SB), Y8
+	VMAXPS       Y3, Y8, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y8
+	VMINPS       Y3, Y8, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y8
+	VMAXPS       Y4, Y8, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y8
+	VMINPS       Y4, Y8, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y8
+	VMAXPS       Y5, Y8, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y8
+	VMINPS       Y5, Y8, Y5
+	VMOVUPS      vconstc2d00000<>+0(SB), Y8
+	VMAXPS       Y6, Y8, Y6
+	VMOVUPS      vconst42b20000<>+0(SB), Y8
+	VMINPS       Y6, Y8, Y6
+	VMOVUPS      vconstc2d00000<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VMOVUPS      vconst42b20000<>+0(SB), Y8
+	VMINPS       Y7, Y8, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y1, Y8
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y9
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y10
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y11
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y12
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y13
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y7, Y14
 	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
 	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS      Y8, 352(AX)
+	VMOVUPS      Y8, 320(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
 	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS      Y9, 384(AX)
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y10
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
-	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
-	VSUBPS       Y10, Y2, Y2
-	VSUBPS       Y11, Y3, Y3
-	VSUBPS       Y12, Y4, Y4
-	VSUBPS       Y13, Y5, Y5
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
-	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
-	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
-	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
-	VSUBPS       Y6, Y2, Y2
-	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
-	VSUBPS       Y9, Y5, Y5
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
-	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VMOVUPS      Y9, 352(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
+	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
+	VMOVUPS      Y10, 384(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y11, Y11
+	VSUBPS       vconst4b400000<>+0(SB), Y11, Y11
+	VMOVUPS      Y11, 416(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y12, Y12
+	VSUBPS       vconst4b400000<>+0(SB), Y12, Y12
+	VMOVUPS      Y12, 448(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y13, Y13
+	VSUBPS       vconst4b400000<>+0(SB), Y13, Y13
+	VMOVUPS      Y13, 480(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y14, Y14
+	VSUBPS       vconst4b400000<>+0(SB), Y14, Y14
+	VMOVUPS      Y14, 512(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y8
+	VMULPS       vconst3f318000<>+0(SB), Y9, Y9
+	VMULPS       vconst3f318000<>+0(SB), Y10, Y10
+	VMULPS       vconst3f318000<>+0(SB), Y11, Y11
+	VMULPS       vconst3f318000<>+0(SB), Y12, Y12
+	VMULPS       vconst3f318000<>+0(SB), Y13, Y13
+	VMULPS       vconst3f318000<>+0(SB), Y14, Y14
+	VSUBPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y2, Y2
+	VSUBPS       Y10, Y3, Y3
+	VSUBPS       Y11, Y4, Y4
+	VSUBPS       Y12, Y5, Y5
+	VSUBPS       Y13, Y6, Y6
+	VSUBPS       Y14, Y7, Y7
+	VMOVUPS      vconstb95e8083<>+0(SB), Y8
+	VMULPS       320(AX), Y8, Y8
+	VMOVUPS      vconstb95e8083<>+0(SB), Y9
+	VMULPS       352(AX), Y9, Y9
+	VMOVUPS      vconstb95e8083<>+0(SB), Y10
+	VMULPS       384(AX), Y10, Y10
+	VMOVUPS      vconstb95e8083<>+0(SB), Y11
+	VMULPS       416(AX), Y11, Y11
+	VMOVUPS      vconstb95e8083<>+0(SB), Y12
+	VMULPS       448(AX), Y12, Y12
+	VMOVUPS      vconstb95e8083<>+0(SB), Y13
+	VMULPS       480(AX), Y13, Y13
+	VMOVUPS      vconstb95e8083<>+0(SB), Y14
+	VMULPS       512(AX), Y14, Y14
+	VSUBPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 576(AX)
+	VSUBPS       Y9, Y2, Y2
+	VMOVUPS      Y2, 608(AX)
+	VSUBPS       Y10, Y3, Y3
+	VMOVUPS      Y3, 640(AX)
+	VSUBPS       Y11, Y4, Y4
+	VMOVUPS      Y4, 672(AX)
+	VSUBPS       Y12, Y5, Y5
+	VMOVUPS      Y5, 704(AX)
+	VSUBPS       Y13, Y6, Y6
+	VMOVUPS      Y6, 736(AX)
+	VSUBPS       Y14, Y7, Y7
+	VMOVUPS      Y7, 768(AX)
+	VMULPS       vconst39500d01<>+0(SB), Y1, Y8
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y10
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y11
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y12
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y13
+	VMULPS       vconst39500d01<>+0(SB), Y7, Y14
 	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
-	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
-	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y11, Y11
+	VADDPS       vconst3ab60b61<>+0(SB), Y12, Y12
+	VADDPS       vconst3ab60b61<>+0(SB), Y13, Y13
+	VADDPS       vconst3ab60b61<>+0(SB), Y14, Y14
+	VMULPS       Y1, Y8, Y8
+	VMULPS       Y2, Y9, Y9
+	VMULPS       Y3, Y10, Y10
+	VMULPS       Y4, Y11, Y11
+	VMULPS       Y5, Y12, Y12
+	VMULPS       Y6, Y13, Y13
+	VMULPS       Y7, Y14, Y14
 	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
-	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
-	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y11, Y11
+	VADDPS       vconst3c088889<>+0(SB), Y12, Y12
+	VADDPS       vconst3c088889<>+0(SB), Y13, Y13
+	VADDPS       vconst3c088889<>+0(SB), Y14, Y14
+	VMULPS       Y1, Y8, Y8
+	VMULPS       Y2, Y9, Y9
+	VMULPS       Y3, Y10, Y10
+	VMULPS       Y4, Y11, Y11
+	VMULPS       Y5, Y12, Y12
+	VMULPS       Y6, Y13, Y13
+	VMULPS       Y7, Y14, Y14
 	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
-	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
-	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y11, Y11
+	VADDPS       vconst3d2aaaab<>+0(SB), Y12, Y12
+	VADDPS       vconst3d2aaaab<>+0(SB), Y13, Y13
+	VADDPS       vconst3d2aaaab<>+0(SB), Y14, Y14
+	VMULPS       Y1, Y8, Y8
+	VMULPS       Y2, Y9, Y9
+	VMULPS       Y3, Y10, Y10
+	VMULPS       Y4, Y11, Y11
+	VMULPS       Y5, Y12, Y12
+	VMULPS       Y6, Y13, Y13
+	VMULPS       Y7, Y14, Y14
 	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
-	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
-	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y11, Y11
+	VADDPS       vconst3e2aaaab<>+0(SB), Y12, Y12
+	VADDPS       vconst3e2aaaab<>+0(SB), Y13, Y13
+	VADDPS       vconst3e2aaaab<>+0(SB), Y14, Y14
+	VMULPS       Y1, Y8, Y8
+	VMULPS       Y2, Y9, Y9
+	VMULPS       Y3, Y10, Y10
+	VMULPS       Y4, Y11, Y11
+	VMULPS       Y5, Y12, Y12
+	VMULPS       Y6, Y13, Y13
+	VMULPS       Y7, Y14, Y14
 	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y2, Y10
-	VMULPS       Y3, Y3, Y11
-	VMULPS       Y4, Y4, Y12
-	VMULPS       Y5, Y5, Y13
-	VMULPS       Y6, Y10, Y6
-	VMULPS       Y7, Y11, Y7
-	VMULPS       Y8, Y12, Y8
-	VMULPS       Y9, Y13, Y9
-	VADDPS       Y2, Y6, Y2
-	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
-	VADDPS       Y5, Y9, Y5
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y11, Y11
+	VADDPS       vconst3f000000<>+0(SB), Y12, Y12
+	VADDPS       vconst3f000000<>+0(SB), Y13, Y13
+	VADDPS       vconst3f000000<>+0(SB), Y14, Y14
+	VMULPS       Y1, Y1, Y1
+	VMULPS       Y2, Y2, Y2
+	VMULPS       Y3, Y3, Y3
+	VMULPS       Y4, Y4, Y4
+	VMULPS       Y5, Y5, Y5
+	VMULPS       Y6, Y6, Y6
+	VMULPS       Y7, Y7, Y7
+	VMULPS       Y8, Y1, Y1
+	VMULPS       Y9, Y2, Y2
+	VMULPS       Y10, Y3, Y3
+	VMULPS       Y11, Y4, Y4
+	VMULPS       Y12, Y5, Y5
+	VMULPS       Y13, Y6, Y6
+	VMULPS       Y14, Y7, Y7
+	VADDPS       576(AX), Y1, Y1
+	VADDPS       608(AX), Y2, Y2
+	VADDPS       640(AX), Y3, Y3
+	VADDPS       672(AX), Y4, Y4
+	VADDPS       704(AX), Y5, Y5
+	VADDPS       736(AX), Y6, Y6
+	VADDPS       768(AX), Y7, Y7
+	VADDPS       vconst3f800000<>+0(SB), Y1, Y1
 	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       288(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y2, Y2
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y2, Y2
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       320(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y3, Y3
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y3, Y3
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       352(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y4, Y4
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y4, Y4
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       384(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y5, Y5
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y5, Y5
-	VMULPS       Y2, Y1, Y2
-	VMULPS       Y3, Y1, Y3
-	VMULPS       Y4, Y1, Y4
-	VMULPS       Y5, Y1, Y5
-	VSUBPS       (CX), Y2, Y2
-	VSUBPS       32(CX), Y3, Y3
-	VSUBPS       64(CX), Y4, Y4
-	VSUBPS       96(CX), Y5, Y5
-	VPMOVZXWD    (DX), Y6
-	VPMOVZXWD    16(DX), Y7
-	VPMOVZXWD    32(DX), Y8
-	VPMOVZXWD    48(DX), Y9
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y7, Y7
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y8
+	VADDPS       320(AX), Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y1, Y1
+	VPSLLD       $0x17, Y9, Y8
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y8
+	VADDPS       352(AX), Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y2, Y2
+	VPSLLD       $0x17, Y9, Y8
+	VMULPS       Y8, Y2, Y2
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y8
+	VADDPS       384(AX), Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y3, Y3
+	VPSLLD       $0x17, Y9, Y8
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y8
+	VADDPS       416(AX), Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y4, Y4
+	VPSLLD       $0x17, Y9, Y8
+	VMULPS       Y8, Y4, Y4
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y8
+	VADDPS       448(AX), Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y5, Y5
+	VPSLLD       $0x17, Y9, Y8
+	VMULPS       Y8, Y5, Y5
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y8
+	VADDPS       480(AX), Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y6, Y6
+	VPSLLD       $0x17, Y9, Y8
+	VMULPS       Y8, Y6, Y6
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y8
+	VADDPS       512(AX), Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VPSLLD       $0x17, Y9, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       64(AX), Y1, Y1
+	VMULPS       64(AX), Y2, Y2
+	VMULPS       64(AX), Y3, Y3
+	VMULPS       64(AX), Y4, Y4
+	VMULPS       64(AX), Y5, Y5
+	VMULPS       64(AX), Y6, Y6
+	VMULPS       64(AX), Y7, Y7
+	VSUBPS       (CX), Y1, Y1
+	VMOVUPS      Y1, 832(AX)
+	VSUBPS       32(CX), Y2, Y1
+	VMOVUPS      Y1, 864(AX)
+	VSUBPS       64(CX), Y3, Y1
+	VMOVUPS      Y1, 896(AX)
+	VSUBPS       96(CX), Y4, Y1
+	VMOVUPS      Y1, 928(AX)
+	VSUBPS       128(CX), Y5, Y1
+	VMOVUPS      Y1, 960(AX)
+	VSUBPS       160(CX), Y6, Y1
+	VMOVUPS      Y1, 992(AX)
+	VSUBPS       192(CX), Y7, Y1
+	VMOVUPS      Y1, 1024(AX)
+	VPMOVZXWD    (DX), Y1
+	VPMOVZXWD    16(DX), Y2
+	VPMOVZXWD    32(DX), Y3
+	VPMOVZXWD    48(DX), Y4
+	VPMOVZXWD    64(DX), Y5
+	VPMOVZXWD    80(DX), Y6
+	VPMOVZXWD    96(DX), Y7
+	VPCMPGTD     32(AX), Y1, Y1
+	VPCMPGTD     32(AX), Y2, Y2
+	VPCMPGTD     32(AX), Y3, Y3
+	VPCMPGTD     32(AX), Y4, Y4
+	VPCMPGTD     32(AX), Y5, Y5
 	VPCMPGTD     32(AX), Y6, Y6
 	VPCMPGTD     32(AX), Y7, Y7
-	VPCMPGTD     32(AX), Y8, Y8
-	VPCMPGTD     32(AX), Y9, Y9
-	VMOVUPS      (SI), Y10
-	VMOVUPS      32(SI), Y11
-	VMOVUPS      64(SI), Y12
-	VMOVUPS      96(SI), Y13
+	VMOVUPS      (SI), Y8
+	VMOVUPS      32(SI), Y9
+	VMOVUPS      64(SI), Y10
+	VMOVUPS      96(SI), Y11
+	VMOVUPS      128(SI), Y12
+	VMOVUPS      160(SI), Y13
+	VMOVUPS      192(SI), Y14
+	VMULPS       192(AX), Y8, Y8
+	VMULPS       192(AX), Y9, Y9
+	VMULPS       192(AX), Y10, Y10
+	VMULPS       192(AX), Y11, Y11
+	VMULPS       192(AX), Y12, Y12
+	VMULPS       192(AX), Y13, Y13
+	VMULPS       192(AX), Y14, Y14
+	VANDPS       Y1, Y8, Y8
+	VANDPS       Y2, Y9, Y9
+	VANDPS       Y3, Y10, Y10
+	VANDPS       Y4, Y11, Y11
+	VANDPS       Y5, Y12, Y12
+	VANDPS       Y6, Y13, Y13
+	VANDPS       Y7, Y14, Y14
+	VADDPS       832(AX), Y8, Y8
+	VADDPS       864(AX), Y9, Y9
+	VADDPS       896(AX), Y10, Y10
+	VADDPS       928(AX), Y11, Y11
+	VADDPS       960(AX), Y12, Y12
+	VADDPS       992(AX), Y13, Y13
+	VADDPS       1024(AX), Y14, Y14
+	VMULPS       128(AX), Y8, Y8
+	VMULPS       128(AX), Y9, Y9
+	VMULPS       128(AX), Y10, Y10
+	VMULPS       128(AX), Y11, Y11
+	VMULPS       128(AX), Y12, Y12
+	VMULPS       128(AX), Y13, Y13
+	VMULPS       128(AX), Y14, Y14
+	VADDPS       (CX), Y8, Y8
+	VMOVUPS      Y8, 1088(AX)
+	VADDPS       32(CX), Y9, Y8
+	VMOVUPS      Y8, 1120(AX)
+	VADDPS       64(CX), Y10, Y8
+	VMOVUPS      Y8, 1152(AX)
+	VADDPS       96(CX), Y11, Y8
+	VMOVUPS      Y8, 1184(AX)
+	VADDPS       128(CX), Y12, Y8
+	VMOVUPS      Y8, 1216(AX)
+	VADDPS       160(CX), Y13, Y8
+	VMOVUPS      Y8, 1248(AX)
+	VADDPS       192(CX), Y14, Y8
+	VMOVUPS      Y8, 1280(AX)
+	VMOVUPS      (BX), Y8
+	VMOVUPS      32(BX), Y9
+	VMOVUPS      64(BX), Y10
+	VMOVUPS      96(BX), Y11
+	VMOVUPS      128(BX), Y12
+	VMOVUPS      160(BX), Y13
+	VMOVUPS      192(BX), Y14
+	VMOVUPS      1088(AX), Y15
+	VCMPPS       $0x1e, Y8, Y15, Y8
+	VANDPS       Y8, Y1, Y1
+	VMOVUPS      1120(AX), Y8
+	VCMPPS       $0x1e, Y9, Y8, Y8
+	VANDPS       Y8, Y2, Y2
+	VMOVUPS      1152(AX), Y8
+	VCMPPS       $0x1e, Y10, Y8, Y8
+	VANDPS       Y8, Y3, Y3
+	VMOVUPS      1184(AX), Y8
+	VCMPPS       $0x1e, Y11, Y8, Y8
+	VANDPS       Y8, Y4, Y4
+	VMOVUPS      1216(AX), Y8
+	VCMPPS       $0x1e, Y12, Y8, Y8
+	VANDPS       Y8, Y5, Y5
+	VMOVUPS      1248(AX), Y8
+	VCMPPS       $0x1e, Y13, Y8, Y8
+	VANDPS       Y8, Y6, Y6
+	VMOVUPS      1280(AX), Y8
+	VCMPPS       $0x1e, Y14, Y8, Y8
+	VANDPS       Y8, Y7, Y7
+	VMOVUPS      1088(AX), Y8
+	VBLENDVPS    Y1, 224(AX), Y8, Y8
+	VMOVUPS      1120(AX), Y9
+	VBLENDVPS    Y2, 224(AX), Y9, Y9
+	VMOVUPS      1152(AX), Y10
+	VBLENDVPS    Y3, 224(AX), Y10, Y10
+	VMOVUPS      1184(AX), Y11
+	VBLENDVPS    Y4, 224(AX), Y11, Y11
+	VMOVUPS      1216(AX), Y12
+	VBLENDVPS    Y5, 224(AX), Y12, Y12
+	VMOVUPS      1248(AX), Y13
+	VBLENDVPS    Y6, 224(AX), Y13, Y13
+	VMOVUPS      1280(AX), Y14
+	VBLENDVPS    Y7, 224(AX), Y14, Y14
+	VMOVUPS      Y8, (CX)
+	VMOVUPS      Y9, 32(CX)
+	VMOVUPS      Y10, 64(CX)
+	VMOVUPS      Y11, 96(CX)
+	VMOVUPS      Y12, 128(CX)
+	VMOVUPS      Y13, 160(CX)
+	VMOVUPS      Y14, 192(CX)
+	VPMOVZXWD    (DX), Y8
+	VPADDUSW     (DX), X0, X8
+	VEXTRACTI128 $0x01, Y1, X9
+	VPACKSSDW    X9, X1, X9
+	VPANDN       X8, X9, X8
+	VMOVDQU      X8, (DX)
+	VPMOVZXWD    16(DX), Y8
+	VPADDUSW     16(DX), X0, X8
+	VEXTRACTI128 $0x01, Y2, X9
+	VPACKSSDW    X9, X2, X9
+	VPANDN       X8, X9, X8
+	VMOVDQU      X8, 16(DX)
+	VPMOVZXWD    32(DX), Y8
+	VPADDUSW     32(DX), X0, X8
+	VEXTRACTI128 $0x01, Y3, X9
+	VPACKSSDW    X9, X3, X9
+	VPANDN       X8, X9, X8
+	VMOVDQU      X8, 32(DX)
+	VPMOVZXWD    48(DX), Y8
+	VPADDUSW     48(DX), X0, X8
+	VEXTRACTI128 $0x01, Y4, X9
+	VPACKSSDW    X9, X4, X9
+	VPANDN       X8, X9, X8
+	VMOVDQU      X8, 48(DX)
+	VPMOVZXWD    64(DX), Y8
+	VPADDUSW     64(DX), X0, X8
+	VEXTRACTI128 $0x01, Y5, X9
+	VPACKSSDW    X9, X5, X9
+	VPANDN       X8, X9, X8
+	VMOVDQU      X8, 64(DX)
+	VPMOVZXWD    80(DX), Y8
+	VPADDUSW     80(DX), X0, X8
+	VEXTRACTI128 $0x01, Y6, X9
+	VPACKSSDW    X9, X6, X9
+	VPANDN       X8, X9, X8
+	VMOVDQU      X8, 80(DX)
+	VPMOVZXWD    96(DX), Y8
+	VPADDUSW     96(DX), X0, X8
+	VEXTRACTI128 $0x01, Y7, X9
+	VPACKSSDW    X9, X7, X9
+	VPANDN       X8, X9, X8
+	VMOVDQU      X8, 96(DX)
+	VMOVUPS      288(AX), Y8
+	VSUBPS       (BX), Y8, Y8
+	VMOVUPS      288(AX), Y9
+	VSUBPS       32(BX), Y9, Y9
+	VMOVUPS      288(AX), Y10
+	VSUBPS       64(BX), Y10, Y10
+	VMOVUPS      288(AX), Y11
+	VSUBPS       96(BX), Y11, Y11
+	VMOVUPS      288(AX), Y12
+	VSUBPS       128(BX), Y12, Y12
+	VMOVUPS      288(AX), Y13
+	VSUBPS       160(BX), Y13, Y13
+	VMOVUPS      288(AX), Y14
+	VSUBPS       192(BX), Y14, Y14
+	VMULPS       160(AX), Y8, Y8
+	VMULPS       160(AX), Y9, Y9
 	VMULPS       160(AX), Y10, Y10
 	VMULPS       160(AX), Y11, Y11
 	VMULPS       160(AX), Y12, Y12
 	VMULPS       160(AX), Y13, Y13
-	VANDPS       Y6, Y10, Y10
-	VANDPS       Y7, Y11, Y11
-	VANDPS       Y8, Y12, Y12
-	VANDPS       Y9, Y13, Y13
-	VADDPS       Y10, Y2, Y2
-	VADDPS       Y11, Y3, Y3
-	VADDPS       Y12, Y4, Y4
-	VADDPS       Y13, Y5, Y5
-	VMULPS       96(AX), Y2, Y2
-	VMULPS       96(AX), Y3, Y3
-	VMULPS       96(AX), Y4, Y4
-	VMULPS       96(AX), Y5, Y5
+	VMULPS       160(AX), Y14, Y14
+	VADDPS       (BX), Y8, Y8
+	VMOVUPS      Y8, 1344(AX)
+	VADDPS       32(BX), Y9, Y8
+	VMOVUPS      Y8, 1376(AX)
+	VADDPS       64(BX), Y10, Y8
+	VMOVUPS      Y8, 1408(AX)
+	VADDPS       96(BX), Y11, Y8
+	VMOVUPS      Y8, 1440(AX)
+	VADDPS       128(BX), Y12, Y8
+	VMOVUPS      Y8, 1472(AX)
+	VADDPS       160(BX), Y13, Y8
+	VMOVUPS      Y8, 1504(AX)
+	VADDPS       192(BX), Y14, Y8
+	VMOVUPS      Y8, 1536(AX)
+	VANDPS       96(AX), Y1, Y8
+	VANDPS       96(AX), Y2, Y9
+	VANDPS       96(AX), Y3, Y10
+	VANDPS       96(AX), Y4, Y11
+	VANDPS       96(AX), Y5, Y12
+	VANDPS       96(AX), Y6, Y13
+	VANDPS       96(AX), Y7, Y14
+	VADDPS       1344(AX), Y8, Y8
+	VADDPS       1376(AX), Y9, Y9
+	VADDPS       1408(AX), Y10, Y10
+	VADDPS       1440(AX), Y11, Y11
+	VADDPS       1472(AX), Y12, Y12
+	VADDPS       1504(AX), Y13, Y13
+	VADDPS       1536(AX), Y14, Y14
+	VMOVUPS      Y8, (BX)
+	VMOVUPS      Y9, 32(BX)
+	VMOVUPS      Y10, 64(BX)
+	VMOVUPS      Y11, 96(BX)
+	VMOVUPS      Y12, 128(BX)
+	VMOVUPS      Y13, 160(BX)
+	VMOVUPS      Y14, 192(BX)
+	VMOVMSKPS    Y1, R9
+	MOVB         R9, (DI)
+	VMOVMSKPS    Y2, R9
+	MOVB         R9, 1(DI)
+	VMOVMSKPS    Y3, R9
+	MOVB         R9, 2(DI)
+	VMOVMSKPS    Y4, R9
+	MOVB         R9, 3(DI)
+	VMOVMSKPS    Y5, R9
+	MOVB         R9, 4(DI)
+	VMOVMSKPS    Y6, R9
+	MOVB         R9, 5(DI)
+	VMOVMSKPS    Y7, R9
+	MOVB         R9, 6(DI)
+	ADDQ         $0x07, DI
+	ADDQ         $0x000000e0, CX
+	ADDQ         $0x00000070, DX
+	ADDQ         $0x000000e0, BX
+	ADDQ         $0x000000e0, SI
+	SUBQ         $0x07, R8
+	JCC          SimplifiedAdaptiveExponentialUniformAVX2_block_group
+
+SimplifiedAdaptiveExponentialUniformAVX2_block_rest:
+	ADDQ $0x07, R8
+	JZ   SimplifiedAdaptiveExponentialUniformAVX2_block_end
+
+SimplifiedAdaptiveExponentialUniformAVX2_block_one:
+	VMOVUPS      (CX), Y1
+	VSUBPS       256(AX), Y1, Y1
+	VDIVPS       64(AX), Y1, Y1
+	VMOVUPS      vconstc2d00000<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      vconst42b20000<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y1, Y2
+	VADDPS       vconst4b400000<>+0(SB), Y2, Y2
+	VSUBPS       vconst4b400000<>+0(SB), Y2, Y2
+	VMOVUPS      Y2, 320(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y2, Y2
+	VSUBPS       Y2, Y1, Y1
+	VMOVUPS      vconstb95e8083<>+0(SB), Y2
+	VMULPS       320(AX), Y2, Y2
+	VSUBPS       Y2, Y1, Y1
+	VMOVUPS      Y1, 576(AX)
+	VMULPS       vconst39500d01<>+0(SB), Y1, Y2
+	VADDPS       vconst3ab60b61<>+0(SB), Y2, Y2
+	VMULPS       Y1, Y2, Y2
+	VADDPS       vconst3c088889<>+0(SB), Y2, Y2
+	VMULPS       Y1, Y2, Y2
+	VADDPS       vconst3d2aaaab<>+0(SB), Y2, Y2
+	VMULPS       Y1, Y2, Y2
+	VADDPS       vconst3e2aaaab<>+0(SB), Y2, Y2
+	VMULPS       Y1, Y2, Y2
+	VADDPS       vconst3f000000<>+0(SB), Y2, Y2
+	VMULPS       Y1, Y1, Y1
+	VMULPS       Y2, Y1, Y1
+	VADDPS       576(AX), Y1, Y1
+	VADDPS       vconst3f800000<>+0(SB), Y1, Y1
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y2
+	VADDPS       320(AX), Y2, Y2
+	VPSRAD       $0x01, Y2, Y3
+	VPSUBD       Y3, Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMULPS       Y2, Y1, Y1
+	VPSLLD       $0x17, Y3, Y2
+	VMULPS       Y2, Y1, Y1
+	VMULPS       64(AX), Y1, Y1
+	VSUBPS       (CX), Y1, Y1
+	VMOVUPS      Y1, 832(AX)
+	VPMOVZXWD    (DX), Y1
+	VPCMPGTD     32(AX), Y1, Y1
+	VMOVUPS      (SI), Y2
+	VMULPS       192(AX), Y2, Y2
+	VANDPS       Y1, Y2, Y2
+	VADDPS       832(AX), Y2, Y2
+	VMULPS       128(AX), Y2, Y2
 	VADDPS       (CX), Y2, Y2
-	VADDPS       32(CX), Y3, Y3
-	VADDPS       64(CX), Y4, Y4
-	VADDPS       96(CX), Y5, Y5
-	VMOVUPS      (BX), Y10
-	VMOVUPS      32(BX), Y11
-	VMOVUPS      64(BX), Y12
-	VMOVUPS      96(BX), Y13
-	VCMPPS       $0x1e, Y10, Y2, Y14
-	VANDPS       Y14, Y6, Y6
-	VCMPPS       $0x1e, Y11, Y3, Y14
-	VANDPS       Y14, Y7, Y7
-	VCMPPS       $0x1e, Y12, Y4, Y14
-	VANDPS       Y14, Y8, Y8
-	VCMPPS       $0x1e, Y13, Y5, Y14
-	VANDPS       Y14, Y9, Y9
-	VBLENDVPS    Y6, 192(AX), Y2, Y2
-	VBLENDVPS    Y7, 192(AX), Y3, Y3
-	VBLENDVPS    Y8, 192(AX), Y4, Y4
-	VBLENDVPS    Y9, 192(AX), Y5, Y5
+	VMOVUPS      Y2, 1088(AX)
+	VMOVUPS      (BX), Y2
+	VMOVUPS      1088(AX), Y3
+	VCMPPS       $0x1e, Y2, Y3, Y2
+	VANDPS       Y2, Y1, Y1
+	VMOVUPS      1088(AX), Y2
+	VBLENDVPS    Y1, 224(AX), Y2, Y2
 	VMOVUPS      Y2, (CX)
-	VMOVUPS      Y3, 32(CX)
-	VMOVUPS      Y4, 64(CX)
-	VMOVUPS      Y5, 96(CX)
 	VPMOVZXWD    (DX), Y2
 	VPADDUSW     (DX), X0, X2
-	VEXTRACTI128 $0x01, Y6, X3
-	VPACKSSDW    X3, X6, X3
+	VEXTRACTI128 $0x01, Y1, X3
+	VPACKSSDW    X3, X1, X3
 	VPANDN       X2, X3, X2
 	VMOVDQU      X2, (DX)
-	VPMOVZXWD    16(DX), Y2
-	VPADDUSW     16(DX), X0, X2
-	VEXTRACTI128 $0x01, Y7, X3
-	VPACKSSDW    X3, X7, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 16(DX)
-	VPMOVZXWD    32(DX), Y2
-	VPADDUSW     32(DX), X0, X2
-	VEXTRACTI128 $0x01, Y8, X3
-	VPACKSSDW    X3, X8, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 32(DX)
-	VPMOVZXWD    48(DX), Y2
-	VPADDUSW     48(DX), X0, X2
-	VEXTRACTI128 $0x01, Y9, X3
-	VPACKSSDW    X3, X9, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 48(DX)
-	VMOVUPS      256(AX), Y2
-	VSUBPS       Y10, Y2, Y2
-	VMOVUPS      256(AX), Y3
-	VSUBPS       Y11, Y3, Y3
-	VMOVUPS      256(AX), Y4
-	VSUBPS       Y12, Y4, Y4
-	VMOVUPS      256(AX), Y5
-	VSUBPS       Y13, Y5, Y5
-	VMULPS       128(AX), Y2, Y2
-	VMULPS       128(AX), Y3, Y3
-	VMULPS       128(AX), Y4, Y4
-	VMULPS       128(AX), Y5, Y5
-	VADDPS       Y2, Y10, Y2
-	VADDPS       Y3, Y11, Y3
-	VADDPS       Y4, Y12, Y4
-	VADDPS       Y5, Y13, Y5
-	VANDPS       64(AX), Y6, Y10
-	VANDPS       64(AX), Y7, Y11
-	VANDPS       64(AX), Y8, Y12
-	VANDPS       64(AX), Y9, Y13
-	VADDPS       Y10, Y2, Y2
-	VADDPS       Y11, Y3, Y3
-	VADDPS       Y12, Y4, Y4
-	VADDPS       Y13, Y5, Y5
+	VMOVUPS      288(AX), Y2
+	VSUBPS       (BX), Y2, Y2
+	VMULPS       160(AX), Y2, Y2
+	VADDPS       (BX), Y2, Y2
+	VMOVUPS      Y2, 1344(AX)
+	VANDPS       96(AX), Y1, Y2
+	VADDPS       1344(AX), Y2, Y2
 	VMOVUPS      Y2, (BX)
-	VMOVUPS      Y3, 32(BX)
-	VMOVUPS      Y4, 64(BX)
-	VMOVUPS      Y5, 96(BX)
-	VMOVMSKPS    Y6, R10
-	ORQ          R10, R9
-	VMOVMSKPS    Y7, R10
-	SHLQ         $0x08, R10
-	ORQ          R10, R9
-	VMOVMSKPS    Y8, R10
-	SHLQ         $0x10, R10
-	ORQ          R10, R9
-	VMOVMSKPS    Y9, R10
-	SHLQ         $0x18, R10
-	ORQ          R10, R9
-	VMOVUPS      128(CX), Y2
-	VMOVUPS      160(CX), Y3
-	VMOVUPS      192(CX), Y4
-	VMOVUPS      224(CX), Y5
-	VSUBPS       224(AX), Y2, Y2
-	VSUBPS       224(AX), Y3, Y3
-	VSUBPS       224(AX), Y4, Y4
-	VSUBPS       224(AX), Y5, Y5
-	VDIVPS       Y1, Y2, Y2
-	VDIVPS       Y1, Y3, Y3
-	VDIVPS       Y1, Y4, Y4
-	VDIVPS       Y1, Y5, Y5
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y2, Y6, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y2, Y6, Y2
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y3, Y6, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y4, Y6, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
-	VMOVUPS      Y6, 416(AX)
-	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
-	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS      Y7, 448(AX)
-	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
-	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS      Y8, 480(AX)
-	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
-	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS      Y9, 512(AX)
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y10
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
-	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
-	VSUBPS       Y10, Y2, Y2
-	VSUBPS       Y11, Y3, Y3
-	VSUBPS       Y12, Y4, Y4
-	VSUBPS       Y13, Y5, Y5
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
-	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
-	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
-	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
-	VSUBPS       Y6, Y2, Y2
-	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
-	VSUBPS       Y9, Y5, Y5
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
-	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
-	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
-	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
-	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
-	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
-	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
-	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
-	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
-	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
-	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
-	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
-	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
-	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
-	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y2, Y10
-	VMULPS       Y3, Y3, Y11
-	VMULPS       Y4, Y4, Y12
-	VMULPS       Y5, Y5, Y13
-	VMULPS       Y6, Y10, Y6
-	VMULPS       Y7, Y11, Y7
-	VMULPS       Y8, Y12, Y8
-	VMULPS       Y9, Y13, Y9
-	VADDPS       Y2, Y6, Y2
-	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
-	VADDPS       Y5, Y9, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
-	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       416(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y2, Y2
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y2, Y2
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       448(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y3, Y3
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y3, Y3
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       480(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y4, Y4
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y4, Y4
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       512(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y5, Y5
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y5, Y5
-	VMULPS       Y2, Y1, Y2
-	VMULPS       Y3, Y1, Y3
-	VMULPS       Y4, Y1, Y4
-	VMULPS       Y5, Y1, Y5
-	VSUBPS       128(CX), Y2, Y2
-	VSUBPS       160(CX), Y3, Y3
-	VSUBPS       192(CX), Y4, Y4
-	VSUBPS       224(CX), Y5, Y5
-	VPMOVZXWD    64(DX), Y6
-	VPMOVZXWD    80(DX), Y7
-	VPMOVZXWD    96(DX), Y8
-	VPMOVZXWD    112(DX), Y9
-	VPCMPGTD     32(AX), Y6, Y6
-	VPCMPGTD     32(AX), Y7, Y7
-	VPCMPGTD     32(AX), Y8, Y8
-	VPCMPGTD     32(AX), Y9, Y9
-	VMOVUPS      128(SI), Y10
-	VMOVUPS      160(SI), Y11
-	VMOVUPS      192(SI), Y12
-	VMOVUPS      224(SI), Y13
-	VMULPS       160(AX), Y10, Y10
-	VMULPS       160(AX), Y11, Y11
-	VMULPS       160(AX), Y12, Y12
-	VMULPS       160(AX), Y13, Y13
-	VANDPS       Y6, Y10, Y10
-	VANDPS       Y7, Y11, Y11
-	VANDPS       Y8, Y12, Y12
-	VANDPS       Y9, Y13, Y13
-	VADDPS       Y10, Y2, Y2
-	VADDPS       Y11, Y3, Y3
-	VADDPS       Y12, Y4, Y4
-	VADDPS       Y13, Y5, Y5
-	VMULPS       96(AX), Y2, Y2
-	VMULPS       96(AX), Y3, Y3
-	VMULPS       96(AX), Y4, Y4
-	VMULPS       96(AX), Y5, Y5
-	VADDPS       128(CX), Y2, Y2
-	VADDPS       160(CX), Y3, Y3
-	VADDPS       192(CX), Y4, Y4
-	VADDPS       224(CX), Y5, Y5
-	VMOVUPS      128(BX), Y10
-	VMOVUPS      160(BX), Y11
-	VMOVUPS      192(BX), Y12
-	VMOVUPS      224(BX), Y13
-	VCMPPS       $0x1e, Y10, Y2, Y14
-	VANDPS       Y14, Y6, Y6
-	VCMPPS       $0x1e, Y11, Y3, Y14
-	VANDPS       Y14, Y7, Y7
-	VCMPPS       $0x1e, Y12, Y4, Y14
-	VANDPS       Y14, Y8, Y8
-	VCMPPS       $0x1e, Y13, Y5, Y14
-	VANDPS       Y14, Y9, Y9
-	VBLENDVPS    Y6, 192(AX), Y2, Y2
-	VBLENDVPS    Y7, 192(AX), Y3, Y3
-	VBLENDVPS    Y8, 192(AX), Y4, Y4
-	VBLENDVPS    Y9, 192(AX), Y5, Y5
-	VMOVUPS      Y2, 128(CX)
-	VMOVUPS      Y3, 160(CX)
-	VMOVUPS      Y4, 192(CX)
-	VMOVUPS      Y5, 224(CX)
-	VPMOVZXWD    64(DX), Y2
-	VPADDUSW     64(DX), X0, X2
-	VEXTRACTI128 $0x01, Y6, X3
-	VPACKSSDW    X3, X6, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 64(DX)
-	VPMOVZXWD    80(DX), Y2
-	VPADDUSW     80(DX), X0, X2
-	VEXTRACTI128 $0x01, Y7, X3
-	VPACKSSDW    X3, X7, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 80(DX)
-	VPMOVZXWD    96(DX), Y2
-	VPADDUSW     96(DX), X0, X2
-	VEXTRACTI128 $0x01, Y8, X3
-	VPACKSSDW    X3, X8, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 96(DX)
-	VPMOVZXWD    112(DX), Y2
-	VPADDUSW     112(DX), X0, X2
-	VEXTRACTI128 $0x01, Y9, X3
-	VPACKSSDW    X3, X9, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 112(DX)
-	VMOVUPS      256(AX), Y2
-	VSUBPS       Y10, Y2, Y2
-	VMOVUPS      256(AX), Y3
-	VSUBPS       Y11, Y3, Y3
-	VMOVUPS      256(AX), Y4
-	VSUBPS       Y12, Y4, Y4
-	VMOVUPS      256(AX), Y5
-	VSUBPS       Y13, Y5, Y5
-	VMULPS       128(AX), Y2, Y2
-	VMULPS       128(AX), Y3, Y3
-	VMULPS       128(AX), Y4, Y4
-	VMULPS       128(AX), Y5, Y5
-	VADDPS       Y2, Y10, Y2
-	VADDPS       Y3, Y11, Y3
-	VADDPS       Y4, Y12, Y4
-	VADDPS       Y5, Y13, Y5
-	VANDPS       64(AX), Y6, Y10
-	VANDPS       64(AX), Y7, Y11
-	VANDPS       64(AX), Y8, Y12
-	VANDPS       64(AX), Y9, Y13
-	VADDPS       Y10, Y2, Y2
-	VADDPS       Y11, Y3, Y3
-	VADDPS       Y12, Y4, Y4
-	VADDPS       Y13, Y5, Y5
-	VMOVUPS      Y2, 128(BX)
-	VMOVUPS      Y3, 160(BX)
-	VMOVUPS      Y4, 192(BX)
-	VMOVUPS      Y5, 224(BX)
-	VMOVMSKPS    Y6, R10
-	SHLQ         $0x20, R10
-	ORQ          R10, R9
-	VMOVMSKPS    Y7, R10
-	SHLQ         $0x28, R10
-	ORQ          R10, R9
-	VMOVMSKPS    Y8, R10
-	SHLQ         $0x30, R10
-	ORQ          R10, R9
-	VMOVMSKPS    Y9, R10
-	SHLQ         $0x38, R10
-	ORQ          R10, R9
-	MOVQ         R9, (DI)
-	ADDQ         $0x08, DI
-	ADDQ         $0x00000100, CX
-	ADDQ         $0x00000080, DX
-	ADDQ         $0x00000100, BX
-	ADDQ         $0x00000100, SI
+	VMOVMSKPS    Y1, R9
+	MOVB         R9, (DI)
+	ADDQ         $0x01, DI
+	ADDQ         $0x00000020, CX
+	ADDQ         $0x00000010, DX
+	ADDQ         $0x00000020, BX
+	ADDQ         $0x00000020, SI
 	DECQ         R8
-	JNZ          SimplifiedAdaptiveExponentialUniformAVX2_block
-	JMP          SimplifiedAdaptiveExponentialUniformAVX2_done
+	JNZ          SimplifiedAdaptiveExponentialUniformAVX2_block_one
+
+SimplifiedAdaptiveExponentialUniformAVX2_block_end:
+	JMP SimplifiedAdaptiveExponentialUniformAVX2_done
 
 SimplifiedAdaptiveExponentialUniformAVX2_reciprocal_block:
-	XORQ         R9, R9
-	VMOVUPS      (CX), Y2
-	VMOVUPS      32(CX), Y3
-	VMOVUPS      64(CX), Y4
-	VMOVUPS      96(CX), Y5
-	VSUBPS       224(AX), Y2, Y2
-	VSUBPS       224(AX), Y3, Y3
-	VSUBPS       224(AX), Y4, Y4
-	VSUBPS       224(AX), Y5, Y5
+	SUBQ $0x07, R8
+	JCS  SimplifiedAdaptiveExponentialUniformAVX2_reciprocal_block_rest
+
+SimplifiedAdaptiveExponentialUniformAVX2_reciprocal_block_group:
+	VMOVUPS      (CX), Y1
+	VMOVUPS      32(CX), Y2
+	VMOVUPS      64(CX), Y3
+	VMOVUPS      96(CX), Y4
+	VMOVUPS      128(CX), Y5
+	VMOVUPS      160(CX), Y6
+	VMOVUPS      192(CX), Y7
+	VSUBPS       256(AX), Y1, Y1
+	VSUBPS       256(AX), Y2, Y2
+	VSUBPS       256(AX), Y3, Y3
+	VSUBPS       256(AX), Y4, Y4
+	VSUBPS       256(AX), Y5, Y5
+	VSUBPS       256(AX), Y6, Y6
+	VSUBPS       256(AX), Y7, Y7
+	VMULPS       (AX), Y1, Y1
 	VMULPS       (AX), Y2, Y2
 	VMULPS       (AX), Y3, Y3
 	VMULPS       (AX), Y4, Y4
 	VMULPS       (AX), Y5, Y5
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y2, Y6, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y2, Y6, Y2
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y3, Y6, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y4, Y6, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
-	VMOVUPS      Y6, 288(AX)
-	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
-	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS      Y7, 320(AX)
+	VMULPS       (AX), Y6, Y6
+	VMULPS       (AX), Y7, Y7
+	VMOVUPS      vconstc2d00000<>+0(SB), Y8
+	VMAXPS       Y1, Y8, Y1
+	VMOVUPS      vconst42b20000<>+0(SB), Y8
+	VMINPS       Y1, Y8, Y1
+	VMOVUPS      vconstc2d00000<>+0(SB), Y8
+	VMAXPS       Y2, Y8, Y2
+	VMOVUPS      vconst42b20000<>+0(SB), Y8
+	VMINPS       Y2, Y8, Y2
+	VMOVUPS      vconstc2d00000<>+0(SB), Y8
+	VMAXPS       Y3, Y8, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y8
+	VMINPS       Y3, Y8, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y8
+	VMAXPS       Y4, Y8, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y8
+	VMINPS       Y4, Y8, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y8
+	VMAXPS       Y5, Y8, Y5
+	VMOVUPS      vconst42b20000<>+0(SB), Y8
+	VMINPS       Y5, Y8, Y5
+	VMOVUPS      vconstc2d00000<>+0(SB), Y8
+	VMAXPS       Y6, Y8, Y6
+	VMOVUPS      vconst42b20000<>+0(SB), Y8
+	VMINPS       Y6, Y8, Y6
+	VMOVUPS      vconstc2d00000<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VMOVUPS      vconst42b20000<>+0(SB), Y8
+	VMINPS       Y7, Y8, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y1, Y8
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y9
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y10
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y11
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y12
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y13
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y7, Y14
 	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
 	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS      Y8, 352(AX)
+	VMOVUPS      Y8, 320(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
 	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS      Y9, 384(AX)
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y10
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
-	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
-	VSUBPS       Y10, Y2, Y2
-	VSUBPS       Y11, Y3, Y3
-	VSUBPS       Y12, Y4, Y4
-	VSUBPS       Y13, Y5, Y5
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
-	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
-	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
-	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
-	VSUBPS       Y6, Y2, Y2
-	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
-	VSUBPS       Y9, Y5, Y5
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
-	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VMOVUPS      Y9, 352(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
+	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
+	VMOVUPS      Y10, 384(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y11, Y11
+	VSUBPS       vconst4b400000<>+0(SB), Y11, Y11
+	VMOVUPS      Y11, 416(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y12, Y12
+	VSUBPS       vconst4b400000<>+0(SB), Y12, Y12
+	VMOVUPS      Y12, 448(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y13, Y13
+	VSUBPS       vconst4b400000<>+0(SB), Y13, Y13
+	VMOVUPS      Y13, 480(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y14, Y14
+	VSUBPS       vconst4b400000<>+0(SB), Y14, Y14
+	VMOVUPS      Y14, 512(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y8
+	VMULPS       vconst3f318000<>+0(SB), Y9, Y9
+	VMULPS       vconst3f318000<>+0(SB), Y10, Y10
+	VMULPS       vconst3f318000<>+0(SB), Y11, Y11
+	VMULPS       vconst3f318000<>+0(SB), Y12, Y12
+	VMULPS       vconst3f318000<>+0(SB), Y13, Y13
+	VMULPS       vconst3f318000<>+0(SB), Y14, Y14
+	VSUBPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y2, Y2
+	VSUBPS       Y10, Y3, Y3
+	VSUBPS       Y11, Y4, Y4
+	VSUBPS       Y12, Y5, Y5
+	VSUBPS       Y13, Y6, Y6
+	VSUBPS       Y14, Y7, Y7
+	VMOVUPS      vconstb95e8083<>+0(SB), Y8
+	VMULPS       320(AX), Y8, Y8
+	VMOVUPS      vconstb95e8083<>+0(SB), Y9
+	VMULPS       352(AX), Y9, Y9
+	VMOVUPS      vconstb95e8083<>+0(SB), Y10
+	VMULPS       384(AX), Y10, Y10
+	VMOVUPS      vconstb95e8083<>+0(SB), Y11
+	VMULPS       416(AX), Y11, Y11
+	VMOVUPS      vconstb95e8083<>+0(SB), Y12
+	VMULPS       448(AX), Y12, Y12
+	VMOVUPS      vconstb95e8083<>+0(SB), Y13
+	VMULPS       480(AX), Y13, Y13
+	VMOVUPS      vconstb95e8083<>+0(SB), Y14
+	VMULPS       512(AX), Y14, Y14
+	VSUBPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 576(AX)
+	VSUBPS       Y9, Y2, Y2
+	VMOVUPS      Y2, 608(AX)
+	VSUBPS       Y10, Y3, Y3
+	VMOVUPS      Y3, 640(AX)
+	VSUBPS       Y11, Y4, Y4
+	VMOVUPS      Y4, 672(AX)
+	VSUBPS       Y12, Y5, Y5
+	VMOVUPS      Y5, 704(AX)
+	VSUBPS       Y13, Y6, Y6
+	VMOVUPS      Y6, 736(AX)
+	VSUBPS       Y14, Y7, Y7
+	VMOVUPS      Y7, 768(AX)
+	VMULPS       vconst39500d01<>+0(SB), Y1, Y8
+	VMULPS       vconst39500d01<>+0(SB), Y2, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y10
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y11
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y12
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y13
+	VMULPS       vconst39500d01<>+0(SB), Y7, Y14
 	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
-	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
-	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y11, Y11
+	VADDPS       vconst3ab60b61<>+0(SB), Y12, Y12
+	VADDPS       vconst3ab60b61<>+0(SB), Y13, Y13
+	VADDPS       vconst3ab60b61<>+0(SB), Y14, Y14
+	VMULPS       Y1, Y8, Y8
+	VMULPS       Y2, Y9, Y9
+	VMULPS       Y3, Y10, Y10
+	VMULPS       Y4, Y11, Y11
+	VMULPS       Y5, Y12, Y12
+	VMULPS       Y6, Y13, Y13
+	VMULPS       Y7, Y14, Y14
 	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
-	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
-	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y11, Y11
+	VADDPS       vconst3c088889<>+0(SB), Y12, Y12
+	VADDPS       vconst3c088889<>+0(SB), Y13, Y13
+	VADDPS       vconst3c088889<>+0(SB), Y14, Y14
+	VMULPS       Y1, Y8, Y8
+	VMULPS       Y2, Y9, Y9
+	VMULPS       Y3, Y10, Y10
+	VMULPS       Y4, Y11, Y11
+	VMULPS       Y5, Y12, Y12
+	VMULPS       Y6, Y13, Y13
+	VMULPS       Y7, Y14, Y14
 	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
-	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
-	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y11, Y11
+	VADDPS       vconst3d2aaaab<>+0(SB), Y12, Y12
+	VADDPS       vconst3d2aaaab<>+0(SB), Y13, Y13
+	VADDPS       vconst3d2aaaab<>+0(SB), Y14, Y14
+	VMULPS       Y1, Y8, Y8
+	VMULPS       Y2, Y9, Y9
+	VMULPS       Y3, Y10, Y10
+	VMULPS       Y4, Y11, Y11
+	VMULPS       Y5, Y12, Y12
+	VMULPS       Y6, Y13, Y13
+	VMULPS       Y7, Y14, Y14
 	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
-	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
-	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y11, Y11
+	VADDPS       vconst3e2aaaab<>+0(SB), Y12, Y12
+	VADDPS       vconst3e2aaaab<>+0(SB), Y13, Y13
+	VADDPS       vconst3e2aaaab<>+0(SB), Y14, Y14
+	VMULPS       Y1, Y8, Y8
+	VMULPS       Y2, Y9, Y9
+	VMULPS       Y3, Y10, Y10
+	VMULPS       Y4, Y11, Y11
+	VMULPS       Y5, Y12, Y12
+	VMULPS       Y6, Y13, Y13
+	VMULPS       Y7, Y14, Y14
 	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y2, Y10
-	VMULPS       Y3, Y3, Y11
-	VMULPS       Y4, Y4, Y12
-	VMULPS       Y5, Y5, Y13
-	VMULPS       Y6, Y10, Y6
-	VMULPS       Y7, Y11, Y7
-	VMULPS       Y8, Y12, Y8
-	VMULPS       Y9, Y13, Y9
-	VADDPS       Y2, Y6, Y2
-	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
-	VADDPS       Y5, Y9, Y5
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y11, Y11
+	VADDPS       vconst3f000000<>+0(SB), Y12, Y12
+	VADDPS       vconst3f000000<>+0(SB), Y13, Y13
+	VADDPS       vconst3f000000<>+0(SB), Y14, Y14
+	VMULPS       Y1, Y1, Y1
+	VMULPS       Y2, Y2, Y2
+	VMULPS       Y3, Y3, Y3
+	VMULPS       Y4, Y4, Y4
+	VMULPS       Y5, Y5, Y5
+	VMULPS       Y6, Y6, Y6
+	VMULPS       Y7, Y7, Y7
+	VMULPS       Y8, Y1, Y1
+	VMULPS       Y9, Y2, Y2
+	VMULPS       Y10, Y3, Y3
+	VMULPS       Y11, Y4, Y4
+	VMULPS       Y12, Y5, Y5
+	VMULPS       Y13, Y6, Y6
+	VMULPS       Y14, Y7, Y7
+	VADDPS       576(AX), Y1, Y1
+	VADDPS       608(AX), Y2, Y2
+	VADDPS       640(AX), Y3, Y3
+	VADDPS       672(AX), Y4, Y4
+	VADDPS       704(AX), Y5, Y5
+	VADDPS       736(AX), Y6, Y6
+	VADDPS       768(AX), Y7, Y7
+	VADDPS       vconst3f800000<>+0(SB), Y1, Y1
 	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       288(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y2, Y2
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y2, Y2
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       320(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y3, Y3
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y3, Y3
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       352(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y4, Y4
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y4, Y4
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       384(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y5, Y5
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y5, Y5
-	VMULPS       Y2, Y1, Y2
-	VMULPS       Y3, Y1, Y3
-	VMULPS       Y4, Y1, Y4
-	VMULPS       Y5, Y1, Y5
-	VSUBPS       (CX), Y2, Y2
-	VSUBPS       32(CX), Y3, Y3
-	VSUBPS       64(CX), Y4, Y4
-	VSUBPS       96(CX), Y5, Y5
-	VPMOVZXWD    (DX), Y6
-	VPMOVZXWD    16(DX), Y7
-	VPMOVZXWD    32(DX), Y8
-	VPMOVZXWD    48(DX), Y9
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y7, Y7
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y8
+	VADDPS       320(AX), Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y1, Y1
+	VPSLLD       $0x17, Y9, Y8
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y8
+	VADDPS       352(AX), Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y2, Y2
+	VPSLLD       $0x17, Y9, Y8
+	VMULPS       Y8, Y2, Y2
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y8
+	VADDPS       384(AX), Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y3, Y3
+	VPSLLD       $0x17, Y9, Y8
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y8
+	VADDPS       416(AX), Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y4, Y4
+	VPSLLD       $0x17, Y9, Y8
+	VMULPS       Y8, Y4, Y4
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y8
+	VADDPS       448(AX), Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y5, Y5
+	VPSLLD       $0x17, Y9, Y8
+	VMULPS       Y8, Y5, Y5
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y8
+	VADDPS       480(AX), Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y6, Y6
+	VPSLLD       $0x17, Y9, Y8
+	VMULPS       Y8, Y6, Y6
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y8
+	VADDPS       512(AX), Y8, Y8
+	VPSRAD       $0x01, Y8, Y9
+	VPSUBD       Y9, Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VMULPS       Y8, Y7, Y7
+	VPSLLD       $0x17, Y9, Y8
+	VMULPS       Y8, Y7, Y7
+	VMULPS       64(AX), Y1, Y1
+	VMULPS       64(AX), Y2, Y2
+	VMULPS       64(AX), Y3, Y3
+	VMULPS       64(AX), Y4, Y4
+	VMULPS       64(AX), Y5, Y5
+	VMULPS       64(AX), Y6, Y6
+	VMULPS       64(AX), Y7, Y7
+	VSUBPS       (CX), Y1, Y1
+	VMOVUPS      Y1, 832(AX)
+	VSUBPS       32(CX), Y2, Y1
+	VMOVUPS      Y1, 864(AX)
+	VSUBPS       64(CX), Y3, Y1
+	VMOVUPS      Y1, 896(AX)
+	VSUBPS       96(CX), Y4, Y1
+	VMOVUPS      Y1, 928(AX)
+	VSUBPS       128(CX), Y5, Y1
+	VMOVUPS      Y1, 960(AX)
+	VSUBPS       160(CX), Y6, Y1
+	VMOVUPS      Y1, 992(AX)
+	VSUBPS       192(CX), Y7, Y1
+	VMOVUPS      Y1, 1024(AX)
+	VPMOVZXWD    (DX), Y1
+	VPMOVZXWD    16(DX), Y2
+	VPMOVZXWD    32(DX), Y3
+	VPMOVZXWD    48(DX), Y4
+	VPMOVZXWD    64(DX), Y5
+	VPMOVZXWD    80(DX), Y6
+	VPMOVZXWD    96(DX), Y7
+	VPCMPGTD     32(AX), Y1, Y1
+	VPCMPGTD     32(AX), Y2, Y2
+	VPCMPGTD     32(AX), Y3, Y3
+	VPCMPGTD     32(AX), Y4, Y4
+	VPCMPGTD     32(AX), Y5, Y5
 	VPCMPGTD     32(AX), Y6, Y6
 	VPCMPGTD     32(AX), Y7, Y7
-	VPCMPGTD     32(AX), Y8, Y8
-	VPCMPGTD     32(AX), Y9, Y9
-	VMOVUPS      (SI), Y10
-	VMOVUPS      32(SI), Y11
-	VMOVUPS      64(SI), Y12
-	VMOVUPS      96(SI), Y13
+	VMOVUPS      (SI), Y8
+	VMOVUPS      32(SI), Y9
+	VMOVUPS      64(SI), Y10
+	VMOVUPS      96(SI), Y11
+	VMOVUPS      128(SI), Y12
+	VMOVUPS      160(SI), Y13
+	VMOVUPS      192(SI), Y14
+	VMULPS       192(AX), Y8, Y8
+	VMULPS       192(AX), Y9, Y9
+	VMULPS       192(AX), Y10, Y10
+	VMULPS       192(AX), Y11, Y11
+	VMULPS       192(AX), Y12, Y12
+	VMULPS       192(AX), Y13, Y13
+	VMULPS       192(AX), Y14, Y14
+	VANDPS       Y1, Y8, Y8
+	VANDPS       Y2, Y9, Y9
+	VANDPS       Y3, Y10, Y10
+	VANDPS       Y4, Y11, Y11
+	VANDPS       Y5, Y12, Y12
+	VANDPS       Y6, Y13, Y13
+	VANDPS       Y7, Y14, Y14
+	VADDPS       832(AX), Y8, Y8
+	VADDPS       864(AX), Y9, Y9
+	VADDPS       896(AX), Y10, Y10
+	VADDPS       928(AX), Y11, Y11
+	VADDPS       960(AX), Y12, Y12
+	VADDPS       992(AX), Y13, Y13
+	VADDPS       1024(AX), Y14, Y14
+	VMULPS       128(AX), Y8, Y8
+	VMULPS       128(AX), Y9, Y9
+	VMULPS       128(AX), Y10, Y10
+	VMULPS       128(AX), Y11, Y11
+	VMULPS       128(AX), Y12, Y12
+	VMULPS       128(AX), Y13, Y13
+	VMULPS       128(AX), Y14, Y14
+	VADDPS       (CX), Y8, Y8
+	VMOVUPS      Y8, 1088(AX)
+	VADDPS       32(CX), Y9, Y8
+	VMOVUPS      Y8, 1120(AX)
+	VADDPS       64(CX), Y10, Y8
+	VMOVUPS      Y8, 1152(AX)
+	VADDPS       96(CX), Y11, Y8
+	VMOVUPS      Y8, 1184(AX)
+	VADDPS       128(CX), Y12, Y8
+	VMOVUPS      Y8, 1216(AX)
+	VADDPS       160(CX), Y13, Y8
+	VMOVUPS      Y8, 1248(AX)
+	VADDPS       192(CX), Y14, Y8
+	VMOVUPS      Y8, 1280(AX)
+	VMOVUPS      (BX), Y8
+	VMOVUPS      32(BX), Y9
+	VMOVUPS      64(BX), Y10
+	VMOVUPS      96(BX), Y11
+	VMOVUPS      128(BX), Y12
+	VMOVUPS      160(BX), Y13
+	VMOVUPS      192(BX), Y14
+	VMOVUPS      1088(AX), Y15
+	VCMPPS       $0x1e, Y8, Y15, Y8
+	VANDPS       Y8, Y1, Y1
+	VMOVUPS      1120(AX), Y8
+	VCMPPS       $0x1e, Y9, Y8, Y8
+	VANDPS       Y8, Y2, Y2
+	VMOVUPS      1152(AX), Y8
+	VCMPPS       $0x1e, Y10, Y8, Y8
+	VANDPS       Y8, Y3, Y3
+	VMOVUPS      1184(AX), Y8
+	VCMPPS       $0x1e, Y11, Y8, Y8
+	VANDPS       Y8, Y4, Y4
+	VMOVUPS      1216(AX), Y8
+	VCMPPS       $0x1e, Y12, Y8, Y8
+	VANDPS       Y8, Y5, Y5
+	VMOVUPS      1248(AX), Y8
+	VCMPPS       $0x1e, Y13, Y8, Y8
+	VANDPS       Y8, Y6, Y6
+	VMOVUPS      1280(AX), Y8
+	VCMPPS       $0x1e, Y14, Y8, Y8
+	VANDPS       Y8, Y7, Y7
+	VMOVUPS      1088(AX), Y8
+	VBLENDVPS    Y1, 224(AX), Y8, Y8
+	VMOVUPS      1120(AX), Y9
+	VBLENDVPS    Y2, 224(AX), Y9, Y9
+	VMOVUPS      1152(AX), Y10
+	VBLENDVPS    Y3, 224(AX), Y10, Y10
+	VMOVUPS      1184(AX), Y11
+	VBLENDVPS    Y4, 224(AX), Y11, Y11
+	VMOVUPS      1216(AX), Y12
+	VBLENDVPS    Y5, 224(AX), Y12, Y12
+	VMOVUPS      1248(AX), Y13
+	VBLENDVPS    Y6, 224(AX), Y13, Y13
+	VMOVUPS      1280(AX), Y14
+	VBLENDVPS    Y7, 224(AX), Y14, Y14
+	VMOVUPS      Y8, (CX)
+	VMOVUPS      Y9, 32(CX)
+	VMOVUPS      Y10, 64(CX)
+	VMOVUPS      Y11, 96(CX)
+	VMOVUPS      Y12, 128(CX)
+	VMOVUPS      Y13, 160(CX)
+	VMOVUPS      Y14, 192(CX)
+	VPMOVZXWD    (DX), Y8
+	VPADDUSW     (DX), X0, X8
+	VEXTRACTI128 $0x01, Y1, X9
+	VPACKSSDW    X9, X1, X9
+	VPANDN       X8, X9, X8
+	VMOVDQU      X8, (DX)
+	VPMOVZXWD    16(DX), Y8
+	VPADDUSW     16(DX), X0, X8
+	VEXTRACTI128 $0x01, Y2, X9
+	VPACKSSDW    X9, X2, X9
+	VPANDN       X8, X9, X8
+	VMOVDQU      X8, 16(DX)
+	VPMOVZXWD    32(DX), Y8
+	VPADDUSW     32(DX), X0, X8
+	VEXTRACTI128 $0x01, Y3, X9
+	VPACKSSDW    X9, X3, X9
+	VPANDN       X8, X9, X8
+	VMOVDQU      X8, 32(DX)
+	VPMOVZXWD    48(DX), Y8
+	VPADDUSW     48(DX), X0, X8
+	VEXTRACTI128 $0x01, Y4, X9
+	VPACKSSDW    X9, X4, X9
+	VPANDN       X8, X9, X8
+	VMOVDQU      X8, 48(DX)
+	VPMOVZXWD    64(DX), Y8
+	VPADDUSW     64(DX), X0, X8
+	VEXTRACTI128 $0x01, Y5, X9
+	VPACKSSDW    X9, X5, X9
+	VPANDN       X8, X9, X8
+	VMOVDQU      X8, 64(DX)
+	VPMOVZXWD    80(DX), Y8
+	VPADDUSW     80(DX), X0, X8
+	VEXTRACTI128 $0x01, Y6, X9
+	VPACKSSDW    X9, X6, X9
+	VPANDN       X8, X9, X8
+	VMOVDQU      X8, 80(DX)
+	VPMOVZXWD    96(DX), Y8
+	VPADDUSW     96(DX), X0, X8
+	VEXTRACTI128 $0x01, Y7, X9
+	VPACKSSDW    X9, X7, X9
+	VPANDN       X8, X9, X8
+	VMOVDQU      X8, 96(DX)
+	VMOVUPS      288(AX), Y8
+	VSUBPS       (BX), Y8, Y8
+	VMOVUPS      288(AX), Y9
+	VSUBPS       32(BX), Y9, Y9
+	VMOVUPS      288(AX), Y10
+	VSUBPS       64(BX), Y10, Y10
+	VMOVUPS      288(AX), Y11
+	VSUBPS       96(BX), Y11, Y11
+	VMOVUPS      288(AX), Y12
+	VSUBPS       128(BX), Y12, Y12
+	VMOVUPS      288(AX), Y13
+	VSUBPS       160(BX), Y13, Y13
+	VMOVUPS      288(AX), Y14
+	VSUBPS       192(BX), Y14, Y14
+	VMULPS       160(AX), Y8, Y8
+	VMULPS       160(AX), Y9, Y9
 	VMULPS       160(AX), Y10, Y10
 	VMULPS       160(AX), Y11, Y11
 	VMULPS       160(AX), Y12, Y12
 	VMULPS       160(AX), Y13, Y13
-	VANDPS       Y6, Y10, Y10
-	VANDPS       Y7, Y11, Y11
-	VANDPS       Y8, Y12, Y12
-	VANDPS       Y9, Y13, Y13
-	VADDPS       Y10, Y2, Y2
-	VADDPS       Y11, Y3, Y3
-	VADDPS       Y12, Y4, Y4
-	VADDPS       Y13, Y5, Y5
-	VMULPS       96(AX), Y2, Y2
-	VMULPS       96(AX), Y3, Y3
-	VMULPS       96(AX), Y4, Y4
-	VMULPS       96(AX), Y5, Y5
+	VMULPS       160(AX), Y14, Y14
+	VADDPS       (BX), Y8, Y8
+	VMOVUPS      Y8, 1344(AX)
+	VADDPS       32(BX), Y9, Y8
+	VMOVUPS      Y8, 1376(AX)
+	VADDPS       64(BX), Y10, Y8
+	VMOVUPS      Y8, 1408(AX)
+	VADDPS       96(BX), Y11, Y8
+	VMOVUPS      Y8, 1440(AX)
+	VADDPS       128(BX), Y12, Y8
+	VMOVUPS      Y8, 1472(AX)
+	VADDPS       160(BX), Y13, Y8
+	VMOVUPS      Y8, 1504(AX)
+	VADDPS       192(BX), Y14, Y8
+	VMOVUPS      Y8, 1536(AX)
+	VANDPS       96(AX), Y1, Y8
+	VANDPS       96(AX), Y2, Y9
+	VANDPS       96(AX), Y3, Y10
+	VANDPS       96(AX), Y4, Y11
+	VANDPS       96(AX), Y5, Y12
+	VANDPS       96(AX), Y6, Y13
+	VANDPS       96(AX), Y7, Y14
+	VADDPS       1344(AX), Y8, Y8
+	VADDPS       1376(AX), Y9, Y9
+	VADDPS       1408(AX), Y10, Y10
+	VADDPS       1440(AX), Y11, Y11
+	VADDPS       1472(AX), Y12, Y12
+	VADDPS       1504(AX), Y13, Y13
+	VADDPS       1536(AX), Y14, Y14
+	VMOVUPS      Y8, (BX)
+	VMOVUPS      Y9, 32(BX)
+	VMOVUPS      Y10, 64(BX)
+	VMOVUPS      Y11, 96(BX)
+	VMOVUPS      Y12, 128(BX)
+	VMOVUPS      Y13, 160(BX)
+	VMOVUPS      Y14, 192(BX)
+	VMOVMSKPS    Y1, R9
+	MOVB         R9, (DI)
+	VMOVMSKPS    Y2, R9
+	MOVB         R9, 1(DI)
+	VMOVMSKPS    Y3, R9
+	MOVB         R9, 2(DI)
+	VMOVMSKPS    Y4, R9
+	MOVB         R9, 3(DI)
+	VMOVMSKPS    Y5, R9
+	MOVB         R9, 4(DI)
+	VMOVMSKPS    Y6, R9
+	MOVB         R9, 5(DI)
+	VMOVMSKPS    Y7, R9
+	MOVB         R9, 6(DI)
+	ADDQ         $0x07, DI
+	ADDQ         $0x000000e0, CX
+	ADDQ         $0x00000070, DX
+	ADDQ         $0x000000e0, BX
+	ADDQ         $0x000000e0, SI
+	SUBQ         $0x07, R8
+	JCC          SimplifiedAdaptiveExponentialUniformAVX2_reciprocal_block_group
+
+SimplifiedAdaptiveExponentialUniformAVX2_reciprocal_block_rest:
+	ADDQ $0x07, R8
+	JZ   SimplifiedAdaptiveExponentialUniformAVX2_reciprocal_block_end
+
+SimplifiedAdaptiveExponentialUniformAVX2_reciprocal_block_one:
+	VMOVUPS      (CX), Y1
+	VSUBPS       256(AX), Y1, Y1
+	VMULPS       (AX), Y1, Y1
+	VMOVUPS      vconstc2d00000<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      vconst42b20000<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y1, Y2
+	VADDPS       vconst4b400000<>+0(SB), Y2, Y2
+	VSUBPS       vconst4b400000<>+0(SB), Y2, Y2
+	VMOVUPS      Y2, 320(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y2, Y2
+	VSUBPS       Y2, Y1, Y1
+	VMOVUPS      vconstb95e8083<>+0(SB), Y2
+	VMULPS       320(AX), Y2, Y2
+	VSUBPS       Y2, Y1, Y1
+	VMOVUPS      Y1, 576(AX)
+	VMULPS       vconst39500d01<>+0(SB), Y1, Y2
+	VADDPS       vconst3ab60b61<>+0(SB), Y2, Y2
+	VMULPS       Y1, Y2, Y2
+	VADDPS       vconst3c088889<>+0(SB), Y2, Y2
+	VMULPS       Y1, Y2, Y2
+	VADDPS       vconst3d2aaaab<>+0(SB), Y2, Y2
+	VMULPS       Y1, Y2, Y2
+	VADDPS       vconst3e2aaaab<>+0(SB), Y2, Y2
+	VMULPS       Y1, Y2, Y2
+	VADDPS       vconst3f000000<>+0(SB), Y2, Y2
+	VMULPS       Y1, Y1, Y1
+	VMULPS       Y2, Y1, Y1
+	VADDPS       576(AX), Y1, Y1
+	VADDPS       vconst3f800000<>+0(SB), Y1, Y1
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y2
+	VADDPS       320(AX), Y2, Y2
+	VPSRAD       $0x01, Y2, Y3
+	VPSUBD       Y3, Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMULPS       Y2, Y1, Y1
+	VPSLLD       $0x17, Y3, Y2
+	VMULPS       Y2, Y1, Y1
+	VMULPS       64(AX), Y1, Y1
+	VSUBPS       (CX), Y1, Y1
+	VMOVUPS      Y1, 832(AX)
+	VPMOVZXWD    (DX), Y1
+	VPCMPGTD     32(AX), Y1, Y1
+	VMOVUPS      (SI), Y2
+	VMULPS       192(AX), Y2, Y2
+	VANDPS       Y1, Y2, Y2
+	VADDPS       832(AX), Y2, Y2
+	VMULPS       128(AX), Y2, Y2
 	VADDPS       (CX), Y2, Y2
-	VADDPS       32(CX), Y3, Y3
-	VADDPS       64(CX), Y4, Y4
-	VADDPS       96(CX), Y5, Y5
-	VMOVUPS      (BX), Y10
-	VMOVUPS      32(BX), Y11
-	VMOVUPS      64(BX), Y12
-	VMOVUPS      96(BX), Y13
-	VCMPPS       $0x1e, Y10, Y2, Y14
-	VANDPS       Y14, Y6, Y6
-	VCMPPS       $0x1e, Y11, Y3, Y14
-	VANDPS       Y14, Y7, Y7
-	VCMPPS       $0x1e, Y12, Y4, Y14
-	VANDPS       Y14, Y8, Y8
-	VCMPPS       $0x1e, Y13, Y5, Y14
-	VANDPS       Y14, Y9, Y9
-	VBLENDVPS    Y6, 192(AX), Y2, Y2
-	VBLENDVPS    Y7, 192(AX), Y3, Y3
-	VBLENDVPS    Y8, 192(AX), Y4, Y4
-	VBLENDVPS    Y9, 192(AX), Y5, Y5
+	VMOVUPS      Y2, 1088(AX)
+	VMOVUPS      (BX), Y2
+	VMOVUPS      1088(AX), Y3
+	VCMPPS       $0x1e, Y2, Y3, Y2
+	VANDPS       Y2, Y1, Y1
+	VMOVUPS      1088(AX), Y2
+	VBLENDVPS    Y1, 224(AX), Y2, Y2
 	VMOVUPS      Y2, (CX)
-	VMOVUPS      Y3, 32(CX)
-	VMOVUPS      Y4, 64(CX)
-	VMOVUPS      Y5, 96(CX)
 	VPMOVZXWD    (DX), Y2
 	VPADDUSW     (DX), X0, X2
-	VEXTRACTI128 $0x01, Y6, X3
-	VPACKSSDW    X3, X6, X3
+	VEXTRACTI128 $0x01, Y1, X3
+	VPACKSSDW    X3, X1, X3
 	VPANDN       X2, X3, X2
 	VMOVDQU      X2, (DX)
-	VPMOVZXWD    16(DX), Y2
-	VPADDUSW     16(DX), X0, X2
-	VEXTRACTI128 $0x01, Y7, X3
-	VPACKSSDW    X3, X7, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 16(DX)
-	VPMOVZXWD    32(DX), Y2
-	VPADDUSW     32(DX), X0, X2
-	VEXTRACTI128 $0x01, Y8, X3
-	VPACKSSDW    X3, X8, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 32(DX)
-	VPMOVZXWD    48(DX), Y2
-	VPADDUSW     48(DX), X0, X2
-	VEXTRACTI128 $0x01, Y9, X3
-	VPACKSSDW    X3, X9, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 48(DX)
-	VMOVUPS      256(AX), Y2
-	VSUBPS       Y10, Y2, Y2
-	VMOVUPS      256(AX), Y3
-	VSUBPS       Y11, Y3, Y3
-	VMOVUPS      256(AX), Y4
-	VSUBPS       Y12, Y4, Y4
-	VMOVUPS      256(AX), Y5
-	VSUBPS       Y13, Y5, Y5
-	VMULPS       128(AX), Y2, Y2
-	VMULPS       128(AX), Y3, Y3
-	VMULPS       128(AX), Y4, Y4
-	VMULPS       128(AX), Y5, Y5
-	VADDPS       Y2, Y10, Y2
-	VADDPS       Y3, Y11, Y3
-	VADDPS       Y4, Y12, Y4
-	VADDPS       Y5, Y13, Y5
-	VANDPS       64(AX), Y6, Y10
-	VANDPS       64(AX), Y7, Y11
-	VANDPS       64(AX), Y8, Y12
-	VANDPS       64(AX), Y9, Y13
-	VADDPS       Y10, Y2, Y2
-	VADDPS       Y11, Y3, Y3
-	VADDPS       Y12, Y4, Y4
-	VADDPS       Y13, Y5, Y5
+	VMOVUPS      288(AX), Y2
+	VSUBPS       (BX), Y2, Y2
+	VMULPS       160(AX), Y2, Y2
+	VADDPS       (BX), Y2, Y2
+	VMOVUPS      Y2, 1344(AX)
+	VANDPS       96(AX), Y1, Y2
+	VADDPS       1344(AX), Y2, Y2
 	VMOVUPS      Y2, (BX)
-	VMOVUPS      Y3, 32(BX)
-	VMOVUPS      Y4, 64(BX)
-	VMOVUPS      Y5, 96(BX)
-	VMOVMSKPS    Y6, R10
-	ORQ          R10, R9
-	VMOVMSKPS    Y7, R10
-	SHLQ         $0x08, R10
-	ORQ          R10, R9
-	VMOVMSKPS    Y8, R10
-	SHLQ         $0x10, R10
-	ORQ          R10, R9
-	VMOVMSKPS    Y9, R10
-	SHLQ         $0x18, R10
-	ORQ          R10, R9
-	VMOVUPS      128(CX), Y2
-	VMOVUPS      160(CX), Y3
-	VMOVUPS      192(CX), Y4
-	VMOVUPS      224(CX), Y5
-	VSUBPS       224(AX), Y2, Y2
-	VSUBPS       224(AX), Y3, Y3
-	VSUBPS       224(AX), Y4, Y4
-	VSUBPS       224(AX), Y5, Y5
-	VMULPS       (AX), Y2, Y2
-	VMULPS       (AX), Y3, Y3
-	VMULPS       (AX), Y4, Y4
-	VMULPS       (AX), Y5, Y5
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y2, Y6, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y2, Y6, Y2
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y3, Y6, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y4, Y6, Y4
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y4
-	VMOVUPS      vconstc2d00000<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      vconst42b20000<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y6
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
-	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
-	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
-	VMOVUPS      Y6, 416(AX)
-	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
-	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS      Y7, 448(AX)
-	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
-	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS      Y8, 480(AX)
-	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
-	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS      Y9, 512(AX)
-	VMULPS       vconst3f318000<>+0(SB), Y6, Y10
-	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
-	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
-	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
-	VSUBPS       Y10, Y2, Y2
-	VSUBPS       Y11, Y3, Y3
-	VSUBPS       Y12, Y4, Y4
-	VSUBPS       Y13, Y5, Y5
-	VMULPS       vconstb95e8083<>+0(SB), Y6, Y6
-	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
-	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
-	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
-	VSUBPS       Y6, Y2, Y2
-	VSUBPS       Y7, Y3, Y3
-	VSUBPS       Y8, Y4, Y4
-	VSUBPS       Y9, Y5, Y5
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
-	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
-	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
-	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
-	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
-	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
-	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
-	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
-	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
-	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
-	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
-	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
-	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
-	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y6, Y6
-	VMULPS       Y3, Y7, Y7
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y5, Y9, Y9
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
-	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
-	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
-	VMULPS       Y2, Y2, Y10
-	VMULPS       Y3, Y3, Y11
-	VMULPS       Y4, Y4, Y12
-	VMULPS       Y5, Y5, Y13
-	VMULPS       Y6, Y10, Y6
-	VMULPS       Y7, Y11, Y7
-	VMULPS       Y8, Y12, Y8
-	VMULPS       Y9, Y13, Y9
-	VADDPS       Y2, Y6, Y2
-	VADDPS       Y3, Y7, Y3
-	VADDPS       Y4, Y8, Y4
-	VADDPS       Y5, Y9, Y5
-	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
-	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
-	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       416(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y2, Y2
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y2, Y2
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       448(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y3, Y3
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y3, Y3
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       480(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y4, Y4
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y4, Y4
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y6
-	VADDPS       512(AX), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y5, Y5
-	VPSLLD       $0x17, Y7, Y6
-	VMULPS       Y6, Y5, Y5
-	VMULPS       Y2, Y1, Y2
-	VMULPS       Y3, Y1, Y3
-	VMULPS       Y4, Y1, Y4
-	VMULPS       Y5, Y1, Y5
-	VSUBPS       128(CX), Y2, Y2
-	VSUBPS       160(CX), Y3, Y3
-	VSUBPS       192(CX), Y4, Y4
-	VSUBPS       224(CX), Y5, Y5
-	VPMOVZXWD    64(DX), Y6
-	VPMOVZXWD    80(DX), Y7
-	VPMOVZXWD    96(DX), Y8
-	VPMOVZXWD    112(DX), Y9
-	VPCMPGTD     32(AX), Y6, Y6
-	VPCMPGTD     32(AX), Y7, Y7
-	VPCMPGTD     32(AX), Y8, Y8
-	VPCMPGTD     32(AX), Y9, Y9
-	VMOVUPS      128(SI), Y10
-	VMOVUPS      160(SI), Y11
-	VMOVUPS      192(SI), Y12
-	VMOVUPS      224(SI), Y13
-	VMULPS       160(AX), Y10, Y10
-	VMULPS       160(AX), Y11, Y11
-	VMULPS       160(AX), Y12, Y12
-	VMULPS       160(AX), Y13, Y13
-	VANDPS       Y6, Y10, Y10
-	VANDPS       Y7, Y11, Y11
-	VANDPS       Y8, Y12, Y12
-	VANDPS       Y9, Y13, Y13
-	VADDPS       Y10, Y2, Y2
-	VADDPS       Y11, Y3, Y3
-	VADDPS       Y12, Y4, Y4
-	VADDPS       Y13, Y5, Y5
-	VMULPS       96(AX), Y2, Y2
-	VMULPS       96(AX), Y3, Y3
-	VMULPS       96(AX), Y4, Y4
-	VMULPS       96(AX), Y5, Y5
-	VADDPS       128(CX), Y2, Y2
-	VADDPS       160(CX), Y3, Y3
-	VADDPS       192(CX), Y4, Y4
-	VADDPS       224(CX), Y5, Y5
-	VMOVUPS      128(BX), Y10
-	VMOVUPS      160(BX), Y11
-	VMOVUPS      192(BX), Y12
-	VMOVUPS      224(BX), Y13
-	VCMPPS       $0x1e, Y10, Y2, Y14
-	VANDPS       Y14, Y6, Y6
-	VCMPPS       $0x1e, Y11, Y3, Y14
-	VANDPS       Y14, Y7, Y7
-	VCMPPS       $0x1e, Y12, Y4, Y14
-	VANDPS       Y14, Y8, Y8
-	VCMPPS       $0x1e, Y13, Y5, Y14
-	VANDPS       Y14, Y9, Y9
-	VBLENDVPS    Y6, 192(AX), Y2, Y2
-	VBLENDVPS    Y7, 192(AX), Y3, Y3
-	VBLENDVPS    Y8, 192(AX), Y4, Y4
-	VBLENDVPS    Y9, 192(AX), Y5, Y5
-	VMOVUPS      Y2, 128(CX)
-	VMOVUPS      Y3, 160(CX)
-	VMOVUPS      Y4, 192(CX)
-	VMOVUPS      Y5, 224(CX)
-	VPMOVZXWD    64(DX), Y2
-	VPADDUSW     64(DX), X0, X2
-	VEXTRACTI128 $0x01, Y6, X3
-	VPACKSSDW    X3, X6, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 64(DX)
-	VPMOVZXWD    80(DX), Y2
-	VPADDUSW     80(DX), X0, X2
-	VEXTRACTI128 $0x01, Y7, X3
-	VPACKSSDW    X3, X7, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 80(DX)
-	VPMOVZXWD    96(DX), Y2
-	VPADDUSW     96(DX), X0, X2
-	VEXTRACTI128 $0x01, Y8, X3
-	VPACKSSDW    X3, X8, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 96(DX)
-	VPMOVZXWD    112(DX), Y2
-	VPADDUSW     112(DX), X0, X2
-	VEXTRACTI128 $0x01, Y9, X3
-	VPACKSSDW    X3, X9, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 112(DX)
-	VMOVUPS      256(AX), Y2
-	VSUBPS       Y10, Y2, Y2
-	VMOVUPS      256(AX), Y3
-	VSUBPS       Y11, Y3, Y3
-	VMOVUPS      256(AX), Y4
-	VSUBPS       Y12, Y4, Y4
-	VMOVUPS      256(AX), Y5
-	VSUBPS       Y13, Y5, Y5
-	VMULPS       128(AX), Y2, Y2
-	VMULPS       128(AX), Y3, Y3
-	VMULPS       128(AX), Y4, Y4
-	VMULPS       128(AX), Y5, Y5
-	VADDPS       Y2, Y10, Y2
-	VADDPS       Y3, Y11, Y3
-	VADDPS       Y4, Y12, Y4
-	VADDPS       Y5, Y13, Y5
-	VANDPS       64(AX), Y6, Y10
-	VANDPS       64(AX), Y7, Y11
-	VANDPS       64(AX), Y8, Y12
-	VANDPS       64(AX), Y9, Y13
-	VADDPS       Y10, Y2, Y2
-	VADDPS       Y11, Y3, Y3
-	VADDPS       Y12, Y4, Y4
-	VADDPS       Y13, Y5, Y5
-	VMOVUPS      Y2, 128(BX)
-	VMOVUPS      Y3, 160(BX)
-	VMOVUPS      Y4, 192(BX)
-	VMOVUPS      Y5, 224(BX)
-	VMOVMSKPS    Y6, R10
-	SHLQ         $0x20, R10
-	ORQ          R10, R9
-	VMOVMSKPS    Y7, R10
-	SHLQ         $0x28, R10
-	ORQ          R10, R9
-	VMOVMSKPS    Y8, R10
-	SHLQ         $0x30, R10
-	ORQ          R10, R9
-	VMOVMSKPS    Y9, R10
-	SHLQ         $0x38, R10
-	ORQ          R10, R9
-	MOVQ         R9, (DI)
-	ADDQ         $0x08, DI
-	ADDQ         $0x00000100, CX
-	ADDQ         $0x00000080, DX
-	ADDQ         $0x00000100, BX
-	ADDQ         $0x00000100, SI
+	VMOVMSKPS    Y1, R9
+	MOVB         R9, (DI)
+	ADDQ         $0x01, DI
+	ADDQ         $0x00000020, CX
+	ADDQ         $0x00000010, DX
+	ADDQ         $0x00000020, BX
+	ADDQ         $0x00000020, SI
 	DECQ         R8
-	JNZ          SimplifiedAdaptiveExponentialUniformAVX2_reciprocal_block
+	JNZ          SimplifiedAdaptiveExponentialUniformAVX2_reciprocal_block_one
 
+SimplifiedAdaptiveExponentialUniformAVX2_reciprocal_block_end:
 SimplifiedAdaptiveExponentialUniformAVX2_done:
 	VZEROUPPER
 	RET
@@ -17681,11 +17979,8 @@ RefractoryLeakyTraced1UniformAVX512_done:
 
 // func refractoryLeakyTraced1UniformAVX2(v *float32, r *uint16, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·refractoryLeakyTraced1UniformAVX2(SB), NOSPLIT, $96-80
-	// 7 scalars held in registers, 1 read from memory where used; vectors interleaved 1 at a time.
-	LEAQ         (SP), AX
-	ADDQ         $0x3f, AX
-	ANDQ         $-64, AX
+TEXT ·refractoryLeakyTraced1UniformAVX2(SB), NOSPLIT, $0-80
+	// 8 scalars held in registers, 0 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS bT1+60(FP), Y1
@@ -17696,257 +17991,256 @@ TEXT ·refractoryLeakyTraced1UniformAVX2(SB), NOSPLIT, $96-80
 	VBROADCASTSS gr+40(FP), Y5
 	VBROADCASTSS lT1+52(FP), Y6
 	VBROADCASTSS reset+48(FP), Y7
-	VMOVUPS      Y7, (AX)
-	VBROADCASTSS thr+44(FP), Y7
-	MOVQ         v+0(FP), CX
-	MOVQ         r+8(FP), DX
-	MOVQ         t1+16(FP), BX
-	MOVQ         x1+24(FP), SI
-	MOVQ         spikes+64(FP), DI
-	MOVQ         blocks+72(FP), R8
-	TESTQ        R8, R8
+	VBROADCASTSS thr+44(FP), Y8
+	MOVQ         v+0(FP), AX
+	MOVQ         r+8(FP), CX
+	MOVQ         t1+16(FP), DX
+	MOVQ         x1+24(FP), BX
+	MOVQ         spikes+64(FP), SI
+	MOVQ         blocks+72(FP), DI
+	TESTQ        DI, DI
 	JZ           RefractoryLeakyTraced1UniformAVX2_done
 
 RefractoryLeakyTraced1UniformAVX2_block:
-	XORQ         R9, R9
-	VMOVUPS      (SI), Y8
+	XORQ         R8, R8
 	VMOVUPS      (BX), Y9
-	VSUBPS       Y9, Y1, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y8, Y3, Y8
-	VADDPS       Y8, Y9, Y8
-	VMOVUPS      Y8, (BX)
-	VPMOVZXWD    (DX), Y9
-	VPCMPGTD     Y2, Y9, Y9
-	VMOVUPS      (CX), Y10
-	VMULPS       Y10, Y4, Y10
-	VMULPS       Y8, Y5, Y8
-	VANDPS       Y9, Y8, Y8
-	VADDPS       Y8, Y10, Y8
-	VCMPPS       $0x1e, Y7, Y8, Y10
+	VMOVUPS      (DX), Y10
+	VSUBPS       Y10, Y1, Y11
+	VMULPS       Y11, Y6, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y3, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, (DX)
+	VPMOVZXWD    (CX), Y10
+	VPCMPGTD     Y2, Y10, Y10
+	VMOVUPS      (AX), Y11
+	VMULPS       Y11, Y4, Y11
+	VMULPS       Y9, Y5, Y9
 	VANDPS       Y10, Y9, Y9
-	VBLENDVPS    Y9, (AX), Y8, Y8
-	VMOVUPS      Y8, (CX)
-	VPADDUSW     (DX), X0, X8
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKSSDW    X10, X9, X10
-	VPANDN       X8, X10, X8
-	VMOVDQU      X8, (DX)
-	VXORPS       Y8, Y8, Y8
-	VMOVUPS      Y8, (SI)
-	VMOVMSKPS    Y9, R10
-	ORQ          R10, R9
-	VMOVUPS      32(SI), Y8
+	VADDPS       Y9, Y11, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y11
+	VANDPS       Y11, Y10, Y10
+	VBLENDVPS    Y10, Y7, Y9, Y9
+	VMOVUPS      Y9, (AX)
+	VPADDUSW     (CX), X0, X9
+	VEXTRACTI128 $0x01, Y10, X11
+	VPACKSSDW    X11, X10, X11
+	VPANDN       X9, X11, X9
+	VMOVDQU      X9, (CX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, (BX)
+	VMOVMSKPS    Y10, R9
+	ORQ          R9, R8
 	VMOVUPS      32(BX), Y9
-	VSUBPS       Y9, Y1, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y8, Y3, Y8
-	VADDPS       Y8, Y9, Y8
-	VMOVUPS      Y8, 32(BX)
-	VPMOVZXWD    16(DX), Y9
-	VPCMPGTD     Y2, Y9, Y9
-	VMOVUPS      32(CX), Y10
-	VMULPS       Y10, Y4, Y10
-	VMULPS       Y8, Y5, Y8
-	VANDPS       Y9, Y8, Y8
-	VADDPS       Y8, Y10, Y8
-	VCMPPS       $0x1e, Y7, Y8, Y10
+	VMOVUPS      32(DX), Y10
+	VSUBPS       Y10, Y1, Y11
+	VMULPS       Y11, Y6, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y3, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 32(DX)
+	VPMOVZXWD    16(CX), Y10
+	VPCMPGTD     Y2, Y10, Y10
+	VMOVUPS      32(AX), Y11
+	VMULPS       Y11, Y4, Y11
+	VMULPS       Y9, Y5, Y9
 	VANDPS       Y10, Y9, Y9
-	VBLENDVPS    Y9, (AX), Y8, Y8
-	VMOVUPS      Y8, 32(CX)
-	VPADDUSW     16(DX), X0, X8
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKSSDW    X10, X9, X10
-	VPANDN       X8, X10, X8
-	VMOVDQU      X8, 16(DX)
-	VXORPS       Y8, Y8, Y8
-	VMOVUPS      Y8, 32(SI)
-	VMOVMSKPS    Y9, R10
-	SHLQ         $0x08, R10
-	ORQ          R10, R9
-	VMOVUPS      64(SI), Y8
+	VADDPS       Y9, Y11, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y11
+	VANDPS       Y11, Y10, Y10
+	VBLENDVPS    Y10, Y7, Y9, Y9
+	VMOVUPS      Y9, 32(AX)
+	VPADDUSW     16(CX), X0, X9
+	VEXTRACTI128 $0x01, Y10, X11
+	VPACKSSDW    X11, X10, X11
+	VPANDN       X9, X11, X9
+	VMOVDQU      X9, 16(CX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 32(BX)
+	VMOVMSKPS    Y10, R9
+	SHLQ         $0x08, R9
+	ORQ          R9, R8
 	VMOVUPS      64(BX), Y9
-	VSUBPS       Y9, Y1, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y8, Y3, Y8
-	VADDPS       Y8, Y9, Y8
-	VMOVUPS      Y8, 64(BX)
-	VPMOVZXWD    32(DX), Y9
-	VPCMPGTD     Y2, Y9, Y9
-	VMOVUPS      64(CX), Y10
-	VMULPS       Y10, Y4, Y10
-	VMULPS       Y8, Y5, Y8
-	VANDPS       Y9, Y8, Y8
-	VADDPS       Y8, Y10, Y8
-	VCMPPS       $0x1e, Y7, Y8, Y10
+	VMOVUPS      64(DX), Y10
+	VSUBPS       Y10, Y1, Y11
+	VMULPS       Y11, Y6, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y3, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 64(DX)
+	VPMOVZXWD    32(CX), Y10
+	VPCMPGTD     Y2, Y10, Y10
+	VMOVUPS      64(AX), Y11
+	VMULPS       Y11, Y4, Y11
+	VMULPS       Y9, Y5, Y9
 	VANDPS       Y10, Y9, Y9
-	VBLENDVPS    Y9, (AX), Y8, Y8
-	VMOVUPS      Y8, 64(CX)
-	VPADDUSW     32(DX), X0, X8
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKSSDW    X10, X9, X10
-	VPANDN       X8, X10, X8
-	VMOVDQU      X8, 32(DX)
-	VXORPS       Y8, Y8, Y8
-	VMOVUPS      Y8, 64(SI)
-	VMOVMSKPS    Y9, R10
-	SHLQ         $0x10, R10
-	ORQ          R10, R9
-	VMOVUPS      96(SI), Y8
+	VADDPS       Y9, Y11, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y11
+	VANDPS       Y11, Y10, Y10
+	VBLENDVPS    Y10, Y7, Y9, Y9
+	VMOVUPS      Y9, 64(AX)
+	VPADDUSW     32(CX), X0, X9
+	VEXTRACTI128 $0x01, Y10, X11
+	VPACKSSDW    X11, X10, X11
+	VPANDN       X9, X11, X9
+	VMOVDQU      X9, 32(CX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 64(BX)
+	VMOVMSKPS    Y10, R9
+	SHLQ         $0x10, R9
+	ORQ          R9, R8
 	VMOVUPS      96(BX), Y9
-	VSUBPS       Y9, Y1, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y8, Y3, Y8
-	VADDPS       Y8, Y9, Y8
-	VMOVUPS      Y8, 96(BX)
-	VPMOVZXWD    48(DX), Y9
-	VPCMPGTD     Y2, Y9, Y9
-	VMOVUPS      96(CX), Y10
-	VMULPS       Y10, Y4, Y10
-	VMULPS       Y8, Y5, Y8
-	VANDPS       Y9, Y8, Y8
-	VADDPS       Y8, Y10, Y8
-	VCMPPS       $0x1e, Y7, Y8, Y10
+	VMOVUPS      96(DX), Y10
+	VSUBPS       Y10, Y1, Y11
+	VMULPS       Y11, Y6, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y3, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 96(DX)
+	VPMOVZXWD    48(CX), Y10
+	VPCMPGTD     Y2, Y10, Y10
+	VMOVUPS      96(AX), Y11
+	VMULPS       Y11, Y4, Y11
+	VMULPS       Y9, Y5, Y9
 	VANDPS       Y10, Y9, Y9
-	VBLENDVPS    Y9, (AX), Y8, Y8
-	VMOVUPS      Y8, 96(CX)
-	VPADDUSW     48(DX), X0, X8
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKSSDW    X10, X9, X10
-	VPANDN       X8, X10, X8
-	VMOVDQU      X8, 48(DX)
-	VXORPS       Y8, Y8, Y8
-	VMOVUPS      Y8, 96(SI)
-	VMOVMSKPS    Y9, R10
-	SHLQ         $0x18, R10
-	ORQ          R10, R9
-	VMOVUPS      128(SI), Y8
+	VADDPS       Y9, Y11, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y11
+	VANDPS       Y11, Y10, Y10
+	VBLENDVPS    Y10, Y7, Y9, Y9
+	VMOVUPS      Y9, 96(AX)
+	VPADDUSW     48(CX), X0, X9
+	VEXTRACTI128 $0x01, Y10, X11
+	VPACKSSDW    X11, X10, X11
+	VPANDN       X9, X11, X9
+	VMOVDQU      X9, 48(CX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 96(BX)
+	VMOVMSKPS    Y10, R9
+	SHLQ         $0x18, R9
+	ORQ          R9, R8
 	VMOVUPS      128(BX), Y9
-	VSUBPS       Y9, Y1, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y8, Y3, Y8
-	VADDPS       Y8, Y9, Y8
-	VMOVUPS      Y8, 128(BX)
-	VPMOVZXWD    64(DX), Y9
-	VPCMPGTD     Y2, Y9, Y9
-	VMOVUPS      128(CX), Y10
-	VMULPS       Y10, Y4, Y10
-	VMULPS       Y8, Y5, Y8
-	VANDPS       Y9, Y8, Y8
-	VADDPS       Y8, Y10, Y8
-	VCMPPS       $0x1e, Y7, Y8, Y10
+	VMOVUPS      128(DX), Y10
+	VSUBPS       Y10, Y1, Y11
+	VMULPS       Y11, Y6, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y3, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 128(DX)
+	VPMOVZXWD    64(CX), Y10
+	VPCMPGTD     Y2, Y10, Y10
+	VMOVUPS      128(AX), Y11
+	VMULPS       Y11, Y4, Y11
+	VMULPS       Y9, Y5, Y9
 	VANDPS       Y10, Y9, Y9
-	VBLENDVPS    Y9, (AX), Y8, Y8
-	VMOVUPS      Y8, 128(CX)
-	VPADDUSW     64(DX), X0, X8
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKSSDW    X10, X9, X10
-	VPANDN       X8, X10, X8
-	VMOVDQU      X8, 64(DX)
-	VXORPS       Y8, Y8, Y8
-	VMOVUPS      Y8, 128(SI)
-	VMOVMSKPS    Y9, R10
-	SHLQ         $0x20, R10
-	ORQ          R10, R9
-	VMOVUPS      160(SI), Y8
+	VADDPS       Y9, Y11, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y11
+	VANDPS       Y11, Y10, Y10
+	VBLENDVPS    Y10, Y7, Y9, Y9
+	VMOVUPS      Y9, 128(AX)
+	VPADDUSW     64(CX), X0, X9
+	VEXTRACTI128 $0x01, Y10, X11
+	VPACKSSDW    X11, X10, X11
+	VPANDN       X9, X11, X9
+	VMOVDQU      X9, 64(CX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 128(BX)
+	VMOVMSKPS    Y10, R9
+	SHLQ         $0x20, R9
+	ORQ          R9, R8
 	VMOVUPS      160(BX), Y9
-	VSUBPS       Y9, Y1, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y8, Y3, Y8
-	VADDPS       Y8, Y9, Y8
-	VMOVUPS      Y8, 160(BX)
-	VPMOVZXWD    80(DX), Y9
-	VPCMPGTD     Y2, Y9, Y9
-	VMOVUPS      160(CX), Y10
-	VMULPS       Y10, Y4, Y10
-	VMULPS       Y8, Y5, Y8
-	VANDPS       Y9, Y8, Y8
-	VADDPS       Y8, Y10, Y8
-	VCMPPS       $0x1e, Y7, Y8, Y10
+	VMOVUPS      160(DX), Y10
+	VSUBPS       Y10, Y1, Y11
+	VMULPS       Y11, Y6, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y3, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 160(DX)
+	VPMOVZXWD    80(CX), Y10
+	VPCMPGTD     Y2, Y10, Y10
+	VMOVUPS      160(AX), Y11
+	VMULPS       Y11, Y4, Y11
+	VMULPS       Y9, Y5, Y9
 	VANDPS       Y10, Y9, Y9
-	VBLENDVPS    Y9, (AX), Y8, Y8
-	VMOVUPS      Y8, 160(CX)
-	VPADDUSW     80(DX), X0, X8
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKSSDW    X10, X9, X10
-	VPANDN       X8, X10, X8
-	VMOVDQU      X8, 80(DX)
-	VXORPS       Y8, Y8, Y8
-	VMOVUPS      Y8, 160(SI)
-	VMOVMSKPS    Y9, R10
-	SHLQ         $0x28, R10
-	ORQ          R10, R9
-	VMOVUPS      192(SI), Y8
+	VADDPS       Y9, Y11, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y11
+	VANDPS       Y11, Y10, Y10
+	VBLENDVPS    Y10, Y7, Y9, Y9
+	VMOVUPS      Y9, 160(AX)
+	VPADDUSW     80(CX), X0, X9
+	VEXTRACTI128 $0x01, Y10, X11
+	VPACKSSDW    X11, X10, X11
+	VPANDN       X9, X11, X9
+	VMOVDQU      X9, 80(CX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 160(BX)
+	VMOVMSKPS    Y10, R9
+	SHLQ         $0x28, R9
+	ORQ          R9, R8
 	VMOVUPS      192(BX), Y9
-	VSUBPS       Y9, Y1, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y8, Y3, Y8
-	VADDPS       Y8, Y9, Y8
-	VMOVUPS      Y8, 192(BX)
-	VPMOVZXWD    96(DX), Y9
-	VPCMPGTD     Y2, Y9, Y9
-	VMOVUPS      192(CX), Y10
-	VMULPS       Y10, Y4, Y10
-	VMULPS       Y8, Y5, Y8
-	VANDPS       Y9, Y8, Y8
-	VADDPS       Y8, Y10, Y8
-	VCMPPS       $0x1e, Y7, Y8, Y10
+	VMOVUPS      192(DX), Y10
+	VSUBPS       Y10, Y1, Y11
+	VMULPS       Y11, Y6, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y3, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 192(DX)
+	VPMOVZXWD    96(CX), Y10
+	VPCMPGTD     Y2, Y10, Y10
+	VMOVUPS      192(AX), Y11
+	VMULPS       Y11, Y4, Y11
+	VMULPS       Y9, Y5, Y9
 	VANDPS       Y10, Y9, Y9
-	VBLENDVPS    Y9, (AX), Y8, Y8
-	VMOVUPS      Y8, 192(CX)
-	VPADDUSW     96(DX), X0, X8
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKSSDW    X10, X9, X10
-	VPANDN       X8, X10, X8
-	VMOVDQU      X8, 96(DX)
-	VXORPS       Y8, Y8, Y8
-	VMOVUPS      Y8, 192(SI)
-	VMOVMSKPS    Y9, R10
-	SHLQ         $0x30, R10
-	ORQ          R10, R9
-	VMOVUPS      224(SI), Y8
+	VADDPS       Y9, Y11, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y11
+	VANDPS       Y11, Y10, Y10
+	VBLENDVPS    Y10, Y7, Y9, Y9
+	VMOVUPS      Y9, 192(AX)
+	VPADDUSW     96(CX), X0, X9
+	VEXTRACTI128 $0x01, Y10, X11
+	VPACKSSDW    X11, X10, X11
+	VPANDN       X9, X11, X9
+	VMOVDQU      X9, 96(CX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 192(BX)
+	VMOVMSKPS    Y10, R9
+	SHLQ         $0x30, R9
+	ORQ          R9, R8
 	VMOVUPS      224(BX), Y9
-	VSUBPS       Y9, Y1, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y8, Y3, Y8
-	VADDPS       Y8, Y9, Y8
-	VMOVUPS      Y8, 224(BX)
-	VPMOVZXWD    112(DX), Y9
-	VPCMPGTD     Y2, Y9, Y9
-	VMOVUPS      224(CX), Y10
-	VMULPS       Y10, Y4, Y10
-	VMULPS       Y8, Y5, Y8
-	VANDPS       Y9, Y8, Y8
-	VADDPS       Y8, Y10, Y8
-	VCMPPS       $0x1e, Y7, Y8, Y10
+	VMOVUPS      224(DX), Y10
+	VSUBPS       Y10, Y1, Y11
+	VMULPS       Y11, Y6, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y3, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 224(DX)
+	VPMOVZXWD    112(CX), Y10
+	VPCMPGTD     Y2, Y10, Y10
+	VMOVUPS      224(AX), Y11
+	VMULPS       Y11, Y4, Y11
+	VMULPS       Y9, Y5, Y9
 	VANDPS       Y10, Y9, Y9
-	VBLENDVPS    Y9, (AX), Y8, Y8
-	VMOVUPS      Y8, 224(CX)
-	VPADDUSW     112(DX), X0, X8
-	VEXTRACTI128 $0x01, Y9, X10
-	VPACKSSDW    X10, X9, X10
-	VPANDN       X8, X10, X8
-	VMOVDQU      X8, 112(DX)
-	VXORPS       Y8, Y8, Y8
-	VMOVUPS      Y8, 224(SI)
-	VMOVMSKPS    Y9, R10
-	SHLQ         $0x38, R10
-	ORQ          R10, R9
-	MOVQ         R9, (DI)
-	ADDQ         $0x08, DI
-	ADDQ         $0x00000100, CX
-	ADDQ         $0x00000080, DX
+	VADDPS       Y9, Y11, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y11
+	VANDPS       Y11, Y10, Y10
+	VBLENDVPS    Y10, Y7, Y9, Y9
+	VMOVUPS      Y9, 224(AX)
+	VPADDUSW     112(CX), X0, X9
+	VEXTRACTI128 $0x01, Y10, X11
+	VPACKSSDW    X11, X10, X11
+	VPANDN       X9, X11, X9
+	VMOVDQU      X9, 112(CX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 224(BX)
+	VMOVMSKPS    Y10, R9
+	SHLQ         $0x38, R9
+	ORQ          R9, R8
+	MOVQ         R8, (SI)
+	ADDQ         $0x08, SI
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000100, DX
 	ADDQ         $0x00000100, BX
-	ADDQ         $0x00000100, SI
-	DECQ         R8
+	DECQ         DI
 	JNZ          RefractoryLeakyTraced1UniformAVX2_block
 
 RefractoryLeakyTraced1UniformAVX2_done:
@@ -19705,8 +19999,8 @@ AdaptiveLeakyTraced1UniformAVX512_done:
 
 // func adaptiveLeakyTraced1UniformAVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·adaptiveLeakyTraced1UniformAVX2(SB), NOSPLIT, $160-96
-	// 7 scalars held in registers, 3 read from memory where used; vectors interleaved 1 at a time.
+TEXT ·adaptiveLeakyTraced1UniformAVX2(SB), NOSPLIT, $128-96
+	// 8 scalars held in registers, 2 read from memory where used; vectors interleaved 1 at a time.
 	LEAQ         (SP), AX
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
@@ -19722,10 +20016,9 @@ TEXT ·adaptiveLeakyTraced1UniformAVX2(SB), NOSPLIT, $160-96
 	VBROADCASTSS gr+48(FP), Y5
 	VBROADCASTSS lT1+68(FP), Y6
 	VBROADCASTSS ltheta+60(FP), Y7
-	VMOVUPS      Y7, 32(AX)
-	VBROADCASTSS reset+56(FP), Y7
-	VBROADCASTSS thr+52(FP), Y8
-	VMOVUPS      Y8, 64(AX)
+	VBROADCASTSS reset+56(FP), Y8
+	VBROADCASTSS thr+52(FP), Y9
+	VMOVUPS      Y9, 32(AX)
 	MOVQ         v+0(FP), CX
 	MOVQ         r+8(FP), DX
 	MOVQ         theta+16(FP), BX
@@ -19738,299 +20031,299 @@ TEXT ·adaptiveLeakyTraced1UniformAVX2(SB), NOSPLIT, $160-96
 
 AdaptiveLeakyTraced1UniformAVX2_block:
 	XORQ         R10, R10
-	VMOVUPS      (DI), Y8
-	VMOVUPS      (SI), Y9
-	VSUBPS       Y9, Y1, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y8, Y3, Y8
-	VADDPS       Y8, Y9, Y8
-	VMOVUPS      Y8, (SI)
-	VPMOVZXWD    (DX), Y9
-	VPCMPGTD     Y2, Y9, Y9
-	VMOVUPS      (CX), Y10
-	VMULPS       Y10, Y4, Y10
-	VMULPS       Y8, Y5, Y8
-	VANDPS       Y9, Y8, Y8
-	VADDPS       Y8, Y10, Y8
-	VMOVUPS      (BX), Y10
-	VCMPPS       $0x1e, Y10, Y8, Y11
-	VANDPS       Y11, Y9, Y9
-	VBLENDVPS    Y9, Y7, Y8, Y8
-	VMOVUPS      Y8, (CX)
-	VPADDUSW     (DX), X0, X8
-	VEXTRACTI128 $0x01, Y9, X11
-	VPACKSSDW    X11, X9, X11
-	VPANDN       X8, X11, X8
-	VMOVDQU      X8, (DX)
-	VMOVUPS      64(AX), Y8
-	VSUBPS       Y10, Y8, Y8
-	VMULPS       32(AX), Y8, Y8
-	VADDPS       Y8, Y10, Y8
-	VANDPS       (AX), Y9, Y10
-	VADDPS       Y10, Y8, Y8
-	VMOVUPS      Y8, (BX)
-	VXORPS       Y8, Y8, Y8
-	VMOVUPS      Y8, (DI)
-	VMOVMSKPS    Y9, R11
+	VMOVUPS      (DI), Y9
+	VMOVUPS      (SI), Y10
+	VSUBPS       Y10, Y1, Y11
+	VMULPS       Y11, Y6, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y3, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, (SI)
+	VPMOVZXWD    (DX), Y10
+	VPCMPGTD     Y2, Y10, Y10
+	VMOVUPS      (CX), Y11
+	VMULPS       Y11, Y4, Y11
+	VMULPS       Y9, Y5, Y9
+	VANDPS       Y10, Y9, Y9
+	VADDPS       Y9, Y11, Y9
+	VMOVUPS      (BX), Y11
+	VCMPPS       $0x1e, Y11, Y9, Y12
+	VANDPS       Y12, Y10, Y10
+	VBLENDVPS    Y10, Y8, Y9, Y9
+	VMOVUPS      Y9, (CX)
+	VPADDUSW     (DX), X0, X9
+	VEXTRACTI128 $0x01, Y10, X12
+	VPACKSSDW    X12, X10, X12
+	VPANDN       X9, X12, X9
+	VMOVDQU      X9, (DX)
+	VMOVUPS      32(AX), Y9
+	VSUBPS       Y11, Y9, Y9
+	VMULPS       Y9, Y7, Y9
+	VADDPS       Y9, Y11, Y9
+	VANDPS       (AX), Y10, Y11
+	VADDPS       Y11, Y9, Y9
+	VMOVUPS      Y9, (BX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, (DI)
+	VMOVMSKPS    Y10, R11
 	ORQ          R11, R10
-	VMOVUPS      32(DI), Y8
-	VMOVUPS      32(SI), Y9
-	VSUBPS       Y9, Y1, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y8, Y3, Y8
-	VADDPS       Y8, Y9, Y8
-	VMOVUPS      Y8, 32(SI)
-	VPMOVZXWD    16(DX), Y9
-	VPCMPGTD     Y2, Y9, Y9
-	VMOVUPS      32(CX), Y10
-	VMULPS       Y10, Y4, Y10
-	VMULPS       Y8, Y5, Y8
-	VANDPS       Y9, Y8, Y8
-	VADDPS       Y8, Y10, Y8
-	VMOVUPS      32(BX), Y10
-	VCMPPS       $0x1e, Y10, Y8, Y11
-	VANDPS       Y11, Y9, Y9
-	VBLENDVPS    Y9, Y7, Y8, Y8
-	VMOVUPS      Y8, 32(CX)
-	VPADDUSW     16(DX), X0, X8
-	VEXTRACTI128 $0x01, Y9, X11
-	VPACKSSDW    X11, X9, X11
-	VPANDN       X8, X11, X8
-	VMOVDQU      X8, 16(DX)
-	VMOVUPS      64(AX), Y8
-	VSUBPS       Y10, Y8, Y8
-	VMULPS       32(AX), Y8, Y8
-	VADDPS       Y8, Y10, Y8
-	VANDPS       (AX), Y9, Y10
-	VADDPS       Y10, Y8, Y8
-	VMOVUPS      Y8, 32(BX)
-	VXORPS       Y8, Y8, Y8
-	VMOVUPS      Y8, 32(DI)
-	VMOVMSKPS    Y9, R11
+	VMOVUPS      32(DI), Y9
+	VMOVUPS      32(SI), Y10
+	VSUBPS       Y10, Y1, Y11
+	VMULPS       Y11, Y6, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y3, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 32(SI)
+	VPMOVZXWD    16(DX), Y10
+	VPCMPGTD     Y2, Y10, Y10
+	VMOVUPS      32(CX), Y11
+	VMULPS       Y11, Y4, Y11
+	VMULPS       Y9, Y5, Y9
+	VANDPS       Y10, Y9, Y9
+	VADDPS       Y9, Y11, Y9
+	VMOVUPS      32(BX), Y11
+	VCMPPS       $0x1e, Y11, Y9, Y12
+	VANDPS       Y12, Y10, Y10
+	VBLENDVPS    Y10, Y8, Y9, Y9
+	VMOVUPS      Y9, 32(CX)
+	VPADDUSW     16(DX), X0, X9
+	VEXTRACTI128 $0x01, Y10, X12
+	VPACKSSDW    X12, X10, X12
+	VPANDN       X9, X12, X9
+	VMOVDQU      X9, 16(DX)
+	VMOVUPS      32(AX), Y9
+	VSUBPS       Y11, Y9, Y9
+	VMULPS       Y9, Y7, Y9
+	VADDPS       Y9, Y11, Y9
+	VANDPS       (AX), Y10, Y11
+	VADDPS       Y11, Y9, Y9
+	VMOVUPS      Y9, 32(BX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 32(DI)
+	VMOVMSKPS    Y10, R11
 	SHLQ         $0x08, R11
 	ORQ          R11, R10
-	VMOVUPS      64(DI), Y8
-	VMOVUPS      64(SI), Y9
-	VSUBPS       Y9, Y1, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y8, Y3, Y8
-	VADDPS       Y8, Y9, Y8
-	VMOVUPS      Y8, 64(SI)
-	VPMOVZXWD    32(DX), Y9
-	VPCMPGTD     Y2, Y9, Y9
-	VMOVUPS      64(CX), Y10
-	VMULPS       Y10, Y4, Y10
-	VMULPS       Y8, Y5, Y8
-	VANDPS       Y9, Y8, Y8
-	VADDPS       Y8, Y10, Y8
-	VMOVUPS      64(BX), Y10
-	VCMPPS       $0x1e, Y10, Y8, Y11
-	VANDPS       Y11, Y9, Y9
-	VBLENDVPS    Y9, Y7, Y8, Y8
-	VMOVUPS      Y8, 64(CX)
-	VPADDUSW     32(DX), X0, X8
-	VEXTRACTI128 $0x01, Y9, X11
-	VPACKSSDW    X11, X9, X11
-	VPANDN       X8, X11, X8
-	VMOVDQU      X8, 32(DX)
-	VMOVUPS      64(AX), Y8
-	VSUBPS       Y10, Y8, Y8
-	VMULPS       32(AX), Y8, Y8
-	VADDPS       Y8, Y10, Y8
-	VANDPS       (AX), Y9, Y10
-	VADDPS       Y10, Y8, Y8
-	VMOVUPS      Y8, 64(BX)
-	VXORPS       Y8, Y8, Y8
-	VMOVUPS      Y8, 64(DI)
-	VMOVMSKPS    Y9, R11
+	VMOVUPS      64(DI), Y9
+	VMOVUPS      64(SI), Y10
+	VSUBPS       Y10, Y1, Y11
+	VMULPS       Y11, Y6, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y3, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 64(SI)
+	VPMOVZXWD    32(DX), Y10
+	VPCMPGTD     Y2, Y10, Y10
+	VMOVUPS      64(CX), Y11
+	VMULPS       Y11, Y4, Y11
+	VMULPS       Y9, Y5, Y9
+	VANDPS       Y10, Y9, Y9
+	VADDPS       Y9, Y11, Y9
+	VMOVUPS      64(BX), Y11
+	VCMPPS       $0x1e, Y11, Y9, Y12
+	VANDPS       Y12, Y10, Y10
+	VBLENDVPS    Y10, Y8, Y9, Y9
+	VMOVUPS      Y9, 64(CX)
+	VPADDUSW     32(DX), X0, X9
+	VEXTRACTI128 $0x01, Y10, X12
+	VPACKSSDW    X12, X10, X12
+	VPANDN       X9, X12, X9
+	VMOVDQU      X9, 32(DX)
+	VMOVUPS      32(AX), Y9
+	VSUBPS       Y11, Y9, Y9
+	VMULPS       Y9, Y7, Y9
+	VADDPS       Y9, Y11, Y9
+	VANDPS       (AX), Y10, Y11
+	VADDPS       Y11, Y9, Y9
+	VMOVUPS      Y9, 64(BX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 64(DI)
+	VMOVMSKPS    Y10, R11
 	SHLQ         $0x10, R11
 	ORQ          R11, R10
-	VMOVUPS      96(DI), Y8
-	VMOVUPS      96(SI), Y9
-	VSUBPS       Y9, Y1, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y8, Y3, Y8
-	VADDPS       Y8, Y9, Y8
-	VMOVUPS      Y8, 96(SI)
-	VPMOVZXWD    48(DX), Y9
-	VPCMPGTD     Y2, Y9, Y9
-	VMOVUPS      96(CX), Y10
-	VMULPS       Y10, Y4, Y10
-	VMULPS       Y8, Y5, Y8
-	VANDPS       Y9, Y8, Y8
-	VADDPS       Y8, Y10, Y8
-	VMOVUPS      96(BX), Y10
-	VCMPPS       $0x1e, Y10, Y8, Y11
-	VANDPS       Y11, Y9, Y9
-	VBLENDVPS    Y9, Y7, Y8, Y8
-	VMOVUPS      Y8, 96(CX)
-	VPADDUSW     48(DX), X0, X8
-	VEXTRACTI128 $0x01, Y9, X11
-	VPACKSSDW    X11, X9, X11
-	VPANDN       X8, X11, X8
-	VMOVDQU      X8, 48(DX)
-	VMOVUPS      64(AX), Y8
-	VSUBPS       Y10, Y8, Y8
-	VMULPS       32(AX), Y8, Y8
-	VADDPS       Y8, Y10, Y8
-	VANDPS       (AX), Y9, Y10
-	VADDPS       Y10, Y8, Y8
-	VMOVUPS      Y8, 96(BX)
-	VXORPS       Y8, Y8, Y8
-	VMOVUPS      Y8, 96(DI)
-	VMOVMSKPS    Y9, R11
+	VMOVUPS      96(DI), Y9
+	VMOVUPS      96(SI), Y10
+	VSUBPS       Y10, Y1, Y11
+	VMULPS       Y11, Y6, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y3, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 96(SI)
+	VPMOVZXWD    48(DX), Y10
+	VPCMPGTD     Y2, Y10, Y10
+	VMOVUPS      96(CX), Y11
+	VMULPS       Y11, Y4, Y11
+	VMULPS       Y9, Y5, Y9
+	VANDPS       Y10, Y9, Y9
+	VADDPS       Y9, Y11, Y9
+	VMOVUPS      96(BX), Y11
+	VCMPPS       $0x1e, Y11, Y9, Y12
+	VANDPS       Y12, Y10, Y10
+	VBLENDVPS    Y10, Y8, Y9, Y9
+	VMOVUPS      Y9, 96(CX)
+	VPADDUSW     48(DX), X0, X9
+	VEXTRACTI128 $0x01, Y10, X12
+	VPACKSSDW    X12, X10, X12
+	VPANDN       X9, X12, X9
+	VMOVDQU      X9, 48(DX)
+	VMOVUPS      32(AX), Y9
+	VSUBPS       Y11, Y9, Y9
+	VMULPS       Y9, Y7, Y9
+	VADDPS       Y9, Y11, Y9
+	VANDPS       (AX), Y10, Y11
+	VADDPS       Y11, Y9, Y9
+	VMOVUPS      Y9, 96(BX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 96(DI)
+	VMOVMSKPS    Y10, R11
 	SHLQ         $0x18, R11
 	ORQ          R11, R10
-	VMOVUPS      128(DI), Y8
-	VMOVUPS      128(SI), Y9
-	VSUBPS       Y9, Y1, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y8, Y3, Y8
-	VADDPS       Y8, Y9, Y8
-	VMOVUPS      Y8, 128(SI)
-	VPMOVZXWD    64(DX), Y9
-	VPCMPGTD     Y2, Y9, Y9
-	VMOVUPS      128(CX), Y10
-	VMULPS       Y10, Y4, Y10
-	VMULPS       Y8, Y5, Y8
-	VANDPS       Y9, Y8, Y8
-	VADDPS       Y8, Y10, Y8
-	VMOVUPS      128(BX), Y10
-	VCMPPS       $0x1e, Y10, Y8, Y11
-	VANDPS       Y11, Y9, Y9
-	VBLENDVPS    Y9, Y7, Y8, Y8
-	VMOVUPS      Y8, 128(CX)
-	VPADDUSW     64(DX), X0, X8
-	VEXTRACTI128 $0x01, Y9, X11
-	VPACKSSDW    X11, X9, X11
-	VPANDN       X8, X11, X8
-	VMOVDQU      X8, 64(DX)
-	VMOVUPS      64(AX), Y8
-	VSUBPS       Y10, Y8, Y8
-	VMULPS       32(AX), Y8, Y8
-	VADDPS       Y8, Y10, Y8
-	VANDPS       (AX), Y9, Y10
-	VADDPS       Y10, Y8, Y8
-	VMOVUPS      Y8, 128(BX)
-	VXORPS       Y8, Y8, Y8
-	VMOVUPS      Y8, 128(DI)
-	VMOVMSKPS    Y9, R11
+	VMOVUPS      128(DI), Y9
+	VMOVUPS      128(SI), Y10
+	VSUBPS       Y10, Y1, Y11
+	VMULPS       Y11, Y6, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y3, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 128(SI)
+	VPMOVZXWD    64(DX), Y10
+	VPCMPGTD     Y2, Y10, Y10
+	VMOVUPS      128(CX), Y11
+	VMULPS       Y11, Y4, Y11
+	VMULPS       Y9, Y5, Y9
+	VANDPS       Y10, Y9, Y9
+	VADDPS       Y9, Y11, Y9
+	VMOVUPS      128(BX), Y11
+	VCMPPS       $0x1e, Y11, Y9, Y12
+	VANDPS       Y12, Y10, Y10
+	VBLENDVPS    Y10, Y8, Y9, Y9
+	VMOVUPS      Y9, 128(CX)
+	VPADDUSW     64(DX), X0, X9
+	VEXTRACTI128 $0x01, Y10, X12
+	VPACKSSDW    X12, X10, X12
+	VPANDN       X9, X12, X9
+	VMOVDQU      X9, 64(DX)
+	VMOVUPS      32(AX), Y9
+	VSUBPS       Y11, Y9, Y9
+	VMULPS       Y9, Y7, Y9
+	VADDPS       Y9, Y11, Y9
+	VANDPS       (AX), Y10, Y11
+	VADDPS       Y11, Y9, Y9
+	VMOVUPS      Y9, 128(BX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 128(DI)
+	VMOVMSKPS    Y10, R11
 	SHLQ         $0x20, R11
 	ORQ          R11, R10
-	VMOVUPS      160(DI), Y8
-	VMOVUPS      160(SI), Y9
-	VSUBPS       Y9, Y1, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y8, Y3, Y8
-	VADDPS       Y8, Y9, Y8
-	VMOVUPS      Y8, 160(SI)
-	VPMOVZXWD    80(DX), Y9
-	VPCMPGTD     Y2, Y9, Y9
-	VMOVUPS      160(CX), Y10
-	VMULPS       Y10, Y4, Y10
-	VMULPS       Y8, Y5, Y8
-	VANDPS       Y9, Y8, Y8
-	VADDPS       Y8, Y10, Y8
-	VMOVUPS      160(BX), Y10
-	VCMPPS       $0x1e, Y10, Y8, Y11
-	VANDPS       Y11, Y9, Y9
-	VBLENDVPS    Y9, Y7, Y8, Y8
-	VMOVUPS      Y8, 160(CX)
-	VPADDUSW     80(DX), X0, X8
-	VEXTRACTI128 $0x01, Y9, X11
-	VPACKSSDW    X11, X9, X11
-	VPANDN       X8, X11, X8
-	VMOVDQU      X8, 80(DX)
-	VMOVUPS      64(AX), Y8
-	VSUBPS       Y10, Y8, Y8
-	VMULPS       32(AX), Y8, Y8
-	VADDPS       Y8, Y10, Y8
-	VANDPS       (AX), Y9, Y10
-	VADDPS       Y10, Y8, Y8
-	VMOVUPS      Y8, 160(BX)
-	VXORPS       Y8, Y8, Y8
-	VMOVUPS      Y8, 160(DI)
-	VMOVMSKPS    Y9, R11
+	VMOVUPS      160(DI), Y9
+	VMOVUPS      160(SI), Y10
+	VSUBPS       Y10, Y1, Y11
+	VMULPS       Y11, Y6, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y3, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 160(SI)
+	VPMOVZXWD    80(DX), Y10
+	VPCMPGTD     Y2, Y10, Y10
+	VMOVUPS      160(CX), Y11
+	VMULPS       Y11, Y4, Y11
+	VMULPS       Y9, Y5, Y9
+	VANDPS       Y10, Y9, Y9
+	VADDPS       Y9, Y11, Y9
+	VMOVUPS      160(BX), Y11
+	VCMPPS       $0x1e, Y11, Y9, Y12
+	VANDPS       Y12, Y10, Y10
+	VBLENDVPS    Y10, Y8, Y9, Y9
+	VMOVUPS      Y9, 160(CX)
+	VPADDUSW     80(DX), X0, X9
+	VEXTRACTI128 $0x01, Y10, X12
+	VPACKSSDW    X12, X10, X12
+	VPANDN       X9, X12, X9
+	VMOVDQU      X9, 80(DX)
+	VMOVUPS      32(AX), Y9
+	VSUBPS       Y11, Y9, Y9
+	VMULPS       Y9, Y7, Y9
+	VADDPS       Y9, Y11, Y9
+	VANDPS       (AX), Y10, Y11
+	VADDPS       Y11, Y9, Y9
+	VMOVUPS      Y9, 160(BX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 160(DI)
+	VMOVMSKPS    Y10, R11
 	SHLQ         $0x28, R11
 	ORQ          R11, R10
-	VMOVUPS      192(DI), Y8
-	VMOVUPS      192(SI), Y9
-	VSUBPS       Y9, Y1, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y8, Y3, Y8
-	VADDPS       Y8, Y9, Y8
-	VMOVUPS      Y8, 192(SI)
-	VPMOVZXWD    96(DX), Y9
-	VPCMPGTD     Y2, Y9, Y9
-	VMOVUPS      192(CX), Y10
-	VMULPS       Y10, Y4, Y10
-	VMULPS       Y8, Y5, Y8
-	VANDPS       Y9, Y8, Y8
-	VADDPS       Y8, Y10, Y8
-	VMOVUPS      192(BX), Y10
-	VCMPPS       $0x1e, Y10, Y8, Y11
-	VANDPS       Y11, Y9, Y9
-	VBLENDVPS    Y9, Y7, Y8, Y8
-	VMOVUPS      Y8, 192(CX)
-	VPADDUSW     96(DX), X0, X8
-	VEXTRACTI128 $0x01, Y9, X11
-	VPACKSSDW    X11, X9, X11
-	VPANDN       X8, X11, X8
-	VMOVDQU      X8, 96(DX)
-	VMOVUPS      64(AX), Y8
-	VSUBPS       Y10, Y8, Y8
-	VMULPS       32(AX), Y8, Y8
-	VADDPS       Y8, Y10, Y8
-	VANDPS       (AX), Y9, Y10
-	VADDPS       Y10, Y8, Y8
-	VMOVUPS      Y8, 192(BX)
-	VXORPS       Y8, Y8, Y8
-	VMOVUPS      Y8, 192(DI)
-	VMOVMSKPS    Y9, R11
+	VMOVUPS      192(DI), Y9
+	VMOVUPS      192(SI), Y10
+	VSUBPS       Y10, Y1, Y11
+	VMULPS       Y11, Y6, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y3, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 192(SI)
+	VPMOVZXWD    96(DX), Y10
+	VPCMPGTD     Y2, Y10, Y10
+	VMOVUPS      192(CX), Y11
+	VMULPS       Y11, Y4, Y11
+	VMULPS       Y9, Y5, Y9
+	VANDPS       Y10, Y9, Y9
+	VADDPS       Y9, Y11, Y9
+	VMOVUPS      192(BX), Y11
+	VCMPPS       $0x1e, Y11, Y9, Y12
+	VANDPS       Y12, Y10, Y10
+	VBLENDVPS    Y10, Y8, Y9, Y9
+	VMOVUPS      Y9, 192(CX)
+	VPADDUSW     96(DX), X0, X9
+	VEXTRACTI128 $0x01, Y10, X12
+	VPACKSSDW    X12, X10, X12
+	VPANDN       X9, X12, X9
+	VMOVDQU      X9, 96(DX)
+	VMOVUPS      32(AX), Y9
+	VSUBPS       Y11, Y9, Y9
+	VMULPS       Y9, Y7, Y9
+	VADDPS       Y9, Y11, Y9
+	VANDPS       (AX), Y10, Y11
+	VADDPS       Y11, Y9, Y9
+	VMOVUPS      Y9, 192(BX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 192(DI)
+	VMOVMSKPS    Y10, R11
 	SHLQ         $0x30, R11
 	ORQ          R11, R10
-	VMOVUPS      224(DI), Y8
-	VMOVUPS      224(SI), Y9
-	VSUBPS       Y9, Y1, Y10
-	VMULPS       Y10, Y6, Y10
-	VADDPS       Y10, Y9, Y9
-	VMULPS       Y8, Y3, Y8
-	VADDPS       Y8, Y9, Y8
-	VMOVUPS      Y8, 224(SI)
-	VPMOVZXWD    112(DX), Y9
-	VPCMPGTD     Y2, Y9, Y9
-	VMOVUPS      224(CX), Y10
-	VMULPS       Y10, Y4, Y10
-	VMULPS       Y8, Y5, Y8
-	VANDPS       Y9, Y8, Y8
-	VADDPS       Y8, Y10, Y8
-	VMOVUPS      224(BX), Y10
-	VCMPPS       $0x1e, Y10, Y8, Y11
-	VANDPS       Y11, Y9, Y9
-	VBLENDVPS    Y9, Y7, Y8, Y8
-	VMOVUPS      Y8, 224(CX)
-	VPADDUSW     112(DX), X0, X8
-	VEXTRACTI128 $0x01, Y9, X11
-	VPACKSSDW    X11, X9, X11
-	VPANDN       X8, X11, X8
-	VMOVDQU      X8, 112(DX)
-	VMOVUPS      64(AX), Y8
-	VSUBPS       Y10, Y8, Y8
-	VMULPS       32(AX), Y8, Y8
-	VADDPS       Y8, Y10, Y8
-	VANDPS       (AX), Y9, Y10
-	VADDPS       Y10, Y8, Y8
-	VMOVUPS      Y8, 224(BX)
-	VXORPS       Y8, Y8, Y8
-	VMOVUPS      Y8, 224(DI)
-	VMOVMSKPS    Y9, R11
+	VMOVUPS      224(DI), Y9
+	VMOVUPS      224(SI), Y10
+	VSUBPS       Y10, Y1, Y11
+	VMULPS       Y11, Y6, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y3, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 224(SI)
+	VPMOVZXWD    112(DX), Y10
+	VPCMPGTD     Y2, Y10, Y10
+	VMOVUPS      224(CX), Y11
+	VMULPS       Y11, Y4, Y11
+	VMULPS       Y9, Y5, Y9
+	VANDPS       Y10, Y9, Y9
+	VADDPS       Y9, Y11, Y9
+	VMOVUPS      224(BX), Y11
+	VCMPPS       $0x1e, Y11, Y9, Y12
+	VANDPS       Y12, Y10, Y10
+	VBLENDVPS    Y10, Y8, Y9, Y9
+	VMOVUPS      Y9, 224(CX)
+	VPADDUSW     112(DX), X0, X9
+	VEXTRACTI128 $0x01, Y10, X12
+	VPACKSSDW    X12, X10, X12
+	VPANDN       X9, X12, X9
+	VMOVDQU      X9, 112(DX)
+	VMOVUPS      32(AX), Y9
+	VSUBPS       Y11, Y9, Y9
+	VMULPS       Y9, Y7, Y9
+	VADDPS       Y9, Y11, Y9
+	VANDPS       (AX), Y10, Y11
+	VADDPS       Y11, Y9, Y9
+	VMOVUPS      Y9, 224(BX)
+	VXORPS       Y9, Y9, Y9
+	VMOVUPS      Y9, 224(DI)
+	VMOVMSKPS    Y10, R11
 	SHLQ         $0x38, R11
 	ORQ          R11, R10
 	MOVQ         R10, (R8)
@@ -23308,8 +23601,8 @@ RefractoryLeakyTraced2UniformAVX512_done:
 
 // func refractoryLeakyTraced2UniformAVX2(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·refractoryLeakyTraced2UniformAVX2(SB), NOSPLIT, $224-112
-	// 6 scalars held in registers, 5 read from memory where used; vectors interleaved 1 at a time.
+TEXT ·refractoryLeakyTraced2UniformAVX2(SB), NOSPLIT, $192-112
+	// 7 scalars held in registers, 4 read from memory where used; vectors interleaved 1 at a time.
 	LEAQ         (SP), AX
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
@@ -23319,19 +23612,18 @@ TEXT ·refractoryLeakyTraced2UniformAVX2(SB), NOSPLIT, $224-112
 	VBROADCASTSS bT2+88(FP), Y2
 	VPBROADCASTW c+48(FP), X3
 	VPMOVZXWD    X3, Y3
-	VMOVUPS      Y3, (AX)
-	VBROADCASTSS cT1+72(FP), Y3
-	VBROADCASTSS cT2+84(FP), Y4
-	VBROADCASTSS d+52(FP), Y5
-	VMOVUPS      Y5, 32(AX)
-	VBROADCASTSS gr+56(FP), Y5
-	VMOVUPS      Y5, 64(AX)
-	VBROADCASTSS lT1+68(FP), Y5
-	VBROADCASTSS lT2+80(FP), Y6
-	VBROADCASTSS reset+64(FP), Y7
-	VMOVUPS      Y7, 96(AX)
-	VBROADCASTSS thr+60(FP), Y7
-	VMOVUPS      Y7, 128(AX)
+	VBROADCASTSS cT1+72(FP), Y4
+	VBROADCASTSS cT2+84(FP), Y5
+	VBROADCASTSS d+52(FP), Y6
+	VMOVUPS      Y6, (AX)
+	VBROADCASTSS gr+56(FP), Y6
+	VMOVUPS      Y6, 32(AX)
+	VBROADCASTSS lT1+68(FP), Y6
+	VBROADCASTSS lT2+80(FP), Y7
+	VBROADCASTSS reset+64(FP), Y8
+	VMOVUPS      Y8, 64(AX)
+	VBROADCASTSS thr+60(FP), Y8
+	VMOVUPS      Y8, 96(AX)
 	MOVQ         v+0(FP), CX
 	MOVQ         r+8(FP), DX
 	MOVQ         t1+16(FP), BX
@@ -23345,323 +23637,323 @@ TEXT ·refractoryLeakyTraced2UniformAVX2(SB), NOSPLIT, $224-112
 
 RefractoryLeakyTraced2UniformAVX2_block:
 	XORQ         R11, R11
-	VMOVUPS      (SI), Y7
-	VMOVUPS      (BX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y5, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y3, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, (BX)
-	VMOVUPS      (R8), Y8
-	VMOVUPS      (DI), Y9
-	VSUBPS       Y9, Y2, Y10
+	VMOVUPS      (SI), Y8
+	VMOVUPS      (BX), Y9
+	VSUBPS       Y9, Y1, Y10
 	VMULPS       Y10, Y6, Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y8, Y4, Y8
 	VADDPS       Y8, Y9, Y8
-	VMOVUPS      Y8, (DI)
-	VADDPS       Y8, Y7, Y7
-	VPMOVZXWD    (DX), Y8
-	VPCMPGTD     (AX), Y8, Y8
-	VMOVUPS      (CX), Y9
-	VMULPS       32(AX), Y9, Y9
-	VMULPS       64(AX), Y7, Y7
-	VANDPS       Y8, Y7, Y7
-	VADDPS       Y7, Y9, Y7
-	VCMPPS       $0x1e, 128(AX), Y7, Y9
+	VMOVUPS      Y8, (BX)
+	VMOVUPS      (R8), Y9
+	VMOVUPS      (DI), Y10
+	VSUBPS       Y10, Y2, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, (DI)
+	VADDPS       Y9, Y8, Y8
+	VPMOVZXWD    (DX), Y9
+	VPCMPGTD     Y3, Y9, Y9
+	VMOVUPS      (CX), Y10
+	VMULPS       (AX), Y10, Y10
+	VMULPS       32(AX), Y8, Y8
 	VANDPS       Y9, Y8, Y8
-	VBLENDVPS    Y8, 96(AX), Y7, Y7
-	VMOVUPS      Y7, (CX)
-	VPADDUSW     (DX), X0, X7
-	VEXTRACTI128 $0x01, Y8, X9
-	VPACKSSDW    X9, X8, X9
-	VPANDN       X7, X9, X7
-	VMOVDQU      X7, (DX)
-	VXORPS       Y7, Y7, Y7
-	VMOVUPS      Y7, (SI)
-	VXORPS       Y7, Y7, Y7
-	VMOVUPS      Y7, (R8)
-	VMOVMSKPS    Y8, R12
+	VADDPS       Y8, Y10, Y8
+	VCMPPS       $0x1e, 96(AX), Y8, Y10
+	VANDPS       Y10, Y9, Y9
+	VBLENDVPS    Y9, 64(AX), Y8, Y8
+	VMOVUPS      Y8, (CX)
+	VPADDUSW     (DX), X0, X8
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKSSDW    X10, X9, X10
+	VPANDN       X8, X10, X8
+	VMOVDQU      X8, (DX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, (SI)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, (R8)
+	VMOVMSKPS    Y9, R12
 	ORQ          R12, R11
-	VMOVUPS      32(SI), Y7
-	VMOVUPS      32(BX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y5, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y3, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 32(BX)
-	VMOVUPS      32(R8), Y8
-	VMOVUPS      32(DI), Y9
-	VSUBPS       Y9, Y2, Y10
+	VMOVUPS      32(SI), Y8
+	VMOVUPS      32(BX), Y9
+	VSUBPS       Y9, Y1, Y10
 	VMULPS       Y10, Y6, Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y8, Y4, Y8
 	VADDPS       Y8, Y9, Y8
-	VMOVUPS      Y8, 32(DI)
-	VADDPS       Y8, Y7, Y7
-	VPMOVZXWD    16(DX), Y8
-	VPCMPGTD     (AX), Y8, Y8
-	VMOVUPS      32(CX), Y9
-	VMULPS       32(AX), Y9, Y9
-	VMULPS       64(AX), Y7, Y7
-	VANDPS       Y8, Y7, Y7
-	VADDPS       Y7, Y9, Y7
-	VCMPPS       $0x1e, 128(AX), Y7, Y9
+	VMOVUPS      Y8, 32(BX)
+	VMOVUPS      32(R8), Y9
+	VMOVUPS      32(DI), Y10
+	VSUBPS       Y10, Y2, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 32(DI)
+	VADDPS       Y9, Y8, Y8
+	VPMOVZXWD    16(DX), Y9
+	VPCMPGTD     Y3, Y9, Y9
+	VMOVUPS      32(CX), Y10
+	VMULPS       (AX), Y10, Y10
+	VMULPS       32(AX), Y8, Y8
 	VANDPS       Y9, Y8, Y8
-	VBLENDVPS    Y8, 96(AX), Y7, Y7
-	VMOVUPS      Y7, 32(CX)
-	VPADDUSW     16(DX), X0, X7
-	VEXTRACTI128 $0x01, Y8, X9
-	VPACKSSDW    X9, X8, X9
-	VPANDN       X7, X9, X7
-	VMOVDQU      X7, 16(DX)
-	VXORPS       Y7, Y7, Y7
-	VMOVUPS      Y7, 32(SI)
-	VXORPS       Y7, Y7, Y7
-	VMOVUPS      Y7, 32(R8)
-	VMOVMSKPS    Y8, R12
+	VADDPS       Y8, Y10, Y8
+	VCMPPS       $0x1e, 96(AX), Y8, Y10
+	VANDPS       Y10, Y9, Y9
+	VBLENDVPS    Y9, 64(AX), Y8, Y8
+	VMOVUPS      Y8, 32(CX)
+	VPADDUSW     16(DX), X0, X8
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKSSDW    X10, X9, X10
+	VPANDN       X8, X10, X8
+	VMOVDQU      X8, 16(DX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 32(SI)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 32(R8)
+	VMOVMSKPS    Y9, R12
 	SHLQ         $0x08, R12
 	ORQ          R12, R11
-	VMOVUPS      64(SI), Y7
-	VMOVUPS      64(BX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y5, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y3, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 64(BX)
-	VMOVUPS      64(R8), Y8
-	VMOVUPS      64(DI), Y9
-	VSUBPS       Y9, Y2, Y10
+	VMOVUPS      64(SI), Y8
+	VMOVUPS      64(BX), Y9
+	VSUBPS       Y9, Y1, Y10
 	VMULPS       Y10, Y6, Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y8, Y4, Y8
 	VADDPS       Y8, Y9, Y8
-	VMOVUPS      Y8, 64(DI)
-	VADDPS       Y8, Y7, Y7
-	VPMOVZXWD    32(DX), Y8
-	VPCMPGTD     (AX), Y8, Y8
-	VMOVUPS      64(CX), Y9
-	VMULPS       32(AX), Y9, Y9
-	VMULPS       64(AX), Y7, Y7
-	VANDPS       Y8, Y7, Y7
-	VADDPS       Y7, Y9, Y7
-	VCMPPS       $0x1e, 128(AX), Y7, Y9
+	VMOVUPS      Y8, 64(BX)
+	VMOVUPS      64(R8), Y9
+	VMOVUPS      64(DI), Y10
+	VSUBPS       Y10, Y2, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 64(DI)
+	VADDPS       Y9, Y8, Y8
+	VPMOVZXWD    32(DX), Y9
+	VPCMPGTD     Y3, Y9, Y9
+	VMOVUPS      64(CX), Y10
+	VMULPS       (AX), Y10, Y10
+	VMULPS       32(AX), Y8, Y8
 	VANDPS       Y9, Y8, Y8
-	VBLENDVPS    Y8, 96(AX), Y7, Y7
-	VMOVUPS      Y7, 64(CX)
-	VPADDUSW     32(DX), X0, X7
-	VEXTRACTI128 $0x01, Y8, X9
-	VPACKSSDW    X9, X8, X9
-	VPANDN       X7, X9, X7
-	VMOVDQU      X7, 32(DX)
-	VXORPS       Y7, Y7, Y7
-	VMOVUPS      Y7, 64(SI)
-	VXORPS       Y7, Y7, Y7
-	VMOVUPS      Y7, 64(R8)
-	VMOVMSKPS    Y8, R12
+	VADDPS       Y8, Y10, Y8
+	VCMPPS       $0x1e, 96(AX), Y8, Y10
+	VANDPS       Y10, Y9, Y9
+	VBLENDVPS    Y9, 64(AX), Y8, Y8
+	VMOVUPS      Y8, 64(CX)
+	VPADDUSW     32(DX), X0, X8
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKSSDW    X10, X9, X10
+	VPANDN       X8, X10, X8
+	VMOVDQU      X8, 32(DX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 64(SI)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 64(R8)
+	VMOVMSKPS    Y9, R12
 	SHLQ         $0x10, R12
 	ORQ          R12, R11
-	VMOVUPS      96(SI), Y7
-	VMOVUPS      96(BX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y5, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y3, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 96(BX)
-	VMOVUPS      96(R8), Y8
-	VMOVUPS      96(DI), Y9
-	VSUBPS       Y9, Y2, Y10
+	VMOVUPS      96(SI), Y8
+	VMOVUPS      96(BX), Y9
+	VSUBPS       Y9, Y1, Y10
 	VMULPS       Y10, Y6, Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y8, Y4, Y8
 	VADDPS       Y8, Y9, Y8
-	VMOVUPS      Y8, 96(DI)
-	VADDPS       Y8, Y7, Y7
-	VPMOVZXWD    48(DX), Y8
-	VPCMPGTD     (AX), Y8, Y8
-	VMOVUPS      96(CX), Y9
-	VMULPS       32(AX), Y9, Y9
-	VMULPS       64(AX), Y7, Y7
-	VANDPS       Y8, Y7, Y7
-	VADDPS       Y7, Y9, Y7
-	VCMPPS       $0x1e, 128(AX), Y7, Y9
+	VMOVUPS      Y8, 96(BX)
+	VMOVUPS      96(R8), Y9
+	VMOVUPS      96(DI), Y10
+	VSUBPS       Y10, Y2, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 96(DI)
+	VADDPS       Y9, Y8, Y8
+	VPMOVZXWD    48(DX), Y9
+	VPCMPGTD     Y3, Y9, Y9
+	VMOVUPS      96(CX), Y10
+	VMULPS       (AX), Y10, Y10
+	VMULPS       32(AX), Y8, Y8
 	VANDPS       Y9, Y8, Y8
-	VBLENDVPS    Y8, 96(AX), Y7, Y7
-	VMOVUPS      Y7, 96(CX)
-	VPADDUSW     48(DX), X0, X7
-	VEXTRACTI128 $0x01, Y8, X9
-	VPACKSSDW    X9, X8, X9
-	VPANDN       X7, X9, X7
-	VMOVDQU      X7, 48(DX)
-	VXORPS       Y7, Y7, Y7
-	VMOVUPS      Y7, 96(SI)
-	VXORPS       Y7, Y7, Y7
-	VMOVUPS      Y7, 96(R8)
-	VMOVMSKPS    Y8, R12
+	VADDPS       Y8, Y10, Y8
+	VCMPPS       $0x1e, 96(AX), Y8, Y10
+	VANDPS       Y10, Y9, Y9
+	VBLENDVPS    Y9, 64(AX), Y8, Y8
+	VMOVUPS      Y8, 96(CX)
+	VPADDUSW     48(DX), X0, X8
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKSSDW    X10, X9, X10
+	VPANDN       X8, X10, X8
+	VMOVDQU      X8, 48(DX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 96(SI)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 96(R8)
+	VMOVMSKPS    Y9, R12
 	SHLQ         $0x18, R12
 	ORQ          R12, R11
-	VMOVUPS      128(SI), Y7
-	VMOVUPS      128(BX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y5, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y3, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 128(BX)
-	VMOVUPS      128(R8), Y8
-	VMOVUPS      128(DI), Y9
-	VSUBPS       Y9, Y2, Y10
+	VMOVUPS      128(SI), Y8
+	VMOVUPS      128(BX), Y9
+	VSUBPS       Y9, Y1, Y10
 	VMULPS       Y10, Y6, Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y8, Y4, Y8
 	VADDPS       Y8, Y9, Y8
-	VMOVUPS      Y8, 128(DI)
-	VADDPS       Y8, Y7, Y7
-	VPMOVZXWD    64(DX), Y8
-	VPCMPGTD     (AX), Y8, Y8
-	VMOVUPS      128(CX), Y9
-	VMULPS       32(AX), Y9, Y9
-	VMULPS       64(AX), Y7, Y7
-	VANDPS       Y8, Y7, Y7
-	VADDPS       Y7, Y9, Y7
-	VCMPPS       $0x1e, 128(AX), Y7, Y9
+	VMOVUPS      Y8, 128(BX)
+	VMOVUPS      128(R8), Y9
+	VMOVUPS      128(DI), Y10
+	VSUBPS       Y10, Y2, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 128(DI)
+	VADDPS       Y9, Y8, Y8
+	VPMOVZXWD    64(DX), Y9
+	VPCMPGTD     Y3, Y9, Y9
+	VMOVUPS      128(CX), Y10
+	VMULPS       (AX), Y10, Y10
+	VMULPS       32(AX), Y8, Y8
 	VANDPS       Y9, Y8, Y8
-	VBLENDVPS    Y8, 96(AX), Y7, Y7
-	VMOVUPS      Y7, 128(CX)
-	VPADDUSW     64(DX), X0, X7
-	VEXTRACTI128 $0x01, Y8, X9
-	VPACKSSDW    X9, X8, X9
-	VPANDN       X7, X9, X7
-	VMOVDQU      X7, 64(DX)
-	VXORPS       Y7, Y7, Y7
-	VMOVUPS      Y7, 128(SI)
-	VXORPS       Y7, Y7, Y7
-	VMOVUPS      Y7, 128(R8)
-	VMOVMSKPS    Y8, R12
+	VADDPS       Y8, Y10, Y8
+	VCMPPS       $0x1e, 96(AX), Y8, Y10
+	VANDPS       Y10, Y9, Y9
+	VBLENDVPS    Y9, 64(AX), Y8, Y8
+	VMOVUPS      Y8, 128(CX)
+	VPADDUSW     64(DX), X0, X8
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKSSDW    X10, X9, X10
+	VPANDN       X8, X10, X8
+	VMOVDQU      X8, 64(DX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 128(SI)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 128(R8)
+	VMOVMSKPS    Y9, R12
 	SHLQ         $0x20, R12
 	ORQ          R12, R11
-	VMOVUPS      160(SI), Y7
-	VMOVUPS      160(BX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y5, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y3, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 160(BX)
-	VMOVUPS      160(R8), Y8
-	VMOVUPS      160(DI), Y9
-	VSUBPS       Y9, Y2, Y10
+	VMOVUPS      160(SI), Y8
+	VMOVUPS      160(BX), Y9
+	VSUBPS       Y9, Y1, Y10
 	VMULPS       Y10, Y6, Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y8, Y4, Y8
 	VADDPS       Y8, Y9, Y8
-	VMOVUPS      Y8, 160(DI)
-	VADDPS       Y8, Y7, Y7
-	VPMOVZXWD    80(DX), Y8
-	VPCMPGTD     (AX), Y8, Y8
-	VMOVUPS      160(CX), Y9
-	VMULPS       32(AX), Y9, Y9
-	VMULPS       64(AX), Y7, Y7
-	VANDPS       Y8, Y7, Y7
-	VADDPS       Y7, Y9, Y7
-	VCMPPS       $0x1e, 128(AX), Y7, Y9
+	VMOVUPS      Y8, 160(BX)
+	VMOVUPS      160(R8), Y9
+	VMOVUPS      160(DI), Y10
+	VSUBPS       Y10, Y2, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 160(DI)
+	VADDPS       Y9, Y8, Y8
+	VPMOVZXWD    80(DX), Y9
+	VPCMPGTD     Y3, Y9, Y9
+	VMOVUPS      160(CX), Y10
+	VMULPS       (AX), Y10, Y10
+	VMULPS       32(AX), Y8, Y8
 	VANDPS       Y9, Y8, Y8
-	VBLENDVPS    Y8, 96(AX), Y7, Y7
-	VMOVUPS      Y7, 160(CX)
-	VPADDUSW     80(DX), X0, X7
-	VEXTRACTI128 $0x01, Y8, X9
-	VPACKSSDW    X9, X8, X9
-	VPANDN       X7, X9, X7
-	VMOVDQU      X7, 80(DX)
-	VXORPS       Y7, Y7, Y7
-	VMOVUPS      Y7, 160(SI)
-	VXORPS       Y7, Y7, Y7
-	VMOVUPS      Y7, 160(R8)
-	VMOVMSKPS    Y8, R12
+	VADDPS       Y8, Y10, Y8
+	VCMPPS       $0x1e, 96(AX), Y8, Y10
+	VANDPS       Y10, Y9, Y9
+	VBLENDVPS    Y9, 64(AX), Y8, Y8
+	VMOVUPS      Y8, 160(CX)
+	VPADDUSW     80(DX), X0, X8
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKSSDW    X10, X9, X10
+	VPANDN       X8, X10, X8
+	VMOVDQU      X8, 80(DX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 160(SI)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 160(R8)
+	VMOVMSKPS    Y9, R12
 	SHLQ         $0x28, R12
 	ORQ          R12, R11
-	VMOVUPS      192(SI), Y7
-	VMOVUPS      192(BX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y5, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y3, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 192(BX)
-	VMOVUPS      192(R8), Y8
-	VMOVUPS      192(DI), Y9
-	VSUBPS       Y9, Y2, Y10
+	VMOVUPS      192(SI), Y8
+	VMOVUPS      192(BX), Y9
+	VSUBPS       Y9, Y1, Y10
 	VMULPS       Y10, Y6, Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y8, Y4, Y8
 	VADDPS       Y8, Y9, Y8
-	VMOVUPS      Y8, 192(DI)
-	VADDPS       Y8, Y7, Y7
-	VPMOVZXWD    96(DX), Y8
-	VPCMPGTD     (AX), Y8, Y8
-	VMOVUPS      192(CX), Y9
-	VMULPS       32(AX), Y9, Y9
-	VMULPS       64(AX), Y7, Y7
-	VANDPS       Y8, Y7, Y7
-	VADDPS       Y7, Y9, Y7
-	VCMPPS       $0x1e, 128(AX), Y7, Y9
+	VMOVUPS      Y8, 192(BX)
+	VMOVUPS      192(R8), Y9
+	VMOVUPS      192(DI), Y10
+	VSUBPS       Y10, Y2, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 192(DI)
+	VADDPS       Y9, Y8, Y8
+	VPMOVZXWD    96(DX), Y9
+	VPCMPGTD     Y3, Y9, Y9
+	VMOVUPS      192(CX), Y10
+	VMULPS       (AX), Y10, Y10
+	VMULPS       32(AX), Y8, Y8
 	VANDPS       Y9, Y8, Y8
-	VBLENDVPS    Y8, 96(AX), Y7, Y7
-	VMOVUPS      Y7, 192(CX)
-	VPADDUSW     96(DX), X0, X7
-	VEXTRACTI128 $0x01, Y8, X9
-	VPACKSSDW    X9, X8, X9
-	VPANDN       X7, X9, X7
-	VMOVDQU      X7, 96(DX)
-	VXORPS       Y7, Y7, Y7
-	VMOVUPS      Y7, 192(SI)
-	VXORPS       Y7, Y7, Y7
-	VMOVUPS      Y7, 192(R8)
-	VMOVMSKPS    Y8, R12
+	VADDPS       Y8, Y10, Y8
+	VCMPPS       $0x1e, 96(AX), Y8, Y10
+	VANDPS       Y10, Y9, Y9
+	VBLENDVPS    Y9, 64(AX), Y8, Y8
+	VMOVUPS      Y8, 192(CX)
+	VPADDUSW     96(DX), X0, X8
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKSSDW    X10, X9, X10
+	VPANDN       X8, X10, X8
+	VMOVDQU      X8, 96(DX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 192(SI)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 192(R8)
+	VMOVMSKPS    Y9, R12
 	SHLQ         $0x30, R12
 	ORQ          R12, R11
-	VMOVUPS      224(SI), Y7
-	VMOVUPS      224(BX), Y8
-	VSUBPS       Y8, Y1, Y9
-	VMULPS       Y9, Y5, Y9
-	VADDPS       Y9, Y8, Y8
-	VMULPS       Y7, Y3, Y7
-	VADDPS       Y7, Y8, Y7
-	VMOVUPS      Y7, 224(BX)
-	VMOVUPS      224(R8), Y8
-	VMOVUPS      224(DI), Y9
-	VSUBPS       Y9, Y2, Y10
+	VMOVUPS      224(SI), Y8
+	VMOVUPS      224(BX), Y9
+	VSUBPS       Y9, Y1, Y10
 	VMULPS       Y10, Y6, Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y8, Y4, Y8
 	VADDPS       Y8, Y9, Y8
-	VMOVUPS      Y8, 224(DI)
-	VADDPS       Y8, Y7, Y7
-	VPMOVZXWD    112(DX), Y8
-	VPCMPGTD     (AX), Y8, Y8
-	VMOVUPS      224(CX), Y9
-	VMULPS       32(AX), Y9, Y9
-	VMULPS       64(AX), Y7, Y7
-	VANDPS       Y8, Y7, Y7
-	VADDPS       Y7, Y9, Y7
-	VCMPPS       $0x1e, 128(AX), Y7, Y9
+	VMOVUPS      Y8, 224(BX)
+	VMOVUPS      224(R8), Y9
+	VMOVUPS      224(DI), Y10
+	VSUBPS       Y10, Y2, Y11
+	VMULPS       Y11, Y7, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 224(DI)
+	VADDPS       Y9, Y8, Y8
+	VPMOVZXWD    112(DX), Y9
+	VPCMPGTD     Y3, Y9, Y9
+	VMOVUPS      224(CX), Y10
+	VMULPS       (AX), Y10, Y10
+	VMULPS       32(AX), Y8, Y8
 	VANDPS       Y9, Y8, Y8
-	VBLENDVPS    Y8, 96(AX), Y7, Y7
-	VMOVUPS      Y7, 224(CX)
-	VPADDUSW     112(DX), X0, X7
-	VEXTRACTI128 $0x01, Y8, X9
-	VPACKSSDW    X9, X8, X9
-	VPANDN       X7, X9, X7
-	VMOVDQU      X7, 112(DX)
-	VXORPS       Y7, Y7, Y7
-	VMOVUPS      Y7, 224(SI)
-	VXORPS       Y7, Y7, Y7
-	VMOVUPS      Y7, 224(R8)
-	VMOVMSKPS    Y8, R12
+	VADDPS       Y8, Y10, Y8
+	VCMPPS       $0x1e, 96(AX), Y8, Y10
+	VANDPS       Y10, Y9, Y9
+	VBLENDVPS    Y9, 64(AX), Y8, Y8
+	VMOVUPS      Y8, 224(CX)
+	VPADDUSW     112(DX), X0, X8
+	VEXTRACTI128 $0x01, Y9, X10
+	VPACKSSDW    X10, X9, X10
+	VPANDN       X8, X10, X8
+	VMOVDQU      X8, 112(DX)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 224(SI)
+	VXORPS       Y8, Y8, Y8
+	VMOVUPS      Y8, 224(R8)
+	VMOVMSKPS    Y9, R12
 	SHLQ         $0x38, R12
 	ORQ          R12, R11
 	MOVQ         R11, (R9)
@@ -26160,39 +26452,38 @@ AdaptiveLeakyTraced2UniformAVX512_done:
 
 // func adaptiveLeakyTraced2UniformAVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·adaptiveLeakyTraced2UniformAVX2(SB), $448-128
-	// 1 scalars held in registers, 12 read from memory where used; vectors interleaved 2 at a time.
+TEXT ·adaptiveLeakyTraced2UniformAVX2(SB), $416-128
+	// 2 scalars held in registers, 11 read from memory where used; vectors interleaved 2 at a time.
 	LEAQ         (SP), AX
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS bT1+92(FP), Y1
-	VMOVUPS      Y1, (AX)
-	VBROADCASTSS bT2+104(FP), Y1
-	VMOVUPS      Y1, 32(AX)
-	VPBROADCASTW c+56(FP), X1
-	VPMOVZXWD    X1, Y1
-	VMOVUPS      Y1, 64(AX)
-	VBROADCASTSS cT1+88(FP), Y1
-	VMOVUPS      Y1, 96(AX)
-	VBROADCASTSS cT2+100(FP), Y1
-	VMOVUPS      Y1, 128(AX)
-	VBROADCASTSS d+60(FP), Y1
-	VMOVUPS      Y1, 160(AX)
-	VBROADCASTSS dtheta+80(FP), Y1
-	VMOVUPS      Y1, 192(AX)
-	VBROADCASTSS gr+64(FP), Y1
-	VMOVUPS      Y1, 224(AX)
-	VBROADCASTSS lT1+84(FP), Y1
-	VBROADCASTSS lT2+96(FP), Y2
-	VMOVUPS      Y2, 256(AX)
-	VBROADCASTSS ltheta+76(FP), Y2
-	VMOVUPS      Y2, 288(AX)
-	VBROADCASTSS reset+72(FP), Y2
-	VMOVUPS      Y2, 320(AX)
-	VBROADCASTSS thr+68(FP), Y2
-	VMOVUPS      Y2, 352(AX)
+	VBROADCASTSS bT2+104(FP), Y2
+	VMOVUPS      Y2, (AX)
+	VPBROADCASTW c+56(FP), X2
+	VPMOVZXWD    X2, Y2
+	VMOVUPS      Y2, 32(AX)
+	VBROADCASTSS cT1+88(FP), Y2
+	VMOVUPS      Y2, 64(AX)
+	VBROADCASTSS cT2+100(FP), Y2
+	VMOVUPS      Y2, 96(AX)
+	VBROADCASTSS d+60(FP), Y2
+	VMOVUPS      Y2, 128(AX)
+	VBROADCASTSS dtheta+80(FP), Y2
+	VMOVUPS      Y2, 160(AX)
+	VBROADCASTSS gr+64(FP), Y2
+	VMOVUPS      Y2, 192(AX)
+	VBROADCASTSS lT1+84(FP), Y2
+	VBROADCASTSS lT2+96(FP), Y3
+	VMOVUPS      Y3, 224(AX)
+	VBROADCASTSS ltheta+76(FP), Y3
+	VMOVUPS      Y3, 256(AX)
+	VBROADCASTSS reset+72(FP), Y3
+	VMOVUPS      Y3, 288(AX)
+	VBROADCASTSS thr+68(FP), Y3
+	VMOVUPS      Y3, 320(AX)
 	MOVQ         v+0(FP), CX
 	MOVQ         r+8(FP), DX
 	MOVQ         theta+16(FP), BX
@@ -26207,403 +26498,395 @@ TEXT ·adaptiveLeakyTraced2UniformAVX2(SB), $448-128
 
 AdaptiveLeakyTraced2UniformAVX2_block:
 	XORQ         R12, R12
-	VMOVUPS      (DI), Y2
-	VMOVUPS      32(DI), Y3
-	VMOVUPS      (SI), Y4
-	VMOVUPS      32(SI), Y5
-	VMOVUPS      (AX), Y6
-	VSUBPS       Y4, Y6, Y6
-	VMOVUPS      (AX), Y7
-	VSUBPS       Y5, Y7, Y7
-	VMULPS       Y6, Y1, Y6
-	VMULPS       Y7, Y1, Y7
-	VADDPS       Y6, Y4, Y4
+	VMOVUPS      (DI), Y3
+	VMOVUPS      32(DI), Y4
+	VMOVUPS      (SI), Y5
+	VMOVUPS      32(SI), Y6
+	VSUBPS       Y5, Y1, Y7
+	VSUBPS       Y6, Y1, Y8
+	VMULPS       Y7, Y2, Y7
+	VMULPS       Y8, Y2, Y8
 	VADDPS       Y7, Y5, Y5
-	VMULPS       96(AX), Y2, Y2
-	VMULPS       96(AX), Y3, Y3
-	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, (SI)
-	VMOVUPS      Y3, 32(SI)
-	VMOVUPS      (R9), Y4
-	VMOVUPS      32(R9), Y5
-	VMOVUPS      (R8), Y6
-	VMOVUPS      32(R8), Y7
-	VMOVUPS      32(AX), Y8
-	VSUBPS       Y6, Y8, Y8
-	VMOVUPS      32(AX), Y9
-	VSUBPS       Y7, Y9, Y9
-	VMULPS       256(AX), Y8, Y8
-	VMULPS       256(AX), Y9, Y9
 	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
-	VMULPS       128(AX), Y4, Y4
-	VMULPS       128(AX), Y5, Y5
+	VMULPS       64(AX), Y3, Y3
+	VMULPS       64(AX), Y4, Y4
+	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, (SI)
+	VMOVUPS      Y4, 32(SI)
+	VMOVUPS      (R9), Y5
+	VMOVUPS      32(R9), Y6
+	VMOVUPS      (R8), Y7
+	VMOVUPS      32(R8), Y8
+	VMOVUPS      (AX), Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      (AX), Y10
+	VSUBPS       Y8, Y10, Y10
+	VMULPS       224(AX), Y9, Y9
+	VMULPS       224(AX), Y10, Y10
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y10, Y8, Y8
+	VMULPS       96(AX), Y5, Y5
+	VMULPS       96(AX), Y6, Y6
 	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, (R8)
-	VMOVUPS      Y5, 32(R8)
-	VADDPS       Y4, Y2, Y2
+	VADDPS       Y6, Y8, Y6
+	VMOVUPS      Y5, (R8)
+	VMOVUPS      Y6, 32(R8)
 	VADDPS       Y5, Y3, Y3
-	VPMOVZXWD    (DX), Y4
-	VPMOVZXWD    16(DX), Y5
-	VPCMPGTD     64(AX), Y4, Y4
-	VPCMPGTD     64(AX), Y5, Y5
-	VMOVUPS      (CX), Y6
-	VMOVUPS      32(CX), Y7
-	VMULPS       160(AX), Y6, Y6
-	VMULPS       160(AX), Y7, Y7
-	VMULPS       224(AX), Y2, Y2
-	VMULPS       224(AX), Y3, Y3
-	VANDPS       Y4, Y2, Y2
+	VADDPS       Y6, Y4, Y4
+	VPMOVZXWD    (DX), Y5
+	VPMOVZXWD    16(DX), Y6
+	VPCMPGTD     32(AX), Y5, Y5
+	VPCMPGTD     32(AX), Y6, Y6
+	VMOVUPS      (CX), Y7
+	VMOVUPS      32(CX), Y8
+	VMULPS       128(AX), Y7, Y7
+	VMULPS       128(AX), Y8, Y8
+	VMULPS       192(AX), Y3, Y3
+	VMULPS       192(AX), Y4, Y4
 	VANDPS       Y5, Y3, Y3
-	VADDPS       Y2, Y6, Y2
+	VANDPS       Y6, Y4, Y4
 	VADDPS       Y3, Y7, Y3
-	VMOVUPS      (BX), Y6
-	VMOVUPS      32(BX), Y7
-	VCMPPS       $0x1e, Y6, Y2, Y8
-	VANDPS       Y8, Y4, Y4
-	VCMPPS       $0x1e, Y7, Y3, Y8
-	VANDPS       Y8, Y5, Y5
-	VBLENDVPS    Y4, 320(AX), Y2, Y2
-	VBLENDVPS    Y5, 320(AX), Y3, Y3
-	VMOVUPS      Y2, (CX)
-	VMOVUPS      Y3, 32(CX)
-	VPADDUSW     (DX), X0, X2
-	VEXTRACTI128 $0x01, Y4, X3
-	VPACKSSDW    X3, X4, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, (DX)
-	VPADDUSW     16(DX), X0, X2
-	VEXTRACTI128 $0x01, Y5, X3
-	VPACKSSDW    X3, X5, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 16(DX)
-	VMOVUPS      352(AX), Y2
-	VSUBPS       Y6, Y2, Y2
-	VMOVUPS      352(AX), Y3
+	VADDPS       Y4, Y8, Y4
+	VMOVUPS      (BX), Y7
+	VMOVUPS      32(BX), Y8
+	VCMPPS       $0x1e, Y7, Y3, Y9
+	VANDPS       Y9, Y5, Y5
+	VCMPPS       $0x1e, Y8, Y4, Y9
+	VANDPS       Y9, Y6, Y6
+	VBLENDVPS    Y5, 288(AX), Y3, Y3
+	VBLENDVPS    Y6, 288(AX), Y4, Y4
+	VMOVUPS      Y3, (CX)
+	VMOVUPS      Y4, 32(CX)
+	VPADDUSW     (DX), X0, X3
+	VEXTRACTI128 $0x01, Y5, X4
+	VPACKSSDW    X4, X5, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, (DX)
+	VPADDUSW     16(DX), X0, X3
+	VEXTRACTI128 $0x01, Y6, X4
+	VPACKSSDW    X4, X6, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 16(DX)
+	VMOVUPS      320(AX), Y3
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       288(AX), Y2, Y2
-	VMULPS       288(AX), Y3, Y3
-	VADDPS       Y2, Y6, Y2
+	VMOVUPS      320(AX), Y4
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       256(AX), Y3, Y3
+	VMULPS       256(AX), Y4, Y4
 	VADDPS       Y3, Y7, Y3
-	VANDPS       192(AX), Y4, Y6
-	VANDPS       192(AX), Y5, Y7
-	VADDPS       Y6, Y2, Y2
+	VADDPS       Y4, Y8, Y4
+	VANDPS       160(AX), Y5, Y7
+	VANDPS       160(AX), Y6, Y8
 	VADDPS       Y7, Y3, Y3
-	VMOVUPS      Y2, (BX)
-	VMOVUPS      Y3, 32(BX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, (DI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, (R9)
-	VMOVMSKPS    Y4, R13
-	ORQ          R13, R12
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 32(DI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 32(R9)
+	VADDPS       Y8, Y4, Y4
+	VMOVUPS      Y3, (BX)
+	VMOVUPS      Y4, 32(BX)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, (DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, (R9)
 	VMOVMSKPS    Y5, R13
+	ORQ          R13, R12
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 32(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 32(R9)
+	VMOVMSKPS    Y6, R13
 	SHLQ         $0x08, R13
 	ORQ          R13, R12
-	VMOVUPS      64(DI), Y2
-	VMOVUPS      96(DI), Y3
-	VMOVUPS      64(SI), Y4
-	VMOVUPS      96(SI), Y5
-	VMOVUPS      (AX), Y6
-	VSUBPS       Y4, Y6, Y6
-	VMOVUPS      (AX), Y7
-	VSUBPS       Y5, Y7, Y7
-	VMULPS       Y6, Y1, Y6
-	VMULPS       Y7, Y1, Y7
-	VADDPS       Y6, Y4, Y4
+	VMOVUPS      64(DI), Y3
+	VMOVUPS      96(DI), Y4
+	VMOVUPS      64(SI), Y5
+	VMOVUPS      96(SI), Y6
+	VSUBPS       Y5, Y1, Y7
+	VSUBPS       Y6, Y1, Y8
+	VMULPS       Y7, Y2, Y7
+	VMULPS       Y8, Y2, Y8
 	VADDPS       Y7, Y5, Y5
-	VMULPS       96(AX), Y2, Y2
-	VMULPS       96(AX), Y3, Y3
-	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 64(SI)
-	VMOVUPS      Y3, 96(SI)
-	VMOVUPS      64(R9), Y4
-	VMOVUPS      96(R9), Y5
-	VMOVUPS      64(R8), Y6
-	VMOVUPS      96(R8), Y7
-	VMOVUPS      32(AX), Y8
-	VSUBPS       Y6, Y8, Y8
-	VMOVUPS      32(AX), Y9
-	VSUBPS       Y7, Y9, Y9
-	VMULPS       256(AX), Y8, Y8
-	VMULPS       256(AX), Y9, Y9
 	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
-	VMULPS       128(AX), Y4, Y4
-	VMULPS       128(AX), Y5, Y5
+	VMULPS       64(AX), Y3, Y3
+	VMULPS       64(AX), Y4, Y4
+	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 64(SI)
+	VMOVUPS      Y4, 96(SI)
+	VMOVUPS      64(R9), Y5
+	VMOVUPS      96(R9), Y6
+	VMOVUPS      64(R8), Y7
+	VMOVUPS      96(R8), Y8
+	VMOVUPS      (AX), Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      (AX), Y10
+	VSUBPS       Y8, Y10, Y10
+	VMULPS       224(AX), Y9, Y9
+	VMULPS       224(AX), Y10, Y10
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y10, Y8, Y8
+	VMULPS       96(AX), Y5, Y5
+	VMULPS       96(AX), Y6, Y6
 	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, 64(R8)
-	VMOVUPS      Y5, 96(R8)
-	VADDPS       Y4, Y2, Y2
+	VADDPS       Y6, Y8, Y6
+	VMOVUPS      Y5, 64(R8)
+	VMOVUPS      Y6, 96(R8)
 	VADDPS       Y5, Y3, Y3
-	VPMOVZXWD    32(DX), Y4
-	VPMOVZXWD    48(DX), Y5
-	VPCMPGTD     64(AX), Y4, Y4
-	VPCMPGTD     64(AX), Y5, Y5
-	VMOVUPS      64(CX), Y6
-	VMOVUPS      96(CX), Y7
-	VMULPS       160(AX), Y6, Y6
-	VMULPS       160(AX), Y7, Y7
-	VMULPS       224(AX), Y2, Y2
-	VMULPS       224(AX), Y3, Y3
-	VANDPS       Y4, Y2, Y2
+	VADDPS       Y6, Y4, Y4
+	VPMOVZXWD    32(DX), Y5
+	VPMOVZXWD    48(DX), Y6
+	VPCMPGTD     32(AX), Y5, Y5
+	VPCMPGTD     32(AX), Y6, Y6
+	VMOVUPS      64(CX), Y7
+	VMOVUPS      96(CX), Y8
+	VMULPS       128(AX), Y7, Y7
+	VMULPS       128(AX), Y8, Y8
+	VMULPS       192(AX), Y3, Y3
+	VMULPS       192(AX), Y4, Y4
 	VANDPS       Y5, Y3, Y3
-	VADDPS       Y2, Y6, Y2
+	VANDPS       Y6, Y4, Y4
 	VADDPS       Y3, Y7, Y3
-	VMOVUPS      64(BX), Y6
-	VMOVUPS      96(BX), Y7
-	VCMPPS       $0x1e, Y6, Y2, Y8
-	VANDPS       Y8, Y4, Y4
-	VCMPPS       $0x1e, Y7, Y3, Y8
-	VANDPS       Y8, Y5, Y5
-	VBLENDVPS    Y4, 320(AX), Y2, Y2
-	VBLENDVPS    Y5, 320(AX), Y3, Y3
-	VMOVUPS      Y2, 64(CX)
-	VMOVUPS      Y3, 96(CX)
-	VPADDUSW     32(DX), X0, X2
-	VEXTRACTI128 $0x01, Y4, X3
-	VPACKSSDW    X3, X4, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 32(DX)
-	VPADDUSW     48(DX), X0, X2
-	VEXTRACTI128 $0x01, Y5, X3
-	VPACKSSDW    X3, X5, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 48(DX)
-	VMOVUPS      352(AX), Y2
-	VSUBPS       Y6, Y2, Y2
-	VMOVUPS      352(AX), Y3
+	VADDPS       Y4, Y8, Y4
+	VMOVUPS      64(BX), Y7
+	VMOVUPS      96(BX), Y8
+	VCMPPS       $0x1e, Y7, Y3, Y9
+	VANDPS       Y9, Y5, Y5
+	VCMPPS       $0x1e, Y8, Y4, Y9
+	VANDPS       Y9, Y6, Y6
+	VBLENDVPS    Y5, 288(AX), Y3, Y3
+	VBLENDVPS    Y6, 288(AX), Y4, Y4
+	VMOVUPS      Y3, 64(CX)
+	VMOVUPS      Y4, 96(CX)
+	VPADDUSW     32(DX), X0, X3
+	VEXTRACTI128 $0x01, Y5, X4
+	VPACKSSDW    X4, X5, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 32(DX)
+	VPADDUSW     48(DX), X0, X3
+	VEXTRACTI128 $0x01, Y6, X4
+	VPACKSSDW    X4, X6, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 48(DX)
+	VMOVUPS      320(AX), Y3
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       288(AX), Y2, Y2
-	VMULPS       288(AX), Y3, Y3
-	VADDPS       Y2, Y6, Y2
+	VMOVUPS      320(AX), Y4
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       256(AX), Y3, Y3
+	VMULPS       256(AX), Y4, Y4
 	VADDPS       Y3, Y7, Y3
-	VANDPS       192(AX), Y4, Y6
-	VANDPS       192(AX), Y5, Y7
-	VADDPS       Y6, Y2, Y2
+	VADDPS       Y4, Y8, Y4
+	VANDPS       160(AX), Y5, Y7
+	VANDPS       160(AX), Y6, Y8
 	VADDPS       Y7, Y3, Y3
-	VMOVUPS      Y2, 64(BX)
-	VMOVUPS      Y3, 96(BX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 64(DI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 64(R9)
-	VMOVMSKPS    Y4, R13
+	VADDPS       Y8, Y4, Y4
+	VMOVUPS      Y3, 64(BX)
+	VMOVUPS      Y4, 96(BX)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 64(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 64(R9)
+	VMOVMSKPS    Y5, R13
 	SHLQ         $0x10, R13
 	ORQ          R13, R12
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 96(DI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 96(R9)
-	VMOVMSKPS    Y5, R13
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 96(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 96(R9)
+	VMOVMSKPS    Y6, R13
 	SHLQ         $0x18, R13
 	ORQ          R13, R12
-	VMOVUPS      128(DI), Y2
-	VMOVUPS      160(DI), Y3
-	VMOVUPS      128(SI), Y4
-	VMOVUPS      160(SI), Y5
-	VMOVUPS      (AX), Y6
-	VSUBPS       Y4, Y6, Y6
-	VMOVUPS      (AX), Y7
-	VSUBPS       Y5, Y7, Y7
-	VMULPS       Y6, Y1, Y6
-	VMULPS       Y7, Y1, Y7
-	VADDPS       Y6, Y4, Y4
+	VMOVUPS      128(DI), Y3
+	VMOVUPS      160(DI), Y4
+	VMOVUPS      128(SI), Y5
+	VMOVUPS      160(SI), Y6
+	VSUBPS       Y5, Y1, Y7
+	VSUBPS       Y6, Y1, Y8
+	VMULPS       Y7, Y2, Y7
+	VMULPS       Y8, Y2, Y8
 	VADDPS       Y7, Y5, Y5
-	VMULPS       96(AX), Y2, Y2
-	VMULPS       96(AX), Y3, Y3
-	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 128(SI)
-	VMOVUPS      Y3, 160(SI)
-	VMOVUPS      128(R9), Y4
-	VMOVUPS      160(R9), Y5
-	VMOVUPS      128(R8), Y6
-	VMOVUPS      160(R8), Y7
-	VMOVUPS      32(AX), Y8
-	VSUBPS       Y6, Y8, Y8
-	VMOVUPS      32(AX), Y9
-	VSUBPS       Y7, Y9, Y9
-	VMULPS       256(AX), Y8, Y8
-	VMULPS       256(AX), Y9, Y9
 	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
-	VMULPS       128(AX), Y4, Y4
-	VMULPS       128(AX), Y5, Y5
+	VMULPS       64(AX), Y3, Y3
+	VMULPS       64(AX), Y4, Y4
+	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 128(SI)
+	VMOVUPS      Y4, 160(SI)
+	VMOVUPS      128(R9), Y5
+	VMOVUPS      160(R9), Y6
+	VMOVUPS      128(R8), Y7
+	VMOVUPS      160(R8), Y8
+	VMOVUPS      (AX), Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      (AX), Y10
+	VSUBPS       Y8, Y10, Y10
+	VMULPS       224(AX), Y9, Y9
+	VMULPS       224(AX), Y10, Y10
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y10, Y8, Y8
+	VMULPS       96(AX), Y5, Y5
+	VMULPS       96(AX), Y6, Y6
 	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, 128(R8)
-	VMOVUPS      Y5, 160(R8)
-	VADDPS       Y4, Y2, Y2
+	VADDPS       Y6, Y8, Y6
+	VMOVUPS      Y5, 128(R8)
+	VMOVUPS      Y6, 160(R8)
 	VADDPS       Y5, Y3, Y3
-	VPMOVZXWD    64(DX), Y4
-	VPMOVZXWD    80(DX), Y5
-	VPCMPGTD     64(AX), Y4, Y4
-	VPCMPGTD     64(AX), Y5, Y5
-	VMOVUPS      128(CX), Y6
-	VMOVUPS      160(CX), Y7
-	VMULPS       160(AX), Y6, Y6
-	VMULPS       160(AX), Y7, Y7
-	VMULPS       224(AX), Y2, Y2
-	VMULPS       224(AX), Y3, Y3
-	VANDPS       Y4, Y2, Y2
+	VADDPS       Y6, Y4, Y4
+	VPMOVZXWD    64(DX), Y5
+	VPMOVZXWD    80(DX), Y6
+	VPCMPGTD     32(AX), Y5, Y5
+	VPCMPGTD     32(AX), Y6, Y6
+	VMOVUPS      128(CX), Y7
+	VMOVUPS      160(CX), Y8
+	VMULPS       128(AX), Y7, Y7
+	VMULPS       128(AX), Y8, Y8
+	VMULPS       192(AX), Y3, Y3
+	VMULPS       192(AX), Y4, Y4
 	VANDPS       Y5, Y3, Y3
-	VADDPS       Y2, Y6, Y2
+	VANDPS       Y6, Y4, Y4
 	VADDPS       Y3, Y7, Y3
-	VMOVUPS      128(BX), Y6
-	VMOVUPS      160(BX), Y7
-	VCMPPS       $0x1e, Y6, Y2, Y8
-	VANDPS       Y8, Y4, Y4
-	VCMPPS       $0x1e, Y7, Y3, Y8
-	VANDPS       Y8, Y5, Y5
-	VBLENDVPS    Y4, 320(AX), Y2, Y2
-	VBLENDVPS    Y5, 320(AX), Y3, Y3
-	VMOVUPS      Y2, 128(CX)
-	VMOVUPS      Y3, 160(CX)
-	VPADDUSW     64(DX), X0, X2
-	VEXTRACTI128 $0x01, Y4, X3
-	VPACKSSDW    X3, X4, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 64(DX)
-	VPADDUSW     80(DX), X0, X2
-	VEXTRACTI128 $0x01, Y5, X3
-	VPACKSSDW    X3, X5, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 80(DX)
-	VMOVUPS      352(AX), Y2
-	VSUBPS       Y6, Y2, Y2
-	VMOVUPS      352(AX), Y3
+	VADDPS       Y4, Y8, Y4
+	VMOVUPS      128(BX), Y7
+	VMOVUPS      160(BX), Y8
+	VCMPPS       $0x1e, Y7, Y3, Y9
+	VANDPS       Y9, Y5, Y5
+	VCMPPS       $0x1e, Y8, Y4, Y9
+	VANDPS       Y9, Y6, Y6
+	VBLENDVPS    Y5, 288(AX), Y3, Y3
+	VBLENDVPS    Y6, 288(AX), Y4, Y4
+	VMOVUPS      Y3, 128(CX)
+	VMOVUPS      Y4, 160(CX)
+	VPADDUSW     64(DX), X0, X3
+	VEXTRACTI128 $0x01, Y5, X4
+	VPACKSSDW    X4, X5, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 64(DX)
+	VPADDUSW     80(DX), X0, X3
+	VEXTRACTI128 $0x01, Y6, X4
+	VPACKSSDW    X4, X6, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 80(DX)
+	VMOVUPS      320(AX), Y3
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       288(AX), Y2, Y2
-	VMULPS       288(AX), Y3, Y3
-	VADDPS       Y2, Y6, Y2
+	VMOVUPS      320(AX), Y4
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       256(AX), Y3, Y3
+	VMULPS       256(AX), Y4, Y4
 	VADDPS       Y3, Y7, Y3
-	VANDPS       192(AX), Y4, Y6
-	VANDPS       192(AX), Y5, Y7
-	VADDPS       Y6, Y2, Y2
+	VADDPS       Y4, Y8, Y4
+	VANDPS       160(AX), Y5, Y7
+	VANDPS       160(AX), Y6, Y8
 	VADDPS       Y7, Y3, Y3
-	VMOVUPS      Y2, 128(BX)
-	VMOVUPS      Y3, 160(BX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 128(DI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 128(R9)
-	VMOVMSKPS    Y4, R13
+	VADDPS       Y8, Y4, Y4
+	VMOVUPS      Y3, 128(BX)
+	VMOVUPS      Y4, 160(BX)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 128(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 128(R9)
+	VMOVMSKPS    Y5, R13
 	SHLQ         $0x20, R13
 	ORQ          R13, R12
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 160(DI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 160(R9)
-	VMOVMSKPS    Y5, R13
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 160(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 160(R9)
+	VMOVMSKPS    Y6, R13
 	SHLQ         $0x28, R13
 	ORQ          R13, R12
-	VMOVUPS      192(DI), Y2
-	VMOVUPS      224(DI), Y3
-	VMOVUPS      192(SI), Y4
-	VMOVUPS      224(SI), Y5
-	VMOVUPS      (AX), Y6
-	VSUBPS       Y4, Y6, Y6
-	VMOVUPS      (AX), Y7
-	VSUBPS       Y5, Y7, Y7
-	VMULPS       Y6, Y1, Y6
-	VMULPS       Y7, Y1, Y7
-	VADDPS       Y6, Y4, Y4
+	VMOVUPS      192(DI), Y3
+	VMOVUPS      224(DI), Y4
+	VMOVUPS      192(SI), Y5
+	VMOVUPS      224(SI), Y6
+	VSUBPS       Y5, Y1, Y7
+	VSUBPS       Y6, Y1, Y8
+	VMULPS       Y7, Y2, Y7
+	VMULPS       Y8, Y2, Y8
 	VADDPS       Y7, Y5, Y5
-	VMULPS       96(AX), Y2, Y2
-	VMULPS       96(AX), Y3, Y3
-	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 192(SI)
-	VMOVUPS      Y3, 224(SI)
-	VMOVUPS      192(R9), Y4
-	VMOVUPS      224(R9), Y5
-	VMOVUPS      192(R8), Y6
-	VMOVUPS      224(R8), Y7
-	VMOVUPS      32(AX), Y8
-	VSUBPS       Y6, Y8, Y8
-	VMOVUPS      32(AX), Y9
-	VSUBPS       Y7, Y9, Y9
-	VMULPS       256(AX), Y8, Y8
-	VMULPS       256(AX), Y9, Y9
 	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
-	VMULPS       128(AX), Y4, Y4
-	VMULPS       128(AX), Y5, Y5
+	VMULPS       64(AX), Y3, Y3
+	VMULPS       64(AX), Y4, Y4
+	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 192(SI)
+	VMOVUPS      Y4, 224(SI)
+	VMOVUPS      192(R9), Y5
+	VMOVUPS      224(R9), Y6
+	VMOVUPS      192(R8), Y7
+	VMOVUPS      224(R8), Y8
+	VMOVUPS      (AX), Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      (AX), Y10
+	VSUBPS       Y8, Y10, Y10
+	VMULPS       224(AX), Y9, Y9
+	VMULPS       224(AX), Y10, Y10
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y10, Y8, Y8
+	VMULPS       96(AX), Y5, Y5
+	VMULPS       96(AX), Y6, Y6
 	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, 192(R8)
-	VMOVUPS      Y5, 224(R8)
-	VADDPS       Y4, Y2, Y2
+	VADDPS       Y6, Y8, Y6
+	VMOVUPS      Y5, 192(R8)
+	VMOVUPS      Y6, 224(R8)
 	VADDPS       Y5, Y3, Y3
-	VPMOVZXWD    96(DX), Y4
-	VPMOVZXWD    112(DX), Y5
-	VPCMPGTD     64(AX), Y4, Y4
-	VPCMPGTD     64(AX), Y5, Y5
-	VMOVUPS      192(CX), Y6
-	VMOVUPS      224(CX), Y7
-	VMULPS       160(AX), Y6, Y6
-	VMULPS       160(AX), Y7, Y7
-	VMULPS       224(AX), Y2, Y2
-	VMULPS       224(AX), Y3, Y3
-	VANDPS       Y4, Y2, Y2
+	VADDPS       Y6, Y4, Y4
+	VPMOVZXWD    96(DX), Y5
+	VPMOVZXWD    112(DX), Y6
+	VPCMPGTD     32(AX), Y5, Y5
+	VPCMPGTD     32(AX), Y6, Y6
+	VMOVUPS      192(CX), Y7
+	VMOVUPS      224(CX), Y8
+	VMULPS       128(AX), Y7, Y7
+	VMULPS       128(AX), Y8, Y8
+	VMULPS       192(AX), Y3, Y3
+	VMULPS       192(AX), Y4, Y4
 	VANDPS       Y5, Y3, Y3
-	VADDPS       Y2, Y6, Y2
+	VANDPS       Y6, Y4, Y4
 	VADDPS       Y3, Y7, Y3
-	VMOVUPS      192(BX), Y6
-	VMOVUPS      224(BX), Y7
-	VCMPPS       $0x1e, Y6, Y2, Y8
-	VANDPS       Y8, Y4, Y4
-	VCMPPS       $0x1e, Y7, Y3, Y8
-	VANDPS       Y8, Y5, Y5
-	VBLENDVPS    Y4, 320(AX), Y2, Y2
-	VBLENDVPS    Y5, 320(AX), Y3, Y3
-	VMOVUPS      Y2, 192(CX)
-	VMOVUPS      Y3, 224(CX)
-	VPADDUSW     96(DX), X0, X2
-	VEXTRACTI128 $0x01, Y4, X3
-	VPACKSSDW    X3, X4, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 96(DX)
-	VPADDUSW     112(DX), X0, X2
-	VEXTRACTI128 $0x01, Y5, X3
-	VPACKSSDW    X3, X5, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 112(DX)
-	VMOVUPS      352(AX), Y2
-	VSUBPS       Y6, Y2, Y2
-	VMOVUPS      352(AX), Y3
+	VADDPS       Y4, Y8, Y4
+	VMOVUPS      192(BX), Y7
+	VMOVUPS      224(BX), Y8
+	VCMPPS       $0x1e, Y7, Y3, Y9
+	VANDPS       Y9, Y5, Y5
+	VCMPPS       $0x1e, Y8, Y4, Y9
+	VANDPS       Y9, Y6, Y6
+	VBLENDVPS    Y5, 288(AX), Y3, Y3
+	VBLENDVPS    Y6, 288(AX), Y4, Y4
+	VMOVUPS      Y3, 192(CX)
+	VMOVUPS      Y4, 224(CX)
+	VPADDUSW     96(DX), X0, X3
+	VEXTRACTI128 $0x01, Y5, X4
+	VPACKSSDW    X4, X5, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 96(DX)
+	VPADDUSW     112(DX), X0, X3
+	VEXTRACTI128 $0x01, Y6, X4
+	VPACKSSDW    X4, X6, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 112(DX)
+	VMOVUPS      320(AX), Y3
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       288(AX), Y2, Y2
-	VMULPS       288(AX), Y3, Y3
-	VADDPS       Y2, Y6, Y2
+	VMOVUPS      320(AX), Y4
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       256(AX), Y3, Y3
+	VMULPS       256(AX), Y4, Y4
 	VADDPS       Y3, Y7, Y3
-	VANDPS       192(AX), Y4, Y6
-	VANDPS       192(AX), Y5, Y7
-	VADDPS       Y6, Y2, Y2
+	VADDPS       Y4, Y8, Y4
+	VANDPS       160(AX), Y5, Y7
+	VANDPS       160(AX), Y6, Y8
 	VADDPS       Y7, Y3, Y3
-	VMOVUPS      Y2, 192(BX)
-	VMOVUPS      Y3, 224(BX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 192(DI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 192(R9)
-	VMOVMSKPS    Y4, R13
+	VADDPS       Y8, Y4, Y4
+	VMOVUPS      Y3, 192(BX)
+	VMOVUPS      Y4, 224(BX)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 192(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 192(R9)
+	VMOVMSKPS    Y5, R13
 	SHLQ         $0x30, R13
 	ORQ          R13, R12
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 224(DI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 224(R9)
-	VMOVMSKPS    Y5, R13
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 224(DI)
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      Y3, 224(R9)
+	VMOVMSKPS    Y6, R13
 	SHLQ         $0x38, R13
 	ORQ          R13, R12
 	MOVQ         R12, (R10)
@@ -28320,7 +28603,7 @@ ExponentialTraced2UniformAVX512_done:
 // func exponentialTraced2UniformAVX2(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·exponentialTraced2UniformAVX2(SB), $1000-104
-	// 0 scalars held in registers, 24 read from memory where used; vectors interleaved 3 at a time; between distant reads, 1 values reloaded from their streams, 2 kept on the stack.
+	// 0 scalars held in registers, 24 read from memory where used; vectors interleaved 3 at a time, the groups walking across the blocks; between distant reads, 1 values reloaded from their streams, 2 kept on the stack.
 	VMOVSS       const3f800000<>+0(SB), X0
 	VDIVSS       delta+44(FP), X0, X0
 	VMOVSS       X0, (SP)
@@ -28362,6 +28645,7 @@ TEXT ·exponentialTraced2UniformAVX2(SB), $1000-104
 	MOVQ         x2+32(FP), DI
 	MOVQ         spikes+88(FP), R8
 	MOVQ         blocks+96(FP), R9
+	SHLQ         $0x03, R9
 	TESTQ        R9, R9
 	JZ           ExponentialTraced2UniformAVX2_done
 
@@ -28378,7 +28662,10 @@ TEXT ·exponentialTraced2UniformAVX2(SB), $1000-104
 	JMP   ExponentialTraced2UniformAVX2_reciprocal_block
 
 ExponentialTraced2UniformAVX2_block:
-	XORQ      R10, R10
+	SUBQ $0x03, R9
+	JCS  ExponentialTraced2UniformAVX2_block_rest
+
+ExponentialTraced2UniformAVX2_block_group:
 	VMOVUPS   (BX), Y0
 	VMOVUPS   32(BX), Y1
 	VMOVUPS   64(BX), Y2
@@ -28584,405 +28871,124 @@ ExponentialTraced2UniformAVX2_block:
 	VMOVUPS   Y0, (BX)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, (DI)
-	VMOVMSKPS Y3, R11
-	ORQ       R11, R10
+	VMOVMSKPS Y3, R10
+	MOVB      R10, (R8)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 32(BX)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 32(DI)
-	VMOVMSKPS Y4, R11
-	SHLQ      $0x08, R11
-	ORQ       R11, R10
+	VMOVMSKPS Y4, R10
+	MOVB      R10, 1(R8)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 64(BX)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 64(DI)
-	VMOVMSKPS Y5, R11
-	SHLQ      $0x10, R11
-	ORQ       R11, R10
-	VMOVUPS   96(BX), Y0
-	VMOVUPS   128(BX), Y1
-	VMOVUPS   160(BX), Y2
-	VMOVUPS   96(DX), Y3
-	VMOVUPS   128(DX), Y4
-	VMOVUPS   160(DX), Y5
-	VMOVUPS   32(AX), Y6
-	VSUBPS    Y3, Y6, Y6
-	VMOVUPS   32(AX), Y7
-	VSUBPS    Y4, Y7, Y7
-	VMOVUPS   32(AX), Y8
-	VSUBPS    Y5, Y8, Y8
-	VMULPS    224(AX), Y6, Y6
-	VMULPS    224(AX), Y7, Y7
-	VMULPS    224(AX), Y8, Y8
-	VADDPS    Y6, Y3, Y3
-	VADDPS    Y7, Y4, Y4
-	VADDPS    Y8, Y5, Y5
+	VMOVMSKPS Y5, R10
+	MOVB      R10, 2(R8)
+	ADDQ      $0x03, R8
+	ADDQ      $0x00000060, CX
+	ADDQ      $0x00000060, DX
+	ADDQ      $0x00000060, BX
+	ADDQ      $0x00000060, SI
+	ADDQ      $0x00000060, DI
+	SUBQ      $0x03, R9
+	JCC       ExponentialTraced2UniformAVX2_block_group
+
+ExponentialTraced2UniformAVX2_block_rest:
+	ADDQ $0x03, R9
+	JZ   ExponentialTraced2UniformAVX2_block_end
+
+ExponentialTraced2UniformAVX2_block_one:
+	VMOVUPS   (BX), Y0
+	VMOVUPS   (DX), Y1
+	VMOVUPS   32(AX), Y2
+	VSUBPS    Y1, Y2, Y2
+	VMULPS    224(AX), Y2, Y2
+	VADDPS    Y2, Y1, Y1
 	VMULPS    96(AX), Y0, Y0
-	VMULPS    96(AX), Y1, Y1
-	VMULPS    96(AX), Y2, Y2
-	VADDPS    Y0, Y3, Y0
-	VADDPS    Y1, Y4, Y1
-	VADDPS    Y2, Y5, Y2
-	VMOVUPS   Y0, 96(DX)
-	VMOVUPS   Y1, 128(DX)
-	VMOVUPS   Y2, 160(DX)
-	VMOVUPS   96(DI), Y3
-	VMOVUPS   128(DI), Y4
-	VMOVUPS   160(DI), Y5
-	VMOVUPS   96(SI), Y6
-	VMOVUPS   128(SI), Y7
-	VMOVUPS   160(SI), Y8
-	VMOVUPS   64(AX), Y9
-	VSUBPS    Y6, Y9, Y9
-	VMOVUPS   64(AX), Y10
-	VSUBPS    Y7, Y10, Y10
-	VMOVUPS   64(AX), Y11
-	VSUBPS    Y8, Y11, Y11
-	VMULPS    256(AX), Y9, Y9
-	VMULPS    256(AX), Y10, Y10
-	VMULPS    256(AX), Y11, Y11
-	VADDPS    Y9, Y6, Y6
-	VADDPS    Y10, Y7, Y7
-	VADDPS    Y11, Y8, Y8
-	VMULPS    128(AX), Y3, Y3
-	VMULPS    128(AX), Y4, Y4
-	VMULPS    128(AX), Y5, Y5
-	VADDPS    Y3, Y6, Y3
-	VADDPS    Y4, Y7, Y4
-	VADDPS    Y5, Y8, Y5
-	VMOVUPS   Y3, 96(SI)
-	VMOVUPS   Y4, 128(SI)
-	VMOVUPS   Y5, 160(SI)
-	VADDPS    Y3, Y0, Y0
-	VMOVUPS   Y0, 512(AX)
-	VADDPS    Y4, Y1, Y0
-	VMOVUPS   Y0, 544(AX)
-	VADDPS    Y5, Y2, Y0
-	VMOVUPS   Y0, 576(AX)
-	VMOVUPS   96(CX), Y0
-	VMOVUPS   128(CX), Y1
-	VMOVUPS   160(CX), Y2
+	VADDPS    Y0, Y1, Y0
+	VMOVUPS   Y0, (DX)
+	VMOVUPS   (DI), Y1
+	VMOVUPS   (SI), Y2
+	VMOVUPS   64(AX), Y3
+	VSUBPS    Y2, Y3, Y3
+	VMULPS    256(AX), Y3, Y3
+	VADDPS    Y3, Y2, Y2
+	VMULPS    128(AX), Y1, Y1
+	VADDPS    Y1, Y2, Y1
+	VMOVUPS   Y1, (SI)
+	VADDPS    Y1, Y0, Y0
+	VMOVUPS   Y0, 416(AX)
+	VMOVUPS   (CX), Y0
 	VSUBPS    352(AX), Y0, Y0
-	VSUBPS    352(AX), Y1, Y1
-	VSUBPS    352(AX), Y2, Y2
 	VDIVPS    160(AX), Y0, Y0
-	VDIVPS    160(AX), Y1, Y1
-	VDIVPS    160(AX), Y2, Y2
-	VMOVUPS   vconstc2d00000<>+0(SB), Y3
-	VMAXPS    Y0, Y3, Y0
-	VMOVUPS   vconst42b20000<>+0(SB), Y3
-	VMINPS    Y0, Y3, Y0
-	VMOVUPS   vconstc2d00000<>+0(SB), Y3
-	VMAXPS    Y1, Y3, Y1
-	VMOVUPS   vconst42b20000<>+0(SB), Y3
-	VMINPS    Y1, Y3, Y1
-	VMOVUPS   vconstc2d00000<>+0(SB), Y3
-	VMAXPS    Y2, Y3, Y2
-	VMOVUPS   vconst42b20000<>+0(SB), Y3
-	VMINPS    Y2, Y3, Y2
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y3
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y4
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS   Y3, 768(AX)
-	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
-	VMOVUPS   Y4, 800(AX)
-	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS   Y5, 832(AX)
-	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
-	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
-	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
-	VSUBPS    Y6, Y0, Y0
-	VSUBPS    Y7, Y1, Y1
-	VSUBPS    Y8, Y2, Y2
-	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
-	VMULPS    vconstb95e8083<>+0(SB), Y4, Y4
-	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
-	VSUBPS    Y3, Y0, Y0
-	VSUBPS    Y4, Y1, Y1
-	VSUBPS    Y5, Y2, Y2
-	VMULPS    vconst39500d01<>+0(SB), Y0, Y3
-	VMULPS    vconst39500d01<>+0(SB), Y1, Y4
-	VMULPS    vconst39500d01<>+0(SB), Y2, Y5
-	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
-	VADDPS    vconst3ab60b61<>+0(SB), Y4, Y4
-	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y3, Y3
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y2, Y5, Y5
-	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
-	VADDPS    vconst3c088889<>+0(SB), Y4, Y4
-	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y3, Y3
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y2, Y5, Y5
-	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
-	VADDPS    vconst3d2aaaab<>+0(SB), Y4, Y4
-	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y3, Y3
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y2, Y5, Y5
-	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
-	VADDPS    vconst3e2aaaab<>+0(SB), Y4, Y4
-	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y3, Y3
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y2, Y5, Y5
-	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
-	VADDPS    vconst3f000000<>+0(SB), Y4, Y4
-	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y0, Y6
-	VMULPS    Y1, Y1, Y7
-	VMULPS    Y2, Y2, Y8
-	VMULPS    Y3, Y6, Y3
-	VMULPS    Y4, Y7, Y4
-	VMULPS    Y5, Y8, Y5
-	VADDPS    Y0, Y3, Y0
-	VADDPS    Y1, Y4, Y1
-	VADDPS    Y2, Y5, Y2
-	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    768(AX), Y3, Y3
-	VPSRAD    $0x01, Y3, Y4
-	VPSUBD    Y4, Y3, Y3
-	VPSLLD    $0x17, Y3, Y3
-	VMULPS    Y3, Y0, Y0
-	VPSLLD    $0x17, Y4, Y3
-	VMULPS    Y3, Y0, Y0
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    800(AX), Y3, Y3
-	VPSRAD    $0x01, Y3, Y4
-	VPSUBD    Y4, Y3, Y3
-	VPSLLD    $0x17, Y3, Y3
-	VMULPS    Y3, Y1, Y1
-	VPSLLD    $0x17, Y4, Y3
-	VMULPS    Y3, Y1, Y1
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    832(AX), Y3, Y3
-	VPSRAD    $0x01, Y3, Y4
-	VPSUBD    Y4, Y3, Y3
-	VPSLLD    $0x17, Y3, Y3
-	VMULPS    Y3, Y2, Y2
-	VPSLLD    $0x17, Y4, Y3
-	VMULPS    Y3, Y2, Y2
-	VMULPS    160(AX), Y0, Y0
-	VMULPS    160(AX), Y1, Y1
-	VMULPS    160(AX), Y2, Y2
-	VSUBPS    96(CX), Y0, Y0
-	VSUBPS    128(CX), Y1, Y1
-	VSUBPS    160(CX), Y2, Y2
-	VMOVUPS   512(AX), Y3
-	VMULPS    288(AX), Y3, Y3
-	VMOVUPS   544(AX), Y4
-	VMULPS    288(AX), Y4, Y4
-	VMOVUPS   576(AX), Y5
-	VMULPS    288(AX), Y5, Y5
-	VADDPS    Y3, Y0, Y0
-	VADDPS    Y4, Y1, Y1
-	VADDPS    Y5, Y2, Y2
-	VMULPS    192(AX), Y0, Y0
-	VMULPS    192(AX), Y1, Y1
-	VMULPS    192(AX), Y2, Y2
-	VADDPS    96(CX), Y0, Y0
-	VADDPS    128(CX), Y1, Y1
-	VADDPS    160(CX), Y2, Y2
-	VCMPPS    $0x1e, 384(AX), Y0, Y3
-	VCMPPS    $0x1e, 384(AX), Y1, Y4
-	VCMPPS    $0x1e, 384(AX), Y2, Y5
-	VBLENDVPS Y3, 320(AX), Y0, Y0
-	VBLENDVPS Y4, 320(AX), Y1, Y1
-	VBLENDVPS Y5, 320(AX), Y2, Y2
-	VMOVUPS   Y0, 96(CX)
-	VMOVUPS   Y1, 128(CX)
-	VMOVUPS   Y2, 160(CX)
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 96(BX)
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 96(DI)
-	VMOVMSKPS Y3, R11
-	SHLQ      $0x18, R11
-	ORQ       R11, R10
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 128(BX)
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 128(DI)
-	VMOVMSKPS Y4, R11
-	SHLQ      $0x20, R11
-	ORQ       R11, R10
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 160(BX)
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 160(DI)
-	VMOVMSKPS Y5, R11
-	SHLQ      $0x28, R11
-	ORQ       R11, R10
-	VMOVUPS   192(BX), Y0
-	VMOVUPS   224(BX), Y1
-	VMOVUPS   192(DX), Y2
-	VMOVUPS   224(DX), Y3
-	VMOVUPS   32(AX), Y4
-	VSUBPS    Y2, Y4, Y4
-	VMOVUPS   32(AX), Y5
-	VSUBPS    Y3, Y5, Y5
-	VMULPS    224(AX), Y4, Y4
-	VMULPS    224(AX), Y5, Y5
-	VADDPS    Y4, Y2, Y2
-	VADDPS    Y5, Y3, Y3
-	VMULPS    96(AX), Y0, Y0
-	VMULPS    96(AX), Y1, Y1
-	VADDPS    Y0, Y2, Y0
-	VADDPS    Y1, Y3, Y1
-	VMOVUPS   Y0, 192(DX)
-	VMOVUPS   Y1, 224(DX)
-	VMOVUPS   192(DI), Y2
-	VMOVUPS   224(DI), Y3
-	VMOVUPS   192(SI), Y4
-	VMOVUPS   224(SI), Y5
-	VMOVUPS   64(AX), Y6
-	VSUBPS    Y4, Y6, Y6
-	VMOVUPS   64(AX), Y7
-	VSUBPS    Y5, Y7, Y7
-	VMULPS    256(AX), Y6, Y6
-	VMULPS    256(AX), Y7, Y7
-	VADDPS    Y6, Y4, Y4
-	VADDPS    Y7, Y5, Y5
-	VMULPS    128(AX), Y2, Y2
-	VMULPS    128(AX), Y3, Y3
-	VADDPS    Y2, Y4, Y2
-	VADDPS    Y3, Y5, Y3
-	VMOVUPS   Y2, 192(SI)
-	VMOVUPS   Y3, 224(SI)
-	VADDPS    Y2, Y0, Y0
-	VMOVUPS   Y0, 608(AX)
-	VADDPS    Y3, Y1, Y0
-	VMOVUPS   Y0, 640(AX)
-	VMOVUPS   192(CX), Y0
-	VMOVUPS   224(CX), Y1
-	VSUBPS    352(AX), Y0, Y0
-	VSUBPS    352(AX), Y1, Y1
-	VDIVPS    160(AX), Y0, Y0
-	VDIVPS    160(AX), Y1, Y1
-	VMOVUPS   vconstc2d00000<>+0(SB), Y2
-	VMAXPS    Y0, Y2, Y0
-	VMOVUPS   vconst42b20000<>+0(SB), Y2
-	VMINPS    Y0, Y2, Y0
-	VMOVUPS   vconstc2d00000<>+0(SB), Y2
-	VMAXPS    Y1, Y2, Y1
-	VMOVUPS   vconst42b20000<>+0(SB), Y2
-	VMINPS    Y1, Y2, Y1
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y2
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y3
-	VADDPS    vconst4b400000<>+0(SB), Y2, Y2
-	VSUBPS    vconst4b400000<>+0(SB), Y2, Y2
-	VMOVUPS   Y2, 864(AX)
-	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS   Y3, 896(AX)
-	VMULPS    vconst3f318000<>+0(SB), Y2, Y4
-	VMULPS    vconst3f318000<>+0(SB), Y3, Y5
-	VSUBPS    Y4, Y0, Y0
-	VSUBPS    Y5, Y1, Y1
-	VMULPS    vconstb95e8083<>+0(SB), Y2, Y2
-	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VMOVUPS   vconstc2d00000<>+0(SB), Y1
+	VMAXPS    Y0, Y1, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y1
+	VMINPS    Y0, Y1, Y0
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y1
+	VADDPS    vconst4b400000<>+0(SB), Y1, Y1
+	VSUBPS    vconst4b400000<>+0(SB), Y1, Y1
+	VMOVUPS   Y1, 672(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y1, Y2
 	VSUBPS    Y2, Y0, Y0
-	VSUBPS    Y3, Y1, Y1
-	VMULPS    vconst39500d01<>+0(SB), Y0, Y2
-	VMULPS    vconst39500d01<>+0(SB), Y1, Y3
-	VADDPS    vconst3ab60b61<>+0(SB), Y2, Y2
-	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
-	VMULPS    Y0, Y2, Y2
-	VMULPS    Y1, Y3, Y3
-	VADDPS    vconst3c088889<>+0(SB), Y2, Y2
-	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
-	VMULPS    Y0, Y2, Y2
-	VMULPS    Y1, Y3, Y3
-	VADDPS    vconst3d2aaaab<>+0(SB), Y2, Y2
-	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
-	VMULPS    Y0, Y2, Y2
-	VMULPS    Y1, Y3, Y3
-	VADDPS    vconst3e2aaaab<>+0(SB), Y2, Y2
-	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
-	VMULPS    Y0, Y2, Y2
-	VMULPS    Y1, Y3, Y3
-	VADDPS    vconst3f000000<>+0(SB), Y2, Y2
-	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
-	VMULPS    Y0, Y0, Y4
-	VMULPS    Y1, Y1, Y5
-	VMULPS    Y2, Y4, Y2
-	VMULPS    Y3, Y5, Y3
-	VADDPS    Y0, Y2, Y0
-	VADDPS    Y1, Y3, Y1
+	VMULPS    vconstb95e8083<>+0(SB), Y1, Y1
+	VSUBPS    Y1, Y0, Y0
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y1
+	VADDPS    vconst3ab60b61<>+0(SB), Y1, Y1
+	VMULPS    Y0, Y1, Y1
+	VADDPS    vconst3c088889<>+0(SB), Y1, Y1
+	VMULPS    Y0, Y1, Y1
+	VADDPS    vconst3d2aaaab<>+0(SB), Y1, Y1
+	VMULPS    Y0, Y1, Y1
+	VADDPS    vconst3e2aaaab<>+0(SB), Y1, Y1
+	VMULPS    Y0, Y1, Y1
+	VADDPS    vconst3f000000<>+0(SB), Y1, Y1
+	VMULPS    Y0, Y0, Y2
+	VMULPS    Y1, Y2, Y1
+	VADDPS    Y0, Y1, Y0
 	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y2
-	VADDPS    864(AX), Y2, Y2
-	VPSRAD    $0x01, Y2, Y3
-	VPSUBD    Y3, Y2, Y2
-	VPSLLD    $0x17, Y2, Y2
-	VMULPS    Y2, Y0, Y0
-	VPSLLD    $0x17, Y3, Y2
-	VMULPS    Y2, Y0, Y0
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y2
-	VADDPS    896(AX), Y2, Y2
-	VPSRAD    $0x01, Y2, Y3
-	VPSUBD    Y3, Y2, Y2
-	VPSLLD    $0x17, Y2, Y2
-	VMULPS    Y2, Y1, Y1
-	VPSLLD    $0x17, Y3, Y2
-	VMULPS    Y2, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y1
+	VADDPS    672(AX), Y1, Y1
+	VPSRAD    $0x01, Y1, Y2
+	VPSUBD    Y2, Y1, Y1
+	VPSLLD    $0x17, Y1, Y1
+	VMULPS    Y1, Y0, Y0
+	VPSLLD    $0x17, Y2, Y1
+	VMULPS    Y1, Y0, Y0
 	VMULPS    160(AX), Y0, Y0
-	VMULPS    160(AX), Y1, Y1
-	VSUBPS    192(CX), Y0, Y0
-	VSUBPS    224(CX), Y1, Y1
-	VMOVUPS   608(AX), Y2
-	VMULPS    288(AX), Y2, Y2
-	VMOVUPS   640(AX), Y3
-	VMULPS    288(AX), Y3, Y3
-	VADDPS    Y2, Y0, Y0
-	VADDPS    Y3, Y1, Y1
+	VSUBPS    (CX), Y0, Y0
+	VMOVUPS   416(AX), Y1
+	VMULPS    288(AX), Y1, Y1
+	VADDPS    Y1, Y0, Y0
 	VMULPS    192(AX), Y0, Y0
-	VMULPS    192(AX), Y1, Y1
-	VADDPS    192(CX), Y0, Y0
-	VADDPS    224(CX), Y1, Y1
-	VCMPPS    $0x1e, 384(AX), Y0, Y2
-	VCMPPS    $0x1e, 384(AX), Y1, Y3
-	VBLENDVPS Y2, 320(AX), Y0, Y0
-	VBLENDVPS Y3, 320(AX), Y1, Y1
-	VMOVUPS   Y0, 192(CX)
-	VMOVUPS   Y1, 224(CX)
+	VADDPS    (CX), Y0, Y0
+	VCMPPS    $0x1e, 384(AX), Y0, Y1
+	VBLENDVPS Y1, 320(AX), Y0, Y0
+	VMOVUPS   Y0, (CX)
 	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 192(BX)
+	VMOVUPS   Y0, (BX)
 	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 192(DI)
-	VMOVMSKPS Y2, R11
-	SHLQ      $0x30, R11
-	ORQ       R11, R10
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 224(BX)
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 224(DI)
-	VMOVMSKPS Y3, R11
-	SHLQ      $0x38, R11
-	ORQ       R11, R10
-	MOVQ      R10, (R8)
-	ADDQ      $0x08, R8
-	ADDQ      $0x00000100, CX
-	ADDQ      $0x00000100, DX
-	ADDQ      $0x00000100, BX
-	ADDQ      $0x00000100, SI
-	ADDQ      $0x00000100, DI
+	VMOVUPS   Y0, (DI)
+	VMOVMSKPS Y1, R10
+	MOVB      R10, (R8)
+	ADDQ      $0x01, R8
+	ADDQ      $0x00000020, CX
+	ADDQ      $0x00000020, DX
+	ADDQ      $0x00000020, BX
+	ADDQ      $0x00000020, SI
+	ADDQ      $0x00000020, DI
 	DECQ      R9
-	JNZ       ExponentialTraced2UniformAVX2_block
-	JMP       ExponentialTraced2UniformAVX2_done
+	JNZ       ExponentialTraced2UniformAVX2_block_one
+
+ExponentialTraced2UniformAVX2_block_end:
+	JMP ExponentialTraced2UniformAVX2_done
 
 ExponentialTraced2UniformAVX2_reciprocal_block:
-	XORQ      R10, R10
+	SUBQ $0x03, R9
+	JCS  ExponentialTraced2UniformAVX2_reciprocal_block_rest
+
+ExponentialTraced2UniformAVX2_reciprocal_block_group:
 	VMOVUPS   (BX), Y0
 	VMOVUPS   32(BX), Y1
 	VMOVUPS   64(BX), Y2
@@ -29188,402 +29194,117 @@ ExponentialTraced2UniformAVX2_reciprocal_block:
 	VMOVUPS   Y0, (BX)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, (DI)
-	VMOVMSKPS Y3, R11
-	ORQ       R11, R10
+	VMOVMSKPS Y3, R10
+	MOVB      R10, (R8)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 32(BX)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 32(DI)
-	VMOVMSKPS Y4, R11
-	SHLQ      $0x08, R11
-	ORQ       R11, R10
+	VMOVMSKPS Y4, R10
+	MOVB      R10, 1(R8)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 64(BX)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 64(DI)
-	VMOVMSKPS Y5, R11
-	SHLQ      $0x10, R11
-	ORQ       R11, R10
-	VMOVUPS   96(BX), Y0
-	VMOVUPS   128(BX), Y1
-	VMOVUPS   160(BX), Y2
-	VMOVUPS   96(DX), Y3
-	VMOVUPS   128(DX), Y4
-	VMOVUPS   160(DX), Y5
-	VMOVUPS   32(AX), Y6
-	VSUBPS    Y3, Y6, Y6
-	VMOVUPS   32(AX), Y7
-	VSUBPS    Y4, Y7, Y7
-	VMOVUPS   32(AX), Y8
-	VSUBPS    Y5, Y8, Y8
-	VMULPS    224(AX), Y6, Y6
-	VMULPS    224(AX), Y7, Y7
-	VMULPS    224(AX), Y8, Y8
-	VADDPS    Y6, Y3, Y3
-	VADDPS    Y7, Y4, Y4
-	VADDPS    Y8, Y5, Y5
-	VMULPS    96(AX), Y0, Y0
-	VMULPS    96(AX), Y1, Y1
-	VMULPS    96(AX), Y2, Y2
-	VADDPS    Y0, Y3, Y0
-	VADDPS    Y1, Y4, Y1
-	VADDPS    Y2, Y5, Y2
-	VMOVUPS   Y0, 96(DX)
-	VMOVUPS   Y1, 128(DX)
-	VMOVUPS   Y2, 160(DX)
-	VMOVUPS   96(DI), Y3
-	VMOVUPS   128(DI), Y4
-	VMOVUPS   160(DI), Y5
-	VMOVUPS   96(SI), Y6
-	VMOVUPS   128(SI), Y7
-	VMOVUPS   160(SI), Y8
-	VMOVUPS   64(AX), Y9
-	VSUBPS    Y6, Y9, Y9
-	VMOVUPS   64(AX), Y10
-	VSUBPS    Y7, Y10, Y10
-	VMOVUPS   64(AX), Y11
-	VSUBPS    Y8, Y11, Y11
-	VMULPS    256(AX), Y9, Y9
-	VMULPS    256(AX), Y10, Y10
-	VMULPS    256(AX), Y11, Y11
-	VADDPS    Y9, Y6, Y6
-	VADDPS    Y10, Y7, Y7
-	VADDPS    Y11, Y8, Y8
-	VMULPS    128(AX), Y3, Y3
-	VMULPS    128(AX), Y4, Y4
-	VMULPS    128(AX), Y5, Y5
-	VADDPS    Y3, Y6, Y3
-	VADDPS    Y4, Y7, Y4
-	VADDPS    Y5, Y8, Y5
-	VMOVUPS   Y3, 96(SI)
-	VMOVUPS   Y4, 128(SI)
-	VMOVUPS   Y5, 160(SI)
-	VADDPS    Y3, Y0, Y0
-	VMOVUPS   Y0, 512(AX)
-	VADDPS    Y4, Y1, Y0
-	VMOVUPS   Y0, 544(AX)
-	VADDPS    Y5, Y2, Y0
-	VMOVUPS   Y0, 576(AX)
-	VMOVUPS   96(CX), Y0
-	VMOVUPS   128(CX), Y1
-	VMOVUPS   160(CX), Y2
-	VSUBPS    352(AX), Y0, Y0
-	VSUBPS    352(AX), Y1, Y1
-	VSUBPS    352(AX), Y2, Y2
-	VMULPS    (AX), Y0, Y0
-	VMULPS    (AX), Y1, Y1
-	VMULPS    (AX), Y2, Y2
-	VMOVUPS   vconstc2d00000<>+0(SB), Y3
-	VMAXPS    Y0, Y3, Y0
-	VMOVUPS   vconst42b20000<>+0(SB), Y3
-	VMINPS    Y0, Y3, Y0
-	VMOVUPS   vconstc2d00000<>+0(SB), Y3
-	VMAXPS    Y1, Y3, Y1
-	VMOVUPS   vconst42b20000<>+0(SB), Y3
-	VMINPS    Y1, Y3, Y1
-	VMOVUPS   vconstc2d00000<>+0(SB), Y3
-	VMAXPS    Y2, Y3, Y2
-	VMOVUPS   vconst42b20000<>+0(SB), Y3
-	VMINPS    Y2, Y3, Y2
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y3
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y4
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS   Y3, 768(AX)
-	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
-	VMOVUPS   Y4, 800(AX)
-	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS   Y5, 832(AX)
-	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
-	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
-	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
-	VSUBPS    Y6, Y0, Y0
-	VSUBPS    Y7, Y1, Y1
-	VSUBPS    Y8, Y2, Y2
-	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
-	VMULPS    vconstb95e8083<>+0(SB), Y4, Y4
-	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
-	VSUBPS    Y3, Y0, Y0
-	VSUBPS    Y4, Y1, Y1
-	VSUBPS    Y5, Y2, Y2
-	VMULPS    vconst39500d01<>+0(SB), Y0, Y3
-	VMULPS    vconst39500d01<>+0(SB), Y1, Y4
-	VMULPS    vconst39500d01<>+0(SB), Y2, Y5
-	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
-	VADDPS    vconst3ab60b61<>+0(SB), Y4, Y4
-	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y3, Y3
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y2, Y5, Y5
-	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
-	VADDPS    vconst3c088889<>+0(SB), Y4, Y4
-	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y3, Y3
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y2, Y5, Y5
-	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
-	VADDPS    vconst3d2aaaab<>+0(SB), Y4, Y4
-	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y3, Y3
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y2, Y5, Y5
-	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
-	VADDPS    vconst3e2aaaab<>+0(SB), Y4, Y4
-	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y3, Y3
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y2, Y5, Y5
-	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
-	VADDPS    vconst3f000000<>+0(SB), Y4, Y4
-	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y0, Y6
-	VMULPS    Y1, Y1, Y7
-	VMULPS    Y2, Y2, Y8
-	VMULPS    Y3, Y6, Y3
-	VMULPS    Y4, Y7, Y4
-	VMULPS    Y5, Y8, Y5
-	VADDPS    Y0, Y3, Y0
-	VADDPS    Y1, Y4, Y1
-	VADDPS    Y2, Y5, Y2
-	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    768(AX), Y3, Y3
-	VPSRAD    $0x01, Y3, Y4
-	VPSUBD    Y4, Y3, Y3
-	VPSLLD    $0x17, Y3, Y3
-	VMULPS    Y3, Y0, Y0
-	VPSLLD    $0x17, Y4, Y3
-	VMULPS    Y3, Y0, Y0
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    800(AX), Y3, Y3
-	VPSRAD    $0x01, Y3, Y4
-	VPSUBD    Y4, Y3, Y3
-	VPSLLD    $0x17, Y3, Y3
-	VMULPS    Y3, Y1, Y1
-	VPSLLD    $0x17, Y4, Y3
-	VMULPS    Y3, Y1, Y1
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    832(AX), Y3, Y3
-	VPSRAD    $0x01, Y3, Y4
-	VPSUBD    Y4, Y3, Y3
-	VPSLLD    $0x17, Y3, Y3
-	VMULPS    Y3, Y2, Y2
-	VPSLLD    $0x17, Y4, Y3
-	VMULPS    Y3, Y2, Y2
-	VMULPS    160(AX), Y0, Y0
-	VMULPS    160(AX), Y1, Y1
-	VMULPS    160(AX), Y2, Y2
-	VSUBPS    96(CX), Y0, Y0
-	VSUBPS    128(CX), Y1, Y1
-	VSUBPS    160(CX), Y2, Y2
-	VMOVUPS   512(AX), Y3
-	VMULPS    288(AX), Y3, Y3
-	VMOVUPS   544(AX), Y4
-	VMULPS    288(AX), Y4, Y4
-	VMOVUPS   576(AX), Y5
-	VMULPS    288(AX), Y5, Y5
-	VADDPS    Y3, Y0, Y0
-	VADDPS    Y4, Y1, Y1
-	VADDPS    Y5, Y2, Y2
-	VMULPS    192(AX), Y0, Y0
-	VMULPS    192(AX), Y1, Y1
-	VMULPS    192(AX), Y2, Y2
-	VADDPS    96(CX), Y0, Y0
-	VADDPS    128(CX), Y1, Y1
-	VADDPS    160(CX), Y2, Y2
-	VCMPPS    $0x1e, 384(AX), Y0, Y3
-	VCMPPS    $0x1e, 384(AX), Y1, Y4
-	VCMPPS    $0x1e, 384(AX), Y2, Y5
-	VBLENDVPS Y3, 320(AX), Y0, Y0
-	VBLENDVPS Y4, 320(AX), Y1, Y1
-	VBLENDVPS Y5, 320(AX), Y2, Y2
-	VMOVUPS   Y0, 96(CX)
-	VMOVUPS   Y1, 128(CX)
-	VMOVUPS   Y2, 160(CX)
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 96(BX)
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 96(DI)
-	VMOVMSKPS Y3, R11
-	SHLQ      $0x18, R11
-	ORQ       R11, R10
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 128(BX)
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 128(DI)
-	VMOVMSKPS Y4, R11
-	SHLQ      $0x20, R11
-	ORQ       R11, R10
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 160(BX)
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 160(DI)
-	VMOVMSKPS Y5, R11
-	SHLQ      $0x28, R11
-	ORQ       R11, R10
-	VMOVUPS   192(BX), Y0
-	VMOVUPS   224(BX), Y1
-	VMOVUPS   192(DX), Y2
-	VMOVUPS   224(DX), Y3
-	VMOVUPS   32(AX), Y4
-	VSUBPS    Y2, Y4, Y4
-	VMOVUPS   32(AX), Y5
-	VSUBPS    Y3, Y5, Y5
-	VMULPS    224(AX), Y4, Y4
-	VMULPS    224(AX), Y5, Y5
-	VADDPS    Y4, Y2, Y2
-	VADDPS    Y5, Y3, Y3
-	VMULPS    96(AX), Y0, Y0
-	VMULPS    96(AX), Y1, Y1
-	VADDPS    Y0, Y2, Y0
-	VADDPS    Y1, Y3, Y1
-	VMOVUPS   Y0, 192(DX)
-	VMOVUPS   Y1, 224(DX)
-	VMOVUPS   192(DI), Y2
-	VMOVUPS   224(DI), Y3
-	VMOVUPS   192(SI), Y4
-	VMOVUPS   224(SI), Y5
-	VMOVUPS   64(AX), Y6
-	VSUBPS    Y4, Y6, Y6
-	VMOVUPS   64(AX), Y7
-	VSUBPS    Y5, Y7, Y7
-	VMULPS    256(AX), Y6, Y6
-	VMULPS    256(AX), Y7, Y7
-	VADDPS    Y6, Y4, Y4
-	VADDPS    Y7, Y5, Y5
-	VMULPS    128(AX), Y2, Y2
-	VMULPS    128(AX), Y3, Y3
-	VADDPS    Y2, Y4, Y2
-	VADDPS    Y3, Y5, Y3
-	VMOVUPS   Y2, 192(SI)
-	VMOVUPS   Y3, 224(SI)
-	VADDPS    Y2, Y0, Y0
-	VMOVUPS   Y0, 608(AX)
-	VADDPS    Y3, Y1, Y0
-	VMOVUPS   Y0, 640(AX)
-	VMOVUPS   192(CX), Y0
-	VMOVUPS   224(CX), Y1
-	VSUBPS    352(AX), Y0, Y0
-	VSUBPS    352(AX), Y1, Y1
-	VMULPS    (AX), Y0, Y0
-	VMULPS    (AX), Y1, Y1
-	VMOVUPS   vconstc2d00000<>+0(SB), Y2
-	VMAXPS    Y0, Y2, Y0
-	VMOVUPS   vconst42b20000<>+0(SB), Y2
-	VMINPS    Y0, Y2, Y0
-	VMOVUPS   vconstc2d00000<>+0(SB), Y2
-	VMAXPS    Y1, Y2, Y1
-	VMOVUPS   vconst42b20000<>+0(SB), Y2
-	VMINPS    Y1, Y2, Y1
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y2
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y3
-	VADDPS    vconst4b400000<>+0(SB), Y2, Y2
-	VSUBPS    vconst4b400000<>+0(SB), Y2, Y2
-	VMOVUPS   Y2, 864(AX)
-	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS   Y3, 896(AX)
-	VMULPS    vconst3f318000<>+0(SB), Y2, Y4
-	VMULPS    vconst3f318000<>+0(SB), Y3, Y5
-	VSUBPS    Y4, Y0, Y0
-	VSUBPS    Y5, Y1, Y1
-	VMULPS    vconstb95e8083<>+0(SB), Y2, Y2
-	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
-	VSUBPS    Y2, Y0, Y0
-	VSUBPS    Y3, Y1, Y1
-	VMULPS    vconst39500d01<>+0(SB), Y0, Y2
-	VMULPS    vconst39500d01<>+0(SB), Y1, Y3
-	VADDPS    vconst3ab60b61<>+0(SB), Y2, Y2
-	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
-	VMULPS    Y0, Y2, Y2
-	VMULPS    Y1, Y3, Y3
-	VADDPS    vconst3c088889<>+0(SB), Y2, Y2
-	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
-	VMULPS    Y0, Y2, Y2
-	VMULPS    Y1, Y3, Y3
-	VADDPS    vconst3d2aaaab<>+0(SB), Y2, Y2
-	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
-	VMULPS    Y0, Y2, Y2
-	VMULPS    Y1, Y3, Y3
-	VADDPS    vconst3e2aaaab<>+0(SB), Y2, Y2
-	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
-	VMULPS    Y0, Y2, Y2
-	VMULPS    Y1, Y3, Y3
-	VADDPS    vconst3f000000<>+0(SB), Y2, Y2
-	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
-	VMULPS    Y0, Y0, Y4
-	VMULPS    Y1, Y1, Y5
-	VMULPS    Y2, Y4, Y2
-	VMULPS    Y3, Y5, Y3
-	VADDPS    Y0, Y2, Y0
-	VADDPS    Y1, Y3, Y1
-	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y2
-	VADDPS    864(AX), Y2, Y2
-	VPSRAD    $0x01, Y2, Y3
-	VPSUBD    Y3, Y2, Y2
-	VPSLLD    $0x17, Y2, Y2
-	VMULPS    Y2, Y0, Y0
-	VPSLLD    $0x17, Y3, Y2
-	VMULPS    Y2, Y0, Y0
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y2
-	VADDPS    896(AX), Y2, Y2
-	VPSRAD    $0x01, Y2, Y3
-	VPSUBD    Y3, Y2, Y2
-	VPSLLD    $0x17, Y2, Y2
-	VMULPS    Y2, Y1, Y1
-	VPSLLD    $0x17, Y3, Y2
-	VMULPS    Y2, Y1, Y1
-	VMULPS    160(AX), Y0, Y0
-	VMULPS    160(AX), Y1, Y1
-	VSUBPS    192(CX), Y0, Y0
-	VSUBPS    224(CX), Y1, Y1
-	VMOVUPS   608(AX), Y2
-	VMULPS    288(AX), Y2, Y2
-	VMOVUPS   640(AX), Y3
-	VMULPS    288(AX), Y3, Y3
-	VADDPS    Y2, Y0, Y0
-	VADDPS    Y3, Y1, Y1
-	VMULPS    192(AX), Y0, Y0
-	VMULPS    192(AX), Y1, Y1
-	VADDPS    192(CX), Y0, Y0
-	VADDPS    224(CX), Y1, Y1
-	VCMPPS    $0x1e, 384(AX), Y0, Y2
-	VCMPPS    $0x1e, 384(AX), Y1, Y3
-	VBLENDVPS Y2, 320(AX), Y0, Y0
-	VBLENDVPS Y3, 320(AX), Y1, Y1
-	VMOVUPS   Y0, 192(CX)
-	VMOVUPS   Y1, 224(CX)
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 192(BX)
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 192(DI)
-	VMOVMSKPS Y2, R11
-	SHLQ      $0x30, R11
-	ORQ       R11, R10
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 224(BX)
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 224(DI)
-	VMOVMSKPS Y3, R11
-	SHLQ      $0x38, R11
-	ORQ       R11, R10
-	MOVQ      R10, (R8)
-	ADDQ      $0x08, R8
-	ADDQ      $0x00000100, CX
-	ADDQ      $0x00000100, DX
-	ADDQ      $0x00000100, BX
-	ADDQ      $0x00000100, SI
-	ADDQ      $0x00000100, DI
-	DECQ      R9
-	JNZ       ExponentialTraced2UniformAVX2_reciprocal_block
+	VMOVMSKPS Y5, R10
+	MOVB      R10, 2(R8)
+	ADDQ      $0x03, R8
+	ADDQ      $0x00000060, CX
+	ADDQ      $0x00000060, DX
+	ADDQ      $0x00000060, BX
+	ADDQ      $0x00000060, SI
+	ADDQ      $0x00000060, DI
+	SUBQ      $0x03, R9
+	JCC       ExponentialTraced2UniformAVX2_reciprocal_block_group
 
+ExponentialTraced2UniformAVX2_reciprocal_block_rest:
+	ADDQ $0x03, R9
+	JZ   ExponentialTraced2UniformAVX2_reciprocal_block_end
+
+ExponentialTraced2UniformAVX2_reciprocal_block_one:
+	VMOVUPS   (BX), Y0
+	VMOVUPS   (DX), Y1
+	VMOVUPS   32(AX), Y2
+	VSUBPS    Y1, Y2, Y2
+	VMULPS    224(AX), Y2, Y2
+	VADDPS    Y2, Y1, Y1
+	VMULPS    96(AX), Y0, Y0
+	VADDPS    Y0, Y1, Y0
+	VMOVUPS   Y0, (DX)
+	VMOVUPS   (DI), Y1
+	VMOVUPS   (SI), Y2
+	VMOVUPS   64(AX), Y3
+	VSUBPS    Y2, Y3, Y3
+	VMULPS    256(AX), Y3, Y3
+	VADDPS    Y3, Y2, Y2
+	VMULPS    128(AX), Y1, Y1
+	VADDPS    Y1, Y2, Y1
+	VMOVUPS   Y1, (SI)
+	VADDPS    Y1, Y0, Y0
+	VMOVUPS   Y0, 416(AX)
+	VMOVUPS   (CX), Y0
+	VSUBPS    352(AX), Y0, Y0
+	VMULPS    (AX), Y0, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y1
+	VMAXPS    Y0, Y1, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y1
+	VMINPS    Y0, Y1, Y0
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y1
+	VADDPS    vconst4b400000<>+0(SB), Y1, Y1
+	VSUBPS    vconst4b400000<>+0(SB), Y1, Y1
+	VMOVUPS   Y1, 672(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y1, Y2
+	VSUBPS    Y2, Y0, Y0
+	VMULPS    vconstb95e8083<>+0(SB), Y1, Y1
+	VSUBPS    Y1, Y0, Y0
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y1
+	VADDPS    vconst3ab60b61<>+0(SB), Y1, Y1
+	VMULPS    Y0, Y1, Y1
+	VADDPS    vconst3c088889<>+0(SB), Y1, Y1
+	VMULPS    Y0, Y1, Y1
+	VADDPS    vconst3d2aaaab<>+0(SB), Y1, Y1
+	VMULPS    Y0, Y1, Y1
+	VADDPS    vconst3e2aaaab<>+0(SB), Y1, Y1
+	VMULPS    Y0, Y1, Y1
+	VADDPS    vconst3f000000<>+0(SB), Y1, Y1
+	VMULPS    Y0, Y0, Y2
+	VMULPS    Y1, Y2, Y1
+	VADDPS    Y0, Y1, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y1
+	VADDPS    672(AX), Y1, Y1
+	VPSRAD    $0x01, Y1, Y2
+	VPSUBD    Y2, Y1, Y1
+	VPSLLD    $0x17, Y1, Y1
+	VMULPS    Y1, Y0, Y0
+	VPSLLD    $0x17, Y2, Y1
+	VMULPS    Y1, Y0, Y0
+	VMULPS    160(AX), Y0, Y0
+	VSUBPS    (CX), Y0, Y0
+	VMOVUPS   416(AX), Y1
+	VMULPS    288(AX), Y1, Y1
+	VADDPS    Y1, Y0, Y0
+	VMULPS    192(AX), Y0, Y0
+	VADDPS    (CX), Y0, Y0
+	VCMPPS    $0x1e, 384(AX), Y0, Y1
+	VBLENDVPS Y1, 320(AX), Y0, Y0
+	VMOVUPS   Y0, (CX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, (BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, (DI)
+	VMOVMSKPS Y1, R10
+	MOVB      R10, (R8)
+	ADDQ      $0x01, R8
+	ADDQ      $0x00000020, CX
+	ADDQ      $0x00000020, DX
+	ADDQ      $0x00000020, BX
+	ADDQ      $0x00000020, SI
+	ADDQ      $0x00000020, DI
+	DECQ      R9
+	JNZ       ExponentialTraced2UniformAVX2_reciprocal_block_one
+
+ExponentialTraced2UniformAVX2_reciprocal_block_end:
 ExponentialTraced2UniformAVX2_done:
 	VZEROUPPER
 	RET
@@ -29982,787 +29703,794 @@ RefractoryExponentialTraced2AVX512_done:
 // func refractoryExponentialTraced2AVX2(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·refractoryExponentialTraced2AVX2(SB), NOSPLIT, $320-272
-	// 1 scalars held in registers, 11 read from memory where used; vectors interleaved 2 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
-	LEAQ         (SP), AX
-	ADDQ         $0x3f, AX
-	ANDQ         $-64, AX
-	VPCMPEQD     Y0, Y0, Y0
-	VPSRLW       $0x0f, Y0, Y0
-	VBROADCASTSS constc2d00000<>+0(SB), Y1
-	MOVQ         v+0(FP), CX
-	MOVQ         r+8(FP), DX
-	MOVQ         t1+16(FP), BX
-	MOVQ         x1+24(FP), SI
-	MOVQ         t2+32(FP), DI
-	MOVQ         x2+40(FP), R8
-	MOVQ         c+48(FP), R9
-	MOVQ         k+56(FP), R10
-	MOVQ         delta+64(FP), R11
-	MOVQ         rh+72(FP), R12
-	MOVQ         spikes+256(FP), R13
-	MOVQ         blocks+264(FP), R14
-	TESTQ        R14, R14
-	JZ           RefractoryExponentialTraced2AVX2_done
+	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 2 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
+	LEAQ     (SP), AX
+	ADDQ     $0x3f, AX
+	ANDQ     $-64, AX
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	MOVQ     v+0(FP), CX
+	MOVQ     r+8(FP), DX
+	MOVQ     t1+16(FP), BX
+	MOVQ     x1+24(FP), SI
+	MOVQ     t2+32(FP), DI
+	MOVQ     x2+40(FP), R8
+	MOVQ     c+48(FP), R9
+	MOVQ     k+56(FP), R10
+	MOVQ     delta+64(FP), R11
+	MOVQ     rh+72(FP), R12
+	MOVQ     spikes+256(FP), R13
+	MOVQ     blocks+264(FP), R14
+	TESTQ    R14, R14
+	JZ       RefractoryExponentialTraced2AVX2_done
 
 RefractoryExponentialTraced2AVX2_block:
 	XORQ         R15, R15
-	VMOVUPS      (SI), Y2
-	VMOVUPS      32(SI), Y3
-	VMOVUPS      (BX), Y4
-	VMOVUPS      32(BX), Y5
+	VMOVUPS      (SI), Y1
+	VMOVUPS      32(SI), Y2
+	VMOVUPS      (BX), Y3
+	VMOVUPS      32(BX), Y4
 	MOVQ         bT1+120(FP), BP
-	VMOVUPS      (BP), Y6
+	VMOVUPS      (BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+120(FP), BP
+	VMOVUPS      32(BP), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT1+120(FP), BP
-	VMOVUPS      32(BP), Y7
-	VSUBPS       Y5, Y7, Y7
 	MOVQ         lT1+104(FP), BP
 	MOVQ         lT1+104(FP), BP
-	VMULPS       (BP), Y6, Y6
+	VMULPS       (BP), Y5, Y5
 	MOVQ         lT1+104(FP), BP
 	MOVQ         lT1+104(FP), BP
-	VMULPS       32(BP), Y7, Y7
+	VMULPS       32(BP), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
 	MOVQ         cT1+112(FP), BP
 	MOVQ         cT1+112(FP), BP
-	VMULPS       (BP), Y2, Y2
+	VMULPS       (BP), Y1, Y1
 	MOVQ         cT1+112(FP), BP
 	MOVQ         cT1+112(FP), BP
-	VMULPS       32(BP), Y3, Y3
+	VMULPS       32(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, (BX)
-	VMOVUPS      Y3, 32(BX)
-	VMOVUPS      (R8), Y4
-	VMOVUPS      32(R8), Y5
-	VMOVUPS      (DI), Y6
-	VMOVUPS      32(DI), Y7
+	VMOVUPS      Y1, (BX)
+	VMOVUPS      Y2, 32(BX)
+	VMOVUPS      (R8), Y3
+	VMOVUPS      32(R8), Y4
+	VMOVUPS      (DI), Y5
+	VMOVUPS      32(DI), Y6
 	MOVQ         bT2+144(FP), BP
-	VMOVUPS      (BP), Y8
+	VMOVUPS      (BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT2+144(FP), BP
+	VMOVUPS      32(BP), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         bT2+144(FP), BP
-	VMOVUPS      32(BP), Y9
-	VSUBPS       Y7, Y9, Y9
 	MOVQ         lT2+128(FP), BP
 	MOVQ         lT2+128(FP), BP
-	VMULPS       (BP), Y8, Y8
+	VMULPS       (BP), Y7, Y7
 	MOVQ         lT2+128(FP), BP
 	MOVQ         lT2+128(FP), BP
-	VMULPS       32(BP), Y9, Y9
+	VMULPS       32(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
 	MOVQ         cT2+136(FP), BP
 	MOVQ         cT2+136(FP), BP
-	VMULPS       (BP), Y4, Y4
+	VMULPS       (BP), Y3, Y3
 	MOVQ         cT2+136(FP), BP
 	MOVQ         cT2+136(FP), BP
-	VMULPS       32(BP), Y5, Y5
+	VMULPS       32(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, (DI)
-	VMOVUPS      Y5, 32(DI)
-	VADDPS       Y4, Y2, Y2
-	VMOVUPS      Y2, (AX)
-	VADDPS       Y5, Y3, Y2
-	VMOVUPS      Y2, 32(AX)
-	VMOVUPS      (CX), Y2
-	VMOVUPS      32(CX), Y3
-	VSUBPS       (R12), Y2, Y2
-	VSUBPS       32(R12), Y3, Y3
-	VDIVPS       (R11), Y2, Y2
-	VDIVPS       32(R11), Y3, Y3
-	VMAXPS       Y2, Y1, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y2
-	VMAXPS       Y3, Y1, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
+	VMOVUPS      Y3, (DI)
+	VMOVUPS      Y4, 32(DI)
+	VADDPS       Y3, Y1, Y1
+	VMOVUPS      Y1, (AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 32(AX)
+	VMOVUPS      (CX), Y1
+	VMOVUPS      32(CX), Y2
+	VSUBPS       (R12), Y1, Y3
+	VSUBPS       32(R12), Y2, Y4
+	VDIVPS       (R11), Y3, Y3
+	VDIVPS       32(R11), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y2, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y6, Y8, Y6
+	VMULPS       Y4, Y4, Y10
 	VMULPS       Y7, Y9, Y7
-	VADDPS       Y2, Y6, Y2
+	VMULPS       Y8, Y10, Y8
 	VADDPS       Y3, Y7, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS       Y4, Y8, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
-	VPSRAD       $0x01, Y4, Y6
-	VPSUBD       Y6, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VPSLLD       $0x17, Y6, Y4
-	VMULPS       Y4, Y2, Y2
-	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
-	VPSRAD       $0x01, Y4, Y5
-	VPSUBD       Y5, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y3, Y3
-	VPSLLD       $0x17, Y5, Y4
-	VMULPS       Y4, Y3, Y3
-	VMULPS       (R11), Y2, Y2
-	VMULPS       32(R11), Y3, Y3
-	VSUBPS       (CX), Y2, Y2
-	VSUBPS       32(CX), Y3, Y3
-	VPMOVZXWD    (DX), Y4
-	VPMOVZXWD    16(DX), Y5
-	VPMOVZXWD    (R9), Y6
-	VPMOVZXWD    16(R9), Y7
-	VPCMPGTD     Y6, Y4, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VPSLLD       $0x17, Y7, Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       vconst4b4000fe<>+0(SB), Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VPSLLD       $0x17, Y6, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       (R11), Y3, Y3
+	VMULPS       32(R11), Y4, Y4
+	VSUBPS       Y1, Y3, Y3
+	VSUBPS       Y2, Y4, Y4
+	VPMOVZXWD    (DX), Y5
+	VPMOVZXWD    16(DX), Y6
+	VPMOVZXWD    (R9), Y7
+	VPMOVZXWD    16(R9), Y8
 	VPCMPGTD     Y7, Y5, Y5
+	VPCMPGTD     Y8, Y6, Y6
 	MOVQ         res+80(FP), BP
 	MOVQ         res+80(FP), BP
-	VMOVUPS      (AX), Y6
-	VMULPS       (BP), Y6, Y6
+	VMOVUPS      (AX), Y7
+	VMULPS       (BP), Y7, Y7
 	MOVQ         res+80(FP), BP
 	MOVQ         res+80(FP), BP
-	VMOVUPS      32(AX), Y7
-	VMULPS       32(BP), Y7, Y7
-	VANDPS       Y4, Y6, Y6
+	VMOVUPS      32(AX), Y8
+	VMULPS       32(BP), Y8, Y8
 	VANDPS       Y5, Y7, Y7
-	VADDPS       Y6, Y2, Y2
+	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y3, Y3
-	VMULPS       (R10), Y2, Y2
-	VMULPS       32(R10), Y3, Y3
-	VADDPS       (CX), Y2, Y2
-	VADDPS       32(CX), Y3, Y3
+	VADDPS       Y8, Y4, Y4
+	VMULPS       (R10), Y3, Y3
+	VMULPS       32(R10), Y4, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
 	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, (BP), Y2, Y6
-	VANDPS       Y6, Y4, Y4
+	VCMPPS       $0x1e, (BP), Y1, Y3
+	VANDPS       Y3, Y5, Y3
 	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 32(BP), Y3, Y6
-	VANDPS       Y6, Y5, Y5
+	VCMPPS       $0x1e, 32(BP), Y2, Y4
+	VANDPS       Y4, Y6, Y4
 	MOVQ         reset+96(FP), BP
-	VBLENDVPS    Y4, (BP), Y2, Y2
+	VBLENDVPS    Y3, (BP), Y1, Y1
 	MOVQ         reset+96(FP), BP
-	VBLENDVPS    Y5, 32(BP), Y3, Y3
-	VMOVUPS      Y2, (CX)
-	VMOVUPS      Y3, 32(CX)
-	VPADDUSW     (DX), X0, X2
-	VEXTRACTI128 $0x01, Y4, X3
-	VPACKSSDW    X3, X4, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, (DX)
-	VPADDUSW     16(DX), X0, X2
-	VEXTRACTI128 $0x01, Y5, X3
-	VPACKSSDW    X3, X5, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 16(DX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, (SI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, (R8)
-	VMOVMSKPS    Y4, BP
+	VBLENDVPS    Y4, 32(BP), Y2, Y2
+	VMOVUPS      Y1, (CX)
+	VMOVUPS      Y2, 32(CX)
+	VPADDUSW     (DX), X0, X1
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKSSDW    X2, X3, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, (DX)
+	VPADDUSW     16(DX), X0, X1
+	VEXTRACTI128 $0x01, Y4, X2
+	VPACKSSDW    X2, X4, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 16(DX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, (SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, (R8)
+	VMOVMSKPS    Y3, BP
 	ORQ          BP, R15
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 32(SI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 32(R8)
-	VMOVMSKPS    Y5, BP
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 32(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 32(R8)
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x08, BP
 	ORQ          BP, R15
-	VMOVUPS      64(SI), Y2
-	VMOVUPS      96(SI), Y3
-	VMOVUPS      64(BX), Y4
-	VMOVUPS      96(BX), Y5
+	VMOVUPS      64(SI), Y1
+	VMOVUPS      96(SI), Y2
+	VMOVUPS      64(BX), Y3
+	VMOVUPS      96(BX), Y4
 	MOVQ         bT1+120(FP), BP
-	VMOVUPS      64(BP), Y6
+	VMOVUPS      64(BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+120(FP), BP
+	VMOVUPS      96(BP), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT1+120(FP), BP
-	VMOVUPS      96(BP), Y7
-	VSUBPS       Y5, Y7, Y7
 	MOVQ         lT1+104(FP), BP
 	MOVQ         lT1+104(FP), BP
-	VMULPS       64(BP), Y6, Y6
+	VMULPS       64(BP), Y5, Y5
 	MOVQ         lT1+104(FP), BP
 	MOVQ         lT1+104(FP), BP
-	VMULPS       96(BP), Y7, Y7
+	VMULPS       96(BP), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
 	MOVQ         cT1+112(FP), BP
 	MOVQ         cT1+112(FP), BP
-	VMULPS       64(BP), Y2, Y2
+	VMULPS       64(BP), Y1, Y1
 	MOVQ         cT1+112(FP), BP
 	MOVQ         cT1+112(FP), BP
-	VMULPS       96(BP), Y3, Y3
+	VMULPS       96(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 64(BX)
-	VMOVUPS      Y3, 96(BX)
-	VMOVUPS      64(R8), Y4
-	VMOVUPS      96(R8), Y5
-	VMOVUPS      64(DI), Y6
-	VMOVUPS      96(DI), Y7
+	VMOVUPS      Y1, 64(BX)
+	VMOVUPS      Y2, 96(BX)
+	VMOVUPS      64(R8), Y3
+	VMOVUPS      96(R8), Y4
+	VMOVUPS      64(DI), Y5
+	VMOVUPS      96(DI), Y6
 	MOVQ         bT2+144(FP), BP
-	VMOVUPS      64(BP), Y8
+	VMOVUPS      64(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT2+144(FP), BP
+	VMOVUPS      96(BP), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         bT2+144(FP), BP
-	VMOVUPS      96(BP), Y9
-	VSUBPS       Y7, Y9, Y9
 	MOVQ         lT2+128(FP), BP
 	MOVQ         lT2+128(FP), BP
-	VMULPS       64(BP), Y8, Y8
+	VMULPS       64(BP), Y7, Y7
 	MOVQ         lT2+128(FP), BP
 	MOVQ         lT2+128(FP), BP
-	VMULPS       96(BP), Y9, Y9
+	VMULPS       96(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
 	MOVQ         cT2+136(FP), BP
 	MOVQ         cT2+136(FP), BP
-	VMULPS       64(BP), Y4, Y4
+	VMULPS       64(BP), Y3, Y3
 	MOVQ         cT2+136(FP), BP
 	MOVQ         cT2+136(FP), BP
-	VMULPS       96(BP), Y5, Y5
+	VMULPS       96(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, 64(DI)
-	VMOVUPS      Y5, 96(DI)
-	VADDPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 64(AX)
-	VADDPS       Y5, Y3, Y2
-	VMOVUPS      Y2, 96(AX)
-	VMOVUPS      64(CX), Y2
-	VMOVUPS      96(CX), Y3
-	VSUBPS       64(R12), Y2, Y2
-	VSUBPS       96(R12), Y3, Y3
-	VDIVPS       64(R11), Y2, Y2
-	VDIVPS       96(R11), Y3, Y3
-	VMAXPS       Y2, Y1, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y2
-	VMAXPS       Y3, Y1, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
+	VMOVUPS      Y3, 64(DI)
+	VMOVUPS      Y4, 96(DI)
+	VADDPS       Y3, Y1, Y1
+	VMOVUPS      Y1, 64(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 96(AX)
+	VMOVUPS      64(CX), Y1
+	VMOVUPS      96(CX), Y2
+	VSUBPS       64(R12), Y1, Y3
+	VSUBPS       96(R12), Y2, Y4
+	VDIVPS       64(R11), Y3, Y3
+	VDIVPS       96(R11), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y2, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y6, Y8, Y6
+	VMULPS       Y4, Y4, Y10
 	VMULPS       Y7, Y9, Y7
-	VADDPS       Y2, Y6, Y2
+	VMULPS       Y8, Y10, Y8
 	VADDPS       Y3, Y7, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS       Y4, Y8, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
-	VPSRAD       $0x01, Y4, Y6
-	VPSUBD       Y6, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VPSLLD       $0x17, Y6, Y4
-	VMULPS       Y4, Y2, Y2
-	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
-	VPSRAD       $0x01, Y4, Y5
-	VPSUBD       Y5, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y3, Y3
-	VPSLLD       $0x17, Y5, Y4
-	VMULPS       Y4, Y3, Y3
-	VMULPS       64(R11), Y2, Y2
-	VMULPS       96(R11), Y3, Y3
-	VSUBPS       64(CX), Y2, Y2
-	VSUBPS       96(CX), Y3, Y3
-	VPMOVZXWD    32(DX), Y4
-	VPMOVZXWD    48(DX), Y5
-	VPMOVZXWD    32(R9), Y6
-	VPMOVZXWD    48(R9), Y7
-	VPCMPGTD     Y6, Y4, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VPSLLD       $0x17, Y7, Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       vconst4b4000fe<>+0(SB), Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VPSLLD       $0x17, Y6, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       64(R11), Y3, Y3
+	VMULPS       96(R11), Y4, Y4
+	VSUBPS       Y1, Y3, Y3
+	VSUBPS       Y2, Y4, Y4
+	VPMOVZXWD    32(DX), Y5
+	VPMOVZXWD    48(DX), Y6
+	VPMOVZXWD    32(R9), Y7
+	VPMOVZXWD    48(R9), Y8
 	VPCMPGTD     Y7, Y5, Y5
+	VPCMPGTD     Y8, Y6, Y6
 	MOVQ         res+80(FP), BP
 	MOVQ         res+80(FP), BP
-	VMOVUPS      64(AX), Y6
-	VMULPS       64(BP), Y6, Y6
+	VMOVUPS      64(AX), Y7
+	VMULPS       64(BP), Y7, Y7
 	MOVQ         res+80(FP), BP
 	MOVQ         res+80(FP), BP
-	VMOVUPS      96(AX), Y7
-	VMULPS       96(BP), Y7, Y7
-	VANDPS       Y4, Y6, Y6
+	VMOVUPS      96(AX), Y8
+	VMULPS       96(BP), Y8, Y8
 	VANDPS       Y5, Y7, Y7
-	VADDPS       Y6, Y2, Y2
+	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y3, Y3
-	VMULPS       64(R10), Y2, Y2
-	VMULPS       96(R10), Y3, Y3
-	VADDPS       64(CX), Y2, Y2
-	VADDPS       96(CX), Y3, Y3
+	VADDPS       Y8, Y4, Y4
+	VMULPS       64(R10), Y3, Y3
+	VMULPS       96(R10), Y4, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
 	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 64(BP), Y2, Y6
-	VANDPS       Y6, Y4, Y4
+	VCMPPS       $0x1e, 64(BP), Y1, Y3
+	VANDPS       Y3, Y5, Y3
 	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 96(BP), Y3, Y6
-	VANDPS       Y6, Y5, Y5
+	VCMPPS       $0x1e, 96(BP), Y2, Y4
+	VANDPS       Y4, Y6, Y4
 	MOVQ         reset+96(FP), BP
-	VBLENDVPS    Y4, 64(BP), Y2, Y2
+	VBLENDVPS    Y3, 64(BP), Y1, Y1
 	MOVQ         reset+96(FP), BP
-	VBLENDVPS    Y5, 96(BP), Y3, Y3
-	VMOVUPS      Y2, 64(CX)
-	VMOVUPS      Y3, 96(CX)
-	VPADDUSW     32(DX), X0, X2
-	VEXTRACTI128 $0x01, Y4, X3
-	VPACKSSDW    X3, X4, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 32(DX)
-	VPADDUSW     48(DX), X0, X2
-	VEXTRACTI128 $0x01, Y5, X3
-	VPACKSSDW    X3, X5, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 48(DX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 64(SI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 64(R8)
-	VMOVMSKPS    Y4, BP
+	VBLENDVPS    Y4, 96(BP), Y2, Y2
+	VMOVUPS      Y1, 64(CX)
+	VMOVUPS      Y2, 96(CX)
+	VPADDUSW     32(DX), X0, X1
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKSSDW    X2, X3, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 32(DX)
+	VPADDUSW     48(DX), X0, X1
+	VEXTRACTI128 $0x01, Y4, X2
+	VPACKSSDW    X2, X4, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 48(DX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 64(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 64(R8)
+	VMOVMSKPS    Y3, BP
 	SHLQ         $0x10, BP
 	ORQ          BP, R15
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 96(SI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 96(R8)
-	VMOVMSKPS    Y5, BP
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 96(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 96(R8)
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x18, BP
 	ORQ          BP, R15
-	VMOVUPS      128(SI), Y2
-	VMOVUPS      160(SI), Y3
-	VMOVUPS      128(BX), Y4
-	VMOVUPS      160(BX), Y5
+	VMOVUPS      128(SI), Y1
+	VMOVUPS      160(SI), Y2
+	VMOVUPS      128(BX), Y3
+	VMOVUPS      160(BX), Y4
 	MOVQ         bT1+120(FP), BP
-	VMOVUPS      128(BP), Y6
+	VMOVUPS      128(BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+120(FP), BP
+	VMOVUPS      160(BP), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT1+120(FP), BP
-	VMOVUPS      160(BP), Y7
-	VSUBPS       Y5, Y7, Y7
 	MOVQ         lT1+104(FP), BP
 	MOVQ         lT1+104(FP), BP
-	VMULPS       128(BP), Y6, Y6
+	VMULPS       128(BP), Y5, Y5
 	MOVQ         lT1+104(FP), BP
 	MOVQ         lT1+104(FP), BP
-	VMULPS       160(BP), Y7, Y7
+	VMULPS       160(BP), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
 	MOVQ         cT1+112(FP), BP
 	MOVQ         cT1+112(FP), BP
-	VMULPS       128(BP), Y2, Y2
+	VMULPS       128(BP), Y1, Y1
 	MOVQ         cT1+112(FP), BP
 	MOVQ         cT1+112(FP), BP
-	VMULPS       160(BP), Y3, Y3
+	VMULPS       160(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 128(BX)
-	VMOVUPS      Y3, 160(BX)
-	VMOVUPS      128(R8), Y4
-	VMOVUPS      160(R8), Y5
-	VMOVUPS      128(DI), Y6
-	VMOVUPS      160(DI), Y7
+	VMOVUPS      Y1, 128(BX)
+	VMOVUPS      Y2, 160(BX)
+	VMOVUPS      128(R8), Y3
+	VMOVUPS      160(R8), Y4
+	VMOVUPS      128(DI), Y5
+	VMOVUPS      160(DI), Y6
 	MOVQ         bT2+144(FP), BP
-	VMOVUPS      128(BP), Y8
+	VMOVUPS      128(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT2+144(FP), BP
+	VMOVUPS      160(BP), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         bT2+144(FP), BP
-	VMOVUPS      160(BP), Y9
-	VSUBPS       Y7, Y9, Y9
 	MOVQ         lT2+128(FP), BP
 	MOVQ         lT2+128(FP), BP
-	VMULPS       128(BP), Y8, Y8
+	VMULPS       128(BP), Y7, Y7
 	MOVQ         lT2+128(FP), BP
 	MOVQ         lT2+128(FP), BP
-	VMULPS       160(BP), Y9, Y9
+	VMULPS       160(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
 	MOVQ         cT2+136(FP), BP
 	MOVQ         cT2+136(FP), BP
-	VMULPS       128(BP), Y4, Y4
+	VMULPS       128(BP), Y3, Y3
 	MOVQ         cT2+136(FP), BP
 	MOVQ         cT2+136(FP), BP
-	VMULPS       160(BP), Y5, Y5
+	VMULPS       160(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, 128(DI)
-	VMOVUPS      Y5, 160(DI)
-	VADDPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 128(AX)
-	VADDPS       Y5, Y3, Y2
-	VMOVUPS      Y2, 160(AX)
-	VMOVUPS      128(CX), Y2
-	VMOVUPS      160(CX), Y3
-	VSUBPS       128(R12), Y2, Y2
-	VSUBPS       160(R12), Y3, Y3
-	VDIVPS       128(R11), Y2, Y2
-	VDIVPS       160(R11), Y3, Y3
-	VMAXPS       Y2, Y1, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y2
-	VMAXPS       Y3, Y1, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
+	VMOVUPS      Y3, 128(DI)
+	VMOVUPS      Y4, 160(DI)
+	VADDPS       Y3, Y1, Y1
+	VMOVUPS      Y1, 128(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 160(AX)
+	VMOVUPS      128(CX), Y1
+	VMOVUPS      160(CX), Y2
+	VSUBPS       128(R12), Y1, Y3
+	VSUBPS       160(R12), Y2, Y4
+	VDIVPS       128(R11), Y3, Y3
+	VDIVPS       160(R11), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y2, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y6, Y8, Y6
+	VMULPS       Y4, Y4, Y10
 	VMULPS       Y7, Y9, Y7
-	VADDPS       Y2, Y6, Y2
+	VMULPS       Y8, Y10, Y8
 	VADDPS       Y3, Y7, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS       Y4, Y8, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
-	VPSRAD       $0x01, Y4, Y6
-	VPSUBD       Y6, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VPSLLD       $0x17, Y6, Y4
-	VMULPS       Y4, Y2, Y2
-	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
-	VPSRAD       $0x01, Y4, Y5
-	VPSUBD       Y5, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y3, Y3
-	VPSLLD       $0x17, Y5, Y4
-	VMULPS       Y4, Y3, Y3
-	VMULPS       128(R11), Y2, Y2
-	VMULPS       160(R11), Y3, Y3
-	VSUBPS       128(CX), Y2, Y2
-	VSUBPS       160(CX), Y3, Y3
-	VPMOVZXWD    64(DX), Y4
-	VPMOVZXWD    80(DX), Y5
-	VPMOVZXWD    64(R9), Y6
-	VPMOVZXWD    80(R9), Y7
-	VPCMPGTD     Y6, Y4, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VPSLLD       $0x17, Y7, Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       vconst4b4000fe<>+0(SB), Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VPSLLD       $0x17, Y6, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       128(R11), Y3, Y3
+	VMULPS       160(R11), Y4, Y4
+	VSUBPS       Y1, Y3, Y3
+	VSUBPS       Y2, Y4, Y4
+	VPMOVZXWD    64(DX), Y5
+	VPMOVZXWD    80(DX), Y6
+	VPMOVZXWD    64(R9), Y7
+	VPMOVZXWD    80(R9), Y8
 	VPCMPGTD     Y7, Y5, Y5
+	VPCMPGTD     Y8, Y6, Y6
 	MOVQ         res+80(FP), BP
 	MOVQ         res+80(FP), BP
-	VMOVUPS      128(AX), Y6
-	VMULPS       128(BP), Y6, Y6
+	VMOVUPS      128(AX), Y7
+	VMULPS       128(BP), Y7, Y7
 	MOVQ         res+80(FP), BP
 	MOVQ         res+80(FP), BP
-	VMOVUPS      160(AX), Y7
-	VMULPS       160(BP), Y7, Y7
-	VANDPS       Y4, Y6, Y6
+	VMOVUPS      160(AX), Y8
+	VMULPS       160(BP), Y8, Y8
 	VANDPS       Y5, Y7, Y7
-	VADDPS       Y6, Y2, Y2
+	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y3, Y3
-	VMULPS       128(R10), Y2, Y2
-	VMULPS       160(R10), Y3, Y3
-	VADDPS       128(CX), Y2, Y2
-	VADDPS       160(CX), Y3, Y3
+	VADDPS       Y8, Y4, Y4
+	VMULPS       128(R10), Y3, Y3
+	VMULPS       160(R10), Y4, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
 	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 128(BP), Y2, Y6
-	VANDPS       Y6, Y4, Y4
+	VCMPPS       $0x1e, 128(BP), Y1, Y3
+	VANDPS       Y3, Y5, Y3
 	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 160(BP), Y3, Y6
-	VANDPS       Y6, Y5, Y5
+	VCMPPS       $0x1e, 160(BP), Y2, Y4
+	VANDPS       Y4, Y6, Y4
 	MOVQ         reset+96(FP), BP
-	VBLENDVPS    Y4, 128(BP), Y2, Y2
+	VBLENDVPS    Y3, 128(BP), Y1, Y1
 	MOVQ         reset+96(FP), BP
-	VBLENDVPS    Y5, 160(BP), Y3, Y3
-	VMOVUPS      Y2, 128(CX)
-	VMOVUPS      Y3, 160(CX)
-	VPADDUSW     64(DX), X0, X2
-	VEXTRACTI128 $0x01, Y4, X3
-	VPACKSSDW    X3, X4, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 64(DX)
-	VPADDUSW     80(DX), X0, X2
-	VEXTRACTI128 $0x01, Y5, X3
-	VPACKSSDW    X3, X5, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 80(DX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 128(SI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 128(R8)
-	VMOVMSKPS    Y4, BP
+	VBLENDVPS    Y4, 160(BP), Y2, Y2
+	VMOVUPS      Y1, 128(CX)
+	VMOVUPS      Y2, 160(CX)
+	VPADDUSW     64(DX), X0, X1
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKSSDW    X2, X3, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 64(DX)
+	VPADDUSW     80(DX), X0, X1
+	VEXTRACTI128 $0x01, Y4, X2
+	VPACKSSDW    X2, X4, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 80(DX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 128(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 128(R8)
+	VMOVMSKPS    Y3, BP
 	SHLQ         $0x20, BP
 	ORQ          BP, R15
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 160(SI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 160(R8)
-	VMOVMSKPS    Y5, BP
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 160(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 160(R8)
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x28, BP
 	ORQ          BP, R15
-	VMOVUPS      192(SI), Y2
-	VMOVUPS      224(SI), Y3
-	VMOVUPS      192(BX), Y4
-	VMOVUPS      224(BX), Y5
+	VMOVUPS      192(SI), Y1
+	VMOVUPS      224(SI), Y2
+	VMOVUPS      192(BX), Y3
+	VMOVUPS      224(BX), Y4
 	MOVQ         bT1+120(FP), BP
-	VMOVUPS      192(BP), Y6
+	VMOVUPS      192(BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+120(FP), BP
+	VMOVUPS      224(BP), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT1+120(FP), BP
-	VMOVUPS      224(BP), Y7
-	VSUBPS       Y5, Y7, Y7
 	MOVQ         lT1+104(FP), BP
 	MOVQ         lT1+104(FP), BP
-	VMULPS       192(BP), Y6, Y6
+	VMULPS       192(BP), Y5, Y5
 	MOVQ         lT1+104(FP), BP
 	MOVQ         lT1+104(FP), BP
-	VMULPS       224(BP), Y7, Y7
+	VMULPS       224(BP), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
 	MOVQ         cT1+112(FP), BP
 	MOVQ         cT1+112(FP), BP
-	VMULPS       192(BP), Y2, Y2
+	VMULPS       192(BP), Y1, Y1
 	MOVQ         cT1+112(FP), BP
 	MOVQ         cT1+112(FP), BP
-	VMULPS       224(BP), Y3, Y3
+	VMULPS       224(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 192(BX)
-	VMOVUPS      Y3, 224(BX)
-	VMOVUPS      192(R8), Y4
-	VMOVUPS      224(R8), Y5
-	VMOVUPS      192(DI), Y6
-	VMOVUPS      224(DI), Y7
+	VMOVUPS      Y1, 192(BX)
+	VMOVUPS      Y2, 224(BX)
+	VMOVUPS      192(R8), Y3
+	VMOVUPS      224(R8), Y4
+	VMOVUPS      192(DI), Y5
+	VMOVUPS      224(DI), Y6
 	MOVQ         bT2+144(FP), BP
-	VMOVUPS      192(BP), Y8
+	VMOVUPS      192(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT2+144(FP), BP
+	VMOVUPS      224(BP), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         bT2+144(FP), BP
-	VMOVUPS      224(BP), Y9
-	VSUBPS       Y7, Y9, Y9
 	MOVQ         lT2+128(FP), BP
 	MOVQ         lT2+128(FP), BP
-	VMULPS       192(BP), Y8, Y8
+	VMULPS       192(BP), Y7, Y7
 	MOVQ         lT2+128(FP), BP
 	MOVQ         lT2+128(FP), BP
-	VMULPS       224(BP), Y9, Y9
+	VMULPS       224(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
 	MOVQ         cT2+136(FP), BP
 	MOVQ         cT2+136(FP), BP
-	VMULPS       192(BP), Y4, Y4
+	VMULPS       192(BP), Y3, Y3
 	MOVQ         cT2+136(FP), BP
 	MOVQ         cT2+136(FP), BP
-	VMULPS       224(BP), Y5, Y5
+	VMULPS       224(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, 192(DI)
-	VMOVUPS      Y5, 224(DI)
-	VADDPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 192(AX)
-	VADDPS       Y5, Y3, Y2
-	VMOVUPS      Y2, 224(AX)
-	VMOVUPS      192(CX), Y2
-	VMOVUPS      224(CX), Y3
-	VSUBPS       192(R12), Y2, Y2
-	VSUBPS       224(R12), Y3, Y3
-	VDIVPS       192(R11), Y2, Y2
-	VDIVPS       224(R11), Y3, Y3
-	VMAXPS       Y2, Y1, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y2
-	VMAXPS       Y3, Y1, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
+	VMOVUPS      Y3, 192(DI)
+	VMOVUPS      Y4, 224(DI)
+	VADDPS       Y3, Y1, Y1
+	VMOVUPS      Y1, 192(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 224(AX)
+	VMOVUPS      192(CX), Y1
+	VMOVUPS      224(CX), Y2
+	VSUBPS       192(R12), Y1, Y3
+	VSUBPS       224(R12), Y2, Y4
+	VDIVPS       192(R11), Y3, Y3
+	VDIVPS       224(R11), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y2, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y6, Y8, Y6
+	VMULPS       Y4, Y4, Y10
 	VMULPS       Y7, Y9, Y7
-	VADDPS       Y2, Y6, Y2
+	VMULPS       Y8, Y10, Y8
 	VADDPS       Y3, Y7, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS       Y4, Y8, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
-	VPSRAD       $0x01, Y4, Y6
-	VPSUBD       Y6, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VPSLLD       $0x17, Y6, Y4
-	VMULPS       Y4, Y2, Y2
-	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
-	VPSRAD       $0x01, Y4, Y5
-	VPSUBD       Y5, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y3, Y3
-	VPSLLD       $0x17, Y5, Y4
-	VMULPS       Y4, Y3, Y3
-	VMULPS       192(R11), Y2, Y2
-	VMULPS       224(R11), Y3, Y3
-	VSUBPS       192(CX), Y2, Y2
-	VSUBPS       224(CX), Y3, Y3
-	VPMOVZXWD    96(DX), Y4
-	VPMOVZXWD    112(DX), Y5
-	VPMOVZXWD    96(R9), Y6
-	VPMOVZXWD    112(R9), Y7
-	VPCMPGTD     Y6, Y4, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VPSLLD       $0x17, Y7, Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       vconst4b4000fe<>+0(SB), Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VPSLLD       $0x17, Y6, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       192(R11), Y3, Y3
+	VMULPS       224(R11), Y4, Y4
+	VSUBPS       Y1, Y3, Y3
+	VSUBPS       Y2, Y4, Y4
+	VPMOVZXWD    96(DX), Y5
+	VPMOVZXWD    112(DX), Y6
+	VPMOVZXWD    96(R9), Y7
+	VPMOVZXWD    112(R9), Y8
 	VPCMPGTD     Y7, Y5, Y5
+	VPCMPGTD     Y8, Y6, Y6
 	MOVQ         res+80(FP), BP
 	MOVQ         res+80(FP), BP
-	VMOVUPS      192(AX), Y6
-	VMULPS       192(BP), Y6, Y6
+	VMOVUPS      192(AX), Y7
+	VMULPS       192(BP), Y7, Y7
 	MOVQ         res+80(FP), BP
 	MOVQ         res+80(FP), BP
-	VMOVUPS      224(AX), Y7
-	VMULPS       224(BP), Y7, Y7
-	VANDPS       Y4, Y6, Y6
+	VMOVUPS      224(AX), Y8
+	VMULPS       224(BP), Y8, Y8
 	VANDPS       Y5, Y7, Y7
-	VADDPS       Y6, Y2, Y2
+	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y3, Y3
-	VMULPS       192(R10), Y2, Y2
-	VMULPS       224(R10), Y3, Y3
-	VADDPS       192(CX), Y2, Y2
-	VADDPS       224(CX), Y3, Y3
+	VADDPS       Y8, Y4, Y4
+	VMULPS       192(R10), Y3, Y3
+	VMULPS       224(R10), Y4, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
 	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 192(BP), Y2, Y6
-	VANDPS       Y6, Y4, Y4
+	VCMPPS       $0x1e, 192(BP), Y1, Y3
+	VANDPS       Y3, Y5, Y3
 	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 224(BP), Y3, Y6
-	VANDPS       Y6, Y5, Y5
+	VCMPPS       $0x1e, 224(BP), Y2, Y4
+	VANDPS       Y4, Y6, Y4
 	MOVQ         reset+96(FP), BP
-	VBLENDVPS    Y4, 192(BP), Y2, Y2
+	VBLENDVPS    Y3, 192(BP), Y1, Y1
 	MOVQ         reset+96(FP), BP
-	VBLENDVPS    Y5, 224(BP), Y3, Y3
-	VMOVUPS      Y2, 192(CX)
-	VMOVUPS      Y3, 224(CX)
-	VPADDUSW     96(DX), X0, X2
-	VEXTRACTI128 $0x01, Y4, X3
-	VPACKSSDW    X3, X4, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 96(DX)
-	VPADDUSW     112(DX), X0, X2
-	VEXTRACTI128 $0x01, Y5, X3
-	VPACKSSDW    X3, X5, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 112(DX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 192(SI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 192(R8)
-	VMOVMSKPS    Y4, BP
+	VBLENDVPS    Y4, 224(BP), Y2, Y2
+	VMOVUPS      Y1, 192(CX)
+	VMOVUPS      Y2, 224(CX)
+	VPADDUSW     96(DX), X0, X1
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKSSDW    X2, X3, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 96(DX)
+	VPADDUSW     112(DX), X0, X1
+	VEXTRACTI128 $0x01, Y4, X2
+	VPACKSSDW    X2, X4, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 112(DX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 192(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 192(R8)
+	VMOVMSKPS    Y3, BP
 	SHLQ         $0x30, BP
 	ORQ          BP, R15
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 224(SI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 224(R8)
-	VMOVMSKPS    Y5, BP
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 224(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 224(R8)
+	VMOVMSKPS    Y4, BP
 	SHLQ         $0x38, BP
 	ORQ          BP, R15
 	MOVQ         R15, (R13)
@@ -31469,8 +31197,8 @@ RefractoryExponentialTraced2UniformAVX512_done:
 
 // func refractoryExponentialTraced2UniformAVX2(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·refractoryExponentialTraced2UniformAVX2(SB), $744-120
-	// 1 scalars held in registers, 24 read from memory where used; vectors interleaved 2 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
+TEXT ·refractoryExponentialTraced2UniformAVX2(SB), $776-120
+	// 0 scalars held in registers, 25 read from memory where used; vectors interleaved 2 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
 	VMOVSS       const3f800000<>+0(SB), X0
 	VDIVSS       delta+56(FP), X0, X0
 	VMOVSS       X0, (SP)
@@ -31493,20 +31221,21 @@ TEXT ·refractoryExponentialTraced2UniformAVX2(SB), $744-120
 	VBROADCASTSS cT2+92(FP), Y1
 	VMOVUPS      Y1, 160(AX)
 	VBROADCASTSS delta+56(FP), Y1
-	VBROADCASTSS k+52(FP), Y2
-	VMOVUPS      Y2, 192(AX)
-	VBROADCASTSS lT1+76(FP), Y2
-	VMOVUPS      Y2, 224(AX)
-	VBROADCASTSS lT2+88(FP), Y2
-	VMOVUPS      Y2, 256(AX)
-	VBROADCASTSS res+64(FP), Y2
-	VMOVUPS      Y2, 288(AX)
-	VBROADCASTSS reset+72(FP), Y2
-	VMOVUPS      Y2, 320(AX)
-	VBROADCASTSS rh+60(FP), Y2
-	VMOVUPS      Y2, 352(AX)
-	VBROADCASTSS thr+68(FP), Y2
-	VMOVUPS      Y2, 384(AX)
+	VMOVUPS      Y1, 192(AX)
+	VBROADCASTSS k+52(FP), Y1
+	VMOVUPS      Y1, 224(AX)
+	VBROADCASTSS lT1+76(FP), Y1
+	VMOVUPS      Y1, 256(AX)
+	VBROADCASTSS lT2+88(FP), Y1
+	VMOVUPS      Y1, 288(AX)
+	VBROADCASTSS res+64(FP), Y1
+	VMOVUPS      Y1, 320(AX)
+	VBROADCASTSS reset+72(FP), Y1
+	VMOVUPS      Y1, 352(AX)
+	VBROADCASTSS rh+60(FP), Y1
+	VMOVUPS      Y1, 384(AX)
+	VBROADCASTSS thr+68(FP), Y1
+	VMOVUPS      Y1, 416(AX)
 	MOVQ         v+0(FP), CX
 	MOVQ         r+8(FP), DX
 	MOVQ         t1+16(FP), BX
@@ -31532,651 +31261,651 @@ TEXT ·refractoryExponentialTraced2UniformAVX2(SB), $744-120
 
 RefractoryExponentialTraced2UniformAVX2_block:
 	XORQ         R11, R11
-	VMOVUPS      (SI), Y2
-	VMOVUPS      32(SI), Y3
-	VMOVUPS      (BX), Y4
-	VMOVUPS      32(BX), Y5
+	VMOVUPS      (SI), Y1
+	VMOVUPS      32(SI), Y2
+	VMOVUPS      (BX), Y3
+	VMOVUPS      32(BX), Y4
+	VMOVUPS      32(AX), Y5
+	VSUBPS       Y3, Y5, Y5
 	VMOVUPS      32(AX), Y6
 	VSUBPS       Y4, Y6, Y6
-	VMOVUPS      32(AX), Y7
-	VSUBPS       Y5, Y7, Y7
-	VMULPS       224(AX), Y6, Y6
-	VMULPS       224(AX), Y7, Y7
+	VMULPS       256(AX), Y5, Y5
+	VMULPS       256(AX), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
+	VMULPS       128(AX), Y1, Y1
 	VMULPS       128(AX), Y2, Y2
-	VMULPS       128(AX), Y3, Y3
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, (BX)
-	VMOVUPS      Y3, 32(BX)
-	VMOVUPS      (R8), Y4
-	VMOVUPS      32(R8), Y5
-	VMOVUPS      (DI), Y6
-	VMOVUPS      32(DI), Y7
+	VMOVUPS      Y1, (BX)
+	VMOVUPS      Y2, 32(BX)
+	VMOVUPS      (R8), Y3
+	VMOVUPS      32(R8), Y4
+	VMOVUPS      (DI), Y5
+	VMOVUPS      32(DI), Y6
+	VMOVUPS      64(AX), Y7
+	VSUBPS       Y5, Y7, Y7
 	VMOVUPS      64(AX), Y8
 	VSUBPS       Y6, Y8, Y8
-	VMOVUPS      64(AX), Y9
-	VSUBPS       Y7, Y9, Y9
-	VMULPS       256(AX), Y8, Y8
-	VMULPS       256(AX), Y9, Y9
+	VMULPS       288(AX), Y7, Y7
+	VMULPS       288(AX), Y8, Y8
+	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
+	VMULPS       160(AX), Y3, Y3
 	VMULPS       160(AX), Y4, Y4
-	VMULPS       160(AX), Y5, Y5
+	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, (DI)
-	VMOVUPS      Y5, 32(DI)
-	VADDPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 416(AX)
-	VADDPS       Y5, Y3, Y2
-	VMOVUPS      Y2, 448(AX)
-	VMOVUPS      (CX), Y2
-	VMOVUPS      32(CX), Y3
-	VSUBPS       352(AX), Y2, Y2
-	VSUBPS       352(AX), Y3, Y3
-	VDIVPS       Y1, Y2, Y2
-	VDIVPS       Y1, Y3, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y4
-	VMAXPS       Y2, Y4, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y2
-	VMOVUPS      vconstc2d00000<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
+	VMOVUPS      Y3, (DI)
+	VMOVUPS      Y4, 32(DI)
+	VADDPS       Y3, Y1, Y1
+	VMOVUPS      Y1, 448(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 480(AX)
+	VMOVUPS      (CX), Y1
+	VMOVUPS      32(CX), Y2
+	VSUBPS       384(AX), Y1, Y3
+	VSUBPS       384(AX), Y2, Y4
+	VDIVPS       192(AX), Y3, Y3
+	VDIVPS       192(AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y2, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y6, Y8, Y6
+	VMULPS       Y4, Y4, Y10
 	VMULPS       Y7, Y9, Y7
-	VADDPS       Y2, Y6, Y2
+	VMULPS       Y8, Y10, Y8
 	VADDPS       Y3, Y7, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS       Y4, Y8, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
-	VPSRAD       $0x01, Y4, Y6
-	VPSUBD       Y6, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VPSLLD       $0x17, Y6, Y4
-	VMULPS       Y4, Y2, Y2
-	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
-	VPSRAD       $0x01, Y4, Y5
-	VPSUBD       Y5, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y3, Y3
-	VPSLLD       $0x17, Y5, Y4
-	VMULPS       Y4, Y3, Y3
-	VMULPS       Y2, Y1, Y2
-	VMULPS       Y3, Y1, Y3
-	VSUBPS       (CX), Y2, Y2
-	VSUBPS       32(CX), Y3, Y3
-	VPMOVZXWD    (DX), Y4
-	VPMOVZXWD    16(DX), Y5
-	VPCMPGTD     96(AX), Y4, Y4
-	VPCMPGTD     96(AX), Y5, Y5
-	VMOVUPS      416(AX), Y6
-	VMULPS       288(AX), Y6, Y6
-	VMOVUPS      448(AX), Y7
-	VMULPS       288(AX), Y7, Y7
-	VANDPS       Y4, Y6, Y6
-	VANDPS       Y5, Y7, Y7
-	VADDPS       Y6, Y2, Y2
-	VADDPS       Y7, Y3, Y3
-	VMULPS       192(AX), Y2, Y2
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VPSLLD       $0x17, Y7, Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       vconst4b4000fe<>+0(SB), Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VPSLLD       $0x17, Y6, Y5
+	VMULPS       Y5, Y4, Y4
 	VMULPS       192(AX), Y3, Y3
-	VADDPS       (CX), Y2, Y2
-	VADDPS       32(CX), Y3, Y3
-	VCMPPS       $0x1e, 384(AX), Y2, Y6
-	VANDPS       Y6, Y4, Y4
-	VCMPPS       $0x1e, 384(AX), Y3, Y6
-	VANDPS       Y6, Y5, Y5
-	VBLENDVPS    Y4, 320(AX), Y2, Y2
-	VBLENDVPS    Y5, 320(AX), Y3, Y3
-	VMOVUPS      Y2, (CX)
-	VMOVUPS      Y3, 32(CX)
-	VPADDUSW     (DX), X0, X2
-	VEXTRACTI128 $0x01, Y4, X3
-	VPACKSSDW    X3, X4, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, (DX)
-	VPADDUSW     16(DX), X0, X2
-	VEXTRACTI128 $0x01, Y5, X3
-	VPACKSSDW    X3, X5, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 16(DX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, (SI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, (R8)
-	VMOVMSKPS    Y4, R12
+	VMULPS       192(AX), Y4, Y4
+	VSUBPS       Y1, Y3, Y3
+	VSUBPS       Y2, Y4, Y4
+	VPMOVZXWD    (DX), Y5
+	VPMOVZXWD    16(DX), Y6
+	VPCMPGTD     96(AX), Y5, Y5
+	VPCMPGTD     96(AX), Y6, Y6
+	VMOVUPS      448(AX), Y7
+	VMULPS       320(AX), Y7, Y7
+	VMOVUPS      480(AX), Y8
+	VMULPS       320(AX), Y8, Y8
+	VANDPS       Y5, Y7, Y7
+	VANDPS       Y6, Y8, Y8
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y8, Y4, Y4
+	VMULPS       224(AX), Y3, Y3
+	VMULPS       224(AX), Y4, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VCMPPS       $0x1e, 416(AX), Y1, Y3
+	VANDPS       Y3, Y5, Y3
+	VCMPPS       $0x1e, 416(AX), Y2, Y4
+	VANDPS       Y4, Y6, Y4
+	VBLENDVPS    Y3, 352(AX), Y1, Y1
+	VBLENDVPS    Y4, 352(AX), Y2, Y2
+	VMOVUPS      Y1, (CX)
+	VMOVUPS      Y2, 32(CX)
+	VPADDUSW     (DX), X0, X1
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKSSDW    X2, X3, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, (DX)
+	VPADDUSW     16(DX), X0, X1
+	VEXTRACTI128 $0x01, Y4, X2
+	VPACKSSDW    X2, X4, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 16(DX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, (SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, (R8)
+	VMOVMSKPS    Y3, R12
 	ORQ          R12, R11
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 32(SI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 32(R8)
-	VMOVMSKPS    Y5, R12
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 32(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 32(R8)
+	VMOVMSKPS    Y4, R12
 	SHLQ         $0x08, R12
 	ORQ          R12, R11
-	VMOVUPS      64(SI), Y2
-	VMOVUPS      96(SI), Y3
-	VMOVUPS      64(BX), Y4
-	VMOVUPS      96(BX), Y5
+	VMOVUPS      64(SI), Y1
+	VMOVUPS      96(SI), Y2
+	VMOVUPS      64(BX), Y3
+	VMOVUPS      96(BX), Y4
+	VMOVUPS      32(AX), Y5
+	VSUBPS       Y3, Y5, Y5
 	VMOVUPS      32(AX), Y6
 	VSUBPS       Y4, Y6, Y6
-	VMOVUPS      32(AX), Y7
-	VSUBPS       Y5, Y7, Y7
-	VMULPS       224(AX), Y6, Y6
-	VMULPS       224(AX), Y7, Y7
+	VMULPS       256(AX), Y5, Y5
+	VMULPS       256(AX), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
+	VMULPS       128(AX), Y1, Y1
 	VMULPS       128(AX), Y2, Y2
-	VMULPS       128(AX), Y3, Y3
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 64(BX)
-	VMOVUPS      Y3, 96(BX)
-	VMOVUPS      64(R8), Y4
-	VMOVUPS      96(R8), Y5
-	VMOVUPS      64(DI), Y6
-	VMOVUPS      96(DI), Y7
+	VMOVUPS      Y1, 64(BX)
+	VMOVUPS      Y2, 96(BX)
+	VMOVUPS      64(R8), Y3
+	VMOVUPS      96(R8), Y4
+	VMOVUPS      64(DI), Y5
+	VMOVUPS      96(DI), Y6
+	VMOVUPS      64(AX), Y7
+	VSUBPS       Y5, Y7, Y7
 	VMOVUPS      64(AX), Y8
 	VSUBPS       Y6, Y8, Y8
-	VMOVUPS      64(AX), Y9
-	VSUBPS       Y7, Y9, Y9
-	VMULPS       256(AX), Y8, Y8
-	VMULPS       256(AX), Y9, Y9
+	VMULPS       288(AX), Y7, Y7
+	VMULPS       288(AX), Y8, Y8
+	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
+	VMULPS       160(AX), Y3, Y3
 	VMULPS       160(AX), Y4, Y4
-	VMULPS       160(AX), Y5, Y5
+	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, 64(DI)
-	VMOVUPS      Y5, 96(DI)
-	VADDPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 480(AX)
-	VADDPS       Y5, Y3, Y2
-	VMOVUPS      Y2, 512(AX)
-	VMOVUPS      64(CX), Y2
-	VMOVUPS      96(CX), Y3
-	VSUBPS       352(AX), Y2, Y2
-	VSUBPS       352(AX), Y3, Y3
-	VDIVPS       Y1, Y2, Y2
-	VDIVPS       Y1, Y3, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y4
-	VMAXPS       Y2, Y4, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y2
-	VMOVUPS      vconstc2d00000<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
+	VMOVUPS      Y3, 64(DI)
+	VMOVUPS      Y4, 96(DI)
+	VADDPS       Y3, Y1, Y1
+	VMOVUPS      Y1, 512(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 544(AX)
+	VMOVUPS      64(CX), Y1
+	VMOVUPS      96(CX), Y2
+	VSUBPS       384(AX), Y1, Y3
+	VSUBPS       384(AX), Y2, Y4
+	VDIVPS       192(AX), Y3, Y3
+	VDIVPS       192(AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y2, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y6, Y8, Y6
+	VMULPS       Y4, Y4, Y10
 	VMULPS       Y7, Y9, Y7
-	VADDPS       Y2, Y6, Y2
+	VMULPS       Y8, Y10, Y8
 	VADDPS       Y3, Y7, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS       Y4, Y8, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
-	VPSRAD       $0x01, Y4, Y6
-	VPSUBD       Y6, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VPSLLD       $0x17, Y6, Y4
-	VMULPS       Y4, Y2, Y2
-	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
-	VPSRAD       $0x01, Y4, Y5
-	VPSUBD       Y5, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y3, Y3
-	VPSLLD       $0x17, Y5, Y4
-	VMULPS       Y4, Y3, Y3
-	VMULPS       Y2, Y1, Y2
-	VMULPS       Y3, Y1, Y3
-	VSUBPS       64(CX), Y2, Y2
-	VSUBPS       96(CX), Y3, Y3
-	VPMOVZXWD    32(DX), Y4
-	VPMOVZXWD    48(DX), Y5
-	VPCMPGTD     96(AX), Y4, Y4
-	VPCMPGTD     96(AX), Y5, Y5
-	VMOVUPS      480(AX), Y6
-	VMULPS       288(AX), Y6, Y6
-	VMOVUPS      512(AX), Y7
-	VMULPS       288(AX), Y7, Y7
-	VANDPS       Y4, Y6, Y6
-	VANDPS       Y5, Y7, Y7
-	VADDPS       Y6, Y2, Y2
-	VADDPS       Y7, Y3, Y3
-	VMULPS       192(AX), Y2, Y2
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VPSLLD       $0x17, Y7, Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       vconst4b4000fe<>+0(SB), Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VPSLLD       $0x17, Y6, Y5
+	VMULPS       Y5, Y4, Y4
 	VMULPS       192(AX), Y3, Y3
-	VADDPS       64(CX), Y2, Y2
-	VADDPS       96(CX), Y3, Y3
-	VCMPPS       $0x1e, 384(AX), Y2, Y6
-	VANDPS       Y6, Y4, Y4
-	VCMPPS       $0x1e, 384(AX), Y3, Y6
-	VANDPS       Y6, Y5, Y5
-	VBLENDVPS    Y4, 320(AX), Y2, Y2
-	VBLENDVPS    Y5, 320(AX), Y3, Y3
-	VMOVUPS      Y2, 64(CX)
-	VMOVUPS      Y3, 96(CX)
-	VPADDUSW     32(DX), X0, X2
-	VEXTRACTI128 $0x01, Y4, X3
-	VPACKSSDW    X3, X4, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 32(DX)
-	VPADDUSW     48(DX), X0, X2
-	VEXTRACTI128 $0x01, Y5, X3
-	VPACKSSDW    X3, X5, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 48(DX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 64(SI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 64(R8)
-	VMOVMSKPS    Y4, R12
+	VMULPS       192(AX), Y4, Y4
+	VSUBPS       Y1, Y3, Y3
+	VSUBPS       Y2, Y4, Y4
+	VPMOVZXWD    32(DX), Y5
+	VPMOVZXWD    48(DX), Y6
+	VPCMPGTD     96(AX), Y5, Y5
+	VPCMPGTD     96(AX), Y6, Y6
+	VMOVUPS      512(AX), Y7
+	VMULPS       320(AX), Y7, Y7
+	VMOVUPS      544(AX), Y8
+	VMULPS       320(AX), Y8, Y8
+	VANDPS       Y5, Y7, Y7
+	VANDPS       Y6, Y8, Y8
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y8, Y4, Y4
+	VMULPS       224(AX), Y3, Y3
+	VMULPS       224(AX), Y4, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VCMPPS       $0x1e, 416(AX), Y1, Y3
+	VANDPS       Y3, Y5, Y3
+	VCMPPS       $0x1e, 416(AX), Y2, Y4
+	VANDPS       Y4, Y6, Y4
+	VBLENDVPS    Y3, 352(AX), Y1, Y1
+	VBLENDVPS    Y4, 352(AX), Y2, Y2
+	VMOVUPS      Y1, 64(CX)
+	VMOVUPS      Y2, 96(CX)
+	VPADDUSW     32(DX), X0, X1
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKSSDW    X2, X3, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 32(DX)
+	VPADDUSW     48(DX), X0, X1
+	VEXTRACTI128 $0x01, Y4, X2
+	VPACKSSDW    X2, X4, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 48(DX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 64(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 64(R8)
+	VMOVMSKPS    Y3, R12
 	SHLQ         $0x10, R12
 	ORQ          R12, R11
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 96(SI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 96(R8)
-	VMOVMSKPS    Y5, R12
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 96(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 96(R8)
+	VMOVMSKPS    Y4, R12
 	SHLQ         $0x18, R12
 	ORQ          R12, R11
-	VMOVUPS      128(SI), Y2
-	VMOVUPS      160(SI), Y3
-	VMOVUPS      128(BX), Y4
-	VMOVUPS      160(BX), Y5
+	VMOVUPS      128(SI), Y1
+	VMOVUPS      160(SI), Y2
+	VMOVUPS      128(BX), Y3
+	VMOVUPS      160(BX), Y4
+	VMOVUPS      32(AX), Y5
+	VSUBPS       Y3, Y5, Y5
 	VMOVUPS      32(AX), Y6
 	VSUBPS       Y4, Y6, Y6
-	VMOVUPS      32(AX), Y7
-	VSUBPS       Y5, Y7, Y7
-	VMULPS       224(AX), Y6, Y6
-	VMULPS       224(AX), Y7, Y7
+	VMULPS       256(AX), Y5, Y5
+	VMULPS       256(AX), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
+	VMULPS       128(AX), Y1, Y1
 	VMULPS       128(AX), Y2, Y2
-	VMULPS       128(AX), Y3, Y3
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 128(BX)
-	VMOVUPS      Y3, 160(BX)
-	VMOVUPS      128(R8), Y4
-	VMOVUPS      160(R8), Y5
-	VMOVUPS      128(DI), Y6
-	VMOVUPS      160(DI), Y7
+	VMOVUPS      Y1, 128(BX)
+	VMOVUPS      Y2, 160(BX)
+	VMOVUPS      128(R8), Y3
+	VMOVUPS      160(R8), Y4
+	VMOVUPS      128(DI), Y5
+	VMOVUPS      160(DI), Y6
+	VMOVUPS      64(AX), Y7
+	VSUBPS       Y5, Y7, Y7
 	VMOVUPS      64(AX), Y8
 	VSUBPS       Y6, Y8, Y8
-	VMOVUPS      64(AX), Y9
-	VSUBPS       Y7, Y9, Y9
-	VMULPS       256(AX), Y8, Y8
-	VMULPS       256(AX), Y9, Y9
+	VMULPS       288(AX), Y7, Y7
+	VMULPS       288(AX), Y8, Y8
+	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
+	VMULPS       160(AX), Y3, Y3
 	VMULPS       160(AX), Y4, Y4
-	VMULPS       160(AX), Y5, Y5
+	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, 128(DI)
-	VMOVUPS      Y5, 160(DI)
-	VADDPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 544(AX)
-	VADDPS       Y5, Y3, Y2
-	VMOVUPS      Y2, 576(AX)
-	VMOVUPS      128(CX), Y2
-	VMOVUPS      160(CX), Y3
-	VSUBPS       352(AX), Y2, Y2
-	VSUBPS       352(AX), Y3, Y3
-	VDIVPS       Y1, Y2, Y2
-	VDIVPS       Y1, Y3, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y4
-	VMAXPS       Y2, Y4, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y2
-	VMOVUPS      vconstc2d00000<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
+	VMOVUPS      Y3, 128(DI)
+	VMOVUPS      Y4, 160(DI)
+	VADDPS       Y3, Y1, Y1
+	VMOVUPS      Y1, 576(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 608(AX)
+	VMOVUPS      128(CX), Y1
+	VMOVUPS      160(CX), Y2
+	VSUBPS       384(AX), Y1, Y3
+	VSUBPS       384(AX), Y2, Y4
+	VDIVPS       192(AX), Y3, Y3
+	VDIVPS       192(AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y2, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y6, Y8, Y6
+	VMULPS       Y4, Y4, Y10
 	VMULPS       Y7, Y9, Y7
-	VADDPS       Y2, Y6, Y2
+	VMULPS       Y8, Y10, Y8
 	VADDPS       Y3, Y7, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS       Y4, Y8, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
-	VPSRAD       $0x01, Y4, Y6
-	VPSUBD       Y6, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VPSLLD       $0x17, Y6, Y4
-	VMULPS       Y4, Y2, Y2
-	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
-	VPSRAD       $0x01, Y4, Y5
-	VPSUBD       Y5, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y3, Y3
-	VPSLLD       $0x17, Y5, Y4
-	VMULPS       Y4, Y3, Y3
-	VMULPS       Y2, Y1, Y2
-	VMULPS       Y3, Y1, Y3
-	VSUBPS       128(CX), Y2, Y2
-	VSUBPS       160(CX), Y3, Y3
-	VPMOVZXWD    64(DX), Y4
-	VPMOVZXWD    80(DX), Y5
-	VPCMPGTD     96(AX), Y4, Y4
-	VPCMPGTD     96(AX), Y5, Y5
-	VMOVUPS      544(AX), Y6
-	VMULPS       288(AX), Y6, Y6
-	VMOVUPS      576(AX), Y7
-	VMULPS       288(AX), Y7, Y7
-	VANDPS       Y4, Y6, Y6
-	VANDPS       Y5, Y7, Y7
-	VADDPS       Y6, Y2, Y2
-	VADDPS       Y7, Y3, Y3
-	VMULPS       192(AX), Y2, Y2
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VPSLLD       $0x17, Y7, Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       vconst4b4000fe<>+0(SB), Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VPSLLD       $0x17, Y6, Y5
+	VMULPS       Y5, Y4, Y4
 	VMULPS       192(AX), Y3, Y3
-	VADDPS       128(CX), Y2, Y2
-	VADDPS       160(CX), Y3, Y3
-	VCMPPS       $0x1e, 384(AX), Y2, Y6
-	VANDPS       Y6, Y4, Y4
-	VCMPPS       $0x1e, 384(AX), Y3, Y6
-	VANDPS       Y6, Y5, Y5
-	VBLENDVPS    Y4, 320(AX), Y2, Y2
-	VBLENDVPS    Y5, 320(AX), Y3, Y3
-	VMOVUPS      Y2, 128(CX)
-	VMOVUPS      Y3, 160(CX)
-	VPADDUSW     64(DX), X0, X2
-	VEXTRACTI128 $0x01, Y4, X3
-	VPACKSSDW    X3, X4, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 64(DX)
-	VPADDUSW     80(DX), X0, X2
-	VEXTRACTI128 $0x01, Y5, X3
-	VPACKSSDW    X3, X5, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 80(DX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 128(SI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 128(R8)
-	VMOVMSKPS    Y4, R12
+	VMULPS       192(AX), Y4, Y4
+	VSUBPS       Y1, Y3, Y3
+	VSUBPS       Y2, Y4, Y4
+	VPMOVZXWD    64(DX), Y5
+	VPMOVZXWD    80(DX), Y6
+	VPCMPGTD     96(AX), Y5, Y5
+	VPCMPGTD     96(AX), Y6, Y6
+	VMOVUPS      576(AX), Y7
+	VMULPS       320(AX), Y7, Y7
+	VMOVUPS      608(AX), Y8
+	VMULPS       320(AX), Y8, Y8
+	VANDPS       Y5, Y7, Y7
+	VANDPS       Y6, Y8, Y8
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y8, Y4, Y4
+	VMULPS       224(AX), Y3, Y3
+	VMULPS       224(AX), Y4, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VCMPPS       $0x1e, 416(AX), Y1, Y3
+	VANDPS       Y3, Y5, Y3
+	VCMPPS       $0x1e, 416(AX), Y2, Y4
+	VANDPS       Y4, Y6, Y4
+	VBLENDVPS    Y3, 352(AX), Y1, Y1
+	VBLENDVPS    Y4, 352(AX), Y2, Y2
+	VMOVUPS      Y1, 128(CX)
+	VMOVUPS      Y2, 160(CX)
+	VPADDUSW     64(DX), X0, X1
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKSSDW    X2, X3, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 64(DX)
+	VPADDUSW     80(DX), X0, X1
+	VEXTRACTI128 $0x01, Y4, X2
+	VPACKSSDW    X2, X4, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 80(DX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 128(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 128(R8)
+	VMOVMSKPS    Y3, R12
 	SHLQ         $0x20, R12
 	ORQ          R12, R11
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 160(SI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 160(R8)
-	VMOVMSKPS    Y5, R12
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 160(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 160(R8)
+	VMOVMSKPS    Y4, R12
 	SHLQ         $0x28, R12
 	ORQ          R12, R11
-	VMOVUPS      192(SI), Y2
-	VMOVUPS      224(SI), Y3
-	VMOVUPS      192(BX), Y4
-	VMOVUPS      224(BX), Y5
+	VMOVUPS      192(SI), Y1
+	VMOVUPS      224(SI), Y2
+	VMOVUPS      192(BX), Y3
+	VMOVUPS      224(BX), Y4
+	VMOVUPS      32(AX), Y5
+	VSUBPS       Y3, Y5, Y5
 	VMOVUPS      32(AX), Y6
 	VSUBPS       Y4, Y6, Y6
-	VMOVUPS      32(AX), Y7
-	VSUBPS       Y5, Y7, Y7
-	VMULPS       224(AX), Y6, Y6
-	VMULPS       224(AX), Y7, Y7
+	VMULPS       256(AX), Y5, Y5
+	VMULPS       256(AX), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
+	VMULPS       128(AX), Y1, Y1
 	VMULPS       128(AX), Y2, Y2
-	VMULPS       128(AX), Y3, Y3
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 192(BX)
-	VMOVUPS      Y3, 224(BX)
-	VMOVUPS      192(R8), Y4
-	VMOVUPS      224(R8), Y5
-	VMOVUPS      192(DI), Y6
-	VMOVUPS      224(DI), Y7
+	VMOVUPS      Y1, 192(BX)
+	VMOVUPS      Y2, 224(BX)
+	VMOVUPS      192(R8), Y3
+	VMOVUPS      224(R8), Y4
+	VMOVUPS      192(DI), Y5
+	VMOVUPS      224(DI), Y6
+	VMOVUPS      64(AX), Y7
+	VSUBPS       Y5, Y7, Y7
 	VMOVUPS      64(AX), Y8
 	VSUBPS       Y6, Y8, Y8
-	VMOVUPS      64(AX), Y9
-	VSUBPS       Y7, Y9, Y9
-	VMULPS       256(AX), Y8, Y8
-	VMULPS       256(AX), Y9, Y9
+	VMULPS       288(AX), Y7, Y7
+	VMULPS       288(AX), Y8, Y8
+	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
+	VMULPS       160(AX), Y3, Y3
 	VMULPS       160(AX), Y4, Y4
-	VMULPS       160(AX), Y5, Y5
+	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, 192(DI)
-	VMOVUPS      Y5, 224(DI)
-	VADDPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 608(AX)
-	VADDPS       Y5, Y3, Y2
-	VMOVUPS      Y2, 640(AX)
-	VMOVUPS      192(CX), Y2
-	VMOVUPS      224(CX), Y3
-	VSUBPS       352(AX), Y2, Y2
-	VSUBPS       352(AX), Y3, Y3
-	VDIVPS       Y1, Y2, Y2
-	VDIVPS       Y1, Y3, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y4
-	VMAXPS       Y2, Y4, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y2
-	VMOVUPS      vconstc2d00000<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
+	VMOVUPS      Y3, 192(DI)
+	VMOVUPS      Y4, 224(DI)
+	VADDPS       Y3, Y1, Y1
+	VMOVUPS      Y1, 640(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 672(AX)
+	VMOVUPS      192(CX), Y1
+	VMOVUPS      224(CX), Y2
+	VSUBPS       384(AX), Y1, Y3
+	VSUBPS       384(AX), Y2, Y4
+	VDIVPS       192(AX), Y3, Y3
+	VDIVPS       192(AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y2, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y6, Y8, Y6
+	VMULPS       Y4, Y4, Y10
 	VMULPS       Y7, Y9, Y7
-	VADDPS       Y2, Y6, Y2
+	VMULPS       Y8, Y10, Y8
 	VADDPS       Y3, Y7, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS       Y4, Y8, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
-	VPSRAD       $0x01, Y4, Y6
-	VPSUBD       Y6, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VPSLLD       $0x17, Y6, Y4
-	VMULPS       Y4, Y2, Y2
-	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
-	VPSRAD       $0x01, Y4, Y5
-	VPSUBD       Y5, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y3, Y3
-	VPSLLD       $0x17, Y5, Y4
-	VMULPS       Y4, Y3, Y3
-	VMULPS       Y2, Y1, Y2
-	VMULPS       Y3, Y1, Y3
-	VSUBPS       192(CX), Y2, Y2
-	VSUBPS       224(CX), Y3, Y3
-	VPMOVZXWD    96(DX), Y4
-	VPMOVZXWD    112(DX), Y5
-	VPCMPGTD     96(AX), Y4, Y4
-	VPCMPGTD     96(AX), Y5, Y5
-	VMOVUPS      608(AX), Y6
-	VMULPS       288(AX), Y6, Y6
-	VMOVUPS      640(AX), Y7
-	VMULPS       288(AX), Y7, Y7
-	VANDPS       Y4, Y6, Y6
-	VANDPS       Y5, Y7, Y7
-	VADDPS       Y6, Y2, Y2
-	VADDPS       Y7, Y3, Y3
-	VMULPS       192(AX), Y2, Y2
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VPSLLD       $0x17, Y7, Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       vconst4b4000fe<>+0(SB), Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VPSLLD       $0x17, Y6, Y5
+	VMULPS       Y5, Y4, Y4
 	VMULPS       192(AX), Y3, Y3
-	VADDPS       192(CX), Y2, Y2
-	VADDPS       224(CX), Y3, Y3
-	VCMPPS       $0x1e, 384(AX), Y2, Y6
-	VANDPS       Y6, Y4, Y4
-	VCMPPS       $0x1e, 384(AX), Y3, Y6
-	VANDPS       Y6, Y5, Y5
-	VBLENDVPS    Y4, 320(AX), Y2, Y2
-	VBLENDVPS    Y5, 320(AX), Y3, Y3
-	VMOVUPS      Y2, 192(CX)
-	VMOVUPS      Y3, 224(CX)
-	VPADDUSW     96(DX), X0, X2
-	VEXTRACTI128 $0x01, Y4, X3
-	VPACKSSDW    X3, X4, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 96(DX)
-	VPADDUSW     112(DX), X0, X2
-	VEXTRACTI128 $0x01, Y5, X3
-	VPACKSSDW    X3, X5, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 112(DX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 192(SI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 192(R8)
-	VMOVMSKPS    Y4, R12
+	VMULPS       192(AX), Y4, Y4
+	VSUBPS       Y1, Y3, Y3
+	VSUBPS       Y2, Y4, Y4
+	VPMOVZXWD    96(DX), Y5
+	VPMOVZXWD    112(DX), Y6
+	VPCMPGTD     96(AX), Y5, Y5
+	VPCMPGTD     96(AX), Y6, Y6
+	VMOVUPS      640(AX), Y7
+	VMULPS       320(AX), Y7, Y7
+	VMOVUPS      672(AX), Y8
+	VMULPS       320(AX), Y8, Y8
+	VANDPS       Y5, Y7, Y7
+	VANDPS       Y6, Y8, Y8
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y8, Y4, Y4
+	VMULPS       224(AX), Y3, Y3
+	VMULPS       224(AX), Y4, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VCMPPS       $0x1e, 416(AX), Y1, Y3
+	VANDPS       Y3, Y5, Y3
+	VCMPPS       $0x1e, 416(AX), Y2, Y4
+	VANDPS       Y4, Y6, Y4
+	VBLENDVPS    Y3, 352(AX), Y1, Y1
+	VBLENDVPS    Y4, 352(AX), Y2, Y2
+	VMOVUPS      Y1, 192(CX)
+	VMOVUPS      Y2, 224(CX)
+	VPADDUSW     96(DX), X0, X1
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKSSDW    X2, X3, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 96(DX)
+	VPADDUSW     112(DX), X0, X1
+	VEXTRACTI128 $0x01, Y4, X2
+	VPACKSSDW    X2, X4, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 112(DX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 192(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 192(R8)
+	VMOVMSKPS    Y3, R12
 	SHLQ         $0x30, R12
 	ORQ          R12, R11
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 224(SI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 224(R8)
-	VMOVMSKPS    Y5, R12
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 224(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 224(R8)
+	VMOVMSKPS    Y4, R12
 	SHLQ         $0x38, R12
 	ORQ          R12, R11
 	MOVQ         R11, (R9)
@@ -32193,651 +31922,651 @@ RefractoryExponentialTraced2UniformAVX2_block:
 
 RefractoryExponentialTraced2UniformAVX2_reciprocal_block:
 	XORQ         R11, R11
-	VMOVUPS      (SI), Y2
-	VMOVUPS      32(SI), Y3
-	VMOVUPS      (BX), Y4
-	VMOVUPS      32(BX), Y5
+	VMOVUPS      (SI), Y1
+	VMOVUPS      32(SI), Y2
+	VMOVUPS      (BX), Y3
+	VMOVUPS      32(BX), Y4
+	VMOVUPS      32(AX), Y5
+	VSUBPS       Y3, Y5, Y5
 	VMOVUPS      32(AX), Y6
 	VSUBPS       Y4, Y6, Y6
-	VMOVUPS      32(AX), Y7
-	VSUBPS       Y5, Y7, Y7
-	VMULPS       224(AX), Y6, Y6
-	VMULPS       224(AX), Y7, Y7
+	VMULPS       256(AX), Y5, Y5
+	VMULPS       256(AX), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
+	VMULPS       128(AX), Y1, Y1
 	VMULPS       128(AX), Y2, Y2
-	VMULPS       128(AX), Y3, Y3
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, (BX)
-	VMOVUPS      Y3, 32(BX)
-	VMOVUPS      (R8), Y4
-	VMOVUPS      32(R8), Y5
-	VMOVUPS      (DI), Y6
-	VMOVUPS      32(DI), Y7
+	VMOVUPS      Y1, (BX)
+	VMOVUPS      Y2, 32(BX)
+	VMOVUPS      (R8), Y3
+	VMOVUPS      32(R8), Y4
+	VMOVUPS      (DI), Y5
+	VMOVUPS      32(DI), Y6
+	VMOVUPS      64(AX), Y7
+	VSUBPS       Y5, Y7, Y7
 	VMOVUPS      64(AX), Y8
 	VSUBPS       Y6, Y8, Y8
-	VMOVUPS      64(AX), Y9
-	VSUBPS       Y7, Y9, Y9
-	VMULPS       256(AX), Y8, Y8
-	VMULPS       256(AX), Y9, Y9
+	VMULPS       288(AX), Y7, Y7
+	VMULPS       288(AX), Y8, Y8
+	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
+	VMULPS       160(AX), Y3, Y3
 	VMULPS       160(AX), Y4, Y4
-	VMULPS       160(AX), Y5, Y5
+	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, (DI)
-	VMOVUPS      Y5, 32(DI)
-	VADDPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 416(AX)
-	VADDPS       Y5, Y3, Y2
-	VMOVUPS      Y2, 448(AX)
-	VMOVUPS      (CX), Y2
-	VMOVUPS      32(CX), Y3
-	VSUBPS       352(AX), Y2, Y2
-	VSUBPS       352(AX), Y3, Y3
-	VMULPS       (AX), Y2, Y2
+	VMOVUPS      Y3, (DI)
+	VMOVUPS      Y4, 32(DI)
+	VADDPS       Y3, Y1, Y1
+	VMOVUPS      Y1, 448(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 480(AX)
+	VMOVUPS      (CX), Y1
+	VMOVUPS      32(CX), Y2
+	VSUBPS       384(AX), Y1, Y3
+	VSUBPS       384(AX), Y2, Y4
 	VMULPS       (AX), Y3, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y4
-	VMAXPS       Y2, Y4, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y2
-	VMOVUPS      vconstc2d00000<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
+	VMULPS       (AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y2, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y6, Y8, Y6
+	VMULPS       Y4, Y4, Y10
 	VMULPS       Y7, Y9, Y7
-	VADDPS       Y2, Y6, Y2
+	VMULPS       Y8, Y10, Y8
 	VADDPS       Y3, Y7, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS       Y4, Y8, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
-	VPSRAD       $0x01, Y4, Y6
-	VPSUBD       Y6, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VPSLLD       $0x17, Y6, Y4
-	VMULPS       Y4, Y2, Y2
-	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
-	VPSRAD       $0x01, Y4, Y5
-	VPSUBD       Y5, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y3, Y3
-	VPSLLD       $0x17, Y5, Y4
-	VMULPS       Y4, Y3, Y3
-	VMULPS       Y2, Y1, Y2
-	VMULPS       Y3, Y1, Y3
-	VSUBPS       (CX), Y2, Y2
-	VSUBPS       32(CX), Y3, Y3
-	VPMOVZXWD    (DX), Y4
-	VPMOVZXWD    16(DX), Y5
-	VPCMPGTD     96(AX), Y4, Y4
-	VPCMPGTD     96(AX), Y5, Y5
-	VMOVUPS      416(AX), Y6
-	VMULPS       288(AX), Y6, Y6
-	VMOVUPS      448(AX), Y7
-	VMULPS       288(AX), Y7, Y7
-	VANDPS       Y4, Y6, Y6
-	VANDPS       Y5, Y7, Y7
-	VADDPS       Y6, Y2, Y2
-	VADDPS       Y7, Y3, Y3
-	VMULPS       192(AX), Y2, Y2
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VPSLLD       $0x17, Y7, Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       vconst4b4000fe<>+0(SB), Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VPSLLD       $0x17, Y6, Y5
+	VMULPS       Y5, Y4, Y4
 	VMULPS       192(AX), Y3, Y3
-	VADDPS       (CX), Y2, Y2
-	VADDPS       32(CX), Y3, Y3
-	VCMPPS       $0x1e, 384(AX), Y2, Y6
-	VANDPS       Y6, Y4, Y4
-	VCMPPS       $0x1e, 384(AX), Y3, Y6
-	VANDPS       Y6, Y5, Y5
-	VBLENDVPS    Y4, 320(AX), Y2, Y2
-	VBLENDVPS    Y5, 320(AX), Y3, Y3
-	VMOVUPS      Y2, (CX)
-	VMOVUPS      Y3, 32(CX)
-	VPADDUSW     (DX), X0, X2
-	VEXTRACTI128 $0x01, Y4, X3
-	VPACKSSDW    X3, X4, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, (DX)
-	VPADDUSW     16(DX), X0, X2
-	VEXTRACTI128 $0x01, Y5, X3
-	VPACKSSDW    X3, X5, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 16(DX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, (SI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, (R8)
-	VMOVMSKPS    Y4, R12
+	VMULPS       192(AX), Y4, Y4
+	VSUBPS       Y1, Y3, Y3
+	VSUBPS       Y2, Y4, Y4
+	VPMOVZXWD    (DX), Y5
+	VPMOVZXWD    16(DX), Y6
+	VPCMPGTD     96(AX), Y5, Y5
+	VPCMPGTD     96(AX), Y6, Y6
+	VMOVUPS      448(AX), Y7
+	VMULPS       320(AX), Y7, Y7
+	VMOVUPS      480(AX), Y8
+	VMULPS       320(AX), Y8, Y8
+	VANDPS       Y5, Y7, Y7
+	VANDPS       Y6, Y8, Y8
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y8, Y4, Y4
+	VMULPS       224(AX), Y3, Y3
+	VMULPS       224(AX), Y4, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VCMPPS       $0x1e, 416(AX), Y1, Y3
+	VANDPS       Y3, Y5, Y3
+	VCMPPS       $0x1e, 416(AX), Y2, Y4
+	VANDPS       Y4, Y6, Y4
+	VBLENDVPS    Y3, 352(AX), Y1, Y1
+	VBLENDVPS    Y4, 352(AX), Y2, Y2
+	VMOVUPS      Y1, (CX)
+	VMOVUPS      Y2, 32(CX)
+	VPADDUSW     (DX), X0, X1
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKSSDW    X2, X3, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, (DX)
+	VPADDUSW     16(DX), X0, X1
+	VEXTRACTI128 $0x01, Y4, X2
+	VPACKSSDW    X2, X4, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 16(DX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, (SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, (R8)
+	VMOVMSKPS    Y3, R12
 	ORQ          R12, R11
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 32(SI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 32(R8)
-	VMOVMSKPS    Y5, R12
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 32(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 32(R8)
+	VMOVMSKPS    Y4, R12
 	SHLQ         $0x08, R12
 	ORQ          R12, R11
-	VMOVUPS      64(SI), Y2
-	VMOVUPS      96(SI), Y3
-	VMOVUPS      64(BX), Y4
-	VMOVUPS      96(BX), Y5
+	VMOVUPS      64(SI), Y1
+	VMOVUPS      96(SI), Y2
+	VMOVUPS      64(BX), Y3
+	VMOVUPS      96(BX), Y4
+	VMOVUPS      32(AX), Y5
+	VSUBPS       Y3, Y5, Y5
 	VMOVUPS      32(AX), Y6
 	VSUBPS       Y4, Y6, Y6
-	VMOVUPS      32(AX), Y7
-	VSUBPS       Y5, Y7, Y7
-	VMULPS       224(AX), Y6, Y6
-	VMULPS       224(AX), Y7, Y7
+	VMULPS       256(AX), Y5, Y5
+	VMULPS       256(AX), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
+	VMULPS       128(AX), Y1, Y1
 	VMULPS       128(AX), Y2, Y2
-	VMULPS       128(AX), Y3, Y3
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 64(BX)
-	VMOVUPS      Y3, 96(BX)
-	VMOVUPS      64(R8), Y4
-	VMOVUPS      96(R8), Y5
-	VMOVUPS      64(DI), Y6
-	VMOVUPS      96(DI), Y7
+	VMOVUPS      Y1, 64(BX)
+	VMOVUPS      Y2, 96(BX)
+	VMOVUPS      64(R8), Y3
+	VMOVUPS      96(R8), Y4
+	VMOVUPS      64(DI), Y5
+	VMOVUPS      96(DI), Y6
+	VMOVUPS      64(AX), Y7
+	VSUBPS       Y5, Y7, Y7
 	VMOVUPS      64(AX), Y8
 	VSUBPS       Y6, Y8, Y8
-	VMOVUPS      64(AX), Y9
-	VSUBPS       Y7, Y9, Y9
-	VMULPS       256(AX), Y8, Y8
-	VMULPS       256(AX), Y9, Y9
+	VMULPS       288(AX), Y7, Y7
+	VMULPS       288(AX), Y8, Y8
+	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
+	VMULPS       160(AX), Y3, Y3
 	VMULPS       160(AX), Y4, Y4
-	VMULPS       160(AX), Y5, Y5
+	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, 64(DI)
-	VMOVUPS      Y5, 96(DI)
-	VADDPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 480(AX)
-	VADDPS       Y5, Y3, Y2
-	VMOVUPS      Y2, 512(AX)
-	VMOVUPS      64(CX), Y2
-	VMOVUPS      96(CX), Y3
-	VSUBPS       352(AX), Y2, Y2
-	VSUBPS       352(AX), Y3, Y3
-	VMULPS       (AX), Y2, Y2
+	VMOVUPS      Y3, 64(DI)
+	VMOVUPS      Y4, 96(DI)
+	VADDPS       Y3, Y1, Y1
+	VMOVUPS      Y1, 512(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 544(AX)
+	VMOVUPS      64(CX), Y1
+	VMOVUPS      96(CX), Y2
+	VSUBPS       384(AX), Y1, Y3
+	VSUBPS       384(AX), Y2, Y4
 	VMULPS       (AX), Y3, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y4
-	VMAXPS       Y2, Y4, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y2
-	VMOVUPS      vconstc2d00000<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
+	VMULPS       (AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y2, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y6, Y8, Y6
+	VMULPS       Y4, Y4, Y10
 	VMULPS       Y7, Y9, Y7
-	VADDPS       Y2, Y6, Y2
+	VMULPS       Y8, Y10, Y8
 	VADDPS       Y3, Y7, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS       Y4, Y8, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
-	VPSRAD       $0x01, Y4, Y6
-	VPSUBD       Y6, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VPSLLD       $0x17, Y6, Y4
-	VMULPS       Y4, Y2, Y2
-	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
-	VPSRAD       $0x01, Y4, Y5
-	VPSUBD       Y5, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y3, Y3
-	VPSLLD       $0x17, Y5, Y4
-	VMULPS       Y4, Y3, Y3
-	VMULPS       Y2, Y1, Y2
-	VMULPS       Y3, Y1, Y3
-	VSUBPS       64(CX), Y2, Y2
-	VSUBPS       96(CX), Y3, Y3
-	VPMOVZXWD    32(DX), Y4
-	VPMOVZXWD    48(DX), Y5
-	VPCMPGTD     96(AX), Y4, Y4
-	VPCMPGTD     96(AX), Y5, Y5
-	VMOVUPS      480(AX), Y6
-	VMULPS       288(AX), Y6, Y6
-	VMOVUPS      512(AX), Y7
-	VMULPS       288(AX), Y7, Y7
-	VANDPS       Y4, Y6, Y6
-	VANDPS       Y5, Y7, Y7
-	VADDPS       Y6, Y2, Y2
-	VADDPS       Y7, Y3, Y3
-	VMULPS       192(AX), Y2, Y2
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VPSLLD       $0x17, Y7, Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       vconst4b4000fe<>+0(SB), Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VPSLLD       $0x17, Y6, Y5
+	VMULPS       Y5, Y4, Y4
 	VMULPS       192(AX), Y3, Y3
-	VADDPS       64(CX), Y2, Y2
-	VADDPS       96(CX), Y3, Y3
-	VCMPPS       $0x1e, 384(AX), Y2, Y6
-	VANDPS       Y6, Y4, Y4
-	VCMPPS       $0x1e, 384(AX), Y3, Y6
-	VANDPS       Y6, Y5, Y5
-	VBLENDVPS    Y4, 320(AX), Y2, Y2
-	VBLENDVPS    Y5, 320(AX), Y3, Y3
-	VMOVUPS      Y2, 64(CX)
-	VMOVUPS      Y3, 96(CX)
-	VPADDUSW     32(DX), X0, X2
-	VEXTRACTI128 $0x01, Y4, X3
-	VPACKSSDW    X3, X4, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 32(DX)
-	VPADDUSW     48(DX), X0, X2
-	VEXTRACTI128 $0x01, Y5, X3
-	VPACKSSDW    X3, X5, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 48(DX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 64(SI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 64(R8)
-	VMOVMSKPS    Y4, R12
+	VMULPS       192(AX), Y4, Y4
+	VSUBPS       Y1, Y3, Y3
+	VSUBPS       Y2, Y4, Y4
+	VPMOVZXWD    32(DX), Y5
+	VPMOVZXWD    48(DX), Y6
+	VPCMPGTD     96(AX), Y5, Y5
+	VPCMPGTD     96(AX), Y6, Y6
+	VMOVUPS      512(AX), Y7
+	VMULPS       320(AX), Y7, Y7
+	VMOVUPS      544(AX), Y8
+	VMULPS       320(AX), Y8, Y8
+	VANDPS       Y5, Y7, Y7
+	VANDPS       Y6, Y8, Y8
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y8, Y4, Y4
+	VMULPS       224(AX), Y3, Y3
+	VMULPS       224(AX), Y4, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VCMPPS       $0x1e, 416(AX), Y1, Y3
+	VANDPS       Y3, Y5, Y3
+	VCMPPS       $0x1e, 416(AX), Y2, Y4
+	VANDPS       Y4, Y6, Y4
+	VBLENDVPS    Y3, 352(AX), Y1, Y1
+	VBLENDVPS    Y4, 352(AX), Y2, Y2
+	VMOVUPS      Y1, 64(CX)
+	VMOVUPS      Y2, 96(CX)
+	VPADDUSW     32(DX), X0, X1
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKSSDW    X2, X3, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 32(DX)
+	VPADDUSW     48(DX), X0, X1
+	VEXTRACTI128 $0x01, Y4, X2
+	VPACKSSDW    X2, X4, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 48(DX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 64(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 64(R8)
+	VMOVMSKPS    Y3, R12
 	SHLQ         $0x10, R12
 	ORQ          R12, R11
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 96(SI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 96(R8)
-	VMOVMSKPS    Y5, R12
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 96(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 96(R8)
+	VMOVMSKPS    Y4, R12
 	SHLQ         $0x18, R12
 	ORQ          R12, R11
-	VMOVUPS      128(SI), Y2
-	VMOVUPS      160(SI), Y3
-	VMOVUPS      128(BX), Y4
-	VMOVUPS      160(BX), Y5
+	VMOVUPS      128(SI), Y1
+	VMOVUPS      160(SI), Y2
+	VMOVUPS      128(BX), Y3
+	VMOVUPS      160(BX), Y4
+	VMOVUPS      32(AX), Y5
+	VSUBPS       Y3, Y5, Y5
 	VMOVUPS      32(AX), Y6
 	VSUBPS       Y4, Y6, Y6
-	VMOVUPS      32(AX), Y7
-	VSUBPS       Y5, Y7, Y7
-	VMULPS       224(AX), Y6, Y6
-	VMULPS       224(AX), Y7, Y7
+	VMULPS       256(AX), Y5, Y5
+	VMULPS       256(AX), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
+	VMULPS       128(AX), Y1, Y1
 	VMULPS       128(AX), Y2, Y2
-	VMULPS       128(AX), Y3, Y3
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 128(BX)
-	VMOVUPS      Y3, 160(BX)
-	VMOVUPS      128(R8), Y4
-	VMOVUPS      160(R8), Y5
-	VMOVUPS      128(DI), Y6
-	VMOVUPS      160(DI), Y7
+	VMOVUPS      Y1, 128(BX)
+	VMOVUPS      Y2, 160(BX)
+	VMOVUPS      128(R8), Y3
+	VMOVUPS      160(R8), Y4
+	VMOVUPS      128(DI), Y5
+	VMOVUPS      160(DI), Y6
+	VMOVUPS      64(AX), Y7
+	VSUBPS       Y5, Y7, Y7
 	VMOVUPS      64(AX), Y8
 	VSUBPS       Y6, Y8, Y8
-	VMOVUPS      64(AX), Y9
-	VSUBPS       Y7, Y9, Y9
-	VMULPS       256(AX), Y8, Y8
-	VMULPS       256(AX), Y9, Y9
+	VMULPS       288(AX), Y7, Y7
+	VMULPS       288(AX), Y8, Y8
+	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
+	VMULPS       160(AX), Y3, Y3
 	VMULPS       160(AX), Y4, Y4
-	VMULPS       160(AX), Y5, Y5
+	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, 128(DI)
-	VMOVUPS      Y5, 160(DI)
-	VADDPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 544(AX)
-	VADDPS       Y5, Y3, Y2
-	VMOVUPS      Y2, 576(AX)
-	VMOVUPS      128(CX), Y2
-	VMOVUPS      160(CX), Y3
-	VSUBPS       352(AX), Y2, Y2
-	VSUBPS       352(AX), Y3, Y3
-	VMULPS       (AX), Y2, Y2
+	VMOVUPS      Y3, 128(DI)
+	VMOVUPS      Y4, 160(DI)
+	VADDPS       Y3, Y1, Y1
+	VMOVUPS      Y1, 576(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 608(AX)
+	VMOVUPS      128(CX), Y1
+	VMOVUPS      160(CX), Y2
+	VSUBPS       384(AX), Y1, Y3
+	VSUBPS       384(AX), Y2, Y4
 	VMULPS       (AX), Y3, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y4
-	VMAXPS       Y2, Y4, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y2
-	VMOVUPS      vconstc2d00000<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
+	VMULPS       (AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y2, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y6, Y8, Y6
+	VMULPS       Y4, Y4, Y10
 	VMULPS       Y7, Y9, Y7
-	VADDPS       Y2, Y6, Y2
+	VMULPS       Y8, Y10, Y8
 	VADDPS       Y3, Y7, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS       Y4, Y8, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
-	VPSRAD       $0x01, Y4, Y6
-	VPSUBD       Y6, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VPSLLD       $0x17, Y6, Y4
-	VMULPS       Y4, Y2, Y2
-	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
-	VPSRAD       $0x01, Y4, Y5
-	VPSUBD       Y5, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y3, Y3
-	VPSLLD       $0x17, Y5, Y4
-	VMULPS       Y4, Y3, Y3
-	VMULPS       Y2, Y1, Y2
-	VMULPS       Y3, Y1, Y3
-	VSUBPS       128(CX), Y2, Y2
-	VSUBPS       160(CX), Y3, Y3
-	VPMOVZXWD    64(DX), Y4
-	VPMOVZXWD    80(DX), Y5
-	VPCMPGTD     96(AX), Y4, Y4
-	VPCMPGTD     96(AX), Y5, Y5
-	VMOVUPS      544(AX), Y6
-	VMULPS       288(AX), Y6, Y6
-	VMOVUPS      576(AX), Y7
-	VMULPS       288(AX), Y7, Y7
-	VANDPS       Y4, Y6, Y6
-	VANDPS       Y5, Y7, Y7
-	VADDPS       Y6, Y2, Y2
-	VADDPS       Y7, Y3, Y3
-	VMULPS       192(AX), Y2, Y2
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VPSLLD       $0x17, Y7, Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       vconst4b4000fe<>+0(SB), Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VPSLLD       $0x17, Y6, Y5
+	VMULPS       Y5, Y4, Y4
 	VMULPS       192(AX), Y3, Y3
-	VADDPS       128(CX), Y2, Y2
-	VADDPS       160(CX), Y3, Y3
-	VCMPPS       $0x1e, 384(AX), Y2, Y6
-	VANDPS       Y6, Y4, Y4
-	VCMPPS       $0x1e, 384(AX), Y3, Y6
-	VANDPS       Y6, Y5, Y5
-	VBLENDVPS    Y4, 320(AX), Y2, Y2
-	VBLENDVPS    Y5, 320(AX), Y3, Y3
-	VMOVUPS      Y2, 128(CX)
-	VMOVUPS      Y3, 160(CX)
-	VPADDUSW     64(DX), X0, X2
-	VEXTRACTI128 $0x01, Y4, X3
-	VPACKSSDW    X3, X4, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 64(DX)
-	VPADDUSW     80(DX), X0, X2
-	VEXTRACTI128 $0x01, Y5, X3
-	VPACKSSDW    X3, X5, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 80(DX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 128(SI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 128(R8)
-	VMOVMSKPS    Y4, R12
+	VMULPS       192(AX), Y4, Y4
+	VSUBPS       Y1, Y3, Y3
+	VSUBPS       Y2, Y4, Y4
+	VPMOVZXWD    64(DX), Y5
+	VPMOVZXWD    80(DX), Y6
+	VPCMPGTD     96(AX), Y5, Y5
+	VPCMPGTD     96(AX), Y6, Y6
+	VMOVUPS      576(AX), Y7
+	VMULPS       320(AX), Y7, Y7
+	VMOVUPS      608(AX), Y8
+	VMULPS       320(AX), Y8, Y8
+	VANDPS       Y5, Y7, Y7
+	VANDPS       Y6, Y8, Y8
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y8, Y4, Y4
+	VMULPS       224(AX), Y3, Y3
+	VMULPS       224(AX), Y4, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VCMPPS       $0x1e, 416(AX), Y1, Y3
+	VANDPS       Y3, Y5, Y3
+	VCMPPS       $0x1e, 416(AX), Y2, Y4
+	VANDPS       Y4, Y6, Y4
+	VBLENDVPS    Y3, 352(AX), Y1, Y1
+	VBLENDVPS    Y4, 352(AX), Y2, Y2
+	VMOVUPS      Y1, 128(CX)
+	VMOVUPS      Y2, 160(CX)
+	VPADDUSW     64(DX), X0, X1
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKSSDW    X2, X3, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 64(DX)
+	VPADDUSW     80(DX), X0, X1
+	VEXTRACTI128 $0x01, Y4, X2
+	VPACKSSDW    X2, X4, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 80(DX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 128(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 128(R8)
+	VMOVMSKPS    Y3, R12
 	SHLQ         $0x20, R12
 	ORQ          R12, R11
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 160(SI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 160(R8)
-	VMOVMSKPS    Y5, R12
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 160(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 160(R8)
+	VMOVMSKPS    Y4, R12
 	SHLQ         $0x28, R12
 	ORQ          R12, R11
-	VMOVUPS      192(SI), Y2
-	VMOVUPS      224(SI), Y3
-	VMOVUPS      192(BX), Y4
-	VMOVUPS      224(BX), Y5
+	VMOVUPS      192(SI), Y1
+	VMOVUPS      224(SI), Y2
+	VMOVUPS      192(BX), Y3
+	VMOVUPS      224(BX), Y4
+	VMOVUPS      32(AX), Y5
+	VSUBPS       Y3, Y5, Y5
 	VMOVUPS      32(AX), Y6
 	VSUBPS       Y4, Y6, Y6
-	VMOVUPS      32(AX), Y7
-	VSUBPS       Y5, Y7, Y7
-	VMULPS       224(AX), Y6, Y6
-	VMULPS       224(AX), Y7, Y7
+	VMULPS       256(AX), Y5, Y5
+	VMULPS       256(AX), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
+	VMULPS       128(AX), Y1, Y1
 	VMULPS       128(AX), Y2, Y2
-	VMULPS       128(AX), Y3, Y3
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 192(BX)
-	VMOVUPS      Y3, 224(BX)
-	VMOVUPS      192(R8), Y4
-	VMOVUPS      224(R8), Y5
-	VMOVUPS      192(DI), Y6
-	VMOVUPS      224(DI), Y7
+	VMOVUPS      Y1, 192(BX)
+	VMOVUPS      Y2, 224(BX)
+	VMOVUPS      192(R8), Y3
+	VMOVUPS      224(R8), Y4
+	VMOVUPS      192(DI), Y5
+	VMOVUPS      224(DI), Y6
+	VMOVUPS      64(AX), Y7
+	VSUBPS       Y5, Y7, Y7
 	VMOVUPS      64(AX), Y8
 	VSUBPS       Y6, Y8, Y8
-	VMOVUPS      64(AX), Y9
-	VSUBPS       Y7, Y9, Y9
-	VMULPS       256(AX), Y8, Y8
-	VMULPS       256(AX), Y9, Y9
+	VMULPS       288(AX), Y7, Y7
+	VMULPS       288(AX), Y8, Y8
+	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
+	VMULPS       160(AX), Y3, Y3
 	VMULPS       160(AX), Y4, Y4
-	VMULPS       160(AX), Y5, Y5
+	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, 192(DI)
-	VMOVUPS      Y5, 224(DI)
-	VADDPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 608(AX)
-	VADDPS       Y5, Y3, Y2
-	VMOVUPS      Y2, 640(AX)
-	VMOVUPS      192(CX), Y2
-	VMOVUPS      224(CX), Y3
-	VSUBPS       352(AX), Y2, Y2
-	VSUBPS       352(AX), Y3, Y3
-	VMULPS       (AX), Y2, Y2
+	VMOVUPS      Y3, 192(DI)
+	VMOVUPS      Y4, 224(DI)
+	VADDPS       Y3, Y1, Y1
+	VMOVUPS      Y1, 640(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 672(AX)
+	VMOVUPS      192(CX), Y1
+	VMOVUPS      224(CX), Y2
+	VSUBPS       384(AX), Y1, Y3
+	VSUBPS       384(AX), Y2, Y4
 	VMULPS       (AX), Y3, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y4
-	VMAXPS       Y2, Y4, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y2
-	VMOVUPS      vconstc2d00000<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
+	VMULPS       (AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y2, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y6, Y8, Y6
+	VMULPS       Y4, Y4, Y10
 	VMULPS       Y7, Y9, Y7
-	VADDPS       Y2, Y6, Y2
+	VMULPS       Y8, Y10, Y8
 	VADDPS       Y3, Y7, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS       Y4, Y8, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
-	VPSRAD       $0x01, Y4, Y6
-	VPSUBD       Y6, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VPSLLD       $0x17, Y6, Y4
-	VMULPS       Y4, Y2, Y2
-	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
-	VPSRAD       $0x01, Y4, Y5
-	VPSUBD       Y5, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y3, Y3
-	VPSLLD       $0x17, Y5, Y4
-	VMULPS       Y4, Y3, Y3
-	VMULPS       Y2, Y1, Y2
-	VMULPS       Y3, Y1, Y3
-	VSUBPS       192(CX), Y2, Y2
-	VSUBPS       224(CX), Y3, Y3
-	VPMOVZXWD    96(DX), Y4
-	VPMOVZXWD    112(DX), Y5
-	VPCMPGTD     96(AX), Y4, Y4
-	VPCMPGTD     96(AX), Y5, Y5
-	VMOVUPS      608(AX), Y6
-	VMULPS       288(AX), Y6, Y6
-	VMOVUPS      640(AX), Y7
-	VMULPS       288(AX), Y7, Y7
-	VANDPS       Y4, Y6, Y6
-	VANDPS       Y5, Y7, Y7
-	VADDPS       Y6, Y2, Y2
-	VADDPS       Y7, Y3, Y3
-	VMULPS       192(AX), Y2, Y2
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VPSLLD       $0x17, Y7, Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       vconst4b4000fe<>+0(SB), Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VPSLLD       $0x17, Y6, Y5
+	VMULPS       Y5, Y4, Y4
 	VMULPS       192(AX), Y3, Y3
-	VADDPS       192(CX), Y2, Y2
-	VADDPS       224(CX), Y3, Y3
-	VCMPPS       $0x1e, 384(AX), Y2, Y6
-	VANDPS       Y6, Y4, Y4
-	VCMPPS       $0x1e, 384(AX), Y3, Y6
-	VANDPS       Y6, Y5, Y5
-	VBLENDVPS    Y4, 320(AX), Y2, Y2
-	VBLENDVPS    Y5, 320(AX), Y3, Y3
-	VMOVUPS      Y2, 192(CX)
-	VMOVUPS      Y3, 224(CX)
-	VPADDUSW     96(DX), X0, X2
-	VEXTRACTI128 $0x01, Y4, X3
-	VPACKSSDW    X3, X4, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 96(DX)
-	VPADDUSW     112(DX), X0, X2
-	VEXTRACTI128 $0x01, Y5, X3
-	VPACKSSDW    X3, X5, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 112(DX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 192(SI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 192(R8)
-	VMOVMSKPS    Y4, R12
+	VMULPS       192(AX), Y4, Y4
+	VSUBPS       Y1, Y3, Y3
+	VSUBPS       Y2, Y4, Y4
+	VPMOVZXWD    96(DX), Y5
+	VPMOVZXWD    112(DX), Y6
+	VPCMPGTD     96(AX), Y5, Y5
+	VPCMPGTD     96(AX), Y6, Y6
+	VMOVUPS      640(AX), Y7
+	VMULPS       320(AX), Y7, Y7
+	VMOVUPS      672(AX), Y8
+	VMULPS       320(AX), Y8, Y8
+	VANDPS       Y5, Y7, Y7
+	VANDPS       Y6, Y8, Y8
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y8, Y4, Y4
+	VMULPS       224(AX), Y3, Y3
+	VMULPS       224(AX), Y4, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VCMPPS       $0x1e, 416(AX), Y1, Y3
+	VANDPS       Y3, Y5, Y3
+	VCMPPS       $0x1e, 416(AX), Y2, Y4
+	VANDPS       Y4, Y6, Y4
+	VBLENDVPS    Y3, 352(AX), Y1, Y1
+	VBLENDVPS    Y4, 352(AX), Y2, Y2
+	VMOVUPS      Y1, 192(CX)
+	VMOVUPS      Y2, 224(CX)
+	VPADDUSW     96(DX), X0, X1
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKSSDW    X2, X3, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 96(DX)
+	VPADDUSW     112(DX), X0, X1
+	VEXTRACTI128 $0x01, Y4, X2
+	VPACKSSDW    X2, X4, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 112(DX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 192(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 192(R8)
+	VMOVMSKPS    Y3, R12
 	SHLQ         $0x30, R12
 	ORQ          R12, R11
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 224(SI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 224(R8)
-	VMOVMSKPS    Y5, R12
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 224(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 224(R8)
+	VMOVMSKPS    Y4, R12
 	SHLQ         $0x38, R12
 	ORQ          R12, R11
 	MOVQ         R11, (R9)
@@ -34852,7 +34581,7 @@ AdaptiveExponentialTraced2UniformAVX512_done:
 // func adaptiveExponentialTraced2UniformAVX2(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·adaptiveExponentialTraced2UniformAVX2(SB), $1096-128
-	// 0 scalars held in registers, 27 read from memory where used; vectors interleaved 3 at a time; between distant reads, 1 values reloaded from their streams, 2 kept on the stack.
+	// 0 scalars held in registers, 27 read from memory where used; vectors interleaved 3 at a time, the groups walking across the blocks; between distant reads, 1 values reloaded from their streams, 2 kept on the stack.
 	VMOVSS       const3f800000<>+0(SB), X0
 	VDIVSS       delta+52(FP), X0, X0
 	VMOVSS       X0, (SP)
@@ -34901,6 +34630,7 @@ TEXT ·adaptiveExponentialTraced2UniformAVX2(SB), $1096-128
 	MOVQ         x2+40(FP), R8
 	MOVQ         spikes+112(FP), R9
 	MOVQ         blocks+120(FP), R10
+	SHLQ         $0x03, R10
 	TESTQ        R10, R10
 	JZ           AdaptiveExponentialTraced2UniformAVX2_done
 
@@ -34917,7 +34647,10 @@ TEXT ·adaptiveExponentialTraced2UniformAVX2(SB), $1096-128
 	JMP   AdaptiveExponentialTraced2UniformAVX2_reciprocal_block
 
 AdaptiveExponentialTraced2UniformAVX2_block:
-	XORQ      R11, R11
+	SUBQ $0x03, R10
+	JCS  AdaptiveExponentialTraced2UniformAVX2_block_rest
+
+AdaptiveExponentialTraced2UniformAVX2_block_group:
 	VMOVUPS   (SI), Y0
 	VMOVUPS   32(SI), Y1
 	VMOVUPS   64(SI), Y2
@@ -35153,456 +34886,136 @@ AdaptiveExponentialTraced2UniformAVX2_block:
 	VMOVUPS   Y0, (SI)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, (R8)
-	VMOVMSKPS Y6, R12
-	ORQ       R12, R11
+	VMOVMSKPS Y6, R11
+	MOVB      R11, (R9)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 32(SI)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 32(R8)
-	VMOVMSKPS Y7, R12
-	SHLQ      $0x08, R12
-	ORQ       R12, R11
+	VMOVMSKPS Y7, R11
+	MOVB      R11, 1(R9)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 64(SI)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 64(R8)
-	VMOVMSKPS Y8, R12
-	SHLQ      $0x10, R12
-	ORQ       R12, R11
-	VMOVUPS   96(SI), Y0
-	VMOVUPS   128(SI), Y1
-	VMOVUPS   160(SI), Y2
-	VMOVUPS   96(BX), Y3
-	VMOVUPS   128(BX), Y4
-	VMOVUPS   160(BX), Y5
-	VMOVUPS   96(AX), Y6
-	VSUBPS    Y3, Y6, Y6
-	VMOVUPS   96(AX), Y7
-	VSUBPS    Y4, Y7, Y7
-	VMOVUPS   96(AX), Y8
-	VSUBPS    Y5, Y8, Y8
-	VMULPS    320(AX), Y6, Y6
-	VMULPS    320(AX), Y7, Y7
-	VMULPS    320(AX), Y8, Y8
-	VADDPS    Y6, Y3, Y3
-	VADDPS    Y7, Y4, Y4
-	VADDPS    Y8, Y5, Y5
+	VMOVMSKPS Y8, R11
+	MOVB      R11, 2(R9)
+	ADDQ      $0x03, R9
+	ADDQ      $0x00000060, CX
+	ADDQ      $0x00000060, DX
+	ADDQ      $0x00000060, BX
+	ADDQ      $0x00000060, SI
+	ADDQ      $0x00000060, DI
+	ADDQ      $0x00000060, R8
+	SUBQ      $0x03, R10
+	JCC       AdaptiveExponentialTraced2UniformAVX2_block_group
+
+AdaptiveExponentialTraced2UniformAVX2_block_rest:
+	ADDQ $0x03, R10
+	JZ   AdaptiveExponentialTraced2UniformAVX2_block_end
+
+AdaptiveExponentialTraced2UniformAVX2_block_one:
+	VMOVUPS   (SI), Y0
+	VMOVUPS   (BX), Y1
+	VMOVUPS   96(AX), Y2
+	VSUBPS    Y1, Y2, Y2
+	VMULPS    320(AX), Y2, Y2
+	VADDPS    Y2, Y1, Y1
 	VMULPS    160(AX), Y0, Y0
-	VMULPS    160(AX), Y1, Y1
-	VMULPS    160(AX), Y2, Y2
-	VADDPS    Y0, Y3, Y0
-	VADDPS    Y1, Y4, Y1
-	VADDPS    Y2, Y5, Y2
-	VMOVUPS   Y0, 96(BX)
-	VMOVUPS   Y1, 128(BX)
-	VMOVUPS   Y2, 160(BX)
-	VMOVUPS   96(R8), Y3
-	VMOVUPS   128(R8), Y4
-	VMOVUPS   160(R8), Y5
-	VMOVUPS   96(DI), Y6
-	VMOVUPS   128(DI), Y7
-	VMOVUPS   160(DI), Y8
-	VMOVUPS   128(AX), Y9
-	VSUBPS    Y6, Y9, Y9
-	VMOVUPS   128(AX), Y10
-	VSUBPS    Y7, Y10, Y10
-	VMOVUPS   128(AX), Y11
-	VSUBPS    Y8, Y11, Y11
-	VMULPS    352(AX), Y9, Y9
-	VMULPS    352(AX), Y10, Y10
-	VMULPS    352(AX), Y11, Y11
-	VADDPS    Y9, Y6, Y6
-	VADDPS    Y10, Y7, Y7
-	VADDPS    Y11, Y8, Y8
-	VMULPS    192(AX), Y3, Y3
-	VMULPS    192(AX), Y4, Y4
-	VMULPS    192(AX), Y5, Y5
-	VADDPS    Y3, Y6, Y3
-	VADDPS    Y4, Y7, Y4
-	VADDPS    Y5, Y8, Y5
-	VMOVUPS   Y3, 96(DI)
-	VMOVUPS   Y4, 128(DI)
-	VMOVUPS   Y5, 160(DI)
-	VADDPS    Y3, Y0, Y0
-	VMOVUPS   Y0, 608(AX)
-	VADDPS    Y4, Y1, Y0
-	VMOVUPS   Y0, 640(AX)
-	VADDPS    Y5, Y2, Y0
-	VMOVUPS   Y0, 672(AX)
-	VMOVUPS   96(CX), Y0
-	VMOVUPS   128(CX), Y1
-	VMOVUPS   160(CX), Y2
+	VADDPS    Y0, Y1, Y0
+	VMOVUPS   Y0, (BX)
+	VMOVUPS   (R8), Y1
+	VMOVUPS   (DI), Y2
+	VMOVUPS   128(AX), Y3
+	VSUBPS    Y2, Y3, Y3
+	VMULPS    352(AX), Y3, Y3
+	VADDPS    Y3, Y2, Y2
+	VMULPS    192(AX), Y1, Y1
+	VADDPS    Y1, Y2, Y1
+	VMOVUPS   Y1, (DI)
+	VADDPS    Y1, Y0, Y0
+	VMOVUPS   Y0, 512(AX)
+	VMOVUPS   (CX), Y0
 	VSUBPS    448(AX), Y0, Y0
-	VSUBPS    448(AX), Y1, Y1
-	VSUBPS    448(AX), Y2, Y2
 	VDIVPS    224(AX), Y0, Y0
-	VDIVPS    224(AX), Y1, Y1
-	VDIVPS    224(AX), Y2, Y2
-	VMOVUPS   vconstc2d00000<>+0(SB), Y3
-	VMAXPS    Y0, Y3, Y0
-	VMOVUPS   vconst42b20000<>+0(SB), Y3
-	VMINPS    Y0, Y3, Y0
-	VMOVUPS   vconstc2d00000<>+0(SB), Y3
-	VMAXPS    Y1, Y3, Y1
-	VMOVUPS   vconst42b20000<>+0(SB), Y3
-	VMINPS    Y1, Y3, Y1
-	VMOVUPS   vconstc2d00000<>+0(SB), Y3
-	VMAXPS    Y2, Y3, Y2
-	VMOVUPS   vconst42b20000<>+0(SB), Y3
-	VMINPS    Y2, Y3, Y2
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y3
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y4
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS   Y3, 864(AX)
-	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
-	VMOVUPS   Y4, 896(AX)
-	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS   Y5, 928(AX)
-	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
-	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
-	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
-	VSUBPS    Y6, Y0, Y0
-	VSUBPS    Y7, Y1, Y1
-	VSUBPS    Y8, Y2, Y2
-	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
-	VMULPS    vconstb95e8083<>+0(SB), Y4, Y4
-	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
-	VSUBPS    Y3, Y0, Y0
-	VSUBPS    Y4, Y1, Y1
-	VSUBPS    Y5, Y2, Y2
-	VMULPS    vconst39500d01<>+0(SB), Y0, Y3
-	VMULPS    vconst39500d01<>+0(SB), Y1, Y4
-	VMULPS    vconst39500d01<>+0(SB), Y2, Y5
-	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
-	VADDPS    vconst3ab60b61<>+0(SB), Y4, Y4
-	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y3, Y3
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y2, Y5, Y5
-	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
-	VADDPS    vconst3c088889<>+0(SB), Y4, Y4
-	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y3, Y3
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y2, Y5, Y5
-	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
-	VADDPS    vconst3d2aaaab<>+0(SB), Y4, Y4
-	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y3, Y3
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y2, Y5, Y5
-	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
-	VADDPS    vconst3e2aaaab<>+0(SB), Y4, Y4
-	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y3, Y3
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y2, Y5, Y5
-	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
-	VADDPS    vconst3f000000<>+0(SB), Y4, Y4
-	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y0, Y6
-	VMULPS    Y1, Y1, Y7
-	VMULPS    Y2, Y2, Y8
-	VMULPS    Y3, Y6, Y3
-	VMULPS    Y4, Y7, Y4
-	VMULPS    Y5, Y8, Y5
-	VADDPS    Y0, Y3, Y0
-	VADDPS    Y1, Y4, Y1
-	VADDPS    Y2, Y5, Y2
-	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    864(AX), Y3, Y3
-	VPSRAD    $0x01, Y3, Y4
-	VPSUBD    Y4, Y3, Y3
-	VPSLLD    $0x17, Y3, Y3
-	VMULPS    Y3, Y0, Y0
-	VPSLLD    $0x17, Y4, Y3
-	VMULPS    Y3, Y0, Y0
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    896(AX), Y3, Y3
-	VPSRAD    $0x01, Y3, Y4
-	VPSUBD    Y4, Y3, Y3
-	VPSLLD    $0x17, Y3, Y3
-	VMULPS    Y3, Y1, Y1
-	VPSLLD    $0x17, Y4, Y3
-	VMULPS    Y3, Y1, Y1
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    928(AX), Y3, Y3
-	VPSRAD    $0x01, Y3, Y4
-	VPSUBD    Y4, Y3, Y3
-	VPSLLD    $0x17, Y3, Y3
-	VMULPS    Y3, Y2, Y2
-	VPSLLD    $0x17, Y4, Y3
-	VMULPS    Y3, Y2, Y2
-	VMULPS    224(AX), Y0, Y0
-	VMULPS    224(AX), Y1, Y1
-	VMULPS    224(AX), Y2, Y2
-	VSUBPS    96(CX), Y0, Y0
-	VSUBPS    128(CX), Y1, Y1
-	VSUBPS    160(CX), Y2, Y2
-	VMOVUPS   96(DX), Y3
-	VMOVUPS   128(DX), Y4
-	VMOVUPS   160(DX), Y5
-	VMULPS    384(AX), Y3, Y6
-	VMULPS    384(AX), Y4, Y7
-	VMULPS    384(AX), Y5, Y8
-	VSUBPS    Y6, Y0, Y0
-	VSUBPS    Y7, Y1, Y1
-	VSUBPS    Y8, Y2, Y2
-	VMOVUPS   608(AX), Y6
-	VMULPS    384(AX), Y6, Y6
-	VMOVUPS   640(AX), Y7
-	VMULPS    384(AX), Y7, Y7
-	VMOVUPS   672(AX), Y8
-	VMULPS    384(AX), Y8, Y8
-	VADDPS    Y6, Y0, Y0
-	VADDPS    Y7, Y1, Y1
-	VADDPS    Y8, Y2, Y2
-	VMULPS    256(AX), Y0, Y0
-	VMULPS    256(AX), Y1, Y1
-	VMULPS    256(AX), Y2, Y2
-	VADDPS    96(CX), Y0, Y0
-	VADDPS    128(CX), Y1, Y1
-	VADDPS    160(CX), Y2, Y2
-	VCMPPS    $0x1e, 480(AX), Y0, Y6
-	VCMPPS    $0x1e, 480(AX), Y1, Y7
-	VCMPPS    $0x1e, 480(AX), Y2, Y8
-	VBLENDVPS Y6, 416(AX), Y0, Y0
-	VBLENDVPS Y7, 416(AX), Y1, Y1
-	VBLENDVPS Y8, 416(AX), Y2, Y2
-	VMOVUPS   Y0, 96(CX)
-	VMOVUPS   Y1, 128(CX)
-	VMOVUPS   Y2, 160(CX)
-	VMULPS    32(AX), Y0, Y0
-	VMULPS    32(AX), Y1, Y1
-	VMULPS    32(AX), Y2, Y2
-	VSUBPS    Y3, Y0, Y0
-	VSUBPS    Y4, Y1, Y1
-	VSUBPS    Y5, Y2, Y2
-	VMULPS    288(AX), Y0, Y0
-	VMULPS    288(AX), Y1, Y1
-	VMULPS    288(AX), Y2, Y2
-	VADDPS    Y0, Y3, Y0
-	VADDPS    Y1, Y4, Y1
-	VADDPS    Y2, Y5, Y2
-	VANDPS    64(AX), Y6, Y3
-	VANDPS    64(AX), Y7, Y4
-	VANDPS    64(AX), Y8, Y5
-	VADDPS    Y3, Y0, Y0
-	VADDPS    Y4, Y1, Y1
-	VADDPS    Y5, Y2, Y2
-	VMOVUPS   Y0, 96(DX)
-	VMOVUPS   Y1, 128(DX)
-	VMOVUPS   Y2, 160(DX)
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 96(SI)
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 96(R8)
-	VMOVMSKPS Y6, R12
-	SHLQ      $0x18, R12
-	ORQ       R12, R11
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 128(SI)
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 128(R8)
-	VMOVMSKPS Y7, R12
-	SHLQ      $0x20, R12
-	ORQ       R12, R11
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 160(SI)
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 160(R8)
-	VMOVMSKPS Y8, R12
-	SHLQ      $0x28, R12
-	ORQ       R12, R11
-	VMOVUPS   192(SI), Y0
-	VMOVUPS   224(SI), Y1
-	VMOVUPS   192(BX), Y2
-	VMOVUPS   224(BX), Y3
-	VMOVUPS   96(AX), Y4
-	VSUBPS    Y2, Y4, Y4
-	VMOVUPS   96(AX), Y5
-	VSUBPS    Y3, Y5, Y5
-	VMULPS    320(AX), Y4, Y4
-	VMULPS    320(AX), Y5, Y5
-	VADDPS    Y4, Y2, Y2
-	VADDPS    Y5, Y3, Y3
-	VMULPS    160(AX), Y0, Y0
-	VMULPS    160(AX), Y1, Y1
-	VADDPS    Y0, Y2, Y0
-	VADDPS    Y1, Y3, Y1
-	VMOVUPS   Y0, 192(BX)
-	VMOVUPS   Y1, 224(BX)
-	VMOVUPS   192(R8), Y2
-	VMOVUPS   224(R8), Y3
-	VMOVUPS   192(DI), Y4
-	VMOVUPS   224(DI), Y5
-	VMOVUPS   128(AX), Y6
-	VSUBPS    Y4, Y6, Y6
-	VMOVUPS   128(AX), Y7
-	VSUBPS    Y5, Y7, Y7
-	VMULPS    352(AX), Y6, Y6
-	VMULPS    352(AX), Y7, Y7
-	VADDPS    Y6, Y4, Y4
-	VADDPS    Y7, Y5, Y5
-	VMULPS    192(AX), Y2, Y2
-	VMULPS    192(AX), Y3, Y3
-	VADDPS    Y2, Y4, Y2
-	VADDPS    Y3, Y5, Y3
-	VMOVUPS   Y2, 192(DI)
-	VMOVUPS   Y3, 224(DI)
-	VADDPS    Y2, Y0, Y0
-	VMOVUPS   Y0, 704(AX)
-	VADDPS    Y3, Y1, Y0
-	VMOVUPS   Y0, 736(AX)
-	VMOVUPS   192(CX), Y0
-	VMOVUPS   224(CX), Y1
-	VSUBPS    448(AX), Y0, Y0
-	VSUBPS    448(AX), Y1, Y1
-	VDIVPS    224(AX), Y0, Y0
-	VDIVPS    224(AX), Y1, Y1
-	VMOVUPS   vconstc2d00000<>+0(SB), Y2
-	VMAXPS    Y0, Y2, Y0
-	VMOVUPS   vconst42b20000<>+0(SB), Y2
-	VMINPS    Y0, Y2, Y0
-	VMOVUPS   vconstc2d00000<>+0(SB), Y2
-	VMAXPS    Y1, Y2, Y1
-	VMOVUPS   vconst42b20000<>+0(SB), Y2
-	VMINPS    Y1, Y2, Y1
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y2
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y3
-	VADDPS    vconst4b400000<>+0(SB), Y2, Y2
-	VSUBPS    vconst4b400000<>+0(SB), Y2, Y2
-	VMOVUPS   Y2, 960(AX)
-	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS   Y3, 992(AX)
-	VMULPS    vconst3f318000<>+0(SB), Y2, Y4
-	VMULPS    vconst3f318000<>+0(SB), Y3, Y5
-	VSUBPS    Y4, Y0, Y0
-	VSUBPS    Y5, Y1, Y1
-	VMULPS    vconstb95e8083<>+0(SB), Y2, Y2
-	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VMOVUPS   vconstc2d00000<>+0(SB), Y1
+	VMAXPS    Y0, Y1, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y1
+	VMINPS    Y0, Y1, Y0
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y1
+	VADDPS    vconst4b400000<>+0(SB), Y1, Y1
+	VSUBPS    vconst4b400000<>+0(SB), Y1, Y1
+	VMOVUPS   Y1, 768(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y1, Y2
 	VSUBPS    Y2, Y0, Y0
-	VSUBPS    Y3, Y1, Y1
-	VMULPS    vconst39500d01<>+0(SB), Y0, Y2
-	VMULPS    vconst39500d01<>+0(SB), Y1, Y3
-	VADDPS    vconst3ab60b61<>+0(SB), Y2, Y2
-	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
-	VMULPS    Y0, Y2, Y2
-	VMULPS    Y1, Y3, Y3
-	VADDPS    vconst3c088889<>+0(SB), Y2, Y2
-	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
-	VMULPS    Y0, Y2, Y2
-	VMULPS    Y1, Y3, Y3
-	VADDPS    vconst3d2aaaab<>+0(SB), Y2, Y2
-	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
-	VMULPS    Y0, Y2, Y2
-	VMULPS    Y1, Y3, Y3
-	VADDPS    vconst3e2aaaab<>+0(SB), Y2, Y2
-	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
-	VMULPS    Y0, Y2, Y2
-	VMULPS    Y1, Y3, Y3
-	VADDPS    vconst3f000000<>+0(SB), Y2, Y2
-	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
-	VMULPS    Y0, Y0, Y4
-	VMULPS    Y1, Y1, Y5
-	VMULPS    Y2, Y4, Y2
-	VMULPS    Y3, Y5, Y3
-	VADDPS    Y0, Y2, Y0
-	VADDPS    Y1, Y3, Y1
+	VMULPS    vconstb95e8083<>+0(SB), Y1, Y1
+	VSUBPS    Y1, Y0, Y0
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y1
+	VADDPS    vconst3ab60b61<>+0(SB), Y1, Y1
+	VMULPS    Y0, Y1, Y1
+	VADDPS    vconst3c088889<>+0(SB), Y1, Y1
+	VMULPS    Y0, Y1, Y1
+	VADDPS    vconst3d2aaaab<>+0(SB), Y1, Y1
+	VMULPS    Y0, Y1, Y1
+	VADDPS    vconst3e2aaaab<>+0(SB), Y1, Y1
+	VMULPS    Y0, Y1, Y1
+	VADDPS    vconst3f000000<>+0(SB), Y1, Y1
+	VMULPS    Y0, Y0, Y2
+	VMULPS    Y1, Y2, Y1
+	VADDPS    Y0, Y1, Y0
 	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y2
-	VADDPS    960(AX), Y2, Y2
-	VPSRAD    $0x01, Y2, Y3
-	VPSUBD    Y3, Y2, Y2
-	VPSLLD    $0x17, Y2, Y2
-	VMULPS    Y2, Y0, Y0
-	VPSLLD    $0x17, Y3, Y2
-	VMULPS    Y2, Y0, Y0
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y2
-	VADDPS    992(AX), Y2, Y2
-	VPSRAD    $0x01, Y2, Y3
-	VPSUBD    Y3, Y2, Y2
-	VPSLLD    $0x17, Y2, Y2
-	VMULPS    Y2, Y1, Y1
-	VPSLLD    $0x17, Y3, Y2
-	VMULPS    Y2, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y1
+	VADDPS    768(AX), Y1, Y1
+	VPSRAD    $0x01, Y1, Y2
+	VPSUBD    Y2, Y1, Y1
+	VPSLLD    $0x17, Y1, Y1
+	VMULPS    Y1, Y0, Y0
+	VPSLLD    $0x17, Y2, Y1
+	VMULPS    Y1, Y0, Y0
 	VMULPS    224(AX), Y0, Y0
-	VMULPS    224(AX), Y1, Y1
-	VSUBPS    192(CX), Y0, Y0
-	VSUBPS    224(CX), Y1, Y1
-	VMOVUPS   192(DX), Y2
-	VMOVUPS   224(DX), Y3
-	VMULPS    384(AX), Y2, Y4
-	VMULPS    384(AX), Y3, Y5
-	VSUBPS    Y4, Y0, Y0
-	VSUBPS    Y5, Y1, Y1
-	VMOVUPS   704(AX), Y4
-	VMULPS    384(AX), Y4, Y4
-	VMOVUPS   736(AX), Y5
-	VMULPS    384(AX), Y5, Y5
-	VADDPS    Y4, Y0, Y0
-	VADDPS    Y5, Y1, Y1
-	VMULPS    256(AX), Y0, Y0
-	VMULPS    256(AX), Y1, Y1
-	VADDPS    192(CX), Y0, Y0
-	VADDPS    224(CX), Y1, Y1
-	VCMPPS    $0x1e, 480(AX), Y0, Y4
-	VCMPPS    $0x1e, 480(AX), Y1, Y5
-	VBLENDVPS Y4, 416(AX), Y0, Y0
-	VBLENDVPS Y5, 416(AX), Y1, Y1
-	VMOVUPS   Y0, 192(CX)
-	VMOVUPS   Y1, 224(CX)
-	VMULPS    32(AX), Y0, Y0
-	VMULPS    32(AX), Y1, Y1
+	VSUBPS    (CX), Y0, Y0
+	VMOVUPS   (DX), Y1
+	VMULPS    384(AX), Y1, Y2
 	VSUBPS    Y2, Y0, Y0
-	VSUBPS    Y3, Y1, Y1
-	VMULPS    288(AX), Y0, Y0
-	VMULPS    288(AX), Y1, Y1
-	VADDPS    Y0, Y2, Y0
-	VADDPS    Y1, Y3, Y1
-	VANDPS    64(AX), Y4, Y2
-	VANDPS    64(AX), Y5, Y3
+	VMOVUPS   512(AX), Y2
+	VMULPS    384(AX), Y2, Y2
 	VADDPS    Y2, Y0, Y0
-	VADDPS    Y3, Y1, Y1
-	VMOVUPS   Y0, 192(DX)
-	VMOVUPS   Y1, 224(DX)
+	VMULPS    256(AX), Y0, Y0
+	VADDPS    (CX), Y0, Y0
+	VCMPPS    $0x1e, 480(AX), Y0, Y2
+	VBLENDVPS Y2, 416(AX), Y0, Y0
+	VMOVUPS   Y0, (CX)
+	VMULPS    32(AX), Y0, Y0
+	VSUBPS    Y1, Y0, Y0
+	VMULPS    288(AX), Y0, Y0
+	VADDPS    Y0, Y1, Y0
+	VANDPS    64(AX), Y2, Y1
+	VADDPS    Y1, Y0, Y0
+	VMOVUPS   Y0, (DX)
 	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 192(SI)
+	VMOVUPS   Y0, (SI)
 	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 192(R8)
-	VMOVMSKPS Y4, R12
-	SHLQ      $0x30, R12
-	ORQ       R12, R11
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 224(SI)
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 224(R8)
-	VMOVMSKPS Y5, R12
-	SHLQ      $0x38, R12
-	ORQ       R12, R11
-	MOVQ      R11, (R9)
-	ADDQ      $0x08, R9
-	ADDQ      $0x00000100, CX
-	ADDQ      $0x00000100, DX
-	ADDQ      $0x00000100, BX
-	ADDQ      $0x00000100, SI
-	ADDQ      $0x00000100, DI
-	ADDQ      $0x00000100, R8
+	VMOVUPS   Y0, (R8)
+	VMOVMSKPS Y2, R11
+	MOVB      R11, (R9)
+	ADDQ      $0x01, R9
+	ADDQ      $0x00000020, CX
+	ADDQ      $0x00000020, DX
+	ADDQ      $0x00000020, BX
+	ADDQ      $0x00000020, SI
+	ADDQ      $0x00000020, DI
+	ADDQ      $0x00000020, R8
 	DECQ      R10
-	JNZ       AdaptiveExponentialTraced2UniformAVX2_block
-	JMP       AdaptiveExponentialTraced2UniformAVX2_done
+	JNZ       AdaptiveExponentialTraced2UniformAVX2_block_one
+
+AdaptiveExponentialTraced2UniformAVX2_block_end:
+	JMP AdaptiveExponentialTraced2UniformAVX2_done
 
 AdaptiveExponentialTraced2UniformAVX2_reciprocal_block:
-	XORQ      R11, R11
+	SUBQ $0x03, R10
+	JCS  AdaptiveExponentialTraced2UniformAVX2_reciprocal_block_rest
+
+AdaptiveExponentialTraced2UniformAVX2_reciprocal_block_group:
 	VMOVUPS   (SI), Y0
 	VMOVUPS   32(SI), Y1
 	VMOVUPS   64(SI), Y2
@@ -35838,453 +35251,129 @@ AdaptiveExponentialTraced2UniformAVX2_reciprocal_block:
 	VMOVUPS   Y0, (SI)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, (R8)
-	VMOVMSKPS Y6, R12
-	ORQ       R12, R11
+	VMOVMSKPS Y6, R11
+	MOVB      R11, (R9)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 32(SI)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 32(R8)
-	VMOVMSKPS Y7, R12
-	SHLQ      $0x08, R12
-	ORQ       R12, R11
+	VMOVMSKPS Y7, R11
+	MOVB      R11, 1(R9)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 64(SI)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 64(R8)
-	VMOVMSKPS Y8, R12
-	SHLQ      $0x10, R12
-	ORQ       R12, R11
-	VMOVUPS   96(SI), Y0
-	VMOVUPS   128(SI), Y1
-	VMOVUPS   160(SI), Y2
-	VMOVUPS   96(BX), Y3
-	VMOVUPS   128(BX), Y4
-	VMOVUPS   160(BX), Y5
-	VMOVUPS   96(AX), Y6
-	VSUBPS    Y3, Y6, Y6
-	VMOVUPS   96(AX), Y7
-	VSUBPS    Y4, Y7, Y7
-	VMOVUPS   96(AX), Y8
-	VSUBPS    Y5, Y8, Y8
-	VMULPS    320(AX), Y6, Y6
-	VMULPS    320(AX), Y7, Y7
-	VMULPS    320(AX), Y8, Y8
-	VADDPS    Y6, Y3, Y3
-	VADDPS    Y7, Y4, Y4
-	VADDPS    Y8, Y5, Y5
-	VMULPS    160(AX), Y0, Y0
-	VMULPS    160(AX), Y1, Y1
-	VMULPS    160(AX), Y2, Y2
-	VADDPS    Y0, Y3, Y0
-	VADDPS    Y1, Y4, Y1
-	VADDPS    Y2, Y5, Y2
-	VMOVUPS   Y0, 96(BX)
-	VMOVUPS   Y1, 128(BX)
-	VMOVUPS   Y2, 160(BX)
-	VMOVUPS   96(R8), Y3
-	VMOVUPS   128(R8), Y4
-	VMOVUPS   160(R8), Y5
-	VMOVUPS   96(DI), Y6
-	VMOVUPS   128(DI), Y7
-	VMOVUPS   160(DI), Y8
-	VMOVUPS   128(AX), Y9
-	VSUBPS    Y6, Y9, Y9
-	VMOVUPS   128(AX), Y10
-	VSUBPS    Y7, Y10, Y10
-	VMOVUPS   128(AX), Y11
-	VSUBPS    Y8, Y11, Y11
-	VMULPS    352(AX), Y9, Y9
-	VMULPS    352(AX), Y10, Y10
-	VMULPS    352(AX), Y11, Y11
-	VADDPS    Y9, Y6, Y6
-	VADDPS    Y10, Y7, Y7
-	VADDPS    Y11, Y8, Y8
-	VMULPS    192(AX), Y3, Y3
-	VMULPS    192(AX), Y4, Y4
-	VMULPS    192(AX), Y5, Y5
-	VADDPS    Y3, Y6, Y3
-	VADDPS    Y4, Y7, Y4
-	VADDPS    Y5, Y8, Y5
-	VMOVUPS   Y3, 96(DI)
-	VMOVUPS   Y4, 128(DI)
-	VMOVUPS   Y5, 160(DI)
-	VADDPS    Y3, Y0, Y0
-	VMOVUPS   Y0, 608(AX)
-	VADDPS    Y4, Y1, Y0
-	VMOVUPS   Y0, 640(AX)
-	VADDPS    Y5, Y2, Y0
-	VMOVUPS   Y0, 672(AX)
-	VMOVUPS   96(CX), Y0
-	VMOVUPS   128(CX), Y1
-	VMOVUPS   160(CX), Y2
-	VSUBPS    448(AX), Y0, Y0
-	VSUBPS    448(AX), Y1, Y1
-	VSUBPS    448(AX), Y2, Y2
-	VMULPS    (AX), Y0, Y0
-	VMULPS    (AX), Y1, Y1
-	VMULPS    (AX), Y2, Y2
-	VMOVUPS   vconstc2d00000<>+0(SB), Y3
-	VMAXPS    Y0, Y3, Y0
-	VMOVUPS   vconst42b20000<>+0(SB), Y3
-	VMINPS    Y0, Y3, Y0
-	VMOVUPS   vconstc2d00000<>+0(SB), Y3
-	VMAXPS    Y1, Y3, Y1
-	VMOVUPS   vconst42b20000<>+0(SB), Y3
-	VMINPS    Y1, Y3, Y1
-	VMOVUPS   vconstc2d00000<>+0(SB), Y3
-	VMAXPS    Y2, Y3, Y2
-	VMOVUPS   vconst42b20000<>+0(SB), Y3
-	VMINPS    Y2, Y3, Y2
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y3
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y4
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
-	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS   Y3, 864(AX)
-	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
-	VMOVUPS   Y4, 896(AX)
-	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
-	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS   Y5, 928(AX)
-	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
-	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
-	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
-	VSUBPS    Y6, Y0, Y0
-	VSUBPS    Y7, Y1, Y1
-	VSUBPS    Y8, Y2, Y2
-	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
-	VMULPS    vconstb95e8083<>+0(SB), Y4, Y4
-	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
-	VSUBPS    Y3, Y0, Y0
-	VSUBPS    Y4, Y1, Y1
-	VSUBPS    Y5, Y2, Y2
-	VMULPS    vconst39500d01<>+0(SB), Y0, Y3
-	VMULPS    vconst39500d01<>+0(SB), Y1, Y4
-	VMULPS    vconst39500d01<>+0(SB), Y2, Y5
-	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
-	VADDPS    vconst3ab60b61<>+0(SB), Y4, Y4
-	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y3, Y3
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y2, Y5, Y5
-	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
-	VADDPS    vconst3c088889<>+0(SB), Y4, Y4
-	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y3, Y3
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y2, Y5, Y5
-	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
-	VADDPS    vconst3d2aaaab<>+0(SB), Y4, Y4
-	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y3, Y3
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y2, Y5, Y5
-	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
-	VADDPS    vconst3e2aaaab<>+0(SB), Y4, Y4
-	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y3, Y3
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y2, Y5, Y5
-	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
-	VADDPS    vconst3f000000<>+0(SB), Y4, Y4
-	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
-	VMULPS    Y0, Y0, Y6
-	VMULPS    Y1, Y1, Y7
-	VMULPS    Y2, Y2, Y8
-	VMULPS    Y3, Y6, Y3
-	VMULPS    Y4, Y7, Y4
-	VMULPS    Y5, Y8, Y5
-	VADDPS    Y0, Y3, Y0
-	VADDPS    Y1, Y4, Y1
-	VADDPS    Y2, Y5, Y2
-	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
-	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    864(AX), Y3, Y3
-	VPSRAD    $0x01, Y3, Y4
-	VPSUBD    Y4, Y3, Y3
-	VPSLLD    $0x17, Y3, Y3
-	VMULPS    Y3, Y0, Y0
-	VPSLLD    $0x17, Y4, Y3
-	VMULPS    Y3, Y0, Y0
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    896(AX), Y3, Y3
-	VPSRAD    $0x01, Y3, Y4
-	VPSUBD    Y4, Y3, Y3
-	VPSLLD    $0x17, Y3, Y3
-	VMULPS    Y3, Y1, Y1
-	VPSLLD    $0x17, Y4, Y3
-	VMULPS    Y3, Y1, Y1
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    928(AX), Y3, Y3
-	VPSRAD    $0x01, Y3, Y4
-	VPSUBD    Y4, Y3, Y3
-	VPSLLD    $0x17, Y3, Y3
-	VMULPS    Y3, Y2, Y2
-	VPSLLD    $0x17, Y4, Y3
-	VMULPS    Y3, Y2, Y2
-	VMULPS    224(AX), Y0, Y0
-	VMULPS    224(AX), Y1, Y1
-	VMULPS    224(AX), Y2, Y2
-	VSUBPS    96(CX), Y0, Y0
-	VSUBPS    128(CX), Y1, Y1
-	VSUBPS    160(CX), Y2, Y2
-	VMOVUPS   96(DX), Y3
-	VMOVUPS   128(DX), Y4
-	VMOVUPS   160(DX), Y5
-	VMULPS    384(AX), Y3, Y6
-	VMULPS    384(AX), Y4, Y7
-	VMULPS    384(AX), Y5, Y8
-	VSUBPS    Y6, Y0, Y0
-	VSUBPS    Y7, Y1, Y1
-	VSUBPS    Y8, Y2, Y2
-	VMOVUPS   608(AX), Y6
-	VMULPS    384(AX), Y6, Y6
-	VMOVUPS   640(AX), Y7
-	VMULPS    384(AX), Y7, Y7
-	VMOVUPS   672(AX), Y8
-	VMULPS    384(AX), Y8, Y8
-	VADDPS    Y6, Y0, Y0
-	VADDPS    Y7, Y1, Y1
-	VADDPS    Y8, Y2, Y2
-	VMULPS    256(AX), Y0, Y0
-	VMULPS    256(AX), Y1, Y1
-	VMULPS    256(AX), Y2, Y2
-	VADDPS    96(CX), Y0, Y0
-	VADDPS    128(CX), Y1, Y1
-	VADDPS    160(CX), Y2, Y2
-	VCMPPS    $0x1e, 480(AX), Y0, Y6
-	VCMPPS    $0x1e, 480(AX), Y1, Y7
-	VCMPPS    $0x1e, 480(AX), Y2, Y8
-	VBLENDVPS Y6, 416(AX), Y0, Y0
-	VBLENDVPS Y7, 416(AX), Y1, Y1
-	VBLENDVPS Y8, 416(AX), Y2, Y2
-	VMOVUPS   Y0, 96(CX)
-	VMOVUPS   Y1, 128(CX)
-	VMOVUPS   Y2, 160(CX)
-	VMULPS    32(AX), Y0, Y0
-	VMULPS    32(AX), Y1, Y1
-	VMULPS    32(AX), Y2, Y2
-	VSUBPS    Y3, Y0, Y0
-	VSUBPS    Y4, Y1, Y1
-	VSUBPS    Y5, Y2, Y2
-	VMULPS    288(AX), Y0, Y0
-	VMULPS    288(AX), Y1, Y1
-	VMULPS    288(AX), Y2, Y2
-	VADDPS    Y0, Y3, Y0
-	VADDPS    Y1, Y4, Y1
-	VADDPS    Y2, Y5, Y2
-	VANDPS    64(AX), Y6, Y3
-	VANDPS    64(AX), Y7, Y4
-	VANDPS    64(AX), Y8, Y5
-	VADDPS    Y3, Y0, Y0
-	VADDPS    Y4, Y1, Y1
-	VADDPS    Y5, Y2, Y2
-	VMOVUPS   Y0, 96(DX)
-	VMOVUPS   Y1, 128(DX)
-	VMOVUPS   Y2, 160(DX)
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 96(SI)
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 96(R8)
-	VMOVMSKPS Y6, R12
-	SHLQ      $0x18, R12
-	ORQ       R12, R11
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 128(SI)
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 128(R8)
-	VMOVMSKPS Y7, R12
-	SHLQ      $0x20, R12
-	ORQ       R12, R11
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 160(SI)
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 160(R8)
-	VMOVMSKPS Y8, R12
-	SHLQ      $0x28, R12
-	ORQ       R12, R11
-	VMOVUPS   192(SI), Y0
-	VMOVUPS   224(SI), Y1
-	VMOVUPS   192(BX), Y2
-	VMOVUPS   224(BX), Y3
-	VMOVUPS   96(AX), Y4
-	VSUBPS    Y2, Y4, Y4
-	VMOVUPS   96(AX), Y5
-	VSUBPS    Y3, Y5, Y5
-	VMULPS    320(AX), Y4, Y4
-	VMULPS    320(AX), Y5, Y5
-	VADDPS    Y4, Y2, Y2
-	VADDPS    Y5, Y3, Y3
-	VMULPS    160(AX), Y0, Y0
-	VMULPS    160(AX), Y1, Y1
-	VADDPS    Y0, Y2, Y0
-	VADDPS    Y1, Y3, Y1
-	VMOVUPS   Y0, 192(BX)
-	VMOVUPS   Y1, 224(BX)
-	VMOVUPS   192(R8), Y2
-	VMOVUPS   224(R8), Y3
-	VMOVUPS   192(DI), Y4
-	VMOVUPS   224(DI), Y5
-	VMOVUPS   128(AX), Y6
-	VSUBPS    Y4, Y6, Y6
-	VMOVUPS   128(AX), Y7
-	VSUBPS    Y5, Y7, Y7
-	VMULPS    352(AX), Y6, Y6
-	VMULPS    352(AX), Y7, Y7
-	VADDPS    Y6, Y4, Y4
-	VADDPS    Y7, Y5, Y5
-	VMULPS    192(AX), Y2, Y2
-	VMULPS    192(AX), Y3, Y3
-	VADDPS    Y2, Y4, Y2
-	VADDPS    Y3, Y5, Y3
-	VMOVUPS   Y2, 192(DI)
-	VMOVUPS   Y3, 224(DI)
-	VADDPS    Y2, Y0, Y0
-	VMOVUPS   Y0, 704(AX)
-	VADDPS    Y3, Y1, Y0
-	VMOVUPS   Y0, 736(AX)
-	VMOVUPS   192(CX), Y0
-	VMOVUPS   224(CX), Y1
-	VSUBPS    448(AX), Y0, Y0
-	VSUBPS    448(AX), Y1, Y1
-	VMULPS    (AX), Y0, Y0
-	VMULPS    (AX), Y1, Y1
-	VMOVUPS   vconstc2d00000<>+0(SB), Y2
-	VMAXPS    Y0, Y2, Y0
-	VMOVUPS   vconst42b20000<>+0(SB), Y2
-	VMINPS    Y0, Y2, Y0
-	VMOVUPS   vconstc2d00000<>+0(SB), Y2
-	VMAXPS    Y1, Y2, Y1
-	VMOVUPS   vconst42b20000<>+0(SB), Y2
-	VMINPS    Y1, Y2, Y1
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y2
-	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y3
-	VADDPS    vconst4b400000<>+0(SB), Y2, Y2
-	VSUBPS    vconst4b400000<>+0(SB), Y2, Y2
-	VMOVUPS   Y2, 960(AX)
-	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
-	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS   Y3, 992(AX)
-	VMULPS    vconst3f318000<>+0(SB), Y2, Y4
-	VMULPS    vconst3f318000<>+0(SB), Y3, Y5
-	VSUBPS    Y4, Y0, Y0
-	VSUBPS    Y5, Y1, Y1
-	VMULPS    vconstb95e8083<>+0(SB), Y2, Y2
-	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
-	VSUBPS    Y2, Y0, Y0
-	VSUBPS    Y3, Y1, Y1
-	VMULPS    vconst39500d01<>+0(SB), Y0, Y2
-	VMULPS    vconst39500d01<>+0(SB), Y1, Y3
-	VADDPS    vconst3ab60b61<>+0(SB), Y2, Y2
-	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
-	VMULPS    Y0, Y2, Y2
-	VMULPS    Y1, Y3, Y3
-	VADDPS    vconst3c088889<>+0(SB), Y2, Y2
-	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
-	VMULPS    Y0, Y2, Y2
-	VMULPS    Y1, Y3, Y3
-	VADDPS    vconst3d2aaaab<>+0(SB), Y2, Y2
-	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
-	VMULPS    Y0, Y2, Y2
-	VMULPS    Y1, Y3, Y3
-	VADDPS    vconst3e2aaaab<>+0(SB), Y2, Y2
-	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
-	VMULPS    Y0, Y2, Y2
-	VMULPS    Y1, Y3, Y3
-	VADDPS    vconst3f000000<>+0(SB), Y2, Y2
-	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
-	VMULPS    Y0, Y0, Y4
-	VMULPS    Y1, Y1, Y5
-	VMULPS    Y2, Y4, Y2
-	VMULPS    Y3, Y5, Y3
-	VADDPS    Y0, Y2, Y0
-	VADDPS    Y1, Y3, Y1
-	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
-	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y2
-	VADDPS    960(AX), Y2, Y2
-	VPSRAD    $0x01, Y2, Y3
-	VPSUBD    Y3, Y2, Y2
-	VPSLLD    $0x17, Y2, Y2
-	VMULPS    Y2, Y0, Y0
-	VPSLLD    $0x17, Y3, Y2
-	VMULPS    Y2, Y0, Y0
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y2
-	VADDPS    992(AX), Y2, Y2
-	VPSRAD    $0x01, Y2, Y3
-	VPSUBD    Y3, Y2, Y2
-	VPSLLD    $0x17, Y2, Y2
-	VMULPS    Y2, Y1, Y1
-	VPSLLD    $0x17, Y3, Y2
-	VMULPS    Y2, Y1, Y1
-	VMULPS    224(AX), Y0, Y0
-	VMULPS    224(AX), Y1, Y1
-	VSUBPS    192(CX), Y0, Y0
-	VSUBPS    224(CX), Y1, Y1
-	VMOVUPS   192(DX), Y2
-	VMOVUPS   224(DX), Y3
-	VMULPS    384(AX), Y2, Y4
-	VMULPS    384(AX), Y3, Y5
-	VSUBPS    Y4, Y0, Y0
-	VSUBPS    Y5, Y1, Y1
-	VMOVUPS   704(AX), Y4
-	VMULPS    384(AX), Y4, Y4
-	VMOVUPS   736(AX), Y5
-	VMULPS    384(AX), Y5, Y5
-	VADDPS    Y4, Y0, Y0
-	VADDPS    Y5, Y1, Y1
-	VMULPS    256(AX), Y0, Y0
-	VMULPS    256(AX), Y1, Y1
-	VADDPS    192(CX), Y0, Y0
-	VADDPS    224(CX), Y1, Y1
-	VCMPPS    $0x1e, 480(AX), Y0, Y4
-	VCMPPS    $0x1e, 480(AX), Y1, Y5
-	VBLENDVPS Y4, 416(AX), Y0, Y0
-	VBLENDVPS Y5, 416(AX), Y1, Y1
-	VMOVUPS   Y0, 192(CX)
-	VMOVUPS   Y1, 224(CX)
-	VMULPS    32(AX), Y0, Y0
-	VMULPS    32(AX), Y1, Y1
-	VSUBPS    Y2, Y0, Y0
-	VSUBPS    Y3, Y1, Y1
-	VMULPS    288(AX), Y0, Y0
-	VMULPS    288(AX), Y1, Y1
-	VADDPS    Y0, Y2, Y0
-	VADDPS    Y1, Y3, Y1
-	VANDPS    64(AX), Y4, Y2
-	VANDPS    64(AX), Y5, Y3
-	VADDPS    Y2, Y0, Y0
-	VADDPS    Y3, Y1, Y1
-	VMOVUPS   Y0, 192(DX)
-	VMOVUPS   Y1, 224(DX)
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 192(SI)
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 192(R8)
-	VMOVMSKPS Y4, R12
-	SHLQ      $0x30, R12
-	ORQ       R12, R11
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 224(SI)
-	VXORPS    Y0, Y0, Y0
-	VMOVUPS   Y0, 224(R8)
-	VMOVMSKPS Y5, R12
-	SHLQ      $0x38, R12
-	ORQ       R12, R11
-	MOVQ      R11, (R9)
-	ADDQ      $0x08, R9
-	ADDQ      $0x00000100, CX
-	ADDQ      $0x00000100, DX
-	ADDQ      $0x00000100, BX
-	ADDQ      $0x00000100, SI
-	ADDQ      $0x00000100, DI
-	ADDQ      $0x00000100, R8
-	DECQ      R10
-	JNZ       AdaptiveExponentialTraced2UniformAVX2_reciprocal_block
+	VMOVMSKPS Y8, R11
+	MOVB      R11, 2(R9)
+	ADDQ      $0x03, R9
+	ADDQ      $0x00000060, CX
+	ADDQ      $0x00000060, DX
+	ADDQ      $0x00000060, BX
+	ADDQ      $0x00000060, SI
+	ADDQ      $0x00000060, DI
+	ADDQ      $0x00000060, R8
+	SUBQ      $0x03, R10
+	JCC       AdaptiveExponentialTraced2UniformAVX2_reciprocal_block_group
 
+AdaptiveExponentialTraced2UniformAVX2_reciprocal_block_rest:
+	ADDQ $0x03, R10
+	JZ   AdaptiveExponentialTraced2UniformAVX2_reciprocal_block_end
+
+AdaptiveExponentialTraced2UniformAVX2_reciprocal_block_one:
+	VMOVUPS   (SI), Y0
+	VMOVUPS   (BX), Y1
+	VMOVUPS   96(AX), Y2
+	VSUBPS    Y1, Y2, Y2
+	VMULPS    320(AX), Y2, Y2
+	VADDPS    Y2, Y1, Y1
+	VMULPS    160(AX), Y0, Y0
+	VADDPS    Y0, Y1, Y0
+	VMOVUPS   Y0, (BX)
+	VMOVUPS   (R8), Y1
+	VMOVUPS   (DI), Y2
+	VMOVUPS   128(AX), Y3
+	VSUBPS    Y2, Y3, Y3
+	VMULPS    352(AX), Y3, Y3
+	VADDPS    Y3, Y2, Y2
+	VMULPS    192(AX), Y1, Y1
+	VADDPS    Y1, Y2, Y1
+	VMOVUPS   Y1, (DI)
+	VADDPS    Y1, Y0, Y0
+	VMOVUPS   Y0, 512(AX)
+	VMOVUPS   (CX), Y0
+	VSUBPS    448(AX), Y0, Y0
+	VMULPS    (AX), Y0, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y1
+	VMAXPS    Y0, Y1, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y1
+	VMINPS    Y0, Y1, Y0
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y1
+	VADDPS    vconst4b400000<>+0(SB), Y1, Y1
+	VSUBPS    vconst4b400000<>+0(SB), Y1, Y1
+	VMOVUPS   Y1, 768(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y1, Y2
+	VSUBPS    Y2, Y0, Y0
+	VMULPS    vconstb95e8083<>+0(SB), Y1, Y1
+	VSUBPS    Y1, Y0, Y0
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y1
+	VADDPS    vconst3ab60b61<>+0(SB), Y1, Y1
+	VMULPS    Y0, Y1, Y1
+	VADDPS    vconst3c088889<>+0(SB), Y1, Y1
+	VMULPS    Y0, Y1, Y1
+	VADDPS    vconst3d2aaaab<>+0(SB), Y1, Y1
+	VMULPS    Y0, Y1, Y1
+	VADDPS    vconst3e2aaaab<>+0(SB), Y1, Y1
+	VMULPS    Y0, Y1, Y1
+	VADDPS    vconst3f000000<>+0(SB), Y1, Y1
+	VMULPS    Y0, Y0, Y2
+	VMULPS    Y1, Y2, Y1
+	VADDPS    Y0, Y1, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y1
+	VADDPS    768(AX), Y1, Y1
+	VPSRAD    $0x01, Y1, Y2
+	VPSUBD    Y2, Y1, Y1
+	VPSLLD    $0x17, Y1, Y1
+	VMULPS    Y1, Y0, Y0
+	VPSLLD    $0x17, Y2, Y1
+	VMULPS    Y1, Y0, Y0
+	VMULPS    224(AX), Y0, Y0
+	VSUBPS    (CX), Y0, Y0
+	VMOVUPS   (DX), Y1
+	VMULPS    384(AX), Y1, Y2
+	VSUBPS    Y2, Y0, Y0
+	VMOVUPS   512(AX), Y2
+	VMULPS    384(AX), Y2, Y2
+	VADDPS    Y2, Y0, Y0
+	VMULPS    256(AX), Y0, Y0
+	VADDPS    (CX), Y0, Y0
+	VCMPPS    $0x1e, 480(AX), Y0, Y2
+	VBLENDVPS Y2, 416(AX), Y0, Y0
+	VMOVUPS   Y0, (CX)
+	VMULPS    32(AX), Y0, Y0
+	VSUBPS    Y1, Y0, Y0
+	VMULPS    288(AX), Y0, Y0
+	VADDPS    Y0, Y1, Y0
+	VANDPS    64(AX), Y2, Y1
+	VADDPS    Y1, Y0, Y0
+	VMOVUPS   Y0, (DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, (SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, (R8)
+	VMOVMSKPS Y2, R11
+	MOVB      R11, (R9)
+	ADDQ      $0x01, R9
+	ADDQ      $0x00000020, CX
+	ADDQ      $0x00000020, DX
+	ADDQ      $0x00000020, BX
+	ADDQ      $0x00000020, SI
+	ADDQ      $0x00000020, DI
+	ADDQ      $0x00000020, R8
+	DECQ      R10
+	JNZ       AdaptiveExponentialTraced2UniformAVX2_reciprocal_block_one
+
+AdaptiveExponentialTraced2UniformAVX2_reciprocal_block_end:
 AdaptiveExponentialTraced2UniformAVX2_done:
 	VZEROUPPER
 	RET
@@ -36733,891 +35822,898 @@ SimplifiedAdaptiveExponentialTraced2AVX512_done:
 // func simplifiedAdaptiveExponentialTraced2AVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
 TEXT ·simplifiedAdaptiveExponentialTraced2AVX2(SB), NOSPLIT, $320-312
-	// 1 scalars held in registers, 11 read from memory where used; vectors interleaved 2 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
-	LEAQ         (SP), AX
-	ADDQ         $0x3f, AX
-	ANDQ         $-64, AX
-	VPCMPEQD     Y0, Y0, Y0
-	VPSRLW       $0x0f, Y0, Y0
-	VBROADCASTSS constc2d00000<>+0(SB), Y1
-	MOVQ         v+0(FP), CX
-	MOVQ         r+8(FP), DX
-	MOVQ         theta+16(FP), BX
-	MOVQ         t1+24(FP), SI
-	MOVQ         x1+32(FP), DI
-	MOVQ         t2+40(FP), R8
-	MOVQ         x2+48(FP), R9
-	MOVQ         c+56(FP), R10
-	MOVQ         k+64(FP), R11
-	MOVQ         delta+72(FP), R12
-	MOVQ         spikes+296(FP), R13
-	MOVQ         blocks+304(FP), R14
-	TESTQ        R14, R14
-	JZ           SimplifiedAdaptiveExponentialTraced2AVX2_done
+	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 2 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
+	LEAQ     (SP), AX
+	ADDQ     $0x3f, AX
+	ANDQ     $-64, AX
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLW   $0x0f, Y0, Y0
+	MOVQ     v+0(FP), CX
+	MOVQ     r+8(FP), DX
+	MOVQ     theta+16(FP), BX
+	MOVQ     t1+24(FP), SI
+	MOVQ     x1+32(FP), DI
+	MOVQ     t2+40(FP), R8
+	MOVQ     x2+48(FP), R9
+	MOVQ     c+56(FP), R10
+	MOVQ     k+64(FP), R11
+	MOVQ     delta+72(FP), R12
+	MOVQ     spikes+296(FP), R13
+	MOVQ     blocks+304(FP), R14
+	TESTQ    R14, R14
+	JZ       SimplifiedAdaptiveExponentialTraced2AVX2_done
 
 SimplifiedAdaptiveExponentialTraced2AVX2_block:
 	XORQ         R15, R15
-	VMOVUPS      (DI), Y2
-	VMOVUPS      32(DI), Y3
-	VMOVUPS      (SI), Y4
-	VMOVUPS      32(SI), Y5
+	VMOVUPS      (DI), Y1
+	VMOVUPS      32(DI), Y2
+	VMOVUPS      (SI), Y3
+	VMOVUPS      32(SI), Y4
 	MOVQ         bT1+144(FP), BP
-	VMOVUPS      (BP), Y6
+	VMOVUPS      (BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+144(FP), BP
+	VMOVUPS      32(BP), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT1+144(FP), BP
-	VMOVUPS      32(BP), Y7
-	VSUBPS       Y5, Y7, Y7
 	MOVQ         lT1+128(FP), BP
 	MOVQ         lT1+128(FP), BP
-	VMULPS       (BP), Y6, Y6
+	VMULPS       (BP), Y5, Y5
 	MOVQ         lT1+128(FP), BP
 	MOVQ         lT1+128(FP), BP
-	VMULPS       32(BP), Y7, Y7
+	VMULPS       32(BP), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
 	MOVQ         cT1+136(FP), BP
 	MOVQ         cT1+136(FP), BP
-	VMULPS       (BP), Y2, Y2
+	VMULPS       (BP), Y1, Y1
 	MOVQ         cT1+136(FP), BP
 	MOVQ         cT1+136(FP), BP
-	VMULPS       32(BP), Y3, Y3
+	VMULPS       32(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, (SI)
-	VMOVUPS      Y3, 32(SI)
-	VMOVUPS      (R9), Y4
-	VMOVUPS      32(R9), Y5
-	VMOVUPS      (R8), Y6
-	VMOVUPS      32(R8), Y7
+	VMOVUPS      Y1, (SI)
+	VMOVUPS      Y2, 32(SI)
+	VMOVUPS      (R9), Y3
+	VMOVUPS      32(R9), Y4
+	VMOVUPS      (R8), Y5
+	VMOVUPS      32(R8), Y6
 	MOVQ         bT2+168(FP), BP
-	VMOVUPS      (BP), Y8
+	VMOVUPS      (BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT2+168(FP), BP
+	VMOVUPS      32(BP), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         bT2+168(FP), BP
-	VMOVUPS      32(BP), Y9
-	VSUBPS       Y7, Y9, Y9
 	MOVQ         lT2+152(FP), BP
 	MOVQ         lT2+152(FP), BP
-	VMULPS       (BP), Y8, Y8
+	VMULPS       (BP), Y7, Y7
 	MOVQ         lT2+152(FP), BP
 	MOVQ         lT2+152(FP), BP
-	VMULPS       32(BP), Y9, Y9
+	VMULPS       32(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
 	MOVQ         cT2+160(FP), BP
 	MOVQ         cT2+160(FP), BP
-	VMULPS       (BP), Y4, Y4
+	VMULPS       (BP), Y3, Y3
 	MOVQ         cT2+160(FP), BP
 	MOVQ         cT2+160(FP), BP
-	VMULPS       32(BP), Y5, Y5
+	VMULPS       32(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, (R8)
-	VMOVUPS      Y5, 32(R8)
-	VADDPS       Y4, Y2, Y2
-	VMOVUPS      Y2, (AX)
-	VADDPS       Y5, Y3, Y2
-	VMOVUPS      Y2, 32(AX)
-	VMOVUPS      (CX), Y2
-	VMOVUPS      32(CX), Y3
+	VMOVUPS      Y3, (R8)
+	VMOVUPS      Y4, 32(R8)
+	VADDPS       Y3, Y1, Y1
+	VMOVUPS      Y1, (AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 32(AX)
+	VMOVUPS      (CX), Y1
+	VMOVUPS      32(CX), Y2
 	MOVQ         rh+80(FP), BP
-	VSUBPS       (BP), Y2, Y2
+	VSUBPS       (BP), Y1, Y3
 	MOVQ         rh+80(FP), BP
-	VSUBPS       32(BP), Y3, Y3
-	VDIVPS       (R12), Y2, Y2
-	VDIVPS       32(R12), Y3, Y3
-	VMAXPS       Y2, Y1, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y2
-	VMAXPS       Y3, Y1, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
+	VSUBPS       32(BP), Y2, Y4
+	VDIVPS       (R12), Y3, Y3
+	VDIVPS       32(R12), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y2, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y6, Y8, Y6
+	VMULPS       Y4, Y4, Y10
 	VMULPS       Y7, Y9, Y7
-	VADDPS       Y2, Y6, Y2
+	VMULPS       Y8, Y10, Y8
 	VADDPS       Y3, Y7, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS       Y4, Y8, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
-	VPSRAD       $0x01, Y4, Y6
-	VPSUBD       Y6, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VPSLLD       $0x17, Y6, Y4
-	VMULPS       Y4, Y2, Y2
-	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
-	VPSRAD       $0x01, Y4, Y5
-	VPSUBD       Y5, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y3, Y3
-	VPSLLD       $0x17, Y5, Y4
-	VMULPS       Y4, Y3, Y3
-	VMULPS       (R12), Y2, Y2
-	VMULPS       32(R12), Y3, Y3
-	VSUBPS       (CX), Y2, Y2
-	VSUBPS       32(CX), Y3, Y3
-	VPMOVZXWD    (DX), Y4
-	VPMOVZXWD    16(DX), Y5
-	VPMOVZXWD    (R10), Y6
-	VPMOVZXWD    16(R10), Y7
-	VPCMPGTD     Y6, Y4, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VPSLLD       $0x17, Y7, Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       vconst4b4000fe<>+0(SB), Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VPSLLD       $0x17, Y6, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       (R12), Y3, Y3
+	VMULPS       32(R12), Y4, Y4
+	VSUBPS       Y1, Y3, Y3
+	VSUBPS       Y2, Y4, Y4
+	VPMOVZXWD    (DX), Y5
+	VPMOVZXWD    16(DX), Y6
+	VPMOVZXWD    (R10), Y7
+	VPMOVZXWD    16(R10), Y8
 	VPCMPGTD     Y7, Y5, Y5
+	VPCMPGTD     Y8, Y6, Y6
 	MOVQ         res+88(FP), BP
 	MOVQ         res+88(FP), BP
-	VMOVUPS      (AX), Y6
-	VMULPS       (BP), Y6, Y6
+	VMOVUPS      (AX), Y7
+	VMULPS       (BP), Y7, Y7
 	MOVQ         res+88(FP), BP
 	MOVQ         res+88(FP), BP
-	VMOVUPS      32(AX), Y7
-	VMULPS       32(BP), Y7, Y7
-	VANDPS       Y4, Y6, Y6
+	VMOVUPS      32(AX), Y8
+	VMULPS       32(BP), Y8, Y8
 	VANDPS       Y5, Y7, Y7
-	VADDPS       Y6, Y2, Y2
+	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y3, Y3
-	VMULPS       (R11), Y2, Y2
-	VMULPS       32(R11), Y3, Y3
-	VADDPS       (CX), Y2, Y2
-	VADDPS       32(CX), Y3, Y3
-	VMOVUPS      (BX), Y6
-	VMOVUPS      32(BX), Y7
-	VCMPPS       $0x1e, Y6, Y2, Y8
-	VANDPS       Y8, Y4, Y4
-	VCMPPS       $0x1e, Y7, Y3, Y8
-	VANDPS       Y8, Y5, Y5
+	VADDPS       Y8, Y4, Y4
+	VMULPS       (R11), Y3, Y3
+	VMULPS       32(R11), Y4, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      (BX), Y3
+	VMOVUPS      32(BX), Y4
+	VCMPPS       $0x1e, Y3, Y1, Y7
+	VANDPS       Y7, Y5, Y5
+	VCMPPS       $0x1e, Y4, Y2, Y7
+	VANDPS       Y7, Y6, Y6
 	MOVQ         reset+104(FP), BP
-	VBLENDVPS    Y4, (BP), Y2, Y2
+	VBLENDVPS    Y5, (BP), Y1, Y1
 	MOVQ         reset+104(FP), BP
-	VBLENDVPS    Y5, 32(BP), Y3, Y3
-	VMOVUPS      Y2, (CX)
-	VMOVUPS      Y3, 32(CX)
-	VPADDUSW     (DX), X0, X2
-	VEXTRACTI128 $0x01, Y4, X3
-	VPACKSSDW    X3, X4, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, (DX)
-	VPADDUSW     16(DX), X0, X2
-	VEXTRACTI128 $0x01, Y5, X3
-	VPACKSSDW    X3, X5, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 16(DX)
+	VBLENDVPS    Y6, 32(BP), Y2, Y2
+	VMOVUPS      Y1, (CX)
+	VMOVUPS      Y2, 32(CX)
+	VPADDUSW     (DX), X0, X1
+	VEXTRACTI128 $0x01, Y5, X2
+	VPACKSSDW    X2, X5, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, (DX)
+	VPADDUSW     16(DX), X0, X1
+	VEXTRACTI128 $0x01, Y6, X2
+	VPACKSSDW    X2, X6, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 16(DX)
 	MOVQ         thr+96(FP), BP
-	VMOVUPS      (BP), Y2
-	VSUBPS       Y6, Y2, Y2
+	VMOVUPS      (BP), Y1
+	VSUBPS       Y3, Y1, Y1
 	MOVQ         thr+96(FP), BP
-	VMOVUPS      32(BP), Y3
-	VSUBPS       Y7, Y3, Y3
+	VMOVUPS      32(BP), Y2
+	VSUBPS       Y4, Y2, Y2
 	MOVQ         ltheta+112(FP), BP
 	MOVQ         ltheta+112(FP), BP
-	VMULPS       (BP), Y2, Y2
+	VMULPS       (BP), Y1, Y1
 	MOVQ         ltheta+112(FP), BP
 	MOVQ         ltheta+112(FP), BP
-	VMULPS       32(BP), Y3, Y3
-	VADDPS       Y2, Y6, Y2
-	VADDPS       Y3, Y7, Y3
+	VMULPS       32(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
 	MOVQ         dtheta+120(FP), BP
 	MOVQ         dtheta+120(FP), BP
-	VANDPS       (BP), Y4, Y6
+	VANDPS       (BP), Y5, Y3
 	MOVQ         dtheta+120(FP), BP
 	MOVQ         dtheta+120(FP), BP
-	VANDPS       32(BP), Y5, Y7
-	VADDPS       Y6, Y2, Y2
-	VADDPS       Y7, Y3, Y3
-	VMOVUPS      Y2, (BX)
-	VMOVUPS      Y3, 32(BX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, (DI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, (R9)
-	VMOVMSKPS    Y4, BP
-	ORQ          BP, R15
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 32(DI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 32(R9)
+	VANDPS       32(BP), Y6, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y1, (BX)
+	VMOVUPS      Y2, 32(BX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, (DI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, (R9)
 	VMOVMSKPS    Y5, BP
+	ORQ          BP, R15
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 32(DI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 32(R9)
+	VMOVMSKPS    Y6, BP
 	SHLQ         $0x08, BP
 	ORQ          BP, R15
-	VMOVUPS      64(DI), Y2
-	VMOVUPS      96(DI), Y3
-	VMOVUPS      64(SI), Y4
-	VMOVUPS      96(SI), Y5
+	VMOVUPS      64(DI), Y1
+	VMOVUPS      96(DI), Y2
+	VMOVUPS      64(SI), Y3
+	VMOVUPS      96(SI), Y4
 	MOVQ         bT1+144(FP), BP
-	VMOVUPS      64(BP), Y6
+	VMOVUPS      64(BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+144(FP), BP
+	VMOVUPS      96(BP), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT1+144(FP), BP
-	VMOVUPS      96(BP), Y7
-	VSUBPS       Y5, Y7, Y7
 	MOVQ         lT1+128(FP), BP
 	MOVQ         lT1+128(FP), BP
-	VMULPS       64(BP), Y6, Y6
+	VMULPS       64(BP), Y5, Y5
 	MOVQ         lT1+128(FP), BP
 	MOVQ         lT1+128(FP), BP
-	VMULPS       96(BP), Y7, Y7
+	VMULPS       96(BP), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
 	MOVQ         cT1+136(FP), BP
 	MOVQ         cT1+136(FP), BP
-	VMULPS       64(BP), Y2, Y2
+	VMULPS       64(BP), Y1, Y1
 	MOVQ         cT1+136(FP), BP
 	MOVQ         cT1+136(FP), BP
-	VMULPS       96(BP), Y3, Y3
+	VMULPS       96(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 64(SI)
-	VMOVUPS      Y3, 96(SI)
-	VMOVUPS      64(R9), Y4
-	VMOVUPS      96(R9), Y5
-	VMOVUPS      64(R8), Y6
-	VMOVUPS      96(R8), Y7
+	VMOVUPS      Y1, 64(SI)
+	VMOVUPS      Y2, 96(SI)
+	VMOVUPS      64(R9), Y3
+	VMOVUPS      96(R9), Y4
+	VMOVUPS      64(R8), Y5
+	VMOVUPS      96(R8), Y6
 	MOVQ         bT2+168(FP), BP
-	VMOVUPS      64(BP), Y8
+	VMOVUPS      64(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT2+168(FP), BP
+	VMOVUPS      96(BP), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         bT2+168(FP), BP
-	VMOVUPS      96(BP), Y9
-	VSUBPS       Y7, Y9, Y9
 	MOVQ         lT2+152(FP), BP
 	MOVQ         lT2+152(FP), BP
-	VMULPS       64(BP), Y8, Y8
+	VMULPS       64(BP), Y7, Y7
 	MOVQ         lT2+152(FP), BP
 	MOVQ         lT2+152(FP), BP
-	VMULPS       96(BP), Y9, Y9
+	VMULPS       96(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
 	MOVQ         cT2+160(FP), BP
 	MOVQ         cT2+160(FP), BP
-	VMULPS       64(BP), Y4, Y4
+	VMULPS       64(BP), Y3, Y3
 	MOVQ         cT2+160(FP), BP
 	MOVQ         cT2+160(FP), BP
-	VMULPS       96(BP), Y5, Y5
+	VMULPS       96(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, 64(R8)
-	VMOVUPS      Y5, 96(R8)
-	VADDPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 64(AX)
-	VADDPS       Y5, Y3, Y2
-	VMOVUPS      Y2, 96(AX)
-	VMOVUPS      64(CX), Y2
-	VMOVUPS      96(CX), Y3
+	VMOVUPS      Y3, 64(R8)
+	VMOVUPS      Y4, 96(R8)
+	VADDPS       Y3, Y1, Y1
+	VMOVUPS      Y1, 64(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 96(AX)
+	VMOVUPS      64(CX), Y1
+	VMOVUPS      96(CX), Y2
 	MOVQ         rh+80(FP), BP
-	VSUBPS       64(BP), Y2, Y2
+	VSUBPS       64(BP), Y1, Y3
 	MOVQ         rh+80(FP), BP
-	VSUBPS       96(BP), Y3, Y3
-	VDIVPS       64(R12), Y2, Y2
-	VDIVPS       96(R12), Y3, Y3
-	VMAXPS       Y2, Y1, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y2
-	VMAXPS       Y3, Y1, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
+	VSUBPS       96(BP), Y2, Y4
+	VDIVPS       64(R12), Y3, Y3
+	VDIVPS       96(R12), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y2, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y6, Y8, Y6
+	VMULPS       Y4, Y4, Y10
 	VMULPS       Y7, Y9, Y7
-	VADDPS       Y2, Y6, Y2
+	VMULPS       Y8, Y10, Y8
 	VADDPS       Y3, Y7, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS       Y4, Y8, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
-	VPSRAD       $0x01, Y4, Y6
-	VPSUBD       Y6, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VPSLLD       $0x17, Y6, Y4
-	VMULPS       Y4, Y2, Y2
-	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
-	VPSRAD       $0x01, Y4, Y5
-	VPSUBD       Y5, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y3, Y3
-	VPSLLD       $0x17, Y5, Y4
-	VMULPS       Y4, Y3, Y3
-	VMULPS       64(R12), Y2, Y2
-	VMULPS       96(R12), Y3, Y3
-	VSUBPS       64(CX), Y2, Y2
-	VSUBPS       96(CX), Y3, Y3
-	VPMOVZXWD    32(DX), Y4
-	VPMOVZXWD    48(DX), Y5
-	VPMOVZXWD    32(R10), Y6
-	VPMOVZXWD    48(R10), Y7
-	VPCMPGTD     Y6, Y4, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VPSLLD       $0x17, Y7, Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       vconst4b4000fe<>+0(SB), Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VPSLLD       $0x17, Y6, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       64(R12), Y3, Y3
+	VMULPS       96(R12), Y4, Y4
+	VSUBPS       Y1, Y3, Y3
+	VSUBPS       Y2, Y4, Y4
+	VPMOVZXWD    32(DX), Y5
+	VPMOVZXWD    48(DX), Y6
+	VPMOVZXWD    32(R10), Y7
+	VPMOVZXWD    48(R10), Y8
 	VPCMPGTD     Y7, Y5, Y5
+	VPCMPGTD     Y8, Y6, Y6
 	MOVQ         res+88(FP), BP
 	MOVQ         res+88(FP), BP
-	VMOVUPS      64(AX), Y6
-	VMULPS       64(BP), Y6, Y6
+	VMOVUPS      64(AX), Y7
+	VMULPS       64(BP), Y7, Y7
 	MOVQ         res+88(FP), BP
 	MOVQ         res+88(FP), BP
-	VMOVUPS      96(AX), Y7
-	VMULPS       96(BP), Y7, Y7
-	VANDPS       Y4, Y6, Y6
+	VMOVUPS      96(AX), Y8
+	VMULPS       96(BP), Y8, Y8
 	VANDPS       Y5, Y7, Y7
-	VADDPS       Y6, Y2, Y2
+	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y3, Y3
-	VMULPS       64(R11), Y2, Y2
-	VMULPS       96(R11), Y3, Y3
-	VADDPS       64(CX), Y2, Y2
-	VADDPS       96(CX), Y3, Y3
-	VMOVUPS      64(BX), Y6
-	VMOVUPS      96(BX), Y7
-	VCMPPS       $0x1e, Y6, Y2, Y8
-	VANDPS       Y8, Y4, Y4
-	VCMPPS       $0x1e, Y7, Y3, Y8
-	VANDPS       Y8, Y5, Y5
+	VADDPS       Y8, Y4, Y4
+	VMULPS       64(R11), Y3, Y3
+	VMULPS       96(R11), Y4, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      64(BX), Y3
+	VMOVUPS      96(BX), Y4
+	VCMPPS       $0x1e, Y3, Y1, Y7
+	VANDPS       Y7, Y5, Y5
+	VCMPPS       $0x1e, Y4, Y2, Y7
+	VANDPS       Y7, Y6, Y6
 	MOVQ         reset+104(FP), BP
-	VBLENDVPS    Y4, 64(BP), Y2, Y2
+	VBLENDVPS    Y5, 64(BP), Y1, Y1
 	MOVQ         reset+104(FP), BP
-	VBLENDVPS    Y5, 96(BP), Y3, Y3
-	VMOVUPS      Y2, 64(CX)
-	VMOVUPS      Y3, 96(CX)
-	VPADDUSW     32(DX), X0, X2
-	VEXTRACTI128 $0x01, Y4, X3
-	VPACKSSDW    X3, X4, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 32(DX)
-	VPADDUSW     48(DX), X0, X2
-	VEXTRACTI128 $0x01, Y5, X3
-	VPACKSSDW    X3, X5, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 48(DX)
+	VBLENDVPS    Y6, 96(BP), Y2, Y2
+	VMOVUPS      Y1, 64(CX)
+	VMOVUPS      Y2, 96(CX)
+	VPADDUSW     32(DX), X0, X1
+	VEXTRACTI128 $0x01, Y5, X2
+	VPACKSSDW    X2, X5, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 32(DX)
+	VPADDUSW     48(DX), X0, X1
+	VEXTRACTI128 $0x01, Y6, X2
+	VPACKSSDW    X2, X6, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 48(DX)
 	MOVQ         thr+96(FP), BP
-	VMOVUPS      64(BP), Y2
-	VSUBPS       Y6, Y2, Y2
+	VMOVUPS      64(BP), Y1
+	VSUBPS       Y3, Y1, Y1
 	MOVQ         thr+96(FP), BP
-	VMOVUPS      96(BP), Y3
-	VSUBPS       Y7, Y3, Y3
+	VMOVUPS      96(BP), Y2
+	VSUBPS       Y4, Y2, Y2
 	MOVQ         ltheta+112(FP), BP
 	MOVQ         ltheta+112(FP), BP
-	VMULPS       64(BP), Y2, Y2
+	VMULPS       64(BP), Y1, Y1
 	MOVQ         ltheta+112(FP), BP
 	MOVQ         ltheta+112(FP), BP
-	VMULPS       96(BP), Y3, Y3
-	VADDPS       Y2, Y6, Y2
-	VADDPS       Y3, Y7, Y3
+	VMULPS       96(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
 	MOVQ         dtheta+120(FP), BP
 	MOVQ         dtheta+120(FP), BP
-	VANDPS       64(BP), Y4, Y6
+	VANDPS       64(BP), Y5, Y3
 	MOVQ         dtheta+120(FP), BP
 	MOVQ         dtheta+120(FP), BP
-	VANDPS       96(BP), Y5, Y7
-	VADDPS       Y6, Y2, Y2
-	VADDPS       Y7, Y3, Y3
-	VMOVUPS      Y2, 64(BX)
-	VMOVUPS      Y3, 96(BX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 64(DI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 64(R9)
-	VMOVMSKPS    Y4, BP
+	VANDPS       96(BP), Y6, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y1, 64(BX)
+	VMOVUPS      Y2, 96(BX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 64(DI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 64(R9)
+	VMOVMSKPS    Y5, BP
 	SHLQ         $0x10, BP
 	ORQ          BP, R15
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 96(DI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 96(R9)
-	VMOVMSKPS    Y5, BP
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 96(DI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 96(R9)
+	VMOVMSKPS    Y6, BP
 	SHLQ         $0x18, BP
 	ORQ          BP, R15
-	VMOVUPS      128(DI), Y2
-	VMOVUPS      160(DI), Y3
-	VMOVUPS      128(SI), Y4
-	VMOVUPS      160(SI), Y5
+	VMOVUPS      128(DI), Y1
+	VMOVUPS      160(DI), Y2
+	VMOVUPS      128(SI), Y3
+	VMOVUPS      160(SI), Y4
 	MOVQ         bT1+144(FP), BP
-	VMOVUPS      128(BP), Y6
+	VMOVUPS      128(BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+144(FP), BP
+	VMOVUPS      160(BP), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT1+144(FP), BP
-	VMOVUPS      160(BP), Y7
-	VSUBPS       Y5, Y7, Y7
 	MOVQ         lT1+128(FP), BP
 	MOVQ         lT1+128(FP), BP
-	VMULPS       128(BP), Y6, Y6
+	VMULPS       128(BP), Y5, Y5
 	MOVQ         lT1+128(FP), BP
 	MOVQ         lT1+128(FP), BP
-	VMULPS       160(BP), Y7, Y7
+	VMULPS       160(BP), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
 	MOVQ         cT1+136(FP), BP
 	MOVQ         cT1+136(FP), BP
-	VMULPS       128(BP), Y2, Y2
+	VMULPS       128(BP), Y1, Y1
 	MOVQ         cT1+136(FP), BP
 	MOVQ         cT1+136(FP), BP
-	VMULPS       160(BP), Y3, Y3
+	VMULPS       160(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 128(SI)
-	VMOVUPS      Y3, 160(SI)
-	VMOVUPS      128(R9), Y4
-	VMOVUPS      160(R9), Y5
-	VMOVUPS      128(R8), Y6
-	VMOVUPS      160(R8), Y7
+	VMOVUPS      Y1, 128(SI)
+	VMOVUPS      Y2, 160(SI)
+	VMOVUPS      128(R9), Y3
+	VMOVUPS      160(R9), Y4
+	VMOVUPS      128(R8), Y5
+	VMOVUPS      160(R8), Y6
 	MOVQ         bT2+168(FP), BP
-	VMOVUPS      128(BP), Y8
+	VMOVUPS      128(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT2+168(FP), BP
+	VMOVUPS      160(BP), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         bT2+168(FP), BP
-	VMOVUPS      160(BP), Y9
-	VSUBPS       Y7, Y9, Y9
 	MOVQ         lT2+152(FP), BP
 	MOVQ         lT2+152(FP), BP
-	VMULPS       128(BP), Y8, Y8
+	VMULPS       128(BP), Y7, Y7
 	MOVQ         lT2+152(FP), BP
 	MOVQ         lT2+152(FP), BP
-	VMULPS       160(BP), Y9, Y9
+	VMULPS       160(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
 	MOVQ         cT2+160(FP), BP
 	MOVQ         cT2+160(FP), BP
-	VMULPS       128(BP), Y4, Y4
+	VMULPS       128(BP), Y3, Y3
 	MOVQ         cT2+160(FP), BP
 	MOVQ         cT2+160(FP), BP
-	VMULPS       160(BP), Y5, Y5
+	VMULPS       160(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, 128(R8)
-	VMOVUPS      Y5, 160(R8)
-	VADDPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 128(AX)
-	VADDPS       Y5, Y3, Y2
-	VMOVUPS      Y2, 160(AX)
-	VMOVUPS      128(CX), Y2
-	VMOVUPS      160(CX), Y3
+	VMOVUPS      Y3, 128(R8)
+	VMOVUPS      Y4, 160(R8)
+	VADDPS       Y3, Y1, Y1
+	VMOVUPS      Y1, 128(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 160(AX)
+	VMOVUPS      128(CX), Y1
+	VMOVUPS      160(CX), Y2
 	MOVQ         rh+80(FP), BP
-	VSUBPS       128(BP), Y2, Y2
+	VSUBPS       128(BP), Y1, Y3
 	MOVQ         rh+80(FP), BP
-	VSUBPS       160(BP), Y3, Y3
-	VDIVPS       128(R12), Y2, Y2
-	VDIVPS       160(R12), Y3, Y3
-	VMAXPS       Y2, Y1, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y2
-	VMAXPS       Y3, Y1, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
+	VSUBPS       160(BP), Y2, Y4
+	VDIVPS       128(R12), Y3, Y3
+	VDIVPS       160(R12), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y2, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y6, Y8, Y6
+	VMULPS       Y4, Y4, Y10
 	VMULPS       Y7, Y9, Y7
-	VADDPS       Y2, Y6, Y2
+	VMULPS       Y8, Y10, Y8
 	VADDPS       Y3, Y7, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS       Y4, Y8, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
-	VPSRAD       $0x01, Y4, Y6
-	VPSUBD       Y6, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VPSLLD       $0x17, Y6, Y4
-	VMULPS       Y4, Y2, Y2
-	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
-	VPSRAD       $0x01, Y4, Y5
-	VPSUBD       Y5, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y3, Y3
-	VPSLLD       $0x17, Y5, Y4
-	VMULPS       Y4, Y3, Y3
-	VMULPS       128(R12), Y2, Y2
-	VMULPS       160(R12), Y3, Y3
-	VSUBPS       128(CX), Y2, Y2
-	VSUBPS       160(CX), Y3, Y3
-	VPMOVZXWD    64(DX), Y4
-	VPMOVZXWD    80(DX), Y5
-	VPMOVZXWD    64(R10), Y6
-	VPMOVZXWD    80(R10), Y7
-	VPCMPGTD     Y6, Y4, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VPSLLD       $0x17, Y7, Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       vconst4b4000fe<>+0(SB), Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VPSLLD       $0x17, Y6, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       128(R12), Y3, Y3
+	VMULPS       160(R12), Y4, Y4
+	VSUBPS       Y1, Y3, Y3
+	VSUBPS       Y2, Y4, Y4
+	VPMOVZXWD    64(DX), Y5
+	VPMOVZXWD    80(DX), Y6
+	VPMOVZXWD    64(R10), Y7
+	VPMOVZXWD    80(R10), Y8
 	VPCMPGTD     Y7, Y5, Y5
+	VPCMPGTD     Y8, Y6, Y6
 	MOVQ         res+88(FP), BP
 	MOVQ         res+88(FP), BP
-	VMOVUPS      128(AX), Y6
-	VMULPS       128(BP), Y6, Y6
+	VMOVUPS      128(AX), Y7
+	VMULPS       128(BP), Y7, Y7
 	MOVQ         res+88(FP), BP
 	MOVQ         res+88(FP), BP
-	VMOVUPS      160(AX), Y7
-	VMULPS       160(BP), Y7, Y7
-	VANDPS       Y4, Y6, Y6
+	VMOVUPS      160(AX), Y8
+	VMULPS       160(BP), Y8, Y8
 	VANDPS       Y5, Y7, Y7
-	VADDPS       Y6, Y2, Y2
+	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y3, Y3
-	VMULPS       128(R11), Y2, Y2
-	VMULPS       160(R11), Y3, Y3
-	VADDPS       128(CX), Y2, Y2
-	VADDPS       160(CX), Y3, Y3
-	VMOVUPS      128(BX), Y6
-	VMOVUPS      160(BX), Y7
-	VCMPPS       $0x1e, Y6, Y2, Y8
-	VANDPS       Y8, Y4, Y4
-	VCMPPS       $0x1e, Y7, Y3, Y8
-	VANDPS       Y8, Y5, Y5
+	VADDPS       Y8, Y4, Y4
+	VMULPS       128(R11), Y3, Y3
+	VMULPS       160(R11), Y4, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      128(BX), Y3
+	VMOVUPS      160(BX), Y4
+	VCMPPS       $0x1e, Y3, Y1, Y7
+	VANDPS       Y7, Y5, Y5
+	VCMPPS       $0x1e, Y4, Y2, Y7
+	VANDPS       Y7, Y6, Y6
 	MOVQ         reset+104(FP), BP
-	VBLENDVPS    Y4, 128(BP), Y2, Y2
+	VBLENDVPS    Y5, 128(BP), Y1, Y1
 	MOVQ         reset+104(FP), BP
-	VBLENDVPS    Y5, 160(BP), Y3, Y3
-	VMOVUPS      Y2, 128(CX)
-	VMOVUPS      Y3, 160(CX)
-	VPADDUSW     64(DX), X0, X2
-	VEXTRACTI128 $0x01, Y4, X3
-	VPACKSSDW    X3, X4, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 64(DX)
-	VPADDUSW     80(DX), X0, X2
-	VEXTRACTI128 $0x01, Y5, X3
-	VPACKSSDW    X3, X5, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 80(DX)
+	VBLENDVPS    Y6, 160(BP), Y2, Y2
+	VMOVUPS      Y1, 128(CX)
+	VMOVUPS      Y2, 160(CX)
+	VPADDUSW     64(DX), X0, X1
+	VEXTRACTI128 $0x01, Y5, X2
+	VPACKSSDW    X2, X5, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 64(DX)
+	VPADDUSW     80(DX), X0, X1
+	VEXTRACTI128 $0x01, Y6, X2
+	VPACKSSDW    X2, X6, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 80(DX)
 	MOVQ         thr+96(FP), BP
-	VMOVUPS      128(BP), Y2
-	VSUBPS       Y6, Y2, Y2
+	VMOVUPS      128(BP), Y1
+	VSUBPS       Y3, Y1, Y1
 	MOVQ         thr+96(FP), BP
-	VMOVUPS      160(BP), Y3
-	VSUBPS       Y7, Y3, Y3
+	VMOVUPS      160(BP), Y2
+	VSUBPS       Y4, Y2, Y2
 	MOVQ         ltheta+112(FP), BP
 	MOVQ         ltheta+112(FP), BP
-	VMULPS       128(BP), Y2, Y2
+	VMULPS       128(BP), Y1, Y1
 	MOVQ         ltheta+112(FP), BP
 	MOVQ         ltheta+112(FP), BP
-	VMULPS       160(BP), Y3, Y3
-	VADDPS       Y2, Y6, Y2
-	VADDPS       Y3, Y7, Y3
+	VMULPS       160(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
 	MOVQ         dtheta+120(FP), BP
 	MOVQ         dtheta+120(FP), BP
-	VANDPS       128(BP), Y4, Y6
+	VANDPS       128(BP), Y5, Y3
 	MOVQ         dtheta+120(FP), BP
 	MOVQ         dtheta+120(FP), BP
-	VANDPS       160(BP), Y5, Y7
-	VADDPS       Y6, Y2, Y2
-	VADDPS       Y7, Y3, Y3
-	VMOVUPS      Y2, 128(BX)
-	VMOVUPS      Y3, 160(BX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 128(DI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 128(R9)
-	VMOVMSKPS    Y4, BP
+	VANDPS       160(BP), Y6, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y1, 128(BX)
+	VMOVUPS      Y2, 160(BX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 128(DI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 128(R9)
+	VMOVMSKPS    Y5, BP
 	SHLQ         $0x20, BP
 	ORQ          BP, R15
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 160(DI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 160(R9)
-	VMOVMSKPS    Y5, BP
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 160(DI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 160(R9)
+	VMOVMSKPS    Y6, BP
 	SHLQ         $0x28, BP
 	ORQ          BP, R15
-	VMOVUPS      192(DI), Y2
-	VMOVUPS      224(DI), Y3
-	VMOVUPS      192(SI), Y4
-	VMOVUPS      224(SI), Y5
+	VMOVUPS      192(DI), Y1
+	VMOVUPS      224(DI), Y2
+	VMOVUPS      192(SI), Y3
+	VMOVUPS      224(SI), Y4
 	MOVQ         bT1+144(FP), BP
-	VMOVUPS      192(BP), Y6
+	VMOVUPS      192(BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+144(FP), BP
+	VMOVUPS      224(BP), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT1+144(FP), BP
-	VMOVUPS      224(BP), Y7
-	VSUBPS       Y5, Y7, Y7
 	MOVQ         lT1+128(FP), BP
 	MOVQ         lT1+128(FP), BP
-	VMULPS       192(BP), Y6, Y6
+	VMULPS       192(BP), Y5, Y5
 	MOVQ         lT1+128(FP), BP
 	MOVQ         lT1+128(FP), BP
-	VMULPS       224(BP), Y7, Y7
+	VMULPS       224(BP), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
 	MOVQ         cT1+136(FP), BP
 	MOVQ         cT1+136(FP), BP
-	VMULPS       192(BP), Y2, Y2
+	VMULPS       192(BP), Y1, Y1
 	MOVQ         cT1+136(FP), BP
 	MOVQ         cT1+136(FP), BP
-	VMULPS       224(BP), Y3, Y3
+	VMULPS       224(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 192(SI)
-	VMOVUPS      Y3, 224(SI)
-	VMOVUPS      192(R9), Y4
-	VMOVUPS      224(R9), Y5
-	VMOVUPS      192(R8), Y6
-	VMOVUPS      224(R8), Y7
+	VMOVUPS      Y1, 192(SI)
+	VMOVUPS      Y2, 224(SI)
+	VMOVUPS      192(R9), Y3
+	VMOVUPS      224(R9), Y4
+	VMOVUPS      192(R8), Y5
+	VMOVUPS      224(R8), Y6
 	MOVQ         bT2+168(FP), BP
-	VMOVUPS      192(BP), Y8
+	VMOVUPS      192(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT2+168(FP), BP
+	VMOVUPS      224(BP), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         bT2+168(FP), BP
-	VMOVUPS      224(BP), Y9
-	VSUBPS       Y7, Y9, Y9
 	MOVQ         lT2+152(FP), BP
 	MOVQ         lT2+152(FP), BP
-	VMULPS       192(BP), Y8, Y8
+	VMULPS       192(BP), Y7, Y7
 	MOVQ         lT2+152(FP), BP
 	MOVQ         lT2+152(FP), BP
-	VMULPS       224(BP), Y9, Y9
+	VMULPS       224(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
 	MOVQ         cT2+160(FP), BP
 	MOVQ         cT2+160(FP), BP
-	VMULPS       192(BP), Y4, Y4
+	VMULPS       192(BP), Y3, Y3
 	MOVQ         cT2+160(FP), BP
 	MOVQ         cT2+160(FP), BP
-	VMULPS       224(BP), Y5, Y5
+	VMULPS       224(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, 192(R8)
-	VMOVUPS      Y5, 224(R8)
-	VADDPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 192(AX)
-	VADDPS       Y5, Y3, Y2
-	VMOVUPS      Y2, 224(AX)
-	VMOVUPS      192(CX), Y2
-	VMOVUPS      224(CX), Y3
+	VMOVUPS      Y3, 192(R8)
+	VMOVUPS      Y4, 224(R8)
+	VADDPS       Y3, Y1, Y1
+	VMOVUPS      Y1, 192(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 224(AX)
+	VMOVUPS      192(CX), Y1
+	VMOVUPS      224(CX), Y2
 	MOVQ         rh+80(FP), BP
-	VSUBPS       192(BP), Y2, Y2
+	VSUBPS       192(BP), Y1, Y3
 	MOVQ         rh+80(FP), BP
-	VSUBPS       224(BP), Y3, Y3
-	VDIVPS       192(R12), Y2, Y2
-	VDIVPS       224(R12), Y3, Y3
-	VMAXPS       Y2, Y1, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y2
-	VMAXPS       Y3, Y1, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
+	VSUBPS       224(BP), Y2, Y4
+	VDIVPS       192(R12), Y3, Y3
+	VDIVPS       224(R12), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y2, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y6, Y8, Y6
+	VMULPS       Y4, Y4, Y10
 	VMULPS       Y7, Y9, Y7
-	VADDPS       Y2, Y6, Y2
+	VMULPS       Y8, Y10, Y8
 	VADDPS       Y3, Y7, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS       Y4, Y8, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
-	VPSRAD       $0x01, Y4, Y6
-	VPSUBD       Y6, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VPSLLD       $0x17, Y6, Y4
-	VMULPS       Y4, Y2, Y2
-	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
-	VPSRAD       $0x01, Y4, Y5
-	VPSUBD       Y5, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y3, Y3
-	VPSLLD       $0x17, Y5, Y4
-	VMULPS       Y4, Y3, Y3
-	VMULPS       192(R12), Y2, Y2
-	VMULPS       224(R12), Y3, Y3
-	VSUBPS       192(CX), Y2, Y2
-	VSUBPS       224(CX), Y3, Y3
-	VPMOVZXWD    96(DX), Y4
-	VPMOVZXWD    112(DX), Y5
-	VPMOVZXWD    96(R10), Y6
-	VPMOVZXWD    112(R10), Y7
-	VPCMPGTD     Y6, Y4, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VPSLLD       $0x17, Y7, Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       vconst4b4000fe<>+0(SB), Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VPSLLD       $0x17, Y6, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       192(R12), Y3, Y3
+	VMULPS       224(R12), Y4, Y4
+	VSUBPS       Y1, Y3, Y3
+	VSUBPS       Y2, Y4, Y4
+	VPMOVZXWD    96(DX), Y5
+	VPMOVZXWD    112(DX), Y6
+	VPMOVZXWD    96(R10), Y7
+	VPMOVZXWD    112(R10), Y8
 	VPCMPGTD     Y7, Y5, Y5
+	VPCMPGTD     Y8, Y6, Y6
 	MOVQ         res+88(FP), BP
 	MOVQ         res+88(FP), BP
-	VMOVUPS      192(AX), Y6
-	VMULPS       192(BP), Y6, Y6
+	VMOVUPS      192(AX), Y7
+	VMULPS       192(BP), Y7, Y7
 	MOVQ         res+88(FP), BP
 	MOVQ         res+88(FP), BP
-	VMOVUPS      224(AX), Y7
-	VMULPS       224(BP), Y7, Y7
-	VANDPS       Y4, Y6, Y6
+	VMOVUPS      224(AX), Y8
+	VMULPS       224(BP), Y8, Y8
 	VANDPS       Y5, Y7, Y7
-	VADDPS       Y6, Y2, Y2
+	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y3, Y3
-	VMULPS       192(R11), Y2, Y2
-	VMULPS       224(R11), Y3, Y3
-	VADDPS       192(CX), Y2, Y2
-	VADDPS       224(CX), Y3, Y3
-	VMOVUPS      192(BX), Y6
-	VMOVUPS      224(BX), Y7
-	VCMPPS       $0x1e, Y6, Y2, Y8
-	VANDPS       Y8, Y4, Y4
-	VCMPPS       $0x1e, Y7, Y3, Y8
-	VANDPS       Y8, Y5, Y5
+	VADDPS       Y8, Y4, Y4
+	VMULPS       192(R11), Y3, Y3
+	VMULPS       224(R11), Y4, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      192(BX), Y3
+	VMOVUPS      224(BX), Y4
+	VCMPPS       $0x1e, Y3, Y1, Y7
+	VANDPS       Y7, Y5, Y5
+	VCMPPS       $0x1e, Y4, Y2, Y7
+	VANDPS       Y7, Y6, Y6
 	MOVQ         reset+104(FP), BP
-	VBLENDVPS    Y4, 192(BP), Y2, Y2
+	VBLENDVPS    Y5, 192(BP), Y1, Y1
 	MOVQ         reset+104(FP), BP
-	VBLENDVPS    Y5, 224(BP), Y3, Y3
-	VMOVUPS      Y2, 192(CX)
-	VMOVUPS      Y3, 224(CX)
-	VPADDUSW     96(DX), X0, X2
-	VEXTRACTI128 $0x01, Y4, X3
-	VPACKSSDW    X3, X4, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 96(DX)
-	VPADDUSW     112(DX), X0, X2
-	VEXTRACTI128 $0x01, Y5, X3
-	VPACKSSDW    X3, X5, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 112(DX)
+	VBLENDVPS    Y6, 224(BP), Y2, Y2
+	VMOVUPS      Y1, 192(CX)
+	VMOVUPS      Y2, 224(CX)
+	VPADDUSW     96(DX), X0, X1
+	VEXTRACTI128 $0x01, Y5, X2
+	VPACKSSDW    X2, X5, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 96(DX)
+	VPADDUSW     112(DX), X0, X1
+	VEXTRACTI128 $0x01, Y6, X2
+	VPACKSSDW    X2, X6, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 112(DX)
 	MOVQ         thr+96(FP), BP
-	VMOVUPS      192(BP), Y2
-	VSUBPS       Y6, Y2, Y2
+	VMOVUPS      192(BP), Y1
+	VSUBPS       Y3, Y1, Y1
 	MOVQ         thr+96(FP), BP
-	VMOVUPS      224(BP), Y3
-	VSUBPS       Y7, Y3, Y3
+	VMOVUPS      224(BP), Y2
+	VSUBPS       Y4, Y2, Y2
 	MOVQ         ltheta+112(FP), BP
 	MOVQ         ltheta+112(FP), BP
-	VMULPS       192(BP), Y2, Y2
+	VMULPS       192(BP), Y1, Y1
 	MOVQ         ltheta+112(FP), BP
 	MOVQ         ltheta+112(FP), BP
-	VMULPS       224(BP), Y3, Y3
-	VADDPS       Y2, Y6, Y2
-	VADDPS       Y3, Y7, Y3
+	VMULPS       224(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
 	MOVQ         dtheta+120(FP), BP
 	MOVQ         dtheta+120(FP), BP
-	VANDPS       192(BP), Y4, Y6
+	VANDPS       192(BP), Y5, Y3
 	MOVQ         dtheta+120(FP), BP
 	MOVQ         dtheta+120(FP), BP
-	VANDPS       224(BP), Y5, Y7
-	VADDPS       Y6, Y2, Y2
-	VADDPS       Y7, Y3, Y3
-	VMOVUPS      Y2, 192(BX)
-	VMOVUPS      Y3, 224(BX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 192(DI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 192(R9)
-	VMOVMSKPS    Y4, BP
+	VANDPS       224(BP), Y6, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y1, 192(BX)
+	VMOVUPS      Y2, 224(BX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 192(DI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 192(R9)
+	VMOVMSKPS    Y5, BP
 	SHLQ         $0x30, BP
 	ORQ          BP, R15
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 224(DI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 224(R9)
-	VMOVMSKPS    Y5, BP
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 224(DI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 224(R9)
+	VMOVMSKPS    Y6, BP
 	SHLQ         $0x38, BP
 	ORQ          BP, R15
 	MOVQ         R15, (R13)
@@ -38397,8 +37493,8 @@ SimplifiedAdaptiveExponentialTraced2UniformAVX512_done:
 
 // func simplifiedAdaptiveExponentialTraced2UniformAVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·simplifiedAdaptiveExponentialTraced2UniformAVX2(SB), $808-136
-	// 1 scalars held in registers, 26 read from memory where used; vectors interleaved 2 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
+TEXT ·simplifiedAdaptiveExponentialTraced2UniformAVX2(SB), $840-136
+	// 0 scalars held in registers, 27 read from memory where used; vectors interleaved 2 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
 	VMOVSS       const3f800000<>+0(SB), X0
 	VDIVSS       delta+64(FP), X0, X0
 	VMOVSS       X0, (SP)
@@ -38421,24 +37517,25 @@ TEXT ·simplifiedAdaptiveExponentialTraced2UniformAVX2(SB), $808-136
 	VBROADCASTSS cT2+108(FP), Y1
 	VMOVUPS      Y1, 160(AX)
 	VBROADCASTSS delta+64(FP), Y1
-	VBROADCASTSS dtheta+88(FP), Y2
-	VMOVUPS      Y2, 192(AX)
-	VBROADCASTSS k+60(FP), Y2
-	VMOVUPS      Y2, 224(AX)
-	VBROADCASTSS lT1+92(FP), Y2
-	VMOVUPS      Y2, 256(AX)
-	VBROADCASTSS lT2+104(FP), Y2
-	VMOVUPS      Y2, 288(AX)
-	VBROADCASTSS ltheta+84(FP), Y2
-	VMOVUPS      Y2, 320(AX)
-	VBROADCASTSS res+72(FP), Y2
-	VMOVUPS      Y2, 352(AX)
-	VBROADCASTSS reset+80(FP), Y2
-	VMOVUPS      Y2, 384(AX)
-	VBROADCASTSS rh+68(FP), Y2
-	VMOVUPS      Y2, 416(AX)
-	VBROADCASTSS thr+76(FP), Y2
-	VMOVUPS      Y2, 448(AX)
+	VMOVUPS      Y1, 192(AX)
+	VBROADCASTSS dtheta+88(FP), Y1
+	VMOVUPS      Y1, 224(AX)
+	VBROADCASTSS k+60(FP), Y1
+	VMOVUPS      Y1, 256(AX)
+	VBROADCASTSS lT1+92(FP), Y1
+	VMOVUPS      Y1, 288(AX)
+	VBROADCASTSS lT2+104(FP), Y1
+	VMOVUPS      Y1, 320(AX)
+	VBROADCASTSS ltheta+84(FP), Y1
+	VMOVUPS      Y1, 352(AX)
+	VBROADCASTSS res+72(FP), Y1
+	VMOVUPS      Y1, 384(AX)
+	VBROADCASTSS reset+80(FP), Y1
+	VMOVUPS      Y1, 416(AX)
+	VBROADCASTSS rh+68(FP), Y1
+	VMOVUPS      Y1, 448(AX)
+	VBROADCASTSS thr+76(FP), Y1
+	VMOVUPS      Y1, 480(AX)
 	MOVQ         v+0(FP), CX
 	MOVQ         r+8(FP), DX
 	MOVQ         theta+16(FP), BX
@@ -38465,715 +37562,715 @@ TEXT ·simplifiedAdaptiveExponentialTraced2UniformAVX2(SB), $808-136
 
 SimplifiedAdaptiveExponentialTraced2UniformAVX2_block:
 	XORQ         R12, R12
-	VMOVUPS      (DI), Y2
-	VMOVUPS      32(DI), Y3
-	VMOVUPS      (SI), Y4
-	VMOVUPS      32(SI), Y5
+	VMOVUPS      (DI), Y1
+	VMOVUPS      32(DI), Y2
+	VMOVUPS      (SI), Y3
+	VMOVUPS      32(SI), Y4
+	VMOVUPS      32(AX), Y5
+	VSUBPS       Y3, Y5, Y5
 	VMOVUPS      32(AX), Y6
 	VSUBPS       Y4, Y6, Y6
-	VMOVUPS      32(AX), Y7
-	VSUBPS       Y5, Y7, Y7
-	VMULPS       256(AX), Y6, Y6
-	VMULPS       256(AX), Y7, Y7
+	VMULPS       288(AX), Y5, Y5
+	VMULPS       288(AX), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
+	VMULPS       128(AX), Y1, Y1
 	VMULPS       128(AX), Y2, Y2
-	VMULPS       128(AX), Y3, Y3
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, (SI)
-	VMOVUPS      Y3, 32(SI)
-	VMOVUPS      (R9), Y4
-	VMOVUPS      32(R9), Y5
-	VMOVUPS      (R8), Y6
-	VMOVUPS      32(R8), Y7
+	VMOVUPS      Y1, (SI)
+	VMOVUPS      Y2, 32(SI)
+	VMOVUPS      (R9), Y3
+	VMOVUPS      32(R9), Y4
+	VMOVUPS      (R8), Y5
+	VMOVUPS      32(R8), Y6
+	VMOVUPS      64(AX), Y7
+	VSUBPS       Y5, Y7, Y7
 	VMOVUPS      64(AX), Y8
 	VSUBPS       Y6, Y8, Y8
-	VMOVUPS      64(AX), Y9
-	VSUBPS       Y7, Y9, Y9
-	VMULPS       288(AX), Y8, Y8
-	VMULPS       288(AX), Y9, Y9
+	VMULPS       320(AX), Y7, Y7
+	VMULPS       320(AX), Y8, Y8
+	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
+	VMULPS       160(AX), Y3, Y3
 	VMULPS       160(AX), Y4, Y4
-	VMULPS       160(AX), Y5, Y5
+	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, (R8)
-	VMOVUPS      Y5, 32(R8)
-	VADDPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 480(AX)
-	VADDPS       Y5, Y3, Y2
-	VMOVUPS      Y2, 512(AX)
-	VMOVUPS      (CX), Y2
-	VMOVUPS      32(CX), Y3
-	VSUBPS       416(AX), Y2, Y2
-	VSUBPS       416(AX), Y3, Y3
-	VDIVPS       Y1, Y2, Y2
-	VDIVPS       Y1, Y3, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y4
-	VMAXPS       Y2, Y4, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y2
-	VMOVUPS      vconstc2d00000<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
+	VMOVUPS      Y3, (R8)
+	VMOVUPS      Y4, 32(R8)
+	VADDPS       Y3, Y1, Y1
+	VMOVUPS      Y1, 512(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 544(AX)
+	VMOVUPS      (CX), Y1
+	VMOVUPS      32(CX), Y2
+	VSUBPS       448(AX), Y1, Y3
+	VSUBPS       448(AX), Y2, Y4
+	VDIVPS       192(AX), Y3, Y3
+	VDIVPS       192(AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y2, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y6, Y8, Y6
+	VMULPS       Y4, Y4, Y10
 	VMULPS       Y7, Y9, Y7
-	VADDPS       Y2, Y6, Y2
+	VMULPS       Y8, Y10, Y8
 	VADDPS       Y3, Y7, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS       Y4, Y8, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
-	VPSRAD       $0x01, Y4, Y6
-	VPSUBD       Y6, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VPSLLD       $0x17, Y6, Y4
-	VMULPS       Y4, Y2, Y2
-	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
-	VPSRAD       $0x01, Y4, Y5
-	VPSUBD       Y5, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y3, Y3
-	VPSLLD       $0x17, Y5, Y4
-	VMULPS       Y4, Y3, Y3
-	VMULPS       Y2, Y1, Y2
-	VMULPS       Y3, Y1, Y3
-	VSUBPS       (CX), Y2, Y2
-	VSUBPS       32(CX), Y3, Y3
-	VPMOVZXWD    (DX), Y4
-	VPMOVZXWD    16(DX), Y5
-	VPCMPGTD     96(AX), Y4, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VPSLLD       $0x17, Y7, Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       vconst4b4000fe<>+0(SB), Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VPSLLD       $0x17, Y6, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       192(AX), Y3, Y3
+	VMULPS       192(AX), Y4, Y4
+	VSUBPS       Y1, Y3, Y3
+	VSUBPS       Y2, Y4, Y4
+	VPMOVZXWD    (DX), Y5
+	VPMOVZXWD    16(DX), Y6
 	VPCMPGTD     96(AX), Y5, Y5
-	VMOVUPS      480(AX), Y6
-	VMULPS       352(AX), Y6, Y6
+	VPCMPGTD     96(AX), Y6, Y6
 	VMOVUPS      512(AX), Y7
-	VMULPS       352(AX), Y7, Y7
-	VANDPS       Y4, Y6, Y6
+	VMULPS       384(AX), Y7, Y7
+	VMOVUPS      544(AX), Y8
+	VMULPS       384(AX), Y8, Y8
 	VANDPS       Y5, Y7, Y7
-	VADDPS       Y6, Y2, Y2
+	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y3, Y3
-	VMULPS       224(AX), Y2, Y2
-	VMULPS       224(AX), Y3, Y3
-	VADDPS       (CX), Y2, Y2
-	VADDPS       32(CX), Y3, Y3
-	VMOVUPS      (BX), Y6
-	VMOVUPS      32(BX), Y7
-	VCMPPS       $0x1e, Y6, Y2, Y8
-	VANDPS       Y8, Y4, Y4
-	VCMPPS       $0x1e, Y7, Y3, Y8
-	VANDPS       Y8, Y5, Y5
-	VBLENDVPS    Y4, 384(AX), Y2, Y2
-	VBLENDVPS    Y5, 384(AX), Y3, Y3
-	VMOVUPS      Y2, (CX)
-	VMOVUPS      Y3, 32(CX)
-	VPADDUSW     (DX), X0, X2
-	VEXTRACTI128 $0x01, Y4, X3
-	VPACKSSDW    X3, X4, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, (DX)
-	VPADDUSW     16(DX), X0, X2
-	VEXTRACTI128 $0x01, Y5, X3
-	VPACKSSDW    X3, X5, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 16(DX)
-	VMOVUPS      448(AX), Y2
-	VSUBPS       Y6, Y2, Y2
-	VMOVUPS      448(AX), Y3
-	VSUBPS       Y7, Y3, Y3
-	VMULPS       320(AX), Y2, Y2
-	VMULPS       320(AX), Y3, Y3
-	VADDPS       Y2, Y6, Y2
-	VADDPS       Y3, Y7, Y3
-	VANDPS       192(AX), Y4, Y6
-	VANDPS       192(AX), Y5, Y7
-	VADDPS       Y6, Y2, Y2
-	VADDPS       Y7, Y3, Y3
-	VMOVUPS      Y2, (BX)
-	VMOVUPS      Y3, 32(BX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, (DI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, (R9)
-	VMOVMSKPS    Y4, R13
-	ORQ          R13, R12
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 32(DI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 32(R9)
+	VADDPS       Y8, Y4, Y4
+	VMULPS       256(AX), Y3, Y3
+	VMULPS       256(AX), Y4, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      (BX), Y3
+	VMOVUPS      32(BX), Y4
+	VCMPPS       $0x1e, Y3, Y1, Y7
+	VANDPS       Y7, Y5, Y5
+	VCMPPS       $0x1e, Y4, Y2, Y7
+	VANDPS       Y7, Y6, Y6
+	VBLENDVPS    Y5, 416(AX), Y1, Y1
+	VBLENDVPS    Y6, 416(AX), Y2, Y2
+	VMOVUPS      Y1, (CX)
+	VMOVUPS      Y2, 32(CX)
+	VPADDUSW     (DX), X0, X1
+	VEXTRACTI128 $0x01, Y5, X2
+	VPACKSSDW    X2, X5, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, (DX)
+	VPADDUSW     16(DX), X0, X1
+	VEXTRACTI128 $0x01, Y6, X2
+	VPACKSSDW    X2, X6, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 16(DX)
+	VMOVUPS      480(AX), Y1
+	VSUBPS       Y3, Y1, Y1
+	VMOVUPS      480(AX), Y2
+	VSUBPS       Y4, Y2, Y2
+	VMULPS       352(AX), Y1, Y1
+	VMULPS       352(AX), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
+	VANDPS       224(AX), Y5, Y3
+	VANDPS       224(AX), Y6, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y1, (BX)
+	VMOVUPS      Y2, 32(BX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, (DI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, (R9)
 	VMOVMSKPS    Y5, R13
+	ORQ          R13, R12
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 32(DI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 32(R9)
+	VMOVMSKPS    Y6, R13
 	SHLQ         $0x08, R13
 	ORQ          R13, R12
-	VMOVUPS      64(DI), Y2
-	VMOVUPS      96(DI), Y3
-	VMOVUPS      64(SI), Y4
-	VMOVUPS      96(SI), Y5
+	VMOVUPS      64(DI), Y1
+	VMOVUPS      96(DI), Y2
+	VMOVUPS      64(SI), Y3
+	VMOVUPS      96(SI), Y4
+	VMOVUPS      32(AX), Y5
+	VSUBPS       Y3, Y5, Y5
 	VMOVUPS      32(AX), Y6
 	VSUBPS       Y4, Y6, Y6
-	VMOVUPS      32(AX), Y7
-	VSUBPS       Y5, Y7, Y7
-	VMULPS       256(AX), Y6, Y6
-	VMULPS       256(AX), Y7, Y7
+	VMULPS       288(AX), Y5, Y5
+	VMULPS       288(AX), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
+	VMULPS       128(AX), Y1, Y1
 	VMULPS       128(AX), Y2, Y2
-	VMULPS       128(AX), Y3, Y3
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 64(SI)
-	VMOVUPS      Y3, 96(SI)
-	VMOVUPS      64(R9), Y4
-	VMOVUPS      96(R9), Y5
-	VMOVUPS      64(R8), Y6
-	VMOVUPS      96(R8), Y7
+	VMOVUPS      Y1, 64(SI)
+	VMOVUPS      Y2, 96(SI)
+	VMOVUPS      64(R9), Y3
+	VMOVUPS      96(R9), Y4
+	VMOVUPS      64(R8), Y5
+	VMOVUPS      96(R8), Y6
+	VMOVUPS      64(AX), Y7
+	VSUBPS       Y5, Y7, Y7
 	VMOVUPS      64(AX), Y8
 	VSUBPS       Y6, Y8, Y8
-	VMOVUPS      64(AX), Y9
-	VSUBPS       Y7, Y9, Y9
-	VMULPS       288(AX), Y8, Y8
-	VMULPS       288(AX), Y9, Y9
+	VMULPS       320(AX), Y7, Y7
+	VMULPS       320(AX), Y8, Y8
+	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
+	VMULPS       160(AX), Y3, Y3
 	VMULPS       160(AX), Y4, Y4
-	VMULPS       160(AX), Y5, Y5
+	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, 64(R8)
-	VMOVUPS      Y5, 96(R8)
-	VADDPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 544(AX)
-	VADDPS       Y5, Y3, Y2
-	VMOVUPS      Y2, 576(AX)
-	VMOVUPS      64(CX), Y2
-	VMOVUPS      96(CX), Y3
-	VSUBPS       416(AX), Y2, Y2
-	VSUBPS       416(AX), Y3, Y3
-	VDIVPS       Y1, Y2, Y2
-	VDIVPS       Y1, Y3, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y4
-	VMAXPS       Y2, Y4, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y2
-	VMOVUPS      vconstc2d00000<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
+	VMOVUPS      Y3, 64(R8)
+	VMOVUPS      Y4, 96(R8)
+	VADDPS       Y3, Y1, Y1
+	VMOVUPS      Y1, 576(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 608(AX)
+	VMOVUPS      64(CX), Y1
+	VMOVUPS      96(CX), Y2
+	VSUBPS       448(AX), Y1, Y3
+	VSUBPS       448(AX), Y2, Y4
+	VDIVPS       192(AX), Y3, Y3
+	VDIVPS       192(AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y2, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y6, Y8, Y6
+	VMULPS       Y4, Y4, Y10
 	VMULPS       Y7, Y9, Y7
-	VADDPS       Y2, Y6, Y2
+	VMULPS       Y8, Y10, Y8
 	VADDPS       Y3, Y7, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS       Y4, Y8, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
-	VPSRAD       $0x01, Y4, Y6
-	VPSUBD       Y6, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VPSLLD       $0x17, Y6, Y4
-	VMULPS       Y4, Y2, Y2
-	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
-	VPSRAD       $0x01, Y4, Y5
-	VPSUBD       Y5, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y3, Y3
-	VPSLLD       $0x17, Y5, Y4
-	VMULPS       Y4, Y3, Y3
-	VMULPS       Y2, Y1, Y2
-	VMULPS       Y3, Y1, Y3
-	VSUBPS       64(CX), Y2, Y2
-	VSUBPS       96(CX), Y3, Y3
-	VPMOVZXWD    32(DX), Y4
-	VPMOVZXWD    48(DX), Y5
-	VPCMPGTD     96(AX), Y4, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VPSLLD       $0x17, Y7, Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       vconst4b4000fe<>+0(SB), Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VPSLLD       $0x17, Y6, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       192(AX), Y3, Y3
+	VMULPS       192(AX), Y4, Y4
+	VSUBPS       Y1, Y3, Y3
+	VSUBPS       Y2, Y4, Y4
+	VPMOVZXWD    32(DX), Y5
+	VPMOVZXWD    48(DX), Y6
 	VPCMPGTD     96(AX), Y5, Y5
-	VMOVUPS      544(AX), Y6
-	VMULPS       352(AX), Y6, Y6
+	VPCMPGTD     96(AX), Y6, Y6
 	VMOVUPS      576(AX), Y7
-	VMULPS       352(AX), Y7, Y7
-	VANDPS       Y4, Y6, Y6
+	VMULPS       384(AX), Y7, Y7
+	VMOVUPS      608(AX), Y8
+	VMULPS       384(AX), Y8, Y8
 	VANDPS       Y5, Y7, Y7
-	VADDPS       Y6, Y2, Y2
+	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y3, Y3
-	VMULPS       224(AX), Y2, Y2
-	VMULPS       224(AX), Y3, Y3
-	VADDPS       64(CX), Y2, Y2
-	VADDPS       96(CX), Y3, Y3
-	VMOVUPS      64(BX), Y6
-	VMOVUPS      96(BX), Y7
-	VCMPPS       $0x1e, Y6, Y2, Y8
-	VANDPS       Y8, Y4, Y4
-	VCMPPS       $0x1e, Y7, Y3, Y8
-	VANDPS       Y8, Y5, Y5
-	VBLENDVPS    Y4, 384(AX), Y2, Y2
-	VBLENDVPS    Y5, 384(AX), Y3, Y3
-	VMOVUPS      Y2, 64(CX)
-	VMOVUPS      Y3, 96(CX)
-	VPADDUSW     32(DX), X0, X2
-	VEXTRACTI128 $0x01, Y4, X3
-	VPACKSSDW    X3, X4, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 32(DX)
-	VPADDUSW     48(DX), X0, X2
-	VEXTRACTI128 $0x01, Y5, X3
-	VPACKSSDW    X3, X5, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 48(DX)
-	VMOVUPS      448(AX), Y2
-	VSUBPS       Y6, Y2, Y2
-	VMOVUPS      448(AX), Y3
-	VSUBPS       Y7, Y3, Y3
-	VMULPS       320(AX), Y2, Y2
-	VMULPS       320(AX), Y3, Y3
-	VADDPS       Y2, Y6, Y2
-	VADDPS       Y3, Y7, Y3
-	VANDPS       192(AX), Y4, Y6
-	VANDPS       192(AX), Y5, Y7
-	VADDPS       Y6, Y2, Y2
-	VADDPS       Y7, Y3, Y3
-	VMOVUPS      Y2, 64(BX)
-	VMOVUPS      Y3, 96(BX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 64(DI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 64(R9)
-	VMOVMSKPS    Y4, R13
+	VADDPS       Y8, Y4, Y4
+	VMULPS       256(AX), Y3, Y3
+	VMULPS       256(AX), Y4, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      64(BX), Y3
+	VMOVUPS      96(BX), Y4
+	VCMPPS       $0x1e, Y3, Y1, Y7
+	VANDPS       Y7, Y5, Y5
+	VCMPPS       $0x1e, Y4, Y2, Y7
+	VANDPS       Y7, Y6, Y6
+	VBLENDVPS    Y5, 416(AX), Y1, Y1
+	VBLENDVPS    Y6, 416(AX), Y2, Y2
+	VMOVUPS      Y1, 64(CX)
+	VMOVUPS      Y2, 96(CX)
+	VPADDUSW     32(DX), X0, X1
+	VEXTRACTI128 $0x01, Y5, X2
+	VPACKSSDW    X2, X5, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 32(DX)
+	VPADDUSW     48(DX), X0, X1
+	VEXTRACTI128 $0x01, Y6, X2
+	VPACKSSDW    X2, X6, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 48(DX)
+	VMOVUPS      480(AX), Y1
+	VSUBPS       Y3, Y1, Y1
+	VMOVUPS      480(AX), Y2
+	VSUBPS       Y4, Y2, Y2
+	VMULPS       352(AX), Y1, Y1
+	VMULPS       352(AX), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
+	VANDPS       224(AX), Y5, Y3
+	VANDPS       224(AX), Y6, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y1, 64(BX)
+	VMOVUPS      Y2, 96(BX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 64(DI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 64(R9)
+	VMOVMSKPS    Y5, R13
 	SHLQ         $0x10, R13
 	ORQ          R13, R12
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 96(DI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 96(R9)
-	VMOVMSKPS    Y5, R13
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 96(DI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 96(R9)
+	VMOVMSKPS    Y6, R13
 	SHLQ         $0x18, R13
 	ORQ          R13, R12
-	VMOVUPS      128(DI), Y2
-	VMOVUPS      160(DI), Y3
-	VMOVUPS      128(SI), Y4
-	VMOVUPS      160(SI), Y5
+	VMOVUPS      128(DI), Y1
+	VMOVUPS      160(DI), Y2
+	VMOVUPS      128(SI), Y3
+	VMOVUPS      160(SI), Y4
+	VMOVUPS      32(AX), Y5
+	VSUBPS       Y3, Y5, Y5
 	VMOVUPS      32(AX), Y6
 	VSUBPS       Y4, Y6, Y6
-	VMOVUPS      32(AX), Y7
-	VSUBPS       Y5, Y7, Y7
-	VMULPS       256(AX), Y6, Y6
-	VMULPS       256(AX), Y7, Y7
+	VMULPS       288(AX), Y5, Y5
+	VMULPS       288(AX), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
+	VMULPS       128(AX), Y1, Y1
 	VMULPS       128(AX), Y2, Y2
-	VMULPS       128(AX), Y3, Y3
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 128(SI)
-	VMOVUPS      Y3, 160(SI)
-	VMOVUPS      128(R9), Y4
-	VMOVUPS      160(R9), Y5
-	VMOVUPS      128(R8), Y6
-	VMOVUPS      160(R8), Y7
+	VMOVUPS      Y1, 128(SI)
+	VMOVUPS      Y2, 160(SI)
+	VMOVUPS      128(R9), Y3
+	VMOVUPS      160(R9), Y4
+	VMOVUPS      128(R8), Y5
+	VMOVUPS      160(R8), Y6
+	VMOVUPS      64(AX), Y7
+	VSUBPS       Y5, Y7, Y7
 	VMOVUPS      64(AX), Y8
 	VSUBPS       Y6, Y8, Y8
-	VMOVUPS      64(AX), Y9
-	VSUBPS       Y7, Y9, Y9
-	VMULPS       288(AX), Y8, Y8
-	VMULPS       288(AX), Y9, Y9
+	VMULPS       320(AX), Y7, Y7
+	VMULPS       320(AX), Y8, Y8
+	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
+	VMULPS       160(AX), Y3, Y3
 	VMULPS       160(AX), Y4, Y4
-	VMULPS       160(AX), Y5, Y5
+	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, 128(R8)
-	VMOVUPS      Y5, 160(R8)
-	VADDPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 608(AX)
-	VADDPS       Y5, Y3, Y2
-	VMOVUPS      Y2, 640(AX)
-	VMOVUPS      128(CX), Y2
-	VMOVUPS      160(CX), Y3
-	VSUBPS       416(AX), Y2, Y2
-	VSUBPS       416(AX), Y3, Y3
-	VDIVPS       Y1, Y2, Y2
-	VDIVPS       Y1, Y3, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y4
-	VMAXPS       Y2, Y4, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y2
-	VMOVUPS      vconstc2d00000<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
+	VMOVUPS      Y3, 128(R8)
+	VMOVUPS      Y4, 160(R8)
+	VADDPS       Y3, Y1, Y1
+	VMOVUPS      Y1, 640(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 672(AX)
+	VMOVUPS      128(CX), Y1
+	VMOVUPS      160(CX), Y2
+	VSUBPS       448(AX), Y1, Y3
+	VSUBPS       448(AX), Y2, Y4
+	VDIVPS       192(AX), Y3, Y3
+	VDIVPS       192(AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y2, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y6, Y8, Y6
+	VMULPS       Y4, Y4, Y10
 	VMULPS       Y7, Y9, Y7
-	VADDPS       Y2, Y6, Y2
+	VMULPS       Y8, Y10, Y8
 	VADDPS       Y3, Y7, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS       Y4, Y8, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
-	VPSRAD       $0x01, Y4, Y6
-	VPSUBD       Y6, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VPSLLD       $0x17, Y6, Y4
-	VMULPS       Y4, Y2, Y2
-	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
-	VPSRAD       $0x01, Y4, Y5
-	VPSUBD       Y5, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y3, Y3
-	VPSLLD       $0x17, Y5, Y4
-	VMULPS       Y4, Y3, Y3
-	VMULPS       Y2, Y1, Y2
-	VMULPS       Y3, Y1, Y3
-	VSUBPS       128(CX), Y2, Y2
-	VSUBPS       160(CX), Y3, Y3
-	VPMOVZXWD    64(DX), Y4
-	VPMOVZXWD    80(DX), Y5
-	VPCMPGTD     96(AX), Y4, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VPSLLD       $0x17, Y7, Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       vconst4b4000fe<>+0(SB), Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VPSLLD       $0x17, Y6, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       192(AX), Y3, Y3
+	VMULPS       192(AX), Y4, Y4
+	VSUBPS       Y1, Y3, Y3
+	VSUBPS       Y2, Y4, Y4
+	VPMOVZXWD    64(DX), Y5
+	VPMOVZXWD    80(DX), Y6
 	VPCMPGTD     96(AX), Y5, Y5
-	VMOVUPS      608(AX), Y6
-	VMULPS       352(AX), Y6, Y6
+	VPCMPGTD     96(AX), Y6, Y6
 	VMOVUPS      640(AX), Y7
-	VMULPS       352(AX), Y7, Y7
-	VANDPS       Y4, Y6, Y6
+	VMULPS       384(AX), Y7, Y7
+	VMOVUPS      672(AX), Y8
+	VMULPS       384(AX), Y8, Y8
 	VANDPS       Y5, Y7, Y7
-	VADDPS       Y6, Y2, Y2
+	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y3, Y3
-	VMULPS       224(AX), Y2, Y2
-	VMULPS       224(AX), Y3, Y3
-	VADDPS       128(CX), Y2, Y2
-	VADDPS       160(CX), Y3, Y3
-	VMOVUPS      128(BX), Y6
-	VMOVUPS      160(BX), Y7
-	VCMPPS       $0x1e, Y6, Y2, Y8
-	VANDPS       Y8, Y4, Y4
-	VCMPPS       $0x1e, Y7, Y3, Y8
-	VANDPS       Y8, Y5, Y5
-	VBLENDVPS    Y4, 384(AX), Y2, Y2
-	VBLENDVPS    Y5, 384(AX), Y3, Y3
-	VMOVUPS      Y2, 128(CX)
-	VMOVUPS      Y3, 160(CX)
-	VPADDUSW     64(DX), X0, X2
-	VEXTRACTI128 $0x01, Y4, X3
-	VPACKSSDW    X3, X4, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 64(DX)
-	VPADDUSW     80(DX), X0, X2
-	VEXTRACTI128 $0x01, Y5, X3
-	VPACKSSDW    X3, X5, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 80(DX)
-	VMOVUPS      448(AX), Y2
-	VSUBPS       Y6, Y2, Y2
-	VMOVUPS      448(AX), Y3
-	VSUBPS       Y7, Y3, Y3
-	VMULPS       320(AX), Y2, Y2
-	VMULPS       320(AX), Y3, Y3
-	VADDPS       Y2, Y6, Y2
-	VADDPS       Y3, Y7, Y3
-	VANDPS       192(AX), Y4, Y6
-	VANDPS       192(AX), Y5, Y7
-	VADDPS       Y6, Y2, Y2
-	VADDPS       Y7, Y3, Y3
-	VMOVUPS      Y2, 128(BX)
-	VMOVUPS      Y3, 160(BX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 128(DI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 128(R9)
-	VMOVMSKPS    Y4, R13
+	VADDPS       Y8, Y4, Y4
+	VMULPS       256(AX), Y3, Y3
+	VMULPS       256(AX), Y4, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      128(BX), Y3
+	VMOVUPS      160(BX), Y4
+	VCMPPS       $0x1e, Y3, Y1, Y7
+	VANDPS       Y7, Y5, Y5
+	VCMPPS       $0x1e, Y4, Y2, Y7
+	VANDPS       Y7, Y6, Y6
+	VBLENDVPS    Y5, 416(AX), Y1, Y1
+	VBLENDVPS    Y6, 416(AX), Y2, Y2
+	VMOVUPS      Y1, 128(CX)
+	VMOVUPS      Y2, 160(CX)
+	VPADDUSW     64(DX), X0, X1
+	VEXTRACTI128 $0x01, Y5, X2
+	VPACKSSDW    X2, X5, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 64(DX)
+	VPADDUSW     80(DX), X0, X1
+	VEXTRACTI128 $0x01, Y6, X2
+	VPACKSSDW    X2, X6, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 80(DX)
+	VMOVUPS      480(AX), Y1
+	VSUBPS       Y3, Y1, Y1
+	VMOVUPS      480(AX), Y2
+	VSUBPS       Y4, Y2, Y2
+	VMULPS       352(AX), Y1, Y1
+	VMULPS       352(AX), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
+	VANDPS       224(AX), Y5, Y3
+	VANDPS       224(AX), Y6, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y1, 128(BX)
+	VMOVUPS      Y2, 160(BX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 128(DI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 128(R9)
+	VMOVMSKPS    Y5, R13
 	SHLQ         $0x20, R13
 	ORQ          R13, R12
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 160(DI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 160(R9)
-	VMOVMSKPS    Y5, R13
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 160(DI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 160(R9)
+	VMOVMSKPS    Y6, R13
 	SHLQ         $0x28, R13
 	ORQ          R13, R12
-	VMOVUPS      192(DI), Y2
-	VMOVUPS      224(DI), Y3
-	VMOVUPS      192(SI), Y4
-	VMOVUPS      224(SI), Y5
+	VMOVUPS      192(DI), Y1
+	VMOVUPS      224(DI), Y2
+	VMOVUPS      192(SI), Y3
+	VMOVUPS      224(SI), Y4
+	VMOVUPS      32(AX), Y5
+	VSUBPS       Y3, Y5, Y5
 	VMOVUPS      32(AX), Y6
 	VSUBPS       Y4, Y6, Y6
-	VMOVUPS      32(AX), Y7
-	VSUBPS       Y5, Y7, Y7
-	VMULPS       256(AX), Y6, Y6
-	VMULPS       256(AX), Y7, Y7
+	VMULPS       288(AX), Y5, Y5
+	VMULPS       288(AX), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
+	VMULPS       128(AX), Y1, Y1
 	VMULPS       128(AX), Y2, Y2
-	VMULPS       128(AX), Y3, Y3
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 192(SI)
-	VMOVUPS      Y3, 224(SI)
-	VMOVUPS      192(R9), Y4
-	VMOVUPS      224(R9), Y5
-	VMOVUPS      192(R8), Y6
-	VMOVUPS      224(R8), Y7
+	VMOVUPS      Y1, 192(SI)
+	VMOVUPS      Y2, 224(SI)
+	VMOVUPS      192(R9), Y3
+	VMOVUPS      224(R9), Y4
+	VMOVUPS      192(R8), Y5
+	VMOVUPS      224(R8), Y6
+	VMOVUPS      64(AX), Y7
+	VSUBPS       Y5, Y7, Y7
 	VMOVUPS      64(AX), Y8
 	VSUBPS       Y6, Y8, Y8
-	VMOVUPS      64(AX), Y9
-	VSUBPS       Y7, Y9, Y9
-	VMULPS       288(AX), Y8, Y8
-	VMULPS       288(AX), Y9, Y9
+	VMULPS       320(AX), Y7, Y7
+	VMULPS       320(AX), Y8, Y8
+	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
+	VMULPS       160(AX), Y3, Y3
 	VMULPS       160(AX), Y4, Y4
-	VMULPS       160(AX), Y5, Y5
+	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, 192(R8)
-	VMOVUPS      Y5, 224(R8)
-	VADDPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 672(AX)
-	VADDPS       Y5, Y3, Y2
-	VMOVUPS      Y2, 704(AX)
-	VMOVUPS      192(CX), Y2
-	VMOVUPS      224(CX), Y3
-	VSUBPS       416(AX), Y2, Y2
-	VSUBPS       416(AX), Y3, Y3
-	VDIVPS       Y1, Y2, Y2
-	VDIVPS       Y1, Y3, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y4
-	VMAXPS       Y2, Y4, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y2
-	VMOVUPS      vconstc2d00000<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
+	VMOVUPS      Y3, 192(R8)
+	VMOVUPS      Y4, 224(R8)
+	VADDPS       Y3, Y1, Y1
+	VMOVUPS      Y1, 704(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 736(AX)
+	VMOVUPS      192(CX), Y1
+	VMOVUPS      224(CX), Y2
+	VSUBPS       448(AX), Y1, Y3
+	VSUBPS       448(AX), Y2, Y4
+	VDIVPS       192(AX), Y3, Y3
+	VDIVPS       192(AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y2, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y6, Y8, Y6
+	VMULPS       Y4, Y4, Y10
 	VMULPS       Y7, Y9, Y7
-	VADDPS       Y2, Y6, Y2
+	VMULPS       Y8, Y10, Y8
 	VADDPS       Y3, Y7, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS       Y4, Y8, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
-	VPSRAD       $0x01, Y4, Y6
-	VPSUBD       Y6, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VPSLLD       $0x17, Y6, Y4
-	VMULPS       Y4, Y2, Y2
-	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
-	VPSRAD       $0x01, Y4, Y5
-	VPSUBD       Y5, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y3, Y3
-	VPSLLD       $0x17, Y5, Y4
-	VMULPS       Y4, Y3, Y3
-	VMULPS       Y2, Y1, Y2
-	VMULPS       Y3, Y1, Y3
-	VSUBPS       192(CX), Y2, Y2
-	VSUBPS       224(CX), Y3, Y3
-	VPMOVZXWD    96(DX), Y4
-	VPMOVZXWD    112(DX), Y5
-	VPCMPGTD     96(AX), Y4, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VPSLLD       $0x17, Y7, Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       vconst4b4000fe<>+0(SB), Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VPSLLD       $0x17, Y6, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       192(AX), Y3, Y3
+	VMULPS       192(AX), Y4, Y4
+	VSUBPS       Y1, Y3, Y3
+	VSUBPS       Y2, Y4, Y4
+	VPMOVZXWD    96(DX), Y5
+	VPMOVZXWD    112(DX), Y6
 	VPCMPGTD     96(AX), Y5, Y5
-	VMOVUPS      672(AX), Y6
-	VMULPS       352(AX), Y6, Y6
+	VPCMPGTD     96(AX), Y6, Y6
 	VMOVUPS      704(AX), Y7
-	VMULPS       352(AX), Y7, Y7
-	VANDPS       Y4, Y6, Y6
+	VMULPS       384(AX), Y7, Y7
+	VMOVUPS      736(AX), Y8
+	VMULPS       384(AX), Y8, Y8
 	VANDPS       Y5, Y7, Y7
-	VADDPS       Y6, Y2, Y2
+	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y3, Y3
-	VMULPS       224(AX), Y2, Y2
-	VMULPS       224(AX), Y3, Y3
-	VADDPS       192(CX), Y2, Y2
-	VADDPS       224(CX), Y3, Y3
-	VMOVUPS      192(BX), Y6
-	VMOVUPS      224(BX), Y7
-	VCMPPS       $0x1e, Y6, Y2, Y8
-	VANDPS       Y8, Y4, Y4
-	VCMPPS       $0x1e, Y7, Y3, Y8
-	VANDPS       Y8, Y5, Y5
-	VBLENDVPS    Y4, 384(AX), Y2, Y2
-	VBLENDVPS    Y5, 384(AX), Y3, Y3
-	VMOVUPS      Y2, 192(CX)
-	VMOVUPS      Y3, 224(CX)
-	VPADDUSW     96(DX), X0, X2
-	VEXTRACTI128 $0x01, Y4, X3
-	VPACKSSDW    X3, X4, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 96(DX)
-	VPADDUSW     112(DX), X0, X2
-	VEXTRACTI128 $0x01, Y5, X3
-	VPACKSSDW    X3, X5, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 112(DX)
-	VMOVUPS      448(AX), Y2
-	VSUBPS       Y6, Y2, Y2
-	VMOVUPS      448(AX), Y3
-	VSUBPS       Y7, Y3, Y3
-	VMULPS       320(AX), Y2, Y2
-	VMULPS       320(AX), Y3, Y3
-	VADDPS       Y2, Y6, Y2
-	VADDPS       Y3, Y7, Y3
-	VANDPS       192(AX), Y4, Y6
-	VANDPS       192(AX), Y5, Y7
-	VADDPS       Y6, Y2, Y2
-	VADDPS       Y7, Y3, Y3
-	VMOVUPS      Y2, 192(BX)
-	VMOVUPS      Y3, 224(BX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 192(DI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 192(R9)
-	VMOVMSKPS    Y4, R13
+	VADDPS       Y8, Y4, Y4
+	VMULPS       256(AX), Y3, Y3
+	VMULPS       256(AX), Y4, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      192(BX), Y3
+	VMOVUPS      224(BX), Y4
+	VCMPPS       $0x1e, Y3, Y1, Y7
+	VANDPS       Y7, Y5, Y5
+	VCMPPS       $0x1e, Y4, Y2, Y7
+	VANDPS       Y7, Y6, Y6
+	VBLENDVPS    Y5, 416(AX), Y1, Y1
+	VBLENDVPS    Y6, 416(AX), Y2, Y2
+	VMOVUPS      Y1, 192(CX)
+	VMOVUPS      Y2, 224(CX)
+	VPADDUSW     96(DX), X0, X1
+	VEXTRACTI128 $0x01, Y5, X2
+	VPACKSSDW    X2, X5, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 96(DX)
+	VPADDUSW     112(DX), X0, X1
+	VEXTRACTI128 $0x01, Y6, X2
+	VPACKSSDW    X2, X6, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 112(DX)
+	VMOVUPS      480(AX), Y1
+	VSUBPS       Y3, Y1, Y1
+	VMOVUPS      480(AX), Y2
+	VSUBPS       Y4, Y2, Y2
+	VMULPS       352(AX), Y1, Y1
+	VMULPS       352(AX), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
+	VANDPS       224(AX), Y5, Y3
+	VANDPS       224(AX), Y6, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y1, 192(BX)
+	VMOVUPS      Y2, 224(BX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 192(DI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 192(R9)
+	VMOVMSKPS    Y5, R13
 	SHLQ         $0x30, R13
 	ORQ          R13, R12
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 224(DI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 224(R9)
-	VMOVMSKPS    Y5, R13
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 224(DI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 224(R9)
+	VMOVMSKPS    Y6, R13
 	SHLQ         $0x38, R13
 	ORQ          R13, R12
 	MOVQ         R12, (R10)
@@ -39191,715 +38288,715 @@ SimplifiedAdaptiveExponentialTraced2UniformAVX2_block:
 
 SimplifiedAdaptiveExponentialTraced2UniformAVX2_reciprocal_block:
 	XORQ         R12, R12
-	VMOVUPS      (DI), Y2
-	VMOVUPS      32(DI), Y3
-	VMOVUPS      (SI), Y4
-	VMOVUPS      32(SI), Y5
+	VMOVUPS      (DI), Y1
+	VMOVUPS      32(DI), Y2
+	VMOVUPS      (SI), Y3
+	VMOVUPS      32(SI), Y4
+	VMOVUPS      32(AX), Y5
+	VSUBPS       Y3, Y5, Y5
 	VMOVUPS      32(AX), Y6
 	VSUBPS       Y4, Y6, Y6
-	VMOVUPS      32(AX), Y7
-	VSUBPS       Y5, Y7, Y7
-	VMULPS       256(AX), Y6, Y6
-	VMULPS       256(AX), Y7, Y7
+	VMULPS       288(AX), Y5, Y5
+	VMULPS       288(AX), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
+	VMULPS       128(AX), Y1, Y1
 	VMULPS       128(AX), Y2, Y2
-	VMULPS       128(AX), Y3, Y3
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, (SI)
-	VMOVUPS      Y3, 32(SI)
-	VMOVUPS      (R9), Y4
-	VMOVUPS      32(R9), Y5
-	VMOVUPS      (R8), Y6
-	VMOVUPS      32(R8), Y7
+	VMOVUPS      Y1, (SI)
+	VMOVUPS      Y2, 32(SI)
+	VMOVUPS      (R9), Y3
+	VMOVUPS      32(R9), Y4
+	VMOVUPS      (R8), Y5
+	VMOVUPS      32(R8), Y6
+	VMOVUPS      64(AX), Y7
+	VSUBPS       Y5, Y7, Y7
 	VMOVUPS      64(AX), Y8
 	VSUBPS       Y6, Y8, Y8
-	VMOVUPS      64(AX), Y9
-	VSUBPS       Y7, Y9, Y9
-	VMULPS       288(AX), Y8, Y8
-	VMULPS       288(AX), Y9, Y9
+	VMULPS       320(AX), Y7, Y7
+	VMULPS       320(AX), Y8, Y8
+	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
+	VMULPS       160(AX), Y3, Y3
 	VMULPS       160(AX), Y4, Y4
-	VMULPS       160(AX), Y5, Y5
+	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, (R8)
-	VMOVUPS      Y5, 32(R8)
-	VADDPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 480(AX)
-	VADDPS       Y5, Y3, Y2
-	VMOVUPS      Y2, 512(AX)
-	VMOVUPS      (CX), Y2
-	VMOVUPS      32(CX), Y3
-	VSUBPS       416(AX), Y2, Y2
-	VSUBPS       416(AX), Y3, Y3
-	VMULPS       (AX), Y2, Y2
+	VMOVUPS      Y3, (R8)
+	VMOVUPS      Y4, 32(R8)
+	VADDPS       Y3, Y1, Y1
+	VMOVUPS      Y1, 512(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 544(AX)
+	VMOVUPS      (CX), Y1
+	VMOVUPS      32(CX), Y2
+	VSUBPS       448(AX), Y1, Y3
+	VSUBPS       448(AX), Y2, Y4
 	VMULPS       (AX), Y3, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y4
-	VMAXPS       Y2, Y4, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y2
-	VMOVUPS      vconstc2d00000<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
+	VMULPS       (AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y2, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y6, Y8, Y6
+	VMULPS       Y4, Y4, Y10
 	VMULPS       Y7, Y9, Y7
-	VADDPS       Y2, Y6, Y2
+	VMULPS       Y8, Y10, Y8
 	VADDPS       Y3, Y7, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS       Y4, Y8, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
-	VPSRAD       $0x01, Y4, Y6
-	VPSUBD       Y6, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VPSLLD       $0x17, Y6, Y4
-	VMULPS       Y4, Y2, Y2
-	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
-	VPSRAD       $0x01, Y4, Y5
-	VPSUBD       Y5, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y3, Y3
-	VPSLLD       $0x17, Y5, Y4
-	VMULPS       Y4, Y3, Y3
-	VMULPS       Y2, Y1, Y2
-	VMULPS       Y3, Y1, Y3
-	VSUBPS       (CX), Y2, Y2
-	VSUBPS       32(CX), Y3, Y3
-	VPMOVZXWD    (DX), Y4
-	VPMOVZXWD    16(DX), Y5
-	VPCMPGTD     96(AX), Y4, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VPSLLD       $0x17, Y7, Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       vconst4b4000fe<>+0(SB), Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VPSLLD       $0x17, Y6, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       192(AX), Y3, Y3
+	VMULPS       192(AX), Y4, Y4
+	VSUBPS       Y1, Y3, Y3
+	VSUBPS       Y2, Y4, Y4
+	VPMOVZXWD    (DX), Y5
+	VPMOVZXWD    16(DX), Y6
 	VPCMPGTD     96(AX), Y5, Y5
-	VMOVUPS      480(AX), Y6
-	VMULPS       352(AX), Y6, Y6
+	VPCMPGTD     96(AX), Y6, Y6
 	VMOVUPS      512(AX), Y7
-	VMULPS       352(AX), Y7, Y7
-	VANDPS       Y4, Y6, Y6
+	VMULPS       384(AX), Y7, Y7
+	VMOVUPS      544(AX), Y8
+	VMULPS       384(AX), Y8, Y8
 	VANDPS       Y5, Y7, Y7
-	VADDPS       Y6, Y2, Y2
+	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y3, Y3
-	VMULPS       224(AX), Y2, Y2
-	VMULPS       224(AX), Y3, Y3
-	VADDPS       (CX), Y2, Y2
-	VADDPS       32(CX), Y3, Y3
-	VMOVUPS      (BX), Y6
-	VMOVUPS      32(BX), Y7
-	VCMPPS       $0x1e, Y6, Y2, Y8
-	VANDPS       Y8, Y4, Y4
-	VCMPPS       $0x1e, Y7, Y3, Y8
-	VANDPS       Y8, Y5, Y5
-	VBLENDVPS    Y4, 384(AX), Y2, Y2
-	VBLENDVPS    Y5, 384(AX), Y3, Y3
-	VMOVUPS      Y2, (CX)
-	VMOVUPS      Y3, 32(CX)
-	VPADDUSW     (DX), X0, X2
-	VEXTRACTI128 $0x01, Y4, X3
-	VPACKSSDW    X3, X4, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, (DX)
-	VPADDUSW     16(DX), X0, X2
-	VEXTRACTI128 $0x01, Y5, X3
-	VPACKSSDW    X3, X5, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 16(DX)
-	VMOVUPS      448(AX), Y2
-	VSUBPS       Y6, Y2, Y2
-	VMOVUPS      448(AX), Y3
-	VSUBPS       Y7, Y3, Y3
-	VMULPS       320(AX), Y2, Y2
-	VMULPS       320(AX), Y3, Y3
-	VADDPS       Y2, Y6, Y2
-	VADDPS       Y3, Y7, Y3
-	VANDPS       192(AX), Y4, Y6
-	VANDPS       192(AX), Y5, Y7
-	VADDPS       Y6, Y2, Y2
-	VADDPS       Y7, Y3, Y3
-	VMOVUPS      Y2, (BX)
-	VMOVUPS      Y3, 32(BX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, (DI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, (R9)
-	VMOVMSKPS    Y4, R13
-	ORQ          R13, R12
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 32(DI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 32(R9)
+	VADDPS       Y8, Y4, Y4
+	VMULPS       256(AX), Y3, Y3
+	VMULPS       256(AX), Y4, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      (BX), Y3
+	VMOVUPS      32(BX), Y4
+	VCMPPS       $0x1e, Y3, Y1, Y7
+	VANDPS       Y7, Y5, Y5
+	VCMPPS       $0x1e, Y4, Y2, Y7
+	VANDPS       Y7, Y6, Y6
+	VBLENDVPS    Y5, 416(AX), Y1, Y1
+	VBLENDVPS    Y6, 416(AX), Y2, Y2
+	VMOVUPS      Y1, (CX)
+	VMOVUPS      Y2, 32(CX)
+	VPADDUSW     (DX), X0, X1
+	VEXTRACTI128 $0x01, Y5, X2
+	VPACKSSDW    X2, X5, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, (DX)
+	VPADDUSW     16(DX), X0, X1
+	VEXTRACTI128 $0x01, Y6, X2
+	VPACKSSDW    X2, X6, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 16(DX)
+	VMOVUPS      480(AX), Y1
+	VSUBPS       Y3, Y1, Y1
+	VMOVUPS      480(AX), Y2
+	VSUBPS       Y4, Y2, Y2
+	VMULPS       352(AX), Y1, Y1
+	VMULPS       352(AX), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
+	VANDPS       224(AX), Y5, Y3
+	VANDPS       224(AX), Y6, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y1, (BX)
+	VMOVUPS      Y2, 32(BX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, (DI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, (R9)
 	VMOVMSKPS    Y5, R13
+	ORQ          R13, R12
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 32(DI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 32(R9)
+	VMOVMSKPS    Y6, R13
 	SHLQ         $0x08, R13
 	ORQ          R13, R12
-	VMOVUPS      64(DI), Y2
-	VMOVUPS      96(DI), Y3
-	VMOVUPS      64(SI), Y4
-	VMOVUPS      96(SI), Y5
+	VMOVUPS      64(DI), Y1
+	VMOVUPS      96(DI), Y2
+	VMOVUPS      64(SI), Y3
+	VMOVUPS      96(SI), Y4
+	VMOVUPS      32(AX), Y5
+	VSUBPS       Y3, Y5, Y5
 	VMOVUPS      32(AX), Y6
 	VSUBPS       Y4, Y6, Y6
-	VMOVUPS      32(AX), Y7
-	VSUBPS       Y5, Y7, Y7
-	VMULPS       256(AX), Y6, Y6
-	VMULPS       256(AX), Y7, Y7
+	VMULPS       288(AX), Y5, Y5
+	VMULPS       288(AX), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
+	VMULPS       128(AX), Y1, Y1
 	VMULPS       128(AX), Y2, Y2
-	VMULPS       128(AX), Y3, Y3
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 64(SI)
-	VMOVUPS      Y3, 96(SI)
-	VMOVUPS      64(R9), Y4
-	VMOVUPS      96(R9), Y5
-	VMOVUPS      64(R8), Y6
-	VMOVUPS      96(R8), Y7
+	VMOVUPS      Y1, 64(SI)
+	VMOVUPS      Y2, 96(SI)
+	VMOVUPS      64(R9), Y3
+	VMOVUPS      96(R9), Y4
+	VMOVUPS      64(R8), Y5
+	VMOVUPS      96(R8), Y6
+	VMOVUPS      64(AX), Y7
+	VSUBPS       Y5, Y7, Y7
 	VMOVUPS      64(AX), Y8
 	VSUBPS       Y6, Y8, Y8
-	VMOVUPS      64(AX), Y9
-	VSUBPS       Y7, Y9, Y9
-	VMULPS       288(AX), Y8, Y8
-	VMULPS       288(AX), Y9, Y9
+	VMULPS       320(AX), Y7, Y7
+	VMULPS       320(AX), Y8, Y8
+	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
+	VMULPS       160(AX), Y3, Y3
 	VMULPS       160(AX), Y4, Y4
-	VMULPS       160(AX), Y5, Y5
+	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, 64(R8)
-	VMOVUPS      Y5, 96(R8)
-	VADDPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 544(AX)
-	VADDPS       Y5, Y3, Y2
-	VMOVUPS      Y2, 576(AX)
-	VMOVUPS      64(CX), Y2
-	VMOVUPS      96(CX), Y3
-	VSUBPS       416(AX), Y2, Y2
-	VSUBPS       416(AX), Y3, Y3
-	VMULPS       (AX), Y2, Y2
+	VMOVUPS      Y3, 64(R8)
+	VMOVUPS      Y4, 96(R8)
+	VADDPS       Y3, Y1, Y1
+	VMOVUPS      Y1, 576(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 608(AX)
+	VMOVUPS      64(CX), Y1
+	VMOVUPS      96(CX), Y2
+	VSUBPS       448(AX), Y1, Y3
+	VSUBPS       448(AX), Y2, Y4
 	VMULPS       (AX), Y3, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y4
-	VMAXPS       Y2, Y4, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y2
-	VMOVUPS      vconstc2d00000<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
+	VMULPS       (AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y2, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y6, Y8, Y6
+	VMULPS       Y4, Y4, Y10
 	VMULPS       Y7, Y9, Y7
-	VADDPS       Y2, Y6, Y2
+	VMULPS       Y8, Y10, Y8
 	VADDPS       Y3, Y7, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS       Y4, Y8, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
-	VPSRAD       $0x01, Y4, Y6
-	VPSUBD       Y6, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VPSLLD       $0x17, Y6, Y4
-	VMULPS       Y4, Y2, Y2
-	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
-	VPSRAD       $0x01, Y4, Y5
-	VPSUBD       Y5, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y3, Y3
-	VPSLLD       $0x17, Y5, Y4
-	VMULPS       Y4, Y3, Y3
-	VMULPS       Y2, Y1, Y2
-	VMULPS       Y3, Y1, Y3
-	VSUBPS       64(CX), Y2, Y2
-	VSUBPS       96(CX), Y3, Y3
-	VPMOVZXWD    32(DX), Y4
-	VPMOVZXWD    48(DX), Y5
-	VPCMPGTD     96(AX), Y4, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VPSLLD       $0x17, Y7, Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       vconst4b4000fe<>+0(SB), Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VPSLLD       $0x17, Y6, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       192(AX), Y3, Y3
+	VMULPS       192(AX), Y4, Y4
+	VSUBPS       Y1, Y3, Y3
+	VSUBPS       Y2, Y4, Y4
+	VPMOVZXWD    32(DX), Y5
+	VPMOVZXWD    48(DX), Y6
 	VPCMPGTD     96(AX), Y5, Y5
-	VMOVUPS      544(AX), Y6
-	VMULPS       352(AX), Y6, Y6
+	VPCMPGTD     96(AX), Y6, Y6
 	VMOVUPS      576(AX), Y7
-	VMULPS       352(AX), Y7, Y7
-	VANDPS       Y4, Y6, Y6
+	VMULPS       384(AX), Y7, Y7
+	VMOVUPS      608(AX), Y8
+	VMULPS       384(AX), Y8, Y8
 	VANDPS       Y5, Y7, Y7
-	VADDPS       Y6, Y2, Y2
+	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y3, Y3
-	VMULPS       224(AX), Y2, Y2
-	VMULPS       224(AX), Y3, Y3
-	VADDPS       64(CX), Y2, Y2
-	VADDPS       96(CX), Y3, Y3
-	VMOVUPS      64(BX), Y6
-	VMOVUPS      96(BX), Y7
-	VCMPPS       $0x1e, Y6, Y2, Y8
-	VANDPS       Y8, Y4, Y4
-	VCMPPS       $0x1e, Y7, Y3, Y8
-	VANDPS       Y8, Y5, Y5
-	VBLENDVPS    Y4, 384(AX), Y2, Y2
-	VBLENDVPS    Y5, 384(AX), Y3, Y3
-	VMOVUPS      Y2, 64(CX)
-	VMOVUPS      Y3, 96(CX)
-	VPADDUSW     32(DX), X0, X2
-	VEXTRACTI128 $0x01, Y4, X3
-	VPACKSSDW    X3, X4, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 32(DX)
-	VPADDUSW     48(DX), X0, X2
-	VEXTRACTI128 $0x01, Y5, X3
-	VPACKSSDW    X3, X5, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 48(DX)
-	VMOVUPS      448(AX), Y2
-	VSUBPS       Y6, Y2, Y2
-	VMOVUPS      448(AX), Y3
-	VSUBPS       Y7, Y3, Y3
-	VMULPS       320(AX), Y2, Y2
-	VMULPS       320(AX), Y3, Y3
-	VADDPS       Y2, Y6, Y2
-	VADDPS       Y3, Y7, Y3
-	VANDPS       192(AX), Y4, Y6
-	VANDPS       192(AX), Y5, Y7
-	VADDPS       Y6, Y2, Y2
-	VADDPS       Y7, Y3, Y3
-	VMOVUPS      Y2, 64(BX)
-	VMOVUPS      Y3, 96(BX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 64(DI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 64(R9)
-	VMOVMSKPS    Y4, R13
+	VADDPS       Y8, Y4, Y4
+	VMULPS       256(AX), Y3, Y3
+	VMULPS       256(AX), Y4, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      64(BX), Y3
+	VMOVUPS      96(BX), Y4
+	VCMPPS       $0x1e, Y3, Y1, Y7
+	VANDPS       Y7, Y5, Y5
+	VCMPPS       $0x1e, Y4, Y2, Y7
+	VANDPS       Y7, Y6, Y6
+	VBLENDVPS    Y5, 416(AX), Y1, Y1
+	VBLENDVPS    Y6, 416(AX), Y2, Y2
+	VMOVUPS      Y1, 64(CX)
+	VMOVUPS      Y2, 96(CX)
+	VPADDUSW     32(DX), X0, X1
+	VEXTRACTI128 $0x01, Y5, X2
+	VPACKSSDW    X2, X5, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 32(DX)
+	VPADDUSW     48(DX), X0, X1
+	VEXTRACTI128 $0x01, Y6, X2
+	VPACKSSDW    X2, X6, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 48(DX)
+	VMOVUPS      480(AX), Y1
+	VSUBPS       Y3, Y1, Y1
+	VMOVUPS      480(AX), Y2
+	VSUBPS       Y4, Y2, Y2
+	VMULPS       352(AX), Y1, Y1
+	VMULPS       352(AX), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
+	VANDPS       224(AX), Y5, Y3
+	VANDPS       224(AX), Y6, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y1, 64(BX)
+	VMOVUPS      Y2, 96(BX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 64(DI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 64(R9)
+	VMOVMSKPS    Y5, R13
 	SHLQ         $0x10, R13
 	ORQ          R13, R12
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 96(DI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 96(R9)
-	VMOVMSKPS    Y5, R13
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 96(DI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 96(R9)
+	VMOVMSKPS    Y6, R13
 	SHLQ         $0x18, R13
 	ORQ          R13, R12
-	VMOVUPS      128(DI), Y2
-	VMOVUPS      160(DI), Y3
-	VMOVUPS      128(SI), Y4
-	VMOVUPS      160(SI), Y5
+	VMOVUPS      128(DI), Y1
+	VMOVUPS      160(DI), Y2
+	VMOVUPS      128(SI), Y3
+	VMOVUPS      160(SI), Y4
+	VMOVUPS      32(AX), Y5
+	VSUBPS       Y3, Y5, Y5
 	VMOVUPS      32(AX), Y6
 	VSUBPS       Y4, Y6, Y6
-	VMOVUPS      32(AX), Y7
-	VSUBPS       Y5, Y7, Y7
-	VMULPS       256(AX), Y6, Y6
-	VMULPS       256(AX), Y7, Y7
+	VMULPS       288(AX), Y5, Y5
+	VMULPS       288(AX), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
+	VMULPS       128(AX), Y1, Y1
 	VMULPS       128(AX), Y2, Y2
-	VMULPS       128(AX), Y3, Y3
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 128(SI)
-	VMOVUPS      Y3, 160(SI)
-	VMOVUPS      128(R9), Y4
-	VMOVUPS      160(R9), Y5
-	VMOVUPS      128(R8), Y6
-	VMOVUPS      160(R8), Y7
+	VMOVUPS      Y1, 128(SI)
+	VMOVUPS      Y2, 160(SI)
+	VMOVUPS      128(R9), Y3
+	VMOVUPS      160(R9), Y4
+	VMOVUPS      128(R8), Y5
+	VMOVUPS      160(R8), Y6
+	VMOVUPS      64(AX), Y7
+	VSUBPS       Y5, Y7, Y7
 	VMOVUPS      64(AX), Y8
 	VSUBPS       Y6, Y8, Y8
-	VMOVUPS      64(AX), Y9
-	VSUBPS       Y7, Y9, Y9
-	VMULPS       288(AX), Y8, Y8
-	VMULPS       288(AX), Y9, Y9
+	VMULPS       320(AX), Y7, Y7
+	VMULPS       320(AX), Y8, Y8
+	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
+	VMULPS       160(AX), Y3, Y3
 	VMULPS       160(AX), Y4, Y4
-	VMULPS       160(AX), Y5, Y5
+	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, 128(R8)
-	VMOVUPS      Y5, 160(R8)
-	VADDPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 608(AX)
-	VADDPS       Y5, Y3, Y2
-	VMOVUPS      Y2, 640(AX)
-	VMOVUPS      128(CX), Y2
-	VMOVUPS      160(CX), Y3
-	VSUBPS       416(AX), Y2, Y2
-	VSUBPS       416(AX), Y3, Y3
-	VMULPS       (AX), Y2, Y2
+	VMOVUPS      Y3, 128(R8)
+	VMOVUPS      Y4, 160(R8)
+	VADDPS       Y3, Y1, Y1
+	VMOVUPS      Y1, 640(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 672(AX)
+	VMOVUPS      128(CX), Y1
+	VMOVUPS      160(CX), Y2
+	VSUBPS       448(AX), Y1, Y3
+	VSUBPS       448(AX), Y2, Y4
 	VMULPS       (AX), Y3, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y4
-	VMAXPS       Y2, Y4, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y2
-	VMOVUPS      vconstc2d00000<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
+	VMULPS       (AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y2, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y6, Y8, Y6
+	VMULPS       Y4, Y4, Y10
 	VMULPS       Y7, Y9, Y7
-	VADDPS       Y2, Y6, Y2
+	VMULPS       Y8, Y10, Y8
 	VADDPS       Y3, Y7, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS       Y4, Y8, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
-	VPSRAD       $0x01, Y4, Y6
-	VPSUBD       Y6, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VPSLLD       $0x17, Y6, Y4
-	VMULPS       Y4, Y2, Y2
-	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
-	VPSRAD       $0x01, Y4, Y5
-	VPSUBD       Y5, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y3, Y3
-	VPSLLD       $0x17, Y5, Y4
-	VMULPS       Y4, Y3, Y3
-	VMULPS       Y2, Y1, Y2
-	VMULPS       Y3, Y1, Y3
-	VSUBPS       128(CX), Y2, Y2
-	VSUBPS       160(CX), Y3, Y3
-	VPMOVZXWD    64(DX), Y4
-	VPMOVZXWD    80(DX), Y5
-	VPCMPGTD     96(AX), Y4, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VPSLLD       $0x17, Y7, Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       vconst4b4000fe<>+0(SB), Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VPSLLD       $0x17, Y6, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       192(AX), Y3, Y3
+	VMULPS       192(AX), Y4, Y4
+	VSUBPS       Y1, Y3, Y3
+	VSUBPS       Y2, Y4, Y4
+	VPMOVZXWD    64(DX), Y5
+	VPMOVZXWD    80(DX), Y6
 	VPCMPGTD     96(AX), Y5, Y5
-	VMOVUPS      608(AX), Y6
-	VMULPS       352(AX), Y6, Y6
+	VPCMPGTD     96(AX), Y6, Y6
 	VMOVUPS      640(AX), Y7
-	VMULPS       352(AX), Y7, Y7
-	VANDPS       Y4, Y6, Y6
+	VMULPS       384(AX), Y7, Y7
+	VMOVUPS      672(AX), Y8
+	VMULPS       384(AX), Y8, Y8
 	VANDPS       Y5, Y7, Y7
-	VADDPS       Y6, Y2, Y2
+	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y3, Y3
-	VMULPS       224(AX), Y2, Y2
-	VMULPS       224(AX), Y3, Y3
-	VADDPS       128(CX), Y2, Y2
-	VADDPS       160(CX), Y3, Y3
-	VMOVUPS      128(BX), Y6
-	VMOVUPS      160(BX), Y7
-	VCMPPS       $0x1e, Y6, Y2, Y8
-	VANDPS       Y8, Y4, Y4
-	VCMPPS       $0x1e, Y7, Y3, Y8
-	VANDPS       Y8, Y5, Y5
-	VBLENDVPS    Y4, 384(AX), Y2, Y2
-	VBLENDVPS    Y5, 384(AX), Y3, Y3
-	VMOVUPS      Y2, 128(CX)
-	VMOVUPS      Y3, 160(CX)
-	VPADDUSW     64(DX), X0, X2
-	VEXTRACTI128 $0x01, Y4, X3
-	VPACKSSDW    X3, X4, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 64(DX)
-	VPADDUSW     80(DX), X0, X2
-	VEXTRACTI128 $0x01, Y5, X3
-	VPACKSSDW    X3, X5, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 80(DX)
-	VMOVUPS      448(AX), Y2
-	VSUBPS       Y6, Y2, Y2
-	VMOVUPS      448(AX), Y3
-	VSUBPS       Y7, Y3, Y3
-	VMULPS       320(AX), Y2, Y2
-	VMULPS       320(AX), Y3, Y3
-	VADDPS       Y2, Y6, Y2
-	VADDPS       Y3, Y7, Y3
-	VANDPS       192(AX), Y4, Y6
-	VANDPS       192(AX), Y5, Y7
-	VADDPS       Y6, Y2, Y2
-	VADDPS       Y7, Y3, Y3
-	VMOVUPS      Y2, 128(BX)
-	VMOVUPS      Y3, 160(BX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 128(DI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 128(R9)
-	VMOVMSKPS    Y4, R13
+	VADDPS       Y8, Y4, Y4
+	VMULPS       256(AX), Y3, Y3
+	VMULPS       256(AX), Y4, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      128(BX), Y3
+	VMOVUPS      160(BX), Y4
+	VCMPPS       $0x1e, Y3, Y1, Y7
+	VANDPS       Y7, Y5, Y5
+	VCMPPS       $0x1e, Y4, Y2, Y7
+	VANDPS       Y7, Y6, Y6
+	VBLENDVPS    Y5, 416(AX), Y1, Y1
+	VBLENDVPS    Y6, 416(AX), Y2, Y2
+	VMOVUPS      Y1, 128(CX)
+	VMOVUPS      Y2, 160(CX)
+	VPADDUSW     64(DX), X0, X1
+	VEXTRACTI128 $0x01, Y5, X2
+	VPACKSSDW    X2, X5, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 64(DX)
+	VPADDUSW     80(DX), X0, X1
+	VEXTRACTI128 $0x01, Y6, X2
+	VPACKSSDW    X2, X6, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 80(DX)
+	VMOVUPS      480(AX), Y1
+	VSUBPS       Y3, Y1, Y1
+	VMOVUPS      480(AX), Y2
+	VSUBPS       Y4, Y2, Y2
+	VMULPS       352(AX), Y1, Y1
+	VMULPS       352(AX), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
+	VANDPS       224(AX), Y5, Y3
+	VANDPS       224(AX), Y6, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y1, 128(BX)
+	VMOVUPS      Y2, 160(BX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 128(DI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 128(R9)
+	VMOVMSKPS    Y5, R13
 	SHLQ         $0x20, R13
 	ORQ          R13, R12
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 160(DI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 160(R9)
-	VMOVMSKPS    Y5, R13
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 160(DI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 160(R9)
+	VMOVMSKPS    Y6, R13
 	SHLQ         $0x28, R13
 	ORQ          R13, R12
-	VMOVUPS      192(DI), Y2
-	VMOVUPS      224(DI), Y3
-	VMOVUPS      192(SI), Y4
-	VMOVUPS      224(SI), Y5
+	VMOVUPS      192(DI), Y1
+	VMOVUPS      224(DI), Y2
+	VMOVUPS      192(SI), Y3
+	VMOVUPS      224(SI), Y4
+	VMOVUPS      32(AX), Y5
+	VSUBPS       Y3, Y5, Y5
 	VMOVUPS      32(AX), Y6
 	VSUBPS       Y4, Y6, Y6
-	VMOVUPS      32(AX), Y7
-	VSUBPS       Y5, Y7, Y7
-	VMULPS       256(AX), Y6, Y6
-	VMULPS       256(AX), Y7, Y7
+	VMULPS       288(AX), Y5, Y5
+	VMULPS       288(AX), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
+	VMULPS       128(AX), Y1, Y1
 	VMULPS       128(AX), Y2, Y2
-	VMULPS       128(AX), Y3, Y3
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 192(SI)
-	VMOVUPS      Y3, 224(SI)
-	VMOVUPS      192(R9), Y4
-	VMOVUPS      224(R9), Y5
-	VMOVUPS      192(R8), Y6
-	VMOVUPS      224(R8), Y7
+	VMOVUPS      Y1, 192(SI)
+	VMOVUPS      Y2, 224(SI)
+	VMOVUPS      192(R9), Y3
+	VMOVUPS      224(R9), Y4
+	VMOVUPS      192(R8), Y5
+	VMOVUPS      224(R8), Y6
+	VMOVUPS      64(AX), Y7
+	VSUBPS       Y5, Y7, Y7
 	VMOVUPS      64(AX), Y8
 	VSUBPS       Y6, Y8, Y8
-	VMOVUPS      64(AX), Y9
-	VSUBPS       Y7, Y9, Y9
-	VMULPS       288(AX), Y8, Y8
-	VMULPS       288(AX), Y9, Y9
+	VMULPS       320(AX), Y7, Y7
+	VMULPS       320(AX), Y8, Y8
+	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
+	VMULPS       160(AX), Y3, Y3
 	VMULPS       160(AX), Y4, Y4
-	VMULPS       160(AX), Y5, Y5
+	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, 192(R8)
-	VMOVUPS      Y5, 224(R8)
-	VADDPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 672(AX)
-	VADDPS       Y5, Y3, Y2
-	VMOVUPS      Y2, 704(AX)
-	VMOVUPS      192(CX), Y2
-	VMOVUPS      224(CX), Y3
-	VSUBPS       416(AX), Y2, Y2
-	VSUBPS       416(AX), Y3, Y3
-	VMULPS       (AX), Y2, Y2
+	VMOVUPS      Y3, 192(R8)
+	VMOVUPS      Y4, 224(R8)
+	VADDPS       Y3, Y1, Y1
+	VMOVUPS      Y1, 704(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 736(AX)
+	VMOVUPS      192(CX), Y1
+	VMOVUPS      224(CX), Y2
+	VSUBPS       448(AX), Y1, Y3
+	VSUBPS       448(AX), Y2, Y4
 	VMULPS       (AX), Y3, Y3
-	VMOVUPS      vconstc2d00000<>+0(SB), Y4
-	VMAXPS       Y2, Y4, Y2
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y2
-	VMOVUPS      vconstc2d00000<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      vconst42b20000<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMULPS       vconst3fb8aa3b<>+0(SB), Y2, Y4
+	VMULPS       (AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
-	VADDPS       vconst4b400000<>+0(SB), Y4, Y4
-	VSUBPS       vconst4b400000<>+0(SB), Y4, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
 	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
-	VMULPS       vconst3f318000<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
 	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconstb95e8083<>+0(SB), Y4, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
-	VSUBPS       Y6, Y2, Y2
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
 	VSUBPS       Y7, Y3, Y3
-	VMULPS       vconst39500d01<>+0(SB), Y2, Y6
+	VSUBPS       Y8, Y4, Y4
 	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
-	VADDPS       vconst3ab60b61<>+0(SB), Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
 	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3c088889<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3d2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3e2aaaab<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y6, Y6
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y7, Y7
-	VADDPS       vconst3f000000<>+0(SB), Y6, Y6
+	VMULPS       Y4, Y8, Y8
 	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
-	VMULPS       Y2, Y2, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
 	VMULPS       Y3, Y3, Y9
-	VMULPS       Y6, Y8, Y6
+	VMULPS       Y4, Y4, Y10
 	VMULPS       Y7, Y9, Y7
-	VADDPS       Y2, Y6, Y2
+	VMULPS       Y8, Y10, Y8
 	VADDPS       Y3, Y7, Y3
-	VADDPS       vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS       Y4, Y8, Y4
 	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
-	VADDPS       vconst4b4000fe<>+0(SB), Y4, Y4
-	VPSRAD       $0x01, Y4, Y6
-	VPSUBD       Y6, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VPSLLD       $0x17, Y6, Y4
-	VMULPS       Y4, Y2, Y2
-	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y4
-	VPSRAD       $0x01, Y4, Y5
-	VPSUBD       Y5, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y3, Y3
-	VPSLLD       $0x17, Y5, Y4
-	VMULPS       Y4, Y3, Y3
-	VMULPS       Y2, Y1, Y2
-	VMULPS       Y3, Y1, Y3
-	VSUBPS       192(CX), Y2, Y2
-	VSUBPS       224(CX), Y3, Y3
-	VPMOVZXWD    96(DX), Y4
-	VPMOVZXWD    112(DX), Y5
-	VPCMPGTD     96(AX), Y4, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VPSLLD       $0x17, Y7, Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       vconst4b4000fe<>+0(SB), Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VPSLLD       $0x17, Y6, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       192(AX), Y3, Y3
+	VMULPS       192(AX), Y4, Y4
+	VSUBPS       Y1, Y3, Y3
+	VSUBPS       Y2, Y4, Y4
+	VPMOVZXWD    96(DX), Y5
+	VPMOVZXWD    112(DX), Y6
 	VPCMPGTD     96(AX), Y5, Y5
-	VMOVUPS      672(AX), Y6
-	VMULPS       352(AX), Y6, Y6
+	VPCMPGTD     96(AX), Y6, Y6
 	VMOVUPS      704(AX), Y7
-	VMULPS       352(AX), Y7, Y7
-	VANDPS       Y4, Y6, Y6
+	VMULPS       384(AX), Y7, Y7
+	VMOVUPS      736(AX), Y8
+	VMULPS       384(AX), Y8, Y8
 	VANDPS       Y5, Y7, Y7
-	VADDPS       Y6, Y2, Y2
+	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y3, Y3
-	VMULPS       224(AX), Y2, Y2
-	VMULPS       224(AX), Y3, Y3
-	VADDPS       192(CX), Y2, Y2
-	VADDPS       224(CX), Y3, Y3
-	VMOVUPS      192(BX), Y6
-	VMOVUPS      224(BX), Y7
-	VCMPPS       $0x1e, Y6, Y2, Y8
-	VANDPS       Y8, Y4, Y4
-	VCMPPS       $0x1e, Y7, Y3, Y8
-	VANDPS       Y8, Y5, Y5
-	VBLENDVPS    Y4, 384(AX), Y2, Y2
-	VBLENDVPS    Y5, 384(AX), Y3, Y3
-	VMOVUPS      Y2, 192(CX)
-	VMOVUPS      Y3, 224(CX)
-	VPADDUSW     96(DX), X0, X2
-	VEXTRACTI128 $0x01, Y4, X3
-	VPACKSSDW    X3, X4, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 96(DX)
-	VPADDUSW     112(DX), X0, X2
-	VEXTRACTI128 $0x01, Y5, X3
-	VPACKSSDW    X3, X5, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 112(DX)
-	VMOVUPS      448(AX), Y2
-	VSUBPS       Y6, Y2, Y2
-	VMOVUPS      448(AX), Y3
-	VSUBPS       Y7, Y3, Y3
-	VMULPS       320(AX), Y2, Y2
-	VMULPS       320(AX), Y3, Y3
-	VADDPS       Y2, Y6, Y2
-	VADDPS       Y3, Y7, Y3
-	VANDPS       192(AX), Y4, Y6
-	VANDPS       192(AX), Y5, Y7
-	VADDPS       Y6, Y2, Y2
-	VADDPS       Y7, Y3, Y3
-	VMOVUPS      Y2, 192(BX)
-	VMOVUPS      Y3, 224(BX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 192(DI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 192(R9)
-	VMOVMSKPS    Y4, R13
+	VADDPS       Y8, Y4, Y4
+	VMULPS       256(AX), Y3, Y3
+	VMULPS       256(AX), Y4, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      192(BX), Y3
+	VMOVUPS      224(BX), Y4
+	VCMPPS       $0x1e, Y3, Y1, Y7
+	VANDPS       Y7, Y5, Y5
+	VCMPPS       $0x1e, Y4, Y2, Y7
+	VANDPS       Y7, Y6, Y6
+	VBLENDVPS    Y5, 416(AX), Y1, Y1
+	VBLENDVPS    Y6, 416(AX), Y2, Y2
+	VMOVUPS      Y1, 192(CX)
+	VMOVUPS      Y2, 224(CX)
+	VPADDUSW     96(DX), X0, X1
+	VEXTRACTI128 $0x01, Y5, X2
+	VPACKSSDW    X2, X5, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 96(DX)
+	VPADDUSW     112(DX), X0, X1
+	VEXTRACTI128 $0x01, Y6, X2
+	VPACKSSDW    X2, X6, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 112(DX)
+	VMOVUPS      480(AX), Y1
+	VSUBPS       Y3, Y1, Y1
+	VMOVUPS      480(AX), Y2
+	VSUBPS       Y4, Y2, Y2
+	VMULPS       352(AX), Y1, Y1
+	VMULPS       352(AX), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
+	VANDPS       224(AX), Y5, Y3
+	VANDPS       224(AX), Y6, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y1, 192(BX)
+	VMOVUPS      Y2, 224(BX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 192(DI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 192(R9)
+	VMOVMSKPS    Y5, R13
 	SHLQ         $0x30, R13
 	ORQ          R13, R12
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 224(DI)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 224(R9)
-	VMOVMSKPS    Y5, R13
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 224(DI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 224(R9)
+	VMOVMSKPS    Y6, R13
 	SHLQ         $0x38, R13
 	ORQ          R13, R12
 	MOVQ         R12, (R10)

@@ -53,9 +53,9 @@ func (b *avx2) name() string { return "AVX2" }
 func (b *avx2) lanes() int   { return 8 }
 
 // budget interleaves as many of a block's 8 vectors as the 16 vector
-// registers hold, masks included, after one for the momentary, two for the
-// counters' constants where the body has counters and, in a short body, up
-// to 6 for held scalars; it holds as many scalars as remain. A long body
+// registers hold, masks included, after one for the momentary, one for the
+// counters' 16-bit ones where the body has counters, one for −1 where it
+// compares them by UGE and, in a short body, up to 6 for held scalars; it holds as many scalars as remain. A long body
 // interleaves first: its dependency chain is what bounds it, and a scalar
 // not held costs only a broadcast load where it is used; it counts an
 // operation's result in the register of an input it reads last (tightAll),
@@ -66,7 +66,10 @@ func (b *avx2) budget(p pressure, n int) (held, group int) {
 	const vecs = 16
 	reserve := 1
 	if p.counters {
-		reserve += 2
+		reserve++ // ones16
+	}
+	if p.atLeast {
+		reserve++ // minus1
 	}
 	scalars := 0
 	if !p.long {

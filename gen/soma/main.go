@@ -16,6 +16,7 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -392,11 +393,16 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 		}
 	}
 	pl := makePlan(m, sc, b, uniform)
-	if pl.split > 0 {
+	vectors := blockUnits / b.lanes()
+	switch {
+	case pl.walk:
+		Comment(fmt.Sprintf("%d scalars held in registers, %d read from memory where used; vectors interleaved %d at a time,"+
+			" the groups walking across the blocks%s.", len(pl.held), len(sc)-len(pl.held), pl.group, pl.describe()))
+	case pl.split > 0:
 		Comment(fmt.Sprintf("%d scalars held in registers, %d read from memory where used; two blocks a step, their %d vectors"+
 			" interleaved up to the first mask, then each block's %d%s.",
 			len(pl.held), len(sc)-len(pl.held), 2*pl.group, pl.group, pl.describe()))
-	} else {
+	default:
 		Comment(fmt.Sprintf("%d scalars held in registers, %d read from memory where used; vectors interleaved %d at a time%s.",
 			len(pl.held), len(sc)-len(pl.held), pl.group, pl.describe()))
 	}
@@ -467,6 +473,9 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 		spikes = Load(Param("spikes"), GP64())
 	}
 	blocks := Load(Param("blocks"), GP64())
+	if pl.walk { // the register counts the vectors left
+		SHLQ(U8(bits.TrailingZeros(uint(vectors))), blocks)
+	}
 
 	TESTQ(blocks, blocks)
 	JZ(LabelRef(name + "_done"))
@@ -487,10 +496,24 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 		}
 		JMP(LabelRef(name + "_reciprocal_block"))
 	}
+	span := func(from, to int) (vs []int) {
+		for v := from; v < to; v++ {
+			vs = append(vs, v)
+		}
+		return vs
+	}
+	// drain leaves vector v of each drained stream zero.
+	drain := func(v int) {
+		b.vector(v)
+		for _, s := range m.streams {
+			if s.kind == drainF32 {
+				b.drain(s.name)
+			}
+		}
+	}
 	// step emits the body for n consecutive blocks: two when the plan
 	// pairs them, their vectors interleaved up to its split, then each
 	// block's; else one, its vectors interleaved pl.group at a time.
-	vectors := blockUnits / b.lanes()
 	step := func(n int) {
 		words := make([]reg.GPVirtual, n)
 		if !m.noSpikes {
@@ -503,12 +526,7 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 		// to its word.
 		finish := func(k int, vs []int) {
 			for _, v := range vs {
-				b.vector(v)
-				for _, s := range m.streams {
-					if s.kind == drainF32 {
-						b.drain(s.name)
-					}
-				}
+				drain(v)
 				if m.noSpikes {
 					continue
 				}
@@ -518,12 +536,6 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 				}
 				ORQ(bitsReg.As64(), words[k])
 			}
-		}
-		span := func(from, to int) (vs []int) {
-			for v := from; v < to; v++ {
-				vs = append(vs, v)
-			}
-			return vs
 		}
 		if pl.split > 0 {
 			b.begin(p)
@@ -560,9 +572,60 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 			}
 		}
 	}
+	// walkStep emits the body for the next n vectors, interleaved, and
+	// stores each vector's spike bits, lanes/8 bytes of the words.
+	walkStep := func(n int) {
+		b.begin(p)
+		vs := span(0, n)
+		m.body(newInterleaved(b, vs, newCensus(m, sc, uniform), pl))
+		for _, v := range vs {
+			drain(v)
+			if m.noSpikes {
+				continue
+			}
+			w := b.spikeBits()
+			at := Mem{Base: spikes, Disp: v * b.lanes() / 8}
+			switch b.lanes() {
+			case 8:
+				MOVB(w.As8(), at)
+			case 16:
+				MOVW(w.As16(), at)
+			default:
+				panic("no walk over vectors of " + fmt.Sprint(b.lanes()) + " lanes")
+			}
+		}
+		if !m.noSpikes {
+			ADDQ(U8(n*b.lanes()/8), spikes)
+		}
+		for _, s := range m.streams {
+			if !s.byValue(uniform) {
+				p.advance(s.name, U32(n*b.lanes()*s.size()))
+			}
+		}
+	}
 	// loop emits the block loop at label: two blocks a step while two
-	// remain, if the plan pairs them, then the last.
+	// remain, if the plan pairs them, then the last; or, walking, a group
+	// of vectors a step while a group remains, then one at a time.
 	loop := func(label string) {
+		if pl.walk {
+			g := U8(pl.group)
+			Label(label)
+			SUBQ(g, blocks)
+			JCS(LabelRef(label + "_rest"))
+			Label(label + "_group")
+			walkStep(pl.group)
+			SUBQ(g, blocks)
+			JCC(LabelRef(label + "_group"))
+			Label(label + "_rest")
+			ADDQ(g, blocks) // the vectors left, fewer than a group
+			JZ(LabelRef(label + "_end"))
+			Label(label + "_one")
+			walkStep(1)
+			DECQ(blocks)
+			JNZ(LabelRef(label + "_one"))
+			Label(label + "_end")
+			return
+		}
 		if pl.split == 0 {
 			Label(label)
 			step(1)
