@@ -65,10 +65,15 @@
 // asynchronous input of a population, one spike bit per connection) follow
 // the same rule, except in a matrix of 2^18 elements or more, whose
 // weights come from L3 or DRAM: there the dense kernel pays for reading
-// every weight and the sparse form only for the lines of the set bits, and
-// a row takes the sparse form when 70·set + 300 ≤ n (float32; 140·set +
-// 300 ≤ n for binary16 weights, which the dense kernel reads twice as
-// fast): below about 1.3% (0.65%) of the bits set on long rows.
+// every weight and the sparse form only for the lines of the set bits. A
+// row of a matrix under 32 MB (L3) takes the sparse form when
+// 52·set + 300 ≤ n (float32; 112·set + 300 ≤ n for binary16 weights,
+// which the dense kernel reads twice as fast): below about 1.8% (0.8%) of
+// the bits set on long rows. In a matrix of 32 MB or more (DRAM), where
+// the sparse form waits on a line for nearly every bit and visits the
+// words in one pass, as a plain loop over the set bits does, it takes the
+// sparse form when 28·set + 300 ≤ n (binary16: 54·set + 300 ≤ n): below
+// about 3.4% (1.8%).
 //
 // Sums of 2^18 elements or more (for MatVec and MatVecF16, matrices of that
 // many) run kernels that ask for their data's cache lines 4 KiB ahead, as

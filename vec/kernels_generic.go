@@ -3,6 +3,7 @@ package vec
 import (
 	"math"
 	"math/bits"
+	"unsafe"
 
 	"github.com/x448/float16"
 
@@ -128,24 +129,30 @@ func addF16Generic(y []float32, w []float16.Float16) {
 
 // maskedSumGeneric and maskedSumF16Generic add the weights of the set bits
 // one at a time, each into its lane (bit b of word k is element 64k + b,
-// whose lane is b): the sparse form of the masked sums, and portable Go's
-// only one. The lanes are independent, so that a row of few spikes costs
-// little more than a plain loop over its set bits (one chain of additions).
-// They first list the nonzero words of each 64 (nonzero, without a branch
-// per word), then visit only those: on a sparse row, a branch per word
-// would go the other way about every other word, and each of those
-// mispredictions costs more than the word's bits.
+// whose lane is b): the sparse form of the masked sums for data in cache
+// or L3, and portable Go's only one. The lanes are independent, so that a
+// row of few spikes costs little more than a plain loop over its set bits
+// (one chain of additions). They first list the nonzero words of each 64
+// (nonzero, without a branch per word), then visit only those: on a sparse
+// row, a branch per word would go the other way about every other word,
+// and each of those mispredictions costs more than the word's bits. They
+// address the lanes and the weights through pointers, every one within its
+// array, rather than convert each word's 64 weights to a bounds-checked
+// array: 10–30% faster from L3 (rows of 4096 of a 4 MB matrix, 1/128 and
+// 1/64 of the bits set, on an Intel Xeon).
 func maskedSumGeneric(w []float32, x []uint64) float32 {
 	var lane [lanes]float32
 	var nz [64]uint8
 	full := len(w) / 64
+	lp := unsafe.Pointer(&lane)
 	for base := 0; base < full; base += 64 {
 		words := x[base:min(base+64, full)]
+		wp := unsafe.Pointer(unsafe.SliceData(w[base*64:]))
 		for _, k := range nonzero(&nz, words) {
-			row := (*[64]float32)(w[(base+int(k))*64:])
+			row := unsafe.Add(wp, int(k)*64*4) // w[64(base+k):][:64], within w: base+k < full
 			for word := words[k]; word != 0; word &= word - 1 {
-				b := bits.TrailingZeros64(word) & 63
-				lane[b] += row[b]
+				b := uintptr(bits.TrailingZeros64(word)) * 4
+				*(*float32)(unsafe.Add(lp, b)) += *(*float32)(unsafe.Add(row, b))
 			}
 		}
 	}
@@ -164,14 +171,75 @@ func maskedSumF16Generic(w []float16.Float16, x []uint64) float32 {
 	var nz [64]uint8
 	t := half.Table()
 	full := len(w) / 64
+	lp := unsafe.Pointer(&lane)
 	for base := 0; base < full; base += 64 {
 		words := x[base:min(base+64, full)]
+		wp := unsafe.Pointer(unsafe.SliceData(w[base*64:]))
 		for _, k := range nonzero(&nz, words) {
-			row := (*[64]float16.Float16)(w[(base+int(k))*64:])
+			row := unsafe.Add(wp, int(k)*64*2)
 			for word := words[k]; word != 0; word &= word - 1 {
-				b := bits.TrailingZeros64(word) & 63
-				lane[b] += math.Float32frombits(t[row[b]])
+				b := uintptr(bits.TrailingZeros64(word))
+				*(*float32)(unsafe.Add(lp, b*4)) += math.Float32frombits(t[*(*float16.Float16)(unsafe.Add(row, b*2))])
 			}
+		}
+	}
+	if r := len(w) % 64; r != 0 {
+		row := w[full*64:]
+		for word := x[full] & (1<<r - 1); word != 0; word &= word - 1 {
+			b := bits.TrailingZeros64(word)
+			lane[b&63] += math.Float32frombits(t[row[b]])
+		}
+	}
+	return reduce(&lane)
+}
+
+// maskedSumStream and maskedSumF16Stream are the sparse form for weights
+// that come from L3 or DRAM (a matrix of streamMin elements or more): the
+// words in order, the bits of each nonzero one added into their lanes as
+// they come, through pointers rather than a bounds-checked array per word.
+// From DRAM the sum waits on a line for nearly every set bit, and the fewer
+// instructions it takes between them, the more of those lines the core asks
+// for at once: without nonzero's first pass over each 64 words and with no
+// bounds checks, it runs as fast as a plain loop of one chain of additions
+// over the set bits, where maskedSumGeneric took 1.4 times as long (rows of
+// 32768 in a 256 MB matrix, 1/64 of the bits set, on an Intel Xeon).
+func maskedSumStream(w []float32, x []uint64) float32 {
+	var lane [lanes]float32
+	full := len(w) / 64
+	lp, wp := unsafe.Pointer(&lane), unsafe.Pointer(unsafe.SliceData(w))
+	for k, word := range x[:full] {
+		if word == 0 {
+			continue
+		}
+		row := unsafe.Add(wp, k*64*4) // w[64k:64k+64], within w: k < full
+		for ; word != 0; word &= word - 1 {
+			b := uintptr(bits.TrailingZeros64(word)) * 4
+			*(*float32)(unsafe.Add(lp, b)) += *(*float32)(unsafe.Add(row, b))
+		}
+	}
+	if r := len(w) % 64; r != 0 {
+		row := w[full*64:]
+		for word := x[full] & (1<<r - 1); word != 0; word &= word - 1 {
+			b := bits.TrailingZeros64(word)
+			lane[b&63] += row[b]
+		}
+	}
+	return reduce(&lane)
+}
+
+func maskedSumF16Stream(w []float16.Float16, x []uint64) float32 {
+	var lane [lanes]float32
+	t := half.Table()
+	full := len(w) / 64
+	lp, wp := unsafe.Pointer(&lane), unsafe.Pointer(unsafe.SliceData(w))
+	for k, word := range x[:full] {
+		if word == 0 {
+			continue
+		}
+		row := unsafe.Add(wp, k*64*2)
+		for ; word != 0; word &= word - 1 {
+			b := uintptr(bits.TrailingZeros64(word))
+			*(*float32)(unsafe.Add(lp, b*4)) += math.Float32frombits(t[*(*float16.Float16)(unsafe.Add(row, b*2))])
 		}
 	}
 	if r := len(w) % 64; r != 0 {

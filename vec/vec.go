@@ -123,46 +123,57 @@ func MaskedSumF16(w []float16.Float16, x spark.Spikes) float32 {
 // connections (asynchronous spikes, one bit per connection). x holds rows
 // rows of spark.SpikeWords(cols) words; len(y) is rows and len(w)
 // rows·cols. Each row takes the sparse form or the dense kernel by the
-// masked sums' rule, for data in cache or, where the matrix is large
-// (streamMin elements or more), for data from L3 or DRAM.
+// masked sums' rule for where the matrix likely is: in cache, in L3 (from
+// streamMin elements), or in DRAM (from dramBytes).
 func MaskedSums(y, w []float32, rows, cols int, x spark.Spikes) {
 	shape("MaskedSums", len(y), len(w), rows, cols, cols)
 	spikeRows("MaskedSums", rows, cols, len(x))
-	maskedSums(y, w, cols, x, coldSparseBit, maskedSumGeneric, impl.maskedSum)
+	maskedSums(y, w, cols, x, matrixRule(len(w), 4, f32Rules), impl.maskedSum)
 }
 
 // MaskedSumsF16 is MaskedSums of binary16 weights.
 func MaskedSumsF16(y []float32, w []float16.Float16, rows, cols int, x spark.Spikes) {
 	shape("MaskedSumsF16", len(y), len(w), rows, cols, cols)
 	spikeRows("MaskedSumsF16", rows, cols, len(x))
-	maskedSums(y, w, cols, x, coldSparseBitF16, maskedSumF16Generic, impl.maskedSumF16)
+	maskedSums(y, w, cols, x, matrixRule(len(w), 2, f16Rules), impl.maskedSumF16)
 }
 
-// maskedSums runs the rows, by the rule for data in cache or, for a
-// matrix of streamMin elements or more, the rule for data from L3 or DRAM
-// with coldBit the cost of a set bit.
-func maskedSums[W any](y []float32, w []W, cols int, x []uint64, coldBit int, sparseSum, dense func([]W, []uint64) float32) {
+// maskedSums runs the rows, each by rule r's sparse form or the dense
+// kernel.
+func maskedSums[W any](y []float32, w []W, cols int, x []uint64, r rule[W], dense func([]W, []uint64) float32) {
 	words := spark.SpikeWords(cols)
-	bit, fixed := matrixRule(len(w), coldBit)
 	for i := range y {
 		row, xi := w[i*cols:(i+1)*cols], x[i*words:(i+1)*words]
-		if sparseBy(xi, cols, bit, fixed) {
-			y[i] = sparseSum(row, xi)
+		if sparseBy(xi, cols, r.bit, r.fixed) {
+			y[i] = r.sparse(row, xi)
 		} else {
 			y[i] = dense(row, xi)
 		}
 	}
 }
 
-// matrixRule is the rule's cost of a set bit and fixed part for the rows
-// of a matrix of n elements: the rule for data in cache, or, from
-// streamMin elements on, for data from L3 or DRAM, whose cost of a set bit
-// is coldBit.
-func matrixRule(n, coldBit int) (bit, fixed int) {
-	if streams(n) {
-		return coldBit, coldSparseFixed
+// A rule is how the rows of a matrix pick their form: the sparse form
+// when set·bit + fixed ≤ n (see sparseBit), and which sparse form.
+type rule[W any] struct {
+	bit, fixed int
+	sparse     func([]W, []uint64) float32
+}
+
+// rules are the rules of a weight type for a matrix in cache, in L3 and in
+// DRAM.
+type rules[W any] [3]rule[W]
+
+// matrixRule returns the rule for the rows of a matrix of n elements of
+// size bytes: the rule for data in cache below streamMin elements, for
+// data from L3 below dramBytes, for data from DRAM from there.
+func matrixRule[W any](n, size int, rs rules[W]) rule[W] {
+	switch {
+	case !streams(n):
+		return rs[0]
+	case n < dramBytes/size:
+		return rs[1]
 	}
-	return sparseBit, sparseFixed
+	return rs[2]
 }
 
 // streamMin is the fewest elements a sum (or a matrix's) must have for
@@ -197,18 +208,43 @@ const (
 // streamMin elements or more), the dense kernel is bound by the bandwidth
 // of reading every weight, and the sparse form reads the lines of the set
 // bits only. Measured on an Intel Xeon (AVX-512), the spikes changing from
-// step to step: float32 rows of 4096 of a 4 MB matrix (L3), dense 550–620
-// ns a row, sparse 380–410 ns at 1% of the bits set, and as fast as dense
-// at about 1.5%; rows of 32768 of a 64 MB matrix (DRAM), dense 6.8–8.7 µs
-// a row, sparse 7.3–8.5 µs at 1/128 of the bits set and 10.5–11.3 µs at
-// 1/64. So the sparse form below about 1.3% of the bits set (70·set + 300
-// ≤ n: 54 bits of 4096, 463 of 32768); binary16 weights, half the bytes,
-// make the dense kernel about twice as fast, and the sparse form below
-// about 0.65%.
+// step to step, minimums of 12 interleaved rounds:
+//
+//   - from L3, float32 rows of 4096 of a 4 MB matrix: dense 480–560 ns a
+//     row; maskedSumGeneric 187 ns at 0.5% of the bits set, 283 at 1%,
+//     403 at 1.5%, 531 at 2%: the sparse form below about 1.8% (52·set +
+//     300 ≤ n, 73 bits of 4096). Binary16, dense 230 ns: below 0.8%.
+//   - from DRAM, float32 rows of 32768 of a 256 MB matrix: dense 8.7–9.9
+//     µs a row; maskedSumStream 3.6 µs at 0.5%, 4.7 at 1%, 6.9 at 2%, 8.2
+//     at 3%, 10.5 at 4%: the sparse form below about 3.4% (28·set + 300
+//     ≤ n). Binary16, dense 6.4 µs, maskedSumF16Stream 5.8 at 1.5%, 7.1
+//     at 2%: below about 1.8%.
+//
+// Which sparse form: from L3, maskedSumGeneric's first pass over the
+// words is worth its cost (rows of 32768 of a 16 MB matrix at 1%: 2.7 µs
+// against maskedSumStream's 3.4); from DRAM, it is not (a 64 MB matrix:
+// 4.3 µs against 4.2; 256 MB: 5.3 against 4.4 at 1/128). Between 16 and
+// 64 MB, a matrix of dramBytes or more is taken to come from DRAM.
 const (
-	coldSparseBit    = 70
-	coldSparseBitF16 = 140
+	l3SparseBit      = 52
+	l3SparseBitF16   = 112
+	dramSparseBit    = 28
+	dramSparseBitF16 = 54
 	coldSparseFixed  = 300
+	dramBytes        = 32 << 20
+)
+
+var (
+	f32Rules = rules[float32]{
+		{sparseBit, sparseFixed, maskedSumGeneric},
+		{l3SparseBit, coldSparseFixed, maskedSumGeneric},
+		{dramSparseBit, coldSparseFixed, maskedSumStream},
+	}
+	f16Rules = rules[float16.Float16]{
+		{sparseBit, sparseFixed, maskedSumF16Generic},
+		{l3SparseBitF16, coldSparseFixed, maskedSumF16Generic},
+		{dramSparseBitF16, coldSparseFixed, maskedSumF16Stream},
+	}
 )
 
 // sparse reports whether the masked sum of n elements over x takes the

@@ -3,6 +3,8 @@ package vec
 import (
 	"fmt"
 	"math"
+	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -180,6 +182,19 @@ func TestMasked(t *testing.T) {
 			if got, want := MaskedSumF16(w16, x), ref.MaskedSumF16(w16, x); !sameBits(got, want) {
 				t.Fatalf("MaskedSumF16 n=%d %s special=%v: %#08x, reference %#08x", n, d.name, special, math.Float32bits(got), math.Float32bits(want))
 			}
+			// The sparse forms alone, whatever the density.
+			for _, f := range []struct {
+				name string
+				f32  func([]float32, []uint64) float32
+				f16  func([]float16.Float16, []uint64) float32
+			}{{"maskedSumGeneric", maskedSumGeneric, maskedSumF16Generic}, {"maskedSumStream", maskedSumStream, maskedSumF16Stream}} {
+				if got, want := f.f32(w32, x), ref.MaskedSumOf(w32, x); !sameBits(got, want) {
+					t.Fatalf("%s n=%d %s special=%v: %#08x, reference %#08x", f.name, n, d.name, special, math.Float32bits(got), math.Float32bits(want))
+				}
+				if got, want := f.f16(w16, x), ref.MaskedSumF16(w16, x); !sameBits(got, want) {
+					t.Fatalf("%s F16 n=%d %s special=%v: %#08x, reference %#08x", f.name, n, d.name, special, math.Float32bits(got), math.Float32bits(want))
+				}
+			}
 			// The dense kernel alone, whatever the density.
 			if got, want := impl.maskedSum(w32, x), ref.MaskedSumOf(w32, x); !sameBits(got, want) {
 				t.Fatalf("dense maskedSum n=%d %s special=%v: %#08x, reference %#08x", n, d.name, special, math.Float32bits(got), math.Float32bits(want))
@@ -284,8 +299,8 @@ func TestMaskedSums(t *testing.T) {
 func TestSparseRule(t *testing.T) {
 	for _, c := range []struct {
 		n, bit, fixed int
-	}{{4096, sparseBit, sparseFixed}, {8192, sparseBit, sparseFixed}, {4096, coldSparseBit, coldSparseFixed},
-		{4096, coldSparseBitF16, coldSparseFixed}, {100000, coldSparseBit, coldSparseFixed}} {
+	}{{4096, sparseBit, sparseFixed}, {8192, sparseBit, sparseFixed}, {4096, l3SparseBit, coldSparseFixed},
+		{4096, l3SparseBitF16, coldSparseFixed}, {100000, dramSparseBit, coldSparseFixed}, {32768, dramSparseBitF16, coldSparseFixed}} {
 		for _, k := range paths() {
 			using(t, k)
 			limit := (c.n - c.fixed) / c.bit
@@ -307,14 +322,36 @@ func TestSparseRule(t *testing.T) {
 }
 
 // TestMatrixRule: a matrix under streamMin elements takes the rule for
-// data in cache, one of streamMin or more the one for data from L3 or DRAM.
+// data in cache, one of streamMin or more the one for data from L3, one of
+// dramBytes or more the one for data from DRAM, with its sparse form.
 func TestMatrixRule(t *testing.T) {
-	for _, c := range []struct{ n, bit, fixed int }{
-		{0, sparseBit, sparseFixed}, {streamMin - 1, sparseBit, sparseFixed},
-		{streamMin, coldSparseBit, coldSparseFixed}, {1 << 30, coldSparseBit, coldSparseFixed},
+	name := func(f any) string { return runtime.FuncForPC(reflect.ValueOf(f).Pointer()).Name() }
+	for _, c := range []struct {
+		n, bit int
+		sparse string
+		f16    bool
+	}{
+		{0, sparseBit, "maskedSumGeneric", false}, {streamMin - 1, sparseBit, "maskedSumGeneric", false},
+		{streamMin, l3SparseBit, "maskedSumGeneric", false}, {dramBytes/4 - 1, l3SparseBit, "maskedSumGeneric", false},
+		{dramBytes / 4, dramSparseBit, "maskedSumStream", false}, {1 << 40, dramSparseBit, "maskedSumStream", false},
+		{streamMin - 1, sparseBit, "maskedSumF16Generic", true}, {dramBytes/2 - 1, l3SparseBitF16, "maskedSumF16Generic", true},
+		{dramBytes / 2, dramSparseBitF16, "maskedSumF16Stream", true},
 	} {
-		if bit, fixed := matrixRule(c.n, coldSparseBit); bit != c.bit || fixed != c.fixed {
-			t.Errorf("matrixRule(%d) = %d, %d; want %d, %d", c.n, bit, fixed, c.bit, c.fixed)
+		var bit, fixed int
+		var sparse string
+		if c.f16 {
+			r := matrixRule(c.n, 2, f16Rules)
+			bit, fixed, sparse = r.bit, r.fixed, name(r.sparse)
+		} else {
+			r := matrixRule(c.n, 4, f32Rules)
+			bit, fixed, sparse = r.bit, r.fixed, name(r.sparse)
+		}
+		want := coldSparseFixed
+		if c.bit == sparseBit {
+			want = sparseFixed
+		}
+		if bit != c.bit || fixed != want || !strings.HasSuffix(sparse, "."+c.sparse) {
+			t.Errorf("matrixRule(%d, f16 %v) = %d, %d, %s; want %d, %d, %s", c.n, c.f16, bit, fixed, sparse, c.bit, want, c.sparse)
 		}
 	}
 }
