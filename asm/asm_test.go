@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"math"
 	"os"
+	"path/filepath"
 	"reflect"
 	"runtime"
 	"slices"
@@ -709,4 +710,86 @@ func TestGuardPages(t *testing.T) {
 		}
 	}
 	t.Logf("guard: %d calls, %d faults, %d mismatches", calls, faults, mismatches)
+}
+
+// TestAVX2Registers: no AVX2 kernel names a register that only AVX-512
+// has (X16–X31, Y16–Y31, a ZMM or a mask register). avo's allocator knows
+// 32 vector registers whatever the instructions, and the Go assembler
+// encodes an instruction on Y16 as EVEX where it can: a kernel that
+// over-allocated would pass on this machine and fault on an AVX2 CPU.
+func TestAVX2Registers(t *testing.T) {
+	files, err := filepath.Glob("*_amd64.s")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no amd64 assembly: %v", err)
+	}
+	kernels := 0
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, bad := avx2Misuse(string(src))
+		kernels += n
+		for _, b := range bad {
+			t.Errorf("%s:%s", f, b)
+		}
+	}
+	if kernels < 80 {
+		t.Errorf("only %d AVX2 kernels found", kernels)
+	}
+	// The check itself, on a kernel that over-allocated.
+	if _, bad := avx2Misuse("TEXT ·fooAVX2(SB), $0\n\tVADDPS Y1, Y2, Y3\n\tVADDPS Y16, Y2, Y3\nTEXT ·fooAVX512(SB), $0\n\tVADDPS Z1, Z16, Z3\n"); len(bad) != 1 {
+		t.Errorf("avx2Misuse found %q, want the one line of Y16", bad)
+	}
+}
+
+// avx2Misuse returns the number of AVX2 kernels in an assembly file, and
+// the lines of those that name a register of AVX-512 only.
+func avx2Misuse(src string) (kernels int, bad []string) {
+	name := ""
+	for i, line := range strings.Split(src, "\n") {
+		if strings.HasPrefix(line, "TEXT ") {
+			name = strings.Fields(line)[1]
+			if strings.Contains(name, "AVX2") {
+				kernels++
+			}
+			continue
+		}
+		if !strings.Contains(name, "AVX2") || strings.HasPrefix(strings.TrimSpace(line), "//") {
+			continue
+		}
+		for _, op := range strings.FieldsFunc(line, func(r rune) bool { return r == ' ' || r == '\t' || r == ',' || r == '(' || r == ')' }) {
+			if avx512Only(op) {
+				bad = append(bad, fmt.Sprintf("%d: %s uses %s: %s", i+1, name, op, strings.TrimSpace(line)))
+			}
+		}
+	}
+	return kernels, bad
+}
+
+// avx512Only reports whether an operand is a register of AVX-512 only.
+func avx512Only(op string) bool {
+	if len(op) < 2 {
+		return false
+	}
+	switch op[0] {
+	case 'Z':
+		return isNumber(op[1:])
+	case 'K':
+		return isNumber(op[1:]) && len(op) == 2
+	case 'X', 'Y':
+		if len(op) == 3 && isNumber(op[1:]) {
+			return op[1:] >= "16" && op[1:] <= "31"
+		}
+	}
+	return false
+}
+
+func isNumber(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
