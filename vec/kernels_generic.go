@@ -156,13 +156,7 @@ func maskedSumGeneric(w []float32, x []uint64) float32 {
 			}
 		}
 	}
-	if r := len(w) % 64; r != 0 {
-		row := w[full*64:]
-		for word := x[full] & (1<<r - 1); word != 0; word &= word - 1 {
-			b := bits.TrailingZeros64(word)
-			lane[b&63] += row[b]
-		}
-	}
+	maskedTail(&lane, w, x)
 	return reduce(&lane)
 }
 
@@ -183,19 +177,12 @@ func maskedSumF16Generic(w []float16.Float16, x []uint64) float32 {
 			}
 		}
 	}
-	if r := len(w) % 64; r != 0 {
-		row := w[full*64:]
-		for word := x[full] & (1<<r - 1); word != 0; word &= word - 1 {
-			b := bits.TrailingZeros64(word)
-			lane[b&63] += math.Float32frombits(t[row[b]])
-		}
-	}
+	maskedTailF16(&lane, w, x)
 	return reduce(&lane)
 }
 
 // maskedSumStream and maskedSumF16Stream are the sparse form for weights
-// that come from L3 or DRAM (a matrix of streamMin elements or more): the
-// words in order, the bits of each nonzero one added into their lanes as
+// that come from DRAM (a matrix of dramBytes or more): the words in order, the bits of each nonzero one added into their lanes as
 // they come, through pointers rather than a bounds-checked array per word.
 // From DRAM the sum waits on a line for nearly every set bit, and the fewer
 // instructions it takes between them, the more of those lines the core asks
@@ -217,13 +204,7 @@ func maskedSumStream(w []float32, x []uint64) float32 {
 			*(*float32)(unsafe.Add(lp, b)) += *(*float32)(unsafe.Add(row, b))
 		}
 	}
-	if r := len(w) % 64; r != 0 {
-		row := w[full*64:]
-		for word := x[full] & (1<<r - 1); word != 0; word &= word - 1 {
-			b := bits.TrailingZeros64(word)
-			lane[b&63] += row[b]
-		}
-	}
+	maskedTail(&lane, w, x)
 	return reduce(&lane)
 }
 
@@ -242,6 +223,27 @@ func maskedSumF16Stream(w []float16.Float16, x []uint64) float32 {
 			*(*float32)(unsafe.Add(lp, b*4)) += math.Float32frombits(t[*(*float16.Float16)(unsafe.Add(row, b*2))])
 		}
 	}
+	maskedTailF16(&lane, w, x)
+	return reduce(&lane)
+}
+
+// maskedTail and maskedTailF16 add to the lanes the weights of the set
+// bits of the last word, where len(w) is not a multiple of 64: the bits of
+// elements past len(w) are ignored.
+func maskedTail(lane *[lanes]float32, w []float32, x []uint64) {
+	full := len(w) / 64
+	if r := len(w) % 64; r != 0 {
+		row := w[full*64:]
+		for word := x[full] & (1<<r - 1); word != 0; word &= word - 1 {
+			b := bits.TrailingZeros64(word)
+			lane[b&63] += row[b]
+		}
+	}
+}
+
+func maskedTailF16(lane *[lanes]float32, w []float16.Float16, x []uint64) {
+	t := half.Table()
+	full := len(w) / 64
 	if r := len(w) % 64; r != 0 {
 		row := w[full*64:]
 		for word := x[full] & (1<<r - 1); word != 0; word &= word - 1 {
@@ -249,7 +251,6 @@ func maskedSumF16Stream(w []float16.Float16, x []uint64) float32 {
 			lane[b&63] += math.Float32frombits(t[row[b]])
 		}
 	}
-	return reduce(&lane)
 }
 
 // nonzero lists in nz the indices of the nonzero words among words (at
