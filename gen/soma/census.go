@@ -160,12 +160,13 @@ func makePlan(m model, sc scalars, b lowering, uniform bool) plan {
 // n·ln2Hi at once, and its polynomial r, q and r² at once: reading n and r
 // again from their slots leaves two registers a vector, seven vectors
 // interleaved on AVX2 rather than five.)
-func (c *census) tighten(p plan, b lowering, keys []string, walk bool) plan {
-	// Without walking, a block is stepped in ⌈vectors/group⌉ groups, each
-	// as long as its chains: a larger group helps only with fewer groups.
+func (c *census) tighten(p plan, b lowering, keys []string, uniform bool) plan {
+	// A uniform kernel can walk its groups across the blocks; any other
+	// steps a block in ⌈vectors/group⌉ groups, each as long as its
+	// chains: a larger group helps it only with fewer groups.
 	vectors := blockUnits / b.lanes()
 	better := func(group int) bool {
-		if walk {
+		if uniform {
 			return group > p.group
 		}
 		return (vectors+group-1)/group < (vectors+p.group-1)/p.group
