@@ -55,13 +55,14 @@ func (b *avx2) lanes() int   { return 8 }
 // budget interleaves as many of a block's 8 vectors as the 16 vector
 // registers hold, masks included, after one for the momentary, one for the
 // counters' 16-bit ones where the body has counters, one for −1 where it
-// compares them by UGE and, in a short body, up to 6 for held scalars; it holds as many scalars as remain. A long body
-// interleaves first: its dependency chain is what bounds it, and a scalar
-// not held costs only a broadcast load where it is used; it counts an
-// operation's result in the register of an input it reads last (tightAll),
-// as the allocator does. (Measured: a short body runs faster with its
-// scalars held than interleaved further; the adaptive exponential somas
-// 13–25% faster interleaving 4 or 5 vectors than 3.)
+// compares them by UGE and, in a short body, up to 6 for held scalars; it
+// holds as many scalars as remain. A long body interleaves first: its
+// dependency chain is what bounds it, and a scalar not held costs only a
+// broadcast load where it is used; it counts an operation's result in the
+// register of an input it reads last (tightAll), as the allocator does.
+// (Measured: a short body runs faster with its scalars held than interleaved
+// further; the adaptive exponential somas 13–25% faster interleaving 4 or 5
+// vectors than 3.)
 func (b *avx2) budget(p pressure, n int) (held, group int) {
 	const vecs = 16
 	reserve := 1
