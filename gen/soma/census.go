@@ -24,7 +24,10 @@ type plan struct {
 	quotients []string // the parameters the body divides by (Quot), sorted
 	scales    bool     // the body scales by powers of two (Scale)
 	// walk: the loop steps over groups of vectors, across the blocks,
-	// rather than over blocks (see deepChain).
+	// rather than over blocks (see deepChain). The amd64 loops do; NEON's
+	// groups (powers of two, at most 8 of a block's 16 vectors) divide its
+	// blocks, so walk is false there, and its loop would be right without
+	// it anyway, group after group within each block.
 	walk bool
 }
 
