@@ -222,12 +222,10 @@ func (b *avx512) Gate(m mask, x vec) vec {
 }
 
 func (b *avx512) Select(m mask, x, y vec) vec {
+	// A false side in memory is loaded into a register (a load port)
+	// rather than swapped into x's place under the inverted mask: KNOTW
+	// would take a port of the vector units, which bound these kernels.
 	z := ZMM()
-	if inMemory(y) && !inMemory(x) {
-		k := K()
-		KNOTW(m.(reg.Register), k)
-		m, x, y = k, y, x
-	}
 	// avo takes VBLENDMPS for a read of its destination too (its merging
 	// form), and would keep z's register live from the kernel's entry:
 	// z's zeroing idiom before it, which the core drops at renaming, ends
