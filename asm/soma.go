@@ -1324,6 +1324,11 @@ func IzhikevichUniformAVX2(v, u, cur []float32, rest, res, a, b, d, thr, reset, 
 // of word k for unit 64·k + j. Products are rounded on their own (no FMA), as in
 // internal/ref, so the results equal the scalar loop bit for bit.
 //
+// x1 is emptied by masked stores over the lanes that are not zero already. Memory never
+// written since the system gave it (Linux maps it to its shared zero page, read-only) makes
+// each of those stores slow, even one with no lane to store: write it once (clear) after
+// allocating it, or a step may take 1.5–2.8× as long.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
 // HasAVX512).
@@ -1412,6 +1417,11 @@ func LeakyTraced1AVX2(v, t1, x1, d, gr, thr, reset, lT1, cT1, bT1 []float32, spi
 // rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
 // bit for bit.
 //
+// x1 is emptied by masked stores over the lanes that are not zero already. Memory never
+// written since the system gave it (Linux maps it to its shared zero page, read-only) makes
+// each of those stores slow, even one with no lane to store: write it once (clear) after
+// allocating it, or a step may take 1.5–2.8× as long.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
 // HasAVX512).
@@ -1473,6 +1483,11 @@ func LeakyTraced1UniformAVX2(v, t1, x1 []float32, d, gr, thr, reset, lT1, cT1, b
 // every block then reads (a uniform value repeated 64 times). The spikes are one word per
 // block: bit j of word k for unit 64·k + j. Products are rounded on their own (no FMA), as
 // in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// x1 is emptied by masked stores over the lanes that are not zero already. Memory never
+// written since the system gave it (Linux maps it to its shared zero page, read-only) makes
+// each of those stores slow, even one with no lane to store: write it once (clear) after
+// allocating it, or a step may take 1.5–2.8× as long.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -1574,6 +1589,11 @@ func RefractoryLeakyTraced1AVX2(v []float32, r []uint16, t1, x1 []float32, c []u
 // Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
 // scalar loop bit for bit.
 //
+// x1 is emptied by masked stores over the lanes that are not zero already. Memory never
+// written since the system gave it (Linux maps it to its shared zero page, read-only) makes
+// each of those stores slow, even one with no lane to store: write it once (clear) after
+// allocating it, or a step may take 1.5–2.8× as long.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
 // HasAVX512).
@@ -1641,6 +1661,11 @@ func RefractoryLeakyTraced1UniformAVX2(v []float32, r []uint16, t1, x1 []float32
 // every block then reads (a uniform value repeated 64 times). The spikes are one word per
 // block: bit j of word k for unit 64·k + j. Products are rounded on their own (no FMA), as
 // in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// x1 is emptied by masked stores over the lanes that are not zero already. Memory never
+// written since the system gave it (Linux maps it to its shared zero page, read-only) makes
+// each of those stores slow, even one with no lane to store: write it once (clear) after
+// allocating it, or a step may take 1.5–2.8× as long.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -1742,6 +1767,11 @@ func StrictRefractoryLeakyTraced1AVX2(v []float32, r []uint16, t1, x1 []float32,
 // Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
 // scalar loop bit for bit.
 //
+// x1 is emptied by masked stores over the lanes that are not zero already. Memory never
+// written since the system gave it (Linux maps it to its shared zero page, read-only) makes
+// each of those stores slow, even one with no lane to store: write it once (clear) after
+// allocating it, or a step may take 1.5–2.8× as long.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
 // HasAVX512).
@@ -1810,6 +1840,11 @@ func StrictRefractoryLeakyTraced1UniformAVX2(v []float32, r []uint16, t1, x1 []f
 // of one block, which every block then reads (a uniform value repeated 64 times). The spikes
 // are one word per block: bit j of word k for unit 64·k + j. Products are rounded on their
 // own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// x1 is emptied by masked stores over the lanes that are not zero already. Memory never
+// written since the system gave it (Linux maps it to its shared zero page, read-only) makes
+// each of those stores slow, even one with no lane to store: write it once (clear) after
+// allocating it, or a step may take 1.5–2.8× as long.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -1925,6 +1960,11 @@ func AdaptiveLeakyTraced1AVX2(v []float32, r []uint16, theta, t1, x1 []float32, 
 // Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
 // scalar loop bit for bit.
 //
+// x1 is emptied by masked stores over the lanes that are not zero already. Memory never
+// written since the system gave it (Linux maps it to its shared zero page, read-only) makes
+// each of those stores slow, even one with no lane to store: write it once (clear) after
+// allocating it, or a step may take 1.5–2.8× as long.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
 // HasAVX512).
@@ -1999,6 +2039,11 @@ func AdaptiveLeakyTraced1UniformAVX2(v []float32, r []uint16, theta, t1, x1 []fl
 // every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
 // Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
 // scalar loop bit for bit.
+//
+// x1 is emptied by masked stores over the lanes that are not zero already. Memory never
+// written since the system gave it (Linux maps it to its shared zero page, read-only) makes
+// each of those stores slow, even one with no lane to store: write it once (clear) after
+// allocating it, or a step may take 1.5–2.8× as long.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -2111,6 +2156,11 @@ func IzhikevichTraced1AVX2(v, u, t1, x1, rest, res, a, b, d, thr, reset []float3
 // word k for unit 64·k + j. Products are rounded on their own (no FMA), as in internal/ref,
 // so the results equal the scalar loop bit for bit.
 //
+// x1 is emptied by masked stores over the lanes that are not zero already. Memory never
+// written since the system gave it (Linux maps it to its shared zero page, read-only) makes
+// each of those stores slow, even one with no lane to store: write it once (clear) after
+// allocating it, or a step may take 1.5–2.8× as long.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
 // HasAVX512).
@@ -2178,6 +2228,11 @@ func IzhikevichTraced1UniformAVX2(v, u, t1, x1 []float32, rest, res, a, b, d, th
 // block, which every block then reads (a uniform value repeated 64 times). The spikes are
 // one word per block: bit j of word k for unit 64·k + j. Products are rounded on their own
 // (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
+// never written since the system gave it (Linux maps it to its shared zero page, read-only)
+// makes each of those stores slow, even one with no lane to store: write it once (clear)
+// after allocating it, or a step may take 1.5–2.8× as long.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -2289,6 +2344,11 @@ func LeakyTraced2AVX2(v, t1, x1, t2, x2, d, gr, thr, reset, lT1, cT1, bT1, lT2, 
 // Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
 // scalar loop bit for bit.
 //
+// x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
+// never written since the system gave it (Linux maps it to its shared zero page, read-only)
+// makes each of those stores slow, even one with no lane to store: write it once (clear)
+// after allocating it, or a step may take 1.5–2.8× as long.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
 // HasAVX512).
@@ -2360,6 +2420,11 @@ func LeakyTraced2UniformAVX2(v, t1, x1, t2, x2 []float32, d, gr, thr, reset, lT1
 // one block, which every block then reads (a uniform value repeated 64 times). The spikes
 // are one word per block: bit j of word k for unit 64·k + j. Products are rounded on their
 // own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
+// never written since the system gave it (Linux maps it to its shared zero page, read-only)
+// makes each of those stores slow, even one with no lane to store: write it once (clear)
+// after allocating it, or a step may take 1.5–2.8× as long.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -2483,6 +2548,11 @@ func RefractoryLeakyTraced2AVX2(v []float32, r []uint16, t1, x1, t2, x2 []float3
 // Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
 // scalar loop bit for bit.
 //
+// x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
+// never written since the system gave it (Linux maps it to its shared zero page, read-only)
+// makes each of those stores slow, even one with no lane to store: write it once (clear)
+// after allocating it, or a step may take 1.5–2.8× as long.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
 // HasAVX512).
@@ -2560,6 +2630,11 @@ func RefractoryLeakyTraced2UniformAVX2(v []float32, r []uint16, t1, x1, t2, x2 [
 // one block, which every block then reads (a uniform value repeated 64 times). The spikes
 // are one word per block: bit j of word k for unit 64·k + j. Products are rounded on their
 // own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
+// never written since the system gave it (Linux maps it to its shared zero page, read-only)
+// makes each of those stores slow, even one with no lane to store: write it once (clear)
+// after allocating it, or a step may take 1.5–2.8× as long.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -2683,6 +2758,11 @@ func StrictRefractoryLeakyTraced2AVX2(v []float32, r []uint16, t1, x1, t2, x2 []
 // Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
 // scalar loop bit for bit.
 //
+// x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
+// never written since the system gave it (Linux maps it to its shared zero page, read-only)
+// makes each of those stores slow, even one with no lane to store: write it once (clear)
+// after allocating it, or a step may take 1.5–2.8× as long.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
 // HasAVX512).
@@ -2762,6 +2842,11 @@ func StrictRefractoryLeakyTraced2UniformAVX2(v []float32, r []uint16, t1, x1, t2
 // times). The spikes are one word per block: bit j of word k for unit 64·k + j. Products
 // are rounded on their own (no FMA), as in internal/ref, so the results equal the scalar
 // loop bit for bit.
+//
+// x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
+// never written since the system gave it (Linux maps it to its shared zero page, read-only)
+// makes each of those stores slow, even one with no lane to store: write it once (clear)
+// after allocating it, or a step may take 1.5–2.8× as long.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -2900,6 +2985,11 @@ func AdaptiveLeakyTraced2AVX2(v []float32, r []uint16, theta, t1, x1, t2, x2 []f
 // j. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
 // the scalar loop bit for bit.
 //
+// x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
+// never written since the system gave it (Linux maps it to its shared zero page, read-only)
+// makes each of those stores slow, even one with no lane to store: write it once (clear)
+// after allocating it, or a step may take 1.5–2.8× as long.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
 // HasAVX512).
@@ -2980,6 +3070,11 @@ func AdaptiveLeakyTraced2UniformAVX2(v []float32, r []uint16, theta, t1, x1, t2,
 // values of one block, which every block then reads (a uniform value repeated 64 times). The
 // spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
 // their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
+// never written since the system gave it (Linux maps it to its shared zero page, read-only)
+// makes each of those stores slow, even one with no lane to store: write it once (clear)
+// after allocating it, or a step may take 1.5–2.8× as long.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -3099,6 +3194,11 @@ func ExponentialTraced2AVX2(v, t1, x1, t2, x2, k, delta, rh, res, thr, reset, lT
 // Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
 // scalar loop bit for bit.
 //
+// x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
+// never written since the system gave it (Linux maps it to its shared zero page, read-only)
+// makes each of those stores slow, even one with no lane to store: write it once (clear)
+// after allocating it, or a step may take 1.5–2.8× as long.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
 // HasAVX512).
@@ -3170,6 +3270,11 @@ func ExponentialTraced2UniformAVX2(v, t1, x1, t2, x2 []float32, k, delta, rh, re
 // values of one block, which every block then reads (a uniform value repeated 64 times). The
 // spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
 // their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
+// never written since the system gave it (Linux maps it to its shared zero page, read-only)
+// makes each of those stores slow, even one with no lane to store: write it once (clear)
+// after allocating it, or a step may take 1.5–2.8× as long.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -3301,6 +3406,11 @@ func RefractoryExponentialTraced2AVX2(v []float32, r []uint16, t1, x1, t2, x2 []
 // Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
 // scalar loop bit for bit.
 //
+// x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
+// never written since the system gave it (Linux maps it to its shared zero page, read-only)
+// makes each of those stores slow, even one with no lane to store: write it once (clear)
+// after allocating it, or a step may take 1.5–2.8× as long.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
 // HasAVX512).
@@ -3378,6 +3488,11 @@ func RefractoryExponentialTraced2UniformAVX2(v []float32, r []uint16, t1, x1, t2
 // times). The spikes are one word per block: bit j of word k for unit 64·k + j. Products
 // are rounded on their own (no FMA), as in internal/ref, so the results equal the scalar
 // loop bit for bit.
+//
+// x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
+// never written since the system gave it (Linux maps it to its shared zero page, read-only)
+// makes each of those stores slow, even one with no lane to store: write it once (clear)
+// after allocating it, or a step may take 1.5–2.8× as long.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -3516,6 +3631,11 @@ func AdaptiveExponentialTraced2AVX2(v, w, t1, x1, t2, x2, k, delta, rh, res, thr
 // Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
 // scalar loop bit for bit.
 //
+// x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
+// never written since the system gave it (Linux maps it to its shared zero page, read-only)
+// makes each of those stores slow, even one with no lane to store: write it once (clear)
+// after allocating it, or a step may take 1.5–2.8× as long.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
 // HasAVX512).
@@ -3594,6 +3714,11 @@ func AdaptiveExponentialTraced2UniformAVX2(v, w, t1, x1, t2, x2 []float32, k, de
 // value repeated 64 times). The spikes are one word per block: bit j of word k for unit
 // 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the results
 // equal the scalar loop bit for bit.
+//
+// x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
+// never written since the system gave it (Linux maps it to its shared zero page, read-only)
+// makes each of those stores slow, even one with no lane to store: write it once (clear)
+// after allocating it, or a step may take 1.5–2.8× as long.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -3740,6 +3865,11 @@ func SimplifiedAdaptiveExponentialTraced2AVX2(v []float32, r []uint16, theta, t1
 // j. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
 // the scalar loop bit for bit.
 //
+// x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
+// never written since the system gave it (Linux maps it to its shared zero page, read-only)
+// makes each of those stores slow, even one with no lane to store: write it once (clear)
+// after allocating it, or a step may take 1.5–2.8× as long.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
 // HasAVX512).
@@ -3824,6 +3954,11 @@ func SimplifiedAdaptiveExponentialTraced2UniformAVX2(v []float32, r []uint16, th
 // is one value for every unit. The spikes are one word per block: bit j of word k for unit
 // 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the results
 // equal the scalar loop bit for bit.
+//
+// x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
+// never written since the system gave it (Linux maps it to its shared zero page, read-only)
+// makes each of those stores slow, even one with no lane to store: write it once (clear)
+// after allocating it, or a step may take 1.5–2.8× as long.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -3957,6 +4092,11 @@ func IzhikevichTraced2AVX2(v, u, t1, x1, t2, x2, rest, res, a, b, d, thr, reset 
 // for every unit. dt is one value for every unit. The spikes are one word per block: bit j
 // of word k for unit 64·k + j. Products are rounded on their own (no FMA), as in
 // internal/ref, so the results equal the scalar loop bit for bit.
+//
+// x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
+// never written since the system gave it (Linux maps it to its shared zero page, read-only)
+// makes each of those stores slow, even one with no lane to store: write it once (clear)
+// after allocating it, or a step may take 1.5–2.8× as long.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -4265,6 +4405,11 @@ func TracerAddUniformAVX2(t, x, out []float32, l, c, b float32) {
 // value repeated 64 times). Products are rounded on their own (no FMA), as in internal/ref,
 // so the results equal the scalar loop bit for bit.
 //
+// x is emptied by masked stores over the lanes that are not zero already. Memory never
+// written since the system gave it (Linux maps it to its shared zero page, read-only) makes
+// each of those stores slow, even one with no lane to store: write it once (clear) after
+// allocating it, or a step may take 1.5–2.8× as long.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
 // HasAVX512).
@@ -4331,6 +4476,11 @@ func TracerDrainAVX2(t, x, out, l, c, b []float32) {
 // unit. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
 // the scalar loop bit for bit.
 //
+// x is emptied by masked stores over the lanes that are not zero already. Memory never
+// written since the system gave it (Linux maps it to its shared zero page, read-only) makes
+// each of those stores slow, even one with no lane to store: write it once (clear) after
+// allocating it, or a step may take 1.5–2.8× as long.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
 // HasAVX512).
@@ -4384,6 +4534,11 @@ func TracerDrainUniformAVX2(t, x, out []float32, l, c, b float32) {
 // value per unit, or the 64 values of one block, which every block then reads (a uniform
 // value repeated 64 times). Products are rounded on their own (no FMA), as in internal/ref,
 // so the results equal the scalar loop bit for bit.
+//
+// x is emptied by masked stores over the lanes that are not zero already. Memory never
+// written since the system gave it (Linux maps it to its shared zero page, read-only) makes
+// each of those stores slow, even one with no lane to store: write it once (clear) after
+// allocating it, or a step may take 1.5–2.8× as long.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -4450,6 +4605,11 @@ func TracerDrainAddAVX2(t, x, out, l, c, b []float32) {
 // x and out hold one value per unit each, as t does. Each parameter is one value for every
 // unit. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
 // the scalar loop bit for bit.
+//
+// x is emptied by masked stores over the lanes that are not zero already. Memory never
+// written since the system gave it (Linux maps it to its shared zero page, read-only) makes
+// each of those stores slow, even one with no lane to store: write it once (clear) after
+// allocating it, or a step may take 1.5–2.8× as long.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -4786,6 +4946,11 @@ func RDTracerAddUniformAVX2(rise, decay, x, out []float32, lRise, cRise, bRise, 
 // which every block then reads (a uniform value repeated 64 times). Products are rounded on
 // their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
+// x is emptied by masked stores over the lanes that are not zero already. Memory never
+// written since the system gave it (Linux maps it to its shared zero page, read-only) makes
+// each of those stores slow, even one with no lane to store: write it once (clear) after
+// allocating it, or a step may take 1.5–2.8× as long.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
 // HasAVX512).
@@ -4870,6 +5035,11 @@ func RDTracerDrainAVX2(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDecay,
 // for every unit. Products are rounded on their own (no FMA), as in internal/ref, so the
 // results equal the scalar loop bit for bit.
 //
+// x is emptied by masked stores over the lanes that are not zero already. Memory never
+// written since the system gave it (Linux maps it to its shared zero page, read-only) makes
+// each of those stores slow, even one with no lane to store: write it once (clear) after
+// allocating it, or a step may take 1.5–2.8× as long.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
 // HasAVX512).
@@ -4929,6 +5099,11 @@ func RDTracerDrainUniformAVX2(rise, decay, x, out []float32, lRise, cRise, bRise
 // bRise, lDecay, cDecay and bDecay) holds one value per unit, or the 64 values of one block,
 // which every block then reads (a uniform value repeated 64 times). Products are rounded on
 // their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// x is emptied by masked stores over the lanes that are not zero already. Memory never
+// written since the system gave it (Linux maps it to its shared zero page, read-only) makes
+// each of those stores slow, even one with no lane to store: write it once (clear) after
+// allocating it, or a step may take 1.5–2.8× as long.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -5013,6 +5188,11 @@ func RDTracerDrainAddAVX2(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDec
 // decay, x and out hold one value per unit each, as rise does. Each parameter is one value
 // for every unit. Products are rounded on their own (no FMA), as in internal/ref, so the
 // results equal the scalar loop bit for bit.
+//
+// x is emptied by masked stores over the lanes that are not zero already. Memory never
+// written since the system gave it (Linux maps it to its shared zero page, read-only) makes
+// each of those stores slow, even one with no lane to store: write it once (clear) after
+// allocating it, or a step may take 1.5–2.8× as long.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -5460,6 +5640,11 @@ func RFSTracerAddUniformAVX2(fastRise, fastDecay, slowRise, slowDecay, x, out []
 // uniform value repeated 64 times). Products are rounded on their own (no FMA), as in
 // internal/ref, so the results equal the scalar loop bit for bit.
 //
+// x is emptied by masked stores over the lanes that are not zero already. Memory never
+// written since the system gave it (Linux maps it to its shared zero page, read-only) makes
+// each of those stores slow, even one with no lane to store: write it once (clear) after
+// allocating it, or a step may take 1.5–2.8× as long.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
 // HasAVX512).
@@ -5586,6 +5771,11 @@ func RFSTracerDrainAVX2(fastRise, fastDecay, slowRise, slowDecay, x, out, lFastR
 // Each parameter is one value for every unit. Products are rounded on their own (no FMA), as
 // in internal/ref, so the results equal the scalar loop bit for bit.
 //
+// x is emptied by masked stores over the lanes that are not zero already. Memory never
+// written since the system gave it (Linux maps it to its shared zero page, read-only) makes
+// each of those stores slow, even one with no lane to store: write it once (clear) after
+// allocating it, or a step may take 1.5–2.8× as long.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
 // HasAVX512).
@@ -5655,6 +5845,11 @@ func RFSTracerDrainUniformAVX2(fastRise, fastDecay, slowRise, slowDecay, x, out 
 // holds one value per unit, or the 64 values of one block, which every block then reads (a
 // uniform value repeated 64 times). Products are rounded on their own (no FMA), as in
 // internal/ref, so the results equal the scalar loop bit for bit.
+//
+// x is emptied by masked stores over the lanes that are not zero already. Memory never
+// written since the system gave it (Linux maps it to its shared zero page, read-only) makes
+// each of those stores slow, even one with no lane to store: write it once (clear) after
+// allocating it, or a step may take 1.5–2.8× as long.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -5781,6 +5976,11 @@ func RFSTracerDrainAddAVX2(fastRise, fastDecay, slowRise, slowDecay, x, out, lFa
 // fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
 // Each parameter is one value for every unit. Products are rounded on their own (no FMA), as
 // in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// x is emptied by masked stores over the lanes that are not zero already. Memory never
+// written since the system gave it (Linux maps it to its shared zero page, read-only) makes
+// each of those stores slow, even one with no lane to store: write it once (clear) after
+// allocating it, or a step may take 1.5–2.8× as long.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -6130,6 +6330,11 @@ func DoubleTracerAddUniformAVX2(t1, t2, x, out []float32, lT1, cT1, bT1, lT2, cT
 // block then reads (a uniform value repeated 64 times). Products are rounded on their own
 // (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
+// x is emptied by masked stores over the lanes that are not zero already. Memory never
+// written since the system gave it (Linux maps it to its shared zero page, read-only) makes
+// each of those stores slow, even one with no lane to store: write it once (clear) after
+// allocating it, or a step may take 1.5–2.8× as long.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
 // HasAVX512).
@@ -6214,6 +6419,11 @@ func DoubleTracerDrainAVX2(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []float3
 // every unit. Products are rounded on their own (no FMA), as in internal/ref, so the results
 // equal the scalar loop bit for bit.
 //
+// x is emptied by masked stores over the lanes that are not zero already. Memory never
+// written since the system gave it (Linux maps it to its shared zero page, read-only) makes
+// each of those stores slow, even one with no lane to store: write it once (clear) after
+// allocating it, or a step may take 1.5–2.8× as long.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
 // HasAVX512).
@@ -6273,6 +6483,11 @@ func DoubleTracerDrainUniformAVX2(t1, t2, x, out []float32, lT1, cT1, bT1, lT2, 
 // lT2, cT2 and bT2) holds one value per unit, or the 64 values of one block, which every
 // block then reads (a uniform value repeated 64 times). Products are rounded on their own
 // (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// x is emptied by masked stores over the lanes that are not zero already. Memory never
+// written since the system gave it (Linux maps it to its shared zero page, read-only) makes
+// each of those stores slow, even one with no lane to store: write it once (clear) after
+// allocating it, or a step may take 1.5–2.8× as long.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -6357,6 +6572,11 @@ func DoubleTracerDrainAddAVX2(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []flo
 // t2, x and out hold one value per unit each, as t1 does. Each parameter is one value for
 // every unit. Products are rounded on their own (no FMA), as in internal/ref, so the results
 // equal the scalar loop bit for bit.
+//
+// x is emptied by masked stores over the lanes that are not zero already. Memory never
+// written since the system gave it (Linux maps it to its shared zero page, read-only) makes
+// each of those stores slow, even one with no lane to store: write it once (clear) after
+// allocating it, or a step may take 1.5–2.8× as long.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see

@@ -105,6 +105,24 @@ func wrapper(m model, b lowering, uniform bool, name, raw, rawSig string) gowrap
 	}
 	doc = append(doc, gowrap.Wrap(rules+"Products are rounded on their own (no FMA), as in internal/ref, so the "+
 		"results equal the scalar loop bit for bit.")...)
+	var drained []string
+	for _, s := range m.streams {
+		if s.kind == drainF32 {
+			drained = append(drained, s.name)
+		}
+	}
+	if b.name() == "AVX512" && len(drained) > 0 {
+		// Measured with StrictRefractoryLeakyTraced2 (syn's padded).
+		verb := "is"
+		if len(drained) > 1 {
+			verb = "are"
+		}
+		doc = append(doc, "")
+		doc = append(doc, gowrap.Wrap(fmt.Sprintf("%s %s emptied by masked stores over the lanes that are not "+
+			"zero already. Memory never written since the system gave it (Linux maps it to its shared "+
+			"zero page, read-only) makes each of those stores slow, even one with no lane to store: write "+
+			"it once (clear) after allocating it, or a step may take 1.5–2.8× as long.", list(drained), verb))...)
+	}
 	doc = append(doc, "")
 	doc = append(doc, gowrap.Wrap(fmt.Sprintf("It panics, before reading or writing anything, when a length breaks these rules "+
 		"or when this build or CPU cannot run it (%s).", requires(b)))...)
